@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoT::DomainConfiguration`.
-#[derive(Debug, Clone)]
-pub struct DomainConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DomainConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DomainConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DomainConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::DomainConfiguration`.
+    DomainConfiguration("AWS::IoT::DomainConfiguration", DomainConfigurationProps)
 }
 
 impl DomainConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::DomainConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainConfigurationName` (typed).
     pub fn ref_value(&self) -> Value<ids::DomainConfigurationName> {
         self.resource.ref_value()
@@ -89,799 +41,367 @@ impl DomainConfiguration {
     }
 
     /// `Fn::GetAtt` `ServerCertificates`.
-    pub fn attr_server_certificates(&self) -> Value<serde_json::Value> {
+    pub fn attr_server_certificates(&self) -> Value<Json> {
         self.resource.get_att("ServerCertificates")
+    }
+
+    /// Replaces `ApplicationProtocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_protocol(&self, value: impl Into<Value<ApplicationProtocol>>) {
+        self.resource
+            .set_property("ApplicationProtocol", value.into())
+    }
+
+    /// Replaces `AuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_type(&self, value: impl Into<Value<AuthenticationType>>) {
+        self.resource
+            .set_property("AuthenticationType", value.into())
+    }
+
+    /// Replaces `AuthorizerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorizer_config(&self, value: impl Into<Value<AuthorizerConfig>>) {
+        self.resource.set_property("AuthorizerConfig", value.into())
+    }
+
+    /// Replaces `ClientCertificateConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_certificate_config(&self, value: impl Into<Value<ClientCertificateConfig>>) {
+        self.resource
+            .set_property("ClientCertificateConfig", value.into())
+    }
+
+    /// Replaces `DomainConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainConfigurationName", value.into())
+    }
+
+    /// Replaces `DomainConfigurationStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_configuration_status(
+        &self,
+        value: impl Into<Value<DomainConfigurationStatus>>,
+    ) {
+        self.resource
+            .set_property("DomainConfigurationStatus", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `ServerCertificateArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_certificate_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ServerCertificateArns", value.into())
+    }
+
+    /// Replaces `ServerCertificateConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_certificate_config(&self, value: impl Into<Value<ServerCertificateConfig>>) {
+        self.resource
+            .set_property("ServerCertificateConfig", value.into())
+    }
+
+    /// Replaces `ServiceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_type(&self, value: impl Into<Value<ServiceType>>) {
+        self.resource.set_property("ServiceType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TlsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_config(&self, value: impl Into<Value<TlsConfig>>) {
+        self.resource.set_property("TlsConfig", value.into())
+    }
+
+    /// Replaces `ValidationCertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ValidationCertificateArn", value.into())
     }
 }
 
-/// Properties of `AWS::IoT::DomainConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainConfigurationProps {
-    /// `ApplicationProtocol` (optional).
-    pub application_protocol: Option<Value<ApplicationProtocol>>,
-    /// `AuthenticationType` (optional).
-    pub authentication_type: Option<Value<AuthenticationType>>,
-    /// `AuthorizerConfig` (optional).
-    pub authorizer_config: Option<Value<AuthorizerConfig>>,
-    /// `ClientCertificateConfig` (optional).
-    pub client_certificate_config: Option<Value<ClientCertificateConfig>>,
-    /// `DomainConfigurationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w.-]+$`.
-    pub domain_configuration_name: Option<Value<String>>,
-    /// `DomainConfigurationStatus` (optional).
-    pub domain_configuration_status: Option<Value<DomainConfigurationStatus>>,
-    /// `DomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=253 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub domain_name: Option<Value<String>>,
-    /// `ServerCertificateArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=1.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\d{1}:\d{12}:certificate/[a-zA-Z0-9/-]+$`.
-    pub server_certificate_arns: Option<Value<List<String>>>,
-    /// `ServerCertificateConfig` (optional).
-    pub server_certificate_config: Option<Value<ServerCertificateConfig>>,
-    /// `ServiceType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_type: Option<Value<ServiceType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TlsConfig` (optional).
-    pub tls_config: Option<Value<TlsConfig>>,
-    /// `ValidationCertificateArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\d{1}:\d{12}:certificate/[a-zA-Z0-9/-]+$`.
-    pub validation_certificate_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::DomainConfiguration`.
+    DomainConfigurationProps(default)
 }
 
 impl DomainConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_protocol: None,
-            authentication_type: None,
-            authorizer_config: None,
-            client_certificate_config: None,
-            domain_configuration_name: None,
-            domain_configuration_status: None,
-            domain_name: None,
-            server_certificate_arns: None,
-            server_certificate_config: None,
-            service_type: None,
-            tags: None,
-            tls_config: None,
-            validation_certificate_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationProtocol`.
-    pub fn application_protocol(mut self, value: impl Into<Value<ApplicationProtocol>>) -> Self {
-        self.application_protocol = Some(value.into());
-        self
+    /// `ApplicationProtocol` (optional).
+    pub fn application_protocol(self, value: impl Into<Value<ApplicationProtocol>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationProtocol", value.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationType`.
-    pub fn authentication_type(mut self, value: impl Into<Value<AuthenticationType>>) -> Self {
-        self.authentication_type = Some(value.into());
-        self
+    /// `AuthenticationType` (optional).
+    pub fn authentication_type(self, value: impl Into<Value<AuthenticationType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticationType", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizerConfig`.
-    pub fn authorizer_config(mut self, value: impl Into<Value<AuthorizerConfig>>) -> Self {
-        self.authorizer_config = Some(value.into());
-        self
+    /// `AuthorizerConfig` (optional).
+    pub fn authorizer_config(self, value: impl Into<Value<AuthorizerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AuthorizerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ClientCertificateConfig`.
+    /// `ClientCertificateConfig` (optional).
     pub fn client_certificate_config(
-        mut self,
+        self,
         value: impl Into<Value<ClientCertificateConfig>>,
     ) -> Self {
-        self.client_certificate_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ClientCertificateConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DomainConfigurationName`.
-    pub fn domain_configuration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_configuration_name = Some(value.into());
-        self
+    /// `DomainConfigurationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}.-]+$`.
+    pub fn domain_configuration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DomainConfigurationName", value.into().to_template()),
+        )
     }
-    /// Sets `DomainConfigurationStatus`.
+    /// `DomainConfigurationStatus` (optional).
     pub fn domain_configuration_status(
-        mut self,
+        self,
         value: impl Into<Value<DomainConfigurationStatus>>,
     ) -> Self {
-        self.domain_configuration_status = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "DomainConfigurationStatus", value.into().to_template()),
+        )
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 253 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "DomainName", value.into().to_template()))
     }
-    /// Sets `ServerCertificateArns`.
-    pub fn server_certificate_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.server_certificate_arns = Some(value.into());
-        self
+    /// `ServerCertificateArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 1.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:certificate/[a-zA-Z0-9/-]+$`.
+    pub fn server_certificate_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ServerCertificateArns", value.into().to_template()),
+        )
     }
-    /// Sets `ServerCertificateConfig`.
+    /// `ServerCertificateConfig` (optional).
     pub fn server_certificate_config(
-        mut self,
+        self,
         value: impl Into<Value<ServerCertificateConfig>>,
     ) -> Self {
-        self.server_certificate_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "ServerCertificateConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceType`.
-    pub fn service_type(mut self, value: impl Into<Value<ServiceType>>) -> Self {
-        self.service_type = Some(value.into());
-        self
+    /// `ServiceType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn service_type(self, value: impl Into<Value<ServiceType>>) -> Self {
+        Self(self.0.with(9, "ServiceType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TlsConfig`.
-    pub fn tls_config(mut self, value: impl Into<Value<TlsConfig>>) -> Self {
-        self.tls_config = Some(value.into());
-        self
+    /// `TlsConfig` (optional).
+    pub fn tls_config(self, value: impl Into<Value<TlsConfig>>) -> Self {
+        Self(self.0.with(11, "TlsConfig", value.into().to_template()))
     }
-    /// Sets `ValidationCertificateArn`.
-    pub fn validation_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.validation_certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_protocol {
-            m.insert("ApplicationProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authentication_type {
-            m.insert("AuthenticationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorizer_config {
-            m.insert("AuthorizerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_certificate_config {
-            m.insert("ClientCertificateConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_configuration_name {
-            m.insert("DomainConfigurationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_configuration_status {
-            m.insert("DomainConfigurationStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_certificate_arns {
-            m.insert("ServerCertificateArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_certificate_config {
-            m.insert("ServerCertificateConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_type {
-            m.insert("ServiceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_config {
-            m.insert("TlsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_certificate_arn {
-            m.insert("ValidationCertificateArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationCertificateArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:certificate/[a-zA-Z0-9/-]+$`.
+    pub fn validation_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ValidationCertificateArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DomainConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_protocol
-            .check(&path.field("ApplicationProtocol"), &Rules::NONE, out);
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.authorizer_config
-            .check(&path.field("AuthorizerConfig"), &Rules::NONE, out);
-        self.client_certificate_config.check(
-            &path.field("ClientCertificateConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.domain_configuration_name.check(
-            &path.field("DomainConfigurationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_configuration_status.check(
-            &path.field("DomainConfigurationStatus"),
-            &Rules::NONE,
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(253),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_certificate_arns.check(&path.field("ServerCertificateArns"), &Rules { min_items: Some(0), max_items: Some(1), items: Some(&const { Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\\d{1}:\\d{12}:certificate/[a-zA-Z0-9/-]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.server_certificate_config.check(
-            &path.field("ServerCertificateConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_type
-            .check(&path.field("ServiceType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tls_config
-            .check(&path.field("TlsConfig"), &Rules::NONE, out);
-        self.validation_certificate_arn.check(&path.field("ValidationCertificateArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\\d{1}:\\d{12}:certificate/[a-zA-Z0-9/-]+$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `ApplicationProtocol`.
+    ApplicationProtocol {
+        /// `SECURE_MQTT`
+        SecureMqtt = "SECURE_MQTT",
+        /// `MQTT_WSS`
+        MqttWss = "MQTT_WSS",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `DEFAULT`
+        Default = "DEFAULT",
     }
 }
 
-crate::impl_literal!(DomainConfigurationProps);
-
-/// Values of `ApplicationProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationProtocol {
-    /// `SECURE_MQTT`
-    SecureMqtt,
-    /// `MQTT_WSS`
-    MqttWss,
-    /// `HTTPS`
-    Https,
-    /// `DEFAULT`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SECURE_MQTT", "MQTT_WSS", "HTTPS", "DEFAULT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SecureMqtt => "SECURE_MQTT",
-            Self::MqttWss => "MQTT_WSS",
-            Self::Https => "HTTPS",
-            Self::Default => "DEFAULT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `AWS_X509`
+        AwsX509 = "AWS_X509",
+        /// `CUSTOM_AUTH`
+        CustomAuth = "CUSTOM_AUTH",
+        /// `AWS_SIGV4`
+        AwsSigv4 = "AWS_SIGV4",
+        /// `CUSTOM_AUTH_X509`
+        CustomAuthX509 = "CUSTOM_AUTH_X509",
+        /// `DEFAULT`
+        Default = "DEFAULT",
     }
 }
 
-impl ToTemplate for ApplicationProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplicationProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplicationProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "SECURE_MQTT" => Self::SecureMqtt,
-            "MQTT_WSS" => Self::MqttWss,
-            "HTTPS" => Self::Https,
-            "DEFAULT" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplicationProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationProtocol);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `AWS_X509`
-    AwsX509,
-    /// `CUSTOM_AUTH`
-    CustomAuth,
-    /// `AWS_SIGV4`
-    AwsSigv4,
-    /// `CUSTOM_AUTH_X509`
-    CustomAuthX509,
-    /// `DEFAULT`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AWS_X509",
-        "CUSTOM_AUTH",
-        "AWS_SIGV4",
-        "CUSTOM_AUTH_X509",
-        "DEFAULT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsX509 => "AWS_X509",
-            Self::CustomAuth => "CUSTOM_AUTH",
-            Self::AwsSigv4 => "AWS_SIGV4",
-            Self::CustomAuthX509 => "CUSTOM_AUTH_X509",
-            Self::Default => "DEFAULT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_X509" => Self::AwsX509,
-            "CUSTOM_AUTH" => Self::CustomAuth,
-            "AWS_SIGV4" => Self::AwsSigv4,
-            "CUSTOM_AUTH_X509" => Self::CustomAuthX509,
-            "DEFAULT" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `AuthorizerConfig` of `AWS::IoT::DomainConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthorizerConfig {
-    /// `AllowAuthorizerOverride` (optional).
-    pub allow_authorizer_override: Option<Value<bool>>,
-    /// `DefaultAuthorizerName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w=,@-]+$`.
-    pub default_authorizer_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AuthorizerConfig` of `AWS::IoT::DomainConfiguration`.
+    AuthorizerConfig(default)
 }
 
 impl AuthorizerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_authorizer_override: None,
-            default_authorizer_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowAuthorizerOverride`.
-    pub fn allow_authorizer_override(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_authorizer_override = Some(value.into());
-        self
+    /// `AllowAuthorizerOverride` (optional).
+    pub fn allow_authorizer_override(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowAuthorizerOverride", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultAuthorizerName`.
-    pub fn default_authorizer_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_authorizer_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthorizerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_authorizer_override {
-            m.insert("AllowAuthorizerOverride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_authorizer_name {
-            m.insert("DefaultAuthorizerName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultAuthorizerName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}=,@-]+$`.
+    pub fn default_authorizer_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultAuthorizerName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AuthorizerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_authorizer_name.check(
-            &path.field("DefaultAuthorizerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w=,@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthorizerConfig);
-
-/// Property type `ClientCertificateConfig` of `AWS::IoT::DomainConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientCertificateConfig {
-    /// `ClientCertificateCallbackArn` (optional).
-    /// Length: 1..=170 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub client_certificate_callback_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ClientCertificateConfig` of `AWS::IoT::DomainConfiguration`.
+    ClientCertificateConfig(default)
 }
 
 impl ClientCertificateConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_certificate_callback_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientCertificateCallbackArn`.
-    pub fn client_certificate_callback_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_certificate_callback_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClientCertificateConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_certificate_callback_arn {
-            m.insert("ClientCertificateCallbackArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ClientCertificateCallbackArn` (optional).
+    /// Length: 1 to 170 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn client_certificate_callback_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ClientCertificateCallbackArn",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ClientCertificateConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_certificate_callback_arn.check(
-            &path.field("ClientCertificateCallbackArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DomainConfigurationStatus`.
+    DomainConfigurationStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(ClientCertificateConfig);
-
-/// Values of `DomainConfigurationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DomainConfigurationStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DomainConfigurationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DomainConfigurationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DomainConfigurationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DomainConfigurationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DomainConfigurationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(DomainConfigurationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(DomainConfigurationStatus);
-
-/// Property type `ServerCertificateConfig` of `AWS::IoT::DomainConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerCertificateConfig {
-    /// `EnableOCSPCheck` (optional).
-    pub enable_ocsp_check: Option<Value<bool>>,
-    /// `OcspAuthorizedResponderArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\d{1}:\d{12}:certificate/[a-zA-Z0-9/-]+$`.
-    pub ocsp_authorized_responder_arn: Option<Value<String>>,
-    /// `OcspLambdaArn` (optional).
-    /// Length: 1..=170 characters.
-    pub ocsp_lambda_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServerCertificateConfig` of `AWS::IoT::DomainConfiguration`.
+    ServerCertificateConfig(default)
 }
 
 impl ServerCertificateConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_ocsp_check: None,
-            ocsp_authorized_responder_arn: None,
-            ocsp_lambda_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableOCSPCheck`.
-    pub fn enable_ocsp_check(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ocsp_check = Some(value.into());
-        self
+    /// `EnableOCSPCheck` (optional).
+    pub fn enable_ocsp_check(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableOCSPCheck", value.into().to_template()),
+        )
     }
-    /// Sets `OcspAuthorizedResponderArn`.
-    pub fn ocsp_authorized_responder_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ocsp_authorized_responder_arn = Some(value.into());
-        self
+    /// `OcspAuthorizedResponderArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:certificate/[a-zA-Z0-9/-]+$`.
+    pub fn ocsp_authorized_responder_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OcspAuthorizedResponderArn", value.into().to_template()),
+        )
     }
-    /// Sets `OcspLambdaArn`.
-    pub fn ocsp_lambda_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ocsp_lambda_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerCertificateConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_ocsp_check {
-            m.insert("EnableOCSPCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ocsp_authorized_responder_arn {
-            m.insert("OcspAuthorizedResponderArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ocsp_lambda_arn {
-            m.insert("OcspLambdaArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OcspLambdaArn` (optional).
+    /// Length: 1 to 170 characters.
+    pub fn ocsp_lambda_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OcspLambdaArn", value.into().to_template()))
     }
 }
 
-impl Check for ServerCertificateConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ocsp_authorized_responder_arn.check(&path.field("OcspAuthorizedResponderArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-cn|-us-gov|-iso-b|-iso)?:acm:[a-z]{2}-(gov-|iso-|isob-)?[a-z]{4,9}-\\d{1}:\\d{12}:certificate/[a-zA-Z0-9/-]+$"), ..Rules::NONE }, out);
-        self.ocsp_lambda_arn.check(
-            &path.field("OcspLambdaArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ServiceType`.
+    ServiceType {
+        /// `DATA`
+        Data = "DATA",
+        /// `CREDENTIAL_PROVIDER`
+        CredentialProvider = "CREDENTIAL_PROVIDER",
+        /// `JOBS`
+        Jobs = "JOBS",
     }
 }
 
-crate::impl_literal!(ServerCertificateConfig);
+pub use crate::cfn::Tag;
 
-/// Values of `ServiceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceType {
-    /// `DATA`
-    Data,
-    /// `CREDENTIAL_PROVIDER`
-    CredentialProvider,
-    /// `JOBS`
-    Jobs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DATA", "CREDENTIAL_PROVIDER", "JOBS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Data => "DATA",
-            Self::CredentialProvider => "CREDENTIAL_PROVIDER",
-            Self::Jobs => "JOBS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DATA" => Self::Data,
-            "CREDENTIAL_PROVIDER" => Self::CredentialProvider,
-            "JOBS" => Self::Jobs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceType::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceType);
-
-/// Property type `Tag` of `AWS::IoT::DomainConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TlsConfig` of `AWS::IoT::DomainConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct TlsConfig {
-    /// `SecurityPolicy` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub security_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TlsConfig` of `AWS::IoT::DomainConfiguration`.
+    TlsConfig(default)
 }
 
 impl TlsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityPolicy`.
-    pub fn security_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TlsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_policy {
-            m.insert("SecurityPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecurityPolicy` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn security_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SecurityPolicy", value.into().to_template()))
     }
 }
-
-impl Check for TlsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_policy.check(
-            &path.field("SecurityPolicy"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TlsConfig);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::EncryptionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EncryptionConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EncryptionConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EncryptionConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::EncryptionConfiguration`.
+    EncryptionConfiguration("AWS::IoT::EncryptionConfiguration", EncryptionConfigurationProps)
 }
 
 impl EncryptionConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::EncryptionConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: EncryptionConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::EncryptionConfigurationId> {
         self.resource.ref_value()
@@ -91,139 +39,61 @@ impl EncryptionConfiguration {
     pub fn attr_last_modified_date(&self) -> Value<String> {
         self.resource.get_att("LastModifiedDate")
     }
+
+    /// Replaces `EncryptionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_type(&self, value: impl Into<Value<EncryptionType>>) {
+        self.resource.set_property("EncryptionType", value.into())
+    }
+
+    /// Replaces `KmsAccessRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_access_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("KmsAccessRoleArn", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::EncryptionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfigurationProps {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<EncryptionType>,
-    /// `KmsAccessRoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub kms_access_role_arn: Option<Value<ids::RoleArn>>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::EncryptionConfiguration`.
+    EncryptionConfigurationProps
 }
 
 impl EncryptionConfigurationProps {
     /// The required properties: `EncryptionType`.
     pub fn new(encryption_type: impl Into<Value<EncryptionType>>) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-            kms_access_role_arn: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionType",
+            encryption_type.into().to_template(),
+        ))
     }
-    /// Sets `KmsAccessRoleArn`.
-    pub fn kms_access_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.kms_access_role_arn = Some(value.into());
-        self
+    /// `KmsAccessRoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn kms_access_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KmsAccessRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        if let Some(v) = &self.kms_access_role_arn {
-            m.insert("KmsAccessRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
-        self.kms_access_role_arn.check(
-            &path.field("KmsAccessRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `CUSTOMER_MANAGED_KMS_KEY`
+        CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+        /// `AWS_OWNED_KMS_KEY`
+        AwsOwnedKmsKey = "AWS_OWNED_KMS_KEY",
     }
 }
-
-crate::impl_literal!(EncryptionConfigurationProps);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `CUSTOMER_MANAGED_KMS_KEY`
-    CustomerManagedKmsKey,
-    /// `AWS_OWNED_KMS_KEY`
-    AwsOwnedKmsKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KMS_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-            Self::AwsOwnedKmsKey => "AWS_OWNED_KMS_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
-            "AWS_OWNED_KMS_KEY" => Self::AwsOwnedKmsKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);

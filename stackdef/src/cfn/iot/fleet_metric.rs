@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::FleetMetric`.
-#[derive(Debug, Clone)]
-pub struct FleetMetric {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FleetMetric {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FleetMetric {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FleetMetric {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::FleetMetric`.
+    FleetMetric("AWS::IoT::FleetMetric", FleetMetricProps)
 }
 
 impl FleetMetric {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::FleetMetric";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FleetMetricProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MetricName` (typed).
     pub fn ref_value(&self) -> Value<ids::FleetMetricName> {
         self.resource.ref_value()
@@ -97,567 +49,215 @@ impl FleetMetric {
     pub fn attr_version(&self) -> Value<f64> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `AggregationField` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aggregation_field(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AggregationField", value.into())
+    }
+
+    /// Replaces `AggregationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aggregation_type(&self, value: impl Into<Value<AggregationType>>) {
+        self.resource.set_property("AggregationType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IndexName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_index_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IndexName", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `Period` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_period(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Period", value.into())
+    }
+
+    /// Replaces `QueryString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryString", value.into())
+    }
+
+    /// Replaces `QueryVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryVersion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Unit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_unit(&self, value: impl Into<Value<Unit>>) {
+        self.resource.set_property("Unit", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::FleetMetric`.
-#[derive(Debug, Clone)]
-pub struct FleetMetricProps {
-    /// `AggregationField` (optional).
-    /// Length: 1..= characters.
-    pub aggregation_field: Option<Value<String>>,
-    /// `AggregationType` (optional).
-    pub aggregation_type: Option<Value<AggregationType>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `IndexName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9:_-]+$`.
-    pub index_name: Option<Value<String>>,
-    /// `MetricName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\.]+$`.
-    pub metric_name: Value<String>,
-    /// `Period` (optional).
-    /// Range: 60..=86400.
-    pub period: Option<Value<i64>>,
-    /// `QueryString` (optional).
-    /// Length: 1..= characters.
-    pub query_string: Option<Value<String>>,
-    /// `QueryVersion` (optional).
-    pub query_version: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<Unit>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::FleetMetric`.
+    FleetMetricProps
 }
 
 impl FleetMetricProps {
     /// The required properties: `MetricName`.
     pub fn new(metric_name: impl Into<Value<String>>) -> Self {
-        Self {
-            aggregation_field: None,
-            aggregation_type: None,
-            description: None,
-            index_name: None,
-            metric_name: metric_name.into(),
-            period: None,
-            query_string: None,
-            query_version: None,
-            tags: None,
-            unit: None,
-        }
+        Self(crate::Properties::new().with(4, "MetricName", metric_name.into().to_template()))
     }
-    /// Sets `AggregationField`.
-    pub fn aggregation_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aggregation_field = Some(value.into());
-        self
+    /// `AggregationField` (optional).
+    /// Length: at least 1 characters.
+    pub fn aggregation_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AggregationField", value.into().to_template()),
+        )
     }
-    /// Sets `AggregationType`.
-    pub fn aggregation_type(mut self, value: impl Into<Value<AggregationType>>) -> Self {
-        self.aggregation_type = Some(value.into());
-        self
+    /// `AggregationType` (optional).
+    pub fn aggregation_type(self, value: impl Into<Value<AggregationType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AggregationType", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.index_name = Some(value.into());
-        self
+    /// `IndexName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9:_-]+$`.
+    pub fn index_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "IndexName", value.into().to_template()))
     }
-    /// Sets `Period`.
-    pub fn period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.period = Some(value.into());
-        self
+    /// `Period` (optional).
+    /// Range: 60 to 86400.
+    pub fn period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Period", value.into().to_template()))
     }
-    /// Sets `QueryString`.
-    pub fn query_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_string = Some(value.into());
-        self
+    /// `QueryString` (optional).
+    /// Length: at least 1 characters.
+    pub fn query_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "QueryString", value.into().to_template()))
     }
-    /// Sets `QueryVersion`.
-    pub fn query_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_version = Some(value.into());
-        self
+    /// `QueryVersion` (optional).
+    pub fn query_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "QueryVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<Unit>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<Unit>>) -> Self {
+        Self(self.0.with(9, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FleetMetricProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation_field {
-            m.insert("AggregationField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aggregation_type {
-            m.insert("AggregationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index_name {
-            m.insert("IndexName".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        if let Some(v) = &self.period {
-            m.insert("Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string {
-            m.insert("QueryString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_version {
-            m.insert("QueryVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FleetMetricProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation_field.check(
-            &path.field("AggregationField"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aggregation_type
-            .check(&path.field("AggregationType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9:_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\-\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FleetMetricProps);
-
-/// Property type `AggregationType` of `AWS::IoT::FleetMetric`.
-#[derive(Debug, Clone)]
-pub struct AggregationType {
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `Values` (required).
-    /// Each item: Length: 1..=12 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9]+$`.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AggregationType` of `AWS::IoT::FleetMetric`.
+    AggregationType
 }
 
 impl AggregationType {
     /// The required properties: `Name`, `Values`.
     pub fn new(name: impl Into<Value<Name>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            name: name.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AggregationType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `Cardinality`
+        Cardinality = "Cardinality",
+        /// `Percentiles`
+        Percentiles = "Percentiles",
+        /// `Statistics`
+        Statistics = "Statistics",
     }
 }
 
-impl Check for AggregationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(12),
-                            pattern: Some("^[a-zA-Z0-9]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `Bits`
+        Bits = "Bits",
+        /// `Bits/Second`
+        BitsSecond = "Bits/Second",
+        /// `Bytes`
+        Bytes = "Bytes",
+        /// `Bytes/Second`
+        BytesSecond = "Bytes/Second",
+        /// `Count`
+        Count = "Count",
+        /// `Count/Second`
+        CountSecond = "Count/Second",
+        /// `Gigabits`
+        Gigabits = "Gigabits",
+        /// `Gigabits/Second`
+        GigabitsSecond = "Gigabits/Second",
+        /// `Gigabytes`
+        Gigabytes = "Gigabytes",
+        /// `Gigabytes/Second`
+        GigabytesSecond = "Gigabytes/Second",
+        /// `Kilobits`
+        Kilobits = "Kilobits",
+        /// `Kilobits/Second`
+        KilobitsSecond = "Kilobits/Second",
+        /// `Kilobytes`
+        Kilobytes = "Kilobytes",
+        /// `Kilobytes/Second`
+        KilobytesSecond = "Kilobytes/Second",
+        /// `Megabits`
+        Megabits = "Megabits",
+        /// `Megabits/Second`
+        MegabitsSecond = "Megabits/Second",
+        /// `Megabytes`
+        Megabytes = "Megabytes",
+        /// `Megabytes/Second`
+        MegabytesSecond = "Megabytes/Second",
+        /// `Microseconds`
+        Microseconds = "Microseconds",
+        /// `Milliseconds`
+        Milliseconds = "Milliseconds",
+        /// `None`
+        None = "None",
+        /// `Percent`
+        Percent = "Percent",
+        /// `Seconds`
+        Seconds = "Seconds",
+        /// `Terabits`
+        Terabits = "Terabits",
+        /// `Terabits/Second`
+        TerabitsSecond = "Terabits/Second",
+        /// `Terabytes`
+        Terabytes = "Terabytes",
+        /// `Terabytes/Second`
+        TerabytesSecond = "Terabytes/Second",
     }
 }
-
-crate::impl_literal!(AggregationType);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `Cardinality`
-    Cardinality,
-    /// `Percentiles`
-    Percentiles,
-    /// `Statistics`
-    Statistics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Cardinality", "Percentiles", "Statistics"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cardinality => "Cardinality",
-            Self::Percentiles => "Percentiles",
-            Self::Statistics => "Statistics",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "Cardinality" => Self::Cardinality,
-            "Percentiles" => Self::Percentiles,
-            "Statistics" => Self::Statistics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Property type `Tag` of `AWS::IoT::FleetMetric`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `Bits`
-    Bits,
-    /// `Bits/Second`
-    BitsSecond,
-    /// `Bytes`
-    Bytes,
-    /// `Bytes/Second`
-    BytesSecond,
-    /// `Count`
-    Count,
-    /// `Count/Second`
-    CountSecond,
-    /// `Gigabits`
-    Gigabits,
-    /// `Gigabits/Second`
-    GigabitsSecond,
-    /// `Gigabytes`
-    Gigabytes,
-    /// `Gigabytes/Second`
-    GigabytesSecond,
-    /// `Kilobits`
-    Kilobits,
-    /// `Kilobits/Second`
-    KilobitsSecond,
-    /// `Kilobytes`
-    Kilobytes,
-    /// `Kilobytes/Second`
-    KilobytesSecond,
-    /// `Megabits`
-    Megabits,
-    /// `Megabits/Second`
-    MegabitsSecond,
-    /// `Megabytes`
-    Megabytes,
-    /// `Megabytes/Second`
-    MegabytesSecond,
-    /// `Microseconds`
-    Microseconds,
-    /// `Milliseconds`
-    Milliseconds,
-    /// `None`
-    None,
-    /// `Percent`
-    Percent,
-    /// `Seconds`
-    Seconds,
-    /// `Terabits`
-    Terabits,
-    /// `Terabits/Second`
-    TerabitsSecond,
-    /// `Terabytes`
-    Terabytes,
-    /// `Terabytes/Second`
-    TerabytesSecond,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Bits",
-        "Bits/Second",
-        "Bytes",
-        "Bytes/Second",
-        "Count",
-        "Count/Second",
-        "Gigabits",
-        "Gigabits/Second",
-        "Gigabytes",
-        "Gigabytes/Second",
-        "Kilobits",
-        "Kilobits/Second",
-        "Kilobytes",
-        "Kilobytes/Second",
-        "Megabits",
-        "Megabits/Second",
-        "Megabytes",
-        "Megabytes/Second",
-        "Microseconds",
-        "Milliseconds",
-        "None",
-        "Percent",
-        "Seconds",
-        "Terabits",
-        "Terabits/Second",
-        "Terabytes",
-        "Terabytes/Second",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bits => "Bits",
-            Self::BitsSecond => "Bits/Second",
-            Self::Bytes => "Bytes",
-            Self::BytesSecond => "Bytes/Second",
-            Self::Count => "Count",
-            Self::CountSecond => "Count/Second",
-            Self::Gigabits => "Gigabits",
-            Self::GigabitsSecond => "Gigabits/Second",
-            Self::Gigabytes => "Gigabytes",
-            Self::GigabytesSecond => "Gigabytes/Second",
-            Self::Kilobits => "Kilobits",
-            Self::KilobitsSecond => "Kilobits/Second",
-            Self::Kilobytes => "Kilobytes",
-            Self::KilobytesSecond => "Kilobytes/Second",
-            Self::Megabits => "Megabits",
-            Self::MegabitsSecond => "Megabits/Second",
-            Self::Megabytes => "Megabytes",
-            Self::MegabytesSecond => "Megabytes/Second",
-            Self::Microseconds => "Microseconds",
-            Self::Milliseconds => "Milliseconds",
-            Self::None => "None",
-            Self::Percent => "Percent",
-            Self::Seconds => "Seconds",
-            Self::Terabits => "Terabits",
-            Self::TerabitsSecond => "Terabits/Second",
-            Self::Terabytes => "Terabytes",
-            Self::TerabytesSecond => "Terabytes/Second",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bits" => Self::Bits,
-            "Bits/Second" => Self::BitsSecond,
-            "Bytes" => Self::Bytes,
-            "Bytes/Second" => Self::BytesSecond,
-            "Count" => Self::Count,
-            "Count/Second" => Self::CountSecond,
-            "Gigabits" => Self::Gigabits,
-            "Gigabits/Second" => Self::GigabitsSecond,
-            "Gigabytes" => Self::Gigabytes,
-            "Gigabytes/Second" => Self::GigabytesSecond,
-            "Kilobits" => Self::Kilobits,
-            "Kilobits/Second" => Self::KilobitsSecond,
-            "Kilobytes" => Self::Kilobytes,
-            "Kilobytes/Second" => Self::KilobytesSecond,
-            "Megabits" => Self::Megabits,
-            "Megabits/Second" => Self::MegabitsSecond,
-            "Megabytes" => Self::Megabytes,
-            "Megabytes/Second" => Self::MegabytesSecond,
-            "Microseconds" => Self::Microseconds,
-            "Milliseconds" => Self::Milliseconds,
-            "None" => Self::None,
-            "Percent" => Self::Percent,
-            "Seconds" => Self::Seconds,
-            "Terabits" => Self::Terabits,
-            "Terabits/Second" => Self::TerabitsSecond,
-            "Terabytes" => Self::Terabytes,
-            "Terabytes/Second" => Self::TerabytesSecond,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct JobTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for JobTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for JobTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for JobTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::JobTemplate`.
+    JobTemplate("AWS::IoT::JobTemplate", JobTemplateProps)
 }
 
 impl JobTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::JobTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: JobTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `JobTemplateId` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTJobTemplateId> {
         self.resource.ref_value()
@@ -82,69 +34,100 @@ impl JobTemplate {
     pub fn attr_arn(&self) -> Value<ids::IoTJobTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AbortConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_abort_config(&self, value: impl Into<Value<AbortConfig>>) {
+        self.resource.set_property("AbortConfig", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DestinationPackageVersions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_package_versions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DestinationPackageVersions", value.into())
+    }
+
+    /// Replaces `Document` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Document", value.into())
+    }
+
+    /// Replaces `DocumentSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DocumentSource", value.into())
+    }
+
+    /// Replaces `JobArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("JobArn", value.into())
+    }
+
+    /// Replaces `JobExecutionsRetryConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_executions_retry_config(
+        &self,
+        value: impl Into<Value<JobExecutionsRetryConfig>>,
+    ) {
+        self.resource
+            .set_property("JobExecutionsRetryConfig", value.into())
+    }
+
+    /// Replaces `JobExecutionsRolloutConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_executions_rollout_config(
+        &self,
+        value: impl Into<Value<JobExecutionsRolloutConfig>>,
+    ) {
+        self.resource
+            .set_property("JobExecutionsRolloutConfig", value.into())
+    }
+
+    /// Replaces `JobTemplateId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_template_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("JobTemplateId", value.into())
+    }
+
+    /// Replaces `MaintenanceWindows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_windows(&self, value: impl Into<Value<List<MaintenanceWindow>>>) {
+        self.resource
+            .set_property("MaintenanceWindows", value.into())
+    }
+
+    /// Replaces `PresignedUrlConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_presigned_url_config(&self, value: impl Into<Value<PresignedUrlConfig>>) {
+        self.resource
+            .set_property("PresignedUrlConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeoutConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout_config(&self, value: impl Into<Value<TimeoutConfig>>) {
+        self.resource.set_property("TimeoutConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct JobTemplateProps {
-    /// `AbortConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub abort_config: Option<Value<AbortConfig>>,
-    /// `Description` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2028 characters.
-    /// Pattern: `[^\p{C}]+`.
-    pub description: Value<String>,
-    /// `DestinationPackageVersions` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 1..=1600 characters.
-    /// Each item: Pattern: `^arn:[!-~]+$`.
-    pub destination_package_versions: Option<Value<List<String>>>,
-    /// `Document` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=32768 characters.
-    pub document: Option<Value<String>>,
-    /// `DocumentSource` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1350 characters.
-    pub document_source: Option<Value<String>>,
-    /// `JobArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub job_arn: Option<Value<String>>,
-    /// `JobExecutionsRetryConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub job_executions_retry_config: Option<Value<JobExecutionsRetryConfig>>,
-    /// `JobExecutionsRolloutConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub job_executions_rollout_config: Option<Value<JobExecutionsRolloutConfig>>,
-    /// `JobTemplateId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9_-]+`.
-    pub job_template_id: Value<String>,
-    /// `MaintenanceWindows` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub maintenance_windows: Option<Value<List<MaintenanceWindow>>>,
-    /// `PresignedUrlConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub presigned_url_config: Option<Value<PresignedUrlConfig>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeoutConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub timeout_config: Option<Value<TimeoutConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::JobTemplate`.
+    JobTemplateProps
 }
 
 impl JobTemplateProps {
@@ -153,271 +136,120 @@ impl JobTemplateProps {
         description: impl Into<Value<String>>,
         job_template_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            abort_config: None,
-            description: description.into(),
-            destination_package_versions: None,
-            document: None,
-            document_source: None,
-            job_arn: None,
-            job_executions_retry_config: None,
-            job_executions_rollout_config: None,
-            job_template_id: job_template_id.into(),
-            maintenance_windows: None,
-            presigned_url_config: None,
-            tags: None,
-            timeout_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Description", description.into().to_template())
+                .with(8, "JobTemplateId", job_template_id.into().to_template()),
+        )
     }
-    /// Sets `AbortConfig`.
-    pub fn abort_config(mut self, value: impl Into<Value<AbortConfig>>) -> Self {
-        self.abort_config = Some(value.into());
-        self
+    /// `AbortConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn abort_config(self, value: impl Into<Value<AbortConfig>>) -> Self {
+        Self(self.0.with(0, "AbortConfig", value.into().to_template()))
     }
-    /// Sets `DestinationPackageVersions`.
-    pub fn destination_package_versions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.destination_package_versions = Some(value.into());
-        self
+    /// `DestinationPackageVersions` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: 1 to 1600 characters.
+    /// Each item: Pattern: `^arn:[!-~]+$`.
+    pub fn destination_package_versions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationPackageVersions", value.into().to_template()),
+        )
     }
-    /// Sets `Document`.
-    pub fn document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document = Some(value.into());
-        self
+    /// `Document` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 32768 characters.
+    pub fn document(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Document", value.into().to_template()))
     }
-    /// Sets `DocumentSource`.
-    pub fn document_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_source = Some(value.into());
-        self
+    /// `DocumentSource` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1350 characters.
+    pub fn document_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DocumentSource", value.into().to_template()))
     }
-    /// Sets `JobArn`.
-    pub fn job_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_arn = Some(value.into());
-        self
+    /// `JobArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn job_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "JobArn", value.into().to_template()))
     }
-    /// Sets `JobExecutionsRetryConfig`.
+    /// `JobExecutionsRetryConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn job_executions_retry_config(
-        mut self,
+        self,
         value: impl Into<Value<JobExecutionsRetryConfig>>,
     ) -> Self {
-        self.job_executions_retry_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "JobExecutionsRetryConfig", value.into().to_template()),
+        )
     }
-    /// Sets `JobExecutionsRolloutConfig`.
+    /// `JobExecutionsRolloutConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn job_executions_rollout_config(
-        mut self,
+        self,
         value: impl Into<Value<JobExecutionsRolloutConfig>>,
     ) -> Self {
-        self.job_executions_rollout_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "JobExecutionsRolloutConfig", value.into().to_template()),
+        )
     }
-    /// Sets `MaintenanceWindows`.
-    pub fn maintenance_windows(mut self, value: impl Into<Value<List<MaintenanceWindow>>>) -> Self {
-        self.maintenance_windows = Some(value.into());
-        self
+    /// `MaintenanceWindows` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn maintenance_windows(self, value: impl Into<Value<List<MaintenanceWindow>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "MaintenanceWindows", value.into().to_template()),
+        )
     }
-    /// Sets `PresignedUrlConfig`.
-    pub fn presigned_url_config(mut self, value: impl Into<Value<PresignedUrlConfig>>) -> Self {
-        self.presigned_url_config = Some(value.into());
-        self
+    /// `PresignedUrlConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn presigned_url_config(self, value: impl Into<Value<PresignedUrlConfig>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PresignedUrlConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeoutConfig`.
-    pub fn timeout_config(mut self, value: impl Into<Value<TimeoutConfig>>) -> Self {
-        self.timeout_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.abort_config {
-            m.insert("AbortConfig".to_owned(), v.to_template());
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        if let Some(v) = &self.destination_package_versions {
-            m.insert("DestinationPackageVersions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document {
-            m.insert("Document".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_source {
-            m.insert("DocumentSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_arn {
-            m.insert("JobArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_executions_retry_config {
-            m.insert("JobExecutionsRetryConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_executions_rollout_config {
-            m.insert("JobExecutionsRolloutConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "JobTemplateId".to_owned(),
-            self.job_template_id.to_template(),
-        );
-        if let Some(v) = &self.maintenance_windows {
-            m.insert("MaintenanceWindows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.presigned_url_config {
-            m.insert("PresignedUrlConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_config {
-            m.insert("TimeoutConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn timeout_config(self, value: impl Into<Value<TimeoutConfig>>) -> Self {
+        Self(self.0.with(12, "TimeoutConfig", value.into().to_template()))
     }
 }
 
-impl Check for JobTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.abort_config
-            .check(&path.field("AbortConfig"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2028),
-                pattern: Some("[^\\p{C}]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_package_versions.check(
-            &path.field("DestinationPackageVersions"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1600),
-                            pattern: Some("^arn:[!-~]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document.check(
-            &path.field("Document"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32768),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_source.check(
-            &path.field("DocumentSource"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1350),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_executions_retry_config.check(
-            &path.field("JobExecutionsRetryConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.job_executions_rollout_config.check(
-            &path.field("JobExecutionsRolloutConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.job_template_id.check(
-            &path.field("JobTemplateId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maintenance_windows
-            .check(&path.field("MaintenanceWindows"), &Rules::NONE, out);
-        self.presigned_url_config
-            .check(&path.field("PresignedUrlConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout_config
-            .check(&path.field("TimeoutConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JobTemplateProps);
-
-/// Property type `AbortConfig` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct AbortConfig {
-    /// `CriteriaList` (required).
-    /// Items: 1..=.
-    pub criteria_list: Value<List<AbortCriteria>>,
+crate::l1_struct! {
+    /// Property type `AbortConfig` of `AWS::IoT::JobTemplate`.
+    AbortConfig
 }
 
 impl AbortConfig {
     /// The required properties: `CriteriaList`.
     pub fn new(criteria_list: impl Into<Value<List<AbortCriteria>>>) -> Self {
-        Self {
-            criteria_list: criteria_list.into(),
-        }
+        Self(crate::Properties::new().with(0, "CriteriaList", criteria_list.into().to_template()))
     }
 }
 
-impl ToTemplate for AbortConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CriteriaList".to_owned(), self.criteria_list.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AbortConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criteria_list.check(
-            &path.field("CriteriaList"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AbortConfig);
-
-/// Property type `AbortCriteria` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct AbortCriteria {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `FailureType` (required).
-    pub failure_type: Value<FailureType>,
-    /// `MinNumberOfExecutedThings` (required).
-    /// Range: 1..=.
-    pub min_number_of_executed_things: Value<i64>,
-    /// `ThresholdPercentage` (required).
-    /// Range: ..=100.
-    pub threshold_percentage: Value<f64>,
+crate::l1_struct! {
+    /// Property type `AbortCriteria` of `AWS::IoT::JobTemplate`.
+    AbortCriteria
 }
 
 impl AbortCriteria {
@@ -428,423 +260,132 @@ impl AbortCriteria {
         min_number_of_executed_things: impl Into<Value<i64>>,
         threshold_percentage: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            failure_type: failure_type.into(),
-            min_number_of_executed_things: min_number_of_executed_things.into(),
-            threshold_percentage: threshold_percentage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "FailureType", failure_type.into().to_template())
+                .with(
+                    2,
+                    "MinNumberOfExecutedThings",
+                    min_number_of_executed_things.into().to_template(),
+                )
+                .with(
+                    3,
+                    "ThresholdPercentage",
+                    threshold_percentage.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for AbortCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("FailureType".to_owned(), self.failure_type.to_template());
-        m.insert(
-            "MinNumberOfExecutedThings".to_owned(),
-            self.min_number_of_executed_things.to_template(),
-        );
-        m.insert(
-            "ThresholdPercentage".to_owned(),
-            self.threshold_percentage.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `CANCEL`
+        Cancel = "CANCEL",
     }
 }
 
-impl Check for AbortCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.failure_type
-            .check(&path.field("FailureType"), &Rules::NONE, out);
-        self.min_number_of_executed_things.check(
-            &path.field("MinNumberOfExecutedThings"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threshold_percentage.check(
-            &path.field("ThresholdPercentage"),
-            &Rules {
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FailureType`.
+    FailureType {
+        /// `FAILED`
+        Failed = "FAILED",
+        /// `REJECTED`
+        Rejected = "REJECTED",
+        /// `TIMED_OUT`
+        TimedOut = "TIMED_OUT",
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-crate::impl_literal!(AbortCriteria);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `CANCEL`
-    Cancel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CANCEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cancel => "CANCEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "CANCEL" => Self::Cancel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Values of `FailureType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailureType {
-    /// `FAILED`
-    Failed,
-    /// `REJECTED`
-    Rejected,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FailureType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FAILED", "REJECTED", "TIMED_OUT", "ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "FAILED",
-            Self::Rejected => "REJECTED",
-            Self::TimedOut => "TIMED_OUT",
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FailureType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FailureType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FailureType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "REJECTED" => Self::Rejected,
-            "TIMED_OUT" => Self::TimedOut,
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FailureType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FailureType::from(s))
-    }
-}
-
-crate::impl_literal!(FailureType);
-
-/// Property type `JobExecutionsRetryConfig` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct JobExecutionsRetryConfig {
-    /// `RetryCriteriaList` (optional).
-    /// Items: 1..=2.
-    pub retry_criteria_list: Option<Value<List<RetryCriteria>>>,
+crate::l1_struct! {
+    /// Property type `JobExecutionsRetryConfig` of `AWS::IoT::JobTemplate`.
+    JobExecutionsRetryConfig(default)
 }
 
 impl JobExecutionsRetryConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            retry_criteria_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RetryCriteriaList`.
-    pub fn retry_criteria_list(mut self, value: impl Into<Value<List<RetryCriteria>>>) -> Self {
-        self.retry_criteria_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobExecutionsRetryConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.retry_criteria_list {
-            m.insert("RetryCriteriaList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RetryCriteriaList` (optional).
+    /// Items: 1 to 2.
+    pub fn retry_criteria_list(self, value: impl Into<Value<List<RetryCriteria>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RetryCriteriaList", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JobExecutionsRetryConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retry_criteria_list.check(
-            &path.field("RetryCriteriaList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JobExecutionsRetryConfig);
-
-/// Property type `RetryCriteria` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct RetryCriteria {
-    /// `FailureType` (optional).
-    pub failure_type: Option<Value<JobRetryFailureType>>,
-    /// `NumberOfRetries` (optional).
-    /// Range: 0..=10.
-    pub number_of_retries: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RetryCriteria` of `AWS::IoT::JobTemplate`.
+    RetryCriteria(default)
 }
 
 impl RetryCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            failure_type: None,
-            number_of_retries: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FailureType`.
-    pub fn failure_type(mut self, value: impl Into<Value<JobRetryFailureType>>) -> Self {
-        self.failure_type = Some(value.into());
-        self
+    /// `FailureType` (optional).
+    pub fn failure_type(self, value: impl Into<Value<JobRetryFailureType>>) -> Self {
+        Self(self.0.with(0, "FailureType", value.into().to_template()))
     }
-    /// Sets `NumberOfRetries`.
-    pub fn number_of_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_retries = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RetryCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_type {
-            m.insert("FailureType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_retries {
-            m.insert("NumberOfRetries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NumberOfRetries` (optional).
+    /// Range: 0 to 10.
+    pub fn number_of_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NumberOfRetries", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RetryCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failure_type
-            .check(&path.field("FailureType"), &Rules::NONE, out);
-        self.number_of_retries.check(
-            &path.field("NumberOfRetries"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `JobRetryFailureType`.
+    JobRetryFailureType {
+        /// `FAILED`
+        Failed = "FAILED",
+        /// `TIMED_OUT`
+        TimedOut = "TIMED_OUT",
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-crate::impl_literal!(RetryCriteria);
-
-/// Values of `JobRetryFailureType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobRetryFailureType {
-    /// `FAILED`
-    Failed,
-    /// `TIMED_OUT`
-    TimedOut,
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JobRetryFailureType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FAILED", "TIMED_OUT", "ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failed => "FAILED",
-            Self::TimedOut => "TIMED_OUT",
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for JobRetryFailureType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JobRetryFailureType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for JobRetryFailureType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FAILED" => Self::Failed,
-            "TIMED_OUT" => Self::TimedOut,
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JobRetryFailureType> {
-    fn from(s: &str) -> Self {
-        Value::literal(JobRetryFailureType::from(s))
-    }
-}
-
-crate::impl_literal!(JobRetryFailureType);
-
-/// Property type `JobExecutionsRolloutConfig` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct JobExecutionsRolloutConfig {
-    /// `ExponentialRolloutRate` (optional).
-    pub exponential_rollout_rate: Option<Value<ExponentialRolloutRate>>,
-    /// `MaximumPerMinute` (optional).
-    /// Range: 1..=.
-    pub maximum_per_minute: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `JobExecutionsRolloutConfig` of `AWS::IoT::JobTemplate`.
+    JobExecutionsRolloutConfig(default)
 }
 
 impl JobExecutionsRolloutConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exponential_rollout_rate: None,
-            maximum_per_minute: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExponentialRolloutRate`.
-    pub fn exponential_rollout_rate(
-        mut self,
-        value: impl Into<Value<ExponentialRolloutRate>>,
-    ) -> Self {
-        self.exponential_rollout_rate = Some(value.into());
-        self
+    /// `ExponentialRolloutRate` (optional).
+    pub fn exponential_rollout_rate(self, value: impl Into<Value<ExponentialRolloutRate>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExponentialRolloutRate", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumPerMinute`.
-    pub fn maximum_per_minute(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_per_minute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JobExecutionsRolloutConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exponential_rollout_rate {
-            m.insert("ExponentialRolloutRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_per_minute {
-            m.insert("MaximumPerMinute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaximumPerMinute` (optional).
+    /// Range: at least 1.
+    pub fn maximum_per_minute(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumPerMinute", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JobExecutionsRolloutConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exponential_rollout_rate.check(
-            &path.field("ExponentialRolloutRate"),
-            &Rules::NONE,
-            out,
-        );
-        self.maximum_per_minute.check(
-            &path.field("MaximumPerMinute"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JobExecutionsRolloutConfig);
-
-/// Property type `ExponentialRolloutRate` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct ExponentialRolloutRate {
-    /// `BaseRatePerMinute` (required).
-    /// Range: 1..=.
-    pub base_rate_per_minute: Value<i64>,
-    /// `IncrementFactor` (required).
-    /// Range: 1..=5.
-    pub increment_factor: Value<f64>,
-    /// `RateIncreaseCriteria` (required).
-    pub rate_increase_criteria: Value<RateIncreaseCriteria>,
+crate::l1_struct! {
+    /// Property type `ExponentialRolloutRate` of `AWS::IoT::JobTemplate`.
+    ExponentialRolloutRate
 }
 
 impl ExponentialRolloutRate {
@@ -854,354 +395,107 @@ impl ExponentialRolloutRate {
         increment_factor: impl Into<Value<f64>>,
         rate_increase_criteria: impl Into<Value<RateIncreaseCriteria>>,
     ) -> Self {
-        Self {
-            base_rate_per_minute: base_rate_per_minute.into(),
-            increment_factor: increment_factor.into(),
-            rate_increase_criteria: rate_increase_criteria.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BaseRatePerMinute",
+                    base_rate_per_minute.into().to_template(),
+                )
+                .with(1, "IncrementFactor", increment_factor.into().to_template())
+                .with(
+                    2,
+                    "RateIncreaseCriteria",
+                    rate_increase_criteria.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ExponentialRolloutRate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BaseRatePerMinute".to_owned(),
-            self.base_rate_per_minute.to_template(),
-        );
-        m.insert(
-            "IncrementFactor".to_owned(),
-            self.increment_factor.to_template(),
-        );
-        m.insert(
-            "RateIncreaseCriteria".to_owned(),
-            self.rate_increase_criteria.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExponentialRolloutRate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_rate_per_minute.check(
-            &path.field("BaseRatePerMinute"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.increment_factor.check(
-            &path.field("IncrementFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rate_increase_criteria
-            .check(&path.field("RateIncreaseCriteria"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExponentialRolloutRate);
-
-/// Property type `RateIncreaseCriteria` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct RateIncreaseCriteria {
-    /// `NumberOfNotifiedThings` (optional).
-    /// Range: 1..=.
-    pub number_of_notified_things: Option<Value<i64>>,
-    /// `NumberOfSucceededThings` (optional).
-    /// Range: 1..=.
-    pub number_of_succeeded_things: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RateIncreaseCriteria` of `AWS::IoT::JobTemplate`.
+    RateIncreaseCriteria(default)
 }
 
 impl RateIncreaseCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            number_of_notified_things: None,
-            number_of_succeeded_things: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NumberOfNotifiedThings`.
-    pub fn number_of_notified_things(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_notified_things = Some(value.into());
-        self
+    /// `NumberOfNotifiedThings` (optional).
+    /// Range: at least 1.
+    pub fn number_of_notified_things(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NumberOfNotifiedThings", value.into().to_template()),
+        )
     }
-    /// Sets `NumberOfSucceededThings`.
-    pub fn number_of_succeeded_things(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_succeeded_things = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RateIncreaseCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.number_of_notified_things {
-            m.insert("NumberOfNotifiedThings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_succeeded_things {
-            m.insert("NumberOfSucceededThings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NumberOfSucceededThings` (optional).
+    /// Range: at least 1.
+    pub fn number_of_succeeded_things(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NumberOfSucceededThings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RateIncreaseCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number_of_notified_things.check(
-            &path.field("NumberOfNotifiedThings"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.number_of_succeeded_things.check(
-            &path.field("NumberOfSucceededThings"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RateIncreaseCriteria);
-
-/// Property type `MaintenanceWindow` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceWindow {
-    /// `DurationInMinutes` (optional).
-    /// Range: 1..=1430.
-    pub duration_in_minutes: Option<Value<i64>>,
-    /// `StartTime` (optional).
-    /// Length: 1..=256 characters.
-    pub start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindow` of `AWS::IoT::JobTemplate`.
+    MaintenanceWindow(default)
 }
 
 impl MaintenanceWindow {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_minutes: None,
-            start_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInMinutes`.
-    pub fn duration_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_minutes = Some(value.into());
-        self
+    /// `DurationInMinutes` (optional).
+    /// Range: 1 to 1430.
+    pub fn duration_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaintenanceWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_minutes {
-            m.insert("DurationInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartTime` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StartTime", value.into().to_template()))
     }
 }
 
-impl Check for MaintenanceWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_minutes.check(
-            &path.field("DurationInMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1430.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time.check(
-            &path.field("StartTime"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MaintenanceWindow);
-
-/// Property type `PresignedUrlConfig` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct PresignedUrlConfig {
-    /// `ExpiresInSec` (optional).
-    /// Range: 60..=3600.
-    pub expires_in_sec: Option<Value<i64>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `PresignedUrlConfig` of `AWS::IoT::JobTemplate`.
+    PresignedUrlConfig
 }
 
 impl PresignedUrlConfig {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            expires_in_sec: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `ExpiresInSec`.
-    pub fn expires_in_sec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.expires_in_sec = Some(value.into());
-        self
+    /// `ExpiresInSec` (optional).
+    /// Range: 60 to 3600.
+    pub fn expires_in_sec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ExpiresInSec", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PresignedUrlConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expires_in_sec {
-            m.insert("ExpiresInSec".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for PresignedUrlConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expires_in_sec.check(
-            &path.field("ExpiresInSec"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PresignedUrlConfig);
-
-/// Property type `Tag` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TimeoutConfig` of `AWS::IoT::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct TimeoutConfig {
-    /// `InProgressTimeoutInMinutes` (required).
-    /// Range: 1..=10080.
-    pub in_progress_timeout_in_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `TimeoutConfig` of `AWS::IoT::JobTemplate`.
+    TimeoutConfig
 }
 
 impl TimeoutConfig {
     /// The required properties: `InProgressTimeoutInMinutes`.
     pub fn new(in_progress_timeout_in_minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            in_progress_timeout_in_minutes: in_progress_timeout_in_minutes.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "InProgressTimeoutInMinutes",
+            in_progress_timeout_in_minutes.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for TimeoutConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InProgressTimeoutInMinutes".to_owned(),
-            self.in_progress_timeout_in_minutes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimeoutConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.in_progress_timeout_in_minutes.check(
-            &path.field("InProgressTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10080.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TimeoutConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::Logging`.
-#[derive(Debug, Clone)]
-pub struct Logging {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Logging {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Logging {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Logging {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::Logging`.
+    Logging("AWS::IoT::Logging", LoggingProps)
 }
 
 impl Logging {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::Logging";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoggingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::LoggingId> {
         self.resource.ref_value()
@@ -77,23 +29,36 @@ impl Logging {
     pub fn account_id(&self) -> Value<ids::LoggingId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountId", value.into())
+    }
+
+    /// Replaces `DefaultLogLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_log_level(&self, value: impl Into<Value<DefaultLogLevel>>) {
+        self.resource.set_property("DefaultLogLevel", value.into())
+    }
+
+    /// Replaces `EventConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_configurations(&self, value: impl Into<Value<List<EventConfiguration>>>) {
+        self.resource
+            .set_property("EventConfigurations", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::Logging`.
-#[derive(Debug, Clone)]
-pub struct LoggingProps {
-    /// `AccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub account_id: Value<String>,
-    /// `DefaultLogLevel` (required).
-    pub default_log_level: Value<DefaultLogLevel>,
-    /// `EventConfigurations` (optional).
-    pub event_configurations: Option<Value<List<EventConfiguration>>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::Logging`.
+    LoggingProps
 }
 
 impl LoggingProps {
@@ -103,278 +68,71 @@ impl LoggingProps {
         default_log_level: impl Into<Value<DefaultLogLevel>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            account_id: account_id.into(),
-            default_log_level: default_log_level.into(),
-            event_configurations: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountId", account_id.into().to_template())
+                .with(1, "DefaultLogLevel", default_log_level.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `EventConfigurations`.
-    pub fn event_configurations(
-        mut self,
-        value: impl Into<Value<List<EventConfiguration>>>,
-    ) -> Self {
-        self.event_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountId".to_owned(), self.account_id.to_template());
-        m.insert(
-            "DefaultLogLevel".to_owned(),
-            self.default_log_level.to_template(),
-        );
-        if let Some(v) = &self.event_configurations {
-            m.insert("EventConfigurations".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `EventConfigurations` (optional).
+    pub fn event_configurations(self, value: impl Into<Value<List<EventConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EventConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LoggingProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_log_level
-            .check(&path.field("DefaultLogLevel"), &Rules::NONE, out);
-        self.event_configurations
-            .check(&path.field("EventConfigurations"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DefaultLogLevel`.
+    DefaultLogLevel {
+        /// `ERROR`
+        Error = "ERROR",
+        /// `WARN`
+        Warn = "WARN",
+        /// `INFO`
+        Info = "INFO",
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(LoggingProps);
-
-/// Values of `DefaultLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultLogLevel {
-    /// `ERROR`
-    Error,
-    /// `WARN`
-    Warn,
-    /// `INFO`
-    Info,
-    /// `DEBUG`
-    Debug,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultLogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERROR", "WARN", "INFO", "DEBUG", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "ERROR",
-            Self::Warn => "WARN",
-            Self::Info => "INFO",
-            Self::Debug => "DEBUG",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultLogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultLogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultLogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERROR" => Self::Error,
-            "WARN" => Self::Warn,
-            "INFO" => Self::Info,
-            "DEBUG" => Self::Debug,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultLogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultLogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultLogLevel);
-
-/// Property type `EventConfiguration` of `AWS::IoT::Logging`.
-#[derive(Debug, Clone)]
-pub struct EventConfiguration {
-    /// `EventType` (required).
-    /// Length: 1..=512 characters.
-    pub event_type: Value<String>,
-    /// `LogDestination` (optional).
-    /// Length: 1..=512 characters.
-    pub log_destination: Option<Value<String>>,
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<LogLevel>>,
+crate::l1_struct! {
+    /// Property type `EventConfiguration` of `AWS::IoT::Logging`.
+    EventConfiguration
 }
 
 impl EventConfiguration {
     /// The required properties: `EventType`.
     pub fn new(event_type: impl Into<Value<String>>) -> Self {
-        Self {
-            event_type: event_type.into(),
-            log_destination: None,
-            log_level: None,
-        }
+        Self(crate::Properties::new().with(0, "EventType", event_type.into().to_template()))
     }
-    /// Sets `LogDestination`.
-    pub fn log_destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_destination = Some(value.into());
-        self
+    /// `LogDestination` (optional).
+    /// Length: 1 to 512 characters.
+    pub fn log_destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogDestination", value.into().to_template()))
     }
-    /// Sets `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Value<LogLevel>>) -> Self {
-        self.log_level = Some(value.into());
-        self
+    /// `LogLevel` (optional).
+    pub fn log_level(self, value: impl Into<Value<LogLevel>>) -> Self {
+        Self(self.0.with(2, "LogLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventType".to_owned(), self.event_type.to_template());
-        if let Some(v) = &self.log_destination {
-            m.insert("LogDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogLevel`.
+    LogLevel {
+        /// `ERROR`
+        Error = "ERROR",
+        /// `WARN`
+        Warn = "WARN",
+        /// `INFO`
+        Info = "INFO",
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-impl Check for EventConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_type.check(
-            &path.field("EventType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_destination.check(
-            &path.field("LogDestination"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventConfiguration);
-
-/// Values of `LogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogLevel {
-    /// `ERROR`
-    Error,
-    /// `WARN`
-    Warn,
-    /// `INFO`
-    Info,
-    /// `DEBUG`
-    Debug,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERROR", "WARN", "INFO", "DEBUG", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "ERROR",
-            Self::Warn => "WARN",
-            Self::Info => "INFO",
-            Self::Debug => "DEBUG",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERROR" => Self::Error,
-            "WARN" => Self::Warn,
-            "INFO" => Self::Info,
-            "DEBUG" => Self::Debug,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LogLevel);

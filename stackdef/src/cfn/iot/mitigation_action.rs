@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct MitigationAction {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MitigationAction {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MitigationAction {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MitigationAction {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::MitigationAction`.
+    MitigationAction("AWS::IoT::MitigationAction", MitigationActionProps)
 }
 
 impl MitigationAction {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::MitigationAction";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MitigationActionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ActionName` (typed).
     pub fn ref_value(&self) -> Value<ids::MitigationActionName> {
         self.resource.ref_value()
@@ -87,24 +39,35 @@ impl MitigationAction {
     pub fn attr_mitigation_action_id(&self) -> Value<String> {
         self.resource.get_att("MitigationActionId")
     }
+
+    /// Replaces `ActionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ActionName", value.into())
+    }
+
+    /// Replaces `ActionParams` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_params(&self, value: impl Into<Value<ActionParams>>) {
+        self.resource.set_property("ActionParams", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct MitigationActionProps {
-    /// `ActionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub action_name: Option<Value<String>>,
-    /// `ActionParams` (required).
-    pub action_params: Value<ActionParams>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::MitigationAction`.
+    MitigationActionProps
 }
 
 impl MitigationActionProps {
@@ -113,295 +76,126 @@ impl MitigationActionProps {
         action_params: impl Into<Value<ActionParams>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            action_name: None,
-            action_params: action_params.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ActionParams", action_params.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `ActionName`.
-    pub fn action_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.action_name = Some(value.into());
-        self
+    /// `ActionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn action_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ActionName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MitigationActionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action_name {
-            m.insert("ActionName".to_owned(), v.to_template());
-        }
-        m.insert("ActionParams".to_owned(), self.action_params.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MitigationActionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_name.check(
-            &path.field("ActionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.action_params
-            .check(&path.field("ActionParams"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MitigationActionProps);
-
-/// Property type `ActionParams` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone, Default)]
-pub struct ActionParams {
-    /// `AddThingsToThingGroupParams` (optional).
-    pub add_things_to_thing_group_params: Option<Value<AddThingsToThingGroupParams>>,
-    /// `EnableIoTLoggingParams` (optional).
-    pub enable_io_t_logging_params: Option<Value<EnableIoTLoggingParams>>,
-    /// `PublishFindingToSnsParams` (optional).
-    pub publish_finding_to_sns_params: Option<Value<PublishFindingToSnsParams>>,
-    /// `ReplaceDefaultPolicyVersionParams` (optional).
-    pub replace_default_policy_version_params: Option<Value<ReplaceDefaultPolicyVersionParams>>,
-    /// `UpdateCACertificateParams` (optional).
-    pub update_ca_certificate_params: Option<Value<UpdateCaCertificateParams>>,
-    /// `UpdateDeviceCertificateParams` (optional).
-    pub update_device_certificate_params: Option<Value<UpdateDeviceCertificateParams>>,
+crate::l1_struct! {
+    /// Property type `ActionParams` of `AWS::IoT::MitigationAction`.
+    ActionParams(default)
 }
 
 impl ActionParams {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_things_to_thing_group_params: None,
-            enable_io_t_logging_params: None,
-            publish_finding_to_sns_params: None,
-            replace_default_policy_version_params: None,
-            update_ca_certificate_params: None,
-            update_device_certificate_params: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddThingsToThingGroupParams`.
+    /// `AddThingsToThingGroupParams` (optional).
     pub fn add_things_to_thing_group_params(
-        mut self,
+        self,
         value: impl Into<Value<AddThingsToThingGroupParams>>,
     ) -> Self {
-        self.add_things_to_thing_group_params = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AddThingsToThingGroupParams", value.into().to_template()),
+        )
     }
-    /// Sets `EnableIoTLoggingParams`.
+    /// `EnableIoTLoggingParams` (optional).
     pub fn enable_io_t_logging_params(
-        mut self,
+        self,
         value: impl Into<Value<EnableIoTLoggingParams>>,
     ) -> Self {
-        self.enable_io_t_logging_params = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EnableIoTLoggingParams", value.into().to_template()),
+        )
     }
-    /// Sets `PublishFindingToSnsParams`.
+    /// `PublishFindingToSnsParams` (optional).
     pub fn publish_finding_to_sns_params(
-        mut self,
+        self,
         value: impl Into<Value<PublishFindingToSnsParams>>,
     ) -> Self {
-        self.publish_finding_to_sns_params = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "PublishFindingToSnsParams", value.into().to_template()),
+        )
     }
-    /// Sets `ReplaceDefaultPolicyVersionParams`.
+    /// `ReplaceDefaultPolicyVersionParams` (optional).
     pub fn replace_default_policy_version_params(
-        mut self,
+        self,
         value: impl Into<Value<ReplaceDefaultPolicyVersionParams>>,
     ) -> Self {
-        self.replace_default_policy_version_params = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ReplaceDefaultPolicyVersionParams",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UpdateCACertificateParams`.
+    /// `UpdateCACertificateParams` (optional).
     pub fn update_ca_certificate_params(
-        mut self,
+        self,
         value: impl Into<Value<UpdateCaCertificateParams>>,
     ) -> Self {
-        self.update_ca_certificate_params = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "UpdateCACertificateParams", value.into().to_template()),
+        )
     }
-    /// Sets `UpdateDeviceCertificateParams`.
+    /// `UpdateDeviceCertificateParams` (optional).
     pub fn update_device_certificate_params(
-        mut self,
+        self,
         value: impl Into<Value<UpdateDeviceCertificateParams>>,
     ) -> Self {
-        self.update_device_certificate_params = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "UpdateDeviceCertificateParams",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ActionParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_things_to_thing_group_params {
-            m.insert("AddThingsToThingGroupParams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_io_t_logging_params {
-            m.insert("EnableIoTLoggingParams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publish_finding_to_sns_params {
-            m.insert("PublishFindingToSnsParams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_default_policy_version_params {
-            m.insert(
-                "ReplaceDefaultPolicyVersionParams".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.update_ca_certificate_params {
-            m.insert("UpdateCACertificateParams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_device_certificate_params {
-            m.insert("UpdateDeviceCertificateParams".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ActionParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_things_to_thing_group_params.check(
-            &path.field("AddThingsToThingGroupParams"),
-            &Rules::NONE,
-            out,
-        );
-        self.enable_io_t_logging_params.check(
-            &path.field("EnableIoTLoggingParams"),
-            &Rules::NONE,
-            out,
-        );
-        self.publish_finding_to_sns_params.check(
-            &path.field("PublishFindingToSnsParams"),
-            &Rules::NONE,
-            out,
-        );
-        self.replace_default_policy_version_params.check(
-            &path.field("ReplaceDefaultPolicyVersionParams"),
-            &Rules::NONE,
-            out,
-        );
-        self.update_ca_certificate_params.check(
-            &path.field("UpdateCACertificateParams"),
-            &Rules::NONE,
-            out,
-        );
-        self.update_device_certificate_params.check(
-            &path.field("UpdateDeviceCertificateParams"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ActionParams);
-
-/// Property type `AddThingsToThingGroupParams` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct AddThingsToThingGroupParams {
-    /// `OverrideDynamicGroups` (optional).
-    pub override_dynamic_groups: Option<Value<bool>>,
-    /// `ThingGroupNames` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9:_-]+$`.
-    pub thing_group_names: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AddThingsToThingGroupParams` of `AWS::IoT::MitigationAction`.
+    AddThingsToThingGroupParams
 }
 
 impl AddThingsToThingGroupParams {
     /// The required properties: `ThingGroupNames`.
     pub fn new(thing_group_names: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            override_dynamic_groups: None,
-            thing_group_names: thing_group_names.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ThingGroupNames",
+            thing_group_names.into().to_template(),
+        ))
     }
-    /// Sets `OverrideDynamicGroups`.
-    pub fn override_dynamic_groups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.override_dynamic_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AddThingsToThingGroupParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.override_dynamic_groups {
-            m.insert("OverrideDynamicGroups".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ThingGroupNames".to_owned(),
-            self.thing_group_names.to_template(),
-        );
-        Expr::Map(m)
+    /// `OverrideDynamicGroups` (optional).
+    pub fn override_dynamic_groups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OverrideDynamicGroups", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AddThingsToThingGroupParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.thing_group_names.check(
-            &path.field("ThingGroupNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[a-zA-Z0-9:_-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AddThingsToThingGroupParams);
-
-/// Property type `EnableIoTLoggingParams` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct EnableIoTLoggingParams {
-    /// `LogLevel` (required).
-    pub log_level: Value<LogLevel>,
-    /// `RoleArnForLogging` (required).
-    /// Length: 11..=2048 characters.
-    pub role_arn_for_logging: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnableIoTLoggingParams` of `AWS::IoT::MitigationAction`.
+    EnableIoTLoggingParams
 }
 
 impl EnableIoTLoggingParams {
@@ -410,474 +204,110 @@ impl EnableIoTLoggingParams {
         log_level: impl Into<Value<LogLevel>>,
         role_arn_for_logging: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            log_level: log_level.into(),
-            role_arn_for_logging: role_arn_for_logging.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LogLevel", log_level.into().to_template())
+                .with(
+                    1,
+                    "RoleArnForLogging",
+                    role_arn_for_logging.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for EnableIoTLoggingParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogLevel".to_owned(), self.log_level.to_template());
-        m.insert(
-            "RoleArnForLogging".to_owned(),
-            self.role_arn_for_logging.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogLevel`.
+    LogLevel {
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `INFO`
+        Info = "INFO",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `WARN`
+        Warn = "WARN",
+        /// `UNSET_VALUE`
+        UnsetValue = "UNSET_VALUE",
     }
 }
 
-impl Check for EnableIoTLoggingParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-        self.role_arn_for_logging.check(
-            &path.field("RoleArnForLogging"),
-            &Rules {
-                min_length: Some(11),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnableIoTLoggingParams);
-
-/// Values of `LogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogLevel {
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `ERROR`
-    Error,
-    /// `WARN`
-    Warn,
-    /// `UNSET_VALUE`
-    UnsetValue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "ERROR", "WARN", "UNSET_VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Error => "ERROR",
-            Self::Warn => "WARN",
-            Self::UnsetValue => "UNSET_VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "ERROR" => Self::Error,
-            "WARN" => Self::Warn,
-            "UNSET_VALUE" => Self::UnsetValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LogLevel);
-
-/// Property type `PublishFindingToSnsParams` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct PublishFindingToSnsParams {
-    /// `TopicArn` (required).
-    /// Length: 11..=2048 characters.
-    pub topic_arn: Value<ids::TopicArn>,
+crate::l1_struct! {
+    /// Property type `PublishFindingToSnsParams` of `AWS::IoT::MitigationAction`.
+    PublishFindingToSnsParams
 }
 
 impl PublishFindingToSnsParams {
     /// The required properties: `TopicArn`.
     pub fn new(topic_arn: impl Into<Value<ids::TopicArn>>) -> Self {
-        Self {
-            topic_arn: topic_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "TopicArn", topic_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for PublishFindingToSnsParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TopicArn".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PublishFindingToSnsParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.topic_arn.check(
-            &path.field("TopicArn"),
-            &Rules {
-                min_length: Some(11),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PublishFindingToSnsParams);
-
-/// Property type `ReplaceDefaultPolicyVersionParams` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct ReplaceDefaultPolicyVersionParams {
-    /// `TemplateName` (required).
-    pub template_name: Value<TemplateName>,
+crate::l1_struct! {
+    /// Property type `ReplaceDefaultPolicyVersionParams` of `AWS::IoT::MitigationAction`.
+    ReplaceDefaultPolicyVersionParams
 }
 
 impl ReplaceDefaultPolicyVersionParams {
     /// The required properties: `TemplateName`.
     pub fn new(template_name: impl Into<Value<TemplateName>>) -> Self {
-        Self {
-            template_name: template_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "TemplateName", template_name.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplaceDefaultPolicyVersionParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TemplateName".to_owned(), self.template_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TemplateName`.
+    TemplateName {
+        /// `BLANK_POLICY`
+        BlankPolicy = "BLANK_POLICY",
+        /// `UNSET_VALUE`
+        UnsetValue = "UNSET_VALUE",
     }
 }
 
-impl Check for ReplaceDefaultPolicyVersionParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.template_name
-            .check(&path.field("TemplateName"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplaceDefaultPolicyVersionParams);
-
-/// Values of `TemplateName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TemplateName {
-    /// `BLANK_POLICY`
-    BlankPolicy,
-    /// `UNSET_VALUE`
-    UnsetValue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TemplateName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLANK_POLICY", "UNSET_VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BlankPolicy => "BLANK_POLICY",
-            Self::UnsetValue => "UNSET_VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TemplateName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TemplateName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TemplateName {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLANK_POLICY" => Self::BlankPolicy,
-            "UNSET_VALUE" => Self::UnsetValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TemplateName> {
-    fn from(s: &str) -> Self {
-        Value::literal(TemplateName::from(s))
-    }
-}
-
-crate::impl_literal!(TemplateName);
-
-/// Property type `UpdateCaCertificateParams` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct UpdateCaCertificateParams {
-    /// `Action` (required).
-    pub action: Value<Action>,
+crate::l1_struct! {
+    /// Property type `UpdateCaCertificateParams` of `AWS::IoT::MitigationAction`.
+    UpdateCaCertificateParams
 }
 
 impl UpdateCaCertificateParams {
     /// The required properties: `Action`.
     pub fn new(action: impl Into<Value<Action>>) -> Self {
-        Self {
-            action: action.into(),
-        }
+        Self(crate::Properties::new().with(0, "Action", action.into().to_template()))
     }
 }
 
-impl ToTemplate for UpdateCaCertificateParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `DEACTIVATE`
+        Deactivate = "DEACTIVATE",
+        /// `UNSET_VALUE`
+        UnsetValue = "UNSET_VALUE",
     }
 }
 
-impl Check for UpdateCaCertificateParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UpdateCaCertificateParams);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `DEACTIVATE`
-    Deactivate,
-    /// `UNSET_VALUE`
-    UnsetValue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEACTIVATE", "UNSET_VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deactivate => "DEACTIVATE",
-            Self::UnsetValue => "UNSET_VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEACTIVATE" => Self::Deactivate,
-            "UNSET_VALUE" => Self::UnsetValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `UpdateDeviceCertificateParams` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct UpdateDeviceCertificateParams {
-    /// `Action` (required).
-    pub action: Value<UpdateDeviceCertificateParamsAction>,
+crate::l1_struct! {
+    /// Property type `UpdateDeviceCertificateParams` of `AWS::IoT::MitigationAction`.
+    UpdateDeviceCertificateParams
 }
 
 impl UpdateDeviceCertificateParams {
     /// The required properties: `Action`.
     pub fn new(action: impl Into<Value<UpdateDeviceCertificateParamsAction>>) -> Self {
-        Self {
-            action: action.into(),
-        }
+        Self(crate::Properties::new().with(0, "Action", action.into().to_template()))
     }
 }
 
-impl ToTemplate for UpdateDeviceCertificateParams {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UpdateDeviceCertificateParamsAction`.
+    UpdateDeviceCertificateParamsAction {
+        /// `DEACTIVATE`
+        Deactivate = "DEACTIVATE",
+        /// `UNSET_VALUE`
+        UnsetValue = "UNSET_VALUE",
     }
 }
 
-impl Check for UpdateDeviceCertificateParams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UpdateDeviceCertificateParams);
-
-/// Values of `UpdateDeviceCertificateParamsAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateDeviceCertificateParamsAction {
-    /// `DEACTIVATE`
-    Deactivate,
-    /// `UNSET_VALUE`
-    UnsetValue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpdateDeviceCertificateParamsAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEACTIVATE", "UNSET_VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deactivate => "DEACTIVATE",
-            Self::UnsetValue => "UNSET_VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UpdateDeviceCertificateParamsAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpdateDeviceCertificateParamsAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpdateDeviceCertificateParamsAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEACTIVATE" => Self::Deactivate,
-            "UNSET_VALUE" => Self::UnsetValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpdateDeviceCertificateParamsAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpdateDeviceCertificateParamsAction::from(s))
-    }
-}
-
-crate::impl_literal!(UpdateDeviceCertificateParamsAction);
-
-/// Property type `Tag` of `AWS::IoT::MitigationAction`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

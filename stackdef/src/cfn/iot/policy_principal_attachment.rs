@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::PolicyPrincipalAttachment`.
-#[derive(Debug, Clone)]
-pub struct PolicyPrincipalAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PolicyPrincipalAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PolicyPrincipalAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PolicyPrincipalAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::PolicyPrincipalAttachment`.
+    PolicyPrincipalAttachment("AWS::IoT::PolicyPrincipalAttachment", PolicyPrincipalAttachmentProps)
 }
 
 impl PolicyPrincipalAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::PolicyPrincipalAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: PolicyPrincipalAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PolicyPrincipalAttachmentId> {
         self.resource.ref_value()
@@ -86,40 +34,32 @@ impl PolicyPrincipalAttachment {
     pub fn attr_id(&self) -> Value<ids::PolicyPrincipalAttachmentId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::PolicyPrincipalAttachment`.
-#[derive(Debug, Clone)]
-pub struct PolicyPrincipalAttachmentProps {
-    /// `PolicyName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub policy_name: Value<String>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    pub principal: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::PolicyPrincipalAttachment`.
+    PolicyPrincipalAttachmentProps
 }
 
 impl PolicyPrincipalAttachmentProps {
     /// The required properties: `PolicyName`, `Principal`.
     pub fn new(policy_name: impl Into<Value<String>>, principal: impl Into<Value<String>>) -> Self {
-        Self {
-            policy_name: policy_name.into(),
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyName", policy_name.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for PolicyPrincipalAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyPrincipalAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PolicyPrincipalAttachmentProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::ProvisioningTemplate`.
-#[derive(Debug, Clone)]
-pub struct ProvisioningTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProvisioningTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProvisioningTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProvisioningTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::ProvisioningTemplate`.
+    ProvisioningTemplate("AWS::IoT::ProvisioningTemplate", ProvisioningTemplateProps)
 }
 
 impl ProvisioningTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::ProvisioningTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProvisioningTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TemplateName` (typed).
     pub fn ref_value(&self) -> Value<ids::ProvisioningTemplateName> {
         self.resource.ref_value()
@@ -82,36 +34,61 @@ impl ProvisioningTemplate {
     pub fn attr_template_arn(&self) -> Value<String> {
         self.resource.get_att("TemplateArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `PreProvisioningHook` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pre_provisioning_hook(&self, value: impl Into<Value<ProvisioningHook>>) {
+        self.resource
+            .set_property("PreProvisioningHook", value.into())
+    }
+
+    /// Replaces `ProvisioningRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ProvisioningRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateBody", value.into())
+    }
+
+    /// Replaces `TemplateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateName", value.into())
+    }
+
+    /// Replaces `TemplateType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_type(&self, value: impl Into<Value<TemplateType>>) {
+        self.resource.set_property("TemplateType", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::ProvisioningTemplate`.
-#[derive(Debug, Clone)]
-pub struct ProvisioningTemplateProps {
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[^\p{C}]*$`.
-    pub description: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `PreProvisioningHook` (optional).
-    pub pre_provisioning_hook: Option<Value<ProvisioningHook>>,
-    /// `ProvisioningRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub provisioning_role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TemplateBody` (required).
-    /// Length: 0..=10240 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub template_body: Value<String>,
-    /// `TemplateName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=36 characters.
-    /// Pattern: `^[0-9A-Za-z_-]+$`.
-    pub template_name: Option<Value<String>>,
-    /// `TemplateType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub template_type: Option<Value<TemplateType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::ProvisioningTemplate`.
+    ProvisioningTemplateProps
 }
 
 impl ProvisioningTemplateProps {
@@ -120,311 +97,81 @@ impl ProvisioningTemplateProps {
         provisioning_role_arn: impl Into<Value<ids::RoleArn>>,
         template_body: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            enabled: None,
-            pre_provisioning_hook: None,
-            provisioning_role_arn: provisioning_role_arn.into(),
-            tags: None,
-            template_body: template_body.into(),
-            template_name: None,
-            template_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "ProvisioningRoleArn",
+                    provisioning_role_arn.into().to_template(),
+                )
+                .with(5, "TemplateBody", template_body.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `PreProvisioningHook`.
-    pub fn pre_provisioning_hook(mut self, value: impl Into<Value<ProvisioningHook>>) -> Self {
-        self.pre_provisioning_hook = Some(value.into());
-        self
+    /// `PreProvisioningHook` (optional).
+    pub fn pre_provisioning_hook(self, value: impl Into<Value<ProvisioningHook>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PreProvisioningHook", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateName`.
-    pub fn template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_name = Some(value.into());
-        self
+    /// `TemplateName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 36 characters.
+    /// Pattern: `^[0-9A-Za-z_-]+$`.
+    pub fn template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TemplateName", value.into().to_template()))
     }
-    /// Sets `TemplateType`.
-    pub fn template_type(mut self, value: impl Into<Value<TemplateType>>) -> Self {
-        self.template_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProvisioningTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_provisioning_hook {
-            m.insert("PreProvisioningHook".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProvisioningRoleArn".to_owned(),
-            self.provisioning_role_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TemplateBody".to_owned(), self.template_body.to_template());
-        if let Some(v) = &self.template_name {
-            m.insert("TemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_type {
-            m.insert("TemplateType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemplateType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn template_type(self, value: impl Into<Value<TemplateType>>) -> Self {
+        Self(self.0.with(7, "TemplateType", value.into().to_template()))
     }
 }
 
-impl Check for ProvisioningTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[^\\p{C}]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pre_provisioning_hook
-            .check(&path.field("PreProvisioningHook"), &Rules::NONE, out);
-        self.provisioning_role_arn.check(
-            &path.field("ProvisioningRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.template_body.check(
-            &path.field("TemplateBody"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10240),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_name.check(
-            &path.field("TemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^[0-9A-Za-z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_type
-            .check(&path.field("TemplateType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProvisioningTemplateProps);
-
-/// Property type `ProvisioningHook` of `AWS::IoT::ProvisioningTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct ProvisioningHook {
-    /// `PayloadVersion` (optional).
-    /// Length: 10..=32 characters.
-    /// Pattern: `^[0-9-]+$`.
-    pub payload_version: Option<Value<String>>,
-    /// `TargetArn` (optional).
-    /// Length: 0..=2048 characters.
-    pub target_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ProvisioningHook` of `AWS::IoT::ProvisioningTemplate`.
+    ProvisioningHook(default)
 }
 
 impl ProvisioningHook {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            payload_version: None,
-            target_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PayloadVersion`.
-    pub fn payload_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_version = Some(value.into());
-        self
+    /// `PayloadVersion` (optional).
+    /// Length: 10 to 32 characters.
+    /// Pattern: `^[0-9-]+$`.
+    pub fn payload_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PayloadVersion", value.into().to_template()))
     }
-    /// Sets `TargetArn`.
-    pub fn target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_arn = Some(value.into());
-        self
+    /// `TargetArn` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TargetArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProvisioningHook {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload_version {
-            m.insert("PayloadVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_arn {
-            m.insert("TargetArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TemplateType`.
+    TemplateType {
+        /// `FLEET_PROVISIONING`
+        FleetProvisioning = "FLEET_PROVISIONING",
+        /// `JITP`
+        Jitp = "JITP",
     }
 }
-
-impl Check for ProvisioningHook {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload_version.check(
-            &path.field("PayloadVersion"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(32),
-                pattern: Some("^[0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProvisioningHook);
-
-/// Property type `Tag` of `AWS::IoT::ProvisioningTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TemplateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TemplateType {
-    /// `FLEET_PROVISIONING`
-    FleetProvisioning,
-    /// `JITP`
-    Jitp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TemplateType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FLEET_PROVISIONING", "JITP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FleetProvisioning => "FLEET_PROVISIONING",
-            Self::Jitp => "JITP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TemplateType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TemplateType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TemplateType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLEET_PROVISIONING" => Self::FleetProvisioning,
-            "JITP" => Self::Jitp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TemplateType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TemplateType::from(s))
-    }
-}
-
-crate::impl_literal!(TemplateType);

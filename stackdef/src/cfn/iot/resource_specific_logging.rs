@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::ResourceSpecificLogging`.
-#[derive(Debug, Clone)]
-pub struct ResourceSpecificLogging {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceSpecificLogging {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceSpecificLogging {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceSpecificLogging {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::ResourceSpecificLogging`.
+    ResourceSpecificLogging("AWS::IoT::ResourceSpecificLogging", ResourceSpecificLoggingProps)
 }
 
 impl ResourceSpecificLogging {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::ResourceSpecificLogging";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ResourceSpecificLoggingProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TargetId` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceSpecificLoggingId> {
         self.resource.ref_value()
@@ -86,21 +34,29 @@ impl ResourceSpecificLogging {
     pub fn attr_target_id(&self) -> Value<ids::ResourceSpecificLoggingId> {
         self.resource.get_att("TargetId")
     }
+
+    /// Replaces `LogLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_level(&self, value: impl Into<Value<LogLevel>>) {
+        self.resource.set_property("LogLevel", value.into())
+    }
+
+    /// Replaces `TargetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetName", value.into())
+    }
+
+    /// Replaces `TargetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_type(&self, value: impl Into<Value<TargetType>>) {
+        self.resource.set_property("TargetType", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::ResourceSpecificLogging`.
-#[derive(Debug, Clone)]
-pub struct ResourceSpecificLoggingProps {
-    /// `LogLevel` (required).
-    pub log_level: Value<LogLevel>,
-    /// `TargetName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9.:\s_\-]+`.
-    pub target_name: Value<String>,
-    /// `TargetType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_type: Value<TargetType>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::ResourceSpecificLogging`.
+    ResourceSpecificLoggingProps
 }
 
 impl ResourceSpecificLoggingProps {
@@ -110,185 +66,43 @@ impl ResourceSpecificLoggingProps {
         target_name: impl Into<Value<String>>,
         target_type: impl Into<Value<TargetType>>,
     ) -> Self {
-        Self {
-            log_level: log_level.into(),
-            target_name: target_name.into(),
-            target_type: target_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LogLevel", log_level.into().to_template())
+                .with(1, "TargetName", target_name.into().to_template())
+                .with(2, "TargetType", target_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourceSpecificLoggingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogLevel".to_owned(), self.log_level.to_template());
-        m.insert("TargetName".to_owned(), self.target_name.to_template());
-        m.insert("TargetType".to_owned(), self.target_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogLevel`.
+    LogLevel {
+        /// `ERROR`
+        Error = "ERROR",
+        /// `WARN`
+        Warn = "WARN",
+        /// `INFO`
+        Info = "INFO",
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ResourceSpecificLoggingProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-        self.target_name.check(
-            &path.field("TargetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9.:\\s_\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_type
-            .check(&path.field("TargetType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TargetType`.
+    TargetType {
+        /// `THING_GROUP`
+        ThingGroup = "THING_GROUP",
+        /// `CLIENT_ID`
+        ClientId = "CLIENT_ID",
+        /// `SOURCE_IP`
+        SourceIp = "SOURCE_IP",
+        /// `PRINCIPAL_ID`
+        PrincipalId = "PRINCIPAL_ID",
+        /// `EVENT_TYPE`
+        EventType = "EVENT_TYPE",
     }
 }
-
-crate::impl_literal!(ResourceSpecificLoggingProps);
-
-/// Values of `LogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogLevel {
-    /// `ERROR`
-    Error,
-    /// `WARN`
-    Warn,
-    /// `INFO`
-    Info,
-    /// `DEBUG`
-    Debug,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERROR", "WARN", "INFO", "DEBUG", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "ERROR",
-            Self::Warn => "WARN",
-            Self::Info => "INFO",
-            Self::Debug => "DEBUG",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERROR" => Self::Error,
-            "WARN" => Self::Warn,
-            "INFO" => Self::Info,
-            "DEBUG" => Self::Debug,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LogLevel);
-
-/// Values of `TargetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetType {
-    /// `THING_GROUP`
-    ThingGroup,
-    /// `CLIENT_ID`
-    ClientId,
-    /// `SOURCE_IP`
-    SourceIp,
-    /// `PRINCIPAL_ID`
-    PrincipalId,
-    /// `EVENT_TYPE`
-    EventType,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "THING_GROUP",
-        "CLIENT_ID",
-        "SOURCE_IP",
-        "PRINCIPAL_ID",
-        "EVENT_TYPE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ThingGroup => "THING_GROUP",
-            Self::ClientId => "CLIENT_ID",
-            Self::SourceIp => "SOURCE_IP",
-            Self::PrincipalId => "PRINCIPAL_ID",
-            Self::EventType => "EVENT_TYPE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "THING_GROUP" => Self::ThingGroup,
-            "CLIENT_ID" => Self::ClientId,
-            "SOURCE_IP" => Self::SourceIp,
-            "PRINCIPAL_ID" => Self::PrincipalId,
-            "EVENT_TYPE" => Self::EventType,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::RoleAlias`.
-#[derive(Debug, Clone)]
-pub struct RoleAlias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RoleAlias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RoleAlias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RoleAlias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::RoleAlias`.
+    RoleAlias("AWS::IoT::RoleAlias", RoleAliasProps)
 }
 
 impl RoleAlias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::RoleAlias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RoleAliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RoleAlias` (typed).
     pub fn ref_value(&self) -> Value<ids::RoleAliasId> {
         self.resource.ref_value()
@@ -82,163 +34,62 @@ impl RoleAlias {
     pub fn attr_role_alias_arn(&self) -> Value<String> {
         self.resource.get_att("RoleAliasArn")
     }
+
+    /// Replaces `CredentialDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credential_duration_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("CredentialDurationSeconds", value.into())
+    }
+
+    /// Replaces `RoleAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RoleAlias", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::RoleAlias`.
-#[derive(Debug, Clone)]
-pub struct RoleAliasProps {
-    /// `CredentialDurationSeconds` (optional).
-    /// Range: 900..=43200.
-    pub credential_duration_seconds: Option<Value<i64>>,
-    /// `RoleAlias` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w=,@-]+`.
-    pub role_alias: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::RoleAlias`.
+    RoleAliasProps
 }
 
 impl RoleAliasProps {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            credential_duration_seconds: None,
-            role_alias: None,
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `CredentialDurationSeconds`.
-    pub fn credential_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.credential_duration_seconds = Some(value.into());
-        self
+    /// `CredentialDurationSeconds` (optional).
+    /// Range: 900 to 43200.
+    pub fn credential_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CredentialDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `RoleAlias`.
-    pub fn role_alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role_alias = Some(value.into());
-        self
+    /// `RoleAlias` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}=,@-]+`.
+    pub fn role_alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RoleAlias", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoleAliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credential_duration_seconds {
-            m.insert("CredentialDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_alias {
-            m.insert("RoleAlias".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RoleAliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credential_duration_seconds.check(
-            &path.field("CredentialDurationSeconds"),
-            &Rules {
-                minimum: Some(900.0),
-                maximum: Some(43200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_alias.check(
-            &path.field("RoleAlias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w=,@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RoleAliasProps);
-
-/// Property type `Tag` of `AWS::IoT::RoleAlias`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

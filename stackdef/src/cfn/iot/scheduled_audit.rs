@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::ScheduledAudit`.
-#[derive(Debug, Clone)]
-pub struct ScheduledAudit {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScheduledAudit {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScheduledAudit {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScheduledAudit {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::ScheduledAudit`.
+    ScheduledAudit("AWS::IoT::ScheduledAudit", ScheduledAuditProps)
 }
 
 impl ScheduledAudit {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::ScheduledAudit";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScheduledAuditProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ScheduledAuditName` (typed).
     pub fn ref_value(&self) -> Value<ids::ScheduledAuditName> {
         self.resource.ref_value()
@@ -82,28 +34,48 @@ impl ScheduledAudit {
     pub fn attr_scheduled_audit_arn(&self) -> Value<String> {
         self.resource.get_att("ScheduledAuditArn")
     }
+
+    /// Replaces `DayOfMonth` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_day_of_month(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DayOfMonth", value.into())
+    }
+
+    /// Replaces `DayOfWeek` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_day_of_week(&self, value: impl Into<Value<DayOfWeek>>) {
+        self.resource.set_property("DayOfWeek", value.into())
+    }
+
+    /// Replaces `Frequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_frequency(&self, value: impl Into<Value<Frequency>>) {
+        self.resource.set_property("Frequency", value.into())
+    }
+
+    /// Replaces `ScheduledAuditName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduled_audit_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduledAuditName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetCheckNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_check_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TargetCheckNames", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::ScheduledAudit`.
-#[derive(Debug, Clone)]
-pub struct ScheduledAuditProps {
-    /// `DayOfMonth` (optional).
-    /// Pattern: `^([1-9]|[12][0-9]|3[01])$|^LAST$|^UNSET_VALUE$`.
-    pub day_of_month: Option<Value<String>>,
-    /// `DayOfWeek` (optional).
-    pub day_of_week: Option<Value<DayOfWeek>>,
-    /// `Frequency` (required).
-    pub frequency: Value<Frequency>,
-    /// `ScheduledAuditName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub scheduled_audit_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetCheckNames` (required).
-    pub target_check_names: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::ScheduledAudit`.
+    ScheduledAuditProps
 }
 
 impl ScheduledAuditProps {
@@ -112,306 +84,76 @@ impl ScheduledAuditProps {
         frequency: impl Into<Value<Frequency>>,
         target_check_names: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            day_of_month: None,
-            day_of_week: None,
-            frequency: frequency.into(),
-            scheduled_audit_name: None,
-            tags: None,
-            target_check_names: target_check_names.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Frequency", frequency.into().to_template())
+                .with(
+                    5,
+                    "TargetCheckNames",
+                    target_check_names.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DayOfMonth`.
-    pub fn day_of_month(mut self, value: impl Into<Value<String>>) -> Self {
-        self.day_of_month = Some(value.into());
-        self
+    /// `DayOfMonth` (optional).
+    /// Pattern: `^([1-9]|[12][0-9]|3[01])$|^LAST$|^UNSET_VALUE$`.
+    pub fn day_of_month(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DayOfMonth", value.into().to_template()))
     }
-    /// Sets `DayOfWeek`.
-    pub fn day_of_week(mut self, value: impl Into<Value<DayOfWeek>>) -> Self {
-        self.day_of_week = Some(value.into());
-        self
+    /// `DayOfWeek` (optional).
+    pub fn day_of_week(self, value: impl Into<Value<DayOfWeek>>) -> Self {
+        Self(self.0.with(1, "DayOfWeek", value.into().to_template()))
     }
-    /// Sets `ScheduledAuditName`.
-    pub fn scheduled_audit_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scheduled_audit_name = Some(value.into());
-        self
+    /// `ScheduledAuditName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn scheduled_audit_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ScheduledAuditName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduledAuditProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.day_of_month {
-            m.insert("DayOfMonth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.day_of_week {
-            m.insert("DayOfWeek".to_owned(), v.to_template());
-        }
-        m.insert("Frequency".to_owned(), self.frequency.to_template());
-        if let Some(v) = &self.scheduled_audit_name {
-            m.insert("ScheduledAuditName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetCheckNames".to_owned(),
-            self.target_check_names.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ScheduledAuditProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day_of_month.check(
-            &path.field("DayOfMonth"),
-            &Rules {
-                pattern: Some("^([1-9]|[12][0-9]|3[01])$|^LAST$|^UNSET_VALUE$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.day_of_week
-            .check(&path.field("DayOfWeek"), &Rules::NONE, out);
-        self.frequency
-            .check(&path.field("Frequency"), &Rules::NONE, out);
-        self.scheduled_audit_name.check(
-            &path.field("ScheduledAuditName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DayOfWeek`.
+    DayOfWeek {
+        /// `SUN`
+        Sun = "SUN",
+        /// `MON`
+        Mon = "MON",
+        /// `TUE`
+        Tue = "TUE",
+        /// `WED`
+        Wed = "WED",
+        /// `THU`
+        Thu = "THU",
+        /// `FRI`
+        Fri = "FRI",
+        /// `SAT`
+        Sat = "SAT",
+        /// `UNSET_VALUE`
+        UnsetValue = "UNSET_VALUE",
     }
 }
 
-crate::impl_literal!(ScheduledAuditProps);
-
-/// Values of `DayOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
-    /// `SUN`
-    Sun,
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `UNSET_VALUE`
-    UnsetValue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DayOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUN",
-        "MON",
-        "TUE",
-        "WED",
-        "THU",
-        "FRI",
-        "SAT",
-        "UNSET_VALUE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sun => "SUN",
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::UnsetValue => "UNSET_VALUE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Frequency`.
+    Frequency {
+        /// `DAILY`
+        Daily = "DAILY",
+        /// `WEEKLY`
+        Weekly = "WEEKLY",
+        /// `BIWEEKLY`
+        Biweekly = "BIWEEKLY",
+        /// `MONTHLY`
+        Monthly = "MONTHLY",
     }
 }
 
-impl ToTemplate for DayOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DayOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DayOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUN" => Self::Sun,
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "UNSET_VALUE" => Self::UnsetValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DayOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DayOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DayOfWeek);
-
-/// Values of `Frequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Frequency {
-    /// `DAILY`
-    Daily,
-    /// `WEEKLY`
-    Weekly,
-    /// `BIWEEKLY`
-    Biweekly,
-    /// `MONTHLY`
-    Monthly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Frequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAILY", "WEEKLY", "BIWEEKLY", "MONTHLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "DAILY",
-            Self::Weekly => "WEEKLY",
-            Self::Biweekly => "BIWEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Frequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Frequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Frequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAILY" => Self::Daily,
-            "WEEKLY" => Self::Weekly,
-            "BIWEEKLY" => Self::Biweekly,
-            "MONTHLY" => Self::Monthly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Frequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(Frequency::from(s))
-    }
-}
-
-crate::impl_literal!(Frequency);
-
-/// Property type `Tag` of `AWS::IoT::ScheduledAudit`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

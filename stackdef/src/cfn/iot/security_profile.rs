@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct SecurityProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::SecurityProfile`.
+    SecurityProfile("AWS::IoT::SecurityProfile", SecurityProfileProps)
 }
 
 impl SecurityProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::SecurityProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SecurityProfileName` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityProfileName> {
         self.resource.ref_value()
@@ -82,387 +34,182 @@ impl SecurityProfile {
     pub fn attr_security_profile_arn(&self) -> Value<String> {
         self.resource.get_att("SecurityProfileArn")
     }
+
+    /// Replaces `AdditionalMetricsToRetainV2` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_metrics_to_retain_v2(
+        &self,
+        value: impl Into<Value<List<MetricToRetain>>>,
+    ) {
+        self.resource
+            .set_property("AdditionalMetricsToRetainV2", value.into())
+    }
+
+    /// Replaces `AlertTargets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alert_targets(&self, value: impl Into<Value<Map<AlertTarget>>>) {
+        self.resource.set_property("AlertTargets", value.into())
+    }
+
+    /// Replaces `Behaviors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_behaviors(&self, value: impl Into<Value<List<Behavior>>>) {
+        self.resource.set_property("Behaviors", value.into())
+    }
+
+    /// Replaces `MetricsExportConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_export_config(&self, value: impl Into<Value<MetricsExportConfig>>) {
+        self.resource
+            .set_property("MetricsExportConfig", value.into())
+    }
+
+    /// Replaces `SecurityProfileDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_profile_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityProfileDescription", value.into())
+    }
+
+    /// Replaces `SecurityProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityProfileName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TargetArns", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityProfileProps {
-    /// `AdditionalMetricsToRetainV2` (optional).
-    pub additional_metrics_to_retain_v2: Option<Value<List<MetricToRetain>>>,
-    /// `AlertTargets` (optional).
-    pub alert_targets: Option<Value<Map<AlertTarget>>>,
-    /// `Behaviors` (optional).
-    /// Length: ..=100 characters.
-    /// Items: 0..=100.
-    pub behaviors: Option<Value<List<Behavior>>>,
-    /// `MetricsExportConfig` (optional).
-    pub metrics_export_config: Option<Value<MetricsExportConfig>>,
-    /// `SecurityProfileDescription` (optional).
-    /// Length: 0..=1000 characters.
-    pub security_profile_description: Option<Value<String>>,
-    /// `SecurityProfileName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub security_profile_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArns` (optional).
-    /// Each item: Length: ..=2048 characters.
-    pub target_arns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::SecurityProfile`.
+    SecurityProfileProps(default)
 }
 
 impl SecurityProfileProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_metrics_to_retain_v2: None,
-            alert_targets: None,
-            behaviors: None,
-            metrics_export_config: None,
-            security_profile_description: None,
-            security_profile_name: None,
-            tags: None,
-            target_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalMetricsToRetainV2`.
+    /// `AdditionalMetricsToRetainV2` (optional).
     pub fn additional_metrics_to_retain_v2(
-        mut self,
+        self,
         value: impl Into<Value<List<MetricToRetain>>>,
     ) -> Self {
-        self.additional_metrics_to_retain_v2 = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalMetricsToRetainV2", value.into().to_template()),
+        )
     }
-    /// Sets `AlertTargets`.
-    pub fn alert_targets(mut self, value: impl Into<Value<Map<AlertTarget>>>) -> Self {
-        self.alert_targets = Some(value.into());
-        self
+    /// `AlertTargets` (optional).
+    pub fn alert_targets(self, value: impl Into<Value<Map<AlertTarget>>>) -> Self {
+        Self(self.0.with(1, "AlertTargets", value.into().to_template()))
     }
-    /// Sets `Behaviors`.
-    pub fn behaviors(mut self, value: impl Into<Value<List<Behavior>>>) -> Self {
-        self.behaviors = Some(value.into());
-        self
+    /// `Behaviors` (optional).
+    /// Length: at most 100 characters.
+    /// Items: 0 to 100.
+    pub fn behaviors(self, value: impl Into<Value<List<Behavior>>>) -> Self {
+        Self(self.0.with(2, "Behaviors", value.into().to_template()))
     }
-    /// Sets `MetricsExportConfig`.
-    pub fn metrics_export_config(mut self, value: impl Into<Value<MetricsExportConfig>>) -> Self {
-        self.metrics_export_config = Some(value.into());
-        self
+    /// `MetricsExportConfig` (optional).
+    pub fn metrics_export_config(self, value: impl Into<Value<MetricsExportConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MetricsExportConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityProfileDescription`.
-    pub fn security_profile_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_profile_description = Some(value.into());
-        self
+    /// `SecurityProfileDescription` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn security_profile_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecurityProfileDescription", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityProfileName`.
-    pub fn security_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_profile_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TargetArns`.
-    pub fn target_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.target_arns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_metrics_to_retain_v2 {
-            m.insert("AdditionalMetricsToRetainV2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alert_targets {
-            m.insert("AlertTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.behaviors {
-            m.insert("Behaviors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_export_config {
-            m.insert("MetricsExportConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_profile_description {
-            m.insert("SecurityProfileDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_profile_name {
-            m.insert("SecurityProfileName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_arns {
-            m.insert("TargetArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecurityProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_metrics_to_retain_v2.check(
-            &path.field("AdditionalMetricsToRetainV2"),
-            &Rules::NONE,
-            out,
-        );
-        self.alert_targets
-            .check(&path.field("AlertTargets"), &Rules::NONE, out);
-        self.behaviors.check(
-            &path.field("Behaviors"),
-            &Rules {
-                max_length: Some(100),
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metrics_export_config
-            .check(&path.field("MetricsExportConfig"), &Rules::NONE, out);
-        self.security_profile_description.check(
-            &path.field("SecurityProfileDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_profile_name.check(
-            &path.field("SecurityProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_arns.check(
-            &path.field("TargetArns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityProfileProps);
-
-/// Property type `MetricToRetain` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct MetricToRetain {
-    /// `ExportMetric` (optional).
-    pub export_metric: Option<Value<bool>>,
-    /// `Metric` (required).
-    /// Length: 1..=128 characters.
+    /// `SecurityProfileName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
     /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub metric: Value<String>,
-    /// `MetricDimension` (optional).
-    pub metric_dimension: Option<Value<MetricDimension>>,
+    pub fn security_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SecurityProfileName", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+    /// `TargetArns` (optional).
+    /// Each item: Length: at most 2048 characters.
+    pub fn target_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "TargetArns", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MetricToRetain` of `AWS::IoT::SecurityProfile`.
+    MetricToRetain
 }
 
 impl MetricToRetain {
     /// The required properties: `Metric`.
     pub fn new(metric: impl Into<Value<String>>) -> Self {
-        Self {
-            export_metric: None,
-            metric: metric.into(),
-            metric_dimension: None,
-        }
+        Self(crate::Properties::new().with(1, "Metric", metric.into().to_template()))
     }
-    /// Sets `ExportMetric`.
-    pub fn export_metric(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.export_metric = Some(value.into());
-        self
+    /// `ExportMetric` (optional).
+    pub fn export_metric(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ExportMetric", value.into().to_template()))
     }
-    /// Sets `MetricDimension`.
-    pub fn metric_dimension(mut self, value: impl Into<Value<MetricDimension>>) -> Self {
-        self.metric_dimension = Some(value.into());
-        self
+    /// `MetricDimension` (optional).
+    pub fn metric_dimension(self, value: impl Into<Value<MetricDimension>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MetricDimension", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricToRetain {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.export_metric {
-            m.insert("ExportMetric".to_owned(), v.to_template());
-        }
-        m.insert("Metric".to_owned(), self.metric.to_template());
-        if let Some(v) = &self.metric_dimension {
-            m.insert("MetricDimension".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricToRetain {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric.check(
-            &path.field("Metric"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_dimension
-            .check(&path.field("MetricDimension"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricToRetain);
-
-/// Property type `MetricDimension` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct MetricDimension {
-    /// `DimensionName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub dimension_name: Value<String>,
-    /// `Operator` (optional).
-    pub operator: Option<Value<Operator>>,
+crate::l1_struct! {
+    /// Property type `MetricDimension` of `AWS::IoT::SecurityProfile`.
+    MetricDimension
 }
 
 impl MetricDimension {
     /// The required properties: `DimensionName`.
     pub fn new(dimension_name: impl Into<Value<String>>) -> Self {
-        Self {
-            dimension_name: dimension_name.into(),
-            operator: None,
-        }
+        Self(crate::Properties::new().with(0, "DimensionName", dimension_name.into().to_template()))
     }
-    /// Sets `Operator`.
-    pub fn operator(mut self, value: impl Into<Value<Operator>>) -> Self {
-        self.operator = Some(value.into());
-        self
+    /// `Operator` (optional).
+    pub fn operator(self, value: impl Into<Value<Operator>>) -> Self {
+        Self(self.0.with(1, "Operator", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DimensionName".to_owned(),
-            self.dimension_name.to_template(),
-        );
-        if let Some(v) = &self.operator {
-            m.insert("Operator".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Operator`.
+    Operator {
+        /// `IN`
+        In = "IN",
+        /// `NOT_IN`
+        NotIn = "NOT_IN",
     }
 }
 
-impl Check for MetricDimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_name.check(
-            &path.field("DimensionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricDimension);
-
-/// Values of `Operator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Operator {
-    /// `IN`
-    In,
-    /// `NOT_IN`
-    NotIn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Operator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IN", "NOT_IN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::In => "IN",
-            Self::NotIn => "NOT_IN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Operator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Operator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Operator {
-    fn from(s: &str) -> Self {
-        match s {
-            "IN" => Self::In,
-            "NOT_IN" => Self::NotIn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Operator> {
-    fn from(s: &str) -> Self {
-        Value::literal(Operator::from(s))
-    }
-}
-
-crate::impl_literal!(Operator);
-
-/// Property type `AlertTarget` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct AlertTarget {
-    /// `AlertTargetArn` (required).
-    /// Length: ..=2048 characters.
-    pub alert_target_arn: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `AlertTarget` of `AWS::IoT::SecurityProfile`.
+    AlertTarget
 }
 
 impl AlertTarget {
@@ -471,785 +218,263 @@ impl AlertTarget {
         alert_target_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            alert_target_arn: alert_target_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AlertTargetArn", alert_target_arn.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AlertTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AlertTargetArn".to_owned(),
-            self.alert_target_arn.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlertTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alert_target_arn.check(
-            &path.field("AlertTargetArn"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AlertTarget);
-
-/// Property type `Behavior` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct Behavior {
-    /// `Criteria` (optional).
-    pub criteria: Option<Value<BehaviorCriteria>>,
-    /// `ExportMetric` (optional).
-    pub export_metric: Option<Value<bool>>,
-    /// `Metric` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub metric: Option<Value<String>>,
-    /// `MetricDimension` (optional).
-    pub metric_dimension: Option<Value<MetricDimension>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub name: Value<String>,
-    /// `SuppressAlerts` (optional).
-    pub suppress_alerts: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Behavior` of `AWS::IoT::SecurityProfile`.
+    Behavior
 }
 
 impl Behavior {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            criteria: None,
-            export_metric: None,
-            metric: None,
-            metric_dimension: None,
-            name: name.into(),
-            suppress_alerts: None,
-        }
+        Self(crate::Properties::new().with(4, "Name", name.into().to_template()))
     }
-    /// Sets `Criteria`.
-    pub fn criteria(mut self, value: impl Into<Value<BehaviorCriteria>>) -> Self {
-        self.criteria = Some(value.into());
-        self
+    /// `Criteria` (optional).
+    pub fn criteria(self, value: impl Into<Value<BehaviorCriteria>>) -> Self {
+        Self(self.0.with(0, "Criteria", value.into().to_template()))
     }
-    /// Sets `ExportMetric`.
-    pub fn export_metric(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.export_metric = Some(value.into());
-        self
+    /// `ExportMetric` (optional).
+    pub fn export_metric(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ExportMetric", value.into().to_template()))
     }
-    /// Sets `Metric`.
-    pub fn metric(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric = Some(value.into());
-        self
+    /// `Metric` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn metric(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Metric", value.into().to_template()))
     }
-    /// Sets `MetricDimension`.
-    pub fn metric_dimension(mut self, value: impl Into<Value<MetricDimension>>) -> Self {
-        self.metric_dimension = Some(value.into());
-        self
+    /// `MetricDimension` (optional).
+    pub fn metric_dimension(self, value: impl Into<Value<MetricDimension>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MetricDimension", value.into().to_template()),
+        )
     }
-    /// Sets `SuppressAlerts`.
-    pub fn suppress_alerts(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.suppress_alerts = Some(value.into());
-        self
+    /// `SuppressAlerts` (optional).
+    pub fn suppress_alerts(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "SuppressAlerts", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Behavior {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.criteria {
-            m.insert("Criteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_metric {
-            m.insert("ExportMetric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric {
-            m.insert("Metric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_dimension {
-            m.insert("MetricDimension".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.suppress_alerts {
-            m.insert("SuppressAlerts".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Behavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criteria
-            .check(&path.field("Criteria"), &Rules::NONE, out);
-        self.metric.check(
-            &path.field("Metric"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_dimension
-            .check(&path.field("MetricDimension"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Behavior);
-
-/// Property type `BehaviorCriteria` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct BehaviorCriteria {
-    /// `ComparisonOperator` (optional).
-    pub comparison_operator: Option<Value<ComparisonOperator>>,
-    /// `ConsecutiveDatapointsToAlarm` (optional).
-    /// Range: 1..=10.
-    pub consecutive_datapoints_to_alarm: Option<Value<i64>>,
-    /// `ConsecutiveDatapointsToClear` (optional).
-    /// Range: 1..=10.
-    pub consecutive_datapoints_to_clear: Option<Value<i64>>,
-    /// `DurationSeconds` (optional).
-    pub duration_seconds: Option<Value<i64>>,
-    /// `MlDetectionConfig` (optional).
-    pub ml_detection_config: Option<Value<MachineLearningDetectionConfig>>,
-    /// `StatisticalThreshold` (optional).
-    pub statistical_threshold: Option<Value<StatisticalThreshold>>,
-    /// `Value` (optional).
-    pub value: Option<Value<MetricValue>>,
+crate::l1_struct! {
+    /// Property type `BehaviorCriteria` of `AWS::IoT::SecurityProfile`.
+    BehaviorCriteria(default)
 }
 
 impl BehaviorCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            comparison_operator: None,
-            consecutive_datapoints_to_alarm: None,
-            consecutive_datapoints_to_clear: None,
-            duration_seconds: None,
-            ml_detection_config: None,
-            statistical_threshold: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComparisonOperator`.
-    pub fn comparison_operator(mut self, value: impl Into<Value<ComparisonOperator>>) -> Self {
-        self.comparison_operator = Some(value.into());
-        self
+    /// `ComparisonOperator` (optional).
+    pub fn comparison_operator(self, value: impl Into<Value<ComparisonOperator>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComparisonOperator", value.into().to_template()),
+        )
     }
-    /// Sets `ConsecutiveDatapointsToAlarm`.
-    pub fn consecutive_datapoints_to_alarm(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.consecutive_datapoints_to_alarm = Some(value.into());
-        self
+    /// `ConsecutiveDatapointsToAlarm` (optional).
+    /// Range: 1 to 10.
+    pub fn consecutive_datapoints_to_alarm(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ConsecutiveDatapointsToAlarm",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ConsecutiveDatapointsToClear`.
-    pub fn consecutive_datapoints_to_clear(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.consecutive_datapoints_to_clear = Some(value.into());
-        self
+    /// `ConsecutiveDatapointsToClear` (optional).
+    /// Range: 1 to 10.
+    pub fn consecutive_datapoints_to_clear(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "ConsecutiveDatapointsToClear",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_seconds = Some(value.into());
-        self
+    /// `DurationSeconds` (optional).
+    pub fn duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MlDetectionConfig`.
+    /// `MlDetectionConfig` (optional).
     pub fn ml_detection_config(
-        mut self,
+        self,
         value: impl Into<Value<MachineLearningDetectionConfig>>,
     ) -> Self {
-        self.ml_detection_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "MlDetectionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `StatisticalThreshold`.
-    pub fn statistical_threshold(mut self, value: impl Into<Value<StatisticalThreshold>>) -> Self {
-        self.statistical_threshold = Some(value.into());
-        self
+    /// `StatisticalThreshold` (optional).
+    pub fn statistical_threshold(self, value: impl Into<Value<StatisticalThreshold>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StatisticalThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<MetricValue>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BehaviorCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comparison_operator {
-            m.insert("ComparisonOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.consecutive_datapoints_to_alarm {
-            m.insert("ConsecutiveDatapointsToAlarm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.consecutive_datapoints_to_clear {
-            m.insert("ConsecutiveDatapointsToClear".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.duration_seconds {
-            m.insert("DurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ml_detection_config {
-            m.insert("MlDetectionConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistical_threshold {
-            m.insert("StatisticalThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<MetricValue>>) -> Self {
+        Self(self.0.with(6, "Value", value.into().to_template()))
     }
 }
 
-impl Check for BehaviorCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.consecutive_datapoints_to_alarm.check(
-            &path.field("ConsecutiveDatapointsToAlarm"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.consecutive_datapoints_to_clear.check(
-            &path.field("ConsecutiveDatapointsToClear"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ml_detection_config
-            .check(&path.field("MlDetectionConfig"), &Rules::NONE, out);
-        self.statistical_threshold
-            .check(&path.field("StatisticalThreshold"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `less-than`
+        LessThan = "less-than",
+        /// `less-than-equals`
+        LessThanEquals = "less-than-equals",
+        /// `greater-than`
+        GreaterThan = "greater-than",
+        /// `greater-than-equals`
+        GreaterThanEquals = "greater-than-equals",
+        /// `in-cidr-set`
+        InCidrSet = "in-cidr-set",
+        /// `not-in-cidr-set`
+        NotInCidrSet = "not-in-cidr-set",
+        /// `in-port-set`
+        InPortSet = "in-port-set",
+        /// `not-in-port-set`
+        NotInPortSet = "not-in-port-set",
+        /// `in-set`
+        InSet = "in-set",
+        /// `not-in-set`
+        NotInSet = "not-in-set",
     }
 }
 
-crate::impl_literal!(BehaviorCriteria);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `less-than`
-    LessThan,
-    /// `less-than-equals`
-    LessThanEquals,
-    /// `greater-than`
-    GreaterThan,
-    /// `greater-than-equals`
-    GreaterThanEquals,
-    /// `in-cidr-set`
-    InCidrSet,
-    /// `not-in-cidr-set`
-    NotInCidrSet,
-    /// `in-port-set`
-    InPortSet,
-    /// `not-in-port-set`
-    NotInPortSet,
-    /// `in-set`
-    InSet,
-    /// `not-in-set`
-    NotInSet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "less-than",
-        "less-than-equals",
-        "greater-than",
-        "greater-than-equals",
-        "in-cidr-set",
-        "not-in-cidr-set",
-        "in-port-set",
-        "not-in-port-set",
-        "in-set",
-        "not-in-set",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LessThan => "less-than",
-            Self::LessThanEquals => "less-than-equals",
-            Self::GreaterThan => "greater-than",
-            Self::GreaterThanEquals => "greater-than-equals",
-            Self::InCidrSet => "in-cidr-set",
-            Self::NotInCidrSet => "not-in-cidr-set",
-            Self::InPortSet => "in-port-set",
-            Self::NotInPortSet => "not-in-port-set",
-            Self::InSet => "in-set",
-            Self::NotInSet => "not-in-set",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "less-than" => Self::LessThan,
-            "less-than-equals" => Self::LessThanEquals,
-            "greater-than" => Self::GreaterThan,
-            "greater-than-equals" => Self::GreaterThanEquals,
-            "in-cidr-set" => Self::InCidrSet,
-            "not-in-cidr-set" => Self::NotInCidrSet,
-            "in-port-set" => Self::InPortSet,
-            "not-in-port-set" => Self::NotInPortSet,
-            "in-set" => Self::InSet,
-            "not-in-set" => Self::NotInSet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Property type `MachineLearningDetectionConfig` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct MachineLearningDetectionConfig {
-    /// `ConfidenceLevel` (optional).
-    pub confidence_level: Option<Value<ConfidenceLevel>>,
+crate::l1_struct! {
+    /// Property type `MachineLearningDetectionConfig` of `AWS::IoT::SecurityProfile`.
+    MachineLearningDetectionConfig(default)
 }
 
 impl MachineLearningDetectionConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            confidence_level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfidenceLevel`.
-    pub fn confidence_level(mut self, value: impl Into<Value<ConfidenceLevel>>) -> Self {
-        self.confidence_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MachineLearningDetectionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.confidence_level {
-            m.insert("ConfidenceLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConfidenceLevel` (optional).
+    pub fn confidence_level(self, value: impl Into<Value<ConfidenceLevel>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfidenceLevel", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MachineLearningDetectionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.confidence_level
-            .check(&path.field("ConfidenceLevel"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ConfidenceLevel`.
+    ConfidenceLevel {
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `HIGH`
+        High = "HIGH",
     }
 }
 
-crate::impl_literal!(MachineLearningDetectionConfig);
-
-/// Values of `ConfidenceLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfidenceLevel {
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `HIGH`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfidenceLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfidenceLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfidenceLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfidenceLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfidenceLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfidenceLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ConfidenceLevel);
-
-/// Property type `StatisticalThreshold` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct StatisticalThreshold {
-    /// `Statistic` (optional).
-    pub statistic: Option<Value<Statistic>>,
+crate::l1_struct! {
+    /// Property type `StatisticalThreshold` of `AWS::IoT::SecurityProfile`.
+    StatisticalThreshold(default)
 }
 
 impl StatisticalThreshold {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { statistic: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Statistic`.
-    pub fn statistic(mut self, value: impl Into<Value<Statistic>>) -> Self {
-        self.statistic = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StatisticalThreshold {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.statistic {
-            m.insert("Statistic".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Statistic` (optional).
+    pub fn statistic(self, value: impl Into<Value<Statistic>>) -> Self {
+        Self(self.0.with(0, "Statistic", value.into().to_template()))
     }
 }
 
-impl Check for StatisticalThreshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.statistic
-            .check(&path.field("Statistic"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Statistic`.
+    Statistic {
+        /// `Average`
+        Average = "Average",
+        /// `p0`
+        P0 = "p0",
+        /// `p0.1`
+        P01 = "p0.1",
+        /// `p0.01`
+        P001 = "p0.01",
+        /// `p1`
+        P1 = "p1",
+        /// `p10`
+        P10 = "p10",
+        /// `p50`
+        P50 = "p50",
+        /// `p90`
+        P90 = "p90",
+        /// `p99`
+        P99 = "p99",
+        /// `p99.9`
+        P999 = "p99.9",
+        /// `p99.99`
+        P9999 = "p99.99",
+        /// `p100`
+        P100 = "p100",
     }
 }
 
-crate::impl_literal!(StatisticalThreshold);
-
-/// Values of `Statistic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Statistic {
-    /// `Average`
-    Average,
-    /// `p0`
-    P0,
-    /// `p0.1`
-    P01,
-    /// `p0.01`
-    P001,
-    /// `p1`
-    P1,
-    /// `p10`
-    P10,
-    /// `p50`
-    P50,
-    /// `p90`
-    P90,
-    /// `p99`
-    P99,
-    /// `p99.9`
-    P999,
-    /// `p99.99`
-    P9999,
-    /// `p100`
-    P100,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Statistic {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Average", "p0", "p0.1", "p0.01", "p1", "p10", "p50", "p90", "p99", "p99.9", "p99.99",
-        "p100",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Average => "Average",
-            Self::P0 => "p0",
-            Self::P01 => "p0.1",
-            Self::P001 => "p0.01",
-            Self::P1 => "p1",
-            Self::P10 => "p10",
-            Self::P50 => "p50",
-            Self::P90 => "p90",
-            Self::P99 => "p99",
-            Self::P999 => "p99.9",
-            Self::P9999 => "p99.99",
-            Self::P100 => "p100",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Statistic {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Statistic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Statistic {
-    fn from(s: &str) -> Self {
-        match s {
-            "Average" => Self::Average,
-            "p0" => Self::P0,
-            "p0.1" => Self::P01,
-            "p0.01" => Self::P001,
-            "p1" => Self::P1,
-            "p10" => Self::P10,
-            "p50" => Self::P50,
-            "p90" => Self::P90,
-            "p99" => Self::P99,
-            "p99.9" => Self::P999,
-            "p99.99" => Self::P9999,
-            "p100" => Self::P100,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Statistic> {
-    fn from(s: &str) -> Self {
-        Value::literal(Statistic::from(s))
-    }
-}
-
-crate::impl_literal!(Statistic);
-
-/// Property type `MetricValue` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricValue {
-    /// `Cidrs` (optional).
-    /// Each item: Length: 2..=43 characters.
-    /// Each item: Pattern: `^[a-fA-F0-9:\.\/]+$`.
-    /// Each item: Format: an IPv4 CIDR block (checked at synth).
-    pub cidrs: Option<Value<List<String>>>,
-    /// `Count` (optional).
-    /// Range: 0..=.
-    pub count: Option<Value<String>>,
-    /// `Number` (optional).
-    pub number: Option<Value<f64>>,
-    /// `Numbers` (optional).
-    pub numbers: Option<Value<List<f64>>>,
-    /// `Ports` (optional).
-    /// Each item: Range: 0..=65535.
-    pub ports: Option<Value<List<i64>>>,
-    /// `Strings` (optional).
-    pub strings: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `MetricValue` of `AWS::IoT::SecurityProfile`.
+    MetricValue(default)
 }
 
 impl MetricValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidrs: None,
-            count: None,
-            number: None,
-            numbers: None,
-            ports: None,
-            strings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidrs`.
-    pub fn cidrs(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cidrs = Some(value.into());
-        self
+    /// `Cidrs` (optional).
+    /// Each item: Length: 2 to 43 characters.
+    /// Each item: Pattern: `^[a-fA-F0-9:\.\/]+$`.
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidrs(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Cidrs", value.into().to_template()))
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<String>>) -> Self {
-        self.count = Some(value.into());
-        self
+    /// `Count` (optional).
+    /// Range: at least 0.
+    pub fn count(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Count", value.into().to_template()))
     }
-    /// Sets `Number`.
-    pub fn number(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.number = Some(value.into());
-        self
+    /// `Number` (optional).
+    pub fn number(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Number", value.into().to_template()))
     }
-    /// Sets `Numbers`.
-    pub fn numbers(mut self, value: impl Into<Value<List<f64>>>) -> Self {
-        self.numbers = Some(value.into());
-        self
+    /// `Numbers` (optional).
+    pub fn numbers(self, value: impl Into<Value<List<f64>>>) -> Self {
+        Self(self.0.with(3, "Numbers", value.into().to_template()))
     }
-    /// Sets `Ports`.
-    pub fn ports(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.ports = Some(value.into());
-        self
+    /// `Ports` (optional).
+    /// Each item: Range: 0 to 65535.
+    pub fn ports(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(4, "Ports", value.into().to_template()))
     }
-    /// Sets `Strings`.
-    pub fn strings(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.strings = Some(value.into());
-        self
+    /// `Strings` (optional).
+    pub fn strings(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Strings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidrs {
-            m.insert("Cidrs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number {
-            m.insert("Number".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.numbers {
-            m.insert("Numbers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ports {
-            m.insert("Ports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strings {
-            m.insert("Strings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidrs.check(
-            &path.field("Cidrs"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(2),
-                            max_length: Some(43),
-                            pattern: Some("^[a-fA-F0-9:\\.\\/]+$"),
-                            format: Some(crate::validation::StringFormat::Ipv4Network),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.count.check(
-            &path.field("Count"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ports.check(
-            &path.field("Ports"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(0.0),
-                            maximum: Some(65535.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricValue);
-
-/// Property type `MetricsExportConfig` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct MetricsExportConfig {
-    /// `MqttTopic` (required).
-    /// Length: 1..=512 characters.
-    pub mqtt_topic: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `MetricsExportConfig` of `AWS::IoT::SecurityProfile`.
+    MetricsExportConfig
 }
 
 impl MetricsExportConfig {
@@ -1258,100 +483,12 @@ impl MetricsExportConfig {
         mqtt_topic: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            mqtt_topic: mqtt_topic.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MqttTopic", mqtt_topic.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricsExportConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MqttTopic".to_owned(), self.mqtt_topic.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricsExportConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mqtt_topic.check(
-            &path.field("MqttTopic"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricsExportConfig);
-
-/// Property type `Tag` of `AWS::IoT::SecurityProfile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::SoftwarePackageVersion`.
-#[derive(Debug, Clone)]
-pub struct SoftwarePackageVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SoftwarePackageVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SoftwarePackageVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SoftwarePackageVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::SoftwarePackageVersion`.
+    SoftwarePackageVersion("AWS::IoT::SoftwarePackageVersion", SoftwarePackageVersionProps)
 }
 
 impl SoftwarePackageVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::SoftwarePackageVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SoftwarePackageVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -95,238 +43,118 @@ impl SoftwarePackageVersion {
     pub fn attr_sbom_validation_status(&self) -> Value<String> {
         self.resource.get_att("SbomValidationStatus")
     }
+
+    /// Replaces `Artifact` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_artifact(&self, value: impl Into<Value<PackageVersionArtifact>>) {
+        self.resource.set_property("Artifact", value.into())
+    }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `PackageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_package_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PackageName", value.into())
+    }
+
+    /// Replaces `Recipe` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recipe(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Recipe", value.into())
+    }
+
+    /// Replaces `Sbom` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sbom(&self, value: impl Into<Value<Sbom>>) {
+        self.resource.set_property("Sbom", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VersionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionName", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::SoftwarePackageVersion`.
-#[derive(Debug, Clone)]
-pub struct SoftwarePackageVersionProps {
-    /// `Artifact` (optional).
-    pub artifact: Option<Value<PackageVersionArtifact>>,
-    /// `Attributes` (optional).
-    /// Each item: Length: 1..= characters.
-    /// Each item: Pattern: `^[^\p{C}]+$`.
-    pub attributes: Option<Value<Map<String>>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^[^\p{C}]+$`.
-    pub description: Option<Value<String>>,
-    /// `PackageName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_.]+$`.
-    pub package_name: Value<String>,
-    /// `Recipe` (optional).
-    /// Length: 0..=3072 characters.
-    pub recipe: Option<Value<String>>,
-    /// `Sbom` (optional).
-    pub sbom: Option<Value<Sbom>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VersionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9-_.]+$`.
-    pub version_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::SoftwarePackageVersion`.
+    SoftwarePackageVersionProps
 }
 
 impl SoftwarePackageVersionProps {
     /// The required properties: `PackageName`.
     pub fn new(package_name: impl Into<Value<String>>) -> Self {
-        Self {
-            artifact: None,
-            attributes: None,
-            description: None,
-            package_name: package_name.into(),
-            recipe: None,
-            sbom: None,
-            tags: None,
-            version_name: None,
-        }
+        Self(crate::Properties::new().with(3, "PackageName", package_name.into().to_template()))
     }
-    /// Sets `Artifact`.
-    pub fn artifact(mut self, value: impl Into<Value<PackageVersionArtifact>>) -> Self {
-        self.artifact = Some(value.into());
-        self
+    /// `Artifact` (optional).
+    pub fn artifact(self, value: impl Into<Value<PackageVersionArtifact>>) -> Self {
+        Self(self.0.with(0, "Artifact", value.into().to_template()))
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    /// Each item: Length: at least 1 characters.
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Attributes", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Recipe`.
-    pub fn recipe(mut self, value: impl Into<Value<String>>) -> Self {
-        self.recipe = Some(value.into());
-        self
+    /// `Recipe` (optional).
+    /// Length: 0 to 3072 characters.
+    pub fn recipe(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Recipe", value.into().to_template()))
     }
-    /// Sets `Sbom`.
-    pub fn sbom(mut self, value: impl Into<Value<Sbom>>) -> Self {
-        self.sbom = Some(value.into());
-        self
+    /// `Sbom` (optional).
+    pub fn sbom(self, value: impl Into<Value<Sbom>>) -> Self {
+        Self(self.0.with(5, "Sbom", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_name = Some(value.into());
-        self
+    /// `VersionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9-_.]+$`.
+    pub fn version_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "VersionName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SoftwarePackageVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.artifact {
-            m.insert("Artifact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("PackageName".to_owned(), self.package_name.to_template());
-        if let Some(v) = &self.recipe {
-            m.insert("Recipe".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sbom {
-            m.insert("Sbom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_name {
-            m.insert("VersionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SoftwarePackageVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact
-            .check(&path.field("Artifact"), &Rules::NONE, out);
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            pattern: Some("^[^\\p{C}]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^[^\\p{C}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.package_name.check(
-            &path.field("PackageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recipe.check(
-            &path.field("Recipe"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(3072),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sbom.check(&path.field("Sbom"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_name.check(
-            &path.field("VersionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9-_.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SoftwarePackageVersionProps);
-
-/// Property type `PackageVersionArtifact` of `AWS::IoT::SoftwarePackageVersion`.
-#[derive(Debug, Clone)]
-pub struct PackageVersionArtifact {
-    /// `S3Location` (required).
-    pub s3_location: Value<S3Location>,
+crate::l1_struct! {
+    /// Property type `PackageVersionArtifact` of `AWS::IoT::SoftwarePackageVersion`.
+    PackageVersionArtifact
 }
 
 impl PackageVersionArtifact {
     /// The required properties: `S3Location`.
     pub fn new(s3_location: impl Into<Value<S3Location>>) -> Self {
-        Self {
-            s3_location: s3_location.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Location", s3_location.into().to_template()))
     }
 }
 
-impl ToTemplate for PackageVersionArtifact {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Location".to_owned(), self.s3_location.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PackageVersionArtifact {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PackageVersionArtifact);
-
-/// Property type `S3Location` of `AWS::IoT::SoftwarePackageVersion`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Length: 1..= characters.
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    /// Length: 1..= characters.
-    pub key: Value<String>,
-    /// `Version` (required).
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::IoT::SoftwarePackageVersion`.
+    S3Location
 }
 
 impl S3Location {
@@ -336,133 +164,25 @@ impl S3Location {
         key: impl Into<Value<String>>,
         version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            version: version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Version", version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `Sbom` of `AWS::IoT::SoftwarePackageVersion`.
-#[derive(Debug, Clone)]
-pub struct Sbom {
-    /// `S3Location` (required).
-    pub s3_location: Value<S3Location>,
+crate::l1_struct! {
+    /// Property type `Sbom` of `AWS::IoT::SoftwarePackageVersion`.
+    Sbom
 }
 
 impl Sbom {
     /// The required properties: `S3Location`.
     pub fn new(s3_location: impl Into<Value<S3Location>>) -> Self {
-        Self {
-            s3_location: s3_location.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Location", s3_location.into().to_template()))
     }
 }
 
-impl ToTemplate for Sbom {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Location".to_owned(), self.s3_location.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Sbom {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Sbom);
-
-/// Property type `Tag` of `AWS::IoT::SoftwarePackageVersion`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::Thing`.
-#[derive(Debug, Clone)]
-pub struct Thing {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Thing {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Thing {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Thing {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::Thing`.
+    Thing("AWS::IoT::Thing", ThingProps)
 }
 
 impl Thing {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::Thing";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ThingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ThingName` (typed).
     pub fn ref_value(&self) -> Value<ids::ThingName> {
         self.resource.ref_value()
@@ -87,103 +39,58 @@ impl Thing {
     pub fn attr_arn(&self) -> Value<ids::ThingArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AttributePayload` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_payload(&self, value: impl Into<Value<AttributePayload>>) {
+        self.resource.set_property("AttributePayload", value.into())
+    }
+
+    /// Replaces `ThingName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThingName", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::Thing`.
-#[derive(Debug, Clone, Default)]
-pub struct ThingProps {
-    /// `AttributePayload` (optional).
-    pub attribute_payload: Option<Value<AttributePayload>>,
-    /// `ThingName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub thing_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::Thing`.
+    ThingProps(default)
 }
 
 impl ThingProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attribute_payload: None,
-            thing_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttributePayload`.
-    pub fn attribute_payload(mut self, value: impl Into<Value<AttributePayload>>) -> Self {
-        self.attribute_payload = Some(value.into());
-        self
+    /// `AttributePayload` (optional).
+    pub fn attribute_payload(self, value: impl Into<Value<AttributePayload>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributePayload", value.into().to_template()),
+        )
     }
-    /// Sets `ThingName`.
-    pub fn thing_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_payload {
-            m.insert("AttributePayload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_name {
-            m.insert("ThingName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThingName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn thing_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ThingName", value.into().to_template()))
     }
 }
 
-impl Check for ThingProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_payload
-            .check(&path.field("AttributePayload"), &Rules::NONE, out);
-        self.thing_name.check(
-            &path.field("ThingName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ThingProps);
-
-/// Property type `AttributePayload` of `AWS::IoT::Thing`.
-#[derive(Debug, Clone, Default)]
-pub struct AttributePayload {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `AttributePayload` of `AWS::IoT::Thing`.
+    AttributePayload(default)
 }
 
 impl AttributePayload {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { attributes: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AttributePayload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
 }
-
-impl Check for AttributePayload {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AttributePayload);

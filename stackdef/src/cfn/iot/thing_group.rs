@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::ThingGroup`.
-#[derive(Debug, Clone)]
-pub struct ThingGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ThingGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ThingGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ThingGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::ThingGroup`.
+    ThingGroup("AWS::IoT::ThingGroup", ThingGroupProps)
 }
 
 impl ThingGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::ThingGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ThingGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ThingGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::ThingGroupName> {
         self.resource.ref_value()
@@ -87,286 +39,126 @@ impl ThingGroup {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ParentGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ParentGroupName", value.into())
+    }
+
+    /// Replaces `QueryString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryString", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThingGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThingGroupName", value.into())
+    }
+
+    /// Replaces `ThingGroupProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_group_properties(&self, value: impl Into<Value<ThingGroupProperties>>) {
+        self.resource
+            .set_property("ThingGroupProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::ThingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ThingGroupProps {
-    /// `ParentGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub parent_group_name: Option<Value<String>>,
-    /// `QueryString` (optional).
-    /// Length: 1..=1000 characters.
-    pub query_string: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThingGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub thing_group_name: Option<Value<String>>,
-    /// `ThingGroupProperties` (optional).
-    pub thing_group_properties: Option<Value<ThingGroupProperties>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::ThingGroup`.
+    ThingGroupProps(default)
 }
 
 impl ThingGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parent_group_name: None,
-            query_string: None,
-            tags: None,
-            thing_group_name: None,
-            thing_group_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ParentGroupName`.
-    pub fn parent_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parent_group_name = Some(value.into());
-        self
+    /// `ParentGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn parent_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ParentGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `QueryString`.
-    pub fn query_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_string = Some(value.into());
-        self
+    /// `QueryString` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn query_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "QueryString", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `ThingGroupName`.
-    pub fn thing_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_group_name = Some(value.into());
-        self
+    /// `ThingGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn thing_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ThingGroupName", value.into().to_template()))
     }
-    /// Sets `ThingGroupProperties`.
-    pub fn thing_group_properties(mut self, value: impl Into<Value<ThingGroupProperties>>) -> Self {
-        self.thing_group_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThingGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parent_group_name {
-            m.insert("ParentGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string {
-            m.insert("QueryString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_group_name {
-            m.insert("ThingGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_group_properties {
-            m.insert("ThingGroupProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThingGroupProperties` (optional).
+    pub fn thing_group_properties(self, value: impl Into<Value<ThingGroupProperties>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ThingGroupProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ThingGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parent_group_name.check(
-            &path.field("ParentGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_group_name.check(
-            &path.field("ThingGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_group_properties
-            .check(&path.field("ThingGroupProperties"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(ThingGroupProps);
-
-/// Property type `Tag` of `AWS::IoT::ThingGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ThingGroupProperties` of `AWS::IoT::ThingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ThingGroupProperties {
-    /// `AttributePayload` (optional).
-    pub attribute_payload: Option<Value<AttributePayload>>,
-    /// `ThingGroupDescription` (optional).
-    /// Length: 0..=2028 characters.
-    pub thing_group_description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ThingGroupProperties` of `AWS::IoT::ThingGroup`.
+    ThingGroupProperties(default)
 }
 
 impl ThingGroupProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attribute_payload: None,
-            thing_group_description: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttributePayload`.
-    pub fn attribute_payload(mut self, value: impl Into<Value<AttributePayload>>) -> Self {
-        self.attribute_payload = Some(value.into());
-        self
+    /// `AttributePayload` (optional).
+    pub fn attribute_payload(self, value: impl Into<Value<AttributePayload>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributePayload", value.into().to_template()),
+        )
     }
-    /// Sets `ThingGroupDescription`.
-    pub fn thing_group_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_group_description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThingGroupProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_payload {
-            m.insert("AttributePayload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_group_description {
-            m.insert("ThingGroupDescription".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThingGroupDescription` (optional).
+    /// Length: 0 to 2028 characters.
+    pub fn thing_group_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ThingGroupDescription", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ThingGroupProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_payload
-            .check(&path.field("AttributePayload"), &Rules::NONE, out);
-        self.thing_group_description.check(
-            &path.field("ThingGroupDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2028),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ThingGroupProperties);
-
-/// Property type `AttributePayload` of `AWS::IoT::ThingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AttributePayload {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `AttributePayload` of `AWS::IoT::ThingGroup`.
+    AttributePayload(default)
 }
 
 impl AttributePayload {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { attributes: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AttributePayload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
 }
-
-impl Check for AttributePayload {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AttributePayload);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::ThingPrincipalAttachment`.
-#[derive(Debug, Clone)]
-pub struct ThingPrincipalAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ThingPrincipalAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ThingPrincipalAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ThingPrincipalAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::ThingPrincipalAttachment`.
+    ThingPrincipalAttachment("AWS::IoT::ThingPrincipalAttachment", ThingPrincipalAttachmentProps)
 }
 
 impl ThingPrincipalAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::ThingPrincipalAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ThingPrincipalAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ThingPrincipalAttachmentId> {
         self.resource.ref_value()
@@ -86,51 +34,46 @@ impl ThingPrincipalAttachment {
     pub fn attr_id(&self) -> Value<ids::ThingPrincipalAttachmentId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `ThingName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThingName", value.into())
+    }
+
+    /// Replaces `ThingPrincipalType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_principal_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ThingPrincipalType", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::ThingPrincipalAttachment`.
-#[derive(Debug, Clone)]
-pub struct ThingPrincipalAttachmentProps {
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    pub principal: Value<String>,
-    /// `ThingName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub thing_name: Value<String>,
-    /// `ThingPrincipalType` (optional).
-    pub thing_principal_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::ThingPrincipalAttachment`.
+    ThingPrincipalAttachmentProps
 }
 
 impl ThingPrincipalAttachmentProps {
     /// The required properties: `Principal`, `ThingName`.
     pub fn new(principal: impl Into<Value<String>>, thing_name: impl Into<Value<String>>) -> Self {
-        Self {
-            principal: principal.into(),
-            thing_name: thing_name.into(),
-            thing_principal_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Principal", principal.into().to_template())
+                .with(1, "ThingName", thing_name.into().to_template()),
+        )
     }
-    /// Sets `ThingPrincipalType`.
-    pub fn thing_principal_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_principal_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThingPrincipalAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        m.insert("ThingName".to_owned(), self.thing_name.to_template());
-        if let Some(v) = &self.thing_principal_type {
-            m.insert("ThingPrincipalType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThingPrincipalType` (optional).
+    pub fn thing_principal_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ThingPrincipalType", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ThingPrincipalAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ThingPrincipalAttachmentProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::ThingType`.
-#[derive(Debug, Clone)]
-pub struct ThingType {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ThingType {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ThingType {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ThingType {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::ThingType`.
+    ThingType("AWS::IoT::ThingType", ThingTypeProps)
 }
 
 impl ThingType {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::ThingType";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ThingTypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ThingTypeName` (typed).
     pub fn ref_value(&self) -> Value<ids::ThingTypeName> {
         self.resource.ref_value()
@@ -87,439 +39,169 @@ impl ThingType {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DeprecateThingType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deprecate_thing_type(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeprecateThingType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThingTypeName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_type_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThingTypeName", value.into())
+    }
+
+    /// Replaces `ThingTypeProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_type_properties(&self, value: impl Into<Value<ThingTypeProperties>>) {
+        self.resource
+            .set_property("ThingTypeProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::ThingType`.
-#[derive(Debug, Clone, Default)]
-pub struct ThingTypeProps {
-    /// `DeprecateThingType` (optional).
-    pub deprecate_thing_type: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThingTypeName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub thing_type_name: Option<Value<String>>,
-    /// `ThingTypeProperties` (optional).
-    pub thing_type_properties: Option<Value<ThingTypeProperties>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::ThingType`.
+    ThingTypeProps(default)
 }
 
 impl ThingTypeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deprecate_thing_type: None,
-            tags: None,
-            thing_type_name: None,
-            thing_type_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeprecateThingType`.
-    pub fn deprecate_thing_type(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deprecate_thing_type = Some(value.into());
-        self
+    /// `DeprecateThingType` (optional).
+    pub fn deprecate_thing_type(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeprecateThingType", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `ThingTypeName`.
-    pub fn thing_type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_type_name = Some(value.into());
-        self
+    /// `ThingTypeName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn thing_type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ThingTypeName", value.into().to_template()))
     }
-    /// Sets `ThingTypeProperties`.
-    pub fn thing_type_properties(mut self, value: impl Into<Value<ThingTypeProperties>>) -> Self {
-        self.thing_type_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThingTypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deprecate_thing_type {
-            m.insert("DeprecateThingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_type_name {
-            m.insert("ThingTypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_type_properties {
-            m.insert("ThingTypeProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThingTypeProperties` (optional).
+    pub fn thing_type_properties(self, value: impl Into<Value<ThingTypeProperties>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ThingTypeProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ThingTypeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_type_name.check(
-            &path.field("ThingTypeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_type_properties
-            .check(&path.field("ThingTypeProperties"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(ThingTypeProps);
-
-/// Property type `Tag` of `AWS::IoT::ThingType`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ThingTypeProperties` of `AWS::IoT::ThingType`.
-#[derive(Debug, Clone, Default)]
-pub struct ThingTypeProperties {
-    /// `Mqtt5Configuration` (optional).
-    pub mqtt5_configuration: Option<Value<Mqtt5Configuration>>,
-    /// `SearchableAttributes` (optional).
-    /// Items: ..=3.
-    /// Each item: Length: 0..=128 characters.
-    /// Each item: Pattern: `[a-zA-Z0-9_.,@/:#-]+`.
-    pub searchable_attributes: Option<Value<List<String>>>,
-    /// `ThingTypeDescription` (optional).
-    /// Length: 0..=2028 characters.
-    pub thing_type_description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ThingTypeProperties` of `AWS::IoT::ThingType`.
+    ThingTypeProperties(default)
 }
 
 impl ThingTypeProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mqtt5_configuration: None,
-            searchable_attributes: None,
-            thing_type_description: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Mqtt5Configuration`.
-    pub fn mqtt5_configuration(mut self, value: impl Into<Value<Mqtt5Configuration>>) -> Self {
-        self.mqtt5_configuration = Some(value.into());
-        self
+    /// `Mqtt5Configuration` (optional).
+    pub fn mqtt5_configuration(self, value: impl Into<Value<Mqtt5Configuration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "Mqtt5Configuration", value.into().to_template()),
+        )
     }
-    /// Sets `SearchableAttributes`.
-    pub fn searchable_attributes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.searchable_attributes = Some(value.into());
-        self
+    /// `SearchableAttributes` (optional).
+    /// Items: at most 3.
+    /// Each item: Length: 0 to 128 characters.
+    /// Each item: Pattern: `[a-zA-Z0-9_.,@/:#-]+`.
+    pub fn searchable_attributes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SearchableAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `ThingTypeDescription`.
-    pub fn thing_type_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_type_description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThingTypeProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mqtt5_configuration {
-            m.insert("Mqtt5Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.searchable_attributes {
-            m.insert("SearchableAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_type_description {
-            m.insert("ThingTypeDescription".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThingTypeDescription` (optional).
+    /// Length: 0 to 2028 characters.
+    pub fn thing_type_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ThingTypeDescription", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ThingTypeProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mqtt5_configuration
-            .check(&path.field("Mqtt5Configuration"), &Rules::NONE, out);
-        self.searchable_attributes.check(
-            &path.field("SearchableAttributes"),
-            &Rules {
-                max_items: Some(3),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(128),
-                            pattern: Some("[a-zA-Z0-9_.,@/:#-]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_type_description.check(
-            &path.field("ThingTypeDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2028),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ThingTypeProperties);
-
-/// Property type `Mqtt5Configuration` of `AWS::IoT::ThingType`.
-#[derive(Debug, Clone, Default)]
-pub struct Mqtt5Configuration {
-    /// `PropagatingAttributes` (optional).
-    pub propagating_attributes: Option<Value<List<PropagatingAttribute>>>,
+crate::l1_struct! {
+    /// Property type `Mqtt5Configuration` of `AWS::IoT::ThingType`.
+    Mqtt5Configuration(default)
 }
 
 impl Mqtt5Configuration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            propagating_attributes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PropagatingAttributes`.
+    /// `PropagatingAttributes` (optional).
     pub fn propagating_attributes(
-        mut self,
+        self,
         value: impl Into<Value<List<PropagatingAttribute>>>,
     ) -> Self {
-        self.propagating_attributes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PropagatingAttributes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Mqtt5Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.propagating_attributes {
-            m.insert("PropagatingAttributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Mqtt5Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.propagating_attributes
-            .check(&path.field("PropagatingAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Mqtt5Configuration);
-
-/// Property type `PropagatingAttribute` of `AWS::IoT::ThingType`.
-#[derive(Debug, Clone)]
-pub struct PropagatingAttribute {
-    /// `ConnectionAttribute` (optional).
-    /// Length: 0..=128 characters.
-    pub connection_attribute: Option<Value<ConnectionAttribute>>,
-    /// `ThingAttribute` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_.,@/:#-]+`.
-    pub thing_attribute: Option<Value<String>>,
-    /// `UserPropertyKey` (required).
-    /// Length: 0..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:$.]+`.
-    pub user_property_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `PropagatingAttribute` of `AWS::IoT::ThingType`.
+    PropagatingAttribute
 }
 
 impl PropagatingAttribute {
     /// The required properties: `UserPropertyKey`.
     pub fn new(user_property_key: impl Into<Value<String>>) -> Self {
-        Self {
-            connection_attribute: None,
-            thing_attribute: None,
-            user_property_key: user_property_key.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "UserPropertyKey",
+            user_property_key.into().to_template(),
+        ))
     }
-    /// Sets `ConnectionAttribute`.
-    pub fn connection_attribute(mut self, value: impl Into<Value<ConnectionAttribute>>) -> Self {
-        self.connection_attribute = Some(value.into());
-        self
+    /// `ConnectionAttribute` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn connection_attribute(self, value: impl Into<Value<ConnectionAttribute>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `ThingAttribute`.
-    pub fn thing_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_attribute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PropagatingAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_attribute {
-            m.insert("ConnectionAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_attribute {
-            m.insert("ThingAttribute".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UserPropertyKey".to_owned(),
-            self.user_property_key.to_template(),
-        );
-        Expr::Map(m)
+    /// `ThingAttribute` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_.,@/:#-]+`.
+    pub fn thing_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ThingAttribute", value.into().to_template()))
     }
 }
 
-impl Check for PropagatingAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_attribute.check(
-            &path.field("ConnectionAttribute"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_attribute.check(
-            &path.field("ThingAttribute"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_.,@/:#-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_property_key.check(
-            &path.field("UserPropertyKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:$.]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConnectionAttribute`.
+    ConnectionAttribute {
+        /// `iot:ClientId`
+        IotClientId = "iot:ClientId",
+        /// `iot:Thing.ThingName`
+        IotThingThingName = "iot:Thing.ThingName",
     }
 }
-
-crate::impl_literal!(PropagatingAttribute);
-
-/// Values of `ConnectionAttribute`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectionAttribute {
-    /// `iot:ClientId`
-    IotClientId,
-    /// `iot:Thing.ThingName`
-    IotThingThingName,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectionAttribute {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["iot:ClientId", "iot:Thing.ThingName"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IotClientId => "iot:ClientId",
-            Self::IotThingThingName => "iot:Thing.ThingName",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectionAttribute {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectionAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectionAttribute {
-    fn from(s: &str) -> Self {
-        match s {
-            "iot:ClientId" => Self::IotClientId,
-            "iot:Thing.ThingName" => Self::IotThingThingName,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectionAttribute> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectionAttribute::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectionAttribute);

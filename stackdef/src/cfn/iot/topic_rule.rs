@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct TopicRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TopicRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TopicRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TopicRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::TopicRule`.
+    TopicRule("AWS::IoT::TopicRule", TopicRuleProps)
 }
 
 impl TopicRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::TopicRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TopicRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleName` (typed).
     pub fn ref_value(&self) -> Value<ids::TopicRuleName> {
         self.resource.ref_value()
@@ -82,523 +34,199 @@ impl TopicRule {
     pub fn attr_arn(&self) -> Value<ids::TopicRuleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `RuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TopicRulePayload` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_rule_payload(&self, value: impl Into<Value<TopicRulePayload>>) {
+        self.resource.set_property("TopicRulePayload", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct TopicRuleProps {
-    /// `RuleName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_]+$`.
-    pub rule_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TopicRulePayload` (required).
-    pub topic_rule_payload: Value<TopicRulePayload>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::TopicRule`.
+    TopicRuleProps
 }
 
 impl TopicRuleProps {
     /// The required properties: `TopicRulePayload`.
     pub fn new(topic_rule_payload: impl Into<Value<TopicRulePayload>>) -> Self {
-        Self {
-            rule_name: None,
-            tags: None,
-            topic_rule_payload: topic_rule_payload.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "TopicRulePayload",
+            topic_rule_payload.into().to_template(),
+        ))
     }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_name = Some(value.into());
-        self
+    /// `RuleName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_]+$`.
+    pub fn rule_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RuleName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rule_name {
-            m.insert("RuleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TopicRulePayload".to_owned(),
-            self.topic_rule_payload.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TopicRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.topic_rule_payload
-            .check(&path.field("TopicRulePayload"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(TopicRuleProps);
-
-/// Property type `Tag` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TopicRulePayload` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct TopicRulePayload {
-    /// `Actions` (required).
-    /// Items: 0..=10.
-    pub actions: Value<List<Action>>,
-    /// `AwsIotSqlVersion` (optional).
-    pub aws_iot_sql_version: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `ErrorAction` (optional).
-    pub error_action: Option<Value<Action>>,
-    /// `RuleDisabled` (optional).
-    pub rule_disabled: Option<Value<bool>>,
-    /// `Sql` (required).
-    pub sql: Value<String>,
+crate::l1_struct! {
+    /// Property type `TopicRulePayload` of `AWS::IoT::TopicRule`.
+    TopicRulePayload
 }
 
 impl TopicRulePayload {
     /// The required properties: `Actions`, `Sql`.
     pub fn new(actions: impl Into<Value<List<Action>>>, sql: impl Into<Value<String>>) -> Self {
-        Self {
-            actions: actions.into(),
-            aws_iot_sql_version: None,
-            description: None,
-            error_action: None,
-            rule_disabled: None,
-            sql: sql.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(5, "Sql", sql.into().to_template()),
+        )
     }
-    /// Sets `AwsIotSqlVersion`.
-    pub fn aws_iot_sql_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_iot_sql_version = Some(value.into());
-        self
+    /// `AwsIotSqlVersion` (optional).
+    pub fn aws_iot_sql_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AwsIotSqlVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `ErrorAction`.
-    pub fn error_action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.error_action = Some(value.into());
-        self
+    /// `ErrorAction` (optional).
+    pub fn error_action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(3, "ErrorAction", value.into().to_template()))
     }
-    /// Sets `RuleDisabled`.
-    pub fn rule_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.rule_disabled = Some(value.into());
-        self
+    /// `RuleDisabled` (optional).
+    pub fn rule_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "RuleDisabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicRulePayload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.aws_iot_sql_version {
-            m.insert("AwsIotSqlVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_action {
-            m.insert("ErrorAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_disabled {
-            m.insert("RuleDisabled".to_owned(), v.to_template());
-        }
-        m.insert("Sql".to_owned(), self.sql.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicRulePayload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.error_action
-            .check(&path.field("ErrorAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicRulePayload);
-
-/// Property type `Action` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Action {
-    /// `CloudwatchAlarm` (optional).
-    pub cloudwatch_alarm: Option<Value<CloudwatchAlarmAction>>,
-    /// `CloudwatchLogs` (optional).
-    pub cloudwatch_logs: Option<Value<CloudwatchLogsAction>>,
-    /// `CloudwatchMetric` (optional).
-    pub cloudwatch_metric: Option<Value<CloudwatchMetricAction>>,
-    /// `DynamoDB` (optional).
-    pub dynamo_db: Option<Value<DynamoDbAction>>,
-    /// `DynamoDBv2` (optional).
-    pub dynamo_d_bv2: Option<Value<DynamoDBv2Action>>,
-    /// `Elasticsearch` (optional).
-    pub elasticsearch: Option<Value<ElasticsearchAction>>,
-    /// `Firehose` (optional).
-    pub firehose: Option<Value<FirehoseAction>>,
-    /// `Http` (optional).
-    pub http: Option<Value<HttpAction>>,
-    /// `IotAnalytics` (optional).
-    pub iot_analytics: Option<Value<IotAnalyticsAction>>,
-    /// `IotEvents` (optional).
-    pub iot_events: Option<Value<IotEventsAction>>,
-    /// `IotSiteWise` (optional).
-    pub iot_site_wise: Option<Value<IotSiteWiseAction>>,
-    /// `Kafka` (optional).
-    pub kafka: Option<Value<KafkaAction>>,
-    /// `Kinesis` (optional).
-    pub kinesis: Option<Value<KinesisAction>>,
-    /// `Lambda` (optional).
-    pub lambda: Option<Value<LambdaAction>>,
-    /// `Location` (optional).
-    pub location: Option<Value<LocationAction>>,
-    /// `OpenSearch` (optional).
-    pub open_search: Option<Value<OpenSearchAction>>,
-    /// `Republish` (optional).
-    pub republish: Option<Value<RepublishAction>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3Action>>,
-    /// `Sns` (optional).
-    pub sns: Option<Value<SnsAction>>,
-    /// `Sqs` (optional).
-    pub sqs: Option<Value<SqsAction>>,
-    /// `StepFunctions` (optional).
-    pub step_functions: Option<Value<StepFunctionsAction>>,
-    /// `Timestream` (optional).
-    pub timestream: Option<Value<TimestreamAction>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::IoT::TopicRule`.
+    Action(default)
 }
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloudwatch_alarm: None,
-            cloudwatch_logs: None,
-            cloudwatch_metric: None,
-            dynamo_db: None,
-            dynamo_d_bv2: None,
-            elasticsearch: None,
-            firehose: None,
-            http: None,
-            iot_analytics: None,
-            iot_events: None,
-            iot_site_wise: None,
-            kafka: None,
-            kinesis: None,
-            lambda: None,
-            location: None,
-            open_search: None,
-            republish: None,
-            s3: None,
-            sns: None,
-            sqs: None,
-            step_functions: None,
-            timestream: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudwatchAlarm`.
-    pub fn cloudwatch_alarm(mut self, value: impl Into<Value<CloudwatchAlarmAction>>) -> Self {
-        self.cloudwatch_alarm = Some(value.into());
-        self
+    /// `CloudwatchAlarm` (optional).
+    pub fn cloudwatch_alarm(self, value: impl Into<Value<CloudwatchAlarmAction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudwatchAlarm", value.into().to_template()),
+        )
     }
-    /// Sets `CloudwatchLogs`.
-    pub fn cloudwatch_logs(mut self, value: impl Into<Value<CloudwatchLogsAction>>) -> Self {
-        self.cloudwatch_logs = Some(value.into());
-        self
+    /// `CloudwatchLogs` (optional).
+    pub fn cloudwatch_logs(self, value: impl Into<Value<CloudwatchLogsAction>>) -> Self {
+        Self(self.0.with(1, "CloudwatchLogs", value.into().to_template()))
     }
-    /// Sets `CloudwatchMetric`.
-    pub fn cloudwatch_metric(mut self, value: impl Into<Value<CloudwatchMetricAction>>) -> Self {
-        self.cloudwatch_metric = Some(value.into());
-        self
+    /// `CloudwatchMetric` (optional).
+    pub fn cloudwatch_metric(self, value: impl Into<Value<CloudwatchMetricAction>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CloudwatchMetric", value.into().to_template()),
+        )
     }
-    /// Sets `DynamoDB`.
-    pub fn dynamo_db(mut self, value: impl Into<Value<DynamoDbAction>>) -> Self {
-        self.dynamo_db = Some(value.into());
-        self
+    /// `DynamoDB` (optional).
+    pub fn dynamo_db(self, value: impl Into<Value<DynamoDbAction>>) -> Self {
+        Self(self.0.with(3, "DynamoDB", value.into().to_template()))
     }
-    /// Sets `DynamoDBv2`.
-    pub fn dynamo_d_bv2(mut self, value: impl Into<Value<DynamoDBv2Action>>) -> Self {
-        self.dynamo_d_bv2 = Some(value.into());
-        self
+    /// `DynamoDBv2` (optional).
+    pub fn dynamo_d_bv2(self, value: impl Into<Value<DynamoDBv2Action>>) -> Self {
+        Self(self.0.with(4, "DynamoDBv2", value.into().to_template()))
     }
-    /// Sets `Elasticsearch`.
-    pub fn elasticsearch(mut self, value: impl Into<Value<ElasticsearchAction>>) -> Self {
-        self.elasticsearch = Some(value.into());
-        self
+    /// `Elasticsearch` (optional).
+    pub fn elasticsearch(self, value: impl Into<Value<ElasticsearchAction>>) -> Self {
+        Self(self.0.with(5, "Elasticsearch", value.into().to_template()))
     }
-    /// Sets `Firehose`.
-    pub fn firehose(mut self, value: impl Into<Value<FirehoseAction>>) -> Self {
-        self.firehose = Some(value.into());
-        self
+    /// `Firehose` (optional).
+    pub fn firehose(self, value: impl Into<Value<FirehoseAction>>) -> Self {
+        Self(self.0.with(6, "Firehose", value.into().to_template()))
     }
-    /// Sets `Http`.
-    pub fn http(mut self, value: impl Into<Value<HttpAction>>) -> Self {
-        self.http = Some(value.into());
-        self
+    /// `Http` (optional).
+    pub fn http(self, value: impl Into<Value<HttpAction>>) -> Self {
+        Self(self.0.with(7, "Http", value.into().to_template()))
     }
-    /// Sets `IotAnalytics`.
-    pub fn iot_analytics(mut self, value: impl Into<Value<IotAnalyticsAction>>) -> Self {
-        self.iot_analytics = Some(value.into());
-        self
+    /// `IotAnalytics` (optional).
+    pub fn iot_analytics(self, value: impl Into<Value<IotAnalyticsAction>>) -> Self {
+        Self(self.0.with(8, "IotAnalytics", value.into().to_template()))
     }
-    /// Sets `IotEvents`.
-    pub fn iot_events(mut self, value: impl Into<Value<IotEventsAction>>) -> Self {
-        self.iot_events = Some(value.into());
-        self
+    /// `IotEvents` (optional).
+    pub fn iot_events(self, value: impl Into<Value<IotEventsAction>>) -> Self {
+        Self(self.0.with(9, "IotEvents", value.into().to_template()))
     }
-    /// Sets `IotSiteWise`.
-    pub fn iot_site_wise(mut self, value: impl Into<Value<IotSiteWiseAction>>) -> Self {
-        self.iot_site_wise = Some(value.into());
-        self
+    /// `IotSiteWise` (optional).
+    pub fn iot_site_wise(self, value: impl Into<Value<IotSiteWiseAction>>) -> Self {
+        Self(self.0.with(10, "IotSiteWise", value.into().to_template()))
     }
-    /// Sets `Kafka`.
-    pub fn kafka(mut self, value: impl Into<Value<KafkaAction>>) -> Self {
-        self.kafka = Some(value.into());
-        self
+    /// `Kafka` (optional).
+    pub fn kafka(self, value: impl Into<Value<KafkaAction>>) -> Self {
+        Self(self.0.with(11, "Kafka", value.into().to_template()))
     }
-    /// Sets `Kinesis`.
-    pub fn kinesis(mut self, value: impl Into<Value<KinesisAction>>) -> Self {
-        self.kinesis = Some(value.into());
-        self
+    /// `Kinesis` (optional).
+    pub fn kinesis(self, value: impl Into<Value<KinesisAction>>) -> Self {
+        Self(self.0.with(12, "Kinesis", value.into().to_template()))
     }
-    /// Sets `Lambda`.
-    pub fn lambda(mut self, value: impl Into<Value<LambdaAction>>) -> Self {
-        self.lambda = Some(value.into());
-        self
+    /// `Lambda` (optional).
+    pub fn lambda(self, value: impl Into<Value<LambdaAction>>) -> Self {
+        Self(self.0.with(13, "Lambda", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<LocationAction>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<LocationAction>>) -> Self {
+        Self(self.0.with(14, "Location", value.into().to_template()))
     }
-    /// Sets `OpenSearch`.
-    pub fn open_search(mut self, value: impl Into<Value<OpenSearchAction>>) -> Self {
-        self.open_search = Some(value.into());
-        self
+    /// `OpenSearch` (optional).
+    pub fn open_search(self, value: impl Into<Value<OpenSearchAction>>) -> Self {
+        Self(self.0.with(15, "OpenSearch", value.into().to_template()))
     }
-    /// Sets `Republish`.
-    pub fn republish(mut self, value: impl Into<Value<RepublishAction>>) -> Self {
-        self.republish = Some(value.into());
-        self
+    /// `Republish` (optional).
+    pub fn republish(self, value: impl Into<Value<RepublishAction>>) -> Self {
+        Self(self.0.with(16, "Republish", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3Action>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3Action>>) -> Self {
+        Self(self.0.with(17, "S3", value.into().to_template()))
     }
-    /// Sets `Sns`.
-    pub fn sns(mut self, value: impl Into<Value<SnsAction>>) -> Self {
-        self.sns = Some(value.into());
-        self
+    /// `Sns` (optional).
+    pub fn sns(self, value: impl Into<Value<SnsAction>>) -> Self {
+        Self(self.0.with(18, "Sns", value.into().to_template()))
     }
-    /// Sets `Sqs`.
-    pub fn sqs(mut self, value: impl Into<Value<SqsAction>>) -> Self {
-        self.sqs = Some(value.into());
-        self
+    /// `Sqs` (optional).
+    pub fn sqs(self, value: impl Into<Value<SqsAction>>) -> Self {
+        Self(self.0.with(19, "Sqs", value.into().to_template()))
     }
-    /// Sets `StepFunctions`.
-    pub fn step_functions(mut self, value: impl Into<Value<StepFunctionsAction>>) -> Self {
-        self.step_functions = Some(value.into());
-        self
+    /// `StepFunctions` (optional).
+    pub fn step_functions(self, value: impl Into<Value<StepFunctionsAction>>) -> Self {
+        Self(self.0.with(20, "StepFunctions", value.into().to_template()))
     }
-    /// Sets `Timestream`.
-    pub fn timestream(mut self, value: impl Into<Value<TimestreamAction>>) -> Self {
-        self.timestream = Some(value.into());
-        self
+    /// `Timestream` (optional).
+    pub fn timestream(self, value: impl Into<Value<TimestreamAction>>) -> Self {
+        Self(self.0.with(21, "Timestream", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloudwatch_alarm {
-            m.insert("CloudwatchAlarm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloudwatch_logs {
-            m.insert("CloudwatchLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloudwatch_metric {
-            m.insert("CloudwatchMetric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_db {
-            m.insert("DynamoDB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_d_bv2 {
-            m.insert("DynamoDBv2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elasticsearch {
-            m.insert("Elasticsearch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose {
-            m.insert("Firehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http {
-            m.insert("Http".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_analytics {
-            m.insert("IotAnalytics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_events {
-            m.insert("IotEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_site_wise {
-            m.insert("IotSiteWise".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kafka {
-            m.insert("Kafka".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis {
-            m.insert("Kinesis".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda {
-            m.insert("Lambda".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_search {
-            m.insert("OpenSearch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.republish {
-            m.insert("Republish".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns {
-            m.insert("Sns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs {
-            m.insert("Sqs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_functions {
-            m.insert("StepFunctions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestream {
-            m.insert("Timestream".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloudwatch_alarm
-            .check(&path.field("CloudwatchAlarm"), &Rules::NONE, out);
-        self.cloudwatch_logs
-            .check(&path.field("CloudwatchLogs"), &Rules::NONE, out);
-        self.cloudwatch_metric
-            .check(&path.field("CloudwatchMetric"), &Rules::NONE, out);
-        self.dynamo_db
-            .check(&path.field("DynamoDB"), &Rules::NONE, out);
-        self.dynamo_d_bv2
-            .check(&path.field("DynamoDBv2"), &Rules::NONE, out);
-        self.elasticsearch
-            .check(&path.field("Elasticsearch"), &Rules::NONE, out);
-        self.firehose
-            .check(&path.field("Firehose"), &Rules::NONE, out);
-        self.http.check(&path.field("Http"), &Rules::NONE, out);
-        self.iot_analytics
-            .check(&path.field("IotAnalytics"), &Rules::NONE, out);
-        self.iot_events
-            .check(&path.field("IotEvents"), &Rules::NONE, out);
-        self.iot_site_wise
-            .check(&path.field("IotSiteWise"), &Rules::NONE, out);
-        self.kafka.check(&path.field("Kafka"), &Rules::NONE, out);
-        self.kinesis
-            .check(&path.field("Kinesis"), &Rules::NONE, out);
-        self.lambda.check(&path.field("Lambda"), &Rules::NONE, out);
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-        self.open_search
-            .check(&path.field("OpenSearch"), &Rules::NONE, out);
-        self.republish
-            .check(&path.field("Republish"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-        self.sns.check(&path.field("Sns"), &Rules::NONE, out);
-        self.sqs.check(&path.field("Sqs"), &Rules::NONE, out);
-        self.step_functions
-            .check(&path.field("StepFunctions"), &Rules::NONE, out);
-        self.timestream
-            .check(&path.field("Timestream"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `CloudwatchAlarmAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct CloudwatchAlarmAction {
-    /// `AlarmName` (required).
-    pub alarm_name: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StateReason` (required).
-    pub state_reason: Value<String>,
-    /// `StateValue` (required).
-    pub state_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudwatchAlarmAction` of `AWS::IoT::TopicRule`.
+    CloudwatchAlarmAction
 }
 
 impl CloudwatchAlarmAction {
@@ -609,41 +237,19 @@ impl CloudwatchAlarmAction {
         state_reason: impl Into<Value<String>>,
         state_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alarm_name: alarm_name.into(),
-            role_arn: role_arn.into(),
-            state_reason: state_reason.into(),
-            state_value: state_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AlarmName", alarm_name.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(2, "StateReason", state_reason.into().to_template())
+                .with(3, "StateValue", state_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudwatchAlarmAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmName".to_owned(), self.alarm_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("StateReason".to_owned(), self.state_reason.to_template());
-        m.insert("StateValue".to_owned(), self.state_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudwatchAlarmAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudwatchAlarmAction);
-
-/// Property type `CloudwatchLogsAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct CloudwatchLogsAction {
-    /// `BatchMode` (optional).
-    pub batch_mode: Option<Value<bool>>,
-    /// `LogGroupName` (required).
-    pub log_group_name: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudwatchLogsAction` of `AWS::IoT::TopicRule`.
+    CloudwatchLogsAction
 }
 
 impl CloudwatchLogsAction {
@@ -652,52 +258,21 @@ impl CloudwatchLogsAction {
         log_group_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            batch_mode: None,
-            log_group_name: log_group_name.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "LogGroupName", log_group_name.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BatchMode`.
-    pub fn batch_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.batch_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudwatchLogsAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_mode {
-            m.insert("BatchMode".to_owned(), v.to_template());
-        }
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `BatchMode` (optional).
+    pub fn batch_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BatchMode", value.into().to_template()))
     }
 }
 
-impl Check for CloudwatchLogsAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudwatchLogsAction);
-
-/// Property type `CloudwatchMetricAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct CloudwatchMetricAction {
-    /// `MetricName` (required).
-    pub metric_name: Value<String>,
-    /// `MetricNamespace` (required).
-    pub metric_namespace: Value<String>,
-    /// `MetricTimestamp` (optional).
-    pub metric_timestamp: Option<Value<String>>,
-    /// `MetricUnit` (required).
-    pub metric_unit: Value<String>,
-    /// `MetricValue` (required).
-    pub metric_value: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `CloudwatchMetricAction` of `AWS::IoT::TopicRule`.
+    CloudwatchMetricAction
 }
 
 impl CloudwatchMetricAction {
@@ -709,67 +284,27 @@ impl CloudwatchMetricAction {
         metric_value: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            metric_name: metric_name.into(),
-            metric_namespace: metric_namespace.into(),
-            metric_timestamp: None,
-            metric_unit: metric_unit.into(),
-            metric_value: metric_value.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetricName", metric_name.into().to_template())
+                .with(1, "MetricNamespace", metric_namespace.into().to_template())
+                .with(3, "MetricUnit", metric_unit.into().to_template())
+                .with(4, "MetricValue", metric_value.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `MetricTimestamp`.
-    pub fn metric_timestamp(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_timestamp = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudwatchMetricAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert(
-            "MetricNamespace".to_owned(),
-            self.metric_namespace.to_template(),
-        );
-        if let Some(v) = &self.metric_timestamp {
-            m.insert("MetricTimestamp".to_owned(), v.to_template());
-        }
-        m.insert("MetricUnit".to_owned(), self.metric_unit.to_template());
-        m.insert("MetricValue".to_owned(), self.metric_value.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `MetricTimestamp` (optional).
+    pub fn metric_timestamp(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MetricTimestamp", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CloudwatchMetricAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudwatchMetricAction);
-
-/// Property type `DynamoDbAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct DynamoDbAction {
-    /// `HashKeyField` (required).
-    pub hash_key_field: Value<String>,
-    /// `HashKeyType` (optional).
-    pub hash_key_type: Option<Value<HashKeyType>>,
-    /// `HashKeyValue` (required).
-    pub hash_key_value: Value<String>,
-    /// `PayloadField` (optional).
-    pub payload_field: Option<Value<String>>,
-    /// `RangeKeyField` (optional).
-    pub range_key_field: Option<Value<String>>,
-    /// `RangeKeyType` (optional).
-    pub range_key_type: Option<Value<RangeKeyType>>,
-    /// `RangeKeyValue` (optional).
-    pub range_key_value: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynamoDbAction` of `AWS::IoT::TopicRule`.
+    DynamoDbAction
 }
 
 impl DynamoDbAction {
@@ -780,291 +315,91 @@ impl DynamoDbAction {
         role_arn: impl Into<Value<ids::RoleArn>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            hash_key_field: hash_key_field.into(),
-            hash_key_type: None,
-            hash_key_value: hash_key_value.into(),
-            payload_field: None,
-            range_key_field: None,
-            range_key_type: None,
-            range_key_value: None,
-            role_arn: role_arn.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HashKeyField", hash_key_field.into().to_template())
+                .with(2, "HashKeyValue", hash_key_value.into().to_template())
+                .with(7, "RoleArn", role_arn.into().to_template())
+                .with(8, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `HashKeyType`.
-    pub fn hash_key_type(mut self, value: impl Into<Value<HashKeyType>>) -> Self {
-        self.hash_key_type = Some(value.into());
-        self
+    /// `HashKeyType` (optional).
+    pub fn hash_key_type(self, value: impl Into<Value<HashKeyType>>) -> Self {
+        Self(self.0.with(1, "HashKeyType", value.into().to_template()))
     }
-    /// Sets `PayloadField`.
-    pub fn payload_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_field = Some(value.into());
-        self
+    /// `PayloadField` (optional).
+    pub fn payload_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PayloadField", value.into().to_template()))
     }
-    /// Sets `RangeKeyField`.
-    pub fn range_key_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_field = Some(value.into());
-        self
+    /// `RangeKeyField` (optional).
+    pub fn range_key_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "RangeKeyField", value.into().to_template()))
     }
-    /// Sets `RangeKeyType`.
-    pub fn range_key_type(mut self, value: impl Into<Value<RangeKeyType>>) -> Self {
-        self.range_key_type = Some(value.into());
-        self
+    /// `RangeKeyType` (optional).
+    pub fn range_key_type(self, value: impl Into<Value<RangeKeyType>>) -> Self {
+        Self(self.0.with(5, "RangeKeyType", value.into().to_template()))
     }
-    /// Sets `RangeKeyValue`.
-    pub fn range_key_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_value = Some(value.into());
-        self
+    /// `RangeKeyValue` (optional).
+    pub fn range_key_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "RangeKeyValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DynamoDbAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HashKeyField".to_owned(), self.hash_key_field.to_template());
-        if let Some(v) = &self.hash_key_type {
-            m.insert("HashKeyType".to_owned(), v.to_template());
-        }
-        m.insert("HashKeyValue".to_owned(), self.hash_key_value.to_template());
-        if let Some(v) = &self.payload_field {
-            m.insert("PayloadField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_field {
-            m.insert("RangeKeyField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_type {
-            m.insert("RangeKeyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_value {
-            m.insert("RangeKeyValue".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `HashKeyType`.
+    HashKeyType {
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `STRING`
+        String = "STRING",
     }
 }
 
-impl Check for DynamoDbAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hash_key_type
-            .check(&path.field("HashKeyType"), &Rules::NONE, out);
-        self.range_key_type
-            .check(&path.field("RangeKeyType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RangeKeyType`.
+    RangeKeyType {
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `STRING`
+        String = "STRING",
     }
 }
 
-crate::impl_literal!(DynamoDbAction);
-
-/// Values of `HashKeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HashKeyType {
-    /// `NUMBER`
-    Number,
-    /// `STRING`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HashKeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NUMBER", "STRING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "NUMBER",
-            Self::String => "STRING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HashKeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HashKeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HashKeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NUMBER" => Self::Number,
-            "STRING" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HashKeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(HashKeyType::from(s))
-    }
-}
-
-crate::impl_literal!(HashKeyType);
-
-/// Values of `RangeKeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RangeKeyType {
-    /// `NUMBER`
-    Number,
-    /// `STRING`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RangeKeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NUMBER", "STRING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Number => "NUMBER",
-            Self::String => "STRING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RangeKeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RangeKeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RangeKeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NUMBER" => Self::Number,
-            "STRING" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RangeKeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RangeKeyType::from(s))
-    }
-}
-
-crate::impl_literal!(RangeKeyType);
-
-/// Property type `DynamoDBv2Action` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone, Default)]
-pub struct DynamoDBv2Action {
-    /// `PutItem` (optional).
-    pub put_item: Option<Value<PutItemInput>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `DynamoDBv2Action` of `AWS::IoT::TopicRule`.
+    DynamoDBv2Action(default)
 }
 
 impl DynamoDBv2Action {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            put_item: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PutItem`.
-    pub fn put_item(mut self, value: impl Into<Value<PutItemInput>>) -> Self {
-        self.put_item = Some(value.into());
-        self
+    /// `PutItem` (optional).
+    pub fn put_item(self, value: impl Into<Value<PutItemInput>>) -> Self {
+        Self(self.0.with(0, "PutItem", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DynamoDBv2Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.put_item {
-            m.insert("PutItem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamoDBv2Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.put_item
-            .check(&path.field("PutItem"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamoDBv2Action);
-
-/// Property type `PutItemInput` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct PutItemInput {
-    /// `TableName` (required).
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PutItemInput` of `AWS::IoT::TopicRule`.
+    PutItemInput
 }
 
 impl PutItemInput {
     /// The required properties: `TableName`.
     pub fn new(table_name: impl Into<Value<String>>) -> Self {
-        Self {
-            table_name: table_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "TableName", table_name.into().to_template()))
     }
 }
 
-impl ToTemplate for PutItemInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PutItemInput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PutItemInput);
-
-/// Property type `ElasticsearchAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct ElasticsearchAction {
-    /// `Endpoint` (required).
-    /// Pattern: `^https?://`.
-    pub endpoint: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Index` (required).
-    pub index: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `ElasticsearchAction` of `AWS::IoT::TopicRule`.
+    ElasticsearchAction
 }
 
 impl ElasticsearchAction {
@@ -1076,55 +411,20 @@ impl ElasticsearchAction {
         role_arn: impl Into<Value<ids::RoleArn>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            endpoint: endpoint.into(),
-            id: id.into(),
-            index: index.into(),
-            role_arn: role_arn.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Endpoint", endpoint.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Index", index.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ElasticsearchAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Index".to_owned(), self.index.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ElasticsearchAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint.check(
-            &path.field("Endpoint"),
-            &Rules {
-                pattern: Some("^https?://"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ElasticsearchAction);
-
-/// Property type `FirehoseAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct FirehoseAction {
-    /// `BatchMode` (optional).
-    pub batch_mode: Option<Value<bool>>,
-    /// `DeliveryStreamName` (required).
-    pub delivery_stream_name: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Separator` (optional).
-    /// Pattern: `^([\n\t])|(\r\n)|(,)$`.
-    pub separator: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FirehoseAction` of `AWS::IoT::TopicRule`.
+    FirehoseAction
 }
 
 impl FirehoseAction {
@@ -1133,223 +433,83 @@ impl FirehoseAction {
         delivery_stream_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            batch_mode: None,
-            delivery_stream_name: delivery_stream_name.into(),
-            role_arn: role_arn.into(),
-            separator: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DeliveryStreamName",
+                    delivery_stream_name.into().to_template(),
+                )
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BatchMode`.
-    pub fn batch_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.batch_mode = Some(value.into());
-        self
+    /// `BatchMode` (optional).
+    pub fn batch_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BatchMode", value.into().to_template()))
     }
-    /// Sets `Separator`.
-    pub fn separator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.separator = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirehoseAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_mode {
-            m.insert("BatchMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DeliveryStreamName".to_owned(),
-            self.delivery_stream_name.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.separator {
-            m.insert("Separator".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Separator` (optional).
+    /// Pattern: `^([\n\t])|(\r\n)|(,)$`.
+    pub fn separator(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Separator", value.into().to_template()))
     }
 }
 
-impl Check for FirehoseAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.separator.check(
-            &path.field("Separator"),
-            &Rules {
-                pattern: Some("^([\\n\\t])|(\\r\\n)|(,)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirehoseAction);
-
-/// Property type `HttpAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct HttpAction {
-    /// `Auth` (optional).
-    pub auth: Option<Value<HttpAuthorization>>,
-    /// `BatchConfig` (optional).
-    pub batch_config: Option<Value<BatchConfig>>,
-    /// `ConfirmationUrl` (optional).
-    /// Length: 0..=2000 characters.
-    pub confirmation_url: Option<Value<String>>,
-    /// `EnableBatching` (optional).
-    pub enable_batching: Option<Value<bool>>,
-    /// `Headers` (optional).
-    /// Items: 0..=100.
-    pub headers: Option<Value<List<HttpActionHeader>>>,
-    /// `Url` (required).
-    /// Length: 0..=2000 characters.
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `HttpAction` of `AWS::IoT::TopicRule`.
+    HttpAction
 }
 
 impl HttpAction {
     /// The required properties: `Url`.
     pub fn new(url: impl Into<Value<String>>) -> Self {
-        Self {
-            auth: None,
-            batch_config: None,
-            confirmation_url: None,
-            enable_batching: None,
-            headers: None,
-            url: url.into(),
-        }
+        Self(crate::Properties::new().with(5, "Url", url.into().to_template()))
     }
-    /// Sets `Auth`.
-    pub fn auth(mut self, value: impl Into<Value<HttpAuthorization>>) -> Self {
-        self.auth = Some(value.into());
-        self
+    /// `Auth` (optional).
+    pub fn auth(self, value: impl Into<Value<HttpAuthorization>>) -> Self {
+        Self(self.0.with(0, "Auth", value.into().to_template()))
     }
-    /// Sets `BatchConfig`.
-    pub fn batch_config(mut self, value: impl Into<Value<BatchConfig>>) -> Self {
-        self.batch_config = Some(value.into());
-        self
+    /// `BatchConfig` (optional).
+    pub fn batch_config(self, value: impl Into<Value<BatchConfig>>) -> Self {
+        Self(self.0.with(1, "BatchConfig", value.into().to_template()))
     }
-    /// Sets `ConfirmationUrl`.
-    pub fn confirmation_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.confirmation_url = Some(value.into());
-        self
+    /// `ConfirmationUrl` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn confirmation_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConfirmationUrl", value.into().to_template()),
+        )
     }
-    /// Sets `EnableBatching`.
-    pub fn enable_batching(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_batching = Some(value.into());
-        self
+    /// `EnableBatching` (optional).
+    pub fn enable_batching(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "EnableBatching", value.into().to_template()))
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<List<HttpActionHeader>>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    /// Items: 0 to 100.
+    pub fn headers(self, value: impl Into<Value<List<HttpActionHeader>>>) -> Self {
+        Self(self.0.with(4, "Headers", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth {
-            m.insert("Auth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.batch_config {
-            m.insert("BatchConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confirmation_url {
-            m.insert("ConfirmationUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_batching {
-            m.insert("EnableBatching".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth.check(&path.field("Auth"), &Rules::NONE, out);
-        self.batch_config
-            .check(&path.field("BatchConfig"), &Rules::NONE, out);
-        self.confirmation_url.check(
-            &path.field("ConfirmationUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.headers.check(
-            &path.field("Headers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HttpAction);
-
-/// Property type `HttpAuthorization` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpAuthorization {
-    /// `Sigv4` (optional).
-    pub sigv4: Option<Value<SigV4Authorization>>,
+crate::l1_struct! {
+    /// Property type `HttpAuthorization` of `AWS::IoT::TopicRule`.
+    HttpAuthorization(default)
 }
 
 impl HttpAuthorization {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { sigv4: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Sigv4`.
-    pub fn sigv4(mut self, value: impl Into<Value<SigV4Authorization>>) -> Self {
-        self.sigv4 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpAuthorization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sigv4 {
-            m.insert("Sigv4".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Sigv4` (optional).
+    pub fn sigv4(self, value: impl Into<Value<SigV4Authorization>>) -> Self {
+        Self(self.0.with(0, "Sigv4", value.into().to_template()))
     }
 }
 
-impl Check for HttpAuthorization {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sigv4.check(&path.field("Sigv4"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpAuthorization);
-
-/// Property type `SigV4Authorization` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct SigV4Authorization {
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `ServiceName` (required).
-    pub service_name: Value<String>,
-    /// `SigningRegion` (required).
-    pub signing_region: Value<String>,
+crate::l1_struct! {
+    /// Property type `SigV4Authorization` of `AWS::IoT::TopicRule`.
+    SigV4Authorization
 }
 
 impl SigV4Authorization {
@@ -1359,188 +519,57 @@ impl SigV4Authorization {
         service_name: impl Into<Value<String>>,
         signing_region: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            role_arn: role_arn.into(),
-            service_name: service_name.into(),
-            signing_region: signing_region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RoleArn", role_arn.into().to_template())
+                .with(1, "ServiceName", service_name.into().to_template())
+                .with(2, "SigningRegion", signing_region.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SigV4Authorization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("ServiceName".to_owned(), self.service_name.to_template());
-        m.insert(
-            "SigningRegion".to_owned(),
-            self.signing_region.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SigV4Authorization {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SigV4Authorization);
-
-/// Property type `BatchConfig` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchConfig {
-    /// `BatchAcrossTopics` (optional).
-    pub batch_across_topics: Option<Value<bool>>,
-    /// `MaxBatchOpenMs` (optional).
-    /// Range: 5..=200.
-    pub max_batch_open_ms: Option<Value<i64>>,
-    /// `MaxBatchSize` (optional).
-    /// Range: 2..=10.
-    pub max_batch_size: Option<Value<i64>>,
-    /// `MaxBatchSizeBytes` (optional).
-    /// Range: 100..=131072.
-    pub max_batch_size_bytes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BatchConfig` of `AWS::IoT::TopicRule`.
+    BatchConfig(default)
 }
 
 impl BatchConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            batch_across_topics: None,
-            max_batch_open_ms: None,
-            max_batch_size: None,
-            max_batch_size_bytes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BatchAcrossTopics`.
-    pub fn batch_across_topics(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.batch_across_topics = Some(value.into());
-        self
+    /// `BatchAcrossTopics` (optional).
+    pub fn batch_across_topics(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BatchAcrossTopics", value.into().to_template()),
+        )
     }
-    /// Sets `MaxBatchOpenMs`.
-    pub fn max_batch_open_ms(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_batch_open_ms = Some(value.into());
-        self
+    /// `MaxBatchOpenMs` (optional).
+    /// Range: 5 to 200.
+    pub fn max_batch_open_ms(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxBatchOpenMs", value.into().to_template()))
     }
-    /// Sets `MaxBatchSize`.
-    pub fn max_batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_batch_size = Some(value.into());
-        self
+    /// `MaxBatchSize` (optional).
+    /// Range: 2 to 10.
+    pub fn max_batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MaxBatchSize", value.into().to_template()))
     }
-    /// Sets `MaxBatchSizeBytes`.
-    pub fn max_batch_size_bytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_batch_size_bytes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_across_topics {
-            m.insert("BatchAcrossTopics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_batch_open_ms {
-            m.insert("MaxBatchOpenMs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_batch_size {
-            m.insert("MaxBatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_batch_size_bytes {
-            m.insert("MaxBatchSizeBytes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxBatchSizeBytes` (optional).
+    /// Range: 100 to 131072.
+    pub fn max_batch_size_bytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaxBatchSizeBytes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BatchConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_batch_open_ms.check(
-            &path.field("MaxBatchOpenMs"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_batch_size.check(
-            &path.field("MaxBatchSize"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_batch_size_bytes.check(
-            &path.field("MaxBatchSizeBytes"),
-            &Rules {
-                minimum: Some(100.0),
-                maximum: Some(131072.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag as HttpActionHeader;
 
-crate::impl_literal!(BatchConfig);
-
-/// Property type `HttpActionHeader` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct HttpActionHeader {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl HttpActionHeader {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for HttpActionHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpActionHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HttpActionHeader);
-
-/// Property type `IotAnalyticsAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct IotAnalyticsAction {
-    /// `BatchMode` (optional).
-    pub batch_mode: Option<Value<bool>>,
-    /// `ChannelName` (required).
-    pub channel_name: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `IotAnalyticsAction` of `AWS::IoT::TopicRule`.
+    IotAnalyticsAction
 }
 
 impl IotAnalyticsAction {
@@ -1549,50 +578,21 @@ impl IotAnalyticsAction {
         channel_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            batch_mode: None,
-            channel_name: channel_name.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ChannelName", channel_name.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BatchMode`.
-    pub fn batch_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.batch_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IotAnalyticsAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_mode {
-            m.insert("BatchMode".to_owned(), v.to_template());
-        }
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotAnalyticsAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IotAnalyticsAction);
-
-/// Property type `IotEventsAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct IotEventsAction {
     /// `BatchMode` (optional).
-    pub batch_mode: Option<Value<bool>>,
-    /// `InputName` (required).
-    /// Length: 1..=128 characters.
-    pub input_name: Value<String>,
-    /// `MessageId` (optional).
-    /// Length: 0..=128 characters.
-    pub message_id: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+    pub fn batch_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BatchMode", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IotEventsAction` of `AWS::IoT::TopicRule`.
+    IotEventsAction
 }
 
 impl IotEventsAction {
@@ -1601,73 +601,26 @@ impl IotEventsAction {
         input_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            batch_mode: None,
-            input_name: input_name.into(),
-            message_id: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "InputName", input_name.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BatchMode`.
-    pub fn batch_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.batch_mode = Some(value.into());
-        self
+    /// `BatchMode` (optional).
+    pub fn batch_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BatchMode", value.into().to_template()))
     }
-    /// Sets `MessageId`.
-    pub fn message_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_id = Some(value.into());
-        self
+    /// `MessageId` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn message_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MessageId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IotEventsAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_mode {
-            m.insert("BatchMode".to_owned(), v.to_template());
-        }
-        m.insert("InputName".to_owned(), self.input_name.to_template());
-        if let Some(v) = &self.message_id {
-            m.insert("MessageId".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotEventsAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_name.check(
-            &path.field("InputName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_id.check(
-            &path.field("MessageId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IotEventsAction);
-
-/// Property type `IotSiteWiseAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct IotSiteWiseAction {
-    /// `PutAssetPropertyValueEntries` (required).
-    /// Items: 1..=.
-    pub put_asset_property_value_entries: Value<List<PutAssetPropertyValueEntry>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `IotSiteWiseAction` of `AWS::IoT::TopicRule`.
+    IotSiteWiseAction
 }
 
 impl IotSiteWiseAction {
@@ -1676,145 +629,54 @@ impl IotSiteWiseAction {
         put_asset_property_value_entries: impl Into<Value<List<PutAssetPropertyValueEntry>>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            put_asset_property_value_entries: put_asset_property_value_entries.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PutAssetPropertyValueEntries",
+                    put_asset_property_value_entries.into().to_template(),
+                )
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IotSiteWiseAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PutAssetPropertyValueEntries".to_owned(),
-            self.put_asset_property_value_entries.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotSiteWiseAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.put_asset_property_value_entries.check(
-            &path.field("PutAssetPropertyValueEntries"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IotSiteWiseAction);
-
-/// Property type `PutAssetPropertyValueEntry` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct PutAssetPropertyValueEntry {
-    /// `AssetId` (optional).
-    pub asset_id: Option<Value<String>>,
-    /// `EntryId` (optional).
-    pub entry_id: Option<Value<String>>,
-    /// `PropertyAlias` (optional).
-    /// Length: 1..= characters.
-    pub property_alias: Option<Value<String>>,
-    /// `PropertyId` (optional).
-    pub property_id: Option<Value<String>>,
-    /// `PropertyValues` (required).
-    /// Items: 1..=.
-    pub property_values: Value<List<AssetPropertyValue>>,
+crate::l1_struct! {
+    /// Property type `PutAssetPropertyValueEntry` of `AWS::IoT::TopicRule`.
+    PutAssetPropertyValueEntry
 }
 
 impl PutAssetPropertyValueEntry {
     /// The required properties: `PropertyValues`.
     pub fn new(property_values: impl Into<Value<List<AssetPropertyValue>>>) -> Self {
-        Self {
-            asset_id: None,
-            entry_id: None,
-            property_alias: None,
-            property_id: None,
-            property_values: property_values.into(),
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "PropertyValues",
+            property_values.into().to_template(),
+        ))
     }
-    /// Sets `AssetId`.
-    pub fn asset_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_id = Some(value.into());
-        self
+    /// `AssetId` (optional).
+    pub fn asset_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AssetId", value.into().to_template()))
     }
-    /// Sets `EntryId`.
-    pub fn entry_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entry_id = Some(value.into());
-        self
+    /// `EntryId` (optional).
+    pub fn entry_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EntryId", value.into().to_template()))
     }
-    /// Sets `PropertyAlias`.
-    pub fn property_alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_alias = Some(value.into());
-        self
+    /// `PropertyAlias` (optional).
+    /// Length: at least 1 characters.
+    pub fn property_alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PropertyAlias", value.into().to_template()))
     }
-    /// Sets `PropertyId`.
-    pub fn property_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_id = Some(value.into());
-        self
+    /// `PropertyId` (optional).
+    pub fn property_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PropertyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PutAssetPropertyValueEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_id {
-            m.insert("AssetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entry_id {
-            m.insert("EntryId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_alias {
-            m.insert("PropertyAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_id {
-            m.insert("PropertyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PropertyValues".to_owned(),
-            self.property_values.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PutAssetPropertyValueEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.property_alias.check(
-            &path.field("PropertyAlias"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_values.check(
-            &path.field("PropertyValues"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PutAssetPropertyValueEntry);
-
-/// Property type `AssetPropertyValue` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct AssetPropertyValue {
-    /// `Quality` (optional).
-    pub quality: Option<Value<String>>,
-    /// `Timestamp` (required).
-    pub timestamp: Value<AssetPropertyTimestamp>,
-    /// `Value` (required).
-    pub value: Value<AssetPropertyVariant>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyValue` of `AWS::IoT::TopicRule`.
+    AssetPropertyValue
 }
 
 impl AssetPropertyValue {
@@ -1823,171 +685,69 @@ impl AssetPropertyValue {
         timestamp: impl Into<Value<AssetPropertyTimestamp>>,
         value: impl Into<Value<AssetPropertyVariant>>,
     ) -> Self {
-        Self {
-            quality: None,
-            timestamp: timestamp.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Timestamp", timestamp.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `Quality`.
-    pub fn quality(mut self, value: impl Into<Value<String>>) -> Self {
-        self.quality = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetPropertyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.quality {
-            m.insert("Quality".to_owned(), v.to_template());
-        }
-        m.insert("Timestamp".to_owned(), self.timestamp.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Quality` (optional).
+    pub fn quality(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Quality", value.into().to_template()))
     }
 }
 
-impl Check for AssetPropertyValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timestamp
-            .check(&path.field("Timestamp"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssetPropertyValue);
-
-/// Property type `AssetPropertyTimestamp` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct AssetPropertyTimestamp {
-    /// `OffsetInNanos` (optional).
-    pub offset_in_nanos: Option<Value<String>>,
-    /// `TimeInSeconds` (required).
-    pub time_in_seconds: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyTimestamp` of `AWS::IoT::TopicRule`.
+    AssetPropertyTimestamp
 }
 
 impl AssetPropertyTimestamp {
     /// The required properties: `TimeInSeconds`.
     pub fn new(time_in_seconds: impl Into<Value<String>>) -> Self {
-        Self {
-            offset_in_nanos: None,
-            time_in_seconds: time_in_seconds.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "TimeInSeconds",
+            time_in_seconds.into().to_template(),
+        ))
     }
-    /// Sets `OffsetInNanos`.
-    pub fn offset_in_nanos(mut self, value: impl Into<Value<String>>) -> Self {
-        self.offset_in_nanos = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetPropertyTimestamp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.offset_in_nanos {
-            m.insert("OffsetInNanos".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TimeInSeconds".to_owned(),
-            self.time_in_seconds.to_template(),
-        );
-        Expr::Map(m)
+    /// `OffsetInNanos` (optional).
+    pub fn offset_in_nanos(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OffsetInNanos", value.into().to_template()))
     }
 }
 
-impl Check for AssetPropertyTimestamp {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AssetPropertyTimestamp);
-
-/// Property type `AssetPropertyVariant` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone, Default)]
-pub struct AssetPropertyVariant {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<String>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<String>>,
-    /// `IntegerValue` (optional).
-    pub integer_value: Option<Value<String>>,
-    /// `StringValue` (optional).
-    pub string_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyVariant` of `AWS::IoT::TopicRule`.
+    AssetPropertyVariant(default)
 }
 
 impl AssetPropertyVariant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            integer_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `IntegerValue`.
-    pub fn integer_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integer_value = Some(value.into());
-        self
+    /// `IntegerValue` (optional).
+    pub fn integer_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntegerValue", value.into().to_template()))
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AssetPropertyVariant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_value {
-            m.insert("IntegerValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetPropertyVariant {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AssetPropertyVariant);
-
-/// Property type `KafkaAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct KafkaAction {
-    /// `ClientProperties` (required).
-    pub client_properties: Value<Map<String>>,
-    /// `DestinationArn` (required).
-    pub destination_arn: Value<String>,
-    /// `Headers` (optional).
-    /// Items: 1..=100.
-    pub headers: Option<Value<List<KafkaActionHeader>>>,
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Partition` (optional).
-    pub partition: Option<Value<String>>,
-    /// `Topic` (required).
-    pub topic: Value<String>,
+crate::l1_struct! {
+    /// Property type `KafkaAction` of `AWS::IoT::TopicRule`.
+    KafkaAction
 }
 
 impl KafkaAction {
@@ -1997,137 +757,37 @@ impl KafkaAction {
         destination_arn: impl Into<Value<String>>,
         topic: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_properties: client_properties.into(),
-            destination_arn: destination_arn.into(),
-            headers: None,
-            key: None,
-            partition: None,
-            topic: topic.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ClientProperties",
+                    client_properties.into().to_template(),
+                )
+                .with(1, "DestinationArn", destination_arn.into().to_template())
+                .with(5, "Topic", topic.into().to_template()),
+        )
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<List<KafkaActionHeader>>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    /// Items: 1 to 100.
+    pub fn headers(self, value: impl Into<Value<List<KafkaActionHeader>>>) -> Self {
+        Self(self.0.with(2, "Headers", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Key", value.into().to_template()))
     }
-    /// Sets `Partition`.
-    pub fn partition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.partition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KafkaAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClientProperties".to_owned(),
-            self.client_properties.to_template(),
-        );
-        m.insert(
-            "DestinationArn".to_owned(),
-            self.destination_arn.to_template(),
-        );
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partition {
-            m.insert("Partition".to_owned(), v.to_template());
-        }
-        m.insert("Topic".to_owned(), self.topic.to_template());
-        Expr::Map(m)
+    /// `Partition` (optional).
+    pub fn partition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Partition", value.into().to_template()))
     }
 }
 
-impl Check for KafkaAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.headers.check(
-            &path.field("Headers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag as KafkaActionHeader;
 
-crate::impl_literal!(KafkaAction);
-
-/// Property type `KafkaActionHeader` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct KafkaActionHeader {
-    /// `Key` (required).
-    /// Length: 0..=16384 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=16384 characters.
-    pub value: Value<String>,
-}
-
-impl KafkaActionHeader {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for KafkaActionHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KafkaActionHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(16384),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(16384),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KafkaActionHeader);
-
-/// Property type `KinesisAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct KinesisAction {
-    /// `PartitionKey` (optional).
-    pub partition_key: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StreamName` (required).
-    pub stream_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisAction` of `AWS::IoT::TopicRule`.
+    KinesisAction
 }
 
 impl KinesisAction {
@@ -2136,87 +796,37 @@ impl KinesisAction {
         role_arn: impl Into<Value<ids::RoleArn>>,
         stream_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            partition_key: None,
-            role_arn: role_arn.into(),
-            stream_name: stream_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(2, "StreamName", stream_name.into().to_template()),
+        )
     }
-    /// Sets `PartitionKey`.
-    pub fn partition_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.partition_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KinesisAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.partition_key {
-            m.insert("PartitionKey".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("StreamName".to_owned(), self.stream_name.to_template());
-        Expr::Map(m)
+    /// `PartitionKey` (optional).
+    pub fn partition_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PartitionKey", value.into().to_template()))
     }
 }
 
-impl Check for KinesisAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisAction);
-
-/// Property type `LambdaAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone, Default)]
-pub struct LambdaAction {
-    /// `FunctionArn` (optional).
-    pub function_arn: Option<Value<ids::FunctionArn>>,
+crate::l1_struct! {
+    /// Property type `LambdaAction` of `AWS::IoT::TopicRule`.
+    LambdaAction(default)
 }
 
 impl LambdaAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { function_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FunctionArn`.
-    pub fn function_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.function_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.function_arn {
-            m.insert("FunctionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FunctionArn` (optional).
+    pub fn function_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(self.0.with(0, "FunctionArn", value.into().to_template()))
     }
 }
 
-impl Check for LambdaAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LambdaAction);
-
-/// Property type `LocationAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct LocationAction {
-    /// `DeviceId` (required).
-    pub device_id: Value<String>,
-    /// `Latitude` (required).
-    pub latitude: Value<String>,
-    /// `Longitude` (required).
-    pub longitude: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<String>,
-    /// `Timestamp` (optional).
-    pub timestamp: Option<Value<Timestamp>>,
-    /// `TrackerName` (required).
-    pub tracker_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `LocationAction` of `AWS::IoT::TopicRule`.
+    LocationAction
 }
 
 impl LocationAction {
@@ -2228,101 +838,40 @@ impl LocationAction {
         role_arn: impl Into<Value<String>>,
         tracker_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            device_id: device_id.into(),
-            latitude: latitude.into(),
-            longitude: longitude.into(),
-            role_arn: role_arn.into(),
-            timestamp: None,
-            tracker_name: tracker_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DeviceId", device_id.into().to_template())
+                .with(1, "Latitude", latitude.into().to_template())
+                .with(2, "Longitude", longitude.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(5, "TrackerName", tracker_name.into().to_template()),
+        )
     }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, value: impl Into<Value<Timestamp>>) -> Self {
-        self.timestamp = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocationAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DeviceId".to_owned(), self.device_id.to_template());
-        m.insert("Latitude".to_owned(), self.latitude.to_template());
-        m.insert("Longitude".to_owned(), self.longitude.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.timestamp {
-            m.insert("Timestamp".to_owned(), v.to_template());
-        }
-        m.insert("TrackerName".to_owned(), self.tracker_name.to_template());
-        Expr::Map(m)
+    /// `Timestamp` (optional).
+    pub fn timestamp(self, value: impl Into<Value<Timestamp>>) -> Self {
+        Self(self.0.with(4, "Timestamp", value.into().to_template()))
     }
 }
 
-impl Check for LocationAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timestamp
-            .check(&path.field("Timestamp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LocationAction);
-
-/// Property type `Timestamp` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct Timestamp {
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Timestamp` of `AWS::IoT::TopicRule`.
+    Timestamp
 }
 
 impl Timestamp {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            unit: None,
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(1, "Value", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Timestamp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Timestamp {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Timestamp);
-
-/// Property type `OpenSearchAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct OpenSearchAction {
-    /// `Endpoint` (required).
-    /// Pattern: `^https?://`.
-    pub endpoint: Value<String>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Index` (required).
-    pub index: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `OpenSearchAction` of `AWS::IoT::TopicRule`.
+    OpenSearchAction
 }
 
 impl OpenSearchAction {
@@ -2334,331 +883,95 @@ impl OpenSearchAction {
         role_arn: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            endpoint: endpoint.into(),
-            id: id.into(),
-            index: index.into(),
-            role_arn: role_arn.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Endpoint", endpoint.into().to_template())
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Index", index.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OpenSearchAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Index".to_owned(), self.index.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenSearchAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint.check(
-            &path.field("Endpoint"),
-            &Rules {
-                pattern: Some("^https?://"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpenSearchAction);
-
-/// Property type `RepublishAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct RepublishAction {
-    /// `Headers` (optional).
-    pub headers: Option<Value<RepublishActionHeaders>>,
-    /// `Qos` (optional).
-    /// Range: 0..=1.
-    pub qos: Option<Value<i64>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Topic` (required).
-    pub topic: Value<String>,
+crate::l1_struct! {
+    /// Property type `RepublishAction` of `AWS::IoT::TopicRule`.
+    RepublishAction
 }
 
 impl RepublishAction {
     /// The required properties: `RoleArn`, `Topic`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>, topic: impl Into<Value<String>>) -> Self {
-        Self {
-            headers: None,
-            qos: None,
-            role_arn: role_arn.into(),
-            topic: topic.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "RoleArn", role_arn.into().to_template())
+                .with(3, "Topic", topic.into().to_template()),
+        )
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<RepublishActionHeaders>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<RepublishActionHeaders>>) -> Self {
+        Self(self.0.with(0, "Headers", value.into().to_template()))
     }
-    /// Sets `Qos`.
-    pub fn qos(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.qos = Some(value.into());
-        self
+    /// `Qos` (optional).
+    /// Range: 0 to 1.
+    pub fn qos(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Qos", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RepublishAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.qos {
-            m.insert("Qos".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("Topic".to_owned(), self.topic.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RepublishAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.headers
-            .check(&path.field("Headers"), &Rules::NONE, out);
-        self.qos.check(
-            &path.field("Qos"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RepublishAction);
-
-/// Property type `RepublishActionHeaders` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone, Default)]
-pub struct RepublishActionHeaders {
-    /// `ContentType` (optional).
-    /// Length: 0..=1024 characters.
-    pub content_type: Option<Value<String>>,
-    /// `CorrelationData` (optional).
-    /// Length: 0..=1024 characters.
-    pub correlation_data: Option<Value<String>>,
-    /// `MessageExpiry` (optional).
-    /// Length: 0..=1024 characters.
-    pub message_expiry: Option<Value<String>>,
-    /// `PayloadFormatIndicator` (optional).
-    /// Length: 0..=1024 characters.
-    pub payload_format_indicator: Option<Value<String>>,
-    /// `ResponseTopic` (optional).
-    /// Length: 0..=1024 characters.
-    pub response_topic: Option<Value<String>>,
-    /// `UserProperties` (optional).
-    /// Items: 1..=100.
-    pub user_properties: Option<Value<List<UserProperty>>>,
+crate::l1_struct! {
+    /// Property type `RepublishActionHeaders` of `AWS::IoT::TopicRule`.
+    RepublishActionHeaders(default)
 }
 
 impl RepublishActionHeaders {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content_type: None,
-            correlation_data: None,
-            message_expiry: None,
-            payload_format_indicator: None,
-            response_topic: None,
-            user_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContentType", value.into().to_template()))
     }
-    /// Sets `CorrelationData`.
-    pub fn correlation_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.correlation_data = Some(value.into());
-        self
+    /// `CorrelationData` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn correlation_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CorrelationData", value.into().to_template()),
+        )
     }
-    /// Sets `MessageExpiry`.
-    pub fn message_expiry(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_expiry = Some(value.into());
-        self
+    /// `MessageExpiry` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn message_expiry(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MessageExpiry", value.into().to_template()))
     }
-    /// Sets `PayloadFormatIndicator`.
-    pub fn payload_format_indicator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_format_indicator = Some(value.into());
-        self
+    /// `PayloadFormatIndicator` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn payload_format_indicator(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PayloadFormatIndicator", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseTopic`.
-    pub fn response_topic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_topic = Some(value.into());
-        self
+    /// `ResponseTopic` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn response_topic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ResponseTopic", value.into().to_template()))
     }
-    /// Sets `UserProperties`.
-    pub fn user_properties(mut self, value: impl Into<Value<List<UserProperty>>>) -> Self {
-        self.user_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RepublishActionHeaders {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.correlation_data {
-            m.insert("CorrelationData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_expiry {
-            m.insert("MessageExpiry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload_format_indicator {
-            m.insert("PayloadFormatIndicator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_topic {
-            m.insert("ResponseTopic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_properties {
-            m.insert("UserProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserProperties` (optional).
+    /// Items: 1 to 100.
+    pub fn user_properties(self, value: impl Into<Value<List<UserProperty>>>) -> Self {
+        Self(self.0.with(5, "UserProperties", value.into().to_template()))
     }
 }
 
-impl Check for RepublishActionHeaders {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.correlation_data.check(
-            &path.field("CorrelationData"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_expiry.check(
-            &path.field("MessageExpiry"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload_format_indicator.check(
-            &path.field("PayloadFormatIndicator"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_topic.check(
-            &path.field("ResponseTopic"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_properties.check(
-            &path.field("UserProperties"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag as UserProperty;
 
-crate::impl_literal!(RepublishActionHeaders);
-
-/// Property type `UserProperty` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct UserProperty {
-    /// `Key` (required).
-    /// Length: 0..=1024 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=1024 characters.
-    pub value: Value<String>,
-}
-
-impl UserProperty {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for UserProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserProperty);
-
-/// Property type `S3Action` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct S3Action {
-    /// `BucketName` (required).
-    pub bucket_name: Value<ids::BucketName>,
-    /// `CannedAcl` (optional).
-    pub canned_acl: Option<Value<CannedAccessControlList>>,
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `S3Action` of `AWS::IoT::TopicRule`.
+    S3Action
 }
 
 impl S3Action {
@@ -2668,141 +981,44 @@ impl S3Action {
         key: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            canned_acl: None,
-            key: key.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(2, "Key", key.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `CannedAcl`.
-    pub fn canned_acl(mut self, value: impl Into<Value<CannedAccessControlList>>) -> Self {
-        self.canned_acl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.canned_acl {
-            m.insert("CannedAcl".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `CannedAcl` (optional).
+    pub fn canned_acl(self, value: impl Into<Value<CannedAccessControlList>>) -> Self {
+        Self(self.0.with(1, "CannedAcl", value.into().to_template()))
     }
 }
 
-impl Check for S3Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.canned_acl
-            .check(&path.field("CannedAcl"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CannedAccessControlList`.
+    CannedAccessControlList {
+        /// `private`
+        Private = "private",
+        /// `public-read`
+        PublicRead = "public-read",
+        /// `public-read-write`
+        PublicReadWrite = "public-read-write",
+        /// `aws-exec-read`
+        AwsExecRead = "aws-exec-read",
+        /// `authenticated-read`
+        AuthenticatedRead = "authenticated-read",
+        /// `bucket-owner-read`
+        BucketOwnerRead = "bucket-owner-read",
+        /// `bucket-owner-full-control`
+        BucketOwnerFullControl = "bucket-owner-full-control",
+        /// `log-delivery-write`
+        LogDeliveryWrite = "log-delivery-write",
     }
 }
 
-crate::impl_literal!(S3Action);
-
-/// Values of `CannedAccessControlList`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CannedAccessControlList {
-    /// `private`
-    Private,
-    /// `public-read`
-    PublicRead,
-    /// `public-read-write`
-    PublicReadWrite,
-    /// `aws-exec-read`
-    AwsExecRead,
-    /// `authenticated-read`
-    AuthenticatedRead,
-    /// `bucket-owner-read`
-    BucketOwnerRead,
-    /// `bucket-owner-full-control`
-    BucketOwnerFullControl,
-    /// `log-delivery-write`
-    LogDeliveryWrite,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CannedAccessControlList {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "private",
-        "public-read",
-        "public-read-write",
-        "aws-exec-read",
-        "authenticated-read",
-        "bucket-owner-read",
-        "bucket-owner-full-control",
-        "log-delivery-write",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "private",
-            Self::PublicRead => "public-read",
-            Self::PublicReadWrite => "public-read-write",
-            Self::AwsExecRead => "aws-exec-read",
-            Self::AuthenticatedRead => "authenticated-read",
-            Self::BucketOwnerRead => "bucket-owner-read",
-            Self::BucketOwnerFullControl => "bucket-owner-full-control",
-            Self::LogDeliveryWrite => "log-delivery-write",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CannedAccessControlList {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CannedAccessControlList {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CannedAccessControlList {
-    fn from(s: &str) -> Self {
-        match s {
-            "private" => Self::Private,
-            "public-read" => Self::PublicRead,
-            "public-read-write" => Self::PublicReadWrite,
-            "aws-exec-read" => Self::AwsExecRead,
-            "authenticated-read" => Self::AuthenticatedRead,
-            "bucket-owner-read" => Self::BucketOwnerRead,
-            "bucket-owner-full-control" => Self::BucketOwnerFullControl,
-            "log-delivery-write" => Self::LogDeliveryWrite,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CannedAccessControlList> {
-    fn from(s: &str) -> Self {
-        Value::literal(CannedAccessControlList::from(s))
-    }
-}
-
-crate::impl_literal!(CannedAccessControlList);
-
-/// Property type `SnsAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct SnsAction {
-    /// `MessageFormat` (optional).
-    pub message_format: Option<Value<MessageFormat>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `TargetArn` (required).
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `SnsAction` of `AWS::IoT::TopicRule`.
+    SnsAction
 }
 
 impl SnsAction {
@@ -2811,106 +1027,31 @@ impl SnsAction {
         role_arn: impl Into<Value<ids::RoleArn>>,
         target_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            message_format: None,
-            role_arn: role_arn.into(),
-            target_arn: target_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(2, "TargetArn", target_arn.into().to_template()),
+        )
     }
-    /// Sets `MessageFormat`.
-    pub fn message_format(mut self, value: impl Into<Value<MessageFormat>>) -> Self {
-        self.message_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnsAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message_format {
-            m.insert("MessageFormat".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
+    /// `MessageFormat` (optional).
+    pub fn message_format(self, value: impl Into<Value<MessageFormat>>) -> Self {
+        Self(self.0.with(0, "MessageFormat", value.into().to_template()))
     }
 }
 
-impl Check for SnsAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_format
-            .check(&path.field("MessageFormat"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MessageFormat`.
+    MessageFormat {
+        /// `JSON`
+        Json = "JSON",
+        /// `RAW`
+        Raw = "RAW",
     }
 }
 
-crate::impl_literal!(SnsAction);
-
-/// Values of `MessageFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MessageFormat {
-    /// `JSON`
-    Json,
-    /// `RAW`
-    Raw,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MessageFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "RAW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Raw => "RAW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MessageFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MessageFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MessageFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON" => Self::Json,
-            "RAW" => Self::Raw,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MessageFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(MessageFormat::from(s))
-    }
-}
-
-crate::impl_literal!(MessageFormat);
-
-/// Property type `SqsAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct SqsAction {
-    /// `QueueUrl` (required).
-    pub queue_url: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `UseBase64` (optional).
-    pub use_base64: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SqsAction` of `AWS::IoT::TopicRule`.
+    SqsAction
 }
 
 impl SqsAction {
@@ -2919,46 +1060,21 @@ impl SqsAction {
         queue_url: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            queue_url: queue_url.into(),
-            role_arn: role_arn.into(),
-            use_base64: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "QueueUrl", queue_url.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `UseBase64`.
-    pub fn use_base64(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_base64 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SqsAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("QueueUrl".to_owned(), self.queue_url.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.use_base64 {
-            m.insert("UseBase64".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseBase64` (optional).
+    pub fn use_base64(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "UseBase64", value.into().to_template()))
     }
 }
 
-impl Check for SqsAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SqsAction);
-
-/// Property type `StepFunctionsAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct StepFunctionsAction {
-    /// `ExecutionNamePrefix` (optional).
-    pub execution_name_prefix: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StateMachineName` (required).
-    pub state_machine_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `StepFunctionsAction` of `AWS::IoT::TopicRule`.
+    StepFunctionsAction
 }
 
 impl StepFunctionsAction {
@@ -2967,54 +1083,28 @@ impl StepFunctionsAction {
         role_arn: impl Into<Value<ids::RoleArn>>,
         state_machine_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            execution_name_prefix: None,
-            role_arn: role_arn.into(),
-            state_machine_name: state_machine_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(
+                    2,
+                    "StateMachineName",
+                    state_machine_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ExecutionNamePrefix`.
-    pub fn execution_name_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.execution_name_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StepFunctionsAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.execution_name_prefix {
-            m.insert("ExecutionNamePrefix".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "StateMachineName".to_owned(),
-            self.state_machine_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `ExecutionNamePrefix` (optional).
+    pub fn execution_name_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExecutionNamePrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StepFunctionsAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StepFunctionsAction);
-
-/// Property type `TimestreamAction` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct TimestreamAction {
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `Dimensions` (required).
-    /// Items: 1..=128.
-    pub dimensions: Value<List<TimestreamDimension>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<String>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
-    /// `Timestamp` (optional).
-    pub timestamp: Option<Value<TimestreamTimestamp>>,
+crate::l1_struct! {
+    /// Property type `TimestreamAction` of `AWS::IoT::TopicRule`.
+    TimestreamAction
 }
 
 impl TimestreamAction {
@@ -3025,117 +1115,48 @@ impl TimestreamAction {
         role_arn: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_name: database_name.into(),
-            dimensions: dimensions.into(),
-            role_arn: role_arn.into(),
-            table_name: table_name.into(),
-            timestamp: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseName", database_name.into().to_template())
+                .with(1, "Dimensions", dimensions.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template())
+                .with(3, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, value: impl Into<Value<TimestreamTimestamp>>) -> Self {
-        self.timestamp = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimestreamAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Dimensions".to_owned(), self.dimensions.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        if let Some(v) = &self.timestamp {
-            m.insert("Timestamp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Timestamp` (optional).
+    pub fn timestamp(self, value: impl Into<Value<TimestreamTimestamp>>) -> Self {
+        Self(self.0.with(4, "Timestamp", value.into().to_template()))
     }
 }
 
-impl Check for TimestreamAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions.check(
-            &path.field("Dimensions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timestamp
-            .check(&path.field("Timestamp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TimestreamAction);
-
-/// Property type `TimestreamDimension` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct TimestreamDimension {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `TimestreamDimension` of `AWS::IoT::TopicRule`.
+    TimestreamDimension
 }
 
 impl TimestreamDimension {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TimestreamDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimestreamDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimestreamDimension);
-
-/// Property type `TimestreamTimestamp` of `AWS::IoT::TopicRule`.
-#[derive(Debug, Clone)]
-pub struct TimestreamTimestamp {
-    /// `Unit` (required).
-    pub unit: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `TimestreamTimestamp` of `AWS::IoT::TopicRule`.
+    TimestreamTimestamp
 }
 
 impl TimestreamTimestamp {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TimestreamTimestamp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimestreamTimestamp {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimestreamTimestamp);

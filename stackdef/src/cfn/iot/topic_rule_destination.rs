@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoT::TopicRuleDestination`.
-#[derive(Debug, Clone)]
-pub struct TopicRuleDestination {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TopicRuleDestination {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TopicRuleDestination {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TopicRuleDestination {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoT::TopicRuleDestination`.
+    TopicRuleDestination("AWS::IoT::TopicRuleDestination", TopicRuleDestinationProps)
 }
 
 impl TopicRuleDestination {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoT::TopicRuleDestination";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TopicRuleDestinationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::TopicRuleDestinationArn> {
         self.resource.ref_value()
@@ -87,242 +39,111 @@ impl TopicRuleDestination {
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
+
+    /// Replaces `HttpUrlProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_http_url_properties(&self, value: impl Into<Value<HttpUrlDestinationSummary>>) {
+        self.resource
+            .set_property("HttpUrlProperties", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<TopicRuleDestinationStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `VpcProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_properties(&self, value: impl Into<Value<VpcDestinationProperties>>) {
+        self.resource.set_property("VpcProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::IoT::TopicRuleDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicRuleDestinationProps {
-    /// `HttpUrlProperties` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub http_url_properties: Option<Value<HttpUrlDestinationSummary>>,
-    /// `Status` (optional).
-    pub status: Option<Value<TopicRuleDestinationStatus>>,
-    /// `VpcProperties` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_properties: Option<Value<VpcDestinationProperties>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoT::TopicRuleDestination`.
+    TopicRuleDestinationProps(default)
 }
 
 impl TopicRuleDestinationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_url_properties: None,
-            status: None,
-            vpc_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpUrlProperties`.
-    pub fn http_url_properties(
-        mut self,
-        value: impl Into<Value<HttpUrlDestinationSummary>>,
-    ) -> Self {
-        self.http_url_properties = Some(value.into());
-        self
+    /// `HttpUrlProperties` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn http_url_properties(self, value: impl Into<Value<HttpUrlDestinationSummary>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HttpUrlProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<TopicRuleDestinationStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<TopicRuleDestinationStatus>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
-    /// Sets `VpcProperties`.
-    pub fn vpc_properties(mut self, value: impl Into<Value<VpcDestinationProperties>>) -> Self {
-        self.vpc_properties = Some(value.into());
-        self
+    /// `VpcProperties` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_properties(self, value: impl Into<Value<VpcDestinationProperties>>) -> Self {
+        Self(self.0.with(2, "VpcProperties", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicRuleDestinationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_url_properties {
-            m.insert("HttpUrlProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_properties {
-            m.insert("VpcProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicRuleDestinationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_url_properties
-            .check(&path.field("HttpUrlProperties"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.vpc_properties
-            .check(&path.field("VpcProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicRuleDestinationProps);
-
-/// Property type `HttpUrlDestinationSummary` of `AWS::IoT::TopicRuleDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpUrlDestinationSummary {
-    /// `ConfirmationUrl` (optional).
-    pub confirmation_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HttpUrlDestinationSummary` of `AWS::IoT::TopicRuleDestination`.
+    HttpUrlDestinationSummary(default)
 }
 
 impl HttpUrlDestinationSummary {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            confirmation_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfirmationUrl`.
-    pub fn confirmation_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.confirmation_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpUrlDestinationSummary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.confirmation_url {
-            m.insert("ConfirmationUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConfirmationUrl` (optional).
+    pub fn confirmation_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfirmationUrl", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HttpUrlDestinationSummary {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpUrlDestinationSummary);
-
-/// Values of `TopicRuleDestinationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicRuleDestinationStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `IN_PROGRESS`
-    InProgress,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicRuleDestinationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "IN_PROGRESS", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::InProgress => "IN_PROGRESS",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TopicRuleDestinationStatus`.
+    TopicRuleDestinationStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `IN_PROGRESS`
+        InProgress = "IN_PROGRESS",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for TopicRuleDestinationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicRuleDestinationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicRuleDestinationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "IN_PROGRESS" => Self::InProgress,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicRuleDestinationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicRuleDestinationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(TopicRuleDestinationStatus);
-
-/// Property type `VpcDestinationProperties` of `AWS::IoT::TopicRuleDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcDestinationProperties {
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `VpcId` (optional).
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `VpcDestinationProperties` of `AWS::IoT::TopicRuleDestination`.
+    VpcDestinationProperties(default)
 }
 
 impl VpcDestinationProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            role_arn: None,
-            security_groups: None,
-            subnet_ids: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(0, "RoleArn", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(1, "SecurityGroups", value.into().to_template()))
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(3, "VpcId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcDestinationProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcDestinationProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcDestinationProperties);

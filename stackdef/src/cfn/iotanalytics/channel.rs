@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTAnalytics::Channel`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Channel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Channel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Channel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTAnalytics::Channel`.
+    Channel("AWS::IoTAnalytics::Channel", ChannelProps)
 }
 
 impl Channel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Channel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ChannelName` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTAnalyticsChannelName> {
         self.resource.ref_value()
@@ -82,345 +34,133 @@ impl Channel {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `ChannelStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_storage(&self, value: impl Into<Value<ChannelStorage>>) {
+        self.resource.set_property("ChannelStorage", value.into())
+    }
+
+    /// Replaces `RetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_period(&self, value: impl Into<Value<RetentionPeriod>>) {
+        self.resource.set_property("RetentionPeriod", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTAnalytics::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelProps {
-    /// `ChannelName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub channel_name: Option<Value<String>>,
-    /// `ChannelStorage` (optional).
-    pub channel_storage: Option<Value<ChannelStorage>>,
-    /// `RetentionPeriod` (optional).
-    pub retention_period: Option<Value<RetentionPeriod>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTAnalytics::Channel`.
+    ChannelProps(default)
 }
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_name: None,
-            channel_storage: None,
-            retention_period: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelName`.
-    pub fn channel_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_name = Some(value.into());
-        self
+    /// `ChannelName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    pub fn channel_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ChannelName", value.into().to_template()))
     }
-    /// Sets `ChannelStorage`.
-    pub fn channel_storage(mut self, value: impl Into<Value<ChannelStorage>>) -> Self {
-        self.channel_storage = Some(value.into());
-        self
+    /// `ChannelStorage` (optional).
+    pub fn channel_storage(self, value: impl Into<Value<ChannelStorage>>) -> Self {
+        Self(self.0.with(1, "ChannelStorage", value.into().to_template()))
     }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Value<RetentionPeriod>>) -> Self {
-        self.retention_period = Some(value.into());
-        self
+    /// `RetentionPeriod` (optional).
+    pub fn retention_period(self, value: impl Into<Value<RetentionPeriod>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_name {
-            m.insert("ChannelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_storage {
-            m.insert("ChannelStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period {
-            m.insert("RetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_storage
-            .check(&path.field("ChannelStorage"), &Rules::NONE, out);
-        self.retention_period
-            .check(&path.field("RetentionPeriod"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChannelProps);
-
-/// Property type `ChannelStorage` of `AWS::IoTAnalytics::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelStorage {
-    /// `CustomerManagedS3` (optional).
-    pub customer_managed_s3: Option<Value<CustomerManagedS3>>,
-    /// `ServiceManagedS3` (optional).
-    pub service_managed_s3: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `ChannelStorage` of `AWS::IoTAnalytics::Channel`.
+    ChannelStorage(default)
 }
 
 impl ChannelStorage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_managed_s3: None,
-            service_managed_s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerManagedS3`.
-    pub fn customer_managed_s3(mut self, value: impl Into<Value<CustomerManagedS3>>) -> Self {
-        self.customer_managed_s3 = Some(value.into());
-        self
+    /// `CustomerManagedS3` (optional).
+    pub fn customer_managed_s3(self, value: impl Into<Value<CustomerManagedS3>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerManagedS3", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceManagedS3`.
-    pub fn service_managed_s3(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.service_managed_s3 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChannelStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_s3 {
-            m.insert("CustomerManagedS3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_managed_s3 {
-            m.insert("ServiceManagedS3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServiceManagedS3` (optional).
+    pub fn service_managed_s3(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ServiceManagedS3", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ChannelStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_managed_s3
-            .check(&path.field("CustomerManagedS3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChannelStorage);
-
-/// Property type `CustomerManagedS3` of `AWS::IoTAnalytics::Channel`.
-#[derive(Debug, Clone)]
-pub struct CustomerManagedS3 {
-    /// `Bucket` (required).
-    /// Length: 3..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9.\-_]*$`.
-    pub bucket: Value<String>,
-    /// `KeyPrefix` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9!_.*'()/{}:-]*/$`.
-    pub key_prefix: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `CustomerManagedS3` of `AWS::IoTAnalytics::Channel`.
+    CustomerManagedS3
 }
 
 impl CustomerManagedS3 {
     /// The required properties: `Bucket`, `RoleArn`.
     pub fn new(bucket: impl Into<Value<String>>, role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key_prefix: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `KeyPrefix`.
-    pub fn key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomerManagedS3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.key_prefix {
-            m.insert("KeyPrefix".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `KeyPrefix` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9!_.*'()/{}:-]*/$`.
+    pub fn key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KeyPrefix", value.into().to_template()))
     }
 }
 
-impl Check for CustomerManagedS3 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9.\\-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_prefix.check(
-            &path.field("KeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9!_.*'()/{}:-]*/$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomerManagedS3);
-
-/// Property type `RetentionPeriod` of `AWS::IoTAnalytics::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct RetentionPeriod {
-    /// `NumberOfDays` (optional).
-    /// Range: 1..=2147483647.
-    pub number_of_days: Option<Value<i64>>,
-    /// `Unlimited` (optional).
-    pub unlimited: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `RetentionPeriod` of `AWS::IoTAnalytics::Channel`.
+    RetentionPeriod(default)
 }
 
 impl RetentionPeriod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            number_of_days: None,
-            unlimited: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NumberOfDays`.
-    pub fn number_of_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_days = Some(value.into());
-        self
+    /// `NumberOfDays` (optional).
+    /// Range: 1 to 2147483647.
+    pub fn number_of_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "NumberOfDays", value.into().to_template()))
     }
-    /// Sets `Unlimited`.
-    pub fn unlimited(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unlimited = Some(value.into());
-        self
+    /// `Unlimited` (optional).
+    pub fn unlimited(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Unlimited", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RetentionPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.number_of_days {
-            m.insert("NumberOfDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unlimited {
-            m.insert("Unlimited".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetentionPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number_of_days.check(
-            &path.field("NumberOfDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RetentionPeriod);
-
-/// Property type `Tag` of `AWS::IoTAnalytics::Channel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

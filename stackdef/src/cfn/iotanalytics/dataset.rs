@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dataset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dataset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dataset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTAnalytics::Dataset`.
+    Dataset("AWS::IoTAnalytics::Dataset", DatasetProps)
 }
 
 impl Dataset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Dataset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatasetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatasetName` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTAnalyticsDatasetName> {
         self.resource.ref_value()
@@ -82,273 +34,148 @@ impl Dataset {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<Action>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `ContentDeliveryRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_delivery_rules(
+        &self,
+        value: impl Into<Value<List<DatasetContentDeliveryRule>>>,
+    ) {
+        self.resource
+            .set_property("ContentDeliveryRules", value.into())
+    }
+
+    /// Replaces `DatasetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetName", value.into())
+    }
+
+    /// Replaces `LateDataRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_late_data_rules(&self, value: impl Into<Value<List<LateDataRule>>>) {
+        self.resource.set_property("LateDataRules", value.into())
+    }
+
+    /// Replaces `RetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_period(&self, value: impl Into<Value<RetentionPeriod>>) {
+        self.resource.set_property("RetentionPeriod", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Triggers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_triggers(&self, value: impl Into<Value<List<Trigger>>>) {
+        self.resource.set_property("Triggers", value.into())
+    }
+
+    /// Replaces `VersioningConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_versioning_configuration(&self, value: impl Into<Value<VersioningConfiguration>>) {
+        self.resource
+            .set_property("VersioningConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetProps {
-    /// `Actions` (required).
-    /// Items: 1..=1.
-    pub actions: Value<List<Action>>,
-    /// `ContentDeliveryRules` (optional).
-    /// Items: 0..=20.
-    pub content_delivery_rules: Option<Value<List<DatasetContentDeliveryRule>>>,
-    /// `DatasetName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub dataset_name: Option<Value<String>>,
-    /// `LateDataRules` (optional).
-    /// Items: 1..=1.
-    pub late_data_rules: Option<Value<List<LateDataRule>>>,
-    /// `RetentionPeriod` (optional).
-    pub retention_period: Option<Value<RetentionPeriod>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Triggers` (optional).
-    /// Items: 0..=5.
-    pub triggers: Option<Value<List<Trigger>>>,
-    /// `VersioningConfiguration` (optional).
-    pub versioning_configuration: Option<Value<VersioningConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTAnalytics::Dataset`.
+    DatasetProps
 }
 
 impl DatasetProps {
     /// The required properties: `Actions`.
     pub fn new(actions: impl Into<Value<List<Action>>>) -> Self {
-        Self {
-            actions: actions.into(),
-            content_delivery_rules: None,
-            dataset_name: None,
-            late_data_rules: None,
-            retention_period: None,
-            tags: None,
-            triggers: None,
-            versioning_configuration: None,
-        }
+        Self(crate::Properties::new().with(0, "Actions", actions.into().to_template()))
     }
-    /// Sets `ContentDeliveryRules`.
+    /// `ContentDeliveryRules` (optional).
+    /// Items: 0 to 20.
     pub fn content_delivery_rules(
-        mut self,
+        self,
         value: impl Into<Value<List<DatasetContentDeliveryRule>>>,
     ) -> Self {
-        self.content_delivery_rules = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ContentDeliveryRules", value.into().to_template()),
+        )
     }
-    /// Sets `DatasetName`.
-    pub fn dataset_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataset_name = Some(value.into());
-        self
+    /// `DatasetName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    pub fn dataset_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DatasetName", value.into().to_template()))
     }
-    /// Sets `LateDataRules`.
-    pub fn late_data_rules(mut self, value: impl Into<Value<List<LateDataRule>>>) -> Self {
-        self.late_data_rules = Some(value.into());
-        self
+    /// `LateDataRules` (optional).
+    /// Items: 1 to 1.
+    pub fn late_data_rules(self, value: impl Into<Value<List<LateDataRule>>>) -> Self {
+        Self(self.0.with(3, "LateDataRules", value.into().to_template()))
     }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Value<RetentionPeriod>>) -> Self {
-        self.retention_period = Some(value.into());
-        self
+    /// `RetentionPeriod` (optional).
+    pub fn retention_period(self, value: impl Into<Value<RetentionPeriod>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Triggers`.
-    pub fn triggers(mut self, value: impl Into<Value<List<Trigger>>>) -> Self {
-        self.triggers = Some(value.into());
-        self
+    /// `Triggers` (optional).
+    /// Items: 0 to 5.
+    pub fn triggers(self, value: impl Into<Value<List<Trigger>>>) -> Self {
+        Self(self.0.with(6, "Triggers", value.into().to_template()))
     }
-    /// Sets `VersioningConfiguration`.
+    /// `VersioningConfiguration` (optional).
     pub fn versioning_configuration(
-        mut self,
+        self,
         value: impl Into<Value<VersioningConfiguration>>,
     ) -> Self {
-        self.versioning_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "VersioningConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatasetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.content_delivery_rules {
-            m.insert("ContentDeliveryRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_name {
-            m.insert("DatasetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.late_data_rules {
-            m.insert("LateDataRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period {
-            m.insert("RetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.triggers {
-            m.insert("Triggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.versioning_configuration {
-            m.insert("VersioningConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_delivery_rules.check(
-            &path.field("ContentDeliveryRules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.late_data_rules.check(
-            &path.field("LateDataRules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_period
-            .check(&path.field("RetentionPeriod"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.triggers.check(
-            &path.field("Triggers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.versioning_configuration.check(
-            &path.field("VersioningConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetProps);
-
-/// Property type `Action` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `ActionName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_]+$`.
-    pub action_name: Value<String>,
-    /// `ContainerAction` (optional).
-    pub container_action: Option<Value<ContainerAction>>,
-    /// `QueryAction` (optional).
-    pub query_action: Option<Value<QueryAction>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::IoTAnalytics::Dataset`.
+    Action
 }
 
 impl Action {
     /// The required properties: `ActionName`.
     pub fn new(action_name: impl Into<Value<String>>) -> Self {
-        Self {
-            action_name: action_name.into(),
-            container_action: None,
-            query_action: None,
-        }
+        Self(crate::Properties::new().with(0, "ActionName", action_name.into().to_template()))
     }
-    /// Sets `ContainerAction`.
-    pub fn container_action(mut self, value: impl Into<Value<ContainerAction>>) -> Self {
-        self.container_action = Some(value.into());
-        self
+    /// `ContainerAction` (optional).
+    pub fn container_action(self, value: impl Into<Value<ContainerAction>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerAction", value.into().to_template()),
+        )
     }
-    /// Sets `QueryAction`.
-    pub fn query_action(mut self, value: impl Into<Value<QueryAction>>) -> Self {
-        self.query_action = Some(value.into());
-        self
+    /// `QueryAction` (optional).
+    pub fn query_action(self, value: impl Into<Value<QueryAction>>) -> Self {
+        Self(self.0.with(2, "QueryAction", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ActionName".to_owned(), self.action_name.to_template());
-        if let Some(v) = &self.container_action {
-            m.insert("ContainerAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_action {
-            m.insert("QueryAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_name.check(
-            &path.field("ActionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_action
-            .check(&path.field("ContainerAction"), &Rules::NONE, out);
-        self.query_action
-            .check(&path.field("QueryAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `ContainerAction` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct ContainerAction {
-    /// `ExecutionRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `Image` (required).
-    /// Length: 0..=255 characters.
-    pub image: Value<String>,
-    /// `ResourceConfiguration` (required).
-    pub resource_configuration: Value<ResourceConfiguration>,
-    /// `Variables` (optional).
-    /// Items: 0..=50.
-    pub variables: Option<Value<List<Variable>>>,
+crate::l1_struct! {
+    /// Property type `ContainerAction` of `AWS::IoTAnalytics::Dataset`.
+    ContainerAction
 }
 
 impl ContainerAction {
@@ -358,83 +185,31 @@ impl ContainerAction {
         image: impl Into<Value<String>>,
         resource_configuration: impl Into<Value<ResourceConfiguration>>,
     ) -> Self {
-        Self {
-            execution_role_arn: execution_role_arn.into(),
-            image: image.into(),
-            resource_configuration: resource_configuration.into(),
-            variables: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(1, "Image", image.into().to_template())
+                .with(
+                    2,
+                    "ResourceConfiguration",
+                    resource_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Variables`.
-    pub fn variables(mut self, value: impl Into<Value<List<Variable>>>) -> Self {
-        self.variables = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        m.insert("Image".to_owned(), self.image.to_template());
-        m.insert(
-            "ResourceConfiguration".to_owned(),
-            self.resource_configuration.to_template(),
-        );
-        if let Some(v) = &self.variables {
-            m.insert("Variables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Variables` (optional).
+    /// Items: 0 to 50.
+    pub fn variables(self, value: impl Into<Value<List<Variable>>>) -> Self {
+        Self(self.0.with(3, "Variables", value.into().to_template()))
     }
 }
 
-impl Check for ContainerAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image.check(
-            &path.field("Image"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_configuration
-            .check(&path.field("ResourceConfiguration"), &Rules::NONE, out);
-        self.variables.check(
-            &path.field("Variables"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerAction);
-
-/// Property type `ResourceConfiguration` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct ResourceConfiguration {
-    /// `ComputeType` (required).
-    pub compute_type: Value<ComputeType>,
-    /// `VolumeSizeInGB` (required).
-    /// Range: 1..=50.
-    pub volume_size_in_gb: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ResourceConfiguration` of `AWS::IoTAnalytics::Dataset`.
+    ResourceConfiguration
 }
 
 impl ResourceConfiguration {
@@ -443,373 +218,122 @@ impl ResourceConfiguration {
         compute_type: impl Into<Value<ComputeType>>,
         volume_size_in_gb: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            compute_type: compute_type.into(),
-            volume_size_in_gb: volume_size_in_gb.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ComputeType", compute_type.into().to_template())
+                .with(1, "VolumeSizeInGB", volume_size_in_gb.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ComputeType".to_owned(), self.compute_type.to_template());
-        m.insert(
-            "VolumeSizeInGB".to_owned(),
-            self.volume_size_in_gb.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComputeType`.
+    ComputeType {
+        /// `ACU_1`
+        Acu1 = "ACU_1",
+        /// `ACU_2`
+        Acu2 = "ACU_2",
     }
 }
 
-impl Check for ResourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_type
-            .check(&path.field("ComputeType"), &Rules::NONE, out);
-        self.volume_size_in_gb.check(
-            &path.field("VolumeSizeInGB"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceConfiguration);
-
-/// Values of `ComputeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComputeType {
-    /// `ACU_1`
-    Acu1,
-    /// `ACU_2`
-    Acu2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComputeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACU_1", "ACU_2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Acu1 => "ACU_1",
-            Self::Acu2 => "ACU_2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComputeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComputeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComputeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACU_1" => Self::Acu1,
-            "ACU_2" => Self::Acu2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComputeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComputeType::from(s))
-    }
-}
-
-crate::impl_literal!(ComputeType);
-
-/// Property type `Variable` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Variable {
-    /// `DatasetContentVersionValue` (optional).
-    pub dataset_content_version_value: Option<Value<DatasetContentVersionValue>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<f64>>,
-    /// `OutputFileUriValue` (optional).
-    pub output_file_uri_value: Option<Value<OutputFileUriValue>>,
-    /// `StringValue` (optional).
-    /// Length: 0..=1024 characters.
-    pub string_value: Option<Value<String>>,
-    /// `VariableName` (required).
-    /// Length: 1..=256 characters.
-    pub variable_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Variable` of `AWS::IoTAnalytics::Dataset`.
+    Variable
 }
 
 impl Variable {
     /// The required properties: `VariableName`.
     pub fn new(variable_name: impl Into<Value<String>>) -> Self {
-        Self {
-            dataset_content_version_value: None,
-            double_value: None,
-            output_file_uri_value: None,
-            string_value: None,
-            variable_name: variable_name.into(),
-        }
+        Self(crate::Properties::new().with(4, "VariableName", variable_name.into().to_template()))
     }
-    /// Sets `DatasetContentVersionValue`.
+    /// `DatasetContentVersionValue` (optional).
     pub fn dataset_content_version_value(
-        mut self,
+        self,
         value: impl Into<Value<DatasetContentVersionValue>>,
     ) -> Self {
-        self.dataset_content_version_value = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DatasetContentVersionValue", value.into().to_template()),
+        )
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `OutputFileUriValue`.
-    pub fn output_file_uri_value(mut self, value: impl Into<Value<OutputFileUriValue>>) -> Self {
-        self.output_file_uri_value = Some(value.into());
-        self
+    /// `OutputFileUriValue` (optional).
+    pub fn output_file_uri_value(self, value: impl Into<Value<OutputFileUriValue>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OutputFileUriValue", value.into().to_template()),
+        )
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Variable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dataset_content_version_value {
-            m.insert("DatasetContentVersionValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_file_uri_value {
-            m.insert("OutputFileUriValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        m.insert("VariableName".to_owned(), self.variable_name.to_template());
-        Expr::Map(m)
+    /// `StringValue` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StringValue", value.into().to_template()))
     }
 }
 
-impl Check for Variable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_content_version_value.check(
-            &path.field("DatasetContentVersionValue"),
-            &Rules::NONE,
-            out,
-        );
-        self.output_file_uri_value
-            .check(&path.field("OutputFileUriValue"), &Rules::NONE, out);
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variable_name.check(
-            &path.field("VariableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Variable);
-
-/// Property type `DatasetContentVersionValue` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetContentVersionValue {
-    /// `DatasetName` (required).
-    /// Length: 1..=128 characters.
-    pub dataset_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatasetContentVersionValue` of `AWS::IoTAnalytics::Dataset`.
+    DatasetContentVersionValue
 }
 
 impl DatasetContentVersionValue {
     /// The required properties: `DatasetName`.
     pub fn new(dataset_name: impl Into<Value<String>>) -> Self {
-        Self {
-            dataset_name: dataset_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "DatasetName", dataset_name.into().to_template()))
     }
 }
 
-impl ToTemplate for DatasetContentVersionValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatasetName".to_owned(), self.dataset_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetContentVersionValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetContentVersionValue);
-
-/// Property type `OutputFileUriValue` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct OutputFileUriValue {
-    /// `FileName` (required).
-    pub file_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OutputFileUriValue` of `AWS::IoTAnalytics::Dataset`.
+    OutputFileUriValue
 }
 
 impl OutputFileUriValue {
     /// The required properties: `FileName`.
     pub fn new(file_name: impl Into<Value<String>>) -> Self {
-        Self {
-            file_name: file_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "FileName", file_name.into().to_template()))
     }
 }
 
-impl ToTemplate for OutputFileUriValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileName".to_owned(), self.file_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputFileUriValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OutputFileUriValue);
-
-/// Property type `QueryAction` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct QueryAction {
-    /// `Filters` (optional).
-    /// Items: 0..=1.
-    pub filters: Option<Value<List<Filter>>>,
-    /// `SqlQuery` (required).
-    pub sql_query: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueryAction` of `AWS::IoTAnalytics::Dataset`.
+    QueryAction
 }
 
 impl QueryAction {
     /// The required properties: `SqlQuery`.
     pub fn new(sql_query: impl Into<Value<String>>) -> Self {
-        Self {
-            filters: None,
-            sql_query: sql_query.into(),
-        }
+        Self(crate::Properties::new().with(1, "SqlQuery", sql_query.into().to_template()))
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<List<Filter>>>) -> Self {
-        self.filters = Some(value.into());
-        self
+    /// `Filters` (optional).
+    /// Items: 0 to 1.
+    pub fn filters(self, value: impl Into<Value<List<Filter>>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        m.insert("SqlQuery".to_owned(), self.sql_query.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryAction);
-
-/// Property type `Filter` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// `DeltaTime` (optional).
-    pub delta_time: Option<Value<DeltaTime>>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::IoTAnalytics::Dataset`.
+    Filter(default)
 }
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { delta_time: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeltaTime`.
-    pub fn delta_time(mut self, value: impl Into<Value<DeltaTime>>) -> Self {
-        self.delta_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delta_time {
-            m.insert("DeltaTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DeltaTime` (optional).
+    pub fn delta_time(self, value: impl Into<Value<DeltaTime>>) -> Self {
+        Self(self.0.with(0, "DeltaTime", value.into().to_template()))
     }
 }
 
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delta_time
-            .check(&path.field("DeltaTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Property type `DeltaTime` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DeltaTime {
-    /// `OffsetSeconds` (required).
-    pub offset_seconds: Value<i64>,
-    /// `TimeExpression` (required).
-    pub time_expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `DeltaTime` of `AWS::IoTAnalytics::Dataset`.
+    DeltaTime
 }
 
 impl DeltaTime {
@@ -818,156 +342,66 @@ impl DeltaTime {
         offset_seconds: impl Into<Value<i64>>,
         time_expression: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            offset_seconds: offset_seconds.into(),
-            time_expression: time_expression.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "OffsetSeconds", offset_seconds.into().to_template())
+                .with(1, "TimeExpression", time_expression.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DeltaTime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OffsetSeconds".to_owned(),
-            self.offset_seconds.to_template(),
-        );
-        m.insert(
-            "TimeExpression".to_owned(),
-            self.time_expression.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeltaTime {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeltaTime);
-
-/// Property type `DatasetContentDeliveryRule` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetContentDeliveryRule {
-    /// `Destination` (required).
-    pub destination: Value<DatasetContentDeliveryRuleDestination>,
-    /// `EntryName` (optional).
-    pub entry_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DatasetContentDeliveryRule` of `AWS::IoTAnalytics::Dataset`.
+    DatasetContentDeliveryRule
 }
 
 impl DatasetContentDeliveryRule {
     /// The required properties: `Destination`.
     pub fn new(destination: impl Into<Value<DatasetContentDeliveryRuleDestination>>) -> Self {
-        Self {
-            destination: destination.into(),
-            entry_name: None,
-        }
+        Self(crate::Properties::new().with(0, "Destination", destination.into().to_template()))
     }
-    /// Sets `EntryName`.
-    pub fn entry_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entry_name = Some(value.into());
-        self
+    /// `EntryName` (optional).
+    pub fn entry_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EntryName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DatasetContentDeliveryRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        if let Some(v) = &self.entry_name {
-            m.insert("EntryName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetContentDeliveryRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatasetContentDeliveryRule);
-
-/// Property type `DatasetContentDeliveryRuleDestination` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct DatasetContentDeliveryRuleDestination {
-    /// `IotEventsDestinationConfiguration` (optional).
-    pub iot_events_destination_configuration: Option<Value<IotEventsDestinationConfiguration>>,
-    /// `S3DestinationConfiguration` (optional).
-    pub s3_destination_configuration: Option<Value<S3DestinationConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DatasetContentDeliveryRuleDestination` of `AWS::IoTAnalytics::Dataset`.
+    DatasetContentDeliveryRuleDestination(default)
 }
 
 impl DatasetContentDeliveryRuleDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iot_events_destination_configuration: None,
-            s3_destination_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IotEventsDestinationConfiguration`.
+    /// `IotEventsDestinationConfiguration` (optional).
     pub fn iot_events_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IotEventsDestinationConfiguration>>,
     ) -> Self {
-        self.iot_events_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "IotEventsDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `S3DestinationConfiguration`.
+    /// `S3DestinationConfiguration` (optional).
     pub fn s3_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        self.s3_destination_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "S3DestinationConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatasetContentDeliveryRuleDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iot_events_destination_configuration {
-            m.insert(
-                "IotEventsDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.s3_destination_configuration {
-            m.insert("S3DestinationConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetContentDeliveryRuleDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iot_events_destination_configuration.check(
-            &path.field("IotEventsDestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_destination_configuration.check(
-            &path.field("S3DestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetContentDeliveryRuleDestination);
-
-/// Property type `IotEventsDestinationConfiguration` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct IotEventsDestinationConfiguration {
-    /// `InputName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
-    pub input_name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `IotEventsDestinationConfiguration` of `AWS::IoTAnalytics::Dataset`.
+    IotEventsDestinationConfiguration
 }
 
 impl IotEventsDestinationConfiguration {
@@ -976,64 +410,17 @@ impl IotEventsDestinationConfiguration {
         input_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            input_name: input_name.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InputName", input_name.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IotEventsDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InputName".to_owned(), self.input_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotEventsDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_name.check(
-            &path.field("InputName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IotEventsDestinationConfiguration);
-
-/// Property type `S3DestinationConfiguration` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct S3DestinationConfiguration {
-    /// `Bucket` (required).
-    /// Length: 3..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9.\-_]*$`.
-    pub bucket: Value<String>,
-    /// `GlueConfiguration` (optional).
-    pub glue_configuration: Option<Value<GlueConfiguration>>,
-    /// `Key` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9!_.*'()/{}:-]*$`.
-    pub key: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `S3DestinationConfiguration` of `AWS::IoTAnalytics::Dataset`.
+    S3DestinationConfiguration
 }
 
 impl S3DestinationConfiguration {
@@ -1043,80 +430,25 @@ impl S3DestinationConfiguration {
         key: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            glue_configuration: None,
-            key: key.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(2, "Key", key.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `GlueConfiguration`.
-    pub fn glue_configuration(mut self, value: impl Into<Value<GlueConfiguration>>) -> Self {
-        self.glue_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.glue_configuration {
-            m.insert("GlueConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `GlueConfiguration` (optional).
+    pub fn glue_configuration(self, value: impl Into<Value<GlueConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GlueConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9.\\-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.glue_configuration
-            .check(&path.field("GlueConfiguration"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9!_.*'()/{}:-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3DestinationConfiguration);
-
-/// Property type `GlueConfiguration` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct GlueConfiguration {
-    /// `DatabaseName` (required).
-    /// Length: 1..=150 characters.
-    pub database_name: Value<String>,
-    /// `TableName` (required).
-    /// Length: 1..=150 characters.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GlueConfiguration` of `AWS::IoTAnalytics::Dataset`.
+    GlueConfiguration
 }
 
 impl GlueConfiguration {
@@ -1125,495 +457,166 @@ impl GlueConfiguration {
         database_name: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_name: database_name.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseName", database_name.into().to_template())
+                .with(1, "TableName", table_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GlueConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GlueConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlueConfiguration);
-
-/// Property type `LateDataRule` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct LateDataRule {
-    /// `RuleConfiguration` (required).
-    pub rule_configuration: Value<LateDataRuleConfiguration>,
-    /// `RuleName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_]+$`.
-    pub rule_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LateDataRule` of `AWS::IoTAnalytics::Dataset`.
+    LateDataRule
 }
 
 impl LateDataRule {
     /// The required properties: `RuleConfiguration`.
     pub fn new(rule_configuration: impl Into<Value<LateDataRuleConfiguration>>) -> Self {
-        Self {
-            rule_configuration: rule_configuration.into(),
-            rule_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RuleConfiguration",
+            rule_configuration.into().to_template(),
+        ))
     }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LateDataRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RuleConfiguration".to_owned(),
-            self.rule_configuration.to_template(),
-        );
-        if let Some(v) = &self.rule_name {
-            m.insert("RuleName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RuleName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_]+$`.
+    pub fn rule_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RuleName", value.into().to_template()))
     }
 }
 
-impl Check for LateDataRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_configuration
-            .check(&path.field("RuleConfiguration"), &Rules::NONE, out);
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LateDataRule);
-
-/// Property type `LateDataRuleConfiguration` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct LateDataRuleConfiguration {
-    /// `DeltaTimeSessionWindowConfiguration` (optional).
-    pub delta_time_session_window_configuration: Option<Value<DeltaTimeSessionWindowConfiguration>>,
+crate::l1_struct! {
+    /// Property type `LateDataRuleConfiguration` of `AWS::IoTAnalytics::Dataset`.
+    LateDataRuleConfiguration(default)
 }
 
 impl LateDataRuleConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delta_time_session_window_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeltaTimeSessionWindowConfiguration`.
+    /// `DeltaTimeSessionWindowConfiguration` (optional).
     pub fn delta_time_session_window_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DeltaTimeSessionWindowConfiguration>>,
     ) -> Self {
-        self.delta_time_session_window_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DeltaTimeSessionWindowConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LateDataRuleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delta_time_session_window_configuration {
-            m.insert(
-                "DeltaTimeSessionWindowConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LateDataRuleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delta_time_session_window_configuration.check(
-            &path.field("DeltaTimeSessionWindowConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LateDataRuleConfiguration);
-
-/// Property type `DeltaTimeSessionWindowConfiguration` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DeltaTimeSessionWindowConfiguration {
-    /// `TimeoutInMinutes` (required).
-    /// Range: 1..=60.
-    pub timeout_in_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `DeltaTimeSessionWindowConfiguration` of `AWS::IoTAnalytics::Dataset`.
+    DeltaTimeSessionWindowConfiguration
 }
 
 impl DeltaTimeSessionWindowConfiguration {
     /// The required properties: `TimeoutInMinutes`.
     pub fn new(timeout_in_minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            timeout_in_minutes: timeout_in_minutes.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TimeoutInMinutes",
+            timeout_in_minutes.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DeltaTimeSessionWindowConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TimeoutInMinutes".to_owned(),
-            self.timeout_in_minutes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeltaTimeSessionWindowConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timeout_in_minutes.check(
-            &path.field("TimeoutInMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeltaTimeSessionWindowConfiguration);
-
-/// Property type `RetentionPeriod` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct RetentionPeriod {
-    /// `NumberOfDays` (optional).
-    /// Range: 1..=2147483647.
-    pub number_of_days: Option<Value<i64>>,
-    /// `Unlimited` (optional).
-    pub unlimited: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `RetentionPeriod` of `AWS::IoTAnalytics::Dataset`.
+    RetentionPeriod(default)
 }
 
 impl RetentionPeriod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            number_of_days: None,
-            unlimited: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NumberOfDays`.
-    pub fn number_of_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_days = Some(value.into());
-        self
+    /// `NumberOfDays` (optional).
+    /// Range: 1 to 2147483647.
+    pub fn number_of_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "NumberOfDays", value.into().to_template()))
     }
-    /// Sets `Unlimited`.
-    pub fn unlimited(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unlimited = Some(value.into());
-        self
+    /// `Unlimited` (optional).
+    pub fn unlimited(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Unlimited", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RetentionPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.number_of_days {
-            m.insert("NumberOfDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unlimited {
-            m.insert("Unlimited".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for RetentionPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number_of_days.check(
-            &path.field("NumberOfDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RetentionPeriod);
-
-/// Property type `Tag` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Trigger` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct Trigger {
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<Schedule>>,
-    /// `TriggeringDataset` (optional).
-    pub triggering_dataset: Option<Value<TriggeringDataset>>,
+crate::l1_struct! {
+    /// Property type `Trigger` of `AWS::IoTAnalytics::Dataset`.
+    Trigger(default)
 }
 
 impl Trigger {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            schedule: None,
-            triggering_dataset: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<Schedule>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<Schedule>>) -> Self {
+        Self(self.0.with(0, "Schedule", value.into().to_template()))
     }
-    /// Sets `TriggeringDataset`.
-    pub fn triggering_dataset(mut self, value: impl Into<Value<TriggeringDataset>>) -> Self {
-        self.triggering_dataset = Some(value.into());
-        self
+    /// `TriggeringDataset` (optional).
+    pub fn triggering_dataset(self, value: impl Into<Value<TriggeringDataset>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TriggeringDataset", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Trigger {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.triggering_dataset {
-            m.insert("TriggeringDataset".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Trigger {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.triggering_dataset
-            .check(&path.field("TriggeringDataset"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Trigger);
-
-/// Property type `Schedule` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    /// `ScheduleExpression` (required).
-    pub schedule_expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::IoTAnalytics::Dataset`.
+    Schedule
 }
 
 impl Schedule {
     /// The required properties: `ScheduleExpression`.
     pub fn new(schedule_expression: impl Into<Value<String>>) -> Self {
-        Self {
-            schedule_expression: schedule_expression.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ScheduleExpression",
+            schedule_expression.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Schedule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `TriggeringDataset` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone)]
-pub struct TriggeringDataset {
-    /// `DatasetName` (required).
-    /// Length: 1..=128 characters.
-    pub dataset_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `TriggeringDataset` of `AWS::IoTAnalytics::Dataset`.
+    TriggeringDataset
 }
 
 impl TriggeringDataset {
     /// The required properties: `DatasetName`.
     pub fn new(dataset_name: impl Into<Value<String>>) -> Self {
-        Self {
-            dataset_name: dataset_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "DatasetName", dataset_name.into().to_template()))
     }
 }
 
-impl ToTemplate for TriggeringDataset {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatasetName".to_owned(), self.dataset_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TriggeringDataset {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TriggeringDataset);
-
-/// Property type `VersioningConfiguration` of `AWS::IoTAnalytics::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct VersioningConfiguration {
-    /// `MaxVersions` (optional).
-    /// Range: 1..=1000.
-    pub max_versions: Option<Value<i64>>,
-    /// `Unlimited` (optional).
-    pub unlimited: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `VersioningConfiguration` of `AWS::IoTAnalytics::Dataset`.
+    VersioningConfiguration(default)
 }
 
 impl VersioningConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_versions: None,
-            unlimited: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxVersions`.
-    pub fn max_versions(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_versions = Some(value.into());
-        self
+    /// `MaxVersions` (optional).
+    /// Range: 1 to 1000.
+    pub fn max_versions(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxVersions", value.into().to_template()))
     }
-    /// Sets `Unlimited`.
-    pub fn unlimited(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unlimited = Some(value.into());
-        self
+    /// `Unlimited` (optional).
+    pub fn unlimited(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Unlimited", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VersioningConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_versions {
-            m.insert("MaxVersions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unlimited {
-            m.insert("Unlimited".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VersioningConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_versions.check(
-            &path.field("MaxVersions"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VersioningConfiguration);

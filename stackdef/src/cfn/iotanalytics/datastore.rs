@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone)]
-pub struct Datastore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Datastore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Datastore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Datastore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTAnalytics::Datastore`.
+    Datastore("AWS::IoTAnalytics::Datastore", DatastoreProps)
 }
 
 impl Datastore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Datastore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatastoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatastoreName` (typed).
     pub fn ref_value(&self) -> Value<ids::DatastoreName> {
         self.resource.ref_value()
@@ -82,915 +34,370 @@ impl Datastore {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DatastoreName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datastore_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatastoreName", value.into())
+    }
+
+    /// Replaces `DatastorePartitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datastore_partitions(&self, value: impl Into<Value<DatastorePartitions>>) {
+        self.resource
+            .set_property("DatastorePartitions", value.into())
+    }
+
+    /// Replaces `DatastoreStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datastore_storage(&self, value: impl Into<Value<DatastoreStorage>>) {
+        self.resource.set_property("DatastoreStorage", value.into())
+    }
+
+    /// Replaces `FileFormatConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_format_configuration(&self, value: impl Into<Value<FileFormatConfiguration>>) {
+        self.resource
+            .set_property("FileFormatConfiguration", value.into())
+    }
+
+    /// Replaces `RetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_period(&self, value: impl Into<Value<RetentionPeriod>>) {
+        self.resource.set_property("RetentionPeriod", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct DatastoreProps {
-    /// `DatastoreName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub datastore_name: Option<Value<String>>,
-    /// `DatastorePartitions` (optional).
-    pub datastore_partitions: Option<Value<DatastorePartitions>>,
-    /// `DatastoreStorage` (optional).
-    pub datastore_storage: Option<Value<DatastoreStorage>>,
-    /// `FileFormatConfiguration` (optional).
-    pub file_format_configuration: Option<Value<FileFormatConfiguration>>,
-    /// `RetentionPeriod` (optional).
-    pub retention_period: Option<Value<RetentionPeriod>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTAnalytics::Datastore`.
+    DatastoreProps(default)
 }
 
 impl DatastoreProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            datastore_name: None,
-            datastore_partitions: None,
-            datastore_storage: None,
-            file_format_configuration: None,
-            retention_period: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DatastoreName`.
-    pub fn datastore_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.datastore_name = Some(value.into());
-        self
+    /// `DatastoreName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_]+`.
+    pub fn datastore_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DatastoreName", value.into().to_template()))
     }
-    /// Sets `DatastorePartitions`.
-    pub fn datastore_partitions(mut self, value: impl Into<Value<DatastorePartitions>>) -> Self {
-        self.datastore_partitions = Some(value.into());
-        self
+    /// `DatastorePartitions` (optional).
+    pub fn datastore_partitions(self, value: impl Into<Value<DatastorePartitions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatastorePartitions", value.into().to_template()),
+        )
     }
-    /// Sets `DatastoreStorage`.
-    pub fn datastore_storage(mut self, value: impl Into<Value<DatastoreStorage>>) -> Self {
-        self.datastore_storage = Some(value.into());
-        self
+    /// `DatastoreStorage` (optional).
+    pub fn datastore_storage(self, value: impl Into<Value<DatastoreStorage>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DatastoreStorage", value.into().to_template()),
+        )
     }
-    /// Sets `FileFormatConfiguration`.
+    /// `FileFormatConfiguration` (optional).
     pub fn file_format_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FileFormatConfiguration>>,
     ) -> Self {
-        self.file_format_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "FileFormatConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Value<RetentionPeriod>>) -> Self {
-        self.retention_period = Some(value.into());
-        self
+    /// `RetentionPeriod` (optional).
+    pub fn retention_period(self, value: impl Into<Value<RetentionPeriod>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatastoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.datastore_name {
-            m.insert("DatastoreName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datastore_partitions {
-            m.insert("DatastorePartitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datastore_storage {
-            m.insert("DatastoreStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_format_configuration {
-            m.insert("FileFormatConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period {
-            m.insert("RetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DatastoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.datastore_name.check(
-            &path.field("DatastoreName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.datastore_partitions
-            .check(&path.field("DatastorePartitions"), &Rules::NONE, out);
-        self.datastore_storage
-            .check(&path.field("DatastoreStorage"), &Rules::NONE, out);
-        self.file_format_configuration.check(
-            &path.field("FileFormatConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retention_period
-            .check(&path.field("RetentionPeriod"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatastoreProps);
-
-/// Property type `DatastorePartitions` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct DatastorePartitions {
-    /// `Partitions` (optional).
-    /// Items: 0..=25.
-    pub partitions: Option<Value<List<DatastorePartition>>>,
+crate::l1_struct! {
+    /// Property type `DatastorePartitions` of `AWS::IoTAnalytics::Datastore`.
+    DatastorePartitions(default)
 }
 
 impl DatastorePartitions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { partitions: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Partitions`.
-    pub fn partitions(mut self, value: impl Into<Value<List<DatastorePartition>>>) -> Self {
-        self.partitions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatastorePartitions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.partitions {
-            m.insert("Partitions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Partitions` (optional).
+    /// Items: 0 to 25.
+    pub fn partitions(self, value: impl Into<Value<List<DatastorePartition>>>) -> Self {
+        Self(self.0.with(0, "Partitions", value.into().to_template()))
     }
 }
 
-impl Check for DatastorePartitions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partitions.check(
-            &path.field("Partitions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatastorePartitions);
-
-/// Property type `DatastorePartition` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct DatastorePartition {
-    /// `Partition` (optional).
-    pub partition: Option<Value<Partition>>,
-    /// `TimestampPartition` (optional).
-    pub timestamp_partition: Option<Value<TimestampPartition>>,
+crate::l1_struct! {
+    /// Property type `DatastorePartition` of `AWS::IoTAnalytics::Datastore`.
+    DatastorePartition(default)
 }
 
 impl DatastorePartition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            partition: None,
-            timestamp_partition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Partition`.
-    pub fn partition(mut self, value: impl Into<Value<Partition>>) -> Self {
-        self.partition = Some(value.into());
-        self
+    /// `Partition` (optional).
+    pub fn partition(self, value: impl Into<Value<Partition>>) -> Self {
+        Self(self.0.with(0, "Partition", value.into().to_template()))
     }
-    /// Sets `TimestampPartition`.
-    pub fn timestamp_partition(mut self, value: impl Into<Value<TimestampPartition>>) -> Self {
-        self.timestamp_partition = Some(value.into());
-        self
+    /// `TimestampPartition` (optional).
+    pub fn timestamp_partition(self, value: impl Into<Value<TimestampPartition>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimestampPartition", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatastorePartition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.partition {
-            m.insert("Partition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp_partition {
-            m.insert("TimestampPartition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatastorePartition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition
-            .check(&path.field("Partition"), &Rules::NONE, out);
-        self.timestamp_partition
-            .check(&path.field("TimestampPartition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatastorePartition);
-
-/// Property type `Partition` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone)]
-pub struct Partition {
-    /// `AttributeName` (required).
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub attribute_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Partition` of `AWS::IoTAnalytics::Datastore`.
+    Partition
 }
 
 impl Partition {
     /// The required properties: `AttributeName`.
     pub fn new(attribute_name: impl Into<Value<String>>) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "AttributeName", attribute_name.into().to_template()))
     }
 }
 
-impl ToTemplate for Partition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Partition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Partition);
-
-/// Property type `TimestampPartition` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone)]
-pub struct TimestampPartition {
-    /// `AttributeName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub attribute_name: Value<String>,
-    /// `TimestampFormat` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `[a-zA-Z0-9\s\[\]_,.'/:-]*`.
-    pub timestamp_format: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TimestampPartition` of `AWS::IoTAnalytics::Datastore`.
+    TimestampPartition
 }
 
 impl TimestampPartition {
     /// The required properties: `AttributeName`.
     pub fn new(attribute_name: impl Into<Value<String>>) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            timestamp_format: None,
-        }
+        Self(crate::Properties::new().with(0, "AttributeName", attribute_name.into().to_template()))
     }
-    /// Sets `TimestampFormat`.
-    pub fn timestamp_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimestampPartition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        if let Some(v) = &self.timestamp_format {
-            m.insert("TimestampFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimestampFormat` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `[a-zA-Z0-9\s\x{80}-\x{10FFFF}\[\]_,.'/:-]*`.
+    pub fn timestamp_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimestampFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TimestampPartition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timestamp_format.check(
-            &path.field("TimestampFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("[a-zA-Z0-9\\s\\[\\]_,.'/:-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TimestampPartition);
-
-/// Property type `DatastoreStorage` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct DatastoreStorage {
-    /// `CustomerManagedS3` (optional).
-    pub customer_managed_s3: Option<Value<CustomerManagedS3>>,
-    /// `IotSiteWiseMultiLayerStorage` (optional).
-    pub iot_site_wise_multi_layer_storage: Option<Value<IotSiteWiseMultiLayerStorage>>,
-    /// `ServiceManagedS3` (optional).
-    pub service_managed_s3: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `DatastoreStorage` of `AWS::IoTAnalytics::Datastore`.
+    DatastoreStorage(default)
 }
 
 impl DatastoreStorage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_managed_s3: None,
-            iot_site_wise_multi_layer_storage: None,
-            service_managed_s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerManagedS3`.
-    pub fn customer_managed_s3(mut self, value: impl Into<Value<CustomerManagedS3>>) -> Self {
-        self.customer_managed_s3 = Some(value.into());
-        self
+    /// `CustomerManagedS3` (optional).
+    pub fn customer_managed_s3(self, value: impl Into<Value<CustomerManagedS3>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerManagedS3", value.into().to_template()),
+        )
     }
-    /// Sets `IotSiteWiseMultiLayerStorage`.
+    /// `IotSiteWiseMultiLayerStorage` (optional).
     pub fn iot_site_wise_multi_layer_storage(
-        mut self,
+        self,
         value: impl Into<Value<IotSiteWiseMultiLayerStorage>>,
     ) -> Self {
-        self.iot_site_wise_multi_layer_storage = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "IotSiteWiseMultiLayerStorage",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServiceManagedS3`.
-    pub fn service_managed_s3(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.service_managed_s3 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatastoreStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_s3 {
-            m.insert("CustomerManagedS3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_site_wise_multi_layer_storage {
-            m.insert("IotSiteWiseMultiLayerStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_managed_s3 {
-            m.insert("ServiceManagedS3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServiceManagedS3` (optional).
+    pub fn service_managed_s3(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServiceManagedS3", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DatastoreStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_managed_s3
-            .check(&path.field("CustomerManagedS3"), &Rules::NONE, out);
-        self.iot_site_wise_multi_layer_storage.check(
-            &path.field("IotSiteWiseMultiLayerStorage"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatastoreStorage);
-
-/// Property type `CustomerManagedS3` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone)]
-pub struct CustomerManagedS3 {
-    /// `Bucket` (required).
-    /// Length: 3..=255 characters.
-    /// Pattern: `[a-zA-Z0-9.\-_]*`.
-    pub bucket: Value<String>,
-    /// `KeyPrefix` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `[a-zA-Z0-9!_.*'()/{}:-]*/`.
-    pub key_prefix: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `CustomerManagedS3` of `AWS::IoTAnalytics::Datastore`.
+    CustomerManagedS3
 }
 
 impl CustomerManagedS3 {
     /// The required properties: `Bucket`, `RoleArn`.
     pub fn new(bucket: impl Into<Value<String>>, role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key_prefix: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `KeyPrefix`.
-    pub fn key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomerManagedS3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.key_prefix {
-            m.insert("KeyPrefix".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `KeyPrefix` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `[a-zA-Z0-9!_.*'()/{}:-]*/`.
+    pub fn key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KeyPrefix", value.into().to_template()))
     }
 }
 
-impl Check for CustomerManagedS3 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                pattern: Some("[a-zA-Z0-9.\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_prefix.check(
-            &path.field("KeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[a-zA-Z0-9!_.*'()/{}:-]*/"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomerManagedS3);
-
-/// Property type `IotSiteWiseMultiLayerStorage` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct IotSiteWiseMultiLayerStorage {
-    /// `CustomerManagedS3Storage` (optional).
-    pub customer_managed_s3_storage: Option<Value<CustomerManagedS3Storage>>,
+crate::l1_struct! {
+    /// Property type `IotSiteWiseMultiLayerStorage` of `AWS::IoTAnalytics::Datastore`.
+    IotSiteWiseMultiLayerStorage(default)
 }
 
 impl IotSiteWiseMultiLayerStorage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_managed_s3_storage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerManagedS3Storage`.
+    /// `CustomerManagedS3Storage` (optional).
     pub fn customer_managed_s3_storage(
-        mut self,
+        self,
         value: impl Into<Value<CustomerManagedS3Storage>>,
     ) -> Self {
-        self.customer_managed_s3_storage = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CustomerManagedS3Storage", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IotSiteWiseMultiLayerStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_s3_storage {
-            m.insert("CustomerManagedS3Storage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotSiteWiseMultiLayerStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_managed_s3_storage.check(
-            &path.field("CustomerManagedS3Storage"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IotSiteWiseMultiLayerStorage);
-
-/// Property type `CustomerManagedS3Storage` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone)]
-pub struct CustomerManagedS3Storage {
-    /// `Bucket` (required).
-    /// Length: 3..=255 characters.
-    /// Pattern: `[a-zA-Z0-9.\-_]*`.
-    pub bucket: Value<String>,
-    /// `KeyPrefix` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `[a-zA-Z0-9!_.*'()/{}:-]*/`.
-    pub key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomerManagedS3Storage` of `AWS::IoTAnalytics::Datastore`.
+    CustomerManagedS3Storage
 }
 
 impl CustomerManagedS3Storage {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `KeyPrefix`.
-    pub fn key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
+    /// `KeyPrefix` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `[a-zA-Z0-9!_.*'()/{}:-]*/`.
+    pub fn key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KeyPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomerManagedS3Storage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.key_prefix {
-            m.insert("KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomerManagedS3Storage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                pattern: Some("[a-zA-Z0-9.\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_prefix.check(
-            &path.field("KeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[a-zA-Z0-9!_.*'()/{}:-]*/"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomerManagedS3Storage);
-
-/// Property type `FileFormatConfiguration` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct FileFormatConfiguration {
-    /// `JsonConfiguration` (optional).
-    pub json_configuration: Option<Value<serde_json::Value>>,
-    /// `ParquetConfiguration` (optional).
-    pub parquet_configuration: Option<Value<ParquetConfiguration>>,
+crate::l1_struct! {
+    /// Property type `FileFormatConfiguration` of `AWS::IoTAnalytics::Datastore`.
+    FileFormatConfiguration(default)
 }
 
 impl FileFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            json_configuration: None,
-            parquet_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `JsonConfiguration`.
-    pub fn json_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.json_configuration = Some(value.into());
-        self
+    /// `JsonConfiguration` (optional).
+    pub fn json_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "JsonConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ParquetConfiguration`.
-    pub fn parquet_configuration(mut self, value: impl Into<Value<ParquetConfiguration>>) -> Self {
-        self.parquet_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FileFormatConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.json_configuration {
-            m.insert("JsonConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parquet_configuration {
-            m.insert("ParquetConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ParquetConfiguration` (optional).
+    pub fn parquet_configuration(self, value: impl Into<Value<ParquetConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ParquetConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FileFormatConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parquet_configuration
-            .check(&path.field("ParquetConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FileFormatConfiguration);
-
-/// Property type `ParquetConfiguration` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct ParquetConfiguration {
-    /// `SchemaDefinition` (optional).
-    pub schema_definition: Option<Value<SchemaDefinition>>,
+crate::l1_struct! {
+    /// Property type `ParquetConfiguration` of `AWS::IoTAnalytics::Datastore`.
+    ParquetConfiguration(default)
 }
 
 impl ParquetConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            schema_definition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SchemaDefinition`.
-    pub fn schema_definition(mut self, value: impl Into<Value<SchemaDefinition>>) -> Self {
-        self.schema_definition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParquetConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.schema_definition {
-            m.insert("SchemaDefinition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchemaDefinition` (optional).
+    pub fn schema_definition(self, value: impl Into<Value<SchemaDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SchemaDefinition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ParquetConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schema_definition
-            .check(&path.field("SchemaDefinition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ParquetConfiguration);
-
-/// Property type `SchemaDefinition` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaDefinition {
-    /// `Columns` (optional).
-    /// Items: 1..=100.
-    pub columns: Option<Value<List<Column>>>,
+crate::l1_struct! {
+    /// Property type `SchemaDefinition` of `AWS::IoTAnalytics::Datastore`.
+    SchemaDefinition(default)
 }
 
 impl SchemaDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { columns: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<List<Column>>>) -> Self {
-        self.columns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Columns` (optional).
+    /// Items: 1 to 100.
+    pub fn columns(self, value: impl Into<Value<List<Column>>>) -> Self {
+        Self(self.0.with(0, "Columns", value.into().to_template()))
     }
 }
 
-impl Check for SchemaDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns.check(
-            &path.field("Columns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaDefinition);
-
-/// Property type `Column` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone)]
-pub struct Column {
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[A-Za-z_]([A-Za-z0-9]*|[A-Za-z0-9][A-Za-z0-9_]*)$`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    /// Length: 1..=131072 characters.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Column` of `AWS::IoTAnalytics::Datastore`.
+    Column
 }
 
 impl Column {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Column {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Column {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[A-Za-z_]([A-Za-z0-9]*|[A-Za-z0-9][A-Za-z0-9_]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(131072),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Column);
-
-/// Property type `RetentionPeriod` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone, Default)]
-pub struct RetentionPeriod {
-    /// `NumberOfDays` (optional).
-    /// Range: 1..=2147483647.
-    pub number_of_days: Option<Value<i64>>,
-    /// `Unlimited` (optional).
-    pub unlimited: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `RetentionPeriod` of `AWS::IoTAnalytics::Datastore`.
+    RetentionPeriod(default)
 }
 
 impl RetentionPeriod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            number_of_days: None,
-            unlimited: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NumberOfDays`.
-    pub fn number_of_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_days = Some(value.into());
-        self
+    /// `NumberOfDays` (optional).
+    /// Range: 1 to 2147483647.
+    pub fn number_of_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "NumberOfDays", value.into().to_template()))
     }
-    /// Sets `Unlimited`.
-    pub fn unlimited(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unlimited = Some(value.into());
-        self
+    /// `Unlimited` (optional).
+    pub fn unlimited(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Unlimited", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RetentionPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.number_of_days {
-            m.insert("NumberOfDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unlimited {
-            m.insert("Unlimited".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetentionPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.number_of_days.check(
-            &path.field("NumberOfDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RetentionPeriod);
-
-/// Property type `Tag` of `AWS::IoTAnalytics::Datastore`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

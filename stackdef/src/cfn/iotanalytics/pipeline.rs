@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Pipeline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Pipeline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Pipeline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Pipeline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTAnalytics::Pipeline`.
+    Pipeline("AWS::IoTAnalytics::Pipeline", PipelineProps)
 }
 
 impl Pipeline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTAnalytics::Pipeline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PipelineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PipelineName` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTAnalyticsPipelineName> {
         self.resource.ref_value()
@@ -82,490 +34,180 @@ impl Pipeline {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `PipelineActivities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_activities(&self, value: impl Into<Value<List<Activity>>>) {
+        self.resource
+            .set_property("PipelineActivities", value.into())
+    }
+
+    /// Replaces `PipelineName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PipelineName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineProps {
-    /// `PipelineActivities` (required).
-    /// Items: 1..=25.
-    pub pipeline_activities: Value<List<Activity>>,
-    /// `PipelineName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub pipeline_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTAnalytics::Pipeline`.
+    PipelineProps
 }
 
 impl PipelineProps {
     /// The required properties: `PipelineActivities`.
     pub fn new(pipeline_activities: impl Into<Value<List<Activity>>>) -> Self {
-        Self {
-            pipeline_activities: pipeline_activities.into(),
-            pipeline_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PipelineActivities",
+            pipeline_activities.into().to_template(),
+        ))
     }
-    /// Sets `PipelineName`.
-    pub fn pipeline_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pipeline_name = Some(value.into());
-        self
+    /// `PipelineName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_]+`.
+    pub fn pipeline_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PipelineName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipelineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PipelineActivities".to_owned(),
-            self.pipeline_activities.to_template(),
-        );
-        if let Some(v) = &self.pipeline_name {
-            m.insert("PipelineName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PipelineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pipeline_activities.check(
-            &path.field("PipelineActivities"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pipeline_name.check(
-            &path.field("PipelineName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipelineProps);
-
-/// Property type `Activity` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct Activity {
-    /// `AddAttributes` (optional).
-    pub add_attributes: Option<Value<AddAttributes>>,
-    /// `Channel` (optional).
-    pub channel: Option<Value<Channel>>,
-    /// `Datastore` (optional).
-    pub datastore: Option<Value<Datastore>>,
-    /// `DeviceRegistryEnrich` (optional).
-    pub device_registry_enrich: Option<Value<DeviceRegistryEnrich>>,
-    /// `DeviceShadowEnrich` (optional).
-    pub device_shadow_enrich: Option<Value<DeviceShadowEnrich>>,
-    /// `Filter` (optional).
-    pub filter: Option<Value<Filter>>,
-    /// `Lambda` (optional).
-    pub lambda: Option<Value<Lambda>>,
-    /// `Math` (optional).
-    pub math: Option<Value<Math>>,
-    /// `RemoveAttributes` (optional).
-    pub remove_attributes: Option<Value<RemoveAttributes>>,
-    /// `SelectAttributes` (optional).
-    pub select_attributes: Option<Value<SelectAttributes>>,
+crate::l1_struct! {
+    /// Property type `Activity` of `AWS::IoTAnalytics::Pipeline`.
+    Activity(default)
 }
 
 impl Activity {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_attributes: None,
-            channel: None,
-            datastore: None,
-            device_registry_enrich: None,
-            device_shadow_enrich: None,
-            filter: None,
-            lambda: None,
-            math: None,
-            remove_attributes: None,
-            select_attributes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddAttributes`.
-    pub fn add_attributes(mut self, value: impl Into<Value<AddAttributes>>) -> Self {
-        self.add_attributes = Some(value.into());
-        self
+    /// `AddAttributes` (optional).
+    pub fn add_attributes(self, value: impl Into<Value<AddAttributes>>) -> Self {
+        Self(self.0.with(0, "AddAttributes", value.into().to_template()))
     }
-    /// Sets `Channel`.
-    pub fn channel(mut self, value: impl Into<Value<Channel>>) -> Self {
-        self.channel = Some(value.into());
-        self
+    /// `Channel` (optional).
+    pub fn channel(self, value: impl Into<Value<Channel>>) -> Self {
+        Self(self.0.with(1, "Channel", value.into().to_template()))
     }
-    /// Sets `Datastore`.
-    pub fn datastore(mut self, value: impl Into<Value<Datastore>>) -> Self {
-        self.datastore = Some(value.into());
-        self
+    /// `Datastore` (optional).
+    pub fn datastore(self, value: impl Into<Value<Datastore>>) -> Self {
+        Self(self.0.with(2, "Datastore", value.into().to_template()))
     }
-    /// Sets `DeviceRegistryEnrich`.
-    pub fn device_registry_enrich(mut self, value: impl Into<Value<DeviceRegistryEnrich>>) -> Self {
-        self.device_registry_enrich = Some(value.into());
-        self
+    /// `DeviceRegistryEnrich` (optional).
+    pub fn device_registry_enrich(self, value: impl Into<Value<DeviceRegistryEnrich>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeviceRegistryEnrich", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceShadowEnrich`.
-    pub fn device_shadow_enrich(mut self, value: impl Into<Value<DeviceShadowEnrich>>) -> Self {
-        self.device_shadow_enrich = Some(value.into());
-        self
+    /// `DeviceShadowEnrich` (optional).
+    pub fn device_shadow_enrich(self, value: impl Into<Value<DeviceShadowEnrich>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeviceShadowEnrich", value.into().to_template()),
+        )
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, value: impl Into<Value<Filter>>) -> Self {
-        self.filter = Some(value.into());
-        self
+    /// `Filter` (optional).
+    pub fn filter(self, value: impl Into<Value<Filter>>) -> Self {
+        Self(self.0.with(5, "Filter", value.into().to_template()))
     }
-    /// Sets `Lambda`.
-    pub fn lambda(mut self, value: impl Into<Value<Lambda>>) -> Self {
-        self.lambda = Some(value.into());
-        self
+    /// `Lambda` (optional).
+    pub fn lambda(self, value: impl Into<Value<Lambda>>) -> Self {
+        Self(self.0.with(6, "Lambda", value.into().to_template()))
     }
-    /// Sets `Math`.
-    pub fn math(mut self, value: impl Into<Value<Math>>) -> Self {
-        self.math = Some(value.into());
-        self
+    /// `Math` (optional).
+    pub fn math(self, value: impl Into<Value<Math>>) -> Self {
+        Self(self.0.with(7, "Math", value.into().to_template()))
     }
-    /// Sets `RemoveAttributes`.
-    pub fn remove_attributes(mut self, value: impl Into<Value<RemoveAttributes>>) -> Self {
-        self.remove_attributes = Some(value.into());
-        self
+    /// `RemoveAttributes` (optional).
+    pub fn remove_attributes(self, value: impl Into<Value<RemoveAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RemoveAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `SelectAttributes`.
-    pub fn select_attributes(mut self, value: impl Into<Value<SelectAttributes>>) -> Self {
-        self.select_attributes = Some(value.into());
-        self
+    /// `SelectAttributes` (optional).
+    pub fn select_attributes(self, value: impl Into<Value<SelectAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SelectAttributes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Activity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_attributes {
-            m.insert("AddAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel {
-            m.insert("Channel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datastore {
-            m.insert("Datastore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_registry_enrich {
-            m.insert("DeviceRegistryEnrich".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_shadow_enrich {
-            m.insert("DeviceShadowEnrich".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter {
-            m.insert("Filter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda {
-            m.insert("Lambda".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.math {
-            m.insert("Math".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remove_attributes {
-            m.insert("RemoveAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.select_attributes {
-            m.insert("SelectAttributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Activity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_attributes
-            .check(&path.field("AddAttributes"), &Rules::NONE, out);
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-        self.datastore
-            .check(&path.field("Datastore"), &Rules::NONE, out);
-        self.device_registry_enrich
-            .check(&path.field("DeviceRegistryEnrich"), &Rules::NONE, out);
-        self.device_shadow_enrich
-            .check(&path.field("DeviceShadowEnrich"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-        self.lambda.check(&path.field("Lambda"), &Rules::NONE, out);
-        self.math.check(&path.field("Math"), &Rules::NONE, out);
-        self.remove_attributes
-            .check(&path.field("RemoveAttributes"), &Rules::NONE, out);
-        self.select_attributes
-            .check(&path.field("SelectAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Activity);
-
-/// Property type `AddAttributes` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct AddAttributes {
-    /// `Attributes` (required).
-    /// Each item: Length: 1..=256 characters.
-    pub attributes: Value<Map<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AddAttributes` of `AWS::IoTAnalytics::Pipeline`.
+    AddAttributes
 }
 
 impl AddAttributes {
     /// The required properties: `Attributes`, `Name`.
     pub fn new(attributes: impl Into<Value<Map<String>>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            attributes: attributes.into(),
-            name: name.into(),
-            next: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attributes", attributes.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AddAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AddAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AddAttributes);
-
-/// Property type `Channel` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    /// `ChannelName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub channel_name: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
     /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Next", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Channel` of `AWS::IoTAnalytics::Pipeline`.
+    Channel
 }
 
 impl Channel {
     /// The required properties: `ChannelName`, `Name`.
     pub fn new(channel_name: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            channel_name: channel_name.into(),
-            name: name.into(),
-            next: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ChannelName", channel_name.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Channel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Next` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Next", value.into().to_template()))
     }
 }
 
-impl Check for Channel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Channel);
-
-/// Property type `Datastore` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Datastore {
-    /// `DatastoreName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub datastore_name: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Datastore` of `AWS::IoTAnalytics::Pipeline`.
+    Datastore
 }
 
 impl Datastore {
     /// The required properties: `DatastoreName`, `Name`.
     pub fn new(datastore_name: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            datastore_name: datastore_name.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatastoreName", datastore_name.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Datastore {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DatastoreName".to_owned(),
-            self.datastore_name.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Datastore {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.datastore_name.check(
-            &path.field("DatastoreName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Datastore);
-
-/// Property type `DeviceRegistryEnrich` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct DeviceRegistryEnrich {
-    /// `Attribute` (required).
-    /// Length: 1..=256 characters.
-    pub attribute: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `ThingName` (required).
-    /// Length: 1..=256 characters.
-    pub thing_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DeviceRegistryEnrich` of `AWS::IoTAnalytics::Pipeline`.
+    DeviceRegistryEnrich
 }
 
 impl DeviceRegistryEnrich {
@@ -576,105 +218,24 @@ impl DeviceRegistryEnrich {
         role_arn: impl Into<Value<ids::RoleArn>>,
         thing_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute: attribute.into(),
-            name: name.into(),
-            next: None,
-            role_arn: role_arn.into(),
-            thing_name: thing_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attribute", attribute.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(4, "ThingName", thing_name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeviceRegistryEnrich {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attribute".to_owned(), self.attribute.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("ThingName".to_owned(), self.thing_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceRegistryEnrich {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute.check(
-            &path.field("Attribute"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_name.check(
-            &path.field("ThingName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceRegistryEnrich);
-
-/// Property type `DeviceShadowEnrich` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct DeviceShadowEnrich {
-    /// `Attribute` (required).
-    /// Length: 1..=256 characters.
-    pub attribute: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
     /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `ThingName` (required).
-    /// Length: 1..=256 characters.
-    pub thing_name: Value<String>,
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Next", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DeviceShadowEnrich` of `AWS::IoTAnalytics::Pipeline`.
+    DeviceShadowEnrich
 }
 
 impl DeviceShadowEnrich {
@@ -685,179 +246,45 @@ impl DeviceShadowEnrich {
         role_arn: impl Into<Value<ids::RoleArn>>,
         thing_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute: attribute.into(),
-            name: name.into(),
-            next: None,
-            role_arn: role_arn.into(),
-            thing_name: thing_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attribute", attribute.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(4, "ThingName", thing_name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeviceShadowEnrich {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attribute".to_owned(), self.attribute.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("ThingName".to_owned(), self.thing_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceShadowEnrich {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute.check(
-            &path.field("Attribute"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_name.check(
-            &path.field("ThingName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceShadowEnrich);
-
-/// Property type `Filter` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    /// `Filter` (required).
-    /// Length: 1..=256 characters.
-    pub filter: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
     /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Next", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::IoTAnalytics::Pipeline`.
+    Filter
 }
 
 impl Filter {
     /// The required properties: `Filter`, `Name`.
     pub fn new(filter: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            filter: filter.into(),
-            name: name.into(),
-            next: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Filter", filter.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(
-            &path.field("Filter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Property type `Lambda` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Lambda {
-    /// `BatchSize` (required).
-    /// Range: 1..=1000.
-    pub batch_size: Value<i64>,
-    /// `LambdaName` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9_-]+`.
-    pub lambda_name: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
     /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Next", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Lambda` of `AWS::IoTAnalytics::Pipeline`.
+    Lambda
 }
 
 impl Lambda {
@@ -867,92 +294,23 @@ impl Lambda {
         lambda_name: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            batch_size: batch_size.into(),
-            lambda_name: lambda_name.into(),
-            name: name.into(),
-            next: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BatchSize", batch_size.into().to_template())
+                .with(1, "LambdaName", lambda_name.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Lambda {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BatchSize".to_owned(), self.batch_size.to_template());
-        m.insert("LambdaName".to_owned(), self.lambda_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Lambda {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_name.check(
-            &path.field("LambdaName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Lambda);
-
-/// Property type `Math` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Math {
-    /// `Attribute` (required).
-    /// Length: 1..=256 characters.
-    pub attribute: Value<String>,
-    /// `Math` (required).
-    /// Length: 1..=256 characters.
-    pub math: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
     /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Next", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Math` of `AWS::IoTAnalytics::Pipeline`.
+    Math
 }
 
 impl Math {
@@ -962,299 +320,60 @@ impl Math {
         math: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute: attribute.into(),
-            math: math.into(),
-            name: name.into(),
-            next: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attribute", attribute.into().to_template())
+                .with(1, "Math", math.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Math {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attribute".to_owned(), self.attribute.to_template());
-        m.insert("Math".to_owned(), self.math.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Math {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute.check(
-            &path.field("Attribute"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.math.check(
-            &path.field("Math"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Math);
-
-/// Property type `RemoveAttributes` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct RemoveAttributes {
-    /// `Attributes` (required).
-    /// Items: 1..=50.
-    /// Each item: Length: 1..=256 characters.
-    pub attributes: Value<List<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
     /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Next", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RemoveAttributes` of `AWS::IoTAnalytics::Pipeline`.
+    RemoveAttributes
 }
 
 impl RemoveAttributes {
     /// The required properties: `Attributes`, `Name`.
     pub fn new(attributes: impl Into<Value<List<String>>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            attributes: attributes.into(),
-            name: name.into(),
-            next: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attributes", attributes.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RemoveAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemoveAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RemoveAttributes);
-
-/// Property type `SelectAttributes` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct SelectAttributes {
-    /// `Attributes` (required).
-    /// Items: 1..=50.
-    /// Each item: Length: 1..=256 characters.
-    pub attributes: Value<List<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
     /// `Next` (optional).
-    /// Length: 1..=128 characters.
-    pub next: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Next", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SelectAttributes` of `AWS::IoTAnalytics::Pipeline`.
+    SelectAttributes
 }
 
 impl SelectAttributes {
     /// The required properties: `Attributes`, `Name`.
     pub fn new(attributes: impl Into<Value<List<String>>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            attributes: attributes.into(),
-            name: name.into(),
-            next: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Attributes", attributes.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Next`.
-    pub fn next(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SelectAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.next {
-            m.insert("Next".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Next` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn next(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Next", value.into().to_template()))
     }
 }
 
-impl Check for SelectAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next.check(
-            &path.field("Next"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SelectAttributes);
-
-/// Property type `Tag` of `AWS::IoTAnalytics::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

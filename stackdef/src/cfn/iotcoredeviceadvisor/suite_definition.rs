@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
-#[derive(Debug, Clone)]
-pub struct SuiteDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SuiteDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SuiteDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SuiteDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
+    SuiteDefinition("AWS::IoTCoreDeviceAdvisor::SuiteDefinition", SuiteDefinitionProps)
 }
 
 impl SuiteDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTCoreDeviceAdvisor::SuiteDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SuiteDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SuiteDefinitionId` (typed).
     pub fn ref_value(&self) -> Value<ids::SuiteDefinitionId> {
         self.resource.ref_value()
@@ -92,15 +44,27 @@ impl SuiteDefinition {
     pub fn attr_suite_definition_version(&self) -> Value<String> {
         self.resource.get_att("SuiteDefinitionVersion")
     }
+
+    /// Replaces `SuiteDefinitionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_suite_definition_configuration(
+        &self,
+        value: impl Into<Value<SuiteDefinitionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("SuiteDefinitionConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
-#[derive(Debug, Clone)]
-pub struct SuiteDefinitionProps {
-    /// `SuiteDefinitionConfiguration` (required).
-    pub suite_definition_configuration: Value<SuiteDefinitionConfiguration>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
+    SuiteDefinitionProps
 }
 
 impl SuiteDefinitionProps {
@@ -108,62 +72,21 @@ impl SuiteDefinitionProps {
     pub fn new(
         suite_definition_configuration: impl Into<Value<SuiteDefinitionConfiguration>>,
     ) -> Self {
-        Self {
-            suite_definition_configuration: suite_definition_configuration.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SuiteDefinitionConfiguration",
+            suite_definition_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SuiteDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SuiteDefinitionConfiguration".to_owned(),
-            self.suite_definition_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SuiteDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.suite_definition_configuration.check(
-            &path.field("SuiteDefinitionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SuiteDefinitionProps);
-
-/// Property type `SuiteDefinitionConfiguration` of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
-#[derive(Debug, Clone)]
-pub struct SuiteDefinitionConfiguration {
-    /// `DevicePermissionRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub device_permission_role_arn: Value<String>,
-    /// `Devices` (optional).
-    /// Items: 0..=2.
-    pub devices: Option<Value<List<DeviceUnderTest>>>,
-    /// `IntendedForQualification` (optional).
-    pub intended_for_qualification: Option<Value<bool>>,
-    /// `RootGroup` (required).
-    /// Length: 1..=2048 characters.
-    pub root_group: Value<String>,
-    /// `SuiteDefinitionName` (optional).
-    /// Length: 1..=256 characters.
-    pub suite_definition_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SuiteDefinitionConfiguration` of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
+    SuiteDefinitionConfiguration
 }
 
 impl SuiteDefinitionConfiguration {
@@ -172,215 +95,58 @@ impl SuiteDefinitionConfiguration {
         device_permission_role_arn: impl Into<Value<String>>,
         root_group: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            device_permission_role_arn: device_permission_role_arn.into(),
-            devices: None,
-            intended_for_qualification: None,
-            root_group: root_group.into(),
-            suite_definition_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DevicePermissionRoleArn",
+                    device_permission_role_arn.into().to_template(),
+                )
+                .with(3, "RootGroup", root_group.into().to_template()),
+        )
     }
-    /// Sets `Devices`.
-    pub fn devices(mut self, value: impl Into<Value<List<DeviceUnderTest>>>) -> Self {
-        self.devices = Some(value.into());
-        self
+    /// `Devices` (optional).
+    /// Items: 0 to 2.
+    pub fn devices(self, value: impl Into<Value<List<DeviceUnderTest>>>) -> Self {
+        Self(self.0.with(1, "Devices", value.into().to_template()))
     }
-    /// Sets `IntendedForQualification`.
-    pub fn intended_for_qualification(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.intended_for_qualification = Some(value.into());
-        self
+    /// `IntendedForQualification` (optional).
+    pub fn intended_for_qualification(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IntendedForQualification", value.into().to_template()),
+        )
     }
-    /// Sets `SuiteDefinitionName`.
-    pub fn suite_definition_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suite_definition_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SuiteDefinitionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DevicePermissionRoleArn".to_owned(),
-            self.device_permission_role_arn.to_template(),
-        );
-        if let Some(v) = &self.devices {
-            m.insert("Devices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intended_for_qualification {
-            m.insert("IntendedForQualification".to_owned(), v.to_template());
-        }
-        m.insert("RootGroup".to_owned(), self.root_group.to_template());
-        if let Some(v) = &self.suite_definition_name {
-            m.insert("SuiteDefinitionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SuiteDefinitionName` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn suite_definition_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SuiteDefinitionName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SuiteDefinitionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_permission_role_arn.check(
-            &path.field("DevicePermissionRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.devices.check(
-            &path.field("Devices"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.root_group.check(
-            &path.field("RootGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.suite_definition_name.check(
-            &path.field("SuiteDefinitionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SuiteDefinitionConfiguration);
-
-/// Property type `DeviceUnderTest` of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct DeviceUnderTest {
-    /// `CertificateArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub certificate_arn: Option<Value<String>>,
-    /// `ThingArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub thing_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeviceUnderTest` of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
+    DeviceUnderTest(default)
 }
 
 impl DeviceUnderTest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_arn: None,
-            thing_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `ThingArn`.
-    pub fn thing_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_arn = Some(value.into());
-        self
+    /// `ThingArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn thing_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ThingArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceUnderTest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_arn {
-            m.insert("ThingArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceUnderTest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_arn.check(
-            &path.field("CertificateArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thing_arn.check(
-            &path.field("ThingArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceUnderTest);
-
-/// Property type `Tag` of `AWS::IoTCoreDeviceAdvisor::SuiteDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct AlarmModel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AlarmModel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AlarmModel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AlarmModel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTEvents::AlarmModel`.
+    AlarmModel("AWS::IoTEvents::AlarmModel", AlarmModelProps)
 }
 
 impl AlarmModel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTEvents::AlarmModel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AlarmModelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AlarmModelName` (typed).
     pub fn ref_value(&self) -> Value<ids::AlarmModelName> {
         self.resource.ref_value()
@@ -77,38 +29,68 @@ impl AlarmModel {
     pub fn alarm_model_name(&self) -> Value<ids::AlarmModelName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AlarmCapabilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_capabilities(&self, value: impl Into<Value<AlarmCapabilities>>) {
+        self.resource
+            .set_property("AlarmCapabilities", value.into())
+    }
+
+    /// Replaces `AlarmEventActions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_event_actions(&self, value: impl Into<Value<AlarmEventActions>>) {
+        self.resource
+            .set_property("AlarmEventActions", value.into())
+    }
+
+    /// Replaces `AlarmModelDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_model_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AlarmModelDescription", value.into())
+    }
+
+    /// Replaces `AlarmModelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_model_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AlarmModelName", value.into())
+    }
+
+    /// Replaces `AlarmRule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_rule(&self, value: impl Into<Value<AlarmRule>>) {
+        self.resource.set_property("AlarmRule", value.into())
+    }
+
+    /// Replaces `Key` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Key", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Severity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_severity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Severity", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct AlarmModelProps {
-    /// `AlarmCapabilities` (optional).
-    pub alarm_capabilities: Option<Value<AlarmCapabilities>>,
-    /// `AlarmEventActions` (optional).
-    pub alarm_event_actions: Option<Value<AlarmEventActions>>,
-    /// `AlarmModelDescription` (optional).
-    /// Length: 0..=1024 characters.
-    pub alarm_model_description: Option<Value<String>>,
-    /// `AlarmModelName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub alarm_model_name: Option<Value<String>>,
-    /// `AlarmRule` (required).
-    pub alarm_rule: Value<AlarmRule>,
-    /// `Key` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: ``^((`[\w\- ]+`)|([\w\-]+))(\.((`[\w\- ]+`)|([\w\-]+)))*$``.
-    pub key: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Severity` (optional).
-    /// Range: 0..=2147483647.
-    pub severity: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTEvents::AlarmModel`.
+    AlarmModelProps
 }
 
 impl AlarmModelProps {
@@ -117,477 +99,190 @@ impl AlarmModelProps {
         alarm_rule: impl Into<Value<AlarmRule>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            alarm_capabilities: None,
-            alarm_event_actions: None,
-            alarm_model_description: None,
-            alarm_model_name: None,
-            alarm_rule: alarm_rule.into(),
-            key: None,
-            role_arn: role_arn.into(),
-            severity: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "AlarmRule", alarm_rule.into().to_template())
+                .with(6, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AlarmCapabilities`.
-    pub fn alarm_capabilities(mut self, value: impl Into<Value<AlarmCapabilities>>) -> Self {
-        self.alarm_capabilities = Some(value.into());
-        self
+    /// `AlarmCapabilities` (optional).
+    pub fn alarm_capabilities(self, value: impl Into<Value<AlarmCapabilities>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AlarmCapabilities", value.into().to_template()),
+        )
     }
-    /// Sets `AlarmEventActions`.
-    pub fn alarm_event_actions(mut self, value: impl Into<Value<AlarmEventActions>>) -> Self {
-        self.alarm_event_actions = Some(value.into());
-        self
+    /// `AlarmEventActions` (optional).
+    pub fn alarm_event_actions(self, value: impl Into<Value<AlarmEventActions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AlarmEventActions", value.into().to_template()),
+        )
     }
-    /// Sets `AlarmModelDescription`.
-    pub fn alarm_model_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alarm_model_description = Some(value.into());
-        self
+    /// `AlarmModelDescription` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn alarm_model_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AlarmModelDescription", value.into().to_template()),
+        )
     }
-    /// Sets `AlarmModelName`.
-    pub fn alarm_model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alarm_model_name = Some(value.into());
-        self
+    /// `AlarmModelName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn alarm_model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "AlarmModelName", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: ``^((`[\w\x{80}-\x{10FFFF}\- ]+`)|([\w\x{80}-\x{10FFFF}\-]+))(\.((`[\w\x{80}-\x{10FFFF}\- ]+`)|([\w\x{80}-\x{10FFFF}\-]+)))*$``.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Key", value.into().to_template()))
     }
-    /// Sets `Severity`.
-    pub fn severity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.severity = Some(value.into());
-        self
+    /// `Severity` (optional).
+    /// Range: 0 to 2147483647.
+    pub fn severity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "Severity", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AlarmModelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_capabilities {
-            m.insert("AlarmCapabilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_event_actions {
-            m.insert("AlarmEventActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_model_description {
-            m.insert("AlarmModelDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alarm_model_name {
-            m.insert("AlarmModelName".to_owned(), v.to_template());
-        }
-        m.insert("AlarmRule".to_owned(), self.alarm_rule.to_template());
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.severity {
-            m.insert("Severity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AlarmModelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_capabilities
-            .check(&path.field("AlarmCapabilities"), &Rules::NONE, out);
-        self.alarm_event_actions
-            .check(&path.field("AlarmEventActions"), &Rules::NONE, out);
-        self.alarm_model_description.check(
-            &path.field("AlarmModelDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_model_name.check(
-            &path.field("AlarmModelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alarm_rule
-            .check(&path.field("AlarmRule"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^((`[\\w\\- ]+`)|([\\w\\-]+))(\\.((`[\\w\\- ]+`)|([\\w\\-]+)))*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity.check(
-            &path.field("Severity"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2147483647.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AlarmModelProps);
-
-/// Property type `AlarmCapabilities` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone, Default)]
-pub struct AlarmCapabilities {
-    /// `AcknowledgeFlow` (optional).
-    pub acknowledge_flow: Option<Value<AcknowledgeFlow>>,
-    /// `InitializationConfiguration` (optional).
-    pub initialization_configuration: Option<Value<InitializationConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AlarmCapabilities` of `AWS::IoTEvents::AlarmModel`.
+    AlarmCapabilities(default)
 }
 
 impl AlarmCapabilities {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acknowledge_flow: None,
-            initialization_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcknowledgeFlow`.
-    pub fn acknowledge_flow(mut self, value: impl Into<Value<AcknowledgeFlow>>) -> Self {
-        self.acknowledge_flow = Some(value.into());
-        self
+    /// `AcknowledgeFlow` (optional).
+    pub fn acknowledge_flow(self, value: impl Into<Value<AcknowledgeFlow>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcknowledgeFlow", value.into().to_template()),
+        )
     }
-    /// Sets `InitializationConfiguration`.
+    /// `InitializationConfiguration` (optional).
     pub fn initialization_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InitializationConfiguration>>,
     ) -> Self {
-        self.initialization_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "InitializationConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AlarmCapabilities {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acknowledge_flow {
-            m.insert("AcknowledgeFlow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initialization_configuration {
-            m.insert("InitializationConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmCapabilities {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acknowledge_flow
-            .check(&path.field("AcknowledgeFlow"), &Rules::NONE, out);
-        self.initialization_configuration.check(
-            &path.field("InitializationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AlarmCapabilities);
-
-/// Property type `AcknowledgeFlow` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone, Default)]
-pub struct AcknowledgeFlow {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AcknowledgeFlow` of `AWS::IoTEvents::AlarmModel`.
+    AcknowledgeFlow(default)
 }
 
 impl AcknowledgeFlow {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AcknowledgeFlow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for AcknowledgeFlow {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcknowledgeFlow);
-
-/// Property type `InitializationConfiguration` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct InitializationConfiguration {
-    /// `DisabledOnInitialization` (required).
-    pub disabled_on_initialization: Value<bool>,
+crate::l1_struct! {
+    /// Property type `InitializationConfiguration` of `AWS::IoTEvents::AlarmModel`.
+    InitializationConfiguration
 }
 
 impl InitializationConfiguration {
     /// The required properties: `DisabledOnInitialization`.
     pub fn new(disabled_on_initialization: impl Into<Value<bool>>) -> Self {
-        Self {
-            disabled_on_initialization: disabled_on_initialization.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DisabledOnInitialization",
+            disabled_on_initialization.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for InitializationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DisabledOnInitialization".to_owned(),
-            self.disabled_on_initialization.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for InitializationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InitializationConfiguration);
-
-/// Property type `AlarmEventActions` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone, Default)]
-pub struct AlarmEventActions {
-    /// `AlarmActions` (optional).
-    pub alarm_actions: Option<Value<List<AlarmAction>>>,
+crate::l1_struct! {
+    /// Property type `AlarmEventActions` of `AWS::IoTEvents::AlarmModel`.
+    AlarmEventActions(default)
 }
 
 impl AlarmEventActions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarm_actions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlarmActions`.
-    pub fn alarm_actions(mut self, value: impl Into<Value<List<AlarmAction>>>) -> Self {
-        self.alarm_actions = Some(value.into());
-        self
+    /// `AlarmActions` (optional).
+    pub fn alarm_actions(self, value: impl Into<Value<List<AlarmAction>>>) -> Self {
+        Self(self.0.with(0, "AlarmActions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AlarmEventActions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_actions {
-            m.insert("AlarmActions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmEventActions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_actions
-            .check(&path.field("AlarmActions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AlarmEventActions);
-
-/// Property type `AlarmAction` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone, Default)]
-pub struct AlarmAction {
-    /// `DynamoDB` (optional).
-    pub dynamo_db: Option<Value<DynamoDb>>,
-    /// `DynamoDBv2` (optional).
-    pub dynamo_d_bv2: Option<Value<DynamoDBv2>>,
-    /// `Firehose` (optional).
-    pub firehose: Option<Value<Firehose>>,
-    /// `IotEvents` (optional).
-    pub iot_events: Option<Value<IotEvents>>,
-    /// `IotSiteWise` (optional).
-    pub iot_site_wise: Option<Value<IotSiteWise>>,
-    /// `IotTopicPublish` (optional).
-    pub iot_topic_publish: Option<Value<IotTopicPublish>>,
-    /// `Lambda` (optional).
-    pub lambda: Option<Value<Lambda>>,
-    /// `Sns` (optional).
-    pub sns: Option<Value<Sns>>,
-    /// `Sqs` (optional).
-    pub sqs: Option<Value<Sqs>>,
+crate::l1_struct! {
+    /// Property type `AlarmAction` of `AWS::IoTEvents::AlarmModel`.
+    AlarmAction(default)
 }
 
 impl AlarmAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dynamo_db: None,
-            dynamo_d_bv2: None,
-            firehose: None,
-            iot_events: None,
-            iot_site_wise: None,
-            iot_topic_publish: None,
-            lambda: None,
-            sns: None,
-            sqs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DynamoDB`.
-    pub fn dynamo_db(mut self, value: impl Into<Value<DynamoDb>>) -> Self {
-        self.dynamo_db = Some(value.into());
-        self
+    /// `DynamoDB` (optional).
+    pub fn dynamo_db(self, value: impl Into<Value<DynamoDb>>) -> Self {
+        Self(self.0.with(0, "DynamoDB", value.into().to_template()))
     }
-    /// Sets `DynamoDBv2`.
-    pub fn dynamo_d_bv2(mut self, value: impl Into<Value<DynamoDBv2>>) -> Self {
-        self.dynamo_d_bv2 = Some(value.into());
-        self
+    /// `DynamoDBv2` (optional).
+    pub fn dynamo_d_bv2(self, value: impl Into<Value<DynamoDBv2>>) -> Self {
+        Self(self.0.with(1, "DynamoDBv2", value.into().to_template()))
     }
-    /// Sets `Firehose`.
-    pub fn firehose(mut self, value: impl Into<Value<Firehose>>) -> Self {
-        self.firehose = Some(value.into());
-        self
+    /// `Firehose` (optional).
+    pub fn firehose(self, value: impl Into<Value<Firehose>>) -> Self {
+        Self(self.0.with(2, "Firehose", value.into().to_template()))
     }
-    /// Sets `IotEvents`.
-    pub fn iot_events(mut self, value: impl Into<Value<IotEvents>>) -> Self {
-        self.iot_events = Some(value.into());
-        self
+    /// `IotEvents` (optional).
+    pub fn iot_events(self, value: impl Into<Value<IotEvents>>) -> Self {
+        Self(self.0.with(3, "IotEvents", value.into().to_template()))
     }
-    /// Sets `IotSiteWise`.
-    pub fn iot_site_wise(mut self, value: impl Into<Value<IotSiteWise>>) -> Self {
-        self.iot_site_wise = Some(value.into());
-        self
+    /// `IotSiteWise` (optional).
+    pub fn iot_site_wise(self, value: impl Into<Value<IotSiteWise>>) -> Self {
+        Self(self.0.with(4, "IotSiteWise", value.into().to_template()))
     }
-    /// Sets `IotTopicPublish`.
-    pub fn iot_topic_publish(mut self, value: impl Into<Value<IotTopicPublish>>) -> Self {
-        self.iot_topic_publish = Some(value.into());
-        self
+    /// `IotTopicPublish` (optional).
+    pub fn iot_topic_publish(self, value: impl Into<Value<IotTopicPublish>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IotTopicPublish", value.into().to_template()),
+        )
     }
-    /// Sets `Lambda`.
-    pub fn lambda(mut self, value: impl Into<Value<Lambda>>) -> Self {
-        self.lambda = Some(value.into());
-        self
+    /// `Lambda` (optional).
+    pub fn lambda(self, value: impl Into<Value<Lambda>>) -> Self {
+        Self(self.0.with(6, "Lambda", value.into().to_template()))
     }
-    /// Sets `Sns`.
-    pub fn sns(mut self, value: impl Into<Value<Sns>>) -> Self {
-        self.sns = Some(value.into());
-        self
+    /// `Sns` (optional).
+    pub fn sns(self, value: impl Into<Value<Sns>>) -> Self {
+        Self(self.0.with(7, "Sns", value.into().to_template()))
     }
-    /// Sets `Sqs`.
-    pub fn sqs(mut self, value: impl Into<Value<Sqs>>) -> Self {
-        self.sqs = Some(value.into());
-        self
+    /// `Sqs` (optional).
+    pub fn sqs(self, value: impl Into<Value<Sqs>>) -> Self {
+        Self(self.0.with(8, "Sqs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AlarmAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dynamo_db {
-            m.insert("DynamoDB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_d_bv2 {
-            m.insert("DynamoDBv2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose {
-            m.insert("Firehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_events {
-            m.insert("IotEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_site_wise {
-            m.insert("IotSiteWise".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_topic_publish {
-            m.insert("IotTopicPublish".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda {
-            m.insert("Lambda".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns {
-            m.insert("Sns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs {
-            m.insert("Sqs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dynamo_db
-            .check(&path.field("DynamoDB"), &Rules::NONE, out);
-        self.dynamo_d_bv2
-            .check(&path.field("DynamoDBv2"), &Rules::NONE, out);
-        self.firehose
-            .check(&path.field("Firehose"), &Rules::NONE, out);
-        self.iot_events
-            .check(&path.field("IotEvents"), &Rules::NONE, out);
-        self.iot_site_wise
-            .check(&path.field("IotSiteWise"), &Rules::NONE, out);
-        self.iot_topic_publish
-            .check(&path.field("IotTopicPublish"), &Rules::NONE, out);
-        self.lambda.check(&path.field("Lambda"), &Rules::NONE, out);
-        self.sns.check(&path.field("Sns"), &Rules::NONE, out);
-        self.sqs.check(&path.field("Sqs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AlarmAction);
-
-/// Property type `DynamoDb` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct DynamoDb {
-    /// `HashKeyField` (required).
-    pub hash_key_field: Value<String>,
-    /// `HashKeyType` (optional).
-    pub hash_key_type: Option<Value<String>>,
-    /// `HashKeyValue` (required).
-    pub hash_key_value: Value<String>,
-    /// `Operation` (optional).
-    pub operation: Option<Value<String>>,
-    /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `PayloadField` (optional).
-    pub payload_field: Option<Value<String>>,
-    /// `RangeKeyField` (optional).
-    pub range_key_field: Option<Value<String>>,
-    /// `RangeKeyType` (optional).
-    pub range_key_type: Option<Value<String>>,
-    /// `RangeKeyValue` (optional).
-    pub range_key_value: Option<Value<String>>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynamoDb` of `AWS::IoTEvents::AlarmModel`.
+    DynamoDb
 }
 
 impl DynamoDb {
@@ -597,104 +292,46 @@ impl DynamoDb {
         hash_key_value: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            hash_key_field: hash_key_field.into(),
-            hash_key_type: None,
-            hash_key_value: hash_key_value.into(),
-            operation: None,
-            payload: None,
-            payload_field: None,
-            range_key_field: None,
-            range_key_type: None,
-            range_key_value: None,
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HashKeyField", hash_key_field.into().to_template())
+                .with(2, "HashKeyValue", hash_key_value.into().to_template())
+                .with(9, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `HashKeyType`.
-    pub fn hash_key_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hash_key_type = Some(value.into());
-        self
+    /// `HashKeyType` (optional).
+    pub fn hash_key_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HashKeyType", value.into().to_template()))
     }
-    /// Sets `Operation`.
-    pub fn operation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation = Some(value.into());
-        self
+    /// `Operation` (optional).
+    pub fn operation(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Operation", value.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(4, "Payload", value.into().to_template()))
     }
-    /// Sets `PayloadField`.
-    pub fn payload_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_field = Some(value.into());
-        self
+    /// `PayloadField` (optional).
+    pub fn payload_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "PayloadField", value.into().to_template()))
     }
-    /// Sets `RangeKeyField`.
-    pub fn range_key_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_field = Some(value.into());
-        self
+    /// `RangeKeyField` (optional).
+    pub fn range_key_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "RangeKeyField", value.into().to_template()))
     }
-    /// Sets `RangeKeyType`.
-    pub fn range_key_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_type = Some(value.into());
-        self
+    /// `RangeKeyType` (optional).
+    pub fn range_key_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "RangeKeyType", value.into().to_template()))
     }
-    /// Sets `RangeKeyValue`.
-    pub fn range_key_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_value = Some(value.into());
-        self
+    /// `RangeKeyValue` (optional).
+    pub fn range_key_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "RangeKeyValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DynamoDb {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HashKeyField".to_owned(), self.hash_key_field.to_template());
-        if let Some(v) = &self.hash_key_type {
-            m.insert("HashKeyType".to_owned(), v.to_template());
-        }
-        m.insert("HashKeyValue".to_owned(), self.hash_key_value.to_template());
-        if let Some(v) = &self.operation {
-            m.insert("Operation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload_field {
-            m.insert("PayloadField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_field {
-            m.insert("RangeKeyField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_type {
-            m.insert("RangeKeyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_value {
-            m.insert("RangeKeyValue".to_owned(), v.to_template());
-        }
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamoDb {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamoDb);
-
-/// Property type `Payload` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct Payload {
-    /// `ContentExpression` (required).
-    /// Length: 1..= characters.
-    pub content_expression: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Payload` of `AWS::IoTEvents::AlarmModel`.
+    Payload
 }
 
 impl Payload {
@@ -703,785 +340,272 @@ impl Payload {
         content_expression: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            content_expression: content_expression.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContentExpression",
+                    content_expression.into().to_template(),
+                )
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Payload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContentExpression".to_owned(),
-            self.content_expression.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `JSON`
+        Json = "JSON",
+        /// `STRING`
+        String = "STRING",
     }
 }
 
-impl Check for Payload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_expression.check(
-            &path.field("ContentExpression"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Payload);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `JSON`
-    Json,
-    /// `STRING`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "STRING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::String => "STRING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON" => Self::Json,
-            "STRING" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `DynamoDBv2` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct DynamoDBv2 {
-    /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynamoDBv2` of `AWS::IoTEvents::AlarmModel`.
+    DynamoDBv2
 }
 
 impl DynamoDBv2 {
     /// The required properties: `TableName`.
     pub fn new(table_name: impl Into<Value<String>>) -> Self {
-        Self {
-            payload: None,
-            table_name: table_name.into(),
-        }
+        Self(crate::Properties::new().with(1, "TableName", table_name.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DynamoDBv2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamoDBv2 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamoDBv2);
-
-/// Property type `Firehose` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct Firehose {
-    /// `DeliveryStreamName` (required).
-    pub delivery_stream_name: Value<String>,
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `Separator` (optional).
-    /// Pattern: `([\n\t])|(\r\n)|(,)`.
-    pub separator: Option<Value<String>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(0, "Payload", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Firehose` of `AWS::IoTEvents::AlarmModel`.
+    Firehose
 }
 
 impl Firehose {
     /// The required properties: `DeliveryStreamName`.
     pub fn new(delivery_stream_name: impl Into<Value<String>>) -> Self {
-        Self {
-            delivery_stream_name: delivery_stream_name.into(),
-            payload: None,
-            separator: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DeliveryStreamName",
+            delivery_stream_name.into().to_template(),
+        ))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `Separator`.
-    pub fn separator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.separator = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Firehose {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStreamName".to_owned(),
-            self.delivery_stream_name.to_template(),
-        );
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.separator {
-            m.insert("Separator".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Firehose {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-        self.separator.check(
-            &path.field("Separator"),
-            &Rules {
-                pattern: Some("([\\n\\t])|(\\r\\n)|(,)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Firehose);
-
-/// Property type `IotEvents` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct IotEvents {
-    /// `InputName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
-    pub input_name: Value<String>,
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
+    }
+    /// `Separator` (optional).
+    /// Pattern: `([\n\t])|(\r\n)|(,)`.
+    pub fn separator(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Separator", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IotEvents` of `AWS::IoTEvents::AlarmModel`.
+    IotEvents
 }
 
 impl IotEvents {
     /// The required properties: `InputName`.
     pub fn new(input_name: impl Into<Value<String>>) -> Self {
-        Self {
-            input_name: input_name.into(),
-            payload: None,
-        }
+        Self(crate::Properties::new().with(0, "InputName", input_name.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IotEvents {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InputName".to_owned(), self.input_name.to_template());
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotEvents {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_name.check(
-            &path.field("InputName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IotEvents);
-
-/// Property type `IotSiteWise` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone, Default)]
-pub struct IotSiteWise {
-    /// `AssetId` (optional).
-    pub asset_id: Option<Value<String>>,
-    /// `EntryId` (optional).
-    pub entry_id: Option<Value<String>>,
-    /// `PropertyAlias` (optional).
-    pub property_alias: Option<Value<String>>,
-    /// `PropertyId` (optional).
-    pub property_id: Option<Value<String>>,
-    /// `PropertyValue` (optional).
-    pub property_value: Option<Value<AssetPropertyValue>>,
+crate::l1_struct! {
+    /// Property type `IotSiteWise` of `AWS::IoTEvents::AlarmModel`.
+    IotSiteWise(default)
 }
 
 impl IotSiteWise {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            asset_id: None,
-            entry_id: None,
-            property_alias: None,
-            property_id: None,
-            property_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssetId`.
-    pub fn asset_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_id = Some(value.into());
-        self
+    /// `AssetId` (optional).
+    pub fn asset_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AssetId", value.into().to_template()))
     }
-    /// Sets `EntryId`.
-    pub fn entry_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entry_id = Some(value.into());
-        self
+    /// `EntryId` (optional).
+    pub fn entry_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EntryId", value.into().to_template()))
     }
-    /// Sets `PropertyAlias`.
-    pub fn property_alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_alias = Some(value.into());
-        self
+    /// `PropertyAlias` (optional).
+    pub fn property_alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PropertyAlias", value.into().to_template()))
     }
-    /// Sets `PropertyId`.
-    pub fn property_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_id = Some(value.into());
-        self
+    /// `PropertyId` (optional).
+    pub fn property_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PropertyId", value.into().to_template()))
     }
-    /// Sets `PropertyValue`.
-    pub fn property_value(mut self, value: impl Into<Value<AssetPropertyValue>>) -> Self {
-        self.property_value = Some(value.into());
-        self
+    /// `PropertyValue` (optional).
+    pub fn property_value(self, value: impl Into<Value<AssetPropertyValue>>) -> Self {
+        Self(self.0.with(4, "PropertyValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IotSiteWise {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_id {
-            m.insert("AssetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entry_id {
-            m.insert("EntryId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_alias {
-            m.insert("PropertyAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_id {
-            m.insert("PropertyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_value {
-            m.insert("PropertyValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotSiteWise {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.property_value
-            .check(&path.field("PropertyValue"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IotSiteWise);
-
-/// Property type `AssetPropertyValue` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct AssetPropertyValue {
-    /// `Quality` (optional).
-    pub quality: Option<Value<String>>,
-    /// `Timestamp` (optional).
-    pub timestamp: Option<Value<AssetPropertyTimestamp>>,
-    /// `Value` (required).
-    pub value: Value<AssetPropertyVariant>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyValue` of `AWS::IoTEvents::AlarmModel`.
+    AssetPropertyValue
 }
 
 impl AssetPropertyValue {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<AssetPropertyVariant>>) -> Self {
-        Self {
-            quality: None,
-            timestamp: None,
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(2, "Value", value.into().to_template()))
     }
-    /// Sets `Quality`.
-    pub fn quality(mut self, value: impl Into<Value<String>>) -> Self {
-        self.quality = Some(value.into());
-        self
+    /// `Quality` (optional).
+    pub fn quality(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Quality", value.into().to_template()))
     }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, value: impl Into<Value<AssetPropertyTimestamp>>) -> Self {
-        self.timestamp = Some(value.into());
-        self
+    /// `Timestamp` (optional).
+    pub fn timestamp(self, value: impl Into<Value<AssetPropertyTimestamp>>) -> Self {
+        Self(self.0.with(1, "Timestamp", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AssetPropertyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.quality {
-            m.insert("Quality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp {
-            m.insert("Timestamp".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetPropertyValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timestamp
-            .check(&path.field("Timestamp"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssetPropertyValue);
-
-/// Property type `AssetPropertyTimestamp` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct AssetPropertyTimestamp {
-    /// `OffsetInNanos` (optional).
-    pub offset_in_nanos: Option<Value<String>>,
-    /// `TimeInSeconds` (required).
-    pub time_in_seconds: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyTimestamp` of `AWS::IoTEvents::AlarmModel`.
+    AssetPropertyTimestamp
 }
 
 impl AssetPropertyTimestamp {
     /// The required properties: `TimeInSeconds`.
     pub fn new(time_in_seconds: impl Into<Value<String>>) -> Self {
-        Self {
-            offset_in_nanos: None,
-            time_in_seconds: time_in_seconds.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "TimeInSeconds",
+            time_in_seconds.into().to_template(),
+        ))
     }
-    /// Sets `OffsetInNanos`.
-    pub fn offset_in_nanos(mut self, value: impl Into<Value<String>>) -> Self {
-        self.offset_in_nanos = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetPropertyTimestamp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.offset_in_nanos {
-            m.insert("OffsetInNanos".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TimeInSeconds".to_owned(),
-            self.time_in_seconds.to_template(),
-        );
-        Expr::Map(m)
+    /// `OffsetInNanos` (optional).
+    pub fn offset_in_nanos(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OffsetInNanos", value.into().to_template()))
     }
 }
 
-impl Check for AssetPropertyTimestamp {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AssetPropertyTimestamp);
-
-/// Property type `AssetPropertyVariant` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone, Default)]
-pub struct AssetPropertyVariant {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<String>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<String>>,
-    /// `IntegerValue` (optional).
-    pub integer_value: Option<Value<String>>,
-    /// `StringValue` (optional).
-    pub string_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyVariant` of `AWS::IoTEvents::AlarmModel`.
+    AssetPropertyVariant(default)
 }
 
 impl AssetPropertyVariant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            integer_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `IntegerValue`.
-    pub fn integer_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integer_value = Some(value.into());
-        self
+    /// `IntegerValue` (optional).
+    pub fn integer_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntegerValue", value.into().to_template()))
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AssetPropertyVariant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_value {
-            m.insert("IntegerValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetPropertyVariant {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AssetPropertyVariant);
-
-/// Property type `IotTopicPublish` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct IotTopicPublish {
-    /// `MqttTopic` (required).
-    /// Length: 1..=128 characters.
-    pub mqtt_topic: Value<String>,
-    /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
+crate::l1_struct! {
+    /// Property type `IotTopicPublish` of `AWS::IoTEvents::AlarmModel`.
+    IotTopicPublish
 }
 
 impl IotTopicPublish {
     /// The required properties: `MqttTopic`.
     pub fn new(mqtt_topic: impl Into<Value<String>>) -> Self {
-        Self {
-            mqtt_topic: mqtt_topic.into(),
-            payload: None,
-        }
+        Self(crate::Properties::new().with(0, "MqttTopic", mqtt_topic.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IotTopicPublish {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MqttTopic".to_owned(), self.mqtt_topic.to_template());
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotTopicPublish {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mqtt_topic.check(
-            &path.field("MqttTopic"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IotTopicPublish);
-
-/// Property type `Lambda` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct Lambda {
-    /// `FunctionArn` (required).
-    /// Length: 1..=2048 characters.
-    pub function_arn: Value<ids::FunctionArn>,
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Lambda` of `AWS::IoTEvents::AlarmModel`.
+    Lambda
 }
 
 impl Lambda {
     /// The required properties: `FunctionArn`.
     pub fn new(function_arn: impl Into<Value<ids::FunctionArn>>) -> Self {
-        Self {
-            function_arn: function_arn.into(),
-            payload: None,
-        }
+        Self(crate::Properties::new().with(0, "FunctionArn", function_arn.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Lambda {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FunctionArn".to_owned(), self.function_arn.to_template());
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Lambda {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.function_arn.check(
-            &path.field("FunctionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Lambda);
-
-/// Property type `Sns` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct Sns {
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `TargetArn` (required).
-    /// Length: 1..=2048 characters.
-    pub target_arn: Value<String>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Sns` of `AWS::IoTEvents::AlarmModel`.
+    Sns
 }
 
 impl Sns {
     /// The required properties: `TargetArn`.
     pub fn new(target_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            payload: None,
-            target_arn: target_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "TargetArn", target_arn.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Sns {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Sns {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Sns);
-
-/// Property type `Sqs` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct Sqs {
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `QueueUrl` (required).
-    pub queue_url: Value<String>,
-    /// `UseBase64` (optional).
-    pub use_base64: Option<Value<bool>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(0, "Payload", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Sqs` of `AWS::IoTEvents::AlarmModel`.
+    Sqs
 }
 
 impl Sqs {
     /// The required properties: `QueueUrl`.
     pub fn new(queue_url: impl Into<Value<String>>) -> Self {
-        Self {
-            payload: None,
-            queue_url: queue_url.into(),
-            use_base64: None,
-        }
+        Self(crate::Properties::new().with(1, "QueueUrl", queue_url.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(0, "Payload", value.into().to_template()))
     }
-    /// Sets `UseBase64`.
-    pub fn use_base64(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_base64 = Some(value.into());
-        self
+    /// `UseBase64` (optional).
+    pub fn use_base64(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "UseBase64", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Sqs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        m.insert("QueueUrl".to_owned(), self.queue_url.to_template());
-        if let Some(v) = &self.use_base64 {
-            m.insert("UseBase64".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Sqs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Sqs);
-
-/// Property type `AlarmRule` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone, Default)]
-pub struct AlarmRule {
-    /// `SimpleRule` (optional).
-    pub simple_rule: Option<Value<SimpleRule>>,
+crate::l1_struct! {
+    /// Property type `AlarmRule` of `AWS::IoTEvents::AlarmModel`.
+    AlarmRule(default)
 }
 
 impl AlarmRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { simple_rule: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SimpleRule`.
-    pub fn simple_rule(mut self, value: impl Into<Value<SimpleRule>>) -> Self {
-        self.simple_rule = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AlarmRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.simple_rule {
-            m.insert("SimpleRule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SimpleRule` (optional).
+    pub fn simple_rule(self, value: impl Into<Value<SimpleRule>>) -> Self {
+        Self(self.0.with(0, "SimpleRule", value.into().to_template()))
     }
 }
 
-impl Check for AlarmRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.simple_rule
-            .check(&path.field("SimpleRule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AlarmRule);
-
-/// Property type `SimpleRule` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct SimpleRule {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<ComparisonOperator>,
-    /// `InputProperty` (required).
-    /// Length: 1..=512 characters.
-    pub input_property: Value<String>,
-    /// `Threshold` (required).
-    /// Length: 1..=512 characters.
-    pub threshold: Value<String>,
+crate::l1_struct! {
+    /// Property type `SimpleRule` of `AWS::IoTEvents::AlarmModel`.
+    SimpleRule
 }
 
 impl SimpleRule {
@@ -1491,188 +615,35 @@ impl SimpleRule {
         input_property: impl Into<Value<String>>,
         threshold: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            input_property: input_property.into(),
-            threshold: threshold.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(1, "InputProperty", input_property.into().to_template())
+                .with(2, "Threshold", threshold.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SimpleRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        m.insert(
-            "InputProperty".to_owned(),
-            self.input_property.to_template(),
-        );
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `GREATER`
+        Greater = "GREATER",
+        /// `GREATER_OR_EQUAL`
+        GreaterOrEqual = "GREATER_OR_EQUAL",
+        /// `LESS`
+        Less = "LESS",
+        /// `LESS_OR_EQUAL`
+        LessOrEqual = "LESS_OR_EQUAL",
+        /// `EQUAL`
+        Equal = "EQUAL",
+        /// `NOT_EQUAL`
+        NotEqual = "NOT_EQUAL",
     }
 }
 
-impl Check for SimpleRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.input_property.check(
-            &path.field("InputProperty"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threshold.check(
-            &path.field("Threshold"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SimpleRule);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `GREATER`
-    Greater,
-    /// `GREATER_OR_EQUAL`
-    GreaterOrEqual,
-    /// `LESS`
-    Less,
-    /// `LESS_OR_EQUAL`
-    LessOrEqual,
-    /// `EQUAL`
-    Equal,
-    /// `NOT_EQUAL`
-    NotEqual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GREATER",
-        "GREATER_OR_EQUAL",
-        "LESS",
-        "LESS_OR_EQUAL",
-        "EQUAL",
-        "NOT_EQUAL",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Greater => "GREATER",
-            Self::GreaterOrEqual => "GREATER_OR_EQUAL",
-            Self::Less => "LESS",
-            Self::LessOrEqual => "LESS_OR_EQUAL",
-            Self::Equal => "EQUAL",
-            Self::NotEqual => "NOT_EQUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GREATER" => Self::Greater,
-            "GREATER_OR_EQUAL" => Self::GreaterOrEqual,
-            "LESS" => Self::Less,
-            "LESS_OR_EQUAL" => Self::LessOrEqual,
-            "EQUAL" => Self::Equal,
-            "NOT_EQUAL" => Self::NotEqual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Property type `Tag` of `AWS::IoTEvents::AlarmModel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct DetectorModel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DetectorModel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DetectorModel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DetectorModel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTEvents::DetectorModel`.
+    DetectorModel("AWS::IoTEvents::DetectorModel", DetectorModelProps)
 }
 
 impl DetectorModel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTEvents::DetectorModel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DetectorModelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DetectorModelName` (typed).
     pub fn ref_value(&self) -> Value<ids::DetectorModelName> {
         self.resource.ref_value()
@@ -77,33 +29,56 @@ impl DetectorModel {
     pub fn detector_model_name(&self) -> Value<ids::DetectorModelName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DetectorModelDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_model_definition(&self, value: impl Into<Value<DetectorModelDefinition>>) {
+        self.resource
+            .set_property("DetectorModelDefinition", value.into())
+    }
+
+    /// Replaces `DetectorModelDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_model_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DetectorModelDescription", value.into())
+    }
+
+    /// Replaces `DetectorModelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_model_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DetectorModelName", value.into())
+    }
+
+    /// Replaces `EvaluationMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_method(&self, value: impl Into<Value<EvaluationMethod>>) {
+        self.resource.set_property("EvaluationMethod", value.into())
+    }
+
+    /// Replaces `Key` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Key", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct DetectorModelProps {
-    /// `DetectorModelDefinition` (required).
-    pub detector_model_definition: Value<DetectorModelDefinition>,
-    /// `DetectorModelDescription` (optional).
-    /// Length: 0..=1024 characters.
-    pub detector_model_description: Option<Value<String>>,
-    /// `DetectorModelName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub detector_model_name: Option<Value<String>>,
-    /// `EvaluationMethod` (optional).
-    pub evaluation_method: Option<Value<EvaluationMethod>>,
-    /// `Key` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: ``^((`[\w\- ]+`)|([\w\-]+))(\.((`[\w\- ]+`)|([\w\-]+)))*$``.
-    pub key: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTEvents::DetectorModel`.
+    DetectorModelProps
 }
 
 impl DetectorModelProps {
@@ -112,132 +87,57 @@ impl DetectorModelProps {
         detector_model_definition: impl Into<Value<DetectorModelDefinition>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            detector_model_definition: detector_model_definition.into(),
-            detector_model_description: None,
-            detector_model_name: None,
-            evaluation_method: None,
-            key: None,
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DetectorModelDefinition",
+                    detector_model_definition.into().to_template(),
+                )
+                .with(5, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `DetectorModelDescription`.
-    pub fn detector_model_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.detector_model_description = Some(value.into());
-        self
+    /// `DetectorModelDescription` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn detector_model_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DetectorModelDescription", value.into().to_template()),
+        )
     }
-    /// Sets `DetectorModelName`.
-    pub fn detector_model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.detector_model_name = Some(value.into());
-        self
+    /// `DetectorModelName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn detector_model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DetectorModelName", value.into().to_template()),
+        )
     }
-    /// Sets `EvaluationMethod`.
-    pub fn evaluation_method(mut self, value: impl Into<Value<EvaluationMethod>>) -> Self {
-        self.evaluation_method = Some(value.into());
-        self
+    /// `EvaluationMethod` (optional).
+    pub fn evaluation_method(self, value: impl Into<Value<EvaluationMethod>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EvaluationMethod", value.into().to_template()),
+        )
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: ``^((`[\w\x{80}-\x{10FFFF}\- ]+`)|([\w\x{80}-\x{10FFFF}\-]+))(\.((`[\w\x{80}-\x{10FFFF}\- ]+`)|([\w\x{80}-\x{10FFFF}\-]+)))*$``.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Key", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DetectorModelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DetectorModelDefinition".to_owned(),
-            self.detector_model_definition.to_template(),
-        );
-        if let Some(v) = &self.detector_model_description {
-            m.insert("DetectorModelDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detector_model_name {
-            m.insert("DetectorModelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_method {
-            m.insert("EvaluationMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DetectorModelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.detector_model_definition.check(
-            &path.field("DetectorModelDefinition"),
-            &Rules::NONE,
-            out,
-        );
-        self.detector_model_description.check(
-            &path.field("DetectorModelDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.detector_model_name.check(
-            &path.field("DetectorModelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_method
-            .check(&path.field("EvaluationMethod"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^((`[\\w\\- ]+`)|([\\w\\-]+))(\\.((`[\\w\\- ]+`)|([\\w\\-]+)))*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DetectorModelProps);
-
-/// Property type `DetectorModelDefinition` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct DetectorModelDefinition {
-    /// `InitialStateName` (required).
-    /// Length: 1..=128 characters.
-    pub initial_state_name: Value<String>,
-    /// `States` (required).
-    /// Items: 1..=.
-    pub states: Value<List<State>>,
+crate::l1_struct! {
+    /// Property type `DetectorModelDefinition` of `AWS::IoTEvents::DetectorModel`.
+    DetectorModelDefinition
 }
 
 impl DetectorModelDefinition {
@@ -246,497 +146,161 @@ impl DetectorModelDefinition {
         initial_state_name: impl Into<Value<String>>,
         states: impl Into<Value<List<State>>>,
     ) -> Self {
-        Self {
-            initial_state_name: initial_state_name.into(),
-            states: states.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "InitialStateName",
+                    initial_state_name.into().to_template(),
+                )
+                .with(1, "States", states.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DetectorModelDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InitialStateName".to_owned(),
-            self.initial_state_name.to_template(),
-        );
-        m.insert("States".to_owned(), self.states.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DetectorModelDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.initial_state_name.check(
-            &path.field("InitialStateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.states.check(
-            &path.field("States"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DetectorModelDefinition);
-
-/// Property type `State` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct State {
-    /// `OnEnter` (optional).
-    pub on_enter: Option<Value<OnEnter>>,
-    /// `OnExit` (optional).
-    pub on_exit: Option<Value<OnExit>>,
-    /// `OnInput` (optional).
-    pub on_input: Option<Value<OnInput>>,
-    /// `StateName` (required).
-    /// Length: 1..=128 characters.
-    pub state_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `State` of `AWS::IoTEvents::DetectorModel`.
+    State
 }
 
 impl State {
     /// The required properties: `StateName`.
     pub fn new(state_name: impl Into<Value<String>>) -> Self {
-        Self {
-            on_enter: None,
-            on_exit: None,
-            on_input: None,
-            state_name: state_name.into(),
-        }
+        Self(crate::Properties::new().with(3, "StateName", state_name.into().to_template()))
     }
-    /// Sets `OnEnter`.
-    pub fn on_enter(mut self, value: impl Into<Value<OnEnter>>) -> Self {
-        self.on_enter = Some(value.into());
-        self
+    /// `OnEnter` (optional).
+    pub fn on_enter(self, value: impl Into<Value<OnEnter>>) -> Self {
+        Self(self.0.with(0, "OnEnter", value.into().to_template()))
     }
-    /// Sets `OnExit`.
-    pub fn on_exit(mut self, value: impl Into<Value<OnExit>>) -> Self {
-        self.on_exit = Some(value.into());
-        self
+    /// `OnExit` (optional).
+    pub fn on_exit(self, value: impl Into<Value<OnExit>>) -> Self {
+        Self(self.0.with(1, "OnExit", value.into().to_template()))
     }
-    /// Sets `OnInput`.
-    pub fn on_input(mut self, value: impl Into<Value<OnInput>>) -> Self {
-        self.on_input = Some(value.into());
-        self
+    /// `OnInput` (optional).
+    pub fn on_input(self, value: impl Into<Value<OnInput>>) -> Self {
+        Self(self.0.with(2, "OnInput", value.into().to_template()))
     }
 }
 
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_enter {
-            m.insert("OnEnter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_exit {
-            m.insert("OnExit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_input {
-            m.insert("OnInput".to_owned(), v.to_template());
-        }
-        m.insert("StateName".to_owned(), self.state_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_enter
-            .check(&path.field("OnEnter"), &Rules::NONE, out);
-        self.on_exit.check(&path.field("OnExit"), &Rules::NONE, out);
-        self.on_input
-            .check(&path.field("OnInput"), &Rules::NONE, out);
-        self.state_name.check(
-            &path.field("StateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `OnEnter` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone, Default)]
-pub struct OnEnter {
-    /// `Events` (optional).
-    pub events: Option<Value<List<Event>>>,
+crate::l1_struct! {
+    /// Property type `OnEnter` of `AWS::IoTEvents::DetectorModel`.
+    OnEnter(default)
 }
 
 impl OnEnter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { events: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Events`.
-    pub fn events(mut self, value: impl Into<Value<List<Event>>>) -> Self {
-        self.events = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnEnter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.events {
-            m.insert("Events".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Events` (optional).
+    pub fn events(self, value: impl Into<Value<List<Event>>>) -> Self {
+        Self(self.0.with(0, "Events", value.into().to_template()))
     }
 }
 
-impl Check for OnEnter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.events.check(&path.field("Events"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OnEnter);
-
-/// Property type `Event` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct Event {
-    /// `Actions` (optional).
-    pub actions: Option<Value<List<Action>>>,
-    /// `Condition` (optional).
-    /// Length: 0..=512 characters.
-    pub condition: Option<Value<String>>,
-    /// `EventName` (required).
-    /// Length: 0..=128 characters.
-    pub event_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Event` of `AWS::IoTEvents::DetectorModel`.
+    Event
 }
 
 impl Event {
     /// The required properties: `EventName`.
     pub fn new(event_name: impl Into<Value<String>>) -> Self {
-        Self {
-            actions: None,
-            condition: None,
-            event_name: event_name.into(),
-        }
+        Self(crate::Properties::new().with(2, "EventName", event_name.into().to_template()))
     }
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Value<List<Action>>>) -> Self {
-        self.actions = Some(value.into());
-        self
+    /// `Actions` (optional).
+    pub fn actions(self, value: impl Into<Value<List<Action>>>) -> Self {
+        Self(self.0.with(0, "Actions", value.into().to_template()))
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn condition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Condition", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Event {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions {
-            m.insert("Actions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        m.insert("EventName".to_owned(), self.event_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Event {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.condition.check(
-            &path.field("Condition"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_name.check(
-            &path.field("EventName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Event);
-
-/// Property type `Action` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone, Default)]
-pub struct Action {
-    /// `ClearTimer` (optional).
-    pub clear_timer: Option<Value<ClearTimer>>,
-    /// `DynamoDB` (optional).
-    pub dynamo_db: Option<Value<DynamoDb>>,
-    /// `DynamoDBv2` (optional).
-    pub dynamo_d_bv2: Option<Value<DynamoDBv2>>,
-    /// `Firehose` (optional).
-    pub firehose: Option<Value<Firehose>>,
-    /// `IotEvents` (optional).
-    pub iot_events: Option<Value<IotEvents>>,
-    /// `IotSiteWise` (optional).
-    pub iot_site_wise: Option<Value<IotSiteWise>>,
-    /// `IotTopicPublish` (optional).
-    pub iot_topic_publish: Option<Value<IotTopicPublish>>,
-    /// `Lambda` (optional).
-    pub lambda: Option<Value<Lambda>>,
-    /// `ResetTimer` (optional).
-    pub reset_timer: Option<Value<ResetTimer>>,
-    /// `SetTimer` (optional).
-    pub set_timer: Option<Value<SetTimer>>,
-    /// `SetVariable` (optional).
-    pub set_variable: Option<Value<SetVariable>>,
-    /// `Sns` (optional).
-    pub sns: Option<Value<Sns>>,
-    /// `Sqs` (optional).
-    pub sqs: Option<Value<Sqs>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::IoTEvents::DetectorModel`.
+    Action(default)
 }
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            clear_timer: None,
-            dynamo_db: None,
-            dynamo_d_bv2: None,
-            firehose: None,
-            iot_events: None,
-            iot_site_wise: None,
-            iot_topic_publish: None,
-            lambda: None,
-            reset_timer: None,
-            set_timer: None,
-            set_variable: None,
-            sns: None,
-            sqs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClearTimer`.
-    pub fn clear_timer(mut self, value: impl Into<Value<ClearTimer>>) -> Self {
-        self.clear_timer = Some(value.into());
-        self
+    /// `ClearTimer` (optional).
+    pub fn clear_timer(self, value: impl Into<Value<ClearTimer>>) -> Self {
+        Self(self.0.with(0, "ClearTimer", value.into().to_template()))
     }
-    /// Sets `DynamoDB`.
-    pub fn dynamo_db(mut self, value: impl Into<Value<DynamoDb>>) -> Self {
-        self.dynamo_db = Some(value.into());
-        self
+    /// `DynamoDB` (optional).
+    pub fn dynamo_db(self, value: impl Into<Value<DynamoDb>>) -> Self {
+        Self(self.0.with(1, "DynamoDB", value.into().to_template()))
     }
-    /// Sets `DynamoDBv2`.
-    pub fn dynamo_d_bv2(mut self, value: impl Into<Value<DynamoDBv2>>) -> Self {
-        self.dynamo_d_bv2 = Some(value.into());
-        self
+    /// `DynamoDBv2` (optional).
+    pub fn dynamo_d_bv2(self, value: impl Into<Value<DynamoDBv2>>) -> Self {
+        Self(self.0.with(2, "DynamoDBv2", value.into().to_template()))
     }
-    /// Sets `Firehose`.
-    pub fn firehose(mut self, value: impl Into<Value<Firehose>>) -> Self {
-        self.firehose = Some(value.into());
-        self
+    /// `Firehose` (optional).
+    pub fn firehose(self, value: impl Into<Value<Firehose>>) -> Self {
+        Self(self.0.with(3, "Firehose", value.into().to_template()))
     }
-    /// Sets `IotEvents`.
-    pub fn iot_events(mut self, value: impl Into<Value<IotEvents>>) -> Self {
-        self.iot_events = Some(value.into());
-        self
+    /// `IotEvents` (optional).
+    pub fn iot_events(self, value: impl Into<Value<IotEvents>>) -> Self {
+        Self(self.0.with(4, "IotEvents", value.into().to_template()))
     }
-    /// Sets `IotSiteWise`.
-    pub fn iot_site_wise(mut self, value: impl Into<Value<IotSiteWise>>) -> Self {
-        self.iot_site_wise = Some(value.into());
-        self
+    /// `IotSiteWise` (optional).
+    pub fn iot_site_wise(self, value: impl Into<Value<IotSiteWise>>) -> Self {
+        Self(self.0.with(5, "IotSiteWise", value.into().to_template()))
     }
-    /// Sets `IotTopicPublish`.
-    pub fn iot_topic_publish(mut self, value: impl Into<Value<IotTopicPublish>>) -> Self {
-        self.iot_topic_publish = Some(value.into());
-        self
+    /// `IotTopicPublish` (optional).
+    pub fn iot_topic_publish(self, value: impl Into<Value<IotTopicPublish>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IotTopicPublish", value.into().to_template()),
+        )
     }
-    /// Sets `Lambda`.
-    pub fn lambda(mut self, value: impl Into<Value<Lambda>>) -> Self {
-        self.lambda = Some(value.into());
-        self
+    /// `Lambda` (optional).
+    pub fn lambda(self, value: impl Into<Value<Lambda>>) -> Self {
+        Self(self.0.with(7, "Lambda", value.into().to_template()))
     }
-    /// Sets `ResetTimer`.
-    pub fn reset_timer(mut self, value: impl Into<Value<ResetTimer>>) -> Self {
-        self.reset_timer = Some(value.into());
-        self
+    /// `ResetTimer` (optional).
+    pub fn reset_timer(self, value: impl Into<Value<ResetTimer>>) -> Self {
+        Self(self.0.with(8, "ResetTimer", value.into().to_template()))
     }
-    /// Sets `SetTimer`.
-    pub fn set_timer(mut self, value: impl Into<Value<SetTimer>>) -> Self {
-        self.set_timer = Some(value.into());
-        self
+    /// `SetTimer` (optional).
+    pub fn set_timer(self, value: impl Into<Value<SetTimer>>) -> Self {
+        Self(self.0.with(9, "SetTimer", value.into().to_template()))
     }
-    /// Sets `SetVariable`.
-    pub fn set_variable(mut self, value: impl Into<Value<SetVariable>>) -> Self {
-        self.set_variable = Some(value.into());
-        self
+    /// `SetVariable` (optional).
+    pub fn set_variable(self, value: impl Into<Value<SetVariable>>) -> Self {
+        Self(self.0.with(10, "SetVariable", value.into().to_template()))
     }
-    /// Sets `Sns`.
-    pub fn sns(mut self, value: impl Into<Value<Sns>>) -> Self {
-        self.sns = Some(value.into());
-        self
+    /// `Sns` (optional).
+    pub fn sns(self, value: impl Into<Value<Sns>>) -> Self {
+        Self(self.0.with(11, "Sns", value.into().to_template()))
     }
-    /// Sets `Sqs`.
-    pub fn sqs(mut self, value: impl Into<Value<Sqs>>) -> Self {
-        self.sqs = Some(value.into());
-        self
+    /// `Sqs` (optional).
+    pub fn sqs(self, value: impl Into<Value<Sqs>>) -> Self {
+        Self(self.0.with(12, "Sqs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.clear_timer {
-            m.insert("ClearTimer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_db {
-            m.insert("DynamoDB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_d_bv2 {
-            m.insert("DynamoDBv2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose {
-            m.insert("Firehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_events {
-            m.insert("IotEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_site_wise {
-            m.insert("IotSiteWise".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iot_topic_publish {
-            m.insert("IotTopicPublish".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda {
-            m.insert("Lambda".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reset_timer {
-            m.insert("ResetTimer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.set_timer {
-            m.insert("SetTimer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.set_variable {
-            m.insert("SetVariable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns {
-            m.insert("Sns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs {
-            m.insert("Sqs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.clear_timer
-            .check(&path.field("ClearTimer"), &Rules::NONE, out);
-        self.dynamo_db
-            .check(&path.field("DynamoDB"), &Rules::NONE, out);
-        self.dynamo_d_bv2
-            .check(&path.field("DynamoDBv2"), &Rules::NONE, out);
-        self.firehose
-            .check(&path.field("Firehose"), &Rules::NONE, out);
-        self.iot_events
-            .check(&path.field("IotEvents"), &Rules::NONE, out);
-        self.iot_site_wise
-            .check(&path.field("IotSiteWise"), &Rules::NONE, out);
-        self.iot_topic_publish
-            .check(&path.field("IotTopicPublish"), &Rules::NONE, out);
-        self.lambda.check(&path.field("Lambda"), &Rules::NONE, out);
-        self.reset_timer
-            .check(&path.field("ResetTimer"), &Rules::NONE, out);
-        self.set_timer
-            .check(&path.field("SetTimer"), &Rules::NONE, out);
-        self.set_variable
-            .check(&path.field("SetVariable"), &Rules::NONE, out);
-        self.sns.check(&path.field("Sns"), &Rules::NONE, out);
-        self.sqs.check(&path.field("Sqs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `ClearTimer` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct ClearTimer {
-    /// `TimerName` (required).
-    /// Length: 1..=128 characters.
-    pub timer_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ClearTimer` of `AWS::IoTEvents::DetectorModel`.
+    ClearTimer
 }
 
 impl ClearTimer {
     /// The required properties: `TimerName`.
     pub fn new(timer_name: impl Into<Value<String>>) -> Self {
-        Self {
-            timer_name: timer_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "TimerName", timer_name.into().to_template()))
     }
 }
 
-impl ToTemplate for ClearTimer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TimerName".to_owned(), self.timer_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClearTimer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timer_name.check(
-            &path.field("TimerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClearTimer);
-
-/// Property type `DynamoDb` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct DynamoDb {
-    /// `HashKeyField` (required).
-    pub hash_key_field: Value<String>,
-    /// `HashKeyType` (optional).
-    pub hash_key_type: Option<Value<String>>,
-    /// `HashKeyValue` (required).
-    pub hash_key_value: Value<String>,
-    /// `Operation` (optional).
-    pub operation: Option<Value<String>>,
-    /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `PayloadField` (optional).
-    pub payload_field: Option<Value<String>>,
-    /// `RangeKeyField` (optional).
-    pub range_key_field: Option<Value<String>>,
-    /// `RangeKeyType` (optional).
-    pub range_key_type: Option<Value<String>>,
-    /// `RangeKeyValue` (optional).
-    pub range_key_value: Option<Value<String>>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynamoDb` of `AWS::IoTEvents::DetectorModel`.
+    DynamoDb
 }
 
 impl DynamoDb {
@@ -746,104 +310,46 @@ impl DynamoDb {
         hash_key_value: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            hash_key_field: hash_key_field.into(),
-            hash_key_type: None,
-            hash_key_value: hash_key_value.into(),
-            operation: None,
-            payload: None,
-            payload_field: None,
-            range_key_field: None,
-            range_key_type: None,
-            range_key_value: None,
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HashKeyField", hash_key_field.into().to_template())
+                .with(2, "HashKeyValue", hash_key_value.into().to_template())
+                .with(9, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `HashKeyType`.
-    pub fn hash_key_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hash_key_type = Some(value.into());
-        self
+    /// `HashKeyType` (optional).
+    pub fn hash_key_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HashKeyType", value.into().to_template()))
     }
-    /// Sets `Operation`.
-    pub fn operation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.operation = Some(value.into());
-        self
+    /// `Operation` (optional).
+    pub fn operation(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Operation", value.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(4, "Payload", value.into().to_template()))
     }
-    /// Sets `PayloadField`.
-    pub fn payload_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_field = Some(value.into());
-        self
+    /// `PayloadField` (optional).
+    pub fn payload_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "PayloadField", value.into().to_template()))
     }
-    /// Sets `RangeKeyField`.
-    pub fn range_key_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_field = Some(value.into());
-        self
+    /// `RangeKeyField` (optional).
+    pub fn range_key_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "RangeKeyField", value.into().to_template()))
     }
-    /// Sets `RangeKeyType`.
-    pub fn range_key_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_type = Some(value.into());
-        self
+    /// `RangeKeyType` (optional).
+    pub fn range_key_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "RangeKeyType", value.into().to_template()))
     }
-    /// Sets `RangeKeyValue`.
-    pub fn range_key_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.range_key_value = Some(value.into());
-        self
+    /// `RangeKeyValue` (optional).
+    pub fn range_key_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "RangeKeyValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DynamoDb {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HashKeyField".to_owned(), self.hash_key_field.to_template());
-        if let Some(v) = &self.hash_key_type {
-            m.insert("HashKeyType".to_owned(), v.to_template());
-        }
-        m.insert("HashKeyValue".to_owned(), self.hash_key_value.to_template());
-        if let Some(v) = &self.operation {
-            m.insert("Operation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload_field {
-            m.insert("PayloadField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_field {
-            m.insert("RangeKeyField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_type {
-            m.insert("RangeKeyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_key_value {
-            m.insert("RangeKeyValue".to_owned(), v.to_template());
-        }
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamoDb {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamoDb);
-
-/// Property type `Payload` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct Payload {
-    /// `ContentExpression` (required).
-    /// Length: 1..= characters.
-    pub content_expression: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Payload` of `AWS::IoTEvents::DetectorModel`.
+    Payload
 }
 
 impl Payload {
@@ -852,1016 +358,344 @@ impl Payload {
         content_expression: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            content_expression: content_expression.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContentExpression",
+                    content_expression.into().to_template(),
+                )
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Payload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContentExpression".to_owned(),
-            self.content_expression.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `JSON`
+        Json = "JSON",
+        /// `STRING`
+        String = "STRING",
     }
 }
 
-impl Check for Payload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_expression.check(
-            &path.field("ContentExpression"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Payload);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `JSON`
-    Json,
-    /// `STRING`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "STRING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::String => "STRING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON" => Self::Json,
-            "STRING" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `DynamoDBv2` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct DynamoDBv2 {
-    /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DynamoDBv2` of `AWS::IoTEvents::DetectorModel`.
+    DynamoDBv2
 }
 
 impl DynamoDBv2 {
     /// The required properties: `TableName`.
     pub fn new(table_name: impl Into<Value<String>>) -> Self {
-        Self {
-            payload: None,
-            table_name: table_name.into(),
-        }
+        Self(crate::Properties::new().with(1, "TableName", table_name.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DynamoDBv2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamoDBv2 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamoDBv2);
-
-/// Property type `Firehose` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct Firehose {
-    /// `DeliveryStreamName` (required).
-    pub delivery_stream_name: Value<String>,
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `Separator` (optional).
-    /// Pattern: `([\n\t])|(\r\n)|(,)`.
-    pub separator: Option<Value<String>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(0, "Payload", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Firehose` of `AWS::IoTEvents::DetectorModel`.
+    Firehose
 }
 
 impl Firehose {
     /// The required properties: `DeliveryStreamName`.
     pub fn new(delivery_stream_name: impl Into<Value<String>>) -> Self {
-        Self {
-            delivery_stream_name: delivery_stream_name.into(),
-            payload: None,
-            separator: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DeliveryStreamName",
+            delivery_stream_name.into().to_template(),
+        ))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-    /// Sets `Separator`.
-    pub fn separator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.separator = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Firehose {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStreamName".to_owned(),
-            self.delivery_stream_name.to_template(),
-        );
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.separator {
-            m.insert("Separator".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Firehose {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-        self.separator.check(
-            &path.field("Separator"),
-            &Rules {
-                pattern: Some("([\\n\\t])|(\\r\\n)|(,)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Firehose);
-
-/// Property type `IotEvents` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct IotEvents {
-    /// `InputName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
-    pub input_name: Value<String>,
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
+    }
+    /// `Separator` (optional).
+    /// Pattern: `([\n\t])|(\r\n)|(,)`.
+    pub fn separator(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Separator", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IotEvents` of `AWS::IoTEvents::DetectorModel`.
+    IotEvents
 }
 
 impl IotEvents {
     /// The required properties: `InputName`.
     pub fn new(input_name: impl Into<Value<String>>) -> Self {
-        Self {
-            input_name: input_name.into(),
-            payload: None,
-        }
+        Self(crate::Properties::new().with(0, "InputName", input_name.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IotEvents {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InputName".to_owned(), self.input_name.to_template());
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotEvents {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_name.check(
-            &path.field("InputName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IotEvents);
-
-/// Property type `IotSiteWise` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct IotSiteWise {
-    /// `AssetId` (optional).
-    pub asset_id: Option<Value<String>>,
-    /// `EntryId` (optional).
-    pub entry_id: Option<Value<String>>,
-    /// `PropertyAlias` (optional).
-    pub property_alias: Option<Value<String>>,
-    /// `PropertyId` (optional).
-    pub property_id: Option<Value<String>>,
-    /// `PropertyValue` (required).
-    pub property_value: Value<AssetPropertyValue>,
+crate::l1_struct! {
+    /// Property type `IotSiteWise` of `AWS::IoTEvents::DetectorModel`.
+    IotSiteWise
 }
 
 impl IotSiteWise {
     /// The required properties: `PropertyValue`.
     pub fn new(property_value: impl Into<Value<AssetPropertyValue>>) -> Self {
-        Self {
-            asset_id: None,
-            entry_id: None,
-            property_alias: None,
-            property_id: None,
-            property_value: property_value.into(),
-        }
+        Self(crate::Properties::new().with(4, "PropertyValue", property_value.into().to_template()))
     }
-    /// Sets `AssetId`.
-    pub fn asset_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_id = Some(value.into());
-        self
+    /// `AssetId` (optional).
+    pub fn asset_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AssetId", value.into().to_template()))
     }
-    /// Sets `EntryId`.
-    pub fn entry_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entry_id = Some(value.into());
-        self
+    /// `EntryId` (optional).
+    pub fn entry_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EntryId", value.into().to_template()))
     }
-    /// Sets `PropertyAlias`.
-    pub fn property_alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_alias = Some(value.into());
-        self
+    /// `PropertyAlias` (optional).
+    pub fn property_alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PropertyAlias", value.into().to_template()))
     }
-    /// Sets `PropertyId`.
-    pub fn property_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_id = Some(value.into());
-        self
+    /// `PropertyId` (optional).
+    pub fn property_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PropertyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IotSiteWise {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_id {
-            m.insert("AssetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entry_id {
-            m.insert("EntryId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_alias {
-            m.insert("PropertyAlias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_id {
-            m.insert("PropertyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PropertyValue".to_owned(),
-            self.property_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotSiteWise {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.property_value
-            .check(&path.field("PropertyValue"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IotSiteWise);
-
-/// Property type `AssetPropertyValue` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct AssetPropertyValue {
-    /// `Quality` (optional).
-    pub quality: Option<Value<String>>,
-    /// `Timestamp` (optional).
-    pub timestamp: Option<Value<AssetPropertyTimestamp>>,
-    /// `Value` (required).
-    pub value: Value<AssetPropertyVariant>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyValue` of `AWS::IoTEvents::DetectorModel`.
+    AssetPropertyValue
 }
 
 impl AssetPropertyValue {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<AssetPropertyVariant>>) -> Self {
-        Self {
-            quality: None,
-            timestamp: None,
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(2, "Value", value.into().to_template()))
     }
-    /// Sets `Quality`.
-    pub fn quality(mut self, value: impl Into<Value<String>>) -> Self {
-        self.quality = Some(value.into());
-        self
+    /// `Quality` (optional).
+    pub fn quality(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Quality", value.into().to_template()))
     }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, value: impl Into<Value<AssetPropertyTimestamp>>) -> Self {
-        self.timestamp = Some(value.into());
-        self
+    /// `Timestamp` (optional).
+    pub fn timestamp(self, value: impl Into<Value<AssetPropertyTimestamp>>) -> Self {
+        Self(self.0.with(1, "Timestamp", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AssetPropertyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.quality {
-            m.insert("Quality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp {
-            m.insert("Timestamp".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetPropertyValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timestamp
-            .check(&path.field("Timestamp"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssetPropertyValue);
-
-/// Property type `AssetPropertyTimestamp` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct AssetPropertyTimestamp {
-    /// `OffsetInNanos` (optional).
-    pub offset_in_nanos: Option<Value<String>>,
-    /// `TimeInSeconds` (required).
-    pub time_in_seconds: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyTimestamp` of `AWS::IoTEvents::DetectorModel`.
+    AssetPropertyTimestamp
 }
 
 impl AssetPropertyTimestamp {
     /// The required properties: `TimeInSeconds`.
     pub fn new(time_in_seconds: impl Into<Value<String>>) -> Self {
-        Self {
-            offset_in_nanos: None,
-            time_in_seconds: time_in_seconds.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "TimeInSeconds",
+            time_in_seconds.into().to_template(),
+        ))
     }
-    /// Sets `OffsetInNanos`.
-    pub fn offset_in_nanos(mut self, value: impl Into<Value<String>>) -> Self {
-        self.offset_in_nanos = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetPropertyTimestamp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.offset_in_nanos {
-            m.insert("OffsetInNanos".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TimeInSeconds".to_owned(),
-            self.time_in_seconds.to_template(),
-        );
-        Expr::Map(m)
+    /// `OffsetInNanos` (optional).
+    pub fn offset_in_nanos(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OffsetInNanos", value.into().to_template()))
     }
 }
 
-impl Check for AssetPropertyTimestamp {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AssetPropertyTimestamp);
-
-/// Property type `AssetPropertyVariant` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone, Default)]
-pub struct AssetPropertyVariant {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<String>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<String>>,
-    /// `IntegerValue` (optional).
-    pub integer_value: Option<Value<String>>,
-    /// `StringValue` (optional).
-    pub string_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyVariant` of `AWS::IoTEvents::DetectorModel`.
+    AssetPropertyVariant(default)
 }
 
 impl AssetPropertyVariant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            integer_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `IntegerValue`.
-    pub fn integer_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integer_value = Some(value.into());
-        self
+    /// `IntegerValue` (optional).
+    pub fn integer_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntegerValue", value.into().to_template()))
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AssetPropertyVariant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_value {
-            m.insert("IntegerValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetPropertyVariant {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AssetPropertyVariant);
-
-/// Property type `IotTopicPublish` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct IotTopicPublish {
-    /// `MqttTopic` (required).
-    /// Length: 1..=128 characters.
-    pub mqtt_topic: Value<String>,
-    /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
+crate::l1_struct! {
+    /// Property type `IotTopicPublish` of `AWS::IoTEvents::DetectorModel`.
+    IotTopicPublish
 }
 
 impl IotTopicPublish {
     /// The required properties: `MqttTopic`.
     pub fn new(mqtt_topic: impl Into<Value<String>>) -> Self {
-        Self {
-            mqtt_topic: mqtt_topic.into(),
-            payload: None,
-        }
+        Self(crate::Properties::new().with(0, "MqttTopic", mqtt_topic.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IotTopicPublish {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MqttTopic".to_owned(), self.mqtt_topic.to_template());
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IotTopicPublish {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mqtt_topic.check(
-            &path.field("MqttTopic"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IotTopicPublish);
-
-/// Property type `Lambda` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct Lambda {
-    /// `FunctionArn` (required).
-    /// Length: 1..=2048 characters.
-    pub function_arn: Value<ids::FunctionArn>,
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Lambda` of `AWS::IoTEvents::DetectorModel`.
+    Lambda
 }
 
 impl Lambda {
     /// The required properties: `FunctionArn`.
     pub fn new(function_arn: impl Into<Value<ids::FunctionArn>>) -> Self {
-        Self {
-            function_arn: function_arn.into(),
-            payload: None,
-        }
+        Self(crate::Properties::new().with(0, "FunctionArn", function_arn.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Lambda {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FunctionArn".to_owned(), self.function_arn.to_template());
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Lambda {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.function_arn.check(
-            &path.field("FunctionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Lambda);
-
-/// Property type `ResetTimer` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct ResetTimer {
-    /// `TimerName` (required).
-    /// Length: 1..=128 characters.
-    pub timer_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResetTimer` of `AWS::IoTEvents::DetectorModel`.
+    ResetTimer
 }
 
 impl ResetTimer {
     /// The required properties: `TimerName`.
     pub fn new(timer_name: impl Into<Value<String>>) -> Self {
-        Self {
-            timer_name: timer_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "TimerName", timer_name.into().to_template()))
     }
 }
 
-impl ToTemplate for ResetTimer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TimerName".to_owned(), self.timer_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResetTimer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timer_name.check(
-            &path.field("TimerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResetTimer);
-
-/// Property type `SetTimer` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct SetTimer {
-    /// `DurationExpression` (optional).
-    /// Length: 1..=1024 characters.
-    pub duration_expression: Option<Value<String>>,
-    /// `Seconds` (optional).
-    /// Range: 60..=31622400.
-    pub seconds: Option<Value<i64>>,
-    /// `TimerName` (required).
-    /// Length: 1..=128 characters.
-    pub timer_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SetTimer` of `AWS::IoTEvents::DetectorModel`.
+    SetTimer
 }
 
 impl SetTimer {
     /// The required properties: `TimerName`.
     pub fn new(timer_name: impl Into<Value<String>>) -> Self {
-        Self {
-            duration_expression: None,
-            seconds: None,
-            timer_name: timer_name.into(),
-        }
+        Self(crate::Properties::new().with(2, "TimerName", timer_name.into().to_template()))
     }
-    /// Sets `DurationExpression`.
-    pub fn duration_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.duration_expression = Some(value.into());
-        self
+    /// `DurationExpression` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn duration_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationExpression", value.into().to_template()),
+        )
     }
-    /// Sets `Seconds`.
-    pub fn seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SetTimer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_expression {
-            m.insert("DurationExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.seconds {
-            m.insert("Seconds".to_owned(), v.to_template());
-        }
-        m.insert("TimerName".to_owned(), self.timer_name.to_template());
-        Expr::Map(m)
+    /// `Seconds` (optional).
+    /// Range: 60 to 31622400.
+    pub fn seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Seconds", value.into().to_template()))
     }
 }
 
-impl Check for SetTimer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_expression.check(
-            &path.field("DurationExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.seconds.check(
-            &path.field("Seconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(31622400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timer_name.check(
-            &path.field("TimerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SetTimer);
-
-/// Property type `SetVariable` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct SetVariable {
-    /// `Value` (required).
-    /// Length: 1..=1024 characters.
-    pub value: Value<String>,
-    /// `VariableName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
-    pub variable_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SetVariable` of `AWS::IoTEvents::DetectorModel`.
+    SetVariable
 }
 
 impl SetVariable {
     /// The required properties: `Value`, `VariableName`.
     pub fn new(value: impl Into<Value<String>>, variable_name: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-            variable_name: variable_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Value", value.into().to_template())
+                .with(1, "VariableName", variable_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SetVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        m.insert("VariableName".to_owned(), self.variable_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SetVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variable_name.check(
-            &path.field("VariableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SetVariable);
-
-/// Property type `Sns` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct Sns {
-    /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `TargetArn` (required).
-    /// Length: 1..=2048 characters.
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Sns` of `AWS::IoTEvents::DetectorModel`.
+    Sns
 }
 
 impl Sns {
     /// The required properties: `TargetArn`.
     pub fn new(target_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            payload: None,
-            target_arn: target_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "TargetArn", target_arn.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Sns {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Sns {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Sns);
-
-/// Property type `Sqs` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct Sqs {
     /// `Payload` (optional).
-    pub payload: Option<Value<Payload>>,
-    /// `QueueUrl` (required).
-    pub queue_url: Value<String>,
-    /// `UseBase64` (optional).
-    pub use_base64: Option<Value<bool>>,
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(0, "Payload", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Sqs` of `AWS::IoTEvents::DetectorModel`.
+    Sqs
 }
 
 impl Sqs {
     /// The required properties: `QueueUrl`.
     pub fn new(queue_url: impl Into<Value<String>>) -> Self {
-        Self {
-            payload: None,
-            queue_url: queue_url.into(),
-            use_base64: None,
-        }
+        Self(crate::Properties::new().with(1, "QueueUrl", queue_url.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<Payload>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<Payload>>) -> Self {
+        Self(self.0.with(0, "Payload", value.into().to_template()))
     }
-    /// Sets `UseBase64`.
-    pub fn use_base64(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_base64 = Some(value.into());
-        self
+    /// `UseBase64` (optional).
+    pub fn use_base64(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "UseBase64", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Sqs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        m.insert("QueueUrl".to_owned(), self.queue_url.to_template());
-        if let Some(v) = &self.use_base64 {
-            m.insert("UseBase64".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Sqs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload
-            .check(&path.field("Payload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Sqs);
-
-/// Property type `OnExit` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone, Default)]
-pub struct OnExit {
-    /// `Events` (optional).
-    pub events: Option<Value<List<Event>>>,
+crate::l1_struct! {
+    /// Property type `OnExit` of `AWS::IoTEvents::DetectorModel`.
+    OnExit(default)
 }
 
 impl OnExit {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { events: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Events`.
-    pub fn events(mut self, value: impl Into<Value<List<Event>>>) -> Self {
-        self.events = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnExit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.events {
-            m.insert("Events".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnExit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.events.check(&path.field("Events"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OnExit);
-
-/// Property type `OnInput` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone, Default)]
-pub struct OnInput {
     /// `Events` (optional).
-    pub events: Option<Value<List<Event>>>,
-    /// `TransitionEvents` (optional).
-    pub transition_events: Option<Value<List<TransitionEvent>>>,
+    pub fn events(self, value: impl Into<Value<List<Event>>>) -> Self {
+        Self(self.0.with(0, "Events", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OnInput` of `AWS::IoTEvents::DetectorModel`.
+    OnInput(default)
 }
 
 impl OnInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            events: None,
-            transition_events: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Events`.
-    pub fn events(mut self, value: impl Into<Value<List<Event>>>) -> Self {
-        self.events = Some(value.into());
-        self
+    /// `Events` (optional).
+    pub fn events(self, value: impl Into<Value<List<Event>>>) -> Self {
+        Self(self.0.with(0, "Events", value.into().to_template()))
     }
-    /// Sets `TransitionEvents`.
-    pub fn transition_events(mut self, value: impl Into<Value<List<TransitionEvent>>>) -> Self {
-        self.transition_events = Some(value.into());
-        self
+    /// `TransitionEvents` (optional).
+    pub fn transition_events(self, value: impl Into<Value<List<TransitionEvent>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TransitionEvents", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OnInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.events {
-            m.insert("Events".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transition_events {
-            m.insert("TransitionEvents".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.events.check(&path.field("Events"), &Rules::NONE, out);
-        self.transition_events
-            .check(&path.field("TransitionEvents"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OnInput);
-
-/// Property type `TransitionEvent` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct TransitionEvent {
-    /// `Actions` (optional).
-    pub actions: Option<Value<List<Action>>>,
-    /// `Condition` (required).
-    /// Length: 0..=512 characters.
-    pub condition: Value<String>,
-    /// `EventName` (required).
-    /// Length: 1..=128 characters.
-    pub event_name: Value<String>,
-    /// `NextState` (required).
-    /// Length: 1..=128 characters.
-    pub next_state: Value<String>,
+crate::l1_struct! {
+    /// Property type `TransitionEvent` of `AWS::IoTEvents::DetectorModel`.
+    TransitionEvent
 }
 
 impl TransitionEvent {
@@ -1871,177 +705,27 @@ impl TransitionEvent {
         event_name: impl Into<Value<String>>,
         next_state: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: None,
-            condition: condition.into(),
-            event_name: event_name.into(),
-            next_state: next_state.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Condition", condition.into().to_template())
+                .with(2, "EventName", event_name.into().to_template())
+                .with(3, "NextState", next_state.into().to_template()),
+        )
     }
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Value<List<Action>>>) -> Self {
-        self.actions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitionEvent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions {
-            m.insert("Actions".to_owned(), v.to_template());
-        }
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        m.insert("EventName".to_owned(), self.event_name.to_template());
-        m.insert("NextState".to_owned(), self.next_state.to_template());
-        Expr::Map(m)
+    /// `Actions` (optional).
+    pub fn actions(self, value: impl Into<Value<List<Action>>>) -> Self {
+        Self(self.0.with(0, "Actions", value.into().to_template()))
     }
 }
 
-impl Check for TransitionEvent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-        self.condition.check(
-            &path.field("Condition"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_name.check(
-            &path.field("EventName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next_state.check(
-            &path.field("NextState"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EvaluationMethod`.
+    EvaluationMethod {
+        /// `BATCH`
+        Batch = "BATCH",
+        /// `SERIAL`
+        Serial = "SERIAL",
     }
 }
 
-crate::impl_literal!(TransitionEvent);
-
-/// Values of `EvaluationMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationMethod {
-    /// `BATCH`
-    Batch,
-    /// `SERIAL`
-    Serial,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluationMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BATCH", "SERIAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Batch => "BATCH",
-            Self::Serial => "SERIAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EvaluationMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EvaluationMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluationMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "BATCH" => Self::Batch,
-            "SERIAL" => Self::Serial,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluationMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluationMethod::from(s))
-    }
-}
-
-crate::impl_literal!(EvaluationMethod);
-
-/// Property type `Tag` of `AWS::IoTEvents::DetectorModel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTEvents::Input`.
-#[derive(Debug, Clone)]
-pub struct Input {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Input {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Input {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Input {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTEvents::Input`.
+    Input("AWS::IoTEvents::Input", InputProps)
 }
 
 impl Input {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTEvents::Input";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InputProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InputName` (typed).
     pub fn ref_value(&self) -> Value<ids::InputName> {
         self.resource.ref_value()
@@ -77,227 +29,89 @@ impl Input {
     pub fn input_name(&self) -> Value<ids::InputName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `InputDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_definition(&self, value: impl Into<Value<InputDefinition>>) {
+        self.resource.set_property("InputDefinition", value.into())
+    }
+
+    /// Replaces `InputDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InputDescription", value.into())
+    }
+
+    /// Replaces `InputName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InputName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTEvents::Input`.
-#[derive(Debug, Clone)]
-pub struct InputProps {
-    /// `InputDefinition` (required).
-    pub input_definition: Value<InputDefinition>,
-    /// `InputDescription` (optional).
-    /// Length: 1..=1024 characters.
-    pub input_description: Option<Value<String>>,
-    /// `InputName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
-    pub input_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTEvents::Input`.
+    InputProps
 }
 
 impl InputProps {
     /// The required properties: `InputDefinition`.
     pub fn new(input_definition: impl Into<Value<InputDefinition>>) -> Self {
-        Self {
-            input_definition: input_definition.into(),
-            input_description: None,
-            input_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "InputDefinition",
+            input_definition.into().to_template(),
+        ))
     }
-    /// Sets `InputDescription`.
-    pub fn input_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_description = Some(value.into());
-        self
+    /// `InputDescription` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn input_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputDescription", value.into().to_template()),
+        )
     }
-    /// Sets `InputName`.
-    pub fn input_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_name = Some(value.into());
-        self
+    /// `InputName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]*$`.
+    pub fn input_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InputName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InputDefinition".to_owned(),
-            self.input_definition.to_template(),
-        );
-        if let Some(v) = &self.input_description {
-            m.insert("InputDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_name {
-            m.insert("InputName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for InputProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_definition
-            .check(&path.field("InputDefinition"), &Rules::NONE, out);
-        self.input_description.check(
-            &path.field("InputDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_name.check(
-            &path.field("InputName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputProps);
-
-/// Property type `InputDefinition` of `AWS::IoTEvents::Input`.
-#[derive(Debug, Clone)]
-pub struct InputDefinition {
-    /// `Attributes` (required).
-    /// Items: 1..=200.
-    pub attributes: Value<List<Attribute>>,
+crate::l1_struct! {
+    /// Property type `InputDefinition` of `AWS::IoTEvents::Input`.
+    InputDefinition
 }
 
 impl InputDefinition {
     /// The required properties: `Attributes`.
     pub fn new(attributes: impl Into<Value<List<Attribute>>>) -> Self {
-        Self {
-            attributes: attributes.into(),
-        }
+        Self(crate::Properties::new().with(0, "Attributes", attributes.into().to_template()))
     }
 }
 
-impl ToTemplate for InputDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Attributes".to_owned(), self.attributes.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes.check(
-            &path.field("Attributes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputDefinition);
-
-/// Property type `Attribute` of `AWS::IoTEvents::Input`.
-#[derive(Debug, Clone)]
-pub struct Attribute {
-    /// `JsonPath` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: ``^((`[a-zA-Z0-9_\- ]+`)|([a-zA-Z0-9_\-]+))(\.((`[a-zA-Z0-9_\- ]+`)|([a-zA-Z0-9_\-]+)))*$``.
-    pub json_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `Attribute` of `AWS::IoTEvents::Input`.
+    Attribute
 }
 
 impl Attribute {
     /// The required properties: `JsonPath`.
     pub fn new(json_path: impl Into<Value<String>>) -> Self {
-        Self {
-            json_path: json_path.into(),
-        }
+        Self(crate::Properties::new().with(0, "JsonPath", json_path.into().to_template()))
     }
 }
 
-impl ToTemplate for Attribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("JsonPath".to_owned(), self.json_path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Attribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.json_path.check(&path.field("JsonPath"), &Rules { min_length: Some(1), max_length: Some(128), pattern: Some("^((`[a-zA-Z0-9_\\- ]+`)|([a-zA-Z0-9_\\-]+))(\\.((`[a-zA-Z0-9_\\- ]+`)|([a-zA-Z0-9_\\-]+)))*$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(Attribute);
-
-/// Property type `Tag` of `AWS::IoTEvents::Input`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

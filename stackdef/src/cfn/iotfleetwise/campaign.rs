@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Campaign {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Campaign {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Campaign {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Campaign {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTFleetWise::Campaign`.
+    Campaign("AWS::IoTFleetWise::Campaign", CampaignProps)
 }
 
 impl Campaign {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Campaign";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CampaignProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::CampaignName> {
         self.resource.ref_value()
@@ -97,504 +49,286 @@ impl Campaign {
     pub fn attr_last_modification_time(&self) -> Value<String> {
         self.resource.get_att("LastModificationTime")
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<UpdateCampaignAction>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `CollectionScheme` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_collection_scheme(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("CollectionScheme", value.into())
+    }
+
+    /// Replaces `Compression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compression(&self, value: impl Into<Value<Compression>>) {
+        self.resource.set_property("Compression", value.into())
+    }
+
+    /// Replaces `DataDestinationConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_destination_configs(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource
+            .set_property("DataDestinationConfigs", value.into())
+    }
+
+    /// Replaces `DataExtraDimensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_extra_dimensions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DataExtraDimensions", value.into())
+    }
+
+    /// Replaces `DataPartitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_partitions(&self, value: impl Into<Value<List<DataPartition>>>) {
+        self.resource.set_property("DataPartitions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DiagnosticsMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_diagnostics_mode(&self, value: impl Into<Value<DiagnosticsMode>>) {
+        self.resource.set_property("DiagnosticsMode", value.into())
+    }
+
+    /// Replaces `ExpiryTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expiry_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExpiryTime", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PostTriggerCollectionDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_post_trigger_collection_duration(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("PostTriggerCollectionDuration", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `SignalCatalogArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signal_catalog_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SignalCatalogArn", value.into())
+    }
+
+    /// Replaces `SignalsToCollect` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signals_to_collect(&self, value: impl Into<Value<List<SignalInformation>>>) {
+        self.resource.set_property("SignalsToCollect", value.into())
+    }
+
+    /// Replaces `SignalsToFetch` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signals_to_fetch(&self, value: impl Into<Value<List<SignalFetchInformation>>>) {
+        self.resource.set_property("SignalsToFetch", value.into())
+    }
+
+    /// Replaces `SpoolingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spooling_mode(&self, value: impl Into<Value<SpoolingMode>>) {
+        self.resource.set_property("SpoolingMode", value.into())
+    }
+
+    /// Replaces `StartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartTime", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetArn", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct CampaignProps {
-    /// `Action` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub action: Option<Value<UpdateCampaignAction>>,
-    /// `CollectionScheme` (required).
-    /// Create-only: changing it replaces the resource.
-    pub collection_scheme: Value<serde_json::Value>,
-    /// `Compression` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub compression: Option<Value<Compression>>,
-    /// `DataDestinationConfigs` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1.
-    pub data_destination_configs: Option<Value<List<serde_json::Value>>>,
-    /// `DataExtraDimensions` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=150 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_.]+$`.
-    pub data_extra_dimensions: Option<Value<List<String>>>,
-    /// `DataPartitions` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=20.
-    pub data_partitions: Option<Value<List<DataPartition>>>,
-    /// `Description` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub description: Option<Value<String>>,
-    /// `DiagnosticsMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub diagnostics_mode: Option<Value<DiagnosticsMode>>,
-    /// `ExpiryTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub expiry_time: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z\d\-_:]+$`.
-    pub name: Value<String>,
-    /// `PostTriggerCollectionDuration` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=4294967295.
-    pub post_trigger_collection_duration: Option<Value<f64>>,
-    /// `Priority` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=.
-    pub priority: Option<Value<i64>>,
-    /// `SignalCatalogArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub signal_catalog_arn: Value<String>,
-    /// `SignalsToCollect` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=1000.
-    pub signals_to_collect: Option<Value<List<SignalInformation>>>,
-    /// `SignalsToFetch` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=10.
-    pub signals_to_fetch: Option<Value<List<SignalFetchInformation>>>,
-    /// `SpoolingMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub spooling_mode: Option<Value<SpoolingMode>>,
-    /// `StartTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub start_time: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTFleetWise::Campaign`.
+    CampaignProps
 }
 
 impl CampaignProps {
     /// The required properties: `CollectionScheme`, `Name`, `SignalCatalogArn`, `TargetArn`.
     pub fn new(
-        collection_scheme: impl Into<Value<serde_json::Value>>,
+        collection_scheme: impl Into<Value<Json>>,
         name: impl Into<Value<String>>,
         signal_catalog_arn: impl Into<Value<String>>,
         target_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: None,
-            collection_scheme: collection_scheme.into(),
-            compression: None,
-            data_destination_configs: None,
-            data_extra_dimensions: None,
-            data_partitions: None,
-            description: None,
-            diagnostics_mode: None,
-            expiry_time: None,
-            name: name.into(),
-            post_trigger_collection_duration: None,
-            priority: None,
-            signal_catalog_arn: signal_catalog_arn.into(),
-            signals_to_collect: None,
-            signals_to_fetch: None,
-            spooling_mode: None,
-            start_time: None,
-            tags: None,
-            target_arn: target_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "CollectionScheme",
+                    collection_scheme.into().to_template(),
+                )
+                .with(9, "Name", name.into().to_template())
+                .with(
+                    12,
+                    "SignalCatalogArn",
+                    signal_catalog_arn.into().to_template(),
+                )
+                .with(18, "TargetArn", target_arn.into().to_template()),
+        )
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<UpdateCampaignAction>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn action(self, value: impl Into<Value<UpdateCampaignAction>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Compression`.
-    pub fn compression(mut self, value: impl Into<Value<Compression>>) -> Self {
-        self.compression = Some(value.into());
-        self
+    /// `Compression` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn compression(self, value: impl Into<Value<Compression>>) -> Self {
+        Self(self.0.with(2, "Compression", value.into().to_template()))
     }
-    /// Sets `DataDestinationConfigs`.
-    pub fn data_destination_configs(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.data_destination_configs = Some(value.into());
-        self
+    /// `DataDestinationConfigs` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 1.
+    pub fn data_destination_configs(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DataDestinationConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `DataExtraDimensions`.
-    pub fn data_extra_dimensions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.data_extra_dimensions = Some(value.into());
-        self
+    /// `DataExtraDimensions` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 150 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9_.]+$`.
+    pub fn data_extra_dimensions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DataExtraDimensions", value.into().to_template()),
+        )
     }
-    /// Sets `DataPartitions`.
-    pub fn data_partitions(mut self, value: impl Into<Value<List<DataPartition>>>) -> Self {
-        self.data_partitions = Some(value.into());
-        self
+    /// `DataPartitions` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 20.
+    pub fn data_partitions(self, value: impl Into<Value<List<DataPartition>>>) -> Self {
+        Self(self.0.with(5, "DataPartitions", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `DiagnosticsMode`.
-    pub fn diagnostics_mode(mut self, value: impl Into<Value<DiagnosticsMode>>) -> Self {
-        self.diagnostics_mode = Some(value.into());
-        self
+    /// `DiagnosticsMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn diagnostics_mode(self, value: impl Into<Value<DiagnosticsMode>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DiagnosticsMode", value.into().to_template()),
+        )
     }
-    /// Sets `ExpiryTime`.
-    pub fn expiry_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expiry_time = Some(value.into());
-        self
+    /// `ExpiryTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn expiry_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "ExpiryTime", value.into().to_template()))
     }
-    /// Sets `PostTriggerCollectionDuration`.
-    pub fn post_trigger_collection_duration(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.post_trigger_collection_duration = Some(value.into());
-        self
+    /// `PostTriggerCollectionDuration` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 0 to 4294967295.
+    pub fn post_trigger_collection_duration(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            10,
+            "PostTriggerCollectionDuration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: at least 0.
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "Priority", value.into().to_template()))
     }
-    /// Sets `SignalsToCollect`.
-    pub fn signals_to_collect(mut self, value: impl Into<Value<List<SignalInformation>>>) -> Self {
-        self.signals_to_collect = Some(value.into());
-        self
+    /// `SignalsToCollect` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 1000.
+    pub fn signals_to_collect(self, value: impl Into<Value<List<SignalInformation>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SignalsToCollect", value.into().to_template()),
+        )
     }
-    /// Sets `SignalsToFetch`.
-    pub fn signals_to_fetch(
-        mut self,
-        value: impl Into<Value<List<SignalFetchInformation>>>,
-    ) -> Self {
-        self.signals_to_fetch = Some(value.into());
-        self
+    /// `SignalsToFetch` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 10.
+    pub fn signals_to_fetch(self, value: impl Into<Value<List<SignalFetchInformation>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SignalsToFetch", value.into().to_template()),
+        )
     }
-    /// Sets `SpoolingMode`.
-    pub fn spooling_mode(mut self, value: impl Into<Value<SpoolingMode>>) -> Self {
-        self.spooling_mode = Some(value.into());
-        self
+    /// `SpoolingMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn spooling_mode(self, value: impl Into<Value<SpoolingMode>>) -> Self {
+        Self(self.0.with(15, "SpoolingMode", value.into().to_template()))
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "StartTime", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CampaignProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CollectionScheme".to_owned(),
-            self.collection_scheme.to_template(),
-        );
-        if let Some(v) = &self.compression {
-            m.insert("Compression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_destination_configs {
-            m.insert("DataDestinationConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_extra_dimensions {
-            m.insert("DataExtraDimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_partitions {
-            m.insert("DataPartitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.diagnostics_mode {
-            m.insert("DiagnosticsMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expiry_time {
-            m.insert("ExpiryTime".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.post_trigger_collection_duration {
-            m.insert("PostTriggerCollectionDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SignalCatalogArn".to_owned(),
-            self.signal_catalog_arn.to_template(),
-        );
-        if let Some(v) = &self.signals_to_collect {
-            m.insert("SignalsToCollect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.signals_to_fetch {
-            m.insert("SignalsToFetch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spooling_mode {
-            m.insert("SpoolingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(17, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CampaignProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.compression
-            .check(&path.field("Compression"), &Rules::NONE, out);
-        self.data_destination_configs.check(
-            &path.field("DataDestinationConfigs"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_extra_dimensions.check(
-            &path.field("DataExtraDimensions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(150),
-                            pattern: Some("^[a-zA-Z0-9_.]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_partitions.check(
-            &path.field("DataPartitions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.diagnostics_mode
-            .check(&path.field("DiagnosticsMode"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z\\d\\-_:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.post_trigger_collection_duration.check(
-            &path.field("PostTriggerCollectionDuration"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.signals_to_collect.check(
-            &path.field("SignalsToCollect"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.signals_to_fetch.check(
-            &path.field("SignalsToFetch"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.spooling_mode
-            .check(&path.field("SpoolingMode"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `UpdateCampaignAction`.
+    UpdateCampaignAction {
+        /// `APPROVE`
+        Approve = "APPROVE",
+        /// `SUSPEND`
+        Suspend = "SUSPEND",
+        /// `RESUME`
+        Resume = "RESUME",
+        /// `UPDATE`
+        Update = "UPDATE",
     }
 }
 
-crate::impl_literal!(CampaignProps);
-
-/// Values of `UpdateCampaignAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateCampaignAction {
-    /// `APPROVE`
-    Approve,
-    /// `SUSPEND`
-    Suspend,
-    /// `RESUME`
-    Resume,
-    /// `UPDATE`
-    Update,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpdateCampaignAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["APPROVE", "SUSPEND", "RESUME", "UPDATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approve => "APPROVE",
-            Self::Suspend => "SUSPEND",
-            Self::Resume => "RESUME",
-            Self::Update => "UPDATE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Compression`.
+    Compression {
+        /// `OFF`
+        Off = "OFF",
+        /// `SNAPPY`
+        Snappy = "SNAPPY",
     }
 }
 
-impl ToTemplate for UpdateCampaignAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpdateCampaignAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpdateCampaignAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "APPROVE" => Self::Approve,
-            "SUSPEND" => Self::Suspend,
-            "RESUME" => Self::Resume,
-            "UPDATE" => Self::Update,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpdateCampaignAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpdateCampaignAction::from(s))
-    }
-}
-
-crate::impl_literal!(UpdateCampaignAction);
-
-/// Values of `Compression`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Compression {
-    /// `OFF`
-    Off,
-    /// `SNAPPY`
-    Snappy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Compression {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "SNAPPY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::Snappy => "SNAPPY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Compression {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Compression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Compression {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "SNAPPY" => Self::Snappy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Compression> {
-    fn from(s: &str) -> Self {
-        Value::literal(Compression::from(s))
-    }
-}
-
-crate::impl_literal!(Compression);
-
-/// Property type `DataPartition` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct DataPartition {
-    /// `Id` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub id: Value<String>,
-    /// `StorageOptions` (required).
-    pub storage_options: Value<DataPartitionStorageOptions>,
-    /// `UploadOptions` (optional).
-    pub upload_options: Option<Value<DataPartitionUploadOptions>>,
+crate::l1_struct! {
+    /// Property type `DataPartition` of `AWS::IoTFleetWise::Campaign`.
+    DataPartition
 }
 
 impl DataPartition {
@@ -603,65 +337,21 @@ impl DataPartition {
         id: impl Into<Value<String>>,
         storage_options: impl Into<Value<DataPartitionStorageOptions>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            storage_options: storage_options.into(),
-            upload_options: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "StorageOptions", storage_options.into().to_template()),
+        )
     }
-    /// Sets `UploadOptions`.
-    pub fn upload_options(mut self, value: impl Into<Value<DataPartitionUploadOptions>>) -> Self {
-        self.upload_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataPartition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert(
-            "StorageOptions".to_owned(),
-            self.storage_options.to_template(),
-        );
-        if let Some(v) = &self.upload_options {
-            m.insert("UploadOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UploadOptions` (optional).
+    pub fn upload_options(self, value: impl Into<Value<DataPartitionUploadOptions>>) -> Self {
+        Self(self.0.with(2, "UploadOptions", value.into().to_template()))
     }
 }
 
-impl Check for DataPartition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_options
-            .check(&path.field("StorageOptions"), &Rules::NONE, out);
-        self.upload_options
-            .check(&path.field("UploadOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataPartition);
-
-/// Property type `DataPartitionStorageOptions` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct DataPartitionStorageOptions {
-    /// `MaximumSize` (required).
-    pub maximum_size: Value<StorageMaximumSize>,
-    /// `MinimumTimeToLive` (required).
-    pub minimum_time_to_live: Value<StorageMinimumTimeToLive>,
-    /// `StorageLocation` (required).
-    /// Length: 1..=4096 characters.
-    pub storage_location: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataPartitionStorageOptions` of `AWS::IoTFleetWise::Campaign`.
+    DataPartitionStorageOptions
 }
 
 impl DataPartitionStorageOptions {
@@ -671,58 +361,22 @@ impl DataPartitionStorageOptions {
         minimum_time_to_live: impl Into<Value<StorageMinimumTimeToLive>>,
         storage_location: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            maximum_size: maximum_size.into(),
-            minimum_time_to_live: minimum_time_to_live.into(),
-            storage_location: storage_location.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaximumSize", maximum_size.into().to_template())
+                .with(
+                    1,
+                    "MinimumTimeToLive",
+                    minimum_time_to_live.into().to_template(),
+                )
+                .with(2, "StorageLocation", storage_location.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataPartitionStorageOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaximumSize".to_owned(), self.maximum_size.to_template());
-        m.insert(
-            "MinimumTimeToLive".to_owned(),
-            self.minimum_time_to_live.to_template(),
-        );
-        m.insert(
-            "StorageLocation".to_owned(),
-            self.storage_location.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataPartitionStorageOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_size
-            .check(&path.field("MaximumSize"), &Rules::NONE, out);
-        self.minimum_time_to_live
-            .check(&path.field("MinimumTimeToLive"), &Rules::NONE, out);
-        self.storage_location.check(
-            &path.field("StorageLocation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataPartitionStorageOptions);
-
-/// Property type `StorageMaximumSize` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct StorageMaximumSize {
-    /// `Unit` (required).
-    pub unit: Value<StorageMaximumSizeUnit>,
-    /// `Value` (required).
-    /// Range: 1..=1073741824.
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StorageMaximumSize` of `AWS::IoTFleetWise::Campaign`.
+    StorageMaximumSize
 }
 
 impl StorageMaximumSize {
@@ -731,108 +385,29 @@ impl StorageMaximumSize {
         unit: impl Into<Value<StorageMaximumSizeUnit>>,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StorageMaximumSize {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StorageMaximumSizeUnit`.
+    StorageMaximumSizeUnit {
+        /// `MB`
+        Mb = "MB",
+        /// `GB`
+        Gb = "GB",
+        /// `TB`
+        Tb = "TB",
     }
 }
 
-impl Check for StorageMaximumSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1073741824.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StorageMaximumSize);
-
-/// Values of `StorageMaximumSizeUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageMaximumSizeUnit {
-    /// `MB`
-    Mb,
-    /// `GB`
-    Gb,
-    /// `TB`
-    Tb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageMaximumSizeUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MB", "GB", "TB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mb => "MB",
-            Self::Gb => "GB",
-            Self::Tb => "TB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageMaximumSizeUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageMaximumSizeUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageMaximumSizeUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "MB" => Self::Mb,
-            "GB" => Self::Gb,
-            "TB" => Self::Tb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageMaximumSizeUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageMaximumSizeUnit::from(s))
-    }
-}
-
-crate::impl_literal!(StorageMaximumSizeUnit);
-
-/// Property type `StorageMinimumTimeToLive` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct StorageMinimumTimeToLive {
-    /// `Unit` (required).
-    pub unit: Value<StorageMinimumTimeToLiveUnit>,
-    /// `Value` (required).
-    /// Range: 1..=10000.
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StorageMinimumTimeToLive` of `AWS::IoTFleetWise::Campaign`.
+    StorageMinimumTimeToLive
 }
 
 impl StorageMinimumTimeToLive {
@@ -841,343 +416,93 @@ impl StorageMinimumTimeToLive {
         unit: impl Into<Value<StorageMinimumTimeToLiveUnit>>,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StorageMinimumTimeToLive {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StorageMinimumTimeToLiveUnit`.
+    StorageMinimumTimeToLiveUnit {
+        /// `HOURS`
+        Hours = "HOURS",
+        /// `DAYS`
+        Days = "DAYS",
+        /// `WEEKS`
+        Weeks = "WEEKS",
     }
 }
 
-impl Check for StorageMinimumTimeToLive {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StorageMinimumTimeToLive);
-
-/// Values of `StorageMinimumTimeToLiveUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageMinimumTimeToLiveUnit {
-    /// `HOURS`
-    Hours,
-    /// `DAYS`
-    Days,
-    /// `WEEKS`
-    Weeks,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageMinimumTimeToLiveUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOURS", "DAYS", "WEEKS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hours => "HOURS",
-            Self::Days => "DAYS",
-            Self::Weeks => "WEEKS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageMinimumTimeToLiveUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageMinimumTimeToLiveUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageMinimumTimeToLiveUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOURS" => Self::Hours,
-            "DAYS" => Self::Days,
-            "WEEKS" => Self::Weeks,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageMinimumTimeToLiveUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageMinimumTimeToLiveUnit::from(s))
-    }
-}
-
-crate::impl_literal!(StorageMinimumTimeToLiveUnit);
-
-/// Property type `DataPartitionUploadOptions` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct DataPartitionUploadOptions {
-    /// `ConditionLanguageVersion` (optional).
-    /// Range: 1..=1.
-    pub condition_language_version: Option<Value<i64>>,
-    /// `Expression` (required).
-    /// Length: 1..=2048 characters.
-    pub expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataPartitionUploadOptions` of `AWS::IoTFleetWise::Campaign`.
+    DataPartitionUploadOptions
 }
 
 impl DataPartitionUploadOptions {
     /// The required properties: `Expression`.
     pub fn new(expression: impl Into<Value<String>>) -> Self {
-        Self {
-            condition_language_version: None,
-            expression: expression.into(),
-        }
+        Self(crate::Properties::new().with(1, "Expression", expression.into().to_template()))
     }
-    /// Sets `ConditionLanguageVersion`.
-    pub fn condition_language_version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.condition_language_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataPartitionUploadOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition_language_version {
-            m.insert("ConditionLanguageVersion".to_owned(), v.to_template());
-        }
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        Expr::Map(m)
+    /// `ConditionLanguageVersion` (optional).
+    /// Range: 1 to 1.
+    pub fn condition_language_version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConditionLanguageVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataPartitionUploadOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition_language_version.check(
-            &path.field("ConditionLanguageVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DiagnosticsMode`.
+    DiagnosticsMode {
+        /// `OFF`
+        Off = "OFF",
+        /// `SEND_ACTIVE_DTCS`
+        SendActiveDtcs = "SEND_ACTIVE_DTCS",
     }
 }
 
-crate::impl_literal!(DataPartitionUploadOptions);
-
-/// Values of `DiagnosticsMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DiagnosticsMode {
-    /// `OFF`
-    Off,
-    /// `SEND_ACTIVE_DTCS`
-    SendActiveDtcs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DiagnosticsMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "SEND_ACTIVE_DTCS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::SendActiveDtcs => "SEND_ACTIVE_DTCS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DiagnosticsMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DiagnosticsMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DiagnosticsMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "SEND_ACTIVE_DTCS" => Self::SendActiveDtcs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DiagnosticsMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DiagnosticsMode::from(s))
-    }
-}
-
-crate::impl_literal!(DiagnosticsMode);
-
-/// Property type `SignalInformation` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct SignalInformation {
-    /// `DataPartitionId` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub data_partition_id: Option<Value<String>>,
-    /// `MaxSampleCount` (optional).
-    /// Range: 1..=4294967295.
-    pub max_sample_count: Option<Value<f64>>,
-    /// `MinimumSamplingIntervalMs` (optional).
-    /// Range: 0..=4294967295.
-    pub minimum_sampling_interval_ms: Option<Value<f64>>,
-    /// `Name` (required).
-    /// Length: 1..=150 characters.
-    /// Pattern: `^[\w|*|-]+(\.[\w|*|-]+)*$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SignalInformation` of `AWS::IoTFleetWise::Campaign`.
+    SignalInformation
 }
 
 impl SignalInformation {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            data_partition_id: None,
-            max_sample_count: None,
-            minimum_sampling_interval_ms: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `DataPartitionId`.
-    pub fn data_partition_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_partition_id = Some(value.into());
-        self
+    /// `DataPartitionId` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9]+$`.
+    pub fn data_partition_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataPartitionId", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSampleCount`.
-    pub fn max_sample_count(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_sample_count = Some(value.into());
-        self
+    /// `MaxSampleCount` (optional).
+    /// Range: 1 to 4294967295.
+    pub fn max_sample_count(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "MaxSampleCount", value.into().to_template()))
     }
-    /// Sets `MinimumSamplingIntervalMs`.
-    pub fn minimum_sampling_interval_ms(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.minimum_sampling_interval_ms = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SignalInformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_partition_id {
-            m.insert("DataPartitionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_sample_count {
-            m.insert("MaxSampleCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_sampling_interval_ms {
-            m.insert("MinimumSamplingIntervalMs".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `MinimumSamplingIntervalMs` (optional).
+    /// Range: 0 to 4294967295.
+    pub fn minimum_sampling_interval_ms(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MinimumSamplingIntervalMs", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SignalInformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_partition_id.check(
-            &path.field("DataPartitionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_sample_count.check(
-            &path.field("MaxSampleCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_sampling_interval_ms.check(
-            &path.field("MinimumSamplingIntervalMs"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(150),
-                pattern: Some("^[\\w|*|-]+(\\.[\\w|*|-]+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SignalInformation);
-
-/// Property type `SignalFetchInformation` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct SignalFetchInformation {
-    /// `Actions` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=2048 characters.
-    pub actions: Value<List<String>>,
-    /// `ConditionLanguageVersion` (optional).
-    /// Range: 1..=1.
-    pub condition_language_version: Option<Value<f64>>,
-    /// `FullyQualifiedName` (required).
-    /// Length: 1..=150 characters.
-    /// Pattern: `^[a-zA-Z0-9_.]+$`.
-    pub fully_qualified_name: Value<String>,
-    /// `SignalFetchConfig` (required).
-    pub signal_fetch_config: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `SignalFetchInformation` of `AWS::IoTFleetWise::Campaign`.
+    SignalFetchInformation
 }
 
 impl SignalFetchInformation {
@@ -1185,193 +510,41 @@ impl SignalFetchInformation {
     pub fn new(
         actions: impl Into<Value<List<String>>>,
         fully_qualified_name: impl Into<Value<String>>,
-        signal_fetch_config: impl Into<Value<serde_json::Value>>,
+        signal_fetch_config: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            condition_language_version: None,
-            fully_qualified_name: fully_qualified_name.into(),
-            signal_fetch_config: signal_fetch_config.into(),
-        }
-    }
-    /// Sets `ConditionLanguageVersion`.
-    pub fn condition_language_version(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.condition_language_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SignalFetchInformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.condition_language_version {
-            m.insert("ConditionLanguageVersion".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FullyQualifiedName".to_owned(),
-            self.fully_qualified_name.to_template(),
-        );
-        m.insert(
-            "SignalFetchConfig".to_owned(),
-            self.signal_fetch_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SignalFetchInformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(
+                    2,
+                    "FullyQualifiedName",
+                    fully_qualified_name.into().to_template(),
+                )
+                .with(
+                    3,
+                    "SignalFetchConfig",
+                    signal_fetch_config.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.condition_language_version.check(
-            &path.field("ConditionLanguageVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fully_qualified_name.check(
-            &path.field("FullyQualifiedName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(150),
-                pattern: Some("^[a-zA-Z0-9_.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `ConditionLanguageVersion` (optional).
+    /// Range: 1 to 1.
+    pub fn condition_language_version(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConditionLanguageVersion", value.into().to_template()),
+        )
     }
 }
 
-crate::impl_literal!(SignalFetchInformation);
-
-/// Values of `SpoolingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpoolingMode {
-    /// `OFF`
-    Off,
-    /// `TO_DISK`
-    ToDisk,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SpoolingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "TO_DISK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::ToDisk => "TO_DISK",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SpoolingMode`.
+    SpoolingMode {
+        /// `OFF`
+        Off = "OFF",
+        /// `TO_DISK`
+        ToDisk = "TO_DISK",
     }
 }
 
-impl ToTemplate for SpoolingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SpoolingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SpoolingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "TO_DISK" => Self::ToDisk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SpoolingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SpoolingMode::from(s))
-    }
-}
-
-crate::impl_literal!(SpoolingMode);
-
-/// Property type `Tag` of `AWS::IoTFleetWise::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTFleetWise::DecoderManifest`.
-#[derive(Debug, Clone)]
-pub struct DecoderManifest {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DecoderManifest {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DecoderManifest {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DecoderManifest {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTFleetWise::DecoderManifest`.
+    DecoderManifest("AWS::IoTFleetWise::DecoderManifest", DecoderManifestProps)
 }
 
 impl DecoderManifest {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTFleetWise::DecoderManifest";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DecoderManifestProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DecoderManifestName> {
         self.resource.ref_value()
@@ -92,37 +44,64 @@ impl DecoderManifest {
     pub fn attr_last_modification_time(&self) -> Value<String> {
         self.resource.get_att("LastModificationTime")
     }
+
+    /// Replaces `DefaultForUnmappedSignals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_for_unmapped_signals(
+        &self,
+        value: impl Into<Value<DefaultForUnmappedSignalsType>>,
+    ) {
+        self.resource
+            .set_property("DefaultForUnmappedSignals", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ModelManifestArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_manifest_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelManifestArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkInterfaces` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_interfaces(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource
+            .set_property("NetworkInterfaces", value.into())
+    }
+
+    /// Replaces `SignalDecoders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signal_decoders(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource.set_property("SignalDecoders", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<ManifestStatus>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTFleetWise::DecoderManifest`.
-#[derive(Debug, Clone)]
-pub struct DecoderManifestProps {
-    /// `DefaultForUnmappedSignals` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub default_for_unmapped_signals: Option<Value<DefaultForUnmappedSignalsType>>,
-    /// `Description` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub description: Option<Value<String>>,
-    /// `ModelManifestArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub model_manifest_arn: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z\d\-_:]+$`.
-    pub name: Value<String>,
-    /// `NetworkInterfaces` (optional).
-    /// Items: 1..=5000.
-    pub network_interfaces: Option<Value<List<serde_json::Value>>>,
-    /// `SignalDecoders` (optional).
-    /// Items: 1..=5000.
-    pub signal_decoders: Option<Value<List<serde_json::Value>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<ManifestStatus>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTFleetWise::DecoderManifest`.
+    DecoderManifestProps
 }
 
 impl DecoderManifestProps {
@@ -131,303 +110,73 @@ impl DecoderManifestProps {
         model_manifest_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            default_for_unmapped_signals: None,
-            description: None,
-            model_manifest_arn: model_manifest_arn.into(),
-            name: name.into(),
-            network_interfaces: None,
-            signal_decoders: None,
-            status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "ModelManifestArn",
+                    model_manifest_arn.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DefaultForUnmappedSignals`.
+    /// `DefaultForUnmappedSignals` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn default_for_unmapped_signals(
-        mut self,
+        self,
         value: impl Into<Value<DefaultForUnmappedSignalsType>>,
     ) -> Self {
-        self.default_for_unmapped_signals = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DefaultForUnmappedSignals", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `NetworkInterfaces`.
-    pub fn network_interfaces(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.network_interfaces = Some(value.into());
-        self
+    /// `NetworkInterfaces` (optional).
+    /// Items: 1 to 5000.
+    pub fn network_interfaces(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NetworkInterfaces", value.into().to_template()),
+        )
     }
-    /// Sets `SignalDecoders`.
-    pub fn signal_decoders(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.signal_decoders = Some(value.into());
-        self
+    /// `SignalDecoders` (optional).
+    /// Items: 1 to 5000.
+    pub fn signal_decoders(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(5, "SignalDecoders", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<ManifestStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<ManifestStatus>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DecoderManifestProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_for_unmapped_signals {
-            m.insert("DefaultForUnmappedSignals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ModelManifestArn".to_owned(),
-            self.model_manifest_arn.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.network_interfaces {
-            m.insert("NetworkInterfaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.signal_decoders {
-            m.insert("SignalDecoders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DecoderManifestProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_for_unmapped_signals.check(
-            &path.field("DefaultForUnmappedSignals"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z\\d\\-_:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_interfaces.check(
-            &path.field("NetworkInterfaces"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.signal_decoders.check(
-            &path.field("SignalDecoders"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DefaultForUnmappedSignalsType`.
+    DefaultForUnmappedSignalsType {
+        /// `CUSTOM_DECODING`
+        CustomDecoding = "CUSTOM_DECODING",
     }
 }
 
-crate::impl_literal!(DecoderManifestProps);
-
-/// Values of `DefaultForUnmappedSignalsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultForUnmappedSignalsType {
-    /// `CUSTOM_DECODING`
-    CustomDecoding,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultForUnmappedSignalsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOM_DECODING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomDecoding => "CUSTOM_DECODING",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ManifestStatus`.
+    ManifestStatus {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `DRAFT`
+        Draft = "DRAFT",
     }
 }
 
-impl ToTemplate for DefaultForUnmappedSignalsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultForUnmappedSignalsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultForUnmappedSignalsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOM_DECODING" => Self::CustomDecoding,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultForUnmappedSignalsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultForUnmappedSignalsType::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultForUnmappedSignalsType);
-
-/// Values of `ManifestStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManifestStatus {
-    /// `ACTIVE`
-    Active,
-    /// `DRAFT`
-    Draft,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManifestStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "DRAFT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Draft => "DRAFT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ManifestStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ManifestStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ManifestStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "DRAFT" => Self::Draft,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ManifestStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManifestStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ManifestStatus);
-
-/// Property type `Tag` of `AWS::IoTFleetWise::DecoderManifest`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

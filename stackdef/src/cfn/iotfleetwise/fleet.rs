@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTFleetWise::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Fleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Fleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Fleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Fleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTFleetWise::Fleet`.
+    Fleet("AWS::IoTFleetWise::Fleet", FleetProps)
 }
 
 impl Fleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Fleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTFleetWiseFleetId> {
         self.resource.ref_value()
@@ -92,155 +44,61 @@ impl Fleet {
     pub fn attr_last_modification_time(&self) -> Value<String> {
         self.resource.get_att("LastModificationTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Id` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Id", value.into())
+    }
+
+    /// Replaces `SignalCatalogArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signal_catalog_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SignalCatalogArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTFleetWise::Fleet`.
-#[derive(Debug, Clone)]
-pub struct FleetProps {
-    /// `Description` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub description: Option<Value<String>>,
-    /// `Id` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9:_-]+$`.
-    pub id: Value<String>,
-    /// `SignalCatalogArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub signal_catalog_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTFleetWise::Fleet`.
+    FleetProps
 }
 
 impl FleetProps {
     /// The required properties: `Id`, `SignalCatalogArn`.
     pub fn new(id: impl Into<Value<String>>, signal_catalog_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            id: id.into(),
-            signal_catalog_arn: signal_catalog_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(
+                    2,
+                    "SignalCatalogArn",
+                    signal_catalog_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert(
-            "SignalCatalogArn".to_owned(),
-            self.signal_catalog_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9:_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FleetProps);
-
-/// Property type `Tag` of `AWS::IoTFleetWise::Fleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTFleetWise::SignalCatalog`.
-#[derive(Debug, Clone)]
-pub struct SignalCatalog {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SignalCatalog {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SignalCatalog {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SignalCatalog {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTFleetWise::SignalCatalog`.
+    SignalCatalog("AWS::IoTFleetWise::SignalCatalog", SignalCatalogProps)
 }
 
 impl SignalCatalog {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTFleetWise::SignalCatalog";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SignalCatalogProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::SignalCatalogName> {
         self.resource.ref_value()
@@ -117,269 +69,110 @@ impl SignalCatalog {
     pub fn attr_node_counts_total_actuators(&self) -> Value<f64> {
         self.resource.get_att("NodeCounts.TotalActuators")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NodeCounts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_counts(&self, value: impl Into<Value<NodeCounts>>) {
+        self.resource.set_property("NodeCounts", value.into())
+    }
+
+    /// Replaces `Nodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_nodes(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource.set_property("Nodes", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTFleetWise::SignalCatalog`.
-#[derive(Debug, Clone, Default)]
-pub struct SignalCatalogProps {
-    /// `Description` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z\d\-_:]+$`.
-    pub name: Option<Value<String>>,
-    /// `NodeCounts` (optional).
-    pub node_counts: Option<Value<NodeCounts>>,
-    /// `Nodes` (optional).
-    /// Items: 1..=5000.
-    pub nodes: Option<Value<List<serde_json::Value>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTFleetWise::SignalCatalog`.
+    SignalCatalogProps(default)
 }
 
 impl SignalCatalogProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            name: None,
-            node_counts: None,
-            nodes: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z\d\x{80}-\x{10FFFF}\-_:]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `NodeCounts`.
-    pub fn node_counts(mut self, value: impl Into<Value<NodeCounts>>) -> Self {
-        self.node_counts = Some(value.into());
-        self
+    /// `NodeCounts` (optional).
+    pub fn node_counts(self, value: impl Into<Value<NodeCounts>>) -> Self {
+        Self(self.0.with(2, "NodeCounts", value.into().to_template()))
     }
-    /// Sets `Nodes`.
-    pub fn nodes(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.nodes = Some(value.into());
-        self
+    /// `Nodes` (optional).
+    /// Items: 1 to 5000.
+    pub fn nodes(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(3, "Nodes", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SignalCatalogProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_counts {
-            m.insert("NodeCounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nodes {
-            m.insert("Nodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SignalCatalogProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z\\d\\-_:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.node_counts
-            .check(&path.field("NodeCounts"), &Rules::NONE, out);
-        self.nodes.check(
-            &path.field("Nodes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SignalCatalogProps);
-
-/// Property type `NodeCounts` of `AWS::IoTFleetWise::SignalCatalog`.
-#[derive(Debug, Clone, Default)]
-pub struct NodeCounts {
-    /// `TotalActuators` (optional).
-    pub total_actuators: Option<Value<f64>>,
-    /// `TotalAttributes` (optional).
-    pub total_attributes: Option<Value<f64>>,
-    /// `TotalBranches` (optional).
-    pub total_branches: Option<Value<f64>>,
-    /// `TotalNodes` (optional).
-    pub total_nodes: Option<Value<f64>>,
-    /// `TotalSensors` (optional).
-    pub total_sensors: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `NodeCounts` of `AWS::IoTFleetWise::SignalCatalog`.
+    NodeCounts(default)
 }
 
 impl NodeCounts {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            total_actuators: None,
-            total_attributes: None,
-            total_branches: None,
-            total_nodes: None,
-            total_sensors: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TotalActuators`.
-    pub fn total_actuators(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.total_actuators = Some(value.into());
-        self
+    /// `TotalActuators` (optional).
+    pub fn total_actuators(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "TotalActuators", value.into().to_template()))
     }
-    /// Sets `TotalAttributes`.
-    pub fn total_attributes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.total_attributes = Some(value.into());
-        self
+    /// `TotalAttributes` (optional).
+    pub fn total_attributes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TotalAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `TotalBranches`.
-    pub fn total_branches(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.total_branches = Some(value.into());
-        self
+    /// `TotalBranches` (optional).
+    pub fn total_branches(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "TotalBranches", value.into().to_template()))
     }
-    /// Sets `TotalNodes`.
-    pub fn total_nodes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.total_nodes = Some(value.into());
-        self
+    /// `TotalNodes` (optional).
+    pub fn total_nodes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "TotalNodes", value.into().to_template()))
     }
-    /// Sets `TotalSensors`.
-    pub fn total_sensors(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.total_sensors = Some(value.into());
-        self
+    /// `TotalSensors` (optional).
+    pub fn total_sensors(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "TotalSensors", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NodeCounts {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.total_actuators {
-            m.insert("TotalActuators".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total_attributes {
-            m.insert("TotalAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total_branches {
-            m.insert("TotalBranches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total_nodes {
-            m.insert("TotalNodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total_sensors {
-            m.insert("TotalSensors".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NodeCounts {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NodeCounts);
-
-/// Property type `Tag` of `AWS::IoTFleetWise::SignalCatalog`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

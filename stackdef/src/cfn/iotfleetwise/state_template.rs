@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTFleetWise::StateTemplate`.
-#[derive(Debug, Clone)]
-pub struct StateTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StateTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StateTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StateTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTFleetWise::StateTemplate`.
+    StateTemplate("AWS::IoTFleetWise::StateTemplate", StateTemplateProps)
 }
 
 impl StateTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTFleetWise::StateTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StateTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::StateTemplateName> {
         self.resource.ref_value()
@@ -97,41 +49,56 @@ impl StateTemplate {
     pub fn attr_last_modification_time(&self) -> Value<String> {
         self.resource.get_att("LastModificationTime")
     }
+
+    /// Replaces `DataExtraDimensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_extra_dimensions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DataExtraDimensions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MetadataExtraDimensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_extra_dimensions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("MetadataExtraDimensions", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SignalCatalogArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signal_catalog_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SignalCatalogArn", value.into())
+    }
+
+    /// Replaces `StateTemplateProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state_template_properties(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("StateTemplateProperties", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTFleetWise::StateTemplate`.
-#[derive(Debug, Clone)]
-pub struct StateTemplateProps {
-    /// `DataExtraDimensions` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=150 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_.]+$`.
-    pub data_extra_dimensions: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub description: Option<Value<String>>,
-    /// `MetadataExtraDimensions` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=150 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_.]+$`.
-    pub metadata_extra_dimensions: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z\d\-_:]+$`.
-    pub name: Value<String>,
-    /// `SignalCatalogArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub signal_catalog_arn: Value<String>,
-    /// `StateTemplateProperties` (required).
-    /// Items: 1..=500.
-    /// Each item: Length: 1..=150 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_.]+$`.
-    pub state_template_properties: Value<List<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTFleetWise::StateTemplate`.
+    StateTemplateProps
 }
 
 impl StateTemplateProps {
@@ -141,210 +108,52 @@ impl StateTemplateProps {
         signal_catalog_arn: impl Into<Value<String>>,
         state_template_properties: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            data_extra_dimensions: None,
-            description: None,
-            metadata_extra_dimensions: None,
-            name: name.into(),
-            signal_catalog_arn: signal_catalog_arn.into(),
-            state_template_properties: state_template_properties.into(),
-            tags: None,
-        }
-    }
-    /// Sets `DataExtraDimensions`.
-    pub fn data_extra_dimensions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.data_extra_dimensions = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `MetadataExtraDimensions`.
-    pub fn metadata_extra_dimensions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.metadata_extra_dimensions = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StateTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_extra_dimensions {
-            m.insert("DataExtraDimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_extra_dimensions {
-            m.insert("MetadataExtraDimensions".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "SignalCatalogArn".to_owned(),
-            self.signal_catalog_arn.to_template(),
-        );
-        m.insert(
-            "StateTemplateProperties".to_owned(),
-            self.state_template_properties.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StateTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_extra_dimensions.check(
-            &path.field("DataExtraDimensions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(150),
-                            pattern: Some("^[a-zA-Z0-9_.]+$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(
+                    4,
+                    "SignalCatalogArn",
+                    signal_catalog_arn.into().to_template(),
+                )
+                .with(
+                    5,
+                    "StateTemplateProperties",
+                    state_template_properties.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata_extra_dimensions.check(
-            &path.field("MetadataExtraDimensions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(150),
-                            pattern: Some("^[a-zA-Z0-9_.]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z\\d\\-_:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_template_properties.check(
-            &path.field("StateTemplateProperties"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(500),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(150),
-                            pattern: Some("^[a-zA-Z0-9_.]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `DataExtraDimensions` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 150 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9_.]+$`.
+    pub fn data_extra_dimensions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataExtraDimensions", value.into().to_template()),
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `MetadataExtraDimensions` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 150 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9_.]+$`.
+    pub fn metadata_extra_dimensions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MetadataExtraDimensions", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(StateTemplateProps);
-
-/// Property type `Tag` of `AWS::IoTFleetWise::StateTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

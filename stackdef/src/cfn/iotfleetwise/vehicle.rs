@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTFleetWise::Vehicle`.
-#[derive(Debug, Clone)]
-pub struct Vehicle {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Vehicle {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Vehicle {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Vehicle {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTFleetWise::Vehicle`.
+    Vehicle("AWS::IoTFleetWise::Vehicle", VehicleProps)
 }
 
 impl Vehicle {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTFleetWise::Vehicle";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VehicleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::VehicleName> {
         self.resource.ref_value()
@@ -92,31 +44,55 @@ impl Vehicle {
     pub fn attr_last_modification_time(&self) -> Value<String> {
         self.resource.get_att("LastModificationTime")
     }
+
+    /// Replaces `AssociationBehavior` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_association_behavior(&self, value: impl Into<Value<VehicleAssociationBehavior>>) {
+        self.resource
+            .set_property("AssociationBehavior", value.into())
+    }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `DecoderManifestArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_decoder_manifest_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DecoderManifestArn", value.into())
+    }
+
+    /// Replaces `ModelManifestArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_manifest_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelManifestArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StateTemplates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state_templates(&self, value: impl Into<Value<List<StateTemplateAssociation>>>) {
+        self.resource.set_property("StateTemplates", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTFleetWise::Vehicle`.
-#[derive(Debug, Clone)]
-pub struct VehicleProps {
-    /// `AssociationBehavior` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub association_behavior: Option<Value<VehicleAssociationBehavior>>,
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
-    /// `DecoderManifestArn` (required).
-    pub decoder_manifest_arn: Value<String>,
-    /// `ModelManifestArn` (required).
-    pub model_manifest_arn: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z\d\-_:]+$`.
-    pub name: Value<String>,
-    /// `StateTemplates` (optional).
-    /// Items: 0..=20.
-    pub state_templates: Option<Value<List<StateTemplateAssociation>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTFleetWise::Vehicle`.
+    VehicleProps
 }
 
 impl VehicleProps {
@@ -126,270 +102,76 @@ impl VehicleProps {
         model_manifest_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            association_behavior: None,
-            attributes: None,
-            decoder_manifest_arn: decoder_manifest_arn.into(),
-            model_manifest_arn: model_manifest_arn.into(),
-            name: name.into(),
-            state_templates: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "DecoderManifestArn",
+                    decoder_manifest_arn.into().to_template(),
+                )
+                .with(
+                    3,
+                    "ModelManifestArn",
+                    model_manifest_arn.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AssociationBehavior`.
-    pub fn association_behavior(
-        mut self,
-        value: impl Into<Value<VehicleAssociationBehavior>>,
-    ) -> Self {
-        self.association_behavior = Some(value.into());
-        self
+    /// `AssociationBehavior` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn association_behavior(self, value: impl Into<Value<VehicleAssociationBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociationBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Attributes", value.into().to_template()))
     }
-    /// Sets `StateTemplates`.
-    pub fn state_templates(
-        mut self,
-        value: impl Into<Value<List<StateTemplateAssociation>>>,
-    ) -> Self {
-        self.state_templates = Some(value.into());
-        self
+    /// `StateTemplates` (optional).
+    /// Items: 0 to 20.
+    pub fn state_templates(self, value: impl Into<Value<List<StateTemplateAssociation>>>) -> Self {
+        Self(self.0.with(5, "StateTemplates", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VehicleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.association_behavior {
-            m.insert("AssociationBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DecoderManifestArn".to_owned(),
-            self.decoder_manifest_arn.to_template(),
-        );
-        m.insert(
-            "ModelManifestArn".to_owned(),
-            self.model_manifest_arn.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.state_templates {
-            m.insert("StateTemplates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VehicleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.association_behavior
-            .check(&path.field("AssociationBehavior"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z\\d\\-_:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_templates.check(
-            &path.field("StateTemplates"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `VehicleAssociationBehavior`.
+    VehicleAssociationBehavior {
+        /// `CreateIotThing`
+        CreateIotThing = "CreateIotThing",
+        /// `ValidateIotThingExists`
+        ValidateIotThingExists = "ValidateIotThingExists",
     }
 }
 
-crate::impl_literal!(VehicleProps);
-
-/// Values of `VehicleAssociationBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VehicleAssociationBehavior {
-    /// `CreateIotThing`
-    CreateIotThing,
-    /// `ValidateIotThingExists`
-    ValidateIotThingExists,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VehicleAssociationBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CreateIotThing", "ValidateIotThingExists"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreateIotThing => "CreateIotThing",
-            Self::ValidateIotThingExists => "ValidateIotThingExists",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VehicleAssociationBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VehicleAssociationBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VehicleAssociationBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "CreateIotThing" => Self::CreateIotThing,
-            "ValidateIotThingExists" => Self::ValidateIotThingExists,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VehicleAssociationBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(VehicleAssociationBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(VehicleAssociationBehavior);
-
-/// Property type `StateTemplateAssociation` of `AWS::IoTFleetWise::Vehicle`.
-#[derive(Debug, Clone)]
-pub struct StateTemplateAssociation {
-    /// `Identifier` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z\d\-_:]+$`.
-    pub identifier: Value<String>,
-    /// `StateTemplateUpdateStrategy` (required).
-    pub state_template_update_strategy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `StateTemplateAssociation` of `AWS::IoTFleetWise::Vehicle`.
+    StateTemplateAssociation
 }
 
 impl StateTemplateAssociation {
     /// The required properties: `Identifier`, `StateTemplateUpdateStrategy`.
     pub fn new(
         identifier: impl Into<Value<String>>,
-        state_template_update_strategy: impl Into<Value<serde_json::Value>>,
+        state_template_update_strategy: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            identifier: identifier.into(),
-            state_template_update_strategy: state_template_update_strategy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Identifier", identifier.into().to_template())
+                .with(
+                    1,
+                    "StateTemplateUpdateStrategy",
+                    state_template_update_strategy.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for StateTemplateAssociation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Identifier".to_owned(), self.identifier.to_template());
-        m.insert(
-            "StateTemplateUpdateStrategy".to_owned(),
-            self.state_template_update_strategy.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StateTemplateAssociation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identifier.check(
-            &path.field("Identifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z\\d\\-_:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StateTemplateAssociation);
-
-/// Property type `Tag` of `AWS::IoTFleetWise::Vehicle`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

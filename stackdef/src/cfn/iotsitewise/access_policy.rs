@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::AccessPolicy`.
+    AccessPolicy("AWS::IoTSiteWise::AccessPolicy", AccessPolicyProps)
 }
 
 impl AccessPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::AccessPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccessPolicyId` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessPolicyId> {
         self.resource.ref_value()
@@ -87,17 +39,32 @@ impl AccessPolicy {
     pub fn attr_access_policy_id(&self) -> Value<ids::AccessPolicyId> {
         self.resource.get_att("AccessPolicyId")
     }
+
+    /// Replaces `AccessPolicyIdentity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_policy_identity(&self, value: impl Into<Value<AccessPolicyIdentity>>) {
+        self.resource
+            .set_property("AccessPolicyIdentity", value.into())
+    }
+
+    /// Replaces `AccessPolicyPermission` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_policy_permission(&self, value: impl Into<Value<AccessPolicyPermission>>) {
+        self.resource
+            .set_property("AccessPolicyPermission", value.into())
+    }
+
+    /// Replaces `AccessPolicyResource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_policy_resource(&self, value: impl Into<Value<AccessPolicyResource>>) {
+        self.resource
+            .set_property("AccessPolicyResource", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessPolicyProps {
-    /// `AccessPolicyIdentity` (required).
-    pub access_policy_identity: Value<AccessPolicyIdentity>,
-    /// `AccessPolicyPermission` (required).
-    pub access_policy_permission: Value<AccessPolicyPermission>,
-    /// `AccessPolicyResource` (required).
-    pub access_policy_resource: Value<AccessPolicyResource>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::AccessPolicy`.
+    AccessPolicyProps
 }
 
 impl AccessPolicyProps {
@@ -107,455 +74,165 @@ impl AccessPolicyProps {
         access_policy_permission: impl Into<Value<AccessPolicyPermission>>,
         access_policy_resource: impl Into<Value<AccessPolicyResource>>,
     ) -> Self {
-        Self {
-            access_policy_identity: access_policy_identity.into(),
-            access_policy_permission: access_policy_permission.into(),
-            access_policy_resource: access_policy_resource.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AccessPolicyIdentity",
+                    access_policy_identity.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AccessPolicyPermission",
+                    access_policy_permission.into().to_template(),
+                )
+                .with(
+                    2,
+                    "AccessPolicyResource",
+                    access_policy_resource.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for AccessPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccessPolicyIdentity".to_owned(),
-            self.access_policy_identity.to_template(),
-        );
-        m.insert(
-            "AccessPolicyPermission".to_owned(),
-            self.access_policy_permission.to_template(),
-        );
-        m.insert(
-            "AccessPolicyResource".to_owned(),
-            self.access_policy_resource.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_policy_identity
-            .check(&path.field("AccessPolicyIdentity"), &Rules::NONE, out);
-        self.access_policy_permission.check(
-            &path.field("AccessPolicyPermission"),
-            &Rules::NONE,
-            out,
-        );
-        self.access_policy_resource
-            .check(&path.field("AccessPolicyResource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessPolicyProps);
-
-/// Property type `AccessPolicyIdentity` of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessPolicyIdentity {
-    /// `IamRole` (optional).
-    pub iam_role: Option<Value<IamRole>>,
-    /// `IamUser` (optional).
-    pub iam_user: Option<Value<IamUser>>,
-    /// `User` (optional).
-    pub user: Option<Value<User>>,
+crate::l1_struct! {
+    /// Property type `AccessPolicyIdentity` of `AWS::IoTSiteWise::AccessPolicy`.
+    AccessPolicyIdentity(default)
 }
 
 impl AccessPolicyIdentity {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iam_role: None,
-            iam_user: None,
-            user: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IamRole`.
-    pub fn iam_role(mut self, value: impl Into<Value<IamRole>>) -> Self {
-        self.iam_role = Some(value.into());
-        self
+    /// `IamRole` (optional).
+    pub fn iam_role(self, value: impl Into<Value<IamRole>>) -> Self {
+        Self(self.0.with(0, "IamRole", value.into().to_template()))
     }
-    /// Sets `IamUser`.
-    pub fn iam_user(mut self, value: impl Into<Value<IamUser>>) -> Self {
-        self.iam_user = Some(value.into());
-        self
+    /// `IamUser` (optional).
+    pub fn iam_user(self, value: impl Into<Value<IamUser>>) -> Self {
+        Self(self.0.with(1, "IamUser", value.into().to_template()))
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<User>>) -> Self {
-        self.user = Some(value.into());
-        self
+    /// `User` (optional).
+    pub fn user(self, value: impl Into<Value<User>>) -> Self {
+        Self(self.0.with(2, "User", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessPolicyIdentity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iam_role {
-            m.insert("IamRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_user {
-            m.insert("IamUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessPolicyIdentity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_role
-            .check(&path.field("IamRole"), &Rules::NONE, out);
-        self.iam_user
-            .check(&path.field("IamUser"), &Rules::NONE, out);
-        self.user.check(&path.field("User"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessPolicyIdentity);
-
-/// Property type `IamRole` of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct IamRole {
-    /// `arn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamRole` of `AWS::IoTSiteWise::AccessPolicy`.
+    IamRole(default)
 }
 
 impl IamRole {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamRole {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamRole {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("arn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IamRole);
-
-/// Property type `IamUser` of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct IamUser {
     /// `arn` (optional).
-    /// Length: 1..=1600 characters.
+    /// Length: 1 to 1600 characters.
     /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
-    pub arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "arn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IamUser` of `AWS::IoTSiteWise::AccessPolicy`.
+    IamUser(default)
 }
 
 impl IamUser {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `arn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "arn", value.into().to_template()))
     }
 }
 
-impl Check for IamUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("arn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IamUser);
-
-/// Property type `User` of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct User {
-    /// `id` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\S+$`.
-    pub id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `User` of `AWS::IoTSiteWise::AccessPolicy`.
+    User(default)
 }
 
 impl User {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for User {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("id".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `id` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^\S+$`.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "id", value.into().to_template()))
     }
 }
 
-impl Check for User {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AccessPolicyPermission`.
+    AccessPolicyPermission {
+        /// `ADMINISTRATOR`
+        Administrator = "ADMINISTRATOR",
+        /// `VIEWER`
+        Viewer = "VIEWER",
     }
 }
 
-crate::impl_literal!(User);
-
-/// Values of `AccessPolicyPermission`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessPolicyPermission {
-    /// `ADMINISTRATOR`
-    Administrator,
-    /// `VIEWER`
-    Viewer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessPolicyPermission {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ADMINISTRATOR", "VIEWER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Administrator => "ADMINISTRATOR",
-            Self::Viewer => "VIEWER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessPolicyPermission {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessPolicyPermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessPolicyPermission {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADMINISTRATOR" => Self::Administrator,
-            "VIEWER" => Self::Viewer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessPolicyPermission> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessPolicyPermission::from(s))
-    }
-}
-
-crate::impl_literal!(AccessPolicyPermission);
-
-/// Property type `AccessPolicyResource` of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessPolicyResource {
-    /// `Portal` (optional).
-    pub portal: Option<Value<Portal>>,
-    /// `Project` (optional).
-    pub project: Option<Value<Project>>,
+crate::l1_struct! {
+    /// Property type `AccessPolicyResource` of `AWS::IoTSiteWise::AccessPolicy`.
+    AccessPolicyResource(default)
 }
 
 impl AccessPolicyResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            portal: None,
-            project: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Portal`.
-    pub fn portal(mut self, value: impl Into<Value<Portal>>) -> Self {
-        self.portal = Some(value.into());
-        self
+    /// `Portal` (optional).
+    pub fn portal(self, value: impl Into<Value<Portal>>) -> Self {
+        Self(self.0.with(0, "Portal", value.into().to_template()))
     }
-    /// Sets `Project`.
-    pub fn project(mut self, value: impl Into<Value<Project>>) -> Self {
-        self.project = Some(value.into());
-        self
+    /// `Project` (optional).
+    pub fn project(self, value: impl Into<Value<Project>>) -> Self {
+        Self(self.0.with(1, "Project", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessPolicyResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.portal {
-            m.insert("Portal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project {
-            m.insert("Project".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessPolicyResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.portal.check(&path.field("Portal"), &Rules::NONE, out);
-        self.project
-            .check(&path.field("Project"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessPolicyResource);
-
-/// Property type `Portal` of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Portal {
-    /// `id` (optional).
-    /// Length: 36..=36 characters.
-    pub id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Portal` of `AWS::IoTSiteWise::AccessPolicy`.
+    Portal(default)
 }
 
 impl Portal {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Portal {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("id".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Portal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Portal);
-
-/// Property type `Project` of `AWS::IoTSiteWise::AccessPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Project {
     /// `id` (optional).
-    /// Length: 36..=36 characters.
-    pub id: Option<Value<String>>,
+    /// Length: 36 to 36 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "id", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Project` of `AWS::IoTSiteWise::AccessPolicy`.
+    Project(default)
 }
 
 impl Project {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Project {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("id".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `id` (optional).
+    /// Length: 36 to 36 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "id", value.into().to_template()))
     }
 }
-
-impl Check for Project {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Project);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::Asset`.
-#[derive(Debug, Clone)]
-pub struct Asset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Asset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Asset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Asset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::Asset`.
+    Asset("AWS::IoTSiteWise::Asset", AssetProps)
 }
 
 impl Asset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Asset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssetId` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTSiteWiseAssetId> {
         self.resource.ref_value()
@@ -87,32 +39,53 @@ impl Asset {
     pub fn attr_asset_id(&self) -> Value<ids::IoTSiteWiseAssetId> {
         self.resource.get_att("AssetId")
     }
+
+    /// Replaces `AssetDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssetDescription", value.into())
+    }
+
+    /// Replaces `AssetExternalId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_external_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssetExternalId", value.into())
+    }
+
+    /// Replaces `AssetHierarchies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_hierarchies(&self, value: impl Into<Value<List<AssetHierarchy>>>) {
+        self.resource.set_property("AssetHierarchies", value.into())
+    }
+
+    /// Replaces `AssetModelId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssetModelId", value.into())
+    }
+
+    /// Replaces `AssetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssetName", value.into())
+    }
+
+    /// Replaces `AssetProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_properties(&self, value: impl Into<Value<List<AssetProperty>>>) {
+        self.resource.set_property("AssetProperties", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::Asset`.
-#[derive(Debug, Clone)]
-pub struct AssetProps {
-    /// `AssetDescription` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub asset_description: Option<Value<String>>,
-    /// `AssetExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub asset_external_id: Option<Value<String>>,
-    /// `AssetHierarchies` (optional).
-    pub asset_hierarchies: Option<Value<List<AssetHierarchy>>>,
-    /// `AssetModelId` (required).
-    /// Length: 13..=139 characters.
-    pub asset_model_id: Value<String>,
-    /// `AssetName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub asset_name: Value<String>,
-    /// `AssetProperties` (optional).
-    pub asset_properties: Option<Value<List<AssetProperty>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::Asset`.
+    AssetProps
 }
 
 impl AssetProps {
@@ -121,436 +94,133 @@ impl AssetProps {
         asset_model_id: impl Into<Value<String>>,
         asset_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            asset_description: None,
-            asset_external_id: None,
-            asset_hierarchies: None,
-            asset_model_id: asset_model_id.into(),
-            asset_name: asset_name.into(),
-            asset_properties: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "AssetModelId", asset_model_id.into().to_template())
+                .with(4, "AssetName", asset_name.into().to_template()),
+        )
     }
-    /// Sets `AssetDescription`.
-    pub fn asset_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_description = Some(value.into());
-        self
+    /// `AssetDescription` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn asset_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssetDescription", value.into().to_template()),
+        )
     }
-    /// Sets `AssetExternalId`.
-    pub fn asset_external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_external_id = Some(value.into());
-        self
-    }
-    /// Sets `AssetHierarchies`.
-    pub fn asset_hierarchies(mut self, value: impl Into<Value<List<AssetHierarchy>>>) -> Self {
-        self.asset_hierarchies = Some(value.into());
-        self
-    }
-    /// Sets `AssetProperties`.
-    pub fn asset_properties(mut self, value: impl Into<Value<List<AssetProperty>>>) -> Self {
-        self.asset_properties = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_description {
-            m.insert("AssetDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_external_id {
-            m.insert("AssetExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_hierarchies {
-            m.insert("AssetHierarchies".to_owned(), v.to_template());
-        }
-        m.insert("AssetModelId".to_owned(), self.asset_model_id.to_template());
-        m.insert("AssetName".to_owned(), self.asset_name.to_template());
-        if let Some(v) = &self.asset_properties {
-            m.insert("AssetProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.asset_description.check(
-            &path.field("AssetDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asset_external_id.check(
-            &path.field("AssetExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asset_hierarchies
-            .check(&path.field("AssetHierarchies"), &Rules::NONE, out);
-        self.asset_model_id.check(
-            &path.field("AssetModelId"),
-            &Rules {
-                min_length: Some(13),
-                max_length: Some(139),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asset_name.check(
-            &path.field("AssetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asset_properties
-            .check(&path.field("AssetProperties"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssetProps);
-
-/// Property type `AssetHierarchy` of `AWS::IoTSiteWise::Asset`.
-#[derive(Debug, Clone)]
-pub struct AssetHierarchy {
-    /// `ChildAssetId` (required).
-    pub child_asset_id: Value<String>,
-    /// `ExternalId` (optional).
-    /// Length: 2..=128 characters.
+    /// `AssetExternalId` (optional).
+    /// Length: 2 to 128 characters.
     /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub external_id: Option<Value<String>>,
-    /// `Id` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub id: Option<Value<String>>,
-    /// `LogicalId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[^\u0000-\u001F\u007F]+`.
-    pub logical_id: Option<Value<String>>,
+    pub fn asset_external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssetExternalId", value.into().to_template()),
+        )
+    }
+    /// `AssetHierarchies` (optional).
+    pub fn asset_hierarchies(self, value: impl Into<Value<List<AssetHierarchy>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AssetHierarchies", value.into().to_template()),
+        )
+    }
+    /// `AssetProperties` (optional).
+    pub fn asset_properties(self, value: impl Into<Value<List<AssetProperty>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AssetProperties", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AssetHierarchy` of `AWS::IoTSiteWise::Asset`.
+    AssetHierarchy
 }
 
 impl AssetHierarchy {
     /// The required properties: `ChildAssetId`.
     pub fn new(child_asset_id: impl Into<Value<String>>) -> Self {
-        Self {
-            child_asset_id: child_asset_id.into(),
-            external_id: None,
-            id: None,
-            logical_id: None,
-        }
+        Self(crate::Properties::new().with(0, "ChildAssetId", child_asset_id.into().to_template()))
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
-    }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-    /// Sets `LogicalId`.
-    pub fn logical_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logical_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetHierarchy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChildAssetId".to_owned(), self.child_asset_id.to_template());
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_id {
-            m.insert("LogicalId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetHierarchy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_id.check(
-            &path.field("ExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical_id.check(
-            &path.field("LogicalId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[^\\u0000-\\u001F\\u007F]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AssetHierarchy);
-
-/// Property type `AssetProperty` of `AWS::IoTSiteWise::Asset`.
-#[derive(Debug, Clone, Default)]
-pub struct AssetProperty {
-    /// `Alias` (optional).
-    pub alias: Option<Value<String>>,
     /// `ExternalId` (optional).
-    /// Length: 2..=128 characters.
+    /// Length: 2 to 128 characters.
     /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub external_id: Option<Value<String>>,
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExternalId", value.into().to_template()))
+    }
     /// `Id` (optional).
-    /// Length: 36..=36 characters.
+    /// Length: 36 to 36 characters.
     /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub id: Option<Value<String>>,
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Id", value.into().to_template()))
+    }
     /// `LogicalId` (optional).
-    /// Length: 1..=256 characters.
+    /// Length: 1 to 256 characters.
     /// Pattern: `[^\u0000-\u001F\u007F]+`.
-    pub logical_id: Option<Value<String>>,
-    /// `NotificationState` (optional).
-    pub notification_state: Option<Value<NotificationState>>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<String>>,
+    pub fn logical_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LogicalId", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AssetProperty` of `AWS::IoTSiteWise::Asset`.
+    AssetProperty(default)
 }
 
 impl AssetProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alias: None,
-            external_id: None,
-            id: None,
-            logical_id: None,
-            notification_state: None,
-            unit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alias`.
-    pub fn alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias = Some(value.into());
-        self
+    /// `Alias` (optional).
+    pub fn alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alias", value.into().to_template()))
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
+    /// `ExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExternalId", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Id", value.into().to_template()))
     }
-    /// Sets `LogicalId`.
-    pub fn logical_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logical_id = Some(value.into());
-        self
+    /// `LogicalId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[^\u0000-\u001F\u007F]+`.
+    pub fn logical_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LogicalId", value.into().to_template()))
     }
-    /// Sets `NotificationState`.
-    pub fn notification_state(mut self, value: impl Into<Value<NotificationState>>) -> Self {
-        self.notification_state = Some(value.into());
-        self
+    /// `NotificationState` (optional).
+    pub fn notification_state(self, value: impl Into<Value<NotificationState>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NotificationState", value.into().to_template()),
+        )
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AssetProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias {
-            m.insert("Alias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_id {
-            m.insert("LogicalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_state {
-            m.insert("NotificationState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NotificationState`.
+    NotificationState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for AssetProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_id.check(
-            &path.field("ExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical_id.check(
-            &path.field("LogicalId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[^\\u0000-\\u001F\\u007F]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_state
-            .check(&path.field("NotificationState"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssetProperty);
-
-/// Values of `NotificationState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotificationState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NotificationState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotificationState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotificationState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotificationState> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotificationState::from(s))
-    }
-}
-
-crate::impl_literal!(NotificationState);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::Asset`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct AssetModel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AssetModel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AssetModel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AssetModel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::AssetModel`.
+    AssetModel("AWS::IoTSiteWise::AssetModel", AssetModelProps)
 }
 
 impl AssetModel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::AssetModel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssetModelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssetModelId` (typed).
     pub fn ref_value(&self) -> Value<ids::AssetModelId> {
         self.resource.ref_value()
@@ -87,427 +39,226 @@ impl AssetModel {
     pub fn attr_asset_model_id(&self) -> Value<ids::AssetModelId> {
         self.resource.get_att("AssetModelId")
     }
+
+    /// Replaces `AssetModelCompositeModels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_composite_models(
+        &self,
+        value: impl Into<Value<List<AssetModelCompositeModel>>>,
+    ) {
+        self.resource
+            .set_property("AssetModelCompositeModels", value.into())
+    }
+
+    /// Replaces `AssetModelDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssetModelDescription", value.into())
+    }
+
+    /// Replaces `AssetModelExternalId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_external_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssetModelExternalId", value.into())
+    }
+
+    /// Replaces `AssetModelHierarchies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_hierarchies(&self, value: impl Into<Value<List<AssetModelHierarchy>>>) {
+        self.resource
+            .set_property("AssetModelHierarchies", value.into())
+    }
+
+    /// Replaces `AssetModelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssetModelName", value.into())
+    }
+
+    /// Replaces `AssetModelProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_properties(&self, value: impl Into<Value<List<AssetModelProperty>>>) {
+        self.resource
+            .set_property("AssetModelProperties", value.into())
+    }
+
+    /// Replaces `AssetModelType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_model_type(&self, value: impl Into<Value<AssetModelType>>) {
+        self.resource.set_property("AssetModelType", value.into())
+    }
+
+    /// Replaces `EnforcedAssetModelInterfaceRelationships` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enforced_asset_model_interface_relationships(
+        &self,
+        value: impl Into<Value<List<EnforcedAssetModelInterfaceRelationship>>>,
+    ) {
+        self.resource
+            .set_property("EnforcedAssetModelInterfaceRelationships", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct AssetModelProps {
-    /// `AssetModelCompositeModels` (optional).
-    pub asset_model_composite_models: Option<Value<List<AssetModelCompositeModel>>>,
-    /// `AssetModelDescription` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub asset_model_description: Option<Value<String>>,
-    /// `AssetModelExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub asset_model_external_id: Option<Value<String>>,
-    /// `AssetModelHierarchies` (optional).
-    pub asset_model_hierarchies: Option<Value<List<AssetModelHierarchy>>>,
-    /// `AssetModelName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub asset_model_name: Value<String>,
-    /// `AssetModelProperties` (optional).
-    pub asset_model_properties: Option<Value<List<AssetModelProperty>>>,
-    /// `AssetModelType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub asset_model_type: Option<Value<AssetModelType>>,
-    /// `EnforcedAssetModelInterfaceRelationships` (optional).
-    pub enforced_asset_model_interface_relationships:
-        Option<Value<List<EnforcedAssetModelInterfaceRelationship>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::AssetModel`.
+    AssetModelProps
 }
 
 impl AssetModelProps {
     /// The required properties: `AssetModelName`.
     pub fn new(asset_model_name: impl Into<Value<String>>) -> Self {
-        Self {
-            asset_model_composite_models: None,
-            asset_model_description: None,
-            asset_model_external_id: None,
-            asset_model_hierarchies: None,
-            asset_model_name: asset_model_name.into(),
-            asset_model_properties: None,
-            asset_model_type: None,
-            enforced_asset_model_interface_relationships: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "AssetModelName",
+            asset_model_name.into().to_template(),
+        ))
     }
-    /// Sets `AssetModelCompositeModels`.
+    /// `AssetModelCompositeModels` (optional).
     pub fn asset_model_composite_models(
-        mut self,
+        self,
         value: impl Into<Value<List<AssetModelCompositeModel>>>,
     ) -> Self {
-        self.asset_model_composite_models = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AssetModelCompositeModels", value.into().to_template()),
+        )
     }
-    /// Sets `AssetModelDescription`.
-    pub fn asset_model_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_model_description = Some(value.into());
-        self
+    /// `AssetModelDescription` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn asset_model_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssetModelDescription", value.into().to_template()),
+        )
     }
-    /// Sets `AssetModelExternalId`.
-    pub fn asset_model_external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_model_external_id = Some(value.into());
-        self
+    /// `AssetModelExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
+    pub fn asset_model_external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AssetModelExternalId", value.into().to_template()),
+        )
     }
-    /// Sets `AssetModelHierarchies`.
+    /// `AssetModelHierarchies` (optional).
     pub fn asset_model_hierarchies(
-        mut self,
+        self,
         value: impl Into<Value<List<AssetModelHierarchy>>>,
     ) -> Self {
-        self.asset_model_hierarchies = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AssetModelHierarchies", value.into().to_template()),
+        )
     }
-    /// Sets `AssetModelProperties`.
-    pub fn asset_model_properties(
-        mut self,
-        value: impl Into<Value<List<AssetModelProperty>>>,
-    ) -> Self {
-        self.asset_model_properties = Some(value.into());
-        self
+    /// `AssetModelProperties` (optional).
+    pub fn asset_model_properties(self, value: impl Into<Value<List<AssetModelProperty>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AssetModelProperties", value.into().to_template()),
+        )
     }
-    /// Sets `AssetModelType`.
-    pub fn asset_model_type(mut self, value: impl Into<Value<AssetModelType>>) -> Self {
-        self.asset_model_type = Some(value.into());
-        self
+    /// `AssetModelType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn asset_model_type(self, value: impl Into<Value<AssetModelType>>) -> Self {
+        Self(self.0.with(6, "AssetModelType", value.into().to_template()))
     }
-    /// Sets `EnforcedAssetModelInterfaceRelationships`.
+    /// `EnforcedAssetModelInterfaceRelationships` (optional).
     pub fn enforced_asset_model_interface_relationships(
-        mut self,
+        self,
         value: impl Into<Value<List<EnforcedAssetModelInterfaceRelationship>>>,
     ) -> Self {
-        self.enforced_asset_model_interface_relationships = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "EnforcedAssetModelInterfaceRelationships",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetModelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_model_composite_models {
-            m.insert("AssetModelCompositeModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_model_description {
-            m.insert("AssetModelDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_model_external_id {
-            m.insert("AssetModelExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_model_hierarchies {
-            m.insert("AssetModelHierarchies".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AssetModelName".to_owned(),
-            self.asset_model_name.to_template(),
-        );
-        if let Some(v) = &self.asset_model_properties {
-            m.insert("AssetModelProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_model_type {
-            m.insert("AssetModelType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforced_asset_model_interface_relationships {
-            m.insert(
-                "EnforcedAssetModelInterfaceRelationships".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AssetModelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.asset_model_composite_models.check(
-            &path.field("AssetModelCompositeModels"),
-            &Rules::NONE,
-            out,
-        );
-        self.asset_model_description.check(
-            &path.field("AssetModelDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asset_model_external_id.check(
-            &path.field("AssetModelExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asset_model_hierarchies
-            .check(&path.field("AssetModelHierarchies"), &Rules::NONE, out);
-        self.asset_model_name.check(
-            &path.field("AssetModelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.asset_model_properties
-            .check(&path.field("AssetModelProperties"), &Rules::NONE, out);
-        self.asset_model_type
-            .check(&path.field("AssetModelType"), &Rules::NONE, out);
-        self.enforced_asset_model_interface_relationships.check(
-            &path.field("EnforcedAssetModelInterfaceRelationships"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssetModelProps);
-
-/// Property type `AssetModelCompositeModel` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct AssetModelCompositeModel {
-    /// `ComposedAssetModelId` (optional).
-    pub composed_asset_model_id: Option<Value<String>>,
-    /// `CompositeModelProperties` (optional).
-    pub composite_model_properties: Option<Value<List<AssetModelProperty>>>,
-    /// `Description` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub description: Option<Value<String>>,
-    /// `ExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub external_id: Option<Value<String>>,
-    /// `Id` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub name: Value<String>,
-    /// `ParentAssetModelCompositeModelExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub parent_asset_model_composite_model_external_id: Option<Value<String>>,
-    /// `Path` (optional).
-    pub path: Option<Value<List<String>>>,
-    /// `Type` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssetModelCompositeModel` of `AWS::IoTSiteWise::AssetModel`.
+    AssetModelCompositeModel
 }
 
 impl AssetModelCompositeModel {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            composed_asset_model_id: None,
-            composite_model_properties: None,
-            description: None,
-            external_id: None,
-            id: None,
-            name: name.into(),
-            parent_asset_model_composite_model_external_id: None,
-            path: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Name", name.into().to_template())
+                .with(8, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `ComposedAssetModelId`.
-    pub fn composed_asset_model_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.composed_asset_model_id = Some(value.into());
-        self
+    /// `ComposedAssetModelId` (optional).
+    pub fn composed_asset_model_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComposedAssetModelId", value.into().to_template()),
+        )
     }
-    /// Sets `CompositeModelProperties`.
+    /// `CompositeModelProperties` (optional).
     pub fn composite_model_properties(
-        mut self,
+        self,
         value: impl Into<Value<List<AssetModelProperty>>>,
     ) -> Self {
-        self.composite_model_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CompositeModelProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
+    /// `ExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ExternalId", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Id", value.into().to_template()))
     }
-    /// Sets `ParentAssetModelCompositeModelExternalId`.
+    /// `ParentAssetModelCompositeModelExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
     pub fn parent_asset_model_composite_model_external_id(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.parent_asset_model_composite_model_external_id = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "ParentAssetModelCompositeModelExternalId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetModelCompositeModel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.composed_asset_model_id {
-            m.insert("ComposedAssetModelId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.composite_model_properties {
-            m.insert("CompositeModelProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parent_asset_model_composite_model_external_id {
-            m.insert(
-                "ParentAssetModelCompositeModelExternalId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "Path", value.into().to_template()))
     }
 }
 
-impl Check for AssetModelCompositeModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.composite_model_properties.check(
-            &path.field("CompositeModelProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.external_id.check(
-            &path.field("ExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parent_asset_model_composite_model_external_id.check(
-            &path.field("ParentAssetModelCompositeModelExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AssetModelCompositeModel);
-
-/// Property type `AssetModelProperty` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct AssetModelProperty {
-    /// `DataType` (required).
-    pub data_type: Value<DataType>,
-    /// `DataTypeSpec` (optional).
-    pub data_type_spec: Option<Value<DataTypeSpec>>,
-    /// `ExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub external_id: Option<Value<String>>,
-    /// `Id` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub id: Option<Value<String>>,
-    /// `LogicalId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[^\u0000-\u001F\u007F]+`.
-    pub logical_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<PropertyType>,
-    /// `Unit` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub unit: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AssetModelProperty` of `AWS::IoTSiteWise::AssetModel`.
+    AssetModelProperty
 }
 
 impl AssetModelProperty {
@@ -517,382 +268,111 @@ impl AssetModelProperty {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<PropertyType>>,
     ) -> Self {
-        Self {
-            data_type: data_type.into(),
-            data_type_spec: None,
-            external_id: None,
-            id: None,
-            logical_id: None,
-            name: name.into(),
-            type_: type_.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataType", data_type.into().to_template())
+                .with(5, "Name", name.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `DataTypeSpec`.
-    pub fn data_type_spec(mut self, value: impl Into<Value<DataTypeSpec>>) -> Self {
-        self.data_type_spec = Some(value.into());
-        self
+    /// `DataTypeSpec` (optional).
+    pub fn data_type_spec(self, value: impl Into<Value<DataTypeSpec>>) -> Self {
+        Self(self.0.with(1, "DataTypeSpec", value.into().to_template()))
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
+    /// `ExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ExternalId", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Id", value.into().to_template()))
     }
-    /// Sets `LogicalId`.
-    pub fn logical_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logical_id = Some(value.into());
-        self
+    /// `LogicalId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[^\u0000-\u001F\u007F]+`.
+    pub fn logical_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LogicalId", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetModelProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataType".to_owned(), self.data_type.to_template());
-        if let Some(v) = &self.data_type_spec {
-            m.insert("DataTypeSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_id {
-            m.insert("LogicalId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Unit` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn unit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Unit", value.into().to_template()))
     }
 }
 
-impl Check for AssetModelProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.data_type_spec
-            .check(&path.field("DataTypeSpec"), &Rules::NONE, out);
-        self.external_id.check(
-            &path.field("ExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical_id.check(
-            &path.field("LogicalId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[^\\u0000-\\u001F\\u007F]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.unit.check(
-            &path.field("Unit"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataType`.
+    DataType {
+        /// `STRING`
+        String = "STRING",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `STRUCT`
+        Struct = "STRUCT",
     }
 }
 
-crate::impl_literal!(AssetModelProperty);
-
-/// Values of `DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataType {
-    /// `STRING`
-    String,
-    /// `INTEGER`
-    Integer,
-    /// `DOUBLE`
-    Double,
-    /// `BOOLEAN`
-    Boolean,
-    /// `STRUCT`
-    Struct,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["STRING", "INTEGER", "DOUBLE", "BOOLEAN", "STRUCT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Integer => "INTEGER",
-            Self::Double => "DOUBLE",
-            Self::Boolean => "BOOLEAN",
-            Self::Struct => "STRUCT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DataTypeSpec`.
+    DataTypeSpec {
+        /// `AWS/ALARM_STATE`
+        AwsAlarmState = "AWS/ALARM_STATE",
     }
 }
 
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "INTEGER" => Self::Integer,
-            "DOUBLE" => Self::Double,
-            "BOOLEAN" => Self::Boolean,
-            "STRUCT" => Self::Struct,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataType::from(s))
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Values of `DataTypeSpec`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataTypeSpec {
-    /// `AWS/ALARM_STATE`
-    AwsAlarmState,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataTypeSpec {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS/ALARM_STATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsAlarmState => "AWS/ALARM_STATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataTypeSpec {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataTypeSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataTypeSpec {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS/ALARM_STATE" => Self::AwsAlarmState,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataTypeSpec> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataTypeSpec::from(s))
-    }
-}
-
-crate::impl_literal!(DataTypeSpec);
-
-/// Property type `PropertyType` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct PropertyType {
-    /// `Attribute` (optional).
-    pub attribute: Option<Value<Attribute>>,
-    /// `Metric` (optional).
-    pub metric: Option<Value<Metric>>,
-    /// `Transform` (optional).
-    pub transform: Option<Value<Transform>>,
-    /// `TypeName` (required).
-    pub type_name: Value<TypeName>,
+crate::l1_struct! {
+    /// Property type `PropertyType` of `AWS::IoTSiteWise::AssetModel`.
+    PropertyType
 }
 
 impl PropertyType {
     /// The required properties: `TypeName`.
     pub fn new(type_name: impl Into<Value<TypeName>>) -> Self {
-        Self {
-            attribute: None,
-            metric: None,
-            transform: None,
-            type_name: type_name.into(),
-        }
+        Self(crate::Properties::new().with(3, "TypeName", type_name.into().to_template()))
     }
-    /// Sets `Attribute`.
-    pub fn attribute(mut self, value: impl Into<Value<Attribute>>) -> Self {
-        self.attribute = Some(value.into());
-        self
+    /// `Attribute` (optional).
+    pub fn attribute(self, value: impl Into<Value<Attribute>>) -> Self {
+        Self(self.0.with(0, "Attribute", value.into().to_template()))
     }
-    /// Sets `Metric`.
-    pub fn metric(mut self, value: impl Into<Value<Metric>>) -> Self {
-        self.metric = Some(value.into());
-        self
+    /// `Metric` (optional).
+    pub fn metric(self, value: impl Into<Value<Metric>>) -> Self {
+        Self(self.0.with(1, "Metric", value.into().to_template()))
     }
-    /// Sets `Transform`.
-    pub fn transform(mut self, value: impl Into<Value<Transform>>) -> Self {
-        self.transform = Some(value.into());
-        self
+    /// `Transform` (optional).
+    pub fn transform(self, value: impl Into<Value<Transform>>) -> Self {
+        Self(self.0.with(2, "Transform", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PropertyType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute {
-            m.insert("Attribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric {
-            m.insert("Metric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transform {
-            m.insert("Transform".to_owned(), v.to_template());
-        }
-        m.insert("TypeName".to_owned(), self.type_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PropertyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute
-            .check(&path.field("Attribute"), &Rules::NONE, out);
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-        self.transform
-            .check(&path.field("Transform"), &Rules::NONE, out);
-        self.type_name
-            .check(&path.field("TypeName"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PropertyType);
-
-/// Property type `Attribute` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone, Default)]
-pub struct Attribute {
-    /// `DefaultValue` (optional).
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub default_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Attribute` of `AWS::IoTSiteWise::AssetModel`.
+    Attribute(default)
 }
 
 impl Attribute {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Attribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Attribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value.check(
-            &path.field("DefaultValue"),
-            &Rules {
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Attribute);
-
-/// Property type `Metric` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct Metric {
-    /// `Expression` (required).
-    /// Length: 0..=1024 characters.
-    pub expression: Value<String>,
-    /// `Variables` (required).
-    pub variables: Value<List<ExpressionVariable>>,
-    /// `Window` (required).
-    pub window: Value<MetricWindow>,
+crate::l1_struct! {
+    /// Property type `Metric` of `AWS::IoTSiteWise::AssetModel`.
+    Metric
 }
 
 impl Metric {
@@ -902,418 +382,143 @@ impl Metric {
         variables: impl Into<Value<List<ExpressionVariable>>>,
         window: impl Into<Value<MetricWindow>>,
     ) -> Self {
-        Self {
-            expression: expression.into(),
-            variables: variables.into(),
-            window: window.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Expression", expression.into().to_template())
+                .with(1, "Variables", variables.into().to_template())
+                .with(2, "Window", window.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Metric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        m.insert("Variables".to_owned(), self.variables.to_template());
-        m.insert("Window".to_owned(), self.window.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Metric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variables
-            .check(&path.field("Variables"), &Rules::NONE, out);
-        self.window.check(&path.field("Window"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Metric);
-
-/// Property type `ExpressionVariable` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct ExpressionVariable {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-z][a-z0-9_]*$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<VariableValue>,
+crate::l1_struct! {
+    /// Property type `ExpressionVariable` of `AWS::IoTSiteWise::AssetModel`.
+    ExpressionVariable
 }
 
 impl ExpressionVariable {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<VariableValue>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ExpressionVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExpressionVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-z][a-z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExpressionVariable);
-
-/// Property type `VariableValue` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone, Default)]
-pub struct VariableValue {
-    /// `HierarchyExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub hierarchy_external_id: Option<Value<String>>,
-    /// `HierarchyId` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub hierarchy_id: Option<Value<String>>,
-    /// `HierarchyLogicalId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[^\u0000-\u001F\u007F]+`.
-    pub hierarchy_logical_id: Option<Value<String>>,
-    /// `PropertyExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub property_external_id: Option<Value<String>>,
-    /// `PropertyId` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub property_id: Option<Value<String>>,
-    /// `PropertyLogicalId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[^\u0000-\u001F\u007F]+`.
-    pub property_logical_id: Option<Value<String>>,
-    /// `PropertyPath` (optional).
-    pub property_path: Option<Value<List<PropertyPathDefinition>>>,
+crate::l1_struct! {
+    /// Property type `VariableValue` of `AWS::IoTSiteWise::AssetModel`.
+    VariableValue(default)
 }
 
 impl VariableValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hierarchy_external_id: None,
-            hierarchy_id: None,
-            hierarchy_logical_id: None,
-            property_external_id: None,
-            property_id: None,
-            property_logical_id: None,
-            property_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HierarchyExternalId`.
-    pub fn hierarchy_external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_external_id = Some(value.into());
-        self
+    /// `HierarchyExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
+    pub fn hierarchy_external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HierarchyExternalId", value.into().to_template()),
+        )
     }
-    /// Sets `HierarchyId`.
-    pub fn hierarchy_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_id = Some(value.into());
-        self
+    /// `HierarchyId` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+    pub fn hierarchy_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HierarchyId", value.into().to_template()))
     }
-    /// Sets `HierarchyLogicalId`.
-    pub fn hierarchy_logical_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hierarchy_logical_id = Some(value.into());
-        self
+    /// `HierarchyLogicalId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[^\u0000-\u001F\u007F]+`.
+    pub fn hierarchy_logical_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HierarchyLogicalId", value.into().to_template()),
+        )
     }
-    /// Sets `PropertyExternalId`.
-    pub fn property_external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_external_id = Some(value.into());
-        self
+    /// `PropertyExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
+    pub fn property_external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PropertyExternalId", value.into().to_template()),
+        )
     }
-    /// Sets `PropertyId`.
-    pub fn property_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_id = Some(value.into());
-        self
+    /// `PropertyId` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+    pub fn property_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "PropertyId", value.into().to_template()))
     }
-    /// Sets `PropertyLogicalId`.
-    pub fn property_logical_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_logical_id = Some(value.into());
-        self
+    /// `PropertyLogicalId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[^\u0000-\u001F\u007F]+`.
+    pub fn property_logical_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PropertyLogicalId", value.into().to_template()),
+        )
     }
-    /// Sets `PropertyPath`.
-    pub fn property_path(mut self, value: impl Into<Value<List<PropertyPathDefinition>>>) -> Self {
-        self.property_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VariableValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hierarchy_external_id {
-            m.insert("HierarchyExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_id {
-            m.insert("HierarchyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchy_logical_id {
-            m.insert("HierarchyLogicalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_external_id {
-            m.insert("PropertyExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_id {
-            m.insert("PropertyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_logical_id {
-            m.insert("PropertyLogicalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_path {
-            m.insert("PropertyPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PropertyPath` (optional).
+    pub fn property_path(self, value: impl Into<Value<List<PropertyPathDefinition>>>) -> Self {
+        Self(self.0.with(6, "PropertyPath", value.into().to_template()))
     }
 }
 
-impl Check for VariableValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hierarchy_external_id.check(
-            &path.field("HierarchyExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hierarchy_id.check(
-            &path.field("HierarchyId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hierarchy_logical_id.check(
-            &path.field("HierarchyLogicalId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[^\\u0000-\\u001F\\u007F]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_external_id.check(
-            &path.field("PropertyExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_id.check(
-            &path.field("PropertyId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_logical_id.check(
-            &path.field("PropertyLogicalId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[^\\u0000-\\u001F\\u007F]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_path
-            .check(&path.field("PropertyPath"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VariableValue);
-
-/// Property type `PropertyPathDefinition` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct PropertyPathDefinition {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PropertyPathDefinition` of `AWS::IoTSiteWise::AssetModel`.
+    PropertyPathDefinition
 }
 
 impl PropertyPathDefinition {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for PropertyPathDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PropertyPathDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PropertyPathDefinition);
-
-/// Property type `MetricWindow` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricWindow {
-    /// `Tumbling` (optional).
-    pub tumbling: Option<Value<TumblingWindow>>,
+crate::l1_struct! {
+    /// Property type `MetricWindow` of `AWS::IoTSiteWise::AssetModel`.
+    MetricWindow(default)
 }
 
 impl MetricWindow {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { tumbling: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Tumbling`.
-    pub fn tumbling(mut self, value: impl Into<Value<TumblingWindow>>) -> Self {
-        self.tumbling = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tumbling {
-            m.insert("Tumbling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tumbling` (optional).
+    pub fn tumbling(self, value: impl Into<Value<TumblingWindow>>) -> Self {
+        Self(self.0.with(0, "Tumbling", value.into().to_template()))
     }
 }
 
-impl Check for MetricWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tumbling
-            .check(&path.field("Tumbling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricWindow);
-
-/// Property type `TumblingWindow` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct TumblingWindow {
-    /// `Interval` (required).
-    /// Length: 2..=23 characters.
-    pub interval: Value<String>,
-    /// `Offset` (optional).
-    /// Length: 2..=25 characters.
-    pub offset: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TumblingWindow` of `AWS::IoTSiteWise::AssetModel`.
+    TumblingWindow
 }
 
 impl TumblingWindow {
     /// The required properties: `Interval`.
     pub fn new(interval: impl Into<Value<String>>) -> Self {
-        Self {
-            interval: interval.into(),
-            offset: None,
-        }
+        Self(crate::Properties::new().with(0, "Interval", interval.into().to_template()))
     }
-    /// Sets `Offset`.
-    pub fn offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.offset = Some(value.into());
-        self
+    /// `Offset` (optional).
+    /// Length: 2 to 25 characters.
+    pub fn offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Offset", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TumblingWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Interval".to_owned(), self.interval.to_template());
-        if let Some(v) = &self.offset {
-            m.insert("Offset".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TumblingWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval.check(
-            &path.field("Interval"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(23),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.offset.check(
-            &path.field("Offset"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TumblingWindow);
-
-/// Property type `Transform` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct Transform {
-    /// `Expression` (required).
-    /// Length: 0..=1024 characters.
-    pub expression: Value<String>,
-    /// `Variables` (required).
-    pub variables: Value<List<ExpressionVariable>>,
+crate::l1_struct! {
+    /// Property type `Transform` of `AWS::IoTSiteWise::AssetModel`.
+    Transform
 }
 
 impl Transform {
@@ -1322,128 +527,31 @@ impl Transform {
         expression: impl Into<Value<String>>,
         variables: impl Into<Value<List<ExpressionVariable>>>,
     ) -> Self {
-        Self {
-            expression: expression.into(),
-            variables: variables.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Expression", expression.into().to_template())
+                .with(1, "Variables", variables.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Transform {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        m.insert("Variables".to_owned(), self.variables.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TypeName`.
+    TypeName {
+        /// `Measurement`
+        Measurement = "Measurement",
+        /// `Attribute`
+        Attribute = "Attribute",
+        /// `Transform`
+        Transform = "Transform",
+        /// `Metric`
+        Metric = "Metric",
     }
 }
 
-impl Check for Transform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variables
-            .check(&path.field("Variables"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Transform);
-
-/// Values of `TypeName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TypeName {
-    /// `Measurement`
-    Measurement,
-    /// `Attribute`
-    Attribute,
-    /// `Transform`
-    Transform,
-    /// `Metric`
-    Metric,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TypeName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Measurement", "Attribute", "Transform", "Metric"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Measurement => "Measurement",
-            Self::Attribute => "Attribute",
-            Self::Transform => "Transform",
-            Self::Metric => "Metric",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TypeName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TypeName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TypeName {
-    fn from(s: &str) -> Self {
-        match s {
-            "Measurement" => Self::Measurement,
-            "Attribute" => Self::Attribute,
-            "Transform" => Self::Transform,
-            "Metric" => Self::Metric,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TypeName> {
-    fn from(s: &str) -> Self {
-        Value::literal(TypeName::from(s))
-    }
-}
-
-crate::impl_literal!(TypeName);
-
-/// Property type `AssetModelHierarchy` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct AssetModelHierarchy {
-    /// `ChildAssetModelId` (required).
-    /// Length: 13..=139 characters.
-    pub child_asset_model_id: Value<String>,
-    /// `ExternalId` (optional).
-    /// Length: 2..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
-    pub external_id: Option<Value<String>>,
-    /// `Id` (optional).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub id: Option<Value<String>>,
-    /// `LogicalId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[^\u0000-\u001F\u007F]+`.
-    pub logical_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssetModelHierarchy` of `AWS::IoTSiteWise::AssetModel`.
+    AssetModelHierarchy
 }
 
 impl AssetModelHierarchy {
@@ -1452,310 +560,110 @@ impl AssetModelHierarchy {
         child_asset_model_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            child_asset_model_id: child_asset_model_id.into(),
-            external_id: None,
-            id: None,
-            logical_id: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ChildAssetModelId",
+                    child_asset_model_id.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ExternalId`.
-    pub fn external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.external_id = Some(value.into());
-        self
+    /// `ExternalId` (optional).
+    /// Length: 2 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_][a-zA-Z_\-0-9.:]*[a-zA-Z0-9_]+`.
+    pub fn external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExternalId", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 36 to 36 characters.
+    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Id", value.into().to_template()))
     }
-    /// Sets `LogicalId`.
-    pub fn logical_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logical_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetModelHierarchy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChildAssetModelId".to_owned(),
-            self.child_asset_model_id.to_template(),
-        );
-        if let Some(v) = &self.external_id {
-            m.insert("ExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_id {
-            m.insert("LogicalId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `LogicalId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[^\u0000-\u001F\u007F]+`.
+    pub fn logical_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LogicalId", value.into().to_template()))
     }
 }
 
-impl Check for AssetModelHierarchy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.child_asset_model_id.check(
-            &path.field("ChildAssetModelId"),
-            &Rules {
-                min_length: Some(13),
-                max_length: Some(139),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.external_id.check(
-            &path.field("ExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical_id.check(
-            &path.field("LogicalId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[^\\u0000-\\u001F\\u007F]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AssetModelType`.
+    AssetModelType {
+        /// `ASSET_MODEL`
+        AssetModel = "ASSET_MODEL",
+        /// `COMPONENT_MODEL`
+        ComponentModel = "COMPONENT_MODEL",
+        /// `INTERFACE`
+        Interface = "INTERFACE",
     }
 }
 
-crate::impl_literal!(AssetModelHierarchy);
-
-/// Values of `AssetModelType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssetModelType {
-    /// `ASSET_MODEL`
-    AssetModel,
-    /// `COMPONENT_MODEL`
-    ComponentModel,
-    /// `INTERFACE`
-    Interface,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssetModelType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASSET_MODEL", "COMPONENT_MODEL", "INTERFACE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AssetModel => "ASSET_MODEL",
-            Self::ComponentModel => "COMPONENT_MODEL",
-            Self::Interface => "INTERFACE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssetModelType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssetModelType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssetModelType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASSET_MODEL" => Self::AssetModel,
-            "COMPONENT_MODEL" => Self::ComponentModel,
-            "INTERFACE" => Self::Interface,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssetModelType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssetModelType::from(s))
-    }
-}
-
-crate::impl_literal!(AssetModelType);
-
-/// Property type `EnforcedAssetModelInterfaceRelationship` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone, Default)]
-pub struct EnforcedAssetModelInterfaceRelationship {
-    /// `InterfaceAssetModelId` (optional).
-    pub interface_asset_model_id: Option<Value<String>>,
-    /// `PropertyMappings` (optional).
-    pub property_mappings: Option<Value<List<EnforcedAssetModelInterfacePropertyMapping>>>,
+crate::l1_struct! {
+    /// Property type `EnforcedAssetModelInterfaceRelationship` of `AWS::IoTSiteWise::AssetModel`.
+    EnforcedAssetModelInterfaceRelationship(default)
 }
 
 impl EnforcedAssetModelInterfaceRelationship {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interface_asset_model_id: None,
-            property_mappings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InterfaceAssetModelId`.
-    pub fn interface_asset_model_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interface_asset_model_id = Some(value.into());
-        self
+    /// `InterfaceAssetModelId` (optional).
+    pub fn interface_asset_model_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InterfaceAssetModelId", value.into().to_template()),
+        )
     }
-    /// Sets `PropertyMappings`.
+    /// `PropertyMappings` (optional).
     pub fn property_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<EnforcedAssetModelInterfacePropertyMapping>>>,
     ) -> Self {
-        self.property_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "PropertyMappings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnforcedAssetModelInterfaceRelationship {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interface_asset_model_id {
-            m.insert("InterfaceAssetModelId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_mappings {
-            m.insert("PropertyMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnforcedAssetModelInterfaceRelationship {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.property_mappings
-            .check(&path.field("PropertyMappings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnforcedAssetModelInterfaceRelationship);
-
-/// Property type `EnforcedAssetModelInterfacePropertyMapping` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct EnforcedAssetModelInterfacePropertyMapping {
-    /// `AssetModelPropertyExternalId` (optional).
-    pub asset_model_property_external_id: Option<Value<String>>,
-    /// `AssetModelPropertyLogicalId` (optional).
-    pub asset_model_property_logical_id: Option<Value<String>>,
-    /// `InterfaceAssetModelPropertyExternalId` (required).
-    pub interface_asset_model_property_external_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnforcedAssetModelInterfacePropertyMapping` of `AWS::IoTSiteWise::AssetModel`.
+    EnforcedAssetModelInterfacePropertyMapping
 }
 
 impl EnforcedAssetModelInterfacePropertyMapping {
     /// The required properties: `InterfaceAssetModelPropertyExternalId`.
     pub fn new(interface_asset_model_property_external_id: impl Into<Value<String>>) -> Self {
-        Self {
-            asset_model_property_external_id: None,
-            asset_model_property_logical_id: None,
-            interface_asset_model_property_external_id: interface_asset_model_property_external_id
-                .into(),
-        }
+        Self(
+            crate::Properties::new().with(
+                2,
+                "InterfaceAssetModelPropertyExternalId",
+                interface_asset_model_property_external_id
+                    .into()
+                    .to_template(),
+            ),
+        )
     }
-    /// Sets `AssetModelPropertyExternalId`.
-    pub fn asset_model_property_external_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_model_property_external_id = Some(value.into());
-        self
+    /// `AssetModelPropertyExternalId` (optional).
+    pub fn asset_model_property_external_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AssetModelPropertyExternalId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AssetModelPropertyLogicalId`.
-    pub fn asset_model_property_logical_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.asset_model_property_logical_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnforcedAssetModelInterfacePropertyMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_model_property_external_id {
-            m.insert("AssetModelPropertyExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_model_property_logical_id {
-            m.insert("AssetModelPropertyLogicalId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InterfaceAssetModelPropertyExternalId".to_owned(),
-            self.interface_asset_model_property_external_id
-                .to_template(),
-        );
-        Expr::Map(m)
+    /// `AssetModelPropertyLogicalId` (optional).
+    pub fn asset_model_property_logical_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssetModelPropertyLogicalId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EnforcedAssetModelInterfacePropertyMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnforcedAssetModelInterfacePropertyMapping);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::AssetModel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone)]
-pub struct ComputationModel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ComputationModel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ComputationModel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ComputationModel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::ComputationModel`.
+    ComputationModel("AWS::IoTSiteWise::ComputationModel", ComputationModelProps)
 }
 
 impl ComputationModel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::ComputationModel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ComputationModelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ComputationModelId` (typed).
     pub fn ref_value(&self) -> Value<ids::ComputationModelId> {
         self.resource.ref_value()
@@ -87,25 +39,51 @@ impl ComputationModel {
     pub fn attr_computation_model_id(&self) -> Value<ids::ComputationModelId> {
         self.resource.get_att("ComputationModelId")
     }
+
+    /// Replaces `ComputationModelConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_computation_model_configuration(
+        &self,
+        value: impl Into<Value<ComputationModelConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ComputationModelConfiguration", value.into())
+    }
+
+    /// Replaces `ComputationModelDataBinding` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_computation_model_data_binding(
+        &self,
+        value: impl Into<Value<Map<ComputationModelDataBindingValue>>>,
+    ) {
+        self.resource
+            .set_property("ComputationModelDataBinding", value.into())
+    }
+
+    /// Replaces `ComputationModelDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_computation_model_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ComputationModelDescription", value.into())
+    }
+
+    /// Replaces `ComputationModelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_computation_model_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ComputationModelName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone)]
-pub struct ComputationModelProps {
-    /// `ComputationModelConfiguration` (required).
-    pub computation_model_configuration: Value<ComputationModelConfiguration>,
-    /// `ComputationModelDataBinding` (required).
-    pub computation_model_data_binding: Value<Map<ComputationModelDataBindingValue>>,
-    /// `ComputationModelDescription` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
-    pub computation_model_description: Option<Value<String>>,
-    /// `ComputationModelName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
-    pub computation_model_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::ComputationModel`.
+    ComputationModelProps
 }
 
 impl ComputationModelProps {
@@ -115,143 +93,65 @@ impl ComputationModelProps {
         computation_model_data_binding: impl Into<Value<Map<ComputationModelDataBindingValue>>>,
         computation_model_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            computation_model_configuration: computation_model_configuration.into(),
-            computation_model_data_binding: computation_model_data_binding.into(),
-            computation_model_description: None,
-            computation_model_name: computation_model_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComputationModelConfiguration",
+                    computation_model_configuration.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ComputationModelDataBinding",
+                    computation_model_data_binding.into().to_template(),
+                )
+                .with(
+                    3,
+                    "ComputationModelName",
+                    computation_model_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ComputationModelDescription`.
-    pub fn computation_model_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.computation_model_description = Some(value.into());
-        self
+    /// `ComputationModelDescription` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
+    pub fn computation_model_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ComputationModelDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputationModelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComputationModelConfiguration".to_owned(),
-            self.computation_model_configuration.to_template(),
-        );
-        m.insert(
-            "ComputationModelDataBinding".to_owned(),
-            self.computation_model_data_binding.to_template(),
-        );
-        if let Some(v) = &self.computation_model_description {
-            m.insert("ComputationModelDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ComputationModelName".to_owned(),
-            self.computation_model_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ComputationModelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.computation_model_configuration.check(
-            &path.field("ComputationModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.computation_model_data_binding.check(
-            &path.field("ComputationModelDataBinding"),
-            &Rules::NONE,
-            out,
-        );
-        self.computation_model_description.check(
-            &path.field("ComputationModelDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9 _\\-#$*!@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.computation_model_name.check(
-            &path.field("ComputationModelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9 _\\-#$*!@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComputationModelProps);
-
-/// Property type `ComputationModelConfiguration` of `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone, Default)]
-pub struct ComputationModelConfiguration {
-    /// `AnomalyDetection` (optional).
-    pub anomaly_detection: Option<Value<AnomalyDetectionComputationModelConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ComputationModelConfiguration` of `AWS::IoTSiteWise::ComputationModel`.
+    ComputationModelConfiguration(default)
 }
 
 impl ComputationModelConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            anomaly_detection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnomalyDetection`.
+    /// `AnomalyDetection` (optional).
     pub fn anomaly_detection(
-        mut self,
+        self,
         value: impl Into<Value<AnomalyDetectionComputationModelConfiguration>>,
     ) -> Self {
-        self.anomaly_detection = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AnomalyDetection", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ComputationModelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.anomaly_detection {
-            m.insert("AnomalyDetection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ComputationModelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.anomaly_detection
-            .check(&path.field("AnomalyDetection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComputationModelConfiguration);
-
-/// Property type `AnomalyDetectionComputationModelConfiguration` of `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone)]
-pub struct AnomalyDetectionComputationModelConfiguration {
-    /// `InputProperties` (required).
-    /// Length: 4..=67 characters.
-    /// Pattern: `^\$\{[a-z][a-z0-9_]*\}$`.
-    pub input_properties: Value<String>,
-    /// `ResultProperty` (required).
-    /// Length: 4..=67 characters.
-    /// Pattern: `^\$\{[a-z][a-z0-9_]*\}$`.
-    pub result_property: Value<String>,
+crate::l1_struct! {
+    /// Property type `AnomalyDetectionComputationModelConfiguration` of `AWS::IoTSiteWise::ComputationModel`.
+    AnomalyDetectionComputationModelConfiguration
 }
 
 impl AnomalyDetectionComputationModelConfiguration {
@@ -260,134 +160,47 @@ impl AnomalyDetectionComputationModelConfiguration {
         input_properties: impl Into<Value<String>>,
         result_property: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            input_properties: input_properties.into(),
-            result_property: result_property.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InputProperties", input_properties.into().to_template())
+                .with(1, "ResultProperty", result_property.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AnomalyDetectionComputationModelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InputProperties".to_owned(),
-            self.input_properties.to_template(),
-        );
-        m.insert(
-            "ResultProperty".to_owned(),
-            self.result_property.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnomalyDetectionComputationModelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_properties.check(
-            &path.field("InputProperties"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(67),
-                pattern: Some("^\\$\\{[a-z][a-z0-9_]*\\}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.result_property.check(
-            &path.field("ResultProperty"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(67),
-                pattern: Some("^\\$\\{[a-z][a-z0-9_]*\\}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnomalyDetectionComputationModelConfiguration);
-
-/// Property type `ComputationModelDataBindingValue` of `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone, Default)]
-pub struct ComputationModelDataBindingValue {
-    /// `AssetModelProperty` (optional).
-    pub asset_model_property: Option<Value<AssetModelPropertyBindingValue>>,
-    /// `AssetProperty` (optional).
-    pub asset_property: Option<Value<AssetPropertyBindingValue>>,
-    /// `List` (optional).
-    pub list: Option<Value<List<ComputationModelDataBindingValue>>>,
+crate::l1_struct! {
+    /// Property type `ComputationModelDataBindingValue` of `AWS::IoTSiteWise::ComputationModel`.
+    ComputationModelDataBindingValue(default)
 }
 
 impl ComputationModelDataBindingValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            asset_model_property: None,
-            asset_property: None,
-            list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssetModelProperty`.
+    /// `AssetModelProperty` (optional).
     pub fn asset_model_property(
-        mut self,
+        self,
         value: impl Into<Value<AssetModelPropertyBindingValue>>,
     ) -> Self {
-        self.asset_model_property = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AssetModelProperty", value.into().to_template()),
+        )
     }
-    /// Sets `AssetProperty`.
-    pub fn asset_property(mut self, value: impl Into<Value<AssetPropertyBindingValue>>) -> Self {
-        self.asset_property = Some(value.into());
-        self
+    /// `AssetProperty` (optional).
+    pub fn asset_property(self, value: impl Into<Value<AssetPropertyBindingValue>>) -> Self {
+        Self(self.0.with(1, "AssetProperty", value.into().to_template()))
     }
-    /// Sets `List`.
-    pub fn list(mut self, value: impl Into<Value<List<ComputationModelDataBindingValue>>>) -> Self {
-        self.list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputationModelDataBindingValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_model_property {
-            m.insert("AssetModelProperty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asset_property {
-            m.insert("AssetProperty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.list {
-            m.insert("List".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `List` (optional).
+    pub fn list(self, value: impl Into<Value<List<ComputationModelDataBindingValue>>>) -> Self {
+        Self(self.0.with(2, "List", value.into().to_template()))
     }
 }
 
-impl Check for ComputationModelDataBindingValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.asset_model_property
-            .check(&path.field("AssetModelProperty"), &Rules::NONE, out);
-        self.asset_property
-            .check(&path.field("AssetProperty"), &Rules::NONE, out);
-        self.list.check(&path.field("List"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComputationModelDataBindingValue);
-
-/// Property type `AssetModelPropertyBindingValue` of `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone)]
-pub struct AssetModelPropertyBindingValue {
-    /// `AssetModelId` (required).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub asset_model_id: Value<String>,
-    /// `PropertyId` (required).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub property_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssetModelPropertyBindingValue` of `AWS::IoTSiteWise::ComputationModel`.
+    AssetModelPropertyBindingValue
 }
 
 impl AssetModelPropertyBindingValue {
@@ -396,159 +209,28 @@ impl AssetModelPropertyBindingValue {
         asset_model_id: impl Into<Value<String>>,
         property_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            asset_model_id: asset_model_id.into(),
-            property_id: property_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AssetModelId", asset_model_id.into().to_template())
+                .with(1, "PropertyId", property_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AssetModelPropertyBindingValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AssetModelId".to_owned(), self.asset_model_id.to_template());
-        m.insert("PropertyId".to_owned(), self.property_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetModelPropertyBindingValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.asset_model_id.check(
-            &path.field("AssetModelId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_id.check(
-            &path.field("PropertyId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AssetModelPropertyBindingValue);
-
-/// Property type `AssetPropertyBindingValue` of `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone)]
-pub struct AssetPropertyBindingValue {
-    /// `AssetId` (required).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub asset_id: Value<String>,
-    /// `PropertyId` (required).
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`.
-    pub property_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AssetPropertyBindingValue` of `AWS::IoTSiteWise::ComputationModel`.
+    AssetPropertyBindingValue
 }
 
 impl AssetPropertyBindingValue {
     /// The required properties: `AssetId`, `PropertyId`.
     pub fn new(asset_id: impl Into<Value<String>>, property_id: impl Into<Value<String>>) -> Self {
-        Self {
-            asset_id: asset_id.into(),
-            property_id: property_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AssetId", asset_id.into().to_template())
+                .with(1, "PropertyId", property_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AssetPropertyBindingValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AssetId".to_owned(), self.asset_id.to_template());
-        m.insert("PropertyId".to_owned(), self.property_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssetPropertyBindingValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.asset_id.check(
-            &path.field("AssetId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_id.check(
-            &path.field("PropertyId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AssetPropertyBindingValue);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::ComputationModel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct Dashboard {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dashboard {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dashboard {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dashboard {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::Dashboard`.
+    Dashboard("AWS::IoTSiteWise::Dashboard", DashboardProps)
 }
 
 impl Dashboard {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Dashboard";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DashboardProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DashboardId` (typed).
     pub fn ref_value(&self) -> Value<ids::DashboardId> {
         self.resource.ref_value()
@@ -87,29 +39,43 @@ impl Dashboard {
     pub fn attr_dashboard_id(&self) -> Value<ids::DashboardId> {
         self.resource.get_att("DashboardId")
     }
+
+    /// Replaces `DashboardDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dashboard_definition(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DashboardDefinition", value.into())
+    }
+
+    /// Replaces `DashboardDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dashboard_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DashboardDescription", value.into())
+    }
+
+    /// Replaces `DashboardName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dashboard_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DashboardName", value.into())
+    }
+
+    /// Replaces `ProjectId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct DashboardProps {
-    /// `DashboardDefinition` (required).
-    /// Length: 0..=204800 characters.
-    /// Pattern: `^.+$`.
-    pub dashboard_definition: Value<String>,
-    /// `DashboardDescription` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub dashboard_description: Value<String>,
-    /// `DashboardName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub dashboard_name: Value<String>,
-    /// `ProjectId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    pub project_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::Dashboard`.
+    DashboardProps
 }
 
 impl DashboardProps {
@@ -119,128 +85,31 @@ impl DashboardProps {
         dashboard_description: impl Into<Value<String>>,
         dashboard_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dashboard_definition: dashboard_definition.into(),
-            dashboard_description: dashboard_description.into(),
-            dashboard_name: dashboard_name.into(),
-            project_id: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DashboardDefinition",
+                    dashboard_definition.into().to_template(),
+                )
+                .with(
+                    1,
+                    "DashboardDescription",
+                    dashboard_description.into().to_template(),
+                )
+                .with(2, "DashboardName", dashboard_name.into().to_template()),
+        )
     }
-    /// Sets `ProjectId`.
-    pub fn project_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_id = Some(value.into());
-        self
+    /// `ProjectId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 36 to 36 characters.
+    pub fn project_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ProjectId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashboardProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DashboardDefinition".to_owned(),
-            self.dashboard_definition.to_template(),
-        );
-        m.insert(
-            "DashboardDescription".to_owned(),
-            self.dashboard_description.to_template(),
-        );
-        m.insert(
-            "DashboardName".to_owned(),
-            self.dashboard_name.to_template(),
-        );
-        if let Some(v) = &self.project_id {
-            m.insert("ProjectId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DashboardProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dashboard_definition.check(
-            &path.field("DashboardDefinition"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(204800),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dashboard_description.check(
-            &path.field("DashboardDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dashboard_name.check(
-            &path.field("DashboardName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_id.check(
-            &path.field("ProjectId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashboardProps);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::Dashboard`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dataset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dataset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dataset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::Dataset`.
+    Dataset("AWS::IoTSiteWise::Dataset", DatasetProps)
 }
 
 impl Dataset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Dataset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatasetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatasetId` (typed).
     pub fn ref_value(&self) -> Value<ids::DatasetId> {
         self.resource.ref_value()
@@ -87,23 +39,36 @@ impl Dataset {
     pub fn attr_dataset_id(&self) -> Value<ids::DatasetId> {
         self.resource.get_att("DatasetId")
     }
+
+    /// Replaces `DatasetDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DatasetDescription", value.into())
+    }
+
+    /// Replaces `DatasetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetName", value.into())
+    }
+
+    /// Replaces `DatasetSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_source(&self, value: impl Into<Value<DatasetSource>>) {
+        self.resource.set_property("DatasetSource", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetProps {
-    /// `DatasetDescription` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
-    pub dataset_description: Option<Value<String>>,
-    /// `DatasetName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
-    pub dataset_name: Value<String>,
-    /// `DatasetSource` (required).
-    pub dataset_source: Value<DatasetSource>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::Dataset`.
+    DatasetProps
 }
 
 impl DatasetProps {
@@ -112,82 +77,30 @@ impl DatasetProps {
         dataset_name: impl Into<Value<String>>,
         dataset_source: impl Into<Value<DatasetSource>>,
     ) -> Self {
-        Self {
-            dataset_description: None,
-            dataset_name: dataset_name.into(),
-            dataset_source: dataset_source.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DatasetName", dataset_name.into().to_template())
+                .with(2, "DatasetSource", dataset_source.into().to_template()),
+        )
     }
-    /// Sets `DatasetDescription`.
-    pub fn dataset_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataset_description = Some(value.into());
-        self
+    /// `DatasetDescription` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9 _\-#$*!@]+$`.
+    pub fn dataset_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DatasetDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dataset_description {
-            m.insert("DatasetDescription".to_owned(), v.to_template());
-        }
-        m.insert("DatasetName".to_owned(), self.dataset_name.to_template());
-        m.insert(
-            "DatasetSource".to_owned(),
-            self.dataset_source.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DatasetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_description.check(
-            &path.field("DatasetDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9 _\\-#$*!@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9 _\\-#$*!@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_source
-            .check(&path.field("DatasetSource"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatasetProps);
-
-/// Property type `DatasetSource` of `AWS::IoTSiteWise::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetSource {
-    /// `SourceDetail` (optional).
-    pub source_detail: Option<Value<SourceDetail>>,
-    /// `SourceFormat` (required).
-    pub source_format: Value<SourceFormat>,
-    /// `SourceType` (required).
-    pub source_type: Value<SourceType>,
+crate::l1_struct! {
+    /// Property type `DatasetSource` of `AWS::IoTSiteWise::Dataset`.
+    DatasetSource
 }
 
 impl DatasetSource {
@@ -196,92 +109,37 @@ impl DatasetSource {
         source_format: impl Into<Value<SourceFormat>>,
         source_type: impl Into<Value<SourceType>>,
     ) -> Self {
-        Self {
-            source_detail: None,
-            source_format: source_format.into(),
-            source_type: source_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "SourceFormat", source_format.into().to_template())
+                .with(2, "SourceType", source_type.into().to_template()),
+        )
     }
-    /// Sets `SourceDetail`.
-    pub fn source_detail(mut self, value: impl Into<Value<SourceDetail>>) -> Self {
-        self.source_detail = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_detail {
-            m.insert("SourceDetail".to_owned(), v.to_template());
-        }
-        m.insert("SourceFormat".to_owned(), self.source_format.to_template());
-        m.insert("SourceType".to_owned(), self.source_type.to_template());
-        Expr::Map(m)
+    /// `SourceDetail` (optional).
+    pub fn source_detail(self, value: impl Into<Value<SourceDetail>>) -> Self {
+        Self(self.0.with(0, "SourceDetail", value.into().to_template()))
     }
 }
 
-impl Check for DatasetSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_detail
-            .check(&path.field("SourceDetail"), &Rules::NONE, out);
-        self.source_format
-            .check(&path.field("SourceFormat"), &Rules::NONE, out);
-        self.source_type
-            .check(&path.field("SourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatasetSource);
-
-/// Property type `SourceDetail` of `AWS::IoTSiteWise::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceDetail {
-    /// `Kendra` (optional).
-    pub kendra: Option<Value<KendraSourceDetail>>,
+crate::l1_struct! {
+    /// Property type `SourceDetail` of `AWS::IoTSiteWise::Dataset`.
+    SourceDetail(default)
 }
 
 impl SourceDetail {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kendra: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Kendra`.
-    pub fn kendra(mut self, value: impl Into<Value<KendraSourceDetail>>) -> Self {
-        self.kendra = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kendra {
-            m.insert("Kendra".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Kendra` (optional).
+    pub fn kendra(self, value: impl Into<Value<KendraSourceDetail>>) -> Self {
+        Self(self.0.with(0, "Kendra", value.into().to_template()))
     }
 }
 
-impl Check for SourceDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kendra.check(&path.field("Kendra"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SourceDetail);
-
-/// Property type `KendraSourceDetail` of `AWS::IoTSiteWise::Dataset`.
-#[derive(Debug, Clone)]
-pub struct KendraSourceDetail {
-    /// `KnowledgeBaseArn` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.]+$`.
-    pub knowledge_base_arn: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.]+$`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KendraSourceDetail` of `AWS::IoTSiteWise::Dataset`.
+    KendraSourceDetail
 }
 
 impl KendraSourceDetail {
@@ -290,188 +148,32 @@ impl KendraSourceDetail {
         knowledge_base_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            knowledge_base_arn: knowledge_base_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "KnowledgeBaseArn",
+                    knowledge_base_arn.into().to_template(),
+                )
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KendraSourceDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KnowledgeBaseArn".to_owned(),
-            self.knowledge_base_arn.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SourceFormat`.
+    SourceFormat {
+        /// `KNOWLEDGE_BASE`
+        KnowledgeBase = "KNOWLEDGE_BASE",
     }
 }
 
-impl Check for KendraSourceDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.knowledge_base_arn.check(
-            &path.field("KnowledgeBaseArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SourceType`.
+    SourceType {
+        /// `KENDRA`
+        Kendra = "KENDRA",
     }
 }
 
-crate::impl_literal!(KendraSourceDetail);
-
-/// Values of `SourceFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SourceFormat {
-    /// `KNOWLEDGE_BASE`
-    KnowledgeBase,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SourceFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KNOWLEDGE_BASE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KnowledgeBase => "KNOWLEDGE_BASE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SourceFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SourceFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SourceFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "KNOWLEDGE_BASE" => Self::KnowledgeBase,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SourceFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(SourceFormat::from(s))
-    }
-}
-
-crate::impl_literal!(SourceFormat);
-
-/// Values of `SourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SourceType {
-    /// `KENDRA`
-    Kendra,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KENDRA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kendra => "KENDRA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KENDRA" => Self::Kendra,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SourceType::from(s))
-    }
-}
-
-crate::impl_literal!(SourceType);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::Gateway`.
-#[derive(Debug, Clone)]
-pub struct Gateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Gateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Gateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Gateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::Gateway`.
+    Gateway("AWS::IoTSiteWise::Gateway", GatewayProps)
 }
 
 impl Gateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Gateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GatewayId` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTSiteWiseGatewayId> {
         self.resource.ref_value()
@@ -82,27 +34,45 @@ impl Gateway {
     pub fn attr_gateway_id(&self) -> Value<ids::IoTSiteWiseGatewayId> {
         self.resource.get_att("GatewayId")
     }
+
+    /// Replaces `GatewayCapabilitySummaries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_capability_summaries(
+        &self,
+        value: impl Into<Value<List<GatewayCapabilitySummary>>>,
+    ) {
+        self.resource
+            .set_property("GatewayCapabilitySummaries", value.into())
+    }
+
+    /// Replaces `GatewayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GatewayName", value.into())
+    }
+
+    /// Replaces `GatewayPlatform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_platform(&self, value: impl Into<Value<GatewayPlatform>>) {
+        self.resource.set_property("GatewayPlatform", value.into())
+    }
+
+    /// Replaces `GatewayVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GatewayVersion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GatewayProps {
-    /// `GatewayCapabilitySummaries` (optional).
-    pub gateway_capability_summaries: Option<Value<List<GatewayCapabilitySummary>>>,
-    /// `GatewayName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub gateway_name: Value<String>,
-    /// `GatewayPlatform` (required).
-    /// Create-only: changing it replaces the resource.
-    pub gateway_platform: Value<GatewayPlatform>,
-    /// `GatewayVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[0-9]+$`.
-    pub gateway_version: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::Gateway`.
+    GatewayProps
 }
 
 impl GatewayProps {
@@ -111,397 +81,130 @@ impl GatewayProps {
         gateway_name: impl Into<Value<String>>,
         gateway_platform: impl Into<Value<GatewayPlatform>>,
     ) -> Self {
-        Self {
-            gateway_capability_summaries: None,
-            gateway_name: gateway_name.into(),
-            gateway_platform: gateway_platform.into(),
-            gateway_version: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "GatewayName", gateway_name.into().to_template())
+                .with(2, "GatewayPlatform", gateway_platform.into().to_template()),
+        )
     }
-    /// Sets `GatewayCapabilitySummaries`.
+    /// `GatewayCapabilitySummaries` (optional).
     pub fn gateway_capability_summaries(
-        mut self,
+        self,
         value: impl Into<Value<List<GatewayCapabilitySummary>>>,
     ) -> Self {
-        self.gateway_capability_summaries = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "GatewayCapabilitySummaries", value.into().to_template()),
+        )
     }
-    /// Sets `GatewayVersion`.
-    pub fn gateway_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gateway_version = Some(value.into());
-        self
+    /// `GatewayVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[0-9]+$`.
+    pub fn gateway_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "GatewayVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.gateway_capability_summaries {
-            m.insert("GatewayCapabilitySummaries".to_owned(), v.to_template());
-        }
-        m.insert("GatewayName".to_owned(), self.gateway_name.to_template());
-        m.insert(
-            "GatewayPlatform".to_owned(),
-            self.gateway_platform.to_template(),
-        );
-        if let Some(v) = &self.gateway_version {
-            m.insert("GatewayVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for GatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gateway_capability_summaries.check(
-            &path.field("GatewayCapabilitySummaries"),
-            &Rules::NONE,
-            out,
-        );
-        self.gateway_name.check(
-            &path.field("GatewayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.gateway_platform
-            .check(&path.field("GatewayPlatform"), &Rules::NONE, out);
-        self.gateway_version.check(
-            &path.field("GatewayVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GatewayProps);
-
-/// Property type `GatewayCapabilitySummary` of `AWS::IoTSiteWise::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GatewayCapabilitySummary {
-    /// `CapabilityConfiguration` (optional).
-    pub capability_configuration: Option<Value<String>>,
-    /// `CapabilityNamespace` (required).
-    pub capability_namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `GatewayCapabilitySummary` of `AWS::IoTSiteWise::Gateway`.
+    GatewayCapabilitySummary
 }
 
 impl GatewayCapabilitySummary {
     /// The required properties: `CapabilityNamespace`.
     pub fn new(capability_namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            capability_configuration: None,
-            capability_namespace: capability_namespace.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CapabilityNamespace",
+            capability_namespace.into().to_template(),
+        ))
     }
-    /// Sets `CapabilityConfiguration`.
-    pub fn capability_configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capability_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GatewayCapabilitySummary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capability_configuration {
-            m.insert("CapabilityConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CapabilityNamespace".to_owned(),
-            self.capability_namespace.to_template(),
-        );
-        Expr::Map(m)
+    /// `CapabilityConfiguration` (optional).
+    pub fn capability_configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapabilityConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GatewayCapabilitySummary {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatewayCapabilitySummary);
-
-/// Property type `GatewayPlatform` of `AWS::IoTSiteWise::Gateway`.
-#[derive(Debug, Clone, Default)]
-pub struct GatewayPlatform {
-    /// `GreengrassV2` (optional).
-    pub greengrass_v2: Option<Value<GreengrassV2>>,
-    /// `SiemensIE` (optional).
-    pub siemens_ie: Option<Value<SiemensIe>>,
+crate::l1_struct! {
+    /// Property type `GatewayPlatform` of `AWS::IoTSiteWise::Gateway`.
+    GatewayPlatform(default)
 }
 
 impl GatewayPlatform {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            greengrass_v2: None,
-            siemens_ie: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GreengrassV2`.
-    pub fn greengrass_v2(mut self, value: impl Into<Value<GreengrassV2>>) -> Self {
-        self.greengrass_v2 = Some(value.into());
-        self
+    /// `GreengrassV2` (optional).
+    pub fn greengrass_v2(self, value: impl Into<Value<GreengrassV2>>) -> Self {
+        Self(self.0.with(0, "GreengrassV2", value.into().to_template()))
     }
-    /// Sets `SiemensIE`.
-    pub fn siemens_ie(mut self, value: impl Into<Value<SiemensIe>>) -> Self {
-        self.siemens_ie = Some(value.into());
-        self
+    /// `SiemensIE` (optional).
+    pub fn siemens_ie(self, value: impl Into<Value<SiemensIe>>) -> Self {
+        Self(self.0.with(1, "SiemensIE", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GatewayPlatform {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.greengrass_v2 {
-            m.insert("GreengrassV2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.siemens_ie {
-            m.insert("SiemensIE".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayPlatform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.greengrass_v2
-            .check(&path.field("GreengrassV2"), &Rules::NONE, out);
-        self.siemens_ie
-            .check(&path.field("SiemensIE"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("GreengrassV2", self.greengrass_v2.is_some())],
-                &[("SiemensIE", self.siemens_ie.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GatewayPlatform);
-
-/// Property type `GreengrassV2` of `AWS::IoTSiteWise::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GreengrassV2 {
-    /// `CoreDeviceOperatingSystem` (optional).
-    pub core_device_operating_system: Option<Value<CoreDeviceOperatingSystem>>,
-    /// `CoreDeviceThingName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9:_-]+$`.
-    pub core_device_thing_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GreengrassV2` of `AWS::IoTSiteWise::Gateway`.
+    GreengrassV2
 }
 
 impl GreengrassV2 {
     /// The required properties: `CoreDeviceThingName`.
     pub fn new(core_device_thing_name: impl Into<Value<String>>) -> Self {
-        Self {
-            core_device_operating_system: None,
-            core_device_thing_name: core_device_thing_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CoreDeviceThingName",
+            core_device_thing_name.into().to_template(),
+        ))
     }
-    /// Sets `CoreDeviceOperatingSystem`.
+    /// `CoreDeviceOperatingSystem` (optional).
     pub fn core_device_operating_system(
-        mut self,
+        self,
         value: impl Into<Value<CoreDeviceOperatingSystem>>,
     ) -> Self {
-        self.core_device_operating_system = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CoreDeviceOperatingSystem", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GreengrassV2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.core_device_operating_system {
-            m.insert("CoreDeviceOperatingSystem".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CoreDeviceThingName".to_owned(),
-            self.core_device_thing_name.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CoreDeviceOperatingSystem`.
+    CoreDeviceOperatingSystem {
+        /// `LINUX_AARCH64`
+        LinuxAarch64 = "LINUX_AARCH64",
+        /// `LINUX_AMD64`
+        LinuxAmd64 = "LINUX_AMD64",
+        /// `WINDOWS_AMD64`
+        WindowsAmd64 = "WINDOWS_AMD64",
     }
 }
 
-impl Check for GreengrassV2 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.core_device_operating_system.check(
-            &path.field("CoreDeviceOperatingSystem"),
-            &Rules::NONE,
-            out,
-        );
-        self.core_device_thing_name.check(
-            &path.field("CoreDeviceThingName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9:_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GreengrassV2);
-
-/// Values of `CoreDeviceOperatingSystem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CoreDeviceOperatingSystem {
-    /// `LINUX_AARCH64`
-    LinuxAarch64,
-    /// `LINUX_AMD64`
-    LinuxAmd64,
-    /// `WINDOWS_AMD64`
-    WindowsAmd64,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CoreDeviceOperatingSystem {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LINUX_AARCH64", "LINUX_AMD64", "WINDOWS_AMD64"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LinuxAarch64 => "LINUX_AARCH64",
-            Self::LinuxAmd64 => "LINUX_AMD64",
-            Self::WindowsAmd64 => "WINDOWS_AMD64",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CoreDeviceOperatingSystem {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CoreDeviceOperatingSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CoreDeviceOperatingSystem {
-    fn from(s: &str) -> Self {
-        match s {
-            "LINUX_AARCH64" => Self::LinuxAarch64,
-            "LINUX_AMD64" => Self::LinuxAmd64,
-            "WINDOWS_AMD64" => Self::WindowsAmd64,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CoreDeviceOperatingSystem> {
-    fn from(s: &str) -> Self {
-        Value::literal(CoreDeviceOperatingSystem::from(s))
-    }
-}
-
-crate::impl_literal!(CoreDeviceOperatingSystem);
-
-/// Property type `SiemensIe` of `AWS::IoTSiteWise::Gateway`.
-#[derive(Debug, Clone)]
-pub struct SiemensIe {
-    /// `IotCoreThingName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9:_-]+$`.
-    pub iot_core_thing_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SiemensIe` of `AWS::IoTSiteWise::Gateway`.
+    SiemensIe
 }
 
 impl SiemensIe {
     /// The required properties: `IotCoreThingName`.
     pub fn new(iot_core_thing_name: impl Into<Value<String>>) -> Self {
-        Self {
-            iot_core_thing_name: iot_core_thing_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IotCoreThingName",
+            iot_core_thing_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SiemensIe {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IotCoreThingName".to_owned(),
-            self.iot_core_thing_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SiemensIe {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iot_core_thing_name.check(
-            &path.field("IotCoreThingName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9:_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SiemensIe);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::Gateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::Portal`.
-#[derive(Debug, Clone)]
-pub struct Portal {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Portal {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Portal {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Portal {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::Portal`.
+    Portal("AWS::IoTSiteWise::Portal", PortalProps)
 }
 
 impl Portal {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Portal";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PortalProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PortalId` (typed).
     pub fn ref_value(&self) -> Value<ids::PortalId> {
         self.resource.ref_value()
@@ -97,43 +49,75 @@ impl Portal {
     pub fn attr_portal_start_url(&self) -> Value<String> {
         self.resource.get_att("PortalStartUrl")
     }
+
+    /// Replaces `Alarms` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarms(&self, value: impl Into<Value<Alarms>>) {
+        self.resource.set_property("Alarms", value.into())
+    }
+
+    /// Replaces `NotificationSenderEmail` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_sender_email(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationSenderEmail", value.into())
+    }
+
+    /// Replaces `PortalAuthMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_auth_mode(&self, value: impl Into<Value<PortalAuthMode>>) {
+        self.resource.set_property("PortalAuthMode", value.into())
+    }
+
+    /// Replaces `PortalContactEmail` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_contact_email(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PortalContactEmail", value.into())
+    }
+
+    /// Replaces `PortalDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PortalDescription", value.into())
+    }
+
+    /// Replaces `PortalName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortalName", value.into())
+    }
+
+    /// Replaces `PortalType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_type(&self, value: impl Into<Value<PortalType>>) {
+        self.resource.set_property("PortalType", value.into())
+    }
+
+    /// Replaces `PortalTypeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_type_configuration(&self, value: impl Into<Value<Map<PortalTypeEntry>>>) {
+        self.resource
+            .set_property("PortalTypeConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::Portal`.
-#[derive(Debug, Clone)]
-pub struct PortalProps {
-    /// `Alarms` (optional).
-    pub alarms: Option<Value<Alarms>>,
-    /// `NotificationSenderEmail` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\.\+]+@[a-zA-Z0-9_\-\.\+]+\.[a-zA-Z]{2,}$`.
-    pub notification_sender_email: Option<Value<String>>,
-    /// `PortalAuthMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub portal_auth_mode: Option<Value<PortalAuthMode>>,
-    /// `PortalContactEmail` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\.\+]+@[a-zA-Z0-9_\-\.\+]+\.[a-zA-Z]{2,}$`.
-    pub portal_contact_email: Value<String>,
-    /// `PortalDescription` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub portal_description: Option<Value<String>>,
-    /// `PortalName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub portal_name: Value<String>,
-    /// `PortalType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub portal_type: Option<Value<PortalType>>,
-    /// `PortalTypeConfiguration` (optional).
-    pub portal_type_configuration: Option<Value<Map<PortalTypeEntry>>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::Portal`.
+    PortalProps
 }
 
 impl PortalProps {
@@ -143,408 +127,119 @@ impl PortalProps {
         portal_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            alarms: None,
-            notification_sender_email: None,
-            portal_auth_mode: None,
-            portal_contact_email: portal_contact_email.into(),
-            portal_description: None,
-            portal_name: portal_name.into(),
-            portal_type: None,
-            portal_type_configuration: None,
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "PortalContactEmail",
+                    portal_contact_email.into().to_template(),
+                )
+                .with(5, "PortalName", portal_name.into().to_template())
+                .with(8, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Alarms`.
-    pub fn alarms(mut self, value: impl Into<Value<Alarms>>) -> Self {
-        self.alarms = Some(value.into());
-        self
+    /// `Alarms` (optional).
+    pub fn alarms(self, value: impl Into<Value<Alarms>>) -> Self {
+        Self(self.0.with(0, "Alarms", value.into().to_template()))
     }
-    /// Sets `NotificationSenderEmail`.
-    pub fn notification_sender_email(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_sender_email = Some(value.into());
-        self
+    /// `NotificationSenderEmail` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-\.\+]+@[a-zA-Z0-9_\-\.\+]+\.[a-zA-Z]{2,}$`.
+    pub fn notification_sender_email(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NotificationSenderEmail", value.into().to_template()),
+        )
     }
-    /// Sets `PortalAuthMode`.
-    pub fn portal_auth_mode(mut self, value: impl Into<Value<PortalAuthMode>>) -> Self {
-        self.portal_auth_mode = Some(value.into());
-        self
+    /// `PortalAuthMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn portal_auth_mode(self, value: impl Into<Value<PortalAuthMode>>) -> Self {
+        Self(self.0.with(2, "PortalAuthMode", value.into().to_template()))
     }
-    /// Sets `PortalDescription`.
-    pub fn portal_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.portal_description = Some(value.into());
-        self
+    /// `PortalDescription` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn portal_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PortalDescription", value.into().to_template()),
+        )
     }
-    /// Sets `PortalType`.
-    pub fn portal_type(mut self, value: impl Into<Value<PortalType>>) -> Self {
-        self.portal_type = Some(value.into());
-        self
+    /// `PortalType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn portal_type(self, value: impl Into<Value<PortalType>>) -> Self {
+        Self(self.0.with(6, "PortalType", value.into().to_template()))
     }
-    /// Sets `PortalTypeConfiguration`.
-    pub fn portal_type_configuration(
-        mut self,
-        value: impl Into<Value<Map<PortalTypeEntry>>>,
-    ) -> Self {
-        self.portal_type_configuration = Some(value.into());
-        self
+    /// `PortalTypeConfiguration` (optional).
+    pub fn portal_type_configuration(self, value: impl Into<Value<Map<PortalTypeEntry>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PortalTypeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PortalProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarms {
-            m.insert("Alarms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_sender_email {
-            m.insert("NotificationSenderEmail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.portal_auth_mode {
-            m.insert("PortalAuthMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PortalContactEmail".to_owned(),
-            self.portal_contact_email.to_template(),
-        );
-        if let Some(v) = &self.portal_description {
-            m.insert("PortalDescription".to_owned(), v.to_template());
-        }
-        m.insert("PortalName".to_owned(), self.portal_name.to_template());
-        if let Some(v) = &self.portal_type {
-            m.insert("PortalType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.portal_type_configuration {
-            m.insert("PortalTypeConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PortalProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarms.check(&path.field("Alarms"), &Rules::NONE, out);
-        self.notification_sender_email.check(
-            &path.field("NotificationSenderEmail"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_\\-\\.\\+]+@[a-zA-Z0-9_\\-\\.\\+]+\\.[a-zA-Z]{2,}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portal_auth_mode
-            .check(&path.field("PortalAuthMode"), &Rules::NONE, out);
-        self.portal_contact_email.check(
-            &path.field("PortalContactEmail"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_\\-\\.\\+]+@[a-zA-Z0-9_\\-\\.\\+]+\\.[a-zA-Z]{2,}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portal_description.check(
-            &path.field("PortalDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portal_name.check(
-            &path.field("PortalName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portal_type
-            .check(&path.field("PortalType"), &Rules::NONE, out);
-        self.portal_type_configuration.check(
-            &path.field("PortalTypeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PortalProps);
-
-/// Property type `Alarms` of `AWS::IoTSiteWise::Portal`.
-#[derive(Debug, Clone, Default)]
-pub struct Alarms {
-    /// `AlarmRoleArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
-    pub alarm_role_arn: Option<Value<String>>,
-    /// `NotificationLambdaArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.]+$`.
-    pub notification_lambda_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Alarms` of `AWS::IoTSiteWise::Portal`.
+    Alarms(default)
 }
 
 impl Alarms {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alarm_role_arn: None,
-            notification_lambda_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlarmRoleArn`.
-    pub fn alarm_role_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alarm_role_arn = Some(value.into());
-        self
+    /// `AlarmRoleArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.\+=,@]+$`.
+    pub fn alarm_role_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AlarmRoleArn", value.into().to_template()))
     }
-    /// Sets `NotificationLambdaArn`.
-    pub fn notification_lambda_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_lambda_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Alarms {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_role_arn {
-            m.insert("AlarmRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_lambda_arn {
-            m.insert("NotificationLambdaArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NotificationLambdaArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\/_\.]+$`.
+    pub fn notification_lambda_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NotificationLambdaArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Alarms {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_role_arn.check(
-            &path.field("AlarmRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.\\+=,@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_lambda_arn.check(
-            &path.field("NotificationLambdaArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws(-cn|-us-gov)?:[a-zA-Z0-9-:\\/_\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PortalAuthMode`.
+    PortalAuthMode {
+        /// `IAM`
+        Iam = "IAM",
+        /// `SSO`
+        Sso = "SSO",
     }
 }
 
-crate::impl_literal!(Alarms);
-
-/// Values of `PortalAuthMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PortalAuthMode {
-    /// `IAM`
-    Iam,
-    /// `SSO`
-    Sso,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PortalAuthMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IAM", "SSO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iam => "IAM",
-            Self::Sso => "SSO",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PortalType`.
+    PortalType {
+        /// `SITEWISE_PORTAL_V1`
+        SitewisePortalV1 = "SITEWISE_PORTAL_V1",
+        /// `SITEWISE_PORTAL_V2`
+        SitewisePortalV2 = "SITEWISE_PORTAL_V2",
     }
 }
 
-impl ToTemplate for PortalAuthMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PortalAuthMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PortalAuthMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM" => Self::Iam,
-            "SSO" => Self::Sso,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PortalAuthMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PortalAuthMode::from(s))
-    }
-}
-
-crate::impl_literal!(PortalAuthMode);
-
-/// Values of `PortalType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PortalType {
-    /// `SITEWISE_PORTAL_V1`
-    SitewisePortalV1,
-    /// `SITEWISE_PORTAL_V2`
-    SitewisePortalV2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PortalType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SITEWISE_PORTAL_V1", "SITEWISE_PORTAL_V2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SitewisePortalV1 => "SITEWISE_PORTAL_V1",
-            Self::SitewisePortalV2 => "SITEWISE_PORTAL_V2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PortalType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PortalType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PortalType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SITEWISE_PORTAL_V1" => Self::SitewisePortalV1,
-            "SITEWISE_PORTAL_V2" => Self::SitewisePortalV2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PortalType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PortalType::from(s))
-    }
-}
-
-crate::impl_literal!(PortalType);
-
-/// Property type `PortalTypeEntry` of `AWS::IoTSiteWise::Portal`.
-#[derive(Debug, Clone)]
-pub struct PortalTypeEntry {
-    /// `PortalTools` (required).
-    pub portal_tools: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `PortalTypeEntry` of `AWS::IoTSiteWise::Portal`.
+    PortalTypeEntry
 }
 
 impl PortalTypeEntry {
     /// The required properties: `PortalTools`.
     pub fn new(portal_tools: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            portal_tools: portal_tools.into(),
-        }
+        Self(crate::Properties::new().with(0, "PortalTools", portal_tools.into().to_template()))
     }
 }
 
-impl ToTemplate for PortalTypeEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PortalTools".to_owned(), self.portal_tools.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortalTypeEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PortalTypeEntry);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::Portal`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

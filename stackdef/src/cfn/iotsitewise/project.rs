@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTSiteWise::Project`.
-#[derive(Debug, Clone)]
-pub struct Project {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Project {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Project {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Project {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTSiteWise::Project`.
+    Project("AWS::IoTSiteWise::Project", ProjectProps)
 }
 
 impl Project {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTSiteWise::Project";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProjectId` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTSiteWiseProjectId> {
         self.resource.ref_value()
@@ -87,27 +39,42 @@ impl Project {
     pub fn attr_project_arn(&self) -> Value<String> {
         self.resource.get_att("ProjectArn")
     }
+
+    /// Replaces `AssetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_asset_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AssetIds", value.into())
+    }
+
+    /// Replaces `PortalId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortalId", value.into())
+    }
+
+    /// Replaces `ProjectDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectDescription", value.into())
+    }
+
+    /// Replaces `ProjectName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTSiteWise::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectProps {
-    /// `AssetIds` (optional).
-    pub asset_ids: Option<Value<List<String>>>,
-    /// `PortalId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    pub portal_id: Value<String>,
-    /// `ProjectDescription` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub project_description: Option<Value<String>>,
-    /// `ProjectName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
-    pub project_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTSiteWise::Project`.
+    ProjectProps
 }
 
 impl ProjectProps {
@@ -116,116 +83,29 @@ impl ProjectProps {
         portal_id: impl Into<Value<String>>,
         project_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            asset_ids: None,
-            portal_id: portal_id.into(),
-            project_description: None,
-            project_name: project_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "PortalId", portal_id.into().to_template())
+                .with(3, "ProjectName", project_name.into().to_template()),
+        )
     }
-    /// Sets `AssetIds`.
-    pub fn asset_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.asset_ids = Some(value.into());
-        self
+    /// `AssetIds` (optional).
+    pub fn asset_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AssetIds", value.into().to_template()))
     }
-    /// Sets `ProjectDescription`.
-    pub fn project_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_description = Some(value.into());
-        self
+    /// `ProjectDescription` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[^\u0000-\u001F\u007F]+$`.
+    pub fn project_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ProjectDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asset_ids {
-            m.insert("AssetIds".to_owned(), v.to_template());
-        }
-        m.insert("PortalId".to_owned(), self.portal_id.to_template());
-        if let Some(v) = &self.project_description {
-            m.insert("ProjectDescription".to_owned(), v.to_template());
-        }
-        m.insert("ProjectName".to_owned(), self.project_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.portal_id.check(
-            &path.field("PortalId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_description.check(
-            &path.field("ProjectDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_name.check(
-            &path.field("ProjectName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0000-\\u001F\\u007F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectProps);
-
-/// Property type `Tag` of `AWS::IoTSiteWise::Project`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTThingsGraph::FlowTemplate`.
-#[derive(Debug, Clone)]
-pub struct FlowTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FlowTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FlowTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FlowTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTThingsGraph::FlowTemplate`.
+    FlowTemplate("AWS::IoTThingsGraph::FlowTemplate", FlowTemplateProps)
 }
 
 impl FlowTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTThingsGraph::FlowTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FlowTemplateId> {
         self.resource.ref_value()
@@ -82,82 +34,52 @@ impl FlowTemplate {
     pub fn attr_id(&self) -> Value<ids::FlowTemplateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CompatibleNamespaceVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compatible_namespace_version(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("CompatibleNamespaceVersion", value.into())
+    }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<DefinitionDocument>>) {
+        self.resource.set_property("Definition", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTThingsGraph::FlowTemplate`.
-#[derive(Debug, Clone)]
-pub struct FlowTemplateProps {
-    /// `CompatibleNamespaceVersion` (optional).
-    pub compatible_namespace_version: Option<Value<f64>>,
-    /// `Definition` (required).
-    pub definition: Value<DefinitionDocument>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTThingsGraph::FlowTemplate`.
+    FlowTemplateProps
 }
 
 impl FlowTemplateProps {
     /// The required properties: `Definition`.
     pub fn new(definition: impl Into<Value<DefinitionDocument>>) -> Self {
-        Self {
-            compatible_namespace_version: None,
-            definition: definition.into(),
-        }
+        Self(crate::Properties::new().with(1, "Definition", definition.into().to_template()))
     }
-    /// Sets `CompatibleNamespaceVersion`.
-    pub fn compatible_namespace_version(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.compatible_namespace_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compatible_namespace_version {
-            m.insert("CompatibleNamespaceVersion".to_owned(), v.to_template());
-        }
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        Expr::Map(m)
+    /// `CompatibleNamespaceVersion` (optional).
+    pub fn compatible_namespace_version(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CompatibleNamespaceVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FlowTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowTemplateProps);
-
-/// Property type `DefinitionDocument` of `AWS::IoTThingsGraph::FlowTemplate`.
-#[derive(Debug, Clone)]
-pub struct DefinitionDocument {
-    /// `Language` (required).
-    pub language: Value<String>,
-    /// `Text` (required).
-    pub text: Value<String>,
+crate::l1_struct! {
+    /// Property type `DefinitionDocument` of `AWS::IoTThingsGraph::FlowTemplate`.
+    DefinitionDocument
 }
 
 impl DefinitionDocument {
     /// The required properties: `Language`, `Text`.
     pub fn new(language: impl Into<Value<String>>, text: impl Into<Value<String>>) -> Self {
-        Self {
-            language: language.into(),
-            text: text.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Language", language.into().to_template())
+                .with(1, "Text", text.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for DefinitionDocument {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Language".to_owned(), self.language.to_template());
-        m.insert("Text".to_owned(), self.text.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefinitionDocument {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DefinitionDocument);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone)]
-pub struct ComponentType {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ComponentType {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ComponentType {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ComponentType {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTTwinMaker::ComponentType`.
+    ComponentType("AWS::IoTTwinMaker::ComponentType", ComponentTypeProps)
 }
 
 impl ComponentType {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::ComponentType";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ComponentTypeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -97,42 +49,76 @@ impl ComponentType {
     pub fn attr_is_schema_initialized(&self) -> Value<bool> {
         self.resource.get_att("IsSchemaInitialized")
     }
+
+    /// Replaces `ComponentTypeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_component_type_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ComponentTypeId", value.into())
+    }
+
+    /// Replaces `CompositeComponentTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_composite_component_types(
+        &self,
+        value: impl Into<Value<Map<CompositeComponentType>>>,
+    ) {
+        self.resource
+            .set_property("CompositeComponentTypes", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExtendsFrom` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_extends_from(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ExtendsFrom", value.into())
+    }
+
+    /// Replaces `Functions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_functions(&self, value: impl Into<Value<Map<Function>>>) {
+        self.resource.set_property("Functions", value.into())
+    }
+
+    /// Replaces `IsSingleton` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_singleton(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsSingleton", value.into())
+    }
+
+    /// Replaces `PropertyDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_property_definitions(&self, value: impl Into<Value<Map<PropertyDefinition>>>) {
+        self.resource
+            .set_property("PropertyDefinitions", value.into())
+    }
+
+    /// Replaces `PropertyGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_property_groups(&self, value: impl Into<Value<Map<PropertyGroup>>>) {
+        self.resource.set_property("PropertyGroups", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkspaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkspaceId", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone)]
-pub struct ComponentTypeProps {
-    /// `ComponentTypeId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
-    pub component_type_id: Value<String>,
-    /// `CompositeComponentTypes` (optional).
-    pub composite_component_types: Option<Value<Map<CompositeComponentType>>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `ExtendsFrom` (optional).
-    /// Items: 1..=256.
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `[a-zA-Z_\.\-0-9:]+`.
-    pub extends_from: Option<Value<List<String>>>,
-    /// `Functions` (optional).
-    pub functions: Option<Value<Map<Function>>>,
-    /// `IsSingleton` (optional).
-    pub is_singleton: Option<Value<bool>>,
-    /// `PropertyDefinitions` (optional).
-    pub property_definitions: Option<Value<Map<PropertyDefinition>>>,
-    /// `PropertyGroups` (optional).
-    pub property_groups: Option<Value<Map<PropertyGroup>>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `WorkspaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+`.
-    pub workspace_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTTwinMaker::ComponentType`.
+    ComponentTypeProps
 }
 
 impl ComponentTypeProps {
@@ -141,1194 +127,393 @@ impl ComponentTypeProps {
         component_type_id: impl Into<Value<String>>,
         workspace_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            component_type_id: component_type_id.into(),
-            composite_component_types: None,
-            description: None,
-            extends_from: None,
-            functions: None,
-            is_singleton: None,
-            property_definitions: None,
-            property_groups: None,
-            tags: None,
-            workspace_id: workspace_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ComponentTypeId", component_type_id.into().to_template())
+                .with(9, "WorkspaceId", workspace_id.into().to_template()),
+        )
     }
-    /// Sets `CompositeComponentTypes`.
+    /// `CompositeComponentTypes` (optional).
     pub fn composite_component_types(
-        mut self,
+        self,
         value: impl Into<Value<Map<CompositeComponentType>>>,
     ) -> Self {
-        self.composite_component_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CompositeComponentTypes", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `ExtendsFrom`.
-    pub fn extends_from(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.extends_from = Some(value.into());
-        self
+    /// `ExtendsFrom` (optional).
+    /// Items: 1 to 256.
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `[a-zA-Z_\.\-0-9:]+`.
+    pub fn extends_from(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "ExtendsFrom", value.into().to_template()))
     }
-    /// Sets `Functions`.
-    pub fn functions(mut self, value: impl Into<Value<Map<Function>>>) -> Self {
-        self.functions = Some(value.into());
-        self
+    /// `Functions` (optional).
+    pub fn functions(self, value: impl Into<Value<Map<Function>>>) -> Self {
+        Self(self.0.with(4, "Functions", value.into().to_template()))
     }
-    /// Sets `IsSingleton`.
-    pub fn is_singleton(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_singleton = Some(value.into());
-        self
+    /// `IsSingleton` (optional).
+    pub fn is_singleton(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "IsSingleton", value.into().to_template()))
     }
-    /// Sets `PropertyDefinitions`.
-    pub fn property_definitions(
-        mut self,
-        value: impl Into<Value<Map<PropertyDefinition>>>,
-    ) -> Self {
-        self.property_definitions = Some(value.into());
-        self
+    /// `PropertyDefinitions` (optional).
+    pub fn property_definitions(self, value: impl Into<Value<Map<PropertyDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PropertyDefinitions", value.into().to_template()),
+        )
     }
-    /// Sets `PropertyGroups`.
-    pub fn property_groups(mut self, value: impl Into<Value<Map<PropertyGroup>>>) -> Self {
-        self.property_groups = Some(value.into());
-        self
+    /// `PropertyGroups` (optional).
+    pub fn property_groups(self, value: impl Into<Value<Map<PropertyGroup>>>) -> Self {
+        Self(self.0.with(7, "PropertyGroups", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComponentTypeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComponentTypeId".to_owned(),
-            self.component_type_id.to_template(),
-        );
-        if let Some(v) = &self.composite_component_types {
-            m.insert("CompositeComponentTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extends_from {
-            m.insert("ExtendsFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.functions {
-            m.insert("Functions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_singleton {
-            m.insert("IsSingleton".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_definitions {
-            m.insert("PropertyDefinitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_groups {
-            m.insert("PropertyGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkspaceId".to_owned(), self.workspace_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ComponentTypeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_type_id.check(
-            &path.field("ComponentTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\.\\-0-9:]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.composite_component_types.check(
-            &path.field("CompositeComponentTypes"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.extends_from.check(
-            &path.field("ExtendsFrom"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(256),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("[a-zA-Z_\\.\\-0-9:]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.functions
-            .check(&path.field("Functions"), &Rules::NONE, out);
-        self.property_definitions
-            .check(&path.field("PropertyDefinitions"), &Rules::NONE, out);
-        self.property_groups
-            .check(&path.field("PropertyGroups"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workspace_id.check(
-            &path.field("WorkspaceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentTypeProps);
-
-/// Property type `CompositeComponentType` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct CompositeComponentType {
-    /// `ComponentTypeId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
-    pub component_type_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CompositeComponentType` of `AWS::IoTTwinMaker::ComponentType`.
+    CompositeComponentType(default)
 }
 
 impl CompositeComponentType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_type_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentTypeId`.
-    pub fn component_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_type_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CompositeComponentType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_type_id {
-            m.insert("ComponentTypeId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ComponentTypeId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
+    pub fn component_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComponentTypeId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CompositeComponentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_type_id.check(
-            &path.field("ComponentTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\.\\-0-9:]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CompositeComponentType);
-
-/// Property type `Function` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct Function {
-    /// `ImplementedBy` (optional).
-    pub implemented_by: Option<Value<DataConnector>>,
-    /// `RequiredProperties` (optional).
-    /// Items: 1..=256.
-    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
-    pub required_properties: Option<Value<List<String>>>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<Scope>>,
+crate::l1_struct! {
+    /// Property type `Function` of `AWS::IoTTwinMaker::ComponentType`.
+    Function(default)
 }
 
 impl Function {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            implemented_by: None,
-            required_properties: None,
-            scope: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImplementedBy`.
-    pub fn implemented_by(mut self, value: impl Into<Value<DataConnector>>) -> Self {
-        self.implemented_by = Some(value.into());
-        self
+    /// `ImplementedBy` (optional).
+    pub fn implemented_by(self, value: impl Into<Value<DataConnector>>) -> Self {
+        Self(self.0.with(0, "ImplementedBy", value.into().to_template()))
     }
-    /// Sets `RequiredProperties`.
-    pub fn required_properties(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.required_properties = Some(value.into());
-        self
+    /// `RequiredProperties` (optional).
+    /// Items: 1 to 256.
+    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn required_properties(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RequiredProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(2, "Scope", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Function {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.implemented_by {
-            m.insert("ImplementedBy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.required_properties {
-            m.insert("RequiredProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Function {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.implemented_by
-            .check(&path.field("ImplementedBy"), &Rules::NONE, out);
-        self.required_properties.check(
-            &path.field("RequiredProperties"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(256),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[a-zA-Z_\\-0-9]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Function);
-
-/// Property type `DataConnector` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct DataConnector {
-    /// `IsNative` (optional).
-    pub is_native: Option<Value<bool>>,
-    /// `Lambda` (optional).
-    pub lambda: Option<Value<LambdaFunction>>,
+crate::l1_struct! {
+    /// Property type `DataConnector` of `AWS::IoTTwinMaker::ComponentType`.
+    DataConnector(default)
 }
 
 impl DataConnector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            is_native: None,
-            lambda: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsNative`.
-    pub fn is_native(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_native = Some(value.into());
-        self
+    /// `IsNative` (optional).
+    pub fn is_native(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsNative", value.into().to_template()))
     }
-    /// Sets `Lambda`.
-    pub fn lambda(mut self, value: impl Into<Value<LambdaFunction>>) -> Self {
-        self.lambda = Some(value.into());
-        self
+    /// `Lambda` (optional).
+    pub fn lambda(self, value: impl Into<Value<LambdaFunction>>) -> Self {
+        Self(self.0.with(1, "Lambda", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataConnector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_native {
-            m.insert("IsNative".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda {
-            m.insert("Lambda".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataConnector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda.check(&path.field("Lambda"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataConnector);
-
-/// Property type `LambdaFunction` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone)]
-pub struct LambdaFunction {
-    /// `Arn` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `arn:((aws)|(aws-cn)|(aws-us-gov)):lambda:[a-z0-9-]+:[0-9]{12}:function:[\/a-zA-Z0-9_-]+`.
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `LambdaFunction` of `AWS::IoTTwinMaker::ComponentType`.
+    LambdaFunction
 }
 
 impl LambdaFunction {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for LambdaFunction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `ENTITY`
+        Entity = "ENTITY",
+        /// `WORKSPACE`
+        Workspace = "WORKSPACE",
     }
 }
 
-impl Check for LambdaFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(&path.field("Arn"), &Rules { min_length: Some(1), max_length: Some(128), pattern: Some("arn:((aws)|(aws-cn)|(aws-us-gov)):lambda:[a-z0-9-]+:[0-9]{12}:function:[\\/a-zA-Z0-9_-]+"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(LambdaFunction);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `ENTITY`
-    Entity,
-    /// `WORKSPACE`
-    Workspace,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENTITY", "WORKSPACE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Entity => "ENTITY",
-            Self::Workspace => "WORKSPACE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENTITY" => Self::Entity,
-            "WORKSPACE" => Self::Workspace,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `PropertyDefinition` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct PropertyDefinition {
-    /// `Configurations` (optional).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
-    pub configurations: Option<Value<Map<String>>>,
-    /// `DataType` (optional).
-    pub data_type: Option<Value<DataType>>,
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<DataValue>>,
-    /// `IsExternalId` (optional).
-    pub is_external_id: Option<Value<bool>>,
-    /// `IsRequiredInEntity` (optional).
-    pub is_required_in_entity: Option<Value<bool>>,
-    /// `IsStoredExternally` (optional).
-    pub is_stored_externally: Option<Value<bool>>,
-    /// `IsTimeSeries` (optional).
-    pub is_time_series: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `PropertyDefinition` of `AWS::IoTTwinMaker::ComponentType`.
+    PropertyDefinition(default)
 }
 
 impl PropertyDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configurations: None,
-            data_type: None,
-            default_value: None,
-            is_external_id: None,
-            is_required_in_entity: None,
-            is_stored_externally: None,
-            is_time_series: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configurations`.
-    pub fn configurations(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.configurations = Some(value.into());
-        self
+    /// `Configurations` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn configurations(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Configurations", value.into().to_template()))
     }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<DataType>>) -> Self {
-        self.data_type = Some(value.into());
-        self
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<DataType>>) -> Self {
+        Self(self.0.with(1, "DataType", value.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<DataValue>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<DataValue>>) -> Self {
+        Self(self.0.with(2, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `IsExternalId`.
-    pub fn is_external_id(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_external_id = Some(value.into());
-        self
+    /// `IsExternalId` (optional).
+    pub fn is_external_id(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "IsExternalId", value.into().to_template()))
     }
-    /// Sets `IsRequiredInEntity`.
-    pub fn is_required_in_entity(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_required_in_entity = Some(value.into());
-        self
+    /// `IsRequiredInEntity` (optional).
+    pub fn is_required_in_entity(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "IsRequiredInEntity", value.into().to_template()),
+        )
     }
-    /// Sets `IsStoredExternally`.
-    pub fn is_stored_externally(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_stored_externally = Some(value.into());
-        self
+    /// `IsStoredExternally` (optional).
+    pub fn is_stored_externally(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IsStoredExternally", value.into().to_template()),
+        )
     }
-    /// Sets `IsTimeSeries`.
-    pub fn is_time_series(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_time_series = Some(value.into());
-        self
+    /// `IsTimeSeries` (optional).
+    pub fn is_time_series(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "IsTimeSeries", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PropertyDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configurations {
-            m.insert("Configurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_external_id {
-            m.insert("IsExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_required_in_entity {
-            m.insert("IsRequiredInEntity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_stored_externally {
-            m.insert("IsStoredExternally".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_time_series {
-            m.insert("IsTimeSeries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PropertyDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configurations.check(
-            &path.field("Configurations"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("[a-zA-Z_\\-0-9]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.default_value
-            .check(&path.field("DefaultValue"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PropertyDefinition);
-
-/// Property type `DataType` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone)]
-pub struct DataType {
-    /// `AllowedValues` (optional).
-    /// Items: 0..=50.
-    pub allowed_values: Option<Value<List<DataValue>>>,
-    /// `NestedType` (optional).
-    /// Free-form JSON: the schema nests this type in itself.
-    pub nested_type: Option<Value<serde_json::Value>>,
-    /// `Relationship` (optional).
-    pub relationship: Option<Value<Relationship>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `UnitOfMeasure` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*`.
-    pub unit_of_measure: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataType` of `AWS::IoTTwinMaker::ComponentType`.
+    DataType
 }
 
 impl DataType {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            allowed_values: None,
-            nested_type: None,
-            relationship: None,
-            type_: type_.into(),
-            unit_of_measure: None,
-        }
+        Self(crate::Properties::new().with(3, "Type", type_.into().to_template()))
     }
-    /// Sets `AllowedValues`.
-    pub fn allowed_values(mut self, value: impl Into<Value<List<DataValue>>>) -> Self {
-        self.allowed_values = Some(value.into());
-        self
+    /// `AllowedValues` (optional).
+    /// Items: 0 to 50.
+    pub fn allowed_values(self, value: impl Into<Value<List<DataValue>>>) -> Self {
+        Self(self.0.with(0, "AllowedValues", value.into().to_template()))
     }
-    /// Sets `NestedType`.
-    pub fn nested_type(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.nested_type = Some(value.into());
-        self
+    /// `NestedType` (optional).
+    /// Free-form JSON: the schema nests this type in itself.
+    pub fn nested_type(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "NestedType", value.into().to_template()))
     }
-    /// Sets `Relationship`.
-    pub fn relationship(mut self, value: impl Into<Value<Relationship>>) -> Self {
-        self.relationship = Some(value.into());
-        self
+    /// `Relationship` (optional).
+    pub fn relationship(self, value: impl Into<Value<Relationship>>) -> Self {
+        Self(self.0.with(2, "Relationship", value.into().to_template()))
     }
-    /// Sets `UnitOfMeasure`.
-    pub fn unit_of_measure(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit_of_measure = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_values {
-            m.insert("AllowedValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nested_type {
-            m.insert("NestedType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relationship {
-            m.insert("Relationship".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.unit_of_measure {
-            m.insert("UnitOfMeasure".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_values.check(
-            &path.field("AllowedValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relationship
-            .check(&path.field("Relationship"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.unit_of_measure.check(
-            &path.field("UnitOfMeasure"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Property type `DataValue` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct DataValue {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<bool>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<f64>>,
-    /// `Expression` (optional).
-    /// Length: 1..=316 characters.
-    /// Pattern: `(^\$\{Parameters\.[a-zA-z]+([a-zA-z_0-9]*)}$)`.
-    pub expression: Option<Value<String>>,
-    /// `IntegerValue` (optional).
-    pub integer_value: Option<Value<i64>>,
-    /// `ListValue` (optional).
-    /// Items: 0..=50.
-    pub list_value: Option<Value<List<DataValue>>>,
-    /// `LongValue` (optional).
-    pub long_value: Option<Value<f64>>,
-    /// `MapValue` (optional).
-    pub map_value: Option<Value<Map<DataValue>>>,
-    /// `RelationshipValue` (optional).
-    pub relationship_value: Option<Value<RelationshipValue>>,
-    /// `StringValue` (optional).
-    /// Length: 1..=256 characters.
+    /// `UnitOfMeasure` (optional).
+    /// Length: 1 to 256 characters.
     /// Pattern: `.*`.
-    pub string_value: Option<Value<String>>,
+    pub fn unit_of_measure(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UnitOfMeasure", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DataValue` of `AWS::IoTTwinMaker::ComponentType`.
+    DataValue(default)
 }
 
 impl DataValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            expression: None,
-            integer_value: None,
-            list_value: None,
-            long_value: None,
-            map_value: None,
-            relationship_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 316 characters.
+    /// Pattern: `(^\$\{Parameters\.[a-zA-z]+([a-zA-z_0-9]*)}$)`.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Expression", value.into().to_template()))
     }
-    /// Sets `IntegerValue`.
-    pub fn integer_value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.integer_value = Some(value.into());
-        self
+    /// `IntegerValue` (optional).
+    pub fn integer_value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "IntegerValue", value.into().to_template()))
     }
-    /// Sets `ListValue`.
-    pub fn list_value(mut self, value: impl Into<Value<List<DataValue>>>) -> Self {
-        self.list_value = Some(value.into());
-        self
+    /// `ListValue` (optional).
+    /// Items: 0 to 50.
+    pub fn list_value(self, value: impl Into<Value<List<DataValue>>>) -> Self {
+        Self(self.0.with(4, "ListValue", value.into().to_template()))
     }
-    /// Sets `LongValue`.
-    pub fn long_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.long_value = Some(value.into());
-        self
+    /// `LongValue` (optional).
+    pub fn long_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "LongValue", value.into().to_template()))
     }
-    /// Sets `MapValue`.
-    pub fn map_value(mut self, value: impl Into<Value<Map<DataValue>>>) -> Self {
-        self.map_value = Some(value.into());
-        self
+    /// `MapValue` (optional).
+    pub fn map_value(self, value: impl Into<Value<Map<DataValue>>>) -> Self {
+        Self(self.0.with(6, "MapValue", value.into().to_template()))
     }
-    /// Sets `RelationshipValue`.
-    pub fn relationship_value(mut self, value: impl Into<Value<RelationshipValue>>) -> Self {
-        self.relationship_value = Some(value.into());
-        self
+    /// `RelationshipValue` (optional).
+    pub fn relationship_value(self, value: impl Into<Value<RelationshipValue>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RelationshipValue", value.into().to_template()),
+        )
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_value {
-            m.insert("IntegerValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.list_value {
-            m.insert("ListValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.long_value {
-            m.insert("LongValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.map_value {
-            m.insert("MapValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relationship_value {
-            m.insert("RelationshipValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(316),
-                pattern: Some("(^\\$\\{Parameters\\.[a-zA-z]+([a-zA-z_0-9]*)}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.list_value.check(
-            &path.field("ListValue"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.map_value
-            .check(&path.field("MapValue"), &Rules::NONE, out);
-        self.relationship_value
-            .check(&path.field("RelationshipValue"), &Rules::NONE, out);
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataValue);
-
-/// Property type `RelationshipValue` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct RelationshipValue {
-    /// `TargetComponentName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\-0-9]+`.
-    pub target_component_name: Option<Value<String>>,
-    /// `TargetEntityId` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
-    pub target_entity_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RelationshipValue` of `AWS::IoTTwinMaker::ComponentType`.
+    RelationshipValue(default)
 }
 
 impl RelationshipValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_component_name: None,
-            target_entity_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetComponentName`.
-    pub fn target_component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_component_name = Some(value.into());
-        self
+    /// `TargetComponentName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn target_component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TargetComponentName", value.into().to_template()),
+        )
     }
-    /// Sets `TargetEntityId`.
-    pub fn target_entity_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_entity_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RelationshipValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_component_name {
-            m.insert("TargetComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_entity_id {
-            m.insert("TargetEntityId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetEntityId` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
+    pub fn target_entity_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TargetEntityId", value.into().to_template()))
     }
 }
 
-impl Check for RelationshipValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_component_name.check(
-            &path.field("TargetComponentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\-0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_entity_id.check(&path.field("TargetEntityId"), &Rules { min_length: Some(1), max_length: Some(128), pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RelationshipValue);
-
-/// Property type `Relationship` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct Relationship {
-    /// `RelationshipType` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*`.
-    pub relationship_type: Option<Value<String>>,
-    /// `TargetComponentTypeId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
-    pub target_component_type_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Relationship` of `AWS::IoTTwinMaker::ComponentType`.
+    Relationship(default)
 }
 
 impl Relationship {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            relationship_type: None,
-            target_component_type_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RelationshipType`.
-    pub fn relationship_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.relationship_type = Some(value.into());
-        self
+    /// `RelationshipType` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn relationship_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RelationshipType", value.into().to_template()),
+        )
     }
-    /// Sets `TargetComponentTypeId`.
-    pub fn target_component_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_component_type_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Relationship {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.relationship_type {
-            m.insert("RelationshipType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_component_type_id {
-            m.insert("TargetComponentTypeId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetComponentTypeId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
+    pub fn target_component_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TargetComponentTypeId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Relationship {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.relationship_type.check(
-            &path.field("RelationshipType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_component_type_id.check(
-            &path.field("TargetComponentTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\.\\-0-9:]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `RELATIONSHIP`
+        Relationship = "RELATIONSHIP",
+        /// `STRING`
+        String = "STRING",
+        /// `LONG`
+        Long = "LONG",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `LIST`
+        List = "LIST",
+        /// `MAP`
+        Map = "MAP",
     }
 }
 
-crate::impl_literal!(Relationship);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `RELATIONSHIP`
-    Relationship,
-    /// `STRING`
-    String,
-    /// `LONG`
-    Long,
-    /// `BOOLEAN`
-    Boolean,
-    /// `INTEGER`
-    Integer,
-    /// `DOUBLE`
-    Double,
-    /// `LIST`
-    List,
-    /// `MAP`
-    Map,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RELATIONSHIP",
-        "STRING",
-        "LONG",
-        "BOOLEAN",
-        "INTEGER",
-        "DOUBLE",
-        "LIST",
-        "MAP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relationship => "RELATIONSHIP",
-            Self::String => "STRING",
-            Self::Long => "LONG",
-            Self::Boolean => "BOOLEAN",
-            Self::Integer => "INTEGER",
-            Self::Double => "DOUBLE",
-            Self::List => "LIST",
-            Self::Map => "MAP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "RELATIONSHIP" => Self::Relationship,
-            "STRING" => Self::String,
-            "LONG" => Self::Long,
-            "BOOLEAN" => Self::Boolean,
-            "INTEGER" => Self::Integer,
-            "DOUBLE" => Self::Double,
-            "LIST" => Self::List,
-            "MAP" => Self::Map,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `PropertyGroup` of `AWS::IoTTwinMaker::ComponentType`.
-#[derive(Debug, Clone, Default)]
-pub struct PropertyGroup {
-    /// `GroupType` (optional).
-    pub group_type: Option<Value<GroupType>>,
-    /// `PropertyNames` (optional).
-    /// Items: 1..=256.
-    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
-    pub property_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `PropertyGroup` of `AWS::IoTTwinMaker::ComponentType`.
+    PropertyGroup(default)
 }
 
 impl PropertyGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            group_type: None,
-            property_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupType`.
-    pub fn group_type(mut self, value: impl Into<Value<GroupType>>) -> Self {
-        self.group_type = Some(value.into());
-        self
+    /// `GroupType` (optional).
+    pub fn group_type(self, value: impl Into<Value<GroupType>>) -> Self {
+        Self(self.0.with(0, "GroupType", value.into().to_template()))
     }
-    /// Sets `PropertyNames`.
-    pub fn property_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.property_names = Some(value.into());
-        self
+    /// `PropertyNames` (optional).
+    /// Items: 1 to 256.
+    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn property_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "PropertyNames", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PropertyGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_type {
-            m.insert("GroupType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_names {
-            m.insert("PropertyNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GroupType`.
+    GroupType {
+        /// `TABULAR`
+        Tabular = "TABULAR",
     }
 }
-
-impl Check for PropertyGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_type
-            .check(&path.field("GroupType"), &Rules::NONE, out);
-        self.property_names.check(
-            &path.field("PropertyNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(256),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[a-zA-Z_\\-0-9]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PropertyGroup);
-
-/// Values of `GroupType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupType {
-    /// `TABULAR`
-    Tabular,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GroupType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TABULAR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tabular => "TABULAR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GroupType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GroupType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GroupType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TABULAR" => Self::Tabular,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GroupType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GroupType::from(s))
-    }
-}
-
-crate::impl_literal!(GroupType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone)]
-pub struct Entity {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Entity {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Entity {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Entity {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTTwinMaker::Entity`.
+    Entity("AWS::IoTTwinMaker::Entity", EntityProps)
 }
 
 impl Entity {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Entity";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EntityProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -92,39 +44,60 @@ impl Entity {
     pub fn attr_has_child_entities(&self) -> Value<bool> {
         self.resource.get_att("HasChildEntities")
     }
+
+    /// Replaces `Components` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_components(&self, value: impl Into<Value<Map<Component>>>) {
+        self.resource.set_property("Components", value.into())
+    }
+
+    /// Replaces `CompositeComponents` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_composite_components(&self, value: impl Into<Value<Map<CompositeComponent>>>) {
+        self.resource
+            .set_property("CompositeComponents", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EntityId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EntityId", value.into())
+    }
+
+    /// Replaces `EntityName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entity_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EntityName", value.into())
+    }
+
+    /// Replaces `ParentEntityId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_entity_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ParentEntityId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkspaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkspaceId", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone)]
-pub struct EntityProps {
-    /// `Components` (optional).
-    pub components: Option<Value<Map<Component>>>,
-    /// `CompositeComponents` (optional).
-    pub composite_components: Option<Value<Map<CompositeComponent>>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `EntityId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
-    pub entity_id: Option<Value<String>>,
-    /// `EntityName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_0-9-.][a-zA-Z_0-9-. ]*[a-zA-Z0-9]+`.
-    pub entity_name: Value<String>,
-    /// `ParentEntityId` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `\$ROOT|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
-    pub parent_entity_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `WorkspaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+`.
-    pub workspace_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTTwinMaker::Entity`.
+    EntityProps
 }
 
 impl EntityProps {
@@ -133,1395 +106,460 @@ impl EntityProps {
         entity_name: impl Into<Value<String>>,
         workspace_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            components: None,
-            composite_components: None,
-            description: None,
-            entity_id: None,
-            entity_name: entity_name.into(),
-            parent_entity_id: None,
-            tags: None,
-            workspace_id: workspace_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "EntityName", entity_name.into().to_template())
+                .with(7, "WorkspaceId", workspace_id.into().to_template()),
+        )
     }
-    /// Sets `Components`.
-    pub fn components(mut self, value: impl Into<Value<Map<Component>>>) -> Self {
-        self.components = Some(value.into());
-        self
+    /// `Components` (optional).
+    pub fn components(self, value: impl Into<Value<Map<Component>>>) -> Self {
+        Self(self.0.with(0, "Components", value.into().to_template()))
     }
-    /// Sets `CompositeComponents`.
-    pub fn composite_components(
-        mut self,
-        value: impl Into<Value<Map<CompositeComponent>>>,
-    ) -> Self {
-        self.composite_components = Some(value.into());
-        self
+    /// `CompositeComponents` (optional).
+    pub fn composite_components(self, value: impl Into<Value<Map<CompositeComponent>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CompositeComponents", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EntityId`.
-    pub fn entity_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entity_id = Some(value.into());
-        self
-    }
-    /// Sets `ParentEntityId`.
-    pub fn parent_entity_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parent_entity_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EntityProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.components {
-            m.insert("Components".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.composite_components {
-            m.insert("CompositeComponents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entity_id {
-            m.insert("EntityId".to_owned(), v.to_template());
-        }
-        m.insert("EntityName".to_owned(), self.entity_name.to_template());
-        if let Some(v) = &self.parent_entity_id {
-            m.insert("ParentEntityId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkspaceId".to_owned(), self.workspace_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EntityProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.components
-            .check(&path.field("Components"), &Rules::NONE, out);
-        self.composite_components
-            .check(&path.field("CompositeComponents"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_id.check(&path.field("EntityId"), &Rules { min_length: Some(1), max_length: Some(128), pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+"), ..Rules::NONE }, out);
-        self.entity_name.check(
-            &path.field("EntityName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_0-9-.][a-zA-Z_0-9-. ]*[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parent_entity_id.check(&path.field("ParentEntityId"), &Rules { min_length: Some(1), max_length: Some(128), pattern: Some("\\$ROOT|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workspace_id.check(
-            &path.field("WorkspaceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EntityProps);
-
-/// Property type `Component` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct Component {
-    /// `ComponentName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\-0-9]+`.
-    pub component_name: Option<Value<String>>,
-    /// `ComponentTypeId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\-0-9]+`.
-    pub component_type_id: Option<Value<String>>,
-    /// `DefinedIn` (optional).
-    /// Length: 1..=256 characters.
-    pub defined_in: Option<Value<String>>,
     /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<Map<Property>>>,
-    /// `PropertyGroups` (optional).
-    pub property_groups: Option<Value<Map<PropertyGroup>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `EntityId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
+    pub fn entity_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EntityId", value.into().to_template()))
+    }
+    /// `ParentEntityId` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `\$ROOT|^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
+    pub fn parent_entity_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ParentEntityId", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Component` of `AWS::IoTTwinMaker::Entity`.
+    Component(default)
 }
 
 impl Component {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_name: None,
-            component_type_id: None,
-            defined_in: None,
-            description: None,
-            properties: None,
-            property_groups: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentName`.
-    pub fn component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_name = Some(value.into());
-        self
+    /// `ComponentName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ComponentName", value.into().to_template()))
     }
-    /// Sets `ComponentTypeId`.
-    pub fn component_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_type_id = Some(value.into());
-        self
+    /// `ComponentTypeId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn component_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ComponentTypeId", value.into().to_template()),
+        )
     }
-    /// Sets `DefinedIn`.
-    pub fn defined_in(mut self, value: impl Into<Value<String>>) -> Self {
-        self.defined_in = Some(value.into());
-        self
+    /// `DefinedIn` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn defined_in(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DefinedIn", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<Property>>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Map<Property>>>) -> Self {
+        Self(self.0.with(4, "Properties", value.into().to_template()))
     }
-    /// Sets `PropertyGroups`.
-    pub fn property_groups(mut self, value: impl Into<Value<Map<PropertyGroup>>>) -> Self {
-        self.property_groups = Some(value.into());
-        self
+    /// `PropertyGroups` (optional).
+    pub fn property_groups(self, value: impl Into<Value<Map<PropertyGroup>>>) -> Self {
+        Self(self.0.with(5, "PropertyGroups", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Component {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_name {
-            m.insert("ComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_type_id {
-            m.insert("ComponentTypeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.defined_in {
-            m.insert("DefinedIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_groups {
-            m.insert("PropertyGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Component {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_name.check(
-            &path.field("ComponentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\-0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_type_id.check(
-            &path.field("ComponentTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\-0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.defined_in.check(
-            &path.field("DefinedIn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.properties
-            .check(&path.field("Properties"), &Rules::NONE, out);
-        self.property_groups
-            .check(&path.field("PropertyGroups"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Component);
-
-/// Property type `Property` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct Property {
-    /// `Definition` (optional).
-    pub definition: Option<Value<Definition>>,
-    /// `Value` (optional).
-    pub value: Option<Value<DataValue>>,
+crate::l1_struct! {
+    /// Property type `Property` of `AWS::IoTTwinMaker::Entity`.
+    Property(default)
 }
 
 impl Property {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            definition: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<Definition>>) -> Self {
-        self.definition = Some(value.into());
-        self
+    /// `Definition` (optional).
+    pub fn definition(self, value: impl Into<Value<Definition>>) -> Self {
+        Self(self.0.with(0, "Definition", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<DataValue>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<DataValue>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Property {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Property {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Property);
-
-/// Property type `Definition` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct Definition {
-    /// `Configuration` (optional).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
-    pub configuration: Option<Value<Map<String>>>,
-    /// `DataType` (optional).
-    pub data_type: Option<Value<DataType>>,
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<DataValue>>,
-    /// `IsExternalId` (optional).
-    pub is_external_id: Option<Value<bool>>,
-    /// `IsFinal` (optional).
-    pub is_final: Option<Value<bool>>,
-    /// `IsImported` (optional).
-    pub is_imported: Option<Value<bool>>,
-    /// `IsInherited` (optional).
-    pub is_inherited: Option<Value<bool>>,
-    /// `IsRequiredInEntity` (optional).
-    pub is_required_in_entity: Option<Value<bool>>,
-    /// `IsStoredExternally` (optional).
-    pub is_stored_externally: Option<Value<bool>>,
-    /// `IsTimeSeries` (optional).
-    pub is_time_series: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Definition` of `AWS::IoTTwinMaker::Entity`.
+    Definition(default)
 }
 
 impl Definition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration: None,
-            data_type: None,
-            default_value: None,
-            is_external_id: None,
-            is_final: None,
-            is_imported: None,
-            is_inherited: None,
-            is_required_in_entity: None,
-            is_stored_externally: None,
-            is_time_series: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn configuration(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<DataType>>) -> Self {
-        self.data_type = Some(value.into());
-        self
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<DataType>>) -> Self {
+        Self(self.0.with(1, "DataType", value.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<DataValue>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<DataValue>>) -> Self {
+        Self(self.0.with(2, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `IsExternalId`.
-    pub fn is_external_id(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_external_id = Some(value.into());
-        self
+    /// `IsExternalId` (optional).
+    pub fn is_external_id(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "IsExternalId", value.into().to_template()))
     }
-    /// Sets `IsFinal`.
-    pub fn is_final(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_final = Some(value.into());
-        self
+    /// `IsFinal` (optional).
+    pub fn is_final(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "IsFinal", value.into().to_template()))
     }
-    /// Sets `IsImported`.
-    pub fn is_imported(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_imported = Some(value.into());
-        self
+    /// `IsImported` (optional).
+    pub fn is_imported(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "IsImported", value.into().to_template()))
     }
-    /// Sets `IsInherited`.
-    pub fn is_inherited(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_inherited = Some(value.into());
-        self
+    /// `IsInherited` (optional).
+    pub fn is_inherited(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "IsInherited", value.into().to_template()))
     }
-    /// Sets `IsRequiredInEntity`.
-    pub fn is_required_in_entity(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_required_in_entity = Some(value.into());
-        self
+    /// `IsRequiredInEntity` (optional).
+    pub fn is_required_in_entity(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IsRequiredInEntity", value.into().to_template()),
+        )
     }
-    /// Sets `IsStoredExternally`.
-    pub fn is_stored_externally(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_stored_externally = Some(value.into());
-        self
+    /// `IsStoredExternally` (optional).
+    pub fn is_stored_externally(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "IsStoredExternally", value.into().to_template()),
+        )
     }
-    /// Sets `IsTimeSeries`.
-    pub fn is_time_series(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_time_series = Some(value.into());
-        self
+    /// `IsTimeSeries` (optional).
+    pub fn is_time_series(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(9, "IsTimeSeries", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Definition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_external_id {
-            m.insert("IsExternalId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_final {
-            m.insert("IsFinal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_imported {
-            m.insert("IsImported".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_inherited {
-            m.insert("IsInherited".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_required_in_entity {
-            m.insert("IsRequiredInEntity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_stored_externally {
-            m.insert("IsStoredExternally".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_time_series {
-            m.insert("IsTimeSeries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Definition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration.check(
-            &path.field("Configuration"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("[a-zA-Z_\\-0-9]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.default_value
-            .check(&path.field("DefaultValue"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Definition);
-
-/// Property type `DataType` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct DataType {
-    /// `AllowedValues` (optional).
-    /// Items: 0..=50.
-    pub allowed_values: Option<Value<List<DataValue>>>,
-    /// `NestedType` (optional).
-    /// Free-form JSON: the schema nests this type in itself.
-    pub nested_type: Option<Value<serde_json::Value>>,
-    /// `Relationship` (optional).
-    pub relationship: Option<Value<Relationship>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `UnitOfMeasure` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*`.
-    pub unit_of_measure: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataType` of `AWS::IoTTwinMaker::Entity`.
+    DataType(default)
 }
 
 impl DataType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_values: None,
-            nested_type: None,
-            relationship: None,
-            type_: None,
-            unit_of_measure: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedValues`.
-    pub fn allowed_values(mut self, value: impl Into<Value<List<DataValue>>>) -> Self {
-        self.allowed_values = Some(value.into());
-        self
+    /// `AllowedValues` (optional).
+    /// Items: 0 to 50.
+    pub fn allowed_values(self, value: impl Into<Value<List<DataValue>>>) -> Self {
+        Self(self.0.with(0, "AllowedValues", value.into().to_template()))
     }
-    /// Sets `NestedType`.
-    pub fn nested_type(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.nested_type = Some(value.into());
-        self
+    /// `NestedType` (optional).
+    /// Free-form JSON: the schema nests this type in itself.
+    pub fn nested_type(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "NestedType", value.into().to_template()))
     }
-    /// Sets `Relationship`.
-    pub fn relationship(mut self, value: impl Into<Value<Relationship>>) -> Self {
-        self.relationship = Some(value.into());
-        self
+    /// `Relationship` (optional).
+    pub fn relationship(self, value: impl Into<Value<Relationship>>) -> Self {
+        Self(self.0.with(2, "Relationship", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
-    /// Sets `UnitOfMeasure`.
-    pub fn unit_of_measure(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit_of_measure = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_values {
-            m.insert("AllowedValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nested_type {
-            m.insert("NestedType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relationship {
-            m.insert("Relationship".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit_of_measure {
-            m.insert("UnitOfMeasure".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_values.check(
-            &path.field("AllowedValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relationship
-            .check(&path.field("Relationship"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.unit_of_measure.check(
-            &path.field("UnitOfMeasure"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Property type `DataValue` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct DataValue {
-    /// `BooleanValue` (optional).
-    pub boolean_value: Option<Value<bool>>,
-    /// `DoubleValue` (optional).
-    pub double_value: Option<Value<f64>>,
-    /// `Expression` (optional).
-    /// Length: 1..=316 characters.
-    /// Pattern: `(^\$\{Parameters\.[a-zA-z]+([a-zA-z_0-9]*)}$)`.
-    pub expression: Option<Value<String>>,
-    /// `IntegerValue` (optional).
-    pub integer_value: Option<Value<i64>>,
-    /// `ListValue` (optional).
-    /// Items: 0..=50.
-    pub list_value: Option<Value<List<DataValue>>>,
-    /// `LongValue` (optional).
-    pub long_value: Option<Value<f64>>,
-    /// `MapValue` (optional).
-    pub map_value: Option<Value<Map<DataValue>>>,
-    /// `RelationshipValue` (optional).
-    pub relationship_value: Option<Value<RelationshipValue>>,
-    /// `StringValue` (optional).
-    /// Length: 1..=256 characters.
+    /// `UnitOfMeasure` (optional).
+    /// Length: 1 to 256 characters.
     /// Pattern: `.*`.
-    pub string_value: Option<Value<String>>,
+    pub fn unit_of_measure(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UnitOfMeasure", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DataValue` of `AWS::IoTTwinMaker::Entity`.
+    DataValue(default)
 }
 
 impl DataValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_value: None,
-            double_value: None,
-            expression: None,
-            integer_value: None,
-            list_value: None,
-            long_value: None,
-            map_value: None,
-            relationship_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanValue`.
-    pub fn boolean_value(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.boolean_value = Some(value.into());
-        self
+    /// `BooleanValue` (optional).
+    pub fn boolean_value(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "BooleanValue", value.into().to_template()))
     }
-    /// Sets `DoubleValue`.
-    pub fn double_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.double_value = Some(value.into());
-        self
+    /// `DoubleValue` (optional).
+    pub fn double_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "DoubleValue", value.into().to_template()))
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 316 characters.
+    /// Pattern: `(^\$\{Parameters\.[a-zA-z]+([a-zA-z_0-9]*)}$)`.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Expression", value.into().to_template()))
     }
-    /// Sets `IntegerValue`.
-    pub fn integer_value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.integer_value = Some(value.into());
-        self
+    /// `IntegerValue` (optional).
+    pub fn integer_value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "IntegerValue", value.into().to_template()))
     }
-    /// Sets `ListValue`.
-    pub fn list_value(mut self, value: impl Into<Value<List<DataValue>>>) -> Self {
-        self.list_value = Some(value.into());
-        self
+    /// `ListValue` (optional).
+    /// Items: 0 to 50.
+    pub fn list_value(self, value: impl Into<Value<List<DataValue>>>) -> Self {
+        Self(self.0.with(4, "ListValue", value.into().to_template()))
     }
-    /// Sets `LongValue`.
-    pub fn long_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.long_value = Some(value.into());
-        self
+    /// `LongValue` (optional).
+    pub fn long_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "LongValue", value.into().to_template()))
     }
-    /// Sets `MapValue`.
-    pub fn map_value(mut self, value: impl Into<Value<Map<DataValue>>>) -> Self {
-        self.map_value = Some(value.into());
-        self
+    /// `MapValue` (optional).
+    pub fn map_value(self, value: impl Into<Value<Map<DataValue>>>) -> Self {
+        Self(self.0.with(6, "MapValue", value.into().to_template()))
     }
-    /// Sets `RelationshipValue`.
-    pub fn relationship_value(mut self, value: impl Into<Value<RelationshipValue>>) -> Self {
-        self.relationship_value = Some(value.into());
-        self
+    /// `RelationshipValue` (optional).
+    pub fn relationship_value(self, value: impl Into<Value<RelationshipValue>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RelationshipValue", value.into().to_template()),
+        )
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_value {
-            m.insert("BooleanValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double_value {
-            m.insert("DoubleValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_value {
-            m.insert("IntegerValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.list_value {
-            m.insert("ListValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.long_value {
-            m.insert("LongValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.map_value {
-            m.insert("MapValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relationship_value {
-            m.insert("RelationshipValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(316),
-                pattern: Some("(^\\$\\{Parameters\\.[a-zA-z]+([a-zA-z_0-9]*)}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.list_value.check(
-            &path.field("ListValue"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.map_value
-            .check(&path.field("MapValue"), &Rules::NONE, out);
-        self.relationship_value
-            .check(&path.field("RelationshipValue"), &Rules::NONE, out);
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataValue);
-
-/// Property type `RelationshipValue` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct RelationshipValue {
-    /// `TargetComponentName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\-0-9]+`.
-    pub target_component_name: Option<Value<String>>,
-    /// `TargetEntityId` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
-    pub target_entity_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RelationshipValue` of `AWS::IoTTwinMaker::Entity`.
+    RelationshipValue(default)
 }
 
 impl RelationshipValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_component_name: None,
-            target_entity_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetComponentName`.
-    pub fn target_component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_component_name = Some(value.into());
-        self
+    /// `TargetComponentName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn target_component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TargetComponentName", value.into().to_template()),
+        )
     }
-    /// Sets `TargetEntityId`.
-    pub fn target_entity_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_entity_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RelationshipValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_component_name {
-            m.insert("TargetComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_entity_id {
-            m.insert("TargetEntityId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetEntityId` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\-0-9.:]*[a-zA-Z0-9]+`.
+    pub fn target_entity_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TargetEntityId", value.into().to_template()))
     }
 }
 
-impl Check for RelationshipValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_component_name.check(
-            &path.field("TargetComponentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\-0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_entity_id.check(&path.field("TargetEntityId"), &Rules { min_length: Some(1), max_length: Some(128), pattern: Some("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|^[a-zA-Z0-9][a-zA-Z_\\-0-9.:]*[a-zA-Z0-9]+"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RelationshipValue);
-
-/// Property type `Relationship` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct Relationship {
-    /// `RelationshipType` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*`.
-    pub relationship_type: Option<Value<String>>,
-    /// `TargetComponentTypeId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
-    pub target_component_type_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Relationship` of `AWS::IoTTwinMaker::Entity`.
+    Relationship(default)
 }
 
 impl Relationship {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            relationship_type: None,
-            target_component_type_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RelationshipType`.
-    pub fn relationship_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.relationship_type = Some(value.into());
-        self
+    /// `RelationshipType` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn relationship_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RelationshipType", value.into().to_template()),
+        )
     }
-    /// Sets `TargetComponentTypeId`.
-    pub fn target_component_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_component_type_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Relationship {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.relationship_type {
-            m.insert("RelationshipType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_component_type_id {
-            m.insert("TargetComponentTypeId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetComponentTypeId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\.\-0-9:]+`.
+    pub fn target_component_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TargetComponentTypeId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Relationship {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.relationship_type.check(
-            &path.field("RelationshipType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_component_type_id.check(
-            &path.field("TargetComponentTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\.\\-0-9:]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `RELATIONSHIP`
+        Relationship = "RELATIONSHIP",
+        /// `STRING`
+        String = "STRING",
+        /// `LONG`
+        Long = "LONG",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `LIST`
+        List = "LIST",
+        /// `MAP`
+        Map = "MAP",
     }
 }
 
-crate::impl_literal!(Relationship);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `RELATIONSHIP`
-    Relationship,
-    /// `STRING`
-    String,
-    /// `LONG`
-    Long,
-    /// `BOOLEAN`
-    Boolean,
-    /// `INTEGER`
-    Integer,
-    /// `DOUBLE`
-    Double,
-    /// `LIST`
-    List,
-    /// `MAP`
-    Map,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RELATIONSHIP",
-        "STRING",
-        "LONG",
-        "BOOLEAN",
-        "INTEGER",
-        "DOUBLE",
-        "LIST",
-        "MAP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relationship => "RELATIONSHIP",
-            Self::String => "STRING",
-            Self::Long => "LONG",
-            Self::Boolean => "BOOLEAN",
-            Self::Integer => "INTEGER",
-            Self::Double => "DOUBLE",
-            Self::List => "LIST",
-            Self::Map => "MAP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "RELATIONSHIP" => Self::Relationship,
-            "STRING" => Self::String,
-            "LONG" => Self::Long,
-            "BOOLEAN" => Self::Boolean,
-            "INTEGER" => Self::Integer,
-            "DOUBLE" => Self::Double,
-            "LIST" => Self::List,
-            "MAP" => Self::Map,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `PropertyGroup` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct PropertyGroup {
-    /// `GroupType` (optional).
-    pub group_type: Option<Value<GroupType>>,
-    /// `PropertyNames` (optional).
-    /// Items: 1..=256.
-    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
-    pub property_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `PropertyGroup` of `AWS::IoTTwinMaker::Entity`.
+    PropertyGroup(default)
 }
 
 impl PropertyGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            group_type: None,
-            property_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupType`.
-    pub fn group_type(mut self, value: impl Into<Value<GroupType>>) -> Self {
-        self.group_type = Some(value.into());
-        self
+    /// `GroupType` (optional).
+    pub fn group_type(self, value: impl Into<Value<GroupType>>) -> Self {
+        Self(self.0.with(0, "GroupType", value.into().to_template()))
     }
-    /// Sets `PropertyNames`.
-    pub fn property_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.property_names = Some(value.into());
-        self
+    /// `PropertyNames` (optional).
+    /// Items: 1 to 256.
+    /// Each item: Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn property_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "PropertyNames", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PropertyGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_type {
-            m.insert("GroupType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_names {
-            m.insert("PropertyNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GroupType`.
+    GroupType {
+        /// `TABULAR`
+        Tabular = "TABULAR",
     }
 }
 
-impl Check for PropertyGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_type
-            .check(&path.field("GroupType"), &Rules::NONE, out);
-        self.property_names.check(
-            &path.field("PropertyNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(256),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("[a-zA-Z_\\-0-9]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PropertyGroup);
-
-/// Values of `GroupType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GroupType {
-    /// `TABULAR`
-    Tabular,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GroupType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TABULAR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tabular => "TABULAR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GroupType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GroupType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GroupType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TABULAR" => Self::Tabular,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GroupType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GroupType::from(s))
-    }
-}
-
-crate::impl_literal!(GroupType);
-
-/// Property type `Status` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct Status {
-    /// `Error` (optional).
-    pub error: Option<Value<serde_json::Value>>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
+crate::l1_struct! {
+    /// Property type `Status` of `AWS::IoTTwinMaker::Entity`.
+    Status(default)
 }
 
 impl Status {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            error: None,
-            state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Error`.
-    pub fn error(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.error = Some(value.into());
-        self
+    /// `Error` (optional).
+    pub fn error(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Error", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(1, "State", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error {
-            m.insert("Error".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `CREATING`
+        Creating = "CREATING",
+        /// `UPDATING`
+        Updating = "UPDATING",
+        /// `DELETING`
+        Deleting = "DELETING",
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `ERROR`
+        Error = "ERROR",
     }
 }
 
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `CREATING`
-    Creating,
-    /// `UPDATING`
-    Updating,
-    /// `DELETING`
-    Deleting,
-    /// `ACTIVE`
-    Active,
-    /// `ERROR`
-    Error,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CREATING", "UPDATING", "DELETING", "ACTIVE", "ERROR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Updating => "UPDATING",
-            Self::Deleting => "DELETING",
-            Self::Active => "ACTIVE",
-            Self::Error => "ERROR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "UPDATING" => Self::Updating,
-            "DELETING" => Self::Deleting,
-            "ACTIVE" => Self::Active,
-            "ERROR" => Self::Error,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `CompositeComponent` of `AWS::IoTTwinMaker::Entity`.
-#[derive(Debug, Clone, Default)]
-pub struct CompositeComponent {
-    /// `ComponentName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\-0-9]+`.
-    pub component_name: Option<Value<String>>,
-    /// `ComponentPath` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\-0-9/]+`.
-    pub component_path: Option<Value<String>>,
-    /// `ComponentTypeId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z_\-0-9]+`.
-    pub component_type_id: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<Map<Property>>>,
-    /// `PropertyGroups` (optional).
-    pub property_groups: Option<Value<Map<PropertyGroup>>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `CompositeComponent` of `AWS::IoTTwinMaker::Entity`.
+    CompositeComponent(default)
 }
 
 impl CompositeComponent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_name: None,
-            component_path: None,
-            component_type_id: None,
-            description: None,
-            properties: None,
-            property_groups: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentName`.
-    pub fn component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_name = Some(value.into());
-        self
+    /// `ComponentName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ComponentName", value.into().to_template()))
     }
-    /// Sets `ComponentPath`.
-    pub fn component_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_path = Some(value.into());
-        self
+    /// `ComponentPath` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\-0-9/]+`.
+    pub fn component_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ComponentPath", value.into().to_template()))
     }
-    /// Sets `ComponentTypeId`.
-    pub fn component_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_type_id = Some(value.into());
-        self
+    /// `ComponentTypeId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z_\-0-9]+`.
+    pub fn component_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ComponentTypeId", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<Property>>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Map<Property>>>) -> Self {
+        Self(self.0.with(4, "Properties", value.into().to_template()))
     }
-    /// Sets `PropertyGroups`.
-    pub fn property_groups(mut self, value: impl Into<Value<Map<PropertyGroup>>>) -> Self {
-        self.property_groups = Some(value.into());
-        self
+    /// `PropertyGroups` (optional).
+    pub fn property_groups(self, value: impl Into<Value<Map<PropertyGroup>>>) -> Self {
+        Self(self.0.with(5, "PropertyGroups", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
 }
-
-impl ToTemplate for CompositeComponent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_name {
-            m.insert("ComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_path {
-            m.insert("ComponentPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_type_id {
-            m.insert("ComponentTypeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_groups {
-            m.insert("PropertyGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CompositeComponent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_name.check(
-            &path.field("ComponentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\-0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_path.check(
-            &path.field("ComponentPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\-0-9/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_type_id.check(
-            &path.field("ComponentTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z_\\-0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.properties
-            .check(&path.field("Properties"), &Rules::NONE, out);
-        self.property_groups
-            .check(&path.field("PropertyGroups"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CompositeComponent);

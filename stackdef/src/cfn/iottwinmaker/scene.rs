@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::IoTTwinMaker::Scene`.
-#[derive(Debug, Clone)]
-pub struct Scene {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Scene {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Scene {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Scene {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTTwinMaker::Scene`.
+    Scene("AWS::IoTTwinMaker::Scene", SceneProps)
 }
 
 impl Scene {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Scene";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SceneProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -89,43 +41,56 @@ impl Scene {
     }
 
     /// `Fn::GetAtt` `GeneratedSceneMetadata`.
-    pub fn attr_generated_scene_metadata(&self) -> Value<serde_json::Value> {
+    pub fn attr_generated_scene_metadata(&self) -> Value<Json> {
         self.resource.get_att("GeneratedSceneMetadata")
+    }
+
+    /// Replaces `Capabilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capabilities(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Capabilities", value.into())
+    }
+
+    /// Replaces `ContentLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContentLocation", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `SceneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scene_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SceneId", value.into())
+    }
+
+    /// Replaces `SceneMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scene_metadata(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("SceneMetadata", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkspaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkspaceId", value.into())
     }
 }
 
-/// Properties of `AWS::IoTTwinMaker::Scene`.
-#[derive(Debug, Clone)]
-pub struct SceneProps {
-    /// `Capabilities` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `.*`.
-    pub capabilities: Option<Value<List<String>>>,
-    /// `ContentLocation` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[sS]3://[A-Za-z0-9._/-]+`.
-    pub content_location: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `SceneId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+`.
-    pub scene_id: Value<String>,
-    /// `SceneMetadata` (optional).
-    /// Length: 0..=50 characters.
-    /// Each item: Length: 0..=2048 characters.
-    pub scene_metadata: Option<Value<Map<String>>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `WorkspaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+`.
-    pub workspace_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTTwinMaker::Scene`.
+    SceneProps
 }
 
 impl SceneProps {
@@ -135,158 +100,34 @@ impl SceneProps {
         scene_id: impl Into<Value<String>>,
         workspace_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            capabilities: None,
-            content_location: content_location.into(),
-            description: None,
-            scene_id: scene_id.into(),
-            scene_metadata: None,
-            tags: None,
-            workspace_id: workspace_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ContentLocation", content_location.into().to_template())
+                .with(3, "SceneId", scene_id.into().to_template())
+                .with(6, "WorkspaceId", workspace_id.into().to_template()),
+        )
     }
-    /// Sets `Capabilities`.
-    pub fn capabilities(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.capabilities = Some(value.into());
-        self
+    /// `Capabilities` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `.*`.
+    pub fn capabilities(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Capabilities", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `SceneMetadata`.
-    pub fn scene_metadata(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.scene_metadata = Some(value.into());
-        self
+    /// `SceneMetadata` (optional).
+    /// Length: 0 to 50 characters.
+    /// Each item: Length: 0 to 2048 characters.
+    pub fn scene_metadata(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "SceneMetadata", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SceneProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capabilities {
-            m.insert("Capabilities".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ContentLocation".to_owned(),
-            self.content_location.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("SceneId".to_owned(), self.scene_id.to_template());
-        if let Some(v) = &self.scene_metadata {
-            m.insert("SceneMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkspaceId".to_owned(), self.workspace_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for SceneProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capabilities.check(
-            &path.field("Capabilities"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some(".*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_location.check(
-            &path.field("ContentLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[sS]3://[A-Za-z0-9._/-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scene_id.check(
-            &path.field("SceneId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scene_metadata.check(
-            &path.field("SceneMetadata"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workspace_id.check(
-            &path.field("WorkspaceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SceneProps);

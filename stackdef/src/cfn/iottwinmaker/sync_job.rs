@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTTwinMaker::SyncJob`.
-#[derive(Debug, Clone)]
-pub struct SyncJob {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SyncJob {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SyncJob {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SyncJob {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTTwinMaker::SyncJob`.
+    SyncJob("AWS::IoTTwinMaker::SyncJob", SyncJobProps)
 }
 
 impl SyncJob {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::SyncJob";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SyncJobProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -92,30 +44,35 @@ impl SyncJob {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `SyncRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SyncRole", value.into())
+    }
+
+    /// Replaces `SyncSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SyncSource", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkspaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkspaceId", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTTwinMaker::SyncJob`.
-#[derive(Debug, Clone)]
-pub struct SyncJobProps {
-    /// `SyncRole` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:((aws)|(aws-cn)|(aws-us-gov)):iam::[0-9]{12}:role/.*`.
-    pub sync_role: Value<String>,
-    /// `SyncSource` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z_0-9]+$`.
-    pub sync_source: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `WorkspaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+`.
-    pub workspace_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTTwinMaker::SyncJob`.
+    SyncJobProps
 }
 
 impl SyncJobProps {
@@ -125,82 +82,17 @@ impl SyncJobProps {
         sync_source: impl Into<Value<String>>,
         workspace_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            sync_role: sync_role.into(),
-            sync_source: sync_source.into(),
-            tags: None,
-            workspace_id: workspace_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SyncRole", sync_role.into().to_template())
+                .with(1, "SyncSource", sync_source.into().to_template())
+                .with(3, "WorkspaceId", workspace_id.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SyncJobProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SyncRole".to_owned(), self.sync_role.to_template());
-        m.insert("SyncSource".to_owned(), self.sync_source.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkspaceId".to_owned(), self.workspace_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for SyncJobProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sync_role.check(
-            &path.field("SyncRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:((aws)|(aws-cn)|(aws-us-gov)):iam::[0-9]{12}:role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sync_source.check(
-            &path.field("SyncSource"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z_0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workspace_id.check(
-            &path.field("WorkspaceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SyncJobProps);

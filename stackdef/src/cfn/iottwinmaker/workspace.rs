@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTTwinMaker::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workspace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workspace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workspace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTTwinMaker::Workspace`.
+    Workspace("AWS::IoTTwinMaker::Workspace", WorkspaceProps)
 }
 
 impl Workspace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTTwinMaker::Workspace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkspaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkspaceId` (typed).
     pub fn ref_value(&self) -> Value<ids::IoTTwinMakerWorkspaceId> {
         self.resource.ref_value()
@@ -92,30 +44,41 @@ impl Workspace {
     pub fn attr_update_date_time(&self) -> Value<String> {
         self.resource.get_att("UpdateDateTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Role` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Role", value.into())
+    }
+
+    /// Replaces `S3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3Location", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkspaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkspaceId", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTTwinMaker::Workspace`.
-#[derive(Debug, Clone)]
-pub struct WorkspaceProps {
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `Role` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:((aws)|(aws-cn)|(aws-us-gov)):iam::[0-9]{12}:role/.*`.
-    pub role: Value<String>,
-    /// `S3Location` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(^arn:((aws)|(aws-cn)|(aws-us-gov)):s3:::)([a-zA-Z0-9_-]+$)`.
-    pub s3_location: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `WorkspaceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z_0-9][a-zA-Z_\-0-9]*[a-zA-Z0-9]+`.
-    pub workspace_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTTwinMaker::Workspace`.
+    WorkspaceProps
 }
 
 impl WorkspaceProps {
@@ -125,100 +88,21 @@ impl WorkspaceProps {
         s3_location: impl Into<Value<String>>,
         workspace_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            role: role.into(),
-            s3_location: s3_location.into(),
-            tags: None,
-            workspace_id: workspace_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Role", role.into().to_template())
+                .with(2, "S3Location", s3_location.into().to_template())
+                .with(4, "WorkspaceId", workspace_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Role".to_owned(), self.role.to_template());
-        m.insert("S3Location".to_owned(), self.s3_location.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkspaceId".to_owned(), self.workspace_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for WorkspaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role.check(
-            &path.field("Role"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:((aws)|(aws-cn)|(aws-us-gov)):iam::[0-9]{12}:role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_location.check(
-            &path.field("S3Location"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(^arn:((aws)|(aws-cn)|(aws-us-gov)):s3:::)([a-zA-Z0-9_-]+$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workspace_id.check(
-            &path.field("WorkspaceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z_0-9][a-zA-Z_\\-0-9]*[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkspaceProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::DeviceProfile`.
-#[derive(Debug, Clone)]
-pub struct DeviceProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeviceProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeviceProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeviceProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::DeviceProfile`.
+    DeviceProfile("AWS::IoTWireless::DeviceProfile", DeviceProfileProps)
 }
 
 impl DeviceProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::DeviceProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeviceProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DeviceProfileId> {
         self.resource.ref_value()
@@ -87,553 +39,191 @@ impl DeviceProfile {
     pub fn attr_id(&self) -> Value<ids::DeviceProfileId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `LoRaWAN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lo_ra_wan(&self, value: impl Into<Value<LoRaWanDeviceProfile>>) {
+        self.resource.set_property("LoRaWAN", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::DeviceProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct DeviceProfileProps {
-    /// `LoRaWAN` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub lo_ra_wan: Option<Value<LoRaWanDeviceProfile>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::DeviceProfile`.
+    DeviceProfileProps(default)
 }
 
 impl DeviceProfileProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lo_ra_wan: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LoRaWAN`.
-    pub fn lo_ra_wan(mut self, value: impl Into<Value<LoRaWanDeviceProfile>>) -> Self {
-        self.lo_ra_wan = Some(value.into());
-        self
+    /// `LoRaWAN` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn lo_ra_wan(self, value: impl Into<Value<LoRaWanDeviceProfile>>) -> Self {
+        Self(self.0.with(0, "LoRaWAN", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lo_ra_wan {
-            m.insert("LoRaWAN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lo_ra_wan
-            .check(&path.field("LoRaWAN"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceProfileProps);
-
-/// Property type `LoRaWanDeviceProfile` of `AWS::IoTWireless::DeviceProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct LoRaWanDeviceProfile {
-    /// `ClassBTimeout` (optional).
-    /// Range: 0..=1000.
-    pub class_b_timeout: Option<Value<i64>>,
-    /// `ClassCTimeout` (optional).
-    /// Range: 0..=1000.
-    pub class_c_timeout: Option<Value<i64>>,
-    /// `FactoryPresetFreqsList` (optional).
-    /// Items: 0..=20.
-    /// Each item: Range: 1000000..=16700000.
-    pub factory_preset_freqs_list: Option<Value<List<i64>>>,
-    /// `MacVersion` (optional).
-    /// Length: 0..=64 characters.
-    pub mac_version: Option<Value<String>>,
-    /// `MaxDutyCycle` (optional).
-    /// Range: 0..=100.
-    pub max_duty_cycle: Option<Value<i64>>,
-    /// `MaxEirp` (optional).
-    /// Range: 0..=15.
-    pub max_eirp: Option<Value<i64>>,
-    /// `PingSlotDr` (optional).
-    /// Range: 0..=15.
-    pub ping_slot_dr: Option<Value<i64>>,
-    /// `PingSlotFreq` (optional).
-    /// Range: 1000000..=16700000.
-    pub ping_slot_freq: Option<Value<i64>>,
-    /// `PingSlotPeriod` (optional).
-    /// Range: 128..=4096.
-    pub ping_slot_period: Option<Value<i64>>,
-    /// `RegParamsRevision` (optional).
-    /// Length: 0..=64 characters.
-    pub reg_params_revision: Option<Value<String>>,
-    /// `RfRegion` (optional).
-    /// Length: 0..=64 characters.
-    pub rf_region: Option<Value<String>>,
-    /// `RxDataRate2` (optional).
-    /// Range: 0..=15.
-    pub rx_data_rate2: Option<Value<i64>>,
-    /// `RxDelay1` (optional).
-    /// Range: 0..=15.
-    pub rx_delay1: Option<Value<i64>>,
-    /// `RxDrOffset1` (optional).
-    /// Range: 0..=7.
-    pub rx_dr_offset1: Option<Value<i64>>,
-    /// `RxFreq2` (optional).
-    /// Range: 1000000..=16700000.
-    pub rx_freq2: Option<Value<i64>>,
-    /// `Supports32BitFCnt` (optional).
-    pub supports32_bit_f_cnt: Option<Value<bool>>,
-    /// `SupportsClassB` (optional).
-    pub supports_class_b: Option<Value<bool>>,
-    /// `SupportsClassC` (optional).
-    pub supports_class_c: Option<Value<bool>>,
-    /// `SupportsJoin` (optional).
-    pub supports_join: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LoRaWanDeviceProfile` of `AWS::IoTWireless::DeviceProfile`.
+    LoRaWanDeviceProfile(default)
 }
 
 impl LoRaWanDeviceProfile {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            class_b_timeout: None,
-            class_c_timeout: None,
-            factory_preset_freqs_list: None,
-            mac_version: None,
-            max_duty_cycle: None,
-            max_eirp: None,
-            ping_slot_dr: None,
-            ping_slot_freq: None,
-            ping_slot_period: None,
-            reg_params_revision: None,
-            rf_region: None,
-            rx_data_rate2: None,
-            rx_delay1: None,
-            rx_dr_offset1: None,
-            rx_freq2: None,
-            supports32_bit_f_cnt: None,
-            supports_class_b: None,
-            supports_class_c: None,
-            supports_join: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClassBTimeout`.
-    pub fn class_b_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.class_b_timeout = Some(value.into());
-        self
+    /// `ClassBTimeout` (optional).
+    /// Range: 0 to 1000.
+    pub fn class_b_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ClassBTimeout", value.into().to_template()))
     }
-    /// Sets `ClassCTimeout`.
-    pub fn class_c_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.class_c_timeout = Some(value.into());
-        self
+    /// `ClassCTimeout` (optional).
+    /// Range: 0 to 1000.
+    pub fn class_c_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ClassCTimeout", value.into().to_template()))
     }
-    /// Sets `FactoryPresetFreqsList`.
-    pub fn factory_preset_freqs_list(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.factory_preset_freqs_list = Some(value.into());
-        self
+    /// `FactoryPresetFreqsList` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Range: 1000000 to 16700000.
+    pub fn factory_preset_freqs_list(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FactoryPresetFreqsList", value.into().to_template()),
+        )
     }
-    /// Sets `MacVersion`.
-    pub fn mac_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mac_version = Some(value.into());
-        self
+    /// `MacVersion` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn mac_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MacVersion", value.into().to_template()))
     }
-    /// Sets `MaxDutyCycle`.
-    pub fn max_duty_cycle(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_duty_cycle = Some(value.into());
-        self
+    /// `MaxDutyCycle` (optional).
+    /// Range: 0 to 100.
+    pub fn max_duty_cycle(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MaxDutyCycle", value.into().to_template()))
     }
-    /// Sets `MaxEirp`.
-    pub fn max_eirp(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_eirp = Some(value.into());
-        self
+    /// `MaxEirp` (optional).
+    /// Range: 0 to 15.
+    pub fn max_eirp(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "MaxEirp", value.into().to_template()))
     }
-    /// Sets `PingSlotDr`.
-    pub fn ping_slot_dr(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ping_slot_dr = Some(value.into());
-        self
+    /// `PingSlotDr` (optional).
+    /// Range: 0 to 15.
+    pub fn ping_slot_dr(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "PingSlotDr", value.into().to_template()))
     }
-    /// Sets `PingSlotFreq`.
-    pub fn ping_slot_freq(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ping_slot_freq = Some(value.into());
-        self
+    /// `PingSlotFreq` (optional).
+    /// Range: 1000000 to 16700000.
+    pub fn ping_slot_freq(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "PingSlotFreq", value.into().to_template()))
     }
-    /// Sets `PingSlotPeriod`.
-    pub fn ping_slot_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ping_slot_period = Some(value.into());
-        self
+    /// `PingSlotPeriod` (optional).
+    /// Range: 128 to 4096.
+    pub fn ping_slot_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "PingSlotPeriod", value.into().to_template()))
     }
-    /// Sets `RegParamsRevision`.
-    pub fn reg_params_revision(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reg_params_revision = Some(value.into());
-        self
+    /// `RegParamsRevision` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn reg_params_revision(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "RegParamsRevision", value.into().to_template()),
+        )
     }
-    /// Sets `RfRegion`.
-    pub fn rf_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rf_region = Some(value.into());
-        self
+    /// `RfRegion` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn rf_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "RfRegion", value.into().to_template()))
     }
-    /// Sets `RxDataRate2`.
-    pub fn rx_data_rate2(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rx_data_rate2 = Some(value.into());
-        self
+    /// `RxDataRate2` (optional).
+    /// Range: 0 to 15.
+    pub fn rx_data_rate2(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "RxDataRate2", value.into().to_template()))
     }
-    /// Sets `RxDelay1`.
-    pub fn rx_delay1(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rx_delay1 = Some(value.into());
-        self
+    /// `RxDelay1` (optional).
+    /// Range: 0 to 15.
+    pub fn rx_delay1(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "RxDelay1", value.into().to_template()))
     }
-    /// Sets `RxDrOffset1`.
-    pub fn rx_dr_offset1(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rx_dr_offset1 = Some(value.into());
-        self
+    /// `RxDrOffset1` (optional).
+    /// Range: 0 to 7.
+    pub fn rx_dr_offset1(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "RxDrOffset1", value.into().to_template()))
     }
-    /// Sets `RxFreq2`.
-    pub fn rx_freq2(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rx_freq2 = Some(value.into());
-        self
+    /// `RxFreq2` (optional).
+    /// Range: 1000000 to 16700000.
+    pub fn rx_freq2(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(14, "RxFreq2", value.into().to_template()))
     }
-    /// Sets `Supports32BitFCnt`.
-    pub fn supports32_bit_f_cnt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.supports32_bit_f_cnt = Some(value.into());
-        self
+    /// `Supports32BitFCnt` (optional).
+    pub fn supports32_bit_f_cnt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(15, "Supports32BitFCnt", value.into().to_template()),
+        )
     }
-    /// Sets `SupportsClassB`.
-    pub fn supports_class_b(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.supports_class_b = Some(value.into());
-        self
+    /// `SupportsClassB` (optional).
+    pub fn supports_class_b(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SupportsClassB", value.into().to_template()),
+        )
     }
-    /// Sets `SupportsClassC`.
-    pub fn supports_class_c(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.supports_class_c = Some(value.into());
-        self
+    /// `SupportsClassC` (optional).
+    pub fn supports_class_c(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(17, "SupportsClassC", value.into().to_template()),
+        )
     }
-    /// Sets `SupportsJoin`.
-    pub fn supports_join(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.supports_join = Some(value.into());
-        self
+    /// `SupportsJoin` (optional).
+    pub fn supports_join(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(18, "SupportsJoin", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoRaWanDeviceProfile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.class_b_timeout {
-            m.insert("ClassBTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.class_c_timeout {
-            m.insert("ClassCTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.factory_preset_freqs_list {
-            m.insert("FactoryPresetFreqsList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mac_version {
-            m.insert("MacVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_duty_cycle {
-            m.insert("MaxDutyCycle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_eirp {
-            m.insert("MaxEirp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ping_slot_dr {
-            m.insert("PingSlotDr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ping_slot_freq {
-            m.insert("PingSlotFreq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ping_slot_period {
-            m.insert("PingSlotPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reg_params_revision {
-            m.insert("RegParamsRevision".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rf_region {
-            m.insert("RfRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rx_data_rate2 {
-            m.insert("RxDataRate2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rx_delay1 {
-            m.insert("RxDelay1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rx_dr_offset1 {
-            m.insert("RxDrOffset1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rx_freq2 {
-            m.insert("RxFreq2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supports32_bit_f_cnt {
-            m.insert("Supports32BitFCnt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supports_class_b {
-            m.insert("SupportsClassB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supports_class_c {
-            m.insert("SupportsClassC".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supports_join {
-            m.insert("SupportsJoin".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoRaWanDeviceProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.class_b_timeout.check(
-            &path.field("ClassBTimeout"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.class_c_timeout.check(
-            &path.field("ClassCTimeout"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.factory_preset_freqs_list.check(
-            &path.field("FactoryPresetFreqsList"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(1000000.0),
-                            maximum: Some(16700000.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mac_version.check(
-            &path.field("MacVersion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_duty_cycle.check(
-            &path.field("MaxDutyCycle"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_eirp.check(
-            &path.field("MaxEirp"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ping_slot_dr.check(
-            &path.field("PingSlotDr"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ping_slot_freq.check(
-            &path.field("PingSlotFreq"),
-            &Rules {
-                minimum: Some(1000000.0),
-                maximum: Some(16700000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ping_slot_period.check(
-            &path.field("PingSlotPeriod"),
-            &Rules {
-                minimum: Some(128.0),
-                maximum: Some(4096.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.reg_params_revision.check(
-            &path.field("RegParamsRevision"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rf_region.check(
-            &path.field("RfRegion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rx_data_rate2.check(
-            &path.field("RxDataRate2"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rx_delay1.check(
-            &path.field("RxDelay1"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rx_dr_offset1.check(
-            &path.field("RxDrOffset1"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rx_freq2.check(
-            &path.field("RxFreq2"),
-            &Rules {
-                minimum: Some(1000000.0),
-                maximum: Some(16700000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoRaWanDeviceProfile);
-
-/// Property type `Tag` of `AWS::IoTWireless::DeviceProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::DeviceProfile`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

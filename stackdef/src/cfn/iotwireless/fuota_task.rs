@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::FuotaTask`.
-#[derive(Debug, Clone)]
-pub struct FuotaTask {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FuotaTask {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FuotaTask {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FuotaTask {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::FuotaTask`.
+    FuotaTask("AWS::IoTWireless::FuotaTask", FuotaTaskProps)
 }
 
 impl FuotaTask {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::FuotaTask";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FuotaTaskProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FuotaTaskId> {
         self.resource.ref_value()
@@ -97,40 +49,77 @@ impl FuotaTask {
     pub fn attr_lo_ra_wan_start_time(&self) -> Value<String> {
         self.resource.get_att("LoRaWAN.StartTime")
     }
+
+    /// Replaces `AssociateMulticastGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associate_multicast_group(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssociateMulticastGroup", value.into())
+    }
+
+    /// Replaces `AssociateWirelessDevice` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associate_wireless_device(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssociateWirelessDevice", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisassociateMulticastGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disassociate_multicast_group(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DisassociateMulticastGroup", value.into())
+    }
+
+    /// Replaces `DisassociateWirelessDevice` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disassociate_wireless_device(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DisassociateWirelessDevice", value.into())
+    }
+
+    /// Replaces `FirmwareUpdateImage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firmware_update_image(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FirmwareUpdateImage", value.into())
+    }
+
+    /// Replaces `FirmwareUpdateRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firmware_update_role(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FirmwareUpdateRole", value.into())
+    }
+
+    /// Replaces `LoRaWAN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lo_ra_wan(&self, value: impl Into<Value<LoRaWan>>) {
+        self.resource.set_property("LoRaWAN", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::FuotaTask`.
-#[derive(Debug, Clone)]
-pub struct FuotaTaskProps {
-    /// `AssociateMulticastGroup` (optional).
-    /// Length: ..=256 characters.
-    pub associate_multicast_group: Option<Value<String>>,
-    /// `AssociateWirelessDevice` (optional).
-    /// Length: ..=256 characters.
-    pub associate_wireless_device: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DisassociateMulticastGroup` (optional).
-    /// Length: ..=256 characters.
-    pub disassociate_multicast_group: Option<Value<String>>,
-    /// `DisassociateWirelessDevice` (optional).
-    /// Length: ..=256 characters.
-    pub disassociate_wireless_device: Option<Value<String>>,
-    /// `FirmwareUpdateImage` (required).
-    /// Length: 1..=2048 characters.
-    pub firmware_update_image: Value<String>,
-    /// `FirmwareUpdateRole` (required).
-    /// Length: 1..=256 characters.
-    pub firmware_update_role: Value<String>,
-    /// `LoRaWAN` (required).
-    pub lo_ra_wan: Value<LoRaWan>,
-    /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::FuotaTask`.
+    FuotaTaskProps
 }
 
 impl FuotaTaskProps {
@@ -140,409 +129,137 @@ impl FuotaTaskProps {
         firmware_update_role: impl Into<Value<String>>,
         lo_ra_wan: impl Into<Value<LoRaWan>>,
     ) -> Self {
-        Self {
-            associate_multicast_group: None,
-            associate_wireless_device: None,
-            description: None,
-            disassociate_multicast_group: None,
-            disassociate_wireless_device: None,
-            firmware_update_image: firmware_update_image.into(),
-            firmware_update_role: firmware_update_role.into(),
-            lo_ra_wan: lo_ra_wan.into(),
-            name: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    5,
+                    "FirmwareUpdateImage",
+                    firmware_update_image.into().to_template(),
+                )
+                .with(
+                    6,
+                    "FirmwareUpdateRole",
+                    firmware_update_role.into().to_template(),
+                )
+                .with(7, "LoRaWAN", lo_ra_wan.into().to_template()),
+        )
     }
-    /// Sets `AssociateMulticastGroup`.
-    pub fn associate_multicast_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.associate_multicast_group = Some(value.into());
-        self
+    /// `AssociateMulticastGroup` (optional).
+    /// Length: at most 256 characters.
+    pub fn associate_multicast_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociateMulticastGroup", value.into().to_template()),
+        )
     }
-    /// Sets `AssociateWirelessDevice`.
-    pub fn associate_wireless_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.associate_wireless_device = Some(value.into());
-        self
+    /// `AssociateWirelessDevice` (optional).
+    /// Length: at most 256 characters.
+    pub fn associate_wireless_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssociateWirelessDevice", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DisassociateMulticastGroup`.
-    pub fn disassociate_multicast_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.disassociate_multicast_group = Some(value.into());
-        self
+    /// `DisassociateMulticastGroup` (optional).
+    /// Length: at most 256 characters.
+    pub fn disassociate_multicast_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DisassociateMulticastGroup", value.into().to_template()),
+        )
     }
-    /// Sets `DisassociateWirelessDevice`.
-    pub fn disassociate_wireless_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.disassociate_wireless_device = Some(value.into());
-        self
+    /// `DisassociateWirelessDevice` (optional).
+    /// Length: at most 256 characters.
+    pub fn disassociate_wireless_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DisassociateWirelessDevice", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FuotaTaskProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associate_multicast_group {
-            m.insert("AssociateMulticastGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.associate_wireless_device {
-            m.insert("AssociateWirelessDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disassociate_multicast_group {
-            m.insert("DisassociateMulticastGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disassociate_wireless_device {
-            m.insert("DisassociateWirelessDevice".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FirmwareUpdateImage".to_owned(),
-            self.firmware_update_image.to_template(),
-        );
-        m.insert(
-            "FirmwareUpdateRole".to_owned(),
-            self.firmware_update_role.to_template(),
-        );
-        m.insert("LoRaWAN".to_owned(), self.lo_ra_wan.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FuotaTaskProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.associate_multicast_group.check(
-            &path.field("AssociateMulticastGroup"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.associate_wireless_device.check(
-            &path.field("AssociateWirelessDevice"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disassociate_multicast_group.check(
-            &path.field("DisassociateMulticastGroup"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disassociate_wireless_device.check(
-            &path.field("DisassociateWirelessDevice"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firmware_update_image.check(
-            &path.field("FirmwareUpdateImage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firmware_update_role.check(
-            &path.field("FirmwareUpdateRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lo_ra_wan
-            .check(&path.field("LoRaWAN"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FuotaTaskProps);
-
-/// Property type `LoRaWan` of `AWS::IoTWireless::FuotaTask`.
-#[derive(Debug, Clone)]
-pub struct LoRaWan {
-    /// `RfRegion` (required).
-    /// Length: 1..=64 characters.
-    pub rf_region: Value<RfRegion>,
-    /// `StartTime` (optional).
-    /// Length: ..=64 characters.
-    pub start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoRaWan` of `AWS::IoTWireless::FuotaTask`.
+    LoRaWan
 }
 
 impl LoRaWan {
     /// The required properties: `RfRegion`.
     pub fn new(rf_region: impl Into<Value<RfRegion>>) -> Self {
-        Self {
-            rf_region: rf_region.into(),
-            start_time: None,
-        }
+        Self(crate::Properties::new().with(0, "RfRegion", rf_region.into().to_template()))
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    /// Length: at most 64 characters.
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StartTime", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoRaWan {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RfRegion".to_owned(), self.rf_region.to_template());
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RfRegion`.
+    RfRegion {
+        /// `AS923-1`
+        As9231 = "AS923-1",
+        /// `AS923-2`
+        As9232 = "AS923-2",
+        /// `AS923-3`
+        As9233 = "AS923-3",
+        /// `AS923-4`
+        As9234 = "AS923-4",
+        /// `AU915`
+        Au915 = "AU915",
+        /// `CN470`
+        Cn470 = "CN470",
+        /// `CN779`
+        Cn779 = "CN779",
+        /// `EU433`
+        Eu433 = "EU433",
+        /// `EU868`
+        Eu868 = "EU868",
+        /// `IN865`
+        In865 = "IN865",
+        /// `KR920`
+        Kr920 = "KR920",
+        /// `RU864`
+        Ru864 = "RU864",
+        /// `US915`
+        Us915 = "US915",
     }
 }
 
-impl Check for LoRaWan {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rf_region.check(
-            &path.field("RfRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time.check(
-            &path.field("StartTime"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoRaWan);
-
-/// Values of `RfRegion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RfRegion {
-    /// `AS923-1`
-    As9231,
-    /// `AS923-2`
-    As9232,
-    /// `AS923-3`
-    As9233,
-    /// `AS923-4`
-    As9234,
-    /// `AU915`
-    Au915,
-    /// `CN470`
-    Cn470,
-    /// `CN779`
-    Cn779,
-    /// `EU433`
-    Eu433,
-    /// `EU868`
-    Eu868,
-    /// `IN865`
-    In865,
-    /// `KR920`
-    Kr920,
-    /// `RU864`
-    Ru864,
-    /// `US915`
-    Us915,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RfRegion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AS923-1", "AS923-2", "AS923-3", "AS923-4", "AU915", "CN470", "CN779", "EU433", "EU868",
-        "IN865", "KR920", "RU864", "US915",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::As9231 => "AS923-1",
-            Self::As9232 => "AS923-2",
-            Self::As9233 => "AS923-3",
-            Self::As9234 => "AS923-4",
-            Self::Au915 => "AU915",
-            Self::Cn470 => "CN470",
-            Self::Cn779 => "CN779",
-            Self::Eu433 => "EU433",
-            Self::Eu868 => "EU868",
-            Self::In865 => "IN865",
-            Self::Kr920 => "KR920",
-            Self::Ru864 => "RU864",
-            Self::Us915 => "US915",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RfRegion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RfRegion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RfRegion {
-    fn from(s: &str) -> Self {
-        match s {
-            "AS923-1" => Self::As9231,
-            "AS923-2" => Self::As9232,
-            "AS923-3" => Self::As9233,
-            "AS923-4" => Self::As9234,
-            "AU915" => Self::Au915,
-            "CN470" => Self::Cn470,
-            "CN779" => Self::Cn779,
-            "EU433" => Self::Eu433,
-            "EU868" => Self::Eu868,
-            "IN865" => Self::In865,
-            "KR920" => Self::Kr920,
-            "RU864" => Self::Ru864,
-            "US915" => Self::Us915,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RfRegion> {
-    fn from(s: &str) -> Self {
-        Value::literal(RfRegion::from(s))
-    }
-}
-
-crate::impl_literal!(RfRegion);
-
-/// Property type `Tag` of `AWS::IoTWireless::FuotaTask`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::FuotaTask`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::MulticastGroup`.
-#[derive(Debug, Clone)]
-pub struct MulticastGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MulticastGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MulticastGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MulticastGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::MulticastGroup`.
+    MulticastGroup("AWS::IoTWireless::MulticastGroup", MulticastGroupProps)
 }
 
 impl MulticastGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::MulticastGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MulticastGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MulticastGroupId> {
         self.resource.ref_value()
@@ -102,447 +54,179 @@ impl MulticastGroup {
     pub fn attr_lo_ra_wan_number_of_devices_in_group(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.NumberOfDevicesInGroup")
     }
+
+    /// Replaces `AssociateWirelessDevice` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associate_wireless_device(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AssociateWirelessDevice", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisassociateWirelessDevice` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disassociate_wireless_device(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DisassociateWirelessDevice", value.into())
+    }
+
+    /// Replaces `LoRaWAN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lo_ra_wan(&self, value: impl Into<Value<LoRaWan>>) {
+        self.resource.set_property("LoRaWAN", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::MulticastGroup`.
-#[derive(Debug, Clone)]
-pub struct MulticastGroupProps {
-    /// `AssociateWirelessDevice` (optional).
-    /// Length: ..=256 characters.
-    pub associate_wireless_device: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DisassociateWirelessDevice` (optional).
-    /// Length: ..=256 characters.
-    pub disassociate_wireless_device: Option<Value<String>>,
-    /// `LoRaWAN` (required).
-    pub lo_ra_wan: Value<LoRaWan>,
-    /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::MulticastGroup`.
+    MulticastGroupProps
 }
 
 impl MulticastGroupProps {
     /// The required properties: `LoRaWAN`.
     pub fn new(lo_ra_wan: impl Into<Value<LoRaWan>>) -> Self {
-        Self {
-            associate_wireless_device: None,
-            description: None,
-            disassociate_wireless_device: None,
-            lo_ra_wan: lo_ra_wan.into(),
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "LoRaWAN", lo_ra_wan.into().to_template()))
     }
-    /// Sets `AssociateWirelessDevice`.
-    pub fn associate_wireless_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.associate_wireless_device = Some(value.into());
-        self
+    /// `AssociateWirelessDevice` (optional).
+    /// Length: at most 256 characters.
+    pub fn associate_wireless_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociateWirelessDevice", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DisassociateWirelessDevice`.
-    pub fn disassociate_wireless_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.disassociate_wireless_device = Some(value.into());
-        self
+    /// `DisassociateWirelessDevice` (optional).
+    /// Length: at most 256 characters.
+    pub fn disassociate_wireless_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DisassociateWirelessDevice", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MulticastGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associate_wireless_device {
-            m.insert("AssociateWirelessDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disassociate_wireless_device {
-            m.insert("DisassociateWirelessDevice".to_owned(), v.to_template());
-        }
-        m.insert("LoRaWAN".to_owned(), self.lo_ra_wan.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MulticastGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.associate_wireless_device.check(
-            &path.field("AssociateWirelessDevice"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disassociate_wireless_device.check(
-            &path.field("DisassociateWirelessDevice"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lo_ra_wan
-            .check(&path.field("LoRaWAN"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MulticastGroupProps);
-
-/// Property type `LoRaWan` of `AWS::IoTWireless::MulticastGroup`.
-#[derive(Debug, Clone)]
-pub struct LoRaWan {
-    /// `DlClass` (required).
-    /// Length: 1..=64 characters.
-    pub dl_class: Value<DlClass>,
-    /// `NumberOfDevicesInGroup` (optional).
-    pub number_of_devices_in_group: Option<Value<i64>>,
-    /// `NumberOfDevicesRequested` (optional).
-    pub number_of_devices_requested: Option<Value<i64>>,
-    /// `RfRegion` (required).
-    /// Length: 1..=64 characters.
-    pub rf_region: Value<RfRegion>,
+crate::l1_struct! {
+    /// Property type `LoRaWan` of `AWS::IoTWireless::MulticastGroup`.
+    LoRaWan
 }
 
 impl LoRaWan {
     /// The required properties: `DlClass`, `RfRegion`.
     pub fn new(dl_class: impl Into<Value<DlClass>>, rf_region: impl Into<Value<RfRegion>>) -> Self {
-        Self {
-            dl_class: dl_class.into(),
-            number_of_devices_in_group: None,
-            number_of_devices_requested: None,
-            rf_region: rf_region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DlClass", dl_class.into().to_template())
+                .with(3, "RfRegion", rf_region.into().to_template()),
+        )
     }
-    /// Sets `NumberOfDevicesInGroup`.
-    pub fn number_of_devices_in_group(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_devices_in_group = Some(value.into());
-        self
+    /// `NumberOfDevicesInGroup` (optional).
+    pub fn number_of_devices_in_group(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NumberOfDevicesInGroup", value.into().to_template()),
+        )
     }
-    /// Sets `NumberOfDevicesRequested`.
-    pub fn number_of_devices_requested(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_devices_requested = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoRaWan {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DlClass".to_owned(), self.dl_class.to_template());
-        if let Some(v) = &self.number_of_devices_in_group {
-            m.insert("NumberOfDevicesInGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_devices_requested {
-            m.insert("NumberOfDevicesRequested".to_owned(), v.to_template());
-        }
-        m.insert("RfRegion".to_owned(), self.rf_region.to_template());
-        Expr::Map(m)
+    /// `NumberOfDevicesRequested` (optional).
+    pub fn number_of_devices_requested(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NumberOfDevicesRequested", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LoRaWan {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dl_class.check(
-            &path.field("DlClass"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rf_region.check(
-            &path.field("RfRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DlClass`.
+    DlClass {
+        /// `ClassB`
+        ClassB = "ClassB",
+        /// `ClassC`
+        ClassC = "ClassC",
     }
 }
 
-crate::impl_literal!(LoRaWan);
-
-/// Values of `DlClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DlClass {
-    /// `ClassB`
-    ClassB,
-    /// `ClassC`
-    ClassC,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DlClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ClassB", "ClassC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClassB => "ClassB",
-            Self::ClassC => "ClassC",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RfRegion`.
+    RfRegion {
+        /// `AS923-1`
+        As9231 = "AS923-1",
+        /// `AS923-2`
+        As9232 = "AS923-2",
+        /// `AS923-3`
+        As9233 = "AS923-3",
+        /// `AS923-4`
+        As9234 = "AS923-4",
+        /// `AU915`
+        Au915 = "AU915",
+        /// `CN470`
+        Cn470 = "CN470",
+        /// `CN779`
+        Cn779 = "CN779",
+        /// `EU433`
+        Eu433 = "EU433",
+        /// `EU868`
+        Eu868 = "EU868",
+        /// `IN865`
+        In865 = "IN865",
+        /// `KR920`
+        Kr920 = "KR920",
+        /// `RU864`
+        Ru864 = "RU864",
+        /// `US915`
+        Us915 = "US915",
     }
 }
 
-impl ToTemplate for DlClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DlClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DlClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "ClassB" => Self::ClassB,
-            "ClassC" => Self::ClassC,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DlClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(DlClass::from(s))
-    }
-}
-
-crate::impl_literal!(DlClass);
-
-/// Values of `RfRegion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RfRegion {
-    /// `AS923-1`
-    As9231,
-    /// `AS923-2`
-    As9232,
-    /// `AS923-3`
-    As9233,
-    /// `AS923-4`
-    As9234,
-    /// `AU915`
-    Au915,
-    /// `CN470`
-    Cn470,
-    /// `CN779`
-    Cn779,
-    /// `EU433`
-    Eu433,
-    /// `EU868`
-    Eu868,
-    /// `IN865`
-    In865,
-    /// `KR920`
-    Kr920,
-    /// `RU864`
-    Ru864,
-    /// `US915`
-    Us915,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RfRegion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AS923-1", "AS923-2", "AS923-3", "AS923-4", "AU915", "CN470", "CN779", "EU433", "EU868",
-        "IN865", "KR920", "RU864", "US915",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::As9231 => "AS923-1",
-            Self::As9232 => "AS923-2",
-            Self::As9233 => "AS923-3",
-            Self::As9234 => "AS923-4",
-            Self::Au915 => "AU915",
-            Self::Cn470 => "CN470",
-            Self::Cn779 => "CN779",
-            Self::Eu433 => "EU433",
-            Self::Eu868 => "EU868",
-            Self::In865 => "IN865",
-            Self::Kr920 => "KR920",
-            Self::Ru864 => "RU864",
-            Self::Us915 => "US915",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RfRegion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RfRegion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RfRegion {
-    fn from(s: &str) -> Self {
-        match s {
-            "AS923-1" => Self::As9231,
-            "AS923-2" => Self::As9232,
-            "AS923-3" => Self::As9233,
-            "AS923-4" => Self::As9234,
-            "AU915" => Self::Au915,
-            "CN470" => Self::Cn470,
-            "CN779" => Self::Cn779,
-            "EU433" => Self::Eu433,
-            "EU868" => Self::Eu868,
-            "IN865" => Self::In865,
-            "KR920" => Self::Kr920,
-            "RU864" => Self::Ru864,
-            "US915" => Self::Us915,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RfRegion> {
-    fn from(s: &str) -> Self {
-        Value::literal(RfRegion::from(s))
-    }
-}
-
-crate::impl_literal!(RfRegion);
-
-/// Property type `Tag` of `AWS::IoTWireless::MulticastGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::MulticastGroup`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

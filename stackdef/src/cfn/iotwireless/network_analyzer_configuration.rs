@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
-#[derive(Debug, Clone)]
-pub struct NetworkAnalyzerConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NetworkAnalyzerConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NetworkAnalyzerConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NetworkAnalyzerConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
+    NetworkAnalyzerConfiguration("AWS::IoTWireless::NetworkAnalyzerConfiguration", NetworkAnalyzerConfigurationProps)
 }
 
 impl NetworkAnalyzerConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::NetworkAnalyzerConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NetworkAnalyzerConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkAnalyzerConfigurationName> {
         self.resource.ref_value()
@@ -86,396 +34,134 @@ impl NetworkAnalyzerConfiguration {
     pub fn attr_arn(&self) -> Value<ids::NetworkAnalyzerConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TraceContent` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trace_content(&self, value: impl Into<Value<TraceContent>>) {
+        self.resource.set_property("TraceContent", value.into())
+    }
+
+    /// Replaces `WirelessDevices` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_wireless_devices(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("WirelessDevices", value.into())
+    }
+
+    /// Replaces `WirelessGateways` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_wireless_gateways(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("WirelessGateways", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
-#[derive(Debug, Clone)]
-pub struct NetworkAnalyzerConfigurationProps {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TraceContent` (optional).
-    pub trace_content: Option<Value<TraceContent>>,
-    /// `WirelessDevices` (optional).
-    /// Items: 0..=250.
-    /// Each item: Length: 0..=256 characters.
-    pub wireless_devices: Option<Value<List<String>>>,
-    /// `WirelessGateways` (optional).
-    /// Items: ..=250.
-    /// Each item: Length: 0..=256 characters.
-    pub wireless_gateways: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
+    NetworkAnalyzerConfigurationProps
 }
 
 impl NetworkAnalyzerConfigurationProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            tags: None,
-            trace_content: None,
-            wireless_devices: None,
-            wireless_gateways: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `TraceContent`.
-    pub fn trace_content(mut self, value: impl Into<Value<TraceContent>>) -> Self {
-        self.trace_content = Some(value.into());
-        self
+    /// `TraceContent` (optional).
+    pub fn trace_content(self, value: impl Into<Value<TraceContent>>) -> Self {
+        Self(self.0.with(3, "TraceContent", value.into().to_template()))
     }
-    /// Sets `WirelessDevices`.
-    pub fn wireless_devices(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.wireless_devices = Some(value.into());
-        self
+    /// `WirelessDevices` (optional).
+    /// Items: 0 to 250.
+    /// Each item: Length: 0 to 256 characters.
+    pub fn wireless_devices(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "WirelessDevices", value.into().to_template()),
+        )
     }
-    /// Sets `WirelessGateways`.
-    pub fn wireless_gateways(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.wireless_gateways = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkAnalyzerConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trace_content {
-            m.insert("TraceContent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wireless_devices {
-            m.insert("WirelessDevices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wireless_gateways {
-            m.insert("WirelessGateways".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WirelessGateways` (optional).
+    /// Items: at most 250.
+    /// Each item: Length: 0 to 256 characters.
+    pub fn wireless_gateways(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "WirelessGateways", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkAnalyzerConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trace_content
-            .check(&path.field("TraceContent"), &Rules::NONE, out);
-        self.wireless_devices.check(
-            &path.field("WirelessDevices"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(250),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.wireless_gateways.check(
-            &path.field("WirelessGateways"),
-            &Rules {
-                max_items: Some(250),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(NetworkAnalyzerConfigurationProps);
-
-/// Property type `Tag` of `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TraceContent` of `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct TraceContent {
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<LogLevel>>,
-    /// `WirelessDeviceFrameInfo` (optional).
-    pub wireless_device_frame_info: Option<Value<WirelessDeviceFrameInfo>>,
+crate::l1_struct! {
+    /// Property type `TraceContent` of `AWS::IoTWireless::NetworkAnalyzerConfiguration`.
+    TraceContent(default)
 }
 
 impl TraceContent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_level: None,
-            wireless_device_frame_info: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Value<LogLevel>>) -> Self {
-        self.log_level = Some(value.into());
-        self
+    /// `LogLevel` (optional).
+    pub fn log_level(self, value: impl Into<Value<LogLevel>>) -> Self {
+        Self(self.0.with(0, "LogLevel", value.into().to_template()))
     }
-    /// Sets `WirelessDeviceFrameInfo`.
+    /// `WirelessDeviceFrameInfo` (optional).
     pub fn wireless_device_frame_info(
-        mut self,
+        self,
         value: impl Into<Value<WirelessDeviceFrameInfo>>,
     ) -> Self {
-        self.wireless_device_frame_info = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "WirelessDeviceFrameInfo", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TraceContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wireless_device_frame_info {
-            m.insert("WirelessDeviceFrameInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogLevel`.
+    LogLevel {
+        /// `INFO`
+        Info = "INFO",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for TraceContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-        self.wireless_device_frame_info.check(
-            &path.field("WirelessDeviceFrameInfo"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `WirelessDeviceFrameInfo`.
+    WirelessDeviceFrameInfo {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-crate::impl_literal!(TraceContent);
-
-/// Values of `LogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogLevel {
-    /// `INFO`
-    Info,
-    /// `ERROR`
-    Error,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INFO", "ERROR", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Info => "INFO",
-            Self::Error => "ERROR",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "INFO" => Self::Info,
-            "ERROR" => Self::Error,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LogLevel);
-
-/// Values of `WirelessDeviceFrameInfo`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WirelessDeviceFrameInfo {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WirelessDeviceFrameInfo {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WirelessDeviceFrameInfo {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WirelessDeviceFrameInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WirelessDeviceFrameInfo {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WirelessDeviceFrameInfo> {
-    fn from(s: &str) -> Self {
-        Value::literal(WirelessDeviceFrameInfo::from(s))
-    }
-}
-
-crate::impl_literal!(WirelessDeviceFrameInfo);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::PartnerAccount`.
-#[derive(Debug, Clone)]
-pub struct PartnerAccount {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PartnerAccount {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PartnerAccount {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PartnerAccount {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::PartnerAccount`.
+    PartnerAccount("AWS::IoTWireless::PartnerAccount", PartnerAccountProps)
 }
 
 impl PartnerAccount {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::PartnerAccount";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PartnerAccountProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PartnerAccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::PartnerAccountId> {
         self.resource.ref_value()
@@ -87,439 +39,197 @@ impl PartnerAccount {
     pub fn attr_fingerprint(&self) -> Value<String> {
         self.resource.get_att("Fingerprint")
     }
+
+    /// Replaces `AccountLinked` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_linked(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AccountLinked", value.into())
+    }
+
+    /// Replaces `PartnerAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_partner_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PartnerAccountId", value.into())
+    }
+
+    /// Replaces `PartnerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_partner_type(&self, value: impl Into<Value<PartnerType>>) {
+        self.resource.set_property("PartnerType", value.into())
+    }
+
+    /// Replaces `Sidewalk` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sidewalk(&self, value: impl Into<Value<SidewalkAccountInfo>>) {
+        self.resource.set_property("Sidewalk", value.into())
+    }
+
+    /// Replaces `SidewalkResponse` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sidewalk_response(
+        &self,
+        value: impl Into<Value<SidewalkAccountInfoWithFingerprint>>,
+    ) {
+        self.resource.set_property("SidewalkResponse", value.into())
+    }
+
+    /// Replaces `SidewalkUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sidewalk_update(&self, value: impl Into<Value<SidewalkUpdateAccount>>) {
+        self.resource.set_property("SidewalkUpdate", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::PartnerAccount`.
-#[derive(Debug, Clone, Default)]
-pub struct PartnerAccountProps {
-    /// `AccountLinked` (optional).
-    pub account_linked: Option<Value<bool>>,
-    /// `PartnerAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=256 characters.
-    pub partner_account_id: Option<Value<String>>,
-    /// `PartnerType` (optional).
-    pub partner_type: Option<Value<PartnerType>>,
-    /// `Sidewalk` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub sidewalk: Option<Value<SidewalkAccountInfo>>,
-    /// `SidewalkResponse` (optional).
-    pub sidewalk_response: Option<Value<SidewalkAccountInfoWithFingerprint>>,
-    /// `SidewalkUpdate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub sidewalk_update: Option<Value<SidewalkUpdateAccount>>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::PartnerAccount`.
+    PartnerAccountProps(default)
 }
 
 impl PartnerAccountProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_linked: None,
-            partner_account_id: None,
-            partner_type: None,
-            sidewalk: None,
-            sidewalk_response: None,
-            sidewalk_update: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountLinked`.
-    pub fn account_linked(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.account_linked = Some(value.into());
-        self
+    /// `AccountLinked` (optional).
+    pub fn account_linked(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AccountLinked", value.into().to_template()))
     }
-    /// Sets `PartnerAccountId`.
-    pub fn partner_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.partner_account_id = Some(value.into());
-        self
+    /// `PartnerAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 256 characters.
+    pub fn partner_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PartnerAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `PartnerType`.
-    pub fn partner_type(mut self, value: impl Into<Value<PartnerType>>) -> Self {
-        self.partner_type = Some(value.into());
-        self
+    /// `PartnerType` (optional).
+    pub fn partner_type(self, value: impl Into<Value<PartnerType>>) -> Self {
+        Self(self.0.with(2, "PartnerType", value.into().to_template()))
     }
-    /// Sets `Sidewalk`.
-    pub fn sidewalk(mut self, value: impl Into<Value<SidewalkAccountInfo>>) -> Self {
-        self.sidewalk = Some(value.into());
-        self
+    /// `Sidewalk` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn sidewalk(self, value: impl Into<Value<SidewalkAccountInfo>>) -> Self {
+        Self(self.0.with(3, "Sidewalk", value.into().to_template()))
     }
-    /// Sets `SidewalkResponse`.
+    /// `SidewalkResponse` (optional).
     pub fn sidewalk_response(
-        mut self,
+        self,
         value: impl Into<Value<SidewalkAccountInfoWithFingerprint>>,
     ) -> Self {
-        self.sidewalk_response = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "SidewalkResponse", value.into().to_template()),
+        )
     }
-    /// Sets `SidewalkUpdate`.
-    pub fn sidewalk_update(mut self, value: impl Into<Value<SidewalkUpdateAccount>>) -> Self {
-        self.sidewalk_update = Some(value.into());
-        self
+    /// `SidewalkUpdate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn sidewalk_update(self, value: impl Into<Value<SidewalkUpdateAccount>>) -> Self {
+        Self(self.0.with(5, "SidewalkUpdate", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PartnerAccountProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_linked {
-            m.insert("AccountLinked".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partner_account_id {
-            m.insert("PartnerAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partner_type {
-            m.insert("PartnerType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sidewalk {
-            m.insert("Sidewalk".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sidewalk_response {
-            m.insert("SidewalkResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sidewalk_update {
-            m.insert("SidewalkUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PartnerAccountProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partner_account_id.check(
-            &path.field("PartnerAccountId"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.partner_type
-            .check(&path.field("PartnerType"), &Rules::NONE, out);
-        self.sidewalk
-            .check(&path.field("Sidewalk"), &Rules::NONE, out);
-        self.sidewalk_response
-            .check(&path.field("SidewalkResponse"), &Rules::NONE, out);
-        self.sidewalk_update
-            .check(&path.field("SidewalkUpdate"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PartnerType`.
+    PartnerType {
+        /// `Sidewalk`
+        Sidewalk = "Sidewalk",
     }
 }
 
-crate::impl_literal!(PartnerAccountProps);
-
-/// Values of `PartnerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PartnerType {
-    /// `Sidewalk`
-    Sidewalk,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PartnerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Sidewalk"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sidewalk => "Sidewalk",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PartnerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PartnerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PartnerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Sidewalk" => Self::Sidewalk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PartnerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PartnerType::from(s))
-    }
-}
-
-crate::impl_literal!(PartnerType);
-
-/// Property type `SidewalkAccountInfo` of `AWS::IoTWireless::PartnerAccount`.
-#[derive(Debug, Clone)]
-pub struct SidewalkAccountInfo {
-    /// `AppServerPrivateKey` (required).
-    /// Length: 1..=4096 characters.
-    /// Pattern: `[a-fA-F0-9]{64}`.
-    pub app_server_private_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `SidewalkAccountInfo` of `AWS::IoTWireless::PartnerAccount`.
+    SidewalkAccountInfo
 }
 
 impl SidewalkAccountInfo {
     /// The required properties: `AppServerPrivateKey`.
     pub fn new(app_server_private_key: impl Into<Value<String>>) -> Self {
-        Self {
-            app_server_private_key: app_server_private_key.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AppServerPrivateKey",
+            app_server_private_key.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SidewalkAccountInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppServerPrivateKey".to_owned(),
-            self.app_server_private_key.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SidewalkAccountInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_server_private_key.check(
-            &path.field("AppServerPrivateKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("[a-fA-F0-9]{64}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SidewalkAccountInfo);
-
-/// Property type `SidewalkAccountInfoWithFingerprint` of `AWS::IoTWireless::PartnerAccount`.
-#[derive(Debug, Clone, Default)]
-pub struct SidewalkAccountInfoWithFingerprint {
-    /// `AmazonId` (optional).
-    /// Length: ..=2048 characters.
-    pub amazon_id: Option<Value<String>>,
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
-    /// `Fingerprint` (optional).
-    /// Length: 64..=64 characters.
-    /// Pattern: `[a-fA-F0-9]{64}`.
-    pub fingerprint: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SidewalkAccountInfoWithFingerprint` of `AWS::IoTWireless::PartnerAccount`.
+    SidewalkAccountInfoWithFingerprint(default)
 }
 
 impl SidewalkAccountInfoWithFingerprint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amazon_id: None,
-            arn: None,
-            fingerprint: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AmazonId`.
-    pub fn amazon_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.amazon_id = Some(value.into());
-        self
+    /// `AmazonId` (optional).
+    /// Length: at most 2048 characters.
+    pub fn amazon_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AmazonId", value.into().to_template()))
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Arn", value.into().to_template()))
     }
-    /// Sets `Fingerprint`.
-    pub fn fingerprint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fingerprint = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SidewalkAccountInfoWithFingerprint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_id {
-            m.insert("AmazonId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fingerprint {
-            m.insert("Fingerprint".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SidewalkAccountInfoWithFingerprint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amazon_id.check(
-            &path.field("AmazonId"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fingerprint.check(
-            &path.field("Fingerprint"),
-            &Rules {
-                min_length: Some(64),
-                max_length: Some(64),
-                pattern: Some("[a-fA-F0-9]{64}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SidewalkAccountInfoWithFingerprint);
-
-/// Property type `SidewalkUpdateAccount` of `AWS::IoTWireless::PartnerAccount`.
-#[derive(Debug, Clone, Default)]
-pub struct SidewalkUpdateAccount {
-    /// `AppServerPrivateKey` (optional).
-    /// Length: 1..=4096 characters.
+    /// `Fingerprint` (optional).
+    /// Length: 64 to 64 characters.
     /// Pattern: `[a-fA-F0-9]{64}`.
-    pub app_server_private_key: Option<Value<String>>,
+    pub fn fingerprint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Fingerprint", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SidewalkUpdateAccount` of `AWS::IoTWireless::PartnerAccount`.
+    SidewalkUpdateAccount(default)
 }
 
 impl SidewalkUpdateAccount {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_server_private_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppServerPrivateKey`.
-    pub fn app_server_private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_server_private_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SidewalkUpdateAccount {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_server_private_key {
-            m.insert("AppServerPrivateKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AppServerPrivateKey` (optional).
+    /// Length: 1 to 4096 characters.
+    /// Pattern: `[a-fA-F0-9]{64}`.
+    pub fn app_server_private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppServerPrivateKey", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SidewalkUpdateAccount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_server_private_key.check(
-            &path.field("AppServerPrivateKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("[a-fA-F0-9]{64}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SidewalkUpdateAccount);
-
-/// Property type `Tag` of `AWS::IoTWireless::PartnerAccount`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=127 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=255 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::PartnerAccount`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

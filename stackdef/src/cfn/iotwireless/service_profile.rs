@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::ServiceProfile`.
-#[derive(Debug, Clone)]
-pub struct ServiceProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::ServiceProfile`.
+    ServiceProfile("AWS::IoTWireless::ServiceProfile", ServiceProfileProps)
 }
 
 impl ServiceProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::ServiceProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceProfileId> {
         self.resource.ref_value()
@@ -167,413 +119,171 @@ impl ServiceProfile {
     pub fn attr_lo_ra_wan_min_gw_diversity(&self) -> Value<i64> {
         self.resource.get_att("LoRaWAN.MinGwDiversity")
     }
+
+    /// Replaces `LoRaWAN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lo_ra_wan(&self, value: impl Into<Value<LoRaWanServiceProfile>>) {
+        self.resource.set_property("LoRaWAN", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::ServiceProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceProfileProps {
-    /// `LoRaWAN` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub lo_ra_wan: Option<Value<LoRaWanServiceProfile>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::ServiceProfile`.
+    ServiceProfileProps(default)
 }
 
 impl ServiceProfileProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lo_ra_wan: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LoRaWAN`.
-    pub fn lo_ra_wan(mut self, value: impl Into<Value<LoRaWanServiceProfile>>) -> Self {
-        self.lo_ra_wan = Some(value.into());
-        self
+    /// `LoRaWAN` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn lo_ra_wan(self, value: impl Into<Value<LoRaWanServiceProfile>>) -> Self {
+        Self(self.0.with(0, "LoRaWAN", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lo_ra_wan {
-            m.insert("LoRaWAN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lo_ra_wan
-            .check(&path.field("LoRaWAN"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceProfileProps);
-
-/// Property type `LoRaWanServiceProfile` of `AWS::IoTWireless::ServiceProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct LoRaWanServiceProfile {
-    /// `AddGwMetadata` (optional).
-    pub add_gw_metadata: Option<Value<bool>>,
-    /// `ChannelMask` (optional).
-    pub channel_mask: Option<Value<String>>,
-    /// `DevStatusReqFreq` (optional).
-    pub dev_status_req_freq: Option<Value<i64>>,
-    /// `DlBucketSize` (optional).
-    pub dl_bucket_size: Option<Value<i64>>,
-    /// `DlRate` (optional).
-    pub dl_rate: Option<Value<i64>>,
-    /// `DlRatePolicy` (optional).
-    pub dl_rate_policy: Option<Value<String>>,
-    /// `DrMax` (optional).
-    /// Range: 0..=15.
-    pub dr_max: Option<Value<i64>>,
-    /// `DrMin` (optional).
-    /// Range: 0..=15.
-    pub dr_min: Option<Value<i64>>,
-    /// `HrAllowed` (optional).
-    pub hr_allowed: Option<Value<bool>>,
-    /// `MinGwDiversity` (optional).
-    pub min_gw_diversity: Option<Value<i64>>,
-    /// `NwkGeoLoc` (optional).
-    pub nwk_geo_loc: Option<Value<bool>>,
-    /// `PrAllowed` (optional).
-    pub pr_allowed: Option<Value<bool>>,
-    /// `RaAllowed` (optional).
-    pub ra_allowed: Option<Value<bool>>,
-    /// `ReportDevStatusBattery` (optional).
-    pub report_dev_status_battery: Option<Value<bool>>,
-    /// `ReportDevStatusMargin` (optional).
-    pub report_dev_status_margin: Option<Value<bool>>,
-    /// `TargetPer` (optional).
-    pub target_per: Option<Value<i64>>,
-    /// `UlBucketSize` (optional).
-    pub ul_bucket_size: Option<Value<i64>>,
-    /// `UlRate` (optional).
-    pub ul_rate: Option<Value<i64>>,
-    /// `UlRatePolicy` (optional).
-    pub ul_rate_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoRaWanServiceProfile` of `AWS::IoTWireless::ServiceProfile`.
+    LoRaWanServiceProfile(default)
 }
 
 impl LoRaWanServiceProfile {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_gw_metadata: None,
-            channel_mask: None,
-            dev_status_req_freq: None,
-            dl_bucket_size: None,
-            dl_rate: None,
-            dl_rate_policy: None,
-            dr_max: None,
-            dr_min: None,
-            hr_allowed: None,
-            min_gw_diversity: None,
-            nwk_geo_loc: None,
-            pr_allowed: None,
-            ra_allowed: None,
-            report_dev_status_battery: None,
-            report_dev_status_margin: None,
-            target_per: None,
-            ul_bucket_size: None,
-            ul_rate: None,
-            ul_rate_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddGwMetadata`.
-    pub fn add_gw_metadata(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.add_gw_metadata = Some(value.into());
-        self
+    /// `AddGwMetadata` (optional).
+    pub fn add_gw_metadata(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AddGwMetadata", value.into().to_template()))
     }
-    /// Sets `ChannelMask`.
-    pub fn channel_mask(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_mask = Some(value.into());
-        self
+    /// `ChannelMask` (optional).
+    pub fn channel_mask(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ChannelMask", value.into().to_template()))
     }
-    /// Sets `DevStatusReqFreq`.
-    pub fn dev_status_req_freq(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dev_status_req_freq = Some(value.into());
-        self
+    /// `DevStatusReqFreq` (optional).
+    pub fn dev_status_req_freq(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DevStatusReqFreq", value.into().to_template()),
+        )
     }
-    /// Sets `DlBucketSize`.
-    pub fn dl_bucket_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dl_bucket_size = Some(value.into());
-        self
+    /// `DlBucketSize` (optional).
+    pub fn dl_bucket_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "DlBucketSize", value.into().to_template()))
     }
-    /// Sets `DlRate`.
-    pub fn dl_rate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dl_rate = Some(value.into());
-        self
+    /// `DlRate` (optional).
+    pub fn dl_rate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "DlRate", value.into().to_template()))
     }
-    /// Sets `DlRatePolicy`.
-    pub fn dl_rate_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dl_rate_policy = Some(value.into());
-        self
+    /// `DlRatePolicy` (optional).
+    pub fn dl_rate_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DlRatePolicy", value.into().to_template()))
     }
-    /// Sets `DrMax`.
-    pub fn dr_max(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dr_max = Some(value.into());
-        self
+    /// `DrMax` (optional).
+    /// Range: 0 to 15.
+    pub fn dr_max(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "DrMax", value.into().to_template()))
     }
-    /// Sets `DrMin`.
-    pub fn dr_min(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dr_min = Some(value.into());
-        self
+    /// `DrMin` (optional).
+    /// Range: 0 to 15.
+    pub fn dr_min(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "DrMin", value.into().to_template()))
     }
-    /// Sets `HrAllowed`.
-    pub fn hr_allowed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.hr_allowed = Some(value.into());
-        self
+    /// `HrAllowed` (optional).
+    pub fn hr_allowed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "HrAllowed", value.into().to_template()))
     }
-    /// Sets `MinGwDiversity`.
-    pub fn min_gw_diversity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_gw_diversity = Some(value.into());
-        self
+    /// `MinGwDiversity` (optional).
+    pub fn min_gw_diversity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "MinGwDiversity", value.into().to_template()))
     }
-    /// Sets `NwkGeoLoc`.
-    pub fn nwk_geo_loc(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.nwk_geo_loc = Some(value.into());
-        self
+    /// `NwkGeoLoc` (optional).
+    pub fn nwk_geo_loc(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "NwkGeoLoc", value.into().to_template()))
     }
-    /// Sets `PrAllowed`.
-    pub fn pr_allowed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.pr_allowed = Some(value.into());
-        self
+    /// `PrAllowed` (optional).
+    pub fn pr_allowed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(11, "PrAllowed", value.into().to_template()))
     }
-    /// Sets `RaAllowed`.
-    pub fn ra_allowed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ra_allowed = Some(value.into());
-        self
+    /// `RaAllowed` (optional).
+    pub fn ra_allowed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(12, "RaAllowed", value.into().to_template()))
     }
-    /// Sets `ReportDevStatusBattery`.
-    pub fn report_dev_status_battery(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.report_dev_status_battery = Some(value.into());
-        self
+    /// `ReportDevStatusBattery` (optional).
+    pub fn report_dev_status_battery(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ReportDevStatusBattery", value.into().to_template()),
+        )
     }
-    /// Sets `ReportDevStatusMargin`.
-    pub fn report_dev_status_margin(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.report_dev_status_margin = Some(value.into());
-        self
+    /// `ReportDevStatusMargin` (optional).
+    pub fn report_dev_status_margin(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ReportDevStatusMargin", value.into().to_template()),
+        )
     }
-    /// Sets `TargetPer`.
-    pub fn target_per(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_per = Some(value.into());
-        self
+    /// `TargetPer` (optional).
+    pub fn target_per(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(15, "TargetPer", value.into().to_template()))
     }
-    /// Sets `UlBucketSize`.
-    pub fn ul_bucket_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ul_bucket_size = Some(value.into());
-        self
+    /// `UlBucketSize` (optional).
+    pub fn ul_bucket_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "UlBucketSize", value.into().to_template()))
     }
-    /// Sets `UlRate`.
-    pub fn ul_rate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ul_rate = Some(value.into());
-        self
+    /// `UlRate` (optional).
+    pub fn ul_rate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(17, "UlRate", value.into().to_template()))
     }
-    /// Sets `UlRatePolicy`.
-    pub fn ul_rate_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ul_rate_policy = Some(value.into());
-        self
+    /// `UlRatePolicy` (optional).
+    pub fn ul_rate_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "UlRatePolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoRaWanServiceProfile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_gw_metadata {
-            m.insert("AddGwMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_mask {
-            m.insert("ChannelMask".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dev_status_req_freq {
-            m.insert("DevStatusReqFreq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dl_bucket_size {
-            m.insert("DlBucketSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dl_rate {
-            m.insert("DlRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dl_rate_policy {
-            m.insert("DlRatePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dr_max {
-            m.insert("DrMax".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dr_min {
-            m.insert("DrMin".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hr_allowed {
-            m.insert("HrAllowed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_gw_diversity {
-            m.insert("MinGwDiversity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nwk_geo_loc {
-            m.insert("NwkGeoLoc".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pr_allowed {
-            m.insert("PrAllowed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ra_allowed {
-            m.insert("RaAllowed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.report_dev_status_battery {
-            m.insert("ReportDevStatusBattery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.report_dev_status_margin {
-            m.insert("ReportDevStatusMargin".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_per {
-            m.insert("TargetPer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ul_bucket_size {
-            m.insert("UlBucketSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ul_rate {
-            m.insert("UlRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ul_rate_policy {
-            m.insert("UlRatePolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoRaWanServiceProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dr_max.check(
-            &path.field("DrMax"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dr_min.check(
-            &path.field("DrMin"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoRaWanServiceProfile);
-
-/// Property type `Tag` of `AWS::IoTWireless::ServiceProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::ServiceProfile`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct TaskDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TaskDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TaskDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TaskDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::TaskDefinition`.
+    TaskDefinition("AWS::IoTWireless::TaskDefinition", TaskDefinitionProps)
 }
 
 impl TaskDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::TaskDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TaskDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TaskDefinitionId> {
         self.resource.ref_value()
@@ -87,566 +39,232 @@ impl TaskDefinition {
     pub fn attr_arn(&self) -> Value<ids::IoTWirelessTaskDefinitionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AutoCreateTasks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_create_tasks(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoCreateTasks", value.into())
+    }
+
+    /// Replaces `LoRaWANUpdateGatewayTaskEntry` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lo_ra_wan_update_gateway_task_entry(
+        &self,
+        value: impl Into<Value<LoRaWanUpdateGatewayTaskEntry>>,
+    ) {
+        self.resource
+            .set_property("LoRaWANUpdateGatewayTaskEntry", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TaskDefinitionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_definition_type(&self, value: impl Into<Value<TaskDefinitionType>>) {
+        self.resource
+            .set_property("TaskDefinitionType", value.into())
+    }
+
+    /// Replaces `Update` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_update(&self, value: impl Into<Value<UpdateWirelessGatewayTaskCreate>>) {
+        self.resource.set_property("Update", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::TaskDefinition`.
-#[derive(Debug, Clone)]
-pub struct TaskDefinitionProps {
-    /// `AutoCreateTasks` (required).
-    pub auto_create_tasks: Value<bool>,
-    /// `LoRaWANUpdateGatewayTaskEntry` (optional).
-    pub lo_ra_wan_update_gateway_task_entry: Option<Value<LoRaWanUpdateGatewayTaskEntry>>,
-    /// `Name` (optional).
-    /// Length: 1..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskDefinitionType` (optional).
-    pub task_definition_type: Option<Value<TaskDefinitionType>>,
-    /// `Update` (optional).
-    pub update: Option<Value<UpdateWirelessGatewayTaskCreate>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::TaskDefinition`.
+    TaskDefinitionProps
 }
 
 impl TaskDefinitionProps {
     /// The required properties: `AutoCreateTasks`.
     pub fn new(auto_create_tasks: impl Into<Value<bool>>) -> Self {
-        Self {
-            auto_create_tasks: auto_create_tasks.into(),
-            lo_ra_wan_update_gateway_task_entry: None,
-            name: None,
-            tags: None,
-            task_definition_type: None,
-            update: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AutoCreateTasks",
+            auto_create_tasks.into().to_template(),
+        ))
     }
-    /// Sets `LoRaWANUpdateGatewayTaskEntry`.
+    /// `LoRaWANUpdateGatewayTaskEntry` (optional).
     pub fn lo_ra_wan_update_gateway_task_entry(
-        mut self,
+        self,
         value: impl Into<Value<LoRaWanUpdateGatewayTaskEntry>>,
     ) -> Self {
-        self.lo_ra_wan_update_gateway_task_entry = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "LoRaWANUpdateGatewayTaskEntry",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskDefinitionType`.
-    pub fn task_definition_type(mut self, value: impl Into<Value<TaskDefinitionType>>) -> Self {
-        self.task_definition_type = Some(value.into());
-        self
+    /// `TaskDefinitionType` (optional).
+    pub fn task_definition_type(self, value: impl Into<Value<TaskDefinitionType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TaskDefinitionType", value.into().to_template()),
+        )
     }
-    /// Sets `Update`.
-    pub fn update(mut self, value: impl Into<Value<UpdateWirelessGatewayTaskCreate>>) -> Self {
-        self.update = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TaskDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoCreateTasks".to_owned(),
-            self.auto_create_tasks.to_template(),
-        );
-        if let Some(v) = &self.lo_ra_wan_update_gateway_task_entry {
-            m.insert("LoRaWANUpdateGatewayTaskEntry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_definition_type {
-            m.insert("TaskDefinitionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update {
-            m.insert("Update".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Update` (optional).
+    pub fn update(self, value: impl Into<Value<UpdateWirelessGatewayTaskCreate>>) -> Self {
+        Self(self.0.with(5, "Update", value.into().to_template()))
     }
 }
 
-impl Check for TaskDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lo_ra_wan_update_gateway_task_entry.check(
-            &path.field("LoRaWANUpdateGatewayTaskEntry"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_definition_type
-            .check(&path.field("TaskDefinitionType"), &Rules::NONE, out);
-        self.update.check(&path.field("Update"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TaskDefinitionProps);
-
-/// Property type `LoRaWanUpdateGatewayTaskEntry` of `AWS::IoTWireless::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct LoRaWanUpdateGatewayTaskEntry {
-    /// `CurrentVersion` (optional).
-    pub current_version: Option<Value<LoRaWanGatewayVersion>>,
-    /// `UpdateVersion` (optional).
-    pub update_version: Option<Value<LoRaWanGatewayVersion>>,
+crate::l1_struct! {
+    /// Property type `LoRaWanUpdateGatewayTaskEntry` of `AWS::IoTWireless::TaskDefinition`.
+    LoRaWanUpdateGatewayTaskEntry(default)
 }
 
 impl LoRaWanUpdateGatewayTaskEntry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            current_version: None,
-            update_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CurrentVersion`.
-    pub fn current_version(mut self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
-        self.current_version = Some(value.into());
-        self
+    /// `CurrentVersion` (optional).
+    pub fn current_version(self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
+        Self(self.0.with(0, "CurrentVersion", value.into().to_template()))
     }
-    /// Sets `UpdateVersion`.
-    pub fn update_version(mut self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
-        self.update_version = Some(value.into());
-        self
+    /// `UpdateVersion` (optional).
+    pub fn update_version(self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
+        Self(self.0.with(1, "UpdateVersion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoRaWanUpdateGatewayTaskEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.current_version {
-            m.insert("CurrentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_version {
-            m.insert("UpdateVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoRaWanUpdateGatewayTaskEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.current_version
-            .check(&path.field("CurrentVersion"), &Rules::NONE, out);
-        self.update_version
-            .check(&path.field("UpdateVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoRaWanUpdateGatewayTaskEntry);
-
-/// Property type `LoRaWanGatewayVersion` of `AWS::IoTWireless::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct LoRaWanGatewayVersion {
-    /// `Model` (optional).
-    /// Length: 1..=4096 characters.
-    pub model: Option<Value<String>>,
-    /// `PackageVersion` (optional).
-    /// Length: 1..=32 characters.
-    pub package_version: Option<Value<String>>,
-    /// `Station` (optional).
-    /// Length: 1..=4096 characters.
-    pub station: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoRaWanGatewayVersion` of `AWS::IoTWireless::TaskDefinition`.
+    LoRaWanGatewayVersion(default)
 }
 
 impl LoRaWanGatewayVersion {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            model: None,
-            package_version: None,
-            station: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Model`.
-    pub fn model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model = Some(value.into());
-        self
+    /// `Model` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Model", value.into().to_template()))
     }
-    /// Sets `PackageVersion`.
-    pub fn package_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.package_version = Some(value.into());
-        self
+    /// `PackageVersion` (optional).
+    /// Length: 1 to 32 characters.
+    pub fn package_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PackageVersion", value.into().to_template()))
     }
-    /// Sets `Station`.
-    pub fn station(mut self, value: impl Into<Value<String>>) -> Self {
-        self.station = Some(value.into());
-        self
+    /// `Station` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn station(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Station", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoRaWanGatewayVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.model {
-            m.insert("Model".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.package_version {
-            m.insert("PackageVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.station {
-            m.insert("Station".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoRaWanGatewayVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model.check(
-            &path.field("Model"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.package_version.check(
-            &path.field("PackageVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.station.check(
-            &path.field("Station"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoRaWanGatewayVersion);
-
-/// Property type `Tag` of `AWS::IoTWireless::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=127 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=255 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::TaskDefinition`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TaskDefinitionType`.
+    TaskDefinitionType {
+        /// `UPDATE`
+        Update = "UPDATE",
     }
 }
 
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TaskDefinitionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskDefinitionType {
-    /// `UPDATE`
-    Update,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskDefinitionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["UPDATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Update => "UPDATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskDefinitionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskDefinitionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TaskDefinitionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "UPDATE" => Self::Update,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TaskDefinitionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskDefinitionType::from(s))
-    }
-}
-
-crate::impl_literal!(TaskDefinitionType);
-
-/// Property type `UpdateWirelessGatewayTaskCreate` of `AWS::IoTWireless::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct UpdateWirelessGatewayTaskCreate {
-    /// `LoRaWAN` (optional).
-    pub lo_ra_wan: Option<Value<LoRaWanUpdateGatewayTaskCreate>>,
-    /// `UpdateDataRole` (optional).
-    /// Length: 1..=2048 characters.
-    pub update_data_role: Option<Value<String>>,
-    /// `UpdateDataSource` (optional).
-    /// Length: 1..=4096 characters.
-    pub update_data_source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UpdateWirelessGatewayTaskCreate` of `AWS::IoTWireless::TaskDefinition`.
+    UpdateWirelessGatewayTaskCreate(default)
 }
 
 impl UpdateWirelessGatewayTaskCreate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lo_ra_wan: None,
-            update_data_role: None,
-            update_data_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LoRaWAN`.
-    pub fn lo_ra_wan(mut self, value: impl Into<Value<LoRaWanUpdateGatewayTaskCreate>>) -> Self {
-        self.lo_ra_wan = Some(value.into());
-        self
+    /// `LoRaWAN` (optional).
+    pub fn lo_ra_wan(self, value: impl Into<Value<LoRaWanUpdateGatewayTaskCreate>>) -> Self {
+        Self(self.0.with(0, "LoRaWAN", value.into().to_template()))
     }
-    /// Sets `UpdateDataRole`.
-    pub fn update_data_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.update_data_role = Some(value.into());
-        self
+    /// `UpdateDataRole` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn update_data_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "UpdateDataRole", value.into().to_template()))
     }
-    /// Sets `UpdateDataSource`.
-    pub fn update_data_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.update_data_source = Some(value.into());
-        self
+    /// `UpdateDataSource` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn update_data_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UpdateDataSource", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UpdateWirelessGatewayTaskCreate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lo_ra_wan {
-            m.insert("LoRaWAN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_data_role {
-            m.insert("UpdateDataRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_data_source {
-            m.insert("UpdateDataSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UpdateWirelessGatewayTaskCreate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lo_ra_wan
-            .check(&path.field("LoRaWAN"), &Rules::NONE, out);
-        self.update_data_role.check(
-            &path.field("UpdateDataRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.update_data_source.check(
-            &path.field("UpdateDataSource"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UpdateWirelessGatewayTaskCreate);
-
-/// Property type `LoRaWanUpdateGatewayTaskCreate` of `AWS::IoTWireless::TaskDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct LoRaWanUpdateGatewayTaskCreate {
-    /// `CurrentVersion` (optional).
-    pub current_version: Option<Value<LoRaWanGatewayVersion>>,
-    /// `SigKeyCrc` (optional).
-    /// Range: 1..=4294967295.
-    pub sig_key_crc: Option<Value<i64>>,
-    /// `UpdateSignature` (optional).
-    /// Length: 1..=4096 characters.
-    pub update_signature: Option<Value<String>>,
-    /// `UpdateVersion` (optional).
-    pub update_version: Option<Value<LoRaWanGatewayVersion>>,
+crate::l1_struct! {
+    /// Property type `LoRaWanUpdateGatewayTaskCreate` of `AWS::IoTWireless::TaskDefinition`.
+    LoRaWanUpdateGatewayTaskCreate(default)
 }
 
 impl LoRaWanUpdateGatewayTaskCreate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            current_version: None,
-            sig_key_crc: None,
-            update_signature: None,
-            update_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CurrentVersion`.
-    pub fn current_version(mut self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
-        self.current_version = Some(value.into());
-        self
+    /// `CurrentVersion` (optional).
+    pub fn current_version(self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
+        Self(self.0.with(0, "CurrentVersion", value.into().to_template()))
     }
-    /// Sets `SigKeyCrc`.
-    pub fn sig_key_crc(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sig_key_crc = Some(value.into());
-        self
+    /// `SigKeyCrc` (optional).
+    /// Range: 1 to 4294967295.
+    pub fn sig_key_crc(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SigKeyCrc", value.into().to_template()))
     }
-    /// Sets `UpdateSignature`.
-    pub fn update_signature(mut self, value: impl Into<Value<String>>) -> Self {
-        self.update_signature = Some(value.into());
-        self
+    /// `UpdateSignature` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn update_signature(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UpdateSignature", value.into().to_template()),
+        )
     }
-    /// Sets `UpdateVersion`.
-    pub fn update_version(mut self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
-        self.update_version = Some(value.into());
-        self
+    /// `UpdateVersion` (optional).
+    pub fn update_version(self, value: impl Into<Value<LoRaWanGatewayVersion>>) -> Self {
+        Self(self.0.with(3, "UpdateVersion", value.into().to_template()))
     }
 }
-
-impl ToTemplate for LoRaWanUpdateGatewayTaskCreate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.current_version {
-            m.insert("CurrentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sig_key_crc {
-            m.insert("SigKeyCrc".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_signature {
-            m.insert("UpdateSignature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_version {
-            m.insert("UpdateVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoRaWanUpdateGatewayTaskCreate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.current_version
-            .check(&path.field("CurrentVersion"), &Rules::NONE, out);
-        self.sig_key_crc.check(
-            &path.field("SigKeyCrc"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.update_signature.check(
-            &path.field("UpdateSignature"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.update_version
-            .check(&path.field("UpdateVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoRaWanUpdateGatewayTaskCreate);

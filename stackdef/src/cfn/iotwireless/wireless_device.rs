@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct WirelessDevice {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WirelessDevice {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WirelessDevice {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WirelessDevice {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::WirelessDevice`.
+    WirelessDevice("AWS::IoTWireless::WirelessDevice", WirelessDeviceProps)
 }
 
 impl WirelessDevice {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessDevice";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WirelessDeviceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WirelessDeviceId> {
         self.resource.ref_value()
@@ -92,34 +44,66 @@ impl WirelessDevice {
     pub fn attr_arn(&self) -> Value<ids::WirelessDeviceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DestinationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DestinationName", value.into())
+    }
+
+    /// Replaces `LastUplinkReceivedAt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_last_uplink_received_at(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LastUplinkReceivedAt", value.into())
+    }
+
+    /// Replaces `LoRaWAN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lo_ra_wan(&self, value: impl Into<Value<LoRaWanDevice>>) {
+        self.resource.set_property("LoRaWAN", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Positioning` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_positioning(&self, value: impl Into<Value<Positioning>>) {
+        self.resource.set_property("Positioning", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThingArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThingArn", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<WirelessDevicePropsType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct WirelessDeviceProps {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `DestinationName` (required).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub destination_name: Value<String>,
-    /// `LastUplinkReceivedAt` (optional).
-    pub last_uplink_received_at: Option<Value<String>>,
-    /// `LoRaWAN` (optional).
-    pub lo_ra_wan: Option<Value<LoRaWanDevice>>,
-    /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Positioning` (optional).
-    pub positioning: Option<Value<Positioning>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThingArn` (optional).
-    pub thing_arn: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<WirelessDevicePropsType>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::WirelessDevice`.
+    WirelessDeviceProps
 }
 
 impl WirelessDeviceProps {
@@ -128,307 +112,104 @@ impl WirelessDeviceProps {
         destination_name: impl Into<Value<String>>,
         type_: impl Into<Value<WirelessDevicePropsType>>,
     ) -> Self {
-        Self {
-            description: None,
-            destination_name: destination_name.into(),
-            last_uplink_received_at: None,
-            lo_ra_wan: None,
-            name: None,
-            positioning: None,
-            tags: None,
-            thing_arn: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DestinationName", destination_name.into().to_template())
+                .with(8, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `LastUplinkReceivedAt`.
-    pub fn last_uplink_received_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_uplink_received_at = Some(value.into());
-        self
+    /// `LastUplinkReceivedAt` (optional).
+    pub fn last_uplink_received_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LastUplinkReceivedAt", value.into().to_template()),
+        )
     }
-    /// Sets `LoRaWAN`.
-    pub fn lo_ra_wan(mut self, value: impl Into<Value<LoRaWanDevice>>) -> Self {
-        self.lo_ra_wan = Some(value.into());
-        self
+    /// `LoRaWAN` (optional).
+    pub fn lo_ra_wan(self, value: impl Into<Value<LoRaWanDevice>>) -> Self {
+        Self(self.0.with(3, "LoRaWAN", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Positioning`.
-    pub fn positioning(mut self, value: impl Into<Value<Positioning>>) -> Self {
-        self.positioning = Some(value.into());
-        self
+    /// `Positioning` (optional).
+    pub fn positioning(self, value: impl Into<Value<Positioning>>) -> Self {
+        Self(self.0.with(5, "Positioning", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `ThingArn`.
-    pub fn thing_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_arn = Some(value.into());
-        self
+    /// `ThingArn` (optional).
+    pub fn thing_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ThingArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WirelessDeviceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationName".to_owned(),
-            self.destination_name.to_template(),
-        );
-        if let Some(v) = &self.last_uplink_received_at {
-            m.insert("LastUplinkReceivedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lo_ra_wan {
-            m.insert("LoRaWAN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.positioning {
-            m.insert("Positioning".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_arn {
-            m.insert("ThingArn".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WirelessDeviceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_name.check(
-            &path.field("DestinationName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lo_ra_wan
-            .check(&path.field("LoRaWAN"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.positioning
-            .check(&path.field("Positioning"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WirelessDeviceProps);
-
-/// Property type `LoRaWanDevice` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone, Default)]
-pub struct LoRaWanDevice {
-    /// `AbpV10x` (optional).
-    pub abp_v10x: Option<Value<AbpV10x>>,
-    /// `AbpV11` (optional).
-    pub abp_v11: Option<Value<AbpV11>>,
-    /// `DevEui` (optional).
-    /// Pattern: `[a-f0-9]{16}`.
-    pub dev_eui: Option<Value<String>>,
-    /// `DeviceProfileId` (optional).
-    /// Length: 0..=256 characters.
-    pub device_profile_id: Option<Value<String>>,
-    /// `FPorts` (optional).
-    pub f_ports: Option<Value<FPorts>>,
-    /// `OtaaV10x` (optional).
-    pub otaa_v10x: Option<Value<OtaaV10x>>,
-    /// `OtaaV11` (optional).
-    pub otaa_v11: Option<Value<OtaaV11>>,
-    /// `ServiceProfileId` (optional).
-    /// Length: 0..=256 characters.
-    pub service_profile_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoRaWanDevice` of `AWS::IoTWireless::WirelessDevice`.
+    LoRaWanDevice(default)
 }
 
 impl LoRaWanDevice {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            abp_v10x: None,
-            abp_v11: None,
-            dev_eui: None,
-            device_profile_id: None,
-            f_ports: None,
-            otaa_v10x: None,
-            otaa_v11: None,
-            service_profile_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AbpV10x`.
-    pub fn abp_v10x(mut self, value: impl Into<Value<AbpV10x>>) -> Self {
-        self.abp_v10x = Some(value.into());
-        self
+    /// `AbpV10x` (optional).
+    pub fn abp_v10x(self, value: impl Into<Value<AbpV10x>>) -> Self {
+        Self(self.0.with(0, "AbpV10x", value.into().to_template()))
     }
-    /// Sets `AbpV11`.
-    pub fn abp_v11(mut self, value: impl Into<Value<AbpV11>>) -> Self {
-        self.abp_v11 = Some(value.into());
-        self
+    /// `AbpV11` (optional).
+    pub fn abp_v11(self, value: impl Into<Value<AbpV11>>) -> Self {
+        Self(self.0.with(1, "AbpV11", value.into().to_template()))
     }
-    /// Sets `DevEui`.
-    pub fn dev_eui(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dev_eui = Some(value.into());
-        self
+    /// `DevEui` (optional).
+    /// Pattern: `[a-f0-9]{16}`.
+    pub fn dev_eui(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DevEui", value.into().to_template()))
     }
-    /// Sets `DeviceProfileId`.
-    pub fn device_profile_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_profile_id = Some(value.into());
-        self
+    /// `DeviceProfileId` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn device_profile_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeviceProfileId", value.into().to_template()),
+        )
     }
-    /// Sets `FPorts`.
-    pub fn f_ports(mut self, value: impl Into<Value<FPorts>>) -> Self {
-        self.f_ports = Some(value.into());
-        self
+    /// `FPorts` (optional).
+    pub fn f_ports(self, value: impl Into<Value<FPorts>>) -> Self {
+        Self(self.0.with(4, "FPorts", value.into().to_template()))
     }
-    /// Sets `OtaaV10x`.
-    pub fn otaa_v10x(mut self, value: impl Into<Value<OtaaV10x>>) -> Self {
-        self.otaa_v10x = Some(value.into());
-        self
+    /// `OtaaV10x` (optional).
+    pub fn otaa_v10x(self, value: impl Into<Value<OtaaV10x>>) -> Self {
+        Self(self.0.with(5, "OtaaV10x", value.into().to_template()))
     }
-    /// Sets `OtaaV11`.
-    pub fn otaa_v11(mut self, value: impl Into<Value<OtaaV11>>) -> Self {
-        self.otaa_v11 = Some(value.into());
-        self
+    /// `OtaaV11` (optional).
+    pub fn otaa_v11(self, value: impl Into<Value<OtaaV11>>) -> Self {
+        Self(self.0.with(6, "OtaaV11", value.into().to_template()))
     }
-    /// Sets `ServiceProfileId`.
-    pub fn service_profile_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_profile_id = Some(value.into());
-        self
+    /// `ServiceProfileId` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn service_profile_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ServiceProfileId", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LoRaWanDevice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.abp_v10x {
-            m.insert("AbpV10x".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.abp_v11 {
-            m.insert("AbpV11".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dev_eui {
-            m.insert("DevEui".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_profile_id {
-            m.insert("DeviceProfileId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.f_ports {
-            m.insert("FPorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.otaa_v10x {
-            m.insert("OtaaV10x".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.otaa_v11 {
-            m.insert("OtaaV11".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_profile_id {
-            m.insert("ServiceProfileId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoRaWanDevice {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.abp_v10x
-            .check(&path.field("AbpV10x"), &Rules::NONE, out);
-        self.abp_v11.check(&path.field("AbpV11"), &Rules::NONE, out);
-        self.dev_eui.check(
-            &path.field("DevEui"),
-            &Rules {
-                pattern: Some("[a-f0-9]{16}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.device_profile_id.check(
-            &path.field("DeviceProfileId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.f_ports.check(&path.field("FPorts"), &Rules::NONE, out);
-        self.otaa_v10x
-            .check(&path.field("OtaaV10x"), &Rules::NONE, out);
-        self.otaa_v11
-            .check(&path.field("OtaaV11"), &Rules::NONE, out);
-        self.service_profile_id.check(
-            &path.field("ServiceProfileId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("OtaaV11", self.otaa_v11.is_some())],
-                &[("OtaaV10x", self.otaa_v10x.is_some())],
-                &[("AbpV11", self.abp_v11.is_some())],
-                &[("AbpV10x", self.abp_v10x.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoRaWanDevice);
-
-/// Property type `AbpV10x` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct AbpV10x {
-    /// `DevAddr` (required).
-    /// Pattern: `[a-fA-F0-9]{8}`.
-    pub dev_addr: Value<String>,
-    /// `SessionKeys` (required).
-    pub session_keys: Value<SessionKeysAbpV10x>,
+crate::l1_struct! {
+    /// Property type `AbpV10x` of `AWS::IoTWireless::WirelessDevice`.
+    AbpV10x
 }
 
 impl AbpV10x {
@@ -437,100 +218,33 @@ impl AbpV10x {
         dev_addr: impl Into<Value<String>>,
         session_keys: impl Into<Value<SessionKeysAbpV10x>>,
     ) -> Self {
-        Self {
-            dev_addr: dev_addr.into(),
-            session_keys: session_keys.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DevAddr", dev_addr.into().to_template())
+                .with(1, "SessionKeys", session_keys.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AbpV10x {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DevAddr".to_owned(), self.dev_addr.to_template());
-        m.insert("SessionKeys".to_owned(), self.session_keys.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AbpV10x {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dev_addr.check(
-            &path.field("DevAddr"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{8}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.session_keys
-            .check(&path.field("SessionKeys"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AbpV10x);
-
-/// Property type `SessionKeysAbpV10x` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct SessionKeysAbpV10x {
-    /// `AppSKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub app_s_key: Value<String>,
-    /// `NwkSKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub nwk_s_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `SessionKeysAbpV10x` of `AWS::IoTWireless::WirelessDevice`.
+    SessionKeysAbpV10x
 }
 
 impl SessionKeysAbpV10x {
     /// The required properties: `AppSKey`, `NwkSKey`.
     pub fn new(app_s_key: impl Into<Value<String>>, nwk_s_key: impl Into<Value<String>>) -> Self {
-        Self {
-            app_s_key: app_s_key.into(),
-            nwk_s_key: nwk_s_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppSKey", app_s_key.into().to_template())
+                .with(1, "NwkSKey", nwk_s_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SessionKeysAbpV10x {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppSKey".to_owned(), self.app_s_key.to_template());
-        m.insert("NwkSKey".to_owned(), self.nwk_s_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SessionKeysAbpV10x {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_s_key.check(
-            &path.field("AppSKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nwk_s_key.check(
-            &path.field("NwkSKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SessionKeysAbpV10x);
-
-/// Property type `AbpV11` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct AbpV11 {
-    /// `DevAddr` (required).
-    /// Pattern: `[a-fA-F0-9]{8}`.
-    pub dev_addr: Value<String>,
-    /// `SessionKeys` (required).
-    pub session_keys: Value<SessionKeysAbpV11>,
+crate::l1_struct! {
+    /// Property type `AbpV11` of `AWS::IoTWireless::WirelessDevice`.
+    AbpV11
 }
 
 impl AbpV11 {
@@ -539,54 +253,17 @@ impl AbpV11 {
         dev_addr: impl Into<Value<String>>,
         session_keys: impl Into<Value<SessionKeysAbpV11>>,
     ) -> Self {
-        Self {
-            dev_addr: dev_addr.into(),
-            session_keys: session_keys.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DevAddr", dev_addr.into().to_template())
+                .with(1, "SessionKeys", session_keys.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AbpV11 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DevAddr".to_owned(), self.dev_addr.to_template());
-        m.insert("SessionKeys".to_owned(), self.session_keys.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AbpV11 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dev_addr.check(
-            &path.field("DevAddr"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{8}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.session_keys
-            .check(&path.field("SessionKeys"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AbpV11);
-
-/// Property type `SessionKeysAbpV11` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct SessionKeysAbpV11 {
-    /// `AppSKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub app_s_key: Value<String>,
-    /// `FNwkSIntKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub f_nwk_s_int_key: Value<String>,
-    /// `NwkSEncKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub nwk_s_enc_key: Value<String>,
-    /// `SNwkSIntKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub s_nwk_s_int_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `SessionKeysAbpV11` of `AWS::IoTWireless::WirelessDevice`.
+    SessionKeysAbpV11
 }
 
 impl SessionKeysAbpV11 {
@@ -597,321 +274,95 @@ impl SessionKeysAbpV11 {
         nwk_s_enc_key: impl Into<Value<String>>,
         s_nwk_s_int_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_s_key: app_s_key.into(),
-            f_nwk_s_int_key: f_nwk_s_int_key.into(),
-            nwk_s_enc_key: nwk_s_enc_key.into(),
-            s_nwk_s_int_key: s_nwk_s_int_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppSKey", app_s_key.into().to_template())
+                .with(1, "FNwkSIntKey", f_nwk_s_int_key.into().to_template())
+                .with(2, "NwkSEncKey", nwk_s_enc_key.into().to_template())
+                .with(3, "SNwkSIntKey", s_nwk_s_int_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SessionKeysAbpV11 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppSKey".to_owned(), self.app_s_key.to_template());
-        m.insert("FNwkSIntKey".to_owned(), self.f_nwk_s_int_key.to_template());
-        m.insert("NwkSEncKey".to_owned(), self.nwk_s_enc_key.to_template());
-        m.insert("SNwkSIntKey".to_owned(), self.s_nwk_s_int_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SessionKeysAbpV11 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_s_key.check(
-            &path.field("AppSKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.f_nwk_s_int_key.check(
-            &path.field("FNwkSIntKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nwk_s_enc_key.check(
-            &path.field("NwkSEncKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s_nwk_s_int_key.check(
-            &path.field("SNwkSIntKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SessionKeysAbpV11);
-
-/// Property type `FPorts` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone, Default)]
-pub struct FPorts {
-    /// `Applications` (optional).
-    pub applications: Option<Value<List<Application>>>,
+crate::l1_struct! {
+    /// Property type `FPorts` of `AWS::IoTWireless::WirelessDevice`.
+    FPorts(default)
 }
 
 impl FPorts {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { applications: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Applications`.
-    pub fn applications(mut self, value: impl Into<Value<List<Application>>>) -> Self {
-        self.applications = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FPorts {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.applications {
-            m.insert("Applications".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Applications` (optional).
+    pub fn applications(self, value: impl Into<Value<List<Application>>>) -> Self {
+        Self(self.0.with(0, "Applications", value.into().to_template()))
     }
 }
 
-impl Check for FPorts {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.applications
-            .check(&path.field("Applications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FPorts);
-
-/// Property type `Application` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone, Default)]
-pub struct Application {
-    /// `DestinationName` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `[a-zA-Z0-9-_]+`.
-    pub destination_name: Option<Value<String>>,
-    /// `FPort` (optional).
-    /// Range: 1..=223.
-    pub f_port: Option<Value<i64>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `Application` of `AWS::IoTWireless::WirelessDevice`.
+    Application(default)
 }
 
 impl Application {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_name: None,
-            f_port: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationName`.
-    pub fn destination_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_name = Some(value.into());
-        self
+    /// `DestinationName` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9-_]+`.
+    pub fn destination_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationName", value.into().to_template()),
+        )
     }
-    /// Sets `FPort`.
-    pub fn f_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.f_port = Some(value.into());
-        self
+    /// `FPort` (optional).
+    /// Range: 1 to 223.
+    pub fn f_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "FPort", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Application {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_name {
-            m.insert("DestinationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.f_port {
-            m.insert("FPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl Check for Application {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_name.check(
-            &path.field("DestinationName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9-_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.f_port.check(
-            &path.field("FPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(223.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SemtechGeolocation`
+        SemtechGeolocation = "SemtechGeolocation",
+        /// `SemtechGNSS`
+        SemtechGnss = "SemtechGNSS",
+        /// `SemtechGNSSNG`
+        SemtechGnssng = "SemtechGNSSNG",
+        /// `SemtechWiFi`
+        SemtechWiFi = "SemtechWiFi",
     }
 }
 
-crate::impl_literal!(Application);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SemtechGeolocation`
-    SemtechGeolocation,
-    /// `SemtechGNSS`
-    SemtechGnss,
-    /// `SemtechGNSSNG`
-    SemtechGnssng,
-    /// `SemtechWiFi`
-    SemtechWiFi,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SemtechGeolocation",
-        "SemtechGNSS",
-        "SemtechGNSSNG",
-        "SemtechWiFi",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SemtechGeolocation => "SemtechGeolocation",
-            Self::SemtechGnss => "SemtechGNSS",
-            Self::SemtechGnssng => "SemtechGNSSNG",
-            Self::SemtechWiFi => "SemtechWiFi",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SemtechGeolocation" => Self::SemtechGeolocation,
-            "SemtechGNSS" => Self::SemtechGnss,
-            "SemtechGNSSNG" => Self::SemtechGnssng,
-            "SemtechWiFi" => Self::SemtechWiFi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `OtaaV10x` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct OtaaV10x {
-    /// `AppEui` (required).
-    /// Pattern: `[a-fA-F0-9]{16}`.
-    pub app_eui: Value<String>,
-    /// `AppKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub app_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `OtaaV10x` of `AWS::IoTWireless::WirelessDevice`.
+    OtaaV10x
 }
 
 impl OtaaV10x {
     /// The required properties: `AppEui`, `AppKey`.
     pub fn new(app_eui: impl Into<Value<String>>, app_key: impl Into<Value<String>>) -> Self {
-        Self {
-            app_eui: app_eui.into(),
-            app_key: app_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppEui", app_eui.into().to_template())
+                .with(1, "AppKey", app_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OtaaV10x {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppEui".to_owned(), self.app_eui.to_template());
-        m.insert("AppKey".to_owned(), self.app_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OtaaV10x {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_eui.check(
-            &path.field("AppEui"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{16}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.app_key.check(
-            &path.field("AppKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OtaaV10x);
-
-/// Property type `OtaaV11` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone)]
-pub struct OtaaV11 {
-    /// `AppKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub app_key: Value<String>,
-    /// `JoinEui` (required).
-    /// Pattern: `[a-fA-F0-9]{16}`.
-    pub join_eui: Value<String>,
-    /// `NwkKey` (required).
-    /// Pattern: `[a-fA-F0-9]{32}`.
-    pub nwk_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `OtaaV11` of `AWS::IoTWireless::WirelessDevice`.
+    OtaaV11
 }
 
 impl OtaaV11 {
@@ -921,234 +372,53 @@ impl OtaaV11 {
         join_eui: impl Into<Value<String>>,
         nwk_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_key: app_key.into(),
-            join_eui: join_eui.into(),
-            nwk_key: nwk_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppKey", app_key.into().to_template())
+                .with(1, "JoinEui", join_eui.into().to_template())
+                .with(2, "NwkKey", nwk_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OtaaV11 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppKey".to_owned(), self.app_key.to_template());
-        m.insert("JoinEui".to_owned(), self.join_eui.to_template());
-        m.insert("NwkKey".to_owned(), self.nwk_key.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Positioning`.
+    Positioning {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-impl Check for OtaaV11 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_key.check(
-            &path.field("AppKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.join_eui.check(
-            &path.field("JoinEui"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{16}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nwk_key.check(
-            &path.field("NwkKey"),
-            &Rules {
-                pattern: Some("[a-fA-F0-9]{32}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OtaaV11);
-
-/// Values of `Positioning`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Positioning {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Positioning {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Positioning {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Positioning {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Positioning {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Positioning> {
-    fn from(s: &str) -> Self {
-        Value::literal(Positioning::from(s))
-    }
-}
-
-crate::impl_literal!(Positioning);
-
-/// Property type `Tag` of `AWS::IoTWireless::WirelessDevice`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::WirelessDevice`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `WirelessDevicePropsType`.
+    WirelessDevicePropsType {
+        /// `Sidewalk`
+        Sidewalk = "Sidewalk",
+        /// `LoRaWAN`
+        LoRaWan = "LoRaWAN",
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `WirelessDevicePropsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WirelessDevicePropsType {
-    /// `Sidewalk`
-    Sidewalk,
-    /// `LoRaWAN`
-    LoRaWan,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WirelessDevicePropsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Sidewalk", "LoRaWAN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sidewalk => "Sidewalk",
-            Self::LoRaWan => "LoRaWAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WirelessDevicePropsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WirelessDevicePropsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WirelessDevicePropsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Sidewalk" => Self::Sidewalk,
-            "LoRaWAN" => Self::LoRaWan,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WirelessDevicePropsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(WirelessDevicePropsType::from(s))
-    }
-}
-
-crate::impl_literal!(WirelessDevicePropsType);

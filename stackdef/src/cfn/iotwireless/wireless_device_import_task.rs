@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::WirelessDeviceImportTask`.
-#[derive(Debug, Clone)]
-pub struct WirelessDeviceImportTask {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WirelessDeviceImportTask {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WirelessDeviceImportTask {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WirelessDeviceImportTask {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::WirelessDeviceImportTask`.
+    WirelessDeviceImportTask("AWS::IoTWireless::WirelessDeviceImportTask", WirelessDeviceImportTaskProps)
 }
 
 impl WirelessDeviceImportTask {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessDeviceImportTask";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: WirelessDeviceImportTaskProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WirelessDeviceImportTaskId> {
         self.resource.ref_value()
@@ -131,20 +79,29 @@ impl WirelessDeviceImportTask {
     pub fn attr_sidewalk_device_creation_file_list(&self) -> Value<List<String>> {
         self.resource.get_att("Sidewalk.DeviceCreationFileList")
     }
+
+    /// Replaces `DestinationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DestinationName", value.into())
+    }
+
+    /// Replaces `Sidewalk` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sidewalk(&self, value: impl Into<Value<Sidewalk>>) {
+        self.resource.set_property("Sidewalk", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::WirelessDeviceImportTask`.
-#[derive(Debug, Clone)]
-pub struct WirelessDeviceImportTaskProps {
-    /// `DestinationName` (required).
-    /// Length: 0..=128 characters.
-    /// Pattern: `[a-zA-Z0-9-_]+`.
-    pub destination_name: Value<String>,
-    /// `Sidewalk` (required).
-    pub sidewalk: Value<Sidewalk>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::WirelessDeviceImportTask`.
+    WirelessDeviceImportTaskProps
 }
 
 impl WirelessDeviceImportTaskProps {
@@ -153,230 +110,58 @@ impl WirelessDeviceImportTaskProps {
         destination_name: impl Into<Value<String>>,
         sidewalk: impl Into<Value<Sidewalk>>,
     ) -> Self {
-        Self {
-            destination_name: destination_name.into(),
-            sidewalk: sidewalk.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DestinationName", destination_name.into().to_template())
+                .with(1, "Sidewalk", sidewalk.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WirelessDeviceImportTaskProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationName".to_owned(),
-            self.destination_name.to_template(),
-        );
-        m.insert("Sidewalk".to_owned(), self.sidewalk.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for WirelessDeviceImportTaskProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_name.check(
-            &path.field("DestinationName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9-_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sidewalk
-            .check(&path.field("Sidewalk"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WirelessDeviceImportTaskProps);
-
-/// Property type `Sidewalk` of `AWS::IoTWireless::WirelessDeviceImportTask`.
-#[derive(Debug, Clone, Default)]
-pub struct Sidewalk {
-    /// `DeviceCreationFile` (optional).
-    /// Length: 0..=1024 characters.
-    pub device_creation_file: Option<Value<String>>,
-    /// `DeviceCreationFileList` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub device_creation_file_list: Option<Value<List<String>>>,
-    /// `Role` (optional).
-    /// Length: 0..=2048 characters.
-    pub role: Option<Value<String>>,
-    /// `SidewalkManufacturingSn` (optional).
-    /// Length: 0..=64 characters.
-    pub sidewalk_manufacturing_sn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Sidewalk` of `AWS::IoTWireless::WirelessDeviceImportTask`.
+    Sidewalk(default)
 }
 
 impl Sidewalk {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_creation_file: None,
-            device_creation_file_list: None,
-            role: None,
-            sidewalk_manufacturing_sn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceCreationFile`.
-    pub fn device_creation_file(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_creation_file = Some(value.into());
-        self
+    /// `DeviceCreationFile` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn device_creation_file(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeviceCreationFile", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceCreationFileList`.
-    pub fn device_creation_file_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.device_creation_file_list = Some(value.into());
-        self
+    /// `DeviceCreationFileList` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn device_creation_file_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeviceCreationFileList", value.into().to_template()),
+        )
     }
-    /// Sets `Role`.
-    pub fn role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role = Some(value.into());
-        self
+    /// `Role` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Role", value.into().to_template()))
     }
-    /// Sets `SidewalkManufacturingSn`.
-    pub fn sidewalk_manufacturing_sn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sidewalk_manufacturing_sn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Sidewalk {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_creation_file {
-            m.insert("DeviceCreationFile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_creation_file_list {
-            m.insert("DeviceCreationFileList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role {
-            m.insert("Role".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sidewalk_manufacturing_sn {
-            m.insert("SidewalkManufacturingSn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SidewalkManufacturingSn` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn sidewalk_manufacturing_sn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SidewalkManufacturingSn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Sidewalk {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_creation_file.check(
-            &path.field("DeviceCreationFile"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.device_creation_file_list.check(
-            &path.field("DeviceCreationFileList"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role.check(
-            &path.field("Role"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sidewalk_manufacturing_sn.check(
-            &path.field("SidewalkManufacturingSn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Sidewalk);
-
-/// Property type `Tag` of `AWS::IoTWireless::WirelessDeviceImportTask`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

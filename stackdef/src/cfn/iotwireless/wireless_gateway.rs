@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IoTWireless::WirelessGateway`.
-#[derive(Debug, Clone)]
-pub struct WirelessGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WirelessGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WirelessGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WirelessGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IoTWireless::WirelessGateway`.
+    WirelessGateway("AWS::IoTWireless::WirelessGateway", WirelessGatewayProps)
 }
 
 impl WirelessGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IoTWireless::WirelessGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WirelessGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WirelessGatewayId> {
         self.resource.ref_value()
@@ -87,249 +39,127 @@ impl WirelessGateway {
     pub fn attr_arn(&self) -> Value<ids::WirelessGatewayArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `LastUplinkReceivedAt` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_last_uplink_received_at(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LastUplinkReceivedAt", value.into())
+    }
+
+    /// Replaces `LoRaWAN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lo_ra_wan(&self, value: impl Into<Value<LoRaWanGateway>>) {
+        self.resource.set_property("LoRaWAN", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThingArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThingArn", value.into())
+    }
+
+    /// Replaces `ThingName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thing_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThingName", value.into())
+    }
 }
 
-/// Properties of `AWS::IoTWireless::WirelessGateway`.
-#[derive(Debug, Clone)]
-pub struct WirelessGatewayProps {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `LastUplinkReceivedAt` (optional).
-    pub last_uplink_received_at: Option<Value<String>>,
-    /// `LoRaWAN` (required).
-    pub lo_ra_wan: Value<LoRaWanGateway>,
-    /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThingArn` (optional).
-    pub thing_arn: Option<Value<String>>,
-    /// `ThingName` (optional).
-    pub thing_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IoTWireless::WirelessGateway`.
+    WirelessGatewayProps
 }
 
 impl WirelessGatewayProps {
     /// The required properties: `LoRaWAN`.
     pub fn new(lo_ra_wan: impl Into<Value<LoRaWanGateway>>) -> Self {
-        Self {
-            description: None,
-            last_uplink_received_at: None,
-            lo_ra_wan: lo_ra_wan.into(),
-            name: None,
-            tags: None,
-            thing_arn: None,
-            thing_name: None,
-        }
+        Self(crate::Properties::new().with(2, "LoRaWAN", lo_ra_wan.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `LastUplinkReceivedAt`.
-    pub fn last_uplink_received_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_uplink_received_at = Some(value.into());
-        self
+    /// `LastUplinkReceivedAt` (optional).
+    pub fn last_uplink_received_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LastUplinkReceivedAt", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `ThingArn`.
-    pub fn thing_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_arn = Some(value.into());
-        self
+    /// `ThingArn` (optional).
+    pub fn thing_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ThingArn", value.into().to_template()))
     }
-    /// Sets `ThingName`.
-    pub fn thing_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.thing_name = Some(value.into());
-        self
+    /// `ThingName` (optional).
+    pub fn thing_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ThingName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WirelessGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_uplink_received_at {
-            m.insert("LastUplinkReceivedAt".to_owned(), v.to_template());
-        }
-        m.insert("LoRaWAN".to_owned(), self.lo_ra_wan.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_arn {
-            m.insert("ThingArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thing_name {
-            m.insert("ThingName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WirelessGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lo_ra_wan
-            .check(&path.field("LoRaWAN"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WirelessGatewayProps);
-
-/// Property type `LoRaWanGateway` of `AWS::IoTWireless::WirelessGateway`.
-#[derive(Debug, Clone)]
-pub struct LoRaWanGateway {
-    /// `GatewayEui` (required).
-    /// Pattern: `^(([0-9A-Fa-f]{2}-){7}|([0-9A-Fa-f]{2}:){7}|([0-9A-Fa-f]{2}\s){7}|([0-9A-Fa-f]{2}){7})([0-9A-Fa-f]{2})$`.
-    pub gateway_eui: Value<String>,
-    /// `RfRegion` (required).
-    /// Length: 0..=64 characters.
-    pub rf_region: Value<String>,
+crate::l1_struct! {
+    /// Property type `LoRaWanGateway` of `AWS::IoTWireless::WirelessGateway`.
+    LoRaWanGateway
 }
 
 impl LoRaWanGateway {
     /// The required properties: `GatewayEui`, `RfRegion`.
     pub fn new(gateway_eui: impl Into<Value<String>>, rf_region: impl Into<Value<String>>) -> Self {
-        Self {
-            gateway_eui: gateway_eui.into(),
-            rf_region: rf_region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GatewayEui", gateway_eui.into().to_template())
+                .with(1, "RfRegion", rf_region.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LoRaWanGateway {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GatewayEui".to_owned(), self.gateway_eui.to_template());
-        m.insert("RfRegion".to_owned(), self.rf_region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoRaWanGateway {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gateway_eui.check(&path.field("GatewayEui"), &Rules { pattern: Some("^(([0-9A-Fa-f]{2}-){7}|([0-9A-Fa-f]{2}:){7}|([0-9A-Fa-f]{2}\\s){7}|([0-9A-Fa-f]{2}){7})([0-9A-Fa-f]{2})$"), ..Rules::NONE }, out);
-        self.rf_region.check(
-            &path.field("RfRegion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoRaWanGateway);
-
-/// Property type `Tag` of `AWS::IoTWireless::WirelessGateway`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::IoTWireless::WirelessGateway`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVS::Channel`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Channel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Channel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Channel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVS::Channel`.
+    Channel("AWS::IVS::Channel", ChannelProps)
 }
 
 impl Channel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVS::Channel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::IvsChannelArn> {
         self.resource.ref_value()
@@ -92,671 +44,236 @@ impl Channel {
     pub fn attr_ingest_endpoint(&self) -> Value<String> {
         self.resource.get_att("IngestEndpoint")
     }
+
+    /// Replaces `Authorized` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorized(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Authorized", value.into())
+    }
+
+    /// Replaces `ContainerFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_format(&self, value: impl Into<Value<ContainerFormat>>) {
+        self.resource.set_property("ContainerFormat", value.into())
+    }
+
+    /// Replaces `InsecureIngest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insecure_ingest(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("InsecureIngest", value.into())
+    }
+
+    /// Replaces `LatencyMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_latency_mode(&self, value: impl Into<Value<LatencyMode>>) {
+        self.resource.set_property("LatencyMode", value.into())
+    }
+
+    /// Replaces `MultitrackInputConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multitrack_input_configuration(
+        &self,
+        value: impl Into<Value<MultitrackInputConfiguration>>,
+    ) {
+        self.resource
+            .set_property("MultitrackInputConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Preset` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preset(&self, value: impl Into<Value<Preset>>) {
+        self.resource.set_property("Preset", value.into())
+    }
+
+    /// Replaces `RecordingConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recording_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RecordingConfigurationArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::IVS::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelProps {
-    /// `Authorized` (optional).
-    pub authorized: Option<Value<bool>>,
-    /// `ContainerFormat` (optional).
-    pub container_format: Option<Value<ContainerFormat>>,
-    /// `InsecureIngest` (optional).
-    pub insecure_ingest: Option<Value<bool>>,
-    /// `LatencyMode` (optional).
-    pub latency_mode: Option<Value<LatencyMode>>,
-    /// `MultitrackInputConfiguration` (optional).
-    pub multitrack_input_configuration: Option<Value<MultitrackInputConfiguration>>,
-    /// `Name` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `Preset` (optional).
-    pub preset: Option<Value<Preset>>,
-    /// `RecordingConfigurationArn` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$`.
-    pub recording_configuration_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVS::Channel`.
+    ChannelProps(default)
 }
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            authorized: None,
-            container_format: None,
-            insecure_ingest: None,
-            latency_mode: None,
-            multitrack_input_configuration: None,
-            name: None,
-            preset: None,
-            recording_configuration_arn: None,
-            tags: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Authorized`.
-    pub fn authorized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.authorized = Some(value.into());
-        self
+    /// `Authorized` (optional).
+    pub fn authorized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Authorized", value.into().to_template()))
     }
-    /// Sets `ContainerFormat`.
-    pub fn container_format(mut self, value: impl Into<Value<ContainerFormat>>) -> Self {
-        self.container_format = Some(value.into());
-        self
+    /// `ContainerFormat` (optional).
+    pub fn container_format(self, value: impl Into<Value<ContainerFormat>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerFormat", value.into().to_template()),
+        )
     }
-    /// Sets `InsecureIngest`.
-    pub fn insecure_ingest(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.insecure_ingest = Some(value.into());
-        self
+    /// `InsecureIngest` (optional).
+    pub fn insecure_ingest(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "InsecureIngest", value.into().to_template()))
     }
-    /// Sets `LatencyMode`.
-    pub fn latency_mode(mut self, value: impl Into<Value<LatencyMode>>) -> Self {
-        self.latency_mode = Some(value.into());
-        self
+    /// `LatencyMode` (optional).
+    pub fn latency_mode(self, value: impl Into<Value<LatencyMode>>) -> Self {
+        Self(self.0.with(3, "LatencyMode", value.into().to_template()))
     }
-    /// Sets `MultitrackInputConfiguration`.
+    /// `MultitrackInputConfiguration` (optional).
     pub fn multitrack_input_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MultitrackInputConfiguration>>,
     ) -> Self {
-        self.multitrack_input_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "MultitrackInputConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `Preset`.
-    pub fn preset(mut self, value: impl Into<Value<Preset>>) -> Self {
-        self.preset = Some(value.into());
-        self
+    /// `Preset` (optional).
+    pub fn preset(self, value: impl Into<Value<Preset>>) -> Self {
+        Self(self.0.with(6, "Preset", value.into().to_template()))
     }
-    /// Sets `RecordingConfigurationArn`.
-    pub fn recording_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.recording_configuration_arn = Some(value.into());
-        self
+    /// `RecordingConfigurationArn` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$`.
+    pub fn recording_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RecordingConfigurationArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorized {
-            m.insert("Authorized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_format {
-            m.insert("ContainerFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insecure_ingest {
-            m.insert("InsecureIngest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.latency_mode {
-            m.insert("LatencyMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multitrack_input_configuration {
-            m.insert("MultitrackInputConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preset {
-            m.insert("Preset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recording_configuration_arn {
-            m.insert("RecordingConfigurationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(9, "Type", value.into().to_template()))
     }
 }
 
-impl Check for ChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_format
-            .check(&path.field("ContainerFormat"), &Rules::NONE, out);
-        self.latency_mode
-            .check(&path.field("LatencyMode"), &Rules::NONE, out);
-        self.multitrack_input_configuration.check(
-            &path.field("MultitrackInputConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.preset.check(&path.field("Preset"), &Rules::NONE, out);
-        self.recording_configuration_arn.check(
-            &path.field("RecordingConfigurationArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some(
-                    "^$|arn:aws:ivs:[a-z0-9-]+:[0-9]+:recording-configuration/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ContainerFormat`.
+    ContainerFormat {
+        /// `TS`
+        Ts = "TS",
+        /// `FRAGMENTED_MP4`
+        FragmentedMp4 = "FRAGMENTED_MP4",
     }
 }
 
-crate::impl_literal!(ChannelProps);
-
-/// Values of `ContainerFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContainerFormat {
-    /// `TS`
-    Ts,
-    /// `FRAGMENTED_MP4`
-    FragmentedMp4,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContainerFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TS", "FRAGMENTED_MP4"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ts => "TS",
-            Self::FragmentedMp4 => "FRAGMENTED_MP4",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `LatencyMode`.
+    LatencyMode {
+        /// `NORMAL`
+        Normal = "NORMAL",
+        /// `LOW`
+        Low = "LOW",
     }
 }
 
-impl ToTemplate for ContainerFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContainerFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContainerFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "TS" => Self::Ts,
-            "FRAGMENTED_MP4" => Self::FragmentedMp4,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContainerFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContainerFormat::from(s))
-    }
-}
-
-crate::impl_literal!(ContainerFormat);
-
-/// Values of `LatencyMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LatencyMode {
-    /// `NORMAL`
-    Normal,
-    /// `LOW`
-    Low,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LatencyMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NORMAL", "LOW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Low => "LOW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LatencyMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LatencyMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LatencyMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "NORMAL" => Self::Normal,
-            "LOW" => Self::Low,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LatencyMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(LatencyMode::from(s))
-    }
-}
-
-crate::impl_literal!(LatencyMode);
-
-/// Property type `MultitrackInputConfiguration` of `AWS::IVS::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MultitrackInputConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `MaximumResolution` (optional).
-    pub maximum_resolution: Option<Value<MaximumResolution>>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<Policy>>,
+crate::l1_struct! {
+    /// Property type `MultitrackInputConfiguration` of `AWS::IVS::Channel`.
+    MultitrackInputConfiguration(default)
 }
 
 impl MultitrackInputConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            maximum_resolution: None,
-            policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `MaximumResolution`.
-    pub fn maximum_resolution(mut self, value: impl Into<Value<MaximumResolution>>) -> Self {
-        self.maximum_resolution = Some(value.into());
-        self
+    /// `MaximumResolution` (optional).
+    pub fn maximum_resolution(self, value: impl Into<Value<MaximumResolution>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumResolution", value.into().to_template()),
+        )
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<Policy>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Policy>>) -> Self {
+        Self(self.0.with(2, "Policy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultitrackInputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_resolution {
-            m.insert("MaximumResolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MaximumResolution`.
+    MaximumResolution {
+        /// `SD`
+        Sd = "SD",
+        /// `HD`
+        Hd = "HD",
+        /// `FULL_HD`
+        FullHd = "FULL_HD",
     }
 }
 
-impl Check for MultitrackInputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_resolution
-            .check(&path.field("MaximumResolution"), &Rules::NONE, out);
-        self.policy.check(&path.field("Policy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Policy`.
+    Policy {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `REQUIRE`
+        Require = "REQUIRE",
     }
 }
 
-crate::impl_literal!(MultitrackInputConfiguration);
-
-/// Values of `MaximumResolution`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MaximumResolution {
-    /// `SD`
-    Sd,
-    /// `HD`
-    Hd,
-    /// `FULL_HD`
-    FullHd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MaximumResolution {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SD", "HD", "FULL_HD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sd => "SD",
-            Self::Hd => "HD",
-            Self::FullHd => "FULL_HD",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Preset`.
+    Preset {
+        /// `  `
+        Empty = "",
+        /// `HIGHER_BANDWIDTH_DELIVERY`
+        HigherBandwidthDelivery = "HIGHER_BANDWIDTH_DELIVERY",
+        /// `CONSTRAINED_BANDWIDTH_DELIVERY`
+        ConstrainedBandwidthDelivery = "CONSTRAINED_BANDWIDTH_DELIVERY",
     }
 }
 
-impl ToTemplate for MaximumResolution {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `ADVANCED_SD`
+        AdvancedSd = "ADVANCED_SD",
+        /// `ADVANCED_HD`
+        AdvancedHd = "ADVANCED_HD",
     }
 }
-
-impl Check for MaximumResolution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MaximumResolution {
-    fn from(s: &str) -> Self {
-        match s {
-            "SD" => Self::Sd,
-            "HD" => Self::Hd,
-            "FULL_HD" => Self::FullHd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MaximumResolution> {
-    fn from(s: &str) -> Self {
-        Value::literal(MaximumResolution::from(s))
-    }
-}
-
-crate::impl_literal!(MaximumResolution);
-
-/// Values of `Policy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Policy {
-    /// `ALLOW`
-    Allow,
-    /// `REQUIRE`
-    Require,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Policy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "REQUIRE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Require => "REQUIRE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Policy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Policy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Policy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "REQUIRE" => Self::Require,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Policy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Policy::from(s))
-    }
-}
-
-crate::impl_literal!(Policy);
-
-/// Values of `Preset`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Preset {
-    /// `  `
-    Empty,
-    /// `HIGHER_BANDWIDTH_DELIVERY`
-    HigherBandwidthDelivery,
-    /// `CONSTRAINED_BANDWIDTH_DELIVERY`
-    ConstrainedBandwidthDelivery,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Preset {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "",
-        "HIGHER_BANDWIDTH_DELIVERY",
-        "CONSTRAINED_BANDWIDTH_DELIVERY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Empty => "",
-            Self::HigherBandwidthDelivery => "HIGHER_BANDWIDTH_DELIVERY",
-            Self::ConstrainedBandwidthDelivery => "CONSTRAINED_BANDWIDTH_DELIVERY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Preset {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Preset {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Preset {
-    fn from(s: &str) -> Self {
-        match s {
-            "" => Self::Empty,
-            "HIGHER_BANDWIDTH_DELIVERY" => Self::HigherBandwidthDelivery,
-            "CONSTRAINED_BANDWIDTH_DELIVERY" => Self::ConstrainedBandwidthDelivery,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Preset> {
-    fn from(s: &str) -> Self {
-        Value::literal(Preset::from(s))
-    }
-}
-
-crate::impl_literal!(Preset);
-
-/// Property type `Tag` of `AWS::IVS::Channel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `STANDARD`
-    Standard,
-    /// `BASIC`
-    Basic,
-    /// `ADVANCED_SD`
-    AdvancedSd,
-    /// `ADVANCED_HD`
-    AdvancedHd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["STANDARD", "BASIC", "ADVANCED_SD", "ADVANCED_HD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Basic => "BASIC",
-            Self::AdvancedSd => "ADVANCED_SD",
-            Self::AdvancedHd => "ADVANCED_HD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "BASIC" => Self::Basic,
-            "ADVANCED_SD" => Self::AdvancedSd,
-            "ADVANCED_HD" => Self::AdvancedHd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVS::EncoderConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EncoderConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EncoderConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EncoderConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EncoderConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVS::EncoderConfiguration`.
+    EncoderConfiguration("AWS::IVS::EncoderConfiguration", EncoderConfigurationProps)
 }
 
 impl EncoderConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVS::EncoderConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EncoderConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EncoderConfigurationArn> {
         self.resource.ref_value()
@@ -82,254 +34,85 @@ impl EncoderConfiguration {
     pub fn attr_arn(&self) -> Value<ids::EncoderConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Video` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_video(&self, value: impl Into<Value<Video>>) {
+        self.resource.set_property("Video", value.into())
+    }
 }
 
-/// Properties of `AWS::IVS::EncoderConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct EncoderConfigurationProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Video` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub video: Option<Value<Video>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVS::EncoderConfiguration`.
+    EncoderConfigurationProps(default)
 }
 
 impl EncoderConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            tags: None,
-            video: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `Video`.
-    pub fn video(mut self, value: impl Into<Value<Video>>) -> Self {
-        self.video = Some(value.into());
-        self
+    /// `Video` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn video(self, value: impl Into<Value<Video>>) -> Self {
+        Self(self.0.with(2, "Video", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncoderConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video {
-            m.insert("Video".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for EncoderConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.video.check(&path.field("Video"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncoderConfigurationProps);
-
-/// Property type `Tag` of `AWS::IVS::EncoderConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Video` of `AWS::IVS::EncoderConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Video {
-    /// `Bitrate` (optional).
-    /// Range: 1..=8500000.
-    pub bitrate: Option<Value<i64>>,
-    /// `Framerate` (optional).
-    /// Range: 1..=60.
-    pub framerate: Option<Value<f64>>,
-    /// `Height` (optional).
-    /// Range: 2..=1920.
-    pub height: Option<Value<i64>>,
-    /// `Width` (optional).
-    /// Range: 2..=1920.
-    pub width: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Video` of `AWS::IVS::EncoderConfiguration`.
+    Video(default)
 }
 
 impl Video {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bitrate: None,
-            framerate: None,
-            height: None,
-            width: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
+    /// `Bitrate` (optional).
+    /// Range: 1 to 8500000.
+    pub fn bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Bitrate", value.into().to_template()))
     }
-    /// Sets `Framerate`.
-    pub fn framerate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.framerate = Some(value.into());
-        self
+    /// `Framerate` (optional).
+    /// Range: 1 to 60.
+    pub fn framerate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Framerate", value.into().to_template()))
     }
-    /// Sets `Height`.
-    pub fn height(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.height = Some(value.into());
-        self
+    /// `Height` (optional).
+    /// Range: 2 to 1920.
+    pub fn height(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Height", value.into().to_template()))
     }
-    /// Sets `Width`.
-    pub fn width(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.width = Some(value.into());
-        self
+    /// `Width` (optional).
+    /// Range: 2 to 1920.
+    pub fn width(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Width", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Video {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate {
-            m.insert("Framerate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.height {
-            m.insert("Height".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.width {
-            m.insert("Width".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Video {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bitrate.check(
-            &path.field("Bitrate"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(8500000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.framerate.check(
-            &path.field("Framerate"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.height.check(
-            &path.field("Height"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(1920.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.width.check(
-            &path.field("Width"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(1920.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Video);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVS::IngestConfiguration`.
-#[derive(Debug, Clone)]
-pub struct IngestConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IngestConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IngestConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IngestConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVS::IngestConfiguration`.
+    IngestConfiguration("AWS::IVS::IngestConfiguration", IngestConfigurationProps)
 }
 
 impl IngestConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVS::IngestConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IngestConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::IngestConfigurationArn> {
         self.resource.ref_value()
@@ -97,249 +49,98 @@ impl IngestConfiguration {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `IngestProtocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingest_protocol(&self, value: impl Into<Value<IngestProtocol>>) {
+        self.resource.set_property("IngestProtocol", value.into())
+    }
+
+    /// Replaces `InsecureIngest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insecure_ingest(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("InsecureIngest", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StageArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stage_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StageArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserId", value.into())
+    }
 }
 
-/// Properties of `AWS::IVS::IngestConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct IngestConfigurationProps {
-    /// `IngestProtocol` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ingest_protocol: Option<Value<IngestProtocol>>,
-    /// `InsecureIngest` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub insecure_ingest: Option<Value<bool>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `StageArn` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$`.
-    pub stage_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub user_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVS::IngestConfiguration`.
+    IngestConfigurationProps(default)
 }
 
 impl IngestConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ingest_protocol: None,
-            insecure_ingest: None,
-            name: None,
-            stage_arn: None,
-            tags: None,
-            user_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IngestProtocol`.
-    pub fn ingest_protocol(mut self, value: impl Into<Value<IngestProtocol>>) -> Self {
-        self.ingest_protocol = Some(value.into());
-        self
+    /// `IngestProtocol` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ingest_protocol(self, value: impl Into<Value<IngestProtocol>>) -> Self {
+        Self(self.0.with(0, "IngestProtocol", value.into().to_template()))
     }
-    /// Sets `InsecureIngest`.
-    pub fn insecure_ingest(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.insecure_ingest = Some(value.into());
-        self
+    /// `InsecureIngest` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn insecure_ingest(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "InsecureIngest", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `StageArn`.
-    pub fn stage_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage_arn = Some(value.into());
-        self
+    /// `StageArn` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$`.
+    pub fn stage_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StageArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `UserId`.
-    pub fn user_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_id = Some(value.into());
-        self
+    /// `UserId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn user_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "UserId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IngestConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ingest_protocol {
-            m.insert("IngestProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insecure_ingest {
-            m.insert("InsecureIngest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage_arn {
-            m.insert("StageArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_id {
-            m.insert("UserId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IngestProtocol`.
+    IngestProtocol {
+        /// `RTMP`
+        Rtmp = "RTMP",
+        /// `RTMPS`
+        Rtmps = "RTMPS",
     }
 }
 
-impl Check for IngestConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ingest_protocol
-            .check(&path.field("IngestProtocol"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stage_arn.check(
-            &path.field("StageArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^arn:aws:ivs:[a-z0-9-]+:[0-9]+:stage/[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IngestConfigurationProps);
-
-/// Values of `IngestProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IngestProtocol {
-    /// `RTMP`
-    Rtmp,
-    /// `RTMPS`
-    Rtmps,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IngestProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RTMP", "RTMPS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Rtmp => "RTMP",
-            Self::Rtmps => "RTMPS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IngestProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IngestProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IngestProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "RTMP" => Self::Rtmp,
-            "RTMPS" => Self::Rtmps,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IngestProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(IngestProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(IngestProtocol);
-
-/// Property type `Tag` of `AWS::IVS::IngestConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

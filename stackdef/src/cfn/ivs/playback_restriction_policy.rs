@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVS::PlaybackRestrictionPolicy`.
-#[derive(Debug, Clone)]
-pub struct PlaybackRestrictionPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PlaybackRestrictionPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PlaybackRestrictionPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PlaybackRestrictionPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVS::PlaybackRestrictionPolicy`.
+    PlaybackRestrictionPolicy("AWS::IVS::PlaybackRestrictionPolicy", PlaybackRestrictionPolicyProps)
 }
 
 impl PlaybackRestrictionPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVS::PlaybackRestrictionPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: PlaybackRestrictionPolicyProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::PlaybackRestrictionPolicyArn> {
         self.resource.ref_value()
@@ -86,196 +34,81 @@ impl PlaybackRestrictionPolicy {
     pub fn attr_arn(&self) -> Value<ids::PlaybackRestrictionPolicyArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AllowedCountries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_countries(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AllowedCountries", value.into())
+    }
+
+    /// Replaces `AllowedOrigins` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_origins(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AllowedOrigins", value.into())
+    }
+
+    /// Replaces `EnableStrictOriginEnforcement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_strict_origin_enforcement(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableStrictOriginEnforcement", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IVS::PlaybackRestrictionPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PlaybackRestrictionPolicyProps {
-    /// `AllowedCountries` (optional).
-    /// Each item: Length: 2..=2 characters.
-    pub allowed_countries: Option<Value<List<String>>>,
-    /// `AllowedOrigins` (optional).
-    /// Each item: Length: 0..=128 characters.
-    pub allowed_origins: Option<Value<List<String>>>,
-    /// `EnableStrictOriginEnforcement` (optional).
-    pub enable_strict_origin_enforcement: Option<Value<bool>>,
-    /// `Name` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVS::PlaybackRestrictionPolicy`.
+    PlaybackRestrictionPolicyProps(default)
 }
 
 impl PlaybackRestrictionPolicyProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_countries: None,
-            allowed_origins: None,
-            enable_strict_origin_enforcement: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedCountries`.
-    pub fn allowed_countries(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_countries = Some(value.into());
-        self
+    /// `AllowedCountries` (optional).
+    /// Each item: Length: 2 to 2 characters.
+    pub fn allowed_countries(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedCountries", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedOrigins`.
-    pub fn allowed_origins(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_origins = Some(value.into());
-        self
+    /// `AllowedOrigins` (optional).
+    /// Each item: Length: 0 to 128 characters.
+    pub fn allowed_origins(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AllowedOrigins", value.into().to_template()))
     }
-    /// Sets `EnableStrictOriginEnforcement`.
-    pub fn enable_strict_origin_enforcement(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_strict_origin_enforcement = Some(value.into());
-        self
+    /// `EnableStrictOriginEnforcement` (optional).
+    pub fn enable_strict_origin_enforcement(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "EnableStrictOriginEnforcement",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlaybackRestrictionPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_countries {
-            m.insert("AllowedCountries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_origins {
-            m.insert("AllowedOrigins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_strict_origin_enforcement {
-            m.insert("EnableStrictOriginEnforcement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PlaybackRestrictionPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_countries.check(
-            &path.field("AllowedCountries"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(2),
-                            max_length: Some(2),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allowed_origins.check(
-            &path.field("AllowedOrigins"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PlaybackRestrictionPolicyProps);
-
-/// Property type `Tag` of `AWS::IVS::PlaybackRestrictionPolicy`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

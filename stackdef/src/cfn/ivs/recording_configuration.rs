@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVS::RecordingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RecordingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RecordingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RecordingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RecordingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVS::RecordingConfiguration`.
+    RecordingConfiguration("AWS::IVS::RecordingConfiguration", RecordingConfigurationProps)
 }
 
 impl RecordingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVS::RecordingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: RecordingConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RecordingConfigurationArn> {
         self.resource.ref_value()
@@ -91,749 +39,245 @@ impl RecordingConfiguration {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `DestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_configuration(&self, value: impl Into<Value<DestinationConfiguration>>) {
+        self.resource
+            .set_property("DestinationConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RecordingReconnectWindowSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recording_reconnect_window_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("RecordingReconnectWindowSeconds", value.into())
+    }
+
+    /// Replaces `RenditionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rendition_configuration(&self, value: impl Into<Value<RenditionConfiguration>>) {
+        self.resource
+            .set_property("RenditionConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThumbnailConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_thumbnail_configuration(&self, value: impl Into<Value<ThumbnailConfiguration>>) {
+        self.resource
+            .set_property("ThumbnailConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::IVS::RecordingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct RecordingConfigurationProps {
-    /// `DestinationConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub destination_configuration: Value<DestinationConfiguration>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `RecordingReconnectWindowSeconds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=300.
-    pub recording_reconnect_window_seconds: Option<Value<i64>>,
-    /// `RenditionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub rendition_configuration: Option<Value<RenditionConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThumbnailConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub thumbnail_configuration: Option<Value<ThumbnailConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVS::RecordingConfiguration`.
+    RecordingConfigurationProps
 }
 
 impl RecordingConfigurationProps {
     /// The required properties: `DestinationConfiguration`.
     pub fn new(destination_configuration: impl Into<Value<DestinationConfiguration>>) -> Self {
-        Self {
-            destination_configuration: destination_configuration.into(),
-            name: None,
-            recording_reconnect_window_seconds: None,
-            rendition_configuration: None,
-            tags: None,
-            thumbnail_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DestinationConfiguration",
+            destination_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `RecordingReconnectWindowSeconds`.
-    pub fn recording_reconnect_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.recording_reconnect_window_seconds = Some(value.into());
-        self
+    /// `RecordingReconnectWindowSeconds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 0 to 300.
+    pub fn recording_reconnect_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "RecordingReconnectWindowSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RenditionConfiguration`.
-    pub fn rendition_configuration(
-        mut self,
-        value: impl Into<Value<RenditionConfiguration>>,
-    ) -> Self {
-        self.rendition_configuration = Some(value.into());
-        self
+    /// `RenditionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn rendition_configuration(self, value: impl Into<Value<RenditionConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RenditionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `ThumbnailConfiguration`.
-    pub fn thumbnail_configuration(
-        mut self,
-        value: impl Into<Value<ThumbnailConfiguration>>,
-    ) -> Self {
-        self.thumbnail_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationConfiguration".to_owned(),
-            self.destination_configuration.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recording_reconnect_window_seconds {
-            m.insert(
-                "RecordingReconnectWindowSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.rendition_configuration {
-            m.insert("RenditionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thumbnail_configuration {
-            m.insert("ThumbnailConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThumbnailConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn thumbnail_configuration(self, value: impl Into<Value<ThumbnailConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ThumbnailConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RecordingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_configuration.check(
-            &path.field("DestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recording_reconnect_window_seconds.check(
-            &path.field("RecordingReconnectWindowSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rendition_configuration.check(
-            &path.field("RenditionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thumbnail_configuration.check(
-            &path.field("ThumbnailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecordingConfigurationProps);
-
-/// Property type `DestinationConfiguration` of `AWS::IVS::RecordingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationConfiguration {
-    /// `S3` (optional).
-    pub s3: Option<Value<S3DestinationConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DestinationConfiguration` of `AWS::IVS::RecordingConfiguration`.
+    DestinationConfiguration(default)
 }
 
 impl DestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3DestinationConfiguration>>) -> Self {
-        self.s3 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3DestinationConfiguration>>) -> Self {
+        Self(self.0.with(0, "S3", value.into().to_template()))
     }
 }
 
-impl Check for DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConfiguration);
-
-/// Property type `S3DestinationConfiguration` of `AWS::IVS::RecordingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct S3DestinationConfiguration {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9-.]+$`.
-    pub bucket_name: Value<ids::BucketName>,
+crate::l1_struct! {
+    /// Property type `S3DestinationConfiguration` of `AWS::IVS::RecordingConfiguration`.
+    S3DestinationConfiguration
 }
 
 impl S3DestinationConfiguration {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
 }
 
-impl ToTemplate for S3DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9-.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3DestinationConfiguration);
-
-/// Property type `RenditionConfiguration` of `AWS::IVS::RecordingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct RenditionConfiguration {
-    /// `RenditionSelection` (optional).
-    pub rendition_selection: Option<Value<RenditionSelection>>,
-    /// `Renditions` (optional).
-    /// Items: 0..=4.
-    pub renditions: Option<Value<List<Renditions>>>,
+crate::l1_struct! {
+    /// Property type `RenditionConfiguration` of `AWS::IVS::RecordingConfiguration`.
+    RenditionConfiguration(default)
 }
 
 impl RenditionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            rendition_selection: None,
-            renditions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RenditionSelection`.
-    pub fn rendition_selection(mut self, value: impl Into<Value<RenditionSelection>>) -> Self {
-        self.rendition_selection = Some(value.into());
-        self
+    /// `RenditionSelection` (optional).
+    pub fn rendition_selection(self, value: impl Into<Value<RenditionSelection>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RenditionSelection", value.into().to_template()),
+        )
     }
-    /// Sets `Renditions`.
-    pub fn renditions(mut self, value: impl Into<Value<List<Renditions>>>) -> Self {
-        self.renditions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RenditionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rendition_selection {
-            m.insert("RenditionSelection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.renditions {
-            m.insert("Renditions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Renditions` (optional).
+    /// Items: 0 to 4.
+    pub fn renditions(self, value: impl Into<Value<List<Renditions>>>) -> Self {
+        Self(self.0.with(1, "Renditions", value.into().to_template()))
     }
 }
 
-impl Check for RenditionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rendition_selection
-            .check(&path.field("RenditionSelection"), &Rules::NONE, out);
-        self.renditions.check(
-            &path.field("Renditions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RenditionSelection`.
+    RenditionSelection {
+        /// `ALL`
+        All = "ALL",
+        /// `NONE`
+        None = "NONE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-crate::impl_literal!(RenditionConfiguration);
-
-/// Values of `RenditionSelection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RenditionSelection {
-    /// `ALL`
-    All,
-    /// `NONE`
-    None,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RenditionSelection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "NONE", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::None => "NONE",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Renditions`.
+    Renditions {
+        /// `FULL_HD`
+        FullHd = "FULL_HD",
+        /// `HD`
+        Hd = "HD",
+        /// `SD`
+        Sd = "SD",
+        /// `LOWEST_RESOLUTION`
+        LowestResolution = "LOWEST_RESOLUTION",
     }
 }
 
-impl ToTemplate for RenditionSelection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for RenditionSelection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RenditionSelection {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "NONE" => Self::None,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RenditionSelection> {
-    fn from(s: &str) -> Self {
-        Value::literal(RenditionSelection::from(s))
-    }
-}
-
-crate::impl_literal!(RenditionSelection);
-
-/// Values of `Renditions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Renditions {
-    /// `FULL_HD`
-    FullHd,
-    /// `HD`
-    Hd,
-    /// `SD`
-    Sd,
-    /// `LOWEST_RESOLUTION`
-    LowestResolution,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Renditions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL_HD", "HD", "SD", "LOWEST_RESOLUTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullHd => "FULL_HD",
-            Self::Hd => "HD",
-            Self::Sd => "SD",
-            Self::LowestResolution => "LOWEST_RESOLUTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Renditions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Renditions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Renditions {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL_HD" => Self::FullHd,
-            "HD" => Self::Hd,
-            "SD" => Self::Sd,
-            "LOWEST_RESOLUTION" => Self::LowestResolution,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Renditions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Renditions::from(s))
-    }
-}
-
-crate::impl_literal!(Renditions);
-
-/// Property type `Tag` of `AWS::IVS::RecordingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ThumbnailConfiguration` of `AWS::IVS::RecordingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ThumbnailConfiguration {
-    /// `RecordingMode` (optional).
-    pub recording_mode: Option<Value<RecordingMode>>,
-    /// `Resolution` (optional).
-    pub resolution: Option<Value<Resolution>>,
-    /// `Storage` (optional).
-    /// Items: 0..=2.
-    pub storage: Option<Value<List<Storage>>>,
-    /// `TargetIntervalSeconds` (optional).
-    /// Range: 1..=60.
-    pub target_interval_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ThumbnailConfiguration` of `AWS::IVS::RecordingConfiguration`.
+    ThumbnailConfiguration(default)
 }
 
 impl ThumbnailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            recording_mode: None,
-            resolution: None,
-            storage: None,
-            target_interval_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RecordingMode`.
-    pub fn recording_mode(mut self, value: impl Into<Value<RecordingMode>>) -> Self {
-        self.recording_mode = Some(value.into());
-        self
+    /// `RecordingMode` (optional).
+    pub fn recording_mode(self, value: impl Into<Value<RecordingMode>>) -> Self {
+        Self(self.0.with(0, "RecordingMode", value.into().to_template()))
     }
-    /// Sets `Resolution`.
-    pub fn resolution(mut self, value: impl Into<Value<Resolution>>) -> Self {
-        self.resolution = Some(value.into());
-        self
+    /// `Resolution` (optional).
+    pub fn resolution(self, value: impl Into<Value<Resolution>>) -> Self {
+        Self(self.0.with(1, "Resolution", value.into().to_template()))
     }
-    /// Sets `Storage`.
-    pub fn storage(mut self, value: impl Into<Value<List<Storage>>>) -> Self {
-        self.storage = Some(value.into());
-        self
+    /// `Storage` (optional).
+    /// Items: 0 to 2.
+    pub fn storage(self, value: impl Into<Value<List<Storage>>>) -> Self {
+        Self(self.0.with(2, "Storage", value.into().to_template()))
     }
-    /// Sets `TargetIntervalSeconds`.
-    pub fn target_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_interval_seconds = Some(value.into());
-        self
+    /// `TargetIntervalSeconds` (optional).
+    /// Range: 1 to 60.
+    pub fn target_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TargetIntervalSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ThumbnailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.recording_mode {
-            m.insert("RecordingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolution {
-            m.insert("Resolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage {
-            m.insert("Storage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_interval_seconds {
-            m.insert("TargetIntervalSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RecordingMode`.
+    RecordingMode {
+        /// `INTERVAL`
+        Interval = "INTERVAL",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ThumbnailConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recording_mode
-            .check(&path.field("RecordingMode"), &Rules::NONE, out);
-        self.resolution
-            .check(&path.field("Resolution"), &Rules::NONE, out);
-        self.storage.check(
-            &path.field("Storage"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_interval_seconds.check(
-            &path.field("TargetIntervalSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Resolution`.
+    Resolution {
+        /// `FULL_HD`
+        FullHd = "FULL_HD",
+        /// `HD`
+        Hd = "HD",
+        /// `SD`
+        Sd = "SD",
+        /// `LOWEST_RESOLUTION`
+        LowestResolution = "LOWEST_RESOLUTION",
     }
 }
 
-crate::impl_literal!(ThumbnailConfiguration);
-
-/// Values of `RecordingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordingMode {
-    /// `INTERVAL`
-    Interval,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecordingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INTERVAL", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interval => "INTERVAL",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Storage`.
+    Storage {
+        /// `SEQUENTIAL`
+        Sequential = "SEQUENTIAL",
+        /// `LATEST`
+        Latest = "LATEST",
     }
 }
-
-impl ToTemplate for RecordingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecordingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecordingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "INTERVAL" => Self::Interval,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecordingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecordingMode::from(s))
-    }
-}
-
-crate::impl_literal!(RecordingMode);
-
-/// Values of `Resolution`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Resolution {
-    /// `FULL_HD`
-    FullHd,
-    /// `HD`
-    Hd,
-    /// `SD`
-    Sd,
-    /// `LOWEST_RESOLUTION`
-    LowestResolution,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Resolution {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL_HD", "HD", "SD", "LOWEST_RESOLUTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullHd => "FULL_HD",
-            Self::Hd => "HD",
-            Self::Sd => "SD",
-            Self::LowestResolution => "LOWEST_RESOLUTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Resolution {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Resolution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Resolution {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL_HD" => Self::FullHd,
-            "HD" => Self::Hd,
-            "SD" => Self::Sd,
-            "LOWEST_RESOLUTION" => Self::LowestResolution,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Resolution> {
-    fn from(s: &str) -> Self {
-        Value::literal(Resolution::from(s))
-    }
-}
-
-crate::impl_literal!(Resolution);
-
-/// Values of `Storage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Storage {
-    /// `SEQUENTIAL`
-    Sequential,
-    /// `LATEST`
-    Latest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Storage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SEQUENTIAL", "LATEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sequential => "SEQUENTIAL",
-            Self::Latest => "LATEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Storage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Storage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Storage {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEQUENTIAL" => Self::Sequential,
-            "LATEST" => Self::Latest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Storage> {
-    fn from(s: &str) -> Self {
-        Value::literal(Storage::from(s))
-    }
-}
-
-crate::impl_literal!(Storage);

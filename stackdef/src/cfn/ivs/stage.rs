@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVS::Stage`.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stage {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stage {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stage {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVS::Stage`.
+    Stage("AWS::IVS::Stage", StageProps)
 }
 
 impl Stage {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVS::Stage";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::StageArn> {
         self.resource.ref_value()
@@ -87,677 +39,232 @@ impl Stage {
     pub fn attr_active_session_id(&self) -> Value<String> {
         self.resource.get_att("ActiveSessionId")
     }
+
+    /// Replaces `AutoParticipantRecordingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_participant_recording_configuration(
+        &self,
+        value: impl Into<Value<AutoParticipantRecordingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AutoParticipantRecordingConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IVS::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct StageProps {
-    /// `AutoParticipantRecordingConfiguration` (optional).
-    pub auto_participant_recording_configuration:
-        Option<Value<AutoParticipantRecordingConfiguration>>,
-    /// `Name` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVS::Stage`.
+    StageProps(default)
 }
 
 impl StageProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_participant_recording_configuration: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoParticipantRecordingConfiguration`.
+    /// `AutoParticipantRecordingConfiguration` (optional).
     pub fn auto_participant_recording_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutoParticipantRecordingConfiguration>>,
     ) -> Self {
-        self.auto_participant_recording_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AutoParticipantRecordingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_participant_recording_configuration {
-            m.insert(
-                "AutoParticipantRecordingConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_participant_recording_configuration.check(
-            &path.field("AutoParticipantRecordingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StageProps);
-
-/// Property type `AutoParticipantRecordingConfiguration` of `AWS::IVS::Stage`.
-#[derive(Debug, Clone)]
-pub struct AutoParticipantRecordingConfiguration {
-    /// `HlsConfiguration` (optional).
-    pub hls_configuration: Option<Value<HlsConfiguration>>,
-    /// `MediaTypes` (optional).
-    /// Items: 0..=1.
-    pub media_types: Option<Value<List<MediaTypes>>>,
-    /// `RecordingReconnectWindowSeconds` (optional).
-    /// Range: 0..=300.
-    pub recording_reconnect_window_seconds: Option<Value<i64>>,
-    /// `StorageConfigurationArn` (required).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$`.
-    pub storage_configuration_arn: Value<String>,
-    /// `ThumbnailConfiguration` (optional).
-    pub thumbnail_configuration: Option<Value<ThumbnailConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AutoParticipantRecordingConfiguration` of `AWS::IVS::Stage`.
+    AutoParticipantRecordingConfiguration
 }
 
 impl AutoParticipantRecordingConfiguration {
     /// The required properties: `StorageConfigurationArn`.
     pub fn new(storage_configuration_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            hls_configuration: None,
-            media_types: None,
-            recording_reconnect_window_seconds: None,
-            storage_configuration_arn: storage_configuration_arn.into(),
-            thumbnail_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "StorageConfigurationArn",
+            storage_configuration_arn.into().to_template(),
+        ))
     }
-    /// Sets `HlsConfiguration`.
-    pub fn hls_configuration(mut self, value: impl Into<Value<HlsConfiguration>>) -> Self {
-        self.hls_configuration = Some(value.into());
-        self
+    /// `HlsConfiguration` (optional).
+    pub fn hls_configuration(self, value: impl Into<Value<HlsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HlsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MediaTypes`.
-    pub fn media_types(mut self, value: impl Into<Value<List<MediaTypes>>>) -> Self {
-        self.media_types = Some(value.into());
-        self
+    /// `MediaTypes` (optional).
+    /// Items: 0 to 1.
+    pub fn media_types(self, value: impl Into<Value<List<MediaTypes>>>) -> Self {
+        Self(self.0.with(1, "MediaTypes", value.into().to_template()))
     }
-    /// Sets `RecordingReconnectWindowSeconds`.
-    pub fn recording_reconnect_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.recording_reconnect_window_seconds = Some(value.into());
-        self
+    /// `RecordingReconnectWindowSeconds` (optional).
+    /// Range: 0 to 300.
+    pub fn recording_reconnect_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "RecordingReconnectWindowSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ThumbnailConfiguration`.
-    pub fn thumbnail_configuration(
-        mut self,
-        value: impl Into<Value<ThumbnailConfiguration>>,
-    ) -> Self {
-        self.thumbnail_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoParticipantRecordingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hls_configuration {
-            m.insert("HlsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_types {
-            m.insert("MediaTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recording_reconnect_window_seconds {
-            m.insert(
-                "RecordingReconnectWindowSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "StorageConfigurationArn".to_owned(),
-            self.storage_configuration_arn.to_template(),
-        );
-        if let Some(v) = &self.thumbnail_configuration {
-            m.insert("ThumbnailConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThumbnailConfiguration` (optional).
+    pub fn thumbnail_configuration(self, value: impl Into<Value<ThumbnailConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ThumbnailConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoParticipantRecordingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hls_configuration
-            .check(&path.field("HlsConfiguration"), &Rules::NONE, out);
-        self.media_types.check(
-            &path.field("MediaTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recording_reconnect_window_seconds.check(
-            &path.field("RecordingReconnectWindowSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_configuration_arn.check(
-            &path.field("StorageConfigurationArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some(
-                    "^$|^arn:aws:ivs:[a-z0-9-]+:[0-9]+:storage-configuration/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.thumbnail_configuration.check(
-            &path.field("ThumbnailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoParticipantRecordingConfiguration);
-
-/// Property type `HlsConfiguration` of `AWS::IVS::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsConfiguration {
-    /// `ParticipantRecordingHlsConfiguration` (optional).
-    pub participant_recording_hls_configuration:
-        Option<Value<ParticipantRecordingHlsConfiguration>>,
+crate::l1_struct! {
+    /// Property type `HlsConfiguration` of `AWS::IVS::Stage`.
+    HlsConfiguration(default)
 }
 
 impl HlsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            participant_recording_hls_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ParticipantRecordingHlsConfiguration`.
+    /// `ParticipantRecordingHlsConfiguration` (optional).
     pub fn participant_recording_hls_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ParticipantRecordingHlsConfiguration>>,
     ) -> Self {
-        self.participant_recording_hls_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ParticipantRecordingHlsConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for HlsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.participant_recording_hls_configuration {
-            m.insert(
-                "ParticipantRecordingHlsConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.participant_recording_hls_configuration.check(
-            &path.field("ParticipantRecordingHlsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HlsConfiguration);
-
-/// Property type `ParticipantRecordingHlsConfiguration` of `AWS::IVS::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct ParticipantRecordingHlsConfiguration {
-    /// `TargetSegmentDurationSeconds` (optional).
-    /// Range: 2..=10.
-    pub target_segment_duration_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ParticipantRecordingHlsConfiguration` of `AWS::IVS::Stage`.
+    ParticipantRecordingHlsConfiguration(default)
 }
 
 impl ParticipantRecordingHlsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            target_segment_duration_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetSegmentDurationSeconds`.
-    pub fn target_segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_segment_duration_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParticipantRecordingHlsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_segment_duration_seconds {
-            m.insert("TargetSegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetSegmentDurationSeconds` (optional).
+    /// Range: 2 to 10.
+    pub fn target_segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "TargetSegmentDurationSeconds",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ParticipantRecordingHlsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_segment_duration_seconds.check(
-            &path.field("TargetSegmentDurationSeconds"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MediaTypes`.
+    MediaTypes {
+        /// `AUDIO_VIDEO`
+        AudioVideo = "AUDIO_VIDEO",
+        /// `AUDIO_ONLY`
+        AudioOnly = "AUDIO_ONLY",
     }
 }
 
-crate::impl_literal!(ParticipantRecordingHlsConfiguration);
-
-/// Values of `MediaTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MediaTypes {
-    /// `AUDIO_VIDEO`
-    AudioVideo,
-    /// `AUDIO_ONLY`
-    AudioOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MediaTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUDIO_VIDEO", "AUDIO_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AudioVideo => "AUDIO_VIDEO",
-            Self::AudioOnly => "AUDIO_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MediaTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MediaTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MediaTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUDIO_VIDEO" => Self::AudioVideo,
-            "AUDIO_ONLY" => Self::AudioOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MediaTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(MediaTypes::from(s))
-    }
-}
-
-crate::impl_literal!(MediaTypes);
-
-/// Property type `ThumbnailConfiguration` of `AWS::IVS::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct ThumbnailConfiguration {
-    /// `ParticipantThumbnailConfiguration` (optional).
-    pub participant_thumbnail_configuration: Option<Value<ParticipantThumbnailConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ThumbnailConfiguration` of `AWS::IVS::Stage`.
+    ThumbnailConfiguration(default)
 }
 
 impl ThumbnailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            participant_thumbnail_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ParticipantThumbnailConfiguration`.
+    /// `ParticipantThumbnailConfiguration` (optional).
     pub fn participant_thumbnail_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ParticipantThumbnailConfiguration>>,
     ) -> Self {
-        self.participant_thumbnail_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ParticipantThumbnailConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ThumbnailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.participant_thumbnail_configuration {
-            m.insert(
-                "ParticipantThumbnailConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ThumbnailConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.participant_thumbnail_configuration.check(
-            &path.field("ParticipantThumbnailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ThumbnailConfiguration);
-
-/// Property type `ParticipantThumbnailConfiguration` of `AWS::IVS::Stage`.
-#[derive(Debug, Clone, Default)]
-pub struct ParticipantThumbnailConfiguration {
-    /// `RecordingMode` (optional).
-    pub recording_mode: Option<Value<RecordingMode>>,
-    /// `Storage` (optional).
-    /// Items: 0..=2.
-    pub storage: Option<Value<List<Storage>>>,
-    /// `TargetIntervalSeconds` (optional).
-    /// Range: 1..=86400.
-    pub target_interval_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ParticipantThumbnailConfiguration` of `AWS::IVS::Stage`.
+    ParticipantThumbnailConfiguration(default)
 }
 
 impl ParticipantThumbnailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            recording_mode: None,
-            storage: None,
-            target_interval_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RecordingMode`.
-    pub fn recording_mode(mut self, value: impl Into<Value<RecordingMode>>) -> Self {
-        self.recording_mode = Some(value.into());
-        self
+    /// `RecordingMode` (optional).
+    pub fn recording_mode(self, value: impl Into<Value<RecordingMode>>) -> Self {
+        Self(self.0.with(0, "RecordingMode", value.into().to_template()))
     }
-    /// Sets `Storage`.
-    pub fn storage(mut self, value: impl Into<Value<List<Storage>>>) -> Self {
-        self.storage = Some(value.into());
-        self
+    /// `Storage` (optional).
+    /// Items: 0 to 2.
+    pub fn storage(self, value: impl Into<Value<List<Storage>>>) -> Self {
+        Self(self.0.with(1, "Storage", value.into().to_template()))
     }
-    /// Sets `TargetIntervalSeconds`.
-    pub fn target_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_interval_seconds = Some(value.into());
-        self
+    /// `TargetIntervalSeconds` (optional).
+    /// Range: 1 to 86400.
+    pub fn target_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TargetIntervalSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ParticipantThumbnailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.recording_mode {
-            m.insert("RecordingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage {
-            m.insert("Storage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_interval_seconds {
-            m.insert("TargetIntervalSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RecordingMode`.
+    RecordingMode {
+        /// `INTERVAL`
+        Interval = "INTERVAL",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ParticipantThumbnailConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recording_mode
-            .check(&path.field("RecordingMode"), &Rules::NONE, out);
-        self.storage.check(
-            &path.field("Storage"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_interval_seconds.check(
-            &path.field("TargetIntervalSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Storage`.
+    Storage {
+        /// `SEQUENTIAL`
+        Sequential = "SEQUENTIAL",
+        /// `LATEST`
+        Latest = "LATEST",
     }
 }
 
-crate::impl_literal!(ParticipantThumbnailConfiguration);
-
-/// Values of `RecordingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordingMode {
-    /// `INTERVAL`
-    Interval,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecordingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INTERVAL", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interval => "INTERVAL",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecordingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecordingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecordingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "INTERVAL" => Self::Interval,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecordingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecordingMode::from(s))
-    }
-}
-
-crate::impl_literal!(RecordingMode);
-
-/// Values of `Storage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Storage {
-    /// `SEQUENTIAL`
-    Sequential,
-    /// `LATEST`
-    Latest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Storage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SEQUENTIAL", "LATEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sequential => "SEQUENTIAL",
-            Self::Latest => "LATEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Storage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Storage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Storage {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEQUENTIAL" => Self::Sequential,
-            "LATEST" => Self::Latest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Storage> {
-    fn from(s: &str) -> Self {
-        Value::literal(Storage::from(s))
-    }
-}
-
-crate::impl_literal!(Storage);
-
-/// Property type `Tag` of `AWS::IVS::Stage`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVSChat::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoggingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoggingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoggingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVSChat::LoggingConfiguration`.
+    LoggingConfiguration("AWS::IVSChat::LoggingConfiguration", LoggingConfigurationProps)
 }
 
 impl LoggingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVSChat::LoggingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoggingConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::IvsChatLoggingConfigurationArn> {
         self.resource.ref_value()
@@ -92,333 +44,118 @@ impl LoggingConfiguration {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `DestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_configuration(&self, value: impl Into<Value<DestinationConfiguration>>) {
+        self.resource
+            .set_property("DestinationConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IVSChat::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfigurationProps {
-    /// `DestinationConfiguration` (required).
-    pub destination_configuration: Value<DestinationConfiguration>,
-    /// `Name` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVSChat::LoggingConfiguration`.
+    LoggingConfigurationProps
 }
 
 impl LoggingConfigurationProps {
     /// The required properties: `DestinationConfiguration`.
     pub fn new(destination_configuration: impl Into<Value<DestinationConfiguration>>) -> Self {
-        Self {
-            destination_configuration: destination_configuration.into(),
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DestinationConfiguration",
+            destination_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationConfiguration".to_owned(),
-            self.destination_configuration.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LoggingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_configuration.check(
-            &path.field("DestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingConfigurationProps);
-
-/// Property type `DestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationConfiguration {
-    /// `CloudWatchLogs` (optional).
-    pub cloud_watch_logs: Option<Value<CloudWatchLogsDestinationConfiguration>>,
-    /// `Firehose` (optional).
-    pub firehose: Option<Value<FirehoseDestinationConfiguration>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3DestinationConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
+    DestinationConfiguration(default)
 }
 
 impl DestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs: None,
-            firehose: None,
-            s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogs`.
+    /// `CloudWatchLogs` (optional).
     pub fn cloud_watch_logs(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogsDestinationConfiguration>>,
     ) -> Self {
-        self.cloud_watch_logs = Some(value.into());
-        self
+        Self(self.0.with(0, "CloudWatchLogs", value.into().to_template()))
     }
-    /// Sets `Firehose`.
-    pub fn firehose(mut self, value: impl Into<Value<FirehoseDestinationConfiguration>>) -> Self {
-        self.firehose = Some(value.into());
-        self
+    /// `Firehose` (optional).
+    pub fn firehose(self, value: impl Into<Value<FirehoseDestinationConfiguration>>) -> Self {
+        Self(self.0.with(1, "Firehose", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3DestinationConfiguration>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3DestinationConfiguration>>) -> Self {
+        Self(self.0.with(2, "S3", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs {
-            m.insert("CloudWatchLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose {
-            m.insert("Firehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-        self.firehose
-            .check(&path.field("Firehose"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConfiguration);
-
-/// Property type `CloudWatchLogsDestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsDestinationConfiguration {
-    /// `LogGroupName` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    pub log_group_name: Value<ids::LogGroupName>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsDestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
+    CloudWatchLogsDestinationConfiguration
 }
 
 impl CloudWatchLogsDestinationConfiguration {
     /// The required properties: `LogGroupName`.
     pub fn new(log_group_name: impl Into<Value<ids::LogGroupName>>) -> Self {
-        Self {
-            log_group_name: log_group_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogGroupName", log_group_name.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogsDestinationConfiguration);
-
-/// Property type `FirehoseDestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct FirehoseDestinationConfiguration {
-    /// `DeliveryStreamName` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub delivery_stream_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `FirehoseDestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
+    FirehoseDestinationConfiguration
 }
 
 impl FirehoseDestinationConfiguration {
     /// The required properties: `DeliveryStreamName`.
     pub fn new(delivery_stream_name: impl Into<Value<String>>) -> Self {
-        Self {
-            delivery_stream_name: delivery_stream_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DeliveryStreamName",
+            delivery_stream_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for FirehoseDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStreamName".to_owned(),
-            self.delivery_stream_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for FirehoseDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_stream_name.check(
-            &path.field("DeliveryStreamName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirehoseDestinationConfiguration);
-
-/// Property type `S3DestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct S3DestinationConfiguration {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9-.]+$`.
-    pub bucket_name: Value<ids::BucketName>,
+crate::l1_struct! {
+    /// Property type `S3DestinationConfiguration` of `AWS::IVSChat::LoggingConfiguration`.
+    S3DestinationConfiguration
 }
 
 impl S3DestinationConfiguration {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
 }
 
-impl ToTemplate for S3DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9-.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3DestinationConfiguration);
-
-/// Property type `Tag` of `AWS::IVSChat::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::IVSChat::Room`.
-#[derive(Debug, Clone)]
-pub struct Room {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Room {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Room {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Room {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::IVSChat::Room`.
+    Room("AWS::IVSChat::Room", RoomProps)
 }
 
 impl Room {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::IVSChat::Room";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RoomProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RoomArn> {
         self.resource.ref_value()
@@ -87,317 +39,134 @@ impl Room {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `LoggingConfigurationIdentifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration_identifiers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("LoggingConfigurationIdentifiers", value.into())
+    }
+
+    /// Replaces `MaximumMessageLength` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_message_length(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumMessageLength", value.into())
+    }
+
+    /// Replaces `MaximumMessageRatePerSecond` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_message_rate_per_second(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumMessageRatePerSecond", value.into())
+    }
+
+    /// Replaces `MessageReviewHandler` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_review_handler(&self, value: impl Into<Value<MessageReviewHandler>>) {
+        self.resource
+            .set_property("MessageReviewHandler", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::IVSChat::Room`.
-#[derive(Debug, Clone, Default)]
-pub struct RoomProps {
-    /// `LoggingConfigurationIdentifiers` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^arn:aws:ivschat:[a-z0-9-]+:[0-9]+:logging-configuration/[a-zA-Z0-9-]+$`.
-    pub logging_configuration_identifiers: Option<Value<List<String>>>,
-    /// `MaximumMessageLength` (optional).
-    /// Range: 1..=500.
-    pub maximum_message_length: Option<Value<i64>>,
-    /// `MaximumMessageRatePerSecond` (optional).
-    /// Range: 1..=10.
-    pub maximum_message_rate_per_second: Option<Value<i64>>,
-    /// `MessageReviewHandler` (optional).
-    pub message_review_handler: Option<Value<MessageReviewHandler>>,
-    /// `Name` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::IVSChat::Room`.
+    RoomProps(default)
 }
 
 impl RoomProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            logging_configuration_identifiers: None,
-            maximum_message_length: None,
-            maximum_message_rate_per_second: None,
-            message_review_handler: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LoggingConfigurationIdentifiers`.
-    pub fn logging_configuration_identifiers(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.logging_configuration_identifiers = Some(value.into());
-        self
+    /// `LoggingConfigurationIdentifiers` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^arn:aws:ivschat:[a-z0-9-]+:[0-9]+:logging-configuration/[a-zA-Z0-9-]+$`.
+    pub fn logging_configuration_identifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            0,
+            "LoggingConfigurationIdentifiers",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaximumMessageLength`.
-    pub fn maximum_message_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_message_length = Some(value.into());
-        self
+    /// `MaximumMessageLength` (optional).
+    /// Range: 1 to 500.
+    pub fn maximum_message_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumMessageLength", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumMessageRatePerSecond`.
-    pub fn maximum_message_rate_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_message_rate_per_second = Some(value.into());
-        self
+    /// `MaximumMessageRatePerSecond` (optional).
+    /// Range: 1 to 10.
+    pub fn maximum_message_rate_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaximumMessageRatePerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `MessageReviewHandler`.
-    pub fn message_review_handler(mut self, value: impl Into<Value<MessageReviewHandler>>) -> Self {
-        self.message_review_handler = Some(value.into());
-        self
+    /// `MessageReviewHandler` (optional).
+    pub fn message_review_handler(self, value: impl Into<Value<MessageReviewHandler>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MessageReviewHandler", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoomProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.logging_configuration_identifiers {
-            m.insert(
-                "LoggingConfigurationIdentifiers".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.maximum_message_length {
-            m.insert("MaximumMessageLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_message_rate_per_second {
-            m.insert("MaximumMessageRatePerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_review_handler {
-            m.insert("MessageReviewHandler".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RoomProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.logging_configuration_identifiers.check(&path.field("LoggingConfigurationIdentifiers"), &Rules { min_items: Some(0), max_items: Some(50), items: Some(&const { Rules { min_length: Some(1), max_length: Some(128), pattern: Some("^arn:aws:ivschat:[a-z0-9-]+:[0-9]+:logging-configuration/[a-zA-Z0-9-]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.maximum_message_length.check(
-            &path.field("MaximumMessageLength"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(500.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_message_rate_per_second.check(
-            &path.field("MaximumMessageRatePerSecond"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_review_handler
-            .check(&path.field("MessageReviewHandler"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RoomProps);
-
-/// Property type `MessageReviewHandler` of `AWS::IVSChat::Room`.
-#[derive(Debug, Clone, Default)]
-pub struct MessageReviewHandler {
-    /// `FallbackResult` (optional).
-    pub fallback_result: Option<Value<FallbackResult>>,
-    /// `Uri` (optional).
-    /// Length: 0..=170 characters.
-    /// Pattern: `^$|^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+`.
-    pub uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MessageReviewHandler` of `AWS::IVSChat::Room`.
+    MessageReviewHandler(default)
 }
 
 impl MessageReviewHandler {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fallback_result: None,
-            uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FallbackResult`.
-    pub fn fallback_result(mut self, value: impl Into<Value<FallbackResult>>) -> Self {
-        self.fallback_result = Some(value.into());
-        self
+    /// `FallbackResult` (optional).
+    pub fn fallback_result(self, value: impl Into<Value<FallbackResult>>) -> Self {
+        Self(self.0.with(0, "FallbackResult", value.into().to_template()))
     }
-    /// Sets `Uri`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
+    /// `Uri` (optional).
+    /// Length: 0 to 170 characters.
+    /// Pattern: `^$|^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+`.
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Uri", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MessageReviewHandler {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fallback_result {
-            m.insert("FallbackResult".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri {
-            m.insert("Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FallbackResult`.
+    FallbackResult {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-impl Check for MessageReviewHandler {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fallback_result
-            .check(&path.field("FallbackResult"), &Rules::NONE, out);
-        self.uri.check(
-            &path.field("Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(170),
-                pattern: Some("^$|^arn:aws:lambda:[a-z0-9-]+:[0-9]{12}:function:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MessageReviewHandler);
-
-/// Values of `FallbackResult`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FallbackResult {
-    /// `ALLOW`
-    Allow,
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FallbackResult {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FallbackResult {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FallbackResult {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FallbackResult {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FallbackResult> {
-    fn from(s: &str) -> Self {
-        Value::literal(FallbackResult::from(s))
-    }
-}
-
-crate::impl_literal!(FallbackResult);
-
-/// Property type `Tag` of `AWS::IVSChat::Room`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct Connector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KafkaConnect::Connector`.
+    Connector("AWS::KafkaConnect::Connector", ConnectorProps)
 }
 
 impl Connector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KafkaConnect::Connector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::KafkaConnectConnectorArn> {
         self.resource.ref_value()
@@ -82,54 +34,108 @@ impl Connector {
     pub fn attr_connector_arn(&self) -> Value<ids::KafkaConnectConnectorArn> {
         self.resource.get_att("ConnectorArn")
     }
+
+    /// Replaces `Capacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity(&self, value: impl Into<Value<Capacity>>) {
+        self.resource.set_property("Capacity", value.into())
+    }
+
+    /// Replaces `ConnectorConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_configuration(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("ConnectorConfiguration", value.into())
+    }
+
+    /// Replaces `ConnectorDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectorDescription", value.into())
+    }
+
+    /// Replaces `ConnectorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectorName", value.into())
+    }
+
+    /// Replaces `KafkaCluster` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_cluster(&self, value: impl Into<Value<KafkaCluster>>) {
+        self.resource.set_property("KafkaCluster", value.into())
+    }
+
+    /// Replaces `KafkaClusterClientAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_cluster_client_authentication(
+        &self,
+        value: impl Into<Value<KafkaClusterClientAuthentication>>,
+    ) {
+        self.resource
+            .set_property("KafkaClusterClientAuthentication", value.into())
+    }
+
+    /// Replaces `KafkaClusterEncryptionInTransit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_cluster_encryption_in_transit(
+        &self,
+        value: impl Into<Value<KafkaClusterEncryptionInTransit>>,
+    ) {
+        self.resource
+            .set_property("KafkaClusterEncryptionInTransit", value.into())
+    }
+
+    /// Replaces `KafkaConnectVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_connect_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("KafkaConnectVersion", value.into())
+    }
+
+    /// Replaces `LogDelivery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_delivery(&self, value: impl Into<Value<LogDelivery>>) {
+        self.resource.set_property("LogDelivery", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<NetworkType>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `Plugins` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_plugins(&self, value: impl Into<Value<List<Plugin>>>) {
+        self.resource.set_property("Plugins", value.into())
+    }
+
+    /// Replaces `ServiceExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ServiceExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_worker_configuration(&self, value: impl Into<Value<WorkerConfiguration>>) {
+        self.resource
+            .set_property("WorkerConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorProps {
-    /// `Capacity` (required).
-    pub capacity: Value<Capacity>,
-    /// `ConnectorConfiguration` (required).
-    pub connector_configuration: Value<Map<String>>,
-    /// `ConnectorDescription` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub connector_description: Option<Value<String>>,
-    /// `ConnectorName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub connector_name: Value<String>,
-    /// `KafkaCluster` (required).
-    /// Create-only: changing it replaces the resource.
-    pub kafka_cluster: Value<KafkaCluster>,
-    /// `KafkaClusterClientAuthentication` (required).
-    /// Create-only: changing it replaces the resource.
-    pub kafka_cluster_client_authentication: Value<KafkaClusterClientAuthentication>,
-    /// `KafkaClusterEncryptionInTransit` (required).
-    /// Create-only: changing it replaces the resource.
-    pub kafka_cluster_encryption_in_transit: Value<KafkaClusterEncryptionInTransit>,
-    /// `KafkaConnectVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    pub kafka_connect_version: Value<String>,
-    /// `LogDelivery` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub log_delivery: Option<Value<LogDelivery>>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<NetworkType>>,
-    /// `Plugins` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=.
-    pub plugins: Value<List<Plugin>>,
-    /// `ServiceExecutionRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):iam:.*`.
-    pub service_execution_role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WorkerConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub worker_configuration: Option<Value<WorkerConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KafkaConnect::Connector`.
+    ConnectorProps
 }
 
 impl ConnectorProps {
@@ -145,239 +151,98 @@ impl ConnectorProps {
         plugins: impl Into<Value<List<Plugin>>>,
         service_execution_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            capacity: capacity.into(),
-            connector_configuration: connector_configuration.into(),
-            connector_description: None,
-            connector_name: connector_name.into(),
-            kafka_cluster: kafka_cluster.into(),
-            kafka_cluster_client_authentication: kafka_cluster_client_authentication.into(),
-            kafka_cluster_encryption_in_transit: kafka_cluster_encryption_in_transit.into(),
-            kafka_connect_version: kafka_connect_version.into(),
-            log_delivery: None,
-            network_type: None,
-            plugins: plugins.into(),
-            service_execution_role_arn: service_execution_role_arn.into(),
-            tags: None,
-            worker_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Capacity", capacity.into().to_template())
+                .with(
+                    1,
+                    "ConnectorConfiguration",
+                    connector_configuration.into().to_template(),
+                )
+                .with(3, "ConnectorName", connector_name.into().to_template())
+                .with(4, "KafkaCluster", kafka_cluster.into().to_template())
+                .with(
+                    5,
+                    "KafkaClusterClientAuthentication",
+                    kafka_cluster_client_authentication.into().to_template(),
+                )
+                .with(
+                    6,
+                    "KafkaClusterEncryptionInTransit",
+                    kafka_cluster_encryption_in_transit.into().to_template(),
+                )
+                .with(
+                    7,
+                    "KafkaConnectVersion",
+                    kafka_connect_version.into().to_template(),
+                )
+                .with(10, "Plugins", plugins.into().to_template())
+                .with(
+                    11,
+                    "ServiceExecutionRoleArn",
+                    service_execution_role_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ConnectorDescription`.
-    pub fn connector_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_description = Some(value.into());
-        self
+    /// `ConnectorDescription` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn connector_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectorDescription", value.into().to_template()),
+        )
     }
-    /// Sets `LogDelivery`.
-    pub fn log_delivery(mut self, value: impl Into<Value<LogDelivery>>) -> Self {
-        self.log_delivery = Some(value.into());
-        self
+    /// `LogDelivery` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn log_delivery(self, value: impl Into<Value<LogDelivery>>) -> Self {
+        Self(self.0.with(8, "LogDelivery", value.into().to_template()))
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(9, "NetworkType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkerConfiguration`.
-    pub fn worker_configuration(mut self, value: impl Into<Value<WorkerConfiguration>>) -> Self {
-        self.worker_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Capacity".to_owned(), self.capacity.to_template());
-        m.insert(
-            "ConnectorConfiguration".to_owned(),
-            self.connector_configuration.to_template(),
-        );
-        if let Some(v) = &self.connector_description {
-            m.insert("ConnectorDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectorName".to_owned(),
-            self.connector_name.to_template(),
-        );
-        m.insert("KafkaCluster".to_owned(), self.kafka_cluster.to_template());
-        m.insert(
-            "KafkaClusterClientAuthentication".to_owned(),
-            self.kafka_cluster_client_authentication.to_template(),
-        );
-        m.insert(
-            "KafkaClusterEncryptionInTransit".to_owned(),
-            self.kafka_cluster_encryption_in_transit.to_template(),
-        );
-        m.insert(
-            "KafkaConnectVersion".to_owned(),
-            self.kafka_connect_version.to_template(),
-        );
-        if let Some(v) = &self.log_delivery {
-            m.insert("LogDelivery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        m.insert("Plugins".to_owned(), self.plugins.to_template());
-        m.insert(
-            "ServiceExecutionRoleArn".to_owned(),
-            self.service_execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.worker_configuration {
-            m.insert("WorkerConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkerConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn worker_configuration(self, value: impl Into<Value<WorkerConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "WorkerConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConnectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity
-            .check(&path.field("Capacity"), &Rules::NONE, out);
-        self.connector_description.check(
-            &path.field("ConnectorDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connector_name.check(
-            &path.field("ConnectorName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kafka_cluster
-            .check(&path.field("KafkaCluster"), &Rules::NONE, out);
-        self.kafka_cluster_client_authentication.check(
-            &path.field("KafkaClusterClientAuthentication"),
-            &Rules::NONE,
-            out,
-        );
-        self.kafka_cluster_encryption_in_transit.check(
-            &path.field("KafkaClusterEncryptionInTransit"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_delivery
-            .check(&path.field("LogDelivery"), &Rules::NONE, out);
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.plugins.check(
-            &path.field("Plugins"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_execution_role_arn.check(
-            &path.field("ServiceExecutionRoleArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):iam:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.worker_configuration
-            .check(&path.field("WorkerConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorProps);
-
-/// Property type `Capacity` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone, Default)]
-pub struct Capacity {
-    /// `AutoScaling` (optional).
-    pub auto_scaling: Option<Value<AutoScaling>>,
-    /// `ProvisionedCapacity` (optional).
-    pub provisioned_capacity: Option<Value<ProvisionedCapacity>>,
+crate::l1_struct! {
+    /// Property type `Capacity` of `AWS::KafkaConnect::Connector`.
+    Capacity(default)
 }
 
 impl Capacity {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_scaling: None,
-            provisioned_capacity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoScaling`.
-    pub fn auto_scaling(mut self, value: impl Into<Value<AutoScaling>>) -> Self {
-        self.auto_scaling = Some(value.into());
-        self
+    /// `AutoScaling` (optional).
+    pub fn auto_scaling(self, value: impl Into<Value<AutoScaling>>) -> Self {
+        Self(self.0.with(0, "AutoScaling", value.into().to_template()))
     }
-    /// Sets `ProvisionedCapacity`.
-    pub fn provisioned_capacity(mut self, value: impl Into<Value<ProvisionedCapacity>>) -> Self {
-        self.provisioned_capacity = Some(value.into());
-        self
+    /// `ProvisionedCapacity` (optional).
+    pub fn provisioned_capacity(self, value: impl Into<Value<ProvisionedCapacity>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProvisionedCapacity", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Capacity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling {
-            m.insert("AutoScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_capacity {
-            m.insert("ProvisionedCapacity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Capacity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling
-            .check(&path.field("AutoScaling"), &Rules::NONE, out);
-        self.provisioned_capacity
-            .check(&path.field("ProvisionedCapacity"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("AutoScaling", self.auto_scaling.is_some())],
-                &[("ProvisionedCapacity", self.provisioned_capacity.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Capacity);
-
-/// Property type `AutoScaling` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct AutoScaling {
-    /// `MaxAutoscalingTaskCount` (optional).
-    pub max_autoscaling_task_count: Option<Value<i64>>,
-    /// `MaxWorkerCount` (required).
-    pub max_worker_count: Value<i64>,
-    /// `McuCount` (required).
-    /// Range: 1..=8.
-    /// One of: 1, 2, 4, 8.
-    pub mcu_count: Value<i64>,
-    /// `MinWorkerCount` (required).
-    pub min_worker_count: Value<i64>,
-    /// `ScaleInPolicy` (required).
-    pub scale_in_policy: Value<ScaleInPolicy>,
-    /// `ScaleOutPolicy` (required).
-    pub scale_out_policy: Value<ScaleOutPolicy>,
+crate::l1_struct! {
+    /// Property type `AutoScaling` of `AWS::KafkaConnect::Connector`.
+    AutoScaling
 }
 
 impl AutoScaling {
@@ -389,288 +254,111 @@ impl AutoScaling {
         scale_in_policy: impl Into<Value<ScaleInPolicy>>,
         scale_out_policy: impl Into<Value<ScaleOutPolicy>>,
     ) -> Self {
-        Self {
-            max_autoscaling_task_count: None,
-            max_worker_count: max_worker_count.into(),
-            mcu_count: mcu_count.into(),
-            min_worker_count: min_worker_count.into(),
-            scale_in_policy: scale_in_policy.into(),
-            scale_out_policy: scale_out_policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MaxWorkerCount", max_worker_count.into().to_template())
+                .with(2, "McuCount", mcu_count.into().to_template())
+                .with(3, "MinWorkerCount", min_worker_count.into().to_template())
+                .with(4, "ScaleInPolicy", scale_in_policy.into().to_template())
+                .with(5, "ScaleOutPolicy", scale_out_policy.into().to_template()),
+        )
     }
-    /// Sets `MaxAutoscalingTaskCount`.
-    pub fn max_autoscaling_task_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_autoscaling_task_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoScaling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_autoscaling_task_count {
-            m.insert("MaxAutoscalingTaskCount".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MaxWorkerCount".to_owned(),
-            self.max_worker_count.to_template(),
-        );
-        m.insert("McuCount".to_owned(), self.mcu_count.to_template());
-        m.insert(
-            "MinWorkerCount".to_owned(),
-            self.min_worker_count.to_template(),
-        );
-        m.insert(
-            "ScaleInPolicy".to_owned(),
-            self.scale_in_policy.to_template(),
-        );
-        m.insert(
-            "ScaleOutPolicy".to_owned(),
-            self.scale_out_policy.to_template(),
-        );
-        Expr::Map(m)
+    /// `MaxAutoscalingTaskCount` (optional).
+    pub fn max_autoscaling_task_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxAutoscalingTaskCount", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoScaling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mcu_count.check(
-            &path.field("McuCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(8.0),
-                one_of: &[1, 2, 4, 8],
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scale_in_policy
-            .check(&path.field("ScaleInPolicy"), &Rules::NONE, out);
-        self.scale_out_policy
-            .check(&path.field("ScaleOutPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutoScaling);
-
-/// Property type `ScaleInPolicy` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct ScaleInPolicy {
-    /// `CpuUtilizationPercentage` (required).
-    /// Range: 1..=100.
-    pub cpu_utilization_percentage: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ScaleInPolicy` of `AWS::KafkaConnect::Connector`.
+    ScaleInPolicy
 }
 
 impl ScaleInPolicy {
     /// The required properties: `CpuUtilizationPercentage`.
     pub fn new(cpu_utilization_percentage: impl Into<Value<i64>>) -> Self {
-        Self {
-            cpu_utilization_percentage: cpu_utilization_percentage.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CpuUtilizationPercentage",
+            cpu_utilization_percentage.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScaleInPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CpuUtilizationPercentage".to_owned(),
-            self.cpu_utilization_percentage.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScaleInPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu_utilization_percentage.check(
-            &path.field("CpuUtilizationPercentage"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScaleInPolicy);
-
-/// Property type `ScaleOutPolicy` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct ScaleOutPolicy {
-    /// `CpuUtilizationPercentage` (required).
-    /// Range: 1..=100.
-    pub cpu_utilization_percentage: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ScaleOutPolicy` of `AWS::KafkaConnect::Connector`.
+    ScaleOutPolicy
 }
 
 impl ScaleOutPolicy {
     /// The required properties: `CpuUtilizationPercentage`.
     pub fn new(cpu_utilization_percentage: impl Into<Value<i64>>) -> Self {
-        Self {
-            cpu_utilization_percentage: cpu_utilization_percentage.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CpuUtilizationPercentage",
+            cpu_utilization_percentage.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScaleOutPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CpuUtilizationPercentage".to_owned(),
-            self.cpu_utilization_percentage.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScaleOutPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu_utilization_percentage.check(
-            &path.field("CpuUtilizationPercentage"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScaleOutPolicy);
-
-/// Property type `ProvisionedCapacity` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct ProvisionedCapacity {
-    /// `McuCount` (required).
-    /// Range: 1..=8.
-    /// One of: 1, 2, 4, 8.
-    pub mcu_count: Value<i64>,
-    /// `WorkerCount` (required).
-    pub worker_count: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ProvisionedCapacity` of `AWS::KafkaConnect::Connector`.
+    ProvisionedCapacity
 }
 
 impl ProvisionedCapacity {
     /// The required properties: `McuCount`, `WorkerCount`.
     pub fn new(mcu_count: impl Into<Value<i64>>, worker_count: impl Into<Value<i64>>) -> Self {
-        Self {
-            mcu_count: mcu_count.into(),
-            worker_count: worker_count.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "McuCount", mcu_count.into().to_template())
+                .with(1, "WorkerCount", worker_count.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProvisionedCapacity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("McuCount".to_owned(), self.mcu_count.to_template());
-        m.insert("WorkerCount".to_owned(), self.worker_count.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisionedCapacity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mcu_count.check(
-            &path.field("McuCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(8.0),
-                one_of: &[1, 2, 4, 8],
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProvisionedCapacity);
-
-/// Property type `KafkaCluster` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct KafkaCluster {
-    /// `ApacheKafkaCluster` (required).
-    pub apache_kafka_cluster: Value<ApacheKafkaCluster>,
+crate::l1_struct! {
+    /// Property type `KafkaCluster` of `AWS::KafkaConnect::Connector`.
+    KafkaCluster
 }
 
 impl KafkaCluster {
     /// The required properties: `ApacheKafkaCluster`.
     pub fn new(apache_kafka_cluster: impl Into<Value<ApacheKafkaCluster>>) -> Self {
-        Self {
-            apache_kafka_cluster: apache_kafka_cluster.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ApacheKafkaCluster",
+            apache_kafka_cluster.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KafkaCluster {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApacheKafkaCluster".to_owned(),
-            self.apache_kafka_cluster.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for KafkaCluster {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.apache_kafka_cluster
-            .check(&path.field("ApacheKafkaCluster"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KafkaCluster);
-
-/// Property type `ApacheKafkaCluster` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct ApacheKafkaCluster {
-    /// `BootstrapServers` (required).
-    pub bootstrap_servers: Value<String>,
-    /// `Vpc` (required).
-    pub vpc: Value<Vpc>,
+crate::l1_struct! {
+    /// Property type `ApacheKafkaCluster` of `AWS::KafkaConnect::Connector`.
+    ApacheKafkaCluster
 }
 
 impl ApacheKafkaCluster {
     /// The required properties: `BootstrapServers`, `Vpc`.
     pub fn new(bootstrap_servers: impl Into<Value<String>>, vpc: impl Into<Value<Vpc>>) -> Self {
-        Self {
-            bootstrap_servers: bootstrap_servers.into(),
-            vpc: vpc.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BootstrapServers",
+                    bootstrap_servers.into().to_template(),
+                )
+                .with(1, "Vpc", vpc.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApacheKafkaCluster {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BootstrapServers".to_owned(),
-            self.bootstrap_servers.to_template(),
-        );
-        m.insert("Vpc".to_owned(), self.vpc.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApacheKafkaCluster {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc.check(&path.field("Vpc"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApacheKafkaCluster);
-
-/// Property type `Vpc` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct Vpc {
-    /// `SecurityGroups` (required).
-    pub security_groups: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `Vpc` of `AWS::KafkaConnect::Connector`.
+    Vpc
 }
 
 impl Vpc {
@@ -679,45 +367,17 @@ impl Vpc {
         security_groups: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_groups: security_groups.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecurityGroups", security_groups.into().to_template())
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Vpc {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroups".to_owned(),
-            self.security_groups.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Vpc {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Vpc);
-
-/// Property type `KafkaClusterClientAuthentication` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct KafkaClusterClientAuthentication {
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<KafkaClusterClientAuthenticationType>,
+crate::l1_struct! {
+    /// Property type `KafkaClusterClientAuthentication` of `AWS::KafkaConnect::Connector`.
+    KafkaClusterClientAuthentication
 }
 
 impl KafkaClusterClientAuthentication {
@@ -725,516 +385,167 @@ impl KafkaClusterClientAuthentication {
     pub fn new(
         authentication_type: impl Into<Value<KafkaClusterClientAuthenticationType>>,
     ) -> Self {
-        Self {
-            authentication_type: authentication_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AuthenticationType",
+            authentication_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KafkaClusterClientAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KafkaClusterClientAuthenticationType`.
+    KafkaClusterClientAuthenticationType {
+        /// `NONE`
+        None = "NONE",
+        /// `IAM`
+        Iam = "IAM",
     }
 }
 
-impl Check for KafkaClusterClientAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KafkaClusterClientAuthentication);
-
-/// Values of `KafkaClusterClientAuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KafkaClusterClientAuthenticationType {
-    /// `NONE`
-    None,
-    /// `IAM`
-    Iam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KafkaClusterClientAuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Iam => "IAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KafkaClusterClientAuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KafkaClusterClientAuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KafkaClusterClientAuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "IAM" => Self::Iam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KafkaClusterClientAuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KafkaClusterClientAuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(KafkaClusterClientAuthenticationType);
-
-/// Property type `KafkaClusterEncryptionInTransit` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct KafkaClusterEncryptionInTransit {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<KafkaClusterEncryptionInTransitType>,
+crate::l1_struct! {
+    /// Property type `KafkaClusterEncryptionInTransit` of `AWS::KafkaConnect::Connector`.
+    KafkaClusterEncryptionInTransit
 }
 
 impl KafkaClusterEncryptionInTransit {
     /// The required properties: `EncryptionType`.
     pub fn new(encryption_type: impl Into<Value<KafkaClusterEncryptionInTransitType>>) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionType",
+            encryption_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KafkaClusterEncryptionInTransit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KafkaClusterEncryptionInTransitType`.
+    KafkaClusterEncryptionInTransitType {
+        /// `PLAINTEXT`
+        Plaintext = "PLAINTEXT",
+        /// `TLS`
+        Tls = "TLS",
     }
 }
 
-impl Check for KafkaClusterEncryptionInTransit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KafkaClusterEncryptionInTransit);
-
-/// Values of `KafkaClusterEncryptionInTransitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KafkaClusterEncryptionInTransitType {
-    /// `PLAINTEXT`
-    Plaintext,
-    /// `TLS`
-    Tls,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KafkaClusterEncryptionInTransitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PLAINTEXT", "TLS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plaintext => "PLAINTEXT",
-            Self::Tls => "TLS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KafkaClusterEncryptionInTransitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KafkaClusterEncryptionInTransitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KafkaClusterEncryptionInTransitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PLAINTEXT" => Self::Plaintext,
-            "TLS" => Self::Tls,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KafkaClusterEncryptionInTransitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KafkaClusterEncryptionInTransitType::from(s))
-    }
-}
-
-crate::impl_literal!(KafkaClusterEncryptionInTransitType);
-
-/// Property type `LogDelivery` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct LogDelivery {
-    /// `WorkerLogDelivery` (required).
-    pub worker_log_delivery: Value<WorkerLogDelivery>,
+crate::l1_struct! {
+    /// Property type `LogDelivery` of `AWS::KafkaConnect::Connector`.
+    LogDelivery
 }
 
 impl LogDelivery {
     /// The required properties: `WorkerLogDelivery`.
     pub fn new(worker_log_delivery: impl Into<Value<WorkerLogDelivery>>) -> Self {
-        Self {
-            worker_log_delivery: worker_log_delivery.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "WorkerLogDelivery",
+            worker_log_delivery.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "WorkerLogDelivery".to_owned(),
-            self.worker_log_delivery.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogDelivery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.worker_log_delivery
-            .check(&path.field("WorkerLogDelivery"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogDelivery);
-
-/// Property type `WorkerLogDelivery` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkerLogDelivery {
-    /// `CloudWatchLogs` (optional).
-    pub cloud_watch_logs: Option<Value<CloudWatchLogsLogDelivery>>,
-    /// `Firehose` (optional).
-    pub firehose: Option<Value<FirehoseLogDelivery>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3LogDelivery>>,
+crate::l1_struct! {
+    /// Property type `WorkerLogDelivery` of `AWS::KafkaConnect::Connector`.
+    WorkerLogDelivery(default)
 }
 
 impl WorkerLogDelivery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs: None,
-            firehose: None,
-            s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogs`.
-    pub fn cloud_watch_logs(mut self, value: impl Into<Value<CloudWatchLogsLogDelivery>>) -> Self {
-        self.cloud_watch_logs = Some(value.into());
-        self
+    /// `CloudWatchLogs` (optional).
+    pub fn cloud_watch_logs(self, value: impl Into<Value<CloudWatchLogsLogDelivery>>) -> Self {
+        Self(self.0.with(0, "CloudWatchLogs", value.into().to_template()))
     }
-    /// Sets `Firehose`.
-    pub fn firehose(mut self, value: impl Into<Value<FirehoseLogDelivery>>) -> Self {
-        self.firehose = Some(value.into());
-        self
+    /// `Firehose` (optional).
+    pub fn firehose(self, value: impl Into<Value<FirehoseLogDelivery>>) -> Self {
+        Self(self.0.with(1, "Firehose", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3LogDelivery>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3LogDelivery>>) -> Self {
+        Self(self.0.with(2, "S3", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkerLogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs {
-            m.insert("CloudWatchLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose {
-            m.insert("Firehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkerLogDelivery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-        self.firehose
-            .check(&path.field("Firehose"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkerLogDelivery);
-
-/// Property type `CloudWatchLogsLogDelivery` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsLogDelivery {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `LogGroup` (optional).
-    pub log_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsLogDelivery` of `AWS::KafkaConnect::Connector`.
+    CloudWatchLogsLogDelivery
 }
 
 impl CloudWatchLogsLogDelivery {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            log_group: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group = Some(value.into());
-        self
+    /// `LogGroup` (optional).
+    pub fn log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsLogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.log_group {
-            m.insert("LogGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsLogDelivery {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogsLogDelivery);
-
-/// Property type `FirehoseLogDelivery` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct FirehoseLogDelivery {
-    /// `DeliveryStream` (optional).
-    pub delivery_stream: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `FirehoseLogDelivery` of `AWS::KafkaConnect::Connector`.
+    FirehoseLogDelivery
 }
 
 impl FirehoseLogDelivery {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            delivery_stream: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `DeliveryStream`.
-    pub fn delivery_stream(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_stream = Some(value.into());
-        self
+    /// `DeliveryStream` (optional).
+    pub fn delivery_stream(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeliveryStream", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FirehoseLogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_stream {
-            m.insert("DeliveryStream".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FirehoseLogDelivery {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FirehoseLogDelivery);
-
-/// Property type `S3LogDelivery` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct S3LogDelivery {
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3LogDelivery` of `AWS::KafkaConnect::Connector`.
+    S3LogDelivery
 }
 
 impl S3LogDelivery {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            bucket: None,
-            enabled: enabled.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3LogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUAL`
+        Dual = "DUAL",
     }
 }
 
-impl Check for S3LogDelivery {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3LogDelivery);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUAL`
-    Dual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dual => "DUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUAL" => Self::Dual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);
-
-/// Property type `Plugin` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct Plugin {
-    /// `CustomPlugin` (required).
-    pub custom_plugin: Value<CustomPlugin>,
+crate::l1_struct! {
+    /// Property type `Plugin` of `AWS::KafkaConnect::Connector`.
+    Plugin
 }
 
 impl Plugin {
     /// The required properties: `CustomPlugin`.
     pub fn new(custom_plugin: impl Into<Value<CustomPlugin>>) -> Self {
-        Self {
-            custom_plugin: custom_plugin.into(),
-        }
+        Self(crate::Properties::new().with(0, "CustomPlugin", custom_plugin.into().to_template()))
     }
 }
 
-impl ToTemplate for Plugin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CustomPlugin".to_owned(), self.custom_plugin.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Plugin {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_plugin
-            .check(&path.field("CustomPlugin"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Plugin);
-
-/// Property type `CustomPlugin` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct CustomPlugin {
-    /// `CustomPluginArn` (required).
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafkaconnect:.*`.
-    pub custom_plugin_arn: Value<String>,
-    /// `Revision` (required).
-    /// Range: 1..=9223372036854776000.
-    pub revision: Value<i64>,
+crate::l1_struct! {
+    /// Property type `CustomPlugin` of `AWS::KafkaConnect::Connector`.
+    CustomPlugin
 }
 
 impl CustomPlugin {
@@ -1243,112 +554,19 @@ impl CustomPlugin {
         custom_plugin_arn: impl Into<Value<String>>,
         revision: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            custom_plugin_arn: custom_plugin_arn.into(),
-            revision: revision.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CustomPluginArn", custom_plugin_arn.into().to_template())
+                .with(1, "Revision", revision.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomPlugin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CustomPluginArn".to_owned(),
-            self.custom_plugin_arn.to_template(),
-        );
-        m.insert("Revision".to_owned(), self.revision.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for CustomPlugin {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_plugin_arn.check(
-            &path.field("CustomPluginArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):kafkaconnect:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.revision.check(
-            &path.field("Revision"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(9.223372036854776e18),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomPlugin);
-
-/// Property type `Tag` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkerConfiguration` of `AWS::KafkaConnect::Connector`.
-#[derive(Debug, Clone)]
-pub struct WorkerConfiguration {
-    /// `Revision` (required).
-    /// Range: 1..=9223372036854776000.
-    pub revision: Value<i64>,
-    /// `WorkerConfigurationArn` (required).
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafkaconnect:.*`.
-    pub worker_configuration_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `WorkerConfiguration` of `AWS::KafkaConnect::Connector`.
+    WorkerConfiguration
 }
 
 impl WorkerConfiguration {
@@ -1357,45 +575,14 @@ impl WorkerConfiguration {
         revision: impl Into<Value<i64>>,
         worker_configuration_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            revision: revision.into(),
-            worker_configuration_arn: worker_configuration_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Revision", revision.into().to_template())
+                .with(
+                    1,
+                    "WorkerConfigurationArn",
+                    worker_configuration_arn.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for WorkerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Revision".to_owned(), self.revision.to_template());
-        m.insert(
-            "WorkerConfigurationArn".to_owned(),
-            self.worker_configuration_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.revision.check(
-            &path.field("Revision"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(9.223372036854776e18),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.worker_configuration_arn.check(
-            &path.field("WorkerConfigurationArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):kafkaconnect:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkerConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KafkaConnect::CustomPlugin`.
-#[derive(Debug, Clone)]
-pub struct CustomPlugin {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomPlugin {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomPlugin {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomPlugin {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KafkaConnect::CustomPlugin`.
+    CustomPlugin("AWS::KafkaConnect::CustomPlugin", CustomPluginProps)
 }
 
 impl CustomPlugin {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KafkaConnect::CustomPlugin";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomPluginProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CustomPluginArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomPluginArn> {
         self.resource.ref_value()
@@ -87,27 +39,41 @@ impl CustomPlugin {
     pub fn attr_revision(&self) -> Value<i64> {
         self.resource.get_att("Revision")
     }
+
+    /// Replaces `ContentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_type(&self, value: impl Into<Value<ContentType>>) {
+        self.resource.set_property("ContentType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location(&self, value: impl Into<Value<CustomPluginLocation>>) {
+        self.resource.set_property("Location", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::KafkaConnect::CustomPlugin`.
-#[derive(Debug, Clone)]
-pub struct CustomPluginProps {
-    /// `ContentType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub content_type: Value<ContentType>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Location` (required).
-    /// Create-only: changing it replaces the resource.
-    pub location: Value<CustomPluginLocation>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KafkaConnect::CustomPlugin`.
+    CustomPluginProps
 }
 
 impl CustomPluginProps {
@@ -117,258 +83,65 @@ impl CustomPluginProps {
         location: impl Into<Value<CustomPluginLocation>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            content_type: content_type.into(),
-            description: None,
-            location: location.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContentType", content_type.into().to_template())
+                .with(2, "Location", location.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomPluginProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ContentType".to_owned(), self.content_type.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Location".to_owned(), self.location.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CustomPluginProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_type
-            .check(&path.field("ContentType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ContentType`.
+    ContentType {
+        /// `JAR`
+        Jar = "JAR",
+        /// `ZIP`
+        Zip = "ZIP",
     }
 }
 
-crate::impl_literal!(CustomPluginProps);
-
-/// Values of `ContentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentType {
-    /// `JAR`
-    Jar,
-    /// `ZIP`
-    Zip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JAR", "ZIP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Jar => "JAR",
-            Self::Zip => "ZIP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "JAR" => Self::Jar,
-            "ZIP" => Self::Zip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentType::from(s))
-    }
-}
-
-crate::impl_literal!(ContentType);
-
-/// Property type `CustomPluginLocation` of `AWS::KafkaConnect::CustomPlugin`.
-#[derive(Debug, Clone)]
-pub struct CustomPluginLocation {
-    /// `S3Location` (required).
-    pub s3_location: Value<S3Location>,
+crate::l1_struct! {
+    /// Property type `CustomPluginLocation` of `AWS::KafkaConnect::CustomPlugin`.
+    CustomPluginLocation
 }
 
 impl CustomPluginLocation {
     /// The required properties: `S3Location`.
     pub fn new(s3_location: impl Into<Value<S3Location>>) -> Self {
-        Self {
-            s3_location: s3_location.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Location", s3_location.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomPluginLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Location".to_owned(), self.s3_location.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomPluginLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomPluginLocation);
-
-/// Property type `S3Location` of `AWS::KafkaConnect::CustomPlugin`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `BucketArn` (required).
-    pub bucket_arn: Value<String>,
-    /// `FileKey` (required).
-    pub file_key: Value<String>,
-    /// `ObjectVersion` (optional).
-    pub object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::KafkaConnect::CustomPlugin`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `BucketArn`, `FileKey`.
     pub fn new(bucket_arn: impl Into<Value<String>>, file_key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket_arn: bucket_arn.into(),
-            file_key: file_key.into(),
-            object_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketArn", bucket_arn.into().to_template())
+                .with(1, "FileKey", file_key.into().to_template()),
+        )
     }
-    /// Sets `ObjectVersion`.
-    pub fn object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketArn".to_owned(), self.bucket_arn.to_template());
-        m.insert("FileKey".to_owned(), self.file_key.to_template());
-        if let Some(v) = &self.object_version {
-            m.insert("ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectVersion` (optional).
+    pub fn object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ObjectVersion", value.into().to_template()))
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `Tag` of `AWS::KafkaConnect::CustomPlugin`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

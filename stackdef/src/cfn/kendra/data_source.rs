@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Kendra::DataSource`.
+    DataSource("AWS::Kendra::DataSource", DataSourceProps)
 }
 
 impl DataSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Kendra::DataSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,45 +34,76 @@ impl DataSource {
     pub fn attr_arn(&self) -> Value<ids::KendraDataSourceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CustomDocumentEnrichmentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_document_enrichment_configuration(
+        &self,
+        value: impl Into<Value<CustomDocumentEnrichmentConfiguration>>,
+    ) {
+        self.resource
+            .set_property("CustomDocumentEnrichmentConfiguration", value.into())
+    }
+
+    /// Replaces `DataSourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_configuration(&self, value: impl Into<Value<DataSourceConfiguration>>) {
+        self.resource
+            .set_property("DataSourceConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IndexId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_index_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IndexId", value.into())
+    }
+
+    /// Replaces `LanguageCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_language_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LanguageCode", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceProps {
-    /// `CustomDocumentEnrichmentConfiguration` (optional).
-    pub custom_document_enrichment_configuration:
-        Option<Value<CustomDocumentEnrichmentConfiguration>>,
-    /// `DataSourceConfiguration` (optional).
-    pub data_source_configuration: Option<Value<DataSourceConfiguration>>,
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub description: Option<Value<String>>,
-    /// `IndexId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-    pub index_id: Value<String>,
-    /// `LanguageCode` (optional).
-    /// Length: 2..=10 characters.
-    /// Pattern: `[a-zA-Z-]*`.
-    pub language_code: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub name: Value<String>,
-    /// `RoleArn` (optional).
-    /// Length: 1..=1284 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Schedule` (optional).
-    /// Length: ..=1000 characters.
-    pub schedule: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::Kendra::DataSource`.
+    DataSourceProps
 }
 
 impl DataSourceProps {
@@ -130,367 +113,144 @@ impl DataSourceProps {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            custom_document_enrichment_configuration: None,
-            data_source_configuration: None,
-            description: None,
-            index_id: index_id.into(),
-            language_code: None,
-            name: name.into(),
-            role_arn: None,
-            schedule: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "IndexId", index_id.into().to_template())
+                .with(5, "Name", name.into().to_template())
+                .with(9, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `CustomDocumentEnrichmentConfiguration`.
+    /// `CustomDocumentEnrichmentConfiguration` (optional).
     pub fn custom_document_enrichment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomDocumentEnrichmentConfiguration>>,
     ) -> Self {
-        self.custom_document_enrichment_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomDocumentEnrichmentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DataSourceConfiguration`.
+    /// `DataSourceConfiguration` (optional).
     pub fn data_source_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DataSourceConfiguration>>,
     ) -> Self {
-        self.data_source_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DataSourceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    /// Length: 2 to 10 characters.
+    /// Pattern: `[a-zA-Z-]*`.
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_document_enrichment_configuration {
-            m.insert(
-                "CustomDocumentEnrichmentConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.data_source_configuration {
-            m.insert("DataSourceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("IndexId".to_owned(), self.index_id.to_template());
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_document_enrichment_configuration.check(
-            &path.field("CustomDocumentEnrichmentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.data_source_configuration.check(
-            &path.field("DataSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_id.check(
-            &path.field("IndexId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.language_code.check(
-            &path.field("LanguageCode"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(10),
-                pattern: Some("[a-zA-Z-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule.check(
-            &path.field("Schedule"),
-            &Rules {
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSourceProps);
-
-/// Property type `CustomDocumentEnrichmentConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomDocumentEnrichmentConfiguration {
-    /// `InlineConfigurations` (optional).
-    /// Items: 0..=100.
-    pub inline_configurations: Option<Value<List<InlineCustomDocumentEnrichmentConfiguration>>>,
-    /// `PostExtractionHookConfiguration` (optional).
-    pub post_extraction_hook_configuration: Option<Value<HookConfiguration>>,
-    /// `PreExtractionHookConfiguration` (optional).
-    pub pre_extraction_hook_configuration: Option<Value<HookConfiguration>>,
     /// `RoleArn` (optional).
-    /// Length: 1..=1284 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+    /// Length: 1 to 1284 characters.
+    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "RoleArn", value.into().to_template()))
+    }
+    /// `Schedule` (optional).
+    /// Length: at most 1000 characters.
+    pub fn schedule(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Schedule", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomDocumentEnrichmentConfiguration` of `AWS::Kendra::DataSource`.
+    CustomDocumentEnrichmentConfiguration(default)
 }
 
 impl CustomDocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            inline_configurations: None,
-            post_extraction_hook_configuration: None,
-            pre_extraction_hook_configuration: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InlineConfigurations`.
+    /// `InlineConfigurations` (optional).
+    /// Items: 0 to 100.
     pub fn inline_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<InlineCustomDocumentEnrichmentConfiguration>>>,
     ) -> Self {
-        self.inline_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "InlineConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `PostExtractionHookConfiguration`.
+    /// `PostExtractionHookConfiguration` (optional).
     pub fn post_extraction_hook_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HookConfiguration>>,
     ) -> Self {
-        self.post_extraction_hook_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "PostExtractionHookConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PreExtractionHookConfiguration`.
+    /// `PreExtractionHookConfiguration` (optional).
     pub fn pre_extraction_hook_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HookConfiguration>>,
     ) -> Self {
-        self.pre_extraction_hook_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "PreExtractionHookConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomDocumentEnrichmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.inline_configurations {
-            m.insert("InlineConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_extraction_hook_configuration {
-            m.insert(
-                "PostExtractionHookConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.pre_extraction_hook_configuration {
-            m.insert("PreExtractionHookConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Length: 1 to 1284 characters.
+    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for CustomDocumentEnrichmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inline_configurations.check(
-            &path.field("InlineConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.post_extraction_hook_configuration.check(
-            &path.field("PostExtractionHookConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.pre_extraction_hook_configuration.check(
-            &path.field("PreExtractionHookConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomDocumentEnrichmentConfiguration);
-
-/// Property type `InlineCustomDocumentEnrichmentConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct InlineCustomDocumentEnrichmentConfiguration {
-    /// `Condition` (optional).
-    pub condition: Option<Value<DocumentAttributeCondition>>,
-    /// `DocumentContentDeletion` (optional).
-    pub document_content_deletion: Option<Value<bool>>,
-    /// `Target` (optional).
-    pub target: Option<Value<DocumentAttributeTarget>>,
+crate::l1_struct! {
+    /// Property type `InlineCustomDocumentEnrichmentConfiguration` of `AWS::Kendra::DataSource`.
+    InlineCustomDocumentEnrichmentConfiguration(default)
 }
 
 impl InlineCustomDocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition: None,
-            document_content_deletion: None,
-            target: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<DocumentAttributeCondition>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    pub fn condition(self, value: impl Into<Value<DocumentAttributeCondition>>) -> Self {
+        Self(self.0.with(0, "Condition", value.into().to_template()))
     }
-    /// Sets `DocumentContentDeletion`.
-    pub fn document_content_deletion(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.document_content_deletion = Some(value.into());
-        self
+    /// `DocumentContentDeletion` (optional).
+    pub fn document_content_deletion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentContentDeletion", value.into().to_template()),
+        )
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<DocumentAttributeTarget>>) -> Self {
-        self.target = Some(value.into());
-        self
+    /// `Target` (optional).
+    pub fn target(self, value: impl Into<Value<DocumentAttributeTarget>>) -> Self {
+        Self(self.0.with(2, "Target", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InlineCustomDocumentEnrichmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_content_deletion {
-            m.insert("DocumentContentDeletion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InlineCustomDocumentEnrichmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.target.check(&path.field("Target"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InlineCustomDocumentEnrichmentConfiguration);
-
-/// Property type `DocumentAttributeCondition` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DocumentAttributeCondition {
-    /// `ConditionDocumentAttributeKey` (required).
-    /// Length: 1..=200 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z0-9_-]*`.
-    pub condition_document_attribute_key: Value<String>,
-    /// `ConditionOnValue` (optional).
-    pub condition_on_value: Option<Value<DocumentAttributeValue>>,
-    /// `Operator` (required).
-    pub operator: Value<ConditionOperator>,
+crate::l1_struct! {
+    /// Property type `DocumentAttributeCondition` of `AWS::Kendra::DataSource`.
+    DocumentAttributeCondition
 }
 
 impl DocumentAttributeCondition {
@@ -499,353 +259,124 @@ impl DocumentAttributeCondition {
         condition_document_attribute_key: impl Into<Value<String>>,
         operator: impl Into<Value<ConditionOperator>>,
     ) -> Self {
-        Self {
-            condition_document_attribute_key: condition_document_attribute_key.into(),
-            condition_on_value: None,
-            operator: operator.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConditionDocumentAttributeKey",
+                    condition_document_attribute_key.into().to_template(),
+                )
+                .with(2, "Operator", operator.into().to_template()),
+        )
     }
-    /// Sets `ConditionOnValue`.
-    pub fn condition_on_value(mut self, value: impl Into<Value<DocumentAttributeValue>>) -> Self {
-        self.condition_on_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentAttributeCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConditionDocumentAttributeKey".to_owned(),
-            self.condition_document_attribute_key.to_template(),
-        );
-        if let Some(v) = &self.condition_on_value {
-            m.insert("ConditionOnValue".to_owned(), v.to_template());
-        }
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        Expr::Map(m)
+    /// `ConditionOnValue` (optional).
+    pub fn condition_on_value(self, value: impl Into<Value<DocumentAttributeValue>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConditionOnValue", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DocumentAttributeCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition_document_attribute_key.check(
-            &path.field("ConditionDocumentAttributeKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z0-9_-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.condition_on_value
-            .check(&path.field("ConditionOnValue"), &Rules::NONE, out);
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentAttributeCondition);
-
-/// Property type `DocumentAttributeValue` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentAttributeValue {
-    /// `DateValue` (optional).
-    pub date_value: Option<Value<String>>,
-    /// `LongValue` (optional).
-    pub long_value: Option<Value<i64>>,
-    /// `StringListValue` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    pub string_list_value: Option<Value<List<String>>>,
-    /// `StringValue` (optional).
-    /// Length: 1..=2048 characters.
-    pub string_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DocumentAttributeValue` of `AWS::Kendra::DataSource`.
+    DocumentAttributeValue(default)
 }
 
 impl DocumentAttributeValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            date_value: None,
-            long_value: None,
-            string_list_value: None,
-            string_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DateValue`.
-    pub fn date_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_value = Some(value.into());
-        self
+    /// `DateValue` (optional).
+    pub fn date_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DateValue", value.into().to_template()))
     }
-    /// Sets `LongValue`.
-    pub fn long_value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.long_value = Some(value.into());
-        self
+    /// `LongValue` (optional).
+    pub fn long_value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "LongValue", value.into().to_template()))
     }
-    /// Sets `StringListValue`.
-    pub fn string_list_value(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.string_list_value = Some(value.into());
-        self
+    /// `StringListValue` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    pub fn string_list_value(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StringListValue", value.into().to_template()),
+        )
     }
-    /// Sets `StringValue`.
-    pub fn string_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string_value = Some(value.into());
-        self
+    /// `StringValue` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn string_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StringValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentAttributeValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.date_value {
-            m.insert("DateValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.long_value {
-            m.insert("LongValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_list_value {
-            m.insert("StringListValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_value {
-            m.insert("StringValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConditionOperator`.
+    ConditionOperator {
+        /// `GreaterThan`
+        GreaterThan = "GreaterThan",
+        /// `GreaterThanOrEquals`
+        GreaterThanOrEquals = "GreaterThanOrEquals",
+        /// `LessThan`
+        LessThan = "LessThan",
+        /// `LessThanOrEquals`
+        LessThanOrEquals = "LessThanOrEquals",
+        /// `Equals`
+        Equals = "Equals",
+        /// `NotEquals`
+        NotEquals = "NotEquals",
+        /// `Contains`
+        Contains = "Contains",
+        /// `NotContains`
+        NotContains = "NotContains",
+        /// `Exists`
+        Exists = "Exists",
+        /// `NotExists`
+        NotExists = "NotExists",
+        /// `BeginsWith`
+        BeginsWith = "BeginsWith",
     }
 }
 
-impl Check for DocumentAttributeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.string_list_value.check(
-            &path.field("StringListValue"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string_value.check(
-            &path.field("StringValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentAttributeValue);
-
-/// Values of `ConditionOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConditionOperator {
-    /// `GreaterThan`
-    GreaterThan,
-    /// `GreaterThanOrEquals`
-    GreaterThanOrEquals,
-    /// `LessThan`
-    LessThan,
-    /// `LessThanOrEquals`
-    LessThanOrEquals,
-    /// `Equals`
-    Equals,
-    /// `NotEquals`
-    NotEquals,
-    /// `Contains`
-    Contains,
-    /// `NotContains`
-    NotContains,
-    /// `Exists`
-    Exists,
-    /// `NotExists`
-    NotExists,
-    /// `BeginsWith`
-    BeginsWith,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConditionOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThan",
-        "GreaterThanOrEquals",
-        "LessThan",
-        "LessThanOrEquals",
-        "Equals",
-        "NotEquals",
-        "Contains",
-        "NotContains",
-        "Exists",
-        "NotExists",
-        "BeginsWith",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThan => "GreaterThan",
-            Self::GreaterThanOrEquals => "GreaterThanOrEquals",
-            Self::LessThan => "LessThan",
-            Self::LessThanOrEquals => "LessThanOrEquals",
-            Self::Equals => "Equals",
-            Self::NotEquals => "NotEquals",
-            Self::Contains => "Contains",
-            Self::NotContains => "NotContains",
-            Self::Exists => "Exists",
-            Self::NotExists => "NotExists",
-            Self::BeginsWith => "BeginsWith",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConditionOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConditionOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConditionOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThan" => Self::GreaterThan,
-            "GreaterThanOrEquals" => Self::GreaterThanOrEquals,
-            "LessThan" => Self::LessThan,
-            "LessThanOrEquals" => Self::LessThanOrEquals,
-            "Equals" => Self::Equals,
-            "NotEquals" => Self::NotEquals,
-            "Contains" => Self::Contains,
-            "NotContains" => Self::NotContains,
-            "Exists" => Self::Exists,
-            "NotExists" => Self::NotExists,
-            "BeginsWith" => Self::BeginsWith,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConditionOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConditionOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ConditionOperator);
-
-/// Property type `DocumentAttributeTarget` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DocumentAttributeTarget {
-    /// `TargetDocumentAttributeKey` (required).
-    /// Length: 1..=200 characters.
-    /// Pattern: `[a-zA-Z0-9_][a-zA-Z0-9_-]*`.
-    pub target_document_attribute_key: Value<String>,
-    /// `TargetDocumentAttributeValue` (optional).
-    pub target_document_attribute_value: Option<Value<DocumentAttributeValue>>,
-    /// `TargetDocumentAttributeValueDeletion` (optional).
-    pub target_document_attribute_value_deletion: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DocumentAttributeTarget` of `AWS::Kendra::DataSource`.
+    DocumentAttributeTarget
 }
 
 impl DocumentAttributeTarget {
     /// The required properties: `TargetDocumentAttributeKey`.
     pub fn new(target_document_attribute_key: impl Into<Value<String>>) -> Self {
-        Self {
-            target_document_attribute_key: target_document_attribute_key.into(),
-            target_document_attribute_value: None,
-            target_document_attribute_value_deletion: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TargetDocumentAttributeKey",
+            target_document_attribute_key.into().to_template(),
+        ))
     }
-    /// Sets `TargetDocumentAttributeValue`.
+    /// `TargetDocumentAttributeValue` (optional).
     pub fn target_document_attribute_value(
-        mut self,
+        self,
         value: impl Into<Value<DocumentAttributeValue>>,
     ) -> Self {
-        self.target_document_attribute_value = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "TargetDocumentAttributeValue",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TargetDocumentAttributeValueDeletion`.
-    pub fn target_document_attribute_value_deletion(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.target_document_attribute_value_deletion = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentAttributeTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TargetDocumentAttributeKey".to_owned(),
-            self.target_document_attribute_key.to_template(),
-        );
-        if let Some(v) = &self.target_document_attribute_value {
-            m.insert("TargetDocumentAttributeValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_document_attribute_value_deletion {
-            m.insert(
-                "TargetDocumentAttributeValueDeletion".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `TargetDocumentAttributeValueDeletion` (optional).
+    pub fn target_document_attribute_value_deletion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "TargetDocumentAttributeValueDeletion",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for DocumentAttributeTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_document_attribute_key.check(
-            &path.field("TargetDocumentAttributeKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("[a-zA-Z0-9_][a-zA-Z0-9_-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_document_attribute_value.check(
-            &path.field("TargetDocumentAttributeValue"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentAttributeTarget);
-
-/// Property type `HookConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct HookConfiguration {
-    /// `InvocationCondition` (optional).
-    pub invocation_condition: Option<Value<DocumentAttributeCondition>>,
-    /// `LambdaArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^/arn:aws[a-zA-Z-]*:lambda:[a-z]+-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?/$`.
-    pub lambda_arn: Value<ids::FunctionArn>,
-    /// `S3Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]`.
-    pub s3_bucket: Value<ids::BucketName>,
+crate::l1_struct! {
+    /// Property type `HookConfiguration` of `AWS::Kendra::DataSource`.
+    HookConfiguration
 }
 
 impl HookConfiguration {
@@ -854,349 +385,131 @@ impl HookConfiguration {
         lambda_arn: impl Into<Value<ids::FunctionArn>>,
         s3_bucket: impl Into<Value<ids::BucketName>>,
     ) -> Self {
-        Self {
-            invocation_condition: None,
-            lambda_arn: lambda_arn.into(),
-            s3_bucket: s3_bucket.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "LambdaArn", lambda_arn.into().to_template())
+                .with(2, "S3Bucket", s3_bucket.into().to_template()),
+        )
     }
-    /// Sets `InvocationCondition`.
-    pub fn invocation_condition(
-        mut self,
-        value: impl Into<Value<DocumentAttributeCondition>>,
-    ) -> Self {
-        self.invocation_condition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HookConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invocation_condition {
-            m.insert("InvocationCondition".to_owned(), v.to_template());
-        }
-        m.insert("LambdaArn".to_owned(), self.lambda_arn.to_template());
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        Expr::Map(m)
+    /// `InvocationCondition` (optional).
+    pub fn invocation_condition(self, value: impl Into<Value<DocumentAttributeCondition>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InvocationCondition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HookConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invocation_condition
-            .check(&path.field("InvocationCondition"), &Rules::NONE, out);
-        self.lambda_arn.check(&path.field("LambdaArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^/arn:aws[a-zA-Z-]*:lambda:[a-z]+-[a-z]+-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(\\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?/$"), ..Rules::NONE }, out);
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HookConfiguration);
-
-/// Property type `DataSourceConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSourceConfiguration {
-    /// `ConfluenceConfiguration` (optional).
-    pub confluence_configuration: Option<Value<ConfluenceConfiguration>>,
-    /// `DatabaseConfiguration` (optional).
-    pub database_configuration: Option<Value<DatabaseConfiguration>>,
-    /// `GoogleDriveConfiguration` (optional).
-    pub google_drive_configuration: Option<Value<GoogleDriveConfiguration>>,
-    /// `OneDriveConfiguration` (optional).
-    pub one_drive_configuration: Option<Value<OneDriveConfiguration>>,
-    /// `S3Configuration` (optional).
-    pub s3_configuration: Option<Value<S3DataSourceConfiguration>>,
-    /// `SalesforceConfiguration` (optional).
-    pub salesforce_configuration: Option<Value<SalesforceConfiguration>>,
-    /// `ServiceNowConfiguration` (optional).
-    pub service_now_configuration: Option<Value<ServiceNowConfiguration>>,
-    /// `SharePointConfiguration` (optional).
-    pub share_point_configuration: Option<Value<SharePointConfiguration>>,
-    /// `TemplateConfiguration` (optional).
-    pub template_configuration: Option<Value<TemplateConfiguration>>,
-    /// `WebCrawlerConfiguration` (optional).
-    pub web_crawler_configuration: Option<Value<WebCrawlerConfiguration>>,
-    /// `WorkDocsConfiguration` (optional).
-    pub work_docs_configuration: Option<Value<WorkDocsConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DataSourceConfiguration` of `AWS::Kendra::DataSource`.
+    DataSourceConfiguration(default)
 }
 
 impl DataSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            confluence_configuration: None,
-            database_configuration: None,
-            google_drive_configuration: None,
-            one_drive_configuration: None,
-            s3_configuration: None,
-            salesforce_configuration: None,
-            service_now_configuration: None,
-            share_point_configuration: None,
-            template_configuration: None,
-            web_crawler_configuration: None,
-            work_docs_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfluenceConfiguration`.
+    /// `ConfluenceConfiguration` (optional).
     pub fn confluence_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ConfluenceConfiguration>>,
     ) -> Self {
-        self.confluence_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ConfluenceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseConfiguration`.
-    pub fn database_configuration(
-        mut self,
-        value: impl Into<Value<DatabaseConfiguration>>,
-    ) -> Self {
-        self.database_configuration = Some(value.into());
-        self
+    /// `DatabaseConfiguration` (optional).
+    pub fn database_configuration(self, value: impl Into<Value<DatabaseConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatabaseConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `GoogleDriveConfiguration`.
+    /// `GoogleDriveConfiguration` (optional).
     pub fn google_drive_configuration(
-        mut self,
+        self,
         value: impl Into<Value<GoogleDriveConfiguration>>,
     ) -> Self {
-        self.google_drive_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "GoogleDriveConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OneDriveConfiguration`.
-    pub fn one_drive_configuration(
-        mut self,
-        value: impl Into<Value<OneDriveConfiguration>>,
-    ) -> Self {
-        self.one_drive_configuration = Some(value.into());
-        self
+    /// `OneDriveConfiguration` (optional).
+    pub fn one_drive_configuration(self, value: impl Into<Value<OneDriveConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OneDriveConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3Configuration`.
-    pub fn s3_configuration(mut self, value: impl Into<Value<S3DataSourceConfiguration>>) -> Self {
-        self.s3_configuration = Some(value.into());
-        self
+    /// `S3Configuration` (optional).
+    pub fn s3_configuration(self, value: impl Into<Value<S3DataSourceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "S3Configuration", value.into().to_template()),
+        )
     }
-    /// Sets `SalesforceConfiguration`.
+    /// `SalesforceConfiguration` (optional).
     pub fn salesforce_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceConfiguration>>,
     ) -> Self {
-        self.salesforce_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "SalesforceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceNowConfiguration`.
+    /// `ServiceNowConfiguration` (optional).
     pub fn service_now_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServiceNowConfiguration>>,
     ) -> Self {
-        self.service_now_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ServiceNowConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SharePointConfiguration`.
+    /// `SharePointConfiguration` (optional).
     pub fn share_point_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SharePointConfiguration>>,
     ) -> Self {
-        self.share_point_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "SharePointConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `TemplateConfiguration`.
-    pub fn template_configuration(
-        mut self,
-        value: impl Into<Value<TemplateConfiguration>>,
-    ) -> Self {
-        self.template_configuration = Some(value.into());
-        self
+    /// `TemplateConfiguration` (optional).
+    pub fn template_configuration(self, value: impl Into<Value<TemplateConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TemplateConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `WebCrawlerConfiguration`.
+    /// `WebCrawlerConfiguration` (optional).
     pub fn web_crawler_configuration(
-        mut self,
+        self,
         value: impl Into<Value<WebCrawlerConfiguration>>,
     ) -> Self {
-        self.web_crawler_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "WebCrawlerConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `WorkDocsConfiguration`.
-    pub fn work_docs_configuration(
-        mut self,
-        value: impl Into<Value<WorkDocsConfiguration>>,
-    ) -> Self {
-        self.work_docs_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.confluence_configuration {
-            m.insert("ConfluenceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_configuration {
-            m.insert("DatabaseConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.google_drive_configuration {
-            m.insert("GoogleDriveConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.one_drive_configuration {
-            m.insert("OneDriveConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_configuration {
-            m.insert("S3Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce_configuration {
-            m.insert("SalesforceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now_configuration {
-            m.insert("ServiceNowConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_point_configuration {
-            m.insert("SharePointConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_configuration {
-            m.insert("TemplateConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_crawler_configuration {
-            m.insert("WebCrawlerConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.work_docs_configuration {
-            m.insert("WorkDocsConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkDocsConfiguration` (optional).
+    pub fn work_docs_configuration(self, value: impl Into<Value<WorkDocsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "WorkDocsConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.confluence_configuration.check(
-            &path.field("ConfluenceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.database_configuration
-            .check(&path.field("DatabaseConfiguration"), &Rules::NONE, out);
-        self.google_drive_configuration.check(
-            &path.field("GoogleDriveConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.one_drive_configuration
-            .check(&path.field("OneDriveConfiguration"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.salesforce_configuration.check(
-            &path.field("SalesforceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_now_configuration.check(
-            &path.field("ServiceNowConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_point_configuration.check(
-            &path.field("SharePointConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.template_configuration
-            .check(&path.field("TemplateConfiguration"), &Rules::NONE, out);
-        self.web_crawler_configuration.check(
-            &path.field("WebCrawlerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.work_docs_configuration
-            .check(&path.field("WorkDocsConfiguration"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("S3Configuration", self.s3_configuration.is_some())],
-                &[(
-                    "SharePointConfiguration",
-                    self.share_point_configuration.is_some(),
-                )],
-                &[(
-                    "SalesforceConfiguration",
-                    self.salesforce_configuration.is_some(),
-                )],
-                &[(
-                    "OneDriveConfiguration",
-                    self.one_drive_configuration.is_some(),
-                )],
-                &[(
-                    "ServiceNowConfiguration",
-                    self.service_now_configuration.is_some(),
-                )],
-                &[(
-                    "DatabaseConfiguration",
-                    self.database_configuration.is_some(),
-                )],
-                &[(
-                    "ConfluenceConfiguration",
-                    self.confluence_configuration.is_some(),
-                )],
-                &[(
-                    "GoogleDriveConfiguration",
-                    self.google_drive_configuration.is_some(),
-                )],
-                &[(
-                    "WebCrawlerConfiguration",
-                    self.web_crawler_configuration.is_some(),
-                )],
-                &[(
-                    "WorkDocsConfiguration",
-                    self.work_docs_configuration.is_some(),
-                )],
-                &[(
-                    "TemplateConfiguration",
-                    self.template_configuration.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceConfiguration);
-
-/// Property type `ConfluenceConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConfluenceConfiguration {
-    /// `AttachmentConfiguration` (optional).
-    pub attachment_configuration: Option<Value<ConfluenceAttachmentConfiguration>>,
-    /// `BlogConfiguration` (optional).
-    pub blog_configuration: Option<Value<ConfluenceBlogConfiguration>>,
-    /// `ExclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclusion_patterns: Option<Value<List<String>>>,
-    /// `InclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub inclusion_patterns: Option<Value<List<String>>>,
-    /// `PageConfiguration` (optional).
-    pub page_configuration: Option<Value<ConfluencePageConfiguration>>,
-    /// `SecretArn` (required).
-    /// Length: 1..=1284 characters.
-    pub secret_arn: Value<String>,
-    /// `ServerUrl` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(https?|ftp|file)://([^\s]*)`.
-    pub server_url: Value<String>,
-    /// `SpaceConfiguration` (optional).
-    pub space_configuration: Option<Value<ConfluenceSpaceConfiguration>>,
-    /// `Version` (required).
-    pub version: Value<ConfluenceVersion>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<DataSourceVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ConfluenceConfiguration` of `AWS::Kendra::DataSource`.
+    ConfluenceConfiguration
 }
 
 impl ConfluenceConfiguration {
@@ -1206,250 +519,107 @@ impl ConfluenceConfiguration {
         server_url: impl Into<Value<String>>,
         version: impl Into<Value<ConfluenceVersion>>,
     ) -> Self {
-        Self {
-            attachment_configuration: None,
-            blog_configuration: None,
-            exclusion_patterns: None,
-            inclusion_patterns: None,
-            page_configuration: None,
-            secret_arn: secret_arn.into(),
-            server_url: server_url.into(),
-            space_configuration: None,
-            version: version.into(),
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "SecretArn", secret_arn.into().to_template())
+                .with(6, "ServerUrl", server_url.into().to_template())
+                .with(8, "Version", version.into().to_template()),
+        )
     }
-    /// Sets `AttachmentConfiguration`.
+    /// `AttachmentConfiguration` (optional).
     pub fn attachment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ConfluenceAttachmentConfiguration>>,
     ) -> Self {
-        self.attachment_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AttachmentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `BlogConfiguration`.
-    pub fn blog_configuration(
-        mut self,
-        value: impl Into<Value<ConfluenceBlogConfiguration>>,
-    ) -> Self {
-        self.blog_configuration = Some(value.into());
-        self
+    /// `BlogConfiguration` (optional).
+    pub fn blog_configuration(self, value: impl Into<Value<ConfluenceBlogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ExclusionPatterns`.
-    pub fn exclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_patterns = Some(value.into());
-        self
+    /// `ExclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `InclusionPatterns`.
-    pub fn inclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_patterns = Some(value.into());
-        self
+    /// `InclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn inclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `PageConfiguration`.
-    pub fn page_configuration(
-        mut self,
-        value: impl Into<Value<ConfluencePageConfiguration>>,
-    ) -> Self {
-        self.page_configuration = Some(value.into());
-        self
+    /// `PageConfiguration` (optional).
+    pub fn page_configuration(self, value: impl Into<Value<ConfluencePageConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SpaceConfiguration`.
+    /// `SpaceConfiguration` (optional).
     pub fn space_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ConfluenceSpaceConfiguration>>,
     ) -> Self {
-        self.space_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "SpaceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(
-        mut self,
-        value: impl Into<Value<DataSourceVpcConfiguration>>,
-    ) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfluenceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_configuration {
-            m.insert("AttachmentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blog_configuration {
-            m.insert("BlogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_patterns {
-            m.insert("ExclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_patterns {
-            m.insert("InclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.page_configuration {
-            m.insert("PageConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        m.insert("ServerUrl".to_owned(), self.server_url.to_template());
-        if let Some(v) = &self.space_configuration {
-            m.insert("SpaceConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<DataSourceVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfluenceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachment_configuration.check(
-            &path.field("AttachmentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.blog_configuration
-            .check(&path.field("BlogConfiguration"), &Rules::NONE, out);
-        self.exclusion_patterns.check(
-            &path.field("ExclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_patterns.check(
-            &path.field("InclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.page_configuration
-            .check(&path.field("PageConfiguration"), &Rules::NONE, out);
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_url.check(
-            &path.field("ServerUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^(https?|ftp|file)://([^\\s]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.space_configuration
-            .check(&path.field("SpaceConfiguration"), &Rules::NONE, out);
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfluenceConfiguration);
-
-/// Property type `ConfluenceAttachmentConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfluenceAttachmentConfiguration {
-    /// `AttachmentFieldMappings` (optional).
-    /// Items: 1..=11.
-    pub attachment_field_mappings: Option<Value<List<ConfluenceAttachmentToIndexFieldMapping>>>,
-    /// `CrawlAttachments` (optional).
-    pub crawl_attachments: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ConfluenceAttachmentConfiguration` of `AWS::Kendra::DataSource`.
+    ConfluenceAttachmentConfiguration(default)
 }
 
 impl ConfluenceAttachmentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attachment_field_mappings: None,
-            crawl_attachments: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttachmentFieldMappings`.
+    /// `AttachmentFieldMappings` (optional).
+    /// Items: 1 to 11.
     pub fn attachment_field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<ConfluenceAttachmentToIndexFieldMapping>>>,
     ) -> Self {
-        self.attachment_field_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AttachmentFieldMappings", value.into().to_template()),
+        )
     }
-    /// Sets `CrawlAttachments`.
-    pub fn crawl_attachments(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_attachments = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfluenceAttachmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_field_mappings {
-            m.insert("AttachmentFieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.crawl_attachments {
-            m.insert("CrawlAttachments".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CrawlAttachments` (optional).
+    pub fn crawl_attachments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CrawlAttachments", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfluenceAttachmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachment_field_mappings.check(
-            &path.field("AttachmentFieldMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(11),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfluenceAttachmentConfiguration);
-
-/// Property type `ConfluenceAttachmentToIndexFieldMapping` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConfluenceAttachmentToIndexFieldMapping {
-    /// `DataSourceFieldName` (required).
-    pub data_source_field_name: Value<ConfluenceAttachmentFieldName>,
-    /// `DateFieldFormat` (optional).
-    /// Length: 4..=40 characters.
-    pub date_field_format: Option<Value<String>>,
-    /// `IndexFieldName` (required).
-    /// Length: 1..=30 characters.
-    pub index_field_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConfluenceAttachmentToIndexFieldMapping` of `AWS::Kendra::DataSource`.
+    ConfluenceAttachmentToIndexFieldMapping
 }
 
 impl ConfluenceAttachmentToIndexFieldMapping {
@@ -1458,231 +628,80 @@ impl ConfluenceAttachmentToIndexFieldMapping {
         data_source_field_name: impl Into<Value<ConfluenceAttachmentFieldName>>,
         index_field_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source_field_name: data_source_field_name.into(),
-            date_field_format: None,
-            index_field_name: index_field_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataSourceFieldName",
+                    data_source_field_name.into().to_template(),
+                )
+                .with(2, "IndexFieldName", index_field_name.into().to_template()),
+        )
     }
-    /// Sets `DateFieldFormat`.
-    pub fn date_field_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_field_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfluenceAttachmentToIndexFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceFieldName".to_owned(),
-            self.data_source_field_name.to_template(),
-        );
-        if let Some(v) = &self.date_field_format {
-            m.insert("DateFieldFormat".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IndexFieldName".to_owned(),
-            self.index_field_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DateFieldFormat` (optional).
+    /// Length: 4 to 40 characters.
+    pub fn date_field_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DateFieldFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfluenceAttachmentToIndexFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_field_name
-            .check(&path.field("DataSourceFieldName"), &Rules::NONE, out);
-        self.date_field_format.check(
-            &path.field("DateFieldFormat"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_field_name.check(
-            &path.field("IndexFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConfluenceAttachmentFieldName`.
+    ConfluenceAttachmentFieldName {
+        /// `AUTHOR`
+        Author = "AUTHOR",
+        /// `CONTENT_TYPE`
+        ContentType = "CONTENT_TYPE",
+        /// `CREATED_DATE`
+        CreatedDate = "CREATED_DATE",
+        /// `DISPLAY_URL`
+        DisplayUrl = "DISPLAY_URL",
+        /// `FILE_SIZE`
+        FileSize = "FILE_SIZE",
+        /// `ITEM_TYPE`
+        ItemType = "ITEM_TYPE",
+        /// `PARENT_ID`
+        ParentId = "PARENT_ID",
+        /// `SPACE_KEY`
+        SpaceKey = "SPACE_KEY",
+        /// `SPACE_NAME`
+        SpaceName = "SPACE_NAME",
+        /// `URL`
+        Url = "URL",
+        /// `VERSION`
+        Version = "VERSION",
     }
 }
 
-crate::impl_literal!(ConfluenceAttachmentToIndexFieldMapping);
-
-/// Values of `ConfluenceAttachmentFieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfluenceAttachmentFieldName {
-    /// `AUTHOR`
-    Author,
-    /// `CONTENT_TYPE`
-    ContentType,
-    /// `CREATED_DATE`
-    CreatedDate,
-    /// `DISPLAY_URL`
-    DisplayUrl,
-    /// `FILE_SIZE`
-    FileSize,
-    /// `ITEM_TYPE`
-    ItemType,
-    /// `PARENT_ID`
-    ParentId,
-    /// `SPACE_KEY`
-    SpaceKey,
-    /// `SPACE_NAME`
-    SpaceName,
-    /// `URL`
-    Url,
-    /// `VERSION`
-    Version,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfluenceAttachmentFieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUTHOR",
-        "CONTENT_TYPE",
-        "CREATED_DATE",
-        "DISPLAY_URL",
-        "FILE_SIZE",
-        "ITEM_TYPE",
-        "PARENT_ID",
-        "SPACE_KEY",
-        "SPACE_NAME",
-        "URL",
-        "VERSION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Author => "AUTHOR",
-            Self::ContentType => "CONTENT_TYPE",
-            Self::CreatedDate => "CREATED_DATE",
-            Self::DisplayUrl => "DISPLAY_URL",
-            Self::FileSize => "FILE_SIZE",
-            Self::ItemType => "ITEM_TYPE",
-            Self::ParentId => "PARENT_ID",
-            Self::SpaceKey => "SPACE_KEY",
-            Self::SpaceName => "SPACE_NAME",
-            Self::Url => "URL",
-            Self::Version => "VERSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfluenceAttachmentFieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfluenceAttachmentFieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfluenceAttachmentFieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTHOR" => Self::Author,
-            "CONTENT_TYPE" => Self::ContentType,
-            "CREATED_DATE" => Self::CreatedDate,
-            "DISPLAY_URL" => Self::DisplayUrl,
-            "FILE_SIZE" => Self::FileSize,
-            "ITEM_TYPE" => Self::ItemType,
-            "PARENT_ID" => Self::ParentId,
-            "SPACE_KEY" => Self::SpaceKey,
-            "SPACE_NAME" => Self::SpaceName,
-            "URL" => Self::Url,
-            "VERSION" => Self::Version,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfluenceAttachmentFieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfluenceAttachmentFieldName::from(s))
-    }
-}
-
-crate::impl_literal!(ConfluenceAttachmentFieldName);
-
-/// Property type `ConfluenceBlogConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfluenceBlogConfiguration {
-    /// `BlogFieldMappings` (optional).
-    /// Items: 1..=9.
-    pub blog_field_mappings: Option<Value<List<ConfluenceBlogToIndexFieldMapping>>>,
+crate::l1_struct! {
+    /// Property type `ConfluenceBlogConfiguration` of `AWS::Kendra::DataSource`.
+    ConfluenceBlogConfiguration(default)
 }
 
 impl ConfluenceBlogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            blog_field_mappings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlogFieldMappings`.
+    /// `BlogFieldMappings` (optional).
+    /// Items: 1 to 9.
     pub fn blog_field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<ConfluenceBlogToIndexFieldMapping>>>,
     ) -> Self {
-        self.blog_field_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BlogFieldMappings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfluenceBlogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blog_field_mappings {
-            m.insert("BlogFieldMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfluenceBlogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blog_field_mappings.check(
-            &path.field("BlogFieldMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(9),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfluenceBlogConfiguration);
-
-/// Property type `ConfluenceBlogToIndexFieldMapping` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConfluenceBlogToIndexFieldMapping {
-    /// `DataSourceFieldName` (required).
-    pub data_source_field_name: Value<ConfluenceBlogFieldName>,
-    /// `DateFieldFormat` (optional).
-    /// Length: 4..=40 characters.
-    pub date_field_format: Option<Value<String>>,
-    /// `IndexFieldName` (required).
-    /// Length: 1..=30 characters.
-    pub index_field_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConfluenceBlogToIndexFieldMapping` of `AWS::Kendra::DataSource`.
+    ConfluenceBlogToIndexFieldMapping
 }
 
 impl ConfluenceBlogToIndexFieldMapping {
@@ -1691,221 +710,76 @@ impl ConfluenceBlogToIndexFieldMapping {
         data_source_field_name: impl Into<Value<ConfluenceBlogFieldName>>,
         index_field_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source_field_name: data_source_field_name.into(),
-            date_field_format: None,
-            index_field_name: index_field_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataSourceFieldName",
+                    data_source_field_name.into().to_template(),
+                )
+                .with(2, "IndexFieldName", index_field_name.into().to_template()),
+        )
     }
-    /// Sets `DateFieldFormat`.
-    pub fn date_field_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_field_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfluenceBlogToIndexFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceFieldName".to_owned(),
-            self.data_source_field_name.to_template(),
-        );
-        if let Some(v) = &self.date_field_format {
-            m.insert("DateFieldFormat".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IndexFieldName".to_owned(),
-            self.index_field_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DateFieldFormat` (optional).
+    /// Length: 4 to 40 characters.
+    pub fn date_field_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DateFieldFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfluenceBlogToIndexFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_field_name
-            .check(&path.field("DataSourceFieldName"), &Rules::NONE, out);
-        self.date_field_format.check(
-            &path.field("DateFieldFormat"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_field_name.check(
-            &path.field("IndexFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConfluenceBlogFieldName`.
+    ConfluenceBlogFieldName {
+        /// `AUTHOR`
+        Author = "AUTHOR",
+        /// `DISPLAY_URL`
+        DisplayUrl = "DISPLAY_URL",
+        /// `ITEM_TYPE`
+        ItemType = "ITEM_TYPE",
+        /// `LABELS`
+        Labels = "LABELS",
+        /// `PUBLISH_DATE`
+        PublishDate = "PUBLISH_DATE",
+        /// `SPACE_KEY`
+        SpaceKey = "SPACE_KEY",
+        /// `SPACE_NAME`
+        SpaceName = "SPACE_NAME",
+        /// `URL`
+        Url = "URL",
+        /// `VERSION`
+        Version = "VERSION",
     }
 }
 
-crate::impl_literal!(ConfluenceBlogToIndexFieldMapping);
-
-/// Values of `ConfluenceBlogFieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfluenceBlogFieldName {
-    /// `AUTHOR`
-    Author,
-    /// `DISPLAY_URL`
-    DisplayUrl,
-    /// `ITEM_TYPE`
-    ItemType,
-    /// `LABELS`
-    Labels,
-    /// `PUBLISH_DATE`
-    PublishDate,
-    /// `SPACE_KEY`
-    SpaceKey,
-    /// `SPACE_NAME`
-    SpaceName,
-    /// `URL`
-    Url,
-    /// `VERSION`
-    Version,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfluenceBlogFieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUTHOR",
-        "DISPLAY_URL",
-        "ITEM_TYPE",
-        "LABELS",
-        "PUBLISH_DATE",
-        "SPACE_KEY",
-        "SPACE_NAME",
-        "URL",
-        "VERSION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Author => "AUTHOR",
-            Self::DisplayUrl => "DISPLAY_URL",
-            Self::ItemType => "ITEM_TYPE",
-            Self::Labels => "LABELS",
-            Self::PublishDate => "PUBLISH_DATE",
-            Self::SpaceKey => "SPACE_KEY",
-            Self::SpaceName => "SPACE_NAME",
-            Self::Url => "URL",
-            Self::Version => "VERSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfluenceBlogFieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfluenceBlogFieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfluenceBlogFieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTHOR" => Self::Author,
-            "DISPLAY_URL" => Self::DisplayUrl,
-            "ITEM_TYPE" => Self::ItemType,
-            "LABELS" => Self::Labels,
-            "PUBLISH_DATE" => Self::PublishDate,
-            "SPACE_KEY" => Self::SpaceKey,
-            "SPACE_NAME" => Self::SpaceName,
-            "URL" => Self::Url,
-            "VERSION" => Self::Version,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfluenceBlogFieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfluenceBlogFieldName::from(s))
-    }
-}
-
-crate::impl_literal!(ConfluenceBlogFieldName);
-
-/// Property type `ConfluencePageConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfluencePageConfiguration {
-    /// `PageFieldMappings` (optional).
-    /// Items: 1..=12.
-    pub page_field_mappings: Option<Value<List<ConfluencePageToIndexFieldMapping>>>,
+crate::l1_struct! {
+    /// Property type `ConfluencePageConfiguration` of `AWS::Kendra::DataSource`.
+    ConfluencePageConfiguration(default)
 }
 
 impl ConfluencePageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            page_field_mappings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PageFieldMappings`.
+    /// `PageFieldMappings` (optional).
+    /// Items: 1 to 12.
     pub fn page_field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<ConfluencePageToIndexFieldMapping>>>,
     ) -> Self {
-        self.page_field_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PageFieldMappings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfluencePageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.page_field_mappings {
-            m.insert("PageFieldMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfluencePageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.page_field_mappings.check(
-            &path.field("PageFieldMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfluencePageConfiguration);
-
-/// Property type `ConfluencePageToIndexFieldMapping` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConfluencePageToIndexFieldMapping {
-    /// `DataSourceFieldName` (required).
-    pub data_source_field_name: Value<ConfluencePageFieldName>,
-    /// `DateFieldFormat` (optional).
-    /// Length: 4..=40 characters.
-    pub date_field_format: Option<Value<String>>,
-    /// `IndexFieldName` (required).
-    /// Length: 1..=30 characters.
-    pub index_field_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConfluencePageToIndexFieldMapping` of `AWS::Kendra::DataSource`.
+    ConfluencePageToIndexFieldMapping
 }
 
 impl ConfluencePageToIndexFieldMapping {
@@ -1914,318 +788,108 @@ impl ConfluencePageToIndexFieldMapping {
         data_source_field_name: impl Into<Value<ConfluencePageFieldName>>,
         index_field_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source_field_name: data_source_field_name.into(),
-            date_field_format: None,
-            index_field_name: index_field_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataSourceFieldName",
+                    data_source_field_name.into().to_template(),
+                )
+                .with(2, "IndexFieldName", index_field_name.into().to_template()),
+        )
     }
-    /// Sets `DateFieldFormat`.
-    pub fn date_field_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_field_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfluencePageToIndexFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceFieldName".to_owned(),
-            self.data_source_field_name.to_template(),
-        );
-        if let Some(v) = &self.date_field_format {
-            m.insert("DateFieldFormat".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IndexFieldName".to_owned(),
-            self.index_field_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DateFieldFormat` (optional).
+    /// Length: 4 to 40 characters.
+    pub fn date_field_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DateFieldFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfluencePageToIndexFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_field_name
-            .check(&path.field("DataSourceFieldName"), &Rules::NONE, out);
-        self.date_field_format.check(
-            &path.field("DateFieldFormat"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_field_name.check(
-            &path.field("IndexFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConfluencePageFieldName`.
+    ConfluencePageFieldName {
+        /// `AUTHOR`
+        Author = "AUTHOR",
+        /// `CONTENT_STATUS`
+        ContentStatus = "CONTENT_STATUS",
+        /// `CREATED_DATE`
+        CreatedDate = "CREATED_DATE",
+        /// `DISPLAY_URL`
+        DisplayUrl = "DISPLAY_URL",
+        /// `ITEM_TYPE`
+        ItemType = "ITEM_TYPE",
+        /// `LABELS`
+        Labels = "LABELS",
+        /// `MODIFIED_DATE`
+        ModifiedDate = "MODIFIED_DATE",
+        /// `PARENT_ID`
+        ParentId = "PARENT_ID",
+        /// `SPACE_KEY`
+        SpaceKey = "SPACE_KEY",
+        /// `SPACE_NAME`
+        SpaceName = "SPACE_NAME",
+        /// `URL`
+        Url = "URL",
+        /// `VERSION`
+        Version = "VERSION",
     }
 }
 
-crate::impl_literal!(ConfluencePageToIndexFieldMapping);
-
-/// Values of `ConfluencePageFieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfluencePageFieldName {
-    /// `AUTHOR`
-    Author,
-    /// `CONTENT_STATUS`
-    ContentStatus,
-    /// `CREATED_DATE`
-    CreatedDate,
-    /// `DISPLAY_URL`
-    DisplayUrl,
-    /// `ITEM_TYPE`
-    ItemType,
-    /// `LABELS`
-    Labels,
-    /// `MODIFIED_DATE`
-    ModifiedDate,
-    /// `PARENT_ID`
-    ParentId,
-    /// `SPACE_KEY`
-    SpaceKey,
-    /// `SPACE_NAME`
-    SpaceName,
-    /// `URL`
-    Url,
-    /// `VERSION`
-    Version,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfluencePageFieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AUTHOR",
-        "CONTENT_STATUS",
-        "CREATED_DATE",
-        "DISPLAY_URL",
-        "ITEM_TYPE",
-        "LABELS",
-        "MODIFIED_DATE",
-        "PARENT_ID",
-        "SPACE_KEY",
-        "SPACE_NAME",
-        "URL",
-        "VERSION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Author => "AUTHOR",
-            Self::ContentStatus => "CONTENT_STATUS",
-            Self::CreatedDate => "CREATED_DATE",
-            Self::DisplayUrl => "DISPLAY_URL",
-            Self::ItemType => "ITEM_TYPE",
-            Self::Labels => "LABELS",
-            Self::ModifiedDate => "MODIFIED_DATE",
-            Self::ParentId => "PARENT_ID",
-            Self::SpaceKey => "SPACE_KEY",
-            Self::SpaceName => "SPACE_NAME",
-            Self::Url => "URL",
-            Self::Version => "VERSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfluencePageFieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfluencePageFieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfluencePageFieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTHOR" => Self::Author,
-            "CONTENT_STATUS" => Self::ContentStatus,
-            "CREATED_DATE" => Self::CreatedDate,
-            "DISPLAY_URL" => Self::DisplayUrl,
-            "ITEM_TYPE" => Self::ItemType,
-            "LABELS" => Self::Labels,
-            "MODIFIED_DATE" => Self::ModifiedDate,
-            "PARENT_ID" => Self::ParentId,
-            "SPACE_KEY" => Self::SpaceKey,
-            "SPACE_NAME" => Self::SpaceName,
-            "URL" => Self::Url,
-            "VERSION" => Self::Version,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfluencePageFieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfluencePageFieldName::from(s))
-    }
-}
-
-crate::impl_literal!(ConfluencePageFieldName);
-
-/// Property type `ConfluenceSpaceConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfluenceSpaceConfiguration {
-    /// `CrawlArchivedSpaces` (optional).
-    pub crawl_archived_spaces: Option<Value<bool>>,
-    /// `CrawlPersonalSpaces` (optional).
-    pub crawl_personal_spaces: Option<Value<bool>>,
-    /// `ExcludeSpaces` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=255 characters.
-    pub exclude_spaces: Option<Value<List<String>>>,
-    /// `IncludeSpaces` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=255 characters.
-    pub include_spaces: Option<Value<List<String>>>,
-    /// `SpaceFieldMappings` (optional).
-    /// Items: 1..=4.
-    pub space_field_mappings: Option<Value<List<ConfluenceSpaceToIndexFieldMapping>>>,
+crate::l1_struct! {
+    /// Property type `ConfluenceSpaceConfiguration` of `AWS::Kendra::DataSource`.
+    ConfluenceSpaceConfiguration(default)
 }
 
 impl ConfluenceSpaceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            crawl_archived_spaces: None,
-            crawl_personal_spaces: None,
-            exclude_spaces: None,
-            include_spaces: None,
-            space_field_mappings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CrawlArchivedSpaces`.
-    pub fn crawl_archived_spaces(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_archived_spaces = Some(value.into());
-        self
+    /// `CrawlArchivedSpaces` (optional).
+    pub fn crawl_archived_spaces(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CrawlArchivedSpaces", value.into().to_template()),
+        )
     }
-    /// Sets `CrawlPersonalSpaces`.
-    pub fn crawl_personal_spaces(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_personal_spaces = Some(value.into());
-        self
+    /// `CrawlPersonalSpaces` (optional).
+    pub fn crawl_personal_spaces(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CrawlPersonalSpaces", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeSpaces`.
-    pub fn exclude_spaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_spaces = Some(value.into());
-        self
+    /// `ExcludeSpaces` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn exclude_spaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ExcludeSpaces", value.into().to_template()))
     }
-    /// Sets `IncludeSpaces`.
-    pub fn include_spaces(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include_spaces = Some(value.into());
-        self
+    /// `IncludeSpaces` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn include_spaces(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "IncludeSpaces", value.into().to_template()))
     }
-    /// Sets `SpaceFieldMappings`.
+    /// `SpaceFieldMappings` (optional).
+    /// Items: 1 to 4.
     pub fn space_field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<ConfluenceSpaceToIndexFieldMapping>>>,
     ) -> Self {
-        self.space_field_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "SpaceFieldMappings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfluenceSpaceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawl_archived_spaces {
-            m.insert("CrawlArchivedSpaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.crawl_personal_spaces {
-            m.insert("CrawlPersonalSpaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_spaces {
-            m.insert("ExcludeSpaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_spaces {
-            m.insert("IncludeSpaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_field_mappings {
-            m.insert("SpaceFieldMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfluenceSpaceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude_spaces.check(
-            &path.field("ExcludeSpaces"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include_spaces.check(
-            &path.field("IncludeSpaces"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.space_field_mappings.check(
-            &path.field("SpaceFieldMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfluenceSpaceConfiguration);
-
-/// Property type `ConfluenceSpaceToIndexFieldMapping` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConfluenceSpaceToIndexFieldMapping {
-    /// `DataSourceFieldName` (required).
-    pub data_source_field_name: Value<ConfluenceSpaceFieldName>,
-    /// `DateFieldFormat` (optional).
-    /// Length: 4..=40 characters.
-    pub date_field_format: Option<Value<String>>,
-    /// `IndexFieldName` (required).
-    /// Length: 1..=30 characters.
-    pub index_field_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConfluenceSpaceToIndexFieldMapping` of `AWS::Kendra::DataSource`.
+    ConfluenceSpaceToIndexFieldMapping
 }
 
 impl ConfluenceSpaceToIndexFieldMapping {
@@ -2234,199 +898,53 @@ impl ConfluenceSpaceToIndexFieldMapping {
         data_source_field_name: impl Into<Value<ConfluenceSpaceFieldName>>,
         index_field_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source_field_name: data_source_field_name.into(),
-            date_field_format: None,
-            index_field_name: index_field_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataSourceFieldName",
+                    data_source_field_name.into().to_template(),
+                )
+                .with(2, "IndexFieldName", index_field_name.into().to_template()),
+        )
     }
-    /// Sets `DateFieldFormat`.
-    pub fn date_field_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_field_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfluenceSpaceToIndexFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceFieldName".to_owned(),
-            self.data_source_field_name.to_template(),
-        );
-        if let Some(v) = &self.date_field_format {
-            m.insert("DateFieldFormat".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IndexFieldName".to_owned(),
-            self.index_field_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DateFieldFormat` (optional).
+    /// Length: 4 to 40 characters.
+    pub fn date_field_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DateFieldFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfluenceSpaceToIndexFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_field_name
-            .check(&path.field("DataSourceFieldName"), &Rules::NONE, out);
-        self.date_field_format.check(
-            &path.field("DateFieldFormat"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_field_name.check(
-            &path.field("IndexFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConfluenceSpaceFieldName`.
+    ConfluenceSpaceFieldName {
+        /// `DISPLAY_URL`
+        DisplayUrl = "DISPLAY_URL",
+        /// `ITEM_TYPE`
+        ItemType = "ITEM_TYPE",
+        /// `SPACE_KEY`
+        SpaceKey = "SPACE_KEY",
+        /// `URL`
+        Url = "URL",
     }
 }
 
-crate::impl_literal!(ConfluenceSpaceToIndexFieldMapping);
-
-/// Values of `ConfluenceSpaceFieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfluenceSpaceFieldName {
-    /// `DISPLAY_URL`
-    DisplayUrl,
-    /// `ITEM_TYPE`
-    ItemType,
-    /// `SPACE_KEY`
-    SpaceKey,
-    /// `URL`
-    Url,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfluenceSpaceFieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISPLAY_URL", "ITEM_TYPE", "SPACE_KEY", "URL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DisplayUrl => "DISPLAY_URL",
-            Self::ItemType => "ITEM_TYPE",
-            Self::SpaceKey => "SPACE_KEY",
-            Self::Url => "URL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ConfluenceVersion`.
+    ConfluenceVersion {
+        /// `CLOUD`
+        Cloud = "CLOUD",
+        /// `SERVER`
+        Server = "SERVER",
     }
 }
 
-impl ToTemplate for ConfluenceSpaceFieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfluenceSpaceFieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfluenceSpaceFieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISPLAY_URL" => Self::DisplayUrl,
-            "ITEM_TYPE" => Self::ItemType,
-            "SPACE_KEY" => Self::SpaceKey,
-            "URL" => Self::Url,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfluenceSpaceFieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfluenceSpaceFieldName::from(s))
-    }
-}
-
-crate::impl_literal!(ConfluenceSpaceFieldName);
-
-/// Values of `ConfluenceVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfluenceVersion {
-    /// `CLOUD`
-    Cloud,
-    /// `SERVER`
-    Server,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfluenceVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CLOUD", "SERVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloud => "CLOUD",
-            Self::Server => "SERVER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfluenceVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfluenceVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfluenceVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLOUD" => Self::Cloud,
-            "SERVER" => Self::Server,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfluenceVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfluenceVersion::from(s))
-    }
-}
-
-crate::impl_literal!(ConfluenceVersion);
-
-/// Property type `DataSourceVpcConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceVpcConfiguration {
-    /// `SecurityGroupIds` (required).
-    /// Items: ..=10.
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `[\-0-9a-zA-Z]+`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: ..=6.
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `[\-0-9a-zA-Z]+`.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `DataSourceVpcConfiguration` of `AWS::Kendra::DataSource`.
+    DataSourceVpcConfiguration
 }
 
 impl DataSourceVpcConfiguration {
@@ -2435,83 +953,21 @@ impl DataSourceVpcConfiguration {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSourceVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSourceVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            pattern: Some("[\\-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                max_items: Some(6),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            pattern: Some("[\\-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceVpcConfiguration);
-
-/// Property type `DatabaseConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DatabaseConfiguration {
-    /// `AclConfiguration` (optional).
-    pub acl_configuration: Option<Value<AclConfiguration>>,
-    /// `ColumnConfiguration` (required).
-    pub column_configuration: Value<ColumnConfiguration>,
-    /// `ConnectionConfiguration` (required).
-    pub connection_configuration: Value<ConnectionConfiguration>,
-    /// `DatabaseEngineType` (required).
-    pub database_engine_type: Value<DatabaseEngineType>,
-    /// `SqlConfiguration` (optional).
-    pub sql_configuration: Option<Value<SqlConfiguration>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<DataSourceVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DatabaseConfiguration` of `AWS::Kendra::DataSource`.
+    DatabaseConfiguration
 }
 
 impl DatabaseConfiguration {
@@ -2521,148 +977,67 @@ impl DatabaseConfiguration {
         connection_configuration: impl Into<Value<ConnectionConfiguration>>,
         database_engine_type: impl Into<Value<DatabaseEngineType>>,
     ) -> Self {
-        Self {
-            acl_configuration: None,
-            column_configuration: column_configuration.into(),
-            connection_configuration: connection_configuration.into(),
-            database_engine_type: database_engine_type.into(),
-            sql_configuration: None,
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ColumnConfiguration",
+                    column_configuration.into().to_template(),
+                )
+                .with(
+                    2,
+                    "ConnectionConfiguration",
+                    connection_configuration.into().to_template(),
+                )
+                .with(
+                    3,
+                    "DatabaseEngineType",
+                    database_engine_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AclConfiguration`.
-    pub fn acl_configuration(mut self, value: impl Into<Value<AclConfiguration>>) -> Self {
-        self.acl_configuration = Some(value.into());
-        self
+    /// `AclConfiguration` (optional).
+    pub fn acl_configuration(self, value: impl Into<Value<AclConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AclConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SqlConfiguration`.
-    pub fn sql_configuration(mut self, value: impl Into<Value<SqlConfiguration>>) -> Self {
-        self.sql_configuration = Some(value.into());
-        self
+    /// `SqlConfiguration` (optional).
+    pub fn sql_configuration(self, value: impl Into<Value<SqlConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SqlConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(
-        mut self,
-        value: impl Into<Value<DataSourceVpcConfiguration>>,
-    ) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acl_configuration {
-            m.insert("AclConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ColumnConfiguration".to_owned(),
-            self.column_configuration.to_template(),
-        );
-        m.insert(
-            "ConnectionConfiguration".to_owned(),
-            self.connection_configuration.to_template(),
-        );
-        m.insert(
-            "DatabaseEngineType".to_owned(),
-            self.database_engine_type.to_template(),
-        );
-        if let Some(v) = &self.sql_configuration {
-            m.insert("SqlConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<DataSourceVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DatabaseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acl_configuration
-            .check(&path.field("AclConfiguration"), &Rules::NONE, out);
-        self.column_configuration
-            .check(&path.field("ColumnConfiguration"), &Rules::NONE, out);
-        self.connection_configuration.check(
-            &path.field("ConnectionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.database_engine_type
-            .check(&path.field("DatabaseEngineType"), &Rules::NONE, out);
-        self.sql_configuration
-            .check(&path.field("SqlConfiguration"), &Rules::NONE, out);
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatabaseConfiguration);
-
-/// Property type `AclConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct AclConfiguration {
-    /// `AllowedGroupsColumnName` (required).
-    /// Length: 1..=100 characters.
-    pub allowed_groups_column_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `AclConfiguration` of `AWS::Kendra::DataSource`.
+    AclConfiguration
 }
 
 impl AclConfiguration {
     /// The required properties: `AllowedGroupsColumnName`.
     pub fn new(allowed_groups_column_name: impl Into<Value<String>>) -> Self {
-        Self {
-            allowed_groups_column_name: allowed_groups_column_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AllowedGroupsColumnName",
+            allowed_groups_column_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AclConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowedGroupsColumnName".to_owned(),
-            self.allowed_groups_column_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AclConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_groups_column_name.check(
-            &path.field("AllowedGroupsColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AclConfiguration);
-
-/// Property type `ColumnConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ColumnConfiguration {
-    /// `ChangeDetectingColumns` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=100 characters.
-    pub change_detecting_columns: Value<List<String>>,
-    /// `DocumentDataColumnName` (required).
-    /// Length: 1..=100 characters.
-    pub document_data_column_name: Value<String>,
-    /// `DocumentIdColumnName` (required).
-    /// Length: 1..=100 characters.
-    pub document_id_column_name: Value<String>,
-    /// `DocumentTitleColumnName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_column_name: Option<Value<String>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
+crate::l1_struct! {
+    /// Property type `ColumnConfiguration` of `AWS::Kendra::DataSource`.
+    ColumnConfiguration
 }
 
 impl ColumnConfiguration {
@@ -2672,126 +1047,46 @@ impl ColumnConfiguration {
         document_data_column_name: impl Into<Value<String>>,
         document_id_column_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            change_detecting_columns: change_detecting_columns.into(),
-            document_data_column_name: document_data_column_name.into(),
-            document_id_column_name: document_id_column_name.into(),
-            document_title_column_name: None,
-            field_mappings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ChangeDetectingColumns",
+                    change_detecting_columns.into().to_template(),
+                )
+                .with(
+                    1,
+                    "DocumentDataColumnName",
+                    document_data_column_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DocumentIdColumnName",
+                    document_id_column_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DocumentTitleColumnName`.
-    pub fn document_title_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_column_name = Some(value.into());
-        self
+    /// `DocumentTitleColumnName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DocumentTitleColumnName", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(4, "FieldMappings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ColumnConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChangeDetectingColumns".to_owned(),
-            self.change_detecting_columns.to_template(),
-        );
-        m.insert(
-            "DocumentDataColumnName".to_owned(),
-            self.document_data_column_name.to_template(),
-        );
-        m.insert(
-            "DocumentIdColumnName".to_owned(),
-            self.document_id_column_name.to_template(),
-        );
-        if let Some(v) = &self.document_title_column_name {
-            m.insert("DocumentTitleColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColumnConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.change_detecting_columns.check(
-            &path.field("ChangeDetectingColumns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_data_column_name.check(
-            &path.field("DocumentDataColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_id_column_name.check(
-            &path.field("DocumentIdColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_title_column_name.check(
-            &path.field("DocumentTitleColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnConfiguration);
-
-/// Property type `DataSourceToIndexFieldMapping` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceToIndexFieldMapping {
-    /// `DataSourceFieldName` (required).
-    /// Length: 1..=100 characters.
-    pub data_source_field_name: Value<String>,
-    /// `DateFieldFormat` (optional).
-    /// Length: 4..=40 characters.
-    pub date_field_format: Option<Value<String>>,
-    /// `IndexFieldName` (required).
-    /// Length: 1..=30 characters.
-    pub index_field_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataSourceToIndexFieldMapping` of `AWS::Kendra::DataSource`.
+    DataSourceToIndexFieldMapping
 }
 
 impl DataSourceToIndexFieldMapping {
@@ -2800,89 +1095,29 @@ impl DataSourceToIndexFieldMapping {
         data_source_field_name: impl Into<Value<String>>,
         index_field_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source_field_name: data_source_field_name.into(),
-            date_field_format: None,
-            index_field_name: index_field_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataSourceFieldName",
+                    data_source_field_name.into().to_template(),
+                )
+                .with(2, "IndexFieldName", index_field_name.into().to_template()),
+        )
     }
-    /// Sets `DateFieldFormat`.
-    pub fn date_field_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_field_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceToIndexFieldMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceFieldName".to_owned(),
-            self.data_source_field_name.to_template(),
-        );
-        if let Some(v) = &self.date_field_format {
-            m.insert("DateFieldFormat".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IndexFieldName".to_owned(),
-            self.index_field_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DateFieldFormat` (optional).
+    /// Length: 4 to 40 characters.
+    pub fn date_field_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DateFieldFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSourceToIndexFieldMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_field_name.check(
-            &path.field("DataSourceFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.date_field_format.check(
-            &path.field("DateFieldFormat"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_field_name.check(
-            &path.field("IndexFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceToIndexFieldMapping);
-
-/// Property type `ConnectionConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ConnectionConfiguration {
-    /// `DatabaseHost` (required).
-    /// Length: 1..=253 characters.
-    pub database_host: Value<String>,
-    /// `DatabaseName` (required).
-    /// Length: 1..=100 characters.
-    pub database_name: Value<String>,
-    /// `DatabasePort` (required).
-    /// Range: 1..=65535.
-    pub database_port: Value<i64>,
-    /// `SecretArn` (required).
-    /// Length: 1..=1284 characters.
-    pub secret_arn: Value<String>,
-    /// `TableName` (required).
-    /// Length: 1..=100 characters.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConnectionConfiguration` of `AWS::Kendra::DataSource`.
+    ConnectionConfiguration
 }
 
 impl ConnectionConfiguration {
@@ -2894,498 +1129,132 @@ impl ConnectionConfiguration {
         secret_arn: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_host: database_host.into(),
-            database_name: database_name.into(),
-            database_port: database_port.into(),
-            secret_arn: secret_arn.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseHost", database_host.into().to_template())
+                .with(1, "DatabaseName", database_name.into().to_template())
+                .with(2, "DatabasePort", database_port.into().to_template())
+                .with(3, "SecretArn", secret_arn.into().to_template())
+                .with(4, "TableName", table_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseHost".to_owned(), self.database_host.to_template());
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("DatabasePort".to_owned(), self.database_port.to_template());
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DatabaseEngineType`.
+    DatabaseEngineType {
+        /// `RDS_AURORA_MYSQL`
+        RdsAuroraMysql = "RDS_AURORA_MYSQL",
+        /// `RDS_AURORA_POSTGRESQL`
+        RdsAuroraPostgresql = "RDS_AURORA_POSTGRESQL",
+        /// `RDS_MYSQL`
+        RdsMysql = "RDS_MYSQL",
+        /// `RDS_POSTGRESQL`
+        RdsPostgresql = "RDS_POSTGRESQL",
     }
 }
 
-impl Check for ConnectionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_host.check(
-            &path.field("DatabaseHost"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(253),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_port.check(
-            &path.field("DatabasePort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectionConfiguration);
-
-/// Values of `DatabaseEngineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatabaseEngineType {
-    /// `RDS_AURORA_MYSQL`
-    RdsAuroraMysql,
-    /// `RDS_AURORA_POSTGRESQL`
-    RdsAuroraPostgresql,
-    /// `RDS_MYSQL`
-    RdsMysql,
-    /// `RDS_POSTGRESQL`
-    RdsPostgresql,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatabaseEngineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RDS_AURORA_MYSQL",
-        "RDS_AURORA_POSTGRESQL",
-        "RDS_MYSQL",
-        "RDS_POSTGRESQL",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RdsAuroraMysql => "RDS_AURORA_MYSQL",
-            Self::RdsAuroraPostgresql => "RDS_AURORA_POSTGRESQL",
-            Self::RdsMysql => "RDS_MYSQL",
-            Self::RdsPostgresql => "RDS_POSTGRESQL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatabaseEngineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatabaseEngineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatabaseEngineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "RDS_AURORA_MYSQL" => Self::RdsAuroraMysql,
-            "RDS_AURORA_POSTGRESQL" => Self::RdsAuroraPostgresql,
-            "RDS_MYSQL" => Self::RdsMysql,
-            "RDS_POSTGRESQL" => Self::RdsPostgresql,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatabaseEngineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatabaseEngineType::from(s))
-    }
-}
-
-crate::impl_literal!(DatabaseEngineType);
-
-/// Property type `SqlConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct SqlConfiguration {
-    /// `QueryIdentifiersEnclosingOption` (optional).
-    pub query_identifiers_enclosing_option: Option<Value<QueryIdentifiersEnclosingOption>>,
+crate::l1_struct! {
+    /// Property type `SqlConfiguration` of `AWS::Kendra::DataSource`.
+    SqlConfiguration(default)
 }
 
 impl SqlConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            query_identifiers_enclosing_option: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `QueryIdentifiersEnclosingOption`.
+    /// `QueryIdentifiersEnclosingOption` (optional).
     pub fn query_identifiers_enclosing_option(
-        mut self,
+        self,
         value: impl Into<Value<QueryIdentifiersEnclosingOption>>,
     ) -> Self {
-        self.query_identifiers_enclosing_option = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "QueryIdentifiersEnclosingOption",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SqlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.query_identifiers_enclosing_option {
-            m.insert(
-                "QueryIdentifiersEnclosingOption".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `QueryIdentifiersEnclosingOption`.
+    QueryIdentifiersEnclosingOption {
+        /// `DOUBLE_QUOTES`
+        DoubleQuotes = "DOUBLE_QUOTES",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for SqlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_identifiers_enclosing_option.check(
-            &path.field("QueryIdentifiersEnclosingOption"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SqlConfiguration);
-
-/// Values of `QueryIdentifiersEnclosingOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QueryIdentifiersEnclosingOption {
-    /// `DOUBLE_QUOTES`
-    DoubleQuotes,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl QueryIdentifiersEnclosingOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOUBLE_QUOTES", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DoubleQuotes => "DOUBLE_QUOTES",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for QueryIdentifiersEnclosingOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for QueryIdentifiersEnclosingOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for QueryIdentifiersEnclosingOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOUBLE_QUOTES" => Self::DoubleQuotes,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<QueryIdentifiersEnclosingOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(QueryIdentifiersEnclosingOption::from(s))
-    }
-}
-
-crate::impl_literal!(QueryIdentifiersEnclosingOption);
-
-/// Property type `GoogleDriveConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct GoogleDriveConfiguration {
-    /// `ExcludeMimeTypes` (optional).
-    /// Items: 0..=30.
-    /// Each item: Length: 1..=256 characters.
-    pub exclude_mime_types: Option<Value<List<String>>>,
-    /// `ExcludeSharedDrives` (optional).
-    /// Items: 0..=100.
-    /// Each item: Length: 1..=256 characters.
-    pub exclude_shared_drives: Option<Value<List<String>>>,
-    /// `ExcludeUserAccounts` (optional).
-    /// Items: 0..=100.
-    /// Each item: Length: 1..=256 characters.
-    pub exclude_user_accounts: Option<Value<List<String>>>,
-    /// `ExclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclusion_patterns: Option<Value<List<String>>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
-    /// `InclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub inclusion_patterns: Option<Value<List<String>>>,
-    /// `SecretArn` (required).
-    /// Length: 1..=1284 characters.
-    pub secret_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `GoogleDriveConfiguration` of `AWS::Kendra::DataSource`.
+    GoogleDriveConfiguration
 }
 
 impl GoogleDriveConfiguration {
     /// The required properties: `SecretArn`.
     pub fn new(secret_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            exclude_mime_types: None,
-            exclude_shared_drives: None,
-            exclude_user_accounts: None,
-            exclusion_patterns: None,
-            field_mappings: None,
-            inclusion_patterns: None,
-            secret_arn: secret_arn.into(),
-        }
+        Self(crate::Properties::new().with(6, "SecretArn", secret_arn.into().to_template()))
     }
-    /// Sets `ExcludeMimeTypes`.
-    pub fn exclude_mime_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_mime_types = Some(value.into());
-        self
+    /// `ExcludeMimeTypes` (optional).
+    /// Items: 0 to 30.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn exclude_mime_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludeMimeTypes", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeSharedDrives`.
-    pub fn exclude_shared_drives(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_shared_drives = Some(value.into());
-        self
+    /// `ExcludeSharedDrives` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn exclude_shared_drives(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExcludeSharedDrives", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeUserAccounts`.
-    pub fn exclude_user_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_user_accounts = Some(value.into());
-        self
+    /// `ExcludeUserAccounts` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn exclude_user_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExcludeUserAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `ExclusionPatterns`.
-    pub fn exclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_patterns = Some(value.into());
-        self
+    /// `ExclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(4, "FieldMappings", value.into().to_template()))
     }
-    /// Sets `InclusionPatterns`.
-    pub fn inclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_patterns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GoogleDriveConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_mime_types {
-            m.insert("ExcludeMimeTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_shared_drives {
-            m.insert("ExcludeSharedDrives".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_user_accounts {
-            m.insert("ExcludeUserAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_patterns {
-            m.insert("ExclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_patterns {
-            m.insert("InclusionPatterns".to_owned(), v.to_template());
-        }
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GoogleDriveConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude_mime_types.check(
-            &path.field("ExcludeMimeTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclude_shared_drives.check(
-            &path.field("ExcludeSharedDrives"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclude_user_accounts.check(
-            &path.field("ExcludeUserAccounts"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclusion_patterns.check(
-            &path.field("ExclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_patterns.check(
-            &path.field("InclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GoogleDriveConfiguration);
-
-/// Property type `OneDriveConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct OneDriveConfiguration {
-    /// `DisableLocalGroups` (optional).
-    pub disable_local_groups: Option<Value<bool>>,
-    /// `ExclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclusion_patterns: Option<Value<List<String>>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
     /// `InclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub inclusion_patterns: Option<Value<List<String>>>,
-    /// `OneDriveUsers` (required).
-    pub one_drive_users: Value<OneDriveUsers>,
-    /// `SecretArn` (required).
-    /// Length: 1..=1284 characters.
-    pub secret_arn: Value<String>,
-    /// `TenantDomain` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\.)+[a-z]{2,}$`.
-    pub tenant_domain: Value<String>,
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn inclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InclusionPatterns", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OneDriveConfiguration` of `AWS::Kendra::DataSource`.
+    OneDriveConfiguration
 }
 
 impl OneDriveConfiguration {
@@ -3395,1033 +1264,369 @@ impl OneDriveConfiguration {
         secret_arn: impl Into<Value<String>>,
         tenant_domain: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            disable_local_groups: None,
-            exclusion_patterns: None,
-            field_mappings: None,
-            inclusion_patterns: None,
-            one_drive_users: one_drive_users.into(),
-            secret_arn: secret_arn.into(),
-            tenant_domain: tenant_domain.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "OneDriveUsers", one_drive_users.into().to_template())
+                .with(5, "SecretArn", secret_arn.into().to_template())
+                .with(6, "TenantDomain", tenant_domain.into().to_template()),
+        )
     }
-    /// Sets `DisableLocalGroups`.
-    pub fn disable_local_groups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_local_groups = Some(value.into());
-        self
+    /// `DisableLocalGroups` (optional).
+    pub fn disable_local_groups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DisableLocalGroups", value.into().to_template()),
+        )
     }
-    /// Sets `ExclusionPatterns`.
-    pub fn exclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_patterns = Some(value.into());
-        self
+    /// `ExclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(2, "FieldMappings", value.into().to_template()))
     }
-    /// Sets `InclusionPatterns`.
-    pub fn inclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_patterns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OneDriveConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disable_local_groups {
-            m.insert("DisableLocalGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_patterns {
-            m.insert("ExclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_patterns {
-            m.insert("InclusionPatterns".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OneDriveUsers".to_owned(),
-            self.one_drive_users.to_template(),
-        );
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        m.insert("TenantDomain".to_owned(), self.tenant_domain.to_template());
-        Expr::Map(m)
+    /// `InclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn inclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InclusionPatterns", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OneDriveConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclusion_patterns.check(
-            &path.field("ExclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_patterns.check(
-            &path.field("InclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.one_drive_users
-            .check(&path.field("OneDriveUsers"), &Rules::NONE, out);
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tenant_domain.check(
-            &path.field("TenantDomain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([a-zA-Z0-9]+(-[a-zA-Z0-9]+)*\\.)+[a-z]{2,}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OneDriveConfiguration);
-
-/// Property type `OneDriveUsers` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct OneDriveUsers {
-    /// `OneDriveUserList` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=256 characters.
-    pub one_drive_user_list: Option<Value<List<String>>>,
-    /// `OneDriveUserS3Path` (optional).
-    pub one_drive_user_s3_path: Option<Value<S3Path>>,
+crate::l1_struct! {
+    /// Property type `OneDriveUsers` of `AWS::Kendra::DataSource`.
+    OneDriveUsers(default)
 }
 
 impl OneDriveUsers {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            one_drive_user_list: None,
-            one_drive_user_s3_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OneDriveUserList`.
-    pub fn one_drive_user_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.one_drive_user_list = Some(value.into());
-        self
+    /// `OneDriveUserList` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn one_drive_user_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OneDriveUserList", value.into().to_template()),
+        )
     }
-    /// Sets `OneDriveUserS3Path`.
-    pub fn one_drive_user_s3_path(mut self, value: impl Into<Value<S3Path>>) -> Self {
-        self.one_drive_user_s3_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OneDriveUsers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.one_drive_user_list {
-            m.insert("OneDriveUserList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.one_drive_user_s3_path {
-            m.insert("OneDriveUserS3Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OneDriveUserS3Path` (optional).
+    pub fn one_drive_user_s3_path(self, value: impl Into<Value<S3Path>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OneDriveUserS3Path", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OneDriveUsers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.one_drive_user_list.check(
-            &path.field("OneDriveUserList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.one_drive_user_s3_path
-            .check(&path.field("OneDriveUserS3Path"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("OneDriveUserList", self.one_drive_user_list.is_some())],
-                &[("OneDriveUserS3Path", self.one_drive_user_s3_path.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OneDriveUsers);
-
-/// Property type `S3Path` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct S3Path {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]`.
-    pub bucket: Value<ids::BucketName>,
-    /// `Key` (required).
-    /// Length: 1..=1024 characters.
-    pub key: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Path` of `AWS::Kendra::DataSource`.
+    S3Path
 }
 
 impl S3Path {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<ids::BucketName>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Path {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Path {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Path);
-
-/// Property type `S3DataSourceConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct S3DataSourceConfiguration {
-    /// `AccessControlListConfiguration` (optional).
-    pub access_control_list_configuration: Option<Value<AccessControlListConfiguration>>,
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `DocumentsMetadataConfiguration` (optional).
-    pub documents_metadata_configuration: Option<Value<DocumentsMetadataConfiguration>>,
-    /// `ExclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclusion_patterns: Option<Value<List<String>>>,
-    /// `InclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub inclusion_patterns: Option<Value<List<String>>>,
-    /// `InclusionPrefixes` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub inclusion_prefixes: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `S3DataSourceConfiguration` of `AWS::Kendra::DataSource`.
+    S3DataSourceConfiguration
 }
 
 impl S3DataSourceConfiguration {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            access_control_list_configuration: None,
-            bucket_name: bucket_name.into(),
-            documents_metadata_configuration: None,
-            exclusion_patterns: None,
-            inclusion_patterns: None,
-            inclusion_prefixes: None,
-        }
+        Self(crate::Properties::new().with(1, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `AccessControlListConfiguration`.
+    /// `AccessControlListConfiguration` (optional).
     pub fn access_control_list_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AccessControlListConfiguration>>,
     ) -> Self {
-        self.access_control_list_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AccessControlListConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DocumentsMetadataConfiguration`.
+    /// `DocumentsMetadataConfiguration` (optional).
     pub fn documents_metadata_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DocumentsMetadataConfiguration>>,
     ) -> Self {
-        self.documents_metadata_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "DocumentsMetadataConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExclusionPatterns`.
-    pub fn exclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_patterns = Some(value.into());
-        self
+    /// `ExclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `InclusionPatterns`.
-    pub fn inclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_patterns = Some(value.into());
-        self
+    /// `InclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn inclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `InclusionPrefixes`.
-    pub fn inclusion_prefixes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_prefixes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3DataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_control_list_configuration {
-            m.insert("AccessControlListConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.documents_metadata_configuration {
-            m.insert("DocumentsMetadataConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_patterns {
-            m.insert("ExclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_patterns {
-            m.insert("InclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_prefixes {
-            m.insert("InclusionPrefixes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InclusionPrefixes` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn inclusion_prefixes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InclusionPrefixes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3DataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_control_list_configuration.check(
-            &path.field("AccessControlListConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.documents_metadata_configuration.check(
-            &path.field("DocumentsMetadataConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.exclusion_patterns.check(
-            &path.field("ExclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_patterns.check(
-            &path.field("InclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_prefixes.check(
-            &path.field("InclusionPrefixes"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3DataSourceConfiguration);
-
-/// Property type `AccessControlListConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessControlListConfiguration {
-    /// `KeyPath` (optional).
-    /// Length: 1..=1024 characters.
-    pub key_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessControlListConfiguration` of `AWS::Kendra::DataSource`.
+    AccessControlListConfiguration(default)
 }
 
 impl AccessControlListConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { key_path: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KeyPath`.
-    pub fn key_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessControlListConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_path {
-            m.insert("KeyPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KeyPath` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn key_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KeyPath", value.into().to_template()))
     }
 }
 
-impl Check for AccessControlListConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_path.check(
-            &path.field("KeyPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessControlListConfiguration);
-
-/// Property type `DocumentsMetadataConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentsMetadataConfiguration {
-    /// `S3Prefix` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DocumentsMetadataConfiguration` of `AWS::Kendra::DataSource`.
+    DocumentsMetadataConfiguration(default)
 }
 
 impl DocumentsMetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3_prefix: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Prefix`.
-    pub fn s3_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentsMetadataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_prefix {
-            m.insert("S3Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Prefix` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "S3Prefix", value.into().to_template()))
     }
 }
 
-impl Check for DocumentsMetadataConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_prefix.check(
-            &path.field("S3Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentsMetadataConfiguration);
-
-/// Property type `SalesforceConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceConfiguration {
-    /// `ChatterFeedConfiguration` (optional).
-    pub chatter_feed_configuration: Option<Value<SalesforceChatterFeedConfiguration>>,
-    /// `CrawlAttachments` (optional).
-    pub crawl_attachments: Option<Value<bool>>,
-    /// `ExcludeAttachmentFilePatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclude_attachment_file_patterns: Option<Value<List<String>>>,
-    /// `IncludeAttachmentFilePatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub include_attachment_file_patterns: Option<Value<List<String>>>,
-    /// `KnowledgeArticleConfiguration` (optional).
-    pub knowledge_article_configuration: Option<Value<SalesforceKnowledgeArticleConfiguration>>,
-    /// `SecretArn` (required).
-    /// Length: 1..=1284 characters.
-    pub secret_arn: Value<String>,
-    /// `ServerUrl` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(https?|ftp|file)://([^\s]*)`.
-    pub server_url: Value<String>,
-    /// `StandardObjectAttachmentConfiguration` (optional).
-    pub standard_object_attachment_configuration:
-        Option<Value<SalesforceStandardObjectAttachmentConfiguration>>,
-    /// `StandardObjectConfigurations` (optional).
-    /// Items: 1..=17.
-    pub standard_object_configurations: Option<Value<List<SalesforceStandardObjectConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `SalesforceConfiguration` of `AWS::Kendra::DataSource`.
+    SalesforceConfiguration
 }
 
 impl SalesforceConfiguration {
     /// The required properties: `SecretArn`, `ServerUrl`.
     pub fn new(secret_arn: impl Into<Value<String>>, server_url: impl Into<Value<String>>) -> Self {
-        Self {
-            chatter_feed_configuration: None,
-            crawl_attachments: None,
-            exclude_attachment_file_patterns: None,
-            include_attachment_file_patterns: None,
-            knowledge_article_configuration: None,
-            secret_arn: secret_arn.into(),
-            server_url: server_url.into(),
-            standard_object_attachment_configuration: None,
-            standard_object_configurations: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "SecretArn", secret_arn.into().to_template())
+                .with(6, "ServerUrl", server_url.into().to_template()),
+        )
     }
-    /// Sets `ChatterFeedConfiguration`.
+    /// `ChatterFeedConfiguration` (optional).
     pub fn chatter_feed_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceChatterFeedConfiguration>>,
     ) -> Self {
-        self.chatter_feed_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ChatterFeedConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CrawlAttachments`.
-    pub fn crawl_attachments(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_attachments = Some(value.into());
-        self
+    /// `CrawlAttachments` (optional).
+    pub fn crawl_attachments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CrawlAttachments", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeAttachmentFilePatterns`.
-    pub fn exclude_attachment_file_patterns(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.exclude_attachment_file_patterns = Some(value.into());
-        self
+    /// `ExcludeAttachmentFilePatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclude_attachment_file_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            2,
+            "ExcludeAttachmentFilePatterns",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IncludeAttachmentFilePatterns`.
-    pub fn include_attachment_file_patterns(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.include_attachment_file_patterns = Some(value.into());
-        self
+    /// `IncludeAttachmentFilePatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn include_attachment_file_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            3,
+            "IncludeAttachmentFilePatterns",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KnowledgeArticleConfiguration`.
+    /// `KnowledgeArticleConfiguration` (optional).
     pub fn knowledge_article_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceKnowledgeArticleConfiguration>>,
     ) -> Self {
-        self.knowledge_article_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "KnowledgeArticleConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StandardObjectAttachmentConfiguration`.
+    /// `StandardObjectAttachmentConfiguration` (optional).
     pub fn standard_object_attachment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceStandardObjectAttachmentConfiguration>>,
     ) -> Self {
-        self.standard_object_attachment_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "StandardObjectAttachmentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StandardObjectConfigurations`.
+    /// `StandardObjectConfigurations` (optional).
+    /// Items: 1 to 17.
     pub fn standard_object_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<SalesforceStandardObjectConfiguration>>>,
     ) -> Self {
-        self.standard_object_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "StandardObjectConfigurations",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SalesforceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.chatter_feed_configuration {
-            m.insert("ChatterFeedConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.crawl_attachments {
-            m.insert("CrawlAttachments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_attachment_file_patterns {
-            m.insert("ExcludeAttachmentFilePatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_attachment_file_patterns {
-            m.insert("IncludeAttachmentFilePatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.knowledge_article_configuration {
-            m.insert("KnowledgeArticleConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        m.insert("ServerUrl".to_owned(), self.server_url.to_template());
-        if let Some(v) = &self.standard_object_attachment_configuration {
-            m.insert(
-                "StandardObjectAttachmentConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.standard_object_configurations {
-            m.insert("StandardObjectConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chatter_feed_configuration.check(
-            &path.field("ChatterFeedConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.exclude_attachment_file_patterns.check(
-            &path.field("ExcludeAttachmentFilePatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include_attachment_file_patterns.check(
-            &path.field("IncludeAttachmentFilePatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_article_configuration.check(
-            &path.field("KnowledgeArticleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_url.check(
-            &path.field("ServerUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^(https?|ftp|file)://([^\\s]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.standard_object_attachment_configuration.check(
-            &path.field("StandardObjectAttachmentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.standard_object_configurations.check(
-            &path.field("StandardObjectConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(17),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceConfiguration);
-
-/// Property type `SalesforceChatterFeedConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceChatterFeedConfiguration {
-    /// `DocumentDataFieldName` (required).
-    /// Length: 1..=100 characters.
-    pub document_data_field_name: Value<String>,
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
-    /// `IncludeFilterTypes` (optional).
-    /// Items: 1..=2.
-    pub include_filter_types: Option<Value<List<SalesforceChatterFeedIncludeFilterType>>>,
+crate::l1_struct! {
+    /// Property type `SalesforceChatterFeedConfiguration` of `AWS::Kendra::DataSource`.
+    SalesforceChatterFeedConfiguration
 }
 
 impl SalesforceChatterFeedConfiguration {
     /// The required properties: `DocumentDataFieldName`.
     pub fn new(document_data_field_name: impl Into<Value<String>>) -> Self {
-        Self {
-            document_data_field_name: document_data_field_name.into(),
-            document_title_field_name: None,
-            field_mappings: None,
-            include_filter_types: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DocumentDataFieldName",
+            document_data_field_name.into().to_template(),
+        ))
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(2, "FieldMappings", value.into().to_template()))
     }
-    /// Sets `IncludeFilterTypes`.
+    /// `IncludeFilterTypes` (optional).
+    /// Items: 1 to 2.
     pub fn include_filter_types(
-        mut self,
+        self,
         value: impl Into<Value<List<SalesforceChatterFeedIncludeFilterType>>>,
     ) -> Self {
-        self.include_filter_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "IncludeFilterTypes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SalesforceChatterFeedConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DocumentDataFieldName".to_owned(),
-            self.document_data_field_name.to_template(),
-        );
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_filter_types {
-            m.insert("IncludeFilterTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SalesforceChatterFeedIncludeFilterType`.
+    SalesforceChatterFeedIncludeFilterType {
+        /// `ACTIVE_USER`
+        ActiveUser = "ACTIVE_USER",
+        /// `STANDARD_USER`
+        StandardUser = "STANDARD_USER",
     }
 }
 
-impl Check for SalesforceChatterFeedConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_data_field_name.check(
-            &path.field("DocumentDataFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include_filter_types.check(
-            &path.field("IncludeFilterTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceChatterFeedConfiguration);
-
-/// Values of `SalesforceChatterFeedIncludeFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalesforceChatterFeedIncludeFilterType {
-    /// `ACTIVE_USER`
-    ActiveUser,
-    /// `STANDARD_USER`
-    StandardUser,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SalesforceChatterFeedIncludeFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE_USER", "STANDARD_USER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActiveUser => "ACTIVE_USER",
-            Self::StandardUser => "STANDARD_USER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SalesforceChatterFeedIncludeFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SalesforceChatterFeedIncludeFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SalesforceChatterFeedIncludeFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE_USER" => Self::ActiveUser,
-            "STANDARD_USER" => Self::StandardUser,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SalesforceChatterFeedIncludeFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SalesforceChatterFeedIncludeFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(SalesforceChatterFeedIncludeFilterType);
-
-/// Property type `SalesforceKnowledgeArticleConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceKnowledgeArticleConfiguration {
-    /// `CustomKnowledgeArticleTypeConfigurations` (optional).
-    /// Items: 1..=10.
-    pub custom_knowledge_article_type_configurations:
-        Option<Value<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>>,
-    /// `IncludedStates` (required).
-    /// Items: 1..=3.
-    pub included_states: Value<List<SalesforceKnowledgeArticleState>>,
-    /// `StandardKnowledgeArticleTypeConfiguration` (optional).
-    pub standard_knowledge_article_type_configuration:
-        Option<Value<SalesforceStandardKnowledgeArticleTypeConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SalesforceKnowledgeArticleConfiguration` of `AWS::Kendra::DataSource`.
+    SalesforceKnowledgeArticleConfiguration
 }
 
 impl SalesforceKnowledgeArticleConfiguration {
     /// The required properties: `IncludedStates`.
     pub fn new(included_states: impl Into<Value<List<SalesforceKnowledgeArticleState>>>) -> Self {
-        Self {
-            custom_knowledge_article_type_configurations: None,
-            included_states: included_states.into(),
-            standard_knowledge_article_type_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "IncludedStates",
+            included_states.into().to_template(),
+        ))
     }
-    /// Sets `CustomKnowledgeArticleTypeConfigurations`.
+    /// `CustomKnowledgeArticleTypeConfigurations` (optional).
+    /// Items: 1 to 10.
     pub fn custom_knowledge_article_type_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<SalesforceCustomKnowledgeArticleTypeConfiguration>>>,
     ) -> Self {
-        self.custom_knowledge_article_type_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomKnowledgeArticleTypeConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StandardKnowledgeArticleTypeConfiguration`.
+    /// `StandardKnowledgeArticleTypeConfiguration` (optional).
     pub fn standard_knowledge_article_type_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SalesforceStandardKnowledgeArticleTypeConfiguration>>,
     ) -> Self {
-        self.standard_knowledge_article_type_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "StandardKnowledgeArticleTypeConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SalesforceKnowledgeArticleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_knowledge_article_type_configurations {
-            m.insert(
-                "CustomKnowledgeArticleTypeConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "IncludedStates".to_owned(),
-            self.included_states.to_template(),
-        );
-        if let Some(v) = &self.standard_knowledge_article_type_configuration {
-            m.insert(
-                "StandardKnowledgeArticleTypeConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceKnowledgeArticleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_knowledge_article_type_configurations.check(
-            &path.field("CustomKnowledgeArticleTypeConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.included_states.check(
-            &path.field("IncludedStates"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.standard_knowledge_article_type_configuration.check(
-            &path.field("StandardKnowledgeArticleTypeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceKnowledgeArticleConfiguration);
-
-/// Property type `SalesforceCustomKnowledgeArticleTypeConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceCustomKnowledgeArticleTypeConfiguration {
-    /// `DocumentDataFieldName` (required).
-    /// Length: 1..=100 characters.
-    pub document_data_field_name: Value<String>,
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SalesforceCustomKnowledgeArticleTypeConfiguration` of `AWS::Kendra::DataSource`.
+    SalesforceCustomKnowledgeArticleTypeConfiguration
 }
 
 impl SalesforceCustomKnowledgeArticleTypeConfiguration {
@@ -4430,322 +1635,109 @@ impl SalesforceCustomKnowledgeArticleTypeConfiguration {
         document_data_field_name: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            document_data_field_name: document_data_field_name.into(),
-            document_title_field_name: None,
-            field_mappings: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DocumentDataFieldName",
+                    document_data_field_name.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(2, "FieldMappings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SalesforceCustomKnowledgeArticleTypeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DocumentDataFieldName".to_owned(),
-            self.document_data_field_name.to_template(),
-        );
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SalesforceKnowledgeArticleState`.
+    SalesforceKnowledgeArticleState {
+        /// `DRAFT`
+        Draft = "DRAFT",
+        /// `PUBLISHED`
+        Published = "PUBLISHED",
+        /// `ARCHIVED`
+        Archived = "ARCHIVED",
     }
 }
 
-impl Check for SalesforceCustomKnowledgeArticleTypeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_data_field_name.check(
-            &path.field("DocumentDataFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceCustomKnowledgeArticleTypeConfiguration);
-
-/// Values of `SalesforceKnowledgeArticleState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalesforceKnowledgeArticleState {
-    /// `DRAFT`
-    Draft,
-    /// `PUBLISHED`
-    Published,
-    /// `ARCHIVED`
-    Archived,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SalesforceKnowledgeArticleState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DRAFT", "PUBLISHED", "ARCHIVED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "DRAFT",
-            Self::Published => "PUBLISHED",
-            Self::Archived => "ARCHIVED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SalesforceKnowledgeArticleState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SalesforceKnowledgeArticleState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SalesforceKnowledgeArticleState {
-    fn from(s: &str) -> Self {
-        match s {
-            "DRAFT" => Self::Draft,
-            "PUBLISHED" => Self::Published,
-            "ARCHIVED" => Self::Archived,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SalesforceKnowledgeArticleState> {
-    fn from(s: &str) -> Self {
-        Value::literal(SalesforceKnowledgeArticleState::from(s))
-    }
-}
-
-crate::impl_literal!(SalesforceKnowledgeArticleState);
-
-/// Property type `SalesforceStandardKnowledgeArticleTypeConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceStandardKnowledgeArticleTypeConfiguration {
-    /// `DocumentDataFieldName` (required).
-    /// Length: 1..=100 characters.
-    pub document_data_field_name: Value<String>,
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
+crate::l1_struct! {
+    /// Property type `SalesforceStandardKnowledgeArticleTypeConfiguration` of `AWS::Kendra::DataSource`.
+    SalesforceStandardKnowledgeArticleTypeConfiguration
 }
 
 impl SalesforceStandardKnowledgeArticleTypeConfiguration {
     /// The required properties: `DocumentDataFieldName`.
     pub fn new(document_data_field_name: impl Into<Value<String>>) -> Self {
-        Self {
-            document_data_field_name: document_data_field_name.into(),
-            document_title_field_name: None,
-            field_mappings: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DocumentDataFieldName",
+            document_data_field_name.into().to_template(),
+        ))
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(2, "FieldMappings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SalesforceStandardKnowledgeArticleTypeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DocumentDataFieldName".to_owned(),
-            self.document_data_field_name.to_template(),
-        );
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceStandardKnowledgeArticleTypeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_data_field_name.check(
-            &path.field("DocumentDataFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceStandardKnowledgeArticleTypeConfiguration);
-
-/// Property type `SalesforceStandardObjectAttachmentConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct SalesforceStandardObjectAttachmentConfiguration {
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
+crate::l1_struct! {
+    /// Property type `SalesforceStandardObjectAttachmentConfiguration` of `AWS::Kendra::DataSource`.
+    SalesforceStandardObjectAttachmentConfiguration(default)
 }
 
 impl SalesforceStandardObjectAttachmentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            document_title_field_name: None,
-            field_mappings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(1, "FieldMappings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SalesforceStandardObjectAttachmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SalesforceStandardObjectAttachmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SalesforceStandardObjectAttachmentConfiguration);
-
-/// Property type `SalesforceStandardObjectConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SalesforceStandardObjectConfiguration {
-    /// `DocumentDataFieldName` (required).
-    /// Length: 1..=100 characters.
-    pub document_data_field_name: Value<String>,
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
-    /// `Name` (required).
-    pub name: Value<SalesforceStandardObjectName>,
+crate::l1_struct! {
+    /// Property type `SalesforceStandardObjectConfiguration` of `AWS::Kendra::DataSource`.
+    SalesforceStandardObjectConfiguration
 }
 
 impl SalesforceStandardObjectConfiguration {
@@ -4754,232 +1746,77 @@ impl SalesforceStandardObjectConfiguration {
         document_data_field_name: impl Into<Value<String>>,
         name: impl Into<Value<SalesforceStandardObjectName>>,
     ) -> Self {
-        Self {
-            document_data_field_name: document_data_field_name.into(),
-            document_title_field_name: None,
-            field_mappings: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DocumentDataFieldName",
+                    document_data_field_name.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(2, "FieldMappings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SalesforceStandardObjectConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DocumentDataFieldName".to_owned(),
-            self.document_data_field_name.to_template(),
-        );
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SalesforceStandardObjectName`.
+    SalesforceStandardObjectName {
+        /// `ACCOUNT`
+        Account = "ACCOUNT",
+        /// `CAMPAIGN`
+        Campaign = "CAMPAIGN",
+        /// `CASE`
+        Case = "CASE",
+        /// `CONTACT`
+        Contact = "CONTACT",
+        /// `CONTRACT`
+        Contract = "CONTRACT",
+        /// `DOCUMENT`
+        Document = "DOCUMENT",
+        /// `GROUP`
+        Group = "GROUP",
+        /// `IDEA`
+        Idea = "IDEA",
+        /// `LEAD`
+        Lead = "LEAD",
+        /// `OPPORTUNITY`
+        Opportunity = "OPPORTUNITY",
+        /// `PARTNER`
+        Partner = "PARTNER",
+        /// `PRICEBOOK`
+        Pricebook = "PRICEBOOK",
+        /// `PRODUCT`
+        Product = "PRODUCT",
+        /// `PROFILE`
+        Profile = "PROFILE",
+        /// `SOLUTION`
+        Solution = "SOLUTION",
+        /// `TASK`
+        Task = "TASK",
+        /// `USER`
+        User = "USER",
     }
 }
 
-impl Check for SalesforceStandardObjectConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_data_field_name.check(
-            &path.field("DocumentDataFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SalesforceStandardObjectConfiguration);
-
-/// Values of `SalesforceStandardObjectName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SalesforceStandardObjectName {
-    /// `ACCOUNT`
-    Account,
-    /// `CAMPAIGN`
-    Campaign,
-    /// `CASE`
-    Case,
-    /// `CONTACT`
-    Contact,
-    /// `CONTRACT`
-    Contract,
-    /// `DOCUMENT`
-    Document,
-    /// `GROUP`
-    Group,
-    /// `IDEA`
-    Idea,
-    /// `LEAD`
-    Lead,
-    /// `OPPORTUNITY`
-    Opportunity,
-    /// `PARTNER`
-    Partner,
-    /// `PRICEBOOK`
-    Pricebook,
-    /// `PRODUCT`
-    Product,
-    /// `PROFILE`
-    Profile,
-    /// `SOLUTION`
-    Solution,
-    /// `TASK`
-    Task,
-    /// `USER`
-    User,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SalesforceStandardObjectName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACCOUNT",
-        "CAMPAIGN",
-        "CASE",
-        "CONTACT",
-        "CONTRACT",
-        "DOCUMENT",
-        "GROUP",
-        "IDEA",
-        "LEAD",
-        "OPPORTUNITY",
-        "PARTNER",
-        "PRICEBOOK",
-        "PRODUCT",
-        "PROFILE",
-        "SOLUTION",
-        "TASK",
-        "USER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "ACCOUNT",
-            Self::Campaign => "CAMPAIGN",
-            Self::Case => "CASE",
-            Self::Contact => "CONTACT",
-            Self::Contract => "CONTRACT",
-            Self::Document => "DOCUMENT",
-            Self::Group => "GROUP",
-            Self::Idea => "IDEA",
-            Self::Lead => "LEAD",
-            Self::Opportunity => "OPPORTUNITY",
-            Self::Partner => "PARTNER",
-            Self::Pricebook => "PRICEBOOK",
-            Self::Product => "PRODUCT",
-            Self::Profile => "PROFILE",
-            Self::Solution => "SOLUTION",
-            Self::Task => "TASK",
-            Self::User => "USER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SalesforceStandardObjectName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SalesforceStandardObjectName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SalesforceStandardObjectName {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT" => Self::Account,
-            "CAMPAIGN" => Self::Campaign,
-            "CASE" => Self::Case,
-            "CONTACT" => Self::Contact,
-            "CONTRACT" => Self::Contract,
-            "DOCUMENT" => Self::Document,
-            "GROUP" => Self::Group,
-            "IDEA" => Self::Idea,
-            "LEAD" => Self::Lead,
-            "OPPORTUNITY" => Self::Opportunity,
-            "PARTNER" => Self::Partner,
-            "PRICEBOOK" => Self::Pricebook,
-            "PRODUCT" => Self::Product,
-            "PROFILE" => Self::Profile,
-            "SOLUTION" => Self::Solution,
-            "TASK" => Self::Task,
-            "USER" => Self::User,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SalesforceStandardObjectName> {
-    fn from(s: &str) -> Self {
-        Value::literal(SalesforceStandardObjectName::from(s))
-    }
-}
-
-crate::impl_literal!(SalesforceStandardObjectName);
-
-/// Property type `ServiceNowConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ServiceNowConfiguration {
-    /// `AuthenticationType` (optional).
-    pub authentication_type: Option<Value<ServiceNowAuthenticationType>>,
-    /// `HostUrl` (required).
-    /// Length: 1..=2048 characters.
-    pub host_url: Value<String>,
-    /// `KnowledgeArticleConfiguration` (optional).
-    pub knowledge_article_configuration: Option<Value<ServiceNowKnowledgeArticleConfiguration>>,
-    /// `SecretArn` (required).
-    /// Length: 1..=1284 characters.
-    pub secret_arn: Value<String>,
-    /// `ServiceCatalogConfiguration` (optional).
-    pub service_catalog_configuration: Option<Value<ServiceNowServiceCatalogConfiguration>>,
-    /// `ServiceNowBuildVersion` (required).
-    pub service_now_build_version: Value<ServiceNowBuildVersionType>,
+crate::l1_struct! {
+    /// Property type `ServiceNowConfiguration` of `AWS::Kendra::DataSource`.
+    ServiceNowConfiguration
 }
 
 impl ServiceNowConfiguration {
@@ -4989,607 +1826,196 @@ impl ServiceNowConfiguration {
         secret_arn: impl Into<Value<String>>,
         service_now_build_version: impl Into<Value<ServiceNowBuildVersionType>>,
     ) -> Self {
-        Self {
-            authentication_type: None,
-            host_url: host_url.into(),
-            knowledge_article_configuration: None,
-            secret_arn: secret_arn.into(),
-            service_catalog_configuration: None,
-            service_now_build_version: service_now_build_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "HostUrl", host_url.into().to_template())
+                .with(3, "SecretArn", secret_arn.into().to_template())
+                .with(
+                    5,
+                    "ServiceNowBuildVersion",
+                    service_now_build_version.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AuthenticationType`.
+    /// `AuthenticationType` (optional).
     pub fn authentication_type(
-        mut self,
+        self,
         value: impl Into<Value<ServiceNowAuthenticationType>>,
     ) -> Self {
-        self.authentication_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthenticationType", value.into().to_template()),
+        )
     }
-    /// Sets `KnowledgeArticleConfiguration`.
+    /// `KnowledgeArticleConfiguration` (optional).
     pub fn knowledge_article_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServiceNowKnowledgeArticleConfiguration>>,
     ) -> Self {
-        self.knowledge_article_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "KnowledgeArticleConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServiceCatalogConfiguration`.
+    /// `ServiceCatalogConfiguration` (optional).
     pub fn service_catalog_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServiceNowServiceCatalogConfiguration>>,
     ) -> Self {
-        self.service_catalog_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ServiceCatalogConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServiceNowConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_type {
-            m.insert("AuthenticationType".to_owned(), v.to_template());
-        }
-        m.insert("HostUrl".to_owned(), self.host_url.to_template());
-        if let Some(v) = &self.knowledge_article_configuration {
-            m.insert("KnowledgeArticleConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        if let Some(v) = &self.service_catalog_configuration {
-            m.insert("ServiceCatalogConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceNowBuildVersion".to_owned(),
-            self.service_now_build_version.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ServiceNowAuthenticationType`.
+    ServiceNowAuthenticationType {
+        /// `HTTP_BASIC`
+        HttpBasic = "HTTP_BASIC",
+        /// `OAUTH2`
+        Oauth2 = "OAUTH2",
     }
 }
 
-impl Check for ServiceNowConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.host_url.check(
-            &path.field("HostUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_article_configuration.check(
-            &path.field("KnowledgeArticleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_catalog_configuration.check(
-            &path.field("ServiceCatalogConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_now_build_version.check(
-            &path.field("ServiceNowBuildVersion"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNowConfiguration);
-
-/// Values of `ServiceNowAuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceNowAuthenticationType {
-    /// `HTTP_BASIC`
-    HttpBasic,
-    /// `OAUTH2`
-    Oauth2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceNowAuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP_BASIC", "OAUTH2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpBasic => "HTTP_BASIC",
-            Self::Oauth2 => "OAUTH2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceNowAuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceNowAuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceNowAuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP_BASIC" => Self::HttpBasic,
-            "OAUTH2" => Self::Oauth2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceNowAuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceNowAuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceNowAuthenticationType);
-
-/// Property type `ServiceNowKnowledgeArticleConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ServiceNowKnowledgeArticleConfiguration {
-    /// `CrawlAttachments` (optional).
-    pub crawl_attachments: Option<Value<bool>>,
-    /// `DocumentDataFieldName` (required).
-    /// Length: 1..=100 characters.
-    pub document_data_field_name: Value<String>,
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `ExcludeAttachmentFilePatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclude_attachment_file_patterns: Option<Value<List<String>>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
-    /// `FilterQuery` (optional).
-    /// Length: 1..=2048 characters.
-    pub filter_query: Option<Value<String>>,
-    /// `IncludeAttachmentFilePatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub include_attachment_file_patterns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ServiceNowKnowledgeArticleConfiguration` of `AWS::Kendra::DataSource`.
+    ServiceNowKnowledgeArticleConfiguration
 }
 
 impl ServiceNowKnowledgeArticleConfiguration {
     /// The required properties: `DocumentDataFieldName`.
     pub fn new(document_data_field_name: impl Into<Value<String>>) -> Self {
-        Self {
-            crawl_attachments: None,
-            document_data_field_name: document_data_field_name.into(),
-            document_title_field_name: None,
-            exclude_attachment_file_patterns: None,
-            field_mappings: None,
-            filter_query: None,
-            include_attachment_file_patterns: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DocumentDataFieldName",
+            document_data_field_name.into().to_template(),
+        ))
     }
-    /// Sets `CrawlAttachments`.
-    pub fn crawl_attachments(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_attachments = Some(value.into());
-        self
+    /// `CrawlAttachments` (optional).
+    pub fn crawl_attachments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CrawlAttachments", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeAttachmentFilePatterns`.
-    pub fn exclude_attachment_file_patterns(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.exclude_attachment_file_patterns = Some(value.into());
-        self
+    /// `ExcludeAttachmentFilePatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclude_attachment_file_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            3,
+            "ExcludeAttachmentFilePatterns",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(4, "FieldMappings", value.into().to_template()))
     }
-    /// Sets `FilterQuery`.
-    pub fn filter_query(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_query = Some(value.into());
-        self
+    /// `FilterQuery` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn filter_query(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "FilterQuery", value.into().to_template()))
     }
-    /// Sets `IncludeAttachmentFilePatterns`.
-    pub fn include_attachment_file_patterns(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.include_attachment_file_patterns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceNowKnowledgeArticleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawl_attachments {
-            m.insert("CrawlAttachments".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DocumentDataFieldName".to_owned(),
-            self.document_data_field_name.to_template(),
-        );
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_attachment_file_patterns {
-            m.insert("ExcludeAttachmentFilePatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_query {
-            m.insert("FilterQuery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_attachment_file_patterns {
-            m.insert("IncludeAttachmentFilePatterns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceNowKnowledgeArticleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_data_field_name.check(
-            &path.field("DocumentDataFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclude_attachment_file_patterns.check(
-            &path.field("ExcludeAttachmentFilePatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_query.check(
-            &path.field("FilterQuery"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include_attachment_file_patterns.check(
-            &path.field("IncludeAttachmentFilePatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNowKnowledgeArticleConfiguration);
-
-/// Property type `ServiceNowServiceCatalogConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ServiceNowServiceCatalogConfiguration {
-    /// `CrawlAttachments` (optional).
-    pub crawl_attachments: Option<Value<bool>>,
-    /// `DocumentDataFieldName` (required).
-    /// Length: 1..=100 characters.
-    pub document_data_field_name: Value<String>,
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `ExcludeAttachmentFilePatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclude_attachment_file_patterns: Option<Value<List<String>>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
     /// `IncludeAttachmentFilePatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub include_attachment_file_patterns: Option<Value<List<String>>>,
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn include_attachment_file_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            6,
+            "IncludeAttachmentFilePatterns",
+            value.into().to_template(),
+        ))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ServiceNowServiceCatalogConfiguration` of `AWS::Kendra::DataSource`.
+    ServiceNowServiceCatalogConfiguration
 }
 
 impl ServiceNowServiceCatalogConfiguration {
     /// The required properties: `DocumentDataFieldName`.
     pub fn new(document_data_field_name: impl Into<Value<String>>) -> Self {
-        Self {
-            crawl_attachments: None,
-            document_data_field_name: document_data_field_name.into(),
-            document_title_field_name: None,
-            exclude_attachment_file_patterns: None,
-            field_mappings: None,
-            include_attachment_file_patterns: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DocumentDataFieldName",
+            document_data_field_name.into().to_template(),
+        ))
     }
-    /// Sets `CrawlAttachments`.
-    pub fn crawl_attachments(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_attachments = Some(value.into());
-        self
+    /// `CrawlAttachments` (optional).
+    pub fn crawl_attachments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CrawlAttachments", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeAttachmentFilePatterns`.
-    pub fn exclude_attachment_file_patterns(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.exclude_attachment_file_patterns = Some(value.into());
-        self
+    /// `ExcludeAttachmentFilePatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclude_attachment_file_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            3,
+            "ExcludeAttachmentFilePatterns",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(4, "FieldMappings", value.into().to_template()))
     }
-    /// Sets `IncludeAttachmentFilePatterns`.
-    pub fn include_attachment_file_patterns(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.include_attachment_file_patterns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceNowServiceCatalogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawl_attachments {
-            m.insert("CrawlAttachments".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DocumentDataFieldName".to_owned(),
-            self.document_data_field_name.to_template(),
-        );
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_attachment_file_patterns {
-            m.insert("ExcludeAttachmentFilePatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_attachment_file_patterns {
-            m.insert("IncludeAttachmentFilePatterns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IncludeAttachmentFilePatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn include_attachment_file_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            5,
+            "IncludeAttachmentFilePatterns",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ServiceNowServiceCatalogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_data_field_name.check(
-            &path.field("DocumentDataFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclude_attachment_file_patterns.check(
-            &path.field("ExcludeAttachmentFilePatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include_attachment_file_patterns.check(
-            &path.field("IncludeAttachmentFilePatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ServiceNowBuildVersionType`.
+    ServiceNowBuildVersionType {
+        /// `LONDON`
+        London = "LONDON",
+        /// `OTHERS`
+        Others = "OTHERS",
     }
 }
 
-crate::impl_literal!(ServiceNowServiceCatalogConfiguration);
-
-/// Values of `ServiceNowBuildVersionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceNowBuildVersionType {
-    /// `LONDON`
-    London,
-    /// `OTHERS`
-    Others,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceNowBuildVersionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LONDON", "OTHERS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::London => "LONDON",
-            Self::Others => "OTHERS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceNowBuildVersionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceNowBuildVersionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceNowBuildVersionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LONDON" => Self::London,
-            "OTHERS" => Self::Others,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceNowBuildVersionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceNowBuildVersionType::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceNowBuildVersionType);
-
-/// Property type `SharePointConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SharePointConfiguration {
-    /// `CrawlAttachments` (optional).
-    pub crawl_attachments: Option<Value<bool>>,
-    /// `DisableLocalGroups` (optional).
-    pub disable_local_groups: Option<Value<bool>>,
-    /// `DocumentTitleFieldName` (optional).
-    /// Length: 1..=100 characters.
-    pub document_title_field_name: Option<Value<String>>,
-    /// `ExclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclusion_patterns: Option<Value<List<String>>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
-    /// `InclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub inclusion_patterns: Option<Value<List<String>>>,
-    /// `SecretArn` (required).
-    /// Length: 1..=1284 characters.
-    pub secret_arn: Value<String>,
-    /// `SharePointVersion` (required).
-    pub share_point_version: Value<SharePointVersion>,
-    /// `SslCertificateS3Path` (optional).
-    pub ssl_certificate_s3_path: Option<Value<S3Path>>,
-    /// `Urls` (required).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^(https?|ftp|file)://([^\s]*)`.
-    pub urls: Value<List<String>>,
-    /// `UseChangeLog` (optional).
-    pub use_change_log: Option<Value<bool>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<DataSourceVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SharePointConfiguration` of `AWS::Kendra::DataSource`.
+    SharePointConfiguration
 }
 
 impl SharePointConfiguration {
@@ -5599,571 +2025,212 @@ impl SharePointConfiguration {
         share_point_version: impl Into<Value<SharePointVersion>>,
         urls: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            crawl_attachments: None,
-            disable_local_groups: None,
-            document_title_field_name: None,
-            exclusion_patterns: None,
-            field_mappings: None,
-            inclusion_patterns: None,
-            secret_arn: secret_arn.into(),
-            share_point_version: share_point_version.into(),
-            ssl_certificate_s3_path: None,
-            urls: urls.into(),
-            use_change_log: None,
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "SecretArn", secret_arn.into().to_template())
+                .with(
+                    7,
+                    "SharePointVersion",
+                    share_point_version.into().to_template(),
+                )
+                .with(9, "Urls", urls.into().to_template()),
+        )
     }
-    /// Sets `CrawlAttachments`.
-    pub fn crawl_attachments(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_attachments = Some(value.into());
-        self
+    /// `CrawlAttachments` (optional).
+    pub fn crawl_attachments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CrawlAttachments", value.into().to_template()),
+        )
     }
-    /// Sets `DisableLocalGroups`.
-    pub fn disable_local_groups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_local_groups = Some(value.into());
-        self
+    /// `DisableLocalGroups` (optional).
+    pub fn disable_local_groups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisableLocalGroups", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentTitleFieldName`.
-    pub fn document_title_field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_title_field_name = Some(value.into());
-        self
+    /// `DocumentTitleFieldName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn document_title_field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DocumentTitleFieldName", value.into().to_template()),
+        )
     }
-    /// Sets `ExclusionPatterns`.
-    pub fn exclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_patterns = Some(value.into());
-        self
+    /// `ExclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(4, "FieldMappings", value.into().to_template()))
     }
-    /// Sets `InclusionPatterns`.
-    pub fn inclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_patterns = Some(value.into());
-        self
+    /// `InclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn inclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `SslCertificateS3Path`.
-    pub fn ssl_certificate_s3_path(mut self, value: impl Into<Value<S3Path>>) -> Self {
-        self.ssl_certificate_s3_path = Some(value.into());
-        self
+    /// `SslCertificateS3Path` (optional).
+    pub fn ssl_certificate_s3_path(self, value: impl Into<Value<S3Path>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SslCertificateS3Path", value.into().to_template()),
+        )
     }
-    /// Sets `UseChangeLog`.
-    pub fn use_change_log(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_change_log = Some(value.into());
-        self
+    /// `UseChangeLog` (optional).
+    pub fn use_change_log(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(10, "UseChangeLog", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(
-        mut self,
-        value: impl Into<Value<DataSourceVpcConfiguration>>,
-    ) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SharePointConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawl_attachments {
-            m.insert("CrawlAttachments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_local_groups {
-            m.insert("DisableLocalGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_title_field_name {
-            m.insert("DocumentTitleFieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_patterns {
-            m.insert("ExclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_patterns {
-            m.insert("InclusionPatterns".to_owned(), v.to_template());
-        }
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        m.insert(
-            "SharePointVersion".to_owned(),
-            self.share_point_version.to_template(),
-        );
-        if let Some(v) = &self.ssl_certificate_s3_path {
-            m.insert("SslCertificateS3Path".to_owned(), v.to_template());
-        }
-        m.insert("Urls".to_owned(), self.urls.to_template());
-        if let Some(v) = &self.use_change_log {
-            m.insert("UseChangeLog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<DataSourceVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(11, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SharePointConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_title_field_name.check(
-            &path.field("DocumentTitleFieldName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclusion_patterns.check(
-            &path.field("ExclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_patterns.check(
-            &path.field("InclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.share_point_version
-            .check(&path.field("SharePointVersion"), &Rules::NONE, out);
-        self.ssl_certificate_s3_path
-            .check(&path.field("SslCertificateS3Path"), &Rules::NONE, out);
-        self.urls.check(
-            &path.field("Urls"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("^(https?|ftp|file)://([^\\s]*)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SharePointVersion`.
+    SharePointVersion {
+        /// `SHAREPOINT_ONLINE`
+        SharepointOnline = "SHAREPOINT_ONLINE",
+        /// `SHAREPOINT_2013`
+        Sharepoint2013 = "SHAREPOINT_2013",
+        /// `SHAREPOINT_2016`
+        Sharepoint2016 = "SHAREPOINT_2016",
     }
 }
 
-crate::impl_literal!(SharePointConfiguration);
-
-/// Values of `SharePointVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SharePointVersion {
-    /// `SHAREPOINT_ONLINE`
-    SharepointOnline,
-    /// `SHAREPOINT_2013`
-    Sharepoint2013,
-    /// `SHAREPOINT_2016`
-    Sharepoint2016,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SharePointVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["SHAREPOINT_ONLINE", "SHAREPOINT_2013", "SHAREPOINT_2016"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SharepointOnline => "SHAREPOINT_ONLINE",
-            Self::Sharepoint2013 => "SHAREPOINT_2013",
-            Self::Sharepoint2016 => "SHAREPOINT_2016",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SharePointVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SharePointVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SharePointVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHAREPOINT_ONLINE" => Self::SharepointOnline,
-            "SHAREPOINT_2013" => Self::Sharepoint2013,
-            "SHAREPOINT_2016" => Self::Sharepoint2016,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SharePointVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(SharePointVersion::from(s))
-    }
-}
-
-crate::impl_literal!(SharePointVersion);
-
-/// Property type `TemplateConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct TemplateConfiguration {
-    /// `Template` (required).
-    pub template: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `TemplateConfiguration` of `AWS::Kendra::DataSource`.
+    TemplateConfiguration
 }
 
 impl TemplateConfiguration {
     /// The required properties: `Template`.
-    pub fn new(template: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            template: template.into(),
-        }
+    pub fn new(template: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(0, "Template", template.into().to_template()))
     }
 }
 
-impl ToTemplate for TemplateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Template".to_owned(), self.template.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TemplateConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TemplateConfiguration);
-
-/// Property type `WebCrawlerConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct WebCrawlerConfiguration {
-    /// `AuthenticationConfiguration` (optional).
-    pub authentication_configuration: Option<Value<WebCrawlerAuthenticationConfiguration>>,
-    /// `CrawlDepth` (optional).
-    /// Range: 1..=10.
-    pub crawl_depth: Option<Value<i64>>,
-    /// `MaxContentSizePerPageInMegaBytes` (optional).
-    /// Range: 0..=50.
-    pub max_content_size_per_page_in_mega_bytes: Option<Value<f64>>,
-    /// `MaxLinksPerPage` (optional).
-    /// Range: 1..=1000.
-    pub max_links_per_page: Option<Value<i64>>,
-    /// `MaxUrlsPerMinuteCrawlRate` (optional).
-    /// Range: 1..=300.
-    pub max_urls_per_minute_crawl_rate: Option<Value<i64>>,
-    /// `ProxyConfiguration` (optional).
-    pub proxy_configuration: Option<Value<ProxyConfiguration>>,
-    /// `UrlExclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub url_exclusion_patterns: Option<Value<List<String>>>,
-    /// `UrlInclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub url_inclusion_patterns: Option<Value<List<String>>>,
-    /// `Urls` (required).
-    pub urls: Value<WebCrawlerUrls>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerConfiguration` of `AWS::Kendra::DataSource`.
+    WebCrawlerConfiguration
 }
 
 impl WebCrawlerConfiguration {
     /// The required properties: `Urls`.
     pub fn new(urls: impl Into<Value<WebCrawlerUrls>>) -> Self {
-        Self {
-            authentication_configuration: None,
-            crawl_depth: None,
-            max_content_size_per_page_in_mega_bytes: None,
-            max_links_per_page: None,
-            max_urls_per_minute_crawl_rate: None,
-            proxy_configuration: None,
-            url_exclusion_patterns: None,
-            url_inclusion_patterns: None,
-            urls: urls.into(),
-        }
+        Self(crate::Properties::new().with(8, "Urls", urls.into().to_template()))
     }
-    /// Sets `AuthenticationConfiguration`.
+    /// `AuthenticationConfiguration` (optional).
     pub fn authentication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<WebCrawlerAuthenticationConfiguration>>,
     ) -> Self {
-        self.authentication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AuthenticationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CrawlDepth`.
-    pub fn crawl_depth(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.crawl_depth = Some(value.into());
-        self
+    /// `CrawlDepth` (optional).
+    /// Range: 1 to 10.
+    pub fn crawl_depth(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "CrawlDepth", value.into().to_template()))
     }
-    /// Sets `MaxContentSizePerPageInMegaBytes`.
-    pub fn max_content_size_per_page_in_mega_bytes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_content_size_per_page_in_mega_bytes = Some(value.into());
-        self
+    /// `MaxContentSizePerPageInMegaBytes` (optional).
+    /// Range: 0 to 50.
+    pub fn max_content_size_per_page_in_mega_bytes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "MaxContentSizePerPageInMegaBytes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaxLinksPerPage`.
-    pub fn max_links_per_page(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_links_per_page = Some(value.into());
-        self
+    /// `MaxLinksPerPage` (optional).
+    /// Range: 1 to 1000.
+    pub fn max_links_per_page(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaxLinksPerPage", value.into().to_template()),
+        )
     }
-    /// Sets `MaxUrlsPerMinuteCrawlRate`.
-    pub fn max_urls_per_minute_crawl_rate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_urls_per_minute_crawl_rate = Some(value.into());
-        self
+    /// `MaxUrlsPerMinuteCrawlRate` (optional).
+    /// Range: 1 to 300.
+    pub fn max_urls_per_minute_crawl_rate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaxUrlsPerMinuteCrawlRate", value.into().to_template()),
+        )
     }
-    /// Sets `ProxyConfiguration`.
-    pub fn proxy_configuration(mut self, value: impl Into<Value<ProxyConfiguration>>) -> Self {
-        self.proxy_configuration = Some(value.into());
-        self
+    /// `ProxyConfiguration` (optional).
+    pub fn proxy_configuration(self, value: impl Into<Value<ProxyConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ProxyConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `UrlExclusionPatterns`.
-    pub fn url_exclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.url_exclusion_patterns = Some(value.into());
-        self
+    /// `UrlExclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn url_exclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "UrlExclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `UrlInclusionPatterns`.
-    pub fn url_inclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.url_inclusion_patterns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebCrawlerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_configuration {
-            m.insert("AuthenticationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.crawl_depth {
-            m.insert("CrawlDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_content_size_per_page_in_mega_bytes {
-            m.insert(
-                "MaxContentSizePerPageInMegaBytes".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.max_links_per_page {
-            m.insert("MaxLinksPerPage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_urls_per_minute_crawl_rate {
-            m.insert("MaxUrlsPerMinuteCrawlRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.proxy_configuration {
-            m.insert("ProxyConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url_exclusion_patterns {
-            m.insert("UrlExclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url_inclusion_patterns {
-            m.insert("UrlInclusionPatterns".to_owned(), v.to_template());
-        }
-        m.insert("Urls".to_owned(), self.urls.to_template());
-        Expr::Map(m)
+    /// `UrlInclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn url_inclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "UrlInclusionPatterns", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WebCrawlerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_configuration.check(
-            &path.field("AuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.crawl_depth.check(
-            &path.field("CrawlDepth"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_content_size_per_page_in_mega_bytes.check(
-            &path.field("MaxContentSizePerPageInMegaBytes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(50.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_links_per_page.check(
-            &path.field("MaxLinksPerPage"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_urls_per_minute_crawl_rate.check(
-            &path.field("MaxUrlsPerMinuteCrawlRate"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.proxy_configuration
-            .check(&path.field("ProxyConfiguration"), &Rules::NONE, out);
-        self.url_exclusion_patterns.check(
-            &path.field("UrlExclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url_inclusion_patterns.check(
-            &path.field("UrlInclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.urls.check(&path.field("Urls"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebCrawlerConfiguration);
-
-/// Property type `WebCrawlerAuthenticationConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct WebCrawlerAuthenticationConfiguration {
-    /// `BasicAuthentication` (optional).
-    /// Items: ..=10.
-    pub basic_authentication: Option<Value<List<WebCrawlerBasicAuthentication>>>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerAuthenticationConfiguration` of `AWS::Kendra::DataSource`.
+    WebCrawlerAuthenticationConfiguration(default)
 }
 
 impl WebCrawlerAuthenticationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            basic_authentication: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BasicAuthentication`.
+    /// `BasicAuthentication` (optional).
+    /// Items: at most 10.
     pub fn basic_authentication(
-        mut self,
+        self,
         value: impl Into<Value<List<WebCrawlerBasicAuthentication>>>,
     ) -> Self {
-        self.basic_authentication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BasicAuthentication", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WebCrawlerAuthenticationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.basic_authentication {
-            m.insert("BasicAuthentication".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebCrawlerAuthenticationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.basic_authentication.check(
-            &path.field("BasicAuthentication"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebCrawlerAuthenticationConfiguration);
-
-/// Property type `WebCrawlerBasicAuthentication` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct WebCrawlerBasicAuthentication {
-    /// `Credentials` (required).
-    /// Length: 1..=1284 characters.
-    pub credentials: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=253 characters.
-    /// Pattern: `([^\s]*)`.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerBasicAuthentication` of `AWS::Kendra::DataSource`.
+    WebCrawlerBasicAuthentication
 }
 
 impl WebCrawlerBasicAuthentication {
@@ -6173,688 +2240,187 @@ impl WebCrawlerBasicAuthentication {
         host: impl Into<Value<String>>,
         port: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            credentials: credentials.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Credentials", credentials.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WebCrawlerBasicAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Credentials".to_owned(), self.credentials.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebCrawlerBasicAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credentials.check(
-            &path.field("Credentials"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(253),
-                pattern: Some("([^\\s]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebCrawlerBasicAuthentication);
-
-/// Property type `ProxyConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ProxyConfiguration {
-    /// `Credentials` (optional).
-    /// Length: 1..=1284 characters.
-    pub credentials: Option<Value<String>>,
-    /// `Host` (required).
-    /// Length: 1..=253 characters.
-    /// Pattern: `([^\s]*)`.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ProxyConfiguration` of `AWS::Kendra::DataSource`.
+    ProxyConfiguration
 }
 
 impl ProxyConfiguration {
     /// The required properties: `Host`, `Port`.
     pub fn new(host: impl Into<Value<String>>, port: impl Into<Value<i64>>) -> Self {
-        Self {
-            credentials: None,
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
-    /// Sets `Credentials`.
-    pub fn credentials(mut self, value: impl Into<Value<String>>) -> Self {
-        self.credentials = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProxyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credentials {
-            m.insert("Credentials".to_owned(), v.to_template());
-        }
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
+    /// `Credentials` (optional).
+    /// Length: 1 to 1284 characters.
+    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
+    pub fn credentials(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Credentials", value.into().to_template()))
     }
 }
 
-impl Check for ProxyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credentials.check(
-            &path.field("Credentials"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(253),
-                pattern: Some("([^\\s]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProxyConfiguration);
-
-/// Property type `WebCrawlerUrls` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct WebCrawlerUrls {
-    /// `SeedUrlConfiguration` (optional).
-    pub seed_url_configuration: Option<Value<WebCrawlerSeedUrlConfiguration>>,
-    /// `SiteMapsConfiguration` (optional).
-    pub site_maps_configuration: Option<Value<WebCrawlerSiteMapsConfiguration>>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerUrls` of `AWS::Kendra::DataSource`.
+    WebCrawlerUrls(default)
 }
 
 impl WebCrawlerUrls {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            seed_url_configuration: None,
-            site_maps_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SeedUrlConfiguration`.
+    /// `SeedUrlConfiguration` (optional).
     pub fn seed_url_configuration(
-        mut self,
+        self,
         value: impl Into<Value<WebCrawlerSeedUrlConfiguration>>,
     ) -> Self {
-        self.seed_url_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "SeedUrlConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SiteMapsConfiguration`.
+    /// `SiteMapsConfiguration` (optional).
     pub fn site_maps_configuration(
-        mut self,
+        self,
         value: impl Into<Value<WebCrawlerSiteMapsConfiguration>>,
     ) -> Self {
-        self.site_maps_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SiteMapsConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WebCrawlerUrls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.seed_url_configuration {
-            m.insert("SeedUrlConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.site_maps_configuration {
-            m.insert("SiteMapsConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebCrawlerUrls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.seed_url_configuration
-            .check(&path.field("SeedUrlConfiguration"), &Rules::NONE, out);
-        self.site_maps_configuration
-            .check(&path.field("SiteMapsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebCrawlerUrls);
-
-/// Property type `WebCrawlerSeedUrlConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct WebCrawlerSeedUrlConfiguration {
-    /// `SeedUrls` (required).
-    /// Items: 0..=100.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^(https?)://([^\s]*)`.
-    pub seed_urls: Value<List<String>>,
-    /// `WebCrawlerMode` (optional).
-    pub web_crawler_mode: Option<Value<WebCrawlerMode>>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerSeedUrlConfiguration` of `AWS::Kendra::DataSource`.
+    WebCrawlerSeedUrlConfiguration
 }
 
 impl WebCrawlerSeedUrlConfiguration {
     /// The required properties: `SeedUrls`.
     pub fn new(seed_urls: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            seed_urls: seed_urls.into(),
-            web_crawler_mode: None,
-        }
+        Self(crate::Properties::new().with(0, "SeedUrls", seed_urls.into().to_template()))
     }
-    /// Sets `WebCrawlerMode`.
-    pub fn web_crawler_mode(mut self, value: impl Into<Value<WebCrawlerMode>>) -> Self {
-        self.web_crawler_mode = Some(value.into());
-        self
+    /// `WebCrawlerMode` (optional).
+    pub fn web_crawler_mode(self, value: impl Into<Value<WebCrawlerMode>>) -> Self {
+        Self(self.0.with(1, "WebCrawlerMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WebCrawlerSeedUrlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SeedUrls".to_owned(), self.seed_urls.to_template());
-        if let Some(v) = &self.web_crawler_mode {
-            m.insert("WebCrawlerMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `WebCrawlerMode`.
+    WebCrawlerMode {
+        /// `HOST_ONLY`
+        HostOnly = "HOST_ONLY",
+        /// `SUBDOMAINS`
+        Subdomains = "SUBDOMAINS",
+        /// `EVERYTHING`
+        Everything = "EVERYTHING",
     }
 }
 
-impl Check for WebCrawlerSeedUrlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.seed_urls.check(
-            &path.field("SeedUrls"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("^(https?)://([^\\s]*)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.web_crawler_mode
-            .check(&path.field("WebCrawlerMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebCrawlerSeedUrlConfiguration);
-
-/// Values of `WebCrawlerMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebCrawlerMode {
-    /// `HOST_ONLY`
-    HostOnly,
-    /// `SUBDOMAINS`
-    Subdomains,
-    /// `EVERYTHING`
-    Everything,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WebCrawlerMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOST_ONLY", "SUBDOMAINS", "EVERYTHING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HostOnly => "HOST_ONLY",
-            Self::Subdomains => "SUBDOMAINS",
-            Self::Everything => "EVERYTHING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WebCrawlerMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WebCrawlerMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WebCrawlerMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOST_ONLY" => Self::HostOnly,
-            "SUBDOMAINS" => Self::Subdomains,
-            "EVERYTHING" => Self::Everything,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WebCrawlerMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(WebCrawlerMode::from(s))
-    }
-}
-
-crate::impl_literal!(WebCrawlerMode);
-
-/// Property type `WebCrawlerSiteMapsConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct WebCrawlerSiteMapsConfiguration {
-    /// `SiteMaps` (required).
-    /// Items: 0..=3.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^(https?):\/\/([^\s]*)`.
-    pub site_maps: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `WebCrawlerSiteMapsConfiguration` of `AWS::Kendra::DataSource`.
+    WebCrawlerSiteMapsConfiguration
 }
 
 impl WebCrawlerSiteMapsConfiguration {
     /// The required properties: `SiteMaps`.
     pub fn new(site_maps: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            site_maps: site_maps.into(),
-        }
+        Self(crate::Properties::new().with(0, "SiteMaps", site_maps.into().to_template()))
     }
 }
 
-impl ToTemplate for WebCrawlerSiteMapsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SiteMaps".to_owned(), self.site_maps.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebCrawlerSiteMapsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.site_maps.check(
-            &path.field("SiteMaps"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(3),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("^(https?):\\/\\/([^\\s]*)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebCrawlerSiteMapsConfiguration);
-
-/// Property type `WorkDocsConfiguration` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct WorkDocsConfiguration {
-    /// `CrawlComments` (optional).
-    pub crawl_comments: Option<Value<bool>>,
-    /// `ExclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub exclusion_patterns: Option<Value<List<String>>>,
-    /// `FieldMappings` (optional).
-    /// Items: ..=100.
-    pub field_mappings: Option<Value<List<DataSourceToIndexFieldMapping>>>,
-    /// `InclusionPatterns` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 1..=50 characters.
-    pub inclusion_patterns: Option<Value<List<String>>>,
-    /// `OrganizationId` (required).
-    /// Length: 12..=12 characters.
-    /// Pattern: `d-[0-9a-fA-F]{10}`.
-    pub organization_id: Value<String>,
-    /// `UseChangeLog` (optional).
-    pub use_change_log: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `WorkDocsConfiguration` of `AWS::Kendra::DataSource`.
+    WorkDocsConfiguration
 }
 
 impl WorkDocsConfiguration {
     /// The required properties: `OrganizationId`.
     pub fn new(organization_id: impl Into<Value<String>>) -> Self {
-        Self {
-            crawl_comments: None,
-            exclusion_patterns: None,
-            field_mappings: None,
-            inclusion_patterns: None,
-            organization_id: organization_id.into(),
-            use_change_log: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "OrganizationId",
+            organization_id.into().to_template(),
+        ))
     }
-    /// Sets `CrawlComments`.
-    pub fn crawl_comments(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.crawl_comments = Some(value.into());
-        self
+    /// `CrawlComments` (optional).
+    pub fn crawl_comments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CrawlComments", value.into().to_template()))
     }
-    /// Sets `ExclusionPatterns`.
-    pub fn exclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclusion_patterns = Some(value.into());
-        self
+    /// `ExclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn exclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `FieldMappings`.
+    /// `FieldMappings` (optional).
+    /// Items: at most 100.
     pub fn field_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceToIndexFieldMapping>>>,
     ) -> Self {
-        self.field_mappings = Some(value.into());
-        self
+        Self(self.0.with(2, "FieldMappings", value.into().to_template()))
     }
-    /// Sets `InclusionPatterns`.
-    pub fn inclusion_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inclusion_patterns = Some(value.into());
-        self
+    /// `InclusionPatterns` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn inclusion_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InclusionPatterns", value.into().to_template()),
+        )
     }
-    /// Sets `UseChangeLog`.
-    pub fn use_change_log(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_change_log = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkDocsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.crawl_comments {
-            m.insert("CrawlComments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclusion_patterns {
-            m.insert("ExclusionPatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_mappings {
-            m.insert("FieldMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusion_patterns {
-            m.insert("InclusionPatterns".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OrganizationId".to_owned(),
-            self.organization_id.to_template(),
-        );
-        if let Some(v) = &self.use_change_log {
-            m.insert("UseChangeLog".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseChangeLog` (optional).
+    pub fn use_change_log(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "UseChangeLog", value.into().to_template()))
     }
 }
 
-impl Check for WorkDocsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclusion_patterns.check(
-            &path.field("ExclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_mappings.check(
-            &path.field("FieldMappings"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inclusion_patterns.check(
-            &path.field("InclusionPatterns"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organization_id.check(
-            &path.field("OrganizationId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("d-[0-9a-fA-F]{10}"),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `S3`
+        S3 = "S3",
+        /// `SHAREPOINT`
+        Sharepoint = "SHAREPOINT",
+        /// `SALESFORCE`
+        Salesforce = "SALESFORCE",
+        /// `ONEDRIVE`
+        Onedrive = "ONEDRIVE",
+        /// `SERVICENOW`
+        Servicenow = "SERVICENOW",
+        /// `DATABASE`
+        Database = "DATABASE",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `CONFLUENCE`
+        Confluence = "CONFLUENCE",
+        /// `GOOGLEDRIVE`
+        Googledrive = "GOOGLEDRIVE",
+        /// `WEBCRAWLER`
+        Webcrawler = "WEBCRAWLER",
+        /// `WORKDOCS`
+        Workdocs = "WORKDOCS",
+        /// `TEMPLATE`
+        Template = "TEMPLATE",
     }
 }
-
-crate::impl_literal!(WorkDocsConfiguration);
-
-/// Property type `Tag` of `AWS::Kendra::DataSource`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `S3`
-    S3,
-    /// `SHAREPOINT`
-    Sharepoint,
-    /// `SALESFORCE`
-    Salesforce,
-    /// `ONEDRIVE`
-    Onedrive,
-    /// `SERVICENOW`
-    Servicenow,
-    /// `DATABASE`
-    Database,
-    /// `CUSTOM`
-    Custom,
-    /// `CONFLUENCE`
-    Confluence,
-    /// `GOOGLEDRIVE`
-    Googledrive,
-    /// `WEBCRAWLER`
-    Webcrawler,
-    /// `WORKDOCS`
-    Workdocs,
-    /// `TEMPLATE`
-    Template,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "S3",
-        "SHAREPOINT",
-        "SALESFORCE",
-        "ONEDRIVE",
-        "SERVICENOW",
-        "DATABASE",
-        "CUSTOM",
-        "CONFLUENCE",
-        "GOOGLEDRIVE",
-        "WEBCRAWLER",
-        "WORKDOCS",
-        "TEMPLATE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Sharepoint => "SHAREPOINT",
-            Self::Salesforce => "SALESFORCE",
-            Self::Onedrive => "ONEDRIVE",
-            Self::Servicenow => "SERVICENOW",
-            Self::Database => "DATABASE",
-            Self::Custom => "CUSTOM",
-            Self::Confluence => "CONFLUENCE",
-            Self::Googledrive => "GOOGLEDRIVE",
-            Self::Webcrawler => "WEBCRAWLER",
-            Self::Workdocs => "WORKDOCS",
-            Self::Template => "TEMPLATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            "SHAREPOINT" => Self::Sharepoint,
-            "SALESFORCE" => Self::Salesforce,
-            "ONEDRIVE" => Self::Onedrive,
-            "SERVICENOW" => Self::Servicenow,
-            "DATABASE" => Self::Database,
-            "CUSTOM" => Self::Custom,
-            "CONFLUENCE" => Self::Confluence,
-            "GOOGLEDRIVE" => Self::Googledrive,
-            "WEBCRAWLER" => Self::Webcrawler,
-            "WORKDOCS" => Self::Workdocs,
-            "TEMPLATE" => Self::Template,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Kendra::Faq`.
-#[derive(Debug, Clone)]
-pub struct Faq {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Faq {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Faq {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Faq {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Kendra::Faq`.
+    Faq("AWS::Kendra::Faq", FaqProps)
 }
 
 impl Faq {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Kendra::Faq";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FaqProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,43 +34,59 @@ impl Faq {
     pub fn attr_arn(&self) -> Value<ids::FaqArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FileFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_format(&self, value: impl Into<Value<FileFormat>>) {
+        self.resource.set_property("FileFormat", value.into())
+    }
+
+    /// Replaces `IndexId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_index_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IndexId", value.into())
+    }
+
+    /// Replaces `LanguageCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_language_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LanguageCode", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `S3Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_path(&self, value: impl Into<Value<S3Path>>) {
+        self.resource.set_property("S3Path", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Kendra::Faq`.
-#[derive(Debug, Clone)]
-pub struct FaqProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub description: Option<Value<String>>,
-    /// `FileFormat` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub file_format: Option<Value<FileFormat>>,
-    /// `IndexId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]*$`.
-    pub index_id: Value<String>,
-    /// `LanguageCode` (optional).
-    /// Length: 2..=10 characters.
-    /// Pattern: `[a-zA-Z-]*`.
-    pub language_code: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1284 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3Path` (required).
-    /// Create-only: changing it replaces the resource.
-    pub s3_path: Value<S3Path>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Kendra::Faq`.
+    FaqProps
 }
 
 impl FaqProps {
@@ -129,299 +97,64 @@ impl FaqProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         s3_path: impl Into<Value<S3Path>>,
     ) -> Self {
-        Self {
-            description: None,
-            file_format: None,
-            index_id: index_id.into(),
-            language_code: None,
-            name: name.into(),
-            role_arn: role_arn.into(),
-            s3_path: s3_path.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "IndexId", index_id.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template())
+                .with(6, "S3Path", s3_path.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `FileFormat`.
-    pub fn file_format(mut self, value: impl Into<Value<FileFormat>>) -> Self {
-        self.file_format = Some(value.into());
-        self
+    /// `FileFormat` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn file_format(self, value: impl Into<Value<FileFormat>>) -> Self {
+        Self(self.0.with(1, "FileFormat", value.into().to_template()))
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    /// Length: 2 to 10 characters.
+    /// Pattern: `[a-zA-Z-]*`.
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FaqProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_format {
-            m.insert("FileFormat".to_owned(), v.to_template());
-        }
-        m.insert("IndexId".to_owned(), self.index_id.to_template());
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("S3Path".to_owned(), self.s3_path.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FaqProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_format
-            .check(&path.field("FileFormat"), &Rules::NONE, out);
-        self.index_id.check(
-            &path.field("IndexId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.language_code.check(
-            &path.field("LanguageCode"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(10),
-                pattern: Some("[a-zA-Z-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_path.check(&path.field("S3Path"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FileFormat`.
+    FileFormat {
+        /// `CSV`
+        Csv = "CSV",
+        /// `CSV_WITH_HEADER`
+        CsvWithHeader = "CSV_WITH_HEADER",
+        /// `JSON`
+        Json = "JSON",
     }
 }
 
-crate::impl_literal!(FaqProps);
-
-/// Values of `FileFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileFormat {
-    /// `CSV`
-    Csv,
-    /// `CSV_WITH_HEADER`
-    CsvWithHeader,
-    /// `JSON`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FileFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "CSV_WITH_HEADER", "JSON"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::CsvWithHeader => "CSV_WITH_HEADER",
-            Self::Json => "JSON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FileFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FileFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FileFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "CSV_WITH_HEADER" => Self::CsvWithHeader,
-            "JSON" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FileFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(FileFormat::from(s))
-    }
-}
-
-crate::impl_literal!(FileFormat);
-
-/// Property type `S3Path` of `AWS::Kendra::Faq`.
-#[derive(Debug, Clone)]
-pub struct S3Path {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]`.
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    /// Length: 1..=1024 characters.
-    pub key: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Path` of `AWS::Kendra::Faq`.
+    S3Path
 }
 
 impl S3Path {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Path {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Path {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Path);
-
-/// Property type `Tag` of `AWS::Kendra::Faq`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

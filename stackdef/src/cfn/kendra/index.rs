@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Kendra::Index`.
-#[derive(Debug, Clone)]
-pub struct Index {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Index {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Index {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Index {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Kendra::Index`.
+    Index("AWS::Kendra::Index", IndexProps)
 }
 
 impl Index {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Kendra::Index";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IndexProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::IndexId> {
         self.resource.ref_value()
@@ -87,41 +39,84 @@ impl Index {
     pub fn attr_arn(&self) -> Value<ids::KendraIndexArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CapacityUnits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_units(&self, value: impl Into<Value<CapacityUnitsConfiguration>>) {
+        self.resource.set_property("CapacityUnits", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DocumentMetadataConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_metadata_configurations(
+        &self,
+        value: impl Into<Value<List<DocumentMetadataConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("DocumentMetadataConfigurations", value.into())
+    }
+
+    /// Replaces `Edition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_edition(&self, value: impl Into<Value<Edition>>) {
+        self.resource.set_property("Edition", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `ServerSideEncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_side_encryption_configuration(
+        &self,
+        value: impl Into<Value<ServerSideEncryptionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServerSideEncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserContextPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_context_policy(&self, value: impl Into<Value<UserContextPolicy>>) {
+        self.resource
+            .set_property("UserContextPolicy", value.into())
+    }
+
+    /// Replaces `UserTokenConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_token_configurations(
+        &self,
+        value: impl Into<Value<List<UserTokenConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("UserTokenConfigurations", value.into())
+    }
 }
 
-/// Properties of `AWS::Kendra::Index`.
-#[derive(Debug, Clone)]
-pub struct IndexProps {
-    /// `CapacityUnits` (optional).
-    pub capacity_units: Option<Value<CapacityUnitsConfiguration>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub description: Option<Value<String>>,
-    /// `DocumentMetadataConfigurations` (optional).
-    /// Items: ..=500.
-    pub document_metadata_configurations: Option<Value<List<DocumentMetadataConfiguration>>>,
-    /// `Edition` (required).
-    /// Create-only: changing it replaces the resource.
-    pub edition: Value<Edition>,
-    /// `Name` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 1..=1284 characters.
-    pub role_arn: Value<String>,
-    /// `ServerSideEncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub server_side_encryption_configuration: Option<Value<ServerSideEncryptionConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserContextPolicy` (optional).
-    pub user_context_policy: Option<Value<UserContextPolicy>>,
-    /// `UserTokenConfigurations` (optional).
-    /// Items: 0..=1.
-    pub user_token_configurations: Option<Value<List<UserTokenConfiguration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Kendra::Index`.
+    IndexProps
 }
 
 impl IndexProps {
@@ -131,181 +126,74 @@ impl IndexProps {
         name: impl Into<Value<String>>,
         role_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            capacity_units: None,
-            description: None,
-            document_metadata_configurations: None,
-            edition: edition.into(),
-            name: name.into(),
-            role_arn: role_arn.into(),
-            server_side_encryption_configuration: None,
-            tags: None,
-            user_context_policy: None,
-            user_token_configurations: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Edition", edition.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `CapacityUnits`.
-    pub fn capacity_units(mut self, value: impl Into<Value<CapacityUnitsConfiguration>>) -> Self {
-        self.capacity_units = Some(value.into());
-        self
+    /// `CapacityUnits` (optional).
+    pub fn capacity_units(self, value: impl Into<Value<CapacityUnitsConfiguration>>) -> Self {
+        Self(self.0.with(0, "CapacityUnits", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DocumentMetadataConfigurations`.
+    /// `DocumentMetadataConfigurations` (optional).
+    /// Items: at most 500.
     pub fn document_metadata_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<DocumentMetadataConfiguration>>>,
     ) -> Self {
-        self.document_metadata_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "DocumentMetadataConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServerSideEncryptionConfiguration`.
+    /// `ServerSideEncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn server_side_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServerSideEncryptionConfiguration>>,
     ) -> Self {
-        self.server_side_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "ServerSideEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `UserContextPolicy`.
-    pub fn user_context_policy(mut self, value: impl Into<Value<UserContextPolicy>>) -> Self {
-        self.user_context_policy = Some(value.into());
-        self
+    /// `UserContextPolicy` (optional).
+    pub fn user_context_policy(self, value: impl Into<Value<UserContextPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(8, "UserContextPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `UserTokenConfigurations`.
+    /// `UserTokenConfigurations` (optional).
+    /// Items: 0 to 1.
     pub fn user_token_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<UserTokenConfiguration>>>,
     ) -> Self {
-        self.user_token_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "UserTokenConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IndexProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_units {
-            m.insert("CapacityUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_metadata_configurations {
-            m.insert("DocumentMetadataConfigurations".to_owned(), v.to_template());
-        }
-        m.insert("Edition".to_owned(), self.edition.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.server_side_encryption_configuration {
-            m.insert(
-                "ServerSideEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_context_policy {
-            m.insert("UserContextPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_token_configurations {
-            m.insert("UserTokenConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IndexProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_units
-            .check(&path.field("CapacityUnits"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_metadata_configurations.check(
-            &path.field("DocumentMetadataConfigurations"),
-            &Rules {
-                max_items: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.edition
-            .check(&path.field("Edition"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_side_encryption_configuration.check(
-            &path.field("ServerSideEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_context_policy
-            .check(&path.field("UserContextPolicy"), &Rules::NONE, out);
-        self.user_token_configurations.check(
-            &path.field("UserTokenConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IndexProps);
-
-/// Property type `CapacityUnitsConfiguration` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone)]
-pub struct CapacityUnitsConfiguration {
-    /// `QueryCapacityUnits` (required).
-    /// Range: 0..=.
-    pub query_capacity_units: Value<i64>,
-    /// `StorageCapacityUnits` (required).
-    /// Range: 0..=.
-    pub storage_capacity_units: Value<i64>,
+crate::l1_struct! {
+    /// Property type `CapacityUnitsConfiguration` of `AWS::Kendra::Index`.
+    CapacityUnitsConfiguration
 }
 
 impl CapacityUnitsConfiguration {
@@ -314,63 +202,25 @@ impl CapacityUnitsConfiguration {
         query_capacity_units: impl Into<Value<i64>>,
         storage_capacity_units: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            query_capacity_units: query_capacity_units.into(),
-            storage_capacity_units: storage_capacity_units.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "QueryCapacityUnits",
+                    query_capacity_units.into().to_template(),
+                )
+                .with(
+                    1,
+                    "StorageCapacityUnits",
+                    storage_capacity_units.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for CapacityUnitsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "QueryCapacityUnits".to_owned(),
-            self.query_capacity_units.to_template(),
-        );
-        m.insert(
-            "StorageCapacityUnits".to_owned(),
-            self.storage_capacity_units.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityUnitsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query_capacity_units.check(
-            &path.field("QueryCapacityUnits"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_capacity_units.check(
-            &path.field("StorageCapacityUnits"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityUnitsConfiguration);
-
-/// Property type `DocumentMetadataConfiguration` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone)]
-pub struct DocumentMetadataConfiguration {
-    /// `Name` (required).
-    /// Length: 1..=30 characters.
-    pub name: Value<String>,
-    /// `Relevance` (optional).
-    pub relevance: Option<Value<Relevance>>,
-    /// `Search` (optional).
-    pub search: Option<Value<Search>>,
-    /// `Type` (required).
-    pub type_: Value<DocumentAttributeValueType>,
+crate::l1_struct! {
+    /// Property type `DocumentMetadataConfiguration` of `AWS::Kendra::Index`.
+    DocumentMetadataConfiguration
 }
 
 impl DocumentMetadataConfiguration {
@@ -379,734 +229,213 @@ impl DocumentMetadataConfiguration {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<DocumentAttributeValueType>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            relevance: None,
-            search: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Relevance`.
-    pub fn relevance(mut self, value: impl Into<Value<Relevance>>) -> Self {
-        self.relevance = Some(value.into());
-        self
+    /// `Relevance` (optional).
+    pub fn relevance(self, value: impl Into<Value<Relevance>>) -> Self {
+        Self(self.0.with(1, "Relevance", value.into().to_template()))
     }
-    /// Sets `Search`.
-    pub fn search(mut self, value: impl Into<Value<Search>>) -> Self {
-        self.search = Some(value.into());
-        self
+    /// `Search` (optional).
+    pub fn search(self, value: impl Into<Value<Search>>) -> Self {
+        Self(self.0.with(2, "Search", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentMetadataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.relevance {
-            m.insert("Relevance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.search {
-            m.insert("Search".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentMetadataConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relevance
-            .check(&path.field("Relevance"), &Rules::NONE, out);
-        self.search.check(&path.field("Search"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentMetadataConfiguration);
-
-/// Property type `Relevance` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct Relevance {
-    /// `Duration` (optional).
-    /// Length: 1..=10 characters.
-    /// Pattern: `[0-9]+[s]`.
-    pub duration: Option<Value<String>>,
-    /// `Freshness` (optional).
-    pub freshness: Option<Value<bool>>,
-    /// `Importance` (optional).
-    /// Range: 1..=10.
-    pub importance: Option<Value<i64>>,
-    /// `RankOrder` (optional).
-    pub rank_order: Option<Value<Order>>,
-    /// `ValueImportanceItems` (optional).
-    pub value_importance_items: Option<Value<List<ValueImportanceItem>>>,
+crate::l1_struct! {
+    /// Property type `Relevance` of `AWS::Kendra::Index`.
+    Relevance(default)
 }
 
 impl Relevance {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration: None,
-            freshness: None,
-            importance: None,
-            rank_order: None,
-            value_importance_items: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Duration`.
-    pub fn duration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.duration = Some(value.into());
-        self
+    /// `Duration` (optional).
+    /// Length: 1 to 10 characters.
+    /// Pattern: `[0-9]+[s]`.
+    pub fn duration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Duration", value.into().to_template()))
     }
-    /// Sets `Freshness`.
-    pub fn freshness(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.freshness = Some(value.into());
-        self
+    /// `Freshness` (optional).
+    pub fn freshness(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Freshness", value.into().to_template()))
     }
-    /// Sets `Importance`.
-    pub fn importance(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.importance = Some(value.into());
-        self
+    /// `Importance` (optional).
+    /// Range: 1 to 10.
+    pub fn importance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Importance", value.into().to_template()))
     }
-    /// Sets `RankOrder`.
-    pub fn rank_order(mut self, value: impl Into<Value<Order>>) -> Self {
-        self.rank_order = Some(value.into());
-        self
+    /// `RankOrder` (optional).
+    pub fn rank_order(self, value: impl Into<Value<Order>>) -> Self {
+        Self(self.0.with(3, "RankOrder", value.into().to_template()))
     }
-    /// Sets `ValueImportanceItems`.
+    /// `ValueImportanceItems` (optional).
     pub fn value_importance_items(
-        mut self,
+        self,
         value: impl Into<Value<List<ValueImportanceItem>>>,
     ) -> Self {
-        self.value_importance_items = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ValueImportanceItems", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Relevance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration {
-            m.insert("Duration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.freshness {
-            m.insert("Freshness".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.importance {
-            m.insert("Importance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rank_order {
-            m.insert("RankOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_importance_items {
-            m.insert("ValueImportanceItems".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Order`.
+    Order {
+        /// `ASCENDING`
+        Ascending = "ASCENDING",
+        /// `DESCENDING`
+        Descending = "DESCENDING",
     }
 }
 
-impl Check for Relevance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration.check(
-            &path.field("Duration"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10),
-                pattern: Some("[0-9]+[s]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.importance.check(
-            &path.field("Importance"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rank_order
-            .check(&path.field("RankOrder"), &Rules::NONE, out);
-        self.value_importance_items
-            .check(&path.field("ValueImportanceItems"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Relevance);
-
-/// Values of `Order`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Order {
-    /// `ASCENDING`
-    Ascending,
-    /// `DESCENDING`
-    Descending,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Order {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ASCENDING", "DESCENDING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ascending => "ASCENDING",
-            Self::Descending => "DESCENDING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Order {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Order {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Order {
-    fn from(s: &str) -> Self {
-        match s {
-            "ASCENDING" => Self::Ascending,
-            "DESCENDING" => Self::Descending,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Order> {
-    fn from(s: &str) -> Self {
-        Value::literal(Order::from(s))
-    }
-}
-
-crate::impl_literal!(Order);
-
-/// Property type `ValueImportanceItem` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct ValueImportanceItem {
-    /// `Key` (optional).
-    /// Length: 1..=50 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Range: 1..=10.
-    pub value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ValueImportanceItem` of `AWS::Kendra::Index`.
+    ValueImportanceItem(default)
 }
 
 impl ValueImportanceItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 50 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Range: 1 to 10.
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ValueImportanceItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValueImportanceItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ValueImportanceItem);
-
-/// Property type `Search` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct Search {
-    /// `Displayable` (optional).
-    pub displayable: Option<Value<bool>>,
-    /// `Facetable` (optional).
-    pub facetable: Option<Value<bool>>,
-    /// `Searchable` (optional).
-    pub searchable: Option<Value<bool>>,
-    /// `Sortable` (optional).
-    pub sortable: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Search` of `AWS::Kendra::Index`.
+    Search(default)
 }
 
 impl Search {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            displayable: None,
-            facetable: None,
-            searchable: None,
-            sortable: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Displayable`.
-    pub fn displayable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.displayable = Some(value.into());
-        self
+    /// `Displayable` (optional).
+    pub fn displayable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Displayable", value.into().to_template()))
     }
-    /// Sets `Facetable`.
-    pub fn facetable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.facetable = Some(value.into());
-        self
+    /// `Facetable` (optional).
+    pub fn facetable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Facetable", value.into().to_template()))
     }
-    /// Sets `Searchable`.
-    pub fn searchable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.searchable = Some(value.into());
-        self
+    /// `Searchable` (optional).
+    pub fn searchable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Searchable", value.into().to_template()))
     }
-    /// Sets `Sortable`.
-    pub fn sortable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sortable = Some(value.into());
-        self
+    /// `Sortable` (optional).
+    pub fn sortable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Sortable", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Search {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.displayable {
-            m.insert("Displayable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.facetable {
-            m.insert("Facetable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.searchable {
-            m.insert("Searchable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sortable {
-            m.insert("Sortable".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DocumentAttributeValueType`.
+    DocumentAttributeValueType {
+        /// `STRING_VALUE`
+        StringValue = "STRING_VALUE",
+        /// `STRING_LIST_VALUE`
+        StringListValue = "STRING_LIST_VALUE",
+        /// `LONG_VALUE`
+        LongValue = "LONG_VALUE",
+        /// `DATE_VALUE`
+        DateValue = "DATE_VALUE",
     }
 }
 
-impl Check for Search {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Search);
-
-/// Values of `DocumentAttributeValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentAttributeValueType {
-    /// `STRING_VALUE`
-    StringValue,
-    /// `STRING_LIST_VALUE`
-    StringListValue,
-    /// `LONG_VALUE`
-    LongValue,
-    /// `DATE_VALUE`
-    DateValue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentAttributeValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STRING_VALUE",
-        "STRING_LIST_VALUE",
-        "LONG_VALUE",
-        "DATE_VALUE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringValue => "STRING_VALUE",
-            Self::StringListValue => "STRING_LIST_VALUE",
-            Self::LongValue => "LONG_VALUE",
-            Self::DateValue => "DATE_VALUE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Edition`.
+    Edition {
+        /// `DEVELOPER_EDITION`
+        DeveloperEdition = "DEVELOPER_EDITION",
+        /// `ENTERPRISE_EDITION`
+        EnterpriseEdition = "ENTERPRISE_EDITION",
+        /// `GEN_AI_ENTERPRISE_EDITION`
+        GenAiEnterpriseEdition = "GEN_AI_ENTERPRISE_EDITION",
     }
 }
 
-impl ToTemplate for DocumentAttributeValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentAttributeValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentAttributeValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING_VALUE" => Self::StringValue,
-            "STRING_LIST_VALUE" => Self::StringListValue,
-            "LONG_VALUE" => Self::LongValue,
-            "DATE_VALUE" => Self::DateValue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentAttributeValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentAttributeValueType::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentAttributeValueType);
-
-/// Values of `Edition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Edition {
-    /// `DEVELOPER_EDITION`
-    DeveloperEdition,
-    /// `ENTERPRISE_EDITION`
-    EnterpriseEdition,
-    /// `GEN_AI_ENTERPRISE_EDITION`
-    GenAiEnterpriseEdition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Edition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DEVELOPER_EDITION",
-        "ENTERPRISE_EDITION",
-        "GEN_AI_ENTERPRISE_EDITION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeveloperEdition => "DEVELOPER_EDITION",
-            Self::EnterpriseEdition => "ENTERPRISE_EDITION",
-            Self::GenAiEnterpriseEdition => "GEN_AI_ENTERPRISE_EDITION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Edition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Edition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Edition {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEVELOPER_EDITION" => Self::DeveloperEdition,
-            "ENTERPRISE_EDITION" => Self::EnterpriseEdition,
-            "GEN_AI_ENTERPRISE_EDITION" => Self::GenAiEnterpriseEdition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Edition> {
-    fn from(s: &str) -> Self {
-        Value::literal(Edition::from(s))
-    }
-}
-
-crate::impl_literal!(Edition);
-
-/// Property type `ServerSideEncryptionConfiguration` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerSideEncryptionConfiguration {
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionConfiguration` of `AWS::Kendra::Index`.
+    ServerSideEncryptionConfiguration(default)
 }
 
 impl ServerSideEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerSideEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for ServerSideEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `UserContextPolicy`.
+    UserContextPolicy {
+        /// `ATTRIBUTE_FILTER`
+        AttributeFilter = "ATTRIBUTE_FILTER",
+        /// `USER_TOKEN`
+        UserToken = "USER_TOKEN",
     }
 }
 
-crate::impl_literal!(ServerSideEncryptionConfiguration);
-
-/// Property type `Tag` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `UserContextPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserContextPolicy {
-    /// `ATTRIBUTE_FILTER`
-    AttributeFilter,
-    /// `USER_TOKEN`
-    UserToken,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserContextPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ATTRIBUTE_FILTER", "USER_TOKEN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AttributeFilter => "ATTRIBUTE_FILTER",
-            Self::UserToken => "USER_TOKEN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserContextPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserContextPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserContextPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ATTRIBUTE_FILTER" => Self::AttributeFilter,
-            "USER_TOKEN" => Self::UserToken,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserContextPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserContextPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(UserContextPolicy);
-
-/// Property type `UserTokenConfiguration` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct UserTokenConfiguration {
-    /// `JsonTokenTypeConfiguration` (optional).
-    pub json_token_type_configuration: Option<Value<JsonTokenTypeConfiguration>>,
-    /// `JwtTokenTypeConfiguration` (optional).
-    pub jwt_token_type_configuration: Option<Value<JwtTokenTypeConfiguration>>,
+crate::l1_struct! {
+    /// Property type `UserTokenConfiguration` of `AWS::Kendra::Index`.
+    UserTokenConfiguration(default)
 }
 
 impl UserTokenConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            json_token_type_configuration: None,
-            jwt_token_type_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `JsonTokenTypeConfiguration`.
+    /// `JsonTokenTypeConfiguration` (optional).
     pub fn json_token_type_configuration(
-        mut self,
+        self,
         value: impl Into<Value<JsonTokenTypeConfiguration>>,
     ) -> Self {
-        self.json_token_type_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "JsonTokenTypeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `JwtTokenTypeConfiguration`.
+    /// `JwtTokenTypeConfiguration` (optional).
     pub fn jwt_token_type_configuration(
-        mut self,
+        self,
         value: impl Into<Value<JwtTokenTypeConfiguration>>,
     ) -> Self {
-        self.jwt_token_type_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "JwtTokenTypeConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserTokenConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.json_token_type_configuration {
-            m.insert("JsonTokenTypeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_token_type_configuration {
-            m.insert("JwtTokenTypeConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserTokenConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.json_token_type_configuration.check(
-            &path.field("JsonTokenTypeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.jwt_token_type_configuration.check(
-            &path.field("JwtTokenTypeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserTokenConfiguration);
-
-/// Property type `JsonTokenTypeConfiguration` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone)]
-pub struct JsonTokenTypeConfiguration {
-    /// `GroupAttributeField` (required).
-    /// Length: 1..=100 characters.
-    pub group_attribute_field: Value<String>,
-    /// `UserNameAttributeField` (required).
-    /// Length: 1..=100 characters.
-    pub user_name_attribute_field: Value<String>,
+crate::l1_struct! {
+    /// Property type `JsonTokenTypeConfiguration` of `AWS::Kendra::Index`.
+    JsonTokenTypeConfiguration
 }
 
 impl JsonTokenTypeConfiguration {
@@ -1115,271 +444,81 @@ impl JsonTokenTypeConfiguration {
         group_attribute_field: impl Into<Value<String>>,
         user_name_attribute_field: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            group_attribute_field: group_attribute_field.into(),
-            user_name_attribute_field: user_name_attribute_field.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "GroupAttributeField",
+                    group_attribute_field.into().to_template(),
+                )
+                .with(
+                    1,
+                    "UserNameAttributeField",
+                    user_name_attribute_field.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for JsonTokenTypeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GroupAttributeField".to_owned(),
-            self.group_attribute_field.to_template(),
-        );
-        m.insert(
-            "UserNameAttributeField".to_owned(),
-            self.user_name_attribute_field.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for JsonTokenTypeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_attribute_field.check(
-            &path.field("GroupAttributeField"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_name_attribute_field.check(
-            &path.field("UserNameAttributeField"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JsonTokenTypeConfiguration);
-
-/// Property type `JwtTokenTypeConfiguration` of `AWS::Kendra::Index`.
-#[derive(Debug, Clone)]
-pub struct JwtTokenTypeConfiguration {
-    /// `ClaimRegex` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub claim_regex: Option<Value<String>>,
-    /// `GroupAttributeField` (optional).
-    /// Length: 1..=100 characters.
-    pub group_attribute_field: Option<Value<String>>,
-    /// `Issuer` (optional).
-    /// Length: 1..=65 characters.
-    /// Pattern: `^\P{C}*$`.
-    pub issuer: Option<Value<String>>,
-    /// `KeyLocation` (required).
-    pub key_location: Value<KeyLocation>,
-    /// `SecretManagerArn` (optional).
-    /// Length: 1..=1284 characters.
-    pub secret_manager_arn: Option<Value<String>>,
-    /// `URL` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(https?|ftp|file):\/\/([^\s]*)`.
-    pub url: Option<Value<String>>,
-    /// `UserNameAttributeField` (optional).
-    /// Length: 1..=100 characters.
-    pub user_name_attribute_field: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `JwtTokenTypeConfiguration` of `AWS::Kendra::Index`.
+    JwtTokenTypeConfiguration
 }
 
 impl JwtTokenTypeConfiguration {
     /// The required properties: `KeyLocation`.
     pub fn new(key_location: impl Into<Value<KeyLocation>>) -> Self {
-        Self {
-            claim_regex: None,
-            group_attribute_field: None,
-            issuer: None,
-            key_location: key_location.into(),
-            secret_manager_arn: None,
-            url: None,
-            user_name_attribute_field: None,
-        }
+        Self(crate::Properties::new().with(3, "KeyLocation", key_location.into().to_template()))
     }
-    /// Sets `ClaimRegex`.
-    pub fn claim_regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.claim_regex = Some(value.into());
-        self
+    /// `ClaimRegex` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn claim_regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClaimRegex", value.into().to_template()))
     }
-    /// Sets `GroupAttributeField`.
-    pub fn group_attribute_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_attribute_field = Some(value.into());
-        self
+    /// `GroupAttributeField` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn group_attribute_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GroupAttributeField", value.into().to_template()),
+        )
     }
-    /// Sets `Issuer`.
-    pub fn issuer(mut self, value: impl Into<Value<String>>) -> Self {
-        self.issuer = Some(value.into());
-        self
+    /// `Issuer` (optional).
+    /// Length: 1 to 65 characters.
+    pub fn issuer(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Issuer", value.into().to_template()))
     }
-    /// Sets `SecretManagerArn`.
-    pub fn secret_manager_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_manager_arn = Some(value.into());
-        self
+    /// `SecretManagerArn` (optional).
+    /// Length: 1 to 1284 characters.
+    /// Pattern: `arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}`.
+    pub fn secret_manager_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecretManagerArn", value.into().to_template()),
+        )
     }
-    /// Sets `URL`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `URL` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(https?|ftp|file):\/\/([^\s]*)`.
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "URL", value.into().to_template()))
     }
-    /// Sets `UserNameAttributeField`.
-    pub fn user_name_attribute_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_name_attribute_field = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JwtTokenTypeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.claim_regex {
-            m.insert("ClaimRegex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_attribute_field {
-            m.insert("GroupAttributeField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.issuer {
-            m.insert("Issuer".to_owned(), v.to_template());
-        }
-        m.insert("KeyLocation".to_owned(), self.key_location.to_template());
-        if let Some(v) = &self.secret_manager_arn {
-            m.insert("SecretManagerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("URL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_name_attribute_field {
-            m.insert("UserNameAttributeField".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserNameAttributeField` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn user_name_attribute_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "UserNameAttributeField", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JwtTokenTypeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.claim_regex.check(
-            &path.field("ClaimRegex"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_attribute_field.check(
-            &path.field("GroupAttributeField"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.issuer.check(
-            &path.field("Issuer"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65),
-                pattern: Some("^\\P{C}*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_location
-            .check(&path.field("KeyLocation"), &Rules::NONE, out);
-        self.secret_manager_arn.check(
-            &path.field("SecretManagerArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("URL"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^(https?|ftp|file):\\/\\/([^\\s]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_name_attribute_field.check(
-            &path.field("UserNameAttributeField"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `KeyLocation`.
+    KeyLocation {
+        /// `URL`
+        Url = "URL",
+        /// `SECRET_MANAGER`
+        SecretManager = "SECRET_MANAGER",
     }
 }
-
-crate::impl_literal!(JwtTokenTypeConfiguration);
-
-/// Values of `KeyLocation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyLocation {
-    /// `URL`
-    Url,
-    /// `SECRET_MANAGER`
-    SecretManager,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyLocation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["URL", "SECRET_MANAGER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Url => "URL",
-            Self::SecretManager => "SECRET_MANAGER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyLocation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyLocation {
-    fn from(s: &str) -> Self {
-        match s {
-            "URL" => Self::Url,
-            "SECRET_MANAGER" => Self::SecretManager,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyLocation> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyLocation::from(s))
-    }
-}
-
-crate::impl_literal!(KeyLocation);

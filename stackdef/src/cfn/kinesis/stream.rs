@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Kinesis::Stream`.
-#[derive(Debug, Clone)]
-pub struct Stream {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stream {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stream {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stream {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Kinesis::Stream`.
+    Stream("AWS::Kinesis::Stream", StreamProps)
 }
 
 impl Stream {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Kinesis::Stream";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StreamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::KinesisStreamName> {
         self.resource.ref_value()
@@ -82,310 +34,171 @@ impl Stream {
     pub fn attr_arn(&self) -> Value<ids::KinesisStreamArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DesiredShardLevelMetrics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_shard_level_metrics(&self, value: impl Into<Value<List<EnhancedMetric>>>) {
+        self.resource
+            .set_property("DesiredShardLevelMetrics", value.into())
+    }
+
+    /// Replaces `MaxRecordSizeInKiB` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_record_size_in_ki_b(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxRecordSizeInKiB", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RetentionPeriodHours` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_period_hours(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("RetentionPeriodHours", value.into())
+    }
+
+    /// Replaces `ShardCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shard_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ShardCount", value.into())
+    }
+
+    /// Replaces `StreamEncryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_encryption(&self, value: impl Into<Value<StreamEncryption>>) {
+        self.resource.set_property("StreamEncryption", value.into())
+    }
+
+    /// Replaces `StreamModeDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_mode_details(&self, value: impl Into<Value<StreamModeDetails>>) {
+        self.resource
+            .set_property("StreamModeDetails", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WarmThroughputMiBps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_warm_throughput_mi_bps(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("WarmThroughputMiBps", value.into())
+    }
 }
 
-/// Properties of `AWS::Kinesis::Stream`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamProps {
-    /// `DesiredShardLevelMetrics` (optional).
-    /// Items: ..=7.
-    pub desired_shard_level_metrics: Option<Value<List<EnhancedMetric>>>,
-    /// `MaxRecordSizeInKiB` (optional).
-    /// Range: 1024..=10240.
-    pub max_record_size_in_ki_b: Option<Value<i64>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub name: Option<Value<String>>,
-    /// `RetentionPeriodHours` (optional).
-    /// Range: 1..=8760.
-    pub retention_period_hours: Option<Value<i64>>,
-    /// `ShardCount` (optional).
-    /// Range: 1..=100000.
-    pub shard_count: Option<Value<i64>>,
-    /// `StreamEncryption` (optional).
-    pub stream_encryption: Option<Value<StreamEncryption>>,
-    /// `StreamModeDetails` (optional).
-    pub stream_mode_details: Option<Value<StreamModeDetails>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WarmThroughputMiBps` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 0..=.
-    pub warm_throughput_mi_bps: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Kinesis::Stream`.
+    StreamProps(default)
 }
 
 impl StreamProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            desired_shard_level_metrics: None,
-            max_record_size_in_ki_b: None,
-            name: None,
-            retention_period_hours: None,
-            shard_count: None,
-            stream_encryption: None,
-            stream_mode_details: None,
-            tags: None,
-            warm_throughput_mi_bps: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DesiredShardLevelMetrics`.
+    /// `DesiredShardLevelMetrics` (optional).
+    /// Items: at most 7.
     pub fn desired_shard_level_metrics(
-        mut self,
+        self,
         value: impl Into<Value<List<EnhancedMetric>>>,
     ) -> Self {
-        self.desired_shard_level_metrics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DesiredShardLevelMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `MaxRecordSizeInKiB`.
-    pub fn max_record_size_in_ki_b(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_record_size_in_ki_b = Some(value.into());
-        self
+    /// `MaxRecordSizeInKiB` (optional).
+    /// Range: 1024 to 10240.
+    pub fn max_record_size_in_ki_b(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxRecordSizeInKiB", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `RetentionPeriodHours`.
-    pub fn retention_period_hours(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_period_hours = Some(value.into());
-        self
+    /// `RetentionPeriodHours` (optional).
+    /// Range: 1 to 8760.
+    pub fn retention_period_hours(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RetentionPeriodHours", value.into().to_template()),
+        )
     }
-    /// Sets `ShardCount`.
-    pub fn shard_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shard_count = Some(value.into());
-        self
+    /// `ShardCount` (optional).
+    /// Range: 1 to 100000.
+    pub fn shard_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "ShardCount", value.into().to_template()))
     }
-    /// Sets `StreamEncryption`.
-    pub fn stream_encryption(mut self, value: impl Into<Value<StreamEncryption>>) -> Self {
-        self.stream_encryption = Some(value.into());
-        self
+    /// `StreamEncryption` (optional).
+    pub fn stream_encryption(self, value: impl Into<Value<StreamEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StreamEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `StreamModeDetails`.
-    pub fn stream_mode_details(mut self, value: impl Into<Value<StreamModeDetails>>) -> Self {
-        self.stream_mode_details = Some(value.into());
-        self
+    /// `StreamModeDetails` (optional).
+    pub fn stream_mode_details(self, value: impl Into<Value<StreamModeDetails>>) -> Self {
+        Self(
+            self.0
+                .with(6, "StreamModeDetails", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `WarmThroughputMiBps`.
-    pub fn warm_throughput_mi_bps(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.warm_throughput_mi_bps = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.desired_shard_level_metrics {
-            m.insert("DesiredShardLevelMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_record_size_in_ki_b {
-            m.insert("MaxRecordSizeInKiB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period_hours {
-            m.insert("RetentionPeriodHours".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shard_count {
-            m.insert("ShardCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_encryption {
-            m.insert("StreamEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_mode_details {
-            m.insert("StreamModeDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_throughput_mi_bps {
-            m.insert("WarmThroughputMiBps".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WarmThroughputMiBps` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: at least 0.
+    pub fn warm_throughput_mi_bps(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "WarmThroughputMiBps", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StreamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_shard_level_metrics.check(
-            &path.field("DesiredShardLevelMetrics"),
-            &Rules {
-                max_items: Some(7),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_record_size_in_ki_b.check(
-            &path.field("MaxRecordSizeInKiB"),
-            &Rules {
-                minimum: Some(1024.0),
-                maximum: Some(10240.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_period_hours.check(
-            &path.field("RetentionPeriodHours"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(8760.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shard_count.check(
-            &path.field("ShardCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stream_encryption
-            .check(&path.field("StreamEncryption"), &Rules::NONE, out);
-        self.stream_mode_details
-            .check(&path.field("StreamModeDetails"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.warm_throughput_mi_bps.check(
-            &path.field("WarmThroughputMiBps"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EnhancedMetric`.
+    EnhancedMetric {
+        /// `IncomingBytes`
+        IncomingBytes = "IncomingBytes",
+        /// `IncomingRecords`
+        IncomingRecords = "IncomingRecords",
+        /// `OutgoingBytes`
+        OutgoingBytes = "OutgoingBytes",
+        /// `OutgoingRecords`
+        OutgoingRecords = "OutgoingRecords",
+        /// `WriteProvisionedThroughputExceeded`
+        WriteProvisionedThroughputExceeded = "WriteProvisionedThroughputExceeded",
+        /// `ReadProvisionedThroughputExceeded`
+        ReadProvisionedThroughputExceeded = "ReadProvisionedThroughputExceeded",
+        /// `IteratorAgeMilliseconds`
+        IteratorAgeMilliseconds = "IteratorAgeMilliseconds",
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-crate::impl_literal!(StreamProps);
-
-/// Values of `EnhancedMetric`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnhancedMetric {
-    /// `IncomingBytes`
-    IncomingBytes,
-    /// `IncomingRecords`
-    IncomingRecords,
-    /// `OutgoingBytes`
-    OutgoingBytes,
-    /// `OutgoingRecords`
-    OutgoingRecords,
-    /// `WriteProvisionedThroughputExceeded`
-    WriteProvisionedThroughputExceeded,
-    /// `ReadProvisionedThroughputExceeded`
-    ReadProvisionedThroughputExceeded,
-    /// `IteratorAgeMilliseconds`
-    IteratorAgeMilliseconds,
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnhancedMetric {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "IncomingBytes",
-        "IncomingRecords",
-        "OutgoingBytes",
-        "OutgoingRecords",
-        "WriteProvisionedThroughputExceeded",
-        "ReadProvisionedThroughputExceeded",
-        "IteratorAgeMilliseconds",
-        "ALL",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IncomingBytes => "IncomingBytes",
-            Self::IncomingRecords => "IncomingRecords",
-            Self::OutgoingBytes => "OutgoingBytes",
-            Self::OutgoingRecords => "OutgoingRecords",
-            Self::WriteProvisionedThroughputExceeded => "WriteProvisionedThroughputExceeded",
-            Self::ReadProvisionedThroughputExceeded => "ReadProvisionedThroughputExceeded",
-            Self::IteratorAgeMilliseconds => "IteratorAgeMilliseconds",
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnhancedMetric {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnhancedMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnhancedMetric {
-    fn from(s: &str) -> Self {
-        match s {
-            "IncomingBytes" => Self::IncomingBytes,
-            "IncomingRecords" => Self::IncomingRecords,
-            "OutgoingBytes" => Self::OutgoingBytes,
-            "OutgoingRecords" => Self::OutgoingRecords,
-            "WriteProvisionedThroughputExceeded" => Self::WriteProvisionedThroughputExceeded,
-            "ReadProvisionedThroughputExceeded" => Self::ReadProvisionedThroughputExceeded,
-            "IteratorAgeMilliseconds" => Self::IteratorAgeMilliseconds,
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnhancedMetric> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnhancedMetric::from(s))
-    }
-}
-
-crate::impl_literal!(EnhancedMetric);
-
-/// Property type `StreamEncryption` of `AWS::Kinesis::Stream`.
-#[derive(Debug, Clone)]
-pub struct StreamEncryption {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<EncryptionType>,
-    /// `KeyId` (required).
-    /// Length: 1..=2048 characters.
-    pub key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `StreamEncryption` of `AWS::Kinesis::Stream`.
+    StreamEncryption
 }
 
 impl StreamEncryption {
@@ -394,237 +207,42 @@ impl StreamEncryption {
         encryption_type: impl Into<Value<EncryptionType>>,
         key_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-            key_id: key_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EncryptionType", encryption_type.into().to_template())
+                .with(1, "KeyId", key_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StreamEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        m.insert("KeyId".to_owned(), self.key_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `KMS`
+        Kms = "KMS",
     }
 }
 
-impl Check for StreamEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
-        self.key_id.check(
-            &path.field("KeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StreamEncryption);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `KMS`
-    Kms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kms => "KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KMS" => Self::Kms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);
-
-/// Property type `StreamModeDetails` of `AWS::Kinesis::Stream`.
-#[derive(Debug, Clone)]
-pub struct StreamModeDetails {
-    /// `StreamMode` (required).
-    pub stream_mode: Value<StreamMode>,
+crate::l1_struct! {
+    /// Property type `StreamModeDetails` of `AWS::Kinesis::Stream`.
+    StreamModeDetails
 }
 
 impl StreamModeDetails {
     /// The required properties: `StreamMode`.
     pub fn new(stream_mode: impl Into<Value<StreamMode>>) -> Self {
-        Self {
-            stream_mode: stream_mode.into(),
-        }
+        Self(crate::Properties::new().with(0, "StreamMode", stream_mode.into().to_template()))
     }
 }
 
-impl ToTemplate for StreamModeDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StreamMode".to_owned(), self.stream_mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StreamMode`.
+    StreamMode {
+        /// `ON_DEMAND`
+        OnDemand = "ON_DEMAND",
+        /// `PROVISIONED`
+        Provisioned = "PROVISIONED",
     }
 }
 
-impl Check for StreamModeDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stream_mode
-            .check(&path.field("StreamMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StreamModeDetails);
-
-/// Values of `StreamMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StreamMode {
-    /// `ON_DEMAND`
-    OnDemand,
-    /// `PROVISIONED`
-    Provisioned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StreamMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ON_DEMAND", "PROVISIONED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "ON_DEMAND",
-            Self::Provisioned => "PROVISIONED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StreamMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StreamMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StreamMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_DEMAND" => Self::OnDemand,
-            "PROVISIONED" => Self::Provisioned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StreamMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(StreamMode::from(s))
-    }
-}
-
-crate::impl_literal!(StreamMode);
-
-/// Property type `Tag` of `AWS::Kinesis::Stream`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Kinesis::StreamConsumer`.
-#[derive(Debug, Clone)]
-pub struct StreamConsumer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StreamConsumer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StreamConsumer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StreamConsumer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Kinesis::StreamConsumer`.
+    StreamConsumer("AWS::Kinesis::StreamConsumer", StreamConsumerProps)
 }
 
 impl StreamConsumer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Kinesis::StreamConsumer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StreamConsumerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConsumerARN` (typed).
     pub fn ref_value(&self) -> Value<ids::StreamConsumerArn> {
         self.resource.ref_value()
@@ -92,25 +44,29 @@ impl StreamConsumer {
     pub fn attr_consumer_creation_timestamp(&self) -> Value<String> {
         self.resource.get_att("ConsumerCreationTimestamp")
     }
+
+    /// Replaces `ConsumerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_consumer_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConsumerName", value.into())
+    }
+
+    /// Replaces `StreamARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StreamARN", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Kinesis::StreamConsumer`.
-#[derive(Debug, Clone)]
-pub struct StreamConsumerProps {
-    /// `ConsumerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub consumer_name: Value<String>,
-    /// `StreamARN` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws.*:kinesis:.*:\d{12}:stream/\S+`.
-    pub stream_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Kinesis::StreamConsumer`.
+    StreamConsumerProps
 }
 
 impl StreamConsumerProps {
@@ -119,117 +75,18 @@ impl StreamConsumerProps {
         consumer_name: impl Into<Value<String>>,
         stream_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            consumer_name: consumer_name.into(),
-            stream_arn: stream_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConsumerName", consumer_name.into().to_template())
+                .with(1, "StreamARN", stream_arn.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamConsumerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConsumerName".to_owned(), self.consumer_name.to_template());
-        m.insert("StreamARN".to_owned(), self.stream_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StreamConsumerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumer_name.check(
-            &path.field("ConsumerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stream_arn.check(
-            &path.field("StreamARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws.*:kinesis:.*:\\d{12}:stream/\\S+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StreamConsumerProps);
-
-/// Property type `Tag` of `AWS::Kinesis::StreamConsumer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KinesisAnalytics::Application`.
+    Application("AWS::KinesisAnalytics::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KinesisAnalytics::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::KinesisAnalyticsApplicationId> {
         self.resource.ref_value()
@@ -82,89 +34,70 @@ impl Application {
     pub fn attr_id(&self) -> Value<ids::KinesisAnalyticsApplicationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationCode", value.into())
+    }
+
+    /// Replaces `ApplicationDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationDescription", value.into())
+    }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `Inputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inputs(&self, value: impl Into<Value<List<Input>>>) {
+        self.resource.set_property("Inputs", value.into())
+    }
 }
 
-/// Properties of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `ApplicationCode` (optional).
-    pub application_code: Option<Value<String>>,
-    /// `ApplicationDescription` (optional).
-    pub application_description: Option<Value<String>>,
-    /// `ApplicationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub application_name: Option<Value<String>>,
-    /// `Inputs` (required).
-    pub inputs: Value<List<Input>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KinesisAnalytics::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
     /// The required properties: `Inputs`.
     pub fn new(inputs: impl Into<Value<List<Input>>>) -> Self {
-        Self {
-            application_code: None,
-            application_description: None,
-            application_name: None,
-            inputs: inputs.into(),
-        }
+        Self(crate::Properties::new().with(3, "Inputs", inputs.into().to_template()))
     }
-    /// Sets `ApplicationCode`.
-    pub fn application_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_code = Some(value.into());
-        self
+    /// `ApplicationCode` (optional).
+    pub fn application_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationCode", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationDescription`.
-    pub fn application_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_description = Some(value.into());
-        self
+    /// `ApplicationDescription` (optional).
+    pub fn application_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApplicationDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationName`.
-    pub fn application_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_code {
-            m.insert("ApplicationCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_description {
-            m.insert("ApplicationDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_name {
-            m.insert("ApplicationName".to_owned(), v.to_template());
-        }
-        m.insert("Inputs".to_owned(), self.inputs.to_template());
-        Expr::Map(m)
+    /// `ApplicationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn application_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ApplicationName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inputs.check(&path.field("Inputs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `Input` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct Input {
-    /// `InputParallelism` (optional).
-    pub input_parallelism: Option<Value<InputParallelism>>,
-    /// `InputProcessingConfiguration` (optional).
-    pub input_processing_configuration: Option<Value<InputProcessingConfiguration>>,
-    /// `InputSchema` (required).
-    pub input_schema: Value<InputSchema>,
-    /// `KinesisFirehoseInput` (optional).
-    pub kinesis_firehose_input: Option<Value<KinesisFirehoseInput>>,
-    /// `KinesisStreamsInput` (optional).
-    pub kinesis_streams_input: Option<Value<KinesisStreamsInput>>,
-    /// `NamePrefix` (required).
-    pub name_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `Input` of `AWS::KinesisAnalytics::Application`.
+    Input
 }
 
 impl Input {
@@ -173,163 +106,84 @@ impl Input {
         input_schema: impl Into<Value<InputSchema>>,
         name_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            input_parallelism: None,
-            input_processing_configuration: None,
-            input_schema: input_schema.into(),
-            kinesis_firehose_input: None,
-            kinesis_streams_input: None,
-            name_prefix: name_prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "InputSchema", input_schema.into().to_template())
+                .with(5, "NamePrefix", name_prefix.into().to_template()),
+        )
     }
-    /// Sets `InputParallelism`.
-    pub fn input_parallelism(mut self, value: impl Into<Value<InputParallelism>>) -> Self {
-        self.input_parallelism = Some(value.into());
-        self
+    /// `InputParallelism` (optional).
+    pub fn input_parallelism(self, value: impl Into<Value<InputParallelism>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputParallelism", value.into().to_template()),
+        )
     }
-    /// Sets `InputProcessingConfiguration`.
+    /// `InputProcessingConfiguration` (optional).
     pub fn input_processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InputProcessingConfiguration>>,
     ) -> Self {
-        self.input_processing_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "InputProcessingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KinesisFirehoseInput`.
-    pub fn kinesis_firehose_input(mut self, value: impl Into<Value<KinesisFirehoseInput>>) -> Self {
-        self.kinesis_firehose_input = Some(value.into());
-        self
+    /// `KinesisFirehoseInput` (optional).
+    pub fn kinesis_firehose_input(self, value: impl Into<Value<KinesisFirehoseInput>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KinesisFirehoseInput", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisStreamsInput`.
-    pub fn kinesis_streams_input(mut self, value: impl Into<Value<KinesisStreamsInput>>) -> Self {
-        self.kinesis_streams_input = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Input {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_parallelism {
-            m.insert("InputParallelism".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_processing_configuration {
-            m.insert("InputProcessingConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("InputSchema".to_owned(), self.input_schema.to_template());
-        if let Some(v) = &self.kinesis_firehose_input {
-            m.insert("KinesisFirehoseInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_streams_input {
-            m.insert("KinesisStreamsInput".to_owned(), v.to_template());
-        }
-        m.insert("NamePrefix".to_owned(), self.name_prefix.to_template());
-        Expr::Map(m)
+    /// `KinesisStreamsInput` (optional).
+    pub fn kinesis_streams_input(self, value: impl Into<Value<KinesisStreamsInput>>) -> Self {
+        Self(
+            self.0
+                .with(4, "KinesisStreamsInput", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Input {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_parallelism
-            .check(&path.field("InputParallelism"), &Rules::NONE, out);
-        self.input_processing_configuration.check(
-            &path.field("InputProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.input_schema
-            .check(&path.field("InputSchema"), &Rules::NONE, out);
-        self.kinesis_firehose_input
-            .check(&path.field("KinesisFirehoseInput"), &Rules::NONE, out);
-        self.kinesis_streams_input
-            .check(&path.field("KinesisStreamsInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Input);
-
-/// Property type `InputParallelism` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct InputParallelism {
-    /// `Count` (optional).
-    pub count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InputParallelism` of `AWS::KinesisAnalytics::Application`.
+    InputParallelism(default)
 }
 
 impl InputParallelism {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { count: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputParallelism {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Count` (optional).
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Count", value.into().to_template()))
     }
 }
 
-impl Check for InputParallelism {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputParallelism);
-
-/// Property type `InputProcessingConfiguration` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct InputProcessingConfiguration {
-    /// `InputLambdaProcessor` (optional).
-    pub input_lambda_processor: Option<Value<InputLambdaProcessor>>,
+crate::l1_struct! {
+    /// Property type `InputProcessingConfiguration` of `AWS::KinesisAnalytics::Application`.
+    InputProcessingConfiguration(default)
 }
 
 impl InputProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_lambda_processor: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputLambdaProcessor`.
-    pub fn input_lambda_processor(mut self, value: impl Into<Value<InputLambdaProcessor>>) -> Self {
-        self.input_lambda_processor = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputProcessingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_lambda_processor {
-            m.insert("InputLambdaProcessor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InputLambdaProcessor` (optional).
+    pub fn input_lambda_processor(self, value: impl Into<Value<InputLambdaProcessor>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputLambdaProcessor", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InputProcessingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_lambda_processor
-            .check(&path.field("InputLambdaProcessor"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputProcessingConfiguration);
-
-/// Property type `InputLambdaProcessor` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct InputLambdaProcessor {
-    /// `ResourceARN` (required).
-    pub resource_arn: Value<String>,
-    /// `RoleARN` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `InputLambdaProcessor` of `AWS::KinesisAnalytics::Application`.
+    InputLambdaProcessor
 }
 
 impl InputLambdaProcessor {
@@ -338,37 +192,17 @@ impl InputLambdaProcessor {
         resource_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceARN", resource_arn.into().to_template())
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InputLambdaProcessor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputLambdaProcessor {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputLambdaProcessor);
-
-/// Property type `InputSchema` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct InputSchema {
-    /// `RecordColumns` (required).
-    pub record_columns: Value<List<RecordColumn>>,
-    /// `RecordEncoding` (optional).
-    pub record_encoding: Option<Value<String>>,
-    /// `RecordFormat` (required).
-    pub record_format: Value<RecordFormat>,
+crate::l1_struct! {
+    /// Property type `InputSchema` of `AWS::KinesisAnalytics::Application`.
+    InputSchema
 }
 
 impl InputSchema {
@@ -377,200 +211,90 @@ impl InputSchema {
         record_columns: impl Into<Value<List<RecordColumn>>>,
         record_format: impl Into<Value<RecordFormat>>,
     ) -> Self {
-        Self {
-            record_columns: record_columns.into(),
-            record_encoding: None,
-            record_format: record_format.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RecordColumns", record_columns.into().to_template())
+                .with(2, "RecordFormat", record_format.into().to_template()),
+        )
     }
-    /// Sets `RecordEncoding`.
-    pub fn record_encoding(mut self, value: impl Into<Value<String>>) -> Self {
-        self.record_encoding = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordColumns".to_owned(),
-            self.record_columns.to_template(),
-        );
-        if let Some(v) = &self.record_encoding {
-            m.insert("RecordEncoding".to_owned(), v.to_template());
-        }
-        m.insert("RecordFormat".to_owned(), self.record_format.to_template());
-        Expr::Map(m)
+    /// `RecordEncoding` (optional).
+    pub fn record_encoding(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RecordEncoding", value.into().to_template()))
     }
 }
 
-impl Check for InputSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.record_columns
-            .check(&path.field("RecordColumns"), &Rules::NONE, out);
-        self.record_format
-            .check(&path.field("RecordFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputSchema);
-
-/// Property type `RecordColumn` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct RecordColumn {
-    /// `Mapping` (optional).
-    pub mapping: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `SqlType` (required).
-    pub sql_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecordColumn` of `AWS::KinesisAnalytics::Application`.
+    RecordColumn
 }
 
 impl RecordColumn {
     /// The required properties: `Name`, `SqlType`.
     pub fn new(name: impl Into<Value<String>>, sql_type: impl Into<Value<String>>) -> Self {
-        Self {
-            mapping: None,
-            name: name.into(),
-            sql_type: sql_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SqlType", sql_type.into().to_template()),
+        )
     }
-    /// Sets `Mapping`.
-    pub fn mapping(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mapping = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mapping {
-            m.insert("Mapping".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SqlType".to_owned(), self.sql_type.to_template());
-        Expr::Map(m)
+    /// `Mapping` (optional).
+    pub fn mapping(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Mapping", value.into().to_template()))
     }
 }
 
-impl Check for RecordColumn {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RecordColumn);
-
-/// Property type `RecordFormat` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct RecordFormat {
-    /// `MappingParameters` (optional).
-    pub mapping_parameters: Option<Value<MappingParameters>>,
-    /// `RecordFormatType` (required).
-    pub record_format_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecordFormat` of `AWS::KinesisAnalytics::Application`.
+    RecordFormat
 }
 
 impl RecordFormat {
     /// The required properties: `RecordFormatType`.
     pub fn new(record_format_type: impl Into<Value<String>>) -> Self {
-        Self {
-            mapping_parameters: None,
-            record_format_type: record_format_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RecordFormatType",
+            record_format_type.into().to_template(),
+        ))
     }
-    /// Sets `MappingParameters`.
-    pub fn mapping_parameters(mut self, value: impl Into<Value<MappingParameters>>) -> Self {
-        self.mapping_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mapping_parameters {
-            m.insert("MappingParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecordFormatType".to_owned(),
-            self.record_format_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `MappingParameters` (optional).
+    pub fn mapping_parameters(self, value: impl Into<Value<MappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MappingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RecordFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mapping_parameters
-            .check(&path.field("MappingParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecordFormat);
-
-/// Property type `MappingParameters` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct MappingParameters {
-    /// `CSVMappingParameters` (optional).
-    pub csv_mapping_parameters: Option<Value<CsvMappingParameters>>,
-    /// `JSONMappingParameters` (optional).
-    pub json_mapping_parameters: Option<Value<JsonMappingParameters>>,
+crate::l1_struct! {
+    /// Property type `MappingParameters` of `AWS::KinesisAnalytics::Application`.
+    MappingParameters(default)
 }
 
 impl MappingParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv_mapping_parameters: None,
-            json_mapping_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CSVMappingParameters`.
-    pub fn csv_mapping_parameters(mut self, value: impl Into<Value<CsvMappingParameters>>) -> Self {
-        self.csv_mapping_parameters = Some(value.into());
-        self
+    /// `CSVMappingParameters` (optional).
+    pub fn csv_mapping_parameters(self, value: impl Into<Value<CsvMappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CSVMappingParameters", value.into().to_template()),
+        )
     }
-    /// Sets `JSONMappingParameters`.
-    pub fn json_mapping_parameters(
-        mut self,
-        value: impl Into<Value<JsonMappingParameters>>,
-    ) -> Self {
-        self.json_mapping_parameters = Some(value.into());
-        self
+    /// `JSONMappingParameters` (optional).
+    pub fn json_mapping_parameters(self, value: impl Into<Value<JsonMappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JSONMappingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv_mapping_parameters {
-            m.insert("CSVMappingParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_mapping_parameters {
-            m.insert("JSONMappingParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MappingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv_mapping_parameters
-            .check(&path.field("CSVMappingParameters"), &Rules::NONE, out);
-        self.json_mapping_parameters
-            .check(&path.field("JSONMappingParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MappingParameters);
-
-/// Property type `CsvMappingParameters` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct CsvMappingParameters {
-    /// `RecordColumnDelimiter` (required).
-    pub record_column_delimiter: Value<String>,
-    /// `RecordRowDelimiter` (required).
-    pub record_row_delimiter: Value<String>,
+crate::l1_struct! {
+    /// Property type `CsvMappingParameters` of `AWS::KinesisAnalytics::Application`.
+    CsvMappingParameters
 }
 
 impl CsvMappingParameters {
@@ -579,74 +303,41 @@ impl CsvMappingParameters {
         record_column_delimiter: impl Into<Value<String>>,
         record_row_delimiter: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            record_column_delimiter: record_column_delimiter.into(),
-            record_row_delimiter: record_row_delimiter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "RecordColumnDelimiter",
+                    record_column_delimiter.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RecordRowDelimiter",
+                    record_row_delimiter.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for CsvMappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordColumnDelimiter".to_owned(),
-            self.record_column_delimiter.to_template(),
-        );
-        m.insert(
-            "RecordRowDelimiter".to_owned(),
-            self.record_row_delimiter.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CsvMappingParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CsvMappingParameters);
-
-/// Property type `JsonMappingParameters` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct JsonMappingParameters {
-    /// `RecordRowPath` (required).
-    pub record_row_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `JsonMappingParameters` of `AWS::KinesisAnalytics::Application`.
+    JsonMappingParameters
 }
 
 impl JsonMappingParameters {
     /// The required properties: `RecordRowPath`.
     pub fn new(record_row_path: impl Into<Value<String>>) -> Self {
-        Self {
-            record_row_path: record_row_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RecordRowPath",
+            record_row_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for JsonMappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordRowPath".to_owned(),
-            self.record_row_path.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for JsonMappingParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JsonMappingParameters);
-
-/// Property type `KinesisFirehoseInput` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseInput {
-    /// `ResourceARN` (required).
-    pub resource_arn: Value<String>,
-    /// `RoleARN` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseInput` of `AWS::KinesisAnalytics::Application`.
+    KinesisFirehoseInput
 }
 
 impl KinesisFirehoseInput {
@@ -655,35 +346,17 @@ impl KinesisFirehoseInput {
         resource_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceARN", resource_arn.into().to_template())
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisFirehoseInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisFirehoseInput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisFirehoseInput);
-
-/// Property type `KinesisStreamsInput` of `AWS::KinesisAnalytics::Application`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamsInput {
-    /// `ResourceARN` (required).
-    pub resource_arn: Value<String>,
-    /// `RoleARN` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamsInput` of `AWS::KinesisAnalytics::Application`.
+    KinesisStreamsInput
 }
 
 impl KinesisStreamsInput {
@@ -692,24 +365,10 @@ impl KinesisStreamsInput {
         resource_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceARN", resource_arn.into().to_template())
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for KinesisStreamsInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisStreamsInput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisStreamsInput);

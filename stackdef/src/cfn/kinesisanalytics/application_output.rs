@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KinesisAnalytics::ApplicationOutput`.
-#[derive(Debug, Clone)]
-pub struct ApplicationOutput {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationOutput {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationOutput {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationOutput {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KinesisAnalytics::ApplicationOutput`.
+    ApplicationOutput("AWS::KinesisAnalytics::ApplicationOutput", ApplicationOutputProps)
 }
 
 impl ApplicationOutput {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KinesisAnalytics::ApplicationOutput";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationOutputProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::KinesisAnalyticsApplicationOutputId> {
         self.resource.ref_value()
@@ -82,16 +34,23 @@ impl ApplicationOutput {
     pub fn attr_id(&self) -> Value<ids::KinesisAnalyticsApplicationOutputId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `Output` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output(&self, value: impl Into<Value<Output>>) {
+        self.resource.set_property("Output", value.into())
+    }
 }
 
-/// Properties of `AWS::KinesisAnalytics::ApplicationOutput`.
-#[derive(Debug, Clone)]
-pub struct ApplicationOutputProps {
-    /// `ApplicationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_name: Value<String>,
-    /// `Output` (required).
-    pub output: Value<Output>,
+crate::l1_struct! {
+    /// Properties of `AWS::KinesisAnalytics::ApplicationOutput`.
+    ApplicationOutputProps
 }
 
 impl ApplicationOutputProps {
@@ -100,166 +59,74 @@ impl ApplicationOutputProps {
         application_name: impl Into<Value<String>>,
         output: impl Into<Value<Output>>,
     ) -> Self {
-        Self {
-            application_name: application_name.into(),
-            output: output.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationName", application_name.into().to_template())
+                .with(1, "Output", output.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApplicationOutputProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        m.insert("Output".to_owned(), self.output.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationOutputProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output.check(&path.field("Output"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationOutputProps);
-
-/// Property type `Output` of `AWS::KinesisAnalytics::ApplicationOutput`.
-#[derive(Debug, Clone)]
-pub struct Output {
-    /// `DestinationSchema` (required).
-    pub destination_schema: Value<DestinationSchema>,
-    /// `KinesisFirehoseOutput` (optional).
-    pub kinesis_firehose_output: Option<Value<KinesisFirehoseOutput>>,
-    /// `KinesisStreamsOutput` (optional).
-    pub kinesis_streams_output: Option<Value<KinesisStreamsOutput>>,
-    /// `LambdaOutput` (optional).
-    pub lambda_output: Option<Value<LambdaOutput>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Output` of `AWS::KinesisAnalytics::ApplicationOutput`.
+    Output
 }
 
 impl Output {
     /// The required properties: `DestinationSchema`.
     pub fn new(destination_schema: impl Into<Value<DestinationSchema>>) -> Self {
-        Self {
-            destination_schema: destination_schema.into(),
-            kinesis_firehose_output: None,
-            kinesis_streams_output: None,
-            lambda_output: None,
-            name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DestinationSchema",
+            destination_schema.into().to_template(),
+        ))
     }
-    /// Sets `KinesisFirehoseOutput`.
-    pub fn kinesis_firehose_output(
-        mut self,
-        value: impl Into<Value<KinesisFirehoseOutput>>,
-    ) -> Self {
-        self.kinesis_firehose_output = Some(value.into());
-        self
+    /// `KinesisFirehoseOutput` (optional).
+    pub fn kinesis_firehose_output(self, value: impl Into<Value<KinesisFirehoseOutput>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KinesisFirehoseOutput", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisStreamsOutput`.
-    pub fn kinesis_streams_output(mut self, value: impl Into<Value<KinesisStreamsOutput>>) -> Self {
-        self.kinesis_streams_output = Some(value.into());
-        self
+    /// `KinesisStreamsOutput` (optional).
+    pub fn kinesis_streams_output(self, value: impl Into<Value<KinesisStreamsOutput>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KinesisStreamsOutput", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaOutput`.
-    pub fn lambda_output(mut self, value: impl Into<Value<LambdaOutput>>) -> Self {
-        self.lambda_output = Some(value.into());
-        self
+    /// `LambdaOutput` (optional).
+    pub fn lambda_output(self, value: impl Into<Value<LambdaOutput>>) -> Self {
+        Self(self.0.with(3, "LambdaOutput", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Output {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationSchema".to_owned(),
-            self.destination_schema.to_template(),
-        );
-        if let Some(v) = &self.kinesis_firehose_output {
-            m.insert("KinesisFirehoseOutput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_streams_output {
-            m.insert("KinesisStreamsOutput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_output {
-            m.insert("LambdaOutput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Output {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_schema
-            .check(&path.field("DestinationSchema"), &Rules::NONE, out);
-        self.kinesis_firehose_output
-            .check(&path.field("KinesisFirehoseOutput"), &Rules::NONE, out);
-        self.kinesis_streams_output
-            .check(&path.field("KinesisStreamsOutput"), &Rules::NONE, out);
-        self.lambda_output
-            .check(&path.field("LambdaOutput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Output);
-
-/// Property type `DestinationSchema` of `AWS::KinesisAnalytics::ApplicationOutput`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationSchema {
-    /// `RecordFormatType` (optional).
-    pub record_format_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DestinationSchema` of `AWS::KinesisAnalytics::ApplicationOutput`.
+    DestinationSchema(default)
 }
 
 impl DestinationSchema {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            record_format_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RecordFormatType`.
-    pub fn record_format_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.record_format_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.record_format_type {
-            m.insert("RecordFormatType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RecordFormatType` (optional).
+    pub fn record_format_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RecordFormatType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DestinationSchema {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DestinationSchema);
-
-/// Property type `KinesisFirehoseOutput` of `AWS::KinesisAnalytics::ApplicationOutput`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseOutput {
-    /// `ResourceARN` (required).
-    pub resource_arn: Value<String>,
-    /// `RoleARN` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseOutput` of `AWS::KinesisAnalytics::ApplicationOutput`.
+    KinesisFirehoseOutput
 }
 
 impl KinesisFirehoseOutput {
@@ -268,35 +135,17 @@ impl KinesisFirehoseOutput {
         resource_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceARN", resource_arn.into().to_template())
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisFirehoseOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisFirehoseOutput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisFirehoseOutput);
-
-/// Property type `KinesisStreamsOutput` of `AWS::KinesisAnalytics::ApplicationOutput`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamsOutput {
-    /// `ResourceARN` (required).
-    pub resource_arn: Value<String>,
-    /// `RoleARN` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamsOutput` of `AWS::KinesisAnalytics::ApplicationOutput`.
+    KinesisStreamsOutput
 }
 
 impl KinesisStreamsOutput {
@@ -305,35 +154,17 @@ impl KinesisStreamsOutput {
         resource_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceARN", resource_arn.into().to_template())
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisStreamsOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisStreamsOutput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisStreamsOutput);
-
-/// Property type `LambdaOutput` of `AWS::KinesisAnalytics::ApplicationOutput`.
-#[derive(Debug, Clone)]
-pub struct LambdaOutput {
-    /// `ResourceARN` (required).
-    pub resource_arn: Value<String>,
-    /// `RoleARN` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `LambdaOutput` of `AWS::KinesisAnalytics::ApplicationOutput`.
+    LambdaOutput
 }
 
 impl LambdaOutput {
@@ -342,24 +173,10 @@ impl LambdaOutput {
         resource_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceARN", resource_arn.into().to_template())
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for LambdaOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaOutput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LambdaOutput);

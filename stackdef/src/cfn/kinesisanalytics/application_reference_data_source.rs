@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct ApplicationReferenceDataSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationReferenceDataSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationReferenceDataSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationReferenceDataSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    ApplicationReferenceDataSource("AWS::KinesisAnalytics::ApplicationReferenceDataSource", ApplicationReferenceDataSourceProps)
 }
 
 impl ApplicationReferenceDataSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KinesisAnalytics::ApplicationReferenceDataSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ApplicationReferenceDataSourceProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::KinesisAnalyticsApplicationReferenceDataSourceId> {
         self.resource.ref_value()
@@ -86,16 +34,24 @@ impl ApplicationReferenceDataSource {
     pub fn attr_id(&self) -> Value<ids::KinesisAnalyticsApplicationReferenceDataSourceId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `ReferenceDataSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reference_data_source(&self, value: impl Into<Value<ReferenceDataSource>>) {
+        self.resource
+            .set_property("ReferenceDataSource", value.into())
+    }
 }
 
-/// Properties of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct ApplicationReferenceDataSourceProps {
-    /// `ApplicationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_name: Value<String>,
-    /// `ReferenceDataSource` (required).
-    pub reference_data_source: Value<ReferenceDataSource>,
+crate::l1_struct! {
+    /// Properties of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    ApplicationReferenceDataSourceProps
 }
 
 impl ApplicationReferenceDataSourceProps {
@@ -104,112 +60,48 @@ impl ApplicationReferenceDataSourceProps {
         application_name: impl Into<Value<String>>,
         reference_data_source: impl Into<Value<ReferenceDataSource>>,
     ) -> Self {
-        Self {
-            application_name: application_name.into(),
-            reference_data_source: reference_data_source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationName", application_name.into().to_template())
+                .with(
+                    1,
+                    "ReferenceDataSource",
+                    reference_data_source.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ApplicationReferenceDataSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        m.insert(
-            "ReferenceDataSource".to_owned(),
-            self.reference_data_source.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationReferenceDataSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reference_data_source
-            .check(&path.field("ReferenceDataSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationReferenceDataSourceProps);
-
-/// Property type `ReferenceDataSource` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct ReferenceDataSource {
-    /// `ReferenceSchema` (required).
-    pub reference_schema: Value<ReferenceSchema>,
-    /// `S3ReferenceDataSource` (optional).
-    pub s3_reference_data_source: Option<Value<S3ReferenceDataSource>>,
-    /// `TableName` (optional).
-    pub table_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ReferenceDataSource` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    ReferenceDataSource
 }
 
 impl ReferenceDataSource {
     /// The required properties: `ReferenceSchema`.
     pub fn new(reference_schema: impl Into<Value<ReferenceSchema>>) -> Self {
-        Self {
-            reference_schema: reference_schema.into(),
-            s3_reference_data_source: None,
-            table_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ReferenceSchema",
+            reference_schema.into().to_template(),
+        ))
     }
-    /// Sets `S3ReferenceDataSource`.
-    pub fn s3_reference_data_source(
-        mut self,
-        value: impl Into<Value<S3ReferenceDataSource>>,
-    ) -> Self {
-        self.s3_reference_data_source = Some(value.into());
-        self
+    /// `S3ReferenceDataSource` (optional).
+    pub fn s3_reference_data_source(self, value: impl Into<Value<S3ReferenceDataSource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "S3ReferenceDataSource", value.into().to_template()),
+        )
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TableName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReferenceDataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReferenceSchema".to_owned(),
-            self.reference_schema.to_template(),
-        );
-        if let Some(v) = &self.s3_reference_data_source {
-            m.insert("S3ReferenceDataSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReferenceDataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reference_schema
-            .check(&path.field("ReferenceSchema"), &Rules::NONE, out);
-        self.s3_reference_data_source.check(
-            &path.field("S3ReferenceDataSource"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReferenceDataSource);
-
-/// Property type `ReferenceSchema` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct ReferenceSchema {
-    /// `RecordColumns` (required).
-    pub record_columns: Value<List<RecordColumn>>,
-    /// `RecordEncoding` (optional).
-    pub record_encoding: Option<Value<String>>,
-    /// `RecordFormat` (required).
-    pub record_format: Value<RecordFormat>,
+crate::l1_struct! {
+    /// Property type `ReferenceSchema` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    ReferenceSchema
 }
 
 impl ReferenceSchema {
@@ -218,200 +110,90 @@ impl ReferenceSchema {
         record_columns: impl Into<Value<List<RecordColumn>>>,
         record_format: impl Into<Value<RecordFormat>>,
     ) -> Self {
-        Self {
-            record_columns: record_columns.into(),
-            record_encoding: None,
-            record_format: record_format.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RecordColumns", record_columns.into().to_template())
+                .with(2, "RecordFormat", record_format.into().to_template()),
+        )
     }
-    /// Sets `RecordEncoding`.
-    pub fn record_encoding(mut self, value: impl Into<Value<String>>) -> Self {
-        self.record_encoding = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReferenceSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordColumns".to_owned(),
-            self.record_columns.to_template(),
-        );
-        if let Some(v) = &self.record_encoding {
-            m.insert("RecordEncoding".to_owned(), v.to_template());
-        }
-        m.insert("RecordFormat".to_owned(), self.record_format.to_template());
-        Expr::Map(m)
+    /// `RecordEncoding` (optional).
+    pub fn record_encoding(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RecordEncoding", value.into().to_template()))
     }
 }
 
-impl Check for ReferenceSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.record_columns
-            .check(&path.field("RecordColumns"), &Rules::NONE, out);
-        self.record_format
-            .check(&path.field("RecordFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReferenceSchema);
-
-/// Property type `RecordColumn` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct RecordColumn {
-    /// `Mapping` (optional).
-    pub mapping: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `SqlType` (required).
-    pub sql_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecordColumn` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    RecordColumn
 }
 
 impl RecordColumn {
     /// The required properties: `Name`, `SqlType`.
     pub fn new(name: impl Into<Value<String>>, sql_type: impl Into<Value<String>>) -> Self {
-        Self {
-            mapping: None,
-            name: name.into(),
-            sql_type: sql_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SqlType", sql_type.into().to_template()),
+        )
     }
-    /// Sets `Mapping`.
-    pub fn mapping(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mapping = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mapping {
-            m.insert("Mapping".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SqlType".to_owned(), self.sql_type.to_template());
-        Expr::Map(m)
+    /// `Mapping` (optional).
+    pub fn mapping(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Mapping", value.into().to_template()))
     }
 }
 
-impl Check for RecordColumn {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RecordColumn);
-
-/// Property type `RecordFormat` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct RecordFormat {
-    /// `MappingParameters` (optional).
-    pub mapping_parameters: Option<Value<MappingParameters>>,
-    /// `RecordFormatType` (required).
-    pub record_format_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecordFormat` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    RecordFormat
 }
 
 impl RecordFormat {
     /// The required properties: `RecordFormatType`.
     pub fn new(record_format_type: impl Into<Value<String>>) -> Self {
-        Self {
-            mapping_parameters: None,
-            record_format_type: record_format_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RecordFormatType",
+            record_format_type.into().to_template(),
+        ))
     }
-    /// Sets `MappingParameters`.
-    pub fn mapping_parameters(mut self, value: impl Into<Value<MappingParameters>>) -> Self {
-        self.mapping_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mapping_parameters {
-            m.insert("MappingParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecordFormatType".to_owned(),
-            self.record_format_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `MappingParameters` (optional).
+    pub fn mapping_parameters(self, value: impl Into<Value<MappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MappingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RecordFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mapping_parameters
-            .check(&path.field("MappingParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecordFormat);
-
-/// Property type `MappingParameters` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct MappingParameters {
-    /// `CSVMappingParameters` (optional).
-    pub csv_mapping_parameters: Option<Value<CsvMappingParameters>>,
-    /// `JSONMappingParameters` (optional).
-    pub json_mapping_parameters: Option<Value<JsonMappingParameters>>,
+crate::l1_struct! {
+    /// Property type `MappingParameters` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    MappingParameters(default)
 }
 
 impl MappingParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv_mapping_parameters: None,
-            json_mapping_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CSVMappingParameters`.
-    pub fn csv_mapping_parameters(mut self, value: impl Into<Value<CsvMappingParameters>>) -> Self {
-        self.csv_mapping_parameters = Some(value.into());
-        self
+    /// `CSVMappingParameters` (optional).
+    pub fn csv_mapping_parameters(self, value: impl Into<Value<CsvMappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CSVMappingParameters", value.into().to_template()),
+        )
     }
-    /// Sets `JSONMappingParameters`.
-    pub fn json_mapping_parameters(
-        mut self,
-        value: impl Into<Value<JsonMappingParameters>>,
-    ) -> Self {
-        self.json_mapping_parameters = Some(value.into());
-        self
+    /// `JSONMappingParameters` (optional).
+    pub fn json_mapping_parameters(self, value: impl Into<Value<JsonMappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JSONMappingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv_mapping_parameters {
-            m.insert("CSVMappingParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_mapping_parameters {
-            m.insert("JSONMappingParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MappingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv_mapping_parameters
-            .check(&path.field("CSVMappingParameters"), &Rules::NONE, out);
-        self.json_mapping_parameters
-            .check(&path.field("JSONMappingParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MappingParameters);
-
-/// Property type `CsvMappingParameters` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct CsvMappingParameters {
-    /// `RecordColumnDelimiter` (required).
-    pub record_column_delimiter: Value<String>,
-    /// `RecordRowDelimiter` (required).
-    pub record_row_delimiter: Value<String>,
+crate::l1_struct! {
+    /// Property type `CsvMappingParameters` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    CsvMappingParameters
 }
 
 impl CsvMappingParameters {
@@ -420,76 +202,41 @@ impl CsvMappingParameters {
         record_column_delimiter: impl Into<Value<String>>,
         record_row_delimiter: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            record_column_delimiter: record_column_delimiter.into(),
-            record_row_delimiter: record_row_delimiter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "RecordColumnDelimiter",
+                    record_column_delimiter.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RecordRowDelimiter",
+                    record_row_delimiter.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for CsvMappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordColumnDelimiter".to_owned(),
-            self.record_column_delimiter.to_template(),
-        );
-        m.insert(
-            "RecordRowDelimiter".to_owned(),
-            self.record_row_delimiter.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CsvMappingParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CsvMappingParameters);
-
-/// Property type `JsonMappingParameters` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct JsonMappingParameters {
-    /// `RecordRowPath` (required).
-    pub record_row_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `JsonMappingParameters` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    JsonMappingParameters
 }
 
 impl JsonMappingParameters {
     /// The required properties: `RecordRowPath`.
     pub fn new(record_row_path: impl Into<Value<String>>) -> Self {
-        Self {
-            record_row_path: record_row_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RecordRowPath",
+            record_row_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for JsonMappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordRowPath".to_owned(),
-            self.record_row_path.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for JsonMappingParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JsonMappingParameters);
-
-/// Property type `S3ReferenceDataSource` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
-#[derive(Debug, Clone)]
-pub struct S3ReferenceDataSource {
-    /// `BucketARN` (required).
-    pub bucket_arn: Value<String>,
-    /// `FileKey` (required).
-    pub file_key: Value<String>,
-    /// `ReferenceRoleARN` (required).
-    pub reference_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `S3ReferenceDataSource` of `AWS::KinesisAnalytics::ApplicationReferenceDataSource`.
+    S3ReferenceDataSource
 }
 
 impl S3ReferenceDataSource {
@@ -499,29 +246,15 @@ impl S3ReferenceDataSource {
         file_key: impl Into<Value<String>>,
         reference_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket_arn: bucket_arn.into(),
-            file_key: file_key.into(),
-            reference_role_arn: reference_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketARN", bucket_arn.into().to_template())
+                .with(1, "FileKey", file_key.into().to_template())
+                .with(
+                    2,
+                    "ReferenceRoleARN",
+                    reference_role_arn.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for S3ReferenceDataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketARN".to_owned(), self.bucket_arn.to_template());
-        m.insert("FileKey".to_owned(), self.file_key.to_template());
-        m.insert(
-            "ReferenceRoleARN".to_owned(),
-            self.reference_role_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3ReferenceDataSource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3ReferenceDataSource);

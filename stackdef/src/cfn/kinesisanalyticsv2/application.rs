@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KinesisAnalyticsV2::Application`.
+    Application("AWS::KinesisAnalyticsV2::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KinesisAnalyticsV2::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationName` (typed).
     pub fn ref_value(&self) -> Value<ids::KinesisAnalyticsV2ApplicationName> {
         self.resource.ref_value()
@@ -77,38 +29,73 @@ impl Application {
     pub fn application_name(&self) -> Value<ids::KinesisAnalyticsV2ApplicationName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApplicationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_configuration(&self, value: impl Into<Value<ApplicationConfiguration>>) {
+        self.resource
+            .set_property("ApplicationConfiguration", value.into())
+    }
+
+    /// Replaces `ApplicationDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationDescription", value.into())
+    }
+
+    /// Replaces `ApplicationMaintenanceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_maintenance_configuration(
+        &self,
+        value: impl Into<Value<ApplicationMaintenanceConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ApplicationMaintenanceConfiguration", value.into())
+    }
+
+    /// Replaces `ApplicationMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_mode(&self, value: impl Into<Value<ApplicationMode>>) {
+        self.resource.set_property("ApplicationMode", value.into())
+    }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `RunConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_run_configuration(&self, value: impl Into<Value<RunConfiguration>>) {
+        self.resource.set_property("RunConfiguration", value.into())
+    }
+
+    /// Replaces `RuntimeEnvironment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_environment(&self, value: impl Into<Value<RuntimeEnvironment>>) {
+        self.resource
+            .set_property("RuntimeEnvironment", value.into())
+    }
+
+    /// Replaces `ServiceExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceExecutionRole", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `ApplicationConfiguration` (optional).
-    pub application_configuration: Option<Value<ApplicationConfiguration>>,
-    /// `ApplicationDescription` (optional).
-    /// Length: 0..=1024 characters.
-    pub application_description: Option<Value<String>>,
-    /// `ApplicationMaintenanceConfiguration` (optional).
-    pub application_maintenance_configuration: Option<Value<ApplicationMaintenanceConfiguration>>,
-    /// `ApplicationMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub application_mode: Option<Value<ApplicationMode>>,
-    /// `ApplicationName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub application_name: Option<Value<String>>,
-    /// `RunConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub run_configuration: Option<Value<RunConfiguration>>,
-    /// `RuntimeEnvironment` (required).
-    pub runtime_environment: Value<RuntimeEnvironment>,
-    /// `ServiceExecutionRole` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub service_execution_role: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
@@ -117,377 +104,188 @@ impl ApplicationProps {
         runtime_environment: impl Into<Value<RuntimeEnvironment>>,
         service_execution_role: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_configuration: None,
-            application_description: None,
-            application_maintenance_configuration: None,
-            application_mode: None,
-            application_name: None,
-            run_configuration: None,
-            runtime_environment: runtime_environment.into(),
-            service_execution_role: service_execution_role.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    6,
+                    "RuntimeEnvironment",
+                    runtime_environment.into().to_template(),
+                )
+                .with(
+                    7,
+                    "ServiceExecutionRole",
+                    service_execution_role.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ApplicationConfiguration`.
+    /// `ApplicationConfiguration` (optional).
     pub fn application_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationConfiguration>>,
     ) -> Self {
-        self.application_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ApplicationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationDescription`.
-    pub fn application_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_description = Some(value.into());
-        self
+    /// `ApplicationDescription` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn application_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApplicationDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationMaintenanceConfiguration`.
+    /// `ApplicationMaintenanceConfiguration` (optional).
     pub fn application_maintenance_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationMaintenanceConfiguration>>,
     ) -> Self {
-        self.application_maintenance_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ApplicationMaintenanceConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApplicationMode`.
-    pub fn application_mode(mut self, value: impl Into<Value<ApplicationMode>>) -> Self {
-        self.application_mode = Some(value.into());
-        self
+    /// `ApplicationMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn application_mode(self, value: impl Into<Value<ApplicationMode>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ApplicationMode", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationName`.
-    pub fn application_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_name = Some(value.into());
-        self
+    /// `ApplicationName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
+    pub fn application_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ApplicationName", value.into().to_template()),
+        )
     }
-    /// Sets `RunConfiguration`.
-    pub fn run_configuration(mut self, value: impl Into<Value<RunConfiguration>>) -> Self {
-        self.run_configuration = Some(value.into());
-        self
+    /// `RunConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn run_configuration(self, value: impl Into<Value<RunConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RunConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_configuration {
-            m.insert("ApplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_description {
-            m.insert("ApplicationDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_maintenance_configuration {
-            m.insert(
-                "ApplicationMaintenanceConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.application_mode {
-            m.insert("ApplicationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_name {
-            m.insert("ApplicationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_configuration {
-            m.insert("RunConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RuntimeEnvironment".to_owned(),
-            self.runtime_environment.to_template(),
-        );
-        m.insert(
-            "ServiceExecutionRole".to_owned(),
-            self.service_execution_role.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_configuration.check(
-            &path.field("ApplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.application_description.check(
-            &path.field("ApplicationDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_maintenance_configuration.check(
-            &path.field("ApplicationMaintenanceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.application_mode
-            .check(&path.field("ApplicationMode"), &Rules::NONE, out);
-        self.application_name.check(
-            &path.field("ApplicationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.run_configuration
-            .check(&path.field("RunConfiguration"), &Rules::NONE, out);
-        self.runtime_environment
-            .check(&path.field("RuntimeEnvironment"), &Rules::NONE, out);
-        self.service_execution_role.check(
-            &path.field("ServiceExecutionRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `ApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationConfiguration {
-    /// `ApplicationCodeConfiguration` (optional).
-    pub application_code_configuration: Option<Value<ApplicationCodeConfiguration>>,
-    /// `ApplicationEncryptionConfiguration` (optional).
-    pub application_encryption_configuration: Option<Value<ApplicationEncryptionConfiguration>>,
-    /// `ApplicationSnapshotConfiguration` (optional).
-    pub application_snapshot_configuration: Option<Value<ApplicationSnapshotConfiguration>>,
-    /// `ApplicationSystemRollbackConfiguration` (optional).
-    pub application_system_rollback_configuration:
-        Option<Value<ApplicationSystemRollbackConfiguration>>,
-    /// `EnvironmentProperties` (optional).
-    pub environment_properties: Option<Value<EnvironmentProperties>>,
-    /// `FlinkApplicationConfiguration` (optional).
-    pub flink_application_configuration: Option<Value<FlinkApplicationConfiguration>>,
-    /// `SqlApplicationConfiguration` (optional).
-    pub sql_application_configuration: Option<Value<SqlApplicationConfiguration>>,
-    /// `VpcConfigurations` (optional).
-    /// Items: ..=1.
-    pub vpc_configurations: Option<Value<List<VpcConfiguration>>>,
-    /// `ZeppelinApplicationConfiguration` (optional).
-    pub zeppelin_application_configuration: Option<Value<ZeppelinApplicationConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationConfiguration(default)
 }
 
 impl ApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_code_configuration: None,
-            application_encryption_configuration: None,
-            application_snapshot_configuration: None,
-            application_system_rollback_configuration: None,
-            environment_properties: None,
-            flink_application_configuration: None,
-            sql_application_configuration: None,
-            vpc_configurations: None,
-            zeppelin_application_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationCodeConfiguration`.
+    /// `ApplicationCodeConfiguration` (optional).
     pub fn application_code_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationCodeConfiguration>>,
     ) -> Self {
-        self.application_code_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ApplicationCodeConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApplicationEncryptionConfiguration`.
+    /// `ApplicationEncryptionConfiguration` (optional).
     pub fn application_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationEncryptionConfiguration>>,
     ) -> Self {
-        self.application_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ApplicationEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApplicationSnapshotConfiguration`.
+    /// `ApplicationSnapshotConfiguration` (optional).
     pub fn application_snapshot_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationSnapshotConfiguration>>,
     ) -> Self {
-        self.application_snapshot_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ApplicationSnapshotConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApplicationSystemRollbackConfiguration`.
+    /// `ApplicationSystemRollbackConfiguration` (optional).
     pub fn application_system_rollback_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationSystemRollbackConfiguration>>,
     ) -> Self {
-        self.application_system_rollback_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ApplicationSystemRollbackConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnvironmentProperties`.
-    pub fn environment_properties(
-        mut self,
-        value: impl Into<Value<EnvironmentProperties>>,
-    ) -> Self {
-        self.environment_properties = Some(value.into());
-        self
+    /// `EnvironmentProperties` (optional).
+    pub fn environment_properties(self, value: impl Into<Value<EnvironmentProperties>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnvironmentProperties", value.into().to_template()),
+        )
     }
-    /// Sets `FlinkApplicationConfiguration`.
+    /// `FlinkApplicationConfiguration` (optional).
     pub fn flink_application_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FlinkApplicationConfiguration>>,
     ) -> Self {
-        self.flink_application_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "FlinkApplicationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SqlApplicationConfiguration`.
+    /// `SqlApplicationConfiguration` (optional).
     pub fn sql_application_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SqlApplicationConfiguration>>,
     ) -> Self {
-        self.sql_application_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "SqlApplicationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfigurations`.
-    pub fn vpc_configurations(mut self, value: impl Into<Value<List<VpcConfiguration>>>) -> Self {
-        self.vpc_configurations = Some(value.into());
-        self
+    /// `VpcConfigurations` (optional).
+    /// Items: at most 1.
+    pub fn vpc_configurations(self, value: impl Into<Value<List<VpcConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "VpcConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `ZeppelinApplicationConfiguration`.
+    /// `ZeppelinApplicationConfiguration` (optional).
     pub fn zeppelin_application_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ZeppelinApplicationConfiguration>>,
     ) -> Self {
-        self.zeppelin_application_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "ZeppelinApplicationConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ApplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_code_configuration {
-            m.insert("ApplicationCodeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_encryption_configuration {
-            m.insert(
-                "ApplicationEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.application_snapshot_configuration {
-            m.insert(
-                "ApplicationSnapshotConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.application_system_rollback_configuration {
-            m.insert(
-                "ApplicationSystemRollbackConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.environment_properties {
-            m.insert("EnvironmentProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flink_application_configuration {
-            m.insert("FlinkApplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sql_application_configuration {
-            m.insert("SqlApplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configurations {
-            m.insert("VpcConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zeppelin_application_configuration {
-            m.insert(
-                "ZeppelinApplicationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_code_configuration.check(
-            &path.field("ApplicationCodeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.application_encryption_configuration.check(
-            &path.field("ApplicationEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.application_snapshot_configuration.check(
-            &path.field("ApplicationSnapshotConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.application_system_rollback_configuration.check(
-            &path.field("ApplicationSystemRollbackConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.environment_properties
-            .check(&path.field("EnvironmentProperties"), &Rules::NONE, out);
-        self.flink_application_configuration.check(
-            &path.field("FlinkApplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.sql_application_configuration.check(
-            &path.field("SqlApplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.vpc_configurations.check(
-            &path.field("VpcConfigurations"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zeppelin_application_configuration.check(
-            &path.field("ZeppelinApplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationConfiguration);
-
-/// Property type `ApplicationCodeConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationCodeConfiguration {
-    /// `CodeContent` (required).
-    pub code_content: Value<CodeContent>,
-    /// `CodeContentType` (required).
-    pub code_content_type: Value<CodeContentType>,
+crate::l1_struct! {
+    /// Property type `ApplicationCodeConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationCodeConfiguration
 }
 
 impl ApplicationCodeConfiguration {
@@ -496,778 +294,270 @@ impl ApplicationCodeConfiguration {
         code_content: impl Into<Value<CodeContent>>,
         code_content_type: impl Into<Value<CodeContentType>>,
     ) -> Self {
-        Self {
-            code_content: code_content.into(),
-            code_content_type: code_content_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CodeContent", code_content.into().to_template())
+                .with(1, "CodeContentType", code_content_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApplicationCodeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CodeContent".to_owned(), self.code_content.to_template());
-        m.insert(
-            "CodeContentType".to_owned(),
-            self.code_content_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationCodeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_content
-            .check(&path.field("CodeContent"), &Rules::NONE, out);
-        self.code_content_type
-            .check(&path.field("CodeContentType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationCodeConfiguration);
-
-/// Property type `CodeContent` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct CodeContent {
-    /// `S3ContentLocation` (optional).
-    pub s3_content_location: Option<Value<S3ContentLocation>>,
-    /// `TextContent` (optional).
-    /// Length: 1..=102400 characters.
-    pub text_content: Option<Value<String>>,
-    /// `ZipFileContent` (optional).
-    pub zip_file_content: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CodeContent` of `AWS::KinesisAnalyticsV2::Application`.
+    CodeContent(default)
 }
 
 impl CodeContent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_content_location: None,
-            text_content: None,
-            zip_file_content: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3ContentLocation`.
-    pub fn s3_content_location(mut self, value: impl Into<Value<S3ContentLocation>>) -> Self {
-        self.s3_content_location = Some(value.into());
-        self
+    /// `S3ContentLocation` (optional).
+    pub fn s3_content_location(self, value: impl Into<Value<S3ContentLocation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "S3ContentLocation", value.into().to_template()),
+        )
     }
-    /// Sets `TextContent`.
-    pub fn text_content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_content = Some(value.into());
-        self
+    /// `TextContent` (optional).
+    /// Length: 1 to 102400 characters.
+    pub fn text_content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TextContent", value.into().to_template()))
     }
-    /// Sets `ZipFileContent`.
-    pub fn zip_file_content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.zip_file_content = Some(value.into());
-        self
+    /// `ZipFileContent` (optional).
+    pub fn zip_file_content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ZipFileContent", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CodeContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_content_location {
-            m.insert("S3ContentLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_content {
-            m.insert("TextContent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zip_file_content {
-            m.insert("ZipFileContent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_content_location
-            .check(&path.field("S3ContentLocation"), &Rules::NONE, out);
-        self.text_content.check(
-            &path.field("TextContent"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(102400),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeContent);
-
-/// Property type `S3ContentLocation` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct S3ContentLocation {
-    /// `BucketARN` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub bucket_arn: Value<String>,
-    /// `FileKey` (required).
-    /// Length: 1..=1024 characters.
-    pub file_key: Value<String>,
-    /// `ObjectVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3ContentLocation` of `AWS::KinesisAnalyticsV2::Application`.
+    S3ContentLocation
 }
 
 impl S3ContentLocation {
     /// The required properties: `BucketARN`, `FileKey`.
     pub fn new(bucket_arn: impl Into<Value<String>>, file_key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket_arn: bucket_arn.into(),
-            file_key: file_key.into(),
-            object_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketARN", bucket_arn.into().to_template())
+                .with(1, "FileKey", file_key.into().to_template()),
+        )
     }
-    /// Sets `ObjectVersion`.
-    pub fn object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3ContentLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketARN".to_owned(), self.bucket_arn.to_template());
-        m.insert("FileKey".to_owned(), self.file_key.to_template());
-        if let Some(v) = &self.object_version {
-            m.insert("ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ObjectVersion", value.into().to_template()))
     }
 }
 
-impl Check for S3ContentLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_arn.check(
-            &path.field("BucketARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_key.check(
-            &path.field("FileKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_version.check(
-            &path.field("ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CodeContentType`.
+    CodeContentType {
+        /// `PLAINTEXT`
+        Plaintext = "PLAINTEXT",
+        /// `ZIPFILE`
+        Zipfile = "ZIPFILE",
     }
 }
 
-crate::impl_literal!(S3ContentLocation);
-
-/// Values of `CodeContentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CodeContentType {
-    /// `PLAINTEXT`
-    Plaintext,
-    /// `ZIPFILE`
-    Zipfile,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CodeContentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PLAINTEXT", "ZIPFILE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plaintext => "PLAINTEXT",
-            Self::Zipfile => "ZIPFILE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CodeContentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CodeContentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CodeContentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PLAINTEXT" => Self::Plaintext,
-            "ZIPFILE" => Self::Zipfile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CodeContentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CodeContentType::from(s))
-    }
-}
-
-crate::impl_literal!(CodeContentType);
-
-/// Property type `ApplicationEncryptionConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationEncryptionConfiguration {
-    /// `KeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(?:arn:.*:kms:.*:.*:(?:key\/.*|alias\/.*)|alias\/.*|(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`.
-    pub key_id: Option<Value<String>>,
-    /// `KeyType` (required).
-    pub key_type: Value<KeyType>,
+crate::l1_struct! {
+    /// Property type `ApplicationEncryptionConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationEncryptionConfiguration
 }
 
 impl ApplicationEncryptionConfiguration {
     /// The required properties: `KeyType`.
     pub fn new(key_type: impl Into<Value<KeyType>>) -> Self {
-        Self {
-            key_id: None,
-            key_type: key_type.into(),
-        }
+        Self(crate::Properties::new().with(1, "KeyType", key_type.into().to_template()))
     }
-    /// Sets `KeyId`.
-    pub fn key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_id = Some(value.into());
-        self
+    /// `KeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(?:arn:.*:kms:.*:.*:(?:key\/.*|alias\/.*)|alias\/.*|(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$`.
+    pub fn key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApplicationEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_id {
-            m.insert("KeyId".to_owned(), v.to_template());
-        }
-        m.insert("KeyType".to_owned(), self.key_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `AWS_OWNED_KEY`
+        AwsOwnedKey = "AWS_OWNED_KEY",
+        /// `CUSTOMER_MANAGED_KEY`
+        CustomerManagedKey = "CUSTOMER_MANAGED_KEY",
     }
 }
 
-impl Check for ApplicationEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_id.check(&path.field("KeyId"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^(?:arn:.*:kms:.*:.*:(?:key\\/.*|alias\\/.*)|alias\\/.*|(?i)[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"), ..Rules::NONE }, out);
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationEncryptionConfiguration);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `AWS_OWNED_KEY`
-    AwsOwnedKey,
-    /// `CUSTOMER_MANAGED_KEY`
-    CustomerManagedKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsOwnedKey => "AWS_OWNED_KEY",
-            Self::CustomerManagedKey => "CUSTOMER_MANAGED_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_OWNED_KEY" => Self::AwsOwnedKey,
-            "CUSTOMER_MANAGED_KEY" => Self::CustomerManagedKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Property type `ApplicationSnapshotConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationSnapshotConfiguration {
-    /// `SnapshotsEnabled` (required).
-    pub snapshots_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ApplicationSnapshotConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationSnapshotConfiguration
 }
 
 impl ApplicationSnapshotConfiguration {
     /// The required properties: `SnapshotsEnabled`.
     pub fn new(snapshots_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            snapshots_enabled: snapshots_enabled.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SnapshotsEnabled",
+            snapshots_enabled.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ApplicationSnapshotConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SnapshotsEnabled".to_owned(),
-            self.snapshots_enabled.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationSnapshotConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApplicationSnapshotConfiguration);
-
-/// Property type `ApplicationSystemRollbackConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationSystemRollbackConfiguration {
-    /// `RollbackEnabled` (required).
-    pub rollback_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ApplicationSystemRollbackConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationSystemRollbackConfiguration
 }
 
 impl ApplicationSystemRollbackConfiguration {
     /// The required properties: `RollbackEnabled`.
     pub fn new(rollback_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            rollback_enabled: rollback_enabled.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RollbackEnabled",
+            rollback_enabled.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ApplicationSystemRollbackConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RollbackEnabled".to_owned(),
-            self.rollback_enabled.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationSystemRollbackConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApplicationSystemRollbackConfiguration);
-
-/// Property type `EnvironmentProperties` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentProperties {
-    /// `PropertyGroups` (optional).
-    /// Items: 0..=50.
-    pub property_groups: Option<Value<List<PropertyGroup>>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentProperties` of `AWS::KinesisAnalyticsV2::Application`.
+    EnvironmentProperties(default)
 }
 
 impl EnvironmentProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            property_groups: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PropertyGroups`.
-    pub fn property_groups(mut self, value: impl Into<Value<List<PropertyGroup>>>) -> Self {
-        self.property_groups = Some(value.into());
-        self
+    /// `PropertyGroups` (optional).
+    /// Items: 0 to 50.
+    pub fn property_groups(self, value: impl Into<Value<List<PropertyGroup>>>) -> Self {
+        Self(self.0.with(0, "PropertyGroups", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EnvironmentProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.property_groups {
-            m.insert("PropertyGroups".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.property_groups.check(
-            &path.field("PropertyGroups"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentProperties);
-
-/// Property type `PropertyGroup` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct PropertyGroup {
-    /// `PropertyGroupId` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub property_group_id: Option<Value<String>>,
-    /// `PropertyMap` (optional).
-    /// Each item: Length: 1..=2048 characters.
-    pub property_map: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `PropertyGroup` of `AWS::KinesisAnalyticsV2::Application`.
+    PropertyGroup(default)
 }
 
 impl PropertyGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            property_group_id: None,
-            property_map: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PropertyGroupId`.
-    pub fn property_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_group_id = Some(value.into());
-        self
+    /// `PropertyGroupId` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
+    pub fn property_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PropertyGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `PropertyMap`.
-    pub fn property_map(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.property_map = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PropertyGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.property_group_id {
-            m.insert("PropertyGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_map {
-            m.insert("PropertyMap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PropertyMap` (optional).
+    /// Each item: Length: 1 to 2048 characters.
+    pub fn property_map(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "PropertyMap", value.into().to_template()))
     }
 }
 
-impl Check for PropertyGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.property_group_id.check(
-            &path.field("PropertyGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_map.check(
-            &path.field("PropertyMap"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PropertyGroup);
-
-/// Property type `FlinkApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct FlinkApplicationConfiguration {
-    /// `CheckpointConfiguration` (optional).
-    pub checkpoint_configuration: Option<Value<CheckpointConfiguration>>,
-    /// `MonitoringConfiguration` (optional).
-    pub monitoring_configuration: Option<Value<MonitoringConfiguration>>,
-    /// `ParallelismConfiguration` (optional).
-    pub parallelism_configuration: Option<Value<ParallelismConfiguration>>,
+crate::l1_struct! {
+    /// Property type `FlinkApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    FlinkApplicationConfiguration(default)
 }
 
 impl FlinkApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            checkpoint_configuration: None,
-            monitoring_configuration: None,
-            parallelism_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CheckpointConfiguration`.
+    /// `CheckpointConfiguration` (optional).
     pub fn checkpoint_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CheckpointConfiguration>>,
     ) -> Self {
-        self.checkpoint_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CheckpointConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MonitoringConfiguration`.
+    /// `MonitoringConfiguration` (optional).
     pub fn monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MonitoringConfiguration>>,
     ) -> Self {
-        self.monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MonitoringConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ParallelismConfiguration`.
+    /// `ParallelismConfiguration` (optional).
     pub fn parallelism_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ParallelismConfiguration>>,
     ) -> Self {
-        self.parallelism_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ParallelismConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FlinkApplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.checkpoint_configuration {
-            m.insert("CheckpointConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring_configuration {
-            m.insert("MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallelism_configuration {
-            m.insert("ParallelismConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FlinkApplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.checkpoint_configuration.check(
-            &path.field("CheckpointConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.monitoring_configuration.check(
-            &path.field("MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.parallelism_configuration.check(
-            &path.field("ParallelismConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlinkApplicationConfiguration);
-
-/// Property type `CheckpointConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct CheckpointConfiguration {
-    /// `CheckpointInterval` (optional).
-    /// Range: 1..=9223372036854776000.
-    pub checkpoint_interval: Option<Value<i64>>,
-    /// `CheckpointingEnabled` (optional).
-    pub checkpointing_enabled: Option<Value<bool>>,
-    /// `ConfigurationType` (required).
-    pub configuration_type: Value<ConfigurationType>,
-    /// `MinPauseBetweenCheckpoints` (optional).
-    /// Range: 0..=9223372036854776000.
-    pub min_pause_between_checkpoints: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CheckpointConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    CheckpointConfiguration
 }
 
 impl CheckpointConfiguration {
     /// The required properties: `ConfigurationType`.
     pub fn new(configuration_type: impl Into<Value<ConfigurationType>>) -> Self {
-        Self {
-            checkpoint_interval: None,
-            checkpointing_enabled: None,
-            configuration_type: configuration_type.into(),
-            min_pause_between_checkpoints: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ConfigurationType",
+            configuration_type.into().to_template(),
+        ))
     }
-    /// Sets `CheckpointInterval`.
-    pub fn checkpoint_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.checkpoint_interval = Some(value.into());
-        self
+    /// `CheckpointInterval` (optional).
+    /// Range: 1 to 9223372036854776000.
+    pub fn checkpoint_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CheckpointInterval", value.into().to_template()),
+        )
     }
-    /// Sets `CheckpointingEnabled`.
-    pub fn checkpointing_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.checkpointing_enabled = Some(value.into());
-        self
+    /// `CheckpointingEnabled` (optional).
+    pub fn checkpointing_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CheckpointingEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `MinPauseBetweenCheckpoints`.
-    pub fn min_pause_between_checkpoints(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_pause_between_checkpoints = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CheckpointConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.checkpoint_interval {
-            m.insert("CheckpointInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.checkpointing_enabled {
-            m.insert("CheckpointingEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConfigurationType".to_owned(),
-            self.configuration_type.to_template(),
-        );
-        if let Some(v) = &self.min_pause_between_checkpoints {
-            m.insert("MinPauseBetweenCheckpoints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinPauseBetweenCheckpoints` (optional).
+    /// Range: 0 to 9223372036854776000.
+    pub fn min_pause_between_checkpoints(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MinPauseBetweenCheckpoints", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CheckpointConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.checkpoint_interval.check(
-            &path.field("CheckpointInterval"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(9.223372036854776e18),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_type
-            .check(&path.field("ConfigurationType"), &Rules::NONE, out);
-        self.min_pause_between_checkpoints.check(
-            &path.field("MinPauseBetweenCheckpoints"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(9.223372036854776e18),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConfigurationType`.
+    ConfigurationType {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-crate::impl_literal!(CheckpointConfiguration);
-
-/// Values of `ConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfigurationType {
-    /// `DEFAULT`
-    Default,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ConfigurationType);
-
-/// Property type `MonitoringConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct MonitoringConfiguration {
-    /// `ConfigurationType` (required).
-    pub configuration_type: Value<MonitoringConfigurationConfigurationType>,
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<LogLevel>>,
-    /// `MetricsLevel` (optional).
-    pub metrics_level: Option<Value<MetricsLevel>>,
+crate::l1_struct! {
+    /// Property type `MonitoringConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    MonitoringConfiguration
 }
 
 impl MonitoringConfiguration {
@@ -1275,254 +565,63 @@ impl MonitoringConfiguration {
     pub fn new(
         configuration_type: impl Into<Value<MonitoringConfigurationConfigurationType>>,
     ) -> Self {
-        Self {
-            configuration_type: configuration_type.into(),
-            log_level: None,
-            metrics_level: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConfigurationType",
+            configuration_type.into().to_template(),
+        ))
     }
-    /// Sets `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Value<LogLevel>>) -> Self {
-        self.log_level = Some(value.into());
-        self
+    /// `LogLevel` (optional).
+    pub fn log_level(self, value: impl Into<Value<LogLevel>>) -> Self {
+        Self(self.0.with(1, "LogLevel", value.into().to_template()))
     }
-    /// Sets `MetricsLevel`.
-    pub fn metrics_level(mut self, value: impl Into<Value<MetricsLevel>>) -> Self {
-        self.metrics_level = Some(value.into());
-        self
+    /// `MetricsLevel` (optional).
+    pub fn metrics_level(self, value: impl Into<Value<MetricsLevel>>) -> Self {
+        Self(self.0.with(2, "MetricsLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationType".to_owned(),
-            self.configuration_type.to_template(),
-        );
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_level {
-            m.insert("MetricsLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MonitoringConfigurationConfigurationType`.
+    MonitoringConfigurationConfigurationType {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl Check for MonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_type
-            .check(&path.field("ConfigurationType"), &Rules::NONE, out);
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-        self.metrics_level
-            .check(&path.field("MetricsLevel"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogLevel`.
+    LogLevel {
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `INFO`
+        Info = "INFO",
+        /// `WARN`
+        Warn = "WARN",
+        /// `ERROR`
+        Error = "ERROR",
     }
 }
 
-crate::impl_literal!(MonitoringConfiguration);
-
-/// Values of `MonitoringConfigurationConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MonitoringConfigurationConfigurationType {
-    /// `DEFAULT`
-    Default,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MonitoringConfigurationConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MetricsLevel`.
+    MetricsLevel {
+        /// `APPLICATION`
+        Application = "APPLICATION",
+        /// `OPERATOR`
+        Operator = "OPERATOR",
+        /// `PARALLELISM`
+        Parallelism = "PARALLELISM",
+        /// `TASK`
+        Task = "TASK",
     }
 }
 
-impl ToTemplate for MonitoringConfigurationConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MonitoringConfigurationConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MonitoringConfigurationConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MonitoringConfigurationConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MonitoringConfigurationConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(MonitoringConfigurationConfigurationType);
-
-/// Values of `LogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogLevel {
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// `ERROR`
-    Error,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN", "ERROR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            "ERROR" => Self::Error,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LogLevel);
-
-/// Values of `MetricsLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricsLevel {
-    /// `APPLICATION`
-    Application,
-    /// `OPERATOR`
-    Operator,
-    /// `PARALLELISM`
-    Parallelism,
-    /// `TASK`
-    Task,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricsLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["APPLICATION", "OPERATOR", "PARALLELISM", "TASK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Application => "APPLICATION",
-            Self::Operator => "OPERATOR",
-            Self::Parallelism => "PARALLELISM",
-            Self::Task => "TASK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricsLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricsLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricsLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "APPLICATION" => Self::Application,
-            "OPERATOR" => Self::Operator,
-            "PARALLELISM" => Self::Parallelism,
-            "TASK" => Self::Task,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricsLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricsLevel::from(s))
-    }
-}
-
-crate::impl_literal!(MetricsLevel);
-
-/// Property type `ParallelismConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ParallelismConfiguration {
-    /// `AutoScalingEnabled` (optional).
-    pub auto_scaling_enabled: Option<Value<bool>>,
-    /// `ConfigurationType` (required).
-    pub configuration_type: Value<ParallelismConfigurationConfigurationType>,
-    /// `Parallelism` (optional).
-    /// Range: 1..=.
-    pub parallelism: Option<Value<i64>>,
-    /// `ParallelismPerKPU` (optional).
-    /// Range: 1..=.
-    pub parallelism_per_kpu: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ParallelismConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ParallelismConfiguration
 }
 
 impl ParallelismConfiguration {
@@ -1530,194 +629,64 @@ impl ParallelismConfiguration {
     pub fn new(
         configuration_type: impl Into<Value<ParallelismConfigurationConfigurationType>>,
     ) -> Self {
-        Self {
-            auto_scaling_enabled: None,
-            configuration_type: configuration_type.into(),
-            parallelism: None,
-            parallelism_per_kpu: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ConfigurationType",
+            configuration_type.into().to_template(),
+        ))
     }
-    /// Sets `AutoScalingEnabled`.
-    pub fn auto_scaling_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_scaling_enabled = Some(value.into());
-        self
+    /// `AutoScalingEnabled` (optional).
+    pub fn auto_scaling_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoScalingEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Parallelism`.
-    pub fn parallelism(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallelism = Some(value.into());
-        self
+    /// `Parallelism` (optional).
+    /// Range: at least 1.
+    pub fn parallelism(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Parallelism", value.into().to_template()))
     }
-    /// Sets `ParallelismPerKPU`.
-    pub fn parallelism_per_kpu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallelism_per_kpu = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParallelismConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling_enabled {
-            m.insert("AutoScalingEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConfigurationType".to_owned(),
-            self.configuration_type.to_template(),
-        );
-        if let Some(v) = &self.parallelism {
-            m.insert("Parallelism".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallelism_per_kpu {
-            m.insert("ParallelismPerKPU".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ParallelismPerKPU` (optional).
+    /// Range: at least 1.
+    pub fn parallelism_per_kpu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ParallelismPerKPU", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ParallelismConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_type
-            .check(&path.field("ConfigurationType"), &Rules::NONE, out);
-        self.parallelism.check(
-            &path.field("Parallelism"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parallelism_per_kpu.check(
-            &path.field("ParallelismPerKPU"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ParallelismConfigurationConfigurationType`.
+    ParallelismConfigurationConfigurationType {
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `DEFAULT`
+        Default = "DEFAULT",
     }
 }
 
-crate::impl_literal!(ParallelismConfiguration);
-
-/// Values of `ParallelismConfigurationConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParallelismConfigurationConfigurationType {
-    /// `CUSTOM`
-    Custom,
-    /// `DEFAULT`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ParallelismConfigurationConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOM", "DEFAULT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Custom => "CUSTOM",
-            Self::Default => "DEFAULT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ParallelismConfigurationConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ParallelismConfigurationConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ParallelismConfigurationConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOM" => Self::Custom,
-            "DEFAULT" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ParallelismConfigurationConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ParallelismConfigurationConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ParallelismConfigurationConfigurationType);
-
-/// Property type `SqlApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct SqlApplicationConfiguration {
-    /// `Inputs` (optional).
-    /// Items: ..=1.
-    pub inputs: Option<Value<List<Input>>>,
+crate::l1_struct! {
+    /// Property type `SqlApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    SqlApplicationConfiguration(default)
 }
 
 impl SqlApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { inputs: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Inputs`.
-    pub fn inputs(mut self, value: impl Into<Value<List<Input>>>) -> Self {
-        self.inputs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SqlApplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.inputs {
-            m.insert("Inputs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Inputs` (optional).
+    /// Items: at most 1.
+    pub fn inputs(self, value: impl Into<Value<List<Input>>>) -> Self {
+        Self(self.0.with(0, "Inputs", value.into().to_template()))
     }
 }
 
-impl Check for SqlApplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inputs.check(
-            &path.field("Inputs"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SqlApplicationConfiguration);
-
-/// Property type `Input` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct Input {
-    /// `InputParallelism` (optional).
-    pub input_parallelism: Option<Value<InputParallelism>>,
-    /// `InputProcessingConfiguration` (optional).
-    pub input_processing_configuration: Option<Value<InputProcessingConfiguration>>,
-    /// `InputSchema` (required).
-    pub input_schema: Value<InputSchema>,
-    /// `KinesisFirehoseInput` (optional).
-    pub kinesis_firehose_input: Option<Value<KinesisFirehoseInput>>,
-    /// `KinesisStreamsInput` (optional).
-    pub kinesis_streams_input: Option<Value<KinesisStreamsInput>>,
-    /// `NamePrefix` (required).
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[^-\s<>&]*$`.
-    pub name_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `Input` of `AWS::KinesisAnalyticsV2::Application`.
+    Input
 }
 
 impl Input {
@@ -1726,231 +695,97 @@ impl Input {
         input_schema: impl Into<Value<InputSchema>>,
         name_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            input_parallelism: None,
-            input_processing_configuration: None,
-            input_schema: input_schema.into(),
-            kinesis_firehose_input: None,
-            kinesis_streams_input: None,
-            name_prefix: name_prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "InputSchema", input_schema.into().to_template())
+                .with(5, "NamePrefix", name_prefix.into().to_template()),
+        )
     }
-    /// Sets `InputParallelism`.
-    pub fn input_parallelism(mut self, value: impl Into<Value<InputParallelism>>) -> Self {
-        self.input_parallelism = Some(value.into());
-        self
+    /// `InputParallelism` (optional).
+    pub fn input_parallelism(self, value: impl Into<Value<InputParallelism>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputParallelism", value.into().to_template()),
+        )
     }
-    /// Sets `InputProcessingConfiguration`.
+    /// `InputProcessingConfiguration` (optional).
     pub fn input_processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InputProcessingConfiguration>>,
     ) -> Self {
-        self.input_processing_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "InputProcessingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KinesisFirehoseInput`.
-    pub fn kinesis_firehose_input(mut self, value: impl Into<Value<KinesisFirehoseInput>>) -> Self {
-        self.kinesis_firehose_input = Some(value.into());
-        self
+    /// `KinesisFirehoseInput` (optional).
+    pub fn kinesis_firehose_input(self, value: impl Into<Value<KinesisFirehoseInput>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KinesisFirehoseInput", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisStreamsInput`.
-    pub fn kinesis_streams_input(mut self, value: impl Into<Value<KinesisStreamsInput>>) -> Self {
-        self.kinesis_streams_input = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Input {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_parallelism {
-            m.insert("InputParallelism".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_processing_configuration {
-            m.insert("InputProcessingConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("InputSchema".to_owned(), self.input_schema.to_template());
-        if let Some(v) = &self.kinesis_firehose_input {
-            m.insert("KinesisFirehoseInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_streams_input {
-            m.insert("KinesisStreamsInput".to_owned(), v.to_template());
-        }
-        m.insert("NamePrefix".to_owned(), self.name_prefix.to_template());
-        Expr::Map(m)
+    /// `KinesisStreamsInput` (optional).
+    pub fn kinesis_streams_input(self, value: impl Into<Value<KinesisStreamsInput>>) -> Self {
+        Self(
+            self.0
+                .with(4, "KinesisStreamsInput", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Input {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_parallelism
-            .check(&path.field("InputParallelism"), &Rules::NONE, out);
-        self.input_processing_configuration.check(
-            &path.field("InputProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.input_schema
-            .check(&path.field("InputSchema"), &Rules::NONE, out);
-        self.kinesis_firehose_input
-            .check(&path.field("KinesisFirehoseInput"), &Rules::NONE, out);
-        self.kinesis_streams_input
-            .check(&path.field("KinesisStreamsInput"), &Rules::NONE, out);
-        self.name_prefix.check(
-            &path.field("NamePrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[^-\\s<>&]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Input);
-
-/// Property type `InputParallelism` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct InputParallelism {
-    /// `Count` (optional).
-    /// Range: 1..=64.
-    pub count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InputParallelism` of `AWS::KinesisAnalyticsV2::Application`.
+    InputParallelism(default)
 }
 
 impl InputParallelism {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { count: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputParallelism {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Count` (optional).
+    /// Range: 1 to 64.
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Count", value.into().to_template()))
     }
 }
 
-impl Check for InputParallelism {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.count.check(
-            &path.field("Count"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(64.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputParallelism);
-
-/// Property type `InputProcessingConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct InputProcessingConfiguration {
-    /// `InputLambdaProcessor` (optional).
-    pub input_lambda_processor: Option<Value<InputLambdaProcessor>>,
+crate::l1_struct! {
+    /// Property type `InputProcessingConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    InputProcessingConfiguration(default)
 }
 
 impl InputProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_lambda_processor: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputLambdaProcessor`.
-    pub fn input_lambda_processor(mut self, value: impl Into<Value<InputLambdaProcessor>>) -> Self {
-        self.input_lambda_processor = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputProcessingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_lambda_processor {
-            m.insert("InputLambdaProcessor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InputLambdaProcessor` (optional).
+    pub fn input_lambda_processor(self, value: impl Into<Value<InputLambdaProcessor>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputLambdaProcessor", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InputProcessingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_lambda_processor
-            .check(&path.field("InputLambdaProcessor"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputProcessingConfiguration);
-
-/// Property type `InputLambdaProcessor` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct InputLambdaProcessor {
-    /// `ResourceARN` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `InputLambdaProcessor` of `AWS::KinesisAnalyticsV2::Application`.
+    InputLambdaProcessor
 }
 
 impl InputLambdaProcessor {
     /// The required properties: `ResourceARN`.
     pub fn new(resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ResourceARN", resource_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for InputLambdaProcessor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputLambdaProcessor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputLambdaProcessor);
-
-/// Property type `InputSchema` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct InputSchema {
-    /// `RecordColumns` (required).
-    /// Items: 1..=1000.
-    pub record_columns: Value<List<RecordColumn>>,
-    /// `RecordEncoding` (optional).
-    /// Length: 5..=5 characters.
-    pub record_encoding: Option<Value<RecordEncoding>>,
-    /// `RecordFormat` (required).
-    pub record_format: Value<RecordFormat>,
+crate::l1_struct! {
+    /// Property type `InputSchema` of `AWS::KinesisAnalyticsV2::Application`.
+    InputSchema
 }
 
 impl InputSchema {
@@ -1959,306 +794,100 @@ impl InputSchema {
         record_columns: impl Into<Value<List<RecordColumn>>>,
         record_format: impl Into<Value<RecordFormat>>,
     ) -> Self {
-        Self {
-            record_columns: record_columns.into(),
-            record_encoding: None,
-            record_format: record_format.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RecordColumns", record_columns.into().to_template())
+                .with(2, "RecordFormat", record_format.into().to_template()),
+        )
     }
-    /// Sets `RecordEncoding`.
-    pub fn record_encoding(mut self, value: impl Into<Value<RecordEncoding>>) -> Self {
-        self.record_encoding = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordColumns".to_owned(),
-            self.record_columns.to_template(),
-        );
-        if let Some(v) = &self.record_encoding {
-            m.insert("RecordEncoding".to_owned(), v.to_template());
-        }
-        m.insert("RecordFormat".to_owned(), self.record_format.to_template());
-        Expr::Map(m)
+    /// `RecordEncoding` (optional).
+    /// Length: 5 to 5 characters.
+    pub fn record_encoding(self, value: impl Into<Value<RecordEncoding>>) -> Self {
+        Self(self.0.with(1, "RecordEncoding", value.into().to_template()))
     }
 }
 
-impl Check for InputSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.record_columns.check(
-            &path.field("RecordColumns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.record_encoding.check(
-            &path.field("RecordEncoding"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.record_format
-            .check(&path.field("RecordFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputSchema);
-
-/// Property type `RecordColumn` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct RecordColumn {
-    /// `Mapping` (optional).
-    /// Length: 1..=65535 characters.
-    pub mapping: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^-\s<>&]*$`.
-    pub name: Value<String>,
-    /// `SqlType` (required).
-    /// Length: 1..=100 characters.
-    pub sql_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `RecordColumn` of `AWS::KinesisAnalyticsV2::Application`.
+    RecordColumn
 }
 
 impl RecordColumn {
     /// The required properties: `Name`, `SqlType`.
     pub fn new(name: impl Into<Value<String>>, sql_type: impl Into<Value<String>>) -> Self {
-        Self {
-            mapping: None,
-            name: name.into(),
-            sql_type: sql_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SqlType", sql_type.into().to_template()),
+        )
     }
-    /// Sets `Mapping`.
-    pub fn mapping(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mapping = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mapping {
-            m.insert("Mapping".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SqlType".to_owned(), self.sql_type.to_template());
-        Expr::Map(m)
+    /// `Mapping` (optional).
+    /// Length: 1 to 65535 characters.
+    pub fn mapping(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Mapping", value.into().to_template()))
     }
 }
 
-impl Check for RecordColumn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mapping.check(
-            &path.field("Mapping"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65535),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^-\\s<>&]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sql_type.check(
-            &path.field("SqlType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RecordEncoding`.
+    RecordEncoding {
+        /// `UTF-8`
+        Utf8 = "UTF-8",
     }
 }
 
-crate::impl_literal!(RecordColumn);
-
-/// Values of `RecordEncoding`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordEncoding {
-    /// `UTF-8`
-    Utf8,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecordEncoding {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["UTF-8"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Utf8 => "UTF-8",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecordEncoding {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecordEncoding {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecordEncoding {
-    fn from(s: &str) -> Self {
-        match s {
-            "UTF-8" => Self::Utf8,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecordEncoding> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecordEncoding::from(s))
-    }
-}
-
-crate::impl_literal!(RecordEncoding);
-
-/// Property type `RecordFormat` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct RecordFormat {
-    /// `MappingParameters` (optional).
-    pub mapping_parameters: Option<Value<MappingParameters>>,
-    /// `RecordFormatType` (required).
-    pub record_format_type: Value<RecordFormatType>,
+crate::l1_struct! {
+    /// Property type `RecordFormat` of `AWS::KinesisAnalyticsV2::Application`.
+    RecordFormat
 }
 
 impl RecordFormat {
     /// The required properties: `RecordFormatType`.
     pub fn new(record_format_type: impl Into<Value<RecordFormatType>>) -> Self {
-        Self {
-            mapping_parameters: None,
-            record_format_type: record_format_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RecordFormatType",
+            record_format_type.into().to_template(),
+        ))
     }
-    /// Sets `MappingParameters`.
-    pub fn mapping_parameters(mut self, value: impl Into<Value<MappingParameters>>) -> Self {
-        self.mapping_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mapping_parameters {
-            m.insert("MappingParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecordFormatType".to_owned(),
-            self.record_format_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `MappingParameters` (optional).
+    pub fn mapping_parameters(self, value: impl Into<Value<MappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MappingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RecordFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mapping_parameters
-            .check(&path.field("MappingParameters"), &Rules::NONE, out);
-        self.record_format_type
-            .check(&path.field("RecordFormatType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecordFormat);
-
-/// Property type `MappingParameters` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct MappingParameters {
-    /// `CSVMappingParameters` (optional).
-    pub csv_mapping_parameters: Option<Value<CsvMappingParameters>>,
-    /// `JSONMappingParameters` (optional).
-    pub json_mapping_parameters: Option<Value<JsonMappingParameters>>,
+crate::l1_struct! {
+    /// Property type `MappingParameters` of `AWS::KinesisAnalyticsV2::Application`.
+    MappingParameters(default)
 }
 
 impl MappingParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv_mapping_parameters: None,
-            json_mapping_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CSVMappingParameters`.
-    pub fn csv_mapping_parameters(mut self, value: impl Into<Value<CsvMappingParameters>>) -> Self {
-        self.csv_mapping_parameters = Some(value.into());
-        self
+    /// `CSVMappingParameters` (optional).
+    pub fn csv_mapping_parameters(self, value: impl Into<Value<CsvMappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CSVMappingParameters", value.into().to_template()),
+        )
     }
-    /// Sets `JSONMappingParameters`.
-    pub fn json_mapping_parameters(
-        mut self,
-        value: impl Into<Value<JsonMappingParameters>>,
-    ) -> Self {
-        self.json_mapping_parameters = Some(value.into());
-        self
+    /// `JSONMappingParameters` (optional).
+    pub fn json_mapping_parameters(self, value: impl Into<Value<JsonMappingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JSONMappingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv_mapping_parameters {
-            m.insert("CSVMappingParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_mapping_parameters {
-            m.insert("JSONMappingParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MappingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv_mapping_parameters
-            .check(&path.field("CSVMappingParameters"), &Rules::NONE, out);
-        self.json_mapping_parameters
-            .check(&path.field("JSONMappingParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MappingParameters);
-
-/// Property type `CsvMappingParameters` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct CsvMappingParameters {
-    /// `RecordColumnDelimiter` (required).
-    /// Length: 1..=1024 characters.
-    pub record_column_delimiter: Value<String>,
-    /// `RecordRowDelimiter` (required).
-    /// Length: 1..=1024 characters.
-    pub record_row_delimiter: Value<String>,
+crate::l1_struct! {
+    /// Property type `CsvMappingParameters` of `AWS::KinesisAnalyticsV2::Application`.
+    CsvMappingParameters
 }
 
 impl CsvMappingParameters {
@@ -2267,249 +896,75 @@ impl CsvMappingParameters {
         record_column_delimiter: impl Into<Value<String>>,
         record_row_delimiter: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            record_column_delimiter: record_column_delimiter.into(),
-            record_row_delimiter: record_row_delimiter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "RecordColumnDelimiter",
+                    record_column_delimiter.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RecordRowDelimiter",
+                    record_row_delimiter.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for CsvMappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordColumnDelimiter".to_owned(),
-            self.record_column_delimiter.to_template(),
-        );
-        m.insert(
-            "RecordRowDelimiter".to_owned(),
-            self.record_row_delimiter.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CsvMappingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.record_column_delimiter.check(
-            &path.field("RecordColumnDelimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.record_row_delimiter.check(
-            &path.field("RecordRowDelimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CsvMappingParameters);
-
-/// Property type `JsonMappingParameters` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct JsonMappingParameters {
-    /// `RecordRowPath` (required).
-    /// Length: 1..=65535 characters.
-    pub record_row_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `JsonMappingParameters` of `AWS::KinesisAnalyticsV2::Application`.
+    JsonMappingParameters
 }
 
 impl JsonMappingParameters {
     /// The required properties: `RecordRowPath`.
     pub fn new(record_row_path: impl Into<Value<String>>) -> Self {
-        Self {
-            record_row_path: record_row_path.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RecordRowPath",
+            record_row_path.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for JsonMappingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RecordRowPath".to_owned(),
-            self.record_row_path.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RecordFormatType`.
+    RecordFormatType {
+        /// `CSV`
+        Csv = "CSV",
+        /// `JSON`
+        Json = "JSON",
     }
 }
 
-impl Check for JsonMappingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.record_row_path.check(
-            &path.field("RecordRowPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65535),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JsonMappingParameters);
-
-/// Values of `RecordFormatType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecordFormatType {
-    /// `CSV`
-    Csv,
-    /// `JSON`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecordFormatType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "JSON"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Json => "JSON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecordFormatType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecordFormatType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecordFormatType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "JSON" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecordFormatType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecordFormatType::from(s))
-    }
-}
-
-crate::impl_literal!(RecordFormatType);
-
-/// Property type `KinesisFirehoseInput` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseInput {
-    /// `ResourceARN` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseInput` of `AWS::KinesisAnalyticsV2::Application`.
+    KinesisFirehoseInput
 }
 
 impl KinesisFirehoseInput {
     /// The required properties: `ResourceARN`.
     pub fn new(resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ResourceARN", resource_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for KinesisFirehoseInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisFirehoseInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisFirehoseInput);
-
-/// Property type `KinesisStreamsInput` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamsInput {
-    /// `ResourceARN` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamsInput` of `AWS::KinesisAnalyticsV2::Application`.
+    KinesisStreamsInput
 }
 
 impl KinesisStreamsInput {
     /// The required properties: `ResourceARN`.
     pub fn new(resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ResourceARN", resource_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for KinesisStreamsInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisStreamsInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisStreamsInput);
-
-/// Property type `VpcConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct VpcConfiguration {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=16.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `VpcConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    VpcConfiguration
 }
 
 impl VpcConfiguration {
@@ -2518,380 +973,147 @@ impl VpcConfiguration {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfiguration);
-
-/// Property type `ZeppelinApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ZeppelinApplicationConfiguration {
-    /// `CatalogConfiguration` (optional).
-    pub catalog_configuration: Option<Value<CatalogConfiguration>>,
-    /// `CustomArtifactsConfiguration` (optional).
-    /// Items: 0..=50.
-    pub custom_artifacts_configuration: Option<Value<List<CustomArtifactConfiguration>>>,
-    /// `DeployAsApplicationConfiguration` (optional).
-    pub deploy_as_application_configuration: Option<Value<DeployAsApplicationConfiguration>>,
-    /// `MonitoringConfiguration` (optional).
-    pub monitoring_configuration: Option<Value<ZeppelinMonitoringConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ZeppelinApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ZeppelinApplicationConfiguration(default)
 }
 
 impl ZeppelinApplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_configuration: None,
-            custom_artifacts_configuration: None,
-            deploy_as_application_configuration: None,
-            monitoring_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogConfiguration`.
-    pub fn catalog_configuration(mut self, value: impl Into<Value<CatalogConfiguration>>) -> Self {
-        self.catalog_configuration = Some(value.into());
-        self
+    /// `CatalogConfiguration` (optional).
+    pub fn catalog_configuration(self, value: impl Into<Value<CatalogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CatalogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CustomArtifactsConfiguration`.
+    /// `CustomArtifactsConfiguration` (optional).
+    /// Items: 0 to 50.
     pub fn custom_artifacts_configuration(
-        mut self,
+        self,
         value: impl Into<Value<List<CustomArtifactConfiguration>>>,
     ) -> Self {
-        self.custom_artifacts_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CustomArtifactsConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeployAsApplicationConfiguration`.
+    /// `DeployAsApplicationConfiguration` (optional).
     pub fn deploy_as_application_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DeployAsApplicationConfiguration>>,
     ) -> Self {
-        self.deploy_as_application_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "DeployAsApplicationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MonitoringConfiguration`.
+    /// `MonitoringConfiguration` (optional).
     pub fn monitoring_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ZeppelinMonitoringConfiguration>>,
     ) -> Self {
-        self.monitoring_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "MonitoringConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ZeppelinApplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_configuration {
-            m.insert("CatalogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_artifacts_configuration {
-            m.insert("CustomArtifactsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deploy_as_application_configuration {
-            m.insert(
-                "DeployAsApplicationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.monitoring_configuration {
-            m.insert("MonitoringConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ZeppelinApplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_configuration
-            .check(&path.field("CatalogConfiguration"), &Rules::NONE, out);
-        self.custom_artifacts_configuration.check(
-            &path.field("CustomArtifactsConfiguration"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deploy_as_application_configuration.check(
-            &path.field("DeployAsApplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.monitoring_configuration.check(
-            &path.field("MonitoringConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ZeppelinApplicationConfiguration);
-
-/// Property type `CatalogConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct CatalogConfiguration {
-    /// `GlueDataCatalogConfiguration` (optional).
-    pub glue_data_catalog_configuration: Option<Value<GlueDataCatalogConfiguration>>,
+crate::l1_struct! {
+    /// Property type `CatalogConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    CatalogConfiguration(default)
 }
 
 impl CatalogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            glue_data_catalog_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GlueDataCatalogConfiguration`.
+    /// `GlueDataCatalogConfiguration` (optional).
     pub fn glue_data_catalog_configuration(
-        mut self,
+        self,
         value: impl Into<Value<GlueDataCatalogConfiguration>>,
     ) -> Self {
-        self.glue_data_catalog_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "GlueDataCatalogConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CatalogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.glue_data_catalog_configuration {
-            m.insert("GlueDataCatalogConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CatalogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.glue_data_catalog_configuration.check(
-            &path.field("GlueDataCatalogConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CatalogConfiguration);
-
-/// Property type `GlueDataCatalogConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct GlueDataCatalogConfiguration {
-    /// `DatabaseARN` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub database_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GlueDataCatalogConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    GlueDataCatalogConfiguration(default)
 }
 
 impl GlueDataCatalogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { database_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `DatabaseARN`.
-    pub fn database_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlueDataCatalogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.database_arn {
-            m.insert("DatabaseARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DatabaseARN` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:.*$`.
+    pub fn database_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DatabaseARN", value.into().to_template()))
     }
 }
 
-impl Check for GlueDataCatalogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_arn.check(
-            &path.field("DatabaseARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GlueDataCatalogConfiguration);
-
-/// Property type `CustomArtifactConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct CustomArtifactConfiguration {
-    /// `ArtifactType` (required).
-    pub artifact_type: Value<ArtifactType>,
-    /// `MavenReference` (optional).
-    pub maven_reference: Option<Value<MavenReference>>,
-    /// `S3ContentLocation` (optional).
-    pub s3_content_location: Option<Value<S3ContentLocation>>,
+crate::l1_struct! {
+    /// Property type `CustomArtifactConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    CustomArtifactConfiguration
 }
 
 impl CustomArtifactConfiguration {
     /// The required properties: `ArtifactType`.
     pub fn new(artifact_type: impl Into<Value<ArtifactType>>) -> Self {
-        Self {
-            artifact_type: artifact_type.into(),
-            maven_reference: None,
-            s3_content_location: None,
-        }
+        Self(crate::Properties::new().with(0, "ArtifactType", artifact_type.into().to_template()))
     }
-    /// Sets `MavenReference`.
-    pub fn maven_reference(mut self, value: impl Into<Value<MavenReference>>) -> Self {
-        self.maven_reference = Some(value.into());
-        self
+    /// `MavenReference` (optional).
+    pub fn maven_reference(self, value: impl Into<Value<MavenReference>>) -> Self {
+        Self(self.0.with(1, "MavenReference", value.into().to_template()))
     }
-    /// Sets `S3ContentLocation`.
-    pub fn s3_content_location(mut self, value: impl Into<Value<S3ContentLocation>>) -> Self {
-        self.s3_content_location = Some(value.into());
-        self
+    /// `S3ContentLocation` (optional).
+    pub fn s3_content_location(self, value: impl Into<Value<S3ContentLocation>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3ContentLocation", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomArtifactConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ArtifactType".to_owned(), self.artifact_type.to_template());
-        if let Some(v) = &self.maven_reference {
-            m.insert("MavenReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_content_location {
-            m.insert("S3ContentLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ArtifactType`.
+    ArtifactType {
+        /// `DEPENDENCY_JAR`
+        DependencyJar = "DEPENDENCY_JAR",
+        /// `UDF`
+        Udf = "UDF",
     }
 }
 
-impl Check for CustomArtifactConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact_type
-            .check(&path.field("ArtifactType"), &Rules::NONE, out);
-        self.maven_reference
-            .check(&path.field("MavenReference"), &Rules::NONE, out);
-        self.s3_content_location
-            .check(&path.field("S3ContentLocation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomArtifactConfiguration);
-
-/// Values of `ArtifactType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ArtifactType {
-    /// `DEPENDENCY_JAR`
-    DependencyJar,
-    /// `UDF`
-    Udf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ArtifactType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEPENDENCY_JAR", "UDF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DependencyJar => "DEPENDENCY_JAR",
-            Self::Udf => "UDF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ArtifactType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ArtifactType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ArtifactType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEPENDENCY_JAR" => Self::DependencyJar,
-            "UDF" => Self::Udf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ArtifactType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ArtifactType::from(s))
-    }
-}
-
-crate::impl_literal!(ArtifactType);
-
-/// Property type `MavenReference` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct MavenReference {
-    /// `ArtifactId` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub artifact_id: Value<String>,
-    /// `GroupId` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub group_id: Value<String>,
-    /// `Version` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `MavenReference` of `AWS::KinesisAnalyticsV2::Application`.
+    MavenReference
 }
 
 impl MavenReference {
@@ -2901,765 +1123,225 @@ impl MavenReference {
         group_id: impl Into<Value<String>>,
         version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            artifact_id: artifact_id.into(),
-            group_id: group_id.into(),
-            version: version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ArtifactId", artifact_id.into().to_template())
+                .with(1, "GroupId", group_id.into().to_template())
+                .with(2, "Version", version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MavenReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ArtifactId".to_owned(), self.artifact_id.to_template());
-        m.insert("GroupId".to_owned(), self.group_id.to_template());
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MavenReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact_id.check(
-            &path.field("ArtifactId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_id.check(
-            &path.field("GroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MavenReference);
-
-/// Property type `DeployAsApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct DeployAsApplicationConfiguration {
-    /// `S3ContentLocation` (required).
-    pub s3_content_location: Value<S3ContentBaseLocation>,
+crate::l1_struct! {
+    /// Property type `DeployAsApplicationConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    DeployAsApplicationConfiguration
 }
 
 impl DeployAsApplicationConfiguration {
     /// The required properties: `S3ContentLocation`.
     pub fn new(s3_content_location: impl Into<Value<S3ContentBaseLocation>>) -> Self {
-        Self {
-            s3_content_location: s3_content_location.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "S3ContentLocation",
+            s3_content_location.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DeployAsApplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "S3ContentLocation".to_owned(),
-            self.s3_content_location.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeployAsApplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_content_location
-            .check(&path.field("S3ContentLocation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeployAsApplicationConfiguration);
-
-/// Property type `S3ContentBaseLocation` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct S3ContentBaseLocation {
-    /// `BasePath` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[a-zA-Z0-9/!-_.*'()]+$`.
-    pub base_path: Option<Value<String>>,
-    /// `BucketARN` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:.*$`.
-    pub bucket_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3ContentBaseLocation` of `AWS::KinesisAnalyticsV2::Application`.
+    S3ContentBaseLocation
 }
 
 impl S3ContentBaseLocation {
     /// The required properties: `BucketARN`.
     pub fn new(bucket_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            base_path: None,
-            bucket_arn: bucket_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "BucketARN", bucket_arn.into().to_template()))
     }
-    /// Sets `BasePath`.
-    pub fn base_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_path = Some(value.into());
-        self
+    /// `BasePath` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[a-zA-Z0-9/!-_.*'()]+$`.
+    pub fn base_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BasePath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3ContentBaseLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_path {
-            m.insert("BasePath".to_owned(), v.to_template());
-        }
-        m.insert("BucketARN".to_owned(), self.bucket_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3ContentBaseLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_path.check(
-            &path.field("BasePath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[a-zA-Z0-9/!-_.*'()]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_arn.check(
-            &path.field("BucketARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3ContentBaseLocation);
-
-/// Property type `ZeppelinMonitoringConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ZeppelinMonitoringConfiguration {
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<ZeppelinMonitoringConfigurationLogLevel>>,
+crate::l1_struct! {
+    /// Property type `ZeppelinMonitoringConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ZeppelinMonitoringConfiguration(default)
 }
 
 impl ZeppelinMonitoringConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { log_level: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogLevel`.
+    /// `LogLevel` (optional).
     pub fn log_level(
-        mut self,
+        self,
         value: impl Into<Value<ZeppelinMonitoringConfigurationLogLevel>>,
     ) -> Self {
-        self.log_level = Some(value.into());
-        self
+        Self(self.0.with(0, "LogLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ZeppelinMonitoringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ZeppelinMonitoringConfigurationLogLevel`.
+    ZeppelinMonitoringConfigurationLogLevel {
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `INFO`
+        Info = "INFO",
+        /// `WARN`
+        Warn = "WARN",
+        /// `ERROR`
+        Error = "ERROR",
     }
 }
 
-impl Check for ZeppelinMonitoringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ZeppelinMonitoringConfiguration);
-
-/// Values of `ZeppelinMonitoringConfigurationLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZeppelinMonitoringConfigurationLogLevel {
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// `ERROR`
-    Error,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ZeppelinMonitoringConfigurationLogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN", "ERROR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ZeppelinMonitoringConfigurationLogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ZeppelinMonitoringConfigurationLogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ZeppelinMonitoringConfigurationLogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            "ERROR" => Self::Error,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ZeppelinMonitoringConfigurationLogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ZeppelinMonitoringConfigurationLogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ZeppelinMonitoringConfigurationLogLevel);
-
-/// Property type `ApplicationMaintenanceConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationMaintenanceConfiguration {
-    /// `ApplicationMaintenanceWindowStartTime` (required).
-    /// Pattern: `^([01][0-9]|2[0-3]):[0-5][0-9]$`.
-    pub application_maintenance_window_start_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `ApplicationMaintenanceConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationMaintenanceConfiguration
 }
 
 impl ApplicationMaintenanceConfiguration {
     /// The required properties: `ApplicationMaintenanceWindowStartTime`.
     pub fn new(application_maintenance_window_start_time: impl Into<Value<String>>) -> Self {
-        Self {
-            application_maintenance_window_start_time: application_maintenance_window_start_time
-                .into(),
-        }
+        Self(
+            crate::Properties::new().with(
+                0,
+                "ApplicationMaintenanceWindowStartTime",
+                application_maintenance_window_start_time
+                    .into()
+                    .to_template(),
+            ),
+        )
     }
 }
 
-impl ToTemplate for ApplicationMaintenanceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationMaintenanceWindowStartTime".to_owned(),
-            self.application_maintenance_window_start_time.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApplicationMode`.
+    ApplicationMode {
+        /// `INTERACTIVE`
+        Interactive = "INTERACTIVE",
+        /// `STREAMING`
+        Streaming = "STREAMING",
     }
 }
 
-impl Check for ApplicationMaintenanceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_maintenance_window_start_time.check(
-            &path.field("ApplicationMaintenanceWindowStartTime"),
-            &Rules {
-                pattern: Some("^([01][0-9]|2[0-3]):[0-5][0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationMaintenanceConfiguration);
-
-/// Values of `ApplicationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationMode {
-    /// `INTERACTIVE`
-    Interactive,
-    /// `STREAMING`
-    Streaming,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INTERACTIVE", "STREAMING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interactive => "INTERACTIVE",
-            Self::Streaming => "STREAMING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplicationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplicationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplicationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "INTERACTIVE" => Self::Interactive,
-            "STREAMING" => Self::Streaming,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplicationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationMode::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationMode);
-
-/// Property type `RunConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct RunConfiguration {
-    /// `ApplicationRestoreConfiguration` (optional).
-    pub application_restore_configuration: Option<Value<ApplicationRestoreConfiguration>>,
-    /// `FlinkRunConfiguration` (optional).
-    pub flink_run_configuration: Option<Value<FlinkRunConfiguration>>,
+crate::l1_struct! {
+    /// Property type `RunConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    RunConfiguration(default)
 }
 
 impl RunConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_restore_configuration: None,
-            flink_run_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationRestoreConfiguration`.
+    /// `ApplicationRestoreConfiguration` (optional).
     pub fn application_restore_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationRestoreConfiguration>>,
     ) -> Self {
-        self.application_restore_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ApplicationRestoreConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FlinkRunConfiguration`.
-    pub fn flink_run_configuration(
-        mut self,
-        value: impl Into<Value<FlinkRunConfiguration>>,
-    ) -> Self {
-        self.flink_run_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RunConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_restore_configuration {
-            m.insert(
-                "ApplicationRestoreConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.flink_run_configuration {
-            m.insert("FlinkRunConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FlinkRunConfiguration` (optional).
+    pub fn flink_run_configuration(self, value: impl Into<Value<FlinkRunConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FlinkRunConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RunConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_restore_configuration.check(
-            &path.field("ApplicationRestoreConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.flink_run_configuration
-            .check(&path.field("FlinkRunConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RunConfiguration);
-
-/// Property type `ApplicationRestoreConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationRestoreConfiguration {
-    /// `ApplicationRestoreType` (required).
-    pub application_restore_type: Value<ApplicationRestoreType>,
-    /// `SnapshotName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub snapshot_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ApplicationRestoreConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    ApplicationRestoreConfiguration
 }
 
 impl ApplicationRestoreConfiguration {
     /// The required properties: `ApplicationRestoreType`.
     pub fn new(application_restore_type: impl Into<Value<ApplicationRestoreType>>) -> Self {
-        Self {
-            application_restore_type: application_restore_type.into(),
-            snapshot_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ApplicationRestoreType",
+            application_restore_type.into().to_template(),
+        ))
     }
-    /// Sets `SnapshotName`.
-    pub fn snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationRestoreConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationRestoreType".to_owned(),
-            self.application_restore_type.to_template(),
-        );
-        if let Some(v) = &self.snapshot_name {
-            m.insert("SnapshotName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnapshotName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
+    pub fn snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SnapshotName", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationRestoreConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_restore_type.check(
-            &path.field("ApplicationRestoreType"),
-            &Rules::NONE,
-            out,
-        );
-        self.snapshot_name.check(
-            &path.field("SnapshotName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ApplicationRestoreType`.
+    ApplicationRestoreType {
+        /// `SKIP_RESTORE_FROM_SNAPSHOT`
+        SkipRestoreFromSnapshot = "SKIP_RESTORE_FROM_SNAPSHOT",
+        /// `RESTORE_FROM_LATEST_SNAPSHOT`
+        RestoreFromLatestSnapshot = "RESTORE_FROM_LATEST_SNAPSHOT",
+        /// `RESTORE_FROM_CUSTOM_SNAPSHOT`
+        RestoreFromCustomSnapshot = "RESTORE_FROM_CUSTOM_SNAPSHOT",
     }
 }
 
-crate::impl_literal!(ApplicationRestoreConfiguration);
-
-/// Values of `ApplicationRestoreType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationRestoreType {
-    /// `SKIP_RESTORE_FROM_SNAPSHOT`
-    SkipRestoreFromSnapshot,
-    /// `RESTORE_FROM_LATEST_SNAPSHOT`
-    RestoreFromLatestSnapshot,
-    /// `RESTORE_FROM_CUSTOM_SNAPSHOT`
-    RestoreFromCustomSnapshot,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationRestoreType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SKIP_RESTORE_FROM_SNAPSHOT",
-        "RESTORE_FROM_LATEST_SNAPSHOT",
-        "RESTORE_FROM_CUSTOM_SNAPSHOT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SkipRestoreFromSnapshot => "SKIP_RESTORE_FROM_SNAPSHOT",
-            Self::RestoreFromLatestSnapshot => "RESTORE_FROM_LATEST_SNAPSHOT",
-            Self::RestoreFromCustomSnapshot => "RESTORE_FROM_CUSTOM_SNAPSHOT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplicationRestoreType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplicationRestoreType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplicationRestoreType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SKIP_RESTORE_FROM_SNAPSHOT" => Self::SkipRestoreFromSnapshot,
-            "RESTORE_FROM_LATEST_SNAPSHOT" => Self::RestoreFromLatestSnapshot,
-            "RESTORE_FROM_CUSTOM_SNAPSHOT" => Self::RestoreFromCustomSnapshot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplicationRestoreType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationRestoreType::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationRestoreType);
-
-/// Property type `FlinkRunConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct FlinkRunConfiguration {
-    /// `AllowNonRestoredState` (optional).
-    pub allow_non_restored_state: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `FlinkRunConfiguration` of `AWS::KinesisAnalyticsV2::Application`.
+    FlinkRunConfiguration(default)
 }
 
 impl FlinkRunConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_non_restored_state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowNonRestoredState`.
-    pub fn allow_non_restored_state(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_non_restored_state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlinkRunConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_non_restored_state {
-            m.insert("AllowNonRestoredState".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AllowNonRestoredState` (optional).
+    pub fn allow_non_restored_state(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowNonRestoredState", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FlinkRunConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FlinkRunConfiguration);
-
-/// Values of `RuntimeEnvironment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuntimeEnvironment {
-    /// `FLINK-1_11`
-    Flink111,
-    /// `FLINK-1_13`
-    Flink113,
-    /// `FLINK-1_15`
-    Flink115,
-    /// `FLINK-1_18`
-    Flink118,
-    /// `FLINK-1_19`
-    Flink119,
-    /// `FLINK-1_20`
-    Flink120,
-    /// `FLINK-1_6`
-    Flink16,
-    /// `FLINK-1_8`
-    Flink18,
-    /// `FLINK-2_2`
-    Flink22,
-    /// `SQL-1_0`
-    Sql10,
-    /// `ZEPPELIN-FLINK-1_0`
-    ZeppelinFlink10,
-    /// `ZEPPELIN-FLINK-2_0`
-    ZeppelinFlink20,
-    /// `ZEPPELIN-FLINK-3_0`
-    ZeppelinFlink30,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuntimeEnvironment {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "FLINK-1_11",
-        "FLINK-1_13",
-        "FLINK-1_15",
-        "FLINK-1_18",
-        "FLINK-1_19",
-        "FLINK-1_20",
-        "FLINK-1_6",
-        "FLINK-1_8",
-        "FLINK-2_2",
-        "SQL-1_0",
-        "ZEPPELIN-FLINK-1_0",
-        "ZEPPELIN-FLINK-2_0",
-        "ZEPPELIN-FLINK-3_0",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flink111 => "FLINK-1_11",
-            Self::Flink113 => "FLINK-1_13",
-            Self::Flink115 => "FLINK-1_15",
-            Self::Flink118 => "FLINK-1_18",
-            Self::Flink119 => "FLINK-1_19",
-            Self::Flink120 => "FLINK-1_20",
-            Self::Flink16 => "FLINK-1_6",
-            Self::Flink18 => "FLINK-1_8",
-            Self::Flink22 => "FLINK-2_2",
-            Self::Sql10 => "SQL-1_0",
-            Self::ZeppelinFlink10 => "ZEPPELIN-FLINK-1_0",
-            Self::ZeppelinFlink20 => "ZEPPELIN-FLINK-2_0",
-            Self::ZeppelinFlink30 => "ZEPPELIN-FLINK-3_0",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RuntimeEnvironment`.
+    RuntimeEnvironment {
+        /// `FLINK-1_11`
+        Flink111 = "FLINK-1_11",
+        /// `FLINK-1_13`
+        Flink113 = "FLINK-1_13",
+        /// `FLINK-1_15`
+        Flink115 = "FLINK-1_15",
+        /// `FLINK-1_18`
+        Flink118 = "FLINK-1_18",
+        /// `FLINK-1_19`
+        Flink119 = "FLINK-1_19",
+        /// `FLINK-1_20`
+        Flink120 = "FLINK-1_20",
+        /// `FLINK-1_6`
+        Flink16 = "FLINK-1_6",
+        /// `FLINK-1_8`
+        Flink18 = "FLINK-1_8",
+        /// `FLINK-2_2`
+        Flink22 = "FLINK-2_2",
+        /// `SQL-1_0`
+        Sql10 = "SQL-1_0",
+        /// `ZEPPELIN-FLINK-1_0`
+        ZeppelinFlink10 = "ZEPPELIN-FLINK-1_0",
+        /// `ZEPPELIN-FLINK-2_0`
+        ZeppelinFlink20 = "ZEPPELIN-FLINK-2_0",
+        /// `ZEPPELIN-FLINK-3_0`
+        ZeppelinFlink30 = "ZEPPELIN-FLINK-3_0",
     }
 }
 
-impl ToTemplate for RuntimeEnvironment {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuntimeEnvironment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuntimeEnvironment {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLINK-1_11" => Self::Flink111,
-            "FLINK-1_13" => Self::Flink113,
-            "FLINK-1_15" => Self::Flink115,
-            "FLINK-1_18" => Self::Flink118,
-            "FLINK-1_19" => Self::Flink119,
-            "FLINK-1_20" => Self::Flink120,
-            "FLINK-1_6" => Self::Flink16,
-            "FLINK-1_8" => Self::Flink18,
-            "FLINK-2_2" => Self::Flink22,
-            "SQL-1_0" => Self::Sql10,
-            "ZEPPELIN-FLINK-1_0" => Self::ZeppelinFlink10,
-            "ZEPPELIN-FLINK-2_0" => Self::ZeppelinFlink20,
-            "ZEPPELIN-FLINK-3_0" => Self::ZeppelinFlink30,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuntimeEnvironment> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuntimeEnvironment::from(s))
-    }
-}
-
-crate::impl_literal!(RuntimeEnvironment);
-
-/// Property type `Tag` of `AWS::KinesisAnalyticsV2::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,68 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`.
-#[derive(Debug, Clone)]
-pub struct ApplicationCloudWatchLoggingOption {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationCloudWatchLoggingOption {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationCloudWatchLoggingOption {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationCloudWatchLoggingOption {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`.
+    ApplicationCloudWatchLoggingOption("AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption", ApplicationCloudWatchLoggingOptionProps)
 }
 
 impl ApplicationCloudWatchLoggingOption {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str =
-        "AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ApplicationCloudWatchLoggingOptionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ApplicationCloudWatchLoggingOptionId> {
         self.resource.ref_value()
@@ -87,16 +34,24 @@ impl ApplicationCloudWatchLoggingOption {
     pub fn attr_id(&self) -> Value<ids::ApplicationCloudWatchLoggingOptionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationName", value.into())
+    }
+
+    /// Replaces `CloudWatchLoggingOption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_watch_logging_option(&self, value: impl Into<Value<CloudWatchLoggingOption>>) {
+        self.resource
+            .set_property("CloudWatchLoggingOption", value.into())
+    }
 }
 
-/// Properties of `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`.
-#[derive(Debug, Clone)]
-pub struct ApplicationCloudWatchLoggingOptionProps {
-    /// `ApplicationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_name: Value<String>,
-    /// `CloudWatchLoggingOption` (required).
-    pub cloud_watch_logging_option: Value<CloudWatchLoggingOption>,
+crate::l1_struct! {
+    /// Properties of `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`.
+    ApplicationCloudWatchLoggingOptionProps
 }
 
 impl ApplicationCloudWatchLoggingOptionProps {
@@ -105,66 +60,26 @@ impl ApplicationCloudWatchLoggingOptionProps {
         application_name: impl Into<Value<String>>,
         cloud_watch_logging_option: impl Into<Value<CloudWatchLoggingOption>>,
     ) -> Self {
-        Self {
-            application_name: application_name.into(),
-            cloud_watch_logging_option: cloud_watch_logging_option.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationName", application_name.into().to_template())
+                .with(
+                    1,
+                    "CloudWatchLoggingOption",
+                    cloud_watch_logging_option.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ApplicationCloudWatchLoggingOptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationName".to_owned(),
-            self.application_name.to_template(),
-        );
-        m.insert(
-            "CloudWatchLoggingOption".to_owned(),
-            self.cloud_watch_logging_option.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationCloudWatchLoggingOptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logging_option.check(
-            &path.field("CloudWatchLoggingOption"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationCloudWatchLoggingOptionProps);
-
-/// Property type `CloudWatchLoggingOption` of `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLoggingOption {
-    /// `LogStreamARN` (required).
-    pub log_stream_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLoggingOption` of `AWS::KinesisAnalyticsV2::ApplicationCloudWatchLoggingOption`.
+    CloudWatchLoggingOption
 }
 
 impl CloudWatchLoggingOption {
     /// The required properties: `LogStreamARN`.
     pub fn new(log_stream_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            log_stream_arn: log_stream_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogStreamARN", log_stream_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for CloudWatchLoggingOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogStreamARN".to_owned(), self.log_stream_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLoggingOption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLoggingOption);

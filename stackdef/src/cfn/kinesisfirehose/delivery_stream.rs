@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct DeliveryStream {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeliveryStream {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeliveryStream {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeliveryStream {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KinesisFirehose::DeliveryStream`.
+    DeliveryStream("AWS::KinesisFirehose::DeliveryStream", DeliveryStreamProps)
 }
 
 impl DeliveryStream {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KinesisFirehose::DeliveryStream";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeliveryStreamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DeliveryStreamName` (typed).
     pub fn ref_value(&self) -> Value<ids::DeliveryStreamName> {
         self.resource.ref_value()
@@ -82,457 +34,389 @@ impl DeliveryStream {
     pub fn attr_arn(&self) -> Value<ids::DeliveryStreamArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AmazonOpenSearchServerlessDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amazon_open_search_serverless_destination_configuration(
+        &self,
+        value: impl Into<Value<AmazonOpenSearchServerlessDestinationConfiguration>>,
+    ) {
+        self.resource.set_property(
+            "AmazonOpenSearchServerlessDestinationConfiguration",
+            value.into(),
+        )
+    }
+
+    /// Replaces `AmazonopensearchserviceDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amazonopensearchservice_destination_configuration(
+        &self,
+        value: impl Into<Value<AmazonopensearchserviceDestinationConfiguration>>,
+    ) {
+        self.resource.set_property(
+            "AmazonopensearchserviceDestinationConfiguration",
+            value.into(),
+        )
+    }
+
+    /// Replaces `DatabaseSourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_source_configuration(
+        &self,
+        value: impl Into<Value<DatabaseSourceConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DatabaseSourceConfiguration", value.into())
+    }
+
+    /// Replaces `DeliveryStreamEncryptionConfigurationInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_stream_encryption_configuration_input(
+        &self,
+        value: impl Into<Value<DeliveryStreamEncryptionConfigurationInput>>,
+    ) {
+        self.resource
+            .set_property("DeliveryStreamEncryptionConfigurationInput", value.into())
+    }
+
+    /// Replaces `DeliveryStreamName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_stream_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliveryStreamName", value.into())
+    }
+
+    /// Replaces `DeliveryStreamType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_stream_type(&self, value: impl Into<Value<DeliveryStreamType>>) {
+        self.resource
+            .set_property("DeliveryStreamType", value.into())
+    }
+
+    /// Replaces `DirectPutSourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_direct_put_source_configuration(
+        &self,
+        value: impl Into<Value<DirectPutSourceConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DirectPutSourceConfiguration", value.into())
+    }
+
+    /// Replaces `ElasticsearchDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elasticsearch_destination_configuration(
+        &self,
+        value: impl Into<Value<ElasticsearchDestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ElasticsearchDestinationConfiguration", value.into())
+    }
+
+    /// Replaces `ExtendedS3DestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_extended_s3_destination_configuration(
+        &self,
+        value: impl Into<Value<ExtendedS3DestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ExtendedS3DestinationConfiguration", value.into())
+    }
+
+    /// Replaces `HttpEndpointDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_http_endpoint_destination_configuration(
+        &self,
+        value: impl Into<Value<HttpEndpointDestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("HttpEndpointDestinationConfiguration", value.into())
+    }
+
+    /// Replaces `IcebergDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iceberg_destination_configuration(
+        &self,
+        value: impl Into<Value<IcebergDestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("IcebergDestinationConfiguration", value.into())
+    }
+
+    /// Replaces `KinesisStreamSourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_stream_source_configuration(
+        &self,
+        value: impl Into<Value<KinesisStreamSourceConfiguration>>,
+    ) {
+        self.resource
+            .set_property("KinesisStreamSourceConfiguration", value.into())
+    }
+
+    /// Replaces `MSKSourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_msk_source_configuration(&self, value: impl Into<Value<MskSourceConfiguration>>) {
+        self.resource
+            .set_property("MSKSourceConfiguration", value.into())
+    }
+
+    /// Replaces `RedshiftDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redshift_destination_configuration(
+        &self,
+        value: impl Into<Value<RedshiftDestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("RedshiftDestinationConfiguration", value.into())
+    }
+
+    /// Replaces `S3DestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_destination_configuration(
+        &self,
+        value: impl Into<Value<S3DestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("S3DestinationConfiguration", value.into())
+    }
+
+    /// Replaces `SnowflakeDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snowflake_destination_configuration(
+        &self,
+        value: impl Into<Value<SnowflakeDestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("SnowflakeDestinationConfiguration", value.into())
+    }
+
+    /// Replaces `SplunkDestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_splunk_destination_configuration(
+        &self,
+        value: impl Into<Value<SplunkDestinationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("SplunkDestinationConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct DeliveryStreamProps {
-    /// `AmazonOpenSearchServerlessDestinationConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub amazon_open_search_serverless_destination_configuration:
-        Option<Value<AmazonOpenSearchServerlessDestinationConfiguration>>,
-    /// `AmazonopensearchserviceDestinationConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub amazonopensearchservice_destination_configuration:
-        Option<Value<AmazonopensearchserviceDestinationConfiguration>>,
-    /// `DatabaseSourceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub database_source_configuration: Option<Value<DatabaseSourceConfiguration>>,
-    /// `DeliveryStreamEncryptionConfigurationInput` (optional).
-    pub delivery_stream_encryption_configuration_input:
-        Option<Value<DeliveryStreamEncryptionConfigurationInput>>,
-    /// `DeliveryStreamName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9._-]+`.
-    pub delivery_stream_name: Option<Value<String>>,
-    /// `DeliveryStreamType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub delivery_stream_type: Option<Value<DeliveryStreamType>>,
-    /// `DirectPutSourceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub direct_put_source_configuration: Option<Value<DirectPutSourceConfiguration>>,
-    /// `ElasticsearchDestinationConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub elasticsearch_destination_configuration:
-        Option<Value<ElasticsearchDestinationConfiguration>>,
-    /// `ExtendedS3DestinationConfiguration` (optional).
-    pub extended_s3_destination_configuration: Option<Value<ExtendedS3DestinationConfiguration>>,
-    /// `HttpEndpointDestinationConfiguration` (optional).
-    pub http_endpoint_destination_configuration:
-        Option<Value<HttpEndpointDestinationConfiguration>>,
-    /// `IcebergDestinationConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub iceberg_destination_configuration: Option<Value<IcebergDestinationConfiguration>>,
-    /// `KinesisStreamSourceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub kinesis_stream_source_configuration: Option<Value<KinesisStreamSourceConfiguration>>,
-    /// `MSKSourceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub msk_source_configuration: Option<Value<MskSourceConfiguration>>,
-    /// `RedshiftDestinationConfiguration` (optional).
-    pub redshift_destination_configuration: Option<Value<RedshiftDestinationConfiguration>>,
-    /// `S3DestinationConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub s3_destination_configuration: Option<Value<S3DestinationConfiguration>>,
-    /// `SnowflakeDestinationConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub snowflake_destination_configuration: Option<Value<SnowflakeDestinationConfiguration>>,
-    /// `SplunkDestinationConfiguration` (optional).
-    pub splunk_destination_configuration: Option<Value<SplunkDestinationConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KinesisFirehose::DeliveryStream`.
+    DeliveryStreamProps(default)
 }
 
 impl DeliveryStreamProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amazon_open_search_serverless_destination_configuration: None,
-            amazonopensearchservice_destination_configuration: None,
-            database_source_configuration: None,
-            delivery_stream_encryption_configuration_input: None,
-            delivery_stream_name: None,
-            delivery_stream_type: None,
-            direct_put_source_configuration: None,
-            elasticsearch_destination_configuration: None,
-            extended_s3_destination_configuration: None,
-            http_endpoint_destination_configuration: None,
-            iceberg_destination_configuration: None,
-            kinesis_stream_source_configuration: None,
-            msk_source_configuration: None,
-            redshift_destination_configuration: None,
-            s3_destination_configuration: None,
-            snowflake_destination_configuration: None,
-            splunk_destination_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AmazonOpenSearchServerlessDestinationConfiguration`.
+    /// `AmazonOpenSearchServerlessDestinationConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn amazon_open_search_serverless_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AmazonOpenSearchServerlessDestinationConfiguration>>,
     ) -> Self {
-        self.amazon_open_search_serverless_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AmazonOpenSearchServerlessDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AmazonopensearchserviceDestinationConfiguration`.
+    /// `AmazonopensearchserviceDestinationConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn amazonopensearchservice_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AmazonopensearchserviceDestinationConfiguration>>,
     ) -> Self {
-        self.amazonopensearchservice_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AmazonopensearchserviceDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DatabaseSourceConfiguration`.
+    /// `DatabaseSourceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn database_source_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DatabaseSourceConfiguration>>,
     ) -> Self {
-        self.database_source_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "DatabaseSourceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DeliveryStreamEncryptionConfigurationInput`.
+    /// `DeliveryStreamEncryptionConfigurationInput` (optional).
     pub fn delivery_stream_encryption_configuration_input(
-        mut self,
+        self,
         value: impl Into<Value<DeliveryStreamEncryptionConfigurationInput>>,
     ) -> Self {
-        self.delivery_stream_encryption_configuration_input = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "DeliveryStreamEncryptionConfigurationInput",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeliveryStreamName`.
-    pub fn delivery_stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_stream_name = Some(value.into());
-        self
+    /// `DeliveryStreamName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[a-zA-Z0-9._-]+`.
+    pub fn delivery_stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeliveryStreamName", value.into().to_template()),
+        )
     }
-    /// Sets `DeliveryStreamType`.
-    pub fn delivery_stream_type(mut self, value: impl Into<Value<DeliveryStreamType>>) -> Self {
-        self.delivery_stream_type = Some(value.into());
-        self
+    /// `DeliveryStreamType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn delivery_stream_type(self, value: impl Into<Value<DeliveryStreamType>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DeliveryStreamType", value.into().to_template()),
+        )
     }
-    /// Sets `DirectPutSourceConfiguration`.
+    /// `DirectPutSourceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn direct_put_source_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DirectPutSourceConfiguration>>,
     ) -> Self {
-        self.direct_put_source_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "DirectPutSourceConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ElasticsearchDestinationConfiguration`.
+    /// `ElasticsearchDestinationConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn elasticsearch_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ElasticsearchDestinationConfiguration>>,
     ) -> Self {
-        self.elasticsearch_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "ElasticsearchDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExtendedS3DestinationConfiguration`.
+    /// `ExtendedS3DestinationConfiguration` (optional).
     pub fn extended_s3_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExtendedS3DestinationConfiguration>>,
     ) -> Self {
-        self.extended_s3_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "ExtendedS3DestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HttpEndpointDestinationConfiguration`.
+    /// `HttpEndpointDestinationConfiguration` (optional).
     pub fn http_endpoint_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HttpEndpointDestinationConfiguration>>,
     ) -> Self {
-        self.http_endpoint_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "HttpEndpointDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IcebergDestinationConfiguration`.
+    /// `IcebergDestinationConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn iceberg_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IcebergDestinationConfiguration>>,
     ) -> Self {
-        self.iceberg_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "IcebergDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KinesisStreamSourceConfiguration`.
+    /// `KinesisStreamSourceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn kinesis_stream_source_configuration(
-        mut self,
+        self,
         value: impl Into<Value<KinesisStreamSourceConfiguration>>,
     ) -> Self {
-        self.kinesis_stream_source_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            11,
+            "KinesisStreamSourceConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MSKSourceConfiguration`.
-    pub fn msk_source_configuration(
-        mut self,
-        value: impl Into<Value<MskSourceConfiguration>>,
-    ) -> Self {
-        self.msk_source_configuration = Some(value.into());
-        self
+    /// `MSKSourceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn msk_source_configuration(self, value: impl Into<Value<MskSourceConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "MSKSourceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RedshiftDestinationConfiguration`.
+    /// `RedshiftDestinationConfiguration` (optional).
     pub fn redshift_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftDestinationConfiguration>>,
     ) -> Self {
-        self.redshift_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            13,
+            "RedshiftDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `S3DestinationConfiguration`.
+    /// `S3DestinationConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn s3_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        self.s3_destination_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "S3DestinationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SnowflakeDestinationConfiguration`.
+    /// `SnowflakeDestinationConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn snowflake_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SnowflakeDestinationConfiguration>>,
     ) -> Self {
-        self.snowflake_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "SnowflakeDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SplunkDestinationConfiguration`.
+    /// `SplunkDestinationConfiguration` (optional).
     pub fn splunk_destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SplunkDestinationConfiguration>>,
     ) -> Self {
-        self.splunk_destination_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            16,
+            "SplunkDestinationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeliveryStreamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_open_search_serverless_destination_configuration {
-            m.insert(
-                "AmazonOpenSearchServerlessDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.amazonopensearchservice_destination_configuration {
-            m.insert(
-                "AmazonopensearchserviceDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.database_source_configuration {
-            m.insert("DatabaseSourceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_stream_encryption_configuration_input {
-            m.insert(
-                "DeliveryStreamEncryptionConfigurationInput".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.delivery_stream_name {
-            m.insert("DeliveryStreamName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_stream_type {
-            m.insert("DeliveryStreamType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.direct_put_source_configuration {
-            m.insert("DirectPutSourceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elasticsearch_destination_configuration {
-            m.insert(
-                "ElasticsearchDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.extended_s3_destination_configuration {
-            m.insert(
-                "ExtendedS3DestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.http_endpoint_destination_configuration {
-            m.insert(
-                "HttpEndpointDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.iceberg_destination_configuration {
-            m.insert(
-                "IcebergDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.kinesis_stream_source_configuration {
-            m.insert(
-                "KinesisStreamSourceConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.msk_source_configuration {
-            m.insert("MSKSourceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_destination_configuration {
-            m.insert(
-                "RedshiftDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.s3_destination_configuration {
-            m.insert("S3DestinationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake_destination_configuration {
-            m.insert(
-                "SnowflakeDestinationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.splunk_destination_configuration {
-            m.insert("SplunkDestinationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(17, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DeliveryStreamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amazon_open_search_serverless_destination_configuration
-            .check(
-                &path.field("AmazonOpenSearchServerlessDestinationConfiguration"),
-                &Rules::NONE,
-                out,
-            );
-        self.amazonopensearchservice_destination_configuration
-            .check(
-                &path.field("AmazonopensearchserviceDestinationConfiguration"),
-                &Rules::NONE,
-                out,
-            );
-        self.database_source_configuration.check(
-            &path.field("DatabaseSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.delivery_stream_encryption_configuration_input.check(
-            &path.field("DeliveryStreamEncryptionConfigurationInput"),
-            &Rules::NONE,
-            out,
-        );
-        self.delivery_stream_name.check(
-            &path.field("DeliveryStreamName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9._-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.delivery_stream_type
-            .check(&path.field("DeliveryStreamType"), &Rules::NONE, out);
-        self.direct_put_source_configuration.check(
-            &path.field("DirectPutSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.elasticsearch_destination_configuration.check(
-            &path.field("ElasticsearchDestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.extended_s3_destination_configuration.check(
-            &path.field("ExtendedS3DestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.http_endpoint_destination_configuration.check(
-            &path.field("HttpEndpointDestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.iceberg_destination_configuration.check(
-            &path.field("IcebergDestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.kinesis_stream_source_configuration.check(
-            &path.field("KinesisStreamSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.msk_source_configuration.check(
-            &path.field("MSKSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.redshift_destination_configuration.check(
-            &path.field("RedshiftDestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_destination_configuration.check(
-            &path.field("S3DestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.snowflake_destination_configuration.check(
-            &path.field("SnowflakeDestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.splunk_destination_configuration.check(
-            &path.field("SplunkDestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeliveryStreamProps);
-
-/// Property type `AmazonOpenSearchServerlessDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct AmazonOpenSearchServerlessDestinationConfiguration {
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<AmazonOpenSearchServerlessBufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `CollectionEndpoint` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `https:.*`.
-    pub collection_endpoint: Option<Value<String>>,
-    /// `IndexName` (required).
-    /// Length: 1..=80 characters.
-    pub index_name: Value<String>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<AmazonOpenSearchServerlessRetryOptions>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<S3BackupMode>>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<VpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AmazonOpenSearchServerlessDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    AmazonOpenSearchServerlessDestinationConfiguration
 }
 
 impl AmazonOpenSearchServerlessDestinationConfiguration {
@@ -542,415 +426,161 @@ impl AmazonOpenSearchServerlessDestinationConfiguration {
         role_arn: impl Into<Value<ids::RoleArn>>,
         s3_configuration: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        Self {
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            collection_endpoint: None,
-            index_name: index_name.into(),
-            processing_configuration: None,
-            retry_options: None,
-            role_arn: role_arn.into(),
-            s3_backup_mode: None,
-            s3_configuration: s3_configuration.into(),
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "IndexName", index_name.into().to_template())
+                .with(6, "RoleARN", role_arn.into().to_template())
+                .with(8, "S3Configuration", s3_configuration.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
+    /// `BufferingHints` (optional).
     pub fn buffering_hints(
-        mut self,
+        self,
         value: impl Into<Value<AmazonOpenSearchServerlessBufferingHints>>,
     ) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+        Self(self.0.with(0, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `CollectionEndpoint`.
-    pub fn collection_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.collection_endpoint = Some(value.into());
-        self
+    /// `CollectionEndpoint` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `https:.*`.
+    pub fn collection_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CollectionEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
+    /// `RetryOptions` (optional).
     pub fn retry_options(
-        mut self,
+        self,
         value: impl Into<Value<AmazonOpenSearchServerlessRetryOptions>>,
     ) -> Self {
-        self.retry_options = Some(value.into());
-        self
+        Self(self.0.with(5, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `S3BackupMode`.
-    pub fn s3_backup_mode(mut self, value: impl Into<Value<S3BackupMode>>) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+    /// `S3BackupMode` (optional).
+    pub fn s3_backup_mode(self, value: impl Into<Value<S3BackupMode>>) -> Self {
+        Self(self.0.with(7, "S3BackupMode", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Value<VpcConfiguration>>) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmazonOpenSearchServerlessDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.collection_endpoint {
-            m.insert("CollectionEndpoint".to_owned(), v.to_template());
-        }
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<VpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AmazonOpenSearchServerlessDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.collection_endpoint.check(
-            &path.field("CollectionEndpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("https:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AmazonOpenSearchServerlessDestinationConfiguration);
-
-/// Property type `AmazonOpenSearchServerlessBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct AmazonOpenSearchServerlessBufferingHints {
-    /// `IntervalInSeconds` (optional).
-    /// Range: 0..=900.
-    pub interval_in_seconds: Option<Value<i64>>,
-    /// `SizeInMBs` (optional).
-    /// Range: 1..=100.
-    pub size_in_m_bs: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AmazonOpenSearchServerlessBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
+    AmazonOpenSearchServerlessBufferingHints(default)
 }
 
 impl AmazonOpenSearchServerlessBufferingHints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interval_in_seconds: None,
-            size_in_m_bs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IntervalInSeconds`.
-    pub fn interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval_in_seconds = Some(value.into());
-        self
+    /// `IntervalInSeconds` (optional).
+    /// Range: 0 to 900.
+    pub fn interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IntervalInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SizeInMBs`.
-    pub fn size_in_m_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_m_bs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmazonOpenSearchServerlessBufferingHints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interval_in_seconds {
-            m.insert("IntervalInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_m_bs {
-            m.insert("SizeInMBs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SizeInMBs` (optional).
+    /// Range: 1 to 100.
+    pub fn size_in_m_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SizeInMBs", value.into().to_template()))
     }
 }
 
-impl Check for AmazonOpenSearchServerlessBufferingHints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval_in_seconds.check(
-            &path.field("IntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_m_bs.check(
-            &path.field("SizeInMBs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmazonOpenSearchServerlessBufferingHints);
-
-/// Property type `CloudWatchLoggingOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchLoggingOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `LogGroupName` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]*$`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
-    /// `LogStreamName` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^[^:*]*$`.
-    pub log_stream_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLoggingOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    CloudWatchLoggingOptions(default)
 }
 
 impl CloudWatchLoggingOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            log_group_name: None,
-            log_stream_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-    /// Sets `LogStreamName`.
-    pub fn log_stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchLoggingOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_stream_name {
-            m.insert("LogStreamName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLoggingOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_stream_name.check(
-            &path.field("LogStreamName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^[^:*]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLoggingOptions);
-
-/// Property type `ProcessingConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct ProcessingConfiguration {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Processors` (optional).
-    pub processors: Option<Value<List<Processor>>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+    /// `LogGroupName` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `^[\.\-_/#A-Za-z0-9]*$`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(1, "LogGroupName", value.into().to_template()))
+    }
+    /// `LogStreamName` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `^[^:*]*$`.
+    pub fn log_stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LogStreamName", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ProcessingConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    ProcessingConfiguration(default)
 }
 
 impl ProcessingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            processors: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `Processors`.
-    pub fn processors(mut self, value: impl Into<Value<List<Processor>>>) -> Self {
-        self.processors = Some(value.into());
-        self
+    /// `Processors` (optional).
+    pub fn processors(self, value: impl Into<Value<List<Processor>>>) -> Self {
+        Self(self.0.with(1, "Processors", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProcessingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processors {
-            m.insert("Processors".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProcessingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.processors
-            .check(&path.field("Processors"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProcessingConfiguration);
-
-/// Property type `Processor` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct Processor {
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<List<ProcessorParameter>>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `Processor` of `AWS::KinesisFirehose::DeliveryStream`.
+    Processor
 }
 
 impl Processor {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            parameters: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<ProcessorParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<List<ProcessorParameter>>>) -> Self {
+        Self(self.0.with(0, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Processor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Processor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Processor);
-
-/// Property type `ProcessorParameter` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct ProcessorParameter {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<ParameterName>,
-    /// `ParameterValue` (required).
-    /// Length: 1..=5120 characters.
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ProcessorParameter` of `AWS::KinesisFirehose::DeliveryStream`.
+    ProcessorParameter
 }
 
 impl ProcessorParameter {
@@ -959,361 +589,93 @@ impl ProcessorParameter {
         parameter_name: impl Into<Value<ParameterName>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProcessorParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ParameterName`.
+    ParameterName {
+        /// `BufferIntervalInSeconds`
+        BufferIntervalInSeconds = "BufferIntervalInSeconds",
+        /// `BufferSizeInMBs`
+        BufferSizeInMBs = "BufferSizeInMBs",
+        /// `CompressionFormat`
+        CompressionFormat = "CompressionFormat",
+        /// `DataMessageExtraction`
+        DataMessageExtraction = "DataMessageExtraction",
+        /// `Delimiter`
+        Delimiter = "Delimiter",
+        /// `JsonParsingEngine`
+        JsonParsingEngine = "JsonParsingEngine",
+        /// `LambdaArn`
+        LambdaArn = "LambdaArn",
+        /// `MetadataExtractionQuery`
+        MetadataExtractionQuery = "MetadataExtractionQuery",
+        /// `NumberOfRetries`
+        NumberOfRetries = "NumberOfRetries",
+        /// `RoleArn`
+        RoleArn = "RoleArn",
+        /// `SubRecordType`
+        SubRecordType = "SubRecordType",
     }
 }
 
-impl Check for ProcessorParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameter_name
-            .check(&path.field("ParameterName"), &Rules::NONE, out);
-        self.parameter_value.check(
-            &path.field("ParameterValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5120),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `RecordDeAggregation`
+        RecordDeAggregation = "RecordDeAggregation",
+        /// `Decompression`
+        Decompression = "Decompression",
+        /// `CloudWatchLogProcessing`
+        CloudWatchLogProcessing = "CloudWatchLogProcessing",
+        /// `Lambda`
+        Lambda = "Lambda",
+        /// `MetadataExtraction`
+        MetadataExtraction = "MetadataExtraction",
+        /// `AppendDelimiterToRecord`
+        AppendDelimiterToRecord = "AppendDelimiterToRecord",
     }
 }
 
-crate::impl_literal!(ProcessorParameter);
-
-/// Values of `ParameterName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParameterName {
-    /// `BufferIntervalInSeconds`
-    BufferIntervalInSeconds,
-    /// `BufferSizeInMBs`
-    BufferSizeInMBs,
-    /// `CompressionFormat`
-    CompressionFormat,
-    /// `DataMessageExtraction`
-    DataMessageExtraction,
-    /// `Delimiter`
-    Delimiter,
-    /// `JsonParsingEngine`
-    JsonParsingEngine,
-    /// `LambdaArn`
-    LambdaArn,
-    /// `MetadataExtractionQuery`
-    MetadataExtractionQuery,
-    /// `NumberOfRetries`
-    NumberOfRetries,
-    /// `RoleArn`
-    RoleArn,
-    /// `SubRecordType`
-    SubRecordType,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ParameterName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BufferIntervalInSeconds",
-        "BufferSizeInMBs",
-        "CompressionFormat",
-        "DataMessageExtraction",
-        "Delimiter",
-        "JsonParsingEngine",
-        "LambdaArn",
-        "MetadataExtractionQuery",
-        "NumberOfRetries",
-        "RoleArn",
-        "SubRecordType",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BufferIntervalInSeconds => "BufferIntervalInSeconds",
-            Self::BufferSizeInMBs => "BufferSizeInMBs",
-            Self::CompressionFormat => "CompressionFormat",
-            Self::DataMessageExtraction => "DataMessageExtraction",
-            Self::Delimiter => "Delimiter",
-            Self::JsonParsingEngine => "JsonParsingEngine",
-            Self::LambdaArn => "LambdaArn",
-            Self::MetadataExtractionQuery => "MetadataExtractionQuery",
-            Self::NumberOfRetries => "NumberOfRetries",
-            Self::RoleArn => "RoleArn",
-            Self::SubRecordType => "SubRecordType",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ParameterName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ParameterName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ParameterName {
-    fn from(s: &str) -> Self {
-        match s {
-            "BufferIntervalInSeconds" => Self::BufferIntervalInSeconds,
-            "BufferSizeInMBs" => Self::BufferSizeInMBs,
-            "CompressionFormat" => Self::CompressionFormat,
-            "DataMessageExtraction" => Self::DataMessageExtraction,
-            "Delimiter" => Self::Delimiter,
-            "JsonParsingEngine" => Self::JsonParsingEngine,
-            "LambdaArn" => Self::LambdaArn,
-            "MetadataExtractionQuery" => Self::MetadataExtractionQuery,
-            "NumberOfRetries" => Self::NumberOfRetries,
-            "RoleArn" => Self::RoleArn,
-            "SubRecordType" => Self::SubRecordType,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ParameterName> {
-    fn from(s: &str) -> Self {
-        Value::literal(ParameterName::from(s))
-    }
-}
-
-crate::impl_literal!(ParameterName);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `RecordDeAggregation`
-    RecordDeAggregation,
-    /// `Decompression`
-    Decompression,
-    /// `CloudWatchLogProcessing`
-    CloudWatchLogProcessing,
-    /// `Lambda`
-    Lambda,
-    /// `MetadataExtraction`
-    MetadataExtraction,
-    /// `AppendDelimiterToRecord`
-    AppendDelimiterToRecord,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "RecordDeAggregation",
-        "Decompression",
-        "CloudWatchLogProcessing",
-        "Lambda",
-        "MetadataExtraction",
-        "AppendDelimiterToRecord",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RecordDeAggregation => "RecordDeAggregation",
-            Self::Decompression => "Decompression",
-            Self::CloudWatchLogProcessing => "CloudWatchLogProcessing",
-            Self::Lambda => "Lambda",
-            Self::MetadataExtraction => "MetadataExtraction",
-            Self::AppendDelimiterToRecord => "AppendDelimiterToRecord",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "RecordDeAggregation" => Self::RecordDeAggregation,
-            "Decompression" => Self::Decompression,
-            "CloudWatchLogProcessing" => Self::CloudWatchLogProcessing,
-            "Lambda" => Self::Lambda,
-            "MetadataExtraction" => Self::MetadataExtraction,
-            "AppendDelimiterToRecord" => Self::AppendDelimiterToRecord,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `AmazonOpenSearchServerlessRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct AmazonOpenSearchServerlessRetryOptions {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=7200.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AmazonOpenSearchServerlessRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    AmazonOpenSearchServerlessRetryOptions(default)
 }
 
 impl AmazonOpenSearchServerlessRetryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmazonOpenSearchServerlessRetryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 7200.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AmazonOpenSearchServerlessRetryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `S3BackupMode`.
+    S3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly = "FailedDocumentsOnly",
+        /// `AllDocuments`
+        AllDocuments = "AllDocuments",
     }
 }
 
-crate::impl_literal!(AmazonOpenSearchServerlessRetryOptions);
-
-/// Values of `S3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3BackupMode {
-    /// `FailedDocumentsOnly`
-    FailedDocumentsOnly,
-    /// `AllDocuments`
-    AllDocuments,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedDocumentsOnly => "FailedDocumentsOnly",
-            Self::AllDocuments => "AllDocuments",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FailedDocumentsOnly" => Self::FailedDocumentsOnly,
-            "AllDocuments" => Self::AllDocuments,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(S3BackupMode);
-
-/// Property type `S3DestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct S3DestinationConfiguration {
-    /// `BucketARN` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `arn:.*`.
-    pub bucket_arn: Value<String>,
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<BufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `CompressionFormat` (optional).
-    pub compression_format: Option<Value<CompressionFormat>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `ErrorOutputPrefix` (optional).
-    /// Length: 0..=1024 characters.
-    pub error_output_prefix: Option<Value<String>>,
-    /// `Prefix` (optional).
-    /// Length: 0..=1024 characters.
-    pub prefix: Option<Value<String>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `S3DestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    S3DestinationConfiguration
 }
 
 impl S3DestinationConfiguration {
@@ -1322,448 +684,148 @@ impl S3DestinationConfiguration {
         bucket_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket_arn: bucket_arn.into(),
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            compression_format: None,
-            encryption_configuration: None,
-            error_output_prefix: None,
-            prefix: None,
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketARN", bucket_arn.into().to_template())
+                .with(7, "RoleARN", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
-    pub fn buffering_hints(mut self, value: impl Into<Value<BufferingHints>>) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+    /// `BufferingHints` (optional).
+    pub fn buffering_hints(self, value: impl Into<Value<BufferingHints>>) -> Self {
+        Self(self.0.with(1, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `CompressionFormat`.
-    pub fn compression_format(mut self, value: impl Into<Value<CompressionFormat>>) -> Self {
-        self.compression_format = Some(value.into());
-        self
+    /// `CompressionFormat` (optional).
+    pub fn compression_format(self, value: impl Into<Value<CompressionFormat>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CompressionFormat", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ErrorOutputPrefix`.
-    pub fn error_output_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.error_output_prefix = Some(value.into());
-        self
+    /// `ErrorOutputPrefix` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn error_output_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ErrorOutputPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketARN".to_owned(), self.bucket_arn.to_template());
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compression_format {
-            m.insert("CompressionFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_output_prefix {
-            m.insert("ErrorOutputPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+    /// `Prefix` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Prefix", value.into().to_template()))
     }
 }
 
-impl Check for S3DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_arn.check(
-            &path.field("BucketARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.compression_format
-            .check(&path.field("CompressionFormat"), &Rules::NONE, out);
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.error_output_prefix.check(
-            &path.field("ErrorOutputPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3DestinationConfiguration);
-
-/// Property type `BufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct BufferingHints {
-    /// `IntervalInSeconds` (optional).
-    /// Range: 0..=900.
-    pub interval_in_seconds: Option<Value<i64>>,
-    /// `SizeInMBs` (optional).
-    /// Range: 1..=128.
-    pub size_in_m_bs: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
+    BufferingHints(default)
 }
 
 impl BufferingHints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interval_in_seconds: None,
-            size_in_m_bs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IntervalInSeconds`.
-    pub fn interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval_in_seconds = Some(value.into());
-        self
+    /// `IntervalInSeconds` (optional).
+    /// Range: 0 to 900.
+    pub fn interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IntervalInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SizeInMBs`.
-    pub fn size_in_m_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_m_bs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BufferingHints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interval_in_seconds {
-            m.insert("IntervalInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_m_bs {
-            m.insert("SizeInMBs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SizeInMBs` (optional).
+    /// Range: 1 to 128.
+    pub fn size_in_m_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SizeInMBs", value.into().to_template()))
     }
 }
 
-impl Check for BufferingHints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval_in_seconds.check(
-            &path.field("IntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_m_bs.check(
-            &path.field("SizeInMBs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CompressionFormat`.
+    CompressionFormat {
+        /// `UNCOMPRESSED`
+        Uncompressed = "UNCOMPRESSED",
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `ZIP`
+        Zip = "ZIP",
+        /// `Snappy`
+        Snappy = "Snappy",
+        /// `HADOOP_SNAPPY`
+        HadoopSnappy = "HADOOP_SNAPPY",
     }
 }
 
-crate::impl_literal!(BufferingHints);
-
-/// Values of `CompressionFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompressionFormat {
-    /// `UNCOMPRESSED`
-    Uncompressed,
-    /// `GZIP`
-    Gzip,
-    /// `ZIP`
-    Zip,
-    /// `Snappy`
-    Snappy,
-    /// `HADOOP_SNAPPY`
-    HadoopSnappy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompressionFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uncompressed => "UNCOMPRESSED",
-            Self::Gzip => "GZIP",
-            Self::Zip => "ZIP",
-            Self::Snappy => "Snappy",
-            Self::HadoopSnappy => "HADOOP_SNAPPY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CompressionFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CompressionFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompressionFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "UNCOMPRESSED" => Self::Uncompressed,
-            "GZIP" => Self::Gzip,
-            "ZIP" => Self::Zip,
-            "Snappy" => Self::Snappy,
-            "HADOOP_SNAPPY" => Self::HadoopSnappy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompressionFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompressionFormat::from(s))
-    }
-}
-
-crate::impl_literal!(CompressionFormat);
-
-/// Property type `EncryptionConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfiguration {
-    /// `KMSEncryptionConfig` (optional).
-    pub kms_encryption_config: Option<Value<KmsEncryptionConfig>>,
-    /// `NoEncryptionConfig` (optional).
-    pub no_encryption_config: Option<Value<NoEncryptionConfig>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    EncryptionConfiguration(default)
 }
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_encryption_config: None,
-            no_encryption_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KMSEncryptionConfig`.
-    pub fn kms_encryption_config(mut self, value: impl Into<Value<KmsEncryptionConfig>>) -> Self {
-        self.kms_encryption_config = Some(value.into());
-        self
+    /// `KMSEncryptionConfig` (optional).
+    pub fn kms_encryption_config(self, value: impl Into<Value<KmsEncryptionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "KMSEncryptionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `NoEncryptionConfig`.
-    pub fn no_encryption_config(mut self, value: impl Into<Value<NoEncryptionConfig>>) -> Self {
-        self.no_encryption_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_encryption_config {
-            m.insert("KMSEncryptionConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_encryption_config {
-            m.insert("NoEncryptionConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NoEncryptionConfig` (optional).
+    pub fn no_encryption_config(self, value: impl Into<Value<NoEncryptionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NoEncryptionConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_encryption_config
-            .check(&path.field("KMSEncryptionConfig"), &Rules::NONE, out);
-        self.no_encryption_config
-            .check(&path.field("NoEncryptionConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `KmsEncryptionConfig` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct KmsEncryptionConfig {
-    /// `AWSKMSKeyARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^arn:.*:kms:[a-zA-Z0-9\-]+:\d{12}:(key|alias)/[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub awskms_key_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KmsEncryptionConfig` of `AWS::KinesisFirehose::DeliveryStream`.
+    KmsEncryptionConfig
 }
 
 impl KmsEncryptionConfig {
     /// The required properties: `AWSKMSKeyARN`.
     pub fn new(awskms_key_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            awskms_key_arn: awskms_key_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "AWSKMSKeyARN", awskms_key_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for KmsEncryptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AWSKMSKeyARN".to_owned(), self.awskms_key_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NoEncryptionConfig`.
+    NoEncryptionConfig {
+        /// `NoEncryption`
+        NoEncryption = "NoEncryption",
     }
 }
 
-impl Check for KmsEncryptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.awskms_key_arn.check(
-            &path.field("AWSKMSKeyARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some(
-                    "^arn:.*:kms:[a-zA-Z0-9\\-]+:\\d{12}:(key|alias)/[a-zA-Z_0-9+=,.@\\-_/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KmsEncryptionConfig);
-
-/// Values of `NoEncryptionConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NoEncryptionConfig {
-    /// `NoEncryption`
-    NoEncryption,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NoEncryptionConfig {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NoEncryption"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoEncryption => "NoEncryption",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NoEncryptionConfig {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NoEncryptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NoEncryptionConfig {
-    fn from(s: &str) -> Self {
-        match s {
-            "NoEncryption" => Self::NoEncryption,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NoEncryptionConfig> {
-    fn from(s: &str) -> Self {
-        Value::literal(NoEncryptionConfig::from(s))
-    }
-}
-
-crate::impl_literal!(NoEncryptionConfig);
-
-/// Property type `VpcConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct VpcConfiguration {
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `VpcConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    VpcConfiguration
 }
 
 impl VpcConfiguration {
@@ -1773,121 +835,22 @@ impl VpcConfiguration {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            role_arn: role_arn.into(),
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RoleARN", role_arn.into().to_template())
+                .with(
+                    1,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(2, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfiguration);
-
-/// Property type `AmazonopensearchserviceDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct AmazonopensearchserviceDestinationConfiguration {
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<AmazonopensearchserviceBufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `ClusterEndpoint` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `https:.*`.
-    pub cluster_endpoint: Option<Value<String>>,
-    /// `DocumentIdOptions` (optional).
-    pub document_id_options: Option<Value<DocumentIdOptions>>,
-    /// `DomainARN` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub domain_arn: Option<Value<String>>,
-    /// `IndexName` (required).
-    /// Length: 1..=80 characters.
-    pub index_name: Value<String>,
-    /// `IndexRotationPeriod` (optional).
-    pub index_rotation_period: Option<Value<IndexRotationPeriod>>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<AmazonopensearchserviceRetryOptions>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `TypeName` (optional).
-    /// Length: 0..=100 characters.
-    pub type_name: Option<Value<String>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<VpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AmazonopensearchserviceDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    AmazonopensearchserviceDestinationConfiguration
 }
 
 impl AmazonopensearchserviceDestinationConfiguration {
@@ -1897,600 +860,197 @@ impl AmazonopensearchserviceDestinationConfiguration {
         role_arn: impl Into<Value<ids::RoleArn>>,
         s3_configuration: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        Self {
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            cluster_endpoint: None,
-            document_id_options: None,
-            domain_arn: None,
-            index_name: index_name.into(),
-            index_rotation_period: None,
-            processing_configuration: None,
-            retry_options: None,
-            role_arn: role_arn.into(),
-            s3_backup_mode: None,
-            s3_configuration: s3_configuration.into(),
-            type_name: None,
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "IndexName", index_name.into().to_template())
+                .with(9, "RoleARN", role_arn.into().to_template())
+                .with(11, "S3Configuration", s3_configuration.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
+    /// `BufferingHints` (optional).
     pub fn buffering_hints(
-        mut self,
+        self,
         value: impl Into<Value<AmazonopensearchserviceBufferingHints>>,
     ) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+        Self(self.0.with(0, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterEndpoint`.
-    pub fn cluster_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_endpoint = Some(value.into());
-        self
+    /// `ClusterEndpoint` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `https:.*`.
+    pub fn cluster_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClusterEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentIdOptions`.
-    pub fn document_id_options(mut self, value: impl Into<Value<DocumentIdOptions>>) -> Self {
-        self.document_id_options = Some(value.into());
-        self
+    /// `DocumentIdOptions` (optional).
+    pub fn document_id_options(self, value: impl Into<Value<DocumentIdOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DocumentIdOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DomainARN`.
-    pub fn domain_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_arn = Some(value.into());
-        self
+    /// `DomainARN` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `arn:.*`.
+    pub fn domain_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DomainARN", value.into().to_template()))
     }
-    /// Sets `IndexRotationPeriod`.
-    pub fn index_rotation_period(mut self, value: impl Into<Value<IndexRotationPeriod>>) -> Self {
-        self.index_rotation_period = Some(value.into());
-        self
+    /// `IndexRotationPeriod` (optional).
+    pub fn index_rotation_period(self, value: impl Into<Value<IndexRotationPeriod>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IndexRotationPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
+    /// `RetryOptions` (optional).
     pub fn retry_options(
-        mut self,
+        self,
         value: impl Into<Value<AmazonopensearchserviceRetryOptions>>,
     ) -> Self {
-        self.retry_options = Some(value.into());
-        self
+        Self(self.0.with(8, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `S3BackupMode`.
+    /// `S3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<AmazonopensearchserviceDestinationConfigurationS3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(10, "S3BackupMode", value.into().to_template()))
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
+    /// `TypeName` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TypeName", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Value<VpcConfiguration>>) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmazonopensearchserviceDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_endpoint {
-            m.insert("ClusterEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_id_options {
-            m.insert("DocumentIdOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_arn {
-            m.insert("DomainARN".to_owned(), v.to_template());
-        }
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        if let Some(v) = &self.index_rotation_period {
-            m.insert("IndexRotationPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<VpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AmazonopensearchserviceDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.cluster_endpoint.check(
-            &path.field("ClusterEndpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("https:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_id_options
-            .check(&path.field("DocumentIdOptions"), &Rules::NONE, out);
-        self.domain_arn.check(
-            &path.field("DomainARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_rotation_period
-            .check(&path.field("IndexRotationPeriod"), &Rules::NONE, out);
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AmazonopensearchserviceDestinationConfiguration);
-
-/// Property type `AmazonopensearchserviceBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct AmazonopensearchserviceBufferingHints {
-    /// `IntervalInSeconds` (optional).
-    /// Range: 0..=900.
-    pub interval_in_seconds: Option<Value<i64>>,
-    /// `SizeInMBs` (optional).
-    /// Range: 1..=100.
-    pub size_in_m_bs: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AmazonopensearchserviceBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
+    AmazonopensearchserviceBufferingHints(default)
 }
 
 impl AmazonopensearchserviceBufferingHints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interval_in_seconds: None,
-            size_in_m_bs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IntervalInSeconds`.
-    pub fn interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval_in_seconds = Some(value.into());
-        self
+    /// `IntervalInSeconds` (optional).
+    /// Range: 0 to 900.
+    pub fn interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IntervalInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SizeInMBs`.
-    pub fn size_in_m_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_m_bs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmazonopensearchserviceBufferingHints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interval_in_seconds {
-            m.insert("IntervalInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_m_bs {
-            m.insert("SizeInMBs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SizeInMBs` (optional).
+    /// Range: 1 to 100.
+    pub fn size_in_m_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SizeInMBs", value.into().to_template()))
     }
 }
 
-impl Check for AmazonopensearchserviceBufferingHints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval_in_seconds.check(
-            &path.field("IntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_m_bs.check(
-            &path.field("SizeInMBs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmazonopensearchserviceBufferingHints);
-
-/// Property type `DocumentIdOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct DocumentIdOptions {
-    /// `DefaultDocumentIdFormat` (required).
-    pub default_document_id_format: Value<DefaultDocumentIdFormat>,
+crate::l1_struct! {
+    /// Property type `DocumentIdOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    DocumentIdOptions
 }
 
 impl DocumentIdOptions {
     /// The required properties: `DefaultDocumentIdFormat`.
     pub fn new(default_document_id_format: impl Into<Value<DefaultDocumentIdFormat>>) -> Self {
-        Self {
-            default_document_id_format: default_document_id_format.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DefaultDocumentIdFormat",
+            default_document_id_format.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DocumentIdOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultDocumentIdFormat".to_owned(),
-            self.default_document_id_format.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DefaultDocumentIdFormat`.
+    DefaultDocumentIdFormat {
+        /// `FIREHOSE_DEFAULT`
+        FirehoseDefault = "FIREHOSE_DEFAULT",
+        /// `NO_DOCUMENT_ID`
+        NoDocumentId = "NO_DOCUMENT_ID",
     }
 }
 
-impl Check for DocumentIdOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_document_id_format.check(
-            &path.field("DefaultDocumentIdFormat"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `IndexRotationPeriod`.
+    IndexRotationPeriod {
+        /// `NoRotation`
+        NoRotation = "NoRotation",
+        /// `OneHour`
+        OneHour = "OneHour",
+        /// `OneDay`
+        OneDay = "OneDay",
+        /// `OneWeek`
+        OneWeek = "OneWeek",
+        /// `OneMonth`
+        OneMonth = "OneMonth",
     }
 }
 
-crate::impl_literal!(DocumentIdOptions);
-
-/// Values of `DefaultDocumentIdFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultDocumentIdFormat {
-    /// `FIREHOSE_DEFAULT`
-    FirehoseDefault,
-    /// `NO_DOCUMENT_ID`
-    NoDocumentId,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultDocumentIdFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIREHOSE_DEFAULT", "NO_DOCUMENT_ID"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FirehoseDefault => "FIREHOSE_DEFAULT",
-            Self::NoDocumentId => "NO_DOCUMENT_ID",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultDocumentIdFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultDocumentIdFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultDocumentIdFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIREHOSE_DEFAULT" => Self::FirehoseDefault,
-            "NO_DOCUMENT_ID" => Self::NoDocumentId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultDocumentIdFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultDocumentIdFormat::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultDocumentIdFormat);
-
-/// Values of `IndexRotationPeriod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IndexRotationPeriod {
-    /// `NoRotation`
-    NoRotation,
-    /// `OneHour`
-    OneHour,
-    /// `OneDay`
-    OneDay,
-    /// `OneWeek`
-    OneWeek,
-    /// `OneMonth`
-    OneMonth,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IndexRotationPeriod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoRotation => "NoRotation",
-            Self::OneHour => "OneHour",
-            Self::OneDay => "OneDay",
-            Self::OneWeek => "OneWeek",
-            Self::OneMonth => "OneMonth",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IndexRotationPeriod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IndexRotationPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IndexRotationPeriod {
-    fn from(s: &str) -> Self {
-        match s {
-            "NoRotation" => Self::NoRotation,
-            "OneHour" => Self::OneHour,
-            "OneDay" => Self::OneDay,
-            "OneWeek" => Self::OneWeek,
-            "OneMonth" => Self::OneMonth,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IndexRotationPeriod> {
-    fn from(s: &str) -> Self {
-        Value::literal(IndexRotationPeriod::from(s))
-    }
-}
-
-crate::impl_literal!(IndexRotationPeriod);
-
-/// Property type `AmazonopensearchserviceRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct AmazonopensearchserviceRetryOptions {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=7200.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AmazonopensearchserviceRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    AmazonopensearchserviceRetryOptions(default)
 }
 
 impl AmazonopensearchserviceRetryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmazonopensearchserviceRetryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 7200.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AmazonopensearchserviceRetryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AmazonopensearchserviceDestinationConfigurationS3BackupMode`.
+    AmazonopensearchserviceDestinationConfigurationS3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly = "FailedDocumentsOnly",
+        /// `AllDocuments`
+        AllDocuments = "AllDocuments",
     }
 }
 
-crate::impl_literal!(AmazonopensearchserviceRetryOptions);
-
-/// Values of `AmazonopensearchserviceDestinationConfigurationS3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-    /// `FailedDocumentsOnly`
-    FailedDocumentsOnly,
-    /// `AllDocuments`
-    AllDocuments,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedDocumentsOnly => "FailedDocumentsOnly",
-            Self::AllDocuments => "AllDocuments",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AmazonopensearchserviceDestinationConfigurationS3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FailedDocumentsOnly" => Self::FailedDocumentsOnly,
-            "AllDocuments" => Self::AllDocuments,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AmazonopensearchserviceDestinationConfigurationS3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AmazonopensearchserviceDestinationConfigurationS3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(AmazonopensearchserviceDestinationConfigurationS3BackupMode);
-
-/// Property type `DatabaseSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct DatabaseSourceConfiguration {
-    /// `Columns` (optional).
-    pub columns: Option<Value<DatabaseColumns>>,
-    /// `DatabaseSourceAuthenticationConfiguration` (required).
-    pub database_source_authentication_configuration:
-        Value<DatabaseSourceAuthenticationConfiguration>,
-    /// `DatabaseSourceVPCConfiguration` (required).
-    pub database_source_vpc_configuration: Value<DatabaseSourceVpcConfiguration>,
-    /// `Databases` (required).
-    pub databases: Value<Databases>,
-    /// `Digest` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `.*`.
-    pub digest: Option<Value<String>>,
-    /// `Endpoint` (required).
-    /// Length: 1..=255 characters.
-    pub endpoint: Value<String>,
-    /// `Port` (required).
-    /// Range: 0..=65535.
-    pub port: Value<i64>,
-    /// `PublicCertificate` (optional).
-    /// Length: 1..=4096 characters.
-    /// Pattern: `.*`.
-    pub public_certificate: Option<Value<String>>,
-    /// `SSLMode` (optional).
-    pub ssl_mode: Option<Value<SslMode>>,
-    /// `SnapshotWatermarkTable` (required).
-    /// Length: 1..=129 characters.
-    /// Pattern: `[\u0001-\uFFFF]*`.
-    pub snapshot_watermark_table: Value<String>,
-    /// `SurrogateKeys` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub surrogate_keys: Option<Value<List<String>>>,
-    /// `Tables` (required).
-    pub tables: Value<DatabaseTables>,
-    /// `Type` (required).
-    pub type_: Value<DatabaseSourceConfigurationType>,
+crate::l1_struct! {
+    /// Property type `DatabaseSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    DatabaseSourceConfiguration
 }
 
 impl DatabaseSourceConfiguration {
@@ -2507,272 +1067,90 @@ impl DatabaseSourceConfiguration {
         tables: impl Into<Value<DatabaseTables>>,
         type_: impl Into<Value<DatabaseSourceConfigurationType>>,
     ) -> Self {
-        Self {
-            columns: None,
-            database_source_authentication_configuration:
-                database_source_authentication_configuration.into(),
-            database_source_vpc_configuration: database_source_vpc_configuration.into(),
-            databases: databases.into(),
-            digest: None,
-            endpoint: endpoint.into(),
-            port: port.into(),
-            public_certificate: None,
-            ssl_mode: None,
-            snapshot_watermark_table: snapshot_watermark_table.into(),
-            surrogate_keys: None,
-            tables: tables.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DatabaseSourceAuthenticationConfiguration",
+                    database_source_authentication_configuration
+                        .into()
+                        .to_template(),
+                )
+                .with(
+                    2,
+                    "DatabaseSourceVPCConfiguration",
+                    database_source_vpc_configuration.into().to_template(),
+                )
+                .with(3, "Databases", databases.into().to_template())
+                .with(5, "Endpoint", endpoint.into().to_template())
+                .with(6, "Port", port.into().to_template())
+                .with(
+                    9,
+                    "SnapshotWatermarkTable",
+                    snapshot_watermark_table.into().to_template(),
+                )
+                .with(11, "Tables", tables.into().to_template())
+                .with(12, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<DatabaseColumns>>) -> Self {
-        self.columns = Some(value.into());
-        self
+    /// `Columns` (optional).
+    pub fn columns(self, value: impl Into<Value<DatabaseColumns>>) -> Self {
+        Self(self.0.with(0, "Columns", value.into().to_template()))
     }
-    /// Sets `Digest`.
-    pub fn digest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.digest = Some(value.into());
-        self
+    /// `Digest` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `.*`.
+    pub fn digest(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Digest", value.into().to_template()))
     }
-    /// Sets `PublicCertificate`.
-    pub fn public_certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_certificate = Some(value.into());
-        self
+    /// `PublicCertificate` (optional).
+    /// Length: 1 to 4096 characters.
+    /// Pattern: `.*`.
+    pub fn public_certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PublicCertificate", value.into().to_template()),
+        )
     }
-    /// Sets `SSLMode`.
-    pub fn ssl_mode(mut self, value: impl Into<Value<SslMode>>) -> Self {
-        self.ssl_mode = Some(value.into());
-        self
+    /// `SSLMode` (optional).
+    pub fn ssl_mode(self, value: impl Into<Value<SslMode>>) -> Self {
+        Self(self.0.with(8, "SSLMode", value.into().to_template()))
     }
-    /// Sets `SurrogateKeys`.
-    pub fn surrogate_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.surrogate_keys = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DatabaseSourceAuthenticationConfiguration".to_owned(),
-            self.database_source_authentication_configuration
-                .to_template(),
-        );
-        m.insert(
-            "DatabaseSourceVPCConfiguration".to_owned(),
-            self.database_source_vpc_configuration.to_template(),
-        );
-        m.insert("Databases".to_owned(), self.databases.to_template());
-        if let Some(v) = &self.digest {
-            m.insert("Digest".to_owned(), v.to_template());
-        }
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        if let Some(v) = &self.public_certificate {
-            m.insert("PublicCertificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_mode {
-            m.insert("SSLMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SnapshotWatermarkTable".to_owned(),
-            self.snapshot_watermark_table.to_template(),
-        );
-        if let Some(v) = &self.surrogate_keys {
-            m.insert("SurrogateKeys".to_owned(), v.to_template());
-        }
-        m.insert("Tables".to_owned(), self.tables.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `SurrogateKeys` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^\S+$`.
+    pub fn surrogate_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(10, "SurrogateKeys", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns
-            .check(&path.field("Columns"), &Rules::NONE, out);
-        self.database_source_authentication_configuration.check(
-            &path.field("DatabaseSourceAuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.database_source_vpc_configuration.check(
-            &path.field("DatabaseSourceVPCConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.databases
-            .check(&path.field("Databases"), &Rules::NONE, out);
-        self.digest.check(
-            &path.field("Digest"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint.check(
-            &path.field("Endpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.public_certificate.check(
-            &path.field("PublicCertificate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ssl_mode
-            .check(&path.field("SSLMode"), &Rules::NONE, out);
-        self.snapshot_watermark_table.check(
-            &path.field("SnapshotWatermarkTable"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(129),
-                pattern: Some("[\\u0001-\\uFFFF]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.surrogate_keys.check(
-            &path.field("SurrogateKeys"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tables.check(&path.field("Tables"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatabaseSourceConfiguration);
-
-/// Property type `DatabaseColumns` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct DatabaseColumns {
-    /// `Exclude` (optional).
-    /// Each item: Length: 1..=194 characters.
-    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
-    pub exclude: Option<Value<List<String>>>,
-    /// `Include` (optional).
-    /// Each item: Length: 1..=194 characters.
-    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
-    pub include: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DatabaseColumns` of `AWS::KinesisFirehose::DeliveryStream`.
+    DatabaseColumns(default)
 }
 
 impl DatabaseColumns {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exclude`.
-    pub fn exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude = Some(value.into());
-        self
+    /// `Exclude` (optional).
+    /// Each item: Length: 1 to 194 characters.
+    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
+    pub fn exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exclude", value.into().to_template()))
     }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseColumns {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude {
-            m.insert("Exclude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Include` (optional).
+    /// Each item: Length: 1 to 194 characters.
+    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
+    pub fn include(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseColumns {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude.check(
-            &path.field("Exclude"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(194),
-                            pattern: Some("[\\u0001-\\uFFFF]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include.check(
-            &path.field("Include"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(194),
-                            pattern: Some("[\\u0001-\\uFFFF]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatabaseColumns);
-
-/// Property type `DatabaseSourceAuthenticationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct DatabaseSourceAuthenticationConfiguration {
-    /// `SecretsManagerConfiguration` (required).
-    pub secrets_manager_configuration: Value<SecretsManagerConfiguration>,
+crate::l1_struct! {
+    /// Property type `DatabaseSourceAuthenticationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    DatabaseSourceAuthenticationConfiguration
 }
 
 impl DatabaseSourceAuthenticationConfiguration {
@@ -2780,710 +1158,187 @@ impl DatabaseSourceAuthenticationConfiguration {
     pub fn new(
         secrets_manager_configuration: impl Into<Value<SecretsManagerConfiguration>>,
     ) -> Self {
-        Self {
-            secrets_manager_configuration: secrets_manager_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SecretsManagerConfiguration",
+            secrets_manager_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DatabaseSourceAuthenticationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecretsManagerConfiguration".to_owned(),
-            self.secrets_manager_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabaseSourceAuthenticationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secrets_manager_configuration.check(
-            &path.field("SecretsManagerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatabaseSourceAuthenticationConfiguration);
-
-/// Property type `SecretsManagerConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct SecretsManagerConfiguration {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `RoleARN` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*:iam::\d{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecretARN` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `arn:.*:secretsmanager:[a-zA-Z0-9\-]+:\d{12}:secret:[a-zA-Z0-9\-/_+=.@]+`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SecretsManagerConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    SecretsManagerConfiguration
 }
 
 impl SecretsManagerConfiguration {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            role_arn: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `RoleARN`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleARN` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `arn:.*:iam::[\d\x{80}-\x{10FFFF}]{12}:role/[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleARN", value.into().to_template()))
     }
-    /// Sets `SecretARN`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretARN` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `arn:.*:secretsmanager:[a-zA-Z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:secret:[a-zA-Z0-9\-/_+=.@]+`.
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SecretARN", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SecretsManagerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretARN".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecretsManagerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*:iam::\\d{12}:role/[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(
-            &path.field("SecretARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "arn:.*:secretsmanager:[a-zA-Z0-9\\-]+:\\d{12}:secret:[a-zA-Z0-9\\-/_+=.@]+",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecretsManagerConfiguration);
-
-/// Property type `DatabaseSourceVpcConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct DatabaseSourceVpcConfiguration {
-    /// `VpcEndpointServiceName` (required).
-    /// Length: 47..=255 characters.
-    /// Pattern: `([a-zA-Z0-9\-\_]+\.){2,3}vpce\.[a-zA-Z0-9\-]*\.vpce-svc\-[a-zA-Z0-9\-]{17}$`.
-    pub vpc_endpoint_service_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatabaseSourceVpcConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    DatabaseSourceVpcConfiguration
 }
 
 impl DatabaseSourceVpcConfiguration {
     /// The required properties: `VpcEndpointServiceName`.
     pub fn new(vpc_endpoint_service_name: impl Into<Value<String>>) -> Self {
-        Self {
-            vpc_endpoint_service_name: vpc_endpoint_service_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VpcEndpointServiceName",
+            vpc_endpoint_service_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DatabaseSourceVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VpcEndpointServiceName".to_owned(),
-            self.vpc_endpoint_service_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabaseSourceVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_endpoint_service_name.check(&path.field("VpcEndpointServiceName"), &Rules { min_length: Some(47), max_length: Some(255), pattern: Some("([a-zA-Z0-9\\-\\_]+\\.){2,3}vpce\\.[a-zA-Z0-9\\-]*\\.vpce-svc\\-[a-zA-Z0-9\\-]{17}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(DatabaseSourceVpcConfiguration);
-
-/// Property type `Databases` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct Databases {
-    /// `Exclude` (optional).
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
-    pub exclude: Option<Value<List<String>>>,
-    /// `Include` (optional).
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
-    pub include: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Databases` of `AWS::KinesisFirehose::DeliveryStream`.
+    Databases(default)
 }
 
 impl Databases {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exclude`.
-    pub fn exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude = Some(value.into());
-        self
-    }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Databases {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude {
-            m.insert("Exclude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Databases {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude.check(
-            &path.field("Exclude"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("[\\u0001-\\uFFFF]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include.check(
-            &path.field("Include"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some("[\\u0001-\\uFFFF]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Databases);
-
-/// Values of `SslMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SslMode {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SslMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SslMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SslMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SslMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SslMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SslMode::from(s))
-    }
-}
-
-crate::impl_literal!(SslMode);
-
-/// Property type `DatabaseTables` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct DatabaseTables {
     /// `Exclude` (optional).
-    /// Each item: Length: 1..=129 characters.
+    /// Each item: Length: 1 to 64 characters.
     /// Each item: Pattern: `[\u0001-\uFFFF]*`.
-    pub exclude: Option<Value<List<String>>>,
+    pub fn exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exclude", value.into().to_template()))
+    }
     /// `Include` (optional).
-    /// Each item: Length: 1..=129 characters.
+    /// Each item: Length: 1 to 64 characters.
     /// Each item: Pattern: `[\u0001-\uFFFF]*`.
-    pub include: Option<Value<List<String>>>,
+    pub fn include(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `SslMode`.
+    SslMode {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DatabaseTables` of `AWS::KinesisFirehose::DeliveryStream`.
+    DatabaseTables(default)
 }
 
 impl DatabaseTables {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exclude`.
-    pub fn exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude = Some(value.into());
-        self
+    /// `Exclude` (optional).
+    /// Each item: Length: 1 to 129 characters.
+    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
+    pub fn exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exclude", value.into().to_template()))
     }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseTables {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude {
-            m.insert("Exclude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Include` (optional).
+    /// Each item: Length: 1 to 129 characters.
+    /// Each item: Pattern: `[\u0001-\uFFFF]*`.
+    pub fn include(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseTables {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exclude.check(
-            &path.field("Exclude"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(129),
-                            pattern: Some("[\\u0001-\\uFFFF]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include.check(
-            &path.field("Include"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(129),
-                            pattern: Some("[\\u0001-\\uFFFF]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DatabaseSourceConfigurationType`.
+    DatabaseSourceConfigurationType {
+        /// `MySQL`
+        MySql = "MySQL",
+        /// `PostgreSQL`
+        PostgreSql = "PostgreSQL",
     }
 }
 
-crate::impl_literal!(DatabaseTables);
-
-/// Values of `DatabaseSourceConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatabaseSourceConfigurationType {
-    /// `MySQL`
-    MySql,
-    /// `PostgreSQL`
-    PostgreSql,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatabaseSourceConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MySQL", "PostgreSQL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MySql => "MySQL",
-            Self::PostgreSql => "PostgreSQL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatabaseSourceConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatabaseSourceConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatabaseSourceConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MySQL" => Self::MySql,
-            "PostgreSQL" => Self::PostgreSql,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatabaseSourceConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatabaseSourceConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(DatabaseSourceConfigurationType);
-
-/// Property type `DeliveryStreamEncryptionConfigurationInput` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct DeliveryStreamEncryptionConfigurationInput {
-    /// `KeyARN` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub key_arn: Option<Value<String>>,
-    /// `KeyType` (required).
-    pub key_type: Value<KeyType>,
+crate::l1_struct! {
+    /// Property type `DeliveryStreamEncryptionConfigurationInput` of `AWS::KinesisFirehose::DeliveryStream`.
+    DeliveryStreamEncryptionConfigurationInput
 }
 
 impl DeliveryStreamEncryptionConfigurationInput {
     /// The required properties: `KeyType`.
     pub fn new(key_type: impl Into<Value<KeyType>>) -> Self {
-        Self {
-            key_arn: None,
-            key_type: key_type.into(),
-        }
+        Self(crate::Properties::new().with(1, "KeyType", key_type.into().to_template()))
     }
-    /// Sets `KeyARN`.
-    pub fn key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_arn = Some(value.into());
-        self
+    /// `KeyARN` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `arn:.*`.
+    pub fn key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KeyARN", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeliveryStreamEncryptionConfigurationInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_arn {
-            m.insert("KeyARN".to_owned(), v.to_template());
-        }
-        m.insert("KeyType".to_owned(), self.key_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `AWS_OWNED_CMK`
+        AwsOwnedCmk = "AWS_OWNED_CMK",
+        /// `CUSTOMER_MANAGED_CMK`
+        CustomerManagedCmk = "CUSTOMER_MANAGED_CMK",
     }
 }
 
-impl Check for DeliveryStreamEncryptionConfigurationInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_arn.check(
-            &path.field("KeyARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DeliveryStreamType`.
+    DeliveryStreamType {
+        /// `DatabaseAsSource`
+        DatabaseAsSource = "DatabaseAsSource",
+        /// `DirectPut`
+        DirectPut = "DirectPut",
+        /// `KinesisStreamAsSource`
+        KinesisStreamAsSource = "KinesisStreamAsSource",
+        /// `MSKAsSource`
+        MskAsSource = "MSKAsSource",
     }
 }
 
-crate::impl_literal!(DeliveryStreamEncryptionConfigurationInput);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `AWS_OWNED_CMK`
-    AwsOwnedCmk,
-    /// `CUSTOMER_MANAGED_CMK`
-    CustomerManagedCmk,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_OWNED_CMK", "CUSTOMER_MANAGED_CMK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsOwnedCmk => "AWS_OWNED_CMK",
-            Self::CustomerManagedCmk => "CUSTOMER_MANAGED_CMK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_OWNED_CMK" => Self::AwsOwnedCmk,
-            "CUSTOMER_MANAGED_CMK" => Self::CustomerManagedCmk,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Values of `DeliveryStreamType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeliveryStreamType {
-    /// `DatabaseAsSource`
-    DatabaseAsSource,
-    /// `DirectPut`
-    DirectPut,
-    /// `KinesisStreamAsSource`
-    KinesisStreamAsSource,
-    /// `MSKAsSource`
-    MskAsSource,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeliveryStreamType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DatabaseAsSource",
-        "DirectPut",
-        "KinesisStreamAsSource",
-        "MSKAsSource",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DatabaseAsSource => "DatabaseAsSource",
-            Self::DirectPut => "DirectPut",
-            Self::KinesisStreamAsSource => "KinesisStreamAsSource",
-            Self::MskAsSource => "MSKAsSource",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeliveryStreamType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeliveryStreamType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeliveryStreamType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DatabaseAsSource" => Self::DatabaseAsSource,
-            "DirectPut" => Self::DirectPut,
-            "KinesisStreamAsSource" => Self::KinesisStreamAsSource,
-            "MSKAsSource" => Self::MskAsSource,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeliveryStreamType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeliveryStreamType::from(s))
-    }
-}
-
-crate::impl_literal!(DeliveryStreamType);
-
-/// Property type `DirectPutSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct DirectPutSourceConfiguration {
-    /// `ThroughputHintInMBs` (optional).
-    /// Range: 1..=100.
-    pub throughput_hint_in_m_bs: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DirectPutSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    DirectPutSourceConfiguration(default)
 }
 
 impl DirectPutSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            throughput_hint_in_m_bs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ThroughputHintInMBs`.
-    pub fn throughput_hint_in_m_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput_hint_in_m_bs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DirectPutSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.throughput_hint_in_m_bs {
-            m.insert("ThroughputHintInMBs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThroughputHintInMBs` (optional).
+    /// Range: 1 to 100.
+    pub fn throughput_hint_in_m_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ThroughputHintInMBs", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DirectPutSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.throughput_hint_in_m_bs.check(
-            &path.field("ThroughputHintInMBs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DirectPutSourceConfiguration);
-
-/// Property type `ElasticsearchDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct ElasticsearchDestinationConfiguration {
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<ElasticsearchBufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `ClusterEndpoint` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `https:.*`.
-    pub cluster_endpoint: Option<Value<String>>,
-    /// `DocumentIdOptions` (optional).
-    pub document_id_options: Option<Value<DocumentIdOptions>>,
-    /// `DomainARN` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub domain_arn: Option<Value<String>>,
-    /// `IndexName` (required).
-    /// Length: 1..=80 characters.
-    pub index_name: Value<String>,
-    /// `IndexRotationPeriod` (optional).
-    pub index_rotation_period:
-        Option<Value<ElasticsearchDestinationConfigurationIndexRotationPeriod>>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<ElasticsearchRetryOptions>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<ElasticsearchDestinationConfigurationS3BackupMode>>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `TypeName` (optional).
-    /// Length: 0..=100 characters.
-    pub type_name: Option<Value<String>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<VpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ElasticsearchDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    ElasticsearchDestinationConfiguration
 }
 
 impl ElasticsearchDestinationConfiguration {
@@ -3493,504 +1348,168 @@ impl ElasticsearchDestinationConfiguration {
         role_arn: impl Into<Value<ids::RoleArn>>,
         s3_configuration: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        Self {
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            cluster_endpoint: None,
-            document_id_options: None,
-            domain_arn: None,
-            index_name: index_name.into(),
-            index_rotation_period: None,
-            processing_configuration: None,
-            retry_options: None,
-            role_arn: role_arn.into(),
-            s3_backup_mode: None,
-            s3_configuration: s3_configuration.into(),
-            type_name: None,
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "IndexName", index_name.into().to_template())
+                .with(9, "RoleARN", role_arn.into().to_template())
+                .with(11, "S3Configuration", s3_configuration.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
-    pub fn buffering_hints(mut self, value: impl Into<Value<ElasticsearchBufferingHints>>) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+    /// `BufferingHints` (optional).
+    pub fn buffering_hints(self, value: impl Into<Value<ElasticsearchBufferingHints>>) -> Self {
+        Self(self.0.with(0, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterEndpoint`.
-    pub fn cluster_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_endpoint = Some(value.into());
-        self
+    /// `ClusterEndpoint` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `https:.*`.
+    pub fn cluster_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClusterEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentIdOptions`.
-    pub fn document_id_options(mut self, value: impl Into<Value<DocumentIdOptions>>) -> Self {
-        self.document_id_options = Some(value.into());
-        self
+    /// `DocumentIdOptions` (optional).
+    pub fn document_id_options(self, value: impl Into<Value<DocumentIdOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DocumentIdOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DomainARN`.
-    pub fn domain_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_arn = Some(value.into());
-        self
+    /// `DomainARN` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `arn:.*`.
+    pub fn domain_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DomainARN", value.into().to_template()))
     }
-    /// Sets `IndexRotationPeriod`.
+    /// `IndexRotationPeriod` (optional).
     pub fn index_rotation_period(
-        mut self,
+        self,
         value: impl Into<Value<ElasticsearchDestinationConfigurationIndexRotationPeriod>>,
     ) -> Self {
-        self.index_rotation_period = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "IndexRotationPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
-    pub fn retry_options(mut self, value: impl Into<Value<ElasticsearchRetryOptions>>) -> Self {
-        self.retry_options = Some(value.into());
-        self
+    /// `RetryOptions` (optional).
+    pub fn retry_options(self, value: impl Into<Value<ElasticsearchRetryOptions>>) -> Self {
+        Self(self.0.with(8, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `S3BackupMode`.
+    /// `S3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<ElasticsearchDestinationConfigurationS3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(10, "S3BackupMode", value.into().to_template()))
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
+    /// `TypeName` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TypeName", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Value<VpcConfiguration>>) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ElasticsearchDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_endpoint {
-            m.insert("ClusterEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_id_options {
-            m.insert("DocumentIdOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_arn {
-            m.insert("DomainARN".to_owned(), v.to_template());
-        }
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        if let Some(v) = &self.index_rotation_period {
-            m.insert("IndexRotationPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<VpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ElasticsearchDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.cluster_endpoint.check(
-            &path.field("ClusterEndpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("https:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_id_options
-            .check(&path.field("DocumentIdOptions"), &Rules::NONE, out);
-        self.domain_arn.check(
-            &path.field("DomainARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_rotation_period
-            .check(&path.field("IndexRotationPeriod"), &Rules::NONE, out);
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ElasticsearchDestinationConfiguration);
-
-/// Property type `ElasticsearchBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct ElasticsearchBufferingHints {
-    /// `IntervalInSeconds` (optional).
-    /// Range: 0..=900.
-    pub interval_in_seconds: Option<Value<i64>>,
-    /// `SizeInMBs` (optional).
-    /// Range: 1..=100.
-    pub size_in_m_bs: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ElasticsearchBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
+    ElasticsearchBufferingHints(default)
 }
 
 impl ElasticsearchBufferingHints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interval_in_seconds: None,
-            size_in_m_bs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IntervalInSeconds`.
-    pub fn interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval_in_seconds = Some(value.into());
-        self
+    /// `IntervalInSeconds` (optional).
+    /// Range: 0 to 900.
+    pub fn interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IntervalInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SizeInMBs`.
-    pub fn size_in_m_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_m_bs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ElasticsearchBufferingHints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interval_in_seconds {
-            m.insert("IntervalInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_m_bs {
-            m.insert("SizeInMBs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SizeInMBs` (optional).
+    /// Range: 1 to 100.
+    pub fn size_in_m_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SizeInMBs", value.into().to_template()))
     }
 }
 
-impl Check for ElasticsearchBufferingHints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval_in_seconds.check(
-            &path.field("IntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_m_bs.check(
-            &path.field("SizeInMBs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ElasticsearchDestinationConfigurationIndexRotationPeriod`.
+    ElasticsearchDestinationConfigurationIndexRotationPeriod {
+        /// `NoRotation`
+        NoRotation = "NoRotation",
+        /// `OneHour`
+        OneHour = "OneHour",
+        /// `OneDay`
+        OneDay = "OneDay",
+        /// `OneWeek`
+        OneWeek = "OneWeek",
+        /// `OneMonth`
+        OneMonth = "OneMonth",
     }
 }
 
-crate::impl_literal!(ElasticsearchBufferingHints);
-
-/// Values of `ElasticsearchDestinationConfigurationIndexRotationPeriod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ElasticsearchDestinationConfigurationIndexRotationPeriod {
-    /// `NoRotation`
-    NoRotation,
-    /// `OneHour`
-    OneHour,
-    /// `OneDay`
-    OneDay,
-    /// `OneWeek`
-    OneWeek,
-    /// `OneMonth`
-    OneMonth,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ElasticsearchDestinationConfigurationIndexRotationPeriod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NoRotation", "OneHour", "OneDay", "OneWeek", "OneMonth"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoRotation => "NoRotation",
-            Self::OneHour => "OneHour",
-            Self::OneDay => "OneDay",
-            Self::OneWeek => "OneWeek",
-            Self::OneMonth => "OneMonth",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ElasticsearchDestinationConfigurationIndexRotationPeriod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ElasticsearchDestinationConfigurationIndexRotationPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ElasticsearchDestinationConfigurationIndexRotationPeriod {
-    fn from(s: &str) -> Self {
-        match s {
-            "NoRotation" => Self::NoRotation,
-            "OneHour" => Self::OneHour,
-            "OneDay" => Self::OneDay,
-            "OneWeek" => Self::OneWeek,
-            "OneMonth" => Self::OneMonth,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ElasticsearchDestinationConfigurationIndexRotationPeriod> {
-    fn from(s: &str) -> Self {
-        Value::literal(ElasticsearchDestinationConfigurationIndexRotationPeriod::from(s))
-    }
-}
-
-crate::impl_literal!(ElasticsearchDestinationConfigurationIndexRotationPeriod);
-
-/// Property type `ElasticsearchRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct ElasticsearchRetryOptions {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=7200.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ElasticsearchRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    ElasticsearchRetryOptions(default)
 }
 
 impl ElasticsearchRetryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ElasticsearchRetryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 7200.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ElasticsearchRetryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ElasticsearchDestinationConfigurationS3BackupMode`.
+    ElasticsearchDestinationConfigurationS3BackupMode {
+        /// `FailedDocumentsOnly`
+        FailedDocumentsOnly = "FailedDocumentsOnly",
+        /// `AllDocuments`
+        AllDocuments = "AllDocuments",
     }
 }
 
-crate::impl_literal!(ElasticsearchRetryOptions);
-
-/// Values of `ElasticsearchDestinationConfigurationS3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ElasticsearchDestinationConfigurationS3BackupMode {
-    /// `FailedDocumentsOnly`
-    FailedDocumentsOnly,
-    /// `AllDocuments`
-    AllDocuments,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ElasticsearchDestinationConfigurationS3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FailedDocumentsOnly", "AllDocuments"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedDocumentsOnly => "FailedDocumentsOnly",
-            Self::AllDocuments => "AllDocuments",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ElasticsearchDestinationConfigurationS3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ElasticsearchDestinationConfigurationS3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ElasticsearchDestinationConfigurationS3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FailedDocumentsOnly" => Self::FailedDocumentsOnly,
-            "AllDocuments" => Self::AllDocuments,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ElasticsearchDestinationConfigurationS3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ElasticsearchDestinationConfigurationS3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(ElasticsearchDestinationConfigurationS3BackupMode);
-
-/// Property type `ExtendedS3DestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct ExtendedS3DestinationConfiguration {
-    /// `BucketARN` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `arn:.*`.
-    pub bucket_arn: Value<String>,
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<BufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `CompressionFormat` (optional).
-    pub compression_format: Option<Value<ExtendedS3DestinationConfigurationCompressionFormat>>,
-    /// `CustomTimeZone` (optional).
-    /// Length: 0..=50 characters.
-    /// Pattern: `^$|[a-zA-Z/_]+$`.
-    pub custom_time_zone: Option<Value<String>>,
-    /// `DataFormatConversionConfiguration` (optional).
-    pub data_format_conversion_configuration: Option<Value<DataFormatConversionConfiguration>>,
-    /// `DynamicPartitioningConfiguration` (optional).
-    pub dynamic_partitioning_configuration: Option<Value<DynamicPartitioningConfiguration>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `ErrorOutputPrefix` (optional).
-    /// Length: 0..=1024 characters.
-    pub error_output_prefix: Option<Value<String>>,
-    /// `FileExtension` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^$|\.[0-9a-z!\-_.*'()]+`.
-    pub file_extension: Option<Value<String>>,
-    /// `Prefix` (optional).
-    /// Length: 0..=1024 characters.
-    pub prefix: Option<Value<String>>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3BackupConfiguration` (optional).
-    pub s3_backup_configuration: Option<Value<S3DestinationConfiguration>>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<ExtendedS3DestinationConfigurationS3BackupMode>>,
+crate::l1_struct! {
+    /// Property type `ExtendedS3DestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    ExtendedS3DestinationConfiguration
 }
 
 impl ExtendedS3DestinationConfiguration {
@@ -3999,1654 +1518,573 @@ impl ExtendedS3DestinationConfiguration {
         bucket_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bucket_arn: bucket_arn.into(),
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            compression_format: None,
-            custom_time_zone: None,
-            data_format_conversion_configuration: None,
-            dynamic_partitioning_configuration: None,
-            encryption_configuration: None,
-            error_output_prefix: None,
-            file_extension: None,
-            prefix: None,
-            processing_configuration: None,
-            role_arn: role_arn.into(),
-            s3_backup_configuration: None,
-            s3_backup_mode: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketARN", bucket_arn.into().to_template())
+                .with(12, "RoleARN", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
-    pub fn buffering_hints(mut self, value: impl Into<Value<BufferingHints>>) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+    /// `BufferingHints` (optional).
+    pub fn buffering_hints(self, value: impl Into<Value<BufferingHints>>) -> Self {
+        Self(self.0.with(1, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `CompressionFormat`.
+    /// `CompressionFormat` (optional).
     pub fn compression_format(
-        mut self,
+        self,
         value: impl Into<Value<ExtendedS3DestinationConfigurationCompressionFormat>>,
     ) -> Self {
-        self.compression_format = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CompressionFormat", value.into().to_template()),
+        )
     }
-    /// Sets `CustomTimeZone`.
-    pub fn custom_time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_time_zone = Some(value.into());
-        self
+    /// `CustomTimeZone` (optional).
+    /// Length: 0 to 50 characters.
+    /// Pattern: `^$|[a-zA-Z/_]+$`.
+    pub fn custom_time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "CustomTimeZone", value.into().to_template()))
     }
-    /// Sets `DataFormatConversionConfiguration`.
+    /// `DataFormatConversionConfiguration` (optional).
     pub fn data_format_conversion_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DataFormatConversionConfiguration>>,
     ) -> Self {
-        self.data_format_conversion_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "DataFormatConversionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DynamicPartitioningConfiguration`.
+    /// `DynamicPartitioningConfiguration` (optional).
     pub fn dynamic_partitioning_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DynamicPartitioningConfiguration>>,
     ) -> Self {
-        self.dynamic_partitioning_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "DynamicPartitioningConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ErrorOutputPrefix`.
-    pub fn error_output_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.error_output_prefix = Some(value.into());
-        self
+    /// `ErrorOutputPrefix` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn error_output_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ErrorOutputPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `FileExtension`.
-    pub fn file_extension(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_extension = Some(value.into());
-        self
+    /// `FileExtension` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^$|\.[0-9a-z!\-_.*'()]+`.
+    pub fn file_extension(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "FileExtension", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Prefix", value.into().to_template()))
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3BackupConfiguration`.
+    /// `S3BackupConfiguration` (optional).
     pub fn s3_backup_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        self.s3_backup_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(13, "S3BackupConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3BackupMode`.
+    /// `S3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<ExtendedS3DestinationConfigurationS3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(14, "S3BackupMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExtendedS3DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketARN".to_owned(), self.bucket_arn.to_template());
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compression_format {
-            m.insert("CompressionFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_time_zone {
-            m.insert("CustomTimeZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_format_conversion_configuration {
-            m.insert(
-                "DataFormatConversionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.dynamic_partitioning_configuration {
-            m.insert(
-                "DynamicPartitioningConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_output_prefix {
-            m.insert("ErrorOutputPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_extension {
-            m.insert("FileExtension".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.s3_backup_configuration {
-            m.insert("S3BackupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ExtendedS3DestinationConfigurationCompressionFormat`.
+    ExtendedS3DestinationConfigurationCompressionFormat {
+        /// `UNCOMPRESSED`
+        Uncompressed = "UNCOMPRESSED",
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `ZIP`
+        Zip = "ZIP",
+        /// `Snappy`
+        Snappy = "Snappy",
+        /// `HADOOP_SNAPPY`
+        HadoopSnappy = "HADOOP_SNAPPY",
     }
 }
 
-impl Check for ExtendedS3DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_arn.check(
-            &path.field("BucketARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.compression_format
-            .check(&path.field("CompressionFormat"), &Rules::NONE, out);
-        self.custom_time_zone.check(
-            &path.field("CustomTimeZone"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^$|[a-zA-Z/_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_format_conversion_configuration.check(
-            &path.field("DataFormatConversionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.dynamic_partitioning_configuration.check(
-            &path.field("DynamicPartitioningConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.error_output_prefix.check(
-            &path.field("ErrorOutputPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_extension.check(
-            &path.field("FileExtension"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^$|\\.[0-9a-z!\\-_.*'()]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_backup_configuration
-            .check(&path.field("S3BackupConfiguration"), &Rules::NONE, out);
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ExtendedS3DestinationConfiguration);
-
-/// Values of `ExtendedS3DestinationConfigurationCompressionFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExtendedS3DestinationConfigurationCompressionFormat {
-    /// `UNCOMPRESSED`
-    Uncompressed,
-    /// `GZIP`
-    Gzip,
-    /// `ZIP`
-    Zip,
-    /// `Snappy`
-    Snappy,
-    /// `HADOOP_SNAPPY`
-    HadoopSnappy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExtendedS3DestinationConfigurationCompressionFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["UNCOMPRESSED", "GZIP", "ZIP", "Snappy", "HADOOP_SNAPPY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Uncompressed => "UNCOMPRESSED",
-            Self::Gzip => "GZIP",
-            Self::Zip => "ZIP",
-            Self::Snappy => "Snappy",
-            Self::HadoopSnappy => "HADOOP_SNAPPY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExtendedS3DestinationConfigurationCompressionFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExtendedS3DestinationConfigurationCompressionFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExtendedS3DestinationConfigurationCompressionFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "UNCOMPRESSED" => Self::Uncompressed,
-            "GZIP" => Self::Gzip,
-            "ZIP" => Self::Zip,
-            "Snappy" => Self::Snappy,
-            "HADOOP_SNAPPY" => Self::HadoopSnappy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExtendedS3DestinationConfigurationCompressionFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExtendedS3DestinationConfigurationCompressionFormat::from(s))
-    }
-}
-
-crate::impl_literal!(ExtendedS3DestinationConfigurationCompressionFormat);
-
-/// Property type `DataFormatConversionConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct DataFormatConversionConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `InputFormatConfiguration` (optional).
-    pub input_format_configuration: Option<Value<InputFormatConfiguration>>,
-    /// `OutputFormatConfiguration` (optional).
-    pub output_format_configuration: Option<Value<OutputFormatConfiguration>>,
-    /// `SchemaConfiguration` (optional).
-    pub schema_configuration: Option<Value<SchemaConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DataFormatConversionConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    DataFormatConversionConfiguration(default)
 }
 
 impl DataFormatConversionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            input_format_configuration: None,
-            output_format_configuration: None,
-            schema_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `InputFormatConfiguration`.
+    /// `InputFormatConfiguration` (optional).
     pub fn input_format_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InputFormatConfiguration>>,
     ) -> Self {
-        self.input_format_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "InputFormatConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OutputFormatConfiguration`.
+    /// `OutputFormatConfiguration` (optional).
     pub fn output_format_configuration(
-        mut self,
+        self,
         value: impl Into<Value<OutputFormatConfiguration>>,
     ) -> Self {
-        self.output_format_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "OutputFormatConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaConfiguration`.
-    pub fn schema_configuration(mut self, value: impl Into<Value<SchemaConfiguration>>) -> Self {
-        self.schema_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataFormatConversionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_format_configuration {
-            m.insert("InputFormatConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_format_configuration {
-            m.insert("OutputFormatConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_configuration {
-            m.insert("SchemaConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchemaConfiguration` (optional).
+    pub fn schema_configuration(self, value: impl Into<Value<SchemaConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SchemaConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataFormatConversionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_format_configuration.check(
-            &path.field("InputFormatConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.output_format_configuration.check(
-            &path.field("OutputFormatConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.schema_configuration
-            .check(&path.field("SchemaConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataFormatConversionConfiguration);
-
-/// Property type `InputFormatConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct InputFormatConfiguration {
-    /// `Deserializer` (optional).
-    pub deserializer: Option<Value<Deserializer>>,
+crate::l1_struct! {
+    /// Property type `InputFormatConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    InputFormatConfiguration(default)
 }
 
 impl InputFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { deserializer: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Deserializer`.
-    pub fn deserializer(mut self, value: impl Into<Value<Deserializer>>) -> Self {
-        self.deserializer = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputFormatConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deserializer {
-            m.insert("Deserializer".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Deserializer` (optional).
+    pub fn deserializer(self, value: impl Into<Value<Deserializer>>) -> Self {
+        Self(self.0.with(0, "Deserializer", value.into().to_template()))
     }
 }
 
-impl Check for InputFormatConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deserializer
-            .check(&path.field("Deserializer"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputFormatConfiguration);
-
-/// Property type `Deserializer` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct Deserializer {
-    /// `HiveJsonSerDe` (optional).
-    pub hive_json_ser_de: Option<Value<HiveJsonSerDe>>,
-    /// `OpenXJsonSerDe` (optional).
-    pub open_x_json_ser_de: Option<Value<OpenXJsonSerDe>>,
+crate::l1_struct! {
+    /// Property type `Deserializer` of `AWS::KinesisFirehose::DeliveryStream`.
+    Deserializer(default)
 }
 
 impl Deserializer {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hive_json_ser_de: None,
-            open_x_json_ser_de: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HiveJsonSerDe`.
-    pub fn hive_json_ser_de(mut self, value: impl Into<Value<HiveJsonSerDe>>) -> Self {
-        self.hive_json_ser_de = Some(value.into());
-        self
+    /// `HiveJsonSerDe` (optional).
+    pub fn hive_json_ser_de(self, value: impl Into<Value<HiveJsonSerDe>>) -> Self {
+        Self(self.0.with(0, "HiveJsonSerDe", value.into().to_template()))
     }
-    /// Sets `OpenXJsonSerDe`.
-    pub fn open_x_json_ser_de(mut self, value: impl Into<Value<OpenXJsonSerDe>>) -> Self {
-        self.open_x_json_ser_de = Some(value.into());
-        self
+    /// `OpenXJsonSerDe` (optional).
+    pub fn open_x_json_ser_de(self, value: impl Into<Value<OpenXJsonSerDe>>) -> Self {
+        Self(self.0.with(1, "OpenXJsonSerDe", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Deserializer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hive_json_ser_de {
-            m.insert("HiveJsonSerDe".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_x_json_ser_de {
-            m.insert("OpenXJsonSerDe".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Deserializer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hive_json_ser_de
-            .check(&path.field("HiveJsonSerDe"), &Rules::NONE, out);
-        self.open_x_json_ser_de
-            .check(&path.field("OpenXJsonSerDe"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Deserializer);
-
-/// Property type `HiveJsonSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct HiveJsonSerDe {
-    /// `TimestampFormats` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    pub timestamp_formats: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `HiveJsonSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
+    HiveJsonSerDe(default)
 }
 
 impl HiveJsonSerDe {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            timestamp_formats: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TimestampFormats`.
-    pub fn timestamp_formats(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.timestamp_formats = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HiveJsonSerDe {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.timestamp_formats {
-            m.insert("TimestampFormats".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimestampFormats` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn timestamp_formats(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TimestampFormats", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HiveJsonSerDe {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timestamp_formats.check(
-            &path.field("TimestampFormats"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HiveJsonSerDe);
-
-/// Property type `OpenXJsonSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct OpenXJsonSerDe {
-    /// `CaseInsensitive` (optional).
-    pub case_insensitive: Option<Value<bool>>,
-    /// `ColumnToJsonKeyMappings` (optional).
-    pub column_to_json_key_mappings: Option<Value<Map<String>>>,
-    /// `ConvertDotsInJsonKeysToUnderscores` (optional).
-    pub convert_dots_in_json_keys_to_underscores: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `OpenXJsonSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
+    OpenXJsonSerDe(default)
 }
 
 impl OpenXJsonSerDe {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            case_insensitive: None,
-            column_to_json_key_mappings: None,
-            convert_dots_in_json_keys_to_underscores: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaseInsensitive`.
-    pub fn case_insensitive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.case_insensitive = Some(value.into());
-        self
+    /// `CaseInsensitive` (optional).
+    pub fn case_insensitive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CaseInsensitive", value.into().to_template()),
+        )
     }
-    /// Sets `ColumnToJsonKeyMappings`.
-    pub fn column_to_json_key_mappings(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.column_to_json_key_mappings = Some(value.into());
-        self
+    /// `ColumnToJsonKeyMappings` (optional).
+    pub fn column_to_json_key_mappings(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ColumnToJsonKeyMappings", value.into().to_template()),
+        )
     }
-    /// Sets `ConvertDotsInJsonKeysToUnderscores`.
-    pub fn convert_dots_in_json_keys_to_underscores(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.convert_dots_in_json_keys_to_underscores = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OpenXJsonSerDe {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.case_insensitive {
-            m.insert("CaseInsensitive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_to_json_key_mappings {
-            m.insert("ColumnToJsonKeyMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.convert_dots_in_json_keys_to_underscores {
-            m.insert(
-                "ConvertDotsInJsonKeysToUnderscores".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `ConvertDotsInJsonKeysToUnderscores` (optional).
+    pub fn convert_dots_in_json_keys_to_underscores(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "ConvertDotsInJsonKeysToUnderscores",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for OpenXJsonSerDe {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OpenXJsonSerDe);
-
-/// Property type `OutputFormatConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputFormatConfiguration {
-    /// `Serializer` (optional).
-    pub serializer: Option<Value<Serializer>>,
+crate::l1_struct! {
+    /// Property type `OutputFormatConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    OutputFormatConfiguration(default)
 }
 
 impl OutputFormatConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { serializer: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Serializer`.
-    pub fn serializer(mut self, value: impl Into<Value<Serializer>>) -> Self {
-        self.serializer = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputFormatConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.serializer {
-            m.insert("Serializer".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Serializer` (optional).
+    pub fn serializer(self, value: impl Into<Value<Serializer>>) -> Self {
+        Self(self.0.with(0, "Serializer", value.into().to_template()))
     }
 }
 
-impl Check for OutputFormatConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.serializer
-            .check(&path.field("Serializer"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutputFormatConfiguration);
-
-/// Property type `Serializer` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct Serializer {
-    /// `OrcSerDe` (optional).
-    pub orc_ser_de: Option<Value<OrcSerDe>>,
-    /// `ParquetSerDe` (optional).
-    pub parquet_ser_de: Option<Value<ParquetSerDe>>,
+crate::l1_struct! {
+    /// Property type `Serializer` of `AWS::KinesisFirehose::DeliveryStream`.
+    Serializer(default)
 }
 
 impl Serializer {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            orc_ser_de: None,
-            parquet_ser_de: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OrcSerDe`.
-    pub fn orc_ser_de(mut self, value: impl Into<Value<OrcSerDe>>) -> Self {
-        self.orc_ser_de = Some(value.into());
-        self
+    /// `OrcSerDe` (optional).
+    pub fn orc_ser_de(self, value: impl Into<Value<OrcSerDe>>) -> Self {
+        Self(self.0.with(0, "OrcSerDe", value.into().to_template()))
     }
-    /// Sets `ParquetSerDe`.
-    pub fn parquet_ser_de(mut self, value: impl Into<Value<ParquetSerDe>>) -> Self {
-        self.parquet_ser_de = Some(value.into());
-        self
+    /// `ParquetSerDe` (optional).
+    pub fn parquet_ser_de(self, value: impl Into<Value<ParquetSerDe>>) -> Self {
+        Self(self.0.with(1, "ParquetSerDe", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Serializer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.orc_ser_de {
-            m.insert("OrcSerDe".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parquet_ser_de {
-            m.insert("ParquetSerDe".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Serializer {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.orc_ser_de
-            .check(&path.field("OrcSerDe"), &Rules::NONE, out);
-        self.parquet_ser_de
-            .check(&path.field("ParquetSerDe"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Serializer);
-
-/// Property type `OrcSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct OrcSerDe {
-    /// `BlockSizeBytes` (optional).
-    /// Range: 67108864..=.
-    pub block_size_bytes: Option<Value<i64>>,
-    /// `BloomFilterColumns` (optional).
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub bloom_filter_columns: Option<Value<List<String>>>,
-    /// `BloomFilterFalsePositiveProbability` (optional).
-    /// Range: 0..=1.
-    pub bloom_filter_false_positive_probability: Option<Value<f64>>,
-    /// `Compression` (optional).
-    pub compression: Option<Value<Compression>>,
-    /// `DictionaryKeyThreshold` (optional).
-    /// Range: 0..=1.
-    pub dictionary_key_threshold: Option<Value<f64>>,
-    /// `EnablePadding` (optional).
-    pub enable_padding: Option<Value<bool>>,
-    /// `FormatVersion` (optional).
-    pub format_version: Option<Value<FormatVersion>>,
-    /// `PaddingTolerance` (optional).
-    /// Range: 0..=1.
-    pub padding_tolerance: Option<Value<f64>>,
-    /// `RowIndexStride` (optional).
-    /// Range: 1000..=.
-    pub row_index_stride: Option<Value<i64>>,
-    /// `StripeSizeBytes` (optional).
-    /// Range: 8388608..=.
-    pub stripe_size_bytes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `OrcSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
+    OrcSerDe(default)
 }
 
 impl OrcSerDe {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            block_size_bytes: None,
-            bloom_filter_columns: None,
-            bloom_filter_false_positive_probability: None,
-            compression: None,
-            dictionary_key_threshold: None,
-            enable_padding: None,
-            format_version: None,
-            padding_tolerance: None,
-            row_index_stride: None,
-            stripe_size_bytes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockSizeBytes`.
-    pub fn block_size_bytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.block_size_bytes = Some(value.into());
-        self
-    }
-    /// Sets `BloomFilterColumns`.
-    pub fn bloom_filter_columns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.bloom_filter_columns = Some(value.into());
-        self
-    }
-    /// Sets `BloomFilterFalsePositiveProbability`.
-    pub fn bloom_filter_false_positive_probability(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bloom_filter_false_positive_probability = Some(value.into());
-        self
-    }
-    /// Sets `Compression`.
-    pub fn compression(mut self, value: impl Into<Value<Compression>>) -> Self {
-        self.compression = Some(value.into());
-        self
-    }
-    /// Sets `DictionaryKeyThreshold`.
-    pub fn dictionary_key_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.dictionary_key_threshold = Some(value.into());
-        self
-    }
-    /// Sets `EnablePadding`.
-    pub fn enable_padding(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_padding = Some(value.into());
-        self
-    }
-    /// Sets `FormatVersion`.
-    pub fn format_version(mut self, value: impl Into<Value<FormatVersion>>) -> Self {
-        self.format_version = Some(value.into());
-        self
-    }
-    /// Sets `PaddingTolerance`.
-    pub fn padding_tolerance(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.padding_tolerance = Some(value.into());
-        self
-    }
-    /// Sets `RowIndexStride`.
-    pub fn row_index_stride(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.row_index_stride = Some(value.into());
-        self
-    }
-    /// Sets `StripeSizeBytes`.
-    pub fn stripe_size_bytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stripe_size_bytes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrcSerDe {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_size_bytes {
-            m.insert("BlockSizeBytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bloom_filter_columns {
-            m.insert("BloomFilterColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bloom_filter_false_positive_probability {
-            m.insert(
-                "BloomFilterFalsePositiveProbability".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.compression {
-            m.insert("Compression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dictionary_key_threshold {
-            m.insert("DictionaryKeyThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_padding {
-            m.insert("EnablePadding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format_version {
-            m.insert("FormatVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.padding_tolerance {
-            m.insert("PaddingTolerance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.row_index_stride {
-            m.insert("RowIndexStride".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stripe_size_bytes {
-            m.insert("StripeSizeBytes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrcSerDe {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_size_bytes.check(
-            &path.field("BlockSizeBytes"),
-            &Rules {
-                minimum: Some(67108864.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bloom_filter_columns.check(
-            &path.field("BloomFilterColumns"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bloom_filter_false_positive_probability.check(
-            &path.field("BloomFilterFalsePositiveProbability"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compression
-            .check(&path.field("Compression"), &Rules::NONE, out);
-        self.dictionary_key_threshold.check(
-            &path.field("DictionaryKeyThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.format_version
-            .check(&path.field("FormatVersion"), &Rules::NONE, out);
-        self.padding_tolerance.check(
-            &path.field("PaddingTolerance"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.row_index_stride.check(
-            &path.field("RowIndexStride"),
-            &Rules {
-                minimum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stripe_size_bytes.check(
-            &path.field("StripeSizeBytes"),
-            &Rules {
-                minimum: Some(8388608.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OrcSerDe);
-
-/// Values of `Compression`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Compression {
-    /// `NONE`
-    None,
-    /// `SNAPPY`
-    Snappy,
-    /// `ZLIB`
-    Zlib,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Compression {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "SNAPPY", "ZLIB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Snappy => "SNAPPY",
-            Self::Zlib => "ZLIB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Compression {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Compression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Compression {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SNAPPY" => Self::Snappy,
-            "ZLIB" => Self::Zlib,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Compression> {
-    fn from(s: &str) -> Self {
-        Value::literal(Compression::from(s))
-    }
-}
-
-crate::impl_literal!(Compression);
-
-/// Values of `FormatVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FormatVersion {
-    /// `V0_11`
-    V011,
-    /// `V0_12`
-    V012,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FormatVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["V0_11", "V0_12"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V011 => "V0_11",
-            Self::V012 => "V0_12",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FormatVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FormatVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FormatVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "V0_11" => Self::V011,
-            "V0_12" => Self::V012,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FormatVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(FormatVersion::from(s))
-    }
-}
-
-crate::impl_literal!(FormatVersion);
-
-/// Property type `ParquetSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct ParquetSerDe {
     /// `BlockSizeBytes` (optional).
-    /// Range: 67108864..=.
-    pub block_size_bytes: Option<Value<i64>>,
+    /// Range: at least 67108864.
+    pub fn block_size_bytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BlockSizeBytes", value.into().to_template()))
+    }
+    /// `BloomFilterColumns` (optional).
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^\S+$`.
+    pub fn bloom_filter_columns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BloomFilterColumns", value.into().to_template()),
+        )
+    }
+    /// `BloomFilterFalsePositiveProbability` (optional).
+    /// Range: 0 to 1.
+    pub fn bloom_filter_false_positive_probability(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "BloomFilterFalsePositiveProbability",
+            value.into().to_template(),
+        ))
+    }
     /// `Compression` (optional).
-    pub compression: Option<Value<ParquetSerDeCompression>>,
-    /// `EnableDictionaryCompression` (optional).
-    pub enable_dictionary_compression: Option<Value<bool>>,
-    /// `MaxPaddingBytes` (optional).
-    /// Range: 0..=.
-    pub max_padding_bytes: Option<Value<i64>>,
-    /// `PageSizeBytes` (optional).
-    /// Range: 65536..=.
-    pub page_size_bytes: Option<Value<i64>>,
-    /// `WriterVersion` (optional).
-    pub writer_version: Option<Value<WriterVersion>>,
+    pub fn compression(self, value: impl Into<Value<Compression>>) -> Self {
+        Self(self.0.with(3, "Compression", value.into().to_template()))
+    }
+    /// `DictionaryKeyThreshold` (optional).
+    /// Range: 0 to 1.
+    pub fn dictionary_key_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DictionaryKeyThreshold", value.into().to_template()),
+        )
+    }
+    /// `EnablePadding` (optional).
+    pub fn enable_padding(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "EnablePadding", value.into().to_template()))
+    }
+    /// `FormatVersion` (optional).
+    pub fn format_version(self, value: impl Into<Value<FormatVersion>>) -> Self {
+        Self(self.0.with(6, "FormatVersion", value.into().to_template()))
+    }
+    /// `PaddingTolerance` (optional).
+    /// Range: 0 to 1.
+    pub fn padding_tolerance(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PaddingTolerance", value.into().to_template()),
+        )
+    }
+    /// `RowIndexStride` (optional).
+    /// Range: at least 1000.
+    pub fn row_index_stride(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "RowIndexStride", value.into().to_template()))
+    }
+    /// `StripeSizeBytes` (optional).
+    /// Range: at least 8388608.
+    pub fn stripe_size_bytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StripeSizeBytes", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Compression`.
+    Compression {
+        /// `NONE`
+        None = "NONE",
+        /// `SNAPPY`
+        Snappy = "SNAPPY",
+        /// `ZLIB`
+        Zlib = "ZLIB",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `FormatVersion`.
+    FormatVersion {
+        /// `V0_11`
+        V011 = "V0_11",
+        /// `V0_12`
+        V012 = "V0_12",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParquetSerDe` of `AWS::KinesisFirehose::DeliveryStream`.
+    ParquetSerDe(default)
 }
 
 impl ParquetSerDe {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            block_size_bytes: None,
-            compression: None,
-            enable_dictionary_compression: None,
-            max_padding_bytes: None,
-            page_size_bytes: None,
-            writer_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockSizeBytes`.
-    pub fn block_size_bytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.block_size_bytes = Some(value.into());
-        self
+    /// `BlockSizeBytes` (optional).
+    /// Range: at least 67108864.
+    pub fn block_size_bytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BlockSizeBytes", value.into().to_template()))
     }
-    /// Sets `Compression`.
-    pub fn compression(mut self, value: impl Into<Value<ParquetSerDeCompression>>) -> Self {
-        self.compression = Some(value.into());
-        self
+    /// `Compression` (optional).
+    pub fn compression(self, value: impl Into<Value<ParquetSerDeCompression>>) -> Self {
+        Self(self.0.with(1, "Compression", value.into().to_template()))
     }
-    /// Sets `EnableDictionaryCompression`.
-    pub fn enable_dictionary_compression(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_dictionary_compression = Some(value.into());
-        self
+    /// `EnableDictionaryCompression` (optional).
+    pub fn enable_dictionary_compression(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableDictionaryCompression", value.into().to_template()),
+        )
     }
-    /// Sets `MaxPaddingBytes`.
-    pub fn max_padding_bytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_padding_bytes = Some(value.into());
-        self
+    /// `MaxPaddingBytes` (optional).
+    /// Range: at least 0.
+    pub fn max_padding_bytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaxPaddingBytes", value.into().to_template()),
+        )
     }
-    /// Sets `PageSizeBytes`.
-    pub fn page_size_bytes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.page_size_bytes = Some(value.into());
-        self
+    /// `PageSizeBytes` (optional).
+    /// Range: at least 65536.
+    pub fn page_size_bytes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "PageSizeBytes", value.into().to_template()))
     }
-    /// Sets `WriterVersion`.
-    pub fn writer_version(mut self, value: impl Into<Value<WriterVersion>>) -> Self {
-        self.writer_version = Some(value.into());
-        self
+    /// `WriterVersion` (optional).
+    pub fn writer_version(self, value: impl Into<Value<WriterVersion>>) -> Self {
+        Self(self.0.with(5, "WriterVersion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ParquetSerDe {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_size_bytes {
-            m.insert("BlockSizeBytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compression {
-            m.insert("Compression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_dictionary_compression {
-            m.insert("EnableDictionaryCompression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_padding_bytes {
-            m.insert("MaxPaddingBytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.page_size_bytes {
-            m.insert("PageSizeBytes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.writer_version {
-            m.insert("WriterVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ParquetSerDeCompression`.
+    ParquetSerDeCompression {
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `SNAPPY`
+        Snappy = "SNAPPY",
+        /// `UNCOMPRESSED`
+        Uncompressed = "UNCOMPRESSED",
     }
 }
 
-impl Check for ParquetSerDe {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_size_bytes.check(
-            &path.field("BlockSizeBytes"),
-            &Rules {
-                minimum: Some(67108864.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compression
-            .check(&path.field("Compression"), &Rules::NONE, out);
-        self.max_padding_bytes.check(
-            &path.field("MaxPaddingBytes"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.page_size_bytes.check(
-            &path.field("PageSizeBytes"),
-            &Rules {
-                minimum: Some(65536.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.writer_version
-            .check(&path.field("WriterVersion"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `WriterVersion`.
+    WriterVersion {
+        /// `V1`
+        V1 = "V1",
+        /// `V2`
+        V2 = "V2",
     }
 }
 
-crate::impl_literal!(ParquetSerDe);
-
-/// Values of `ParquetSerDeCompression`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParquetSerDeCompression {
-    /// `GZIP`
-    Gzip,
-    /// `SNAPPY`
-    Snappy,
-    /// `UNCOMPRESSED`
-    Uncompressed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ParquetSerDeCompression {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GZIP", "SNAPPY", "UNCOMPRESSED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "GZIP",
-            Self::Snappy => "SNAPPY",
-            Self::Uncompressed => "UNCOMPRESSED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ParquetSerDeCompression {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ParquetSerDeCompression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ParquetSerDeCompression {
-    fn from(s: &str) -> Self {
-        match s {
-            "GZIP" => Self::Gzip,
-            "SNAPPY" => Self::Snappy,
-            "UNCOMPRESSED" => Self::Uncompressed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ParquetSerDeCompression> {
-    fn from(s: &str) -> Self {
-        Value::literal(ParquetSerDeCompression::from(s))
-    }
-}
-
-crate::impl_literal!(ParquetSerDeCompression);
-
-/// Values of `WriterVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WriterVersion {
-    /// `V1`
-    V1,
-    /// `V2`
-    V2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WriterVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["V1", "V2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "V1",
-            Self::V2 => "V2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WriterVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WriterVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WriterVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "V1" => Self::V1,
-            "V2" => Self::V2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WriterVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(WriterVersion::from(s))
-    }
-}
-
-crate::impl_literal!(WriterVersion);
-
-/// Property type `SchemaConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaConfiguration {
-    /// `CatalogId` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^\S+$`.
-    pub catalog_id: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^\S+$`.
-    pub database_name: Option<Value<String>>,
-    /// `Region` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^\S+$`.
-    pub region: Option<Value<String>>,
-    /// `RoleARN` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `TableName` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^\S+$`.
-    pub table_name: Option<Value<String>>,
-    /// `VersionId` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^\S+$`.
-    pub version_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SchemaConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    SchemaConfiguration(default)
 }
 
 impl SchemaConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            database_name: None,
-            region: None,
-            role_arn: None,
-            table_name: None,
-            version_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
+    /// `CatalogId` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^\S+$`.
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^\S+$`.
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^\S+$`.
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Region", value.into().to_template()))
     }
-    /// Sets `RoleARN`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleARN` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `arn:.*`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "RoleARN", value.into().to_template()))
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^\S+$`.
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TableName", value.into().to_template()))
     }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_id {
-            m.insert("VersionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionId` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^\S+$`.
+    pub fn version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "VersionId", value.into().to_template()))
     }
 }
 
-impl Check for SchemaConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_id.check(
-            &path.field("VersionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaConfiguration);
-
-/// Property type `DynamicPartitioningConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct DynamicPartitioningConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<RetryOptions>>,
+crate::l1_struct! {
+    /// Property type `DynamicPartitioningConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    DynamicPartitioningConfiguration(default)
 }
 
 impl DynamicPartitioningConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            retry_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `RetryOptions`.
-    pub fn retry_options(mut self, value: impl Into<Value<RetryOptions>>) -> Self {
-        self.retry_options = Some(value.into());
-        self
+    /// `RetryOptions` (optional).
+    pub fn retry_options(self, value: impl Into<Value<RetryOptions>>) -> Self {
+        Self(self.0.with(1, "RetryOptions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DynamicPartitioningConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamicPartitioningConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamicPartitioningConfiguration);
-
-/// Property type `RetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct RetryOptions {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=7200.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    RetryOptions(default)
 }
 
 impl RetryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RetryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 7200.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RetryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ExtendedS3DestinationConfigurationS3BackupMode`.
+    ExtendedS3DestinationConfigurationS3BackupMode {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-crate::impl_literal!(RetryOptions);
-
-/// Values of `ExtendedS3DestinationConfigurationS3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExtendedS3DestinationConfigurationS3BackupMode {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExtendedS3DestinationConfigurationS3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExtendedS3DestinationConfigurationS3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExtendedS3DestinationConfigurationS3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExtendedS3DestinationConfigurationS3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExtendedS3DestinationConfigurationS3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExtendedS3DestinationConfigurationS3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(ExtendedS3DestinationConfigurationS3BackupMode);
-
-/// Property type `HttpEndpointDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct HttpEndpointDestinationConfiguration {
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<BufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `EndpointConfiguration` (required).
-    pub endpoint_configuration: Value<HttpEndpointConfiguration>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RequestConfiguration` (optional).
-    pub request_configuration: Option<Value<HttpEndpointRequestConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<RetryOptions>>,
-    /// `RoleARN` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<HttpEndpointDestinationConfigurationS3BackupMode>>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `SecretsManagerConfiguration` (optional).
-    pub secrets_manager_configuration: Option<Value<SecretsManagerConfiguration>>,
+crate::l1_struct! {
+    /// Property type `HttpEndpointDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    HttpEndpointDestinationConfiguration
 }
 
 impl HttpEndpointDestinationConfiguration {
@@ -5655,317 +2093,134 @@ impl HttpEndpointDestinationConfiguration {
         endpoint_configuration: impl Into<Value<HttpEndpointConfiguration>>,
         s3_configuration: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        Self {
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            endpoint_configuration: endpoint_configuration.into(),
-            processing_configuration: None,
-            request_configuration: None,
-            retry_options: None,
-            role_arn: None,
-            s3_backup_mode: None,
-            s3_configuration: s3_configuration.into(),
-            secrets_manager_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "EndpointConfiguration",
+                    endpoint_configuration.into().to_template(),
+                )
+                .with(8, "S3Configuration", s3_configuration.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
-    pub fn buffering_hints(mut self, value: impl Into<Value<BufferingHints>>) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+    /// `BufferingHints` (optional).
+    pub fn buffering_hints(self, value: impl Into<Value<BufferingHints>>) -> Self {
+        Self(self.0.with(0, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RequestConfiguration`.
+    /// `RequestConfiguration` (optional).
     pub fn request_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HttpEndpointRequestConfiguration>>,
     ) -> Self {
-        self.request_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "RequestConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
-    pub fn retry_options(mut self, value: impl Into<Value<RetryOptions>>) -> Self {
-        self.retry_options = Some(value.into());
-        self
+    /// `RetryOptions` (optional).
+    pub fn retry_options(self, value: impl Into<Value<RetryOptions>>) -> Self {
+        Self(self.0.with(5, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `RoleARN`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleARN` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `arn:.*`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "RoleARN", value.into().to_template()))
     }
-    /// Sets `S3BackupMode`.
+    /// `S3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<HttpEndpointDestinationConfigurationS3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(7, "S3BackupMode", value.into().to_template()))
     }
-    /// Sets `SecretsManagerConfiguration`.
+    /// `SecretsManagerConfiguration` (optional).
     pub fn secrets_manager_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SecretsManagerConfiguration>>,
     ) -> Self {
-        self.secrets_manager_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "SecretsManagerConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HttpEndpointDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EndpointConfiguration".to_owned(),
-            self.endpoint_configuration.to_template(),
-        );
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_configuration {
-            m.insert("RequestConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        if let Some(v) = &self.secrets_manager_configuration {
-            m.insert("SecretsManagerConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpEndpointDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.endpoint_configuration
-            .check(&path.field("EndpointConfiguration"), &Rules::NONE, out);
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.request_configuration
-            .check(&path.field("RequestConfiguration"), &Rules::NONE, out);
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.secrets_manager_configuration.check(
-            &path.field("SecretsManagerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HttpEndpointDestinationConfiguration);
-
-/// Property type `HttpEndpointConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct HttpEndpointConfiguration {
-    /// `AccessKey` (optional).
-    /// Length: 0..=4096 characters.
-    pub access_key: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Url` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^https://`.
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `HttpEndpointConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    HttpEndpointConfiguration
 }
 
 impl HttpEndpointConfiguration {
     /// The required properties: `Url`.
     pub fn new(url: impl Into<Value<String>>) -> Self {
-        Self {
-            access_key: None,
-            name: None,
-            url: url.into(),
-        }
+        Self(crate::Properties::new().with(2, "Url", url.into().to_template()))
     }
-    /// Sets `AccessKey`.
-    pub fn access_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_key = Some(value.into());
-        self
+    /// `AccessKey` (optional).
+    /// Length: 0 to 4096 characters.
+    pub fn access_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessKey", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpEndpointConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_key {
-            m.insert("AccessKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpEndpointConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_key.check(
-            &path.field("AccessKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^https://"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HttpEndpointConfiguration);
-
-/// Property type `HttpEndpointRequestConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpEndpointRequestConfiguration {
-    /// `CommonAttributes` (optional).
-    /// Items: 0..=50.
-    pub common_attributes: Option<Value<List<HttpEndpointCommonAttribute>>>,
-    /// `ContentEncoding` (optional).
-    pub content_encoding: Option<Value<ContentEncoding>>,
+crate::l1_struct! {
+    /// Property type `HttpEndpointRequestConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    HttpEndpointRequestConfiguration(default)
 }
 
 impl HttpEndpointRequestConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            common_attributes: None,
-            content_encoding: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CommonAttributes`.
+    /// `CommonAttributes` (optional).
+    /// Items: 0 to 50.
     pub fn common_attributes(
-        mut self,
+        self,
         value: impl Into<Value<List<HttpEndpointCommonAttribute>>>,
     ) -> Self {
-        self.common_attributes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CommonAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `ContentEncoding`.
-    pub fn content_encoding(mut self, value: impl Into<Value<ContentEncoding>>) -> Self {
-        self.content_encoding = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpEndpointRequestConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.common_attributes {
-            m.insert("CommonAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_encoding {
-            m.insert("ContentEncoding".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContentEncoding` (optional).
+    pub fn content_encoding(self, value: impl Into<Value<ContentEncoding>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContentEncoding", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HttpEndpointRequestConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.common_attributes.check(
-            &path.field("CommonAttributes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_encoding
-            .check(&path.field("ContentEncoding"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpEndpointRequestConfiguration);
-
-/// Property type `HttpEndpointCommonAttribute` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct HttpEndpointCommonAttribute {
-    /// `AttributeName` (required).
-    /// Length: 1..=256 characters.
-    pub attribute_name: Value<String>,
-    /// `AttributeValue` (required).
-    /// Length: 0..=1024 characters.
-    pub attribute_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `HttpEndpointCommonAttribute` of `AWS::KinesisFirehose::DeliveryStream`.
+    HttpEndpointCommonAttribute
 }
 
 impl HttpEndpointCommonAttribute {
@@ -5974,196 +2229,37 @@ impl HttpEndpointCommonAttribute {
         attribute_name: impl Into<Value<String>>,
         attribute_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attribute_name: attribute_name.into(),
-            attribute_value: attribute_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttributeName", attribute_name.into().to_template())
+                .with(1, "AttributeValue", attribute_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HttpEndpointCommonAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttributeName".to_owned(),
-            self.attribute_name.to_template(),
-        );
-        m.insert(
-            "AttributeValue".to_owned(),
-            self.attribute_value.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContentEncoding`.
+    ContentEncoding {
+        /// `NONE`
+        None = "NONE",
+        /// `GZIP`
+        Gzip = "GZIP",
     }
 }
 
-impl Check for HttpEndpointCommonAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_name.check(
-            &path.field("AttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_value.check(
-            &path.field("AttributeValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `HttpEndpointDestinationConfigurationS3BackupMode`.
+    HttpEndpointDestinationConfigurationS3BackupMode {
+        /// `AllData`
+        AllData = "AllData",
+        /// `FailedDataOnly`
+        FailedDataOnly = "FailedDataOnly",
     }
 }
 
-crate::impl_literal!(HttpEndpointCommonAttribute);
-
-/// Values of `ContentEncoding`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentEncoding {
-    /// `NONE`
-    None,
-    /// `GZIP`
-    Gzip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentEncoding {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "GZIP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Gzip => "GZIP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentEncoding {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentEncoding {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentEncoding {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "GZIP" => Self::Gzip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentEncoding> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentEncoding::from(s))
-    }
-}
-
-crate::impl_literal!(ContentEncoding);
-
-/// Values of `HttpEndpointDestinationConfigurationS3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpEndpointDestinationConfigurationS3BackupMode {
-    /// `AllData`
-    AllData,
-    /// `FailedDataOnly`
-    FailedDataOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpEndpointDestinationConfigurationS3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AllData", "FailedDataOnly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllData => "AllData",
-            Self::FailedDataOnly => "FailedDataOnly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpEndpointDestinationConfigurationS3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpEndpointDestinationConfigurationS3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpEndpointDestinationConfigurationS3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "AllData" => Self::AllData,
-            "FailedDataOnly" => Self::FailedDataOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpEndpointDestinationConfigurationS3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpEndpointDestinationConfigurationS3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(HttpEndpointDestinationConfigurationS3BackupMode);
-
-/// Property type `IcebergDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct IcebergDestinationConfiguration {
-    /// `AppendOnly` (optional).
-    pub append_only: Option<Value<bool>>,
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<BufferingHints>>,
-    /// `CatalogConfiguration` (required).
-    pub catalog_configuration: Value<CatalogConfiguration>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `DestinationTableConfigurationList` (optional).
-    pub destination_table_configuration_list: Option<Value<List<DestinationTableConfiguration>>>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<RetryOptions>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `SchemaEvolutionConfiguration` (optional).
-    pub schema_evolution_configuration: Option<Value<SchemaEvolutionConfiguration>>,
-    /// `TableCreationConfiguration` (optional).
-    pub table_creation_configuration: Option<Value<TableCreationConfiguration>>,
-    /// `s3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<IcebergDestinationConfigurations3BackupMode>>,
+crate::l1_struct! {
+    /// Property type `IcebergDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    IcebergDestinationConfiguration
 }
 
 impl IcebergDestinationConfiguration {
@@ -6173,277 +2269,120 @@ impl IcebergDestinationConfiguration {
         role_arn: impl Into<Value<ids::RoleArn>>,
         s3_configuration: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        Self {
-            append_only: None,
-            buffering_hints: None,
-            catalog_configuration: catalog_configuration.into(),
-            cloud_watch_logging_options: None,
-            destination_table_configuration_list: None,
-            processing_configuration: None,
-            retry_options: None,
-            role_arn: role_arn.into(),
-            s3_configuration: s3_configuration.into(),
-            schema_evolution_configuration: None,
-            table_creation_configuration: None,
-            s3_backup_mode: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "CatalogConfiguration",
+                    catalog_configuration.into().to_template(),
+                )
+                .with(7, "RoleARN", role_arn.into().to_template())
+                .with(8, "S3Configuration", s3_configuration.into().to_template()),
+        )
     }
-    /// Sets `AppendOnly`.
-    pub fn append_only(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.append_only = Some(value.into());
-        self
+    /// `AppendOnly` (optional).
+    pub fn append_only(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AppendOnly", value.into().to_template()))
     }
-    /// Sets `BufferingHints`.
-    pub fn buffering_hints(mut self, value: impl Into<Value<BufferingHints>>) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+    /// `BufferingHints` (optional).
+    pub fn buffering_hints(self, value: impl Into<Value<BufferingHints>>) -> Self {
+        Self(self.0.with(1, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationTableConfigurationList`.
+    /// `DestinationTableConfigurationList` (optional).
     pub fn destination_table_configuration_list(
-        mut self,
+        self,
         value: impl Into<Value<List<DestinationTableConfiguration>>>,
     ) -> Self {
-        self.destination_table_configuration_list = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "DestinationTableConfigurationList",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
-    pub fn retry_options(mut self, value: impl Into<Value<RetryOptions>>) -> Self {
-        self.retry_options = Some(value.into());
-        self
+    /// `RetryOptions` (optional).
+    pub fn retry_options(self, value: impl Into<Value<RetryOptions>>) -> Self {
+        Self(self.0.with(6, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `SchemaEvolutionConfiguration`.
+    /// `SchemaEvolutionConfiguration` (optional).
     pub fn schema_evolution_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SchemaEvolutionConfiguration>>,
     ) -> Self {
-        self.schema_evolution_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "SchemaEvolutionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TableCreationConfiguration`.
+    /// `TableCreationConfiguration` (optional).
     pub fn table_creation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TableCreationConfiguration>>,
     ) -> Self {
-        self.table_creation_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "TableCreationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `s3BackupMode`.
+    /// `s3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<IcebergDestinationConfigurations3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(11, "s3BackupMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IcebergDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.append_only {
-            m.insert("AppendOnly".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CatalogConfiguration".to_owned(),
-            self.catalog_configuration.to_template(),
-        );
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_table_configuration_list {
-            m.insert(
-                "DestinationTableConfigurationList".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        if let Some(v) = &self.schema_evolution_configuration {
-            m.insert("SchemaEvolutionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_creation_configuration {
-            m.insert("TableCreationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("s3BackupMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.catalog_configuration
-            .check(&path.field("CatalogConfiguration"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.destination_table_configuration_list.check(
-            &path.field("DestinationTableConfigurationList"),
-            &Rules::NONE,
-            out,
-        );
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.schema_evolution_configuration.check(
-            &path.field("SchemaEvolutionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.table_creation_configuration.check(
-            &path.field("TableCreationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_backup_mode
-            .check(&path.field("s3BackupMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergDestinationConfiguration);
-
-/// Property type `CatalogConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct CatalogConfiguration {
-    /// `CatalogArn` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub catalog_arn: Option<Value<String>>,
-    /// `WarehouseLocation` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `s3:\/\/.*`.
-    pub warehouse_location: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CatalogConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    CatalogConfiguration(default)
 }
 
 impl CatalogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_arn: None,
-            warehouse_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogArn`.
-    pub fn catalog_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_arn = Some(value.into());
-        self
+    /// `CatalogArn` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `arn:.*`.
+    pub fn catalog_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogArn", value.into().to_template()))
     }
-    /// Sets `WarehouseLocation`.
-    pub fn warehouse_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.warehouse_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CatalogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_arn {
-            m.insert("CatalogArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warehouse_location {
-            m.insert("WarehouseLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WarehouseLocation` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `s3:\/\/.*`.
+    pub fn warehouse_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WarehouseLocation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CatalogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_arn.check(
-            &path.field("CatalogArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.warehouse_location.check(
-            &path.field("WarehouseLocation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("s3:\\/\\/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CatalogConfiguration);
-
-/// Property type `DestinationTableConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct DestinationTableConfiguration {
-    /// `DestinationDatabaseName` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[a-zA-Z0-9\.\_]+$`.
-    pub destination_database_name: Value<String>,
-    /// `DestinationTableName` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[a-zA-Z0-9\.\_]+$`.
-    pub destination_table_name: Value<String>,
-    /// `PartitionSpec` (optional).
-    pub partition_spec: Option<Value<PartitionSpec>>,
-    /// `S3ErrorOutputPrefix` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_error_output_prefix: Option<Value<String>>,
-    /// `UniqueKeys` (optional).
-    /// Each item: Length: 1..=512 characters.
-    /// Each item: Pattern: `^\S+$`.
-    pub unique_keys: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DestinationTableConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    DestinationTableConfiguration
 }
 
 impl DestinationTableConfiguration {
@@ -6452,329 +2391,113 @@ impl DestinationTableConfiguration {
         destination_database_name: impl Into<Value<String>>,
         destination_table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_database_name: destination_database_name.into(),
-            destination_table_name: destination_table_name.into(),
-            partition_spec: None,
-            s3_error_output_prefix: None,
-            unique_keys: None,
-        }
-    }
-    /// Sets `PartitionSpec`.
-    pub fn partition_spec(mut self, value: impl Into<Value<PartitionSpec>>) -> Self {
-        self.partition_spec = Some(value.into());
-        self
-    }
-    /// Sets `S3ErrorOutputPrefix`.
-    pub fn s3_error_output_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_error_output_prefix = Some(value.into());
-        self
-    }
-    /// Sets `UniqueKeys`.
-    pub fn unique_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.unique_keys = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationTableConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationDatabaseName".to_owned(),
-            self.destination_database_name.to_template(),
-        );
-        m.insert(
-            "DestinationTableName".to_owned(),
-            self.destination_table_name.to_template(),
-        );
-        if let Some(v) = &self.partition_spec {
-            m.insert("PartitionSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_error_output_prefix {
-            m.insert("S3ErrorOutputPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unique_keys {
-            m.insert("UniqueKeys".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationTableConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_database_name.check(
-            &path.field("DestinationDatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[a-zA-Z0-9\\.\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_table_name.check(
-            &path.field("DestinationTableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[a-zA-Z0-9\\.\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.partition_spec
-            .check(&path.field("PartitionSpec"), &Rules::NONE, out);
-        self.s3_error_output_prefix.check(
-            &path.field("S3ErrorOutputPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unique_keys.check(
-            &path.field("UniqueKeys"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(512),
-                            pattern: Some("^\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationDatabaseName",
+                    destination_database_name.into().to_template(),
+                )
+                .with(
+                    1,
+                    "DestinationTableName",
+                    destination_table_name.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `PartitionSpec` (optional).
+    pub fn partition_spec(self, value: impl Into<Value<PartitionSpec>>) -> Self {
+        Self(self.0.with(2, "PartitionSpec", value.into().to_template()))
+    }
+    /// `S3ErrorOutputPrefix` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_error_output_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "S3ErrorOutputPrefix", value.into().to_template()),
+        )
+    }
+    /// `UniqueKeys` (optional).
+    /// Each item: Length: 1 to 512 characters.
+    /// Each item: Pattern: `^\S+$`.
+    pub fn unique_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "UniqueKeys", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(DestinationTableConfiguration);
-
-/// Property type `PartitionSpec` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct PartitionSpec {
-    /// `Identity` (optional).
-    pub identity: Option<Value<List<PartitionField>>>,
+crate::l1_struct! {
+    /// Property type `PartitionSpec` of `AWS::KinesisFirehose::DeliveryStream`.
+    PartitionSpec(default)
 }
 
 impl PartitionSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { identity: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Identity`.
-    pub fn identity(mut self, value: impl Into<Value<List<PartitionField>>>) -> Self {
-        self.identity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PartitionSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identity {
-            m.insert("Identity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Identity` (optional).
+    pub fn identity(self, value: impl Into<Value<List<PartitionField>>>) -> Self {
+        Self(self.0.with(0, "Identity", value.into().to_template()))
     }
 }
 
-impl Check for PartitionSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity
-            .check(&path.field("Identity"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PartitionSpec);
-
-/// Property type `PartitionField` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct PartitionField {
-    /// `SourceName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^\S+$`.
-    pub source_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PartitionField` of `AWS::KinesisFirehose::DeliveryStream`.
+    PartitionField
 }
 
 impl PartitionField {
     /// The required properties: `SourceName`.
     pub fn new(source_name: impl Into<Value<String>>) -> Self {
-        Self {
-            source_name: source_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "SourceName", source_name.into().to_template()))
     }
 }
 
-impl ToTemplate for PartitionField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SourceName".to_owned(), self.source_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PartitionField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_name.check(
-            &path.field("SourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PartitionField);
-
-/// Property type `SchemaEvolutionConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaEvolutionConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SchemaEvolutionConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    SchemaEvolutionConfiguration(default)
 }
 
 impl SchemaEvolutionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaEvolutionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaEvolutionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SchemaEvolutionConfiguration);
-
-/// Property type `TableCreationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct TableCreationConfiguration {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TableCreationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    TableCreationConfiguration(default)
 }
 
 impl TableCreationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TableCreationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for TableCreationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TableCreationConfiguration);
-
-/// Values of `IcebergDestinationConfigurations3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IcebergDestinationConfigurations3BackupMode {
-    /// `AllData`
-    AllData,
-    /// `FailedDataOnly`
-    FailedDataOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IcebergDestinationConfigurations3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AllData", "FailedDataOnly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllData => "AllData",
-            Self::FailedDataOnly => "FailedDataOnly",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IcebergDestinationConfigurations3BackupMode`.
+    IcebergDestinationConfigurations3BackupMode {
+        /// `AllData`
+        AllData = "AllData",
+        /// `FailedDataOnly`
+        FailedDataOnly = "FailedDataOnly",
     }
 }
 
-impl ToTemplate for IcebergDestinationConfigurations3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IcebergDestinationConfigurations3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IcebergDestinationConfigurations3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "AllData" => Self::AllData,
-            "FailedDataOnly" => Self::FailedDataOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IcebergDestinationConfigurations3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(IcebergDestinationConfigurations3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(IcebergDestinationConfigurations3BackupMode);
-
-/// Property type `KinesisStreamSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct KinesisStreamSourceConfiguration {
-    /// `KinesisStreamARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub kinesis_stream_arn: Value<String>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisStreamSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    KinesisStreamSourceConfiguration
 }
 
 impl KinesisStreamSourceConfiguration {
@@ -6783,67 +2506,21 @@ impl KinesisStreamSourceConfiguration {
         kinesis_stream_arn: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            kinesis_stream_arn: kinesis_stream_arn.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "KinesisStreamARN",
+                    kinesis_stream_arn.into().to_template(),
+                )
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisStreamSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KinesisStreamARN".to_owned(),
-            self.kinesis_stream_arn.to_template(),
-        );
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisStreamSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kinesis_stream_arn.check(
-            &path.field("KinesisStreamARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisStreamSourceConfiguration);
-
-/// Property type `MskSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct MskSourceConfiguration {
-    /// `AuthenticationConfiguration` (required).
-    pub authentication_configuration: Value<AuthenticationConfiguration>,
-    /// `MSKClusterARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub msk_cluster_arn: Value<String>,
-    /// `ReadFromTimestamp` (optional).
-    pub read_from_timestamp: Option<Value<String>>,
-    /// `TopicName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `[a-zA-Z0-9\._\-]+`.
-    pub topic_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MskSourceConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    MskSourceConfiguration
 }
 
 impl MskSourceConfiguration {
@@ -6853,80 +2530,29 @@ impl MskSourceConfiguration {
         msk_cluster_arn: impl Into<Value<String>>,
         topic_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_configuration: authentication_configuration.into(),
-            msk_cluster_arn: msk_cluster_arn.into(),
-            read_from_timestamp: None,
-            topic_name: topic_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthenticationConfiguration",
+                    authentication_configuration.into().to_template(),
+                )
+                .with(1, "MSKClusterARN", msk_cluster_arn.into().to_template())
+                .with(3, "TopicName", topic_name.into().to_template()),
+        )
     }
-    /// Sets `ReadFromTimestamp`.
-    pub fn read_from_timestamp(mut self, value: impl Into<Value<String>>) -> Self {
-        self.read_from_timestamp = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MskSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationConfiguration".to_owned(),
-            self.authentication_configuration.to_template(),
-        );
-        m.insert(
-            "MSKClusterARN".to_owned(),
-            self.msk_cluster_arn.to_template(),
-        );
-        if let Some(v) = &self.read_from_timestamp {
-            m.insert("ReadFromTimestamp".to_owned(), v.to_template());
-        }
-        m.insert("TopicName".to_owned(), self.topic_name.to_template());
-        Expr::Map(m)
+    /// `ReadFromTimestamp` (optional).
+    pub fn read_from_timestamp(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ReadFromTimestamp", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MskSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_configuration.check(
-            &path.field("AuthenticationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.msk_cluster_arn.check(
-            &path.field("MSKClusterARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topic_name.check(
-            &path.field("TopicName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[a-zA-Z0-9\\._\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MskSourceConfiguration);
-
-/// Property type `AuthenticationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct AuthenticationConfiguration {
-    /// `Connectivity` (required).
-    pub connectivity: Value<Connectivity>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `AuthenticationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    AuthenticationConfiguration
 }
 
 impl AuthenticationConfiguration {
@@ -6935,130 +2561,27 @@ impl AuthenticationConfiguration {
         connectivity: impl Into<Value<Connectivity>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            connectivity: connectivity.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Connectivity", connectivity.into().to_template())
+                .with(1, "RoleARN", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthenticationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Connectivity".to_owned(), self.connectivity.to_template());
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Connectivity`.
+    Connectivity {
+        /// `PUBLIC`
+        Public = "PUBLIC",
+        /// `PRIVATE`
+        Private = "PRIVATE",
     }
 }
 
-impl Check for AuthenticationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connectivity
-            .check(&path.field("Connectivity"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuthenticationConfiguration);
-
-/// Values of `Connectivity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Connectivity {
-    /// `PUBLIC`
-    Public,
-    /// `PRIVATE`
-    Private,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Connectivity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PUBLIC", "PRIVATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Private => "PRIVATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Connectivity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Connectivity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Connectivity {
-    fn from(s: &str) -> Self {
-        match s {
-            "PUBLIC" => Self::Public,
-            "PRIVATE" => Self::Private,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Connectivity> {
-    fn from(s: &str) -> Self {
-        Value::literal(Connectivity::from(s))
-    }
-}
-
-crate::impl_literal!(Connectivity);
-
-/// Property type `RedshiftDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct RedshiftDestinationConfiguration {
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `ClusterJDBCURL` (required).
-    /// Length: 1..=512 characters.
-    pub cluster_jdbcurl: Value<String>,
-    /// `CopyCommand` (required).
-    pub copy_command: Value<CopyCommand>,
-    /// `Password` (optional).
-    /// Length: 6..=512 characters.
-    pub password: Option<Value<String>>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<RedshiftRetryOptions>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3BackupConfiguration` (optional).
-    pub s3_backup_configuration: Option<Value<S3DestinationConfiguration>>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<RedshiftDestinationConfigurationS3BackupMode>>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `SecretsManagerConfiguration` (optional).
-    pub secrets_manager_configuration: Option<Value<SecretsManagerConfiguration>>,
-    /// `Username` (optional).
-    /// Length: 1..=512 characters.
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RedshiftDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    RedshiftDestinationConfiguration
 }
 
 impl RedshiftDestinationConfiguration {
@@ -7069,435 +2592,140 @@ impl RedshiftDestinationConfiguration {
         role_arn: impl Into<Value<ids::RoleArn>>,
         s3_configuration: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        Self {
-            cloud_watch_logging_options: None,
-            cluster_jdbcurl: cluster_jdbcurl.into(),
-            copy_command: copy_command.into(),
-            password: None,
-            processing_configuration: None,
-            retry_options: None,
-            role_arn: role_arn.into(),
-            s3_backup_configuration: None,
-            s3_backup_mode: None,
-            s3_configuration: s3_configuration.into(),
-            secrets_manager_configuration: None,
-            username: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClusterJDBCURL", cluster_jdbcurl.into().to_template())
+                .with(2, "CopyCommand", copy_command.into().to_template())
+                .with(6, "RoleARN", role_arn.into().to_template())
+                .with(9, "S3Configuration", s3_configuration.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Length: 6 to 512 characters.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Password", value.into().to_template()))
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
-    pub fn retry_options(mut self, value: impl Into<Value<RedshiftRetryOptions>>) -> Self {
-        self.retry_options = Some(value.into());
-        self
+    /// `RetryOptions` (optional).
+    pub fn retry_options(self, value: impl Into<Value<RedshiftRetryOptions>>) -> Self {
+        Self(self.0.with(5, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `S3BackupConfiguration`.
+    /// `S3BackupConfiguration` (optional).
     pub fn s3_backup_configuration(
-        mut self,
+        self,
         value: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        self.s3_backup_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "S3BackupConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `S3BackupMode`.
+    /// `S3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftDestinationConfigurationS3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(8, "S3BackupMode", value.into().to_template()))
     }
-    /// Sets `SecretsManagerConfiguration`.
+    /// `SecretsManagerConfiguration` (optional).
     pub fn secrets_manager_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SecretsManagerConfiguration>>,
     ) -> Self {
-        self.secrets_manager_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "SecretsManagerConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ClusterJDBCURL".to_owned(),
-            self.cluster_jdbcurl.to_template(),
-        );
-        m.insert("CopyCommand".to_owned(), self.copy_command.to_template());
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.s3_backup_configuration {
-            m.insert("S3BackupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        if let Some(v) = &self.secrets_manager_configuration {
-            m.insert("SecretsManagerConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Username` (optional).
+    /// Length: 1 to 512 characters.
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Username", value.into().to_template()))
     }
 }
 
-impl Check for RedshiftDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.cluster_jdbcurl.check(
-            &path.field("ClusterJDBCURL"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.copy_command
-            .check(&path.field("CopyCommand"), &Rules::NONE, out);
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_backup_configuration
-            .check(&path.field("S3BackupConfiguration"), &Rules::NONE, out);
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.secrets_manager_configuration.check(
-            &path.field("SecretsManagerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftDestinationConfiguration);
-
-/// Property type `CopyCommand` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct CopyCommand {
-    /// `CopyOptions` (optional).
-    /// Length: 0..=204800 characters.
-    pub copy_options: Option<Value<String>>,
-    /// `DataTableColumns` (optional).
-    /// Length: 0..=204800 characters.
-    pub data_table_columns: Option<Value<String>>,
-    /// `DataTableName` (required).
-    /// Length: 1..=512 characters.
-    pub data_table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `CopyCommand` of `AWS::KinesisFirehose::DeliveryStream`.
+    CopyCommand
 }
 
 impl CopyCommand {
     /// The required properties: `DataTableName`.
     pub fn new(data_table_name: impl Into<Value<String>>) -> Self {
-        Self {
-            copy_options: None,
-            data_table_columns: None,
-            data_table_name: data_table_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "DataTableName",
+            data_table_name.into().to_template(),
+        ))
     }
-    /// Sets `CopyOptions`.
-    pub fn copy_options(mut self, value: impl Into<Value<String>>) -> Self {
-        self.copy_options = Some(value.into());
-        self
+    /// `CopyOptions` (optional).
+    /// Length: 0 to 204800 characters.
+    pub fn copy_options(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CopyOptions", value.into().to_template()))
     }
-    /// Sets `DataTableColumns`.
-    pub fn data_table_columns(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_table_columns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CopyCommand {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_options {
-            m.insert("CopyOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_table_columns {
-            m.insert("DataTableColumns".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataTableName".to_owned(),
-            self.data_table_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DataTableColumns` (optional).
+    /// Length: 0 to 204800 characters.
+    pub fn data_table_columns(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataTableColumns", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CopyCommand {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.copy_options.check(
-            &path.field("CopyOptions"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(204800),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_table_columns.check(
-            &path.field("DataTableColumns"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(204800),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_table_name.check(
-            &path.field("DataTableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CopyCommand);
-
-/// Property type `RedshiftRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct RedshiftRetryOptions {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=7200.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RedshiftRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    RedshiftRetryOptions(default)
 }
 
 impl RedshiftRetryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftRetryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 7200.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RedshiftRetryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RedshiftDestinationConfigurationS3BackupMode`.
+    RedshiftDestinationConfigurationS3BackupMode {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-crate::impl_literal!(RedshiftRetryOptions);
-
-/// Values of `RedshiftDestinationConfigurationS3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedshiftDestinationConfigurationS3BackupMode {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedshiftDestinationConfigurationS3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RedshiftDestinationConfigurationS3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedshiftDestinationConfigurationS3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedshiftDestinationConfigurationS3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedshiftDestinationConfigurationS3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedshiftDestinationConfigurationS3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(RedshiftDestinationConfigurationS3BackupMode);
-
-/// Property type `SnowflakeDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct SnowflakeDestinationConfiguration {
-    /// `AccountUrl` (required).
-    /// Length: 24..=2048 characters.
-    /// Pattern: `.+?\.snowflakecomputing\.com`.
-    pub account_url: Value<String>,
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<SnowflakeBufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `ContentColumnName` (optional).
-    /// Length: 1..=255 characters.
-    pub content_column_name: Option<Value<String>>,
-    /// `DataLoadingOption` (optional).
-    pub data_loading_option: Option<Value<DataLoadingOption>>,
-    /// `Database` (required).
-    /// Length: 1..=255 characters.
-    pub database: Value<String>,
-    /// `KeyPassphrase` (optional).
-    /// Length: 7..=255 characters.
-    pub key_passphrase: Option<Value<String>>,
-    /// `MetaDataColumnName` (optional).
-    /// Length: 1..=255 characters.
-    pub meta_data_column_name: Option<Value<String>>,
-    /// `PrivateKey` (optional).
-    /// Length: 256..=4096 characters.
-    /// Pattern: `^(?:[A-Za-z0-9+\/]{4})*(?:[A-Za-z0-9+\/]{2}==|[A-Za-z0-9+\/]{3}=)?$`.
-    pub private_key: Option<Value<String>>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<SnowflakeRetryOptions>>,
-    /// `RoleARN` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `arn:.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<SnowflakeDestinationConfigurationS3BackupMode>>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `Schema` (required).
-    /// Length: 1..=255 characters.
-    pub schema: Value<String>,
-    /// `SecretsManagerConfiguration` (optional).
-    pub secrets_manager_configuration: Option<Value<SecretsManagerConfiguration>>,
-    /// `SnowflakeRoleConfiguration` (optional).
-    pub snowflake_role_configuration: Option<Value<SnowflakeRoleConfiguration>>,
-    /// `SnowflakeVpcConfiguration` (optional).
-    pub snowflake_vpc_configuration: Option<Value<SnowflakeVpcConfiguration>>,
-    /// `Table` (required).
-    /// Length: 1..=255 characters.
-    pub table: Value<String>,
-    /// `User` (optional).
-    /// Length: 1..=255 characters.
-    pub user: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SnowflakeDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    SnowflakeDestinationConfiguration
 }
 
 impl SnowflakeDestinationConfiguration {
@@ -7510,677 +2738,230 @@ impl SnowflakeDestinationConfiguration {
         schema: impl Into<Value<String>>,
         table: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account_url: account_url.into(),
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            content_column_name: None,
-            data_loading_option: None,
-            database: database.into(),
-            key_passphrase: None,
-            meta_data_column_name: None,
-            private_key: None,
-            processing_configuration: None,
-            retry_options: None,
-            role_arn: role_arn.into(),
-            s3_backup_mode: None,
-            s3_configuration: s3_configuration.into(),
-            schema: schema.into(),
-            secrets_manager_configuration: None,
-            snowflake_role_configuration: None,
-            snowflake_vpc_configuration: None,
-            table: table.into(),
-            user: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountUrl", account_url.into().to_template())
+                .with(5, "Database", database.into().to_template())
+                .with(11, "RoleARN", role_arn.into().to_template())
+                .with(13, "S3Configuration", s3_configuration.into().to_template())
+                .with(14, "Schema", schema.into().to_template())
+                .with(18, "Table", table.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
-    pub fn buffering_hints(mut self, value: impl Into<Value<SnowflakeBufferingHints>>) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+    /// `BufferingHints` (optional).
+    pub fn buffering_hints(self, value: impl Into<Value<SnowflakeBufferingHints>>) -> Self {
+        Self(self.0.with(1, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ContentColumnName`.
-    pub fn content_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_column_name = Some(value.into());
-        self
+    /// `ContentColumnName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn content_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ContentColumnName", value.into().to_template()),
+        )
     }
-    /// Sets `DataLoadingOption`.
-    pub fn data_loading_option(mut self, value: impl Into<Value<DataLoadingOption>>) -> Self {
-        self.data_loading_option = Some(value.into());
-        self
+    /// `DataLoadingOption` (optional).
+    pub fn data_loading_option(self, value: impl Into<Value<DataLoadingOption>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DataLoadingOption", value.into().to_template()),
+        )
     }
-    /// Sets `KeyPassphrase`.
-    pub fn key_passphrase(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_passphrase = Some(value.into());
-        self
+    /// `KeyPassphrase` (optional).
+    /// Length: 7 to 255 characters.
+    pub fn key_passphrase(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KeyPassphrase", value.into().to_template()))
     }
-    /// Sets `MetaDataColumnName`.
-    pub fn meta_data_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.meta_data_column_name = Some(value.into());
-        self
+    /// `MetaDataColumnName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn meta_data_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MetaDataColumnName", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_key = Some(value.into());
-        self
+    /// `PrivateKey` (optional).
+    /// Length: 256 to 4096 characters.
+    /// Pattern: `^(?:[A-Za-z0-9+\/]{4})*(?:[A-Za-z0-9+\/]{2}==|[A-Za-z0-9+\/]{3}=)?$`.
+    pub fn private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "PrivateKey", value.into().to_template()))
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
-    pub fn retry_options(mut self, value: impl Into<Value<SnowflakeRetryOptions>>) -> Self {
-        self.retry_options = Some(value.into());
-        self
+    /// `RetryOptions` (optional).
+    pub fn retry_options(self, value: impl Into<Value<SnowflakeRetryOptions>>) -> Self {
+        Self(self.0.with(10, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `S3BackupMode`.
+    /// `S3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<SnowflakeDestinationConfigurationS3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(12, "S3BackupMode", value.into().to_template()))
     }
-    /// Sets `SecretsManagerConfiguration`.
+    /// `SecretsManagerConfiguration` (optional).
     pub fn secrets_manager_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SecretsManagerConfiguration>>,
     ) -> Self {
-        self.secrets_manager_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "SecretsManagerConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SnowflakeRoleConfiguration`.
+    /// `SnowflakeRoleConfiguration` (optional).
     pub fn snowflake_role_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SnowflakeRoleConfiguration>>,
     ) -> Self {
-        self.snowflake_role_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(16, "SnowflakeRoleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SnowflakeVpcConfiguration`.
+    /// `SnowflakeVpcConfiguration` (optional).
     pub fn snowflake_vpc_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SnowflakeVpcConfiguration>>,
     ) -> Self {
-        self.snowflake_vpc_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(17, "SnowflakeVpcConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `User`.
-    pub fn user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnowflakeDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountUrl".to_owned(), self.account_url.to_template());
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_column_name {
-            m.insert("ContentColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_loading_option {
-            m.insert("DataLoadingOption".to_owned(), v.to_template());
-        }
-        m.insert("Database".to_owned(), self.database.to_template());
-        if let Some(v) = &self.key_passphrase {
-            m.insert("KeyPassphrase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.meta_data_column_name {
-            m.insert("MetaDataColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_key {
-            m.insert("PrivateKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        m.insert("RoleARN".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        m.insert("Schema".to_owned(), self.schema.to_template());
-        if let Some(v) = &self.secrets_manager_configuration {
-            m.insert("SecretsManagerConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake_role_configuration {
-            m.insert("SnowflakeRoleConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake_vpc_configuration {
-            m.insert("SnowflakeVpcConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Table".to_owned(), self.table.to_template());
-        if let Some(v) = &self.user {
-            m.insert("User".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `User` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "User", value.into().to_template()))
     }
 }
 
-impl Check for SnowflakeDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_url.check(
-            &path.field("AccountUrl"),
-            &Rules {
-                min_length: Some(24),
-                max_length: Some(2048),
-                pattern: Some(".+?\\.snowflakecomputing\\.com"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.content_column_name.check(
-            &path.field("ContentColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_loading_option
-            .check(&path.field("DataLoadingOption"), &Rules::NONE, out);
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_passphrase.check(
-            &path.field("KeyPassphrase"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.meta_data_column_name.check(
-            &path.field("MetaDataColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_key.check(
-            &path.field("PrivateKey"),
-            &Rules {
-                min_length: Some(256),
-                max_length: Some(4096),
-                pattern: Some(
-                    "^(?:[A-Za-z0-9+\\/]{4})*(?:[A-Za-z0-9+\\/]{2}==|[A-Za-z0-9+\\/]{3}=)?$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.schema.check(
-            &path.field("Schema"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secrets_manager_configuration.check(
-            &path.field("SecretsManagerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.snowflake_role_configuration.check(
-            &path.field("SnowflakeRoleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.snowflake_vpc_configuration.check(
-            &path.field("SnowflakeVpcConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.table.check(
-            &path.field("Table"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user.check(
-            &path.field("User"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnowflakeDestinationConfiguration);
-
-/// Property type `SnowflakeBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct SnowflakeBufferingHints {
-    /// `IntervalInSeconds` (optional).
-    /// Range: 0..=900.
-    pub interval_in_seconds: Option<Value<i64>>,
-    /// `SizeInMBs` (optional).
-    /// Range: 1..=128.
-    pub size_in_m_bs: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SnowflakeBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
+    SnowflakeBufferingHints(default)
 }
 
 impl SnowflakeBufferingHints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interval_in_seconds: None,
-            size_in_m_bs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IntervalInSeconds`.
-    pub fn interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval_in_seconds = Some(value.into());
-        self
+    /// `IntervalInSeconds` (optional).
+    /// Range: 0 to 900.
+    pub fn interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IntervalInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SizeInMBs`.
-    pub fn size_in_m_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_m_bs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnowflakeBufferingHints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interval_in_seconds {
-            m.insert("IntervalInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_m_bs {
-            m.insert("SizeInMBs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SizeInMBs` (optional).
+    /// Range: 1 to 128.
+    pub fn size_in_m_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SizeInMBs", value.into().to_template()))
     }
 }
 
-impl Check for SnowflakeBufferingHints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval_in_seconds.check(
-            &path.field("IntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_m_bs.check(
-            &path.field("SizeInMBs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataLoadingOption`.
+    DataLoadingOption {
+        /// `JSON_MAPPING`
+        JsonMapping = "JSON_MAPPING",
+        /// `VARIANT_CONTENT_MAPPING`
+        VariantContentMapping = "VARIANT_CONTENT_MAPPING",
+        /// `VARIANT_CONTENT_AND_METADATA_MAPPING`
+        VariantContentAndMetadataMapping = "VARIANT_CONTENT_AND_METADATA_MAPPING",
     }
 }
 
-crate::impl_literal!(SnowflakeBufferingHints);
-
-/// Values of `DataLoadingOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataLoadingOption {
-    /// `JSON_MAPPING`
-    JsonMapping,
-    /// `VARIANT_CONTENT_MAPPING`
-    VariantContentMapping,
-    /// `VARIANT_CONTENT_AND_METADATA_MAPPING`
-    VariantContentAndMetadataMapping,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataLoadingOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "JSON_MAPPING",
-        "VARIANT_CONTENT_MAPPING",
-        "VARIANT_CONTENT_AND_METADATA_MAPPING",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonMapping => "JSON_MAPPING",
-            Self::VariantContentMapping => "VARIANT_CONTENT_MAPPING",
-            Self::VariantContentAndMetadataMapping => "VARIANT_CONTENT_AND_METADATA_MAPPING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataLoadingOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataLoadingOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataLoadingOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON_MAPPING" => Self::JsonMapping,
-            "VARIANT_CONTENT_MAPPING" => Self::VariantContentMapping,
-            "VARIANT_CONTENT_AND_METADATA_MAPPING" => Self::VariantContentAndMetadataMapping,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataLoadingOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataLoadingOption::from(s))
-    }
-}
-
-crate::impl_literal!(DataLoadingOption);
-
-/// Property type `SnowflakeRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct SnowflakeRetryOptions {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=7200.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SnowflakeRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    SnowflakeRetryOptions(default)
 }
 
 impl SnowflakeRetryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnowflakeRetryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 7200.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SnowflakeRetryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SnowflakeDestinationConfigurationS3BackupMode`.
+    SnowflakeDestinationConfigurationS3BackupMode {
+        /// `FailedDataOnly`
+        FailedDataOnly = "FailedDataOnly",
+        /// `AllData`
+        AllData = "AllData",
     }
 }
 
-crate::impl_literal!(SnowflakeRetryOptions);
-
-/// Values of `SnowflakeDestinationConfigurationS3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SnowflakeDestinationConfigurationS3BackupMode {
-    /// `FailedDataOnly`
-    FailedDataOnly,
-    /// `AllData`
-    AllData,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SnowflakeDestinationConfigurationS3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FailedDataOnly", "AllData"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FailedDataOnly => "FailedDataOnly",
-            Self::AllData => "AllData",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SnowflakeDestinationConfigurationS3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SnowflakeDestinationConfigurationS3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SnowflakeDestinationConfigurationS3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FailedDataOnly" => Self::FailedDataOnly,
-            "AllData" => Self::AllData,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SnowflakeDestinationConfigurationS3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SnowflakeDestinationConfigurationS3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(SnowflakeDestinationConfigurationS3BackupMode);
-
-/// Property type `SnowflakeRoleConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct SnowflakeRoleConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `SnowflakeRole` (optional).
-    /// Length: 1..=255 characters.
-    pub snowflake_role: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SnowflakeRoleConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    SnowflakeRoleConfiguration(default)
 }
 
 impl SnowflakeRoleConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            snowflake_role: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `SnowflakeRole`.
-    pub fn snowflake_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snowflake_role = Some(value.into());
-        self
+    /// `SnowflakeRole` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn snowflake_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SnowflakeRole", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SnowflakeRoleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake_role {
-            m.insert("SnowflakeRole".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnowflakeRoleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.snowflake_role.check(
-            &path.field("SnowflakeRole"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnowflakeRoleConfiguration);
-
-/// Property type `SnowflakeVpcConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct SnowflakeVpcConfiguration {
-    /// `PrivateLinkVpceId` (required).
-    /// Length: 47..=255 characters.
-    /// Pattern: `([a-zA-Z0-9\-\_]+\.){2,3}vpce\.[a-zA-Z0-9\-]*\.vpce-svc\-[a-zA-Z0-9\-]{17}$`.
-    pub private_link_vpce_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `SnowflakeVpcConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    SnowflakeVpcConfiguration
 }
 
 impl SnowflakeVpcConfiguration {
     /// The required properties: `PrivateLinkVpceId`.
     pub fn new(private_link_vpce_id: impl Into<Value<String>>) -> Self {
-        Self {
-            private_link_vpce_id: private_link_vpce_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PrivateLinkVpceId",
+            private_link_vpce_id.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SnowflakeVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PrivateLinkVpceId".to_owned(),
-            self.private_link_vpce_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnowflakeVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.private_link_vpce_id.check(&path.field("PrivateLinkVpceId"), &Rules { min_length: Some(47), max_length: Some(255), pattern: Some("([a-zA-Z0-9\\-\\_]+\\.){2,3}vpce\\.[a-zA-Z0-9\\-]*\\.vpce-svc\\-[a-zA-Z0-9\\-]{17}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(SnowflakeVpcConfiguration);
-
-/// Property type `SplunkDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct SplunkDestinationConfiguration {
-    /// `BufferingHints` (optional).
-    pub buffering_hints: Option<Value<SplunkBufferingHints>>,
-    /// `CloudWatchLoggingOptions` (optional).
-    pub cloud_watch_logging_options: Option<Value<CloudWatchLoggingOptions>>,
-    /// `HECAcknowledgmentTimeoutInSeconds` (optional).
-    /// Range: 180..=600.
-    pub hec_acknowledgment_timeout_in_seconds: Option<Value<i64>>,
-    /// `HECEndpoint` (required).
-    /// Length: 0..=2048 characters.
-    pub hec_endpoint: Value<String>,
-    /// `HECEndpointType` (required).
-    pub hec_endpoint_type: Value<HecEndpointType>,
-    /// `HECToken` (optional).
-    /// Length: 0..=2048 characters.
-    pub hec_token: Option<Value<String>>,
-    /// `ProcessingConfiguration` (optional).
-    pub processing_configuration: Option<Value<ProcessingConfiguration>>,
-    /// `RetryOptions` (optional).
-    pub retry_options: Option<Value<SplunkRetryOptions>>,
-    /// `S3BackupMode` (optional).
-    pub s3_backup_mode: Option<Value<SplunkDestinationConfigurationS3BackupMode>>,
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3DestinationConfiguration>,
-    /// `SecretsManagerConfiguration` (optional).
-    pub secrets_manager_configuration: Option<Value<SecretsManagerConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SplunkDestinationConfiguration` of `AWS::KinesisFirehose::DeliveryStream`.
+    SplunkDestinationConfiguration
 }
 
 impl SplunkDestinationConfiguration {
@@ -8190,467 +2971,154 @@ impl SplunkDestinationConfiguration {
         hec_endpoint_type: impl Into<Value<HecEndpointType>>,
         s3_configuration: impl Into<Value<S3DestinationConfiguration>>,
     ) -> Self {
-        Self {
-            buffering_hints: None,
-            cloud_watch_logging_options: None,
-            hec_acknowledgment_timeout_in_seconds: None,
-            hec_endpoint: hec_endpoint.into(),
-            hec_endpoint_type: hec_endpoint_type.into(),
-            hec_token: None,
-            processing_configuration: None,
-            retry_options: None,
-            s3_backup_mode: None,
-            s3_configuration: s3_configuration.into(),
-            secrets_manager_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "HECEndpoint", hec_endpoint.into().to_template())
+                .with(4, "HECEndpointType", hec_endpoint_type.into().to_template())
+                .with(9, "S3Configuration", s3_configuration.into().to_template()),
+        )
     }
-    /// Sets `BufferingHints`.
-    pub fn buffering_hints(mut self, value: impl Into<Value<SplunkBufferingHints>>) -> Self {
-        self.buffering_hints = Some(value.into());
-        self
+    /// `BufferingHints` (optional).
+    pub fn buffering_hints(self, value: impl Into<Value<SplunkBufferingHints>>) -> Self {
+        Self(self.0.with(0, "BufferingHints", value.into().to_template()))
     }
-    /// Sets `CloudWatchLoggingOptions`.
+    /// `CloudWatchLoggingOptions` (optional).
     pub fn cloud_watch_logging_options(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLoggingOptions>>,
     ) -> Self {
-        self.cloud_watch_logging_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CloudWatchLoggingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `HECAcknowledgmentTimeoutInSeconds`.
-    pub fn hec_acknowledgment_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.hec_acknowledgment_timeout_in_seconds = Some(value.into());
-        self
+    /// `HECAcknowledgmentTimeoutInSeconds` (optional).
+    /// Range: 180 to 600.
+    pub fn hec_acknowledgment_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "HECAcknowledgmentTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HECToken`.
-    pub fn hec_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hec_token = Some(value.into());
-        self
+    /// `HECToken` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn hec_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "HECToken", value.into().to_template()))
     }
-    /// Sets `ProcessingConfiguration`.
+    /// `ProcessingConfiguration` (optional).
     pub fn processing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProcessingConfiguration>>,
     ) -> Self {
-        self.processing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ProcessingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RetryOptions`.
-    pub fn retry_options(mut self, value: impl Into<Value<SplunkRetryOptions>>) -> Self {
-        self.retry_options = Some(value.into());
-        self
+    /// `RetryOptions` (optional).
+    pub fn retry_options(self, value: impl Into<Value<SplunkRetryOptions>>) -> Self {
+        Self(self.0.with(7, "RetryOptions", value.into().to_template()))
     }
-    /// Sets `S3BackupMode`.
+    /// `S3BackupMode` (optional).
     pub fn s3_backup_mode(
-        mut self,
+        self,
         value: impl Into<Value<SplunkDestinationConfigurationS3BackupMode>>,
     ) -> Self {
-        self.s3_backup_mode = Some(value.into());
-        self
+        Self(self.0.with(8, "S3BackupMode", value.into().to_template()))
     }
-    /// Sets `SecretsManagerConfiguration`.
+    /// `SecretsManagerConfiguration` (optional).
     pub fn secrets_manager_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SecretsManagerConfiguration>>,
     ) -> Self {
-        self.secrets_manager_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "SecretsManagerConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SplunkDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffering_hints {
-            m.insert("BufferingHints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logging_options {
-            m.insert("CloudWatchLoggingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hec_acknowledgment_timeout_in_seconds {
-            m.insert(
-                "HECAcknowledgmentTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("HECEndpoint".to_owned(), self.hec_endpoint.to_template());
-        m.insert(
-            "HECEndpointType".to_owned(),
-            self.hec_endpoint_type.to_template(),
-        );
-        if let Some(v) = &self.hec_token {
-            m.insert("HECToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_configuration {
-            m.insert("ProcessingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_options {
-            m.insert("RetryOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_backup_mode {
-            m.insert("S3BackupMode".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        if let Some(v) = &self.secrets_manager_configuration {
-            m.insert("SecretsManagerConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SplunkDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buffering_hints
-            .check(&path.field("BufferingHints"), &Rules::NONE, out);
-        self.cloud_watch_logging_options.check(
-            &path.field("CloudWatchLoggingOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.hec_acknowledgment_timeout_in_seconds.check(
-            &path.field("HECAcknowledgmentTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(180.0),
-                maximum: Some(600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hec_endpoint.check(
-            &path.field("HECEndpoint"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hec_endpoint_type
-            .check(&path.field("HECEndpointType"), &Rules::NONE, out);
-        self.hec_token.check(
-            &path.field("HECToken"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processing_configuration.check(
-            &path.field("ProcessingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.retry_options
-            .check(&path.field("RetryOptions"), &Rules::NONE, out);
-        self.s3_backup_mode
-            .check(&path.field("S3BackupMode"), &Rules::NONE, out);
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-        self.secrets_manager_configuration.check(
-            &path.field("SecretsManagerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SplunkDestinationConfiguration);
-
-/// Property type `SplunkBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct SplunkBufferingHints {
-    /// `IntervalInSeconds` (optional).
-    /// Range: 0..=60.
-    pub interval_in_seconds: Option<Value<i64>>,
-    /// `SizeInMBs` (optional).
-    /// Range: 1..=5.
-    pub size_in_m_bs: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SplunkBufferingHints` of `AWS::KinesisFirehose::DeliveryStream`.
+    SplunkBufferingHints(default)
 }
 
 impl SplunkBufferingHints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interval_in_seconds: None,
-            size_in_m_bs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IntervalInSeconds`.
-    pub fn interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval_in_seconds = Some(value.into());
-        self
+    /// `IntervalInSeconds` (optional).
+    /// Range: 0 to 60.
+    pub fn interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IntervalInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SizeInMBs`.
-    pub fn size_in_m_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_m_bs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SplunkBufferingHints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interval_in_seconds {
-            m.insert("IntervalInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_m_bs {
-            m.insert("SizeInMBs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SizeInMBs` (optional).
+    /// Range: 1 to 5.
+    pub fn size_in_m_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SizeInMBs", value.into().to_template()))
     }
 }
 
-impl Check for SplunkBufferingHints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval_in_seconds.check(
-            &path.field("IntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_m_bs.check(
-            &path.field("SizeInMBs"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `HecEndpointType`.
+    HecEndpointType {
+        /// `Raw`
+        Raw = "Raw",
+        /// `Event`
+        Event = "Event",
     }
 }
 
-crate::impl_literal!(SplunkBufferingHints);
-
-/// Values of `HecEndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HecEndpointType {
-    /// `Raw`
-    Raw,
-    /// `Event`
-    Event,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HecEndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Raw", "Event"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raw => "Raw",
-            Self::Event => "Event",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HecEndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HecEndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HecEndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Raw" => Self::Raw,
-            "Event" => Self::Event,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HecEndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(HecEndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(HecEndpointType);
-
-/// Property type `SplunkRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone, Default)]
-pub struct SplunkRetryOptions {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=7200.
-    pub duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SplunkRetryOptions` of `AWS::KinesisFirehose::DeliveryStream`.
+    SplunkRetryOptions(default)
 }
 
 impl SplunkRetryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SplunkRetryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 7200.
+    pub fn duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SplunkRetryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(7200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SplunkDestinationConfigurationS3BackupMode`.
+    SplunkDestinationConfigurationS3BackupMode {
+        /// `AllEvents`
+        AllEvents = "AllEvents",
+        /// `FailedEventsOnly`
+        FailedEventsOnly = "FailedEventsOnly",
     }
 }
 
-crate::impl_literal!(SplunkRetryOptions);
-
-/// Values of `SplunkDestinationConfigurationS3BackupMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SplunkDestinationConfigurationS3BackupMode {
-    /// `AllEvents`
-    AllEvents,
-    /// `FailedEventsOnly`
-    FailedEventsOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SplunkDestinationConfigurationS3BackupMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AllEvents", "FailedEventsOnly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllEvents => "AllEvents",
-            Self::FailedEventsOnly => "FailedEventsOnly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SplunkDestinationConfigurationS3BackupMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SplunkDestinationConfigurationS3BackupMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SplunkDestinationConfigurationS3BackupMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "AllEvents" => Self::AllEvents,
-            "FailedEventsOnly" => Self::FailedEventsOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SplunkDestinationConfigurationS3BackupMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SplunkDestinationConfigurationS3BackupMode::from(s))
-    }
-}
-
-crate::impl_literal!(SplunkDestinationConfigurationS3BackupMode);
-
-/// Property type `Tag` of `AWS::KinesisFirehose::DeliveryStream`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:\/=+\-@%]*$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::KinesisFirehose::DeliveryStream`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:\/=+\-@%]*$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KinesisVideo::Stream`.
-#[derive(Debug, Clone)]
-pub struct Stream {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stream {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stream {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stream {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KinesisVideo::Stream`.
+    Stream("AWS::KinesisVideo::Stream", StreamProps)
 }
 
 impl Stream {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KinesisVideo::Stream";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StreamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::KinesisVideoStreamName> {
         self.resource.ref_value()
@@ -82,337 +34,142 @@ impl Stream {
     pub fn attr_arn(&self) -> Value<ids::KinesisVideoStreamArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DataRetentionInHours` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_retention_in_hours(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DataRetentionInHours", value.into())
+    }
+
+    /// Replaces `DeviceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceName", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MediaType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_media_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MediaType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StreamStorageConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_storage_configuration(
+        &self,
+        value: impl Into<Value<StreamStorageConfiguration>>,
+    ) {
+        self.resource
+            .set_property("StreamStorageConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::KinesisVideo::Stream`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamProps {
-    /// `DataRetentionInHours` (optional).
-    /// Range: 0..=87600.
-    pub data_retention_in_hours: Option<Value<i64>>,
-    /// `DeviceName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_.-]+`.
-    pub device_name: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `.+`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MediaType` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w\-\.\+]+/[\w\-\.\+]+(,[\w\-\.\+]+/[\w\-\.\+]+)*`.
-    pub media_type: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `[a-zA-Z0-9_.-]+`.
-    pub name: Option<Value<String>>,
-    /// `StreamStorageConfiguration` (optional).
-    pub stream_storage_configuration: Option<Value<StreamStorageConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KinesisVideo::Stream`.
+    StreamProps(default)
 }
 
 impl StreamProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_retention_in_hours: None,
-            device_name: None,
-            kms_key_id: None,
-            media_type: None,
-            name: None,
-            stream_storage_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataRetentionInHours`.
-    pub fn data_retention_in_hours(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.data_retention_in_hours = Some(value.into());
-        self
+    /// `DataRetentionInHours` (optional).
+    /// Range: 0 to 87600.
+    pub fn data_retention_in_hours(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataRetentionInHours", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_.-]+`.
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DeviceName", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `.+`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MediaType`.
-    pub fn media_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.media_type = Some(value.into());
-        self
+    /// `MediaType` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}\-\.\+]+/[\w\x{80}-\x{10FFFF}\-\.\+]+(,[\w\x{80}-\x{10FFFF}\-\.\+]+/[\w\x{80}-\x{10FFFF}\-\.\+]+)*`.
+    pub fn media_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MediaType", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `[a-zA-Z0-9_.-]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `StreamStorageConfiguration`.
+    /// `StreamStorageConfiguration` (optional).
     pub fn stream_storage_configuration(
-        mut self,
+        self,
         value: impl Into<Value<StreamStorageConfiguration>>,
     ) -> Self {
-        self.stream_storage_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "StreamStorageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_retention_in_hours {
-            m.insert("DataRetentionInHours".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_type {
-            m.insert("MediaType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_storage_configuration {
-            m.insert("StreamStorageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StreamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_retention_in_hours.check(
-            &path.field("DataRetentionInHours"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(87600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.device_name.check(
-            &path.field("DeviceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(".+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.media_type.check(
-            &path.field("MediaType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+(,[\\w\\-\\.\\+]+/[\\w\\-\\.\\+]+)*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("[a-zA-Z0-9_.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stream_storage_configuration.check(
-            &path.field("StreamStorageConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StreamProps);
-
-/// Property type `StreamStorageConfiguration` of `AWS::KinesisVideo::Stream`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamStorageConfiguration {
-    /// `DefaultStorageTier` (optional).
-    pub default_storage_tier: Option<Value<DefaultStorageTier>>,
+crate::l1_struct! {
+    /// Property type `StreamStorageConfiguration` of `AWS::KinesisVideo::Stream`.
+    StreamStorageConfiguration(default)
 }
 
 impl StreamStorageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_storage_tier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultStorageTier`.
-    pub fn default_storage_tier(mut self, value: impl Into<Value<DefaultStorageTier>>) -> Self {
-        self.default_storage_tier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamStorageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_storage_tier {
-            m.insert("DefaultStorageTier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultStorageTier` (optional).
+    pub fn default_storage_tier(self, value: impl Into<Value<DefaultStorageTier>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultStorageTier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StreamStorageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_storage_tier
-            .check(&path.field("DefaultStorageTier"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DefaultStorageTier`.
+    DefaultStorageTier {
+        /// `HOT`
+        Hot = "HOT",
+        /// `WARM`
+        Warm = "WARM",
     }
 }
 
-crate::impl_literal!(StreamStorageConfiguration);
-
-/// Values of `DefaultStorageTier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultStorageTier {
-    /// `HOT`
-    Hot,
-    /// `WARM`
-    Warm,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultStorageTier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOT", "WARM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hot => "HOT",
-            Self::Warm => "WARM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultStorageTier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultStorageTier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultStorageTier {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOT" => Self::Hot,
-            "WARM" => Self::Warm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultStorageTier> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultStorageTier::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultStorageTier);
-
-/// Property type `Tag` of `AWS::KinesisVideo::Stream`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

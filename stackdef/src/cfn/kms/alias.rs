@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::KMS::Alias`.
-#[derive(Debug, Clone)]
-pub struct Alias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Alias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Alias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Alias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KMS::Alias`.
+    Alias("AWS::KMS::Alias", AliasProps)
 }
 
 impl Alias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KMS::Alias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AliasName` (typed).
     pub fn ref_value(&self) -> Value<ids::AliasName> {
         self.resource.ref_value()
@@ -77,19 +29,23 @@ impl Alias {
     pub fn alias_name(&self) -> Value<ids::AliasName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AliasName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AliasName", value.into())
+    }
+
+    /// Replaces `TargetKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetKeyId", value.into())
+    }
 }
 
-/// Properties of `AWS::KMS::Alias`.
-#[derive(Debug, Clone)]
-pub struct AliasProps {
-    /// `AliasName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(alias/)[a-zA-Z0-9:/_-]+$`.
-    pub alias_name: Value<String>,
-    /// `TargetKeyId` (required).
-    /// Length: 1..=256 characters.
-    pub target_key_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::KMS::Alias`.
+    AliasProps
 }
 
 impl AliasProps {
@@ -98,44 +54,10 @@ impl AliasProps {
         alias_name: impl Into<Value<String>>,
         target_key_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alias_name: alias_name.into(),
-            target_key_id: target_key_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AliasName", alias_name.into().to_template())
+                .with(1, "TargetKeyId", target_key_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for AliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AliasName".to_owned(), self.alias_name.to_template());
-        m.insert("TargetKeyId".to_owned(), self.target_key_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias_name.check(
-            &path.field("AliasName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(alias/)[a-zA-Z0-9:/_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_key_id.check(
-            &path.field("TargetKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AliasProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::KMS::Key`.
-#[derive(Debug, Clone)]
-pub struct Key {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Key {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Key {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Key {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KMS::Key`.
+    Key("AWS::KMS::Key", KeyProps)
 }
 
 impl Key {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KMS::Key";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KeyId` (typed).
     pub fn ref_value(&self) -> Value<ids::KeyId> {
         self.resource.ref_value()
@@ -87,519 +39,225 @@ impl Key {
     pub fn attr_key_id(&self) -> Value<ids::KeyId> {
         self.resource.get_att("KeyId")
     }
+
+    /// Replaces `BypassPolicyLockoutSafetyCheck` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bypass_policy_lockout_safety_check(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BypassPolicyLockoutSafetyCheck", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnableKeyRotation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_key_rotation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableKeyRotation", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `KeyPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("KeyPolicy", value.into())
+    }
+
+    /// Replaces `KeySpec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_spec(&self, value: impl Into<Value<KeySpec>>) {
+        self.resource.set_property("KeySpec", value.into())
+    }
+
+    /// Replaces `KeyUsage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_usage(&self, value: impl Into<Value<KeyUsage>>) {
+        self.resource.set_property("KeyUsage", value.into())
+    }
+
+    /// Replaces `MultiRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_region(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("MultiRegion", value.into())
+    }
+
+    /// Replaces `Origin` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin(&self, value: impl Into<Value<Origin>>) {
+        self.resource.set_property("Origin", value.into())
+    }
+
+    /// Replaces `PendingWindowInDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pending_window_in_days(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("PendingWindowInDays", value.into())
+    }
+
+    /// Replaces `RotationPeriodInDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotation_period_in_days(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("RotationPeriodInDays", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::KMS::Key`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyProps {
-    /// `BypassPolicyLockoutSafetyCheck` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub bypass_policy_lockout_safety_check: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Length: 0..=8192 characters.
-    pub description: Option<Value<String>>,
-    /// `EnableKeyRotation` (optional).
-    pub enable_key_rotation: Option<Value<bool>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `KeyPolicy` (optional).
-    pub key_policy: Option<Value<serde_json::Value>>,
-    /// `KeySpec` (optional).
-    pub key_spec: Option<Value<KeySpec>>,
-    /// `KeyUsage` (optional).
-    pub key_usage: Option<Value<KeyUsage>>,
-    /// `MultiRegion` (optional).
-    pub multi_region: Option<Value<bool>>,
-    /// `Origin` (optional).
-    pub origin: Option<Value<Origin>>,
-    /// `PendingWindowInDays` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 7..=30.
-    pub pending_window_in_days: Option<Value<i64>>,
-    /// `RotationPeriodInDays` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 90..=2560.
-    pub rotation_period_in_days: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KMS::Key`.
+    KeyProps(default)
 }
 
 impl KeyProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bypass_policy_lockout_safety_check: None,
-            description: None,
-            enable_key_rotation: None,
-            enabled: None,
-            key_policy: None,
-            key_spec: None,
-            key_usage: None,
-            multi_region: None,
-            origin: None,
-            pending_window_in_days: None,
-            rotation_period_in_days: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BypassPolicyLockoutSafetyCheck`.
-    pub fn bypass_policy_lockout_safety_check(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bypass_policy_lockout_safety_check = Some(value.into());
-        self
+    /// `BypassPolicyLockoutSafetyCheck` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn bypass_policy_lockout_safety_check(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "BypassPolicyLockoutSafetyCheck",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 8192 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EnableKeyRotation`.
-    pub fn enable_key_rotation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_key_rotation = Some(value.into());
-        self
+    /// `EnableKeyRotation` (optional).
+    pub fn enable_key_rotation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableKeyRotation", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Enabled", value.into().to_template()))
     }
-    /// Sets `KeyPolicy`.
-    pub fn key_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.key_policy = Some(value.into());
-        self
+    /// `KeyPolicy` (optional).
+    pub fn key_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "KeyPolicy", value.into().to_template()))
     }
-    /// Sets `KeySpec`.
-    pub fn key_spec(mut self, value: impl Into<Value<KeySpec>>) -> Self {
-        self.key_spec = Some(value.into());
-        self
+    /// `KeySpec` (optional).
+    pub fn key_spec(self, value: impl Into<Value<KeySpec>>) -> Self {
+        Self(self.0.with(5, "KeySpec", value.into().to_template()))
     }
-    /// Sets `KeyUsage`.
-    pub fn key_usage(mut self, value: impl Into<Value<KeyUsage>>) -> Self {
-        self.key_usage = Some(value.into());
-        self
+    /// `KeyUsage` (optional).
+    pub fn key_usage(self, value: impl Into<Value<KeyUsage>>) -> Self {
+        Self(self.0.with(6, "KeyUsage", value.into().to_template()))
     }
-    /// Sets `MultiRegion`.
-    pub fn multi_region(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_region = Some(value.into());
-        self
+    /// `MultiRegion` (optional).
+    pub fn multi_region(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "MultiRegion", value.into().to_template()))
     }
-    /// Sets `Origin`.
-    pub fn origin(mut self, value: impl Into<Value<Origin>>) -> Self {
-        self.origin = Some(value.into());
-        self
+    /// `Origin` (optional).
+    pub fn origin(self, value: impl Into<Value<Origin>>) -> Self {
+        Self(self.0.with(8, "Origin", value.into().to_template()))
     }
-    /// Sets `PendingWindowInDays`.
-    pub fn pending_window_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pending_window_in_days = Some(value.into());
-        self
+    /// `PendingWindowInDays` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: 7 to 30.
+    pub fn pending_window_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PendingWindowInDays", value.into().to_template()),
+        )
     }
-    /// Sets `RotationPeriodInDays`.
-    pub fn rotation_period_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rotation_period_in_days = Some(value.into());
-        self
+    /// `RotationPeriodInDays` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: 90 to 2560.
+    pub fn rotation_period_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "RotationPeriodInDays", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bypass_policy_lockout_safety_check {
-            m.insert("BypassPolicyLockoutSafetyCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_key_rotation {
-            m.insert("EnableKeyRotation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_policy {
-            m.insert("KeyPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_spec {
-            m.insert("KeySpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_usage {
-            m.insert("KeyUsage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_region {
-            m.insert("MultiRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin {
-            m.insert("Origin".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pending_window_in_days {
-            m.insert("PendingWindowInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotation_period_in_days {
-            m.insert("RotationPeriodInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeySpec`.
+    KeySpec {
+        /// `SYMMETRIC_DEFAULT`
+        SymmetricDefault = "SYMMETRIC_DEFAULT",
+        /// `RSA_2048`
+        Rsa2048 = "RSA_2048",
+        /// `RSA_3072`
+        Rsa3072 = "RSA_3072",
+        /// `RSA_4096`
+        Rsa4096 = "RSA_4096",
+        /// `ECC_NIST_P256`
+        EccNistP256 = "ECC_NIST_P256",
+        /// `ECC_NIST_P384`
+        EccNistP384 = "ECC_NIST_P384",
+        /// `ECC_NIST_P521`
+        EccNistP521 = "ECC_NIST_P521",
+        /// `ECC_SECG_P256K1`
+        EccSecgP256k1 = "ECC_SECG_P256K1",
+        /// `HMAC_224`
+        Hmac224 = "HMAC_224",
+        /// `HMAC_256`
+        Hmac256 = "HMAC_256",
+        /// `HMAC_384`
+        Hmac384 = "HMAC_384",
+        /// `HMAC_512`
+        Hmac512 = "HMAC_512",
+        /// `SM2`
+        Sm2 = "SM2",
+        /// `ML_DSA_44`
+        MlDsa44 = "ML_DSA_44",
+        /// `ML_DSA_65`
+        MlDsa65 = "ML_DSA_65",
+        /// `ML_DSA_87`
+        MlDsa87 = "ML_DSA_87",
+        /// `ECC_NIST_EDWARDS25519`
+        EccNistEdwards25519 = "ECC_NIST_EDWARDS25519",
     }
 }
 
-impl Check for KeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(8192),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_spec
-            .check(&path.field("KeySpec"), &Rules::NONE, out);
-        self.key_usage
-            .check(&path.field("KeyUsage"), &Rules::NONE, out);
-        self.origin.check(&path.field("Origin"), &Rules::NONE, out);
-        self.pending_window_in_days.check(
-            &path.field("PendingWindowInDays"),
-            &Rules {
-                minimum: Some(7.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rotation_period_in_days.check(
-            &path.field("RotationPeriodInDays"),
-            &Rules {
-                minimum: Some(90.0),
-                maximum: Some(2560.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `KeyUsage`.
+    KeyUsage {
+        /// `ENCRYPT_DECRYPT`
+        EncryptDecrypt = "ENCRYPT_DECRYPT",
+        /// `SIGN_VERIFY`
+        SignVerify = "SIGN_VERIFY",
+        /// `GENERATE_VERIFY_MAC`
+        GenerateVerifyMac = "GENERATE_VERIFY_MAC",
+        /// `KEY_AGREEMENT`
+        KeyAgreement = "KEY_AGREEMENT",
     }
 }
 
-crate::impl_literal!(KeyProps);
-
-/// Values of `KeySpec`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeySpec {
-    /// `SYMMETRIC_DEFAULT`
-    SymmetricDefault,
-    /// `RSA_2048`
-    Rsa2048,
-    /// `RSA_3072`
-    Rsa3072,
-    /// `RSA_4096`
-    Rsa4096,
-    /// `ECC_NIST_P256`
-    EccNistP256,
-    /// `ECC_NIST_P384`
-    EccNistP384,
-    /// `ECC_NIST_P521`
-    EccNistP521,
-    /// `ECC_SECG_P256K1`
-    EccSecgP256k1,
-    /// `HMAC_224`
-    Hmac224,
-    /// `HMAC_256`
-    Hmac256,
-    /// `HMAC_384`
-    Hmac384,
-    /// `HMAC_512`
-    Hmac512,
-    /// `SM2`
-    Sm2,
-    /// `ML_DSA_44`
-    MlDsa44,
-    /// `ML_DSA_65`
-    MlDsa65,
-    /// `ML_DSA_87`
-    MlDsa87,
-    /// `ECC_NIST_EDWARDS25519`
-    EccNistEdwards25519,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeySpec {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SYMMETRIC_DEFAULT",
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_NIST_P256",
-        "ECC_NIST_P384",
-        "ECC_NIST_P521",
-        "ECC_SECG_P256K1",
-        "HMAC_224",
-        "HMAC_256",
-        "HMAC_384",
-        "HMAC_512",
-        "SM2",
-        "ML_DSA_44",
-        "ML_DSA_65",
-        "ML_DSA_87",
-        "ECC_NIST_EDWARDS25519",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SymmetricDefault => "SYMMETRIC_DEFAULT",
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::EccNistP256 => "ECC_NIST_P256",
-            Self::EccNistP384 => "ECC_NIST_P384",
-            Self::EccNistP521 => "ECC_NIST_P521",
-            Self::EccSecgP256k1 => "ECC_SECG_P256K1",
-            Self::Hmac224 => "HMAC_224",
-            Self::Hmac256 => "HMAC_256",
-            Self::Hmac384 => "HMAC_384",
-            Self::Hmac512 => "HMAC_512",
-            Self::Sm2 => "SM2",
-            Self::MlDsa44 => "ML_DSA_44",
-            Self::MlDsa65 => "ML_DSA_65",
-            Self::MlDsa87 => "ML_DSA_87",
-            Self::EccNistEdwards25519 => "ECC_NIST_EDWARDS25519",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Origin`.
+    Origin {
+        /// `AWS_KMS`
+        AwsKms = "AWS_KMS",
+        /// `EXTERNAL`
+        External = "EXTERNAL",
     }
 }
 
-impl ToTemplate for KeySpec {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeySpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeySpec {
-    fn from(s: &str) -> Self {
-        match s {
-            "SYMMETRIC_DEFAULT" => Self::SymmetricDefault,
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_NIST_P256" => Self::EccNistP256,
-            "ECC_NIST_P384" => Self::EccNistP384,
-            "ECC_NIST_P521" => Self::EccNistP521,
-            "ECC_SECG_P256K1" => Self::EccSecgP256k1,
-            "HMAC_224" => Self::Hmac224,
-            "HMAC_256" => Self::Hmac256,
-            "HMAC_384" => Self::Hmac384,
-            "HMAC_512" => Self::Hmac512,
-            "SM2" => Self::Sm2,
-            "ML_DSA_44" => Self::MlDsa44,
-            "ML_DSA_65" => Self::MlDsa65,
-            "ML_DSA_87" => Self::MlDsa87,
-            "ECC_NIST_EDWARDS25519" => Self::EccNistEdwards25519,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeySpec> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeySpec::from(s))
-    }
-}
-
-crate::impl_literal!(KeySpec);
-
-/// Values of `KeyUsage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyUsage {
-    /// `ENCRYPT_DECRYPT`
-    EncryptDecrypt,
-    /// `SIGN_VERIFY`
-    SignVerify,
-    /// `GENERATE_VERIFY_MAC`
-    GenerateVerifyMac,
-    /// `KEY_AGREEMENT`
-    KeyAgreement,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyUsage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENCRYPT_DECRYPT",
-        "SIGN_VERIFY",
-        "GENERATE_VERIFY_MAC",
-        "KEY_AGREEMENT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EncryptDecrypt => "ENCRYPT_DECRYPT",
-            Self::SignVerify => "SIGN_VERIFY",
-            Self::GenerateVerifyMac => "GENERATE_VERIFY_MAC",
-            Self::KeyAgreement => "KEY_AGREEMENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyUsage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyUsage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyUsage {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENCRYPT_DECRYPT" => Self::EncryptDecrypt,
-            "SIGN_VERIFY" => Self::SignVerify,
-            "GENERATE_VERIFY_MAC" => Self::GenerateVerifyMac,
-            "KEY_AGREEMENT" => Self::KeyAgreement,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyUsage> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyUsage::from(s))
-    }
-}
-
-crate::impl_literal!(KeyUsage);
-
-/// Values of `Origin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// `AWS_KMS`
-    AwsKms,
-    /// `EXTERNAL`
-    External,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Origin {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_KMS", "EXTERNAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsKms => "AWS_KMS",
-            Self::External => "EXTERNAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Origin {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Origin {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Origin {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_KMS" => Self::AwsKms,
-            "EXTERNAL" => Self::External,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Origin> {
-    fn from(s: &str) -> Self {
-        Value::literal(Origin::from(s))
-    }
-}
-
-crate::impl_literal!(Origin);
-
-/// Property type `Tag` of `AWS::KMS::Key`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

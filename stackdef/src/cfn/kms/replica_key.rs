@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::KMS::ReplicaKey`.
-#[derive(Debug, Clone)]
-pub struct ReplicaKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicaKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicaKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicaKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::KMS::ReplicaKey`.
+    ReplicaKey("AWS::KMS::ReplicaKey", ReplicaKeyProps)
 }
 
 impl ReplicaKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::KMS::ReplicaKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReplicaKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KeyId` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicaKeyId> {
         self.resource.ref_value()
@@ -87,177 +39,84 @@ impl ReplicaKey {
     pub fn attr_key_id(&self) -> Value<ids::ReplicaKeyId> {
         self.resource.get_att("KeyId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `KeyPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("KeyPolicy", value.into())
+    }
+
+    /// Replaces `PendingWindowInDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pending_window_in_days(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("PendingWindowInDays", value.into())
+    }
+
+    /// Replaces `PrimaryKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_primary_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrimaryKeyArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::KMS::ReplicaKey`.
-#[derive(Debug, Clone)]
-pub struct ReplicaKeyProps {
-    /// `Description` (optional).
-    /// Length: 0..=8192 characters.
-    pub description: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `KeyPolicy` (required).
-    pub key_policy: Value<serde_json::Value>,
-    /// `PendingWindowInDays` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 7..=30.
-    pub pending_window_in_days: Option<Value<i64>>,
-    /// `PrimaryKeyArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub primary_key_arn: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::KMS::ReplicaKey`.
+    ReplicaKeyProps
 }
 
 impl ReplicaKeyProps {
     /// The required properties: `KeyPolicy`, `PrimaryKeyArn`.
     pub fn new(
-        key_policy: impl Into<Value<serde_json::Value>>,
+        key_policy: impl Into<Value<Json>>,
         primary_key_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            enabled: None,
-            key_policy: key_policy.into(),
-            pending_window_in_days: None,
-            primary_key_arn: primary_key_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "KeyPolicy", key_policy.into().to_template())
+                .with(4, "PrimaryKeyArn", primary_key_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 8192 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `PendingWindowInDays`.
-    pub fn pending_window_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pending_window_in_days = Some(value.into());
-        self
+    /// `PendingWindowInDays` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: 7 to 30.
+    pub fn pending_window_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PendingWindowInDays", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicaKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        m.insert("KeyPolicy".to_owned(), self.key_policy.to_template());
-        if let Some(v) = &self.pending_window_in_days {
-            m.insert("PendingWindowInDays".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PrimaryKeyArn".to_owned(),
-            self.primary_key_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ReplicaKeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(8192),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pending_window_in_days.check(
-            &path.field("PendingWindowInDays"),
-            &Rules {
-                minimum: Some(7.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_key_arn.check(
-            &path.field("PrimaryKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicaKeyProps);
-
-/// Property type `Tag` of `AWS::KMS::ReplicaKey`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

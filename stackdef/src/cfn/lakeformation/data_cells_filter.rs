@@ -11,97 +11,65 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::LakeFormation::DataCellsFilter`.
-#[derive(Debug, Clone)]
-pub struct DataCellsFilter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataCellsFilter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataCellsFilter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataCellsFilter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LakeFormation::DataCellsFilter`.
+    DataCellsFilter("AWS::LakeFormation::DataCellsFilter", DataCellsFilterProps)
 }
 
 impl DataCellsFilter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LakeFormation::DataCellsFilter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataCellsFilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ColumnNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_column_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ColumnNames", value.into())
+    }
+
+    /// Replaces `ColumnWildcard` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_column_wildcard(&self, value: impl Into<Value<ColumnWildcard>>) {
+        self.resource.set_property("ColumnWildcard", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RowFilter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_row_filter(&self, value: impl Into<Value<RowFilter>>) {
+        self.resource.set_property("RowFilter", value.into())
+    }
+
+    /// Replaces `TableCatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableCatalogId", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
 }
 
-/// Properties of `AWS::LakeFormation::DataCellsFilter`.
-#[derive(Debug, Clone)]
-pub struct DataCellsFilterProps {
-    /// `ColumnNames` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=255 characters.
-    pub column_names: Option<Value<List<String>>>,
-    /// `ColumnWildcard` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub column_wildcard: Option<Value<ColumnWildcard>>,
-    /// `DatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub database_name: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `RowFilter` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub row_filter: Option<Value<RowFilter>>,
-    /// `TableCatalogId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    pub table_catalog_id: Value<String>,
-    /// `TableName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::LakeFormation::DataCellsFilter`.
+    DataCellsFilterProps
 }
 
 impl DataCellsFilterProps {
@@ -112,218 +80,74 @@ impl DataCellsFilterProps {
         table_catalog_id: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            column_names: None,
-            column_wildcard: None,
-            database_name: database_name.into(),
-            name: name.into(),
-            row_filter: None,
-            table_catalog_id: table_catalog_id.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DatabaseName", database_name.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(5, "TableCatalogId", table_catalog_id.into().to_template())
+                .with(6, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `ColumnNames`.
-    pub fn column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.column_names = Some(value.into());
-        self
+    /// `ColumnNames` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ColumnNames", value.into().to_template()))
     }
-    /// Sets `ColumnWildcard`.
-    pub fn column_wildcard(mut self, value: impl Into<Value<ColumnWildcard>>) -> Self {
-        self.column_wildcard = Some(value.into());
-        self
+    /// `ColumnWildcard` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn column_wildcard(self, value: impl Into<Value<ColumnWildcard>>) -> Self {
+        Self(self.0.with(1, "ColumnWildcard", value.into().to_template()))
     }
-    /// Sets `RowFilter`.
-    pub fn row_filter(mut self, value: impl Into<Value<RowFilter>>) -> Self {
-        self.row_filter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataCellsFilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_names {
-            m.insert("ColumnNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_wildcard {
-            m.insert("ColumnWildcard".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.row_filter {
-            m.insert("RowFilter".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TableCatalogId".to_owned(),
-            self.table_catalog_id.to_template(),
-        );
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
+    /// `RowFilter` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn row_filter(self, value: impl Into<Value<RowFilter>>) -> Self {
+        Self(self.0.with(4, "RowFilter", value.into().to_template()))
     }
 }
 
-impl Check for DataCellsFilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_names.check(
-            &path.field("ColumnNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_wildcard
-            .check(&path.field("ColumnWildcard"), &Rules::NONE, out);
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.row_filter
-            .check(&path.field("RowFilter"), &Rules::NONE, out);
-        self.table_catalog_id.check(
-            &path.field("TableCatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataCellsFilterProps);
-
-/// Property type `ColumnWildcard` of `AWS::LakeFormation::DataCellsFilter`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnWildcard {
-    /// `ExcludedColumnNames` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub excluded_column_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ColumnWildcard` of `AWS::LakeFormation::DataCellsFilter`.
+    ColumnWildcard(default)
 }
 
 impl ColumnWildcard {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excluded_column_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludedColumnNames`.
-    pub fn excluded_column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_column_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColumnWildcard {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excluded_column_names {
-            m.insert("ExcludedColumnNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExcludedColumnNames` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn excluded_column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludedColumnNames", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ColumnWildcard {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excluded_column_names.check(
-            &path.field("ExcludedColumnNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnWildcard);
-
-/// Property type `RowFilter` of `AWS::LakeFormation::DataCellsFilter`.
-#[derive(Debug, Clone, Default)]
-pub struct RowFilter {
-    /// `AllRowsWildcard` (optional).
-    pub all_rows_wildcard: Option<Value<serde_json::Value>>,
-    /// `FilterExpression` (optional).
-    pub filter_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RowFilter` of `AWS::LakeFormation::DataCellsFilter`.
+    RowFilter(default)
 }
 
 impl RowFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            all_rows_wildcard: None,
-            filter_expression: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllRowsWildcard`.
-    pub fn all_rows_wildcard(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.all_rows_wildcard = Some(value.into());
-        self
+    /// `AllRowsWildcard` (optional).
+    pub fn all_rows_wildcard(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllRowsWildcard", value.into().to_template()),
+        )
     }
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RowFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all_rows_wildcard {
-            m.insert("AllRowsWildcard".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_expression {
-            m.insert("FilterExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FilterExpression` (optional).
+    pub fn filter_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilterExpression", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RowFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RowFilter);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::LakeFormation::DataLakeSettings`.
-#[derive(Debug, Clone)]
-pub struct DataLakeSettings {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataLakeSettings {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataLakeSettings {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataLakeSettings {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LakeFormation::DataLakeSettings`.
+    DataLakeSettings("AWS::LakeFormation::DataLakeSettings", DataLakeSettingsProps)
 }
 
 impl DataLakeSettings {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LakeFormation::DataLakeSettings";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataLakeSettingsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DataLakeSettingsId> {
         self.resource.ref_value()
@@ -82,232 +34,200 @@ impl DataLakeSettings {
     pub fn attr_id(&self) -> Value<ids::DataLakeSettingsId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Admins` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admins(&self, value: impl Into<Value<List<DataLakePrincipal>>>) {
+        self.resource.set_property("Admins", value.into())
+    }
+
+    /// Replaces `AllowExternalDataFiltering` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_external_data_filtering(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowExternalDataFiltering", value.into())
+    }
+
+    /// Replaces `AllowFullTableExternalDataAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_full_table_external_data_access(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowFullTableExternalDataAccess", value.into())
+    }
+
+    /// Replaces `AuthorizedSessionTagValueList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorized_session_tag_value_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AuthorizedSessionTagValueList", value.into())
+    }
+
+    /// Replaces `CreateDatabaseDefaultPermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_database_default_permissions(
+        &self,
+        value: impl Into<Value<List<PrincipalPermissions>>>,
+    ) {
+        self.resource
+            .set_property("CreateDatabaseDefaultPermissions", value.into())
+    }
+
+    /// Replaces `CreateTableDefaultPermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_create_table_default_permissions(
+        &self,
+        value: impl Into<Value<List<PrincipalPermissions>>>,
+    ) {
+        self.resource
+            .set_property("CreateTableDefaultPermissions", value.into())
+    }
+
+    /// Replaces `ExternalDataFilteringAllowList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_external_data_filtering_allow_list(
+        &self,
+        value: impl Into<Value<List<DataLakePrincipal>>>,
+    ) {
+        self.resource
+            .set_property("ExternalDataFilteringAllowList", value.into())
+    }
+
+    /// Replaces `MutationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mutation_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MutationType", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `ReadOnlyAdmins` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_read_only_admins(&self, value: impl Into<Value<List<DataLakePrincipal>>>) {
+        self.resource.set_property("ReadOnlyAdmins", value.into())
+    }
+
+    /// Replaces `TrustedResourceOwners` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trusted_resource_owners(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("TrustedResourceOwners", value.into())
+    }
 }
 
-/// Properties of `AWS::LakeFormation::DataLakeSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLakeSettingsProps {
-    /// `Admins` (optional).
-    pub admins: Option<Value<List<DataLakePrincipal>>>,
-    /// `AllowExternalDataFiltering` (optional).
-    pub allow_external_data_filtering: Option<Value<bool>>,
-    /// `AllowFullTableExternalDataAccess` (optional).
-    pub allow_full_table_external_data_access: Option<Value<bool>>,
-    /// `AuthorizedSessionTagValueList` (optional).
-    pub authorized_session_tag_value_list: Option<Value<List<String>>>,
-    /// `CreateDatabaseDefaultPermissions` (optional).
-    pub create_database_default_permissions: Option<Value<List<PrincipalPermissions>>>,
-    /// `CreateTableDefaultPermissions` (optional).
-    pub create_table_default_permissions: Option<Value<List<PrincipalPermissions>>>,
-    /// `ExternalDataFilteringAllowList` (optional).
-    pub external_data_filtering_allow_list: Option<Value<List<DataLakePrincipal>>>,
-    /// `MutationType` (optional).
-    pub mutation_type: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `ReadOnlyAdmins` (optional).
-    pub read_only_admins: Option<Value<List<DataLakePrincipal>>>,
-    /// `TrustedResourceOwners` (optional).
-    pub trusted_resource_owners: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::LakeFormation::DataLakeSettings`.
+    DataLakeSettingsProps(default)
 }
 
 impl DataLakeSettingsProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            admins: None,
-            allow_external_data_filtering: None,
-            allow_full_table_external_data_access: None,
-            authorized_session_tag_value_list: None,
-            create_database_default_permissions: None,
-            create_table_default_permissions: None,
-            external_data_filtering_allow_list: None,
-            mutation_type: None,
-            parameters: None,
-            read_only_admins: None,
-            trusted_resource_owners: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Admins`.
-    pub fn admins(mut self, value: impl Into<Value<List<DataLakePrincipal>>>) -> Self {
-        self.admins = Some(value.into());
-        self
+    /// `Admins` (optional).
+    pub fn admins(self, value: impl Into<Value<List<DataLakePrincipal>>>) -> Self {
+        Self(self.0.with(0, "Admins", value.into().to_template()))
     }
-    /// Sets `AllowExternalDataFiltering`.
-    pub fn allow_external_data_filtering(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_external_data_filtering = Some(value.into());
-        self
+    /// `AllowExternalDataFiltering` (optional).
+    pub fn allow_external_data_filtering(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllowExternalDataFiltering", value.into().to_template()),
+        )
     }
-    /// Sets `AllowFullTableExternalDataAccess`.
-    pub fn allow_full_table_external_data_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_full_table_external_data_access = Some(value.into());
-        self
+    /// `AllowFullTableExternalDataAccess` (optional).
+    pub fn allow_full_table_external_data_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "AllowFullTableExternalDataAccess",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AuthorizedSessionTagValueList`.
-    pub fn authorized_session_tag_value_list(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.authorized_session_tag_value_list = Some(value.into());
-        self
+    /// `AuthorizedSessionTagValueList` (optional).
+    pub fn authorized_session_tag_value_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            3,
+            "AuthorizedSessionTagValueList",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateDatabaseDefaultPermissions`.
+    /// `CreateDatabaseDefaultPermissions` (optional).
     pub fn create_database_default_permissions(
-        mut self,
+        self,
         value: impl Into<Value<List<PrincipalPermissions>>>,
     ) -> Self {
-        self.create_database_default_permissions = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "CreateDatabaseDefaultPermissions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateTableDefaultPermissions`.
+    /// `CreateTableDefaultPermissions` (optional).
     pub fn create_table_default_permissions(
-        mut self,
+        self,
         value: impl Into<Value<List<PrincipalPermissions>>>,
     ) -> Self {
-        self.create_table_default_permissions = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "CreateTableDefaultPermissions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExternalDataFilteringAllowList`.
+    /// `ExternalDataFilteringAllowList` (optional).
     pub fn external_data_filtering_allow_list(
-        mut self,
+        self,
         value: impl Into<Value<List<DataLakePrincipal>>>,
     ) -> Self {
-        self.external_data_filtering_allow_list = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "ExternalDataFilteringAllowList",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MutationType`.
-    pub fn mutation_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mutation_type = Some(value.into());
-        self
+    /// `MutationType` (optional).
+    pub fn mutation_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "MutationType", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "Parameters", value.into().to_template()))
     }
-    /// Sets `ReadOnlyAdmins`.
-    pub fn read_only_admins(mut self, value: impl Into<Value<List<DataLakePrincipal>>>) -> Self {
-        self.read_only_admins = Some(value.into());
-        self
+    /// `ReadOnlyAdmins` (optional).
+    pub fn read_only_admins(self, value: impl Into<Value<List<DataLakePrincipal>>>) -> Self {
+        Self(self.0.with(9, "ReadOnlyAdmins", value.into().to_template()))
     }
-    /// Sets `TrustedResourceOwners`.
-    pub fn trusted_resource_owners(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.trusted_resource_owners = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLakeSettingsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.admins {
-            m.insert("Admins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_external_data_filtering {
-            m.insert("AllowExternalDataFiltering".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_full_table_external_data_access {
-            m.insert(
-                "AllowFullTableExternalDataAccess".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.authorized_session_tag_value_list {
-            m.insert("AuthorizedSessionTagValueList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_database_default_permissions {
-            m.insert(
-                "CreateDatabaseDefaultPermissions".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_table_default_permissions {
-            m.insert("CreateTableDefaultPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_data_filtering_allow_list {
-            m.insert("ExternalDataFilteringAllowList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mutation_type {
-            m.insert("MutationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only_admins {
-            m.insert("ReadOnlyAdmins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trusted_resource_owners {
-            m.insert("TrustedResourceOwners".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrustedResourceOwners` (optional).
+    pub fn trusted_resource_owners(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TrustedResourceOwners", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataLakeSettingsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.admins.check(&path.field("Admins"), &Rules::NONE, out);
-        self.create_database_default_permissions.check(
-            &path.field("CreateDatabaseDefaultPermissions"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_table_default_permissions.check(
-            &path.field("CreateTableDefaultPermissions"),
-            &Rules::NONE,
-            out,
-        );
-        self.external_data_filtering_allow_list.check(
-            &path.field("ExternalDataFilteringAllowList"),
-            &Rules::NONE,
-            out,
-        );
-        self.read_only_admins
-            .check(&path.field("ReadOnlyAdmins"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataLakeSettingsProps);
-
-/// Property type `DataLakePrincipal` of `AWS::LakeFormation::DataLakeSettings`.
-#[derive(Debug, Clone)]
-pub struct DataLakePrincipal {
-    /// `DataLakePrincipalIdentifier` (required).
-    pub data_lake_principal_identifier: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataLakePrincipal` of `AWS::LakeFormation::DataLakeSettings`.
+    DataLakePrincipal
 }
 
 impl DataLakePrincipal {
     /// The required properties: `DataLakePrincipalIdentifier`.
     pub fn new(data_lake_principal_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            data_lake_principal_identifier: data_lake_principal_identifier.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DataLakePrincipalIdentifier",
+            data_lake_principal_identifier.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DataLakePrincipal {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataLakePrincipalIdentifier".to_owned(),
-            self.data_lake_principal_identifier.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataLakePrincipal {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataLakePrincipal);
-
-/// Property type `PrincipalPermissions` of `AWS::LakeFormation::DataLakeSettings`.
-#[derive(Debug, Clone)]
-pub struct PrincipalPermissions {
-    /// `Permissions` (required).
-    pub permissions: Value<List<String>>,
-    /// `Principal` (required).
-    pub principal: Value<DataLakePrincipal>,
+crate::l1_struct! {
+    /// Property type `PrincipalPermissions` of `AWS::LakeFormation::DataLakeSettings`.
+    PrincipalPermissions
 }
 
 impl PrincipalPermissions {
@@ -316,27 +236,10 @@ impl PrincipalPermissions {
         permissions: impl Into<Value<List<String>>>,
         principal: impl Into<Value<DataLakePrincipal>>,
     ) -> Self {
-        Self {
-            permissions: permissions.into(),
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Permissions", permissions.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for PrincipalPermissions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Permissions".to_owned(), self.permissions.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrincipalPermissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.principal
-            .check(&path.field("Principal"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrincipalPermissions);

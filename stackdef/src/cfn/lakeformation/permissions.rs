@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone)]
-pub struct Permissions {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Permissions {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Permissions {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Permissions {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LakeFormation::Permissions`.
+    Permissions("AWS::LakeFormation::Permissions", PermissionsProps)
 }
 
 impl Permissions {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LakeFormation::Permissions";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PermissionsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PermissionsId> {
         self.resource.ref_value()
@@ -82,21 +34,37 @@ impl Permissions {
     pub fn attr_id(&self) -> Value<ids::PermissionsId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DataLakePrincipal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_lake_principal(&self, value: impl Into<Value<DataLakePrincipal>>) {
+        self.resource
+            .set_property("DataLakePrincipal", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `PermissionsWithGrantOption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_with_grant_option(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("PermissionsWithGrantOption", value.into())
+    }
+
+    /// Replaces `Resource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource(&self, value: impl Into<Value<Resource>>) {
+        self.resource.set_property("Resource", value.into())
+    }
 }
 
-/// Properties of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone)]
-pub struct PermissionsProps {
-    /// `DataLakePrincipal` (required).
-    /// Create-only: changing it replaces the resource.
-    pub data_lake_principal: Value<DataLakePrincipal>,
-    /// `Permissions` (optional).
-    pub permissions: Option<Value<List<String>>>,
-    /// `PermissionsWithGrantOption` (optional).
-    pub permissions_with_grant_option: Option<Value<List<String>>>,
-    /// `Resource` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource: Value<Resource>,
+crate::l1_struct! {
+    /// Properties of `AWS::LakeFormation::Permissions`.
+    PermissionsProps
 }
 
 impl PermissionsProps {
@@ -105,459 +73,203 @@ impl PermissionsProps {
         data_lake_principal: impl Into<Value<DataLakePrincipal>>,
         resource: impl Into<Value<Resource>>,
     ) -> Self {
-        Self {
-            data_lake_principal: data_lake_principal.into(),
-            permissions: None,
-            permissions_with_grant_option: None,
-            resource: resource.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataLakePrincipal",
+                    data_lake_principal.into().to_template(),
+                )
+                .with(3, "Resource", resource.into().to_template()),
+        )
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    pub fn permissions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Permissions", value.into().to_template()))
     }
-    /// Sets `PermissionsWithGrantOption`.
-    pub fn permissions_with_grant_option(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.permissions_with_grant_option = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PermissionsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataLakePrincipal".to_owned(),
-            self.data_lake_principal.to_template(),
-        );
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions_with_grant_option {
-            m.insert("PermissionsWithGrantOption".to_owned(), v.to_template());
-        }
-        m.insert("Resource".to_owned(), self.resource.to_template());
-        Expr::Map(m)
+    /// `PermissionsWithGrantOption` (optional).
+    pub fn permissions_with_grant_option(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PermissionsWithGrantOption", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PermissionsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_lake_principal
-            .check(&path.field("DataLakePrincipal"), &Rules::NONE, out);
-        self.resource
-            .check(&path.field("Resource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PermissionsProps);
-
-/// Property type `DataLakePrincipal` of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLakePrincipal {
-    /// `DataLakePrincipalIdentifier` (optional).
-    pub data_lake_principal_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataLakePrincipal` of `AWS::LakeFormation::Permissions`.
+    DataLakePrincipal(default)
 }
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_lake_principal_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataLakePrincipalIdentifier`.
-    pub fn data_lake_principal_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_lake_principal_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLakePrincipal {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_lake_principal_identifier {
-            m.insert("DataLakePrincipalIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataLakePrincipalIdentifier` (optional).
+    pub fn data_lake_principal_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataLakePrincipalIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataLakePrincipal {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataLakePrincipal);
-
-/// Property type `Resource` of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone, Default)]
-pub struct Resource {
-    /// `DataLocationResource` (optional).
-    pub data_location_resource: Option<Value<DataLocationResource>>,
-    /// `DatabaseResource` (optional).
-    pub database_resource: Option<Value<DatabaseResource>>,
-    /// `TableResource` (optional).
-    pub table_resource: Option<Value<TableResource>>,
-    /// `TableWithColumnsResource` (optional).
-    pub table_with_columns_resource: Option<Value<TableWithColumnsResource>>,
+crate::l1_struct! {
+    /// Property type `Resource` of `AWS::LakeFormation::Permissions`.
+    Resource(default)
 }
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_location_resource: None,
-            database_resource: None,
-            table_resource: None,
-            table_with_columns_resource: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataLocationResource`.
-    pub fn data_location_resource(mut self, value: impl Into<Value<DataLocationResource>>) -> Self {
-        self.data_location_resource = Some(value.into());
-        self
+    /// `DataLocationResource` (optional).
+    pub fn data_location_resource(self, value: impl Into<Value<DataLocationResource>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataLocationResource", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseResource`.
-    pub fn database_resource(mut self, value: impl Into<Value<DatabaseResource>>) -> Self {
-        self.database_resource = Some(value.into());
-        self
+    /// `DatabaseResource` (optional).
+    pub fn database_resource(self, value: impl Into<Value<DatabaseResource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatabaseResource", value.into().to_template()),
+        )
     }
-    /// Sets `TableResource`.
-    pub fn table_resource(mut self, value: impl Into<Value<TableResource>>) -> Self {
-        self.table_resource = Some(value.into());
-        self
+    /// `TableResource` (optional).
+    pub fn table_resource(self, value: impl Into<Value<TableResource>>) -> Self {
+        Self(self.0.with(2, "TableResource", value.into().to_template()))
     }
-    /// Sets `TableWithColumnsResource`.
+    /// `TableWithColumnsResource` (optional).
     pub fn table_with_columns_resource(
-        mut self,
+        self,
         value: impl Into<Value<TableWithColumnsResource>>,
     ) -> Self {
-        self.table_with_columns_resource = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "TableWithColumnsResource", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Resource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_location_resource {
-            m.insert("DataLocationResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_resource {
-            m.insert("DatabaseResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_resource {
-            m.insert("TableResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_with_columns_resource {
-            m.insert("TableWithColumnsResource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Resource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_location_resource
-            .check(&path.field("DataLocationResource"), &Rules::NONE, out);
-        self.database_resource
-            .check(&path.field("DatabaseResource"), &Rules::NONE, out);
-        self.table_resource
-            .check(&path.field("TableResource"), &Rules::NONE, out);
-        self.table_with_columns_resource.check(
-            &path.field("TableWithColumnsResource"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Resource);
-
-/// Property type `DataLocationResource` of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLocationResource {
-    /// `CatalogId` (optional).
-    pub catalog_id: Option<Value<String>>,
-    /// `S3Resource` (optional).
-    pub s3_resource: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataLocationResource` of `AWS::LakeFormation::Permissions`.
+    DataLocationResource(default)
 }
 
 impl DataLocationResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            s3_resource: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
-    }
-    /// Sets `S3Resource`.
-    pub fn s3_resource(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_resource = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLocationResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_resource {
-            m.insert("S3Resource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataLocationResource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataLocationResource);
-
-/// Property type `DatabaseResource` of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone, Default)]
-pub struct DatabaseResource {
     /// `CatalogId` (optional).
-    pub catalog_id: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
+    }
+    /// `S3Resource` (optional).
+    pub fn s3_resource(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3Resource", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DatabaseResource` of `AWS::LakeFormation::Permissions`.
+    DatabaseResource(default)
 }
 
 impl DatabaseResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabaseResource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DatabaseResource);
-
-/// Property type `TableResource` of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone, Default)]
-pub struct TableResource {
     /// `CatalogId` (optional).
-    pub catalog_id: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
+    }
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `TableWildcard` (optional).
-    pub table_wildcard: Option<Value<serde_json::Value>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TableResource` of `AWS::LakeFormation::Permissions`.
+    TableResource(default)
 }
 
 impl TableResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            database_name: None,
-            name: None,
-            table_wildcard: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `TableWildcard`.
-    pub fn table_wildcard(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.table_wildcard = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TableResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_wildcard {
-            m.insert("TableWildcard".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableResource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TableResource);
-
-/// Property type `TableWithColumnsResource` of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone, Default)]
-pub struct TableWithColumnsResource {
     /// `CatalogId` (optional).
-    pub catalog_id: Option<Value<String>>,
-    /// `ColumnNames` (optional).
-    pub column_names: Option<Value<List<String>>>,
-    /// `ColumnWildcard` (optional).
-    pub column_wildcard: Option<Value<ColumnWildcard>>,
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
+    }
     /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
+    }
     /// `Name` (optional).
-    pub name: Option<Value<String>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
+    }
+    /// `TableWildcard` (optional).
+    pub fn table_wildcard(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "TableWildcard", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TableWithColumnsResource` of `AWS::LakeFormation::Permissions`.
+    TableWithColumnsResource(default)
 }
 
 impl TableWithColumnsResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog_id: None,
-            column_names: None,
-            column_wildcard: None,
-            database_name: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
+    /// `CatalogId` (optional).
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
-    /// Sets `ColumnNames`.
-    pub fn column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.column_names = Some(value.into());
-        self
+    /// `ColumnNames` (optional).
+    pub fn column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "ColumnNames", value.into().to_template()))
     }
-    /// Sets `ColumnWildcard`.
-    pub fn column_wildcard(mut self, value: impl Into<Value<ColumnWildcard>>) -> Self {
-        self.column_wildcard = Some(value.into());
-        self
+    /// `ColumnWildcard` (optional).
+    pub fn column_wildcard(self, value: impl Into<Value<ColumnWildcard>>) -> Self {
+        Self(self.0.with(2, "ColumnWildcard", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TableWithColumnsResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_names {
-            m.insert("ColumnNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_wildcard {
-            m.insert("ColumnWildcard".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableWithColumnsResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_wildcard
-            .check(&path.field("ColumnWildcard"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TableWithColumnsResource);
-
-/// Property type `ColumnWildcard` of `AWS::LakeFormation::Permissions`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnWildcard {
-    /// `ExcludedColumnNames` (optional).
-    pub excluded_column_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ColumnWildcard` of `AWS::LakeFormation::Permissions`.
+    ColumnWildcard(default)
 }
 
 impl ColumnWildcard {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excluded_column_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludedColumnNames`.
-    pub fn excluded_column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_column_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColumnWildcard {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excluded_column_names {
-            m.insert("ExcludedColumnNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExcludedColumnNames` (optional).
+    pub fn excluded_column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludedColumnNames", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ColumnWildcard {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ColumnWildcard);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct PrincipalPermissions {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PrincipalPermissions {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PrincipalPermissions {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PrincipalPermissions {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LakeFormation::PrincipalPermissions`.
+    PrincipalPermissions("AWS::LakeFormation::PrincipalPermissions", PrincipalPermissionsProps)
 }
 
 impl PrincipalPermissions {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LakeFormation::PrincipalPermissions";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PrincipalPermissionsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,27 +33,42 @@ impl PrincipalPermissions {
     pub fn attr_resource_identifier(&self) -> Value<String> {
         self.resource.get_att("ResourceIdentifier")
     }
+
+    /// Replaces `Catalog` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Catalog", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<Permission>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `PermissionsWithGrantOption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_with_grant_option(&self, value: impl Into<Value<List<Permission>>>) {
+        self.resource
+            .set_property("PermissionsWithGrantOption", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<DataLakePrincipal>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `Resource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource(&self, value: impl Into<Value<Resource>>) {
+        self.resource.set_property("Resource", value.into())
+    }
 }
 
-/// Properties of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct PrincipalPermissionsProps {
-    /// `Catalog` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    pub catalog: Option<Value<String>>,
-    /// `Permissions` (required).
-    /// Create-only: changing it replaces the resource.
-    pub permissions: Value<List<Permission>>,
-    /// `PermissionsWithGrantOption` (required).
-    /// Create-only: changing it replaces the resource.
-    pub permissions_with_grant_option: Value<List<Permission>>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    pub principal: Value<DataLakePrincipal>,
-    /// `Resource` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource: Value<Resource>,
+crate::l1_struct! {
+    /// Properties of `AWS::LakeFormation::PrincipalPermissions`.
+    PrincipalPermissionsProps
 }
 
 impl PrincipalPermissionsProps {
@@ -112,370 +79,131 @@ impl PrincipalPermissionsProps {
         principal: impl Into<Value<DataLakePrincipal>>,
         resource: impl Into<Value<Resource>>,
     ) -> Self {
-        Self {
-            catalog: None,
-            permissions: permissions.into(),
-            permissions_with_grant_option: permissions_with_grant_option.into(),
-            principal: principal.into(),
-            resource: resource.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Permissions", permissions.into().to_template())
+                .with(
+                    2,
+                    "PermissionsWithGrantOption",
+                    permissions_with_grant_option.into().to_template(),
+                )
+                .with(3, "Principal", principal.into().to_template())
+                .with(4, "Resource", resource.into().to_template()),
+        )
     }
-    /// Sets `Catalog`.
-    pub fn catalog(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrincipalPermissionsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog {
-            m.insert("Catalog".to_owned(), v.to_template());
-        }
-        m.insert("Permissions".to_owned(), self.permissions.to_template());
-        m.insert(
-            "PermissionsWithGrantOption".to_owned(),
-            self.permissions_with_grant_option.to_template(),
-        );
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        m.insert("Resource".to_owned(), self.resource.to_template());
-        Expr::Map(m)
+    /// `Catalog` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    pub fn catalog(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Catalog", value.into().to_template()))
     }
 }
 
-impl Check for PrincipalPermissionsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog.check(
-            &path.field("Catalog"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions
-            .check(&path.field("Permissions"), &Rules::NONE, out);
-        self.permissions_with_grant_option.check(
-            &path.field("PermissionsWithGrantOption"),
-            &Rules::NONE,
-            out,
-        );
-        self.principal
-            .check(&path.field("Principal"), &Rules::NONE, out);
-        self.resource
-            .check(&path.field("Resource"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Permission`.
+    Permission {
+        /// `ALL`
+        All = "ALL",
+        /// `SELECT`
+        Select = "SELECT",
+        /// `ALTER`
+        Alter = "ALTER",
+        /// `DROP`
+        Drop = "DROP",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `INSERT`
+        Insert = "INSERT",
+        /// `DESCRIBE`
+        Describe = "DESCRIBE",
+        /// `CREATE_DATABASE`
+        CreateDatabase = "CREATE_DATABASE",
+        /// `CREATE_TABLE`
+        CreateTable = "CREATE_TABLE",
+        /// `DATA_LOCATION_ACCESS`
+        DataLocationAccess = "DATA_LOCATION_ACCESS",
+        /// `CREATE_LF_TAG`
+        CreateLfTag = "CREATE_LF_TAG",
+        /// `ASSOCIATE`
+        Associate = "ASSOCIATE",
+        /// `GRANT_WITH_LF_TAG_EXPRESSION`
+        GrantWithLfTagExpression = "GRANT_WITH_LF_TAG_EXPRESSION",
     }
 }
 
-crate::impl_literal!(PrincipalPermissionsProps);
-
-/// Values of `Permission`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permission {
-    /// `ALL`
-    All,
-    /// `SELECT`
-    Select,
-    /// `ALTER`
-    Alter,
-    /// `DROP`
-    Drop,
-    /// `DELETE`
-    Delete,
-    /// `INSERT`
-    Insert,
-    /// `DESCRIBE`
-    Describe,
-    /// `CREATE_DATABASE`
-    CreateDatabase,
-    /// `CREATE_TABLE`
-    CreateTable,
-    /// `DATA_LOCATION_ACCESS`
-    DataLocationAccess,
-    /// `CREATE_LF_TAG`
-    CreateLfTag,
-    /// `ASSOCIATE`
-    Associate,
-    /// `GRANT_WITH_LF_TAG_EXPRESSION`
-    GrantWithLfTagExpression,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permission {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL",
-        "SELECT",
-        "ALTER",
-        "DROP",
-        "DELETE",
-        "INSERT",
-        "DESCRIBE",
-        "CREATE_DATABASE",
-        "CREATE_TABLE",
-        "DATA_LOCATION_ACCESS",
-        "CREATE_LF_TAG",
-        "ASSOCIATE",
-        "GRANT_WITH_LF_TAG_EXPRESSION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Select => "SELECT",
-            Self::Alter => "ALTER",
-            Self::Drop => "DROP",
-            Self::Delete => "DELETE",
-            Self::Insert => "INSERT",
-            Self::Describe => "DESCRIBE",
-            Self::CreateDatabase => "CREATE_DATABASE",
-            Self::CreateTable => "CREATE_TABLE",
-            Self::DataLocationAccess => "DATA_LOCATION_ACCESS",
-            Self::CreateLfTag => "CREATE_LF_TAG",
-            Self::Associate => "ASSOCIATE",
-            Self::GrantWithLfTagExpression => "GRANT_WITH_LF_TAG_EXPRESSION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permission {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permission {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "SELECT" => Self::Select,
-            "ALTER" => Self::Alter,
-            "DROP" => Self::Drop,
-            "DELETE" => Self::Delete,
-            "INSERT" => Self::Insert,
-            "DESCRIBE" => Self::Describe,
-            "CREATE_DATABASE" => Self::CreateDatabase,
-            "CREATE_TABLE" => Self::CreateTable,
-            "DATA_LOCATION_ACCESS" => Self::DataLocationAccess,
-            "CREATE_LF_TAG" => Self::CreateLfTag,
-            "ASSOCIATE" => Self::Associate,
-            "GRANT_WITH_LF_TAG_EXPRESSION" => Self::GrantWithLfTagExpression,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permission> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permission::from(s))
-    }
-}
-
-crate::impl_literal!(Permission);
-
-/// Property type `DataLakePrincipal` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLakePrincipal {
-    /// `DataLakePrincipalIdentifier` (optional).
-    /// Length: 1..=255 characters.
-    pub data_lake_principal_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataLakePrincipal` of `AWS::LakeFormation::PrincipalPermissions`.
+    DataLakePrincipal(default)
 }
 
 impl DataLakePrincipal {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_lake_principal_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataLakePrincipalIdentifier`.
-    pub fn data_lake_principal_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_lake_principal_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLakePrincipal {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_lake_principal_identifier {
-            m.insert("DataLakePrincipalIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataLakePrincipalIdentifier` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn data_lake_principal_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataLakePrincipalIdentifier", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataLakePrincipal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_lake_principal_identifier.check(
-            &path.field("DataLakePrincipalIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataLakePrincipal);
-
-/// Property type `Resource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone, Default)]
-pub struct Resource {
-    /// `Catalog` (optional).
-    pub catalog: Option<Value<String>>,
-    /// `DataCellsFilter` (optional).
-    pub data_cells_filter: Option<Value<DataCellsFilterResource>>,
-    /// `DataLocation` (optional).
-    pub data_location: Option<Value<DataLocationResource>>,
-    /// `Database` (optional).
-    pub database: Option<Value<DatabaseResource>>,
-    /// `LFTag` (optional).
-    pub lf_tag: Option<Value<LfTagKeyResource>>,
-    /// `LFTagPolicy` (optional).
-    pub lf_tag_policy: Option<Value<LfTagPolicyResource>>,
-    /// `Table` (optional).
-    pub table: Option<Value<TableResource>>,
-    /// `TableWithColumns` (optional).
-    pub table_with_columns: Option<Value<TableWithColumnsResource>>,
+crate::l1_struct! {
+    /// Property type `Resource` of `AWS::LakeFormation::PrincipalPermissions`.
+    Resource(default)
 }
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog: None,
-            data_cells_filter: None,
-            data_location: None,
-            database: None,
-            lf_tag: None,
-            lf_tag_policy: None,
-            table: None,
-            table_with_columns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Catalog`.
-    pub fn catalog(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog = Some(value.into());
-        self
+    /// `Catalog` (optional).
+    pub fn catalog(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Catalog", value.into().to_template()))
     }
-    /// Sets `DataCellsFilter`.
-    pub fn data_cells_filter(mut self, value: impl Into<Value<DataCellsFilterResource>>) -> Self {
-        self.data_cells_filter = Some(value.into());
-        self
+    /// `DataCellsFilter` (optional).
+    pub fn data_cells_filter(self, value: impl Into<Value<DataCellsFilterResource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataCellsFilter", value.into().to_template()),
+        )
     }
-    /// Sets `DataLocation`.
-    pub fn data_location(mut self, value: impl Into<Value<DataLocationResource>>) -> Self {
-        self.data_location = Some(value.into());
-        self
+    /// `DataLocation` (optional).
+    pub fn data_location(self, value: impl Into<Value<DataLocationResource>>) -> Self {
+        Self(self.0.with(2, "DataLocation", value.into().to_template()))
     }
-    /// Sets `Database`.
-    pub fn database(mut self, value: impl Into<Value<DatabaseResource>>) -> Self {
-        self.database = Some(value.into());
-        self
+    /// `Database` (optional).
+    pub fn database(self, value: impl Into<Value<DatabaseResource>>) -> Self {
+        Self(self.0.with(3, "Database", value.into().to_template()))
     }
-    /// Sets `LFTag`.
-    pub fn lf_tag(mut self, value: impl Into<Value<LfTagKeyResource>>) -> Self {
-        self.lf_tag = Some(value.into());
-        self
+    /// `LFTag` (optional).
+    pub fn lf_tag(self, value: impl Into<Value<LfTagKeyResource>>) -> Self {
+        Self(self.0.with(4, "LFTag", value.into().to_template()))
     }
-    /// Sets `LFTagPolicy`.
-    pub fn lf_tag_policy(mut self, value: impl Into<Value<LfTagPolicyResource>>) -> Self {
-        self.lf_tag_policy = Some(value.into());
-        self
+    /// `LFTagPolicy` (optional).
+    pub fn lf_tag_policy(self, value: impl Into<Value<LfTagPolicyResource>>) -> Self {
+        Self(self.0.with(5, "LFTagPolicy", value.into().to_template()))
     }
-    /// Sets `Table`.
-    pub fn table(mut self, value: impl Into<Value<TableResource>>) -> Self {
-        self.table = Some(value.into());
-        self
+    /// `Table` (optional).
+    pub fn table(self, value: impl Into<Value<TableResource>>) -> Self {
+        Self(self.0.with(6, "Table", value.into().to_template()))
     }
-    /// Sets `TableWithColumns`.
-    pub fn table_with_columns(mut self, value: impl Into<Value<TableWithColumnsResource>>) -> Self {
-        self.table_with_columns = Some(value.into());
-        self
+    /// `TableWithColumns` (optional).
+    pub fn table_with_columns(self, value: impl Into<Value<TableWithColumnsResource>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TableWithColumns", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Resource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog {
-            m.insert("Catalog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_cells_filter {
-            m.insert("DataCellsFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_location {
-            m.insert("DataLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database {
-            m.insert("Database".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lf_tag {
-            m.insert("LFTag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lf_tag_policy {
-            m.insert("LFTagPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table {
-            m.insert("Table".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_with_columns {
-            m.insert("TableWithColumns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Resource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_cells_filter
-            .check(&path.field("DataCellsFilter"), &Rules::NONE, out);
-        self.data_location
-            .check(&path.field("DataLocation"), &Rules::NONE, out);
-        self.database
-            .check(&path.field("Database"), &Rules::NONE, out);
-        self.lf_tag.check(&path.field("LFTag"), &Rules::NONE, out);
-        self.lf_tag_policy
-            .check(&path.field("LFTagPolicy"), &Rules::NONE, out);
-        self.table.check(&path.field("Table"), &Rules::NONE, out);
-        self.table_with_columns
-            .check(&path.field("TableWithColumns"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Resource);
-
-/// Property type `DataCellsFilterResource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct DataCellsFilterResource {
-    /// `DatabaseName` (required).
-    /// Length: 1..=255 characters.
-    pub database_name: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `TableCatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub table_catalog_id: Value<String>,
-    /// `TableName` (required).
-    /// Length: 1..=255 characters.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataCellsFilterResource` of `AWS::LakeFormation::PrincipalPermissions`.
+    DataCellsFilterResource
 }
 
 impl DataCellsFilterResource {
@@ -486,80 +214,19 @@ impl DataCellsFilterResource {
         table_catalog_id: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_name: database_name.into(),
-            name: name.into(),
-            table_catalog_id: table_catalog_id.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseName", database_name.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "TableCatalogId", table_catalog_id.into().to_template())
+                .with(3, "TableName", table_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataCellsFilterResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "TableCatalogId".to_owned(),
-            self.table_catalog_id.to_template(),
-        );
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataCellsFilterResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_catalog_id.check(
-            &path.field("TableCatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataCellsFilterResource);
-
-/// Property type `DataLocationResource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct DataLocationResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `ResourceArn` (required).
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataLocationResource` of `AWS::LakeFormation::PrincipalPermissions`.
+    DataLocationResource
 }
 
 impl DataLocationResource {
@@ -568,106 +235,33 @@ impl DataLocationResource {
         catalog_id: impl Into<Value<String>>,
         resource_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            resource_arn: resource_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataLocationResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataLocationResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataLocationResource);
-
-/// Property type `DatabaseResource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct DatabaseResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatabaseResource` of `AWS::LakeFormation::PrincipalPermissions`.
+    DatabaseResource
 }
 
 impl DatabaseResource {
     /// The required properties: `CatalogId`, `Name`.
     pub fn new(catalog_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatabaseResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabaseResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatabaseResource);
-
-/// Property type `LfTagKeyResource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct LfTagKeyResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `TagKey` (required).
-    /// Length: 1..=255 characters.
-    pub tag_key: Value<String>,
-    /// `TagValues` (required).
-    /// Items: 1..=50.
-    /// Each item: Length: 0..=256 characters.
-    pub tag_values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `LfTagKeyResource` of `AWS::LakeFormation::PrincipalPermissions`.
+    LfTagKeyResource
 }
 
 impl LfTagKeyResource {
@@ -677,78 +271,18 @@ impl LfTagKeyResource {
         tag_key: impl Into<Value<String>>,
         tag_values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            tag_key: tag_key.into(),
-            tag_values: tag_values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "TagKey", tag_key.into().to_template())
+                .with(2, "TagValues", tag_values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LfTagKeyResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("TagKey".to_owned(), self.tag_key.to_template());
-        m.insert("TagValues".to_owned(), self.tag_values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LfTagKeyResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_key.check(
-            &path.field("TagKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_values.check(
-            &path.field("TagValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LfTagKeyResource);
-
-/// Property type `LfTagPolicyResource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct LfTagPolicyResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `Expression` (required).
-    /// Items: 1..=5.
-    pub expression: Value<List<LfTag>>,
-    /// `ResourceType` (required).
-    pub resource_type: Value<ResourceType>,
+crate::l1_struct! {
+    /// Property type `LfTagPolicyResource` of `AWS::LakeFormation::PrincipalPermissions`.
+    LfTagPolicyResource
 }
 
 impl LfTagPolicyResource {
@@ -758,201 +292,51 @@ impl LfTagPolicyResource {
         expression: impl Into<Value<List<LfTag>>>,
         resource_type: impl Into<Value<ResourceType>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            expression: expression.into(),
-            resource_type: resource_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "Expression", expression.into().to_template())
+                .with(2, "ResourceType", resource_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LfTagPolicyResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LfTagPolicyResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LfTagPolicyResource);
-
-/// Property type `LfTag` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone, Default)]
-pub struct LfTag {
-    /// `TagKey` (optional).
-    /// Length: 1..=128 characters.
-    pub tag_key: Option<Value<String>>,
-    /// `TagValues` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: 0..=256 characters.
-    pub tag_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `LfTag` of `AWS::LakeFormation::PrincipalPermissions`.
+    LfTag(default)
 }
 
 impl LfTag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tag_key: None,
-            tag_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TagKey`.
-    pub fn tag_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_key = Some(value.into());
-        self
+    /// `TagKey` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn tag_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TagKey", value.into().to_template()))
     }
-    /// Sets `TagValues`.
-    pub fn tag_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.tag_values = Some(value.into());
-        self
+    /// `TagValues` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tag_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "TagValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LfTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tag_key {
-            m.insert("TagKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_values {
-            m.insert("TagValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `DATABASE`
+        Database = "DATABASE",
+        /// `TABLE`
+        Table = "TABLE",
     }
 }
 
-impl Check for LfTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tag_key.check(
-            &path.field("TagKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_values.check(
-            &path.field("TagValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LfTag);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `DATABASE`
-    Database,
-    /// `TABLE`
-    Table,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DATABASE", "TABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Database => "DATABASE",
-            Self::Table => "TABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DATABASE" => Self::Database,
-            "TABLE" => Self::Table,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `TableResource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct TableResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `DatabaseName` (required).
-    /// Length: 1..=255 characters.
-    pub database_name: Value<String>,
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `TableWildcard` (optional).
-    pub table_wildcard: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `TableResource` of `AWS::LakeFormation::PrincipalPermissions`.
+    TableResource
 }
 
 impl TableResource {
@@ -961,91 +345,26 @@ impl TableResource {
         catalog_id: impl Into<Value<String>>,
         database_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            database_name: database_name.into(),
-            name: None,
-            table_wildcard: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "DatabaseName", database_name.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `TableWildcard`.
-    pub fn table_wildcard(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.table_wildcard = Some(value.into());
-        self
+    /// `TableWildcard` (optional).
+    pub fn table_wildcard(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "TableWildcard", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TableResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_wildcard {
-            m.insert("TableWildcard".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableResource);
-
-/// Property type `TableWithColumnsResource` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone)]
-pub struct TableWithColumnsResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `ColumnNames` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub column_names: Option<Value<List<String>>>,
-    /// `ColumnWildcard` (optional).
-    pub column_wildcard: Option<Value<ColumnWildcard>>,
-    /// `DatabaseName` (required).
-    /// Length: 1..=255 characters.
-    pub database_name: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `TableWithColumnsResource` of `AWS::LakeFormation::PrincipalPermissions`.
+    TableWithColumnsResource
 }
 
 impl TableWithColumnsResource {
@@ -1055,145 +374,40 @@ impl TableWithColumnsResource {
         database_name: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            column_names: None,
-            column_wildcard: None,
-            database_name: database_name.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(3, "DatabaseName", database_name.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ColumnNames`.
-    pub fn column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.column_names = Some(value.into());
-        self
+    /// `ColumnNames` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "ColumnNames", value.into().to_template()))
     }
-    /// Sets `ColumnWildcard`.
-    pub fn column_wildcard(mut self, value: impl Into<Value<ColumnWildcard>>) -> Self {
-        self.column_wildcard = Some(value.into());
-        self
+    /// `ColumnWildcard` (optional).
+    pub fn column_wildcard(self, value: impl Into<Value<ColumnWildcard>>) -> Self {
+        Self(self.0.with(2, "ColumnWildcard", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TableWithColumnsResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        if let Some(v) = &self.column_names {
-            m.insert("ColumnNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_wildcard {
-            m.insert("ColumnWildcard".to_owned(), v.to_template());
-        }
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableWithColumnsResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_names.check(
-            &path.field("ColumnNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_wildcard
-            .check(&path.field("ColumnWildcard"), &Rules::NONE, out);
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableWithColumnsResource);
-
-/// Property type `ColumnWildcard` of `AWS::LakeFormation::PrincipalPermissions`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnWildcard {
-    /// `ExcludedColumnNames` (optional).
-    /// Each item: Length: 1..=255 characters.
-    pub excluded_column_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ColumnWildcard` of `AWS::LakeFormation::PrincipalPermissions`.
+    ColumnWildcard(default)
 }
 
 impl ColumnWildcard {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            excluded_column_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludedColumnNames`.
-    pub fn excluded_column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_column_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColumnWildcard {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.excluded_column_names {
-            m.insert("ExcludedColumnNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExcludedColumnNames` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    pub fn excluded_column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludedColumnNames", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ColumnWildcard {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excluded_column_names.check(
-            &path.field("ExcludedColumnNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnWildcard);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::LakeFormation::Resource`.
-#[derive(Debug, Clone)]
-pub struct Resource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Resource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Resource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Resource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LakeFormation::Resource`.
+    Resource("AWS::LakeFormation::Resource", ResourceProps)
 }
 
 impl Resource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LakeFormation::Resource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceId> {
         self.resource.ref_value()
@@ -82,22 +34,43 @@ impl Resource {
     pub fn attr_id(&self) -> Value<ids::ResourceId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `HybridAccessEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hybrid_access_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("HybridAccessEnabled", value.into())
+    }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `UseServiceLinkedRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_service_linked_role(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseServiceLinkedRole", value.into())
+    }
+
+    /// Replaces `WithFederation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_with_federation(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("WithFederation", value.into())
+    }
 }
 
-/// Properties of `AWS::LakeFormation::Resource`.
-#[derive(Debug, Clone)]
-pub struct ResourceProps {
-    /// `HybridAccessEnabled` (optional).
-    pub hybrid_access_enabled: Option<Value<bool>>,
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_arn: Value<String>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `UseServiceLinkedRole` (required).
-    pub use_service_linked_role: Value<bool>,
-    /// `WithFederation` (optional).
-    pub with_federation: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::LakeFormation::Resource`.
+    ResourceProps
 }
 
 impl ResourceProps {
@@ -106,54 +79,29 @@ impl ResourceProps {
         resource_arn: impl Into<Value<String>>,
         use_service_linked_role: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            hybrid_access_enabled: None,
-            resource_arn: resource_arn.into(),
-            role_arn: None,
-            use_service_linked_role: use_service_linked_role.into(),
-            with_federation: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ResourceArn", resource_arn.into().to_template())
+                .with(
+                    3,
+                    "UseServiceLinkedRole",
+                    use_service_linked_role.into().to_template(),
+                ),
+        )
     }
-    /// Sets `HybridAccessEnabled`.
-    pub fn hybrid_access_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.hybrid_access_enabled = Some(value.into());
-        self
+    /// `HybridAccessEnabled` (optional).
+    pub fn hybrid_access_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HybridAccessEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
-    /// Sets `WithFederation`.
-    pub fn with_federation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.with_federation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hybrid_access_enabled {
-            m.insert("HybridAccessEnabled".to_owned(), v.to_template());
-        }
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UseServiceLinkedRole".to_owned(),
-            self.use_service_linked_role.to_template(),
-        );
-        if let Some(v) = &self.with_federation {
-            m.insert("WithFederation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WithFederation` (optional).
+    pub fn with_federation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "WithFederation", value.into().to_template()))
     }
 }
-
-impl Check for ResourceProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourceProps);

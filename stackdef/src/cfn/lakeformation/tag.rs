@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::LakeFormation::Tag`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Tag {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Tag {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Tag {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LakeFormation::Tag`.
+    Tag("AWS::LakeFormation::Tag", TagProps)
 }
 
 impl Tag {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LakeFormation::Tag";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TagProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TagKey` (typed).
     pub fn ref_value(&self) -> Value<ids::TagId> {
         self.resource.ref_value()
@@ -77,25 +29,29 @@ impl Tag {
     pub fn tag_key(&self) -> Value<ids::TagId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CatalogId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_catalog_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CatalogId", value.into())
+    }
+
+    /// Replaces `TagKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TagKey", value.into())
+    }
+
+    /// Replaces `TagValues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_values(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TagValues", value.into())
+    }
 }
 
-/// Properties of `AWS::LakeFormation::Tag`.
-#[derive(Debug, Clone)]
-pub struct TagProps {
-    /// `CatalogId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    pub catalog_id: Option<Value<String>>,
-    /// `TagKey` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([{a-zA-Z}{\s}{0-9}_.:\/=+\-@%]*)$`.
-    pub tag_key: Value<String>,
-    /// `TagValues` (required).
-    /// Items: 1..=1000.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^([{a-zA-Z}{\s}{0-9}_.:\*\/=+\-@%]*)$`.
-    pub tag_values: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::LakeFormation::Tag`.
+    TagProps
 }
 
 impl TagProps {
@@ -104,72 +60,16 @@ impl TagProps {
         tag_key: impl Into<Value<String>>,
         tag_values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            catalog_id: None,
-            tag_key: tag_key.into(),
-            tag_values: tag_values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "TagKey", tag_key.into().to_template())
+                .with(2, "TagValues", tag_values.into().to_template()),
+        )
     }
-    /// Sets `CatalogId`.
-    pub fn catalog_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TagProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog_id {
-            m.insert("CatalogId".to_owned(), v.to_template());
-        }
-        m.insert("TagKey".to_owned(), self.tag_key.to_template());
-        m.insert("TagValues".to_owned(), self.tag_values.to_template());
-        Expr::Map(m)
+    /// `CatalogId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    pub fn catalog_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CatalogId", value.into().to_template()))
     }
 }
-
-impl Check for TagProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_key.check(
-            &path.field("TagKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([{a-zA-Z}{\\s}{0-9}_.:\\/=+\\-@%]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_values.check(
-            &path.field("TagValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^([{a-zA-Z}{\\s}{0-9}_.:\\*\\/=+\\-@%]*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::LakeFormation::TagAssociation`.
-#[derive(Debug, Clone)]
-pub struct TagAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TagAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TagAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TagAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LakeFormation::TagAssociation`.
+    TagAssociation("AWS::LakeFormation::TagAssociation", TagAssociationProps)
 }
 
 impl TagAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LakeFormation::TagAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TagAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,18 +33,23 @@ impl TagAssociation {
     pub fn attr_tags_identifier(&self) -> Value<String> {
         self.resource.get_att("TagsIdentifier")
     }
+
+    /// Replaces `LFTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lf_tags(&self, value: impl Into<Value<List<LfTagPair>>>) {
+        self.resource.set_property("LFTags", value.into())
+    }
+
+    /// Replaces `Resource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource(&self, value: impl Into<Value<Resource>>) {
+        self.resource.set_property("Resource", value.into())
+    }
 }
 
-/// Properties of `AWS::LakeFormation::TagAssociation`.
-#[derive(Debug, Clone)]
-pub struct TagAssociationProps {
-    /// `LFTags` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=50.
-    pub lf_tags: Value<List<LfTagPair>>,
-    /// `Resource` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource: Value<Resource>,
+crate::l1_struct! {
+    /// Properties of `AWS::LakeFormation::TagAssociation`.
+    TagAssociationProps
 }
 
 impl TagAssociationProps {
@@ -101,55 +58,17 @@ impl TagAssociationProps {
         lf_tags: impl Into<Value<List<LfTagPair>>>,
         resource: impl Into<Value<Resource>>,
     ) -> Self {
-        Self {
-            lf_tags: lf_tags.into(),
-            resource: resource.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LFTags", lf_tags.into().to_template())
+                .with(1, "Resource", resource.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TagAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LFTags".to_owned(), self.lf_tags.to_template());
-        m.insert("Resource".to_owned(), self.resource.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lf_tags.check(
-            &path.field("LFTags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource
-            .check(&path.field("Resource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TagAssociationProps);
-
-/// Property type `LfTagPair` of `AWS::LakeFormation::TagAssociation`.
-#[derive(Debug, Clone)]
-pub struct LfTagPair {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `TagKey` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:\/=+\-@%]*)$`.
-    pub tag_key: Value<String>,
-    /// `TagValues` (required).
-    /// Items: 1..=50.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^([\p{L}\p{Z}\p{N}_.:\*\/=+\-@%]*)$`.
-    pub tag_values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `LfTagPair` of `AWS::LakeFormation::TagAssociation`.
+    LfTagPair
 }
 
 impl LfTagPair {
@@ -159,214 +78,65 @@ impl LfTagPair {
         tag_key: impl Into<Value<String>>,
         tag_values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            tag_key: tag_key.into(),
-            tag_values: tag_values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "TagKey", tag_key.into().to_template())
+                .with(2, "TagValues", tag_values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LfTagPair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("TagKey".to_owned(), self.tag_key.to_template());
-        m.insert("TagValues".to_owned(), self.tag_values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LfTagPair {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_key.check(
-            &path.field("TagKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@%]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_values.check(
-            &path.field("TagValues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:\\*\\/=+\\-@%]*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LfTagPair);
-
-/// Property type `Resource` of `AWS::LakeFormation::TagAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct Resource {
-    /// `Catalog` (optional).
-    pub catalog: Option<Value<String>>,
-    /// `Database` (optional).
-    pub database: Option<Value<DatabaseResource>>,
-    /// `Table` (optional).
-    pub table: Option<Value<TableResource>>,
-    /// `TableWithColumns` (optional).
-    pub table_with_columns: Option<Value<TableWithColumnsResource>>,
+crate::l1_struct! {
+    /// Property type `Resource` of `AWS::LakeFormation::TagAssociation`.
+    Resource(default)
 }
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            catalog: None,
-            database: None,
-            table: None,
-            table_with_columns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Catalog`.
-    pub fn catalog(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog = Some(value.into());
-        self
+    /// `Catalog` (optional).
+    pub fn catalog(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Catalog", value.into().to_template()))
     }
-    /// Sets `Database`.
-    pub fn database(mut self, value: impl Into<Value<DatabaseResource>>) -> Self {
-        self.database = Some(value.into());
-        self
+    /// `Database` (optional).
+    pub fn database(self, value: impl Into<Value<DatabaseResource>>) -> Self {
+        Self(self.0.with(1, "Database", value.into().to_template()))
     }
-    /// Sets `Table`.
-    pub fn table(mut self, value: impl Into<Value<TableResource>>) -> Self {
-        self.table = Some(value.into());
-        self
+    /// `Table` (optional).
+    pub fn table(self, value: impl Into<Value<TableResource>>) -> Self {
+        Self(self.0.with(2, "Table", value.into().to_template()))
     }
-    /// Sets `TableWithColumns`.
-    pub fn table_with_columns(mut self, value: impl Into<Value<TableWithColumnsResource>>) -> Self {
-        self.table_with_columns = Some(value.into());
-        self
+    /// `TableWithColumns` (optional).
+    pub fn table_with_columns(self, value: impl Into<Value<TableWithColumnsResource>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TableWithColumns", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Resource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog {
-            m.insert("Catalog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database {
-            m.insert("Database".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table {
-            m.insert("Table".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_with_columns {
-            m.insert("TableWithColumns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Resource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database
-            .check(&path.field("Database"), &Rules::NONE, out);
-        self.table.check(&path.field("Table"), &Rules::NONE, out);
-        self.table_with_columns
-            .check(&path.field("TableWithColumns"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Resource);
-
-/// Property type `DatabaseResource` of `AWS::LakeFormation::TagAssociation`.
-#[derive(Debug, Clone)]
-pub struct DatabaseResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatabaseResource` of `AWS::LakeFormation::TagAssociation`.
+    DatabaseResource
 }
 
 impl DatabaseResource {
     /// The required properties: `CatalogId`, `Name`.
     pub fn new(catalog_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatabaseResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabaseResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatabaseResource);
-
-/// Property type `TableResource` of `AWS::LakeFormation::TagAssociation`.
-#[derive(Debug, Clone)]
-pub struct TableResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `DatabaseName` (required).
-    /// Length: 1..=255 characters.
-    pub database_name: Value<String>,
-    /// `Name` (optional).
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `TableWildcard` (optional).
-    pub table_wildcard: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `TableResource` of `AWS::LakeFormation::TagAssociation`.
+    TableResource
 }
 
 impl TableResource {
@@ -375,89 +145,26 @@ impl TableResource {
         catalog_id: impl Into<Value<String>>,
         database_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            database_name: database_name.into(),
-            name: None,
-            table_wildcard: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "DatabaseName", database_name.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `TableWildcard`.
-    pub fn table_wildcard(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.table_wildcard = Some(value.into());
-        self
+    /// `TableWildcard` (optional).
+    pub fn table_wildcard(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "TableWildcard", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TableResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_wildcard {
-            m.insert("TableWildcard".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableResource);
-
-/// Property type `TableWithColumnsResource` of `AWS::LakeFormation::TagAssociation`.
-#[derive(Debug, Clone)]
-pub struct TableWithColumnsResource {
-    /// `CatalogId` (required).
-    /// Length: 12..=12 characters.
-    pub catalog_id: Value<String>,
-    /// `ColumnNames` (required).
-    /// Each item: Length: 1..=255 characters.
-    pub column_names: Value<List<String>>,
-    /// `DatabaseName` (required).
-    /// Length: 1..=255 characters.
-    pub database_name: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `TableWithColumnsResource` of `AWS::LakeFormation::TagAssociation`.
+    TableWithColumnsResource
 }
 
 impl TableWithColumnsResource {
@@ -468,72 +175,12 @@ impl TableWithColumnsResource {
         database_name: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog_id: catalog_id.into(),
-            column_names: column_names.into(),
-            database_name: database_name.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CatalogId", catalog_id.into().to_template())
+                .with(1, "ColumnNames", column_names.into().to_template())
+                .with(2, "DatabaseName", database_name.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TableWithColumnsResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CatalogId".to_owned(), self.catalog_id.to_template());
-        m.insert("ColumnNames".to_owned(), self.column_names.to_template());
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableWithColumnsResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog_id.check(
-            &path.field("CatalogId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_names.check(
-            &path.field("ColumnNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableWithColumnsResource);

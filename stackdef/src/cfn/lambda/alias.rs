@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::Alias`.
-#[derive(Debug, Clone)]
-pub struct Alias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Alias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Alias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Alias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::Alias`.
+    Alias("AWS::Lambda::Alias", AliasProps)
 }
 
 impl Alias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::Alias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AliasArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AliasArn> {
         self.resource.ref_value()
@@ -82,29 +34,51 @@ impl Alias {
     pub fn attr_alias_arn(&self) -> Value<ids::AliasArn> {
         self.resource.get_att("AliasArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FunctionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionName", value.into())
+    }
+
+    /// Replaces `FunctionVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionVersion", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProvisionedConcurrencyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_concurrency_config(
+        &self,
+        value: impl Into<Value<ProvisionedConcurrencyConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ProvisionedConcurrencyConfig", value.into())
+    }
+
+    /// Replaces `RoutingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_config(&self, value: impl Into<Value<AliasRoutingConfiguration>>) {
+        self.resource.set_property("RoutingConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::Alias`.
-#[derive(Debug, Clone)]
-pub struct AliasProps {
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `FunctionName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub function_name: Value<String>,
-    /// `FunctionVersion` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^(\$LATEST(\.PUBLISHED)?|[0-9]+)$`.
-    pub function_version: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `ProvisionedConcurrencyConfig` (optional).
-    pub provisioned_concurrency_config: Option<Value<ProvisionedConcurrencyConfiguration>>,
-    /// `RoutingConfig` (optional).
-    pub routing_config: Option<Value<AliasRoutingConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::Alias`.
+    AliasProps
 }
 
 impl AliasProps {
@@ -114,185 +88,73 @@ impl AliasProps {
         function_version: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            function_name: function_name.into(),
-            function_version: function_version.into(),
-            name: name.into(),
-            provisioned_concurrency_config: None,
-            routing_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FunctionName", function_name.into().to_template())
+                .with(2, "FunctionVersion", function_version.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ProvisionedConcurrencyConfig`.
+    /// `ProvisionedConcurrencyConfig` (optional).
     pub fn provisioned_concurrency_config(
-        mut self,
+        self,
         value: impl Into<Value<ProvisionedConcurrencyConfiguration>>,
     ) -> Self {
-        self.provisioned_concurrency_config = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ProvisionedConcurrencyConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RoutingConfig`.
-    pub fn routing_config(mut self, value: impl Into<Value<AliasRoutingConfiguration>>) -> Self {
-        self.routing_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FunctionName".to_owned(), self.function_name.to_template());
-        m.insert(
-            "FunctionVersion".to_owned(),
-            self.function_version.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.provisioned_concurrency_config {
-            m.insert("ProvisionedConcurrencyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_config {
-            m.insert("RoutingConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoutingConfig` (optional).
+    pub fn routing_config(self, value: impl Into<Value<AliasRoutingConfiguration>>) -> Self {
+        Self(self.0.with(5, "RoutingConfig", value.into().to_template()))
     }
 }
 
-impl Check for AliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function_version.check(
-            &path.field("FunctionVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^(\\$LATEST(\\.PUBLISHED)?|[0-9]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioned_concurrency_config.check(
-            &path.field("ProvisionedConcurrencyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.routing_config
-            .check(&path.field("RoutingConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AliasProps);
-
-/// Property type `ProvisionedConcurrencyConfiguration` of `AWS::Lambda::Alias`.
-#[derive(Debug, Clone)]
-pub struct ProvisionedConcurrencyConfiguration {
-    /// `ProvisionedConcurrentExecutions` (required).
-    pub provisioned_concurrent_executions: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ProvisionedConcurrencyConfiguration` of `AWS::Lambda::Alias`.
+    ProvisionedConcurrencyConfiguration
 }
 
 impl ProvisionedConcurrencyConfiguration {
     /// The required properties: `ProvisionedConcurrentExecutions`.
     pub fn new(provisioned_concurrent_executions: impl Into<Value<i64>>) -> Self {
-        Self {
-            provisioned_concurrent_executions: provisioned_concurrent_executions.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ProvisionedConcurrentExecutions",
+            provisioned_concurrent_executions.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ProvisionedConcurrencyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ProvisionedConcurrentExecutions".to_owned(),
-            self.provisioned_concurrent_executions.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisionedConcurrencyConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProvisionedConcurrencyConfiguration);
-
-/// Property type `AliasRoutingConfiguration` of `AWS::Lambda::Alias`.
-#[derive(Debug, Clone, Default)]
-pub struct AliasRoutingConfiguration {
-    /// `AdditionalVersionWeights` (optional).
-    pub additional_version_weights: Option<Value<List<VersionWeight>>>,
+crate::l1_struct! {
+    /// Property type `AliasRoutingConfiguration` of `AWS::Lambda::Alias`.
+    AliasRoutingConfiguration(default)
 }
 
 impl AliasRoutingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_version_weights: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalVersionWeights`.
-    pub fn additional_version_weights(
-        mut self,
-        value: impl Into<Value<List<VersionWeight>>>,
-    ) -> Self {
-        self.additional_version_weights = Some(value.into());
-        self
+    /// `AdditionalVersionWeights` (optional).
+    pub fn additional_version_weights(self, value: impl Into<Value<List<VersionWeight>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalVersionWeights", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AliasRoutingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_version_weights {
-            m.insert("AdditionalVersionWeights".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AliasRoutingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_version_weights.check(
-            &path.field("AdditionalVersionWeights"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AliasRoutingConfiguration);
-
-/// Property type `VersionWeight` of `AWS::Lambda::Alias`.
-#[derive(Debug, Clone)]
-pub struct VersionWeight {
-    /// `FunctionVersion` (required).
-    pub function_version: Value<String>,
-    /// `FunctionWeight` (required).
-    pub function_weight: Value<f64>,
+crate::l1_struct! {
+    /// Property type `VersionWeight` of `AWS::Lambda::Alias`.
+    VersionWeight
 }
 
 impl VersionWeight {
@@ -301,30 +163,10 @@ impl VersionWeight {
         function_version: impl Into<Value<String>>,
         function_weight: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            function_version: function_version.into(),
-            function_weight: function_weight.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FunctionVersion", function_version.into().to_template())
+                .with(1, "FunctionWeight", function_weight.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VersionWeight {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FunctionVersion".to_owned(),
-            self.function_version.to_template(),
-        );
-        m.insert(
-            "FunctionWeight".to_owned(),
-            self.function_weight.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VersionWeight {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VersionWeight);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct CapacityProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CapacityProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CapacityProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CapacityProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::CapacityProvider`.
+    CapacityProvider("AWS::Lambda::CapacityProvider", CapacityProviderProps)
 }
 
 impl CapacityProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::CapacityProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CapacityProviderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CapacityProviderName` (typed).
     pub fn ref_value(&self) -> Value<ids::LambdaCapacityProviderName> {
         self.resource.ref_value()
@@ -87,34 +39,63 @@ impl CapacityProvider {
     pub fn attr_arn(&self) -> Value<ids::CapacityProviderArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CapacityProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CapacityProviderName", value.into())
+    }
+
+    /// Replaces `CapacityProviderScalingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_provider_scaling_config(
+        &self,
+        value: impl Into<Value<CapacityProviderScalingConfig>>,
+    ) {
+        self.resource
+            .set_property("CapacityProviderScalingConfig", value.into())
+    }
+
+    /// Replaces `InstanceRequirements` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_requirements(&self, value: impl Into<Value<InstanceRequirements>>) {
+        self.resource
+            .set_property("InstanceRequirements", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `PermissionsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_config(
+        &self,
+        value: impl Into<Value<CapacityProviderPermissionsConfig>>,
+    ) {
+        self.resource
+            .set_property("PermissionsConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<CapacityProviderVpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderProps {
-    /// `CapacityProviderName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=140 characters.
-    /// Pattern: `^(arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:capacity-provider:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$`.
-    pub capacity_provider_name: Option<Value<String>>,
-    /// `CapacityProviderScalingConfig` (optional).
-    pub capacity_provider_scaling_config: Option<Value<CapacityProviderScalingConfig>>,
-    /// `InstanceRequirements` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub instance_requirements: Option<Value<InstanceRequirements>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=10000 characters.
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `PermissionsConfig` (required).
-    /// Create-only: changing it replaces the resource.
-    pub permissions_config: Value<CapacityProviderPermissionsConfig>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConfig` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_config: Value<CapacityProviderVpcConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::CapacityProvider`.
+    CapacityProviderProps
 }
 
 impl CapacityProviderProps {
@@ -123,253 +104,103 @@ impl CapacityProviderProps {
         permissions_config: impl Into<Value<CapacityProviderPermissionsConfig>>,
         vpc_config: impl Into<Value<CapacityProviderVpcConfig>>,
     ) -> Self {
-        Self {
-            capacity_provider_name: None,
-            capacity_provider_scaling_config: None,
-            instance_requirements: None,
-            kms_key_arn: None,
-            permissions_config: permissions_config.into(),
-            tags: None,
-            vpc_config: vpc_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    4,
+                    "PermissionsConfig",
+                    permissions_config.into().to_template(),
+                )
+                .with(6, "VpcConfig", vpc_config.into().to_template()),
+        )
     }
-    /// Sets `CapacityProviderName`.
-    pub fn capacity_provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_provider_name = Some(value.into());
-        self
+    /// `CapacityProviderName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 140 characters.
+    /// Pattern: `^(arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:capacity-provider:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$`.
+    pub fn capacity_provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityProviderName", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityProviderScalingConfig`.
+    /// `CapacityProviderScalingConfig` (optional).
     pub fn capacity_provider_scaling_config(
-        mut self,
+        self,
         value: impl Into<Value<CapacityProviderScalingConfig>>,
     ) -> Self {
-        self.capacity_provider_scaling_config = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CapacityProviderScalingConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InstanceRequirements`.
-    pub fn instance_requirements(mut self, value: impl Into<Value<InstanceRequirements>>) -> Self {
-        self.instance_requirements = Some(value.into());
-        self
+    /// `InstanceRequirements` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn instance_requirements(self, value: impl Into<Value<InstanceRequirements>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InstanceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 10000 characters.
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(3, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_provider_name {
-            m.insert("CapacityProviderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_provider_scaling_config {
-            m.insert("CapacityProviderScalingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_requirements {
-            m.insert("InstanceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PermissionsConfig".to_owned(),
-            self.permissions_config.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcConfig".to_owned(), self.vpc_config.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CapacityProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_name.check(&path.field("CapacityProviderName"), &Rules { min_length: Some(1), max_length: Some(140), pattern: Some("^(arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$"), ..Rules::NONE }, out);
-        self.capacity_provider_scaling_config.check(
-            &path.field("CapacityProviderScalingConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_requirements
-            .check(&path.field("InstanceRequirements"), &Rules::NONE, out);
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000),
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions_config
-            .check(&path.field("PermissionsConfig"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CapacityProviderProps);
-
-/// Property type `CapacityProviderScalingConfig` of `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityProviderScalingConfig {
-    /// `MaxVCpuCount` (optional).
-    /// Range: 2..=15000.
-    pub max_v_cpu_count: Option<Value<i64>>,
-    /// `ScalingMode` (optional).
-    pub scaling_mode: Option<Value<CapacityProviderScalingMode>>,
-    /// `ScalingPolicies` (optional).
-    /// Items: 1..=10.
-    pub scaling_policies: Option<Value<List<TargetTrackingScalingPolicy>>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderScalingConfig` of `AWS::Lambda::CapacityProvider`.
+    CapacityProviderScalingConfig(default)
 }
 
 impl CapacityProviderScalingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_v_cpu_count: None,
-            scaling_mode: None,
-            scaling_policies: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxVCpuCount`.
-    pub fn max_v_cpu_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_v_cpu_count = Some(value.into());
-        self
+    /// `MaxVCpuCount` (optional).
+    /// Range: 2 to 15000.
+    pub fn max_v_cpu_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxVCpuCount", value.into().to_template()))
     }
-    /// Sets `ScalingMode`.
-    pub fn scaling_mode(mut self, value: impl Into<Value<CapacityProviderScalingMode>>) -> Self {
-        self.scaling_mode = Some(value.into());
-        self
+    /// `ScalingMode` (optional).
+    pub fn scaling_mode(self, value: impl Into<Value<CapacityProviderScalingMode>>) -> Self {
+        Self(self.0.with(1, "ScalingMode", value.into().to_template()))
     }
-    /// Sets `ScalingPolicies`.
+    /// `ScalingPolicies` (optional).
+    /// Items: 1 to 10.
     pub fn scaling_policies(
-        mut self,
+        self,
         value: impl Into<Value<List<TargetTrackingScalingPolicy>>>,
     ) -> Self {
-        self.scaling_policies = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ScalingPolicies", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CapacityProviderScalingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_v_cpu_count {
-            m.insert("MaxVCpuCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_mode {
-            m.insert("ScalingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_policies {
-            m.insert("ScalingPolicies".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CapacityProviderScalingMode`.
+    CapacityProviderScalingMode {
+        /// `Auto`
+        Auto = "Auto",
+        /// `Manual`
+        Manual = "Manual",
     }
 }
 
-impl Check for CapacityProviderScalingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_v_cpu_count.check(
-            &path.field("MaxVCpuCount"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(15000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scaling_mode
-            .check(&path.field("ScalingMode"), &Rules::NONE, out);
-        self.scaling_policies.check(
-            &path.field("ScalingPolicies"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderScalingConfig);
-
-/// Values of `CapacityProviderScalingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapacityProviderScalingMode {
-    /// `Auto`
-    Auto,
-    /// `Manual`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapacityProviderScalingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Auto", "Manual"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "Auto",
-            Self::Manual => "Manual",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapacityProviderScalingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapacityProviderScalingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapacityProviderScalingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Auto" => Self::Auto,
-            "Manual" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapacityProviderScalingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapacityProviderScalingMode::from(s))
-    }
-}
-
-crate::impl_literal!(CapacityProviderScalingMode);
-
-/// Property type `TargetTrackingScalingPolicy` of `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct TargetTrackingScalingPolicy {
-    /// `PredefinedMetricType` (required).
-    pub predefined_metric_type: Value<CapacityProviderPredefinedMetricType>,
-    /// `TargetValue` (required).
-    /// Range: 0..=100.
-    pub target_value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TargetTrackingScalingPolicy` of `AWS::Lambda::CapacityProvider`.
+    TargetTrackingScalingPolicy
 }
 
 impl TargetTrackingScalingPolicy {
@@ -378,392 +209,109 @@ impl TargetTrackingScalingPolicy {
         predefined_metric_type: impl Into<Value<CapacityProviderPredefinedMetricType>>,
         target_value: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            predefined_metric_type: predefined_metric_type.into(),
-            target_value: target_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PredefinedMetricType",
+                    predefined_metric_type.into().to_template(),
+                )
+                .with(1, "TargetValue", target_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TargetTrackingScalingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PredefinedMetricType".to_owned(),
-            self.predefined_metric_type.to_template(),
-        );
-        m.insert("TargetValue".to_owned(), self.target_value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CapacityProviderPredefinedMetricType`.
+    CapacityProviderPredefinedMetricType {
+        /// `LambdaCapacityProviderAverageCPUUtilization`
+        LambdaCapacityProviderAverageCpuUtilization = "LambdaCapacityProviderAverageCPUUtilization",
     }
 }
 
-impl Check for TargetTrackingScalingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predefined_metric_type
-            .check(&path.field("PredefinedMetricType"), &Rules::NONE, out);
-        self.target_value.check(
-            &path.field("TargetValue"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetTrackingScalingPolicy);
-
-/// Values of `CapacityProviderPredefinedMetricType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapacityProviderPredefinedMetricType {
-    /// `LambdaCapacityProviderAverageCPUUtilization`
-    LambdaCapacityProviderAverageCpuUtilization,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapacityProviderPredefinedMetricType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LambdaCapacityProviderAverageCPUUtilization"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LambdaCapacityProviderAverageCpuUtilization => {
-                "LambdaCapacityProviderAverageCPUUtilization"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapacityProviderPredefinedMetricType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapacityProviderPredefinedMetricType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapacityProviderPredefinedMetricType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LambdaCapacityProviderAverageCPUUtilization" => {
-                Self::LambdaCapacityProviderAverageCpuUtilization
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapacityProviderPredefinedMetricType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapacityProviderPredefinedMetricType::from(s))
-    }
-}
-
-crate::impl_literal!(CapacityProviderPredefinedMetricType);
-
-/// Property type `InstanceRequirements` of `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceRequirements {
-    /// `AllowedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\.\-]+$`.
-    pub allowed_instance_types: Option<Value<List<String>>>,
-    /// `Architectures` (optional).
-    /// Items: 1..=1.
-    pub architectures: Option<Value<List<Architecture>>>,
-    /// `ExcludedInstanceTypes` (optional).
-    /// Items: 0..=400.
-    /// Each item: Length: 1..=30 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9\.\-]+$`.
-    pub excluded_instance_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `InstanceRequirements` of `AWS::Lambda::CapacityProvider`.
+    InstanceRequirements(default)
 }
 
 impl InstanceRequirements {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_instance_types: None,
-            architectures: None,
-            excluded_instance_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedInstanceTypes`.
-    pub fn allowed_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_instance_types = Some(value.into());
-        self
+    /// `AllowedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\.\-]+$`.
+    pub fn allowed_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `Architectures`.
-    pub fn architectures(mut self, value: impl Into<Value<List<Architecture>>>) -> Self {
-        self.architectures = Some(value.into());
-        self
+    /// `Architectures` (optional).
+    /// Items: 1 to 1.
+    pub fn architectures(self, value: impl Into<Value<List<Architecture>>>) -> Self {
+        Self(self.0.with(1, "Architectures", value.into().to_template()))
     }
-    /// Sets `ExcludedInstanceTypes`.
-    pub fn excluded_instance_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_instance_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceRequirements {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_instance_types {
-            m.insert("AllowedInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.architectures {
-            m.insert("Architectures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_instance_types {
-            m.insert("ExcludedInstanceTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExcludedInstanceTypes` (optional).
+    /// Items: 0 to 400.
+    /// Each item: Length: 1 to 30 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9\.\-]+$`.
+    pub fn excluded_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExcludedInstanceTypes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceRequirements {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_instance_types.check(
-            &path.field("AllowedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("^[a-zA-Z0-9\\.\\-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.architectures.check(
-            &path.field("Architectures"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.excluded_instance_types.check(
-            &path.field("ExcludedInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(400),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(30),
-                            pattern: Some("^[a-zA-Z0-9\\.\\-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Architecture`.
+    Architecture {
+        /// `x86_64`
+        X8664 = "x86_64",
+        /// `arm64`
+        Arm64 = "arm64",
     }
 }
 
-crate::impl_literal!(InstanceRequirements);
-
-/// Values of `Architecture`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Architecture {
-    /// `x86_64`
-    X8664,
-    /// `arm64`
-    Arm64,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Architecture {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["x86_64", "arm64"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X8664 => "x86_64",
-            Self::Arm64 => "arm64",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Architecture {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Architecture {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Architecture {
-    fn from(s: &str) -> Self {
-        match s {
-            "x86_64" => Self::X8664,
-            "arm64" => Self::Arm64,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Architecture> {
-    fn from(s: &str) -> Self {
-        Value::literal(Architecture::from(s))
-    }
-}
-
-crate::impl_literal!(Architecture);
-
-/// Property type `CapacityProviderPermissionsConfig` of `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderPermissionsConfig {
-    /// `CapacityProviderOperatorRoleArn` (required).
-    /// Length: 0..=10000 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub capacity_provider_operator_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderPermissionsConfig` of `AWS::Lambda::CapacityProvider`.
+    CapacityProviderPermissionsConfig
 }
 
 impl CapacityProviderPermissionsConfig {
     /// The required properties: `CapacityProviderOperatorRoleArn`.
     pub fn new(capacity_provider_operator_role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            capacity_provider_operator_role_arn: capacity_provider_operator_role_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CapacityProviderOperatorRoleArn",
+            capacity_provider_operator_role_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CapacityProviderPermissionsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapacityProviderOperatorRoleArn".to_owned(),
-            self.capacity_provider_operator_role_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityProviderPermissionsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_operator_role_arn.check(
-            &path.field("CapacityProviderOperatorRoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000),
-                pattern: Some("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderPermissionsConfig);
-
-/// Property type `Tag` of `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lambda::CapacityProvider`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `CapacityProviderVpcConfig` of `AWS::Lambda::CapacityProvider`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderVpcConfig {
-    /// `SecurityGroupIds` (required).
-    /// Items: 0..=5.
-    /// Each item: Length: 0..=1024 characters.
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]*$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 0..=1024 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-z]*$`.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderVpcConfig` of `AWS::Lambda::CapacityProvider`.
+    CapacityProviderVpcConfig
 }
 
 impl CapacityProviderVpcConfig {
@@ -772,66 +320,14 @@ impl CapacityProviderVpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for CapacityProviderVpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityProviderVpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            pattern: Some("^sg-[0-9a-zA-Z]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            pattern: Some("^subnet-[0-9a-z]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityProviderVpcConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::CodeSigningConfig`.
-#[derive(Debug, Clone)]
-pub struct CodeSigningConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CodeSigningConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CodeSigningConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CodeSigningConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::CodeSigningConfig`.
+    CodeSigningConfig("AWS::Lambda::CodeSigningConfig", CodeSigningConfigProps)
 }
 
 impl CodeSigningConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::CodeSigningConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CodeSigningConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CodeSigningConfigArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeSigningConfigArn> {
         self.resource.ref_value()
@@ -87,133 +39,85 @@ impl CodeSigningConfig {
     pub fn attr_code_signing_config_arn(&self) -> Value<ids::CodeSigningConfigArn> {
         self.resource.get_att("CodeSigningConfigArn")
     }
+
+    /// Replaces `AllowedPublishers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_publishers(&self, value: impl Into<Value<AllowedPublishers>>) {
+        self.resource
+            .set_property("AllowedPublishers", value.into())
+    }
+
+    /// Replaces `CodeSigningPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_signing_policies(&self, value: impl Into<Value<CodeSigningPolicies>>) {
+        self.resource
+            .set_property("CodeSigningPolicies", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::CodeSigningConfig`.
-#[derive(Debug, Clone)]
-pub struct CodeSigningConfigProps {
-    /// `AllowedPublishers` (required).
-    pub allowed_publishers: Value<AllowedPublishers>,
-    /// `CodeSigningPolicies` (optional).
-    pub code_signing_policies: Option<Value<CodeSigningPolicies>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::CodeSigningConfig`.
+    CodeSigningConfigProps
 }
 
 impl CodeSigningConfigProps {
     /// The required properties: `AllowedPublishers`.
     pub fn new(allowed_publishers: impl Into<Value<AllowedPublishers>>) -> Self {
-        Self {
-            allowed_publishers: allowed_publishers.into(),
-            code_signing_policies: None,
-            description: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AllowedPublishers",
+            allowed_publishers.into().to_template(),
+        ))
     }
-    /// Sets `CodeSigningPolicies`.
-    pub fn code_signing_policies(mut self, value: impl Into<Value<CodeSigningPolicies>>) -> Self {
-        self.code_signing_policies = Some(value.into());
-        self
+    /// `CodeSigningPolicies` (optional).
+    pub fn code_signing_policies(self, value: impl Into<Value<CodeSigningPolicies>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CodeSigningPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeSigningConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowedPublishers".to_owned(),
-            self.allowed_publishers.to_template(),
-        );
-        if let Some(v) = &self.code_signing_policies {
-            m.insert("CodeSigningPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CodeSigningConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_publishers
-            .check(&path.field("AllowedPublishers"), &Rules::NONE, out);
-        self.code_signing_policies
-            .check(&path.field("CodeSigningPolicies"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeSigningConfigProps);
-
-/// Property type `AllowedPublishers` of `AWS::Lambda::CodeSigningConfig`.
-#[derive(Debug, Clone)]
-pub struct AllowedPublishers {
-    /// `SigningProfileVersionArns` (required).
-    /// Items: 1..=20.
-    /// Each item: Length: 12..=1024 characters.
-    /// Each item: Pattern: `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)`.
-    pub signing_profile_version_arns: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AllowedPublishers` of `AWS::Lambda::CodeSigningConfig`.
+    AllowedPublishers
 }
 
 impl AllowedPublishers {
     /// The required properties: `SigningProfileVersionArns`.
     pub fn new(signing_profile_version_arns: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            signing_profile_version_arns: signing_profile_version_arns.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SigningProfileVersionArns",
+            signing_profile_version_arns.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AllowedPublishers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SigningProfileVersionArns".to_owned(),
-            self.signing_profile_version_arns.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AllowedPublishers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.signing_profile_version_arns.check(&path.field("SigningProfileVersionArns"), &Rules { min_items: Some(1), max_items: Some(20), items: Some(&const { Rules { min_length: Some(12), max_length: Some(1024), pattern: Some("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(AllowedPublishers);
-
-/// Property type `CodeSigningPolicies` of `AWS::Lambda::CodeSigningConfig`.
-#[derive(Debug, Clone)]
-pub struct CodeSigningPolicies {
-    /// `UntrustedArtifactOnDeployment` (required).
-    pub untrusted_artifact_on_deployment: Value<UntrustedArtifactOnDeployment>,
+crate::l1_struct! {
+    /// Property type `CodeSigningPolicies` of `AWS::Lambda::CodeSigningConfig`.
+    CodeSigningPolicies
 }
 
 impl CodeSigningPolicies {
@@ -221,150 +125,37 @@ impl CodeSigningPolicies {
     pub fn new(
         untrusted_artifact_on_deployment: impl Into<Value<UntrustedArtifactOnDeployment>>,
     ) -> Self {
-        Self {
-            untrusted_artifact_on_deployment: untrusted_artifact_on_deployment.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "UntrustedArtifactOnDeployment",
+            untrusted_artifact_on_deployment.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CodeSigningPolicies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "UntrustedArtifactOnDeployment".to_owned(),
-            self.untrusted_artifact_on_deployment.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UntrustedArtifactOnDeployment`.
+    UntrustedArtifactOnDeployment {
+        /// `Warn`
+        Warn = "Warn",
+        /// `Enforce`
+        Enforce = "Enforce",
     }
 }
 
-impl Check for CodeSigningPolicies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.untrusted_artifact_on_deployment.check(
-            &path.field("UntrustedArtifactOnDeployment"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeSigningPolicies);
-
-/// Values of `UntrustedArtifactOnDeployment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UntrustedArtifactOnDeployment {
-    /// `Warn`
-    Warn,
-    /// `Enforce`
-    Enforce,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UntrustedArtifactOnDeployment {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Warn", "Enforce"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Warn => "Warn",
-            Self::Enforce => "Enforce",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UntrustedArtifactOnDeployment {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UntrustedArtifactOnDeployment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UntrustedArtifactOnDeployment {
-    fn from(s: &str) -> Self {
-        match s {
-            "Warn" => Self::Warn,
-            "Enforce" => Self::Enforce,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UntrustedArtifactOnDeployment> {
-    fn from(s: &str) -> Self {
-        Value::literal(UntrustedArtifactOnDeployment::from(s))
-    }
-}
-
-crate::impl_literal!(UntrustedArtifactOnDeployment);
-
-/// Property type `Tag` of `AWS::Lambda::CodeSigningConfig`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lambda::CodeSigningConfig`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

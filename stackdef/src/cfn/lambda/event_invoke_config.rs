@@ -11,87 +11,56 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::EventInvokeConfig`.
-#[derive(Debug, Clone)]
-pub struct EventInvokeConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventInvokeConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventInvokeConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventInvokeConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::EventInvokeConfig`.
+    EventInvokeConfig("AWS::Lambda::EventInvokeConfig", EventInvokeConfigProps)
 }
 
 impl EventInvokeConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::EventInvokeConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventInvokeConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DestinationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_config(&self, value: impl Into<Value<DestinationConfig>>) {
+        self.resource
+            .set_property("DestinationConfig", value.into())
+    }
+
+    /// Replaces `FunctionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionName", value.into())
+    }
+
+    /// Replaces `MaximumEventAgeInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_event_age_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumEventAgeInSeconds", value.into())
+    }
+
+    /// Replaces `MaximumRetryAttempts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_retry_attempts(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumRetryAttempts", value.into())
+    }
+
+    /// Replaces `Qualifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_qualifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Qualifier", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::EventInvokeConfig`.
-#[derive(Debug, Clone)]
-pub struct EventInvokeConfigProps {
-    /// `DestinationConfig` (optional).
-    pub destination_config: Option<Value<DestinationConfig>>,
-    /// `FunctionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]+(-[a-z]+)+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$`.
-    pub function_name: Value<String>,
-    /// `MaximumEventAgeInSeconds` (optional).
-    /// Range: 60..=21600.
-    pub maximum_event_age_in_seconds: Option<Value<i64>>,
-    /// `MaximumRetryAttempts` (optional).
-    /// Range: 0..=2.
-    pub maximum_retry_attempts: Option<Value<i64>>,
-    /// `Qualifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\$(LATEST(\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$`.
-    pub qualifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::EventInvokeConfig`.
+    EventInvokeConfigProps
 }
 
 impl EventInvokeConfigProps {
@@ -100,202 +69,77 @@ impl EventInvokeConfigProps {
         function_name: impl Into<Value<String>>,
         qualifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_config: None,
-            function_name: function_name.into(),
-            maximum_event_age_in_seconds: None,
-            maximum_retry_attempts: None,
-            qualifier: qualifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FunctionName", function_name.into().to_template())
+                .with(4, "Qualifier", qualifier.into().to_template()),
+        )
     }
-    /// Sets `DestinationConfig`.
-    pub fn destination_config(mut self, value: impl Into<Value<DestinationConfig>>) -> Self {
-        self.destination_config = Some(value.into());
-        self
+    /// `DestinationConfig` (optional).
+    pub fn destination_config(self, value: impl Into<Value<DestinationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumEventAgeInSeconds`.
-    pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_event_age_in_seconds = Some(value.into());
-        self
+    /// `MaximumEventAgeInSeconds` (optional).
+    /// Range: 60 to 21600.
+    pub fn maximum_event_age_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaximumEventAgeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_retry_attempts = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventInvokeConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_config {
-            m.insert("DestinationConfig".to_owned(), v.to_template());
-        }
-        m.insert("FunctionName".to_owned(), self.function_name.to_template());
-        if let Some(v) = &self.maximum_event_age_in_seconds {
-            m.insert("MaximumEventAgeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts".to_owned(), v.to_template());
-        }
-        m.insert("Qualifier".to_owned(), self.qualifier.to_template());
-        Expr::Map(m)
+    /// `MaximumRetryAttempts` (optional).
+    /// Range: 0 to 2.
+    pub fn maximum_retry_attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaximumRetryAttempts", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EventInvokeConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_config
-            .check(&path.field("DestinationConfig"), &Rules::NONE, out);
-        self.function_name.check(&path.field("FunctionName"), &Rules { pattern: Some("^(arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]+(-[a-z]+)+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-        self.maximum_event_age_in_seconds.check(
-            &path.field("MaximumEventAgeInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(21600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_retry_attempts.check(
-            &path.field("MaximumRetryAttempts"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.qualifier.check(
-            &path.field("Qualifier"),
-            &Rules {
-                pattern: Some("^\\$(LATEST(\\.PUBLISHED)?)|[a-zA-Z0-9$_-]{1,129}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventInvokeConfigProps);
-
-/// Property type `DestinationConfig` of `AWS::Lambda::EventInvokeConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationConfig {
-    /// `OnFailure` (optional).
-    pub on_failure: Option<Value<OnFailure>>,
-    /// `OnSuccess` (optional).
-    pub on_success: Option<Value<OnSuccess>>,
+crate::l1_struct! {
+    /// Property type `DestinationConfig` of `AWS::Lambda::EventInvokeConfig`.
+    DestinationConfig(default)
 }
 
 impl DestinationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_failure: None,
-            on_success: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnFailure`.
-    pub fn on_failure(mut self, value: impl Into<Value<OnFailure>>) -> Self {
-        self.on_failure = Some(value.into());
-        self
+    /// `OnFailure` (optional).
+    pub fn on_failure(self, value: impl Into<Value<OnFailure>>) -> Self {
+        Self(self.0.with(0, "OnFailure", value.into().to_template()))
     }
-    /// Sets `OnSuccess`.
-    pub fn on_success(mut self, value: impl Into<Value<OnSuccess>>) -> Self {
-        self.on_success = Some(value.into());
-        self
+    /// `OnSuccess` (optional).
+    pub fn on_success(self, value: impl Into<Value<OnSuccess>>) -> Self {
+        Self(self.0.with(1, "OnSuccess", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DestinationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_failure {
-            m.insert("OnFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_success {
-            m.insert("OnSuccess".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_failure
-            .check(&path.field("OnFailure"), &Rules::NONE, out);
-        self.on_success
-            .check(&path.field("OnSuccess"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConfig);
-
-/// Property type `OnFailure` of `AWS::Lambda::EventInvokeConfig`.
-#[derive(Debug, Clone)]
-pub struct OnFailure {
-    /// `Destination` (required).
-    /// Length: 0..=350 characters.
-    /// Pattern: `^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]+(-[a-z]+)+-\d{1})?:(\d{12})?:(.*)`.
-    pub destination: Value<String>,
+crate::l1_struct! {
+    /// Property type `OnFailure` of `AWS::Lambda::EventInvokeConfig`.
+    OnFailure
 }
 
 impl OnFailure {
     /// The required properties: `Destination`.
     pub fn new(destination: impl Into<Value<String>>) -> Self {
-        Self {
-            destination: destination.into(),
-        }
+        Self(crate::Properties::new().with(0, "Destination", destination.into().to_template()))
     }
 }
 
-impl ToTemplate for OnFailure {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnFailure {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination.check(&path.field("Destination"), &Rules { min_length: Some(0), max_length: Some(350), pattern: Some("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(OnFailure);
-
-/// Property type `OnSuccess` of `AWS::Lambda::EventInvokeConfig`.
-#[derive(Debug, Clone)]
-pub struct OnSuccess {
-    /// `Destination` (required).
-    /// Length: 0..=350 characters.
-    /// Pattern: `^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:([a-z]+(-[a-z]+)+-\d{1})?:(\d{12})?:(.*)`.
-    pub destination: Value<String>,
+crate::l1_struct! {
+    /// Property type `OnSuccess` of `AWS::Lambda::EventInvokeConfig`.
+    OnSuccess
 }
 
 impl OnSuccess {
     /// The required properties: `Destination`.
     pub fn new(destination: impl Into<Value<String>>) -> Self {
-        Self {
-            destination: destination.into(),
-        }
+        Self(crate::Properties::new().with(0, "Destination", destination.into().to_template()))
     }
 }
-
-impl ToTemplate for OnSuccess {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnSuccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination.check(&path.field("Destination"), &Rules { min_length: Some(0), max_length: Some(350), pattern: Some("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:([a-z]+(-[a-z]+)+-\\d{1})?:(\\d{12})?:(.*)"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(OnSuccess);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone)]
-pub struct EventSourceMapping {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventSourceMapping {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventSourceMapping {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventSourceMapping {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::EventSourceMapping`.
+    EventSourceMapping("AWS::Lambda::EventSourceMapping", EventSourceMappingProps)
 }
 
 impl EventSourceMapping {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::EventSourceMapping";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventSourceMappingProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EventSourceMappingId> {
         self.resource.ref_value()
@@ -87,2070 +39,910 @@ impl EventSourceMapping {
     pub fn attr_event_source_mapping_arn(&self) -> Value<String> {
         self.resource.get_att("EventSourceMappingArn")
     }
+
+    /// Replaces `AmazonManagedKafkaEventSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_amazon_managed_kafka_event_source_config(
+        &self,
+        value: impl Into<Value<AmazonManagedKafkaEventSourceConfig>>,
+    ) {
+        self.resource
+            .set_property("AmazonManagedKafkaEventSourceConfig", value.into())
+    }
+
+    /// Replaces `BatchSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_batch_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("BatchSize", value.into())
+    }
+
+    /// Replaces `BisectBatchOnFunctionError` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bisect_batch_on_function_error(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BisectBatchOnFunctionError", value.into())
+    }
+
+    /// Replaces `DestinationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_config(&self, value: impl Into<Value<DestinationConfig>>) {
+        self.resource
+            .set_property("DestinationConfig", value.into())
+    }
+
+    /// Replaces `DocumentDBEventSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_db_event_source_config(
+        &self,
+        value: impl Into<Value<DocumentDbEventSourceConfig>>,
+    ) {
+        self.resource
+            .set_property("DocumentDBEventSourceConfig", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `EventSourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventSourceArn", value.into())
+    }
+
+    /// Replaces `FilterCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_criteria(&self, value: impl Into<Value<FilterCriteria>>) {
+        self.resource.set_property("FilterCriteria", value.into())
+    }
+
+    /// Replaces `FunctionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionName", value.into())
+    }
+
+    /// Replaces `FunctionResponseTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_response_types(
+        &self,
+        value: impl Into<Value<List<FunctionResponseTypes>>>,
+    ) {
+        self.resource
+            .set_property("FunctionResponseTypes", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `LoggingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_config(&self, value: impl Into<Value<LoggingConfig>>) {
+        self.resource.set_property("LoggingConfig", value.into())
+    }
+
+    /// Replaces `MaximumBatchingWindowInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_batching_window_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumBatchingWindowInSeconds", value.into())
+    }
+
+    /// Replaces `MaximumRecordAgeInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_record_age_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumRecordAgeInSeconds", value.into())
+    }
+
+    /// Replaces `MaximumRetryAttempts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_retry_attempts(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumRetryAttempts", value.into())
+    }
+
+    /// Replaces `MetricsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_config(&self, value: impl Into<Value<MetricsConfig>>) {
+        self.resource.set_property("MetricsConfig", value.into())
+    }
+
+    /// Replaces `ParallelizationFactor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parallelization_factor(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ParallelizationFactor", value.into())
+    }
+
+    /// Replaces `ProvisionedPollerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_poller_config(&self, value: impl Into<Value<ProvisionedPollerConfig>>) {
+        self.resource
+            .set_property("ProvisionedPollerConfig", value.into())
+    }
+
+    /// Replaces `Queues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queues(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Queues", value.into())
+    }
+
+    /// Replaces `ScalingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_config(&self, value: impl Into<Value<ScalingConfig>>) {
+        self.resource.set_property("ScalingConfig", value.into())
+    }
+
+    /// Replaces `SelfManagedEventSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_self_managed_event_source(&self, value: impl Into<Value<SelfManagedEventSource>>) {
+        self.resource
+            .set_property("SelfManagedEventSource", value.into())
+    }
+
+    /// Replaces `SelfManagedKafkaEventSourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_self_managed_kafka_event_source_config(
+        &self,
+        value: impl Into<Value<SelfManagedKafkaEventSourceConfig>>,
+    ) {
+        self.resource
+            .set_property("SelfManagedKafkaEventSourceConfig", value.into())
+    }
+
+    /// Replaces `SourceAccessConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_access_configurations(
+        &self,
+        value: impl Into<Value<List<SourceAccessConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("SourceAccessConfigurations", value.into())
+    }
+
+    /// Replaces `StartingPosition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_starting_position(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartingPosition", value.into())
+    }
+
+    /// Replaces `StartingPositionTimestamp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_starting_position_timestamp(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("StartingPositionTimestamp", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Topics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topics(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Topics", value.into())
+    }
+
+    /// Replaces `TumblingWindowInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tumbling_window_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TumblingWindowInSeconds", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone)]
-pub struct EventSourceMappingProps {
-    /// `AmazonManagedKafkaEventSourceConfig` (optional).
-    pub amazon_managed_kafka_event_source_config:
-        Option<Value<AmazonManagedKafkaEventSourceConfig>>,
-    /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `BisectBatchOnFunctionError` (optional).
-    pub bisect_batch_on_function_error: Option<Value<bool>>,
-    /// `DestinationConfig` (optional).
-    pub destination_config: Option<Value<DestinationConfig>>,
-    /// `DocumentDBEventSourceConfig` (optional).
-    pub document_db_event_source_config: Option<Value<DocumentDbEventSourceConfig>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `EventSourceArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=1024 characters.
-    /// Pattern: `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)`.
-    pub event_source_arn: Option<Value<String>>,
-    /// `FilterCriteria` (optional).
-    pub filter_criteria: Option<Value<FilterCriteria>>,
-    /// `FunctionName` (required).
-    /// Length: 1..=140 characters.
-    /// Pattern: `(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST(\.PUBLISHED)?|[a-zA-Z0-9-_]+))?`.
-    pub function_name: Value<String>,
-    /// `FunctionResponseTypes` (optional).
-    /// Length: 0..=1 characters.
-    /// Items: 0..=1.
-    pub function_response_types: Option<Value<List<FunctionResponseTypes>>>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 12..=2048 characters.
-    /// Pattern: `(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `LoggingConfig` (optional).
-    pub logging_config: Option<Value<LoggingConfig>>,
-    /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
-    /// `MaximumRecordAgeInSeconds` (optional).
-    /// Range: -1..=604800.
-    pub maximum_record_age_in_seconds: Option<Value<i64>>,
-    /// `MaximumRetryAttempts` (optional).
-    /// Range: -1..=10000.
-    pub maximum_retry_attempts: Option<Value<i64>>,
-    /// `MetricsConfig` (optional).
-    pub metrics_config: Option<Value<MetricsConfig>>,
-    /// `ParallelizationFactor` (optional).
-    /// Range: 1..=10.
-    pub parallelization_factor: Option<Value<i64>>,
-    /// `ProvisionedPollerConfig` (optional).
-    pub provisioned_poller_config: Option<Value<ProvisionedPollerConfig>>,
-    /// `Queues` (optional).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=1000 characters.
-    /// Each item: Pattern: `[\s\S]*`.
-    pub queues: Option<Value<List<String>>>,
-    /// `ScalingConfig` (optional).
-    pub scaling_config: Option<Value<ScalingConfig>>,
-    /// `SelfManagedEventSource` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub self_managed_event_source: Option<Value<SelfManagedEventSource>>,
-    /// `SelfManagedKafkaEventSourceConfig` (optional).
-    pub self_managed_kafka_event_source_config: Option<Value<SelfManagedKafkaEventSourceConfig>>,
-    /// `SourceAccessConfigurations` (optional).
-    /// Items: 1..=22.
-    pub source_access_configurations: Option<Value<List<SourceAccessConfiguration>>>,
-    /// `StartingPosition` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 6..=12 characters.
-    /// Pattern: `(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+`.
-    pub starting_position: Option<Value<String>>,
-    /// `StartingPositionTimestamp` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub starting_position_timestamp: Option<Value<f64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Topics` (optional).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=249 characters.
-    /// Each item: Pattern: `^[^.]([a-zA-Z0-9\-_.]+)`.
-    pub topics: Option<Value<List<String>>>,
-    /// `TumblingWindowInSeconds` (optional).
-    /// Range: 0..=900.
-    pub tumbling_window_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::EventSourceMapping`.
+    EventSourceMappingProps
 }
 
 impl EventSourceMappingProps {
     /// The required properties: `FunctionName`.
     pub fn new(function_name: impl Into<Value<String>>) -> Self {
-        Self {
-            amazon_managed_kafka_event_source_config: None,
-            batch_size: None,
-            bisect_batch_on_function_error: None,
-            destination_config: None,
-            document_db_event_source_config: None,
-            enabled: None,
-            event_source_arn: None,
-            filter_criteria: None,
-            function_name: function_name.into(),
-            function_response_types: None,
-            kms_key_arn: None,
-            logging_config: None,
-            maximum_batching_window_in_seconds: None,
-            maximum_record_age_in_seconds: None,
-            maximum_retry_attempts: None,
-            metrics_config: None,
-            parallelization_factor: None,
-            provisioned_poller_config: None,
-            queues: None,
-            scaling_config: None,
-            self_managed_event_source: None,
-            self_managed_kafka_event_source_config: None,
-            source_access_configurations: None,
-            starting_position: None,
-            starting_position_timestamp: None,
-            tags: None,
-            topics: None,
-            tumbling_window_in_seconds: None,
-        }
+        Self(crate::Properties::new().with(8, "FunctionName", function_name.into().to_template()))
     }
-    /// Sets `AmazonManagedKafkaEventSourceConfig`.
+    /// `AmazonManagedKafkaEventSourceConfig` (optional).
     pub fn amazon_managed_kafka_event_source_config(
-        mut self,
+        self,
         value: impl Into<Value<AmazonManagedKafkaEventSourceConfig>>,
     ) -> Self {
-        self.amazon_managed_kafka_event_source_config = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AmazonManagedKafkaEventSourceConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
+    /// `BatchSize` (optional).
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BatchSize", value.into().to_template()))
     }
-    /// Sets `BisectBatchOnFunctionError`.
-    pub fn bisect_batch_on_function_error(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bisect_batch_on_function_error = Some(value.into());
-        self
+    /// `BisectBatchOnFunctionError` (optional).
+    pub fn bisect_batch_on_function_error(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BisectBatchOnFunctionError", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationConfig`.
-    pub fn destination_config(mut self, value: impl Into<Value<DestinationConfig>>) -> Self {
-        self.destination_config = Some(value.into());
-        self
+    /// `DestinationConfig` (optional).
+    pub fn destination_config(self, value: impl Into<Value<DestinationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DestinationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentDBEventSourceConfig`.
+    /// `DocumentDBEventSourceConfig` (optional).
     pub fn document_db_event_source_config(
-        mut self,
+        self,
         value: impl Into<Value<DocumentDbEventSourceConfig>>,
     ) -> Self {
-        self.document_db_event_source_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "DocumentDBEventSourceConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "Enabled", value.into().to_template()))
     }
-    /// Sets `EventSourceArn`.
-    pub fn event_source_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_source_arn = Some(value.into());
-        self
+    /// `EventSourceArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 1024 characters.
+    /// Pattern: `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.*)`.
+    pub fn event_source_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "EventSourceArn", value.into().to_template()))
     }
-    /// Sets `FilterCriteria`.
-    pub fn filter_criteria(mut self, value: impl Into<Value<FilterCriteria>>) -> Self {
-        self.filter_criteria = Some(value.into());
-        self
+    /// `FilterCriteria` (optional).
+    pub fn filter_criteria(self, value: impl Into<Value<FilterCriteria>>) -> Self {
+        Self(self.0.with(7, "FilterCriteria", value.into().to_template()))
     }
-    /// Sets `FunctionResponseTypes`.
+    /// `FunctionResponseTypes` (optional).
+    /// Length: 0 to 1 characters.
+    /// Items: 0 to 1.
     pub fn function_response_types(
-        mut self,
+        self,
         value: impl Into<Value<List<FunctionResponseTypes>>>,
     ) -> Self {
-        self.function_response_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "FunctionResponseTypes", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 12 to 2048 characters.
+    /// Pattern: `(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(10, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, value: impl Into<Value<LoggingConfig>>) -> Self {
-        self.logging_config = Some(value.into());
-        self
+    /// `LoggingConfig` (optional).
+    pub fn logging_config(self, value: impl Into<Value<LoggingConfig>>) -> Self {
+        Self(self.0.with(11, "LoggingConfig", value.into().to_template()))
     }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
+    /// `MaximumBatchingWindowInSeconds` (optional).
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            12,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaximumRecordAgeInSeconds`.
-    pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_record_age_in_seconds = Some(value.into());
-        self
+    /// `MaximumRecordAgeInSeconds` (optional).
+    /// Range: -1 to 604800.
+    pub fn maximum_record_age_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MaximumRecordAgeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_retry_attempts = Some(value.into());
-        self
+    /// `MaximumRetryAttempts` (optional).
+    /// Range: -1 to 10000.
+    pub fn maximum_retry_attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "MaximumRetryAttempts", value.into().to_template()),
+        )
     }
-    /// Sets `MetricsConfig`.
-    pub fn metrics_config(mut self, value: impl Into<Value<MetricsConfig>>) -> Self {
-        self.metrics_config = Some(value.into());
-        self
+    /// `MetricsConfig` (optional).
+    pub fn metrics_config(self, value: impl Into<Value<MetricsConfig>>) -> Self {
+        Self(self.0.with(15, "MetricsConfig", value.into().to_template()))
     }
-    /// Sets `ParallelizationFactor`.
-    pub fn parallelization_factor(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallelization_factor = Some(value.into());
-        self
+    /// `ParallelizationFactor` (optional).
+    /// Range: 1 to 10.
+    pub fn parallelization_factor(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(16, "ParallelizationFactor", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisionedPollerConfig`.
+    /// `ProvisionedPollerConfig` (optional).
     pub fn provisioned_poller_config(
-        mut self,
+        self,
         value: impl Into<Value<ProvisionedPollerConfig>>,
     ) -> Self {
-        self.provisioned_poller_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(17, "ProvisionedPollerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Queues`.
-    pub fn queues(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.queues = Some(value.into());
-        self
+    /// `Queues` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Length: 1 to 1000 characters.
+    /// Each item: Pattern: `[\s\x{80}-\x{10FFFF}\S]*`.
+    pub fn queues(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(18, "Queues", value.into().to_template()))
     }
-    /// Sets `ScalingConfig`.
-    pub fn scaling_config(mut self, value: impl Into<Value<ScalingConfig>>) -> Self {
-        self.scaling_config = Some(value.into());
-        self
+    /// `ScalingConfig` (optional).
+    pub fn scaling_config(self, value: impl Into<Value<ScalingConfig>>) -> Self {
+        Self(self.0.with(19, "ScalingConfig", value.into().to_template()))
     }
-    /// Sets `SelfManagedEventSource`.
+    /// `SelfManagedEventSource` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn self_managed_event_source(
-        mut self,
+        self,
         value: impl Into<Value<SelfManagedEventSource>>,
     ) -> Self {
-        self.self_managed_event_source = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(20, "SelfManagedEventSource", value.into().to_template()),
+        )
     }
-    /// Sets `SelfManagedKafkaEventSourceConfig`.
+    /// `SelfManagedKafkaEventSourceConfig` (optional).
     pub fn self_managed_kafka_event_source_config(
-        mut self,
+        self,
         value: impl Into<Value<SelfManagedKafkaEventSourceConfig>>,
     ) -> Self {
-        self.self_managed_kafka_event_source_config = Some(value.into());
-        self
+        Self(self.0.with(
+            21,
+            "SelfManagedKafkaEventSourceConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceAccessConfigurations`.
+    /// `SourceAccessConfigurations` (optional).
+    /// Items: 1 to 22.
     pub fn source_access_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<SourceAccessConfiguration>>>,
     ) -> Self {
-        self.source_access_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(22, "SourceAccessConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `StartingPosition`.
-    pub fn starting_position(mut self, value: impl Into<Value<String>>) -> Self {
-        self.starting_position = Some(value.into());
-        self
+    /// `StartingPosition` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 6 to 12 characters.
+    /// Pattern: `(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+`.
+    pub fn starting_position(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(23, "StartingPosition", value.into().to_template()),
+        )
     }
-    /// Sets `StartingPositionTimestamp`.
-    pub fn starting_position_timestamp(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.starting_position_timestamp = Some(value.into());
-        self
+    /// `StartingPositionTimestamp` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn starting_position_timestamp(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(24, "StartingPositionTimestamp", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(25, "Tags", value.into().to_template()))
     }
-    /// Sets `Topics`.
-    pub fn topics(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.topics = Some(value.into());
-        self
+    /// `Topics` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Length: 1 to 249 characters.
+    /// Each item: Pattern: `^[^.]([a-zA-Z0-9\-_.]+)`.
+    pub fn topics(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(26, "Topics", value.into().to_template()))
     }
-    /// Sets `TumblingWindowInSeconds`.
-    pub fn tumbling_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.tumbling_window_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventSourceMappingProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_managed_kafka_event_source_config {
-            m.insert(
-                "AmazonManagedKafkaEventSourceConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bisect_batch_on_function_error {
-            m.insert("BisectBatchOnFunctionError".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_config {
-            m.insert("DestinationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_db_event_source_config {
-            m.insert("DocumentDBEventSourceConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_source_arn {
-            m.insert("EventSourceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_criteria {
-            m.insert("FilterCriteria".to_owned(), v.to_template());
-        }
-        m.insert("FunctionName".to_owned(), self.function_name.to_template());
-        if let Some(v) = &self.function_response_types {
-            m.insert("FunctionResponseTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_config {
-            m.insert("LoggingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_record_age_in_seconds {
-            m.insert("MaximumRecordAgeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_config {
-            m.insert("MetricsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallelization_factor {
-            m.insert("ParallelizationFactor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_poller_config {
-            m.insert("ProvisionedPollerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queues {
-            m.insert("Queues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_config {
-            m.insert("ScalingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_managed_event_source {
-            m.insert("SelfManagedEventSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_managed_kafka_event_source_config {
-            m.insert(
-                "SelfManagedKafkaEventSourceConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.source_access_configurations {
-            m.insert("SourceAccessConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starting_position {
-            m.insert("StartingPosition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starting_position_timestamp {
-            m.insert("StartingPositionTimestamp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topics {
-            m.insert("Topics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tumbling_window_in_seconds {
-            m.insert("TumblingWindowInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TumblingWindowInSeconds` (optional).
+    /// Range: 0 to 900.
+    pub fn tumbling_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(27, "TumblingWindowInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EventSourceMappingProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amazon_managed_kafka_event_source_config.check(
-            &path.field("AmazonManagedKafkaEventSourceConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_config
-            .check(&path.field("DestinationConfig"), &Rules::NONE, out);
-        self.document_db_event_source_config.check(
-            &path.field("DocumentDBEventSourceConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.event_source_arn.check(&path.field("EventSourceArn"), &Rules { min_length: Some(12), max_length: Some(1024), pattern: Some("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"), ..Rules::NONE }, out);
-        self.filter_criteria
-            .check(&path.field("FilterCriteria"), &Rules::NONE, out);
-        self.function_name.check(&path.field("FunctionName"), &Rules { min_length: Some(1), max_length: Some(140), pattern: Some("(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST(\\.PUBLISHED)?|[a-zA-Z0-9-_]+))?"), ..Rules::NONE }, out);
-        self.function_response_types.check(
-            &path.field("FunctionResponseTypes"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1),
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(2048),
-                pattern: Some("(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_config
-            .check(&path.field("LoggingConfig"), &Rules::NONE, out);
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_record_age_in_seconds.check(
-            &path.field("MaximumRecordAgeInSeconds"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(604800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_retry_attempts.check(
-            &path.field("MaximumRetryAttempts"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metrics_config
-            .check(&path.field("MetricsConfig"), &Rules::NONE, out);
-        self.parallelization_factor.check(
-            &path.field("ParallelizationFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioned_poller_config.check(
-            &path.field("ProvisionedPollerConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.queues.check(
-            &path.field("Queues"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1000),
-                            pattern: Some("[\\s\\S]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scaling_config
-            .check(&path.field("ScalingConfig"), &Rules::NONE, out);
-        self.self_managed_event_source.check(
-            &path.field("SelfManagedEventSource"),
-            &Rules::NONE,
-            out,
-        );
-        self.self_managed_kafka_event_source_config.check(
-            &path.field("SelfManagedKafkaEventSourceConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_access_configurations.check(
-            &path.field("SourceAccessConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(22),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.starting_position.check(
-            &path.field("StartingPosition"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(12),
-                pattern: Some("(LATEST|TRIM_HORIZON|AT_TIMESTAMP)+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.topics.check(
-            &path.field("Topics"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(249),
-                            pattern: Some("^[^.]([a-zA-Z0-9\\-_.]+)"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tumbling_window_in_seconds.check(
-            &path.field("TumblingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventSourceMappingProps);
-
-/// Property type `AmazonManagedKafkaEventSourceConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct AmazonManagedKafkaEventSourceConfig {
-    /// `ConsumerGroupId` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `[a-zA-Z0-9-\/*:_+=.@-]*`.
-    pub consumer_group_id: Option<Value<String>>,
-    /// `SchemaRegistryConfig` (optional).
-    pub schema_registry_config: Option<Value<SchemaRegistryConfig>>,
+crate::l1_struct! {
+    /// Property type `AmazonManagedKafkaEventSourceConfig` of `AWS::Lambda::EventSourceMapping`.
+    AmazonManagedKafkaEventSourceConfig(default)
 }
 
 impl AmazonManagedKafkaEventSourceConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            consumer_group_id: None,
-            schema_registry_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConsumerGroupId`.
-    pub fn consumer_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.consumer_group_id = Some(value.into());
-        self
+    /// `ConsumerGroupId` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `[a-zA-Z0-9-\/*:_+=.@-]*`.
+    pub fn consumer_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConsumerGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaRegistryConfig`.
-    pub fn schema_registry_config(mut self, value: impl Into<Value<SchemaRegistryConfig>>) -> Self {
-        self.schema_registry_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AmazonManagedKafkaEventSourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consumer_group_id {
-            m.insert("ConsumerGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_registry_config {
-            m.insert("SchemaRegistryConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SchemaRegistryConfig` (optional).
+    pub fn schema_registry_config(self, value: impl Into<Value<SchemaRegistryConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SchemaRegistryConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AmazonManagedKafkaEventSourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumer_group_id.check(
-            &path.field("ConsumerGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("[a-zA-Z0-9-\\/*:_+=.@-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_registry_config
-            .check(&path.field("SchemaRegistryConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AmazonManagedKafkaEventSourceConfig);
-
-/// Property type `SchemaRegistryConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaRegistryConfig {
-    /// `AccessConfigs` (optional).
-    /// Items: ..=2.
-    pub access_configs: Option<Value<List<SchemaRegistryAccessConfig>>>,
-    /// `EventRecordFormat` (optional).
-    pub event_record_format: Option<Value<EventRecordFormat>>,
-    /// `SchemaRegistryURI` (optional).
-    /// Length: 1..=10000 characters.
-    /// Pattern: `[a-zA-Z0-9-/*:_+=.@-]*`.
-    pub schema_registry_uri: Option<Value<String>>,
-    /// `SchemaValidationConfigs` (optional).
-    /// Items: 1..=2.
-    pub schema_validation_configs: Option<Value<List<SchemaValidationConfig>>>,
+crate::l1_struct! {
+    /// Property type `SchemaRegistryConfig` of `AWS::Lambda::EventSourceMapping`.
+    SchemaRegistryConfig(default)
 }
 
 impl SchemaRegistryConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_configs: None,
-            event_record_format: None,
-            schema_registry_uri: None,
-            schema_validation_configs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessConfigs`.
-    pub fn access_configs(
-        mut self,
-        value: impl Into<Value<List<SchemaRegistryAccessConfig>>>,
-    ) -> Self {
-        self.access_configs = Some(value.into());
-        self
+    /// `AccessConfigs` (optional).
+    /// Items: at most 2.
+    pub fn access_configs(self, value: impl Into<Value<List<SchemaRegistryAccessConfig>>>) -> Self {
+        Self(self.0.with(0, "AccessConfigs", value.into().to_template()))
     }
-    /// Sets `EventRecordFormat`.
-    pub fn event_record_format(mut self, value: impl Into<Value<EventRecordFormat>>) -> Self {
-        self.event_record_format = Some(value.into());
-        self
+    /// `EventRecordFormat` (optional).
+    pub fn event_record_format(self, value: impl Into<Value<EventRecordFormat>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventRecordFormat", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaRegistryURI`.
-    pub fn schema_registry_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema_registry_uri = Some(value.into());
-        self
+    /// `SchemaRegistryURI` (optional).
+    /// Length: 1 to 10000 characters.
+    /// Pattern: `[a-zA-Z0-9-/*:_+=.@-]*`.
+    pub fn schema_registry_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SchemaRegistryURI", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaValidationConfigs`.
+    /// `SchemaValidationConfigs` (optional).
+    /// Items: 1 to 2.
     pub fn schema_validation_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<SchemaValidationConfig>>>,
     ) -> Self {
-        self.schema_validation_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "SchemaValidationConfigs", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SchemaRegistryConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_configs {
-            m.insert("AccessConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_record_format {
-            m.insert("EventRecordFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_registry_uri {
-            m.insert("SchemaRegistryURI".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_validation_configs {
-            m.insert("SchemaValidationConfigs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaRegistryConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_configs.check(
-            &path.field("AccessConfigs"),
-            &Rules {
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_record_format
-            .check(&path.field("EventRecordFormat"), &Rules::NONE, out);
-        self.schema_registry_uri.check(
-            &path.field("SchemaRegistryURI"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                pattern: Some("[a-zA-Z0-9-/*:_+=.@-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_validation_configs.check(
-            &path.field("SchemaValidationConfigs"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SchemaRegistryConfig);
-
-/// Property type `SchemaRegistryAccessConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaRegistryAccessConfig {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `URI` (optional).
-    /// Length: 1..=10000 characters.
-    /// Pattern: `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)`.
-    pub uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SchemaRegistryAccessConfig` of `AWS::Lambda::EventSourceMapping`.
+    SchemaRegistryAccessConfig(default)
 }
 
 impl SchemaRegistryAccessConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_: None,
-            uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
-    /// Sets `URI`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
+    /// `URI` (optional).
+    /// Length: 1 to 10000 characters.
+    /// Pattern: `arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.*)`.
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "URI", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SchemaRegistryAccessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri {
-            m.insert("URI".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `BASIC_AUTH`
+        BasicAuth = "BASIC_AUTH",
+        /// `CLIENT_CERTIFICATE_TLS_AUTH`
+        ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
+        /// `SERVER_ROOT_CA_CERTIFICATE`
+        ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
     }
 }
 
-impl Check for SchemaRegistryAccessConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.uri.check(&path.field("URI"), &Rules { min_length: Some(1), max_length: Some(10000), pattern: Some("arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `EventRecordFormat`.
+    EventRecordFormat {
+        /// `JSON`
+        Json = "JSON",
+        /// `SOURCE`
+        Source = "SOURCE",
     }
 }
 
-crate::impl_literal!(SchemaRegistryAccessConfig);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `BASIC_AUTH`
-    BasicAuth,
-    /// `CLIENT_CERTIFICATE_TLS_AUTH`
-    ClientCertificateTlsAuth,
-    /// `SERVER_ROOT_CA_CERTIFICATE`
-    ServerRootCaCertificate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BASIC_AUTH",
-        "CLIENT_CERTIFICATE_TLS_AUTH",
-        "SERVER_ROOT_CA_CERTIFICATE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasicAuth => "BASIC_AUTH",
-            Self::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
-            Self::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC_AUTH" => Self::BasicAuth,
-            "CLIENT_CERTIFICATE_TLS_AUTH" => Self::ClientCertificateTlsAuth,
-            "SERVER_ROOT_CA_CERTIFICATE" => Self::ServerRootCaCertificate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `EventRecordFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventRecordFormat {
-    /// `JSON`
-    Json,
-    /// `SOURCE`
-    Source,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventRecordFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSON", "SOURCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Source => "SOURCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventRecordFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventRecordFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventRecordFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSON" => Self::Json,
-            "SOURCE" => Self::Source,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventRecordFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventRecordFormat::from(s))
-    }
-}
-
-crate::impl_literal!(EventRecordFormat);
-
-/// Property type `SchemaValidationConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaValidationConfig {
-    /// `Attribute` (optional).
-    pub attribute: Option<Value<Attribute>>,
+crate::l1_struct! {
+    /// Property type `SchemaValidationConfig` of `AWS::Lambda::EventSourceMapping`.
+    SchemaValidationConfig(default)
 }
 
 impl SchemaValidationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { attribute: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attribute`.
-    pub fn attribute(mut self, value: impl Into<Value<Attribute>>) -> Self {
-        self.attribute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaValidationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute {
-            m.insert("Attribute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Attribute` (optional).
+    pub fn attribute(self, value: impl Into<Value<Attribute>>) -> Self {
+        Self(self.0.with(0, "Attribute", value.into().to_template()))
     }
 }
 
-impl Check for SchemaValidationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute
-            .check(&path.field("Attribute"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Attribute`.
+    Attribute {
+        /// `KEY`
+        Key = "KEY",
+        /// `VALUE`
+        Value = "VALUE",
     }
 }
 
-crate::impl_literal!(SchemaValidationConfig);
-
-/// Values of `Attribute`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Attribute {
-    /// `KEY`
-    Key,
-    /// `VALUE`
-    Value,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Attribute {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KEY", "VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Key => "KEY",
-            Self::Value => "VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Attribute {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Attribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Attribute {
-    fn from(s: &str) -> Self {
-        match s {
-            "KEY" => Self::Key,
-            "VALUE" => Self::Value,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Attribute> {
-    fn from(s: &str) -> Self {
-        Value::literal(Attribute::from(s))
-    }
-}
-
-crate::impl_literal!(Attribute);
-
-/// Property type `DestinationConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationConfig {
-    /// `OnFailure` (optional).
-    pub on_failure: Option<Value<OnFailure>>,
+crate::l1_struct! {
+    /// Property type `DestinationConfig` of `AWS::Lambda::EventSourceMapping`.
+    DestinationConfig(default)
 }
 
 impl DestinationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { on_failure: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnFailure`.
-    pub fn on_failure(mut self, value: impl Into<Value<OnFailure>>) -> Self {
-        self.on_failure = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_failure {
-            m.insert("OnFailure".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OnFailure` (optional).
+    pub fn on_failure(self, value: impl Into<Value<OnFailure>>) -> Self {
+        Self(self.0.with(0, "OnFailure", value.into().to_template()))
     }
 }
 
-impl Check for DestinationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_failure
-            .check(&path.field("OnFailure"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConfig);
-
-/// Property type `OnFailure` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct OnFailure {
-    /// `Destination` (optional).
-    /// Length: 12..=1024 characters.
-    /// Pattern: `^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)`.
-    pub destination: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OnFailure` of `AWS::Lambda::EventSourceMapping`.
+    OnFailure(default)
 }
 
 impl OnFailure {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { destination: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnFailure {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Destination` (optional).
+    /// Length: 12 to 1024 characters.
+    /// Pattern: `^$|kafka://([^.]([a-zA-Z0-9\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.*)`.
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
 }
 
-impl Check for OnFailure {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination.check(&path.field("Destination"), &Rules { min_length: Some(12), max_length: Some(1024), pattern: Some("^$|kafka://([^.]([a-zA-Z0-9\\-_.]{0,248}))|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(OnFailure);
-
-/// Property type `DocumentDbEventSourceConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentDbEventSourceConfig {
-    /// `CollectionName` (optional).
-    /// Length: 1..=57 characters.
-    pub collection_name: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[^ /\.$\x22]*$`.
-    pub database_name: Option<Value<String>>,
-    /// `FullDocument` (optional).
-    pub full_document: Option<Value<FullDocument>>,
+crate::l1_struct! {
+    /// Property type `DocumentDbEventSourceConfig` of `AWS::Lambda::EventSourceMapping`.
+    DocumentDbEventSourceConfig(default)
 }
 
 impl DocumentDbEventSourceConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            collection_name: None,
-            database_name: None,
-            full_document: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CollectionName`.
-    pub fn collection_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.collection_name = Some(value.into());
-        self
+    /// `CollectionName` (optional).
+    /// Length: 1 to 57 characters.
+    pub fn collection_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CollectionName", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[^ /\.$\x22]*$`.
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `FullDocument`.
-    pub fn full_document(mut self, value: impl Into<Value<FullDocument>>) -> Self {
-        self.full_document = Some(value.into());
-        self
+    /// `FullDocument` (optional).
+    pub fn full_document(self, value: impl Into<Value<FullDocument>>) -> Self {
+        Self(self.0.with(2, "FullDocument", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentDbEventSourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.collection_name {
-            m.insert("CollectionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.full_document {
-            m.insert("FullDocument".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FullDocument`.
+    FullDocument {
+        /// `UpdateLookup`
+        UpdateLookup = "UpdateLookup",
+        /// `Default`
+        Default = "Default",
     }
 }
 
-impl Check for DocumentDbEventSourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.collection_name.check(
-            &path.field("CollectionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(57),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[^ /\\.$\\x22]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.full_document
-            .check(&path.field("FullDocument"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentDbEventSourceConfig);
-
-/// Values of `FullDocument`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FullDocument {
-    /// `UpdateLookup`
-    UpdateLookup,
-    /// `Default`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FullDocument {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["UpdateLookup", "Default"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UpdateLookup => "UpdateLookup",
-            Self::Default => "Default",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FullDocument {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FullDocument {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FullDocument {
-    fn from(s: &str) -> Self {
-        match s {
-            "UpdateLookup" => Self::UpdateLookup,
-            "Default" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FullDocument> {
-    fn from(s: &str) -> Self {
-        Value::literal(FullDocument::from(s))
-    }
-}
-
-crate::impl_literal!(FullDocument);
-
-/// Property type `FilterCriteria` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterCriteria {
-    /// `Filters` (optional).
-    /// Items: 1..=20.
-    pub filters: Option<Value<List<Filter>>>,
+crate::l1_struct! {
+    /// Property type `FilterCriteria` of `AWS::Lambda::EventSourceMapping`.
+    FilterCriteria(default)
 }
 
 impl FilterCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { filters: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<List<Filter>>>) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FilterCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Filters` (optional).
+    /// Items: 1 to 20.
+    pub fn filters(self, value: impl Into<Value<List<Filter>>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
 }
 
-impl Check for FilterCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterCriteria);
-
-/// Property type `Filter` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// `Pattern` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `.*`.
-    pub pattern: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::Lambda::EventSourceMapping`.
+    Filter(default)
 }
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { pattern: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Pattern`.
-    pub fn pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pattern = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pattern {
-            m.insert("Pattern".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Pattern` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `.*`.
+    pub fn pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Pattern", value.into().to_template()))
     }
 }
 
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pattern.check(
-            &path.field("Pattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FunctionResponseTypes`.
+    FunctionResponseTypes {
+        /// `ReportBatchItemFailures`
+        ReportBatchItemFailures = "ReportBatchItemFailures",
     }
 }
 
-crate::impl_literal!(Filter);
-
-/// Values of `FunctionResponseTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FunctionResponseTypes {
-    /// `ReportBatchItemFailures`
-    ReportBatchItemFailures,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FunctionResponseTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ReportBatchItemFailures"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReportBatchItemFailures => "ReportBatchItemFailures",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FunctionResponseTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FunctionResponseTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FunctionResponseTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "ReportBatchItemFailures" => Self::ReportBatchItemFailures,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FunctionResponseTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(FunctionResponseTypes::from(s))
-    }
-}
-
-crate::impl_literal!(FunctionResponseTypes);
-
-/// Property type `LoggingConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfig {
-    /// `SystemLogLevel` (optional).
-    pub system_log_level: Option<Value<SystemLogLevel>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfig` of `AWS::Lambda::EventSourceMapping`.
+    LoggingConfig(default)
 }
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            system_log_level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SystemLogLevel`.
-    pub fn system_log_level(mut self, value: impl Into<Value<SystemLogLevel>>) -> Self {
-        self.system_log_level = Some(value.into());
-        self
+    /// `SystemLogLevel` (optional).
+    pub fn system_log_level(self, value: impl Into<Value<SystemLogLevel>>) -> Self {
+        Self(self.0.with(0, "SystemLogLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.system_log_level {
-            m.insert("SystemLogLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SystemLogLevel`.
+    SystemLogLevel {
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `INFO`
+        Info = "INFO",
+        /// `WARN`
+        Warn = "WARN",
     }
 }
 
-impl Check for LoggingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.system_log_level
-            .check(&path.field("SystemLogLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingConfig);
-
-/// Values of `SystemLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SystemLogLevel {
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SystemLogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SystemLogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SystemLogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SystemLogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SystemLogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(SystemLogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(SystemLogLevel);
-
-/// Property type `MetricsConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricsConfig {
-    /// `Metrics` (optional).
-    /// Items: 0..=3.
-    pub metrics: Option<Value<List<Metrics>>>,
+crate::l1_struct! {
+    /// Property type `MetricsConfig` of `AWS::Lambda::EventSourceMapping`.
+    MetricsConfig(default)
 }
 
 impl MetricsConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { metrics: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<List<Metrics>>>) -> Self {
-        self.metrics = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Metrics` (optional).
+    /// Items: 0 to 3.
+    pub fn metrics(self, value: impl Into<Value<List<Metrics>>>) -> Self {
+        Self(self.0.with(0, "Metrics", value.into().to_template()))
     }
 }
 
-impl Check for MetricsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metrics.check(
-            &path.field("Metrics"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Metrics`.
+    Metrics {
+        /// `EventCount`
+        EventCount = "EventCount",
+        /// `ErrorCount`
+        ErrorCount = "ErrorCount",
+        /// `KafkaMetrics`
+        KafkaMetrics = "KafkaMetrics",
     }
 }
 
-crate::impl_literal!(MetricsConfig);
-
-/// Values of `Metrics`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Metrics {
-    /// `EventCount`
-    EventCount,
-    /// `ErrorCount`
-    ErrorCount,
-    /// `KafkaMetrics`
-    KafkaMetrics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Metrics {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EventCount", "ErrorCount", "KafkaMetrics"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EventCount => "EventCount",
-            Self::ErrorCount => "ErrorCount",
-            Self::KafkaMetrics => "KafkaMetrics",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Metrics {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Metrics {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Metrics {
-    fn from(s: &str) -> Self {
-        match s {
-            "EventCount" => Self::EventCount,
-            "ErrorCount" => Self::ErrorCount,
-            "KafkaMetrics" => Self::KafkaMetrics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Metrics> {
-    fn from(s: &str) -> Self {
-        Value::literal(Metrics::from(s))
-    }
-}
-
-crate::impl_literal!(Metrics);
-
-/// Property type `ProvisionedPollerConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct ProvisionedPollerConfig {
-    /// `MaximumPollers` (optional).
-    /// Range: 1..=2000.
-    pub maximum_pollers: Option<Value<i64>>,
-    /// `MinimumPollers` (optional).
-    /// Range: 1..=200.
-    pub minimum_pollers: Option<Value<i64>>,
-    /// `PollerGroupName` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]*$`.
-    pub poller_group_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ProvisionedPollerConfig` of `AWS::Lambda::EventSourceMapping`.
+    ProvisionedPollerConfig(default)
 }
 
 impl ProvisionedPollerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum_pollers: None,
-            minimum_pollers: None,
-            poller_group_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaximumPollers`.
-    pub fn maximum_pollers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_pollers = Some(value.into());
-        self
+    /// `MaximumPollers` (optional).
+    /// Range: 1 to 2000.
+    pub fn maximum_pollers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaximumPollers", value.into().to_template()))
     }
-    /// Sets `MinimumPollers`.
-    pub fn minimum_pollers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_pollers = Some(value.into());
-        self
+    /// `MinimumPollers` (optional).
+    /// Range: 1 to 200.
+    pub fn minimum_pollers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MinimumPollers", value.into().to_template()))
     }
-    /// Sets `PollerGroupName`.
-    pub fn poller_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.poller_group_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProvisionedPollerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_pollers {
-            m.insert("MaximumPollers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_pollers {
-            m.insert("MinimumPollers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.poller_group_name {
-            m.insert("PollerGroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PollerGroupName` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]*$`.
+    pub fn poller_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PollerGroupName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProvisionedPollerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_pollers.check(
-            &path.field("MaximumPollers"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum_pollers.check(
-            &path.field("MinimumPollers"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.poller_group_name.check(
-            &path.field("PollerGroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProvisionedPollerConfig);
-
-/// Property type `ScalingConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct ScalingConfig {
-    /// `MaximumConcurrency` (optional).
-    /// Range: 2..=1000.
-    pub maximum_concurrency: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ScalingConfig` of `AWS::Lambda::EventSourceMapping`.
+    ScalingConfig(default)
 }
 
 impl ScalingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum_concurrency: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaximumConcurrency`.
-    pub fn maximum_concurrency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_concurrency = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_concurrency {
-            m.insert("MaximumConcurrency".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaximumConcurrency` (optional).
+    /// Range: 2 to 1000.
+    pub fn maximum_concurrency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaximumConcurrency", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ScalingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_concurrency.check(
-            &path.field("MaximumConcurrency"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingConfig);
-
-/// Property type `SelfManagedEventSource` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct SelfManagedEventSource {
-    /// `Endpoints` (optional).
-    pub endpoints: Option<Value<Endpoints>>,
+crate::l1_struct! {
+    /// Property type `SelfManagedEventSource` of `AWS::Lambda::EventSourceMapping`.
+    SelfManagedEventSource(default)
 }
 
 impl SelfManagedEventSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { endpoints: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Endpoints`.
-    pub fn endpoints(mut self, value: impl Into<Value<Endpoints>>) -> Self {
-        self.endpoints = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SelfManagedEventSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.endpoints {
-            m.insert("Endpoints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Endpoints` (optional).
+    pub fn endpoints(self, value: impl Into<Value<Endpoints>>) -> Self {
+        Self(self.0.with(0, "Endpoints", value.into().to_template()))
     }
 }
 
-impl Check for SelfManagedEventSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoints
-            .check(&path.field("Endpoints"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SelfManagedEventSource);
-
-/// Property type `Endpoints` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct Endpoints {
-    /// `KafkaBootstrapServers` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=300 characters.
-    /// Each item: Pattern: `^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}`.
-    pub kafka_bootstrap_servers: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Endpoints` of `AWS::Lambda::EventSourceMapping`.
+    Endpoints(default)
 }
 
 impl Endpoints {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kafka_bootstrap_servers: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KafkaBootstrapServers`.
-    pub fn kafka_bootstrap_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.kafka_bootstrap_servers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Endpoints {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kafka_bootstrap_servers {
-            m.insert("KafkaBootstrapServers".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KafkaBootstrapServers` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 300 characters.
+    /// Each item: Pattern: `^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}`.
+    pub fn kafka_bootstrap_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "KafkaBootstrapServers", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Endpoints {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kafka_bootstrap_servers.check(&path.field("KafkaBootstrapServers"), &Rules { min_items: Some(1), max_items: Some(10), items: Some(&const { Rules { min_length: Some(1), max_length: Some(300), pattern: Some("^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(Endpoints);
-
-/// Property type `SelfManagedKafkaEventSourceConfig` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct SelfManagedKafkaEventSourceConfig {
-    /// `ConsumerGroupId` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `[a-zA-Z0-9-\/*:_+=.@-]*`.
-    pub consumer_group_id: Option<Value<String>>,
-    /// `SchemaRegistryConfig` (optional).
-    pub schema_registry_config: Option<Value<SchemaRegistryConfig>>,
+crate::l1_struct! {
+    /// Property type `SelfManagedKafkaEventSourceConfig` of `AWS::Lambda::EventSourceMapping`.
+    SelfManagedKafkaEventSourceConfig(default)
 }
 
 impl SelfManagedKafkaEventSourceConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            consumer_group_id: None,
-            schema_registry_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConsumerGroupId`.
-    pub fn consumer_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.consumer_group_id = Some(value.into());
-        self
-    }
-    /// Sets `SchemaRegistryConfig`.
-    pub fn schema_registry_config(mut self, value: impl Into<Value<SchemaRegistryConfig>>) -> Self {
-        self.schema_registry_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SelfManagedKafkaEventSourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consumer_group_id {
-            m.insert("ConsumerGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_registry_config {
-            m.insert("SchemaRegistryConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SelfManagedKafkaEventSourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumer_group_id.check(
-            &path.field("ConsumerGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("[a-zA-Z0-9-\\/*:_+=.@-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_registry_config
-            .check(&path.field("SchemaRegistryConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SelfManagedKafkaEventSourceConfig);
-
-/// Property type `SourceAccessConfiguration` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceAccessConfiguration {
-    /// `Type` (optional).
-    pub type_: Option<Value<SourceAccessConfigurationType>>,
-    /// `URI` (optional).
-    /// Length: 1..=200 characters.
+    /// `ConsumerGroupId` (optional).
+    /// Length: 1 to 200 characters.
     /// Pattern: `[a-zA-Z0-9-\/*:_+=.@-]*`.
-    pub uri: Option<Value<String>>,
+    pub fn consumer_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConsumerGroupId", value.into().to_template()),
+        )
+    }
+    /// `SchemaRegistryConfig` (optional).
+    pub fn schema_registry_config(self, value: impl Into<Value<SchemaRegistryConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SchemaRegistryConfig", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SourceAccessConfiguration` of `AWS::Lambda::EventSourceMapping`.
+    SourceAccessConfiguration(default)
 }
 
 impl SourceAccessConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_: None,
-            uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<SourceAccessConfigurationType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<SourceAccessConfigurationType>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
-    /// Sets `URI`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
+    /// `URI` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `[a-zA-Z0-9-\/*:_+=.@-]*`.
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "URI", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceAccessConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri {
-            m.insert("URI".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SourceAccessConfigurationType`.
+    SourceAccessConfigurationType {
+        /// `BASIC_AUTH`
+        BasicAuth = "BASIC_AUTH",
+        /// `VPC_SUBNET`
+        VpcSubnet = "VPC_SUBNET",
+        /// `VPC_SECURITY_GROUP`
+        VpcSecurityGroup = "VPC_SECURITY_GROUP",
+        /// `SASL_SCRAM_512_AUTH`
+        SaslScram512Auth = "SASL_SCRAM_512_AUTH",
+        /// `SASL_SCRAM_256_AUTH`
+        SaslScram256Auth = "SASL_SCRAM_256_AUTH",
+        /// `VIRTUAL_HOST`
+        VirtualHost = "VIRTUAL_HOST",
+        /// `CLIENT_CERTIFICATE_TLS_AUTH`
+        ClientCertificateTlsAuth = "CLIENT_CERTIFICATE_TLS_AUTH",
+        /// `SERVER_ROOT_CA_CERTIFICATE`
+        ServerRootCaCertificate = "SERVER_ROOT_CA_CERTIFICATE",
     }
 }
 
-impl Check for SourceAccessConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.uri.check(
-            &path.field("URI"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("[a-zA-Z0-9-\\/*:_+=.@-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceAccessConfiguration);
-
-/// Values of `SourceAccessConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SourceAccessConfigurationType {
-    /// `BASIC_AUTH`
-    BasicAuth,
-    /// `VPC_SUBNET`
-    VpcSubnet,
-    /// `VPC_SECURITY_GROUP`
-    VpcSecurityGroup,
-    /// `SASL_SCRAM_512_AUTH`
-    SaslScram512Auth,
-    /// `SASL_SCRAM_256_AUTH`
-    SaslScram256Auth,
-    /// `VIRTUAL_HOST`
-    VirtualHost,
-    /// `CLIENT_CERTIFICATE_TLS_AUTH`
-    ClientCertificateTlsAuth,
-    /// `SERVER_ROOT_CA_CERTIFICATE`
-    ServerRootCaCertificate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SourceAccessConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BASIC_AUTH",
-        "VPC_SUBNET",
-        "VPC_SECURITY_GROUP",
-        "SASL_SCRAM_512_AUTH",
-        "SASL_SCRAM_256_AUTH",
-        "VIRTUAL_HOST",
-        "CLIENT_CERTIFICATE_TLS_AUTH",
-        "SERVER_ROOT_CA_CERTIFICATE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BasicAuth => "BASIC_AUTH",
-            Self::VpcSubnet => "VPC_SUBNET",
-            Self::VpcSecurityGroup => "VPC_SECURITY_GROUP",
-            Self::SaslScram512Auth => "SASL_SCRAM_512_AUTH",
-            Self::SaslScram256Auth => "SASL_SCRAM_256_AUTH",
-            Self::VirtualHost => "VIRTUAL_HOST",
-            Self::ClientCertificateTlsAuth => "CLIENT_CERTIFICATE_TLS_AUTH",
-            Self::ServerRootCaCertificate => "SERVER_ROOT_CA_CERTIFICATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SourceAccessConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SourceAccessConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SourceAccessConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC_AUTH" => Self::BasicAuth,
-            "VPC_SUBNET" => Self::VpcSubnet,
-            "VPC_SECURITY_GROUP" => Self::VpcSecurityGroup,
-            "SASL_SCRAM_512_AUTH" => Self::SaslScram512Auth,
-            "SASL_SCRAM_256_AUTH" => Self::SaslScram256Auth,
-            "VIRTUAL_HOST" => Self::VirtualHost,
-            "CLIENT_CERTIFICATE_TLS_AUTH" => Self::ClientCertificateTlsAuth,
-            "SERVER_ROOT_CA_CERTIFICATE" => Self::ServerRootCaCertificate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SourceAccessConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SourceAccessConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(SourceAccessConfigurationType);
-
-/// Property type `Tag` of `AWS::Lambda::EventSourceMapping`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lambda::EventSourceMapping`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct Function {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Function {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Function {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Function {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::Function`.
+    Function("AWS::Lambda::Function", FunctionProps)
 }
 
 impl Function {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::Function";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FunctionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FunctionName` (typed).
     pub fn ref_value(&self) -> Value<ids::FunctionName> {
         self.resource.ref_value()
@@ -93,585 +45,397 @@ impl Function {
     pub fn attr_arn(&self) -> Value<ids::FunctionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Architectures` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_architectures(&self, value: impl Into<Value<List<Architectures>>>) {
+        self.resource.set_property("Architectures", value.into())
+    }
+
+    /// Replaces `CapacityProviderConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_provider_config(&self, value: impl Into<Value<CapacityProviderConfig>>) {
+        self.resource
+            .set_property("CapacityProviderConfig", value.into())
+    }
+
+    /// Replaces `Code` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code(&self, value: impl Into<Value<Code>>) {
+        self.resource.set_property("Code", value.into())
+    }
+
+    /// Replaces `CodeSigningConfigArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_signing_config_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CodeSigningConfigArn", value.into())
+    }
+
+    /// Replaces `DeadLetterConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dead_letter_config(&self, value: impl Into<Value<DeadLetterConfig>>) {
+        self.resource.set_property("DeadLetterConfig", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DurableConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_durable_config(&self, value: impl Into<Value<DurableConfig>>) {
+        self.resource.set_property("DurableConfig", value.into())
+    }
+
+    /// Replaces `Environment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment(&self, value: impl Into<Value<Environment>>) {
+        self.resource.set_property("Environment", value.into())
+    }
+
+    /// Replaces `EphemeralStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ephemeral_storage(&self, value: impl Into<Value<EphemeralStorage>>) {
+        self.resource.set_property("EphemeralStorage", value.into())
+    }
+
+    /// Replaces `FileSystemConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_configs(&self, value: impl Into<Value<List<FileSystemConfig>>>) {
+        self.resource
+            .set_property("FileSystemConfigs", value.into())
+    }
+
+    /// Replaces `FunctionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionName", value.into())
+    }
+
+    /// Replaces `FunctionScalingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_scaling_config(&self, value: impl Into<Value<FunctionScalingConfig>>) {
+        self.resource
+            .set_property("FunctionScalingConfig", value.into())
+    }
+
+    /// Replaces `Handler` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_handler(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Handler", value.into())
+    }
+
+    /// Replaces `ImageConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_config(&self, value: impl Into<Value<ImageConfig>>) {
+        self.resource.set_property("ImageConfig", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Layers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_layers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Layers", value.into())
+    }
+
+    /// Replaces `LoggingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_config(&self, value: impl Into<Value<LoggingConfig>>) {
+        self.resource.set_property("LoggingConfig", value.into())
+    }
+
+    /// Replaces `MemorySize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory_size(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MemorySize", value.into())
+    }
+
+    /// Replaces `PackageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_package_type(&self, value: impl Into<Value<PackageType>>) {
+        self.resource.set_property("PackageType", value.into())
+    }
+
+    /// Replaces `PublishToLatestPublished` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publish_to_latest_published(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PublishToLatestPublished", value.into())
+    }
+
+    /// Replaces `RecursiveLoop` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recursive_loop(&self, value: impl Into<Value<RecursiveLoop>>) {
+        self.resource.set_property("RecursiveLoop", value.into())
+    }
+
+    /// Replaces `ReservedConcurrentExecutions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reserved_concurrent_executions(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ReservedConcurrentExecutions", value.into())
+    }
+
+    /// Replaces `Role` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Role", value.into())
+    }
+
+    /// Replaces `Runtime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime(&self, value: impl Into<Value<Runtime>>) {
+        self.resource.set_property("Runtime", value.into())
+    }
+
+    /// Replaces `RuntimeManagementConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_management_config(&self, value: impl Into<Value<RuntimeManagementConfig>>) {
+        self.resource
+            .set_property("RuntimeManagementConfig", value.into())
+    }
+
+    /// Replaces `SnapStart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snap_start(&self, value: impl Into<Value<SnapStart>>) {
+        self.resource.set_property("SnapStart", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TenancyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tenancy_config(&self, value: impl Into<Value<TenancyConfig>>) {
+        self.resource.set_property("TenancyConfig", value.into())
+    }
+
+    /// Replaces `Timeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Timeout", value.into())
+    }
+
+    /// Replaces `TracingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracing_config(&self, value: impl Into<Value<TracingConfig>>) {
+        self.resource.set_property("TracingConfig", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct FunctionProps {
-    /// `Architectures` (optional).
-    /// Items: 1..=1.
-    pub architectures: Option<Value<List<Architectures>>>,
-    /// `CapacityProviderConfig` (optional).
-    pub capacity_provider_config: Option<Value<CapacityProviderConfig>>,
-    /// `Code` (required).
-    pub code: Value<Code>,
-    /// `CodeSigningConfigArn` (optional).
-    /// Length: 0..=200 characters.
-    /// Pattern: `arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:code-signing-config:csc-[a-z0-9]{17}`.
-    pub code_signing_config_arn: Option<Value<String>>,
-    /// `DeadLetterConfig` (optional).
-    pub dead_letter_config: Option<Value<DeadLetterConfig>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DurableConfig` (optional).
-    pub durable_config: Option<Value<DurableConfig>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<Environment>>,
-    /// `EphemeralStorage` (optional).
-    pub ephemeral_storage: Option<Value<EphemeralStorage>>,
-    /// `FileSystemConfigs` (optional).
-    /// Items: 0..=1.
-    pub file_system_configs: Option<Value<List<FileSystemConfig>>>,
-    /// `FunctionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub function_name: Option<Value<String>>,
-    /// `FunctionScalingConfig` (optional).
-    pub function_scaling_config: Option<Value<FunctionScalingConfig>>,
-    /// `Handler` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^[^\s]+$`.
-    pub handler: Option<Value<String>>,
-    /// `ImageConfig` (optional).
-    pub image_config: Option<Value<ImageConfig>>,
-    /// `KmsKeyArn` (optional).
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Layers` (optional).
-    /// Items: ..=5.
-    /// Each item: Length: 1..= characters.
-    /// Each item: Pattern: `^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$`.
-    pub layers: Option<Value<List<String>>>,
-    /// `LoggingConfig` (optional).
-    pub logging_config: Option<Value<LoggingConfig>>,
-    /// `MemorySize` (optional).
-    /// Range: 128..=32768.
-    pub memory_size: Option<Value<i64>>,
-    /// `PackageType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub package_type: Option<Value<PackageType>>,
-    /// `PublishToLatestPublished` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub publish_to_latest_published: Option<Value<bool>>,
-    /// `RecursiveLoop` (optional).
-    pub recursive_loop: Option<Value<RecursiveLoop>>,
-    /// `ReservedConcurrentExecutions` (optional).
-    /// Range: 0..=.
-    pub reserved_concurrent_executions: Option<Value<i64>>,
-    /// `Role` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role: Value<String>,
-    /// `Runtime` (optional).
-    pub runtime: Option<Value<Runtime>>,
-    /// `RuntimeManagementConfig` (optional).
-    pub runtime_management_config: Option<Value<RuntimeManagementConfig>>,
-    /// `SnapStart` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub snap_start: Option<Value<SnapStart>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TenancyConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tenancy_config: Option<Value<TenancyConfig>>,
-    /// `Timeout` (optional).
-    /// Range: 1..=900.
-    pub timeout: Option<Value<i64>>,
-    /// `TracingConfig` (optional).
-    pub tracing_config: Option<Value<TracingConfig>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::Function`.
+    FunctionProps
 }
 
 impl FunctionProps {
     /// The required properties: `Code`, `Role`.
     pub fn new(code: impl Into<Value<Code>>, role: impl Into<Value<String>>) -> Self {
-        Self {
-            architectures: None,
-            capacity_provider_config: None,
-            code: code.into(),
-            code_signing_config_arn: None,
-            dead_letter_config: None,
-            description: None,
-            durable_config: None,
-            environment: None,
-            ephemeral_storage: None,
-            file_system_configs: None,
-            function_name: None,
-            function_scaling_config: None,
-            handler: None,
-            image_config: None,
-            kms_key_arn: None,
-            layers: None,
-            logging_config: None,
-            memory_size: None,
-            package_type: None,
-            publish_to_latest_published: None,
-            recursive_loop: None,
-            reserved_concurrent_executions: None,
-            role: role.into(),
-            runtime: None,
-            runtime_management_config: None,
-            snap_start: None,
-            tags: None,
-            tenancy_config: None,
-            timeout: None,
-            tracing_config: None,
-            vpc_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Code", code.into().to_template())
+                .with(22, "Role", role.into().to_template()),
+        )
     }
-    /// Sets `Architectures`.
-    pub fn architectures(mut self, value: impl Into<Value<List<Architectures>>>) -> Self {
-        self.architectures = Some(value.into());
-        self
+    /// `Architectures` (optional).
+    /// Items: 1 to 1.
+    pub fn architectures(self, value: impl Into<Value<List<Architectures>>>) -> Self {
+        Self(self.0.with(0, "Architectures", value.into().to_template()))
     }
-    /// Sets `CapacityProviderConfig`.
-    pub fn capacity_provider_config(
-        mut self,
-        value: impl Into<Value<CapacityProviderConfig>>,
-    ) -> Self {
-        self.capacity_provider_config = Some(value.into());
-        self
+    /// `CapacityProviderConfig` (optional).
+    pub fn capacity_provider_config(self, value: impl Into<Value<CapacityProviderConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CapacityProviderConfig", value.into().to_template()),
+        )
     }
-    /// Sets `CodeSigningConfigArn`.
-    pub fn code_signing_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code_signing_config_arn = Some(value.into());
-        self
+    /// `CodeSigningConfigArn` (optional).
+    /// Length: 0 to 200 characters.
+    /// Pattern: `arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:code-signing-config:csc-[a-z0-9]{17}`.
+    pub fn code_signing_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CodeSigningConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
-        self.dead_letter_config = Some(value.into());
-        self
+    /// `DeadLetterConfig` (optional).
+    pub fn dead_letter_config(self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeadLetterConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `DurableConfig`.
-    pub fn durable_config(mut self, value: impl Into<Value<DurableConfig>>) -> Self {
-        self.durable_config = Some(value.into());
-        self
+    /// `DurableConfig` (optional).
+    pub fn durable_config(self, value: impl Into<Value<DurableConfig>>) -> Self {
+        Self(self.0.with(6, "DurableConfig", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<Environment>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<Environment>>) -> Self {
+        Self(self.0.with(7, "Environment", value.into().to_template()))
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<EphemeralStorage>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    pub fn ephemeral_storage(self, value: impl Into<Value<EphemeralStorage>>) -> Self {
+        Self(
+            self.0
+                .with(8, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `FileSystemConfigs`.
-    pub fn file_system_configs(mut self, value: impl Into<Value<List<FileSystemConfig>>>) -> Self {
-        self.file_system_configs = Some(value.into());
-        self
+    /// `FileSystemConfigs` (optional).
+    /// Items: 0 to 1.
+    pub fn file_system_configs(self, value: impl Into<Value<List<FileSystemConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "FileSystemConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `FunctionName`.
-    pub fn function_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.function_name = Some(value.into());
-        self
+    /// `FunctionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn function_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "FunctionName", value.into().to_template()))
     }
-    /// Sets `FunctionScalingConfig`.
-    pub fn function_scaling_config(
-        mut self,
-        value: impl Into<Value<FunctionScalingConfig>>,
-    ) -> Self {
-        self.function_scaling_config = Some(value.into());
-        self
+    /// `FunctionScalingConfig` (optional).
+    pub fn function_scaling_config(self, value: impl Into<Value<FunctionScalingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "FunctionScalingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Handler`.
-    pub fn handler(mut self, value: impl Into<Value<String>>) -> Self {
-        self.handler = Some(value.into());
-        self
+    /// `Handler` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^[^\s]+$`.
+    pub fn handler(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Handler", value.into().to_template()))
     }
-    /// Sets `ImageConfig`.
-    pub fn image_config(mut self, value: impl Into<Value<ImageConfig>>) -> Self {
-        self.image_config = Some(value.into());
-        self
+    /// `ImageConfig` (optional).
+    pub fn image_config(self, value: impl Into<Value<ImageConfig>>) -> Self {
+        Self(self.0.with(13, "ImageConfig", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(14, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Layers`.
-    pub fn layers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.layers = Some(value.into());
-        self
+    /// `Layers` (optional).
+    /// Items: at most 5.
+    /// Each item: Length: at least 1 characters.
+    /// Each item: Pattern: `^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$`.
+    pub fn layers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(15, "Layers", value.into().to_template()))
     }
-    /// Sets `LoggingConfig`.
-    pub fn logging_config(mut self, value: impl Into<Value<LoggingConfig>>) -> Self {
-        self.logging_config = Some(value.into());
-        self
+    /// `LoggingConfig` (optional).
+    pub fn logging_config(self, value: impl Into<Value<LoggingConfig>>) -> Self {
+        Self(self.0.with(16, "LoggingConfig", value.into().to_template()))
     }
-    /// Sets `MemorySize`.
-    pub fn memory_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_size = Some(value.into());
-        self
+    /// `MemorySize` (optional).
+    /// Range: 128 to 32768.
+    pub fn memory_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(17, "MemorySize", value.into().to_template()))
     }
-    /// Sets `PackageType`.
-    pub fn package_type(mut self, value: impl Into<Value<PackageType>>) -> Self {
-        self.package_type = Some(value.into());
-        self
+    /// `PackageType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn package_type(self, value: impl Into<Value<PackageType>>) -> Self {
+        Self(self.0.with(18, "PackageType", value.into().to_template()))
     }
-    /// Sets `PublishToLatestPublished`.
-    pub fn publish_to_latest_published(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publish_to_latest_published = Some(value.into());
-        self
+    /// `PublishToLatestPublished` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn publish_to_latest_published(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(19, "PublishToLatestPublished", value.into().to_template()),
+        )
     }
-    /// Sets `RecursiveLoop`.
-    pub fn recursive_loop(mut self, value: impl Into<Value<RecursiveLoop>>) -> Self {
-        self.recursive_loop = Some(value.into());
-        self
+    /// `RecursiveLoop` (optional).
+    pub fn recursive_loop(self, value: impl Into<Value<RecursiveLoop>>) -> Self {
+        Self(self.0.with(20, "RecursiveLoop", value.into().to_template()))
     }
-    /// Sets `ReservedConcurrentExecutions`.
-    pub fn reserved_concurrent_executions(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.reserved_concurrent_executions = Some(value.into());
-        self
+    /// `ReservedConcurrentExecutions` (optional).
+    /// Range: at least 0.
+    pub fn reserved_concurrent_executions(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            21,
+            "ReservedConcurrentExecutions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Runtime`.
-    pub fn runtime(mut self, value: impl Into<Value<Runtime>>) -> Self {
-        self.runtime = Some(value.into());
-        self
+    /// `Runtime` (optional).
+    pub fn runtime(self, value: impl Into<Value<Runtime>>) -> Self {
+        Self(self.0.with(23, "Runtime", value.into().to_template()))
     }
-    /// Sets `RuntimeManagementConfig`.
+    /// `RuntimeManagementConfig` (optional).
     pub fn runtime_management_config(
-        mut self,
+        self,
         value: impl Into<Value<RuntimeManagementConfig>>,
     ) -> Self {
-        self.runtime_management_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(24, "RuntimeManagementConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SnapStart`.
-    pub fn snap_start(mut self, value: impl Into<Value<SnapStart>>) -> Self {
-        self.snap_start = Some(value.into());
-        self
+    /// `SnapStart` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn snap_start(self, value: impl Into<Value<SnapStart>>) -> Self {
+        Self(self.0.with(25, "SnapStart", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(26, "Tags", value.into().to_template()))
     }
-    /// Sets `TenancyConfig`.
-    pub fn tenancy_config(mut self, value: impl Into<Value<TenancyConfig>>) -> Self {
-        self.tenancy_config = Some(value.into());
-        self
+    /// `TenancyConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tenancy_config(self, value: impl Into<Value<TenancyConfig>>) -> Self {
+        Self(self.0.with(27, "TenancyConfig", value.into().to_template()))
     }
-    /// Sets `Timeout`.
-    pub fn timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout = Some(value.into());
-        self
+    /// `Timeout` (optional).
+    /// Range: 1 to 900.
+    pub fn timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(28, "Timeout", value.into().to_template()))
     }
-    /// Sets `TracingConfig`.
-    pub fn tracing_config(mut self, value: impl Into<Value<TracingConfig>>) -> Self {
-        self.tracing_config = Some(value.into());
-        self
+    /// `TracingConfig` (optional).
+    pub fn tracing_config(self, value: impl Into<Value<TracingConfig>>) -> Self {
+        Self(self.0.with(29, "TracingConfig", value.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FunctionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.architectures {
-            m.insert("Architectures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_provider_config {
-            m.insert("CapacityProviderConfig".to_owned(), v.to_template());
-        }
-        m.insert("Code".to_owned(), self.code.to_template());
-        if let Some(v) = &self.code_signing_config_arn {
-            m.insert("CodeSigningConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dead_letter_config {
-            m.insert("DeadLetterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.durable_config {
-            m.insert("DurableConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.file_system_configs {
-            m.insert("FileSystemConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_name {
-            m.insert("FunctionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function_scaling_config {
-            m.insert("FunctionScalingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.handler {
-            m.insert("Handler".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_config {
-            m.insert("ImageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.layers {
-            m.insert("Layers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_config {
-            m.insert("LoggingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_size {
-            m.insert("MemorySize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.package_type {
-            m.insert("PackageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publish_to_latest_published {
-            m.insert("PublishToLatestPublished".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recursive_loop {
-            m.insert("RecursiveLoop".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reserved_concurrent_executions {
-            m.insert("ReservedConcurrentExecutions".to_owned(), v.to_template());
-        }
-        m.insert("Role".to_owned(), self.role.to_template());
-        if let Some(v) = &self.runtime {
-            m.insert("Runtime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_management_config {
-            m.insert("RuntimeManagementConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snap_start {
-            m.insert("SnapStart".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenancy_config {
-            m.insert("TenancyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout {
-            m.insert("Timeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracing_config {
-            m.insert("TracingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(30, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for FunctionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.architectures.check(
-            &path.field("Architectures"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_provider_config.check(
-            &path.field("CapacityProviderConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.code.check(&path.field("Code"), &Rules::NONE, out);
-        self.code_signing_config_arn.check(&path.field("CodeSigningConfigArn"), &Rules { min_length: Some(0), max_length: Some(200), pattern: Some("arn:(aws[a-zA-Z-]*)?:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:code-signing-config:csc-[a-z0-9]{17}"), ..Rules::NONE }, out);
-        self.dead_letter_config
-            .check(&path.field("DeadLetterConfig"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.durable_config
-            .check(&path.field("DurableConfig"), &Rules::NONE, out);
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.ephemeral_storage
-            .check(&path.field("EphemeralStorage"), &Rules::NONE, out);
-        self.file_system_configs.check(
-            &path.field("FileSystemConfigs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function_name.check(
-            &path.field("FunctionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function_scaling_config
-            .check(&path.field("FunctionScalingConfig"), &Rules::NONE, out);
-        self.handler.check(
-            &path.field("Handler"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                pattern: Some("^[^\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_config
-            .check(&path.field("ImageConfig"), &Rules::NONE, out);
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.layers.check(&path.field("Layers"), &Rules { max_items: Some(5), items: Some(&const { Rules { min_length: Some(1), pattern: Some("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+|arn:[a-zA-Z0-9-]+:lambda:::awslayer:[a-zA-Z0-9-_]+)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.logging_config
-            .check(&path.field("LoggingConfig"), &Rules::NONE, out);
-        self.memory_size.check(
-            &path.field("MemorySize"),
-            &Rules {
-                minimum: Some(128.0),
-                maximum: Some(32768.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.package_type
-            .check(&path.field("PackageType"), &Rules::NONE, out);
-        self.recursive_loop
-            .check(&path.field("RecursiveLoop"), &Rules::NONE, out);
-        self.reserved_concurrent_executions.check(
-            &path.field("ReservedConcurrentExecutions"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role.check(
-            &path.field("Role"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime
-            .check(&path.field("Runtime"), &Rules::NONE, out);
-        self.runtime_management_config.check(
-            &path.field("RuntimeManagementConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.snap_start
-            .check(&path.field("SnapStart"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tenancy_config
-            .check(&path.field("TenancyConfig"), &Rules::NONE, out);
-        self.timeout.check(
-            &path.field("Timeout"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tracing_config
-            .check(&path.field("TracingConfig"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Architectures`.
+    Architectures {
+        /// `x86_64`
+        X8664 = "x86_64",
+        /// `arm64`
+        Arm64 = "arm64",
     }
 }
 
-crate::impl_literal!(FunctionProps);
-
-/// Values of `Architectures`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Architectures {
-    /// `x86_64`
-    X8664,
-    /// `arm64`
-    Arm64,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Architectures {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["x86_64", "arm64"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X8664 => "x86_64",
-            Self::Arm64 => "arm64",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Architectures {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Architectures {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Architectures {
-    fn from(s: &str) -> Self {
-        match s {
-            "x86_64" => Self::X8664,
-            "arm64" => Self::Arm64,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Architectures> {
-    fn from(s: &str) -> Self {
-        Value::literal(Architectures::from(s))
-    }
-}
-
-crate::impl_literal!(Architectures);
-
-/// Property type `CapacityProviderConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderConfig {
-    /// `LambdaManagedInstancesCapacityProviderConfig` (required).
-    pub lambda_managed_instances_capacity_provider_config:
-        Value<LambdaManagedInstancesCapacityProviderConfig>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderConfig` of `AWS::Lambda::Function`.
+    CapacityProviderConfig
 }
 
 impl CapacityProviderConfig {
@@ -681,1924 +445,601 @@ impl CapacityProviderConfig {
             Value<LambdaManagedInstancesCapacityProviderConfig>,
         >,
     ) -> Self {
-        Self {
-            lambda_managed_instances_capacity_provider_config:
-                lambda_managed_instances_capacity_provider_config.into(),
-        }
+        Self(
+            crate::Properties::new().with(
+                0,
+                "LambdaManagedInstancesCapacityProviderConfig",
+                lambda_managed_instances_capacity_provider_config
+                    .into()
+                    .to_template(),
+            ),
+        )
     }
 }
 
-impl ToTemplate for CapacityProviderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LambdaManagedInstancesCapacityProviderConfig".to_owned(),
-            self.lambda_managed_instances_capacity_provider_config
-                .to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacityProviderConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_managed_instances_capacity_provider_config
-            .check(
-                &path.field("LambdaManagedInstancesCapacityProviderConfig"),
-                &Rules::NONE,
-                out,
-            );
-    }
-}
-
-crate::impl_literal!(CapacityProviderConfig);
-
-/// Property type `LambdaManagedInstancesCapacityProviderConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct LambdaManagedInstancesCapacityProviderConfig {
-    /// `CapacityProviderArn` (required).
-    /// Length: 1..=140 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:capacity-provider:[a-zA-Z0-9-_]+$`.
-    pub capacity_provider_arn: Value<String>,
-    /// `ExecutionEnvironmentMemoryGiBPerVCpu` (optional).
-    /// Range: 2..=8.
-    pub execution_environment_memory_gi_b_per_v_cpu: Option<Value<f64>>,
-    /// `PerExecutionEnvironmentMaxConcurrency` (optional).
-    /// Range: 1..=1600.
-    pub per_execution_environment_max_concurrency: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LambdaManagedInstancesCapacityProviderConfig` of `AWS::Lambda::Function`.
+    LambdaManagedInstancesCapacityProviderConfig
 }
 
 impl LambdaManagedInstancesCapacityProviderConfig {
     /// The required properties: `CapacityProviderArn`.
     pub fn new(capacity_provider_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            capacity_provider_arn: capacity_provider_arn.into(),
-            execution_environment_memory_gi_b_per_v_cpu: None,
-            per_execution_environment_max_concurrency: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CapacityProviderArn",
+            capacity_provider_arn.into().to_template(),
+        ))
     }
-    /// Sets `ExecutionEnvironmentMemoryGiBPerVCpu`.
-    pub fn execution_environment_memory_gi_b_per_v_cpu(
-        mut self,
-        value: impl Into<Value<f64>>,
-    ) -> Self {
-        self.execution_environment_memory_gi_b_per_v_cpu = Some(value.into());
-        self
+    /// `ExecutionEnvironmentMemoryGiBPerVCpu` (optional).
+    /// Range: 2 to 8.
+    pub fn execution_environment_memory_gi_b_per_v_cpu(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ExecutionEnvironmentMemoryGiBPerVCpu",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PerExecutionEnvironmentMaxConcurrency`.
-    pub fn per_execution_environment_max_concurrency(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.per_execution_environment_max_concurrency = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaManagedInstancesCapacityProviderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CapacityProviderArn".to_owned(),
-            self.capacity_provider_arn.to_template(),
-        );
-        if let Some(v) = &self.execution_environment_memory_gi_b_per_v_cpu {
-            m.insert(
-                "ExecutionEnvironmentMemoryGiBPerVCpu".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.per_execution_environment_max_concurrency {
-            m.insert(
-                "PerExecutionEnvironmentMaxConcurrency".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `PerExecutionEnvironmentMaxConcurrency` (optional).
+    /// Range: 1 to 1600.
+    pub fn per_execution_environment_max_concurrency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "PerExecutionEnvironmentMaxConcurrency",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for LambdaManagedInstancesCapacityProviderConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_arn.check(&path.field("CapacityProviderArn"), &Rules { min_length: Some(1), max_length: Some(140), pattern: Some("^arn:aws[a-zA-Z-]*:lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:capacity-provider:[a-zA-Z0-9-_]+$"), ..Rules::NONE }, out);
-        self.execution_environment_memory_gi_b_per_v_cpu.check(
-            &path.field("ExecutionEnvironmentMemoryGiBPerVCpu"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(8.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.per_execution_environment_max_concurrency.check(
-            &path.field("PerExecutionEnvironmentMaxConcurrency"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaManagedInstancesCapacityProviderConfig);
-
-/// Property type `Code` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct Code {
-    /// `ImageUri` (optional).
-    pub image_uri: Option<Value<String>>,
-    /// `S3Bucket` (optional).
-    /// Length: 3..=63 characters.
-    pub s3_bucket: Option<Value<ids::BucketName>>,
-    /// `S3Key` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_key: Option<Value<String>>,
-    /// `S3ObjectStorageMode` (optional).
-    pub s3_object_storage_mode: Option<Value<S3ObjectStorageMode>>,
-    /// `S3ObjectVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_object_version: Option<Value<String>>,
-    /// `SourceKMSKeyArn` (optional).
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub source_kms_key_arn: Option<Value<String>>,
-    /// `ZipFile` (optional).
-    pub zip_file: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Code` of `AWS::Lambda::Function`.
+    Code(default)
 }
 
 impl Code {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            image_uri: None,
-            s3_bucket: None,
-            s3_key: None,
-            s3_object_storage_mode: None,
-            s3_object_version: None,
-            source_kms_key_arn: None,
-            zip_file: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageUri`.
-    pub fn image_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_uri = Some(value.into());
-        self
+    /// `ImageUri` (optional).
+    pub fn image_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ImageUri", value.into().to_template()))
     }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
+    /// `S3Bucket` (optional).
+    /// Length: 3 to 63 characters.
+    pub fn s3_bucket(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(1, "S3Bucket", value.into().to_template()))
     }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key = Some(value.into());
-        self
+    /// `S3Key` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3Key", value.into().to_template()))
     }
-    /// Sets `S3ObjectStorageMode`.
-    pub fn s3_object_storage_mode(mut self, value: impl Into<Value<S3ObjectStorageMode>>) -> Self {
-        self.s3_object_storage_mode = Some(value.into());
-        self
+    /// `S3ObjectStorageMode` (optional).
+    pub fn s3_object_storage_mode(self, value: impl Into<Value<S3ObjectStorageMode>>) -> Self {
+        Self(
+            self.0
+                .with(3, "S3ObjectStorageMode", value.into().to_template()),
+        )
     }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
+    /// `S3ObjectVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "S3ObjectVersion", value.into().to_template()),
+        )
     }
-    /// Sets `SourceKMSKeyArn`.
-    pub fn source_kms_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `ZipFile`.
-    pub fn zip_file(mut self, value: impl Into<Value<String>>) -> Self {
-        self.zip_file = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Code {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_uri {
-            m.insert("ImageUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket {
-            m.insert("S3Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_key {
-            m.insert("S3Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_object_storage_mode {
-            m.insert("S3ObjectStorageMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_object_version {
-            m.insert("S3ObjectVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_kms_key_arn {
-            m.insert("SourceKMSKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zip_file {
-            m.insert("ZipFile".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Code {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key.check(
-            &path.field("S3Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_object_storage_mode
-            .check(&path.field("S3ObjectStorageMode"), &Rules::NONE, out);
-        self.s3_object_version.check(
-            &path.field("S3ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_kms_key_arn.check(
-            &path.field("SourceKMSKeyArn"),
-            &Rules {
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Code);
-
-/// Values of `S3ObjectStorageMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3ObjectStorageMode {
-    /// `COPY`
-    Copy,
-    /// `REFERENCE`
-    Reference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3ObjectStorageMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COPY", "REFERENCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Copy => "COPY",
-            Self::Reference => "REFERENCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3ObjectStorageMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3ObjectStorageMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3ObjectStorageMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "COPY" => Self::Copy,
-            "REFERENCE" => Self::Reference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3ObjectStorageMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3ObjectStorageMode::from(s))
-    }
-}
-
-crate::impl_literal!(S3ObjectStorageMode);
-
-/// Property type `DeadLetterConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct DeadLetterConfig {
-    /// `TargetArn` (optional).
+    /// `SourceKMSKeyArn` (optional).
     /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
-    pub target_arn: Option<Value<String>>,
+    pub fn source_kms_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SourceKMSKeyArn", value.into().to_template()),
+        )
+    }
+    /// `ZipFile` (optional).
+    pub fn zip_file(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ZipFile", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `S3ObjectStorageMode`.
+    S3ObjectStorageMode {
+        /// `COPY`
+        Copy = "COPY",
+        /// `REFERENCE`
+        Reference = "REFERENCE",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DeadLetterConfig` of `AWS::Lambda::Function`.
+    DeadLetterConfig(default)
 }
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { target_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TargetArn`.
-    pub fn target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeadLetterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.target_arn {
-            m.insert("TargetArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetArn` (optional).
+    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$`.
+    pub fn target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TargetArn", value.into().to_template()))
     }
 }
 
-impl Check for DeadLetterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                pattern: Some("^(arn:(aws[a-zA-Z-]*)?:[a-z0-9-.]+:.*)|()$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeadLetterConfig);
-
-/// Property type `DurableConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct DurableConfig {
-    /// `ExecutionTimeout` (required).
-    /// Range: 1..=31622400.
-    pub execution_timeout: Value<i64>,
-    /// `RetentionPeriodInDays` (optional).
-    /// Range: 1..=90.
-    pub retention_period_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DurableConfig` of `AWS::Lambda::Function`.
+    DurableConfig
 }
 
 impl DurableConfig {
     /// The required properties: `ExecutionTimeout`.
     pub fn new(execution_timeout: impl Into<Value<i64>>) -> Self {
-        Self {
-            execution_timeout: execution_timeout.into(),
-            retention_period_in_days: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ExecutionTimeout",
+            execution_timeout.into().to_template(),
+        ))
     }
-    /// Sets `RetentionPeriodInDays`.
-    pub fn retention_period_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_period_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DurableConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExecutionTimeout".to_owned(),
-            self.execution_timeout.to_template(),
-        );
-        if let Some(v) = &self.retention_period_in_days {
-            m.insert("RetentionPeriodInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RetentionPeriodInDays` (optional).
+    /// Range: 1 to 90.
+    pub fn retention_period_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RetentionPeriodInDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DurableConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_timeout.check(
-            &path.field("ExecutionTimeout"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(31622400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_period_in_days.check(
-            &path.field("RetentionPeriodInDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(90.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DurableConfig);
-
-/// Property type `Environment` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct Environment {
-    /// `Variables` (optional).
-    pub variables: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Environment` of `AWS::Lambda::Function`.
+    Environment(default)
 }
 
 impl Environment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { variables: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Variables`.
-    pub fn variables(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.variables = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Environment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.variables {
-            m.insert("Variables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Variables` (optional).
+    pub fn variables(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Variables", value.into().to_template()))
     }
 }
 
-impl Check for Environment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Environment);
-
-/// Property type `EphemeralStorage` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct EphemeralStorage {
-    /// `Size` (required).
-    /// Range: 512..=10240.
-    pub size: Value<i64>,
+crate::l1_struct! {
+    /// Property type `EphemeralStorage` of `AWS::Lambda::Function`.
+    EphemeralStorage
 }
 
 impl EphemeralStorage {
     /// The required properties: `Size`.
     pub fn new(size: impl Into<Value<i64>>) -> Self {
-        Self { size: size.into() }
+        Self(crate::Properties::new().with(0, "Size", size.into().to_template()))
     }
 }
 
-impl ToTemplate for EphemeralStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Size".to_owned(), self.size.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EphemeralStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.size.check(
-            &path.field("Size"),
-            &Rules {
-                minimum: Some(512.0),
-                maximum: Some(10240.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EphemeralStorage);
-
-/// Property type `FileSystemConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct FileSystemConfig {
-    /// `Arn` (required).
-    /// Length: ..=200 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$`.
-    pub arn: Value<String>,
-    /// `LocalMountPath` (required).
-    /// Length: 0..=160 characters.
-    /// Pattern: `^/mnt/[a-zA-Z0-9-_.]+$`.
-    pub local_mount_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `FileSystemConfig` of `AWS::Lambda::Function`.
+    FileSystemConfig
 }
 
 impl FileSystemConfig {
     /// The required properties: `Arn`, `LocalMountPath`.
     pub fn new(arn: impl Into<Value<String>>, local_mount_path: impl Into<Value<String>>) -> Self {
-        Self {
-            arn: arn.into(),
-            local_mount_path: local_mount_path.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(1, "LocalMountPath", local_mount_path.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FileSystemConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        m.insert(
-            "LocalMountPath".to_owned(),
-            self.local_mount_path.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for FileSystemConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(&path.field("Arn"), &Rules { max_length: Some(200), pattern: Some("^arn:aws[a-zA-Z-]*:elasticfilesystem:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:\\d{12}:access-point/fsap-[a-f0-9]{17}$|^arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}/access-point/fsap-[0-9a-f]{17,40}$"), ..Rules::NONE }, out);
-        self.local_mount_path.check(
-            &path.field("LocalMountPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(160),
-                pattern: Some("^/mnt/[a-zA-Z0-9-_.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FileSystemConfig);
-
-/// Property type `FunctionScalingConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct FunctionScalingConfig {
-    /// `MaxExecutionEnvironments` (optional).
-    /// Range: 0..=15000.
-    pub max_execution_environments: Option<Value<i64>>,
-    /// `MinExecutionEnvironments` (optional).
-    /// Range: 0..=15000.
-    pub min_execution_environments: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FunctionScalingConfig` of `AWS::Lambda::Function`.
+    FunctionScalingConfig(default)
 }
 
 impl FunctionScalingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_execution_environments: None,
-            min_execution_environments: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxExecutionEnvironments`.
-    pub fn max_execution_environments(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_execution_environments = Some(value.into());
-        self
+    /// `MaxExecutionEnvironments` (optional).
+    /// Range: 0 to 15000.
+    pub fn max_execution_environments(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxExecutionEnvironments", value.into().to_template()),
+        )
     }
-    /// Sets `MinExecutionEnvironments`.
-    pub fn min_execution_environments(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_execution_environments = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FunctionScalingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_execution_environments {
-            m.insert("MaxExecutionEnvironments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_execution_environments {
-            m.insert("MinExecutionEnvironments".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinExecutionEnvironments` (optional).
+    /// Range: 0 to 15000.
+    pub fn min_execution_environments(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinExecutionEnvironments", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FunctionScalingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_execution_environments.check(
-            &path.field("MaxExecutionEnvironments"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_execution_environments.check(
-            &path.field("MinExecutionEnvironments"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FunctionScalingConfig);
-
-/// Property type `ImageConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageConfig {
-    /// `Command` (optional).
-    /// Items: 0..=1500.
-    pub command: Option<Value<List<String>>>,
-    /// `EntryPoint` (optional).
-    /// Items: 0..=1500.
-    pub entry_point: Option<Value<List<String>>>,
-    /// `WorkingDirectory` (optional).
-    /// Length: 0..=1000 characters.
-    pub working_directory: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ImageConfig` of `AWS::Lambda::Function`.
+    ImageConfig(default)
 }
 
 impl ImageConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            command: None,
-            entry_point: None,
-            working_directory: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    /// Items: 0 to 1500.
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `EntryPoint`.
-    pub fn entry_point(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.entry_point = Some(value.into());
-        self
+    /// `EntryPoint` (optional).
+    /// Items: 0 to 1500.
+    pub fn entry_point(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "EntryPoint", value.into().to_template()))
     }
-    /// Sets `WorkingDirectory`.
-    pub fn working_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.working_directory = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entry_point {
-            m.insert("EntryPoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.working_directory {
-            m.insert("WorkingDirectory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkingDirectory` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn working_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "WorkingDirectory", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.command.check(
-            &path.field("Command"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entry_point.check(
-            &path.field("EntryPoint"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.working_directory.check(
-            &path.field("WorkingDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageConfig);
-
-/// Property type `LoggingConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfig {
-    /// `ApplicationLogLevel` (optional).
-    pub application_log_level: Option<Value<ApplicationLogLevel>>,
-    /// `LogFormat` (optional).
-    pub log_format: Option<Value<LogFormat>>,
-    /// `LogGroup` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
-    pub log_group: Option<Value<String>>,
-    /// `SystemLogLevel` (optional).
-    pub system_log_level: Option<Value<SystemLogLevel>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfig` of `AWS::Lambda::Function`.
+    LoggingConfig(default)
 }
 
 impl LoggingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_log_level: None,
-            log_format: None,
-            log_group: None,
-            system_log_level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationLogLevel`.
-    pub fn application_log_level(mut self, value: impl Into<Value<ApplicationLogLevel>>) -> Self {
-        self.application_log_level = Some(value.into());
-        self
+    /// `ApplicationLogLevel` (optional).
+    pub fn application_log_level(self, value: impl Into<Value<ApplicationLogLevel>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationLogLevel", value.into().to_template()),
+        )
     }
-    /// Sets `LogFormat`.
-    pub fn log_format(mut self, value: impl Into<Value<LogFormat>>) -> Self {
-        self.log_format = Some(value.into());
-        self
+    /// `LogFormat` (optional).
+    pub fn log_format(self, value: impl Into<Value<LogFormat>>) -> Self {
+        Self(self.0.with(1, "LogFormat", value.into().to_template()))
     }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group = Some(value.into());
-        self
+    /// `LogGroup` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
+    pub fn log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LogGroup", value.into().to_template()))
     }
-    /// Sets `SystemLogLevel`.
-    pub fn system_log_level(mut self, value: impl Into<Value<SystemLogLevel>>) -> Self {
-        self.system_log_level = Some(value.into());
-        self
+    /// `SystemLogLevel` (optional).
+    pub fn system_log_level(self, value: impl Into<Value<SystemLogLevel>>) -> Self {
+        Self(self.0.with(3, "SystemLogLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_log_level {
-            m.insert("ApplicationLogLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_format {
-            m.insert("LogFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group {
-            m.insert("LogGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system_log_level {
-            m.insert("SystemLogLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApplicationLogLevel`.
+    ApplicationLogLevel {
+        /// `TRACE`
+        Trace = "TRACE",
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `INFO`
+        Info = "INFO",
+        /// `WARN`
+        Warn = "WARN",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `FATAL`
+        Fatal = "FATAL",
     }
 }
 
-impl Check for LoggingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_log_level
-            .check(&path.field("ApplicationLogLevel"), &Rules::NONE, out);
-        self.log_format
-            .check(&path.field("LogFormat"), &Rules::NONE, out);
-        self.log_group.check(
-            &path.field("LogGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("[\\.\\-_/#A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.system_log_level
-            .check(&path.field("SystemLogLevel"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogFormat`.
+    LogFormat {
+        /// `Text`
+        Text = "Text",
+        /// `JSON`
+        Json = "JSON",
     }
 }
 
-crate::impl_literal!(LoggingConfig);
-
-/// Values of `ApplicationLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationLogLevel {
-    /// `TRACE`
-    Trace,
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// `ERROR`
-    Error,
-    /// `FATAL`
-    Fatal,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationLogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trace => "TRACE",
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Error => "ERROR",
-            Self::Fatal => "FATAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SystemLogLevel`.
+    SystemLogLevel {
+        /// `DEBUG`
+        Debug = "DEBUG",
+        /// `INFO`
+        Info = "INFO",
+        /// `WARN`
+        Warn = "WARN",
     }
 }
 
-impl ToTemplate for ApplicationLogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PackageType`.
+    PackageType {
+        /// `Image`
+        Image = "Image",
+        /// `Zip`
+        Zip = "Zip",
     }
 }
 
-impl Check for ApplicationLogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `RecursiveLoop`.
+    RecursiveLoop {
+        /// `Allow`
+        Allow = "Allow",
+        /// `Terminate`
+        Terminate = "Terminate",
     }
 }
 
-impl From<&str> for ApplicationLogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRACE" => Self::Trace,
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            "ERROR" => Self::Error,
-            "FATAL" => Self::Fatal,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `Runtime`.
+    Runtime {
+        /// `dotnet10`
+        Dotnet10 = "dotnet10",
+        /// `dotnet6`
+        Dotnet6 = "dotnet6",
+        /// `dotnet8`
+        Dotnet8 = "dotnet8",
+        /// `dotnetcore1.0`
+        Dotnetcore10 = "dotnetcore1.0",
+        /// `dotnetcore2.0`
+        Dotnetcore20 = "dotnetcore2.0",
+        /// `dotnetcore2.1`
+        Dotnetcore21 = "dotnetcore2.1",
+        /// `dotnetcore3.1`
+        Dotnetcore31 = "dotnetcore3.1",
+        /// `go1.x`
+        Go1X = "go1.x",
+        /// `java11`
+        Java11 = "java11",
+        /// `java17`
+        Java17 = "java17",
+        /// `java21`
+        Java21 = "java21",
+        /// `java25`
+        Java25 = "java25",
+        /// `java8`
+        Java8 = "java8",
+        /// `java8.al2`
+        Java8Al2 = "java8.al2",
+        /// `nodejs`
+        Nodejs = "nodejs",
+        /// `nodejs10.x`
+        Nodejs10X = "nodejs10.x",
+        /// `nodejs12.x`
+        Nodejs12X = "nodejs12.x",
+        /// `nodejs14.x`
+        Nodejs14X = "nodejs14.x",
+        /// `nodejs16.x`
+        Nodejs16X = "nodejs16.x",
+        /// `nodejs18.x`
+        Nodejs18X = "nodejs18.x",
+        /// `nodejs20.x`
+        Nodejs20X = "nodejs20.x",
+        /// `nodejs22.x`
+        Nodejs22X = "nodejs22.x",
+        /// `nodejs24.x`
+        Nodejs24X = "nodejs24.x",
+        /// `nodejs4.3`
+        Nodejs43 = "nodejs4.3",
+        /// `nodejs4.3-edge`
+        Nodejs43Edge = "nodejs4.3-edge",
+        /// `nodejs6.10`
+        Nodejs610 = "nodejs6.10",
+        /// `nodejs8.10`
+        Nodejs810 = "nodejs8.10",
+        /// `provided`
+        Provided = "provided",
+        /// `provided.al2`
+        ProvidedAl2 = "provided.al2",
+        /// `provided.al2023`
+        ProvidedAl2023 = "provided.al2023",
+        /// `python2.7`
+        Python27 = "python2.7",
+        /// `python3.10`
+        Python310 = "python3.10",
+        /// `python3.11`
+        Python311 = "python3.11",
+        /// `python3.12`
+        Python312 = "python3.12",
+        /// `python3.13`
+        Python313 = "python3.13",
+        /// `python3.14`
+        Python314 = "python3.14",
+        /// `python3.6`
+        Python36 = "python3.6",
+        /// `python3.7`
+        Python37 = "python3.7",
+        /// `python3.8`
+        Python38 = "python3.8",
+        /// `python3.9`
+        Python39 = "python3.9",
+        /// `ruby2.5`
+        Ruby25 = "ruby2.5",
+        /// `ruby2.7`
+        Ruby27 = "ruby2.7",
+        /// `ruby3.2`
+        Ruby32 = "ruby3.2",
+        /// `ruby3.3`
+        Ruby33 = "ruby3.3",
+        /// `ruby3.4`
+        Ruby34 = "ruby3.4",
+        /// `ruby4.0`
+        Ruby40 = "ruby4.0",
     }
 }
 
-impl From<&str> for Value<ApplicationLogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationLogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationLogLevel);
-
-/// Values of `LogFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogFormat {
-    /// `Text`
-    Text,
-    /// `JSON`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Text", "JSON"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "Text",
-            Self::Json => "JSON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "Text" => Self::Text,
-            "JSON" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogFormat::from(s))
-    }
-}
-
-crate::impl_literal!(LogFormat);
-
-/// Values of `SystemLogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SystemLogLevel {
-    /// `DEBUG`
-    Debug,
-    /// `INFO`
-    Info,
-    /// `WARN`
-    Warn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SystemLogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEBUG", "INFO", "WARN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Debug => "DEBUG",
-            Self::Info => "INFO",
-            Self::Warn => "WARN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SystemLogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SystemLogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SystemLogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEBUG" => Self::Debug,
-            "INFO" => Self::Info,
-            "WARN" => Self::Warn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SystemLogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(SystemLogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(SystemLogLevel);
-
-/// Values of `PackageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PackageType {
-    /// `Image`
-    Image,
-    /// `Zip`
-    Zip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PackageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Image", "Zip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Image => "Image",
-            Self::Zip => "Zip",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PackageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PackageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PackageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Image" => Self::Image,
-            "Zip" => Self::Zip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PackageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PackageType::from(s))
-    }
-}
-
-crate::impl_literal!(PackageType);
-
-/// Values of `RecursiveLoop`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RecursiveLoop {
-    /// `Allow`
-    Allow,
-    /// `Terminate`
-    Terminate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RecursiveLoop {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Allow", "Terminate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "Allow",
-            Self::Terminate => "Terminate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RecursiveLoop {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RecursiveLoop {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RecursiveLoop {
-    fn from(s: &str) -> Self {
-        match s {
-            "Allow" => Self::Allow,
-            "Terminate" => Self::Terminate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RecursiveLoop> {
-    fn from(s: &str) -> Self {
-        Value::literal(RecursiveLoop::from(s))
-    }
-}
-
-crate::impl_literal!(RecursiveLoop);
-
-/// Values of `Runtime`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Runtime {
-    /// `dotnet10`
-    Dotnet10,
-    /// `dotnet6`
-    Dotnet6,
-    /// `dotnet8`
-    Dotnet8,
-    /// `dotnetcore1.0`
-    Dotnetcore10,
-    /// `dotnetcore2.0`
-    Dotnetcore20,
-    /// `dotnetcore2.1`
-    Dotnetcore21,
-    /// `dotnetcore3.1`
-    Dotnetcore31,
-    /// `go1.x`
-    Go1X,
-    /// `java11`
-    Java11,
-    /// `java17`
-    Java17,
-    /// `java21`
-    Java21,
-    /// `java25`
-    Java25,
-    /// `java8`
-    Java8,
-    /// `java8.al2`
-    Java8Al2,
-    /// `nodejs`
-    Nodejs,
-    /// `nodejs10.x`
-    Nodejs10X,
-    /// `nodejs12.x`
-    Nodejs12X,
-    /// `nodejs14.x`
-    Nodejs14X,
-    /// `nodejs16.x`
-    Nodejs16X,
-    /// `nodejs18.x`
-    Nodejs18X,
-    /// `nodejs20.x`
-    Nodejs20X,
-    /// `nodejs22.x`
-    Nodejs22X,
-    /// `nodejs24.x`
-    Nodejs24X,
-    /// `nodejs4.3`
-    Nodejs43,
-    /// `nodejs4.3-edge`
-    Nodejs43Edge,
-    /// `nodejs6.10`
-    Nodejs610,
-    /// `nodejs8.10`
-    Nodejs810,
-    /// `provided`
-    Provided,
-    /// `provided.al2`
-    ProvidedAl2,
-    /// `provided.al2023`
-    ProvidedAl2023,
-    /// `python2.7`
-    Python27,
-    /// `python3.10`
-    Python310,
-    /// `python3.11`
-    Python311,
-    /// `python3.12`
-    Python312,
-    /// `python3.13`
-    Python313,
-    /// `python3.14`
-    Python314,
-    /// `python3.6`
-    Python36,
-    /// `python3.7`
-    Python37,
-    /// `python3.8`
-    Python38,
-    /// `python3.9`
-    Python39,
-    /// `ruby2.5`
-    Ruby25,
-    /// `ruby2.7`
-    Ruby27,
-    /// `ruby3.2`
-    Ruby32,
-    /// `ruby3.3`
-    Ruby33,
-    /// `ruby3.4`
-    Ruby34,
-    /// `ruby4.0`
-    Ruby40,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Runtime {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "dotnet10",
-        "dotnet6",
-        "dotnet8",
-        "dotnetcore1.0",
-        "dotnetcore2.0",
-        "dotnetcore2.1",
-        "dotnetcore3.1",
-        "go1.x",
-        "java11",
-        "java17",
-        "java21",
-        "java25",
-        "java8",
-        "java8.al2",
-        "nodejs",
-        "nodejs10.x",
-        "nodejs12.x",
-        "nodejs14.x",
-        "nodejs16.x",
-        "nodejs18.x",
-        "nodejs20.x",
-        "nodejs22.x",
-        "nodejs24.x",
-        "nodejs4.3",
-        "nodejs4.3-edge",
-        "nodejs6.10",
-        "nodejs8.10",
-        "provided",
-        "provided.al2",
-        "provided.al2023",
-        "python2.7",
-        "python3.10",
-        "python3.11",
-        "python3.12",
-        "python3.13",
-        "python3.14",
-        "python3.6",
-        "python3.7",
-        "python3.8",
-        "python3.9",
-        "ruby2.5",
-        "ruby2.7",
-        "ruby3.2",
-        "ruby3.3",
-        "ruby3.4",
-        "ruby4.0",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dotnet10 => "dotnet10",
-            Self::Dotnet6 => "dotnet6",
-            Self::Dotnet8 => "dotnet8",
-            Self::Dotnetcore10 => "dotnetcore1.0",
-            Self::Dotnetcore20 => "dotnetcore2.0",
-            Self::Dotnetcore21 => "dotnetcore2.1",
-            Self::Dotnetcore31 => "dotnetcore3.1",
-            Self::Go1X => "go1.x",
-            Self::Java11 => "java11",
-            Self::Java17 => "java17",
-            Self::Java21 => "java21",
-            Self::Java25 => "java25",
-            Self::Java8 => "java8",
-            Self::Java8Al2 => "java8.al2",
-            Self::Nodejs => "nodejs",
-            Self::Nodejs10X => "nodejs10.x",
-            Self::Nodejs12X => "nodejs12.x",
-            Self::Nodejs14X => "nodejs14.x",
-            Self::Nodejs16X => "nodejs16.x",
-            Self::Nodejs18X => "nodejs18.x",
-            Self::Nodejs20X => "nodejs20.x",
-            Self::Nodejs22X => "nodejs22.x",
-            Self::Nodejs24X => "nodejs24.x",
-            Self::Nodejs43 => "nodejs4.3",
-            Self::Nodejs43Edge => "nodejs4.3-edge",
-            Self::Nodejs610 => "nodejs6.10",
-            Self::Nodejs810 => "nodejs8.10",
-            Self::Provided => "provided",
-            Self::ProvidedAl2 => "provided.al2",
-            Self::ProvidedAl2023 => "provided.al2023",
-            Self::Python27 => "python2.7",
-            Self::Python310 => "python3.10",
-            Self::Python311 => "python3.11",
-            Self::Python312 => "python3.12",
-            Self::Python313 => "python3.13",
-            Self::Python314 => "python3.14",
-            Self::Python36 => "python3.6",
-            Self::Python37 => "python3.7",
-            Self::Python38 => "python3.8",
-            Self::Python39 => "python3.9",
-            Self::Ruby25 => "ruby2.5",
-            Self::Ruby27 => "ruby2.7",
-            Self::Ruby32 => "ruby3.2",
-            Self::Ruby33 => "ruby3.3",
-            Self::Ruby34 => "ruby3.4",
-            Self::Ruby40 => "ruby4.0",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Runtime {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Runtime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Runtime {
-    fn from(s: &str) -> Self {
-        match s {
-            "dotnet10" => Self::Dotnet10,
-            "dotnet6" => Self::Dotnet6,
-            "dotnet8" => Self::Dotnet8,
-            "dotnetcore1.0" => Self::Dotnetcore10,
-            "dotnetcore2.0" => Self::Dotnetcore20,
-            "dotnetcore2.1" => Self::Dotnetcore21,
-            "dotnetcore3.1" => Self::Dotnetcore31,
-            "go1.x" => Self::Go1X,
-            "java11" => Self::Java11,
-            "java17" => Self::Java17,
-            "java21" => Self::Java21,
-            "java25" => Self::Java25,
-            "java8" => Self::Java8,
-            "java8.al2" => Self::Java8Al2,
-            "nodejs" => Self::Nodejs,
-            "nodejs10.x" => Self::Nodejs10X,
-            "nodejs12.x" => Self::Nodejs12X,
-            "nodejs14.x" => Self::Nodejs14X,
-            "nodejs16.x" => Self::Nodejs16X,
-            "nodejs18.x" => Self::Nodejs18X,
-            "nodejs20.x" => Self::Nodejs20X,
-            "nodejs22.x" => Self::Nodejs22X,
-            "nodejs24.x" => Self::Nodejs24X,
-            "nodejs4.3" => Self::Nodejs43,
-            "nodejs4.3-edge" => Self::Nodejs43Edge,
-            "nodejs6.10" => Self::Nodejs610,
-            "nodejs8.10" => Self::Nodejs810,
-            "provided" => Self::Provided,
-            "provided.al2" => Self::ProvidedAl2,
-            "provided.al2023" => Self::ProvidedAl2023,
-            "python2.7" => Self::Python27,
-            "python3.10" => Self::Python310,
-            "python3.11" => Self::Python311,
-            "python3.12" => Self::Python312,
-            "python3.13" => Self::Python313,
-            "python3.14" => Self::Python314,
-            "python3.6" => Self::Python36,
-            "python3.7" => Self::Python37,
-            "python3.8" => Self::Python38,
-            "python3.9" => Self::Python39,
-            "ruby2.5" => Self::Ruby25,
-            "ruby2.7" => Self::Ruby27,
-            "ruby3.2" => Self::Ruby32,
-            "ruby3.3" => Self::Ruby33,
-            "ruby3.4" => Self::Ruby34,
-            "ruby4.0" => Self::Ruby40,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Runtime> {
-    fn from(s: &str) -> Self {
-        Value::literal(Runtime::from(s))
-    }
-}
-
-crate::impl_literal!(Runtime);
-
-/// Property type `RuntimeManagementConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct RuntimeManagementConfig {
-    /// `RuntimeVersionArn` (optional).
-    pub runtime_version_arn: Option<Value<String>>,
-    /// `UpdateRuntimeOn` (required).
-    pub update_runtime_on: Value<UpdateRuntimeOn>,
+crate::l1_struct! {
+    /// Property type `RuntimeManagementConfig` of `AWS::Lambda::Function`.
+    RuntimeManagementConfig
 }
 
 impl RuntimeManagementConfig {
     /// The required properties: `UpdateRuntimeOn`.
     pub fn new(update_runtime_on: impl Into<Value<UpdateRuntimeOn>>) -> Self {
-        Self {
-            runtime_version_arn: None,
-            update_runtime_on: update_runtime_on.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "UpdateRuntimeOn",
+            update_runtime_on.into().to_template(),
+        ))
     }
-    /// Sets `RuntimeVersionArn`.
-    pub fn runtime_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.runtime_version_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuntimeManagementConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.runtime_version_arn {
-            m.insert("RuntimeVersionArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UpdateRuntimeOn".to_owned(),
-            self.update_runtime_on.to_template(),
-        );
-        Expr::Map(m)
+    /// `RuntimeVersionArn` (optional).
+    pub fn runtime_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RuntimeVersionArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RuntimeManagementConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.update_runtime_on
-            .check(&path.field("UpdateRuntimeOn"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `UpdateRuntimeOn`.
+    UpdateRuntimeOn {
+        /// `Auto`
+        Auto = "Auto",
+        /// `FunctionUpdate`
+        FunctionUpdate = "FunctionUpdate",
+        /// `Manual`
+        Manual = "Manual",
     }
 }
 
-crate::impl_literal!(RuntimeManagementConfig);
-
-/// Values of `UpdateRuntimeOn`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateRuntimeOn {
-    /// `Auto`
-    Auto,
-    /// `FunctionUpdate`
-    FunctionUpdate,
-    /// `Manual`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpdateRuntimeOn {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Auto", "FunctionUpdate", "Manual"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "Auto",
-            Self::FunctionUpdate => "FunctionUpdate",
-            Self::Manual => "Manual",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UpdateRuntimeOn {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpdateRuntimeOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpdateRuntimeOn {
-    fn from(s: &str) -> Self {
-        match s {
-            "Auto" => Self::Auto,
-            "FunctionUpdate" => Self::FunctionUpdate,
-            "Manual" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpdateRuntimeOn> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpdateRuntimeOn::from(s))
-    }
-}
-
-crate::impl_literal!(UpdateRuntimeOn);
-
-/// Property type `SnapStart` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct SnapStart {
-    /// `ApplyOn` (required).
-    pub apply_on: Value<ApplyOn>,
+crate::l1_struct! {
+    /// Property type `SnapStart` of `AWS::Lambda::Function`.
+    SnapStart
 }
 
 impl SnapStart {
     /// The required properties: `ApplyOn`.
     pub fn new(apply_on: impl Into<Value<ApplyOn>>) -> Self {
-        Self {
-            apply_on: apply_on.into(),
-        }
+        Self(crate::Properties::new().with(0, "ApplyOn", apply_on.into().to_template()))
     }
 }
 
-impl ToTemplate for SnapStart {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApplyOn".to_owned(), self.apply_on.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApplyOn`.
+    ApplyOn {
+        /// `PublishedVersions`
+        PublishedVersions = "PublishedVersions",
+        /// `None`
+        None = "None",
     }
 }
 
-impl Check for SnapStart {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.apply_on
-            .check(&path.field("ApplyOn"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SnapStart);
-
-/// Values of `ApplyOn`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplyOn {
-    /// `PublishedVersions`
-    PublishedVersions,
-    /// `None`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplyOn {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PublishedVersions", "None"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PublishedVersions => "PublishedVersions",
-            Self::None => "None",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplyOn {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplyOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplyOn {
-    fn from(s: &str) -> Self {
-        match s {
-            "PublishedVersions" => Self::PublishedVersions,
-            "None" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplyOn> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplyOn::from(s))
-    }
-}
-
-crate::impl_literal!(ApplyOn);
-
-/// Property type `Tag` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lambda::Function`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TenancyConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone)]
-pub struct TenancyConfig {
-    /// `TenantIsolationMode` (required).
-    pub tenant_isolation_mode: Value<TenantIsolationMode>,
+crate::l1_struct! {
+    /// Property type `TenancyConfig` of `AWS::Lambda::Function`.
+    TenancyConfig
 }
 
 impl TenancyConfig {
     /// The required properties: `TenantIsolationMode`.
     pub fn new(tenant_isolation_mode: impl Into<Value<TenantIsolationMode>>) -> Self {
-        Self {
-            tenant_isolation_mode: tenant_isolation_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TenantIsolationMode",
+            tenant_isolation_mode.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TenancyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TenantIsolationMode".to_owned(),
-            self.tenant_isolation_mode.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TenantIsolationMode`.
+    TenantIsolationMode {
+        /// `PER_TENANT`
+        PerTenant = "PER_TENANT",
     }
 }
 
-impl Check for TenancyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tenant_isolation_mode
-            .check(&path.field("TenantIsolationMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TenancyConfig);
-
-/// Values of `TenantIsolationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TenantIsolationMode {
-    /// `PER_TENANT`
-    PerTenant,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TenantIsolationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PER_TENANT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PerTenant => "PER_TENANT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TenantIsolationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TenantIsolationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TenantIsolationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "PER_TENANT" => Self::PerTenant,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TenantIsolationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(TenantIsolationMode::from(s))
-    }
-}
-
-crate::impl_literal!(TenantIsolationMode);
-
-/// Property type `TracingConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct TracingConfig {
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
+crate::l1_struct! {
+    /// Property type `TracingConfig` of `AWS::Lambda::Function`.
+    TracingConfig(default)
 }
 
 impl TracingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { mode: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TracingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(0, "Mode", value.into().to_template()))
     }
 }
 
-impl Check for TracingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `Active`
+        Active = "Active",
+        /// `PassThrough`
+        PassThrough = "PassThrough",
     }
 }
 
-crate::impl_literal!(TracingConfig);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `Active`
-    Active,
-    /// `PassThrough`
-    PassThrough,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Active", "PassThrough"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "Active",
-            Self::PassThrough => "PassThrough",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Active" => Self::Active,
-            "PassThrough" => Self::PassThrough,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `VpcConfig` of `AWS::Lambda::Function`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `Ipv6AllowedForDualStack` (optional).
-    pub ipv6_allowed_for_dual_stack: Option<Value<bool>>,
-    /// `SecurityGroupIds` (optional).
-    /// Items: 0..=5.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Items: 0..=16.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::Lambda::Function`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ipv6_allowed_for_dual_stack: None,
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Ipv6AllowedForDualStack`.
-    pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ipv6_allowed_for_dual_stack = Some(value.into());
-        self
+    /// `Ipv6AllowedForDualStack` (optional).
+    pub fn ipv6_allowed_for_dual_stack(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "Ipv6AllowedForDualStack", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 0 to 5.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Items: 0 to 16.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ipv6_allowed_for_dual_stack {
-            m.insert("Ipv6AllowedForDualStack".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::LayerVersion`.
-#[derive(Debug, Clone)]
-pub struct LayerVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LayerVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LayerVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LayerVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::LayerVersion`.
+    LayerVersion("AWS::Lambda::LayerVersion", LayerVersionProps)
 }
 
 impl LayerVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::LayerVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LayerVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LayerVersionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LayerVersionArn> {
         self.resource.ref_value()
@@ -82,501 +34,212 @@ impl LayerVersion {
     pub fn attr_layer_version_arn(&self) -> Value<ids::LayerVersionArn> {
         self.resource.get_att("LayerVersionArn")
     }
+
+    /// Replaces `CompatibleArchitectures` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compatible_architectures(
+        &self,
+        value: impl Into<Value<List<CompatibleArchitectures>>>,
+    ) {
+        self.resource
+            .set_property("CompatibleArchitectures", value.into())
+    }
+
+    /// Replaces `CompatibleRuntimes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compatible_runtimes(&self, value: impl Into<Value<List<CompatibleRuntimes>>>) {
+        self.resource
+            .set_property("CompatibleRuntimes", value.into())
+    }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<Content>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `LayerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_layer_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LayerName", value.into())
+    }
+
+    /// Replaces `LicenseInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_info(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LicenseInfo", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::LayerVersion`.
-#[derive(Debug, Clone)]
-pub struct LayerVersionProps {
-    /// `CompatibleArchitectures` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=2.
-    pub compatible_architectures: Option<Value<List<CompatibleArchitectures>>>,
-    /// `CompatibleRuntimes` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=15.
-    pub compatible_runtimes: Option<Value<List<CompatibleRuntimes>>>,
-    /// `Content` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub content: Value<Content>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `LayerName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=140 characters.
-    /// Pattern: `^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$`.
-    pub layer_name: Option<Value<String>>,
-    /// `LicenseInfo` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=512 characters.
-    pub license_info: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::LayerVersion`.
+    LayerVersionProps
 }
 
 impl LayerVersionProps {
     /// The required properties: `Content`.
     pub fn new(content: impl Into<Value<Content>>) -> Self {
-        Self {
-            compatible_architectures: None,
-            compatible_runtimes: None,
-            content: content.into(),
-            description: None,
-            layer_name: None,
-            license_info: None,
-        }
+        Self(crate::Properties::new().with(2, "Content", content.into().to_template()))
     }
-    /// Sets `CompatibleArchitectures`.
+    /// `CompatibleArchitectures` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 2.
     pub fn compatible_architectures(
-        mut self,
+        self,
         value: impl Into<Value<List<CompatibleArchitectures>>>,
     ) -> Self {
-        self.compatible_architectures = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CompatibleArchitectures", value.into().to_template()),
+        )
     }
-    /// Sets `CompatibleRuntimes`.
-    pub fn compatible_runtimes(
-        mut self,
-        value: impl Into<Value<List<CompatibleRuntimes>>>,
-    ) -> Self {
-        self.compatible_runtimes = Some(value.into());
-        self
+    /// `CompatibleRuntimes` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 15.
+    pub fn compatible_runtimes(self, value: impl Into<Value<List<CompatibleRuntimes>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CompatibleRuntimes", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `LayerName`.
-    pub fn layer_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.layer_name = Some(value.into());
-        self
+    /// `LayerName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 140 characters.
+    /// Pattern: `^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$`.
+    pub fn layer_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LayerName", value.into().to_template()))
     }
-    /// Sets `LicenseInfo`.
-    pub fn license_info(mut self, value: impl Into<Value<String>>) -> Self {
-        self.license_info = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LayerVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compatible_architectures {
-            m.insert("CompatibleArchitectures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compatible_runtimes {
-            m.insert("CompatibleRuntimes".to_owned(), v.to_template());
-        }
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.layer_name {
-            m.insert("LayerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.license_info {
-            m.insert("LicenseInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LicenseInfo` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 512 characters.
+    pub fn license_info(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "LicenseInfo", value.into().to_template()))
     }
 }
 
-impl Check for LayerVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compatible_architectures.check(
-            &path.field("CompatibleArchitectures"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compatible_runtimes.check(
-            &path.field("CompatibleRuntimes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content
-            .check(&path.field("Content"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.layer_name.check(&path.field("LayerName"), &Rules { min_length: Some(1), max_length: Some(140), pattern: Some("^(arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+)|[a-zA-Z0-9-_]+$"), ..Rules::NONE }, out);
-        self.license_info.check(
-            &path.field("LicenseInfo"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CompatibleArchitectures`.
+    CompatibleArchitectures {
+        /// `arm64`
+        Arm64 = "arm64",
+        /// `x86_64`
+        X8664 = "x86_64",
     }
 }
 
-crate::impl_literal!(LayerVersionProps);
-
-/// Values of `CompatibleArchitectures`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompatibleArchitectures {
-    /// `arm64`
-    Arm64,
-    /// `x86_64`
-    X8664,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompatibleArchitectures {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["arm64", "x86_64"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Arm64 => "arm64",
-            Self::X8664 => "x86_64",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CompatibleRuntimes`.
+    CompatibleRuntimes {
+        /// `dotnet10`
+        Dotnet10 = "dotnet10",
+        /// `dotnet6`
+        Dotnet6 = "dotnet6",
+        /// `dotnet8`
+        Dotnet8 = "dotnet8",
+        /// `dotnetcore1.0`
+        Dotnetcore10 = "dotnetcore1.0",
+        /// `dotnetcore2.0`
+        Dotnetcore20 = "dotnetcore2.0",
+        /// `dotnetcore2.1`
+        Dotnetcore21 = "dotnetcore2.1",
+        /// `dotnetcore3.1`
+        Dotnetcore31 = "dotnetcore3.1",
+        /// `go1.x`
+        Go1X = "go1.x",
+        /// `java11`
+        Java11 = "java11",
+        /// `java17`
+        Java17 = "java17",
+        /// `java21`
+        Java21 = "java21",
+        /// `java25`
+        Java25 = "java25",
+        /// `java8`
+        Java8 = "java8",
+        /// `java8.al2`
+        Java8Al2 = "java8.al2",
+        /// `nodejs`
+        Nodejs = "nodejs",
+        /// `nodejs10.x`
+        Nodejs10X = "nodejs10.x",
+        /// `nodejs12.x`
+        Nodejs12X = "nodejs12.x",
+        /// `nodejs14.x`
+        Nodejs14X = "nodejs14.x",
+        /// `nodejs16.x`
+        Nodejs16X = "nodejs16.x",
+        /// `nodejs18.x`
+        Nodejs18X = "nodejs18.x",
+        /// `nodejs20.x`
+        Nodejs20X = "nodejs20.x",
+        /// `nodejs22.x`
+        Nodejs22X = "nodejs22.x",
+        /// `nodejs24.x`
+        Nodejs24X = "nodejs24.x",
+        /// `nodejs4.3`
+        Nodejs43 = "nodejs4.3",
+        /// `nodejs4.3-edge`
+        Nodejs43Edge = "nodejs4.3-edge",
+        /// `nodejs6.10`
+        Nodejs610 = "nodejs6.10",
+        /// `nodejs8.10`
+        Nodejs810 = "nodejs8.10",
+        /// `provided`
+        Provided = "provided",
+        /// `provided.al2`
+        ProvidedAl2 = "provided.al2",
+        /// `provided.al2023`
+        ProvidedAl2023 = "provided.al2023",
+        /// `python2.7`
+        Python27 = "python2.7",
+        /// `python3.10`
+        Python310 = "python3.10",
+        /// `python3.11`
+        Python311 = "python3.11",
+        /// `python3.12`
+        Python312 = "python3.12",
+        /// `python3.13`
+        Python313 = "python3.13",
+        /// `python3.14`
+        Python314 = "python3.14",
+        /// `python3.6`
+        Python36 = "python3.6",
+        /// `python3.7`
+        Python37 = "python3.7",
+        /// `python3.8`
+        Python38 = "python3.8",
+        /// `python3.9`
+        Python39 = "python3.9",
+        /// `ruby2.5`
+        Ruby25 = "ruby2.5",
+        /// `ruby2.7`
+        Ruby27 = "ruby2.7",
+        /// `ruby3.2`
+        Ruby32 = "ruby3.2",
+        /// `ruby3.3`
+        Ruby33 = "ruby3.3",
+        /// `ruby3.4`
+        Ruby34 = "ruby3.4",
+        /// `ruby4.0`
+        Ruby40 = "ruby4.0",
     }
 }
 
-impl ToTemplate for CompatibleArchitectures {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CompatibleArchitectures {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompatibleArchitectures {
-    fn from(s: &str) -> Self {
-        match s {
-            "arm64" => Self::Arm64,
-            "x86_64" => Self::X8664,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompatibleArchitectures> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompatibleArchitectures::from(s))
-    }
-}
-
-crate::impl_literal!(CompatibleArchitectures);
-
-/// Values of `CompatibleRuntimes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompatibleRuntimes {
-    /// `dotnet10`
-    Dotnet10,
-    /// `dotnet6`
-    Dotnet6,
-    /// `dotnet8`
-    Dotnet8,
-    /// `dotnetcore1.0`
-    Dotnetcore10,
-    /// `dotnetcore2.0`
-    Dotnetcore20,
-    /// `dotnetcore2.1`
-    Dotnetcore21,
-    /// `dotnetcore3.1`
-    Dotnetcore31,
-    /// `go1.x`
-    Go1X,
-    /// `java11`
-    Java11,
-    /// `java17`
-    Java17,
-    /// `java21`
-    Java21,
-    /// `java25`
-    Java25,
-    /// `java8`
-    Java8,
-    /// `java8.al2`
-    Java8Al2,
-    /// `nodejs`
-    Nodejs,
-    /// `nodejs10.x`
-    Nodejs10X,
-    /// `nodejs12.x`
-    Nodejs12X,
-    /// `nodejs14.x`
-    Nodejs14X,
-    /// `nodejs16.x`
-    Nodejs16X,
-    /// `nodejs18.x`
-    Nodejs18X,
-    /// `nodejs20.x`
-    Nodejs20X,
-    /// `nodejs22.x`
-    Nodejs22X,
-    /// `nodejs24.x`
-    Nodejs24X,
-    /// `nodejs4.3`
-    Nodejs43,
-    /// `nodejs4.3-edge`
-    Nodejs43Edge,
-    /// `nodejs6.10`
-    Nodejs610,
-    /// `nodejs8.10`
-    Nodejs810,
-    /// `provided`
-    Provided,
-    /// `provided.al2`
-    ProvidedAl2,
-    /// `provided.al2023`
-    ProvidedAl2023,
-    /// `python2.7`
-    Python27,
-    /// `python3.10`
-    Python310,
-    /// `python3.11`
-    Python311,
-    /// `python3.12`
-    Python312,
-    /// `python3.13`
-    Python313,
-    /// `python3.14`
-    Python314,
-    /// `python3.6`
-    Python36,
-    /// `python3.7`
-    Python37,
-    /// `python3.8`
-    Python38,
-    /// `python3.9`
-    Python39,
-    /// `ruby2.5`
-    Ruby25,
-    /// `ruby2.7`
-    Ruby27,
-    /// `ruby3.2`
-    Ruby32,
-    /// `ruby3.3`
-    Ruby33,
-    /// `ruby3.4`
-    Ruby34,
-    /// `ruby4.0`
-    Ruby40,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompatibleRuntimes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "dotnet10",
-        "dotnet6",
-        "dotnet8",
-        "dotnetcore1.0",
-        "dotnetcore2.0",
-        "dotnetcore2.1",
-        "dotnetcore3.1",
-        "go1.x",
-        "java11",
-        "java17",
-        "java21",
-        "java25",
-        "java8",
-        "java8.al2",
-        "nodejs",
-        "nodejs10.x",
-        "nodejs12.x",
-        "nodejs14.x",
-        "nodejs16.x",
-        "nodejs18.x",
-        "nodejs20.x",
-        "nodejs22.x",
-        "nodejs24.x",
-        "nodejs4.3",
-        "nodejs4.3-edge",
-        "nodejs6.10",
-        "nodejs8.10",
-        "provided",
-        "provided.al2",
-        "provided.al2023",
-        "python2.7",
-        "python3.10",
-        "python3.11",
-        "python3.12",
-        "python3.13",
-        "python3.14",
-        "python3.6",
-        "python3.7",
-        "python3.8",
-        "python3.9",
-        "ruby2.5",
-        "ruby2.7",
-        "ruby3.2",
-        "ruby3.3",
-        "ruby3.4",
-        "ruby4.0",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dotnet10 => "dotnet10",
-            Self::Dotnet6 => "dotnet6",
-            Self::Dotnet8 => "dotnet8",
-            Self::Dotnetcore10 => "dotnetcore1.0",
-            Self::Dotnetcore20 => "dotnetcore2.0",
-            Self::Dotnetcore21 => "dotnetcore2.1",
-            Self::Dotnetcore31 => "dotnetcore3.1",
-            Self::Go1X => "go1.x",
-            Self::Java11 => "java11",
-            Self::Java17 => "java17",
-            Self::Java21 => "java21",
-            Self::Java25 => "java25",
-            Self::Java8 => "java8",
-            Self::Java8Al2 => "java8.al2",
-            Self::Nodejs => "nodejs",
-            Self::Nodejs10X => "nodejs10.x",
-            Self::Nodejs12X => "nodejs12.x",
-            Self::Nodejs14X => "nodejs14.x",
-            Self::Nodejs16X => "nodejs16.x",
-            Self::Nodejs18X => "nodejs18.x",
-            Self::Nodejs20X => "nodejs20.x",
-            Self::Nodejs22X => "nodejs22.x",
-            Self::Nodejs24X => "nodejs24.x",
-            Self::Nodejs43 => "nodejs4.3",
-            Self::Nodejs43Edge => "nodejs4.3-edge",
-            Self::Nodejs610 => "nodejs6.10",
-            Self::Nodejs810 => "nodejs8.10",
-            Self::Provided => "provided",
-            Self::ProvidedAl2 => "provided.al2",
-            Self::ProvidedAl2023 => "provided.al2023",
-            Self::Python27 => "python2.7",
-            Self::Python310 => "python3.10",
-            Self::Python311 => "python3.11",
-            Self::Python312 => "python3.12",
-            Self::Python313 => "python3.13",
-            Self::Python314 => "python3.14",
-            Self::Python36 => "python3.6",
-            Self::Python37 => "python3.7",
-            Self::Python38 => "python3.8",
-            Self::Python39 => "python3.9",
-            Self::Ruby25 => "ruby2.5",
-            Self::Ruby27 => "ruby2.7",
-            Self::Ruby32 => "ruby3.2",
-            Self::Ruby33 => "ruby3.3",
-            Self::Ruby34 => "ruby3.4",
-            Self::Ruby40 => "ruby4.0",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CompatibleRuntimes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CompatibleRuntimes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompatibleRuntimes {
-    fn from(s: &str) -> Self {
-        match s {
-            "dotnet10" => Self::Dotnet10,
-            "dotnet6" => Self::Dotnet6,
-            "dotnet8" => Self::Dotnet8,
-            "dotnetcore1.0" => Self::Dotnetcore10,
-            "dotnetcore2.0" => Self::Dotnetcore20,
-            "dotnetcore2.1" => Self::Dotnetcore21,
-            "dotnetcore3.1" => Self::Dotnetcore31,
-            "go1.x" => Self::Go1X,
-            "java11" => Self::Java11,
-            "java17" => Self::Java17,
-            "java21" => Self::Java21,
-            "java25" => Self::Java25,
-            "java8" => Self::Java8,
-            "java8.al2" => Self::Java8Al2,
-            "nodejs" => Self::Nodejs,
-            "nodejs10.x" => Self::Nodejs10X,
-            "nodejs12.x" => Self::Nodejs12X,
-            "nodejs14.x" => Self::Nodejs14X,
-            "nodejs16.x" => Self::Nodejs16X,
-            "nodejs18.x" => Self::Nodejs18X,
-            "nodejs20.x" => Self::Nodejs20X,
-            "nodejs22.x" => Self::Nodejs22X,
-            "nodejs24.x" => Self::Nodejs24X,
-            "nodejs4.3" => Self::Nodejs43,
-            "nodejs4.3-edge" => Self::Nodejs43Edge,
-            "nodejs6.10" => Self::Nodejs610,
-            "nodejs8.10" => Self::Nodejs810,
-            "provided" => Self::Provided,
-            "provided.al2" => Self::ProvidedAl2,
-            "provided.al2023" => Self::ProvidedAl2023,
-            "python2.7" => Self::Python27,
-            "python3.10" => Self::Python310,
-            "python3.11" => Self::Python311,
-            "python3.12" => Self::Python312,
-            "python3.13" => Self::Python313,
-            "python3.14" => Self::Python314,
-            "python3.6" => Self::Python36,
-            "python3.7" => Self::Python37,
-            "python3.8" => Self::Python38,
-            "python3.9" => Self::Python39,
-            "ruby2.5" => Self::Ruby25,
-            "ruby2.7" => Self::Ruby27,
-            "ruby3.2" => Self::Ruby32,
-            "ruby3.3" => Self::Ruby33,
-            "ruby3.4" => Self::Ruby34,
-            "ruby4.0" => Self::Ruby40,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompatibleRuntimes> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompatibleRuntimes::from(s))
-    }
-}
-
-crate::impl_literal!(CompatibleRuntimes);
-
-/// Property type `Content` of `AWS::Lambda::LayerVersion`.
-#[derive(Debug, Clone)]
-pub struct Content {
-    /// `S3Bucket` (required).
-    /// Length: 3..=63 characters.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Key` (required).
-    /// Length: 1..=1024 characters.
-    pub s3_key: Value<String>,
-    /// `S3ObjectVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Content` of `AWS::Lambda::LayerVersion`.
+    Content
 }
 
 impl Content {
@@ -585,61 +248,18 @@ impl Content {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_key: s3_key.into(),
-            s3_object_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "S3Bucket", s3_bucket.into().to_template())
+                .with(1, "S3Key", s3_key.into().to_template()),
+        )
     }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Content {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        if let Some(v) = &self.s3_object_version {
-            m.insert("S3ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3ObjectVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3ObjectVersion", value.into().to_template()),
+        )
     }
 }
-
-impl Check for Content {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key.check(
-            &path.field("S3Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_object_version.check(
-            &path.field("S3ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Content);

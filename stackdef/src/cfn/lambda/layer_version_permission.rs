@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::LayerVersionPermission`.
-#[derive(Debug, Clone)]
-pub struct LayerVersionPermission {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LayerVersionPermission {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LayerVersionPermission {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LayerVersionPermission {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::LayerVersionPermission`.
+    LayerVersionPermission("AWS::Lambda::LayerVersionPermission", LayerVersionPermissionProps)
 }
 
 impl LayerVersionPermission {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::LayerVersionPermission";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LayerVersionPermissionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LayerVersionPermissionId> {
         self.resource.ref_value()
@@ -86,28 +34,35 @@ impl LayerVersionPermission {
     pub fn attr_id(&self) -> Value<ids::LayerVersionPermissionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `LayerVersionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_layer_version_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LayerVersionArn", value.into())
+    }
+
+    /// Replaces `OrganizationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OrganizationId", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::LayerVersionPermission`.
-#[derive(Debug, Clone)]
-pub struct LayerVersionPermissionProps {
-    /// `Action` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=22 characters.
-    /// Pattern: `^lambda:GetLayerVersion$`.
-    pub action: Value<String>,
-    /// `LayerVersionArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub layer_version_arn: Value<String>,
-    /// `OrganizationId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=34 characters.
-    /// Pattern: `^o-[a-z0-9]{10,32}$`.
-    pub organization_id: Option<Value<String>>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\d{12}|\*|arn:(aws[a-zA-Z-]*):iam::\d{12}:root$`.
-    pub principal: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::LayerVersionPermission`.
+    LayerVersionPermissionProps
 }
 
 impl LayerVersionPermissionProps {
@@ -117,67 +72,18 @@ impl LayerVersionPermissionProps {
         layer_version_arn: impl Into<Value<String>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            layer_version_arn: layer_version_arn.into(),
-            organization_id: None,
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "LayerVersionArn", layer_version_arn.into().to_template())
+                .with(3, "Principal", principal.into().to_template()),
+        )
     }
-    /// Sets `OrganizationId`.
-    pub fn organization_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.organization_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LayerVersionPermissionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert(
-            "LayerVersionArn".to_owned(),
-            self.layer_version_arn.to_template(),
-        );
-        if let Some(v) = &self.organization_id {
-            m.insert("OrganizationId".to_owned(), v.to_template());
-        }
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
+    /// `OrganizationId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 34 characters.
+    /// Pattern: `^o-[a-z0-9]{10,32}$`.
+    pub fn organization_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OrganizationId", value.into().to_template()))
     }
 }
-
-impl Check for LayerVersionPermissionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(
-            &path.field("Action"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(22),
-                pattern: Some("^lambda:GetLayerVersion$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organization_id.check(
-            &path.field("OrganizationId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(34),
-                pattern: Some("^o-[a-z0-9]{10,32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                pattern: Some("^\\d{12}|\\*|arn:(aws[a-zA-Z-]*):iam::\\d{12}:root$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LayerVersionPermissionProps);

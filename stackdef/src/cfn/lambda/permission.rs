@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::Permission`.
-#[derive(Debug, Clone)]
-pub struct Permission {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Permission {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Permission {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Permission {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::Permission`.
+    Permission("AWS::Lambda::Permission", PermissionProps)
 }
 
 impl Permission {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::Permission";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PermissionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,52 +28,67 @@ impl Permission {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `EventSourceToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_source_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventSourceToken", value.into())
+    }
+
+    /// Replaces `FunctionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionName", value.into())
+    }
+
+    /// Replaces `FunctionUrlAuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_url_auth_type(&self, value: impl Into<Value<FunctionUrlAuthType>>) {
+        self.resource
+            .set_property("FunctionUrlAuthType", value.into())
+    }
+
+    /// Replaces `InvokedViaFunctionUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invoked_via_function_url(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("InvokedViaFunctionUrl", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `PrincipalOrgID` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_org_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrincipalOrgID", value.into())
+    }
+
+    /// Replaces `SourceAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_account(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceAccount", value.into())
+    }
+
+    /// Replaces `SourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::Permission`.
-#[derive(Debug, Clone)]
-pub struct PermissionProps {
-    /// `Action` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(lambda:[*]|lambda:[a-zA-Z]+|[*])$`.
-    pub action: Value<String>,
-    /// `EventSourceToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9._\-]+$`.
-    pub event_source_token: Option<Value<String>>,
-    /// `FunctionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=140 characters.
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    pub function_name: Value<String>,
-    /// `FunctionUrlAuthType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub function_url_auth_type: Option<Value<FunctionUrlAuthType>>,
-    /// `InvokedViaFunctionUrl` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub invoked_via_function_url: Option<Value<bool>>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^.*$`.
-    pub principal: Value<String>,
-    /// `PrincipalOrgID` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=34 characters.
-    /// Pattern: `^o-[a-z0-9]{10,32}$`.
-    pub principal_org_id: Option<Value<String>>,
-    /// `SourceAccount` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^\d{12}$`.
-    pub source_account: Option<Value<String>>,
-    /// `SourceArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=1024 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.*)$`.
-    pub source_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::Permission`.
+    PermissionProps
 }
 
 impl PermissionProps {
@@ -131,192 +98,68 @@ impl PermissionProps {
         function_name: impl Into<Value<String>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            event_source_token: None,
-            function_name: function_name.into(),
-            function_url_auth_type: None,
-            invoked_via_function_url: None,
-            principal: principal.into(),
-            principal_org_id: None,
-            source_account: None,
-            source_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "FunctionName", function_name.into().to_template())
+                .with(5, "Principal", principal.into().to_template()),
+        )
     }
-    /// Sets `EventSourceToken`.
-    pub fn event_source_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_source_token = Some(value.into());
-        self
+    /// `EventSourceToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9._\-]+$`.
+    pub fn event_source_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventSourceToken", value.into().to_template()),
+        )
     }
-    /// Sets `FunctionUrlAuthType`.
-    pub fn function_url_auth_type(mut self, value: impl Into<Value<FunctionUrlAuthType>>) -> Self {
-        self.function_url_auth_type = Some(value.into());
-        self
+    /// `FunctionUrlAuthType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn function_url_auth_type(self, value: impl Into<Value<FunctionUrlAuthType>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FunctionUrlAuthType", value.into().to_template()),
+        )
     }
-    /// Sets `InvokedViaFunctionUrl`.
-    pub fn invoked_via_function_url(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.invoked_via_function_url = Some(value.into());
-        self
+    /// `InvokedViaFunctionUrl` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn invoked_via_function_url(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InvokedViaFunctionUrl", value.into().to_template()),
+        )
     }
-    /// Sets `PrincipalOrgID`.
-    pub fn principal_org_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.principal_org_id = Some(value.into());
-        self
+    /// `PrincipalOrgID` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 34 characters.
+    /// Pattern: `^o-[a-z0-9]{10,32}$`.
+    pub fn principal_org_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "PrincipalOrgID", value.into().to_template()))
     }
-    /// Sets `SourceAccount`.
-    pub fn source_account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_account = Some(value.into());
-        self
+    /// `SourceAccount` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn source_account(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "SourceAccount", value.into().to_template()))
     }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PermissionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.event_source_token {
-            m.insert("EventSourceToken".to_owned(), v.to_template());
-        }
-        m.insert("FunctionName".to_owned(), self.function_name.to_template());
-        if let Some(v) = &self.function_url_auth_type {
-            m.insert("FunctionUrlAuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invoked_via_function_url {
-            m.insert("InvokedViaFunctionUrl".to_owned(), v.to_template());
-        }
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        if let Some(v) = &self.principal_org_id {
-            m.insert("PrincipalOrgID".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_account {
-            m.insert("SourceAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_arn {
-            m.insert("SourceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 1024 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.*)$`.
+    pub fn source_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SourceArn", value.into().to_template()))
     }
 }
 
-impl Check for PermissionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(
-            &path.field("Action"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(lambda:[*]|lambda:[a-zA-Z]+|[*])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_source_token.check(
-            &path.field("EventSourceToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9._\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function_name.check(&path.field("FunctionName"), &Rules { min_length: Some(1), max_length: Some(140), pattern: Some("^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-        self.function_url_auth_type
-            .check(&path.field("FunctionUrlAuthType"), &Rules::NONE, out);
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal_org_id.check(
-            &path.field("PrincipalOrgID"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(34),
-                pattern: Some("^o-[a-z0-9]{10,32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_account.check(
-            &path.field("SourceAccount"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_arn.check(&path.field("SourceArn"), &Rules { min_length: Some(12), max_length: Some(1024), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-])+:((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.*)$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `FunctionUrlAuthType`.
+    FunctionUrlAuthType {
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
+        /// `NONE`
+        None = "NONE",
     }
 }
-
-crate::impl_literal!(PermissionProps);
-
-/// Values of `FunctionUrlAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FunctionUrlAuthType {
-    /// `AWS_IAM`
-    AwsIam,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FunctionUrlAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_IAM", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsIam => "AWS_IAM",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FunctionUrlAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FunctionUrlAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FunctionUrlAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_IAM" => Self::AwsIam,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FunctionUrlAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FunctionUrlAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(FunctionUrlAuthType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::Url`.
-#[derive(Debug, Clone)]
-pub struct Url {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Url {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Url {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Url {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::Url`.
+    Url("AWS::Lambda::Url", UrlProps)
 }
 
 impl Url {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::Url";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UrlProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FunctionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::UrlArn> {
         self.resource.ref_value()
@@ -87,24 +39,42 @@ impl Url {
     pub fn attr_function_arn(&self) -> Value<ids::UrlArn> {
         self.resource.get_att("FunctionArn")
     }
+
+    /// Replaces `AuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_type(&self, value: impl Into<Value<AuthType>>) {
+        self.resource.set_property("AuthType", value.into())
+    }
+
+    /// Replaces `Cors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cors(&self, value: impl Into<Value<Cors>>) {
+        self.resource.set_property("Cors", value.into())
+    }
+
+    /// Replaces `InvokeMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invoke_mode(&self, value: impl Into<Value<InvokeMode>>) {
+        self.resource.set_property("InvokeMode", value.into())
+    }
+
+    /// Replaces `Qualifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_qualifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Qualifier", value.into())
+    }
+
+    /// Replaces `TargetFunctionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_function_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TargetFunctionArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::Url`.
-#[derive(Debug, Clone)]
-pub struct UrlProps {
-    /// `AuthType` (required).
-    pub auth_type: Value<AuthType>,
-    /// `Cors` (optional).
-    pub cors: Option<Value<Cors>>,
-    /// `InvokeMode` (optional).
-    pub invoke_mode: Option<Value<InvokeMode>>,
-    /// `Qualifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub qualifier: Option<Value<String>>,
-    /// `TargetFunctionArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_function_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::Url`.
+    UrlProps
 }
 
 impl UrlProps {
@@ -113,444 +83,116 @@ impl UrlProps {
         auth_type: impl Into<Value<AuthType>>,
         target_function_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            auth_type: auth_type.into(),
-            cors: None,
-            invoke_mode: None,
-            qualifier: None,
-            target_function_arn: target_function_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AuthType", auth_type.into().to_template())
+                .with(
+                    4,
+                    "TargetFunctionArn",
+                    target_function_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Cors`.
-    pub fn cors(mut self, value: impl Into<Value<Cors>>) -> Self {
-        self.cors = Some(value.into());
-        self
+    /// `Cors` (optional).
+    pub fn cors(self, value: impl Into<Value<Cors>>) -> Self {
+        Self(self.0.with(1, "Cors", value.into().to_template()))
     }
-    /// Sets `InvokeMode`.
-    pub fn invoke_mode(mut self, value: impl Into<Value<InvokeMode>>) -> Self {
-        self.invoke_mode = Some(value.into());
-        self
+    /// `InvokeMode` (optional).
+    pub fn invoke_mode(self, value: impl Into<Value<InvokeMode>>) -> Self {
+        Self(self.0.with(2, "InvokeMode", value.into().to_template()))
     }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.qualifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UrlProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        if let Some(v) = &self.cors {
-            m.insert("Cors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invoke_mode {
-            m.insert("InvokeMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.qualifier {
-            m.insert("Qualifier".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetFunctionArn".to_owned(),
-            self.target_function_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `Qualifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    pub fn qualifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Qualifier", value.into().to_template()))
     }
 }
 
-impl Check for UrlProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.cors.check(&path.field("Cors"), &Rules::NONE, out);
-        self.invoke_mode
-            .check(&path.field("InvokeMode"), &Rules::NONE, out);
-        self.qualifier.check(
-            &path.field("Qualifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthType`.
+    AuthType {
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(UrlProps);
-
-/// Values of `AuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthType {
-    /// `AWS_IAM`
-    AwsIam,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_IAM", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsIam => "AWS_IAM",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_IAM" => Self::AwsIam,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthType);
-
-/// Property type `Cors` of `AWS::Lambda::Url`.
-#[derive(Debug, Clone, Default)]
-pub struct Cors {
-    /// `AllowCredentials` (optional).
-    pub allow_credentials: Option<Value<bool>>,
-    /// `AllowHeaders` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=1024 characters.
-    pub allow_headers: Option<Value<List<String>>>,
-    /// `AllowMethods` (optional).
-    /// Items: 1..=6.
-    /// Each item: Length: 0..=6 characters.
-    pub allow_methods: Option<Value<List<AllowMethods>>>,
-    /// `AllowOrigins` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=253 characters.
-    pub allow_origins: Option<Value<List<String>>>,
-    /// `ExposeHeaders` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=1024 characters.
-    pub expose_headers: Option<Value<List<String>>>,
-    /// `MaxAge` (optional).
-    /// Range: 0..=86400.
-    pub max_age: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Cors` of `AWS::Lambda::Url`.
+    Cors(default)
 }
 
 impl Cors {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_credentials: None,
-            allow_headers: None,
-            allow_methods: None,
-            allow_origins: None,
-            expose_headers: None,
-            max_age: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowCredentials`.
-    pub fn allow_credentials(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_credentials = Some(value.into());
-        self
+    /// `AllowCredentials` (optional).
+    pub fn allow_credentials(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `AllowHeaders`.
-    pub fn allow_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allow_headers = Some(value.into());
-        self
+    /// `AllowHeaders` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn allow_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AllowHeaders", value.into().to_template()))
     }
-    /// Sets `AllowMethods`.
-    pub fn allow_methods(mut self, value: impl Into<Value<List<AllowMethods>>>) -> Self {
-        self.allow_methods = Some(value.into());
-        self
+    /// `AllowMethods` (optional).
+    /// Items: 1 to 6.
+    /// Each item: Length: 0 to 6 characters.
+    pub fn allow_methods(self, value: impl Into<Value<List<AllowMethods>>>) -> Self {
+        Self(self.0.with(2, "AllowMethods", value.into().to_template()))
     }
-    /// Sets `AllowOrigins`.
-    pub fn allow_origins(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allow_origins = Some(value.into());
-        self
+    /// `AllowOrigins` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 253 characters.
+    pub fn allow_origins(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "AllowOrigins", value.into().to_template()))
     }
-    /// Sets `ExposeHeaders`.
-    pub fn expose_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.expose_headers = Some(value.into());
-        self
+    /// `ExposeHeaders` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 1024 characters.
+    pub fn expose_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "ExposeHeaders", value.into().to_template()))
     }
-    /// Sets `MaxAge`.
-    pub fn max_age(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_age = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Cors {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_credentials {
-            m.insert("AllowCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_headers {
-            m.insert("AllowHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_methods {
-            m.insert("AllowMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_origins {
-            m.insert("AllowOrigins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expose_headers {
-            m.insert("ExposeHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_age {
-            m.insert("MaxAge".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxAge` (optional).
+    /// Range: 0 to 86400.
+    pub fn max_age(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "MaxAge", value.into().to_template()))
     }
 }
 
-impl Check for Cors {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allow_headers.check(
-            &path.field("AllowHeaders"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allow_methods.check(
-            &path.field("AllowMethods"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(6),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allow_origins.check(
-            &path.field("AllowOrigins"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(253),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expose_headers.check(
-            &path.field("ExposeHeaders"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_age.check(
-            &path.field("MaxAge"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AllowMethods`.
+    AllowMethods {
+        /// `GET`
+        Get = "GET",
+        /// `PUT`
+        Put = "PUT",
+        /// `HEAD`
+        Head = "HEAD",
+        /// `POST`
+        Post = "POST",
+        /// `PATCH`
+        Patch = "PATCH",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `*`
+        Symbol = "*",
     }
 }
 
-crate::impl_literal!(Cors);
-
-/// Values of `AllowMethods`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllowMethods {
-    /// `GET`
-    Get,
-    /// `PUT`
-    Put,
-    /// `HEAD`
-    Head,
-    /// `POST`
-    Post,
-    /// `PATCH`
-    Patch,
-    /// `DELETE`
-    Delete,
-    /// `*`
-    Symbol,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllowMethods {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["GET", "PUT", "HEAD", "POST", "PATCH", "DELETE", "*"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Put => "PUT",
-            Self::Head => "HEAD",
-            Self::Post => "POST",
-            Self::Patch => "PATCH",
-            Self::Delete => "DELETE",
-            Self::Symbol => "*",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `InvokeMode`.
+    InvokeMode {
+        /// `BUFFERED`
+        Buffered = "BUFFERED",
+        /// `RESPONSE_STREAM`
+        ResponseStream = "RESPONSE_STREAM",
     }
 }
-
-impl ToTemplate for AllowMethods {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllowMethods {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllowMethods {
-    fn from(s: &str) -> Self {
-        match s {
-            "GET" => Self::Get,
-            "PUT" => Self::Put,
-            "HEAD" => Self::Head,
-            "POST" => Self::Post,
-            "PATCH" => Self::Patch,
-            "DELETE" => Self::Delete,
-            "*" => Self::Symbol,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllowMethods> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllowMethods::from(s))
-    }
-}
-
-crate::impl_literal!(AllowMethods);
-
-/// Values of `InvokeMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InvokeMode {
-    /// `BUFFERED`
-    Buffered,
-    /// `RESPONSE_STREAM`
-    ResponseStream,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InvokeMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BUFFERED", "RESPONSE_STREAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Buffered => "BUFFERED",
-            Self::ResponseStream => "RESPONSE_STREAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InvokeMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InvokeMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InvokeMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "BUFFERED" => Self::Buffered,
-            "RESPONSE_STREAM" => Self::ResponseStream,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InvokeMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(InvokeMode::from(s))
-    }
-}
-
-crate::impl_literal!(InvokeMode);

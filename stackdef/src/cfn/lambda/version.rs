@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lambda::Version`.
-#[derive(Debug, Clone)]
-pub struct Version {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Version {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Version {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Version {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lambda::Version`.
+    Version("AWS::Lambda::Version", VersionProps)
 }
 
 impl Version {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lambda::Version";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FunctionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::VersionArn> {
         self.resource.ref_value()
@@ -87,273 +39,161 @@ impl Version {
     pub fn attr_function_arn(&self) -> Value<ids::VersionArn> {
         self.resource.get_att("FunctionArn")
     }
+
+    /// Replaces `CodeSha256` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_sha256(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CodeSha256", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FunctionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FunctionName", value.into())
+    }
+
+    /// Replaces `FunctionScalingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_function_scaling_config(&self, value: impl Into<Value<FunctionScalingConfig>>) {
+        self.resource
+            .set_property("FunctionScalingConfig", value.into())
+    }
+
+    /// Replaces `ProvisionedConcurrencyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_concurrency_config(
+        &self,
+        value: impl Into<Value<ProvisionedConcurrencyConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ProvisionedConcurrencyConfig", value.into())
+    }
+
+    /// Replaces `RuntimePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_policy(&self, value: impl Into<Value<RuntimePolicy>>) {
+        self.resource.set_property("RuntimePolicy", value.into())
+    }
 }
 
-/// Properties of `AWS::Lambda::Version`.
-#[derive(Debug, Clone)]
-pub struct VersionProps {
-    /// `CodeSha256` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub code_sha256: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `FunctionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=140 characters.
-    /// Pattern: `^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}:)?(\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    pub function_name: Value<String>,
-    /// `FunctionScalingConfig` (optional).
-    pub function_scaling_config: Option<Value<FunctionScalingConfig>>,
-    /// `ProvisionedConcurrencyConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub provisioned_concurrency_config: Option<Value<ProvisionedConcurrencyConfiguration>>,
-    /// `RuntimePolicy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub runtime_policy: Option<Value<RuntimePolicy>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lambda::Version`.
+    VersionProps
 }
 
 impl VersionProps {
     /// The required properties: `FunctionName`.
     pub fn new(function_name: impl Into<Value<String>>) -> Self {
-        Self {
-            code_sha256: None,
-            description: None,
-            function_name: function_name.into(),
-            function_scaling_config: None,
-            provisioned_concurrency_config: None,
-            runtime_policy: None,
-        }
+        Self(crate::Properties::new().with(2, "FunctionName", function_name.into().to_template()))
     }
-    /// Sets `CodeSha256`.
-    pub fn code_sha256(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code_sha256 = Some(value.into());
-        self
+    /// `CodeSha256` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn code_sha256(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CodeSha256", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `FunctionScalingConfig`.
-    pub fn function_scaling_config(
-        mut self,
-        value: impl Into<Value<FunctionScalingConfig>>,
-    ) -> Self {
-        self.function_scaling_config = Some(value.into());
-        self
+    /// `FunctionScalingConfig` (optional).
+    pub fn function_scaling_config(self, value: impl Into<Value<FunctionScalingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FunctionScalingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisionedConcurrencyConfig`.
+    /// `ProvisionedConcurrencyConfig` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn provisioned_concurrency_config(
-        mut self,
+        self,
         value: impl Into<Value<ProvisionedConcurrencyConfiguration>>,
     ) -> Self {
-        self.provisioned_concurrency_config = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ProvisionedConcurrencyConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RuntimePolicy`.
-    pub fn runtime_policy(mut self, value: impl Into<Value<RuntimePolicy>>) -> Self {
-        self.runtime_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_sha256 {
-            m.insert("CodeSha256".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("FunctionName".to_owned(), self.function_name.to_template());
-        if let Some(v) = &self.function_scaling_config {
-            m.insert("FunctionScalingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_concurrency_config {
-            m.insert("ProvisionedConcurrencyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_policy {
-            m.insert("RuntimePolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RuntimePolicy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn runtime_policy(self, value: impl Into<Value<RuntimePolicy>>) -> Self {
+        Self(self.0.with(5, "RuntimePolicy", value.into().to_template()))
     }
 }
 
-impl Check for VersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function_name.check(&path.field("FunctionName"), &Rules { min_length: Some(1), max_length: Some(140), pattern: Some("^(arn:(aws[a-zA-Z-]*)?:lambda:)?((eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-        self.function_scaling_config
-            .check(&path.field("FunctionScalingConfig"), &Rules::NONE, out);
-        self.provisioned_concurrency_config.check(
-            &path.field("ProvisionedConcurrencyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.runtime_policy
-            .check(&path.field("RuntimePolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VersionProps);
-
-/// Property type `FunctionScalingConfig` of `AWS::Lambda::Version`.
-#[derive(Debug, Clone, Default)]
-pub struct FunctionScalingConfig {
-    /// `MaxExecutionEnvironments` (optional).
-    /// Range: 0..=15000.
-    pub max_execution_environments: Option<Value<i64>>,
-    /// `MinExecutionEnvironments` (optional).
-    /// Range: 0..=15000.
-    pub min_execution_environments: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FunctionScalingConfig` of `AWS::Lambda::Version`.
+    FunctionScalingConfig(default)
 }
 
 impl FunctionScalingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_execution_environments: None,
-            min_execution_environments: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxExecutionEnvironments`.
-    pub fn max_execution_environments(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_execution_environments = Some(value.into());
-        self
+    /// `MaxExecutionEnvironments` (optional).
+    /// Range: 0 to 15000.
+    pub fn max_execution_environments(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxExecutionEnvironments", value.into().to_template()),
+        )
     }
-    /// Sets `MinExecutionEnvironments`.
-    pub fn min_execution_environments(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_execution_environments = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FunctionScalingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_execution_environments {
-            m.insert("MaxExecutionEnvironments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_execution_environments {
-            m.insert("MinExecutionEnvironments".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinExecutionEnvironments` (optional).
+    /// Range: 0 to 15000.
+    pub fn min_execution_environments(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinExecutionEnvironments", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FunctionScalingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_execution_environments.check(
-            &path.field("MaxExecutionEnvironments"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_execution_environments.check(
-            &path.field("MinExecutionEnvironments"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FunctionScalingConfig);
-
-/// Property type `ProvisionedConcurrencyConfiguration` of `AWS::Lambda::Version`.
-#[derive(Debug, Clone)]
-pub struct ProvisionedConcurrencyConfiguration {
-    /// `ProvisionedConcurrentExecutions` (required).
-    pub provisioned_concurrent_executions: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ProvisionedConcurrencyConfiguration` of `AWS::Lambda::Version`.
+    ProvisionedConcurrencyConfiguration
 }
 
 impl ProvisionedConcurrencyConfiguration {
     /// The required properties: `ProvisionedConcurrentExecutions`.
     pub fn new(provisioned_concurrent_executions: impl Into<Value<i64>>) -> Self {
-        Self {
-            provisioned_concurrent_executions: provisioned_concurrent_executions.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ProvisionedConcurrentExecutions",
+            provisioned_concurrent_executions.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ProvisionedConcurrencyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ProvisionedConcurrentExecutions".to_owned(),
-            self.provisioned_concurrent_executions.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisionedConcurrencyConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProvisionedConcurrencyConfiguration);
-
-/// Property type `RuntimePolicy` of `AWS::Lambda::Version`.
-#[derive(Debug, Clone)]
-pub struct RuntimePolicy {
-    /// `RuntimeVersionArn` (optional).
-    /// Length: 26..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}::runtime:.+$`.
-    pub runtime_version_arn: Option<Value<String>>,
-    /// `UpdateRuntimeOn` (required).
-    pub update_runtime_on: Value<String>,
+crate::l1_struct! {
+    /// Property type `RuntimePolicy` of `AWS::Lambda::Version`.
+    RuntimePolicy
 }
 
 impl RuntimePolicy {
     /// The required properties: `UpdateRuntimeOn`.
     pub fn new(update_runtime_on: impl Into<Value<String>>) -> Self {
-        Self {
-            runtime_version_arn: None,
-            update_runtime_on: update_runtime_on.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "UpdateRuntimeOn",
+            update_runtime_on.into().to_template(),
+        ))
     }
-    /// Sets `RuntimeVersionArn`.
-    pub fn runtime_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.runtime_version_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuntimePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.runtime_version_arn {
-            m.insert("RuntimeVersionArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UpdateRuntimeOn".to_owned(),
-            self.update_runtime_on.to_template(),
-        );
-        Expr::Map(m)
+    /// `RuntimeVersionArn` (optional).
+    /// Length: 26 to 2048 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}::runtime:.+$`.
+    pub fn runtime_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RuntimeVersionArn", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RuntimePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.runtime_version_arn.check(&path.field("RuntimeVersionArn"), &Rules { min_length: Some(26), max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z-]*):lambda:(eusc-)?[a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}::runtime:.+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RuntimePolicy);

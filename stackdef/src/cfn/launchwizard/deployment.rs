@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::LaunchWizard::Deployment`.
-#[derive(Debug, Clone)]
-pub struct Deployment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Deployment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Deployment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Deployment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LaunchWizard::Deployment`.
+    Deployment("AWS::LaunchWizard::Deployment", DeploymentProps)
 }
 
 impl Deployment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LaunchWizard::Deployment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::DeploymentArn> {
         self.resource.ref_value()
@@ -107,32 +59,42 @@ impl Deployment {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `DeploymentPatternName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_pattern_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeploymentPatternName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Specifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_specifications(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Specifications", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkloadName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workload_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkloadName", value.into())
+    }
 }
 
-/// Properties of `AWS::LaunchWizard::Deployment`.
-#[derive(Debug, Clone)]
-pub struct DeploymentProps {
-    /// `DeploymentPatternName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[A-Za-z0-9][a-zA-Z0-9-]*$`.
-    pub deployment_pattern_name: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[A-Za-z0-9_\s\.-]+$`.
-    pub name: Value<String>,
-    /// `Specifications` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 1..=1500 characters.
-    pub specifications: Option<Value<Map<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
-    /// `WorkloadName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[A-Za-z][a-zA-Z0-9-_]*$`.
-    pub workload_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::LaunchWizard::Deployment`.
+    DeploymentProps
 }
 
 impl DeploymentProps {
@@ -142,159 +104,42 @@ impl DeploymentProps {
         name: impl Into<Value<String>>,
         workload_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            deployment_pattern_name: deployment_pattern_name.into(),
-            name: name.into(),
-            specifications: None,
-            tags: None,
-            workload_name: workload_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeploymentPatternName",
+                    deployment_pattern_name.into().to_template(),
+                )
+                .with(1, "Name", name.into().to_template())
+                .with(4, "WorkloadName", workload_name.into().to_template()),
+        )
     }
-    /// Sets `Specifications`.
-    pub fn specifications(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.specifications = Some(value.into());
-        self
+    /// `Specifications` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: 1 to 1500 characters.
+    pub fn specifications(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Specifications", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeploymentPatternName".to_owned(),
-            self.deployment_pattern_name.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.specifications {
-            m.insert("Specifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("WorkloadName".to_owned(), self.workload_name.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_pattern_name.check(
-            &path.field("DeploymentPatternName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9][a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[A-Za-z0-9_\\s\\.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.specifications.check(
-            &path.field("Specifications"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1500),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.workload_name.check(
-            &path.field("WorkloadName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[A-Za-z][a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeploymentProps);
-
-/// Property type `Tags` of `AWS::LaunchWizard::Deployment`.
-#[derive(Debug, Clone)]
-pub struct Tags {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z+-=._:/]+$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::LaunchWizard::Deployment`.
+    Tags
 }
 
 impl Tags {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z+-=._:/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tags);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Bot {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Bot {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Bot {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Bot {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lex::Bot`.
+    Bot("AWS::Lex::Bot", BotProps)
 }
 
 impl Bot {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lex::Bot";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BotProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::BotId> {
         self.resource.ref_value()
@@ -87,51 +39,93 @@ impl Bot {
     pub fn attr_arn(&self) -> Value<ids::BotArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AutoBuildBotLocales` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_build_bot_locales(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoBuildBotLocales", value.into())
+    }
+
+    /// Replaces `BotFileS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_file_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource
+            .set_property("BotFileS3Location", value.into())
+    }
+
+    /// Replaces `BotLocales` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_locales(&self, value: impl Into<Value<List<BotLocale>>>) {
+        self.resource.set_property("BotLocales", value.into())
+    }
+
+    /// Replaces `BotTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("BotTags", value.into())
+    }
+
+    /// Replaces `DataPrivacy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_privacy(&self, value: impl Into<Value<BotPropsDataPrivacy>>) {
+        self.resource.set_property("DataPrivacy", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ErrorLogSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_error_log_settings(&self, value: impl Into<Value<BotPropsErrorLogSettings>>) {
+        self.resource.set_property("ErrorLogSettings", value.into())
+    }
+
+    /// Replaces `IdleSessionTTLInSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idle_session_ttl_in_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("IdleSessionTTLInSeconds", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Replication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication(&self, value: impl Into<Value<Replication>>) {
+        self.resource.set_property("Replication", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `TestBotAliasSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_test_bot_alias_settings(&self, value: impl Into<Value<TestBotAliasSettings>>) {
+        self.resource
+            .set_property("TestBotAliasSettings", value.into())
+    }
+
+    /// Replaces `TestBotAliasTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_test_bot_alias_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("TestBotAliasTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BotProps {
-    /// `AutoBuildBotLocales` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub auto_build_bot_locales: Option<Value<bool>>,
-    /// `BotFileS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub bot_file_s3_location: Option<Value<S3Location>>,
-    /// `BotLocales` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub bot_locales: Option<Value<List<BotLocale>>>,
-    /// `BotTags` (optional).
-    /// Items: ..=200.
-    pub bot_tags: Option<Value<List<Tag>>>,
-    /// `DataPrivacy` (required).
-    pub data_privacy: Value<BotPropsDataPrivacy>,
-    /// `Description` (optional).
-    /// Length: ..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `ErrorLogSettings` (optional).
-    pub error_log_settings: Option<Value<BotPropsErrorLogSettings>>,
-    /// `IdleSessionTTLInSeconds` (required).
-    /// Range: 60..=86400.
-    pub idle_session_ttl_in_seconds: Value<i64>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
-    /// `Replication` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub replication: Option<Value<Replication>>,
-    /// `RoleArn` (required).
-    /// Length: 32..=2048 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.*$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `TestBotAliasSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub test_bot_alias_settings: Option<Value<TestBotAliasSettings>>,
-    /// `TestBotAliasTags` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: ..=200.
-    pub test_bot_alias_tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lex::Bot`.
+    BotProps
 }
 
 impl BotProps {
@@ -142,199 +136,83 @@ impl BotProps {
         name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            auto_build_bot_locales: None,
-            bot_file_s3_location: None,
-            bot_locales: None,
-            bot_tags: None,
-            data_privacy: data_privacy.into(),
-            description: None,
-            error_log_settings: None,
-            idle_session_ttl_in_seconds: idle_session_ttl_in_seconds.into(),
-            name: name.into(),
-            replication: None,
-            role_arn: role_arn.into(),
-            test_bot_alias_settings: None,
-            test_bot_alias_tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "DataPrivacy", data_privacy.into().to_template())
+                .with(
+                    7,
+                    "IdleSessionTTLInSeconds",
+                    idle_session_ttl_in_seconds.into().to_template(),
+                )
+                .with(8, "Name", name.into().to_template())
+                .with(10, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AutoBuildBotLocales`.
-    pub fn auto_build_bot_locales(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_build_bot_locales = Some(value.into());
-        self
+    /// `AutoBuildBotLocales` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn auto_build_bot_locales(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoBuildBotLocales", value.into().to_template()),
+        )
     }
-    /// Sets `BotFileS3Location`.
-    pub fn bot_file_s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.bot_file_s3_location = Some(value.into());
-        self
+    /// `BotFileS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn bot_file_s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BotFileS3Location", value.into().to_template()),
+        )
     }
-    /// Sets `BotLocales`.
-    pub fn bot_locales(mut self, value: impl Into<Value<List<BotLocale>>>) -> Self {
-        self.bot_locales = Some(value.into());
-        self
+    /// `BotLocales` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn bot_locales(self, value: impl Into<Value<List<BotLocale>>>) -> Self {
+        Self(self.0.with(2, "BotLocales", value.into().to_template()))
     }
-    /// Sets `BotTags`.
-    pub fn bot_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.bot_tags = Some(value.into());
-        self
+    /// `BotTags` (optional).
+    /// Items: at most 200.
+    pub fn bot_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "BotTags", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `ErrorLogSettings`.
-    pub fn error_log_settings(mut self, value: impl Into<Value<BotPropsErrorLogSettings>>) -> Self {
-        self.error_log_settings = Some(value.into());
-        self
+    /// `ErrorLogSettings` (optional).
+    pub fn error_log_settings(self, value: impl Into<Value<BotPropsErrorLogSettings>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ErrorLogSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Replication`.
-    pub fn replication(mut self, value: impl Into<Value<Replication>>) -> Self {
-        self.replication = Some(value.into());
-        self
+    /// `Replication` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn replication(self, value: impl Into<Value<Replication>>) -> Self {
+        Self(self.0.with(9, "Replication", value.into().to_template()))
     }
-    /// Sets `TestBotAliasSettings`.
-    pub fn test_bot_alias_settings(
-        mut self,
-        value: impl Into<Value<TestBotAliasSettings>>,
-    ) -> Self {
-        self.test_bot_alias_settings = Some(value.into());
-        self
+    /// `TestBotAliasSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn test_bot_alias_settings(self, value: impl Into<Value<TestBotAliasSettings>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TestBotAliasSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TestBotAliasTags`.
-    pub fn test_bot_alias_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.test_bot_alias_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BotProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_build_bot_locales {
-            m.insert("AutoBuildBotLocales".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bot_file_s3_location {
-            m.insert("BotFileS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bot_locales {
-            m.insert("BotLocales".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bot_tags {
-            m.insert("BotTags".to_owned(), v.to_template());
-        }
-        m.insert("DataPrivacy".to_owned(), self.data_privacy.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_log_settings {
-            m.insert("ErrorLogSettings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IdleSessionTTLInSeconds".to_owned(),
-            self.idle_session_ttl_in_seconds.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.replication {
-            m.insert("Replication".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.test_bot_alias_settings {
-            m.insert("TestBotAliasSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.test_bot_alias_tags {
-            m.insert("TestBotAliasTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TestBotAliasTags` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at most 200.
+    pub fn test_bot_alias_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TestBotAliasTags", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BotProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bot_file_s3_location
-            .check(&path.field("BotFileS3Location"), &Rules::NONE, out);
-        self.bot_locales
-            .check(&path.field("BotLocales"), &Rules::NONE, out);
-        self.bot_tags.check(
-            &path.field("BotTags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_privacy
-            .check(&path.field("DataPrivacy"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.error_log_settings
-            .check(&path.field("ErrorLogSettings"), &Rules::NONE, out);
-        self.idle_session_ttl_in_seconds.check(
-            &path.field("IdleSessionTTLInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replication
-            .check(&path.field("Replication"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-zA-Z-]*:iam::[0-9]{12}:role/.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.test_bot_alias_settings
-            .check(&path.field("TestBotAliasSettings"), &Rules::NONE, out);
-        self.test_bot_alias_tags.check(
-            &path.field("TestBotAliasTags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BotProps);
-
-/// Property type `S3Location` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `S3Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3ObjectKey` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `[\.\-\!\*\_\'\(\)a-zA-Z0-9][\.\-\!\*\_\'\(\)\/a-zA-Z0-9]*$`.
-    pub s3_object_key: Value<String>,
-    /// `S3ObjectVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_object_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::Lex::Bot`.
+    S3Location
 }
 
 impl S3Location {
@@ -343,98 +221,25 @@ impl S3Location {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_object_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-            s3_object_key: s3_object_key.into(),
-            s3_object_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "S3Bucket", s3_bucket.into().to_template())
+                .with(1, "S3ObjectKey", s3_object_key.into().to_template()),
+        )
     }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3ObjectKey".to_owned(), self.s3_object_key.to_template());
-        if let Some(v) = &self.s3_object_version {
-            m.insert("S3ObjectVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3ObjectVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3ObjectVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_object_key.check(
-            &path.field("S3ObjectKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(
-                    "[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_object_version.check(
-            &path.field("S3ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `BotLocale` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BotLocale {
-    /// `CustomVocabulary` (optional).
-    pub custom_vocabulary: Option<Value<CustomVocabulary>>,
-    /// `Description` (optional).
-    /// Length: ..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `GenerativeAISettings` (optional).
-    pub generative_ai_settings: Option<Value<GenerativeAiSettings>>,
-    /// `Intents` (optional).
-    /// Items: ..=1000.
-    pub intents: Option<Value<List<Intent>>>,
-    /// `LocaleId` (required).
-    pub locale_id: Value<String>,
-    /// `NluConfidenceThreshold` (required).
-    /// Range: 0..=1.
-    pub nlu_confidence_threshold: Value<f64>,
-    /// `SlotTypes` (optional).
-    /// Items: ..=250.
-    pub slot_types: Option<Value<List<SlotType>>>,
-    /// `SpeechDetectionSensitivity` (optional).
-    pub speech_detection_sensitivity: Option<Value<SpeechDetectionSensitivity>>,
-    /// `SpeechRecognitionSettings` (optional).
-    pub speech_recognition_settings: Option<Value<SpeechRecognitionSettings>>,
-    /// `UnifiedSpeechSettings` (optional).
-    pub unified_speech_settings: Option<Value<UnifiedSpeechSettings>>,
-    /// `VoiceSettings` (optional).
-    pub voice_settings: Option<Value<VoiceSettings>>,
+crate::l1_struct! {
+    /// Property type `BotLocale` of `AWS::Lex::Bot`.
+    BotLocale
 }
 
 impl BotLocale {
@@ -443,1537 +248,618 @@ impl BotLocale {
         locale_id: impl Into<Value<String>>,
         nlu_confidence_threshold: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            custom_vocabulary: None,
-            description: None,
-            generative_ai_settings: None,
-            intents: None,
-            locale_id: locale_id.into(),
-            nlu_confidence_threshold: nlu_confidence_threshold.into(),
-            slot_types: None,
-            speech_detection_sensitivity: None,
-            speech_recognition_settings: None,
-            unified_speech_settings: None,
-            voice_settings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "LocaleId", locale_id.into().to_template())
+                .with(
+                    5,
+                    "NluConfidenceThreshold",
+                    nlu_confidence_threshold.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CustomVocabulary`.
-    pub fn custom_vocabulary(mut self, value: impl Into<Value<CustomVocabulary>>) -> Self {
-        self.custom_vocabulary = Some(value.into());
-        self
+    /// `CustomVocabulary` (optional).
+    pub fn custom_vocabulary(self, value: impl Into<Value<CustomVocabulary>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomVocabulary", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `GenerativeAISettings`.
-    pub fn generative_ai_settings(mut self, value: impl Into<Value<GenerativeAiSettings>>) -> Self {
-        self.generative_ai_settings = Some(value.into());
-        self
+    /// `GenerativeAISettings` (optional).
+    pub fn generative_ai_settings(self, value: impl Into<Value<GenerativeAiSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GenerativeAISettings", value.into().to_template()),
+        )
     }
-    /// Sets `Intents`.
-    pub fn intents(mut self, value: impl Into<Value<List<Intent>>>) -> Self {
-        self.intents = Some(value.into());
-        self
+    /// `Intents` (optional).
+    /// Items: at most 1000.
+    pub fn intents(self, value: impl Into<Value<List<Intent>>>) -> Self {
+        Self(self.0.with(3, "Intents", value.into().to_template()))
     }
-    /// Sets `SlotTypes`.
-    pub fn slot_types(mut self, value: impl Into<Value<List<SlotType>>>) -> Self {
-        self.slot_types = Some(value.into());
-        self
+    /// `SlotTypes` (optional).
+    /// Items: at most 250.
+    pub fn slot_types(self, value: impl Into<Value<List<SlotType>>>) -> Self {
+        Self(self.0.with(6, "SlotTypes", value.into().to_template()))
     }
-    /// Sets `SpeechDetectionSensitivity`.
+    /// `SpeechDetectionSensitivity` (optional).
     pub fn speech_detection_sensitivity(
-        mut self,
+        self,
         value: impl Into<Value<SpeechDetectionSensitivity>>,
     ) -> Self {
-        self.speech_detection_sensitivity = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "SpeechDetectionSensitivity", value.into().to_template()),
+        )
     }
-    /// Sets `SpeechRecognitionSettings`.
+    /// `SpeechRecognitionSettings` (optional).
     pub fn speech_recognition_settings(
-        mut self,
+        self,
         value: impl Into<Value<SpeechRecognitionSettings>>,
     ) -> Self {
-        self.speech_recognition_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "SpeechRecognitionSettings", value.into().to_template()),
+        )
     }
-    /// Sets `UnifiedSpeechSettings`.
-    pub fn unified_speech_settings(
-        mut self,
-        value: impl Into<Value<UnifiedSpeechSettings>>,
-    ) -> Self {
-        self.unified_speech_settings = Some(value.into());
-        self
+    /// `UnifiedSpeechSettings` (optional).
+    pub fn unified_speech_settings(self, value: impl Into<Value<UnifiedSpeechSettings>>) -> Self {
+        Self(
+            self.0
+                .with(9, "UnifiedSpeechSettings", value.into().to_template()),
+        )
     }
-    /// Sets `VoiceSettings`.
-    pub fn voice_settings(mut self, value: impl Into<Value<VoiceSettings>>) -> Self {
-        self.voice_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BotLocale {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_vocabulary {
-            m.insert("CustomVocabulary".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generative_ai_settings {
-            m.insert("GenerativeAISettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intents {
-            m.insert("Intents".to_owned(), v.to_template());
-        }
-        m.insert("LocaleId".to_owned(), self.locale_id.to_template());
-        m.insert(
-            "NluConfidenceThreshold".to_owned(),
-            self.nlu_confidence_threshold.to_template(),
-        );
-        if let Some(v) = &self.slot_types {
-            m.insert("SlotTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.speech_detection_sensitivity {
-            m.insert("SpeechDetectionSensitivity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.speech_recognition_settings {
-            m.insert("SpeechRecognitionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unified_speech_settings {
-            m.insert("UnifiedSpeechSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.voice_settings {
-            m.insert("VoiceSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VoiceSettings` (optional).
+    pub fn voice_settings(self, value: impl Into<Value<VoiceSettings>>) -> Self {
+        Self(self.0.with(10, "VoiceSettings", value.into().to_template()))
     }
 }
 
-impl Check for BotLocale {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_vocabulary
-            .check(&path.field("CustomVocabulary"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.generative_ai_settings
-            .check(&path.field("GenerativeAISettings"), &Rules::NONE, out);
-        self.intents.check(
-            &path.field("Intents"),
-            &Rules {
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.nlu_confidence_threshold.check(
-            &path.field("NluConfidenceThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slot_types.check(
-            &path.field("SlotTypes"),
-            &Rules {
-                max_items: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.speech_detection_sensitivity.check(
-            &path.field("SpeechDetectionSensitivity"),
-            &Rules::NONE,
-            out,
-        );
-        self.speech_recognition_settings.check(
-            &path.field("SpeechRecognitionSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.unified_speech_settings
-            .check(&path.field("UnifiedSpeechSettings"), &Rules::NONE, out);
-        self.voice_settings
-            .check(&path.field("VoiceSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BotLocale);
-
-/// Property type `CustomVocabulary` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct CustomVocabulary {
-    /// `CustomVocabularyItems` (required).
-    /// Items: ..=500.
-    pub custom_vocabulary_items: Value<List<CustomVocabularyItem>>,
+crate::l1_struct! {
+    /// Property type `CustomVocabulary` of `AWS::Lex::Bot`.
+    CustomVocabulary
 }
 
 impl CustomVocabulary {
     /// The required properties: `CustomVocabularyItems`.
     pub fn new(custom_vocabulary_items: impl Into<Value<List<CustomVocabularyItem>>>) -> Self {
-        Self {
-            custom_vocabulary_items: custom_vocabulary_items.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CustomVocabularyItems",
+            custom_vocabulary_items.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CustomVocabulary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CustomVocabularyItems".to_owned(),
-            self.custom_vocabulary_items.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomVocabulary {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_vocabulary_items.check(
-            &path.field("CustomVocabularyItems"),
-            &Rules {
-                max_items: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomVocabulary);
-
-/// Property type `CustomVocabularyItem` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct CustomVocabularyItem {
-    /// `DisplayAs` (optional).
-    /// Length: 1..=100 characters.
-    pub display_as: Option<Value<String>>,
-    /// `Phrase` (required).
-    /// Length: 1..=100 characters.
-    pub phrase: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=3.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CustomVocabularyItem` of `AWS::Lex::Bot`.
+    CustomVocabularyItem
 }
 
 impl CustomVocabularyItem {
     /// The required properties: `Phrase`.
     pub fn new(phrase: impl Into<Value<String>>) -> Self {
-        Self {
-            display_as: None,
-            phrase: phrase.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(1, "Phrase", phrase.into().to_template()))
     }
-    /// Sets `DisplayAs`.
-    pub fn display_as(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_as = Some(value.into());
-        self
+    /// `DisplayAs` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn display_as(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DisplayAs", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    /// Range: 0 to 3.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomVocabularyItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.display_as {
-            m.insert("DisplayAs".to_owned(), v.to_template());
-        }
-        m.insert("Phrase".to_owned(), self.phrase.to_template());
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomVocabularyItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_as.check(
-            &path.field("DisplayAs"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phrase.check(
-            &path.field("Phrase"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomVocabularyItem);
-
-/// Property type `GenerativeAiSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct GenerativeAiSettings {
-    /// `BuildtimeSettings` (optional).
-    pub buildtime_settings: Option<Value<BuildtimeSettings>>,
-    /// `RuntimeSettings` (optional).
-    pub runtime_settings: Option<Value<RuntimeSettings>>,
+crate::l1_struct! {
+    /// Property type `GenerativeAiSettings` of `AWS::Lex::Bot`.
+    GenerativeAiSettings(default)
 }
 
 impl GenerativeAiSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            buildtime_settings: None,
-            runtime_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BuildtimeSettings`.
-    pub fn buildtime_settings(mut self, value: impl Into<Value<BuildtimeSettings>>) -> Self {
-        self.buildtime_settings = Some(value.into());
-        self
+    /// `BuildtimeSettings` (optional).
+    pub fn buildtime_settings(self, value: impl Into<Value<BuildtimeSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BuildtimeSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimeSettings`.
-    pub fn runtime_settings(mut self, value: impl Into<Value<RuntimeSettings>>) -> Self {
-        self.runtime_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GenerativeAiSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buildtime_settings {
-            m.insert("BuildtimeSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_settings {
-            m.insert("RuntimeSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RuntimeSettings` (optional).
+    pub fn runtime_settings(self, value: impl Into<Value<RuntimeSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RuntimeSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GenerativeAiSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buildtime_settings
-            .check(&path.field("BuildtimeSettings"), &Rules::NONE, out);
-        self.runtime_settings
-            .check(&path.field("RuntimeSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GenerativeAiSettings);
-
-/// Property type `BuildtimeSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct BuildtimeSettings {
-    /// `DescriptiveBotBuilderSpecification` (optional).
-    pub descriptive_bot_builder_specification: Option<Value<DescriptiveBotBuilderSpecification>>,
-    /// `SampleUtteranceGenerationSpecification` (optional).
-    pub sample_utterance_generation_specification:
-        Option<Value<SampleUtteranceGenerationSpecification>>,
+crate::l1_struct! {
+    /// Property type `BuildtimeSettings` of `AWS::Lex::Bot`.
+    BuildtimeSettings(default)
 }
 
 impl BuildtimeSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            descriptive_bot_builder_specification: None,
-            sample_utterance_generation_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DescriptiveBotBuilderSpecification`.
+    /// `DescriptiveBotBuilderSpecification` (optional).
     pub fn descriptive_bot_builder_specification(
-        mut self,
+        self,
         value: impl Into<Value<DescriptiveBotBuilderSpecification>>,
     ) -> Self {
-        self.descriptive_bot_builder_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DescriptiveBotBuilderSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SampleUtteranceGenerationSpecification`.
+    /// `SampleUtteranceGenerationSpecification` (optional).
     pub fn sample_utterance_generation_specification(
-        mut self,
+        self,
         value: impl Into<Value<SampleUtteranceGenerationSpecification>>,
     ) -> Self {
-        self.sample_utterance_generation_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "SampleUtteranceGenerationSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BuildtimeSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.descriptive_bot_builder_specification {
-            m.insert(
-                "DescriptiveBotBuilderSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.sample_utterance_generation_specification {
-            m.insert(
-                "SampleUtteranceGenerationSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BuildtimeSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.descriptive_bot_builder_specification.check(
-            &path.field("DescriptiveBotBuilderSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.sample_utterance_generation_specification.check(
-            &path.field("SampleUtteranceGenerationSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BuildtimeSettings);
-
-/// Property type `DescriptiveBotBuilderSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct DescriptiveBotBuilderSpecification {
-    /// `BedrockModelSpecification` (optional).
-    pub bedrock_model_specification: Option<Value<BedrockModelSpecification>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `DescriptiveBotBuilderSpecification` of `AWS::Lex::Bot`.
+    DescriptiveBotBuilderSpecification
 }
 
 impl DescriptiveBotBuilderSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            bedrock_model_specification: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `BedrockModelSpecification`.
+    /// `BedrockModelSpecification` (optional).
     pub fn bedrock_model_specification(
-        mut self,
+        self,
         value: impl Into<Value<BedrockModelSpecification>>,
     ) -> Self {
-        self.bedrock_model_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BedrockModelSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DescriptiveBotBuilderSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_model_specification {
-            m.insert("BedrockModelSpecification".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DescriptiveBotBuilderSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_model_specification.check(
-            &path.field("BedrockModelSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DescriptiveBotBuilderSpecification);
-
-/// Property type `BedrockModelSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BedrockModelSpecification {
-    /// `BedrockGuardrailConfiguration` (optional).
-    pub bedrock_guardrail_configuration: Option<Value<BedrockGuardrailConfiguration>>,
-    /// `BedrockModelCustomPrompt` (optional).
-    /// Length: 1..=5000 characters.
-    pub bedrock_model_custom_prompt: Option<Value<String>>,
-    /// `BedrockTraceStatus` (optional).
-    pub bedrock_trace_status: Option<Value<BedrockTraceStatus>>,
-    /// `ModelArn` (required).
-    /// Length: 1..=5000 characters.
-    pub model_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `BedrockModelSpecification` of `AWS::Lex::Bot`.
+    BedrockModelSpecification
 }
 
 impl BedrockModelSpecification {
     /// The required properties: `ModelArn`.
     pub fn new(model_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            bedrock_guardrail_configuration: None,
-            bedrock_model_custom_prompt: None,
-            bedrock_trace_status: None,
-            model_arn: model_arn.into(),
-        }
+        Self(crate::Properties::new().with(3, "ModelArn", model_arn.into().to_template()))
     }
-    /// Sets `BedrockGuardrailConfiguration`.
+    /// `BedrockGuardrailConfiguration` (optional).
     pub fn bedrock_guardrail_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockGuardrailConfiguration>>,
     ) -> Self {
-        self.bedrock_guardrail_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BedrockGuardrailConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `BedrockModelCustomPrompt`.
-    pub fn bedrock_model_custom_prompt(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bedrock_model_custom_prompt = Some(value.into());
-        self
+    /// `BedrockModelCustomPrompt` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn bedrock_model_custom_prompt(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BedrockModelCustomPrompt", value.into().to_template()),
+        )
     }
-    /// Sets `BedrockTraceStatus`.
-    pub fn bedrock_trace_status(mut self, value: impl Into<Value<BedrockTraceStatus>>) -> Self {
-        self.bedrock_trace_status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BedrockModelSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_guardrail_configuration {
-            m.insert("BedrockGuardrailConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bedrock_model_custom_prompt {
-            m.insert("BedrockModelCustomPrompt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bedrock_trace_status {
-            m.insert("BedrockTraceStatus".to_owned(), v.to_template());
-        }
-        m.insert("ModelArn".to_owned(), self.model_arn.to_template());
-        Expr::Map(m)
+    /// `BedrockTraceStatus` (optional).
+    pub fn bedrock_trace_status(self, value: impl Into<Value<BedrockTraceStatus>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BedrockTraceStatus", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BedrockModelSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_guardrail_configuration.check(
-            &path.field("BedrockGuardrailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.bedrock_model_custom_prompt.check(
-            &path.field("BedrockModelCustomPrompt"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bedrock_trace_status
-            .check(&path.field("BedrockTraceStatus"), &Rules::NONE, out);
-        self.model_arn.check(
-            &path.field("ModelArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BedrockModelSpecification);
-
-/// Property type `BedrockGuardrailConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct BedrockGuardrailConfiguration {
-    /// `BedrockGuardrailIdentifier` (optional).
-    /// Length: 1..=5000 characters.
-    pub bedrock_guardrail_identifier: Option<Value<String>>,
-    /// `BedrockGuardrailVersion` (optional).
-    /// Length: 1..=5000 characters.
-    pub bedrock_guardrail_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BedrockGuardrailConfiguration` of `AWS::Lex::Bot`.
+    BedrockGuardrailConfiguration(default)
 }
 
 impl BedrockGuardrailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bedrock_guardrail_identifier: None,
-            bedrock_guardrail_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BedrockGuardrailIdentifier`.
-    pub fn bedrock_guardrail_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bedrock_guardrail_identifier = Some(value.into());
-        self
+    /// `BedrockGuardrailIdentifier` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn bedrock_guardrail_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BedrockGuardrailIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `BedrockGuardrailVersion`.
-    pub fn bedrock_guardrail_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bedrock_guardrail_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BedrockGuardrailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_guardrail_identifier {
-            m.insert("BedrockGuardrailIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bedrock_guardrail_version {
-            m.insert("BedrockGuardrailVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BedrockGuardrailVersion` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn bedrock_guardrail_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BedrockGuardrailVersion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BedrockGuardrailConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_guardrail_identifier.check(
-            &path.field("BedrockGuardrailIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bedrock_guardrail_version.check(
-            &path.field("BedrockGuardrailVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `BedrockTraceStatus`.
+    BedrockTraceStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(BedrockGuardrailConfiguration);
-
-/// Values of `BedrockTraceStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BedrockTraceStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BedrockTraceStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BedrockTraceStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BedrockTraceStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BedrockTraceStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BedrockTraceStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(BedrockTraceStatus::from(s))
-    }
-}
-
-crate::impl_literal!(BedrockTraceStatus);
-
-/// Property type `SampleUtteranceGenerationSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SampleUtteranceGenerationSpecification {
-    /// `BedrockModelSpecification` (optional).
-    pub bedrock_model_specification: Option<Value<BedrockModelSpecification>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `SampleUtteranceGenerationSpecification` of `AWS::Lex::Bot`.
+    SampleUtteranceGenerationSpecification
 }
 
 impl SampleUtteranceGenerationSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            bedrock_model_specification: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `BedrockModelSpecification`.
+    /// `BedrockModelSpecification` (optional).
     pub fn bedrock_model_specification(
-        mut self,
+        self,
         value: impl Into<Value<BedrockModelSpecification>>,
     ) -> Self {
-        self.bedrock_model_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BedrockModelSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SampleUtteranceGenerationSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_model_specification {
-            m.insert("BedrockModelSpecification".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SampleUtteranceGenerationSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_model_specification.check(
-            &path.field("BedrockModelSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SampleUtteranceGenerationSpecification);
-
-/// Property type `RuntimeSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct RuntimeSettings {
-    /// `NluImprovementSpecification` (optional).
-    pub nlu_improvement_specification: Option<Value<NluImprovementSpecification>>,
-    /// `SlotResolutionImprovementSpecification` (optional).
-    pub slot_resolution_improvement_specification:
-        Option<Value<SlotResolutionImprovementSpecification>>,
+crate::l1_struct! {
+    /// Property type `RuntimeSettings` of `AWS::Lex::Bot`.
+    RuntimeSettings(default)
 }
 
 impl RuntimeSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            nlu_improvement_specification: None,
-            slot_resolution_improvement_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NluImprovementSpecification`.
+    /// `NluImprovementSpecification` (optional).
     pub fn nlu_improvement_specification(
-        mut self,
+        self,
         value: impl Into<Value<NluImprovementSpecification>>,
     ) -> Self {
-        self.nlu_improvement_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "NluImprovementSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SlotResolutionImprovementSpecification`.
+    /// `SlotResolutionImprovementSpecification` (optional).
     pub fn slot_resolution_improvement_specification(
-        mut self,
+        self,
         value: impl Into<Value<SlotResolutionImprovementSpecification>>,
     ) -> Self {
-        self.slot_resolution_improvement_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "SlotResolutionImprovementSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RuntimeSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.nlu_improvement_specification {
-            m.insert("NluImprovementSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_resolution_improvement_specification {
-            m.insert(
-                "SlotResolutionImprovementSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuntimeSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.nlu_improvement_specification.check(
-            &path.field("NluImprovementSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.slot_resolution_improvement_specification.check(
-            &path.field("SlotResolutionImprovementSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuntimeSettings);
-
-/// Property type `NluImprovementSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct NluImprovementSpecification {
-    /// `AssistedNluMode` (optional).
-    pub assisted_nlu_mode: Option<Value<AssistedNluMode>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `IntentDisambiguationSettings` (optional).
-    pub intent_disambiguation_settings: Option<Value<IntentDisambiguationSettings>>,
+crate::l1_struct! {
+    /// Property type `NluImprovementSpecification` of `AWS::Lex::Bot`.
+    NluImprovementSpecification
 }
 
 impl NluImprovementSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            assisted_nlu_mode: None,
-            enabled: enabled.into(),
-            intent_disambiguation_settings: None,
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `AssistedNluMode`.
-    pub fn assisted_nlu_mode(mut self, value: impl Into<Value<AssistedNluMode>>) -> Self {
-        self.assisted_nlu_mode = Some(value.into());
-        self
+    /// `AssistedNluMode` (optional).
+    pub fn assisted_nlu_mode(self, value: impl Into<Value<AssistedNluMode>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssistedNluMode", value.into().to_template()),
+        )
     }
-    /// Sets `IntentDisambiguationSettings`.
+    /// `IntentDisambiguationSettings` (optional).
     pub fn intent_disambiguation_settings(
-        mut self,
+        self,
         value: impl Into<Value<IntentDisambiguationSettings>>,
     ) -> Self {
-        self.intent_disambiguation_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "IntentDisambiguationSettings",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NluImprovementSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assisted_nlu_mode {
-            m.insert("AssistedNluMode".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.intent_disambiguation_settings {
-            m.insert("IntentDisambiguationSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssistedNluMode`.
+    AssistedNluMode {
+        /// `Primary`
+        Primary = "Primary",
+        /// `Fallback`
+        Fallback = "Fallback",
     }
 }
 
-impl Check for NluImprovementSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assisted_nlu_mode
-            .check(&path.field("AssistedNluMode"), &Rules::NONE, out);
-        self.intent_disambiguation_settings.check(
-            &path.field("IntentDisambiguationSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NluImprovementSpecification);
-
-/// Values of `AssistedNluMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssistedNluMode {
-    /// `Primary`
-    Primary,
-    /// `Fallback`
-    Fallback,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssistedNluMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Primary", "Fallback"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Primary => "Primary",
-            Self::Fallback => "Fallback",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssistedNluMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssistedNluMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssistedNluMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Primary" => Self::Primary,
-            "Fallback" => Self::Fallback,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssistedNluMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssistedNluMode::from(s))
-    }
-}
-
-crate::impl_literal!(AssistedNluMode);
-
-/// Property type `IntentDisambiguationSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct IntentDisambiguationSettings {
-    /// `CustomDisambiguationMessage` (optional).
-    /// Length: 1..=1000 characters.
-    pub custom_disambiguation_message: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `MaxDisambiguationIntents` (optional).
-    /// Range: 2..=5.
-    pub max_disambiguation_intents: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IntentDisambiguationSettings` of `AWS::Lex::Bot`.
+    IntentDisambiguationSettings
 }
 
 impl IntentDisambiguationSettings {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            custom_disambiguation_message: None,
-            enabled: enabled.into(),
-            max_disambiguation_intents: None,
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `CustomDisambiguationMessage`.
-    pub fn custom_disambiguation_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_disambiguation_message = Some(value.into());
-        self
+    /// `CustomDisambiguationMessage` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn custom_disambiguation_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomDisambiguationMessage", value.into().to_template()),
+        )
     }
-    /// Sets `MaxDisambiguationIntents`.
-    pub fn max_disambiguation_intents(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_disambiguation_intents = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntentDisambiguationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_disambiguation_message {
-            m.insert("CustomDisambiguationMessage".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.max_disambiguation_intents {
-            m.insert("MaxDisambiguationIntents".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxDisambiguationIntents` (optional).
+    /// Range: 2 to 5.
+    pub fn max_disambiguation_intents(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxDisambiguationIntents", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IntentDisambiguationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_disambiguation_message.check(
-            &path.field("CustomDisambiguationMessage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_disambiguation_intents.check(
-            &path.field("MaxDisambiguationIntents"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntentDisambiguationSettings);
-
-/// Property type `SlotResolutionImprovementSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotResolutionImprovementSpecification {
-    /// `BedrockModelSpecification` (optional).
-    pub bedrock_model_specification: Option<Value<BedrockModelSpecification>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `SlotResolutionImprovementSpecification` of `AWS::Lex::Bot`.
+    SlotResolutionImprovementSpecification
 }
 
 impl SlotResolutionImprovementSpecification {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            bedrock_model_specification: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `BedrockModelSpecification`.
+    /// `BedrockModelSpecification` (optional).
     pub fn bedrock_model_specification(
-        mut self,
+        self,
         value: impl Into<Value<BedrockModelSpecification>>,
     ) -> Self {
-        self.bedrock_model_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BedrockModelSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlotResolutionImprovementSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_model_specification {
-            m.insert("BedrockModelSpecification".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlotResolutionImprovementSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_model_specification.check(
-            &path.field("BedrockModelSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlotResolutionImprovementSpecification);
-
-/// Property type `Intent` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Intent {
-    /// `BedrockAgentIntentConfiguration` (optional).
-    pub bedrock_agent_intent_configuration: Option<Value<BedrockAgentIntentConfiguration>>,
-    /// `Description` (optional).
-    /// Length: ..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `DialogCodeHook` (optional).
-    pub dialog_code_hook: Option<Value<DialogCodeHookSetting>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=100 characters.
-    pub display_name: Option<Value<String>>,
-    /// `FulfillmentCodeHook` (optional).
-    pub fulfillment_code_hook: Option<Value<FulfillmentCodeHookSetting>>,
-    /// `InitialResponseSetting` (optional).
-    pub initial_response_setting: Option<Value<InitialResponseSetting>>,
-    /// `InputContexts` (optional).
-    /// Items: ..=5.
-    pub input_contexts: Option<Value<List<InputContext>>>,
-    /// `IntentClosingSetting` (optional).
-    pub intent_closing_setting: Option<Value<IntentClosingSetting>>,
-    /// `IntentConfirmationSetting` (optional).
-    pub intent_confirmation_setting: Option<Value<IntentConfirmationSetting>>,
-    /// `KendraConfiguration` (optional).
-    pub kendra_configuration: Option<Value<KendraConfiguration>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
-    /// `OutputContexts` (optional).
-    /// Items: ..=10.
-    pub output_contexts: Option<Value<List<OutputContext>>>,
-    /// `ParentIntentSignature` (optional).
-    pub parent_intent_signature: Option<Value<String>>,
-    /// `QInConnectIntentConfiguration` (optional).
-    pub q_in_connect_intent_configuration: Option<Value<QInConnectIntentConfiguration>>,
-    /// `QnAIntentConfiguration` (optional).
-    pub qn_a_intent_configuration: Option<Value<QnAIntentConfiguration>>,
-    /// `SampleUtterances` (optional).
-    pub sample_utterances: Option<Value<List<SampleUtterance>>>,
-    /// `SlotPriorities` (optional).
-    pub slot_priorities: Option<Value<List<SlotPriority>>>,
-    /// `Slots` (optional).
-    /// Items: ..=100.
-    pub slots: Option<Value<List<Slot>>>,
+crate::l1_struct! {
+    /// Property type `Intent` of `AWS::Lex::Bot`.
+    Intent
 }
 
 impl Intent {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            bedrock_agent_intent_configuration: None,
-            description: None,
-            dialog_code_hook: None,
-            display_name: None,
-            fulfillment_code_hook: None,
-            initial_response_setting: None,
-            input_contexts: None,
-            intent_closing_setting: None,
-            intent_confirmation_setting: None,
-            kendra_configuration: None,
-            name: name.into(),
-            output_contexts: None,
-            parent_intent_signature: None,
-            q_in_connect_intent_configuration: None,
-            qn_a_intent_configuration: None,
-            sample_utterances: None,
-            slot_priorities: None,
-            slots: None,
-        }
+        Self(crate::Properties::new().with(10, "Name", name.into().to_template()))
     }
-    /// Sets `BedrockAgentIntentConfiguration`.
+    /// `BedrockAgentIntentConfiguration` (optional).
     pub fn bedrock_agent_intent_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockAgentIntentConfiguration>>,
     ) -> Self {
-        self.bedrock_agent_intent_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BedrockAgentIntentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DialogCodeHook`.
-    pub fn dialog_code_hook(mut self, value: impl Into<Value<DialogCodeHookSetting>>) -> Self {
-        self.dialog_code_hook = Some(value.into());
-        self
+    /// `DialogCodeHook` (optional).
+    pub fn dialog_code_hook(self, value: impl Into<Value<DialogCodeHookSetting>>) -> Self {
+        Self(self.0.with(2, "DialogCodeHook", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DisplayName", value.into().to_template()))
     }
-    /// Sets `FulfillmentCodeHook`.
+    /// `FulfillmentCodeHook` (optional).
     pub fn fulfillment_code_hook(
-        mut self,
+        self,
         value: impl Into<Value<FulfillmentCodeHookSetting>>,
     ) -> Self {
-        self.fulfillment_code_hook = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "FulfillmentCodeHook", value.into().to_template()),
+        )
     }
-    /// Sets `InitialResponseSetting`.
-    pub fn initial_response_setting(
-        mut self,
-        value: impl Into<Value<InitialResponseSetting>>,
-    ) -> Self {
-        self.initial_response_setting = Some(value.into());
-        self
+    /// `InitialResponseSetting` (optional).
+    pub fn initial_response_setting(self, value: impl Into<Value<InitialResponseSetting>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InitialResponseSetting", value.into().to_template()),
+        )
     }
-    /// Sets `InputContexts`.
-    pub fn input_contexts(mut self, value: impl Into<Value<List<InputContext>>>) -> Self {
-        self.input_contexts = Some(value.into());
-        self
+    /// `InputContexts` (optional).
+    /// Items: at most 5.
+    pub fn input_contexts(self, value: impl Into<Value<List<InputContext>>>) -> Self {
+        Self(self.0.with(6, "InputContexts", value.into().to_template()))
     }
-    /// Sets `IntentClosingSetting`.
-    pub fn intent_closing_setting(mut self, value: impl Into<Value<IntentClosingSetting>>) -> Self {
-        self.intent_closing_setting = Some(value.into());
-        self
+    /// `IntentClosingSetting` (optional).
+    pub fn intent_closing_setting(self, value: impl Into<Value<IntentClosingSetting>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IntentClosingSetting", value.into().to_template()),
+        )
     }
-    /// Sets `IntentConfirmationSetting`.
+    /// `IntentConfirmationSetting` (optional).
     pub fn intent_confirmation_setting(
-        mut self,
+        self,
         value: impl Into<Value<IntentConfirmationSetting>>,
     ) -> Self {
-        self.intent_confirmation_setting = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "IntentConfirmationSetting", value.into().to_template()),
+        )
     }
-    /// Sets `KendraConfiguration`.
-    pub fn kendra_configuration(mut self, value: impl Into<Value<KendraConfiguration>>) -> Self {
-        self.kendra_configuration = Some(value.into());
-        self
+    /// `KendraConfiguration` (optional).
+    pub fn kendra_configuration(self, value: impl Into<Value<KendraConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "KendraConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OutputContexts`.
-    pub fn output_contexts(mut self, value: impl Into<Value<List<OutputContext>>>) -> Self {
-        self.output_contexts = Some(value.into());
-        self
+    /// `OutputContexts` (optional).
+    /// Items: at most 10.
+    pub fn output_contexts(self, value: impl Into<Value<List<OutputContext>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "OutputContexts", value.into().to_template()),
+        )
     }
-    /// Sets `ParentIntentSignature`.
-    pub fn parent_intent_signature(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parent_intent_signature = Some(value.into());
-        self
+    /// `ParentIntentSignature` (optional).
+    pub fn parent_intent_signature(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ParentIntentSignature", value.into().to_template()),
+        )
     }
-    /// Sets `QInConnectIntentConfiguration`.
+    /// `QInConnectIntentConfiguration` (optional).
     pub fn q_in_connect_intent_configuration(
-        mut self,
+        self,
         value: impl Into<Value<QInConnectIntentConfiguration>>,
     ) -> Self {
-        self.q_in_connect_intent_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            13,
+            "QInConnectIntentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `QnAIntentConfiguration`.
+    /// `QnAIntentConfiguration` (optional).
     pub fn qn_a_intent_configuration(
-        mut self,
+        self,
         value: impl Into<Value<QnAIntentConfiguration>>,
     ) -> Self {
-        self.qn_a_intent_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "QnAIntentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SampleUtterances`.
-    pub fn sample_utterances(mut self, value: impl Into<Value<List<SampleUtterance>>>) -> Self {
-        self.sample_utterances = Some(value.into());
-        self
+    /// `SampleUtterances` (optional).
+    pub fn sample_utterances(self, value: impl Into<Value<List<SampleUtterance>>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SampleUtterances", value.into().to_template()),
+        )
     }
-    /// Sets `SlotPriorities`.
-    pub fn slot_priorities(mut self, value: impl Into<Value<List<SlotPriority>>>) -> Self {
-        self.slot_priorities = Some(value.into());
-        self
+    /// `SlotPriorities` (optional).
+    pub fn slot_priorities(self, value: impl Into<Value<List<SlotPriority>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SlotPriorities", value.into().to_template()),
+        )
     }
-    /// Sets `Slots`.
-    pub fn slots(mut self, value: impl Into<Value<List<Slot>>>) -> Self {
-        self.slots = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Intent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_agent_intent_configuration {
-            m.insert(
-                "BedrockAgentIntentConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dialog_code_hook {
-            m.insert("DialogCodeHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fulfillment_code_hook {
-            m.insert("FulfillmentCodeHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initial_response_setting {
-            m.insert("InitialResponseSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_contexts {
-            m.insert("InputContexts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intent_closing_setting {
-            m.insert("IntentClosingSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intent_confirmation_setting {
-            m.insert("IntentConfirmationSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kendra_configuration {
-            m.insert("KendraConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.output_contexts {
-            m.insert("OutputContexts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parent_intent_signature {
-            m.insert("ParentIntentSignature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.q_in_connect_intent_configuration {
-            m.insert("QInConnectIntentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.qn_a_intent_configuration {
-            m.insert("QnAIntentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_utterances {
-            m.insert("SampleUtterances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_priorities {
-            m.insert("SlotPriorities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slots {
-            m.insert("Slots".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Slots` (optional).
+    /// Items: at most 100.
+    pub fn slots(self, value: impl Into<Value<List<Slot>>>) -> Self {
+        Self(self.0.with(17, "Slots", value.into().to_template()))
     }
 }
 
-impl Check for Intent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_agent_intent_configuration.check(
-            &path.field("BedrockAgentIntentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dialog_code_hook
-            .check(&path.field("DialogCodeHook"), &Rules::NONE, out);
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fulfillment_code_hook
-            .check(&path.field("FulfillmentCodeHook"), &Rules::NONE, out);
-        self.initial_response_setting.check(
-            &path.field("InitialResponseSetting"),
-            &Rules::NONE,
-            out,
-        );
-        self.input_contexts.check(
-            &path.field("InputContexts"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.intent_closing_setting
-            .check(&path.field("IntentClosingSetting"), &Rules::NONE, out);
-        self.intent_confirmation_setting.check(
-            &path.field("IntentConfirmationSetting"),
-            &Rules::NONE,
-            out,
-        );
-        self.kendra_configuration
-            .check(&path.field("KendraConfiguration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_contexts.check(
-            &path.field("OutputContexts"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.q_in_connect_intent_configuration.check(
-            &path.field("QInConnectIntentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.qn_a_intent_configuration.check(
-            &path.field("QnAIntentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.sample_utterances
-            .check(&path.field("SampleUtterances"), &Rules::NONE, out);
-        self.slot_priorities
-            .check(&path.field("SlotPriorities"), &Rules::NONE, out);
-        self.slots.check(
-            &path.field("Slots"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Intent);
-
-/// Property type `BedrockAgentIntentConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct BedrockAgentIntentConfiguration {
-    /// `BedrockAgentConfiguration` (optional).
-    pub bedrock_agent_configuration: Option<Value<BedrockAgentConfiguration>>,
-    /// `BedrockAgentIntentKnowledgeBaseConfiguration` (optional).
-    pub bedrock_agent_intent_knowledge_base_configuration:
-        Option<Value<BedrockAgentIntentKnowledgeBaseConfiguration>>,
+crate::l1_struct! {
+    /// Property type `BedrockAgentIntentConfiguration` of `AWS::Lex::Bot`.
+    BedrockAgentIntentConfiguration(default)
 }
 
 impl BedrockAgentIntentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bedrock_agent_configuration: None,
-            bedrock_agent_intent_knowledge_base_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BedrockAgentConfiguration`.
+    /// `BedrockAgentConfiguration` (optional).
     pub fn bedrock_agent_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockAgentConfiguration>>,
     ) -> Self {
-        self.bedrock_agent_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BedrockAgentConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `BedrockAgentIntentKnowledgeBaseConfiguration`.
+    /// `BedrockAgentIntentKnowledgeBaseConfiguration` (optional).
     pub fn bedrock_agent_intent_knowledge_base_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockAgentIntentKnowledgeBaseConfiguration>>,
     ) -> Self {
-        self.bedrock_agent_intent_knowledge_base_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "BedrockAgentIntentKnowledgeBaseConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BedrockAgentIntentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_agent_configuration {
-            m.insert("BedrockAgentConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bedrock_agent_intent_knowledge_base_configuration {
-            m.insert(
-                "BedrockAgentIntentKnowledgeBaseConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockAgentIntentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_agent_configuration.check(
-            &path.field("BedrockAgentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.bedrock_agent_intent_knowledge_base_configuration
-            .check(
-                &path.field("BedrockAgentIntentKnowledgeBaseConfiguration"),
-                &Rules::NONE,
-                out,
-            );
-    }
-}
-
-crate::impl_literal!(BedrockAgentIntentConfiguration);
-
-/// Property type `BedrockAgentConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct BedrockAgentConfiguration {
-    /// `BedrockAgentAliasId` (optional).
-    /// Length: 1..=5000 characters.
-    pub bedrock_agent_alias_id: Option<Value<String>>,
-    /// `BedrockAgentId` (optional).
-    /// Length: 1..=5000 characters.
-    pub bedrock_agent_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BedrockAgentConfiguration` of `AWS::Lex::Bot`.
+    BedrockAgentConfiguration(default)
 }
 
 impl BedrockAgentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bedrock_agent_alias_id: None,
-            bedrock_agent_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BedrockAgentAliasId`.
-    pub fn bedrock_agent_alias_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bedrock_agent_alias_id = Some(value.into());
-        self
+    /// `BedrockAgentAliasId` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn bedrock_agent_alias_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BedrockAgentAliasId", value.into().to_template()),
+        )
     }
-    /// Sets `BedrockAgentId`.
-    pub fn bedrock_agent_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bedrock_agent_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BedrockAgentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_agent_alias_id {
-            m.insert("BedrockAgentAliasId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bedrock_agent_id {
-            m.insert("BedrockAgentId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BedrockAgentId` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn bedrock_agent_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BedrockAgentId", value.into().to_template()))
     }
 }
 
-impl Check for BedrockAgentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_agent_alias_id.check(
-            &path.field("BedrockAgentAliasId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bedrock_agent_id.check(
-            &path.field("BedrockAgentId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BedrockAgentConfiguration);
-
-/// Property type `BedrockAgentIntentKnowledgeBaseConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BedrockAgentIntentKnowledgeBaseConfiguration {
-    /// `BedrockKnowledgeBaseArn` (required).
-    /// Length: 1..=5000 characters.
-    pub bedrock_knowledge_base_arn: Value<String>,
-    /// `BedrockModelConfiguration` (required).
-    pub bedrock_model_configuration: Value<BedrockModelSpecification>,
+crate::l1_struct! {
+    /// Property type `BedrockAgentIntentKnowledgeBaseConfiguration` of `AWS::Lex::Bot`.
+    BedrockAgentIntentKnowledgeBaseConfiguration
 }
 
 impl BedrockAgentIntentKnowledgeBaseConfiguration {
@@ -1982,260 +868,109 @@ impl BedrockAgentIntentKnowledgeBaseConfiguration {
         bedrock_knowledge_base_arn: impl Into<Value<String>>,
         bedrock_model_configuration: impl Into<Value<BedrockModelSpecification>>,
     ) -> Self {
-        Self {
-            bedrock_knowledge_base_arn: bedrock_knowledge_base_arn.into(),
-            bedrock_model_configuration: bedrock_model_configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BedrockKnowledgeBaseArn",
+                    bedrock_knowledge_base_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "BedrockModelConfiguration",
+                    bedrock_model_configuration.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for BedrockAgentIntentKnowledgeBaseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BedrockKnowledgeBaseArn".to_owned(),
-            self.bedrock_knowledge_base_arn.to_template(),
-        );
-        m.insert(
-            "BedrockModelConfiguration".to_owned(),
-            self.bedrock_model_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockAgentIntentKnowledgeBaseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_knowledge_base_arn.check(
-            &path.field("BedrockKnowledgeBaseArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bedrock_model_configuration.check(
-            &path.field("BedrockModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BedrockAgentIntentKnowledgeBaseConfiguration);
-
-/// Property type `DialogCodeHookSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct DialogCodeHookSetting {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `DialogCodeHookSetting` of `AWS::Lex::Bot`.
+    DialogCodeHookSetting
 }
 
 impl DialogCodeHookSetting {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for DialogCodeHookSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DialogCodeHookSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DialogCodeHookSetting);
-
-/// Property type `FulfillmentCodeHookSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct FulfillmentCodeHookSetting {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `FulfillmentUpdatesSpecification` (optional).
-    pub fulfillment_updates_specification: Option<Value<FulfillmentUpdatesSpecification>>,
-    /// `IsActive` (optional).
-    pub is_active: Option<Value<bool>>,
-    /// `PostFulfillmentStatusSpecification` (optional).
-    pub post_fulfillment_status_specification: Option<Value<PostFulfillmentStatusSpecification>>,
+crate::l1_struct! {
+    /// Property type `FulfillmentCodeHookSetting` of `AWS::Lex::Bot`.
+    FulfillmentCodeHookSetting
 }
 
 impl FulfillmentCodeHookSetting {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            fulfillment_updates_specification: None,
-            is_active: None,
-            post_fulfillment_status_specification: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `FulfillmentUpdatesSpecification`.
+    /// `FulfillmentUpdatesSpecification` (optional).
     pub fn fulfillment_updates_specification(
-        mut self,
+        self,
         value: impl Into<Value<FulfillmentUpdatesSpecification>>,
     ) -> Self {
-        self.fulfillment_updates_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "FulfillmentUpdatesSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IsActive`.
-    pub fn is_active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_active = Some(value.into());
-        self
+    /// `IsActive` (optional).
+    pub fn is_active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "IsActive", value.into().to_template()))
     }
-    /// Sets `PostFulfillmentStatusSpecification`.
+    /// `PostFulfillmentStatusSpecification` (optional).
     pub fn post_fulfillment_status_specification(
-        mut self,
+        self,
         value: impl Into<Value<PostFulfillmentStatusSpecification>>,
     ) -> Self {
-        self.post_fulfillment_status_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "PostFulfillmentStatusSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for FulfillmentCodeHookSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.fulfillment_updates_specification {
-            m.insert(
-                "FulfillmentUpdatesSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.is_active {
-            m.insert("IsActive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_fulfillment_status_specification {
-            m.insert(
-                "PostFulfillmentStatusSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FulfillmentCodeHookSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fulfillment_updates_specification.check(
-            &path.field("FulfillmentUpdatesSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.post_fulfillment_status_specification.check(
-            &path.field("PostFulfillmentStatusSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FulfillmentCodeHookSetting);
-
-/// Property type `FulfillmentUpdatesSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct FulfillmentUpdatesSpecification {
-    /// `Active` (required).
-    pub active: Value<bool>,
-    /// `StartResponse` (optional).
-    pub start_response: Option<Value<FulfillmentStartResponseSpecification>>,
-    /// `TimeoutInSeconds` (optional).
-    /// Range: 1..=900.
-    pub timeout_in_seconds: Option<Value<i64>>,
-    /// `UpdateResponse` (optional).
-    pub update_response: Option<Value<FulfillmentUpdateResponseSpecification>>,
+crate::l1_struct! {
+    /// Property type `FulfillmentUpdatesSpecification` of `AWS::Lex::Bot`.
+    FulfillmentUpdatesSpecification
 }
 
 impl FulfillmentUpdatesSpecification {
     /// The required properties: `Active`.
     pub fn new(active: impl Into<Value<bool>>) -> Self {
-        Self {
-            active: active.into(),
-            start_response: None,
-            timeout_in_seconds: None,
-            update_response: None,
-        }
+        Self(crate::Properties::new().with(0, "Active", active.into().to_template()))
     }
-    /// Sets `StartResponse`.
+    /// `StartResponse` (optional).
     pub fn start_response(
-        mut self,
+        self,
         value: impl Into<Value<FulfillmentStartResponseSpecification>>,
     ) -> Self {
-        self.start_response = Some(value.into());
-        self
+        Self(self.0.with(1, "StartResponse", value.into().to_template()))
     }
-    /// Sets `TimeoutInSeconds`.
-    pub fn timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_seconds = Some(value.into());
-        self
+    /// `TimeoutInSeconds` (optional).
+    /// Range: 1 to 900.
+    pub fn timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TimeoutInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `UpdateResponse`.
+    /// `UpdateResponse` (optional).
     pub fn update_response(
-        mut self,
+        self,
         value: impl Into<Value<FulfillmentUpdateResponseSpecification>>,
     ) -> Self {
-        self.update_response = Some(value.into());
-        self
+        Self(self.0.with(3, "UpdateResponse", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FulfillmentUpdatesSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Active".to_owned(), self.active.to_template());
-        if let Some(v) = &self.start_response {
-            m.insert("StartResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_seconds {
-            m.insert("TimeoutInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_response {
-            m.insert("UpdateResponse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FulfillmentUpdatesSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.start_response
-            .check(&path.field("StartResponse"), &Rules::NONE, out);
-        self.timeout_in_seconds.check(
-            &path.field("TimeoutInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.update_response
-            .check(&path.field("UpdateResponse"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FulfillmentUpdatesSpecification);
-
-/// Property type `FulfillmentStartResponseSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct FulfillmentStartResponseSpecification {
-    /// `AllowInterrupt` (optional).
-    pub allow_interrupt: Option<Value<bool>>,
-    /// `DelayInSeconds` (required).
-    /// Range: 1..=900.
-    pub delay_in_seconds: Value<i64>,
-    /// `MessageGroups` (required).
-    /// Items: 1..=5.
-    pub message_groups: Value<List<MessageGroup>>,
+crate::l1_struct! {
+    /// Property type `FulfillmentStartResponseSpecification` of `AWS::Lex::Bot`.
+    FulfillmentStartResponseSpecification
 }
 
 impl FulfillmentStartResponseSpecification {
@@ -2244,486 +979,151 @@ impl FulfillmentStartResponseSpecification {
         delay_in_seconds: impl Into<Value<i64>>,
         message_groups: impl Into<Value<List<MessageGroup>>>,
     ) -> Self {
-        Self {
-            allow_interrupt: None,
-            delay_in_seconds: delay_in_seconds.into(),
-            message_groups: message_groups.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DelayInSeconds", delay_in_seconds.into().to_template())
+                .with(2, "MessageGroups", message_groups.into().to_template()),
+        )
     }
-    /// Sets `AllowInterrupt`.
-    pub fn allow_interrupt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_interrupt = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FulfillmentStartResponseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_interrupt {
-            m.insert("AllowInterrupt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DelayInSeconds".to_owned(),
-            self.delay_in_seconds.to_template(),
-        );
-        m.insert(
-            "MessageGroups".to_owned(),
-            self.message_groups.to_template(),
-        );
-        Expr::Map(m)
+    /// `AllowInterrupt` (optional).
+    pub fn allow_interrupt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowInterrupt", value.into().to_template()))
     }
 }
 
-impl Check for FulfillmentStartResponseSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delay_in_seconds.check(
-            &path.field("DelayInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_groups.check(
-            &path.field("MessageGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FulfillmentStartResponseSpecification);
-
-/// Property type `MessageGroup` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct MessageGroup {
-    /// `Message` (required).
-    pub message: Value<Message>,
-    /// `Variations` (optional).
-    /// Items: ..=2.
-    pub variations: Option<Value<List<Message>>>,
+crate::l1_struct! {
+    /// Property type `MessageGroup` of `AWS::Lex::Bot`.
+    MessageGroup
 }
 
 impl MessageGroup {
     /// The required properties: `Message`.
     pub fn new(message: impl Into<Value<Message>>) -> Self {
-        Self {
-            message: message.into(),
-            variations: None,
-        }
+        Self(crate::Properties::new().with(0, "Message", message.into().to_template()))
     }
-    /// Sets `Variations`.
-    pub fn variations(mut self, value: impl Into<Value<List<Message>>>) -> Self {
-        self.variations = Some(value.into());
-        self
+    /// `Variations` (optional).
+    /// Items: at most 2.
+    pub fn variations(self, value: impl Into<Value<List<Message>>>) -> Self {
+        Self(self.0.with(1, "Variations", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MessageGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Message".to_owned(), self.message.to_template());
-        if let Some(v) = &self.variations {
-            m.insert("Variations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MessageGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message
-            .check(&path.field("Message"), &Rules::NONE, out);
-        self.variations.check(
-            &path.field("Variations"),
-            &Rules {
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MessageGroup);
-
-/// Property type `Message` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct Message {
-    /// `CustomPayload` (optional).
-    pub custom_payload: Option<Value<CustomPayload>>,
-    /// `ImageResponseCard` (optional).
-    pub image_response_card: Option<Value<ImageResponseCard>>,
-    /// `PlainTextMessage` (optional).
-    pub plain_text_message: Option<Value<PlainTextMessage>>,
-    /// `SSMLMessage` (optional).
-    pub ssml_message: Option<Value<SsmlMessage>>,
+crate::l1_struct! {
+    /// Property type `Message` of `AWS::Lex::Bot`.
+    Message(default)
 }
 
 impl Message {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_payload: None,
-            image_response_card: None,
-            plain_text_message: None,
-            ssml_message: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomPayload`.
-    pub fn custom_payload(mut self, value: impl Into<Value<CustomPayload>>) -> Self {
-        self.custom_payload = Some(value.into());
-        self
+    /// `CustomPayload` (optional).
+    pub fn custom_payload(self, value: impl Into<Value<CustomPayload>>) -> Self {
+        Self(self.0.with(0, "CustomPayload", value.into().to_template()))
     }
-    /// Sets `ImageResponseCard`.
-    pub fn image_response_card(mut self, value: impl Into<Value<ImageResponseCard>>) -> Self {
-        self.image_response_card = Some(value.into());
-        self
+    /// `ImageResponseCard` (optional).
+    pub fn image_response_card(self, value: impl Into<Value<ImageResponseCard>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ImageResponseCard", value.into().to_template()),
+        )
     }
-    /// Sets `PlainTextMessage`.
-    pub fn plain_text_message(mut self, value: impl Into<Value<PlainTextMessage>>) -> Self {
-        self.plain_text_message = Some(value.into());
-        self
+    /// `PlainTextMessage` (optional).
+    pub fn plain_text_message(self, value: impl Into<Value<PlainTextMessage>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PlainTextMessage", value.into().to_template()),
+        )
     }
-    /// Sets `SSMLMessage`.
-    pub fn ssml_message(mut self, value: impl Into<Value<SsmlMessage>>) -> Self {
-        self.ssml_message = Some(value.into());
-        self
+    /// `SSMLMessage` (optional).
+    pub fn ssml_message(self, value: impl Into<Value<SsmlMessage>>) -> Self {
+        Self(self.0.with(3, "SSMLMessage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Message {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_payload {
-            m.insert("CustomPayload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_response_card {
-            m.insert("ImageResponseCard".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.plain_text_message {
-            m.insert("PlainTextMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssml_message {
-            m.insert("SSMLMessage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Message {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_payload
-            .check(&path.field("CustomPayload"), &Rules::NONE, out);
-        self.image_response_card
-            .check(&path.field("ImageResponseCard"), &Rules::NONE, out);
-        self.plain_text_message
-            .check(&path.field("PlainTextMessage"), &Rules::NONE, out);
-        self.ssml_message
-            .check(&path.field("SSMLMessage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Message);
-
-/// Property type `CustomPayload` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct CustomPayload {
-    /// `Value` (required).
-    /// Length: 1..=1000 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomPayload` of `AWS::Lex::Bot`.
+    CustomPayload
 }
 
 impl CustomPayload {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomPayload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomPayload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomPayload);
-
-/// Property type `ImageResponseCard` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct ImageResponseCard {
-    /// `Buttons` (optional).
-    /// Items: ..=5.
-    pub buttons: Option<Value<List<Button>>>,
-    /// `ImageUrl` (optional).
-    /// Length: 1..=250 characters.
-    pub image_url: Option<Value<String>>,
-    /// `Subtitle` (optional).
-    /// Length: 1..=250 characters.
-    pub subtitle: Option<Value<String>>,
-    /// `Title` (required).
-    /// Length: 1..=250 characters.
-    pub title: Value<String>,
+crate::l1_struct! {
+    /// Property type `ImageResponseCard` of `AWS::Lex::Bot`.
+    ImageResponseCard
 }
 
 impl ImageResponseCard {
     /// The required properties: `Title`.
     pub fn new(title: impl Into<Value<String>>) -> Self {
-        Self {
-            buttons: None,
-            image_url: None,
-            subtitle: None,
-            title: title.into(),
-        }
+        Self(crate::Properties::new().with(3, "Title", title.into().to_template()))
     }
-    /// Sets `Buttons`.
-    pub fn buttons(mut self, value: impl Into<Value<List<Button>>>) -> Self {
-        self.buttons = Some(value.into());
-        self
+    /// `Buttons` (optional).
+    /// Items: at most 5.
+    pub fn buttons(self, value: impl Into<Value<List<Button>>>) -> Self {
+        Self(self.0.with(0, "Buttons", value.into().to_template()))
     }
-    /// Sets `ImageUrl`.
-    pub fn image_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_url = Some(value.into());
-        self
+    /// `ImageUrl` (optional).
+    /// Length: 1 to 250 characters.
+    pub fn image_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ImageUrl", value.into().to_template()))
     }
-    /// Sets `Subtitle`.
-    pub fn subtitle(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subtitle = Some(value.into());
-        self
+    /// `Subtitle` (optional).
+    /// Length: 1 to 250 characters.
+    pub fn subtitle(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Subtitle", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ImageResponseCard {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buttons {
-            m.insert("Buttons".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_url {
-            m.insert("ImageUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subtitle {
-            m.insert("Subtitle".to_owned(), v.to_template());
-        }
-        m.insert("Title".to_owned(), self.title.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImageResponseCard {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buttons.check(
-            &path.field("Buttons"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_url.check(
-            &path.field("ImageUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subtitle.check(
-            &path.field("Subtitle"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageResponseCard);
-
-/// Property type `Button` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Button {
-    /// `Text` (required).
-    /// Length: 1..=50 characters.
-    pub text: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=50 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Button` of `AWS::Lex::Bot`.
+    Button
 }
 
 impl Button {
     /// The required properties: `Text`, `Value`.
     pub fn new(text: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            text: text.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Text", text.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Button {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Text".to_owned(), self.text.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Button {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Button);
-
-/// Property type `PlainTextMessage` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct PlainTextMessage {
-    /// `Value` (required).
-    /// Length: 1..=1000 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `PlainTextMessage` of `AWS::Lex::Bot`.
+    PlainTextMessage
 }
 
 impl PlainTextMessage {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlainTextMessage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PlainTextMessage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PlainTextMessage);
-
-/// Property type `SsmlMessage` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SsmlMessage {
-    /// `Value` (required).
-    /// Length: 1..=1000 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SsmlMessage` of `AWS::Lex::Bot`.
+    SsmlMessage
 }
 
 impl SsmlMessage {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SsmlMessage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SsmlMessage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SsmlMessage);
-
-/// Property type `FulfillmentUpdateResponseSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct FulfillmentUpdateResponseSpecification {
-    /// `AllowInterrupt` (optional).
-    pub allow_interrupt: Option<Value<bool>>,
-    /// `FrequencyInSeconds` (required).
-    /// Range: 1..=900.
-    pub frequency_in_seconds: Value<i64>,
-    /// `MessageGroups` (required).
-    /// Items: 1..=5.
-    pub message_groups: Value<List<MessageGroup>>,
+crate::l1_struct! {
+    /// Property type `FulfillmentUpdateResponseSpecification` of `AWS::Lex::Bot`.
+    FulfillmentUpdateResponseSpecification
 }
 
 impl FulfillmentUpdateResponseSpecification {
@@ -2732,225 +1132,100 @@ impl FulfillmentUpdateResponseSpecification {
         frequency_in_seconds: impl Into<Value<i64>>,
         message_groups: impl Into<Value<List<MessageGroup>>>,
     ) -> Self {
-        Self {
-            allow_interrupt: None,
-            frequency_in_seconds: frequency_in_seconds.into(),
-            message_groups: message_groups.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "FrequencyInSeconds",
+                    frequency_in_seconds.into().to_template(),
+                )
+                .with(2, "MessageGroups", message_groups.into().to_template()),
+        )
     }
-    /// Sets `AllowInterrupt`.
-    pub fn allow_interrupt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_interrupt = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FulfillmentUpdateResponseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_interrupt {
-            m.insert("AllowInterrupt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FrequencyInSeconds".to_owned(),
-            self.frequency_in_seconds.to_template(),
-        );
-        m.insert(
-            "MessageGroups".to_owned(),
-            self.message_groups.to_template(),
-        );
-        Expr::Map(m)
+    /// `AllowInterrupt` (optional).
+    pub fn allow_interrupt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowInterrupt", value.into().to_template()))
     }
 }
 
-impl Check for FulfillmentUpdateResponseSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frequency_in_seconds.check(
-            &path.field("FrequencyInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_groups.check(
-            &path.field("MessageGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FulfillmentUpdateResponseSpecification);
-
-/// Property type `PostFulfillmentStatusSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct PostFulfillmentStatusSpecification {
-    /// `FailureConditional` (optional).
-    pub failure_conditional: Option<Value<ConditionalSpecification>>,
-    /// `FailureNextStep` (optional).
-    pub failure_next_step: Option<Value<DialogState>>,
-    /// `FailureResponse` (optional).
-    pub failure_response: Option<Value<ResponseSpecification>>,
-    /// `SuccessConditional` (optional).
-    pub success_conditional: Option<Value<ConditionalSpecification>>,
-    /// `SuccessNextStep` (optional).
-    pub success_next_step: Option<Value<DialogState>>,
-    /// `SuccessResponse` (optional).
-    pub success_response: Option<Value<ResponseSpecification>>,
-    /// `TimeoutConditional` (optional).
-    pub timeout_conditional: Option<Value<ConditionalSpecification>>,
-    /// `TimeoutNextStep` (optional).
-    pub timeout_next_step: Option<Value<DialogState>>,
-    /// `TimeoutResponse` (optional).
-    pub timeout_response: Option<Value<ResponseSpecification>>,
+crate::l1_struct! {
+    /// Property type `PostFulfillmentStatusSpecification` of `AWS::Lex::Bot`.
+    PostFulfillmentStatusSpecification(default)
 }
 
 impl PostFulfillmentStatusSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            failure_conditional: None,
-            failure_next_step: None,
-            failure_response: None,
-            success_conditional: None,
-            success_next_step: None,
-            success_response: None,
-            timeout_conditional: None,
-            timeout_next_step: None,
-            timeout_response: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FailureConditional`.
-    pub fn failure_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.failure_conditional = Some(value.into());
-        self
+    /// `FailureConditional` (optional).
+    pub fn failure_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FailureConditional", value.into().to_template()),
+        )
     }
-    /// Sets `FailureNextStep`.
-    pub fn failure_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.failure_next_step = Some(value.into());
-        self
+    /// `FailureNextStep` (optional).
+    pub fn failure_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FailureNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `FailureResponse`.
-    pub fn failure_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.failure_response = Some(value.into());
-        self
+    /// `FailureResponse` (optional).
+    pub fn failure_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FailureResponse", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessConditional`.
-    pub fn success_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.success_conditional = Some(value.into());
-        self
+    /// `SuccessConditional` (optional).
+    pub fn success_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SuccessConditional", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessNextStep`.
-    pub fn success_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.success_next_step = Some(value.into());
-        self
+    /// `SuccessNextStep` (optional).
+    pub fn success_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SuccessNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessResponse`.
-    pub fn success_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.success_response = Some(value.into());
-        self
+    /// `SuccessResponse` (optional).
+    pub fn success_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SuccessResponse", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutConditional`.
-    pub fn timeout_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.timeout_conditional = Some(value.into());
-        self
+    /// `TimeoutConditional` (optional).
+    pub fn timeout_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TimeoutConditional", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutNextStep`.
-    pub fn timeout_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.timeout_next_step = Some(value.into());
-        self
+    /// `TimeoutNextStep` (optional).
+    pub fn timeout_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TimeoutNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutResponse`.
-    pub fn timeout_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.timeout_response = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PostFulfillmentStatusSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_conditional {
-            m.insert("FailureConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_next_step {
-            m.insert("FailureNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_response {
-            m.insert("FailureResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_conditional {
-            m.insert("SuccessConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_next_step {
-            m.insert("SuccessNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_response {
-            m.insert("SuccessResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_conditional {
-            m.insert("TimeoutConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_next_step {
-            m.insert("TimeoutNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_response {
-            m.insert("TimeoutResponse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutResponse` (optional).
+    pub fn timeout_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TimeoutResponse", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PostFulfillmentStatusSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failure_conditional
-            .check(&path.field("FailureConditional"), &Rules::NONE, out);
-        self.failure_next_step
-            .check(&path.field("FailureNextStep"), &Rules::NONE, out);
-        self.failure_response
-            .check(&path.field("FailureResponse"), &Rules::NONE, out);
-        self.success_conditional
-            .check(&path.field("SuccessConditional"), &Rules::NONE, out);
-        self.success_next_step
-            .check(&path.field("SuccessNextStep"), &Rules::NONE, out);
-        self.success_response
-            .check(&path.field("SuccessResponse"), &Rules::NONE, out);
-        self.timeout_conditional
-            .check(&path.field("TimeoutConditional"), &Rules::NONE, out);
-        self.timeout_next_step
-            .check(&path.field("TimeoutNextStep"), &Rules::NONE, out);
-        self.timeout_response
-            .check(&path.field("TimeoutResponse"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PostFulfillmentStatusSpecification);
-
-/// Property type `ConditionalSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct ConditionalSpecification {
-    /// `ConditionalBranches` (required).
-    /// Items: 1..=4.
-    pub conditional_branches: Value<List<ConditionalBranch>>,
-    /// `DefaultBranch` (required).
-    pub default_branch: Value<DefaultConditionalBranch>,
-    /// `IsActive` (required).
-    pub is_active: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ConditionalSpecification` of `AWS::Lex::Bot`.
+    ConditionalSpecification
 }
 
 impl ConditionalSpecification {
@@ -2960,61 +1235,22 @@ impl ConditionalSpecification {
         default_branch: impl Into<Value<DefaultConditionalBranch>>,
         is_active: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            conditional_branches: conditional_branches.into(),
-            default_branch: default_branch.into(),
-            is_active: is_active.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConditionalBranches",
+                    conditional_branches.into().to_template(),
+                )
+                .with(1, "DefaultBranch", default_branch.into().to_template())
+                .with(2, "IsActive", is_active.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConditionalSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConditionalBranches".to_owned(),
-            self.conditional_branches.to_template(),
-        );
-        m.insert(
-            "DefaultBranch".to_owned(),
-            self.default_branch.to_template(),
-        );
-        m.insert("IsActive".to_owned(), self.is_active.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConditionalSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.conditional_branches.check(
-            &path.field("ConditionalBranches"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_branch
-            .check(&path.field("DefaultBranch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConditionalSpecification);
-
-/// Property type `ConditionalBranch` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct ConditionalBranch {
-    /// `Condition` (required).
-    pub condition: Value<Condition>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
-    /// `NextStep` (required).
-    pub next_step: Value<DialogState>,
-    /// `Response` (optional).
-    pub response: Option<Value<ResponseSpecification>>,
+crate::l1_struct! {
+    /// Property type `ConditionalBranch` of `AWS::Lex::Bot`.
+    ConditionalBranch
 }
 
 impl ConditionalBranch {
@@ -3024,881 +1260,303 @@ impl ConditionalBranch {
         name: impl Into<Value<String>>,
         next_step: impl Into<Value<DialogState>>,
     ) -> Self {
-        Self {
-            condition: condition.into(),
-            name: name.into(),
-            next_step: next_step.into(),
-            response: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Condition", condition.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "NextStep", next_step.into().to_template()),
+        )
     }
-    /// Sets `Response`.
-    pub fn response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.response = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConditionalBranch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Condition".to_owned(), self.condition.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("NextStep".to_owned(), self.next_step.to_template());
-        if let Some(v) = &self.response {
-            m.insert("Response".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Response` (optional).
+    pub fn response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(self.0.with(3, "Response", value.into().to_template()))
     }
 }
 
-impl Check for ConditionalBranch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.next_step
-            .check(&path.field("NextStep"), &Rules::NONE, out);
-        self.response
-            .check(&path.field("Response"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConditionalBranch);
-
-/// Property type `Condition` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Condition {
-    /// `ExpressionString` (required).
-    /// Length: 1..=1024 characters.
-    pub expression_string: Value<String>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::Lex::Bot`.
+    Condition
 }
 
 impl Condition {
     /// The required properties: `ExpressionString`.
     pub fn new(expression_string: impl Into<Value<String>>) -> Self {
-        Self {
-            expression_string: expression_string.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ExpressionString",
+            expression_string.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExpressionString".to_owned(),
-            self.expression_string.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression_string.check(
-            &path.field("ExpressionString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `DialogState` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct DialogState {
-    /// `DialogAction` (optional).
-    pub dialog_action: Option<Value<DialogAction>>,
-    /// `Intent` (optional).
-    pub intent: Option<Value<IntentOverride>>,
-    /// `SessionAttributes` (optional).
-    pub session_attributes: Option<Value<List<SessionAttribute>>>,
+crate::l1_struct! {
+    /// Property type `DialogState` of `AWS::Lex::Bot`.
+    DialogState(default)
 }
 
 impl DialogState {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dialog_action: None,
-            intent: None,
-            session_attributes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DialogAction`.
-    pub fn dialog_action(mut self, value: impl Into<Value<DialogAction>>) -> Self {
-        self.dialog_action = Some(value.into());
-        self
+    /// `DialogAction` (optional).
+    pub fn dialog_action(self, value: impl Into<Value<DialogAction>>) -> Self {
+        Self(self.0.with(0, "DialogAction", value.into().to_template()))
     }
-    /// Sets `Intent`.
-    pub fn intent(mut self, value: impl Into<Value<IntentOverride>>) -> Self {
-        self.intent = Some(value.into());
-        self
+    /// `Intent` (optional).
+    pub fn intent(self, value: impl Into<Value<IntentOverride>>) -> Self {
+        Self(self.0.with(1, "Intent", value.into().to_template()))
     }
-    /// Sets `SessionAttributes`.
-    pub fn session_attributes(mut self, value: impl Into<Value<List<SessionAttribute>>>) -> Self {
-        self.session_attributes = Some(value.into());
-        self
+    /// `SessionAttributes` (optional).
+    pub fn session_attributes(self, value: impl Into<Value<List<SessionAttribute>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SessionAttributes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DialogState {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dialog_action {
-            m.insert("DialogAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intent {
-            m.insert("Intent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_attributes {
-            m.insert("SessionAttributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DialogState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dialog_action
-            .check(&path.field("DialogAction"), &Rules::NONE, out);
-        self.intent.check(&path.field("Intent"), &Rules::NONE, out);
-        self.session_attributes
-            .check(&path.field("SessionAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DialogState);
-
-/// Property type `DialogAction` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct DialogAction {
-    /// `SlotToElicit` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub slot_to_elicit: Option<Value<String>>,
-    /// `SuppressNextMessage` (optional).
-    pub suppress_next_message: Option<Value<bool>>,
-    /// `Type` (required).
-    pub type_: Value<DialogActionType>,
+crate::l1_struct! {
+    /// Property type `DialogAction` of `AWS::Lex::Bot`.
+    DialogAction
 }
 
 impl DialogAction {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<DialogActionType>>) -> Self {
-        Self {
-            slot_to_elicit: None,
-            suppress_next_message: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `SlotToElicit`.
-    pub fn slot_to_elicit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_to_elicit = Some(value.into());
-        self
-    }
-    /// Sets `SuppressNextMessage`.
-    pub fn suppress_next_message(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.suppress_next_message = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DialogAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.slot_to_elicit {
-            m.insert("SlotToElicit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suppress_next_message {
-            m.insert("SuppressNextMessage".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DialogAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.slot_to_elicit.check(
-            &path.field("SlotToElicit"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DialogAction);
-
-/// Values of `DialogActionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DialogActionType {
-    /// `CloseIntent`
-    CloseIntent,
-    /// `ConfirmIntent`
-    ConfirmIntent,
-    /// `ElicitIntent`
-    ElicitIntent,
-    /// `ElicitSlot`
-    ElicitSlot,
-    /// `StartIntent`
-    StartIntent,
-    /// `FulfillIntent`
-    FulfillIntent,
-    /// `EndConversation`
-    EndConversation,
-    /// `EvaluateConditional`
-    EvaluateConditional,
-    /// `InvokeDialogCodeHook`
-    InvokeDialogCodeHook,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DialogActionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CloseIntent",
-        "ConfirmIntent",
-        "ElicitIntent",
-        "ElicitSlot",
-        "StartIntent",
-        "FulfillIntent",
-        "EndConversation",
-        "EvaluateConditional",
-        "InvokeDialogCodeHook",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloseIntent => "CloseIntent",
-            Self::ConfirmIntent => "ConfirmIntent",
-            Self::ElicitIntent => "ElicitIntent",
-            Self::ElicitSlot => "ElicitSlot",
-            Self::StartIntent => "StartIntent",
-            Self::FulfillIntent => "FulfillIntent",
-            Self::EndConversation => "EndConversation",
-            Self::EvaluateConditional => "EvaluateConditional",
-            Self::InvokeDialogCodeHook => "InvokeDialogCodeHook",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DialogActionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DialogActionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DialogActionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CloseIntent" => Self::CloseIntent,
-            "ConfirmIntent" => Self::ConfirmIntent,
-            "ElicitIntent" => Self::ElicitIntent,
-            "ElicitSlot" => Self::ElicitSlot,
-            "StartIntent" => Self::StartIntent,
-            "FulfillIntent" => Self::FulfillIntent,
-            "EndConversation" => Self::EndConversation,
-            "EvaluateConditional" => Self::EvaluateConditional,
-            "InvokeDialogCodeHook" => Self::InvokeDialogCodeHook,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DialogActionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DialogActionType::from(s))
-    }
-}
-
-crate::impl_literal!(DialogActionType);
-
-/// Property type `IntentOverride` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct IntentOverride {
-    /// `Name` (optional).
-    /// Length: 1..=100 characters.
+    /// `SlotToElicit` (optional).
+    /// Length: 1 to 100 characters.
     /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Option<Value<String>>,
-    /// `Slots` (optional).
-    pub slots: Option<Value<List<SlotValueOverrideMap>>>,
+    pub fn slot_to_elicit(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SlotToElicit", value.into().to_template()))
+    }
+    /// `SuppressNextMessage` (optional).
+    pub fn suppress_next_message(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SuppressNextMessage", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DialogActionType`.
+    DialogActionType {
+        /// `CloseIntent`
+        CloseIntent = "CloseIntent",
+        /// `ConfirmIntent`
+        ConfirmIntent = "ConfirmIntent",
+        /// `ElicitIntent`
+        ElicitIntent = "ElicitIntent",
+        /// `ElicitSlot`
+        ElicitSlot = "ElicitSlot",
+        /// `StartIntent`
+        StartIntent = "StartIntent",
+        /// `FulfillIntent`
+        FulfillIntent = "FulfillIntent",
+        /// `EndConversation`
+        EndConversation = "EndConversation",
+        /// `EvaluateConditional`
+        EvaluateConditional = "EvaluateConditional",
+        /// `InvokeDialogCodeHook`
+        InvokeDialogCodeHook = "InvokeDialogCodeHook",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IntentOverride` of `AWS::Lex::Bot`.
+    IntentOverride(default)
 }
 
 impl IntentOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            slots: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Slots`.
-    pub fn slots(mut self, value: impl Into<Value<List<SlotValueOverrideMap>>>) -> Self {
-        self.slots = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntentOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slots {
-            m.insert("Slots".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntentOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slots.check(&path.field("Slots"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntentOverride);
-
-/// Property type `SlotValueOverrideMap` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SlotValueOverrideMap {
-    /// `SlotName` (optional).
-    /// Length: 1..=100 characters.
+    /// `Name` (optional).
+    /// Length: 1 to 100 characters.
     /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub slot_name: Option<Value<String>>,
-    /// `SlotValueOverride` (optional).
-    pub slot_value_override: Option<Value<SlotValueOverride>>,
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
+    }
+    /// `Slots` (optional).
+    pub fn slots(self, value: impl Into<Value<List<SlotValueOverrideMap>>>) -> Self {
+        Self(self.0.with(1, "Slots", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SlotValueOverrideMap` of `AWS::Lex::Bot`.
+    SlotValueOverrideMap(default)
 }
 
 impl SlotValueOverrideMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            slot_name: None,
-            slot_value_override: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SlotName`.
-    pub fn slot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_name = Some(value.into());
-        self
+    /// `SlotName` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
+    pub fn slot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SlotName", value.into().to_template()))
     }
-    /// Sets `SlotValueOverride`.
-    pub fn slot_value_override(mut self, value: impl Into<Value<SlotValueOverride>>) -> Self {
-        self.slot_value_override = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SlotValueOverrideMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.slot_name {
-            m.insert("SlotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_value_override {
-            m.insert("SlotValueOverride".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SlotValueOverride` (optional).
+    pub fn slot_value_override(self, value: impl Into<Value<SlotValueOverride>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SlotValueOverride", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SlotValueOverrideMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.slot_name.check(
-            &path.field("SlotName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slot_value_override
-            .check(&path.field("SlotValueOverride"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SlotValueOverrideMap);
-
-/// Property type `SlotValueOverride` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SlotValueOverride {
-    /// `Shape` (optional).
-    pub shape: Option<Value<SlotShape>>,
-    /// `Value` (optional).
-    pub value: Option<Value<SlotValue>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<SlotValueOverride>>>,
+crate::l1_struct! {
+    /// Property type `SlotValueOverride` of `AWS::Lex::Bot`.
+    SlotValueOverride(default)
 }
 
 impl SlotValueOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            shape: None,
-            value: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Shape`.
-    pub fn shape(mut self, value: impl Into<Value<SlotShape>>) -> Self {
-        self.shape = Some(value.into());
-        self
+    /// `Shape` (optional).
+    pub fn shape(self, value: impl Into<Value<SlotShape>>) -> Self {
+        Self(self.0.with(0, "Shape", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<SlotValue>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<SlotValue>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<SlotValueOverride>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<SlotValueOverride>>>) -> Self {
+        Self(self.0.with(2, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SlotValueOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.shape {
-            m.insert("Shape".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SlotShape`.
+    SlotShape {
+        /// `Scalar`
+        Scalar = "Scalar",
+        /// `List`
+        List = "List",
     }
 }
 
-impl Check for SlotValueOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.shape.check(&path.field("Shape"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SlotValueOverride);
-
-/// Values of `SlotShape`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SlotShape {
-    /// `Scalar`
-    Scalar,
-    /// `List`
-    List,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SlotShape {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Scalar", "List"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Scalar => "Scalar",
-            Self::List => "List",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SlotShape {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SlotShape {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SlotShape {
-    fn from(s: &str) -> Self {
-        match s {
-            "Scalar" => Self::Scalar,
-            "List" => Self::List,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SlotShape> {
-    fn from(s: &str) -> Self {
-        Value::literal(SlotShape::from(s))
-    }
-}
-
-crate::impl_literal!(SlotShape);
-
-/// Property type `SlotValue` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SlotValue {
-    /// `InterpretedValue` (optional).
-    /// Length: 1..=202 characters.
-    pub interpreted_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SlotValue` of `AWS::Lex::Bot`.
+    SlotValue(default)
 }
 
 impl SlotValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interpreted_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InterpretedValue`.
-    pub fn interpreted_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.interpreted_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SlotValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interpreted_value {
-            m.insert("InterpretedValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InterpretedValue` (optional).
+    /// Length: 1 to 202 characters.
+    pub fn interpreted_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InterpretedValue", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SlotValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interpreted_value.check(
-            &path.field("InterpretedValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(202),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlotValue);
-
-/// Property type `SessionAttribute` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SessionAttribute {
-    /// `Key` (required).
-    /// Length: 1..=1024 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=1024 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SessionAttribute` of `AWS::Lex::Bot`.
+    SessionAttribute
 }
 
 impl SessionAttribute {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SessionAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SessionAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SessionAttribute);
-
-/// Property type `ResponseSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct ResponseSpecification {
-    /// `AllowInterrupt` (optional).
-    pub allow_interrupt: Option<Value<bool>>,
-    /// `MessageGroupsList` (required).
-    /// Items: 1..=5.
-    pub message_groups_list: Value<List<MessageGroup>>,
+crate::l1_struct! {
+    /// Property type `ResponseSpecification` of `AWS::Lex::Bot`.
+    ResponseSpecification
 }
 
 impl ResponseSpecification {
     /// The required properties: `MessageGroupsList`.
     pub fn new(message_groups_list: impl Into<Value<List<MessageGroup>>>) -> Self {
-        Self {
-            allow_interrupt: None,
-            message_groups_list: message_groups_list.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "MessageGroupsList",
+            message_groups_list.into().to_template(),
+        ))
     }
-    /// Sets `AllowInterrupt`.
-    pub fn allow_interrupt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_interrupt = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResponseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_interrupt {
-            m.insert("AllowInterrupt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MessageGroupsList".to_owned(),
-            self.message_groups_list.to_template(),
-        );
-        Expr::Map(m)
+    /// `AllowInterrupt` (optional).
+    pub fn allow_interrupt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowInterrupt", value.into().to_template()))
     }
 }
 
-impl Check for ResponseSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_groups_list.check(
-            &path.field("MessageGroupsList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResponseSpecification);
-
-/// Property type `DefaultConditionalBranch` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultConditionalBranch {
-    /// `NextStep` (optional).
-    pub next_step: Option<Value<DialogState>>,
-    /// `Response` (optional).
-    pub response: Option<Value<ResponseSpecification>>,
+crate::l1_struct! {
+    /// Property type `DefaultConditionalBranch` of `AWS::Lex::Bot`.
+    DefaultConditionalBranch(default)
 }
 
 impl DefaultConditionalBranch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            next_step: None,
-            response: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NextStep`.
-    pub fn next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.next_step = Some(value.into());
-        self
-    }
-    /// Sets `Response`.
-    pub fn response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.response = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DefaultConditionalBranch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.next_step {
-            m.insert("NextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response {
-            m.insert("Response".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultConditionalBranch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.next_step
-            .check(&path.field("NextStep"), &Rules::NONE, out);
-        self.response
-            .check(&path.field("Response"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultConditionalBranch);
-
-/// Property type `InitialResponseSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct InitialResponseSetting {
-    /// `CodeHook` (optional).
-    pub code_hook: Option<Value<DialogCodeHookInvocationSetting>>,
-    /// `Conditional` (optional).
-    pub conditional: Option<Value<ConditionalSpecification>>,
-    /// `InitialResponse` (optional).
-    pub initial_response: Option<Value<ResponseSpecification>>,
     /// `NextStep` (optional).
-    pub next_step: Option<Value<DialogState>>,
+    pub fn next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(self.0.with(0, "NextStep", value.into().to_template()))
+    }
+    /// `Response` (optional).
+    pub fn response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(self.0.with(1, "Response", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `InitialResponseSetting` of `AWS::Lex::Bot`.
+    InitialResponseSetting(default)
 }
 
 impl InitialResponseSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            code_hook: None,
-            conditional: None,
-            initial_response: None,
-            next_step: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CodeHook`.
-    pub fn code_hook(mut self, value: impl Into<Value<DialogCodeHookInvocationSetting>>) -> Self {
-        self.code_hook = Some(value.into());
-        self
+    /// `CodeHook` (optional).
+    pub fn code_hook(self, value: impl Into<Value<DialogCodeHookInvocationSetting>>) -> Self {
+        Self(self.0.with(0, "CodeHook", value.into().to_template()))
     }
-    /// Sets `Conditional`.
-    pub fn conditional(mut self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
-        self.conditional = Some(value.into());
-        self
+    /// `Conditional` (optional).
+    pub fn conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(self.0.with(1, "Conditional", value.into().to_template()))
     }
-    /// Sets `InitialResponse`.
-    pub fn initial_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.initial_response = Some(value.into());
-        self
+    /// `InitialResponse` (optional).
+    pub fn initial_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InitialResponse", value.into().to_template()),
+        )
     }
-    /// Sets `NextStep`.
-    pub fn next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.next_step = Some(value.into());
-        self
+    /// `NextStep` (optional).
+    pub fn next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(self.0.with(3, "NextStep", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InitialResponseSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_hook {
-            m.insert("CodeHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.conditional {
-            m.insert("Conditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initial_response {
-            m.insert("InitialResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.next_step {
-            m.insert("NextStep".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InitialResponseSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_hook
-            .check(&path.field("CodeHook"), &Rules::NONE, out);
-        self.conditional
-            .check(&path.field("Conditional"), &Rules::NONE, out);
-        self.initial_response
-            .check(&path.field("InitialResponse"), &Rules::NONE, out);
-        self.next_step
-            .check(&path.field("NextStep"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InitialResponseSetting);
-
-/// Property type `DialogCodeHookInvocationSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct DialogCodeHookInvocationSetting {
-    /// `EnableCodeHookInvocation` (required).
-    pub enable_code_hook_invocation: Value<bool>,
-    /// `InvocationLabel` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub invocation_label: Option<Value<String>>,
-    /// `IsActive` (required).
-    pub is_active: Value<bool>,
-    /// `PostCodeHookSpecification` (required).
-    pub post_code_hook_specification: Value<PostDialogCodeHookInvocationSpecification>,
+crate::l1_struct! {
+    /// Property type `DialogCodeHookInvocationSetting` of `AWS::Lex::Bot`.
+    DialogCodeHookInvocationSetting
 }
 
 impl DialogCodeHookInvocationSetting {
@@ -3908,612 +1566,281 @@ impl DialogCodeHookInvocationSetting {
         is_active: impl Into<Value<bool>>,
         post_code_hook_specification: impl Into<Value<PostDialogCodeHookInvocationSpecification>>,
     ) -> Self {
-        Self {
-            enable_code_hook_invocation: enable_code_hook_invocation.into(),
-            invocation_label: None,
-            is_active: is_active.into(),
-            post_code_hook_specification: post_code_hook_specification.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EnableCodeHookInvocation",
+                    enable_code_hook_invocation.into().to_template(),
+                )
+                .with(2, "IsActive", is_active.into().to_template())
+                .with(
+                    3,
+                    "PostCodeHookSpecification",
+                    post_code_hook_specification.into().to_template(),
+                ),
+        )
     }
-    /// Sets `InvocationLabel`.
-    pub fn invocation_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.invocation_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DialogCodeHookInvocationSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnableCodeHookInvocation".to_owned(),
-            self.enable_code_hook_invocation.to_template(),
-        );
-        if let Some(v) = &self.invocation_label {
-            m.insert("InvocationLabel".to_owned(), v.to_template());
-        }
-        m.insert("IsActive".to_owned(), self.is_active.to_template());
-        m.insert(
-            "PostCodeHookSpecification".to_owned(),
-            self.post_code_hook_specification.to_template(),
-        );
-        Expr::Map(m)
+    /// `InvocationLabel` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
+    pub fn invocation_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InvocationLabel", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DialogCodeHookInvocationSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invocation_label.check(
-            &path.field("InvocationLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.post_code_hook_specification.check(
-            &path.field("PostCodeHookSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DialogCodeHookInvocationSetting);
-
-/// Property type `PostDialogCodeHookInvocationSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct PostDialogCodeHookInvocationSpecification {
-    /// `FailureConditional` (optional).
-    pub failure_conditional: Option<Value<ConditionalSpecification>>,
-    /// `FailureNextStep` (optional).
-    pub failure_next_step: Option<Value<DialogState>>,
-    /// `FailureResponse` (optional).
-    pub failure_response: Option<Value<ResponseSpecification>>,
-    /// `SuccessConditional` (optional).
-    pub success_conditional: Option<Value<ConditionalSpecification>>,
-    /// `SuccessNextStep` (optional).
-    pub success_next_step: Option<Value<DialogState>>,
-    /// `SuccessResponse` (optional).
-    pub success_response: Option<Value<ResponseSpecification>>,
-    /// `TimeoutConditional` (optional).
-    pub timeout_conditional: Option<Value<ConditionalSpecification>>,
-    /// `TimeoutNextStep` (optional).
-    pub timeout_next_step: Option<Value<DialogState>>,
-    /// `TimeoutResponse` (optional).
-    pub timeout_response: Option<Value<ResponseSpecification>>,
+crate::l1_struct! {
+    /// Property type `PostDialogCodeHookInvocationSpecification` of `AWS::Lex::Bot`.
+    PostDialogCodeHookInvocationSpecification(default)
 }
 
 impl PostDialogCodeHookInvocationSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            failure_conditional: None,
-            failure_next_step: None,
-            failure_response: None,
-            success_conditional: None,
-            success_next_step: None,
-            success_response: None,
-            timeout_conditional: None,
-            timeout_next_step: None,
-            timeout_response: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FailureConditional`.
-    pub fn failure_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.failure_conditional = Some(value.into());
-        self
+    /// `FailureConditional` (optional).
+    pub fn failure_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FailureConditional", value.into().to_template()),
+        )
     }
-    /// Sets `FailureNextStep`.
-    pub fn failure_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.failure_next_step = Some(value.into());
-        self
+    /// `FailureNextStep` (optional).
+    pub fn failure_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FailureNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `FailureResponse`.
-    pub fn failure_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.failure_response = Some(value.into());
-        self
+    /// `FailureResponse` (optional).
+    pub fn failure_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FailureResponse", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessConditional`.
-    pub fn success_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.success_conditional = Some(value.into());
-        self
+    /// `SuccessConditional` (optional).
+    pub fn success_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SuccessConditional", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessNextStep`.
-    pub fn success_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.success_next_step = Some(value.into());
-        self
+    /// `SuccessNextStep` (optional).
+    pub fn success_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SuccessNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessResponse`.
-    pub fn success_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.success_response = Some(value.into());
-        self
+    /// `SuccessResponse` (optional).
+    pub fn success_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SuccessResponse", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutConditional`.
-    pub fn timeout_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.timeout_conditional = Some(value.into());
-        self
+    /// `TimeoutConditional` (optional).
+    pub fn timeout_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TimeoutConditional", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutNextStep`.
-    pub fn timeout_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.timeout_next_step = Some(value.into());
-        self
+    /// `TimeoutNextStep` (optional).
+    pub fn timeout_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TimeoutNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `TimeoutResponse`.
-    pub fn timeout_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.timeout_response = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PostDialogCodeHookInvocationSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_conditional {
-            m.insert("FailureConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_next_step {
-            m.insert("FailureNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_response {
-            m.insert("FailureResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_conditional {
-            m.insert("SuccessConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_next_step {
-            m.insert("SuccessNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_response {
-            m.insert("SuccessResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_conditional {
-            m.insert("TimeoutConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_next_step {
-            m.insert("TimeoutNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_response {
-            m.insert("TimeoutResponse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutResponse` (optional).
+    pub fn timeout_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TimeoutResponse", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PostDialogCodeHookInvocationSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failure_conditional
-            .check(&path.field("FailureConditional"), &Rules::NONE, out);
-        self.failure_next_step
-            .check(&path.field("FailureNextStep"), &Rules::NONE, out);
-        self.failure_response
-            .check(&path.field("FailureResponse"), &Rules::NONE, out);
-        self.success_conditional
-            .check(&path.field("SuccessConditional"), &Rules::NONE, out);
-        self.success_next_step
-            .check(&path.field("SuccessNextStep"), &Rules::NONE, out);
-        self.success_response
-            .check(&path.field("SuccessResponse"), &Rules::NONE, out);
-        self.timeout_conditional
-            .check(&path.field("TimeoutConditional"), &Rules::NONE, out);
-        self.timeout_next_step
-            .check(&path.field("TimeoutNextStep"), &Rules::NONE, out);
-        self.timeout_response
-            .check(&path.field("TimeoutResponse"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PostDialogCodeHookInvocationSpecification);
-
-/// Property type `InputContext` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct InputContext {
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `InputContext` of `AWS::Lex::Bot`.
+    InputContext
 }
 
 impl InputContext {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for InputContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputContext {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputContext);
-
-/// Property type `IntentClosingSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct IntentClosingSetting {
-    /// `ClosingResponse` (optional).
-    pub closing_response: Option<Value<ResponseSpecification>>,
-    /// `Conditional` (optional).
-    pub conditional: Option<Value<ConditionalSpecification>>,
-    /// `IsActive` (optional).
-    pub is_active: Option<Value<bool>>,
-    /// `NextStep` (optional).
-    pub next_step: Option<Value<DialogState>>,
+crate::l1_struct! {
+    /// Property type `IntentClosingSetting` of `AWS::Lex::Bot`.
+    IntentClosingSetting(default)
 }
 
 impl IntentClosingSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            closing_response: None,
-            conditional: None,
-            is_active: None,
-            next_step: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClosingResponse`.
-    pub fn closing_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.closing_response = Some(value.into());
-        self
+    /// `ClosingResponse` (optional).
+    pub fn closing_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ClosingResponse", value.into().to_template()),
+        )
     }
-    /// Sets `Conditional`.
-    pub fn conditional(mut self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
-        self.conditional = Some(value.into());
-        self
+    /// `Conditional` (optional).
+    pub fn conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(self.0.with(1, "Conditional", value.into().to_template()))
     }
-    /// Sets `IsActive`.
-    pub fn is_active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_active = Some(value.into());
-        self
-    }
-    /// Sets `NextStep`.
-    pub fn next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.next_step = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntentClosingSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.closing_response {
-            m.insert("ClosingResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.conditional {
-            m.insert("Conditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_active {
-            m.insert("IsActive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.next_step {
-            m.insert("NextStep".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntentClosingSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.closing_response
-            .check(&path.field("ClosingResponse"), &Rules::NONE, out);
-        self.conditional
-            .check(&path.field("Conditional"), &Rules::NONE, out);
-        self.next_step
-            .check(&path.field("NextStep"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntentClosingSetting);
-
-/// Property type `IntentConfirmationSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct IntentConfirmationSetting {
-    /// `CodeHook` (optional).
-    pub code_hook: Option<Value<DialogCodeHookInvocationSetting>>,
-    /// `ConfirmationConditional` (optional).
-    pub confirmation_conditional: Option<Value<ConditionalSpecification>>,
-    /// `ConfirmationNextStep` (optional).
-    pub confirmation_next_step: Option<Value<DialogState>>,
-    /// `ConfirmationResponse` (optional).
-    pub confirmation_response: Option<Value<ResponseSpecification>>,
-    /// `DeclinationConditional` (optional).
-    pub declination_conditional: Option<Value<ConditionalSpecification>>,
-    /// `DeclinationNextStep` (optional).
-    pub declination_next_step: Option<Value<DialogState>>,
-    /// `DeclinationResponse` (optional).
-    pub declination_response: Option<Value<ResponseSpecification>>,
-    /// `ElicitationCodeHook` (optional).
-    pub elicitation_code_hook: Option<Value<ElicitationCodeHookInvocationSetting>>,
-    /// `FailureConditional` (optional).
-    pub failure_conditional: Option<Value<ConditionalSpecification>>,
-    /// `FailureNextStep` (optional).
-    pub failure_next_step: Option<Value<DialogState>>,
-    /// `FailureResponse` (optional).
-    pub failure_response: Option<Value<ResponseSpecification>>,
     /// `IsActive` (optional).
-    pub is_active: Option<Value<bool>>,
-    /// `PromptSpecification` (required).
-    pub prompt_specification: Value<PromptSpecification>,
+    pub fn is_active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "IsActive", value.into().to_template()))
+    }
+    /// `NextStep` (optional).
+    pub fn next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(self.0.with(3, "NextStep", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IntentConfirmationSetting` of `AWS::Lex::Bot`.
+    IntentConfirmationSetting
 }
 
 impl IntentConfirmationSetting {
     /// The required properties: `PromptSpecification`.
     pub fn new(prompt_specification: impl Into<Value<PromptSpecification>>) -> Self {
-        Self {
-            code_hook: None,
-            confirmation_conditional: None,
-            confirmation_next_step: None,
-            confirmation_response: None,
-            declination_conditional: None,
-            declination_next_step: None,
-            declination_response: None,
-            elicitation_code_hook: None,
-            failure_conditional: None,
-            failure_next_step: None,
-            failure_response: None,
-            is_active: None,
-            prompt_specification: prompt_specification.into(),
-        }
+        Self(crate::Properties::new().with(
+            12,
+            "PromptSpecification",
+            prompt_specification.into().to_template(),
+        ))
     }
-    /// Sets `CodeHook`.
-    pub fn code_hook(mut self, value: impl Into<Value<DialogCodeHookInvocationSetting>>) -> Self {
-        self.code_hook = Some(value.into());
-        self
+    /// `CodeHook` (optional).
+    pub fn code_hook(self, value: impl Into<Value<DialogCodeHookInvocationSetting>>) -> Self {
+        Self(self.0.with(0, "CodeHook", value.into().to_template()))
     }
-    /// Sets `ConfirmationConditional`.
+    /// `ConfirmationConditional` (optional).
     pub fn confirmation_conditional(
-        mut self,
+        self,
         value: impl Into<Value<ConditionalSpecification>>,
     ) -> Self {
-        self.confirmation_conditional = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ConfirmationConditional", value.into().to_template()),
+        )
     }
-    /// Sets `ConfirmationNextStep`.
-    pub fn confirmation_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.confirmation_next_step = Some(value.into());
-        self
+    /// `ConfirmationNextStep` (optional).
+    pub fn confirmation_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConfirmationNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `ConfirmationResponse`.
-    pub fn confirmation_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.confirmation_response = Some(value.into());
-        self
+    /// `ConfirmationResponse` (optional).
+    pub fn confirmation_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConfirmationResponse", value.into().to_template()),
+        )
     }
-    /// Sets `DeclinationConditional`.
+    /// `DeclinationConditional` (optional).
     pub fn declination_conditional(
-        mut self,
+        self,
         value: impl Into<Value<ConditionalSpecification>>,
     ) -> Self {
-        self.declination_conditional = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "DeclinationConditional", value.into().to_template()),
+        )
     }
-    /// Sets `DeclinationNextStep`.
-    pub fn declination_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.declination_next_step = Some(value.into());
-        self
+    /// `DeclinationNextStep` (optional).
+    pub fn declination_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DeclinationNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `DeclinationResponse`.
-    pub fn declination_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.declination_response = Some(value.into());
-        self
+    /// `DeclinationResponse` (optional).
+    pub fn declination_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DeclinationResponse", value.into().to_template()),
+        )
     }
-    /// Sets `ElicitationCodeHook`.
+    /// `ElicitationCodeHook` (optional).
     pub fn elicitation_code_hook(
-        mut self,
+        self,
         value: impl Into<Value<ElicitationCodeHookInvocationSetting>>,
     ) -> Self {
-        self.elicitation_code_hook = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "ElicitationCodeHook", value.into().to_template()),
+        )
     }
-    /// Sets `FailureConditional`.
-    pub fn failure_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.failure_conditional = Some(value.into());
-        self
+    /// `FailureConditional` (optional).
+    pub fn failure_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(8, "FailureConditional", value.into().to_template()),
+        )
     }
-    /// Sets `FailureNextStep`.
-    pub fn failure_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.failure_next_step = Some(value.into());
-        self
+    /// `FailureNextStep` (optional).
+    pub fn failure_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(9, "FailureNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `FailureResponse`.
-    pub fn failure_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.failure_response = Some(value.into());
-        self
+    /// `FailureResponse` (optional).
+    pub fn failure_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(10, "FailureResponse", value.into().to_template()),
+        )
     }
-    /// Sets `IsActive`.
-    pub fn is_active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_active = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntentConfirmationSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_hook {
-            m.insert("CodeHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confirmation_conditional {
-            m.insert("ConfirmationConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confirmation_next_step {
-            m.insert("ConfirmationNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confirmation_response {
-            m.insert("ConfirmationResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.declination_conditional {
-            m.insert("DeclinationConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.declination_next_step {
-            m.insert("DeclinationNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.declination_response {
-            m.insert("DeclinationResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elicitation_code_hook {
-            m.insert("ElicitationCodeHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_conditional {
-            m.insert("FailureConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_next_step {
-            m.insert("FailureNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_response {
-            m.insert("FailureResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_active {
-            m.insert("IsActive".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PromptSpecification".to_owned(),
-            self.prompt_specification.to_template(),
-        );
-        Expr::Map(m)
+    /// `IsActive` (optional).
+    pub fn is_active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(11, "IsActive", value.into().to_template()))
     }
 }
 
-impl Check for IntentConfirmationSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_hook
-            .check(&path.field("CodeHook"), &Rules::NONE, out);
-        self.confirmation_conditional.check(
-            &path.field("ConfirmationConditional"),
-            &Rules::NONE,
-            out,
-        );
-        self.confirmation_next_step
-            .check(&path.field("ConfirmationNextStep"), &Rules::NONE, out);
-        self.confirmation_response
-            .check(&path.field("ConfirmationResponse"), &Rules::NONE, out);
-        self.declination_conditional.check(
-            &path.field("DeclinationConditional"),
-            &Rules::NONE,
-            out,
-        );
-        self.declination_next_step
-            .check(&path.field("DeclinationNextStep"), &Rules::NONE, out);
-        self.declination_response
-            .check(&path.field("DeclinationResponse"), &Rules::NONE, out);
-        self.elicitation_code_hook
-            .check(&path.field("ElicitationCodeHook"), &Rules::NONE, out);
-        self.failure_conditional
-            .check(&path.field("FailureConditional"), &Rules::NONE, out);
-        self.failure_next_step
-            .check(&path.field("FailureNextStep"), &Rules::NONE, out);
-        self.failure_response
-            .check(&path.field("FailureResponse"), &Rules::NONE, out);
-        self.prompt_specification
-            .check(&path.field("PromptSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntentConfirmationSetting);
-
-/// Property type `ElicitationCodeHookInvocationSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct ElicitationCodeHookInvocationSetting {
-    /// `EnableCodeHookInvocation` (required).
-    pub enable_code_hook_invocation: Value<bool>,
-    /// `InvocationLabel` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub invocation_label: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ElicitationCodeHookInvocationSetting` of `AWS::Lex::Bot`.
+    ElicitationCodeHookInvocationSetting
 }
 
 impl ElicitationCodeHookInvocationSetting {
     /// The required properties: `EnableCodeHookInvocation`.
     pub fn new(enable_code_hook_invocation: impl Into<Value<bool>>) -> Self {
-        Self {
-            enable_code_hook_invocation: enable_code_hook_invocation.into(),
-            invocation_label: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EnableCodeHookInvocation",
+            enable_code_hook_invocation.into().to_template(),
+        ))
     }
-    /// Sets `InvocationLabel`.
-    pub fn invocation_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.invocation_label = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ElicitationCodeHookInvocationSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnableCodeHookInvocation".to_owned(),
-            self.enable_code_hook_invocation.to_template(),
-        );
-        if let Some(v) = &self.invocation_label {
-            m.insert("InvocationLabel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InvocationLabel` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
+    pub fn invocation_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InvocationLabel", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ElicitationCodeHookInvocationSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invocation_label.check(
-            &path.field("InvocationLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ElicitationCodeHookInvocationSetting);
-
-/// Property type `PromptSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct PromptSpecification {
-    /// `AllowInterrupt` (optional).
-    pub allow_interrupt: Option<Value<bool>>,
-    /// `MaxRetries` (required).
-    /// Range: 0..=5.
-    pub max_retries: Value<i64>,
-    /// `MessageGroupsList` (required).
-    /// Items: 1..=5.
-    pub message_groups_list: Value<List<MessageGroup>>,
-    /// `MessageSelectionStrategy` (optional).
-    pub message_selection_strategy: Option<Value<MessageSelectionStrategy>>,
-    /// `PromptAttemptsSpecification` (optional).
-    pub prompt_attempts_specification: Option<Value<Map<PromptAttemptSpecification>>>,
+crate::l1_struct! {
+    /// Property type `PromptSpecification` of `AWS::Lex::Bot`.
+    PromptSpecification
 }
 
 impl PromptSpecification {
@@ -4522,242 +1849,93 @@ impl PromptSpecification {
         max_retries: impl Into<Value<i64>>,
         message_groups_list: impl Into<Value<List<MessageGroup>>>,
     ) -> Self {
-        Self {
-            allow_interrupt: None,
-            max_retries: max_retries.into(),
-            message_groups_list: message_groups_list.into(),
-            message_selection_strategy: None,
-            prompt_attempts_specification: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MaxRetries", max_retries.into().to_template())
+                .with(
+                    2,
+                    "MessageGroupsList",
+                    message_groups_list.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllowInterrupt`.
-    pub fn allow_interrupt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_interrupt = Some(value.into());
-        self
+    /// `AllowInterrupt` (optional).
+    pub fn allow_interrupt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowInterrupt", value.into().to_template()))
     }
-    /// Sets `MessageSelectionStrategy`.
+    /// `MessageSelectionStrategy` (optional).
     pub fn message_selection_strategy(
-        mut self,
+        self,
         value: impl Into<Value<MessageSelectionStrategy>>,
     ) -> Self {
-        self.message_selection_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "MessageSelectionStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `PromptAttemptsSpecification`.
+    /// `PromptAttemptsSpecification` (optional).
     pub fn prompt_attempts_specification(
-        mut self,
+        self,
         value: impl Into<Value<Map<PromptAttemptSpecification>>>,
     ) -> Self {
-        self.prompt_attempts_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "PromptAttemptsSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PromptSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_interrupt {
-            m.insert("AllowInterrupt".to_owned(), v.to_template());
-        }
-        m.insert("MaxRetries".to_owned(), self.max_retries.to_template());
-        m.insert(
-            "MessageGroupsList".to_owned(),
-            self.message_groups_list.to_template(),
-        );
-        if let Some(v) = &self.message_selection_strategy {
-            m.insert("MessageSelectionStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prompt_attempts_specification {
-            m.insert("PromptAttemptsSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MessageSelectionStrategy`.
+    MessageSelectionStrategy {
+        /// `Random`
+        Random = "Random",
+        /// `Ordered`
+        Ordered = "Ordered",
     }
 }
 
-impl Check for PromptSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_retries.check(
-            &path.field("MaxRetries"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_groups_list.check(
-            &path.field("MessageGroupsList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_selection_strategy.check(
-            &path.field("MessageSelectionStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.prompt_attempts_specification.check(
-            &path.field("PromptAttemptsSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PromptSpecification);
-
-/// Values of `MessageSelectionStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MessageSelectionStrategy {
-    /// `Random`
-    Random,
-    /// `Ordered`
-    Ordered,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MessageSelectionStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Random", "Ordered"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Random => "Random",
-            Self::Ordered => "Ordered",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MessageSelectionStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MessageSelectionStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MessageSelectionStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "Random" => Self::Random,
-            "Ordered" => Self::Ordered,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MessageSelectionStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(MessageSelectionStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(MessageSelectionStrategy);
-
-/// Property type `PromptAttemptSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct PromptAttemptSpecification {
-    /// `AllowInterrupt` (optional).
-    pub allow_interrupt: Option<Value<bool>>,
-    /// `AllowedInputTypes` (required).
-    pub allowed_input_types: Value<AllowedInputTypes>,
-    /// `AudioAndDTMFInputSpecification` (optional).
-    pub audio_and_dtmf_input_specification: Option<Value<AudioAndDtmfInputSpecification>>,
-    /// `TextInputSpecification` (optional).
-    pub text_input_specification: Option<Value<TextInputSpecification>>,
+crate::l1_struct! {
+    /// Property type `PromptAttemptSpecification` of `AWS::Lex::Bot`.
+    PromptAttemptSpecification
 }
 
 impl PromptAttemptSpecification {
     /// The required properties: `AllowedInputTypes`.
     pub fn new(allowed_input_types: impl Into<Value<AllowedInputTypes>>) -> Self {
-        Self {
-            allow_interrupt: None,
-            allowed_input_types: allowed_input_types.into(),
-            audio_and_dtmf_input_specification: None,
-            text_input_specification: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "AllowedInputTypes",
+            allowed_input_types.into().to_template(),
+        ))
     }
-    /// Sets `AllowInterrupt`.
-    pub fn allow_interrupt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_interrupt = Some(value.into());
-        self
+    /// `AllowInterrupt` (optional).
+    pub fn allow_interrupt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowInterrupt", value.into().to_template()))
     }
-    /// Sets `AudioAndDTMFInputSpecification`.
+    /// `AudioAndDTMFInputSpecification` (optional).
     pub fn audio_and_dtmf_input_specification(
-        mut self,
+        self,
         value: impl Into<Value<AudioAndDtmfInputSpecification>>,
     ) -> Self {
-        self.audio_and_dtmf_input_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "AudioAndDTMFInputSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TextInputSpecification`.
-    pub fn text_input_specification(
-        mut self,
-        value: impl Into<Value<TextInputSpecification>>,
-    ) -> Self {
-        self.text_input_specification = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PromptAttemptSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_interrupt {
-            m.insert("AllowInterrupt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AllowedInputTypes".to_owned(),
-            self.allowed_input_types.to_template(),
-        );
-        if let Some(v) = &self.audio_and_dtmf_input_specification {
-            m.insert("AudioAndDTMFInputSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_input_specification {
-            m.insert("TextInputSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TextInputSpecification` (optional).
+    pub fn text_input_specification(self, value: impl Into<Value<TextInputSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TextInputSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PromptAttemptSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_input_types
-            .check(&path.field("AllowedInputTypes"), &Rules::NONE, out);
-        self.audio_and_dtmf_input_specification.check(
-            &path.field("AudioAndDTMFInputSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.text_input_specification.check(
-            &path.field("TextInputSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PromptAttemptSpecification);
-
-/// Property type `AllowedInputTypes` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct AllowedInputTypes {
-    /// `AllowAudioInput` (required).
-    pub allow_audio_input: Value<bool>,
-    /// `AllowDTMFInput` (required).
-    pub allow_dtmf_input: Value<bool>,
+crate::l1_struct! {
+    /// Property type `AllowedInputTypes` of `AWS::Lex::Bot`.
+    AllowedInputTypes
 }
 
 impl AllowedInputTypes {
@@ -4766,112 +1944,47 @@ impl AllowedInputTypes {
         allow_audio_input: impl Into<Value<bool>>,
         allow_dtmf_input: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            allow_audio_input: allow_audio_input.into(),
-            allow_dtmf_input: allow_dtmf_input.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AllowAudioInput", allow_audio_input.into().to_template())
+                .with(1, "AllowDTMFInput", allow_dtmf_input.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AllowedInputTypes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowAudioInput".to_owned(),
-            self.allow_audio_input.to_template(),
-        );
-        m.insert(
-            "AllowDTMFInput".to_owned(),
-            self.allow_dtmf_input.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AllowedInputTypes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AllowedInputTypes);
-
-/// Property type `AudioAndDtmfInputSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct AudioAndDtmfInputSpecification {
-    /// `AudioSpecification` (optional).
-    pub audio_specification: Option<Value<AudioSpecification>>,
-    /// `DTMFSpecification` (optional).
-    pub dtmf_specification: Option<Value<DtmfSpecification>>,
-    /// `StartTimeoutMs` (required).
-    /// Range: 1..=.
-    pub start_timeout_ms: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AudioAndDtmfInputSpecification` of `AWS::Lex::Bot`.
+    AudioAndDtmfInputSpecification
 }
 
 impl AudioAndDtmfInputSpecification {
     /// The required properties: `StartTimeoutMs`.
     pub fn new(start_timeout_ms: impl Into<Value<i64>>) -> Self {
-        Self {
-            audio_specification: None,
-            dtmf_specification: None,
-            start_timeout_ms: start_timeout_ms.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "StartTimeoutMs",
+            start_timeout_ms.into().to_template(),
+        ))
     }
-    /// Sets `AudioSpecification`.
-    pub fn audio_specification(mut self, value: impl Into<Value<AudioSpecification>>) -> Self {
-        self.audio_specification = Some(value.into());
-        self
+    /// `AudioSpecification` (optional).
+    pub fn audio_specification(self, value: impl Into<Value<AudioSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `DTMFSpecification`.
-    pub fn dtmf_specification(mut self, value: impl Into<Value<DtmfSpecification>>) -> Self {
-        self.dtmf_specification = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioAndDtmfInputSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_specification {
-            m.insert("AudioSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dtmf_specification {
-            m.insert("DTMFSpecification".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StartTimeoutMs".to_owned(),
-            self.start_timeout_ms.to_template(),
-        );
-        Expr::Map(m)
+    /// `DTMFSpecification` (optional).
+    pub fn dtmf_specification(self, value: impl Into<Value<DtmfSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DTMFSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AudioAndDtmfInputSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_specification
-            .check(&path.field("AudioSpecification"), &Rules::NONE, out);
-        self.dtmf_specification
-            .check(&path.field("DTMFSpecification"), &Rules::NONE, out);
-        self.start_timeout_ms.check(
-            &path.field("StartTimeoutMs"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AudioAndDtmfInputSpecification);
-
-/// Property type `AudioSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct AudioSpecification {
-    /// `EndTimeoutMs` (required).
-    /// Range: 1..=.
-    pub end_timeout_ms: Value<i64>,
-    /// `MaxLengthMs` (required).
-    /// Range: 1..=.
-    pub max_length_ms: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AudioSpecification` of `AWS::Lex::Bot`.
+    AudioSpecification
 }
 
 impl AudioSpecification {
@@ -4880,60 +1993,17 @@ impl AudioSpecification {
         end_timeout_ms: impl Into<Value<i64>>,
         max_length_ms: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            end_timeout_ms: end_timeout_ms.into(),
-            max_length_ms: max_length_ms.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndTimeoutMs", end_timeout_ms.into().to_template())
+                .with(1, "MaxLengthMs", max_length_ms.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndTimeoutMs".to_owned(), self.end_timeout_ms.to_template());
-        m.insert("MaxLengthMs".to_owned(), self.max_length_ms.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_timeout_ms.check(
-            &path.field("EndTimeoutMs"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_length_ms.check(
-            &path.field("MaxLengthMs"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AudioSpecification);
-
-/// Property type `DtmfSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct DtmfSpecification {
-    /// `DeletionCharacter` (required).
-    /// Pattern: `^[A-D0-9#*]{1}$`.
-    pub deletion_character: Value<String>,
-    /// `EndCharacter` (required).
-    /// Pattern: `^[A-D0-9#*]{1}$`.
-    pub end_character: Value<String>,
-    /// `EndTimeoutMs` (required).
-    /// Range: 1..=.
-    pub end_timeout_ms: Value<i64>,
-    /// `MaxLength` (required).
-    /// Range: 1..=1024.
-    pub max_length: Value<i64>,
+crate::l1_struct! {
+    /// Property type `DtmfSpecification` of `AWS::Lex::Bot`.
+    DtmfSpecification
 }
 
 impl DtmfSpecification {
@@ -4944,191 +2014,66 @@ impl DtmfSpecification {
         end_timeout_ms: impl Into<Value<i64>>,
         max_length: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            deletion_character: deletion_character.into(),
-            end_character: end_character.into(),
-            end_timeout_ms: end_timeout_ms.into(),
-            max_length: max_length.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeletionCharacter",
+                    deletion_character.into().to_template(),
+                )
+                .with(1, "EndCharacter", end_character.into().to_template())
+                .with(2, "EndTimeoutMs", end_timeout_ms.into().to_template())
+                .with(3, "MaxLength", max_length.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DtmfSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeletionCharacter".to_owned(),
-            self.deletion_character.to_template(),
-        );
-        m.insert("EndCharacter".to_owned(), self.end_character.to_template());
-        m.insert("EndTimeoutMs".to_owned(), self.end_timeout_ms.to_template());
-        m.insert("MaxLength".to_owned(), self.max_length.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DtmfSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deletion_character.check(
-            &path.field("DeletionCharacter"),
-            &Rules {
-                pattern: Some("^[A-D0-9#*]{1}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.end_character.check(
-            &path.field("EndCharacter"),
-            &Rules {
-                pattern: Some("^[A-D0-9#*]{1}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.end_timeout_ms.check(
-            &path.field("EndTimeoutMs"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_length.check(
-            &path.field("MaxLength"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1024.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DtmfSpecification);
-
-/// Property type `TextInputSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct TextInputSpecification {
-    /// `StartTimeoutMs` (required).
-    /// Range: 1..=.
-    pub start_timeout_ms: Value<i64>,
+crate::l1_struct! {
+    /// Property type `TextInputSpecification` of `AWS::Lex::Bot`.
+    TextInputSpecification
 }
 
 impl TextInputSpecification {
     /// The required properties: `StartTimeoutMs`.
     pub fn new(start_timeout_ms: impl Into<Value<i64>>) -> Self {
-        Self {
-            start_timeout_ms: start_timeout_ms.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "StartTimeoutMs",
+            start_timeout_ms.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TextInputSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StartTimeoutMs".to_owned(),
-            self.start_timeout_ms.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TextInputSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.start_timeout_ms.check(
-            &path.field("StartTimeoutMs"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TextInputSpecification);
-
-/// Property type `KendraConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct KendraConfiguration {
-    /// `KendraIndex` (required).
-    /// Length: 32..=2048 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:kendra:[a-z]+-(?:[a-z]+-)*[0-9]:[0-9]{12}:index/[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub kendra_index: Value<String>,
-    /// `QueryFilterString` (optional).
-    /// Length: 1..=5000 characters.
-    pub query_filter_string: Option<Value<String>>,
-    /// `QueryFilterStringEnabled` (optional).
-    pub query_filter_string_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `KendraConfiguration` of `AWS::Lex::Bot`.
+    KendraConfiguration
 }
 
 impl KendraConfiguration {
     /// The required properties: `KendraIndex`.
     pub fn new(kendra_index: impl Into<Value<String>>) -> Self {
-        Self {
-            kendra_index: kendra_index.into(),
-            query_filter_string: None,
-            query_filter_string_enabled: None,
-        }
+        Self(crate::Properties::new().with(0, "KendraIndex", kendra_index.into().to_template()))
     }
-    /// Sets `QueryFilterString`.
-    pub fn query_filter_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_filter_string = Some(value.into());
-        self
+    /// `QueryFilterString` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn query_filter_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "QueryFilterString", value.into().to_template()),
+        )
     }
-    /// Sets `QueryFilterStringEnabled`.
-    pub fn query_filter_string_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.query_filter_string_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KendraConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KendraIndex".to_owned(), self.kendra_index.to_template());
-        if let Some(v) = &self.query_filter_string {
-            m.insert("QueryFilterString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_filter_string_enabled {
-            m.insert("QueryFilterStringEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueryFilterStringEnabled` (optional).
+    pub fn query_filter_string_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueryFilterStringEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KendraConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kendra_index.check(&path.field("KendraIndex"), &Rules { min_length: Some(32), max_length: Some(2048), pattern: Some("^arn:aws[a-zA-Z-]*:kendra:[a-z]+-(?:[a-z]+-)*[0-9]:[0-9]{12}:index/[a-zA-Z0-9][a-zA-Z0-9_-]*$"), ..Rules::NONE }, out);
-        self.query_filter_string.check(
-            &path.field("QueryFilterString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KendraConfiguration);
-
-/// Property type `OutputContext` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct OutputContext {
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
-    /// `TimeToLiveInSeconds` (required).
-    /// Range: 5..=86400.
-    pub time_to_live_in_seconds: Value<i64>,
-    /// `TurnsToLive` (required).
-    /// Range: 1..=20.
-    pub turns_to_live: Value<i64>,
+crate::l1_struct! {
+    /// Property type `OutputContext` of `AWS::Lex::Bot`.
+    OutputContext
 }
 
 impl OutputContext {
@@ -5138,152 +2083,57 @@ impl OutputContext {
         time_to_live_in_seconds: impl Into<Value<i64>>,
         turns_to_live: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            time_to_live_in_seconds: time_to_live_in_seconds.into(),
-            turns_to_live: turns_to_live.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(
+                    1,
+                    "TimeToLiveInSeconds",
+                    time_to_live_in_seconds.into().to_template(),
+                )
+                .with(2, "TurnsToLive", turns_to_live.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OutputContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "TimeToLiveInSeconds".to_owned(),
-            self.time_to_live_in_seconds.to_template(),
-        );
-        m.insert("TurnsToLive".to_owned(), self.turns_to_live.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputContext {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_to_live_in_seconds.check(
-            &path.field("TimeToLiveInSeconds"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.turns_to_live.check(
-            &path.field("TurnsToLive"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OutputContext);
-
-/// Property type `QInConnectIntentConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct QInConnectIntentConfiguration {
-    /// `QInConnectAssistantConfiguration` (optional).
-    pub q_in_connect_assistant_configuration: Option<Value<QInConnectAssistantConfiguration>>,
+crate::l1_struct! {
+    /// Property type `QInConnectIntentConfiguration` of `AWS::Lex::Bot`.
+    QInConnectIntentConfiguration(default)
 }
 
 impl QInConnectIntentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            q_in_connect_assistant_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `QInConnectAssistantConfiguration`.
+    /// `QInConnectAssistantConfiguration` (optional).
     pub fn q_in_connect_assistant_configuration(
-        mut self,
+        self,
         value: impl Into<Value<QInConnectAssistantConfiguration>>,
     ) -> Self {
-        self.q_in_connect_assistant_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "QInConnectAssistantConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for QInConnectIntentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.q_in_connect_assistant_configuration {
-            m.insert(
-                "QInConnectAssistantConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QInConnectIntentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.q_in_connect_assistant_configuration.check(
-            &path.field("QInConnectAssistantConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QInConnectIntentConfiguration);
-
-/// Property type `QInConnectAssistantConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct QInConnectAssistantConfiguration {
-    /// `AssistantArn` (required).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
-    pub assistant_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `QInConnectAssistantConfiguration` of `AWS::Lex::Bot`.
+    QInConnectAssistantConfiguration
 }
 
 impl QInConnectAssistantConfiguration {
     /// The required properties: `AssistantArn`.
     pub fn new(assistant_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            assistant_arn: assistant_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "AssistantArn", assistant_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for QInConnectAssistantConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AssistantArn".to_owned(), self.assistant_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QInConnectAssistantConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assistant_arn.check(&path.field("AssistantArn"), &Rules { min_length: Some(1), max_length: Some(200), pattern: Some("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(QInConnectAssistantConfiguration);
-
-/// Property type `QnAIntentConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct QnAIntentConfiguration {
-    /// `BedrockModelConfiguration` (required).
-    pub bedrock_model_configuration: Value<BedrockModelSpecification>,
-    /// `DataSourceConfiguration` (required).
-    pub data_source_configuration: Value<DataSourceConfiguration>,
+crate::l1_struct! {
+    /// Property type `QnAIntentConfiguration` of `AWS::Lex::Bot`.
+    QnAIntentConfiguration
 }
 
 impl QnAIntentConfiguration {
@@ -5292,263 +2142,116 @@ impl QnAIntentConfiguration {
         bedrock_model_configuration: impl Into<Value<BedrockModelSpecification>>,
         data_source_configuration: impl Into<Value<DataSourceConfiguration>>,
     ) -> Self {
-        Self {
-            bedrock_model_configuration: bedrock_model_configuration.into(),
-            data_source_configuration: data_source_configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BedrockModelConfiguration",
+                    bedrock_model_configuration.into().to_template(),
+                )
+                .with(
+                    1,
+                    "DataSourceConfiguration",
+                    data_source_configuration.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for QnAIntentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BedrockModelConfiguration".to_owned(),
-            self.bedrock_model_configuration.to_template(),
-        );
-        m.insert(
-            "DataSourceConfiguration".to_owned(),
-            self.data_source_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for QnAIntentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_model_configuration.check(
-            &path.field("BedrockModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.data_source_configuration.check(
-            &path.field("DataSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QnAIntentConfiguration);
-
-/// Property type `DataSourceConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSourceConfiguration {
-    /// `BedrockKnowledgeStoreConfiguration` (optional).
-    pub bedrock_knowledge_store_configuration: Option<Value<BedrockKnowledgeStoreConfiguration>>,
-    /// `KendraConfiguration` (optional).
-    pub kendra_configuration: Option<Value<QnAKendraConfiguration>>,
-    /// `OpensearchConfiguration` (optional).
-    pub opensearch_configuration: Option<Value<OpensearchConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DataSourceConfiguration` of `AWS::Lex::Bot`.
+    DataSourceConfiguration(default)
 }
 
 impl DataSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bedrock_knowledge_store_configuration: None,
-            kendra_configuration: None,
-            opensearch_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BedrockKnowledgeStoreConfiguration`.
+    /// `BedrockKnowledgeStoreConfiguration` (optional).
     pub fn bedrock_knowledge_store_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockKnowledgeStoreConfiguration>>,
     ) -> Self {
-        self.bedrock_knowledge_store_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BedrockKnowledgeStoreConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KendraConfiguration`.
-    pub fn kendra_configuration(mut self, value: impl Into<Value<QnAKendraConfiguration>>) -> Self {
-        self.kendra_configuration = Some(value.into());
-        self
+    /// `KendraConfiguration` (optional).
+    pub fn kendra_configuration(self, value: impl Into<Value<QnAKendraConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KendraConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OpensearchConfiguration`.
+    /// `OpensearchConfiguration` (optional).
     pub fn opensearch_configuration(
-        mut self,
+        self,
         value: impl Into<Value<OpensearchConfiguration>>,
     ) -> Self {
-        self.opensearch_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "OpensearchConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_knowledge_store_configuration {
-            m.insert(
-                "BedrockKnowledgeStoreConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.kendra_configuration {
-            m.insert("KendraConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.opensearch_configuration {
-            m.insert("OpensearchConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_knowledge_store_configuration.check(
-            &path.field("BedrockKnowledgeStoreConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.kendra_configuration
-            .check(&path.field("KendraConfiguration"), &Rules::NONE, out);
-        self.opensearch_configuration.check(
-            &path.field("OpensearchConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceConfiguration);
-
-/// Property type `BedrockKnowledgeStoreConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct BedrockKnowledgeStoreConfiguration {
-    /// `BKBExactResponseFields` (optional).
-    pub bkb_exact_response_fields: Option<Value<BkbExactResponseFields>>,
-    /// `BedrockKnowledgeBaseArn` (optional).
-    /// Length: 1..=5000 characters.
-    pub bedrock_knowledge_base_arn: Option<Value<String>>,
-    /// `ExactResponse` (optional).
-    pub exact_response: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `BedrockKnowledgeStoreConfiguration` of `AWS::Lex::Bot`.
+    BedrockKnowledgeStoreConfiguration(default)
 }
 
 impl BedrockKnowledgeStoreConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bkb_exact_response_fields: None,
-            bedrock_knowledge_base_arn: None,
-            exact_response: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BKBExactResponseFields`.
+    /// `BKBExactResponseFields` (optional).
     pub fn bkb_exact_response_fields(
-        mut self,
+        self,
         value: impl Into<Value<BkbExactResponseFields>>,
     ) -> Self {
-        self.bkb_exact_response_fields = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BKBExactResponseFields", value.into().to_template()),
+        )
     }
-    /// Sets `BedrockKnowledgeBaseArn`.
-    pub fn bedrock_knowledge_base_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bedrock_knowledge_base_arn = Some(value.into());
-        self
+    /// `BedrockKnowledgeBaseArn` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn bedrock_knowledge_base_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BedrockKnowledgeBaseArn", value.into().to_template()),
+        )
     }
-    /// Sets `ExactResponse`.
-    pub fn exact_response(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exact_response = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BedrockKnowledgeStoreConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bkb_exact_response_fields {
-            m.insert("BKBExactResponseFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bedrock_knowledge_base_arn {
-            m.insert("BedrockKnowledgeBaseArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exact_response {
-            m.insert("ExactResponse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExactResponse` (optional).
+    pub fn exact_response(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "ExactResponse", value.into().to_template()))
     }
 }
 
-impl Check for BedrockKnowledgeStoreConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bkb_exact_response_fields.check(
-            &path.field("BKBExactResponseFields"),
-            &Rules::NONE,
-            out,
-        );
-        self.bedrock_knowledge_base_arn.check(
-            &path.field("BedrockKnowledgeBaseArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BedrockKnowledgeStoreConfiguration);
-
-/// Property type `BkbExactResponseFields` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct BkbExactResponseFields {
-    /// `AnswerField` (optional).
-    /// Length: 1..=5000 characters.
-    pub answer_field: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BkbExactResponseFields` of `AWS::Lex::Bot`.
+    BkbExactResponseFields(default)
 }
 
 impl BkbExactResponseFields {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { answer_field: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnswerField`.
-    pub fn answer_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.answer_field = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BkbExactResponseFields {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_field {
-            m.insert("AnswerField".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AnswerField` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn answer_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AnswerField", value.into().to_template()))
     }
 }
 
-impl Check for BkbExactResponseFields {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_field.check(
-            &path.field("AnswerField"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BkbExactResponseFields);
-
-/// Property type `QnAKendraConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct QnAKendraConfiguration {
-    /// `ExactResponse` (required).
-    pub exact_response: Value<bool>,
-    /// `KendraIndex` (required).
-    /// Length: 1..=5000 characters.
-    pub kendra_index: Value<String>,
-    /// `QueryFilterString` (optional).
-    /// Length: 1..=5000 characters.
-    pub query_filter_string: Option<Value<String>>,
-    /// `QueryFilterStringEnabled` (required).
-    pub query_filter_string_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `QnAKendraConfiguration` of `AWS::Lex::Bot`.
+    QnAKendraConfiguration
 }
 
 impl QnAKendraConfiguration {
@@ -5558,361 +2261,118 @@ impl QnAKendraConfiguration {
         kendra_index: impl Into<Value<String>>,
         query_filter_string_enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            exact_response: exact_response.into(),
-            kendra_index: kendra_index.into(),
-            query_filter_string: None,
-            query_filter_string_enabled: query_filter_string_enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ExactResponse", exact_response.into().to_template())
+                .with(1, "KendraIndex", kendra_index.into().to_template())
+                .with(
+                    3,
+                    "QueryFilterStringEnabled",
+                    query_filter_string_enabled.into().to_template(),
+                ),
+        )
     }
-    /// Sets `QueryFilterString`.
-    pub fn query_filter_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_filter_string = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QnAKendraConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExactResponse".to_owned(),
-            self.exact_response.to_template(),
-        );
-        m.insert("KendraIndex".to_owned(), self.kendra_index.to_template());
-        if let Some(v) = &self.query_filter_string {
-            m.insert("QueryFilterString".to_owned(), v.to_template());
-        }
-        m.insert(
-            "QueryFilterStringEnabled".to_owned(),
-            self.query_filter_string_enabled.to_template(),
-        );
-        Expr::Map(m)
+    /// `QueryFilterString` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn query_filter_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueryFilterString", value.into().to_template()),
+        )
     }
 }
 
-impl Check for QnAKendraConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kendra_index.check(
-            &path.field("KendraIndex"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_filter_string.check(
-            &path.field("QueryFilterString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QnAKendraConfiguration);
-
-/// Property type `OpensearchConfiguration` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct OpensearchConfiguration {
-    /// `DomainEndpoint` (optional).
-    /// Length: 1..=5000 characters.
-    pub domain_endpoint: Option<Value<String>>,
-    /// `ExactResponse` (optional).
-    pub exact_response: Option<Value<bool>>,
-    /// `ExactResponseFields` (optional).
-    pub exact_response_fields: Option<Value<ExactResponseFields>>,
-    /// `IncludeFields` (optional).
-    /// Each item: Length: 1..=5000 characters.
-    pub include_fields: Option<Value<List<String>>>,
-    /// `IndexName` (optional).
-    /// Length: 1..=5000 characters.
-    pub index_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OpensearchConfiguration` of `AWS::Lex::Bot`.
+    OpensearchConfiguration(default)
 }
 
 impl OpensearchConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_endpoint: None,
-            exact_response: None,
-            exact_response_fields: None,
-            include_fields: None,
-            index_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainEndpoint`.
-    pub fn domain_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_endpoint = Some(value.into());
-        self
+    /// `DomainEndpoint` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn domain_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DomainEndpoint", value.into().to_template()))
     }
-    /// Sets `ExactResponse`.
-    pub fn exact_response(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exact_response = Some(value.into());
-        self
+    /// `ExactResponse` (optional).
+    pub fn exact_response(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "ExactResponse", value.into().to_template()))
     }
-    /// Sets `ExactResponseFields`.
-    pub fn exact_response_fields(mut self, value: impl Into<Value<ExactResponseFields>>) -> Self {
-        self.exact_response_fields = Some(value.into());
-        self
+    /// `ExactResponseFields` (optional).
+    pub fn exact_response_fields(self, value: impl Into<Value<ExactResponseFields>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExactResponseFields", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeFields`.
-    pub fn include_fields(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include_fields = Some(value.into());
-        self
+    /// `IncludeFields` (optional).
+    /// Each item: Length: 1 to 5000 characters.
+    pub fn include_fields(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "IncludeFields", value.into().to_template()))
     }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.index_name = Some(value.into());
-        self
+    /// `IndexName` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn index_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "IndexName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OpensearchConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_endpoint {
-            m.insert("DomainEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exact_response {
-            m.insert("ExactResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exact_response_fields {
-            m.insert("ExactResponseFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_fields {
-            m.insert("IncludeFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index_name {
-            m.insert("IndexName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpensearchConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_endpoint.check(
-            &path.field("DomainEndpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exact_response_fields
-            .check(&path.field("ExactResponseFields"), &Rules::NONE, out);
-        self.include_fields.check(
-            &path.field("IncludeFields"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(5000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OpensearchConfiguration);
-
-/// Property type `ExactResponseFields` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct ExactResponseFields {
-    /// `AnswerField` (optional).
-    /// Length: 1..=5000 characters.
-    pub answer_field: Option<Value<String>>,
-    /// `QuestionField` (optional).
-    /// Length: 1..=5000 characters.
-    pub question_field: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExactResponseFields` of `AWS::Lex::Bot`.
+    ExactResponseFields(default)
 }
 
 impl ExactResponseFields {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            answer_field: None,
-            question_field: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnswerField`.
-    pub fn answer_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.answer_field = Some(value.into());
-        self
+    /// `AnswerField` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn answer_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AnswerField", value.into().to_template()))
     }
-    /// Sets `QuestionField`.
-    pub fn question_field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.question_field = Some(value.into());
-        self
+    /// `QuestionField` (optional).
+    /// Length: 1 to 5000 characters.
+    pub fn question_field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "QuestionField", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ExactResponseFields {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.answer_field {
-            m.insert("AnswerField".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.question_field {
-            m.insert("QuestionField".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExactResponseFields {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.answer_field.check(
-            &path.field("AnswerField"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.question_field.check(
-            &path.field("QuestionField"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExactResponseFields);
-
-/// Property type `SampleUtterance` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SampleUtterance {
-    /// `Utterance` (required).
-    pub utterance: Value<String>,
+crate::l1_struct! {
+    /// Property type `SampleUtterance` of `AWS::Lex::Bot`.
+    SampleUtterance
 }
 
 impl SampleUtterance {
     /// The required properties: `Utterance`.
     pub fn new(utterance: impl Into<Value<String>>) -> Self {
-        Self {
-            utterance: utterance.into(),
-        }
+        Self(crate::Properties::new().with(0, "Utterance", utterance.into().to_template()))
     }
 }
 
-impl ToTemplate for SampleUtterance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Utterance".to_owned(), self.utterance.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SampleUtterance {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SampleUtterance);
-
-/// Property type `SlotPriority` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotPriority {
-    /// `Priority` (required).
-    /// Range: 0..=100.
-    pub priority: Value<i64>,
-    /// `SlotName` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub slot_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlotPriority` of `AWS::Lex::Bot`.
+    SlotPriority
 }
 
 impl SlotPriority {
     /// The required properties: `Priority`, `SlotName`.
     pub fn new(priority: impl Into<Value<i64>>, slot_name: impl Into<Value<String>>) -> Self {
-        Self {
-            priority: priority.into(),
-            slot_name: slot_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Priority", priority.into().to_template())
+                .with(1, "SlotName", slot_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlotPriority {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert("SlotName".to_owned(), self.slot_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlotPriority {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slot_name.check(
-            &path.field("SlotName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlotPriority);
-
-/// Property type `Slot` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Slot {
-    /// `Description` (optional).
-    /// Length: ..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `MultipleValuesSetting` (optional).
-    pub multiple_values_setting: Option<Value<MultipleValuesSetting>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
-    /// `ObfuscationSetting` (optional).
-    pub obfuscation_setting: Option<Value<ObfuscationSetting>>,
-    /// `SlotTypeName` (required).
-    pub slot_type_name: Value<String>,
-    /// `SubSlotSetting` (optional).
-    pub sub_slot_setting: Option<Value<SubSlotSetting>>,
-    /// `ValueElicitationSetting` (required).
-    pub value_elicitation_setting: Value<SlotValueElicitationSetting>,
+crate::l1_struct! {
+    /// Property type `Slot` of `AWS::Lex::Bot`.
+    Slot
 }
 
 impl Slot {
@@ -5922,309 +2382,115 @@ impl Slot {
         slot_type_name: impl Into<Value<String>>,
         value_elicitation_setting: impl Into<Value<SlotValueElicitationSetting>>,
     ) -> Self {
-        Self {
-            description: None,
-            multiple_values_setting: None,
-            name: name.into(),
-            obfuscation_setting: None,
-            slot_type_name: slot_type_name.into(),
-            sub_slot_setting: None,
-            value_elicitation_setting: value_elicitation_setting.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(4, "SlotTypeName", slot_type_name.into().to_template())
+                .with(
+                    6,
+                    "ValueElicitationSetting",
+                    value_elicitation_setting.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `MultipleValuesSetting`.
-    pub fn multiple_values_setting(
-        mut self,
-        value: impl Into<Value<MultipleValuesSetting>>,
-    ) -> Self {
-        self.multiple_values_setting = Some(value.into());
-        self
+    /// `MultipleValuesSetting` (optional).
+    pub fn multiple_values_setting(self, value: impl Into<Value<MultipleValuesSetting>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MultipleValuesSetting", value.into().to_template()),
+        )
     }
-    /// Sets `ObfuscationSetting`.
-    pub fn obfuscation_setting(mut self, value: impl Into<Value<ObfuscationSetting>>) -> Self {
-        self.obfuscation_setting = Some(value.into());
-        self
+    /// `ObfuscationSetting` (optional).
+    pub fn obfuscation_setting(self, value: impl Into<Value<ObfuscationSetting>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ObfuscationSetting", value.into().to_template()),
+        )
     }
-    /// Sets `SubSlotSetting`.
-    pub fn sub_slot_setting(mut self, value: impl Into<Value<SubSlotSetting>>) -> Self {
-        self.sub_slot_setting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Slot {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multiple_values_setting {
-            m.insert("MultipleValuesSetting".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.obfuscation_setting {
-            m.insert("ObfuscationSetting".to_owned(), v.to_template());
-        }
-        m.insert("SlotTypeName".to_owned(), self.slot_type_name.to_template());
-        if let Some(v) = &self.sub_slot_setting {
-            m.insert("SubSlotSetting".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ValueElicitationSetting".to_owned(),
-            self.value_elicitation_setting.to_template(),
-        );
-        Expr::Map(m)
+    /// `SubSlotSetting` (optional).
+    pub fn sub_slot_setting(self, value: impl Into<Value<SubSlotSetting>>) -> Self {
+        Self(self.0.with(5, "SubSlotSetting", value.into().to_template()))
     }
 }
 
-impl Check for Slot {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.multiple_values_setting
-            .check(&path.field("MultipleValuesSetting"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.obfuscation_setting
-            .check(&path.field("ObfuscationSetting"), &Rules::NONE, out);
-        self.sub_slot_setting
-            .check(&path.field("SubSlotSetting"), &Rules::NONE, out);
-        self.value_elicitation_setting.check(
-            &path.field("ValueElicitationSetting"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Slot);
-
-/// Property type `MultipleValuesSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct MultipleValuesSetting {
-    /// `AllowMultipleValues` (optional).
-    pub allow_multiple_values: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `MultipleValuesSetting` of `AWS::Lex::Bot`.
+    MultipleValuesSetting(default)
 }
 
 impl MultipleValuesSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_multiple_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowMultipleValues`.
-    pub fn allow_multiple_values(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_multiple_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultipleValuesSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_multiple_values {
-            m.insert("AllowMultipleValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AllowMultipleValues` (optional).
+    pub fn allow_multiple_values(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowMultipleValues", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MultipleValuesSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MultipleValuesSetting);
-
-/// Property type `ObfuscationSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct ObfuscationSetting {
-    /// `ObfuscationSettingType` (required).
-    pub obfuscation_setting_type: Value<ObfuscationSettingType>,
+crate::l1_struct! {
+    /// Property type `ObfuscationSetting` of `AWS::Lex::Bot`.
+    ObfuscationSetting
 }
 
 impl ObfuscationSetting {
     /// The required properties: `ObfuscationSettingType`.
     pub fn new(obfuscation_setting_type: impl Into<Value<ObfuscationSettingType>>) -> Self {
-        Self {
-            obfuscation_setting_type: obfuscation_setting_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ObfuscationSettingType",
+            obfuscation_setting_type.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ObfuscationSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ObfuscationSettingType".to_owned(),
-            self.obfuscation_setting_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ObfuscationSettingType`.
+    ObfuscationSettingType {
+        /// `None`
+        None = "None",
+        /// `DefaultObfuscation`
+        DefaultObfuscation = "DefaultObfuscation",
     }
 }
 
-impl Check for ObfuscationSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.obfuscation_setting_type.check(
-            &path.field("ObfuscationSettingType"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ObfuscationSetting);
-
-/// Values of `ObfuscationSettingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ObfuscationSettingType {
-    /// `None`
-    None,
-    /// `DefaultObfuscation`
-    DefaultObfuscation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ObfuscationSettingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "DefaultObfuscation"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::DefaultObfuscation => "DefaultObfuscation",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ObfuscationSettingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ObfuscationSettingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ObfuscationSettingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "DefaultObfuscation" => Self::DefaultObfuscation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ObfuscationSettingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ObfuscationSettingType::from(s))
-    }
-}
-
-crate::impl_literal!(ObfuscationSettingType);
-
-/// Property type `SubSlotSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SubSlotSetting {
-    /// `Expression` (optional).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `[0-9A-Za-z_\-\s\(\)]+`.
-    pub expression: Option<Value<String>>,
-    /// `SlotSpecifications` (optional).
-    pub slot_specifications: Option<Value<Map<Specifications>>>,
+crate::l1_struct! {
+    /// Property type `SubSlotSetting` of `AWS::Lex::Bot`.
+    SubSlotSetting(default)
 }
 
 impl SubSlotSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            expression: None,
-            slot_specifications: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 1 to 1000 characters.
+    /// Pattern: `[0-9A-Za-z_\-\s\x{80}-\x{10FFFF}\(\)]+`.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `SlotSpecifications`.
-    pub fn slot_specifications(mut self, value: impl Into<Value<Map<Specifications>>>) -> Self {
-        self.slot_specifications = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubSlotSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_specifications {
-            m.insert("SlotSpecifications".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SlotSpecifications` (optional).
+    pub fn slot_specifications(self, value: impl Into<Value<Map<Specifications>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SlotSpecifications", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SubSlotSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("[0-9A-Za-z_\\-\\s\\(\\)]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slot_specifications
-            .check(&path.field("SlotSpecifications"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubSlotSetting);
-
-/// Property type `Specifications` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Specifications {
-    /// `SlotTypeId` (optional).
-    /// Length: 1..=25 characters.
-    /// Pattern: `^((AMAZON\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$`.
-    pub slot_type_id: Option<Value<String>>,
-    /// `SlotTypeName` (optional).
-    pub slot_type_name: Option<Value<String>>,
-    /// `ValueElicitationSetting` (required).
-    pub value_elicitation_setting: Value<SubSlotValueElicitationSetting>,
+crate::l1_struct! {
+    /// Property type `Specifications` of `AWS::Lex::Bot`.
+    Specifications
 }
 
 impl Specifications {
@@ -6232,257 +2498,102 @@ impl Specifications {
     pub fn new(
         value_elicitation_setting: impl Into<Value<SubSlotValueElicitationSetting>>,
     ) -> Self {
-        Self {
-            slot_type_id: None,
-            slot_type_name: None,
-            value_elicitation_setting: value_elicitation_setting.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ValueElicitationSetting",
+            value_elicitation_setting.into().to_template(),
+        ))
     }
-    /// Sets `SlotTypeId`.
-    pub fn slot_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_type_id = Some(value.into());
-        self
+    /// `SlotTypeId` (optional).
+    /// Length: 1 to 25 characters.
+    /// Pattern: `^((AMAZON\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$`.
+    pub fn slot_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SlotTypeId", value.into().to_template()))
     }
-    /// Sets `SlotTypeName`.
-    pub fn slot_type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_type_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Specifications {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.slot_type_id {
-            m.insert("SlotTypeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_type_name {
-            m.insert("SlotTypeName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ValueElicitationSetting".to_owned(),
-            self.value_elicitation_setting.to_template(),
-        );
-        Expr::Map(m)
+    /// `SlotTypeName` (optional).
+    pub fn slot_type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SlotTypeName", value.into().to_template()))
     }
 }
 
-impl Check for Specifications {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.slot_type_id.check(
-            &path.field("SlotTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25),
-                pattern: Some("^((AMAZON\\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_elicitation_setting.check(
-            &path.field("ValueElicitationSetting"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("SlotTypeId", self.slot_type_id.is_some())],
-                &[("SlotTypeName", self.slot_type_name.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Specifications);
-
-/// Property type `SubSlotValueElicitationSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SubSlotValueElicitationSetting {
-    /// `DefaultValueSpecification` (optional).
-    pub default_value_specification: Option<Value<SlotDefaultValueSpecification>>,
-    /// `PromptSpecification` (optional).
-    pub prompt_specification: Option<Value<PromptSpecification>>,
-    /// `SampleUtterances` (optional).
-    pub sample_utterances: Option<Value<List<SampleUtterance>>>,
-    /// `WaitAndContinueSpecification` (optional).
-    pub wait_and_continue_specification: Option<Value<WaitAndContinueSpecification>>,
+crate::l1_struct! {
+    /// Property type `SubSlotValueElicitationSetting` of `AWS::Lex::Bot`.
+    SubSlotValueElicitationSetting(default)
 }
 
 impl SubSlotValueElicitationSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_value_specification: None,
-            prompt_specification: None,
-            sample_utterances: None,
-            wait_and_continue_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultValueSpecification`.
+    /// `DefaultValueSpecification` (optional).
     pub fn default_value_specification(
-        mut self,
+        self,
         value: impl Into<Value<SlotDefaultValueSpecification>>,
     ) -> Self {
-        self.default_value_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DefaultValueSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `PromptSpecification`.
-    pub fn prompt_specification(mut self, value: impl Into<Value<PromptSpecification>>) -> Self {
-        self.prompt_specification = Some(value.into());
-        self
+    /// `PromptSpecification` (optional).
+    pub fn prompt_specification(self, value: impl Into<Value<PromptSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PromptSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SampleUtterances`.
-    pub fn sample_utterances(mut self, value: impl Into<Value<List<SampleUtterance>>>) -> Self {
-        self.sample_utterances = Some(value.into());
-        self
+    /// `SampleUtterances` (optional).
+    pub fn sample_utterances(self, value: impl Into<Value<List<SampleUtterance>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SampleUtterances", value.into().to_template()),
+        )
     }
-    /// Sets `WaitAndContinueSpecification`.
+    /// `WaitAndContinueSpecification` (optional).
     pub fn wait_and_continue_specification(
-        mut self,
+        self,
         value: impl Into<Value<WaitAndContinueSpecification>>,
     ) -> Self {
-        self.wait_and_continue_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "WaitAndContinueSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SubSlotValueElicitationSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value_specification {
-            m.insert("DefaultValueSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prompt_specification {
-            m.insert("PromptSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_utterances {
-            m.insert("SampleUtterances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wait_and_continue_specification {
-            m.insert("WaitAndContinueSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubSlotValueElicitationSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value_specification.check(
-            &path.field("DefaultValueSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.prompt_specification
-            .check(&path.field("PromptSpecification"), &Rules::NONE, out);
-        self.sample_utterances
-            .check(&path.field("SampleUtterances"), &Rules::NONE, out);
-        self.wait_and_continue_specification.check(
-            &path.field("WaitAndContinueSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubSlotValueElicitationSetting);
-
-/// Property type `SlotDefaultValueSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotDefaultValueSpecification {
-    /// `DefaultValueList` (required).
-    /// Items: ..=10.
-    pub default_value_list: Value<List<SlotDefaultValue>>,
+crate::l1_struct! {
+    /// Property type `SlotDefaultValueSpecification` of `AWS::Lex::Bot`.
+    SlotDefaultValueSpecification
 }
 
 impl SlotDefaultValueSpecification {
     /// The required properties: `DefaultValueList`.
     pub fn new(default_value_list: impl Into<Value<List<SlotDefaultValue>>>) -> Self {
-        Self {
-            default_value_list: default_value_list.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DefaultValueList",
+            default_value_list.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SlotDefaultValueSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultValueList".to_owned(),
-            self.default_value_list.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlotDefaultValueSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value_list.check(
-            &path.field("DefaultValueList"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlotDefaultValueSpecification);
-
-/// Property type `SlotDefaultValue` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotDefaultValue {
-    /// `DefaultValue` (required).
-    /// Length: 1..=202 characters.
-    pub default_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlotDefaultValue` of `AWS::Lex::Bot`.
+    SlotDefaultValue
 }
 
 impl SlotDefaultValue {
     /// The required properties: `DefaultValue`.
     pub fn new(default_value: impl Into<Value<String>>) -> Self {
-        Self {
-            default_value: default_value.into(),
-        }
+        Self(crate::Properties::new().with(0, "DefaultValue", default_value.into().to_template()))
     }
 }
 
-impl ToTemplate for SlotDefaultValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DefaultValue".to_owned(), self.default_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlotDefaultValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value.check(
-            &path.field("DefaultValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(202),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlotDefaultValue);
-
-/// Property type `WaitAndContinueSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct WaitAndContinueSpecification {
-    /// `ContinueResponse` (required).
-    pub continue_response: Value<ResponseSpecification>,
-    /// `IsActive` (optional).
-    pub is_active: Option<Value<bool>>,
-    /// `StillWaitingResponse` (optional).
-    pub still_waiting_response: Option<Value<StillWaitingResponseSpecification>>,
-    /// `WaitingResponse` (required).
-    pub waiting_response: Value<ResponseSpecification>,
+crate::l1_struct! {
+    /// Property type `WaitAndContinueSpecification` of `AWS::Lex::Bot`.
+    WaitAndContinueSpecification
 }
 
 impl WaitAndContinueSpecification {
@@ -6491,76 +2602,35 @@ impl WaitAndContinueSpecification {
         continue_response: impl Into<Value<ResponseSpecification>>,
         waiting_response: impl Into<Value<ResponseSpecification>>,
     ) -> Self {
-        Self {
-            continue_response: continue_response.into(),
-            is_active: None,
-            still_waiting_response: None,
-            waiting_response: waiting_response.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContinueResponse",
+                    continue_response.into().to_template(),
+                )
+                .with(3, "WaitingResponse", waiting_response.into().to_template()),
+        )
     }
-    /// Sets `IsActive`.
-    pub fn is_active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_active = Some(value.into());
-        self
+    /// `IsActive` (optional).
+    pub fn is_active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IsActive", value.into().to_template()))
     }
-    /// Sets `StillWaitingResponse`.
+    /// `StillWaitingResponse` (optional).
     pub fn still_waiting_response(
-        mut self,
+        self,
         value: impl Into<Value<StillWaitingResponseSpecification>>,
     ) -> Self {
-        self.still_waiting_response = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "StillWaitingResponse", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WaitAndContinueSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContinueResponse".to_owned(),
-            self.continue_response.to_template(),
-        );
-        if let Some(v) = &self.is_active {
-            m.insert("IsActive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.still_waiting_response {
-            m.insert("StillWaitingResponse".to_owned(), v.to_template());
-        }
-        m.insert(
-            "WaitingResponse".to_owned(),
-            self.waiting_response.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for WaitAndContinueSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.continue_response
-            .check(&path.field("ContinueResponse"), &Rules::NONE, out);
-        self.still_waiting_response
-            .check(&path.field("StillWaitingResponse"), &Rules::NONE, out);
-        self.waiting_response
-            .check(&path.field("WaitingResponse"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WaitAndContinueSpecification);
-
-/// Property type `StillWaitingResponseSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct StillWaitingResponseSpecification {
-    /// `AllowInterrupt` (optional).
-    pub allow_interrupt: Option<Value<bool>>,
-    /// `FrequencyInSeconds` (required).
-    /// Range: 1..=300.
-    pub frequency_in_seconds: Value<i64>,
-    /// `MessageGroupsList` (required).
-    /// Items: 1..=5.
-    pub message_groups_list: Value<List<MessageGroup>>,
-    /// `TimeoutInSeconds` (required).
-    /// Range: 1..=900.
-    pub timeout_in_seconds: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StillWaitingResponseSpecification` of `AWS::Lex::Bot`.
+    StillWaitingResponseSpecification
 }
 
 impl StillWaitingResponseSpecification {
@@ -6570,760 +2640,303 @@ impl StillWaitingResponseSpecification {
         message_groups_list: impl Into<Value<List<MessageGroup>>>,
         timeout_in_seconds: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            allow_interrupt: None,
-            frequency_in_seconds: frequency_in_seconds.into(),
-            message_groups_list: message_groups_list.into(),
-            timeout_in_seconds: timeout_in_seconds.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "FrequencyInSeconds",
+                    frequency_in_seconds.into().to_template(),
+                )
+                .with(
+                    2,
+                    "MessageGroupsList",
+                    message_groups_list.into().to_template(),
+                )
+                .with(
+                    3,
+                    "TimeoutInSeconds",
+                    timeout_in_seconds.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllowInterrupt`.
-    pub fn allow_interrupt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_interrupt = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StillWaitingResponseSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_interrupt {
-            m.insert("AllowInterrupt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FrequencyInSeconds".to_owned(),
-            self.frequency_in_seconds.to_template(),
-        );
-        m.insert(
-            "MessageGroupsList".to_owned(),
-            self.message_groups_list.to_template(),
-        );
-        m.insert(
-            "TimeoutInSeconds".to_owned(),
-            self.timeout_in_seconds.to_template(),
-        );
-        Expr::Map(m)
+    /// `AllowInterrupt` (optional).
+    pub fn allow_interrupt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowInterrupt", value.into().to_template()))
     }
 }
 
-impl Check for StillWaitingResponseSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frequency_in_seconds.check(
-            &path.field("FrequencyInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_groups_list.check(
-            &path.field("MessageGroupsList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout_in_seconds.check(
-            &path.field("TimeoutInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StillWaitingResponseSpecification);
-
-/// Property type `SlotValueElicitationSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotValueElicitationSetting {
-    /// `DefaultValueSpecification` (optional).
-    pub default_value_specification: Option<Value<SlotDefaultValueSpecification>>,
-    /// `PromptSpecification` (optional).
-    pub prompt_specification: Option<Value<PromptSpecification>>,
-    /// `SampleUtterances` (optional).
-    pub sample_utterances: Option<Value<List<SampleUtterance>>>,
-    /// `SlotCaptureSetting` (optional).
-    pub slot_capture_setting: Option<Value<SlotCaptureSetting>>,
-    /// `SlotConstraint` (required).
-    pub slot_constraint: Value<SlotConstraint>,
-    /// `WaitAndContinueSpecification` (optional).
-    pub wait_and_continue_specification: Option<Value<WaitAndContinueSpecification>>,
+crate::l1_struct! {
+    /// Property type `SlotValueElicitationSetting` of `AWS::Lex::Bot`.
+    SlotValueElicitationSetting
 }
 
 impl SlotValueElicitationSetting {
     /// The required properties: `SlotConstraint`.
     pub fn new(slot_constraint: impl Into<Value<SlotConstraint>>) -> Self {
-        Self {
-            default_value_specification: None,
-            prompt_specification: None,
-            sample_utterances: None,
-            slot_capture_setting: None,
-            slot_constraint: slot_constraint.into(),
-            wait_and_continue_specification: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "SlotConstraint",
+            slot_constraint.into().to_template(),
+        ))
     }
-    /// Sets `DefaultValueSpecification`.
+    /// `DefaultValueSpecification` (optional).
     pub fn default_value_specification(
-        mut self,
+        self,
         value: impl Into<Value<SlotDefaultValueSpecification>>,
     ) -> Self {
-        self.default_value_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DefaultValueSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `PromptSpecification`.
-    pub fn prompt_specification(mut self, value: impl Into<Value<PromptSpecification>>) -> Self {
-        self.prompt_specification = Some(value.into());
-        self
+    /// `PromptSpecification` (optional).
+    pub fn prompt_specification(self, value: impl Into<Value<PromptSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PromptSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `SampleUtterances`.
-    pub fn sample_utterances(mut self, value: impl Into<Value<List<SampleUtterance>>>) -> Self {
-        self.sample_utterances = Some(value.into());
-        self
+    /// `SampleUtterances` (optional).
+    pub fn sample_utterances(self, value: impl Into<Value<List<SampleUtterance>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SampleUtterances", value.into().to_template()),
+        )
     }
-    /// Sets `SlotCaptureSetting`.
-    pub fn slot_capture_setting(mut self, value: impl Into<Value<SlotCaptureSetting>>) -> Self {
-        self.slot_capture_setting = Some(value.into());
-        self
+    /// `SlotCaptureSetting` (optional).
+    pub fn slot_capture_setting(self, value: impl Into<Value<SlotCaptureSetting>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SlotCaptureSetting", value.into().to_template()),
+        )
     }
-    /// Sets `WaitAndContinueSpecification`.
+    /// `WaitAndContinueSpecification` (optional).
     pub fn wait_and_continue_specification(
-        mut self,
+        self,
         value: impl Into<Value<WaitAndContinueSpecification>>,
     ) -> Self {
-        self.wait_and_continue_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "WaitAndContinueSpecification",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SlotValueElicitationSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value_specification {
-            m.insert("DefaultValueSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prompt_specification {
-            m.insert("PromptSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_utterances {
-            m.insert("SampleUtterances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_capture_setting {
-            m.insert("SlotCaptureSetting".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SlotConstraint".to_owned(),
-            self.slot_constraint.to_template(),
-        );
-        if let Some(v) = &self.wait_and_continue_specification {
-            m.insert("WaitAndContinueSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlotValueElicitationSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value_specification.check(
-            &path.field("DefaultValueSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.prompt_specification
-            .check(&path.field("PromptSpecification"), &Rules::NONE, out);
-        self.sample_utterances
-            .check(&path.field("SampleUtterances"), &Rules::NONE, out);
-        self.slot_capture_setting
-            .check(&path.field("SlotCaptureSetting"), &Rules::NONE, out);
-        self.slot_constraint
-            .check(&path.field("SlotConstraint"), &Rules::NONE, out);
-        self.wait_and_continue_specification.check(
-            &path.field("WaitAndContinueSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlotValueElicitationSetting);
-
-/// Property type `SlotCaptureSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SlotCaptureSetting {
-    /// `CaptureConditional` (optional).
-    pub capture_conditional: Option<Value<ConditionalSpecification>>,
-    /// `CaptureNextStep` (optional).
-    pub capture_next_step: Option<Value<DialogState>>,
-    /// `CaptureResponse` (optional).
-    pub capture_response: Option<Value<ResponseSpecification>>,
-    /// `CodeHook` (optional).
-    pub code_hook: Option<Value<DialogCodeHookInvocationSetting>>,
-    /// `ElicitationCodeHook` (optional).
-    pub elicitation_code_hook: Option<Value<ElicitationCodeHookInvocationSetting>>,
-    /// `FailureConditional` (optional).
-    pub failure_conditional: Option<Value<ConditionalSpecification>>,
-    /// `FailureNextStep` (optional).
-    pub failure_next_step: Option<Value<DialogState>>,
-    /// `FailureResponse` (optional).
-    pub failure_response: Option<Value<ResponseSpecification>>,
+crate::l1_struct! {
+    /// Property type `SlotCaptureSetting` of `AWS::Lex::Bot`.
+    SlotCaptureSetting(default)
 }
 
 impl SlotCaptureSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capture_conditional: None,
-            capture_next_step: None,
-            capture_response: None,
-            code_hook: None,
-            elicitation_code_hook: None,
-            failure_conditional: None,
-            failure_next_step: None,
-            failure_response: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaptureConditional`.
-    pub fn capture_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.capture_conditional = Some(value.into());
-        self
+    /// `CaptureConditional` (optional).
+    pub fn capture_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CaptureConditional", value.into().to_template()),
+        )
     }
-    /// Sets `CaptureNextStep`.
-    pub fn capture_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.capture_next_step = Some(value.into());
-        self
+    /// `CaptureNextStep` (optional).
+    pub fn capture_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CaptureNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `CaptureResponse`.
-    pub fn capture_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.capture_response = Some(value.into());
-        self
+    /// `CaptureResponse` (optional).
+    pub fn capture_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CaptureResponse", value.into().to_template()),
+        )
     }
-    /// Sets `CodeHook`.
-    pub fn code_hook(mut self, value: impl Into<Value<DialogCodeHookInvocationSetting>>) -> Self {
-        self.code_hook = Some(value.into());
-        self
+    /// `CodeHook` (optional).
+    pub fn code_hook(self, value: impl Into<Value<DialogCodeHookInvocationSetting>>) -> Self {
+        Self(self.0.with(3, "CodeHook", value.into().to_template()))
     }
-    /// Sets `ElicitationCodeHook`.
+    /// `ElicitationCodeHook` (optional).
     pub fn elicitation_code_hook(
-        mut self,
+        self,
         value: impl Into<Value<ElicitationCodeHookInvocationSetting>>,
     ) -> Self {
-        self.elicitation_code_hook = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ElicitationCodeHook", value.into().to_template()),
+        )
     }
-    /// Sets `FailureConditional`.
-    pub fn failure_conditional(
-        mut self,
-        value: impl Into<Value<ConditionalSpecification>>,
-    ) -> Self {
-        self.failure_conditional = Some(value.into());
-        self
+    /// `FailureConditional` (optional).
+    pub fn failure_conditional(self, value: impl Into<Value<ConditionalSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FailureConditional", value.into().to_template()),
+        )
     }
-    /// Sets `FailureNextStep`.
-    pub fn failure_next_step(mut self, value: impl Into<Value<DialogState>>) -> Self {
-        self.failure_next_step = Some(value.into());
-        self
+    /// `FailureNextStep` (optional).
+    pub fn failure_next_step(self, value: impl Into<Value<DialogState>>) -> Self {
+        Self(
+            self.0
+                .with(6, "FailureNextStep", value.into().to_template()),
+        )
     }
-    /// Sets `FailureResponse`.
-    pub fn failure_response(mut self, value: impl Into<Value<ResponseSpecification>>) -> Self {
-        self.failure_response = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SlotCaptureSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capture_conditional {
-            m.insert("CaptureConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capture_next_step {
-            m.insert("CaptureNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capture_response {
-            m.insert("CaptureResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_hook {
-            m.insert("CodeHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elicitation_code_hook {
-            m.insert("ElicitationCodeHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_conditional {
-            m.insert("FailureConditional".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_next_step {
-            m.insert("FailureNextStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_response {
-            m.insert("FailureResponse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FailureResponse` (optional).
+    pub fn failure_response(self, value: impl Into<Value<ResponseSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FailureResponse", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SlotCaptureSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capture_conditional
-            .check(&path.field("CaptureConditional"), &Rules::NONE, out);
-        self.capture_next_step
-            .check(&path.field("CaptureNextStep"), &Rules::NONE, out);
-        self.capture_response
-            .check(&path.field("CaptureResponse"), &Rules::NONE, out);
-        self.code_hook
-            .check(&path.field("CodeHook"), &Rules::NONE, out);
-        self.elicitation_code_hook
-            .check(&path.field("ElicitationCodeHook"), &Rules::NONE, out);
-        self.failure_conditional
-            .check(&path.field("FailureConditional"), &Rules::NONE, out);
-        self.failure_next_step
-            .check(&path.field("FailureNextStep"), &Rules::NONE, out);
-        self.failure_response
-            .check(&path.field("FailureResponse"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SlotConstraint`.
+    SlotConstraint {
+        /// `Required`
+        Required = "Required",
+        /// `Optional`
+        Optional = "Optional",
     }
 }
 
-crate::impl_literal!(SlotCaptureSetting);
-
-/// Values of `SlotConstraint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SlotConstraint {
-    /// `Required`
-    Required,
-    /// `Optional`
-    Optional,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SlotConstraint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Required", "Optional"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "Required",
-            Self::Optional => "Optional",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SlotConstraint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SlotConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SlotConstraint {
-    fn from(s: &str) -> Self {
-        match s {
-            "Required" => Self::Required,
-            "Optional" => Self::Optional,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SlotConstraint> {
-    fn from(s: &str) -> Self {
-        Value::literal(SlotConstraint::from(s))
-    }
-}
-
-crate::impl_literal!(SlotConstraint);
-
-/// Property type `SlotType` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotType {
-    /// `CompositeSlotTypeSetting` (optional).
-    pub composite_slot_type_setting: Option<Value<CompositeSlotTypeSetting>>,
-    /// `Description` (optional).
-    /// Length: ..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `ExternalSourceSetting` (optional).
-    pub external_source_setting: Option<Value<ExternalSourceSetting>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub name: Value<String>,
-    /// `ParentSlotTypeSignature` (optional).
-    pub parent_slot_type_signature: Option<Value<String>>,
-    /// `SlotTypeValues` (optional).
-    /// Items: ..=10000.
-    pub slot_type_values: Option<Value<List<SlotTypeValue>>>,
-    /// `ValueSelectionSetting` (optional).
-    pub value_selection_setting: Option<Value<SlotValueSelectionSetting>>,
+crate::l1_struct! {
+    /// Property type `SlotType` of `AWS::Lex::Bot`.
+    SlotType
 }
 
 impl SlotType {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            composite_slot_type_setting: None,
-            description: None,
-            external_source_setting: None,
-            name: name.into(),
-            parent_slot_type_signature: None,
-            slot_type_values: None,
-            value_selection_setting: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CompositeSlotTypeSetting`.
+    /// `CompositeSlotTypeSetting` (optional).
     pub fn composite_slot_type_setting(
-        mut self,
+        self,
         value: impl Into<Value<CompositeSlotTypeSetting>>,
     ) -> Self {
-        self.composite_slot_type_setting = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CompositeSlotTypeSetting", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ExternalSourceSetting`.
-    pub fn external_source_setting(
-        mut self,
-        value: impl Into<Value<ExternalSourceSetting>>,
-    ) -> Self {
-        self.external_source_setting = Some(value.into());
-        self
+    /// `ExternalSourceSetting` (optional).
+    pub fn external_source_setting(self, value: impl Into<Value<ExternalSourceSetting>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExternalSourceSetting", value.into().to_template()),
+        )
     }
-    /// Sets `ParentSlotTypeSignature`.
-    pub fn parent_slot_type_signature(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parent_slot_type_signature = Some(value.into());
-        self
+    /// `ParentSlotTypeSignature` (optional).
+    pub fn parent_slot_type_signature(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ParentSlotTypeSignature", value.into().to_template()),
+        )
     }
-    /// Sets `SlotTypeValues`.
-    pub fn slot_type_values(mut self, value: impl Into<Value<List<SlotTypeValue>>>) -> Self {
-        self.slot_type_values = Some(value.into());
-        self
+    /// `SlotTypeValues` (optional).
+    /// Items: at most 10000.
+    pub fn slot_type_values(self, value: impl Into<Value<List<SlotTypeValue>>>) -> Self {
+        Self(self.0.with(5, "SlotTypeValues", value.into().to_template()))
     }
-    /// Sets `ValueSelectionSetting`.
+    /// `ValueSelectionSetting` (optional).
     pub fn value_selection_setting(
-        mut self,
+        self,
         value: impl Into<Value<SlotValueSelectionSetting>>,
     ) -> Self {
-        self.value_selection_setting = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "ValueSelectionSetting", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlotType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.composite_slot_type_setting {
-            m.insert("CompositeSlotTypeSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_source_setting {
-            m.insert("ExternalSourceSetting".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parent_slot_type_signature {
-            m.insert("ParentSlotTypeSignature".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_type_values {
-            m.insert("SlotTypeValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_selection_setting {
-            m.insert("ValueSelectionSetting".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlotType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.composite_slot_type_setting.check(
-            &path.field("CompositeSlotTypeSetting"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.external_source_setting
-            .check(&path.field("ExternalSourceSetting"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slot_type_values.check(
-            &path.field("SlotTypeValues"),
-            &Rules {
-                max_items: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_selection_setting
-            .check(&path.field("ValueSelectionSetting"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SlotType);
-
-/// Property type `CompositeSlotTypeSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct CompositeSlotTypeSetting {
-    /// `SubSlots` (optional).
-    /// Items: 1..=6.
-    pub sub_slots: Option<Value<List<SubSlotTypeComposition>>>,
+crate::l1_struct! {
+    /// Property type `CompositeSlotTypeSetting` of `AWS::Lex::Bot`.
+    CompositeSlotTypeSetting(default)
 }
 
 impl CompositeSlotTypeSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { sub_slots: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SubSlots`.
-    pub fn sub_slots(mut self, value: impl Into<Value<List<SubSlotTypeComposition>>>) -> Self {
-        self.sub_slots = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CompositeSlotTypeSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sub_slots {
-            m.insert("SubSlots".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubSlots` (optional).
+    /// Items: 1 to 6.
+    pub fn sub_slots(self, value: impl Into<Value<List<SubSlotTypeComposition>>>) -> Self {
+        Self(self.0.with(0, "SubSlots", value.into().to_template()))
     }
 }
 
-impl Check for CompositeSlotTypeSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sub_slots.check(
-            &path.field("SubSlots"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CompositeSlotTypeSetting);
-
-/// Property type `SubSlotTypeComposition` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SubSlotTypeComposition {
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?){1,100}$`.
-    pub name: Value<String>,
-    /// `SlotTypeId` (optional).
-    /// Length: 1..=25 characters.
-    /// Pattern: `^((AMAZON\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$`.
-    pub slot_type_id: Option<Value<String>>,
-    /// `SlotTypeName` (optional).
-    pub slot_type_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SubSlotTypeComposition` of `AWS::Lex::Bot`.
+    SubSlotTypeComposition
 }
 
 impl SubSlotTypeComposition {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            slot_type_id: None,
-            slot_type_name: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `SlotTypeId`.
-    pub fn slot_type_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_type_id = Some(value.into());
-        self
+    /// `SlotTypeId` (optional).
+    /// Length: 1 to 25 characters.
+    /// Pattern: `^((AMAZON\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$`.
+    pub fn slot_type_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SlotTypeId", value.into().to_template()))
     }
-    /// Sets `SlotTypeName`.
-    pub fn slot_type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slot_type_name = Some(value.into());
-        self
+    /// `SlotTypeName` (optional).
+    pub fn slot_type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SlotTypeName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SubSlotTypeComposition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.slot_type_id {
-            m.insert("SlotTypeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slot_type_name {
-            m.insert("SlotTypeName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubSlotTypeComposition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?){1,100}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slot_type_id.check(
-            &path.field("SlotTypeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(25),
-                pattern: Some("^((AMAZON\\.)[a-zA-Z_]+?|[0-9a-zA-Z]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("SlotTypeId", self.slot_type_id.is_some())],
-                &[("SlotTypeName", self.slot_type_name.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubSlotTypeComposition);
-
-/// Property type `ExternalSourceSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct ExternalSourceSetting {
-    /// `GrammarSlotTypeSetting` (optional).
-    pub grammar_slot_type_setting: Option<Value<GrammarSlotTypeSetting>>,
+crate::l1_struct! {
+    /// Property type `ExternalSourceSetting` of `AWS::Lex::Bot`.
+    ExternalSourceSetting(default)
 }
 
 impl ExternalSourceSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            grammar_slot_type_setting: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GrammarSlotTypeSetting`.
+    /// `GrammarSlotTypeSetting` (optional).
     pub fn grammar_slot_type_setting(
-        mut self,
+        self,
         value: impl Into<Value<GrammarSlotTypeSetting>>,
     ) -> Self {
-        self.grammar_slot_type_setting = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "GrammarSlotTypeSetting", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ExternalSourceSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.grammar_slot_type_setting {
-            m.insert("GrammarSlotTypeSetting".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExternalSourceSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grammar_slot_type_setting.check(
-            &path.field("GrammarSlotTypeSetting"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExternalSourceSetting);
-
-/// Property type `GrammarSlotTypeSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct GrammarSlotTypeSetting {
-    /// `Source` (optional).
-    pub source: Option<Value<GrammarSlotTypeSource>>,
+crate::l1_struct! {
+    /// Property type `GrammarSlotTypeSetting` of `AWS::Lex::Bot`.
+    GrammarSlotTypeSetting(default)
 }
 
 impl GrammarSlotTypeSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<GrammarSlotTypeSource>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GrammarSlotTypeSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<GrammarSlotTypeSource>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
     }
 }
 
-impl Check for GrammarSlotTypeSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GrammarSlotTypeSetting);
-
-/// Property type `GrammarSlotTypeSource` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct GrammarSlotTypeSource {
-    /// `KmsKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w\-]+:kms:[\w\-]+:[\d]{12}:(?:key\/[\w\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `S3BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3ObjectKey` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `[\.\-\!\*\_\'\(\)a-zA-Z0-9][\.\-\!\*\_\'\(\)\/a-zA-Z0-9]*$`.
-    pub s3_object_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `GrammarSlotTypeSource` of `AWS::Lex::Bot`.
+    GrammarSlotTypeSource
 }
 
 impl GrammarSlotTypeSource {
@@ -7332,1177 +2945,376 @@ impl GrammarSlotTypeSource {
         s3_bucket_name: impl Into<Value<ids::BucketName>>,
         s3_object_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            kms_key_arn: None,
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_object_key: s3_object_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "S3BucketName", s3_bucket_name.into().to_template())
+                .with(2, "S3ObjectKey", s3_object_key.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GrammarSlotTypeSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        m.insert("S3ObjectKey".to_owned(), self.s3_object_key.to_template());
-        Expr::Map(m)
+    /// `KmsKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}\-]+:kms:[\w\x{80}-\x{10FFFF}\-]+:[\d\x{80}-\x{10FFFF}]{12}:(?:key\/[\w\x{80}-\x{10FFFF}\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl Check for GrammarSlotTypeSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$"), ..Rules::NONE }, out);
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_object_key.check(
-            &path.field("S3ObjectKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(
-                    "[\\.\\-\\!\\*\\_\\'\\(\\)a-zA-Z0-9][\\.\\-\\!\\*\\_\\'\\(\\)\\/a-zA-Z0-9]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GrammarSlotTypeSource);
-
-/// Property type `SlotTypeValue` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotTypeValue {
-    /// `SampleValue` (required).
-    pub sample_value: Value<SampleValue>,
-    /// `Synonyms` (optional).
-    /// Items: ..=10000.
-    pub synonyms: Option<Value<List<SampleValue>>>,
+crate::l1_struct! {
+    /// Property type `SlotTypeValue` of `AWS::Lex::Bot`.
+    SlotTypeValue
 }
 
 impl SlotTypeValue {
     /// The required properties: `SampleValue`.
     pub fn new(sample_value: impl Into<Value<SampleValue>>) -> Self {
-        Self {
-            sample_value: sample_value.into(),
-            synonyms: None,
-        }
+        Self(crate::Properties::new().with(0, "SampleValue", sample_value.into().to_template()))
     }
-    /// Sets `Synonyms`.
-    pub fn synonyms(mut self, value: impl Into<Value<List<SampleValue>>>) -> Self {
-        self.synonyms = Some(value.into());
-        self
+    /// `Synonyms` (optional).
+    /// Items: at most 10000.
+    pub fn synonyms(self, value: impl Into<Value<List<SampleValue>>>) -> Self {
+        Self(self.0.with(1, "Synonyms", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SlotTypeValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SampleValue".to_owned(), self.sample_value.to_template());
-        if let Some(v) = &self.synonyms {
-            m.insert("Synonyms".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlotTypeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sample_value
-            .check(&path.field("SampleValue"), &Rules::NONE, out);
-        self.synonyms.check(
-            &path.field("Synonyms"),
-            &Rules {
-                max_items: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlotTypeValue);
-
-/// Property type `SampleValue` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SampleValue {
-    /// `Value` (required).
-    /// Length: 1..=140 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SampleValue` of `AWS::Lex::Bot`.
+    SampleValue
 }
 
 impl SampleValue {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SampleValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SampleValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(140),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SampleValue);
-
-/// Property type `SlotValueSelectionSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotValueSelectionSetting {
-    /// `AdvancedRecognitionSetting` (optional).
-    pub advanced_recognition_setting: Option<Value<AdvancedRecognitionSetting>>,
-    /// `RegexFilter` (optional).
-    pub regex_filter: Option<Value<SlotValueRegexFilter>>,
-    /// `ResolutionStrategy` (required).
-    pub resolution_strategy: Value<SlotValueResolutionStrategy>,
+crate::l1_struct! {
+    /// Property type `SlotValueSelectionSetting` of `AWS::Lex::Bot`.
+    SlotValueSelectionSetting
 }
 
 impl SlotValueSelectionSetting {
     /// The required properties: `ResolutionStrategy`.
     pub fn new(resolution_strategy: impl Into<Value<SlotValueResolutionStrategy>>) -> Self {
-        Self {
-            advanced_recognition_setting: None,
-            regex_filter: None,
-            resolution_strategy: resolution_strategy.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ResolutionStrategy",
+            resolution_strategy.into().to_template(),
+        ))
     }
-    /// Sets `AdvancedRecognitionSetting`.
+    /// `AdvancedRecognitionSetting` (optional).
     pub fn advanced_recognition_setting(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedRecognitionSetting>>,
     ) -> Self {
-        self.advanced_recognition_setting = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdvancedRecognitionSetting", value.into().to_template()),
+        )
     }
-    /// Sets `RegexFilter`.
-    pub fn regex_filter(mut self, value: impl Into<Value<SlotValueRegexFilter>>) -> Self {
-        self.regex_filter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SlotValueSelectionSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.advanced_recognition_setting {
-            m.insert("AdvancedRecognitionSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex_filter {
-            m.insert("RegexFilter".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResolutionStrategy".to_owned(),
-            self.resolution_strategy.to_template(),
-        );
-        Expr::Map(m)
+    /// `RegexFilter` (optional).
+    pub fn regex_filter(self, value: impl Into<Value<SlotValueRegexFilter>>) -> Self {
+        Self(self.0.with(1, "RegexFilter", value.into().to_template()))
     }
 }
 
-impl Check for SlotValueSelectionSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_recognition_setting.check(
-            &path.field("AdvancedRecognitionSetting"),
-            &Rules::NONE,
-            out,
-        );
-        self.regex_filter
-            .check(&path.field("RegexFilter"), &Rules::NONE, out);
-        self.resolution_strategy
-            .check(&path.field("ResolutionStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SlotValueSelectionSetting);
-
-/// Property type `AdvancedRecognitionSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedRecognitionSetting {
-    /// `AudioRecognitionStrategy` (optional).
-    pub audio_recognition_strategy: Option<Value<AudioRecognitionStrategy>>,
+crate::l1_struct! {
+    /// Property type `AdvancedRecognitionSetting` of `AWS::Lex::Bot`.
+    AdvancedRecognitionSetting(default)
 }
 
 impl AdvancedRecognitionSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_recognition_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioRecognitionStrategy`.
+    /// `AudioRecognitionStrategy` (optional).
     pub fn audio_recognition_strategy(
-        mut self,
+        self,
         value: impl Into<Value<AudioRecognitionStrategy>>,
     ) -> Self {
-        self.audio_recognition_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AudioRecognitionStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AdvancedRecognitionSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_recognition_strategy {
-            m.insert("AudioRecognitionStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AudioRecognitionStrategy`.
+    AudioRecognitionStrategy {
+        /// `UseSlotValuesAsCustomVocabulary`
+        UseSlotValuesAsCustomVocabulary = "UseSlotValuesAsCustomVocabulary",
     }
 }
 
-impl Check for AdvancedRecognitionSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_recognition_strategy.check(
-            &path.field("AudioRecognitionStrategy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdvancedRecognitionSetting);
-
-/// Values of `AudioRecognitionStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AudioRecognitionStrategy {
-    /// `UseSlotValuesAsCustomVocabulary`
-    UseSlotValuesAsCustomVocabulary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AudioRecognitionStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["UseSlotValuesAsCustomVocabulary"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UseSlotValuesAsCustomVocabulary => "UseSlotValuesAsCustomVocabulary",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AudioRecognitionStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AudioRecognitionStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AudioRecognitionStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "UseSlotValuesAsCustomVocabulary" => Self::UseSlotValuesAsCustomVocabulary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AudioRecognitionStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AudioRecognitionStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AudioRecognitionStrategy);
-
-/// Property type `SlotValueRegexFilter` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SlotValueRegexFilter {
-    /// `Pattern` (required).
-    /// Length: 1..=300 characters.
-    pub pattern: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlotValueRegexFilter` of `AWS::Lex::Bot`.
+    SlotValueRegexFilter
 }
 
 impl SlotValueRegexFilter {
     /// The required properties: `Pattern`.
     pub fn new(pattern: impl Into<Value<String>>) -> Self {
-        Self {
-            pattern: pattern.into(),
-        }
+        Self(crate::Properties::new().with(0, "Pattern", pattern.into().to_template()))
     }
 }
 
-impl ToTemplate for SlotValueRegexFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Pattern".to_owned(), self.pattern.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SlotValueResolutionStrategy`.
+    SlotValueResolutionStrategy {
+        /// `ORIGINAL_VALUE`
+        OriginalValue = "ORIGINAL_VALUE",
+        /// `TOP_RESOLUTION`
+        TopResolution = "TOP_RESOLUTION",
+        /// `CONCATENATION`
+        Concatenation = "CONCATENATION",
     }
 }
 
-impl Check for SlotValueRegexFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pattern.check(
-            &path.field("Pattern"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SpeechDetectionSensitivity`.
+    SpeechDetectionSensitivity {
+        /// `Default`
+        Default = "Default",
+        /// `HighNoiseTolerance`
+        HighNoiseTolerance = "HighNoiseTolerance",
+        /// `MaximumNoiseTolerance`
+        MaximumNoiseTolerance = "MaximumNoiseTolerance",
     }
 }
 
-crate::impl_literal!(SlotValueRegexFilter);
-
-/// Values of `SlotValueResolutionStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SlotValueResolutionStrategy {
-    /// `ORIGINAL_VALUE`
-    OriginalValue,
-    /// `TOP_RESOLUTION`
-    TopResolution,
-    /// `CONCATENATION`
-    Concatenation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SlotValueResolutionStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ORIGINAL_VALUE", "TOP_RESOLUTION", "CONCATENATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OriginalValue => "ORIGINAL_VALUE",
-            Self::TopResolution => "TOP_RESOLUTION",
-            Self::Concatenation => "CONCATENATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SlotValueResolutionStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SlotValueResolutionStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SlotValueResolutionStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ORIGINAL_VALUE" => Self::OriginalValue,
-            "TOP_RESOLUTION" => Self::TopResolution,
-            "CONCATENATION" => Self::Concatenation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SlotValueResolutionStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(SlotValueResolutionStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(SlotValueResolutionStrategy);
-
-/// Values of `SpeechDetectionSensitivity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpeechDetectionSensitivity {
-    /// `Default`
-    Default,
-    /// `HighNoiseTolerance`
-    HighNoiseTolerance,
-    /// `MaximumNoiseTolerance`
-    MaximumNoiseTolerance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SpeechDetectionSensitivity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Default", "HighNoiseTolerance", "MaximumNoiseTolerance"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "Default",
-            Self::HighNoiseTolerance => "HighNoiseTolerance",
-            Self::MaximumNoiseTolerance => "MaximumNoiseTolerance",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SpeechDetectionSensitivity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SpeechDetectionSensitivity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SpeechDetectionSensitivity {
-    fn from(s: &str) -> Self {
-        match s {
-            "Default" => Self::Default,
-            "HighNoiseTolerance" => Self::HighNoiseTolerance,
-            "MaximumNoiseTolerance" => Self::MaximumNoiseTolerance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SpeechDetectionSensitivity> {
-    fn from(s: &str) -> Self {
-        Value::literal(SpeechDetectionSensitivity::from(s))
-    }
-}
-
-crate::impl_literal!(SpeechDetectionSensitivity);
-
-/// Property type `SpeechRecognitionSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SpeechRecognitionSettings {
-    /// `SpeechModelConfig` (optional).
-    pub speech_model_config: Option<Value<SpeechModelConfig>>,
-    /// `SpeechModelPreference` (optional).
-    pub speech_model_preference: Option<Value<SpeechModelPreference>>,
+crate::l1_struct! {
+    /// Property type `SpeechRecognitionSettings` of `AWS::Lex::Bot`.
+    SpeechRecognitionSettings(default)
 }
 
 impl SpeechRecognitionSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            speech_model_config: None,
-            speech_model_preference: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SpeechModelConfig`.
-    pub fn speech_model_config(mut self, value: impl Into<Value<SpeechModelConfig>>) -> Self {
-        self.speech_model_config = Some(value.into());
-        self
+    /// `SpeechModelConfig` (optional).
+    pub fn speech_model_config(self, value: impl Into<Value<SpeechModelConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SpeechModelConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SpeechModelPreference`.
-    pub fn speech_model_preference(
-        mut self,
-        value: impl Into<Value<SpeechModelPreference>>,
-    ) -> Self {
-        self.speech_model_preference = Some(value.into());
-        self
+    /// `SpeechModelPreference` (optional).
+    pub fn speech_model_preference(self, value: impl Into<Value<SpeechModelPreference>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SpeechModelPreference", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SpeechRecognitionSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.speech_model_config {
-            m.insert("SpeechModelConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.speech_model_preference {
-            m.insert("SpeechModelPreference".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SpeechRecognitionSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.speech_model_config
-            .check(&path.field("SpeechModelConfig"), &Rules::NONE, out);
-        self.speech_model_preference
-            .check(&path.field("SpeechModelPreference"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpeechRecognitionSettings);
-
-/// Property type `SpeechModelConfig` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct SpeechModelConfig {
-    /// `DeepgramConfig` (optional).
-    pub deepgram_config: Option<Value<DeepgramSpeechModelConfig>>,
+crate::l1_struct! {
+    /// Property type `SpeechModelConfig` of `AWS::Lex::Bot`.
+    SpeechModelConfig(default)
 }
 
 impl SpeechModelConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deepgram_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeepgramConfig`.
-    pub fn deepgram_config(mut self, value: impl Into<Value<DeepgramSpeechModelConfig>>) -> Self {
-        self.deepgram_config = Some(value.into());
-        self
+    /// `DeepgramConfig` (optional).
+    pub fn deepgram_config(self, value: impl Into<Value<DeepgramSpeechModelConfig>>) -> Self {
+        Self(self.0.with(0, "DeepgramConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SpeechModelConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deepgram_config {
-            m.insert("DeepgramConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SpeechModelConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deepgram_config
-            .check(&path.field("DeepgramConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpeechModelConfig);
-
-/// Property type `DeepgramSpeechModelConfig` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct DeepgramSpeechModelConfig {
-    /// `ApiTokenSecretArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[A-Za-z-]*:secretsmanager:[a-z0-9-]{1,20}:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$`.
-    pub api_token_secret_arn: Value<String>,
-    /// `ModelId` (optional).
-    /// Length: 4..=32 characters.
-    /// Pattern: `[A-Za-z0-9-_]+`.
-    pub model_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeepgramSpeechModelConfig` of `AWS::Lex::Bot`.
+    DeepgramSpeechModelConfig
 }
 
 impl DeepgramSpeechModelConfig {
     /// The required properties: `ApiTokenSecretArn`.
     pub fn new(api_token_secret_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            api_token_secret_arn: api_token_secret_arn.into(),
-            model_id: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ApiTokenSecretArn",
+            api_token_secret_arn.into().to_template(),
+        ))
     }
-    /// Sets `ModelId`.
-    pub fn model_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeepgramSpeechModelConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApiTokenSecretArn".to_owned(),
-            self.api_token_secret_arn.to_template(),
-        );
-        if let Some(v) = &self.model_id {
-            m.insert("ModelId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ModelId` (optional).
+    /// Length: 4 to 32 characters.
+    /// Pattern: `[A-Za-z0-9-_]+`.
+    pub fn model_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ModelId", value.into().to_template()))
     }
 }
 
-impl Check for DeepgramSpeechModelConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_token_secret_arn.check(&path.field("ApiTokenSecretArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:aws[A-Za-z-]*:secretsmanager:[a-z0-9-]{1,20}:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]{1,512}-[A-Za-z0-9]{6}$"), ..Rules::NONE }, out);
-        self.model_id.check(
-            &path.field("ModelId"),
-            &Rules {
-                min_length: Some(4),
-                max_length: Some(32),
-                pattern: Some("[A-Za-z0-9-_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SpeechModelPreference`.
+    SpeechModelPreference {
+        /// `Standard`
+        Standard = "Standard",
+        /// `Neural`
+        Neural = "Neural",
+        /// `Deepgram`
+        Deepgram = "Deepgram",
     }
 }
 
-crate::impl_literal!(DeepgramSpeechModelConfig);
-
-/// Values of `SpeechModelPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpeechModelPreference {
-    /// `Standard`
-    Standard,
-    /// `Neural`
-    Neural,
-    /// `Deepgram`
-    Deepgram,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SpeechModelPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "Neural", "Deepgram"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::Neural => "Neural",
-            Self::Deepgram => "Deepgram",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SpeechModelPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SpeechModelPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SpeechModelPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "Standard" => Self::Standard,
-            "Neural" => Self::Neural,
-            "Deepgram" => Self::Deepgram,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SpeechModelPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(SpeechModelPreference::from(s))
-    }
-}
-
-crate::impl_literal!(SpeechModelPreference);
-
-/// Property type `UnifiedSpeechSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct UnifiedSpeechSettings {
-    /// `SpeechFoundationModel` (required).
-    pub speech_foundation_model: Value<SpeechFoundationModel>,
+crate::l1_struct! {
+    /// Property type `UnifiedSpeechSettings` of `AWS::Lex::Bot`.
+    UnifiedSpeechSettings
 }
 
 impl UnifiedSpeechSettings {
     /// The required properties: `SpeechFoundationModel`.
     pub fn new(speech_foundation_model: impl Into<Value<SpeechFoundationModel>>) -> Self {
-        Self {
-            speech_foundation_model: speech_foundation_model.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SpeechFoundationModel",
+            speech_foundation_model.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for UnifiedSpeechSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SpeechFoundationModel".to_owned(),
-            self.speech_foundation_model.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for UnifiedSpeechSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.speech_foundation_model
-            .check(&path.field("SpeechFoundationModel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UnifiedSpeechSettings);
-
-/// Property type `SpeechFoundationModel` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SpeechFoundationModel {
-    /// `ModelArn` (required).
-    pub model_arn: Value<String>,
-    /// `VoiceId` (optional).
-    pub voice_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SpeechFoundationModel` of `AWS::Lex::Bot`.
+    SpeechFoundationModel
 }
 
 impl SpeechFoundationModel {
     /// The required properties: `ModelArn`.
     pub fn new(model_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            model_arn: model_arn.into(),
-            voice_id: None,
-        }
+        Self(crate::Properties::new().with(0, "ModelArn", model_arn.into().to_template()))
     }
-    /// Sets `VoiceId`.
-    pub fn voice_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.voice_id = Some(value.into());
-        self
+    /// `VoiceId` (optional).
+    pub fn voice_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "VoiceId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SpeechFoundationModel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ModelArn".to_owned(), self.model_arn.to_template());
-        if let Some(v) = &self.voice_id {
-            m.insert("VoiceId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SpeechFoundationModel {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SpeechFoundationModel);
-
-/// Property type `VoiceSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct VoiceSettings {
-    /// `Engine` (optional).
-    pub engine: Option<Value<Engine>>,
-    /// `VoiceId` (required).
-    pub voice_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `VoiceSettings` of `AWS::Lex::Bot`.
+    VoiceSettings
 }
 
 impl VoiceSettings {
     /// The required properties: `VoiceId`.
     pub fn new(voice_id: impl Into<Value<String>>) -> Self {
-        Self {
-            engine: None,
-            voice_id: voice_id.into(),
-        }
+        Self(crate::Properties::new().with(1, "VoiceId", voice_id.into().to_template()))
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<Engine>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<Engine>>) -> Self {
+        Self(self.0.with(0, "Engine", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VoiceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        m.insert("VoiceId".to_owned(), self.voice_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Engine`.
+    Engine {
+        /// `standard`
+        Standard = "standard",
+        /// `neural`
+        Neural = "neural",
+        /// `long-form`
+        LongForm = "long-form",
+        /// `generative`
+        Generative = "generative",
     }
 }
 
-impl Check for VoiceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.engine.check(&path.field("Engine"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(VoiceSettings);
-
-/// Values of `Engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// `standard`
-    Standard,
-    /// `neural`
-    Neural,
-    /// `long-form`
-    LongForm,
-    /// `generative`
-    Generative,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Engine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["standard", "neural", "long-form", "generative"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Neural => "neural",
-            Self::LongForm => "long-form",
-            Self::Generative => "generative",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Engine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Engine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Engine {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "neural" => Self::Neural,
-            "long-form" => Self::LongForm,
-            "generative" => Self::Generative,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Engine> {
-    fn from(s: &str) -> Self {
-        Value::literal(Engine::from(s))
-    }
-}
-
-crate::impl_literal!(Engine);
-
-/// Property type `Tag` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `BotPropsDataPrivacy` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BotPropsDataPrivacy {
-    /// `ChildDirected` (required).
-    pub child_directed: Value<bool>,
+crate::l1_struct! {
+    /// Property type `BotPropsDataPrivacy` of `AWS::Lex::Bot`.
+    BotPropsDataPrivacy
 }
 
 impl BotPropsDataPrivacy {
     /// The required properties: `ChildDirected`.
     pub fn new(child_directed: impl Into<Value<bool>>) -> Self {
-        Self {
-            child_directed: child_directed.into(),
-        }
+        Self(crate::Properties::new().with(0, "ChildDirected", child_directed.into().to_template()))
     }
 }
 
-impl ToTemplate for BotPropsDataPrivacy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChildDirected".to_owned(),
-            self.child_directed.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotPropsDataPrivacy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BotPropsDataPrivacy);
-
-/// Property type `BotPropsErrorLogSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BotPropsErrorLogSettings {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `BotPropsErrorLogSettings` of `AWS::Lex::Bot`.
+    BotPropsErrorLogSettings
 }
 
 impl BotPropsErrorLogSettings {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for BotPropsErrorLogSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotPropsErrorLogSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BotPropsErrorLogSettings);
-
-/// Property type `Replication` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct Replication {
-    /// `ReplicaRegions` (required).
-    /// Items: 1..=1.
-    /// Each item: Length: 2..=25 characters.
-    pub replica_regions: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `Replication` of `AWS::Lex::Bot`.
+    Replication
 }
 
 impl Replication {
     /// The required properties: `ReplicaRegions`.
     pub fn new(replica_regions: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            replica_regions: replica_regions.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ReplicaRegions",
+            replica_regions.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Replication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReplicaRegions".to_owned(),
-            self.replica_regions.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Replication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.replica_regions.check(
-            &path.field("ReplicaRegions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(2),
-                            max_length: Some(25),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Replication);
-
-/// Property type `TestBotAliasSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct TestBotAliasSettings {
-    /// `BotAliasLocaleSettings` (optional).
-    /// Items: ..=50.
-    pub bot_alias_locale_settings: Option<Value<List<BotAliasLocaleSettingsItem>>>,
-    /// `ConversationLogSettings` (optional).
-    pub conversation_log_settings: Option<Value<ConversationLogSettings>>,
-    /// `Description` (optional).
-    /// Length: ..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `SentimentAnalysisSettings` (optional).
-    pub sentiment_analysis_settings: Option<Value<SentimentAnalysisSettings>>,
+crate::l1_struct! {
+    /// Property type `TestBotAliasSettings` of `AWS::Lex::Bot`.
+    TestBotAliasSettings(default)
 }
 
 impl TestBotAliasSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bot_alias_locale_settings: None,
-            conversation_log_settings: None,
-            description: None,
-            sentiment_analysis_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BotAliasLocaleSettings`.
+    /// `BotAliasLocaleSettings` (optional).
+    /// Items: at most 50.
     pub fn bot_alias_locale_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<BotAliasLocaleSettingsItem>>>,
     ) -> Self {
-        self.bot_alias_locale_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BotAliasLocaleSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ConversationLogSettings`.
+    /// `ConversationLogSettings` (optional).
     pub fn conversation_log_settings(
-        mut self,
+        self,
         value: impl Into<Value<ConversationLogSettings>>,
     ) -> Self {
-        self.conversation_log_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ConversationLogSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `SentimentAnalysisSettings`.
+    /// `SentimentAnalysisSettings` (optional).
     pub fn sentiment_analysis_settings(
-        mut self,
+        self,
         value: impl Into<Value<SentimentAnalysisSettings>>,
     ) -> Self {
-        self.sentiment_analysis_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "SentimentAnalysisSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TestBotAliasSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bot_alias_locale_settings {
-            m.insert("BotAliasLocaleSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.conversation_log_settings {
-            m.insert("ConversationLogSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sentiment_analysis_settings {
-            m.insert("SentimentAnalysisSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TestBotAliasSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bot_alias_locale_settings.check(
-            &path.field("BotAliasLocaleSettings"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.conversation_log_settings.check(
-            &path.field("ConversationLogSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sentiment_analysis_settings.check(
-            &path.field("SentimentAnalysisSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TestBotAliasSettings);
-
-/// Property type `BotAliasLocaleSettingsItem` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BotAliasLocaleSettingsItem {
-    /// `BotAliasLocaleSetting` (required).
-    pub bot_alias_locale_setting: Value<BotAliasLocaleSettings>,
-    /// `LocaleId` (required).
-    /// Length: 1..=128 characters.
-    pub locale_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `BotAliasLocaleSettingsItem` of `AWS::Lex::Bot`.
+    BotAliasLocaleSettingsItem
 }
 
 impl BotAliasLocaleSettingsItem {
@@ -8511,138 +3323,56 @@ impl BotAliasLocaleSettingsItem {
         bot_alias_locale_setting: impl Into<Value<BotAliasLocaleSettings>>,
         locale_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bot_alias_locale_setting: bot_alias_locale_setting.into(),
-            locale_id: locale_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BotAliasLocaleSetting",
+                    bot_alias_locale_setting.into().to_template(),
+                )
+                .with(1, "LocaleId", locale_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BotAliasLocaleSettingsItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BotAliasLocaleSetting".to_owned(),
-            self.bot_alias_locale_setting.to_template(),
-        );
-        m.insert("LocaleId".to_owned(), self.locale_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotAliasLocaleSettingsItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bot_alias_locale_setting.check(
-            &path.field("BotAliasLocaleSetting"),
-            &Rules::NONE,
-            out,
-        );
-        self.locale_id.check(
-            &path.field("LocaleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BotAliasLocaleSettingsItem);
-
-/// Property type `BotAliasLocaleSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct BotAliasLocaleSettings {
-    /// `CodeHookSpecification` (optional).
-    pub code_hook_specification: Option<Value<CodeHookSpecification>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `BotAliasLocaleSettings` of `AWS::Lex::Bot`.
+    BotAliasLocaleSettings
 }
 
 impl BotAliasLocaleSettings {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            code_hook_specification: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `CodeHookSpecification`.
-    pub fn code_hook_specification(
-        mut self,
-        value: impl Into<Value<CodeHookSpecification>>,
-    ) -> Self {
-        self.code_hook_specification = Some(value.into());
-        self
+    /// `CodeHookSpecification` (optional).
+    pub fn code_hook_specification(self, value: impl Into<Value<CodeHookSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CodeHookSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BotAliasLocaleSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_hook_specification {
-            m.insert("CodeHookSpecification".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotAliasLocaleSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_hook_specification
-            .check(&path.field("CodeHookSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BotAliasLocaleSettings);
-
-/// Property type `CodeHookSpecification` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct CodeHookSpecification {
-    /// `LambdaCodeHook` (required).
-    pub lambda_code_hook: Value<LambdaCodeHook>,
+crate::l1_struct! {
+    /// Property type `CodeHookSpecification` of `AWS::Lex::Bot`.
+    CodeHookSpecification
 }
 
 impl CodeHookSpecification {
     /// The required properties: `LambdaCodeHook`.
     pub fn new(lambda_code_hook: impl Into<Value<LambdaCodeHook>>) -> Self {
-        Self {
-            lambda_code_hook: lambda_code_hook.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LambdaCodeHook",
+            lambda_code_hook.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CodeHookSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LambdaCodeHook".to_owned(),
-            self.lambda_code_hook.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeHookSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_code_hook
-            .check(&path.field("LambdaCodeHook"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeHookSpecification);
-
-/// Property type `LambdaCodeHook` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct LambdaCodeHook {
-    /// `CodeHookInterfaceVersion` (required).
-    /// Length: 1..=5 characters.
-    pub code_hook_interface_version: Value<String>,
-    /// `LambdaArn` (required).
-    /// Length: 20..=2048 characters.
-    pub lambda_arn: Value<ids::FunctionArn>,
+crate::l1_struct! {
+    /// Property type `LambdaCodeHook` of `AWS::Lex::Bot`.
+    LambdaCodeHook
 }
 
 impl LambdaCodeHook {
@@ -8651,124 +3381,49 @@ impl LambdaCodeHook {
         code_hook_interface_version: impl Into<Value<String>>,
         lambda_arn: impl Into<Value<ids::FunctionArn>>,
     ) -> Self {
-        Self {
-            code_hook_interface_version: code_hook_interface_version.into(),
-            lambda_arn: lambda_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CodeHookInterfaceVersion",
+                    code_hook_interface_version.into().to_template(),
+                )
+                .with(1, "LambdaArn", lambda_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LambdaCodeHook {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CodeHookInterfaceVersion".to_owned(),
-            self.code_hook_interface_version.to_template(),
-        );
-        m.insert("LambdaArn".to_owned(), self.lambda_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaCodeHook {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_hook_interface_version.check(
-            &path.field("CodeHookInterfaceVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_arn.check(
-            &path.field("LambdaArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaCodeHook);
-
-/// Property type `ConversationLogSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone, Default)]
-pub struct ConversationLogSettings {
-    /// `AudioLogSettings` (optional).
-    /// Items: ..=1.
-    pub audio_log_settings: Option<Value<List<AudioLogSetting>>>,
-    /// `TextLogSettings` (optional).
-    /// Items: ..=1.
-    pub text_log_settings: Option<Value<List<TextLogSetting>>>,
+crate::l1_struct! {
+    /// Property type `ConversationLogSettings` of `AWS::Lex::Bot`.
+    ConversationLogSettings(default)
 }
 
 impl ConversationLogSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_log_settings: None,
-            text_log_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioLogSettings`.
-    pub fn audio_log_settings(mut self, value: impl Into<Value<List<AudioLogSetting>>>) -> Self {
-        self.audio_log_settings = Some(value.into());
-        self
+    /// `AudioLogSettings` (optional).
+    /// Items: at most 1.
+    pub fn audio_log_settings(self, value: impl Into<Value<List<AudioLogSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioLogSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TextLogSettings`.
-    pub fn text_log_settings(mut self, value: impl Into<Value<List<TextLogSetting>>>) -> Self {
-        self.text_log_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConversationLogSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_log_settings {
-            m.insert("AudioLogSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_log_settings {
-            m.insert("TextLogSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TextLogSettings` (optional).
+    /// Items: at most 1.
+    pub fn text_log_settings(self, value: impl Into<Value<List<TextLogSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TextLogSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConversationLogSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_log_settings.check(
-            &path.field("AudioLogSettings"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_log_settings.check(
-            &path.field("TextLogSettings"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConversationLogSettings);
-
-/// Property type `AudioLogSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct AudioLogSetting {
-    /// `Destination` (required).
-    pub destination: Value<AudioLogDestination>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `AudioLogSetting` of `AWS::Lex::Bot`.
+    AudioLogSetting
 }
 
 impl AudioLogSetting {
@@ -8777,78 +3432,29 @@ impl AudioLogSetting {
         destination: impl Into<Value<AudioLogDestination>>,
         enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            enabled: enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioLogSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioLogSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioLogSetting);
-
-/// Property type `AudioLogDestination` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct AudioLogDestination {
-    /// `S3Bucket` (required).
-    pub s3_bucket: Value<S3BucketLogDestination>,
+crate::l1_struct! {
+    /// Property type `AudioLogDestination` of `AWS::Lex::Bot`.
+    AudioLogDestination
 }
 
 impl AudioLogDestination {
     /// The required properties: `S3Bucket`.
     pub fn new(s3_bucket: impl Into<Value<S3BucketLogDestination>>) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Bucket", s3_bucket.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket
-            .check(&path.field("S3Bucket"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioLogDestination);
-
-/// Property type `S3BucketLogDestination` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct S3BucketLogDestination {
-    /// `KmsKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w\-]+:kms:[\w\-]+:[\d]{12}:(?:key\/[\w\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `LogPrefix` (required).
-    /// Length: 0..=1024 characters.
-    pub log_prefix: Value<String>,
-    /// `S3BucketArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:[\w\-]+:s3:::[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub s3_bucket_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3BucketLogDestination` of `AWS::Lex::Bot`.
+    S3BucketLogDestination
 }
 
 impl S3BucketLogDestination {
@@ -8857,65 +3463,23 @@ impl S3BucketLogDestination {
         log_prefix: impl Into<Value<String>>,
         s3_bucket_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            kms_key_arn: None,
-            log_prefix: log_prefix.into(),
-            s3_bucket_arn: s3_bucket_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "LogPrefix", log_prefix.into().to_template())
+                .with(2, "S3BucketArn", s3_bucket_arn.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3BucketLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("LogPrefix".to_owned(), self.log_prefix.to_template());
-        m.insert("S3BucketArn".to_owned(), self.s3_bucket_arn.to_template());
-        Expr::Map(m)
+    /// `KmsKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}\-]+:kms:[\w\x{80}-\x{10FFFF}\-]+:[\d\x{80}-\x{10FFFF}]{12}:(?:key\/[\w\x{80}-\x{10FFFF}\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl Check for S3BucketLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$"), ..Rules::NONE }, out);
-        self.log_prefix.check(
-            &path.field("LogPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_arn.check(
-            &path.field("S3BucketArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3BucketLogDestination);
-
-/// Property type `TextLogSetting` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct TextLogSetting {
-    /// `Destination` (required).
-    pub destination: Value<TextLogDestination>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TextLogSetting` of `AWS::Lex::Bot`.
+    TextLogSetting
 }
 
 impl TextLogSetting {
@@ -8924,73 +3488,29 @@ impl TextLogSetting {
         destination: impl Into<Value<TextLogDestination>>,
         enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            enabled: enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TextLogSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TextLogSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TextLogSetting);
-
-/// Property type `TextLogDestination` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct TextLogDestination {
-    /// `CloudWatch` (required).
-    pub cloud_watch: Value<CloudWatchLogGroupLogDestination>,
+crate::l1_struct! {
+    /// Property type `TextLogDestination` of `AWS::Lex::Bot`.
+    TextLogDestination
 }
 
 impl TextLogDestination {
     /// The required properties: `CloudWatch`.
     pub fn new(cloud_watch: impl Into<Value<CloudWatchLogGroupLogDestination>>) -> Self {
-        Self {
-            cloud_watch: cloud_watch.into(),
-        }
+        Self(crate::Properties::new().with(0, "CloudWatch", cloud_watch.into().to_template()))
     }
 }
 
-impl ToTemplate for TextLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CloudWatch".to_owned(), self.cloud_watch.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TextLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch
-            .check(&path.field("CloudWatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TextLogDestination);
-
-/// Property type `CloudWatchLogGroupLogDestination` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogGroupLogDestination {
-    /// `CloudWatchLogGroupArn` (required).
-    /// Length: 1..=2048 characters.
-    pub cloud_watch_log_group_arn: Value<String>,
-    /// `LogPrefix` (required).
-    /// Length: 0..=1024 characters.
-    pub log_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogGroupLogDestination` of `AWS::Lex::Bot`.
+    CloudWatchLogGroupLogDestination
 }
 
 impl CloudWatchLogGroupLogDestination {
@@ -8999,79 +3519,30 @@ impl CloudWatchLogGroupLogDestination {
         cloud_watch_log_group_arn: impl Into<Value<String>>,
         log_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cloud_watch_log_group_arn: cloud_watch_log_group_arn.into(),
-            log_prefix: log_prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CloudWatchLogGroupArn",
+                    cloud_watch_log_group_arn.into().to_template(),
+                )
+                .with(1, "LogPrefix", log_prefix.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudWatchLogGroupLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchLogGroupArn".to_owned(),
-            self.cloud_watch_log_group_arn.to_template(),
-        );
-        m.insert("LogPrefix".to_owned(), self.log_prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogGroupLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_log_group_arn.check(
-            &path.field("CloudWatchLogGroupArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_prefix.check(
-            &path.field("LogPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogGroupLogDestination);
-
-/// Property type `SentimentAnalysisSettings` of `AWS::Lex::Bot`.
-#[derive(Debug, Clone)]
-pub struct SentimentAnalysisSettings {
-    /// `DetectSentiment` (required).
-    pub detect_sentiment: Value<bool>,
+crate::l1_struct! {
+    /// Property type `SentimentAnalysisSettings` of `AWS::Lex::Bot`.
+    SentimentAnalysisSettings
 }
 
 impl SentimentAnalysisSettings {
     /// The required properties: `DetectSentiment`.
     pub fn new(detect_sentiment: impl Into<Value<bool>>) -> Self {
-        Self {
-            detect_sentiment: detect_sentiment.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DetectSentiment",
+            detect_sentiment.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for SentimentAnalysisSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DetectSentiment".to_owned(),
-            self.detect_sentiment.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SentimentAnalysisSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SentimentAnalysisSettings);

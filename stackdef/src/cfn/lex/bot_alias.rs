@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct BotAlias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BotAlias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BotAlias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BotAlias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lex::BotAlias`.
+    BotAlias("AWS::Lex::BotAlias", BotAliasProps)
 }
 
 impl BotAlias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lex::BotAlias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BotAliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,200 +39,131 @@ impl BotAlias {
     pub fn attr_bot_alias_status(&self) -> Value<String> {
         self.resource.get_att("BotAliasStatus")
     }
+
+    /// Replaces `BotAliasLocaleSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_alias_locale_settings(
+        &self,
+        value: impl Into<Value<List<BotAliasLocaleSettingsItem>>>,
+    ) {
+        self.resource
+            .set_property("BotAliasLocaleSettings", value.into())
+    }
+
+    /// Replaces `BotAliasName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_alias_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BotAliasName", value.into())
+    }
+
+    /// Replaces `BotAliasTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_alias_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("BotAliasTags", value.into())
+    }
+
+    /// Replaces `BotId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BotId", value.into())
+    }
+
+    /// Replaces `BotVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BotVersion", value.into())
+    }
+
+    /// Replaces `ConversationLogSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conversation_log_settings(&self, value: impl Into<Value<ConversationLogSettings>>) {
+        self.resource
+            .set_property("ConversationLogSettings", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `SentimentAnalysisSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sentiment_analysis_settings(
+        &self,
+        value: impl Into<Value<SentimentAnalysisSettings>>,
+    ) {
+        self.resource
+            .set_property("SentimentAnalysisSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct BotAliasProps {
-    /// `BotAliasLocaleSettings` (optional).
-    /// Items: ..=50.
-    pub bot_alias_locale_settings: Option<Value<List<BotAliasLocaleSettingsItem>>>,
-    /// `BotAliasName` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^([0-9a-zA-Z][_-]?)+$`.
-    pub bot_alias_name: Value<String>,
-    /// `BotAliasTags` (optional).
-    /// Items: ..=200.
-    pub bot_alias_tags: Option<Value<List<Tag>>>,
-    /// `BotId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=10 characters.
-    /// Pattern: `^[0-9a-zA-Z]+$`.
-    pub bot_id: Value<String>,
-    /// `BotVersion` (optional).
-    /// Length: 1..=5 characters.
-    /// Pattern: `^(DRAFT|[0-9]+)$`.
-    pub bot_version: Option<Value<String>>,
-    /// `ConversationLogSettings` (optional).
-    pub conversation_log_settings: Option<Value<ConversationLogSettings>>,
-    /// `Description` (optional).
-    /// Length: ..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `SentimentAnalysisSettings` (optional).
-    pub sentiment_analysis_settings: Option<Value<SentimentAnalysisSettings>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lex::BotAlias`.
+    BotAliasProps
 }
 
 impl BotAliasProps {
     /// The required properties: `BotAliasName`, `BotId`.
     pub fn new(bot_alias_name: impl Into<Value<String>>, bot_id: impl Into<Value<String>>) -> Self {
-        Self {
-            bot_alias_locale_settings: None,
-            bot_alias_name: bot_alias_name.into(),
-            bot_alias_tags: None,
-            bot_id: bot_id.into(),
-            bot_version: None,
-            conversation_log_settings: None,
-            description: None,
-            sentiment_analysis_settings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BotAliasName", bot_alias_name.into().to_template())
+                .with(3, "BotId", bot_id.into().to_template()),
+        )
     }
-    /// Sets `BotAliasLocaleSettings`.
+    /// `BotAliasLocaleSettings` (optional).
+    /// Items: at most 50.
     pub fn bot_alias_locale_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<BotAliasLocaleSettingsItem>>>,
     ) -> Self {
-        self.bot_alias_locale_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BotAliasLocaleSettings", value.into().to_template()),
+        )
     }
-    /// Sets `BotAliasTags`.
-    pub fn bot_alias_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.bot_alias_tags = Some(value.into());
-        self
+    /// `BotAliasTags` (optional).
+    /// Items: at most 200.
+    pub fn bot_alias_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "BotAliasTags", value.into().to_template()))
     }
-    /// Sets `BotVersion`.
-    pub fn bot_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bot_version = Some(value.into());
-        self
+    /// `BotVersion` (optional).
+    /// Length: 1 to 5 characters.
+    /// Pattern: `^(DRAFT|[0-9]+)$`.
+    pub fn bot_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "BotVersion", value.into().to_template()))
     }
-    /// Sets `ConversationLogSettings`.
+    /// `ConversationLogSettings` (optional).
     pub fn conversation_log_settings(
-        mut self,
+        self,
         value: impl Into<Value<ConversationLogSettings>>,
     ) -> Self {
-        self.conversation_log_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ConversationLogSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `SentimentAnalysisSettings`.
+    /// `SentimentAnalysisSettings` (optional).
     pub fn sentiment_analysis_settings(
-        mut self,
+        self,
         value: impl Into<Value<SentimentAnalysisSettings>>,
     ) -> Self {
-        self.sentiment_analysis_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "SentimentAnalysisSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BotAliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bot_alias_locale_settings {
-            m.insert("BotAliasLocaleSettings".to_owned(), v.to_template());
-        }
-        m.insert("BotAliasName".to_owned(), self.bot_alias_name.to_template());
-        if let Some(v) = &self.bot_alias_tags {
-            m.insert("BotAliasTags".to_owned(), v.to_template());
-        }
-        m.insert("BotId".to_owned(), self.bot_id.to_template());
-        if let Some(v) = &self.bot_version {
-            m.insert("BotVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.conversation_log_settings {
-            m.insert("ConversationLogSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sentiment_analysis_settings {
-            m.insert("SentimentAnalysisSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotAliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bot_alias_locale_settings.check(
-            &path.field("BotAliasLocaleSettings"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bot_alias_name.check(
-            &path.field("BotAliasName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^([0-9a-zA-Z][_-]?)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bot_alias_tags.check(
-            &path.field("BotAliasTags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bot_id.check(
-            &path.field("BotId"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(10),
-                pattern: Some("^[0-9a-zA-Z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bot_version.check(
-            &path.field("BotVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                pattern: Some("^(DRAFT|[0-9]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.conversation_log_settings.check(
-            &path.field("ConversationLogSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sentiment_analysis_settings.check(
-            &path.field("SentimentAnalysisSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BotAliasProps);
-
-/// Property type `BotAliasLocaleSettingsItem` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct BotAliasLocaleSettingsItem {
-    /// `BotAliasLocaleSetting` (required).
-    pub bot_alias_locale_setting: Value<BotAliasLocaleSettings>,
-    /// `LocaleId` (required).
-    /// Length: 1..=128 characters.
-    pub locale_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `BotAliasLocaleSettingsItem` of `AWS::Lex::BotAlias`.
+    BotAliasLocaleSettingsItem
 }
 
 impl BotAliasLocaleSettingsItem {
@@ -289,138 +172,56 @@ impl BotAliasLocaleSettingsItem {
         bot_alias_locale_setting: impl Into<Value<BotAliasLocaleSettings>>,
         locale_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bot_alias_locale_setting: bot_alias_locale_setting.into(),
-            locale_id: locale_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BotAliasLocaleSetting",
+                    bot_alias_locale_setting.into().to_template(),
+                )
+                .with(1, "LocaleId", locale_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BotAliasLocaleSettingsItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BotAliasLocaleSetting".to_owned(),
-            self.bot_alias_locale_setting.to_template(),
-        );
-        m.insert("LocaleId".to_owned(), self.locale_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotAliasLocaleSettingsItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bot_alias_locale_setting.check(
-            &path.field("BotAliasLocaleSetting"),
-            &Rules::NONE,
-            out,
-        );
-        self.locale_id.check(
-            &path.field("LocaleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BotAliasLocaleSettingsItem);
-
-/// Property type `BotAliasLocaleSettings` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct BotAliasLocaleSettings {
-    /// `CodeHookSpecification` (optional).
-    pub code_hook_specification: Option<Value<CodeHookSpecification>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `BotAliasLocaleSettings` of `AWS::Lex::BotAlias`.
+    BotAliasLocaleSettings
 }
 
 impl BotAliasLocaleSettings {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            code_hook_specification: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `CodeHookSpecification`.
-    pub fn code_hook_specification(
-        mut self,
-        value: impl Into<Value<CodeHookSpecification>>,
-    ) -> Self {
-        self.code_hook_specification = Some(value.into());
-        self
+    /// `CodeHookSpecification` (optional).
+    pub fn code_hook_specification(self, value: impl Into<Value<CodeHookSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CodeHookSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BotAliasLocaleSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_hook_specification {
-            m.insert("CodeHookSpecification".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotAliasLocaleSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_hook_specification
-            .check(&path.field("CodeHookSpecification"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BotAliasLocaleSettings);
-
-/// Property type `CodeHookSpecification` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct CodeHookSpecification {
-    /// `LambdaCodeHook` (required).
-    pub lambda_code_hook: Value<LambdaCodeHook>,
+crate::l1_struct! {
+    /// Property type `CodeHookSpecification` of `AWS::Lex::BotAlias`.
+    CodeHookSpecification
 }
 
 impl CodeHookSpecification {
     /// The required properties: `LambdaCodeHook`.
     pub fn new(lambda_code_hook: impl Into<Value<LambdaCodeHook>>) -> Self {
-        Self {
-            lambda_code_hook: lambda_code_hook.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LambdaCodeHook",
+            lambda_code_hook.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CodeHookSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LambdaCodeHook".to_owned(),
-            self.lambda_code_hook.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeHookSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lambda_code_hook
-            .check(&path.field("LambdaCodeHook"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeHookSpecification);
-
-/// Property type `LambdaCodeHook` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct LambdaCodeHook {
-    /// `CodeHookInterfaceVersion` (required).
-    /// Length: 1..=5 characters.
-    pub code_hook_interface_version: Value<String>,
-    /// `LambdaArn` (required).
-    /// Length: 20..=2048 characters.
-    pub lambda_arn: Value<ids::FunctionArn>,
+crate::l1_struct! {
+    /// Property type `LambdaCodeHook` of `AWS::Lex::BotAlias`.
+    LambdaCodeHook
 }
 
 impl LambdaCodeHook {
@@ -429,179 +230,51 @@ impl LambdaCodeHook {
         code_hook_interface_version: impl Into<Value<String>>,
         lambda_arn: impl Into<Value<ids::FunctionArn>>,
     ) -> Self {
-        Self {
-            code_hook_interface_version: code_hook_interface_version.into(),
-            lambda_arn: lambda_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CodeHookInterfaceVersion",
+                    code_hook_interface_version.into().to_template(),
+                )
+                .with(1, "LambdaArn", lambda_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LambdaCodeHook {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CodeHookInterfaceVersion".to_owned(),
-            self.code_hook_interface_version.to_template(),
-        );
-        m.insert("LambdaArn".to_owned(), self.lambda_arn.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for LambdaCodeHook {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_hook_interface_version.check(
-            &path.field("CodeHookInterfaceVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_arn.check(
-            &path.field("LambdaArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LambdaCodeHook);
-
-/// Property type `Tag` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ConversationLogSettings` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone, Default)]
-pub struct ConversationLogSettings {
-    /// `AudioLogSettings` (optional).
-    /// Items: ..=1.
-    pub audio_log_settings: Option<Value<List<AudioLogSetting>>>,
-    /// `TextLogSettings` (optional).
-    /// Items: ..=1.
-    pub text_log_settings: Option<Value<List<TextLogSetting>>>,
+crate::l1_struct! {
+    /// Property type `ConversationLogSettings` of `AWS::Lex::BotAlias`.
+    ConversationLogSettings(default)
 }
 
 impl ConversationLogSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_log_settings: None,
-            text_log_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioLogSettings`.
-    pub fn audio_log_settings(mut self, value: impl Into<Value<List<AudioLogSetting>>>) -> Self {
-        self.audio_log_settings = Some(value.into());
-        self
+    /// `AudioLogSettings` (optional).
+    /// Items: at most 1.
+    pub fn audio_log_settings(self, value: impl Into<Value<List<AudioLogSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioLogSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TextLogSettings`.
-    pub fn text_log_settings(mut self, value: impl Into<Value<List<TextLogSetting>>>) -> Self {
-        self.text_log_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConversationLogSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_log_settings {
-            m.insert("AudioLogSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_log_settings {
-            m.insert("TextLogSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TextLogSettings` (optional).
+    /// Items: at most 1.
+    pub fn text_log_settings(self, value: impl Into<Value<List<TextLogSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TextLogSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConversationLogSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_log_settings.check(
-            &path.field("AudioLogSettings"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_log_settings.check(
-            &path.field("TextLogSettings"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConversationLogSettings);
-
-/// Property type `AudioLogSetting` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct AudioLogSetting {
-    /// `Destination` (required).
-    pub destination: Value<AudioLogDestination>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `AudioLogSetting` of `AWS::Lex::BotAlias`.
+    AudioLogSetting
 }
 
 impl AudioLogSetting {
@@ -610,78 +283,29 @@ impl AudioLogSetting {
         destination: impl Into<Value<AudioLogDestination>>,
         enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            enabled: enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioLogSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioLogSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioLogSetting);
-
-/// Property type `AudioLogDestination` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct AudioLogDestination {
-    /// `S3Bucket` (required).
-    pub s3_bucket: Value<S3BucketLogDestination>,
+crate::l1_struct! {
+    /// Property type `AudioLogDestination` of `AWS::Lex::BotAlias`.
+    AudioLogDestination
 }
 
 impl AudioLogDestination {
     /// The required properties: `S3Bucket`.
     pub fn new(s3_bucket: impl Into<Value<S3BucketLogDestination>>) -> Self {
-        Self {
-            s3_bucket: s3_bucket.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Bucket", s3_bucket.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket
-            .check(&path.field("S3Bucket"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioLogDestination);
-
-/// Property type `S3BucketLogDestination` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct S3BucketLogDestination {
-    /// `KmsKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w\-]+:kms:[\w\-]+:[\d]{12}:(?:key\/[\w\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `LogPrefix` (required).
-    /// Length: 0..=1024 characters.
-    pub log_prefix: Value<String>,
-    /// `S3BucketArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:[\w\-]+:s3:::[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub s3_bucket_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3BucketLogDestination` of `AWS::Lex::BotAlias`.
+    S3BucketLogDestination
 }
 
 impl S3BucketLogDestination {
@@ -690,65 +314,23 @@ impl S3BucketLogDestination {
         log_prefix: impl Into<Value<String>>,
         s3_bucket_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            kms_key_arn: None,
-            log_prefix: log_prefix.into(),
-            s3_bucket_arn: s3_bucket_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "LogPrefix", log_prefix.into().to_template())
+                .with(2, "S3BucketArn", s3_bucket_arn.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3BucketLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("LogPrefix".to_owned(), self.log_prefix.to_template());
-        m.insert("S3BucketArn".to_owned(), self.s3_bucket_arn.to_template());
-        Expr::Map(m)
+    /// `KmsKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}\-]+:kms:[\w\x{80}-\x{10FFFF}\-]+:[\d\x{80}-\x{10FFFF}]{12}:(?:key\/[\w\x{80}-\x{10FFFF}\-]+|alias\/[a-zA-Z0-9:\/_\-]{1,256})$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl Check for S3BucketLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w\\-]+:kms:[\\w\\-]+:[\\d]{12}:(?:key\\/[\\w\\-]+|alias\\/[a-zA-Z0-9:\\/_\\-]{1,256})$"), ..Rules::NONE }, out);
-        self.log_prefix.check(
-            &path.field("LogPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_arn.check(
-            &path.field("S3BucketArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:[\\w\\-]+:s3:::[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3BucketLogDestination);
-
-/// Property type `TextLogSetting` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct TextLogSetting {
-    /// `Destination` (required).
-    pub destination: Value<TextLogDestination>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TextLogSetting` of `AWS::Lex::BotAlias`.
+    TextLogSetting
 }
 
 impl TextLogSetting {
@@ -757,73 +339,29 @@ impl TextLogSetting {
         destination: impl Into<Value<TextLogDestination>>,
         enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            enabled: enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TextLogSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TextLogSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TextLogSetting);
-
-/// Property type `TextLogDestination` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct TextLogDestination {
-    /// `CloudWatch` (required).
-    pub cloud_watch: Value<CloudWatchLogGroupLogDestination>,
+crate::l1_struct! {
+    /// Property type `TextLogDestination` of `AWS::Lex::BotAlias`.
+    TextLogDestination
 }
 
 impl TextLogDestination {
     /// The required properties: `CloudWatch`.
     pub fn new(cloud_watch: impl Into<Value<CloudWatchLogGroupLogDestination>>) -> Self {
-        Self {
-            cloud_watch: cloud_watch.into(),
-        }
+        Self(crate::Properties::new().with(0, "CloudWatch", cloud_watch.into().to_template()))
     }
 }
 
-impl ToTemplate for TextLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CloudWatch".to_owned(), self.cloud_watch.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TextLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch
-            .check(&path.field("CloudWatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TextLogDestination);
-
-/// Property type `CloudWatchLogGroupLogDestination` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogGroupLogDestination {
-    /// `CloudWatchLogGroupArn` (required).
-    /// Length: 1..=2048 characters.
-    pub cloud_watch_log_group_arn: Value<String>,
-    /// `LogPrefix` (required).
-    /// Length: 0..=1024 characters.
-    pub log_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogGroupLogDestination` of `AWS::Lex::BotAlias`.
+    CloudWatchLogGroupLogDestination
 }
 
 impl CloudWatchLogGroupLogDestination {
@@ -832,79 +370,30 @@ impl CloudWatchLogGroupLogDestination {
         cloud_watch_log_group_arn: impl Into<Value<String>>,
         log_prefix: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cloud_watch_log_group_arn: cloud_watch_log_group_arn.into(),
-            log_prefix: log_prefix.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CloudWatchLogGroupArn",
+                    cloud_watch_log_group_arn.into().to_template(),
+                )
+                .with(1, "LogPrefix", log_prefix.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudWatchLogGroupLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchLogGroupArn".to_owned(),
-            self.cloud_watch_log_group_arn.to_template(),
-        );
-        m.insert("LogPrefix".to_owned(), self.log_prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogGroupLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_log_group_arn.check(
-            &path.field("CloudWatchLogGroupArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_prefix.check(
-            &path.field("LogPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogGroupLogDestination);
-
-/// Property type `SentimentAnalysisSettings` of `AWS::Lex::BotAlias`.
-#[derive(Debug, Clone)]
-pub struct SentimentAnalysisSettings {
-    /// `DetectSentiment` (required).
-    pub detect_sentiment: Value<bool>,
+crate::l1_struct! {
+    /// Property type `SentimentAnalysisSettings` of `AWS::Lex::BotAlias`.
+    SentimentAnalysisSettings
 }
 
 impl SentimentAnalysisSettings {
     /// The required properties: `DetectSentiment`.
     pub fn new(detect_sentiment: impl Into<Value<bool>>) -> Self {
-        Self {
-            detect_sentiment: detect_sentiment.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DetectSentiment",
+            detect_sentiment.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for SentimentAnalysisSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DetectSentiment".to_owned(),
-            self.detect_sentiment.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SentimentAnalysisSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SentimentAnalysisSettings);

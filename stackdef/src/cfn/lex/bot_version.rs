@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lex::BotVersion`.
-#[derive(Debug, Clone)]
-pub struct BotVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BotVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BotVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BotVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lex::BotVersion`.
+    BotVersion("AWS::Lex::BotVersion", BotVersionProps)
 }
 
 impl BotVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lex::BotVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BotVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,23 +28,33 @@ impl BotVersion {
     pub fn attr_bot_version(&self) -> Value<String> {
         self.resource.get_att("BotVersion")
     }
+
+    /// Replaces `BotId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BotId", value.into())
+    }
+
+    /// Replaces `BotVersionLocaleSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bot_version_locale_specification(
+        &self,
+        value: impl Into<Value<List<BotVersionLocaleSpecification>>>,
+    ) {
+        self.resource
+            .set_property("BotVersionLocaleSpecification", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
 }
 
-/// Properties of `AWS::Lex::BotVersion`.
-#[derive(Debug, Clone)]
-pub struct BotVersionProps {
-    /// `BotId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=10 characters.
-    /// Pattern: `^[0-9a-zA-Z]+$`.
-    pub bot_id: Value<String>,
-    /// `BotVersionLocaleSpecification` (required).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub bot_version_locale_specification: Value<List<BotVersionLocaleSpecification>>,
-    /// `Description` (optional).
-    /// Length: ..=200 characters.
-    pub description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lex::BotVersion`.
+    BotVersionProps
 }
 
 impl BotVersionProps {
@@ -101,74 +63,26 @@ impl BotVersionProps {
         bot_id: impl Into<Value<String>>,
         bot_version_locale_specification: impl Into<Value<List<BotVersionLocaleSpecification>>>,
     ) -> Self {
-        Self {
-            bot_id: bot_id.into(),
-            bot_version_locale_specification: bot_version_locale_specification.into(),
-            description: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BotId", bot_id.into().to_template())
+                .with(
+                    1,
+                    "BotVersionLocaleSpecification",
+                    bot_version_locale_specification.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BotVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BotId".to_owned(), self.bot_id.to_template());
-        m.insert(
-            "BotVersionLocaleSpecification".to_owned(),
-            self.bot_version_locale_specification.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: at most 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
 }
 
-impl Check for BotVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bot_id.check(
-            &path.field("BotId"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(10),
-                pattern: Some("^[0-9a-zA-Z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bot_version_locale_specification.check(
-            &path.field("BotVersionLocaleSpecification"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BotVersionProps);
-
-/// Property type `BotVersionLocaleSpecification` of `AWS::Lex::BotVersion`.
-#[derive(Debug, Clone)]
-pub struct BotVersionLocaleSpecification {
-    /// `BotVersionLocaleDetails` (required).
-    pub bot_version_locale_details: Value<BotVersionLocaleDetails>,
-    /// `LocaleId` (required).
-    pub locale_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `BotVersionLocaleSpecification` of `AWS::Lex::BotVersion`.
+    BotVersionLocaleSpecification
 }
 
 impl BotVersionLocaleSpecification {
@@ -177,79 +91,30 @@ impl BotVersionLocaleSpecification {
         bot_version_locale_details: impl Into<Value<BotVersionLocaleDetails>>,
         locale_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bot_version_locale_details: bot_version_locale_details.into(),
-            locale_id: locale_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BotVersionLocaleDetails",
+                    bot_version_locale_details.into().to_template(),
+                )
+                .with(1, "LocaleId", locale_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BotVersionLocaleSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BotVersionLocaleDetails".to_owned(),
-            self.bot_version_locale_details.to_template(),
-        );
-        m.insert("LocaleId".to_owned(), self.locale_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotVersionLocaleSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bot_version_locale_details.check(
-            &path.field("BotVersionLocaleDetails"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BotVersionLocaleSpecification);
-
-/// Property type `BotVersionLocaleDetails` of `AWS::Lex::BotVersion`.
-#[derive(Debug, Clone)]
-pub struct BotVersionLocaleDetails {
-    /// `SourceBotVersion` (required).
-    /// Length: 1..=5 characters.
-    /// Pattern: `^(DRAFT|[0-9]+)$`.
-    pub source_bot_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `BotVersionLocaleDetails` of `AWS::Lex::BotVersion`.
+    BotVersionLocaleDetails
 }
 
 impl BotVersionLocaleDetails {
     /// The required properties: `SourceBotVersion`.
     pub fn new(source_bot_version: impl Into<Value<String>>) -> Self {
-        Self {
-            source_bot_version: source_bot_version.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SourceBotVersion",
+            source_bot_version.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for BotVersionLocaleDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SourceBotVersion".to_owned(),
-            self.source_bot_version.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BotVersionLocaleDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_bot_version.check(
-            &path.field("SourceBotVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                pattern: Some("^(DRAFT|[0-9]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BotVersionLocaleDetails);

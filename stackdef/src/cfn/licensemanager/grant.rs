@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::LicenseManager::Grant`.
-#[derive(Debug, Clone)]
-pub struct Grant {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Grant {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Grant {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Grant {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LicenseManager::Grant`.
+    Grant("AWS::LicenseManager::Grant", GrantProps)
 }
 
 impl Grant {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LicenseManager::Grant";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GrantProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GrantArn` (typed).
     pub fn ref_value(&self) -> Value<ids::GrantArn> {
         self.resource.ref_value()
@@ -87,344 +39,145 @@ impl Grant {
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `AllowedOperations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_operations(&self, value: impl Into<Value<List<AllowedOperations>>>) {
+        self.resource
+            .set_property("AllowedOperations", value.into())
+    }
+
+    /// Replaces `GrantName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grant_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GrantName", value.into())
+    }
+
+    /// Replaces `HomeRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_home_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HomeRegion", value.into())
+    }
+
+    /// Replaces `LicenseArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LicenseArn", value.into())
+    }
+
+    /// Replaces `Principals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principals(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Principals", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::LicenseManager::Grant`.
-#[derive(Debug, Clone, Default)]
-pub struct GrantProps {
-    /// `AllowedOperations` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=8.
-    pub allowed_operations: Option<Value<List<AllowedOperations>>>,
-    /// `GrantName` (optional).
-    pub grant_name: Option<Value<String>>,
-    /// `HomeRegion` (optional).
-    pub home_region: Option<Value<String>>,
-    /// `LicenseArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
-    pub license_arn: Option<Value<String>>,
-    /// `Principals` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=1.
-    /// Each item: Length: 0..=2048 characters.
-    /// Each item: Pattern: `^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
-    pub principals: Option<Value<List<String>>>,
-    /// `Status` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::LicenseManager::Grant`.
+    GrantProps(default)
 }
 
 impl GrantProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_operations: None,
-            grant_name: None,
-            home_region: None,
-            license_arn: None,
-            principals: None,
-            status: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedOperations`.
-    pub fn allowed_operations(mut self, value: impl Into<Value<List<AllowedOperations>>>) -> Self {
-        self.allowed_operations = Some(value.into());
-        self
+    /// `AllowedOperations` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 8.
+    pub fn allowed_operations(self, value: impl Into<Value<List<AllowedOperations>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedOperations", value.into().to_template()),
+        )
     }
-    /// Sets `GrantName`.
-    pub fn grant_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.grant_name = Some(value.into());
-        self
+    /// `GrantName` (optional).
+    pub fn grant_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GrantName", value.into().to_template()))
     }
-    /// Sets `HomeRegion`.
-    pub fn home_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.home_region = Some(value.into());
-        self
+    /// `HomeRegion` (optional).
+    pub fn home_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "HomeRegion", value.into().to_template()))
     }
-    /// Sets `LicenseArn`.
-    pub fn license_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.license_arn = Some(value.into());
-        self
+    /// `LicenseArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
+    pub fn license_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LicenseArn", value.into().to_template()))
     }
-    /// Sets `Principals`.
-    pub fn principals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.principals = Some(value.into());
-        self
+    /// `Principals` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 1.
+    /// Each item: Length: 0 to 2048 characters.
+    /// Each item: Pattern: `^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
+    pub fn principals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Principals", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(5, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GrantProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_operations {
-            m.insert("AllowedOperations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grant_name {
-            m.insert("GrantName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.home_region {
-            m.insert("HomeRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.license_arn {
-            m.insert("LicenseArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principals {
-            m.insert("Principals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AllowedOperations`.
+    AllowedOperations {
+        /// `CheckInLicense`
+        CheckInLicense = "CheckInLicense",
+        /// `CheckoutBorrowLicense`
+        CheckoutBorrowLicense = "CheckoutBorrowLicense",
+        /// `CheckoutLicense`
+        CheckoutLicense = "CheckoutLicense",
+        /// `CreateGrant`
+        CreateGrant = "CreateGrant",
+        /// `CreateToken`
+        CreateToken = "CreateToken",
+        /// `ExtendConsumptionLicense`
+        ExtendConsumptionLicense = "ExtendConsumptionLicense",
+        /// `ListPurchasedLicenses`
+        ListPurchasedLicenses = "ListPurchasedLicenses",
     }
 }
 
-impl Check for GrantProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_operations.check(
-            &path.field("AllowedOperations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(8),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.license_arn.check(&path.field("LicenseArn"), &Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), ..Rules::NONE }, out);
-        self.principals.check(&path.field("Principals"), &Rules { min_items: Some(1), max_items: Some(1), items: Some(&const { Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^arn:aws[a-zA-Z-]*:[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9_/.-]{0,63}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `DELETED`
+        Deleted = "DELETED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `FAILED_WORKFLOW`
+        FailedWorkflow = "FAILED_WORKFLOW",
+        /// `PENDING_ACCEPT`
+        PendingAccept = "PENDING_ACCEPT",
+        /// `PENDING_DELETE`
+        PendingDelete = "PENDING_DELETE",
+        /// `PENDING_WORKFLOW`
+        PendingWorkflow = "PENDING_WORKFLOW",
+        /// `REJECTED`
+        Rejected = "REJECTED",
+        /// `WORKFLOW_COMPLETED`
+        WorkflowCompleted = "WORKFLOW_COMPLETED",
     }
 }
 
-crate::impl_literal!(GrantProps);
-
-/// Values of `AllowedOperations`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllowedOperations {
-    /// `CheckInLicense`
-    CheckInLicense,
-    /// `CheckoutBorrowLicense`
-    CheckoutBorrowLicense,
-    /// `CheckoutLicense`
-    CheckoutLicense,
-    /// `CreateGrant`
-    CreateGrant,
-    /// `CreateToken`
-    CreateToken,
-    /// `ExtendConsumptionLicense`
-    ExtendConsumptionLicense,
-    /// `ListPurchasedLicenses`
-    ListPurchasedLicenses,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllowedOperations {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CheckInLicense",
-        "CheckoutBorrowLicense",
-        "CheckoutLicense",
-        "CreateGrant",
-        "CreateToken",
-        "ExtendConsumptionLicense",
-        "ListPurchasedLicenses",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CheckInLicense => "CheckInLicense",
-            Self::CheckoutBorrowLicense => "CheckoutBorrowLicense",
-            Self::CheckoutLicense => "CheckoutLicense",
-            Self::CreateGrant => "CreateGrant",
-            Self::CreateToken => "CreateToken",
-            Self::ExtendConsumptionLicense => "ExtendConsumptionLicense",
-            Self::ListPurchasedLicenses => "ListPurchasedLicenses",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AllowedOperations {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllowedOperations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllowedOperations {
-    fn from(s: &str) -> Self {
-        match s {
-            "CheckInLicense" => Self::CheckInLicense,
-            "CheckoutBorrowLicense" => Self::CheckoutBorrowLicense,
-            "CheckoutLicense" => Self::CheckoutLicense,
-            "CreateGrant" => Self::CreateGrant,
-            "CreateToken" => Self::CreateToken,
-            "ExtendConsumptionLicense" => Self::ExtendConsumptionLicense,
-            "ListPurchasedLicenses" => Self::ListPurchasedLicenses,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllowedOperations> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllowedOperations::from(s))
-    }
-}
-
-crate::impl_literal!(AllowedOperations);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `DELETED`
-    Deleted,
-    /// `DISABLED`
-    Disabled,
-    /// `FAILED_WORKFLOW`
-    FailedWorkflow,
-    /// `PENDING_ACCEPT`
-    PendingAccept,
-    /// `PENDING_DELETE`
-    PendingDelete,
-    /// `PENDING_WORKFLOW`
-    PendingWorkflow,
-    /// `REJECTED`
-    Rejected,
-    /// `WORKFLOW_COMPLETED`
-    WorkflowCompleted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACTIVE",
-        "DELETED",
-        "DISABLED",
-        "FAILED_WORKFLOW",
-        "PENDING_ACCEPT",
-        "PENDING_DELETE",
-        "PENDING_WORKFLOW",
-        "REJECTED",
-        "WORKFLOW_COMPLETED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Deleted => "DELETED",
-            Self::Disabled => "DISABLED",
-            Self::FailedWorkflow => "FAILED_WORKFLOW",
-            Self::PendingAccept => "PENDING_ACCEPT",
-            Self::PendingDelete => "PENDING_DELETE",
-            Self::PendingWorkflow => "PENDING_WORKFLOW",
-            Self::Rejected => "REJECTED",
-            Self::WorkflowCompleted => "WORKFLOW_COMPLETED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "DELETED" => Self::Deleted,
-            "DISABLED" => Self::Disabled,
-            "FAILED_WORKFLOW" => Self::FailedWorkflow,
-            "PENDING_ACCEPT" => Self::PendingAccept,
-            "PENDING_DELETE" => Self::PendingDelete,
-            "PENDING_WORKFLOW" => Self::PendingWorkflow,
-            "REJECTED" => Self::Rejected,
-            "WORKFLOW_COMPLETED" => Self::WorkflowCompleted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::LicenseManager::Grant`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

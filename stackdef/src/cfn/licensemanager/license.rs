@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct License {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for License {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for License {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for License {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LicenseManager::License`.
+    License("AWS::LicenseManager::License", LicenseProps)
 }
 
 impl License {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LicenseManager::License";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LicenseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LicenseArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LicenseArn> {
         self.resource.ref_value()
@@ -87,36 +39,84 @@ impl License {
     pub fn attr_version(&self) -> Value<String> {
         self.resource.get_att("Version")
     }
+
+    /// Replaces `Beneficiary` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_beneficiary(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Beneficiary", value.into())
+    }
+
+    /// Replaces `ConsumptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_consumption_configuration(&self, value: impl Into<Value<ConsumptionConfiguration>>) {
+        self.resource
+            .set_property("ConsumptionConfiguration", value.into())
+    }
+
+    /// Replaces `Entitlements` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entitlements(&self, value: impl Into<Value<List<Entitlement>>>) {
+        self.resource.set_property("Entitlements", value.into())
+    }
+
+    /// Replaces `HomeRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_home_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HomeRegion", value.into())
+    }
+
+    /// Replaces `Issuer` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_issuer(&self, value: impl Into<Value<IssuerData>>) {
+        self.resource.set_property("Issuer", value.into())
+    }
+
+    /// Replaces `LicenseMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_metadata(&self, value: impl Into<Value<List<Metadata>>>) {
+        self.resource.set_property("LicenseMetadata", value.into())
+    }
+
+    /// Replaces `LicenseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LicenseName", value.into())
+    }
+
+    /// Replaces `ProductName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductName", value.into())
+    }
+
+    /// Replaces `ProductSKU` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_sku(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductSKU", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Validity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validity(&self, value: impl Into<Value<ValidityDateFormat>>) {
+        self.resource.set_property("Validity", value.into())
+    }
 }
 
-/// Properties of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct LicenseProps {
-    /// `Beneficiary` (required).
-    pub beneficiary: Value<String>,
-    /// `ConsumptionConfiguration` (required).
-    pub consumption_configuration: Value<ConsumptionConfiguration>,
-    /// `Entitlements` (required).
-    pub entitlements: Value<List<Entitlement>>,
-    /// `HomeRegion` (required).
-    pub home_region: Value<String>,
-    /// `Issuer` (required).
-    pub issuer: Value<IssuerData>,
-    /// `LicenseMetadata` (optional).
-    pub license_metadata: Option<Value<List<Metadata>>>,
-    /// `LicenseName` (required).
-    pub license_name: Value<String>,
-    /// `ProductName` (required).
-    pub product_name: Value<String>,
-    /// `ProductSKU` (required).
-    /// Length: 1..=1024 characters.
-    pub product_sku: Value<String>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Validity` (required).
-    pub validity: Value<ValidityDateFormat>,
+crate::l1_struct! {
+    /// Properties of `AWS::LicenseManager::License`.
+    LicenseProps
 }
 
 impl LicenseProps {
@@ -132,174 +132,76 @@ impl LicenseProps {
         product_sku: impl Into<Value<String>>,
         validity: impl Into<Value<ValidityDateFormat>>,
     ) -> Self {
-        Self {
-            beneficiary: beneficiary.into(),
-            consumption_configuration: consumption_configuration.into(),
-            entitlements: entitlements.into(),
-            home_region: home_region.into(),
-            issuer: issuer.into(),
-            license_metadata: None,
-            license_name: license_name.into(),
-            product_name: product_name.into(),
-            product_sku: product_sku.into(),
-            status: None,
-            tags: None,
-            validity: validity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Beneficiary", beneficiary.into().to_template())
+                .with(
+                    1,
+                    "ConsumptionConfiguration",
+                    consumption_configuration.into().to_template(),
+                )
+                .with(2, "Entitlements", entitlements.into().to_template())
+                .with(3, "HomeRegion", home_region.into().to_template())
+                .with(4, "Issuer", issuer.into().to_template())
+                .with(6, "LicenseName", license_name.into().to_template())
+                .with(7, "ProductName", product_name.into().to_template())
+                .with(8, "ProductSKU", product_sku.into().to_template())
+                .with(11, "Validity", validity.into().to_template()),
+        )
     }
-    /// Sets `LicenseMetadata`.
-    pub fn license_metadata(mut self, value: impl Into<Value<List<Metadata>>>) -> Self {
-        self.license_metadata = Some(value.into());
-        self
+    /// `LicenseMetadata` (optional).
+    pub fn license_metadata(self, value: impl Into<Value<List<Metadata>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LicenseMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LicenseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Beneficiary".to_owned(), self.beneficiary.to_template());
-        m.insert(
-            "ConsumptionConfiguration".to_owned(),
-            self.consumption_configuration.to_template(),
-        );
-        m.insert("Entitlements".to_owned(), self.entitlements.to_template());
-        m.insert("HomeRegion".to_owned(), self.home_region.to_template());
-        m.insert("Issuer".to_owned(), self.issuer.to_template());
-        if let Some(v) = &self.license_metadata {
-            m.insert("LicenseMetadata".to_owned(), v.to_template());
-        }
-        m.insert("LicenseName".to_owned(), self.license_name.to_template());
-        m.insert("ProductName".to_owned(), self.product_name.to_template());
-        m.insert("ProductSKU".to_owned(), self.product_sku.to_template());
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Validity".to_owned(), self.validity.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LicenseProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumption_configuration.check(
-            &path.field("ConsumptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.entitlements
-            .check(&path.field("Entitlements"), &Rules::NONE, out);
-        self.issuer.check(&path.field("Issuer"), &Rules::NONE, out);
-        self.license_metadata
-            .check(&path.field("LicenseMetadata"), &Rules::NONE, out);
-        self.product_sku.check(
-            &path.field("ProductSKU"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.validity
-            .check(&path.field("Validity"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LicenseProps);
-
-/// Property type `ConsumptionConfiguration` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone, Default)]
-pub struct ConsumptionConfiguration {
-    /// `BorrowConfiguration` (optional).
-    pub borrow_configuration: Option<Value<BorrowConfiguration>>,
-    /// `ProvisionalConfiguration` (optional).
-    pub provisional_configuration: Option<Value<ProvisionalConfiguration>>,
-    /// `RenewType` (optional).
-    pub renew_type: Option<Value<RenewType>>,
+crate::l1_struct! {
+    /// Property type `ConsumptionConfiguration` of `AWS::LicenseManager::License`.
+    ConsumptionConfiguration(default)
 }
 
 impl ConsumptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            borrow_configuration: None,
-            provisional_configuration: None,
-            renew_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BorrowConfiguration`.
-    pub fn borrow_configuration(mut self, value: impl Into<Value<BorrowConfiguration>>) -> Self {
-        self.borrow_configuration = Some(value.into());
-        self
+    /// `BorrowConfiguration` (optional).
+    pub fn borrow_configuration(self, value: impl Into<Value<BorrowConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BorrowConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisionalConfiguration`.
+    /// `ProvisionalConfiguration` (optional).
     pub fn provisional_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ProvisionalConfiguration>>,
     ) -> Self {
-        self.provisional_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ProvisionalConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RenewType`.
-    pub fn renew_type(mut self, value: impl Into<Value<RenewType>>) -> Self {
-        self.renew_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConsumptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.borrow_configuration {
-            m.insert("BorrowConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisional_configuration {
-            m.insert("ProvisionalConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.renew_type {
-            m.insert("RenewType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RenewType` (optional).
+    pub fn renew_type(self, value: impl Into<Value<RenewType>>) -> Self {
+        Self(self.0.with(2, "RenewType", value.into().to_template()))
     }
 }
 
-impl Check for ConsumptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.borrow_configuration
-            .check(&path.field("BorrowConfiguration"), &Rules::NONE, out);
-        self.provisional_configuration.check(
-            &path.field("ProvisionalConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.renew_type
-            .check(&path.field("RenewType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConsumptionConfiguration);
-
-/// Property type `BorrowConfiguration` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct BorrowConfiguration {
-    /// `AllowEarlyCheckIn` (required).
-    pub allow_early_check_in: Value<bool>,
-    /// `MaxTimeToLiveInMinutes` (required).
-    pub max_time_to_live_in_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `BorrowConfiguration` of `AWS::LicenseManager::License`.
+    BorrowConfiguration
 }
 
 impl BorrowConfiguration {
@@ -308,539 +210,188 @@ impl BorrowConfiguration {
         allow_early_check_in: impl Into<Value<bool>>,
         max_time_to_live_in_minutes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            allow_early_check_in: allow_early_check_in.into(),
-            max_time_to_live_in_minutes: max_time_to_live_in_minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AllowEarlyCheckIn",
+                    allow_early_check_in.into().to_template(),
+                )
+                .with(
+                    1,
+                    "MaxTimeToLiveInMinutes",
+                    max_time_to_live_in_minutes.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for BorrowConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowEarlyCheckIn".to_owned(),
-            self.allow_early_check_in.to_template(),
-        );
-        m.insert(
-            "MaxTimeToLiveInMinutes".to_owned(),
-            self.max_time_to_live_in_minutes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BorrowConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BorrowConfiguration);
-
-/// Property type `ProvisionalConfiguration` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct ProvisionalConfiguration {
-    /// `MaxTimeToLiveInMinutes` (required).
-    pub max_time_to_live_in_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ProvisionalConfiguration` of `AWS::LicenseManager::License`.
+    ProvisionalConfiguration
 }
 
 impl ProvisionalConfiguration {
     /// The required properties: `MaxTimeToLiveInMinutes`.
     pub fn new(max_time_to_live_in_minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_time_to_live_in_minutes: max_time_to_live_in_minutes.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxTimeToLiveInMinutes",
+            max_time_to_live_in_minutes.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ProvisionalConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxTimeToLiveInMinutes".to_owned(),
-            self.max_time_to_live_in_minutes.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RenewType`.
+    RenewType {
+        /// `Monthly`
+        Monthly = "Monthly",
+        /// `None`
+        None = "None",
+        /// `Weekly`
+        Weekly = "Weekly",
     }
 }
 
-impl Check for ProvisionalConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProvisionalConfiguration);
-
-/// Values of `RenewType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RenewType {
-    /// `Monthly`
-    Monthly,
-    /// `None`
-    None,
-    /// `Weekly`
-    Weekly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RenewType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Monthly", "None", "Weekly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monthly => "Monthly",
-            Self::None => "None",
-            Self::Weekly => "Weekly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RenewType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RenewType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RenewType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Monthly" => Self::Monthly,
-            "None" => Self::None,
-            "Weekly" => Self::Weekly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RenewType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RenewType::from(s))
-    }
-}
-
-crate::impl_literal!(RenewType);
-
-/// Property type `Entitlement` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct Entitlement {
-    /// `AllowCheckIn` (optional).
-    pub allow_check_in: Option<Value<bool>>,
-    /// `MaxCount` (optional).
-    pub max_count: Option<Value<i64>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Overage` (optional).
-    pub overage: Option<Value<bool>>,
-    /// `Unit` (required).
-    pub unit: Value<Unit>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Entitlement` of `AWS::LicenseManager::License`.
+    Entitlement
 }
 
 impl Entitlement {
     /// The required properties: `Name`, `Unit`.
     pub fn new(name: impl Into<Value<String>>, unit: impl Into<Value<Unit>>) -> Self {
-        Self {
-            allow_check_in: None,
-            max_count: None,
-            name: name.into(),
-            overage: None,
-            unit: unit.into(),
-            value: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(4, "Unit", unit.into().to_template()),
+        )
     }
-    /// Sets `AllowCheckIn`.
-    pub fn allow_check_in(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_check_in = Some(value.into());
-        self
+    /// `AllowCheckIn` (optional).
+    pub fn allow_check_in(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowCheckIn", value.into().to_template()))
     }
-    /// Sets `MaxCount`.
-    pub fn max_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_count = Some(value.into());
-        self
+    /// `MaxCount` (optional).
+    pub fn max_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxCount", value.into().to_template()))
     }
-    /// Sets `Overage`.
-    pub fn overage(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overage = Some(value.into());
-        self
+    /// `Overage` (optional).
+    pub fn overage(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Overage", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Entitlement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_check_in {
-            m.insert("AllowCheckIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_count {
-            m.insert("MaxCount".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.overage {
-            m.insert("Overage".to_owned(), v.to_template());
-        }
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `Bits`
+        Bits = "Bits",
+        /// `Bits/Second`
+        BitsSecond = "Bits/Second",
+        /// `Bytes`
+        Bytes = "Bytes",
+        /// `Bytes/Second`
+        BytesSecond = "Bytes/Second",
+        /// `Count`
+        Count = "Count",
+        /// `Count/Second`
+        CountSecond = "Count/Second",
+        /// `Gigabits`
+        Gigabits = "Gigabits",
+        /// `Gigabits/Second`
+        GigabitsSecond = "Gigabits/Second",
+        /// `Gigabytes`
+        Gigabytes = "Gigabytes",
+        /// `Gigabytes/Second`
+        GigabytesSecond = "Gigabytes/Second",
+        /// `Kilobits`
+        Kilobits = "Kilobits",
+        /// `Kilobits/Second`
+        KilobitsSecond = "Kilobits/Second",
+        /// `Kilobytes`
+        Kilobytes = "Kilobytes",
+        /// `Kilobytes/Second`
+        KilobytesSecond = "Kilobytes/Second",
+        /// `Megabits`
+        Megabits = "Megabits",
+        /// `Megabits/Second`
+        MegabitsSecond = "Megabits/Second",
+        /// `Megabytes`
+        Megabytes = "Megabytes",
+        /// `Megabytes/Second`
+        MegabytesSecond = "Megabytes/Second",
+        /// `Microseconds`
+        Microseconds = "Microseconds",
+        /// `Milliseconds`
+        Milliseconds = "Milliseconds",
+        /// `None`
+        None = "None",
+        /// `Percent`
+        Percent = "Percent",
+        /// `Seconds`
+        Seconds = "Seconds",
+        /// `Terabits`
+        Terabits = "Terabits",
+        /// `Terabits/Second`
+        TerabitsSecond = "Terabits/Second",
+        /// `Terabytes`
+        Terabytes = "Terabytes",
+        /// `Terabytes/Second`
+        TerabytesSecond = "Terabytes/Second",
     }
 }
 
-impl Check for Entitlement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Entitlement);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `Bits`
-    Bits,
-    /// `Bits/Second`
-    BitsSecond,
-    /// `Bytes`
-    Bytes,
-    /// `Bytes/Second`
-    BytesSecond,
-    /// `Count`
-    Count,
-    /// `Count/Second`
-    CountSecond,
-    /// `Gigabits`
-    Gigabits,
-    /// `Gigabits/Second`
-    GigabitsSecond,
-    /// `Gigabytes`
-    Gigabytes,
-    /// `Gigabytes/Second`
-    GigabytesSecond,
-    /// `Kilobits`
-    Kilobits,
-    /// `Kilobits/Second`
-    KilobitsSecond,
-    /// `Kilobytes`
-    Kilobytes,
-    /// `Kilobytes/Second`
-    KilobytesSecond,
-    /// `Megabits`
-    Megabits,
-    /// `Megabits/Second`
-    MegabitsSecond,
-    /// `Megabytes`
-    Megabytes,
-    /// `Megabytes/Second`
-    MegabytesSecond,
-    /// `Microseconds`
-    Microseconds,
-    /// `Milliseconds`
-    Milliseconds,
-    /// `None`
-    None,
-    /// `Percent`
-    Percent,
-    /// `Seconds`
-    Seconds,
-    /// `Terabits`
-    Terabits,
-    /// `Terabits/Second`
-    TerabitsSecond,
-    /// `Terabytes`
-    Terabytes,
-    /// `Terabytes/Second`
-    TerabytesSecond,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Bits",
-        "Bits/Second",
-        "Bytes",
-        "Bytes/Second",
-        "Count",
-        "Count/Second",
-        "Gigabits",
-        "Gigabits/Second",
-        "Gigabytes",
-        "Gigabytes/Second",
-        "Kilobits",
-        "Kilobits/Second",
-        "Kilobytes",
-        "Kilobytes/Second",
-        "Megabits",
-        "Megabits/Second",
-        "Megabytes",
-        "Megabytes/Second",
-        "Microseconds",
-        "Milliseconds",
-        "None",
-        "Percent",
-        "Seconds",
-        "Terabits",
-        "Terabits/Second",
-        "Terabytes",
-        "Terabytes/Second",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bits => "Bits",
-            Self::BitsSecond => "Bits/Second",
-            Self::Bytes => "Bytes",
-            Self::BytesSecond => "Bytes/Second",
-            Self::Count => "Count",
-            Self::CountSecond => "Count/Second",
-            Self::Gigabits => "Gigabits",
-            Self::GigabitsSecond => "Gigabits/Second",
-            Self::Gigabytes => "Gigabytes",
-            Self::GigabytesSecond => "Gigabytes/Second",
-            Self::Kilobits => "Kilobits",
-            Self::KilobitsSecond => "Kilobits/Second",
-            Self::Kilobytes => "Kilobytes",
-            Self::KilobytesSecond => "Kilobytes/Second",
-            Self::Megabits => "Megabits",
-            Self::MegabitsSecond => "Megabits/Second",
-            Self::Megabytes => "Megabytes",
-            Self::MegabytesSecond => "Megabytes/Second",
-            Self::Microseconds => "Microseconds",
-            Self::Milliseconds => "Milliseconds",
-            Self::None => "None",
-            Self::Percent => "Percent",
-            Self::Seconds => "Seconds",
-            Self::Terabits => "Terabits",
-            Self::TerabitsSecond => "Terabits/Second",
-            Self::Terabytes => "Terabytes",
-            Self::TerabytesSecond => "Terabytes/Second",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "Bits" => Self::Bits,
-            "Bits/Second" => Self::BitsSecond,
-            "Bytes" => Self::Bytes,
-            "Bytes/Second" => Self::BytesSecond,
-            "Count" => Self::Count,
-            "Count/Second" => Self::CountSecond,
-            "Gigabits" => Self::Gigabits,
-            "Gigabits/Second" => Self::GigabitsSecond,
-            "Gigabytes" => Self::Gigabytes,
-            "Gigabytes/Second" => Self::GigabytesSecond,
-            "Kilobits" => Self::Kilobits,
-            "Kilobits/Second" => Self::KilobitsSecond,
-            "Kilobytes" => Self::Kilobytes,
-            "Kilobytes/Second" => Self::KilobytesSecond,
-            "Megabits" => Self::Megabits,
-            "Megabits/Second" => Self::MegabitsSecond,
-            "Megabytes" => Self::Megabytes,
-            "Megabytes/Second" => Self::MegabytesSecond,
-            "Microseconds" => Self::Microseconds,
-            "Milliseconds" => Self::Milliseconds,
-            "None" => Self::None,
-            "Percent" => Self::Percent,
-            "Seconds" => Self::Seconds,
-            "Terabits" => Self::Terabits,
-            "Terabits/Second" => Self::TerabitsSecond,
-            "Terabytes" => Self::Terabytes,
-            "Terabytes/Second" => Self::TerabytesSecond,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `IssuerData` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct IssuerData {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `SignKey` (optional).
-    pub sign_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IssuerData` of `AWS::LicenseManager::License`.
+    IssuerData
 }
 
 impl IssuerData {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            sign_key: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `SignKey`.
-    pub fn sign_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sign_key = Some(value.into());
-        self
+    /// `SignKey` (optional).
+    pub fn sign_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SignKey", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IssuerData {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.sign_key {
-            m.insert("SignKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IssuerData {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IssuerData);
-
-/// Property type `Metadata` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct Metadata {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Metadata` of `AWS::LicenseManager::License`.
+    Metadata
 }
 
 impl Metadata {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Metadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for Metadata {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Metadata);
-
-/// Property type `Tag` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ValidityDateFormat` of `AWS::LicenseManager::License`.
-#[derive(Debug, Clone)]
-pub struct ValidityDateFormat {
-    /// `Begin` (required).
-    /// Length: 0..=50 characters.
-    /// Pattern: `^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[0-1]|0[1-9]|[1-2][0-9])T(2[0-3]|[0-1][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|[+-](?:2[ 0-3]|[0-1][0-9]):[0-5][0-9])+$`.
-    pub begin: Value<String>,
-    /// `End` (required).
-    /// Length: 0..=50 characters.
-    /// Pattern: `^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[0-1]|0[1-9]|[1-2][0-9])T(2[0-3]|[0-1][0-9]):([0-5][0-9]):([0-5][0-9])(\.[0-9]+)?(Z|[+-](?:2[ 0-3]|[0-1][0-9]):[0-5][0-9])+$`.
-    pub end: Value<String>,
+crate::l1_struct! {
+    /// Property type `ValidityDateFormat` of `AWS::LicenseManager::License`.
+    ValidityDateFormat
 }
 
 impl ValidityDateFormat {
     /// The required properties: `Begin`, `End`.
     pub fn new(begin: impl Into<Value<String>>, end: impl Into<Value<String>>) -> Self {
-        Self {
-            begin: begin.into(),
-            end: end.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Begin", begin.into().to_template())
+                .with(1, "End", end.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ValidityDateFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Begin".to_owned(), self.begin.to_template());
-        m.insert("End".to_owned(), self.end.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValidityDateFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.begin.check(&path.field("Begin"), &Rules { min_length: Some(0), max_length: Some(50), pattern: Some("^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[0-1]|0[1-9]|[1-2][0-9])T(2[0-3]|[0-1][0-9]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]+)?(Z|[+-](?:2[ 0-3]|[0-1][0-9]):[0-5][0-9])+$"), ..Rules::NONE }, out);
-        self.end.check(&path.field("End"), &Rules { min_length: Some(0), max_length: Some(50), pattern: Some("^(-?(?:[1-9][0-9]*)?[0-9]{4})-(1[0-2]|0[1-9])-(3[0-1]|0[1-9]|[1-2][0-9])T(2[0-3]|[0-1][0-9]):([0-5][0-9]):([0-5][0-9])(\\.[0-9]+)?(Z|[+-](?:2[ 0-3]|[0-1][0-9]):[0-5][0-9])+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ValidityDateFormat);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Alarm`.
-#[derive(Debug, Clone)]
-pub struct Alarm {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Alarm {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Alarm {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Alarm {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Alarm`.
+    Alarm("AWS::Lightsail::Alarm", AlarmProps)
 }
 
 impl Alarm {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Alarm";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AlarmProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AlarmName` (typed).
     pub fn ref_value(&self) -> Value<ids::LightsailAlarmName> {
         self.resource.ref_value()
@@ -87,38 +39,83 @@ impl Alarm {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `AlarmName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alarm_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AlarmName", value.into())
+    }
+
+    /// Replaces `ComparisonOperator` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_comparison_operator(&self, value: impl Into<Value<ComparisonOperator>>) {
+        self.resource
+            .set_property("ComparisonOperator", value.into())
+    }
+
+    /// Replaces `ContactProtocols` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_protocols(&self, value: impl Into<Value<List<ContactProtocols>>>) {
+        self.resource.set_property("ContactProtocols", value.into())
+    }
+
+    /// Replaces `DatapointsToAlarm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datapoints_to_alarm(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DatapointsToAlarm", value.into())
+    }
+
+    /// Replaces `EvaluationPeriods` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_periods(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("EvaluationPeriods", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<MetricName>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `MonitoredResourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitored_resource_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MonitoredResourceName", value.into())
+    }
+
+    /// Replaces `NotificationEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("NotificationEnabled", value.into())
+    }
+
+    /// Replaces `NotificationTriggers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_triggers(&self, value: impl Into<Value<List<NotificationTriggers>>>) {
+        self.resource
+            .set_property("NotificationTriggers", value.into())
+    }
+
+    /// Replaces `Threshold` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_threshold(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("Threshold", value.into())
+    }
+
+    /// Replaces `TreatMissingData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_treat_missing_data(&self, value: impl Into<Value<TreatMissingData>>) {
+        self.resource.set_property("TreatMissingData", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Alarm`.
-#[derive(Debug, Clone)]
-pub struct AlarmProps {
-    /// `AlarmName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `\w[\w\-]*\w`.
-    pub alarm_name: Value<String>,
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<ComparisonOperator>,
-    /// `ContactProtocols` (optional).
-    pub contact_protocols: Option<Value<List<ContactProtocols>>>,
-    /// `DatapointsToAlarm` (optional).
-    pub datapoints_to_alarm: Option<Value<i64>>,
-    /// `EvaluationPeriods` (required).
-    pub evaluation_periods: Value<i64>,
-    /// `MetricName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub metric_name: Value<MetricName>,
-    /// `MonitoredResourceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub monitored_resource_name: Value<String>,
-    /// `NotificationEnabled` (optional).
-    pub notification_enabled: Option<Value<bool>>,
-    /// `NotificationTriggers` (optional).
-    pub notification_triggers: Option<Value<List<NotificationTriggers>>>,
-    /// `Threshold` (required).
-    pub threshold: Value<f64>,
-    /// `TreatMissingData` (optional).
-    pub treat_missing_data: Option<Value<TreatMissingData>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Alarm`.
+    AlarmProps
 }
 
 impl AlarmProps {
@@ -131,544 +128,170 @@ impl AlarmProps {
         monitored_resource_name: impl Into<Value<String>>,
         threshold: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            alarm_name: alarm_name.into(),
-            comparison_operator: comparison_operator.into(),
-            contact_protocols: None,
-            datapoints_to_alarm: None,
-            evaluation_periods: evaluation_periods.into(),
-            metric_name: metric_name.into(),
-            monitored_resource_name: monitored_resource_name.into(),
-            notification_enabled: None,
-            notification_triggers: None,
-            threshold: threshold.into(),
-            treat_missing_data: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AlarmName", alarm_name.into().to_template())
+                .with(
+                    1,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(
+                    4,
+                    "EvaluationPeriods",
+                    evaluation_periods.into().to_template(),
+                )
+                .with(5, "MetricName", metric_name.into().to_template())
+                .with(
+                    6,
+                    "MonitoredResourceName",
+                    monitored_resource_name.into().to_template(),
+                )
+                .with(9, "Threshold", threshold.into().to_template()),
+        )
     }
-    /// Sets `ContactProtocols`.
-    pub fn contact_protocols(mut self, value: impl Into<Value<List<ContactProtocols>>>) -> Self {
-        self.contact_protocols = Some(value.into());
-        self
+    /// `ContactProtocols` (optional).
+    pub fn contact_protocols(self, value: impl Into<Value<List<ContactProtocols>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ContactProtocols", value.into().to_template()),
+        )
     }
-    /// Sets `DatapointsToAlarm`.
-    pub fn datapoints_to_alarm(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.datapoints_to_alarm = Some(value.into());
-        self
+    /// `DatapointsToAlarm` (optional).
+    pub fn datapoints_to_alarm(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DatapointsToAlarm", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationEnabled`.
-    pub fn notification_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.notification_enabled = Some(value.into());
-        self
+    /// `NotificationEnabled` (optional).
+    pub fn notification_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "NotificationEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationTriggers`.
+    /// `NotificationTriggers` (optional).
     pub fn notification_triggers(
-        mut self,
+        self,
         value: impl Into<Value<List<NotificationTriggers>>>,
     ) -> Self {
-        self.notification_triggers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "NotificationTriggers", value.into().to_template()),
+        )
     }
-    /// Sets `TreatMissingData`.
-    pub fn treat_missing_data(mut self, value: impl Into<Value<TreatMissingData>>) -> Self {
-        self.treat_missing_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AlarmProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmName".to_owned(), self.alarm_name.to_template());
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        if let Some(v) = &self.contact_protocols {
-            m.insert("ContactProtocols".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.datapoints_to_alarm {
-            m.insert("DatapointsToAlarm".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EvaluationPeriods".to_owned(),
-            self.evaluation_periods.to_template(),
-        );
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert(
-            "MonitoredResourceName".to_owned(),
-            self.monitored_resource_name.to_template(),
-        );
-        if let Some(v) = &self.notification_enabled {
-            m.insert("NotificationEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_triggers {
-            m.insert("NotificationTriggers".to_owned(), v.to_template());
-        }
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        if let Some(v) = &self.treat_missing_data {
-            m.insert("TreatMissingData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TreatMissingData` (optional).
+    pub fn treat_missing_data(self, value: impl Into<Value<TreatMissingData>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TreatMissingData", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AlarmProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_name.check(
-            &path.field("AlarmName"),
-            &Rules {
-                pattern: Some("\\w[\\w\\-]*\\w"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.contact_protocols
-            .check(&path.field("ContactProtocols"), &Rules::NONE, out);
-        self.metric_name
-            .check(&path.field("MetricName"), &Rules::NONE, out);
-        self.monitored_resource_name.check(
-            &path.field("MonitoredResourceName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_triggers
-            .check(&path.field("NotificationTriggers"), &Rules::NONE, out);
-        self.treat_missing_data
-            .check(&path.field("TreatMissingData"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `GreaterThanOrEqualToThreshold`
+        GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+        /// `GreaterThanThreshold`
+        GreaterThanThreshold = "GreaterThanThreshold",
+        /// `LessThanOrEqualToThreshold`
+        LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
+        /// `LessThanThreshold`
+        LessThanThreshold = "LessThanThreshold",
     }
 }
 
-crate::impl_literal!(AlarmProps);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `GreaterThanOrEqualToThreshold`
-    GreaterThanOrEqualToThreshold,
-    /// `GreaterThanThreshold`
-    GreaterThanThreshold,
-    /// `LessThanOrEqualToThreshold`
-    LessThanOrEqualToThreshold,
-    /// `LessThanThreshold`
-    LessThanThreshold,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualToThreshold",
-        "GreaterThanThreshold",
-        "LessThanOrEqualToThreshold",
-        "LessThanThreshold",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            Self::GreaterThanThreshold => "GreaterThanThreshold",
-            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            Self::LessThanThreshold => "LessThanThreshold",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ContactProtocols`.
+    ContactProtocols {
+        /// `Email`
+        Email = "Email",
+        /// `SMS`
+        Sms = "SMS",
     }
 }
 
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `MetricName`.
+    MetricName {
+        /// `BurstCapacityPercentage`
+        BurstCapacityPercentage = "BurstCapacityPercentage",
+        /// `BurstCapacityTime`
+        BurstCapacityTime = "BurstCapacityTime",
+        /// `CPUUtilization`
+        CpuUtilization = "CPUUtilization",
+        /// `ClientTLSNegotiationErrorCount`
+        ClientTlsNegotiationErrorCount = "ClientTLSNegotiationErrorCount",
+        /// `DatabaseConnections`
+        DatabaseConnections = "DatabaseConnections",
+        /// `DiskQueueDepth`
+        DiskQueueDepth = "DiskQueueDepth",
+        /// `FreeStorageSpace`
+        FreeStorageSpace = "FreeStorageSpace",
+        /// `HTTPCode_Instance_2XX_Count`
+        HttpCodeInstance2xxCount = "HTTPCode_Instance_2XX_Count",
+        /// `HTTPCode_Instance_3XX_Count`
+        HttpCodeInstance3xxCount = "HTTPCode_Instance_3XX_Count",
+        /// `HTTPCode_Instance_4XX_Count`
+        HttpCodeInstance4xxCount = "HTTPCode_Instance_4XX_Count",
+        /// `HTTPCode_Instance_5XX_Count`
+        HttpCodeInstance5xxCount = "HTTPCode_Instance_5XX_Count",
+        /// `HTTPCode_LB_4XX_Count`
+        HttpCodeLb4xxCount = "HTTPCode_LB_4XX_Count",
+        /// `HTTPCode_LB_5XX_Count`
+        HttpCodeLb5xxCount = "HTTPCode_LB_5XX_Count",
+        /// `HealthyHostCount`
+        HealthyHostCount = "HealthyHostCount",
+        /// `InstanceResponseTime`
+        InstanceResponseTime = "InstanceResponseTime",
+        /// `NetworkIn`
+        NetworkIn = "NetworkIn",
+        /// `NetworkOut`
+        NetworkOut = "NetworkOut",
+        /// `NetworkReceiveThroughput`
+        NetworkReceiveThroughput = "NetworkReceiveThroughput",
+        /// `NetworkTransmitThroughput`
+        NetworkTransmitThroughput = "NetworkTransmitThroughput",
+        /// `RejectedConnectionCount`
+        RejectedConnectionCount = "RejectedConnectionCount",
+        /// `RequestCount`
+        RequestCount = "RequestCount",
+        /// `StatusCheckFailed`
+        StatusCheckFailed = "StatusCheckFailed",
+        /// `StatusCheckFailed_Instance`
+        StatusCheckFailedInstance = "StatusCheckFailed_Instance",
+        /// `StatusCheckFailed_System`
+        StatusCheckFailedSystem = "StatusCheckFailed_System",
+        /// `UnhealthyHostCount`
+        UnhealthyHostCount = "UnhealthyHostCount",
     }
 }
 
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `NotificationTriggers`.
+    NotificationTriggers {
+        /// `ALARM`
+        Alarm = "ALARM",
+        /// `INSUFFICIENT_DATA`
+        InsufficientData = "INSUFFICIENT_DATA",
+        /// `OK`
+        Ok = "OK",
     }
 }
 
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
-            "GreaterThanThreshold" => Self::GreaterThanThreshold,
-            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
-            "LessThanThreshold" => Self::LessThanThreshold,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `TreatMissingData`.
+    TreatMissingData {
+        /// `breaching`
+        Breaching = "breaching",
+        /// `ignore`
+        Ignore = "ignore",
+        /// `missing`
+        Missing = "missing",
+        /// `notBreaching`
+        NotBreaching = "notBreaching",
     }
 }
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Values of `ContactProtocols`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactProtocols {
-    /// `Email`
-    Email,
-    /// `SMS`
-    Sms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContactProtocols {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Email", "SMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "Email",
-            Self::Sms => "SMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContactProtocols {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContactProtocols {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContactProtocols {
-    fn from(s: &str) -> Self {
-        match s {
-            "Email" => Self::Email,
-            "SMS" => Self::Sms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContactProtocols> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContactProtocols::from(s))
-    }
-}
-
-crate::impl_literal!(ContactProtocols);
-
-/// Values of `MetricName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricName {
-    /// `BurstCapacityPercentage`
-    BurstCapacityPercentage,
-    /// `BurstCapacityTime`
-    BurstCapacityTime,
-    /// `CPUUtilization`
-    CpuUtilization,
-    /// `ClientTLSNegotiationErrorCount`
-    ClientTlsNegotiationErrorCount,
-    /// `DatabaseConnections`
-    DatabaseConnections,
-    /// `DiskQueueDepth`
-    DiskQueueDepth,
-    /// `FreeStorageSpace`
-    FreeStorageSpace,
-    /// `HTTPCode_Instance_2XX_Count`
-    HttpCodeInstance2xxCount,
-    /// `HTTPCode_Instance_3XX_Count`
-    HttpCodeInstance3xxCount,
-    /// `HTTPCode_Instance_4XX_Count`
-    HttpCodeInstance4xxCount,
-    /// `HTTPCode_Instance_5XX_Count`
-    HttpCodeInstance5xxCount,
-    /// `HTTPCode_LB_4XX_Count`
-    HttpCodeLb4xxCount,
-    /// `HTTPCode_LB_5XX_Count`
-    HttpCodeLb5xxCount,
-    /// `HealthyHostCount`
-    HealthyHostCount,
-    /// `InstanceResponseTime`
-    InstanceResponseTime,
-    /// `NetworkIn`
-    NetworkIn,
-    /// `NetworkOut`
-    NetworkOut,
-    /// `NetworkReceiveThroughput`
-    NetworkReceiveThroughput,
-    /// `NetworkTransmitThroughput`
-    NetworkTransmitThroughput,
-    /// `RejectedConnectionCount`
-    RejectedConnectionCount,
-    /// `RequestCount`
-    RequestCount,
-    /// `StatusCheckFailed`
-    StatusCheckFailed,
-    /// `StatusCheckFailed_Instance`
-    StatusCheckFailedInstance,
-    /// `StatusCheckFailed_System`
-    StatusCheckFailedSystem,
-    /// `UnhealthyHostCount`
-    UnhealthyHostCount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BurstCapacityPercentage",
-        "BurstCapacityTime",
-        "CPUUtilization",
-        "ClientTLSNegotiationErrorCount",
-        "DatabaseConnections",
-        "DiskQueueDepth",
-        "FreeStorageSpace",
-        "HTTPCode_Instance_2XX_Count",
-        "HTTPCode_Instance_3XX_Count",
-        "HTTPCode_Instance_4XX_Count",
-        "HTTPCode_Instance_5XX_Count",
-        "HTTPCode_LB_4XX_Count",
-        "HTTPCode_LB_5XX_Count",
-        "HealthyHostCount",
-        "InstanceResponseTime",
-        "NetworkIn",
-        "NetworkOut",
-        "NetworkReceiveThroughput",
-        "NetworkTransmitThroughput",
-        "RejectedConnectionCount",
-        "RequestCount",
-        "StatusCheckFailed",
-        "StatusCheckFailed_Instance",
-        "StatusCheckFailed_System",
-        "UnhealthyHostCount",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BurstCapacityPercentage => "BurstCapacityPercentage",
-            Self::BurstCapacityTime => "BurstCapacityTime",
-            Self::CpuUtilization => "CPUUtilization",
-            Self::ClientTlsNegotiationErrorCount => "ClientTLSNegotiationErrorCount",
-            Self::DatabaseConnections => "DatabaseConnections",
-            Self::DiskQueueDepth => "DiskQueueDepth",
-            Self::FreeStorageSpace => "FreeStorageSpace",
-            Self::HttpCodeInstance2xxCount => "HTTPCode_Instance_2XX_Count",
-            Self::HttpCodeInstance3xxCount => "HTTPCode_Instance_3XX_Count",
-            Self::HttpCodeInstance4xxCount => "HTTPCode_Instance_4XX_Count",
-            Self::HttpCodeInstance5xxCount => "HTTPCode_Instance_5XX_Count",
-            Self::HttpCodeLb4xxCount => "HTTPCode_LB_4XX_Count",
-            Self::HttpCodeLb5xxCount => "HTTPCode_LB_5XX_Count",
-            Self::HealthyHostCount => "HealthyHostCount",
-            Self::InstanceResponseTime => "InstanceResponseTime",
-            Self::NetworkIn => "NetworkIn",
-            Self::NetworkOut => "NetworkOut",
-            Self::NetworkReceiveThroughput => "NetworkReceiveThroughput",
-            Self::NetworkTransmitThroughput => "NetworkTransmitThroughput",
-            Self::RejectedConnectionCount => "RejectedConnectionCount",
-            Self::RequestCount => "RequestCount",
-            Self::StatusCheckFailed => "StatusCheckFailed",
-            Self::StatusCheckFailedInstance => "StatusCheckFailed_Instance",
-            Self::StatusCheckFailedSystem => "StatusCheckFailed_System",
-            Self::UnhealthyHostCount => "UnhealthyHostCount",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricName {
-    fn from(s: &str) -> Self {
-        match s {
-            "BurstCapacityPercentage" => Self::BurstCapacityPercentage,
-            "BurstCapacityTime" => Self::BurstCapacityTime,
-            "CPUUtilization" => Self::CpuUtilization,
-            "ClientTLSNegotiationErrorCount" => Self::ClientTlsNegotiationErrorCount,
-            "DatabaseConnections" => Self::DatabaseConnections,
-            "DiskQueueDepth" => Self::DiskQueueDepth,
-            "FreeStorageSpace" => Self::FreeStorageSpace,
-            "HTTPCode_Instance_2XX_Count" => Self::HttpCodeInstance2xxCount,
-            "HTTPCode_Instance_3XX_Count" => Self::HttpCodeInstance3xxCount,
-            "HTTPCode_Instance_4XX_Count" => Self::HttpCodeInstance4xxCount,
-            "HTTPCode_Instance_5XX_Count" => Self::HttpCodeInstance5xxCount,
-            "HTTPCode_LB_4XX_Count" => Self::HttpCodeLb4xxCount,
-            "HTTPCode_LB_5XX_Count" => Self::HttpCodeLb5xxCount,
-            "HealthyHostCount" => Self::HealthyHostCount,
-            "InstanceResponseTime" => Self::InstanceResponseTime,
-            "NetworkIn" => Self::NetworkIn,
-            "NetworkOut" => Self::NetworkOut,
-            "NetworkReceiveThroughput" => Self::NetworkReceiveThroughput,
-            "NetworkTransmitThroughput" => Self::NetworkTransmitThroughput,
-            "RejectedConnectionCount" => Self::RejectedConnectionCount,
-            "RequestCount" => Self::RequestCount,
-            "StatusCheckFailed" => Self::StatusCheckFailed,
-            "StatusCheckFailed_Instance" => Self::StatusCheckFailedInstance,
-            "StatusCheckFailed_System" => Self::StatusCheckFailedSystem,
-            "UnhealthyHostCount" => Self::UnhealthyHostCount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricName> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricName::from(s))
-    }
-}
-
-crate::impl_literal!(MetricName);
-
-/// Values of `NotificationTriggers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationTriggers {
-    /// `ALARM`
-    Alarm,
-    /// `INSUFFICIENT_DATA`
-    InsufficientData,
-    /// `OK`
-    Ok,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotificationTriggers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALARM", "INSUFFICIENT_DATA", "OK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alarm => "ALARM",
-            Self::InsufficientData => "INSUFFICIENT_DATA",
-            Self::Ok => "OK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NotificationTriggers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotificationTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotificationTriggers {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALARM" => Self::Alarm,
-            "INSUFFICIENT_DATA" => Self::InsufficientData,
-            "OK" => Self::Ok,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotificationTriggers> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotificationTriggers::from(s))
-    }
-}
-
-crate::impl_literal!(NotificationTriggers);
-
-/// Values of `TreatMissingData`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TreatMissingData {
-    /// `breaching`
-    Breaching,
-    /// `ignore`
-    Ignore,
-    /// `missing`
-    Missing,
-    /// `notBreaching`
-    NotBreaching,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TreatMissingData {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["breaching", "ignore", "missing", "notBreaching"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Breaching => "breaching",
-            Self::Ignore => "ignore",
-            Self::Missing => "missing",
-            Self::NotBreaching => "notBreaching",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TreatMissingData {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TreatMissingData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TreatMissingData {
-    fn from(s: &str) -> Self {
-        match s {
-            "breaching" => Self::Breaching,
-            "ignore" => Self::Ignore,
-            "missing" => Self::Missing,
-            "notBreaching" => Self::NotBreaching,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TreatMissingData> {
-    fn from(s: &str) -> Self {
-        Value::literal(TreatMissingData::from(s))
-    }
-}
-
-crate::impl_literal!(TreatMissingData);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Bucket {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Bucket {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Bucket {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Bucket {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Bucket`.
+    Bucket("AWS::Lightsail::Bucket", BucketProps)
 }
 
 impl Bucket {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Bucket";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BucketProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BucketName` (typed).
     pub fn ref_value(&self) -> Value<ids::LightsailBucketName> {
         self.resource.ref_value()
@@ -92,229 +44,133 @@ impl Bucket {
     pub fn attr_able_to_update_bundle(&self) -> Value<bool> {
         self.resource.get_att("AbleToUpdateBundle")
     }
+
+    /// Replaces `AccessRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_rules(&self, value: impl Into<Value<AccessRules>>) {
+        self.resource.set_property("AccessRules", value.into())
+    }
+
+    /// Replaces `BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketName", value.into())
+    }
+
+    /// Replaces `BundleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bundle_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BundleId", value.into())
+    }
+
+    /// Replaces `ObjectVersioning` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_versioning(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ObjectVersioning", value.into())
+    }
+
+    /// Replaces `ReadOnlyAccessAccounts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_read_only_access_accounts(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ReadOnlyAccessAccounts", value.into())
+    }
+
+    /// Replaces `ResourcesReceivingAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources_receiving_access(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ResourcesReceivingAccess", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Bucket`.
-#[derive(Debug, Clone)]
-pub struct BucketProps {
-    /// `AccessRules` (optional).
-    pub access_rules: Option<Value<AccessRules>>,
-    /// `BucketName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=54 characters.
-    /// Pattern: `^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$`.
-    pub bucket_name: Value<String>,
-    /// `BundleId` (required).
-    /// Pattern: `\S`.
-    pub bundle_id: Value<String>,
-    /// `ObjectVersioning` (optional).
-    pub object_versioning: Option<Value<bool>>,
-    /// `ReadOnlyAccessAccounts` (optional).
-    pub read_only_access_accounts: Option<Value<List<String>>>,
-    /// `ResourcesReceivingAccess` (optional).
-    pub resources_receiving_access: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Bucket`.
+    BucketProps
 }
 
 impl BucketProps {
     /// The required properties: `BucketName`, `BundleId`.
     pub fn new(bucket_name: impl Into<Value<String>>, bundle_id: impl Into<Value<String>>) -> Self {
-        Self {
-            access_rules: None,
-            bucket_name: bucket_name.into(),
-            bundle_id: bundle_id.into(),
-            object_versioning: None,
-            read_only_access_accounts: None,
-            resources_receiving_access: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BucketName", bucket_name.into().to_template())
+                .with(2, "BundleId", bundle_id.into().to_template()),
+        )
     }
-    /// Sets `AccessRules`.
-    pub fn access_rules(mut self, value: impl Into<Value<AccessRules>>) -> Self {
-        self.access_rules = Some(value.into());
-        self
+    /// `AccessRules` (optional).
+    pub fn access_rules(self, value: impl Into<Value<AccessRules>>) -> Self {
+        Self(self.0.with(0, "AccessRules", value.into().to_template()))
     }
-    /// Sets `ObjectVersioning`.
-    pub fn object_versioning(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.object_versioning = Some(value.into());
-        self
+    /// `ObjectVersioning` (optional).
+    pub fn object_versioning(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ObjectVersioning", value.into().to_template()),
+        )
     }
-    /// Sets `ReadOnlyAccessAccounts`.
-    pub fn read_only_access_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.read_only_access_accounts = Some(value.into());
-        self
+    /// `ReadOnlyAccessAccounts` (optional).
+    pub fn read_only_access_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ReadOnlyAccessAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `ResourcesReceivingAccess`.
-    pub fn resources_receiving_access(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources_receiving_access = Some(value.into());
-        self
+    /// `ResourcesReceivingAccess` (optional).
+    pub fn resources_receiving_access(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ResourcesReceivingAccess", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BucketProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_rules {
-            m.insert("AccessRules".to_owned(), v.to_template());
-        }
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert("BundleId".to_owned(), self.bundle_id.to_template());
-        if let Some(v) = &self.object_versioning {
-            m.insert("ObjectVersioning".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.read_only_access_accounts {
-            m.insert("ReadOnlyAccessAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources_receiving_access {
-            m.insert("ResourcesReceivingAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for BucketProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_rules
-            .check(&path.field("AccessRules"), &Rules::NONE, out);
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(54),
-                pattern: Some("^[a-z0-9][a-z0-9-]{1,52}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bundle_id.check(
-            &path.field("BundleId"),
-            &Rules {
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BucketProps);
-
-/// Property type `AccessRules` of `AWS::Lightsail::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessRules {
-    /// `AllowPublicOverrides` (optional).
-    pub allow_public_overrides: Option<Value<bool>>,
-    /// `GetObject` (optional).
-    pub get_object: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessRules` of `AWS::Lightsail::Bucket`.
+    AccessRules(default)
 }
 
 impl AccessRules {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_public_overrides: None,
-            get_object: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowPublicOverrides`.
-    pub fn allow_public_overrides(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_public_overrides = Some(value.into());
-        self
+    /// `AllowPublicOverrides` (optional).
+    pub fn allow_public_overrides(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowPublicOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `GetObject`.
-    pub fn get_object(mut self, value: impl Into<Value<String>>) -> Self {
-        self.get_object = Some(value.into());
-        self
+    /// `GetObject` (optional).
+    pub fn get_object(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GetObject", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessRules {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_public_overrides {
-            m.insert("AllowPublicOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.get_object {
-            m.insert("GetObject".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessRules {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessRules);
-
-/// Property type `Tag` of `AWS::Lightsail::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Bucket`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Certificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Certificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Certificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Certificate`.
+    Certificate("AWS::Lightsail::Certificate", CertificateProps)
 }
 
 impl Certificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Certificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CertificateName` (typed).
     pub fn ref_value(&self) -> Value<ids::CertificateName> {
         self.resource.ref_value()
@@ -87,22 +39,36 @@ impl Certificate {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `CertificateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateName", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `SubjectAlternativeNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subject_alternative_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("SubjectAlternativeNames", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Certificate`.
-#[derive(Debug, Clone)]
-pub struct CertificateProps {
-    /// `CertificateName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_name: Value<String>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Value<String>,
-    /// `SubjectAlternativeNames` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subject_alternative_names: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Certificate`.
+    CertificateProps
 }
 
 impl CertificateProps {
@@ -111,109 +77,39 @@ impl CertificateProps {
         certificate_name: impl Into<Value<String>>,
         domain_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_name: certificate_name.into(),
-            domain_name: domain_name.into(),
-            subject_alternative_names: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CertificateName", certificate_name.into().to_template())
+                .with(1, "DomainName", domain_name.into().to_template()),
+        )
     }
-    /// Sets `SubjectAlternativeNames`.
-    pub fn subject_alternative_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subject_alternative_names = Some(value.into());
-        self
+    /// `SubjectAlternativeNames` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subject_alternative_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SubjectAlternativeNames", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateName".to_owned(),
-            self.certificate_name.to_template(),
-        );
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.subject_alternative_names {
-            m.insert("SubjectAlternativeNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CertificateProps);
-
-/// Property type `Tag` of `AWS::Lightsail::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Certificate`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Container`.
-#[derive(Debug, Clone)]
-pub struct Container {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Container {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Container {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Container {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Container`.
+    Container("AWS::Lightsail::Container", ContainerProps)
 }
 
 impl Container {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Container";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContainerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ServiceName` (typed).
     pub fn ref_value(&self) -> Value<ids::ContainerName> {
         self.resource.ref_value()
@@ -100,31 +52,65 @@ impl Container {
         self.resource
             .get_att("PrivateRegistryAccess.EcrImagePullerRole.PrincipalArn")
     }
+
+    /// Replaces `ContainerServiceDeployment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_service_deployment(
+        &self,
+        value: impl Into<Value<ContainerServiceDeployment>>,
+    ) {
+        self.resource
+            .set_property("ContainerServiceDeployment", value.into())
+    }
+
+    /// Replaces `IsDisabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_disabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsDisabled", value.into())
+    }
+
+    /// Replaces `Power` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_power(&self, value: impl Into<Value<Power>>) {
+        self.resource.set_property("Power", value.into())
+    }
+
+    /// Replaces `PrivateRegistryAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_registry_access(&self, value: impl Into<Value<PrivateRegistryAccess>>) {
+        self.resource
+            .set_property("PrivateRegistryAccess", value.into())
+    }
+
+    /// Replaces `PublicDomainNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_domain_names(&self, value: impl Into<Value<List<PublicDomainName>>>) {
+        self.resource
+            .set_property("PublicDomainNames", value.into())
+    }
+
+    /// Replaces `Scale` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scale(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Scale", value.into())
+    }
+
+    /// Replaces `ServiceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone)]
-pub struct ContainerProps {
-    /// `ContainerServiceDeployment` (optional).
-    pub container_service_deployment: Option<Value<ContainerServiceDeployment>>,
-    /// `IsDisabled` (optional).
-    pub is_disabled: Option<Value<bool>>,
-    /// `Power` (required).
-    pub power: Value<Power>,
-    /// `PrivateRegistryAccess` (optional).
-    pub private_registry_access: Option<Value<PrivateRegistryAccess>>,
-    /// `PublicDomainNames` (optional).
-    pub public_domain_names: Option<Value<List<PublicDomainName>>>,
-    /// `Scale` (required).
-    /// Range: 1..=20.
-    pub scale: Value<i64>,
-    /// `ServiceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-z0-9]{1,2}|[a-z0-9][a-z0-9-]+[a-z0-9]$`.
-    pub service_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Container`.
+    ContainerProps
 }
 
 impl ContainerProps {
@@ -134,768 +120,304 @@ impl ContainerProps {
         scale: impl Into<Value<i64>>,
         service_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            container_service_deployment: None,
-            is_disabled: None,
-            power: power.into(),
-            private_registry_access: None,
-            public_domain_names: None,
-            scale: scale.into(),
-            service_name: service_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Power", power.into().to_template())
+                .with(5, "Scale", scale.into().to_template())
+                .with(6, "ServiceName", service_name.into().to_template()),
+        )
     }
-    /// Sets `ContainerServiceDeployment`.
+    /// `ContainerServiceDeployment` (optional).
     pub fn container_service_deployment(
-        mut self,
+        self,
         value: impl Into<Value<ContainerServiceDeployment>>,
     ) -> Self {
-        self.container_service_deployment = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ContainerServiceDeployment", value.into().to_template()),
+        )
     }
-    /// Sets `IsDisabled`.
-    pub fn is_disabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_disabled = Some(value.into());
-        self
+    /// `IsDisabled` (optional).
+    pub fn is_disabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IsDisabled", value.into().to_template()))
     }
-    /// Sets `PrivateRegistryAccess`.
-    pub fn private_registry_access(
-        mut self,
-        value: impl Into<Value<PrivateRegistryAccess>>,
-    ) -> Self {
-        self.private_registry_access = Some(value.into());
-        self
+    /// `PrivateRegistryAccess` (optional).
+    pub fn private_registry_access(self, value: impl Into<Value<PrivateRegistryAccess>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PrivateRegistryAccess", value.into().to_template()),
+        )
     }
-    /// Sets `PublicDomainNames`.
-    pub fn public_domain_names(mut self, value: impl Into<Value<List<PublicDomainName>>>) -> Self {
-        self.public_domain_names = Some(value.into());
-        self
+    /// `PublicDomainNames` (optional).
+    pub fn public_domain_names(self, value: impl Into<Value<List<PublicDomainName>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PublicDomainNames", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_service_deployment {
-            m.insert("ContainerServiceDeployment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_disabled {
-            m.insert("IsDisabled".to_owned(), v.to_template());
-        }
-        m.insert("Power".to_owned(), self.power.to_template());
-        if let Some(v) = &self.private_registry_access {
-            m.insert("PrivateRegistryAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_domain_names {
-            m.insert("PublicDomainNames".to_owned(), v.to_template());
-        }
-        m.insert("Scale".to_owned(), self.scale.to_template());
-        m.insert("ServiceName".to_owned(), self.service_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ContainerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_service_deployment.check(
-            &path.field("ContainerServiceDeployment"),
-            &Rules::NONE,
-            out,
-        );
-        self.power.check(&path.field("Power"), &Rules::NONE, out);
-        self.private_registry_access
-            .check(&path.field("PrivateRegistryAccess"), &Rules::NONE, out);
-        self.public_domain_names
-            .check(&path.field("PublicDomainNames"), &Rules::NONE, out);
-        self.scale.check(
-            &path.field("Scale"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_name.check(
-            &path.field("ServiceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9]{1,2}|[a-z0-9][a-z0-9-]+[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerProps);
-
-/// Property type `ContainerServiceDeployment` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerServiceDeployment {
-    /// `Containers` (optional).
-    pub containers: Option<Value<List<ContainerProperty>>>,
-    /// `PublicEndpoint` (optional).
-    pub public_endpoint: Option<Value<PublicEndpoint>>,
+crate::l1_struct! {
+    /// Property type `ContainerServiceDeployment` of `AWS::Lightsail::Container`.
+    ContainerServiceDeployment(default)
 }
 
 impl ContainerServiceDeployment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            containers: None,
-            public_endpoint: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Containers`.
-    pub fn containers(mut self, value: impl Into<Value<List<ContainerProperty>>>) -> Self {
-        self.containers = Some(value.into());
-        self
+    /// `Containers` (optional).
+    pub fn containers(self, value: impl Into<Value<List<ContainerProperty>>>) -> Self {
+        Self(self.0.with(0, "Containers", value.into().to_template()))
     }
-    /// Sets `PublicEndpoint`.
-    pub fn public_endpoint(mut self, value: impl Into<Value<PublicEndpoint>>) -> Self {
-        self.public_endpoint = Some(value.into());
-        self
+    /// `PublicEndpoint` (optional).
+    pub fn public_endpoint(self, value: impl Into<Value<PublicEndpoint>>) -> Self {
+        Self(self.0.with(1, "PublicEndpoint", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerServiceDeployment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.containers {
-            m.insert("Containers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_endpoint {
-            m.insert("PublicEndpoint".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerServiceDeployment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers
-            .check(&path.field("Containers"), &Rules::NONE, out);
-        self.public_endpoint
-            .check(&path.field("PublicEndpoint"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerServiceDeployment);
-
-/// Property type `ContainerProperty` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerProperty {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<EnvironmentVariable>>>,
-    /// `Image` (optional).
-    pub image: Option<Value<String>>,
-    /// `Ports` (optional).
-    pub ports: Option<Value<List<PortInfo>>>,
+crate::l1_struct! {
+    /// Property type `ContainerProperty` of `AWS::Lightsail::Container`.
+    ContainerProperty(default)
 }
 
 impl ContainerProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            command: None,
-            container_name: None,
-            environment: None,
-            image: None,
-            ports: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContainerName", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
+        Self(self.0.with(2, "Environment", value.into().to_template()))
     }
-    /// Sets `Image`.
-    pub fn image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image = Some(value.into());
-        self
+    /// `Image` (optional).
+    pub fn image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Image", value.into().to_template()))
     }
-    /// Sets `Ports`.
-    pub fn ports(mut self, value: impl Into<Value<List<PortInfo>>>) -> Self {
-        self.ports = Some(value.into());
-        self
+    /// `Ports` (optional).
+    pub fn ports(self, value: impl Into<Value<List<PortInfo>>>) -> Self {
+        Self(self.0.with(4, "Ports", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image {
-            m.insert("Image".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ports {
-            m.insert("Ports".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.ports.check(&path.field("Ports"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerProperty);
-
-/// Property type `EnvironmentVariable` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentVariable {
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
-    /// `Variable` (optional).
-    pub variable: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentVariable` of `AWS::Lightsail::Container`.
+    EnvironmentVariable(default)
 }
 
 impl EnvironmentVariable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            value: None,
-            variable: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Value", value.into().to_template()))
     }
-    /// Sets `Variable`.
-    pub fn variable(mut self, value: impl Into<Value<String>>) -> Self {
-        self.variable = Some(value.into());
-        self
+    /// `Variable` (optional).
+    pub fn variable(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Variable", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variable {
-            m.insert("Variable".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EnvironmentVariable {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnvironmentVariable);
-
-/// Property type `PortInfo` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct PortInfo {
-    /// `Port` (optional).
-    pub port: Option<Value<String>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PortInfo` of `AWS::Lightsail::Container`.
+    PortInfo(default)
 }
 
 impl PortInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            port: None,
-            protocol: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Protocol", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PortInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PortInfo);
-
-/// Property type `PublicEndpoint` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicEndpoint {
-    /// `ContainerName` (optional).
-    pub container_name: Option<Value<String>>,
-    /// `ContainerPort` (optional).
-    pub container_port: Option<Value<i64>>,
-    /// `HealthCheckConfig` (optional).
-    pub health_check_config: Option<Value<HealthCheckConfig>>,
+crate::l1_struct! {
+    /// Property type `PublicEndpoint` of `AWS::Lightsail::Container`.
+    PublicEndpoint(default)
 }
 
 impl PublicEndpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_name: None,
-            container_port: None,
-            health_check_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerName`.
-    pub fn container_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_name = Some(value.into());
-        self
+    /// `ContainerName` (optional).
+    pub fn container_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContainerName", value.into().to_template()))
     }
-    /// Sets `ContainerPort`.
-    pub fn container_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.container_port = Some(value.into());
-        self
+    /// `ContainerPort` (optional).
+    pub fn container_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ContainerPort", value.into().to_template()))
     }
-    /// Sets `HealthCheckConfig`.
-    pub fn health_check_config(mut self, value: impl Into<Value<HealthCheckConfig>>) -> Self {
-        self.health_check_config = Some(value.into());
-        self
+    /// `HealthCheckConfig` (optional).
+    pub fn health_check_config(self, value: impl Into<Value<HealthCheckConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HealthCheckConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PublicEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_name {
-            m.insert("ContainerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_port {
-            m.insert("ContainerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_config {
-            m.insert("HealthCheckConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PublicEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_check_config
-            .check(&path.field("HealthCheckConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PublicEndpoint);
-
-/// Property type `HealthCheckConfig` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct HealthCheckConfig {
-    /// `HealthyThreshold` (optional).
-    pub healthy_threshold: Option<Value<i64>>,
-    /// `IntervalSeconds` (optional).
-    pub interval_seconds: Option<Value<i64>>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
-    /// `SuccessCodes` (optional).
-    pub success_codes: Option<Value<String>>,
-    /// `TimeoutSeconds` (optional).
-    pub timeout_seconds: Option<Value<i64>>,
-    /// `UnhealthyThreshold` (optional).
-    pub unhealthy_threshold: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HealthCheckConfig` of `AWS::Lightsail::Container`.
+    HealthCheckConfig(default)
 }
 
 impl HealthCheckConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            healthy_threshold: None,
-            interval_seconds: None,
-            path: None,
-            success_codes: None,
-            timeout_seconds: None,
-            unhealthy_threshold: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HealthyThreshold`.
-    pub fn healthy_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.healthy_threshold = Some(value.into());
-        self
+    /// `HealthyThreshold` (optional).
+    pub fn healthy_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HealthyThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `IntervalSeconds`.
-    pub fn interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval_seconds = Some(value.into());
-        self
+    /// `IntervalSeconds` (optional).
+    pub fn interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IntervalSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
-    /// Sets `SuccessCodes`.
-    pub fn success_codes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.success_codes = Some(value.into());
-        self
+    /// `SuccessCodes` (optional).
+    pub fn success_codes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SuccessCodes", value.into().to_template()))
     }
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_seconds = Some(value.into());
-        self
+    /// `TimeoutSeconds` (optional).
+    pub fn timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "TimeoutSeconds", value.into().to_template()))
     }
-    /// Sets `UnhealthyThreshold`.
-    pub fn unhealthy_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unhealthy_threshold = Some(value.into());
-        self
+    /// `UnhealthyThreshold` (optional).
+    pub fn unhealthy_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UnhealthyThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HealthCheckConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.healthy_threshold {
-            m.insert("HealthyThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval_seconds {
-            m.insert("IntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_codes {
-            m.insert("SuccessCodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_seconds {
-            m.insert("TimeoutSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unhealthy_threshold {
-            m.insert("UnhealthyThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Power`.
+    Power {
+        /// `large`
+        Large = "large",
+        /// `medium`
+        Medium = "medium",
+        /// `micro`
+        Micro = "micro",
+        /// `nano`
+        Nano = "nano",
+        /// `small`
+        Small = "small",
+        /// `xlarge`
+        Xlarge = "xlarge",
     }
 }
 
-impl Check for HealthCheckConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HealthCheckConfig);
-
-/// Values of `Power`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Power {
-    /// `large`
-    Large,
-    /// `medium`
-    Medium,
-    /// `micro`
-    Micro,
-    /// `nano`
-    Nano,
-    /// `small`
-    Small,
-    /// `xlarge`
-    Xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Power {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["large", "medium", "micro", "nano", "small", "xlarge"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Large => "large",
-            Self::Medium => "medium",
-            Self::Micro => "micro",
-            Self::Nano => "nano",
-            Self::Small => "small",
-            Self::Xlarge => "xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Power {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Power {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Power {
-    fn from(s: &str) -> Self {
-        match s {
-            "large" => Self::Large,
-            "medium" => Self::Medium,
-            "micro" => Self::Micro,
-            "nano" => Self::Nano,
-            "small" => Self::Small,
-            "xlarge" => Self::Xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Power> {
-    fn from(s: &str) -> Self {
-        Value::literal(Power::from(s))
-    }
-}
-
-crate::impl_literal!(Power);
-
-/// Property type `PrivateRegistryAccess` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct PrivateRegistryAccess {
-    /// `EcrImagePullerRole` (optional).
-    pub ecr_image_puller_role: Option<Value<EcrImagePullerRole>>,
+crate::l1_struct! {
+    /// Property type `PrivateRegistryAccess` of `AWS::Lightsail::Container`.
+    PrivateRegistryAccess(default)
 }
 
 impl PrivateRegistryAccess {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ecr_image_puller_role: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EcrImagePullerRole`.
-    pub fn ecr_image_puller_role(mut self, value: impl Into<Value<EcrImagePullerRole>>) -> Self {
-        self.ecr_image_puller_role = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivateRegistryAccess {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ecr_image_puller_role {
-            m.insert("EcrImagePullerRole".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EcrImagePullerRole` (optional).
+    pub fn ecr_image_puller_role(self, value: impl Into<Value<EcrImagePullerRole>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EcrImagePullerRole", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PrivateRegistryAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ecr_image_puller_role
-            .check(&path.field("EcrImagePullerRole"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrivateRegistryAccess);
-
-/// Property type `EcrImagePullerRole` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct EcrImagePullerRole {
-    /// `IsActive` (optional).
-    pub is_active: Option<Value<bool>>,
-    /// `PrincipalArn` (optional).
-    pub principal_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EcrImagePullerRole` of `AWS::Lightsail::Container`.
+    EcrImagePullerRole(default)
 }
 
 impl EcrImagePullerRole {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            is_active: None,
-            principal_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsActive`.
-    pub fn is_active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_active = Some(value.into());
-        self
+    /// `IsActive` (optional).
+    pub fn is_active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsActive", value.into().to_template()))
     }
-    /// Sets `PrincipalArn`.
-    pub fn principal_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.principal_arn = Some(value.into());
-        self
+    /// `PrincipalArn` (optional).
+    pub fn principal_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PrincipalArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EcrImagePullerRole {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_active {
-            m.insert("IsActive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principal_arn {
-            m.insert("PrincipalArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcrImagePullerRole {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EcrImagePullerRole);
-
-/// Property type `PublicDomainName` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicDomainName {
-    /// `CertificateName` (optional).
-    pub certificate_name: Option<Value<String>>,
-    /// `DomainNames` (optional).
-    pub domain_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `PublicDomainName` of `AWS::Lightsail::Container`.
+    PublicDomainName(default)
 }
 
 impl PublicDomainName {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_name: None,
-            domain_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateName`.
-    pub fn certificate_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_name = Some(value.into());
-        self
+    /// `CertificateName` (optional).
+    pub fn certificate_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateName", value.into().to_template()),
+        )
     }
-    /// Sets `DomainNames`.
-    pub fn domain_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.domain_names = Some(value.into());
-        self
+    /// `DomainNames` (optional).
+    pub fn domain_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "DomainNames", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PublicDomainName {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_name {
-            m.insert("CertificateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_names {
-            m.insert("DomainNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PublicDomainName {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PublicDomainName);
-
-/// Property type `Tag` of `AWS::Lightsail::Container`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Container`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Database`.
-#[derive(Debug, Clone)]
-pub struct Database {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Database {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Database {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Database {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Database`.
+    Database("AWS::Lightsail::Database", DatabaseProps)
 }
 
 impl Database {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Database";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatabaseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RelationalDatabaseName` (typed).
     pub fn ref_value(&self) -> Value<ids::LightsailDatabaseName> {
         self.resource.ref_value()
@@ -82,58 +34,115 @@ impl Database {
     pub fn attr_database_arn(&self) -> Value<String> {
         self.resource.get_att("DatabaseArn")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `BackupRetention` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_retention(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("BackupRetention", value.into())
+    }
+
+    /// Replaces `CaCertificateIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificate_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CaCertificateIdentifier", value.into())
+    }
+
+    /// Replaces `MasterDatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterDatabaseName", value.into())
+    }
+
+    /// Replaces `MasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUsername` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MasterUsername", value.into())
+    }
+
+    /// Replaces `PreferredBackupWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_backup_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredBackupWindow", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `RelationalDatabaseBlueprintId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relational_database_blueprint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RelationalDatabaseBlueprintId", value.into())
+    }
+
+    /// Replaces `RelationalDatabaseBundleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relational_database_bundle_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RelationalDatabaseBundleId", value.into())
+    }
+
+    /// Replaces `RelationalDatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relational_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RelationalDatabaseName", value.into())
+    }
+
+    /// Replaces `RelationalDatabaseParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relational_database_parameters(
+        &self,
+        value: impl Into<Value<List<RelationalDatabaseParameter>>>,
+    ) {
+        self.resource
+            .set_property("RelationalDatabaseParameters", value.into())
+    }
+
+    /// Replaces `RotateMasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotate_master_user_password(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RotateMasterUserPassword", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Database`.
-#[derive(Debug, Clone)]
-pub struct DatabaseProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub availability_zone: Option<Value<String>>,
-    /// `BackupRetention` (optional).
-    pub backup_retention: Option<Value<bool>>,
-    /// `CaCertificateIdentifier` (optional).
-    pub ca_certificate_identifier: Option<Value<String>>,
-    /// `MasterDatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub master_database_name: Value<String>,
-    /// `MasterUserPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=63 characters.
-    pub master_user_password: Option<Value<String>>,
-    /// `MasterUsername` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub master_username: Value<String>,
-    /// `PreferredBackupWindow` (optional).
-    pub preferred_backup_window: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `PubliclyAccessible` (optional).
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `RelationalDatabaseBlueprintId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub relational_database_blueprint_id: Value<String>,
-    /// `RelationalDatabaseBundleId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub relational_database_bundle_id: Value<String>,
-    /// `RelationalDatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=255 characters.
-    /// Pattern: `\w[\w\-]*\w`.
-    pub relational_database_name: Value<String>,
-    /// `RelationalDatabaseParameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub relational_database_parameters: Option<Value<List<RelationalDatabaseParameter>>>,
-    /// `RotateMasterUserPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub rotate_master_user_password: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Database`.
+    DatabaseProps
 }
 
 impl DatabaseProps {
@@ -145,385 +154,167 @@ impl DatabaseProps {
         relational_database_bundle_id: impl Into<Value<String>>,
         relational_database_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            availability_zone: None,
-            backup_retention: None,
-            ca_certificate_identifier: None,
-            master_database_name: master_database_name.into(),
-            master_user_password: None,
-            master_username: master_username.into(),
-            preferred_backup_window: None,
-            preferred_maintenance_window: None,
-            publicly_accessible: None,
-            relational_database_blueprint_id: relational_database_blueprint_id.into(),
-            relational_database_bundle_id: relational_database_bundle_id.into(),
-            relational_database_name: relational_database_name.into(),
-            relational_database_parameters: None,
-            rotate_master_user_password: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "MasterDatabaseName",
+                    master_database_name.into().to_template(),
+                )
+                .with(5, "MasterUsername", master_username.into().to_template())
+                .with(
+                    9,
+                    "RelationalDatabaseBlueprintId",
+                    relational_database_blueprint_id.into().to_template(),
+                )
+                .with(
+                    10,
+                    "RelationalDatabaseBundleId",
+                    relational_database_bundle_id.into().to_template(),
+                )
+                .with(
+                    11,
+                    "RelationalDatabaseName",
+                    relational_database_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `BackupRetention`.
-    pub fn backup_retention(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.backup_retention = Some(value.into());
-        self
+    /// `BackupRetention` (optional).
+    pub fn backup_retention(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BackupRetention", value.into().to_template()),
+        )
     }
-    /// Sets `CaCertificateIdentifier`.
-    pub fn ca_certificate_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ca_certificate_identifier = Some(value.into());
-        self
+    /// `CaCertificateIdentifier` (optional).
+    pub fn ca_certificate_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CaCertificateIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
+    /// `MasterUserPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 63 characters.
+    pub fn master_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
+    /// `PreferredBackupWindow` (optional).
+    pub fn preferred_backup_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PreferredBackupWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `RelationalDatabaseParameters`.
+    /// `RelationalDatabaseParameters` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn relational_database_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<RelationalDatabaseParameter>>>,
     ) -> Self {
-        self.relational_database_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            12,
+            "RelationalDatabaseParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RotateMasterUserPassword`.
-    pub fn rotate_master_user_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.rotate_master_user_password = Some(value.into());
-        self
+    /// `RotateMasterUserPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn rotate_master_user_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "RotateMasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_retention {
-            m.insert("BackupRetention".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ca_certificate_identifier {
-            m.insert("CaCertificateIdentifier".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MasterDatabaseName".to_owned(),
-            self.master_database_name.to_template(),
-        );
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MasterUsername".to_owned(),
-            self.master_username.to_template(),
-        );
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RelationalDatabaseBlueprintId".to_owned(),
-            self.relational_database_blueprint_id.to_template(),
-        );
-        m.insert(
-            "RelationalDatabaseBundleId".to_owned(),
-            self.relational_database_bundle_id.to_template(),
-        );
-        m.insert(
-            "RelationalDatabaseName".to_owned(),
-            self.relational_database_name.to_template(),
-        );
-        if let Some(v) = &self.relational_database_parameters {
-            m.insert("RelationalDatabaseParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotate_master_user_password {
-            m.insert("RotateMasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.master_database_name.check(
-            &path.field("MasterDatabaseName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.master_user_password.check(
-            &path.field("MasterUserPassword"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.master_username.check(
-            &path.field("MasterUsername"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relational_database_blueprint_id.check(
-            &path.field("RelationalDatabaseBlueprintId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relational_database_bundle_id.check(
-            &path.field("RelationalDatabaseBundleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relational_database_name.check(
-            &path.field("RelationalDatabaseName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(255),
-                pattern: Some("\\w[\\w\\-]*\\w"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relational_database_parameters.check(
-            &path.field("RelationalDatabaseParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatabaseProps);
-
-/// Property type `RelationalDatabaseParameter` of `AWS::Lightsail::Database`.
-#[derive(Debug, Clone, Default)]
-pub struct RelationalDatabaseParameter {
-    /// `AllowedValues` (optional).
-    pub allowed_values: Option<Value<String>>,
-    /// `ApplyMethod` (optional).
-    pub apply_method: Option<Value<String>>,
-    /// `ApplyType` (optional).
-    pub apply_type: Option<Value<String>>,
-    /// `DataType` (optional).
-    pub data_type: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IsModifiable` (optional).
-    pub is_modifiable: Option<Value<bool>>,
-    /// `ParameterName` (optional).
-    pub parameter_name: Option<Value<String>>,
-    /// `ParameterValue` (optional).
-    pub parameter_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RelationalDatabaseParameter` of `AWS::Lightsail::Database`.
+    RelationalDatabaseParameter(default)
 }
 
 impl RelationalDatabaseParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_values: None,
-            apply_method: None,
-            apply_type: None,
-            data_type: None,
-            description: None,
-            is_modifiable: None,
-            parameter_name: None,
-            parameter_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedValues`.
-    pub fn allowed_values(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allowed_values = Some(value.into());
-        self
+    /// `AllowedValues` (optional).
+    pub fn allowed_values(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AllowedValues", value.into().to_template()))
     }
-    /// Sets `ApplyMethod`.
-    pub fn apply_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.apply_method = Some(value.into());
-        self
+    /// `ApplyMethod` (optional).
+    pub fn apply_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ApplyMethod", value.into().to_template()))
     }
-    /// Sets `ApplyType`.
-    pub fn apply_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.apply_type = Some(value.into());
-        self
+    /// `ApplyType` (optional).
+    pub fn apply_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ApplyType", value.into().to_template()))
     }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_type = Some(value.into());
-        self
+    /// `DataType` (optional).
+    pub fn data_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DataType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `IsModifiable`.
-    pub fn is_modifiable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_modifiable = Some(value.into());
-        self
+    /// `IsModifiable` (optional).
+    pub fn is_modifiable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "IsModifiable", value.into().to_template()))
     }
-    /// Sets `ParameterName`.
-    pub fn parameter_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_name = Some(value.into());
-        self
+    /// `ParameterName` (optional).
+    pub fn parameter_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ParameterName", value.into().to_template()))
     }
-    /// Sets `ParameterValue`.
-    pub fn parameter_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_value = Some(value.into());
-        self
+    /// `ParameterValue` (optional).
+    pub fn parameter_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ParameterValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RelationalDatabaseParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_values {
-            m.insert("AllowedValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.apply_method {
-            m.insert("ApplyMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.apply_type {
-            m.insert("ApplyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_modifiable {
-            m.insert("IsModifiable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_name {
-            m.insert("ParameterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_value {
-            m.insert("ParameterValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RelationalDatabaseParameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RelationalDatabaseParameter);
-
-/// Property type `Tag` of `AWS::Lightsail::Database`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Database`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::DatabaseSnapshot`.
-#[derive(Debug, Clone)]
-pub struct DatabaseSnapshot {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DatabaseSnapshot {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DatabaseSnapshot {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DatabaseSnapshot {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::DatabaseSnapshot`.
+    DatabaseSnapshot("AWS::Lightsail::DatabaseSnapshot", DatabaseSnapshotProps)
 }
 
 impl DatabaseSnapshot {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::DatabaseSnapshot";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatabaseSnapshotProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RelationalDatabaseSnapshotName` (typed).
     pub fn ref_value(&self) -> Value<ids::DatabaseSnapshotName> {
         self.resource.ref_value()
@@ -142,23 +94,31 @@ impl DatabaseSnapshot {
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }
+
+    /// Replaces `RelationalDatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relational_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RelationalDatabaseName", value.into())
+    }
+
+    /// Replaces `RelationalDatabaseSnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relational_database_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RelationalDatabaseSnapshotName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::DatabaseSnapshot`.
-#[derive(Debug, Clone)]
-pub struct DatabaseSnapshotProps {
-    /// `RelationalDatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub relational_database_name: Value<String>,
-    /// `RelationalDatabaseSnapshotName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=255 characters.
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub relational_database_snapshot_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::DatabaseSnapshot`.
+    DatabaseSnapshotProps
 }
 
 impl DatabaseSnapshotProps {
@@ -167,128 +127,40 @@ impl DatabaseSnapshotProps {
         relational_database_name: impl Into<Value<String>>,
         relational_database_snapshot_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            relational_database_name: relational_database_name.into(),
-            relational_database_snapshot_name: relational_database_snapshot_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "RelationalDatabaseName",
+                    relational_database_name.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RelationalDatabaseSnapshotName",
+                    relational_database_snapshot_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatabaseSnapshotProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RelationalDatabaseName".to_owned(),
-            self.relational_database_name.to_template(),
-        );
-        m.insert(
-            "RelationalDatabaseSnapshotName".to_owned(),
-            self.relational_database_snapshot_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DatabaseSnapshotProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.relational_database_name.check(
-            &path.field("RelationalDatabaseName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relational_database_snapshot_name.check(
-            &path.field("RelationalDatabaseSnapshotName"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(255),
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatabaseSnapshotProps);
-
-/// Property type `Tag` of `AWS::Lightsail::DatabaseSnapshot`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::DatabaseSnapshot`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

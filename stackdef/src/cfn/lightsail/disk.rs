@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Disk`.
-#[derive(Debug, Clone)]
-pub struct Disk {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Disk {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Disk {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Disk {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Disk`.
+    Disk("AWS::Lightsail::Disk", DiskProps)
 }
 
 impl Disk {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Disk";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DiskProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DiskName` (typed).
     pub fn ref_value(&self) -> Value<ids::DiskName> {
         self.resource.ref_value()
@@ -132,485 +84,191 @@ impl Disk {
     pub fn attr_disk_arn(&self) -> Value<String> {
         self.resource.get_att("DiskArn")
     }
+
+    /// Replaces `AddOns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_add_ons(&self, value: impl Into<Value<List<AddOn>>>) {
+        self.resource.set_property("AddOns", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `DiskName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disk_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DiskName", value.into())
+    }
+
+    /// Replaces `Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location(&self, value: impl Into<Value<Location>>) {
+        self.resource.set_property("Location", value.into())
+    }
+
+    /// Replaces `SizeInGb` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_size_in_gb(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("SizeInGb", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Disk`.
-#[derive(Debug, Clone)]
-pub struct DiskProps {
-    /// `AddOns` (optional).
-    pub add_ons: Option<Value<List<AddOn>>>,
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `\S`.
-    pub availability_zone: Option<Value<String>>,
-    /// `DiskName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=254 characters.
-    /// Pattern: `^[a-zA-Z0-9][\w\-.]*[a-zA-Z0-9]$`.
-    pub disk_name: Value<String>,
-    /// `Location` (optional).
-    pub location: Option<Value<Location>>,
-    /// `SizeInGb` (required).
-    /// Create-only: changing it replaces the resource.
-    pub size_in_gb: Value<i64>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Disk`.
+    DiskProps
 }
 
 impl DiskProps {
     /// The required properties: `DiskName`, `SizeInGb`.
     pub fn new(disk_name: impl Into<Value<String>>, size_in_gb: impl Into<Value<i64>>) -> Self {
-        Self {
-            add_ons: None,
-            availability_zone: None,
-            disk_name: disk_name.into(),
-            location: None,
-            size_in_gb: size_in_gb.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DiskName", disk_name.into().to_template())
+                .with(4, "SizeInGb", size_in_gb.into().to_template()),
+        )
     }
-    /// Sets `AddOns`.
-    pub fn add_ons(mut self, value: impl Into<Value<List<AddOn>>>) -> Self {
-        self.add_ons = Some(value.into());
-        self
+    /// `AddOns` (optional).
+    pub fn add_ons(self, value: impl Into<Value<List<AddOn>>>) -> Self {
+        Self(self.0.with(0, "AddOns", value.into().to_template()))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `\S`.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<Location>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<Location>>) -> Self {
+        Self(self.0.with(3, "Location", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DiskProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_ons {
-            m.insert("AddOns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        m.insert("DiskName".to_owned(), self.disk_name.to_template());
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        m.insert("SizeInGb".to_owned(), self.size_in_gb.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DiskProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_ons.check(&path.field("AddOns"), &Rules::NONE, out);
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disk_name.check(
-            &path.field("DiskName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(254),
-                pattern: Some("^[a-zA-Z0-9][\\w\\-.]*[a-zA-Z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DiskProps);
-
-/// Property type `AddOn` of `AWS::Lightsail::Disk`.
-#[derive(Debug, Clone)]
-pub struct AddOn {
-    /// `AddOnType` (required).
-    /// Length: 1..=128 characters.
-    pub add_on_type: Value<AddOnType>,
-    /// `AutoSnapshotAddOnRequest` (optional).
-    pub auto_snapshot_add_on_request: Option<Value<AutoSnapshotAddOn>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `AddOn` of `AWS::Lightsail::Disk`.
+    AddOn
 }
 
 impl AddOn {
     /// The required properties: `AddOnType`.
     pub fn new(add_on_type: impl Into<Value<AddOnType>>) -> Self {
-        Self {
-            add_on_type: add_on_type.into(),
-            auto_snapshot_add_on_request: None,
-            status: None,
-        }
+        Self(crate::Properties::new().with(0, "AddOnType", add_on_type.into().to_template()))
     }
-    /// Sets `AutoSnapshotAddOnRequest`.
-    pub fn auto_snapshot_add_on_request(
-        mut self,
-        value: impl Into<Value<AutoSnapshotAddOn>>,
-    ) -> Self {
-        self.auto_snapshot_add_on_request = Some(value.into());
-        self
+    /// `AutoSnapshotAddOnRequest` (optional).
+    pub fn auto_snapshot_add_on_request(self, value: impl Into<Value<AutoSnapshotAddOn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoSnapshotAddOnRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AddOn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AddOnType".to_owned(), self.add_on_type.to_template());
-        if let Some(v) = &self.auto_snapshot_add_on_request {
-            m.insert("AutoSnapshotAddOnRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AddOnType`.
+    AddOnType {
+        /// `AutoSnapshot`
+        AutoSnapshot = "AutoSnapshot",
+        /// `StopInstanceOnIdle`
+        StopInstanceOnIdle = "StopInstanceOnIdle",
     }
 }
 
-impl Check for AddOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_on_type.check(
-            &path.field("AddOnType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_snapshot_add_on_request.check(
-            &path.field("AutoSnapshotAddOnRequest"),
-            &Rules::NONE,
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AddOn);
-
-/// Values of `AddOnType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddOnType {
-    /// `AutoSnapshot`
-    AutoSnapshot,
-    /// `StopInstanceOnIdle`
-    StopInstanceOnIdle,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AddOnType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AutoSnapshot", "StopInstanceOnIdle"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoSnapshot => "AutoSnapshot",
-            Self::StopInstanceOnIdle => "StopInstanceOnIdle",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AddOnType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AddOnType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AddOnType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AutoSnapshot" => Self::AutoSnapshot,
-            "StopInstanceOnIdle" => Self::StopInstanceOnIdle,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AddOnType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AddOnType::from(s))
-    }
-}
-
-crate::impl_literal!(AddOnType);
-
-/// Property type `AutoSnapshotAddOn` of `AWS::Lightsail::Disk`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoSnapshotAddOn {
-    /// `SnapshotTimeOfDay` (optional).
-    /// Pattern: `^[0-9]{2}:00$`.
-    pub snapshot_time_of_day: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AutoSnapshotAddOn` of `AWS::Lightsail::Disk`.
+    AutoSnapshotAddOn(default)
 }
 
 impl AutoSnapshotAddOn {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            snapshot_time_of_day: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SnapshotTimeOfDay`.
-    pub fn snapshot_time_of_day(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_time_of_day = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoSnapshotAddOn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.snapshot_time_of_day {
-            m.insert("SnapshotTimeOfDay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnapshotTimeOfDay` (optional).
+    /// Pattern: `^[0-9]{2}:00$`.
+    pub fn snapshot_time_of_day(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SnapshotTimeOfDay", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoSnapshotAddOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.snapshot_time_of_day.check(
-            &path.field("SnapshotTimeOfDay"),
-            &Rules {
-                pattern: Some("^[0-9]{2}:00$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Enabling`
+        Enabling = "Enabling",
+        /// `Disabling`
+        Disabling = "Disabling",
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Terminating`
+        Terminating = "Terminating",
+        /// `Terminated`
+        Terminated = "Terminated",
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Failed`
+        Failed = "Failed",
     }
 }
 
-crate::impl_literal!(AutoSnapshotAddOn);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Enabling`
-    Enabling,
-    /// `Disabling`
-    Disabling,
-    /// `Enabled`
-    Enabled,
-    /// `Terminating`
-    Terminating,
-    /// `Terminated`
-    Terminated,
-    /// `Disabled`
-    Disabled,
-    /// `Failed`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Enabling",
-        "Disabling",
-        "Enabled",
-        "Terminating",
-        "Terminated",
-        "Disabled",
-        "Failed",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "Enabling",
-            Self::Disabling => "Disabling",
-            Self::Enabled => "Enabled",
-            Self::Terminating => "Terminating",
-            Self::Terminated => "Terminated",
-            Self::Disabled => "Disabled",
-            Self::Failed => "Failed",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabling" => Self::Enabling,
-            "Disabling" => Self::Disabling,
-            "Enabled" => Self::Enabled,
-            "Terminating" => Self::Terminating,
-            "Terminated" => Self::Terminated,
-            "Disabled" => Self::Disabled,
-            "Failed" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Location` of `AWS::Lightsail::Disk`.
-#[derive(Debug, Clone, Default)]
-pub struct Location {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `RegionName` (optional).
-    pub region_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Location` of `AWS::Lightsail::Disk`.
+    Location(default)
 }
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            region_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region_name = Some(value.into());
-        self
+    /// `RegionName` (optional).
+    pub fn region_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RegionName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region_name {
-            m.insert("RegionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Location);
-
-/// Property type `Tag` of `AWS::Lightsail::Disk`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Disk`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

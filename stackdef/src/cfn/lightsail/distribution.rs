@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone)]
-pub struct Distribution {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Distribution {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Distribution {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Distribution {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Distribution`.
+    Distribution("AWS::Lightsail::Distribution", DistributionProps)
 }
 
 impl Distribution {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Distribution";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DistributionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DistributionName` (typed).
     pub fn ref_value(&self) -> Value<ids::DistributionName> {
         self.resource.ref_value()
@@ -92,35 +44,73 @@ impl Distribution {
     pub fn attr_able_to_update_bundle(&self) -> Value<bool> {
         self.resource.get_att("AbleToUpdateBundle")
     }
+
+    /// Replaces `BundleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bundle_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BundleId", value.into())
+    }
+
+    /// Replaces `CacheBehaviorSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_behavior_settings(&self, value: impl Into<Value<CacheSettings>>) {
+        self.resource
+            .set_property("CacheBehaviorSettings", value.into())
+    }
+
+    /// Replaces `CacheBehaviors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cache_behaviors(&self, value: impl Into<Value<List<CacheBehaviorPerPath>>>) {
+        self.resource.set_property("CacheBehaviors", value.into())
+    }
+
+    /// Replaces `CertificateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateName", value.into())
+    }
+
+    /// Replaces `DefaultCacheBehavior` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_cache_behavior(&self, value: impl Into<Value<CacheBehavior>>) {
+        self.resource
+            .set_property("DefaultCacheBehavior", value.into())
+    }
+
+    /// Replaces `DistributionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distribution_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DistributionName", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `IsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsEnabled", value.into())
+    }
+
+    /// Replaces `Origin` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin(&self, value: impl Into<Value<InputOrigin>>) {
+        self.resource.set_property("Origin", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone)]
-pub struct DistributionProps {
-    /// `BundleId` (required).
-    pub bundle_id: Value<String>,
-    /// `CacheBehaviorSettings` (optional).
-    pub cache_behavior_settings: Option<Value<CacheSettings>>,
-    /// `CacheBehaviors` (optional).
-    pub cache_behaviors: Option<Value<List<CacheBehaviorPerPath>>>,
-    /// `CertificateName` (optional).
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub certificate_name: Option<Value<String>>,
-    /// `DefaultCacheBehavior` (required).
-    pub default_cache_behavior: Value<CacheBehavior>,
-    /// `DistributionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `\w[\w\-]*\w`.
-    pub distribution_name: Value<String>,
-    /// `IpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `IsEnabled` (optional).
-    pub is_enabled: Option<Value<bool>>,
-    /// `Origin` (required).
-    pub origin: Value<InputOrigin>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Distribution`.
+    DistributionProps
 }
 
 impl DistributionProps {
@@ -131,1242 +121,402 @@ impl DistributionProps {
         distribution_name: impl Into<Value<String>>,
         origin: impl Into<Value<InputOrigin>>,
     ) -> Self {
-        Self {
-            bundle_id: bundle_id.into(),
-            cache_behavior_settings: None,
-            cache_behaviors: None,
-            certificate_name: None,
-            default_cache_behavior: default_cache_behavior.into(),
-            distribution_name: distribution_name.into(),
-            ip_address_type: None,
-            is_enabled: None,
-            origin: origin.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BundleId", bundle_id.into().to_template())
+                .with(
+                    4,
+                    "DefaultCacheBehavior",
+                    default_cache_behavior.into().to_template(),
+                )
+                .with(
+                    5,
+                    "DistributionName",
+                    distribution_name.into().to_template(),
+                )
+                .with(8, "Origin", origin.into().to_template()),
+        )
     }
-    /// Sets `CacheBehaviorSettings`.
-    pub fn cache_behavior_settings(mut self, value: impl Into<Value<CacheSettings>>) -> Self {
-        self.cache_behavior_settings = Some(value.into());
-        self
+    /// `CacheBehaviorSettings` (optional).
+    pub fn cache_behavior_settings(self, value: impl Into<Value<CacheSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CacheBehaviorSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CacheBehaviors`.
-    pub fn cache_behaviors(mut self, value: impl Into<Value<List<CacheBehaviorPerPath>>>) -> Self {
-        self.cache_behaviors = Some(value.into());
-        self
+    /// `CacheBehaviors` (optional).
+    pub fn cache_behaviors(self, value: impl Into<Value<List<CacheBehaviorPerPath>>>) -> Self {
+        Self(self.0.with(2, "CacheBehaviors", value.into().to_template()))
     }
-    /// Sets `CertificateName`.
-    pub fn certificate_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_name = Some(value.into());
-        self
+    /// `CertificateName` (optional).
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}][\w\x{80}-\x{10FFFF}\-]*[\w\x{80}-\x{10FFFF}]$`.
+    pub fn certificate_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CertificateName", value.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(6, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_enabled = Some(value.into());
-        self
+    /// `IsEnabled` (optional).
+    pub fn is_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "IsEnabled", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DistributionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BundleId".to_owned(), self.bundle_id.to_template());
-        if let Some(v) = &self.cache_behavior_settings {
-            m.insert("CacheBehaviorSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_behaviors {
-            m.insert("CacheBehaviors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_name {
-            m.insert("CertificateName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultCacheBehavior".to_owned(),
-            self.default_cache_behavior.to_template(),
-        );
-        m.insert(
-            "DistributionName".to_owned(),
-            self.distribution_name.to_template(),
-        );
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_enabled {
-            m.insert("IsEnabled".to_owned(), v.to_template());
-        }
-        m.insert("Origin".to_owned(), self.origin.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DistributionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cache_behavior_settings
-            .check(&path.field("CacheBehaviorSettings"), &Rules::NONE, out);
-        self.cache_behaviors
-            .check(&path.field("CacheBehaviors"), &Rules::NONE, out);
-        self.certificate_name.check(
-            &path.field("CertificateName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_cache_behavior
-            .check(&path.field("DefaultCacheBehavior"), &Rules::NONE, out);
-        self.distribution_name.check(
-            &path.field("DistributionName"),
-            &Rules {
-                pattern: Some("\\w[\\w\\-]*\\w"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.origin.check(&path.field("Origin"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DistributionProps);
-
-/// Property type `CacheSettings` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct CacheSettings {
-    /// `AllowedHTTPMethods` (optional).
-    /// Pattern: `\S`.
-    pub allowed_http_methods: Option<Value<String>>,
-    /// `CachedHTTPMethods` (optional).
-    /// Pattern: `\S`.
-    pub cached_http_methods: Option<Value<String>>,
-    /// `DefaultTTL` (optional).
-    pub default_ttl: Option<Value<i64>>,
-    /// `ForwardedCookies` (optional).
-    pub forwarded_cookies: Option<Value<CookieObject>>,
-    /// `ForwardedHeaders` (optional).
-    pub forwarded_headers: Option<Value<HeaderObject>>,
-    /// `ForwardedQueryStrings` (optional).
-    pub forwarded_query_strings: Option<Value<QueryStringObject>>,
-    /// `MaximumTTL` (optional).
-    pub maximum_ttl: Option<Value<i64>>,
-    /// `MinimumTTL` (optional).
-    pub minimum_ttl: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CacheSettings` of `AWS::Lightsail::Distribution`.
+    CacheSettings(default)
 }
 
 impl CacheSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_http_methods: None,
-            cached_http_methods: None,
-            default_ttl: None,
-            forwarded_cookies: None,
-            forwarded_headers: None,
-            forwarded_query_strings: None,
-            maximum_ttl: None,
-            minimum_ttl: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedHTTPMethods`.
-    pub fn allowed_http_methods(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allowed_http_methods = Some(value.into());
-        self
+    /// `AllowedHTTPMethods` (optional).
+    /// Pattern: `\S`.
+    pub fn allowed_http_methods(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedHTTPMethods", value.into().to_template()),
+        )
     }
-    /// Sets `CachedHTTPMethods`.
-    pub fn cached_http_methods(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cached_http_methods = Some(value.into());
-        self
+    /// `CachedHTTPMethods` (optional).
+    /// Pattern: `\S`.
+    pub fn cached_http_methods(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CachedHTTPMethods", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultTTL`.
-    pub fn default_ttl(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_ttl = Some(value.into());
-        self
+    /// `DefaultTTL` (optional).
+    pub fn default_ttl(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "DefaultTTL", value.into().to_template()))
     }
-    /// Sets `ForwardedCookies`.
-    pub fn forwarded_cookies(mut self, value: impl Into<Value<CookieObject>>) -> Self {
-        self.forwarded_cookies = Some(value.into());
-        self
+    /// `ForwardedCookies` (optional).
+    pub fn forwarded_cookies(self, value: impl Into<Value<CookieObject>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ForwardedCookies", value.into().to_template()),
+        )
     }
-    /// Sets `ForwardedHeaders`.
-    pub fn forwarded_headers(mut self, value: impl Into<Value<HeaderObject>>) -> Self {
-        self.forwarded_headers = Some(value.into());
-        self
+    /// `ForwardedHeaders` (optional).
+    pub fn forwarded_headers(self, value: impl Into<Value<HeaderObject>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ForwardedHeaders", value.into().to_template()),
+        )
     }
-    /// Sets `ForwardedQueryStrings`.
-    pub fn forwarded_query_strings(mut self, value: impl Into<Value<QueryStringObject>>) -> Self {
-        self.forwarded_query_strings = Some(value.into());
-        self
+    /// `ForwardedQueryStrings` (optional).
+    pub fn forwarded_query_strings(self, value: impl Into<Value<QueryStringObject>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ForwardedQueryStrings", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumTTL`.
-    pub fn maximum_ttl(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_ttl = Some(value.into());
-        self
+    /// `MaximumTTL` (optional).
+    pub fn maximum_ttl(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "MaximumTTL", value.into().to_template()))
     }
-    /// Sets `MinimumTTL`.
-    pub fn minimum_ttl(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_ttl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CacheSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_http_methods {
-            m.insert("AllowedHTTPMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cached_http_methods {
-            m.insert("CachedHTTPMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_ttl {
-            m.insert("DefaultTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forwarded_cookies {
-            m.insert("ForwardedCookies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forwarded_headers {
-            m.insert("ForwardedHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forwarded_query_strings {
-            m.insert("ForwardedQueryStrings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_ttl {
-            m.insert("MaximumTTL".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_ttl {
-            m.insert("MinimumTTL".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinimumTTL` (optional).
+    pub fn minimum_ttl(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MinimumTTL", value.into().to_template()))
     }
 }
 
-impl Check for CacheSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_http_methods.check(
-            &path.field("AllowedHTTPMethods"),
-            &Rules {
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cached_http_methods.check(
-            &path.field("CachedHTTPMethods"),
-            &Rules {
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.forwarded_cookies
-            .check(&path.field("ForwardedCookies"), &Rules::NONE, out);
-        self.forwarded_headers
-            .check(&path.field("ForwardedHeaders"), &Rules::NONE, out);
-        self.forwarded_query_strings
-            .check(&path.field("ForwardedQueryStrings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CacheSettings);
-
-/// Property type `CookieObject` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct CookieObject {
-    /// `CookiesAllowList` (optional).
-    pub cookies_allow_list: Option<Value<List<String>>>,
-    /// `Option` (optional).
-    pub option: Option<Value<OptionProperty>>,
+crate::l1_struct! {
+    /// Property type `CookieObject` of `AWS::Lightsail::Distribution`.
+    CookieObject(default)
 }
 
 impl CookieObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cookies_allow_list: None,
-            option: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CookiesAllowList`.
-    pub fn cookies_allow_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cookies_allow_list = Some(value.into());
-        self
+    /// `CookiesAllowList` (optional).
+    pub fn cookies_allow_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CookiesAllowList", value.into().to_template()),
+        )
     }
-    /// Sets `Option`.
-    pub fn option(mut self, value: impl Into<Value<OptionProperty>>) -> Self {
-        self.option = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CookieObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cookies_allow_list {
-            m.insert("CookiesAllowList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.option {
-            m.insert("Option".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CookieObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.option.check(&path.field("Option"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CookieObject);
-
-/// Values of `OptionProperty`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OptionProperty {
-    /// `all`
-    All,
-    /// `allow-list`
-    AllowList,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OptionProperty {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["all", "allow-list", "none"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::AllowList => "allow-list",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OptionProperty {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OptionProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OptionProperty {
-    fn from(s: &str) -> Self {
-        match s {
-            "all" => Self::All,
-            "allow-list" => Self::AllowList,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OptionProperty> {
-    fn from(s: &str) -> Self {
-        Value::literal(OptionProperty::from(s))
-    }
-}
-
-crate::impl_literal!(OptionProperty);
-
-/// Property type `HeaderObject` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderObject {
-    /// `HeadersAllowList` (optional).
-    pub headers_allow_list: Option<Value<List<HeadersAllowList>>>,
     /// `Option` (optional).
-    pub option: Option<Value<HeaderObjectOption>>,
+    pub fn option(self, value: impl Into<Value<OptionProperty>>) -> Self {
+        Self(self.0.with(1, "Option", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OptionProperty`.
+    OptionProperty {
+        /// `all`
+        All = "all",
+        /// `allow-list`
+        AllowList = "allow-list",
+        /// `none`
+        None = "none",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HeaderObject` of `AWS::Lightsail::Distribution`.
+    HeaderObject(default)
 }
 
 impl HeaderObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            headers_allow_list: None,
-            option: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HeadersAllowList`.
-    pub fn headers_allow_list(mut self, value: impl Into<Value<List<HeadersAllowList>>>) -> Self {
-        self.headers_allow_list = Some(value.into());
-        self
+    /// `HeadersAllowList` (optional).
+    pub fn headers_allow_list(self, value: impl Into<Value<List<HeadersAllowList>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HeadersAllowList", value.into().to_template()),
+        )
     }
-    /// Sets `Option`.
-    pub fn option(mut self, value: impl Into<Value<HeaderObjectOption>>) -> Self {
-        self.option = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HeaderObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.headers_allow_list {
-            m.insert("HeadersAllowList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.option {
-            m.insert("Option".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HeaderObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.headers_allow_list
-            .check(&path.field("HeadersAllowList"), &Rules::NONE, out);
-        self.option.check(&path.field("Option"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HeaderObject);
-
-/// Values of `HeadersAllowList`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HeadersAllowList {
-    /// `Accept`
-    Accept,
-    /// `Accept-Charset`
-    AcceptCharset,
-    /// `Accept-Datetime`
-    AcceptDatetime,
-    /// `Accept-Encoding`
-    AcceptEncoding,
-    /// `Accept-Language`
-    AcceptLanguage,
-    /// `Authorization`
-    Authorization,
-    /// `CloudFront-Forwarded-Proto`
-    CloudFrontForwardedProto,
-    /// `CloudFront-Is-Desktop-Viewer`
-    CloudFrontIsDesktopViewer,
-    /// `CloudFront-Is-Mobile-Viewer`
-    CloudFrontIsMobileViewer,
-    /// `CloudFront-Is-SmartTV-Viewer`
-    CloudFrontIsSmartTvViewer,
-    /// `CloudFront-Is-Tablet-Viewer`
-    CloudFrontIsTabletViewer,
-    /// `CloudFront-Viewer-Country`
-    CloudFrontViewerCountry,
-    /// `Host`
-    Host,
-    /// `Origin`
-    Origin,
-    /// `Referer`
-    Referer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HeadersAllowList {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Accept",
-        "Accept-Charset",
-        "Accept-Datetime",
-        "Accept-Encoding",
-        "Accept-Language",
-        "Authorization",
-        "CloudFront-Forwarded-Proto",
-        "CloudFront-Is-Desktop-Viewer",
-        "CloudFront-Is-Mobile-Viewer",
-        "CloudFront-Is-SmartTV-Viewer",
-        "CloudFront-Is-Tablet-Viewer",
-        "CloudFront-Viewer-Country",
-        "Host",
-        "Origin",
-        "Referer",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Accept => "Accept",
-            Self::AcceptCharset => "Accept-Charset",
-            Self::AcceptDatetime => "Accept-Datetime",
-            Self::AcceptEncoding => "Accept-Encoding",
-            Self::AcceptLanguage => "Accept-Language",
-            Self::Authorization => "Authorization",
-            Self::CloudFrontForwardedProto => "CloudFront-Forwarded-Proto",
-            Self::CloudFrontIsDesktopViewer => "CloudFront-Is-Desktop-Viewer",
-            Self::CloudFrontIsMobileViewer => "CloudFront-Is-Mobile-Viewer",
-            Self::CloudFrontIsSmartTvViewer => "CloudFront-Is-SmartTV-Viewer",
-            Self::CloudFrontIsTabletViewer => "CloudFront-Is-Tablet-Viewer",
-            Self::CloudFrontViewerCountry => "CloudFront-Viewer-Country",
-            Self::Host => "Host",
-            Self::Origin => "Origin",
-            Self::Referer => "Referer",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HeadersAllowList {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HeadersAllowList {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HeadersAllowList {
-    fn from(s: &str) -> Self {
-        match s {
-            "Accept" => Self::Accept,
-            "Accept-Charset" => Self::AcceptCharset,
-            "Accept-Datetime" => Self::AcceptDatetime,
-            "Accept-Encoding" => Self::AcceptEncoding,
-            "Accept-Language" => Self::AcceptLanguage,
-            "Authorization" => Self::Authorization,
-            "CloudFront-Forwarded-Proto" => Self::CloudFrontForwardedProto,
-            "CloudFront-Is-Desktop-Viewer" => Self::CloudFrontIsDesktopViewer,
-            "CloudFront-Is-Mobile-Viewer" => Self::CloudFrontIsMobileViewer,
-            "CloudFront-Is-SmartTV-Viewer" => Self::CloudFrontIsSmartTvViewer,
-            "CloudFront-Is-Tablet-Viewer" => Self::CloudFrontIsTabletViewer,
-            "CloudFront-Viewer-Country" => Self::CloudFrontViewerCountry,
-            "Host" => Self::Host,
-            "Origin" => Self::Origin,
-            "Referer" => Self::Referer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HeadersAllowList> {
-    fn from(s: &str) -> Self {
-        Value::literal(HeadersAllowList::from(s))
-    }
-}
-
-crate::impl_literal!(HeadersAllowList);
-
-/// Values of `HeaderObjectOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HeaderObjectOption {
-    /// `all`
-    All,
-    /// `allow-list`
-    AllowList,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HeaderObjectOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["all", "allow-list", "none"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "all",
-            Self::AllowList => "allow-list",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HeaderObjectOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HeaderObjectOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HeaderObjectOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "all" => Self::All,
-            "allow-list" => Self::AllowList,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HeaderObjectOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(HeaderObjectOption::from(s))
-    }
-}
-
-crate::impl_literal!(HeaderObjectOption);
-
-/// Property type `QueryStringObject` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct QueryStringObject {
     /// `Option` (optional).
-    pub option: Option<Value<bool>>,
-    /// `QueryStringsAllowList` (optional).
-    pub query_strings_allow_list: Option<Value<List<String>>>,
+    pub fn option(self, value: impl Into<Value<HeaderObjectOption>>) -> Self {
+        Self(self.0.with(1, "Option", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `HeadersAllowList`.
+    HeadersAllowList {
+        /// `Accept`
+        Accept = "Accept",
+        /// `Accept-Charset`
+        AcceptCharset = "Accept-Charset",
+        /// `Accept-Datetime`
+        AcceptDatetime = "Accept-Datetime",
+        /// `Accept-Encoding`
+        AcceptEncoding = "Accept-Encoding",
+        /// `Accept-Language`
+        AcceptLanguage = "Accept-Language",
+        /// `Authorization`
+        Authorization = "Authorization",
+        /// `CloudFront-Forwarded-Proto`
+        CloudFrontForwardedProto = "CloudFront-Forwarded-Proto",
+        /// `CloudFront-Is-Desktop-Viewer`
+        CloudFrontIsDesktopViewer = "CloudFront-Is-Desktop-Viewer",
+        /// `CloudFront-Is-Mobile-Viewer`
+        CloudFrontIsMobileViewer = "CloudFront-Is-Mobile-Viewer",
+        /// `CloudFront-Is-SmartTV-Viewer`
+        CloudFrontIsSmartTvViewer = "CloudFront-Is-SmartTV-Viewer",
+        /// `CloudFront-Is-Tablet-Viewer`
+        CloudFrontIsTabletViewer = "CloudFront-Is-Tablet-Viewer",
+        /// `CloudFront-Viewer-Country`
+        CloudFrontViewerCountry = "CloudFront-Viewer-Country",
+        /// `Host`
+        Host = "Host",
+        /// `Origin`
+        Origin = "Origin",
+        /// `Referer`
+        Referer = "Referer",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `HeaderObjectOption`.
+    HeaderObjectOption {
+        /// `all`
+        All = "all",
+        /// `allow-list`
+        AllowList = "allow-list",
+        /// `none`
+        None = "none",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `QueryStringObject` of `AWS::Lightsail::Distribution`.
+    QueryStringObject(default)
 }
 
 impl QueryStringObject {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            option: None,
-            query_strings_allow_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Option`.
-    pub fn option(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.option = Some(value.into());
-        self
+    /// `Option` (optional).
+    pub fn option(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Option", value.into().to_template()))
     }
-    /// Sets `QueryStringsAllowList`.
-    pub fn query_strings_allow_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.query_strings_allow_list = Some(value.into());
-        self
+    /// `QueryStringsAllowList` (optional).
+    pub fn query_strings_allow_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "QueryStringsAllowList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for QueryStringObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.option {
-            m.insert("Option".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_strings_allow_list {
-            m.insert("QueryStringsAllowList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryStringObject {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QueryStringObject);
-
-/// Property type `CacheBehaviorPerPath` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct CacheBehaviorPerPath {
-    /// `Behavior` (optional).
-    pub behavior: Option<Value<Behavior>>,
-    /// `Path` (optional).
-    pub path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CacheBehaviorPerPath` of `AWS::Lightsail::Distribution`.
+    CacheBehaviorPerPath(default)
 }
 
 impl CacheBehaviorPerPath {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            behavior: None,
-            path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Behavior`.
-    pub fn behavior(mut self, value: impl Into<Value<Behavior>>) -> Self {
-        self.behavior = Some(value.into());
-        self
-    }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CacheBehaviorPerPath {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.behavior {
-            m.insert("Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CacheBehaviorPerPath {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior
-            .check(&path.field("Behavior"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CacheBehaviorPerPath);
-
-/// Values of `Behavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Behavior {
-    /// `cache`
-    Cache,
-    /// `dont-cache`
-    DontCache,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Behavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cache", "dont-cache"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cache => "cache",
-            Self::DontCache => "dont-cache",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Behavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Behavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Behavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "cache" => Self::Cache,
-            "dont-cache" => Self::DontCache,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Behavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(Behavior::from(s))
-    }
-}
-
-crate::impl_literal!(Behavior);
-
-/// Property type `CacheBehavior` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct CacheBehavior {
     /// `Behavior` (optional).
-    pub behavior: Option<Value<CacheBehaviorBehavior>>,
+    pub fn behavior(self, value: impl Into<Value<Behavior>>) -> Self {
+        Self(self.0.with(0, "Behavior", value.into().to_template()))
+    }
+    /// `Path` (optional).
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Behavior`.
+    Behavior {
+        /// `cache`
+        Cache = "cache",
+        /// `dont-cache`
+        DontCache = "dont-cache",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CacheBehavior` of `AWS::Lightsail::Distribution`.
+    CacheBehavior(default)
 }
 
 impl CacheBehavior {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { behavior: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Behavior`.
-    pub fn behavior(mut self, value: impl Into<Value<CacheBehaviorBehavior>>) -> Self {
-        self.behavior = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CacheBehavior {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.behavior {
-            m.insert("Behavior".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Behavior` (optional).
+    pub fn behavior(self, value: impl Into<Value<CacheBehaviorBehavior>>) -> Self {
+        Self(self.0.with(0, "Behavior", value.into().to_template()))
     }
 }
 
-impl Check for CacheBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior
-            .check(&path.field("Behavior"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CacheBehaviorBehavior`.
+    CacheBehaviorBehavior {
+        /// `cache`
+        Cache = "cache",
+        /// `dont-cache`
+        DontCache = "dont-cache",
     }
 }
 
-crate::impl_literal!(CacheBehavior);
-
-/// Values of `CacheBehaviorBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CacheBehaviorBehavior {
-    /// `cache`
-    Cache,
-    /// `dont-cache`
-    DontCache,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CacheBehaviorBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cache", "dont-cache"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cache => "cache",
-            Self::DontCache => "dont-cache",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `dualstack`
+        Dualstack = "dualstack",
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl ToTemplate for CacheBehaviorBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CacheBehaviorBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CacheBehaviorBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "cache" => Self::Cache,
-            "dont-cache" => Self::DontCache,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CacheBehaviorBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(CacheBehaviorBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(CacheBehaviorBehavior);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `dualstack`
-    Dualstack,
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dualstack", "ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dualstack => "dualstack",
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "dualstack" => Self::Dualstack,
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `InputOrigin` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone, Default)]
-pub struct InputOrigin {
-    /// `Name` (optional).
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub name: Option<Value<String>>,
-    /// `ProtocolPolicy` (optional).
-    pub protocol_policy: Option<Value<ProtocolPolicy>>,
-    /// `RegionName` (optional).
-    pub region_name: Option<Value<RegionName>>,
+crate::l1_struct! {
+    /// Property type `InputOrigin` of `AWS::Lightsail::Distribution`.
+    InputOrigin(default)
 }
 
 impl InputOrigin {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            protocol_policy: None,
-            region_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}][\w\x{80}-\x{10FFFF}\-]*[\w\x{80}-\x{10FFFF}]$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `ProtocolPolicy`.
-    pub fn protocol_policy(mut self, value: impl Into<Value<ProtocolPolicy>>) -> Self {
-        self.protocol_policy = Some(value.into());
-        self
+    /// `ProtocolPolicy` (optional).
+    pub fn protocol_policy(self, value: impl Into<Value<ProtocolPolicy>>) -> Self {
+        Self(self.0.with(1, "ProtocolPolicy", value.into().to_template()))
     }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<Value<RegionName>>) -> Self {
-        self.region_name = Some(value.into());
-        self
+    /// `RegionName` (optional).
+    pub fn region_name(self, value: impl Into<Value<RegionName>>) -> Self {
+        Self(self.0.with(2, "RegionName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputOrigin {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_policy {
-            m.insert("ProtocolPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region_name {
-            m.insert("RegionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProtocolPolicy`.
+    ProtocolPolicy {
+        /// `http-only`
+        HttpOnly = "http-only",
+        /// `https-only`
+        HttpsOnly = "https-only",
     }
 }
 
-impl Check for InputOrigin {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol_policy
-            .check(&path.field("ProtocolPolicy"), &Rules::NONE, out);
-        self.region_name
-            .check(&path.field("RegionName"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RegionName`.
+    RegionName {
+        /// `ap-northeast-1`
+        ApNortheast1 = "ap-northeast-1",
+        /// `ap-northeast-2`
+        ApNortheast2 = "ap-northeast-2",
+        /// `ap-south-1`
+        ApSouth1 = "ap-south-1",
+        /// `ap-southeast-1`
+        ApSoutheast1 = "ap-southeast-1",
+        /// `ap-southeast-2`
+        ApSoutheast2 = "ap-southeast-2",
+        /// `ap-southeast-3`
+        ApSoutheast3 = "ap-southeast-3",
+        /// `ap-southeast-5`
+        ApSoutheast5 = "ap-southeast-5",
+        /// `ca-central-1`
+        CaCentral1 = "ca-central-1",
+        /// `eu-central-1`
+        EuCentral1 = "eu-central-1",
+        /// `eu-north-1`
+        EuNorth1 = "eu-north-1",
+        /// `eu-west-1`
+        EuWest1 = "eu-west-1",
+        /// `eu-west-2`
+        EuWest2 = "eu-west-2",
+        /// `eu-west-3`
+        EuWest3 = "eu-west-3",
+        /// `us-east-1`
+        UsEast1 = "us-east-1",
+        /// `us-east-2`
+        UsEast2 = "us-east-2",
+        /// `us-west-1`
+        UsWest1 = "us-west-1",
+        /// `us-west-2`
+        UsWest2 = "us-west-2",
     }
 }
 
-crate::impl_literal!(InputOrigin);
-
-/// Values of `ProtocolPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtocolPolicy {
-    /// `http-only`
-    HttpOnly,
-    /// `https-only`
-    HttpsOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtocolPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http-only", "https-only"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpOnly => "http-only",
-            Self::HttpsOnly => "https-only",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProtocolPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProtocolPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtocolPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "http-only" => Self::HttpOnly,
-            "https-only" => Self::HttpsOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtocolPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtocolPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(ProtocolPolicy);
-
-/// Values of `RegionName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RegionName {
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-southeast-3`
-    ApSoutheast3,
-    /// `ap-southeast-5`
-    ApSoutheast5,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `eu-west-3`
-    EuWest3,
-    /// `us-east-1`
-    UsEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RegionName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-south-1",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-southeast-5",
-        "ca-central-1",
-        "eu-central-1",
-        "eu-north-1",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "us-east-1",
-        "us-east-2",
-        "us-west-1",
-        "us-west-2",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApSoutheast3 => "ap-southeast-3",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::CaCentral1 => "ca-central-1",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuNorth1 => "eu-north-1",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::UsEast1 => "us-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RegionName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RegionName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RegionName {
-    fn from(s: &str) -> Self {
-        match s {
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-southeast-3" => Self::ApSoutheast3,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "ca-central-1" => Self::CaCentral1,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-north-1" => Self::EuNorth1,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "us-east-1" => Self::UsEast1,
-            "us-east-2" => Self::UsEast2,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RegionName> {
-    fn from(s: &str) -> Self {
-        Value::literal(RegionName::from(s))
-    }
-}
-
-crate::impl_literal!(RegionName);
-
-/// Property type `Tag` of `AWS::Lightsail::Distribution`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Distribution`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

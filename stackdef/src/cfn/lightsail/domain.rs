@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Domain`.
+    Domain("AWS::Lightsail::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainName` (typed).
     pub fn ref_value(&self) -> Value<ids::LightsailDomainName> {
         self.resource.ref_value()
@@ -97,78 +49,49 @@ impl Domain {
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
+
+    /// Replaces `DomainEntries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_entries(&self, value: impl Into<Value<List<DomainEntry>>>) {
+        self.resource.set_property("DomainEntries", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainProps {
-    /// `DomainEntries` (optional).
-    pub domain_entries: Option<Value<List<DomainEntry>>>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Domain`.
+    DomainProps
 }
 
 impl DomainProps {
     /// The required properties: `DomainName`.
     pub fn new(domain_name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain_entries: None,
-            domain_name: domain_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "DomainName", domain_name.into().to_template()))
     }
-    /// Sets `DomainEntries`.
-    pub fn domain_entries(mut self, value: impl Into<Value<List<DomainEntry>>>) -> Self {
-        self.domain_entries = Some(value.into());
-        self
+    /// `DomainEntries` (optional).
+    pub fn domain_entries(self, value: impl Into<Value<List<DomainEntry>>>) -> Self {
+        Self(self.0.with(0, "DomainEntries", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_entries {
-            m.insert("DomainEntries".to_owned(), v.to_template());
-        }
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_entries
-            .check(&path.field("DomainEntries"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Property type `DomainEntry` of `AWS::Lightsail::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainEntry {
-    /// `Id` (optional).
-    pub id: Option<Value<String>>,
-    /// `IsAlias` (optional).
-    pub is_alias: Option<Value<bool>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Target` (required).
-    pub target: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `DomainEntry` of `AWS::Lightsail::Domain`.
+    DomainEntry
 }
 
 impl DomainEntry {
@@ -178,169 +101,57 @@ impl DomainEntry {
         target: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            id: None,
-            is_alias: None,
-            name: name.into(),
-            target: target.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Target", target.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
-    /// Sets `IsAlias`.
-    pub fn is_alias(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_alias = Some(value.into());
-        self
+    /// `IsAlias` (optional).
+    pub fn is_alias(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IsAlias", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DomainEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_alias {
-            m.insert("IsAlias".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `A`
+        A = "A",
+        /// `AAAA`
+        Aaaa = "AAAA",
+        /// `CNAME`
+        Cname = "CNAME",
+        /// `MX`
+        Mx = "MX",
+        /// `NS`
+        Ns = "NS",
+        /// `SOA`
+        Soa = "SOA",
+        /// `SRV`
+        Srv = "SRV",
+        /// `TXT`
+        Txt = "TXT",
     }
 }
 
-impl Check for DomainEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainEntry);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `A`
-    A,
-    /// `AAAA`
-    Aaaa,
-    /// `CNAME`
-    Cname,
-    /// `MX`
-    Mx,
-    /// `NS`
-    Ns,
-    /// `SOA`
-    Soa,
-    /// `SRV`
-    Srv,
-    /// `TXT`
-    Txt,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["A", "AAAA", "CNAME", "MX", "NS", "SOA", "SRV", "TXT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::A => "A",
-            Self::Aaaa => "AAAA",
-            Self::Cname => "CNAME",
-            Self::Mx => "MX",
-            Self::Ns => "NS",
-            Self::Soa => "SOA",
-            Self::Srv => "SRV",
-            Self::Txt => "TXT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "A" => Self::A,
-            "AAAA" => Self::Aaaa,
-            "CNAME" => Self::Cname,
-            "MX" => Self::Mx,
-            "NS" => Self::Ns,
-            "SOA" => Self::Soa,
-            "SRV" => Self::Srv,
-            "TXT" => Self::Txt,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::Lightsail::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Domain`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone)]
-pub struct Instance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Instance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Instance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Instance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::Instance`.
+    Instance("AWS::Lightsail::Instance", InstanceProps)
 }
 
 impl Instance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::Instance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InstanceName` (typed).
     pub fn ref_value(&self) -> Value<ids::InstanceName> {
         self.resource.ref_value()
@@ -158,48 +110,83 @@ impl Instance {
         self.resource
             .get_att("Networking.MonthlyTransfer.GbPerMonthAllocated")
     }
+
+    /// Replaces `AddOns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_add_ons(&self, value: impl Into<Value<List<AddOn>>>) {
+        self.resource.set_property("AddOns", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `BlueprintId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blueprint_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BlueprintId", value.into())
+    }
+
+    /// Replaces `BundleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bundle_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BundleId", value.into())
+    }
+
+    /// Replaces `Hardware` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hardware(&self, value: impl Into<Value<Hardware>>) {
+        self.resource.set_property("Hardware", value.into())
+    }
+
+    /// Replaces `InstanceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceName", value.into())
+    }
+
+    /// Replaces `KeyPairName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_pair_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyPairName", value.into())
+    }
+
+    /// Replaces `Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location(&self, value: impl Into<Value<Location>>) {
+        self.resource.set_property("Location", value.into())
+    }
+
+    /// Replaces `Networking` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_networking(&self, value: impl Into<Value<Networking>>) {
+        self.resource.set_property("Networking", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<State>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserData", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone)]
-pub struct InstanceProps {
-    /// `AddOns` (optional).
-    pub add_ons: Option<Value<List<AddOn>>>,
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub availability_zone: Option<Value<String>>,
-    /// `BlueprintId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `\S`.
-    pub blueprint_id: Value<String>,
-    /// `BundleId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `\S`.
-    pub bundle_id: Value<String>,
-    /// `Hardware` (optional).
-    pub hardware: Option<Value<Hardware>>,
-    /// `InstanceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=254 characters.
-    /// Pattern: `^[a-zA-Z0-9][\w\-.]*[a-zA-Z0-9]$`.
-    pub instance_name: Value<String>,
-    /// `KeyPairName` (optional).
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub key_pair_name: Option<Value<String>>,
-    /// `Location` (optional).
-    pub location: Option<Value<Location>>,
-    /// `Networking` (optional).
-    pub networking: Option<Value<Networking>>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserData` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub user_data: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::Instance`.
+    InstanceProps
 }
 
 impl InstanceProps {
@@ -209,997 +196,348 @@ impl InstanceProps {
         bundle_id: impl Into<Value<String>>,
         instance_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            add_ons: None,
-            availability_zone: None,
-            blueprint_id: blueprint_id.into(),
-            bundle_id: bundle_id.into(),
-            hardware: None,
-            instance_name: instance_name.into(),
-            key_pair_name: None,
-            location: None,
-            networking: None,
-            state: None,
-            tags: None,
-            user_data: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "BlueprintId", blueprint_id.into().to_template())
+                .with(3, "BundleId", bundle_id.into().to_template())
+                .with(5, "InstanceName", instance_name.into().to_template()),
+        )
     }
-    /// Sets `AddOns`.
-    pub fn add_ons(mut self, value: impl Into<Value<List<AddOn>>>) -> Self {
-        self.add_ons = Some(value.into());
-        self
+    /// `AddOns` (optional).
+    pub fn add_ons(self, value: impl Into<Value<List<AddOn>>>) -> Self {
+        Self(self.0.with(0, "AddOns", value.into().to_template()))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `Hardware`.
-    pub fn hardware(mut self, value: impl Into<Value<Hardware>>) -> Self {
-        self.hardware = Some(value.into());
-        self
+    /// `Hardware` (optional).
+    pub fn hardware(self, value: impl Into<Value<Hardware>>) -> Self {
+        Self(self.0.with(4, "Hardware", value.into().to_template()))
     }
-    /// Sets `KeyPairName`.
-    pub fn key_pair_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_pair_name = Some(value.into());
-        self
+    /// `KeyPairName` (optional).
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}][\w\x{80}-\x{10FFFF}\-]*[\w\x{80}-\x{10FFFF}]$`.
+    pub fn key_pair_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KeyPairName", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<Location>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<Location>>) -> Self {
+        Self(self.0.with(7, "Location", value.into().to_template()))
     }
-    /// Sets `Networking`.
-    pub fn networking(mut self, value: impl Into<Value<Networking>>) -> Self {
-        self.networking = Some(value.into());
-        self
+    /// `Networking` (optional).
+    pub fn networking(self, value: impl Into<Value<Networking>>) -> Self {
+        Self(self.0.with(8, "Networking", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(9, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `UserData`.
-    pub fn user_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_data = Some(value.into());
-        self
+    /// `UserData` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn user_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "UserData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_ons {
-            m.insert("AddOns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        m.insert("BlueprintId".to_owned(), self.blueprint_id.to_template());
-        m.insert("BundleId".to_owned(), self.bundle_id.to_template());
-        if let Some(v) = &self.hardware {
-            m.insert("Hardware".to_owned(), v.to_template());
-        }
-        m.insert("InstanceName".to_owned(), self.instance_name.to_template());
-        if let Some(v) = &self.key_pair_name {
-            m.insert("KeyPairName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.networking {
-            m.insert("Networking".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_data {
-            m.insert("UserData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_ons.check(&path.field("AddOns"), &Rules::NONE, out);
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.blueprint_id.check(
-            &path.field("BlueprintId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bundle_id.check(
-            &path.field("BundleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hardware
-            .check(&path.field("Hardware"), &Rules::NONE, out);
-        self.instance_name.check(
-            &path.field("InstanceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(254),
-                pattern: Some("^[a-zA-Z0-9][\\w\\-.]*[a-zA-Z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_pair_name.check(
-            &path.field("KeyPairName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-        self.networking
-            .check(&path.field("Networking"), &Rules::NONE, out);
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceProps);
-
-/// Property type `AddOn` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone)]
-pub struct AddOn {
-    /// `AddOnType` (required).
-    /// Length: 1..=128 characters.
-    pub add_on_type: Value<AddOnType>,
-    /// `AutoSnapshotAddOnRequest` (optional).
-    pub auto_snapshot_add_on_request: Option<Value<AutoSnapshotAddOn>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `AddOn` of `AWS::Lightsail::Instance`.
+    AddOn
 }
 
 impl AddOn {
     /// The required properties: `AddOnType`.
     pub fn new(add_on_type: impl Into<Value<AddOnType>>) -> Self {
-        Self {
-            add_on_type: add_on_type.into(),
-            auto_snapshot_add_on_request: None,
-            status: None,
-        }
+        Self(crate::Properties::new().with(0, "AddOnType", add_on_type.into().to_template()))
     }
-    /// Sets `AutoSnapshotAddOnRequest`.
-    pub fn auto_snapshot_add_on_request(
-        mut self,
-        value: impl Into<Value<AutoSnapshotAddOn>>,
-    ) -> Self {
-        self.auto_snapshot_add_on_request = Some(value.into());
-        self
+    /// `AutoSnapshotAddOnRequest` (optional).
+    pub fn auto_snapshot_add_on_request(self, value: impl Into<Value<AutoSnapshotAddOn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoSnapshotAddOnRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AddOn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AddOnType".to_owned(), self.add_on_type.to_template());
-        if let Some(v) = &self.auto_snapshot_add_on_request {
-            m.insert("AutoSnapshotAddOnRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AddOnType`.
+    AddOnType {
+        /// `AutoSnapshot`
+        AutoSnapshot = "AutoSnapshot",
+        /// `StopInstanceOnIdle`
+        StopInstanceOnIdle = "StopInstanceOnIdle",
     }
 }
 
-impl Check for AddOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_on_type.check(
-            &path.field("AddOnType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.auto_snapshot_add_on_request.check(
-            &path.field("AutoSnapshotAddOnRequest"),
-            &Rules::NONE,
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AddOn);
-
-/// Values of `AddOnType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AddOnType {
-    /// `AutoSnapshot`
-    AutoSnapshot,
-    /// `StopInstanceOnIdle`
-    StopInstanceOnIdle,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AddOnType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AutoSnapshot", "StopInstanceOnIdle"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutoSnapshot => "AutoSnapshot",
-            Self::StopInstanceOnIdle => "StopInstanceOnIdle",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AddOnType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AddOnType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AddOnType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AutoSnapshot" => Self::AutoSnapshot,
-            "StopInstanceOnIdle" => Self::StopInstanceOnIdle,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AddOnType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AddOnType::from(s))
-    }
-}
-
-crate::impl_literal!(AddOnType);
-
-/// Property type `AutoSnapshotAddOn` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoSnapshotAddOn {
-    /// `SnapshotTimeOfDay` (optional).
-    /// Pattern: `^[0-9]{2}:00$`.
-    pub snapshot_time_of_day: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AutoSnapshotAddOn` of `AWS::Lightsail::Instance`.
+    AutoSnapshotAddOn(default)
 }
 
 impl AutoSnapshotAddOn {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            snapshot_time_of_day: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SnapshotTimeOfDay`.
-    pub fn snapshot_time_of_day(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_time_of_day = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoSnapshotAddOn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.snapshot_time_of_day {
-            m.insert("SnapshotTimeOfDay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnapshotTimeOfDay` (optional).
+    /// Pattern: `^[0-9]{2}:00$`.
+    pub fn snapshot_time_of_day(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SnapshotTimeOfDay", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoSnapshotAddOn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.snapshot_time_of_day.check(
-            &path.field("SnapshotTimeOfDay"),
-            &Rules {
-                pattern: Some("^[0-9]{2}:00$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Enabling`
+        Enabling = "Enabling",
+        /// `Disabling`
+        Disabling = "Disabling",
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Terminating`
+        Terminating = "Terminating",
+        /// `Terminated`
+        Terminated = "Terminated",
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Failed`
+        Failed = "Failed",
     }
 }
 
-crate::impl_literal!(AutoSnapshotAddOn);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Enabling`
-    Enabling,
-    /// `Disabling`
-    Disabling,
-    /// `Enabled`
-    Enabled,
-    /// `Terminating`
-    Terminating,
-    /// `Terminated`
-    Terminated,
-    /// `Disabled`
-    Disabled,
-    /// `Failed`
-    Failed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Enabling",
-        "Disabling",
-        "Enabled",
-        "Terminating",
-        "Terminated",
-        "Disabled",
-        "Failed",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabling => "Enabling",
-            Self::Disabling => "Disabling",
-            Self::Enabled => "Enabled",
-            Self::Terminating => "Terminating",
-            Self::Terminated => "Terminated",
-            Self::Disabled => "Disabled",
-            Self::Failed => "Failed",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabling" => Self::Enabling,
-            "Disabling" => Self::Disabling,
-            "Enabled" => Self::Enabled,
-            "Terminating" => Self::Terminating,
-            "Terminated" => Self::Terminated,
-            "Disabled" => Self::Disabled,
-            "Failed" => Self::Failed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Hardware` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct Hardware {
-    /// `CpuCount` (optional).
-    pub cpu_count: Option<Value<i64>>,
-    /// `Disks` (optional).
-    pub disks: Option<Value<List<Disk>>>,
-    /// `RamSizeInGb` (optional).
-    pub ram_size_in_gb: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Hardware` of `AWS::Lightsail::Instance`.
+    Hardware(default)
 }
 
 impl Hardware {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cpu_count: None,
-            disks: None,
-            ram_size_in_gb: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CpuCount`.
-    pub fn cpu_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cpu_count = Some(value.into());
-        self
+    /// `CpuCount` (optional).
+    pub fn cpu_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "CpuCount", value.into().to_template()))
     }
-    /// Sets `Disks`.
-    pub fn disks(mut self, value: impl Into<Value<List<Disk>>>) -> Self {
-        self.disks = Some(value.into());
-        self
+    /// `Disks` (optional).
+    pub fn disks(self, value: impl Into<Value<List<Disk>>>) -> Self {
+        Self(self.0.with(1, "Disks", value.into().to_template()))
     }
-    /// Sets `RamSizeInGb`.
-    pub fn ram_size_in_gb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ram_size_in_gb = Some(value.into());
-        self
+    /// `RamSizeInGb` (optional).
+    pub fn ram_size_in_gb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "RamSizeInGb", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Hardware {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu_count {
-            m.insert("CpuCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disks {
-            m.insert("Disks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ram_size_in_gb {
-            m.insert("RamSizeInGb".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Hardware {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disks.check(&path.field("Disks"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Hardware);
-
-/// Property type `Disk` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone)]
-pub struct Disk {
-    /// `AttachedTo` (optional).
-    pub attached_to: Option<Value<String>>,
-    /// `AttachmentState` (optional).
-    pub attachment_state: Option<Value<String>>,
-    /// `DiskName` (required).
-    /// Length: 1..=254 characters.
-    /// Pattern: `^[a-zA-Z0-9][\w\-.]*[a-zA-Z0-9]$`.
-    pub disk_name: Value<String>,
-    /// `IOPS` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `IsSystemDisk` (optional).
-    pub is_system_disk: Option<Value<bool>>,
-    /// `Path` (required).
-    pub path: Value<String>,
-    /// `SizeInGb` (optional).
-    pub size_in_gb: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Disk` of `AWS::Lightsail::Instance`.
+    Disk
 }
 
 impl Disk {
     /// The required properties: `DiskName`, `Path`.
     pub fn new(disk_name: impl Into<Value<String>>, path: impl Into<Value<String>>) -> Self {
-        Self {
-            attached_to: None,
-            attachment_state: None,
-            disk_name: disk_name.into(),
-            iops: None,
-            is_system_disk: None,
-            path: path.into(),
-            size_in_gb: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DiskName", disk_name.into().to_template())
+                .with(5, "Path", path.into().to_template()),
+        )
     }
-    /// Sets `AttachedTo`.
-    pub fn attached_to(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attached_to = Some(value.into());
-        self
+    /// `AttachedTo` (optional).
+    pub fn attached_to(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttachedTo", value.into().to_template()))
     }
-    /// Sets `AttachmentState`.
-    pub fn attachment_state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attachment_state = Some(value.into());
-        self
+    /// `AttachmentState` (optional).
+    pub fn attachment_state(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AttachmentState", value.into().to_template()),
+        )
     }
-    /// Sets `IOPS`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `IOPS` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "IOPS", value.into().to_template()))
     }
-    /// Sets `IsSystemDisk`.
-    pub fn is_system_disk(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_system_disk = Some(value.into());
-        self
+    /// `IsSystemDisk` (optional).
+    pub fn is_system_disk(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "IsSystemDisk", value.into().to_template()))
     }
-    /// Sets `SizeInGb`.
-    pub fn size_in_gb(mut self, value: impl Into<Value<String>>) -> Self {
-        self.size_in_gb = Some(value.into());
-        self
+    /// `SizeInGb` (optional).
+    pub fn size_in_gb(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SizeInGb", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Disk {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attached_to {
-            m.insert("AttachedTo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attachment_state {
-            m.insert("AttachmentState".to_owned(), v.to_template());
-        }
-        m.insert("DiskName".to_owned(), self.disk_name.to_template());
-        if let Some(v) = &self.iops {
-            m.insert("IOPS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_system_disk {
-            m.insert("IsSystemDisk".to_owned(), v.to_template());
-        }
-        m.insert("Path".to_owned(), self.path.to_template());
-        if let Some(v) = &self.size_in_gb {
-            m.insert("SizeInGb".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Disk {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disk_name.check(
-            &path.field("DiskName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(254),
-                pattern: Some("^[a-zA-Z0-9][\\w\\-.]*[a-zA-Z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Disk);
-
-/// Property type `Location` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct Location {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `RegionName` (optional).
-    pub region_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Location` of `AWS::Lightsail::Instance`.
+    Location(default)
 }
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            region_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region_name = Some(value.into());
-        self
+    /// `RegionName` (optional).
+    pub fn region_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RegionName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region_name {
-            m.insert("RegionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Location);
-
-/// Property type `Networking` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone)]
-pub struct Networking {
-    /// `MonthlyTransfer` (optional).
-    pub monthly_transfer: Option<Value<MonthlyTransfer>>,
-    /// `Ports` (required).
-    pub ports: Value<List<Port>>,
+crate::l1_struct! {
+    /// Property type `Networking` of `AWS::Lightsail::Instance`.
+    Networking
 }
 
 impl Networking {
     /// The required properties: `Ports`.
     pub fn new(ports: impl Into<Value<List<Port>>>) -> Self {
-        Self {
-            monthly_transfer: None,
-            ports: ports.into(),
-        }
+        Self(crate::Properties::new().with(1, "Ports", ports.into().to_template()))
     }
-    /// Sets `MonthlyTransfer`.
-    pub fn monthly_transfer(mut self, value: impl Into<Value<MonthlyTransfer>>) -> Self {
-        self.monthly_transfer = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Networking {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.monthly_transfer {
-            m.insert("MonthlyTransfer".to_owned(), v.to_template());
-        }
-        m.insert("Ports".to_owned(), self.ports.to_template());
-        Expr::Map(m)
+    /// `MonthlyTransfer` (optional).
+    pub fn monthly_transfer(self, value: impl Into<Value<MonthlyTransfer>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MonthlyTransfer", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Networking {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.monthly_transfer
-            .check(&path.field("MonthlyTransfer"), &Rules::NONE, out);
-        self.ports.check(&path.field("Ports"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Networking);
-
-/// Property type `MonthlyTransfer` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct MonthlyTransfer {
-    /// `GbPerMonthAllocated` (optional).
-    pub gb_per_month_allocated: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MonthlyTransfer` of `AWS::Lightsail::Instance`.
+    MonthlyTransfer(default)
 }
 
 impl MonthlyTransfer {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            gb_per_month_allocated: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GbPerMonthAllocated`.
-    pub fn gb_per_month_allocated(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gb_per_month_allocated = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MonthlyTransfer {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.gb_per_month_allocated {
-            m.insert("GbPerMonthAllocated".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GbPerMonthAllocated` (optional).
+    pub fn gb_per_month_allocated(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GbPerMonthAllocated", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MonthlyTransfer {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MonthlyTransfer);
-
-/// Property type `Port` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct Port {
-    /// `AccessDirection` (optional).
-    pub access_direction: Option<Value<String>>,
-    /// `AccessFrom` (optional).
-    pub access_from: Option<Value<String>>,
-    /// `AccessType` (optional).
-    pub access_type: Option<Value<String>>,
-    /// `CidrListAliases` (optional).
-    pub cidr_list_aliases: Option<Value<List<String>>>,
-    /// `Cidrs` (optional).
-    /// Each item: Format: an IPv4 CIDR block (checked at synth).
-    pub cidrs: Option<Value<List<String>>>,
-    /// `CommonName` (optional).
-    pub common_name: Option<Value<String>>,
-    /// `FromPort` (optional).
-    pub from_port: Option<Value<i64>>,
-    /// `Ipv6Cidrs` (optional).
-    /// Each item: Format: an IPv6 CIDR block (checked at synth).
-    pub ipv6_cidrs: Option<Value<List<String>>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<String>>,
-    /// `ToPort` (optional).
-    pub to_port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Port` of `AWS::Lightsail::Instance`.
+    Port(default)
 }
 
 impl Port {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_direction: None,
-            access_from: None,
-            access_type: None,
-            cidr_list_aliases: None,
-            cidrs: None,
-            common_name: None,
-            from_port: None,
-            ipv6_cidrs: None,
-            protocol: None,
-            to_port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessDirection`.
-    pub fn access_direction(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_direction = Some(value.into());
-        self
+    /// `AccessDirection` (optional).
+    pub fn access_direction(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessDirection", value.into().to_template()),
+        )
     }
-    /// Sets `AccessFrom`.
-    pub fn access_from(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_from = Some(value.into());
-        self
+    /// `AccessFrom` (optional).
+    pub fn access_from(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AccessFrom", value.into().to_template()))
     }
-    /// Sets `AccessType`.
-    pub fn access_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_type = Some(value.into());
-        self
+    /// `AccessType` (optional).
+    pub fn access_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AccessType", value.into().to_template()))
     }
-    /// Sets `CidrListAliases`.
-    pub fn cidr_list_aliases(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cidr_list_aliases = Some(value.into());
-        self
+    /// `CidrListAliases` (optional).
+    pub fn cidr_list_aliases(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CidrListAliases", value.into().to_template()),
+        )
     }
-    /// Sets `Cidrs`.
-    pub fn cidrs(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cidrs = Some(value.into());
-        self
+    /// `Cidrs` (optional).
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidrs(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Cidrs", value.into().to_template()))
     }
-    /// Sets `CommonName`.
-    pub fn common_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.common_name = Some(value.into());
-        self
+    /// `CommonName` (optional).
+    pub fn common_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "CommonName", value.into().to_template()))
     }
-    /// Sets `FromPort`.
-    pub fn from_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.from_port = Some(value.into());
-        self
+    /// `FromPort` (optional).
+    pub fn from_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "FromPort", value.into().to_template()))
     }
-    /// Sets `Ipv6Cidrs`.
-    pub fn ipv6_cidrs(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ipv6_cidrs = Some(value.into());
-        self
+    /// `Ipv6Cidrs` (optional).
+    /// Each item: Format: an IPv6 CIDR block (checked at synth).
+    pub fn ipv6_cidrs(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "Ipv6Cidrs", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Protocol", value.into().to_template()))
     }
-    /// Sets `ToPort`.
-    pub fn to_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.to_port = Some(value.into());
-        self
+    /// `ToPort` (optional).
+    pub fn to_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "ToPort", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Port {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_direction {
-            m.insert("AccessDirection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.access_from {
-            m.insert("AccessFrom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.access_type {
-            m.insert("AccessType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidr_list_aliases {
-            m.insert("CidrListAliases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidrs {
-            m.insert("Cidrs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.common_name {
-            m.insert("CommonName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.from_port {
-            m.insert("FromPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_cidrs {
-            m.insert("Ipv6Cidrs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.to_port {
-            m.insert("ToPort".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Port {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidrs.check(
-            &path.field("Cidrs"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            format: Some(crate::validation::StringFormat::Ipv4Network),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6_cidrs.check(
-            &path.field("Ipv6Cidrs"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            format: Some(crate::validation::StringFormat::Ipv6Network),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Port);
-
-/// Property type `State` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct State {
-    /// `Code` (optional).
-    pub code: Option<Value<i64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `State` of `AWS::Lightsail::Instance`.
+    State(default)
 }
 
 impl State {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            code: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Code`.
-    pub fn code(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.code = Some(value.into());
-        self
+    /// `Code` (optional).
+    pub fn code(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Code", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code {
-            m.insert("Code".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for State {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(State);
-
-/// Property type `Tag` of `AWS::Lightsail::Instance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::Instance`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

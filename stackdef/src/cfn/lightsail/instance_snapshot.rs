@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::InstanceSnapshot`.
-#[derive(Debug, Clone)]
-pub struct InstanceSnapshot {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceSnapshot {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceSnapshot {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceSnapshot {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::InstanceSnapshot`.
+    InstanceSnapshot("AWS::Lightsail::InstanceSnapshot", InstanceSnapshotProps)
 }
 
 impl InstanceSnapshot {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::InstanceSnapshot";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceSnapshotProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InstanceSnapshotName` (typed).
     pub fn ref_value(&self) -> Value<ids::InstanceSnapshotName> {
         self.resource.ref_value()
@@ -117,21 +69,30 @@ impl InstanceSnapshot {
     pub fn attr_support_code(&self) -> Value<String> {
         self.resource.get_att("SupportCode")
     }
+
+    /// Replaces `InstanceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceName", value.into())
+    }
+
+    /// Replaces `InstanceSnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InstanceSnapshotName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::InstanceSnapshot`.
-#[derive(Debug, Clone)]
-pub struct InstanceSnapshotProps {
-    /// `InstanceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub instance_name: Value<String>,
-    /// `InstanceSnapshotName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub instance_snapshot_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::InstanceSnapshot`.
+    InstanceSnapshotProps
 }
 
 impl InstanceSnapshotProps {
@@ -140,116 +101,35 @@ impl InstanceSnapshotProps {
         instance_name: impl Into<Value<String>>,
         instance_snapshot_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            instance_name: instance_name.into(),
-            instance_snapshot_name: instance_snapshot_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceName", instance_name.into().to_template())
+                .with(
+                    1,
+                    "InstanceSnapshotName",
+                    instance_snapshot_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceSnapshotProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceName".to_owned(), self.instance_name.to_template());
-        m.insert(
-            "InstanceSnapshotName".to_owned(),
-            self.instance_snapshot_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for InstanceSnapshotProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_name.check(
-            &path.field("InstanceName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_snapshot_name.check(
-            &path.field("InstanceSnapshotName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceSnapshotProps);
-
-/// Property type `Tag` of `AWS::Lightsail::InstanceSnapshot`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::InstanceSnapshot`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct LoadBalancer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoadBalancer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoadBalancer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoadBalancer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::LoadBalancer`.
+    LoadBalancer("AWS::Lightsail::LoadBalancer", LoadBalancerProps)
 }
 
 impl LoadBalancer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::LoadBalancer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoadBalancerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LoadBalancerName` (typed).
     pub fn ref_value(&self) -> Value<ids::LoadBalancerName> {
         self.resource.ref_value()
@@ -82,34 +34,71 @@ impl LoadBalancer {
     pub fn attr_load_balancer_arn(&self) -> Value<String> {
         self.resource.get_att("LoadBalancerArn")
     }
+
+    /// Replaces `AttachedInstances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attached_instances(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AttachedInstances", value.into())
+    }
+
+    /// Replaces `HealthCheckPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HealthCheckPath", value.into())
+    }
+
+    /// Replaces `InstancePort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("InstancePort", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `LoadBalancerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LoadBalancerName", value.into())
+    }
+
+    /// Replaces `SessionStickinessEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_stickiness_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SessionStickinessEnabled", value.into())
+    }
+
+    /// Replaces `SessionStickinessLBCookieDurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_stickiness_lb_cookie_duration_seconds(
+        &self,
+        value: impl Into<Value<String>>,
+    ) {
+        self.resource
+            .set_property("SessionStickinessLBCookieDurationSeconds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TlsPolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TlsPolicyName", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct LoadBalancerProps {
-    /// `AttachedInstances` (optional).
-    pub attached_instances: Option<Value<List<String>>>,
-    /// `HealthCheckPath` (optional).
-    pub health_check_path: Option<Value<String>>,
-    /// `InstancePort` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Range: -1..=65535.
-    pub instance_port: Value<i64>,
-    /// `IpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `LoadBalancerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `\w[\w\-]*\w`.
-    pub load_balancer_name: Value<String>,
-    /// `SessionStickinessEnabled` (optional).
-    pub session_stickiness_enabled: Option<Value<bool>>,
-    /// `SessionStickinessLBCookieDurationSeconds` (optional).
-    pub session_stickiness_lb_cookie_duration_seconds: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TlsPolicyName` (optional).
-    pub tls_policy_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::LoadBalancer`.
+    LoadBalancerProps
 }
 
 impl LoadBalancerProps {
@@ -118,240 +107,88 @@ impl LoadBalancerProps {
         instance_port: impl Into<Value<i64>>,
         load_balancer_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attached_instances: None,
-            health_check_path: None,
-            instance_port: instance_port.into(),
-            ip_address_type: None,
-            load_balancer_name: load_balancer_name.into(),
-            session_stickiness_enabled: None,
-            session_stickiness_lb_cookie_duration_seconds: None,
-            tags: None,
-            tls_policy_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "InstancePort", instance_port.into().to_template())
+                .with(
+                    4,
+                    "LoadBalancerName",
+                    load_balancer_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AttachedInstances`.
-    pub fn attached_instances(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.attached_instances = Some(value.into());
-        self
+    /// `AttachedInstances` (optional).
+    pub fn attached_instances(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachedInstances", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckPath`.
-    pub fn health_check_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_check_path = Some(value.into());
-        self
+    /// `HealthCheckPath` (optional).
+    pub fn health_check_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HealthCheckPath", value.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(3, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `SessionStickinessEnabled`.
-    pub fn session_stickiness_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.session_stickiness_enabled = Some(value.into());
-        self
+    /// `SessionStickinessEnabled` (optional).
+    pub fn session_stickiness_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SessionStickinessEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `SessionStickinessLBCookieDurationSeconds`.
+    /// `SessionStickinessLBCookieDurationSeconds` (optional).
     pub fn session_stickiness_lb_cookie_duration_seconds(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.session_stickiness_lb_cookie_duration_seconds = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "SessionStickinessLBCookieDurationSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TlsPolicyName`.
-    pub fn tls_policy_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tls_policy_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoadBalancerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attached_instances {
-            m.insert("AttachedInstances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_path {
-            m.insert("HealthCheckPath".to_owned(), v.to_template());
-        }
-        m.insert("InstancePort".to_owned(), self.instance_port.to_template());
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LoadBalancerName".to_owned(),
-            self.load_balancer_name.to_template(),
-        );
-        if let Some(v) = &self.session_stickiness_enabled {
-            m.insert("SessionStickinessEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_stickiness_lb_cookie_duration_seconds {
-            m.insert(
-                "SessionStickinessLBCookieDurationSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_policy_name {
-            m.insert("TlsPolicyName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TlsPolicyName` (optional).
+    pub fn tls_policy_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TlsPolicyName", value.into().to_template()))
     }
 }
 
-impl Check for LoadBalancerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_port.check(
-            &path.field("InstancePort"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.load_balancer_name.check(
-            &path.field("LoadBalancerName"),
-            &Rules {
-                pattern: Some("\\w[\\w\\-]*\\w"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `dualstack`
+        Dualstack = "dualstack",
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-crate::impl_literal!(LoadBalancerProps);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `dualstack`
-    Dualstack,
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dualstack", "ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dualstack => "dualstack",
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "dualstack" => Self::Dualstack,
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `Tag` of `AWS::Lightsail::LoadBalancer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Lightsail::LoadBalancer`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::LoadBalancerTlsCertificate`.
-#[derive(Debug, Clone)]
-pub struct LoadBalancerTlsCertificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoadBalancerTlsCertificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoadBalancerTlsCertificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoadBalancerTlsCertificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::LoadBalancerTlsCertificate`.
+    LoadBalancerTlsCertificate("AWS::Lightsail::LoadBalancerTlsCertificate", LoadBalancerTlsCertificateProps)
 }
 
 impl LoadBalancerTlsCertificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::LoadBalancerTlsCertificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: LoadBalancerTlsCertificateProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -85,29 +33,50 @@ impl LoadBalancerTlsCertificate {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `CertificateAlternativeNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_alternative_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CertificateAlternativeNames", value.into())
+    }
+
+    /// Replaces `CertificateDomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateDomainName", value.into())
+    }
+
+    /// Replaces `CertificateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateName", value.into())
+    }
+
+    /// Replaces `HttpsRedirectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_https_redirection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("HttpsRedirectionEnabled", value.into())
+    }
+
+    /// Replaces `IsAttached` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_attached(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsAttached", value.into())
+    }
+
+    /// Replaces `LoadBalancerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_balancer_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LoadBalancerName", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::LoadBalancerTlsCertificate`.
-#[derive(Debug, Clone)]
-pub struct LoadBalancerTlsCertificateProps {
-    /// `CertificateAlternativeNames` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_alternative_names: Option<Value<List<String>>>,
-    /// `CertificateDomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub certificate_domain_name: Value<String>,
-    /// `CertificateName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub certificate_name: Value<String>,
-    /// `HttpsRedirectionEnabled` (optional).
-    pub https_redirection_enabled: Option<Value<bool>>,
-    /// `IsAttached` (optional).
-    pub is_attached: Option<Value<bool>>,
-    /// `LoadBalancerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `\w[\w\-]*\w`.
-    pub load_balancer_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::LoadBalancerTlsCertificate`.
+    LoadBalancerTlsCertificateProps
 }
 
 impl LoadBalancerTlsCertificateProps {
@@ -117,79 +86,38 @@ impl LoadBalancerTlsCertificateProps {
         certificate_name: impl Into<Value<String>>,
         load_balancer_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_alternative_names: None,
-            certificate_domain_name: certificate_domain_name.into(),
-            certificate_name: certificate_name.into(),
-            https_redirection_enabled: None,
-            is_attached: None,
-            load_balancer_name: load_balancer_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "CertificateDomainName",
+                    certificate_domain_name.into().to_template(),
+                )
+                .with(2, "CertificateName", certificate_name.into().to_template())
+                .with(
+                    5,
+                    "LoadBalancerName",
+                    load_balancer_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CertificateAlternativeNames`.
-    pub fn certificate_alternative_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.certificate_alternative_names = Some(value.into());
-        self
+    /// `CertificateAlternativeNames` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn certificate_alternative_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateAlternativeNames", value.into().to_template()),
+        )
     }
-    /// Sets `HttpsRedirectionEnabled`.
-    pub fn https_redirection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.https_redirection_enabled = Some(value.into());
-        self
+    /// `HttpsRedirectionEnabled` (optional).
+    pub fn https_redirection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HttpsRedirectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `IsAttached`.
-    pub fn is_attached(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_attached = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoadBalancerTlsCertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_alternative_names {
-            m.insert("CertificateAlternativeNames".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CertificateDomainName".to_owned(),
-            self.certificate_domain_name.to_template(),
-        );
-        m.insert(
-            "CertificateName".to_owned(),
-            self.certificate_name.to_template(),
-        );
-        if let Some(v) = &self.https_redirection_enabled {
-            m.insert("HttpsRedirectionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_attached {
-            m.insert("IsAttached".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LoadBalancerName".to_owned(),
-            self.load_balancer_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `IsAttached` (optional).
+    pub fn is_attached(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "IsAttached", value.into().to_template()))
     }
 }
-
-impl Check for LoadBalancerTlsCertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_name.check(
-            &path.field("CertificateName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.load_balancer_name.check(
-            &path.field("LoadBalancerName"),
-            &Rules {
-                pattern: Some("\\w[\\w\\-]*\\w"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoadBalancerTlsCertificateProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Lightsail::StaticIp`.
-#[derive(Debug, Clone)]
-pub struct StaticIp {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StaticIp {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StaticIp {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StaticIp {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Lightsail::StaticIp`.
+    StaticIp("AWS::Lightsail::StaticIp", StaticIpProps)
 }
 
 impl StaticIp {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Lightsail::StaticIp";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StaticIpProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `StaticIpName` (typed).
     pub fn ref_value(&self) -> Value<ids::StaticIpName> {
         self.resource.ref_value()
@@ -92,56 +44,32 @@ impl StaticIp {
     pub fn attr_ip_address(&self) -> Value<String> {
         self.resource.get_att("IpAddress")
     }
+
+    /// Replaces `AttachedTo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attached_to(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AttachedTo", value.into())
+    }
+
+    /// Replaces `StaticIpName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_static_ip_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StaticIpName", value.into())
+    }
 }
 
-/// Properties of `AWS::Lightsail::StaticIp`.
-#[derive(Debug, Clone)]
-pub struct StaticIpProps {
-    /// `AttachedTo` (optional).
-    pub attached_to: Option<Value<String>>,
-    /// `StaticIpName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\w[\w\-]*\w$`.
-    pub static_ip_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Lightsail::StaticIp`.
+    StaticIpProps
 }
 
 impl StaticIpProps {
     /// The required properties: `StaticIpName`.
     pub fn new(static_ip_name: impl Into<Value<String>>) -> Self {
-        Self {
-            attached_to: None,
-            static_ip_name: static_ip_name.into(),
-        }
+        Self(crate::Properties::new().with(1, "StaticIpName", static_ip_name.into().to_template()))
     }
-    /// Sets `AttachedTo`.
-    pub fn attached_to(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attached_to = Some(value.into());
-        self
+    /// `AttachedTo` (optional).
+    pub fn attached_to(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttachedTo", value.into().to_template()))
     }
 }
-
-impl ToTemplate for StaticIpProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attached_to {
-            m.insert("AttachedTo".to_owned(), v.to_template());
-        }
-        m.insert("StaticIpName".to_owned(), self.static_ip_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StaticIpProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_ip_name.check(
-            &path.field("StaticIpName"),
-            &Rules {
-                pattern: Some("^\\w[\\w\\-]*\\w$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StaticIpProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Location::APIKey`.
-#[derive(Debug, Clone)]
-pub struct ApiKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApiKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApiKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApiKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Location::APIKey`.
+    ApiKey("AWS::Location::APIKey", ApiKeyProps)
 }
 
 impl ApiKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Location::APIKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApiKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KeyName` (typed).
     pub fn ref_value(&self) -> Value<ids::ApiKeyName> {
         self.resource.ref_value()
@@ -97,36 +49,59 @@ impl ApiKey {
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExpireTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_expire_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExpireTime", value.into())
+    }
+
+    /// Replaces `ForceDelete` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force_delete(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ForceDelete", value.into())
+    }
+
+    /// Replaces `ForceUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force_update(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ForceUpdate", value.into())
+    }
+
+    /// Replaces `KeyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyName", value.into())
+    }
+
+    /// Replaces `NoExpiry` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_no_expiry(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("NoExpiry", value.into())
+    }
+
+    /// Replaces `Restrictions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restrictions(&self, value: impl Into<Value<ApiKeyRestrictions>>) {
+        self.resource.set_property("Restrictions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Location::APIKey`.
-#[derive(Debug, Clone)]
-pub struct ApiKeyProps {
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `ExpireTime` (optional).
-    /// Pattern: `^([0-2]\d{3})-(0[0-9]|1[0-2])-([0-2]\d|3[01])T([01]\d|2[0-4]):([0-5]\d):([0-6]\d)((\.\d{3})?)Z$`.
-    pub expire_time: Option<Value<String>>,
-    /// `ForceDelete` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub force_delete: Option<Value<bool>>,
-    /// `ForceUpdate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub force_update: Option<Value<bool>>,
-    /// `KeyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[-._\w]+$`.
-    pub key_name: Value<String>,
-    /// `NoExpiry` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub no_expiry: Option<Value<bool>>,
-    /// `Restrictions` (required).
-    pub restrictions: Value<ApiKeyRestrictions>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Location::APIKey`.
+    ApiKeyProps
 }
 
 impl ApiKeyProps {
@@ -135,138 +110,47 @@ impl ApiKeyProps {
         key_name: impl Into<Value<String>>,
         restrictions: impl Into<Value<ApiKeyRestrictions>>,
     ) -> Self {
-        Self {
-            description: None,
-            expire_time: None,
-            force_delete: None,
-            force_update: None,
-            key_name: key_name.into(),
-            no_expiry: None,
-            restrictions: restrictions.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "KeyName", key_name.into().to_template())
+                .with(6, "Restrictions", restrictions.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ExpireTime`.
-    pub fn expire_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expire_time = Some(value.into());
-        self
+    /// `ExpireTime` (optional).
+    /// Pattern: `^([0-2][\d\x{80}-\x{10FFFF}]{3})-(0[0-9]|1[0-2])-([0-2][\d\x{80}-\x{10FFFF}]|3[01])T([01][\d\x{80}-\x{10FFFF}]|2[0-4]):([0-5][\d\x{80}-\x{10FFFF}]):([0-6][\d\x{80}-\x{10FFFF}])((\.[\d\x{80}-\x{10FFFF}]{3})?)Z$`.
+    pub fn expire_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExpireTime", value.into().to_template()))
     }
-    /// Sets `ForceDelete`.
-    pub fn force_delete(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force_delete = Some(value.into());
-        self
+    /// `ForceDelete` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn force_delete(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "ForceDelete", value.into().to_template()))
     }
-    /// Sets `ForceUpdate`.
-    pub fn force_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force_update = Some(value.into());
-        self
+    /// `ForceUpdate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn force_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "ForceUpdate", value.into().to_template()))
     }
-    /// Sets `NoExpiry`.
-    pub fn no_expiry(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.no_expiry = Some(value.into());
-        self
+    /// `NoExpiry` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn no_expiry(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "NoExpiry", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApiKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expire_time {
-            m.insert("ExpireTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_delete {
-            m.insert("ForceDelete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_update {
-            m.insert("ForceUpdate".to_owned(), v.to_template());
-        }
-        m.insert("KeyName".to_owned(), self.key_name.to_template());
-        if let Some(v) = &self.no_expiry {
-            m.insert("NoExpiry".to_owned(), v.to_template());
-        }
-        m.insert("Restrictions".to_owned(), self.restrictions.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApiKeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expire_time.check(&path.field("ExpireTime"), &Rules { pattern: Some("^([0-2]\\d{3})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), ..Rules::NONE }, out);
-        self.key_name.check(
-            &path.field("KeyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[-._\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.restrictions
-            .check(&path.field("Restrictions"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApiKeyProps);
-
-/// Property type `ApiKeyRestrictions` of `AWS::Location::APIKey`.
-#[derive(Debug, Clone)]
-pub struct ApiKeyRestrictions {
-    /// `AllowActions` (required).
-    /// Items: 1..=24.
-    /// Each item: Length: 5..=200 characters.
-    /// Each item: Pattern: `^(geo|geo-routes|geo-places|geo-maps):\w*\*?$`.
-    pub allow_actions: Value<List<String>>,
-    /// `AllowAndroidApps` (optional).
-    /// Items: 0..=5.
-    pub allow_android_apps: Option<Value<List<AndroidApp>>>,
-    /// `AllowAppleApps` (optional).
-    /// Items: 0..=5.
-    pub allow_apple_apps: Option<Value<List<AppleApp>>>,
-    /// `AllowReferers` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: ..=253 characters.
-    /// Each item: Pattern: `^([\w!$&()*+,./:;=?@\x60-]|%([\dA-Fa-f]{2}|[\dA-Fa-f]?\*))+$`.
-    pub allow_referers: Option<Value<List<String>>>,
-    /// `AllowResources` (required).
-    /// Items: 1..=8.
-    /// Each item: Length: ..=1600 characters.
-    /// Each item: Pattern: `(^arn(:[a-z0-9]+([.-][a-z0-9]+)*):geo(:([a-z0-9]+([.-][a-z0-9]+)*))(:[0-9]+):((\*)|([-a-z]+[/][*-._\w]+))$)|(^arn(:[a-z0-9]+([.-][a-z0-9]+)*):(geo-routes|geo-places|geo-maps)(:((\*)|([a-z0-9]+([.-][a-z0-9]+)*)))::((provider[\/][*-._\w]+))$)`.
-    pub allow_resources: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `ApiKeyRestrictions` of `AWS::Location::APIKey`.
+    ApiKeyRestrictions
 }
 
 impl ApiKeyRestrictions {
@@ -275,128 +159,37 @@ impl ApiKeyRestrictions {
         allow_actions: impl Into<Value<List<String>>>,
         allow_resources: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            allow_actions: allow_actions.into(),
-            allow_android_apps: None,
-            allow_apple_apps: None,
-            allow_referers: None,
-            allow_resources: allow_resources.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AllowActions", allow_actions.into().to_template())
+                .with(4, "AllowResources", allow_resources.into().to_template()),
+        )
     }
-    /// Sets `AllowAndroidApps`.
-    pub fn allow_android_apps(mut self, value: impl Into<Value<List<AndroidApp>>>) -> Self {
-        self.allow_android_apps = Some(value.into());
-        self
+    /// `AllowAndroidApps` (optional).
+    /// Items: 0 to 5.
+    pub fn allow_android_apps(self, value: impl Into<Value<List<AndroidApp>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllowAndroidApps", value.into().to_template()),
+        )
     }
-    /// Sets `AllowAppleApps`.
-    pub fn allow_apple_apps(mut self, value: impl Into<Value<List<AppleApp>>>) -> Self {
-        self.allow_apple_apps = Some(value.into());
-        self
+    /// `AllowAppleApps` (optional).
+    /// Items: 0 to 5.
+    pub fn allow_apple_apps(self, value: impl Into<Value<List<AppleApp>>>) -> Self {
+        Self(self.0.with(2, "AllowAppleApps", value.into().to_template()))
     }
-    /// Sets `AllowReferers`.
-    pub fn allow_referers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allow_referers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApiKeyRestrictions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AllowActions".to_owned(), self.allow_actions.to_template());
-        if let Some(v) = &self.allow_android_apps {
-            m.insert("AllowAndroidApps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_apple_apps {
-            m.insert("AllowAppleApps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_referers {
-            m.insert("AllowReferers".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AllowResources".to_owned(),
-            self.allow_resources.to_template(),
-        );
-        Expr::Map(m)
+    /// `AllowReferers` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: at most 253 characters.
+    /// Each item: Pattern: `^([\w\x{80}-\x{10FFFF}!$&()*+,./:;=?@\x60-]|%([\d\x{80}-\x{10FFFF}A-Fa-f]{2}|[\d\x{80}-\x{10FFFF}A-Fa-f]?\*))+$`.
+    pub fn allow_referers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "AllowReferers", value.into().to_template()))
     }
 }
 
-impl Check for ApiKeyRestrictions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allow_actions.check(
-            &path.field("AllowActions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(24),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(5),
-                            max_length: Some(200),
-                            pattern: Some("^(geo|geo-routes|geo-places|geo-maps):\\w*\\*?$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allow_android_apps.check(
-            &path.field("AllowAndroidApps"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allow_apple_apps.check(
-            &path.field("AllowAppleApps"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allow_referers.check(
-            &path.field("AllowReferers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(253),
-                            pattern: Some(
-                                "^([\\w!$&()*+,./:;=?@\\x60-]|%([\\dA-Fa-f]{2}|[\\dA-Fa-f]?\\*))+$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.allow_resources.check(&path.field("AllowResources"), &Rules { min_items: Some(1), max_items: Some(8), items: Some(&const { Rules { max_length: Some(1600), pattern: Some("(^arn(:[a-z0-9]+([.-][a-z0-9]+)*):geo(:([a-z0-9]+([.-][a-z0-9]+)*))(:[0-9]+):((\\*)|([-a-z]+[/][*-._\\w]+))$)|(^arn(:[a-z0-9]+([.-][a-z0-9]+)*):(geo-routes|geo-places|geo-maps)(:((\\*)|([a-z0-9]+([.-][a-z0-9]+)*)))::((provider[\\/][*-._\\w]+))$)"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ApiKeyRestrictions);
-
-/// Property type `AndroidApp` of `AWS::Location::APIKey`.
-#[derive(Debug, Clone)]
-pub struct AndroidApp {
-    /// `CertificateFingerprint` (required).
-    /// Length: 59..=59 characters.
-    /// Pattern: `^([A-Fa-f0-9]{2}:){19}[A-Fa-f0-9]{2}$`.
-    pub certificate_fingerprint: Value<String>,
-    /// `Package` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^([A-Za-z][A-Za-z\d_]*\.)+[A-Za-z][A-Za-z\d_]*$`.
-    pub package: Value<String>,
+crate::l1_struct! {
+    /// Property type `AndroidApp` of `AWS::Location::APIKey`.
+    AndroidApp
 }
 
 impl AndroidApp {
@@ -405,150 +198,28 @@ impl AndroidApp {
         certificate_fingerprint: impl Into<Value<String>>,
         package: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_fingerprint: certificate_fingerprint.into(),
-            package: package.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CertificateFingerprint",
+                    certificate_fingerprint.into().to_template(),
+                )
+                .with(1, "Package", package.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AndroidApp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateFingerprint".to_owned(),
-            self.certificate_fingerprint.to_template(),
-        );
-        m.insert("Package".to_owned(), self.package.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AndroidApp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_fingerprint.check(
-            &path.field("CertificateFingerprint"),
-            &Rules {
-                min_length: Some(59),
-                max_length: Some(59),
-                pattern: Some("^([A-Fa-f0-9]{2}:){19}[A-Fa-f0-9]{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.package.check(
-            &path.field("Package"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^([A-Za-z][A-Za-z\\d_]*\\.)+[A-Za-z][A-Za-z\\d_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AndroidApp);
-
-/// Property type `AppleApp` of `AWS::Location::APIKey`.
-#[derive(Debug, Clone)]
-pub struct AppleApp {
-    /// `BundleId` (required).
-    /// Length: 1..=155 characters.
-    /// Pattern: `^[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)+$`.
-    pub bundle_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppleApp` of `AWS::Location::APIKey`.
+    AppleApp
 }
 
 impl AppleApp {
     /// The required properties: `BundleId`.
     pub fn new(bundle_id: impl Into<Value<String>>) -> Self {
-        Self {
-            bundle_id: bundle_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "BundleId", bundle_id.into().to_template()))
     }
 }
 
-impl ToTemplate for AppleApp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BundleId".to_owned(), self.bundle_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppleApp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bundle_id.check(
-            &path.field("BundleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(155),
-                pattern: Some("^[A-Za-z0-9\\-]+(\\.[A-Za-z0-9\\-]+)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AppleApp);
-
-/// Property type `Tag` of `AWS::Location::APIKey`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z+-=._:/]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[A-Za-z0-9 _=@:.+-/]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z+-=._:/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9 _=@:.+-/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

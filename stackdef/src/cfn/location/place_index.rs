@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Location::PlaceIndex`.
-#[derive(Debug, Clone)]
-pub struct PlaceIndex {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PlaceIndex {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PlaceIndex {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PlaceIndex {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Location::PlaceIndex`.
+    PlaceIndex("AWS::Location::PlaceIndex", PlaceIndexProps)
 }
 
 impl PlaceIndex {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Location::PlaceIndex";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PlaceIndexProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IndexName` (typed).
     pub fn ref_value(&self) -> Value<ids::PlaceIndexName> {
         self.resource.ref_value()
@@ -97,29 +49,48 @@ impl PlaceIndex {
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }
+
+    /// Replaces `DataSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataSource", value.into())
+    }
+
+    /// Replaces `DataSourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_configuration(&self, value: impl Into<Value<DataSourceConfiguration>>) {
+        self.resource
+            .set_property("DataSourceConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IndexName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_index_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IndexName", value.into())
+    }
+
+    /// Replaces `PricingPlan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pricing_plan(&self, value: impl Into<Value<PricingPlan>>) {
+        self.resource.set_property("PricingPlan", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Location::PlaceIndex`.
-#[derive(Debug, Clone)]
-pub struct PlaceIndexProps {
-    /// `DataSource` (required).
-    /// Create-only: changing it replaces the resource.
-    pub data_source: Value<String>,
-    /// `DataSourceConfiguration` (optional).
-    pub data_source_configuration: Option<Value<DataSourceConfiguration>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `IndexName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[-._\w]+$`.
-    pub index_name: Value<String>,
-    /// `PricingPlan` (optional).
-    pub pricing_plan: Option<Value<PricingPlan>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Location::PlaceIndex`.
+    PlaceIndexProps
 }
 
 impl PlaceIndexProps {
@@ -128,306 +99,70 @@ impl PlaceIndexProps {
         data_source: impl Into<Value<String>>,
         index_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_source: data_source.into(),
-            data_source_configuration: None,
-            description: None,
-            index_name: index_name.into(),
-            pricing_plan: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataSource", data_source.into().to_template())
+                .with(3, "IndexName", index_name.into().to_template()),
+        )
     }
-    /// Sets `DataSourceConfiguration`.
+    /// `DataSourceConfiguration` (optional).
     pub fn data_source_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DataSourceConfiguration>>,
     ) -> Self {
-        self.data_source_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DataSourceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Value<PricingPlan>>) -> Self {
-        self.pricing_plan = Some(value.into());
-        self
+    /// `PricingPlan` (optional).
+    pub fn pricing_plan(self, value: impl Into<Value<PricingPlan>>) -> Self {
+        Self(self.0.with(4, "PricingPlan", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlaceIndexProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataSource".to_owned(), self.data_source.to_template());
-        if let Some(v) = &self.data_source_configuration {
-            m.insert("DataSourceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        if let Some(v) = &self.pricing_plan {
-            m.insert("PricingPlan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PlaceIndexProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_configuration.check(
-            &path.field("DataSourceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[-._\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pricing_plan
-            .check(&path.field("PricingPlan"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PlaceIndexProps);
-
-/// Property type `DataSourceConfiguration` of `AWS::Location::PlaceIndex`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSourceConfiguration {
-    /// `IntendedUse` (optional).
-    pub intended_use: Option<Value<IntendedUse>>,
+crate::l1_struct! {
+    /// Property type `DataSourceConfiguration` of `AWS::Location::PlaceIndex`.
+    DataSourceConfiguration(default)
 }
 
 impl DataSourceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { intended_use: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `IntendedUse`.
-    pub fn intended_use(mut self, value: impl Into<Value<IntendedUse>>) -> Self {
-        self.intended_use = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.intended_use {
-            m.insert("IntendedUse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IntendedUse` (optional).
+    pub fn intended_use(self, value: impl Into<Value<IntendedUse>>) -> Self {
+        Self(self.0.with(0, "IntendedUse", value.into().to_template()))
     }
 }
 
-impl Check for DataSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.intended_use
-            .check(&path.field("IntendedUse"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IntendedUse`.
+    IntendedUse {
+        /// `SingleUse`
+        SingleUse = "SingleUse",
+        /// `Storage`
+        Storage = "Storage",
     }
 }
 
-crate::impl_literal!(DataSourceConfiguration);
-
-/// Values of `IntendedUse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntendedUse {
-    /// `SingleUse`
-    SingleUse,
-    /// `Storage`
-    Storage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IntendedUse {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SingleUse", "Storage"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleUse => "SingleUse",
-            Self::Storage => "Storage",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PricingPlan`.
+    PricingPlan {
+        /// `RequestBasedUsage`
+        RequestBasedUsage = "RequestBasedUsage",
     }
 }
 
-impl ToTemplate for IntendedUse {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IntendedUse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IntendedUse {
-    fn from(s: &str) -> Self {
-        match s {
-            "SingleUse" => Self::SingleUse,
-            "Storage" => Self::Storage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IntendedUse> {
-    fn from(s: &str) -> Self {
-        Value::literal(IntendedUse::from(s))
-    }
-}
-
-crate::impl_literal!(IntendedUse);
-
-/// Values of `PricingPlan`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PricingPlan {
-    /// `RequestBasedUsage`
-    RequestBasedUsage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PricingPlan {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestBasedUsage => "RequestBasedUsage",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PricingPlan {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PricingPlan {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PricingPlan {
-    fn from(s: &str) -> Self {
-        match s {
-            "RequestBasedUsage" => Self::RequestBasedUsage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PricingPlan> {
-    fn from(s: &str) -> Self {
-        Value::literal(PricingPlan::from(s))
-    }
-}
-
-crate::impl_literal!(PricingPlan);
-
-/// Property type `Tag` of `AWS::Location::PlaceIndex`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z+-=._:/]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[A-Za-z0-9 _=@:.+-/]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z+-=._:/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9 _=@:.+-/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Location::RouteCalculator`.
-#[derive(Debug, Clone)]
-pub struct RouteCalculator {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouteCalculator {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouteCalculator {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouteCalculator {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Location::RouteCalculator`.
+    RouteCalculator("AWS::Location::RouteCalculator", RouteCalculatorProps)
 }
 
 impl RouteCalculator {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Location::RouteCalculator";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteCalculatorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CalculatorName` (typed).
     pub fn ref_value(&self) -> Value<ids::RouteCalculatorName> {
         self.resource.ref_value()
@@ -97,27 +49,41 @@ impl RouteCalculator {
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }
+
+    /// Replaces `CalculatorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_calculator_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CalculatorName", value.into())
+    }
+
+    /// Replaces `DataSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataSource", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `PricingPlan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pricing_plan(&self, value: impl Into<Value<PricingPlan>>) {
+        self.resource.set_property("PricingPlan", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Location::RouteCalculator`.
-#[derive(Debug, Clone)]
-pub struct RouteCalculatorProps {
-    /// `CalculatorName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[-._\w]+$`.
-    pub calculator_name: Value<String>,
-    /// `DataSource` (required).
-    /// Create-only: changing it replaces the resource.
-    pub data_source: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `PricingPlan` (optional).
-    pub pricing_plan: Option<Value<PricingPlan>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Location::RouteCalculator`.
+    RouteCalculatorProps
 }
 
 impl RouteCalculatorProps {
@@ -126,197 +92,34 @@ impl RouteCalculatorProps {
         calculator_name: impl Into<Value<String>>,
         data_source: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            calculator_name: calculator_name.into(),
-            data_source: data_source.into(),
-            description: None,
-            pricing_plan: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CalculatorName", calculator_name.into().to_template())
+                .with(1, "DataSource", data_source.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Value<PricingPlan>>) -> Self {
-        self.pricing_plan = Some(value.into());
-        self
+    /// `PricingPlan` (optional).
+    pub fn pricing_plan(self, value: impl Into<Value<PricingPlan>>) -> Self {
+        Self(self.0.with(3, "PricingPlan", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RouteCalculatorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CalculatorName".to_owned(),
-            self.calculator_name.to_template(),
-        );
-        m.insert("DataSource".to_owned(), self.data_source.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pricing_plan {
-            m.insert("PricingPlan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PricingPlan`.
+    PricingPlan {
+        /// `RequestBasedUsage`
+        RequestBasedUsage = "RequestBasedUsage",
     }
 }
 
-impl Check for RouteCalculatorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.calculator_name.check(
-            &path.field("CalculatorName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[-._\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pricing_plan
-            .check(&path.field("PricingPlan"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RouteCalculatorProps);
-
-/// Values of `PricingPlan`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PricingPlan {
-    /// `RequestBasedUsage`
-    RequestBasedUsage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PricingPlan {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestBasedUsage => "RequestBasedUsage",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PricingPlan {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PricingPlan {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PricingPlan {
-    fn from(s: &str) -> Self {
-        match s {
-            "RequestBasedUsage" => Self::RequestBasedUsage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PricingPlan> {
-    fn from(s: &str) -> Self {
-        Value::literal(PricingPlan::from(s))
-    }
-}
-
-crate::impl_literal!(PricingPlan);
-
-/// Property type `Tag` of `AWS::Location::RouteCalculator`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z+-=._:/]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[A-Za-z0-9 _=@:.+-/]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z+-=._:/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9 _=@:.+-/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

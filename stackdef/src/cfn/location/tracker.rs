@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Location::Tracker`.
-#[derive(Debug, Clone)]
-pub struct Tracker {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Tracker {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Tracker {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Tracker {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Location::Tracker`.
+    Tracker("AWS::Location::Tracker", TrackerProps)
 }
 
 impl Tracker {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Location::Tracker";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrackerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrackerName` (typed).
     pub fn ref_value(&self) -> Value<ids::TrackerName> {
         self.resource.ref_value()
@@ -97,344 +49,145 @@ impl Tracker {
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventBridgeEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_bridge_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EventBridgeEnabled", value.into())
+    }
+
+    /// Replaces `KmsKeyEnableGeospatialQueries` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_enable_geospatial_queries(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("KmsKeyEnableGeospatialQueries", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `PositionFiltering` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_position_filtering(&self, value: impl Into<Value<PositionFiltering>>) {
+        self.resource
+            .set_property("PositionFiltering", value.into())
+    }
+
+    /// Replaces `PricingPlan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pricing_plan(&self, value: impl Into<Value<PricingPlan>>) {
+        self.resource.set_property("PricingPlan", value.into())
+    }
+
+    /// Replaces `PricingPlanDataSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pricing_plan_data_source(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PricingPlanDataSource", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrackerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracker_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrackerName", value.into())
+    }
 }
 
-/// Properties of `AWS::Location::Tracker`.
-#[derive(Debug, Clone)]
-pub struct TrackerProps {
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `EventBridgeEnabled` (optional).
-    pub event_bridge_enabled: Option<Value<bool>>,
-    /// `KmsKeyEnableGeospatialQueries` (optional).
-    pub kms_key_enable_geospatial_queries: Option<Value<bool>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `PositionFiltering` (optional).
-    pub position_filtering: Option<Value<PositionFiltering>>,
-    /// `PricingPlan` (optional).
-    pub pricing_plan: Option<Value<PricingPlan>>,
-    /// `PricingPlanDataSource` (optional).
-    pub pricing_plan_data_source: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrackerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[-._\w]+$`.
-    pub tracker_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Location::Tracker`.
+    TrackerProps
 }
 
 impl TrackerProps {
     /// The required properties: `TrackerName`.
     pub fn new(tracker_name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            event_bridge_enabled: None,
-            kms_key_enable_geospatial_queries: None,
-            kms_key_id: None,
-            position_filtering: None,
-            pricing_plan: None,
-            pricing_plan_data_source: None,
-            tags: None,
-            tracker_name: tracker_name.into(),
-        }
+        Self(crate::Properties::new().with(8, "TrackerName", tracker_name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EventBridgeEnabled`.
-    pub fn event_bridge_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.event_bridge_enabled = Some(value.into());
-        self
+    /// `EventBridgeEnabled` (optional).
+    pub fn event_bridge_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventBridgeEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyEnableGeospatialQueries`.
-    pub fn kms_key_enable_geospatial_queries(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.kms_key_enable_geospatial_queries = Some(value.into());
-        self
+    /// `KmsKeyEnableGeospatialQueries` (optional).
+    pub fn kms_key_enable_geospatial_queries(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "KmsKeyEnableGeospatialQueries",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `PositionFiltering`.
-    pub fn position_filtering(mut self, value: impl Into<Value<PositionFiltering>>) -> Self {
-        self.position_filtering = Some(value.into());
-        self
+    /// `PositionFiltering` (optional).
+    pub fn position_filtering(self, value: impl Into<Value<PositionFiltering>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PositionFiltering", value.into().to_template()),
+        )
     }
-    /// Sets `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Value<PricingPlan>>) -> Self {
-        self.pricing_plan = Some(value.into());
-        self
+    /// `PricingPlan` (optional).
+    pub fn pricing_plan(self, value: impl Into<Value<PricingPlan>>) -> Self {
+        Self(self.0.with(5, "PricingPlan", value.into().to_template()))
     }
-    /// Sets `PricingPlanDataSource`.
-    pub fn pricing_plan_data_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pricing_plan_data_source = Some(value.into());
-        self
+    /// `PricingPlanDataSource` (optional).
+    pub fn pricing_plan_data_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PricingPlanDataSource", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrackerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bridge_enabled {
-            m.insert("EventBridgeEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_enable_geospatial_queries {
-            m.insert("KmsKeyEnableGeospatialQueries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.position_filtering {
-            m.insert("PositionFiltering".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pricing_plan {
-            m.insert("PricingPlan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pricing_plan_data_source {
-            m.insert("PricingPlanDataSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TrackerName".to_owned(), self.tracker_name.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TrackerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.position_filtering
-            .check(&path.field("PositionFiltering"), &Rules::NONE, out);
-        self.pricing_plan
-            .check(&path.field("PricingPlan"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tracker_name.check(
-            &path.field("TrackerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[-._\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PositionFiltering`.
+    PositionFiltering {
+        /// `TimeBased`
+        TimeBased = "TimeBased",
+        /// `DistanceBased`
+        DistanceBased = "DistanceBased",
+        /// `AccuracyBased`
+        AccuracyBased = "AccuracyBased",
     }
 }
 
-crate::impl_literal!(TrackerProps);
-
-/// Values of `PositionFiltering`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PositionFiltering {
-    /// `TimeBased`
-    TimeBased,
-    /// `DistanceBased`
-    DistanceBased,
-    /// `AccuracyBased`
-    AccuracyBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PositionFiltering {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TimeBased", "DistanceBased", "AccuracyBased"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TimeBased => "TimeBased",
-            Self::DistanceBased => "DistanceBased",
-            Self::AccuracyBased => "AccuracyBased",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PricingPlan`.
+    PricingPlan {
+        /// `RequestBasedUsage`
+        RequestBasedUsage = "RequestBasedUsage",
     }
 }
 
-impl ToTemplate for PositionFiltering {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PositionFiltering {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PositionFiltering {
-    fn from(s: &str) -> Self {
-        match s {
-            "TimeBased" => Self::TimeBased,
-            "DistanceBased" => Self::DistanceBased,
-            "AccuracyBased" => Self::AccuracyBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PositionFiltering> {
-    fn from(s: &str) -> Self {
-        Value::literal(PositionFiltering::from(s))
-    }
-}
-
-crate::impl_literal!(PositionFiltering);
-
-/// Values of `PricingPlan`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PricingPlan {
-    /// `RequestBasedUsage`
-    RequestBasedUsage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PricingPlan {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RequestBasedUsage"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestBasedUsage => "RequestBasedUsage",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PricingPlan {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PricingPlan {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PricingPlan {
-    fn from(s: &str) -> Self {
-        match s {
-            "RequestBasedUsage" => Self::RequestBasedUsage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PricingPlan> {
-    fn from(s: &str) -> Self {
-        Value::literal(PricingPlan::from(s))
-    }
-}
-
-crate::impl_literal!(PricingPlan);
-
-/// Property type `Tag` of `AWS::Location::Tracker`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z+-=._:/]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[A-Za-z0-9 _=@:.+-/]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z+-=._:/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9 _=@:.+-/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

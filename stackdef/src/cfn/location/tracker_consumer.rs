@@ -11,81 +11,35 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Location::TrackerConsumer`.
-#[derive(Debug, Clone)]
-pub struct TrackerConsumer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrackerConsumer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrackerConsumer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrackerConsumer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Location::TrackerConsumer`.
+    TrackerConsumer("AWS::Location::TrackerConsumer", TrackerConsumerProps)
 }
 
 impl TrackerConsumer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Location::TrackerConsumer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrackerConsumerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ConsumerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_consumer_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConsumerArn", value.into())
+    }
+
+    /// Replaces `TrackerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracker_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrackerName", value.into())
+    }
 }
 
-/// Properties of `AWS::Location::TrackerConsumer`.
-#[derive(Debug, Clone)]
-pub struct TrackerConsumerProps {
-    /// `ConsumerArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=1600 characters.
-    /// Pattern: `^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:([^/].*)?$`.
-    pub consumer_arn: Value<String>,
-    /// `TrackerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[-._\w]+$`.
-    pub tracker_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Location::TrackerConsumer`.
+    TrackerConsumerProps
 }
 
 impl TrackerConsumerProps {
@@ -94,36 +48,10 @@ impl TrackerConsumerProps {
         consumer_arn: impl Into<Value<String>>,
         tracker_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            consumer_arn: consumer_arn.into(),
-            tracker_name: tracker_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConsumerArn", consumer_arn.into().to_template())
+                .with(1, "TrackerName", tracker_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TrackerConsumerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConsumerArn".to_owned(), self.consumer_arn.to_template());
-        m.insert("TrackerName".to_owned(), self.tracker_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrackerConsumerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumer_arn.check(&path.field("ConsumerArn"), &Rules { max_length: Some(1600), pattern: Some("^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:([^/].*)?$"), ..Rules::NONE }, out);
-        self.tracker_name.check(
-            &path.field("TrackerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[-._\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrackerConsumerProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::AccountPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccountPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccountPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccountPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccountPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::AccountPolicy`.
+    AccountPolicy("AWS::Logs::AccountPolicy", AccountPolicyProps)
 }
 
 impl AccountPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::AccountPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccountPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,26 +28,42 @@ impl AccountPolicy {
     pub fn attr_account_id(&self) -> Value<String> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
+
+    /// Replaces `PolicyType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_type(&self, value: impl Into<Value<PolicyType>>) {
+        self.resource.set_property("PolicyType", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
+
+    /// Replaces `SelectionCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_selection_criteria(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SelectionCriteria", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::AccountPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccountPolicyProps {
-    /// `PolicyDocument` (required).
-    /// Length: 1..=30720 characters.
-    pub policy_document: Value<String>,
-    /// `PolicyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[^:*]{1,256}$`.
-    pub policy_name: Value<String>,
-    /// `PolicyType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub policy_type: Value<PolicyType>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<Scope>>,
-    /// `SelectionCriteria` (optional).
-    pub selection_criteria: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::AccountPolicy`.
+    AccountPolicyProps
 }
 
 impl AccountPolicyProps {
@@ -105,198 +73,46 @@ impl AccountPolicyProps {
         policy_name: impl Into<Value<String>>,
         policy_type: impl Into<Value<PolicyType>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-            policy_type: policy_type.into(),
-            scope: None,
-            selection_criteria: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "PolicyName", policy_name.into().to_template())
+                .with(2, "PolicyType", policy_type.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(3, "Scope", value.into().to_template()))
     }
-    /// Sets `SelectionCriteria`.
-    pub fn selection_criteria(mut self, value: impl Into<Value<String>>) -> Self {
-        self.selection_criteria = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        m.insert("PolicyType".to_owned(), self.policy_type.to_template());
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selection_criteria {
-            m.insert("SelectionCriteria".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SelectionCriteria` (optional).
+    pub fn selection_criteria(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SelectionCriteria", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AccountPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_document.check(
-            &path.field("PolicyDocument"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30720),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[^:*]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_type
-            .check(&path.field("PolicyType"), &Rules::NONE, out);
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PolicyType`.
+    PolicyType {
+        /// `DATA_PROTECTION_POLICY`
+        DataProtectionPolicy = "DATA_PROTECTION_POLICY",
+        /// `SUBSCRIPTION_FILTER_POLICY`
+        SubscriptionFilterPolicy = "SUBSCRIPTION_FILTER_POLICY",
+        /// `FIELD_INDEX_POLICY`
+        FieldIndexPolicy = "FIELD_INDEX_POLICY",
+        /// `TRANSFORMER_POLICY`
+        TransformerPolicy = "TRANSFORMER_POLICY",
+        /// `METRIC_EXTRACTION_POLICY`
+        MetricExtractionPolicy = "METRIC_EXTRACTION_POLICY",
     }
 }
 
-crate::impl_literal!(AccountPolicyProps);
-
-/// Values of `PolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PolicyType {
-    /// `DATA_PROTECTION_POLICY`
-    DataProtectionPolicy,
-    /// `SUBSCRIPTION_FILTER_POLICY`
-    SubscriptionFilterPolicy,
-    /// `FIELD_INDEX_POLICY`
-    FieldIndexPolicy,
-    /// `TRANSFORMER_POLICY`
-    TransformerPolicy,
-    /// `METRIC_EXTRACTION_POLICY`
-    MetricExtractionPolicy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DATA_PROTECTION_POLICY",
-        "SUBSCRIPTION_FILTER_POLICY",
-        "FIELD_INDEX_POLICY",
-        "TRANSFORMER_POLICY",
-        "METRIC_EXTRACTION_POLICY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataProtectionPolicy => "DATA_PROTECTION_POLICY",
-            Self::SubscriptionFilterPolicy => "SUBSCRIPTION_FILTER_POLICY",
-            Self::FieldIndexPolicy => "FIELD_INDEX_POLICY",
-            Self::TransformerPolicy => "TRANSFORMER_POLICY",
-            Self::MetricExtractionPolicy => "METRIC_EXTRACTION_POLICY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `ALL`
+        All = "ALL",
     }
 }
-
-impl ToTemplate for PolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DATA_PROTECTION_POLICY" => Self::DataProtectionPolicy,
-            "SUBSCRIPTION_FILTER_POLICY" => Self::SubscriptionFilterPolicy,
-            "FIELD_INDEX_POLICY" => Self::FieldIndexPolicy,
-            "TRANSFORMER_POLICY" => Self::TransformerPolicy,
-            "METRIC_EXTRACTION_POLICY" => Self::MetricExtractionPolicy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(PolicyType);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::Delivery`.
-#[derive(Debug, Clone)]
-pub struct Delivery {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Delivery {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Delivery {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Delivery {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::Delivery`.
+    Delivery("AWS::Logs::Delivery", DeliveryProps)
 }
 
 impl Delivery {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::Delivery";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeliveryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DeliveryId` (typed).
     pub fn ref_value(&self) -> Value<ids::DeliveryId> {
         self.resource.ref_value()
@@ -92,35 +44,56 @@ impl Delivery {
     pub fn attr_delivery_destination_type(&self) -> Value<String> {
         self.resource.get_att("DeliveryDestinationType")
     }
+
+    /// Replaces `DeliveryDestinationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_destination_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliveryDestinationArn", value.into())
+    }
+
+    /// Replaces `DeliverySourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_source_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliverySourceName", value.into())
+    }
+
+    /// Replaces `FieldDelimiter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_field_delimiter(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FieldDelimiter", value.into())
+    }
+
+    /// Replaces `RecordFields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_record_fields(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RecordFields", value.into())
+    }
+
+    /// Replaces `S3EnableHiveCompatiblePath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_enable_hive_compatible_path(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("S3EnableHiveCompatiblePath", value.into())
+    }
+
+    /// Replaces `S3SuffixPath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_suffix_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3SuffixPath", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::Delivery`.
-#[derive(Debug, Clone)]
-pub struct DeliveryProps {
-    /// `DeliveryDestinationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 16..=2048 characters.
-    /// Pattern: `[\w#+=/:,.@-]*\*?`.
-    pub delivery_destination_arn: Value<String>,
-    /// `DeliverySourceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=60 characters.
-    /// Pattern: `[\w-]*$`.
-    pub delivery_source_name: Value<String>,
-    /// `FieldDelimiter` (optional).
-    /// Length: 1..=5 characters.
-    pub field_delimiter: Option<Value<String>>,
-    /// `RecordFields` (optional).
-    /// Items: 0..=128.
-    /// Each item: Length: 1..=50 characters.
-    pub record_fields: Option<Value<List<String>>>,
-    /// `S3EnableHiveCompatiblePath` (optional).
-    pub s3_enable_hive_compatible_path: Option<Value<bool>>,
-    /// `S3SuffixPath` (optional).
-    /// Length: 0..=256 characters.
-    pub s3_suffix_path: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::Delivery`.
+    DeliveryProps
 }
 
 impl DeliveryProps {
@@ -129,188 +102,47 @@ impl DeliveryProps {
         delivery_destination_arn: impl Into<Value<String>>,
         delivery_source_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            delivery_destination_arn: delivery_destination_arn.into(),
-            delivery_source_name: delivery_source_name.into(),
-            field_delimiter: None,
-            record_fields: None,
-            s3_enable_hive_compatible_path: None,
-            s3_suffix_path: None,
-            tags: None,
-        }
-    }
-    /// Sets `FieldDelimiter`.
-    pub fn field_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `RecordFields`.
-    pub fn record_fields(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.record_fields = Some(value.into());
-        self
-    }
-    /// Sets `S3EnableHiveCompatiblePath`.
-    pub fn s3_enable_hive_compatible_path(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.s3_enable_hive_compatible_path = Some(value.into());
-        self
-    }
-    /// Sets `S3SuffixPath`.
-    pub fn s3_suffix_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_suffix_path = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeliveryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryDestinationArn".to_owned(),
-            self.delivery_destination_arn.to_template(),
-        );
-        m.insert(
-            "DeliverySourceName".to_owned(),
-            self.delivery_source_name.to_template(),
-        );
-        if let Some(v) = &self.field_delimiter {
-            m.insert("FieldDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_fields {
-            m.insert("RecordFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_enable_hive_compatible_path {
-            m.insert("S3EnableHiveCompatiblePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_suffix_path {
-            m.insert("S3SuffixPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeliveryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_destination_arn.check(
-            &path.field("DeliveryDestinationArn"),
-            &Rules {
-                min_length: Some(16),
-                max_length: Some(2048),
-                pattern: Some("[\\w#+=/:,.@-]*\\*?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.delivery_source_name.check(
-            &path.field("DeliverySourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(60),
-                pattern: Some("[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_delimiter.check(
-            &path.field("FieldDelimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.record_fields.check(
-            &path.field("RecordFields"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(128),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeliveryDestinationArn",
+                    delivery_destination_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "DeliverySourceName",
+                    delivery_source_name.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_suffix_path.check(
-            &path.field("S3SuffixPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+        )
+    }
+    /// `FieldDelimiter` (optional).
+    /// Length: 1 to 5 characters.
+    pub fn field_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "FieldDelimiter", value.into().to_template()))
+    }
+    /// `RecordFields` (optional).
+    /// Items: 0 to 128.
+    /// Each item: Length: 1 to 50 characters.
+    pub fn record_fields(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "RecordFields", value.into().to_template()))
+    }
+    /// `S3EnableHiveCompatiblePath` (optional).
+    pub fn s3_enable_hive_compatible_path(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "S3EnableHiveCompatiblePath", value.into().to_template()),
+        )
+    }
+    /// `S3SuffixPath` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn s3_suffix_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "S3SuffixPath", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(DeliveryProps);
-
-/// Property type `Tag` of `AWS::Logs::Delivery`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

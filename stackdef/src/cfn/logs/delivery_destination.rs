@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Logs::DeliveryDestination`.
-#[derive(Debug, Clone)]
-pub struct DeliveryDestination {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeliveryDestination {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeliveryDestination {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeliveryDestination {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::DeliveryDestination`.
+    DeliveryDestination("AWS::Logs::DeliveryDestination", DeliveryDestinationProps)
 }
 
 impl DeliveryDestination {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::DeliveryDestination";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeliveryDestinationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DeliveryDestinationName> {
         self.resource.ref_value()
@@ -82,268 +34,122 @@ impl DeliveryDestination {
     pub fn attr_arn(&self) -> Value<ids::DeliveryDestinationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DeliveryDestinationPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_destination_policy(&self, value: impl Into<Value<DestinationPolicy>>) {
+        self.resource
+            .set_property("DeliveryDestinationPolicy", value.into())
+    }
+
+    /// Replaces `DeliveryDestinationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_destination_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeliveryDestinationType", value.into())
+    }
+
+    /// Replaces `DestinationResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationResourceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutputFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_format(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutputFormat", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::DeliveryDestination`.
-#[derive(Debug, Clone)]
-pub struct DeliveryDestinationProps {
-    /// `DeliveryDestinationPolicy` (optional).
-    pub delivery_destination_policy: Option<Value<DestinationPolicy>>,
-    /// `DeliveryDestinationType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=12 characters.
-    /// Pattern: `^[0-9A-Za-z]+$`.
-    pub delivery_destination_type: Option<Value<String>>,
-    /// `DestinationResourceArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 16..=2048 characters.
-    /// Pattern: `[\w#+=/:,.@-]*\*?`.
-    pub destination_resource_arn: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=60 characters.
-    /// Pattern: `[\w-]*$`.
-    pub name: Value<String>,
-    /// `OutputFormat` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=12 characters.
-    /// Pattern: `^[0-9A-Za-z]+$`.
-    pub output_format: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::DeliveryDestination`.
+    DeliveryDestinationProps
 }
 
 impl DeliveryDestinationProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            delivery_destination_policy: None,
-            delivery_destination_type: None,
-            destination_resource_arn: None,
-            name: name.into(),
-            output_format: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `DeliveryDestinationPolicy`.
-    pub fn delivery_destination_policy(
-        mut self,
-        value: impl Into<Value<DestinationPolicy>>,
-    ) -> Self {
-        self.delivery_destination_policy = Some(value.into());
-        self
-    }
-    /// Sets `DeliveryDestinationType`.
-    pub fn delivery_destination_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_destination_type = Some(value.into());
-        self
-    }
-    /// Sets `DestinationResourceArn`.
-    pub fn destination_resource_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_resource_arn = Some(value.into());
-        self
-    }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_format = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeliveryDestinationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_destination_policy {
-            m.insert("DeliveryDestinationPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_destination_type {
-            m.insert("DeliveryDestinationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_resource_arn {
-            m.insert("DestinationResourceArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.output_format {
-            m.insert("OutputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeliveryDestinationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_destination_policy.check(
-            &path.field("DeliveryDestinationPolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.delivery_destination_type.check(
-            &path.field("DeliveryDestinationType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(12),
-                pattern: Some("^[0-9A-Za-z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_resource_arn.check(
-            &path.field("DestinationResourceArn"),
-            &Rules {
-                min_length: Some(16),
-                max_length: Some(2048),
-                pattern: Some("[\\w#+=/:,.@-]*\\*?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(60),
-                pattern: Some("[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_format.check(
-            &path.field("OutputFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(12),
-                pattern: Some("^[0-9A-Za-z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeliveryDestinationProps);
-
-/// Property type `DestinationPolicy` of `AWS::Logs::DeliveryDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationPolicy {
-    /// `DeliveryDestinationName` (optional).
-    /// Length: 1..=60 characters.
-    pub delivery_destination_name: Option<Value<String>>,
     /// `DeliveryDestinationPolicy` (optional).
-    pub delivery_destination_policy: Option<Value<serde_json::Value>>,
+    pub fn delivery_destination_policy(self, value: impl Into<Value<DestinationPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeliveryDestinationPolicy", value.into().to_template()),
+        )
+    }
+    /// `DeliveryDestinationType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 12 characters.
+    /// Pattern: `^[0-9A-Za-z]+$`.
+    pub fn delivery_destination_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeliveryDestinationType", value.into().to_template()),
+        )
+    }
+    /// `DestinationResourceArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 16 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}#+=/:,.@-]*\*?`.
+    pub fn destination_resource_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationResourceArn", value.into().to_template()),
+        )
+    }
+    /// `OutputFormat` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 12 characters.
+    /// Pattern: `^[0-9A-Za-z]+$`.
+    pub fn output_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "OutputFormat", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DestinationPolicy` of `AWS::Logs::DeliveryDestination`.
+    DestinationPolicy(default)
 }
 
 impl DestinationPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delivery_destination_name: None,
-            delivery_destination_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeliveryDestinationName`.
-    pub fn delivery_destination_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_destination_name = Some(value.into());
-        self
+    /// `DeliveryDestinationName` (optional).
+    /// Length: 1 to 60 characters.
+    pub fn delivery_destination_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeliveryDestinationName", value.into().to_template()),
+        )
     }
-    /// Sets `DeliveryDestinationPolicy`.
-    pub fn delivery_destination_policy(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.delivery_destination_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_destination_name {
-            m.insert("DeliveryDestinationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_destination_policy {
-            m.insert("DeliveryDestinationPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DeliveryDestinationPolicy` (optional).
+    pub fn delivery_destination_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeliveryDestinationPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DestinationPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_destination_name.check(
-            &path.field("DeliveryDestinationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(60),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DestinationPolicy);
-
-/// Property type `Tag` of `AWS::Logs::DeliveryDestination`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

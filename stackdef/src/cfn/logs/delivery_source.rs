@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Logs::DeliverySource`.
-#[derive(Debug, Clone)]
-pub struct DeliverySource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeliverySource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeliverySource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeliverySource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::DeliverySource`.
+    DeliverySource("AWS::Logs::DeliverySource", DeliverySourceProps)
 }
 
 impl DeliverySource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::DeliverySource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeliverySourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DeliverySourceName> {
         self.resource.ref_value()
@@ -84,7 +36,7 @@ impl DeliverySource {
     }
 
     /// `Fn::GetAtt` `ResourceArns`.
-    pub fn attr_resource_arns(&self) -> Value<serde_json::Value> {
+    pub fn attr_resource_arns(&self) -> Value<Json> {
         self.resource.get_att("ResourceArns")
     }
 
@@ -92,162 +44,59 @@ impl DeliverySource {
     pub fn attr_arn(&self) -> Value<ids::DeliverySourceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `LogType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::DeliverySource`.
-#[derive(Debug, Clone)]
-pub struct DeliverySourceProps {
-    /// `LogType` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `[\w-]*$`.
-    pub log_type: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=60 characters.
-    /// Pattern: `[\w-]*$`.
-    pub name: Value<String>,
-    /// `ResourceArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 16..=2048 characters.
-    /// Pattern: `[\w#+=/:,.@-]*\*?`.
-    pub resource_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::DeliverySource`.
+    DeliverySourceProps
 }
 
 impl DeliverySourceProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            log_type: None,
-            name: name.into(),
-            resource_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `LogType`.
-    pub fn log_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_type = Some(value.into());
-        self
+    /// `LogType` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}-]*$`.
+    pub fn log_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogType", value.into().to_template()))
     }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
+    /// `ResourceArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 16 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}#+=/:,.@-]*\*?`.
+    pub fn resource_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ResourceArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeliverySourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_type {
-            m.insert("LogType".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.resource_arn {
-            m.insert("ResourceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeliverySourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_type.check(
-            &path.field("LogType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(60),
-                pattern: Some("[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(16),
-                max_length: Some(2048),
-                pattern: Some("[\\w#+=/:,.@-]*\\*?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeliverySourceProps);
-
-/// Property type `Tag` of `AWS::Logs::DeliverySource`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

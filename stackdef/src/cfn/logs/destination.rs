@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::Destination`.
-#[derive(Debug, Clone)]
-pub struct Destination {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Destination {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Destination {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Destination {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::Destination`.
+    Destination("AWS::Logs::Destination", DestinationProps)
 }
 
 impl Destination {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::Destination";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DestinationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DestinationName` (typed).
     pub fn ref_value(&self) -> Value<ids::DestinationName> {
         self.resource.ref_value()
@@ -82,27 +34,42 @@ impl Destination {
     pub fn attr_arn(&self) -> Value<ids::DestinationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DestinationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DestinationName", value.into())
+    }
+
+    /// Replaces `DestinationPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_policy(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationPolicy", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::Destination`.
-#[derive(Debug, Clone)]
-pub struct DestinationProps {
-    /// `DestinationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[^:*]{1,512}$`.
-    pub destination_name: Value<String>,
-    /// `DestinationPolicy` (optional).
-    /// Length: 1..= characters.
-    pub destination_policy: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 1..= characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArn` (required).
-    /// Length: 1..= characters.
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::Destination`.
+    DestinationProps
 }
 
 impl DestinationProps {
@@ -112,138 +79,25 @@ impl DestinationProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         target_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_name: destination_name.into(),
-            destination_policy: None,
-            role_arn: role_arn.into(),
-            tags: None,
-            target_arn: target_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DestinationName", destination_name.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template())
+                .with(4, "TargetArn", target_arn.into().to_template()),
+        )
     }
-    /// Sets `DestinationPolicy`.
-    pub fn destination_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_policy = Some(value.into());
-        self
+    /// `DestinationPolicy` (optional).
+    /// Length: at least 1 characters.
+    pub fn destination_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationName".to_owned(),
-            self.destination_name.to_template(),
-        );
-        if let Some(v) = &self.destination_policy {
-            m.insert("DestinationPolicy".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DestinationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_name.check(
-            &path.field("DestinationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[^:*]{1,512}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_policy.check(
-            &path.field("DestinationPolicy"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_arn.check(
-            &path.field("TargetArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DestinationProps);
-
-/// Property type `Tag` of `AWS::Logs::Destination`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

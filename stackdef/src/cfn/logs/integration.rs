@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::Integration`.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Integration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Integration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Integration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::Integration`.
+    Integration("AWS::Logs::Integration", IntegrationProps)
 }
 
 impl Integration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::Integration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IntegrationName` (typed).
     pub fn ref_value(&self) -> Value<ids::IntegrationName> {
         self.resource.ref_value()
@@ -82,23 +34,29 @@ impl Integration {
     pub fn attr_integration_status(&self) -> Value<String> {
         self.resource.get_att("IntegrationStatus")
     }
+
+    /// Replaces `IntegrationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IntegrationName", value.into())
+    }
+
+    /// Replaces `IntegrationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_type(&self, value: impl Into<Value<IntegrationType>>) {
+        self.resource.set_property("IntegrationType", value.into())
+    }
+
+    /// Replaces `ResourceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_config(&self, value: impl Into<Value<ResourceConfig>>) {
+        self.resource.set_property("ResourceConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::Integration`.
-#[derive(Debug, Clone)]
-pub struct IntegrationProps {
-    /// `IntegrationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50 characters.
-    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
-    pub integration_name: Value<String>,
-    /// `IntegrationType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub integration_type: Value<IntegrationType>,
-    /// `ResourceConfig` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub resource_config: Value<ResourceConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::Integration`.
+    IntegrationProps
 }
 
 impl IntegrationProps {
@@ -108,175 +66,48 @@ impl IntegrationProps {
         integration_type: impl Into<Value<IntegrationType>>,
         resource_config: impl Into<Value<ResourceConfig>>,
     ) -> Self {
-        Self {
-            integration_name: integration_name.into(),
-            integration_type: integration_type.into(),
-            resource_config: resource_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IntegrationName", integration_name.into().to_template())
+                .with(1, "IntegrationType", integration_type.into().to_template())
+                .with(2, "ResourceConfig", resource_config.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IntegrationName".to_owned(),
-            self.integration_name.to_template(),
-        );
-        m.insert(
-            "IntegrationType".to_owned(),
-            self.integration_type.to_template(),
-        );
-        m.insert(
-            "ResourceConfig".to_owned(),
-            self.resource_config.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IntegrationType`.
+    IntegrationType {
+        /// `OPENSEARCH`
+        Opensearch = "OPENSEARCH",
     }
 }
 
-impl Check for IntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.integration_name.check(
-            &path.field("IntegrationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("[\\.\\-_/#A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integration_type
-            .check(&path.field("IntegrationType"), &Rules::NONE, out);
-        self.resource_config
-            .check(&path.field("ResourceConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntegrationProps);
-
-/// Values of `IntegrationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IntegrationType {
-    /// `OPENSEARCH`
-    Opensearch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IntegrationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OPENSEARCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Opensearch => "OPENSEARCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IntegrationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IntegrationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IntegrationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OPENSEARCH" => Self::Opensearch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IntegrationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IntegrationType::from(s))
-    }
-}
-
-crate::impl_literal!(IntegrationType);
-
-/// Property type `ResourceConfig` of `AWS::Logs::Integration`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceConfig {
-    /// `OpenSearchResourceConfig` (optional).
-    pub open_search_resource_config: Option<Value<OpenSearchResourceConfig>>,
+crate::l1_struct! {
+    /// Property type `ResourceConfig` of `AWS::Logs::Integration`.
+    ResourceConfig(default)
 }
 
 impl ResourceConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            open_search_resource_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OpenSearchResourceConfig`.
+    /// `OpenSearchResourceConfig` (optional).
     pub fn open_search_resource_config(
-        mut self,
+        self,
         value: impl Into<Value<OpenSearchResourceConfig>>,
     ) -> Self {
-        self.open_search_resource_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "OpenSearchResourceConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.open_search_resource_config {
-            m.insert("OpenSearchResourceConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.open_search_resource_config.check(
-            &path.field("OpenSearchResourceConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceConfig);
-
-/// Property type `OpenSearchResourceConfig` of `AWS::Logs::Integration`.
-#[derive(Debug, Clone)]
-pub struct OpenSearchResourceConfig {
-    /// `ApplicationARN` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `[\w#+=/:,.@-]*\*?`.
-    pub application_arn: Option<Value<String>>,
-    /// `DashboardViewerPrincipals` (required).
-    /// Each item: Length: 20..=2048 characters.
-    /// Each item: Pattern: `[\w#+=/:,.@-]*\*?`.
-    pub dashboard_viewer_principals: Value<List<String>>,
-    /// `DataSourceRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `[\w#+=/:,.@-]*\*?`.
-    pub data_source_role_arn: Value<String>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `[\w#+=/:,.@-]*\*?`.
-    pub kms_key_arn: Option<Value<String>>,
-    /// `RetentionDays` (optional).
-    /// Range: 1..=3650.
-    pub retention_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `OpenSearchResourceConfig` of `AWS::Logs::Integration`.
+    OpenSearchResourceConfig
 }
 
 impl OpenSearchResourceConfig {
@@ -285,114 +116,35 @@ impl OpenSearchResourceConfig {
         dashboard_viewer_principals: impl Into<Value<List<String>>>,
         data_source_role_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_arn: None,
-            dashboard_viewer_principals: dashboard_viewer_principals.into(),
-            data_source_role_arn: data_source_role_arn.into(),
-            kms_key_arn: None,
-            retention_days: None,
-        }
-    }
-    /// Sets `ApplicationARN`.
-    pub fn application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_arn = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `RetentionDays`.
-    pub fn retention_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OpenSearchResourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_arn {
-            m.insert("ApplicationARN".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DashboardViewerPrincipals".to_owned(),
-            self.dashboard_viewer_principals.to_template(),
-        );
-        m.insert(
-            "DataSourceRoleArn".to_owned(),
-            self.data_source_role_arn.to_template(),
-        );
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_days {
-            m.insert("RetentionDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenSearchResourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_arn.check(
-            &path.field("ApplicationARN"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("[\\w#+=/:,.@-]*\\*?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dashboard_viewer_principals.check(
-            &path.field("DashboardViewerPrincipals"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            pattern: Some("[\\w#+=/:,.@-]*\\*?"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DashboardViewerPrincipals",
+                    dashboard_viewer_principals.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DataSourceRoleArn",
+                    data_source_role_arn.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_source_role_arn.check(
-            &path.field("DataSourceRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("[\\w#+=/:,.@-]*\\*?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("[\\w#+=/:,.@-]*\\*?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_days.check(
-            &path.field("RetentionDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(3650.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `ApplicationARN` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}#+=/:,.@-]*\*?`.
+    pub fn application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApplicationARN", value.into().to_template()))
+    }
+    /// `KmsKeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}#+=/:,.@-]*\*?`.
+    pub fn kms_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyArn", value.into().to_template()))
+    }
+    /// `RetentionDays` (optional).
+    /// Range: 1 to 3650.
+    pub fn retention_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "RetentionDays", value.into().to_template()))
     }
 }
-
-crate::impl_literal!(OpenSearchResourceConfig);

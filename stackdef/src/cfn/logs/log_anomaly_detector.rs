@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::LogAnomalyDetector`.
-#[derive(Debug, Clone)]
-pub struct LogAnomalyDetector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LogAnomalyDetector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LogAnomalyDetector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LogAnomalyDetector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::LogAnomalyDetector`.
+    LogAnomalyDetector("AWS::Logs::LogAnomalyDetector", LogAnomalyDetectorProps)
 }
 
 impl LogAnomalyDetector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::LogAnomalyDetector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LogAnomalyDetectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AnomalyDetectorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::LogAnomalyDetectorArn> {
         self.resource.ref_value()
@@ -97,248 +49,122 @@ impl LogAnomalyDetector {
     pub fn attr_anomaly_detector_status(&self) -> Value<String> {
         self.resource.get_att("AnomalyDetectorStatus")
     }
+
+    /// Replaces `AccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountId", value.into())
+    }
+
+    /// Replaces `AnomalyVisibilityTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_anomaly_visibility_time(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("AnomalyVisibilityTime", value.into())
+    }
+
+    /// Replaces `DetectorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_detector_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DetectorName", value.into())
+    }
+
+    /// Replaces `EvaluationFrequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_frequency(&self, value: impl Into<Value<EvaluationFrequency>>) {
+        self.resource
+            .set_property("EvaluationFrequency", value.into())
+    }
+
+    /// Replaces `FilterPattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_pattern(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FilterPattern", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LogGroupArnList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_arn_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("LogGroupArnList", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::LogAnomalyDetector`.
-#[derive(Debug, Clone, Default)]
-pub struct LogAnomalyDetectorProps {
-    /// `AccountId` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub account_id: Option<Value<String>>,
-    /// `AnomalyVisibilityTime` (optional).
-    /// Range: 7..=90.
-    pub anomaly_visibility_time: Option<Value<f64>>,
-    /// `DetectorName` (optional).
-    /// Length: 1..= characters.
-    pub detector_name: Option<Value<String>>,
-    /// `EvaluationFrequency` (optional).
-    pub evaluation_frequency: Option<Value<EvaluationFrequency>>,
-    /// `FilterPattern` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `  `.
-    pub filter_pattern: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:kms:[-a-z0-9]*:[0-9]*:key/[-a-z0-9]*$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LogGroupArnList` (optional).
-    /// Each item: Length: 20..=2048 characters.
-    /// Each item: Pattern: `^[\w#+=/:,.@*-]*$`.
-    pub log_group_arn_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::LogAnomalyDetector`.
+    LogAnomalyDetectorProps(default)
 }
 
 impl LogAnomalyDetectorProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_id: None,
-            anomaly_visibility_time: None,
-            detector_name: None,
-            evaluation_frequency: None,
-            filter_pattern: None,
-            kms_key_id: None,
-            log_group_arn_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountId`.
-    pub fn account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_id = Some(value.into());
-        self
+    /// `AccountId` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountId", value.into().to_template()))
     }
-    /// Sets `AnomalyVisibilityTime`.
-    pub fn anomaly_visibility_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.anomaly_visibility_time = Some(value.into());
-        self
+    /// `AnomalyVisibilityTime` (optional).
+    /// Range: 7 to 90.
+    pub fn anomaly_visibility_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AnomalyVisibilityTime", value.into().to_template()),
+        )
     }
-    /// Sets `DetectorName`.
-    pub fn detector_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.detector_name = Some(value.into());
-        self
+    /// `DetectorName` (optional).
+    /// Length: at least 1 characters.
+    pub fn detector_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DetectorName", value.into().to_template()))
     }
-    /// Sets `EvaluationFrequency`.
-    pub fn evaluation_frequency(mut self, value: impl Into<Value<EvaluationFrequency>>) -> Self {
-        self.evaluation_frequency = Some(value.into());
-        self
+    /// `EvaluationFrequency` (optional).
+    pub fn evaluation_frequency(self, value: impl Into<Value<EvaluationFrequency>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EvaluationFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `FilterPattern`.
-    pub fn filter_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_pattern = Some(value.into());
-        self
+    /// `FilterPattern` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `  `.
+    pub fn filter_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "FilterPattern", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^arn:aws[a-z\-]*:kms:[-a-z0-9]*:[0-9]*:key/[-a-z0-9]*$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LogGroupArnList`.
-    pub fn log_group_arn_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.log_group_arn_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogAnomalyDetectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_id {
-            m.insert("AccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.anomaly_visibility_time {
-            m.insert("AnomalyVisibilityTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detector_name {
-            m.insert("DetectorName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_frequency {
-            m.insert("EvaluationFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_pattern {
-            m.insert("FilterPattern".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_arn_list {
-            m.insert("LogGroupArnList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogGroupArnList` (optional).
+    /// Each item: Length: 20 to 2048 characters.
+    /// Each item: Pattern: `^[\w\x{80}-\x{10FFFF}#+=/:,.@*-]*$`.
+    pub fn log_group_arn_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LogGroupArnList", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LogAnomalyDetectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.anomaly_visibility_time.check(
-            &path.field("AnomalyVisibilityTime"),
-            &Rules {
-                minimum: Some(7.0),
-                maximum: Some(90.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.detector_name.check(
-            &path.field("DetectorName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_frequency
-            .check(&path.field("EvaluationFrequency"), &Rules::NONE, out);
-        self.filter_pattern.check(
-            &path.field("FilterPattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(""),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^arn:aws[a-z\\-]*:kms:[-a-z0-9]*:[0-9]*:key/[-a-z0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_arn_list.check(
-            &path.field("LogGroupArnList"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            pattern: Some("^[\\w#+=/:,.@*-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EvaluationFrequency`.
+    EvaluationFrequency {
+        /// `FIVE_MIN`
+        FiveMin = "FIVE_MIN",
+        /// `TEN_MIN`
+        TenMin = "TEN_MIN",
+        /// `FIFTEEN_MIN`
+        FifteenMin = "FIFTEEN_MIN",
+        /// `THIRTY_MIN`
+        ThirtyMin = "THIRTY_MIN",
+        /// `ONE_HOUR`
+        OneHour = "ONE_HOUR",
     }
 }
-
-crate::impl_literal!(LogAnomalyDetectorProps);
-
-/// Values of `EvaluationFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EvaluationFrequency {
-    /// `FIVE_MIN`
-    FiveMin,
-    /// `TEN_MIN`
-    TenMin,
-    /// `FIFTEEN_MIN`
-    FifteenMin,
-    /// `THIRTY_MIN`
-    ThirtyMin,
-    /// `ONE_HOUR`
-    OneHour,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EvaluationFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "FIVE_MIN",
-        "TEN_MIN",
-        "FIFTEEN_MIN",
-        "THIRTY_MIN",
-        "ONE_HOUR",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FiveMin => "FIVE_MIN",
-            Self::TenMin => "TEN_MIN",
-            Self::FifteenMin => "FIFTEEN_MIN",
-            Self::ThirtyMin => "THIRTY_MIN",
-            Self::OneHour => "ONE_HOUR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EvaluationFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EvaluationFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EvaluationFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIVE_MIN" => Self::FiveMin,
-            "TEN_MIN" => Self::TenMin,
-            "FIFTEEN_MIN" => Self::FifteenMin,
-            "THIRTY_MIN" => Self::ThirtyMin,
-            "ONE_HOUR" => Self::OneHour,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EvaluationFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(EvaluationFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(EvaluationFrequency);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Logs::LogGroup`.
-#[derive(Debug, Clone)]
-pub struct LogGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LogGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LogGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LogGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::LogGroup`.
+    LogGroup("AWS::Logs::LogGroup", LogGroupProps)
 }
 
 impl LogGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::LogGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LogGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LogGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::LogGroupName> {
         self.resource.ref_value()
@@ -82,303 +34,160 @@ impl LogGroup {
     pub fn attr_arn(&self) -> Value<ids::LogGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `BearerTokenAuthenticationEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bearer_token_authentication_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BearerTokenAuthenticationEnabled", value.into())
+    }
+
+    /// Replaces `DataProtectionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_protection_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("DataProtectionPolicy", value.into())
+    }
+
+    /// Replaces `DeletionProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtectionEnabled", value.into())
+    }
+
+    /// Replaces `FieldIndexPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_field_index_policies(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource
+            .set_property("FieldIndexPolicies", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LogGroupClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_class(&self, value: impl Into<Value<LogGroupClass>>) {
+        self.resource.set_property("LogGroupClass", value.into())
+    }
+
+    /// Replaces `LogGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogGroupName", value.into())
+    }
+
+    /// Replaces `ResourcePolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ResourcePolicyDocument", value.into())
+    }
+
+    /// Replaces `RetentionInDays` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_in_days(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RetentionInDays", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::LogGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct LogGroupProps {
-    /// `BearerTokenAuthenticationEnabled` (optional).
-    pub bearer_token_authentication_enabled: Option<Value<bool>>,
-    /// `DataProtectionPolicy` (optional).
-    pub data_protection_policy: Option<Value<serde_json::Value>>,
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `FieldIndexPolicies` (optional).
-    pub field_index_policies: Option<Value<List<serde_json::Value>>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\d{12}:(key|alias)/.+\z`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LogGroupClass` (optional).
-    pub log_group_class: Option<Value<LogGroupClass>>,
-    /// `LogGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[.\-_/#A-Za-z0-9]{1,512}\z`.
-    pub log_group_name: Option<Value<String>>,
-    /// `ResourcePolicyDocument` (optional).
-    pub resource_policy_document: Option<Value<serde_json::Value>>,
-    /// `RetentionInDays` (optional).
-    /// One of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
-    pub retention_in_days: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::LogGroup`.
+    LogGroupProps(default)
 }
 
 impl LogGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bearer_token_authentication_enabled: None,
-            data_protection_policy: None,
-            deletion_protection_enabled: None,
-            field_index_policies: None,
-            kms_key_id: None,
-            log_group_class: None,
-            log_group_name: None,
-            resource_policy_document: None,
-            retention_in_days: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BearerTokenAuthenticationEnabled`.
-    pub fn bearer_token_authentication_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bearer_token_authentication_enabled = Some(value.into());
-        self
+    /// `BearerTokenAuthenticationEnabled` (optional).
+    pub fn bearer_token_authentication_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "BearerTokenAuthenticationEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DataProtectionPolicy`.
-    pub fn data_protection_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.data_protection_policy = Some(value.into());
-        self
+    /// `DataProtectionPolicy` (optional).
+    pub fn data_protection_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataProtectionPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeletionProtectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `FieldIndexPolicies`.
-    pub fn field_index_policies(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.field_index_policies = Some(value.into());
-        self
+    /// `FieldIndexPolicies` (optional).
+    pub fn field_index_policies(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FieldIndexPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^arn:[a-z0-9-]+:kms:[a-z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:(key|alias)/.+\z`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LogGroupClass`.
-    pub fn log_group_class(mut self, value: impl Into<Value<LogGroupClass>>) -> Self {
-        self.log_group_class = Some(value.into());
-        self
+    /// `LogGroupClass` (optional).
+    pub fn log_group_class(self, value: impl Into<Value<LogGroupClass>>) -> Self {
+        Self(self.0.with(5, "LogGroupClass", value.into().to_template()))
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
+    /// `LogGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[.\-_/#A-Za-z0-9]{1,512}\z`.
+    pub fn log_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "LogGroupName", value.into().to_template()))
     }
-    /// Sets `ResourcePolicyDocument`.
-    pub fn resource_policy_document(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.resource_policy_document = Some(value.into());
-        self
+    /// `ResourcePolicyDocument` (optional).
+    pub fn resource_policy_document(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ResourcePolicyDocument", value.into().to_template()),
+        )
     }
-    /// Sets `RetentionInDays`.
-    pub fn retention_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_in_days = Some(value.into());
-        self
+    /// `RetentionInDays` (optional).
+    /// One of: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653.
+    pub fn retention_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RetentionInDays", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bearer_token_authentication_enabled {
-            m.insert(
-                "BearerTokenAuthenticationEnabled".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.data_protection_policy {
-            m.insert("DataProtectionPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_index_policies {
-            m.insert("FieldIndexPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_class {
-            m.insert("LogGroupClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_policy_document {
-            m.insert("ResourcePolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_in_days {
-            m.insert("RetentionInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LogGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^arn:[a-z0-9-]+:kms:[a-z0-9-]+:\\d{12}:(key|alias)/.+\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_class
-            .check(&path.field("LogGroupClass"), &Rules::NONE, out);
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[.\\-_/#A-Za-z0-9]{1,512}\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retention_in_days.check(
-            &path.field("RetentionInDays"),
-            &Rules {
-                one_of: &[
-                    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827,
-                    2192, 2557, 2922, 3288, 3653,
-                ],
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogGroupClass`.
+    LogGroupClass {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `INFREQUENT_ACCESS`
+        InfrequentAccess = "INFREQUENT_ACCESS",
+        /// `DELIVERY`
+        Delivery = "DELIVERY",
     }
 }
 
-crate::impl_literal!(LogGroupProps);
-
-/// Values of `LogGroupClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogGroupClass {
-    /// `STANDARD`
-    Standard,
-    /// `INFREQUENT_ACCESS`
-    InfrequentAccess,
-    /// `DELIVERY`
-    Delivery,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogGroupClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "INFREQUENT_ACCESS", "DELIVERY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::InfrequentAccess => "INFREQUENT_ACCESS",
-            Self::Delivery => "DELIVERY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogGroupClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogGroupClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogGroupClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "INFREQUENT_ACCESS" => Self::InfrequentAccess,
-            "DELIVERY" => Self::Delivery,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogGroupClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogGroupClass::from(s))
-    }
-}
-
-crate::impl_literal!(LogGroupClass);
-
-/// Property type `Tag` of `AWS::Logs::LogGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

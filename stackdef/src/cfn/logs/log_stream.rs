@@ -11,133 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::LogStream`.
-#[derive(Debug, Clone)]
-pub struct LogStream {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LogStream {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LogStream {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LogStream {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::LogStream`.
+    LogStream("AWS::Logs::LogStream", LogStreamProps)
 }
 
 impl LogStream {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::LogStream";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LogStreamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `LogGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_name(&self, value: impl Into<Value<ids::LogGroupName>>) {
+        self.resource.set_property("LogGroupName", value.into())
+    }
+
+    /// Replaces `LogStreamName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_stream_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogStreamName", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::LogStream`.
-#[derive(Debug, Clone)]
-pub struct LogStreamProps {
-    /// `LogGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    pub log_group_name: Value<ids::LogGroupName>,
-    /// `LogStreamName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[^:*]*$`.
-    pub log_stream_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::LogStream`.
+    LogStreamProps
 }
 
 impl LogStreamProps {
     /// The required properties: `LogGroupName`.
     pub fn new(log_group_name: impl Into<Value<ids::LogGroupName>>) -> Self {
-        Self {
-            log_group_name: log_group_name.into(),
-            log_stream_name: None,
-        }
+        Self(crate::Properties::new().with(0, "LogGroupName", log_group_name.into().to_template()))
     }
-    /// Sets `LogStreamName`.
-    pub fn log_stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogStreamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        if let Some(v) = &self.log_stream_name {
-            m.insert("LogStreamName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogStreamName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[^:*]*$`.
+    pub fn log_stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogStreamName", value.into().to_template()))
     }
 }
-
-impl Check for LogStreamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_stream_name.check(
-            &path.field("LogStreamName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[^:*]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogStreamProps);

@@ -11,95 +11,70 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::MetricFilter`.
-#[derive(Debug, Clone)]
-pub struct MetricFilter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MetricFilter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MetricFilter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MetricFilter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::MetricFilter`.
+    MetricFilter("AWS::Logs::MetricFilter", MetricFilterProps)
 }
 
 impl MetricFilter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::MetricFilter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MetricFilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApplyOnTransformedLogs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_apply_on_transformed_logs(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ApplyOnTransformedLogs", value.into())
+    }
+
+    /// Replaces `EmitSystemFieldDimensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_emit_system_field_dimensions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("EmitSystemFieldDimensions", value.into())
+    }
+
+    /// Replaces `FieldSelectionCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_field_selection_criteria(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FieldSelectionCriteria", value.into())
+    }
+
+    /// Replaces `FilterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FilterName", value.into())
+    }
+
+    /// Replaces `FilterPattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_pattern(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FilterPattern", value.into())
+    }
+
+    /// Replaces `LogGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_name(&self, value: impl Into<Value<ids::LogGroupName>>) {
+        self.resource.set_property("LogGroupName", value.into())
+    }
+
+    /// Replaces `MetricTransformations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_transformations(&self, value: impl Into<Value<List<MetricTransformation>>>) {
+        self.resource
+            .set_property("MetricTransformations", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::MetricFilter`.
-#[derive(Debug, Clone)]
-pub struct MetricFilterProps {
-    /// `ApplyOnTransformedLogs` (optional).
-    pub apply_on_transformed_logs: Option<Value<bool>>,
-    /// `EmitSystemFieldDimensions` (optional).
-    pub emit_system_field_dimensions: Option<Value<List<String>>>,
-    /// `FieldSelectionCriteria` (optional).
-    /// Length: 0..=2000 characters.
-    pub field_selection_criteria: Option<Value<String>>,
-    /// `FilterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[^:*]{1,512}`.
-    pub filter_name: Option<Value<String>>,
-    /// `FilterPattern` (required).
-    /// Length: 0..=1024 characters.
-    pub filter_pattern: Value<String>,
-    /// `LogGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[.\-_/#A-Za-z0-9]{1,512}`.
-    pub log_group_name: Value<ids::LogGroupName>,
-    /// `MetricTransformations` (required).
-    /// Items: 1..=1.
-    pub metric_transformations: Value<List<MetricTransformation>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::MetricFilter`.
+    MetricFilterProps
 }
 
 impl MetricFilterProps {
@@ -109,141 +84,51 @@ impl MetricFilterProps {
         log_group_name: impl Into<Value<ids::LogGroupName>>,
         metric_transformations: impl Into<Value<List<MetricTransformation>>>,
     ) -> Self {
-        Self {
-            apply_on_transformed_logs: None,
-            emit_system_field_dimensions: None,
-            field_selection_criteria: None,
-            filter_name: None,
-            filter_pattern: filter_pattern.into(),
-            log_group_name: log_group_name.into(),
-            metric_transformations: metric_transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "FilterPattern", filter_pattern.into().to_template())
+                .with(5, "LogGroupName", log_group_name.into().to_template())
+                .with(
+                    6,
+                    "MetricTransformations",
+                    metric_transformations.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ApplyOnTransformedLogs`.
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.apply_on_transformed_logs = Some(value.into());
-        self
+    /// `ApplyOnTransformedLogs` (optional).
+    pub fn apply_on_transformed_logs(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplyOnTransformedLogs", value.into().to_template()),
+        )
     }
-    /// Sets `EmitSystemFieldDimensions`.
-    pub fn emit_system_field_dimensions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.emit_system_field_dimensions = Some(value.into());
-        self
+    /// `EmitSystemFieldDimensions` (optional).
+    pub fn emit_system_field_dimensions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EmitSystemFieldDimensions", value.into().to_template()),
+        )
     }
-    /// Sets `FieldSelectionCriteria`.
-    pub fn field_selection_criteria(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_selection_criteria = Some(value.into());
-        self
+    /// `FieldSelectionCriteria` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn field_selection_criteria(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FieldSelectionCriteria", value.into().to_template()),
+        )
     }
-    /// Sets `FilterName`.
-    pub fn filter_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricFilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.apply_on_transformed_logs {
-            m.insert("ApplyOnTransformedLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.emit_system_field_dimensions {
-            m.insert("EmitSystemFieldDimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_selection_criteria {
-            m.insert("FieldSelectionCriteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_name {
-            m.insert("FilterName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FilterPattern".to_owned(),
-            self.filter_pattern.to_template(),
-        );
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        m.insert(
-            "MetricTransformations".to_owned(),
-            self.metric_transformations.to_template(),
-        );
-        Expr::Map(m)
+    /// `FilterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[^:*]{1,512}`.
+    pub fn filter_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "FilterName", value.into().to_template()))
     }
 }
 
-impl Check for MetricFilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_selection_criteria.check(
-            &path.field("FieldSelectionCriteria"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_name.check(
-            &path.field("FilterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[^:*]{1,512}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_pattern.check(
-            &path.field("FilterPattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[.\\-_/#A-Za-z0-9]{1,512}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_transformations.check(
-            &path.field("MetricTransformations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricFilterProps);
-
-/// Property type `MetricTransformation` of `AWS::Logs::MetricFilter`.
-#[derive(Debug, Clone)]
-pub struct MetricTransformation {
-    /// `DefaultValue` (optional).
-    pub default_value: Option<Value<f64>>,
-    /// `Dimensions` (optional).
-    /// Items: 1..=3.
-    pub dimensions: Option<Value<List<Dimension>>>,
-    /// `MetricName` (required).
-    /// Length: 1..=255 characters.
-    pub metric_name: Value<String>,
-    /// `MetricNamespace` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[0-9a-zA-Z\.\-_\/#]{1,256}`.
-    pub metric_namespace: Value<String>,
-    /// `MetricValue` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^(([0-9]*)|(\$.*))$`.
-    pub metric_value: Value<String>,
-    /// `Unit` (optional).
-    pub unit: Option<Value<Unit>>,
+crate::l1_struct! {
+    /// Property type `MetricTransformation` of `AWS::Logs::MetricFilter`.
+    MetricTransformation
 }
 
 impl MetricTransformation {
@@ -253,336 +138,86 @@ impl MetricTransformation {
         metric_namespace: impl Into<Value<String>>,
         metric_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            default_value: None,
-            dimensions: None,
-            metric_name: metric_name.into(),
-            metric_namespace: metric_namespace.into(),
-            metric_value: metric_value.into(),
-            unit: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "MetricName", metric_name.into().to_template())
+                .with(3, "MetricNamespace", metric_namespace.into().to_template())
+                .with(4, "MetricValue", metric_value.into().to_template()),
+        )
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    pub fn default_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<Dimension>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    /// Items: 1 to 3.
+    pub fn dimensions(self, value: impl Into<Value<List<Dimension>>>) -> Self {
+        Self(self.0.with(1, "Dimensions", value.into().to_template()))
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<Unit>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<Unit>>) -> Self {
+        Self(self.0.with(5, "Unit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricTransformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert(
-            "MetricNamespace".to_owned(),
-            self.metric_namespace.to_template(),
-        );
-        m.insert("MetricValue".to_owned(), self.metric_value.to_template());
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag as Dimension;
+
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `Seconds`
+        Seconds = "Seconds",
+        /// `Microseconds`
+        Microseconds = "Microseconds",
+        /// `Milliseconds`
+        Milliseconds = "Milliseconds",
+        /// `Bytes`
+        Bytes = "Bytes",
+        /// `Kilobytes`
+        Kilobytes = "Kilobytes",
+        /// `Megabytes`
+        Megabytes = "Megabytes",
+        /// `Gigabytes`
+        Gigabytes = "Gigabytes",
+        /// `Terabytes`
+        Terabytes = "Terabytes",
+        /// `Bits`
+        Bits = "Bits",
+        /// `Kilobits`
+        Kilobits = "Kilobits",
+        /// `Megabits`
+        Megabits = "Megabits",
+        /// `Gigabits`
+        Gigabits = "Gigabits",
+        /// `Terabits`
+        Terabits = "Terabits",
+        /// `Percent`
+        Percent = "Percent",
+        /// `Count`
+        Count = "Count",
+        /// `Bytes/Second`
+        BytesSecond = "Bytes/Second",
+        /// `Kilobytes/Second`
+        KilobytesSecond = "Kilobytes/Second",
+        /// `Megabytes/Second`
+        MegabytesSecond = "Megabytes/Second",
+        /// `Gigabytes/Second`
+        GigabytesSecond = "Gigabytes/Second",
+        /// `Terabytes/Second`
+        TerabytesSecond = "Terabytes/Second",
+        /// `Bits/Second`
+        BitsSecond = "Bits/Second",
+        /// `Kilobits/Second`
+        KilobitsSecond = "Kilobits/Second",
+        /// `Megabits/Second`
+        MegabitsSecond = "Megabits/Second",
+        /// `Gigabits/Second`
+        GigabitsSecond = "Gigabits/Second",
+        /// `Terabits/Second`
+        TerabitsSecond = "Terabits/Second",
+        /// `Count/Second`
+        CountSecond = "Count/Second",
+        /// `None`
+        None = "None",
     }
 }
-
-impl Check for MetricTransformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions.check(
-            &path.field("Dimensions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_namespace.check(
-            &path.field("MetricNamespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[0-9a-zA-Z\\.\\-_\\/#]{1,256}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_value.check(
-            &path.field("MetricValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^(([0-9]*)|(\\$.*))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricTransformation);
-
-/// Property type `Dimension` of `AWS::Logs::MetricFilter`.
-#[derive(Debug, Clone)]
-pub struct Dimension {
-    /// `Key` (required).
-    /// Length: 1..=255 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Dimension {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Dimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Dimension);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `Seconds`
-    Seconds,
-    /// `Microseconds`
-    Microseconds,
-    /// `Milliseconds`
-    Milliseconds,
-    /// `Bytes`
-    Bytes,
-    /// `Kilobytes`
-    Kilobytes,
-    /// `Megabytes`
-    Megabytes,
-    /// `Gigabytes`
-    Gigabytes,
-    /// `Terabytes`
-    Terabytes,
-    /// `Bits`
-    Bits,
-    /// `Kilobits`
-    Kilobits,
-    /// `Megabits`
-    Megabits,
-    /// `Gigabits`
-    Gigabits,
-    /// `Terabits`
-    Terabits,
-    /// `Percent`
-    Percent,
-    /// `Count`
-    Count,
-    /// `Bytes/Second`
-    BytesSecond,
-    /// `Kilobytes/Second`
-    KilobytesSecond,
-    /// `Megabytes/Second`
-    MegabytesSecond,
-    /// `Gigabytes/Second`
-    GigabytesSecond,
-    /// `Terabytes/Second`
-    TerabytesSecond,
-    /// `Bits/Second`
-    BitsSecond,
-    /// `Kilobits/Second`
-    KilobitsSecond,
-    /// `Megabits/Second`
-    MegabitsSecond,
-    /// `Gigabits/Second`
-    GigabitsSecond,
-    /// `Terabits/Second`
-    TerabitsSecond,
-    /// `Count/Second`
-    CountSecond,
-    /// `None`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Seconds",
-        "Microseconds",
-        "Milliseconds",
-        "Bytes",
-        "Kilobytes",
-        "Megabytes",
-        "Gigabytes",
-        "Terabytes",
-        "Bits",
-        "Kilobits",
-        "Megabits",
-        "Gigabits",
-        "Terabits",
-        "Percent",
-        "Count",
-        "Bytes/Second",
-        "Kilobytes/Second",
-        "Megabytes/Second",
-        "Gigabytes/Second",
-        "Terabytes/Second",
-        "Bits/Second",
-        "Kilobits/Second",
-        "Megabits/Second",
-        "Gigabits/Second",
-        "Terabits/Second",
-        "Count/Second",
-        "None",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Seconds => "Seconds",
-            Self::Microseconds => "Microseconds",
-            Self::Milliseconds => "Milliseconds",
-            Self::Bytes => "Bytes",
-            Self::Kilobytes => "Kilobytes",
-            Self::Megabytes => "Megabytes",
-            Self::Gigabytes => "Gigabytes",
-            Self::Terabytes => "Terabytes",
-            Self::Bits => "Bits",
-            Self::Kilobits => "Kilobits",
-            Self::Megabits => "Megabits",
-            Self::Gigabits => "Gigabits",
-            Self::Terabits => "Terabits",
-            Self::Percent => "Percent",
-            Self::Count => "Count",
-            Self::BytesSecond => "Bytes/Second",
-            Self::KilobytesSecond => "Kilobytes/Second",
-            Self::MegabytesSecond => "Megabytes/Second",
-            Self::GigabytesSecond => "Gigabytes/Second",
-            Self::TerabytesSecond => "Terabytes/Second",
-            Self::BitsSecond => "Bits/Second",
-            Self::KilobitsSecond => "Kilobits/Second",
-            Self::MegabitsSecond => "Megabits/Second",
-            Self::GigabitsSecond => "Gigabits/Second",
-            Self::TerabitsSecond => "Terabits/Second",
-            Self::CountSecond => "Count/Second",
-            Self::None => "None",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "Seconds" => Self::Seconds,
-            "Microseconds" => Self::Microseconds,
-            "Milliseconds" => Self::Milliseconds,
-            "Bytes" => Self::Bytes,
-            "Kilobytes" => Self::Kilobytes,
-            "Megabytes" => Self::Megabytes,
-            "Gigabytes" => Self::Gigabytes,
-            "Terabytes" => Self::Terabytes,
-            "Bits" => Self::Bits,
-            "Kilobits" => Self::Kilobits,
-            "Megabits" => Self::Megabits,
-            "Gigabits" => Self::Gigabits,
-            "Terabits" => Self::Terabits,
-            "Percent" => Self::Percent,
-            "Count" => Self::Count,
-            "Bytes/Second" => Self::BytesSecond,
-            "Kilobytes/Second" => Self::KilobytesSecond,
-            "Megabytes/Second" => Self::MegabytesSecond,
-            "Gigabytes/Second" => Self::GigabytesSecond,
-            "Terabytes/Second" => Self::TerabytesSecond,
-            "Bits/Second" => Self::BitsSecond,
-            "Kilobits/Second" => Self::KilobitsSecond,
-            "Megabits/Second" => Self::MegabitsSecond,
-            "Gigabits/Second" => Self::GigabitsSecond,
-            "Terabits/Second" => Self::TerabitsSecond,
-            "Count/Second" => Self::CountSecond,
-            "None" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);

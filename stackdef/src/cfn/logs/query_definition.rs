@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::QueryDefinition`.
-#[derive(Debug, Clone)]
-pub struct QueryDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QueryDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QueryDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QueryDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::QueryDefinition`.
+    QueryDefinition("AWS::Logs::QueryDefinition", QueryDefinitionProps)
 }
 
 impl QueryDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::QueryDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueryDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `QueryDefinitionId` (typed).
     pub fn ref_value(&self) -> Value<ids::QueryDefinitionId> {
         self.resource.ref_value()
@@ -82,269 +34,99 @@ impl QueryDefinition {
     pub fn attr_query_definition_id(&self) -> Value<ids::QueryDefinitionId> {
         self.resource.get_att("QueryDefinitionId")
     }
+
+    /// Replaces `LogGroupNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("LogGroupNames", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<List<QueryParameter>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `QueryLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_language(&self, value: impl Into<Value<QueryLanguage>>) {
+        self.resource.set_property("QueryLanguage", value.into())
+    }
+
+    /// Replaces `QueryString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryString", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::QueryDefinition`.
-#[derive(Debug, Clone)]
-pub struct QueryDefinitionProps {
-    /// `LogGroupNames` (optional).
-    /// Each item: Length: 1..=512 characters.
-    /// Each item: Pattern: `[\.\-_/#A-Za-z0-9]+`.
-    pub log_group_names: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Parameters` (optional).
-    /// Items: 0..=20.
-    pub parameters: Option<Value<List<QueryParameter>>>,
-    /// `QueryLanguage` (optional).
-    pub query_language: Option<Value<QueryLanguage>>,
-    /// `QueryString` (required).
-    /// Length: 1..=10000 characters.
-    pub query_string: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::QueryDefinition`.
+    QueryDefinitionProps
 }
 
 impl QueryDefinitionProps {
     /// The required properties: `Name`, `QueryString`.
     pub fn new(name: impl Into<Value<String>>, query_string: impl Into<Value<String>>) -> Self {
-        Self {
-            log_group_names: None,
-            name: name.into(),
-            parameters: None,
-            query_language: None,
-            query_string: query_string.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(4, "QueryString", query_string.into().to_template()),
+        )
     }
-    /// Sets `LogGroupNames`.
-    pub fn log_group_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.log_group_names = Some(value.into());
-        self
+    /// `LogGroupNames` (optional).
+    /// Each item: Length: 1 to 512 characters.
+    /// Each item: Pattern: `[\.\-_/#A-Za-z0-9]+`.
+    pub fn log_group_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "LogGroupNames", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<QueryParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: 0 to 20.
+    pub fn parameters(self, value: impl Into<Value<List<QueryParameter>>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
-    /// Sets `QueryLanguage`.
-    pub fn query_language(mut self, value: impl Into<Value<QueryLanguage>>) -> Self {
-        self.query_language = Some(value.into());
-        self
+    /// `QueryLanguage` (optional).
+    pub fn query_language(self, value: impl Into<Value<QueryLanguage>>) -> Self {
+        Self(self.0.with(3, "QueryLanguage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_names {
-            m.insert("LogGroupNames".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_language {
-            m.insert("QueryLanguage".to_owned(), v.to_template());
-        }
-        m.insert("QueryString".to_owned(), self.query_string.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_names.check(
-            &path.field("LogGroupNames"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(512),
-                            pattern: Some("[\\.\\-_/#A-Za-z0-9]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_language
-            .check(&path.field("QueryLanguage"), &Rules::NONE, out);
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryDefinitionProps);
-
-/// Property type `QueryParameter` of `AWS::Logs::QueryDefinition`.
-#[derive(Debug, Clone)]
-pub struct QueryParameter {
-    /// `DefaultValue` (optional).
-    /// Length: 0..=1024 characters.
-    pub default_value: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z_][a-zA-Z0-9_]*$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueryParameter` of `AWS::Logs::QueryDefinition`.
+    QueryParameter
 }
 
 impl QueryParameter {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            default_value: None,
-            description: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `DefaultValue`.
-    pub fn default_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_value = Some(value.into());
-        self
+    /// `DefaultValue` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn default_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultValue", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QueryParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_value {
-            m.insert("DefaultValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `QueryLanguage`.
+    QueryLanguage {
+        /// `CWLI`
+        Cwli = "CWLI",
+        /// `SQL`
+        Sql = "SQL",
+        /// `PPL`
+        Ppl = "PPL",
     }
 }
-
-impl Check for QueryParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_value.check(
-            &path.field("DefaultValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z_][a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueryParameter);
-
-/// Values of `QueryLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QueryLanguage {
-    /// `CWLI`
-    Cwli,
-    /// `SQL`
-    Sql,
-    /// `PPL`
-    Ppl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl QueryLanguage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CWLI", "SQL", "PPL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cwli => "CWLI",
-            Self::Sql => "SQL",
-            Self::Ppl => "PPL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for QueryLanguage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for QueryLanguage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for QueryLanguage {
-    fn from(s: &str) -> Self {
-        match s {
-            "CWLI" => Self::Cwli,
-            "SQL" => Self::Sql,
-            "PPL" => Self::Ppl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<QueryLanguage> {
-    fn from(s: &str) -> Self {
-        Value::literal(QueryLanguage::from(s))
-    }
-}
-
-crate::impl_literal!(QueryLanguage);

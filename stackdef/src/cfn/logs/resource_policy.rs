@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Logs::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourcePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourcePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourcePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::ResourcePolicy`.
+    ResourcePolicy("AWS::Logs::ResourcePolicy", ResourcePolicyProps)
 }
 
 impl ResourcePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::ResourcePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourcePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PolicyName` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourcePolicyName> {
         self.resource.ref_value()
@@ -77,58 +29,35 @@ impl ResourcePolicy {
     pub fn policy_name(&self) -> Value<ids::ResourcePolicyName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicyProps {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `PolicyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^([^:*\/]+\/?)*[^:*\/]+$`.
-    pub policy_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::ResourcePolicy`.
+    ResourcePolicyProps
 }
 
 impl ResourcePolicyProps {
     /// The required properties: `PolicyDocument`, `PolicyName`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "PolicyName", policy_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ResourcePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^([^:*\\/]+\\/?)*[^:*\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct ScheduledQuery {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScheduledQuery {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScheduledQuery {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScheduledQuery {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::ScheduledQuery`.
+    ScheduledQuery("AWS::Logs::ScheduledQuery", ScheduledQueryProps)
 }
 
 impl ScheduledQuery {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::ScheduledQuery";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScheduledQueryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ScheduledQueryArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ScheduledQueryArn> {
         self.resource.ref_value()
@@ -102,52 +54,99 @@ impl ScheduledQuery {
     pub fn attr_last_updated_time(&self) -> Value<f64> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DestinationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_configuration(&self, value: impl Into<Value<DestinationConfiguration>>) {
+        self.resource
+            .set_property("DestinationConfiguration", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `LogGroupIdentifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_identifiers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("LogGroupIdentifiers", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QueryLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_language(&self, value: impl Into<Value<QueryLanguage>>) {
+        self.resource.set_property("QueryLanguage", value.into())
+    }
+
+    /// Replaces `QueryString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryString", value.into())
+    }
+
+    /// Replaces `ScheduleEndTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_end_time(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("ScheduleEndTime", value.into())
+    }
+
+    /// Replaces `ScheduleExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduleExpression", value.into())
+    }
+
+    /// Replaces `ScheduleStartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_start_time(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("ScheduleStartTime", value.into())
+    }
+
+    /// Replaces `StartTimeOffset` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_time_offset(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("StartTimeOffset", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<ScheduledQueryState>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Timezone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timezone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Timezone", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct ScheduledQueryProps {
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `DestinationConfiguration` (optional).
-    pub destination_configuration: Option<Value<DestinationConfiguration>>,
-    /// `ExecutionRoleArn` (required).
-    /// Length: 1..= characters.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `LogGroupIdentifiers` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^[\w#+=/:,.@-]*$`.
-    pub log_group_identifiers: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-/.#]+$`.
-    pub name: Value<String>,
-    /// `QueryLanguage` (required).
-    pub query_language: Value<QueryLanguage>,
-    /// `QueryString` (required).
-    /// Length: 0..=10000 characters.
-    pub query_string: Value<String>,
-    /// `ScheduleEndTime` (optional).
-    /// Range: 0..=.
-    pub schedule_end_time: Option<Value<f64>>,
-    /// `ScheduleExpression` (required).
-    /// Length: 0..=256 characters.
-    pub schedule_expression: Value<String>,
-    /// `ScheduleStartTime` (optional).
-    /// Range: 0..=.
-    pub schedule_start_time: Option<Value<f64>>,
-    /// `StartTimeOffset` (optional).
-    pub start_time_offset: Option<Value<i64>>,
-    /// `State` (optional).
-    pub state: Option<Value<ScheduledQueryState>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
-    /// `Timezone` (optional).
-    /// Length: 1..= characters.
-    pub timezone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::ScheduledQuery`.
+    ScheduledQueryProps
 }
 
 impl ScheduledQueryProps {
@@ -159,275 +158,108 @@ impl ScheduledQueryProps {
         query_string: impl Into<Value<String>>,
         schedule_expression: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            destination_configuration: None,
-            execution_role_arn: execution_role_arn.into(),
-            log_group_identifiers: None,
-            name: name.into(),
-            query_language: query_language.into(),
-            query_string: query_string.into(),
-            schedule_end_time: None,
-            schedule_expression: schedule_expression.into(),
-            schedule_start_time: None,
-            start_time_offset: None,
-            state: None,
-            tags: None,
-            timezone: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(4, "Name", name.into().to_template())
+                .with(5, "QueryLanguage", query_language.into().to_template())
+                .with(6, "QueryString", query_string.into().to_template())
+                .with(
+                    8,
+                    "ScheduleExpression",
+                    schedule_expression.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DestinationConfiguration`.
+    /// `DestinationConfiguration` (optional).
     pub fn destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DestinationConfiguration>>,
     ) -> Self {
-        self.destination_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DestinationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LogGroupIdentifiers`.
-    pub fn log_group_identifiers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.log_group_identifiers = Some(value.into());
-        self
+    /// `LogGroupIdentifiers` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `^[\w\x{80}-\x{10FFFF}#+=/:,.@-]*$`.
+    pub fn log_group_identifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LogGroupIdentifiers", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleEndTime`.
-    pub fn schedule_end_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.schedule_end_time = Some(value.into());
-        self
+    /// `ScheduleEndTime` (optional).
+    /// Range: at least 0.
+    pub fn schedule_end_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ScheduleEndTime", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleStartTime`.
-    pub fn schedule_start_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.schedule_start_time = Some(value.into());
-        self
+    /// `ScheduleStartTime` (optional).
+    /// Range: at least 0.
+    pub fn schedule_start_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ScheduleStartTime", value.into().to_template()),
+        )
     }
-    /// Sets `StartTimeOffset`.
-    pub fn start_time_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_time_offset = Some(value.into());
-        self
+    /// `StartTimeOffset` (optional).
+    pub fn start_time_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StartTimeOffset", value.into().to_template()),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<ScheduledQueryState>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<ScheduledQueryState>>) -> Self {
+        Self(self.0.with(11, "State", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduledQueryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_configuration {
-            m.insert("DestinationConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.log_group_identifiers {
-            m.insert("LogGroupIdentifiers".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "QueryLanguage".to_owned(),
-            self.query_language.to_template(),
-        );
-        m.insert("QueryString".to_owned(), self.query_string.to_template());
-        if let Some(v) = &self.schedule_end_time {
-            m.insert("ScheduleEndTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        if let Some(v) = &self.schedule_start_time {
-            m.insert("ScheduleStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time_offset {
-            m.insert("StartTimeOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Timezone` (optional).
+    /// Length: at least 1 characters.
+    pub fn timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "Timezone", value.into().to_template()))
     }
 }
 
-impl Check for ScheduledQueryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_configuration.check(
-            &path.field("DestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_identifiers.check(
-            &path.field("LogGroupIdentifiers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("^[\\w#+=/:,.@-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_\\-/.#]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_language
-            .check(&path.field("QueryLanguage"), &Rules::NONE, out);
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_end_time.check(
-            &path.field("ScheduleEndTime"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_start_time.check(
-            &path.field("ScheduleStartTime"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.timezone.check(
-            &path.field("Timezone"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScheduledQueryProps);
-
-/// Property type `DestinationConfiguration` of `AWS::Logs::ScheduledQuery`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationConfiguration {
-    /// `S3Configuration` (optional).
-    pub s3_configuration: Option<Value<S3Configuration>>,
+crate::l1_struct! {
+    /// Property type `DestinationConfiguration` of `AWS::Logs::ScheduledQuery`.
+    DestinationConfiguration(default)
 }
 
 impl DestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Configuration`.
-    pub fn s3_configuration(mut self, value: impl Into<Value<S3Configuration>>) -> Self {
-        self.s3_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_configuration {
-            m.insert("S3Configuration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Configuration` (optional).
+    pub fn s3_configuration(self, value: impl Into<Value<S3Configuration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "S3Configuration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConfiguration);
-
-/// Property type `S3Configuration` of `AWS::Logs::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct S3Configuration {
-    /// `DestinationIdentifier` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^s3://[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9](/.*)?`.
-    pub destination_identifier: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 1..= characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `S3Configuration` of `AWS::Logs::ScheduledQuery`.
+    S3Configuration
 }
 
 impl S3Configuration {
@@ -436,219 +268,38 @@ impl S3Configuration {
         destination_identifier: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            destination_identifier: destination_identifier.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationIdentifier",
+                    destination_identifier.into().to_template(),
+                )
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationIdentifier".to_owned(),
-            self.destination_identifier.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `QueryLanguage`.
+    QueryLanguage {
+        /// `CWLI`
+        Cwli = "CWLI",
+        /// `PPL`
+        Ppl = "PPL",
+        /// `SQL`
+        Sql = "SQL",
     }
 }
 
-impl Check for S3Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_identifier.check(
-            &path.field("DestinationIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^s3://[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9](/.*)?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ScheduledQueryState`.
+    ScheduledQueryState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(S3Configuration);
-
-/// Values of `QueryLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QueryLanguage {
-    /// `CWLI`
-    Cwli,
-    /// `PPL`
-    Ppl,
-    /// `SQL`
-    Sql,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl QueryLanguage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CWLI", "PPL", "SQL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cwli => "CWLI",
-            Self::Ppl => "PPL",
-            Self::Sql => "SQL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for QueryLanguage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for QueryLanguage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for QueryLanguage {
-    fn from(s: &str) -> Self {
-        match s {
-            "CWLI" => Self::Cwli,
-            "PPL" => Self::Ppl,
-            "SQL" => Self::Sql,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<QueryLanguage> {
-    fn from(s: &str) -> Self {
-        Value::literal(QueryLanguage::from(s))
-    }
-}
-
-crate::impl_literal!(QueryLanguage);
-
-/// Values of `ScheduledQueryState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScheduledQueryState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScheduledQueryState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScheduledQueryState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScheduledQueryState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScheduledQueryState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScheduledQueryState> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScheduledQueryState::from(s))
-    }
-}
-
-crate::impl_literal!(ScheduledQueryState);
-
-/// Property type `Tags` of `AWS::Logs::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct Tags {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tags {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tags);
+pub use crate::cfn::Tag as Tags;

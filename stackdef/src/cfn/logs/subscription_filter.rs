@@ -11,100 +11,80 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::SubscriptionFilter`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionFilter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubscriptionFilter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubscriptionFilter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubscriptionFilter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::SubscriptionFilter`.
+    SubscriptionFilter("AWS::Logs::SubscriptionFilter", SubscriptionFilterProps)
 }
 
 impl SubscriptionFilter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::SubscriptionFilter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SubscriptionFilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ApplyOnTransformedLogs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_apply_on_transformed_logs(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ApplyOnTransformedLogs", value.into())
+    }
+
+    /// Replaces `DestinationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DestinationArn", value.into())
+    }
+
+    /// Replaces `Distribution` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distribution(&self, value: impl Into<Value<Distribution>>) {
+        self.resource.set_property("Distribution", value.into())
+    }
+
+    /// Replaces `EmitSystemFields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_emit_system_fields(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("EmitSystemFields", value.into())
+    }
+
+    /// Replaces `FieldSelectionCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_field_selection_criteria(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FieldSelectionCriteria", value.into())
+    }
+
+    /// Replaces `FilterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FilterName", value.into())
+    }
+
+    /// Replaces `FilterPattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_pattern(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FilterPattern", value.into())
+    }
+
+    /// Replaces `LogGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_name(&self, value: impl Into<Value<ids::LogGroupName>>) {
+        self.resource.set_property("LogGroupName", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::SubscriptionFilter`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionFilterProps {
-    /// `ApplyOnTransformedLogs` (optional).
-    pub apply_on_transformed_logs: Option<Value<bool>>,
-    /// `DestinationArn` (required).
-    /// Length: 1..= characters.
-    pub destination_arn: Value<String>,
-    /// `Distribution` (optional).
-    pub distribution: Option<Value<Distribution>>,
-    /// `EmitSystemFields` (optional).
-    pub emit_system_fields: Option<Value<List<String>>>,
-    /// `FieldSelectionCriteria` (optional).
-    /// Length: 0..=2000 characters.
-    pub field_selection_criteria: Option<Value<String>>,
-    /// `FilterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[^:*]*$`.
-    pub filter_name: Option<Value<String>>,
-    /// `FilterPattern` (required).
-    /// Length: 0..=1024 characters.
-    pub filter_pattern: Value<String>,
-    /// `LogGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\.\-_/#A-Za-z0-9]+$`.
-    pub log_group_name: Value<ids::LogGroupName>,
-    /// `RoleArn` (optional).
-    /// Length: 1..= characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::SubscriptionFilter`.
+    SubscriptionFilterProps
 }
 
 impl SubscriptionFilterProps {
@@ -114,200 +94,59 @@ impl SubscriptionFilterProps {
         filter_pattern: impl Into<Value<String>>,
         log_group_name: impl Into<Value<ids::LogGroupName>>,
     ) -> Self {
-        Self {
-            apply_on_transformed_logs: None,
-            destination_arn: destination_arn.into(),
-            distribution: None,
-            emit_system_fields: None,
-            field_selection_criteria: None,
-            filter_name: None,
-            filter_pattern: filter_pattern.into(),
-            log_group_name: log_group_name.into(),
-            role_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DestinationArn", destination_arn.into().to_template())
+                .with(6, "FilterPattern", filter_pattern.into().to_template())
+                .with(7, "LogGroupName", log_group_name.into().to_template()),
+        )
     }
-    /// Sets `ApplyOnTransformedLogs`.
-    pub fn apply_on_transformed_logs(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.apply_on_transformed_logs = Some(value.into());
-        self
+    /// `ApplyOnTransformedLogs` (optional).
+    pub fn apply_on_transformed_logs(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplyOnTransformedLogs", value.into().to_template()),
+        )
     }
-    /// Sets `Distribution`.
-    pub fn distribution(mut self, value: impl Into<Value<Distribution>>) -> Self {
-        self.distribution = Some(value.into());
-        self
+    /// `Distribution` (optional).
+    pub fn distribution(self, value: impl Into<Value<Distribution>>) -> Self {
+        Self(self.0.with(2, "Distribution", value.into().to_template()))
     }
-    /// Sets `EmitSystemFields`.
-    pub fn emit_system_fields(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.emit_system_fields = Some(value.into());
-        self
+    /// `EmitSystemFields` (optional).
+    pub fn emit_system_fields(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EmitSystemFields", value.into().to_template()),
+        )
     }
-    /// Sets `FieldSelectionCriteria`.
-    pub fn field_selection_criteria(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_selection_criteria = Some(value.into());
-        self
+    /// `FieldSelectionCriteria` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn field_selection_criteria(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FieldSelectionCriteria", value.into().to_template()),
+        )
     }
-    /// Sets `FilterName`.
-    pub fn filter_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_name = Some(value.into());
-        self
+    /// `FilterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^[^:*]*$`.
+    pub fn filter_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "FilterName", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubscriptionFilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.apply_on_transformed_logs {
-            m.insert("ApplyOnTransformedLogs".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationArn".to_owned(),
-            self.destination_arn.to_template(),
-        );
-        if let Some(v) = &self.distribution {
-            m.insert("Distribution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.emit_system_fields {
-            m.insert("EmitSystemFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_selection_criteria {
-            m.insert("FieldSelectionCriteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_name {
-            m.insert("FilterName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FilterPattern".to_owned(),
-            self.filter_pattern.to_template(),
-        );
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Length: at least 1 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(8, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for SubscriptionFilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_arn.check(
-            &path.field("DestinationArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.distribution
-            .check(&path.field("Distribution"), &Rules::NONE, out);
-        self.field_selection_criteria.check(
-            &path.field("FieldSelectionCriteria"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_name.check(
-            &path.field("FilterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[^:*]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_pattern.check(
-            &path.field("FilterPattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\.\\-_/#A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Distribution`.
+    Distribution {
+        /// `Random`
+        Random = "Random",
+        /// `ByLogStream`
+        ByLogStream = "ByLogStream",
     }
 }
-
-crate::impl_literal!(SubscriptionFilterProps);
-
-/// Values of `Distribution`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Distribution {
-    /// `Random`
-    Random,
-    /// `ByLogStream`
-    ByLogStream,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Distribution {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Random", "ByLogStream"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Random => "Random",
-            Self::ByLogStream => "ByLogStream",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Distribution {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Distribution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Distribution {
-    fn from(s: &str) -> Self {
-        match s {
-            "Random" => Self::Random,
-            "ByLogStream" => Self::ByLogStream,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Distribution> {
-    fn from(s: &str) -> Self {
-        Value::literal(Distribution::from(s))
-    }
-}
-
-crate::impl_literal!(Distribution);

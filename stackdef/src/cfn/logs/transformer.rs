@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct Transformer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Transformer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Transformer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Transformer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Logs::Transformer`.
+    Transformer("AWS::Logs::Transformer", TransformerProps)
 }
 
 impl Transformer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Logs::Transformer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TransformerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `LogGroupIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::TransformerId> {
         self.resource.ref_value()
@@ -77,19 +29,25 @@ impl Transformer {
     pub fn log_group_identifier(&self) -> Value<ids::TransformerId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `LogGroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LogGroupIdentifier", value.into())
+    }
+
+    /// Replaces `TransformerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transformer_config(&self, value: impl Into<Value<List<Processor>>>) {
+        self.resource
+            .set_property("TransformerConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct TransformerProps {
-    /// `LogGroupIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `[\w#+=/:,.@-]*`.
-    pub log_group_identifier: Value<String>,
-    /// `TransformerConfig` (required).
-    /// Items: 1..=20.
-    pub transformer_config: Value<List<Processor>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Logs::Transformer`.
+    TransformerProps
 }
 
 impl TransformerProps {
@@ -98,749 +56,248 @@ impl TransformerProps {
         log_group_identifier: impl Into<Value<String>>,
         transformer_config: impl Into<Value<List<Processor>>>,
     ) -> Self {
-        Self {
-            log_group_identifier: log_group_identifier.into(),
-            transformer_config: transformer_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "LogGroupIdentifier",
+                    log_group_identifier.into().to_template(),
+                )
+                .with(
+                    1,
+                    "TransformerConfig",
+                    transformer_config.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for TransformerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LogGroupIdentifier".to_owned(),
-            self.log_group_identifier.to_template(),
-        );
-        m.insert(
-            "TransformerConfig".to_owned(),
-            self.transformer_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransformerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_identifier.check(
-            &path.field("LogGroupIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("[\\w#+=/:,.@-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transformer_config.check(
-            &path.field("TransformerConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransformerProps);
-
-/// Property type `Processor` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct Processor {
-    /// `AddKeys` (optional).
-    pub add_keys: Option<Value<AddKeys>>,
-    /// `CopyValue` (optional).
-    pub copy_value: Option<Value<CopyValue>>,
-    /// `Csv` (optional).
-    pub csv: Option<Value<Csv>>,
-    /// `DateTimeConverter` (optional).
-    pub date_time_converter: Option<Value<DateTimeConverter>>,
-    /// `DeleteKeys` (optional).
-    pub delete_keys: Option<Value<DeleteKeys>>,
-    /// `Grok` (optional).
-    pub grok: Option<Value<Grok>>,
-    /// `ListToMap` (optional).
-    pub list_to_map: Option<Value<ListToMap>>,
-    /// `LowerCaseString` (optional).
-    pub lower_case_string: Option<Value<LowerCaseString>>,
-    /// `MoveKeys` (optional).
-    pub move_keys: Option<Value<MoveKeys>>,
-    /// `ParseCloudfront` (optional).
-    pub parse_cloudfront: Option<Value<ParseCloudfront>>,
-    /// `ParseJSON` (optional).
-    pub parse_json: Option<Value<ParseJson>>,
-    /// `ParseKeyValue` (optional).
-    pub parse_key_value: Option<Value<ParseKeyValue>>,
-    /// `ParsePostgres` (optional).
-    pub parse_postgres: Option<Value<ParsePostgres>>,
-    /// `ParseRoute53` (optional).
-    pub parse_route53: Option<Value<ParseRoute53>>,
-    /// `ParseToOCSF` (optional).
-    pub parse_to_ocsf: Option<Value<ParseToOcsf>>,
-    /// `ParseVPC` (optional).
-    pub parse_vpc: Option<Value<ParseVpc>>,
-    /// `ParseWAF` (optional).
-    pub parse_waf: Option<Value<ParseWaf>>,
-    /// `RenameKeys` (optional).
-    pub rename_keys: Option<Value<RenameKeys>>,
-    /// `SplitString` (optional).
-    pub split_string: Option<Value<SplitString>>,
-    /// `SubstituteString` (optional).
-    pub substitute_string: Option<Value<SubstituteString>>,
-    /// `TrimString` (optional).
-    pub trim_string: Option<Value<TrimString>>,
-    /// `TypeConverter` (optional).
-    pub type_converter: Option<Value<TypeConverter>>,
-    /// `UpperCaseString` (optional).
-    pub upper_case_string: Option<Value<UpperCaseString>>,
+crate::l1_struct! {
+    /// Property type `Processor` of `AWS::Logs::Transformer`.
+    Processor(default)
 }
 
 impl Processor {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_keys: None,
-            copy_value: None,
-            csv: None,
-            date_time_converter: None,
-            delete_keys: None,
-            grok: None,
-            list_to_map: None,
-            lower_case_string: None,
-            move_keys: None,
-            parse_cloudfront: None,
-            parse_json: None,
-            parse_key_value: None,
-            parse_postgres: None,
-            parse_route53: None,
-            parse_to_ocsf: None,
-            parse_vpc: None,
-            parse_waf: None,
-            rename_keys: None,
-            split_string: None,
-            substitute_string: None,
-            trim_string: None,
-            type_converter: None,
-            upper_case_string: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddKeys`.
-    pub fn add_keys(mut self, value: impl Into<Value<AddKeys>>) -> Self {
-        self.add_keys = Some(value.into());
-        self
+    /// `AddKeys` (optional).
+    pub fn add_keys(self, value: impl Into<Value<AddKeys>>) -> Self {
+        Self(self.0.with(0, "AddKeys", value.into().to_template()))
     }
-    /// Sets `CopyValue`.
-    pub fn copy_value(mut self, value: impl Into<Value<CopyValue>>) -> Self {
-        self.copy_value = Some(value.into());
-        self
+    /// `CopyValue` (optional).
+    pub fn copy_value(self, value: impl Into<Value<CopyValue>>) -> Self {
+        Self(self.0.with(1, "CopyValue", value.into().to_template()))
     }
-    /// Sets `Csv`.
-    pub fn csv(mut self, value: impl Into<Value<Csv>>) -> Self {
-        self.csv = Some(value.into());
-        self
+    /// `Csv` (optional).
+    pub fn csv(self, value: impl Into<Value<Csv>>) -> Self {
+        Self(self.0.with(2, "Csv", value.into().to_template()))
     }
-    /// Sets `DateTimeConverter`.
-    pub fn date_time_converter(mut self, value: impl Into<Value<DateTimeConverter>>) -> Self {
-        self.date_time_converter = Some(value.into());
-        self
+    /// `DateTimeConverter` (optional).
+    pub fn date_time_converter(self, value: impl Into<Value<DateTimeConverter>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DateTimeConverter", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteKeys`.
-    pub fn delete_keys(mut self, value: impl Into<Value<DeleteKeys>>) -> Self {
-        self.delete_keys = Some(value.into());
-        self
+    /// `DeleteKeys` (optional).
+    pub fn delete_keys(self, value: impl Into<Value<DeleteKeys>>) -> Self {
+        Self(self.0.with(4, "DeleteKeys", value.into().to_template()))
     }
-    /// Sets `Grok`.
-    pub fn grok(mut self, value: impl Into<Value<Grok>>) -> Self {
-        self.grok = Some(value.into());
-        self
+    /// `Grok` (optional).
+    pub fn grok(self, value: impl Into<Value<Grok>>) -> Self {
+        Self(self.0.with(5, "Grok", value.into().to_template()))
     }
-    /// Sets `ListToMap`.
-    pub fn list_to_map(mut self, value: impl Into<Value<ListToMap>>) -> Self {
-        self.list_to_map = Some(value.into());
-        self
+    /// `ListToMap` (optional).
+    pub fn list_to_map(self, value: impl Into<Value<ListToMap>>) -> Self {
+        Self(self.0.with(6, "ListToMap", value.into().to_template()))
     }
-    /// Sets `LowerCaseString`.
-    pub fn lower_case_string(mut self, value: impl Into<Value<LowerCaseString>>) -> Self {
-        self.lower_case_string = Some(value.into());
-        self
+    /// `LowerCaseString` (optional).
+    pub fn lower_case_string(self, value: impl Into<Value<LowerCaseString>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LowerCaseString", value.into().to_template()),
+        )
     }
-    /// Sets `MoveKeys`.
-    pub fn move_keys(mut self, value: impl Into<Value<MoveKeys>>) -> Self {
-        self.move_keys = Some(value.into());
-        self
+    /// `MoveKeys` (optional).
+    pub fn move_keys(self, value: impl Into<Value<MoveKeys>>) -> Self {
+        Self(self.0.with(8, "MoveKeys", value.into().to_template()))
     }
-    /// Sets `ParseCloudfront`.
-    pub fn parse_cloudfront(mut self, value: impl Into<Value<ParseCloudfront>>) -> Self {
-        self.parse_cloudfront = Some(value.into());
-        self
+    /// `ParseCloudfront` (optional).
+    pub fn parse_cloudfront(self, value: impl Into<Value<ParseCloudfront>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ParseCloudfront", value.into().to_template()),
+        )
     }
-    /// Sets `ParseJSON`.
-    pub fn parse_json(mut self, value: impl Into<Value<ParseJson>>) -> Self {
-        self.parse_json = Some(value.into());
-        self
+    /// `ParseJSON` (optional).
+    pub fn parse_json(self, value: impl Into<Value<ParseJson>>) -> Self {
+        Self(self.0.with(10, "ParseJSON", value.into().to_template()))
     }
-    /// Sets `ParseKeyValue`.
-    pub fn parse_key_value(mut self, value: impl Into<Value<ParseKeyValue>>) -> Self {
-        self.parse_key_value = Some(value.into());
-        self
+    /// `ParseKeyValue` (optional).
+    pub fn parse_key_value(self, value: impl Into<Value<ParseKeyValue>>) -> Self {
+        Self(self.0.with(11, "ParseKeyValue", value.into().to_template()))
     }
-    /// Sets `ParsePostgres`.
-    pub fn parse_postgres(mut self, value: impl Into<Value<ParsePostgres>>) -> Self {
-        self.parse_postgres = Some(value.into());
-        self
+    /// `ParsePostgres` (optional).
+    pub fn parse_postgres(self, value: impl Into<Value<ParsePostgres>>) -> Self {
+        Self(self.0.with(12, "ParsePostgres", value.into().to_template()))
     }
-    /// Sets `ParseRoute53`.
-    pub fn parse_route53(mut self, value: impl Into<Value<ParseRoute53>>) -> Self {
-        self.parse_route53 = Some(value.into());
-        self
+    /// `ParseRoute53` (optional).
+    pub fn parse_route53(self, value: impl Into<Value<ParseRoute53>>) -> Self {
+        Self(self.0.with(13, "ParseRoute53", value.into().to_template()))
     }
-    /// Sets `ParseToOCSF`.
-    pub fn parse_to_ocsf(mut self, value: impl Into<Value<ParseToOcsf>>) -> Self {
-        self.parse_to_ocsf = Some(value.into());
-        self
+    /// `ParseToOCSF` (optional).
+    pub fn parse_to_ocsf(self, value: impl Into<Value<ParseToOcsf>>) -> Self {
+        Self(self.0.with(14, "ParseToOCSF", value.into().to_template()))
     }
-    /// Sets `ParseVPC`.
-    pub fn parse_vpc(mut self, value: impl Into<Value<ParseVpc>>) -> Self {
-        self.parse_vpc = Some(value.into());
-        self
+    /// `ParseVPC` (optional).
+    pub fn parse_vpc(self, value: impl Into<Value<ParseVpc>>) -> Self {
+        Self(self.0.with(15, "ParseVPC", value.into().to_template()))
     }
-    /// Sets `ParseWAF`.
-    pub fn parse_waf(mut self, value: impl Into<Value<ParseWaf>>) -> Self {
-        self.parse_waf = Some(value.into());
-        self
+    /// `ParseWAF` (optional).
+    pub fn parse_waf(self, value: impl Into<Value<ParseWaf>>) -> Self {
+        Self(self.0.with(16, "ParseWAF", value.into().to_template()))
     }
-    /// Sets `RenameKeys`.
-    pub fn rename_keys(mut self, value: impl Into<Value<RenameKeys>>) -> Self {
-        self.rename_keys = Some(value.into());
-        self
+    /// `RenameKeys` (optional).
+    pub fn rename_keys(self, value: impl Into<Value<RenameKeys>>) -> Self {
+        Self(self.0.with(17, "RenameKeys", value.into().to_template()))
     }
-    /// Sets `SplitString`.
-    pub fn split_string(mut self, value: impl Into<Value<SplitString>>) -> Self {
-        self.split_string = Some(value.into());
-        self
+    /// `SplitString` (optional).
+    pub fn split_string(self, value: impl Into<Value<SplitString>>) -> Self {
+        Self(self.0.with(18, "SplitString", value.into().to_template()))
     }
-    /// Sets `SubstituteString`.
-    pub fn substitute_string(mut self, value: impl Into<Value<SubstituteString>>) -> Self {
-        self.substitute_string = Some(value.into());
-        self
+    /// `SubstituteString` (optional).
+    pub fn substitute_string(self, value: impl Into<Value<SubstituteString>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SubstituteString", value.into().to_template()),
+        )
     }
-    /// Sets `TrimString`.
-    pub fn trim_string(mut self, value: impl Into<Value<TrimString>>) -> Self {
-        self.trim_string = Some(value.into());
-        self
+    /// `TrimString` (optional).
+    pub fn trim_string(self, value: impl Into<Value<TrimString>>) -> Self {
+        Self(self.0.with(20, "TrimString", value.into().to_template()))
     }
-    /// Sets `TypeConverter`.
-    pub fn type_converter(mut self, value: impl Into<Value<TypeConverter>>) -> Self {
-        self.type_converter = Some(value.into());
-        self
+    /// `TypeConverter` (optional).
+    pub fn type_converter(self, value: impl Into<Value<TypeConverter>>) -> Self {
+        Self(self.0.with(21, "TypeConverter", value.into().to_template()))
     }
-    /// Sets `UpperCaseString`.
-    pub fn upper_case_string(mut self, value: impl Into<Value<UpperCaseString>>) -> Self {
-        self.upper_case_string = Some(value.into());
-        self
+    /// `UpperCaseString` (optional).
+    pub fn upper_case_string(self, value: impl Into<Value<UpperCaseString>>) -> Self {
+        Self(
+            self.0
+                .with(22, "UpperCaseString", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Processor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_keys {
-            m.insert("AddKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_value {
-            m.insert("CopyValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.csv {
-            m.insert("Csv".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_time_converter {
-            m.insert("DateTimeConverter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_keys {
-            m.insert("DeleteKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grok {
-            m.insert("Grok".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.list_to_map {
-            m.insert("ListToMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lower_case_string {
-            m.insert("LowerCaseString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.move_keys {
-            m.insert("MoveKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_cloudfront {
-            m.insert("ParseCloudfront".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_json {
-            m.insert("ParseJSON".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_key_value {
-            m.insert("ParseKeyValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_postgres {
-            m.insert("ParsePostgres".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_route53 {
-            m.insert("ParseRoute53".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_to_ocsf {
-            m.insert("ParseToOCSF".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_vpc {
-            m.insert("ParseVPC".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parse_waf {
-            m.insert("ParseWAF".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rename_keys {
-            m.insert("RenameKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.split_string {
-            m.insert("SplitString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.substitute_string {
-            m.insert("SubstituteString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trim_string {
-            m.insert("TrimString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_converter {
-            m.insert("TypeConverter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upper_case_string {
-            m.insert("UpperCaseString".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Processor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_keys
-            .check(&path.field("AddKeys"), &Rules::NONE, out);
-        self.copy_value
-            .check(&path.field("CopyValue"), &Rules::NONE, out);
-        self.csv.check(&path.field("Csv"), &Rules::NONE, out);
-        self.date_time_converter
-            .check(&path.field("DateTimeConverter"), &Rules::NONE, out);
-        self.delete_keys
-            .check(&path.field("DeleteKeys"), &Rules::NONE, out);
-        self.grok.check(&path.field("Grok"), &Rules::NONE, out);
-        self.list_to_map
-            .check(&path.field("ListToMap"), &Rules::NONE, out);
-        self.lower_case_string
-            .check(&path.field("LowerCaseString"), &Rules::NONE, out);
-        self.move_keys
-            .check(&path.field("MoveKeys"), &Rules::NONE, out);
-        self.parse_cloudfront
-            .check(&path.field("ParseCloudfront"), &Rules::NONE, out);
-        self.parse_json
-            .check(&path.field("ParseJSON"), &Rules::NONE, out);
-        self.parse_key_value
-            .check(&path.field("ParseKeyValue"), &Rules::NONE, out);
-        self.parse_postgres
-            .check(&path.field("ParsePostgres"), &Rules::NONE, out);
-        self.parse_route53
-            .check(&path.field("ParseRoute53"), &Rules::NONE, out);
-        self.parse_to_ocsf
-            .check(&path.field("ParseToOCSF"), &Rules::NONE, out);
-        self.parse_vpc
-            .check(&path.field("ParseVPC"), &Rules::NONE, out);
-        self.parse_waf
-            .check(&path.field("ParseWAF"), &Rules::NONE, out);
-        self.rename_keys
-            .check(&path.field("RenameKeys"), &Rules::NONE, out);
-        self.split_string
-            .check(&path.field("SplitString"), &Rules::NONE, out);
-        self.substitute_string
-            .check(&path.field("SubstituteString"), &Rules::NONE, out);
-        self.trim_string
-            .check(&path.field("TrimString"), &Rules::NONE, out);
-        self.type_converter
-            .check(&path.field("TypeConverter"), &Rules::NONE, out);
-        self.upper_case_string
-            .check(&path.field("UpperCaseString"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Processor);
-
-/// Property type `AddKeys` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct AddKeys {
-    /// `Entries` (required).
-    /// Items: 1..=5.
-    pub entries: Value<List<AddKeyEntry>>,
+crate::l1_struct! {
+    /// Property type `AddKeys` of `AWS::Logs::Transformer`.
+    AddKeys
 }
 
 impl AddKeys {
     /// The required properties: `Entries`.
     pub fn new(entries: impl Into<Value<List<AddKeyEntry>>>) -> Self {
-        Self {
-            entries: entries.into(),
-        }
+        Self(crate::Properties::new().with(0, "Entries", entries.into().to_template()))
     }
 }
 
-impl ToTemplate for AddKeys {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entries".to_owned(), self.entries.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AddKeys {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AddKeys);
-
-/// Property type `AddKeyEntry` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct AddKeyEntry {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub key: Value<String>,
-    /// `OverwriteIfExists` (optional).
-    pub overwrite_if_exists: Option<Value<bool>>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `AddKeyEntry` of `AWS::Logs::Transformer`.
+    AddKeyEntry
 }
 
 impl AddKeyEntry {
     /// The required properties: `Key`, `Value`.
     pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            overwrite_if_exists: None,
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `OverwriteIfExists`.
-    pub fn overwrite_if_exists(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overwrite_if_exists = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AddKeyEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.overwrite_if_exists {
-            m.insert("OverwriteIfExists".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `OverwriteIfExists` (optional).
+    pub fn overwrite_if_exists(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OverwriteIfExists", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AddKeyEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AddKeyEntry);
-
-/// Property type `CopyValue` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct CopyValue {
-    /// `Entries` (required).
-    /// Items: 1..=5.
-    pub entries: Value<List<CopyValueEntry>>,
+crate::l1_struct! {
+    /// Property type `CopyValue` of `AWS::Logs::Transformer`.
+    CopyValue
 }
 
 impl CopyValue {
     /// The required properties: `Entries`.
     pub fn new(entries: impl Into<Value<List<CopyValueEntry>>>) -> Self {
-        Self {
-            entries: entries.into(),
-        }
+        Self(crate::Properties::new().with(0, "Entries", entries.into().to_template()))
     }
 }
 
-impl ToTemplate for CopyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entries".to_owned(), self.entries.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CopyValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CopyValue);
-
-/// Property type `CopyValueEntry` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct CopyValueEntry {
-    /// `OverwriteIfExists` (optional).
-    pub overwrite_if_exists: Option<Value<bool>>,
-    /// `Source` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Value<String>,
-    /// `Target` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub target: Value<String>,
+crate::l1_struct! {
+    /// Property type `CopyValueEntry` of `AWS::Logs::Transformer`.
+    CopyValueEntry
 }
 
 impl CopyValueEntry {
     /// The required properties: `Source`, `Target`.
     pub fn new(source: impl Into<Value<String>>, target: impl Into<Value<String>>) -> Self {
-        Self {
-            overwrite_if_exists: None,
-            source: source.into(),
-            target: target.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Source", source.into().to_template())
+                .with(2, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `OverwriteIfExists`.
-    pub fn overwrite_if_exists(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overwrite_if_exists = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CopyValueEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.overwrite_if_exists {
-            m.insert("OverwriteIfExists".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
+    /// `OverwriteIfExists` (optional).
+    pub fn overwrite_if_exists(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OverwriteIfExists", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CopyValueEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CopyValueEntry);
-
-/// Property type `Csv` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct Csv {
-    /// `Columns` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub columns: Option<Value<List<String>>>,
-    /// `Delimiter` (optional).
-    /// Length: 1..=2 characters.
-    pub delimiter: Option<Value<String>>,
-    /// `QuoteCharacter` (optional).
-    /// Length: 1..=1 characters.
-    pub quote_character: Option<Value<String>>,
-    /// `Source` (optional).
-    /// Length: 1..=128 characters.
-    pub source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Csv` of `AWS::Logs::Transformer`.
+    Csv(default)
 }
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            columns: None,
-            delimiter: None,
-            quote_character: None,
-            source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.columns = Some(value.into());
-        self
-    }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delimiter = Some(value.into());
-        self
-    }
-    /// Sets `QuoteCharacter`.
-    pub fn quote_character(mut self, value: impl Into<Value<String>>) -> Self {
-        self.quote_character = Some(value.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Csv {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delimiter {
-            m.insert("Delimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quote_character {
-            m.insert("QuoteCharacter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Csv {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns.check(
-            &path.field("Columns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.delimiter.check(
-            &path.field("Delimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.quote_character.check(
-            &path.field("QuoteCharacter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Csv);
-
-/// Property type `DateTimeConverter` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct DateTimeConverter {
-    /// `Locale` (optional).
-    /// Length: 1..= characters.
-    pub locale: Option<Value<String>>,
-    /// `MatchPatterns` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=128 characters.
+    /// `Columns` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 128 characters.
     /// Each item: Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub match_patterns: Value<List<String>>,
-    /// `Source` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Value<String>,
-    /// `SourceTimezone` (optional).
-    /// Length: 1..= characters.
-    pub source_timezone: Option<Value<String>>,
-    /// `Target` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub target: Value<String>,
-    /// `TargetFormat` (optional).
-    /// Length: 1..=64 characters.
-    pub target_format: Option<Value<String>>,
-    /// `TargetTimezone` (optional).
-    /// Length: 1..= characters.
-    pub target_timezone: Option<Value<String>>,
+    pub fn columns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Columns", value.into().to_template()))
+    }
+    /// `Delimiter` (optional).
+    /// Length: 1 to 2 characters.
+    pub fn delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Delimiter", value.into().to_template()))
+    }
+    /// `QuoteCharacter` (optional).
+    /// Length: 1 to 1 characters.
+    pub fn quote_character(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "QuoteCharacter", value.into().to_template()))
+    }
+    /// `Source` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DateTimeConverter` of `AWS::Logs::Transformer`.
+    DateTimeConverter
 }
 
 impl DateTimeConverter {
@@ -850,1007 +307,297 @@ impl DateTimeConverter {
         source: impl Into<Value<String>>,
         target: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            locale: None,
-            match_patterns: match_patterns.into(),
-            source: source.into(),
-            source_timezone: None,
-            target: target.into(),
-            target_format: None,
-            target_timezone: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MatchPatterns", match_patterns.into().to_template())
+                .with(2, "Source", source.into().to_template())
+                .with(4, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `Locale`.
-    pub fn locale(mut self, value: impl Into<Value<String>>) -> Self {
-        self.locale = Some(value.into());
-        self
+    /// `Locale` (optional).
+    /// Length: at least 1 characters.
+    pub fn locale(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Locale", value.into().to_template()))
     }
-    /// Sets `SourceTimezone`.
-    pub fn source_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_timezone = Some(value.into());
-        self
+    /// `SourceTimezone` (optional).
+    /// Length: at least 1 characters.
+    pub fn source_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SourceTimezone", value.into().to_template()))
     }
-    /// Sets `TargetFormat`.
-    pub fn target_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_format = Some(value.into());
-        self
+    /// `TargetFormat` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn target_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TargetFormat", value.into().to_template()))
     }
-    /// Sets `TargetTimezone`.
-    pub fn target_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_timezone = Some(value.into());
-        self
+    /// `TargetTimezone` (optional).
+    /// Length: at least 1 characters.
+    pub fn target_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TargetTimezone", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DateTimeConverter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.locale {
-            m.insert("Locale".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MatchPatterns".to_owned(),
-            self.match_patterns.to_template(),
-        );
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.source_timezone {
-            m.insert("SourceTimezone".to_owned(), v.to_template());
-        }
-        m.insert("Target".to_owned(), self.target.to_template());
-        if let Some(v) = &self.target_format {
-            m.insert("TargetFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_timezone {
-            m.insert("TargetTimezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DateTimeConverter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.locale.check(
-            &path.field("Locale"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_patterns.check(
-            &path.field("MatchPatterns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_timezone.check(
-            &path.field("SourceTimezone"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_format.check(
-            &path.field("TargetFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_timezone.check(
-            &path.field("TargetTimezone"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DateTimeConverter);
-
-/// Property type `DeleteKeys` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct DeleteKeys {
-    /// `WithKeys` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=128 characters.
-    pub with_keys: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `DeleteKeys` of `AWS::Logs::Transformer`.
+    DeleteKeys
 }
 
 impl DeleteKeys {
     /// The required properties: `WithKeys`.
     pub fn new(with_keys: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            with_keys: with_keys.into(),
-        }
+        Self(crate::Properties::new().with(0, "WithKeys", with_keys.into().to_template()))
     }
 }
 
-impl ToTemplate for DeleteKeys {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("WithKeys".to_owned(), self.with_keys.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeleteKeys {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.with_keys.check(
-            &path.field("WithKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeleteKeys);
-
-/// Property type `Grok` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct Grok {
-    /// `Match` (required).
-    /// Length: 1..=512 characters.
-    pub match_: Value<String>,
-    /// `Source` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Grok` of `AWS::Logs::Transformer`.
+    Grok
 }
 
 impl Grok {
     /// The required properties: `Match`.
     pub fn new(match_: impl Into<Value<String>>) -> Self {
-        Self {
-            match_: match_.into(),
-            source: None,
-        }
+        Self(crate::Properties::new().with(0, "Match", match_.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Source", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Grok {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Match".to_owned(), self.match_.to_template());
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Grok {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(
-            &path.field("Match"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Grok);
-
-/// Property type `ListToMap` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct ListToMap {
-    /// `Flatten` (optional).
-    pub flatten: Option<Value<bool>>,
-    /// `FlattenedElement` (optional).
-    pub flattened_element: Option<Value<FlattenedElement>>,
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub key: Value<String>,
-    /// `Source` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Value<String>,
-    /// `Target` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub target: Option<Value<String>>,
-    /// `ValueKey` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub value_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ListToMap` of `AWS::Logs::Transformer`.
+    ListToMap
 }
 
 impl ListToMap {
     /// The required properties: `Key`, `Source`.
     pub fn new(key: impl Into<Value<String>>, source: impl Into<Value<String>>) -> Self {
-        Self {
-            flatten: None,
-            flattened_element: None,
-            key: key.into(),
-            source: source.into(),
-            target: None,
-            value_key: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Key", key.into().to_template())
+                .with(3, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `Flatten`.
-    pub fn flatten(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.flatten = Some(value.into());
-        self
+    /// `Flatten` (optional).
+    pub fn flatten(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Flatten", value.into().to_template()))
     }
-    /// Sets `FlattenedElement`.
-    pub fn flattened_element(mut self, value: impl Into<Value<FlattenedElement>>) -> Self {
-        self.flattened_element = Some(value.into());
-        self
+    /// `FlattenedElement` (optional).
+    pub fn flattened_element(self, value: impl Into<Value<FlattenedElement>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FlattenedElement", value.into().to_template()),
+        )
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target = Some(value.into());
-        self
+    /// `Target` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Target", value.into().to_template()))
     }
-    /// Sets `ValueKey`.
-    pub fn value_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ListToMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.flatten {
-            m.insert("Flatten".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flattened_element {
-            m.insert("FlattenedElement".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_key {
-            m.insert("ValueKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValueKey` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn value_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ValueKey", value.into().to_template()))
     }
 }
 
-impl Check for ListToMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flattened_element
-            .check(&path.field("FlattenedElement"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_key.check(
-            &path.field("ValueKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FlattenedElement`.
+    FlattenedElement {
+        /// `first`
+        First = "first",
+        /// `last`
+        Last = "last",
     }
 }
 
-crate::impl_literal!(ListToMap);
-
-/// Values of `FlattenedElement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlattenedElement {
-    /// `first`
-    First,
-    /// `last`
-    Last,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlattenedElement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["first", "last"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "first",
-            Self::Last => "last",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlattenedElement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlattenedElement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlattenedElement {
-    fn from(s: &str) -> Self {
-        match s {
-            "first" => Self::First,
-            "last" => Self::Last,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlattenedElement> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlattenedElement::from(s))
-    }
-}
-
-crate::impl_literal!(FlattenedElement);
-
-/// Property type `LowerCaseString` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct LowerCaseString {
-    /// `WithKeys` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=128 characters.
-    pub with_keys: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `LowerCaseString` of `AWS::Logs::Transformer`.
+    LowerCaseString
 }
 
 impl LowerCaseString {
     /// The required properties: `WithKeys`.
     pub fn new(with_keys: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            with_keys: with_keys.into(),
-        }
+        Self(crate::Properties::new().with(0, "WithKeys", with_keys.into().to_template()))
     }
 }
 
-impl ToTemplate for LowerCaseString {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("WithKeys".to_owned(), self.with_keys.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LowerCaseString {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.with_keys.check(
-            &path.field("WithKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LowerCaseString);
-
-/// Property type `MoveKeys` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct MoveKeys {
-    /// `Entries` (required).
-    /// Items: 1..=5.
-    pub entries: Value<List<MoveKeyEntry>>,
+crate::l1_struct! {
+    /// Property type `MoveKeys` of `AWS::Logs::Transformer`.
+    MoveKeys
 }
 
 impl MoveKeys {
     /// The required properties: `Entries`.
     pub fn new(entries: impl Into<Value<List<MoveKeyEntry>>>) -> Self {
-        Self {
-            entries: entries.into(),
-        }
+        Self(crate::Properties::new().with(0, "Entries", entries.into().to_template()))
     }
 }
 
-impl ToTemplate for MoveKeys {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entries".to_owned(), self.entries.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MoveKeys {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MoveKeys);
-
-/// Property type `MoveKeyEntry` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct MoveKeyEntry {
-    /// `OverwriteIfExists` (optional).
-    pub overwrite_if_exists: Option<Value<bool>>,
-    /// `Source` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Value<String>,
-    /// `Target` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub target: Value<String>,
+crate::l1_struct! {
+    /// Property type `MoveKeyEntry` of `AWS::Logs::Transformer`.
+    MoveKeyEntry
 }
 
 impl MoveKeyEntry {
     /// The required properties: `Source`, `Target`.
     pub fn new(source: impl Into<Value<String>>, target: impl Into<Value<String>>) -> Self {
-        Self {
-            overwrite_if_exists: None,
-            source: source.into(),
-            target: target.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Source", source.into().to_template())
+                .with(2, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `OverwriteIfExists`.
-    pub fn overwrite_if_exists(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overwrite_if_exists = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MoveKeyEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.overwrite_if_exists {
-            m.insert("OverwriteIfExists".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
+    /// `OverwriteIfExists` (optional).
+    pub fn overwrite_if_exists(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OverwriteIfExists", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MoveKeyEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MoveKeyEntry);
-
-/// Property type `ParseCloudfront` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct ParseCloudfront {
-    /// `Source` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ParseCloudfront` of `AWS::Logs::Transformer`.
+    ParseCloudfront(default)
 }
 
 impl ParseCloudfront {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParseCloudfront {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParseCloudfront {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParseCloudfront);
-
-/// Property type `ParseJson` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct ParseJson {
-    /// `Destination` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub destination: Option<Value<String>>,
     /// `Source` (optional).
-    /// Length: 1..=128 characters.
-    pub source: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParseJson` of `AWS::Logs::Transformer`.
+    ParseJson(default)
 }
 
 impl ParseJson {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParseJson {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParseJson {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination.check(
-            &path.field("Destination"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParseJson);
-
-/// Property type `ParseKeyValue` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct ParseKeyValue {
     /// `Destination` (optional).
-    /// Length: 1..=128 characters.
+    /// Length: 1 to 128 characters.
     /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub destination: Option<Value<String>>,
-    /// `FieldDelimiter` (optional).
-    /// Length: 1..=128 characters.
-    pub field_delimiter: Option<Value<String>>,
-    /// `KeyPrefix` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub key_prefix: Option<Value<String>>,
-    /// `KeyValueDelimiter` (optional).
-    /// Length: 1..=128 characters.
-    pub key_value_delimiter: Option<Value<String>>,
-    /// `NonMatchValue` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub non_match_value: Option<Value<String>>,
-    /// `OverwriteIfExists` (optional).
-    pub overwrite_if_exists: Option<Value<bool>>,
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
+    }
     /// `Source` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParseKeyValue` of `AWS::Logs::Transformer`.
+    ParseKeyValue(default)
 }
 
 impl ParseKeyValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            field_delimiter: None,
-            key_prefix: None,
-            key_value_delimiter: None,
-            non_match_value: None,
-            overwrite_if_exists: None,
-            source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-    /// Sets `FieldDelimiter`.
-    pub fn field_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `KeyPrefix`.
-    pub fn key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
-    }
-    /// Sets `KeyValueDelimiter`.
-    pub fn key_value_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_value_delimiter = Some(value.into());
-        self
-    }
-    /// Sets `NonMatchValue`.
-    pub fn non_match_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.non_match_value = Some(value.into());
-        self
-    }
-    /// Sets `OverwriteIfExists`.
-    pub fn overwrite_if_exists(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overwrite_if_exists = Some(value.into());
-        self
-    }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParseKeyValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_delimiter {
-            m.insert("FieldDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_prefix {
-            m.insert("KeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_value_delimiter {
-            m.insert("KeyValueDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.non_match_value {
-            m.insert("NonMatchValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overwrite_if_exists {
-            m.insert("OverwriteIfExists".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParseKeyValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination.check(
-            &path.field("Destination"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_delimiter.check(
-            &path.field("FieldDelimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_prefix.check(
-            &path.field("KeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_value_delimiter.check(
-            &path.field("KeyValueDelimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.non_match_value.check(
-            &path.field("NonMatchValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParseKeyValue);
-
-/// Property type `ParsePostgres` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct ParsePostgres {
-    /// `Source` (optional).
-    /// Length: 1..=128 characters.
+    /// `Destination` (optional).
+    /// Length: 1 to 128 characters.
     /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
+    }
+    /// `FieldDelimiter` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn field_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FieldDelimiter", value.into().to_template()))
+    }
+    /// `KeyPrefix` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KeyPrefix", value.into().to_template()))
+    }
+    /// `KeyValueDelimiter` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key_value_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KeyValueDelimiter", value.into().to_template()),
+        )
+    }
+    /// `NonMatchValue` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn non_match_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "NonMatchValue", value.into().to_template()))
+    }
+    /// `OverwriteIfExists` (optional).
+    pub fn overwrite_if_exists(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OverwriteIfExists", value.into().to_template()),
+        )
+    }
+    /// `Source` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParsePostgres` of `AWS::Logs::Transformer`.
+    ParsePostgres(default)
 }
 
 impl ParsePostgres {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParsePostgres {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParsePostgres {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParsePostgres);
-
-/// Property type `ParseRoute53` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct ParseRoute53 {
     /// `Source` (optional).
-    /// Length: 1..=128 characters.
+    /// Length: 1 to 128 characters.
     /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParseRoute53` of `AWS::Logs::Transformer`.
+    ParseRoute53(default)
 }
 
 impl ParseRoute53 {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParseRoute53 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParseRoute53 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParseRoute53);
-
-/// Property type `ParseToOcsf` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct ParseToOcsf {
-    /// `EventSource` (required).
-    pub event_source: Value<EventSource>,
-    /// `MappingVersion` (optional).
-    /// Length: 1..=10 characters.
-    /// Pattern: `^v\d+\.\d+(\.\d+)?$`.
-    pub mapping_version: Option<Value<String>>,
-    /// `OcsfVersion` (required).
-    pub ocsf_version: Value<OcsfVersion>,
     /// `Source` (optional).
-    /// Length: 1..=128 characters.
+    /// Length: 1 to 128 characters.
     /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParseToOcsf` of `AWS::Logs::Transformer`.
+    ParseToOcsf
 }
 
 impl ParseToOcsf {
@@ -1859,562 +606,166 @@ impl ParseToOcsf {
         event_source: impl Into<Value<EventSource>>,
         ocsf_version: impl Into<Value<OcsfVersion>>,
     ) -> Self {
-        Self {
-            event_source: event_source.into(),
-            mapping_version: None,
-            ocsf_version: ocsf_version.into(),
-            source: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EventSource", event_source.into().to_template())
+                .with(2, "OcsfVersion", ocsf_version.into().to_template()),
+        )
     }
-    /// Sets `MappingVersion`.
-    pub fn mapping_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mapping_version = Some(value.into());
-        self
+    /// `MappingVersion` (optional).
+    /// Length: 1 to 10 characters.
+    /// Pattern: `^v[\d\x{80}-\x{10FFFF}]+\.[\d\x{80}-\x{10FFFF}]+(\.[\d\x{80}-\x{10FFFF}]+)?$`.
+    pub fn mapping_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MappingVersion", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParseToOcsf {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventSource".to_owned(), self.event_source.to_template());
-        if let Some(v) = &self.mapping_version {
-            m.insert("MappingVersion".to_owned(), v.to_template());
-        }
-        m.insert("OcsfVersion".to_owned(), self.ocsf_version.to_template());
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParseToOcsf {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_source
-            .check(&path.field("EventSource"), &Rules::NONE, out);
-        self.mapping_version.check(
-            &path.field("MappingVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10),
-                pattern: Some("^v\\d+\\.\\d+(\\.\\d+)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ocsf_version
-            .check(&path.field("OcsfVersion"), &Rules::NONE, out);
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParseToOcsf);
-
-/// Values of `EventSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventSource {
-    /// `CloudTrail`
-    CloudTrail,
-    /// `Route53Resolver`
-    Route53Resolver,
-    /// `VPCFlow`
-    VpcFlow,
-    /// `EKSAudit`
-    EksAudit,
-    /// `AWSWAF`
-    Awswaf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CloudTrail",
-        "Route53Resolver",
-        "VPCFlow",
-        "EKSAudit",
-        "AWSWAF",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudTrail => "CloudTrail",
-            Self::Route53Resolver => "Route53Resolver",
-            Self::VpcFlow => "VPCFlow",
-            Self::EksAudit => "EKSAudit",
-            Self::Awswaf => "AWSWAF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "CloudTrail" => Self::CloudTrail,
-            "Route53Resolver" => Self::Route53Resolver,
-            "VPCFlow" => Self::VpcFlow,
-            "EKSAudit" => Self::EksAudit,
-            "AWSWAF" => Self::Awswaf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventSource::from(s))
-    }
-}
-
-crate::impl_literal!(EventSource);
-
-/// Values of `OcsfVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OcsfVersion {
-    /// `V1.1`
-    V11,
-    /// `V1.5`
-    V15,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OcsfVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["V1.1", "V1.5"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V11 => "V1.1",
-            Self::V15 => "V1.5",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OcsfVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OcsfVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OcsfVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "V1.1" => Self::V11,
-            "V1.5" => Self::V15,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OcsfVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(OcsfVersion::from(s))
-    }
-}
-
-crate::impl_literal!(OcsfVersion);
-
-/// Property type `ParseVpc` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct ParseVpc {
     /// `Source` (optional).
-    /// Length: 1..=128 characters.
+    /// Length: 1 to 128 characters.
     /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `EventSource`.
+    EventSource {
+        /// `CloudTrail`
+        CloudTrail = "CloudTrail",
+        /// `Route53Resolver`
+        Route53Resolver = "Route53Resolver",
+        /// `VPCFlow`
+        VpcFlow = "VPCFlow",
+        /// `EKSAudit`
+        EksAudit = "EKSAudit",
+        /// `AWSWAF`
+        Awswaf = "AWSWAF",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OcsfVersion`.
+    OcsfVersion {
+        /// `V1.1`
+        V11 = "V1.1",
+        /// `V1.5`
+        V15 = "V1.5",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParseVpc` of `AWS::Logs::Transformer`.
+    ParseVpc(default)
 }
 
 impl ParseVpc {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParseVpc {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParseVpc {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParseVpc);
-
-/// Property type `ParseWaf` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone, Default)]
-pub struct ParseWaf {
     /// `Source` (optional).
-    /// Length: 1..=128 characters.
+    /// Length: 1 to 128 characters.
     /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Option<Value<String>>,
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ParseWaf` of `AWS::Logs::Transformer`.
+    ParseWaf(default)
 }
 
 impl ParseWaf {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ParseWaf {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Source` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
     }
 }
 
-impl Check for ParseWaf {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParseWaf);
-
-/// Property type `RenameKeys` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct RenameKeys {
-    /// `Entries` (required).
-    /// Items: 1..=5.
-    pub entries: Value<List<RenameKeyEntry>>,
+crate::l1_struct! {
+    /// Property type `RenameKeys` of `AWS::Logs::Transformer`.
+    RenameKeys
 }
 
 impl RenameKeys {
     /// The required properties: `Entries`.
     pub fn new(entries: impl Into<Value<List<RenameKeyEntry>>>) -> Self {
-        Self {
-            entries: entries.into(),
-        }
+        Self(crate::Properties::new().with(0, "Entries", entries.into().to_template()))
     }
 }
 
-impl ToTemplate for RenameKeys {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entries".to_owned(), self.entries.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RenameKeys {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RenameKeys);
-
-/// Property type `RenameKeyEntry` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct RenameKeyEntry {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub key: Value<String>,
-    /// `OverwriteIfExists` (optional).
-    pub overwrite_if_exists: Option<Value<bool>>,
-    /// `RenameTo` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub rename_to: Value<String>,
+crate::l1_struct! {
+    /// Property type `RenameKeyEntry` of `AWS::Logs::Transformer`.
+    RenameKeyEntry
 }
 
 impl RenameKeyEntry {
     /// The required properties: `Key`, `RenameTo`.
     pub fn new(key: impl Into<Value<String>>, rename_to: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            overwrite_if_exists: None,
-            rename_to: rename_to.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(2, "RenameTo", rename_to.into().to_template()),
+        )
     }
-    /// Sets `OverwriteIfExists`.
-    pub fn overwrite_if_exists(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.overwrite_if_exists = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RenameKeyEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.overwrite_if_exists {
-            m.insert("OverwriteIfExists".to_owned(), v.to_template());
-        }
-        m.insert("RenameTo".to_owned(), self.rename_to.to_template());
-        Expr::Map(m)
+    /// `OverwriteIfExists` (optional).
+    pub fn overwrite_if_exists(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OverwriteIfExists", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RenameKeyEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rename_to.check(
-            &path.field("RenameTo"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RenameKeyEntry);
-
-/// Property type `SplitString` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct SplitString {
-    /// `Entries` (required).
-    /// Items: 1..=10.
-    pub entries: Value<List<SplitStringEntry>>,
+crate::l1_struct! {
+    /// Property type `SplitString` of `AWS::Logs::Transformer`.
+    SplitString
 }
 
 impl SplitString {
     /// The required properties: `Entries`.
     pub fn new(entries: impl Into<Value<List<SplitStringEntry>>>) -> Self {
-        Self {
-            entries: entries.into(),
-        }
+        Self(crate::Properties::new().with(0, "Entries", entries.into().to_template()))
     }
 }
 
-impl ToTemplate for SplitString {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entries".to_owned(), self.entries.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SplitString {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SplitString);
-
-/// Property type `SplitStringEntry` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct SplitStringEntry {
-    /// `Delimiter` (required).
-    /// Length: 1..=128 characters.
-    pub delimiter: Value<String>,
-    /// `Source` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Value<String>,
+crate::l1_struct! {
+    /// Property type `SplitStringEntry` of `AWS::Logs::Transformer`.
+    SplitStringEntry
 }
 
 impl SplitStringEntry {
     /// The required properties: `Delimiter`, `Source`.
     pub fn new(delimiter: impl Into<Value<String>>, source: impl Into<Value<String>>) -> Self {
-        Self {
-            delimiter: delimiter.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Delimiter", delimiter.into().to_template())
+                .with(1, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SplitStringEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Delimiter".to_owned(), self.delimiter.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SplitStringEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delimiter.check(
-            &path.field("Delimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SplitStringEntry);
-
-/// Property type `SubstituteString` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct SubstituteString {
-    /// `Entries` (required).
-    /// Items: 1..=10.
-    pub entries: Value<List<SubstituteStringEntry>>,
+crate::l1_struct! {
+    /// Property type `SubstituteString` of `AWS::Logs::Transformer`.
+    SubstituteString
 }
 
 impl SubstituteString {
     /// The required properties: `Entries`.
     pub fn new(entries: impl Into<Value<List<SubstituteStringEntry>>>) -> Self {
-        Self {
-            entries: entries.into(),
-        }
+        Self(crate::Properties::new().with(0, "Entries", entries.into().to_template()))
     }
 }
 
-impl ToTemplate for SubstituteString {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entries".to_owned(), self.entries.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubstituteString {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubstituteString);
-
-/// Property type `SubstituteStringEntry` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct SubstituteStringEntry {
-    /// `From` (required).
-    /// Length: 1..=128 characters.
-    pub from: Value<String>,
-    /// `Source` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub source: Value<String>,
-    /// `To` (required).
-    /// Length: 1..=128 characters.
-    pub to: Value<String>,
+crate::l1_struct! {
+    /// Property type `SubstituteStringEntry` of `AWS::Logs::Transformer`.
+    SubstituteStringEntry
 }
 
 impl SubstituteStringEntry {
@@ -2424,311 +775,77 @@ impl SubstituteStringEntry {
         source: impl Into<Value<String>>,
         to: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            from: from.into(),
-            source: source.into(),
-            to: to.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "From", from.into().to_template())
+                .with(1, "Source", source.into().to_template())
+                .with(2, "To", to.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SubstituteStringEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("From".to_owned(), self.from.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("To".to_owned(), self.to.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubstituteStringEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from.check(
-            &path.field("From"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to.check(
-            &path.field("To"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubstituteStringEntry);
-
-/// Property type `TrimString` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct TrimString {
-    /// `WithKeys` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=128 characters.
-    pub with_keys: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `TrimString` of `AWS::Logs::Transformer`.
+    TrimString
 }
 
 impl TrimString {
     /// The required properties: `WithKeys`.
     pub fn new(with_keys: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            with_keys: with_keys.into(),
-        }
+        Self(crate::Properties::new().with(0, "WithKeys", with_keys.into().to_template()))
     }
 }
 
-impl ToTemplate for TrimString {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("WithKeys".to_owned(), self.with_keys.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrimString {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.with_keys.check(
-            &path.field("WithKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrimString);
-
-/// Property type `TypeConverter` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct TypeConverter {
-    /// `Entries` (required).
-    /// Items: 1..=5.
-    pub entries: Value<List<TypeConverterEntry>>,
+crate::l1_struct! {
+    /// Property type `TypeConverter` of `AWS::Logs::Transformer`.
+    TypeConverter
 }
 
 impl TypeConverter {
     /// The required properties: `Entries`.
     pub fn new(entries: impl Into<Value<List<TypeConverterEntry>>>) -> Self {
-        Self {
-            entries: entries.into(),
-        }
+        Self(crate::Properties::new().with(0, "Entries", entries.into().to_template()))
     }
 }
 
-impl ToTemplate for TypeConverter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entries".to_owned(), self.entries.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TypeConverter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entries.check(
-            &path.field("Entries"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TypeConverter);
-
-/// Property type `TypeConverterEntry` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct TypeConverterEntry {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*[a-zA-Z0-9]+.*$`.
-    pub key: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `TypeConverterEntry` of `AWS::Logs::Transformer`.
+    TypeConverterEntry
 }
 
 impl TypeConverterEntry {
     /// The required properties: `Key`, `Type`.
     pub fn new(key: impl Into<Value<String>>, type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            key: key.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TypeConverterEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `boolean`
+        Boolean = "boolean",
+        /// `integer`
+        Integer = "integer",
+        /// `double`
+        Double = "double",
+        /// `string`
+        String = "string",
     }
 }
 
-impl Check for TypeConverterEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*[a-zA-Z0-9]+.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TypeConverterEntry);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `boolean`
-    Boolean,
-    /// `integer`
-    Integer,
-    /// `double`
-    Double,
-    /// `string`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["boolean", "integer", "double", "string"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "boolean",
-            Self::Integer => "integer",
-            Self::Double => "double",
-            Self::String => "string",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "boolean" => Self::Boolean,
-            "integer" => Self::Integer,
-            "double" => Self::Double,
-            "string" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `UpperCaseString` of `AWS::Logs::Transformer`.
-#[derive(Debug, Clone)]
-pub struct UpperCaseString {
-    /// `WithKeys` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=128 characters.
-    pub with_keys: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `UpperCaseString` of `AWS::Logs::Transformer`.
+    UpperCaseString
 }
 
 impl UpperCaseString {
     /// The required properties: `WithKeys`.
     pub fn new(with_keys: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            with_keys: with_keys.into(),
-        }
+        Self(crate::Properties::new().with(0, "WithKeys", with_keys.into().to_template()))
     }
 }
-
-impl ToTemplate for UpperCaseString {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("WithKeys".to_owned(), self.with_keys.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UpperCaseString {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.with_keys.check(
-            &path.field("WithKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UpperCaseString);

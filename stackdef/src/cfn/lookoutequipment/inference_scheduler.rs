@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone)]
-pub struct InferenceScheduler {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InferenceScheduler {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InferenceScheduler {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InferenceScheduler {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LookoutEquipment::InferenceScheduler`.
+    InferenceScheduler("AWS::LookoutEquipment::InferenceScheduler", InferenceSchedulerProps)
 }
 
 impl InferenceScheduler {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LookoutEquipment::InferenceScheduler";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InferenceSchedulerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InferenceSchedulerName` (typed).
     pub fn ref_value(&self) -> Value<ids::InferenceSchedulerName> {
         self.resource.ref_value()
@@ -82,42 +34,71 @@ impl InferenceScheduler {
     pub fn attr_inference_scheduler_arn(&self) -> Value<String> {
         self.resource.get_att("InferenceSchedulerArn")
     }
+
+    /// Replaces `DataDelayOffsetInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_delay_offset_in_minutes(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DataDelayOffsetInMinutes", value.into())
+    }
+
+    /// Replaces `DataInputConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_input_configuration(&self, value: impl Into<Value<DataInputConfiguration>>) {
+        self.resource
+            .set_property("DataInputConfiguration", value.into())
+    }
+
+    /// Replaces `DataOutputConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_output_configuration(&self, value: impl Into<Value<DataOutputConfiguration>>) {
+        self.resource
+            .set_property("DataOutputConfiguration", value.into())
+    }
+
+    /// Replaces `DataUploadFrequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_upload_frequency(&self, value: impl Into<Value<DataUploadFrequency>>) {
+        self.resource
+            .set_property("DataUploadFrequency", value.into())
+    }
+
+    /// Replaces `InferenceSchedulerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_scheduler_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InferenceSchedulerName", value.into())
+    }
+
+    /// Replaces `ModelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelName", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `ServerSideKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_side_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServerSideKmsKeyId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone)]
-pub struct InferenceSchedulerProps {
-    /// `DataDelayOffsetInMinutes` (optional).
-    /// Range: 0..=60.
-    pub data_delay_offset_in_minutes: Option<Value<i64>>,
-    /// `DataInputConfiguration` (required).
-    pub data_input_configuration: Value<DataInputConfiguration>,
-    /// `DataOutputConfiguration` (required).
-    pub data_output_configuration: Value<DataOutputConfiguration>,
-    /// `DataUploadFrequency` (required).
-    pub data_upload_frequency: Value<DataUploadFrequency>,
-    /// `InferenceSchedulerName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[0-9a-zA-Z_-]{1,200}$`.
-    pub inference_scheduler_name: Option<Value<String>>,
-    /// `ModelName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[0-9a-zA-Z_-]{1,200}$`.
-    pub model_name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `ServerSideKmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`.
-    pub server_side_kms_key_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::LookoutEquipment::InferenceScheduler`.
+    InferenceSchedulerProps
 }
 
 impl InferenceSchedulerProps {
@@ -129,611 +110,198 @@ impl InferenceSchedulerProps {
         model_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            data_delay_offset_in_minutes: None,
-            data_input_configuration: data_input_configuration.into(),
-            data_output_configuration: data_output_configuration.into(),
-            data_upload_frequency: data_upload_frequency.into(),
-            inference_scheduler_name: None,
-            model_name: model_name.into(),
-            role_arn: role_arn.into(),
-            server_side_kms_key_id: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DataInputConfiguration",
+                    data_input_configuration.into().to_template(),
+                )
+                .with(
+                    2,
+                    "DataOutputConfiguration",
+                    data_output_configuration.into().to_template(),
+                )
+                .with(
+                    3,
+                    "DataUploadFrequency",
+                    data_upload_frequency.into().to_template(),
+                )
+                .with(5, "ModelName", model_name.into().to_template())
+                .with(6, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `DataDelayOffsetInMinutes`.
-    pub fn data_delay_offset_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.data_delay_offset_in_minutes = Some(value.into());
-        self
+    /// `DataDelayOffsetInMinutes` (optional).
+    /// Range: 0 to 60.
+    pub fn data_delay_offset_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataDelayOffsetInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceSchedulerName`.
-    pub fn inference_scheduler_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inference_scheduler_name = Some(value.into());
-        self
+    /// `InferenceSchedulerName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^[0-9a-zA-Z_-]{1,200}$`.
+    pub fn inference_scheduler_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InferenceSchedulerName", value.into().to_template()),
+        )
     }
-    /// Sets `ServerSideKmsKeyId`.
-    pub fn server_side_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_side_kms_key_id = Some(value.into());
-        self
+    /// `ServerSideKmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`.
+    pub fn server_side_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ServerSideKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceSchedulerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_delay_offset_in_minutes {
-            m.insert("DataDelayOffsetInMinutes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataInputConfiguration".to_owned(),
-            self.data_input_configuration.to_template(),
-        );
-        m.insert(
-            "DataOutputConfiguration".to_owned(),
-            self.data_output_configuration.to_template(),
-        );
-        m.insert(
-            "DataUploadFrequency".to_owned(),
-            self.data_upload_frequency.to_template(),
-        );
-        if let Some(v) = &self.inference_scheduler_name {
-            m.insert("InferenceSchedulerName".to_owned(), v.to_template());
-        }
-        m.insert("ModelName".to_owned(), self.model_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.server_side_kms_key_id {
-            m.insert("ServerSideKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for InferenceSchedulerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_delay_offset_in_minutes.check(
-            &path.field("DataDelayOffsetInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_input_configuration.check(
-            &path.field("DataInputConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.data_output_configuration.check(
-            &path.field("DataOutputConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.data_upload_frequency
-            .check(&path.field("DataUploadFrequency"), &Rules::NONE, out);
-        self.inference_scheduler_name.check(
-            &path.field("InferenceSchedulerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[0-9a-zA-Z_-]{1,200}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_name.check(
-            &path.field("ModelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[0-9a-zA-Z_-]{1,200}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws(-[^:]+)?:iam::[0-9]{12}:role/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_side_kms_key_id.check(
-            &path.field("ServerSideKmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceSchedulerProps);
-
-/// Property type `DataInputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone)]
-pub struct DataInputConfiguration {
-    /// `InferenceInputNameConfiguration` (optional).
-    pub inference_input_name_configuration: Option<Value<InputNameConfiguration>>,
-    /// `InputTimeZoneOffset` (optional).
-    /// Pattern: `^(\+|\-)[0-9]{2}\:[0-9]{2}$`.
-    pub input_time_zone_offset: Option<Value<String>>,
-    /// `S3InputConfiguration` (required).
-    pub s3_input_configuration: Value<S3InputConfiguration>,
+crate::l1_struct! {
+    /// Property type `DataInputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
+    DataInputConfiguration
 }
 
 impl DataInputConfiguration {
     /// The required properties: `S3InputConfiguration`.
     pub fn new(s3_input_configuration: impl Into<Value<S3InputConfiguration>>) -> Self {
-        Self {
-            inference_input_name_configuration: None,
-            input_time_zone_offset: None,
-            s3_input_configuration: s3_input_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "S3InputConfiguration",
+            s3_input_configuration.into().to_template(),
+        ))
     }
-    /// Sets `InferenceInputNameConfiguration`.
+    /// `InferenceInputNameConfiguration` (optional).
     pub fn inference_input_name_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InputNameConfiguration>>,
     ) -> Self {
-        self.inference_input_name_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "InferenceInputNameConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InputTimeZoneOffset`.
-    pub fn input_time_zone_offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_time_zone_offset = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataInputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.inference_input_name_configuration {
-            m.insert(
-                "InferenceInputNameConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.input_time_zone_offset {
-            m.insert("InputTimeZoneOffset".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3InputConfiguration".to_owned(),
-            self.s3_input_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `InputTimeZoneOffset` (optional).
+    /// Pattern: `^(\+|\-)[0-9]{2}\:[0-9]{2}$`.
+    pub fn input_time_zone_offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputTimeZoneOffset", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataInputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inference_input_name_configuration.check(
-            &path.field("InferenceInputNameConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.input_time_zone_offset.check(
-            &path.field("InputTimeZoneOffset"),
-            &Rules {
-                pattern: Some("^(\\+|\\-)[0-9]{2}\\:[0-9]{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_input_configuration
-            .check(&path.field("S3InputConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataInputConfiguration);
-
-/// Property type `InputNameConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone, Default)]
-pub struct InputNameConfiguration {
-    /// `ComponentTimestampDelimiter` (optional).
-    /// Length: 0..=1 characters.
-    /// Pattern: `^(\-|\_|\s)?$`.
-    pub component_timestamp_delimiter: Option<Value<String>>,
-    /// `TimestampFormat` (optional).
-    /// Pattern: `^EPOCH|yyyy-MM-dd-HH-mm-ss|yyyyMMddHHmmss$`.
-    pub timestamp_format: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputNameConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
+    InputNameConfiguration(default)
 }
 
 impl InputNameConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_timestamp_delimiter: None,
-            timestamp_format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentTimestampDelimiter`.
-    pub fn component_timestamp_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_timestamp_delimiter = Some(value.into());
-        self
+    /// `ComponentTimestampDelimiter` (optional).
+    /// Length: 0 to 1 characters.
+    /// Pattern: `^(\-|\_|[\s\x{80}-\x{10FFFF}])?$`.
+    pub fn component_timestamp_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComponentTimestampDelimiter", value.into().to_template()),
+        )
     }
-    /// Sets `TimestampFormat`.
-    pub fn timestamp_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputNameConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_timestamp_delimiter {
-            m.insert("ComponentTimestampDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp_format {
-            m.insert("TimestampFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimestampFormat` (optional).
+    /// Pattern: `^EPOCH|yyyy-MM-dd-HH-mm-ss|yyyyMMddHHmmss$`.
+    pub fn timestamp_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimestampFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InputNameConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_timestamp_delimiter.check(
-            &path.field("ComponentTimestampDelimiter"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1),
-                pattern: Some("^(\\-|\\_|\\s)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timestamp_format.check(
-            &path.field("TimestampFormat"),
-            &Rules {
-                pattern: Some("^EPOCH|yyyy-MM-dd-HH-mm-ss|yyyyMMddHHmmss$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputNameConfiguration);
-
-/// Property type `S3InputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone)]
-pub struct S3InputConfiguration {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub bucket: Value<String>,
-    /// `Prefix` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(^$)|([\u0009\u000A\u000D\u0020-\u00FF]{1,1023}/$)$`.
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3InputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
+    S3InputConfiguration
 }
 
 impl S3InputConfiguration {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(^$)|([\u0009\u000A\u000D\u0020-\u00FF]{1,1023}/$)$`.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3InputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3InputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(^$)|([\\u0009\\u000A\\u000D\\u0020-\\u00FF]{1,1023}/$)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3InputConfiguration);
-
-/// Property type `DataOutputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone)]
-pub struct DataOutputConfiguration {
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `S3OutputConfiguration` (required).
-    pub s3_output_configuration: Value<S3OutputConfiguration>,
+crate::l1_struct! {
+    /// Property type `DataOutputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
+    DataOutputConfiguration
 }
 
 impl DataOutputConfiguration {
     /// The required properties: `S3OutputConfiguration`.
     pub fn new(s3_output_configuration: impl Into<Value<S3OutputConfiguration>>) -> Self {
-        Self {
-            kms_key_id: None,
-            s3_output_configuration: s3_output_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "S3OutputConfiguration",
+            s3_output_configuration.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3OutputConfiguration".to_owned(),
-            self.s3_output_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for DataOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_output_configuration
-            .check(&path.field("S3OutputConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataOutputConfiguration);
-
-/// Property type `S3OutputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone)]
-pub struct S3OutputConfiguration {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub bucket: Value<String>,
-    /// `Prefix` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(^$)|([\u0009\u000A\u000D\u0020-\u00FF]{1,1023}/$)$`.
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3OutputConfiguration` of `AWS::LookoutEquipment::InferenceScheduler`.
+    S3OutputConfiguration
 }
 
 impl S3OutputConfiguration {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(^$)|([\u0009\u000A\u000D\u0020-\u00FF]{1,1023}/$)$`.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3OutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataUploadFrequency`.
+    DataUploadFrequency {
+        /// `PT5M`
+        Pt5m = "PT5M",
+        /// `PT10M`
+        Pt10m = "PT10M",
+        /// `PT15M`
+        Pt15m = "PT15M",
+        /// `PT30M`
+        Pt30m = "PT30M",
+        /// `PT1H`
+        Pt1h = "PT1H",
     }
 }
 
-impl Check for S3OutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(^$)|([\\u0009\\u000A\\u000D\\u0020-\\u00FF]{1,1023}/$)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3OutputConfiguration);
-
-/// Values of `DataUploadFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataUploadFrequency {
-    /// `PT5M`
-    Pt5m,
-    /// `PT10M`
-    Pt10m,
-    /// `PT15M`
-    Pt15m,
-    /// `PT30M`
-    Pt30m,
-    /// `PT1H`
-    Pt1h,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataUploadFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PT5M", "PT10M", "PT15M", "PT30M", "PT1H"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pt5m => "PT5M",
-            Self::Pt10m => "PT10M",
-            Self::Pt15m => "PT15M",
-            Self::Pt30m => "PT30M",
-            Self::Pt1h => "PT1H",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataUploadFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataUploadFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataUploadFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "PT5M" => Self::Pt5m,
-            "PT10M" => Self::Pt10m,
-            "PT15M" => Self::Pt15m,
-            "PT30M" => Self::Pt30m,
-            "PT1H" => Self::Pt1h,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataUploadFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataUploadFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(DataUploadFrequency);
-
-/// Property type `Tag` of `AWS::LookoutEquipment::InferenceScheduler`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\s\w+-=\.:/@]*`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\s\\w+-=\\.:/@]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

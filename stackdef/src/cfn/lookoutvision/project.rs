@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::LookoutVision::Project`.
-#[derive(Debug, Clone)]
-pub struct Project {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Project {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Project {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Project {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::LookoutVision::Project`.
+    Project("AWS::LookoutVision::Project", ProjectProps)
 }
 
 impl Project {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::LookoutVision::Project";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProjectName` (typed).
     pub fn ref_value(&self) -> Value<ids::LookoutVisionProjectName> {
         self.resource.ref_value()
@@ -82,48 +34,22 @@ impl Project {
     pub fn attr_arn(&self) -> Value<ids::LookoutVisionProjectArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ProjectName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectName", value.into())
+    }
 }
 
-/// Properties of `AWS::LookoutVision::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectProps {
-    /// `ProjectName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `[a-zA-Z0-9][a-zA-Z0-9_\-]*`.
-    pub project_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::LookoutVision::Project`.
+    ProjectProps
 }
 
 impl ProjectProps {
     /// The required properties: `ProjectName`.
     pub fn new(project_name: impl Into<Value<String>>) -> Self {
-        Self {
-            project_name: project_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "ProjectName", project_name.into().to_template()))
     }
 }
-
-impl ToTemplate for ProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ProjectName".to_owned(), self.project_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.project_name.check(
-            &path.field("ProjectName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[a-zA-Z0-9][a-zA-Z0-9_\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProjectProps);

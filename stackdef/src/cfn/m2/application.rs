@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::M2::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::M2::Application`.
+    Application("AWS::M2::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::M2::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::M2ApplicationArn> {
         self.resource.ref_value()
@@ -87,205 +39,99 @@ impl Application {
     pub fn attr_application_id(&self) -> Value<String> {
         self.resource.get_att("ApplicationId")
     }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EngineType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_type(&self, value: impl Into<Value<EngineType>>) {
+        self.resource.set_property("EngineType", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::M2::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `Definition` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub definition: Option<Value<serde_json::Value>>,
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `EngineType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub engine_type: Value<EngineType>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
-    pub name: Value<String>,
-    /// `RoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]|):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::M2::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
     /// The required properties: `EngineType`, `Name`.
     pub fn new(engine_type: impl Into<Value<EngineType>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            definition: None,
-            description: None,
-            engine_type: engine_type.into(),
-            kms_key_id: None,
-            name: name.into(),
-            role_arn: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "EngineType", engine_type.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.definition = Some(value.into());
-        self
+    /// `Definition` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn definition(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Definition", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]|):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("EngineType".to_owned(), self.engine_type.to_template());
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EngineType`.
+    EngineType {
+        /// `microfocus`
+        Microfocus = "microfocus",
+        /// `bluage`
+        Bluage = "bluage",
     }
 }
-
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engine_type
-            .check(&path.field("EngineType"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(&path.field("RoleArn"), &Rules { pattern: Some("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]|):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+=,@.-]{0,1023}$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Values of `EngineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EngineType {
-    /// `microfocus`
-    Microfocus,
-    /// `bluage`
-    Bluage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EngineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["microfocus", "bluage"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Microfocus => "microfocus",
-            Self::Bluage => "bluage",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EngineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EngineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EngineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "microfocus" => Self::Microfocus,
-            "bluage" => Self::Bluage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EngineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EngineType::from(s))
-    }
-}
-
-crate::impl_literal!(EngineType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::M2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct Deployment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Deployment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Deployment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Deployment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::M2::Deployment`.
+    Deployment("AWS::M2::Deployment", DeploymentProps)
 }
 
 impl Deployment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::M2::Deployment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeploymentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationId` (typed).
     pub fn ref_value(&self) -> Value<ids::M2DeploymentId> {
         self.resource.ref_value()
@@ -87,22 +39,30 @@ impl Deployment {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `ApplicationVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_version(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ApplicationVersion", value.into())
+    }
+
+    /// Replaces `EnvironmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentId", value.into())
+    }
 }
 
-/// Properties of `AWS::M2::Deployment`.
-#[derive(Debug, Clone)]
-pub struct DeploymentProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\S{1,80}$`.
-    pub application_id: Value<String>,
-    /// `ApplicationVersion` (required).
-    /// Range: 1..=.
-    pub application_version: Value<i64>,
-    /// `EnvironmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\S{1,80}$`.
-    pub environment_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::M2::Deployment`.
+    DeploymentProps
 }
 
 impl DeploymentProps {
@@ -112,60 +72,15 @@ impl DeploymentProps {
         application_version: impl Into<Value<i64>>,
         environment_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            application_version: application_version.into(),
-            environment_id: environment_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(
+                    1,
+                    "ApplicationVersion",
+                    application_version.into().to_template(),
+                )
+                .with(2, "EnvironmentId", environment_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for DeploymentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        m.insert(
-            "ApplicationVersion".to_owned(),
-            self.application_version.to_template(),
-        );
-        m.insert(
-            "EnvironmentId".to_owned(),
-            self.environment_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeploymentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                pattern: Some("^\\S{1,80}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_version.check(
-            &path.field("ApplicationVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_id.check(
-            &path.field("EnvironmentId"),
-            &Rules {
-                pattern: Some("^\\S{1,80}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeploymentProps);

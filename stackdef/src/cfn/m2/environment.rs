@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::M2::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::M2::Environment`.
+    Environment("AWS::M2::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::M2::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EnvironmentArn` (typed).
     pub fn ref_value(&self) -> Value<ids::M2EnvironmentArn> {
         self.resource.ref_value()
@@ -87,57 +39,99 @@ impl Environment {
     pub fn attr_environment_id(&self) -> Value<String> {
         self.resource.get_att("EnvironmentId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EngineType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_type(&self, value: impl Into<Value<EngineType>>) {
+        self.resource.set_property("EngineType", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `HighAvailabilityConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_high_availability_config(&self, value: impl Into<Value<HighAvailabilityConfig>>) {
+        self.resource
+            .set_property("HighAvailabilityConfig", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<NetworkType>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `StorageConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_configurations(&self, value: impl Into<Value<List<Json>>>) {
+        self.resource
+            .set_property("StorageConfigurations", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::M2::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `EngineType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub engine_type: Value<EngineType>,
-    /// `EngineVersion` (optional).
-    /// Pattern: `^\S{1,10}$`.
-    pub engine_version: Option<Value<String>>,
-    /// `HighAvailabilityConfig` (optional).
-    pub high_availability_config: Option<Value<HighAvailabilityConfig>>,
-    /// `InstanceType` (required).
-    /// Pattern: `^\S{1,20}$`.
-    pub instance_type: Value<String>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
-    pub name: Value<String>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<NetworkType>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    /// Pattern: `^\S{1,50}$`.
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `PubliclyAccessible` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `SecurityGroupIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Pattern: `^\S{1,50}$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `StorageConfigurations` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_configurations: Option<Value<List<serde_json::Value>>>,
-    /// `SubnetIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Pattern: `^\S{1,50}$`.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::M2::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
@@ -147,397 +141,120 @@ impl EnvironmentProps {
         instance_type: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            engine_type: engine_type.into(),
-            engine_version: None,
-            high_availability_config: None,
-            instance_type: instance_type.into(),
-            kms_key_id: None,
-            name: name.into(),
-            network_type: None,
-            preferred_maintenance_window: None,
-            publicly_accessible: None,
-            security_group_ids: None,
-            storage_configurations: None,
-            subnet_ids: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EngineType", engine_type.into().to_template())
+                .with(4, "InstanceType", instance_type.into().to_template())
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    /// Pattern: `^\S{1,10}$`.
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `HighAvailabilityConfig`.
-    pub fn high_availability_config(
-        mut self,
-        value: impl Into<Value<HighAvailabilityConfig>>,
-    ) -> Self {
-        self.high_availability_config = Some(value.into());
-        self
+    /// `HighAvailabilityConfig` (optional).
+    pub fn high_availability_config(self, value: impl Into<Value<HighAvailabilityConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HighAvailabilityConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(7, "NetworkType", value.into().to_template()))
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    /// Pattern: `^\S{1,50}$`.
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Pattern: `^\S{1,50}$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `StorageConfigurations`.
-    pub fn storage_configurations(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.storage_configurations = Some(value.into());
-        self
+    /// `StorageConfigurations` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_configurations(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "StorageConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Pattern: `^\S{1,50}$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(12, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("EngineType".to_owned(), self.engine_type.to_template());
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.high_availability_config {
-            m.insert("HighAvailabilityConfig".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_configurations {
-            m.insert("StorageConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engine_type
-            .check(&path.field("EngineType"), &Rules::NONE, out);
-        self.engine_version.check(
-            &path.field("EngineVersion"),
-            &Rules {
-                pattern: Some("^\\S{1,10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.high_availability_config.check(
-            &path.field("HighAvailabilityConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                pattern: Some("^\\S{1,20}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.preferred_maintenance_window.check(
-            &path.field("PreferredMaintenanceWindow"),
-            &Rules {
-                pattern: Some("^\\S{1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^\\S{1,50}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^\\S{1,50}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EngineType`.
+    EngineType {
+        /// `microfocus`
+        Microfocus = "microfocus",
+        /// `bluage`
+        Bluage = "bluage",
     }
 }
 
-crate::impl_literal!(EnvironmentProps);
-
-/// Values of `EngineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EngineType {
-    /// `microfocus`
-    Microfocus,
-    /// `bluage`
-    Bluage,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EngineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["microfocus", "bluage"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Microfocus => "microfocus",
-            Self::Bluage => "bluage",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EngineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EngineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EngineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "microfocus" => Self::Microfocus,
-            "bluage" => Self::Bluage,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EngineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EngineType::from(s))
-    }
-}
-
-crate::impl_literal!(EngineType);
-
-/// Property type `HighAvailabilityConfig` of `AWS::M2::Environment`.
-#[derive(Debug, Clone)]
-pub struct HighAvailabilityConfig {
-    /// `DesiredCapacity` (required).
-    /// Range: 1..=100.
-    pub desired_capacity: Value<i64>,
+crate::l1_struct! {
+    /// Property type `HighAvailabilityConfig` of `AWS::M2::Environment`.
+    HighAvailabilityConfig
 }
 
 impl HighAvailabilityConfig {
     /// The required properties: `DesiredCapacity`.
     pub fn new(desired_capacity: impl Into<Value<i64>>) -> Self {
-        Self {
-            desired_capacity: desired_capacity.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DesiredCapacity",
+            desired_capacity.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for HighAvailabilityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DesiredCapacity".to_owned(),
-            self.desired_capacity.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `dual`
+        Dual = "dual",
     }
 }
-
-impl Check for HighAvailabilityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_capacity.check(
-            &path.field("DesiredCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HighAvailabilityConfig);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `ipv4`
-    Ipv4,
-    /// `dual`
-    Dual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "dual"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Dual => "dual",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "dual" => Self::Dual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);

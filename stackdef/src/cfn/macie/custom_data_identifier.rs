@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Macie::CustomDataIdentifier`.
-#[derive(Debug, Clone)]
-pub struct CustomDataIdentifier {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomDataIdentifier {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomDataIdentifier {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomDataIdentifier {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Macie::CustomDataIdentifier`.
+    CustomDataIdentifier("AWS::Macie::CustomDataIdentifier", CustomDataIdentifierProps)
 }
 
 impl CustomDataIdentifier {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Macie::CustomDataIdentifier";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomDataIdentifierProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomDataIdentifierId> {
         self.resource.ref_value()
@@ -87,135 +39,92 @@ impl CustomDataIdentifier {
     pub fn attr_arn(&self) -> Value<ids::CustomDataIdentifierArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IgnoreWords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ignore_words(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("IgnoreWords", value.into())
+    }
+
+    /// Replaces `Keywords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_keywords(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Keywords", value.into())
+    }
+
+    /// Replaces `MaximumMatchDistance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_match_distance(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumMatchDistance", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Regex` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regex(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Regex", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Macie::CustomDataIdentifier`.
-#[derive(Debug, Clone)]
-pub struct CustomDataIdentifierProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `IgnoreWords` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ignore_words: Option<Value<List<String>>>,
-    /// `Keywords` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub keywords: Option<Value<List<String>>>,
-    /// `MaximumMatchDistance` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub maximum_match_distance: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Regex` (required).
-    /// Create-only: changing it replaces the resource.
-    pub regex: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Macie::CustomDataIdentifier`.
+    CustomDataIdentifierProps
 }
 
 impl CustomDataIdentifierProps {
     /// The required properties: `Name`, `Regex`.
     pub fn new(name: impl Into<Value<String>>, regex: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            ignore_words: None,
-            keywords: None,
-            maximum_match_distance: None,
-            name: name.into(),
-            regex: regex.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Name", name.into().to_template())
+                .with(5, "Regex", regex.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IgnoreWords`.
-    pub fn ignore_words(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ignore_words = Some(value.into());
-        self
+    /// `IgnoreWords` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ignore_words(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "IgnoreWords", value.into().to_template()))
     }
-    /// Sets `Keywords`.
-    pub fn keywords(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.keywords = Some(value.into());
-        self
+    /// `Keywords` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn keywords(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Keywords", value.into().to_template()))
     }
-    /// Sets `MaximumMatchDistance`.
-    pub fn maximum_match_distance(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_match_distance = Some(value.into());
-        self
+    /// `MaximumMatchDistance` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn maximum_match_distance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaximumMatchDistance", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomDataIdentifierProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_words {
-            m.insert("IgnoreWords".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.keywords {
-            m.insert("Keywords".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_match_distance {
-            m.insert("MaximumMatchDistance".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Regex".to_owned(), self.regex.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomDataIdentifierProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomDataIdentifierProps);
-
-/// Property type `Tag` of `AWS::Macie::CustomDataIdentifier`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

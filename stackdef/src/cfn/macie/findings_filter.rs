@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Macie::FindingsFilter`.
-#[derive(Debug, Clone)]
-pub struct FindingsFilter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FindingsFilter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FindingsFilter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FindingsFilter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Macie::FindingsFilter`.
+    FindingsFilter("AWS::Macie::FindingsFilter", FindingsFilterProps)
 }
 
 impl FindingsFilter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Macie::FindingsFilter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FindingsFilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FindingsFilterId> {
         self.resource.ref_value()
@@ -87,23 +39,47 @@ impl FindingsFilter {
     pub fn attr_arn(&self) -> Value<ids::FindingsFilterArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<FindingFilterAction>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FindingCriteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_finding_criteria(&self, value: impl Into<Value<FindingCriteria>>) {
+        self.resource.set_property("FindingCriteria", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Position` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_position(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Position", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Macie::FindingsFilter`.
-#[derive(Debug, Clone)]
-pub struct FindingsFilterProps {
-    /// `Action` (optional).
-    pub action: Option<Value<FindingFilterAction>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `FindingCriteria` (required).
-    pub finding_criteria: Value<FindingCriteria>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Position` (optional).
-    pub position: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Macie::FindingsFilter`.
+    FindingsFilterProps
 }
 
 impl FindingsFilterProps {
@@ -112,292 +88,90 @@ impl FindingsFilterProps {
         finding_criteria: impl Into<Value<FindingCriteria>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: None,
-            description: None,
-            finding_criteria: finding_criteria.into(),
-            name: name.into(),
-            position: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "FindingCriteria", finding_criteria.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<FindingFilterAction>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<FindingFilterAction>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Position`.
-    pub fn position(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.position = Some(value.into());
-        self
+    /// `Position` (optional).
+    pub fn position(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Position", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FindingsFilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FindingCriteria".to_owned(),
-            self.finding_criteria.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.position {
-            m.insert("Position".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FindingFilterAction`.
+    FindingFilterAction {
+        /// `ARCHIVE`
+        Archive = "ARCHIVE",
+        /// `NOOP`
+        Noop = "NOOP",
     }
 }
 
-impl Check for FindingsFilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.finding_criteria
-            .check(&path.field("FindingCriteria"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FindingsFilterProps);
-
-/// Values of `FindingFilterAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FindingFilterAction {
-    /// `ARCHIVE`
-    Archive,
-    /// `NOOP`
-    Noop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FindingFilterAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ARCHIVE", "NOOP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Archive => "ARCHIVE",
-            Self::Noop => "NOOP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FindingFilterAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FindingFilterAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FindingFilterAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "ARCHIVE" => Self::Archive,
-            "NOOP" => Self::Noop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FindingFilterAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(FindingFilterAction::from(s))
-    }
-}
-
-crate::impl_literal!(FindingFilterAction);
-
-/// Property type `FindingCriteria` of `AWS::Macie::FindingsFilter`.
-#[derive(Debug, Clone, Default)]
-pub struct FindingCriteria {
-    /// `Criterion` (optional).
-    pub criterion: Option<Value<Map<CriterionAdditionalProperties>>>,
+crate::l1_struct! {
+    /// Property type `FindingCriteria` of `AWS::Macie::FindingsFilter`.
+    FindingCriteria(default)
 }
 
 impl FindingCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { criterion: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Criterion`.
-    pub fn criterion(
-        mut self,
-        value: impl Into<Value<Map<CriterionAdditionalProperties>>>,
-    ) -> Self {
-        self.criterion = Some(value.into());
-        self
+    /// `Criterion` (optional).
+    pub fn criterion(self, value: impl Into<Value<Map<CriterionAdditionalProperties>>>) -> Self {
+        Self(self.0.with(0, "Criterion", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FindingCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.criterion {
-            m.insert("Criterion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FindingCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criterion
-            .check(&path.field("Criterion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FindingCriteria);
-
-/// Property type `CriterionAdditionalProperties` of `AWS::Macie::FindingsFilter`.
-#[derive(Debug, Clone, Default)]
-pub struct CriterionAdditionalProperties {
-    /// `eq` (optional).
-    pub eq: Option<Value<List<String>>>,
-    /// `gt` (optional).
-    pub gt: Option<Value<i64>>,
-    /// `gte` (optional).
-    pub gte: Option<Value<i64>>,
-    /// `lt` (optional).
-    pub lt: Option<Value<i64>>,
-    /// `lte` (optional).
-    pub lte: Option<Value<i64>>,
-    /// `neq` (optional).
-    pub neq: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CriterionAdditionalProperties` of `AWS::Macie::FindingsFilter`.
+    CriterionAdditionalProperties(default)
 }
 
 impl CriterionAdditionalProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            eq: None,
-            gt: None,
-            gte: None,
-            lt: None,
-            lte: None,
-            neq: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `eq`.
-    pub fn eq(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.eq = Some(value.into());
-        self
+    /// `eq` (optional).
+    pub fn eq(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "eq", value.into().to_template()))
     }
-    /// Sets `gt`.
-    pub fn gt(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gt = Some(value.into());
-        self
+    /// `gt` (optional).
+    pub fn gt(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "gt", value.into().to_template()))
     }
-    /// Sets `gte`.
-    pub fn gte(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gte = Some(value.into());
-        self
+    /// `gte` (optional).
+    pub fn gte(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "gte", value.into().to_template()))
     }
-    /// Sets `lt`.
-    pub fn lt(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.lt = Some(value.into());
-        self
+    /// `lt` (optional).
+    pub fn lt(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "lt", value.into().to_template()))
     }
-    /// Sets `lte`.
-    pub fn lte(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.lte = Some(value.into());
-        self
+    /// `lte` (optional).
+    pub fn lte(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "lte", value.into().to_template()))
     }
-    /// Sets `neq`.
-    pub fn neq(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.neq = Some(value.into());
-        self
+    /// `neq` (optional).
+    pub fn neq(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "neq", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CriterionAdditionalProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eq {
-            m.insert("eq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gt {
-            m.insert("gt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gte {
-            m.insert("gte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lt {
-            m.insert("lt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lte {
-            m.insert("lte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.neq {
-            m.insert("neq".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CriterionAdditionalProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CriterionAdditionalProperties);
-
-/// Property type `Tag` of `AWS::Macie::FindingsFilter`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

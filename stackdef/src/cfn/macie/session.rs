@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Macie::Session`.
-#[derive(Debug, Clone)]
-pub struct Session {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Session {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Session {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Session {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Macie::Session`.
+    Session("AWS::Macie::Session", SessionProps)
 }
 
 impl Session {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Macie::Session";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SessionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AwsAccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::SessionId> {
         self.resource.ref_value()
@@ -92,180 +44,68 @@ impl Session {
     pub fn attr_automated_discovery_status(&self) -> Value<String> {
         self.resource.get_att("AutomatedDiscoveryStatus")
     }
+
+    /// Replaces `FindingPublishingFrequency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_finding_publishing_frequency(
+        &self,
+        value: impl Into<Value<FindingPublishingFrequency>>,
+    ) {
+        self.resource
+            .set_property("FindingPublishingFrequency", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::Macie::Session`.
-#[derive(Debug, Clone, Default)]
-pub struct SessionProps {
-    /// `FindingPublishingFrequency` (optional).
-    pub finding_publishing_frequency: Option<Value<FindingPublishingFrequency>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Macie::Session`.
+    SessionProps(default)
 }
 
 impl SessionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            finding_publishing_frequency: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FindingPublishingFrequency`.
+    /// `FindingPublishingFrequency` (optional).
     pub fn finding_publishing_frequency(
-        mut self,
+        self,
         value: impl Into<Value<FindingPublishingFrequency>>,
     ) -> Self {
-        self.finding_publishing_frequency = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "FindingPublishingFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SessionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.finding_publishing_frequency {
-            m.insert("FindingPublishingFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
 }
 
-impl Check for SessionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.finding_publishing_frequency.check(
-            &path.field("FindingPublishingFrequency"),
-            &Rules::NONE,
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FindingPublishingFrequency`.
+    FindingPublishingFrequency {
+        /// `FIFTEEN_MINUTES`
+        FifteenMinutes = "FIFTEEN_MINUTES",
+        /// `ONE_HOUR`
+        OneHour = "ONE_HOUR",
+        /// `SIX_HOURS`
+        SixHours = "SIX_HOURS",
     }
 }
 
-crate::impl_literal!(SessionProps);
-
-/// Values of `FindingPublishingFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FindingPublishingFrequency {
-    /// `FIFTEEN_MINUTES`
-    FifteenMinutes,
-    /// `ONE_HOUR`
-    OneHour,
-    /// `SIX_HOURS`
-    SixHours,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FindingPublishingFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FifteenMinutes => "FIFTEEN_MINUTES",
-            Self::OneHour => "ONE_HOUR",
-            Self::SixHours => "SIX_HOURS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `PAUSED`
+        Paused = "PAUSED",
     }
 }
-
-impl ToTemplate for FindingPublishingFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FindingPublishingFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FindingPublishingFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIFTEEN_MINUTES" => Self::FifteenMinutes,
-            "ONE_HOUR" => Self::OneHour,
-            "SIX_HOURS" => Self::SixHours,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FindingPublishingFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(FindingPublishingFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(FindingPublishingFrequency);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `PAUSED`
-    Paused,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "PAUSED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Paused => "PAUSED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "PAUSED" => Self::Paused,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);

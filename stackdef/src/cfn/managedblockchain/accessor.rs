@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ManagedBlockchain::Accessor`.
-#[derive(Debug, Clone)]
-pub struct Accessor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Accessor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Accessor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Accessor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ManagedBlockchain::Accessor`.
+    Accessor("AWS::ManagedBlockchain::Accessor", AccessorProps)
 }
 
 impl Accessor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Accessor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessorId> {
         self.resource.ref_value()
@@ -102,256 +54,71 @@ impl Accessor {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AccessorType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accessor_type(&self, value: impl Into<Value<AccessorType>>) {
+        self.resource.set_property("AccessorType", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<NetworkAccessorType>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ManagedBlockchain::Accessor`.
-#[derive(Debug, Clone)]
-pub struct AccessorProps {
-    /// `AccessorType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub accessor_type: Value<AccessorType>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<NetworkAccessorType>>,
-    /// `Tags` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ManagedBlockchain::Accessor`.
+    AccessorProps
 }
 
 impl AccessorProps {
     /// The required properties: `AccessorType`.
     pub fn new(accessor_type: impl Into<Value<AccessorType>>) -> Self {
-        Self {
-            accessor_type: accessor_type.into(),
-            network_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "AccessorType", accessor_type.into().to_template()))
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkAccessorType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<NetworkAccessorType>>) -> Self {
+        Self(self.0.with(1, "NetworkType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessorType".to_owned(), self.accessor_type.to_template());
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccessorType`.
+    AccessorType {
+        /// `BILLING_TOKEN`
+        BillingToken = "BILLING_TOKEN",
     }
 }
 
-impl Check for AccessorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accessor_type
-            .check(&path.field("AccessorType"), &Rules::NONE, out);
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NetworkAccessorType`.
+    NetworkAccessorType {
+        /// `ETHEREUM_GOERLI`
+        EthereumGoerli = "ETHEREUM_GOERLI",
+        /// `ETHEREUM_MAINNET`
+        EthereumMainnet = "ETHEREUM_MAINNET",
+        /// `ETHEREUM_MAINNET_AND_GOERLI`
+        EthereumMainnetAndGoerli = "ETHEREUM_MAINNET_AND_GOERLI",
+        /// `POLYGON_MAINNET`
+        PolygonMainnet = "POLYGON_MAINNET",
+        /// `POLYGON_MUMBAI`
+        PolygonMumbai = "POLYGON_MUMBAI",
     }
 }
 
-crate::impl_literal!(AccessorProps);
-
-/// Values of `AccessorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessorType {
-    /// `BILLING_TOKEN`
-    BillingToken,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BILLING_TOKEN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BillingToken => "BILLING_TOKEN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BILLING_TOKEN" => Self::BillingToken,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessorType::from(s))
-    }
-}
-
-crate::impl_literal!(AccessorType);
-
-/// Values of `NetworkAccessorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkAccessorType {
-    /// `ETHEREUM_GOERLI`
-    EthereumGoerli,
-    /// `ETHEREUM_MAINNET`
-    EthereumMainnet,
-    /// `ETHEREUM_MAINNET_AND_GOERLI`
-    EthereumMainnetAndGoerli,
-    /// `POLYGON_MAINNET`
-    PolygonMainnet,
-    /// `POLYGON_MUMBAI`
-    PolygonMumbai,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkAccessorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ETHEREUM_GOERLI",
-        "ETHEREUM_MAINNET",
-        "ETHEREUM_MAINNET_AND_GOERLI",
-        "POLYGON_MAINNET",
-        "POLYGON_MUMBAI",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EthereumGoerli => "ETHEREUM_GOERLI",
-            Self::EthereumMainnet => "ETHEREUM_MAINNET",
-            Self::EthereumMainnetAndGoerli => "ETHEREUM_MAINNET_AND_GOERLI",
-            Self::PolygonMainnet => "POLYGON_MAINNET",
-            Self::PolygonMumbai => "POLYGON_MUMBAI",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkAccessorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkAccessorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkAccessorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ETHEREUM_GOERLI" => Self::EthereumGoerli,
-            "ETHEREUM_MAINNET" => Self::EthereumMainnet,
-            "ETHEREUM_MAINNET_AND_GOERLI" => Self::EthereumMainnetAndGoerli,
-            "POLYGON_MAINNET" => Self::PolygonMainnet,
-            "POLYGON_MUMBAI" => Self::PolygonMumbai,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkAccessorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkAccessorType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkAccessorType);
-
-/// Property type `Tag` of `AWS::ManagedBlockchain::Accessor`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone)]
-pub struct Member {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Member {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Member {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Member {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ManagedBlockchain::Member`.
+    Member("AWS::ManagedBlockchain::Member", MemberProps)
 }
 
 impl Member {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Member";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MemberProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MemberId` (typed).
     pub fn ref_value(&self) -> Value<ids::MemberId> {
         self.resource.ref_value()
@@ -82,193 +34,117 @@ impl Member {
     pub fn attr_member_id(&self) -> Value<ids::MemberId> {
         self.resource.get_att("MemberId")
     }
+
+    /// Replaces `InvitationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_invitation_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InvitationId", value.into())
+    }
+
+    /// Replaces `MemberConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member_configuration(&self, value: impl Into<Value<MemberConfiguration>>) {
+        self.resource
+            .set_property("MemberConfiguration", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `NetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkId", value.into())
+    }
 }
 
-/// Properties of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone)]
-pub struct MemberProps {
-    /// `InvitationId` (optional).
-    pub invitation_id: Option<Value<String>>,
-    /// `MemberConfiguration` (required).
-    pub member_configuration: Value<MemberConfiguration>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `NetworkId` (optional).
-    pub network_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ManagedBlockchain::Member`.
+    MemberProps
 }
 
 impl MemberProps {
     /// The required properties: `MemberConfiguration`.
     pub fn new(member_configuration: impl Into<Value<MemberConfiguration>>) -> Self {
-        Self {
-            invitation_id: None,
-            member_configuration: member_configuration.into(),
-            network_configuration: None,
-            network_id: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "MemberConfiguration",
+            member_configuration.into().to_template(),
+        ))
     }
-    /// Sets `InvitationId`.
-    pub fn invitation_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.invitation_id = Some(value.into());
-        self
+    /// `InvitationId` (optional).
+    pub fn invitation_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InvitationId", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkId`.
-    pub fn network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemberProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invitation_id {
-            m.insert("InvitationId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MemberConfiguration".to_owned(),
-            self.member_configuration.to_template(),
-        );
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_id {
-            m.insert("NetworkId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NetworkId` (optional).
+    pub fn network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "NetworkId", value.into().to_template()))
     }
 }
 
-impl Check for MemberProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.member_configuration
-            .check(&path.field("MemberConfiguration"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MemberProps);
-
-/// Property type `MemberConfiguration` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone)]
-pub struct MemberConfiguration {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MemberFrameworkConfiguration` (optional).
-    pub member_framework_configuration: Option<Value<MemberFrameworkConfiguration>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MemberConfiguration` of `AWS::ManagedBlockchain::Member`.
+    MemberConfiguration
 }
 
 impl MemberConfiguration {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            member_framework_configuration: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `MemberFrameworkConfiguration`.
+    /// `MemberFrameworkConfiguration` (optional).
     pub fn member_framework_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MemberFrameworkConfiguration>>,
     ) -> Self {
-        self.member_framework_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "MemberFrameworkConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MemberConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.member_framework_configuration {
-            m.insert("MemberFrameworkConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemberConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.member_framework_configuration.check(
-            &path.field("MemberFrameworkConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemberConfiguration);
-
-/// Property type `MemberFrameworkConfiguration` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone, Default)]
-pub struct MemberFrameworkConfiguration {
-    /// `MemberFabricConfiguration` (optional).
-    pub member_fabric_configuration: Option<Value<MemberFabricConfiguration>>,
+crate::l1_struct! {
+    /// Property type `MemberFrameworkConfiguration` of `AWS::ManagedBlockchain::Member`.
+    MemberFrameworkConfiguration(default)
 }
 
 impl MemberFrameworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            member_fabric_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MemberFabricConfiguration`.
+    /// `MemberFabricConfiguration` (optional).
     pub fn member_fabric_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MemberFabricConfiguration>>,
     ) -> Self {
-        self.member_fabric_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "MemberFabricConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MemberFrameworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.member_fabric_configuration {
-            m.insert("MemberFabricConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemberFrameworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.member_fabric_configuration.check(
-            &path.field("MemberFabricConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MemberFrameworkConfiguration);
-
-/// Property type `MemberFabricConfiguration` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone)]
-pub struct MemberFabricConfiguration {
-    /// `AdminPassword` (required).
-    pub admin_password: Value<String>,
-    /// `AdminUsername` (required).
-    pub admin_username: Value<String>,
+crate::l1_struct! {
+    /// Property type `MemberFabricConfiguration` of `AWS::ManagedBlockchain::Member`.
+    MemberFabricConfiguration
 }
 
 impl MemberFabricConfiguration {
@@ -277,49 +153,17 @@ impl MemberFabricConfiguration {
         admin_password: impl Into<Value<String>>,
         admin_username: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            admin_password: admin_password.into(),
-            admin_username: admin_username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AdminPassword", admin_password.into().to_template())
+                .with(1, "AdminUsername", admin_username.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MemberFabricConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AdminPassword".to_owned(),
-            self.admin_password.to_template(),
-        );
-        m.insert(
-            "AdminUsername".to_owned(),
-            self.admin_username.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MemberFabricConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MemberFabricConfiguration);
-
-/// Property type `NetworkConfiguration` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone)]
-pub struct NetworkConfiguration {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Framework` (required).
-    pub framework: Value<String>,
-    /// `FrameworkVersion` (required).
-    pub framework_version: Value<String>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `NetworkFrameworkConfiguration` (optional).
-    pub network_framework_configuration: Option<Value<NetworkFrameworkConfiguration>>,
-    /// `VotingPolicy` (required).
-    pub voting_policy: Value<VotingPolicy>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::ManagedBlockchain::Member`.
+    NetworkConfiguration
 }
 
 impl NetworkConfiguration {
@@ -330,241 +174,120 @@ impl NetworkConfiguration {
         name: impl Into<Value<String>>,
         voting_policy: impl Into<Value<VotingPolicy>>,
     ) -> Self {
-        Self {
-            description: None,
-            framework: framework.into(),
-            framework_version: framework_version.into(),
-            name: name.into(),
-            network_framework_configuration: None,
-            voting_policy: voting_policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Framework", framework.into().to_template())
+                .with(
+                    2,
+                    "FrameworkVersion",
+                    framework_version.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template())
+                .with(5, "VotingPolicy", voting_policy.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `NetworkFrameworkConfiguration`.
+    /// `NetworkFrameworkConfiguration` (optional).
     pub fn network_framework_configuration(
-        mut self,
+        self,
         value: impl Into<Value<NetworkFrameworkConfiguration>>,
     ) -> Self {
-        self.network_framework_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "NetworkFrameworkConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Framework".to_owned(), self.framework.to_template());
-        m.insert(
-            "FrameworkVersion".to_owned(),
-            self.framework_version.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.network_framework_configuration {
-            m.insert("NetworkFrameworkConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("VotingPolicy".to_owned(), self.voting_policy.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_framework_configuration.check(
-            &path.field("NetworkFrameworkConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.voting_policy
-            .check(&path.field("VotingPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `NetworkFrameworkConfiguration` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkFrameworkConfiguration {
-    /// `NetworkFabricConfiguration` (optional).
-    pub network_fabric_configuration: Option<Value<NetworkFabricConfiguration>>,
+crate::l1_struct! {
+    /// Property type `NetworkFrameworkConfiguration` of `AWS::ManagedBlockchain::Member`.
+    NetworkFrameworkConfiguration(default)
 }
 
 impl NetworkFrameworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_fabric_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkFabricConfiguration`.
+    /// `NetworkFabricConfiguration` (optional).
     pub fn network_fabric_configuration(
-        mut self,
+        self,
         value: impl Into<Value<NetworkFabricConfiguration>>,
     ) -> Self {
-        self.network_fabric_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "NetworkFabricConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NetworkFrameworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_fabric_configuration {
-            m.insert("NetworkFabricConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkFrameworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_fabric_configuration.check(
-            &path.field("NetworkFabricConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkFrameworkConfiguration);
-
-/// Property type `NetworkFabricConfiguration` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone)]
-pub struct NetworkFabricConfiguration {
-    /// `Edition` (required).
-    pub edition: Value<String>,
+crate::l1_struct! {
+    /// Property type `NetworkFabricConfiguration` of `AWS::ManagedBlockchain::Member`.
+    NetworkFabricConfiguration
 }
 
 impl NetworkFabricConfiguration {
     /// The required properties: `Edition`.
     pub fn new(edition: impl Into<Value<String>>) -> Self {
-        Self {
-            edition: edition.into(),
-        }
+        Self(crate::Properties::new().with(0, "Edition", edition.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkFabricConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Edition".to_owned(), self.edition.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkFabricConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkFabricConfiguration);
-
-/// Property type `VotingPolicy` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone, Default)]
-pub struct VotingPolicy {
-    /// `ApprovalThresholdPolicy` (optional).
-    pub approval_threshold_policy: Option<Value<ApprovalThresholdPolicy>>,
+crate::l1_struct! {
+    /// Property type `VotingPolicy` of `AWS::ManagedBlockchain::Member`.
+    VotingPolicy(default)
 }
 
 impl VotingPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            approval_threshold_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApprovalThresholdPolicy`.
+    /// `ApprovalThresholdPolicy` (optional).
     pub fn approval_threshold_policy(
-        mut self,
+        self,
         value: impl Into<Value<ApprovalThresholdPolicy>>,
     ) -> Self {
-        self.approval_threshold_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ApprovalThresholdPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VotingPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approval_threshold_policy {
-            m.insert("ApprovalThresholdPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VotingPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.approval_threshold_policy.check(
-            &path.field("ApprovalThresholdPolicy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VotingPolicy);
-
-/// Property type `ApprovalThresholdPolicy` of `AWS::ManagedBlockchain::Member`.
-#[derive(Debug, Clone, Default)]
-pub struct ApprovalThresholdPolicy {
-    /// `ProposalDurationInHours` (optional).
-    pub proposal_duration_in_hours: Option<Value<i64>>,
-    /// `ThresholdComparator` (optional).
-    pub threshold_comparator: Option<Value<String>>,
-    /// `ThresholdPercentage` (optional).
-    pub threshold_percentage: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ApprovalThresholdPolicy` of `AWS::ManagedBlockchain::Member`.
+    ApprovalThresholdPolicy(default)
 }
 
 impl ApprovalThresholdPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            proposal_duration_in_hours: None,
-            threshold_comparator: None,
-            threshold_percentage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ProposalDurationInHours`.
-    pub fn proposal_duration_in_hours(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.proposal_duration_in_hours = Some(value.into());
-        self
+    /// `ProposalDurationInHours` (optional).
+    pub fn proposal_duration_in_hours(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProposalDurationInHours", value.into().to_template()),
+        )
     }
-    /// Sets `ThresholdComparator`.
-    pub fn threshold_comparator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.threshold_comparator = Some(value.into());
-        self
+    /// `ThresholdComparator` (optional).
+    pub fn threshold_comparator(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ThresholdComparator", value.into().to_template()),
+        )
     }
-    /// Sets `ThresholdPercentage`.
-    pub fn threshold_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threshold_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApprovalThresholdPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.proposal_duration_in_hours {
-            m.insert("ProposalDurationInHours".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_comparator {
-            m.insert("ThresholdComparator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_percentage {
-            m.insert("ThresholdPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThresholdPercentage` (optional).
+    pub fn threshold_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ThresholdPercentage", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ApprovalThresholdPolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApprovalThresholdPolicy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ManagedBlockchain::Node`.
-#[derive(Debug, Clone)]
-pub struct Node {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Node {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Node {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Node {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ManagedBlockchain::Node`.
+    Node("AWS::ManagedBlockchain::Node", NodeProps)
 }
 
 impl Node {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ManagedBlockchain::Node";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NodeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NodeId` (typed).
     pub fn ref_value(&self) -> Value<ids::NodeId> {
         self.resource.ref_value()
@@ -87,17 +39,30 @@ impl Node {
     pub fn attr_arn(&self) -> Value<ids::NodeArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `MemberId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MemberId", value.into())
+    }
+
+    /// Replaces `NetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkId", value.into())
+    }
+
+    /// Replaces `NodeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_configuration(&self, value: impl Into<Value<NodeConfiguration>>) {
+        self.resource
+            .set_property("NodeConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::ManagedBlockchain::Node`.
-#[derive(Debug, Clone)]
-pub struct NodeProps {
-    /// `MemberId` (optional).
-    pub member_id: Option<Value<String>>,
-    /// `NetworkId` (required).
-    pub network_id: Value<String>,
-    /// `NodeConfiguration` (required).
-    pub node_configuration: Value<NodeConfiguration>,
+crate::l1_struct! {
+    /// Properties of `AWS::ManagedBlockchain::Node`.
+    NodeProps
 }
 
 impl NodeProps {
@@ -106,50 +71,25 @@ impl NodeProps {
         network_id: impl Into<Value<String>>,
         node_configuration: impl Into<Value<NodeConfiguration>>,
     ) -> Self {
-        Self {
-            member_id: None,
-            network_id: network_id.into(),
-            node_configuration: node_configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "NetworkId", network_id.into().to_template())
+                .with(
+                    2,
+                    "NodeConfiguration",
+                    node_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `MemberId`.
-    pub fn member_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.member_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NodeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.member_id {
-            m.insert("MemberId".to_owned(), v.to_template());
-        }
-        m.insert("NetworkId".to_owned(), self.network_id.to_template());
-        m.insert(
-            "NodeConfiguration".to_owned(),
-            self.node_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `MemberId` (optional).
+    pub fn member_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MemberId", value.into().to_template()))
     }
 }
 
-impl Check for NodeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.node_configuration
-            .check(&path.field("NodeConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NodeProps);
-
-/// Property type `NodeConfiguration` of `AWS::ManagedBlockchain::Node`.
-#[derive(Debug, Clone)]
-pub struct NodeConfiguration {
-    /// `AvailabilityZone` (required).
-    pub availability_zone: Value<String>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `NodeConfiguration` of `AWS::ManagedBlockchain::Node`.
+    NodeConfiguration
 }
 
 impl NodeConfiguration {
@@ -158,27 +98,14 @@ impl NodeConfiguration {
         availability_zone: impl Into<Value<String>>,
         instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            availability_zone: availability_zone.into(),
-            instance_type: instance_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AvailabilityZone",
+                    availability_zone.into().to_template(),
+                )
+                .with(1, "InstanceType", instance_type.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for NodeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AvailabilityZone".to_owned(),
-            self.availability_zone.to_template(),
-        );
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NodeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NodeConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct Bridge {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Bridge {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Bridge {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Bridge {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::Bridge`.
+    Bridge("AWS::MediaConnect::Bridge", BridgeProps)
 }
 
 impl Bridge {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::Bridge";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BridgeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BridgeArn` (typed).
     pub fn ref_value(&self) -> Value<ids::BridgeArn> {
         self.resource.ref_value()
@@ -87,27 +39,56 @@ impl Bridge {
     pub fn attr_bridge_state(&self) -> Value<String> {
         self.resource.get_att("BridgeState")
     }
+
+    /// Replaces `EgressGatewayBridge` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_gateway_bridge(&self, value: impl Into<Value<EgressGatewayBridge>>) {
+        self.resource
+            .set_property("EgressGatewayBridge", value.into())
+    }
+
+    /// Replaces `IngressGatewayBridge` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingress_gateway_bridge(&self, value: impl Into<Value<IngressGatewayBridge>>) {
+        self.resource
+            .set_property("IngressGatewayBridge", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Outputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outputs(&self, value: impl Into<Value<List<BridgeOutput>>>) {
+        self.resource.set_property("Outputs", value.into())
+    }
+
+    /// Replaces `PlacementArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_placement_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PlacementArn", value.into())
+    }
+
+    /// Replaces `SourceFailoverConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_failover_config(&self, value: impl Into<Value<FailoverConfig>>) {
+        self.resource
+            .set_property("SourceFailoverConfig", value.into())
+    }
+
+    /// Replaces `Sources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sources(&self, value: impl Into<Value<List<BridgeSource>>>) {
+        self.resource.set_property("Sources", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct BridgeProps {
-    /// `EgressGatewayBridge` (optional).
-    pub egress_gateway_bridge: Option<Value<EgressGatewayBridge>>,
-    /// `IngressGatewayBridge` (optional).
-    pub ingress_gateway_bridge: Option<Value<IngressGatewayBridge>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Outputs` (optional).
-    /// Items: 0..=2.
-    pub outputs: Option<Value<List<BridgeOutput>>>,
-    /// `PlacementArn` (required).
-    pub placement_arn: Value<String>,
-    /// `SourceFailoverConfig` (optional).
-    pub source_failover_config: Option<Value<FailoverConfig>>,
-    /// `Sources` (required).
-    /// Items: 0..=2.
-    pub sources: Value<List<BridgeSource>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::Bridge`.
+    BridgeProps
 }
 
 impl BridgeProps {
@@ -117,210 +98,88 @@ impl BridgeProps {
         placement_arn: impl Into<Value<String>>,
         sources: impl Into<Value<List<BridgeSource>>>,
     ) -> Self {
-        Self {
-            egress_gateway_bridge: None,
-            ingress_gateway_bridge: None,
-            name: name.into(),
-            outputs: None,
-            placement_arn: placement_arn.into(),
-            source_failover_config: None,
-            sources: sources.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(4, "PlacementArn", placement_arn.into().to_template())
+                .with(6, "Sources", sources.into().to_template()),
+        )
     }
-    /// Sets `EgressGatewayBridge`.
-    pub fn egress_gateway_bridge(mut self, value: impl Into<Value<EgressGatewayBridge>>) -> Self {
-        self.egress_gateway_bridge = Some(value.into());
-        self
+    /// `EgressGatewayBridge` (optional).
+    pub fn egress_gateway_bridge(self, value: impl Into<Value<EgressGatewayBridge>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EgressGatewayBridge", value.into().to_template()),
+        )
     }
-    /// Sets `IngressGatewayBridge`.
-    pub fn ingress_gateway_bridge(mut self, value: impl Into<Value<IngressGatewayBridge>>) -> Self {
-        self.ingress_gateway_bridge = Some(value.into());
-        self
+    /// `IngressGatewayBridge` (optional).
+    pub fn ingress_gateway_bridge(self, value: impl Into<Value<IngressGatewayBridge>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IngressGatewayBridge", value.into().to_template()),
+        )
     }
-    /// Sets `Outputs`.
-    pub fn outputs(mut self, value: impl Into<Value<List<BridgeOutput>>>) -> Self {
-        self.outputs = Some(value.into());
-        self
+    /// `Outputs` (optional).
+    /// Items: 0 to 2.
+    pub fn outputs(self, value: impl Into<Value<List<BridgeOutput>>>) -> Self {
+        Self(self.0.with(3, "Outputs", value.into().to_template()))
     }
-    /// Sets `SourceFailoverConfig`.
-    pub fn source_failover_config(mut self, value: impl Into<Value<FailoverConfig>>) -> Self {
-        self.source_failover_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BridgeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.egress_gateway_bridge {
-            m.insert("EgressGatewayBridge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingress_gateway_bridge {
-            m.insert("IngressGatewayBridge".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.outputs {
-            m.insert("Outputs".to_owned(), v.to_template());
-        }
-        m.insert("PlacementArn".to_owned(), self.placement_arn.to_template());
-        if let Some(v) = &self.source_failover_config {
-            m.insert("SourceFailoverConfig".to_owned(), v.to_template());
-        }
-        m.insert("Sources".to_owned(), self.sources.to_template());
-        Expr::Map(m)
+    /// `SourceFailoverConfig` (optional).
+    pub fn source_failover_config(self, value: impl Into<Value<FailoverConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SourceFailoverConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BridgeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.egress_gateway_bridge
-            .check(&path.field("EgressGatewayBridge"), &Rules::NONE, out);
-        self.ingress_gateway_bridge
-            .check(&path.field("IngressGatewayBridge"), &Rules::NONE, out);
-        self.outputs.check(
-            &path.field("Outputs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_failover_config
-            .check(&path.field("SourceFailoverConfig"), &Rules::NONE, out);
-        self.sources.check(
-            &path.field("Sources"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BridgeProps);
-
-/// Property type `EgressGatewayBridge` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct EgressGatewayBridge {
-    /// `MaxBitrate` (required).
-    pub max_bitrate: Value<i64>,
+crate::l1_struct! {
+    /// Property type `EgressGatewayBridge` of `AWS::MediaConnect::Bridge`.
+    EgressGatewayBridge
 }
 
 impl EgressGatewayBridge {
     /// The required properties: `MaxBitrate`.
     pub fn new(max_bitrate: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_bitrate: max_bitrate.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxBitrate", max_bitrate.into().to_template()))
     }
 }
 
-impl ToTemplate for EgressGatewayBridge {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxBitrate".to_owned(), self.max_bitrate.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EgressGatewayBridge {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EgressGatewayBridge);
-
-/// Property type `IngressGatewayBridge` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct IngressGatewayBridge {
-    /// `MaxBitrate` (required).
-    pub max_bitrate: Value<i64>,
-    /// `MaxOutputs` (required).
-    pub max_outputs: Value<i64>,
+crate::l1_struct! {
+    /// Property type `IngressGatewayBridge` of `AWS::MediaConnect::Bridge`.
+    IngressGatewayBridge
 }
 
 impl IngressGatewayBridge {
     /// The required properties: `MaxBitrate`, `MaxOutputs`.
     pub fn new(max_bitrate: impl Into<Value<i64>>, max_outputs: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_bitrate: max_bitrate.into(),
-            max_outputs: max_outputs.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxBitrate", max_bitrate.into().to_template())
+                .with(1, "MaxOutputs", max_outputs.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IngressGatewayBridge {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxBitrate".to_owned(), self.max_bitrate.to_template());
-        m.insert("MaxOutputs".to_owned(), self.max_outputs.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IngressGatewayBridge {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IngressGatewayBridge);
-
-/// Property type `BridgeOutput` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone, Default)]
-pub struct BridgeOutput {
-    /// `NetworkOutput` (optional).
-    pub network_output: Option<Value<BridgeNetworkOutput>>,
+crate::l1_struct! {
+    /// Property type `BridgeOutput` of `AWS::MediaConnect::Bridge`.
+    BridgeOutput(default)
 }
 
 impl BridgeOutput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_output: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkOutput`.
-    pub fn network_output(mut self, value: impl Into<Value<BridgeNetworkOutput>>) -> Self {
-        self.network_output = Some(value.into());
-        self
+    /// `NetworkOutput` (optional).
+    pub fn network_output(self, value: impl Into<Value<BridgeNetworkOutput>>) -> Self {
+        Self(self.0.with(0, "NetworkOutput", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BridgeOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_output {
-            m.insert("NetworkOutput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_output
-            .check(&path.field("NetworkOutput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeOutput);
-
-/// Property type `BridgeNetworkOutput` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct BridgeNetworkOutput {
-    /// `IpAddress` (required).
-    pub ip_address: Value<String>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `NetworkName` (required).
-    pub network_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<ProtocolEnum>,
-    /// `Ttl` (required).
-    pub ttl: Value<i64>,
+crate::l1_struct! {
+    /// Property type `BridgeNetworkOutput` of `AWS::MediaConnect::Bridge`.
+    BridgeNetworkOutput
 }
 
 impl BridgeNetworkOutput {
@@ -333,464 +192,152 @@ impl BridgeNetworkOutput {
         protocol: impl Into<Value<ProtocolEnum>>,
         ttl: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            ip_address: ip_address.into(),
-            name: name.into(),
-            network_name: network_name.into(),
-            port: port.into(),
-            protocol: protocol.into(),
-            ttl: ttl.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IpAddress", ip_address.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "NetworkName", network_name.into().to_template())
+                .with(3, "Port", port.into().to_template())
+                .with(4, "Protocol", protocol.into().to_template())
+                .with(5, "Ttl", ttl.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BridgeNetworkOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IpAddress".to_owned(), self.ip_address.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("NetworkName".to_owned(), self.network_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("Ttl".to_owned(), self.ttl.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProtocolEnum`.
+    ProtocolEnum {
+        /// `rtp-fec`
+        RtpFec = "rtp-fec",
+        /// `rtp`
+        Rtp = "rtp",
+        /// `udp`
+        Udp = "udp",
     }
 }
 
-impl Check for BridgeNetworkOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeNetworkOutput);
-
-/// Values of `ProtocolEnum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtocolEnum {
-    /// `rtp-fec`
-    RtpFec,
-    /// `rtp`
-    Rtp,
-    /// `udp`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtocolEnum {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["rtp-fec", "rtp", "udp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RtpFec => "rtp-fec",
-            Self::Rtp => "rtp",
-            Self::Udp => "udp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProtocolEnum {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProtocolEnum {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtocolEnum {
-    fn from(s: &str) -> Self {
-        match s {
-            "rtp-fec" => Self::RtpFec,
-            "rtp" => Self::Rtp,
-            "udp" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtocolEnum> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtocolEnum::from(s))
-    }
-}
-
-crate::impl_literal!(ProtocolEnum);
-
-/// Property type `FailoverConfig` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct FailoverConfig {
-    /// `FailoverMode` (required).
-    pub failover_mode: Value<FailoverModeEnum>,
-    /// `SourcePriority` (optional).
-    pub source_priority: Option<Value<SourcePriority>>,
-    /// `State` (optional).
-    pub state: Option<Value<FailoverConfigStateEnum>>,
+crate::l1_struct! {
+    /// Property type `FailoverConfig` of `AWS::MediaConnect::Bridge`.
+    FailoverConfig
 }
 
 impl FailoverConfig {
     /// The required properties: `FailoverMode`.
     pub fn new(failover_mode: impl Into<Value<FailoverModeEnum>>) -> Self {
-        Self {
-            failover_mode: failover_mode.into(),
-            source_priority: None,
-            state: None,
-        }
+        Self(crate::Properties::new().with(0, "FailoverMode", failover_mode.into().to_template()))
     }
-    /// Sets `SourcePriority`.
-    pub fn source_priority(mut self, value: impl Into<Value<SourcePriority>>) -> Self {
-        self.source_priority = Some(value.into());
-        self
+    /// `SourcePriority` (optional).
+    pub fn source_priority(self, value: impl Into<Value<SourcePriority>>) -> Self {
+        Self(self.0.with(1, "SourcePriority", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<FailoverConfigStateEnum>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<FailoverConfigStateEnum>>) -> Self {
+        Self(self.0.with(2, "State", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FailoverConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FailoverMode".to_owned(), self.failover_mode.to_template());
-        if let Some(v) = &self.source_priority {
-            m.insert("SourcePriority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FailoverModeEnum`.
+    FailoverModeEnum {
+        /// `FAILOVER`
+        Failover = "FAILOVER",
     }
 }
 
-impl Check for FailoverConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failover_mode
-            .check(&path.field("FailoverMode"), &Rules::NONE, out);
-        self.source_priority
-            .check(&path.field("SourcePriority"), &Rules::NONE, out);
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FailoverConfig);
-
-/// Values of `FailoverModeEnum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailoverModeEnum {
-    /// `FAILOVER`
-    Failover,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FailoverModeEnum {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FAILOVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Failover => "FAILOVER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FailoverModeEnum {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FailoverModeEnum {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FailoverModeEnum {
-    fn from(s: &str) -> Self {
-        match s {
-            "FAILOVER" => Self::Failover,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FailoverModeEnum> {
-    fn from(s: &str) -> Self {
-        Value::literal(FailoverModeEnum::from(s))
-    }
-}
-
-crate::impl_literal!(FailoverModeEnum);
-
-/// Property type `SourcePriority` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone, Default)]
-pub struct SourcePriority {
-    /// `PrimarySource` (optional).
-    pub primary_source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourcePriority` of `AWS::MediaConnect::Bridge`.
+    SourcePriority(default)
 }
 
 impl SourcePriority {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            primary_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PrimarySource`.
-    pub fn primary_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_source = Some(value.into());
-        self
+    /// `PrimarySource` (optional).
+    pub fn primary_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PrimarySource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourcePriority {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.primary_source {
-            m.insert("PrimarySource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FailoverConfigStateEnum`.
+    FailoverConfigStateEnum {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for SourcePriority {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourcePriority);
-
-/// Values of `FailoverConfigStateEnum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailoverConfigStateEnum {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FailoverConfigStateEnum {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FailoverConfigStateEnum {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FailoverConfigStateEnum {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FailoverConfigStateEnum {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FailoverConfigStateEnum> {
-    fn from(s: &str) -> Self {
-        Value::literal(FailoverConfigStateEnum::from(s))
-    }
-}
-
-crate::impl_literal!(FailoverConfigStateEnum);
-
-/// Property type `BridgeSource` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone, Default)]
-pub struct BridgeSource {
-    /// `FlowSource` (optional).
-    pub flow_source: Option<Value<BridgeFlowSource>>,
-    /// `NetworkSource` (optional).
-    pub network_source: Option<Value<BridgeNetworkSource>>,
+crate::l1_struct! {
+    /// Property type `BridgeSource` of `AWS::MediaConnect::Bridge`.
+    BridgeSource(default)
 }
 
 impl BridgeSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            flow_source: None,
-            network_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FlowSource`.
-    pub fn flow_source(mut self, value: impl Into<Value<BridgeFlowSource>>) -> Self {
-        self.flow_source = Some(value.into());
-        self
+    /// `FlowSource` (optional).
+    pub fn flow_source(self, value: impl Into<Value<BridgeFlowSource>>) -> Self {
+        Self(self.0.with(0, "FlowSource", value.into().to_template()))
     }
-    /// Sets `NetworkSource`.
-    pub fn network_source(mut self, value: impl Into<Value<BridgeNetworkSource>>) -> Self {
-        self.network_source = Some(value.into());
-        self
+    /// `NetworkSource` (optional).
+    pub fn network_source(self, value: impl Into<Value<BridgeNetworkSource>>) -> Self {
+        Self(self.0.with(1, "NetworkSource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BridgeSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.flow_source {
-            m.insert("FlowSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_source {
-            m.insert("NetworkSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flow_source
-            .check(&path.field("FlowSource"), &Rules::NONE, out);
-        self.network_source
-            .check(&path.field("NetworkSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeSource);
-
-/// Property type `BridgeFlowSource` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct BridgeFlowSource {
-    /// `FlowArn` (required).
-    pub flow_arn: Value<String>,
-    /// `FlowVpcInterfaceAttachment` (optional).
-    pub flow_vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `BridgeFlowSource` of `AWS::MediaConnect::Bridge`.
+    BridgeFlowSource
 }
 
 impl BridgeFlowSource {
     /// The required properties: `FlowArn`, `Name`.
     pub fn new(flow_arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            flow_arn: flow_arn.into(),
-            flow_vpc_interface_attachment: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FlowArn", flow_arn.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `FlowVpcInterfaceAttachment`.
+    /// `FlowVpcInterfaceAttachment` (optional).
     pub fn flow_vpc_interface_attachment(
-        mut self,
+        self,
         value: impl Into<Value<VpcInterfaceAttachment>>,
     ) -> Self {
-        self.flow_vpc_interface_attachment = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "FlowVpcInterfaceAttachment", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BridgeFlowSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FlowArn".to_owned(), self.flow_arn.to_template());
-        if let Some(v) = &self.flow_vpc_interface_attachment {
-            m.insert("FlowVpcInterfaceAttachment".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeFlowSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flow_vpc_interface_attachment.check(
-            &path.field("FlowVpcInterfaceAttachment"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BridgeFlowSource);
-
-/// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcInterfaceAttachment {
-    /// `VpcInterfaceName` (optional).
-    pub vpc_interface_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::Bridge`.
+    VpcInterfaceAttachment(default)
 }
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            vpc_interface_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcInterfaceName`.
-    pub fn vpc_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_interface_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcInterfaceAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_interface_name {
-            m.insert("VpcInterfaceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcInterfaceName` (optional).
+    pub fn vpc_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VpcInterfaceName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcInterfaceAttachment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcInterfaceAttachment);
-
-/// Property type `BridgeNetworkSource` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone)]
-pub struct BridgeNetworkSource {
-    /// `MulticastIp` (required).
-    pub multicast_ip: Value<String>,
-    /// `MulticastSourceSettings` (optional).
-    pub multicast_source_settings: Option<Value<MulticastSourceSettings>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `NetworkName` (required).
-    pub network_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<ProtocolEnum>,
+crate::l1_struct! {
+    /// Property type `BridgeNetworkSource` of `AWS::MediaConnect::Bridge`.
+    BridgeNetworkSource
 }
 
 impl BridgeNetworkSource {
@@ -802,87 +349,42 @@ impl BridgeNetworkSource {
         port: impl Into<Value<i64>>,
         protocol: impl Into<Value<ProtocolEnum>>,
     ) -> Self {
-        Self {
-            multicast_ip: multicast_ip.into(),
-            multicast_source_settings: None,
-            name: name.into(),
-            network_name: network_name.into(),
-            port: port.into(),
-            protocol: protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MulticastIp", multicast_ip.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "NetworkName", network_name.into().to_template())
+                .with(4, "Port", port.into().to_template())
+                .with(5, "Protocol", protocol.into().to_template()),
+        )
     }
-    /// Sets `MulticastSourceSettings`.
+    /// `MulticastSourceSettings` (optional).
     pub fn multicast_source_settings(
-        mut self,
+        self,
         value: impl Into<Value<MulticastSourceSettings>>,
     ) -> Self {
-        self.multicast_source_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MulticastSourceSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BridgeNetworkSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MulticastIp".to_owned(), self.multicast_ip.to_template());
-        if let Some(v) = &self.multicast_source_settings {
-            m.insert("MulticastSourceSettings".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("NetworkName".to_owned(), self.network_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeNetworkSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multicast_source_settings.check(
-            &path.field("MulticastSourceSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeNetworkSource);
-
-/// Property type `MulticastSourceSettings` of `AWS::MediaConnect::Bridge`.
-#[derive(Debug, Clone, Default)]
-pub struct MulticastSourceSettings {
-    /// `MulticastSourceIp` (optional).
-    pub multicast_source_ip: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MulticastSourceSettings` of `AWS::MediaConnect::Bridge`.
+    MulticastSourceSettings(default)
 }
 
 impl MulticastSourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            multicast_source_ip: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MulticastSourceIp`.
-    pub fn multicast_source_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multicast_source_ip = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MulticastSourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multicast_source_ip {
-            m.insert("MulticastSourceIp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MulticastSourceIp` (optional).
+    pub fn multicast_source_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MulticastSourceIp", value.into().to_template()),
+        )
     }
 }
-
-impl Check for MulticastSourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MulticastSourceSettings);

@@ -11,79 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaConnect::BridgeOutput`.
-#[derive(Debug, Clone)]
-pub struct BridgeOutput {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BridgeOutput {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BridgeOutput {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BridgeOutput {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::BridgeOutput`.
+    BridgeOutput("AWS::MediaConnect::BridgeOutput", BridgeOutputProps)
 }
 
 impl BridgeOutput {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::BridgeOutput";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BridgeOutputProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `BridgeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bridge_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BridgeArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkOutput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_output(&self, value: impl Into<Value<BridgeNetworkOutput>>) {
+        self.resource.set_property("NetworkOutput", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::BridgeOutput`.
-#[derive(Debug, Clone)]
-pub struct BridgeOutputProps {
-    /// `BridgeArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub bridge_arn: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `NetworkOutput` (required).
-    pub network_output: Value<BridgeNetworkOutput>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::BridgeOutput`.
+    BridgeOutputProps
 }
 
 impl BridgeOutputProps {
@@ -93,49 +55,18 @@ impl BridgeOutputProps {
         name: impl Into<Value<String>>,
         network_output: impl Into<Value<BridgeNetworkOutput>>,
     ) -> Self {
-        Self {
-            bridge_arn: bridge_arn.into(),
-            name: name.into(),
-            network_output: network_output.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BridgeArn", bridge_arn.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "NetworkOutput", network_output.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BridgeOutputProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BridgeArn".to_owned(), self.bridge_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "NetworkOutput".to_owned(),
-            self.network_output.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeOutputProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_output
-            .check(&path.field("NetworkOutput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeOutputProps);
-
-/// Property type `BridgeNetworkOutput` of `AWS::MediaConnect::BridgeOutput`.
-#[derive(Debug, Clone)]
-pub struct BridgeNetworkOutput {
-    /// `IpAddress` (required).
-    pub ip_address: Value<String>,
-    /// `NetworkName` (required).
-    pub network_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `Ttl` (required).
-    pub ttl: Value<i64>,
+crate::l1_struct! {
+    /// Property type `BridgeNetworkOutput` of `AWS::MediaConnect::BridgeOutput`.
+    BridgeNetworkOutput
 }
 
 impl BridgeNetworkOutput {
@@ -147,94 +78,25 @@ impl BridgeNetworkOutput {
         protocol: impl Into<Value<Protocol>>,
         ttl: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            ip_address: ip_address.into(),
-            network_name: network_name.into(),
-            port: port.into(),
-            protocol: protocol.into(),
-            ttl: ttl.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IpAddress", ip_address.into().to_template())
+                .with(1, "NetworkName", network_name.into().to_template())
+                .with(2, "Port", port.into().to_template())
+                .with(3, "Protocol", protocol.into().to_template())
+                .with(4, "Ttl", ttl.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BridgeNetworkOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IpAddress".to_owned(), self.ip_address.to_template());
-        m.insert("NetworkName".to_owned(), self.network_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("Ttl".to_owned(), self.ttl.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `rtp-fec`
+        RtpFec = "rtp-fec",
+        /// `rtp`
+        Rtp = "rtp",
+        /// `udp`
+        Udp = "udp",
     }
 }
-
-impl Check for BridgeNetworkOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeNetworkOutput);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `rtp-fec`
-    RtpFec,
-    /// `rtp`
-    Rtp,
-    /// `udp`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["rtp-fec", "rtp", "udp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RtpFec => "rtp-fec",
-            Self::Rtp => "rtp",
-            Self::Udp => "udp",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "rtp-fec" => Self::RtpFec,
-            "rtp" => Self::Rtp,
-            "udp" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);

@@ -11,231 +11,112 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaConnect::BridgeSource`.
-#[derive(Debug, Clone)]
-pub struct BridgeSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BridgeSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BridgeSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BridgeSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::BridgeSource`.
+    BridgeSource("AWS::MediaConnect::BridgeSource", BridgeSourceProps)
 }
 
 impl BridgeSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::BridgeSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BridgeSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `BridgeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bridge_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BridgeArn", value.into())
+    }
+
+    /// Replaces `FlowSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_source(&self, value: impl Into<Value<BridgeFlowSource>>) {
+        self.resource.set_property("FlowSource", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_source(&self, value: impl Into<Value<BridgeNetworkSource>>) {
+        self.resource.set_property("NetworkSource", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::BridgeSource`.
-#[derive(Debug, Clone)]
-pub struct BridgeSourceProps {
-    /// `BridgeArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub bridge_arn: Value<String>,
-    /// `FlowSource` (optional).
-    pub flow_source: Option<Value<BridgeFlowSource>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `NetworkSource` (optional).
-    pub network_source: Option<Value<BridgeNetworkSource>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::BridgeSource`.
+    BridgeSourceProps
 }
 
 impl BridgeSourceProps {
     /// The required properties: `BridgeArn`, `Name`.
     pub fn new(bridge_arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            bridge_arn: bridge_arn.into(),
-            flow_source: None,
-            name: name.into(),
-            network_source: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BridgeArn", bridge_arn.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `FlowSource`.
-    pub fn flow_source(mut self, value: impl Into<Value<BridgeFlowSource>>) -> Self {
-        self.flow_source = Some(value.into());
-        self
+    /// `FlowSource` (optional).
+    pub fn flow_source(self, value: impl Into<Value<BridgeFlowSource>>) -> Self {
+        Self(self.0.with(1, "FlowSource", value.into().to_template()))
     }
-    /// Sets `NetworkSource`.
-    pub fn network_source(mut self, value: impl Into<Value<BridgeNetworkSource>>) -> Self {
-        self.network_source = Some(value.into());
-        self
+    /// `NetworkSource` (optional).
+    pub fn network_source(self, value: impl Into<Value<BridgeNetworkSource>>) -> Self {
+        Self(self.0.with(3, "NetworkSource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BridgeSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BridgeArn".to_owned(), self.bridge_arn.to_template());
-        if let Some(v) = &self.flow_source {
-            m.insert("FlowSource".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.network_source {
-            m.insert("NetworkSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flow_source
-            .check(&path.field("FlowSource"), &Rules::NONE, out);
-        self.network_source
-            .check(&path.field("NetworkSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeSourceProps);
-
-/// Property type `BridgeFlowSource` of `AWS::MediaConnect::BridgeSource`.
-#[derive(Debug, Clone)]
-pub struct BridgeFlowSource {
-    /// `FlowArn` (required).
-    pub flow_arn: Value<String>,
-    /// `FlowVpcInterfaceAttachment` (optional).
-    pub flow_vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
+crate::l1_struct! {
+    /// Property type `BridgeFlowSource` of `AWS::MediaConnect::BridgeSource`.
+    BridgeFlowSource
 }
 
 impl BridgeFlowSource {
     /// The required properties: `FlowArn`.
     pub fn new(flow_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            flow_arn: flow_arn.into(),
-            flow_vpc_interface_attachment: None,
-        }
+        Self(crate::Properties::new().with(0, "FlowArn", flow_arn.into().to_template()))
     }
-    /// Sets `FlowVpcInterfaceAttachment`.
+    /// `FlowVpcInterfaceAttachment` (optional).
     pub fn flow_vpc_interface_attachment(
-        mut self,
+        self,
         value: impl Into<Value<VpcInterfaceAttachment>>,
     ) -> Self {
-        self.flow_vpc_interface_attachment = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "FlowVpcInterfaceAttachment", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BridgeFlowSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FlowArn".to_owned(), self.flow_arn.to_template());
-        if let Some(v) = &self.flow_vpc_interface_attachment {
-            m.insert("FlowVpcInterfaceAttachment".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeFlowSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flow_vpc_interface_attachment.check(
-            &path.field("FlowVpcInterfaceAttachment"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BridgeFlowSource);
-
-/// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::BridgeSource`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcInterfaceAttachment {
-    /// `VpcInterfaceName` (optional).
-    pub vpc_interface_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::BridgeSource`.
+    VpcInterfaceAttachment(default)
 }
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            vpc_interface_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcInterfaceName`.
-    pub fn vpc_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_interface_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcInterfaceAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_interface_name {
-            m.insert("VpcInterfaceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcInterfaceName` (optional).
+    pub fn vpc_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VpcInterfaceName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcInterfaceAttachment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcInterfaceAttachment);
-
-/// Property type `BridgeNetworkSource` of `AWS::MediaConnect::BridgeSource`.
-#[derive(Debug, Clone)]
-pub struct BridgeNetworkSource {
-    /// `MulticastIp` (required).
-    pub multicast_ip: Value<String>,
-    /// `MulticastSourceSettings` (optional).
-    pub multicast_source_settings: Option<Value<MulticastSourceSettings>>,
-    /// `NetworkName` (required).
-    pub network_name: Value<String>,
-    /// `Port` (required).
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<ProtocolEnum>,
+crate::l1_struct! {
+    /// Property type `BridgeNetworkSource` of `AWS::MediaConnect::BridgeSource`.
+    BridgeNetworkSource
 }
 
 impl BridgeNetworkSource {
@@ -246,146 +127,53 @@ impl BridgeNetworkSource {
         port: impl Into<Value<i64>>,
         protocol: impl Into<Value<ProtocolEnum>>,
     ) -> Self {
-        Self {
-            multicast_ip: multicast_ip.into(),
-            multicast_source_settings: None,
-            network_name: network_name.into(),
-            port: port.into(),
-            protocol: protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MulticastIp", multicast_ip.into().to_template())
+                .with(2, "NetworkName", network_name.into().to_template())
+                .with(3, "Port", port.into().to_template())
+                .with(4, "Protocol", protocol.into().to_template()),
+        )
     }
-    /// Sets `MulticastSourceSettings`.
+    /// `MulticastSourceSettings` (optional).
     pub fn multicast_source_settings(
-        mut self,
+        self,
         value: impl Into<Value<MulticastSourceSettings>>,
     ) -> Self {
-        self.multicast_source_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MulticastSourceSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BridgeNetworkSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MulticastIp".to_owned(), self.multicast_ip.to_template());
-        if let Some(v) = &self.multicast_source_settings {
-            m.insert("MulticastSourceSettings".to_owned(), v.to_template());
-        }
-        m.insert("NetworkName".to_owned(), self.network_name.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BridgeNetworkSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multicast_source_settings.check(
-            &path.field("MulticastSourceSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BridgeNetworkSource);
-
-/// Property type `MulticastSourceSettings` of `AWS::MediaConnect::BridgeSource`.
-#[derive(Debug, Clone, Default)]
-pub struct MulticastSourceSettings {
-    /// `MulticastSourceIp` (optional).
-    pub multicast_source_ip: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MulticastSourceSettings` of `AWS::MediaConnect::BridgeSource`.
+    MulticastSourceSettings(default)
 }
 
 impl MulticastSourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            multicast_source_ip: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MulticastSourceIp`.
-    pub fn multicast_source_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multicast_source_ip = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MulticastSourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multicast_source_ip {
-            m.insert("MulticastSourceIp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MulticastSourceIp` (optional).
+    pub fn multicast_source_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MulticastSourceIp", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MulticastSourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MulticastSourceSettings);
-
-/// Values of `ProtocolEnum`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtocolEnum {
-    /// `rtp-fec`
-    RtpFec,
-    /// `rtp`
-    Rtp,
-    /// `udp`
-    Udp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtocolEnum {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["rtp-fec", "rtp", "udp"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RtpFec => "rtp-fec",
-            Self::Rtp => "rtp",
-            Self::Udp => "udp",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ProtocolEnum`.
+    ProtocolEnum {
+        /// `rtp-fec`
+        RtpFec = "rtp-fec",
+        /// `rtp`
+        Rtp = "rtp",
+        /// `udp`
+        Udp = "udp",
     }
 }
-
-impl ToTemplate for ProtocolEnum {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProtocolEnum {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtocolEnum {
-    fn from(s: &str) -> Self {
-        match s {
-            "rtp-fec" => Self::RtpFec,
-            "rtp" => Self::Rtp,
-            "udp" => Self::Udp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtocolEnum> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtocolEnum::from(s))
-    }
-}
-
-crate::impl_literal!(ProtocolEnum);

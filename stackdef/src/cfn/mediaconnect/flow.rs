@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct Flow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Flow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Flow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Flow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::Flow`.
+    Flow("AWS::MediaConnect::Flow", FlowProps)
 }
 
 impl Flow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::Flow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FlowArn` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaConnectFlowArn> {
         self.resource.ref_value()
@@ -112,356 +64,199 @@ impl Flow {
     pub fn attr_flow_ndi_machine_name(&self) -> Value<String> {
         self.resource.get_att("FlowNdiMachineName")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `EncodingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encoding_config(&self, value: impl Into<Value<EncodingConfig>>) {
+        self.resource.set_property("EncodingConfig", value.into())
+    }
+
+    /// Replaces `FlowSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_size(&self, value: impl Into<Value<FlowSize>>) {
+        self.resource.set_property("FlowSize", value.into())
+    }
+
+    /// Replaces `Maintenance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance(&self, value: impl Into<Value<Maintenance>>) {
+        self.resource.set_property("Maintenance", value.into())
+    }
+
+    /// Replaces `MediaStreams` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_media_streams(&self, value: impl Into<Value<List<MediaStream>>>) {
+        self.resource.set_property("MediaStreams", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NdiConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ndi_config(&self, value: impl Into<Value<NdiConfig>>) {
+        self.resource.set_property("NdiConfig", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `SourceFailoverConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_failover_config(&self, value: impl Into<Value<FailoverConfig>>) {
+        self.resource
+            .set_property("SourceFailoverConfig", value.into())
+    }
+
+    /// Replaces `SourceMonitoringConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_monitoring_config(&self, value: impl Into<Value<SourceMonitoringConfig>>) {
+        self.resource
+            .set_property("SourceMonitoringConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcInterfaces` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_interfaces(&self, value: impl Into<Value<List<VpcInterface>>>) {
+        self.resource.set_property("VpcInterfaces", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `EncodingConfig` (optional).
-    pub encoding_config: Option<Value<EncodingConfig>>,
-    /// `FlowSize` (optional).
-    pub flow_size: Option<Value<FlowSize>>,
-    /// `Maintenance` (optional).
-    pub maintenance: Option<Value<Maintenance>>,
-    /// `MediaStreams` (optional).
-    pub media_streams: Option<Value<List<MediaStream>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `NdiConfig` (optional).
-    pub ndi_config: Option<Value<NdiConfig>>,
-    /// `Source` (required).
-    pub source: Value<Source>,
-    /// `SourceFailoverConfig` (optional).
-    pub source_failover_config: Option<Value<FailoverConfig>>,
-    /// `SourceMonitoringConfig` (optional).
-    pub source_monitoring_config: Option<Value<SourceMonitoringConfig>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcInterfaces` (optional).
-    pub vpc_interfaces: Option<Value<List<VpcInterface>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::Flow`.
+    FlowProps
 }
 
 impl FlowProps {
     /// The required properties: `Name`, `Source`.
     pub fn new(name: impl Into<Value<String>>, source: impl Into<Value<Source>>) -> Self {
-        Self {
-            availability_zone: None,
-            encoding_config: None,
-            flow_size: None,
-            maintenance: None,
-            media_streams: None,
-            name: name.into(),
-            ndi_config: None,
-            source: source.into(),
-            source_failover_config: None,
-            source_monitoring_config: None,
-            tags: None,
-            vpc_interfaces: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Name", name.into().to_template())
+                .with(7, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `EncodingConfig`.
-    pub fn encoding_config(mut self, value: impl Into<Value<EncodingConfig>>) -> Self {
-        self.encoding_config = Some(value.into());
-        self
+    /// `EncodingConfig` (optional).
+    pub fn encoding_config(self, value: impl Into<Value<EncodingConfig>>) -> Self {
+        Self(self.0.with(1, "EncodingConfig", value.into().to_template()))
     }
-    /// Sets `FlowSize`.
-    pub fn flow_size(mut self, value: impl Into<Value<FlowSize>>) -> Self {
-        self.flow_size = Some(value.into());
-        self
+    /// `FlowSize` (optional).
+    pub fn flow_size(self, value: impl Into<Value<FlowSize>>) -> Self {
+        Self(self.0.with(2, "FlowSize", value.into().to_template()))
     }
-    /// Sets `Maintenance`.
-    pub fn maintenance(mut self, value: impl Into<Value<Maintenance>>) -> Self {
-        self.maintenance = Some(value.into());
-        self
+    /// `Maintenance` (optional).
+    pub fn maintenance(self, value: impl Into<Value<Maintenance>>) -> Self {
+        Self(self.0.with(3, "Maintenance", value.into().to_template()))
     }
-    /// Sets `MediaStreams`.
-    pub fn media_streams(mut self, value: impl Into<Value<List<MediaStream>>>) -> Self {
-        self.media_streams = Some(value.into());
-        self
+    /// `MediaStreams` (optional).
+    pub fn media_streams(self, value: impl Into<Value<List<MediaStream>>>) -> Self {
+        Self(self.0.with(4, "MediaStreams", value.into().to_template()))
     }
-    /// Sets `NdiConfig`.
-    pub fn ndi_config(mut self, value: impl Into<Value<NdiConfig>>) -> Self {
-        self.ndi_config = Some(value.into());
-        self
+    /// `NdiConfig` (optional).
+    pub fn ndi_config(self, value: impl Into<Value<NdiConfig>>) -> Self {
+        Self(self.0.with(6, "NdiConfig", value.into().to_template()))
     }
-    /// Sets `SourceFailoverConfig`.
-    pub fn source_failover_config(mut self, value: impl Into<Value<FailoverConfig>>) -> Self {
-        self.source_failover_config = Some(value.into());
-        self
+    /// `SourceFailoverConfig` (optional).
+    pub fn source_failover_config(self, value: impl Into<Value<FailoverConfig>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SourceFailoverConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SourceMonitoringConfig`.
-    pub fn source_monitoring_config(
-        mut self,
-        value: impl Into<Value<SourceMonitoringConfig>>,
-    ) -> Self {
-        self.source_monitoring_config = Some(value.into());
-        self
+    /// `SourceMonitoringConfig` (optional).
+    pub fn source_monitoring_config(self, value: impl Into<Value<SourceMonitoringConfig>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SourceMonitoringConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcInterfaces`.
-    pub fn vpc_interfaces(mut self, value: impl Into<Value<List<VpcInterface>>>) -> Self {
-        self.vpc_interfaces = Some(value.into());
-        self
+    /// `VpcInterfaces` (optional).
+    pub fn vpc_interfaces(self, value: impl Into<Value<List<VpcInterface>>>) -> Self {
+        Self(self.0.with(11, "VpcInterfaces", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FlowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encoding_config {
-            m.insert("EncodingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flow_size {
-            m.insert("FlowSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance {
-            m.insert("Maintenance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_streams {
-            m.insert("MediaStreams".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.ndi_config {
-            m.insert("NdiConfig".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.source_failover_config {
-            m.insert("SourceFailoverConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_monitoring_config {
-            m.insert("SourceMonitoringConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_interfaces {
-            m.insert("VpcInterfaces".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FlowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encoding_config
-            .check(&path.field("EncodingConfig"), &Rules::NONE, out);
-        self.flow_size
-            .check(&path.field("FlowSize"), &Rules::NONE, out);
-        self.maintenance
-            .check(&path.field("Maintenance"), &Rules::NONE, out);
-        self.media_streams
-            .check(&path.field("MediaStreams"), &Rules::NONE, out);
-        self.ndi_config
-            .check(&path.field("NdiConfig"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.source_failover_config
-            .check(&path.field("SourceFailoverConfig"), &Rules::NONE, out);
-        self.source_monitoring_config.check(
-            &path.field("SourceMonitoringConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_interfaces
-            .check(&path.field("VpcInterfaces"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowProps);
-
-/// Property type `EncodingConfig` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct EncodingConfig {
-    /// `EncodingProfile` (optional).
-    pub encoding_profile: Option<Value<EncodingProfile>>,
-    /// `VideoMaxBitrate` (optional).
-    pub video_max_bitrate: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EncodingConfig` of `AWS::MediaConnect::Flow`.
+    EncodingConfig(default)
 }
 
 impl EncodingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encoding_profile: None,
-            video_max_bitrate: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncodingProfile`.
-    pub fn encoding_profile(mut self, value: impl Into<Value<EncodingProfile>>) -> Self {
-        self.encoding_profile = Some(value.into());
-        self
+    /// `EncodingProfile` (optional).
+    pub fn encoding_profile(self, value: impl Into<Value<EncodingProfile>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EncodingProfile", value.into().to_template()),
+        )
     }
-    /// Sets `VideoMaxBitrate`.
-    pub fn video_max_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.video_max_bitrate = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncodingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encoding_profile {
-            m.insert("EncodingProfile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_max_bitrate {
-            m.insert("VideoMaxBitrate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VideoMaxBitrate` (optional).
+    pub fn video_max_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VideoMaxBitrate", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EncodingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encoding_profile
-            .check(&path.field("EncodingProfile"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncodingProfile`.
+    EncodingProfile {
+        /// `DISTRIBUTION_H264_DEFAULT`
+        DistributionH264Default = "DISTRIBUTION_H264_DEFAULT",
+        /// `CONTRIBUTION_H264_DEFAULT`
+        ContributionH264Default = "CONTRIBUTION_H264_DEFAULT",
     }
 }
 
-crate::impl_literal!(EncodingConfig);
-
-/// Values of `EncodingProfile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncodingProfile {
-    /// `DISTRIBUTION_H264_DEFAULT`
-    DistributionH264Default,
-    /// `CONTRIBUTION_H264_DEFAULT`
-    ContributionH264Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncodingProfile {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["DISTRIBUTION_H264_DEFAULT", "CONTRIBUTION_H264_DEFAULT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DistributionH264Default => "DISTRIBUTION_H264_DEFAULT",
-            Self::ContributionH264Default => "CONTRIBUTION_H264_DEFAULT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `FlowSize`.
+    FlowSize {
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `LARGE`
+        Large = "LARGE",
+        /// `LARGE_4X`
+        Large4x = "LARGE_4X",
     }
 }
 
-impl ToTemplate for EncodingProfile {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncodingProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncodingProfile {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISTRIBUTION_H264_DEFAULT" => Self::DistributionH264Default,
-            "CONTRIBUTION_H264_DEFAULT" => Self::ContributionH264Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncodingProfile> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncodingProfile::from(s))
-    }
-}
-
-crate::impl_literal!(EncodingProfile);
-
-/// Values of `FlowSize`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowSize {
-    /// `MEDIUM`
-    Medium,
-    /// `LARGE`
-    Large,
-    /// `LARGE_4X`
-    Large4x,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowSize {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MEDIUM", "LARGE", "LARGE_4X"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Medium => "MEDIUM",
-            Self::Large => "LARGE",
-            Self::Large4x => "LARGE_4X",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlowSize {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowSize {
-    fn from(s: &str) -> Self {
-        match s {
-            "MEDIUM" => Self::Medium,
-            "LARGE" => Self::Large,
-            "LARGE_4X" => Self::Large4x,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowSize> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowSize::from(s))
-    }
-}
-
-crate::impl_literal!(FlowSize);
-
-/// Property type `Maintenance` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct Maintenance {
-    /// `MaintenanceDay` (required).
-    pub maintenance_day: Value<MaintenanceDay>,
-    /// `MaintenanceStartHour` (required).
-    pub maintenance_start_hour: Value<String>,
+crate::l1_struct! {
+    /// Property type `Maintenance` of `AWS::MediaConnect::Flow`.
+    Maintenance
 }
 
 impl Maintenance {
@@ -470,143 +265,41 @@ impl Maintenance {
         maintenance_day: impl Into<Value<MaintenanceDay>>,
         maintenance_start_hour: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            maintenance_day: maintenance_day.into(),
-            maintenance_start_hour: maintenance_start_hour.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaintenanceDay", maintenance_day.into().to_template())
+                .with(
+                    1,
+                    "MaintenanceStartHour",
+                    maintenance_start_hour.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for Maintenance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaintenanceDay".to_owned(),
-            self.maintenance_day.to_template(),
-        );
-        m.insert(
-            "MaintenanceStartHour".to_owned(),
-            self.maintenance_start_hour.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MaintenanceDay`.
+    MaintenanceDay {
+        /// `Monday`
+        Monday = "Monday",
+        /// `Tuesday`
+        Tuesday = "Tuesday",
+        /// `Wednesday`
+        Wednesday = "Wednesday",
+        /// `Thursday`
+        Thursday = "Thursday",
+        /// `Friday`
+        Friday = "Friday",
+        /// `Saturday`
+        Saturday = "Saturday",
+        /// `Sunday`
+        Sunday = "Sunday",
     }
 }
 
-impl Check for Maintenance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maintenance_day
-            .check(&path.field("MaintenanceDay"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Maintenance);
-
-/// Values of `MaintenanceDay`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MaintenanceDay {
-    /// `Monday`
-    Monday,
-    /// `Tuesday`
-    Tuesday,
-    /// `Wednesday`
-    Wednesday,
-    /// `Thursday`
-    Thursday,
-    /// `Friday`
-    Friday,
-    /// `Saturday`
-    Saturday,
-    /// `Sunday`
-    Sunday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MaintenanceDay {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "Monday",
-            Self::Tuesday => "Tuesday",
-            Self::Wednesday => "Wednesday",
-            Self::Thursday => "Thursday",
-            Self::Friday => "Friday",
-            Self::Saturday => "Saturday",
-            Self::Sunday => "Sunday",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MaintenanceDay {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MaintenanceDay {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MaintenanceDay {
-    fn from(s: &str) -> Self {
-        match s {
-            "Monday" => Self::Monday,
-            "Tuesday" => Self::Tuesday,
-            "Wednesday" => Self::Wednesday,
-            "Thursday" => Self::Thursday,
-            "Friday" => Self::Friday,
-            "Saturday" => Self::Saturday,
-            "Sunday" => Self::Sunday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MaintenanceDay> {
-    fn from(s: &str) -> Self {
-        Value::literal(MaintenanceDay::from(s))
-    }
-}
-
-crate::impl_literal!(MaintenanceDay);
-
-/// Property type `MediaStream` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct MediaStream {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<MediaStreamAttributes>>,
-    /// `ClockRate` (optional).
-    pub clock_rate: Option<Value<i64>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Fmt` (optional).
-    pub fmt: Option<Value<i64>>,
-    /// `MediaStreamId` (required).
-    pub media_stream_id: Value<i64>,
-    /// `MediaStreamName` (required).
-    pub media_stream_name: Value<String>,
-    /// `MediaStreamType` (required).
-    pub media_stream_type: Value<MediaStreamType>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VideoFormat` (optional).
-    pub video_format: Option<Value<VideoFormat>>,
+crate::l1_struct! {
+    /// Property type `MediaStream` of `AWS::MediaConnect::Flow`.
+    MediaStream
 }
 
 impl MediaStream {
@@ -616,798 +309,230 @@ impl MediaStream {
         media_stream_name: impl Into<Value<String>>,
         media_stream_type: impl Into<Value<MediaStreamType>>,
     ) -> Self {
-        Self {
-            attributes: None,
-            clock_rate: None,
-            description: None,
-            fmt: None,
-            media_stream_id: media_stream_id.into(),
-            media_stream_name: media_stream_name.into(),
-            media_stream_type: media_stream_type.into(),
-            tags: None,
-            video_format: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "MediaStreamId", media_stream_id.into().to_template())
+                .with(5, "MediaStreamName", media_stream_name.into().to_template())
+                .with(6, "MediaStreamType", media_stream_type.into().to_template()),
+        )
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<MediaStreamAttributes>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<MediaStreamAttributes>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `ClockRate`.
-    pub fn clock_rate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.clock_rate = Some(value.into());
-        self
+    /// `ClockRate` (optional).
+    pub fn clock_rate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ClockRate", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Fmt`.
-    pub fn fmt(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.fmt = Some(value.into());
-        self
+    /// `Fmt` (optional).
+    pub fn fmt(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Fmt", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `VideoFormat`.
-    pub fn video_format(mut self, value: impl Into<Value<VideoFormat>>) -> Self {
-        self.video_format = Some(value.into());
-        self
+    /// `VideoFormat` (optional).
+    pub fn video_format(self, value: impl Into<Value<VideoFormat>>) -> Self {
+        Self(self.0.with(8, "VideoFormat", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MediaStream {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clock_rate {
-            m.insert("ClockRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fmt {
-            m.insert("Fmt".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MediaStreamId".to_owned(),
-            self.media_stream_id.to_template(),
-        );
-        m.insert(
-            "MediaStreamName".to_owned(),
-            self.media_stream_name.to_template(),
-        );
-        m.insert(
-            "MediaStreamType".to_owned(),
-            self.media_stream_type.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_format {
-            m.insert("VideoFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaStream {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attributes
-            .check(&path.field("Attributes"), &Rules::NONE, out);
-        self.media_stream_type
-            .check(&path.field("MediaStreamType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.video_format
-            .check(&path.field("VideoFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MediaStream);
-
-/// Property type `MediaStreamAttributes` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaStreamAttributes {
-    /// `Fmtp` (optional).
-    pub fmtp: Option<Value<Fmtp>>,
-    /// `Lang` (optional).
-    pub lang: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MediaStreamAttributes` of `AWS::MediaConnect::Flow`.
+    MediaStreamAttributes(default)
 }
 
 impl MediaStreamAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fmtp: None,
-            lang: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Fmtp`.
-    pub fn fmtp(mut self, value: impl Into<Value<Fmtp>>) -> Self {
-        self.fmtp = Some(value.into());
-        self
+    /// `Fmtp` (optional).
+    pub fn fmtp(self, value: impl Into<Value<Fmtp>>) -> Self {
+        Self(self.0.with(0, "Fmtp", value.into().to_template()))
     }
-    /// Sets `Lang`.
-    pub fn lang(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lang = Some(value.into());
-        self
+    /// `Lang` (optional).
+    pub fn lang(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Lang", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MediaStreamAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fmtp {
-            m.insert("Fmtp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lang {
-            m.insert("Lang".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaStreamAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fmtp.check(&path.field("Fmtp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MediaStreamAttributes);
-
-/// Property type `Fmtp` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct Fmtp {
-    /// `ChannelOrder` (optional).
-    pub channel_order: Option<Value<String>>,
-    /// `Colorimetry` (optional).
-    pub colorimetry: Option<Value<Colorimetry>>,
-    /// `ExactFramerate` (optional).
-    pub exact_framerate: Option<Value<String>>,
-    /// `Par` (optional).
-    pub par: Option<Value<String>>,
-    /// `Range` (optional).
-    pub range: Option<Value<Range>>,
-    /// `ScanMode` (optional).
-    pub scan_mode: Option<Value<ScanMode>>,
-    /// `Tcs` (optional).
-    pub tcs: Option<Value<Tcs>>,
+crate::l1_struct! {
+    /// Property type `Fmtp` of `AWS::MediaConnect::Flow`.
+    Fmtp(default)
 }
 
 impl Fmtp {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_order: None,
-            colorimetry: None,
-            exact_framerate: None,
-            par: None,
-            range: None,
-            scan_mode: None,
-            tcs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelOrder`.
-    pub fn channel_order(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_order = Some(value.into());
-        self
+    /// `ChannelOrder` (optional).
+    pub fn channel_order(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ChannelOrder", value.into().to_template()))
     }
-    /// Sets `Colorimetry`.
-    pub fn colorimetry(mut self, value: impl Into<Value<Colorimetry>>) -> Self {
-        self.colorimetry = Some(value.into());
-        self
+    /// `Colorimetry` (optional).
+    pub fn colorimetry(self, value: impl Into<Value<Colorimetry>>) -> Self {
+        Self(self.0.with(1, "Colorimetry", value.into().to_template()))
     }
-    /// Sets `ExactFramerate`.
-    pub fn exact_framerate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact_framerate = Some(value.into());
-        self
+    /// `ExactFramerate` (optional).
+    pub fn exact_framerate(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ExactFramerate", value.into().to_template()))
     }
-    /// Sets `Par`.
-    pub fn par(mut self, value: impl Into<Value<String>>) -> Self {
-        self.par = Some(value.into());
-        self
+    /// `Par` (optional).
+    pub fn par(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Par", value.into().to_template()))
     }
-    /// Sets `Range`.
-    pub fn range(mut self, value: impl Into<Value<Range>>) -> Self {
-        self.range = Some(value.into());
-        self
+    /// `Range` (optional).
+    pub fn range(self, value: impl Into<Value<Range>>) -> Self {
+        Self(self.0.with(4, "Range", value.into().to_template()))
     }
-    /// Sets `ScanMode`.
-    pub fn scan_mode(mut self, value: impl Into<Value<ScanMode>>) -> Self {
-        self.scan_mode = Some(value.into());
-        self
+    /// `ScanMode` (optional).
+    pub fn scan_mode(self, value: impl Into<Value<ScanMode>>) -> Self {
+        Self(self.0.with(5, "ScanMode", value.into().to_template()))
     }
-    /// Sets `Tcs`.
-    pub fn tcs(mut self, value: impl Into<Value<Tcs>>) -> Self {
-        self.tcs = Some(value.into());
-        self
+    /// `Tcs` (optional).
+    pub fn tcs(self, value: impl Into<Value<Tcs>>) -> Self {
+        Self(self.0.with(6, "Tcs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Fmtp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_order {
-            m.insert("ChannelOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.colorimetry {
-            m.insert("Colorimetry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exact_framerate {
-            m.insert("ExactFramerate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par {
-            m.insert("Par".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range {
-            m.insert("Range".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_mode {
-            m.insert("ScanMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tcs {
-            m.insert("Tcs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Colorimetry`.
+    Colorimetry {
+        /// `BT601`
+        Bt601 = "BT601",
+        /// `BT709`
+        Bt709 = "BT709",
+        /// `BT2020`
+        Bt2020 = "BT2020",
+        /// `BT2100`
+        Bt2100 = "BT2100",
+        /// `ST2065-1`
+        St20651 = "ST2065-1",
+        /// `ST2065-3`
+        St20653 = "ST2065-3",
+        /// `XYZ`
+        Xyz = "XYZ",
     }
 }
 
-impl Check for Fmtp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.colorimetry
-            .check(&path.field("Colorimetry"), &Rules::NONE, out);
-        self.range.check(&path.field("Range"), &Rules::NONE, out);
-        self.scan_mode
-            .check(&path.field("ScanMode"), &Rules::NONE, out);
-        self.tcs.check(&path.field("Tcs"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Range`.
+    Range {
+        /// `NARROW`
+        Narrow = "NARROW",
+        /// `FULL`
+        Full = "FULL",
+        /// `FULLPROTECT`
+        Fullprotect = "FULLPROTECT",
     }
 }
 
-crate::impl_literal!(Fmtp);
-
-/// Values of `Colorimetry`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Colorimetry {
-    /// `BT601`
-    Bt601,
-    /// `BT709`
-    Bt709,
-    /// `BT2020`
-    Bt2020,
-    /// `BT2100`
-    Bt2100,
-    /// `ST2065-1`
-    St20651,
-    /// `ST2065-3`
-    St20653,
-    /// `XYZ`
-    Xyz,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Colorimetry {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BT601", "BT709", "BT2020", "BT2100", "ST2065-1", "ST2065-3", "XYZ",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bt601 => "BT601",
-            Self::Bt709 => "BT709",
-            Self::Bt2020 => "BT2020",
-            Self::Bt2100 => "BT2100",
-            Self::St20651 => "ST2065-1",
-            Self::St20653 => "ST2065-3",
-            Self::Xyz => "XYZ",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ScanMode`.
+    ScanMode {
+        /// `progressive`
+        Progressive = "progressive",
+        /// `interlace`
+        Interlace = "interlace",
+        /// `progressive-segmented-frame`
+        ProgressiveSegmentedFrame = "progressive-segmented-frame",
     }
 }
 
-impl ToTemplate for Colorimetry {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Tcs`.
+    Tcs {
+        /// `SDR`
+        Sdr = "SDR",
+        /// `PQ`
+        Pq = "PQ",
+        /// `HLG`
+        Hlg = "HLG",
+        /// `LINEAR`
+        Linear = "LINEAR",
+        /// `BT2100LINPQ`
+        Bt2100linpq = "BT2100LINPQ",
+        /// `BT2100LINHLG`
+        Bt2100linhlg = "BT2100LINHLG",
+        /// `ST2065-1`
+        St20651 = "ST2065-1",
+        /// `ST428-1`
+        St4281 = "ST428-1",
+        /// `DENSITY`
+        Density = "DENSITY",
     }
 }
 
-impl Check for Colorimetry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `MediaStreamType`.
+    MediaStreamType {
+        /// `video`
+        Video = "video",
+        /// `audio`
+        Audio = "audio",
+        /// `ancillary-data`
+        AncillaryData = "ancillary-data",
     }
 }
 
-impl From<&str> for Colorimetry {
-    fn from(s: &str) -> Self {
-        match s {
-            "BT601" => Self::Bt601,
-            "BT709" => Self::Bt709,
-            "BT2020" => Self::Bt2020,
-            "BT2100" => Self::Bt2100,
-            "ST2065-1" => Self::St20651,
-            "ST2065-3" => Self::St20653,
-            "XYZ" => Self::Xyz,
-            other => Self::Other(other.to_owned()),
-        }
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `VideoFormat`.
+    VideoFormat {
+        /// `2160p`
+        V2160p = "2160p",
+        /// `1080p`
+        V1080p = "1080p",
+        /// `1080i`
+        V1080i = "1080i",
+        /// `720p`
+        V720p = "720p",
+        /// `480p`
+        V480p = "480p",
     }
 }
 
-impl From<&str> for Value<Colorimetry> {
-    fn from(s: &str) -> Self {
-        Value::literal(Colorimetry::from(s))
-    }
-}
-
-crate::impl_literal!(Colorimetry);
-
-/// Values of `Range`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Range {
-    /// `NARROW`
-    Narrow,
-    /// `FULL`
-    Full,
-    /// `FULLPROTECT`
-    Fullprotect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Range {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NARROW", "FULL", "FULLPROTECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Narrow => "NARROW",
-            Self::Full => "FULL",
-            Self::Fullprotect => "FULLPROTECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Range {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Range {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Range {
-    fn from(s: &str) -> Self {
-        match s {
-            "NARROW" => Self::Narrow,
-            "FULL" => Self::Full,
-            "FULLPROTECT" => Self::Fullprotect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Range> {
-    fn from(s: &str) -> Self {
-        Value::literal(Range::from(s))
-    }
-}
-
-crate::impl_literal!(Range);
-
-/// Values of `ScanMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScanMode {
-    /// `progressive`
-    Progressive,
-    /// `interlace`
-    Interlace,
-    /// `progressive-segmented-frame`
-    ProgressiveSegmentedFrame,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScanMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["progressive", "interlace", "progressive-segmented-frame"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Progressive => "progressive",
-            Self::Interlace => "interlace",
-            Self::ProgressiveSegmentedFrame => "progressive-segmented-frame",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScanMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScanMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScanMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "progressive" => Self::Progressive,
-            "interlace" => Self::Interlace,
-            "progressive-segmented-frame" => Self::ProgressiveSegmentedFrame,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScanMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScanMode::from(s))
-    }
-}
-
-crate::impl_literal!(ScanMode);
-
-/// Values of `Tcs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tcs {
-    /// `SDR`
-    Sdr,
-    /// `PQ`
-    Pq,
-    /// `HLG`
-    Hlg,
-    /// `LINEAR`
-    Linear,
-    /// `BT2100LINPQ`
-    Bt2100linpq,
-    /// `BT2100LINHLG`
-    Bt2100linhlg,
-    /// `ST2065-1`
-    St20651,
-    /// `ST428-1`
-    St4281,
-    /// `DENSITY`
-    Density,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tcs {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SDR",
-        "PQ",
-        "HLG",
-        "LINEAR",
-        "BT2100LINPQ",
-        "BT2100LINHLG",
-        "ST2065-1",
-        "ST428-1",
-        "DENSITY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sdr => "SDR",
-            Self::Pq => "PQ",
-            Self::Hlg => "HLG",
-            Self::Linear => "LINEAR",
-            Self::Bt2100linpq => "BT2100LINPQ",
-            Self::Bt2100linhlg => "BT2100LINHLG",
-            Self::St20651 => "ST2065-1",
-            Self::St4281 => "ST428-1",
-            Self::Density => "DENSITY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tcs {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tcs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tcs {
-    fn from(s: &str) -> Self {
-        match s {
-            "SDR" => Self::Sdr,
-            "PQ" => Self::Pq,
-            "HLG" => Self::Hlg,
-            "LINEAR" => Self::Linear,
-            "BT2100LINPQ" => Self::Bt2100linpq,
-            "BT2100LINHLG" => Self::Bt2100linhlg,
-            "ST2065-1" => Self::St20651,
-            "ST428-1" => Self::St4281,
-            "DENSITY" => Self::Density,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tcs> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tcs::from(s))
-    }
-}
-
-crate::impl_literal!(Tcs);
-
-/// Values of `MediaStreamType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MediaStreamType {
-    /// `video`
-    Video,
-    /// `audio`
-    Audio,
-    /// `ancillary-data`
-    AncillaryData,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MediaStreamType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["video", "audio", "ancillary-data"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Video => "video",
-            Self::Audio => "audio",
-            Self::AncillaryData => "ancillary-data",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MediaStreamType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MediaStreamType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MediaStreamType {
-    fn from(s: &str) -> Self {
-        match s {
-            "video" => Self::Video,
-            "audio" => Self::Audio,
-            "ancillary-data" => Self::AncillaryData,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MediaStreamType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MediaStreamType::from(s))
-    }
-}
-
-crate::impl_literal!(MediaStreamType);
-
-/// Property type `Tag` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `VideoFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoFormat {
-    /// `2160p`
-    V2160p,
-    /// `1080p`
-    V1080p,
-    /// `1080i`
-    V1080i,
-    /// `720p`
-    V720p,
-    /// `480p`
-    V480p,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VideoFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["2160p", "1080p", "1080i", "720p", "480p"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V2160p => "2160p",
-            Self::V1080p => "1080p",
-            Self::V1080i => "1080i",
-            Self::V720p => "720p",
-            Self::V480p => "480p",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VideoFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VideoFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VideoFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "2160p" => Self::V2160p,
-            "1080p" => Self::V1080p,
-            "1080i" => Self::V1080i,
-            "720p" => Self::V720p,
-            "480p" => Self::V480p,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VideoFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(VideoFormat::from(s))
-    }
-}
-
-crate::impl_literal!(VideoFormat);
-
-/// Property type `NdiConfig` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct NdiConfig {
-    /// `MachineName` (optional).
-    pub machine_name: Option<Value<String>>,
-    /// `NdiDiscoveryServers` (optional).
-    pub ndi_discovery_servers: Option<Value<List<NdiDiscoveryServerConfig>>>,
-    /// `NdiState` (optional).
-    pub ndi_state: Option<Value<NdiState>>,
+crate::l1_struct! {
+    /// Property type `NdiConfig` of `AWS::MediaConnect::Flow`.
+    NdiConfig(default)
 }
 
 impl NdiConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            machine_name: None,
-            ndi_discovery_servers: None,
-            ndi_state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MachineName`.
-    pub fn machine_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.machine_name = Some(value.into());
-        self
+    /// `MachineName` (optional).
+    pub fn machine_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MachineName", value.into().to_template()))
     }
-    /// Sets `NdiDiscoveryServers`.
+    /// `NdiDiscoveryServers` (optional).
     pub fn ndi_discovery_servers(
-        mut self,
+        self,
         value: impl Into<Value<List<NdiDiscoveryServerConfig>>>,
     ) -> Self {
-        self.ndi_discovery_servers = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "NdiDiscoveryServers", value.into().to_template()),
+        )
     }
-    /// Sets `NdiState`.
-    pub fn ndi_state(mut self, value: impl Into<Value<NdiState>>) -> Self {
-        self.ndi_state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NdiConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.machine_name {
-            m.insert("MachineName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ndi_discovery_servers {
-            m.insert("NdiDiscoveryServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ndi_state {
-            m.insert("NdiState".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NdiState` (optional).
+    pub fn ndi_state(self, value: impl Into<Value<NdiState>>) -> Self {
+        Self(self.0.with(2, "NdiState", value.into().to_template()))
     }
 }
 
-impl Check for NdiConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ndi_discovery_servers
-            .check(&path.field("NdiDiscoveryServers"), &Rules::NONE, out);
-        self.ndi_state
-            .check(&path.field("NdiState"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NdiConfig);
-
-/// Property type `NdiDiscoveryServerConfig` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct NdiDiscoveryServerConfig {
-    /// `DiscoveryServerAddress` (required).
-    pub discovery_server_address: Value<String>,
-    /// `DiscoveryServerPort` (optional).
-    pub discovery_server_port: Option<Value<i64>>,
-    /// `VpcInterfaceAdapter` (required).
-    pub vpc_interface_adapter: Value<String>,
+crate::l1_struct! {
+    /// Property type `NdiDiscoveryServerConfig` of `AWS::MediaConnect::Flow`.
+    NdiDiscoveryServerConfig
 }
 
 impl NdiDiscoveryServerConfig {
@@ -1416,810 +541,312 @@ impl NdiDiscoveryServerConfig {
         discovery_server_address: impl Into<Value<String>>,
         vpc_interface_adapter: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            discovery_server_address: discovery_server_address.into(),
-            discovery_server_port: None,
-            vpc_interface_adapter: vpc_interface_adapter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DiscoveryServerAddress",
+                    discovery_server_address.into().to_template(),
+                )
+                .with(
+                    2,
+                    "VpcInterfaceAdapter",
+                    vpc_interface_adapter.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DiscoveryServerPort`.
-    pub fn discovery_server_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.discovery_server_port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NdiDiscoveryServerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DiscoveryServerAddress".to_owned(),
-            self.discovery_server_address.to_template(),
-        );
-        if let Some(v) = &self.discovery_server_port {
-            m.insert("DiscoveryServerPort".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VpcInterfaceAdapter".to_owned(),
-            self.vpc_interface_adapter.to_template(),
-        );
-        Expr::Map(m)
+    /// `DiscoveryServerPort` (optional).
+    pub fn discovery_server_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DiscoveryServerPort", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NdiDiscoveryServerConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NdiDiscoveryServerConfig);
-
-/// Values of `NdiState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NdiState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NdiState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `NdiState`.
+    NdiState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for NdiState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NdiState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NdiState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NdiState> {
-    fn from(s: &str) -> Self {
-        Value::literal(NdiState::from(s))
-    }
-}
-
-crate::impl_literal!(NdiState);
-
-/// Property type `Source` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `Decryption` (optional).
-    pub decryption: Option<Value<Encryption>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EntitlementArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
-    pub entitlement_arn: Option<Value<String>>,
-    /// `GatewayBridgeSource` (optional).
-    pub gateway_bridge_source: Option<Value<GatewayBridgeSource>>,
-    /// `IngestIp` (optional).
-    pub ingest_ip: Option<Value<String>>,
-    /// `IngestPort` (optional).
-    pub ingest_port: Option<Value<i64>>,
-    /// `MaxBitrate` (optional).
-    pub max_bitrate: Option<Value<i64>>,
-    /// `MaxLatency` (optional).
-    pub max_latency: Option<Value<i64>>,
-    /// `MaxSyncBuffer` (optional).
-    pub max_sync_buffer: Option<Value<i64>>,
-    /// `MediaStreamSourceConfigurations` (optional).
-    pub media_stream_source_configurations: Option<Value<List<MediaStreamSourceConfiguration>>>,
-    /// `MinLatency` (optional).
-    pub min_latency: Option<Value<i64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `NdiSourceSettings` (optional).
-    pub ndi_source_settings: Option<Value<NdiSourceSettings>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `RouterIntegrationState` (optional).
-    pub router_integration_state: Option<Value<RouterIntegrationState>>,
-    /// `RouterIntegrationTransitDecryption` (optional).
-    pub router_integration_transit_decryption: Option<Value<FlowTransitEncryption>>,
-    /// `SenderControlPort` (optional).
-    pub sender_control_port: Option<Value<i64>>,
-    /// `SenderIpAddress` (optional).
-    pub sender_ip_address: Option<Value<String>>,
-    /// `SourceArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:source:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
-    pub source_arn: Option<Value<String>>,
-    /// `SourceIngestPort` (optional).
-    pub source_ingest_port: Option<Value<String>>,
-    /// `SourceListenerAddress` (optional).
-    pub source_listener_address: Option<Value<String>>,
-    /// `SourceListenerPort` (optional).
-    pub source_listener_port: Option<Value<i64>>,
-    /// `StreamId` (optional).
-    pub stream_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcInterfaceName` (optional).
-    pub vpc_interface_name: Option<Value<String>>,
-    /// `WhitelistCidr` (optional).
-    pub whitelist_cidr: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::MediaConnect::Flow`.
+    Source(default)
 }
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            decryption: None,
-            description: None,
-            entitlement_arn: None,
-            gateway_bridge_source: None,
-            ingest_ip: None,
-            ingest_port: None,
-            max_bitrate: None,
-            max_latency: None,
-            max_sync_buffer: None,
-            media_stream_source_configurations: None,
-            min_latency: None,
-            name: None,
-            ndi_source_settings: None,
-            protocol: None,
-            router_integration_state: None,
-            router_integration_transit_decryption: None,
-            sender_control_port: None,
-            sender_ip_address: None,
-            source_arn: None,
-            source_ingest_port: None,
-            source_listener_address: None,
-            source_listener_port: None,
-            stream_id: None,
-            tags: None,
-            vpc_interface_name: None,
-            whitelist_cidr: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Decryption`.
-    pub fn decryption(mut self, value: impl Into<Value<Encryption>>) -> Self {
-        self.decryption = Some(value.into());
-        self
+    /// `Decryption` (optional).
+    pub fn decryption(self, value: impl Into<Value<Encryption>>) -> Self {
+        Self(self.0.with(0, "Decryption", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EntitlementArn`.
-    pub fn entitlement_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entitlement_arn = Some(value.into());
-        self
+    /// `EntitlementArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
+    pub fn entitlement_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EntitlementArn", value.into().to_template()))
     }
-    /// Sets `GatewayBridgeSource`.
-    pub fn gateway_bridge_source(mut self, value: impl Into<Value<GatewayBridgeSource>>) -> Self {
-        self.gateway_bridge_source = Some(value.into());
-        self
+    /// `GatewayBridgeSource` (optional).
+    pub fn gateway_bridge_source(self, value: impl Into<Value<GatewayBridgeSource>>) -> Self {
+        Self(
+            self.0
+                .with(3, "GatewayBridgeSource", value.into().to_template()),
+        )
     }
-    /// Sets `IngestIp`.
-    pub fn ingest_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ingest_ip = Some(value.into());
-        self
+    /// `IngestIp` (optional).
+    pub fn ingest_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "IngestIp", value.into().to_template()))
     }
-    /// Sets `IngestPort`.
-    pub fn ingest_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ingest_port = Some(value.into());
-        self
+    /// `IngestPort` (optional).
+    pub fn ingest_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "IngestPort", value.into().to_template()))
     }
-    /// Sets `MaxBitrate`.
-    pub fn max_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_bitrate = Some(value.into());
-        self
+    /// `MaxBitrate` (optional).
+    pub fn max_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "MaxBitrate", value.into().to_template()))
     }
-    /// Sets `MaxLatency`.
-    pub fn max_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_latency = Some(value.into());
-        self
+    /// `MaxLatency` (optional).
+    pub fn max_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MaxLatency", value.into().to_template()))
     }
-    /// Sets `MaxSyncBuffer`.
-    pub fn max_sync_buffer(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_sync_buffer = Some(value.into());
-        self
+    /// `MaxSyncBuffer` (optional).
+    pub fn max_sync_buffer(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "MaxSyncBuffer", value.into().to_template()))
     }
-    /// Sets `MediaStreamSourceConfigurations`.
+    /// `MediaStreamSourceConfigurations` (optional).
     pub fn media_stream_source_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<MediaStreamSourceConfiguration>>>,
     ) -> Self {
-        self.media_stream_source_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "MediaStreamSourceConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MinLatency`.
-    pub fn min_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_latency = Some(value.into());
-        self
+    /// `MinLatency` (optional).
+    pub fn min_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "MinLatency", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Name", value.into().to_template()))
     }
-    /// Sets `NdiSourceSettings`.
-    pub fn ndi_source_settings(mut self, value: impl Into<Value<NdiSourceSettings>>) -> Self {
-        self.ndi_source_settings = Some(value.into());
-        self
+    /// `NdiSourceSettings` (optional).
+    pub fn ndi_source_settings(self, value: impl Into<Value<NdiSourceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NdiSourceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(13, "Protocol", value.into().to_template()))
     }
-    /// Sets `RouterIntegrationState`.
-    pub fn router_integration_state(
-        mut self,
-        value: impl Into<Value<RouterIntegrationState>>,
-    ) -> Self {
-        self.router_integration_state = Some(value.into());
-        self
+    /// `RouterIntegrationState` (optional).
+    pub fn router_integration_state(self, value: impl Into<Value<RouterIntegrationState>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RouterIntegrationState", value.into().to_template()),
+        )
     }
-    /// Sets `RouterIntegrationTransitDecryption`.
+    /// `RouterIntegrationTransitDecryption` (optional).
     pub fn router_integration_transit_decryption(
-        mut self,
+        self,
         value: impl Into<Value<FlowTransitEncryption>>,
     ) -> Self {
-        self.router_integration_transit_decryption = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "RouterIntegrationTransitDecryption",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SenderControlPort`.
-    pub fn sender_control_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sender_control_port = Some(value.into());
-        self
+    /// `SenderControlPort` (optional).
+    pub fn sender_control_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SenderControlPort", value.into().to_template()),
+        )
     }
-    /// Sets `SenderIpAddress`.
-    pub fn sender_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sender_ip_address = Some(value.into());
-        self
+    /// `SenderIpAddress` (optional).
+    pub fn sender_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "SenderIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SourceArn`.
-    pub fn source_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_arn = Some(value.into());
-        self
+    /// `SourceArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:source:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
+    pub fn source_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "SourceArn", value.into().to_template()))
     }
-    /// Sets `SourceIngestPort`.
-    pub fn source_ingest_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_ingest_port = Some(value.into());
-        self
+    /// `SourceIngestPort` (optional).
+    pub fn source_ingest_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SourceIngestPort", value.into().to_template()),
+        )
     }
-    /// Sets `SourceListenerAddress`.
-    pub fn source_listener_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_listener_address = Some(value.into());
-        self
+    /// `SourceListenerAddress` (optional).
+    pub fn source_listener_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(20, "SourceListenerAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SourceListenerPort`.
-    pub fn source_listener_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source_listener_port = Some(value.into());
-        self
+    /// `SourceListenerPort` (optional).
+    pub fn source_listener_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(21, "SourceListenerPort", value.into().to_template()),
+        )
     }
-    /// Sets `StreamId`.
-    pub fn stream_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_id = Some(value.into());
-        self
+    /// `StreamId` (optional).
+    pub fn stream_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(22, "StreamId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(23, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcInterfaceName`.
-    pub fn vpc_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_interface_name = Some(value.into());
-        self
+    /// `VpcInterfaceName` (optional).
+    pub fn vpc_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "VpcInterfaceName", value.into().to_template()),
+        )
     }
-    /// Sets `WhitelistCidr`.
-    pub fn whitelist_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.whitelist_cidr = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.decryption {
-            m.insert("Decryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entitlement_arn {
-            m.insert("EntitlementArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gateway_bridge_source {
-            m.insert("GatewayBridgeSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingest_ip {
-            m.insert("IngestIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingest_port {
-            m.insert("IngestPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_bitrate {
-            m.insert("MaxBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_latency {
-            m.insert("MaxLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_sync_buffer {
-            m.insert("MaxSyncBuffer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_stream_source_configurations {
-            m.insert(
-                "MediaStreamSourceConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.min_latency {
-            m.insert("MinLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ndi_source_settings {
-            m.insert("NdiSourceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.router_integration_state {
-            m.insert("RouterIntegrationState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.router_integration_transit_decryption {
-            m.insert(
-                "RouterIntegrationTransitDecryption".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.sender_control_port {
-            m.insert("SenderControlPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sender_ip_address {
-            m.insert("SenderIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_arn {
-            m.insert("SourceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_ingest_port {
-            m.insert("SourceIngestPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_listener_address {
-            m.insert("SourceListenerAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_listener_port {
-            m.insert("SourceListenerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_id {
-            m.insert("StreamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_interface_name {
-            m.insert("VpcInterfaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.whitelist_cidr {
-            m.insert("WhitelistCidr".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WhitelistCidr` (optional).
+    pub fn whitelist_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(25, "WhitelistCidr", value.into().to_template()))
     }
 }
 
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.decryption
-            .check(&path.field("Decryption"), &Rules::NONE, out);
-        self.entitlement_arn.check(&path.field("EntitlementArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);
-        self.gateway_bridge_source
-            .check(&path.field("GatewayBridgeSource"), &Rules::NONE, out);
-        self.media_stream_source_configurations.check(
-            &path.field("MediaStreamSourceConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.ndi_source_settings
-            .check(&path.field("NdiSourceSettings"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.router_integration_state.check(
-            &path.field("RouterIntegrationState"),
-            &Rules::NONE,
-            out,
-        );
-        self.router_integration_transit_decryption.check(
-            &path.field("RouterIntegrationTransitDecryption"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_arn.check(&path.field("SourceArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:source:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `Encryption` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct Encryption {
-    /// `Algorithm` (optional).
-    pub algorithm: Option<Value<Algorithm>>,
-    /// `ConstantInitializationVector` (optional).
-    pub constant_initialization_vector: Option<Value<String>>,
-    /// `DeviceId` (optional).
-    pub device_id: Option<Value<String>>,
-    /// `KeyType` (optional).
-    pub key_type: Option<Value<KeyType>>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
-    /// `ResourceId` (optional).
-    pub resource_id: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
-    pub secret_arn: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Encryption` of `AWS::MediaConnect::Flow`.
+    Encryption
 }
 
 impl Encryption {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            algorithm: None,
-            constant_initialization_vector: None,
-            device_id: None,
-            key_type: None,
-            region: None,
-            resource_id: None,
-            role_arn: role_arn.into(),
-            secret_arn: None,
-            url: None,
-        }
+        Self(crate::Properties::new().with(6, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `Algorithm`.
-    pub fn algorithm(mut self, value: impl Into<Value<Algorithm>>) -> Self {
-        self.algorithm = Some(value.into());
-        self
+    /// `Algorithm` (optional).
+    pub fn algorithm(self, value: impl Into<Value<Algorithm>>) -> Self {
+        Self(self.0.with(0, "Algorithm", value.into().to_template()))
     }
-    /// Sets `ConstantInitializationVector`.
-    pub fn constant_initialization_vector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_initialization_vector = Some(value.into());
-        self
+    /// `ConstantInitializationVector` (optional).
+    pub fn constant_initialization_vector(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ConstantInitializationVector",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeviceId`.
-    pub fn device_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_id = Some(value.into());
-        self
+    /// `DeviceId` (optional).
+    pub fn device_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DeviceId", value.into().to_template()))
     }
-    /// Sets `KeyType`.
-    pub fn key_type(mut self, value: impl Into<Value<KeyType>>) -> Self {
-        self.key_type = Some(value.into());
-        self
+    /// `KeyType` (optional).
+    pub fn key_type(self, value: impl Into<Value<KeyType>>) -> Self {
+        Self(self.0.with(3, "KeyType", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Region", value.into().to_template()))
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ResourceId", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "SecretArn", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Encryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm {
-            m.insert("Algorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant_initialization_vector {
-            m.insert("ConstantInitializationVector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_id {
-            m.insert("DeviceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_type {
-            m.insert("KeyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Algorithm`.
+    Algorithm {
+        /// `aes128`
+        Aes128 = "aes128",
+        /// `aes192`
+        Aes192 = "aes192",
+        /// `aes256`
+        Aes256 = "aes256",
     }
 }
 
-impl Check for Encryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm
-            .check(&path.field("Algorithm"), &Rules::NONE, out);
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `speke`
+        Speke = "speke",
+        /// `static-key`
+        StaticKey = "static-key",
+        /// `srt-password`
+        SrtPassword = "srt-password",
     }
 }
 
-crate::impl_literal!(Encryption);
-
-/// Values of `Algorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Algorithm {
-    /// `aes128`
-    Aes128,
-    /// `aes192`
-    Aes192,
-    /// `aes256`
-    Aes256,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Algorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "aes128",
-            Self::Aes192 => "aes192",
-            Self::Aes256 => "aes256",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Algorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Algorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Algorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "aes128" => Self::Aes128,
-            "aes192" => Self::Aes192,
-            "aes256" => Self::Aes256,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Algorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(Algorithm::from(s))
-    }
-}
-
-crate::impl_literal!(Algorithm);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `speke`
-    Speke,
-    /// `static-key`
-    StaticKey,
-    /// `srt-password`
-    SrtPassword,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["speke", "static-key", "srt-password"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Speke => "speke",
-            Self::StaticKey => "static-key",
-            Self::SrtPassword => "srt-password",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "speke" => Self::Speke,
-            "static-key" => Self::StaticKey,
-            "srt-password" => Self::SrtPassword,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Property type `GatewayBridgeSource` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct GatewayBridgeSource {
-    /// `BridgeArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:bridge:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
-    pub bridge_arn: Value<String>,
-    /// `VpcInterfaceAttachment` (optional).
-    pub vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
+crate::l1_struct! {
+    /// Property type `GatewayBridgeSource` of `AWS::MediaConnect::Flow`.
+    GatewayBridgeSource
 }
 
 impl GatewayBridgeSource {
     /// The required properties: `BridgeArn`.
     pub fn new(bridge_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            bridge_arn: bridge_arn.into(),
-            vpc_interface_attachment: None,
-        }
+        Self(crate::Properties::new().with(0, "BridgeArn", bridge_arn.into().to_template()))
     }
-    /// Sets `VpcInterfaceAttachment`.
-    pub fn vpc_interface_attachment(
-        mut self,
-        value: impl Into<Value<VpcInterfaceAttachment>>,
-    ) -> Self {
-        self.vpc_interface_attachment = Some(value.into());
-        self
+    /// `VpcInterfaceAttachment` (optional).
+    pub fn vpc_interface_attachment(self, value: impl Into<Value<VpcInterfaceAttachment>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VpcInterfaceAttachment", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GatewayBridgeSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BridgeArn".to_owned(), self.bridge_arn.to_template());
-        if let Some(v) = &self.vpc_interface_attachment {
-            m.insert("VpcInterfaceAttachment".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayBridgeSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bridge_arn.check(&path.field("BridgeArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:bridge:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);
-        self.vpc_interface_attachment.check(
-            &path.field("VpcInterfaceAttachment"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GatewayBridgeSource);
-
-/// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcInterfaceAttachment {
-    /// `VpcInterfaceName` (optional).
-    pub vpc_interface_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::Flow`.
+    VpcInterfaceAttachment(default)
 }
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            vpc_interface_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcInterfaceName`.
-    pub fn vpc_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_interface_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcInterfaceAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_interface_name {
-            m.insert("VpcInterfaceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcInterfaceName` (optional).
+    pub fn vpc_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VpcInterfaceName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcInterfaceAttachment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcInterfaceAttachment);
-
-/// Property type `MediaStreamSourceConfiguration` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct MediaStreamSourceConfiguration {
-    /// `EncodingName` (required).
-    pub encoding_name: Value<EncodingName>,
-    /// `InputConfigurations` (optional).
-    pub input_configurations: Option<Value<List<InputConfiguration>>>,
-    /// `MediaStreamName` (required).
-    pub media_stream_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MediaStreamSourceConfiguration` of `AWS::MediaConnect::Flow`.
+    MediaStreamSourceConfiguration
 }
 
 impl MediaStreamSourceConfiguration {
@@ -2228,1336 +855,413 @@ impl MediaStreamSourceConfiguration {
         encoding_name: impl Into<Value<EncodingName>>,
         media_stream_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            encoding_name: encoding_name.into(),
-            input_configurations: None,
-            media_stream_name: media_stream_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EncodingName", encoding_name.into().to_template())
+                .with(2, "MediaStreamName", media_stream_name.into().to_template()),
+        )
     }
-    /// Sets `InputConfigurations`.
-    pub fn input_configurations(
-        mut self,
-        value: impl Into<Value<List<InputConfiguration>>>,
-    ) -> Self {
-        self.input_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MediaStreamSourceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EncodingName".to_owned(), self.encoding_name.to_template());
-        if let Some(v) = &self.input_configurations {
-            m.insert("InputConfigurations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MediaStreamName".to_owned(),
-            self.media_stream_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `InputConfigurations` (optional).
+    pub fn input_configurations(self, value: impl Into<Value<List<InputConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MediaStreamSourceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encoding_name
-            .check(&path.field("EncodingName"), &Rules::NONE, out);
-        self.input_configurations
-            .check(&path.field("InputConfigurations"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncodingName`.
+    EncodingName {
+        /// `jxsv`
+        Jxsv = "jxsv",
+        /// `raw`
+        Raw = "raw",
+        /// `smpte291`
+        Smpte291 = "smpte291",
+        /// `pcm`
+        Pcm = "pcm",
     }
 }
 
-crate::impl_literal!(MediaStreamSourceConfiguration);
-
-/// Values of `EncodingName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncodingName {
-    /// `jxsv`
-    Jxsv,
-    /// `raw`
-    Raw,
-    /// `smpte291`
-    Smpte291,
-    /// `pcm`
-    Pcm,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncodingName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["jxsv", "raw", "smpte291", "pcm"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Jxsv => "jxsv",
-            Self::Raw => "raw",
-            Self::Smpte291 => "smpte291",
-            Self::Pcm => "pcm",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncodingName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncodingName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncodingName {
-    fn from(s: &str) -> Self {
-        match s {
-            "jxsv" => Self::Jxsv,
-            "raw" => Self::Raw,
-            "smpte291" => Self::Smpte291,
-            "pcm" => Self::Pcm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncodingName> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncodingName::from(s))
-    }
-}
-
-crate::impl_literal!(EncodingName);
-
-/// Property type `InputConfiguration` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct InputConfiguration {
-    /// `InputPort` (required).
-    pub input_port: Value<i64>,
-    /// `Interface` (required).
-    pub interface: Value<Interface>,
+crate::l1_struct! {
+    /// Property type `InputConfiguration` of `AWS::MediaConnect::Flow`.
+    InputConfiguration
 }
 
 impl InputConfiguration {
     /// The required properties: `InputPort`, `Interface`.
     pub fn new(input_port: impl Into<Value<i64>>, interface: impl Into<Value<Interface>>) -> Self {
-        Self {
-            input_port: input_port.into(),
-            interface: interface.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InputPort", input_port.into().to_template())
+                .with(1, "Interface", interface.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InputPort".to_owned(), self.input_port.to_template());
-        m.insert("Interface".to_owned(), self.interface.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interface
-            .check(&path.field("Interface"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputConfiguration);
-
-/// Property type `Interface` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct Interface {
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Interface` of `AWS::MediaConnect::Flow`.
+    Interface
 }
 
 impl Interface {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for Interface {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Interface {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Interface);
-
-/// Property type `NdiSourceSettings` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct NdiSourceSettings {
-    /// `SourceName` (optional).
-    pub source_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NdiSourceSettings` of `AWS::MediaConnect::Flow`.
+    NdiSourceSettings(default)
 }
 
 impl NdiSourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { source_name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceName`.
-    pub fn source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NdiSourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_name {
-            m.insert("SourceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceName` (optional).
+    pub fn source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourceName", value.into().to_template()))
     }
 }
 
-impl Check for NdiSourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NdiSourceSettings);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `zixi-push`
-    ZixiPush,
-    /// `rtp-fec`
-    RtpFec,
-    /// `rtp`
-    Rtp,
-    /// `rist`
-    Rist,
-    /// `srt-listener`
-    SrtListener,
-    /// `srt-caller`
-    SrtCaller,
-    /// `st2110-jpegxs`
-    St2110Jpegxs,
-    /// `cdi`
-    Cdi,
-    /// `ndi-speed-hq`
-    NdiSpeedHq,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "zixi-push",
-        "rtp-fec",
-        "rtp",
-        "rist",
-        "srt-listener",
-        "srt-caller",
-        "st2110-jpegxs",
-        "cdi",
-        "ndi-speed-hq",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZixiPush => "zixi-push",
-            Self::RtpFec => "rtp-fec",
-            Self::Rtp => "rtp",
-            Self::Rist => "rist",
-            Self::SrtListener => "srt-listener",
-            Self::SrtCaller => "srt-caller",
-            Self::St2110Jpegxs => "st2110-jpegxs",
-            Self::Cdi => "cdi",
-            Self::NdiSpeedHq => "ndi-speed-hq",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `zixi-push`
+        ZixiPush = "zixi-push",
+        /// `rtp-fec`
+        RtpFec = "rtp-fec",
+        /// `rtp`
+        Rtp = "rtp",
+        /// `rist`
+        Rist = "rist",
+        /// `srt-listener`
+        SrtListener = "srt-listener",
+        /// `srt-caller`
+        SrtCaller = "srt-caller",
+        /// `st2110-jpegxs`
+        St2110Jpegxs = "st2110-jpegxs",
+        /// `cdi`
+        Cdi = "cdi",
+        /// `ndi-speed-hq`
+        NdiSpeedHq = "ndi-speed-hq",
     }
 }
 
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `RouterIntegrationState`.
+    RouterIntegrationState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "zixi-push" => Self::ZixiPush,
-            "rtp-fec" => Self::RtpFec,
-            "rtp" => Self::Rtp,
-            "rist" => Self::Rist,
-            "srt-listener" => Self::SrtListener,
-            "srt-caller" => Self::SrtCaller,
-            "st2110-jpegxs" => Self::St2110Jpegxs,
-            "cdi" => Self::Cdi,
-            "ndi-speed-hq" => Self::NdiSpeedHq,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Values of `RouterIntegrationState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RouterIntegrationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RouterIntegrationState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RouterIntegrationState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RouterIntegrationState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RouterIntegrationState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RouterIntegrationState> {
-    fn from(s: &str) -> Self {
-        Value::literal(RouterIntegrationState::from(s))
-    }
-}
-
-crate::impl_literal!(RouterIntegrationState);
-
-/// Property type `FlowTransitEncryption` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct FlowTransitEncryption {
-    /// `EncryptionKeyConfiguration` (required).
-    pub encryption_key_configuration: Value<serde_json::Value>,
-    /// `EncryptionKeyType` (optional).
-    pub encryption_key_type: Option<Value<FlowTransitEncryptionKeyType>>,
+crate::l1_struct! {
+    /// Property type `FlowTransitEncryption` of `AWS::MediaConnect::Flow`.
+    FlowTransitEncryption
 }
 
 impl FlowTransitEncryption {
     /// The required properties: `EncryptionKeyConfiguration`.
-    pub fn new(encryption_key_configuration: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            encryption_key_configuration: encryption_key_configuration.into(),
-            encryption_key_type: None,
-        }
+    pub fn new(encryption_key_configuration: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionKeyConfiguration",
+            encryption_key_configuration.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionKeyType`.
+    /// `EncryptionKeyType` (optional).
     pub fn encryption_key_type(
-        mut self,
+        self,
         value: impl Into<Value<FlowTransitEncryptionKeyType>>,
     ) -> Self {
-        self.encryption_key_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionKeyType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FlowTransitEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionKeyConfiguration".to_owned(),
-            self.encryption_key_configuration.to_template(),
-        );
-        if let Some(v) = &self.encryption_key_type {
-            m.insert("EncryptionKeyType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FlowTransitEncryptionKeyType`.
+    FlowTransitEncryptionKeyType {
+        /// `SECRETS_MANAGER`
+        SecretsManager = "SECRETS_MANAGER",
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
     }
 }
 
-impl Check for FlowTransitEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_type
-            .check(&path.field("EncryptionKeyType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowTransitEncryption);
-
-/// Values of `FlowTransitEncryptionKeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowTransitEncryptionKeyType {
-    /// `SECRETS_MANAGER`
-    SecretsManager,
-    /// `AUTOMATIC`
-    Automatic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowTransitEncryptionKeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SecretsManager => "SECRETS_MANAGER",
-            Self::Automatic => "AUTOMATIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlowTransitEncryptionKeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowTransitEncryptionKeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowTransitEncryptionKeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SECRETS_MANAGER" => Self::SecretsManager,
-            "AUTOMATIC" => Self::Automatic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowTransitEncryptionKeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowTransitEncryptionKeyType::from(s))
-    }
-}
-
-crate::impl_literal!(FlowTransitEncryptionKeyType);
-
-/// Property type `FailoverConfig` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct FailoverConfig {
-    /// `FailoverMode` (optional).
-    pub failover_mode: Option<Value<FailoverMode>>,
-    /// `RecoveryWindow` (optional).
-    pub recovery_window: Option<Value<i64>>,
-    /// `SourcePriority` (optional).
-    pub source_priority: Option<Value<SourcePriority>>,
-    /// `State` (optional).
-    pub state: Option<Value<State>>,
+crate::l1_struct! {
+    /// Property type `FailoverConfig` of `AWS::MediaConnect::Flow`.
+    FailoverConfig(default)
 }
 
 impl FailoverConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            failover_mode: None,
-            recovery_window: None,
-            source_priority: None,
-            state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FailoverMode`.
-    pub fn failover_mode(mut self, value: impl Into<Value<FailoverMode>>) -> Self {
-        self.failover_mode = Some(value.into());
-        self
+    /// `FailoverMode` (optional).
+    pub fn failover_mode(self, value: impl Into<Value<FailoverMode>>) -> Self {
+        Self(self.0.with(0, "FailoverMode", value.into().to_template()))
     }
-    /// Sets `RecoveryWindow`.
-    pub fn recovery_window(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.recovery_window = Some(value.into());
-        self
+    /// `RecoveryWindow` (optional).
+    pub fn recovery_window(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "RecoveryWindow", value.into().to_template()))
     }
-    /// Sets `SourcePriority`.
-    pub fn source_priority(mut self, value: impl Into<Value<SourcePriority>>) -> Self {
-        self.source_priority = Some(value.into());
-        self
+    /// `SourcePriority` (optional).
+    pub fn source_priority(self, value: impl Into<Value<SourcePriority>>) -> Self {
+        Self(self.0.with(2, "SourcePriority", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<State>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<State>>) -> Self {
+        Self(self.0.with(3, "State", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FailoverConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failover_mode {
-            m.insert("FailoverMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recovery_window {
-            m.insert("RecoveryWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_priority {
-            m.insert("SourcePriority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FailoverMode`.
+    FailoverMode {
+        /// `MERGE`
+        Merge = "MERGE",
+        /// `FAILOVER`
+        Failover = "FAILOVER",
     }
 }
 
-impl Check for FailoverConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failover_mode
-            .check(&path.field("FailoverMode"), &Rules::NONE, out);
-        self.source_priority
-            .check(&path.field("SourcePriority"), &Rules::NONE, out);
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FailoverConfig);
-
-/// Values of `FailoverMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FailoverMode {
-    /// `MERGE`
-    Merge,
-    /// `FAILOVER`
-    Failover,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FailoverMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MERGE", "FAILOVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Merge => "MERGE",
-            Self::Failover => "FAILOVER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FailoverMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FailoverMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FailoverMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "MERGE" => Self::Merge,
-            "FAILOVER" => Self::Failover,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FailoverMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(FailoverMode::from(s))
-    }
-}
-
-crate::impl_literal!(FailoverMode);
-
-/// Property type `SourcePriority` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct SourcePriority {
-    /// `PrimarySource` (required).
-    pub primary_source: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourcePriority` of `AWS::MediaConnect::Flow`.
+    SourcePriority
 }
 
 impl SourcePriority {
     /// The required properties: `PrimarySource`.
     pub fn new(primary_source: impl Into<Value<String>>) -> Self {
-        Self {
-            primary_source: primary_source.into(),
-        }
+        Self(crate::Properties::new().with(0, "PrimarySource", primary_source.into().to_template()))
     }
 }
 
-impl ToTemplate for SourcePriority {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PrimarySource".to_owned(),
-            self.primary_source.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `State`.
+    State {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for SourcePriority {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourcePriority);
-
-/// Values of `State`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum State {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl State {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for State {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for State {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for State {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<State> {
-    fn from(s: &str) -> Self {
-        Value::literal(State::from(s))
-    }
-}
-
-crate::impl_literal!(State);
-
-/// Property type `SourceMonitoringConfig` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceMonitoringConfig {
-    /// `AudioMonitoringSettings` (optional).
-    pub audio_monitoring_settings: Option<Value<List<AudioMonitoringSetting>>>,
-    /// `ContentQualityAnalysisState` (optional).
-    pub content_quality_analysis_state: Option<Value<ContentQualityAnalysisState>>,
-    /// `ThumbnailState` (optional).
-    pub thumbnail_state: Option<Value<ThumbnailState>>,
-    /// `VideoMonitoringSettings` (optional).
-    pub video_monitoring_settings: Option<Value<List<VideoMonitoringSetting>>>,
+crate::l1_struct! {
+    /// Property type `SourceMonitoringConfig` of `AWS::MediaConnect::Flow`.
+    SourceMonitoringConfig(default)
 }
 
 impl SourceMonitoringConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_monitoring_settings: None,
-            content_quality_analysis_state: None,
-            thumbnail_state: None,
-            video_monitoring_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioMonitoringSettings`.
+    /// `AudioMonitoringSettings` (optional).
     pub fn audio_monitoring_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<AudioMonitoringSetting>>>,
     ) -> Self {
-        self.audio_monitoring_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AudioMonitoringSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ContentQualityAnalysisState`.
+    /// `ContentQualityAnalysisState` (optional).
     pub fn content_quality_analysis_state(
-        mut self,
+        self,
         value: impl Into<Value<ContentQualityAnalysisState>>,
     ) -> Self {
-        self.content_quality_analysis_state = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ContentQualityAnalysisState", value.into().to_template()),
+        )
     }
-    /// Sets `ThumbnailState`.
-    pub fn thumbnail_state(mut self, value: impl Into<Value<ThumbnailState>>) -> Self {
-        self.thumbnail_state = Some(value.into());
-        self
+    /// `ThumbnailState` (optional).
+    pub fn thumbnail_state(self, value: impl Into<Value<ThumbnailState>>) -> Self {
+        Self(self.0.with(2, "ThumbnailState", value.into().to_template()))
     }
-    /// Sets `VideoMonitoringSettings`.
+    /// `VideoMonitoringSettings` (optional).
     pub fn video_monitoring_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<VideoMonitoringSetting>>>,
     ) -> Self {
-        self.video_monitoring_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "VideoMonitoringSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SourceMonitoringConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_monitoring_settings {
-            m.insert("AudioMonitoringSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_quality_analysis_state {
-            m.insert("ContentQualityAnalysisState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thumbnail_state {
-            m.insert("ThumbnailState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_monitoring_settings {
-            m.insert("VideoMonitoringSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceMonitoringConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_monitoring_settings.check(
-            &path.field("AudioMonitoringSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.content_quality_analysis_state.check(
-            &path.field("ContentQualityAnalysisState"),
-            &Rules::NONE,
-            out,
-        );
-        self.thumbnail_state
-            .check(&path.field("ThumbnailState"), &Rules::NONE, out);
-        self.video_monitoring_settings.check(
-            &path.field("VideoMonitoringSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceMonitoringConfig);
-
-/// Property type `AudioMonitoringSetting` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioMonitoringSetting {
-    /// `SilentAudio` (optional).
-    pub silent_audio: Option<Value<SilentAudio>>,
+crate::l1_struct! {
+    /// Property type `AudioMonitoringSetting` of `AWS::MediaConnect::Flow`.
+    AudioMonitoringSetting(default)
 }
 
 impl AudioMonitoringSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { silent_audio: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SilentAudio`.
-    pub fn silent_audio(mut self, value: impl Into<Value<SilentAudio>>) -> Self {
-        self.silent_audio = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioMonitoringSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.silent_audio {
-            m.insert("SilentAudio".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SilentAudio` (optional).
+    pub fn silent_audio(self, value: impl Into<Value<SilentAudio>>) -> Self {
+        Self(self.0.with(0, "SilentAudio", value.into().to_template()))
     }
 }
 
-impl Check for AudioMonitoringSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.silent_audio
-            .check(&path.field("SilentAudio"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioMonitoringSetting);
-
-/// Property type `SilentAudio` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct SilentAudio {
-    /// `State` (optional).
-    pub state: Option<Value<SilentAudioState>>,
-    /// `ThresholdSeconds` (optional).
-    pub threshold_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SilentAudio` of `AWS::MediaConnect::Flow`.
+    SilentAudio(default)
 }
 
 impl SilentAudio {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            state: None,
-            threshold_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<SilentAudioState>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<SilentAudioState>>) -> Self {
+        Self(self.0.with(0, "State", value.into().to_template()))
     }
-    /// Sets `ThresholdSeconds`.
-    pub fn threshold_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threshold_seconds = Some(value.into());
-        self
+    /// `ThresholdSeconds` (optional).
+    pub fn threshold_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ThresholdSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SilentAudio {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_seconds {
-            m.insert("ThresholdSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SilentAudioState`.
+    SilentAudioState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for SilentAudio {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ContentQualityAnalysisState`.
+    ContentQualityAnalysisState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(SilentAudio);
-
-/// Values of `SilentAudioState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SilentAudioState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SilentAudioState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ThumbnailState`.
+    ThumbnailState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for SilentAudioState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SilentAudioState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SilentAudioState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SilentAudioState> {
-    fn from(s: &str) -> Self {
-        Value::literal(SilentAudioState::from(s))
-    }
-}
-
-crate::impl_literal!(SilentAudioState);
-
-/// Values of `ContentQualityAnalysisState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContentQualityAnalysisState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContentQualityAnalysisState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContentQualityAnalysisState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContentQualityAnalysisState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContentQualityAnalysisState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContentQualityAnalysisState> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContentQualityAnalysisState::from(s))
-    }
-}
-
-crate::impl_literal!(ContentQualityAnalysisState);
-
-/// Values of `ThumbnailState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ThumbnailState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ThumbnailState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ThumbnailState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ThumbnailState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ThumbnailState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ThumbnailState> {
-    fn from(s: &str) -> Self {
-        Value::literal(ThumbnailState::from(s))
-    }
-}
-
-crate::impl_literal!(ThumbnailState);
-
-/// Property type `VideoMonitoringSetting` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoMonitoringSetting {
-    /// `BlackFrames` (optional).
-    pub black_frames: Option<Value<BlackFrames>>,
-    /// `FrozenFrames` (optional).
-    pub frozen_frames: Option<Value<FrozenFrames>>,
+crate::l1_struct! {
+    /// Property type `VideoMonitoringSetting` of `AWS::MediaConnect::Flow`.
+    VideoMonitoringSetting(default)
 }
 
 impl VideoMonitoringSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            black_frames: None,
-            frozen_frames: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlackFrames`.
-    pub fn black_frames(mut self, value: impl Into<Value<BlackFrames>>) -> Self {
-        self.black_frames = Some(value.into());
-        self
+    /// `BlackFrames` (optional).
+    pub fn black_frames(self, value: impl Into<Value<BlackFrames>>) -> Self {
+        Self(self.0.with(0, "BlackFrames", value.into().to_template()))
     }
-    /// Sets `FrozenFrames`.
-    pub fn frozen_frames(mut self, value: impl Into<Value<FrozenFrames>>) -> Self {
-        self.frozen_frames = Some(value.into());
-        self
+    /// `FrozenFrames` (optional).
+    pub fn frozen_frames(self, value: impl Into<Value<FrozenFrames>>) -> Self {
+        Self(self.0.with(1, "FrozenFrames", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VideoMonitoringSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.black_frames {
-            m.insert("BlackFrames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frozen_frames {
-            m.insert("FrozenFrames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoMonitoringSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.black_frames
-            .check(&path.field("BlackFrames"), &Rules::NONE, out);
-        self.frozen_frames
-            .check(&path.field("FrozenFrames"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoMonitoringSetting);
-
-/// Property type `BlackFrames` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct BlackFrames {
-    /// `State` (optional).
-    pub state: Option<Value<BlackFramesState>>,
-    /// `ThresholdSeconds` (optional).
-    pub threshold_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BlackFrames` of `AWS::MediaConnect::Flow`.
+    BlackFrames(default)
 }
 
 impl BlackFrames {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            state: None,
-            threshold_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<BlackFramesState>>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-    /// Sets `ThresholdSeconds`.
-    pub fn threshold_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threshold_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BlackFrames {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_seconds {
-            m.insert("ThresholdSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlackFrames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BlackFrames);
-
-/// Values of `BlackFramesState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlackFramesState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlackFramesState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlackFramesState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlackFramesState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlackFramesState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlackFramesState> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlackFramesState::from(s))
-    }
-}
-
-crate::impl_literal!(BlackFramesState);
-
-/// Property type `FrozenFrames` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone, Default)]
-pub struct FrozenFrames {
     /// `State` (optional).
-    pub state: Option<Value<FrozenFramesState>>,
+    pub fn state(self, value: impl Into<Value<BlackFramesState>>) -> Self {
+        Self(self.0.with(0, "State", value.into().to_template()))
+    }
     /// `ThresholdSeconds` (optional).
-    pub threshold_seconds: Option<Value<i64>>,
+    pub fn threshold_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ThresholdSeconds", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `BlackFramesState`.
+    BlackFramesState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FrozenFrames` of `AWS::MediaConnect::Flow`.
+    FrozenFrames(default)
 }
 
 impl FrozenFrames {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            state: None,
-            threshold_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<FrozenFramesState>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<FrozenFramesState>>) -> Self {
+        Self(self.0.with(0, "State", value.into().to_template()))
     }
-    /// Sets `ThresholdSeconds`.
-    pub fn threshold_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threshold_seconds = Some(value.into());
-        self
+    /// `ThresholdSeconds` (optional).
+    pub fn threshold_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ThresholdSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FrozenFrames {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threshold_seconds {
-            m.insert("ThresholdSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FrozenFramesState`.
+    FrozenFramesState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for FrozenFrames {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FrozenFrames);
-
-/// Values of `FrozenFramesState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FrozenFramesState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FrozenFramesState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FrozenFramesState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FrozenFramesState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FrozenFramesState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FrozenFramesState> {
-    fn from(s: &str) -> Self {
-        Value::literal(FrozenFramesState::from(s))
-    }
-}
-
-crate::impl_literal!(FrozenFramesState);
-
-/// Property type `VpcInterface` of `AWS::MediaConnect::Flow`.
-#[derive(Debug, Clone)]
-pub struct VpcInterface {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `NetworkInterfaceIds` (optional).
-    pub network_interface_ids: Option<Value<List<String>>>,
-    /// `NetworkInterfaceType` (optional).
-    pub network_interface_type: Option<Value<NetworkInterfaceType>>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SecurityGroupIds` (required).
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetId` (required).
-    pub subnet_id: Value<ids::SubnetId>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `VpcInterface` of `AWS::MediaConnect::Flow`.
+    VpcInterface
 }
 
 impl VpcInterface {
@@ -3568,127 +1272,44 @@ impl VpcInterface {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_id: impl Into<Value<ids::SubnetId>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            network_interface_ids: None,
-            network_interface_type: None,
-            role_arn: role_arn.into(),
-            security_group_ids: security_group_ids.into(),
-            subnet_id: subnet_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(
+                    4,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(5, "SubnetId", subnet_id.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceIds`.
-    pub fn network_interface_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.network_interface_ids = Some(value.into());
-        self
+    /// `NetworkInterfaceIds` (optional).
+    pub fn network_interface_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkInterfaceIds", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceType`.
-    pub fn network_interface_type(mut self, value: impl Into<Value<NetworkInterfaceType>>) -> Self {
-        self.network_interface_type = Some(value.into());
-        self
+    /// `NetworkInterfaceType` (optional).
+    pub fn network_interface_type(self, value: impl Into<Value<NetworkInterfaceType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NetworkInterfaceType", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcInterface {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.network_interface_ids {
-            m.insert("NetworkInterfaceIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_type {
-            m.insert("NetworkInterfaceType".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VpcInterface {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_interface_type
-            .check(&path.field("NetworkInterfaceType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `NetworkInterfaceType`.
+    NetworkInterfaceType {
+        /// `ena`
+        Ena = "ena",
+        /// `efa`
+        Efa = "efa",
     }
 }
-
-crate::impl_literal!(VpcInterface);
-
-/// Values of `NetworkInterfaceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkInterfaceType {
-    /// `ena`
-    Ena,
-    /// `efa`
-    Efa,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkInterfaceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ena", "efa"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ena => "ena",
-            Self::Efa => "efa",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkInterfaceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkInterfaceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkInterfaceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ena" => Self::Ena,
-            "efa" => Self::Efa,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkInterfaceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkInterfaceType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkInterfaceType);

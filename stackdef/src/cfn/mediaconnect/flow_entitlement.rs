@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaConnect::FlowEntitlement`.
-#[derive(Debug, Clone)]
-pub struct FlowEntitlement {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FlowEntitlement {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FlowEntitlement {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FlowEntitlement {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::FlowEntitlement`.
+    FlowEntitlement("AWS::MediaConnect::FlowEntitlement", FlowEntitlementProps)
 }
 
 impl FlowEntitlement {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowEntitlement";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowEntitlementProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EntitlementArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FlowEntitlementArn> {
         self.resource.ref_value()
@@ -82,30 +34,61 @@ impl FlowEntitlement {
     pub fn attr_entitlement_arn(&self) -> Value<ids::FlowEntitlementArn> {
         self.resource.get_att("EntitlementArn")
     }
+
+    /// Replaces `DataTransferSubscriberFeePercent` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_transfer_subscriber_fee_percent(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DataTransferSubscriberFeePercent", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Encryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption(&self, value: impl Into<Value<Encryption>>) {
+        self.resource.set_property("Encryption", value.into())
+    }
+
+    /// Replaces `EntitlementStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entitlement_status(&self, value: impl Into<Value<EntitlementStatus>>) {
+        self.resource
+            .set_property("EntitlementStatus", value.into())
+    }
+
+    /// Replaces `FlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FlowArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Subscribers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscribers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Subscribers", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::FlowEntitlement`.
-#[derive(Debug, Clone)]
-pub struct FlowEntitlementProps {
-    /// `DataTransferSubscriberFeePercent` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_transfer_subscriber_fee_percent: Option<Value<i64>>,
-    /// `Description` (required).
-    pub description: Value<String>,
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<Encryption>>,
-    /// `EntitlementStatus` (optional).
-    pub entitlement_status: Option<Value<EntitlementStatus>>,
-    /// `FlowArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub flow_arn: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Subscribers` (required).
-    pub subscribers: Value<List<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::FlowEntitlement`.
+    FlowEntitlementProps
 }
 
 impl FlowEntitlementProps {
@@ -116,100 +99,43 @@ impl FlowEntitlementProps {
         name: impl Into<Value<String>>,
         subscribers: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            data_transfer_subscriber_fee_percent: None,
-            description: description.into(),
-            encryption: None,
-            entitlement_status: None,
-            flow_arn: flow_arn.into(),
-            name: name.into(),
-            subscribers: subscribers.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Description", description.into().to_template())
+                .with(4, "FlowArn", flow_arn.into().to_template())
+                .with(5, "Name", name.into().to_template())
+                .with(6, "Subscribers", subscribers.into().to_template()),
+        )
     }
-    /// Sets `DataTransferSubscriberFeePercent`.
-    pub fn data_transfer_subscriber_fee_percent(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.data_transfer_subscriber_fee_percent = Some(value.into());
-        self
+    /// `DataTransferSubscriberFeePercent` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_transfer_subscriber_fee_percent(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "DataTransferSubscriberFeePercent",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<Encryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<Encryption>>) -> Self {
+        Self(self.0.with(2, "Encryption", value.into().to_template()))
     }
-    /// Sets `EntitlementStatus`.
-    pub fn entitlement_status(mut self, value: impl Into<Value<EntitlementStatus>>) -> Self {
-        self.entitlement_status = Some(value.into());
-        self
+    /// `EntitlementStatus` (optional).
+    pub fn entitlement_status(self, value: impl Into<Value<EntitlementStatus>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EntitlementStatus", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowEntitlementProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_transfer_subscriber_fee_percent {
-            m.insert(
-                "DataTransferSubscriberFeePercent".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entitlement_status {
-            m.insert("EntitlementStatus".to_owned(), v.to_template());
-        }
-        m.insert("FlowArn".to_owned(), self.flow_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Subscribers".to_owned(), self.subscribers.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FlowEntitlementProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.entitlement_status
-            .check(&path.field("EntitlementStatus"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowEntitlementProps);
-
-/// Property type `Encryption` of `AWS::MediaConnect::FlowEntitlement`.
-#[derive(Debug, Clone)]
-pub struct Encryption {
-    /// `Algorithm` (required).
-    pub algorithm: Value<Algorithm>,
-    /// `ConstantInitializationVector` (optional).
-    pub constant_initialization_vector: Option<Value<String>>,
-    /// `DeviceId` (optional).
-    pub device_id: Option<Value<String>>,
-    /// `KeyType` (optional).
-    pub key_type: Option<Value<KeyType>>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
-    /// `ResourceId` (optional).
-    pub resource_id: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
-    pub secret_arn: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Encryption` of `AWS::MediaConnect::FlowEntitlement`.
+    Encryption
 }
 
 impl Encryption {
@@ -218,310 +144,77 @@ impl Encryption {
         algorithm: impl Into<Value<Algorithm>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            algorithm: algorithm.into(),
-            constant_initialization_vector: None,
-            device_id: None,
-            key_type: None,
-            region: None,
-            resource_id: None,
-            role_arn: role_arn.into(),
-            secret_arn: None,
-            url: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Algorithm", algorithm.into().to_template())
+                .with(6, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `ConstantInitializationVector`.
-    pub fn constant_initialization_vector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_initialization_vector = Some(value.into());
-        self
+    /// `ConstantInitializationVector` (optional).
+    pub fn constant_initialization_vector(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ConstantInitializationVector",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeviceId`.
-    pub fn device_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_id = Some(value.into());
-        self
+    /// `DeviceId` (optional).
+    pub fn device_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DeviceId", value.into().to_template()))
     }
-    /// Sets `KeyType`.
-    pub fn key_type(mut self, value: impl Into<Value<KeyType>>) -> Self {
-        self.key_type = Some(value.into());
-        self
+    /// `KeyType` (optional).
+    pub fn key_type(self, value: impl Into<Value<KeyType>>) -> Self {
+        Self(self.0.with(3, "KeyType", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Region", value.into().to_template()))
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ResourceId", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "SecretArn", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Encryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Algorithm".to_owned(), self.algorithm.to_template());
-        if let Some(v) = &self.constant_initialization_vector {
-            m.insert("ConstantInitializationVector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_id {
-            m.insert("DeviceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_type {
-            m.insert("KeyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Algorithm`.
+    Algorithm {
+        /// `aes128`
+        Aes128 = "aes128",
+        /// `aes192`
+        Aes192 = "aes192",
+        /// `aes256`
+        Aes256 = "aes256",
     }
 }
 
-impl Check for Encryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm
-            .check(&path.field("Algorithm"), &Rules::NONE, out);
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `speke`
+        Speke = "speke",
+        /// `static-key`
+        StaticKey = "static-key",
     }
 }
 
-crate::impl_literal!(Encryption);
-
-/// Values of `Algorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Algorithm {
-    /// `aes128`
-    Aes128,
-    /// `aes192`
-    Aes192,
-    /// `aes256`
-    Aes256,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Algorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "aes128",
-            Self::Aes192 => "aes192",
-            Self::Aes256 => "aes256",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EntitlementStatus`.
+    EntitlementStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for Algorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Algorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Algorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "aes128" => Self::Aes128,
-            "aes192" => Self::Aes192,
-            "aes256" => Self::Aes256,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Algorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(Algorithm::from(s))
-    }
-}
-
-crate::impl_literal!(Algorithm);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `speke`
-    Speke,
-    /// `static-key`
-    StaticKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["speke", "static-key"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Speke => "speke",
-            Self::StaticKey => "static-key",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "speke" => Self::Speke,
-            "static-key" => Self::StaticKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Values of `EntitlementStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EntitlementStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EntitlementStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EntitlementStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EntitlementStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EntitlementStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EntitlementStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(EntitlementStatus::from(s))
-    }
-}
-
-crate::impl_literal!(EntitlementStatus);
-
-/// Property type `Tag` of `AWS::MediaConnect::FlowEntitlement`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct FlowOutput {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FlowOutput {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FlowOutput {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FlowOutput {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::FlowOutput`.
+    FlowOutput("AWS::MediaConnect::FlowOutput", FlowOutputProps)
 }
 
 impl FlowOutput {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowOutput";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowOutputProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `OutputArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FlowOutputArn> {
         self.resource.ref_value()
@@ -82,337 +34,268 @@ impl FlowOutput {
     pub fn attr_output_arn(&self) -> Value<ids::FlowOutputArn> {
         self.resource.get_att("OutputArn")
     }
+
+    /// Replaces `CidrAllowList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidr_allow_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("CidrAllowList", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Destination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Destination", value.into())
+    }
+
+    /// Replaces `Encryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption(&self, value: impl Into<Value<Encryption>>) {
+        self.resource.set_property("Encryption", value.into())
+    }
+
+    /// Replaces `FlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FlowArn", value.into())
+    }
+
+    /// Replaces `MaxLatency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_latency(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxLatency", value.into())
+    }
+
+    /// Replaces `MediaStreamOutputConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_media_stream_output_configurations(
+        &self,
+        value: impl Into<Value<List<MediaStreamOutputConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("MediaStreamOutputConfigurations", value.into())
+    }
+
+    /// Replaces `MinLatency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_latency(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinLatency", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NdiProgramName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ndi_program_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NdiProgramName", value.into())
+    }
+
+    /// Replaces `NdiSpeedHqQuality` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ndi_speed_hq_quality(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("NdiSpeedHqQuality", value.into())
+    }
+
+    /// Replaces `OutputStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_status(&self, value: impl Into<Value<OutputStatus>>) {
+        self.resource.set_property("OutputStatus", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `RemoteId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_remote_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RemoteId", value.into())
+    }
+
+    /// Replaces `RouterIntegrationState` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_router_integration_state(&self, value: impl Into<Value<RouterIntegrationState>>) {
+        self.resource
+            .set_property("RouterIntegrationState", value.into())
+    }
+
+    /// Replaces `RouterIntegrationTransitEncryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_router_integration_transit_encryption(
+        &self,
+        value: impl Into<Value<FlowTransitEncryption>>,
+    ) {
+        self.resource
+            .set_property("RouterIntegrationTransitEncryption", value.into())
+    }
+
+    /// Replaces `SmoothingLatency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_smoothing_latency(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("SmoothingLatency", value.into())
+    }
+
+    /// Replaces `StreamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StreamId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcInterfaceAttachment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_interface_attachment(&self, value: impl Into<Value<VpcInterfaceAttachment>>) {
+        self.resource
+            .set_property("VpcInterfaceAttachment", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct FlowOutputProps {
-    /// `CidrAllowList` (optional).
-    /// Each item: Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_allow_list: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Destination` (optional).
-    pub destination: Option<Value<String>>,
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<Encryption>>,
-    /// `FlowArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
-    pub flow_arn: Value<String>,
-    /// `MaxLatency` (optional).
-    pub max_latency: Option<Value<i64>>,
-    /// `MediaStreamOutputConfigurations` (optional).
-    pub media_stream_output_configurations: Option<Value<List<MediaStreamOutputConfiguration>>>,
-    /// `MinLatency` (optional).
-    pub min_latency: Option<Value<i64>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `NdiProgramName` (optional).
-    pub ndi_program_name: Option<Value<String>>,
-    /// `NdiSpeedHqQuality` (optional).
-    pub ndi_speed_hq_quality: Option<Value<i64>>,
-    /// `OutputStatus` (optional).
-    pub output_status: Option<Value<OutputStatus>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `RemoteId` (optional).
-    pub remote_id: Option<Value<String>>,
-    /// `RouterIntegrationState` (optional).
-    pub router_integration_state: Option<Value<RouterIntegrationState>>,
-    /// `RouterIntegrationTransitEncryption` (optional).
-    pub router_integration_transit_encryption: Option<Value<FlowTransitEncryption>>,
-    /// `SmoothingLatency` (optional).
-    pub smoothing_latency: Option<Value<i64>>,
-    /// `StreamId` (optional).
-    pub stream_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcInterfaceAttachment` (optional).
-    pub vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::FlowOutput`.
+    FlowOutputProps
 }
 
 impl FlowOutputProps {
     /// The required properties: `FlowArn`.
     pub fn new(flow_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr_allow_list: None,
-            description: None,
-            destination: None,
-            encryption: None,
-            flow_arn: flow_arn.into(),
-            max_latency: None,
-            media_stream_output_configurations: None,
-            min_latency: None,
-            name: None,
-            ndi_program_name: None,
-            ndi_speed_hq_quality: None,
-            output_status: None,
-            port: None,
-            protocol: None,
-            remote_id: None,
-            router_integration_state: None,
-            router_integration_transit_encryption: None,
-            smoothing_latency: None,
-            stream_id: None,
-            tags: None,
-            vpc_interface_attachment: None,
-        }
+        Self(crate::Properties::new().with(4, "FlowArn", flow_arn.into().to_template()))
     }
-    /// Sets `CidrAllowList`.
-    pub fn cidr_allow_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cidr_allow_list = Some(value.into());
-        self
+    /// `CidrAllowList` (optional).
+    /// Each item: Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr_allow_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "CidrAllowList", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Destination", value.into().to_template()))
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<Encryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<Encryption>>) -> Self {
+        Self(self.0.with(3, "Encryption", value.into().to_template()))
     }
-    /// Sets `MaxLatency`.
-    pub fn max_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_latency = Some(value.into());
-        self
+    /// `MaxLatency` (optional).
+    pub fn max_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "MaxLatency", value.into().to_template()))
     }
-    /// Sets `MediaStreamOutputConfigurations`.
+    /// `MediaStreamOutputConfigurations` (optional).
     pub fn media_stream_output_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<MediaStreamOutputConfiguration>>>,
     ) -> Self {
-        self.media_stream_output_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "MediaStreamOutputConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MinLatency`.
-    pub fn min_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_latency = Some(value.into());
-        self
+    /// `MinLatency` (optional).
+    pub fn min_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MinLatency", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Name", value.into().to_template()))
     }
-    /// Sets `NdiProgramName`.
-    pub fn ndi_program_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ndi_program_name = Some(value.into());
-        self
+    /// `NdiProgramName` (optional).
+    pub fn ndi_program_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "NdiProgramName", value.into().to_template()))
     }
-    /// Sets `NdiSpeedHqQuality`.
-    pub fn ndi_speed_hq_quality(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ndi_speed_hq_quality = Some(value.into());
-        self
+    /// `NdiSpeedHqQuality` (optional).
+    pub fn ndi_speed_hq_quality(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "NdiSpeedHqQuality", value.into().to_template()),
+        )
     }
-    /// Sets `OutputStatus`.
-    pub fn output_status(mut self, value: impl Into<Value<OutputStatus>>) -> Self {
-        self.output_status = Some(value.into());
-        self
+    /// `OutputStatus` (optional).
+    pub fn output_status(self, value: impl Into<Value<OutputStatus>>) -> Self {
+        Self(self.0.with(11, "OutputStatus", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(13, "Protocol", value.into().to_template()))
     }
-    /// Sets `RemoteId`.
-    pub fn remote_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.remote_id = Some(value.into());
-        self
+    /// `RemoteId` (optional).
+    pub fn remote_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "RemoteId", value.into().to_template()))
     }
-    /// Sets `RouterIntegrationState`.
-    pub fn router_integration_state(
-        mut self,
-        value: impl Into<Value<RouterIntegrationState>>,
-    ) -> Self {
-        self.router_integration_state = Some(value.into());
-        self
+    /// `RouterIntegrationState` (optional).
+    pub fn router_integration_state(self, value: impl Into<Value<RouterIntegrationState>>) -> Self {
+        Self(
+            self.0
+                .with(15, "RouterIntegrationState", value.into().to_template()),
+        )
     }
-    /// Sets `RouterIntegrationTransitEncryption`.
+    /// `RouterIntegrationTransitEncryption` (optional).
     pub fn router_integration_transit_encryption(
-        mut self,
+        self,
         value: impl Into<Value<FlowTransitEncryption>>,
     ) -> Self {
-        self.router_integration_transit_encryption = Some(value.into());
-        self
+        Self(self.0.with(
+            16,
+            "RouterIntegrationTransitEncryption",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SmoothingLatency`.
-    pub fn smoothing_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.smoothing_latency = Some(value.into());
-        self
+    /// `SmoothingLatency` (optional).
+    pub fn smoothing_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "SmoothingLatency", value.into().to_template()),
+        )
     }
-    /// Sets `StreamId`.
-    pub fn stream_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_id = Some(value.into());
-        self
+    /// `StreamId` (optional).
+    pub fn stream_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "StreamId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(19, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcInterfaceAttachment`.
-    pub fn vpc_interface_attachment(
-        mut self,
-        value: impl Into<Value<VpcInterfaceAttachment>>,
-    ) -> Self {
-        self.vpc_interface_attachment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowOutputProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr_allow_list {
-            m.insert("CidrAllowList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        m.insert("FlowArn".to_owned(), self.flow_arn.to_template());
-        if let Some(v) = &self.max_latency {
-            m.insert("MaxLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_stream_output_configurations {
-            m.insert(
-                "MediaStreamOutputConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.min_latency {
-            m.insert("MinLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ndi_program_name {
-            m.insert("NdiProgramName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ndi_speed_hq_quality {
-            m.insert("NdiSpeedHqQuality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_status {
-            m.insert("OutputStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_id {
-            m.insert("RemoteId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.router_integration_state {
-            m.insert("RouterIntegrationState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.router_integration_transit_encryption {
-            m.insert(
-                "RouterIntegrationTransitEncryption".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.smoothing_latency {
-            m.insert("SmoothingLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_id {
-            m.insert("StreamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_interface_attachment {
-            m.insert("VpcInterfaceAttachment".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcInterfaceAttachment` (optional).
+    pub fn vpc_interface_attachment(self, value: impl Into<Value<VpcInterfaceAttachment>>) -> Self {
+        Self(
+            self.0
+                .with(20, "VpcInterfaceAttachment", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FlowOutputProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_allow_list.check(
-            &path.field("CidrAllowList"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            format: Some(crate::validation::StringFormat::Ipv4Network),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.flow_arn.check(&path.field("FlowArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);
-        self.media_stream_output_configurations.check(
-            &path.field("MediaStreamOutputConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.output_status
-            .check(&path.field("OutputStatus"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.router_integration_state.check(
-            &path.field("RouterIntegrationState"),
-            &Rules::NONE,
-            out,
-        );
-        self.router_integration_transit_encryption.check(
-            &path.field("RouterIntegrationTransitEncryption"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_interface_attachment.check(
-            &path.field("VpcInterfaceAttachment"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FlowOutputProps);
-
-/// Property type `Encryption` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct Encryption {
-    /// `Algorithm` (optional).
-    pub algorithm: Option<Value<Algorithm>>,
-    /// `KeyType` (optional).
-    pub key_type: Option<Value<KeyType>>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
-    pub secret_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Encryption` of `AWS::MediaConnect::FlowOutput`.
+    Encryption
 }
 
 impl Encryption {
@@ -421,189 +304,47 @@ impl Encryption {
         role_arn: impl Into<Value<ids::RoleArn>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            algorithm: None,
-            key_type: None,
-            role_arn: role_arn.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "RoleArn", role_arn.into().to_template())
+                .with(3, "SecretArn", secret_arn.into().to_template()),
+        )
     }
-    /// Sets `Algorithm`.
-    pub fn algorithm(mut self, value: impl Into<Value<Algorithm>>) -> Self {
-        self.algorithm = Some(value.into());
-        self
+    /// `Algorithm` (optional).
+    pub fn algorithm(self, value: impl Into<Value<Algorithm>>) -> Self {
+        Self(self.0.with(0, "Algorithm", value.into().to_template()))
     }
-    /// Sets `KeyType`.
-    pub fn key_type(mut self, value: impl Into<Value<KeyType>>) -> Self {
-        self.key_type = Some(value.into());
-        self
+    /// `KeyType` (optional).
+    pub fn key_type(self, value: impl Into<Value<KeyType>>) -> Self {
+        Self(self.0.with(1, "KeyType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Encryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm {
-            m.insert("Algorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_type {
-            m.insert("KeyType".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Algorithm`.
+    Algorithm {
+        /// `aes128`
+        Aes128 = "aes128",
+        /// `aes192`
+        Aes192 = "aes192",
+        /// `aes256`
+        Aes256 = "aes256",
     }
 }
 
-impl Check for Encryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm
-            .check(&path.field("Algorithm"), &Rules::NONE, out);
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `static-key`
+        StaticKey = "static-key",
+        /// `srt-password`
+        SrtPassword = "srt-password",
     }
 }
 
-crate::impl_literal!(Encryption);
-
-/// Values of `Algorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Algorithm {
-    /// `aes128`
-    Aes128,
-    /// `aes192`
-    Aes192,
-    /// `aes256`
-    Aes256,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Algorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "aes128",
-            Self::Aes192 => "aes192",
-            Self::Aes256 => "aes256",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Algorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Algorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Algorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "aes128" => Self::Aes128,
-            "aes192" => Self::Aes192,
-            "aes256" => Self::Aes256,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Algorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(Algorithm::from(s))
-    }
-}
-
-crate::impl_literal!(Algorithm);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `static-key`
-    StaticKey,
-    /// `srt-password`
-    SrtPassword,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["static-key", "srt-password"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StaticKey => "static-key",
-            Self::SrtPassword => "srt-password",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "static-key" => Self::StaticKey,
-            "srt-password" => Self::SrtPassword,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Property type `MediaStreamOutputConfiguration` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct MediaStreamOutputConfiguration {
-    /// `DestinationConfigurations` (optional).
-    pub destination_configurations: Option<Value<List<DestinationConfiguration>>>,
-    /// `EncodingName` (required).
-    pub encoding_name: Value<EncodingName>,
-    /// `EncodingParameters` (optional).
-    pub encoding_parameters: Option<Value<EncodingParameters>>,
-    /// `MediaStreamName` (required).
-    pub media_stream_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MediaStreamOutputConfiguration` of `AWS::MediaConnect::FlowOutput`.
+    MediaStreamOutputConfiguration
 }
 
 impl MediaStreamOutputConfiguration {
@@ -612,71 +353,34 @@ impl MediaStreamOutputConfiguration {
         encoding_name: impl Into<Value<EncodingName>>,
         media_stream_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination_configurations: None,
-            encoding_name: encoding_name.into(),
-            encoding_parameters: None,
-            media_stream_name: media_stream_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EncodingName", encoding_name.into().to_template())
+                .with(3, "MediaStreamName", media_stream_name.into().to_template()),
+        )
     }
-    /// Sets `DestinationConfigurations`.
+    /// `DestinationConfigurations` (optional).
     pub fn destination_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<DestinationConfiguration>>>,
     ) -> Self {
-        self.destination_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DestinationConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `EncodingParameters`.
-    pub fn encoding_parameters(mut self, value: impl Into<Value<EncodingParameters>>) -> Self {
-        self.encoding_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MediaStreamOutputConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_configurations {
-            m.insert("DestinationConfigurations".to_owned(), v.to_template());
-        }
-        m.insert("EncodingName".to_owned(), self.encoding_name.to_template());
-        if let Some(v) = &self.encoding_parameters {
-            m.insert("EncodingParameters".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MediaStreamName".to_owned(),
-            self.media_stream_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `EncodingParameters` (optional).
+    pub fn encoding_parameters(self, value: impl Into<Value<EncodingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EncodingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MediaStreamOutputConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_configurations.check(
-            &path.field("DestinationConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.encoding_name
-            .check(&path.field("EncodingName"), &Rules::NONE, out);
-        self.encoding_parameters
-            .check(&path.field("EncodingParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MediaStreamOutputConfiguration);
-
-/// Property type `DestinationConfiguration` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct DestinationConfiguration {
-    /// `DestinationIp` (required).
-    pub destination_ip: Value<String>,
-    /// `DestinationPort` (required).
-    pub destination_port: Value<i64>,
-    /// `Interface` (required).
-    pub interface: Value<Interface>,
+crate::l1_struct! {
+    /// Property type `DestinationConfiguration` of `AWS::MediaConnect::FlowOutput`.
+    DestinationConfiguration
 }
 
 impl DestinationConfiguration {
@@ -686,624 +390,170 @@ impl DestinationConfiguration {
         destination_port: impl Into<Value<i64>>,
         interface: impl Into<Value<Interface>>,
     ) -> Self {
-        Self {
-            destination_ip: destination_ip.into(),
-            destination_port: destination_port.into(),
-            interface: interface.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DestinationIp", destination_ip.into().to_template())
+                .with(1, "DestinationPort", destination_port.into().to_template())
+                .with(2, "Interface", interface.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationIp".to_owned(),
-            self.destination_ip.to_template(),
-        );
-        m.insert(
-            "DestinationPort".to_owned(),
-            self.destination_port.to_template(),
-        );
-        m.insert("Interface".to_owned(), self.interface.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interface
-            .check(&path.field("Interface"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationConfiguration);
-
-/// Property type `Interface` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct Interface {
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Interface` of `AWS::MediaConnect::FlowOutput`.
+    Interface
 }
 
 impl Interface {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for Interface {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncodingName`.
+    EncodingName {
+        /// `jxsv`
+        Jxsv = "jxsv",
+        /// `raw`
+        Raw = "raw",
+        /// `smpte291`
+        Smpte291 = "smpte291",
+        /// `pcm`
+        Pcm = "pcm",
     }
 }
 
-impl Check for Interface {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Interface);
-
-/// Values of `EncodingName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncodingName {
-    /// `jxsv`
-    Jxsv,
-    /// `raw`
-    Raw,
-    /// `smpte291`
-    Smpte291,
-    /// `pcm`
-    Pcm,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncodingName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["jxsv", "raw", "smpte291", "pcm"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Jxsv => "jxsv",
-            Self::Raw => "raw",
-            Self::Smpte291 => "smpte291",
-            Self::Pcm => "pcm",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncodingName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncodingName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncodingName {
-    fn from(s: &str) -> Self {
-        match s {
-            "jxsv" => Self::Jxsv,
-            "raw" => Self::Raw,
-            "smpte291" => Self::Smpte291,
-            "pcm" => Self::Pcm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncodingName> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncodingName::from(s))
-    }
-}
-
-crate::impl_literal!(EncodingName);
-
-/// Property type `EncodingParameters` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct EncodingParameters {
-    /// `CompressionFactor` (required).
-    pub compression_factor: Value<f64>,
-    /// `EncoderProfile` (optional).
-    pub encoder_profile: Option<Value<EncoderProfile>>,
+crate::l1_struct! {
+    /// Property type `EncodingParameters` of `AWS::MediaConnect::FlowOutput`.
+    EncodingParameters
 }
 
 impl EncodingParameters {
     /// The required properties: `CompressionFactor`.
     pub fn new(compression_factor: impl Into<Value<f64>>) -> Self {
-        Self {
-            compression_factor: compression_factor.into(),
-            encoder_profile: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CompressionFactor",
+            compression_factor.into().to_template(),
+        ))
     }
-    /// Sets `EncoderProfile`.
-    pub fn encoder_profile(mut self, value: impl Into<Value<EncoderProfile>>) -> Self {
-        self.encoder_profile = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncodingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CompressionFactor".to_owned(),
-            self.compression_factor.to_template(),
-        );
-        if let Some(v) = &self.encoder_profile {
-            m.insert("EncoderProfile".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EncoderProfile` (optional).
+    pub fn encoder_profile(self, value: impl Into<Value<EncoderProfile>>) -> Self {
+        Self(self.0.with(1, "EncoderProfile", value.into().to_template()))
     }
 }
 
-impl Check for EncodingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encoder_profile
-            .check(&path.field("EncoderProfile"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncoderProfile`.
+    EncoderProfile {
+        /// `main`
+        Main = "main",
+        /// `high`
+        High = "high",
     }
 }
 
-crate::impl_literal!(EncodingParameters);
-
-/// Values of `EncoderProfile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncoderProfile {
-    /// `main`
-    Main,
-    /// `high`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncoderProfile {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["main", "high"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Main => "main",
-            Self::High => "high",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `OutputStatus`.
+    OutputStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for EncoderProfile {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `zixi-push`
+        ZixiPush = "zixi-push",
+        /// `rtp-fec`
+        RtpFec = "rtp-fec",
+        /// `rtp`
+        Rtp = "rtp",
+        /// `zixi-pull`
+        ZixiPull = "zixi-pull",
+        /// `rist`
+        Rist = "rist",
+        /// `srt-listener`
+        SrtListener = "srt-listener",
+        /// `srt-caller`
+        SrtCaller = "srt-caller",
+        /// `st2110-jpegxs`
+        St2110Jpegxs = "st2110-jpegxs",
+        /// `cdi`
+        Cdi = "cdi",
+        /// `ndi-speed-hq`
+        NdiSpeedHq = "ndi-speed-hq",
     }
 }
 
-impl Check for EncoderProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `RouterIntegrationState`.
+    RouterIntegrationState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl From<&str> for EncoderProfile {
-    fn from(s: &str) -> Self {
-        match s {
-            "main" => Self::Main,
-            "high" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncoderProfile> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncoderProfile::from(s))
-    }
-}
-
-crate::impl_literal!(EncoderProfile);
-
-/// Values of `OutputStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputStatus::from(s))
-    }
-}
-
-crate::impl_literal!(OutputStatus);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `zixi-push`
-    ZixiPush,
-    /// `rtp-fec`
-    RtpFec,
-    /// `rtp`
-    Rtp,
-    /// `zixi-pull`
-    ZixiPull,
-    /// `rist`
-    Rist,
-    /// `srt-listener`
-    SrtListener,
-    /// `srt-caller`
-    SrtCaller,
-    /// `st2110-jpegxs`
-    St2110Jpegxs,
-    /// `cdi`
-    Cdi,
-    /// `ndi-speed-hq`
-    NdiSpeedHq,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "zixi-push",
-        "rtp-fec",
-        "rtp",
-        "zixi-pull",
-        "rist",
-        "srt-listener",
-        "srt-caller",
-        "st2110-jpegxs",
-        "cdi",
-        "ndi-speed-hq",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZixiPush => "zixi-push",
-            Self::RtpFec => "rtp-fec",
-            Self::Rtp => "rtp",
-            Self::ZixiPull => "zixi-pull",
-            Self::Rist => "rist",
-            Self::SrtListener => "srt-listener",
-            Self::SrtCaller => "srt-caller",
-            Self::St2110Jpegxs => "st2110-jpegxs",
-            Self::Cdi => "cdi",
-            Self::NdiSpeedHq => "ndi-speed-hq",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "zixi-push" => Self::ZixiPush,
-            "rtp-fec" => Self::RtpFec,
-            "rtp" => Self::Rtp,
-            "zixi-pull" => Self::ZixiPull,
-            "rist" => Self::Rist,
-            "srt-listener" => Self::SrtListener,
-            "srt-caller" => Self::SrtCaller,
-            "st2110-jpegxs" => Self::St2110Jpegxs,
-            "cdi" => Self::Cdi,
-            "ndi-speed-hq" => Self::NdiSpeedHq,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Values of `RouterIntegrationState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RouterIntegrationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RouterIntegrationState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RouterIntegrationState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RouterIntegrationState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RouterIntegrationState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RouterIntegrationState> {
-    fn from(s: &str) -> Self {
-        Value::literal(RouterIntegrationState::from(s))
-    }
-}
-
-crate::impl_literal!(RouterIntegrationState);
-
-/// Property type `FlowTransitEncryption` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct FlowTransitEncryption {
-    /// `EncryptionKeyConfiguration` (required).
-    pub encryption_key_configuration: Value<serde_json::Value>,
-    /// `EncryptionKeyType` (optional).
-    pub encryption_key_type: Option<Value<FlowTransitEncryptionKeyType>>,
+crate::l1_struct! {
+    /// Property type `FlowTransitEncryption` of `AWS::MediaConnect::FlowOutput`.
+    FlowTransitEncryption
 }
 
 impl FlowTransitEncryption {
     /// The required properties: `EncryptionKeyConfiguration`.
-    pub fn new(encryption_key_configuration: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            encryption_key_configuration: encryption_key_configuration.into(),
-            encryption_key_type: None,
-        }
+    pub fn new(encryption_key_configuration: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionKeyConfiguration",
+            encryption_key_configuration.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionKeyType`.
+    /// `EncryptionKeyType` (optional).
     pub fn encryption_key_type(
-        mut self,
+        self,
         value: impl Into<Value<FlowTransitEncryptionKeyType>>,
     ) -> Self {
-        self.encryption_key_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionKeyType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FlowTransitEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionKeyConfiguration".to_owned(),
-            self.encryption_key_configuration.to_template(),
-        );
-        if let Some(v) = &self.encryption_key_type {
-            m.insert("EncryptionKeyType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FlowTransitEncryptionKeyType`.
+    FlowTransitEncryptionKeyType {
+        /// `SECRETS_MANAGER`
+        SecretsManager = "SECRETS_MANAGER",
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
     }
 }
 
-impl Check for FlowTransitEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_type
-            .check(&path.field("EncryptionKeyType"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(FlowTransitEncryption);
-
-/// Values of `FlowTransitEncryptionKeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlowTransitEncryptionKeyType {
-    /// `SECRETS_MANAGER`
-    SecretsManager,
-    /// `AUTOMATIC`
-    Automatic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlowTransitEncryptionKeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SecretsManager => "SECRETS_MANAGER",
-            Self::Automatic => "AUTOMATIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FlowTransitEncryptionKeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlowTransitEncryptionKeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlowTransitEncryptionKeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SECRETS_MANAGER" => Self::SecretsManager,
-            "AUTOMATIC" => Self::Automatic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlowTransitEncryptionKeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlowTransitEncryptionKeyType::from(s))
-    }
-}
-
-crate::impl_literal!(FlowTransitEncryptionKeyType);
-
-/// Property type `Tag` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::FlowOutput`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcInterfaceAttachment {
-    /// `VpcInterfaceName` (optional).
-    pub vpc_interface_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::FlowOutput`.
+    VpcInterfaceAttachment(default)
 }
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            vpc_interface_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcInterfaceName`.
-    pub fn vpc_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_interface_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcInterfaceAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_interface_name {
-            m.insert("VpcInterfaceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcInterfaceName` (optional).
+    pub fn vpc_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VpcInterfaceName", value.into().to_template()),
+        )
     }
 }
-
-impl Check for VpcInterfaceAttachment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcInterfaceAttachment);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaConnect::FlowSource`.
-#[derive(Debug, Clone)]
-pub struct FlowSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FlowSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FlowSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FlowSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::FlowSource`.
+    FlowSource("AWS::MediaConnect::FlowSource", FlowSourceProps)
 }
 
 impl FlowSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::FlowSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FlowSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SourceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FlowSourceArn> {
         self.resource.ref_value()
@@ -92,54 +44,129 @@ impl FlowSource {
     pub fn attr_source_ingest_port(&self) -> Value<String> {
         self.resource.get_att("SourceIngestPort")
     }
+
+    /// Replaces `Decryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_decryption(&self, value: impl Into<Value<Encryption>>) {
+        self.resource.set_property("Decryption", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EntitlementArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_entitlement_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EntitlementArn", value.into())
+    }
+
+    /// Replaces `FlowArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flow_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FlowArn", value.into())
+    }
+
+    /// Replaces `GatewayBridgeSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_bridge_source(&self, value: impl Into<Value<GatewayBridgeSource>>) {
+        self.resource
+            .set_property("GatewayBridgeSource", value.into())
+    }
+
+    /// Replaces `IngestPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingest_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("IngestPort", value.into())
+    }
+
+    /// Replaces `MaxBitrate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_bitrate(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxBitrate", value.into())
+    }
+
+    /// Replaces `MaxLatency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_latency(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxLatency", value.into())
+    }
+
+    /// Replaces `MinLatency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_latency(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinLatency", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `SenderControlPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sender_control_port(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SenderControlPort", value.into())
+    }
+
+    /// Replaces `SenderIpAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sender_ip_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SenderIpAddress", value.into())
+    }
+
+    /// Replaces `SourceListenerAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_listener_address(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceListenerAddress", value.into())
+    }
+
+    /// Replaces `SourceListenerPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_listener_port(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SourceListenerPort", value.into())
+    }
+
+    /// Replaces `StreamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StreamId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcInterfaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_interface_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcInterfaceName", value.into())
+    }
+
+    /// Replaces `WhitelistCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_whitelist_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WhitelistCidr", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::FlowSource`.
-#[derive(Debug, Clone)]
-pub struct FlowSourceProps {
-    /// `Decryption` (optional).
-    pub decryption: Option<Value<Encryption>>,
-    /// `Description` (required).
-    pub description: Value<String>,
-    /// `EntitlementArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
-    pub entitlement_arn: Option<Value<String>>,
-    /// `FlowArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
-    pub flow_arn: Value<String>,
-    /// `GatewayBridgeSource` (optional).
-    pub gateway_bridge_source: Option<Value<GatewayBridgeSource>>,
-    /// `IngestPort` (optional).
-    pub ingest_port: Option<Value<i64>>,
-    /// `MaxBitrate` (optional).
-    pub max_bitrate: Option<Value<i64>>,
-    /// `MaxLatency` (optional).
-    pub max_latency: Option<Value<i64>>,
-    /// `MinLatency` (optional).
-    pub min_latency: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Protocol` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub protocol: Option<Value<Protocol>>,
-    /// `SenderControlPort` (optional).
-    pub sender_control_port: Option<Value<i64>>,
-    /// `SenderIpAddress` (optional).
-    pub sender_ip_address: Option<Value<String>>,
-    /// `SourceListenerAddress` (optional).
-    pub source_listener_address: Option<Value<String>>,
-    /// `SourceListenerPort` (optional).
-    pub source_listener_port: Option<Value<i64>>,
-    /// `StreamId` (optional).
-    pub stream_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcInterfaceName` (optional).
-    pub vpc_interface_name: Option<Value<String>>,
-    /// `WhitelistCidr` (optional).
-    pub whitelist_cidr: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::FlowSource`.
+    FlowSourceProps
 }
 
 impl FlowSourceProps {
@@ -149,639 +176,226 @@ impl FlowSourceProps {
         flow_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            decryption: None,
-            description: description.into(),
-            entitlement_arn: None,
-            flow_arn: flow_arn.into(),
-            gateway_bridge_source: None,
-            ingest_port: None,
-            max_bitrate: None,
-            max_latency: None,
-            min_latency: None,
-            name: name.into(),
-            protocol: None,
-            sender_control_port: None,
-            sender_ip_address: None,
-            source_listener_address: None,
-            source_listener_port: None,
-            stream_id: None,
-            tags: None,
-            vpc_interface_name: None,
-            whitelist_cidr: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Description", description.into().to_template())
+                .with(3, "FlowArn", flow_arn.into().to_template())
+                .with(9, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Decryption`.
-    pub fn decryption(mut self, value: impl Into<Value<Encryption>>) -> Self {
-        self.decryption = Some(value.into());
-        self
+    /// `Decryption` (optional).
+    pub fn decryption(self, value: impl Into<Value<Encryption>>) -> Self {
+        Self(self.0.with(0, "Decryption", value.into().to_template()))
     }
-    /// Sets `EntitlementArn`.
-    pub fn entitlement_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entitlement_arn = Some(value.into());
-        self
+    /// `EntitlementArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
+    pub fn entitlement_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EntitlementArn", value.into().to_template()))
     }
-    /// Sets `GatewayBridgeSource`.
-    pub fn gateway_bridge_source(mut self, value: impl Into<Value<GatewayBridgeSource>>) -> Self {
-        self.gateway_bridge_source = Some(value.into());
-        self
+    /// `GatewayBridgeSource` (optional).
+    pub fn gateway_bridge_source(self, value: impl Into<Value<GatewayBridgeSource>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GatewayBridgeSource", value.into().to_template()),
+        )
     }
-    /// Sets `IngestPort`.
-    pub fn ingest_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ingest_port = Some(value.into());
-        self
+    /// `IngestPort` (optional).
+    pub fn ingest_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "IngestPort", value.into().to_template()))
     }
-    /// Sets `MaxBitrate`.
-    pub fn max_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_bitrate = Some(value.into());
-        self
+    /// `MaxBitrate` (optional).
+    pub fn max_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "MaxBitrate", value.into().to_template()))
     }
-    /// Sets `MaxLatency`.
-    pub fn max_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_latency = Some(value.into());
-        self
+    /// `MaxLatency` (optional).
+    pub fn max_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MaxLatency", value.into().to_template()))
     }
-    /// Sets `MinLatency`.
-    pub fn min_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_latency = Some(value.into());
-        self
+    /// `MinLatency` (optional).
+    pub fn min_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "MinLatency", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(10, "Protocol", value.into().to_template()))
     }
-    /// Sets `SenderControlPort`.
-    pub fn sender_control_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sender_control_port = Some(value.into());
-        self
+    /// `SenderControlPort` (optional).
+    pub fn sender_control_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SenderControlPort", value.into().to_template()),
+        )
     }
-    /// Sets `SenderIpAddress`.
-    pub fn sender_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sender_ip_address = Some(value.into());
-        self
+    /// `SenderIpAddress` (optional).
+    pub fn sender_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SenderIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SourceListenerAddress`.
-    pub fn source_listener_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_listener_address = Some(value.into());
-        self
+    /// `SourceListenerAddress` (optional).
+    pub fn source_listener_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SourceListenerAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SourceListenerPort`.
-    pub fn source_listener_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source_listener_port = Some(value.into());
-        self
+    /// `SourceListenerPort` (optional).
+    pub fn source_listener_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SourceListenerPort", value.into().to_template()),
+        )
     }
-    /// Sets `StreamId`.
-    pub fn stream_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_id = Some(value.into());
-        self
+    /// `StreamId` (optional).
+    pub fn stream_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "StreamId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcInterfaceName`.
-    pub fn vpc_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_interface_name = Some(value.into());
-        self
+    /// `VpcInterfaceName` (optional).
+    pub fn vpc_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "VpcInterfaceName", value.into().to_template()),
+        )
     }
-    /// Sets `WhitelistCidr`.
-    pub fn whitelist_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.whitelist_cidr = Some(value.into());
-        self
+    /// `WhitelistCidr` (optional).
+    pub fn whitelist_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "WhitelistCidr", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FlowSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.decryption {
-            m.insert("Decryption".to_owned(), v.to_template());
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        if let Some(v) = &self.entitlement_arn {
-            m.insert("EntitlementArn".to_owned(), v.to_template());
-        }
-        m.insert("FlowArn".to_owned(), self.flow_arn.to_template());
-        if let Some(v) = &self.gateway_bridge_source {
-            m.insert("GatewayBridgeSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingest_port {
-            m.insert("IngestPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_bitrate {
-            m.insert("MaxBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_latency {
-            m.insert("MaxLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_latency {
-            m.insert("MinLatency".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sender_control_port {
-            m.insert("SenderControlPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sender_ip_address {
-            m.insert("SenderIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_listener_address {
-            m.insert("SourceListenerAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_listener_port {
-            m.insert("SourceListenerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_id {
-            m.insert("StreamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_interface_name {
-            m.insert("VpcInterfaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.whitelist_cidr {
-            m.insert("WhitelistCidr".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FlowSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.decryption
-            .check(&path.field("Decryption"), &Rules::NONE, out);
-        self.entitlement_arn.check(&path.field("EntitlementArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:entitlement:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);
-        self.flow_arn.check(&path.field("FlowArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:flow:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);
-        self.gateway_bridge_source
-            .check(&path.field("GatewayBridgeSource"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FlowSourceProps);
-
-/// Property type `Encryption` of `AWS::MediaConnect::FlowSource`.
-#[derive(Debug, Clone)]
-pub struct Encryption {
-    /// `Algorithm` (optional).
-    pub algorithm: Option<Value<Algorithm>>,
-    /// `ConstantInitializationVector` (optional).
-    pub constant_initialization_vector: Option<Value<String>>,
-    /// `DeviceId` (optional).
-    pub device_id: Option<Value<String>>,
-    /// `KeyType` (optional).
-    pub key_type: Option<Value<KeyType>>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
-    /// `ResourceId` (optional).
-    pub resource_id: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SecretArn` (optional).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
-    pub secret_arn: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Encryption` of `AWS::MediaConnect::FlowSource`.
+    Encryption
 }
 
 impl Encryption {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            algorithm: None,
-            constant_initialization_vector: None,
-            device_id: None,
-            key_type: None,
-            region: None,
-            resource_id: None,
-            role_arn: role_arn.into(),
-            secret_arn: None,
-            url: None,
-        }
+        Self(crate::Properties::new().with(6, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `Algorithm`.
-    pub fn algorithm(mut self, value: impl Into<Value<Algorithm>>) -> Self {
-        self.algorithm = Some(value.into());
-        self
+    /// `Algorithm` (optional).
+    pub fn algorithm(self, value: impl Into<Value<Algorithm>>) -> Self {
+        Self(self.0.with(0, "Algorithm", value.into().to_template()))
     }
-    /// Sets `ConstantInitializationVector`.
-    pub fn constant_initialization_vector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_initialization_vector = Some(value.into());
-        self
+    /// `ConstantInitializationVector` (optional).
+    pub fn constant_initialization_vector(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ConstantInitializationVector",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DeviceId`.
-    pub fn device_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_id = Some(value.into());
-        self
+    /// `DeviceId` (optional).
+    pub fn device_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DeviceId", value.into().to_template()))
     }
-    /// Sets `KeyType`.
-    pub fn key_type(mut self, value: impl Into<Value<KeyType>>) -> Self {
-        self.key_type = Some(value.into());
-        self
+    /// `KeyType` (optional).
+    pub fn key_type(self, value: impl Into<Value<KeyType>>) -> Self {
+        Self(self.0.with(3, "KeyType", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Region", value.into().to_template()))
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ResourceId", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    /// Pattern: `^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$`.
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "SecretArn", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Encryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm {
-            m.insert("Algorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant_initialization_vector {
-            m.insert("ConstantInitializationVector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_id {
-            m.insert("DeviceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_type {
-            m.insert("KeyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Algorithm`.
+    Algorithm {
+        /// `aes128`
+        Aes128 = "aes128",
+        /// `aes192`
+        Aes192 = "aes192",
+        /// `aes256`
+        Aes256 = "aes256",
     }
 }
 
-impl Check for Encryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm
-            .check(&path.field("Algorithm"), &Rules::NONE, out);
-        self.key_type
-            .check(&path.field("KeyType"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:(aws[a-zA-Z-]*):iam::[0-9]{12}:role/[a-zA-Z0-9_+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_arn.check(&path.field("SecretArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[a-zA-Z0-9/_+=.@-]+$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `KeyType`.
+    KeyType {
+        /// `speke`
+        Speke = "speke",
+        /// `static-key`
+        StaticKey = "static-key",
+        /// `srt-password`
+        SrtPassword = "srt-password",
     }
 }
 
-crate::impl_literal!(Encryption);
-
-/// Values of `Algorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Algorithm {
-    /// `aes128`
-    Aes128,
-    /// `aes192`
-    Aes192,
-    /// `aes256`
-    Aes256,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Algorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aes128", "aes192", "aes256"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "aes128",
-            Self::Aes192 => "aes192",
-            Self::Aes256 => "aes256",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Algorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Algorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Algorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "aes128" => Self::Aes128,
-            "aes192" => Self::Aes192,
-            "aes256" => Self::Aes256,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Algorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(Algorithm::from(s))
-    }
-}
-
-crate::impl_literal!(Algorithm);
-
-/// Values of `KeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyType {
-    /// `speke`
-    Speke,
-    /// `static-key`
-    StaticKey,
-    /// `srt-password`
-    SrtPassword,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["speke", "static-key", "srt-password"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Speke => "speke",
-            Self::StaticKey => "static-key",
-            Self::SrtPassword => "srt-password",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "speke" => Self::Speke,
-            "static-key" => Self::StaticKey,
-            "srt-password" => Self::SrtPassword,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyType::from(s))
-    }
-}
-
-crate::impl_literal!(KeyType);
-
-/// Property type `GatewayBridgeSource` of `AWS::MediaConnect::FlowSource`.
-#[derive(Debug, Clone)]
-pub struct GatewayBridgeSource {
-    /// `BridgeArn` (required).
-    /// Pattern: `^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:bridge:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$`.
-    pub bridge_arn: Value<String>,
-    /// `VpcInterfaceAttachment` (optional).
-    pub vpc_interface_attachment: Option<Value<VpcInterfaceAttachment>>,
+crate::l1_struct! {
+    /// Property type `GatewayBridgeSource` of `AWS::MediaConnect::FlowSource`.
+    GatewayBridgeSource
 }
 
 impl GatewayBridgeSource {
     /// The required properties: `BridgeArn`.
     pub fn new(bridge_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            bridge_arn: bridge_arn.into(),
-            vpc_interface_attachment: None,
-        }
+        Self(crate::Properties::new().with(0, "BridgeArn", bridge_arn.into().to_template()))
     }
-    /// Sets `VpcInterfaceAttachment`.
-    pub fn vpc_interface_attachment(
-        mut self,
-        value: impl Into<Value<VpcInterfaceAttachment>>,
-    ) -> Self {
-        self.vpc_interface_attachment = Some(value.into());
-        self
+    /// `VpcInterfaceAttachment` (optional).
+    pub fn vpc_interface_attachment(self, value: impl Into<Value<VpcInterfaceAttachment>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VpcInterfaceAttachment", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GatewayBridgeSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BridgeArn".to_owned(), self.bridge_arn.to_template());
-        if let Some(v) = &self.vpc_interface_attachment {
-            m.insert("VpcInterfaceAttachment".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayBridgeSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bridge_arn.check(&path.field("BridgeArn"), &Rules { pattern: Some("^arn:(aws[a-zA-Z-]*):mediaconnect:[a-z0-9-]+:[0-9]{12}:bridge:[a-zA-Z0-9-]+:[a-zA-Z0-9_-]+$"), ..Rules::NONE }, out);
-        self.vpc_interface_attachment.check(
-            &path.field("VpcInterfaceAttachment"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GatewayBridgeSource);
-
-/// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::FlowSource`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcInterfaceAttachment {
-    /// `VpcInterfaceName` (optional).
-    pub vpc_interface_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcInterfaceAttachment` of `AWS::MediaConnect::FlowSource`.
+    VpcInterfaceAttachment(default)
 }
 
 impl VpcInterfaceAttachment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            vpc_interface_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcInterfaceName`.
-    pub fn vpc_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_interface_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcInterfaceAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_interface_name {
-            m.insert("VpcInterfaceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcInterfaceName` (optional).
+    pub fn vpc_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VpcInterfaceName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcInterfaceAttachment {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcInterfaceAttachment);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `zixi-push`
-    ZixiPush,
-    /// `rtp-fec`
-    RtpFec,
-    /// `rtp`
-    Rtp,
-    /// `rist`
-    Rist,
-    /// `srt-listener`
-    SrtListener,
-    /// `srt-caller`
-    SrtCaller,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "zixi-push",
-        "rtp-fec",
-        "rtp",
-        "rist",
-        "srt-listener",
-        "srt-caller",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ZixiPush => "zixi-push",
-            Self::RtpFec => "rtp-fec",
-            Self::Rtp => "rtp",
-            Self::Rist => "rist",
-            Self::SrtListener => "srt-listener",
-            Self::SrtCaller => "srt-caller",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `zixi-push`
+        ZixiPush = "zixi-push",
+        /// `rtp-fec`
+        RtpFec = "rtp-fec",
+        /// `rtp`
+        Rtp = "rtp",
+        /// `rist`
+        Rist = "rist",
+        /// `srt-listener`
+        SrtListener = "srt-listener",
+        /// `srt-caller`
+        SrtCaller = "srt-caller",
     }
 }
 
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "zixi-push" => Self::ZixiPush,
-            "rtp-fec" => Self::RtpFec,
-            "rtp" => Self::Rtp,
-            "rist" => Self::Rist,
-            "srt-listener" => Self::SrtListener,
-            "srt-caller" => Self::SrtCaller,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Tag` of `AWS::MediaConnect::FlowSource`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaConnect::Gateway`.
-#[derive(Debug, Clone)]
-pub struct Gateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Gateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Gateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Gateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::Gateway`.
+    Gateway("AWS::MediaConnect::Gateway", GatewayProps)
 }
 
 impl Gateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::Gateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GatewayArn` (typed).
     pub fn ref_value(&self) -> Value<ids::GatewayArn> {
         self.resource.ref_value()
@@ -87,21 +39,29 @@ impl Gateway {
     pub fn attr_gateway_state(&self) -> Value<String> {
         self.resource.get_att("GatewayState")
     }
+
+    /// Replaces `EgressCidrBlocks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_cidr_blocks(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("EgressCidrBlocks", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Networks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_networks(&self, value: impl Into<Value<List<GatewayNetwork>>>) {
+        self.resource.set_property("Networks", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GatewayProps {
-    /// `EgressCidrBlocks` (required).
-    /// Create-only: changing it replaces the resource.
-    pub egress_cidr_blocks: Value<List<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Networks` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=4.
-    pub networks: Value<List<GatewayNetwork>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::Gateway`.
+    GatewayProps
 }
 
 impl GatewayProps {
@@ -111,83 +71,31 @@ impl GatewayProps {
         name: impl Into<Value<String>>,
         networks: impl Into<Value<List<GatewayNetwork>>>,
     ) -> Self {
-        Self {
-            egress_cidr_blocks: egress_cidr_blocks.into(),
-            name: name.into(),
-            networks: networks.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EgressCidrBlocks",
+                    egress_cidr_blocks.into().to_template(),
+                )
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Networks", networks.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EgressCidrBlocks".to_owned(),
-            self.egress_cidr_blocks.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Networks".to_owned(), self.networks.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.networks.check(
-            &path.field("Networks"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GatewayProps);
-
-/// Property type `GatewayNetwork` of `AWS::MediaConnect::Gateway`.
-#[derive(Debug, Clone)]
-pub struct GatewayNetwork {
-    /// `CidrBlock` (required).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_block: Value<String>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GatewayNetwork` of `AWS::MediaConnect::Gateway`.
+    GatewayNetwork
 }
 
 impl GatewayNetwork {
     /// The required properties: `CidrBlock`, `Name`.
     pub fn new(cidr_block: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr_block: cidr_block.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CidrBlock", cidr_block.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for GatewayNetwork {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CidrBlock".to_owned(), self.cidr_block.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatewayNetwork {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(
-            &path.field("CidrBlock"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GatewayNetwork);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConnect::RouterInput`.
-#[derive(Debug, Clone)]
-pub struct RouterInput {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouterInput {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouterInput {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouterInput {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::RouterInput`.
+    RouterInput("AWS::MediaConnect::RouterInput", RouterInputProps)
 }
 
 impl RouterInput {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterInput";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouterInputProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RouterInputArn> {
         self.resource.ref_value()
@@ -122,395 +74,182 @@ impl RouterInput {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `MaintenanceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("MaintenanceConfiguration", value.into())
+    }
+
+    /// Replaces `MaximumBitrate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_bitrate(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaximumBitrate", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RegionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RegionName", value.into())
+    }
+
+    /// Replaces `RoutingScope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_scope(&self, value: impl Into<Value<RoutingScope>>) {
+        self.resource.set_property("RoutingScope", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<RouterInputTier>>) {
+        self.resource.set_property("Tier", value.into())
+    }
+
+    /// Replaces `TransitEncryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_encryption(&self, value: impl Into<Value<RouterInputTransitEncryption>>) {
+        self.resource
+            .set_property("TransitEncryption", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::RouterInput`.
-#[derive(Debug, Clone)]
-pub struct RouterInputProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `MaintenanceConfiguration` (optional).
-    pub maintenance_configuration: Option<Value<serde_json::Value>>,
-    /// `MaximumBitrate` (required).
-    pub maximum_bitrate: Value<i64>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `RegionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub region_name: Option<Value<String>>,
-    /// `RoutingScope` (required).
-    pub routing_scope: Value<RoutingScope>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Tier` (required).
-    pub tier: Value<RouterInputTier>,
-    /// `TransitEncryption` (optional).
-    pub transit_encryption: Option<Value<RouterInputTransitEncryption>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::RouterInput`.
+    RouterInputProps
 }
 
 impl RouterInputProps {
     /// The required properties: `Configuration`, `MaximumBitrate`, `Name`, `RoutingScope`, `Tier`.
     pub fn new(
-        configuration: impl Into<Value<serde_json::Value>>,
+        configuration: impl Into<Value<Json>>,
         maximum_bitrate: impl Into<Value<i64>>,
         name: impl Into<Value<String>>,
         routing_scope: impl Into<Value<RoutingScope>>,
         tier: impl Into<Value<RouterInputTier>>,
     ) -> Self {
-        Self {
-            availability_zone: None,
-            configuration: configuration.into(),
-            maintenance_configuration: None,
-            maximum_bitrate: maximum_bitrate.into(),
-            name: name.into(),
-            region_name: None,
-            routing_scope: routing_scope.into(),
-            tags: None,
-            tier: tier.into(),
-            transit_encryption: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Configuration", configuration.into().to_template())
+                .with(3, "MaximumBitrate", maximum_bitrate.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(6, "RoutingScope", routing_scope.into().to_template())
+                .with(8, "Tier", tier.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `MaintenanceConfiguration`.
-    pub fn maintenance_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.maintenance_configuration = Some(value.into());
-        self
+    /// `MaintenanceConfiguration` (optional).
+    pub fn maintenance_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaintenanceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region_name = Some(value.into());
-        self
+    /// `RegionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn region_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RegionName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TransitEncryption`.
-    pub fn transit_encryption(
-        mut self,
-        value: impl Into<Value<RouterInputTransitEncryption>>,
-    ) -> Self {
-        self.transit_encryption = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouterInputProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.maintenance_configuration {
-            m.insert("MaintenanceConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MaximumBitrate".to_owned(),
-            self.maximum_bitrate.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.region_name {
-            m.insert("RegionName".to_owned(), v.to_template());
-        }
-        m.insert("RoutingScope".to_owned(), self.routing_scope.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Tier".to_owned(), self.tier.to_template());
-        if let Some(v) = &self.transit_encryption {
-            m.insert("TransitEncryption".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TransitEncryption` (optional).
+    pub fn transit_encryption(self, value: impl Into<Value<RouterInputTransitEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(9, "TransitEncryption", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RouterInputProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_scope
-            .check(&path.field("RoutingScope"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
-        self.transit_encryption
-            .check(&path.field("TransitEncryption"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RoutingScope`.
+    RoutingScope {
+        /// `REGIONAL`
+        Regional = "REGIONAL",
+        /// `GLOBAL`
+        Global = "GLOBAL",
     }
 }
 
-crate::impl_literal!(RouterInputProps);
+pub use crate::cfn::Tag;
 
-/// Values of `RoutingScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoutingScope {
-    /// `REGIONAL`
-    Regional,
-    /// `GLOBAL`
-    Global,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RoutingScope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REGIONAL", "GLOBAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Regional => "REGIONAL",
-            Self::Global => "GLOBAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RouterInputTier`.
+    RouterInputTier {
+        /// `INPUT_100`
+        Input100 = "INPUT_100",
+        /// `INPUT_50`
+        Input50 = "INPUT_50",
+        /// `INPUT_20`
+        Input20 = "INPUT_20",
     }
 }
 
-impl ToTemplate for RoutingScope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RoutingScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RoutingScope {
-    fn from(s: &str) -> Self {
-        match s {
-            "REGIONAL" => Self::Regional,
-            "GLOBAL" => Self::Global,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RoutingScope> {
-    fn from(s: &str) -> Self {
-        Value::literal(RoutingScope::from(s))
-    }
-}
-
-crate::impl_literal!(RoutingScope);
-
-/// Property type `Tag` of `AWS::MediaConnect::RouterInput`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `RouterInputTier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RouterInputTier {
-    /// `INPUT_100`
-    Input100,
-    /// `INPUT_50`
-    Input50,
-    /// `INPUT_20`
-    Input20,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RouterInputTier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INPUT_100", "INPUT_50", "INPUT_20"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Input100 => "INPUT_100",
-            Self::Input50 => "INPUT_50",
-            Self::Input20 => "INPUT_20",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RouterInputTier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RouterInputTier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RouterInputTier {
-    fn from(s: &str) -> Self {
-        match s {
-            "INPUT_100" => Self::Input100,
-            "INPUT_50" => Self::Input50,
-            "INPUT_20" => Self::Input20,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RouterInputTier> {
-    fn from(s: &str) -> Self {
-        Value::literal(RouterInputTier::from(s))
-    }
-}
-
-crate::impl_literal!(RouterInputTier);
-
-/// Property type `RouterInputTransitEncryption` of `AWS::MediaConnect::RouterInput`.
-#[derive(Debug, Clone)]
-pub struct RouterInputTransitEncryption {
-    /// `EncryptionKeyConfiguration` (required).
-    pub encryption_key_configuration: Value<serde_json::Value>,
-    /// `EncryptionKeyType` (optional).
-    pub encryption_key_type: Option<Value<RouterInputTransitEncryptionKeyType>>,
+crate::l1_struct! {
+    /// Property type `RouterInputTransitEncryption` of `AWS::MediaConnect::RouterInput`.
+    RouterInputTransitEncryption
 }
 
 impl RouterInputTransitEncryption {
     /// The required properties: `EncryptionKeyConfiguration`.
-    pub fn new(encryption_key_configuration: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            encryption_key_configuration: encryption_key_configuration.into(),
-            encryption_key_type: None,
-        }
+    pub fn new(encryption_key_configuration: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionKeyConfiguration",
+            encryption_key_configuration.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionKeyType`.
+    /// `EncryptionKeyType` (optional).
     pub fn encryption_key_type(
-        mut self,
+        self,
         value: impl Into<Value<RouterInputTransitEncryptionKeyType>>,
     ) -> Self {
-        self.encryption_key_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionKeyType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RouterInputTransitEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionKeyConfiguration".to_owned(),
-            self.encryption_key_configuration.to_template(),
-        );
-        if let Some(v) = &self.encryption_key_type {
-            m.insert("EncryptionKeyType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RouterInputTransitEncryptionKeyType`.
+    RouterInputTransitEncryptionKeyType {
+        /// `SECRETS_MANAGER`
+        SecretsManager = "SECRETS_MANAGER",
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
     }
 }
-
-impl Check for RouterInputTransitEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_key_type
-            .check(&path.field("EncryptionKeyType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RouterInputTransitEncryption);
-
-/// Values of `RouterInputTransitEncryptionKeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RouterInputTransitEncryptionKeyType {
-    /// `SECRETS_MANAGER`
-    SecretsManager,
-    /// `AUTOMATIC`
-    Automatic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RouterInputTransitEncryptionKeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SECRETS_MANAGER", "AUTOMATIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SecretsManager => "SECRETS_MANAGER",
-            Self::Automatic => "AUTOMATIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RouterInputTransitEncryptionKeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RouterInputTransitEncryptionKeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RouterInputTransitEncryptionKeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SECRETS_MANAGER" => Self::SecretsManager,
-            "AUTOMATIC" => Self::Automatic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RouterInputTransitEncryptionKeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RouterInputTransitEncryptionKeyType::from(s))
-    }
-}
-
-crate::impl_literal!(RouterInputTransitEncryptionKeyType);

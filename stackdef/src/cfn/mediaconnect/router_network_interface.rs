@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConnect::RouterNetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct RouterNetworkInterface {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouterNetworkInterface {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouterNetworkInterface {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouterNetworkInterface {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::RouterNetworkInterface`.
+    RouterNetworkInterface("AWS::MediaConnect::RouterNetworkInterface", RouterNetworkInterfaceProps)
 }
 
 impl RouterNetworkInterface {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterNetworkInterface";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: RouterNetworkInterfaceProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RouterNetworkInterfaceArn> {
         self.resource.ref_value()
@@ -121,110 +69,55 @@ impl RouterNetworkInterface {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RegionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RegionName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::RouterNetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct RouterNetworkInterfaceProps {
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `RegionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub region_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::RouterNetworkInterface`.
+    RouterNetworkInterfaceProps
 }
 
 impl RouterNetworkInterfaceProps {
     /// The required properties: `Configuration`, `Name`.
-    pub fn new(
-        configuration: impl Into<Value<serde_json::Value>>,
-        name: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            configuration: configuration.into(),
-            name: name.into(),
-            region_name: None,
-            tags: None,
-        }
+    pub fn new(configuration: impl Into<Value<Json>>, name: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Configuration", configuration.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region_name = Some(value.into());
-        self
+    /// `RegionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn region_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RegionName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RouterNetworkInterfaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.region_name {
-            m.insert("RegionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RouterNetworkInterfaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RouterNetworkInterfaceProps);
-
-/// Property type `Tag` of `AWS::MediaConnect::RouterNetworkInterface`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

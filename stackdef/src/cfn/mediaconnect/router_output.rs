@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConnect::RouterOutput`.
-#[derive(Debug, Clone)]
-pub struct RouterOutput {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RouterOutput {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RouterOutput {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RouterOutput {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConnect::RouterOutput`.
+    RouterOutput("AWS::MediaConnect::RouterOutput", RouterOutputProps)
 }
 
 impl RouterOutput {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConnect::RouterOutput";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouterOutputProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RouterOutputArn> {
         self.resource.ref_value()
@@ -122,272 +74,132 @@ impl RouterOutput {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `MaintenanceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("MaintenanceConfiguration", value.into())
+    }
+
+    /// Replaces `MaximumBitrate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_bitrate(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaximumBitrate", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RegionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RegionName", value.into())
+    }
+
+    /// Replaces `RoutingScope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_scope(&self, value: impl Into<Value<RoutingScope>>) {
+        self.resource.set_property("RoutingScope", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<RouterOutputTier>>) {
+        self.resource.set_property("Tier", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConnect::RouterOutput`.
-#[derive(Debug, Clone)]
-pub struct RouterOutputProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `MaintenanceConfiguration` (optional).
-    pub maintenance_configuration: Option<Value<serde_json::Value>>,
-    /// `MaximumBitrate` (required).
-    pub maximum_bitrate: Value<i64>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `RegionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub region_name: Option<Value<String>>,
-    /// `RoutingScope` (required).
-    pub routing_scope: Value<RoutingScope>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Tier` (required).
-    pub tier: Value<RouterOutputTier>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConnect::RouterOutput`.
+    RouterOutputProps
 }
 
 impl RouterOutputProps {
     /// The required properties: `Configuration`, `MaximumBitrate`, `Name`, `RoutingScope`, `Tier`.
     pub fn new(
-        configuration: impl Into<Value<serde_json::Value>>,
+        configuration: impl Into<Value<Json>>,
         maximum_bitrate: impl Into<Value<i64>>,
         name: impl Into<Value<String>>,
         routing_scope: impl Into<Value<RoutingScope>>,
         tier: impl Into<Value<RouterOutputTier>>,
     ) -> Self {
-        Self {
-            availability_zone: None,
-            configuration: configuration.into(),
-            maintenance_configuration: None,
-            maximum_bitrate: maximum_bitrate.into(),
-            name: name.into(),
-            region_name: None,
-            routing_scope: routing_scope.into(),
-            tags: None,
-            tier: tier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Configuration", configuration.into().to_template())
+                .with(3, "MaximumBitrate", maximum_bitrate.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(6, "RoutingScope", routing_scope.into().to_template())
+                .with(8, "Tier", tier.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `MaintenanceConfiguration`.
-    pub fn maintenance_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.maintenance_configuration = Some(value.into());
-        self
+    /// `MaintenanceConfiguration` (optional).
+    pub fn maintenance_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaintenanceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region_name = Some(value.into());
-        self
+    /// `RegionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn region_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RegionName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouterOutputProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.maintenance_configuration {
-            m.insert("MaintenanceConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MaximumBitrate".to_owned(),
-            self.maximum_bitrate.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.region_name {
-            m.insert("RegionName".to_owned(), v.to_template());
-        }
-        m.insert("RoutingScope".to_owned(), self.routing_scope.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Tier".to_owned(), self.tier.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RouterOutputProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_scope
-            .check(&path.field("RoutingScope"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RoutingScope`.
+    RoutingScope {
+        /// `REGIONAL`
+        Regional = "REGIONAL",
+        /// `GLOBAL`
+        Global = "GLOBAL",
     }
 }
 
-crate::impl_literal!(RouterOutputProps);
+pub use crate::cfn::Tag;
 
-/// Values of `RoutingScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RoutingScope {
-    /// `REGIONAL`
-    Regional,
-    /// `GLOBAL`
-    Global,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RoutingScope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REGIONAL", "GLOBAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Regional => "REGIONAL",
-            Self::Global => "GLOBAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RouterOutputTier`.
+    RouterOutputTier {
+        /// `OUTPUT_100`
+        Output100 = "OUTPUT_100",
+        /// `OUTPUT_50`
+        Output50 = "OUTPUT_50",
+        /// `OUTPUT_20`
+        Output20 = "OUTPUT_20",
     }
 }
-
-impl ToTemplate for RoutingScope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RoutingScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RoutingScope {
-    fn from(s: &str) -> Self {
-        match s {
-            "REGIONAL" => Self::Regional,
-            "GLOBAL" => Self::Global,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RoutingScope> {
-    fn from(s: &str) -> Self {
-        Value::literal(RoutingScope::from(s))
-    }
-}
-
-crate::impl_literal!(RoutingScope);
-
-/// Property type `Tag` of `AWS::MediaConnect::RouterOutput`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `RouterOutputTier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RouterOutputTier {
-    /// `OUTPUT_100`
-    Output100,
-    /// `OUTPUT_50`
-    Output50,
-    /// `OUTPUT_20`
-    Output20,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RouterOutputTier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OUTPUT_100", "OUTPUT_50", "OUTPUT_20"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Output100 => "OUTPUT_100",
-            Self::Output50 => "OUTPUT_50",
-            Self::Output20 => "OUTPUT_20",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RouterOutputTier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RouterOutputTier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RouterOutputTier {
-    fn from(s: &str) -> Self {
-        match s {
-            "OUTPUT_100" => Self::Output100,
-            "OUTPUT_50" => Self::Output50,
-            "OUTPUT_20" => Self::Output20,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RouterOutputTier> {
-    fn from(s: &str) -> Self {
-        Value::literal(RouterOutputTier::from(s))
-    }
-}
-
-crate::impl_literal!(RouterOutputTier);

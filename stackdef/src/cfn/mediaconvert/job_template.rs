@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConvert::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct JobTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for JobTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for JobTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for JobTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConvert::JobTemplate`.
+    JobTemplate("AWS::MediaConvert::JobTemplate", JobTemplateProps)
 }
 
 impl JobTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConvert::JobTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: JobTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaConvertJobTemplateId> {
         self.resource.ref_value()
@@ -87,226 +39,160 @@ impl JobTemplate {
     pub fn attr_arn(&self) -> Value<ids::MediaConvertJobTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AccelerationSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_acceleration_settings(&self, value: impl Into<Value<AccelerationSettings>>) {
+        self.resource
+            .set_property("AccelerationSettings", value.into())
+    }
+
+    /// Replaces `Category` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_category(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Category", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `HopDestinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hop_destinations(&self, value: impl Into<Value<List<HopDestination>>>) {
+        self.resource.set_property("HopDestinations", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `Queue` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queue(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Queue", value.into())
+    }
+
+    /// Replaces `SettingsJson` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_settings_json(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("SettingsJson", value.into())
+    }
+
+    /// Replaces `StatusUpdateInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status_update_interval(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StatusUpdateInterval", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConvert::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct JobTemplateProps {
-    /// `AccelerationSettings` (optional).
-    pub acceleration_settings: Option<Value<AccelerationSettings>>,
-    /// `Category` (optional).
-    pub category: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `HopDestinations` (optional).
-    pub hop_destinations: Option<Value<List<HopDestination>>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<i64>>,
-    /// `Queue` (optional).
-    pub queue: Option<Value<String>>,
-    /// `SettingsJson` (required).
-    pub settings_json: Value<serde_json::Value>,
-    /// `StatusUpdateInterval` (optional).
-    pub status_update_interval: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConvert::JobTemplate`.
+    JobTemplateProps
 }
 
 impl JobTemplateProps {
     /// The required properties: `SettingsJson`.
-    pub fn new(settings_json: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            acceleration_settings: None,
-            category: None,
-            description: None,
-            hop_destinations: None,
-            name: None,
-            priority: None,
-            queue: None,
-            settings_json: settings_json.into(),
-            status_update_interval: None,
-            tags: None,
-        }
+    pub fn new(settings_json: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(7, "SettingsJson", settings_json.into().to_template()))
     }
-    /// Sets `AccelerationSettings`.
-    pub fn acceleration_settings(mut self, value: impl Into<Value<AccelerationSettings>>) -> Self {
-        self.acceleration_settings = Some(value.into());
-        self
+    /// `AccelerationSettings` (optional).
+    pub fn acceleration_settings(self, value: impl Into<Value<AccelerationSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccelerationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Category`.
-    pub fn category(mut self, value: impl Into<Value<String>>) -> Self {
-        self.category = Some(value.into());
-        self
+    /// `Category` (optional).
+    pub fn category(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Category", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `HopDestinations`.
-    pub fn hop_destinations(mut self, value: impl Into<Value<List<HopDestination>>>) -> Self {
-        self.hop_destinations = Some(value.into());
-        self
+    /// `HopDestinations` (optional).
+    pub fn hop_destinations(self, value: impl Into<Value<List<HopDestination>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HopDestinations", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Priority", value.into().to_template()))
     }
-    /// Sets `Queue`.
-    pub fn queue(mut self, value: impl Into<Value<String>>) -> Self {
-        self.queue = Some(value.into());
-        self
+    /// `Queue` (optional).
+    pub fn queue(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Queue", value.into().to_template()))
     }
-    /// Sets `StatusUpdateInterval`.
-    pub fn status_update_interval(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status_update_interval = Some(value.into());
-        self
+    /// `StatusUpdateInterval` (optional).
+    pub fn status_update_interval(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "StatusUpdateInterval", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JobTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acceleration_settings {
-            m.insert("AccelerationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.category {
-            m.insert("Category".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hop_destinations {
-            m.insert("HopDestinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queue {
-            m.insert("Queue".to_owned(), v.to_template());
-        }
-        m.insert("SettingsJson".to_owned(), self.settings_json.to_template());
-        if let Some(v) = &self.status_update_interval {
-            m.insert("StatusUpdateInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JobTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acceleration_settings
-            .check(&path.field("AccelerationSettings"), &Rules::NONE, out);
-        self.hop_destinations
-            .check(&path.field("HopDestinations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JobTemplateProps);
-
-/// Property type `AccelerationSettings` of `AWS::MediaConvert::JobTemplate`.
-#[derive(Debug, Clone)]
-pub struct AccelerationSettings {
-    /// `Mode` (required).
-    pub mode: Value<String>,
+crate::l1_struct! {
+    /// Property type `AccelerationSettings` of `AWS::MediaConvert::JobTemplate`.
+    AccelerationSettings
 }
 
 impl AccelerationSettings {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<String>>) -> Self {
-        Self { mode: mode.into() }
+        Self(crate::Properties::new().with(0, "Mode", mode.into().to_template()))
     }
 }
 
-impl ToTemplate for AccelerationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccelerationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccelerationSettings);
-
-/// Property type `HopDestination` of `AWS::MediaConvert::JobTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct HopDestination {
-    /// `Priority` (optional).
-    pub priority: Option<Value<i64>>,
-    /// `Queue` (optional).
-    pub queue: Option<Value<String>>,
-    /// `WaitMinutes` (optional).
-    pub wait_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HopDestination` of `AWS::MediaConvert::JobTemplate`.
+    HopDestination(default)
 }
 
 impl HopDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            priority: None,
-            queue: None,
-            wait_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Priority", value.into().to_template()))
     }
-    /// Sets `Queue`.
-    pub fn queue(mut self, value: impl Into<Value<String>>) -> Self {
-        self.queue = Some(value.into());
-        self
+    /// `Queue` (optional).
+    pub fn queue(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Queue", value.into().to_template()))
     }
-    /// Sets `WaitMinutes`.
-    pub fn wait_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.wait_minutes = Some(value.into());
-        self
+    /// `WaitMinutes` (optional).
+    pub fn wait_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "WaitMinutes", value.into().to_template()))
     }
 }
-
-impl ToTemplate for HopDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queue {
-            m.insert("Queue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wait_minutes {
-            m.insert("WaitMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HopDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HopDestination);

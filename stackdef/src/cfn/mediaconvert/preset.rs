@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConvert::Preset`.
-#[derive(Debug, Clone)]
-pub struct Preset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Preset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Preset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Preset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConvert::Preset`.
+    Preset("AWS::MediaConvert::Preset", PresetProps)
 }
 
 impl Preset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConvert::Preset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PresetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PresetId> {
         self.resource.ref_value()
@@ -87,79 +39,63 @@ impl Preset {
     pub fn attr_arn(&self) -> Value<ids::PresetArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Category` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_category(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Category", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SettingsJson` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_settings_json(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("SettingsJson", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConvert::Preset`.
-#[derive(Debug, Clone)]
-pub struct PresetProps {
-    /// `Category` (optional).
-    pub category: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `SettingsJson` (required).
-    pub settings_json: Value<serde_json::Value>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConvert::Preset`.
+    PresetProps
 }
 
 impl PresetProps {
     /// The required properties: `SettingsJson`.
-    pub fn new(settings_json: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            category: None,
-            description: None,
-            name: None,
-            settings_json: settings_json.into(),
-            tags: None,
-        }
+    pub fn new(settings_json: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(3, "SettingsJson", settings_json.into().to_template()))
     }
-    /// Sets `Category`.
-    pub fn category(mut self, value: impl Into<Value<String>>) -> Self {
-        self.category = Some(value.into());
-        self
+    /// `Category` (optional).
+    pub fn category(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Category", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for PresetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.category {
-            m.insert("Category".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("SettingsJson".to_owned(), self.settings_json.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PresetProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PresetProps);

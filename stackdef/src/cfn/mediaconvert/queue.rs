@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaConvert::Queue`.
-#[derive(Debug, Clone)]
-pub struct Queue {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Queue {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Queue {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Queue {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaConvert::Queue`.
+    Queue("AWS::MediaConvert::Queue", QueueProps)
 }
 
 impl Queue {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaConvert::Queue";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaConvertQueueId> {
         self.resource.ref_value()
@@ -87,97 +39,77 @@ impl Queue {
     pub fn attr_arn(&self) -> Value<ids::MediaConvertQueueArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ConcurrentJobs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_concurrent_jobs(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ConcurrentJobs", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PricingPlan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pricing_plan(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PricingPlan", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaConvert::Queue`.
-#[derive(Debug, Clone, Default)]
-pub struct QueueProps {
-    /// `ConcurrentJobs` (optional).
-    pub concurrent_jobs: Option<Value<i64>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `PricingPlan` (optional).
-    pub pricing_plan: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaConvert::Queue`.
+    QueueProps(default)
 }
 
 impl QueueProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            concurrent_jobs: None,
-            description: None,
-            name: None,
-            pricing_plan: None,
-            status: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConcurrentJobs`.
-    pub fn concurrent_jobs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.concurrent_jobs = Some(value.into());
-        self
+    /// `ConcurrentJobs` (optional).
+    pub fn concurrent_jobs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ConcurrentJobs", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `PricingPlan`.
-    pub fn pricing_plan(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pricing_plan = Some(value.into());
-        self
+    /// `PricingPlan` (optional).
+    pub fn pricing_plan(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PricingPlan", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for QueueProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.concurrent_jobs {
-            m.insert("ConcurrentJobs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pricing_plan {
-            m.insert("PricingPlan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueueProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QueueProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Channel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Channel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Channel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::Channel`.
+    Channel("AWS::MediaLive::Channel", ChannelProps)
 }
 
 impl Channel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::Channel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaLiveChannelId> {
         self.resource.ref_value()
@@ -92,14805 +44,6992 @@ impl Channel {
     pub fn attr_arn(&self) -> Value<ids::MediaLiveChannelArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AnywhereSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_anywhere_settings(&self, value: impl Into<Value<AnywhereSettings>>) {
+        self.resource.set_property("AnywhereSettings", value.into())
+    }
+
+    /// Replaces `CdiInputSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cdi_input_specification(&self, value: impl Into<Value<CdiInputSpecification>>) {
+        self.resource
+            .set_property("CdiInputSpecification", value.into())
+    }
+
+    /// Replaces `ChannelClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_class(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelClass", value.into())
+    }
+
+    /// Replaces `ChannelEngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_engine_version(&self, value: impl Into<Value<ChannelEngineVersionRequest>>) {
+        self.resource
+            .set_property("ChannelEngineVersion", value.into())
+    }
+
+    /// Replaces `ChannelSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_security_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ChannelSecurityGroups", value.into())
+    }
+
+    /// Replaces `Destinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destinations(&self, value: impl Into<Value<List<OutputDestination>>>) {
+        self.resource.set_property("Destinations", value.into())
+    }
+
+    /// Replaces `DryRun` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dry_run(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DryRun", value.into())
+    }
+
+    /// Replaces `EncoderSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encoder_settings(&self, value: impl Into<Value<EncoderSettings>>) {
+        self.resource.set_property("EncoderSettings", value.into())
+    }
+
+    /// Replaces `InferenceSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_settings(&self, value: impl Into<Value<InferenceSettings>>) {
+        self.resource
+            .set_property("InferenceSettings", value.into())
+    }
+
+    /// Replaces `InputAttachments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_attachments(&self, value: impl Into<Value<List<InputAttachment>>>) {
+        self.resource.set_property("InputAttachments", value.into())
+    }
+
+    /// Replaces `InputSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_specification(&self, value: impl Into<Value<InputSpecification>>) {
+        self.resource
+            .set_property("InputSpecification", value.into())
+    }
+
+    /// Replaces `LinkedChannelSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_linked_channel_settings(&self, value: impl Into<Value<LinkedChannelSettings>>) {
+        self.resource
+            .set_property("LinkedChannelSettings", value.into())
+    }
+
+    /// Replaces `LogLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_level(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LogLevel", value.into())
+    }
+
+    /// Replaces `Maintenance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance(&self, value: impl Into<Value<MaintenanceCreateSettings>>) {
+        self.resource.set_property("Maintenance", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Vpc` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc(&self, value: impl Into<Value<VpcOutputSettings>>) {
+        self.resource.set_property("Vpc", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelProps {
-    /// `AnywhereSettings` (optional).
-    pub anywhere_settings: Option<Value<AnywhereSettings>>,
-    /// `CdiInputSpecification` (optional).
-    pub cdi_input_specification: Option<Value<CdiInputSpecification>>,
-    /// `ChannelClass` (optional).
-    pub channel_class: Option<Value<String>>,
-    /// `ChannelEngineVersion` (optional).
-    pub channel_engine_version: Option<Value<ChannelEngineVersionRequest>>,
-    /// `ChannelSecurityGroups` (optional).
-    pub channel_security_groups: Option<Value<List<String>>>,
-    /// `Destinations` (optional).
-    pub destinations: Option<Value<List<OutputDestination>>>,
-    /// `DryRun` (optional).
-    pub dry_run: Option<Value<bool>>,
-    /// `EncoderSettings` (optional).
-    pub encoder_settings: Option<Value<EncoderSettings>>,
-    /// `InferenceSettings` (optional).
-    pub inference_settings: Option<Value<InferenceSettings>>,
-    /// `InputAttachments` (optional).
-    pub input_attachments: Option<Value<List<InputAttachment>>>,
-    /// `InputSpecification` (optional).
-    pub input_specification: Option<Value<InputSpecification>>,
-    /// `LinkedChannelSettings` (optional).
-    pub linked_channel_settings: Option<Value<LinkedChannelSettings>>,
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<String>>,
-    /// `Maintenance` (optional).
-    pub maintenance: Option<Value<MaintenanceCreateSettings>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `Vpc` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc: Option<Value<VpcOutputSettings>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::Channel`.
+    ChannelProps(default)
 }
 
 impl ChannelProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            anywhere_settings: None,
-            cdi_input_specification: None,
-            channel_class: None,
-            channel_engine_version: None,
-            channel_security_groups: None,
-            destinations: None,
-            dry_run: None,
-            encoder_settings: None,
-            inference_settings: None,
-            input_attachments: None,
-            input_specification: None,
-            linked_channel_settings: None,
-            log_level: None,
-            maintenance: None,
-            name: None,
-            role_arn: None,
-            tags: None,
-            vpc: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnywhereSettings`.
-    pub fn anywhere_settings(mut self, value: impl Into<Value<AnywhereSettings>>) -> Self {
-        self.anywhere_settings = Some(value.into());
-        self
+    /// `AnywhereSettings` (optional).
+    pub fn anywhere_settings(self, value: impl Into<Value<AnywhereSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnywhereSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CdiInputSpecification`.
-    pub fn cdi_input_specification(
-        mut self,
-        value: impl Into<Value<CdiInputSpecification>>,
-    ) -> Self {
-        self.cdi_input_specification = Some(value.into());
-        self
+    /// `CdiInputSpecification` (optional).
+    pub fn cdi_input_specification(self, value: impl Into<Value<CdiInputSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CdiInputSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `ChannelClass`.
-    pub fn channel_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_class = Some(value.into());
-        self
+    /// `ChannelClass` (optional).
+    pub fn channel_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ChannelClass", value.into().to_template()))
     }
-    /// Sets `ChannelEngineVersion`.
+    /// `ChannelEngineVersion` (optional).
     pub fn channel_engine_version(
-        mut self,
+        self,
         value: impl Into<Value<ChannelEngineVersionRequest>>,
     ) -> Self {
-        self.channel_engine_version = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ChannelEngineVersion", value.into().to_template()),
+        )
     }
-    /// Sets `ChannelSecurityGroups`.
-    pub fn channel_security_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.channel_security_groups = Some(value.into());
-        self
+    /// `ChannelSecurityGroups` (optional).
+    pub fn channel_security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ChannelSecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Value<List<OutputDestination>>>) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    pub fn destinations(self, value: impl Into<Value<List<OutputDestination>>>) -> Self {
+        Self(self.0.with(5, "Destinations", value.into().to_template()))
     }
-    /// Sets `DryRun`.
-    pub fn dry_run(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dry_run = Some(value.into());
-        self
+    /// `DryRun` (optional).
+    pub fn dry_run(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "DryRun", value.into().to_template()))
     }
-    /// Sets `EncoderSettings`.
-    pub fn encoder_settings(mut self, value: impl Into<Value<EncoderSettings>>) -> Self {
-        self.encoder_settings = Some(value.into());
-        self
+    /// `EncoderSettings` (optional).
+    pub fn encoder_settings(self, value: impl Into<Value<EncoderSettings>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EncoderSettings", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceSettings`.
-    pub fn inference_settings(mut self, value: impl Into<Value<InferenceSettings>>) -> Self {
-        self.inference_settings = Some(value.into());
-        self
+    /// `InferenceSettings` (optional).
+    pub fn inference_settings(self, value: impl Into<Value<InferenceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(8, "InferenceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `InputAttachments`.
-    pub fn input_attachments(mut self, value: impl Into<Value<List<InputAttachment>>>) -> Self {
-        self.input_attachments = Some(value.into());
-        self
+    /// `InputAttachments` (optional).
+    pub fn input_attachments(self, value: impl Into<Value<List<InputAttachment>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "InputAttachments", value.into().to_template()),
+        )
     }
-    /// Sets `InputSpecification`.
-    pub fn input_specification(mut self, value: impl Into<Value<InputSpecification>>) -> Self {
-        self.input_specification = Some(value.into());
-        self
+    /// `InputSpecification` (optional).
+    pub fn input_specification(self, value: impl Into<Value<InputSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(10, "InputSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `LinkedChannelSettings`.
-    pub fn linked_channel_settings(
-        mut self,
-        value: impl Into<Value<LinkedChannelSettings>>,
-    ) -> Self {
-        self.linked_channel_settings = Some(value.into());
-        self
+    /// `LinkedChannelSettings` (optional).
+    pub fn linked_channel_settings(self, value: impl Into<Value<LinkedChannelSettings>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LinkedChannelSettings", value.into().to_template()),
+        )
     }
-    /// Sets `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_level = Some(value.into());
-        self
+    /// `LogLevel` (optional).
+    pub fn log_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "LogLevel", value.into().to_template()))
     }
-    /// Sets `Maintenance`.
-    pub fn maintenance(mut self, value: impl Into<Value<MaintenanceCreateSettings>>) -> Self {
-        self.maintenance = Some(value.into());
-        self
+    /// `Maintenance` (optional).
+    pub fn maintenance(self, value: impl Into<Value<MaintenanceCreateSettings>>) -> Self {
+        Self(self.0.with(13, "Maintenance", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Name", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(15, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
-    /// Sets `Vpc`.
-    pub fn vpc(mut self, value: impl Into<Value<VpcOutputSettings>>) -> Self {
-        self.vpc = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.anywhere_settings {
-            m.insert("AnywhereSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdi_input_specification {
-            m.insert("CdiInputSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_class {
-            m.insert("ChannelClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_engine_version {
-            m.insert("ChannelEngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_security_groups {
-            m.insert("ChannelSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dry_run {
-            m.insert("DryRun".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encoder_settings {
-            m.insert("EncoderSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_settings {
-            m.insert("InferenceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_attachments {
-            m.insert("InputAttachments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_specification {
-            m.insert("InputSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linked_channel_settings {
-            m.insert("LinkedChannelSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance {
-            m.insert("Maintenance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc {
-            m.insert("Vpc".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Vpc` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc(self, value: impl Into<Value<VpcOutputSettings>>) -> Self {
+        Self(self.0.with(17, "Vpc", value.into().to_template()))
     }
 }
 
-impl Check for ChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.anywhere_settings
-            .check(&path.field("AnywhereSettings"), &Rules::NONE, out);
-        self.cdi_input_specification
-            .check(&path.field("CdiInputSpecification"), &Rules::NONE, out);
-        self.channel_engine_version
-            .check(&path.field("ChannelEngineVersion"), &Rules::NONE, out);
-        self.destinations
-            .check(&path.field("Destinations"), &Rules::NONE, out);
-        self.encoder_settings
-            .check(&path.field("EncoderSettings"), &Rules::NONE, out);
-        self.inference_settings
-            .check(&path.field("InferenceSettings"), &Rules::NONE, out);
-        self.input_attachments
-            .check(&path.field("InputAttachments"), &Rules::NONE, out);
-        self.input_specification
-            .check(&path.field("InputSpecification"), &Rules::NONE, out);
-        self.linked_channel_settings
-            .check(&path.field("LinkedChannelSettings"), &Rules::NONE, out);
-        self.maintenance
-            .check(&path.field("Maintenance"), &Rules::NONE, out);
-        self.vpc.check(&path.field("Vpc"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChannelProps);
-
-/// Property type `AnywhereSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AnywhereSettings {
-    /// `ChannelPlacementGroupId` (optional).
-    pub channel_placement_group_id: Option<Value<String>>,
-    /// `ClusterId` (optional).
-    pub cluster_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AnywhereSettings` of `AWS::MediaLive::Channel`.
+    AnywhereSettings(default)
 }
 
 impl AnywhereSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_placement_group_id: None,
-            cluster_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelPlacementGroupId`.
-    pub fn channel_placement_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_placement_group_id = Some(value.into());
-        self
+    /// `ChannelPlacementGroupId` (optional).
+    pub fn channel_placement_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChannelPlacementGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterId`.
-    pub fn cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_id = Some(value.into());
-        self
+    /// `ClusterId` (optional).
+    pub fn cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClusterId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AnywhereSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_placement_group_id {
-            m.insert("ChannelPlacementGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_id {
-            m.insert("ClusterId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnywhereSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AnywhereSettings);
-
-/// Property type `CdiInputSpecification` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CdiInputSpecification {
-    /// `Resolution` (optional).
-    pub resolution: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CdiInputSpecification` of `AWS::MediaLive::Channel`.
+    CdiInputSpecification(default)
 }
 
 impl CdiInputSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { resolution: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Resolution`.
-    pub fn resolution(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolution = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CdiInputSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resolution {
-            m.insert("Resolution".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Resolution` (optional).
+    pub fn resolution(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Resolution", value.into().to_template()))
     }
 }
 
-impl Check for CdiInputSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CdiInputSpecification);
-
-/// Property type `ChannelEngineVersionRequest` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelEngineVersionRequest {
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ChannelEngineVersionRequest` of `AWS::MediaLive::Channel`.
+    ChannelEngineVersionRequest(default)
 }
 
 impl ChannelEngineVersionRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { version: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChannelEngineVersionRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Version", value.into().to_template()))
     }
 }
 
-impl Check for ChannelEngineVersionRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ChannelEngineVersionRequest);
-
-/// Property type `OutputDestination` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputDestination {
-    /// `Id` (optional).
-    pub id: Option<Value<String>>,
-    /// `LogicalInterfaceNames` (optional).
-    pub logical_interface_names: Option<Value<List<String>>>,
-    /// `MediaPackageSettings` (optional).
-    pub media_package_settings: Option<Value<List<MediaPackageOutputDestinationSettings>>>,
-    /// `MultiplexSettings` (optional).
-    pub multiplex_settings: Option<Value<MultiplexProgramChannelDestinationSettings>>,
-    /// `Settings` (optional).
-    pub settings: Option<Value<List<OutputDestinationSettings>>>,
-    /// `SrtSettings` (optional).
-    pub srt_settings: Option<Value<List<SrtOutputDestinationSettings>>>,
+crate::l1_struct! {
+    /// Property type `OutputDestination` of `AWS::MediaLive::Channel`.
+    OutputDestination(default)
 }
 
 impl OutputDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            logical_interface_names: None,
-            media_package_settings: None,
-            multiplex_settings: None,
-            settings: None,
-            srt_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
-    /// Sets `LogicalInterfaceNames`.
-    pub fn logical_interface_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.logical_interface_names = Some(value.into());
-        self
+    /// `LogicalInterfaceNames` (optional).
+    pub fn logical_interface_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LogicalInterfaceNames", value.into().to_template()),
+        )
     }
-    /// Sets `MediaPackageSettings`.
+    /// `MediaPackageSettings` (optional).
     pub fn media_package_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<MediaPackageOutputDestinationSettings>>>,
     ) -> Self {
-        self.media_package_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "MediaPackageSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MultiplexSettings`.
+    /// `MultiplexSettings` (optional).
     pub fn multiplex_settings(
-        mut self,
+        self,
         value: impl Into<Value<MultiplexProgramChannelDestinationSettings>>,
     ) -> Self {
-        self.multiplex_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "MultiplexSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Settings`.
-    pub fn settings(mut self, value: impl Into<Value<List<OutputDestinationSettings>>>) -> Self {
-        self.settings = Some(value.into());
-        self
+    /// `Settings` (optional).
+    pub fn settings(self, value: impl Into<Value<List<OutputDestinationSettings>>>) -> Self {
+        Self(self.0.with(4, "Settings", value.into().to_template()))
     }
-    /// Sets `SrtSettings`.
-    pub fn srt_settings(
-        mut self,
-        value: impl Into<Value<List<SrtOutputDestinationSettings>>>,
-    ) -> Self {
-        self.srt_settings = Some(value.into());
-        self
+    /// `SrtSettings` (optional).
+    pub fn srt_settings(self, value: impl Into<Value<List<SrtOutputDestinationSettings>>>) -> Self {
+        Self(self.0.with(5, "SrtSettings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OutputDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_interface_names {
-            m.insert("LogicalInterfaceNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_package_settings {
-            m.insert("MediaPackageSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multiplex_settings {
-            m.insert("MultiplexSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.settings {
-            m.insert("Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.srt_settings {
-            m.insert("SrtSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.media_package_settings
-            .check(&path.field("MediaPackageSettings"), &Rules::NONE, out);
-        self.multiplex_settings
-            .check(&path.field("MultiplexSettings"), &Rules::NONE, out);
-        self.settings
-            .check(&path.field("Settings"), &Rules::NONE, out);
-        self.srt_settings
-            .check(&path.field("SrtSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutputDestination);
-
-/// Property type `MediaPackageOutputDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaPackageOutputDestinationSettings {
-    /// `ChannelEndpointId` (optional).
-    pub channel_endpoint_id: Option<Value<String>>,
-    /// `ChannelGroup` (optional).
-    pub channel_group: Option<Value<String>>,
-    /// `ChannelId` (optional).
-    pub channel_id: Option<Value<String>>,
-    /// `ChannelName` (optional).
-    pub channel_name: Option<Value<String>>,
-    /// `MediaPackageRegionName` (optional).
-    pub media_package_region_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MediaPackageOutputDestinationSettings` of `AWS::MediaLive::Channel`.
+    MediaPackageOutputDestinationSettings(default)
 }
 
 impl MediaPackageOutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_endpoint_id: None,
-            channel_group: None,
-            channel_id: None,
-            channel_name: None,
-            media_package_region_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelEndpointId`.
-    pub fn channel_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_endpoint_id = Some(value.into());
-        self
+    /// `ChannelEndpointId` (optional).
+    pub fn channel_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChannelEndpointId", value.into().to_template()),
+        )
     }
-    /// Sets `ChannelGroup`.
-    pub fn channel_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_group = Some(value.into());
-        self
+    /// `ChannelGroup` (optional).
+    pub fn channel_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ChannelGroup", value.into().to_template()))
     }
-    /// Sets `ChannelId`.
-    pub fn channel_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_id = Some(value.into());
-        self
+    /// `ChannelId` (optional).
+    pub fn channel_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ChannelId", value.into().to_template()))
     }
-    /// Sets `ChannelName`.
-    pub fn channel_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_name = Some(value.into());
-        self
+    /// `ChannelName` (optional).
+    pub fn channel_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ChannelName", value.into().to_template()))
     }
-    /// Sets `MediaPackageRegionName`.
-    pub fn media_package_region_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.media_package_region_name = Some(value.into());
-        self
+    /// `MediaPackageRegionName` (optional).
+    pub fn media_package_region_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MediaPackageRegionName", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MediaPackageOutputDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_endpoint_id {
-            m.insert("ChannelEndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_group {
-            m.insert("ChannelGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_id {
-            m.insert("ChannelId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_name {
-            m.insert("ChannelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_package_region_name {
-            m.insert("MediaPackageRegionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaPackageOutputDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MediaPackageOutputDestinationSettings);
-
-/// Property type `MultiplexProgramChannelDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexProgramChannelDestinationSettings {
-    /// `MultiplexId` (optional).
-    pub multiplex_id: Option<Value<String>>,
-    /// `ProgramName` (optional).
-    pub program_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MultiplexProgramChannelDestinationSettings` of `AWS::MediaLive::Channel`.
+    MultiplexProgramChannelDestinationSettings(default)
 }
 
 impl MultiplexProgramChannelDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            multiplex_id: None,
-            program_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MultiplexId`.
-    pub fn multiplex_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multiplex_id = Some(value.into());
-        self
+    /// `MultiplexId` (optional).
+    pub fn multiplex_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MultiplexId", value.into().to_template()))
     }
-    /// Sets `ProgramName`.
-    pub fn program_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.program_name = Some(value.into());
-        self
+    /// `ProgramName` (optional).
+    pub fn program_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ProgramName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiplexProgramChannelDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multiplex_id {
-            m.insert("MultiplexId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_name {
-            m.insert("ProgramName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexProgramChannelDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MultiplexProgramChannelDestinationSettings);
-
-/// Property type `OutputDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputDestinationSettings {
-    /// `PasswordParam` (optional).
-    pub password_param: Option<Value<String>>,
-    /// `StreamName` (optional).
-    pub stream_name: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OutputDestinationSettings` of `AWS::MediaLive::Channel`.
+    OutputDestinationSettings(default)
 }
 
 impl OutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password_param: None,
-            stream_name: None,
-            url: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PasswordParam`.
-    pub fn password_param(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password_param = Some(value.into());
-        self
+    /// `PasswordParam` (optional).
+    pub fn password_param(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PasswordParam", value.into().to_template()))
     }
-    /// Sets `StreamName`.
-    pub fn stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_name = Some(value.into());
-        self
+    /// `StreamName` (optional).
+    pub fn stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StreamName", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password_param {
-            m.insert("PasswordParam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_name {
-            m.insert("StreamName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OutputDestinationSettings);
-
-/// Property type `SrtOutputDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtOutputDestinationSettings {
-    /// `ConnectionMode` (optional).
-    pub connection_mode: Option<Value<String>>,
-    /// `EncryptionPassphraseSecretArn` (optional).
-    pub encryption_passphrase_secret_arn: Option<Value<String>>,
-    /// `ListenerPort` (optional).
-    pub listener_port: Option<Value<i64>>,
-    /// `StreamId` (optional).
-    pub stream_id: Option<Value<String>>,
     /// `Url` (optional).
-    pub url: Option<Value<String>>,
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Url", value.into().to_template()))
+    }
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Username", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SrtOutputDestinationSettings` of `AWS::MediaLive::Channel`.
+    SrtOutputDestinationSettings(default)
 }
 
 impl SrtOutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_mode: None,
-            encryption_passphrase_secret_arn: None,
-            listener_port: None,
-            stream_id: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionMode`.
-    pub fn connection_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_mode = Some(value.into());
-        self
+    /// `ConnectionMode` (optional).
+    pub fn connection_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectionMode", value.into().to_template()))
     }
-    /// Sets `EncryptionPassphraseSecretArn`.
-    pub fn encryption_passphrase_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_passphrase_secret_arn = Some(value.into());
-        self
+    /// `EncryptionPassphraseSecretArn` (optional).
+    pub fn encryption_passphrase_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "EncryptionPassphraseSecretArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ListenerPort`.
-    pub fn listener_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.listener_port = Some(value.into());
-        self
+    /// `ListenerPort` (optional).
+    pub fn listener_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "ListenerPort", value.into().to_template()))
     }
-    /// Sets `StreamId`.
-    pub fn stream_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_id = Some(value.into());
-        self
+    /// `StreamId` (optional).
+    pub fn stream_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StreamId", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SrtOutputDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_mode {
-            m.insert("ConnectionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_passphrase_secret_arn {
-            m.insert("EncryptionPassphraseSecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.listener_port {
-            m.insert("ListenerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_id {
-            m.insert("StreamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtOutputDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SrtOutputDestinationSettings);
-
-/// Property type `EncoderSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct EncoderSettings {
-    /// `AudioDescriptions` (optional).
-    pub audio_descriptions: Option<Value<List<AudioDescription>>>,
-    /// `AvailBlanking` (optional).
-    pub avail_blanking: Option<Value<AvailBlanking>>,
-    /// `AvailConfiguration` (optional).
-    pub avail_configuration: Option<Value<AvailConfiguration>>,
-    /// `BlackoutSlate` (optional).
-    pub blackout_slate: Option<Value<BlackoutSlate>>,
-    /// `CaptionDescriptions` (optional).
-    pub caption_descriptions: Option<Value<List<CaptionDescription>>>,
-    /// `ColorCorrectionSettings` (optional).
-    pub color_correction_settings: Option<Value<ColorCorrectionSettings>>,
-    /// `FeatureActivations` (optional).
-    pub feature_activations: Option<Value<FeatureActivations>>,
-    /// `GlobalConfiguration` (optional).
-    pub global_configuration: Option<Value<GlobalConfiguration>>,
-    /// `MotionGraphicsConfiguration` (optional).
-    pub motion_graphics_configuration: Option<Value<MotionGraphicsConfiguration>>,
-    /// `NielsenConfiguration` (optional).
-    pub nielsen_configuration: Option<Value<NielsenConfiguration>>,
-    /// `OutputGroups` (optional).
-    pub output_groups: Option<Value<List<OutputGroup>>>,
-    /// `ThumbnailConfiguration` (optional).
-    pub thumbnail_configuration: Option<Value<ThumbnailConfiguration>>,
-    /// `TimecodeConfig` (optional).
-    pub timecode_config: Option<Value<TimecodeConfig>>,
-    /// `VideoDescriptions` (optional).
-    pub video_descriptions: Option<Value<List<VideoDescription>>>,
+crate::l1_struct! {
+    /// Property type `EncoderSettings` of `AWS::MediaLive::Channel`.
+    EncoderSettings(default)
 }
 
 impl EncoderSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_descriptions: None,
-            avail_blanking: None,
-            avail_configuration: None,
-            blackout_slate: None,
-            caption_descriptions: None,
-            color_correction_settings: None,
-            feature_activations: None,
-            global_configuration: None,
-            motion_graphics_configuration: None,
-            nielsen_configuration: None,
-            output_groups: None,
-            thumbnail_configuration: None,
-            timecode_config: None,
-            video_descriptions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioDescriptions`.
-    pub fn audio_descriptions(mut self, value: impl Into<Value<List<AudioDescription>>>) -> Self {
-        self.audio_descriptions = Some(value.into());
-        self
+    /// `AudioDescriptions` (optional).
+    pub fn audio_descriptions(self, value: impl Into<Value<List<AudioDescription>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioDescriptions", value.into().to_template()),
+        )
     }
-    /// Sets `AvailBlanking`.
-    pub fn avail_blanking(mut self, value: impl Into<Value<AvailBlanking>>) -> Self {
-        self.avail_blanking = Some(value.into());
-        self
+    /// `AvailBlanking` (optional).
+    pub fn avail_blanking(self, value: impl Into<Value<AvailBlanking>>) -> Self {
+        Self(self.0.with(1, "AvailBlanking", value.into().to_template()))
     }
-    /// Sets `AvailConfiguration`.
-    pub fn avail_configuration(mut self, value: impl Into<Value<AvailConfiguration>>) -> Self {
-        self.avail_configuration = Some(value.into());
-        self
+    /// `AvailConfiguration` (optional).
+    pub fn avail_configuration(self, value: impl Into<Value<AvailConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AvailConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `BlackoutSlate`.
-    pub fn blackout_slate(mut self, value: impl Into<Value<BlackoutSlate>>) -> Self {
-        self.blackout_slate = Some(value.into());
-        self
+    /// `BlackoutSlate` (optional).
+    pub fn blackout_slate(self, value: impl Into<Value<BlackoutSlate>>) -> Self {
+        Self(self.0.with(3, "BlackoutSlate", value.into().to_template()))
     }
-    /// Sets `CaptionDescriptions`.
-    pub fn caption_descriptions(
-        mut self,
-        value: impl Into<Value<List<CaptionDescription>>>,
-    ) -> Self {
-        self.caption_descriptions = Some(value.into());
-        self
+    /// `CaptionDescriptions` (optional).
+    pub fn caption_descriptions(self, value: impl Into<Value<List<CaptionDescription>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CaptionDescriptions", value.into().to_template()),
+        )
     }
-    /// Sets `ColorCorrectionSettings`.
+    /// `ColorCorrectionSettings` (optional).
     pub fn color_correction_settings(
-        mut self,
+        self,
         value: impl Into<Value<ColorCorrectionSettings>>,
     ) -> Self {
-        self.color_correction_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ColorCorrectionSettings", value.into().to_template()),
+        )
     }
-    /// Sets `FeatureActivations`.
-    pub fn feature_activations(mut self, value: impl Into<Value<FeatureActivations>>) -> Self {
-        self.feature_activations = Some(value.into());
-        self
+    /// `FeatureActivations` (optional).
+    pub fn feature_activations(self, value: impl Into<Value<FeatureActivations>>) -> Self {
+        Self(
+            self.0
+                .with(6, "FeatureActivations", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalConfiguration`.
-    pub fn global_configuration(mut self, value: impl Into<Value<GlobalConfiguration>>) -> Self {
-        self.global_configuration = Some(value.into());
-        self
+    /// `GlobalConfiguration` (optional).
+    pub fn global_configuration(self, value: impl Into<Value<GlobalConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "GlobalConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MotionGraphicsConfiguration`.
+    /// `MotionGraphicsConfiguration` (optional).
     pub fn motion_graphics_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MotionGraphicsConfiguration>>,
     ) -> Self {
-        self.motion_graphics_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "MotionGraphicsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `NielsenConfiguration`.
-    pub fn nielsen_configuration(mut self, value: impl Into<Value<NielsenConfiguration>>) -> Self {
-        self.nielsen_configuration = Some(value.into());
-        self
+    /// `NielsenConfiguration` (optional).
+    pub fn nielsen_configuration(self, value: impl Into<Value<NielsenConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "NielsenConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `OutputGroups`.
-    pub fn output_groups(mut self, value: impl Into<Value<List<OutputGroup>>>) -> Self {
-        self.output_groups = Some(value.into());
-        self
+    /// `OutputGroups` (optional).
+    pub fn output_groups(self, value: impl Into<Value<List<OutputGroup>>>) -> Self {
+        Self(self.0.with(10, "OutputGroups", value.into().to_template()))
     }
-    /// Sets `ThumbnailConfiguration`.
-    pub fn thumbnail_configuration(
-        mut self,
-        value: impl Into<Value<ThumbnailConfiguration>>,
-    ) -> Self {
-        self.thumbnail_configuration = Some(value.into());
-        self
+    /// `ThumbnailConfiguration` (optional).
+    pub fn thumbnail_configuration(self, value: impl Into<Value<ThumbnailConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ThumbnailConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `TimecodeConfig`.
-    pub fn timecode_config(mut self, value: impl Into<Value<TimecodeConfig>>) -> Self {
-        self.timecode_config = Some(value.into());
-        self
+    /// `TimecodeConfig` (optional).
+    pub fn timecode_config(self, value: impl Into<Value<TimecodeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TimecodeConfig", value.into().to_template()),
+        )
     }
-    /// Sets `VideoDescriptions`.
-    pub fn video_descriptions(mut self, value: impl Into<Value<List<VideoDescription>>>) -> Self {
-        self.video_descriptions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncoderSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_descriptions {
-            m.insert("AudioDescriptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.avail_blanking {
-            m.insert("AvailBlanking".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.avail_configuration {
-            m.insert("AvailConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blackout_slate {
-            m.insert("BlackoutSlate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_descriptions {
-            m.insert("CaptionDescriptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_correction_settings {
-            m.insert("ColorCorrectionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feature_activations {
-            m.insert("FeatureActivations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_configuration {
-            m.insert("GlobalConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.motion_graphics_configuration {
-            m.insert("MotionGraphicsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_configuration {
-            m.insert("NielsenConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_groups {
-            m.insert("OutputGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thumbnail_configuration {
-            m.insert("ThumbnailConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_config {
-            m.insert("TimecodeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_descriptions {
-            m.insert("VideoDescriptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VideoDescriptions` (optional).
+    pub fn video_descriptions(self, value: impl Into<Value<List<VideoDescription>>>) -> Self {
+        Self(
+            self.0
+                .with(13, "VideoDescriptions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EncoderSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_descriptions
-            .check(&path.field("AudioDescriptions"), &Rules::NONE, out);
-        self.avail_blanking
-            .check(&path.field("AvailBlanking"), &Rules::NONE, out);
-        self.avail_configuration
-            .check(&path.field("AvailConfiguration"), &Rules::NONE, out);
-        self.blackout_slate
-            .check(&path.field("BlackoutSlate"), &Rules::NONE, out);
-        self.caption_descriptions
-            .check(&path.field("CaptionDescriptions"), &Rules::NONE, out);
-        self.color_correction_settings.check(
-            &path.field("ColorCorrectionSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.feature_activations
-            .check(&path.field("FeatureActivations"), &Rules::NONE, out);
-        self.global_configuration
-            .check(&path.field("GlobalConfiguration"), &Rules::NONE, out);
-        self.motion_graphics_configuration.check(
-            &path.field("MotionGraphicsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.nielsen_configuration
-            .check(&path.field("NielsenConfiguration"), &Rules::NONE, out);
-        self.output_groups
-            .check(&path.field("OutputGroups"), &Rules::NONE, out);
-        self.thumbnail_configuration.check(
-            &path.field("ThumbnailConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.timecode_config
-            .check(&path.field("TimecodeConfig"), &Rules::NONE, out);
-        self.video_descriptions
-            .check(&path.field("VideoDescriptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncoderSettings);
-
-/// Property type `AudioDescription` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioDescription {
-    /// `AudioDashRoles` (optional).
-    pub audio_dash_roles: Option<Value<List<String>>>,
-    /// `AudioNormalizationSettings` (optional).
-    pub audio_normalization_settings: Option<Value<AudioNormalizationSettings>>,
-    /// `AudioSelectorName` (optional).
-    pub audio_selector_name: Option<Value<String>>,
-    /// `AudioType` (optional).
-    pub audio_type: Option<Value<String>>,
-    /// `AudioTypeControl` (optional).
-    pub audio_type_control: Option<Value<String>>,
-    /// `AudioWatermarkingSettings` (optional).
-    pub audio_watermarking_settings: Option<Value<AudioWatermarkSettings>>,
-    /// `CodecSettings` (optional).
-    pub codec_settings: Option<Value<AudioCodecSettings>>,
-    /// `DvbDashAccessibility` (optional).
-    pub dvb_dash_accessibility: Option<Value<String>>,
-    /// `LanguageCode` (optional).
-    pub language_code: Option<Value<String>>,
-    /// `LanguageCodeControl` (optional).
-    pub language_code_control: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RemixSettings` (optional).
-    pub remix_settings: Option<Value<RemixSettings>>,
-    /// `StreamName` (optional).
-    pub stream_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AudioDescription` of `AWS::MediaLive::Channel`.
+    AudioDescription(default)
 }
 
 impl AudioDescription {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_dash_roles: None,
-            audio_normalization_settings: None,
-            audio_selector_name: None,
-            audio_type: None,
-            audio_type_control: None,
-            audio_watermarking_settings: None,
-            codec_settings: None,
-            dvb_dash_accessibility: None,
-            language_code: None,
-            language_code_control: None,
-            name: None,
-            remix_settings: None,
-            stream_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioDashRoles`.
-    pub fn audio_dash_roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.audio_dash_roles = Some(value.into());
-        self
+    /// `AudioDashRoles` (optional).
+    pub fn audio_dash_roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AudioDashRoles", value.into().to_template()))
     }
-    /// Sets `AudioNormalizationSettings`.
+    /// `AudioNormalizationSettings` (optional).
     pub fn audio_normalization_settings(
-        mut self,
+        self,
         value: impl Into<Value<AudioNormalizationSettings>>,
     ) -> Self {
-        self.audio_normalization_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AudioNormalizationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `AudioSelectorName`.
-    pub fn audio_selector_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_selector_name = Some(value.into());
-        self
+    /// `AudioSelectorName` (optional).
+    pub fn audio_selector_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AudioSelectorName", value.into().to_template()),
+        )
     }
-    /// Sets `AudioType`.
-    pub fn audio_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_type = Some(value.into());
-        self
+    /// `AudioType` (optional).
+    pub fn audio_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "AudioType", value.into().to_template()))
     }
-    /// Sets `AudioTypeControl`.
-    pub fn audio_type_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_type_control = Some(value.into());
-        self
+    /// `AudioTypeControl` (optional).
+    pub fn audio_type_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AudioTypeControl", value.into().to_template()),
+        )
     }
-    /// Sets `AudioWatermarkingSettings`.
+    /// `AudioWatermarkingSettings` (optional).
     pub fn audio_watermarking_settings(
-        mut self,
+        self,
         value: impl Into<Value<AudioWatermarkSettings>>,
     ) -> Self {
-        self.audio_watermarking_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "AudioWatermarkingSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CodecSettings`.
-    pub fn codec_settings(mut self, value: impl Into<Value<AudioCodecSettings>>) -> Self {
-        self.codec_settings = Some(value.into());
-        self
+    /// `CodecSettings` (optional).
+    pub fn codec_settings(self, value: impl Into<Value<AudioCodecSettings>>) -> Self {
+        Self(self.0.with(6, "CodecSettings", value.into().to_template()))
     }
-    /// Sets `DvbDashAccessibility`.
-    pub fn dvb_dash_accessibility(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dvb_dash_accessibility = Some(value.into());
-        self
+    /// `DvbDashAccessibility` (optional).
+    pub fn dvb_dash_accessibility(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DvbDashAccessibility", value.into().to_template()),
+        )
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `LanguageCodeControl`.
-    pub fn language_code_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code_control = Some(value.into());
-        self
+    /// `LanguageCodeControl` (optional).
+    pub fn language_code_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "LanguageCodeControl", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Name", value.into().to_template()))
     }
-    /// Sets `RemixSettings`.
-    pub fn remix_settings(mut self, value: impl Into<Value<RemixSettings>>) -> Self {
-        self.remix_settings = Some(value.into());
-        self
+    /// `RemixSettings` (optional).
+    pub fn remix_settings(self, value: impl Into<Value<RemixSettings>>) -> Self {
+        Self(self.0.with(11, "RemixSettings", value.into().to_template()))
     }
-    /// Sets `StreamName`.
-    pub fn stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioDescription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_dash_roles {
-            m.insert("AudioDashRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_normalization_settings {
-            m.insert("AudioNormalizationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_selector_name {
-            m.insert("AudioSelectorName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_type {
-            m.insert("AudioType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_type_control {
-            m.insert("AudioTypeControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_watermarking_settings {
-            m.insert("AudioWatermarkingSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.codec_settings {
-            m.insert("CodecSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_dash_accessibility {
-            m.insert("DvbDashAccessibility".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_code_control {
-            m.insert("LanguageCodeControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remix_settings {
-            m.insert("RemixSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_name {
-            m.insert("StreamName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamName` (optional).
+    pub fn stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "StreamName", value.into().to_template()))
     }
 }
 
-impl Check for AudioDescription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_normalization_settings.check(
-            &path.field("AudioNormalizationSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.audio_watermarking_settings.check(
-            &path.field("AudioWatermarkingSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.codec_settings
-            .check(&path.field("CodecSettings"), &Rules::NONE, out);
-        self.remix_settings
-            .check(&path.field("RemixSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioDescription);
-
-/// Property type `AudioNormalizationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioNormalizationSettings {
-    /// `Algorithm` (optional).
-    pub algorithm: Option<Value<String>>,
-    /// `AlgorithmControl` (optional).
-    pub algorithm_control: Option<Value<String>>,
-    /// `TargetLkfs` (optional).
-    pub target_lkfs: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `AudioNormalizationSettings` of `AWS::MediaLive::Channel`.
+    AudioNormalizationSettings(default)
 }
 
 impl AudioNormalizationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            algorithm: None,
-            algorithm_control: None,
-            target_lkfs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Algorithm`.
-    pub fn algorithm(mut self, value: impl Into<Value<String>>) -> Self {
-        self.algorithm = Some(value.into());
-        self
+    /// `Algorithm` (optional).
+    pub fn algorithm(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Algorithm", value.into().to_template()))
     }
-    /// Sets `AlgorithmControl`.
-    pub fn algorithm_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.algorithm_control = Some(value.into());
-        self
+    /// `AlgorithmControl` (optional).
+    pub fn algorithm_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AlgorithmControl", value.into().to_template()),
+        )
     }
-    /// Sets `TargetLkfs`.
-    pub fn target_lkfs(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.target_lkfs = Some(value.into());
-        self
+    /// `TargetLkfs` (optional).
+    pub fn target_lkfs(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "TargetLkfs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioNormalizationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm {
-            m.insert("Algorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.algorithm_control {
-            m.insert("AlgorithmControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_lkfs {
-            m.insert("TargetLkfs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioNormalizationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AudioNormalizationSettings);
-
-/// Property type `AudioWatermarkSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioWatermarkSettings {
-    /// `NielsenWatermarksSettings` (optional).
-    pub nielsen_watermarks_settings: Option<Value<NielsenWatermarksSettings>>,
+crate::l1_struct! {
+    /// Property type `AudioWatermarkSettings` of `AWS::MediaLive::Channel`.
+    AudioWatermarkSettings(default)
 }
 
 impl AudioWatermarkSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            nielsen_watermarks_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NielsenWatermarksSettings`.
+    /// `NielsenWatermarksSettings` (optional).
     pub fn nielsen_watermarks_settings(
-        mut self,
+        self,
         value: impl Into<Value<NielsenWatermarksSettings>>,
     ) -> Self {
-        self.nielsen_watermarks_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "NielsenWatermarksSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioWatermarkSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.nielsen_watermarks_settings {
-            m.insert("NielsenWatermarksSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioWatermarkSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.nielsen_watermarks_settings.check(
-            &path.field("NielsenWatermarksSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AudioWatermarkSettings);
-
-/// Property type `NielsenWatermarksSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct NielsenWatermarksSettings {
-    /// `NielsenCbetSettings` (optional).
-    pub nielsen_cbet_settings: Option<Value<NielsenCbet>>,
-    /// `NielsenDistributionType` (optional).
-    pub nielsen_distribution_type: Option<Value<String>>,
-    /// `NielsenNaesIiNwSettings` (optional).
-    pub nielsen_naes_ii_nw_settings: Option<Value<NielsenNaesIiNw>>,
+crate::l1_struct! {
+    /// Property type `NielsenWatermarksSettings` of `AWS::MediaLive::Channel`.
+    NielsenWatermarksSettings(default)
 }
 
 impl NielsenWatermarksSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            nielsen_cbet_settings: None,
-            nielsen_distribution_type: None,
-            nielsen_naes_ii_nw_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NielsenCbetSettings`.
-    pub fn nielsen_cbet_settings(mut self, value: impl Into<Value<NielsenCbet>>) -> Self {
-        self.nielsen_cbet_settings = Some(value.into());
-        self
+    /// `NielsenCbetSettings` (optional).
+    pub fn nielsen_cbet_settings(self, value: impl Into<Value<NielsenCbet>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NielsenCbetSettings", value.into().to_template()),
+        )
     }
-    /// Sets `NielsenDistributionType`.
-    pub fn nielsen_distribution_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_distribution_type = Some(value.into());
-        self
+    /// `NielsenDistributionType` (optional).
+    pub fn nielsen_distribution_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NielsenDistributionType", value.into().to_template()),
+        )
     }
-    /// Sets `NielsenNaesIiNwSettings`.
-    pub fn nielsen_naes_ii_nw_settings(mut self, value: impl Into<Value<NielsenNaesIiNw>>) -> Self {
-        self.nielsen_naes_ii_nw_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NielsenWatermarksSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.nielsen_cbet_settings {
-            m.insert("NielsenCbetSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_distribution_type {
-            m.insert("NielsenDistributionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_naes_ii_nw_settings {
-            m.insert("NielsenNaesIiNwSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NielsenNaesIiNwSettings` (optional).
+    pub fn nielsen_naes_ii_nw_settings(self, value: impl Into<Value<NielsenNaesIiNw>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NielsenNaesIiNwSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NielsenWatermarksSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.nielsen_cbet_settings
-            .check(&path.field("NielsenCbetSettings"), &Rules::NONE, out);
-        self.nielsen_naes_ii_nw_settings.check(
-            &path.field("NielsenNaesIiNwSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NielsenWatermarksSettings);
-
-/// Property type `NielsenCbet` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct NielsenCbet {
-    /// `CbetCheckDigitString` (optional).
-    pub cbet_check_digit_string: Option<Value<String>>,
-    /// `CbetStepaside` (optional).
-    pub cbet_stepaside: Option<Value<String>>,
-    /// `Csid` (optional).
-    pub csid: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NielsenCbet` of `AWS::MediaLive::Channel`.
+    NielsenCbet(default)
 }
 
 impl NielsenCbet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cbet_check_digit_string: None,
-            cbet_stepaside: None,
-            csid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CbetCheckDigitString`.
-    pub fn cbet_check_digit_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cbet_check_digit_string = Some(value.into());
-        self
+    /// `CbetCheckDigitString` (optional).
+    pub fn cbet_check_digit_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CbetCheckDigitString", value.into().to_template()),
+        )
     }
-    /// Sets `CbetStepaside`.
-    pub fn cbet_stepaside(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cbet_stepaside = Some(value.into());
-        self
+    /// `CbetStepaside` (optional).
+    pub fn cbet_stepaside(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CbetStepaside", value.into().to_template()))
     }
-    /// Sets `Csid`.
-    pub fn csid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.csid = Some(value.into());
-        self
+    /// `Csid` (optional).
+    pub fn csid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Csid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NielsenCbet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cbet_check_digit_string {
-            m.insert("CbetCheckDigitString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cbet_stepaside {
-            m.insert("CbetStepaside".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.csid {
-            m.insert("Csid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NielsenCbet {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NielsenCbet);
-
-/// Property type `NielsenNaesIiNw` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct NielsenNaesIiNw {
-    /// `CheckDigitString` (optional).
-    pub check_digit_string: Option<Value<String>>,
-    /// `Sid` (optional).
-    pub sid: Option<Value<f64>>,
-    /// `Timezone` (optional).
-    pub timezone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NielsenNaesIiNw` of `AWS::MediaLive::Channel`.
+    NielsenNaesIiNw(default)
 }
 
 impl NielsenNaesIiNw {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            check_digit_string: None,
-            sid: None,
-            timezone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CheckDigitString`.
-    pub fn check_digit_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.check_digit_string = Some(value.into());
-        self
+    /// `CheckDigitString` (optional).
+    pub fn check_digit_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CheckDigitString", value.into().to_template()),
+        )
     }
-    /// Sets `Sid`.
-    pub fn sid(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.sid = Some(value.into());
-        self
+    /// `Sid` (optional).
+    pub fn sid(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Sid", value.into().to_template()))
     }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timezone = Some(value.into());
-        self
+    /// `Timezone` (optional).
+    pub fn timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Timezone", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NielsenNaesIiNw {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.check_digit_string {
-            m.insert("CheckDigitString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sid {
-            m.insert("Sid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NielsenNaesIiNw {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NielsenNaesIiNw);
-
-/// Property type `AudioCodecSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioCodecSettings {
-    /// `AacSettings` (optional).
-    pub aac_settings: Option<Value<AacSettings>>,
-    /// `Ac3Settings` (optional).
-    pub ac3_settings: Option<Value<Ac3Settings>>,
-    /// `Eac3AtmosSettings` (optional).
-    pub eac3_atmos_settings: Option<Value<Eac3AtmosSettings>>,
-    /// `Eac3Settings` (optional).
-    pub eac3_settings: Option<Value<Eac3Settings>>,
-    /// `Mp2Settings` (optional).
-    pub mp2_settings: Option<Value<Mp2Settings>>,
-    /// `PassThroughSettings` (optional).
-    pub pass_through_settings: Option<Value<serde_json::Value>>,
-    /// `WavSettings` (optional).
-    pub wav_settings: Option<Value<WavSettings>>,
+crate::l1_struct! {
+    /// Property type `AudioCodecSettings` of `AWS::MediaLive::Channel`.
+    AudioCodecSettings(default)
 }
 
 impl AudioCodecSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aac_settings: None,
-            ac3_settings: None,
-            eac3_atmos_settings: None,
-            eac3_settings: None,
-            mp2_settings: None,
-            pass_through_settings: None,
-            wav_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AacSettings`.
-    pub fn aac_settings(mut self, value: impl Into<Value<AacSettings>>) -> Self {
-        self.aac_settings = Some(value.into());
-        self
+    /// `AacSettings` (optional).
+    pub fn aac_settings(self, value: impl Into<Value<AacSettings>>) -> Self {
+        Self(self.0.with(0, "AacSettings", value.into().to_template()))
     }
-    /// Sets `Ac3Settings`.
-    pub fn ac3_settings(mut self, value: impl Into<Value<Ac3Settings>>) -> Self {
-        self.ac3_settings = Some(value.into());
-        self
+    /// `Ac3Settings` (optional).
+    pub fn ac3_settings(self, value: impl Into<Value<Ac3Settings>>) -> Self {
+        Self(self.0.with(1, "Ac3Settings", value.into().to_template()))
     }
-    /// Sets `Eac3AtmosSettings`.
-    pub fn eac3_atmos_settings(mut self, value: impl Into<Value<Eac3AtmosSettings>>) -> Self {
-        self.eac3_atmos_settings = Some(value.into());
-        self
+    /// `Eac3AtmosSettings` (optional).
+    pub fn eac3_atmos_settings(self, value: impl Into<Value<Eac3AtmosSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "Eac3AtmosSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Eac3Settings`.
-    pub fn eac3_settings(mut self, value: impl Into<Value<Eac3Settings>>) -> Self {
-        self.eac3_settings = Some(value.into());
-        self
+    /// `Eac3Settings` (optional).
+    pub fn eac3_settings(self, value: impl Into<Value<Eac3Settings>>) -> Self {
+        Self(self.0.with(3, "Eac3Settings", value.into().to_template()))
     }
-    /// Sets `Mp2Settings`.
-    pub fn mp2_settings(mut self, value: impl Into<Value<Mp2Settings>>) -> Self {
-        self.mp2_settings = Some(value.into());
-        self
+    /// `Mp2Settings` (optional).
+    pub fn mp2_settings(self, value: impl Into<Value<Mp2Settings>>) -> Self {
+        Self(self.0.with(4, "Mp2Settings", value.into().to_template()))
     }
-    /// Sets `PassThroughSettings`.
-    pub fn pass_through_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.pass_through_settings = Some(value.into());
-        self
+    /// `PassThroughSettings` (optional).
+    pub fn pass_through_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PassThroughSettings", value.into().to_template()),
+        )
     }
-    /// Sets `WavSettings`.
-    pub fn wav_settings(mut self, value: impl Into<Value<WavSettings>>) -> Self {
-        self.wav_settings = Some(value.into());
-        self
+    /// `WavSettings` (optional).
+    pub fn wav_settings(self, value: impl Into<Value<WavSettings>>) -> Self {
+        Self(self.0.with(6, "WavSettings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioCodecSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aac_settings {
-            m.insert("AacSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ac3_settings {
-            m.insert("Ac3Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.eac3_atmos_settings {
-            m.insert("Eac3AtmosSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.eac3_settings {
-            m.insert("Eac3Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mp2_settings {
-            m.insert("Mp2Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pass_through_settings {
-            m.insert("PassThroughSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wav_settings {
-            m.insert("WavSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioCodecSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aac_settings
-            .check(&path.field("AacSettings"), &Rules::NONE, out);
-        self.ac3_settings
-            .check(&path.field("Ac3Settings"), &Rules::NONE, out);
-        self.eac3_atmos_settings
-            .check(&path.field("Eac3AtmosSettings"), &Rules::NONE, out);
-        self.eac3_settings
-            .check(&path.field("Eac3Settings"), &Rules::NONE, out);
-        self.mp2_settings
-            .check(&path.field("Mp2Settings"), &Rules::NONE, out);
-        self.wav_settings
-            .check(&path.field("WavSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioCodecSettings);
-
-/// Property type `AacSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AacSettings {
-    /// `Bitrate` (optional).
-    pub bitrate: Option<Value<f64>>,
-    /// `CodingMode` (optional).
-    pub coding_mode: Option<Value<String>>,
-    /// `InputType` (optional).
-    pub input_type: Option<Value<String>>,
-    /// `Profile` (optional).
-    pub profile: Option<Value<String>>,
-    /// `RateControlMode` (optional).
-    pub rate_control_mode: Option<Value<String>>,
-    /// `RawFormat` (optional).
-    pub raw_format: Option<Value<String>>,
-    /// `SampleRate` (optional).
-    pub sample_rate: Option<Value<f64>>,
-    /// `Spec` (optional).
-    pub spec: Option<Value<String>>,
-    /// `VbrQuality` (optional).
-    pub vbr_quality: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AacSettings` of `AWS::MediaLive::Channel`.
+    AacSettings(default)
 }
 
 impl AacSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bitrate: None,
-            coding_mode: None,
-            input_type: None,
-            profile: None,
-            rate_control_mode: None,
-            raw_format: None,
-            sample_rate: None,
-            spec: None,
-            vbr_quality: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
-    }
-    /// Sets `CodingMode`.
-    pub fn coding_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.coding_mode = Some(value.into());
-        self
-    }
-    /// Sets `InputType`.
-    pub fn input_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_type = Some(value.into());
-        self
-    }
-    /// Sets `Profile`.
-    pub fn profile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.profile = Some(value.into());
-        self
-    }
-    /// Sets `RateControlMode`.
-    pub fn rate_control_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rate_control_mode = Some(value.into());
-        self
-    }
-    /// Sets `RawFormat`.
-    pub fn raw_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.raw_format = Some(value.into());
-        self
-    }
-    /// Sets `SampleRate`.
-    pub fn sample_rate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.sample_rate = Some(value.into());
-        self
-    }
-    /// Sets `Spec`.
-    pub fn spec(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spec = Some(value.into());
-        self
-    }
-    /// Sets `VbrQuality`.
-    pub fn vbr_quality(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vbr_quality = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AacSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coding_mode {
-            m.insert("CodingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_type {
-            m.insert("InputType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile {
-            m.insert("Profile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_control_mode {
-            m.insert("RateControlMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.raw_format {
-            m.insert("RawFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_rate {
-            m.insert("SampleRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spec {
-            m.insert("Spec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vbr_quality {
-            m.insert("VbrQuality".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AacSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AacSettings);
-
-/// Property type `Ac3Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Ac3Settings {
-    /// `AttenuationControl` (optional).
-    pub attenuation_control: Option<Value<String>>,
     /// `Bitrate` (optional).
-    pub bitrate: Option<Value<f64>>,
-    /// `BitstreamMode` (optional).
-    pub bitstream_mode: Option<Value<String>>,
+    pub fn bitrate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Bitrate", value.into().to_template()))
+    }
     /// `CodingMode` (optional).
-    pub coding_mode: Option<Value<String>>,
-    /// `Dialnorm` (optional).
-    pub dialnorm: Option<Value<i64>>,
-    /// `DrcProfile` (optional).
-    pub drc_profile: Option<Value<String>>,
-    /// `LfeFilter` (optional).
-    pub lfe_filter: Option<Value<String>>,
-    /// `MetadataControl` (optional).
-    pub metadata_control: Option<Value<String>>,
+    pub fn coding_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CodingMode", value.into().to_template()))
+    }
+    /// `InputType` (optional).
+    pub fn input_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InputType", value.into().to_template()))
+    }
+    /// `Profile` (optional).
+    pub fn profile(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Profile", value.into().to_template()))
+    }
+    /// `RateControlMode` (optional).
+    pub fn rate_control_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RateControlMode", value.into().to_template()),
+        )
+    }
+    /// `RawFormat` (optional).
+    pub fn raw_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RawFormat", value.into().to_template()))
+    }
+    /// `SampleRate` (optional).
+    pub fn sample_rate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(6, "SampleRate", value.into().to_template()))
+    }
+    /// `Spec` (optional).
+    pub fn spec(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Spec", value.into().to_template()))
+    }
+    /// `VbrQuality` (optional).
+    pub fn vbr_quality(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "VbrQuality", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Ac3Settings` of `AWS::MediaLive::Channel`.
+    Ac3Settings(default)
 }
 
 impl Ac3Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attenuation_control: None,
-            bitrate: None,
-            bitstream_mode: None,
-            coding_mode: None,
-            dialnorm: None,
-            drc_profile: None,
-            lfe_filter: None,
-            metadata_control: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttenuationControl`.
-    pub fn attenuation_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attenuation_control = Some(value.into());
-        self
+    /// `AttenuationControl` (optional).
+    pub fn attenuation_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttenuationControl", value.into().to_template()),
+        )
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
-    }
-    /// Sets `BitstreamMode`.
-    pub fn bitstream_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bitstream_mode = Some(value.into());
-        self
-    }
-    /// Sets `CodingMode`.
-    pub fn coding_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.coding_mode = Some(value.into());
-        self
-    }
-    /// Sets `Dialnorm`.
-    pub fn dialnorm(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dialnorm = Some(value.into());
-        self
-    }
-    /// Sets `DrcProfile`.
-    pub fn drc_profile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.drc_profile = Some(value.into());
-        self
-    }
-    /// Sets `LfeFilter`.
-    pub fn lfe_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lfe_filter = Some(value.into());
-        self
-    }
-    /// Sets `MetadataControl`.
-    pub fn metadata_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metadata_control = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Ac3Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attenuation_control {
-            m.insert("AttenuationControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitstream_mode {
-            m.insert("BitstreamMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coding_mode {
-            m.insert("CodingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dialnorm {
-            m.insert("Dialnorm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drc_profile {
-            m.insert("DrcProfile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lfe_filter {
-            m.insert("LfeFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_control {
-            m.insert("MetadataControl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Ac3Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Ac3Settings);
-
-/// Property type `Eac3AtmosSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Eac3AtmosSettings {
     /// `Bitrate` (optional).
-    pub bitrate: Option<Value<f64>>,
+    pub fn bitrate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Bitrate", value.into().to_template()))
+    }
+    /// `BitstreamMode` (optional).
+    pub fn bitstream_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BitstreamMode", value.into().to_template()))
+    }
     /// `CodingMode` (optional).
-    pub coding_mode: Option<Value<String>>,
+    pub fn coding_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CodingMode", value.into().to_template()))
+    }
     /// `Dialnorm` (optional).
-    pub dialnorm: Option<Value<i64>>,
-    /// `DrcLine` (optional).
-    pub drc_line: Option<Value<String>>,
-    /// `DrcRf` (optional).
-    pub drc_rf: Option<Value<String>>,
-    /// `HeightTrim` (optional).
-    pub height_trim: Option<Value<f64>>,
-    /// `SurroundTrim` (optional).
-    pub surround_trim: Option<Value<f64>>,
+    pub fn dialnorm(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Dialnorm", value.into().to_template()))
+    }
+    /// `DrcProfile` (optional).
+    pub fn drc_profile(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DrcProfile", value.into().to_template()))
+    }
+    /// `LfeFilter` (optional).
+    pub fn lfe_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "LfeFilter", value.into().to_template()))
+    }
+    /// `MetadataControl` (optional).
+    pub fn metadata_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MetadataControl", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Eac3AtmosSettings` of `AWS::MediaLive::Channel`.
+    Eac3AtmosSettings(default)
 }
 
 impl Eac3AtmosSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bitrate: None,
-            coding_mode: None,
-            dialnorm: None,
-            drc_line: None,
-            drc_rf: None,
-            height_trim: None,
-            surround_trim: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
-    }
-    /// Sets `CodingMode`.
-    pub fn coding_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.coding_mode = Some(value.into());
-        self
-    }
-    /// Sets `Dialnorm`.
-    pub fn dialnorm(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dialnorm = Some(value.into());
-        self
-    }
-    /// Sets `DrcLine`.
-    pub fn drc_line(mut self, value: impl Into<Value<String>>) -> Self {
-        self.drc_line = Some(value.into());
-        self
-    }
-    /// Sets `DrcRf`.
-    pub fn drc_rf(mut self, value: impl Into<Value<String>>) -> Self {
-        self.drc_rf = Some(value.into());
-        self
-    }
-    /// Sets `HeightTrim`.
-    pub fn height_trim(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.height_trim = Some(value.into());
-        self
-    }
-    /// Sets `SurroundTrim`.
-    pub fn surround_trim(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.surround_trim = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Eac3AtmosSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coding_mode {
-            m.insert("CodingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dialnorm {
-            m.insert("Dialnorm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drc_line {
-            m.insert("DrcLine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drc_rf {
-            m.insert("DrcRf".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.height_trim {
-            m.insert("HeightTrim".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.surround_trim {
-            m.insert("SurroundTrim".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Eac3AtmosSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Eac3AtmosSettings);
-
-/// Property type `Eac3Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Eac3Settings {
-    /// `AttenuationControl` (optional).
-    pub attenuation_control: Option<Value<String>>,
     /// `Bitrate` (optional).
-    pub bitrate: Option<Value<f64>>,
-    /// `BitstreamMode` (optional).
-    pub bitstream_mode: Option<Value<String>>,
+    pub fn bitrate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Bitrate", value.into().to_template()))
+    }
     /// `CodingMode` (optional).
-    pub coding_mode: Option<Value<String>>,
-    /// `DcFilter` (optional).
-    pub dc_filter: Option<Value<String>>,
+    pub fn coding_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CodingMode", value.into().to_template()))
+    }
     /// `Dialnorm` (optional).
-    pub dialnorm: Option<Value<i64>>,
+    pub fn dialnorm(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Dialnorm", value.into().to_template()))
+    }
     /// `DrcLine` (optional).
-    pub drc_line: Option<Value<String>>,
+    pub fn drc_line(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DrcLine", value.into().to_template()))
+    }
     /// `DrcRf` (optional).
-    pub drc_rf: Option<Value<String>>,
-    /// `LfeControl` (optional).
-    pub lfe_control: Option<Value<String>>,
-    /// `LfeFilter` (optional).
-    pub lfe_filter: Option<Value<String>>,
-    /// `LoRoCenterMixLevel` (optional).
-    pub lo_ro_center_mix_level: Option<Value<f64>>,
-    /// `LoRoSurroundMixLevel` (optional).
-    pub lo_ro_surround_mix_level: Option<Value<f64>>,
-    /// `LtRtCenterMixLevel` (optional).
-    pub lt_rt_center_mix_level: Option<Value<f64>>,
-    /// `LtRtSurroundMixLevel` (optional).
-    pub lt_rt_surround_mix_level: Option<Value<f64>>,
-    /// `MetadataControl` (optional).
-    pub metadata_control: Option<Value<String>>,
-    /// `PassthroughControl` (optional).
-    pub passthrough_control: Option<Value<String>>,
-    /// `PhaseControl` (optional).
-    pub phase_control: Option<Value<String>>,
-    /// `StereoDownmix` (optional).
-    pub stereo_downmix: Option<Value<String>>,
-    /// `SurroundExMode` (optional).
-    pub surround_ex_mode: Option<Value<String>>,
-    /// `SurroundMode` (optional).
-    pub surround_mode: Option<Value<String>>,
+    pub fn drc_rf(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DrcRf", value.into().to_template()))
+    }
+    /// `HeightTrim` (optional).
+    pub fn height_trim(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "HeightTrim", value.into().to_template()))
+    }
+    /// `SurroundTrim` (optional).
+    pub fn surround_trim(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(6, "SurroundTrim", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Eac3Settings` of `AWS::MediaLive::Channel`.
+    Eac3Settings(default)
 }
 
 impl Eac3Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attenuation_control: None,
-            bitrate: None,
-            bitstream_mode: None,
-            coding_mode: None,
-            dc_filter: None,
-            dialnorm: None,
-            drc_line: None,
-            drc_rf: None,
-            lfe_control: None,
-            lfe_filter: None,
-            lo_ro_center_mix_level: None,
-            lo_ro_surround_mix_level: None,
-            lt_rt_center_mix_level: None,
-            lt_rt_surround_mix_level: None,
-            metadata_control: None,
-            passthrough_control: None,
-            phase_control: None,
-            stereo_downmix: None,
-            surround_ex_mode: None,
-            surround_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttenuationControl`.
-    pub fn attenuation_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attenuation_control = Some(value.into());
-        self
+    /// `AttenuationControl` (optional).
+    pub fn attenuation_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttenuationControl", value.into().to_template()),
+        )
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
-    }
-    /// Sets `BitstreamMode`.
-    pub fn bitstream_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bitstream_mode = Some(value.into());
-        self
-    }
-    /// Sets `CodingMode`.
-    pub fn coding_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.coding_mode = Some(value.into());
-        self
-    }
-    /// Sets `DcFilter`.
-    pub fn dc_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dc_filter = Some(value.into());
-        self
-    }
-    /// Sets `Dialnorm`.
-    pub fn dialnorm(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dialnorm = Some(value.into());
-        self
-    }
-    /// Sets `DrcLine`.
-    pub fn drc_line(mut self, value: impl Into<Value<String>>) -> Self {
-        self.drc_line = Some(value.into());
-        self
-    }
-    /// Sets `DrcRf`.
-    pub fn drc_rf(mut self, value: impl Into<Value<String>>) -> Self {
-        self.drc_rf = Some(value.into());
-        self
-    }
-    /// Sets `LfeControl`.
-    pub fn lfe_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lfe_control = Some(value.into());
-        self
-    }
-    /// Sets `LfeFilter`.
-    pub fn lfe_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lfe_filter = Some(value.into());
-        self
-    }
-    /// Sets `LoRoCenterMixLevel`.
-    pub fn lo_ro_center_mix_level(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lo_ro_center_mix_level = Some(value.into());
-        self
-    }
-    /// Sets `LoRoSurroundMixLevel`.
-    pub fn lo_ro_surround_mix_level(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lo_ro_surround_mix_level = Some(value.into());
-        self
-    }
-    /// Sets `LtRtCenterMixLevel`.
-    pub fn lt_rt_center_mix_level(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lt_rt_center_mix_level = Some(value.into());
-        self
-    }
-    /// Sets `LtRtSurroundMixLevel`.
-    pub fn lt_rt_surround_mix_level(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lt_rt_surround_mix_level = Some(value.into());
-        self
-    }
-    /// Sets `MetadataControl`.
-    pub fn metadata_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metadata_control = Some(value.into());
-        self
-    }
-    /// Sets `PassthroughControl`.
-    pub fn passthrough_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.passthrough_control = Some(value.into());
-        self
-    }
-    /// Sets `PhaseControl`.
-    pub fn phase_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.phase_control = Some(value.into());
-        self
-    }
-    /// Sets `StereoDownmix`.
-    pub fn stereo_downmix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stereo_downmix = Some(value.into());
-        self
-    }
-    /// Sets `SurroundExMode`.
-    pub fn surround_ex_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.surround_ex_mode = Some(value.into());
-        self
-    }
-    /// Sets `SurroundMode`.
-    pub fn surround_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.surround_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Eac3Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attenuation_control {
-            m.insert("AttenuationControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitstream_mode {
-            m.insert("BitstreamMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coding_mode {
-            m.insert("CodingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dc_filter {
-            m.insert("DcFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dialnorm {
-            m.insert("Dialnorm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drc_line {
-            m.insert("DrcLine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drc_rf {
-            m.insert("DrcRf".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lfe_control {
-            m.insert("LfeControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lfe_filter {
-            m.insert("LfeFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lo_ro_center_mix_level {
-            m.insert("LoRoCenterMixLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lo_ro_surround_mix_level {
-            m.insert("LoRoSurroundMixLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lt_rt_center_mix_level {
-            m.insert("LtRtCenterMixLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lt_rt_surround_mix_level {
-            m.insert("LtRtSurroundMixLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_control {
-            m.insert("MetadataControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.passthrough_control {
-            m.insert("PassthroughControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phase_control {
-            m.insert("PhaseControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stereo_downmix {
-            m.insert("StereoDownmix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.surround_ex_mode {
-            m.insert("SurroundExMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.surround_mode {
-            m.insert("SurroundMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Eac3Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Eac3Settings);
-
-/// Property type `Mp2Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Mp2Settings {
     /// `Bitrate` (optional).
-    pub bitrate: Option<Value<f64>>,
+    pub fn bitrate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Bitrate", value.into().to_template()))
+    }
+    /// `BitstreamMode` (optional).
+    pub fn bitstream_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BitstreamMode", value.into().to_template()))
+    }
     /// `CodingMode` (optional).
-    pub coding_mode: Option<Value<String>>,
-    /// `SampleRate` (optional).
-    pub sample_rate: Option<Value<f64>>,
+    pub fn coding_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "CodingMode", value.into().to_template()))
+    }
+    /// `DcFilter` (optional).
+    pub fn dc_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DcFilter", value.into().to_template()))
+    }
+    /// `Dialnorm` (optional).
+    pub fn dialnorm(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Dialnorm", value.into().to_template()))
+    }
+    /// `DrcLine` (optional).
+    pub fn drc_line(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "DrcLine", value.into().to_template()))
+    }
+    /// `DrcRf` (optional).
+    pub fn drc_rf(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "DrcRf", value.into().to_template()))
+    }
+    /// `LfeControl` (optional).
+    pub fn lfe_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "LfeControl", value.into().to_template()))
+    }
+    /// `LfeFilter` (optional).
+    pub fn lfe_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "LfeFilter", value.into().to_template()))
+    }
+    /// `LoRoCenterMixLevel` (optional).
+    pub fn lo_ro_center_mix_level(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "LoRoCenterMixLevel", value.into().to_template()),
+        )
+    }
+    /// `LoRoSurroundMixLevel` (optional).
+    pub fn lo_ro_surround_mix_level(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LoRoSurroundMixLevel", value.into().to_template()),
+        )
+    }
+    /// `LtRtCenterMixLevel` (optional).
+    pub fn lt_rt_center_mix_level(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "LtRtCenterMixLevel", value.into().to_template()),
+        )
+    }
+    /// `LtRtSurroundMixLevel` (optional).
+    pub fn lt_rt_surround_mix_level(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "LtRtSurroundMixLevel", value.into().to_template()),
+        )
+    }
+    /// `MetadataControl` (optional).
+    pub fn metadata_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "MetadataControl", value.into().to_template()),
+        )
+    }
+    /// `PassthroughControl` (optional).
+    pub fn passthrough_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "PassthroughControl", value.into().to_template()),
+        )
+    }
+    /// `PhaseControl` (optional).
+    pub fn phase_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "PhaseControl", value.into().to_template()))
+    }
+    /// `StereoDownmix` (optional).
+    pub fn stereo_downmix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "StereoDownmix", value.into().to_template()))
+    }
+    /// `SurroundExMode` (optional).
+    pub fn surround_ex_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "SurroundExMode", value.into().to_template()),
+        )
+    }
+    /// `SurroundMode` (optional).
+    pub fn surround_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "SurroundMode", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Mp2Settings` of `AWS::MediaLive::Channel`.
+    Mp2Settings(default)
 }
 
 impl Mp2Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bitrate: None,
-            coding_mode: None,
-            sample_rate: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
+    /// `Bitrate` (optional).
+    pub fn bitrate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Bitrate", value.into().to_template()))
     }
-    /// Sets `CodingMode`.
-    pub fn coding_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.coding_mode = Some(value.into());
-        self
-    }
-    /// Sets `SampleRate`.
-    pub fn sample_rate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.sample_rate = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Mp2Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coding_mode {
-            m.insert("CodingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_rate {
-            m.insert("SampleRate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Mp2Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Mp2Settings);
-
-/// Property type `WavSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct WavSettings {
-    /// `BitDepth` (optional).
-    pub bit_depth: Option<Value<f64>>,
     /// `CodingMode` (optional).
-    pub coding_mode: Option<Value<String>>,
+    pub fn coding_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CodingMode", value.into().to_template()))
+    }
     /// `SampleRate` (optional).
-    pub sample_rate: Option<Value<f64>>,
+    pub fn sample_rate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "SampleRate", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `WavSettings` of `AWS::MediaLive::Channel`.
+    WavSettings(default)
 }
 
 impl WavSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bit_depth: None,
-            coding_mode: None,
-            sample_rate: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BitDepth`.
-    pub fn bit_depth(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.bit_depth = Some(value.into());
-        self
+    /// `BitDepth` (optional).
+    pub fn bit_depth(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "BitDepth", value.into().to_template()))
     }
-    /// Sets `CodingMode`.
-    pub fn coding_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.coding_mode = Some(value.into());
-        self
+    /// `CodingMode` (optional).
+    pub fn coding_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CodingMode", value.into().to_template()))
     }
-    /// Sets `SampleRate`.
-    pub fn sample_rate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.sample_rate = Some(value.into());
-        self
+    /// `SampleRate` (optional).
+    pub fn sample_rate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "SampleRate", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WavSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bit_depth {
-            m.insert("BitDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coding_mode {
-            m.insert("CodingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_rate {
-            m.insert("SampleRate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WavSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WavSettings);
-
-/// Property type `RemixSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct RemixSettings {
-    /// `ChannelMappings` (optional).
-    pub channel_mappings: Option<Value<List<AudioChannelMapping>>>,
-    /// `ChannelsIn` (optional).
-    pub channels_in: Option<Value<i64>>,
-    /// `ChannelsOut` (optional).
-    pub channels_out: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RemixSettings` of `AWS::MediaLive::Channel`.
+    RemixSettings(default)
 }
 
 impl RemixSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_mappings: None,
-            channels_in: None,
-            channels_out: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelMappings`.
-    pub fn channel_mappings(mut self, value: impl Into<Value<List<AudioChannelMapping>>>) -> Self {
-        self.channel_mappings = Some(value.into());
-        self
+    /// `ChannelMappings` (optional).
+    pub fn channel_mappings(self, value: impl Into<Value<List<AudioChannelMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChannelMappings", value.into().to_template()),
+        )
     }
-    /// Sets `ChannelsIn`.
-    pub fn channels_in(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.channels_in = Some(value.into());
-        self
+    /// `ChannelsIn` (optional).
+    pub fn channels_in(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ChannelsIn", value.into().to_template()))
     }
-    /// Sets `ChannelsOut`.
-    pub fn channels_out(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.channels_out = Some(value.into());
-        self
+    /// `ChannelsOut` (optional).
+    pub fn channels_out(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "ChannelsOut", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RemixSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_mappings {
-            m.insert("ChannelMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channels_in {
-            m.insert("ChannelsIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channels_out {
-            m.insert("ChannelsOut".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RemixSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_mappings
-            .check(&path.field("ChannelMappings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RemixSettings);
-
-/// Property type `AudioChannelMapping` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioChannelMapping {
-    /// `InputChannelLevels` (optional).
-    pub input_channel_levels: Option<Value<List<InputChannelLevel>>>,
-    /// `OutputChannel` (optional).
-    pub output_channel: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AudioChannelMapping` of `AWS::MediaLive::Channel`.
+    AudioChannelMapping(default)
 }
 
 impl AudioChannelMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_channel_levels: None,
-            output_channel: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputChannelLevels`.
-    pub fn input_channel_levels(
-        mut self,
-        value: impl Into<Value<List<InputChannelLevel>>>,
-    ) -> Self {
-        self.input_channel_levels = Some(value.into());
-        self
+    /// `InputChannelLevels` (optional).
+    pub fn input_channel_levels(self, value: impl Into<Value<List<InputChannelLevel>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputChannelLevels", value.into().to_template()),
+        )
     }
-    /// Sets `OutputChannel`.
-    pub fn output_channel(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.output_channel = Some(value.into());
-        self
+    /// `OutputChannel` (optional).
+    pub fn output_channel(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "OutputChannel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioChannelMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_channel_levels {
-            m.insert("InputChannelLevels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_channel {
-            m.insert("OutputChannel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioChannelMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_channel_levels
-            .check(&path.field("InputChannelLevels"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioChannelMapping);
-
-/// Property type `InputChannelLevel` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputChannelLevel {
-    /// `Gain` (optional).
-    pub gain: Option<Value<i64>>,
-    /// `InputChannel` (optional).
-    pub input_channel: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InputChannelLevel` of `AWS::MediaLive::Channel`.
+    InputChannelLevel(default)
 }
 
 impl InputChannelLevel {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            gain: None,
-            input_channel: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Gain`.
-    pub fn gain(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gain = Some(value.into());
-        self
+    /// `Gain` (optional).
+    pub fn gain(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Gain", value.into().to_template()))
     }
-    /// Sets `InputChannel`.
-    pub fn input_channel(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.input_channel = Some(value.into());
-        self
+    /// `InputChannel` (optional).
+    pub fn input_channel(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "InputChannel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputChannelLevel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.gain {
-            m.insert("Gain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_channel {
-            m.insert("InputChannel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputChannelLevel {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputChannelLevel);
-
-/// Property type `AvailBlanking` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AvailBlanking {
-    /// `AvailBlankingImage` (optional).
-    pub avail_blanking_image: Option<Value<InputLocation>>,
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AvailBlanking` of `AWS::MediaLive::Channel`.
+    AvailBlanking(default)
 }
 
 impl AvailBlanking {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            avail_blanking_image: None,
-            state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailBlankingImage`.
-    pub fn avail_blanking_image(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.avail_blanking_image = Some(value.into());
-        self
+    /// `AvailBlankingImage` (optional).
+    pub fn avail_blanking_image(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailBlankingImage", value.into().to_template()),
+        )
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "State", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AvailBlanking {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.avail_blanking_image {
-            m.insert("AvailBlankingImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AvailBlanking {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.avail_blanking_image
-            .check(&path.field("AvailBlankingImage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AvailBlanking);
-
-/// Property type `InputLocation` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputLocation {
-    /// `PasswordParam` (optional).
-    pub password_param: Option<Value<String>>,
-    /// `Uri` (optional).
-    pub uri: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputLocation` of `AWS::MediaLive::Channel`.
+    InputLocation(default)
 }
 
 impl InputLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password_param: None,
-            uri: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PasswordParam`.
-    pub fn password_param(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password_param = Some(value.into());
-        self
+    /// `PasswordParam` (optional).
+    pub fn password_param(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PasswordParam", value.into().to_template()))
     }
-    /// Sets `Uri`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
+    /// `Uri` (optional).
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Uri", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Username", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password_param {
-            m.insert("PasswordParam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri {
-            m.insert("Uri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputLocation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputLocation);
-
-/// Property type `AvailConfiguration` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AvailConfiguration {
-    /// `AvailSettings` (optional).
-    pub avail_settings: Option<Value<AvailSettings>>,
-    /// `Scte35SegmentationScope` (optional).
-    pub scte35_segmentation_scope: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AvailConfiguration` of `AWS::MediaLive::Channel`.
+    AvailConfiguration(default)
 }
 
 impl AvailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            avail_settings: None,
-            scte35_segmentation_scope: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailSettings`.
-    pub fn avail_settings(mut self, value: impl Into<Value<AvailSettings>>) -> Self {
-        self.avail_settings = Some(value.into());
-        self
+    /// `AvailSettings` (optional).
+    pub fn avail_settings(self, value: impl Into<Value<AvailSettings>>) -> Self {
+        Self(self.0.with(0, "AvailSettings", value.into().to_template()))
     }
-    /// Sets `Scte35SegmentationScope`.
-    pub fn scte35_segmentation_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_segmentation_scope = Some(value.into());
-        self
+    /// `Scte35SegmentationScope` (optional).
+    pub fn scte35_segmentation_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "Scte35SegmentationScope", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AvailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.avail_settings {
-            m.insert("AvailSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_segmentation_scope {
-            m.insert("Scte35SegmentationScope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AvailConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.avail_settings
-            .check(&path.field("AvailSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AvailConfiguration);
-
-/// Property type `AvailSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AvailSettings {
-    /// `Esam` (optional).
-    pub esam: Option<Value<Esam>>,
-    /// `Scte35SpliceInsert` (optional).
-    pub scte35_splice_insert: Option<Value<Scte35SpliceInsert>>,
-    /// `Scte35TimeSignalApos` (optional).
-    pub scte35_time_signal_apos: Option<Value<Scte35TimeSignalApos>>,
+crate::l1_struct! {
+    /// Property type `AvailSettings` of `AWS::MediaLive::Channel`.
+    AvailSettings(default)
 }
 
 impl AvailSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            esam: None,
-            scte35_splice_insert: None,
-            scte35_time_signal_apos: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Esam`.
-    pub fn esam(mut self, value: impl Into<Value<Esam>>) -> Self {
-        self.esam = Some(value.into());
-        self
+    /// `Esam` (optional).
+    pub fn esam(self, value: impl Into<Value<Esam>>) -> Self {
+        Self(self.0.with(0, "Esam", value.into().to_template()))
     }
-    /// Sets `Scte35SpliceInsert`.
-    pub fn scte35_splice_insert(mut self, value: impl Into<Value<Scte35SpliceInsert>>) -> Self {
-        self.scte35_splice_insert = Some(value.into());
-        self
+    /// `Scte35SpliceInsert` (optional).
+    pub fn scte35_splice_insert(self, value: impl Into<Value<Scte35SpliceInsert>>) -> Self {
+        Self(
+            self.0
+                .with(1, "Scte35SpliceInsert", value.into().to_template()),
+        )
     }
-    /// Sets `Scte35TimeSignalApos`.
-    pub fn scte35_time_signal_apos(
-        mut self,
-        value: impl Into<Value<Scte35TimeSignalApos>>,
-    ) -> Self {
-        self.scte35_time_signal_apos = Some(value.into());
-        self
+    /// `Scte35TimeSignalApos` (optional).
+    pub fn scte35_time_signal_apos(self, value: impl Into<Value<Scte35TimeSignalApos>>) -> Self {
+        Self(
+            self.0
+                .with(2, "Scte35TimeSignalApos", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AvailSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.esam {
-            m.insert("Esam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_splice_insert {
-            m.insert("Scte35SpliceInsert".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_time_signal_apos {
-            m.insert("Scte35TimeSignalApos".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AvailSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.esam.check(&path.field("Esam"), &Rules::NONE, out);
-        self.scte35_splice_insert
-            .check(&path.field("Scte35SpliceInsert"), &Rules::NONE, out);
-        self.scte35_time_signal_apos
-            .check(&path.field("Scte35TimeSignalApos"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AvailSettings);
-
-/// Property type `Esam` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Esam {
-    /// `AcquisitionPointId` (optional).
-    pub acquisition_point_id: Option<Value<String>>,
-    /// `AdAvailOffset` (optional).
-    pub ad_avail_offset: Option<Value<i64>>,
-    /// `PasswordParam` (optional).
-    pub password_param: Option<Value<String>>,
-    /// `PoisEndpoint` (optional).
-    pub pois_endpoint: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
-    /// `ZoneIdentity` (optional).
-    pub zone_identity: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Esam` of `AWS::MediaLive::Channel`.
+    Esam(default)
 }
 
 impl Esam {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acquisition_point_id: None,
-            ad_avail_offset: None,
-            password_param: None,
-            pois_endpoint: None,
-            username: None,
-            zone_identity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcquisitionPointId`.
-    pub fn acquisition_point_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.acquisition_point_id = Some(value.into());
-        self
+    /// `AcquisitionPointId` (optional).
+    pub fn acquisition_point_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcquisitionPointId", value.into().to_template()),
+        )
     }
-    /// Sets `AdAvailOffset`.
-    pub fn ad_avail_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ad_avail_offset = Some(value.into());
-        self
-    }
-    /// Sets `PasswordParam`.
-    pub fn password_param(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password_param = Some(value.into());
-        self
-    }
-    /// Sets `PoisEndpoint`.
-    pub fn pois_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pois_endpoint = Some(value.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-    /// Sets `ZoneIdentity`.
-    pub fn zone_identity(mut self, value: impl Into<Value<String>>) -> Self {
-        self.zone_identity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Esam {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acquisition_point_id {
-            m.insert("AcquisitionPointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ad_avail_offset {
-            m.insert("AdAvailOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password_param {
-            m.insert("PasswordParam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pois_endpoint {
-            m.insert("PoisEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zone_identity {
-            m.insert("ZoneIdentity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Esam {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Esam);
-
-/// Property type `Scte35SpliceInsert` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Scte35SpliceInsert {
     /// `AdAvailOffset` (optional).
-    pub ad_avail_offset: Option<Value<i64>>,
-    /// `NoRegionalBlackoutFlag` (optional).
-    pub no_regional_blackout_flag: Option<Value<String>>,
-    /// `WebDeliveryAllowedFlag` (optional).
-    pub web_delivery_allowed_flag: Option<Value<String>>,
+    pub fn ad_avail_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "AdAvailOffset", value.into().to_template()))
+    }
+    /// `PasswordParam` (optional).
+    pub fn password_param(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PasswordParam", value.into().to_template()))
+    }
+    /// `PoisEndpoint` (optional).
+    pub fn pois_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PoisEndpoint", value.into().to_template()))
+    }
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Username", value.into().to_template()))
+    }
+    /// `ZoneIdentity` (optional).
+    pub fn zone_identity(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ZoneIdentity", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Scte35SpliceInsert` of `AWS::MediaLive::Channel`.
+    Scte35SpliceInsert(default)
 }
 
 impl Scte35SpliceInsert {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_avail_offset: None,
-            no_regional_blackout_flag: None,
-            web_delivery_allowed_flag: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdAvailOffset`.
-    pub fn ad_avail_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ad_avail_offset = Some(value.into());
-        self
-    }
-    /// Sets `NoRegionalBlackoutFlag`.
-    pub fn no_regional_blackout_flag(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_regional_blackout_flag = Some(value.into());
-        self
-    }
-    /// Sets `WebDeliveryAllowedFlag`.
-    pub fn web_delivery_allowed_flag(mut self, value: impl Into<Value<String>>) -> Self {
-        self.web_delivery_allowed_flag = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Scte35SpliceInsert {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_avail_offset {
-            m.insert("AdAvailOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_regional_blackout_flag {
-            m.insert("NoRegionalBlackoutFlag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_delivery_allowed_flag {
-            m.insert("WebDeliveryAllowedFlag".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Scte35SpliceInsert {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Scte35SpliceInsert);
-
-/// Property type `Scte35TimeSignalApos` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Scte35TimeSignalApos {
     /// `AdAvailOffset` (optional).
-    pub ad_avail_offset: Option<Value<i64>>,
+    pub fn ad_avail_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "AdAvailOffset", value.into().to_template()))
+    }
     /// `NoRegionalBlackoutFlag` (optional).
-    pub no_regional_blackout_flag: Option<Value<String>>,
+    pub fn no_regional_blackout_flag(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NoRegionalBlackoutFlag", value.into().to_template()),
+        )
+    }
     /// `WebDeliveryAllowedFlag` (optional).
-    pub web_delivery_allowed_flag: Option<Value<String>>,
+    pub fn web_delivery_allowed_flag(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "WebDeliveryAllowedFlag", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Scte35TimeSignalApos` of `AWS::MediaLive::Channel`.
+    Scte35TimeSignalApos(default)
 }
 
 impl Scte35TimeSignalApos {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_avail_offset: None,
-            no_regional_blackout_flag: None,
-            web_delivery_allowed_flag: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdAvailOffset`.
-    pub fn ad_avail_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ad_avail_offset = Some(value.into());
-        self
+    /// `AdAvailOffset` (optional).
+    pub fn ad_avail_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "AdAvailOffset", value.into().to_template()))
     }
-    /// Sets `NoRegionalBlackoutFlag`.
-    pub fn no_regional_blackout_flag(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_regional_blackout_flag = Some(value.into());
-        self
+    /// `NoRegionalBlackoutFlag` (optional).
+    pub fn no_regional_blackout_flag(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NoRegionalBlackoutFlag", value.into().to_template()),
+        )
     }
-    /// Sets `WebDeliveryAllowedFlag`.
-    pub fn web_delivery_allowed_flag(mut self, value: impl Into<Value<String>>) -> Self {
-        self.web_delivery_allowed_flag = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Scte35TimeSignalApos {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_avail_offset {
-            m.insert("AdAvailOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_regional_blackout_flag {
-            m.insert("NoRegionalBlackoutFlag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_delivery_allowed_flag {
-            m.insert("WebDeliveryAllowedFlag".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WebDeliveryAllowedFlag` (optional).
+    pub fn web_delivery_allowed_flag(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "WebDeliveryAllowedFlag", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Scte35TimeSignalApos {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Scte35TimeSignalApos);
-
-/// Property type `BlackoutSlate` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct BlackoutSlate {
-    /// `BlackoutSlateImage` (optional).
-    pub blackout_slate_image: Option<Value<InputLocation>>,
-    /// `NetworkEndBlackout` (optional).
-    pub network_end_blackout: Option<Value<String>>,
-    /// `NetworkEndBlackoutImage` (optional).
-    pub network_end_blackout_image: Option<Value<InputLocation>>,
-    /// `NetworkId` (optional).
-    pub network_id: Option<Value<String>>,
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlackoutSlate` of `AWS::MediaLive::Channel`.
+    BlackoutSlate(default)
 }
 
 impl BlackoutSlate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            blackout_slate_image: None,
-            network_end_blackout: None,
-            network_end_blackout_image: None,
-            network_id: None,
-            state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlackoutSlateImage`.
-    pub fn blackout_slate_image(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.blackout_slate_image = Some(value.into());
-        self
+    /// `BlackoutSlateImage` (optional).
+    pub fn blackout_slate_image(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlackoutSlateImage", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkEndBlackout`.
-    pub fn network_end_blackout(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_end_blackout = Some(value.into());
-        self
+    /// `NetworkEndBlackout` (optional).
+    pub fn network_end_blackout(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkEndBlackout", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkEndBlackoutImage`.
-    pub fn network_end_blackout_image(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.network_end_blackout_image = Some(value.into());
-        self
+    /// `NetworkEndBlackoutImage` (optional).
+    pub fn network_end_blackout_image(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NetworkEndBlackoutImage", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkId`.
-    pub fn network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_id = Some(value.into());
-        self
+    /// `NetworkId` (optional).
+    pub fn network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "NetworkId", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "State", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlackoutSlate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blackout_slate_image {
-            m.insert("BlackoutSlateImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_end_blackout {
-            m.insert("NetworkEndBlackout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_end_blackout_image {
-            m.insert("NetworkEndBlackoutImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_id {
-            m.insert("NetworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlackoutSlate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blackout_slate_image
-            .check(&path.field("BlackoutSlateImage"), &Rules::NONE, out);
-        self.network_end_blackout_image.check(
-            &path.field("NetworkEndBlackoutImage"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlackoutSlate);
-
-/// Property type `CaptionDescription` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptionDescription {
-    /// `Accessibility` (optional).
-    pub accessibility: Option<Value<String>>,
-    /// `CaptionDashRoles` (optional).
-    pub caption_dash_roles: Option<Value<List<String>>>,
-    /// `CaptionSelectorName` (optional).
-    pub caption_selector_name: Option<Value<String>>,
-    /// `DestinationSettings` (optional).
-    pub destination_settings: Option<Value<CaptionDestinationSettings>>,
-    /// `DvbDashAccessibility` (optional).
-    pub dvb_dash_accessibility: Option<Value<String>>,
-    /// `LanguageCode` (optional).
-    pub language_code: Option<Value<String>>,
-    /// `LanguageDescription` (optional).
-    pub language_description: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CaptionDescription` of `AWS::MediaLive::Channel`.
+    CaptionDescription(default)
 }
 
 impl CaptionDescription {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accessibility: None,
-            caption_dash_roles: None,
-            caption_selector_name: None,
-            destination_settings: None,
-            dvb_dash_accessibility: None,
-            language_code: None,
-            language_description: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Accessibility`.
-    pub fn accessibility(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accessibility = Some(value.into());
-        self
+    /// `Accessibility` (optional).
+    pub fn accessibility(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Accessibility", value.into().to_template()))
     }
-    /// Sets `CaptionDashRoles`.
-    pub fn caption_dash_roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.caption_dash_roles = Some(value.into());
-        self
+    /// `CaptionDashRoles` (optional).
+    pub fn caption_dash_roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CaptionDashRoles", value.into().to_template()),
+        )
     }
-    /// Sets `CaptionSelectorName`.
-    pub fn caption_selector_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.caption_selector_name = Some(value.into());
-        self
+    /// `CaptionSelectorName` (optional).
+    pub fn caption_selector_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CaptionSelectorName", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationSettings`.
-    pub fn destination_settings(
-        mut self,
-        value: impl Into<Value<CaptionDestinationSettings>>,
-    ) -> Self {
-        self.destination_settings = Some(value.into());
-        self
+    /// `DestinationSettings` (optional).
+    pub fn destination_settings(self, value: impl Into<Value<CaptionDestinationSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DvbDashAccessibility`.
-    pub fn dvb_dash_accessibility(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dvb_dash_accessibility = Some(value.into());
-        self
+    /// `DvbDashAccessibility` (optional).
+    pub fn dvb_dash_accessibility(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DvbDashAccessibility", value.into().to_template()),
+        )
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `LanguageDescription`.
-    pub fn language_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_description = Some(value.into());
-        self
+    /// `LanguageDescription` (optional).
+    pub fn language_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "LanguageDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CaptionDescription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accessibility {
-            m.insert("Accessibility".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_dash_roles {
-            m.insert("CaptionDashRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_selector_name {
-            m.insert("CaptionSelectorName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_settings {
-            m.insert("DestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_dash_accessibility {
-            m.insert("DvbDashAccessibility".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_description {
-            m.insert("LanguageDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaptionDescription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_settings
-            .check(&path.field("DestinationSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CaptionDescription);
-
-/// Property type `CaptionDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptionDestinationSettings {
-    /// `AribDestinationSettings` (optional).
-    pub arib_destination_settings: Option<Value<serde_json::Value>>,
-    /// `BurnInDestinationSettings` (optional).
-    pub burn_in_destination_settings: Option<Value<BurnInDestinationSettings>>,
-    /// `DvbSubDestinationSettings` (optional).
-    pub dvb_sub_destination_settings: Option<Value<DvbSubDestinationSettings>>,
-    /// `EbuTtDDestinationSettings` (optional).
-    pub ebu_tt_d_destination_settings: Option<Value<EbuTtDDestinationSettings>>,
-    /// `EmbeddedDestinationSettings` (optional).
-    pub embedded_destination_settings: Option<Value<serde_json::Value>>,
-    /// `EmbeddedPlusScte20DestinationSettings` (optional).
-    pub embedded_plus_scte20_destination_settings: Option<Value<serde_json::Value>>,
-    /// `RtmpCaptionInfoDestinationSettings` (optional).
-    pub rtmp_caption_info_destination_settings: Option<Value<serde_json::Value>>,
-    /// `Scte20PlusEmbeddedDestinationSettings` (optional).
-    pub scte20_plus_embedded_destination_settings: Option<Value<serde_json::Value>>,
-    /// `Scte27DestinationSettings` (optional).
-    pub scte27_destination_settings: Option<Value<serde_json::Value>>,
-    /// `SmpteTtDestinationSettings` (optional).
-    pub smpte_tt_destination_settings: Option<Value<serde_json::Value>>,
-    /// `TeletextDestinationSettings` (optional).
-    pub teletext_destination_settings: Option<Value<serde_json::Value>>,
-    /// `TtmlDestinationSettings` (optional).
-    pub ttml_destination_settings: Option<Value<TtmlDestinationSettings>>,
-    /// `WebvttDestinationSettings` (optional).
-    pub webvtt_destination_settings: Option<Value<WebvttDestinationSettings>>,
+crate::l1_struct! {
+    /// Property type `CaptionDestinationSettings` of `AWS::MediaLive::Channel`.
+    CaptionDestinationSettings(default)
 }
 
 impl CaptionDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arib_destination_settings: None,
-            burn_in_destination_settings: None,
-            dvb_sub_destination_settings: None,
-            ebu_tt_d_destination_settings: None,
-            embedded_destination_settings: None,
-            embedded_plus_scte20_destination_settings: None,
-            rtmp_caption_info_destination_settings: None,
-            scte20_plus_embedded_destination_settings: None,
-            scte27_destination_settings: None,
-            smpte_tt_destination_settings: None,
-            teletext_destination_settings: None,
-            ttml_destination_settings: None,
-            webvtt_destination_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AribDestinationSettings`.
-    pub fn arib_destination_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.arib_destination_settings = Some(value.into());
-        self
+    /// `AribDestinationSettings` (optional).
+    pub fn arib_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AribDestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `BurnInDestinationSettings`.
+    /// `BurnInDestinationSettings` (optional).
     pub fn burn_in_destination_settings(
-        mut self,
+        self,
         value: impl Into<Value<BurnInDestinationSettings>>,
     ) -> Self {
-        self.burn_in_destination_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "BurnInDestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DvbSubDestinationSettings`.
+    /// `DvbSubDestinationSettings` (optional).
     pub fn dvb_sub_destination_settings(
-        mut self,
+        self,
         value: impl Into<Value<DvbSubDestinationSettings>>,
     ) -> Self {
-        self.dvb_sub_destination_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "DvbSubDestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `EbuTtDDestinationSettings`.
+    /// `EbuTtDDestinationSettings` (optional).
     pub fn ebu_tt_d_destination_settings(
-        mut self,
+        self,
         value: impl Into<Value<EbuTtDDestinationSettings>>,
     ) -> Self {
-        self.ebu_tt_d_destination_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "EbuTtDDestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `EmbeddedDestinationSettings`.
-    pub fn embedded_destination_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.embedded_destination_settings = Some(value.into());
-        self
+    /// `EmbeddedDestinationSettings` (optional).
+    pub fn embedded_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EmbeddedDestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `EmbeddedPlusScte20DestinationSettings`.
-    pub fn embedded_plus_scte20_destination_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.embedded_plus_scte20_destination_settings = Some(value.into());
-        self
+    /// `EmbeddedPlusScte20DestinationSettings` (optional).
+    pub fn embedded_plus_scte20_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            5,
+            "EmbeddedPlusScte20DestinationSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RtmpCaptionInfoDestinationSettings`.
-    pub fn rtmp_caption_info_destination_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.rtmp_caption_info_destination_settings = Some(value.into());
-        self
+    /// `RtmpCaptionInfoDestinationSettings` (optional).
+    pub fn rtmp_caption_info_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            6,
+            "RtmpCaptionInfoDestinationSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Scte20PlusEmbeddedDestinationSettings`.
-    pub fn scte20_plus_embedded_destination_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.scte20_plus_embedded_destination_settings = Some(value.into());
-        self
+    /// `Scte20PlusEmbeddedDestinationSettings` (optional).
+    pub fn scte20_plus_embedded_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            7,
+            "Scte20PlusEmbeddedDestinationSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Scte27DestinationSettings`.
-    pub fn scte27_destination_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.scte27_destination_settings = Some(value.into());
-        self
+    /// `Scte27DestinationSettings` (optional).
+    pub fn scte27_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(8, "Scte27DestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SmpteTtDestinationSettings`.
-    pub fn smpte_tt_destination_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.smpte_tt_destination_settings = Some(value.into());
-        self
+    /// `SmpteTtDestinationSettings` (optional).
+    pub fn smpte_tt_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SmpteTtDestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TeletextDestinationSettings`.
-    pub fn teletext_destination_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.teletext_destination_settings = Some(value.into());
-        self
+    /// `TeletextDestinationSettings` (optional).
+    pub fn teletext_destination_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            10,
+            "TeletextDestinationSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TtmlDestinationSettings`.
+    /// `TtmlDestinationSettings` (optional).
     pub fn ttml_destination_settings(
-        mut self,
+        self,
         value: impl Into<Value<TtmlDestinationSettings>>,
     ) -> Self {
-        self.ttml_destination_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "TtmlDestinationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `WebvttDestinationSettings`.
+    /// `WebvttDestinationSettings` (optional).
     pub fn webvtt_destination_settings(
-        mut self,
+        self,
         value: impl Into<Value<WebvttDestinationSettings>>,
     ) -> Self {
-        self.webvtt_destination_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(12, "WebvttDestinationSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CaptionDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arib_destination_settings {
-            m.insert("AribDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.burn_in_destination_settings {
-            m.insert("BurnInDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_sub_destination_settings {
-            m.insert("DvbSubDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebu_tt_d_destination_settings {
-            m.insert("EbuTtDDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.embedded_destination_settings {
-            m.insert("EmbeddedDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.embedded_plus_scte20_destination_settings {
-            m.insert(
-                "EmbeddedPlusScte20DestinationSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.rtmp_caption_info_destination_settings {
-            m.insert(
-                "RtmpCaptionInfoDestinationSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.scte20_plus_embedded_destination_settings {
-            m.insert(
-                "Scte20PlusEmbeddedDestinationSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.scte27_destination_settings {
-            m.insert("Scte27DestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.smpte_tt_destination_settings {
-            m.insert("SmpteTtDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.teletext_destination_settings {
-            m.insert("TeletextDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ttml_destination_settings {
-            m.insert("TtmlDestinationSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.webvtt_destination_settings {
-            m.insert("WebvttDestinationSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaptionDestinationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.burn_in_destination_settings.check(
-            &path.field("BurnInDestinationSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.dvb_sub_destination_settings.check(
-            &path.field("DvbSubDestinationSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.ebu_tt_d_destination_settings.check(
-            &path.field("EbuTtDDestinationSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.ttml_destination_settings.check(
-            &path.field("TtmlDestinationSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.webvtt_destination_settings.check(
-            &path.field("WebvttDestinationSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CaptionDestinationSettings);
-
-/// Property type `BurnInDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct BurnInDestinationSettings {
-    /// `Alignment` (optional).
-    pub alignment: Option<Value<String>>,
-    /// `BackgroundColor` (optional).
-    pub background_color: Option<Value<String>>,
-    /// `BackgroundOpacity` (optional).
-    pub background_opacity: Option<Value<i64>>,
-    /// `Font` (optional).
-    pub font: Option<Value<InputLocation>>,
-    /// `FontColor` (optional).
-    pub font_color: Option<Value<String>>,
-    /// `FontOpacity` (optional).
-    pub font_opacity: Option<Value<i64>>,
-    /// `FontResolution` (optional).
-    pub font_resolution: Option<Value<i64>>,
-    /// `FontSize` (optional).
-    pub font_size: Option<Value<String>>,
-    /// `OutlineColor` (optional).
-    pub outline_color: Option<Value<String>>,
-    /// `OutlineSize` (optional).
-    pub outline_size: Option<Value<i64>>,
-    /// `ShadowColor` (optional).
-    pub shadow_color: Option<Value<String>>,
-    /// `ShadowOpacity` (optional).
-    pub shadow_opacity: Option<Value<i64>>,
-    /// `ShadowXOffset` (optional).
-    pub shadow_x_offset: Option<Value<i64>>,
-    /// `ShadowYOffset` (optional).
-    pub shadow_y_offset: Option<Value<i64>>,
-    /// `SubtitleRows` (optional).
-    pub subtitle_rows: Option<Value<String>>,
-    /// `TeletextGridControl` (optional).
-    pub teletext_grid_control: Option<Value<String>>,
-    /// `XPosition` (optional).
-    pub x_position: Option<Value<i64>>,
-    /// `YPosition` (optional).
-    pub y_position: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BurnInDestinationSettings` of `AWS::MediaLive::Channel`.
+    BurnInDestinationSettings(default)
 }
 
 impl BurnInDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alignment: None,
-            background_color: None,
-            background_opacity: None,
-            font: None,
-            font_color: None,
-            font_opacity: None,
-            font_resolution: None,
-            font_size: None,
-            outline_color: None,
-            outline_size: None,
-            shadow_color: None,
-            shadow_opacity: None,
-            shadow_x_offset: None,
-            shadow_y_offset: None,
-            subtitle_rows: None,
-            teletext_grid_control: None,
-            x_position: None,
-            y_position: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alignment`.
-    pub fn alignment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alignment = Some(value.into());
-        self
-    }
-    /// Sets `BackgroundColor`.
-    pub fn background_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background_color = Some(value.into());
-        self
-    }
-    /// Sets `BackgroundOpacity`.
-    pub fn background_opacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.background_opacity = Some(value.into());
-        self
-    }
-    /// Sets `Font`.
-    pub fn font(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.font = Some(value.into());
-        self
-    }
-    /// Sets `FontColor`.
-    pub fn font_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_color = Some(value.into());
-        self
-    }
-    /// Sets `FontOpacity`.
-    pub fn font_opacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.font_opacity = Some(value.into());
-        self
-    }
-    /// Sets `FontResolution`.
-    pub fn font_resolution(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.font_resolution = Some(value.into());
-        self
-    }
-    /// Sets `FontSize`.
-    pub fn font_size(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_size = Some(value.into());
-        self
-    }
-    /// Sets `OutlineColor`.
-    pub fn outline_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outline_color = Some(value.into());
-        self
-    }
-    /// Sets `OutlineSize`.
-    pub fn outline_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.outline_size = Some(value.into());
-        self
-    }
-    /// Sets `ShadowColor`.
-    pub fn shadow_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shadow_color = Some(value.into());
-        self
-    }
-    /// Sets `ShadowOpacity`.
-    pub fn shadow_opacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shadow_opacity = Some(value.into());
-        self
-    }
-    /// Sets `ShadowXOffset`.
-    pub fn shadow_x_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shadow_x_offset = Some(value.into());
-        self
-    }
-    /// Sets `ShadowYOffset`.
-    pub fn shadow_y_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shadow_y_offset = Some(value.into());
-        self
-    }
-    /// Sets `SubtitleRows`.
-    pub fn subtitle_rows(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subtitle_rows = Some(value.into());
-        self
-    }
-    /// Sets `TeletextGridControl`.
-    pub fn teletext_grid_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.teletext_grid_control = Some(value.into());
-        self
-    }
-    /// Sets `XPosition`.
-    pub fn x_position(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.x_position = Some(value.into());
-        self
-    }
-    /// Sets `YPosition`.
-    pub fn y_position(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.y_position = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BurnInDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alignment {
-            m.insert("Alignment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.background_color {
-            m.insert("BackgroundColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.background_opacity {
-            m.insert("BackgroundOpacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font {
-            m.insert("Font".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_color {
-            m.insert("FontColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_opacity {
-            m.insert("FontOpacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_resolution {
-            m.insert("FontResolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_size {
-            m.insert("FontSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outline_color {
-            m.insert("OutlineColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outline_size {
-            m.insert("OutlineSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_color {
-            m.insert("ShadowColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_opacity {
-            m.insert("ShadowOpacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_x_offset {
-            m.insert("ShadowXOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_y_offset {
-            m.insert("ShadowYOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subtitle_rows {
-            m.insert("SubtitleRows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.teletext_grid_control {
-            m.insert("TeletextGridControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.x_position {
-            m.insert("XPosition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.y_position {
-            m.insert("YPosition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BurnInDestinationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.font.check(&path.field("Font"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BurnInDestinationSettings);
-
-/// Property type `DvbSubDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct DvbSubDestinationSettings {
     /// `Alignment` (optional).
-    pub alignment: Option<Value<String>>,
+    pub fn alignment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alignment", value.into().to_template()))
+    }
     /// `BackgroundColor` (optional).
-    pub background_color: Option<Value<String>>,
+    pub fn background_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BackgroundColor", value.into().to_template()),
+        )
+    }
     /// `BackgroundOpacity` (optional).
-    pub background_opacity: Option<Value<i64>>,
+    pub fn background_opacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BackgroundOpacity", value.into().to_template()),
+        )
+    }
     /// `Font` (optional).
-    pub font: Option<Value<InputLocation>>,
+    pub fn font(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(self.0.with(3, "Font", value.into().to_template()))
+    }
     /// `FontColor` (optional).
-    pub font_color: Option<Value<String>>,
+    pub fn font_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "FontColor", value.into().to_template()))
+    }
     /// `FontOpacity` (optional).
-    pub font_opacity: Option<Value<i64>>,
+    pub fn font_opacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "FontOpacity", value.into().to_template()))
+    }
     /// `FontResolution` (optional).
-    pub font_resolution: Option<Value<i64>>,
+    pub fn font_resolution(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "FontResolution", value.into().to_template()))
+    }
     /// `FontSize` (optional).
-    pub font_size: Option<Value<String>>,
+    pub fn font_size(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "FontSize", value.into().to_template()))
+    }
     /// `OutlineColor` (optional).
-    pub outline_color: Option<Value<String>>,
+    pub fn outline_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "OutlineColor", value.into().to_template()))
+    }
     /// `OutlineSize` (optional).
-    pub outline_size: Option<Value<i64>>,
+    pub fn outline_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "OutlineSize", value.into().to_template()))
+    }
     /// `ShadowColor` (optional).
-    pub shadow_color: Option<Value<String>>,
+    pub fn shadow_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ShadowColor", value.into().to_template()))
+    }
     /// `ShadowOpacity` (optional).
-    pub shadow_opacity: Option<Value<i64>>,
+    pub fn shadow_opacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "ShadowOpacity", value.into().to_template()))
+    }
     /// `ShadowXOffset` (optional).
-    pub shadow_x_offset: Option<Value<i64>>,
+    pub fn shadow_x_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "ShadowXOffset", value.into().to_template()))
+    }
     /// `ShadowYOffset` (optional).
-    pub shadow_y_offset: Option<Value<i64>>,
+    pub fn shadow_y_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "ShadowYOffset", value.into().to_template()))
+    }
     /// `SubtitleRows` (optional).
-    pub subtitle_rows: Option<Value<String>>,
+    pub fn subtitle_rows(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "SubtitleRows", value.into().to_template()))
+    }
     /// `TeletextGridControl` (optional).
-    pub teletext_grid_control: Option<Value<String>>,
+    pub fn teletext_grid_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TeletextGridControl", value.into().to_template()),
+        )
+    }
     /// `XPosition` (optional).
-    pub x_position: Option<Value<i64>>,
+    pub fn x_position(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "XPosition", value.into().to_template()))
+    }
     /// `YPosition` (optional).
-    pub y_position: Option<Value<i64>>,
+    pub fn y_position(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(17, "YPosition", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DvbSubDestinationSettings` of `AWS::MediaLive::Channel`.
+    DvbSubDestinationSettings(default)
 }
 
 impl DvbSubDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alignment: None,
-            background_color: None,
-            background_opacity: None,
-            font: None,
-            font_color: None,
-            font_opacity: None,
-            font_resolution: None,
-            font_size: None,
-            outline_color: None,
-            outline_size: None,
-            shadow_color: None,
-            shadow_opacity: None,
-            shadow_x_offset: None,
-            shadow_y_offset: None,
-            subtitle_rows: None,
-            teletext_grid_control: None,
-            x_position: None,
-            y_position: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alignment`.
-    pub fn alignment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alignment = Some(value.into());
-        self
+    /// `Alignment` (optional).
+    pub fn alignment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alignment", value.into().to_template()))
     }
-    /// Sets `BackgroundColor`.
-    pub fn background_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background_color = Some(value.into());
-        self
+    /// `BackgroundColor` (optional).
+    pub fn background_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BackgroundColor", value.into().to_template()),
+        )
     }
-    /// Sets `BackgroundOpacity`.
-    pub fn background_opacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.background_opacity = Some(value.into());
-        self
+    /// `BackgroundOpacity` (optional).
+    pub fn background_opacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BackgroundOpacity", value.into().to_template()),
+        )
     }
-    /// Sets `Font`.
-    pub fn font(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.font = Some(value.into());
-        self
+    /// `Font` (optional).
+    pub fn font(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(self.0.with(3, "Font", value.into().to_template()))
     }
-    /// Sets `FontColor`.
-    pub fn font_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_color = Some(value.into());
-        self
+    /// `FontColor` (optional).
+    pub fn font_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "FontColor", value.into().to_template()))
     }
-    /// Sets `FontOpacity`.
-    pub fn font_opacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.font_opacity = Some(value.into());
-        self
+    /// `FontOpacity` (optional).
+    pub fn font_opacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "FontOpacity", value.into().to_template()))
     }
-    /// Sets `FontResolution`.
-    pub fn font_resolution(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.font_resolution = Some(value.into());
-        self
+    /// `FontResolution` (optional).
+    pub fn font_resolution(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "FontResolution", value.into().to_template()))
     }
-    /// Sets `FontSize`.
-    pub fn font_size(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_size = Some(value.into());
-        self
+    /// `FontSize` (optional).
+    pub fn font_size(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "FontSize", value.into().to_template()))
     }
-    /// Sets `OutlineColor`.
-    pub fn outline_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outline_color = Some(value.into());
-        self
+    /// `OutlineColor` (optional).
+    pub fn outline_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "OutlineColor", value.into().to_template()))
     }
-    /// Sets `OutlineSize`.
-    pub fn outline_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.outline_size = Some(value.into());
-        self
+    /// `OutlineSize` (optional).
+    pub fn outline_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "OutlineSize", value.into().to_template()))
     }
-    /// Sets `ShadowColor`.
-    pub fn shadow_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shadow_color = Some(value.into());
-        self
+    /// `ShadowColor` (optional).
+    pub fn shadow_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ShadowColor", value.into().to_template()))
     }
-    /// Sets `ShadowOpacity`.
-    pub fn shadow_opacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shadow_opacity = Some(value.into());
-        self
+    /// `ShadowOpacity` (optional).
+    pub fn shadow_opacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "ShadowOpacity", value.into().to_template()))
     }
-    /// Sets `ShadowXOffset`.
-    pub fn shadow_x_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shadow_x_offset = Some(value.into());
-        self
+    /// `ShadowXOffset` (optional).
+    pub fn shadow_x_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "ShadowXOffset", value.into().to_template()))
     }
-    /// Sets `ShadowYOffset`.
-    pub fn shadow_y_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.shadow_y_offset = Some(value.into());
-        self
+    /// `ShadowYOffset` (optional).
+    pub fn shadow_y_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "ShadowYOffset", value.into().to_template()))
     }
-    /// Sets `SubtitleRows`.
-    pub fn subtitle_rows(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subtitle_rows = Some(value.into());
-        self
+    /// `SubtitleRows` (optional).
+    pub fn subtitle_rows(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "SubtitleRows", value.into().to_template()))
     }
-    /// Sets `TeletextGridControl`.
-    pub fn teletext_grid_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.teletext_grid_control = Some(value.into());
-        self
+    /// `TeletextGridControl` (optional).
+    pub fn teletext_grid_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TeletextGridControl", value.into().to_template()),
+        )
     }
-    /// Sets `XPosition`.
-    pub fn x_position(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.x_position = Some(value.into());
-        self
+    /// `XPosition` (optional).
+    pub fn x_position(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "XPosition", value.into().to_template()))
     }
-    /// Sets `YPosition`.
-    pub fn y_position(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.y_position = Some(value.into());
-        self
+    /// `YPosition` (optional).
+    pub fn y_position(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(17, "YPosition", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DvbSubDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alignment {
-            m.insert("Alignment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.background_color {
-            m.insert("BackgroundColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.background_opacity {
-            m.insert("BackgroundOpacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font {
-            m.insert("Font".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_color {
-            m.insert("FontColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_opacity {
-            m.insert("FontOpacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_resolution {
-            m.insert("FontResolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_size {
-            m.insert("FontSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outline_color {
-            m.insert("OutlineColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outline_size {
-            m.insert("OutlineSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_color {
-            m.insert("ShadowColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_opacity {
-            m.insert("ShadowOpacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_x_offset {
-            m.insert("ShadowXOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_y_offset {
-            m.insert("ShadowYOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subtitle_rows {
-            m.insert("SubtitleRows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.teletext_grid_control {
-            m.insert("TeletextGridControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.x_position {
-            m.insert("XPosition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.y_position {
-            m.insert("YPosition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DvbSubDestinationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.font.check(&path.field("Font"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DvbSubDestinationSettings);
-
-/// Property type `EbuTtDDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct EbuTtDDestinationSettings {
-    /// `CopyrightHolder` (optional).
-    pub copyright_holder: Option<Value<String>>,
-    /// `DefaultFontSize` (optional).
-    pub default_font_size: Option<Value<i64>>,
-    /// `DefaultLineHeight` (optional).
-    pub default_line_height: Option<Value<i64>>,
-    /// `FillLineGap` (optional).
-    pub fill_line_gap: Option<Value<String>>,
-    /// `FontFamily` (optional).
-    pub font_family: Option<Value<String>>,
-    /// `StyleControl` (optional).
-    pub style_control: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EbuTtDDestinationSettings` of `AWS::MediaLive::Channel`.
+    EbuTtDDestinationSettings(default)
 }
 
 impl EbuTtDDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            copyright_holder: None,
-            default_font_size: None,
-            default_line_height: None,
-            fill_line_gap: None,
-            font_family: None,
-            style_control: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CopyrightHolder`.
-    pub fn copyright_holder(mut self, value: impl Into<Value<String>>) -> Self {
-        self.copyright_holder = Some(value.into());
-        self
+    /// `CopyrightHolder` (optional).
+    pub fn copyright_holder(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CopyrightHolder", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultFontSize`.
-    pub fn default_font_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_font_size = Some(value.into());
-        self
+    /// `DefaultFontSize` (optional).
+    pub fn default_font_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultFontSize", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultLineHeight`.
-    pub fn default_line_height(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_line_height = Some(value.into());
-        self
+    /// `DefaultLineHeight` (optional).
+    pub fn default_line_height(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefaultLineHeight", value.into().to_template()),
+        )
     }
-    /// Sets `FillLineGap`.
-    pub fn fill_line_gap(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fill_line_gap = Some(value.into());
-        self
+    /// `FillLineGap` (optional).
+    pub fn fill_line_gap(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "FillLineGap", value.into().to_template()))
     }
-    /// Sets `FontFamily`.
-    pub fn font_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_family = Some(value.into());
-        self
+    /// `FontFamily` (optional).
+    pub fn font_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "FontFamily", value.into().to_template()))
     }
-    /// Sets `StyleControl`.
-    pub fn style_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.style_control = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EbuTtDDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copyright_holder {
-            m.insert("CopyrightHolder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_font_size {
-            m.insert("DefaultFontSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_line_height {
-            m.insert("DefaultLineHeight".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fill_line_gap {
-            m.insert("FillLineGap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_family {
-            m.insert("FontFamily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.style_control {
-            m.insert("StyleControl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EbuTtDDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EbuTtDDestinationSettings);
-
-/// Property type `TtmlDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct TtmlDestinationSettings {
     /// `StyleControl` (optional).
-    pub style_control: Option<Value<String>>,
+    pub fn style_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "StyleControl", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TtmlDestinationSettings` of `AWS::MediaLive::Channel`.
+    TtmlDestinationSettings(default)
 }
 
 impl TtmlDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            style_control: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StyleControl`.
-    pub fn style_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.style_control = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TtmlDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.style_control {
-            m.insert("StyleControl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TtmlDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TtmlDestinationSettings);
-
-/// Property type `WebvttDestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct WebvttDestinationSettings {
     /// `StyleControl` (optional).
-    pub style_control: Option<Value<String>>,
+    pub fn style_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "StyleControl", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `WebvttDestinationSettings` of `AWS::MediaLive::Channel`.
+    WebvttDestinationSettings(default)
 }
 
 impl WebvttDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            style_control: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StyleControl`.
-    pub fn style_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.style_control = Some(value.into());
-        self
+    /// `StyleControl` (optional).
+    pub fn style_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "StyleControl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WebvttDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.style_control {
-            m.insert("StyleControl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebvttDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WebvttDestinationSettings);
-
-/// Property type `ColorCorrectionSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ColorCorrectionSettings {
-    /// `GlobalColorCorrections` (optional).
-    pub global_color_corrections: Option<Value<List<ColorCorrection>>>,
+crate::l1_struct! {
+    /// Property type `ColorCorrectionSettings` of `AWS::MediaLive::Channel`.
+    ColorCorrectionSettings(default)
 }
 
 impl ColorCorrectionSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            global_color_corrections: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GlobalColorCorrections`.
-    pub fn global_color_corrections(
-        mut self,
-        value: impl Into<Value<List<ColorCorrection>>>,
-    ) -> Self {
-        self.global_color_corrections = Some(value.into());
-        self
+    /// `GlobalColorCorrections` (optional).
+    pub fn global_color_corrections(self, value: impl Into<Value<List<ColorCorrection>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GlobalColorCorrections", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ColorCorrectionSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.global_color_corrections {
-            m.insert("GlobalColorCorrections".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColorCorrectionSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.global_color_corrections.check(
-            &path.field("GlobalColorCorrections"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColorCorrectionSettings);
-
-/// Property type `ColorCorrection` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ColorCorrection {
-    /// `InputColorSpace` (optional).
-    pub input_color_space: Option<Value<String>>,
-    /// `OutputColorSpace` (optional).
-    pub output_color_space: Option<Value<String>>,
-    /// `Uri` (optional).
-    pub uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ColorCorrection` of `AWS::MediaLive::Channel`.
+    ColorCorrection(default)
 }
 
 impl ColorCorrection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_color_space: None,
-            output_color_space: None,
-            uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputColorSpace`.
-    pub fn input_color_space(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_color_space = Some(value.into());
-        self
+    /// `InputColorSpace` (optional).
+    pub fn input_color_space(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputColorSpace", value.into().to_template()),
+        )
     }
-    /// Sets `OutputColorSpace`.
-    pub fn output_color_space(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_color_space = Some(value.into());
-        self
+    /// `OutputColorSpace` (optional).
+    pub fn output_color_space(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OutputColorSpace", value.into().to_template()),
+        )
     }
-    /// Sets `Uri`.
-    pub fn uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColorCorrection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_color_space {
-            m.insert("InputColorSpace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_color_space {
-            m.insert("OutputColorSpace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri {
-            m.insert("Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Uri` (optional).
+    pub fn uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Uri", value.into().to_template()))
     }
 }
 
-impl Check for ColorCorrection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ColorCorrection);
-
-/// Property type `FeatureActivations` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FeatureActivations {
-    /// `InputPrepareScheduleActions` (optional).
-    pub input_prepare_schedule_actions: Option<Value<String>>,
-    /// `OutputStaticImageOverlayScheduleActions` (optional).
-    pub output_static_image_overlay_schedule_actions: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FeatureActivations` of `AWS::MediaLive::Channel`.
+    FeatureActivations(default)
 }
 
 impl FeatureActivations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_prepare_schedule_actions: None,
-            output_static_image_overlay_schedule_actions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputPrepareScheduleActions`.
-    pub fn input_prepare_schedule_actions(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_prepare_schedule_actions = Some(value.into());
-        self
+    /// `InputPrepareScheduleActions` (optional).
+    pub fn input_prepare_schedule_actions(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputPrepareScheduleActions", value.into().to_template()),
+        )
     }
-    /// Sets `OutputStaticImageOverlayScheduleActions`.
+    /// `OutputStaticImageOverlayScheduleActions` (optional).
     pub fn output_static_image_overlay_schedule_actions(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.output_static_image_overlay_schedule_actions = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "OutputStaticImageOverlayScheduleActions",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for FeatureActivations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_prepare_schedule_actions {
-            m.insert("InputPrepareScheduleActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_static_image_overlay_schedule_actions {
-            m.insert(
-                "OutputStaticImageOverlayScheduleActions".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FeatureActivations {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FeatureActivations);
-
-/// Property type `GlobalConfiguration` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct GlobalConfiguration {
-    /// `InitialAudioGain` (optional).
-    pub initial_audio_gain: Option<Value<i64>>,
-    /// `InputEndAction` (optional).
-    pub input_end_action: Option<Value<String>>,
-    /// `InputLossBehavior` (optional).
-    pub input_loss_behavior: Option<Value<InputLossBehavior>>,
-    /// `OutputLockingMode` (optional).
-    pub output_locking_mode: Option<Value<String>>,
-    /// `OutputLockingSettings` (optional).
-    pub output_locking_settings: Option<Value<OutputLockingSettings>>,
-    /// `OutputTimingSource` (optional).
-    pub output_timing_source: Option<Value<String>>,
-    /// `SupportLowFramerateInputs` (optional).
-    pub support_low_framerate_inputs: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GlobalConfiguration` of `AWS::MediaLive::Channel`.
+    GlobalConfiguration(default)
 }
 
 impl GlobalConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            initial_audio_gain: None,
-            input_end_action: None,
-            input_loss_behavior: None,
-            output_locking_mode: None,
-            output_locking_settings: None,
-            output_timing_source: None,
-            support_low_framerate_inputs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InitialAudioGain`.
-    pub fn initial_audio_gain(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.initial_audio_gain = Some(value.into());
-        self
+    /// `InitialAudioGain` (optional).
+    pub fn initial_audio_gain(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InitialAudioGain", value.into().to_template()),
+        )
     }
-    /// Sets `InputEndAction`.
-    pub fn input_end_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_end_action = Some(value.into());
-        self
+    /// `InputEndAction` (optional).
+    pub fn input_end_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InputEndAction", value.into().to_template()))
     }
-    /// Sets `InputLossBehavior`.
-    pub fn input_loss_behavior(mut self, value: impl Into<Value<InputLossBehavior>>) -> Self {
-        self.input_loss_behavior = Some(value.into());
-        self
+    /// `InputLossBehavior` (optional).
+    pub fn input_loss_behavior(self, value: impl Into<Value<InputLossBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputLossBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `OutputLockingMode`.
-    pub fn output_locking_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_locking_mode = Some(value.into());
-        self
+    /// `OutputLockingMode` (optional).
+    pub fn output_locking_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OutputLockingMode", value.into().to_template()),
+        )
     }
-    /// Sets `OutputLockingSettings`.
-    pub fn output_locking_settings(
-        mut self,
-        value: impl Into<Value<OutputLockingSettings>>,
-    ) -> Self {
-        self.output_locking_settings = Some(value.into());
-        self
+    /// `OutputLockingSettings` (optional).
+    pub fn output_locking_settings(self, value: impl Into<Value<OutputLockingSettings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OutputLockingSettings", value.into().to_template()),
+        )
     }
-    /// Sets `OutputTimingSource`.
-    pub fn output_timing_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_timing_source = Some(value.into());
-        self
+    /// `OutputTimingSource` (optional).
+    pub fn output_timing_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OutputTimingSource", value.into().to_template()),
+        )
     }
-    /// Sets `SupportLowFramerateInputs`.
-    pub fn support_low_framerate_inputs(mut self, value: impl Into<Value<String>>) -> Self {
-        self.support_low_framerate_inputs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlobalConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.initial_audio_gain {
-            m.insert("InitialAudioGain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_end_action {
-            m.insert("InputEndAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_behavior {
-            m.insert("InputLossBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_locking_mode {
-            m.insert("OutputLockingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_locking_settings {
-            m.insert("OutputLockingSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_timing_source {
-            m.insert("OutputTimingSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.support_low_framerate_inputs {
-            m.insert("SupportLowFramerateInputs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SupportLowFramerateInputs` (optional).
+    pub fn support_low_framerate_inputs(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SupportLowFramerateInputs", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GlobalConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_loss_behavior
-            .check(&path.field("InputLossBehavior"), &Rules::NONE, out);
-        self.output_locking_settings
-            .check(&path.field("OutputLockingSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GlobalConfiguration);
-
-/// Property type `InputLossBehavior` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputLossBehavior {
-    /// `BlackFrameMsec` (optional).
-    pub black_frame_msec: Option<Value<i64>>,
-    /// `InputLossImageColor` (optional).
-    pub input_loss_image_color: Option<Value<String>>,
-    /// `InputLossImageSlate` (optional).
-    pub input_loss_image_slate: Option<Value<InputLocation>>,
-    /// `InputLossImageType` (optional).
-    pub input_loss_image_type: Option<Value<String>>,
-    /// `RepeatFrameMsec` (optional).
-    pub repeat_frame_msec: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InputLossBehavior` of `AWS::MediaLive::Channel`.
+    InputLossBehavior(default)
 }
 
 impl InputLossBehavior {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            black_frame_msec: None,
-            input_loss_image_color: None,
-            input_loss_image_slate: None,
-            input_loss_image_type: None,
-            repeat_frame_msec: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlackFrameMsec`.
-    pub fn black_frame_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.black_frame_msec = Some(value.into());
-        self
+    /// `BlackFrameMsec` (optional).
+    pub fn black_frame_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BlackFrameMsec", value.into().to_template()))
     }
-    /// Sets `InputLossImageColor`.
-    pub fn input_loss_image_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_loss_image_color = Some(value.into());
-        self
+    /// `InputLossImageColor` (optional).
+    pub fn input_loss_image_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputLossImageColor", value.into().to_template()),
+        )
     }
-    /// Sets `InputLossImageSlate`.
-    pub fn input_loss_image_slate(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.input_loss_image_slate = Some(value.into());
-        self
+    /// `InputLossImageSlate` (optional).
+    pub fn input_loss_image_slate(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputLossImageSlate", value.into().to_template()),
+        )
     }
-    /// Sets `InputLossImageType`.
-    pub fn input_loss_image_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_loss_image_type = Some(value.into());
-        self
+    /// `InputLossImageType` (optional).
+    pub fn input_loss_image_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InputLossImageType", value.into().to_template()),
+        )
     }
-    /// Sets `RepeatFrameMsec`.
-    pub fn repeat_frame_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.repeat_frame_msec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputLossBehavior {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.black_frame_msec {
-            m.insert("BlackFrameMsec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_image_color {
-            m.insert("InputLossImageColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_image_slate {
-            m.insert("InputLossImageSlate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_image_type {
-            m.insert("InputLossImageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repeat_frame_msec {
-            m.insert("RepeatFrameMsec".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RepeatFrameMsec` (optional).
+    pub fn repeat_frame_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RepeatFrameMsec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InputLossBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_loss_image_slate
-            .check(&path.field("InputLossImageSlate"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputLossBehavior);
-
-/// Property type `OutputLockingSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputLockingSettings {
-    /// `DisabledLockingSettings` (optional).
-    pub disabled_locking_settings: Option<Value<DisabledLockingSettings>>,
-    /// `EpochLockingSettings` (optional).
-    pub epoch_locking_settings: Option<Value<EpochLockingSettings>>,
-    /// `PipelineLockingSettings` (optional).
-    pub pipeline_locking_settings: Option<Value<PipelineLockingSettings>>,
+crate::l1_struct! {
+    /// Property type `OutputLockingSettings` of `AWS::MediaLive::Channel`.
+    OutputLockingSettings(default)
 }
 
 impl OutputLockingSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            disabled_locking_settings: None,
-            epoch_locking_settings: None,
-            pipeline_locking_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DisabledLockingSettings`.
+    /// `DisabledLockingSettings` (optional).
     pub fn disabled_locking_settings(
-        mut self,
+        self,
         value: impl Into<Value<DisabledLockingSettings>>,
     ) -> Self {
-        self.disabled_locking_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DisabledLockingSettings", value.into().to_template()),
+        )
     }
-    /// Sets `EpochLockingSettings`.
-    pub fn epoch_locking_settings(mut self, value: impl Into<Value<EpochLockingSettings>>) -> Self {
-        self.epoch_locking_settings = Some(value.into());
-        self
+    /// `EpochLockingSettings` (optional).
+    pub fn epoch_locking_settings(self, value: impl Into<Value<EpochLockingSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EpochLockingSettings", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineLockingSettings`.
+    /// `PipelineLockingSettings` (optional).
     pub fn pipeline_locking_settings(
-        mut self,
+        self,
         value: impl Into<Value<PipelineLockingSettings>>,
     ) -> Self {
-        self.pipeline_locking_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "PipelineLockingSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OutputLockingSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disabled_locking_settings {
-            m.insert("DisabledLockingSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.epoch_locking_settings {
-            m.insert("EpochLockingSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_locking_settings {
-            m.insert("PipelineLockingSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputLockingSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disabled_locking_settings.check(
-            &path.field("DisabledLockingSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.epoch_locking_settings
-            .check(&path.field("EpochLockingSettings"), &Rules::NONE, out);
-        self.pipeline_locking_settings.check(
-            &path.field("PipelineLockingSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OutputLockingSettings);
-
-/// Property type `DisabledLockingSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct DisabledLockingSettings {
-    /// `CustomEpoch` (optional).
-    pub custom_epoch: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DisabledLockingSettings` of `AWS::MediaLive::Channel`.
+    DisabledLockingSettings(default)
 }
 
 impl DisabledLockingSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { custom_epoch: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomEpoch`.
-    pub fn custom_epoch(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_epoch = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DisabledLockingSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_epoch {
-            m.insert("CustomEpoch".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DisabledLockingSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DisabledLockingSettings);
-
-/// Property type `EpochLockingSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct EpochLockingSettings {
     /// `CustomEpoch` (optional).
-    pub custom_epoch: Option<Value<String>>,
-    /// `JamSyncTime` (optional).
-    pub jam_sync_time: Option<Value<String>>,
+    pub fn custom_epoch(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomEpoch", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EpochLockingSettings` of `AWS::MediaLive::Channel`.
+    EpochLockingSettings(default)
 }
 
 impl EpochLockingSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_epoch: None,
-            jam_sync_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomEpoch`.
-    pub fn custom_epoch(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_epoch = Some(value.into());
-        self
-    }
-    /// Sets `JamSyncTime`.
-    pub fn jam_sync_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.jam_sync_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EpochLockingSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_epoch {
-            m.insert("CustomEpoch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jam_sync_time {
-            m.insert("JamSyncTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EpochLockingSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EpochLockingSettings);
-
-/// Property type `PipelineLockingSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct PipelineLockingSettings {
     /// `CustomEpoch` (optional).
-    pub custom_epoch: Option<Value<String>>,
-    /// `PipelineLockingMethod` (optional).
-    pub pipeline_locking_method: Option<Value<String>>,
+    pub fn custom_epoch(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomEpoch", value.into().to_template()))
+    }
+    /// `JamSyncTime` (optional).
+    pub fn jam_sync_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "JamSyncTime", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PipelineLockingSettings` of `AWS::MediaLive::Channel`.
+    PipelineLockingSettings(default)
 }
 
 impl PipelineLockingSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_epoch: None,
-            pipeline_locking_method: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomEpoch`.
-    pub fn custom_epoch(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_epoch = Some(value.into());
-        self
+    /// `CustomEpoch` (optional).
+    pub fn custom_epoch(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomEpoch", value.into().to_template()))
     }
-    /// Sets `PipelineLockingMethod`.
-    pub fn pipeline_locking_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pipeline_locking_method = Some(value.into());
-        self
+    /// `PipelineLockingMethod` (optional).
+    pub fn pipeline_locking_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PipelineLockingMethod", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PipelineLockingSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_epoch {
-            m.insert("CustomEpoch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_locking_method {
-            m.insert("PipelineLockingMethod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipelineLockingSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PipelineLockingSettings);
-
-/// Property type `MotionGraphicsConfiguration` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MotionGraphicsConfiguration {
-    /// `MotionGraphicsInsertion` (optional).
-    pub motion_graphics_insertion: Option<Value<String>>,
-    /// `MotionGraphicsSettings` (optional).
-    pub motion_graphics_settings: Option<Value<MotionGraphicsSettings>>,
+crate::l1_struct! {
+    /// Property type `MotionGraphicsConfiguration` of `AWS::MediaLive::Channel`.
+    MotionGraphicsConfiguration(default)
 }
 
 impl MotionGraphicsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            motion_graphics_insertion: None,
-            motion_graphics_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MotionGraphicsInsertion`.
-    pub fn motion_graphics_insertion(mut self, value: impl Into<Value<String>>) -> Self {
-        self.motion_graphics_insertion = Some(value.into());
-        self
+    /// `MotionGraphicsInsertion` (optional).
+    pub fn motion_graphics_insertion(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MotionGraphicsInsertion", value.into().to_template()),
+        )
     }
-    /// Sets `MotionGraphicsSettings`.
-    pub fn motion_graphics_settings(
-        mut self,
-        value: impl Into<Value<MotionGraphicsSettings>>,
-    ) -> Self {
-        self.motion_graphics_settings = Some(value.into());
-        self
+    /// `MotionGraphicsSettings` (optional).
+    pub fn motion_graphics_settings(self, value: impl Into<Value<MotionGraphicsSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MotionGraphicsSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MotionGraphicsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.motion_graphics_insertion {
-            m.insert("MotionGraphicsInsertion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.motion_graphics_settings {
-            m.insert("MotionGraphicsSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MotionGraphicsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.motion_graphics_settings.check(
-            &path.field("MotionGraphicsSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MotionGraphicsConfiguration);
-
-/// Property type `MotionGraphicsSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MotionGraphicsSettings {
-    /// `HtmlMotionGraphicsSettings` (optional).
-    pub html_motion_graphics_settings: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `MotionGraphicsSettings` of `AWS::MediaLive::Channel`.
+    MotionGraphicsSettings(default)
 }
 
 impl MotionGraphicsSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            html_motion_graphics_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HtmlMotionGraphicsSettings`.
-    pub fn html_motion_graphics_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.html_motion_graphics_settings = Some(value.into());
-        self
+    /// `HtmlMotionGraphicsSettings` (optional).
+    pub fn html_motion_graphics_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HtmlMotionGraphicsSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MotionGraphicsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.html_motion_graphics_settings {
-            m.insert("HtmlMotionGraphicsSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MotionGraphicsSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MotionGraphicsSettings);
-
-/// Property type `NielsenConfiguration` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct NielsenConfiguration {
-    /// `DistributorId` (optional).
-    pub distributor_id: Option<Value<String>>,
-    /// `NielsenPcmToId3Tagging` (optional).
-    pub nielsen_pcm_to_id3_tagging: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NielsenConfiguration` of `AWS::MediaLive::Channel`.
+    NielsenConfiguration(default)
 }
 
 impl NielsenConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            distributor_id: None,
-            nielsen_pcm_to_id3_tagging: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DistributorId`.
-    pub fn distributor_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.distributor_id = Some(value.into());
-        self
+    /// `DistributorId` (optional).
+    pub fn distributor_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DistributorId", value.into().to_template()))
     }
-    /// Sets `NielsenPcmToId3Tagging`.
-    pub fn nielsen_pcm_to_id3_tagging(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_pcm_to_id3_tagging = Some(value.into());
-        self
+    /// `NielsenPcmToId3Tagging` (optional).
+    pub fn nielsen_pcm_to_id3_tagging(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NielsenPcmToId3Tagging", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NielsenConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.distributor_id {
-            m.insert("DistributorId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_pcm_to_id3_tagging {
-            m.insert("NielsenPcmToId3Tagging".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NielsenConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NielsenConfiguration);
-
-/// Property type `OutputGroup` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputGroup {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `OutputGroupSettings` (optional).
-    pub output_group_settings: Option<Value<OutputGroupSettings>>,
-    /// `Outputs` (optional).
-    pub outputs: Option<Value<List<Output>>>,
+crate::l1_struct! {
+    /// Property type `OutputGroup` of `AWS::MediaLive::Channel`.
+    OutputGroup(default)
 }
 
 impl OutputGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            output_group_settings: None,
-            outputs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `OutputGroupSettings`.
-    pub fn output_group_settings(mut self, value: impl Into<Value<OutputGroupSettings>>) -> Self {
-        self.output_group_settings = Some(value.into());
-        self
+    /// `OutputGroupSettings` (optional).
+    pub fn output_group_settings(self, value: impl Into<Value<OutputGroupSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OutputGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Outputs`.
-    pub fn outputs(mut self, value: impl Into<Value<List<Output>>>) -> Self {
-        self.outputs = Some(value.into());
-        self
+    /// `Outputs` (optional).
+    pub fn outputs(self, value: impl Into<Value<List<Output>>>) -> Self {
+        Self(self.0.with(2, "Outputs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OutputGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_group_settings {
-            m.insert("OutputGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outputs {
-            m.insert("Outputs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutputGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_group_settings
-            .check(&path.field("OutputGroupSettings"), &Rules::NONE, out);
-        self.outputs
-            .check(&path.field("Outputs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutputGroup);
-
-/// Property type `OutputGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputGroupSettings {
-    /// `ArchiveGroupSettings` (optional).
-    pub archive_group_settings: Option<Value<ArchiveGroupSettings>>,
-    /// `CmafIngestGroupSettings` (optional).
-    pub cmaf_ingest_group_settings: Option<Value<CmafIngestGroupSettings>>,
-    /// `FrameCaptureGroupSettings` (optional).
-    pub frame_capture_group_settings: Option<Value<FrameCaptureGroupSettings>>,
-    /// `HlsGroupSettings` (optional).
-    pub hls_group_settings: Option<Value<HlsGroupSettings>>,
-    /// `MediaPackageGroupSettings` (optional).
-    pub media_package_group_settings: Option<Value<MediaPackageGroupSettings>>,
-    /// `MsSmoothGroupSettings` (optional).
-    pub ms_smooth_group_settings: Option<Value<MsSmoothGroupSettings>>,
-    /// `MultiplexGroupSettings` (optional).
-    pub multiplex_group_settings: Option<Value<serde_json::Value>>,
-    /// `RtmpGroupSettings` (optional).
-    pub rtmp_group_settings: Option<Value<RtmpGroupSettings>>,
-    /// `SrtGroupSettings` (optional).
-    pub srt_group_settings: Option<Value<SrtGroupSettings>>,
-    /// `UdpGroupSettings` (optional).
-    pub udp_group_settings: Option<Value<UdpGroupSettings>>,
+crate::l1_struct! {
+    /// Property type `OutputGroupSettings` of `AWS::MediaLive::Channel`.
+    OutputGroupSettings(default)
 }
 
 impl OutputGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            archive_group_settings: None,
-            cmaf_ingest_group_settings: None,
-            frame_capture_group_settings: None,
-            hls_group_settings: None,
-            media_package_group_settings: None,
-            ms_smooth_group_settings: None,
-            multiplex_group_settings: None,
-            rtmp_group_settings: None,
-            srt_group_settings: None,
-            udp_group_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchiveGroupSettings`.
-    pub fn archive_group_settings(mut self, value: impl Into<Value<ArchiveGroupSettings>>) -> Self {
-        self.archive_group_settings = Some(value.into());
-        self
+    /// `ArchiveGroupSettings` (optional).
+    pub fn archive_group_settings(self, value: impl Into<Value<ArchiveGroupSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArchiveGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CmafIngestGroupSettings`.
+    /// `CmafIngestGroupSettings` (optional).
     pub fn cmaf_ingest_group_settings(
-        mut self,
+        self,
         value: impl Into<Value<CmafIngestGroupSettings>>,
     ) -> Self {
-        self.cmaf_ingest_group_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CmafIngestGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `FrameCaptureGroupSettings`.
+    /// `FrameCaptureGroupSettings` (optional).
     pub fn frame_capture_group_settings(
-        mut self,
+        self,
         value: impl Into<Value<FrameCaptureGroupSettings>>,
     ) -> Self {
-        self.frame_capture_group_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "FrameCaptureGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `HlsGroupSettings`.
-    pub fn hls_group_settings(mut self, value: impl Into<Value<HlsGroupSettings>>) -> Self {
-        self.hls_group_settings = Some(value.into());
-        self
+    /// `HlsGroupSettings` (optional).
+    pub fn hls_group_settings(self, value: impl Into<Value<HlsGroupSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HlsGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MediaPackageGroupSettings`.
+    /// `MediaPackageGroupSettings` (optional).
     pub fn media_package_group_settings(
-        mut self,
+        self,
         value: impl Into<Value<MediaPackageGroupSettings>>,
     ) -> Self {
-        self.media_package_group_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "MediaPackageGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MsSmoothGroupSettings`.
-    pub fn ms_smooth_group_settings(
-        mut self,
-        value: impl Into<Value<MsSmoothGroupSettings>>,
-    ) -> Self {
-        self.ms_smooth_group_settings = Some(value.into());
-        self
+    /// `MsSmoothGroupSettings` (optional).
+    pub fn ms_smooth_group_settings(self, value: impl Into<Value<MsSmoothGroupSettings>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MsSmoothGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MultiplexGroupSettings`.
-    pub fn multiplex_group_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.multiplex_group_settings = Some(value.into());
-        self
+    /// `MultiplexGroupSettings` (optional).
+    pub fn multiplex_group_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MultiplexGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RtmpGroupSettings`.
-    pub fn rtmp_group_settings(mut self, value: impl Into<Value<RtmpGroupSettings>>) -> Self {
-        self.rtmp_group_settings = Some(value.into());
-        self
+    /// `RtmpGroupSettings` (optional).
+    pub fn rtmp_group_settings(self, value: impl Into<Value<RtmpGroupSettings>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RtmpGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SrtGroupSettings`.
-    pub fn srt_group_settings(mut self, value: impl Into<Value<SrtGroupSettings>>) -> Self {
-        self.srt_group_settings = Some(value.into());
-        self
+    /// `SrtGroupSettings` (optional).
+    pub fn srt_group_settings(self, value: impl Into<Value<SrtGroupSettings>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SrtGroupSettings", value.into().to_template()),
+        )
     }
-    /// Sets `UdpGroupSettings`.
-    pub fn udp_group_settings(mut self, value: impl Into<Value<UdpGroupSettings>>) -> Self {
-        self.udp_group_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_group_settings {
-            m.insert("ArchiveGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cmaf_ingest_group_settings {
-            m.insert("CmafIngestGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frame_capture_group_settings {
-            m.insert("FrameCaptureGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_group_settings {
-            m.insert("HlsGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_package_group_settings {
-            m.insert("MediaPackageGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ms_smooth_group_settings {
-            m.insert("MsSmoothGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multiplex_group_settings {
-            m.insert("MultiplexGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rtmp_group_settings {
-            m.insert("RtmpGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.srt_group_settings {
-            m.insert("SrtGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.udp_group_settings {
-            m.insert("UdpGroupSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UdpGroupSettings` (optional).
+    pub fn udp_group_settings(self, value: impl Into<Value<UdpGroupSettings>>) -> Self {
+        Self(
+            self.0
+                .with(9, "UdpGroupSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutputGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.archive_group_settings
-            .check(&path.field("ArchiveGroupSettings"), &Rules::NONE, out);
-        self.cmaf_ingest_group_settings.check(
-            &path.field("CmafIngestGroupSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.frame_capture_group_settings.check(
-            &path.field("FrameCaptureGroupSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.hls_group_settings
-            .check(&path.field("HlsGroupSettings"), &Rules::NONE, out);
-        self.media_package_group_settings.check(
-            &path.field("MediaPackageGroupSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.ms_smooth_group_settings.check(
-            &path.field("MsSmoothGroupSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.rtmp_group_settings
-            .check(&path.field("RtmpGroupSettings"), &Rules::NONE, out);
-        self.srt_group_settings
-            .check(&path.field("SrtGroupSettings"), &Rules::NONE, out);
-        self.udp_group_settings
-            .check(&path.field("UdpGroupSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutputGroupSettings);
-
-/// Property type `ArchiveGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ArchiveGroupSettings {
-    /// `ArchiveCdnSettings` (optional).
-    pub archive_cdn_settings: Option<Value<ArchiveCdnSettings>>,
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `RolloverInterval` (optional).
-    pub rollover_interval: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ArchiveGroupSettings` of `AWS::MediaLive::Channel`.
+    ArchiveGroupSettings(default)
 }
 
 impl ArchiveGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            archive_cdn_settings: None,
-            destination: None,
-            rollover_interval: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchiveCdnSettings`.
-    pub fn archive_cdn_settings(mut self, value: impl Into<Value<ArchiveCdnSettings>>) -> Self {
-        self.archive_cdn_settings = Some(value.into());
-        self
+    /// `ArchiveCdnSettings` (optional).
+    pub fn archive_cdn_settings(self, value: impl Into<Value<ArchiveCdnSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArchiveCdnSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(1, "Destination", value.into().to_template()))
     }
-    /// Sets `RolloverInterval`.
-    pub fn rollover_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rollover_interval = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ArchiveGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_cdn_settings {
-            m.insert("ArchiveCdnSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rollover_interval {
-            m.insert("RolloverInterval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RolloverInterval` (optional).
+    pub fn rollover_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RolloverInterval", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ArchiveGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.archive_cdn_settings
-            .check(&path.field("ArchiveCdnSettings"), &Rules::NONE, out);
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArchiveGroupSettings);
-
-/// Property type `ArchiveCdnSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ArchiveCdnSettings {
-    /// `ArchiveS3Settings` (optional).
-    pub archive_s3_settings: Option<Value<ArchiveS3Settings>>,
+crate::l1_struct! {
+    /// Property type `ArchiveCdnSettings` of `AWS::MediaLive::Channel`.
+    ArchiveCdnSettings(default)
 }
 
 impl ArchiveCdnSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            archive_s3_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchiveS3Settings`.
-    pub fn archive_s3_settings(mut self, value: impl Into<Value<ArchiveS3Settings>>) -> Self {
-        self.archive_s3_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ArchiveCdnSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_s3_settings {
-            m.insert("ArchiveS3Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ArchiveS3Settings` (optional).
+    pub fn archive_s3_settings(self, value: impl Into<Value<ArchiveS3Settings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArchiveS3Settings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ArchiveCdnSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.archive_s3_settings
-            .check(&path.field("ArchiveS3Settings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArchiveCdnSettings);
-
-/// Property type `ArchiveS3Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ArchiveS3Settings {
-    /// `CannedAcl` (optional).
-    pub canned_acl: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ArchiveS3Settings` of `AWS::MediaLive::Channel`.
+    ArchiveS3Settings(default)
 }
 
 impl ArchiveS3Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { canned_acl: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `CannedAcl`.
-    pub fn canned_acl(mut self, value: impl Into<Value<String>>) -> Self {
-        self.canned_acl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ArchiveS3Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.canned_acl {
-            m.insert("CannedAcl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CannedAcl` (optional).
+    pub fn canned_acl(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CannedAcl", value.into().to_template()))
     }
 }
 
-impl Check for ArchiveS3Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ArchiveS3Settings);
-
-/// Property type `OutputLocationRef` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputLocationRef {
-    /// `DestinationRefId` (optional).
-    pub destination_ref_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OutputLocationRef` of `AWS::MediaLive::Channel`.
+    OutputLocationRef(default)
 }
 
 impl OutputLocationRef {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_ref_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationRefId`.
-    pub fn destination_ref_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_ref_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputLocationRef {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_ref_id {
-            m.insert("DestinationRefId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DestinationRefId` (optional).
+    pub fn destination_ref_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationRefId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutputLocationRef {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OutputLocationRef);
-
-/// Property type `CmafIngestGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CmafIngestGroupSettings {
-    /// `AdditionalDestinations` (optional).
-    pub additional_destinations: Option<Value<List<AdditionalDestinations>>>,
-    /// `CaptionLanguageMappings` (optional).
-    pub caption_language_mappings: Option<Value<List<CmafIngestCaptionLanguageMapping>>>,
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `Id3Behavior` (optional).
-    pub id3_behavior: Option<Value<String>>,
-    /// `Id3NameModifier` (optional).
-    pub id3_name_modifier: Option<Value<String>>,
-    /// `KlvBehavior` (optional).
-    pub klv_behavior: Option<Value<String>>,
-    /// `KlvNameModifier` (optional).
-    pub klv_name_modifier: Option<Value<String>>,
-    /// `NielsenId3Behavior` (optional).
-    pub nielsen_id3_behavior: Option<Value<String>>,
-    /// `NielsenId3NameModifier` (optional).
-    pub nielsen_id3_name_modifier: Option<Value<String>>,
-    /// `Scte35NameModifier` (optional).
-    pub scte35_name_modifier: Option<Value<String>>,
-    /// `Scte35Type` (optional).
-    pub scte35_type: Option<Value<String>>,
-    /// `SegmentLength` (optional).
-    pub segment_length: Option<Value<i64>>,
-    /// `SegmentLengthUnits` (optional).
-    pub segment_length_units: Option<Value<String>>,
-    /// `SendDelayMs` (optional).
-    pub send_delay_ms: Option<Value<i64>>,
-    /// `TimedMetadataId3Frame` (optional).
-    pub timed_metadata_id3_frame: Option<Value<String>>,
-    /// `TimedMetadataId3Period` (optional).
-    pub timed_metadata_id3_period: Option<Value<i64>>,
-    /// `TimedMetadataPassthrough` (optional).
-    pub timed_metadata_passthrough: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmafIngestGroupSettings` of `AWS::MediaLive::Channel`.
+    CmafIngestGroupSettings(default)
 }
 
 impl CmafIngestGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_destinations: None,
-            caption_language_mappings: None,
-            destination: None,
-            id3_behavior: None,
-            id3_name_modifier: None,
-            klv_behavior: None,
-            klv_name_modifier: None,
-            nielsen_id3_behavior: None,
-            nielsen_id3_name_modifier: None,
-            scte35_name_modifier: None,
-            scte35_type: None,
-            segment_length: None,
-            segment_length_units: None,
-            send_delay_ms: None,
-            timed_metadata_id3_frame: None,
-            timed_metadata_id3_period: None,
-            timed_metadata_passthrough: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalDestinations`.
+    /// `AdditionalDestinations` (optional).
     pub fn additional_destinations(
-        mut self,
+        self,
         value: impl Into<Value<List<AdditionalDestinations>>>,
     ) -> Self {
-        self.additional_destinations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalDestinations", value.into().to_template()),
+        )
     }
-    /// Sets `CaptionLanguageMappings`.
+    /// `CaptionLanguageMappings` (optional).
     pub fn caption_language_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<CmafIngestCaptionLanguageMapping>>>,
     ) -> Self {
-        self.caption_language_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CaptionLanguageMappings", value.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-    /// Sets `Id3Behavior`.
-    pub fn id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id3_behavior = Some(value.into());
-        self
-    }
-    /// Sets `Id3NameModifier`.
-    pub fn id3_name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id3_name_modifier = Some(value.into());
-        self
-    }
-    /// Sets `KlvBehavior`.
-    pub fn klv_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv_behavior = Some(value.into());
-        self
-    }
-    /// Sets `KlvNameModifier`.
-    pub fn klv_name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv_name_modifier = Some(value.into());
-        self
-    }
-    /// Sets `NielsenId3Behavior`.
-    pub fn nielsen_id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_id3_behavior = Some(value.into());
-        self
-    }
-    /// Sets `NielsenId3NameModifier`.
-    pub fn nielsen_id3_name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_id3_name_modifier = Some(value.into());
-        self
-    }
-    /// Sets `Scte35NameModifier`.
-    pub fn scte35_name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_name_modifier = Some(value.into());
-        self
-    }
-    /// Sets `Scte35Type`.
-    pub fn scte35_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_type = Some(value.into());
-        self
-    }
-    /// Sets `SegmentLength`.
-    pub fn segment_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_length = Some(value.into());
-        self
-    }
-    /// Sets `SegmentLengthUnits`.
-    pub fn segment_length_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_length_units = Some(value.into());
-        self
-    }
-    /// Sets `SendDelayMs`.
-    pub fn send_delay_ms(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.send_delay_ms = Some(value.into());
-        self
-    }
-    /// Sets `TimedMetadataId3Frame`.
-    pub fn timed_metadata_id3_frame(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_id3_frame = Some(value.into());
-        self
-    }
-    /// Sets `TimedMetadataId3Period`.
-    pub fn timed_metadata_id3_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timed_metadata_id3_period = Some(value.into());
-        self
-    }
-    /// Sets `TimedMetadataPassthrough`.
-    pub fn timed_metadata_passthrough(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_passthrough = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmafIngestGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_destinations {
-            m.insert("AdditionalDestinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_language_mappings {
-            m.insert("CaptionLanguageMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id3_behavior {
-            m.insert("Id3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id3_name_modifier {
-            m.insert("Id3NameModifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv_behavior {
-            m.insert("KlvBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv_name_modifier {
-            m.insert("KlvNameModifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_id3_behavior {
-            m.insert("NielsenId3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_id3_name_modifier {
-            m.insert("NielsenId3NameModifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_name_modifier {
-            m.insert("Scte35NameModifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_type {
-            m.insert("Scte35Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_length {
-            m.insert("SegmentLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_length_units {
-            m.insert("SegmentLengthUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.send_delay_ms {
-            m.insert("SendDelayMs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_frame {
-            m.insert("TimedMetadataId3Frame".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_period {
-            m.insert("TimedMetadataId3Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_passthrough {
-            m.insert("TimedMetadataPassthrough".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmafIngestGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_destinations.check(
-            &path.field("AdditionalDestinations"),
-            &Rules::NONE,
-            out,
-        );
-        self.caption_language_mappings.check(
-            &path.field("CaptionLanguageMappings"),
-            &Rules::NONE,
-            out,
-        );
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CmafIngestGroupSettings);
-
-/// Property type `AdditionalDestinations` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AdditionalDestinations {
     /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(2, "Destination", value.into().to_template()))
+    }
+    /// `Id3Behavior` (optional).
+    pub fn id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Id3Behavior", value.into().to_template()))
+    }
+    /// `Id3NameModifier` (optional).
+    pub fn id3_name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "Id3NameModifier", value.into().to_template()),
+        )
+    }
+    /// `KlvBehavior` (optional).
+    pub fn klv_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KlvBehavior", value.into().to_template()))
+    }
+    /// `KlvNameModifier` (optional).
+    pub fn klv_name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "KlvNameModifier", value.into().to_template()),
+        )
+    }
+    /// `NielsenId3Behavior` (optional).
+    pub fn nielsen_id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "NielsenId3Behavior", value.into().to_template()),
+        )
+    }
+    /// `NielsenId3NameModifier` (optional).
+    pub fn nielsen_id3_name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "NielsenId3NameModifier", value.into().to_template()),
+        )
+    }
+    /// `Scte35NameModifier` (optional).
+    pub fn scte35_name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "Scte35NameModifier", value.into().to_template()),
+        )
+    }
+    /// `Scte35Type` (optional).
+    pub fn scte35_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Scte35Type", value.into().to_template()))
+    }
+    /// `SegmentLength` (optional).
+    pub fn segment_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "SegmentLength", value.into().to_template()))
+    }
+    /// `SegmentLengthUnits` (optional).
+    pub fn segment_length_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SegmentLengthUnits", value.into().to_template()),
+        )
+    }
+    /// `SendDelayMs` (optional).
+    pub fn send_delay_ms(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "SendDelayMs", value.into().to_template()))
+    }
+    /// `TimedMetadataId3Frame` (optional).
+    pub fn timed_metadata_id3_frame(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "TimedMetadataId3Frame", value.into().to_template()),
+        )
+    }
+    /// `TimedMetadataId3Period` (optional).
+    pub fn timed_metadata_id3_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TimedMetadataId3Period", value.into().to_template()),
+        )
+    }
+    /// `TimedMetadataPassthrough` (optional).
+    pub fn timed_metadata_passthrough(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TimedMetadataPassthrough", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdditionalDestinations` of `AWS::MediaLive::Channel`.
+    AdditionalDestinations(default)
 }
 
 impl AdditionalDestinations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { destination: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdditionalDestinations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
 }
 
-impl Check for AdditionalDestinations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AdditionalDestinations);
-
-/// Property type `CmafIngestCaptionLanguageMapping` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CmafIngestCaptionLanguageMapping {
-    /// `CaptionChannel` (optional).
-    pub caption_channel: Option<Value<i64>>,
-    /// `LanguageCode` (optional).
-    pub language_code: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmafIngestCaptionLanguageMapping` of `AWS::MediaLive::Channel`.
+    CmafIngestCaptionLanguageMapping(default)
 }
 
 impl CmafIngestCaptionLanguageMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            caption_channel: None,
-            language_code: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaptionChannel`.
-    pub fn caption_channel(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.caption_channel = Some(value.into());
-        self
+    /// `CaptionChannel` (optional).
+    pub fn caption_channel(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "CaptionChannel", value.into().to_template()))
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LanguageCode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CmafIngestCaptionLanguageMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.caption_channel {
-            m.insert("CaptionChannel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmafIngestCaptionLanguageMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CmafIngestCaptionLanguageMapping);
-
-/// Property type `FrameCaptureGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FrameCaptureGroupSettings {
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `FrameCaptureCdnSettings` (optional).
-    pub frame_capture_cdn_settings: Option<Value<FrameCaptureCdnSettings>>,
+crate::l1_struct! {
+    /// Property type `FrameCaptureGroupSettings` of `AWS::MediaLive::Channel`.
+    FrameCaptureGroupSettings(default)
 }
 
 impl FrameCaptureGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            frame_capture_cdn_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `FrameCaptureCdnSettings`.
+    /// `FrameCaptureCdnSettings` (optional).
     pub fn frame_capture_cdn_settings(
-        mut self,
+        self,
         value: impl Into<Value<FrameCaptureCdnSettings>>,
     ) -> Self {
-        self.frame_capture_cdn_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "FrameCaptureCdnSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FrameCaptureGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frame_capture_cdn_settings {
-            m.insert("FrameCaptureCdnSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FrameCaptureGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.frame_capture_cdn_settings.check(
-            &path.field("FrameCaptureCdnSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FrameCaptureGroupSettings);
-
-/// Property type `FrameCaptureCdnSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FrameCaptureCdnSettings {
-    /// `FrameCaptureS3Settings` (optional).
-    pub frame_capture_s3_settings: Option<Value<FrameCaptureS3Settings>>,
+crate::l1_struct! {
+    /// Property type `FrameCaptureCdnSettings` of `AWS::MediaLive::Channel`.
+    FrameCaptureCdnSettings(default)
 }
 
 impl FrameCaptureCdnSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            frame_capture_s3_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FrameCaptureS3Settings`.
+    /// `FrameCaptureS3Settings` (optional).
     pub fn frame_capture_s3_settings(
-        mut self,
+        self,
         value: impl Into<Value<FrameCaptureS3Settings>>,
     ) -> Self {
-        self.frame_capture_s3_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "FrameCaptureS3Settings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FrameCaptureCdnSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.frame_capture_s3_settings {
-            m.insert("FrameCaptureS3Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FrameCaptureCdnSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.frame_capture_s3_settings.check(
-            &path.field("FrameCaptureS3Settings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FrameCaptureCdnSettings);
-
-/// Property type `FrameCaptureS3Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FrameCaptureS3Settings {
-    /// `CannedAcl` (optional).
-    pub canned_acl: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FrameCaptureS3Settings` of `AWS::MediaLive::Channel`.
+    FrameCaptureS3Settings(default)
 }
 
 impl FrameCaptureS3Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { canned_acl: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `CannedAcl`.
-    pub fn canned_acl(mut self, value: impl Into<Value<String>>) -> Self {
-        self.canned_acl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FrameCaptureS3Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.canned_acl {
-            m.insert("CannedAcl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CannedAcl` (optional).
+    pub fn canned_acl(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CannedAcl", value.into().to_template()))
     }
 }
 
-impl Check for FrameCaptureS3Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FrameCaptureS3Settings);
-
-/// Property type `HlsGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsGroupSettings {
-    /// `AdMarkers` (optional).
-    pub ad_markers: Option<Value<List<String>>>,
-    /// `BaseUrlContent` (optional).
-    pub base_url_content: Option<Value<String>>,
-    /// `BaseUrlContent1` (optional).
-    pub base_url_content1: Option<Value<String>>,
-    /// `BaseUrlManifest` (optional).
-    pub base_url_manifest: Option<Value<String>>,
-    /// `BaseUrlManifest1` (optional).
-    pub base_url_manifest1: Option<Value<String>>,
-    /// `CaptionLanguageMappings` (optional).
-    pub caption_language_mappings: Option<Value<List<CaptionLanguageMapping>>>,
-    /// `CaptionLanguageSetting` (optional).
-    pub caption_language_setting: Option<Value<String>>,
-    /// `ClientCache` (optional).
-    pub client_cache: Option<Value<String>>,
-    /// `CodecSpecification` (optional).
-    pub codec_specification: Option<Value<String>>,
-    /// `ConstantIv` (optional).
-    pub constant_iv: Option<Value<String>>,
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `DirectoryStructure` (optional).
-    pub directory_structure: Option<Value<String>>,
-    /// `DiscontinuityTags` (optional).
-    pub discontinuity_tags: Option<Value<String>>,
-    /// `EncryptionType` (optional).
-    pub encryption_type: Option<Value<String>>,
-    /// `HlsCdnSettings` (optional).
-    pub hls_cdn_settings: Option<Value<HlsCdnSettings>>,
-    /// `HlsId3SegmentTagging` (optional).
-    pub hls_id3_segment_tagging: Option<Value<String>>,
-    /// `IFrameOnlyPlaylists` (optional).
-    pub i_frame_only_playlists: Option<Value<String>>,
-    /// `IncompleteSegmentBehavior` (optional).
-    pub incomplete_segment_behavior: Option<Value<String>>,
-    /// `IndexNSegments` (optional).
-    pub index_n_segments: Option<Value<i64>>,
-    /// `InputLossAction` (optional).
-    pub input_loss_action: Option<Value<String>>,
-    /// `IvInManifest` (optional).
-    pub iv_in_manifest: Option<Value<String>>,
-    /// `IvSource` (optional).
-    pub iv_source: Option<Value<String>>,
-    /// `KeepSegments` (optional).
-    pub keep_segments: Option<Value<i64>>,
-    /// `KeyFormat` (optional).
-    pub key_format: Option<Value<String>>,
-    /// `KeyFormatVersions` (optional).
-    pub key_format_versions: Option<Value<String>>,
-    /// `KeyProviderSettings` (optional).
-    pub key_provider_settings: Option<Value<KeyProviderSettings>>,
-    /// `ManifestCompression` (optional).
-    pub manifest_compression: Option<Value<String>>,
-    /// `ManifestDurationFormat` (optional).
-    pub manifest_duration_format: Option<Value<String>>,
-    /// `MinSegmentLength` (optional).
-    pub min_segment_length: Option<Value<i64>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<String>>,
-    /// `OutputSelection` (optional).
-    pub output_selection: Option<Value<String>>,
-    /// `ProgramDateTime` (optional).
-    pub program_date_time: Option<Value<String>>,
-    /// `ProgramDateTimeClock` (optional).
-    pub program_date_time_clock: Option<Value<String>>,
-    /// `ProgramDateTimePeriod` (optional).
-    pub program_date_time_period: Option<Value<i64>>,
-    /// `RedundantManifest` (optional).
-    pub redundant_manifest: Option<Value<String>>,
-    /// `SegmentLength` (optional).
-    pub segment_length: Option<Value<i64>>,
-    /// `SegmentationMode` (optional).
-    pub segmentation_mode: Option<Value<String>>,
-    /// `SegmentsPerSubdirectory` (optional).
-    pub segments_per_subdirectory: Option<Value<i64>>,
-    /// `StreamInfResolution` (optional).
-    pub stream_inf_resolution: Option<Value<String>>,
-    /// `TimedMetadataId3Frame` (optional).
-    pub timed_metadata_id3_frame: Option<Value<String>>,
-    /// `TimedMetadataId3Period` (optional).
-    pub timed_metadata_id3_period: Option<Value<i64>>,
-    /// `TimestampDeltaMilliseconds` (optional).
-    pub timestamp_delta_milliseconds: Option<Value<i64>>,
-    /// `TsFileMode` (optional).
-    pub ts_file_mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HlsGroupSettings` of `AWS::MediaLive::Channel`.
+    HlsGroupSettings(default)
 }
 
 impl HlsGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_markers: None,
-            base_url_content: None,
-            base_url_content1: None,
-            base_url_manifest: None,
-            base_url_manifest1: None,
-            caption_language_mappings: None,
-            caption_language_setting: None,
-            client_cache: None,
-            codec_specification: None,
-            constant_iv: None,
-            destination: None,
-            directory_structure: None,
-            discontinuity_tags: None,
-            encryption_type: None,
-            hls_cdn_settings: None,
-            hls_id3_segment_tagging: None,
-            i_frame_only_playlists: None,
-            incomplete_segment_behavior: None,
-            index_n_segments: None,
-            input_loss_action: None,
-            iv_in_manifest: None,
-            iv_source: None,
-            keep_segments: None,
-            key_format: None,
-            key_format_versions: None,
-            key_provider_settings: None,
-            manifest_compression: None,
-            manifest_duration_format: None,
-            min_segment_length: None,
-            mode: None,
-            output_selection: None,
-            program_date_time: None,
-            program_date_time_clock: None,
-            program_date_time_period: None,
-            redundant_manifest: None,
-            segment_length: None,
-            segmentation_mode: None,
-            segments_per_subdirectory: None,
-            stream_inf_resolution: None,
-            timed_metadata_id3_frame: None,
-            timed_metadata_id3_period: None,
-            timestamp_delta_milliseconds: None,
-            ts_file_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkers`.
-    pub fn ad_markers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ad_markers = Some(value.into());
-        self
+    /// `AdMarkers` (optional).
+    pub fn ad_markers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AdMarkers", value.into().to_template()))
     }
-    /// Sets `BaseUrlContent`.
-    pub fn base_url_content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_url_content = Some(value.into());
-        self
+    /// `BaseUrlContent` (optional).
+    pub fn base_url_content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BaseUrlContent", value.into().to_template()))
     }
-    /// Sets `BaseUrlContent1`.
-    pub fn base_url_content1(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_url_content1 = Some(value.into());
-        self
+    /// `BaseUrlContent1` (optional).
+    pub fn base_url_content1(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BaseUrlContent1", value.into().to_template()),
+        )
     }
-    /// Sets `BaseUrlManifest`.
-    pub fn base_url_manifest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_url_manifest = Some(value.into());
-        self
+    /// `BaseUrlManifest` (optional).
+    pub fn base_url_manifest(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "BaseUrlManifest", value.into().to_template()),
+        )
     }
-    /// Sets `BaseUrlManifest1`.
-    pub fn base_url_manifest1(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_url_manifest1 = Some(value.into());
-        self
+    /// `BaseUrlManifest1` (optional).
+    pub fn base_url_manifest1(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "BaseUrlManifest1", value.into().to_template()),
+        )
     }
-    /// Sets `CaptionLanguageMappings`.
+    /// `CaptionLanguageMappings` (optional).
     pub fn caption_language_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<CaptionLanguageMapping>>>,
     ) -> Self {
-        self.caption_language_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "CaptionLanguageMappings", value.into().to_template()),
+        )
     }
-    /// Sets `CaptionLanguageSetting`.
-    pub fn caption_language_setting(mut self, value: impl Into<Value<String>>) -> Self {
-        self.caption_language_setting = Some(value.into());
-        self
+    /// `CaptionLanguageSetting` (optional).
+    pub fn caption_language_setting(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "CaptionLanguageSetting", value.into().to_template()),
+        )
     }
-    /// Sets `ClientCache`.
-    pub fn client_cache(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_cache = Some(value.into());
-        self
+    /// `ClientCache` (optional).
+    pub fn client_cache(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ClientCache", value.into().to_template()))
     }
-    /// Sets `CodecSpecification`.
-    pub fn codec_specification(mut self, value: impl Into<Value<String>>) -> Self {
-        self.codec_specification = Some(value.into());
-        self
+    /// `CodecSpecification` (optional).
+    pub fn codec_specification(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "CodecSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `ConstantIv`.
-    pub fn constant_iv(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_iv = Some(value.into());
-        self
+    /// `ConstantIv` (optional).
+    pub fn constant_iv(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ConstantIv", value.into().to_template()))
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(10, "Destination", value.into().to_template()))
     }
-    /// Sets `DirectoryStructure`.
-    pub fn directory_structure(mut self, value: impl Into<Value<String>>) -> Self {
-        self.directory_structure = Some(value.into());
-        self
+    /// `DirectoryStructure` (optional).
+    pub fn directory_structure(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "DirectoryStructure", value.into().to_template()),
+        )
     }
-    /// Sets `DiscontinuityTags`.
-    pub fn discontinuity_tags(mut self, value: impl Into<Value<String>>) -> Self {
-        self.discontinuity_tags = Some(value.into());
-        self
+    /// `DiscontinuityTags` (optional).
+    pub fn discontinuity_tags(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "DiscontinuityTags", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionType`.
-    pub fn encryption_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
+    /// `EncryptionType` (optional).
+    pub fn encryption_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "EncryptionType", value.into().to_template()),
+        )
     }
-    /// Sets `HlsCdnSettings`.
-    pub fn hls_cdn_settings(mut self, value: impl Into<Value<HlsCdnSettings>>) -> Self {
-        self.hls_cdn_settings = Some(value.into());
-        self
+    /// `HlsCdnSettings` (optional).
+    pub fn hls_cdn_settings(self, value: impl Into<Value<HlsCdnSettings>>) -> Self {
+        Self(
+            self.0
+                .with(14, "HlsCdnSettings", value.into().to_template()),
+        )
     }
-    /// Sets `HlsId3SegmentTagging`.
-    pub fn hls_id3_segment_tagging(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hls_id3_segment_tagging = Some(value.into());
-        self
+    /// `HlsId3SegmentTagging` (optional).
+    pub fn hls_id3_segment_tagging(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "HlsId3SegmentTagging", value.into().to_template()),
+        )
     }
-    /// Sets `IFrameOnlyPlaylists`.
-    pub fn i_frame_only_playlists(mut self, value: impl Into<Value<String>>) -> Self {
-        self.i_frame_only_playlists = Some(value.into());
-        self
+    /// `IFrameOnlyPlaylists` (optional).
+    pub fn i_frame_only_playlists(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "IFrameOnlyPlaylists", value.into().to_template()),
+        )
     }
-    /// Sets `IncompleteSegmentBehavior`.
-    pub fn incomplete_segment_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.incomplete_segment_behavior = Some(value.into());
-        self
+    /// `IncompleteSegmentBehavior` (optional).
+    pub fn incomplete_segment_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "IncompleteSegmentBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `IndexNSegments`.
-    pub fn index_n_segments(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.index_n_segments = Some(value.into());
-        self
+    /// `IndexNSegments` (optional).
+    pub fn index_n_segments(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(18, "IndexNSegments", value.into().to_template()),
+        )
     }
-    /// Sets `InputLossAction`.
-    pub fn input_loss_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_loss_action = Some(value.into());
-        self
+    /// `InputLossAction` (optional).
+    pub fn input_loss_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "InputLossAction", value.into().to_template()),
+        )
     }
-    /// Sets `IvInManifest`.
-    pub fn iv_in_manifest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iv_in_manifest = Some(value.into());
-        self
+    /// `IvInManifest` (optional).
+    pub fn iv_in_manifest(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "IvInManifest", value.into().to_template()))
     }
-    /// Sets `IvSource`.
-    pub fn iv_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iv_source = Some(value.into());
-        self
+    /// `IvSource` (optional).
+    pub fn iv_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "IvSource", value.into().to_template()))
     }
-    /// Sets `KeepSegments`.
-    pub fn keep_segments(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.keep_segments = Some(value.into());
-        self
+    /// `KeepSegments` (optional).
+    pub fn keep_segments(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(22, "KeepSegments", value.into().to_template()))
     }
-    /// Sets `KeyFormat`.
-    pub fn key_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_format = Some(value.into());
-        self
+    /// `KeyFormat` (optional).
+    pub fn key_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(23, "KeyFormat", value.into().to_template()))
     }
-    /// Sets `KeyFormatVersions`.
-    pub fn key_format_versions(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_format_versions = Some(value.into());
-        self
+    /// `KeyFormatVersions` (optional).
+    pub fn key_format_versions(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "KeyFormatVersions", value.into().to_template()),
+        )
     }
-    /// Sets `KeyProviderSettings`.
-    pub fn key_provider_settings(mut self, value: impl Into<Value<KeyProviderSettings>>) -> Self {
-        self.key_provider_settings = Some(value.into());
-        self
+    /// `KeyProviderSettings` (optional).
+    pub fn key_provider_settings(self, value: impl Into<Value<KeyProviderSettings>>) -> Self {
+        Self(
+            self.0
+                .with(25, "KeyProviderSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestCompression`.
-    pub fn manifest_compression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_compression = Some(value.into());
-        self
+    /// `ManifestCompression` (optional).
+    pub fn manifest_compression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(26, "ManifestCompression", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestDurationFormat`.
-    pub fn manifest_duration_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_duration_format = Some(value.into());
-        self
+    /// `ManifestDurationFormat` (optional).
+    pub fn manifest_duration_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(27, "ManifestDurationFormat", value.into().to_template()),
+        )
     }
-    /// Sets `MinSegmentLength`.
-    pub fn min_segment_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_segment_length = Some(value.into());
-        self
+    /// `MinSegmentLength` (optional).
+    pub fn min_segment_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(28, "MinSegmentLength", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(29, "Mode", value.into().to_template()))
     }
-    /// Sets `OutputSelection`.
-    pub fn output_selection(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_selection = Some(value.into());
-        self
+    /// `OutputSelection` (optional).
+    pub fn output_selection(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(30, "OutputSelection", value.into().to_template()),
+        )
     }
-    /// Sets `ProgramDateTime`.
-    pub fn program_date_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.program_date_time = Some(value.into());
-        self
+    /// `ProgramDateTime` (optional).
+    pub fn program_date_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(31, "ProgramDateTime", value.into().to_template()),
+        )
     }
-    /// Sets `ProgramDateTimeClock`.
-    pub fn program_date_time_clock(mut self, value: impl Into<Value<String>>) -> Self {
-        self.program_date_time_clock = Some(value.into());
-        self
+    /// `ProgramDateTimeClock` (optional).
+    pub fn program_date_time_clock(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(32, "ProgramDateTimeClock", value.into().to_template()),
+        )
     }
-    /// Sets `ProgramDateTimePeriod`.
-    pub fn program_date_time_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_date_time_period = Some(value.into());
-        self
+    /// `ProgramDateTimePeriod` (optional).
+    pub fn program_date_time_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(33, "ProgramDateTimePeriod", value.into().to_template()),
+        )
     }
-    /// Sets `RedundantManifest`.
-    pub fn redundant_manifest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.redundant_manifest = Some(value.into());
-        self
+    /// `RedundantManifest` (optional).
+    pub fn redundant_manifest(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(34, "RedundantManifest", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentLength`.
-    pub fn segment_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_length = Some(value.into());
-        self
+    /// `SegmentLength` (optional).
+    pub fn segment_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(35, "SegmentLength", value.into().to_template()))
     }
-    /// Sets `SegmentationMode`.
-    pub fn segmentation_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segmentation_mode = Some(value.into());
-        self
+    /// `SegmentationMode` (optional).
+    pub fn segmentation_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(36, "SegmentationMode", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentsPerSubdirectory`.
-    pub fn segments_per_subdirectory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segments_per_subdirectory = Some(value.into());
-        self
+    /// `SegmentsPerSubdirectory` (optional).
+    pub fn segments_per_subdirectory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(37, "SegmentsPerSubdirectory", value.into().to_template()),
+        )
     }
-    /// Sets `StreamInfResolution`.
-    pub fn stream_inf_resolution(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_inf_resolution = Some(value.into());
-        self
+    /// `StreamInfResolution` (optional).
+    pub fn stream_inf_resolution(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(38, "StreamInfResolution", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataId3Frame`.
-    pub fn timed_metadata_id3_frame(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_id3_frame = Some(value.into());
-        self
+    /// `TimedMetadataId3Frame` (optional).
+    pub fn timed_metadata_id3_frame(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(39, "TimedMetadataId3Frame", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataId3Period`.
-    pub fn timed_metadata_id3_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timed_metadata_id3_period = Some(value.into());
-        self
+    /// `TimedMetadataId3Period` (optional).
+    pub fn timed_metadata_id3_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(40, "TimedMetadataId3Period", value.into().to_template()),
+        )
     }
-    /// Sets `TimestampDeltaMilliseconds`.
-    pub fn timestamp_delta_milliseconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timestamp_delta_milliseconds = Some(value.into());
-        self
+    /// `TimestampDeltaMilliseconds` (optional).
+    pub fn timestamp_delta_milliseconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(41, "TimestampDeltaMilliseconds", value.into().to_template()),
+        )
     }
-    /// Sets `TsFileMode`.
-    pub fn ts_file_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ts_file_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_markers {
-            m.insert("AdMarkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.base_url_content {
-            m.insert("BaseUrlContent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.base_url_content1 {
-            m.insert("BaseUrlContent1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.base_url_manifest {
-            m.insert("BaseUrlManifest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.base_url_manifest1 {
-            m.insert("BaseUrlManifest1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_language_mappings {
-            m.insert("CaptionLanguageMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_language_setting {
-            m.insert("CaptionLanguageSetting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_cache {
-            m.insert("ClientCache".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.codec_specification {
-            m.insert("CodecSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant_iv {
-            m.insert("ConstantIv".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.directory_structure {
-            m.insert("DirectoryStructure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.discontinuity_tags {
-            m.insert("DiscontinuityTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_type {
-            m.insert("EncryptionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_cdn_settings {
-            m.insert("HlsCdnSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_id3_segment_tagging {
-            m.insert("HlsId3SegmentTagging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.i_frame_only_playlists {
-            m.insert("IFrameOnlyPlaylists".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.incomplete_segment_behavior {
-            m.insert("IncompleteSegmentBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index_n_segments {
-            m.insert("IndexNSegments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_action {
-            m.insert("InputLossAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iv_in_manifest {
-            m.insert("IvInManifest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iv_source {
-            m.insert("IvSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.keep_segments {
-            m.insert("KeepSegments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_format {
-            m.insert("KeyFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_format_versions {
-            m.insert("KeyFormatVersions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_provider_settings {
-            m.insert("KeyProviderSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_compression {
-            m.insert("ManifestCompression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_duration_format {
-            m.insert("ManifestDurationFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_segment_length {
-            m.insert("MinSegmentLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_selection {
-            m.insert("OutputSelection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time {
-            m.insert("ProgramDateTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time_clock {
-            m.insert("ProgramDateTimeClock".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time_period {
-            m.insert("ProgramDateTimePeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redundant_manifest {
-            m.insert("RedundantManifest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_length {
-            m.insert("SegmentLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segmentation_mode {
-            m.insert("SegmentationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segments_per_subdirectory {
-            m.insert("SegmentsPerSubdirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_inf_resolution {
-            m.insert("StreamInfResolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_frame {
-            m.insert("TimedMetadataId3Frame".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_period {
-            m.insert("TimedMetadataId3Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp_delta_milliseconds {
-            m.insert("TimestampDeltaMilliseconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ts_file_mode {
-            m.insert("TsFileMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TsFileMode` (optional).
+    pub fn ts_file_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(42, "TsFileMode", value.into().to_template()))
     }
 }
 
-impl Check for HlsGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.caption_language_mappings.check(
-            &path.field("CaptionLanguageMappings"),
-            &Rules::NONE,
-            out,
-        );
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.hls_cdn_settings
-            .check(&path.field("HlsCdnSettings"), &Rules::NONE, out);
-        self.key_provider_settings
-            .check(&path.field("KeyProviderSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsGroupSettings);
-
-/// Property type `CaptionLanguageMapping` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptionLanguageMapping {
-    /// `CaptionChannel` (optional).
-    pub caption_channel: Option<Value<i64>>,
-    /// `LanguageCode` (optional).
-    pub language_code: Option<Value<String>>,
-    /// `LanguageDescription` (optional).
-    pub language_description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CaptionLanguageMapping` of `AWS::MediaLive::Channel`.
+    CaptionLanguageMapping(default)
 }
 
 impl CaptionLanguageMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            caption_channel: None,
-            language_code: None,
-            language_description: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaptionChannel`.
-    pub fn caption_channel(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.caption_channel = Some(value.into());
-        self
+    /// `CaptionChannel` (optional).
+    pub fn caption_channel(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "CaptionChannel", value.into().to_template()))
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `LanguageDescription`.
-    pub fn language_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_description = Some(value.into());
-        self
+    /// `LanguageDescription` (optional).
+    pub fn language_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LanguageDescription", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CaptionLanguageMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.caption_channel {
-            m.insert("CaptionChannel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_description {
-            m.insert("LanguageDescription".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaptionLanguageMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CaptionLanguageMapping);
-
-/// Property type `HlsCdnSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsCdnSettings {
-    /// `HlsAkamaiSettings` (optional).
-    pub hls_akamai_settings: Option<Value<HlsAkamaiSettings>>,
-    /// `HlsBasicPutSettings` (optional).
-    pub hls_basic_put_settings: Option<Value<HlsBasicPutSettings>>,
-    /// `HlsMediaStoreSettings` (optional).
-    pub hls_media_store_settings: Option<Value<HlsMediaStoreSettings>>,
-    /// `HlsS3Settings` (optional).
-    pub hls_s3_settings: Option<Value<HlsS3Settings>>,
-    /// `HlsWebdavSettings` (optional).
-    pub hls_webdav_settings: Option<Value<HlsWebdavSettings>>,
+crate::l1_struct! {
+    /// Property type `HlsCdnSettings` of `AWS::MediaLive::Channel`.
+    HlsCdnSettings(default)
 }
 
 impl HlsCdnSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hls_akamai_settings: None,
-            hls_basic_put_settings: None,
-            hls_media_store_settings: None,
-            hls_s3_settings: None,
-            hls_webdav_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HlsAkamaiSettings`.
-    pub fn hls_akamai_settings(mut self, value: impl Into<Value<HlsAkamaiSettings>>) -> Self {
-        self.hls_akamai_settings = Some(value.into());
-        self
+    /// `HlsAkamaiSettings` (optional).
+    pub fn hls_akamai_settings(self, value: impl Into<Value<HlsAkamaiSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HlsAkamaiSettings", value.into().to_template()),
+        )
     }
-    /// Sets `HlsBasicPutSettings`.
-    pub fn hls_basic_put_settings(mut self, value: impl Into<Value<HlsBasicPutSettings>>) -> Self {
-        self.hls_basic_put_settings = Some(value.into());
-        self
+    /// `HlsBasicPutSettings` (optional).
+    pub fn hls_basic_put_settings(self, value: impl Into<Value<HlsBasicPutSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HlsBasicPutSettings", value.into().to_template()),
+        )
     }
-    /// Sets `HlsMediaStoreSettings`.
-    pub fn hls_media_store_settings(
-        mut self,
-        value: impl Into<Value<HlsMediaStoreSettings>>,
-    ) -> Self {
-        self.hls_media_store_settings = Some(value.into());
-        self
+    /// `HlsMediaStoreSettings` (optional).
+    pub fn hls_media_store_settings(self, value: impl Into<Value<HlsMediaStoreSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HlsMediaStoreSettings", value.into().to_template()),
+        )
     }
-    /// Sets `HlsS3Settings`.
-    pub fn hls_s3_settings(mut self, value: impl Into<Value<HlsS3Settings>>) -> Self {
-        self.hls_s3_settings = Some(value.into());
-        self
+    /// `HlsS3Settings` (optional).
+    pub fn hls_s3_settings(self, value: impl Into<Value<HlsS3Settings>>) -> Self {
+        Self(self.0.with(3, "HlsS3Settings", value.into().to_template()))
     }
-    /// Sets `HlsWebdavSettings`.
-    pub fn hls_webdav_settings(mut self, value: impl Into<Value<HlsWebdavSettings>>) -> Self {
-        self.hls_webdav_settings = Some(value.into());
-        self
+    /// `HlsWebdavSettings` (optional).
+    pub fn hls_webdav_settings(self, value: impl Into<Value<HlsWebdavSettings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "HlsWebdavSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HlsCdnSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hls_akamai_settings {
-            m.insert("HlsAkamaiSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_basic_put_settings {
-            m.insert("HlsBasicPutSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_media_store_settings {
-            m.insert("HlsMediaStoreSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_s3_settings {
-            m.insert("HlsS3Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_webdav_settings {
-            m.insert("HlsWebdavSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsCdnSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hls_akamai_settings
-            .check(&path.field("HlsAkamaiSettings"), &Rules::NONE, out);
-        self.hls_basic_put_settings
-            .check(&path.field("HlsBasicPutSettings"), &Rules::NONE, out);
-        self.hls_media_store_settings.check(
-            &path.field("HlsMediaStoreSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.hls_s3_settings
-            .check(&path.field("HlsS3Settings"), &Rules::NONE, out);
-        self.hls_webdav_settings
-            .check(&path.field("HlsWebdavSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsCdnSettings);
-
-/// Property type `HlsAkamaiSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsAkamaiSettings {
-    /// `ConnectionRetryInterval` (optional).
-    pub connection_retry_interval: Option<Value<i64>>,
-    /// `FilecacheDuration` (optional).
-    pub filecache_duration: Option<Value<i64>>,
-    /// `HttpTransferMode` (optional).
-    pub http_transfer_mode: Option<Value<String>>,
-    /// `NumRetries` (optional).
-    pub num_retries: Option<Value<i64>>,
-    /// `RestartDelay` (optional).
-    pub restart_delay: Option<Value<i64>>,
-    /// `Salt` (optional).
-    pub salt: Option<Value<String>>,
-    /// `Token` (optional).
-    pub token: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HlsAkamaiSettings` of `AWS::MediaLive::Channel`.
+    HlsAkamaiSettings(default)
 }
 
 impl HlsAkamaiSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_retry_interval: None,
-            filecache_duration: None,
-            http_transfer_mode: None,
-            num_retries: None,
-            restart_delay: None,
-            salt: None,
-            token: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionRetryInterval`.
-    pub fn connection_retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_retry_interval = Some(value.into());
-        self
-    }
-    /// Sets `FilecacheDuration`.
-    pub fn filecache_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.filecache_duration = Some(value.into());
-        self
-    }
-    /// Sets `HttpTransferMode`.
-    pub fn http_transfer_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_transfer_mode = Some(value.into());
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn num_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_retries = Some(value.into());
-        self
-    }
-    /// Sets `RestartDelay`.
-    pub fn restart_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_delay = Some(value.into());
-        self
-    }
-    /// Sets `Salt`.
-    pub fn salt(mut self, value: impl Into<Value<String>>) -> Self {
-        self.salt = Some(value.into());
-        self
-    }
-    /// Sets `Token`.
-    pub fn token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsAkamaiSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_retry_interval {
-            m.insert("ConnectionRetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filecache_duration {
-            m.insert("FilecacheDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_transfer_mode {
-            m.insert("HttpTransferMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_retries {
-            m.insert("NumRetries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_delay {
-            m.insert("RestartDelay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salt {
-            m.insert("Salt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token {
-            m.insert("Token".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsAkamaiSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HlsAkamaiSettings);
-
-/// Property type `HlsBasicPutSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsBasicPutSettings {
     /// `ConnectionRetryInterval` (optional).
-    pub connection_retry_interval: Option<Value<i64>>,
+    pub fn connection_retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionRetryInterval", value.into().to_template()),
+        )
+    }
     /// `FilecacheDuration` (optional).
-    pub filecache_duration: Option<Value<i64>>,
+    pub fn filecache_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilecacheDuration", value.into().to_template()),
+        )
+    }
+    /// `HttpTransferMode` (optional).
+    pub fn http_transfer_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HttpTransferMode", value.into().to_template()),
+        )
+    }
     /// `NumRetries` (optional).
-    pub num_retries: Option<Value<i64>>,
+    pub fn num_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "NumRetries", value.into().to_template()))
+    }
     /// `RestartDelay` (optional).
-    pub restart_delay: Option<Value<i64>>,
+    pub fn restart_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "RestartDelay", value.into().to_template()))
+    }
+    /// `Salt` (optional).
+    pub fn salt(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Salt", value.into().to_template()))
+    }
+    /// `Token` (optional).
+    pub fn token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Token", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HlsBasicPutSettings` of `AWS::MediaLive::Channel`.
+    HlsBasicPutSettings(default)
 }
 
 impl HlsBasicPutSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_retry_interval: None,
-            filecache_duration: None,
-            num_retries: None,
-            restart_delay: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionRetryInterval`.
-    pub fn connection_retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_retry_interval = Some(value.into());
-        self
-    }
-    /// Sets `FilecacheDuration`.
-    pub fn filecache_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.filecache_duration = Some(value.into());
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn num_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_retries = Some(value.into());
-        self
-    }
-    /// Sets `RestartDelay`.
-    pub fn restart_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_delay = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsBasicPutSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_retry_interval {
-            m.insert("ConnectionRetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filecache_duration {
-            m.insert("FilecacheDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_retries {
-            m.insert("NumRetries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_delay {
-            m.insert("RestartDelay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsBasicPutSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HlsBasicPutSettings);
-
-/// Property type `HlsMediaStoreSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsMediaStoreSettings {
     /// `ConnectionRetryInterval` (optional).
-    pub connection_retry_interval: Option<Value<i64>>,
+    pub fn connection_retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionRetryInterval", value.into().to_template()),
+        )
+    }
     /// `FilecacheDuration` (optional).
-    pub filecache_duration: Option<Value<i64>>,
-    /// `MediaStoreStorageClass` (optional).
-    pub media_store_storage_class: Option<Value<String>>,
+    pub fn filecache_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilecacheDuration", value.into().to_template()),
+        )
+    }
     /// `NumRetries` (optional).
-    pub num_retries: Option<Value<i64>>,
+    pub fn num_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "NumRetries", value.into().to_template()))
+    }
     /// `RestartDelay` (optional).
-    pub restart_delay: Option<Value<i64>>,
+    pub fn restart_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "RestartDelay", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HlsMediaStoreSettings` of `AWS::MediaLive::Channel`.
+    HlsMediaStoreSettings(default)
 }
 
 impl HlsMediaStoreSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_retry_interval: None,
-            filecache_duration: None,
-            media_store_storage_class: None,
-            num_retries: None,
-            restart_delay: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionRetryInterval`.
-    pub fn connection_retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_retry_interval = Some(value.into());
-        self
+    /// `ConnectionRetryInterval` (optional).
+    pub fn connection_retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionRetryInterval", value.into().to_template()),
+        )
     }
-    /// Sets `FilecacheDuration`.
-    pub fn filecache_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.filecache_duration = Some(value.into());
-        self
+    /// `FilecacheDuration` (optional).
+    pub fn filecache_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilecacheDuration", value.into().to_template()),
+        )
     }
-    /// Sets `MediaStoreStorageClass`.
-    pub fn media_store_storage_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.media_store_storage_class = Some(value.into());
-        self
+    /// `MediaStoreStorageClass` (optional).
+    pub fn media_store_storage_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MediaStoreStorageClass", value.into().to_template()),
+        )
     }
-    /// Sets `NumRetries`.
-    pub fn num_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_retries = Some(value.into());
-        self
+    /// `NumRetries` (optional).
+    pub fn num_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "NumRetries", value.into().to_template()))
     }
-    /// Sets `RestartDelay`.
-    pub fn restart_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_delay = Some(value.into());
-        self
+    /// `RestartDelay` (optional).
+    pub fn restart_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "RestartDelay", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HlsMediaStoreSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_retry_interval {
-            m.insert("ConnectionRetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filecache_duration {
-            m.insert("FilecacheDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_store_storage_class {
-            m.insert("MediaStoreStorageClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_retries {
-            m.insert("NumRetries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_delay {
-            m.insert("RestartDelay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsMediaStoreSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HlsMediaStoreSettings);
-
-/// Property type `HlsS3Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsS3Settings {
-    /// `CannedAcl` (optional).
-    pub canned_acl: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HlsS3Settings` of `AWS::MediaLive::Channel`.
+    HlsS3Settings(default)
 }
 
 impl HlsS3Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { canned_acl: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `CannedAcl`.
-    pub fn canned_acl(mut self, value: impl Into<Value<String>>) -> Self {
-        self.canned_acl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsS3Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.canned_acl {
-            m.insert("CannedAcl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CannedAcl` (optional).
+    pub fn canned_acl(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CannedAcl", value.into().to_template()))
     }
 }
 
-impl Check for HlsS3Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HlsS3Settings);
-
-/// Property type `HlsWebdavSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsWebdavSettings {
-    /// `ConnectionRetryInterval` (optional).
-    pub connection_retry_interval: Option<Value<i64>>,
-    /// `FilecacheDuration` (optional).
-    pub filecache_duration: Option<Value<i64>>,
-    /// `HttpTransferMode` (optional).
-    pub http_transfer_mode: Option<Value<String>>,
-    /// `NumRetries` (optional).
-    pub num_retries: Option<Value<i64>>,
-    /// `RestartDelay` (optional).
-    pub restart_delay: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HlsWebdavSettings` of `AWS::MediaLive::Channel`.
+    HlsWebdavSettings(default)
 }
 
 impl HlsWebdavSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_retry_interval: None,
-            filecache_duration: None,
-            http_transfer_mode: None,
-            num_retries: None,
-            restart_delay: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionRetryInterval`.
-    pub fn connection_retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_retry_interval = Some(value.into());
-        self
+    /// `ConnectionRetryInterval` (optional).
+    pub fn connection_retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionRetryInterval", value.into().to_template()),
+        )
     }
-    /// Sets `FilecacheDuration`.
-    pub fn filecache_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.filecache_duration = Some(value.into());
-        self
+    /// `FilecacheDuration` (optional).
+    pub fn filecache_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilecacheDuration", value.into().to_template()),
+        )
     }
-    /// Sets `HttpTransferMode`.
-    pub fn http_transfer_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_transfer_mode = Some(value.into());
-        self
+    /// `HttpTransferMode` (optional).
+    pub fn http_transfer_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HttpTransferMode", value.into().to_template()),
+        )
     }
-    /// Sets `NumRetries`.
-    pub fn num_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_retries = Some(value.into());
-        self
+    /// `NumRetries` (optional).
+    pub fn num_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "NumRetries", value.into().to_template()))
     }
-    /// Sets `RestartDelay`.
-    pub fn restart_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_delay = Some(value.into());
-        self
+    /// `RestartDelay` (optional).
+    pub fn restart_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "RestartDelay", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HlsWebdavSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_retry_interval {
-            m.insert("ConnectionRetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filecache_duration {
-            m.insert("FilecacheDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_transfer_mode {
-            m.insert("HttpTransferMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_retries {
-            m.insert("NumRetries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_delay {
-            m.insert("RestartDelay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsWebdavSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HlsWebdavSettings);
-
-/// Property type `KeyProviderSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyProviderSettings {
-    /// `StaticKeySettings` (optional).
-    pub static_key_settings: Option<Value<StaticKeySettings>>,
+crate::l1_struct! {
+    /// Property type `KeyProviderSettings` of `AWS::MediaLive::Channel`.
+    KeyProviderSettings(default)
 }
 
 impl KeyProviderSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            static_key_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticKeySettings`.
-    pub fn static_key_settings(mut self, value: impl Into<Value<StaticKeySettings>>) -> Self {
-        self.static_key_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyProviderSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_key_settings {
-            m.insert("StaticKeySettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StaticKeySettings` (optional).
+    pub fn static_key_settings(self, value: impl Into<Value<StaticKeySettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "StaticKeySettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KeyProviderSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_key_settings
-            .check(&path.field("StaticKeySettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KeyProviderSettings);
-
-/// Property type `StaticKeySettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct StaticKeySettings {
-    /// `KeyProviderServer` (optional).
-    pub key_provider_server: Option<Value<InputLocation>>,
-    /// `StaticKeyValue` (optional).
-    pub static_key_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `StaticKeySettings` of `AWS::MediaLive::Channel`.
+    StaticKeySettings(default)
 }
 
 impl StaticKeySettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key_provider_server: None,
-            static_key_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KeyProviderServer`.
-    pub fn key_provider_server(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.key_provider_server = Some(value.into());
-        self
+    /// `KeyProviderServer` (optional).
+    pub fn key_provider_server(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "KeyProviderServer", value.into().to_template()),
+        )
     }
-    /// Sets `StaticKeyValue`.
-    pub fn static_key_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.static_key_value = Some(value.into());
-        self
+    /// `StaticKeyValue` (optional).
+    pub fn static_key_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StaticKeyValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StaticKeySettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_provider_server {
-            m.insert("KeyProviderServer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.static_key_value {
-            m.insert("StaticKeyValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StaticKeySettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_provider_server
-            .check(&path.field("KeyProviderServer"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StaticKeySettings);
-
-/// Property type `MediaPackageGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaPackageGroupSettings {
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `MediapackageV2GroupSettings` (optional).
-    pub mediapackage_v2_group_settings: Option<Value<MediaPackageV2GroupSettings>>,
+crate::l1_struct! {
+    /// Property type `MediaPackageGroupSettings` of `AWS::MediaLive::Channel`.
+    MediaPackageGroupSettings(default)
 }
 
 impl MediaPackageGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination: None,
-            mediapackage_v2_group_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `MediapackageV2GroupSettings`.
+    /// `MediapackageV2GroupSettings` (optional).
     pub fn mediapackage_v2_group_settings(
-        mut self,
+        self,
         value: impl Into<Value<MediaPackageV2GroupSettings>>,
     ) -> Self {
-        self.mediapackage_v2_group_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MediapackageV2GroupSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MediaPackageGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mediapackage_v2_group_settings {
-            m.insert("MediapackageV2GroupSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaPackageGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.mediapackage_v2_group_settings.check(
-            &path.field("MediapackageV2GroupSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MediaPackageGroupSettings);
-
-/// Property type `MediaPackageV2GroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaPackageV2GroupSettings {
-    /// `AdditionalDestinations` (optional).
-    pub additional_destinations: Option<Value<List<MediaPackageAdditionalDestinations>>>,
-    /// `CaptionLanguageMappings` (optional).
-    pub caption_language_mappings: Option<Value<List<CaptionLanguageMapping>>>,
-    /// `Id3Behavior` (optional).
-    pub id3_behavior: Option<Value<String>>,
-    /// `KlvBehavior` (optional).
-    pub klv_behavior: Option<Value<String>>,
-    /// `NielsenId3Behavior` (optional).
-    pub nielsen_id3_behavior: Option<Value<String>>,
-    /// `Scte35Type` (optional).
-    pub scte35_type: Option<Value<String>>,
-    /// `SegmentLength` (optional).
-    pub segment_length: Option<Value<i64>>,
-    /// `SegmentLengthUnits` (optional).
-    pub segment_length_units: Option<Value<String>>,
-    /// `TimedMetadataId3Frame` (optional).
-    pub timed_metadata_id3_frame: Option<Value<String>>,
-    /// `TimedMetadataId3Period` (optional).
-    pub timed_metadata_id3_period: Option<Value<i64>>,
-    /// `TimedMetadataPassthrough` (optional).
-    pub timed_metadata_passthrough: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MediaPackageV2GroupSettings` of `AWS::MediaLive::Channel`.
+    MediaPackageV2GroupSettings(default)
 }
 
 impl MediaPackageV2GroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_destinations: None,
-            caption_language_mappings: None,
-            id3_behavior: None,
-            klv_behavior: None,
-            nielsen_id3_behavior: None,
-            scte35_type: None,
-            segment_length: None,
-            segment_length_units: None,
-            timed_metadata_id3_frame: None,
-            timed_metadata_id3_period: None,
-            timed_metadata_passthrough: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalDestinations`.
+    /// `AdditionalDestinations` (optional).
     pub fn additional_destinations(
-        mut self,
+        self,
         value: impl Into<Value<List<MediaPackageAdditionalDestinations>>>,
     ) -> Self {
-        self.additional_destinations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalDestinations", value.into().to_template()),
+        )
     }
-    /// Sets `CaptionLanguageMappings`.
+    /// `CaptionLanguageMappings` (optional).
     pub fn caption_language_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<CaptionLanguageMapping>>>,
     ) -> Self {
-        self.caption_language_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CaptionLanguageMappings", value.into().to_template()),
+        )
     }
-    /// Sets `Id3Behavior`.
-    pub fn id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id3_behavior = Some(value.into());
-        self
+    /// `Id3Behavior` (optional).
+    pub fn id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Id3Behavior", value.into().to_template()))
     }
-    /// Sets `KlvBehavior`.
-    pub fn klv_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv_behavior = Some(value.into());
-        self
+    /// `KlvBehavior` (optional).
+    pub fn klv_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KlvBehavior", value.into().to_template()))
     }
-    /// Sets `NielsenId3Behavior`.
-    pub fn nielsen_id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_id3_behavior = Some(value.into());
-        self
+    /// `NielsenId3Behavior` (optional).
+    pub fn nielsen_id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NielsenId3Behavior", value.into().to_template()),
+        )
     }
-    /// Sets `Scte35Type`.
-    pub fn scte35_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_type = Some(value.into());
-        self
+    /// `Scte35Type` (optional).
+    pub fn scte35_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Scte35Type", value.into().to_template()))
     }
-    /// Sets `SegmentLength`.
-    pub fn segment_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_length = Some(value.into());
-        self
+    /// `SegmentLength` (optional).
+    pub fn segment_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "SegmentLength", value.into().to_template()))
     }
-    /// Sets `SegmentLengthUnits`.
-    pub fn segment_length_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_length_units = Some(value.into());
-        self
+    /// `SegmentLengthUnits` (optional).
+    pub fn segment_length_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SegmentLengthUnits", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataId3Frame`.
-    pub fn timed_metadata_id3_frame(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_id3_frame = Some(value.into());
-        self
+    /// `TimedMetadataId3Frame` (optional).
+    pub fn timed_metadata_id3_frame(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TimedMetadataId3Frame", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataId3Period`.
-    pub fn timed_metadata_id3_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timed_metadata_id3_period = Some(value.into());
-        self
+    /// `TimedMetadataId3Period` (optional).
+    pub fn timed_metadata_id3_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "TimedMetadataId3Period", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataPassthrough`.
-    pub fn timed_metadata_passthrough(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_passthrough = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MediaPackageV2GroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_destinations {
-            m.insert("AdditionalDestinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_language_mappings {
-            m.insert("CaptionLanguageMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id3_behavior {
-            m.insert("Id3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv_behavior {
-            m.insert("KlvBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_id3_behavior {
-            m.insert("NielsenId3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_type {
-            m.insert("Scte35Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_length {
-            m.insert("SegmentLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_length_units {
-            m.insert("SegmentLengthUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_frame {
-            m.insert("TimedMetadataId3Frame".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_period {
-            m.insert("TimedMetadataId3Period".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_passthrough {
-            m.insert("TimedMetadataPassthrough".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimedMetadataPassthrough` (optional).
+    pub fn timed_metadata_passthrough(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TimedMetadataPassthrough", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MediaPackageV2GroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_destinations.check(
-            &path.field("AdditionalDestinations"),
-            &Rules::NONE,
-            out,
-        );
-        self.caption_language_mappings.check(
-            &path.field("CaptionLanguageMappings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MediaPackageV2GroupSettings);
-
-/// Property type `MediaPackageAdditionalDestinations` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaPackageAdditionalDestinations {
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
+crate::l1_struct! {
+    /// Property type `MediaPackageAdditionalDestinations` of `AWS::MediaLive::Channel`.
+    MediaPackageAdditionalDestinations(default)
 }
 
 impl MediaPackageAdditionalDestinations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { destination: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MediaPackageAdditionalDestinations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaPackageAdditionalDestinations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MediaPackageAdditionalDestinations);
-
-/// Property type `MsSmoothGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MsSmoothGroupSettings {
-    /// `AcquisitionPointId` (optional).
-    pub acquisition_point_id: Option<Value<String>>,
-    /// `AudioOnlyTimecodeControl` (optional).
-    pub audio_only_timecode_control: Option<Value<String>>,
-    /// `CertificateMode` (optional).
-    pub certificate_mode: Option<Value<String>>,
-    /// `ConnectionRetryInterval` (optional).
-    pub connection_retry_interval: Option<Value<i64>>,
     /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `EventId` (optional).
-    pub event_id: Option<Value<String>>,
-    /// `EventIdMode` (optional).
-    pub event_id_mode: Option<Value<String>>,
-    /// `EventStopBehavior` (optional).
-    pub event_stop_behavior: Option<Value<String>>,
-    /// `FilecacheDuration` (optional).
-    pub filecache_duration: Option<Value<i64>>,
-    /// `FragmentLength` (optional).
-    pub fragment_length: Option<Value<i64>>,
-    /// `InputLossAction` (optional).
-    pub input_loss_action: Option<Value<String>>,
-    /// `NumRetries` (optional).
-    pub num_retries: Option<Value<i64>>,
-    /// `RestartDelay` (optional).
-    pub restart_delay: Option<Value<i64>>,
-    /// `SegmentationMode` (optional).
-    pub segmentation_mode: Option<Value<String>>,
-    /// `SendDelayMs` (optional).
-    pub send_delay_ms: Option<Value<i64>>,
-    /// `SparseTrackType` (optional).
-    pub sparse_track_type: Option<Value<String>>,
-    /// `StreamManifestBehavior` (optional).
-    pub stream_manifest_behavior: Option<Value<String>>,
-    /// `TimestampOffset` (optional).
-    pub timestamp_offset: Option<Value<String>>,
-    /// `TimestampOffsetMode` (optional).
-    pub timestamp_offset_mode: Option<Value<String>>,
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MsSmoothGroupSettings` of `AWS::MediaLive::Channel`.
+    MsSmoothGroupSettings(default)
 }
 
 impl MsSmoothGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            acquisition_point_id: None,
-            audio_only_timecode_control: None,
-            certificate_mode: None,
-            connection_retry_interval: None,
-            destination: None,
-            event_id: None,
-            event_id_mode: None,
-            event_stop_behavior: None,
-            filecache_duration: None,
-            fragment_length: None,
-            input_loss_action: None,
-            num_retries: None,
-            restart_delay: None,
-            segmentation_mode: None,
-            send_delay_ms: None,
-            sparse_track_type: None,
-            stream_manifest_behavior: None,
-            timestamp_offset: None,
-            timestamp_offset_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcquisitionPointId`.
-    pub fn acquisition_point_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.acquisition_point_id = Some(value.into());
-        self
+    /// `AcquisitionPointId` (optional).
+    pub fn acquisition_point_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcquisitionPointId", value.into().to_template()),
+        )
     }
-    /// Sets `AudioOnlyTimecodeControl`.
-    pub fn audio_only_timecode_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_only_timecode_control = Some(value.into());
-        self
+    /// `AudioOnlyTimecodeControl` (optional).
+    pub fn audio_only_timecode_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AudioOnlyTimecodeControl", value.into().to_template()),
+        )
     }
-    /// Sets `CertificateMode`.
-    pub fn certificate_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_mode = Some(value.into());
-        self
+    /// `CertificateMode` (optional).
+    pub fn certificate_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CertificateMode", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectionRetryInterval`.
-    pub fn connection_retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_retry_interval = Some(value.into());
-        self
+    /// `ConnectionRetryInterval` (optional).
+    pub fn connection_retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConnectionRetryInterval", value.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(4, "Destination", value.into().to_template()))
     }
-    /// Sets `EventId`.
-    pub fn event_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_id = Some(value.into());
-        self
+    /// `EventId` (optional).
+    pub fn event_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "EventId", value.into().to_template()))
     }
-    /// Sets `EventIdMode`.
-    pub fn event_id_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_id_mode = Some(value.into());
-        self
+    /// `EventIdMode` (optional).
+    pub fn event_id_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "EventIdMode", value.into().to_template()))
     }
-    /// Sets `EventStopBehavior`.
-    pub fn event_stop_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_stop_behavior = Some(value.into());
-        self
+    /// `EventStopBehavior` (optional).
+    pub fn event_stop_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EventStopBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `FilecacheDuration`.
-    pub fn filecache_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.filecache_duration = Some(value.into());
-        self
+    /// `FilecacheDuration` (optional).
+    pub fn filecache_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "FilecacheDuration", value.into().to_template()),
+        )
     }
-    /// Sets `FragmentLength`.
-    pub fn fragment_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.fragment_length = Some(value.into());
-        self
+    /// `FragmentLength` (optional).
+    pub fn fragment_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "FragmentLength", value.into().to_template()))
     }
-    /// Sets `InputLossAction`.
-    pub fn input_loss_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_loss_action = Some(value.into());
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn num_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_retries = Some(value.into());
-        self
-    }
-    /// Sets `RestartDelay`.
-    pub fn restart_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_delay = Some(value.into());
-        self
-    }
-    /// Sets `SegmentationMode`.
-    pub fn segmentation_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segmentation_mode = Some(value.into());
-        self
-    }
-    /// Sets `SendDelayMs`.
-    pub fn send_delay_ms(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.send_delay_ms = Some(value.into());
-        self
-    }
-    /// Sets `SparseTrackType`.
-    pub fn sparse_track_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sparse_track_type = Some(value.into());
-        self
-    }
-    /// Sets `StreamManifestBehavior`.
-    pub fn stream_manifest_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_manifest_behavior = Some(value.into());
-        self
-    }
-    /// Sets `TimestampOffset`.
-    pub fn timestamp_offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_offset = Some(value.into());
-        self
-    }
-    /// Sets `TimestampOffsetMode`.
-    pub fn timestamp_offset_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_offset_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MsSmoothGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.acquisition_point_id {
-            m.insert("AcquisitionPointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_only_timecode_control {
-            m.insert("AudioOnlyTimecodeControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_mode {
-            m.insert("CertificateMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_retry_interval {
-            m.insert("ConnectionRetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_id {
-            m.insert("EventId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_id_mode {
-            m.insert("EventIdMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_stop_behavior {
-            m.insert("EventStopBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filecache_duration {
-            m.insert("FilecacheDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fragment_length {
-            m.insert("FragmentLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_action {
-            m.insert("InputLossAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_retries {
-            m.insert("NumRetries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_delay {
-            m.insert("RestartDelay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segmentation_mode {
-            m.insert("SegmentationMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.send_delay_ms {
-            m.insert("SendDelayMs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sparse_track_type {
-            m.insert("SparseTrackType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_manifest_behavior {
-            m.insert("StreamManifestBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp_offset {
-            m.insert("TimestampOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp_offset_mode {
-            m.insert("TimestampOffsetMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MsSmoothGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MsSmoothGroupSettings);
-
-/// Property type `RtmpGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct RtmpGroupSettings {
-    /// `AdMarkers` (optional).
-    pub ad_markers: Option<Value<List<String>>>,
-    /// `AuthenticationScheme` (optional).
-    pub authentication_scheme: Option<Value<String>>,
-    /// `CacheFullBehavior` (optional).
-    pub cache_full_behavior: Option<Value<String>>,
-    /// `CacheLength` (optional).
-    pub cache_length: Option<Value<i64>>,
-    /// `CaptionData` (optional).
-    pub caption_data: Option<Value<String>>,
-    /// `IncludeFillerNalUnits` (optional).
-    pub include_filler_nal_units: Option<Value<String>>,
     /// `InputLossAction` (optional).
-    pub input_loss_action: Option<Value<String>>,
+    pub fn input_loss_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "InputLossAction", value.into().to_template()),
+        )
+    }
+    /// `NumRetries` (optional).
+    pub fn num_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "NumRetries", value.into().to_template()))
+    }
     /// `RestartDelay` (optional).
-    pub restart_delay: Option<Value<i64>>,
+    pub fn restart_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "RestartDelay", value.into().to_template()))
+    }
+    /// `SegmentationMode` (optional).
+    pub fn segmentation_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SegmentationMode", value.into().to_template()),
+        )
+    }
+    /// `SendDelayMs` (optional).
+    pub fn send_delay_ms(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(14, "SendDelayMs", value.into().to_template()))
+    }
+    /// `SparseTrackType` (optional).
+    pub fn sparse_track_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SparseTrackType", value.into().to_template()),
+        )
+    }
+    /// `StreamManifestBehavior` (optional).
+    pub fn stream_manifest_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "StreamManifestBehavior", value.into().to_template()),
+        )
+    }
+    /// `TimestampOffset` (optional).
+    pub fn timestamp_offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "TimestampOffset", value.into().to_template()),
+        )
+    }
+    /// `TimestampOffsetMode` (optional).
+    pub fn timestamp_offset_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "TimestampOffsetMode", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RtmpGroupSettings` of `AWS::MediaLive::Channel`.
+    RtmpGroupSettings(default)
 }
 
 impl RtmpGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_markers: None,
-            authentication_scheme: None,
-            cache_full_behavior: None,
-            cache_length: None,
-            caption_data: None,
-            include_filler_nal_units: None,
-            input_loss_action: None,
-            restart_delay: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkers`.
-    pub fn ad_markers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ad_markers = Some(value.into());
-        self
+    /// `AdMarkers` (optional).
+    pub fn ad_markers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AdMarkers", value.into().to_template()))
     }
-    /// Sets `AuthenticationScheme`.
-    pub fn authentication_scheme(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authentication_scheme = Some(value.into());
-        self
+    /// `AuthenticationScheme` (optional).
+    pub fn authentication_scheme(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticationScheme", value.into().to_template()),
+        )
     }
-    /// Sets `CacheFullBehavior`.
-    pub fn cache_full_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cache_full_behavior = Some(value.into());
-        self
+    /// `CacheFullBehavior` (optional).
+    pub fn cache_full_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CacheFullBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `CacheLength`.
-    pub fn cache_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cache_length = Some(value.into());
-        self
+    /// `CacheLength` (optional).
+    pub fn cache_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "CacheLength", value.into().to_template()))
     }
-    /// Sets `CaptionData`.
-    pub fn caption_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.caption_data = Some(value.into());
-        self
+    /// `CaptionData` (optional).
+    pub fn caption_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "CaptionData", value.into().to_template()))
     }
-    /// Sets `IncludeFillerNalUnits`.
-    pub fn include_filler_nal_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.include_filler_nal_units = Some(value.into());
-        self
+    /// `IncludeFillerNalUnits` (optional).
+    pub fn include_filler_nal_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IncludeFillerNalUnits", value.into().to_template()),
+        )
     }
-    /// Sets `InputLossAction`.
-    pub fn input_loss_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_loss_action = Some(value.into());
-        self
-    }
-    /// Sets `RestartDelay`.
-    pub fn restart_delay(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.restart_delay = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RtmpGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_markers {
-            m.insert("AdMarkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authentication_scheme {
-            m.insert("AuthenticationScheme".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_full_behavior {
-            m.insert("CacheFullBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cache_length {
-            m.insert("CacheLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_data {
-            m.insert("CaptionData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_filler_nal_units {
-            m.insert("IncludeFillerNalUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_action {
-            m.insert("InputLossAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restart_delay {
-            m.insert("RestartDelay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RtmpGroupSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RtmpGroupSettings);
-
-/// Property type `SrtGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtGroupSettings {
     /// `InputLossAction` (optional).
-    pub input_loss_action: Option<Value<String>>,
+    pub fn input_loss_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "InputLossAction", value.into().to_template()),
+        )
+    }
+    /// `RestartDelay` (optional).
+    pub fn restart_delay(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "RestartDelay", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SrtGroupSettings` of `AWS::MediaLive::Channel`.
+    SrtGroupSettings(default)
 }
 
 impl SrtGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_loss_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputLossAction`.
-    pub fn input_loss_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_loss_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SrtGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_loss_action {
-            m.insert("InputLossAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtGroupSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SrtGroupSettings);
-
-/// Property type `UdpGroupSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct UdpGroupSettings {
     /// `InputLossAction` (optional).
-    pub input_loss_action: Option<Value<String>>,
-    /// `TimedMetadataId3Frame` (optional).
-    pub timed_metadata_id3_frame: Option<Value<String>>,
-    /// `TimedMetadataId3Period` (optional).
-    pub timed_metadata_id3_period: Option<Value<i64>>,
+    pub fn input_loss_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputLossAction", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `UdpGroupSettings` of `AWS::MediaLive::Channel`.
+    UdpGroupSettings(default)
 }
 
 impl UdpGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_loss_action: None,
-            timed_metadata_id3_frame: None,
-            timed_metadata_id3_period: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputLossAction`.
-    pub fn input_loss_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_loss_action = Some(value.into());
-        self
+    /// `InputLossAction` (optional).
+    pub fn input_loss_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputLossAction", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataId3Frame`.
-    pub fn timed_metadata_id3_frame(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_id3_frame = Some(value.into());
-        self
+    /// `TimedMetadataId3Frame` (optional).
+    pub fn timed_metadata_id3_frame(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TimedMetadataId3Frame", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataId3Period`.
-    pub fn timed_metadata_id3_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timed_metadata_id3_period = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UdpGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_loss_action {
-            m.insert("InputLossAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_frame {
-            m.insert("TimedMetadataId3Frame".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_id3_period {
-            m.insert("TimedMetadataId3Period".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimedMetadataId3Period` (optional).
+    pub fn timed_metadata_id3_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TimedMetadataId3Period", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UdpGroupSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UdpGroupSettings);
-
-/// Property type `Output` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Output {
-    /// `AudioDescriptionNames` (optional).
-    pub audio_description_names: Option<Value<List<String>>>,
-    /// `CaptionDescriptionNames` (optional).
-    pub caption_description_names: Option<Value<List<String>>>,
-    /// `OutputName` (optional).
-    pub output_name: Option<Value<String>>,
-    /// `OutputSettings` (optional).
-    pub output_settings: Option<Value<OutputSettings>>,
-    /// `VideoDescriptionName` (optional).
-    pub video_description_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Output` of `AWS::MediaLive::Channel`.
+    Output(default)
 }
 
 impl Output {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_description_names: None,
-            caption_description_names: None,
-            output_name: None,
-            output_settings: None,
-            video_description_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioDescriptionNames`.
-    pub fn audio_description_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.audio_description_names = Some(value.into());
-        self
+    /// `AudioDescriptionNames` (optional).
+    pub fn audio_description_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioDescriptionNames", value.into().to_template()),
+        )
     }
-    /// Sets `CaptionDescriptionNames`.
-    pub fn caption_description_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.caption_description_names = Some(value.into());
-        self
+    /// `CaptionDescriptionNames` (optional).
+    pub fn caption_description_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CaptionDescriptionNames", value.into().to_template()),
+        )
     }
-    /// Sets `OutputName`.
-    pub fn output_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_name = Some(value.into());
-        self
+    /// `OutputName` (optional).
+    pub fn output_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OutputName", value.into().to_template()))
     }
-    /// Sets `OutputSettings`.
-    pub fn output_settings(mut self, value: impl Into<Value<OutputSettings>>) -> Self {
-        self.output_settings = Some(value.into());
-        self
+    /// `OutputSettings` (optional).
+    pub fn output_settings(self, value: impl Into<Value<OutputSettings>>) -> Self {
+        Self(self.0.with(3, "OutputSettings", value.into().to_template()))
     }
-    /// Sets `VideoDescriptionName`.
-    pub fn video_description_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.video_description_name = Some(value.into());
-        self
+    /// `VideoDescriptionName` (optional).
+    pub fn video_description_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "VideoDescriptionName", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Output {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_description_names {
-            m.insert("AudioDescriptionNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_description_names {
-            m.insert("CaptionDescriptionNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_name {
-            m.insert("OutputName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_settings {
-            m.insert("OutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_description_name {
-            m.insert("VideoDescriptionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Output {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_settings
-            .check(&path.field("OutputSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Output);
-
-/// Property type `OutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputSettings {
-    /// `ArchiveOutputSettings` (optional).
-    pub archive_output_settings: Option<Value<ArchiveOutputSettings>>,
-    /// `CmafIngestOutputSettings` (optional).
-    pub cmaf_ingest_output_settings: Option<Value<CmafIngestOutputSettings>>,
-    /// `FrameCaptureOutputSettings` (optional).
-    pub frame_capture_output_settings: Option<Value<FrameCaptureOutputSettings>>,
-    /// `HlsOutputSettings` (optional).
-    pub hls_output_settings: Option<Value<HlsOutputSettings>>,
-    /// `MediaPackageOutputSettings` (optional).
-    pub media_package_output_settings: Option<Value<MediaPackageOutputSettings>>,
-    /// `MsSmoothOutputSettings` (optional).
-    pub ms_smooth_output_settings: Option<Value<MsSmoothOutputSettings>>,
-    /// `MultiplexOutputSettings` (optional).
-    pub multiplex_output_settings: Option<Value<MultiplexOutputSettings>>,
-    /// `RtmpOutputSettings` (optional).
-    pub rtmp_output_settings: Option<Value<RtmpOutputSettings>>,
-    /// `SrtOutputSettings` (optional).
-    pub srt_output_settings: Option<Value<SrtOutputSettings>>,
-    /// `UdpOutputSettings` (optional).
-    pub udp_output_settings: Option<Value<UdpOutputSettings>>,
+crate::l1_struct! {
+    /// Property type `OutputSettings` of `AWS::MediaLive::Channel`.
+    OutputSettings(default)
 }
 
 impl OutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            archive_output_settings: None,
-            cmaf_ingest_output_settings: None,
-            frame_capture_output_settings: None,
-            hls_output_settings: None,
-            media_package_output_settings: None,
-            ms_smooth_output_settings: None,
-            multiplex_output_settings: None,
-            rtmp_output_settings: None,
-            srt_output_settings: None,
-            udp_output_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchiveOutputSettings`.
-    pub fn archive_output_settings(
-        mut self,
-        value: impl Into<Value<ArchiveOutputSettings>>,
-    ) -> Self {
-        self.archive_output_settings = Some(value.into());
-        self
+    /// `ArchiveOutputSettings` (optional).
+    pub fn archive_output_settings(self, value: impl Into<Value<ArchiveOutputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArchiveOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CmafIngestOutputSettings`.
+    /// `CmafIngestOutputSettings` (optional).
     pub fn cmaf_ingest_output_settings(
-        mut self,
+        self,
         value: impl Into<Value<CmafIngestOutputSettings>>,
     ) -> Self {
-        self.cmaf_ingest_output_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CmafIngestOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `FrameCaptureOutputSettings`.
+    /// `FrameCaptureOutputSettings` (optional).
     pub fn frame_capture_output_settings(
-        mut self,
+        self,
         value: impl Into<Value<FrameCaptureOutputSettings>>,
     ) -> Self {
-        self.frame_capture_output_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "FrameCaptureOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `HlsOutputSettings`.
-    pub fn hls_output_settings(mut self, value: impl Into<Value<HlsOutputSettings>>) -> Self {
-        self.hls_output_settings = Some(value.into());
-        self
+    /// `HlsOutputSettings` (optional).
+    pub fn hls_output_settings(self, value: impl Into<Value<HlsOutputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HlsOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MediaPackageOutputSettings`.
+    /// `MediaPackageOutputSettings` (optional).
     pub fn media_package_output_settings(
-        mut self,
+        self,
         value: impl Into<Value<MediaPackageOutputSettings>>,
     ) -> Self {
-        self.media_package_output_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "MediaPackageOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MsSmoothOutputSettings`.
+    /// `MsSmoothOutputSettings` (optional).
     pub fn ms_smooth_output_settings(
-        mut self,
+        self,
         value: impl Into<Value<MsSmoothOutputSettings>>,
     ) -> Self {
-        self.ms_smooth_output_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "MsSmoothOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MultiplexOutputSettings`.
+    /// `MultiplexOutputSettings` (optional).
     pub fn multiplex_output_settings(
-        mut self,
+        self,
         value: impl Into<Value<MultiplexOutputSettings>>,
     ) -> Self {
-        self.multiplex_output_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "MultiplexOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RtmpOutputSettings`.
-    pub fn rtmp_output_settings(mut self, value: impl Into<Value<RtmpOutputSettings>>) -> Self {
-        self.rtmp_output_settings = Some(value.into());
-        self
+    /// `RtmpOutputSettings` (optional).
+    pub fn rtmp_output_settings(self, value: impl Into<Value<RtmpOutputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(7, "RtmpOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SrtOutputSettings`.
-    pub fn srt_output_settings(mut self, value: impl Into<Value<SrtOutputSettings>>) -> Self {
-        self.srt_output_settings = Some(value.into());
-        self
+    /// `SrtOutputSettings` (optional).
+    pub fn srt_output_settings(self, value: impl Into<Value<SrtOutputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SrtOutputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `UdpOutputSettings`.
-    pub fn udp_output_settings(mut self, value: impl Into<Value<UdpOutputSettings>>) -> Self {
-        self.udp_output_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_output_settings {
-            m.insert("ArchiveOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cmaf_ingest_output_settings {
-            m.insert("CmafIngestOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frame_capture_output_settings {
-            m.insert("FrameCaptureOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_output_settings {
-            m.insert("HlsOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_package_output_settings {
-            m.insert("MediaPackageOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ms_smooth_output_settings {
-            m.insert("MsSmoothOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multiplex_output_settings {
-            m.insert("MultiplexOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rtmp_output_settings {
-            m.insert("RtmpOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.srt_output_settings {
-            m.insert("SrtOutputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.udp_output_settings {
-            m.insert("UdpOutputSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UdpOutputSettings` (optional).
+    pub fn udp_output_settings(self, value: impl Into<Value<UdpOutputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(9, "UdpOutputSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.archive_output_settings
-            .check(&path.field("ArchiveOutputSettings"), &Rules::NONE, out);
-        self.cmaf_ingest_output_settings.check(
-            &path.field("CmafIngestOutputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.frame_capture_output_settings.check(
-            &path.field("FrameCaptureOutputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.hls_output_settings
-            .check(&path.field("HlsOutputSettings"), &Rules::NONE, out);
-        self.media_package_output_settings.check(
-            &path.field("MediaPackageOutputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.ms_smooth_output_settings.check(
-            &path.field("MsSmoothOutputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.multiplex_output_settings.check(
-            &path.field("MultiplexOutputSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.rtmp_output_settings
-            .check(&path.field("RtmpOutputSettings"), &Rules::NONE, out);
-        self.srt_output_settings
-            .check(&path.field("SrtOutputSettings"), &Rules::NONE, out);
-        self.udp_output_settings
-            .check(&path.field("UdpOutputSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OutputSettings);
-
-/// Property type `ArchiveOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ArchiveOutputSettings {
-    /// `ContainerSettings` (optional).
-    pub container_settings: Option<Value<ArchiveContainerSettings>>,
-    /// `Extension` (optional).
-    pub extension: Option<Value<String>>,
-    /// `NameModifier` (optional).
-    pub name_modifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ArchiveOutputSettings` of `AWS::MediaLive::Channel`.
+    ArchiveOutputSettings(default)
 }
 
 impl ArchiveOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_settings: None,
-            extension: None,
-            name_modifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerSettings`.
-    pub fn container_settings(mut self, value: impl Into<Value<ArchiveContainerSettings>>) -> Self {
-        self.container_settings = Some(value.into());
-        self
+    /// `ContainerSettings` (optional).
+    pub fn container_settings(self, value: impl Into<Value<ArchiveContainerSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Extension`.
-    pub fn extension(mut self, value: impl Into<Value<String>>) -> Self {
-        self.extension = Some(value.into());
-        self
+    /// `Extension` (optional).
+    pub fn extension(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Extension", value.into().to_template()))
     }
-    /// Sets `NameModifier`.
-    pub fn name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name_modifier = Some(value.into());
-        self
+    /// `NameModifier` (optional).
+    pub fn name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NameModifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ArchiveOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_settings {
-            m.insert("ContainerSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extension {
-            m.insert("Extension".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name_modifier {
-            m.insert("NameModifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArchiveOutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_settings
-            .check(&path.field("ContainerSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArchiveOutputSettings);
-
-/// Property type `ArchiveContainerSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ArchiveContainerSettings {
-    /// `M2tsSettings` (optional).
-    pub m2ts_settings: Option<Value<M2tsSettings>>,
-    /// `RawSettings` (optional).
-    pub raw_settings: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `ArchiveContainerSettings` of `AWS::MediaLive::Channel`.
+    ArchiveContainerSettings(default)
 }
 
 impl ArchiveContainerSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            m2ts_settings: None,
-            raw_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `M2tsSettings`.
-    pub fn m2ts_settings(mut self, value: impl Into<Value<M2tsSettings>>) -> Self {
-        self.m2ts_settings = Some(value.into());
-        self
+    /// `M2tsSettings` (optional).
+    pub fn m2ts_settings(self, value: impl Into<Value<M2tsSettings>>) -> Self {
+        Self(self.0.with(0, "M2tsSettings", value.into().to_template()))
     }
-    /// Sets `RawSettings`.
-    pub fn raw_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.raw_settings = Some(value.into());
-        self
+    /// `RawSettings` (optional).
+    pub fn raw_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "RawSettings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ArchiveContainerSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.m2ts_settings {
-            m.insert("M2tsSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.raw_settings {
-            m.insert("RawSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArchiveContainerSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.m2ts_settings
-            .check(&path.field("M2tsSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArchiveContainerSettings);
-
-/// Property type `M2tsSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct M2tsSettings {
-    /// `AbsentInputAudioBehavior` (optional).
-    pub absent_input_audio_behavior: Option<Value<String>>,
-    /// `Arib` (optional).
-    pub arib: Option<Value<String>>,
-    /// `AribCaptionsPid` (optional).
-    pub arib_captions_pid: Option<Value<String>>,
-    /// `AribCaptionsPidControl` (optional).
-    pub arib_captions_pid_control: Option<Value<String>>,
-    /// `AudioBufferModel` (optional).
-    pub audio_buffer_model: Option<Value<String>>,
-    /// `AudioFramesPerPes` (optional).
-    pub audio_frames_per_pes: Option<Value<i64>>,
-    /// `AudioPids` (optional).
-    pub audio_pids: Option<Value<String>>,
-    /// `AudioStreamType` (optional).
-    pub audio_stream_type: Option<Value<String>>,
-    /// `Bitrate` (optional).
-    pub bitrate: Option<Value<i64>>,
-    /// `BufferModel` (optional).
-    pub buffer_model: Option<Value<String>>,
-    /// `CcDescriptor` (optional).
-    pub cc_descriptor: Option<Value<String>>,
-    /// `DvbNitSettings` (optional).
-    pub dvb_nit_settings: Option<Value<DvbNitSettings>>,
-    /// `DvbSdtSettings` (optional).
-    pub dvb_sdt_settings: Option<Value<DvbSdtSettings>>,
-    /// `DvbSubPids` (optional).
-    pub dvb_sub_pids: Option<Value<String>>,
-    /// `DvbTdtSettings` (optional).
-    pub dvb_tdt_settings: Option<Value<DvbTdtSettings>>,
-    /// `DvbTeletextPid` (optional).
-    pub dvb_teletext_pid: Option<Value<String>>,
-    /// `Ebif` (optional).
-    pub ebif: Option<Value<String>>,
-    /// `EbpAudioInterval` (optional).
-    pub ebp_audio_interval: Option<Value<String>>,
-    /// `EbpLookaheadMs` (optional).
-    pub ebp_lookahead_ms: Option<Value<i64>>,
-    /// `EbpPlacement` (optional).
-    pub ebp_placement: Option<Value<String>>,
-    /// `EcmPid` (optional).
-    pub ecm_pid: Option<Value<String>>,
-    /// `EsRateInPes` (optional).
-    pub es_rate_in_pes: Option<Value<String>>,
-    /// `EtvPlatformPid` (optional).
-    pub etv_platform_pid: Option<Value<String>>,
-    /// `EtvSignalPid` (optional).
-    pub etv_signal_pid: Option<Value<String>>,
-    /// `FragmentTime` (optional).
-    pub fragment_time: Option<Value<f64>>,
-    /// `Klv` (optional).
-    pub klv: Option<Value<String>>,
-    /// `KlvDataPids` (optional).
-    pub klv_data_pids: Option<Value<String>>,
-    /// `NielsenId3Behavior` (optional).
-    pub nielsen_id3_behavior: Option<Value<String>>,
-    /// `NullPacketBitrate` (optional).
-    pub null_packet_bitrate: Option<Value<f64>>,
-    /// `PatInterval` (optional).
-    pub pat_interval: Option<Value<i64>>,
-    /// `PcrControl` (optional).
-    pub pcr_control: Option<Value<String>>,
-    /// `PcrPeriod` (optional).
-    pub pcr_period: Option<Value<i64>>,
-    /// `PcrPid` (optional).
-    pub pcr_pid: Option<Value<String>>,
-    /// `PmtInterval` (optional).
-    pub pmt_interval: Option<Value<i64>>,
-    /// `PmtPid` (optional).
-    pub pmt_pid: Option<Value<String>>,
-    /// `ProgramNum` (optional).
-    pub program_num: Option<Value<i64>>,
-    /// `RateMode` (optional).
-    pub rate_mode: Option<Value<String>>,
-    /// `Scte27Pids` (optional).
-    pub scte27_pids: Option<Value<String>>,
-    /// `Scte35Control` (optional).
-    pub scte35_control: Option<Value<String>>,
-    /// `Scte35Pid` (optional).
-    pub scte35_pid: Option<Value<String>>,
-    /// `Scte35PrerollPullupMilliseconds` (optional).
-    pub scte35_preroll_pullup_milliseconds: Option<Value<f64>>,
-    /// `SegmentationMarkers` (optional).
-    pub segmentation_markers: Option<Value<String>>,
-    /// `SegmentationStyle` (optional).
-    pub segmentation_style: Option<Value<String>>,
-    /// `SegmentationTime` (optional).
-    pub segmentation_time: Option<Value<f64>>,
-    /// `TimedMetadataBehavior` (optional).
-    pub timed_metadata_behavior: Option<Value<String>>,
-    /// `TimedMetadataPid` (optional).
-    pub timed_metadata_pid: Option<Value<String>>,
-    /// `TransportStreamId` (optional).
-    pub transport_stream_id: Option<Value<i64>>,
-    /// `VideoPid` (optional).
-    pub video_pid: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `M2tsSettings` of `AWS::MediaLive::Channel`.
+    M2tsSettings(default)
 }
 
 impl M2tsSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            absent_input_audio_behavior: None,
-            arib: None,
-            arib_captions_pid: None,
-            arib_captions_pid_control: None,
-            audio_buffer_model: None,
-            audio_frames_per_pes: None,
-            audio_pids: None,
-            audio_stream_type: None,
-            bitrate: None,
-            buffer_model: None,
-            cc_descriptor: None,
-            dvb_nit_settings: None,
-            dvb_sdt_settings: None,
-            dvb_sub_pids: None,
-            dvb_tdt_settings: None,
-            dvb_teletext_pid: None,
-            ebif: None,
-            ebp_audio_interval: None,
-            ebp_lookahead_ms: None,
-            ebp_placement: None,
-            ecm_pid: None,
-            es_rate_in_pes: None,
-            etv_platform_pid: None,
-            etv_signal_pid: None,
-            fragment_time: None,
-            klv: None,
-            klv_data_pids: None,
-            nielsen_id3_behavior: None,
-            null_packet_bitrate: None,
-            pat_interval: None,
-            pcr_control: None,
-            pcr_period: None,
-            pcr_pid: None,
-            pmt_interval: None,
-            pmt_pid: None,
-            program_num: None,
-            rate_mode: None,
-            scte27_pids: None,
-            scte35_control: None,
-            scte35_pid: None,
-            scte35_preroll_pullup_milliseconds: None,
-            segmentation_markers: None,
-            segmentation_style: None,
-            segmentation_time: None,
-            timed_metadata_behavior: None,
-            timed_metadata_pid: None,
-            transport_stream_id: None,
-            video_pid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AbsentInputAudioBehavior`.
-    pub fn absent_input_audio_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.absent_input_audio_behavior = Some(value.into());
-        self
+    /// `AbsentInputAudioBehavior` (optional).
+    pub fn absent_input_audio_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AbsentInputAudioBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `Arib`.
-    pub fn arib(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arib = Some(value.into());
-        self
+    /// `Arib` (optional).
+    pub fn arib(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Arib", value.into().to_template()))
     }
-    /// Sets `AribCaptionsPid`.
-    pub fn arib_captions_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arib_captions_pid = Some(value.into());
-        self
+    /// `AribCaptionsPid` (optional).
+    pub fn arib_captions_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AribCaptionsPid", value.into().to_template()),
+        )
     }
-    /// Sets `AribCaptionsPidControl`.
-    pub fn arib_captions_pid_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arib_captions_pid_control = Some(value.into());
-        self
+    /// `AribCaptionsPidControl` (optional).
+    pub fn arib_captions_pid_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AribCaptionsPidControl", value.into().to_template()),
+        )
     }
-    /// Sets `AudioBufferModel`.
-    pub fn audio_buffer_model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_buffer_model = Some(value.into());
-        self
+    /// `AudioBufferModel` (optional).
+    pub fn audio_buffer_model(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AudioBufferModel", value.into().to_template()),
+        )
     }
-    /// Sets `AudioFramesPerPes`.
-    pub fn audio_frames_per_pes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.audio_frames_per_pes = Some(value.into());
-        self
+    /// `AudioFramesPerPes` (optional).
+    pub fn audio_frames_per_pes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AudioFramesPerPes", value.into().to_template()),
+        )
     }
-    /// Sets `AudioPids`.
-    pub fn audio_pids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_pids = Some(value.into());
-        self
+    /// `AudioPids` (optional).
+    pub fn audio_pids(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "AudioPids", value.into().to_template()))
     }
-    /// Sets `AudioStreamType`.
-    pub fn audio_stream_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_stream_type = Some(value.into());
-        self
+    /// `AudioStreamType` (optional).
+    pub fn audio_stream_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "AudioStreamType", value.into().to_template()),
+        )
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
+    /// `Bitrate` (optional).
+    pub fn bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "Bitrate", value.into().to_template()))
     }
-    /// Sets `BufferModel`.
-    pub fn buffer_model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.buffer_model = Some(value.into());
-        self
+    /// `BufferModel` (optional).
+    pub fn buffer_model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "BufferModel", value.into().to_template()))
     }
-    /// Sets `CcDescriptor`.
-    pub fn cc_descriptor(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cc_descriptor = Some(value.into());
-        self
+    /// `CcDescriptor` (optional).
+    pub fn cc_descriptor(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "CcDescriptor", value.into().to_template()))
     }
-    /// Sets `DvbNitSettings`.
-    pub fn dvb_nit_settings(mut self, value: impl Into<Value<DvbNitSettings>>) -> Self {
-        self.dvb_nit_settings = Some(value.into());
-        self
+    /// `DvbNitSettings` (optional).
+    pub fn dvb_nit_settings(self, value: impl Into<Value<DvbNitSettings>>) -> Self {
+        Self(
+            self.0
+                .with(11, "DvbNitSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DvbSdtSettings`.
-    pub fn dvb_sdt_settings(mut self, value: impl Into<Value<DvbSdtSettings>>) -> Self {
-        self.dvb_sdt_settings = Some(value.into());
-        self
+    /// `DvbSdtSettings` (optional).
+    pub fn dvb_sdt_settings(self, value: impl Into<Value<DvbSdtSettings>>) -> Self {
+        Self(
+            self.0
+                .with(12, "DvbSdtSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DvbSubPids`.
-    pub fn dvb_sub_pids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dvb_sub_pids = Some(value.into());
-        self
+    /// `DvbSubPids` (optional).
+    pub fn dvb_sub_pids(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "DvbSubPids", value.into().to_template()))
     }
-    /// Sets `DvbTdtSettings`.
-    pub fn dvb_tdt_settings(mut self, value: impl Into<Value<DvbTdtSettings>>) -> Self {
-        self.dvb_tdt_settings = Some(value.into());
-        self
+    /// `DvbTdtSettings` (optional).
+    pub fn dvb_tdt_settings(self, value: impl Into<Value<DvbTdtSettings>>) -> Self {
+        Self(
+            self.0
+                .with(14, "DvbTdtSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DvbTeletextPid`.
-    pub fn dvb_teletext_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dvb_teletext_pid = Some(value.into());
-        self
+    /// `DvbTeletextPid` (optional).
+    pub fn dvb_teletext_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "DvbTeletextPid", value.into().to_template()),
+        )
     }
-    /// Sets `Ebif`.
-    pub fn ebif(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ebif = Some(value.into());
-        self
+    /// `Ebif` (optional).
+    pub fn ebif(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "Ebif", value.into().to_template()))
     }
-    /// Sets `EbpAudioInterval`.
-    pub fn ebp_audio_interval(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ebp_audio_interval = Some(value.into());
-        self
+    /// `EbpAudioInterval` (optional).
+    pub fn ebp_audio_interval(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "EbpAudioInterval", value.into().to_template()),
+        )
     }
-    /// Sets `EbpLookaheadMs`.
-    pub fn ebp_lookahead_ms(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ebp_lookahead_ms = Some(value.into());
-        self
+    /// `EbpLookaheadMs` (optional).
+    pub fn ebp_lookahead_ms(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(18, "EbpLookaheadMs", value.into().to_template()),
+        )
     }
-    /// Sets `EbpPlacement`.
-    pub fn ebp_placement(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ebp_placement = Some(value.into());
-        self
+    /// `EbpPlacement` (optional).
+    pub fn ebp_placement(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "EbpPlacement", value.into().to_template()))
     }
-    /// Sets `EcmPid`.
-    pub fn ecm_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ecm_pid = Some(value.into());
-        self
+    /// `EcmPid` (optional).
+    pub fn ecm_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "EcmPid", value.into().to_template()))
     }
-    /// Sets `EsRateInPes`.
-    pub fn es_rate_in_pes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.es_rate_in_pes = Some(value.into());
-        self
+    /// `EsRateInPes` (optional).
+    pub fn es_rate_in_pes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "EsRateInPes", value.into().to_template()))
     }
-    /// Sets `EtvPlatformPid`.
-    pub fn etv_platform_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.etv_platform_pid = Some(value.into());
-        self
+    /// `EtvPlatformPid` (optional).
+    pub fn etv_platform_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(22, "EtvPlatformPid", value.into().to_template()),
+        )
     }
-    /// Sets `EtvSignalPid`.
-    pub fn etv_signal_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.etv_signal_pid = Some(value.into());
-        self
+    /// `EtvSignalPid` (optional).
+    pub fn etv_signal_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(23, "EtvSignalPid", value.into().to_template()))
     }
-    /// Sets `FragmentTime`.
-    pub fn fragment_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.fragment_time = Some(value.into());
-        self
+    /// `FragmentTime` (optional).
+    pub fn fragment_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(24, "FragmentTime", value.into().to_template()))
     }
-    /// Sets `Klv`.
-    pub fn klv(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv = Some(value.into());
-        self
+    /// `Klv` (optional).
+    pub fn klv(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(25, "Klv", value.into().to_template()))
     }
-    /// Sets `KlvDataPids`.
-    pub fn klv_data_pids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv_data_pids = Some(value.into());
-        self
+    /// `KlvDataPids` (optional).
+    pub fn klv_data_pids(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "KlvDataPids", value.into().to_template()))
     }
-    /// Sets `NielsenId3Behavior`.
-    pub fn nielsen_id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_id3_behavior = Some(value.into());
-        self
+    /// `NielsenId3Behavior` (optional).
+    pub fn nielsen_id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(27, "NielsenId3Behavior", value.into().to_template()),
+        )
     }
-    /// Sets `NullPacketBitrate`.
-    pub fn null_packet_bitrate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.null_packet_bitrate = Some(value.into());
-        self
+    /// `NullPacketBitrate` (optional).
+    pub fn null_packet_bitrate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(28, "NullPacketBitrate", value.into().to_template()),
+        )
     }
-    /// Sets `PatInterval`.
-    pub fn pat_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pat_interval = Some(value.into());
-        self
+    /// `PatInterval` (optional).
+    pub fn pat_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(29, "PatInterval", value.into().to_template()))
     }
-    /// Sets `PcrControl`.
-    pub fn pcr_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pcr_control = Some(value.into());
-        self
+    /// `PcrControl` (optional).
+    pub fn pcr_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(30, "PcrControl", value.into().to_template()))
     }
-    /// Sets `PcrPeriod`.
-    pub fn pcr_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pcr_period = Some(value.into());
-        self
+    /// `PcrPeriod` (optional).
+    pub fn pcr_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(31, "PcrPeriod", value.into().to_template()))
     }
-    /// Sets `PcrPid`.
-    pub fn pcr_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pcr_pid = Some(value.into());
-        self
+    /// `PcrPid` (optional).
+    pub fn pcr_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(32, "PcrPid", value.into().to_template()))
     }
-    /// Sets `PmtInterval`.
-    pub fn pmt_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pmt_interval = Some(value.into());
-        self
+    /// `PmtInterval` (optional).
+    pub fn pmt_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(33, "PmtInterval", value.into().to_template()))
     }
-    /// Sets `PmtPid`.
-    pub fn pmt_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pmt_pid = Some(value.into());
-        self
+    /// `PmtPid` (optional).
+    pub fn pmt_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(34, "PmtPid", value.into().to_template()))
     }
-    /// Sets `ProgramNum`.
-    pub fn program_num(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_num = Some(value.into());
-        self
+    /// `ProgramNum` (optional).
+    pub fn program_num(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(35, "ProgramNum", value.into().to_template()))
     }
-    /// Sets `RateMode`.
-    pub fn rate_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rate_mode = Some(value.into());
-        self
+    /// `RateMode` (optional).
+    pub fn rate_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(36, "RateMode", value.into().to_template()))
     }
-    /// Sets `Scte27Pids`.
-    pub fn scte27_pids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte27_pids = Some(value.into());
-        self
+    /// `Scte27Pids` (optional).
+    pub fn scte27_pids(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(37, "Scte27Pids", value.into().to_template()))
     }
-    /// Sets `Scte35Control`.
-    pub fn scte35_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_control = Some(value.into());
-        self
+    /// `Scte35Control` (optional).
+    pub fn scte35_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(38, "Scte35Control", value.into().to_template()))
     }
-    /// Sets `Scte35Pid`.
-    pub fn scte35_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_pid = Some(value.into());
-        self
+    /// `Scte35Pid` (optional).
+    pub fn scte35_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(39, "Scte35Pid", value.into().to_template()))
     }
-    /// Sets `Scte35PrerollPullupMilliseconds`.
-    pub fn scte35_preroll_pullup_milliseconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.scte35_preroll_pullup_milliseconds = Some(value.into());
-        self
+    /// `Scte35PrerollPullupMilliseconds` (optional).
+    pub fn scte35_preroll_pullup_milliseconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            40,
+            "Scte35PrerollPullupMilliseconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SegmentationMarkers`.
-    pub fn segmentation_markers(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segmentation_markers = Some(value.into());
-        self
+    /// `SegmentationMarkers` (optional).
+    pub fn segmentation_markers(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(41, "SegmentationMarkers", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentationStyle`.
-    pub fn segmentation_style(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segmentation_style = Some(value.into());
-        self
+    /// `SegmentationStyle` (optional).
+    pub fn segmentation_style(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(42, "SegmentationStyle", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentationTime`.
-    pub fn segmentation_time(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.segmentation_time = Some(value.into());
-        self
+    /// `SegmentationTime` (optional).
+    pub fn segmentation_time(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(43, "SegmentationTime", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataBehavior`.
-    pub fn timed_metadata_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_behavior = Some(value.into());
-        self
+    /// `TimedMetadataBehavior` (optional).
+    pub fn timed_metadata_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(44, "TimedMetadataBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataPid`.
-    pub fn timed_metadata_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_pid = Some(value.into());
-        self
+    /// `TimedMetadataPid` (optional).
+    pub fn timed_metadata_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(45, "TimedMetadataPid", value.into().to_template()),
+        )
     }
-    /// Sets `TransportStreamId`.
-    pub fn transport_stream_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transport_stream_id = Some(value.into());
-        self
+    /// `TransportStreamId` (optional).
+    pub fn transport_stream_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(46, "TransportStreamId", value.into().to_template()),
+        )
     }
-    /// Sets `VideoPid`.
-    pub fn video_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.video_pid = Some(value.into());
-        self
+    /// `VideoPid` (optional).
+    pub fn video_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(47, "VideoPid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for M2tsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.absent_input_audio_behavior {
-            m.insert("AbsentInputAudioBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arib {
-            m.insert("Arib".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arib_captions_pid {
-            m.insert("AribCaptionsPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arib_captions_pid_control {
-            m.insert("AribCaptionsPidControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_buffer_model {
-            m.insert("AudioBufferModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_frames_per_pes {
-            m.insert("AudioFramesPerPes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_pids {
-            m.insert("AudioPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_stream_type {
-            m.insert("AudioStreamType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.buffer_model {
-            m.insert("BufferModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cc_descriptor {
-            m.insert("CcDescriptor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_nit_settings {
-            m.insert("DvbNitSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_sdt_settings {
-            m.insert("DvbSdtSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_sub_pids {
-            m.insert("DvbSubPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_tdt_settings {
-            m.insert("DvbTdtSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_teletext_pid {
-            m.insert("DvbTeletextPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebif {
-            m.insert("Ebif".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebp_audio_interval {
-            m.insert("EbpAudioInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebp_lookahead_ms {
-            m.insert("EbpLookaheadMs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebp_placement {
-            m.insert("EbpPlacement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecm_pid {
-            m.insert("EcmPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.es_rate_in_pes {
-            m.insert("EsRateInPes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.etv_platform_pid {
-            m.insert("EtvPlatformPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.etv_signal_pid {
-            m.insert("EtvSignalPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fragment_time {
-            m.insert("FragmentTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv {
-            m.insert("Klv".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv_data_pids {
-            m.insert("KlvDataPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_id3_behavior {
-            m.insert("NielsenId3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.null_packet_bitrate {
-            m.insert("NullPacketBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pat_interval {
-            m.insert("PatInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_control {
-            m.insert("PcrControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_period {
-            m.insert("PcrPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_pid {
-            m.insert("PcrPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pmt_interval {
-            m.insert("PmtInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pmt_pid {
-            m.insert("PmtPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_num {
-            m.insert("ProgramNum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_mode {
-            m.insert("RateMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte27_pids {
-            m.insert("Scte27Pids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_control {
-            m.insert("Scte35Control".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_pid {
-            m.insert("Scte35Pid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_preroll_pullup_milliseconds {
-            m.insert(
-                "Scte35PrerollPullupMilliseconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.segmentation_markers {
-            m.insert("SegmentationMarkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segmentation_style {
-            m.insert("SegmentationStyle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segmentation_time {
-            m.insert("SegmentationTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_behavior {
-            m.insert("TimedMetadataBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_pid {
-            m.insert("TimedMetadataPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transport_stream_id {
-            m.insert("TransportStreamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_pid {
-            m.insert("VideoPid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for M2tsSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dvb_nit_settings
-            .check(&path.field("DvbNitSettings"), &Rules::NONE, out);
-        self.dvb_sdt_settings
-            .check(&path.field("DvbSdtSettings"), &Rules::NONE, out);
-        self.dvb_tdt_settings
-            .check(&path.field("DvbTdtSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(M2tsSettings);
-
-/// Property type `DvbNitSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct DvbNitSettings {
-    /// `NetworkId` (optional).
-    pub network_id: Option<Value<i64>>,
-    /// `NetworkName` (optional).
-    pub network_name: Option<Value<String>>,
-    /// `RepInterval` (optional).
-    pub rep_interval: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DvbNitSettings` of `AWS::MediaLive::Channel`.
+    DvbNitSettings(default)
 }
 
 impl DvbNitSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_id: None,
-            network_name: None,
-            rep_interval: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkId`.
-    pub fn network_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.network_id = Some(value.into());
-        self
+    /// `NetworkId` (optional).
+    pub fn network_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "NetworkId", value.into().to_template()))
     }
-    /// Sets `NetworkName`.
-    pub fn network_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_name = Some(value.into());
-        self
+    /// `NetworkName` (optional).
+    pub fn network_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "NetworkName", value.into().to_template()))
     }
-    /// Sets `RepInterval`.
-    pub fn rep_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rep_interval = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DvbNitSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_id {
-            m.insert("NetworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_name {
-            m.insert("NetworkName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rep_interval {
-            m.insert("RepInterval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DvbNitSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DvbNitSettings);
-
-/// Property type `DvbSdtSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct DvbSdtSettings {
-    /// `OutputSdt` (optional).
-    pub output_sdt: Option<Value<String>>,
     /// `RepInterval` (optional).
-    pub rep_interval: Option<Value<i64>>,
-    /// `ServiceName` (optional).
-    pub service_name: Option<Value<String>>,
-    /// `ServiceProviderName` (optional).
-    pub service_provider_name: Option<Value<String>>,
+    pub fn rep_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "RepInterval", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DvbSdtSettings` of `AWS::MediaLive::Channel`.
+    DvbSdtSettings(default)
 }
 
 impl DvbSdtSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            output_sdt: None,
-            rep_interval: None,
-            service_name: None,
-            service_provider_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OutputSdt`.
-    pub fn output_sdt(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_sdt = Some(value.into());
-        self
+    /// `OutputSdt` (optional).
+    pub fn output_sdt(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OutputSdt", value.into().to_template()))
     }
-    /// Sets `RepInterval`.
-    pub fn rep_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rep_interval = Some(value.into());
-        self
-    }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
-    }
-    /// Sets `ServiceProviderName`.
-    pub fn service_provider_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_provider_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DvbSdtSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.output_sdt {
-            m.insert("OutputSdt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rep_interval {
-            m.insert("RepInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_provider_name {
-            m.insert("ServiceProviderName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DvbSdtSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DvbSdtSettings);
-
-/// Property type `DvbTdtSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct DvbTdtSettings {
     /// `RepInterval` (optional).
-    pub rep_interval: Option<Value<i64>>,
+    pub fn rep_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "RepInterval", value.into().to_template()))
+    }
+    /// `ServiceName` (optional).
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ServiceName", value.into().to_template()))
+    }
+    /// `ServiceProviderName` (optional).
+    pub fn service_provider_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ServiceProviderName", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DvbTdtSettings` of `AWS::MediaLive::Channel`.
+    DvbTdtSettings(default)
 }
 
 impl DvbTdtSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { rep_interval: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `RepInterval`.
-    pub fn rep_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.rep_interval = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DvbTdtSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rep_interval {
-            m.insert("RepInterval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RepInterval` (optional).
+    pub fn rep_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "RepInterval", value.into().to_template()))
     }
 }
 
-impl Check for DvbTdtSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DvbTdtSettings);
-
-/// Property type `CmafIngestOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CmafIngestOutputSettings {
-    /// `NameModifier` (optional).
-    pub name_modifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CmafIngestOutputSettings` of `AWS::MediaLive::Channel`.
+    CmafIngestOutputSettings(default)
 }
 
 impl CmafIngestOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name_modifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NameModifier`.
-    pub fn name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name_modifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmafIngestOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name_modifier {
-            m.insert("NameModifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmafIngestOutputSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CmafIngestOutputSettings);
-
-/// Property type `FrameCaptureOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FrameCaptureOutputSettings {
     /// `NameModifier` (optional).
-    pub name_modifier: Option<Value<String>>,
+    pub fn name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "NameModifier", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FrameCaptureOutputSettings` of `AWS::MediaLive::Channel`.
+    FrameCaptureOutputSettings(default)
 }
 
 impl FrameCaptureOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name_modifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NameModifier`.
-    pub fn name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name_modifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FrameCaptureOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name_modifier {
-            m.insert("NameModifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FrameCaptureOutputSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FrameCaptureOutputSettings);
-
-/// Property type `HlsOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsOutputSettings {
-    /// `H265PackagingType` (optional).
-    pub h265_packaging_type: Option<Value<String>>,
-    /// `HlsSettings` (optional).
-    pub hls_settings: Option<Value<HlsSettings>>,
     /// `NameModifier` (optional).
-    pub name_modifier: Option<Value<String>>,
-    /// `SegmentModifier` (optional).
-    pub segment_modifier: Option<Value<String>>,
+    pub fn name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "NameModifier", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HlsOutputSettings` of `AWS::MediaLive::Channel`.
+    HlsOutputSettings(default)
 }
 
 impl HlsOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            h265_packaging_type: None,
-            hls_settings: None,
-            name_modifier: None,
-            segment_modifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `H265PackagingType`.
-    pub fn h265_packaging_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.h265_packaging_type = Some(value.into());
-        self
+    /// `H265PackagingType` (optional).
+    pub fn h265_packaging_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "H265PackagingType", value.into().to_template()),
+        )
     }
-    /// Sets `HlsSettings`.
-    pub fn hls_settings(mut self, value: impl Into<Value<HlsSettings>>) -> Self {
-        self.hls_settings = Some(value.into());
-        self
+    /// `HlsSettings` (optional).
+    pub fn hls_settings(self, value: impl Into<Value<HlsSettings>>) -> Self {
+        Self(self.0.with(1, "HlsSettings", value.into().to_template()))
     }
-    /// Sets `NameModifier`.
-    pub fn name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name_modifier = Some(value.into());
-        self
+    /// `NameModifier` (optional).
+    pub fn name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NameModifier", value.into().to_template()))
     }
-    /// Sets `SegmentModifier`.
-    pub fn segment_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_modifier = Some(value.into());
-        self
+    /// `SegmentModifier` (optional).
+    pub fn segment_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SegmentModifier", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HlsOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.h265_packaging_type {
-            m.insert("H265PackagingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_settings {
-            m.insert("HlsSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name_modifier {
-            m.insert("NameModifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_modifier {
-            m.insert("SegmentModifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsOutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hls_settings
-            .check(&path.field("HlsSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsOutputSettings);
-
-/// Property type `HlsSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsSettings {
-    /// `AudioOnlyHlsSettings` (optional).
-    pub audio_only_hls_settings: Option<Value<AudioOnlyHlsSettings>>,
-    /// `Fmp4HlsSettings` (optional).
-    pub fmp4_hls_settings: Option<Value<Fmp4HlsSettings>>,
-    /// `FrameCaptureHlsSettings` (optional).
-    pub frame_capture_hls_settings: Option<Value<serde_json::Value>>,
-    /// `StandardHlsSettings` (optional).
-    pub standard_hls_settings: Option<Value<StandardHlsSettings>>,
+crate::l1_struct! {
+    /// Property type `HlsSettings` of `AWS::MediaLive::Channel`.
+    HlsSettings(default)
 }
 
 impl HlsSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_only_hls_settings: None,
-            fmp4_hls_settings: None,
-            frame_capture_hls_settings: None,
-            standard_hls_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioOnlyHlsSettings`.
-    pub fn audio_only_hls_settings(
-        mut self,
-        value: impl Into<Value<AudioOnlyHlsSettings>>,
-    ) -> Self {
-        self.audio_only_hls_settings = Some(value.into());
-        self
+    /// `AudioOnlyHlsSettings` (optional).
+    pub fn audio_only_hls_settings(self, value: impl Into<Value<AudioOnlyHlsSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioOnlyHlsSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Fmp4HlsSettings`.
-    pub fn fmp4_hls_settings(mut self, value: impl Into<Value<Fmp4HlsSettings>>) -> Self {
-        self.fmp4_hls_settings = Some(value.into());
-        self
+    /// `Fmp4HlsSettings` (optional).
+    pub fn fmp4_hls_settings(self, value: impl Into<Value<Fmp4HlsSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "Fmp4HlsSettings", value.into().to_template()),
+        )
     }
-    /// Sets `FrameCaptureHlsSettings`.
-    pub fn frame_capture_hls_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.frame_capture_hls_settings = Some(value.into());
-        self
+    /// `FrameCaptureHlsSettings` (optional).
+    pub fn frame_capture_hls_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FrameCaptureHlsSettings", value.into().to_template()),
+        )
     }
-    /// Sets `StandardHlsSettings`.
-    pub fn standard_hls_settings(mut self, value: impl Into<Value<StandardHlsSettings>>) -> Self {
-        self.standard_hls_settings = Some(value.into());
-        self
+    /// `StandardHlsSettings` (optional).
+    pub fn standard_hls_settings(self, value: impl Into<Value<StandardHlsSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StandardHlsSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HlsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_only_hls_settings {
-            m.insert("AudioOnlyHlsSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fmp4_hls_settings {
-            m.insert("Fmp4HlsSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frame_capture_hls_settings {
-            m.insert("FrameCaptureHlsSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.standard_hls_settings {
-            m.insert("StandardHlsSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_only_hls_settings
-            .check(&path.field("AudioOnlyHlsSettings"), &Rules::NONE, out);
-        self.fmp4_hls_settings
-            .check(&path.field("Fmp4HlsSettings"), &Rules::NONE, out);
-        self.standard_hls_settings
-            .check(&path.field("StandardHlsSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsSettings);
-
-/// Property type `AudioOnlyHlsSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioOnlyHlsSettings {
-    /// `AudioGroupId` (optional).
-    pub audio_group_id: Option<Value<String>>,
-    /// `AudioOnlyImage` (optional).
-    pub audio_only_image: Option<Value<InputLocation>>,
-    /// `AudioTrackType` (optional).
-    pub audio_track_type: Option<Value<String>>,
-    /// `SegmentType` (optional).
-    pub segment_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AudioOnlyHlsSettings` of `AWS::MediaLive::Channel`.
+    AudioOnlyHlsSettings(default)
 }
 
 impl AudioOnlyHlsSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_group_id: None,
-            audio_only_image: None,
-            audio_track_type: None,
-            segment_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioGroupId`.
-    pub fn audio_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_group_id = Some(value.into());
-        self
+    /// `AudioGroupId` (optional).
+    pub fn audio_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AudioGroupId", value.into().to_template()))
     }
-    /// Sets `AudioOnlyImage`.
-    pub fn audio_only_image(mut self, value: impl Into<Value<InputLocation>>) -> Self {
-        self.audio_only_image = Some(value.into());
-        self
+    /// `AudioOnlyImage` (optional).
+    pub fn audio_only_image(self, value: impl Into<Value<InputLocation>>) -> Self {
+        Self(self.0.with(1, "AudioOnlyImage", value.into().to_template()))
     }
-    /// Sets `AudioTrackType`.
-    pub fn audio_track_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_track_type = Some(value.into());
-        self
+    /// `AudioTrackType` (optional).
+    pub fn audio_track_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AudioTrackType", value.into().to_template()))
     }
-    /// Sets `SegmentType`.
-    pub fn segment_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_type = Some(value.into());
-        self
+    /// `SegmentType` (optional).
+    pub fn segment_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SegmentType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioOnlyHlsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_group_id {
-            m.insert("AudioGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_only_image {
-            m.insert("AudioOnlyImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_track_type {
-            m.insert("AudioTrackType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_type {
-            m.insert("SegmentType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioOnlyHlsSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_only_image
-            .check(&path.field("AudioOnlyImage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioOnlyHlsSettings);
-
-/// Property type `Fmp4HlsSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Fmp4HlsSettings {
-    /// `AudioRenditionSets` (optional).
-    pub audio_rendition_sets: Option<Value<String>>,
-    /// `NielsenId3Behavior` (optional).
-    pub nielsen_id3_behavior: Option<Value<String>>,
-    /// `TimedMetadataBehavior` (optional).
-    pub timed_metadata_behavior: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Fmp4HlsSettings` of `AWS::MediaLive::Channel`.
+    Fmp4HlsSettings(default)
 }
 
 impl Fmp4HlsSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_rendition_sets: None,
-            nielsen_id3_behavior: None,
-            timed_metadata_behavior: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioRenditionSets`.
-    pub fn audio_rendition_sets(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_rendition_sets = Some(value.into());
-        self
-    }
-    /// Sets `NielsenId3Behavior`.
-    pub fn nielsen_id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_id3_behavior = Some(value.into());
-        self
-    }
-    /// Sets `TimedMetadataBehavior`.
-    pub fn timed_metadata_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_behavior = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Fmp4HlsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_rendition_sets {
-            m.insert("AudioRenditionSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_id3_behavior {
-            m.insert("NielsenId3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_behavior {
-            m.insert("TimedMetadataBehavior".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Fmp4HlsSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Fmp4HlsSettings);
-
-/// Property type `StandardHlsSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct StandardHlsSettings {
     /// `AudioRenditionSets` (optional).
-    pub audio_rendition_sets: Option<Value<String>>,
-    /// `M3u8Settings` (optional).
-    pub m3u8_settings: Option<Value<M3u8Settings>>,
+    pub fn audio_rendition_sets(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioRenditionSets", value.into().to_template()),
+        )
+    }
+    /// `NielsenId3Behavior` (optional).
+    pub fn nielsen_id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NielsenId3Behavior", value.into().to_template()),
+        )
+    }
+    /// `TimedMetadataBehavior` (optional).
+    pub fn timed_metadata_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TimedMetadataBehavior", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `StandardHlsSettings` of `AWS::MediaLive::Channel`.
+    StandardHlsSettings(default)
 }
 
 impl StandardHlsSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_rendition_sets: None,
-            m3u8_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioRenditionSets`.
-    pub fn audio_rendition_sets(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_rendition_sets = Some(value.into());
-        self
+    /// `AudioRenditionSets` (optional).
+    pub fn audio_rendition_sets(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioRenditionSets", value.into().to_template()),
+        )
     }
-    /// Sets `M3u8Settings`.
-    pub fn m3u8_settings(mut self, value: impl Into<Value<M3u8Settings>>) -> Self {
-        self.m3u8_settings = Some(value.into());
-        self
+    /// `M3u8Settings` (optional).
+    pub fn m3u8_settings(self, value: impl Into<Value<M3u8Settings>>) -> Self {
+        Self(self.0.with(1, "M3u8Settings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StandardHlsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_rendition_sets {
-            m.insert("AudioRenditionSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.m3u8_settings {
-            m.insert("M3u8Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StandardHlsSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.m3u8_settings
-            .check(&path.field("M3u8Settings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StandardHlsSettings);
-
-/// Property type `M3u8Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct M3u8Settings {
-    /// `AudioFramesPerPes` (optional).
-    pub audio_frames_per_pes: Option<Value<i64>>,
-    /// `AudioPids` (optional).
-    pub audio_pids: Option<Value<String>>,
-    /// `EcmPid` (optional).
-    pub ecm_pid: Option<Value<String>>,
-    /// `KlvBehavior` (optional).
-    pub klv_behavior: Option<Value<String>>,
-    /// `KlvDataPids` (optional).
-    pub klv_data_pids: Option<Value<String>>,
-    /// `NielsenId3Behavior` (optional).
-    pub nielsen_id3_behavior: Option<Value<String>>,
-    /// `PatInterval` (optional).
-    pub pat_interval: Option<Value<i64>>,
-    /// `PcrControl` (optional).
-    pub pcr_control: Option<Value<String>>,
-    /// `PcrPeriod` (optional).
-    pub pcr_period: Option<Value<i64>>,
-    /// `PcrPid` (optional).
-    pub pcr_pid: Option<Value<String>>,
-    /// `PmtInterval` (optional).
-    pub pmt_interval: Option<Value<i64>>,
-    /// `PmtPid` (optional).
-    pub pmt_pid: Option<Value<String>>,
-    /// `ProgramNum` (optional).
-    pub program_num: Option<Value<i64>>,
-    /// `Scte35Behavior` (optional).
-    pub scte35_behavior: Option<Value<String>>,
-    /// `Scte35Pid` (optional).
-    pub scte35_pid: Option<Value<String>>,
-    /// `TimedMetadataBehavior` (optional).
-    pub timed_metadata_behavior: Option<Value<String>>,
-    /// `TimedMetadataPid` (optional).
-    pub timed_metadata_pid: Option<Value<String>>,
-    /// `TransportStreamId` (optional).
-    pub transport_stream_id: Option<Value<i64>>,
-    /// `VideoPid` (optional).
-    pub video_pid: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `M3u8Settings` of `AWS::MediaLive::Channel`.
+    M3u8Settings(default)
 }
 
 impl M3u8Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_frames_per_pes: None,
-            audio_pids: None,
-            ecm_pid: None,
-            klv_behavior: None,
-            klv_data_pids: None,
-            nielsen_id3_behavior: None,
-            pat_interval: None,
-            pcr_control: None,
-            pcr_period: None,
-            pcr_pid: None,
-            pmt_interval: None,
-            pmt_pid: None,
-            program_num: None,
-            scte35_behavior: None,
-            scte35_pid: None,
-            timed_metadata_behavior: None,
-            timed_metadata_pid: None,
-            transport_stream_id: None,
-            video_pid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioFramesPerPes`.
-    pub fn audio_frames_per_pes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.audio_frames_per_pes = Some(value.into());
-        self
+    /// `AudioFramesPerPes` (optional).
+    pub fn audio_frames_per_pes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioFramesPerPes", value.into().to_template()),
+        )
     }
-    /// Sets `AudioPids`.
-    pub fn audio_pids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_pids = Some(value.into());
-        self
+    /// `AudioPids` (optional).
+    pub fn audio_pids(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AudioPids", value.into().to_template()))
     }
-    /// Sets `EcmPid`.
-    pub fn ecm_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ecm_pid = Some(value.into());
-        self
+    /// `EcmPid` (optional).
+    pub fn ecm_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EcmPid", value.into().to_template()))
     }
-    /// Sets `KlvBehavior`.
-    pub fn klv_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv_behavior = Some(value.into());
-        self
+    /// `KlvBehavior` (optional).
+    pub fn klv_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KlvBehavior", value.into().to_template()))
     }
-    /// Sets `KlvDataPids`.
-    pub fn klv_data_pids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv_data_pids = Some(value.into());
-        self
+    /// `KlvDataPids` (optional).
+    pub fn klv_data_pids(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KlvDataPids", value.into().to_template()))
     }
-    /// Sets `NielsenId3Behavior`.
-    pub fn nielsen_id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_id3_behavior = Some(value.into());
-        self
+    /// `NielsenId3Behavior` (optional).
+    pub fn nielsen_id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NielsenId3Behavior", value.into().to_template()),
+        )
     }
-    /// Sets `PatInterval`.
-    pub fn pat_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pat_interval = Some(value.into());
-        self
+    /// `PatInterval` (optional).
+    pub fn pat_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "PatInterval", value.into().to_template()))
     }
-    /// Sets `PcrControl`.
-    pub fn pcr_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pcr_control = Some(value.into());
-        self
+    /// `PcrControl` (optional).
+    pub fn pcr_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "PcrControl", value.into().to_template()))
     }
-    /// Sets `PcrPeriod`.
-    pub fn pcr_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pcr_period = Some(value.into());
-        self
+    /// `PcrPeriod` (optional).
+    pub fn pcr_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "PcrPeriod", value.into().to_template()))
     }
-    /// Sets `PcrPid`.
-    pub fn pcr_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pcr_pid = Some(value.into());
-        self
+    /// `PcrPid` (optional).
+    pub fn pcr_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "PcrPid", value.into().to_template()))
     }
-    /// Sets `PmtInterval`.
-    pub fn pmt_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pmt_interval = Some(value.into());
-        self
+    /// `PmtInterval` (optional).
+    pub fn pmt_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "PmtInterval", value.into().to_template()))
     }
-    /// Sets `PmtPid`.
-    pub fn pmt_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pmt_pid = Some(value.into());
-        self
+    /// `PmtPid` (optional).
+    pub fn pmt_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "PmtPid", value.into().to_template()))
     }
-    /// Sets `ProgramNum`.
-    pub fn program_num(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_num = Some(value.into());
-        self
+    /// `ProgramNum` (optional).
+    pub fn program_num(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "ProgramNum", value.into().to_template()))
     }
-    /// Sets `Scte35Behavior`.
-    pub fn scte35_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_behavior = Some(value.into());
-        self
+    /// `Scte35Behavior` (optional).
+    pub fn scte35_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "Scte35Behavior", value.into().to_template()),
+        )
     }
-    /// Sets `Scte35Pid`.
-    pub fn scte35_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_pid = Some(value.into());
-        self
+    /// `Scte35Pid` (optional).
+    pub fn scte35_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Scte35Pid", value.into().to_template()))
     }
-    /// Sets `TimedMetadataBehavior`.
-    pub fn timed_metadata_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_behavior = Some(value.into());
-        self
+    /// `TimedMetadataBehavior` (optional).
+    pub fn timed_metadata_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TimedMetadataBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `TimedMetadataPid`.
-    pub fn timed_metadata_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timed_metadata_pid = Some(value.into());
-        self
+    /// `TimedMetadataPid` (optional).
+    pub fn timed_metadata_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TimedMetadataPid", value.into().to_template()),
+        )
     }
-    /// Sets `TransportStreamId`.
-    pub fn transport_stream_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transport_stream_id = Some(value.into());
-        self
+    /// `TransportStreamId` (optional).
+    pub fn transport_stream_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "TransportStreamId", value.into().to_template()),
+        )
     }
-    /// Sets `VideoPid`.
-    pub fn video_pid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.video_pid = Some(value.into());
-        self
+    /// `VideoPid` (optional).
+    pub fn video_pid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "VideoPid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for M3u8Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_frames_per_pes {
-            m.insert("AudioFramesPerPes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_pids {
-            m.insert("AudioPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecm_pid {
-            m.insert("EcmPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv_behavior {
-            m.insert("KlvBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv_data_pids {
-            m.insert("KlvDataPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_id3_behavior {
-            m.insert("NielsenId3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pat_interval {
-            m.insert("PatInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_control {
-            m.insert("PcrControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_period {
-            m.insert("PcrPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_pid {
-            m.insert("PcrPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pmt_interval {
-            m.insert("PmtInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pmt_pid {
-            m.insert("PmtPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_num {
-            m.insert("ProgramNum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_behavior {
-            m.insert("Scte35Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_pid {
-            m.insert("Scte35Pid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_behavior {
-            m.insert("TimedMetadataBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_pid {
-            m.insert("TimedMetadataPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transport_stream_id {
-            m.insert("TransportStreamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_pid {
-            m.insert("VideoPid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for M3u8Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(M3u8Settings);
-
-/// Property type `MediaPackageOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaPackageOutputSettings {
-    /// `MediaPackageV2DestinationSettings` (optional).
-    pub media_package_v2_destination_settings: Option<Value<MediaPackageV2DestinationSettings>>,
+crate::l1_struct! {
+    /// Property type `MediaPackageOutputSettings` of `AWS::MediaLive::Channel`.
+    MediaPackageOutputSettings(default)
 }
 
 impl MediaPackageOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            media_package_v2_destination_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MediaPackageV2DestinationSettings`.
+    /// `MediaPackageV2DestinationSettings` (optional).
     pub fn media_package_v2_destination_settings(
-        mut self,
+        self,
         value: impl Into<Value<MediaPackageV2DestinationSettings>>,
     ) -> Self {
-        self.media_package_v2_destination_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "MediaPackageV2DestinationSettings",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MediaPackageOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.media_package_v2_destination_settings {
-            m.insert(
-                "MediaPackageV2DestinationSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaPackageOutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.media_package_v2_destination_settings.check(
-            &path.field("MediaPackageV2DestinationSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MediaPackageOutputSettings);
-
-/// Property type `MediaPackageV2DestinationSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaPackageV2DestinationSettings {
-    /// `AudioGroupId` (optional).
-    pub audio_group_id: Option<Value<String>>,
-    /// `AudioRenditionSets` (optional).
-    pub audio_rendition_sets: Option<Value<String>>,
-    /// `HlsAutoSelect` (optional).
-    pub hls_auto_select: Option<Value<String>>,
-    /// `HlsDefault` (optional).
-    pub hls_default: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MediaPackageV2DestinationSettings` of `AWS::MediaLive::Channel`.
+    MediaPackageV2DestinationSettings(default)
 }
 
 impl MediaPackageV2DestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_group_id: None,
-            audio_rendition_sets: None,
-            hls_auto_select: None,
-            hls_default: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioGroupId`.
-    pub fn audio_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_group_id = Some(value.into());
-        self
+    /// `AudioGroupId` (optional).
+    pub fn audio_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AudioGroupId", value.into().to_template()))
     }
-    /// Sets `AudioRenditionSets`.
-    pub fn audio_rendition_sets(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_rendition_sets = Some(value.into());
-        self
+    /// `AudioRenditionSets` (optional).
+    pub fn audio_rendition_sets(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AudioRenditionSets", value.into().to_template()),
+        )
     }
-    /// Sets `HlsAutoSelect`.
-    pub fn hls_auto_select(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hls_auto_select = Some(value.into());
-        self
+    /// `HlsAutoSelect` (optional).
+    pub fn hls_auto_select(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "HlsAutoSelect", value.into().to_template()))
     }
-    /// Sets `HlsDefault`.
-    pub fn hls_default(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hls_default = Some(value.into());
-        self
+    /// `HlsDefault` (optional).
+    pub fn hls_default(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "HlsDefault", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MediaPackageV2DestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_group_id {
-            m.insert("AudioGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_rendition_sets {
-            m.insert("AudioRenditionSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_auto_select {
-            m.insert("HlsAutoSelect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_default {
-            m.insert("HlsDefault".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaPackageV2DestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MediaPackageV2DestinationSettings);
-
-/// Property type `MsSmoothOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MsSmoothOutputSettings {
-    /// `H265PackagingType` (optional).
-    pub h265_packaging_type: Option<Value<String>>,
-    /// `NameModifier` (optional).
-    pub name_modifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MsSmoothOutputSettings` of `AWS::MediaLive::Channel`.
+    MsSmoothOutputSettings(default)
 }
 
 impl MsSmoothOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            h265_packaging_type: None,
-            name_modifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `H265PackagingType`.
-    pub fn h265_packaging_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.h265_packaging_type = Some(value.into());
-        self
+    /// `H265PackagingType` (optional).
+    pub fn h265_packaging_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "H265PackagingType", value.into().to_template()),
+        )
     }
-    /// Sets `NameModifier`.
-    pub fn name_modifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name_modifier = Some(value.into());
-        self
+    /// `NameModifier` (optional).
+    pub fn name_modifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "NameModifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MsSmoothOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.h265_packaging_type {
-            m.insert("H265PackagingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name_modifier {
-            m.insert("NameModifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MsSmoothOutputSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MsSmoothOutputSettings);
-
-/// Property type `MultiplexOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexOutputSettings {
-    /// `ContainerSettings` (optional).
-    pub container_settings: Option<Value<MultiplexContainerSettings>>,
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
+crate::l1_struct! {
+    /// Property type `MultiplexOutputSettings` of `AWS::MediaLive::Channel`.
+    MultiplexOutputSettings(default)
 }
 
 impl MultiplexOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_settings: None,
-            destination: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerSettings`.
-    pub fn container_settings(
-        mut self,
-        value: impl Into<Value<MultiplexContainerSettings>>,
-    ) -> Self {
-        self.container_settings = Some(value.into());
-        self
+    /// `ContainerSettings` (optional).
+    pub fn container_settings(self, value: impl Into<Value<MultiplexContainerSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(1, "Destination", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiplexOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_settings {
-            m.insert("ContainerSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexOutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_settings
-            .check(&path.field("ContainerSettings"), &Rules::NONE, out);
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MultiplexOutputSettings);
-
-/// Property type `MultiplexContainerSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexContainerSettings {
-    /// `MultiplexM2tsSettings` (optional).
-    pub multiplex_m2ts_settings: Option<Value<MultiplexM2tsSettings>>,
+crate::l1_struct! {
+    /// Property type `MultiplexContainerSettings` of `AWS::MediaLive::Channel`.
+    MultiplexContainerSettings(default)
 }
 
 impl MultiplexContainerSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            multiplex_m2ts_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MultiplexM2tsSettings`.
-    pub fn multiplex_m2ts_settings(
-        mut self,
-        value: impl Into<Value<MultiplexM2tsSettings>>,
-    ) -> Self {
-        self.multiplex_m2ts_settings = Some(value.into());
-        self
+    /// `MultiplexM2tsSettings` (optional).
+    pub fn multiplex_m2ts_settings(self, value: impl Into<Value<MultiplexM2tsSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MultiplexM2tsSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MultiplexContainerSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multiplex_m2ts_settings {
-            m.insert("MultiplexM2tsSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexContainerSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multiplex_m2ts_settings
-            .check(&path.field("MultiplexM2tsSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MultiplexContainerSettings);
-
-/// Property type `MultiplexM2tsSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexM2tsSettings {
-    /// `AbsentInputAudioBehavior` (optional).
-    pub absent_input_audio_behavior: Option<Value<String>>,
-    /// `Arib` (optional).
-    pub arib: Option<Value<String>>,
-    /// `AudioBufferModel` (optional).
-    pub audio_buffer_model: Option<Value<String>>,
-    /// `AudioFramesPerPes` (optional).
-    pub audio_frames_per_pes: Option<Value<i64>>,
-    /// `AudioStreamType` (optional).
-    pub audio_stream_type: Option<Value<String>>,
-    /// `CcDescriptor` (optional).
-    pub cc_descriptor: Option<Value<String>>,
-    /// `Ebif` (optional).
-    pub ebif: Option<Value<String>>,
-    /// `EsRateInPes` (optional).
-    pub es_rate_in_pes: Option<Value<String>>,
-    /// `Klv` (optional).
-    pub klv: Option<Value<String>>,
-    /// `NielsenId3Behavior` (optional).
-    pub nielsen_id3_behavior: Option<Value<String>>,
-    /// `PcrControl` (optional).
-    pub pcr_control: Option<Value<String>>,
-    /// `PcrPeriod` (optional).
-    pub pcr_period: Option<Value<i64>>,
-    /// `Scte35Control` (optional).
-    pub scte35_control: Option<Value<String>>,
-    /// `Scte35PrerollPullupMilliseconds` (optional).
-    pub scte35_preroll_pullup_milliseconds: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `MultiplexM2tsSettings` of `AWS::MediaLive::Channel`.
+    MultiplexM2tsSettings(default)
 }
 
 impl MultiplexM2tsSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            absent_input_audio_behavior: None,
-            arib: None,
-            audio_buffer_model: None,
-            audio_frames_per_pes: None,
-            audio_stream_type: None,
-            cc_descriptor: None,
-            ebif: None,
-            es_rate_in_pes: None,
-            klv: None,
-            nielsen_id3_behavior: None,
-            pcr_control: None,
-            pcr_period: None,
-            scte35_control: None,
-            scte35_preroll_pullup_milliseconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AbsentInputAudioBehavior`.
-    pub fn absent_input_audio_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.absent_input_audio_behavior = Some(value.into());
-        self
+    /// `AbsentInputAudioBehavior` (optional).
+    pub fn absent_input_audio_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AbsentInputAudioBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `Arib`.
-    pub fn arib(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arib = Some(value.into());
-        self
+    /// `Arib` (optional).
+    pub fn arib(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Arib", value.into().to_template()))
     }
-    /// Sets `AudioBufferModel`.
-    pub fn audio_buffer_model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_buffer_model = Some(value.into());
-        self
+    /// `AudioBufferModel` (optional).
+    pub fn audio_buffer_model(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AudioBufferModel", value.into().to_template()),
+        )
     }
-    /// Sets `AudioFramesPerPes`.
-    pub fn audio_frames_per_pes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.audio_frames_per_pes = Some(value.into());
-        self
+    /// `AudioFramesPerPes` (optional).
+    pub fn audio_frames_per_pes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AudioFramesPerPes", value.into().to_template()),
+        )
     }
-    /// Sets `AudioStreamType`.
-    pub fn audio_stream_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_stream_type = Some(value.into());
-        self
+    /// `AudioStreamType` (optional).
+    pub fn audio_stream_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AudioStreamType", value.into().to_template()),
+        )
     }
-    /// Sets `CcDescriptor`.
-    pub fn cc_descriptor(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cc_descriptor = Some(value.into());
-        self
+    /// `CcDescriptor` (optional).
+    pub fn cc_descriptor(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "CcDescriptor", value.into().to_template()))
     }
-    /// Sets `Ebif`.
-    pub fn ebif(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ebif = Some(value.into());
-        self
+    /// `Ebif` (optional).
+    pub fn ebif(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Ebif", value.into().to_template()))
     }
-    /// Sets `EsRateInPes`.
-    pub fn es_rate_in_pes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.es_rate_in_pes = Some(value.into());
-        self
+    /// `EsRateInPes` (optional).
+    pub fn es_rate_in_pes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "EsRateInPes", value.into().to_template()))
     }
-    /// Sets `Klv`.
-    pub fn klv(mut self, value: impl Into<Value<String>>) -> Self {
-        self.klv = Some(value.into());
-        self
+    /// `Klv` (optional).
+    pub fn klv(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Klv", value.into().to_template()))
     }
-    /// Sets `NielsenId3Behavior`.
-    pub fn nielsen_id3_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nielsen_id3_behavior = Some(value.into());
-        self
+    /// `NielsenId3Behavior` (optional).
+    pub fn nielsen_id3_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "NielsenId3Behavior", value.into().to_template()),
+        )
     }
-    /// Sets `PcrControl`.
-    pub fn pcr_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pcr_control = Some(value.into());
-        self
+    /// `PcrControl` (optional).
+    pub fn pcr_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "PcrControl", value.into().to_template()))
     }
-    /// Sets `PcrPeriod`.
-    pub fn pcr_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pcr_period = Some(value.into());
-        self
+    /// `PcrPeriod` (optional).
+    pub fn pcr_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "PcrPeriod", value.into().to_template()))
     }
-    /// Sets `Scte35Control`.
-    pub fn scte35_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_control = Some(value.into());
-        self
+    /// `Scte35Control` (optional).
+    pub fn scte35_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Scte35Control", value.into().to_template()))
     }
-    /// Sets `Scte35PrerollPullupMilliseconds`.
-    pub fn scte35_preroll_pullup_milliseconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.scte35_preroll_pullup_milliseconds = Some(value.into());
-        self
+    /// `Scte35PrerollPullupMilliseconds` (optional).
+    pub fn scte35_preroll_pullup_milliseconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            13,
+            "Scte35PrerollPullupMilliseconds",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MultiplexM2tsSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.absent_input_audio_behavior {
-            m.insert("AbsentInputAudioBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arib {
-            m.insert("Arib".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_buffer_model {
-            m.insert("AudioBufferModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_frames_per_pes {
-            m.insert("AudioFramesPerPes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_stream_type {
-            m.insert("AudioStreamType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cc_descriptor {
-            m.insert("CcDescriptor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebif {
-            m.insert("Ebif".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.es_rate_in_pes {
-            m.insert("EsRateInPes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv {
-            m.insert("Klv".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nielsen_id3_behavior {
-            m.insert("NielsenId3Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_control {
-            m.insert("PcrControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_period {
-            m.insert("PcrPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_control {
-            m.insert("Scte35Control".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_preroll_pullup_milliseconds {
-            m.insert(
-                "Scte35PrerollPullupMilliseconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexM2tsSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MultiplexM2tsSettings);
-
-/// Property type `RtmpOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct RtmpOutputSettings {
-    /// `CertificateMode` (optional).
-    pub certificate_mode: Option<Value<String>>,
-    /// `ConnectionRetryInterval` (optional).
-    pub connection_retry_interval: Option<Value<i64>>,
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `NumRetries` (optional).
-    pub num_retries: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RtmpOutputSettings` of `AWS::MediaLive::Channel`.
+    RtmpOutputSettings(default)
 }
 
 impl RtmpOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_mode: None,
-            connection_retry_interval: None,
-            destination: None,
-            num_retries: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateMode`.
-    pub fn certificate_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_mode = Some(value.into());
-        self
+    /// `CertificateMode` (optional).
+    pub fn certificate_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateMode", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectionRetryInterval`.
-    pub fn connection_retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_retry_interval = Some(value.into());
-        self
+    /// `ConnectionRetryInterval` (optional).
+    pub fn connection_retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConnectionRetryInterval", value.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
-    }
-    /// Sets `NumRetries`.
-    pub fn num_retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_retries = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RtmpOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_mode {
-            m.insert("CertificateMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connection_retry_interval {
-            m.insert("ConnectionRetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_retries {
-            m.insert("NumRetries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RtmpOutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RtmpOutputSettings);
-
-/// Property type `SrtOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtOutputSettings {
-    /// `BufferMsec` (optional).
-    pub buffer_msec: Option<Value<i64>>,
-    /// `ContainerSettings` (optional).
-    pub container_settings: Option<Value<UdpContainerSettings>>,
     /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `EncryptionType` (optional).
-    pub encryption_type: Option<Value<String>>,
-    /// `Latency` (optional).
-    pub latency: Option<Value<i64>>,
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(2, "Destination", value.into().to_template()))
+    }
+    /// `NumRetries` (optional).
+    pub fn num_retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "NumRetries", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SrtOutputSettings` of `AWS::MediaLive::Channel`.
+    SrtOutputSettings(default)
 }
 
 impl SrtOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            buffer_msec: None,
-            container_settings: None,
-            destination: None,
-            encryption_type: None,
-            latency: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BufferMsec`.
-    pub fn buffer_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.buffer_msec = Some(value.into());
-        self
+    /// `BufferMsec` (optional).
+    pub fn buffer_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BufferMsec", value.into().to_template()))
     }
-    /// Sets `ContainerSettings`.
-    pub fn container_settings(mut self, value: impl Into<Value<UdpContainerSettings>>) -> Self {
-        self.container_settings = Some(value.into());
-        self
+    /// `ContainerSettings` (optional).
+    pub fn container_settings(self, value: impl Into<Value<UdpContainerSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(2, "Destination", value.into().to_template()))
     }
-    /// Sets `EncryptionType`.
-    pub fn encryption_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
+    /// `EncryptionType` (optional).
+    pub fn encryption_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EncryptionType", value.into().to_template()))
     }
-    /// Sets `Latency`.
-    pub fn latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.latency = Some(value.into());
-        self
+    /// `Latency` (optional).
+    pub fn latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Latency", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SrtOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffer_msec {
-            m.insert("BufferMsec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_settings {
-            m.insert("ContainerSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_type {
-            m.insert("EncryptionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.latency {
-            m.insert("Latency".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtOutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_settings
-            .check(&path.field("ContainerSettings"), &Rules::NONE, out);
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SrtOutputSettings);
-
-/// Property type `UdpContainerSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct UdpContainerSettings {
-    /// `M2tsSettings` (optional).
-    pub m2ts_settings: Option<Value<M2tsSettings>>,
+crate::l1_struct! {
+    /// Property type `UdpContainerSettings` of `AWS::MediaLive::Channel`.
+    UdpContainerSettings(default)
 }
 
 impl UdpContainerSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            m2ts_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `M2tsSettings`.
-    pub fn m2ts_settings(mut self, value: impl Into<Value<M2tsSettings>>) -> Self {
-        self.m2ts_settings = Some(value.into());
-        self
+    /// `M2tsSettings` (optional).
+    pub fn m2ts_settings(self, value: impl Into<Value<M2tsSettings>>) -> Self {
+        Self(self.0.with(0, "M2tsSettings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UdpContainerSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.m2ts_settings {
-            m.insert("M2tsSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UdpContainerSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.m2ts_settings
-            .check(&path.field("M2tsSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UdpContainerSettings);
-
-/// Property type `UdpOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct UdpOutputSettings {
-    /// `BufferMsec` (optional).
-    pub buffer_msec: Option<Value<i64>>,
-    /// `ContainerSettings` (optional).
-    pub container_settings: Option<Value<UdpContainerSettings>>,
-    /// `Destination` (optional).
-    pub destination: Option<Value<OutputLocationRef>>,
-    /// `FecOutputSettings` (optional).
-    pub fec_output_settings: Option<Value<FecOutputSettings>>,
+crate::l1_struct! {
+    /// Property type `UdpOutputSettings` of `AWS::MediaLive::Channel`.
+    UdpOutputSettings(default)
 }
 
 impl UdpOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            buffer_msec: None,
-            container_settings: None,
-            destination: None,
-            fec_output_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BufferMsec`.
-    pub fn buffer_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.buffer_msec = Some(value.into());
-        self
+    /// `BufferMsec` (optional).
+    pub fn buffer_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BufferMsec", value.into().to_template()))
     }
-    /// Sets `ContainerSettings`.
-    pub fn container_settings(mut self, value: impl Into<Value<UdpContainerSettings>>) -> Self {
-        self.container_settings = Some(value.into());
-        self
+    /// `ContainerSettings` (optional).
+    pub fn container_settings(self, value: impl Into<Value<UdpContainerSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<OutputLocationRef>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<OutputLocationRef>>) -> Self {
+        Self(self.0.with(2, "Destination", value.into().to_template()))
     }
-    /// Sets `FecOutputSettings`.
-    pub fn fec_output_settings(mut self, value: impl Into<Value<FecOutputSettings>>) -> Self {
-        self.fec_output_settings = Some(value.into());
-        self
+    /// `FecOutputSettings` (optional).
+    pub fn fec_output_settings(self, value: impl Into<Value<FecOutputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FecOutputSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UdpOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffer_msec {
-            m.insert("BufferMsec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_settings {
-            m.insert("ContainerSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fec_output_settings {
-            m.insert("FecOutputSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UdpOutputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_settings
-            .check(&path.field("ContainerSettings"), &Rules::NONE, out);
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.fec_output_settings
-            .check(&path.field("FecOutputSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UdpOutputSettings);
-
-/// Property type `FecOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FecOutputSettings {
-    /// `ColumnDepth` (optional).
-    pub column_depth: Option<Value<i64>>,
-    /// `IncludeFec` (optional).
-    pub include_fec: Option<Value<String>>,
-    /// `RowLength` (optional).
-    pub row_length: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FecOutputSettings` of `AWS::MediaLive::Channel`.
+    FecOutputSettings(default)
 }
 
 impl FecOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_depth: None,
-            include_fec: None,
-            row_length: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnDepth`.
-    pub fn column_depth(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.column_depth = Some(value.into());
-        self
+    /// `ColumnDepth` (optional).
+    pub fn column_depth(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ColumnDepth", value.into().to_template()))
     }
-    /// Sets `IncludeFec`.
-    pub fn include_fec(mut self, value: impl Into<Value<String>>) -> Self {
-        self.include_fec = Some(value.into());
-        self
+    /// `IncludeFec` (optional).
+    pub fn include_fec(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IncludeFec", value.into().to_template()))
     }
-    /// Sets `RowLength`.
-    pub fn row_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.row_length = Some(value.into());
-        self
+    /// `RowLength` (optional).
+    pub fn row_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "RowLength", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FecOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_depth {
-            m.insert("ColumnDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_fec {
-            m.insert("IncludeFec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.row_length {
-            m.insert("RowLength".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FecOutputSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FecOutputSettings);
-
-/// Property type `ThumbnailConfiguration` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct ThumbnailConfiguration {
-    /// `State` (optional).
-    pub state: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ThumbnailConfiguration` of `AWS::MediaLive::Channel`.
+    ThumbnailConfiguration(default)
 }
 
 impl ThumbnailConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { state: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThumbnailConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "State", value.into().to_template()))
     }
 }
 
-impl Check for ThumbnailConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ThumbnailConfiguration);
-
-/// Property type `TimecodeConfig` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct TimecodeConfig {
-    /// `Source` (optional).
-    pub source: Option<Value<String>>,
-    /// `SyncThreshold` (optional).
-    pub sync_threshold: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TimecodeConfig` of `AWS::MediaLive::Channel`.
+    TimecodeConfig(default)
 }
 
 impl TimecodeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source: None,
-            sync_threshold: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Source", value.into().to_template()))
     }
-    /// Sets `SyncThreshold`.
-    pub fn sync_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sync_threshold = Some(value.into());
-        self
+    /// `SyncThreshold` (optional).
+    pub fn sync_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SyncThreshold", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TimecodeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sync_threshold {
-            m.insert("SyncThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimecodeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimecodeConfig);
-
-/// Property type `VideoDescription` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoDescription {
-    /// `CodecSettings` (optional).
-    pub codec_settings: Option<Value<VideoCodecSettings>>,
-    /// `Height` (optional).
-    pub height: Option<Value<i64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RespondToAfd` (optional).
-    pub respond_to_afd: Option<Value<String>>,
-    /// `ScalingBehavior` (optional).
-    pub scaling_behavior: Option<Value<String>>,
-    /// `Sharpness` (optional).
-    pub sharpness: Option<Value<i64>>,
-    /// `Width` (optional).
-    pub width: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VideoDescription` of `AWS::MediaLive::Channel`.
+    VideoDescription(default)
 }
 
 impl VideoDescription {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            codec_settings: None,
-            height: None,
-            name: None,
-            respond_to_afd: None,
-            scaling_behavior: None,
-            sharpness: None,
-            width: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CodecSettings`.
-    pub fn codec_settings(mut self, value: impl Into<Value<VideoCodecSettings>>) -> Self {
-        self.codec_settings = Some(value.into());
-        self
+    /// `CodecSettings` (optional).
+    pub fn codec_settings(self, value: impl Into<Value<VideoCodecSettings>>) -> Self {
+        Self(self.0.with(0, "CodecSettings", value.into().to_template()))
     }
-    /// Sets `Height`.
-    pub fn height(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.height = Some(value.into());
-        self
+    /// `Height` (optional).
+    pub fn height(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Height", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `RespondToAfd`.
-    pub fn respond_to_afd(mut self, value: impl Into<Value<String>>) -> Self {
-        self.respond_to_afd = Some(value.into());
-        self
+    /// `RespondToAfd` (optional).
+    pub fn respond_to_afd(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "RespondToAfd", value.into().to_template()))
     }
-    /// Sets `ScalingBehavior`.
-    pub fn scaling_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scaling_behavior = Some(value.into());
-        self
+    /// `ScalingBehavior` (optional).
+    pub fn scaling_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ScalingBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `Sharpness`.
-    pub fn sharpness(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.sharpness = Some(value.into());
-        self
+    /// `Sharpness` (optional).
+    pub fn sharpness(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Sharpness", value.into().to_template()))
     }
-    /// Sets `Width`.
-    pub fn width(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.width = Some(value.into());
-        self
+    /// `Width` (optional).
+    pub fn width(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "Width", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VideoDescription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.codec_settings {
-            m.insert("CodecSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.height {
-            m.insert("Height".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.respond_to_afd {
-            m.insert("RespondToAfd".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_behavior {
-            m.insert("ScalingBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sharpness {
-            m.insert("Sharpness".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.width {
-            m.insert("Width".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoDescription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.codec_settings
-            .check(&path.field("CodecSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoDescription);
-
-/// Property type `VideoCodecSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoCodecSettings {
-    /// `Av1Settings` (optional).
-    pub av1_settings: Option<Value<Av1Settings>>,
-    /// `FrameCaptureSettings` (optional).
-    pub frame_capture_settings: Option<Value<FrameCaptureSettings>>,
-    /// `H264Settings` (optional).
-    pub h264_settings: Option<Value<H264Settings>>,
-    /// `H265Settings` (optional).
-    pub h265_settings: Option<Value<H265Settings>>,
-    /// `Mpeg2Settings` (optional).
-    pub mpeg2_settings: Option<Value<Mpeg2Settings>>,
+crate::l1_struct! {
+    /// Property type `VideoCodecSettings` of `AWS::MediaLive::Channel`.
+    VideoCodecSettings(default)
 }
 
 impl VideoCodecSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            av1_settings: None,
-            frame_capture_settings: None,
-            h264_settings: None,
-            h265_settings: None,
-            mpeg2_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Av1Settings`.
-    pub fn av1_settings(mut self, value: impl Into<Value<Av1Settings>>) -> Self {
-        self.av1_settings = Some(value.into());
-        self
+    /// `Av1Settings` (optional).
+    pub fn av1_settings(self, value: impl Into<Value<Av1Settings>>) -> Self {
+        Self(self.0.with(0, "Av1Settings", value.into().to_template()))
     }
-    /// Sets `FrameCaptureSettings`.
-    pub fn frame_capture_settings(mut self, value: impl Into<Value<FrameCaptureSettings>>) -> Self {
-        self.frame_capture_settings = Some(value.into());
-        self
+    /// `FrameCaptureSettings` (optional).
+    pub fn frame_capture_settings(self, value: impl Into<Value<FrameCaptureSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FrameCaptureSettings", value.into().to_template()),
+        )
     }
-    /// Sets `H264Settings`.
-    pub fn h264_settings(mut self, value: impl Into<Value<H264Settings>>) -> Self {
-        self.h264_settings = Some(value.into());
-        self
+    /// `H264Settings` (optional).
+    pub fn h264_settings(self, value: impl Into<Value<H264Settings>>) -> Self {
+        Self(self.0.with(2, "H264Settings", value.into().to_template()))
     }
-    /// Sets `H265Settings`.
-    pub fn h265_settings(mut self, value: impl Into<Value<H265Settings>>) -> Self {
-        self.h265_settings = Some(value.into());
-        self
+    /// `H265Settings` (optional).
+    pub fn h265_settings(self, value: impl Into<Value<H265Settings>>) -> Self {
+        Self(self.0.with(3, "H265Settings", value.into().to_template()))
     }
-    /// Sets `Mpeg2Settings`.
-    pub fn mpeg2_settings(mut self, value: impl Into<Value<Mpeg2Settings>>) -> Self {
-        self.mpeg2_settings = Some(value.into());
-        self
+    /// `Mpeg2Settings` (optional).
+    pub fn mpeg2_settings(self, value: impl Into<Value<Mpeg2Settings>>) -> Self {
+        Self(self.0.with(4, "Mpeg2Settings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VideoCodecSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.av1_settings {
-            m.insert("Av1Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frame_capture_settings {
-            m.insert("FrameCaptureSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.h264_settings {
-            m.insert("H264Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.h265_settings {
-            m.insert("H265Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mpeg2_settings {
-            m.insert("Mpeg2Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoCodecSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.av1_settings
-            .check(&path.field("Av1Settings"), &Rules::NONE, out);
-        self.frame_capture_settings
-            .check(&path.field("FrameCaptureSettings"), &Rules::NONE, out);
-        self.h264_settings
-            .check(&path.field("H264Settings"), &Rules::NONE, out);
-        self.h265_settings
-            .check(&path.field("H265Settings"), &Rules::NONE, out);
-        self.mpeg2_settings
-            .check(&path.field("Mpeg2Settings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoCodecSettings);
-
-/// Property type `Av1Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Av1Settings {
-    /// `AfdSignaling` (optional).
-    pub afd_signaling: Option<Value<String>>,
-    /// `BitDepth` (optional).
-    pub bit_depth: Option<Value<String>>,
-    /// `Bitrate` (optional).
-    pub bitrate: Option<Value<i64>>,
-    /// `BufSize` (optional).
-    pub buf_size: Option<Value<i64>>,
-    /// `ColorSpaceSettings` (optional).
-    pub color_space_settings: Option<Value<Av1ColorSpaceSettings>>,
-    /// `FixedAfd` (optional).
-    pub fixed_afd: Option<Value<String>>,
-    /// `FramerateDenominator` (optional).
-    pub framerate_denominator: Option<Value<i64>>,
-    /// `FramerateNumerator` (optional).
-    pub framerate_numerator: Option<Value<i64>>,
-    /// `GopSize` (optional).
-    pub gop_size: Option<Value<f64>>,
-    /// `GopSizeUnits` (optional).
-    pub gop_size_units: Option<Value<String>>,
-    /// `Level` (optional).
-    pub level: Option<Value<String>>,
-    /// `LookAheadRateControl` (optional).
-    pub look_ahead_rate_control: Option<Value<String>>,
-    /// `MaxBitrate` (optional).
-    pub max_bitrate: Option<Value<i64>>,
-    /// `MinBitrate` (optional).
-    pub min_bitrate: Option<Value<i64>>,
-    /// `MinIInterval` (optional).
-    pub min_i_interval: Option<Value<i64>>,
-    /// `ParDenominator` (optional).
-    pub par_denominator: Option<Value<i64>>,
-    /// `ParNumerator` (optional).
-    pub par_numerator: Option<Value<i64>>,
-    /// `QvbrQualityLevel` (optional).
-    pub qvbr_quality_level: Option<Value<i64>>,
-    /// `RateControlMode` (optional).
-    pub rate_control_mode: Option<Value<String>>,
-    /// `SceneChangeDetect` (optional).
-    pub scene_change_detect: Option<Value<String>>,
-    /// `SpatialAq` (optional).
-    pub spatial_aq: Option<Value<String>>,
-    /// `TemporalAq` (optional).
-    pub temporal_aq: Option<Value<String>>,
-    /// `TimecodeBurninSettings` (optional).
-    pub timecode_burnin_settings: Option<Value<TimecodeBurninSettings>>,
-    /// `TimecodeInsertion` (optional).
-    pub timecode_insertion: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Av1Settings` of `AWS::MediaLive::Channel`.
+    Av1Settings(default)
 }
 
 impl Av1Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            afd_signaling: None,
-            bit_depth: None,
-            bitrate: None,
-            buf_size: None,
-            color_space_settings: None,
-            fixed_afd: None,
-            framerate_denominator: None,
-            framerate_numerator: None,
-            gop_size: None,
-            gop_size_units: None,
-            level: None,
-            look_ahead_rate_control: None,
-            max_bitrate: None,
-            min_bitrate: None,
-            min_i_interval: None,
-            par_denominator: None,
-            par_numerator: None,
-            qvbr_quality_level: None,
-            rate_control_mode: None,
-            scene_change_detect: None,
-            spatial_aq: None,
-            temporal_aq: None,
-            timecode_burnin_settings: None,
-            timecode_insertion: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AfdSignaling`.
-    pub fn afd_signaling(mut self, value: impl Into<Value<String>>) -> Self {
-        self.afd_signaling = Some(value.into());
-        self
+    /// `AfdSignaling` (optional).
+    pub fn afd_signaling(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AfdSignaling", value.into().to_template()))
     }
-    /// Sets `BitDepth`.
-    pub fn bit_depth(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bit_depth = Some(value.into());
-        self
+    /// `BitDepth` (optional).
+    pub fn bit_depth(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BitDepth", value.into().to_template()))
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
+    /// `Bitrate` (optional).
+    pub fn bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Bitrate", value.into().to_template()))
     }
-    /// Sets `BufSize`.
-    pub fn buf_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.buf_size = Some(value.into());
-        self
+    /// `BufSize` (optional).
+    pub fn buf_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "BufSize", value.into().to_template()))
     }
-    /// Sets `ColorSpaceSettings`.
-    pub fn color_space_settings(mut self, value: impl Into<Value<Av1ColorSpaceSettings>>) -> Self {
-        self.color_space_settings = Some(value.into());
-        self
+    /// `ColorSpaceSettings` (optional).
+    pub fn color_space_settings(self, value: impl Into<Value<Av1ColorSpaceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ColorSpaceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `FixedAfd`.
-    pub fn fixed_afd(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fixed_afd = Some(value.into());
-        self
+    /// `FixedAfd` (optional).
+    pub fn fixed_afd(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "FixedAfd", value.into().to_template()))
     }
-    /// Sets `FramerateDenominator`.
-    pub fn framerate_denominator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_denominator = Some(value.into());
-        self
+    /// `FramerateDenominator` (optional).
+    pub fn framerate_denominator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "FramerateDenominator", value.into().to_template()),
+        )
     }
-    /// Sets `FramerateNumerator`.
-    pub fn framerate_numerator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_numerator = Some(value.into());
-        self
+    /// `FramerateNumerator` (optional).
+    pub fn framerate_numerator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FramerateNumerator", value.into().to_template()),
+        )
     }
-    /// Sets `GopSize`.
-    pub fn gop_size(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.gop_size = Some(value.into());
-        self
+    /// `GopSize` (optional).
+    pub fn gop_size(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(8, "GopSize", value.into().to_template()))
     }
-    /// Sets `GopSizeUnits`.
-    pub fn gop_size_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gop_size_units = Some(value.into());
-        self
+    /// `GopSizeUnits` (optional).
+    pub fn gop_size_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "GopSizeUnits", value.into().to_template()))
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Level", value.into().to_template()))
     }
-    /// Sets `LookAheadRateControl`.
-    pub fn look_ahead_rate_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.look_ahead_rate_control = Some(value.into());
-        self
+    /// `LookAheadRateControl` (optional).
+    pub fn look_ahead_rate_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LookAheadRateControl", value.into().to_template()),
+        )
     }
-    /// Sets `MaxBitrate`.
-    pub fn max_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_bitrate = Some(value.into());
-        self
+    /// `MaxBitrate` (optional).
+    pub fn max_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "MaxBitrate", value.into().to_template()))
     }
-    /// Sets `MinBitrate`.
-    pub fn min_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_bitrate = Some(value.into());
-        self
+    /// `MinBitrate` (optional).
+    pub fn min_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "MinBitrate", value.into().to_template()))
     }
-    /// Sets `MinIInterval`.
-    pub fn min_i_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_i_interval = Some(value.into());
-        self
+    /// `MinIInterval` (optional).
+    pub fn min_i_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(14, "MinIInterval", value.into().to_template()))
     }
-    /// Sets `ParDenominator`.
-    pub fn par_denominator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.par_denominator = Some(value.into());
-        self
+    /// `ParDenominator` (optional).
+    pub fn par_denominator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "ParDenominator", value.into().to_template()),
+        )
     }
-    /// Sets `ParNumerator`.
-    pub fn par_numerator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.par_numerator = Some(value.into());
-        self
+    /// `ParNumerator` (optional).
+    pub fn par_numerator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "ParNumerator", value.into().to_template()))
     }
-    /// Sets `QvbrQualityLevel`.
-    pub fn qvbr_quality_level(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.qvbr_quality_level = Some(value.into());
-        self
+    /// `QvbrQualityLevel` (optional).
+    pub fn qvbr_quality_level(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "QvbrQualityLevel", value.into().to_template()),
+        )
     }
-    /// Sets `RateControlMode`.
-    pub fn rate_control_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rate_control_mode = Some(value.into());
-        self
+    /// `RateControlMode` (optional).
+    pub fn rate_control_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "RateControlMode", value.into().to_template()),
+        )
     }
-    /// Sets `SceneChangeDetect`.
-    pub fn scene_change_detect(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scene_change_detect = Some(value.into());
-        self
+    /// `SceneChangeDetect` (optional).
+    pub fn scene_change_detect(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SceneChangeDetect", value.into().to_template()),
+        )
     }
-    /// Sets `SpatialAq`.
-    pub fn spatial_aq(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spatial_aq = Some(value.into());
-        self
+    /// `SpatialAq` (optional).
+    pub fn spatial_aq(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "SpatialAq", value.into().to_template()))
     }
-    /// Sets `TemporalAq`.
-    pub fn temporal_aq(mut self, value: impl Into<Value<String>>) -> Self {
-        self.temporal_aq = Some(value.into());
-        self
+    /// `TemporalAq` (optional).
+    pub fn temporal_aq(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "TemporalAq", value.into().to_template()))
     }
-    /// Sets `TimecodeBurninSettings`.
-    pub fn timecode_burnin_settings(
-        mut self,
-        value: impl Into<Value<TimecodeBurninSettings>>,
-    ) -> Self {
-        self.timecode_burnin_settings = Some(value.into());
-        self
+    /// `TimecodeBurninSettings` (optional).
+    pub fn timecode_burnin_settings(self, value: impl Into<Value<TimecodeBurninSettings>>) -> Self {
+        Self(
+            self.0
+                .with(22, "TimecodeBurninSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TimecodeInsertion`.
-    pub fn timecode_insertion(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timecode_insertion = Some(value.into());
-        self
+    /// `TimecodeInsertion` (optional).
+    pub fn timecode_insertion(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(23, "TimecodeInsertion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Av1Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.afd_signaling {
-            m.insert("AfdSignaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bit_depth {
-            m.insert("BitDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.buf_size {
-            m.insert("BufSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_space_settings {
-            m.insert("ColorSpaceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fixed_afd {
-            m.insert("FixedAfd".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_denominator {
-            m.insert("FramerateDenominator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_numerator {
-            m.insert("FramerateNumerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size {
-            m.insert("GopSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size_units {
-            m.insert("GopSizeUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.look_ahead_rate_control {
-            m.insert("LookAheadRateControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_bitrate {
-            m.insert("MaxBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_bitrate {
-            m.insert("MinBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_i_interval {
-            m.insert("MinIInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par_denominator {
-            m.insert("ParDenominator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par_numerator {
-            m.insert("ParNumerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.qvbr_quality_level {
-            m.insert("QvbrQualityLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_control_mode {
-            m.insert("RateControlMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scene_change_detect {
-            m.insert("SceneChangeDetect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spatial_aq {
-            m.insert("SpatialAq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.temporal_aq {
-            m.insert("TemporalAq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_burnin_settings {
-            m.insert("TimecodeBurninSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_insertion {
-            m.insert("TimecodeInsertion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Av1Settings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.color_space_settings
-            .check(&path.field("ColorSpaceSettings"), &Rules::NONE, out);
-        self.timecode_burnin_settings.check(
-            &path.field("TimecodeBurninSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Av1Settings);
-
-/// Property type `Av1ColorSpaceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Av1ColorSpaceSettings {
-    /// `ColorSpacePassthroughSettings` (optional).
-    pub color_space_passthrough_settings: Option<Value<serde_json::Value>>,
-    /// `Hdr10Settings` (optional).
-    pub hdr10_settings: Option<Value<Hdr10Settings>>,
-    /// `Hlg2020Settings` (optional).
-    pub hlg2020_settings: Option<Value<serde_json::Value>>,
-    /// `Rec601Settings` (optional).
-    pub rec601_settings: Option<Value<serde_json::Value>>,
-    /// `Rec709Settings` (optional).
-    pub rec709_settings: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `Av1ColorSpaceSettings` of `AWS::MediaLive::Channel`.
+    Av1ColorSpaceSettings(default)
 }
 
 impl Av1ColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            color_space_passthrough_settings: None,
-            hdr10_settings: None,
-            hlg2020_settings: None,
-            rec601_settings: None,
-            rec709_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColorSpacePassthroughSettings`.
-    pub fn color_space_passthrough_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.color_space_passthrough_settings = Some(value.into());
-        self
+    /// `ColorSpacePassthroughSettings` (optional).
+    pub fn color_space_passthrough_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ColorSpacePassthroughSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Hdr10Settings`.
-    pub fn hdr10_settings(mut self, value: impl Into<Value<Hdr10Settings>>) -> Self {
-        self.hdr10_settings = Some(value.into());
-        self
+    /// `Hdr10Settings` (optional).
+    pub fn hdr10_settings(self, value: impl Into<Value<Hdr10Settings>>) -> Self {
+        Self(self.0.with(1, "Hdr10Settings", value.into().to_template()))
     }
-    /// Sets `Hlg2020Settings`.
-    pub fn hlg2020_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.hlg2020_settings = Some(value.into());
-        self
+    /// `Hlg2020Settings` (optional).
+    pub fn hlg2020_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "Hlg2020Settings", value.into().to_template()),
+        )
     }
-    /// Sets `Rec601Settings`.
-    pub fn rec601_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.rec601_settings = Some(value.into());
-        self
+    /// `Rec601Settings` (optional).
+    pub fn rec601_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Rec601Settings", value.into().to_template()))
     }
-    /// Sets `Rec709Settings`.
-    pub fn rec709_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.rec709_settings = Some(value.into());
-        self
+    /// `Rec709Settings` (optional).
+    pub fn rec709_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Rec709Settings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Av1ColorSpaceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.color_space_passthrough_settings {
-            m.insert("ColorSpacePassthroughSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hdr10_settings {
-            m.insert("Hdr10Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hlg2020_settings {
-            m.insert("Hlg2020Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rec601_settings {
-            m.insert("Rec601Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rec709_settings {
-            m.insert("Rec709Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Av1ColorSpaceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hdr10_settings
-            .check(&path.field("Hdr10Settings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Av1ColorSpaceSettings);
-
-/// Property type `Hdr10Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Hdr10Settings {
-    /// `MaxCll` (optional).
-    pub max_cll: Option<Value<i64>>,
-    /// `MaxFall` (optional).
-    pub max_fall: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Hdr10Settings` of `AWS::MediaLive::Channel`.
+    Hdr10Settings(default)
 }
 
 impl Hdr10Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_cll: None,
-            max_fall: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxCll`.
-    pub fn max_cll(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_cll = Some(value.into());
-        self
+    /// `MaxCll` (optional).
+    pub fn max_cll(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxCll", value.into().to_template()))
     }
-    /// Sets `MaxFall`.
-    pub fn max_fall(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_fall = Some(value.into());
-        self
+    /// `MaxFall` (optional).
+    pub fn max_fall(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxFall", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Hdr10Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_cll {
-            m.insert("MaxCll".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_fall {
-            m.insert("MaxFall".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Hdr10Settings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Hdr10Settings);
-
-/// Property type `TimecodeBurninSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct TimecodeBurninSettings {
-    /// `FontSize` (optional).
-    pub font_size: Option<Value<String>>,
-    /// `Position` (optional).
-    pub position: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TimecodeBurninSettings` of `AWS::MediaLive::Channel`.
+    TimecodeBurninSettings(default)
 }
 
 impl TimecodeBurninSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            font_size: None,
-            position: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FontSize`.
-    pub fn font_size(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_size = Some(value.into());
-        self
+    /// `FontSize` (optional).
+    pub fn font_size(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FontSize", value.into().to_template()))
     }
-    /// Sets `Position`.
-    pub fn position(mut self, value: impl Into<Value<String>>) -> Self {
-        self.position = Some(value.into());
-        self
+    /// `Position` (optional).
+    pub fn position(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Position", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TimecodeBurninSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.font_size {
-            m.insert("FontSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.position {
-            m.insert("Position".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimecodeBurninSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimecodeBurninSettings);
-
-/// Property type `FrameCaptureSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FrameCaptureSettings {
-    /// `CaptureInterval` (optional).
-    pub capture_interval: Option<Value<i64>>,
-    /// `CaptureIntervalUnits` (optional).
-    pub capture_interval_units: Option<Value<String>>,
-    /// `TimecodeBurninSettings` (optional).
-    pub timecode_burnin_settings: Option<Value<TimecodeBurninSettings>>,
+crate::l1_struct! {
+    /// Property type `FrameCaptureSettings` of `AWS::MediaLive::Channel`.
+    FrameCaptureSettings(default)
 }
 
 impl FrameCaptureSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capture_interval: None,
-            capture_interval_units: None,
-            timecode_burnin_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaptureInterval`.
-    pub fn capture_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.capture_interval = Some(value.into());
-        self
+    /// `CaptureInterval` (optional).
+    pub fn capture_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CaptureInterval", value.into().to_template()),
+        )
     }
-    /// Sets `CaptureIntervalUnits`.
-    pub fn capture_interval_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capture_interval_units = Some(value.into());
-        self
+    /// `CaptureIntervalUnits` (optional).
+    pub fn capture_interval_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CaptureIntervalUnits", value.into().to_template()),
+        )
     }
-    /// Sets `TimecodeBurninSettings`.
-    pub fn timecode_burnin_settings(
-        mut self,
-        value: impl Into<Value<TimecodeBurninSettings>>,
-    ) -> Self {
-        self.timecode_burnin_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FrameCaptureSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capture_interval {
-            m.insert("CaptureInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capture_interval_units {
-            m.insert("CaptureIntervalUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_burnin_settings {
-            m.insert("TimecodeBurninSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FrameCaptureSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timecode_burnin_settings.check(
-            &path.field("TimecodeBurninSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FrameCaptureSettings);
-
-/// Property type `H264Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct H264Settings {
-    /// `AdaptiveQuantization` (optional).
-    pub adaptive_quantization: Option<Value<String>>,
-    /// `AfdSignaling` (optional).
-    pub afd_signaling: Option<Value<String>>,
-    /// `Bitrate` (optional).
-    pub bitrate: Option<Value<i64>>,
-    /// `BufFillPct` (optional).
-    pub buf_fill_pct: Option<Value<i64>>,
-    /// `BufSize` (optional).
-    pub buf_size: Option<Value<i64>>,
-    /// `ColorMetadata` (optional).
-    pub color_metadata: Option<Value<String>>,
-    /// `ColorSpaceSettings` (optional).
-    pub color_space_settings: Option<Value<H264ColorSpaceSettings>>,
-    /// `EntropyEncoding` (optional).
-    pub entropy_encoding: Option<Value<String>>,
-    /// `FilterSettings` (optional).
-    pub filter_settings: Option<Value<H264FilterSettings>>,
-    /// `FixedAfd` (optional).
-    pub fixed_afd: Option<Value<String>>,
-    /// `FlickerAq` (optional).
-    pub flicker_aq: Option<Value<String>>,
-    /// `ForceFieldPictures` (optional).
-    pub force_field_pictures: Option<Value<String>>,
-    /// `FramerateControl` (optional).
-    pub framerate_control: Option<Value<String>>,
-    /// `FramerateDenominator` (optional).
-    pub framerate_denominator: Option<Value<i64>>,
-    /// `FramerateNumerator` (optional).
-    pub framerate_numerator: Option<Value<i64>>,
-    /// `GopBReference` (optional).
-    pub gop_b_reference: Option<Value<String>>,
-    /// `GopClosedCadence` (optional).
-    pub gop_closed_cadence: Option<Value<i64>>,
-    /// `GopNumBFrames` (optional).
-    pub gop_num_b_frames: Option<Value<i64>>,
-    /// `GopSize` (optional).
-    pub gop_size: Option<Value<f64>>,
-    /// `GopSizeUnits` (optional).
-    pub gop_size_units: Option<Value<String>>,
-    /// `Level` (optional).
-    pub level: Option<Value<String>>,
-    /// `LookAheadRateControl` (optional).
-    pub look_ahead_rate_control: Option<Value<String>>,
-    /// `MaxBitrate` (optional).
-    pub max_bitrate: Option<Value<i64>>,
-    /// `MinBitrate` (optional).
-    pub min_bitrate: Option<Value<i64>>,
-    /// `MinIInterval` (optional).
-    pub min_i_interval: Option<Value<i64>>,
-    /// `MinQp` (optional).
-    pub min_qp: Option<Value<i64>>,
-    /// `NumRefFrames` (optional).
-    pub num_ref_frames: Option<Value<i64>>,
-    /// `ParControl` (optional).
-    pub par_control: Option<Value<String>>,
-    /// `ParDenominator` (optional).
-    pub par_denominator: Option<Value<i64>>,
-    /// `ParNumerator` (optional).
-    pub par_numerator: Option<Value<i64>>,
-    /// `Profile` (optional).
-    pub profile: Option<Value<String>>,
-    /// `QualityLevel` (optional).
-    pub quality_level: Option<Value<String>>,
-    /// `QvbrQualityLevel` (optional).
-    pub qvbr_quality_level: Option<Value<i64>>,
-    /// `RateControlMode` (optional).
-    pub rate_control_mode: Option<Value<String>>,
-    /// `ScanType` (optional).
-    pub scan_type: Option<Value<String>>,
-    /// `SceneChangeDetect` (optional).
-    pub scene_change_detect: Option<Value<String>>,
-    /// `Slices` (optional).
-    pub slices: Option<Value<i64>>,
-    /// `Softness` (optional).
-    pub softness: Option<Value<i64>>,
-    /// `SpatialAq` (optional).
-    pub spatial_aq: Option<Value<String>>,
-    /// `SubgopLength` (optional).
-    pub subgop_length: Option<Value<String>>,
-    /// `Syntax` (optional).
-    pub syntax: Option<Value<String>>,
-    /// `TemporalAq` (optional).
-    pub temporal_aq: Option<Value<String>>,
     /// `TimecodeBurninSettings` (optional).
-    pub timecode_burnin_settings: Option<Value<TimecodeBurninSettings>>,
-    /// `TimecodeInsertion` (optional).
-    pub timecode_insertion: Option<Value<String>>,
+    pub fn timecode_burnin_settings(self, value: impl Into<Value<TimecodeBurninSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TimecodeBurninSettings", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `H264Settings` of `AWS::MediaLive::Channel`.
+    H264Settings(default)
 }
 
 impl H264Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            adaptive_quantization: None,
-            afd_signaling: None,
-            bitrate: None,
-            buf_fill_pct: None,
-            buf_size: None,
-            color_metadata: None,
-            color_space_settings: None,
-            entropy_encoding: None,
-            filter_settings: None,
-            fixed_afd: None,
-            flicker_aq: None,
-            force_field_pictures: None,
-            framerate_control: None,
-            framerate_denominator: None,
-            framerate_numerator: None,
-            gop_b_reference: None,
-            gop_closed_cadence: None,
-            gop_num_b_frames: None,
-            gop_size: None,
-            gop_size_units: None,
-            level: None,
-            look_ahead_rate_control: None,
-            max_bitrate: None,
-            min_bitrate: None,
-            min_i_interval: None,
-            min_qp: None,
-            num_ref_frames: None,
-            par_control: None,
-            par_denominator: None,
-            par_numerator: None,
-            profile: None,
-            quality_level: None,
-            qvbr_quality_level: None,
-            rate_control_mode: None,
-            scan_type: None,
-            scene_change_detect: None,
-            slices: None,
-            softness: None,
-            spatial_aq: None,
-            subgop_length: None,
-            syntax: None,
-            temporal_aq: None,
-            timecode_burnin_settings: None,
-            timecode_insertion: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdaptiveQuantization`.
-    pub fn adaptive_quantization(mut self, value: impl Into<Value<String>>) -> Self {
-        self.adaptive_quantization = Some(value.into());
-        self
+    /// `AdaptiveQuantization` (optional).
+    pub fn adaptive_quantization(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdaptiveQuantization", value.into().to_template()),
+        )
     }
-    /// Sets `AfdSignaling`.
-    pub fn afd_signaling(mut self, value: impl Into<Value<String>>) -> Self {
-        self.afd_signaling = Some(value.into());
-        self
+    /// `AfdSignaling` (optional).
+    pub fn afd_signaling(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AfdSignaling", value.into().to_template()))
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
+    /// `Bitrate` (optional).
+    pub fn bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Bitrate", value.into().to_template()))
     }
-    /// Sets `BufFillPct`.
-    pub fn buf_fill_pct(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.buf_fill_pct = Some(value.into());
-        self
+    /// `BufFillPct` (optional).
+    pub fn buf_fill_pct(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "BufFillPct", value.into().to_template()))
     }
-    /// Sets `BufSize`.
-    pub fn buf_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.buf_size = Some(value.into());
-        self
+    /// `BufSize` (optional).
+    pub fn buf_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "BufSize", value.into().to_template()))
     }
-    /// Sets `ColorMetadata`.
-    pub fn color_metadata(mut self, value: impl Into<Value<String>>) -> Self {
-        self.color_metadata = Some(value.into());
-        self
+    /// `ColorMetadata` (optional).
+    pub fn color_metadata(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ColorMetadata", value.into().to_template()))
     }
-    /// Sets `ColorSpaceSettings`.
-    pub fn color_space_settings(mut self, value: impl Into<Value<H264ColorSpaceSettings>>) -> Self {
-        self.color_space_settings = Some(value.into());
-        self
+    /// `ColorSpaceSettings` (optional).
+    pub fn color_space_settings(self, value: impl Into<Value<H264ColorSpaceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ColorSpaceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `EntropyEncoding`.
-    pub fn entropy_encoding(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entropy_encoding = Some(value.into());
-        self
+    /// `EntropyEncoding` (optional).
+    pub fn entropy_encoding(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "EntropyEncoding", value.into().to_template()),
+        )
     }
-    /// Sets `FilterSettings`.
-    pub fn filter_settings(mut self, value: impl Into<Value<H264FilterSettings>>) -> Self {
-        self.filter_settings = Some(value.into());
-        self
+    /// `FilterSettings` (optional).
+    pub fn filter_settings(self, value: impl Into<Value<H264FilterSettings>>) -> Self {
+        Self(self.0.with(8, "FilterSettings", value.into().to_template()))
     }
-    /// Sets `FixedAfd`.
-    pub fn fixed_afd(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fixed_afd = Some(value.into());
-        self
+    /// `FixedAfd` (optional).
+    pub fn fixed_afd(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "FixedAfd", value.into().to_template()))
     }
-    /// Sets `FlickerAq`.
-    pub fn flicker_aq(mut self, value: impl Into<Value<String>>) -> Self {
-        self.flicker_aq = Some(value.into());
-        self
+    /// `FlickerAq` (optional).
+    pub fn flicker_aq(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "FlickerAq", value.into().to_template()))
     }
-    /// Sets `ForceFieldPictures`.
-    pub fn force_field_pictures(mut self, value: impl Into<Value<String>>) -> Self {
-        self.force_field_pictures = Some(value.into());
-        self
+    /// `ForceFieldPictures` (optional).
+    pub fn force_field_pictures(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ForceFieldPictures", value.into().to_template()),
+        )
     }
-    /// Sets `FramerateControl`.
-    pub fn framerate_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framerate_control = Some(value.into());
-        self
+    /// `FramerateControl` (optional).
+    pub fn framerate_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "FramerateControl", value.into().to_template()),
+        )
     }
-    /// Sets `FramerateDenominator`.
-    pub fn framerate_denominator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_denominator = Some(value.into());
-        self
+    /// `FramerateDenominator` (optional).
+    pub fn framerate_denominator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "FramerateDenominator", value.into().to_template()),
+        )
     }
-    /// Sets `FramerateNumerator`.
-    pub fn framerate_numerator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_numerator = Some(value.into());
-        self
+    /// `FramerateNumerator` (optional).
+    pub fn framerate_numerator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "FramerateNumerator", value.into().to_template()),
+        )
     }
-    /// Sets `GopBReference`.
-    pub fn gop_b_reference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gop_b_reference = Some(value.into());
-        self
+    /// `GopBReference` (optional).
+    pub fn gop_b_reference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "GopBReference", value.into().to_template()))
     }
-    /// Sets `GopClosedCadence`.
-    pub fn gop_closed_cadence(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gop_closed_cadence = Some(value.into());
-        self
+    /// `GopClosedCadence` (optional).
+    pub fn gop_closed_cadence(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(16, "GopClosedCadence", value.into().to_template()),
+        )
     }
-    /// Sets `GopNumBFrames`.
-    pub fn gop_num_b_frames(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gop_num_b_frames = Some(value.into());
-        self
+    /// `GopNumBFrames` (optional).
+    pub fn gop_num_b_frames(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(17, "GopNumBFrames", value.into().to_template()))
     }
-    /// Sets `GopSize`.
-    pub fn gop_size(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.gop_size = Some(value.into());
-        self
+    /// `GopSize` (optional).
+    pub fn gop_size(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(18, "GopSize", value.into().to_template()))
     }
-    /// Sets `GopSizeUnits`.
-    pub fn gop_size_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gop_size_units = Some(value.into());
-        self
+    /// `GopSizeUnits` (optional).
+    pub fn gop_size_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "GopSizeUnits", value.into().to_template()))
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "Level", value.into().to_template()))
     }
-    /// Sets `LookAheadRateControl`.
-    pub fn look_ahead_rate_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.look_ahead_rate_control = Some(value.into());
-        self
+    /// `LookAheadRateControl` (optional).
+    pub fn look_ahead_rate_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(21, "LookAheadRateControl", value.into().to_template()),
+        )
     }
-    /// Sets `MaxBitrate`.
-    pub fn max_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_bitrate = Some(value.into());
-        self
+    /// `MaxBitrate` (optional).
+    pub fn max_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(22, "MaxBitrate", value.into().to_template()))
     }
-    /// Sets `MinBitrate`.
-    pub fn min_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_bitrate = Some(value.into());
-        self
+    /// `MinBitrate` (optional).
+    pub fn min_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(23, "MinBitrate", value.into().to_template()))
     }
-    /// Sets `MinIInterval`.
-    pub fn min_i_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_i_interval = Some(value.into());
-        self
+    /// `MinIInterval` (optional).
+    pub fn min_i_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(24, "MinIInterval", value.into().to_template()))
     }
-    /// Sets `MinQp`.
-    pub fn min_qp(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_qp = Some(value.into());
-        self
+    /// `MinQp` (optional).
+    pub fn min_qp(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(25, "MinQp", value.into().to_template()))
     }
-    /// Sets `NumRefFrames`.
-    pub fn num_ref_frames(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_ref_frames = Some(value.into());
-        self
+    /// `NumRefFrames` (optional).
+    pub fn num_ref_frames(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(26, "NumRefFrames", value.into().to_template()))
     }
-    /// Sets `ParControl`.
-    pub fn par_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.par_control = Some(value.into());
-        self
+    /// `ParControl` (optional).
+    pub fn par_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(27, "ParControl", value.into().to_template()))
     }
-    /// Sets `ParDenominator`.
-    pub fn par_denominator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.par_denominator = Some(value.into());
-        self
+    /// `ParDenominator` (optional).
+    pub fn par_denominator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(28, "ParDenominator", value.into().to_template()),
+        )
     }
-    /// Sets `ParNumerator`.
-    pub fn par_numerator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.par_numerator = Some(value.into());
-        self
+    /// `ParNumerator` (optional).
+    pub fn par_numerator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(29, "ParNumerator", value.into().to_template()))
     }
-    /// Sets `Profile`.
-    pub fn profile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.profile = Some(value.into());
-        self
+    /// `Profile` (optional).
+    pub fn profile(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(30, "Profile", value.into().to_template()))
     }
-    /// Sets `QualityLevel`.
-    pub fn quality_level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.quality_level = Some(value.into());
-        self
+    /// `QualityLevel` (optional).
+    pub fn quality_level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(31, "QualityLevel", value.into().to_template()))
     }
-    /// Sets `QvbrQualityLevel`.
-    pub fn qvbr_quality_level(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.qvbr_quality_level = Some(value.into());
-        self
+    /// `QvbrQualityLevel` (optional).
+    pub fn qvbr_quality_level(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(32, "QvbrQualityLevel", value.into().to_template()),
+        )
     }
-    /// Sets `RateControlMode`.
-    pub fn rate_control_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rate_control_mode = Some(value.into());
-        self
+    /// `RateControlMode` (optional).
+    pub fn rate_control_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(33, "RateControlMode", value.into().to_template()),
+        )
     }
-    /// Sets `ScanType`.
-    pub fn scan_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scan_type = Some(value.into());
-        self
+    /// `ScanType` (optional).
+    pub fn scan_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(34, "ScanType", value.into().to_template()))
     }
-    /// Sets `SceneChangeDetect`.
-    pub fn scene_change_detect(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scene_change_detect = Some(value.into());
-        self
+    /// `SceneChangeDetect` (optional).
+    pub fn scene_change_detect(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(35, "SceneChangeDetect", value.into().to_template()),
+        )
     }
-    /// Sets `Slices`.
-    pub fn slices(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.slices = Some(value.into());
-        self
+    /// `Slices` (optional).
+    pub fn slices(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(36, "Slices", value.into().to_template()))
     }
-    /// Sets `Softness`.
-    pub fn softness(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.softness = Some(value.into());
-        self
+    /// `Softness` (optional).
+    pub fn softness(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(37, "Softness", value.into().to_template()))
     }
-    /// Sets `SpatialAq`.
-    pub fn spatial_aq(mut self, value: impl Into<Value<String>>) -> Self {
-        self.spatial_aq = Some(value.into());
-        self
+    /// `SpatialAq` (optional).
+    pub fn spatial_aq(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(38, "SpatialAq", value.into().to_template()))
     }
-    /// Sets `SubgopLength`.
-    pub fn subgop_length(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subgop_length = Some(value.into());
-        self
+    /// `SubgopLength` (optional).
+    pub fn subgop_length(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(39, "SubgopLength", value.into().to_template()))
     }
-    /// Sets `Syntax`.
-    pub fn syntax(mut self, value: impl Into<Value<String>>) -> Self {
-        self.syntax = Some(value.into());
-        self
+    /// `Syntax` (optional).
+    pub fn syntax(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(40, "Syntax", value.into().to_template()))
     }
-    /// Sets `TemporalAq`.
-    pub fn temporal_aq(mut self, value: impl Into<Value<String>>) -> Self {
-        self.temporal_aq = Some(value.into());
-        self
+    /// `TemporalAq` (optional).
+    pub fn temporal_aq(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(41, "TemporalAq", value.into().to_template()))
     }
-    /// Sets `TimecodeBurninSettings`.
-    pub fn timecode_burnin_settings(
-        mut self,
-        value: impl Into<Value<TimecodeBurninSettings>>,
-    ) -> Self {
-        self.timecode_burnin_settings = Some(value.into());
-        self
+    /// `TimecodeBurninSettings` (optional).
+    pub fn timecode_burnin_settings(self, value: impl Into<Value<TimecodeBurninSettings>>) -> Self {
+        Self(
+            self.0
+                .with(42, "TimecodeBurninSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TimecodeInsertion`.
-    pub fn timecode_insertion(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timecode_insertion = Some(value.into());
-        self
+    /// `TimecodeInsertion` (optional).
+    pub fn timecode_insertion(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(43, "TimecodeInsertion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for H264Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adaptive_quantization {
-            m.insert("AdaptiveQuantization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.afd_signaling {
-            m.insert("AfdSignaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.buf_fill_pct {
-            m.insert("BufFillPct".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.buf_size {
-            m.insert("BufSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_metadata {
-            m.insert("ColorMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_space_settings {
-            m.insert("ColorSpaceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entropy_encoding {
-            m.insert("EntropyEncoding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_settings {
-            m.insert("FilterSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fixed_afd {
-            m.insert("FixedAfd".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flicker_aq {
-            m.insert("FlickerAq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_field_pictures {
-            m.insert("ForceFieldPictures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_control {
-            m.insert("FramerateControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_denominator {
-            m.insert("FramerateDenominator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_numerator {
-            m.insert("FramerateNumerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_b_reference {
-            m.insert("GopBReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_closed_cadence {
-            m.insert("GopClosedCadence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_num_b_frames {
-            m.insert("GopNumBFrames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size {
-            m.insert("GopSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size_units {
-            m.insert("GopSizeUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.look_ahead_rate_control {
-            m.insert("LookAheadRateControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_bitrate {
-            m.insert("MaxBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_bitrate {
-            m.insert("MinBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_i_interval {
-            m.insert("MinIInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_qp {
-            m.insert("MinQp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_ref_frames {
-            m.insert("NumRefFrames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par_control {
-            m.insert("ParControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par_denominator {
-            m.insert("ParDenominator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par_numerator {
-            m.insert("ParNumerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile {
-            m.insert("Profile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quality_level {
-            m.insert("QualityLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.qvbr_quality_level {
-            m.insert("QvbrQualityLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_control_mode {
-            m.insert("RateControlMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_type {
-            m.insert("ScanType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scene_change_detect {
-            m.insert("SceneChangeDetect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slices {
-            m.insert("Slices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.softness {
-            m.insert("Softness".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spatial_aq {
-            m.insert("SpatialAq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subgop_length {
-            m.insert("SubgopLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.syntax {
-            m.insert("Syntax".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.temporal_aq {
-            m.insert("TemporalAq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_burnin_settings {
-            m.insert("TimecodeBurninSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_insertion {
-            m.insert("TimecodeInsertion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for H264Settings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.color_space_settings
-            .check(&path.field("ColorSpaceSettings"), &Rules::NONE, out);
-        self.filter_settings
-            .check(&path.field("FilterSettings"), &Rules::NONE, out);
-        self.timecode_burnin_settings.check(
-            &path.field("TimecodeBurninSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(H264Settings);
-
-/// Property type `H264ColorSpaceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct H264ColorSpaceSettings {
-    /// `ColorSpacePassthroughSettings` (optional).
-    pub color_space_passthrough_settings: Option<Value<serde_json::Value>>,
-    /// `Rec601Settings` (optional).
-    pub rec601_settings: Option<Value<serde_json::Value>>,
-    /// `Rec709Settings` (optional).
-    pub rec709_settings: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `H264ColorSpaceSettings` of `AWS::MediaLive::Channel`.
+    H264ColorSpaceSettings(default)
 }
 
 impl H264ColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            color_space_passthrough_settings: None,
-            rec601_settings: None,
-            rec709_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColorSpacePassthroughSettings`.
-    pub fn color_space_passthrough_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.color_space_passthrough_settings = Some(value.into());
-        self
+    /// `ColorSpacePassthroughSettings` (optional).
+    pub fn color_space_passthrough_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ColorSpacePassthroughSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Rec601Settings`.
-    pub fn rec601_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.rec601_settings = Some(value.into());
-        self
+    /// `Rec601Settings` (optional).
+    pub fn rec601_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Rec601Settings", value.into().to_template()))
     }
-    /// Sets `Rec709Settings`.
-    pub fn rec709_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.rec709_settings = Some(value.into());
-        self
+    /// `Rec709Settings` (optional).
+    pub fn rec709_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Rec709Settings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for H264ColorSpaceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.color_space_passthrough_settings {
-            m.insert("ColorSpacePassthroughSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rec601_settings {
-            m.insert("Rec601Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rec709_settings {
-            m.insert("Rec709Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for H264ColorSpaceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(H264ColorSpaceSettings);
-
-/// Property type `H264FilterSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct H264FilterSettings {
-    /// `BandwidthReductionFilterSettings` (optional).
-    pub bandwidth_reduction_filter_settings: Option<Value<BandwidthReductionFilterSettings>>,
-    /// `TemporalFilterSettings` (optional).
-    pub temporal_filter_settings: Option<Value<TemporalFilterSettings>>,
+crate::l1_struct! {
+    /// Property type `H264FilterSettings` of `AWS::MediaLive::Channel`.
+    H264FilterSettings(default)
 }
 
 impl H264FilterSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bandwidth_reduction_filter_settings: None,
-            temporal_filter_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BandwidthReductionFilterSettings`.
+    /// `BandwidthReductionFilterSettings` (optional).
     pub fn bandwidth_reduction_filter_settings(
-        mut self,
+        self,
         value: impl Into<Value<BandwidthReductionFilterSettings>>,
     ) -> Self {
-        self.bandwidth_reduction_filter_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BandwidthReductionFilterSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TemporalFilterSettings`.
-    pub fn temporal_filter_settings(
-        mut self,
-        value: impl Into<Value<TemporalFilterSettings>>,
-    ) -> Self {
-        self.temporal_filter_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for H264FilterSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bandwidth_reduction_filter_settings {
-            m.insert(
-                "BandwidthReductionFilterSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.temporal_filter_settings {
-            m.insert("TemporalFilterSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemporalFilterSettings` (optional).
+    pub fn temporal_filter_settings(self, value: impl Into<Value<TemporalFilterSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TemporalFilterSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for H264FilterSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth_reduction_filter_settings.check(
-            &path.field("BandwidthReductionFilterSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.temporal_filter_settings.check(
-            &path.field("TemporalFilterSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(H264FilterSettings);
-
-/// Property type `BandwidthReductionFilterSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct BandwidthReductionFilterSettings {
-    /// `PostFilterSharpening` (optional).
-    pub post_filter_sharpening: Option<Value<String>>,
-    /// `Strength` (optional).
-    pub strength: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BandwidthReductionFilterSettings` of `AWS::MediaLive::Channel`.
+    BandwidthReductionFilterSettings(default)
 }
 
 impl BandwidthReductionFilterSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            post_filter_sharpening: None,
-            strength: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PostFilterSharpening`.
-    pub fn post_filter_sharpening(mut self, value: impl Into<Value<String>>) -> Self {
-        self.post_filter_sharpening = Some(value.into());
-        self
-    }
-    /// Sets `Strength`.
-    pub fn strength(mut self, value: impl Into<Value<String>>) -> Self {
-        self.strength = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BandwidthReductionFilterSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.post_filter_sharpening {
-            m.insert("PostFilterSharpening".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strength {
-            m.insert("Strength".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BandwidthReductionFilterSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BandwidthReductionFilterSettings);
-
-/// Property type `TemporalFilterSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct TemporalFilterSettings {
     /// `PostFilterSharpening` (optional).
-    pub post_filter_sharpening: Option<Value<String>>,
+    pub fn post_filter_sharpening(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PostFilterSharpening", value.into().to_template()),
+        )
+    }
     /// `Strength` (optional).
-    pub strength: Option<Value<String>>,
+    pub fn strength(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Strength", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TemporalFilterSettings` of `AWS::MediaLive::Channel`.
+    TemporalFilterSettings(default)
 }
 
 impl TemporalFilterSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            post_filter_sharpening: None,
-            strength: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PostFilterSharpening`.
-    pub fn post_filter_sharpening(mut self, value: impl Into<Value<String>>) -> Self {
-        self.post_filter_sharpening = Some(value.into());
-        self
+    /// `PostFilterSharpening` (optional).
+    pub fn post_filter_sharpening(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PostFilterSharpening", value.into().to_template()),
+        )
     }
-    /// Sets `Strength`.
-    pub fn strength(mut self, value: impl Into<Value<String>>) -> Self {
-        self.strength = Some(value.into());
-        self
+    /// `Strength` (optional).
+    pub fn strength(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Strength", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TemporalFilterSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.post_filter_sharpening {
-            m.insert("PostFilterSharpening".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.strength {
-            m.insert("Strength".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TemporalFilterSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TemporalFilterSettings);
-
-/// Property type `H265Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct H265Settings {
-    /// `AdaptiveQuantization` (optional).
-    pub adaptive_quantization: Option<Value<String>>,
-    /// `AfdSignaling` (optional).
-    pub afd_signaling: Option<Value<String>>,
-    /// `AlternativeTransferFunction` (optional).
-    pub alternative_transfer_function: Option<Value<String>>,
-    /// `Bitrate` (optional).
-    pub bitrate: Option<Value<i64>>,
-    /// `BufSize` (optional).
-    pub buf_size: Option<Value<i64>>,
-    /// `ColorMetadata` (optional).
-    pub color_metadata: Option<Value<String>>,
-    /// `ColorSpaceSettings` (optional).
-    pub color_space_settings: Option<Value<H265ColorSpaceSettings>>,
-    /// `Deblocking` (optional).
-    pub deblocking: Option<Value<String>>,
-    /// `FilterSettings` (optional).
-    pub filter_settings: Option<Value<H265FilterSettings>>,
-    /// `FixedAfd` (optional).
-    pub fixed_afd: Option<Value<String>>,
-    /// `FlickerAq` (optional).
-    pub flicker_aq: Option<Value<String>>,
-    /// `FramerateDenominator` (optional).
-    pub framerate_denominator: Option<Value<i64>>,
-    /// `FramerateNumerator` (optional).
-    pub framerate_numerator: Option<Value<i64>>,
-    /// `GopBReference` (optional).
-    pub gop_b_reference: Option<Value<String>>,
-    /// `GopClosedCadence` (optional).
-    pub gop_closed_cadence: Option<Value<i64>>,
-    /// `GopNumBFrames` (optional).
-    pub gop_num_b_frames: Option<Value<i64>>,
-    /// `GopSize` (optional).
-    pub gop_size: Option<Value<f64>>,
-    /// `GopSizeUnits` (optional).
-    pub gop_size_units: Option<Value<String>>,
-    /// `Level` (optional).
-    pub level: Option<Value<String>>,
-    /// `LookAheadRateControl` (optional).
-    pub look_ahead_rate_control: Option<Value<String>>,
-    /// `MaxBitrate` (optional).
-    pub max_bitrate: Option<Value<i64>>,
-    /// `MinBitrate` (optional).
-    pub min_bitrate: Option<Value<i64>>,
-    /// `MinIInterval` (optional).
-    pub min_i_interval: Option<Value<i64>>,
-    /// `MinQp` (optional).
-    pub min_qp: Option<Value<i64>>,
-    /// `MvOverPictureBoundaries` (optional).
-    pub mv_over_picture_boundaries: Option<Value<String>>,
-    /// `MvTemporalPredictor` (optional).
-    pub mv_temporal_predictor: Option<Value<String>>,
-    /// `ParDenominator` (optional).
-    pub par_denominator: Option<Value<i64>>,
-    /// `ParNumerator` (optional).
-    pub par_numerator: Option<Value<i64>>,
-    /// `Profile` (optional).
-    pub profile: Option<Value<String>>,
-    /// `QvbrQualityLevel` (optional).
-    pub qvbr_quality_level: Option<Value<i64>>,
-    /// `RateControlMode` (optional).
-    pub rate_control_mode: Option<Value<String>>,
-    /// `ScanType` (optional).
-    pub scan_type: Option<Value<String>>,
-    /// `SceneChangeDetect` (optional).
-    pub scene_change_detect: Option<Value<String>>,
-    /// `Slices` (optional).
-    pub slices: Option<Value<i64>>,
-    /// `SubgopLength` (optional).
-    pub subgop_length: Option<Value<String>>,
-    /// `Tier` (optional).
-    pub tier: Option<Value<String>>,
-    /// `TileHeight` (optional).
-    pub tile_height: Option<Value<i64>>,
-    /// `TilePadding` (optional).
-    pub tile_padding: Option<Value<String>>,
-    /// `TileWidth` (optional).
-    pub tile_width: Option<Value<i64>>,
-    /// `TimecodeBurninSettings` (optional).
-    pub timecode_burnin_settings: Option<Value<TimecodeBurninSettings>>,
-    /// `TimecodeInsertion` (optional).
-    pub timecode_insertion: Option<Value<String>>,
-    /// `TreeblockSize` (optional).
-    pub treeblock_size: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `H265Settings` of `AWS::MediaLive::Channel`.
+    H265Settings(default)
 }
 
 impl H265Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            adaptive_quantization: None,
-            afd_signaling: None,
-            alternative_transfer_function: None,
-            bitrate: None,
-            buf_size: None,
-            color_metadata: None,
-            color_space_settings: None,
-            deblocking: None,
-            filter_settings: None,
-            fixed_afd: None,
-            flicker_aq: None,
-            framerate_denominator: None,
-            framerate_numerator: None,
-            gop_b_reference: None,
-            gop_closed_cadence: None,
-            gop_num_b_frames: None,
-            gop_size: None,
-            gop_size_units: None,
-            level: None,
-            look_ahead_rate_control: None,
-            max_bitrate: None,
-            min_bitrate: None,
-            min_i_interval: None,
-            min_qp: None,
-            mv_over_picture_boundaries: None,
-            mv_temporal_predictor: None,
-            par_denominator: None,
-            par_numerator: None,
-            profile: None,
-            qvbr_quality_level: None,
-            rate_control_mode: None,
-            scan_type: None,
-            scene_change_detect: None,
-            slices: None,
-            subgop_length: None,
-            tier: None,
-            tile_height: None,
-            tile_padding: None,
-            tile_width: None,
-            timecode_burnin_settings: None,
-            timecode_insertion: None,
-            treeblock_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdaptiveQuantization`.
-    pub fn adaptive_quantization(mut self, value: impl Into<Value<String>>) -> Self {
-        self.adaptive_quantization = Some(value.into());
-        self
+    /// `AdaptiveQuantization` (optional).
+    pub fn adaptive_quantization(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdaptiveQuantization", value.into().to_template()),
+        )
     }
-    /// Sets `AfdSignaling`.
-    pub fn afd_signaling(mut self, value: impl Into<Value<String>>) -> Self {
-        self.afd_signaling = Some(value.into());
-        self
+    /// `AfdSignaling` (optional).
+    pub fn afd_signaling(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AfdSignaling", value.into().to_template()))
     }
-    /// Sets `AlternativeTransferFunction`.
-    pub fn alternative_transfer_function(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alternative_transfer_function = Some(value.into());
-        self
+    /// `AlternativeTransferFunction` (optional).
+    pub fn alternative_transfer_function(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AlternativeTransferFunction", value.into().to_template()),
+        )
     }
-    /// Sets `Bitrate`.
-    pub fn bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bitrate = Some(value.into());
-        self
+    /// `Bitrate` (optional).
+    pub fn bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Bitrate", value.into().to_template()))
     }
-    /// Sets `BufSize`.
-    pub fn buf_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.buf_size = Some(value.into());
-        self
+    /// `BufSize` (optional).
+    pub fn buf_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "BufSize", value.into().to_template()))
     }
-    /// Sets `ColorMetadata`.
-    pub fn color_metadata(mut self, value: impl Into<Value<String>>) -> Self {
-        self.color_metadata = Some(value.into());
-        self
+    /// `ColorMetadata` (optional).
+    pub fn color_metadata(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ColorMetadata", value.into().to_template()))
     }
-    /// Sets `ColorSpaceSettings`.
-    pub fn color_space_settings(mut self, value: impl Into<Value<H265ColorSpaceSettings>>) -> Self {
-        self.color_space_settings = Some(value.into());
-        self
+    /// `ColorSpaceSettings` (optional).
+    pub fn color_space_settings(self, value: impl Into<Value<H265ColorSpaceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ColorSpaceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Deblocking`.
-    pub fn deblocking(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deblocking = Some(value.into());
-        self
+    /// `Deblocking` (optional).
+    pub fn deblocking(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Deblocking", value.into().to_template()))
     }
-    /// Sets `FilterSettings`.
-    pub fn filter_settings(mut self, value: impl Into<Value<H265FilterSettings>>) -> Self {
-        self.filter_settings = Some(value.into());
-        self
+    /// `FilterSettings` (optional).
+    pub fn filter_settings(self, value: impl Into<Value<H265FilterSettings>>) -> Self {
+        Self(self.0.with(8, "FilterSettings", value.into().to_template()))
     }
-    /// Sets `FixedAfd`.
-    pub fn fixed_afd(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fixed_afd = Some(value.into());
-        self
+    /// `FixedAfd` (optional).
+    pub fn fixed_afd(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "FixedAfd", value.into().to_template()))
     }
-    /// Sets `FlickerAq`.
-    pub fn flicker_aq(mut self, value: impl Into<Value<String>>) -> Self {
-        self.flicker_aq = Some(value.into());
-        self
+    /// `FlickerAq` (optional).
+    pub fn flicker_aq(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "FlickerAq", value.into().to_template()))
     }
-    /// Sets `FramerateDenominator`.
-    pub fn framerate_denominator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_denominator = Some(value.into());
-        self
+    /// `FramerateDenominator` (optional).
+    pub fn framerate_denominator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "FramerateDenominator", value.into().to_template()),
+        )
     }
-    /// Sets `FramerateNumerator`.
-    pub fn framerate_numerator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_numerator = Some(value.into());
-        self
+    /// `FramerateNumerator` (optional).
+    pub fn framerate_numerator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "FramerateNumerator", value.into().to_template()),
+        )
     }
-    /// Sets `GopBReference`.
-    pub fn gop_b_reference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gop_b_reference = Some(value.into());
-        self
+    /// `GopBReference` (optional).
+    pub fn gop_b_reference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "GopBReference", value.into().to_template()))
     }
-    /// Sets `GopClosedCadence`.
-    pub fn gop_closed_cadence(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gop_closed_cadence = Some(value.into());
-        self
+    /// `GopClosedCadence` (optional).
+    pub fn gop_closed_cadence(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(14, "GopClosedCadence", value.into().to_template()),
+        )
     }
-    /// Sets `GopNumBFrames`.
-    pub fn gop_num_b_frames(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gop_num_b_frames = Some(value.into());
-        self
+    /// `GopNumBFrames` (optional).
+    pub fn gop_num_b_frames(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(15, "GopNumBFrames", value.into().to_template()))
     }
-    /// Sets `GopSize`.
-    pub fn gop_size(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.gop_size = Some(value.into());
-        self
+    /// `GopSize` (optional).
+    pub fn gop_size(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(16, "GopSize", value.into().to_template()))
     }
-    /// Sets `GopSizeUnits`.
-    pub fn gop_size_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gop_size_units = Some(value.into());
-        self
+    /// `GopSizeUnits` (optional).
+    pub fn gop_size_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "GopSizeUnits", value.into().to_template()))
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<String>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "Level", value.into().to_template()))
     }
-    /// Sets `LookAheadRateControl`.
-    pub fn look_ahead_rate_control(mut self, value: impl Into<Value<String>>) -> Self {
-        self.look_ahead_rate_control = Some(value.into());
-        self
+    /// `LookAheadRateControl` (optional).
+    pub fn look_ahead_rate_control(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "LookAheadRateControl", value.into().to_template()),
+        )
     }
-    /// Sets `MaxBitrate`.
-    pub fn max_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_bitrate = Some(value.into());
-        self
+    /// `MaxBitrate` (optional).
+    pub fn max_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(20, "MaxBitrate", value.into().to_template()))
     }
-    /// Sets `MinBitrate`.
-    pub fn min_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_bitrate = Some(value.into());
-        self
+    /// `MinBitrate` (optional).
+    pub fn min_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(21, "MinBitrate", value.into().to_template()))
     }
-    /// Sets `MinIInterval`.
-    pub fn min_i_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_i_interval = Some(value.into());
-        self
+    /// `MinIInterval` (optional).
+    pub fn min_i_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(22, "MinIInterval", value.into().to_template()))
     }
-    /// Sets `MinQp`.
-    pub fn min_qp(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_qp = Some(value.into());
-        self
+    /// `MinQp` (optional).
+    pub fn min_qp(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(23, "MinQp", value.into().to_template()))
     }
-    /// Sets `MvOverPictureBoundaries`.
-    pub fn mv_over_picture_boundaries(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mv_over_picture_boundaries = Some(value.into());
-        self
+    /// `MvOverPictureBoundaries` (optional).
+    pub fn mv_over_picture_boundaries(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "MvOverPictureBoundaries", value.into().to_template()),
+        )
     }
-    /// Sets `MvTemporalPredictor`.
-    pub fn mv_temporal_predictor(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mv_temporal_predictor = Some(value.into());
-        self
+    /// `MvTemporalPredictor` (optional).
+    pub fn mv_temporal_predictor(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(25, "MvTemporalPredictor", value.into().to_template()),
+        )
     }
-    /// Sets `ParDenominator`.
-    pub fn par_denominator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.par_denominator = Some(value.into());
-        self
+    /// `ParDenominator` (optional).
+    pub fn par_denominator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(26, "ParDenominator", value.into().to_template()),
+        )
     }
-    /// Sets `ParNumerator`.
-    pub fn par_numerator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.par_numerator = Some(value.into());
-        self
+    /// `ParNumerator` (optional).
+    pub fn par_numerator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(27, "ParNumerator", value.into().to_template()))
     }
-    /// Sets `Profile`.
-    pub fn profile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.profile = Some(value.into());
-        self
+    /// `Profile` (optional).
+    pub fn profile(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(28, "Profile", value.into().to_template()))
     }
-    /// Sets `QvbrQualityLevel`.
-    pub fn qvbr_quality_level(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.qvbr_quality_level = Some(value.into());
-        self
+    /// `QvbrQualityLevel` (optional).
+    pub fn qvbr_quality_level(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(29, "QvbrQualityLevel", value.into().to_template()),
+        )
     }
-    /// Sets `RateControlMode`.
-    pub fn rate_control_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rate_control_mode = Some(value.into());
-        self
+    /// `RateControlMode` (optional).
+    pub fn rate_control_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(30, "RateControlMode", value.into().to_template()),
+        )
     }
-    /// Sets `ScanType`.
-    pub fn scan_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scan_type = Some(value.into());
-        self
+    /// `ScanType` (optional).
+    pub fn scan_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(31, "ScanType", value.into().to_template()))
     }
-    /// Sets `SceneChangeDetect`.
-    pub fn scene_change_detect(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scene_change_detect = Some(value.into());
-        self
+    /// `SceneChangeDetect` (optional).
+    pub fn scene_change_detect(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(32, "SceneChangeDetect", value.into().to_template()),
+        )
     }
-    /// Sets `Slices`.
-    pub fn slices(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.slices = Some(value.into());
-        self
+    /// `Slices` (optional).
+    pub fn slices(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(33, "Slices", value.into().to_template()))
     }
-    /// Sets `SubgopLength`.
-    pub fn subgop_length(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subgop_length = Some(value.into());
-        self
+    /// `SubgopLength` (optional).
+    pub fn subgop_length(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(34, "SubgopLength", value.into().to_template()))
     }
-    /// Sets `Tier`.
-    pub fn tier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tier = Some(value.into());
-        self
+    /// `Tier` (optional).
+    pub fn tier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(35, "Tier", value.into().to_template()))
     }
-    /// Sets `TileHeight`.
-    pub fn tile_height(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.tile_height = Some(value.into());
-        self
+    /// `TileHeight` (optional).
+    pub fn tile_height(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(36, "TileHeight", value.into().to_template()))
     }
-    /// Sets `TilePadding`.
-    pub fn tile_padding(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tile_padding = Some(value.into());
-        self
+    /// `TilePadding` (optional).
+    pub fn tile_padding(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(37, "TilePadding", value.into().to_template()))
     }
-    /// Sets `TileWidth`.
-    pub fn tile_width(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.tile_width = Some(value.into());
-        self
+    /// `TileWidth` (optional).
+    pub fn tile_width(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(38, "TileWidth", value.into().to_template()))
     }
-    /// Sets `TimecodeBurninSettings`.
-    pub fn timecode_burnin_settings(
-        mut self,
-        value: impl Into<Value<TimecodeBurninSettings>>,
-    ) -> Self {
-        self.timecode_burnin_settings = Some(value.into());
-        self
+    /// `TimecodeBurninSettings` (optional).
+    pub fn timecode_burnin_settings(self, value: impl Into<Value<TimecodeBurninSettings>>) -> Self {
+        Self(
+            self.0
+                .with(39, "TimecodeBurninSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TimecodeInsertion`.
-    pub fn timecode_insertion(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timecode_insertion = Some(value.into());
-        self
+    /// `TimecodeInsertion` (optional).
+    pub fn timecode_insertion(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(40, "TimecodeInsertion", value.into().to_template()),
+        )
     }
-    /// Sets `TreeblockSize`.
-    pub fn treeblock_size(mut self, value: impl Into<Value<String>>) -> Self {
-        self.treeblock_size = Some(value.into());
-        self
+    /// `TreeblockSize` (optional).
+    pub fn treeblock_size(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(41, "TreeblockSize", value.into().to_template()))
     }
 }
 
-impl ToTemplate for H265Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adaptive_quantization {
-            m.insert("AdaptiveQuantization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.afd_signaling {
-            m.insert("AfdSignaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.alternative_transfer_function {
-            m.insert("AlternativeTransferFunction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bitrate {
-            m.insert("Bitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.buf_size {
-            m.insert("BufSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_metadata {
-            m.insert("ColorMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_space_settings {
-            m.insert("ColorSpaceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deblocking {
-            m.insert("Deblocking".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_settings {
-            m.insert("FilterSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fixed_afd {
-            m.insert("FixedAfd".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flicker_aq {
-            m.insert("FlickerAq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_denominator {
-            m.insert("FramerateDenominator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_numerator {
-            m.insert("FramerateNumerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_b_reference {
-            m.insert("GopBReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_closed_cadence {
-            m.insert("GopClosedCadence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_num_b_frames {
-            m.insert("GopNumBFrames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size {
-            m.insert("GopSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size_units {
-            m.insert("GopSizeUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.look_ahead_rate_control {
-            m.insert("LookAheadRateControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_bitrate {
-            m.insert("MaxBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_bitrate {
-            m.insert("MinBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_i_interval {
-            m.insert("MinIInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_qp {
-            m.insert("MinQp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mv_over_picture_boundaries {
-            m.insert("MvOverPictureBoundaries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mv_temporal_predictor {
-            m.insert("MvTemporalPredictor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par_denominator {
-            m.insert("ParDenominator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.par_numerator {
-            m.insert("ParNumerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile {
-            m.insert("Profile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.qvbr_quality_level {
-            m.insert("QvbrQualityLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_control_mode {
-            m.insert("RateControlMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_type {
-            m.insert("ScanType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scene_change_detect {
-            m.insert("SceneChangeDetect".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slices {
-            m.insert("Slices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subgop_length {
-            m.insert("SubgopLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tier {
-            m.insert("Tier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tile_height {
-            m.insert("TileHeight".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tile_padding {
-            m.insert("TilePadding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tile_width {
-            m.insert("TileWidth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_burnin_settings {
-            m.insert("TimecodeBurninSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_insertion {
-            m.insert("TimecodeInsertion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treeblock_size {
-            m.insert("TreeblockSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for H265Settings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.color_space_settings
-            .check(&path.field("ColorSpaceSettings"), &Rules::NONE, out);
-        self.filter_settings
-            .check(&path.field("FilterSettings"), &Rules::NONE, out);
-        self.timecode_burnin_settings.check(
-            &path.field("TimecodeBurninSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(H265Settings);
-
-/// Property type `H265ColorSpaceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct H265ColorSpaceSettings {
-    /// `ColorSpacePassthroughSettings` (optional).
-    pub color_space_passthrough_settings: Option<Value<serde_json::Value>>,
-    /// `DolbyVision81Settings` (optional).
-    pub dolby_vision81_settings: Option<Value<serde_json::Value>>,
-    /// `Hdr10Settings` (optional).
-    pub hdr10_settings: Option<Value<Hdr10Settings>>,
-    /// `Hlg2020Settings` (optional).
-    pub hlg2020_settings: Option<Value<serde_json::Value>>,
-    /// `Rec601Settings` (optional).
-    pub rec601_settings: Option<Value<serde_json::Value>>,
-    /// `Rec709Settings` (optional).
-    pub rec709_settings: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `H265ColorSpaceSettings` of `AWS::MediaLive::Channel`.
+    H265ColorSpaceSettings(default)
 }
 
 impl H265ColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            color_space_passthrough_settings: None,
-            dolby_vision81_settings: None,
-            hdr10_settings: None,
-            hlg2020_settings: None,
-            rec601_settings: None,
-            rec709_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColorSpacePassthroughSettings`.
-    pub fn color_space_passthrough_settings(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.color_space_passthrough_settings = Some(value.into());
-        self
+    /// `ColorSpacePassthroughSettings` (optional).
+    pub fn color_space_passthrough_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ColorSpacePassthroughSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DolbyVision81Settings`.
-    pub fn dolby_vision81_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.dolby_vision81_settings = Some(value.into());
-        self
+    /// `DolbyVision81Settings` (optional).
+    pub fn dolby_vision81_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DolbyVision81Settings", value.into().to_template()),
+        )
     }
-    /// Sets `Hdr10Settings`.
-    pub fn hdr10_settings(mut self, value: impl Into<Value<Hdr10Settings>>) -> Self {
-        self.hdr10_settings = Some(value.into());
-        self
+    /// `Hdr10Settings` (optional).
+    pub fn hdr10_settings(self, value: impl Into<Value<Hdr10Settings>>) -> Self {
+        Self(self.0.with(2, "Hdr10Settings", value.into().to_template()))
     }
-    /// Sets `Hlg2020Settings`.
-    pub fn hlg2020_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.hlg2020_settings = Some(value.into());
-        self
+    /// `Hlg2020Settings` (optional).
+    pub fn hlg2020_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(3, "Hlg2020Settings", value.into().to_template()),
+        )
     }
-    /// Sets `Rec601Settings`.
-    pub fn rec601_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.rec601_settings = Some(value.into());
-        self
+    /// `Rec601Settings` (optional).
+    pub fn rec601_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Rec601Settings", value.into().to_template()))
     }
-    /// Sets `Rec709Settings`.
-    pub fn rec709_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.rec709_settings = Some(value.into());
-        self
+    /// `Rec709Settings` (optional).
+    pub fn rec709_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "Rec709Settings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for H265ColorSpaceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.color_space_passthrough_settings {
-            m.insert("ColorSpacePassthroughSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dolby_vision81_settings {
-            m.insert("DolbyVision81Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hdr10_settings {
-            m.insert("Hdr10Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hlg2020_settings {
-            m.insert("Hlg2020Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rec601_settings {
-            m.insert("Rec601Settings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rec709_settings {
-            m.insert("Rec709Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for H265ColorSpaceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hdr10_settings
-            .check(&path.field("Hdr10Settings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(H265ColorSpaceSettings);
-
-/// Property type `H265FilterSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct H265FilterSettings {
-    /// `BandwidthReductionFilterSettings` (optional).
-    pub bandwidth_reduction_filter_settings: Option<Value<BandwidthReductionFilterSettings>>,
-    /// `TemporalFilterSettings` (optional).
-    pub temporal_filter_settings: Option<Value<TemporalFilterSettings>>,
+crate::l1_struct! {
+    /// Property type `H265FilterSettings` of `AWS::MediaLive::Channel`.
+    H265FilterSettings(default)
 }
 
 impl H265FilterSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bandwidth_reduction_filter_settings: None,
-            temporal_filter_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BandwidthReductionFilterSettings`.
+    /// `BandwidthReductionFilterSettings` (optional).
     pub fn bandwidth_reduction_filter_settings(
-        mut self,
+        self,
         value: impl Into<Value<BandwidthReductionFilterSettings>>,
     ) -> Self {
-        self.bandwidth_reduction_filter_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BandwidthReductionFilterSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TemporalFilterSettings`.
-    pub fn temporal_filter_settings(
-        mut self,
-        value: impl Into<Value<TemporalFilterSettings>>,
-    ) -> Self {
-        self.temporal_filter_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for H265FilterSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bandwidth_reduction_filter_settings {
-            m.insert(
-                "BandwidthReductionFilterSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.temporal_filter_settings {
-            m.insert("TemporalFilterSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemporalFilterSettings` (optional).
+    pub fn temporal_filter_settings(self, value: impl Into<Value<TemporalFilterSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TemporalFilterSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for H265FilterSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth_reduction_filter_settings.check(
-            &path.field("BandwidthReductionFilterSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.temporal_filter_settings.check(
-            &path.field("TemporalFilterSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(H265FilterSettings);
-
-/// Property type `Mpeg2Settings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Mpeg2Settings {
-    /// `AdaptiveQuantization` (optional).
-    pub adaptive_quantization: Option<Value<String>>,
-    /// `AfdSignaling` (optional).
-    pub afd_signaling: Option<Value<String>>,
-    /// `ColorMetadata` (optional).
-    pub color_metadata: Option<Value<String>>,
-    /// `ColorSpace` (optional).
-    pub color_space: Option<Value<String>>,
-    /// `DisplayAspectRatio` (optional).
-    pub display_aspect_ratio: Option<Value<String>>,
-    /// `FilterSettings` (optional).
-    pub filter_settings: Option<Value<Mpeg2FilterSettings>>,
-    /// `FixedAfd` (optional).
-    pub fixed_afd: Option<Value<String>>,
-    /// `FramerateDenominator` (optional).
-    pub framerate_denominator: Option<Value<i64>>,
-    /// `FramerateNumerator` (optional).
-    pub framerate_numerator: Option<Value<i64>>,
-    /// `GopClosedCadence` (optional).
-    pub gop_closed_cadence: Option<Value<i64>>,
-    /// `GopNumBFrames` (optional).
-    pub gop_num_b_frames: Option<Value<i64>>,
-    /// `GopSize` (optional).
-    pub gop_size: Option<Value<f64>>,
-    /// `GopSizeUnits` (optional).
-    pub gop_size_units: Option<Value<String>>,
-    /// `ScanType` (optional).
-    pub scan_type: Option<Value<String>>,
-    /// `SubgopLength` (optional).
-    pub subgop_length: Option<Value<String>>,
-    /// `TimecodeBurninSettings` (optional).
-    pub timecode_burnin_settings: Option<Value<TimecodeBurninSettings>>,
-    /// `TimecodeInsertion` (optional).
-    pub timecode_insertion: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Mpeg2Settings` of `AWS::MediaLive::Channel`.
+    Mpeg2Settings(default)
 }
 
 impl Mpeg2Settings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            adaptive_quantization: None,
-            afd_signaling: None,
-            color_metadata: None,
-            color_space: None,
-            display_aspect_ratio: None,
-            filter_settings: None,
-            fixed_afd: None,
-            framerate_denominator: None,
-            framerate_numerator: None,
-            gop_closed_cadence: None,
-            gop_num_b_frames: None,
-            gop_size: None,
-            gop_size_units: None,
-            scan_type: None,
-            subgop_length: None,
-            timecode_burnin_settings: None,
-            timecode_insertion: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdaptiveQuantization`.
-    pub fn adaptive_quantization(mut self, value: impl Into<Value<String>>) -> Self {
-        self.adaptive_quantization = Some(value.into());
-        self
+    /// `AdaptiveQuantization` (optional).
+    pub fn adaptive_quantization(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdaptiveQuantization", value.into().to_template()),
+        )
     }
-    /// Sets `AfdSignaling`.
-    pub fn afd_signaling(mut self, value: impl Into<Value<String>>) -> Self {
-        self.afd_signaling = Some(value.into());
-        self
+    /// `AfdSignaling` (optional).
+    pub fn afd_signaling(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AfdSignaling", value.into().to_template()))
     }
-    /// Sets `ColorMetadata`.
-    pub fn color_metadata(mut self, value: impl Into<Value<String>>) -> Self {
-        self.color_metadata = Some(value.into());
-        self
+    /// `ColorMetadata` (optional).
+    pub fn color_metadata(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ColorMetadata", value.into().to_template()))
     }
-    /// Sets `ColorSpace`.
-    pub fn color_space(mut self, value: impl Into<Value<String>>) -> Self {
-        self.color_space = Some(value.into());
-        self
+    /// `ColorSpace` (optional).
+    pub fn color_space(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ColorSpace", value.into().to_template()))
     }
-    /// Sets `DisplayAspectRatio`.
-    pub fn display_aspect_ratio(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_aspect_ratio = Some(value.into());
-        self
+    /// `DisplayAspectRatio` (optional).
+    pub fn display_aspect_ratio(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DisplayAspectRatio", value.into().to_template()),
+        )
     }
-    /// Sets `FilterSettings`.
-    pub fn filter_settings(mut self, value: impl Into<Value<Mpeg2FilterSettings>>) -> Self {
-        self.filter_settings = Some(value.into());
-        self
+    /// `FilterSettings` (optional).
+    pub fn filter_settings(self, value: impl Into<Value<Mpeg2FilterSettings>>) -> Self {
+        Self(self.0.with(5, "FilterSettings", value.into().to_template()))
     }
-    /// Sets `FixedAfd`.
-    pub fn fixed_afd(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fixed_afd = Some(value.into());
-        self
+    /// `FixedAfd` (optional).
+    pub fn fixed_afd(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "FixedAfd", value.into().to_template()))
     }
-    /// Sets `FramerateDenominator`.
-    pub fn framerate_denominator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_denominator = Some(value.into());
-        self
+    /// `FramerateDenominator` (optional).
+    pub fn framerate_denominator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FramerateDenominator", value.into().to_template()),
+        )
     }
-    /// Sets `FramerateNumerator`.
-    pub fn framerate_numerator(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.framerate_numerator = Some(value.into());
-        self
+    /// `FramerateNumerator` (optional).
+    pub fn framerate_numerator(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "FramerateNumerator", value.into().to_template()),
+        )
     }
-    /// Sets `GopClosedCadence`.
-    pub fn gop_closed_cadence(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gop_closed_cadence = Some(value.into());
-        self
+    /// `GopClosedCadence` (optional).
+    pub fn gop_closed_cadence(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "GopClosedCadence", value.into().to_template()),
+        )
     }
-    /// Sets `GopNumBFrames`.
-    pub fn gop_num_b_frames(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.gop_num_b_frames = Some(value.into());
-        self
+    /// `GopNumBFrames` (optional).
+    pub fn gop_num_b_frames(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "GopNumBFrames", value.into().to_template()))
     }
-    /// Sets `GopSize`.
-    pub fn gop_size(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.gop_size = Some(value.into());
-        self
+    /// `GopSize` (optional).
+    pub fn gop_size(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(11, "GopSize", value.into().to_template()))
     }
-    /// Sets `GopSizeUnits`.
-    pub fn gop_size_units(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gop_size_units = Some(value.into());
-        self
+    /// `GopSizeUnits` (optional).
+    pub fn gop_size_units(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "GopSizeUnits", value.into().to_template()))
     }
-    /// Sets `ScanType`.
-    pub fn scan_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scan_type = Some(value.into());
-        self
+    /// `ScanType` (optional).
+    pub fn scan_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "ScanType", value.into().to_template()))
     }
-    /// Sets `SubgopLength`.
-    pub fn subgop_length(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subgop_length = Some(value.into());
-        self
+    /// `SubgopLength` (optional).
+    pub fn subgop_length(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "SubgopLength", value.into().to_template()))
     }
-    /// Sets `TimecodeBurninSettings`.
-    pub fn timecode_burnin_settings(
-        mut self,
-        value: impl Into<Value<TimecodeBurninSettings>>,
-    ) -> Self {
-        self.timecode_burnin_settings = Some(value.into());
-        self
+    /// `TimecodeBurninSettings` (optional).
+    pub fn timecode_burnin_settings(self, value: impl Into<Value<TimecodeBurninSettings>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TimecodeBurninSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TimecodeInsertion`.
-    pub fn timecode_insertion(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timecode_insertion = Some(value.into());
-        self
+    /// `TimecodeInsertion` (optional).
+    pub fn timecode_insertion(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TimecodeInsertion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Mpeg2Settings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adaptive_quantization {
-            m.insert("AdaptiveQuantization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.afd_signaling {
-            m.insert("AfdSignaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_metadata {
-            m.insert("ColorMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_space {
-            m.insert("ColorSpace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_aspect_ratio {
-            m.insert("DisplayAspectRatio".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_settings {
-            m.insert("FilterSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fixed_afd {
-            m.insert("FixedAfd".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_denominator {
-            m.insert("FramerateDenominator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framerate_numerator {
-            m.insert("FramerateNumerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_closed_cadence {
-            m.insert("GopClosedCadence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_num_b_frames {
-            m.insert("GopNumBFrames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size {
-            m.insert("GopSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gop_size_units {
-            m.insert("GopSizeUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_type {
-            m.insert("ScanType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subgop_length {
-            m.insert("SubgopLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_burnin_settings {
-            m.insert("TimecodeBurninSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timecode_insertion {
-            m.insert("TimecodeInsertion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Mpeg2Settings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_settings
-            .check(&path.field("FilterSettings"), &Rules::NONE, out);
-        self.timecode_burnin_settings.check(
-            &path.field("TimecodeBurninSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Mpeg2Settings);
-
-/// Property type `Mpeg2FilterSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Mpeg2FilterSettings {
-    /// `TemporalFilterSettings` (optional).
-    pub temporal_filter_settings: Option<Value<TemporalFilterSettings>>,
+crate::l1_struct! {
+    /// Property type `Mpeg2FilterSettings` of `AWS::MediaLive::Channel`.
+    Mpeg2FilterSettings(default)
 }
 
 impl Mpeg2FilterSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            temporal_filter_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TemporalFilterSettings`.
-    pub fn temporal_filter_settings(
-        mut self,
-        value: impl Into<Value<TemporalFilterSettings>>,
-    ) -> Self {
-        self.temporal_filter_settings = Some(value.into());
-        self
+    /// `TemporalFilterSettings` (optional).
+    pub fn temporal_filter_settings(self, value: impl Into<Value<TemporalFilterSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TemporalFilterSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Mpeg2FilterSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.temporal_filter_settings {
-            m.insert("TemporalFilterSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Mpeg2FilterSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.temporal_filter_settings.check(
-            &path.field("TemporalFilterSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Mpeg2FilterSettings);
-
-/// Property type `InferenceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceSettings {
-    /// `FeedArn` (optional).
-    pub feed_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InferenceSettings` of `AWS::MediaLive::Channel`.
+    InferenceSettings(default)
 }
 
 impl InferenceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { feed_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FeedArn`.
-    pub fn feed_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.feed_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.feed_arn {
-            m.insert("FeedArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FeedArn` (optional).
+    pub fn feed_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FeedArn", value.into().to_template()))
     }
 }
 
-impl Check for InferenceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InferenceSettings);
-
-/// Property type `InputAttachment` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputAttachment {
-    /// `AutomaticInputFailoverSettings` (optional).
-    pub automatic_input_failover_settings: Option<Value<AutomaticInputFailoverSettings>>,
-    /// `InputAttachmentName` (optional).
-    pub input_attachment_name: Option<Value<String>>,
-    /// `InputId` (optional).
-    pub input_id: Option<Value<String>>,
-    /// `InputSettings` (optional).
-    pub input_settings: Option<Value<InputSettings>>,
-    /// `LogicalInterfaceNames` (optional).
-    pub logical_interface_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `InputAttachment` of `AWS::MediaLive::Channel`.
+    InputAttachment(default)
 }
 
 impl InputAttachment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            automatic_input_failover_settings: None,
-            input_attachment_name: None,
-            input_id: None,
-            input_settings: None,
-            logical_interface_names: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutomaticInputFailoverSettings`.
+    /// `AutomaticInputFailoverSettings` (optional).
     pub fn automatic_input_failover_settings(
-        mut self,
+        self,
         value: impl Into<Value<AutomaticInputFailoverSettings>>,
     ) -> Self {
-        self.automatic_input_failover_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AutomaticInputFailoverSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InputAttachmentName`.
-    pub fn input_attachment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_attachment_name = Some(value.into());
-        self
+    /// `InputAttachmentName` (optional).
+    pub fn input_attachment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputAttachmentName", value.into().to_template()),
+        )
     }
-    /// Sets `InputId`.
-    pub fn input_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_id = Some(value.into());
-        self
+    /// `InputId` (optional).
+    pub fn input_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InputId", value.into().to_template()))
     }
-    /// Sets `InputSettings`.
-    pub fn input_settings(mut self, value: impl Into<Value<InputSettings>>) -> Self {
-        self.input_settings = Some(value.into());
-        self
+    /// `InputSettings` (optional).
+    pub fn input_settings(self, value: impl Into<Value<InputSettings>>) -> Self {
+        Self(self.0.with(3, "InputSettings", value.into().to_template()))
     }
-    /// Sets `LogicalInterfaceNames`.
-    pub fn logical_interface_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.logical_interface_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatic_input_failover_settings {
-            m.insert("AutomaticInputFailoverSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_attachment_name {
-            m.insert("InputAttachmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_id {
-            m.insert("InputId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_settings {
-            m.insert("InputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_interface_names {
-            m.insert("LogicalInterfaceNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogicalInterfaceNames` (optional).
+    pub fn logical_interface_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LogicalInterfaceNames", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InputAttachment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automatic_input_failover_settings.check(
-            &path.field("AutomaticInputFailoverSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.input_settings
-            .check(&path.field("InputSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputAttachment);
-
-/// Property type `AutomaticInputFailoverSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AutomaticInputFailoverSettings {
-    /// `ErrorClearTimeMsec` (optional).
-    pub error_clear_time_msec: Option<Value<i64>>,
-    /// `FailoverConditions` (optional).
-    pub failover_conditions: Option<Value<List<FailoverCondition>>>,
-    /// `InputPreference` (optional).
-    pub input_preference: Option<Value<String>>,
-    /// `SecondaryInputId` (optional).
-    pub secondary_input_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AutomaticInputFailoverSettings` of `AWS::MediaLive::Channel`.
+    AutomaticInputFailoverSettings(default)
 }
 
 impl AutomaticInputFailoverSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            error_clear_time_msec: None,
-            failover_conditions: None,
-            input_preference: None,
-            secondary_input_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ErrorClearTimeMsec`.
-    pub fn error_clear_time_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.error_clear_time_msec = Some(value.into());
-        self
+    /// `ErrorClearTimeMsec` (optional).
+    pub fn error_clear_time_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ErrorClearTimeMsec", value.into().to_template()),
+        )
     }
-    /// Sets `FailoverConditions`.
-    pub fn failover_conditions(mut self, value: impl Into<Value<List<FailoverCondition>>>) -> Self {
-        self.failover_conditions = Some(value.into());
-        self
+    /// `FailoverConditions` (optional).
+    pub fn failover_conditions(self, value: impl Into<Value<List<FailoverCondition>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FailoverConditions", value.into().to_template()),
+        )
     }
-    /// Sets `InputPreference`.
-    pub fn input_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_preference = Some(value.into());
-        self
+    /// `InputPreference` (optional).
+    pub fn input_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputPreference", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryInputId`.
-    pub fn secondary_input_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secondary_input_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutomaticInputFailoverSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_clear_time_msec {
-            m.insert("ErrorClearTimeMsec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failover_conditions {
-            m.insert("FailoverConditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_preference {
-            m.insert("InputPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_input_id {
-            m.insert("SecondaryInputId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecondaryInputId` (optional).
+    pub fn secondary_input_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SecondaryInputId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutomaticInputFailoverSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failover_conditions
-            .check(&path.field("FailoverConditions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutomaticInputFailoverSettings);
-
-/// Property type `FailoverCondition` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FailoverCondition {
-    /// `FailoverConditionSettings` (optional).
-    pub failover_condition_settings: Option<Value<FailoverConditionSettings>>,
+crate::l1_struct! {
+    /// Property type `FailoverCondition` of `AWS::MediaLive::Channel`.
+    FailoverCondition(default)
 }
 
 impl FailoverCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            failover_condition_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FailoverConditionSettings`.
+    /// `FailoverConditionSettings` (optional).
     pub fn failover_condition_settings(
-        mut self,
+        self,
         value: impl Into<Value<FailoverConditionSettings>>,
     ) -> Self {
-        self.failover_condition_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "FailoverConditionSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FailoverCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failover_condition_settings {
-            m.insert("FailoverConditionSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FailoverCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failover_condition_settings.check(
-            &path.field("FailoverConditionSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FailoverCondition);
-
-/// Property type `FailoverConditionSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FailoverConditionSettings {
-    /// `AudioSilenceSettings` (optional).
-    pub audio_silence_settings: Option<Value<AudioSilenceFailoverSettings>>,
-    /// `InputLossSettings` (optional).
-    pub input_loss_settings: Option<Value<InputLossFailoverSettings>>,
-    /// `VideoBlackSettings` (optional).
-    pub video_black_settings: Option<Value<VideoBlackFailoverSettings>>,
+crate::l1_struct! {
+    /// Property type `FailoverConditionSettings` of `AWS::MediaLive::Channel`.
+    FailoverConditionSettings(default)
 }
 
 impl FailoverConditionSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_silence_settings: None,
-            input_loss_settings: None,
-            video_black_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioSilenceSettings`.
+    /// `AudioSilenceSettings` (optional).
     pub fn audio_silence_settings(
-        mut self,
+        self,
         value: impl Into<Value<AudioSilenceFailoverSettings>>,
     ) -> Self {
-        self.audio_silence_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AudioSilenceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `InputLossSettings`.
-    pub fn input_loss_settings(
-        mut self,
-        value: impl Into<Value<InputLossFailoverSettings>>,
-    ) -> Self {
-        self.input_loss_settings = Some(value.into());
-        self
+    /// `InputLossSettings` (optional).
+    pub fn input_loss_settings(self, value: impl Into<Value<InputLossFailoverSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputLossSettings", value.into().to_template()),
+        )
     }
-    /// Sets `VideoBlackSettings`.
-    pub fn video_black_settings(
-        mut self,
-        value: impl Into<Value<VideoBlackFailoverSettings>>,
-    ) -> Self {
-        self.video_black_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FailoverConditionSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_silence_settings {
-            m.insert("AudioSilenceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_loss_settings {
-            m.insert("InputLossSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_black_settings {
-            m.insert("VideoBlackSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VideoBlackSettings` (optional).
+    pub fn video_black_settings(self, value: impl Into<Value<VideoBlackFailoverSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "VideoBlackSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FailoverConditionSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_silence_settings
-            .check(&path.field("AudioSilenceSettings"), &Rules::NONE, out);
-        self.input_loss_settings
-            .check(&path.field("InputLossSettings"), &Rules::NONE, out);
-        self.video_black_settings
-            .check(&path.field("VideoBlackSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FailoverConditionSettings);
-
-/// Property type `AudioSilenceFailoverSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioSilenceFailoverSettings {
-    /// `AudioSelectorName` (optional).
-    pub audio_selector_name: Option<Value<String>>,
-    /// `AudioSilenceThresholdMsec` (optional).
-    pub audio_silence_threshold_msec: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AudioSilenceFailoverSettings` of `AWS::MediaLive::Channel`.
+    AudioSilenceFailoverSettings(default)
 }
 
 impl AudioSilenceFailoverSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_selector_name: None,
-            audio_silence_threshold_msec: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioSelectorName`.
-    pub fn audio_selector_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.audio_selector_name = Some(value.into());
-        self
+    /// `AudioSelectorName` (optional).
+    pub fn audio_selector_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AudioSelectorName", value.into().to_template()),
+        )
     }
-    /// Sets `AudioSilenceThresholdMsec`.
-    pub fn audio_silence_threshold_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.audio_silence_threshold_msec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioSilenceFailoverSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_selector_name {
-            m.insert("AudioSelectorName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_silence_threshold_msec {
-            m.insert("AudioSilenceThresholdMsec".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AudioSilenceThresholdMsec` (optional).
+    pub fn audio_silence_threshold_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AudioSilenceThresholdMsec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AudioSilenceFailoverSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AudioSilenceFailoverSettings);
-
-/// Property type `InputLossFailoverSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputLossFailoverSettings {
-    /// `InputLossThresholdMsec` (optional).
-    pub input_loss_threshold_msec: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InputLossFailoverSettings` of `AWS::MediaLive::Channel`.
+    InputLossFailoverSettings(default)
 }
 
 impl InputLossFailoverSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input_loss_threshold_msec: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InputLossThresholdMsec`.
-    pub fn input_loss_threshold_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.input_loss_threshold_msec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputLossFailoverSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_loss_threshold_msec {
-            m.insert("InputLossThresholdMsec".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InputLossThresholdMsec` (optional).
+    pub fn input_loss_threshold_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputLossThresholdMsec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InputLossFailoverSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputLossFailoverSettings);
-
-/// Property type `VideoBlackFailoverSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoBlackFailoverSettings {
-    /// `BlackDetectThreshold` (optional).
-    pub black_detect_threshold: Option<Value<f64>>,
-    /// `VideoBlackThresholdMsec` (optional).
-    pub video_black_threshold_msec: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VideoBlackFailoverSettings` of `AWS::MediaLive::Channel`.
+    VideoBlackFailoverSettings(default)
 }
 
 impl VideoBlackFailoverSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            black_detect_threshold: None,
-            video_black_threshold_msec: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlackDetectThreshold`.
-    pub fn black_detect_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.black_detect_threshold = Some(value.into());
-        self
+    /// `BlackDetectThreshold` (optional).
+    pub fn black_detect_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlackDetectThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `VideoBlackThresholdMsec`.
-    pub fn video_black_threshold_msec(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.video_black_threshold_msec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VideoBlackFailoverSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.black_detect_threshold {
-            m.insert("BlackDetectThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_black_threshold_msec {
-            m.insert("VideoBlackThresholdMsec".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VideoBlackThresholdMsec` (optional).
+    pub fn video_black_threshold_msec(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VideoBlackThresholdMsec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VideoBlackFailoverSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VideoBlackFailoverSettings);
-
-/// Property type `InputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputSettings {
-    /// `AudioSelectors` (optional).
-    pub audio_selectors: Option<Value<List<AudioSelector>>>,
-    /// `CaptionSelectors` (optional).
-    pub caption_selectors: Option<Value<List<CaptionSelector>>>,
-    /// `DeblockFilter` (optional).
-    pub deblock_filter: Option<Value<String>>,
-    /// `DenoiseFilter` (optional).
-    pub denoise_filter: Option<Value<String>>,
-    /// `FilterStrength` (optional).
-    pub filter_strength: Option<Value<i64>>,
-    /// `InputFilter` (optional).
-    pub input_filter: Option<Value<String>>,
-    /// `NetworkInputSettings` (optional).
-    pub network_input_settings: Option<Value<NetworkInputSettings>>,
-    /// `Scte35Pid` (optional).
-    pub scte35_pid: Option<Value<i64>>,
-    /// `Smpte2038DataPreference` (optional).
-    pub smpte2038_data_preference: Option<Value<String>>,
-    /// `SourceEndBehavior` (optional).
-    pub source_end_behavior: Option<Value<String>>,
-    /// `VideoSelector` (optional).
-    pub video_selector: Option<Value<VideoSelector>>,
+crate::l1_struct! {
+    /// Property type `InputSettings` of `AWS::MediaLive::Channel`.
+    InputSettings(default)
 }
 
 impl InputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_selectors: None,
-            caption_selectors: None,
-            deblock_filter: None,
-            denoise_filter: None,
-            filter_strength: None,
-            input_filter: None,
-            network_input_settings: None,
-            scte35_pid: None,
-            smpte2038_data_preference: None,
-            source_end_behavior: None,
-            video_selector: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioSelectors`.
-    pub fn audio_selectors(mut self, value: impl Into<Value<List<AudioSelector>>>) -> Self {
-        self.audio_selectors = Some(value.into());
-        self
+    /// `AudioSelectors` (optional).
+    pub fn audio_selectors(self, value: impl Into<Value<List<AudioSelector>>>) -> Self {
+        Self(self.0.with(0, "AudioSelectors", value.into().to_template()))
     }
-    /// Sets `CaptionSelectors`.
-    pub fn caption_selectors(mut self, value: impl Into<Value<List<CaptionSelector>>>) -> Self {
-        self.caption_selectors = Some(value.into());
-        self
+    /// `CaptionSelectors` (optional).
+    pub fn caption_selectors(self, value: impl Into<Value<List<CaptionSelector>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CaptionSelectors", value.into().to_template()),
+        )
     }
-    /// Sets `DeblockFilter`.
-    pub fn deblock_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deblock_filter = Some(value.into());
-        self
+    /// `DeblockFilter` (optional).
+    pub fn deblock_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DeblockFilter", value.into().to_template()))
     }
-    /// Sets `DenoiseFilter`.
-    pub fn denoise_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.denoise_filter = Some(value.into());
-        self
+    /// `DenoiseFilter` (optional).
+    pub fn denoise_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DenoiseFilter", value.into().to_template()))
     }
-    /// Sets `FilterStrength`.
-    pub fn filter_strength(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.filter_strength = Some(value.into());
-        self
+    /// `FilterStrength` (optional).
+    pub fn filter_strength(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "FilterStrength", value.into().to_template()))
     }
-    /// Sets `InputFilter`.
-    pub fn input_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_filter = Some(value.into());
-        self
+    /// `InputFilter` (optional).
+    pub fn input_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InputFilter", value.into().to_template()))
     }
-    /// Sets `NetworkInputSettings`.
-    pub fn network_input_settings(mut self, value: impl Into<Value<NetworkInputSettings>>) -> Self {
-        self.network_input_settings = Some(value.into());
-        self
+    /// `NetworkInputSettings` (optional).
+    pub fn network_input_settings(self, value: impl Into<Value<NetworkInputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(6, "NetworkInputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Scte35Pid`.
-    pub fn scte35_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scte35_pid = Some(value.into());
-        self
+    /// `Scte35Pid` (optional).
+    pub fn scte35_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "Scte35Pid", value.into().to_template()))
     }
-    /// Sets `Smpte2038DataPreference`.
-    pub fn smpte2038_data_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.smpte2038_data_preference = Some(value.into());
-        self
+    /// `Smpte2038DataPreference` (optional).
+    pub fn smpte2038_data_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "Smpte2038DataPreference", value.into().to_template()),
+        )
     }
-    /// Sets `SourceEndBehavior`.
-    pub fn source_end_behavior(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_end_behavior = Some(value.into());
-        self
+    /// `SourceEndBehavior` (optional).
+    pub fn source_end_behavior(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SourceEndBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `VideoSelector`.
-    pub fn video_selector(mut self, value: impl Into<Value<VideoSelector>>) -> Self {
-        self.video_selector = Some(value.into());
-        self
+    /// `VideoSelector` (optional).
+    pub fn video_selector(self, value: impl Into<Value<VideoSelector>>) -> Self {
+        Self(self.0.with(10, "VideoSelector", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_selectors {
-            m.insert("AudioSelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.caption_selectors {
-            m.insert("CaptionSelectors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deblock_filter {
-            m.insert("DeblockFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.denoise_filter {
-            m.insert("DenoiseFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_strength {
-            m.insert("FilterStrength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_filter {
-            m.insert("InputFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_input_settings {
-            m.insert("NetworkInputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_pid {
-            m.insert("Scte35Pid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.smpte2038_data_preference {
-            m.insert("Smpte2038DataPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_end_behavior {
-            m.insert("SourceEndBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_selector {
-            m.insert("VideoSelector".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_selectors
-            .check(&path.field("AudioSelectors"), &Rules::NONE, out);
-        self.caption_selectors
-            .check(&path.field("CaptionSelectors"), &Rules::NONE, out);
-        self.network_input_settings
-            .check(&path.field("NetworkInputSettings"), &Rules::NONE, out);
-        self.video_selector
-            .check(&path.field("VideoSelector"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputSettings);
-
-/// Property type `AudioSelector` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioSelector {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `SelectorSettings` (optional).
-    pub selector_settings: Option<Value<AudioSelectorSettings>>,
+crate::l1_struct! {
+    /// Property type `AudioSelector` of `AWS::MediaLive::Channel`.
+    AudioSelector(default)
 }
 
 impl AudioSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            selector_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `SelectorSettings`.
-    pub fn selector_settings(mut self, value: impl Into<Value<AudioSelectorSettings>>) -> Self {
-        self.selector_settings = Some(value.into());
-        self
+    /// `SelectorSettings` (optional).
+    pub fn selector_settings(self, value: impl Into<Value<AudioSelectorSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SelectorSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selector_settings {
-            m.insert("SelectorSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.selector_settings
-            .check(&path.field("SelectorSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioSelector);
-
-/// Property type `AudioSelectorSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioSelectorSettings {
-    /// `AudioHlsRenditionSelection` (optional).
-    pub audio_hls_rendition_selection: Option<Value<AudioHlsRenditionSelection>>,
-    /// `AudioLanguageSelection` (optional).
-    pub audio_language_selection: Option<Value<AudioLanguageSelection>>,
-    /// `AudioPidSelection` (optional).
-    pub audio_pid_selection: Option<Value<AudioPidSelection>>,
-    /// `AudioTrackSelection` (optional).
-    pub audio_track_selection: Option<Value<AudioTrackSelection>>,
+crate::l1_struct! {
+    /// Property type `AudioSelectorSettings` of `AWS::MediaLive::Channel`.
+    AudioSelectorSettings(default)
 }
 
 impl AudioSelectorSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_hls_rendition_selection: None,
-            audio_language_selection: None,
-            audio_pid_selection: None,
-            audio_track_selection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioHlsRenditionSelection`.
+    /// `AudioHlsRenditionSelection` (optional).
     pub fn audio_hls_rendition_selection(
-        mut self,
+        self,
         value: impl Into<Value<AudioHlsRenditionSelection>>,
     ) -> Self {
-        self.audio_hls_rendition_selection = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AudioHlsRenditionSelection", value.into().to_template()),
+        )
     }
-    /// Sets `AudioLanguageSelection`.
-    pub fn audio_language_selection(
-        mut self,
-        value: impl Into<Value<AudioLanguageSelection>>,
-    ) -> Self {
-        self.audio_language_selection = Some(value.into());
-        self
+    /// `AudioLanguageSelection` (optional).
+    pub fn audio_language_selection(self, value: impl Into<Value<AudioLanguageSelection>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AudioLanguageSelection", value.into().to_template()),
+        )
     }
-    /// Sets `AudioPidSelection`.
-    pub fn audio_pid_selection(mut self, value: impl Into<Value<AudioPidSelection>>) -> Self {
-        self.audio_pid_selection = Some(value.into());
-        self
+    /// `AudioPidSelection` (optional).
+    pub fn audio_pid_selection(self, value: impl Into<Value<AudioPidSelection>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AudioPidSelection", value.into().to_template()),
+        )
     }
-    /// Sets `AudioTrackSelection`.
-    pub fn audio_track_selection(mut self, value: impl Into<Value<AudioTrackSelection>>) -> Self {
-        self.audio_track_selection = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioSelectorSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_hls_rendition_selection {
-            m.insert("AudioHlsRenditionSelection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_language_selection {
-            m.insert("AudioLanguageSelection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_pid_selection {
-            m.insert("AudioPidSelection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_track_selection {
-            m.insert("AudioTrackSelection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AudioTrackSelection` (optional).
+    pub fn audio_track_selection(self, value: impl Into<Value<AudioTrackSelection>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AudioTrackSelection", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AudioSelectorSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_hls_rendition_selection.check(
-            &path.field("AudioHlsRenditionSelection"),
-            &Rules::NONE,
-            out,
-        );
-        self.audio_language_selection.check(
-            &path.field("AudioLanguageSelection"),
-            &Rules::NONE,
-            out,
-        );
-        self.audio_pid_selection
-            .check(&path.field("AudioPidSelection"), &Rules::NONE, out);
-        self.audio_track_selection
-            .check(&path.field("AudioTrackSelection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioSelectorSettings);
-
-/// Property type `AudioHlsRenditionSelection` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioHlsRenditionSelection {
-    /// `GroupId` (optional).
-    pub group_id: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AudioHlsRenditionSelection` of `AWS::MediaLive::Channel`.
+    AudioHlsRenditionSelection(default)
 }
 
 impl AudioHlsRenditionSelection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            group_id: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupId`.
-    pub fn group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_id = Some(value.into());
-        self
+    /// `GroupId` (optional).
+    pub fn group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GroupId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioHlsRenditionSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_id {
-            m.insert("GroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioHlsRenditionSelection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AudioHlsRenditionSelection);
-
-/// Property type `AudioLanguageSelection` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioLanguageSelection {
-    /// `LanguageCode` (optional).
-    pub language_code: Option<Value<String>>,
-    /// `LanguageSelectionPolicy` (optional).
-    pub language_selection_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AudioLanguageSelection` of `AWS::MediaLive::Channel`.
+    AudioLanguageSelection(default)
 }
 
 impl AudioLanguageSelection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            language_code: None,
-            language_selection_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `LanguageSelectionPolicy`.
-    pub fn language_selection_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_selection_policy = Some(value.into());
-        self
+    /// `LanguageSelectionPolicy` (optional).
+    pub fn language_selection_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LanguageSelectionPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AudioLanguageSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_selection_policy {
-            m.insert("LanguageSelectionPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioLanguageSelection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AudioLanguageSelection);
-
-/// Property type `AudioPidSelection` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioPidSelection {
-    /// `Pid` (optional).
-    pub pid: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AudioPidSelection` of `AWS::MediaLive::Channel`.
+    AudioPidSelection(default)
 }
 
 impl AudioPidSelection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { pid: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Pid`.
-    pub fn pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pid = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioPidSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pid {
-            m.insert("Pid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Pid` (optional).
+    pub fn pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Pid", value.into().to_template()))
     }
 }
 
-impl Check for AudioPidSelection {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AudioPidSelection);
-
-/// Property type `AudioTrackSelection` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioTrackSelection {
-    /// `DolbyEDecode` (optional).
-    pub dolby_e_decode: Option<Value<AudioDolbyEDecode>>,
-    /// `Tracks` (optional).
-    pub tracks: Option<Value<List<AudioTrack>>>,
+crate::l1_struct! {
+    /// Property type `AudioTrackSelection` of `AWS::MediaLive::Channel`.
+    AudioTrackSelection(default)
 }
 
 impl AudioTrackSelection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dolby_e_decode: None,
-            tracks: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DolbyEDecode`.
-    pub fn dolby_e_decode(mut self, value: impl Into<Value<AudioDolbyEDecode>>) -> Self {
-        self.dolby_e_decode = Some(value.into());
-        self
+    /// `DolbyEDecode` (optional).
+    pub fn dolby_e_decode(self, value: impl Into<Value<AudioDolbyEDecode>>) -> Self {
+        Self(self.0.with(0, "DolbyEDecode", value.into().to_template()))
     }
-    /// Sets `Tracks`.
-    pub fn tracks(mut self, value: impl Into<Value<List<AudioTrack>>>) -> Self {
-        self.tracks = Some(value.into());
-        self
+    /// `Tracks` (optional).
+    pub fn tracks(self, value: impl Into<Value<List<AudioTrack>>>) -> Self {
+        Self(self.0.with(1, "Tracks", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AudioTrackSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dolby_e_decode {
-            m.insert("DolbyEDecode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracks {
-            m.insert("Tracks".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AudioTrackSelection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dolby_e_decode
-            .check(&path.field("DolbyEDecode"), &Rules::NONE, out);
-        self.tracks.check(&path.field("Tracks"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioTrackSelection);
-
-/// Property type `AudioDolbyEDecode` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioDolbyEDecode {
-    /// `ProgramSelection` (optional).
-    pub program_selection: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AudioDolbyEDecode` of `AWS::MediaLive::Channel`.
+    AudioDolbyEDecode(default)
 }
 
 impl AudioDolbyEDecode {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            program_selection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ProgramSelection`.
-    pub fn program_selection(mut self, value: impl Into<Value<String>>) -> Self {
-        self.program_selection = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioDolbyEDecode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.program_selection {
-            m.insert("ProgramSelection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProgramSelection` (optional).
+    pub fn program_selection(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProgramSelection", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AudioDolbyEDecode {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AudioDolbyEDecode);
-
-/// Property type `AudioTrack` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AudioTrack {
-    /// `Track` (optional).
-    pub track: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AudioTrack` of `AWS::MediaLive::Channel`.
+    AudioTrack(default)
 }
 
 impl AudioTrack {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { track: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Track`.
-    pub fn track(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.track = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AudioTrack {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.track {
-            m.insert("Track".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Track` (optional).
+    pub fn track(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Track", value.into().to_template()))
     }
 }
 
-impl Check for AudioTrack {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AudioTrack);
-
-/// Property type `CaptionSelector` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptionSelector {
-    /// `LanguageCode` (optional).
-    pub language_code: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `SelectorSettings` (optional).
-    pub selector_settings: Option<Value<CaptionSelectorSettings>>,
+crate::l1_struct! {
+    /// Property type `CaptionSelector` of `AWS::MediaLive::Channel`.
+    CaptionSelector(default)
 }
 
 impl CaptionSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            language_code: None,
-            name: None,
-            selector_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `SelectorSettings`.
-    pub fn selector_settings(mut self, value: impl Into<Value<CaptionSelectorSettings>>) -> Self {
-        self.selector_settings = Some(value.into());
-        self
+    /// `SelectorSettings` (optional).
+    pub fn selector_settings(self, value: impl Into<Value<CaptionSelectorSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SelectorSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CaptionSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selector_settings {
-            m.insert("SelectorSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaptionSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.selector_settings
-            .check(&path.field("SelectorSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CaptionSelector);
-
-/// Property type `CaptionSelectorSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptionSelectorSettings {
-    /// `AncillarySourceSettings` (optional).
-    pub ancillary_source_settings: Option<Value<AncillarySourceSettings>>,
-    /// `AribSourceSettings` (optional).
-    pub arib_source_settings: Option<Value<serde_json::Value>>,
-    /// `DvbSubSourceSettings` (optional).
-    pub dvb_sub_source_settings: Option<Value<DvbSubSourceSettings>>,
-    /// `EmbeddedSourceSettings` (optional).
-    pub embedded_source_settings: Option<Value<EmbeddedSourceSettings>>,
-    /// `Scte20SourceSettings` (optional).
-    pub scte20_source_settings: Option<Value<Scte20SourceSettings>>,
-    /// `Scte27SourceSettings` (optional).
-    pub scte27_source_settings: Option<Value<Scte27SourceSettings>>,
-    /// `TeletextSourceSettings` (optional).
-    pub teletext_source_settings: Option<Value<TeletextSourceSettings>>,
+crate::l1_struct! {
+    /// Property type `CaptionSelectorSettings` of `AWS::MediaLive::Channel`.
+    CaptionSelectorSettings(default)
 }
 
 impl CaptionSelectorSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ancillary_source_settings: None,
-            arib_source_settings: None,
-            dvb_sub_source_settings: None,
-            embedded_source_settings: None,
-            scte20_source_settings: None,
-            scte27_source_settings: None,
-            teletext_source_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AncillarySourceSettings`.
+    /// `AncillarySourceSettings` (optional).
     pub fn ancillary_source_settings(
-        mut self,
+        self,
         value: impl Into<Value<AncillarySourceSettings>>,
     ) -> Self {
-        self.ancillary_source_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AncillarySourceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `AribSourceSettings`.
-    pub fn arib_source_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.arib_source_settings = Some(value.into());
-        self
+    /// `AribSourceSettings` (optional).
+    pub fn arib_source_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AribSourceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DvbSubSourceSettings`.
-    pub fn dvb_sub_source_settings(
-        mut self,
-        value: impl Into<Value<DvbSubSourceSettings>>,
-    ) -> Self {
-        self.dvb_sub_source_settings = Some(value.into());
-        self
+    /// `DvbSubSourceSettings` (optional).
+    pub fn dvb_sub_source_settings(self, value: impl Into<Value<DvbSubSourceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DvbSubSourceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `EmbeddedSourceSettings`.
-    pub fn embedded_source_settings(
-        mut self,
-        value: impl Into<Value<EmbeddedSourceSettings>>,
-    ) -> Self {
-        self.embedded_source_settings = Some(value.into());
-        self
+    /// `EmbeddedSourceSettings` (optional).
+    pub fn embedded_source_settings(self, value: impl Into<Value<EmbeddedSourceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EmbeddedSourceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Scte20SourceSettings`.
-    pub fn scte20_source_settings(mut self, value: impl Into<Value<Scte20SourceSettings>>) -> Self {
-        self.scte20_source_settings = Some(value.into());
-        self
+    /// `Scte20SourceSettings` (optional).
+    pub fn scte20_source_settings(self, value: impl Into<Value<Scte20SourceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "Scte20SourceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Scte27SourceSettings`.
-    pub fn scte27_source_settings(mut self, value: impl Into<Value<Scte27SourceSettings>>) -> Self {
-        self.scte27_source_settings = Some(value.into());
-        self
+    /// `Scte27SourceSettings` (optional).
+    pub fn scte27_source_settings(self, value: impl Into<Value<Scte27SourceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(5, "Scte27SourceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `TeletextSourceSettings`.
-    pub fn teletext_source_settings(
-        mut self,
-        value: impl Into<Value<TeletextSourceSettings>>,
-    ) -> Self {
-        self.teletext_source_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CaptionSelectorSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ancillary_source_settings {
-            m.insert("AncillarySourceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arib_source_settings {
-            m.insert("AribSourceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_sub_source_settings {
-            m.insert("DvbSubSourceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.embedded_source_settings {
-            m.insert("EmbeddedSourceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte20_source_settings {
-            m.insert("Scte20SourceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte27_source_settings {
-            m.insert("Scte27SourceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.teletext_source_settings {
-            m.insert("TeletextSourceSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TeletextSourceSettings` (optional).
+    pub fn teletext_source_settings(self, value: impl Into<Value<TeletextSourceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TeletextSourceSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CaptionSelectorSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ancillary_source_settings.check(
-            &path.field("AncillarySourceSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.dvb_sub_source_settings
-            .check(&path.field("DvbSubSourceSettings"), &Rules::NONE, out);
-        self.embedded_source_settings.check(
-            &path.field("EmbeddedSourceSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.scte20_source_settings
-            .check(&path.field("Scte20SourceSettings"), &Rules::NONE, out);
-        self.scte27_source_settings
-            .check(&path.field("Scte27SourceSettings"), &Rules::NONE, out);
-        self.teletext_source_settings.check(
-            &path.field("TeletextSourceSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CaptionSelectorSettings);
-
-/// Property type `AncillarySourceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct AncillarySourceSettings {
-    /// `SourceAncillaryChannelNumber` (optional).
-    pub source_ancillary_channel_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AncillarySourceSettings` of `AWS::MediaLive::Channel`.
+    AncillarySourceSettings(default)
 }
 
 impl AncillarySourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_ancillary_channel_number: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceAncillaryChannelNumber`.
-    pub fn source_ancillary_channel_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source_ancillary_channel_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AncillarySourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_ancillary_channel_number {
-            m.insert("SourceAncillaryChannelNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceAncillaryChannelNumber` (optional).
+    pub fn source_ancillary_channel_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "SourceAncillaryChannelNumber",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for AncillarySourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AncillarySourceSettings);
-
-/// Property type `DvbSubSourceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct DvbSubSourceSettings {
-    /// `OcrLanguage` (optional).
-    pub ocr_language: Option<Value<String>>,
-    /// `Pid` (optional).
-    pub pid: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DvbSubSourceSettings` of `AWS::MediaLive::Channel`.
+    DvbSubSourceSettings(default)
 }
 
 impl DvbSubSourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ocr_language: None,
-            pid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OcrLanguage`.
-    pub fn ocr_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ocr_language = Some(value.into());
-        self
+    /// `OcrLanguage` (optional).
+    pub fn ocr_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OcrLanguage", value.into().to_template()))
     }
-    /// Sets `Pid`.
-    pub fn pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pid = Some(value.into());
-        self
+    /// `Pid` (optional).
+    pub fn pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Pid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DvbSubSourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ocr_language {
-            m.insert("OcrLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pid {
-            m.insert("Pid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DvbSubSourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DvbSubSourceSettings);
-
-/// Property type `EmbeddedSourceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct EmbeddedSourceSettings {
-    /// `Convert608To708` (optional).
-    pub convert608_to708: Option<Value<String>>,
-    /// `Scte20Detection` (optional).
-    pub scte20_detection: Option<Value<String>>,
-    /// `Source608ChannelNumber` (optional).
-    pub source608_channel_number: Option<Value<i64>>,
-    /// `Source608TrackNumber` (optional).
-    pub source608_track_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EmbeddedSourceSettings` of `AWS::MediaLive::Channel`.
+    EmbeddedSourceSettings(default)
 }
 
 impl EmbeddedSourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            convert608_to708: None,
-            scte20_detection: None,
-            source608_channel_number: None,
-            source608_track_number: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Convert608To708`.
-    pub fn convert608_to708(mut self, value: impl Into<Value<String>>) -> Self {
-        self.convert608_to708 = Some(value.into());
-        self
-    }
-    /// Sets `Scte20Detection`.
-    pub fn scte20_detection(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte20_detection = Some(value.into());
-        self
-    }
-    /// Sets `Source608ChannelNumber`.
-    pub fn source608_channel_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source608_channel_number = Some(value.into());
-        self
-    }
-    /// Sets `Source608TrackNumber`.
-    pub fn source608_track_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source608_track_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmbeddedSourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.convert608_to708 {
-            m.insert("Convert608To708".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte20_detection {
-            m.insert("Scte20Detection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source608_channel_number {
-            m.insert("Source608ChannelNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source608_track_number {
-            m.insert("Source608TrackNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EmbeddedSourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EmbeddedSourceSettings);
-
-/// Property type `Scte20SourceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Scte20SourceSettings {
     /// `Convert608To708` (optional).
-    pub convert608_to708: Option<Value<String>>,
+    pub fn convert608_to708(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "Convert608To708", value.into().to_template()),
+        )
+    }
+    /// `Scte20Detection` (optional).
+    pub fn scte20_detection(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "Scte20Detection", value.into().to_template()),
+        )
+    }
     /// `Source608ChannelNumber` (optional).
-    pub source608_channel_number: Option<Value<i64>>,
+    pub fn source608_channel_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "Source608ChannelNumber", value.into().to_template()),
+        )
+    }
+    /// `Source608TrackNumber` (optional).
+    pub fn source608_track_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "Source608TrackNumber", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Scte20SourceSettings` of `AWS::MediaLive::Channel`.
+    Scte20SourceSettings(default)
 }
 
 impl Scte20SourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            convert608_to708: None,
-            source608_channel_number: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Convert608To708`.
-    pub fn convert608_to708(mut self, value: impl Into<Value<String>>) -> Self {
-        self.convert608_to708 = Some(value.into());
-        self
+    /// `Convert608To708` (optional).
+    pub fn convert608_to708(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "Convert608To708", value.into().to_template()),
+        )
     }
-    /// Sets `Source608ChannelNumber`.
-    pub fn source608_channel_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.source608_channel_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Scte20SourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.convert608_to708 {
-            m.insert("Convert608To708".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source608_channel_number {
-            m.insert("Source608ChannelNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Source608ChannelNumber` (optional).
+    pub fn source608_channel_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "Source608ChannelNumber", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Scte20SourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Scte20SourceSettings);
-
-/// Property type `Scte27SourceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Scte27SourceSettings {
-    /// `OcrLanguage` (optional).
-    pub ocr_language: Option<Value<String>>,
-    /// `Pid` (optional).
-    pub pid: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Scte27SourceSettings` of `AWS::MediaLive::Channel`.
+    Scte27SourceSettings(default)
 }
 
 impl Scte27SourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ocr_language: None,
-            pid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OcrLanguage`.
-    pub fn ocr_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ocr_language = Some(value.into());
-        self
+    /// `OcrLanguage` (optional).
+    pub fn ocr_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OcrLanguage", value.into().to_template()))
     }
-    /// Sets `Pid`.
-    pub fn pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pid = Some(value.into());
-        self
+    /// `Pid` (optional).
+    pub fn pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Pid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Scte27SourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ocr_language {
-            m.insert("OcrLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pid {
-            m.insert("Pid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Scte27SourceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Scte27SourceSettings);
-
-/// Property type `TeletextSourceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct TeletextSourceSettings {
-    /// `OutputRectangle` (optional).
-    pub output_rectangle: Option<Value<CaptionRectangle>>,
-    /// `PageNumber` (optional).
-    pub page_number: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TeletextSourceSettings` of `AWS::MediaLive::Channel`.
+    TeletextSourceSettings(default)
 }
 
 impl TeletextSourceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            output_rectangle: None,
-            page_number: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OutputRectangle`.
-    pub fn output_rectangle(mut self, value: impl Into<Value<CaptionRectangle>>) -> Self {
-        self.output_rectangle = Some(value.into());
-        self
+    /// `OutputRectangle` (optional).
+    pub fn output_rectangle(self, value: impl Into<Value<CaptionRectangle>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OutputRectangle", value.into().to_template()),
+        )
     }
-    /// Sets `PageNumber`.
-    pub fn page_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.page_number = Some(value.into());
-        self
+    /// `PageNumber` (optional).
+    pub fn page_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PageNumber", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TeletextSourceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.output_rectangle {
-            m.insert("OutputRectangle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.page_number {
-            m.insert("PageNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TeletextSourceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_rectangle
-            .check(&path.field("OutputRectangle"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TeletextSourceSettings);
-
-/// Property type `CaptionRectangle` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptionRectangle {
-    /// `Height` (optional).
-    pub height: Option<Value<f64>>,
-    /// `LeftOffset` (optional).
-    pub left_offset: Option<Value<f64>>,
-    /// `TopOffset` (optional).
-    pub top_offset: Option<Value<f64>>,
-    /// `Width` (optional).
-    pub width: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `CaptionRectangle` of `AWS::MediaLive::Channel`.
+    CaptionRectangle(default)
 }
 
 impl CaptionRectangle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            height: None,
-            left_offset: None,
-            top_offset: None,
-            width: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Height`.
-    pub fn height(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.height = Some(value.into());
-        self
+    /// `Height` (optional).
+    pub fn height(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Height", value.into().to_template()))
     }
-    /// Sets `LeftOffset`.
-    pub fn left_offset(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.left_offset = Some(value.into());
-        self
+    /// `LeftOffset` (optional).
+    pub fn left_offset(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "LeftOffset", value.into().to_template()))
     }
-    /// Sets `TopOffset`.
-    pub fn top_offset(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.top_offset = Some(value.into());
-        self
+    /// `TopOffset` (optional).
+    pub fn top_offset(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "TopOffset", value.into().to_template()))
     }
-    /// Sets `Width`.
-    pub fn width(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.width = Some(value.into());
-        self
+    /// `Width` (optional).
+    pub fn width(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "Width", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CaptionRectangle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.height {
-            m.insert("Height".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.left_offset {
-            m.insert("LeftOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.top_offset {
-            m.insert("TopOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.width {
-            m.insert("Width".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaptionRectangle {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CaptionRectangle);
-
-/// Property type `NetworkInputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInputSettings {
-    /// `HlsInputSettings` (optional).
-    pub hls_input_settings: Option<Value<HlsInputSettings>>,
-    /// `MulticastInputSettings` (optional).
-    pub multicast_input_settings: Option<Value<MulticastInputSettings>>,
-    /// `ServerValidation` (optional).
-    pub server_validation: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NetworkInputSettings` of `AWS::MediaLive::Channel`.
+    NetworkInputSettings(default)
 }
 
 impl NetworkInputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hls_input_settings: None,
-            multicast_input_settings: None,
-            server_validation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HlsInputSettings`.
-    pub fn hls_input_settings(mut self, value: impl Into<Value<HlsInputSettings>>) -> Self {
-        self.hls_input_settings = Some(value.into());
-        self
+    /// `HlsInputSettings` (optional).
+    pub fn hls_input_settings(self, value: impl Into<Value<HlsInputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HlsInputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `MulticastInputSettings`.
-    pub fn multicast_input_settings(
-        mut self,
-        value: impl Into<Value<MulticastInputSettings>>,
-    ) -> Self {
-        self.multicast_input_settings = Some(value.into());
-        self
+    /// `MulticastInputSettings` (optional).
+    pub fn multicast_input_settings(self, value: impl Into<Value<MulticastInputSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MulticastInputSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ServerValidation`.
-    pub fn server_validation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_validation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hls_input_settings {
-            m.insert("HlsInputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multicast_input_settings {
-            m.insert("MulticastInputSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_validation {
-            m.insert("ServerValidation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServerValidation` (optional).
+    pub fn server_validation(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServerValidation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkInputSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hls_input_settings
-            .check(&path.field("HlsInputSettings"), &Rules::NONE, out);
-        self.multicast_input_settings.check(
-            &path.field("MulticastInputSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkInputSettings);
-
-/// Property type `HlsInputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsInputSettings {
-    /// `Bandwidth` (optional).
-    pub bandwidth: Option<Value<i64>>,
-    /// `BufferSegments` (optional).
-    pub buffer_segments: Option<Value<i64>>,
-    /// `Retries` (optional).
-    pub retries: Option<Value<i64>>,
-    /// `RetryInterval` (optional).
-    pub retry_interval: Option<Value<i64>>,
-    /// `Scte35Source` (optional).
-    pub scte35_source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HlsInputSettings` of `AWS::MediaLive::Channel`.
+    HlsInputSettings(default)
 }
 
 impl HlsInputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bandwidth: None,
-            buffer_segments: None,
-            retries: None,
-            retry_interval: None,
-            scte35_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bandwidth`.
-    pub fn bandwidth(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bandwidth = Some(value.into());
-        self
+    /// `Bandwidth` (optional).
+    pub fn bandwidth(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Bandwidth", value.into().to_template()))
     }
-    /// Sets `BufferSegments`.
-    pub fn buffer_segments(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.buffer_segments = Some(value.into());
-        self
+    /// `BufferSegments` (optional).
+    pub fn buffer_segments(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BufferSegments", value.into().to_template()))
     }
-    /// Sets `Retries`.
-    pub fn retries(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retries = Some(value.into());
-        self
+    /// `Retries` (optional).
+    pub fn retries(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Retries", value.into().to_template()))
     }
-    /// Sets `RetryInterval`.
-    pub fn retry_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retry_interval = Some(value.into());
-        self
+    /// `RetryInterval` (optional).
+    pub fn retry_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "RetryInterval", value.into().to_template()))
     }
-    /// Sets `Scte35Source`.
-    pub fn scte35_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scte35_source = Some(value.into());
-        self
+    /// `Scte35Source` (optional).
+    pub fn scte35_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Scte35Source", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HlsInputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bandwidth {
-            m.insert("Bandwidth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.buffer_segments {
-            m.insert("BufferSegments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retries {
-            m.insert("Retries".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_interval {
-            m.insert("RetryInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_source {
-            m.insert("Scte35Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HlsInputSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HlsInputSettings);
-
-/// Property type `MulticastInputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MulticastInputSettings {
-    /// `SourceIpAddress` (optional).
-    pub source_ip_address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MulticastInputSettings` of `AWS::MediaLive::Channel`.
+    MulticastInputSettings(default)
 }
 
 impl MulticastInputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_ip_address: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceIpAddress`.
-    pub fn source_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_ip_address = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MulticastInputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_ip_address {
-            m.insert("SourceIpAddress".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceIpAddress` (optional).
+    pub fn source_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SourceIpAddress", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MulticastInputSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MulticastInputSettings);
-
-/// Property type `VideoSelector` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoSelector {
-    /// `ColorSpace` (optional).
-    pub color_space: Option<Value<String>>,
-    /// `ColorSpaceSettings` (optional).
-    pub color_space_settings: Option<Value<VideoSelectorColorSpaceSettings>>,
-    /// `ColorSpaceUsage` (optional).
-    pub color_space_usage: Option<Value<String>>,
-    /// `SelectorSettings` (optional).
-    pub selector_settings: Option<Value<VideoSelectorSettings>>,
+crate::l1_struct! {
+    /// Property type `VideoSelector` of `AWS::MediaLive::Channel`.
+    VideoSelector(default)
 }
 
 impl VideoSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            color_space: None,
-            color_space_settings: None,
-            color_space_usage: None,
-            selector_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColorSpace`.
-    pub fn color_space(mut self, value: impl Into<Value<String>>) -> Self {
-        self.color_space = Some(value.into());
-        self
+    /// `ColorSpace` (optional).
+    pub fn color_space(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ColorSpace", value.into().to_template()))
     }
-    /// Sets `ColorSpaceSettings`.
+    /// `ColorSpaceSettings` (optional).
     pub fn color_space_settings(
-        mut self,
+        self,
         value: impl Into<Value<VideoSelectorColorSpaceSettings>>,
     ) -> Self {
-        self.color_space_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ColorSpaceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `ColorSpaceUsage`.
-    pub fn color_space_usage(mut self, value: impl Into<Value<String>>) -> Self {
-        self.color_space_usage = Some(value.into());
-        self
+    /// `ColorSpaceUsage` (optional).
+    pub fn color_space_usage(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ColorSpaceUsage", value.into().to_template()),
+        )
     }
-    /// Sets `SelectorSettings`.
-    pub fn selector_settings(mut self, value: impl Into<Value<VideoSelectorSettings>>) -> Self {
-        self.selector_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VideoSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.color_space {
-            m.insert("ColorSpace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_space_settings {
-            m.insert("ColorSpaceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.color_space_usage {
-            m.insert("ColorSpaceUsage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selector_settings {
-            m.insert("SelectorSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SelectorSettings` (optional).
+    pub fn selector_settings(self, value: impl Into<Value<VideoSelectorSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SelectorSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VideoSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.color_space_settings
-            .check(&path.field("ColorSpaceSettings"), &Rules::NONE, out);
-        self.selector_settings
-            .check(&path.field("SelectorSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoSelector);
-
-/// Property type `VideoSelectorColorSpaceSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoSelectorColorSpaceSettings {
-    /// `Hdr10Settings` (optional).
-    pub hdr10_settings: Option<Value<Hdr10Settings>>,
+crate::l1_struct! {
+    /// Property type `VideoSelectorColorSpaceSettings` of `AWS::MediaLive::Channel`.
+    VideoSelectorColorSpaceSettings(default)
 }
 
 impl VideoSelectorColorSpaceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hdr10_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Hdr10Settings`.
-    pub fn hdr10_settings(mut self, value: impl Into<Value<Hdr10Settings>>) -> Self {
-        self.hdr10_settings = Some(value.into());
-        self
+    /// `Hdr10Settings` (optional).
+    pub fn hdr10_settings(self, value: impl Into<Value<Hdr10Settings>>) -> Self {
+        Self(self.0.with(0, "Hdr10Settings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VideoSelectorColorSpaceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hdr10_settings {
-            m.insert("Hdr10Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoSelectorColorSpaceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hdr10_settings
-            .check(&path.field("Hdr10Settings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VideoSelectorColorSpaceSettings);
-
-/// Property type `VideoSelectorSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoSelectorSettings {
-    /// `VideoSelectorPid` (optional).
-    pub video_selector_pid: Option<Value<VideoSelectorPid>>,
-    /// `VideoSelectorProgramId` (optional).
-    pub video_selector_program_id: Option<Value<VideoSelectorProgramId>>,
+crate::l1_struct! {
+    /// Property type `VideoSelectorSettings` of `AWS::MediaLive::Channel`.
+    VideoSelectorSettings(default)
 }
 
 impl VideoSelectorSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            video_selector_pid: None,
-            video_selector_program_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VideoSelectorPid`.
-    pub fn video_selector_pid(mut self, value: impl Into<Value<VideoSelectorPid>>) -> Self {
-        self.video_selector_pid = Some(value.into());
-        self
+    /// `VideoSelectorPid` (optional).
+    pub fn video_selector_pid(self, value: impl Into<Value<VideoSelectorPid>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VideoSelectorPid", value.into().to_template()),
+        )
     }
-    /// Sets `VideoSelectorProgramId`.
+    /// `VideoSelectorProgramId` (optional).
     pub fn video_selector_program_id(
-        mut self,
+        self,
         value: impl Into<Value<VideoSelectorProgramId>>,
     ) -> Self {
-        self.video_selector_program_id = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "VideoSelectorProgramId", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VideoSelectorSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.video_selector_pid {
-            m.insert("VideoSelectorPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_selector_program_id {
-            m.insert("VideoSelectorProgramId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VideoSelectorSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.video_selector_pid
-            .check(&path.field("VideoSelectorPid"), &Rules::NONE, out);
-        self.video_selector_program_id.check(
-            &path.field("VideoSelectorProgramId"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VideoSelectorSettings);
-
-/// Property type `VideoSelectorPid` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoSelectorPid {
-    /// `Pid` (optional).
-    pub pid: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VideoSelectorPid` of `AWS::MediaLive::Channel`.
+    VideoSelectorPid(default)
 }
 
 impl VideoSelectorPid {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { pid: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Pid`.
-    pub fn pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pid = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VideoSelectorPid {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pid {
-            m.insert("Pid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Pid` (optional).
+    pub fn pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Pid", value.into().to_template()))
     }
 }
 
-impl Check for VideoSelectorPid {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VideoSelectorPid);
-
-/// Property type `VideoSelectorProgramId` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VideoSelectorProgramId {
-    /// `ProgramId` (optional).
-    pub program_id: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `VideoSelectorProgramId` of `AWS::MediaLive::Channel`.
+    VideoSelectorProgramId(default)
 }
 
 impl VideoSelectorProgramId {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { program_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ProgramId`.
-    pub fn program_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VideoSelectorProgramId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.program_id {
-            m.insert("ProgramId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProgramId` (optional).
+    pub fn program_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "ProgramId", value.into().to_template()))
     }
 }
 
-impl Check for VideoSelectorProgramId {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VideoSelectorProgramId);
-
-/// Property type `InputSpecification` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputSpecification {
-    /// `Codec` (optional).
-    pub codec: Option<Value<String>>,
-    /// `MaximumBitrate` (optional).
-    pub maximum_bitrate: Option<Value<String>>,
-    /// `Resolution` (optional).
-    pub resolution: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputSpecification` of `AWS::MediaLive::Channel`.
+    InputSpecification(default)
 }
 
 impl InputSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            codec: None,
-            maximum_bitrate: None,
-            resolution: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Codec`.
-    pub fn codec(mut self, value: impl Into<Value<String>>) -> Self {
-        self.codec = Some(value.into());
-        self
+    /// `Codec` (optional).
+    pub fn codec(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Codec", value.into().to_template()))
     }
-    /// Sets `MaximumBitrate`.
-    pub fn maximum_bitrate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum_bitrate = Some(value.into());
-        self
+    /// `MaximumBitrate` (optional).
+    pub fn maximum_bitrate(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MaximumBitrate", value.into().to_template()))
     }
-    /// Sets `Resolution`.
-    pub fn resolution(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolution = Some(value.into());
-        self
+    /// `Resolution` (optional).
+    pub fn resolution(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Resolution", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.codec {
-            m.insert("Codec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_bitrate {
-            m.insert("MaximumBitrate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolution {
-            m.insert("Resolution".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputSpecification {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputSpecification);
-
-/// Property type `LinkedChannelSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct LinkedChannelSettings {
-    /// `FollowerChannelSettings` (optional).
-    pub follower_channel_settings: Option<Value<FollowerChannelSettings>>,
-    /// `PrimaryChannelSettings` (optional).
-    pub primary_channel_settings: Option<Value<PrimaryChannelSettings>>,
+crate::l1_struct! {
+    /// Property type `LinkedChannelSettings` of `AWS::MediaLive::Channel`.
+    LinkedChannelSettings(default)
 }
 
 impl LinkedChannelSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            follower_channel_settings: None,
-            primary_channel_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FollowerChannelSettings`.
+    /// `FollowerChannelSettings` (optional).
     pub fn follower_channel_settings(
-        mut self,
+        self,
         value: impl Into<Value<FollowerChannelSettings>>,
     ) -> Self {
-        self.follower_channel_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "FollowerChannelSettings", value.into().to_template()),
+        )
     }
-    /// Sets `PrimaryChannelSettings`.
-    pub fn primary_channel_settings(
-        mut self,
-        value: impl Into<Value<PrimaryChannelSettings>>,
-    ) -> Self {
-        self.primary_channel_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LinkedChannelSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.follower_channel_settings {
-            m.insert("FollowerChannelSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_channel_settings {
-            m.insert("PrimaryChannelSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PrimaryChannelSettings` (optional).
+    pub fn primary_channel_settings(self, value: impl Into<Value<PrimaryChannelSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrimaryChannelSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LinkedChannelSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.follower_channel_settings.check(
-            &path.field("FollowerChannelSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.primary_channel_settings.check(
-            &path.field("PrimaryChannelSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LinkedChannelSettings);
-
-/// Property type `FollowerChannelSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct FollowerChannelSettings {
-    /// `LinkedChannelType` (optional).
-    pub linked_channel_type: Option<Value<String>>,
-    /// `PrimaryChannelArn` (optional).
-    pub primary_channel_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FollowerChannelSettings` of `AWS::MediaLive::Channel`.
+    FollowerChannelSettings(default)
 }
 
 impl FollowerChannelSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            linked_channel_type: None,
-            primary_channel_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LinkedChannelType`.
-    pub fn linked_channel_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.linked_channel_type = Some(value.into());
-        self
-    }
-    /// Sets `PrimaryChannelArn`.
-    pub fn primary_channel_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_channel_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FollowerChannelSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.linked_channel_type {
-            m.insert("LinkedChannelType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_channel_arn {
-            m.insert("PrimaryChannelArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FollowerChannelSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FollowerChannelSettings);
-
-/// Property type `PrimaryChannelSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct PrimaryChannelSettings {
     /// `LinkedChannelType` (optional).
-    pub linked_channel_type: Option<Value<String>>,
+    pub fn linked_channel_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LinkedChannelType", value.into().to_template()),
+        )
+    }
+    /// `PrimaryChannelArn` (optional).
+    pub fn primary_channel_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrimaryChannelArn", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PrimaryChannelSettings` of `AWS::MediaLive::Channel`.
+    PrimaryChannelSettings(default)
 }
 
 impl PrimaryChannelSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            linked_channel_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LinkedChannelType`.
-    pub fn linked_channel_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.linked_channel_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrimaryChannelSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.linked_channel_type {
-            m.insert("LinkedChannelType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LinkedChannelType` (optional).
+    pub fn linked_channel_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LinkedChannelType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PrimaryChannelSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PrimaryChannelSettings);
-
-/// Property type `MaintenanceCreateSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceCreateSettings {
-    /// `MaintenanceDay` (optional).
-    pub maintenance_day: Option<Value<String>>,
-    /// `MaintenanceStartTime` (optional).
-    pub maintenance_start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceCreateSettings` of `AWS::MediaLive::Channel`.
+    MaintenanceCreateSettings(default)
 }
 
 impl MaintenanceCreateSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maintenance_day: None,
-            maintenance_start_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaintenanceDay`.
-    pub fn maintenance_day(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maintenance_day = Some(value.into());
-        self
+    /// `MaintenanceDay` (optional).
+    pub fn maintenance_day(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MaintenanceDay", value.into().to_template()))
     }
-    /// Sets `MaintenanceStartTime`.
-    pub fn maintenance_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maintenance_start_time = Some(value.into());
-        self
+    /// `MaintenanceStartTime` (optional).
+    pub fn maintenance_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaintenanceStartTime", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MaintenanceCreateSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maintenance_day {
-            m.insert("MaintenanceDay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_start_time {
-            m.insert("MaintenanceStartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MaintenanceCreateSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MaintenanceCreateSettings);
-
-/// Property type `VpcOutputSettings` of `AWS::MediaLive::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcOutputSettings {
-    /// `PublicAddressAllocationIds` (optional).
-    pub public_address_allocation_ids: Option<Value<List<String>>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcOutputSettings` of `AWS::MediaLive::Channel`.
+    VpcOutputSettings(default)
 }
 
 impl VpcOutputSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            public_address_allocation_ids: None,
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PublicAddressAllocationIds`.
-    pub fn public_address_allocation_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.public_address_allocation_ids = Some(value.into());
-        self
+    /// `PublicAddressAllocationIds` (optional).
+    pub fn public_address_allocation_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PublicAddressAllocationIds", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcOutputSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.public_address_allocation_ids {
-            m.insert("PublicAddressAllocationIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcOutputSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcOutputSettings);

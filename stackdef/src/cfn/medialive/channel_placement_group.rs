@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaLive::ChannelPlacementGroup`.
-#[derive(Debug, Clone)]
-pub struct ChannelPlacementGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ChannelPlacementGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ChannelPlacementGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ChannelPlacementGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::ChannelPlacementGroup`.
+    ChannelPlacementGroup("AWS::MediaLive::ChannelPlacementGroup", ChannelPlacementGroupProps)
 }
 
 impl ChannelPlacementGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::ChannelPlacementGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelPlacementGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -92,125 +44,77 @@ impl ChannelPlacementGroup {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `ClusterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Nodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_nodes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Nodes", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::ChannelPlacementGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ChannelPlacementGroupProps {
-    /// `ClusterId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_id: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Nodes` (optional).
-    pub nodes: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::ChannelPlacementGroup`.
+    ChannelPlacementGroupProps(default)
 }
 
 impl ChannelPlacementGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cluster_id: None,
-            name: None,
-            nodes: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClusterId`.
-    pub fn cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_id = Some(value.into());
-        self
+    /// `ClusterId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClusterId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Nodes`.
-    pub fn nodes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.nodes = Some(value.into());
-        self
+    /// `Nodes` (optional).
+    pub fn nodes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Nodes", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ChannelPlacementGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cluster_id {
-            m.insert("ClusterId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nodes {
-            m.insert("Nodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelPlacementGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChannelPlacementGroupProps);
-
-/// Property type `Tags` of `AWS::MediaLive::ChannelPlacementGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::MediaLive::ChannelPlacementGroup`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);

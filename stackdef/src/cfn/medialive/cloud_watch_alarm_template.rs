@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaLive::CloudWatchAlarmTemplate`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchAlarmTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CloudWatchAlarmTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CloudWatchAlarmTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CloudWatchAlarmTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::CloudWatchAlarmTemplate`.
+    CloudWatchAlarmTemplate("AWS::MediaLive::CloudWatchAlarmTemplate", CloudWatchAlarmTemplateProps)
 }
 
 impl CloudWatchAlarmTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::CloudWatchAlarmTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CloudWatchAlarmTemplateProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Identifier` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudWatchAlarmTemplateId> {
         self.resource.ref_value()
@@ -111,47 +59,102 @@ impl CloudWatchAlarmTemplate {
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
+
+    /// Replaces `ComparisonOperator` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_comparison_operator(
+        &self,
+        value: impl Into<Value<CloudWatchAlarmTemplateComparisonOperator>>,
+    ) {
+        self.resource
+            .set_property("ComparisonOperator", value.into())
+    }
+
+    /// Replaces `DatapointsToAlarm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_datapoints_to_alarm(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("DatapointsToAlarm", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EvaluationPeriods` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_evaluation_periods(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("EvaluationPeriods", value.into())
+    }
+
+    /// Replaces `GroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupIdentifier", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Period` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_period(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("Period", value.into())
+    }
+
+    /// Replaces `Statistic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statistic(&self, value: impl Into<Value<CloudWatchAlarmTemplateStatistic>>) {
+        self.resource.set_property("Statistic", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_resource_type(
+        &self,
+        value: impl Into<Value<CloudWatchAlarmTemplateTargetResourceType>>,
+    ) {
+        self.resource
+            .set_property("TargetResourceType", value.into())
+    }
+
+    /// Replaces `Threshold` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_threshold(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("Threshold", value.into())
+    }
+
+    /// Replaces `TreatMissingData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_treat_missing_data(
+        &self,
+        value: impl Into<Value<CloudWatchAlarmTemplateTreatMissingData>>,
+    ) {
+        self.resource.set_property("TreatMissingData", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::CloudWatchAlarmTemplate`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchAlarmTemplateProps {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<CloudWatchAlarmTemplateComparisonOperator>,
-    /// `DatapointsToAlarm` (optional).
-    /// Range: 1..=.
-    pub datapoints_to_alarm: Option<Value<f64>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `EvaluationPeriods` (required).
-    /// Range: 1..=.
-    pub evaluation_periods: Value<f64>,
-    /// `GroupIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[^\s]+$`.
-    pub group_identifier: Option<Value<String>>,
-    /// `MetricName` (required).
-    /// Length: 0..=64 characters.
-    pub metric_name: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[^\s]+$`.
-    pub name: Value<String>,
-    /// `Period` (required).
-    /// Range: 10..=86400.
-    pub period: Value<f64>,
-    /// `Statistic` (required).
-    pub statistic: Value<CloudWatchAlarmTemplateStatistic>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TargetResourceType` (required).
-    pub target_resource_type: Value<CloudWatchAlarmTemplateTargetResourceType>,
-    /// `Threshold` (required).
-    pub threshold: Value<f64>,
-    /// `TreatMissingData` (required).
-    pub treat_missing_data: Value<CloudWatchAlarmTemplateTreatMissingData>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::CloudWatchAlarmTemplate`.
+    CloudWatchAlarmTemplateProps
 }
 
 impl CloudWatchAlarmTemplateProps {
@@ -167,456 +170,128 @@ impl CloudWatchAlarmTemplateProps {
         threshold: impl Into<Value<f64>>,
         treat_missing_data: impl Into<Value<CloudWatchAlarmTemplateTreatMissingData>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            datapoints_to_alarm: None,
-            description: None,
-            evaluation_periods: evaluation_periods.into(),
-            group_identifier: None,
-            metric_name: metric_name.into(),
-            name: name.into(),
-            period: period.into(),
-            statistic: statistic.into(),
-            tags: None,
-            target_resource_type: target_resource_type.into(),
-            threshold: threshold.into(),
-            treat_missing_data: treat_missing_data.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(
+                    3,
+                    "EvaluationPeriods",
+                    evaluation_periods.into().to_template(),
+                )
+                .with(5, "MetricName", metric_name.into().to_template())
+                .with(6, "Name", name.into().to_template())
+                .with(7, "Period", period.into().to_template())
+                .with(8, "Statistic", statistic.into().to_template())
+                .with(
+                    10,
+                    "TargetResourceType",
+                    target_resource_type.into().to_template(),
+                )
+                .with(11, "Threshold", threshold.into().to_template())
+                .with(
+                    12,
+                    "TreatMissingData",
+                    treat_missing_data.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DatapointsToAlarm`.
-    pub fn datapoints_to_alarm(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.datapoints_to_alarm = Some(value.into());
-        self
+    /// `DatapointsToAlarm` (optional).
+    /// Range: at least 1.
+    pub fn datapoints_to_alarm(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatapointsToAlarm", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `GroupIdentifier`.
-    pub fn group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_identifier = Some(value.into());
-        self
+    /// `GroupIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[^\s]+$`.
+    pub fn group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GroupIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchAlarmTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        if let Some(v) = &self.datapoints_to_alarm {
-            m.insert("DatapointsToAlarm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EvaluationPeriods".to_owned(),
-            self.evaluation_periods.to_template(),
-        );
-        if let Some(v) = &self.group_identifier {
-            m.insert("GroupIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Period".to_owned(), self.period.to_template());
-        m.insert("Statistic".to_owned(), self.statistic.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetResourceType".to_owned(),
-            self.target_resource_type.to_template(),
-        );
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        m.insert(
-            "TreatMissingData".to_owned(),
-            self.treat_missing_data.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CloudWatchAlarmTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.datapoints_to_alarm.check(
-            &path.field("DatapointsToAlarm"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_periods.check(
-            &path.field("EvaluationPeriods"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_identifier.check(
-            &path.field("GroupIdentifier"),
-            &Rules {
-                pattern: Some("^[^\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[^\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.period.check(
-            &path.field("Period"),
-            &Rules {
-                minimum: Some(10.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statistic
-            .check(&path.field("Statistic"), &Rules::NONE, out);
-        self.target_resource_type
-            .check(&path.field("TargetResourceType"), &Rules::NONE, out);
-        self.treat_missing_data
-            .check(&path.field("TreatMissingData"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CloudWatchAlarmTemplateComparisonOperator`.
+    CloudWatchAlarmTemplateComparisonOperator {
+        /// `GreaterThanOrEqualToThreshold`
+        GreaterThanOrEqualToThreshold = "GreaterThanOrEqualToThreshold",
+        /// `GreaterThanThreshold`
+        GreaterThanThreshold = "GreaterThanThreshold",
+        /// `LessThanThreshold`
+        LessThanThreshold = "LessThanThreshold",
+        /// `LessThanOrEqualToThreshold`
+        LessThanOrEqualToThreshold = "LessThanOrEqualToThreshold",
     }
 }
 
-crate::impl_literal!(CloudWatchAlarmTemplateProps);
-
-/// Values of `CloudWatchAlarmTemplateComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloudWatchAlarmTemplateComparisonOperator {
-    /// `GreaterThanOrEqualToThreshold`
-    GreaterThanOrEqualToThreshold,
-    /// `GreaterThanThreshold`
-    GreaterThanThreshold,
-    /// `LessThanThreshold`
-    LessThanThreshold,
-    /// `LessThanOrEqualToThreshold`
-    LessThanOrEqualToThreshold,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CloudWatchAlarmTemplateComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GreaterThanOrEqualToThreshold",
-        "GreaterThanThreshold",
-        "LessThanThreshold",
-        "LessThanOrEqualToThreshold",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThanOrEqualToThreshold => "GreaterThanOrEqualToThreshold",
-            Self::GreaterThanThreshold => "GreaterThanThreshold",
-            Self::LessThanThreshold => "LessThanThreshold",
-            Self::LessThanOrEqualToThreshold => "LessThanOrEqualToThreshold",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CloudWatchAlarmTemplateStatistic`.
+    CloudWatchAlarmTemplateStatistic {
+        /// `SampleCount`
+        SampleCount = "SampleCount",
+        /// `Average`
+        Average = "Average",
+        /// `Sum`
+        Sum = "Sum",
+        /// `Minimum`
+        Minimum = "Minimum",
+        /// `Maximum`
+        Maximum = "Maximum",
     }
 }
 
-impl ToTemplate for CloudWatchAlarmTemplateComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `CloudWatchAlarmTemplateTargetResourceType`.
+    CloudWatchAlarmTemplateTargetResourceType {
+        /// `CLOUDFRONT_DISTRIBUTION`
+        CloudfrontDistribution = "CLOUDFRONT_DISTRIBUTION",
+        /// `MEDIALIVE_MULTIPLEX`
+        MedialiveMultiplex = "MEDIALIVE_MULTIPLEX",
+        /// `MEDIALIVE_CHANNEL`
+        MedialiveChannel = "MEDIALIVE_CHANNEL",
+        /// `MEDIALIVE_INPUT_DEVICE`
+        MedialiveInputDevice = "MEDIALIVE_INPUT_DEVICE",
+        /// `MEDIAPACKAGE_CHANNEL`
+        MediapackageChannel = "MEDIAPACKAGE_CHANNEL",
+        /// `MEDIAPACKAGE_ORIGIN_ENDPOINT`
+        MediapackageOriginEndpoint = "MEDIAPACKAGE_ORIGIN_ENDPOINT",
+        /// `MEDIACONNECT_FLOW`
+        MediaconnectFlow = "MEDIACONNECT_FLOW",
+        /// `MEDIATAILOR_PLAYBACK_CONFIGURATION`
+        MediatailorPlaybackConfiguration = "MEDIATAILOR_PLAYBACK_CONFIGURATION",
+        /// `S3_BUCKET`
+        S3Bucket = "S3_BUCKET",
     }
 }
 
-impl Check for CloudWatchAlarmTemplateComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `CloudWatchAlarmTemplateTreatMissingData`.
+    CloudWatchAlarmTemplateTreatMissingData {
+        /// `notBreaching`
+        NotBreaching = "notBreaching",
+        /// `breaching`
+        Breaching = "breaching",
+        /// `ignore`
+        Ignore = "ignore",
+        /// `missing`
+        Missing = "missing",
     }
 }
-
-impl From<&str> for CloudWatchAlarmTemplateComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GreaterThanOrEqualToThreshold" => Self::GreaterThanOrEqualToThreshold,
-            "GreaterThanThreshold" => Self::GreaterThanThreshold,
-            "LessThanThreshold" => Self::LessThanThreshold,
-            "LessThanOrEqualToThreshold" => Self::LessThanOrEqualToThreshold,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CloudWatchAlarmTemplateComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(CloudWatchAlarmTemplateComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(CloudWatchAlarmTemplateComparisonOperator);
-
-/// Values of `CloudWatchAlarmTemplateStatistic`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloudWatchAlarmTemplateStatistic {
-    /// `SampleCount`
-    SampleCount,
-    /// `Average`
-    Average,
-    /// `Sum`
-    Sum,
-    /// `Minimum`
-    Minimum,
-    /// `Maximum`
-    Maximum,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CloudWatchAlarmTemplateStatistic {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["SampleCount", "Average", "Sum", "Minimum", "Maximum"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SampleCount => "SampleCount",
-            Self::Average => "Average",
-            Self::Sum => "Sum",
-            Self::Minimum => "Minimum",
-            Self::Maximum => "Maximum",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CloudWatchAlarmTemplateStatistic {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CloudWatchAlarmTemplateStatistic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CloudWatchAlarmTemplateStatistic {
-    fn from(s: &str) -> Self {
-        match s {
-            "SampleCount" => Self::SampleCount,
-            "Average" => Self::Average,
-            "Sum" => Self::Sum,
-            "Minimum" => Self::Minimum,
-            "Maximum" => Self::Maximum,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CloudWatchAlarmTemplateStatistic> {
-    fn from(s: &str) -> Self {
-        Value::literal(CloudWatchAlarmTemplateStatistic::from(s))
-    }
-}
-
-crate::impl_literal!(CloudWatchAlarmTemplateStatistic);
-
-/// Values of `CloudWatchAlarmTemplateTargetResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloudWatchAlarmTemplateTargetResourceType {
-    /// `CLOUDFRONT_DISTRIBUTION`
-    CloudfrontDistribution,
-    /// `MEDIALIVE_MULTIPLEX`
-    MedialiveMultiplex,
-    /// `MEDIALIVE_CHANNEL`
-    MedialiveChannel,
-    /// `MEDIALIVE_INPUT_DEVICE`
-    MedialiveInputDevice,
-    /// `MEDIAPACKAGE_CHANNEL`
-    MediapackageChannel,
-    /// `MEDIAPACKAGE_ORIGIN_ENDPOINT`
-    MediapackageOriginEndpoint,
-    /// `MEDIACONNECT_FLOW`
-    MediaconnectFlow,
-    /// `MEDIATAILOR_PLAYBACK_CONFIGURATION`
-    MediatailorPlaybackConfiguration,
-    /// `S3_BUCKET`
-    S3Bucket,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CloudWatchAlarmTemplateTargetResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CLOUDFRONT_DISTRIBUTION",
-        "MEDIALIVE_MULTIPLEX",
-        "MEDIALIVE_CHANNEL",
-        "MEDIALIVE_INPUT_DEVICE",
-        "MEDIAPACKAGE_CHANNEL",
-        "MEDIAPACKAGE_ORIGIN_ENDPOINT",
-        "MEDIACONNECT_FLOW",
-        "MEDIATAILOR_PLAYBACK_CONFIGURATION",
-        "S3_BUCKET",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudfrontDistribution => "CLOUDFRONT_DISTRIBUTION",
-            Self::MedialiveMultiplex => "MEDIALIVE_MULTIPLEX",
-            Self::MedialiveChannel => "MEDIALIVE_CHANNEL",
-            Self::MedialiveInputDevice => "MEDIALIVE_INPUT_DEVICE",
-            Self::MediapackageChannel => "MEDIAPACKAGE_CHANNEL",
-            Self::MediapackageOriginEndpoint => "MEDIAPACKAGE_ORIGIN_ENDPOINT",
-            Self::MediaconnectFlow => "MEDIACONNECT_FLOW",
-            Self::MediatailorPlaybackConfiguration => "MEDIATAILOR_PLAYBACK_CONFIGURATION",
-            Self::S3Bucket => "S3_BUCKET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CloudWatchAlarmTemplateTargetResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CloudWatchAlarmTemplateTargetResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CloudWatchAlarmTemplateTargetResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLOUDFRONT_DISTRIBUTION" => Self::CloudfrontDistribution,
-            "MEDIALIVE_MULTIPLEX" => Self::MedialiveMultiplex,
-            "MEDIALIVE_CHANNEL" => Self::MedialiveChannel,
-            "MEDIALIVE_INPUT_DEVICE" => Self::MedialiveInputDevice,
-            "MEDIAPACKAGE_CHANNEL" => Self::MediapackageChannel,
-            "MEDIAPACKAGE_ORIGIN_ENDPOINT" => Self::MediapackageOriginEndpoint,
-            "MEDIACONNECT_FLOW" => Self::MediaconnectFlow,
-            "MEDIATAILOR_PLAYBACK_CONFIGURATION" => Self::MediatailorPlaybackConfiguration,
-            "S3_BUCKET" => Self::S3Bucket,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CloudWatchAlarmTemplateTargetResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CloudWatchAlarmTemplateTargetResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(CloudWatchAlarmTemplateTargetResourceType);
-
-/// Values of `CloudWatchAlarmTemplateTreatMissingData`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CloudWatchAlarmTemplateTreatMissingData {
-    /// `notBreaching`
-    NotBreaching,
-    /// `breaching`
-    Breaching,
-    /// `ignore`
-    Ignore,
-    /// `missing`
-    Missing,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CloudWatchAlarmTemplateTreatMissingData {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["notBreaching", "breaching", "ignore", "missing"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotBreaching => "notBreaching",
-            Self::Breaching => "breaching",
-            Self::Ignore => "ignore",
-            Self::Missing => "missing",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CloudWatchAlarmTemplateTreatMissingData {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CloudWatchAlarmTemplateTreatMissingData {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CloudWatchAlarmTemplateTreatMissingData {
-    fn from(s: &str) -> Self {
-        match s {
-            "notBreaching" => Self::NotBreaching,
-            "breaching" => Self::Breaching,
-            "ignore" => Self::Ignore,
-            "missing" => Self::Missing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CloudWatchAlarmTemplateTreatMissingData> {
-    fn from(s: &str) -> Self {
-        Value::literal(CloudWatchAlarmTemplateTreatMissingData::from(s))
-    }
-}
-
-crate::impl_literal!(CloudWatchAlarmTemplateTreatMissingData);

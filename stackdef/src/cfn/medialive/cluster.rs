@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaLive::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::Cluster`.
+    Cluster("AWS::MediaLive::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaLiveClusterId> {
         self.resource.ref_value()
@@ -97,315 +49,155 @@ impl Cluster {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `ClusterType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_type(&self, value: impl Into<Value<ClusterType>>) {
+        self.resource.set_property("ClusterType", value.into())
+    }
+
+    /// Replaces `InstanceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("InstanceRoleArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_settings(&self, value: impl Into<Value<ClusterNetworkSettings>>) {
+        self.resource.set_property("NetworkSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterProps {
-    /// `ClusterType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_type: Option<Value<ClusterType>>,
-    /// `InstanceRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:.+:iam:.+:role/.+$`.
-    pub instance_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `NetworkSettings` (optional).
-    pub network_settings: Option<Value<ClusterNetworkSettings>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::Cluster`.
+    ClusterProps(default)
 }
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cluster_type: None,
-            instance_role_arn: None,
-            name: None,
-            network_settings: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClusterType`.
-    pub fn cluster_type(mut self, value: impl Into<Value<ClusterType>>) -> Self {
-        self.cluster_type = Some(value.into());
-        self
+    /// `ClusterType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cluster_type(self, value: impl Into<Value<ClusterType>>) -> Self {
+        Self(self.0.with(0, "ClusterType", value.into().to_template()))
     }
-    /// Sets `InstanceRoleArn`.
-    pub fn instance_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.instance_role_arn = Some(value.into());
-        self
+    /// `InstanceRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:.+:iam:.+:role/.+$`.
+    pub fn instance_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InstanceRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `NetworkSettings`.
-    pub fn network_settings(mut self, value: impl Into<Value<ClusterNetworkSettings>>) -> Self {
-        self.network_settings = Some(value.into());
-        self
+    /// `NetworkSettings` (optional).
+    pub fn network_settings(self, value: impl Into<Value<ClusterNetworkSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NetworkSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cluster_type {
-            m.insert("ClusterType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_role_arn {
-            m.insert("InstanceRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_settings {
-            m.insert("NetworkSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ClusterType`.
+    ClusterType {
+        /// `ON_PREMISES`
+        OnPremises = "ON_PREMISES",
+        /// `OUTPOSTS_RACK`
+        OutpostsRack = "OUTPOSTS_RACK",
+        /// `OUTPOSTS_SERVER`
+        OutpostsServer = "OUTPOSTS_SERVER",
+        /// `EC2`
+        Ec2 = "EC2",
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_type
-            .check(&path.field("ClusterType"), &Rules::NONE, out);
-        self.instance_role_arn.check(
-            &path.field("InstanceRoleArn"),
-            &Rules {
-                pattern: Some("^arn:.+:iam:.+:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_settings
-            .check(&path.field("NetworkSettings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Values of `ClusterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClusterType {
-    /// `ON_PREMISES`
-    OnPremises,
-    /// `OUTPOSTS_RACK`
-    OutpostsRack,
-    /// `OUTPOSTS_SERVER`
-    OutpostsServer,
-    /// `EC2`
-    Ec2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ClusterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ON_PREMISES", "OUTPOSTS_RACK", "OUTPOSTS_SERVER", "EC2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnPremises => "ON_PREMISES",
-            Self::OutpostsRack => "OUTPOSTS_RACK",
-            Self::OutpostsServer => "OUTPOSTS_SERVER",
-            Self::Ec2 => "EC2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ClusterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ClusterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ClusterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_PREMISES" => Self::OnPremises,
-            "OUTPOSTS_RACK" => Self::OutpostsRack,
-            "OUTPOSTS_SERVER" => Self::OutpostsServer,
-            "EC2" => Self::Ec2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ClusterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ClusterType::from(s))
-    }
-}
-
-crate::impl_literal!(ClusterType);
-
-/// Property type `ClusterNetworkSettings` of `AWS::MediaLive::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterNetworkSettings {
-    /// `DefaultRoute` (optional).
-    pub default_route: Option<Value<String>>,
-    /// `InterfaceMappings` (optional).
-    pub interface_mappings: Option<Value<List<InterfaceMapping>>>,
+crate::l1_struct! {
+    /// Property type `ClusterNetworkSettings` of `AWS::MediaLive::Cluster`.
+    ClusterNetworkSettings(default)
 }
 
 impl ClusterNetworkSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_route: None,
-            interface_mappings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultRoute`.
-    pub fn default_route(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_route = Some(value.into());
-        self
+    /// `DefaultRoute` (optional).
+    pub fn default_route(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DefaultRoute", value.into().to_template()))
     }
-    /// Sets `InterfaceMappings`.
-    pub fn interface_mappings(mut self, value: impl Into<Value<List<InterfaceMapping>>>) -> Self {
-        self.interface_mappings = Some(value.into());
-        self
+    /// `InterfaceMappings` (optional).
+    pub fn interface_mappings(self, value: impl Into<Value<List<InterfaceMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InterfaceMappings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClusterNetworkSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_route {
-            m.insert("DefaultRoute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interface_mappings {
-            m.insert("InterfaceMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterNetworkSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interface_mappings
-            .check(&path.field("InterfaceMappings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterNetworkSettings);
-
-/// Property type `InterfaceMapping` of `AWS::MediaLive::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct InterfaceMapping {
-    /// `LogicalInterfaceName` (optional).
-    pub logical_interface_name: Option<Value<String>>,
-    /// `NetworkId` (optional).
-    pub network_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InterfaceMapping` of `AWS::MediaLive::Cluster`.
+    InterfaceMapping(default)
 }
 
 impl InterfaceMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            logical_interface_name: None,
-            network_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogicalInterfaceName`.
-    pub fn logical_interface_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logical_interface_name = Some(value.into());
-        self
+    /// `LogicalInterfaceName` (optional).
+    pub fn logical_interface_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LogicalInterfaceName", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkId`.
-    pub fn network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_id = Some(value.into());
-        self
+    /// `NetworkId` (optional).
+    pub fn network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "NetworkId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InterfaceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.logical_interface_name {
-            m.insert("LogicalInterfaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_id {
-            m.insert("NetworkId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InterfaceMapping {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InterfaceMapping);
-
-/// Property type `Tags` of `AWS::MediaLive::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::MediaLive::Cluster`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);

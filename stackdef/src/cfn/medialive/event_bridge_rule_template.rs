@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaLive::EventBridgeRuleTemplate`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeRuleTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventBridgeRuleTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventBridgeRuleTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventBridgeRuleTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::EventBridgeRuleTemplate`.
+    EventBridgeRuleTemplate("AWS::MediaLive::EventBridgeRuleTemplate", EventBridgeRuleTemplateProps)
 }
 
 impl EventBridgeRuleTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::EventBridgeRuleTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: EventBridgeRuleTemplateProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Identifier` (typed).
     pub fn ref_value(&self) -> Value<ids::EventBridgeRuleTemplateId> {
         self.resource.ref_value()
@@ -111,29 +59,47 @@ impl EventBridgeRuleTemplate {
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventTargets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_targets(&self, value: impl Into<Value<List<EventBridgeRuleTemplateTarget>>>) {
+        self.resource.set_property("EventTargets", value.into())
+    }
+
+    /// Replaces `EventType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_type(&self, value: impl Into<Value<EventBridgeRuleTemplateEventType>>) {
+        self.resource.set_property("EventType", value.into())
+    }
+
+    /// Replaces `GroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::EventBridgeRuleTemplate`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeRuleTemplateProps {
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `EventTargets` (optional).
-    pub event_targets: Option<Value<List<EventBridgeRuleTemplateTarget>>>,
-    /// `EventType` (required).
-    pub event_type: Value<EventBridgeRuleTemplateEventType>,
-    /// `GroupIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[^\s]+$`.
-    pub group_identifier: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[^\s]+$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::EventBridgeRuleTemplate`.
+    EventBridgeRuleTemplateProps
 }
 
 impl EventBridgeRuleTemplateProps {
@@ -142,251 +108,80 @@ impl EventBridgeRuleTemplateProps {
         event_type: impl Into<Value<EventBridgeRuleTemplateEventType>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            event_targets: None,
-            event_type: event_type.into(),
-            group_identifier: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "EventType", event_type.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EventTargets`.
+    /// `EventTargets` (optional).
     pub fn event_targets(
-        mut self,
+        self,
         value: impl Into<Value<List<EventBridgeRuleTemplateTarget>>>,
     ) -> Self {
-        self.event_targets = Some(value.into());
-        self
+        Self(self.0.with(1, "EventTargets", value.into().to_template()))
     }
-    /// Sets `GroupIdentifier`.
-    pub fn group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_identifier = Some(value.into());
-        self
+    /// `GroupIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[^\s]+$`.
+    pub fn group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "GroupIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventBridgeRuleTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_targets {
-            m.insert("EventTargets".to_owned(), v.to_template());
-        }
-        m.insert("EventType".to_owned(), self.event_type.to_template());
-        if let Some(v) = &self.group_identifier {
-            m.insert("GroupIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EventBridgeRuleTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_targets
-            .check(&path.field("EventTargets"), &Rules::NONE, out);
-        self.event_type
-            .check(&path.field("EventType"), &Rules::NONE, out);
-        self.group_identifier.check(
-            &path.field("GroupIdentifier"),
-            &Rules {
-                pattern: Some("^[^\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[^\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBridgeRuleTemplateProps);
-
-/// Property type `EventBridgeRuleTemplateTarget` of `AWS::MediaLive::EventBridgeRuleTemplate`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeRuleTemplateTarget {
-    /// `Arn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn.+$`.
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EventBridgeRuleTemplateTarget` of `AWS::MediaLive::EventBridgeRuleTemplate`.
+    EventBridgeRuleTemplateTarget
 }
 
 impl EventBridgeRuleTemplateTarget {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for EventBridgeRuleTemplateTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EventBridgeRuleTemplateEventType`.
+    EventBridgeRuleTemplateEventType {
+        /// `MEDIALIVE_MULTIPLEX_ALERT`
+        MedialiveMultiplexAlert = "MEDIALIVE_MULTIPLEX_ALERT",
+        /// `MEDIALIVE_MULTIPLEX_STATE_CHANGE`
+        MedialiveMultiplexStateChange = "MEDIALIVE_MULTIPLEX_STATE_CHANGE",
+        /// `MEDIALIVE_CHANNEL_ALERT`
+        MedialiveChannelAlert = "MEDIALIVE_CHANNEL_ALERT",
+        /// `MEDIALIVE_CHANNEL_INPUT_CHANGE`
+        MedialiveChannelInputChange = "MEDIALIVE_CHANNEL_INPUT_CHANGE",
+        /// `MEDIALIVE_CHANNEL_STATE_CHANGE`
+        MedialiveChannelStateChange = "MEDIALIVE_CHANNEL_STATE_CHANGE",
+        /// `MEDIAPACKAGE_INPUT_NOTIFICATION`
+        MediapackageInputNotification = "MEDIAPACKAGE_INPUT_NOTIFICATION",
+        /// `MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION`
+        MediapackageKeyProviderNotification = "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION",
+        /// `MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION`
+        MediapackageHarvestJobNotification = "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION",
+        /// `SIGNAL_MAP_ACTIVE_ALARM`
+        SignalMapActiveAlarm = "SIGNAL_MAP_ACTIVE_ALARM",
+        /// `MEDIACONNECT_ALERT`
+        MediaconnectAlert = "MEDIACONNECT_ALERT",
+        /// `MEDIACONNECT_SOURCE_HEALTH`
+        MediaconnectSourceHealth = "MEDIACONNECT_SOURCE_HEALTH",
+        /// `MEDIACONNECT_OUTPUT_HEALTH`
+        MediaconnectOutputHealth = "MEDIACONNECT_OUTPUT_HEALTH",
+        /// `MEDIACONNECT_FLOW_STATUS_CHANGE`
+        MediaconnectFlowStatusChange = "MEDIACONNECT_FLOW_STATUS_CHANGE",
     }
 }
-
-impl Check for EventBridgeRuleTemplateTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBridgeRuleTemplateTarget);
-
-/// Values of `EventBridgeRuleTemplateEventType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventBridgeRuleTemplateEventType {
-    /// `MEDIALIVE_MULTIPLEX_ALERT`
-    MedialiveMultiplexAlert,
-    /// `MEDIALIVE_MULTIPLEX_STATE_CHANGE`
-    MedialiveMultiplexStateChange,
-    /// `MEDIALIVE_CHANNEL_ALERT`
-    MedialiveChannelAlert,
-    /// `MEDIALIVE_CHANNEL_INPUT_CHANGE`
-    MedialiveChannelInputChange,
-    /// `MEDIALIVE_CHANNEL_STATE_CHANGE`
-    MedialiveChannelStateChange,
-    /// `MEDIAPACKAGE_INPUT_NOTIFICATION`
-    MediapackageInputNotification,
-    /// `MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION`
-    MediapackageKeyProviderNotification,
-    /// `MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION`
-    MediapackageHarvestJobNotification,
-    /// `SIGNAL_MAP_ACTIVE_ALARM`
-    SignalMapActiveAlarm,
-    /// `MEDIACONNECT_ALERT`
-    MediaconnectAlert,
-    /// `MEDIACONNECT_SOURCE_HEALTH`
-    MediaconnectSourceHealth,
-    /// `MEDIACONNECT_OUTPUT_HEALTH`
-    MediaconnectOutputHealth,
-    /// `MEDIACONNECT_FLOW_STATUS_CHANGE`
-    MediaconnectFlowStatusChange,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventBridgeRuleTemplateEventType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MEDIALIVE_MULTIPLEX_ALERT",
-        "MEDIALIVE_MULTIPLEX_STATE_CHANGE",
-        "MEDIALIVE_CHANNEL_ALERT",
-        "MEDIALIVE_CHANNEL_INPUT_CHANGE",
-        "MEDIALIVE_CHANNEL_STATE_CHANGE",
-        "MEDIAPACKAGE_INPUT_NOTIFICATION",
-        "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION",
-        "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION",
-        "SIGNAL_MAP_ACTIVE_ALARM",
-        "MEDIACONNECT_ALERT",
-        "MEDIACONNECT_SOURCE_HEALTH",
-        "MEDIACONNECT_OUTPUT_HEALTH",
-        "MEDIACONNECT_FLOW_STATUS_CHANGE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MedialiveMultiplexAlert => "MEDIALIVE_MULTIPLEX_ALERT",
-            Self::MedialiveMultiplexStateChange => "MEDIALIVE_MULTIPLEX_STATE_CHANGE",
-            Self::MedialiveChannelAlert => "MEDIALIVE_CHANNEL_ALERT",
-            Self::MedialiveChannelInputChange => "MEDIALIVE_CHANNEL_INPUT_CHANGE",
-            Self::MedialiveChannelStateChange => "MEDIALIVE_CHANNEL_STATE_CHANGE",
-            Self::MediapackageInputNotification => "MEDIAPACKAGE_INPUT_NOTIFICATION",
-            Self::MediapackageKeyProviderNotification => "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION",
-            Self::MediapackageHarvestJobNotification => "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION",
-            Self::SignalMapActiveAlarm => "SIGNAL_MAP_ACTIVE_ALARM",
-            Self::MediaconnectAlert => "MEDIACONNECT_ALERT",
-            Self::MediaconnectSourceHealth => "MEDIACONNECT_SOURCE_HEALTH",
-            Self::MediaconnectOutputHealth => "MEDIACONNECT_OUTPUT_HEALTH",
-            Self::MediaconnectFlowStatusChange => "MEDIACONNECT_FLOW_STATUS_CHANGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventBridgeRuleTemplateEventType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventBridgeRuleTemplateEventType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventBridgeRuleTemplateEventType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MEDIALIVE_MULTIPLEX_ALERT" => Self::MedialiveMultiplexAlert,
-            "MEDIALIVE_MULTIPLEX_STATE_CHANGE" => Self::MedialiveMultiplexStateChange,
-            "MEDIALIVE_CHANNEL_ALERT" => Self::MedialiveChannelAlert,
-            "MEDIALIVE_CHANNEL_INPUT_CHANGE" => Self::MedialiveChannelInputChange,
-            "MEDIALIVE_CHANNEL_STATE_CHANGE" => Self::MedialiveChannelStateChange,
-            "MEDIAPACKAGE_INPUT_NOTIFICATION" => Self::MediapackageInputNotification,
-            "MEDIAPACKAGE_KEY_PROVIDER_NOTIFICATION" => Self::MediapackageKeyProviderNotification,
-            "MEDIAPACKAGE_HARVEST_JOB_NOTIFICATION" => Self::MediapackageHarvestJobNotification,
-            "SIGNAL_MAP_ACTIVE_ALARM" => Self::SignalMapActiveAlarm,
-            "MEDIACONNECT_ALERT" => Self::MediaconnectAlert,
-            "MEDIACONNECT_SOURCE_HEALTH" => Self::MediaconnectSourceHealth,
-            "MEDIACONNECT_OUTPUT_HEALTH" => Self::MediaconnectOutputHealth,
-            "MEDIACONNECT_FLOW_STATUS_CHANGE" => Self::MediaconnectFlowStatusChange,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventBridgeRuleTemplateEventType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventBridgeRuleTemplateEventType::from(s))
-    }
-}
-
-crate::impl_literal!(EventBridgeRuleTemplateEventType);

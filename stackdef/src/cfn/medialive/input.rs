@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaLive::Input`.
-#[derive(Debug, Clone)]
-pub struct Input {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Input {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Input {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Input {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::Input`.
+    Input("AWS::MediaLive::Input", InputProps)
 }
 
 impl Input {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::Input";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InputProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::InputId> {
         self.resource.ref_value()
@@ -87,1247 +39,648 @@ impl Input {
     pub fn attr_arn(&self) -> Value<ids::InputArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Destinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destinations(&self, value: impl Into<Value<List<InputDestinationRequest>>>) {
+        self.resource.set_property("Destinations", value.into())
+    }
+
+    /// Replaces `InputDevices` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_devices(&self, value: impl Into<Value<List<InputDeviceSettings>>>) {
+        self.resource.set_property("InputDevices", value.into())
+    }
+
+    /// Replaces `InputNetworkLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_network_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InputNetworkLocation", value.into())
+    }
+
+    /// Replaces `InputSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("InputSecurityGroups", value.into())
+    }
+
+    /// Replaces `MediaConnectFlows` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_media_connect_flows(&self, value: impl Into<Value<List<MediaConnectFlowRequest>>>) {
+        self.resource
+            .set_property("MediaConnectFlows", value.into())
+    }
+
+    /// Replaces `MulticastSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multicast_settings(&self, value: impl Into<Value<MulticastSettingsCreateRequest>>) {
+        self.resource
+            .set_property("MulticastSettings", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `RouterSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_router_settings(&self, value: impl Into<Value<RouterSettings>>) {
+        self.resource.set_property("RouterSettings", value.into())
+    }
+
+    /// Replaces `SdiSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sdi_sources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SdiSources", value.into())
+    }
+
+    /// Replaces `Smpte2110ReceiverGroupSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_smpte2110_receiver_group_settings(
+        &self,
+        value: impl Into<Value<Smpte2110ReceiverGroupSettings>>,
+    ) {
+        self.resource
+            .set_property("Smpte2110ReceiverGroupSettings", value.into())
+    }
+
+    /// Replaces `Sources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sources(&self, value: impl Into<Value<List<InputSourceRequest>>>) {
+        self.resource.set_property("Sources", value.into())
+    }
+
+    /// Replaces `SrtSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_srt_settings(&self, value: impl Into<Value<SrtSettingsRequest>>) {
+        self.resource.set_property("SrtSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `Vpc` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc(&self, value: impl Into<Value<InputVpcRequest>>) {
+        self.resource.set_property("Vpc", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct InputProps {
-    /// `Destinations` (optional).
-    pub destinations: Option<Value<List<InputDestinationRequest>>>,
-    /// `InputDevices` (optional).
-    pub input_devices: Option<Value<List<InputDeviceSettings>>>,
-    /// `InputNetworkLocation` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub input_network_location: Option<Value<String>>,
-    /// `InputSecurityGroups` (optional).
-    pub input_security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `MediaConnectFlows` (optional).
-    pub media_connect_flows: Option<Value<List<MediaConnectFlowRequest>>>,
-    /// `MulticastSettings` (optional).
-    pub multicast_settings: Option<Value<MulticastSettingsCreateRequest>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `RouterSettings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub router_settings: Option<Value<RouterSettings>>,
-    /// `SdiSources` (optional).
-    pub sdi_sources: Option<Value<List<String>>>,
-    /// `Smpte2110ReceiverGroupSettings` (optional).
-    pub smpte2110_receiver_group_settings: Option<Value<Smpte2110ReceiverGroupSettings>>,
-    /// `Sources` (optional).
-    pub sources: Option<Value<List<InputSourceRequest>>>,
-    /// `SrtSettings` (optional).
-    pub srt_settings: Option<Value<SrtSettingsRequest>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<String>>,
-    /// `Vpc` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc: Option<Value<InputVpcRequest>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::Input`.
+    InputProps(default)
 }
 
 impl InputProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destinations: None,
-            input_devices: None,
-            input_network_location: None,
-            input_security_groups: None,
-            media_connect_flows: None,
-            multicast_settings: None,
-            name: None,
-            role_arn: None,
-            router_settings: None,
-            sdi_sources: None,
-            smpte2110_receiver_group_settings: None,
-            sources: None,
-            srt_settings: None,
-            tags: None,
-            type_: None,
-            vpc: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Value<List<InputDestinationRequest>>>) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    pub fn destinations(self, value: impl Into<Value<List<InputDestinationRequest>>>) -> Self {
+        Self(self.0.with(0, "Destinations", value.into().to_template()))
     }
-    /// Sets `InputDevices`.
-    pub fn input_devices(mut self, value: impl Into<Value<List<InputDeviceSettings>>>) -> Self {
-        self.input_devices = Some(value.into());
-        self
+    /// `InputDevices` (optional).
+    pub fn input_devices(self, value: impl Into<Value<List<InputDeviceSettings>>>) -> Self {
+        Self(self.0.with(1, "InputDevices", value.into().to_template()))
     }
-    /// Sets `InputNetworkLocation`.
-    pub fn input_network_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_network_location = Some(value.into());
-        self
+    /// `InputNetworkLocation` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn input_network_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InputNetworkLocation", value.into().to_template()),
+        )
     }
-    /// Sets `InputSecurityGroups`.
+    /// `InputSecurityGroups` (optional).
     pub fn input_security_groups(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.input_security_groups = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "InputSecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `MediaConnectFlows`.
+    /// `MediaConnectFlows` (optional).
     pub fn media_connect_flows(
-        mut self,
+        self,
         value: impl Into<Value<List<MediaConnectFlowRequest>>>,
     ) -> Self {
-        self.media_connect_flows = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "MediaConnectFlows", value.into().to_template()),
+        )
     }
-    /// Sets `MulticastSettings`.
+    /// `MulticastSettings` (optional).
     pub fn multicast_settings(
-        mut self,
+        self,
         value: impl Into<Value<MulticastSettingsCreateRequest>>,
     ) -> Self {
-        self.multicast_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "MulticastSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "RoleArn", value.into().to_template()))
     }
-    /// Sets `RouterSettings`.
-    pub fn router_settings(mut self, value: impl Into<Value<RouterSettings>>) -> Self {
-        self.router_settings = Some(value.into());
-        self
+    /// `RouterSettings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn router_settings(self, value: impl Into<Value<RouterSettings>>) -> Self {
+        Self(self.0.with(8, "RouterSettings", value.into().to_template()))
     }
-    /// Sets `SdiSources`.
-    pub fn sdi_sources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.sdi_sources = Some(value.into());
-        self
+    /// `SdiSources` (optional).
+    pub fn sdi_sources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(9, "SdiSources", value.into().to_template()))
     }
-    /// Sets `Smpte2110ReceiverGroupSettings`.
+    /// `Smpte2110ReceiverGroupSettings` (optional).
     pub fn smpte2110_receiver_group_settings(
-        mut self,
+        self,
         value: impl Into<Value<Smpte2110ReceiverGroupSettings>>,
     ) -> Self {
-        self.smpte2110_receiver_group_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "Smpte2110ReceiverGroupSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<InputSourceRequest>>>) -> Self {
-        self.sources = Some(value.into());
-        self
+    /// `Sources` (optional).
+    pub fn sources(self, value: impl Into<Value<List<InputSourceRequest>>>) -> Self {
+        Self(self.0.with(11, "Sources", value.into().to_template()))
     }
-    /// Sets `SrtSettings`.
-    pub fn srt_settings(mut self, value: impl Into<Value<SrtSettingsRequest>>) -> Self {
-        self.srt_settings = Some(value.into());
-        self
+    /// `SrtSettings` (optional).
+    pub fn srt_settings(self, value: impl Into<Value<SrtSettingsRequest>>) -> Self {
+        Self(self.0.with(12, "SrtSettings", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Type", value.into().to_template()))
     }
-    /// Sets `Vpc`.
-    pub fn vpc(mut self, value: impl Into<Value<InputVpcRequest>>) -> Self {
-        self.vpc = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_devices {
-            m.insert("InputDevices".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_network_location {
-            m.insert("InputNetworkLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_security_groups {
-            m.insert("InputSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_connect_flows {
-            m.insert("MediaConnectFlows".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multicast_settings {
-            m.insert("MulticastSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.router_settings {
-            m.insert("RouterSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sdi_sources {
-            m.insert("SdiSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.smpte2110_receiver_group_settings {
-            m.insert("Smpte2110ReceiverGroupSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.srt_settings {
-            m.insert("SrtSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc {
-            m.insert("Vpc".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Vpc` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc(self, value: impl Into<Value<InputVpcRequest>>) -> Self {
+        Self(self.0.with(15, "Vpc", value.into().to_template()))
     }
 }
 
-impl Check for InputProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations
-            .check(&path.field("Destinations"), &Rules::NONE, out);
-        self.input_devices
-            .check(&path.field("InputDevices"), &Rules::NONE, out);
-        self.media_connect_flows
-            .check(&path.field("MediaConnectFlows"), &Rules::NONE, out);
-        self.multicast_settings
-            .check(&path.field("MulticastSettings"), &Rules::NONE, out);
-        self.router_settings
-            .check(&path.field("RouterSettings"), &Rules::NONE, out);
-        self.smpte2110_receiver_group_settings.check(
-            &path.field("Smpte2110ReceiverGroupSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.sources
-            .check(&path.field("Sources"), &Rules::NONE, out);
-        self.srt_settings
-            .check(&path.field("SrtSettings"), &Rules::NONE, out);
-        self.vpc.check(&path.field("Vpc"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputProps);
-
-/// Property type `InputDestinationRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct InputDestinationRequest {
-    /// `Network` (optional).
-    pub network: Option<Value<String>>,
-    /// `NetworkRoutes` (optional).
-    pub network_routes: Option<Value<List<InputRequestDestinationRoute>>>,
-    /// `StaticIpAddress` (optional).
-    pub static_ip_address: Option<Value<String>>,
-    /// `StreamName` (optional).
-    pub stream_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputDestinationRequest` of `AWS::MediaLive::Input`.
+    InputDestinationRequest(default)
 }
 
 impl InputDestinationRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network: None,
-            network_routes: None,
-            static_ip_address: None,
-            stream_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Network`.
-    pub fn network(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network = Some(value.into());
-        self
+    /// `Network` (optional).
+    pub fn network(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Network", value.into().to_template()))
     }
-    /// Sets `NetworkRoutes`.
+    /// `NetworkRoutes` (optional).
     pub fn network_routes(
-        mut self,
+        self,
         value: impl Into<Value<List<InputRequestDestinationRoute>>>,
     ) -> Self {
-        self.network_routes = Some(value.into());
-        self
+        Self(self.0.with(1, "NetworkRoutes", value.into().to_template()))
     }
-    /// Sets `StaticIpAddress`.
-    pub fn static_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.static_ip_address = Some(value.into());
-        self
+    /// `StaticIpAddress` (optional).
+    pub fn static_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StaticIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `StreamName`.
-    pub fn stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputDestinationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network {
-            m.insert("Network".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_routes {
-            m.insert("NetworkRoutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.static_ip_address {
-            m.insert("StaticIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_name {
-            m.insert("StreamName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamName` (optional).
+    pub fn stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StreamName", value.into().to_template()))
     }
 }
 
-impl Check for InputDestinationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_routes
-            .check(&path.field("NetworkRoutes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputDestinationRequest);
-
-/// Property type `InputRequestDestinationRoute` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct InputRequestDestinationRoute {
-    /// `Cidr` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
-    /// `Gateway` (optional).
-    pub gateway: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputRequestDestinationRoute` of `AWS::MediaLive::Input`.
+    InputRequestDestinationRoute(default)
 }
 
 impl InputRequestDestinationRoute {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidr: None,
-            gateway: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
+    /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
     }
-    /// Sets `Gateway`.
-    pub fn gateway(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gateway = Some(value.into());
-        self
+    /// `Gateway` (optional).
+    pub fn gateway(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Gateway", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputRequestDestinationRoute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gateway {
-            m.insert("Gateway".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputRequestDestinationRoute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputRequestDestinationRoute);
-
-/// Property type `InputDeviceSettings` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct InputDeviceSettings {
-    /// `Id` (optional).
-    pub id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputDeviceSettings` of `AWS::MediaLive::Input`.
+    InputDeviceSettings(default)
 }
 
 impl InputDeviceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputDeviceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
 }
 
-impl Check for InputDeviceSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputDeviceSettings);
-
-/// Property type `MediaConnectFlowRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaConnectFlowRequest {
-    /// `FlowArn` (optional).
-    pub flow_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MediaConnectFlowRequest` of `AWS::MediaLive::Input`.
+    MediaConnectFlowRequest(default)
 }
 
 impl MediaConnectFlowRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { flow_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FlowArn`.
-    pub fn flow_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.flow_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MediaConnectFlowRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.flow_arn {
-            m.insert("FlowArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FlowArn` (optional).
+    pub fn flow_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FlowArn", value.into().to_template()))
     }
 }
 
-impl Check for MediaConnectFlowRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MediaConnectFlowRequest);
-
-/// Property type `MulticastSettingsCreateRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct MulticastSettingsCreateRequest {
-    /// `Sources` (optional).
-    pub sources: Option<Value<List<MulticastSourceCreateRequest>>>,
+crate::l1_struct! {
+    /// Property type `MulticastSettingsCreateRequest` of `AWS::MediaLive::Input`.
+    MulticastSettingsCreateRequest(default)
 }
 
 impl MulticastSettingsCreateRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { sources: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<MulticastSourceCreateRequest>>>) -> Self {
-        self.sources = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MulticastSettingsCreateRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Sources` (optional).
+    pub fn sources(self, value: impl Into<Value<List<MulticastSourceCreateRequest>>>) -> Self {
+        Self(self.0.with(0, "Sources", value.into().to_template()))
     }
 }
 
-impl Check for MulticastSettingsCreateRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sources
-            .check(&path.field("Sources"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MulticastSettingsCreateRequest);
-
-/// Property type `MulticastSourceCreateRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct MulticastSourceCreateRequest {
-    /// `SourceIp` (optional).
-    pub source_ip: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MulticastSourceCreateRequest` of `AWS::MediaLive::Input`.
+    MulticastSourceCreateRequest(default)
 }
 
 impl MulticastSourceCreateRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_ip: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceIp`.
-    pub fn source_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_ip = Some(value.into());
-        self
+    /// `SourceIp` (optional).
+    pub fn source_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourceIp", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MulticastSourceCreateRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_ip {
-            m.insert("SourceIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MulticastSourceCreateRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MulticastSourceCreateRequest);
-
-/// Property type `RouterSettings` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct RouterSettings {
-    /// `Destinations` (optional).
-    pub destinations: Option<Value<List<RouterDestinationSettings>>>,
-    /// `EncryptionType` (optional).
-    pub encryption_type: Option<Value<String>>,
-    /// `SecretArn` (optional).
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RouterSettings` of `AWS::MediaLive::Input`.
+    RouterSettings(default)
 }
 
 impl RouterSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destinations: None,
-            encryption_type: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destinations`.
-    pub fn destinations(
-        mut self,
-        value: impl Into<Value<List<RouterDestinationSettings>>>,
-    ) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    pub fn destinations(self, value: impl Into<Value<List<RouterDestinationSettings>>>) -> Self {
+        Self(self.0.with(0, "Destinations", value.into().to_template()))
     }
-    /// Sets `EncryptionType`.
-    pub fn encryption_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_type = Some(value.into());
-        self
+    /// `EncryptionType` (optional).
+    pub fn encryption_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EncryptionType", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SecretArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RouterSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_type {
-            m.insert("EncryptionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RouterSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations
-            .check(&path.field("Destinations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RouterSettings);
-
-/// Property type `RouterDestinationSettings` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct RouterDestinationSettings {
-    /// `AvailabilityZoneName` (optional).
-    pub availability_zone_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RouterDestinationSettings` of `AWS::MediaLive::Input`.
+    RouterDestinationSettings(default)
 }
 
 impl RouterDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZoneName`.
-    pub fn availability_zone_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouterDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_name {
-            m.insert("AvailabilityZoneName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AvailabilityZoneName` (optional).
+    pub fn availability_zone_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RouterDestinationSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouterDestinationSettings);
-
-/// Property type `Smpte2110ReceiverGroupSettings` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct Smpte2110ReceiverGroupSettings {
-    /// `Smpte2110ReceiverGroups` (optional).
-    pub smpte2110_receiver_groups: Option<Value<List<Smpte2110ReceiverGroup>>>,
+crate::l1_struct! {
+    /// Property type `Smpte2110ReceiverGroupSettings` of `AWS::MediaLive::Input`.
+    Smpte2110ReceiverGroupSettings(default)
 }
 
 impl Smpte2110ReceiverGroupSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            smpte2110_receiver_groups: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Smpte2110ReceiverGroups`.
+    /// `Smpte2110ReceiverGroups` (optional).
     pub fn smpte2110_receiver_groups(
-        mut self,
+        self,
         value: impl Into<Value<List<Smpte2110ReceiverGroup>>>,
     ) -> Self {
-        self.smpte2110_receiver_groups = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "Smpte2110ReceiverGroups", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Smpte2110ReceiverGroupSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.smpte2110_receiver_groups {
-            m.insert("Smpte2110ReceiverGroups".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Smpte2110ReceiverGroupSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.smpte2110_receiver_groups.check(
-            &path.field("Smpte2110ReceiverGroups"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Smpte2110ReceiverGroupSettings);
-
-/// Property type `Smpte2110ReceiverGroup` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct Smpte2110ReceiverGroup {
-    /// `SdpSettings` (optional).
-    pub sdp_settings: Option<Value<Smpte2110ReceiverGroupSdpSettings>>,
+crate::l1_struct! {
+    /// Property type `Smpte2110ReceiverGroup` of `AWS::MediaLive::Input`.
+    Smpte2110ReceiverGroup(default)
 }
 
 impl Smpte2110ReceiverGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { sdp_settings: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SdpSettings`.
-    pub fn sdp_settings(
-        mut self,
-        value: impl Into<Value<Smpte2110ReceiverGroupSdpSettings>>,
-    ) -> Self {
-        self.sdp_settings = Some(value.into());
-        self
+    /// `SdpSettings` (optional).
+    pub fn sdp_settings(self, value: impl Into<Value<Smpte2110ReceiverGroupSdpSettings>>) -> Self {
+        Self(self.0.with(0, "SdpSettings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Smpte2110ReceiverGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sdp_settings {
-            m.insert("SdpSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Smpte2110ReceiverGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sdp_settings
-            .check(&path.field("SdpSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Smpte2110ReceiverGroup);
-
-/// Property type `Smpte2110ReceiverGroupSdpSettings` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct Smpte2110ReceiverGroupSdpSettings {
-    /// `AncillarySdps` (optional).
-    pub ancillary_sdps: Option<Value<List<InputSdpLocation>>>,
-    /// `AudioSdps` (optional).
-    pub audio_sdps: Option<Value<List<InputSdpLocation>>>,
-    /// `VideoSdp` (optional).
-    pub video_sdp: Option<Value<InputSdpLocation>>,
+crate::l1_struct! {
+    /// Property type `Smpte2110ReceiverGroupSdpSettings` of `AWS::MediaLive::Input`.
+    Smpte2110ReceiverGroupSdpSettings(default)
 }
 
 impl Smpte2110ReceiverGroupSdpSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ancillary_sdps: None,
-            audio_sdps: None,
-            video_sdp: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AncillarySdps`.
-    pub fn ancillary_sdps(mut self, value: impl Into<Value<List<InputSdpLocation>>>) -> Self {
-        self.ancillary_sdps = Some(value.into());
-        self
+    /// `AncillarySdps` (optional).
+    pub fn ancillary_sdps(self, value: impl Into<Value<List<InputSdpLocation>>>) -> Self {
+        Self(self.0.with(0, "AncillarySdps", value.into().to_template()))
     }
-    /// Sets `AudioSdps`.
-    pub fn audio_sdps(mut self, value: impl Into<Value<List<InputSdpLocation>>>) -> Self {
-        self.audio_sdps = Some(value.into());
-        self
+    /// `AudioSdps` (optional).
+    pub fn audio_sdps(self, value: impl Into<Value<List<InputSdpLocation>>>) -> Self {
+        Self(self.0.with(1, "AudioSdps", value.into().to_template()))
     }
-    /// Sets `VideoSdp`.
-    pub fn video_sdp(mut self, value: impl Into<Value<InputSdpLocation>>) -> Self {
-        self.video_sdp = Some(value.into());
-        self
+    /// `VideoSdp` (optional).
+    pub fn video_sdp(self, value: impl Into<Value<InputSdpLocation>>) -> Self {
+        Self(self.0.with(2, "VideoSdp", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Smpte2110ReceiverGroupSdpSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ancillary_sdps {
-            m.insert("AncillarySdps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.audio_sdps {
-            m.insert("AudioSdps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_sdp {
-            m.insert("VideoSdp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Smpte2110ReceiverGroupSdpSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ancillary_sdps
-            .check(&path.field("AncillarySdps"), &Rules::NONE, out);
-        self.audio_sdps
-            .check(&path.field("AudioSdps"), &Rules::NONE, out);
-        self.video_sdp
-            .check(&path.field("VideoSdp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Smpte2110ReceiverGroupSdpSettings);
-
-/// Property type `InputSdpLocation` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct InputSdpLocation {
-    /// `MediaIndex` (optional).
-    pub media_index: Option<Value<i64>>,
-    /// `SdpUrl` (optional).
-    pub sdp_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputSdpLocation` of `AWS::MediaLive::Input`.
+    InputSdpLocation(default)
 }
 
 impl InputSdpLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            media_index: None,
-            sdp_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MediaIndex`.
-    pub fn media_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.media_index = Some(value.into());
-        self
+    /// `MediaIndex` (optional).
+    pub fn media_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MediaIndex", value.into().to_template()))
     }
-    /// Sets `SdpUrl`.
-    pub fn sdp_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sdp_url = Some(value.into());
-        self
+    /// `SdpUrl` (optional).
+    pub fn sdp_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SdpUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputSdpLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.media_index {
-            m.insert("MediaIndex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sdp_url {
-            m.insert("SdpUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputSdpLocation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputSdpLocation);
-
-/// Property type `InputSourceRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct InputSourceRequest {
-    /// `PasswordParam` (optional).
-    pub password_param: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputSourceRequest` of `AWS::MediaLive::Input`.
+    InputSourceRequest(default)
 }
 
 impl InputSourceRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password_param: None,
-            url: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PasswordParam`.
-    pub fn password_param(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password_param = Some(value.into());
-        self
+    /// `PasswordParam` (optional).
+    pub fn password_param(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PasswordParam", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Url", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Username", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputSourceRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password_param {
-            m.insert("PasswordParam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputSourceRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputSourceRequest);
-
-/// Property type `SrtSettingsRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtSettingsRequest {
-    /// `SrtCallerSources` (optional).
-    pub srt_caller_sources: Option<Value<List<SrtCallerSourceRequest>>>,
-    /// `SrtListenerSettings` (optional).
-    pub srt_listener_settings: Option<Value<SrtListenerSettingsRequest>>,
+crate::l1_struct! {
+    /// Property type `SrtSettingsRequest` of `AWS::MediaLive::Input`.
+    SrtSettingsRequest(default)
 }
 
 impl SrtSettingsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            srt_caller_sources: None,
-            srt_listener_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SrtCallerSources`.
-    pub fn srt_caller_sources(
-        mut self,
-        value: impl Into<Value<List<SrtCallerSourceRequest>>>,
-    ) -> Self {
-        self.srt_caller_sources = Some(value.into());
-        self
+    /// `SrtCallerSources` (optional).
+    pub fn srt_caller_sources(self, value: impl Into<Value<List<SrtCallerSourceRequest>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SrtCallerSources", value.into().to_template()),
+        )
     }
-    /// Sets `SrtListenerSettings`.
+    /// `SrtListenerSettings` (optional).
     pub fn srt_listener_settings(
-        mut self,
+        self,
         value: impl Into<Value<SrtListenerSettingsRequest>>,
     ) -> Self {
-        self.srt_listener_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SrtListenerSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SrtSettingsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.srt_caller_sources {
-            m.insert("SrtCallerSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.srt_listener_settings {
-            m.insert("SrtListenerSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtSettingsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.srt_caller_sources
-            .check(&path.field("SrtCallerSources"), &Rules::NONE, out);
-        self.srt_listener_settings
-            .check(&path.field("SrtListenerSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SrtSettingsRequest);
-
-/// Property type `SrtCallerSourceRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtCallerSourceRequest {
-    /// `Decryption` (optional).
-    pub decryption: Option<Value<SrtCallerDecryptionRequest>>,
-    /// `MinimumLatency` (optional).
-    pub minimum_latency: Option<Value<i64>>,
-    /// `SrtListenerAddress` (optional).
-    pub srt_listener_address: Option<Value<String>>,
-    /// `SrtListenerPort` (optional).
-    pub srt_listener_port: Option<Value<String>>,
-    /// `StreamId` (optional).
-    pub stream_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SrtCallerSourceRequest` of `AWS::MediaLive::Input`.
+    SrtCallerSourceRequest(default)
 }
 
 impl SrtCallerSourceRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            decryption: None,
-            minimum_latency: None,
-            srt_listener_address: None,
-            srt_listener_port: None,
-            stream_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Decryption`.
-    pub fn decryption(mut self, value: impl Into<Value<SrtCallerDecryptionRequest>>) -> Self {
-        self.decryption = Some(value.into());
-        self
+    /// `Decryption` (optional).
+    pub fn decryption(self, value: impl Into<Value<SrtCallerDecryptionRequest>>) -> Self {
+        Self(self.0.with(0, "Decryption", value.into().to_template()))
     }
-    /// Sets `MinimumLatency`.
-    pub fn minimum_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_latency = Some(value.into());
-        self
+    /// `MinimumLatency` (optional).
+    pub fn minimum_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MinimumLatency", value.into().to_template()))
     }
-    /// Sets `SrtListenerAddress`.
-    pub fn srt_listener_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.srt_listener_address = Some(value.into());
-        self
+    /// `SrtListenerAddress` (optional).
+    pub fn srt_listener_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SrtListenerAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SrtListenerPort`.
-    pub fn srt_listener_port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.srt_listener_port = Some(value.into());
-        self
+    /// `SrtListenerPort` (optional).
+    pub fn srt_listener_port(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SrtListenerPort", value.into().to_template()),
+        )
     }
-    /// Sets `StreamId`.
-    pub fn stream_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_id = Some(value.into());
-        self
+    /// `StreamId` (optional).
+    pub fn stream_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "StreamId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SrtCallerSourceRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.decryption {
-            m.insert("Decryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_latency {
-            m.insert("MinimumLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.srt_listener_address {
-            m.insert("SrtListenerAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.srt_listener_port {
-            m.insert("SrtListenerPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_id {
-            m.insert("StreamId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtCallerSourceRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.decryption
-            .check(&path.field("Decryption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SrtCallerSourceRequest);
-
-/// Property type `SrtCallerDecryptionRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtCallerDecryptionRequest {
-    /// `Algorithm` (optional).
-    pub algorithm: Option<Value<String>>,
-    /// `PassphraseSecretArn` (optional).
-    pub passphrase_secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SrtCallerDecryptionRequest` of `AWS::MediaLive::Input`.
+    SrtCallerDecryptionRequest(default)
 }
 
 impl SrtCallerDecryptionRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            algorithm: None,
-            passphrase_secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Algorithm`.
-    pub fn algorithm(mut self, value: impl Into<Value<String>>) -> Self {
-        self.algorithm = Some(value.into());
-        self
+    /// `Algorithm` (optional).
+    pub fn algorithm(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Algorithm", value.into().to_template()))
     }
-    /// Sets `PassphraseSecretArn`.
-    pub fn passphrase_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.passphrase_secret_arn = Some(value.into());
-        self
+    /// `PassphraseSecretArn` (optional).
+    pub fn passphrase_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PassphraseSecretArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SrtCallerDecryptionRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm {
-            m.insert("Algorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.passphrase_secret_arn {
-            m.insert("PassphraseSecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtCallerDecryptionRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SrtCallerDecryptionRequest);
-
-/// Property type `SrtListenerSettingsRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtListenerSettingsRequest {
-    /// `Decryption` (optional).
-    pub decryption: Option<Value<SrtListenerDecryptionRequest>>,
-    /// `MinimumLatency` (optional).
-    pub minimum_latency: Option<Value<i64>>,
-    /// `StreamId` (optional).
-    pub stream_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SrtListenerSettingsRequest` of `AWS::MediaLive::Input`.
+    SrtListenerSettingsRequest(default)
 }
 
 impl SrtListenerSettingsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            decryption: None,
-            minimum_latency: None,
-            stream_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Decryption`.
-    pub fn decryption(mut self, value: impl Into<Value<SrtListenerDecryptionRequest>>) -> Self {
-        self.decryption = Some(value.into());
-        self
+    /// `Decryption` (optional).
+    pub fn decryption(self, value: impl Into<Value<SrtListenerDecryptionRequest>>) -> Self {
+        Self(self.0.with(0, "Decryption", value.into().to_template()))
     }
-    /// Sets `MinimumLatency`.
-    pub fn minimum_latency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.minimum_latency = Some(value.into());
-        self
+    /// `MinimumLatency` (optional).
+    pub fn minimum_latency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MinimumLatency", value.into().to_template()))
     }
-    /// Sets `StreamId`.
-    pub fn stream_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_id = Some(value.into());
-        self
+    /// `StreamId` (optional).
+    pub fn stream_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "StreamId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SrtListenerSettingsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.decryption {
-            m.insert("Decryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum_latency {
-            m.insert("MinimumLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_id {
-            m.insert("StreamId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtListenerSettingsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.decryption
-            .check(&path.field("Decryption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SrtListenerSettingsRequest);
-
-/// Property type `SrtListenerDecryptionRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct SrtListenerDecryptionRequest {
-    /// `Algorithm` (optional).
-    pub algorithm: Option<Value<String>>,
-    /// `PassphraseSecretArn` (optional).
-    pub passphrase_secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SrtListenerDecryptionRequest` of `AWS::MediaLive::Input`.
+    SrtListenerDecryptionRequest(default)
 }
 
 impl SrtListenerDecryptionRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            algorithm: None,
-            passphrase_secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Algorithm`.
-    pub fn algorithm(mut self, value: impl Into<Value<String>>) -> Self {
-        self.algorithm = Some(value.into());
-        self
+    /// `Algorithm` (optional).
+    pub fn algorithm(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Algorithm", value.into().to_template()))
     }
-    /// Sets `PassphraseSecretArn`.
-    pub fn passphrase_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.passphrase_secret_arn = Some(value.into());
-        self
+    /// `PassphraseSecretArn` (optional).
+    pub fn passphrase_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PassphraseSecretArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SrtListenerDecryptionRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm {
-            m.insert("Algorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.passphrase_secret_arn {
-            m.insert("PassphraseSecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SrtListenerDecryptionRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SrtListenerDecryptionRequest);
-
-/// Property type `InputVpcRequest` of `AWS::MediaLive::Input`.
-#[derive(Debug, Clone, Default)]
-pub struct InputVpcRequest {
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `InputVpcRequest` of `AWS::MediaLive::Input`.
+    InputVpcRequest(default)
 }
 
 impl InputVpcRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for InputVpcRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputVpcRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InputVpcRequest);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaLive::InputSecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct InputSecurityGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InputSecurityGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InputSecurityGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InputSecurityGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::InputSecurityGroup`.
+    InputSecurityGroup("AWS::MediaLive::InputSecurityGroup", InputSecurityGroupProps)
 }
 
 impl InputSecurityGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::InputSecurityGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InputSecurityGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::InputSecurityGroupId> {
         self.resource.ref_value()
@@ -87,104 +39,54 @@ impl InputSecurityGroup {
     pub fn attr_arn(&self) -> Value<ids::InputSecurityGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WhitelistRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_whitelist_rules(&self, value: impl Into<Value<List<InputWhitelistRuleCidr>>>) {
+        self.resource.set_property("WhitelistRules", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::InputSecurityGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct InputSecurityGroupProps {
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `WhitelistRules` (optional).
-    pub whitelist_rules: Option<Value<List<InputWhitelistRuleCidr>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::InputSecurityGroup`.
+    InputSecurityGroupProps(default)
 }
 
 impl InputSecurityGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tags: None,
-            whitelist_rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Tags", value.into().to_template()))
     }
-    /// Sets `WhitelistRules`.
-    pub fn whitelist_rules(
-        mut self,
-        value: impl Into<Value<List<InputWhitelistRuleCidr>>>,
-    ) -> Self {
-        self.whitelist_rules = Some(value.into());
-        self
+    /// `WhitelistRules` (optional).
+    pub fn whitelist_rules(self, value: impl Into<Value<List<InputWhitelistRuleCidr>>>) -> Self {
+        Self(self.0.with(1, "WhitelistRules", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputSecurityGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.whitelist_rules {
-            m.insert("WhitelistRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputSecurityGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.whitelist_rules
-            .check(&path.field("WhitelistRules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputSecurityGroupProps);
-
-/// Property type `InputWhitelistRuleCidr` of `AWS::MediaLive::InputSecurityGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct InputWhitelistRuleCidr {
-    /// `Cidr` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InputWhitelistRuleCidr` of `AWS::MediaLive::InputSecurityGroup`.
+    InputWhitelistRuleCidr(default)
 }
 
 impl InputWhitelistRuleCidr {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { cidr: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputWhitelistRuleCidr {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
     }
 }
-
-impl Check for InputWhitelistRuleCidr {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InputWhitelistRuleCidr);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaLive::Multiplex`.
-#[derive(Debug, Clone)]
-pub struct Multiplex {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Multiplex {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Multiplex {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Multiplex {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::Multiplex`.
+    Multiplex("AWS::MediaLive::Multiplex", MultiplexProps)
 }
 
 impl Multiplex {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::Multiplex";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MultiplexProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MultiplexId> {
         self.resource.ref_value()
@@ -102,22 +54,43 @@ impl Multiplex {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `AvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZones", value.into())
+    }
+
+    /// Replaces `Destinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destinations(&self, value: impl Into<Value<List<MultiplexOutputDestination>>>) {
+        self.resource.set_property("Destinations", value.into())
+    }
+
+    /// Replaces `MultiplexSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multiplex_settings(&self, value: impl Into<Value<MultiplexSettings>>) {
+        self.resource
+            .set_property("MultiplexSettings", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::Multiplex`.
-#[derive(Debug, Clone)]
-pub struct MultiplexProps {
-    /// `AvailabilityZones` (required).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zones: Value<List<String>>,
-    /// `Destinations` (optional).
-    pub destinations: Option<Value<List<MultiplexOutputDestination>>>,
-    /// `MultiplexSettings` (required).
-    pub multiplex_settings: Value<MultiplexSettings>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::Multiplex`.
+    MultiplexProps
 }
 
 impl MultiplexProps {
@@ -127,176 +100,74 @@ impl MultiplexProps {
         multiplex_settings: impl Into<Value<MultiplexSettings>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            availability_zones: availability_zones.into(),
-            destinations: None,
-            multiplex_settings: multiplex_settings.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AvailabilityZones",
+                    availability_zones.into().to_template(),
+                )
+                .with(
+                    2,
+                    "MultiplexSettings",
+                    multiplex_settings.into().to_template(),
+                )
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Destinations`.
-    pub fn destinations(
-        mut self,
-        value: impl Into<Value<List<MultiplexOutputDestination>>>,
-    ) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    pub fn destinations(self, value: impl Into<Value<List<MultiplexOutputDestination>>>) -> Self {
+        Self(self.0.with(1, "Destinations", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiplexProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AvailabilityZones".to_owned(),
-            self.availability_zones.to_template(),
-        );
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MultiplexSettings".to_owned(),
-            self.multiplex_settings.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MultiplexProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations
-            .check(&path.field("Destinations"), &Rules::NONE, out);
-        self.multiplex_settings
-            .check(&path.field("MultiplexSettings"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MultiplexProps);
-
-/// Property type `MultiplexOutputDestination` of `AWS::MediaLive::Multiplex`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexOutputDestination {
-    /// `MultiplexMediaConnectOutputDestinationSettings` (optional).
-    pub multiplex_media_connect_output_destination_settings:
-        Option<Value<MultiplexMediaConnectOutputDestinationSettings>>,
+crate::l1_struct! {
+    /// Property type `MultiplexOutputDestination` of `AWS::MediaLive::Multiplex`.
+    MultiplexOutputDestination(default)
 }
 
 impl MultiplexOutputDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            multiplex_media_connect_output_destination_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MultiplexMediaConnectOutputDestinationSettings`.
+    /// `MultiplexMediaConnectOutputDestinationSettings` (optional).
     pub fn multiplex_media_connect_output_destination_settings(
-        mut self,
+        self,
         value: impl Into<Value<MultiplexMediaConnectOutputDestinationSettings>>,
     ) -> Self {
-        self.multiplex_media_connect_output_destination_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "MultiplexMediaConnectOutputDestinationSettings",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MultiplexOutputDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multiplex_media_connect_output_destination_settings {
-            m.insert(
-                "MultiplexMediaConnectOutputDestinationSettings".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexOutputDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multiplex_media_connect_output_destination_settings
-            .check(
-                &path.field("MultiplexMediaConnectOutputDestinationSettings"),
-                &Rules::NONE,
-                out,
-            );
-    }
-}
-
-crate::impl_literal!(MultiplexOutputDestination);
-
-/// Property type `MultiplexMediaConnectOutputDestinationSettings` of `AWS::MediaLive::Multiplex`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexMediaConnectOutputDestinationSettings {
-    /// `EntitlementArn` (optional).
-    /// Length: 1..= characters.
-    pub entitlement_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MultiplexMediaConnectOutputDestinationSettings` of `AWS::MediaLive::Multiplex`.
+    MultiplexMediaConnectOutputDestinationSettings(default)
 }
 
 impl MultiplexMediaConnectOutputDestinationSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            entitlement_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EntitlementArn`.
-    pub fn entitlement_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entitlement_arn = Some(value.into());
-        self
+    /// `EntitlementArn` (optional).
+    /// Length: at least 1 characters.
+    pub fn entitlement_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EntitlementArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiplexMediaConnectOutputDestinationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.entitlement_arn {
-            m.insert("EntitlementArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexMediaConnectOutputDestinationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entitlement_arn.check(
-            &path.field("EntitlementArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiplexMediaConnectOutputDestinationSettings);
-
-/// Property type `MultiplexSettings` of `AWS::MediaLive::Multiplex`.
-#[derive(Debug, Clone)]
-pub struct MultiplexSettings {
-    /// `MaximumVideoBufferDelayMilliseconds` (optional).
-    /// Range: 800..=3000.
-    pub maximum_video_buffer_delay_milliseconds: Option<Value<i64>>,
-    /// `TransportStreamBitrate` (required).
-    /// Range: 1000000..=100000000.
-    pub transport_stream_bitrate: Value<i64>,
-    /// `TransportStreamId` (required).
-    /// Range: 0..=65535.
-    pub transport_stream_id: Value<i64>,
-    /// `TransportStreamReservedBitrate` (optional).
-    /// Range: 0..=100000000.
-    pub transport_stream_reserved_bitrate: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MultiplexSettings` of `AWS::MediaLive::Multiplex`.
+    MultiplexSettings
 }
 
 impl MultiplexSettings {
@@ -305,136 +176,56 @@ impl MultiplexSettings {
         transport_stream_bitrate: impl Into<Value<i64>>,
         transport_stream_id: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            maximum_video_buffer_delay_milliseconds: None,
-            transport_stream_bitrate: transport_stream_bitrate.into(),
-            transport_stream_id: transport_stream_id.into(),
-            transport_stream_reserved_bitrate: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "TransportStreamBitrate",
+                    transport_stream_bitrate.into().to_template(),
+                )
+                .with(
+                    2,
+                    "TransportStreamId",
+                    transport_stream_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `MaximumVideoBufferDelayMilliseconds`.
-    pub fn maximum_video_buffer_delay_milliseconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_video_buffer_delay_milliseconds = Some(value.into());
-        self
+    /// `MaximumVideoBufferDelayMilliseconds` (optional).
+    /// Range: 800 to 3000.
+    pub fn maximum_video_buffer_delay_milliseconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "MaximumVideoBufferDelayMilliseconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TransportStreamReservedBitrate`.
-    pub fn transport_stream_reserved_bitrate(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transport_stream_reserved_bitrate = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiplexSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_video_buffer_delay_milliseconds {
-            m.insert(
-                "MaximumVideoBufferDelayMilliseconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "TransportStreamBitrate".to_owned(),
-            self.transport_stream_bitrate.to_template(),
-        );
-        m.insert(
-            "TransportStreamId".to_owned(),
-            self.transport_stream_id.to_template(),
-        );
-        if let Some(v) = &self.transport_stream_reserved_bitrate {
-            m.insert("TransportStreamReservedBitrate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TransportStreamReservedBitrate` (optional).
+    /// Range: 0 to 100000000.
+    pub fn transport_stream_reserved_bitrate(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "TransportStreamReservedBitrate",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for MultiplexSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_video_buffer_delay_milliseconds.check(
-            &path.field("MaximumVideoBufferDelayMilliseconds"),
-            &Rules {
-                minimum: Some(800.0),
-                maximum: Some(3000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transport_stream_bitrate.check(
-            &path.field("TransportStreamBitrate"),
-            &Rules {
-                minimum: Some(1000000.0),
-                maximum: Some(100000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transport_stream_id.check(
-            &path.field("TransportStreamId"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transport_stream_reserved_bitrate.check(
-            &path.field("TransportStreamReservedBitrate"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiplexSettings);
-
-/// Property type `Tags` of `AWS::MediaLive::Multiplex`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::MediaLive::Multiplex`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaLive::Multiplexprogram`.
-#[derive(Debug, Clone)]
-pub struct Multiplexprogram {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Multiplexprogram {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Multiplexprogram {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Multiplexprogram {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::Multiplexprogram`.
+    Multiplexprogram("AWS::MediaLive::Multiplexprogram", MultiplexprogramProps)
 }
 
 impl Multiplexprogram {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::Multiplexprogram";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MultiplexprogramProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,290 +28,173 @@ impl Multiplexprogram {
     pub fn attr_channel_id(&self) -> Value<String> {
         self.resource.get_att("ChannelId")
     }
+
+    /// Replaces `MultiplexId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multiplex_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MultiplexId", value.into())
+    }
+
+    /// Replaces `MultiplexProgramSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multiplex_program_settings(
+        &self,
+        value: impl Into<Value<MultiplexProgramSettings>>,
+    ) {
+        self.resource
+            .set_property("MultiplexProgramSettings", value.into())
+    }
+
+    /// Replaces `PacketIdentifiersMap` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_packet_identifiers_map(
+        &self,
+        value: impl Into<Value<MultiplexProgramPacketIdentifiersMap>>,
+    ) {
+        self.resource
+            .set_property("PacketIdentifiersMap", value.into())
+    }
+
+    /// Replaces `PipelineDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_details(
+        &self,
+        value: impl Into<Value<List<MultiplexProgramPipelineDetail>>>,
+    ) {
+        self.resource.set_property("PipelineDetails", value.into())
+    }
+
+    /// Replaces `PreferredChannelPipeline` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_channel_pipeline(
+        &self,
+        value: impl Into<Value<PreferredChannelPipeline>>,
+    ) {
+        self.resource
+            .set_property("PreferredChannelPipeline", value.into())
+    }
+
+    /// Replaces `ProgramName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_program_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProgramName", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::Multiplexprogram`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexprogramProps {
-    /// `MultiplexId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub multiplex_id: Option<Value<String>>,
-    /// `MultiplexProgramSettings` (optional).
-    pub multiplex_program_settings: Option<Value<MultiplexProgramSettings>>,
-    /// `PacketIdentifiersMap` (optional).
-    pub packet_identifiers_map: Option<Value<MultiplexProgramPacketIdentifiersMap>>,
-    /// `PipelineDetails` (optional).
-    pub pipeline_details: Option<Value<List<MultiplexProgramPipelineDetail>>>,
-    /// `PreferredChannelPipeline` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub preferred_channel_pipeline: Option<Value<PreferredChannelPipeline>>,
-    /// `ProgramName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub program_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::Multiplexprogram`.
+    MultiplexprogramProps(default)
 }
 
 impl MultiplexprogramProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            multiplex_id: None,
-            multiplex_program_settings: None,
-            packet_identifiers_map: None,
-            pipeline_details: None,
-            preferred_channel_pipeline: None,
-            program_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MultiplexId`.
-    pub fn multiplex_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multiplex_id = Some(value.into());
-        self
+    /// `MultiplexId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn multiplex_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MultiplexId", value.into().to_template()))
     }
-    /// Sets `MultiplexProgramSettings`.
+    /// `MultiplexProgramSettings` (optional).
     pub fn multiplex_program_settings(
-        mut self,
+        self,
         value: impl Into<Value<MultiplexProgramSettings>>,
     ) -> Self {
-        self.multiplex_program_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "MultiplexProgramSettings", value.into().to_template()),
+        )
     }
-    /// Sets `PacketIdentifiersMap`.
+    /// `PacketIdentifiersMap` (optional).
     pub fn packet_identifiers_map(
-        mut self,
+        self,
         value: impl Into<Value<MultiplexProgramPacketIdentifiersMap>>,
     ) -> Self {
-        self.packet_identifiers_map = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "PacketIdentifiersMap", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineDetails`.
+    /// `PipelineDetails` (optional).
     pub fn pipeline_details(
-        mut self,
+        self,
         value: impl Into<Value<List<MultiplexProgramPipelineDetail>>>,
     ) -> Self {
-        self.pipeline_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "PipelineDetails", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredChannelPipeline`.
+    /// `PreferredChannelPipeline` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn preferred_channel_pipeline(
-        mut self,
+        self,
         value: impl Into<Value<PreferredChannelPipeline>>,
     ) -> Self {
-        self.preferred_channel_pipeline = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "PreferredChannelPipeline", value.into().to_template()),
+        )
     }
-    /// Sets `ProgramName`.
-    pub fn program_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.program_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiplexprogramProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.multiplex_id {
-            m.insert("MultiplexId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multiplex_program_settings {
-            m.insert("MultiplexProgramSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.packet_identifiers_map {
-            m.insert("PacketIdentifiersMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_details {
-            m.insert("PipelineDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_channel_pipeline {
-            m.insert("PreferredChannelPipeline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_name {
-            m.insert("ProgramName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProgramName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn program_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ProgramName", value.into().to_template()))
     }
 }
 
-impl Check for MultiplexprogramProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multiplex_program_settings.check(
-            &path.field("MultiplexProgramSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.packet_identifiers_map
-            .check(&path.field("PacketIdentifiersMap"), &Rules::NONE, out);
-        self.pipeline_details
-            .check(&path.field("PipelineDetails"), &Rules::NONE, out);
-        self.preferred_channel_pipeline.check(
-            &path.field("PreferredChannelPipeline"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiplexprogramProps);
-
-/// Property type `MultiplexProgramSettings` of `AWS::MediaLive::Multiplexprogram`.
-#[derive(Debug, Clone)]
-pub struct MultiplexProgramSettings {
-    /// `PreferredChannelPipeline` (optional).
-    pub preferred_channel_pipeline: Option<Value<PreferredChannelPipeline>>,
-    /// `ProgramNumber` (required).
-    /// Range: 0..=65535.
-    pub program_number: Value<i64>,
-    /// `ServiceDescriptor` (optional).
-    pub service_descriptor: Option<Value<MultiplexProgramServiceDescriptor>>,
-    /// `VideoSettings` (optional).
-    pub video_settings: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `MultiplexProgramSettings` of `AWS::MediaLive::Multiplexprogram`.
+    MultiplexProgramSettings
 }
 
 impl MultiplexProgramSettings {
     /// The required properties: `ProgramNumber`.
     pub fn new(program_number: impl Into<Value<i64>>) -> Self {
-        Self {
-            preferred_channel_pipeline: None,
-            program_number: program_number.into(),
-            service_descriptor: None,
-            video_settings: None,
-        }
+        Self(crate::Properties::new().with(1, "ProgramNumber", program_number.into().to_template()))
     }
-    /// Sets `PreferredChannelPipeline`.
+    /// `PreferredChannelPipeline` (optional).
     pub fn preferred_channel_pipeline(
-        mut self,
+        self,
         value: impl Into<Value<PreferredChannelPipeline>>,
     ) -> Self {
-        self.preferred_channel_pipeline = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PreferredChannelPipeline", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceDescriptor`.
+    /// `ServiceDescriptor` (optional).
     pub fn service_descriptor(
-        mut self,
+        self,
         value: impl Into<Value<MultiplexProgramServiceDescriptor>>,
     ) -> Self {
-        self.service_descriptor = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ServiceDescriptor", value.into().to_template()),
+        )
     }
-    /// Sets `VideoSettings`.
-    pub fn video_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.video_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiplexProgramSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.preferred_channel_pipeline {
-            m.insert("PreferredChannelPipeline".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProgramNumber".to_owned(),
-            self.program_number.to_template(),
-        );
-        if let Some(v) = &self.service_descriptor {
-            m.insert("ServiceDescriptor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_settings {
-            m.insert("VideoSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VideoSettings` (optional).
+    pub fn video_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "VideoSettings", value.into().to_template()))
     }
 }
 
-impl Check for MultiplexProgramSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.preferred_channel_pipeline.check(
-            &path.field("PreferredChannelPipeline"),
-            &Rules::NONE,
-            out,
-        );
-        self.program_number.check(
-            &path.field("ProgramNumber"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_descriptor
-            .check(&path.field("ServiceDescriptor"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PreferredChannelPipeline`.
+    PreferredChannelPipeline {
+        /// `CURRENTLY_ACTIVE`
+        CurrentlyActive = "CURRENTLY_ACTIVE",
+        /// `PIPELINE_0`
+        Pipeline0 = "PIPELINE_0",
+        /// `PIPELINE_1`
+        Pipeline1 = "PIPELINE_1",
     }
 }
 
-crate::impl_literal!(MultiplexProgramSettings);
-
-/// Values of `PreferredChannelPipeline`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreferredChannelPipeline {
-    /// `CURRENTLY_ACTIVE`
-    CurrentlyActive,
-    /// `PIPELINE_0`
-    Pipeline0,
-    /// `PIPELINE_1`
-    Pipeline1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreferredChannelPipeline {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CURRENTLY_ACTIVE", "PIPELINE_0", "PIPELINE_1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CurrentlyActive => "CURRENTLY_ACTIVE",
-            Self::Pipeline0 => "PIPELINE_0",
-            Self::Pipeline1 => "PIPELINE_1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreferredChannelPipeline {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreferredChannelPipeline {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreferredChannelPipeline {
-    fn from(s: &str) -> Self {
-        match s {
-            "CURRENTLY_ACTIVE" => Self::CurrentlyActive,
-            "PIPELINE_0" => Self::Pipeline0,
-            "PIPELINE_1" => Self::Pipeline1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreferredChannelPipeline> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreferredChannelPipeline::from(s))
-    }
-}
-
-crate::impl_literal!(PreferredChannelPipeline);
-
-/// Property type `MultiplexProgramServiceDescriptor` of `AWS::MediaLive::Multiplexprogram`.
-#[derive(Debug, Clone)]
-pub struct MultiplexProgramServiceDescriptor {
-    /// `ProviderName` (required).
-    /// Length: 1..=256 characters.
-    pub provider_name: Value<String>,
-    /// `ServiceName` (required).
-    /// Length: 1..=256 characters.
-    pub service_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MultiplexProgramServiceDescriptor` of `AWS::MediaLive::Multiplexprogram`.
+    MultiplexProgramServiceDescriptor
 }
 
 impl MultiplexProgramServiceDescriptor {
@@ -368,260 +203,103 @@ impl MultiplexProgramServiceDescriptor {
         provider_name: impl Into<Value<String>>,
         service_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            provider_name: provider_name.into(),
-            service_name: service_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ProviderName", provider_name.into().to_template())
+                .with(1, "ServiceName", service_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MultiplexProgramServiceDescriptor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ProviderName".to_owned(), self.provider_name.to_template());
-        m.insert("ServiceName".to_owned(), self.service_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexProgramServiceDescriptor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provider_name.check(
-            &path.field("ProviderName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_name.check(
-            &path.field("ServiceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiplexProgramServiceDescriptor);
-
-/// Property type `MultiplexProgramPacketIdentifiersMap` of `AWS::MediaLive::Multiplexprogram`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexProgramPacketIdentifiersMap {
-    /// `AudioPids` (optional).
-    pub audio_pids: Option<Value<List<i64>>>,
-    /// `DvbSubPids` (optional).
-    pub dvb_sub_pids: Option<Value<List<i64>>>,
-    /// `DvbTeletextPid` (optional).
-    pub dvb_teletext_pid: Option<Value<i64>>,
-    /// `EtvPlatformPid` (optional).
-    pub etv_platform_pid: Option<Value<i64>>,
-    /// `EtvSignalPid` (optional).
-    pub etv_signal_pid: Option<Value<i64>>,
-    /// `KlvDataPids` (optional).
-    pub klv_data_pids: Option<Value<List<i64>>>,
-    /// `PcrPid` (optional).
-    pub pcr_pid: Option<Value<i64>>,
-    /// `PmtPid` (optional).
-    pub pmt_pid: Option<Value<i64>>,
-    /// `PrivateMetadataPid` (optional).
-    pub private_metadata_pid: Option<Value<i64>>,
-    /// `Scte27Pids` (optional).
-    pub scte27_pids: Option<Value<List<i64>>>,
-    /// `Scte35Pid` (optional).
-    pub scte35_pid: Option<Value<i64>>,
-    /// `TimedMetadataPid` (optional).
-    pub timed_metadata_pid: Option<Value<i64>>,
-    /// `VideoPid` (optional).
-    pub video_pid: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MultiplexProgramPacketIdentifiersMap` of `AWS::MediaLive::Multiplexprogram`.
+    MultiplexProgramPacketIdentifiersMap(default)
 }
 
 impl MultiplexProgramPacketIdentifiersMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_pids: None,
-            dvb_sub_pids: None,
-            dvb_teletext_pid: None,
-            etv_platform_pid: None,
-            etv_signal_pid: None,
-            klv_data_pids: None,
-            pcr_pid: None,
-            pmt_pid: None,
-            private_metadata_pid: None,
-            scte27_pids: None,
-            scte35_pid: None,
-            timed_metadata_pid: None,
-            video_pid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioPids`.
-    pub fn audio_pids(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.audio_pids = Some(value.into());
-        self
+    /// `AudioPids` (optional).
+    pub fn audio_pids(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(0, "AudioPids", value.into().to_template()))
     }
-    /// Sets `DvbSubPids`.
-    pub fn dvb_sub_pids(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.dvb_sub_pids = Some(value.into());
-        self
+    /// `DvbSubPids` (optional).
+    pub fn dvb_sub_pids(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(1, "DvbSubPids", value.into().to_template()))
     }
-    /// Sets `DvbTeletextPid`.
-    pub fn dvb_teletext_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dvb_teletext_pid = Some(value.into());
-        self
+    /// `DvbTeletextPid` (optional).
+    pub fn dvb_teletext_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "DvbTeletextPid", value.into().to_template()))
     }
-    /// Sets `EtvPlatformPid`.
-    pub fn etv_platform_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.etv_platform_pid = Some(value.into());
-        self
+    /// `EtvPlatformPid` (optional).
+    pub fn etv_platform_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "EtvPlatformPid", value.into().to_template()))
     }
-    /// Sets `EtvSignalPid`.
-    pub fn etv_signal_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.etv_signal_pid = Some(value.into());
-        self
+    /// `EtvSignalPid` (optional).
+    pub fn etv_signal_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "EtvSignalPid", value.into().to_template()))
     }
-    /// Sets `KlvDataPids`.
-    pub fn klv_data_pids(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.klv_data_pids = Some(value.into());
-        self
+    /// `KlvDataPids` (optional).
+    pub fn klv_data_pids(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(5, "KlvDataPids", value.into().to_template()))
     }
-    /// Sets `PcrPid`.
-    pub fn pcr_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pcr_pid = Some(value.into());
-        self
+    /// `PcrPid` (optional).
+    pub fn pcr_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "PcrPid", value.into().to_template()))
     }
-    /// Sets `PmtPid`.
-    pub fn pmt_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.pmt_pid = Some(value.into());
-        self
+    /// `PmtPid` (optional).
+    pub fn pmt_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "PmtPid", value.into().to_template()))
     }
-    /// Sets `PrivateMetadataPid`.
-    pub fn private_metadata_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.private_metadata_pid = Some(value.into());
-        self
+    /// `PrivateMetadataPid` (optional).
+    pub fn private_metadata_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PrivateMetadataPid", value.into().to_template()),
+        )
     }
-    /// Sets `Scte27Pids`.
-    pub fn scte27_pids(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.scte27_pids = Some(value.into());
-        self
+    /// `Scte27Pids` (optional).
+    pub fn scte27_pids(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(9, "Scte27Pids", value.into().to_template()))
     }
-    /// Sets `Scte35Pid`.
-    pub fn scte35_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scte35_pid = Some(value.into());
-        self
+    /// `Scte35Pid` (optional).
+    pub fn scte35_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "Scte35Pid", value.into().to_template()))
     }
-    /// Sets `TimedMetadataPid`.
-    pub fn timed_metadata_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timed_metadata_pid = Some(value.into());
-        self
+    /// `TimedMetadataPid` (optional).
+    pub fn timed_metadata_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TimedMetadataPid", value.into().to_template()),
+        )
     }
-    /// Sets `VideoPid`.
-    pub fn video_pid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.video_pid = Some(value.into());
-        self
+    /// `VideoPid` (optional).
+    pub fn video_pid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "VideoPid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiplexProgramPacketIdentifiersMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_pids {
-            m.insert("AudioPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_sub_pids {
-            m.insert("DvbSubPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_teletext_pid {
-            m.insert("DvbTeletextPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.etv_platform_pid {
-            m.insert("EtvPlatformPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.etv_signal_pid {
-            m.insert("EtvSignalPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.klv_data_pids {
-            m.insert("KlvDataPids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pcr_pid {
-            m.insert("PcrPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pmt_pid {
-            m.insert("PmtPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_metadata_pid {
-            m.insert("PrivateMetadataPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte27_pids {
-            m.insert("Scte27Pids".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte35_pid {
-            m.insert("Scte35Pid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timed_metadata_pid {
-            m.insert("TimedMetadataPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_pid {
-            m.insert("VideoPid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexProgramPacketIdentifiersMap {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MultiplexProgramPacketIdentifiersMap);
-
-/// Property type `MultiplexProgramPipelineDetail` of `AWS::MediaLive::Multiplexprogram`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiplexProgramPipelineDetail {
-    /// `ActiveChannelPipeline` (optional).
-    pub active_channel_pipeline: Option<Value<String>>,
-    /// `PipelineId` (optional).
-    pub pipeline_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MultiplexProgramPipelineDetail` of `AWS::MediaLive::Multiplexprogram`.
+    MultiplexProgramPipelineDetail(default)
 }
 
 impl MultiplexProgramPipelineDetail {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            active_channel_pipeline: None,
-            pipeline_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActiveChannelPipeline`.
-    pub fn active_channel_pipeline(mut self, value: impl Into<Value<String>>) -> Self {
-        self.active_channel_pipeline = Some(value.into());
-        self
+    /// `ActiveChannelPipeline` (optional).
+    pub fn active_channel_pipeline(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActiveChannelPipeline", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineId`.
-    pub fn pipeline_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pipeline_id = Some(value.into());
-        self
+    /// `PipelineId` (optional).
+    pub fn pipeline_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PipelineId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for MultiplexProgramPipelineDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_channel_pipeline {
-            m.insert("ActiveChannelPipeline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_id {
-            m.insert("PipelineId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiplexProgramPipelineDetail {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MultiplexProgramPipelineDetail);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaLive::Network`.
-#[derive(Debug, Clone)]
-pub struct Network {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Network {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Network {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Network {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::Network`.
+    Network("AWS::MediaLive::Network", NetworkProps)
 }
 
 impl Network {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::Network";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NetworkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkId> {
         self.resource.ref_value()
@@ -97,216 +49,110 @@ impl Network {
     pub fn attr_associated_cluster_ids(&self) -> Value<List<String>> {
         self.resource.get_att("AssociatedClusterIds")
     }
+
+    /// Replaces `IpPools` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_pools(&self, value: impl Into<Value<List<IpPool>>>) {
+        self.resource.set_property("IpPools", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Routes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routes(&self, value: impl Into<Value<List<Route>>>) {
+        self.resource.set_property("Routes", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::Network`.
-#[derive(Debug, Clone)]
-pub struct NetworkProps {
-    /// `IpPools` (required).
-    pub ip_pools: Value<List<IpPool>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Routes` (optional).
-    pub routes: Option<Value<List<Route>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::Network`.
+    NetworkProps
 }
 
 impl NetworkProps {
     /// The required properties: `IpPools`, `Name`.
     pub fn new(ip_pools: impl Into<Value<List<IpPool>>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            ip_pools: ip_pools.into(),
-            name: name.into(),
-            routes: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IpPools", ip_pools.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Routes`.
-    pub fn routes(mut self, value: impl Into<Value<List<Route>>>) -> Self {
-        self.routes = Some(value.into());
-        self
+    /// `Routes` (optional).
+    pub fn routes(self, value: impl Into<Value<List<Route>>>) -> Self {
+        Self(self.0.with(2, "Routes", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IpPools".to_owned(), self.ip_pools.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.routes {
-            m.insert("Routes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_pools
-            .check(&path.field("IpPools"), &Rules::NONE, out);
-        self.routes.check(&path.field("Routes"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkProps);
-
-/// Property type `IpPool` of `AWS::MediaLive::Network`.
-#[derive(Debug, Clone, Default)]
-pub struct IpPool {
-    /// `Cidr` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IpPool` of `AWS::MediaLive::Network`.
+    IpPool(default)
 }
 
 impl IpPool {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { cidr: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpPool {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpPool {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpPool);
-
-/// Property type `Route` of `AWS::MediaLive::Network`.
-#[derive(Debug, Clone, Default)]
-pub struct Route {
     /// `Cidr` (optional).
     /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Option<Value<String>>,
-    /// `Gateway` (optional).
-    pub gateway: Option<Value<String>>,
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Route` of `AWS::MediaLive::Network`.
+    Route(default)
 }
 
 impl Route {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidr: None,
-            gateway: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Cidr`.
-    pub fn cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidr = Some(value.into());
-        self
+    /// `Cidr` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Cidr", value.into().to_template()))
     }
-    /// Sets `Gateway`.
-    pub fn gateway(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gateway = Some(value.into());
-        self
+    /// `Gateway` (optional).
+    pub fn gateway(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Gateway", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Route {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidr {
-            m.insert("Cidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gateway {
-            m.insert("Gateway".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Route {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Route);
-
-/// Property type `Tags` of `AWS::MediaLive::Network`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::MediaLive::Network`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaLive::SdiSource`.
-#[derive(Debug, Clone)]
-pub struct SdiSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SdiSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SdiSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SdiSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::SdiSource`.
+    SdiSource("AWS::MediaLive::SdiSource", SdiSourceProps)
 }
 
 impl SdiSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::SdiSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SdiSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SdiSourceId> {
         self.resource.ref_value()
@@ -97,226 +49,92 @@ impl SdiSource {
     pub fn attr_inputs(&self) -> Value<List<String>> {
         self.resource.get_att("Inputs")
     }
+
+    /// Replaces `Mode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mode(&self, value: impl Into<Value<SdiSourceMode>>) {
+        self.resource.set_property("Mode", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<SdiSourceType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::SdiSource`.
-#[derive(Debug, Clone)]
-pub struct SdiSourceProps {
-    /// `Mode` (optional).
-    pub mode: Option<Value<SdiSourceMode>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
-    /// `Type` (required).
-    pub type_: Value<SdiSourceType>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::SdiSource`.
+    SdiSourceProps
 }
 
 impl SdiSourceProps {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<SdiSourceType>>) -> Self {
-        Self {
-            mode: None,
-            name: name.into(),
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<SdiSourceMode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<SdiSourceMode>>) -> Self {
+        Self(self.0.with(0, "Mode", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SdiSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SdiSourceMode`.
+    SdiSourceMode {
+        /// `QUADRANT`
+        Quadrant = "QUADRANT",
+        /// `INTERLEAVE`
+        Interleave = "INTERLEAVE",
     }
 }
 
-impl Check for SdiSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SdiSourceProps);
-
-/// Values of `SdiSourceMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SdiSourceMode {
-    /// `QUADRANT`
-    Quadrant,
-    /// `INTERLEAVE`
-    Interleave,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SdiSourceMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["QUADRANT", "INTERLEAVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Quadrant => "QUADRANT",
-            Self::Interleave => "INTERLEAVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SdiSourceMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SdiSourceMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SdiSourceMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "QUADRANT" => Self::Quadrant,
-            "INTERLEAVE" => Self::Interleave,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SdiSourceMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SdiSourceMode::from(s))
-    }
-}
-
-crate::impl_literal!(SdiSourceMode);
-
-/// Property type `Tags` of `AWS::MediaLive::SdiSource`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::MediaLive::SdiSource`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SdiSourceType`.
+    SdiSourceType {
+        /// `SINGLE`
+        Single = "SINGLE",
+        /// `QUAD`
+        Quad = "QUAD",
     }
 }
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);
-
-/// Values of `SdiSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SdiSourceType {
-    /// `SINGLE`
-    Single,
-    /// `QUAD`
-    Quad,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SdiSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SINGLE", "QUAD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Quad => "QUAD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SdiSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SdiSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SdiSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SINGLE" => Self::Single,
-            "QUAD" => Self::Quad,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SdiSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SdiSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(SdiSourceType);

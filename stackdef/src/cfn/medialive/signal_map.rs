@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaLive::SignalMap`.
-#[derive(Debug, Clone)]
-pub struct SignalMap {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SignalMap {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SignalMap {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SignalMap {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaLive::SignalMap`.
+    SignalMap("AWS::MediaLive::SignalMap", SignalMapProps)
 }
 
 impl SignalMap {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaLive::SignalMap";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SignalMapProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Identifier` (typed).
     pub fn ref_value(&self) -> Value<ids::SignalMapId> {
         self.resource.ref_value()
@@ -104,7 +56,7 @@ impl SignalMap {
     }
 
     /// `Fn::GetAtt` `FailedMediaResourceMap`.
-    pub fn attr_failed_media_resource_map(&self) -> Value<serde_json::Value> {
+    pub fn attr_failed_media_resource_map(&self) -> Value<Json> {
         self.resource.get_att("FailedMediaResourceMap")
     }
 
@@ -124,7 +76,7 @@ impl SignalMap {
     }
 
     /// `Fn::GetAtt` `MediaResourceMap`.
-    pub fn attr_media_resource_map(&self) -> Value<serde_json::Value> {
+    pub fn attr_media_resource_map(&self) -> Value<Json> {
         self.resource.get_att("MediaResourceMap")
     }
 
@@ -142,35 +94,62 @@ impl SignalMap {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `CloudWatchAlarmTemplateGroupIdentifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_watch_alarm_template_group_identifiers(
+        &self,
+        value: impl Into<Value<List<String>>>,
+    ) {
+        self.resource
+            .set_property("CloudWatchAlarmTemplateGroupIdentifiers", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DiscoveryEntryPointArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_discovery_entry_point_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DiscoveryEntryPointArn", value.into())
+    }
+
+    /// Replaces `EventBridgeRuleTemplateGroupIdentifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_bridge_rule_template_group_identifiers(
+        &self,
+        value: impl Into<Value<List<String>>>,
+    ) {
+        self.resource
+            .set_property("EventBridgeRuleTemplateGroupIdentifiers", value.into())
+    }
+
+    /// Replaces `ForceRediscovery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force_rediscovery(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ForceRediscovery", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaLive::SignalMap`.
-#[derive(Debug, Clone)]
-pub struct SignalMapProps {
-    /// `CloudWatchAlarmTemplateGroupIdentifiers` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Pattern: `^[^\s]+$`.
-    pub cloud_watch_alarm_template_group_identifiers: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `DiscoveryEntryPointArn` (required).
-    /// Length: 1..=2048 characters.
-    pub discovery_entry_point_arn: Value<String>,
-    /// `EventBridgeRuleTemplateGroupIdentifiers` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Pattern: `^[^\s]+$`.
-    pub event_bridge_rule_template_group_identifiers: Option<Value<List<String>>>,
-    /// `ForceRediscovery` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub force_rediscovery: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[^\s]+$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaLive::SignalMap`.
+    SignalMapProps
 }
 
 impl SignalMapProps {
@@ -179,143 +158,58 @@ impl SignalMapProps {
         discovery_entry_point_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cloud_watch_alarm_template_group_identifiers: None,
-            description: None,
-            discovery_entry_point_arn: discovery_entry_point_arn.into(),
-            event_bridge_rule_template_group_identifiers: None,
-            force_rediscovery: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "DiscoveryEntryPointArn",
+                    discovery_entry_point_arn.into().to_template(),
+                )
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchAlarmTemplateGroupIdentifiers`.
+    /// `CloudWatchAlarmTemplateGroupIdentifiers` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Pattern: `^[^\s]+$`.
     pub fn cloud_watch_alarm_template_group_identifiers(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.cloud_watch_alarm_template_group_identifiers = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CloudWatchAlarmTemplateGroupIdentifiers",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EventBridgeRuleTemplateGroupIdentifiers`.
+    /// `EventBridgeRuleTemplateGroupIdentifiers` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Pattern: `^[^\s]+$`.
     pub fn event_bridge_rule_template_group_identifiers(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.event_bridge_rule_template_group_identifiers = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "EventBridgeRuleTemplateGroupIdentifiers",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ForceRediscovery`.
-    pub fn force_rediscovery(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force_rediscovery = Some(value.into());
-        self
+    /// `ForceRediscovery` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn force_rediscovery(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ForceRediscovery", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SignalMapProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_alarm_template_group_identifiers {
-            m.insert(
-                "CloudWatchAlarmTemplateGroupIdentifiers".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DiscoveryEntryPointArn".to_owned(),
-            self.discovery_entry_point_arn.to_template(),
-        );
-        if let Some(v) = &self.event_bridge_rule_template_group_identifiers {
-            m.insert(
-                "EventBridgeRuleTemplateGroupIdentifiers".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.force_rediscovery {
-            m.insert("ForceRediscovery".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for SignalMapProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_alarm_template_group_identifiers.check(
-            &path.field("CloudWatchAlarmTemplateGroupIdentifiers"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[^\\s]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.discovery_entry_point_arn.check(
-            &path.field("DiscoveryEntryPointArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_bridge_rule_template_group_identifiers.check(
-            &path.field("EventBridgeRuleTemplateGroupIdentifiers"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[^\\s]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[^\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SignalMapProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaPackage::Asset`.
-#[derive(Debug, Clone)]
-pub struct Asset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Asset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Asset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Asset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackage::Asset`.
+    Asset("AWS::MediaPackage::Asset", AssetProps)
 }
 
 impl Asset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackage::Asset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaPackageAssetId> {
         self.resource.ref_value()
@@ -87,27 +39,53 @@ impl Asset {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `EgressEndpoints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_endpoints(&self, value: impl Into<Value<List<EgressEndpoint>>>) {
+        self.resource.set_property("EgressEndpoints", value.into())
+    }
+
+    /// Replaces `Id` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Id", value.into())
+    }
+
+    /// Replaces `PackagingGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_packaging_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PackagingGroupId", value.into())
+    }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
+
+    /// Replaces `SourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceArn", value.into())
+    }
+
+    /// Replaces `SourceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("SourceRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackage::Asset`.
-#[derive(Debug, Clone)]
-pub struct AssetProps {
-    /// `EgressEndpoints` (optional).
-    pub egress_endpoints: Option<Value<List<EgressEndpoint>>>,
-    /// `Id` (required).
-    /// Create-only: changing it replaces the resource.
-    pub id: Value<String>,
-    /// `PackagingGroupId` (required).
-    pub packaging_group_id: Value<String>,
-    /// `ResourceId` (optional).
-    pub resource_id: Option<Value<String>>,
-    /// `SourceArn` (required).
-    pub source_arn: Value<String>,
-    /// `SourceRoleArn` (required).
-    pub source_role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackage::Asset`.
+    AssetProps
 }
 
 impl AssetProps {
@@ -118,76 +96,39 @@ impl AssetProps {
         source_arn: impl Into<Value<String>>,
         source_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            egress_endpoints: None,
-            id: id.into(),
-            packaging_group_id: packaging_group_id.into(),
-            resource_id: None,
-            source_arn: source_arn.into(),
-            source_role_arn: source_role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(
+                    2,
+                    "PackagingGroupId",
+                    packaging_group_id.into().to_template(),
+                )
+                .with(4, "SourceArn", source_arn.into().to_template())
+                .with(5, "SourceRoleArn", source_role_arn.into().to_template()),
+        )
     }
-    /// Sets `EgressEndpoints`.
-    pub fn egress_endpoints(mut self, value: impl Into<Value<List<EgressEndpoint>>>) -> Self {
-        self.egress_endpoints = Some(value.into());
-        self
+    /// `EgressEndpoints` (optional).
+    pub fn egress_endpoints(self, value: impl Into<Value<List<EgressEndpoint>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EgressEndpoints", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ResourceId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.egress_endpoints {
-            m.insert("EgressEndpoints".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert(
-            "PackagingGroupId".to_owned(),
-            self.packaging_group_id.to_template(),
-        );
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        m.insert("SourceArn".to_owned(), self.source_arn.to_template());
-        m.insert(
-            "SourceRoleArn".to_owned(),
-            self.source_role_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AssetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.egress_endpoints
-            .check(&path.field("EgressEndpoints"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AssetProps);
-
-/// Property type `EgressEndpoint` of `AWS::MediaPackage::Asset`.
-#[derive(Debug, Clone)]
-pub struct EgressEndpoint {
-    /// `PackagingConfigurationId` (required).
-    pub packaging_configuration_id: Value<String>,
-    /// `Url` (required).
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `EgressEndpoint` of `AWS::MediaPackage::Asset`.
+    EgressEndpoint
 }
 
 impl EgressEndpoint {
@@ -196,61 +137,16 @@ impl EgressEndpoint {
         packaging_configuration_id: impl Into<Value<String>>,
         url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            packaging_configuration_id: packaging_configuration_id.into(),
-            url: url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PackagingConfigurationId",
+                    packaging_configuration_id.into().to_template(),
+                )
+                .with(1, "Url", url.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EgressEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PackagingConfigurationId".to_owned(),
-            self.packaging_configuration_id.to_template(),
-        );
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EgressEndpoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EgressEndpoint);
-
-/// Property type `Tag` of `AWS::MediaPackage::Asset`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaPackage::Channel`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Channel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Channel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Channel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackage::Channel`.
+    Channel("AWS::MediaPackage::Channel", ChannelProps)
 }
 
 impl Channel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackage::Channel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaPackageChannelId> {
         self.resource.ref_value()
@@ -82,305 +34,147 @@ impl Channel {
     pub fn attr_arn(&self) -> Value<ids::MediaPackageChannelArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EgressAccessLogs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_access_logs(&self, value: impl Into<Value<LogConfiguration>>) {
+        self.resource.set_property("EgressAccessLogs", value.into())
+    }
+
+    /// Replaces `HlsIngest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hls_ingest(&self, value: impl Into<Value<HlsIngest>>) {
+        self.resource.set_property("HlsIngest", value.into())
+    }
+
+    /// Replaces `Id` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Id", value.into())
+    }
+
+    /// Replaces `IngressAccessLogs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingress_access_logs(&self, value: impl Into<Value<LogConfiguration>>) {
+        self.resource
+            .set_property("IngressAccessLogs", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackage::Channel`.
-#[derive(Debug, Clone)]
-pub struct ChannelProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `EgressAccessLogs` (optional).
-    pub egress_access_logs: Option<Value<LogConfiguration>>,
-    /// `HlsIngest` (optional).
-    pub hls_ingest: Option<Value<HlsIngest>>,
-    /// `Id` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `\A[0-9a-zA-Z-_]+\z`.
-    pub id: Value<String>,
-    /// `IngressAccessLogs` (optional).
-    pub ingress_access_logs: Option<Value<LogConfiguration>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackage::Channel`.
+    ChannelProps
 }
 
 impl ChannelProps {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            egress_access_logs: None,
-            hls_ingest: None,
-            id: id.into(),
-            ingress_access_logs: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Id", id.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EgressAccessLogs`.
-    pub fn egress_access_logs(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.egress_access_logs = Some(value.into());
-        self
+    /// `EgressAccessLogs` (optional).
+    pub fn egress_access_logs(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EgressAccessLogs", value.into().to_template()),
+        )
     }
-    /// Sets `HlsIngest`.
-    pub fn hls_ingest(mut self, value: impl Into<Value<HlsIngest>>) -> Self {
-        self.hls_ingest = Some(value.into());
-        self
+    /// `HlsIngest` (optional).
+    pub fn hls_ingest(self, value: impl Into<Value<HlsIngest>>) -> Self {
+        Self(self.0.with(2, "HlsIngest", value.into().to_template()))
     }
-    /// Sets `IngressAccessLogs`.
-    pub fn ingress_access_logs(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.ingress_access_logs = Some(value.into());
-        self
+    /// `IngressAccessLogs` (optional).
+    pub fn ingress_access_logs(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "IngressAccessLogs", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.egress_access_logs {
-            m.insert("EgressAccessLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_ingest {
-            m.insert("HlsIngest".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.ingress_access_logs {
-            m.insert("IngressAccessLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.egress_access_logs
-            .check(&path.field("EgressAccessLogs"), &Rules::NONE, out);
-        self.hls_ingest
-            .check(&path.field("HlsIngest"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\A[0-9a-zA-Z-_]+\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ingress_access_logs
-            .check(&path.field("IngressAccessLogs"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChannelProps);
-
-/// Property type `LogConfiguration` of `AWS::MediaPackage::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfiguration {
-    /// `LogGroupName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `\A^(\/aws\/MediaPackage\/)[a-zA-Z0-9_-]+\z`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::MediaPackage::Channel`.
+    LogConfiguration(default)
 }
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogGroupName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `\A^(\/aws\/MediaPackage\/)[a-zA-Z0-9_-]+\z`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(0, "LogGroupName", value.into().to_template()))
     }
 }
 
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\A^(\\/aws\\/MediaPackage\\/)[a-zA-Z0-9_-]+\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `HlsIngest` of `AWS::MediaPackage::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsIngest {
-    /// `ingestEndpoints` (optional).
-    pub ingest_endpoints: Option<Value<List<IngestEndpoint>>>,
+crate::l1_struct! {
+    /// Property type `HlsIngest` of `AWS::MediaPackage::Channel`.
+    HlsIngest(default)
 }
 
 impl HlsIngest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ingest_endpoints: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ingestEndpoints`.
-    pub fn ingest_endpoints(mut self, value: impl Into<Value<List<IngestEndpoint>>>) -> Self {
-        self.ingest_endpoints = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsIngest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ingest_endpoints {
-            m.insert("ingestEndpoints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ingestEndpoints` (optional).
+    pub fn ingest_endpoints(self, value: impl Into<Value<List<IngestEndpoint>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ingestEndpoints", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HlsIngest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ingest_endpoints
-            .check(&path.field("ingestEndpoints"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsIngest);
-
-/// Property type `IngestEndpoint` of `AWS::MediaPackage::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct IngestEndpoint {
-    /// `Id` (optional).
-    pub id: Option<Value<String>>,
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IngestEndpoint` of `AWS::MediaPackage::Channel`.
+    IngestEndpoint(default)
 }
 
 impl IngestEndpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            password: None,
-            url: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Password", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Url", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Username", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IngestEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IngestEndpoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IngestEndpoint);
-
-/// Property type `Tag` of `AWS::MediaPackage::Channel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

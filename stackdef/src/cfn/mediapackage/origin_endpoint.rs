@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct OriginEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OriginEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OriginEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OriginEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackage::OriginEndpoint`.
+    OriginEndpoint("AWS::MediaPackage::OriginEndpoint", OriginEndpointProps)
 }
 
 impl OriginEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackage::OriginEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OriginEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OriginEndpointId> {
         self.resource.ref_value()
@@ -87,208 +39,166 @@ impl OriginEndpoint {
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
+
+    /// Replaces `Authorization` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorization(&self, value: impl Into<Value<Authorization>>) {
+        self.resource.set_property("Authorization", value.into())
+    }
+
+    /// Replaces `ChannelId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelId", value.into())
+    }
+
+    /// Replaces `CmafPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cmaf_package(&self, value: impl Into<Value<CmafPackage>>) {
+        self.resource.set_property("CmafPackage", value.into())
+    }
+
+    /// Replaces `DashPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dash_package(&self, value: impl Into<Value<DashPackage>>) {
+        self.resource.set_property("DashPackage", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `HlsPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hls_package(&self, value: impl Into<Value<HlsPackage>>) {
+        self.resource.set_property("HlsPackage", value.into())
+    }
+
+    /// Replaces `Id` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Id", value.into())
+    }
+
+    /// Replaces `ManifestName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manifest_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ManifestName", value.into())
+    }
+
+    /// Replaces `MssPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mss_package(&self, value: impl Into<Value<MssPackage>>) {
+        self.resource.set_property("MssPackage", value.into())
+    }
+
+    /// Replaces `Origination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origination(&self, value: impl Into<Value<Origination>>) {
+        self.resource.set_property("Origination", value.into())
+    }
+
+    /// Replaces `StartoverWindowSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_startover_window_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("StartoverWindowSeconds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeDelaySeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_delay_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("TimeDelaySeconds", value.into())
+    }
+
+    /// Replaces `Whitelist` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_whitelist(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Whitelist", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct OriginEndpointProps {
-    /// `Authorization` (optional).
-    pub authorization: Option<Value<Authorization>>,
-    /// `ChannelId` (required).
-    pub channel_id: Value<String>,
-    /// `CmafPackage` (optional).
-    pub cmaf_package: Option<Value<CmafPackage>>,
-    /// `DashPackage` (optional).
-    pub dash_package: Option<Value<DashPackage>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `HlsPackage` (optional).
-    pub hls_package: Option<Value<HlsPackage>>,
-    /// `Id` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `\A[0-9a-zA-Z-_]+\z`.
-    pub id: Value<String>,
-    /// `ManifestName` (optional).
-    pub manifest_name: Option<Value<String>>,
-    /// `MssPackage` (optional).
-    pub mss_package: Option<Value<MssPackage>>,
-    /// `Origination` (optional).
-    pub origination: Option<Value<Origination>>,
-    /// `StartoverWindowSeconds` (optional).
-    pub startover_window_seconds: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeDelaySeconds` (optional).
-    pub time_delay_seconds: Option<Value<i64>>,
-    /// `Whitelist` (optional).
-    pub whitelist: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackage::OriginEndpoint`.
+    OriginEndpointProps
 }
 
 impl OriginEndpointProps {
     /// The required properties: `ChannelId`, `Id`.
     pub fn new(channel_id: impl Into<Value<String>>, id: impl Into<Value<String>>) -> Self {
-        Self {
-            authorization: None,
-            channel_id: channel_id.into(),
-            cmaf_package: None,
-            dash_package: None,
-            description: None,
-            hls_package: None,
-            id: id.into(),
-            manifest_name: None,
-            mss_package: None,
-            origination: None,
-            startover_window_seconds: None,
-            tags: None,
-            time_delay_seconds: None,
-            whitelist: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ChannelId", channel_id.into().to_template())
+                .with(6, "Id", id.into().to_template()),
+        )
     }
-    /// Sets `Authorization`.
-    pub fn authorization(mut self, value: impl Into<Value<Authorization>>) -> Self {
-        self.authorization = Some(value.into());
-        self
+    /// `Authorization` (optional).
+    pub fn authorization(self, value: impl Into<Value<Authorization>>) -> Self {
+        Self(self.0.with(0, "Authorization", value.into().to_template()))
     }
-    /// Sets `CmafPackage`.
-    pub fn cmaf_package(mut self, value: impl Into<Value<CmafPackage>>) -> Self {
-        self.cmaf_package = Some(value.into());
-        self
+    /// `CmafPackage` (optional).
+    pub fn cmaf_package(self, value: impl Into<Value<CmafPackage>>) -> Self {
+        Self(self.0.with(2, "CmafPackage", value.into().to_template()))
     }
-    /// Sets `DashPackage`.
-    pub fn dash_package(mut self, value: impl Into<Value<DashPackage>>) -> Self {
-        self.dash_package = Some(value.into());
-        self
+    /// `DashPackage` (optional).
+    pub fn dash_package(self, value: impl Into<Value<DashPackage>>) -> Self {
+        Self(self.0.with(3, "DashPackage", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `HlsPackage`.
-    pub fn hls_package(mut self, value: impl Into<Value<HlsPackage>>) -> Self {
-        self.hls_package = Some(value.into());
-        self
+    /// `HlsPackage` (optional).
+    pub fn hls_package(self, value: impl Into<Value<HlsPackage>>) -> Self {
+        Self(self.0.with(5, "HlsPackage", value.into().to_template()))
     }
-    /// Sets `ManifestName`.
-    pub fn manifest_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_name = Some(value.into());
-        self
+    /// `ManifestName` (optional).
+    pub fn manifest_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ManifestName", value.into().to_template()))
     }
-    /// Sets `MssPackage`.
-    pub fn mss_package(mut self, value: impl Into<Value<MssPackage>>) -> Self {
-        self.mss_package = Some(value.into());
-        self
+    /// `MssPackage` (optional).
+    pub fn mss_package(self, value: impl Into<Value<MssPackage>>) -> Self {
+        Self(self.0.with(8, "MssPackage", value.into().to_template()))
     }
-    /// Sets `Origination`.
-    pub fn origination(mut self, value: impl Into<Value<Origination>>) -> Self {
-        self.origination = Some(value.into());
-        self
+    /// `Origination` (optional).
+    pub fn origination(self, value: impl Into<Value<Origination>>) -> Self {
+        Self(self.0.with(9, "Origination", value.into().to_template()))
     }
-    /// Sets `StartoverWindowSeconds`.
-    pub fn startover_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.startover_window_seconds = Some(value.into());
-        self
+    /// `StartoverWindowSeconds` (optional).
+    pub fn startover_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StartoverWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeDelaySeconds`.
-    pub fn time_delay_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.time_delay_seconds = Some(value.into());
-        self
+    /// `TimeDelaySeconds` (optional).
+    pub fn time_delay_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TimeDelaySeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Whitelist`.
-    pub fn whitelist(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.whitelist = Some(value.into());
-        self
+    /// `Whitelist` (optional).
+    pub fn whitelist(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(13, "Whitelist", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OriginEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization {
-            m.insert("Authorization".to_owned(), v.to_template());
-        }
-        m.insert("ChannelId".to_owned(), self.channel_id.to_template());
-        if let Some(v) = &self.cmaf_package {
-            m.insert("CmafPackage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dash_package {
-            m.insert("DashPackage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_package {
-            m.insert("HlsPackage".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.manifest_name {
-            m.insert("ManifestName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mss_package {
-            m.insert("MssPackage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origination {
-            m.insert("Origination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.startover_window_seconds {
-            m.insert("StartoverWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_delay_seconds {
-            m.insert("TimeDelaySeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.whitelist {
-            m.insert("Whitelist".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OriginEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization
-            .check(&path.field("Authorization"), &Rules::NONE, out);
-        self.cmaf_package
-            .check(&path.field("CmafPackage"), &Rules::NONE, out);
-        self.dash_package
-            .check(&path.field("DashPackage"), &Rules::NONE, out);
-        self.hls_package
-            .check(&path.field("HlsPackage"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\A[0-9a-zA-Z-_]+\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mss_package
-            .check(&path.field("MssPackage"), &Rules::NONE, out);
-        self.origination
-            .check(&path.field("Origination"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OriginEndpointProps);
-
-/// Property type `Authorization` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Authorization {
-    /// `CdnIdentifierSecret` (required).
-    pub cdn_identifier_secret: Value<String>,
-    /// `SecretsRoleArn` (required).
-    pub secrets_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `Authorization` of `AWS::MediaPackage::OriginEndpoint`.
+    Authorization
 }
 
 impl Authorization {
@@ -297,277 +207,109 @@ impl Authorization {
         cdn_identifier_secret: impl Into<Value<String>>,
         secrets_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            cdn_identifier_secret: cdn_identifier_secret.into(),
-            secrets_role_arn: secrets_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CdnIdentifierSecret",
+                    cdn_identifier_secret.into().to_template(),
+                )
+                .with(1, "SecretsRoleArn", secrets_role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Authorization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CdnIdentifierSecret".to_owned(),
-            self.cdn_identifier_secret.to_template(),
-        );
-        m.insert(
-            "SecretsRoleArn".to_owned(),
-            self.secrets_role_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Authorization {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Authorization);
-
-/// Property type `CmafPackage` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct CmafPackage {
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<CmafEncryption>>,
-    /// `HlsManifests` (optional).
-    pub hls_manifests: Option<Value<List<HlsManifest>>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
-    /// `SegmentPrefix` (optional).
-    pub segment_prefix: Option<Value<String>>,
-    /// `StreamSelection` (optional).
-    pub stream_selection: Option<Value<StreamSelection>>,
+crate::l1_struct! {
+    /// Property type `CmafPackage` of `AWS::MediaPackage::OriginEndpoint`.
+    CmafPackage(default)
 }
 
 impl CmafPackage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption: None,
-            hls_manifests: None,
-            segment_duration_seconds: None,
-            segment_prefix: None,
-            stream_selection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<CmafEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<CmafEncryption>>) -> Self {
+        Self(self.0.with(0, "Encryption", value.into().to_template()))
     }
-    /// Sets `HlsManifests`.
-    pub fn hls_manifests(mut self, value: impl Into<Value<List<HlsManifest>>>) -> Self {
-        self.hls_manifests = Some(value.into());
-        self
+    /// `HlsManifests` (optional).
+    pub fn hls_manifests(self, value: impl Into<Value<List<HlsManifest>>>) -> Self {
+        Self(self.0.with(1, "HlsManifests", value.into().to_template()))
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentPrefix`.
-    pub fn segment_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_prefix = Some(value.into());
-        self
+    /// `SegmentPrefix` (optional).
+    pub fn segment_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SegmentPrefix", value.into().to_template()))
     }
-    /// Sets `StreamSelection`.
-    pub fn stream_selection(mut self, value: impl Into<Value<StreamSelection>>) -> Self {
-        self.stream_selection = Some(value.into());
-        self
+    /// `StreamSelection` (optional).
+    pub fn stream_selection(self, value: impl Into<Value<StreamSelection>>) -> Self {
+        Self(
+            self.0
+                .with(4, "StreamSelection", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CmafPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_manifests {
-            m.insert("HlsManifests".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_prefix {
-            m.insert("SegmentPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_selection {
-            m.insert("StreamSelection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmafPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.hls_manifests
-            .check(&path.field("HlsManifests"), &Rules::NONE, out);
-        self.stream_selection
-            .check(&path.field("StreamSelection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CmafPackage);
-
-/// Property type `CmafEncryption` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct CmafEncryption {
-    /// `ConstantInitializationVector` (optional).
-    /// Length: 32..=32 characters.
-    /// Pattern: `\A[0-9a-fA-F]+\z`.
-    pub constant_initialization_vector: Option<Value<String>>,
-    /// `EncryptionMethod` (optional).
-    pub encryption_method: Option<Value<EncryptionMethod>>,
-    /// `KeyRotationIntervalSeconds` (optional).
-    pub key_rotation_interval_seconds: Option<Value<i64>>,
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `CmafEncryption` of `AWS::MediaPackage::OriginEndpoint`.
+    CmafEncryption
 }
 
 impl CmafEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            constant_initialization_vector: None,
-            encryption_method: None,
-            key_rotation_interval_seconds: None,
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
-    /// Sets `ConstantInitializationVector`.
-    pub fn constant_initialization_vector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_initialization_vector = Some(value.into());
-        self
+    /// `ConstantInitializationVector` (optional).
+    /// Length: 32 to 32 characters.
+    /// Pattern: `\A[0-9a-fA-F]+\z`.
+    pub fn constant_initialization_vector(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ConstantInitializationVector",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionMethod`.
-    pub fn encryption_method(mut self, value: impl Into<Value<EncryptionMethod>>) -> Self {
-        self.encryption_method = Some(value.into());
-        self
+    /// `EncryptionMethod` (optional).
+    pub fn encryption_method(self, value: impl Into<Value<EncryptionMethod>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionMethod", value.into().to_template()),
+        )
     }
-    /// Sets `KeyRotationIntervalSeconds`.
-    pub fn key_rotation_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.key_rotation_interval_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CmafEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constant_initialization_vector {
-            m.insert("ConstantInitializationVector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_method {
-            m.insert("EncryptionMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_rotation_interval_seconds {
-            m.insert("KeyRotationIntervalSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
+    /// `KeyRotationIntervalSeconds` (optional).
+    pub fn key_rotation_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KeyRotationIntervalSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CmafEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constant_initialization_vector.check(
-            &path.field("ConstantInitializationVector"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(32),
-                pattern: Some("\\A[0-9a-fA-F]+\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_method
-            .check(&path.field("EncryptionMethod"), &Rules::NONE, out);
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncryptionMethod`.
+    EncryptionMethod {
+        /// `SAMPLE_AES`
+        SampleAes = "SAMPLE_AES",
+        /// `AES_CTR`
+        AesCtr = "AES_CTR",
     }
 }
 
-crate::impl_literal!(CmafEncryption);
-
-/// Values of `EncryptionMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionMethod {
-    /// `SAMPLE_AES`
-    SampleAes,
-    /// `AES_CTR`
-    AesCtr,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SAMPLE_AES", "AES_CTR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SampleAes => "SAMPLE_AES",
-            Self::AesCtr => "AES_CTR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAMPLE_AES" => Self::SampleAes,
-            "AES_CTR" => Self::AesCtr,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionMethod::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionMethod);
-
-/// Property type `SpekeKeyProvider` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct SpekeKeyProvider {
-    /// `CertificateArn` (optional).
-    pub certificate_arn: Option<Value<String>>,
-    /// `EncryptionContractConfiguration` (optional).
-    pub encryption_contract_configuration: Option<Value<EncryptionContractConfiguration>>,
-    /// `ResourceId` (required).
-    pub resource_id: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SystemIds` (required).
-    pub system_ids: Value<List<String>>,
-    /// `Url` (required).
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `SpekeKeyProvider` of `AWS::MediaPackage::OriginEndpoint`.
+    SpekeKeyProvider
 }
 
 impl SpekeKeyProvider {
@@ -578,69 +320,34 @@ impl SpekeKeyProvider {
         system_ids: impl Into<Value<List<String>>>,
         url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            encryption_contract_configuration: None,
-            resource_id: resource_id.into(),
-            role_arn: role_arn.into(),
-            system_ids: system_ids.into(),
-            url: url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ResourceId", resource_id.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(4, "SystemIds", system_ids.into().to_template())
+                .with(5, "Url", url.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `EncryptionContractConfiguration`.
+    /// `EncryptionContractConfiguration` (optional).
     pub fn encryption_contract_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionContractConfiguration>>,
     ) -> Self {
-        self.encryption_contract_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "EncryptionContractConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SpekeKeyProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_contract_configuration {
-            m.insert(
-                "EncryptionContractConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("SystemIds".to_owned(), self.system_ids.to_template());
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SpekeKeyProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_contract_configuration.check(
-            &path.field("EncryptionContractConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SpekeKeyProvider);
-
-/// Property type `EncryptionContractConfiguration` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct EncryptionContractConfiguration {
-    /// `PresetSpeke20Audio` (required).
-    pub preset_speke20_audio: Value<PresetSpeke20Audio>,
-    /// `PresetSpeke20Video` (required).
-    pub preset_speke20_video: Value<PresetSpeke20Video>,
+crate::l1_struct! {
+    /// Property type `EncryptionContractConfiguration` of `AWS::MediaPackage::OriginEndpoint`.
+    EncryptionContractConfiguration
 }
 
 impl EncryptionContractConfiguration {
@@ -649,2193 +356,693 @@ impl EncryptionContractConfiguration {
         preset_speke20_audio: impl Into<Value<PresetSpeke20Audio>>,
         preset_speke20_video: impl Into<Value<PresetSpeke20Video>>,
     ) -> Self {
-        Self {
-            preset_speke20_audio: preset_speke20_audio.into(),
-            preset_speke20_video: preset_speke20_video.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PresetSpeke20Audio",
+                    preset_speke20_audio.into().to_template(),
+                )
+                .with(
+                    1,
+                    "PresetSpeke20Video",
+                    preset_speke20_video.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for EncryptionContractConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PresetSpeke20Audio".to_owned(),
-            self.preset_speke20_audio.to_template(),
-        );
-        m.insert(
-            "PresetSpeke20Video".to_owned(),
-            self.preset_speke20_video.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PresetSpeke20Audio`.
+    PresetSpeke20Audio {
+        /// `PRESET-AUDIO-1`
+        PresetAudio1 = "PRESET-AUDIO-1",
+        /// `PRESET-AUDIO-2`
+        PresetAudio2 = "PRESET-AUDIO-2",
+        /// `PRESET-AUDIO-3`
+        PresetAudio3 = "PRESET-AUDIO-3",
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `UNENCRYPTED`
+        Unencrypted = "UNENCRYPTED",
     }
 }
 
-impl Check for EncryptionContractConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.preset_speke20_audio
-            .check(&path.field("PresetSpeke20Audio"), &Rules::NONE, out);
-        self.preset_speke20_video
-            .check(&path.field("PresetSpeke20Video"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PresetSpeke20Video`.
+    PresetSpeke20Video {
+        /// `PRESET-VIDEO-1`
+        PresetVideo1 = "PRESET-VIDEO-1",
+        /// `PRESET-VIDEO-2`
+        PresetVideo2 = "PRESET-VIDEO-2",
+        /// `PRESET-VIDEO-3`
+        PresetVideo3 = "PRESET-VIDEO-3",
+        /// `PRESET-VIDEO-4`
+        PresetVideo4 = "PRESET-VIDEO-4",
+        /// `PRESET-VIDEO-5`
+        PresetVideo5 = "PRESET-VIDEO-5",
+        /// `PRESET-VIDEO-6`
+        PresetVideo6 = "PRESET-VIDEO-6",
+        /// `PRESET-VIDEO-7`
+        PresetVideo7 = "PRESET-VIDEO-7",
+        /// `PRESET-VIDEO-8`
+        PresetVideo8 = "PRESET-VIDEO-8",
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `UNENCRYPTED`
+        Unencrypted = "UNENCRYPTED",
     }
 }
 
-crate::impl_literal!(EncryptionContractConfiguration);
-
-/// Values of `PresetSpeke20Audio`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetSpeke20Audio {
-    /// `PRESET-AUDIO-1`
-    PresetAudio1,
-    /// `PRESET-AUDIO-2`
-    PresetAudio2,
-    /// `PRESET-AUDIO-3`
-    PresetAudio3,
-    /// `SHARED`
-    Shared,
-    /// `UNENCRYPTED`
-    Unencrypted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PresetSpeke20Audio {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRESET-AUDIO-1",
-        "PRESET-AUDIO-2",
-        "PRESET-AUDIO-3",
-        "SHARED",
-        "UNENCRYPTED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PresetAudio1 => "PRESET-AUDIO-1",
-            Self::PresetAudio2 => "PRESET-AUDIO-2",
-            Self::PresetAudio3 => "PRESET-AUDIO-3",
-            Self::Shared => "SHARED",
-            Self::Unencrypted => "UNENCRYPTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PresetSpeke20Audio {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PresetSpeke20Audio {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PresetSpeke20Audio {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESET-AUDIO-1" => Self::PresetAudio1,
-            "PRESET-AUDIO-2" => Self::PresetAudio2,
-            "PRESET-AUDIO-3" => Self::PresetAudio3,
-            "SHARED" => Self::Shared,
-            "UNENCRYPTED" => Self::Unencrypted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PresetSpeke20Audio> {
-    fn from(s: &str) -> Self {
-        Value::literal(PresetSpeke20Audio::from(s))
-    }
-}
-
-crate::impl_literal!(PresetSpeke20Audio);
-
-/// Values of `PresetSpeke20Video`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetSpeke20Video {
-    /// `PRESET-VIDEO-1`
-    PresetVideo1,
-    /// `PRESET-VIDEO-2`
-    PresetVideo2,
-    /// `PRESET-VIDEO-3`
-    PresetVideo3,
-    /// `PRESET-VIDEO-4`
-    PresetVideo4,
-    /// `PRESET-VIDEO-5`
-    PresetVideo5,
-    /// `PRESET-VIDEO-6`
-    PresetVideo6,
-    /// `PRESET-VIDEO-7`
-    PresetVideo7,
-    /// `PRESET-VIDEO-8`
-    PresetVideo8,
-    /// `SHARED`
-    Shared,
-    /// `UNENCRYPTED`
-    Unencrypted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PresetSpeke20Video {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRESET-VIDEO-1",
-        "PRESET-VIDEO-2",
-        "PRESET-VIDEO-3",
-        "PRESET-VIDEO-4",
-        "PRESET-VIDEO-5",
-        "PRESET-VIDEO-6",
-        "PRESET-VIDEO-7",
-        "PRESET-VIDEO-8",
-        "SHARED",
-        "UNENCRYPTED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PresetVideo1 => "PRESET-VIDEO-1",
-            Self::PresetVideo2 => "PRESET-VIDEO-2",
-            Self::PresetVideo3 => "PRESET-VIDEO-3",
-            Self::PresetVideo4 => "PRESET-VIDEO-4",
-            Self::PresetVideo5 => "PRESET-VIDEO-5",
-            Self::PresetVideo6 => "PRESET-VIDEO-6",
-            Self::PresetVideo7 => "PRESET-VIDEO-7",
-            Self::PresetVideo8 => "PRESET-VIDEO-8",
-            Self::Shared => "SHARED",
-            Self::Unencrypted => "UNENCRYPTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PresetSpeke20Video {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PresetSpeke20Video {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PresetSpeke20Video {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESET-VIDEO-1" => Self::PresetVideo1,
-            "PRESET-VIDEO-2" => Self::PresetVideo2,
-            "PRESET-VIDEO-3" => Self::PresetVideo3,
-            "PRESET-VIDEO-4" => Self::PresetVideo4,
-            "PRESET-VIDEO-5" => Self::PresetVideo5,
-            "PRESET-VIDEO-6" => Self::PresetVideo6,
-            "PRESET-VIDEO-7" => Self::PresetVideo7,
-            "PRESET-VIDEO-8" => Self::PresetVideo8,
-            "SHARED" => Self::Shared,
-            "UNENCRYPTED" => Self::Unencrypted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PresetSpeke20Video> {
-    fn from(s: &str) -> Self {
-        Value::literal(PresetSpeke20Video::from(s))
-    }
-}
-
-crate::impl_literal!(PresetSpeke20Video);
-
-/// Property type `HlsManifest` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct HlsManifest {
-    /// `AdMarkers` (optional).
-    pub ad_markers: Option<Value<AdMarkers>>,
-    /// `AdTriggers` (optional).
-    pub ad_triggers: Option<Value<List<AdTriggers>>>,
-    /// `AdsOnDeliveryRestrictions` (optional).
-    pub ads_on_delivery_restrictions: Option<Value<AdsOnDeliveryRestrictions>>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `IncludeIframeOnlyStream` (optional).
-    pub include_iframe_only_stream: Option<Value<bool>>,
-    /// `ManifestName` (optional).
-    pub manifest_name: Option<Value<String>>,
-    /// `PlaylistType` (optional).
-    pub playlist_type: Option<Value<PlaylistType>>,
-    /// `PlaylistWindowSeconds` (optional).
-    pub playlist_window_seconds: Option<Value<i64>>,
-    /// `ProgramDateTimeIntervalSeconds` (optional).
-    pub program_date_time_interval_seconds: Option<Value<i64>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HlsManifest` of `AWS::MediaPackage::OriginEndpoint`.
+    HlsManifest
 }
 
 impl HlsManifest {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            ad_markers: None,
-            ad_triggers: None,
-            ads_on_delivery_restrictions: None,
-            id: id.into(),
-            include_iframe_only_stream: None,
-            manifest_name: None,
-            playlist_type: None,
-            playlist_window_seconds: None,
-            program_date_time_interval_seconds: None,
-            url: None,
-        }
+        Self(crate::Properties::new().with(3, "Id", id.into().to_template()))
     }
-    /// Sets `AdMarkers`.
-    pub fn ad_markers(mut self, value: impl Into<Value<AdMarkers>>) -> Self {
-        self.ad_markers = Some(value.into());
-        self
+    /// `AdMarkers` (optional).
+    pub fn ad_markers(self, value: impl Into<Value<AdMarkers>>) -> Self {
+        Self(self.0.with(0, "AdMarkers", value.into().to_template()))
     }
-    /// Sets `AdTriggers`.
-    pub fn ad_triggers(mut self, value: impl Into<Value<List<AdTriggers>>>) -> Self {
-        self.ad_triggers = Some(value.into());
-        self
+    /// `AdTriggers` (optional).
+    pub fn ad_triggers(self, value: impl Into<Value<List<AdTriggers>>>) -> Self {
+        Self(self.0.with(1, "AdTriggers", value.into().to_template()))
     }
-    /// Sets `AdsOnDeliveryRestrictions`.
+    /// `AdsOnDeliveryRestrictions` (optional).
     pub fn ads_on_delivery_restrictions(
-        mut self,
+        self,
         value: impl Into<Value<AdsOnDeliveryRestrictions>>,
     ) -> Self {
-        self.ads_on_delivery_restrictions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AdsOnDeliveryRestrictions", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeIframeOnlyStream`.
-    pub fn include_iframe_only_stream(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_iframe_only_stream = Some(value.into());
-        self
+    /// `IncludeIframeOnlyStream` (optional).
+    pub fn include_iframe_only_stream(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "IncludeIframeOnlyStream", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestName`.
-    pub fn manifest_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_name = Some(value.into());
-        self
+    /// `ManifestName` (optional).
+    pub fn manifest_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ManifestName", value.into().to_template()))
     }
-    /// Sets `PlaylistType`.
-    pub fn playlist_type(mut self, value: impl Into<Value<PlaylistType>>) -> Self {
-        self.playlist_type = Some(value.into());
-        self
+    /// `PlaylistType` (optional).
+    pub fn playlist_type(self, value: impl Into<Value<PlaylistType>>) -> Self {
+        Self(self.0.with(6, "PlaylistType", value.into().to_template()))
     }
-    /// Sets `PlaylistWindowSeconds`.
-    pub fn playlist_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.playlist_window_seconds = Some(value.into());
-        self
+    /// `PlaylistWindowSeconds` (optional).
+    pub fn playlist_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PlaylistWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `ProgramDateTimeIntervalSeconds`.
-    pub fn program_date_time_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_date_time_interval_seconds = Some(value.into());
-        self
+    /// `ProgramDateTimeIntervalSeconds` (optional).
+    pub fn program_date_time_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            8,
+            "ProgramDateTimeIntervalSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsManifest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_markers {
-            m.insert("AdMarkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ad_triggers {
-            m.insert("AdTriggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ads_on_delivery_restrictions {
-            m.insert("AdsOnDeliveryRestrictions".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.include_iframe_only_stream {
-            m.insert("IncludeIframeOnlyStream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_name {
-            m.insert("ManifestName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.playlist_type {
-            m.insert("PlaylistType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.playlist_window_seconds {
-            m.insert("PlaylistWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time_interval_seconds {
-            m.insert("ProgramDateTimeIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Url", value.into().to_template()))
     }
 }
 
-impl Check for HlsManifest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_markers
-            .check(&path.field("AdMarkers"), &Rules::NONE, out);
-        self.ad_triggers
-            .check(&path.field("AdTriggers"), &Rules::NONE, out);
-        self.ads_on_delivery_restrictions.check(
-            &path.field("AdsOnDeliveryRestrictions"),
-            &Rules::NONE,
-            out,
-        );
-        self.playlist_type
-            .check(&path.field("PlaylistType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AdMarkers`.
+    AdMarkers {
+        /// `NONE`
+        None = "NONE",
+        /// `SCTE35_ENHANCED`
+        Scte35Enhanced = "SCTE35_ENHANCED",
+        /// `PASSTHROUGH`
+        Passthrough = "PASSTHROUGH",
+        /// `DATERANGE`
+        Daterange = "DATERANGE",
     }
 }
 
-crate::impl_literal!(HlsManifest);
-
-/// Values of `AdMarkers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdMarkers {
-    /// `NONE`
-    None,
-    /// `SCTE35_ENHANCED`
-    Scte35Enhanced,
-    /// `PASSTHROUGH`
-    Passthrough,
-    /// `DATERANGE`
-    Daterange,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdMarkers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NONE", "SCTE35_ENHANCED", "PASSTHROUGH", "DATERANGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Scte35Enhanced => "SCTE35_ENHANCED",
-            Self::Passthrough => "PASSTHROUGH",
-            Self::Daterange => "DATERANGE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AdTriggers`.
+    AdTriggers {
+        /// `SPLICE_INSERT`
+        SpliceInsert = "SPLICE_INSERT",
+        /// `BREAK`
+        Break = "BREAK",
+        /// `PROVIDER_ADVERTISEMENT`
+        ProviderAdvertisement = "PROVIDER_ADVERTISEMENT",
+        /// `DISTRIBUTOR_ADVERTISEMENT`
+        DistributorAdvertisement = "DISTRIBUTOR_ADVERTISEMENT",
+        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
+        ProviderPlacementOpportunity = "PROVIDER_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
+        DistributorPlacementOpportunity = "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
+        ProviderOverlayPlacementOpportunity = "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
+        DistributorOverlayPlacementOpportunity = "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
     }
 }
 
-impl ToTemplate for AdMarkers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `AdsOnDeliveryRestrictions`.
+    AdsOnDeliveryRestrictions {
+        /// `NONE`
+        None = "NONE",
+        /// `RESTRICTED`
+        Restricted = "RESTRICTED",
+        /// `UNRESTRICTED`
+        Unrestricted = "UNRESTRICTED",
+        /// `BOTH`
+        Both = "BOTH",
     }
 }
 
-impl Check for AdMarkers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `PlaylistType`.
+    PlaylistType {
+        /// `NONE`
+        None = "NONE",
+        /// `EVENT`
+        Event = "EVENT",
+        /// `VOD`
+        Vod = "VOD",
     }
 }
 
-impl From<&str> for AdMarkers {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
-            "PASSTHROUGH" => Self::Passthrough,
-            "DATERANGE" => Self::Daterange,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdMarkers> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdMarkers::from(s))
-    }
-}
-
-crate::impl_literal!(AdMarkers);
-
-/// Values of `AdTriggers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdTriggers {
-    /// `SPLICE_INSERT`
-    SpliceInsert,
-    /// `BREAK`
-    Break,
-    /// `PROVIDER_ADVERTISEMENT`
-    ProviderAdvertisement,
-    /// `DISTRIBUTOR_ADVERTISEMENT`
-    DistributorAdvertisement,
-    /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-    ProviderPlacementOpportunity,
-    /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-    DistributorPlacementOpportunity,
-    /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-    ProviderOverlayPlacementOpportunity,
-    /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-    DistributorOverlayPlacementOpportunity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdTriggers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SPLICE_INSERT",
-        "BREAK",
-        "PROVIDER_ADVERTISEMENT",
-        "DISTRIBUTOR_ADVERTISEMENT",
-        "PROVIDER_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-        "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpliceInsert => "SPLICE_INSERT",
-            Self::Break => "BREAK",
-            Self::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-            Self::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-            Self::ProviderPlacementOpportunity => "PROVIDER_PLACEMENT_OPPORTUNITY",
-            Self::DistributorPlacementOpportunity => "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-            Self::ProviderOverlayPlacementOpportunity => "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-            Self::DistributorOverlayPlacementOpportunity => {
-                "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AdTriggers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdTriggers {
-    fn from(s: &str) -> Self {
-        match s {
-            "SPLICE_INSERT" => Self::SpliceInsert,
-            "BREAK" => Self::Break,
-            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
-            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
-            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
-            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
-            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
-            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
-                Self::DistributorOverlayPlacementOpportunity
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdTriggers> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdTriggers::from(s))
-    }
-}
-
-crate::impl_literal!(AdTriggers);
-
-/// Values of `AdsOnDeliveryRestrictions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdsOnDeliveryRestrictions {
-    /// `NONE`
-    None,
-    /// `RESTRICTED`
-    Restricted,
-    /// `UNRESTRICTED`
-    Unrestricted,
-    /// `BOTH`
-    Both,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdsOnDeliveryRestrictions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "RESTRICTED", "UNRESTRICTED", "BOTH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Restricted => "RESTRICTED",
-            Self::Unrestricted => "UNRESTRICTED",
-            Self::Both => "BOTH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AdsOnDeliveryRestrictions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdsOnDeliveryRestrictions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdsOnDeliveryRestrictions {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "RESTRICTED" => Self::Restricted,
-            "UNRESTRICTED" => Self::Unrestricted,
-            "BOTH" => Self::Both,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdsOnDeliveryRestrictions> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdsOnDeliveryRestrictions::from(s))
-    }
-}
-
-crate::impl_literal!(AdsOnDeliveryRestrictions);
-
-/// Values of `PlaylistType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlaylistType {
-    /// `NONE`
-    None,
-    /// `EVENT`
-    Event,
-    /// `VOD`
-    Vod,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlaylistType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "EVENT", "VOD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Event => "EVENT",
-            Self::Vod => "VOD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlaylistType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlaylistType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlaylistType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "EVENT" => Self::Event,
-            "VOD" => Self::Vod,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlaylistType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlaylistType::from(s))
-    }
-}
-
-crate::impl_literal!(PlaylistType);
-
-/// Property type `StreamSelection` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamSelection {
-    /// `MaxVideoBitsPerSecond` (optional).
-    pub max_video_bits_per_second: Option<Value<i64>>,
-    /// `MinVideoBitsPerSecond` (optional).
-    pub min_video_bits_per_second: Option<Value<i64>>,
-    /// `StreamOrder` (optional).
-    pub stream_order: Option<Value<StreamOrder>>,
+crate::l1_struct! {
+    /// Property type `StreamSelection` of `AWS::MediaPackage::OriginEndpoint`.
+    StreamSelection(default)
 }
 
 impl StreamSelection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_video_bits_per_second: None,
-            min_video_bits_per_second: None,
-            stream_order: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxVideoBitsPerSecond`.
-    pub fn max_video_bits_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_video_bits_per_second = Some(value.into());
-        self
+    /// `MaxVideoBitsPerSecond` (optional).
+    pub fn max_video_bits_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxVideoBitsPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `MinVideoBitsPerSecond`.
-    pub fn min_video_bits_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_video_bits_per_second = Some(value.into());
-        self
+    /// `MinVideoBitsPerSecond` (optional).
+    pub fn min_video_bits_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinVideoBitsPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `StreamOrder`.
-    pub fn stream_order(mut self, value: impl Into<Value<StreamOrder>>) -> Self {
-        self.stream_order = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_video_bits_per_second {
-            m.insert("MaxVideoBitsPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_video_bits_per_second {
-            m.insert("MinVideoBitsPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_order {
-            m.insert("StreamOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamOrder` (optional).
+    pub fn stream_order(self, value: impl Into<Value<StreamOrder>>) -> Self {
+        Self(self.0.with(2, "StreamOrder", value.into().to_template()))
     }
 }
 
-impl Check for StreamSelection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stream_order
-            .check(&path.field("StreamOrder"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StreamOrder`.
+    StreamOrder {
+        /// `ORIGINAL`
+        Original = "ORIGINAL",
+        /// `VIDEO_BITRATE_ASCENDING`
+        VideoBitrateAscending = "VIDEO_BITRATE_ASCENDING",
+        /// `VIDEO_BITRATE_DESCENDING`
+        VideoBitrateDescending = "VIDEO_BITRATE_DESCENDING",
     }
 }
 
-crate::impl_literal!(StreamSelection);
-
-/// Values of `StreamOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StreamOrder {
-    /// `ORIGINAL`
-    Original,
-    /// `VIDEO_BITRATE_ASCENDING`
-    VideoBitrateAscending,
-    /// `VIDEO_BITRATE_DESCENDING`
-    VideoBitrateDescending,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StreamOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ORIGINAL",
-        "VIDEO_BITRATE_ASCENDING",
-        "VIDEO_BITRATE_DESCENDING",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Original => "ORIGINAL",
-            Self::VideoBitrateAscending => "VIDEO_BITRATE_ASCENDING",
-            Self::VideoBitrateDescending => "VIDEO_BITRATE_DESCENDING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StreamOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StreamOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StreamOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "ORIGINAL" => Self::Original,
-            "VIDEO_BITRATE_ASCENDING" => Self::VideoBitrateAscending,
-            "VIDEO_BITRATE_DESCENDING" => Self::VideoBitrateDescending,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StreamOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(StreamOrder::from(s))
-    }
-}
-
-crate::impl_literal!(StreamOrder);
-
-/// Property type `DashPackage` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DashPackage {
-    /// `AdTriggers` (optional).
-    pub ad_triggers: Option<Value<List<DashPackageAdTriggers>>>,
-    /// `AdsOnDeliveryRestrictions` (optional).
-    pub ads_on_delivery_restrictions: Option<Value<AdsOnDeliveryRestrictions>>,
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<DashEncryption>>,
-    /// `IncludeIframeOnlyStream` (optional).
-    pub include_iframe_only_stream: Option<Value<bool>>,
-    /// `ManifestLayout` (optional).
-    pub manifest_layout: Option<Value<ManifestLayout>>,
-    /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<i64>>,
-    /// `MinBufferTimeSeconds` (optional).
-    pub min_buffer_time_seconds: Option<Value<i64>>,
-    /// `MinUpdatePeriodSeconds` (optional).
-    pub min_update_period_seconds: Option<Value<i64>>,
-    /// `PeriodTriggers` (optional).
-    pub period_triggers: Option<Value<List<PeriodTriggers>>>,
-    /// `Profile` (optional).
-    pub profile: Option<Value<Profile>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
-    /// `SegmentTemplateFormat` (optional).
-    pub segment_template_format: Option<Value<SegmentTemplateFormat>>,
-    /// `StreamSelection` (optional).
-    pub stream_selection: Option<Value<StreamSelection>>,
-    /// `SuggestedPresentationDelaySeconds` (optional).
-    pub suggested_presentation_delay_seconds: Option<Value<i64>>,
-    /// `UtcTiming` (optional).
-    pub utc_timing: Option<Value<UtcTiming>>,
-    /// `UtcTimingUri` (optional).
-    pub utc_timing_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DashPackage` of `AWS::MediaPackage::OriginEndpoint`.
+    DashPackage(default)
 }
 
 impl DashPackage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_triggers: None,
-            ads_on_delivery_restrictions: None,
-            encryption: None,
-            include_iframe_only_stream: None,
-            manifest_layout: None,
-            manifest_window_seconds: None,
-            min_buffer_time_seconds: None,
-            min_update_period_seconds: None,
-            period_triggers: None,
-            profile: None,
-            segment_duration_seconds: None,
-            segment_template_format: None,
-            stream_selection: None,
-            suggested_presentation_delay_seconds: None,
-            utc_timing: None,
-            utc_timing_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdTriggers`.
-    pub fn ad_triggers(mut self, value: impl Into<Value<List<DashPackageAdTriggers>>>) -> Self {
-        self.ad_triggers = Some(value.into());
-        self
+    /// `AdTriggers` (optional).
+    pub fn ad_triggers(self, value: impl Into<Value<List<DashPackageAdTriggers>>>) -> Self {
+        Self(self.0.with(0, "AdTriggers", value.into().to_template()))
     }
-    /// Sets `AdsOnDeliveryRestrictions`.
+    /// `AdsOnDeliveryRestrictions` (optional).
     pub fn ads_on_delivery_restrictions(
-        mut self,
+        self,
         value: impl Into<Value<AdsOnDeliveryRestrictions>>,
     ) -> Self {
-        self.ads_on_delivery_restrictions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AdsOnDeliveryRestrictions", value.into().to_template()),
+        )
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<DashEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<DashEncryption>>) -> Self {
+        Self(self.0.with(2, "Encryption", value.into().to_template()))
     }
-    /// Sets `IncludeIframeOnlyStream`.
-    pub fn include_iframe_only_stream(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_iframe_only_stream = Some(value.into());
-        self
+    /// `IncludeIframeOnlyStream` (optional).
+    pub fn include_iframe_only_stream(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IncludeIframeOnlyStream", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestLayout`.
-    pub fn manifest_layout(mut self, value: impl Into<Value<ManifestLayout>>) -> Self {
-        self.manifest_layout = Some(value.into());
-        self
+    /// `ManifestLayout` (optional).
+    pub fn manifest_layout(self, value: impl Into<Value<ManifestLayout>>) -> Self {
+        Self(self.0.with(4, "ManifestLayout", value.into().to_template()))
     }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
+    /// `ManifestWindowSeconds` (optional).
+    pub fn manifest_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ManifestWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MinBufferTimeSeconds`.
-    pub fn min_buffer_time_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_buffer_time_seconds = Some(value.into());
-        self
+    /// `MinBufferTimeSeconds` (optional).
+    pub fn min_buffer_time_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MinBufferTimeSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MinUpdatePeriodSeconds`.
-    pub fn min_update_period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_update_period_seconds = Some(value.into());
-        self
+    /// `MinUpdatePeriodSeconds` (optional).
+    pub fn min_update_period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MinUpdatePeriodSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `PeriodTriggers`.
-    pub fn period_triggers(mut self, value: impl Into<Value<List<PeriodTriggers>>>) -> Self {
-        self.period_triggers = Some(value.into());
-        self
+    /// `PeriodTriggers` (optional).
+    pub fn period_triggers(self, value: impl Into<Value<List<PeriodTriggers>>>) -> Self {
+        Self(self.0.with(8, "PeriodTriggers", value.into().to_template()))
     }
-    /// Sets `Profile`.
-    pub fn profile(mut self, value: impl Into<Value<Profile>>) -> Self {
-        self.profile = Some(value.into());
-        self
+    /// `Profile` (optional).
+    pub fn profile(self, value: impl Into<Value<Profile>>) -> Self {
+        Self(self.0.with(9, "Profile", value.into().to_template()))
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentTemplateFormat`.
-    pub fn segment_template_format(
-        mut self,
-        value: impl Into<Value<SegmentTemplateFormat>>,
-    ) -> Self {
-        self.segment_template_format = Some(value.into());
-        self
+    /// `SegmentTemplateFormat` (optional).
+    pub fn segment_template_format(self, value: impl Into<Value<SegmentTemplateFormat>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SegmentTemplateFormat", value.into().to_template()),
+        )
     }
-    /// Sets `StreamSelection`.
-    pub fn stream_selection(mut self, value: impl Into<Value<StreamSelection>>) -> Self {
-        self.stream_selection = Some(value.into());
-        self
+    /// `StreamSelection` (optional).
+    pub fn stream_selection(self, value: impl Into<Value<StreamSelection>>) -> Self {
+        Self(
+            self.0
+                .with(12, "StreamSelection", value.into().to_template()),
+        )
     }
-    /// Sets `SuggestedPresentationDelaySeconds`.
-    pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.suggested_presentation_delay_seconds = Some(value.into());
-        self
+    /// `SuggestedPresentationDelaySeconds` (optional).
+    pub fn suggested_presentation_delay_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            13,
+            "SuggestedPresentationDelaySeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UtcTiming`.
-    pub fn utc_timing(mut self, value: impl Into<Value<UtcTiming>>) -> Self {
-        self.utc_timing = Some(value.into());
-        self
+    /// `UtcTiming` (optional).
+    pub fn utc_timing(self, value: impl Into<Value<UtcTiming>>) -> Self {
+        Self(self.0.with(14, "UtcTiming", value.into().to_template()))
     }
-    /// Sets `UtcTimingUri`.
-    pub fn utc_timing_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.utc_timing_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_triggers {
-            m.insert("AdTriggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ads_on_delivery_restrictions {
-            m.insert("AdsOnDeliveryRestrictions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_iframe_only_stream {
-            m.insert("IncludeIframeOnlyStream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_layout {
-            m.insert("ManifestLayout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_buffer_time_seconds {
-            m.insert("MinBufferTimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_update_period_seconds {
-            m.insert("MinUpdatePeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period_triggers {
-            m.insert("PeriodTriggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile {
-            m.insert("Profile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_template_format {
-            m.insert("SegmentTemplateFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_selection {
-            m.insert("StreamSelection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suggested_presentation_delay_seconds {
-            m.insert(
-                "SuggestedPresentationDelaySeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.utc_timing {
-            m.insert("UtcTiming".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.utc_timing_uri {
-            m.insert("UtcTimingUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UtcTimingUri` (optional).
+    pub fn utc_timing_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "UtcTimingUri", value.into().to_template()))
     }
 }
 
-impl Check for DashPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_triggers
-            .check(&path.field("AdTriggers"), &Rules::NONE, out);
-        self.ads_on_delivery_restrictions.check(
-            &path.field("AdsOnDeliveryRestrictions"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.manifest_layout
-            .check(&path.field("ManifestLayout"), &Rules::NONE, out);
-        self.period_triggers
-            .check(&path.field("PeriodTriggers"), &Rules::NONE, out);
-        self.profile
-            .check(&path.field("Profile"), &Rules::NONE, out);
-        self.segment_template_format
-            .check(&path.field("SegmentTemplateFormat"), &Rules::NONE, out);
-        self.stream_selection
-            .check(&path.field("StreamSelection"), &Rules::NONE, out);
-        self.utc_timing
-            .check(&path.field("UtcTiming"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DashPackageAdTriggers`.
+    DashPackageAdTriggers {
+        /// `SPLICE_INSERT`
+        SpliceInsert = "SPLICE_INSERT",
+        /// `BREAK`
+        Break = "BREAK",
+        /// `PROVIDER_ADVERTISEMENT`
+        ProviderAdvertisement = "PROVIDER_ADVERTISEMENT",
+        /// `DISTRIBUTOR_ADVERTISEMENT`
+        DistributorAdvertisement = "DISTRIBUTOR_ADVERTISEMENT",
+        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
+        ProviderPlacementOpportunity = "PROVIDER_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
+        DistributorPlacementOpportunity = "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
+        ProviderOverlayPlacementOpportunity = "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
+        DistributorOverlayPlacementOpportunity = "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
     }
 }
 
-crate::impl_literal!(DashPackage);
-
-/// Values of `DashPackageAdTriggers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashPackageAdTriggers {
-    /// `SPLICE_INSERT`
-    SpliceInsert,
-    /// `BREAK`
-    Break,
-    /// `PROVIDER_ADVERTISEMENT`
-    ProviderAdvertisement,
-    /// `DISTRIBUTOR_ADVERTISEMENT`
-    DistributorAdvertisement,
-    /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-    ProviderPlacementOpportunity,
-    /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-    DistributorPlacementOpportunity,
-    /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-    ProviderOverlayPlacementOpportunity,
-    /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-    DistributorOverlayPlacementOpportunity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashPackageAdTriggers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SPLICE_INSERT",
-        "BREAK",
-        "PROVIDER_ADVERTISEMENT",
-        "DISTRIBUTOR_ADVERTISEMENT",
-        "PROVIDER_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-        "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpliceInsert => "SPLICE_INSERT",
-            Self::Break => "BREAK",
-            Self::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-            Self::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-            Self::ProviderPlacementOpportunity => "PROVIDER_PLACEMENT_OPPORTUNITY",
-            Self::DistributorPlacementOpportunity => "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-            Self::ProviderOverlayPlacementOpportunity => "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-            Self::DistributorOverlayPlacementOpportunity => {
-                "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashPackageAdTriggers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashPackageAdTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashPackageAdTriggers {
-    fn from(s: &str) -> Self {
-        match s {
-            "SPLICE_INSERT" => Self::SpliceInsert,
-            "BREAK" => Self::Break,
-            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
-            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
-            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
-            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
-            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
-            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
-                Self::DistributorOverlayPlacementOpportunity
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashPackageAdTriggers> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashPackageAdTriggers::from(s))
-    }
-}
-
-crate::impl_literal!(DashPackageAdTriggers);
-
-/// Property type `DashEncryption` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DashEncryption {
-    /// `KeyRotationIntervalSeconds` (optional).
-    pub key_rotation_interval_seconds: Option<Value<i64>>,
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `DashEncryption` of `AWS::MediaPackage::OriginEndpoint`.
+    DashEncryption
 }
 
 impl DashEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            key_rotation_interval_seconds: None,
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
-    /// Sets `KeyRotationIntervalSeconds`.
-    pub fn key_rotation_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.key_rotation_interval_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_rotation_interval_seconds {
-            m.insert("KeyRotationIntervalSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
+    /// `KeyRotationIntervalSeconds` (optional).
+    pub fn key_rotation_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "KeyRotationIntervalSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DashEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ManifestLayout`.
+    ManifestLayout {
+        /// `FULL`
+        Full = "FULL",
+        /// `COMPACT`
+        Compact = "COMPACT",
+        /// `DRM_TOP_LEVEL_COMPACT`
+        DrmTopLevelCompact = "DRM_TOP_LEVEL_COMPACT",
     }
 }
 
-crate::impl_literal!(DashEncryption);
-
-/// Values of `ManifestLayout`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManifestLayout {
-    /// `FULL`
-    Full,
-    /// `COMPACT`
-    Compact,
-    /// `DRM_TOP_LEVEL_COMPACT`
-    DrmTopLevelCompact,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManifestLayout {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL", "COMPACT", "DRM_TOP_LEVEL_COMPACT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "FULL",
-            Self::Compact => "COMPACT",
-            Self::DrmTopLevelCompact => "DRM_TOP_LEVEL_COMPACT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PeriodTriggers`.
+    PeriodTriggers {
+        /// `ADS`
+        Ads = "ADS",
     }
 }
 
-impl ToTemplate for ManifestLayout {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Profile`.
+    Profile {
+        /// `NONE`
+        None = "NONE",
+        /// `HBBTV_1_5`
+        Hbbtv15 = "HBBTV_1_5",
+        /// `HYBRIDCAST`
+        Hybridcast = "HYBRIDCAST",
+        /// `DVB_DASH_2014`
+        DvbDash2014 = "DVB_DASH_2014",
     }
 }
 
-impl Check for ManifestLayout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `SegmentTemplateFormat`.
+    SegmentTemplateFormat {
+        /// `NUMBER_WITH_TIMELINE`
+        NumberWithTimeline = "NUMBER_WITH_TIMELINE",
+        /// `TIME_WITH_TIMELINE`
+        TimeWithTimeline = "TIME_WITH_TIMELINE",
+        /// `NUMBER_WITH_DURATION`
+        NumberWithDuration = "NUMBER_WITH_DURATION",
     }
 }
 
-impl From<&str> for ManifestLayout {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "COMPACT" => Self::Compact,
-            "DRM_TOP_LEVEL_COMPACT" => Self::DrmTopLevelCompact,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `UtcTiming`.
+    UtcTiming {
+        /// `HTTP-XSDATE`
+        HttpXsdate = "HTTP-XSDATE",
+        /// `HTTP-ISO`
+        HttpIso = "HTTP-ISO",
+        /// `HTTP-HEAD`
+        HttpHead = "HTTP-HEAD",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl From<&str> for Value<ManifestLayout> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManifestLayout::from(s))
-    }
-}
-
-crate::impl_literal!(ManifestLayout);
-
-/// Values of `PeriodTriggers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PeriodTriggers {
-    /// `ADS`
-    Ads,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PeriodTriggers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ADS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ads => "ADS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PeriodTriggers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PeriodTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PeriodTriggers {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADS" => Self::Ads,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PeriodTriggers> {
-    fn from(s: &str) -> Self {
-        Value::literal(PeriodTriggers::from(s))
-    }
-}
-
-crate::impl_literal!(PeriodTriggers);
-
-/// Values of `Profile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Profile {
-    /// `NONE`
-    None,
-    /// `HBBTV_1_5`
-    Hbbtv15,
-    /// `HYBRIDCAST`
-    Hybridcast,
-    /// `DVB_DASH_2014`
-    DvbDash2014,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Profile {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NONE", "HBBTV_1_5", "HYBRIDCAST", "DVB_DASH_2014"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Hbbtv15 => "HBBTV_1_5",
-            Self::Hybridcast => "HYBRIDCAST",
-            Self::DvbDash2014 => "DVB_DASH_2014",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Profile {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Profile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Profile {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "HBBTV_1_5" => Self::Hbbtv15,
-            "HYBRIDCAST" => Self::Hybridcast,
-            "DVB_DASH_2014" => Self::DvbDash2014,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Profile> {
-    fn from(s: &str) -> Self {
-        Value::literal(Profile::from(s))
-    }
-}
-
-crate::impl_literal!(Profile);
-
-/// Values of `SegmentTemplateFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SegmentTemplateFormat {
-    /// `NUMBER_WITH_TIMELINE`
-    NumberWithTimeline,
-    /// `TIME_WITH_TIMELINE`
-    TimeWithTimeline,
-    /// `NUMBER_WITH_DURATION`
-    NumberWithDuration,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SegmentTemplateFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NUMBER_WITH_TIMELINE",
-        "TIME_WITH_TIMELINE",
-        "NUMBER_WITH_DURATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NumberWithTimeline => "NUMBER_WITH_TIMELINE",
-            Self::TimeWithTimeline => "TIME_WITH_TIMELINE",
-            Self::NumberWithDuration => "NUMBER_WITH_DURATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SegmentTemplateFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SegmentTemplateFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SegmentTemplateFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "NUMBER_WITH_TIMELINE" => Self::NumberWithTimeline,
-            "TIME_WITH_TIMELINE" => Self::TimeWithTimeline,
-            "NUMBER_WITH_DURATION" => Self::NumberWithDuration,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SegmentTemplateFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(SegmentTemplateFormat::from(s))
-    }
-}
-
-crate::impl_literal!(SegmentTemplateFormat);
-
-/// Values of `UtcTiming`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UtcTiming {
-    /// `HTTP-XSDATE`
-    HttpXsdate,
-    /// `HTTP-ISO`
-    HttpIso,
-    /// `HTTP-HEAD`
-    HttpHead,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UtcTiming {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP-XSDATE", "HTTP-ISO", "HTTP-HEAD", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpXsdate => "HTTP-XSDATE",
-            Self::HttpIso => "HTTP-ISO",
-            Self::HttpHead => "HTTP-HEAD",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UtcTiming {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UtcTiming {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UtcTiming {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP-XSDATE" => Self::HttpXsdate,
-            "HTTP-ISO" => Self::HttpIso,
-            "HTTP-HEAD" => Self::HttpHead,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UtcTiming> {
-    fn from(s: &str) -> Self {
-        Value::literal(UtcTiming::from(s))
-    }
-}
-
-crate::impl_literal!(UtcTiming);
-
-/// Property type `HlsPackage` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsPackage {
-    /// `AdMarkers` (optional).
-    pub ad_markers: Option<Value<HlsPackageAdMarkers>>,
-    /// `AdTriggers` (optional).
-    pub ad_triggers: Option<Value<List<HlsPackageAdTriggers>>>,
-    /// `AdsOnDeliveryRestrictions` (optional).
-    pub ads_on_delivery_restrictions: Option<Value<AdsOnDeliveryRestrictions>>,
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<HlsEncryption>>,
-    /// `IncludeDvbSubtitles` (optional).
-    pub include_dvb_subtitles: Option<Value<bool>>,
-    /// `IncludeIframeOnlyStream` (optional).
-    pub include_iframe_only_stream: Option<Value<bool>>,
-    /// `PlaylistType` (optional).
-    pub playlist_type: Option<Value<HlsPackagePlaylistType>>,
-    /// `PlaylistWindowSeconds` (optional).
-    pub playlist_window_seconds: Option<Value<i64>>,
-    /// `ProgramDateTimeIntervalSeconds` (optional).
-    pub program_date_time_interval_seconds: Option<Value<i64>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
-    /// `StreamSelection` (optional).
-    pub stream_selection: Option<Value<StreamSelection>>,
-    /// `UseAudioRenditionGroup` (optional).
-    pub use_audio_rendition_group: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `HlsPackage` of `AWS::MediaPackage::OriginEndpoint`.
+    HlsPackage(default)
 }
 
 impl HlsPackage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_markers: None,
-            ad_triggers: None,
-            ads_on_delivery_restrictions: None,
-            encryption: None,
-            include_dvb_subtitles: None,
-            include_iframe_only_stream: None,
-            playlist_type: None,
-            playlist_window_seconds: None,
-            program_date_time_interval_seconds: None,
-            segment_duration_seconds: None,
-            stream_selection: None,
-            use_audio_rendition_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkers`.
-    pub fn ad_markers(mut self, value: impl Into<Value<HlsPackageAdMarkers>>) -> Self {
-        self.ad_markers = Some(value.into());
-        self
+    /// `AdMarkers` (optional).
+    pub fn ad_markers(self, value: impl Into<Value<HlsPackageAdMarkers>>) -> Self {
+        Self(self.0.with(0, "AdMarkers", value.into().to_template()))
     }
-    /// Sets `AdTriggers`.
-    pub fn ad_triggers(mut self, value: impl Into<Value<List<HlsPackageAdTriggers>>>) -> Self {
-        self.ad_triggers = Some(value.into());
-        self
+    /// `AdTriggers` (optional).
+    pub fn ad_triggers(self, value: impl Into<Value<List<HlsPackageAdTriggers>>>) -> Self {
+        Self(self.0.with(1, "AdTriggers", value.into().to_template()))
     }
-    /// Sets `AdsOnDeliveryRestrictions`.
+    /// `AdsOnDeliveryRestrictions` (optional).
     pub fn ads_on_delivery_restrictions(
-        mut self,
+        self,
         value: impl Into<Value<AdsOnDeliveryRestrictions>>,
     ) -> Self {
-        self.ads_on_delivery_restrictions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AdsOnDeliveryRestrictions", value.into().to_template()),
+        )
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<HlsEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<HlsEncryption>>) -> Self {
+        Self(self.0.with(3, "Encryption", value.into().to_template()))
     }
-    /// Sets `IncludeDvbSubtitles`.
-    pub fn include_dvb_subtitles(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_dvb_subtitles = Some(value.into());
-        self
+    /// `IncludeDvbSubtitles` (optional).
+    pub fn include_dvb_subtitles(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "IncludeDvbSubtitles", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeIframeOnlyStream`.
-    pub fn include_iframe_only_stream(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_iframe_only_stream = Some(value.into());
-        self
+    /// `IncludeIframeOnlyStream` (optional).
+    pub fn include_iframe_only_stream(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IncludeIframeOnlyStream", value.into().to_template()),
+        )
     }
-    /// Sets `PlaylistType`.
-    pub fn playlist_type(mut self, value: impl Into<Value<HlsPackagePlaylistType>>) -> Self {
-        self.playlist_type = Some(value.into());
-        self
+    /// `PlaylistType` (optional).
+    pub fn playlist_type(self, value: impl Into<Value<HlsPackagePlaylistType>>) -> Self {
+        Self(self.0.with(6, "PlaylistType", value.into().to_template()))
     }
-    /// Sets `PlaylistWindowSeconds`.
-    pub fn playlist_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.playlist_window_seconds = Some(value.into());
-        self
+    /// `PlaylistWindowSeconds` (optional).
+    pub fn playlist_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PlaylistWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `ProgramDateTimeIntervalSeconds`.
-    pub fn program_date_time_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_date_time_interval_seconds = Some(value.into());
-        self
+    /// `ProgramDateTimeIntervalSeconds` (optional).
+    pub fn program_date_time_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            8,
+            "ProgramDateTimeIntervalSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `StreamSelection`.
-    pub fn stream_selection(mut self, value: impl Into<Value<StreamSelection>>) -> Self {
-        self.stream_selection = Some(value.into());
-        self
+    /// `StreamSelection` (optional).
+    pub fn stream_selection(self, value: impl Into<Value<StreamSelection>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StreamSelection", value.into().to_template()),
+        )
     }
-    /// Sets `UseAudioRenditionGroup`.
-    pub fn use_audio_rendition_group(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_audio_rendition_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_markers {
-            m.insert("AdMarkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ad_triggers {
-            m.insert("AdTriggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ads_on_delivery_restrictions {
-            m.insert("AdsOnDeliveryRestrictions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_dvb_subtitles {
-            m.insert("IncludeDvbSubtitles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_iframe_only_stream {
-            m.insert("IncludeIframeOnlyStream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.playlist_type {
-            m.insert("PlaylistType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.playlist_window_seconds {
-            m.insert("PlaylistWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time_interval_seconds {
-            m.insert("ProgramDateTimeIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_selection {
-            m.insert("StreamSelection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_audio_rendition_group {
-            m.insert("UseAudioRenditionGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseAudioRenditionGroup` (optional).
+    pub fn use_audio_rendition_group(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(11, "UseAudioRenditionGroup", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HlsPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_markers
-            .check(&path.field("AdMarkers"), &Rules::NONE, out);
-        self.ad_triggers
-            .check(&path.field("AdTriggers"), &Rules::NONE, out);
-        self.ads_on_delivery_restrictions.check(
-            &path.field("AdsOnDeliveryRestrictions"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.playlist_type
-            .check(&path.field("PlaylistType"), &Rules::NONE, out);
-        self.stream_selection
-            .check(&path.field("StreamSelection"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HlsPackageAdMarkers`.
+    HlsPackageAdMarkers {
+        /// `NONE`
+        None = "NONE",
+        /// `SCTE35_ENHANCED`
+        Scte35Enhanced = "SCTE35_ENHANCED",
+        /// `PASSTHROUGH`
+        Passthrough = "PASSTHROUGH",
+        /// `DATERANGE`
+        Daterange = "DATERANGE",
     }
 }
 
-crate::impl_literal!(HlsPackage);
-
-/// Values of `HlsPackageAdMarkers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HlsPackageAdMarkers {
-    /// `NONE`
-    None,
-    /// `SCTE35_ENHANCED`
-    Scte35Enhanced,
-    /// `PASSTHROUGH`
-    Passthrough,
-    /// `DATERANGE`
-    Daterange,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HlsPackageAdMarkers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NONE", "SCTE35_ENHANCED", "PASSTHROUGH", "DATERANGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Scte35Enhanced => "SCTE35_ENHANCED",
-            Self::Passthrough => "PASSTHROUGH",
-            Self::Daterange => "DATERANGE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HlsPackageAdTriggers`.
+    HlsPackageAdTriggers {
+        /// `SPLICE_INSERT`
+        SpliceInsert = "SPLICE_INSERT",
+        /// `BREAK`
+        Break = "BREAK",
+        /// `PROVIDER_ADVERTISEMENT`
+        ProviderAdvertisement = "PROVIDER_ADVERTISEMENT",
+        /// `DISTRIBUTOR_ADVERTISEMENT`
+        DistributorAdvertisement = "DISTRIBUTOR_ADVERTISEMENT",
+        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
+        ProviderPlacementOpportunity = "PROVIDER_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
+        DistributorPlacementOpportunity = "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
+        ProviderOverlayPlacementOpportunity = "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
+        DistributorOverlayPlacementOpportunity = "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
     }
 }
 
-impl ToTemplate for HlsPackageAdMarkers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HlsPackageAdMarkers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HlsPackageAdMarkers {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
-            "PASSTHROUGH" => Self::Passthrough,
-            "DATERANGE" => Self::Daterange,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HlsPackageAdMarkers> {
-    fn from(s: &str) -> Self {
-        Value::literal(HlsPackageAdMarkers::from(s))
-    }
-}
-
-crate::impl_literal!(HlsPackageAdMarkers);
-
-/// Values of `HlsPackageAdTriggers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HlsPackageAdTriggers {
-    /// `SPLICE_INSERT`
-    SpliceInsert,
-    /// `BREAK`
-    Break,
-    /// `PROVIDER_ADVERTISEMENT`
-    ProviderAdvertisement,
-    /// `DISTRIBUTOR_ADVERTISEMENT`
-    DistributorAdvertisement,
-    /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-    ProviderPlacementOpportunity,
-    /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-    DistributorPlacementOpportunity,
-    /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-    ProviderOverlayPlacementOpportunity,
-    /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-    DistributorOverlayPlacementOpportunity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HlsPackageAdTriggers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SPLICE_INSERT",
-        "BREAK",
-        "PROVIDER_ADVERTISEMENT",
-        "DISTRIBUTOR_ADVERTISEMENT",
-        "PROVIDER_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-        "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpliceInsert => "SPLICE_INSERT",
-            Self::Break => "BREAK",
-            Self::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-            Self::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-            Self::ProviderPlacementOpportunity => "PROVIDER_PLACEMENT_OPPORTUNITY",
-            Self::DistributorPlacementOpportunity => "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-            Self::ProviderOverlayPlacementOpportunity => "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-            Self::DistributorOverlayPlacementOpportunity => {
-                "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HlsPackageAdTriggers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HlsPackageAdTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HlsPackageAdTriggers {
-    fn from(s: &str) -> Self {
-        match s {
-            "SPLICE_INSERT" => Self::SpliceInsert,
-            "BREAK" => Self::Break,
-            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
-            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
-            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
-            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
-            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
-            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
-                Self::DistributorOverlayPlacementOpportunity
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HlsPackageAdTriggers> {
-    fn from(s: &str) -> Self {
-        Value::literal(HlsPackageAdTriggers::from(s))
-    }
-}
-
-crate::impl_literal!(HlsPackageAdTriggers);
-
-/// Property type `HlsEncryption` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct HlsEncryption {
-    /// `ConstantInitializationVector` (optional).
-    pub constant_initialization_vector: Option<Value<String>>,
-    /// `EncryptionMethod` (optional).
-    pub encryption_method: Option<Value<HlsEncryptionEncryptionMethod>>,
-    /// `KeyRotationIntervalSeconds` (optional).
-    pub key_rotation_interval_seconds: Option<Value<i64>>,
-    /// `RepeatExtXKey` (optional).
-    pub repeat_ext_x_key: Option<Value<bool>>,
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `HlsEncryption` of `AWS::MediaPackage::OriginEndpoint`.
+    HlsEncryption
 }
 
 impl HlsEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            constant_initialization_vector: None,
-            encryption_method: None,
-            key_rotation_interval_seconds: None,
-            repeat_ext_x_key: None,
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
-    /// Sets `ConstantInitializationVector`.
-    pub fn constant_initialization_vector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_initialization_vector = Some(value.into());
-        self
+    /// `ConstantInitializationVector` (optional).
+    pub fn constant_initialization_vector(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ConstantInitializationVector",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionMethod`.
-    pub fn encryption_method(
-        mut self,
-        value: impl Into<Value<HlsEncryptionEncryptionMethod>>,
-    ) -> Self {
-        self.encryption_method = Some(value.into());
-        self
+    /// `EncryptionMethod` (optional).
+    pub fn encryption_method(self, value: impl Into<Value<HlsEncryptionEncryptionMethod>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionMethod", value.into().to_template()),
+        )
     }
-    /// Sets `KeyRotationIntervalSeconds`.
-    pub fn key_rotation_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.key_rotation_interval_seconds = Some(value.into());
-        self
+    /// `KeyRotationIntervalSeconds` (optional).
+    pub fn key_rotation_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KeyRotationIntervalSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `RepeatExtXKey`.
-    pub fn repeat_ext_x_key(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.repeat_ext_x_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constant_initialization_vector {
-            m.insert("ConstantInitializationVector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_method {
-            m.insert("EncryptionMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_rotation_interval_seconds {
-            m.insert("KeyRotationIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repeat_ext_x_key {
-            m.insert("RepeatExtXKey".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
+    /// `RepeatExtXKey` (optional).
+    pub fn repeat_ext_x_key(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "RepeatExtXKey", value.into().to_template()))
     }
 }
 
-impl Check for HlsEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_method
-            .check(&path.field("EncryptionMethod"), &Rules::NONE, out);
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HlsEncryptionEncryptionMethod`.
+    HlsEncryptionEncryptionMethod {
+        /// `AES_128`
+        Aes128 = "AES_128",
+        /// `SAMPLE_AES`
+        SampleAes = "SAMPLE_AES",
     }
 }
 
-crate::impl_literal!(HlsEncryption);
-
-/// Values of `HlsEncryptionEncryptionMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HlsEncryptionEncryptionMethod {
-    /// `AES_128`
-    Aes128,
-    /// `SAMPLE_AES`
-    SampleAes,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HlsEncryptionEncryptionMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES_128", "SAMPLE_AES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "AES_128",
-            Self::SampleAes => "SAMPLE_AES",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HlsPackagePlaylistType`.
+    HlsPackagePlaylistType {
+        /// `NONE`
+        None = "NONE",
+        /// `EVENT`
+        Event = "EVENT",
+        /// `VOD`
+        Vod = "VOD",
     }
 }
 
-impl ToTemplate for HlsEncryptionEncryptionMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HlsEncryptionEncryptionMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HlsEncryptionEncryptionMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES_128" => Self::Aes128,
-            "SAMPLE_AES" => Self::SampleAes,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HlsEncryptionEncryptionMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(HlsEncryptionEncryptionMethod::from(s))
-    }
-}
-
-crate::impl_literal!(HlsEncryptionEncryptionMethod);
-
-/// Values of `HlsPackagePlaylistType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HlsPackagePlaylistType {
-    /// `NONE`
-    None,
-    /// `EVENT`
-    Event,
-    /// `VOD`
-    Vod,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HlsPackagePlaylistType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "EVENT", "VOD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Event => "EVENT",
-            Self::Vod => "VOD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HlsPackagePlaylistType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HlsPackagePlaylistType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HlsPackagePlaylistType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "EVENT" => Self::Event,
-            "VOD" => Self::Vod,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HlsPackagePlaylistType> {
-    fn from(s: &str) -> Self {
-        Value::literal(HlsPackagePlaylistType::from(s))
-    }
-}
-
-crate::impl_literal!(HlsPackagePlaylistType);
-
-/// Property type `MssPackage` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct MssPackage {
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<MssEncryption>>,
-    /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<i64>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
-    /// `StreamSelection` (optional).
-    pub stream_selection: Option<Value<StreamSelection>>,
+crate::l1_struct! {
+    /// Property type `MssPackage` of `AWS::MediaPackage::OriginEndpoint`.
+    MssPackage(default)
 }
 
 impl MssPackage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption: None,
-            manifest_window_seconds: None,
-            segment_duration_seconds: None,
-            stream_selection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<MssEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<MssEncryption>>) -> Self {
+        Self(self.0.with(0, "Encryption", value.into().to_template()))
     }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
+    /// `ManifestWindowSeconds` (optional).
+    pub fn manifest_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ManifestWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `StreamSelection`.
-    pub fn stream_selection(mut self, value: impl Into<Value<StreamSelection>>) -> Self {
-        self.stream_selection = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MssPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_selection {
-            m.insert("StreamSelection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamSelection` (optional).
+    pub fn stream_selection(self, value: impl Into<Value<StreamSelection>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StreamSelection", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MssPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.stream_selection
-            .check(&path.field("StreamSelection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MssPackage);
-
-/// Property type `MssEncryption` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct MssEncryption {
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `MssEncryption` of `AWS::MediaPackage::OriginEndpoint`.
+    MssEncryption
 }
 
 impl MssEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MssEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Origination`.
+    Origination {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-impl Check for MssEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MssEncryption);
-
-/// Values of `Origination`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Origination {
-    /// `ALLOW`
-    Allow,
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Origination {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Origination {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Origination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Origination {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Origination> {
-    fn from(s: &str) -> Self {
-        Value::literal(Origination::from(s))
-    }
-}
-
-crate::impl_literal!(Origination);
-
-/// Property type `Tag` of `AWS::MediaPackage::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

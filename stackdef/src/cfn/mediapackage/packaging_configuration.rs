@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct PackagingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PackagingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PackagingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PackagingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackage::PackagingConfiguration`.
+    PackagingConfiguration("AWS::MediaPackage::PackagingConfiguration", PackagingConfigurationProps)
 }
 
 impl PackagingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackage::PackagingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: PackagingConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PackagingConfigurationId> {
         self.resource.ref_value()
@@ -86,232 +34,140 @@ impl PackagingConfiguration {
     pub fn attr_arn(&self) -> Value<ids::PackagingConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CmafPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cmaf_package(&self, value: impl Into<Value<CmafPackage>>) {
+        self.resource.set_property("CmafPackage", value.into())
+    }
+
+    /// Replaces `DashPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dash_package(&self, value: impl Into<Value<DashPackage>>) {
+        self.resource.set_property("DashPackage", value.into())
+    }
+
+    /// Replaces `HlsPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hls_package(&self, value: impl Into<Value<HlsPackage>>) {
+        self.resource.set_property("HlsPackage", value.into())
+    }
+
+    /// Replaces `Id` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Id", value.into())
+    }
+
+    /// Replaces `MssPackage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mss_package(&self, value: impl Into<Value<MssPackage>>) {
+        self.resource.set_property("MssPackage", value.into())
+    }
+
+    /// Replaces `PackagingGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_packaging_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PackagingGroupId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct PackagingConfigurationProps {
-    /// `CmafPackage` (optional).
-    pub cmaf_package: Option<Value<CmafPackage>>,
-    /// `DashPackage` (optional).
-    pub dash_package: Option<Value<DashPackage>>,
-    /// `HlsPackage` (optional).
-    pub hls_package: Option<Value<HlsPackage>>,
-    /// `Id` (required).
-    /// Create-only: changing it replaces the resource.
-    pub id: Value<String>,
-    /// `MssPackage` (optional).
-    pub mss_package: Option<Value<MssPackage>>,
-    /// `PackagingGroupId` (required).
-    pub packaging_group_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackage::PackagingConfiguration`.
+    PackagingConfigurationProps
 }
 
 impl PackagingConfigurationProps {
     /// The required properties: `Id`, `PackagingGroupId`.
     pub fn new(id: impl Into<Value<String>>, packaging_group_id: impl Into<Value<String>>) -> Self {
-        Self {
-            cmaf_package: None,
-            dash_package: None,
-            hls_package: None,
-            id: id.into(),
-            mss_package: None,
-            packaging_group_id: packaging_group_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Id", id.into().to_template())
+                .with(
+                    5,
+                    "PackagingGroupId",
+                    packaging_group_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CmafPackage`.
-    pub fn cmaf_package(mut self, value: impl Into<Value<CmafPackage>>) -> Self {
-        self.cmaf_package = Some(value.into());
-        self
+    /// `CmafPackage` (optional).
+    pub fn cmaf_package(self, value: impl Into<Value<CmafPackage>>) -> Self {
+        Self(self.0.with(0, "CmafPackage", value.into().to_template()))
     }
-    /// Sets `DashPackage`.
-    pub fn dash_package(mut self, value: impl Into<Value<DashPackage>>) -> Self {
-        self.dash_package = Some(value.into());
-        self
+    /// `DashPackage` (optional).
+    pub fn dash_package(self, value: impl Into<Value<DashPackage>>) -> Self {
+        Self(self.0.with(1, "DashPackage", value.into().to_template()))
     }
-    /// Sets `HlsPackage`.
-    pub fn hls_package(mut self, value: impl Into<Value<HlsPackage>>) -> Self {
-        self.hls_package = Some(value.into());
-        self
+    /// `HlsPackage` (optional).
+    pub fn hls_package(self, value: impl Into<Value<HlsPackage>>) -> Self {
+        Self(self.0.with(2, "HlsPackage", value.into().to_template()))
     }
-    /// Sets `MssPackage`.
-    pub fn mss_package(mut self, value: impl Into<Value<MssPackage>>) -> Self {
-        self.mss_package = Some(value.into());
-        self
+    /// `MssPackage` (optional).
+    pub fn mss_package(self, value: impl Into<Value<MssPackage>>) -> Self {
+        Self(self.0.with(4, "MssPackage", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PackagingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cmaf_package {
-            m.insert("CmafPackage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dash_package {
-            m.insert("DashPackage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_package {
-            m.insert("HlsPackage".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.mss_package {
-            m.insert("MssPackage".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PackagingGroupId".to_owned(),
-            self.packaging_group_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PackagingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cmaf_package
-            .check(&path.field("CmafPackage"), &Rules::NONE, out);
-        self.dash_package
-            .check(&path.field("DashPackage"), &Rules::NONE, out);
-        self.hls_package
-            .check(&path.field("HlsPackage"), &Rules::NONE, out);
-        self.mss_package
-            .check(&path.field("MssPackage"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PackagingConfigurationProps);
-
-/// Property type `CmafPackage` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CmafPackage {
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<CmafEncryption>>,
-    /// `HlsManifests` (required).
-    pub hls_manifests: Value<List<HlsManifest>>,
-    /// `IncludeEncoderConfigurationInSegments` (optional).
-    pub include_encoder_configuration_in_segments: Option<Value<bool>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CmafPackage` of `AWS::MediaPackage::PackagingConfiguration`.
+    CmafPackage
 }
 
 impl CmafPackage {
     /// The required properties: `HlsManifests`.
     pub fn new(hls_manifests: impl Into<Value<List<HlsManifest>>>) -> Self {
-        Self {
-            encryption: None,
-            hls_manifests: hls_manifests.into(),
-            include_encoder_configuration_in_segments: None,
-            segment_duration_seconds: None,
-        }
+        Self(crate::Properties::new().with(1, "HlsManifests", hls_manifests.into().to_template()))
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<CmafEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<CmafEncryption>>) -> Self {
+        Self(self.0.with(0, "Encryption", value.into().to_template()))
     }
-    /// Sets `IncludeEncoderConfigurationInSegments`.
-    pub fn include_encoder_configuration_in_segments(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.include_encoder_configuration_in_segments = Some(value.into());
-        self
+    /// `IncludeEncoderConfigurationInSegments` (optional).
+    pub fn include_encoder_configuration_in_segments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "IncludeEncoderConfigurationInSegments",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CmafPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        m.insert("HlsManifests".to_owned(), self.hls_manifests.to_template());
-        if let Some(v) = &self.include_encoder_configuration_in_segments {
-            m.insert(
-                "IncludeEncoderConfigurationInSegments".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmafPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.hls_manifests
-            .check(&path.field("HlsManifests"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CmafPackage);
-
-/// Property type `CmafEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CmafEncryption {
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `CmafEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
+    CmafEncryption
 }
 
 impl CmafEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CmafEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CmafEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CmafEncryption);
-
-/// Property type `SpekeKeyProvider` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SpekeKeyProvider {
-    /// `EncryptionContractConfiguration` (optional).
-    pub encryption_contract_configuration: Option<Value<EncryptionContractConfiguration>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SystemIds` (required).
-    pub system_ids: Value<List<String>>,
-    /// `Url` (required).
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `SpekeKeyProvider` of `AWS::MediaPackage::PackagingConfiguration`.
+    SpekeKeyProvider
 }
 
 impl SpekeKeyProvider {
@@ -321,58 +177,29 @@ impl SpekeKeyProvider {
         system_ids: impl Into<Value<List<String>>>,
         url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            encryption_contract_configuration: None,
-            role_arn: role_arn.into(),
-            system_ids: system_ids.into(),
-            url: url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(2, "SystemIds", system_ids.into().to_template())
+                .with(3, "Url", url.into().to_template()),
+        )
     }
-    /// Sets `EncryptionContractConfiguration`.
+    /// `EncryptionContractConfiguration` (optional).
     pub fn encryption_contract_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionContractConfiguration>>,
     ) -> Self {
-        self.encryption_contract_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "EncryptionContractConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SpekeKeyProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_contract_configuration {
-            m.insert(
-                "EncryptionContractConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("SystemIds".to_owned(), self.system_ids.to_template());
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SpekeKeyProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_contract_configuration.check(
-            &path.field("EncryptionContractConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SpekeKeyProvider);
-
-/// Property type `EncryptionContractConfiguration` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct EncryptionContractConfiguration {
-    /// `PresetSpeke20Audio` (required).
-    pub preset_speke20_audio: Value<PresetSpeke20Audio>,
-    /// `PresetSpeke20Video` (required).
-    pub preset_speke20_video: Value<PresetSpeke20Video>,
+crate::l1_struct! {
+    /// Property type `EncryptionContractConfiguration` of `AWS::MediaPackage::PackagingConfiguration`.
+    EncryptionContractConfiguration
 }
 
 impl EncryptionContractConfiguration {
@@ -381,1412 +208,462 @@ impl EncryptionContractConfiguration {
         preset_speke20_audio: impl Into<Value<PresetSpeke20Audio>>,
         preset_speke20_video: impl Into<Value<PresetSpeke20Video>>,
     ) -> Self {
-        Self {
-            preset_speke20_audio: preset_speke20_audio.into(),
-            preset_speke20_video: preset_speke20_video.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PresetSpeke20Audio",
+                    preset_speke20_audio.into().to_template(),
+                )
+                .with(
+                    1,
+                    "PresetSpeke20Video",
+                    preset_speke20_video.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for EncryptionContractConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PresetSpeke20Audio".to_owned(),
-            self.preset_speke20_audio.to_template(),
-        );
-        m.insert(
-            "PresetSpeke20Video".to_owned(),
-            self.preset_speke20_video.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PresetSpeke20Audio`.
+    PresetSpeke20Audio {
+        /// `PRESET-AUDIO-1`
+        PresetAudio1 = "PRESET-AUDIO-1",
+        /// `PRESET-AUDIO-2`
+        PresetAudio2 = "PRESET-AUDIO-2",
+        /// `PRESET-AUDIO-3`
+        PresetAudio3 = "PRESET-AUDIO-3",
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `UNENCRYPTED`
+        Unencrypted = "UNENCRYPTED",
     }
 }
 
-impl Check for EncryptionContractConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.preset_speke20_audio
-            .check(&path.field("PresetSpeke20Audio"), &Rules::NONE, out);
-        self.preset_speke20_video
-            .check(&path.field("PresetSpeke20Video"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PresetSpeke20Video`.
+    PresetSpeke20Video {
+        /// `PRESET-VIDEO-1`
+        PresetVideo1 = "PRESET-VIDEO-1",
+        /// `PRESET-VIDEO-2`
+        PresetVideo2 = "PRESET-VIDEO-2",
+        /// `PRESET-VIDEO-3`
+        PresetVideo3 = "PRESET-VIDEO-3",
+        /// `PRESET-VIDEO-4`
+        PresetVideo4 = "PRESET-VIDEO-4",
+        /// `PRESET-VIDEO-5`
+        PresetVideo5 = "PRESET-VIDEO-5",
+        /// `PRESET-VIDEO-6`
+        PresetVideo6 = "PRESET-VIDEO-6",
+        /// `PRESET-VIDEO-7`
+        PresetVideo7 = "PRESET-VIDEO-7",
+        /// `PRESET-VIDEO-8`
+        PresetVideo8 = "PRESET-VIDEO-8",
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `UNENCRYPTED`
+        Unencrypted = "UNENCRYPTED",
     }
 }
 
-crate::impl_literal!(EncryptionContractConfiguration);
-
-/// Values of `PresetSpeke20Audio`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetSpeke20Audio {
-    /// `PRESET-AUDIO-1`
-    PresetAudio1,
-    /// `PRESET-AUDIO-2`
-    PresetAudio2,
-    /// `PRESET-AUDIO-3`
-    PresetAudio3,
-    /// `SHARED`
-    Shared,
-    /// `UNENCRYPTED`
-    Unencrypted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PresetSpeke20Audio {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRESET-AUDIO-1",
-        "PRESET-AUDIO-2",
-        "PRESET-AUDIO-3",
-        "SHARED",
-        "UNENCRYPTED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PresetAudio1 => "PRESET-AUDIO-1",
-            Self::PresetAudio2 => "PRESET-AUDIO-2",
-            Self::PresetAudio3 => "PRESET-AUDIO-3",
-            Self::Shared => "SHARED",
-            Self::Unencrypted => "UNENCRYPTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PresetSpeke20Audio {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PresetSpeke20Audio {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PresetSpeke20Audio {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESET-AUDIO-1" => Self::PresetAudio1,
-            "PRESET-AUDIO-2" => Self::PresetAudio2,
-            "PRESET-AUDIO-3" => Self::PresetAudio3,
-            "SHARED" => Self::Shared,
-            "UNENCRYPTED" => Self::Unencrypted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PresetSpeke20Audio> {
-    fn from(s: &str) -> Self {
-        Value::literal(PresetSpeke20Audio::from(s))
-    }
-}
-
-crate::impl_literal!(PresetSpeke20Audio);
-
-/// Values of `PresetSpeke20Video`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetSpeke20Video {
-    /// `PRESET-VIDEO-1`
-    PresetVideo1,
-    /// `PRESET-VIDEO-2`
-    PresetVideo2,
-    /// `PRESET-VIDEO-3`
-    PresetVideo3,
-    /// `PRESET-VIDEO-4`
-    PresetVideo4,
-    /// `PRESET-VIDEO-5`
-    PresetVideo5,
-    /// `PRESET-VIDEO-6`
-    PresetVideo6,
-    /// `PRESET-VIDEO-7`
-    PresetVideo7,
-    /// `PRESET-VIDEO-8`
-    PresetVideo8,
-    /// `SHARED`
-    Shared,
-    /// `UNENCRYPTED`
-    Unencrypted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PresetSpeke20Video {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRESET-VIDEO-1",
-        "PRESET-VIDEO-2",
-        "PRESET-VIDEO-3",
-        "PRESET-VIDEO-4",
-        "PRESET-VIDEO-5",
-        "PRESET-VIDEO-6",
-        "PRESET-VIDEO-7",
-        "PRESET-VIDEO-8",
-        "SHARED",
-        "UNENCRYPTED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PresetVideo1 => "PRESET-VIDEO-1",
-            Self::PresetVideo2 => "PRESET-VIDEO-2",
-            Self::PresetVideo3 => "PRESET-VIDEO-3",
-            Self::PresetVideo4 => "PRESET-VIDEO-4",
-            Self::PresetVideo5 => "PRESET-VIDEO-5",
-            Self::PresetVideo6 => "PRESET-VIDEO-6",
-            Self::PresetVideo7 => "PRESET-VIDEO-7",
-            Self::PresetVideo8 => "PRESET-VIDEO-8",
-            Self::Shared => "SHARED",
-            Self::Unencrypted => "UNENCRYPTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PresetSpeke20Video {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PresetSpeke20Video {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PresetSpeke20Video {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESET-VIDEO-1" => Self::PresetVideo1,
-            "PRESET-VIDEO-2" => Self::PresetVideo2,
-            "PRESET-VIDEO-3" => Self::PresetVideo3,
-            "PRESET-VIDEO-4" => Self::PresetVideo4,
-            "PRESET-VIDEO-5" => Self::PresetVideo5,
-            "PRESET-VIDEO-6" => Self::PresetVideo6,
-            "PRESET-VIDEO-7" => Self::PresetVideo7,
-            "PRESET-VIDEO-8" => Self::PresetVideo8,
-            "SHARED" => Self::Shared,
-            "UNENCRYPTED" => Self::Unencrypted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PresetSpeke20Video> {
-    fn from(s: &str) -> Self {
-        Value::literal(PresetSpeke20Video::from(s))
-    }
-}
-
-crate::impl_literal!(PresetSpeke20Video);
-
-/// Property type `HlsManifest` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsManifest {
-    /// `AdMarkers` (optional).
-    pub ad_markers: Option<Value<AdMarkers>>,
-    /// `IncludeIframeOnlyStream` (optional).
-    pub include_iframe_only_stream: Option<Value<bool>>,
-    /// `ManifestName` (optional).
-    pub manifest_name: Option<Value<String>>,
-    /// `ProgramDateTimeIntervalSeconds` (optional).
-    pub program_date_time_interval_seconds: Option<Value<i64>>,
-    /// `RepeatExtXKey` (optional).
-    pub repeat_ext_x_key: Option<Value<bool>>,
-    /// `StreamSelection` (optional).
-    pub stream_selection: Option<Value<StreamSelection>>,
+crate::l1_struct! {
+    /// Property type `HlsManifest` of `AWS::MediaPackage::PackagingConfiguration`.
+    HlsManifest(default)
 }
 
 impl HlsManifest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_markers: None,
-            include_iframe_only_stream: None,
-            manifest_name: None,
-            program_date_time_interval_seconds: None,
-            repeat_ext_x_key: None,
-            stream_selection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkers`.
-    pub fn ad_markers(mut self, value: impl Into<Value<AdMarkers>>) -> Self {
-        self.ad_markers = Some(value.into());
-        self
+    /// `AdMarkers` (optional).
+    pub fn ad_markers(self, value: impl Into<Value<AdMarkers>>) -> Self {
+        Self(self.0.with(0, "AdMarkers", value.into().to_template()))
     }
-    /// Sets `IncludeIframeOnlyStream`.
-    pub fn include_iframe_only_stream(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_iframe_only_stream = Some(value.into());
-        self
+    /// `IncludeIframeOnlyStream` (optional).
+    pub fn include_iframe_only_stream(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeIframeOnlyStream", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestName`.
-    pub fn manifest_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_name = Some(value.into());
-        self
+    /// `ManifestName` (optional).
+    pub fn manifest_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ManifestName", value.into().to_template()))
     }
-    /// Sets `ProgramDateTimeIntervalSeconds`.
-    pub fn program_date_time_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_date_time_interval_seconds = Some(value.into());
-        self
+    /// `ProgramDateTimeIntervalSeconds` (optional).
+    pub fn program_date_time_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "ProgramDateTimeIntervalSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RepeatExtXKey`.
-    pub fn repeat_ext_x_key(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.repeat_ext_x_key = Some(value.into());
-        self
+    /// `RepeatExtXKey` (optional).
+    pub fn repeat_ext_x_key(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "RepeatExtXKey", value.into().to_template()))
     }
-    /// Sets `StreamSelection`.
-    pub fn stream_selection(mut self, value: impl Into<Value<StreamSelection>>) -> Self {
-        self.stream_selection = Some(value.into());
-        self
+    /// `StreamSelection` (optional).
+    pub fn stream_selection(self, value: impl Into<Value<StreamSelection>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StreamSelection", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HlsManifest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_markers {
-            m.insert("AdMarkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_iframe_only_stream {
-            m.insert("IncludeIframeOnlyStream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_name {
-            m.insert("ManifestName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time_interval_seconds {
-            m.insert("ProgramDateTimeIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repeat_ext_x_key {
-            m.insert("RepeatExtXKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_selection {
-            m.insert("StreamSelection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AdMarkers`.
+    AdMarkers {
+        /// `NONE`
+        None = "NONE",
+        /// `SCTE35_ENHANCED`
+        Scte35Enhanced = "SCTE35_ENHANCED",
+        /// `PASSTHROUGH`
+        Passthrough = "PASSTHROUGH",
     }
 }
 
-impl Check for HlsManifest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_markers
-            .check(&path.field("AdMarkers"), &Rules::NONE, out);
-        self.stream_selection
-            .check(&path.field("StreamSelection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsManifest);
-
-/// Values of `AdMarkers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdMarkers {
-    /// `NONE`
-    None,
-    /// `SCTE35_ENHANCED`
-    Scte35Enhanced,
-    /// `PASSTHROUGH`
-    Passthrough,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdMarkers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "SCTE35_ENHANCED", "PASSTHROUGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Scte35Enhanced => "SCTE35_ENHANCED",
-            Self::Passthrough => "PASSTHROUGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AdMarkers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdMarkers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdMarkers {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
-            "PASSTHROUGH" => Self::Passthrough,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdMarkers> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdMarkers::from(s))
-    }
-}
-
-crate::impl_literal!(AdMarkers);
-
-/// Property type `StreamSelection` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct StreamSelection {
-    /// `MaxVideoBitsPerSecond` (optional).
-    pub max_video_bits_per_second: Option<Value<i64>>,
-    /// `MinVideoBitsPerSecond` (optional).
-    pub min_video_bits_per_second: Option<Value<i64>>,
-    /// `StreamOrder` (optional).
-    pub stream_order: Option<Value<StreamOrder>>,
+crate::l1_struct! {
+    /// Property type `StreamSelection` of `AWS::MediaPackage::PackagingConfiguration`.
+    StreamSelection(default)
 }
 
 impl StreamSelection {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_video_bits_per_second: None,
-            min_video_bits_per_second: None,
-            stream_order: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxVideoBitsPerSecond`.
-    pub fn max_video_bits_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_video_bits_per_second = Some(value.into());
-        self
+    /// `MaxVideoBitsPerSecond` (optional).
+    pub fn max_video_bits_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxVideoBitsPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `MinVideoBitsPerSecond`.
-    pub fn min_video_bits_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_video_bits_per_second = Some(value.into());
-        self
+    /// `MinVideoBitsPerSecond` (optional).
+    pub fn min_video_bits_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinVideoBitsPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `StreamOrder`.
-    pub fn stream_order(mut self, value: impl Into<Value<StreamOrder>>) -> Self {
-        self.stream_order = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamSelection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_video_bits_per_second {
-            m.insert("MaxVideoBitsPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_video_bits_per_second {
-            m.insert("MinVideoBitsPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_order {
-            m.insert("StreamOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamOrder` (optional).
+    pub fn stream_order(self, value: impl Into<Value<StreamOrder>>) -> Self {
+        Self(self.0.with(2, "StreamOrder", value.into().to_template()))
     }
 }
 
-impl Check for StreamSelection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stream_order
-            .check(&path.field("StreamOrder"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StreamOrder`.
+    StreamOrder {
+        /// `ORIGINAL`
+        Original = "ORIGINAL",
+        /// `VIDEO_BITRATE_ASCENDING`
+        VideoBitrateAscending = "VIDEO_BITRATE_ASCENDING",
+        /// `VIDEO_BITRATE_DESCENDING`
+        VideoBitrateDescending = "VIDEO_BITRATE_DESCENDING",
     }
 }
 
-crate::impl_literal!(StreamSelection);
-
-/// Values of `StreamOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StreamOrder {
-    /// `ORIGINAL`
-    Original,
-    /// `VIDEO_BITRATE_ASCENDING`
-    VideoBitrateAscending,
-    /// `VIDEO_BITRATE_DESCENDING`
-    VideoBitrateDescending,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StreamOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ORIGINAL",
-        "VIDEO_BITRATE_ASCENDING",
-        "VIDEO_BITRATE_DESCENDING",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Original => "ORIGINAL",
-            Self::VideoBitrateAscending => "VIDEO_BITRATE_ASCENDING",
-            Self::VideoBitrateDescending => "VIDEO_BITRATE_DESCENDING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StreamOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StreamOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StreamOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "ORIGINAL" => Self::Original,
-            "VIDEO_BITRATE_ASCENDING" => Self::VideoBitrateAscending,
-            "VIDEO_BITRATE_DESCENDING" => Self::VideoBitrateDescending,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StreamOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(StreamOrder::from(s))
-    }
-}
-
-crate::impl_literal!(StreamOrder);
-
-/// Property type `DashPackage` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct DashPackage {
-    /// `DashManifests` (required).
-    pub dash_manifests: Value<List<DashManifest>>,
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<DashEncryption>>,
-    /// `IncludeEncoderConfigurationInSegments` (optional).
-    pub include_encoder_configuration_in_segments: Option<Value<bool>>,
-    /// `IncludeIframeOnlyStream` (optional).
-    pub include_iframe_only_stream: Option<Value<bool>>,
-    /// `PeriodTriggers` (optional).
-    pub period_triggers: Option<Value<List<PeriodTriggers>>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
-    /// `SegmentTemplateFormat` (optional).
-    pub segment_template_format: Option<Value<SegmentTemplateFormat>>,
+crate::l1_struct! {
+    /// Property type `DashPackage` of `AWS::MediaPackage::PackagingConfiguration`.
+    DashPackage
 }
 
 impl DashPackage {
     /// The required properties: `DashManifests`.
     pub fn new(dash_manifests: impl Into<Value<List<DashManifest>>>) -> Self {
-        Self {
-            dash_manifests: dash_manifests.into(),
-            encryption: None,
-            include_encoder_configuration_in_segments: None,
-            include_iframe_only_stream: None,
-            period_triggers: None,
-            segment_duration_seconds: None,
-            segment_template_format: None,
-        }
+        Self(crate::Properties::new().with(0, "DashManifests", dash_manifests.into().to_template()))
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<DashEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<DashEncryption>>) -> Self {
+        Self(self.0.with(1, "Encryption", value.into().to_template()))
     }
-    /// Sets `IncludeEncoderConfigurationInSegments`.
-    pub fn include_encoder_configuration_in_segments(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.include_encoder_configuration_in_segments = Some(value.into());
-        self
+    /// `IncludeEncoderConfigurationInSegments` (optional).
+    pub fn include_encoder_configuration_in_segments(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            2,
+            "IncludeEncoderConfigurationInSegments",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IncludeIframeOnlyStream`.
-    pub fn include_iframe_only_stream(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_iframe_only_stream = Some(value.into());
-        self
+    /// `IncludeIframeOnlyStream` (optional).
+    pub fn include_iframe_only_stream(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IncludeIframeOnlyStream", value.into().to_template()),
+        )
     }
-    /// Sets `PeriodTriggers`.
-    pub fn period_triggers(mut self, value: impl Into<Value<List<PeriodTriggers>>>) -> Self {
-        self.period_triggers = Some(value.into());
-        self
+    /// `PeriodTriggers` (optional).
+    pub fn period_triggers(self, value: impl Into<Value<List<PeriodTriggers>>>) -> Self {
+        Self(self.0.with(4, "PeriodTriggers", value.into().to_template()))
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentTemplateFormat`.
-    pub fn segment_template_format(
-        mut self,
-        value: impl Into<Value<SegmentTemplateFormat>>,
-    ) -> Self {
-        self.segment_template_format = Some(value.into());
-        self
+    /// `SegmentTemplateFormat` (optional).
+    pub fn segment_template_format(self, value: impl Into<Value<SegmentTemplateFormat>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SegmentTemplateFormat", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DashPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DashManifests".to_owned(),
-            self.dash_manifests.to_template(),
-        );
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_encoder_configuration_in_segments {
-            m.insert(
-                "IncludeEncoderConfigurationInSegments".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.include_iframe_only_stream {
-            m.insert("IncludeIframeOnlyStream".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period_triggers {
-            m.insert("PeriodTriggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_template_format {
-            m.insert("SegmentTemplateFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dash_manifests
-            .check(&path.field("DashManifests"), &Rules::NONE, out);
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.period_triggers
-            .check(&path.field("PeriodTriggers"), &Rules::NONE, out);
-        self.segment_template_format
-            .check(&path.field("SegmentTemplateFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashPackage);
-
-/// Property type `DashManifest` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct DashManifest {
-    /// `ManifestLayout` (optional).
-    pub manifest_layout: Option<Value<ManifestLayout>>,
-    /// `ManifestName` (optional).
-    pub manifest_name: Option<Value<String>>,
-    /// `MinBufferTimeSeconds` (optional).
-    pub min_buffer_time_seconds: Option<Value<i64>>,
-    /// `Profile` (optional).
-    pub profile: Option<Value<Profile>>,
-    /// `ScteMarkersSource` (optional).
-    pub scte_markers_source: Option<Value<ScteMarkersSource>>,
-    /// `StreamSelection` (optional).
-    pub stream_selection: Option<Value<StreamSelection>>,
+crate::l1_struct! {
+    /// Property type `DashManifest` of `AWS::MediaPackage::PackagingConfiguration`.
+    DashManifest(default)
 }
 
 impl DashManifest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            manifest_layout: None,
-            manifest_name: None,
-            min_buffer_time_seconds: None,
-            profile: None,
-            scte_markers_source: None,
-            stream_selection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManifestLayout`.
-    pub fn manifest_layout(mut self, value: impl Into<Value<ManifestLayout>>) -> Self {
-        self.manifest_layout = Some(value.into());
-        self
+    /// `ManifestLayout` (optional).
+    pub fn manifest_layout(self, value: impl Into<Value<ManifestLayout>>) -> Self {
+        Self(self.0.with(0, "ManifestLayout", value.into().to_template()))
     }
-    /// Sets `ManifestName`.
-    pub fn manifest_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_name = Some(value.into());
-        self
+    /// `ManifestName` (optional).
+    pub fn manifest_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ManifestName", value.into().to_template()))
     }
-    /// Sets `MinBufferTimeSeconds`.
-    pub fn min_buffer_time_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_buffer_time_seconds = Some(value.into());
-        self
+    /// `MinBufferTimeSeconds` (optional).
+    pub fn min_buffer_time_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MinBufferTimeSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Profile`.
-    pub fn profile(mut self, value: impl Into<Value<Profile>>) -> Self {
-        self.profile = Some(value.into());
-        self
+    /// `Profile` (optional).
+    pub fn profile(self, value: impl Into<Value<Profile>>) -> Self {
+        Self(self.0.with(3, "Profile", value.into().to_template()))
     }
-    /// Sets `ScteMarkersSource`.
-    pub fn scte_markers_source(mut self, value: impl Into<Value<ScteMarkersSource>>) -> Self {
-        self.scte_markers_source = Some(value.into());
-        self
+    /// `ScteMarkersSource` (optional).
+    pub fn scte_markers_source(self, value: impl Into<Value<ScteMarkersSource>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ScteMarkersSource", value.into().to_template()),
+        )
     }
-    /// Sets `StreamSelection`.
-    pub fn stream_selection(mut self, value: impl Into<Value<StreamSelection>>) -> Self {
-        self.stream_selection = Some(value.into());
-        self
+    /// `StreamSelection` (optional).
+    pub fn stream_selection(self, value: impl Into<Value<StreamSelection>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StreamSelection", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DashManifest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.manifest_layout {
-            m.insert("ManifestLayout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_name {
-            m.insert("ManifestName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_buffer_time_seconds {
-            m.insert("MinBufferTimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile {
-            m.insert("Profile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte_markers_source {
-            m.insert("ScteMarkersSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_selection {
-            m.insert("StreamSelection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ManifestLayout`.
+    ManifestLayout {
+        /// `FULL`
+        Full = "FULL",
+        /// `COMPACT`
+        Compact = "COMPACT",
     }
 }
 
-impl Check for DashManifest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.manifest_layout
-            .check(&path.field("ManifestLayout"), &Rules::NONE, out);
-        self.profile
-            .check(&path.field("Profile"), &Rules::NONE, out);
-        self.scte_markers_source
-            .check(&path.field("ScteMarkersSource"), &Rules::NONE, out);
-        self.stream_selection
-            .check(&path.field("StreamSelection"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Profile`.
+    Profile {
+        /// `NONE`
+        None = "NONE",
+        /// `HBBTV_1_5`
+        Hbbtv15 = "HBBTV_1_5",
     }
 }
 
-crate::impl_literal!(DashManifest);
-
-/// Values of `ManifestLayout`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ManifestLayout {
-    /// `FULL`
-    Full,
-    /// `COMPACT`
-    Compact,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ManifestLayout {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL", "COMPACT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "FULL",
-            Self::Compact => "COMPACT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ScteMarkersSource`.
+    ScteMarkersSource {
+        /// `SEGMENTS`
+        Segments = "SEGMENTS",
+        /// `MANIFEST`
+        Manifest = "MANIFEST",
     }
 }
 
-impl ToTemplate for ManifestLayout {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ManifestLayout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ManifestLayout {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "COMPACT" => Self::Compact,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ManifestLayout> {
-    fn from(s: &str) -> Self {
-        Value::literal(ManifestLayout::from(s))
-    }
-}
-
-crate::impl_literal!(ManifestLayout);
-
-/// Values of `Profile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Profile {
-    /// `NONE`
-    None,
-    /// `HBBTV_1_5`
-    Hbbtv15,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Profile {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "HBBTV_1_5"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Hbbtv15 => "HBBTV_1_5",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Profile {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Profile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Profile {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "HBBTV_1_5" => Self::Hbbtv15,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Profile> {
-    fn from(s: &str) -> Self {
-        Value::literal(Profile::from(s))
-    }
-}
-
-crate::impl_literal!(Profile);
-
-/// Values of `ScteMarkersSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScteMarkersSource {
-    /// `SEGMENTS`
-    Segments,
-    /// `MANIFEST`
-    Manifest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScteMarkersSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SEGMENTS", "MANIFEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Segments => "SEGMENTS",
-            Self::Manifest => "MANIFEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScteMarkersSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScteMarkersSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScteMarkersSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEGMENTS" => Self::Segments,
-            "MANIFEST" => Self::Manifest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScteMarkersSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScteMarkersSource::from(s))
-    }
-}
-
-crate::impl_literal!(ScteMarkersSource);
-
-/// Property type `DashEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct DashEncryption {
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `DashEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
+    DashEncryption
 }
 
 impl DashEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DashEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PeriodTriggers`.
+    PeriodTriggers {
+        /// `ADS`
+        Ads = "ADS",
     }
 }
 
-impl Check for DashEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SegmentTemplateFormat`.
+    SegmentTemplateFormat {
+        /// `NUMBER_WITH_TIMELINE`
+        NumberWithTimeline = "NUMBER_WITH_TIMELINE",
+        /// `TIME_WITH_TIMELINE`
+        TimeWithTimeline = "TIME_WITH_TIMELINE",
+        /// `NUMBER_WITH_DURATION`
+        NumberWithDuration = "NUMBER_WITH_DURATION",
     }
 }
 
-crate::impl_literal!(DashEncryption);
-
-/// Values of `PeriodTriggers`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PeriodTriggers {
-    /// `ADS`
-    Ads,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PeriodTriggers {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ADS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ads => "ADS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PeriodTriggers {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PeriodTriggers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PeriodTriggers {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADS" => Self::Ads,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PeriodTriggers> {
-    fn from(s: &str) -> Self {
-        Value::literal(PeriodTriggers::from(s))
-    }
-}
-
-crate::impl_literal!(PeriodTriggers);
-
-/// Values of `SegmentTemplateFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SegmentTemplateFormat {
-    /// `NUMBER_WITH_TIMELINE`
-    NumberWithTimeline,
-    /// `TIME_WITH_TIMELINE`
-    TimeWithTimeline,
-    /// `NUMBER_WITH_DURATION`
-    NumberWithDuration,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SegmentTemplateFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NUMBER_WITH_TIMELINE",
-        "TIME_WITH_TIMELINE",
-        "NUMBER_WITH_DURATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NumberWithTimeline => "NUMBER_WITH_TIMELINE",
-            Self::TimeWithTimeline => "TIME_WITH_TIMELINE",
-            Self::NumberWithDuration => "NUMBER_WITH_DURATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SegmentTemplateFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SegmentTemplateFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SegmentTemplateFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "NUMBER_WITH_TIMELINE" => Self::NumberWithTimeline,
-            "TIME_WITH_TIMELINE" => Self::TimeWithTimeline,
-            "NUMBER_WITH_DURATION" => Self::NumberWithDuration,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SegmentTemplateFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(SegmentTemplateFormat::from(s))
-    }
-}
-
-crate::impl_literal!(SegmentTemplateFormat);
-
-/// Property type `HlsPackage` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct HlsPackage {
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<HlsEncryption>>,
-    /// `HlsManifests` (required).
-    pub hls_manifests: Value<List<HlsManifest>>,
-    /// `IncludeDvbSubtitles` (optional).
-    pub include_dvb_subtitles: Option<Value<bool>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
-    /// `UseAudioRenditionGroup` (optional).
-    pub use_audio_rendition_group: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `HlsPackage` of `AWS::MediaPackage::PackagingConfiguration`.
+    HlsPackage
 }
 
 impl HlsPackage {
     /// The required properties: `HlsManifests`.
     pub fn new(hls_manifests: impl Into<Value<List<HlsManifest>>>) -> Self {
-        Self {
-            encryption: None,
-            hls_manifests: hls_manifests.into(),
-            include_dvb_subtitles: None,
-            segment_duration_seconds: None,
-            use_audio_rendition_group: None,
-        }
+        Self(crate::Properties::new().with(1, "HlsManifests", hls_manifests.into().to_template()))
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<HlsEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<HlsEncryption>>) -> Self {
+        Self(self.0.with(0, "Encryption", value.into().to_template()))
     }
-    /// Sets `IncludeDvbSubtitles`.
-    pub fn include_dvb_subtitles(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_dvb_subtitles = Some(value.into());
-        self
+    /// `IncludeDvbSubtitles` (optional).
+    pub fn include_dvb_subtitles(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeDvbSubtitles", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `UseAudioRenditionGroup`.
-    pub fn use_audio_rendition_group(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_audio_rendition_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        m.insert("HlsManifests".to_owned(), self.hls_manifests.to_template());
-        if let Some(v) = &self.include_dvb_subtitles {
-            m.insert("IncludeDvbSubtitles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_audio_rendition_group {
-            m.insert("UseAudioRenditionGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseAudioRenditionGroup` (optional).
+    pub fn use_audio_rendition_group(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "UseAudioRenditionGroup", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HlsPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.hls_manifests
-            .check(&path.field("HlsManifests"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsPackage);
-
-/// Property type `HlsEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct HlsEncryption {
-    /// `ConstantInitializationVector` (optional).
-    pub constant_initialization_vector: Option<Value<String>>,
-    /// `EncryptionMethod` (optional).
-    pub encryption_method: Option<Value<EncryptionMethod>>,
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `HlsEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
+    HlsEncryption
 }
 
 impl HlsEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            constant_initialization_vector: None,
-            encryption_method: None,
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
-    /// Sets `ConstantInitializationVector`.
-    pub fn constant_initialization_vector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_initialization_vector = Some(value.into());
-        self
+    /// `ConstantInitializationVector` (optional).
+    pub fn constant_initialization_vector(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ConstantInitializationVector",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionMethod`.
-    pub fn encryption_method(mut self, value: impl Into<Value<EncryptionMethod>>) -> Self {
-        self.encryption_method = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constant_initialization_vector {
-            m.insert("ConstantInitializationVector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_method {
-            m.insert("EncryptionMethod".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
+    /// `EncryptionMethod` (optional).
+    pub fn encryption_method(self, value: impl Into<Value<EncryptionMethod>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionMethod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HlsEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_method
-            .check(&path.field("EncryptionMethod"), &Rules::NONE, out);
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EncryptionMethod`.
+    EncryptionMethod {
+        /// `AES_128`
+        Aes128 = "AES_128",
+        /// `SAMPLE_AES`
+        SampleAes = "SAMPLE_AES",
     }
 }
 
-crate::impl_literal!(HlsEncryption);
-
-/// Values of `EncryptionMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionMethod {
-    /// `AES_128`
-    Aes128,
-    /// `SAMPLE_AES`
-    SampleAes,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES_128", "SAMPLE_AES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "AES_128",
-            Self::SampleAes => "SAMPLE_AES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES_128" => Self::Aes128,
-            "SAMPLE_AES" => Self::SampleAes,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionMethod::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionMethod);
-
-/// Property type `MssPackage` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct MssPackage {
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<MssEncryption>>,
-    /// `MssManifests` (required).
-    pub mss_manifests: Value<List<MssManifest>>,
-    /// `SegmentDurationSeconds` (optional).
-    pub segment_duration_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MssPackage` of `AWS::MediaPackage::PackagingConfiguration`.
+    MssPackage
 }
 
 impl MssPackage {
     /// The required properties: `MssManifests`.
     pub fn new(mss_manifests: impl Into<Value<List<MssManifest>>>) -> Self {
-        Self {
-            encryption: None,
-            mss_manifests: mss_manifests.into(),
-            segment_duration_seconds: None,
-        }
+        Self(crate::Properties::new().with(1, "MssManifests", mss_manifests.into().to_template()))
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<MssEncryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<MssEncryption>>) -> Self {
+        Self(self.0.with(0, "Encryption", value.into().to_template()))
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MssPackage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        m.insert("MssManifests".to_owned(), self.mss_manifests.to_template());
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MssPackage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.mss_manifests
-            .check(&path.field("MssManifests"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MssPackage);
-
-/// Property type `MssEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct MssEncryption {
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `MssEncryption` of `AWS::MediaPackage::PackagingConfiguration`.
+    MssEncryption
 }
 
 impl MssEncryption {
     /// The required properties: `SpekeKeyProvider`.
     pub fn new(speke_key_provider: impl Into<Value<SpekeKeyProvider>>) -> Self {
-        Self {
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SpekeKeyProvider",
+            speke_key_provider.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MssEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MssEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MssEncryption);
-
-/// Property type `MssManifest` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct MssManifest {
-    /// `ManifestName` (optional).
-    pub manifest_name: Option<Value<String>>,
-    /// `StreamSelection` (optional).
-    pub stream_selection: Option<Value<StreamSelection>>,
+crate::l1_struct! {
+    /// Property type `MssManifest` of `AWS::MediaPackage::PackagingConfiguration`.
+    MssManifest(default)
 }
 
 impl MssManifest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            manifest_name: None,
-            stream_selection: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManifestName`.
-    pub fn manifest_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_name = Some(value.into());
-        self
+    /// `ManifestName` (optional).
+    pub fn manifest_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ManifestName", value.into().to_template()))
     }
-    /// Sets `StreamSelection`.
-    pub fn stream_selection(mut self, value: impl Into<Value<StreamSelection>>) -> Self {
-        self.stream_selection = Some(value.into());
-        self
+    /// `StreamSelection` (optional).
+    pub fn stream_selection(self, value: impl Into<Value<StreamSelection>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StreamSelection", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MssManifest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.manifest_name {
-            m.insert("ManifestName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_selection {
-            m.insert("StreamSelection".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MssManifest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stream_selection
-            .check(&path.field("StreamSelection"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MssManifest);
-
-/// Property type `Tag` of `AWS::MediaPackage::PackagingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaPackage::PackagingGroup`.
-#[derive(Debug, Clone)]
-pub struct PackagingGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PackagingGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PackagingGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PackagingGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackage::PackagingGroup`.
+    PackagingGroup("AWS::MediaPackage::PackagingGroup", PackagingGroupProps)
 }
 
 impl PackagingGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackage::PackagingGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PackagingGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PackagingGroupId> {
         self.resource.ref_value()
@@ -87,98 +39,63 @@ impl PackagingGroup {
     pub fn attr_domain_name(&self) -> Value<String> {
         self.resource.get_att("DomainName")
     }
+
+    /// Replaces `Authorization` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authorization(&self, value: impl Into<Value<Authorization>>) {
+        self.resource.set_property("Authorization", value.into())
+    }
+
+    /// Replaces `EgressAccessLogs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_access_logs(&self, value: impl Into<Value<LogConfiguration>>) {
+        self.resource.set_property("EgressAccessLogs", value.into())
+    }
+
+    /// Replaces `Id` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Id", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackage::PackagingGroup`.
-#[derive(Debug, Clone)]
-pub struct PackagingGroupProps {
-    /// `Authorization` (optional).
-    pub authorization: Option<Value<Authorization>>,
-    /// `EgressAccessLogs` (optional).
-    pub egress_access_logs: Option<Value<LogConfiguration>>,
-    /// `Id` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `\A[0-9a-zA-Z-_]+\z`.
-    pub id: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackage::PackagingGroup`.
+    PackagingGroupProps
 }
 
 impl PackagingGroupProps {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            authorization: None,
-            egress_access_logs: None,
-            id: id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "Id", id.into().to_template()))
     }
-    /// Sets `Authorization`.
-    pub fn authorization(mut self, value: impl Into<Value<Authorization>>) -> Self {
-        self.authorization = Some(value.into());
-        self
+    /// `Authorization` (optional).
+    pub fn authorization(self, value: impl Into<Value<Authorization>>) -> Self {
+        Self(self.0.with(0, "Authorization", value.into().to_template()))
     }
-    /// Sets `EgressAccessLogs`.
-    pub fn egress_access_logs(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.egress_access_logs = Some(value.into());
-        self
+    /// `EgressAccessLogs` (optional).
+    pub fn egress_access_logs(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EgressAccessLogs", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PackagingGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization {
-            m.insert("Authorization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.egress_access_logs {
-            m.insert("EgressAccessLogs".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PackagingGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authorization
-            .check(&path.field("Authorization"), &Rules::NONE, out);
-        self.egress_access_logs
-            .check(&path.field("EgressAccessLogs"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\A[0-9a-zA-Z-_]+\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PackagingGroupProps);
-
-/// Property type `Authorization` of `AWS::MediaPackage::PackagingGroup`.
-#[derive(Debug, Clone)]
-pub struct Authorization {
-    /// `CdnIdentifierSecret` (required).
-    pub cdn_identifier_secret: Value<String>,
-    /// `SecretsRoleArn` (required).
-    pub secrets_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `Authorization` of `AWS::MediaPackage::PackagingGroup`.
+    Authorization
 }
 
 impl Authorization {
@@ -187,114 +104,34 @@ impl Authorization {
         cdn_identifier_secret: impl Into<Value<String>>,
         secrets_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            cdn_identifier_secret: cdn_identifier_secret.into(),
-            secrets_role_arn: secrets_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CdnIdentifierSecret",
+                    cdn_identifier_secret.into().to_template(),
+                )
+                .with(1, "SecretsRoleArn", secrets_role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Authorization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CdnIdentifierSecret".to_owned(),
-            self.cdn_identifier_secret.to_template(),
-        );
-        m.insert(
-            "SecretsRoleArn".to_owned(),
-            self.secrets_role_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Authorization {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Authorization);
-
-/// Property type `LogConfiguration` of `AWS::MediaPackage::PackagingGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfiguration {
-    /// `LogGroupName` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `\A\/aws\/MediaPackage\/[0-9a-zA-Z-_\/\.#]+\z`.
-    pub log_group_name: Option<Value<ids::LogGroupName>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::MediaPackage::PackagingGroup`.
+    LogConfiguration(default)
 }
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupName`.
-    pub fn log_group_name(mut self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
-        self.log_group_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_name {
-            m.insert("LogGroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogGroupName` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `\A\/aws\/MediaPackage\/[0-9a-zA-Z-_\/\.#]+\z`.
+    pub fn log_group_name(self, value: impl Into<Value<ids::LogGroupName>>) -> Self {
+        Self(self.0.with(0, "LogGroupName", value.into().to_template()))
     }
 }
 
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("\\A\\/aws\\/MediaPackage\\/[0-9a-zA-Z-_\\/\\.#]+\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `Tag` of `AWS::MediaPackage::PackagingGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

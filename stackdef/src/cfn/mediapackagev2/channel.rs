@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaPackageV2::Channel`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Channel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Channel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Channel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackageV2::Channel`.
+    Channel("AWS::MediaPackageV2::Channel", ChannelProps)
 }
 
 impl Channel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackageV2::Channel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaPackageV2ChannelArn> {
         self.resource.ref_value()
@@ -89,7 +41,7 @@ impl Channel {
     }
 
     /// `Fn::GetAtt` `IngestEndpoints`.
-    pub fn attr_ingest_endpoints(&self) -> Value<serde_json::Value> {
+    pub fn attr_ingest_endpoints(&self) -> Value<Json> {
         self.resource.get_att("IngestEndpoints")
     }
 
@@ -102,33 +54,61 @@ impl Channel {
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
+
+    /// Replaces `ChannelGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelGroupName", value.into())
+    }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InputSwitchConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_switch_configuration(
+        &self,
+        value: impl Into<Value<InputSwitchConfiguration>>,
+    ) {
+        self.resource
+            .set_property("InputSwitchConfiguration", value.into())
+    }
+
+    /// Replaces `InputType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_input_type(&self, value: impl Into<Value<InputType>>) {
+        self.resource.set_property("InputType", value.into())
+    }
+
+    /// Replaces `OutputHeaderConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_header_configuration(
+        &self,
+        value: impl Into<Value<OutputHeaderConfiguration>>,
+    ) {
+        self.resource
+            .set_property("OutputHeaderConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackageV2::Channel`.
-#[derive(Debug, Clone)]
-pub struct ChannelProps {
-    /// `ChannelGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_group_name: Value<String>,
-    /// `ChannelName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_name: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `InputSwitchConfiguration` (optional).
-    pub input_switch_configuration: Option<Value<InputSwitchConfiguration>>,
-    /// `InputType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub input_type: Option<Value<InputType>>,
-    /// `OutputHeaderConfiguration` (optional).
-    pub output_header_configuration: Option<Value<OutputHeaderConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackageV2::Channel`.
+    ChannelProps
 }
 
 impl ChannelProps {
@@ -137,320 +117,118 @@ impl ChannelProps {
         channel_group_name: impl Into<Value<String>>,
         channel_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            channel_group_name: channel_group_name.into(),
-            channel_name: channel_name.into(),
-            description: None,
-            input_switch_configuration: None,
-            input_type: None,
-            output_header_configuration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ChannelGroupName",
+                    channel_group_name.into().to_template(),
+                )
+                .with(1, "ChannelName", channel_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `InputSwitchConfiguration`.
+    /// `InputSwitchConfiguration` (optional).
     pub fn input_switch_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InputSwitchConfiguration>>,
     ) -> Self {
-        self.input_switch_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "InputSwitchConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `InputType`.
-    pub fn input_type(mut self, value: impl Into<Value<InputType>>) -> Self {
-        self.input_type = Some(value.into());
-        self
+    /// `InputType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn input_type(self, value: impl Into<Value<InputType>>) -> Self {
+        Self(self.0.with(4, "InputType", value.into().to_template()))
     }
-    /// Sets `OutputHeaderConfiguration`.
+    /// `OutputHeaderConfiguration` (optional).
     pub fn output_header_configuration(
-        mut self,
+        self,
         value: impl Into<Value<OutputHeaderConfiguration>>,
     ) -> Self {
-        self.output_header_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "OutputHeaderConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChannelGroupName".to_owned(),
-            self.channel_group_name.to_template(),
-        );
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_switch_configuration {
-            m.insert("InputSwitchConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_type {
-            m.insert("InputType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_header_configuration {
-            m.insert("OutputHeaderConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_group_name.check(
-            &path.field("ChannelGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_switch_configuration.check(
-            &path.field("InputSwitchConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.input_type
-            .check(&path.field("InputType"), &Rules::NONE, out);
-        self.output_header_configuration.check(
-            &path.field("OutputHeaderConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChannelProps);
-
-/// Property type `InputSwitchConfiguration` of `AWS::MediaPackageV2::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct InputSwitchConfiguration {
-    /// `MQCSInputSwitching` (optional).
-    pub mqcs_input_switching: Option<Value<bool>>,
-    /// `PreferredInput` (optional).
-    /// Range: 1..=2.
-    pub preferred_input: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InputSwitchConfiguration` of `AWS::MediaPackageV2::Channel`.
+    InputSwitchConfiguration(default)
 }
 
 impl InputSwitchConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mqcs_input_switching: None,
-            preferred_input: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MQCSInputSwitching`.
-    pub fn mqcs_input_switching(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.mqcs_input_switching = Some(value.into());
-        self
+    /// `MQCSInputSwitching` (optional).
+    pub fn mqcs_input_switching(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MQCSInputSwitching", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredInput`.
-    pub fn preferred_input(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.preferred_input = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InputSwitchConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mqcs_input_switching {
-            m.insert("MQCSInputSwitching".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_input {
-            m.insert("PreferredInput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PreferredInput` (optional).
+    /// Range: 1 to 2.
+    pub fn preferred_input(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "PreferredInput", value.into().to_template()))
     }
 }
 
-impl Check for InputSwitchConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.preferred_input.check(
-            &path.field("PreferredInput"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `InputType`.
+    InputType {
+        /// `HLS`
+        Hls = "HLS",
+        /// `CMAF`
+        Cmaf = "CMAF",
     }
 }
 
-crate::impl_literal!(InputSwitchConfiguration);
-
-/// Values of `InputType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InputType {
-    /// `HLS`
-    Hls,
-    /// `CMAF`
-    Cmaf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InputType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HLS", "CMAF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hls => "HLS",
-            Self::Cmaf => "CMAF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InputType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InputType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InputType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HLS" => Self::Hls,
-            "CMAF" => Self::Cmaf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InputType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InputType::from(s))
-    }
-}
-
-crate::impl_literal!(InputType);
-
-/// Property type `OutputHeaderConfiguration` of `AWS::MediaPackageV2::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct OutputHeaderConfiguration {
-    /// `PublishMQCS` (optional).
-    pub publish_mqcs: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `OutputHeaderConfiguration` of `AWS::MediaPackageV2::Channel`.
+    OutputHeaderConfiguration(default)
 }
 
 impl OutputHeaderConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { publish_mqcs: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `PublishMQCS`.
-    pub fn publish_mqcs(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publish_mqcs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputHeaderConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.publish_mqcs {
-            m.insert("PublishMQCS".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PublishMQCS` (optional).
+    pub fn publish_mqcs(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "PublishMQCS", value.into().to_template()))
     }
 }
 
-impl Check for OutputHeaderConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OutputHeaderConfiguration);
-
-/// Property type `Tag` of `AWS::MediaPackageV2::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::MediaPackageV2::Channel`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

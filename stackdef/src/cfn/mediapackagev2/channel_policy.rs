@@ -11,83 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaPackageV2::ChannelPolicy`.
-#[derive(Debug, Clone)]
-pub struct ChannelPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ChannelPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ChannelPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ChannelPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackageV2::ChannelPolicy`.
+    ChannelPolicy("AWS::MediaPackageV2::ChannelPolicy", ChannelPolicyProps)
 }
 
 impl ChannelPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackageV2::ChannelPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ChannelGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelGroupName", value.into())
+    }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackageV2::ChannelPolicy`.
-#[derive(Debug, Clone)]
-pub struct ChannelPolicyProps {
-    /// `ChannelGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_group_name: Value<String>,
-    /// `ChannelName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_name: Value<String>,
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackageV2::ChannelPolicy`.
+    ChannelPolicyProps
 }
 
 impl ChannelPolicyProps {
@@ -95,52 +53,17 @@ impl ChannelPolicyProps {
     pub fn new(
         channel_group_name: impl Into<Value<String>>,
         channel_name: impl Into<Value<String>>,
-        policy: impl Into<Value<serde_json::Value>>,
+        policy: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            channel_group_name: channel_group_name.into(),
-            channel_name: channel_name.into(),
-            policy: policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ChannelGroupName",
+                    channel_group_name.into().to_template(),
+                )
+                .with(1, "ChannelName", channel_name.into().to_template())
+                .with(2, "Policy", policy.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ChannelPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChannelGroupName".to_owned(),
-            self.channel_group_name.to_template(),
-        );
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_group_name.check(
-            &path.field("ChannelGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChannelPolicyProps);

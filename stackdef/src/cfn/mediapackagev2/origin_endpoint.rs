@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct OriginEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OriginEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OriginEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OriginEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackageV2::OriginEndpoint`.
+    OriginEndpoint("AWS::MediaPackageV2::OriginEndpoint", OriginEndpointProps)
 }
 
 impl OriginEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackageV2::OriginEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OriginEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaPackageV2OriginEndpointArn> {
         self.resource.ref_value()
@@ -112,48 +64,99 @@ impl OriginEndpoint {
     pub fn attr_modified_at(&self) -> Value<String> {
         self.resource.get_att("ModifiedAt")
     }
+
+    /// Replaces `ChannelGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelGroupName", value.into())
+    }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `ContainerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_type(&self, value: impl Into<Value<ContainerType>>) {
+        self.resource.set_property("ContainerType", value.into())
+    }
+
+    /// Replaces `DashManifests` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dash_manifests(&self, value: impl Into<Value<List<DashManifestConfiguration>>>) {
+        self.resource.set_property("DashManifests", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ForceEndpointErrorConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force_endpoint_error_configuration(
+        &self,
+        value: impl Into<Value<ForceEndpointErrorConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ForceEndpointErrorConfiguration", value.into())
+    }
+
+    /// Replaces `HlsManifests` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hls_manifests(&self, value: impl Into<Value<List<HlsManifestConfiguration>>>) {
+        self.resource.set_property("HlsManifests", value.into())
+    }
+
+    /// Replaces `LowLatencyHlsManifests` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_low_latency_hls_manifests(
+        &self,
+        value: impl Into<Value<List<LowLatencyHlsManifestConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("LowLatencyHlsManifests", value.into())
+    }
+
+    /// Replaces `MssManifests` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mss_manifests(&self, value: impl Into<Value<List<MssManifestConfiguration>>>) {
+        self.resource.set_property("MssManifests", value.into())
+    }
+
+    /// Replaces `OriginEndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OriginEndpointName", value.into())
+    }
+
+    /// Replaces `Segment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment(&self, value: impl Into<Value<Segment>>) {
+        self.resource.set_property("Segment", value.into())
+    }
+
+    /// Replaces `StartoverWindowSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_startover_window_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("StartoverWindowSeconds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct OriginEndpointProps {
-    /// `ChannelGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_group_name: Value<String>,
-    /// `ChannelName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_name: Value<String>,
-    /// `ContainerType` (required).
-    pub container_type: Value<ContainerType>,
-    /// `DashManifests` (optional).
-    pub dash_manifests: Option<Value<List<DashManifestConfiguration>>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `ForceEndpointErrorConfiguration` (optional).
-    pub force_endpoint_error_configuration: Option<Value<ForceEndpointErrorConfiguration>>,
-    /// `HlsManifests` (optional).
-    pub hls_manifests: Option<Value<List<HlsManifestConfiguration>>>,
-    /// `LowLatencyHlsManifests` (optional).
-    pub low_latency_hls_manifests: Option<Value<List<LowLatencyHlsManifestConfiguration>>>,
-    /// `MssManifests` (optional).
-    pub mss_manifests: Option<Value<List<MssManifestConfiguration>>>,
-    /// `OriginEndpointName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub origin_endpoint_name: Value<String>,
-    /// `Segment` (optional).
-    pub segment: Option<Value<Segment>>,
-    /// `StartoverWindowSeconds` (optional).
-    /// Range: 60..=1209600.
-    pub startover_window_seconds: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackageV2::OriginEndpoint`.
+    OriginEndpointProps
 }
 
 impl OriginEndpointProps {
@@ -164,2606 +167,833 @@ impl OriginEndpointProps {
         container_type: impl Into<Value<ContainerType>>,
         origin_endpoint_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            channel_group_name: channel_group_name.into(),
-            channel_name: channel_name.into(),
-            container_type: container_type.into(),
-            dash_manifests: None,
-            description: None,
-            force_endpoint_error_configuration: None,
-            hls_manifests: None,
-            low_latency_hls_manifests: None,
-            mss_manifests: None,
-            origin_endpoint_name: origin_endpoint_name.into(),
-            segment: None,
-            startover_window_seconds: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ChannelGroupName",
+                    channel_group_name.into().to_template(),
+                )
+                .with(1, "ChannelName", channel_name.into().to_template())
+                .with(2, "ContainerType", container_type.into().to_template())
+                .with(
+                    9,
+                    "OriginEndpointName",
+                    origin_endpoint_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DashManifests`.
-    pub fn dash_manifests(
-        mut self,
-        value: impl Into<Value<List<DashManifestConfiguration>>>,
-    ) -> Self {
-        self.dash_manifests = Some(value.into());
-        self
+    /// `DashManifests` (optional).
+    pub fn dash_manifests(self, value: impl Into<Value<List<DashManifestConfiguration>>>) -> Self {
+        Self(self.0.with(3, "DashManifests", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `ForceEndpointErrorConfiguration`.
+    /// `ForceEndpointErrorConfiguration` (optional).
     pub fn force_endpoint_error_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ForceEndpointErrorConfiguration>>,
     ) -> Self {
-        self.force_endpoint_error_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "ForceEndpointErrorConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HlsManifests`.
-    pub fn hls_manifests(
-        mut self,
-        value: impl Into<Value<List<HlsManifestConfiguration>>>,
-    ) -> Self {
-        self.hls_manifests = Some(value.into());
-        self
+    /// `HlsManifests` (optional).
+    pub fn hls_manifests(self, value: impl Into<Value<List<HlsManifestConfiguration>>>) -> Self {
+        Self(self.0.with(6, "HlsManifests", value.into().to_template()))
     }
-    /// Sets `LowLatencyHlsManifests`.
+    /// `LowLatencyHlsManifests` (optional).
     pub fn low_latency_hls_manifests(
-        mut self,
+        self,
         value: impl Into<Value<List<LowLatencyHlsManifestConfiguration>>>,
     ) -> Self {
-        self.low_latency_hls_manifests = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "LowLatencyHlsManifests", value.into().to_template()),
+        )
     }
-    /// Sets `MssManifests`.
-    pub fn mss_manifests(
-        mut self,
-        value: impl Into<Value<List<MssManifestConfiguration>>>,
-    ) -> Self {
-        self.mss_manifests = Some(value.into());
-        self
+    /// `MssManifests` (optional).
+    pub fn mss_manifests(self, value: impl Into<Value<List<MssManifestConfiguration>>>) -> Self {
+        Self(self.0.with(8, "MssManifests", value.into().to_template()))
     }
-    /// Sets `Segment`.
-    pub fn segment(mut self, value: impl Into<Value<Segment>>) -> Self {
-        self.segment = Some(value.into());
-        self
+    /// `Segment` (optional).
+    pub fn segment(self, value: impl Into<Value<Segment>>) -> Self {
+        Self(self.0.with(10, "Segment", value.into().to_template()))
     }
-    /// Sets `StartoverWindowSeconds`.
-    pub fn startover_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.startover_window_seconds = Some(value.into());
-        self
+    /// `StartoverWindowSeconds` (optional).
+    /// Range: 60 to 1209600.
+    pub fn startover_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(11, "StartoverWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OriginEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChannelGroupName".to_owned(),
-            self.channel_group_name.to_template(),
-        );
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        m.insert(
-            "ContainerType".to_owned(),
-            self.container_type.to_template(),
-        );
-        if let Some(v) = &self.dash_manifests {
-            m.insert("DashManifests".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.force_endpoint_error_configuration {
-            m.insert(
-                "ForceEndpointErrorConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.hls_manifests {
-            m.insert("HlsManifests".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.low_latency_hls_manifests {
-            m.insert("LowLatencyHlsManifests".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mss_manifests {
-            m.insert("MssManifests".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OriginEndpointName".to_owned(),
-            self.origin_endpoint_name.to_template(),
-        );
-        if let Some(v) = &self.segment {
-            m.insert("Segment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.startover_window_seconds {
-            m.insert("StartoverWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for OriginEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_group_name.check(
-            &path.field("ChannelGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_type
-            .check(&path.field("ContainerType"), &Rules::NONE, out);
-        self.dash_manifests
-            .check(&path.field("DashManifests"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.force_endpoint_error_configuration.check(
-            &path.field("ForceEndpointErrorConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.hls_manifests
-            .check(&path.field("HlsManifests"), &Rules::NONE, out);
-        self.low_latency_hls_manifests.check(
-            &path.field("LowLatencyHlsManifests"),
-            &Rules::NONE,
-            out,
-        );
-        self.mss_manifests
-            .check(&path.field("MssManifests"), &Rules::NONE, out);
-        self.origin_endpoint_name.check(
-            &path.field("OriginEndpointName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.segment
-            .check(&path.field("Segment"), &Rules::NONE, out);
-        self.startover_window_seconds.check(
-            &path.field("StartoverWindowSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(1209600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ContainerType`.
+    ContainerType {
+        /// `TS`
+        Ts = "TS",
+        /// `CMAF`
+        Cmaf = "CMAF",
+        /// `ISM`
+        Ism = "ISM",
     }
 }
 
-crate::impl_literal!(OriginEndpointProps);
-
-/// Values of `ContainerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContainerType {
-    /// `TS`
-    Ts,
-    /// `CMAF`
-    Cmaf,
-    /// `ISM`
-    Ism,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContainerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TS", "CMAF", "ISM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ts => "TS",
-            Self::Cmaf => "CMAF",
-            Self::Ism => "ISM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContainerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContainerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContainerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TS" => Self::Ts,
-            "CMAF" => Self::Cmaf,
-            "ISM" => Self::Ism,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContainerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContainerType::from(s))
-    }
-}
-
-crate::impl_literal!(ContainerType);
-
-/// Property type `DashManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DashManifestConfiguration {
-    /// `BaseUrls` (optional).
-    /// Items: 0..=20.
-    pub base_urls: Option<Value<List<DashBaseUrl>>>,
-    /// `Compactness` (optional).
-    pub compactness: Option<Value<DashCompactness>>,
-    /// `DrmSignaling` (optional).
-    pub drm_signaling: Option<Value<DashDrmSignaling>>,
-    /// `DvbSettings` (optional).
-    pub dvb_settings: Option<Value<DashDvbSettings>>,
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<FilterConfiguration>>,
-    /// `ManifestName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub manifest_name: Value<String>,
-    /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<i64>>,
-    /// `MinBufferTimeSeconds` (optional).
-    pub min_buffer_time_seconds: Option<Value<i64>>,
-    /// `MinUpdatePeriodSeconds` (optional).
-    pub min_update_period_seconds: Option<Value<i64>>,
-    /// `PeriodTriggers` (optional).
-    /// Items: 0..=100.
-    pub period_triggers: Option<Value<List<DashPeriodTrigger>>>,
-    /// `Profiles` (optional).
-    /// Items: 0..=5.
-    pub profiles: Option<Value<List<DashProfile>>>,
-    /// `ProgramInformation` (optional).
-    pub program_information: Option<Value<DashProgramInformation>>,
-    /// `ScteDash` (optional).
-    pub scte_dash: Option<Value<ScteDash>>,
-    /// `SegmentTemplateFormat` (optional).
-    pub segment_template_format: Option<Value<DashSegmentTemplateFormat>>,
-    /// `SubtitleConfiguration` (optional).
-    pub subtitle_configuration: Option<Value<DashSubtitleConfiguration>>,
-    /// `SuggestedPresentationDelaySeconds` (optional).
-    pub suggested_presentation_delay_seconds: Option<Value<i64>>,
-    /// `UtcTiming` (optional).
-    pub utc_timing: Option<Value<DashUtcTiming>>,
+crate::l1_struct! {
+    /// Property type `DashManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashManifestConfiguration
 }
 
 impl DashManifestConfiguration {
     /// The required properties: `ManifestName`.
     pub fn new(manifest_name: impl Into<Value<String>>) -> Self {
-        Self {
-            base_urls: None,
-            compactness: None,
-            drm_signaling: None,
-            dvb_settings: None,
-            filter_configuration: None,
-            manifest_name: manifest_name.into(),
-            manifest_window_seconds: None,
-            min_buffer_time_seconds: None,
-            min_update_period_seconds: None,
-            period_triggers: None,
-            profiles: None,
-            program_information: None,
-            scte_dash: None,
-            segment_template_format: None,
-            subtitle_configuration: None,
-            suggested_presentation_delay_seconds: None,
-            utc_timing: None,
-        }
+        Self(crate::Properties::new().with(5, "ManifestName", manifest_name.into().to_template()))
     }
-    /// Sets `BaseUrls`.
-    pub fn base_urls(mut self, value: impl Into<Value<List<DashBaseUrl>>>) -> Self {
-        self.base_urls = Some(value.into());
-        self
+    /// `BaseUrls` (optional).
+    /// Items: 0 to 20.
+    pub fn base_urls(self, value: impl Into<Value<List<DashBaseUrl>>>) -> Self {
+        Self(self.0.with(0, "BaseUrls", value.into().to_template()))
     }
-    /// Sets `Compactness`.
-    pub fn compactness(mut self, value: impl Into<Value<DashCompactness>>) -> Self {
-        self.compactness = Some(value.into());
-        self
+    /// `Compactness` (optional).
+    pub fn compactness(self, value: impl Into<Value<DashCompactness>>) -> Self {
+        Self(self.0.with(1, "Compactness", value.into().to_template()))
     }
-    /// Sets `DrmSignaling`.
-    pub fn drm_signaling(mut self, value: impl Into<Value<DashDrmSignaling>>) -> Self {
-        self.drm_signaling = Some(value.into());
-        self
+    /// `DrmSignaling` (optional).
+    pub fn drm_signaling(self, value: impl Into<Value<DashDrmSignaling>>) -> Self {
+        Self(self.0.with(2, "DrmSignaling", value.into().to_template()))
     }
-    /// Sets `DvbSettings`.
-    pub fn dvb_settings(mut self, value: impl Into<Value<DashDvbSettings>>) -> Self {
-        self.dvb_settings = Some(value.into());
-        self
+    /// `DvbSettings` (optional).
+    pub fn dvb_settings(self, value: impl Into<Value<DashDvbSettings>>) -> Self {
+        Self(self.0.with(3, "DvbSettings", value.into().to_template()))
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(mut self, value: impl Into<Value<FilterConfiguration>>) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<FilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FilterConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
+    /// `ManifestWindowSeconds` (optional).
+    pub fn manifest_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ManifestWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MinBufferTimeSeconds`.
-    pub fn min_buffer_time_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_buffer_time_seconds = Some(value.into());
-        self
+    /// `MinBufferTimeSeconds` (optional).
+    pub fn min_buffer_time_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MinBufferTimeSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MinUpdatePeriodSeconds`.
-    pub fn min_update_period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_update_period_seconds = Some(value.into());
-        self
+    /// `MinUpdatePeriodSeconds` (optional).
+    pub fn min_update_period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MinUpdatePeriodSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `PeriodTriggers`.
-    pub fn period_triggers(mut self, value: impl Into<Value<List<DashPeriodTrigger>>>) -> Self {
-        self.period_triggers = Some(value.into());
-        self
+    /// `PeriodTriggers` (optional).
+    /// Items: 0 to 100.
+    pub fn period_triggers(self, value: impl Into<Value<List<DashPeriodTrigger>>>) -> Self {
+        Self(self.0.with(9, "PeriodTriggers", value.into().to_template()))
     }
-    /// Sets `Profiles`.
-    pub fn profiles(mut self, value: impl Into<Value<List<DashProfile>>>) -> Self {
-        self.profiles = Some(value.into());
-        self
+    /// `Profiles` (optional).
+    /// Items: 0 to 5.
+    pub fn profiles(self, value: impl Into<Value<List<DashProfile>>>) -> Self {
+        Self(self.0.with(10, "Profiles", value.into().to_template()))
     }
-    /// Sets `ProgramInformation`.
-    pub fn program_information(mut self, value: impl Into<Value<DashProgramInformation>>) -> Self {
-        self.program_information = Some(value.into());
-        self
+    /// `ProgramInformation` (optional).
+    pub fn program_information(self, value: impl Into<Value<DashProgramInformation>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ProgramInformation", value.into().to_template()),
+        )
     }
-    /// Sets `ScteDash`.
-    pub fn scte_dash(mut self, value: impl Into<Value<ScteDash>>) -> Self {
-        self.scte_dash = Some(value.into());
-        self
+    /// `ScteDash` (optional).
+    pub fn scte_dash(self, value: impl Into<Value<ScteDash>>) -> Self {
+        Self(self.0.with(12, "ScteDash", value.into().to_template()))
     }
-    /// Sets `SegmentTemplateFormat`.
+    /// `SegmentTemplateFormat` (optional).
     pub fn segment_template_format(
-        mut self,
+        self,
         value: impl Into<Value<DashSegmentTemplateFormat>>,
     ) -> Self {
-        self.segment_template_format = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(13, "SegmentTemplateFormat", value.into().to_template()),
+        )
     }
-    /// Sets `SubtitleConfiguration`.
+    /// `SubtitleConfiguration` (optional).
     pub fn subtitle_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DashSubtitleConfiguration>>,
     ) -> Self {
-        self.subtitle_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "SubtitleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SuggestedPresentationDelaySeconds`.
-    pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.suggested_presentation_delay_seconds = Some(value.into());
-        self
+    /// `SuggestedPresentationDelaySeconds` (optional).
+    pub fn suggested_presentation_delay_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            15,
+            "SuggestedPresentationDelaySeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UtcTiming`.
-    pub fn utc_timing(mut self, value: impl Into<Value<DashUtcTiming>>) -> Self {
-        self.utc_timing = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashManifestConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_urls {
-            m.insert("BaseUrls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compactness {
-            m.insert("Compactness".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drm_signaling {
-            m.insert("DrmSignaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_settings {
-            m.insert("DvbSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("ManifestName".to_owned(), self.manifest_name.to_template());
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_buffer_time_seconds {
-            m.insert("MinBufferTimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_update_period_seconds {
-            m.insert("MinUpdatePeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.period_triggers {
-            m.insert("PeriodTriggers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profiles {
-            m.insert("Profiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_information {
-            m.insert("ProgramInformation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte_dash {
-            m.insert("ScteDash".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_template_format {
-            m.insert("SegmentTemplateFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subtitle_configuration {
-            m.insert("SubtitleConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suggested_presentation_delay_seconds {
-            m.insert(
-                "SuggestedPresentationDelaySeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.utc_timing {
-            m.insert("UtcTiming".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UtcTiming` (optional).
+    pub fn utc_timing(self, value: impl Into<Value<DashUtcTiming>>) -> Self {
+        Self(self.0.with(16, "UtcTiming", value.into().to_template()))
     }
 }
 
-impl Check for DashManifestConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_urls.check(
-            &path.field("BaseUrls"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compactness
-            .check(&path.field("Compactness"), &Rules::NONE, out);
-        self.drm_signaling
-            .check(&path.field("DrmSignaling"), &Rules::NONE, out);
-        self.dvb_settings
-            .check(&path.field("DvbSettings"), &Rules::NONE, out);
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-        self.manifest_name.check(
-            &path.field("ManifestName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.period_triggers.check(
-            &path.field("PeriodTriggers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.profiles.check(
-            &path.field("Profiles"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.program_information
-            .check(&path.field("ProgramInformation"), &Rules::NONE, out);
-        self.scte_dash
-            .check(&path.field("ScteDash"), &Rules::NONE, out);
-        self.segment_template_format
-            .check(&path.field("SegmentTemplateFormat"), &Rules::NONE, out);
-        self.subtitle_configuration
-            .check(&path.field("SubtitleConfiguration"), &Rules::NONE, out);
-        self.utc_timing
-            .check(&path.field("UtcTiming"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashManifestConfiguration);
-
-/// Property type `DashBaseUrl` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DashBaseUrl {
-    /// `DvbPriority` (optional).
-    /// Range: 1..=15000.
-    pub dvb_priority: Option<Value<i64>>,
-    /// `DvbWeight` (optional).
-    /// Range: 1..=15000.
-    pub dvb_weight: Option<Value<i64>>,
-    /// `ServiceLocation` (optional).
-    /// Length: 1..=2048 characters.
-    pub service_location: Option<Value<String>>,
-    /// `Url` (required).
-    /// Length: 1..=2048 characters.
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `DashBaseUrl` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashBaseUrl
 }
 
 impl DashBaseUrl {
     /// The required properties: `Url`.
     pub fn new(url: impl Into<Value<String>>) -> Self {
-        Self {
-            dvb_priority: None,
-            dvb_weight: None,
-            service_location: None,
-            url: url.into(),
-        }
+        Self(crate::Properties::new().with(3, "Url", url.into().to_template()))
     }
-    /// Sets `DvbPriority`.
-    pub fn dvb_priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dvb_priority = Some(value.into());
-        self
+    /// `DvbPriority` (optional).
+    /// Range: 1 to 15000.
+    pub fn dvb_priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "DvbPriority", value.into().to_template()))
     }
-    /// Sets `DvbWeight`.
-    pub fn dvb_weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dvb_weight = Some(value.into());
-        self
+    /// `DvbWeight` (optional).
+    /// Range: 1 to 15000.
+    pub fn dvb_weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "DvbWeight", value.into().to_template()))
     }
-    /// Sets `ServiceLocation`.
-    pub fn service_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_location = Some(value.into());
-        self
+    /// `ServiceLocation` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn service_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServiceLocation", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DashBaseUrl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dvb_priority {
-            m.insert("DvbPriority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dvb_weight {
-            m.insert("DvbWeight".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_location {
-            m.insert("ServiceLocation".to_owned(), v.to_template());
-        }
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DashCompactness`.
+    DashCompactness {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for DashBaseUrl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dvb_priority.check(
-            &path.field("DvbPriority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(15000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dvb_weight.check(
-            &path.field("DvbWeight"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(15000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_location.check(
-            &path.field("ServiceLocation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DashDrmSignaling`.
+    DashDrmSignaling {
+        /// `INDIVIDUAL`
+        Individual = "INDIVIDUAL",
+        /// `REFERENCED`
+        Referenced = "REFERENCED",
     }
 }
 
-crate::impl_literal!(DashBaseUrl);
-
-/// Values of `DashCompactness`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashCompactness {
-    /// `STANDARD`
-    Standard,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashCompactness {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashCompactness {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashCompactness {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashCompactness {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashCompactness> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashCompactness::from(s))
-    }
-}
-
-crate::impl_literal!(DashCompactness);
-
-/// Values of `DashDrmSignaling`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashDrmSignaling {
-    /// `INDIVIDUAL`
-    Individual,
-    /// `REFERENCED`
-    Referenced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashDrmSignaling {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INDIVIDUAL", "REFERENCED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Individual => "INDIVIDUAL",
-            Self::Referenced => "REFERENCED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashDrmSignaling {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashDrmSignaling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashDrmSignaling {
-    fn from(s: &str) -> Self {
-        match s {
-            "INDIVIDUAL" => Self::Individual,
-            "REFERENCED" => Self::Referenced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashDrmSignaling> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashDrmSignaling::from(s))
-    }
-}
-
-crate::impl_literal!(DashDrmSignaling);
-
-/// Property type `DashDvbSettings` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DashDvbSettings {
-    /// `ErrorMetrics` (optional).
-    /// Items: 0..=20.
-    pub error_metrics: Option<Value<List<DashDvbMetricsReporting>>>,
-    /// `FontDownload` (optional).
-    pub font_download: Option<Value<DashDvbFontDownload>>,
+crate::l1_struct! {
+    /// Property type `DashDvbSettings` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashDvbSettings(default)
 }
 
 impl DashDvbSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            error_metrics: None,
-            font_download: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ErrorMetrics`.
-    pub fn error_metrics(mut self, value: impl Into<Value<List<DashDvbMetricsReporting>>>) -> Self {
-        self.error_metrics = Some(value.into());
-        self
+    /// `ErrorMetrics` (optional).
+    /// Items: 0 to 20.
+    pub fn error_metrics(self, value: impl Into<Value<List<DashDvbMetricsReporting>>>) -> Self {
+        Self(self.0.with(0, "ErrorMetrics", value.into().to_template()))
     }
-    /// Sets `FontDownload`.
-    pub fn font_download(mut self, value: impl Into<Value<DashDvbFontDownload>>) -> Self {
-        self.font_download = Some(value.into());
-        self
+    /// `FontDownload` (optional).
+    pub fn font_download(self, value: impl Into<Value<DashDvbFontDownload>>) -> Self {
+        Self(self.0.with(1, "FontDownload", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DashDvbSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_metrics {
-            m.insert("ErrorMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_download {
-            m.insert("FontDownload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashDvbSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.error_metrics.check(
-            &path.field("ErrorMetrics"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.font_download
-            .check(&path.field("FontDownload"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashDvbSettings);
-
-/// Property type `DashDvbMetricsReporting` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DashDvbMetricsReporting {
-    /// `Probability` (optional).
-    /// Range: 1..=1000.
-    pub probability: Option<Value<i64>>,
-    /// `ReportingUrl` (required).
-    /// Length: 1..=2048 characters.
-    pub reporting_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `DashDvbMetricsReporting` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashDvbMetricsReporting
 }
 
 impl DashDvbMetricsReporting {
     /// The required properties: `ReportingUrl`.
     pub fn new(reporting_url: impl Into<Value<String>>) -> Self {
-        Self {
-            probability: None,
-            reporting_url: reporting_url.into(),
-        }
+        Self(crate::Properties::new().with(1, "ReportingUrl", reporting_url.into().to_template()))
     }
-    /// Sets `Probability`.
-    pub fn probability(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.probability = Some(value.into());
-        self
+    /// `Probability` (optional).
+    /// Range: 1 to 1000.
+    pub fn probability(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Probability", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DashDvbMetricsReporting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.probability {
-            m.insert("Probability".to_owned(), v.to_template());
-        }
-        m.insert("ReportingUrl".to_owned(), self.reporting_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashDvbMetricsReporting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.probability.check(
-            &path.field("Probability"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.reporting_url.check(
-            &path.field("ReportingUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DashDvbMetricsReporting);
-
-/// Property type `DashDvbFontDownload` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DashDvbFontDownload {
-    /// `FontFamily` (optional).
-    /// Length: 1..=256 characters.
-    pub font_family: Option<Value<String>>,
-    /// `MimeType` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_/-]*[a-zA-Z0-9]$`.
-    pub mime_type: Option<Value<String>>,
-    /// `Url` (optional).
-    /// Length: 1..=2048 characters.
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DashDvbFontDownload` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashDvbFontDownload(default)
 }
 
 impl DashDvbFontDownload {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            font_family: None,
-            mime_type: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FontFamily`.
-    pub fn font_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_family = Some(value.into());
-        self
+    /// `FontFamily` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn font_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FontFamily", value.into().to_template()))
     }
-    /// Sets `MimeType`.
-    pub fn mime_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mime_type = Some(value.into());
-        self
+    /// `MimeType` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_/-]*[a-zA-Z0-9]$`.
+    pub fn mime_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MimeType", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DashDvbFontDownload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.font_family {
-            m.insert("FontFamily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mime_type {
-            m.insert("MimeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashDvbFontDownload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.font_family.check(
-            &path.field("FontFamily"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mime_type.check(
-            &path.field("MimeType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_/-]*[a-zA-Z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DashDvbFontDownload);
-
-/// Property type `FilterConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterConfiguration {
-    /// `ClipStartTime` (optional).
-    pub clip_start_time: Option<Value<String>>,
-    /// `DrmSettings` (optional).
-    /// Length: 1..=1024 characters.
-    pub drm_settings: Option<Value<String>>,
-    /// `End` (optional).
-    pub end: Option<Value<String>>,
-    /// `ManifestFilter` (optional).
-    /// Length: 1..=1024 characters.
-    pub manifest_filter: Option<Value<String>>,
-    /// `Start` (optional).
-    pub start: Option<Value<String>>,
-    /// `TimeDelaySeconds` (optional).
-    /// Range: 0..=1209600.
-    pub time_delay_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FilterConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    FilterConfiguration(default)
 }
 
 impl FilterConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            clip_start_time: None,
-            drm_settings: None,
-            end: None,
-            manifest_filter: None,
-            start: None,
-            time_delay_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClipStartTime`.
-    pub fn clip_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.clip_start_time = Some(value.into());
-        self
+    /// `ClipStartTime` (optional).
+    pub fn clip_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClipStartTime", value.into().to_template()))
     }
-    /// Sets `DrmSettings`.
-    pub fn drm_settings(mut self, value: impl Into<Value<String>>) -> Self {
-        self.drm_settings = Some(value.into());
-        self
+    /// `DrmSettings` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn drm_settings(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DrmSettings", value.into().to_template()))
     }
-    /// Sets `End`.
-    pub fn end(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end = Some(value.into());
-        self
+    /// `End` (optional).
+    pub fn end(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "End", value.into().to_template()))
     }
-    /// Sets `ManifestFilter`.
-    pub fn manifest_filter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_filter = Some(value.into());
-        self
+    /// `ManifestFilter` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn manifest_filter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ManifestFilter", value.into().to_template()))
     }
-    /// Sets `Start`.
-    pub fn start(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start = Some(value.into());
-        self
+    /// `Start` (optional).
+    pub fn start(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Start", value.into().to_template()))
     }
-    /// Sets `TimeDelaySeconds`.
-    pub fn time_delay_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.time_delay_seconds = Some(value.into());
-        self
+    /// `TimeDelaySeconds` (optional).
+    /// Range: 0 to 1209600.
+    pub fn time_delay_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TimeDelaySeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FilterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.clip_start_time {
-            m.insert("ClipStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drm_settings {
-            m.insert("DrmSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end {
-            m.insert("End".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_filter {
-            m.insert("ManifestFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start {
-            m.insert("Start".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_delay_seconds {
-            m.insert("TimeDelaySeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DashPeriodTrigger`.
+    DashPeriodTrigger {
+        /// `AVAILS`
+        Avails = "AVAILS",
+        /// `DRM_KEY_ROTATION`
+        DrmKeyRotation = "DRM_KEY_ROTATION",
+        /// `SOURCE_CHANGES`
+        SourceChanges = "SOURCE_CHANGES",
+        /// `SOURCE_DISRUPTIONS`
+        SourceDisruptions = "SOURCE_DISRUPTIONS",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for FilterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.drm_settings.check(
-            &path.field("DrmSettings"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manifest_filter.check(
-            &path.field("ManifestFilter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_delay_seconds.check(
-            &path.field("TimeDelaySeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1209600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DashProfile`.
+    DashProfile {
+        /// `DVB_DASH`
+        DvbDash = "DVB_DASH",
     }
 }
 
-crate::impl_literal!(FilterConfiguration);
-
-/// Values of `DashPeriodTrigger`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashPeriodTrigger {
-    /// `AVAILS`
-    Avails,
-    /// `DRM_KEY_ROTATION`
-    DrmKeyRotation,
-    /// `SOURCE_CHANGES`
-    SourceChanges,
-    /// `SOURCE_DISRUPTIONS`
-    SourceDisruptions,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashPeriodTrigger {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AVAILS",
-        "DRM_KEY_ROTATION",
-        "SOURCE_CHANGES",
-        "SOURCE_DISRUPTIONS",
-        "NONE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Avails => "AVAILS",
-            Self::DrmKeyRotation => "DRM_KEY_ROTATION",
-            Self::SourceChanges => "SOURCE_CHANGES",
-            Self::SourceDisruptions => "SOURCE_DISRUPTIONS",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashPeriodTrigger {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashPeriodTrigger {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashPeriodTrigger {
-    fn from(s: &str) -> Self {
-        match s {
-            "AVAILS" => Self::Avails,
-            "DRM_KEY_ROTATION" => Self::DrmKeyRotation,
-            "SOURCE_CHANGES" => Self::SourceChanges,
-            "SOURCE_DISRUPTIONS" => Self::SourceDisruptions,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashPeriodTrigger> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashPeriodTrigger::from(s))
-    }
-}
-
-crate::impl_literal!(DashPeriodTrigger);
-
-/// Values of `DashProfile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashProfile {
-    /// `DVB_DASH`
-    DvbDash,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashProfile {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DVB_DASH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DvbDash => "DVB_DASH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashProfile {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashProfile {
-    fn from(s: &str) -> Self {
-        match s {
-            "DVB_DASH" => Self::DvbDash,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashProfile> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashProfile::from(s))
-    }
-}
-
-crate::impl_literal!(DashProfile);
-
-/// Property type `DashProgramInformation` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DashProgramInformation {
-    /// `Copyright` (optional).
-    /// Length: 1..=2048 characters.
-    pub copyright: Option<Value<String>>,
-    /// `LanguageCode` (optional).
-    /// Length: 2..=5 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$`.
-    pub language_code: Option<Value<String>>,
-    /// `MoreInformationUrl` (optional).
-    /// Length: 1..=2048 characters.
-    pub more_information_url: Option<Value<String>>,
-    /// `Source` (optional).
-    /// Length: 1..=2048 characters.
-    pub source: Option<Value<String>>,
-    /// `Title` (optional).
-    /// Length: 1..=2048 characters.
-    pub title: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DashProgramInformation` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashProgramInformation(default)
 }
 
 impl DashProgramInformation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            copyright: None,
-            language_code: None,
-            more_information_url: None,
-            source: None,
-            title: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Copyright`.
-    pub fn copyright(mut self, value: impl Into<Value<String>>) -> Self {
-        self.copyright = Some(value.into());
-        self
+    /// `Copyright` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn copyright(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Copyright", value.into().to_template()))
     }
-    /// Sets `LanguageCode`.
-    pub fn language_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language_code = Some(value.into());
-        self
+    /// `LanguageCode` (optional).
+    /// Length: 2 to 5 characters.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$`.
+    pub fn language_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LanguageCode", value.into().to_template()))
     }
-    /// Sets `MoreInformationUrl`.
-    pub fn more_information_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.more_information_url = Some(value.into());
-        self
+    /// `MoreInformationUrl` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn more_information_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MoreInformationUrl", value.into().to_template()),
+        )
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Source", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Title", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DashProgramInformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copyright {
-            m.insert("Copyright".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.language_code {
-            m.insert("LanguageCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.more_information_url {
-            m.insert("MoreInformationUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashProgramInformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.copyright.check(
-            &path.field("Copyright"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.language_code.check(
-            &path.field("LanguageCode"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(5),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*[a-zA-Z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.more_information_url.check(
-            &path.field("MoreInformationUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DashProgramInformation);
-
-/// Property type `ScteDash` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct ScteDash {
-    /// `AdMarkerDash` (optional).
-    pub ad_marker_dash: Option<Value<AdMarkerDash>>,
+crate::l1_struct! {
+    /// Property type `ScteDash` of `AWS::MediaPackageV2::OriginEndpoint`.
+    ScteDash(default)
 }
 
 impl ScteDash {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_marker_dash: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkerDash`.
-    pub fn ad_marker_dash(mut self, value: impl Into<Value<AdMarkerDash>>) -> Self {
-        self.ad_marker_dash = Some(value.into());
-        self
+    /// `AdMarkerDash` (optional).
+    pub fn ad_marker_dash(self, value: impl Into<Value<AdMarkerDash>>) -> Self {
+        Self(self.0.with(0, "AdMarkerDash", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScteDash {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_marker_dash {
-            m.insert("AdMarkerDash".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AdMarkerDash`.
+    AdMarkerDash {
+        /// `BINARY`
+        Binary = "BINARY",
+        /// `XML`
+        Xml = "XML",
     }
 }
 
-impl Check for ScteDash {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_marker_dash
-            .check(&path.field("AdMarkerDash"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DashSegmentTemplateFormat`.
+    DashSegmentTemplateFormat {
+        /// `NUMBER_WITH_TIMELINE`
+        NumberWithTimeline = "NUMBER_WITH_TIMELINE",
     }
 }
 
-crate::impl_literal!(ScteDash);
-
-/// Values of `AdMarkerDash`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdMarkerDash {
-    /// `BINARY`
-    Binary,
-    /// `XML`
-    Xml,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdMarkerDash {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BINARY", "XML"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Binary => "BINARY",
-            Self::Xml => "XML",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AdMarkerDash {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdMarkerDash {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdMarkerDash {
-    fn from(s: &str) -> Self {
-        match s {
-            "BINARY" => Self::Binary,
-            "XML" => Self::Xml,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdMarkerDash> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdMarkerDash::from(s))
-    }
-}
-
-crate::impl_literal!(AdMarkerDash);
-
-/// Values of `DashSegmentTemplateFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashSegmentTemplateFormat {
-    /// `NUMBER_WITH_TIMELINE`
-    NumberWithTimeline,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashSegmentTemplateFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NUMBER_WITH_TIMELINE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NumberWithTimeline => "NUMBER_WITH_TIMELINE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashSegmentTemplateFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashSegmentTemplateFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashSegmentTemplateFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "NUMBER_WITH_TIMELINE" => Self::NumberWithTimeline,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashSegmentTemplateFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashSegmentTemplateFormat::from(s))
-    }
-}
-
-crate::impl_literal!(DashSegmentTemplateFormat);
-
-/// Property type `DashSubtitleConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DashSubtitleConfiguration {
-    /// `TtmlConfiguration` (optional).
-    pub ttml_configuration: Option<Value<DashTtmlConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DashSubtitleConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashSubtitleConfiguration(default)
 }
 
 impl DashSubtitleConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ttml_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TtmlConfiguration`.
-    pub fn ttml_configuration(mut self, value: impl Into<Value<DashTtmlConfiguration>>) -> Self {
-        self.ttml_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashSubtitleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ttml_configuration {
-            m.insert("TtmlConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TtmlConfiguration` (optional).
+    pub fn ttml_configuration(self, value: impl Into<Value<DashTtmlConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TtmlConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DashSubtitleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ttml_configuration
-            .check(&path.field("TtmlConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashSubtitleConfiguration);
-
-/// Property type `DashTtmlConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DashTtmlConfiguration {
-    /// `TtmlProfile` (required).
-    pub ttml_profile: Value<DashTtmlProfile>,
+crate::l1_struct! {
+    /// Property type `DashTtmlConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashTtmlConfiguration
 }
 
 impl DashTtmlConfiguration {
     /// The required properties: `TtmlProfile`.
     pub fn new(ttml_profile: impl Into<Value<DashTtmlProfile>>) -> Self {
-        Self {
-            ttml_profile: ttml_profile.into(),
-        }
+        Self(crate::Properties::new().with(0, "TtmlProfile", ttml_profile.into().to_template()))
     }
 }
 
-impl ToTemplate for DashTtmlConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TtmlProfile".to_owned(), self.ttml_profile.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DashTtmlProfile`.
+    DashTtmlProfile {
+        /// `IMSC_1`
+        Imsc1 = "IMSC_1",
+        /// `EBU_TT_D_101`
+        EbuTtD101 = "EBU_TT_D_101",
     }
 }
 
-impl Check for DashTtmlConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ttml_profile
-            .check(&path.field("TtmlProfile"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashTtmlConfiguration);
-
-/// Values of `DashTtmlProfile`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashTtmlProfile {
-    /// `IMSC_1`
-    Imsc1,
-    /// `EBU_TT_D_101`
-    EbuTtD101,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashTtmlProfile {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IMSC_1", "EBU_TT_D_101"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Imsc1 => "IMSC_1",
-            Self::EbuTtD101 => "EBU_TT_D_101",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashTtmlProfile {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashTtmlProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashTtmlProfile {
-    fn from(s: &str) -> Self {
-        match s {
-            "IMSC_1" => Self::Imsc1,
-            "EBU_TT_D_101" => Self::EbuTtD101,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashTtmlProfile> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashTtmlProfile::from(s))
-    }
-}
-
-crate::impl_literal!(DashTtmlProfile);
-
-/// Property type `DashUtcTiming` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DashUtcTiming {
-    /// `TimingMode` (optional).
-    pub timing_mode: Option<Value<DashUtcTimingMode>>,
-    /// `TimingSource` (optional).
-    /// Length: 1..=1024 characters.
-    pub timing_source: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DashUtcTiming` of `AWS::MediaPackageV2::OriginEndpoint`.
+    DashUtcTiming(default)
 }
 
 impl DashUtcTiming {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            timing_mode: None,
-            timing_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TimingMode`.
-    pub fn timing_mode(mut self, value: impl Into<Value<DashUtcTimingMode>>) -> Self {
-        self.timing_mode = Some(value.into());
-        self
+    /// `TimingMode` (optional).
+    pub fn timing_mode(self, value: impl Into<Value<DashUtcTimingMode>>) -> Self {
+        Self(self.0.with(0, "TimingMode", value.into().to_template()))
     }
-    /// Sets `TimingSource`.
-    pub fn timing_source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timing_source = Some(value.into());
-        self
+    /// `TimingSource` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn timing_source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TimingSource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DashUtcTiming {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.timing_mode {
-            m.insert("TimingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timing_source {
-            m.insert("TimingSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DashUtcTimingMode`.
+    DashUtcTimingMode {
+        /// `HTTP_HEAD`
+        HttpHead = "HTTP_HEAD",
+        /// `HTTP_ISO`
+        HttpIso = "HTTP_ISO",
+        /// `HTTP_XSDATE`
+        HttpXsdate = "HTTP_XSDATE",
+        /// `UTC_DIRECT`
+        UtcDirect = "UTC_DIRECT",
     }
 }
 
-impl Check for DashUtcTiming {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timing_mode
-            .check(&path.field("TimingMode"), &Rules::NONE, out);
-        self.timing_source.check(
-            &path.field("TimingSource"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DashUtcTiming);
-
-/// Values of `DashUtcTimingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DashUtcTimingMode {
-    /// `HTTP_HEAD`
-    HttpHead,
-    /// `HTTP_ISO`
-    HttpIso,
-    /// `HTTP_XSDATE`
-    HttpXsdate,
-    /// `UTC_DIRECT`
-    UtcDirect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DashUtcTimingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["HTTP_HEAD", "HTTP_ISO", "HTTP_XSDATE", "UTC_DIRECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpHead => "HTTP_HEAD",
-            Self::HttpIso => "HTTP_ISO",
-            Self::HttpXsdate => "HTTP_XSDATE",
-            Self::UtcDirect => "UTC_DIRECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DashUtcTimingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DashUtcTimingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DashUtcTimingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP_HEAD" => Self::HttpHead,
-            "HTTP_ISO" => Self::HttpIso,
-            "HTTP_XSDATE" => Self::HttpXsdate,
-            "UTC_DIRECT" => Self::UtcDirect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DashUtcTimingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DashUtcTimingMode::from(s))
-    }
-}
-
-crate::impl_literal!(DashUtcTimingMode);
-
-/// Property type `ForceEndpointErrorConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct ForceEndpointErrorConfiguration {
-    /// `EndpointErrorConditions` (optional).
-    pub endpoint_error_conditions: Option<Value<List<EndpointErrorCondition>>>,
+crate::l1_struct! {
+    /// Property type `ForceEndpointErrorConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    ForceEndpointErrorConfiguration(default)
 }
 
 impl ForceEndpointErrorConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            endpoint_error_conditions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndpointErrorConditions`.
+    /// `EndpointErrorConditions` (optional).
     pub fn endpoint_error_conditions(
-        mut self,
+        self,
         value: impl Into<Value<List<EndpointErrorCondition>>>,
     ) -> Self {
-        self.endpoint_error_conditions = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EndpointErrorConditions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ForceEndpointErrorConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.endpoint_error_conditions {
-            m.insert("EndpointErrorConditions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EndpointErrorCondition`.
+    EndpointErrorCondition {
+        /// `STALE_MANIFEST`
+        StaleManifest = "STALE_MANIFEST",
+        /// `INCOMPLETE_MANIFEST`
+        IncompleteManifest = "INCOMPLETE_MANIFEST",
+        /// `MISSING_DRM_KEY`
+        MissingDrmKey = "MISSING_DRM_KEY",
+        /// `SLATE_INPUT`
+        SlateInput = "SLATE_INPUT",
     }
 }
 
-impl Check for ForceEndpointErrorConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_error_conditions.check(
-            &path.field("EndpointErrorConditions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ForceEndpointErrorConfiguration);
-
-/// Values of `EndpointErrorCondition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointErrorCondition {
-    /// `STALE_MANIFEST`
-    StaleManifest,
-    /// `INCOMPLETE_MANIFEST`
-    IncompleteManifest,
-    /// `MISSING_DRM_KEY`
-    MissingDrmKey,
-    /// `SLATE_INPUT`
-    SlateInput,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointErrorCondition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STALE_MANIFEST",
-        "INCOMPLETE_MANIFEST",
-        "MISSING_DRM_KEY",
-        "SLATE_INPUT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StaleManifest => "STALE_MANIFEST",
-            Self::IncompleteManifest => "INCOMPLETE_MANIFEST",
-            Self::MissingDrmKey => "MISSING_DRM_KEY",
-            Self::SlateInput => "SLATE_INPUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointErrorCondition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointErrorCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointErrorCondition {
-    fn from(s: &str) -> Self {
-        match s {
-            "STALE_MANIFEST" => Self::StaleManifest,
-            "INCOMPLETE_MANIFEST" => Self::IncompleteManifest,
-            "MISSING_DRM_KEY" => Self::MissingDrmKey,
-            "SLATE_INPUT" => Self::SlateInput,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointErrorCondition> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointErrorCondition::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointErrorCondition);
-
-/// Property type `HlsManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct HlsManifestConfiguration {
-    /// `ChildManifestName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub child_manifest_name: Option<Value<String>>,
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<FilterConfiguration>>,
-    /// `ManifestName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub manifest_name: Value<String>,
-    /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<i64>>,
-    /// `ProgramDateTimeIntervalSeconds` (optional).
-    pub program_date_time_interval_seconds: Option<Value<i64>>,
-    /// `ScteHls` (optional).
-    pub scte_hls: Option<Value<ScteHls>>,
-    /// `StartTag` (optional).
-    pub start_tag: Option<Value<StartTag>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
-    /// `UrlEncodeChildManifest` (optional).
-    pub url_encode_child_manifest: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `HlsManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    HlsManifestConfiguration
 }
 
 impl HlsManifestConfiguration {
     /// The required properties: `ManifestName`.
     pub fn new(manifest_name: impl Into<Value<String>>) -> Self {
-        Self {
-            child_manifest_name: None,
-            filter_configuration: None,
-            manifest_name: manifest_name.into(),
-            manifest_window_seconds: None,
-            program_date_time_interval_seconds: None,
-            scte_hls: None,
-            start_tag: None,
-            url: None,
-            url_encode_child_manifest: None,
-        }
+        Self(crate::Properties::new().with(2, "ManifestName", manifest_name.into().to_template()))
     }
-    /// Sets `ChildManifestName`.
-    pub fn child_manifest_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.child_manifest_name = Some(value.into());
-        self
+    /// `ChildManifestName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn child_manifest_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChildManifestName", value.into().to_template()),
+        )
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(mut self, value: impl Into<Value<FilterConfiguration>>) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<FilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilterConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
+    /// `ManifestWindowSeconds` (optional).
+    pub fn manifest_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ManifestWindowSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `ProgramDateTimeIntervalSeconds`.
-    pub fn program_date_time_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_date_time_interval_seconds = Some(value.into());
-        self
+    /// `ProgramDateTimeIntervalSeconds` (optional).
+    pub fn program_date_time_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            4,
+            "ProgramDateTimeIntervalSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ScteHls`.
-    pub fn scte_hls(mut self, value: impl Into<Value<ScteHls>>) -> Self {
-        self.scte_hls = Some(value.into());
-        self
+    /// `ScteHls` (optional).
+    pub fn scte_hls(self, value: impl Into<Value<ScteHls>>) -> Self {
+        Self(self.0.with(5, "ScteHls", value.into().to_template()))
     }
-    /// Sets `StartTag`.
-    pub fn start_tag(mut self, value: impl Into<Value<StartTag>>) -> Self {
-        self.start_tag = Some(value.into());
-        self
+    /// `StartTag` (optional).
+    pub fn start_tag(self, value: impl Into<Value<StartTag>>) -> Self {
+        Self(self.0.with(6, "StartTag", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Url", value.into().to_template()))
     }
-    /// Sets `UrlEncodeChildManifest`.
-    pub fn url_encode_child_manifest(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.url_encode_child_manifest = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsManifestConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.child_manifest_name {
-            m.insert("ChildManifestName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("ManifestName".to_owned(), self.manifest_name.to_template());
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time_interval_seconds {
-            m.insert("ProgramDateTimeIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte_hls {
-            m.insert("ScteHls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_tag {
-            m.insert("StartTag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url_encode_child_manifest {
-            m.insert("UrlEncodeChildManifest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UrlEncodeChildManifest` (optional).
+    pub fn url_encode_child_manifest(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "UrlEncodeChildManifest", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HlsManifestConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.child_manifest_name.check(
-            &path.field("ChildManifestName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-        self.manifest_name.check(
-            &path.field("ManifestName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scte_hls
-            .check(&path.field("ScteHls"), &Rules::NONE, out);
-        self.start_tag
-            .check(&path.field("StartTag"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HlsManifestConfiguration);
-
-/// Property type `ScteHls` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct ScteHls {
-    /// `AdMarkerHls` (optional).
-    pub ad_marker_hls: Option<Value<AdMarkerHls>>,
+crate::l1_struct! {
+    /// Property type `ScteHls` of `AWS::MediaPackageV2::OriginEndpoint`.
+    ScteHls(default)
 }
 
 impl ScteHls {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_marker_hls: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkerHls`.
-    pub fn ad_marker_hls(mut self, value: impl Into<Value<AdMarkerHls>>) -> Self {
-        self.ad_marker_hls = Some(value.into());
-        self
+    /// `AdMarkerHls` (optional).
+    pub fn ad_marker_hls(self, value: impl Into<Value<AdMarkerHls>>) -> Self {
+        Self(self.0.with(0, "AdMarkerHls", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScteHls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_marker_hls {
-            m.insert("AdMarkerHls".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AdMarkerHls`.
+    AdMarkerHls {
+        /// `DATERANGE`
+        Daterange = "DATERANGE",
+        /// `SCTE35_ENHANCED`
+        Scte35Enhanced = "SCTE35_ENHANCED",
     }
 }
 
-impl Check for ScteHls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_marker_hls
-            .check(&path.field("AdMarkerHls"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScteHls);
-
-/// Values of `AdMarkerHls`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdMarkerHls {
-    /// `DATERANGE`
-    Daterange,
-    /// `SCTE35_ENHANCED`
-    Scte35Enhanced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdMarkerHls {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DATERANGE", "SCTE35_ENHANCED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daterange => "DATERANGE",
-            Self::Scte35Enhanced => "SCTE35_ENHANCED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AdMarkerHls {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdMarkerHls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdMarkerHls {
-    fn from(s: &str) -> Self {
-        match s {
-            "DATERANGE" => Self::Daterange,
-            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdMarkerHls> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdMarkerHls::from(s))
-    }
-}
-
-crate::impl_literal!(AdMarkerHls);
-
-/// Property type `StartTag` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct StartTag {
-    /// `Precise` (optional).
-    pub precise: Option<Value<bool>>,
-    /// `TimeOffset` (required).
-    pub time_offset: Value<f64>,
+crate::l1_struct! {
+    /// Property type `StartTag` of `AWS::MediaPackageV2::OriginEndpoint`.
+    StartTag
 }
 
 impl StartTag {
     /// The required properties: `TimeOffset`.
     pub fn new(time_offset: impl Into<Value<f64>>) -> Self {
-        Self {
-            precise: None,
-            time_offset: time_offset.into(),
-        }
+        Self(crate::Properties::new().with(1, "TimeOffset", time_offset.into().to_template()))
     }
-    /// Sets `Precise`.
-    pub fn precise(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.precise = Some(value.into());
-        self
+    /// `Precise` (optional).
+    pub fn precise(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Precise", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StartTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.precise {
-            m.insert("Precise".to_owned(), v.to_template());
-        }
-        m.insert("TimeOffset".to_owned(), self.time_offset.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StartTag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StartTag);
-
-/// Property type `LowLatencyHlsManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct LowLatencyHlsManifestConfiguration {
-    /// `ChildManifestName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub child_manifest_name: Option<Value<String>>,
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<FilterConfiguration>>,
-    /// `ManifestName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub manifest_name: Value<String>,
-    /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<i64>>,
-    /// `ProgramDateTimeIntervalSeconds` (optional).
-    pub program_date_time_interval_seconds: Option<Value<i64>>,
-    /// `ScteHls` (optional).
-    pub scte_hls: Option<Value<ScteHls>>,
-    /// `StartTag` (optional).
-    pub start_tag: Option<Value<StartTag>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
-    /// `UrlEncodeChildManifest` (optional).
-    pub url_encode_child_manifest: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LowLatencyHlsManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    LowLatencyHlsManifestConfiguration
 }
 
 impl LowLatencyHlsManifestConfiguration {
     /// The required properties: `ManifestName`.
     pub fn new(manifest_name: impl Into<Value<String>>) -> Self {
-        Self {
-            child_manifest_name: None,
-            filter_configuration: None,
-            manifest_name: manifest_name.into(),
-            manifest_window_seconds: None,
-            program_date_time_interval_seconds: None,
-            scte_hls: None,
-            start_tag: None,
-            url: None,
-            url_encode_child_manifest: None,
-        }
+        Self(crate::Properties::new().with(2, "ManifestName", manifest_name.into().to_template()))
     }
-    /// Sets `ChildManifestName`.
-    pub fn child_manifest_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.child_manifest_name = Some(value.into());
-        self
+    /// `ChildManifestName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn child_manifest_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChildManifestName", value.into().to_template()),
+        )
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(mut self, value: impl Into<Value<FilterConfiguration>>) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
-    }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
-    }
-    /// Sets `ProgramDateTimeIntervalSeconds`.
-    pub fn program_date_time_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.program_date_time_interval_seconds = Some(value.into());
-        self
-    }
-    /// Sets `ScteHls`.
-    pub fn scte_hls(mut self, value: impl Into<Value<ScteHls>>) -> Self {
-        self.scte_hls = Some(value.into());
-        self
-    }
-    /// Sets `StartTag`.
-    pub fn start_tag(mut self, value: impl Into<Value<StartTag>>) -> Self {
-        self.start_tag = Some(value.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `UrlEncodeChildManifest`.
-    pub fn url_encode_child_manifest(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.url_encode_child_manifest = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LowLatencyHlsManifestConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.child_manifest_name {
-            m.insert("ChildManifestName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("ManifestName".to_owned(), self.manifest_name.to_template());
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.program_date_time_interval_seconds {
-            m.insert("ProgramDateTimeIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte_hls {
-            m.insert("ScteHls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_tag {
-            m.insert("StartTag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url_encode_child_manifest {
-            m.insert("UrlEncodeChildManifest".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LowLatencyHlsManifestConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.child_manifest_name.check(
-            &path.field("ChildManifestName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-        self.manifest_name.check(
-            &path.field("ManifestName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scte_hls
-            .check(&path.field("ScteHls"), &Rules::NONE, out);
-        self.start_tag
-            .check(&path.field("StartTag"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LowLatencyHlsManifestConfiguration);
-
-/// Property type `MssManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct MssManifestConfiguration {
     /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<FilterConfiguration>>,
-    /// `ManifestLayout` (optional).
-    pub manifest_layout: Option<Value<MssManifestLayout>>,
-    /// `ManifestName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub manifest_name: Value<String>,
+    pub fn filter_configuration(self, value: impl Into<Value<FilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilterConfiguration", value.into().to_template()),
+        )
+    }
     /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<i64>>,
+    pub fn manifest_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ManifestWindowSeconds", value.into().to_template()),
+        )
+    }
+    /// `ProgramDateTimeIntervalSeconds` (optional).
+    pub fn program_date_time_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            4,
+            "ProgramDateTimeIntervalSeconds",
+            value.into().to_template(),
+        ))
+    }
+    /// `ScteHls` (optional).
+    pub fn scte_hls(self, value: impl Into<Value<ScteHls>>) -> Self {
+        Self(self.0.with(5, "ScteHls", value.into().to_template()))
+    }
+    /// `StartTag` (optional).
+    pub fn start_tag(self, value: impl Into<Value<StartTag>>) -> Self {
+        Self(self.0.with(6, "StartTag", value.into().to_template()))
+    }
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Url", value.into().to_template()))
+    }
+    /// `UrlEncodeChildManifest` (optional).
+    pub fn url_encode_child_manifest(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "UrlEncodeChildManifest", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MssManifestConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    MssManifestConfiguration
 }
 
 impl MssManifestConfiguration {
     /// The required properties: `ManifestName`.
     pub fn new(manifest_name: impl Into<Value<String>>) -> Self {
-        Self {
-            filter_configuration: None,
-            manifest_layout: None,
-            manifest_name: manifest_name.into(),
-            manifest_window_seconds: None,
-        }
+        Self(crate::Properties::new().with(2, "ManifestName", manifest_name.into().to_template()))
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(mut self, value: impl Into<Value<FilterConfiguration>>) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<FilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FilterConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestLayout`.
-    pub fn manifest_layout(mut self, value: impl Into<Value<MssManifestLayout>>) -> Self {
-        self.manifest_layout = Some(value.into());
-        self
+    /// `ManifestLayout` (optional).
+    pub fn manifest_layout(self, value: impl Into<Value<MssManifestLayout>>) -> Self {
+        Self(self.0.with(1, "ManifestLayout", value.into().to_template()))
     }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
+    /// `ManifestWindowSeconds` (optional).
+    pub fn manifest_window_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ManifestWindowSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MssManifestConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_layout {
-            m.insert("ManifestLayout".to_owned(), v.to_template());
-        }
-        m.insert("ManifestName".to_owned(), self.manifest_name.to_template());
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MssManifestLayout`.
+    MssManifestLayout {
+        /// `FULL`
+        Full = "FULL",
+        /// `COMPACT`
+        Compact = "COMPACT",
     }
 }
 
-impl Check for MssManifestConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-        self.manifest_layout
-            .check(&path.field("ManifestLayout"), &Rules::NONE, out);
-        self.manifest_name.check(
-            &path.field("ManifestName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MssManifestConfiguration);
-
-/// Values of `MssManifestLayout`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MssManifestLayout {
-    /// `FULL`
-    Full,
-    /// `COMPACT`
-    Compact,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MssManifestLayout {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL", "COMPACT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Full => "FULL",
-            Self::Compact => "COMPACT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MssManifestLayout {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MssManifestLayout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MssManifestLayout {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL" => Self::Full,
-            "COMPACT" => Self::Compact,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MssManifestLayout> {
-    fn from(s: &str) -> Self {
-        Value::literal(MssManifestLayout::from(s))
-    }
-}
-
-crate::impl_literal!(MssManifestLayout);
-
-/// Property type `Segment` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct Segment {
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<Encryption>>,
-    /// `IncludeIframeOnlyStreams` (optional).
-    pub include_iframe_only_streams: Option<Value<bool>>,
-    /// `Scte` (optional).
-    pub scte: Option<Value<Scte>>,
-    /// `SegmentDurationSeconds` (optional).
-    /// Range: 1..=30.
-    pub segment_duration_seconds: Option<Value<i64>>,
-    /// `SegmentName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub segment_name: Option<Value<String>>,
-    /// `TsIncludeDvbSubtitles` (optional).
-    pub ts_include_dvb_subtitles: Option<Value<bool>>,
-    /// `TsUseAudioRenditionGroup` (optional).
-    pub ts_use_audio_rendition_group: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Segment` of `AWS::MediaPackageV2::OriginEndpoint`.
+    Segment(default)
 }
 
 impl Segment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption: None,
-            include_iframe_only_streams: None,
-            scte: None,
-            segment_duration_seconds: None,
-            segment_name: None,
-            ts_include_dvb_subtitles: None,
-            ts_use_audio_rendition_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<Encryption>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<Encryption>>) -> Self {
+        Self(self.0.with(0, "Encryption", value.into().to_template()))
     }
-    /// Sets `IncludeIframeOnlyStreams`.
-    pub fn include_iframe_only_streams(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_iframe_only_streams = Some(value.into());
-        self
+    /// `IncludeIframeOnlyStreams` (optional).
+    pub fn include_iframe_only_streams(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeIframeOnlyStreams", value.into().to_template()),
+        )
     }
-    /// Sets `Scte`.
-    pub fn scte(mut self, value: impl Into<Value<Scte>>) -> Self {
-        self.scte = Some(value.into());
-        self
+    /// `Scte` (optional).
+    pub fn scte(self, value: impl Into<Value<Scte>>) -> Self {
+        Self(self.0.with(2, "Scte", value.into().to_template()))
     }
-    /// Sets `SegmentDurationSeconds`.
-    pub fn segment_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_duration_seconds = Some(value.into());
-        self
+    /// `SegmentDurationSeconds` (optional).
+    /// Range: 1 to 30.
+    pub fn segment_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SegmentDurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentName`.
-    pub fn segment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_name = Some(value.into());
-        self
+    /// `SegmentName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]+$`.
+    pub fn segment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SegmentName", value.into().to_template()))
     }
-    /// Sets `TsIncludeDvbSubtitles`.
-    pub fn ts_include_dvb_subtitles(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ts_include_dvb_subtitles = Some(value.into());
-        self
+    /// `TsIncludeDvbSubtitles` (optional).
+    pub fn ts_include_dvb_subtitles(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TsIncludeDvbSubtitles", value.into().to_template()),
+        )
     }
-    /// Sets `TsUseAudioRenditionGroup`.
-    pub fn ts_use_audio_rendition_group(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ts_use_audio_rendition_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Segment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_iframe_only_streams {
-            m.insert("IncludeIframeOnlyStreams".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte {
-            m.insert("Scte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_duration_seconds {
-            m.insert("SegmentDurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_name {
-            m.insert("SegmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ts_include_dvb_subtitles {
-            m.insert("TsIncludeDvbSubtitles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ts_use_audio_rendition_group {
-            m.insert("TsUseAudioRenditionGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TsUseAudioRenditionGroup` (optional).
+    pub fn ts_use_audio_rendition_group(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TsUseAudioRenditionGroup", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Segment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.scte.check(&path.field("Scte"), &Rules::NONE, out);
-        self.segment_duration_seconds.check(
-            &path.field("SegmentDurationSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.segment_name.check(
-            &path.field("SegmentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Segment);
-
-/// Property type `Encryption` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Encryption {
-    /// `CmafExcludeSegmentDrmMetadata` (optional).
-    pub cmaf_exclude_segment_drm_metadata: Option<Value<bool>>,
-    /// `ConstantInitializationVector` (optional).
-    /// Length: 32..=32 characters.
-    /// Pattern: `^[0-9a-fA-F]+$`.
-    pub constant_initialization_vector: Option<Value<String>>,
-    /// `EncryptionMethod` (required).
-    pub encryption_method: Value<EncryptionMethod>,
-    /// `KeyRotationIntervalSeconds` (optional).
-    /// Range: 300..=31536000.
-    pub key_rotation_interval_seconds: Option<Value<i64>>,
-    /// `SpekeKeyProvider` (required).
-    pub speke_key_provider: Value<SpekeKeyProvider>,
+crate::l1_struct! {
+    /// Property type `Encryption` of `AWS::MediaPackageV2::OriginEndpoint`.
+    Encryption
 }
 
 impl Encryption {
@@ -2772,340 +1002,112 @@ impl Encryption {
         encryption_method: impl Into<Value<EncryptionMethod>>,
         speke_key_provider: impl Into<Value<SpekeKeyProvider>>,
     ) -> Self {
-        Self {
-            cmaf_exclude_segment_drm_metadata: None,
-            constant_initialization_vector: None,
-            encryption_method: encryption_method.into(),
-            key_rotation_interval_seconds: None,
-            speke_key_provider: speke_key_provider.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "EncryptionMethod",
+                    encryption_method.into().to_template(),
+                )
+                .with(
+                    4,
+                    "SpekeKeyProvider",
+                    speke_key_provider.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CmafExcludeSegmentDrmMetadata`.
-    pub fn cmaf_exclude_segment_drm_metadata(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cmaf_exclude_segment_drm_metadata = Some(value.into());
-        self
+    /// `CmafExcludeSegmentDrmMetadata` (optional).
+    pub fn cmaf_exclude_segment_drm_metadata(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CmafExcludeSegmentDrmMetadata",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ConstantInitializationVector`.
-    pub fn constant_initialization_vector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.constant_initialization_vector = Some(value.into());
-        self
+    /// `ConstantInitializationVector` (optional).
+    /// Length: 32 to 32 characters.
+    /// Pattern: `^[0-9a-fA-F]+$`.
+    pub fn constant_initialization_vector(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ConstantInitializationVector",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KeyRotationIntervalSeconds`.
-    pub fn key_rotation_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.key_rotation_interval_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Encryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cmaf_exclude_segment_drm_metadata {
-            m.insert("CmafExcludeSegmentDrmMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant_initialization_vector {
-            m.insert("ConstantInitializationVector".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EncryptionMethod".to_owned(),
-            self.encryption_method.to_template(),
-        );
-        if let Some(v) = &self.key_rotation_interval_seconds {
-            m.insert("KeyRotationIntervalSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SpekeKeyProvider".to_owned(),
-            self.speke_key_provider.to_template(),
-        );
-        Expr::Map(m)
+    /// `KeyRotationIntervalSeconds` (optional).
+    /// Range: 300 to 31536000.
+    pub fn key_rotation_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "KeyRotationIntervalSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Encryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constant_initialization_vector.check(
-            &path.field("ConstantInitializationVector"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(32),
-                pattern: Some("^[0-9a-fA-F]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_method
-            .check(&path.field("EncryptionMethod"), &Rules::NONE, out);
-        self.key_rotation_interval_seconds.check(
-            &path.field("KeyRotationIntervalSeconds"),
-            &Rules {
-                minimum: Some(300.0),
-                maximum: Some(31536000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.speke_key_provider
-            .check(&path.field("SpekeKeyProvider"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Encryption);
-
-/// Property type `EncryptionMethod` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionMethod {
-    /// `CmafEncryptionMethod` (optional).
-    pub cmaf_encryption_method: Option<Value<CmafEncryptionMethod>>,
-    /// `IsmEncryptionMethod` (optional).
-    pub ism_encryption_method: Option<Value<IsmEncryptionMethod>>,
-    /// `TsEncryptionMethod` (optional).
-    pub ts_encryption_method: Option<Value<TsEncryptionMethod>>,
+crate::l1_struct! {
+    /// Property type `EncryptionMethod` of `AWS::MediaPackageV2::OriginEndpoint`.
+    EncryptionMethod(default)
 }
 
 impl EncryptionMethod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cmaf_encryption_method: None,
-            ism_encryption_method: None,
-            ts_encryption_method: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CmafEncryptionMethod`.
-    pub fn cmaf_encryption_method(mut self, value: impl Into<Value<CmafEncryptionMethod>>) -> Self {
-        self.cmaf_encryption_method = Some(value.into());
-        self
+    /// `CmafEncryptionMethod` (optional).
+    pub fn cmaf_encryption_method(self, value: impl Into<Value<CmafEncryptionMethod>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CmafEncryptionMethod", value.into().to_template()),
+        )
     }
-    /// Sets `IsmEncryptionMethod`.
-    pub fn ism_encryption_method(mut self, value: impl Into<Value<IsmEncryptionMethod>>) -> Self {
-        self.ism_encryption_method = Some(value.into());
-        self
+    /// `IsmEncryptionMethod` (optional).
+    pub fn ism_encryption_method(self, value: impl Into<Value<IsmEncryptionMethod>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IsmEncryptionMethod", value.into().to_template()),
+        )
     }
-    /// Sets `TsEncryptionMethod`.
-    pub fn ts_encryption_method(mut self, value: impl Into<Value<TsEncryptionMethod>>) -> Self {
-        self.ts_encryption_method = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionMethod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cmaf_encryption_method {
-            m.insert("CmafEncryptionMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ism_encryption_method {
-            m.insert("IsmEncryptionMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ts_encryption_method {
-            m.insert("TsEncryptionMethod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TsEncryptionMethod` (optional).
+    pub fn ts_encryption_method(self, value: impl Into<Value<TsEncryptionMethod>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TsEncryptionMethod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EncryptionMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cmaf_encryption_method
-            .check(&path.field("CmafEncryptionMethod"), &Rules::NONE, out);
-        self.ism_encryption_method
-            .check(&path.field("IsmEncryptionMethod"), &Rules::NONE, out);
-        self.ts_encryption_method
-            .check(&path.field("TsEncryptionMethod"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CmafEncryptionMethod`.
+    CmafEncryptionMethod {
+        /// `CENC`
+        Cenc = "CENC",
+        /// `CBCS`
+        Cbcs = "CBCS",
     }
 }
 
-crate::impl_literal!(EncryptionMethod);
-
-/// Values of `CmafEncryptionMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CmafEncryptionMethod {
-    /// `CENC`
-    Cenc,
-    /// `CBCS`
-    Cbcs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CmafEncryptionMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CENC", "CBCS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cenc => "CENC",
-            Self::Cbcs => "CBCS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IsmEncryptionMethod`.
+    IsmEncryptionMethod {
+        /// `CENC`
+        Cenc = "CENC",
     }
 }
 
-impl ToTemplate for CmafEncryptionMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `TsEncryptionMethod`.
+    TsEncryptionMethod {
+        /// `AES_128`
+        Aes128 = "AES_128",
+        /// `SAMPLE_AES`
+        SampleAes = "SAMPLE_AES",
     }
 }
 
-impl Check for CmafEncryptionMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CmafEncryptionMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "CENC" => Self::Cenc,
-            "CBCS" => Self::Cbcs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CmafEncryptionMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(CmafEncryptionMethod::from(s))
-    }
-}
-
-crate::impl_literal!(CmafEncryptionMethod);
-
-/// Values of `IsmEncryptionMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IsmEncryptionMethod {
-    /// `CENC`
-    Cenc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IsmEncryptionMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CENC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cenc => "CENC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IsmEncryptionMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IsmEncryptionMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IsmEncryptionMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "CENC" => Self::Cenc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IsmEncryptionMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(IsmEncryptionMethod::from(s))
-    }
-}
-
-crate::impl_literal!(IsmEncryptionMethod);
-
-/// Values of `TsEncryptionMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TsEncryptionMethod {
-    /// `AES_128`
-    Aes128,
-    /// `SAMPLE_AES`
-    SampleAes,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TsEncryptionMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES_128", "SAMPLE_AES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128 => "AES_128",
-            Self::SampleAes => "SAMPLE_AES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TsEncryptionMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TsEncryptionMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TsEncryptionMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES_128" => Self::Aes128,
-            "SAMPLE_AES" => Self::SampleAes,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TsEncryptionMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(TsEncryptionMethod::from(s))
-    }
-}
-
-crate::impl_literal!(TsEncryptionMethod);
-
-/// Property type `SpekeKeyProvider` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct SpekeKeyProvider {
-    /// `CertificateArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:([^:\n]+):acm:([^:\n]+):([0-9]+):certificate/[a-zA-Z0-9-_]+$`.
-    pub certificate_arn: Option<Value<String>>,
-    /// `DrmSystems` (required).
-    /// Items: 1..=4.
-    pub drm_systems: Value<List<DrmSystem>>,
-    /// `EncryptionContractConfiguration` (required).
-    pub encryption_contract_configuration: Value<EncryptionContractConfiguration>,
-    /// `ResourceId` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[0-9a-zA-Z_-]+$`.
-    pub resource_id: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 1..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Url` (required).
-    /// Length: 1..=1024 characters.
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `SpekeKeyProvider` of `AWS::MediaPackageV2::OriginEndpoint`.
+    SpekeKeyProvider
 }
 
 impl SpekeKeyProvider {
@@ -3117,183 +1119,46 @@ impl SpekeKeyProvider {
         role_arn: impl Into<Value<ids::RoleArn>>,
         url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            certificate_arn: None,
-            drm_systems: drm_systems.into(),
-            encryption_contract_configuration: encryption_contract_configuration.into(),
-            resource_id: resource_id.into(),
-            role_arn: role_arn.into(),
-            url: url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DrmSystems", drm_systems.into().to_template())
+                .with(
+                    2,
+                    "EncryptionContractConfiguration",
+                    encryption_contract_configuration.into().to_template(),
+                )
+                .with(3, "ResourceId", resource_id.into().to_template())
+                .with(4, "RoleArn", role_arn.into().to_template())
+                .with(5, "Url", url.into().to_template()),
+        )
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpekeKeyProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        m.insert("DrmSystems".to_owned(), self.drm_systems.to_template());
-        m.insert(
-            "EncryptionContractConfiguration".to_owned(),
-            self.encryption_contract_configuration.to_template(),
-        );
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
+    /// `CertificateArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:([^:\n]+):acm:([^:\n]+):([0-9]+):certificate/[a-zA-Z0-9-_]+$`.
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CertificateArn", value.into().to_template()))
     }
 }
 
-impl Check for SpekeKeyProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_arn.check(
-            &path.field("CertificateArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:([^:\\n]+):acm:([^:\\n]+):([0-9]+):certificate/[a-zA-Z0-9-_]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.drm_systems.check(
-            &path.field("DrmSystems"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_contract_configuration.check(
-            &path.field("EncryptionContractConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[0-9a-zA-Z_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DrmSystem`.
+    DrmSystem {
+        /// `CLEAR_KEY_AES_128`
+        ClearKeyAes128 = "CLEAR_KEY_AES_128",
+        /// `FAIRPLAY`
+        Fairplay = "FAIRPLAY",
+        /// `PLAYREADY`
+        Playready = "PLAYREADY",
+        /// `WIDEVINE`
+        Widevine = "WIDEVINE",
+        /// `IRDETO`
+        Irdeto = "IRDETO",
     }
 }
 
-crate::impl_literal!(SpekeKeyProvider);
-
-/// Values of `DrmSystem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DrmSystem {
-    /// `CLEAR_KEY_AES_128`
-    ClearKeyAes128,
-    /// `FAIRPLAY`
-    Fairplay,
-    /// `PLAYREADY`
-    Playready,
-    /// `WIDEVINE`
-    Widevine,
-    /// `IRDETO`
-    Irdeto,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DrmSystem {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CLEAR_KEY_AES_128",
-        "FAIRPLAY",
-        "PLAYREADY",
-        "WIDEVINE",
-        "IRDETO",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClearKeyAes128 => "CLEAR_KEY_AES_128",
-            Self::Fairplay => "FAIRPLAY",
-            Self::Playready => "PLAYREADY",
-            Self::Widevine => "WIDEVINE",
-            Self::Irdeto => "IRDETO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DrmSystem {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DrmSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DrmSystem {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLEAR_KEY_AES_128" => Self::ClearKeyAes128,
-            "FAIRPLAY" => Self::Fairplay,
-            "PLAYREADY" => Self::Playready,
-            "WIDEVINE" => Self::Widevine,
-            "IRDETO" => Self::Irdeto,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DrmSystem> {
-    fn from(s: &str) -> Self {
-        Value::literal(DrmSystem::from(s))
-    }
-}
-
-crate::impl_literal!(DrmSystem);
-
-/// Property type `EncryptionContractConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone)]
-pub struct EncryptionContractConfiguration {
-    /// `PresetSpeke20Audio` (required).
-    pub preset_speke20_audio: Value<PresetSpeke20Audio>,
-    /// `PresetSpeke20Video` (required).
-    pub preset_speke20_video: Value<PresetSpeke20Video>,
+crate::l1_struct! {
+    /// Property type `EncryptionContractConfiguration` of `AWS::MediaPackageV2::OriginEndpoint`.
+    EncryptionContractConfiguration
 }
 
 impl EncryptionContractConfiguration {
@@ -3302,475 +1167,135 @@ impl EncryptionContractConfiguration {
         preset_speke20_audio: impl Into<Value<PresetSpeke20Audio>>,
         preset_speke20_video: impl Into<Value<PresetSpeke20Video>>,
     ) -> Self {
-        Self {
-            preset_speke20_audio: preset_speke20_audio.into(),
-            preset_speke20_video: preset_speke20_video.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PresetSpeke20Audio",
+                    preset_speke20_audio.into().to_template(),
+                )
+                .with(
+                    1,
+                    "PresetSpeke20Video",
+                    preset_speke20_video.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for EncryptionContractConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PresetSpeke20Audio".to_owned(),
-            self.preset_speke20_audio.to_template(),
-        );
-        m.insert(
-            "PresetSpeke20Video".to_owned(),
-            self.preset_speke20_video.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PresetSpeke20Audio`.
+    PresetSpeke20Audio {
+        /// `PRESET_AUDIO_1`
+        PresetAudio1 = "PRESET_AUDIO_1",
+        /// `PRESET_AUDIO_2`
+        PresetAudio2 = "PRESET_AUDIO_2",
+        /// `PRESET_AUDIO_3`
+        PresetAudio3 = "PRESET_AUDIO_3",
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `UNENCRYPTED`
+        Unencrypted = "UNENCRYPTED",
     }
 }
 
-impl Check for EncryptionContractConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.preset_speke20_audio
-            .check(&path.field("PresetSpeke20Audio"), &Rules::NONE, out);
-        self.preset_speke20_video
-            .check(&path.field("PresetSpeke20Video"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PresetSpeke20Video`.
+    PresetSpeke20Video {
+        /// `PRESET_VIDEO_1`
+        PresetVideo1 = "PRESET_VIDEO_1",
+        /// `PRESET_VIDEO_2`
+        PresetVideo2 = "PRESET_VIDEO_2",
+        /// `PRESET_VIDEO_3`
+        PresetVideo3 = "PRESET_VIDEO_3",
+        /// `PRESET_VIDEO_4`
+        PresetVideo4 = "PRESET_VIDEO_4",
+        /// `PRESET_VIDEO_5`
+        PresetVideo5 = "PRESET_VIDEO_5",
+        /// `PRESET_VIDEO_6`
+        PresetVideo6 = "PRESET_VIDEO_6",
+        /// `PRESET_VIDEO_7`
+        PresetVideo7 = "PRESET_VIDEO_7",
+        /// `PRESET_VIDEO_8`
+        PresetVideo8 = "PRESET_VIDEO_8",
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `UNENCRYPTED`
+        Unencrypted = "UNENCRYPTED",
     }
 }
 
-crate::impl_literal!(EncryptionContractConfiguration);
-
-/// Values of `PresetSpeke20Audio`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetSpeke20Audio {
-    /// `PRESET_AUDIO_1`
-    PresetAudio1,
-    /// `PRESET_AUDIO_2`
-    PresetAudio2,
-    /// `PRESET_AUDIO_3`
-    PresetAudio3,
-    /// `SHARED`
-    Shared,
-    /// `UNENCRYPTED`
-    Unencrypted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PresetSpeke20Audio {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRESET_AUDIO_1",
-        "PRESET_AUDIO_2",
-        "PRESET_AUDIO_3",
-        "SHARED",
-        "UNENCRYPTED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PresetAudio1 => "PRESET_AUDIO_1",
-            Self::PresetAudio2 => "PRESET_AUDIO_2",
-            Self::PresetAudio3 => "PRESET_AUDIO_3",
-            Self::Shared => "SHARED",
-            Self::Unencrypted => "UNENCRYPTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PresetSpeke20Audio {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PresetSpeke20Audio {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PresetSpeke20Audio {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESET_AUDIO_1" => Self::PresetAudio1,
-            "PRESET_AUDIO_2" => Self::PresetAudio2,
-            "PRESET_AUDIO_3" => Self::PresetAudio3,
-            "SHARED" => Self::Shared,
-            "UNENCRYPTED" => Self::Unencrypted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PresetSpeke20Audio> {
-    fn from(s: &str) -> Self {
-        Value::literal(PresetSpeke20Audio::from(s))
-    }
-}
-
-crate::impl_literal!(PresetSpeke20Audio);
-
-/// Values of `PresetSpeke20Video`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PresetSpeke20Video {
-    /// `PRESET_VIDEO_1`
-    PresetVideo1,
-    /// `PRESET_VIDEO_2`
-    PresetVideo2,
-    /// `PRESET_VIDEO_3`
-    PresetVideo3,
-    /// `PRESET_VIDEO_4`
-    PresetVideo4,
-    /// `PRESET_VIDEO_5`
-    PresetVideo5,
-    /// `PRESET_VIDEO_6`
-    PresetVideo6,
-    /// `PRESET_VIDEO_7`
-    PresetVideo7,
-    /// `PRESET_VIDEO_8`
-    PresetVideo8,
-    /// `SHARED`
-    Shared,
-    /// `UNENCRYPTED`
-    Unencrypted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PresetSpeke20Video {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PRESET_VIDEO_1",
-        "PRESET_VIDEO_2",
-        "PRESET_VIDEO_3",
-        "PRESET_VIDEO_4",
-        "PRESET_VIDEO_5",
-        "PRESET_VIDEO_6",
-        "PRESET_VIDEO_7",
-        "PRESET_VIDEO_8",
-        "SHARED",
-        "UNENCRYPTED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PresetVideo1 => "PRESET_VIDEO_1",
-            Self::PresetVideo2 => "PRESET_VIDEO_2",
-            Self::PresetVideo3 => "PRESET_VIDEO_3",
-            Self::PresetVideo4 => "PRESET_VIDEO_4",
-            Self::PresetVideo5 => "PRESET_VIDEO_5",
-            Self::PresetVideo6 => "PRESET_VIDEO_6",
-            Self::PresetVideo7 => "PRESET_VIDEO_7",
-            Self::PresetVideo8 => "PRESET_VIDEO_8",
-            Self::Shared => "SHARED",
-            Self::Unencrypted => "UNENCRYPTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PresetSpeke20Video {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PresetSpeke20Video {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PresetSpeke20Video {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRESET_VIDEO_1" => Self::PresetVideo1,
-            "PRESET_VIDEO_2" => Self::PresetVideo2,
-            "PRESET_VIDEO_3" => Self::PresetVideo3,
-            "PRESET_VIDEO_4" => Self::PresetVideo4,
-            "PRESET_VIDEO_5" => Self::PresetVideo5,
-            "PRESET_VIDEO_6" => Self::PresetVideo6,
-            "PRESET_VIDEO_7" => Self::PresetVideo7,
-            "PRESET_VIDEO_8" => Self::PresetVideo8,
-            "SHARED" => Self::Shared,
-            "UNENCRYPTED" => Self::Unencrypted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PresetSpeke20Video> {
-    fn from(s: &str) -> Self {
-        Value::literal(PresetSpeke20Video::from(s))
-    }
-}
-
-crate::impl_literal!(PresetSpeke20Video);
-
-/// Property type `Scte` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct Scte {
-    /// `ScteFilter` (optional).
-    /// Items: 0..=100.
-    pub scte_filter: Option<Value<List<ScteFilter>>>,
-    /// `ScteInSegments` (optional).
-    pub scte_in_segments: Option<Value<ScteInSegments>>,
+crate::l1_struct! {
+    /// Property type `Scte` of `AWS::MediaPackageV2::OriginEndpoint`.
+    Scte(default)
 }
 
 impl Scte {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            scte_filter: None,
-            scte_in_segments: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ScteFilter`.
-    pub fn scte_filter(mut self, value: impl Into<Value<List<ScteFilter>>>) -> Self {
-        self.scte_filter = Some(value.into());
-        self
+    /// `ScteFilter` (optional).
+    /// Items: 0 to 100.
+    pub fn scte_filter(self, value: impl Into<Value<List<ScteFilter>>>) -> Self {
+        Self(self.0.with(0, "ScteFilter", value.into().to_template()))
     }
-    /// Sets `ScteInSegments`.
-    pub fn scte_in_segments(mut self, value: impl Into<Value<ScteInSegments>>) -> Self {
-        self.scte_in_segments = Some(value.into());
-        self
+    /// `ScteInSegments` (optional).
+    pub fn scte_in_segments(self, value: impl Into<Value<ScteInSegments>>) -> Self {
+        Self(self.0.with(1, "ScteInSegments", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Scte {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scte_filter {
-            m.insert("ScteFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scte_in_segments {
-            m.insert("ScteInSegments".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ScteFilter`.
+    ScteFilter {
+        /// `SPLICE_INSERT`
+        SpliceInsert = "SPLICE_INSERT",
+        /// `BREAK`
+        Break = "BREAK",
+        /// `PROVIDER_ADVERTISEMENT`
+        ProviderAdvertisement = "PROVIDER_ADVERTISEMENT",
+        /// `DISTRIBUTOR_ADVERTISEMENT`
+        DistributorAdvertisement = "DISTRIBUTOR_ADVERTISEMENT",
+        /// `PROVIDER_PLACEMENT_OPPORTUNITY`
+        ProviderPlacementOpportunity = "PROVIDER_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
+        DistributorPlacementOpportunity = "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
+        /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
+        ProviderOverlayPlacementOpportunity = "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
+        /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
+        DistributorOverlayPlacementOpportunity = "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
+        /// `PROGRAM`
+        Program = "PROGRAM",
     }
 }
 
-impl Check for Scte {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scte_filter.check(
-            &path.field("ScteFilter"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scte_in_segments
-            .check(&path.field("ScteInSegments"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ScteInSegments`.
+    ScteInSegments {
+        /// `NONE`
+        None = "NONE",
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-crate::impl_literal!(Scte);
-
-/// Values of `ScteFilter`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScteFilter {
-    /// `SPLICE_INSERT`
-    SpliceInsert,
-    /// `BREAK`
-    Break,
-    /// `PROVIDER_ADVERTISEMENT`
-    ProviderAdvertisement,
-    /// `DISTRIBUTOR_ADVERTISEMENT`
-    DistributorAdvertisement,
-    /// `PROVIDER_PLACEMENT_OPPORTUNITY`
-    ProviderPlacementOpportunity,
-    /// `DISTRIBUTOR_PLACEMENT_OPPORTUNITY`
-    DistributorPlacementOpportunity,
-    /// `PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY`
-    ProviderOverlayPlacementOpportunity,
-    /// `DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY`
-    DistributorOverlayPlacementOpportunity,
-    /// `PROGRAM`
-    Program,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScteFilter {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SPLICE_INSERT",
-        "BREAK",
-        "PROVIDER_ADVERTISEMENT",
-        "DISTRIBUTOR_ADVERTISEMENT",
-        "PROVIDER_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-        "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-        "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY",
-        "PROGRAM",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpliceInsert => "SPLICE_INSERT",
-            Self::Break => "BREAK",
-            Self::ProviderAdvertisement => "PROVIDER_ADVERTISEMENT",
-            Self::DistributorAdvertisement => "DISTRIBUTOR_ADVERTISEMENT",
-            Self::ProviderPlacementOpportunity => "PROVIDER_PLACEMENT_OPPORTUNITY",
-            Self::DistributorPlacementOpportunity => "DISTRIBUTOR_PLACEMENT_OPPORTUNITY",
-            Self::ProviderOverlayPlacementOpportunity => "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY",
-            Self::DistributorOverlayPlacementOpportunity => {
-                "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY"
-            }
-            Self::Program => "PROGRAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScteFilter {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScteFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScteFilter {
-    fn from(s: &str) -> Self {
-        match s {
-            "SPLICE_INSERT" => Self::SpliceInsert,
-            "BREAK" => Self::Break,
-            "PROVIDER_ADVERTISEMENT" => Self::ProviderAdvertisement,
-            "DISTRIBUTOR_ADVERTISEMENT" => Self::DistributorAdvertisement,
-            "PROVIDER_PLACEMENT_OPPORTUNITY" => Self::ProviderPlacementOpportunity,
-            "DISTRIBUTOR_PLACEMENT_OPPORTUNITY" => Self::DistributorPlacementOpportunity,
-            "PROVIDER_OVERLAY_PLACEMENT_OPPORTUNITY" => Self::ProviderOverlayPlacementOpportunity,
-            "DISTRIBUTOR_OVERLAY_PLACEMENT_OPPORTUNITY" => {
-                Self::DistributorOverlayPlacementOpportunity
-            }
-            "PROGRAM" => Self::Program,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScteFilter> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScteFilter::from(s))
-    }
-}
-
-crate::impl_literal!(ScteFilter);
-
-/// Values of `ScteInSegments`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScteInSegments {
-    /// `NONE`
-    None,
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScteInSegments {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScteInSegments {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScteInSegments {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScteInSegments {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScteInSegments> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScteInSegments::from(s))
-    }
-}
-
-crate::impl_literal!(ScteInSegments);
-
-/// Property type `Tag` of `AWS::MediaPackageV2::OriginEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::MediaPackageV2::OriginEndpoint`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

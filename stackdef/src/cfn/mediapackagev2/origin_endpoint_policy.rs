@@ -11,91 +11,56 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaPackageV2::OriginEndpointPolicy`.
-#[derive(Debug, Clone)]
-pub struct OriginEndpointPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OriginEndpointPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OriginEndpointPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OriginEndpointPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaPackageV2::OriginEndpointPolicy`.
+    OriginEndpointPolicy("AWS::MediaPackageV2::OriginEndpointPolicy", OriginEndpointPolicyProps)
 }
 
 impl OriginEndpointPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaPackageV2::OriginEndpointPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OriginEndpointPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CdnAuthConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cdn_auth_configuration(&self, value: impl Into<Value<CdnAuthConfiguration>>) {
+        self.resource
+            .set_property("CdnAuthConfiguration", value.into())
+    }
+
+    /// Replaces `ChannelGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelGroupName", value.into())
+    }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `OriginEndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origin_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OriginEndpointName", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaPackageV2::OriginEndpointPolicy`.
-#[derive(Debug, Clone)]
-pub struct OriginEndpointPolicyProps {
-    /// `CdnAuthConfiguration` (optional).
-    pub cdn_auth_configuration: Option<Value<CdnAuthConfiguration>>,
-    /// `ChannelGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_group_name: Value<String>,
-    /// `ChannelName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub channel_name: Value<String>,
-    /// `OriginEndpointName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub origin_endpoint_name: Value<String>,
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaPackageV2::OriginEndpointPolicy`.
+    OriginEndpointPolicyProps
 }
 
 impl OriginEndpointPolicyProps {
@@ -104,92 +69,36 @@ impl OriginEndpointPolicyProps {
         channel_group_name: impl Into<Value<String>>,
         channel_name: impl Into<Value<String>>,
         origin_endpoint_name: impl Into<Value<String>>,
-        policy: impl Into<Value<serde_json::Value>>,
+        policy: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            cdn_auth_configuration: None,
-            channel_group_name: channel_group_name.into(),
-            channel_name: channel_name.into(),
-            origin_endpoint_name: origin_endpoint_name.into(),
-            policy: policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ChannelGroupName",
+                    channel_group_name.into().to_template(),
+                )
+                .with(2, "ChannelName", channel_name.into().to_template())
+                .with(
+                    3,
+                    "OriginEndpointName",
+                    origin_endpoint_name.into().to_template(),
+                )
+                .with(4, "Policy", policy.into().to_template()),
+        )
     }
-    /// Sets `CdnAuthConfiguration`.
-    pub fn cdn_auth_configuration(mut self, value: impl Into<Value<CdnAuthConfiguration>>) -> Self {
-        self.cdn_auth_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OriginEndpointPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cdn_auth_configuration {
-            m.insert("CdnAuthConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ChannelGroupName".to_owned(),
-            self.channel_group_name.to_template(),
-        );
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        m.insert(
-            "OriginEndpointName".to_owned(),
-            self.origin_endpoint_name.to_template(),
-        );
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
+    /// `CdnAuthConfiguration` (optional).
+    pub fn cdn_auth_configuration(self, value: impl Into<Value<CdnAuthConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CdnAuthConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OriginEndpointPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cdn_auth_configuration
-            .check(&path.field("CdnAuthConfiguration"), &Rules::NONE, out);
-        self.channel_group_name.check(
-            &path.field("ChannelGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.origin_endpoint_name.check(
-            &path.field("OriginEndpointName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OriginEndpointPolicyProps);
-
-/// Property type `CdnAuthConfiguration` of `AWS::MediaPackageV2::OriginEndpointPolicy`.
-#[derive(Debug, Clone)]
-pub struct CdnAuthConfiguration {
-    /// `CdnIdentifierSecretArns` (required).
-    /// Items: 1..=100.
-    /// Each item: Length: 20..=2048 characters.
-    pub cdn_identifier_secret_arns: Value<List<String>>,
-    /// `SecretsRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub secrets_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `CdnAuthConfiguration` of `AWS::MediaPackageV2::OriginEndpointPolicy`.
+    CdnAuthConfiguration
 }
 
 impl CdnAuthConfiguration {
@@ -198,58 +107,14 @@ impl CdnAuthConfiguration {
         cdn_identifier_secret_arns: impl Into<Value<List<String>>>,
         secrets_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            cdn_identifier_secret_arns: cdn_identifier_secret_arns.into(),
-            secrets_role_arn: secrets_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CdnIdentifierSecretArns",
+                    cdn_identifier_secret_arns.into().to_template(),
+                )
+                .with(1, "SecretsRoleArn", secrets_role_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for CdnAuthConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CdnIdentifierSecretArns".to_owned(),
-            self.cdn_identifier_secret_arns.to_template(),
-        );
-        m.insert(
-            "SecretsRoleArn".to_owned(),
-            self.secrets_role_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CdnAuthConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cdn_identifier_secret_arns.check(
-            &path.field("CdnIdentifierSecretArns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secrets_role_arn.check(
-            &path.field("SecretsRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CdnAuthConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaStore::Container`.
-#[derive(Debug, Clone)]
-pub struct Container {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Container {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Container {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Container {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaStore::Container`.
+    Container("AWS::MediaStore::Container", ContainerProps)
 }
 
 impl Container {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaStore::Container";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContainerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ContainerId> {
         self.resource.ref_value()
@@ -87,249 +39,151 @@ impl Container {
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
+
+    /// Replaces `AccessLoggingEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_logging_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AccessLoggingEnabled", value.into())
+    }
+
+    /// Replaces `ContainerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContainerName", value.into())
+    }
+
+    /// Replaces `CorsPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cors_policy(&self, value: impl Into<Value<List<CorsRule>>>) {
+        self.resource.set_property("CorsPolicy", value.into())
+    }
+
+    /// Replaces `LifecyclePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LifecyclePolicy", value.into())
+    }
+
+    /// Replaces `MetricPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_policy(&self, value: impl Into<Value<MetricPolicy>>) {
+        self.resource.set_property("MetricPolicy", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaStore::Container`.
-#[derive(Debug, Clone)]
-pub struct ContainerProps {
-    /// `AccessLoggingEnabled` (optional).
-    pub access_logging_enabled: Option<Value<bool>>,
-    /// `ContainerName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub container_name: Value<String>,
-    /// `CorsPolicy` (optional).
-    pub cors_policy: Option<Value<List<CorsRule>>>,
-    /// `LifecyclePolicy` (optional).
-    pub lifecycle_policy: Option<Value<String>>,
-    /// `MetricPolicy` (optional).
-    pub metric_policy: Option<Value<MetricPolicy>>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaStore::Container`.
+    ContainerProps
 }
 
 impl ContainerProps {
     /// The required properties: `ContainerName`.
     pub fn new(container_name: impl Into<Value<String>>) -> Self {
-        Self {
-            access_logging_enabled: None,
-            container_name: container_name.into(),
-            cors_policy: None,
-            lifecycle_policy: None,
-            metric_policy: None,
-            policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "ContainerName", container_name.into().to_template()))
     }
-    /// Sets `AccessLoggingEnabled`.
-    pub fn access_logging_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.access_logging_enabled = Some(value.into());
-        self
+    /// `AccessLoggingEnabled` (optional).
+    pub fn access_logging_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessLoggingEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `CorsPolicy`.
-    pub fn cors_policy(mut self, value: impl Into<Value<List<CorsRule>>>) -> Self {
-        self.cors_policy = Some(value.into());
-        self
+    /// `CorsPolicy` (optional).
+    pub fn cors_policy(self, value: impl Into<Value<List<CorsRule>>>) -> Self {
+        Self(self.0.with(2, "CorsPolicy", value.into().to_template()))
     }
-    /// Sets `LifecyclePolicy`.
-    pub fn lifecycle_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_policy = Some(value.into());
-        self
+    /// `LifecyclePolicy` (optional).
+    pub fn lifecycle_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LifecyclePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `MetricPolicy`.
-    pub fn metric_policy(mut self, value: impl Into<Value<MetricPolicy>>) -> Self {
-        self.metric_policy = Some(value.into());
-        self
+    /// `MetricPolicy` (optional).
+    pub fn metric_policy(self, value: impl Into<Value<MetricPolicy>>) -> Self {
+        Self(self.0.with(4, "MetricPolicy", value.into().to_template()))
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Policy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ContainerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_logging_enabled {
-            m.insert("AccessLoggingEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ContainerName".to_owned(),
-            self.container_name.to_template(),
-        );
-        if let Some(v) = &self.cors_policy {
-            m.insert("CorsPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_policy {
-            m.insert("LifecyclePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_policy {
-            m.insert("MetricPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cors_policy
-            .check(&path.field("CorsPolicy"), &Rules::NONE, out);
-        self.metric_policy
-            .check(&path.field("MetricPolicy"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerProps);
-
-/// Property type `CorsRule` of `AWS::MediaStore::Container`.
-#[derive(Debug, Clone, Default)]
-pub struct CorsRule {
-    /// `AllowedHeaders` (optional).
-    pub allowed_headers: Option<Value<List<String>>>,
-    /// `AllowedMethods` (optional).
-    pub allowed_methods: Option<Value<List<String>>>,
-    /// `AllowedOrigins` (optional).
-    pub allowed_origins: Option<Value<List<String>>>,
-    /// `ExposeHeaders` (optional).
-    pub expose_headers: Option<Value<List<String>>>,
-    /// `MaxAgeSeconds` (optional).
-    pub max_age_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CorsRule` of `AWS::MediaStore::Container`.
+    CorsRule(default)
 }
 
 impl CorsRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_headers: None,
-            allowed_methods: None,
-            allowed_origins: None,
-            expose_headers: None,
-            max_age_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedHeaders`.
-    pub fn allowed_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_headers = Some(value.into());
-        self
+    /// `AllowedHeaders` (optional).
+    pub fn allowed_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AllowedHeaders", value.into().to_template()))
     }
-    /// Sets `AllowedMethods`.
-    pub fn allowed_methods(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_methods = Some(value.into());
-        self
+    /// `AllowedMethods` (optional).
+    pub fn allowed_methods(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "AllowedMethods", value.into().to_template()))
     }
-    /// Sets `AllowedOrigins`.
-    pub fn allowed_origins(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_origins = Some(value.into());
-        self
+    /// `AllowedOrigins` (optional).
+    pub fn allowed_origins(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "AllowedOrigins", value.into().to_template()))
     }
-    /// Sets `ExposeHeaders`.
-    pub fn expose_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.expose_headers = Some(value.into());
-        self
+    /// `ExposeHeaders` (optional).
+    pub fn expose_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "ExposeHeaders", value.into().to_template()))
     }
-    /// Sets `MaxAgeSeconds`.
-    pub fn max_age_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_age_seconds = Some(value.into());
-        self
+    /// `MaxAgeSeconds` (optional).
+    pub fn max_age_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "MaxAgeSeconds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CorsRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_headers {
-            m.insert("AllowedHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_methods {
-            m.insert("AllowedMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_origins {
-            m.insert("AllowedOrigins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expose_headers {
-            m.insert("ExposeHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_age_seconds {
-            m.insert("MaxAgeSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CorsRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CorsRule);
-
-/// Property type `MetricPolicy` of `AWS::MediaStore::Container`.
-#[derive(Debug, Clone)]
-pub struct MetricPolicy {
-    /// `ContainerLevelMetrics` (required).
-    pub container_level_metrics: Value<String>,
-    /// `MetricPolicyRules` (optional).
-    pub metric_policy_rules: Option<Value<List<MetricPolicyRule>>>,
+crate::l1_struct! {
+    /// Property type `MetricPolicy` of `AWS::MediaStore::Container`.
+    MetricPolicy
 }
 
 impl MetricPolicy {
     /// The required properties: `ContainerLevelMetrics`.
     pub fn new(container_level_metrics: impl Into<Value<String>>) -> Self {
-        Self {
-            container_level_metrics: container_level_metrics.into(),
-            metric_policy_rules: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ContainerLevelMetrics",
+            container_level_metrics.into().to_template(),
+        ))
     }
-    /// Sets `MetricPolicyRules`.
-    pub fn metric_policy_rules(mut self, value: impl Into<Value<List<MetricPolicyRule>>>) -> Self {
-        self.metric_policy_rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContainerLevelMetrics".to_owned(),
-            self.container_level_metrics.to_template(),
-        );
-        if let Some(v) = &self.metric_policy_rules {
-            m.insert("MetricPolicyRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MetricPolicyRules` (optional).
+    pub fn metric_policy_rules(self, value: impl Into<Value<List<MetricPolicyRule>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MetricPolicyRules", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MetricPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_policy_rules
-            .check(&path.field("MetricPolicyRules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricPolicy);
-
-/// Property type `MetricPolicyRule` of `AWS::MediaStore::Container`.
-#[derive(Debug, Clone)]
-pub struct MetricPolicyRule {
-    /// `ObjectGroup` (required).
-    pub object_group: Value<String>,
-    /// `ObjectGroupName` (required).
-    pub object_group_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricPolicyRule` of `AWS::MediaStore::Container`.
+    MetricPolicyRule
 }
 
 impl MetricPolicyRule {
@@ -338,61 +192,12 @@ impl MetricPolicyRule {
         object_group: impl Into<Value<String>>,
         object_group_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            object_group: object_group.into(),
-            object_group_name: object_group_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ObjectGroup", object_group.into().to_template())
+                .with(1, "ObjectGroupName", object_group_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricPolicyRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ObjectGroup".to_owned(), self.object_group.to_template());
-        m.insert(
-            "ObjectGroupName".to_owned(),
-            self.object_group_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricPolicyRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricPolicyRule);
-
-/// Property type `Tag` of `AWS::MediaStore::Container`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

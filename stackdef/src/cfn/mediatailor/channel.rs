@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone)]
-pub struct Channel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Channel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Channel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Channel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaTailor::Channel`.
+    Channel("AWS::MediaTailor::Channel", ChannelProps)
 }
 
 impl Channel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaTailor::Channel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ChannelName` (typed).
     pub fn ref_value(&self) -> Value<ids::MediaTailorChannelName> {
         self.resource.ref_value()
@@ -82,31 +34,66 @@ impl Channel {
     pub fn attr_arn(&self) -> Value<ids::MediaTailorChannelArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Audiences` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_audiences(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Audiences", value.into())
+    }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `FillerSlate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filler_slate(&self, value: impl Into<Value<SlateSource>>) {
+        self.resource.set_property("FillerSlate", value.into())
+    }
+
+    /// Replaces `LogConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_configuration(&self, value: impl Into<Value<LogConfigurationForChannel>>) {
+        self.resource.set_property("LogConfiguration", value.into())
+    }
+
+    /// Replaces `Outputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outputs(&self, value: impl Into<Value<List<RequestOutputItem>>>) {
+        self.resource.set_property("Outputs", value.into())
+    }
+
+    /// Replaces `PlaybackMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_playback_mode(&self, value: impl Into<Value<PlaybackMode>>) {
+        self.resource.set_property("PlaybackMode", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<Tier>>) {
+        self.resource.set_property("Tier", value.into())
+    }
+
+    /// Replaces `TimeShiftConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_shift_configuration(&self, value: impl Into<Value<TimeShiftConfiguration>>) {
+        self.resource
+            .set_property("TimeShiftConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone)]
-pub struct ChannelProps {
-    /// `Audiences` (optional).
-    pub audiences: Option<Value<List<String>>>,
-    /// `ChannelName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub channel_name: Value<String>,
-    /// `FillerSlate` (optional).
-    pub filler_slate: Option<Value<SlateSource>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfigurationForChannel>>,
-    /// `Outputs` (required).
-    pub outputs: Value<List<RequestOutputItem>>,
-    /// `PlaybackMode` (required).
-    pub playback_mode: Value<PlaybackMode>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Tier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tier: Option<Value<Tier>>,
-    /// `TimeShiftConfiguration` (optional).
-    pub time_shift_configuration: Option<Value<TimeShiftConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaTailor::Channel`.
+    ChannelProps
 }
 
 impl ChannelProps {
@@ -116,256 +103,96 @@ impl ChannelProps {
         outputs: impl Into<Value<List<RequestOutputItem>>>,
         playback_mode: impl Into<Value<PlaybackMode>>,
     ) -> Self {
-        Self {
-            audiences: None,
-            channel_name: channel_name.into(),
-            filler_slate: None,
-            log_configuration: None,
-            outputs: outputs.into(),
-            playback_mode: playback_mode.into(),
-            tags: None,
-            tier: None,
-            time_shift_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ChannelName", channel_name.into().to_template())
+                .with(4, "Outputs", outputs.into().to_template())
+                .with(5, "PlaybackMode", playback_mode.into().to_template()),
+        )
     }
-    /// Sets `Audiences`.
-    pub fn audiences(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.audiences = Some(value.into());
-        self
+    /// `Audiences` (optional).
+    pub fn audiences(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Audiences", value.into().to_template()))
     }
-    /// Sets `FillerSlate`.
-    pub fn filler_slate(mut self, value: impl Into<Value<SlateSource>>) -> Self {
-        self.filler_slate = Some(value.into());
-        self
+    /// `FillerSlate` (optional).
+    pub fn filler_slate(self, value: impl Into<Value<SlateSource>>) -> Self {
+        Self(self.0.with(2, "FillerSlate", value.into().to_template()))
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(
-        mut self,
-        value: impl Into<Value<LogConfigurationForChannel>>,
-    ) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfigurationForChannel>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `Tier`.
-    pub fn tier(mut self, value: impl Into<Value<Tier>>) -> Self {
-        self.tier = Some(value.into());
-        self
+    /// `Tier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tier(self, value: impl Into<Value<Tier>>) -> Self {
+        Self(self.0.with(7, "Tier", value.into().to_template()))
     }
-    /// Sets `TimeShiftConfiguration`.
-    pub fn time_shift_configuration(
-        mut self,
-        value: impl Into<Value<TimeShiftConfiguration>>,
-    ) -> Self {
-        self.time_shift_configuration = Some(value.into());
-        self
+    /// `TimeShiftConfiguration` (optional).
+    pub fn time_shift_configuration(self, value: impl Into<Value<TimeShiftConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TimeShiftConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audiences {
-            m.insert("Audiences".to_owned(), v.to_template());
-        }
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        if let Some(v) = &self.filler_slate {
-            m.insert("FillerSlate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Outputs".to_owned(), self.outputs.to_template());
-        m.insert("PlaybackMode".to_owned(), self.playback_mode.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tier {
-            m.insert("Tier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_shift_configuration {
-            m.insert("TimeShiftConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filler_slate
-            .check(&path.field("FillerSlate"), &Rules::NONE, out);
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.outputs
-            .check(&path.field("Outputs"), &Rules::NONE, out);
-        self.playback_mode
-            .check(&path.field("PlaybackMode"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
-        self.time_shift_configuration.check(
-            &path.field("TimeShiftConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChannelProps);
-
-/// Property type `SlateSource` of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct SlateSource {
-    /// `SourceLocationName` (optional).
-    pub source_location_name: Option<Value<String>>,
-    /// `VodSourceName` (optional).
-    pub vod_source_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SlateSource` of `AWS::MediaTailor::Channel`.
+    SlateSource(default)
 }
 
 impl SlateSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_location_name: None,
-            vod_source_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceLocationName`.
-    pub fn source_location_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_location_name = Some(value.into());
-        self
+    /// `SourceLocationName` (optional).
+    pub fn source_location_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SourceLocationName", value.into().to_template()),
+        )
     }
-    /// Sets `VodSourceName`.
-    pub fn vod_source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vod_source_name = Some(value.into());
-        self
+    /// `VodSourceName` (optional).
+    pub fn vod_source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "VodSourceName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SlateSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_location_name {
-            m.insert("SourceLocationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vod_source_name {
-            m.insert("VodSourceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlateSource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SlateSource);
-
-/// Property type `LogConfigurationForChannel` of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfigurationForChannel {
-    /// `LogTypes` (optional).
-    pub log_types: Option<Value<List<LogType>>>,
+crate::l1_struct! {
+    /// Property type `LogConfigurationForChannel` of `AWS::MediaTailor::Channel`.
+    LogConfigurationForChannel(default)
 }
 
 impl LogConfigurationForChannel {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { log_types: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogTypes`.
-    pub fn log_types(mut self, value: impl Into<Value<List<LogType>>>) -> Self {
-        self.log_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogConfigurationForChannel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_types {
-            m.insert("LogTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogTypes` (optional).
+    pub fn log_types(self, value: impl Into<Value<List<LogType>>>) -> Self {
+        Self(self.0.with(0, "LogTypes", value.into().to_template()))
     }
 }
 
-impl Check for LogConfigurationForChannel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_types
-            .check(&path.field("LogTypes"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogType`.
+    LogType {
+        /// `AS_RUN`
+        AsRun = "AS_RUN",
     }
 }
 
-crate::impl_literal!(LogConfigurationForChannel);
-
-/// Values of `LogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogType {
-    /// `AS_RUN`
-    AsRun,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AS_RUN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AsRun => "AS_RUN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AS_RUN" => Self::AsRun,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogType::from(s))
-    }
-}
-
-crate::impl_literal!(LogType);
-
-/// Property type `RequestOutputItem` of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone)]
-pub struct RequestOutputItem {
-    /// `DashPlaylistSettings` (optional).
-    pub dash_playlist_settings: Option<Value<DashPlaylistSettings>>,
-    /// `HlsPlaylistSettings` (optional).
-    pub hls_playlist_settings: Option<Value<HlsPlaylistSettings>>,
-    /// `ManifestName` (required).
-    pub manifest_name: Value<String>,
-    /// `SourceGroup` (required).
-    pub source_group: Value<String>,
+crate::l1_struct! {
+    /// Property type `RequestOutputItem` of `AWS::MediaTailor::Channel`.
+    RequestOutputItem
 }
 
 impl RequestOutputItem {
@@ -374,409 +201,136 @@ impl RequestOutputItem {
         manifest_name: impl Into<Value<String>>,
         source_group: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dash_playlist_settings: None,
-            hls_playlist_settings: None,
-            manifest_name: manifest_name.into(),
-            source_group: source_group.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ManifestName", manifest_name.into().to_template())
+                .with(3, "SourceGroup", source_group.into().to_template()),
+        )
     }
-    /// Sets `DashPlaylistSettings`.
-    pub fn dash_playlist_settings(mut self, value: impl Into<Value<DashPlaylistSettings>>) -> Self {
-        self.dash_playlist_settings = Some(value.into());
-        self
+    /// `DashPlaylistSettings` (optional).
+    pub fn dash_playlist_settings(self, value: impl Into<Value<DashPlaylistSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DashPlaylistSettings", value.into().to_template()),
+        )
     }
-    /// Sets `HlsPlaylistSettings`.
-    pub fn hls_playlist_settings(mut self, value: impl Into<Value<HlsPlaylistSettings>>) -> Self {
-        self.hls_playlist_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RequestOutputItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dash_playlist_settings {
-            m.insert("DashPlaylistSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_playlist_settings {
-            m.insert("HlsPlaylistSettings".to_owned(), v.to_template());
-        }
-        m.insert("ManifestName".to_owned(), self.manifest_name.to_template());
-        m.insert("SourceGroup".to_owned(), self.source_group.to_template());
-        Expr::Map(m)
+    /// `HlsPlaylistSettings` (optional).
+    pub fn hls_playlist_settings(self, value: impl Into<Value<HlsPlaylistSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HlsPlaylistSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RequestOutputItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dash_playlist_settings
-            .check(&path.field("DashPlaylistSettings"), &Rules::NONE, out);
-        self.hls_playlist_settings
-            .check(&path.field("HlsPlaylistSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RequestOutputItem);
-
-/// Property type `DashPlaylistSettings` of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct DashPlaylistSettings {
-    /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<f64>>,
-    /// `MinBufferTimeSeconds` (optional).
-    pub min_buffer_time_seconds: Option<Value<f64>>,
-    /// `MinUpdatePeriodSeconds` (optional).
-    pub min_update_period_seconds: Option<Value<f64>>,
-    /// `SuggestedPresentationDelaySeconds` (optional).
-    pub suggested_presentation_delay_seconds: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `DashPlaylistSettings` of `AWS::MediaTailor::Channel`.
+    DashPlaylistSettings(default)
 }
 
 impl DashPlaylistSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            manifest_window_seconds: None,
-            min_buffer_time_seconds: None,
-            min_update_period_seconds: None,
-            suggested_presentation_delay_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
-    }
-    /// Sets `MinBufferTimeSeconds`.
-    pub fn min_buffer_time_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_buffer_time_seconds = Some(value.into());
-        self
-    }
-    /// Sets `MinUpdatePeriodSeconds`.
-    pub fn min_update_period_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_update_period_seconds = Some(value.into());
-        self
-    }
-    /// Sets `SuggestedPresentationDelaySeconds`.
-    pub fn suggested_presentation_delay_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.suggested_presentation_delay_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashPlaylistSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_buffer_time_seconds {
-            m.insert("MinBufferTimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_update_period_seconds {
-            m.insert("MinUpdatePeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suggested_presentation_delay_seconds {
-            m.insert(
-                "SuggestedPresentationDelaySeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashPlaylistSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DashPlaylistSettings);
-
-/// Property type `HlsPlaylistSettings` of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsPlaylistSettings {
-    /// `AdMarkupType` (optional).
-    pub ad_markup_type: Option<Value<List<AdMarkupType>>>,
     /// `ManifestWindowSeconds` (optional).
-    pub manifest_window_seconds: Option<Value<f64>>,
+    pub fn manifest_window_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ManifestWindowSeconds", value.into().to_template()),
+        )
+    }
+    /// `MinBufferTimeSeconds` (optional).
+    pub fn min_buffer_time_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinBufferTimeSeconds", value.into().to_template()),
+        )
+    }
+    /// `MinUpdatePeriodSeconds` (optional).
+    pub fn min_update_period_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MinUpdatePeriodSeconds", value.into().to_template()),
+        )
+    }
+    /// `SuggestedPresentationDelaySeconds` (optional).
+    pub fn suggested_presentation_delay_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "SuggestedPresentationDelaySeconds",
+            value.into().to_template(),
+        ))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HlsPlaylistSettings` of `AWS::MediaTailor::Channel`.
+    HlsPlaylistSettings(default)
 }
 
 impl HlsPlaylistSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_markup_type: None,
-            manifest_window_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkupType`.
-    pub fn ad_markup_type(mut self, value: impl Into<Value<List<AdMarkupType>>>) -> Self {
-        self.ad_markup_type = Some(value.into());
-        self
+    /// `AdMarkupType` (optional).
+    pub fn ad_markup_type(self, value: impl Into<Value<List<AdMarkupType>>>) -> Self {
+        Self(self.0.with(0, "AdMarkupType", value.into().to_template()))
     }
-    /// Sets `ManifestWindowSeconds`.
-    pub fn manifest_window_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.manifest_window_seconds = Some(value.into());
-        self
+    /// `ManifestWindowSeconds` (optional).
+    pub fn manifest_window_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ManifestWindowSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HlsPlaylistSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_markup_type {
-            m.insert("AdMarkupType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_window_seconds {
-            m.insert("ManifestWindowSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AdMarkupType`.
+    AdMarkupType {
+        /// `DATERANGE`
+        Daterange = "DATERANGE",
+        /// `SCTE35_ENHANCED`
+        Scte35Enhanced = "SCTE35_ENHANCED",
     }
 }
 
-impl Check for HlsPlaylistSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_markup_type
-            .check(&path.field("AdMarkupType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PlaybackMode`.
+    PlaybackMode {
+        /// `LOOP`
+        Loop = "LOOP",
+        /// `LINEAR`
+        Linear = "LINEAR",
     }
 }
 
-crate::impl_literal!(HlsPlaylistSettings);
+pub use crate::cfn::Tag;
 
-/// Values of `AdMarkupType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AdMarkupType {
-    /// `DATERANGE`
-    Daterange,
-    /// `SCTE35_ENHANCED`
-    Scte35Enhanced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AdMarkupType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DATERANGE", "SCTE35_ENHANCED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daterange => "DATERANGE",
-            Self::Scte35Enhanced => "SCTE35_ENHANCED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Tier`.
+    Tier {
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `STANDARD`
+        Standard = "STANDARD",
     }
 }
 
-impl ToTemplate for AdMarkupType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AdMarkupType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AdMarkupType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DATERANGE" => Self::Daterange,
-            "SCTE35_ENHANCED" => Self::Scte35Enhanced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AdMarkupType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AdMarkupType::from(s))
-    }
-}
-
-crate::impl_literal!(AdMarkupType);
-
-/// Values of `PlaybackMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlaybackMode {
-    /// `LOOP`
-    Loop,
-    /// `LINEAR`
-    Linear,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlaybackMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOOP", "LINEAR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Loop => "LOOP",
-            Self::Linear => "LINEAR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlaybackMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlaybackMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlaybackMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOOP" => Self::Loop,
-            "LINEAR" => Self::Linear,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlaybackMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlaybackMode::from(s))
-    }
-}
-
-crate::impl_literal!(PlaybackMode);
-
-/// Property type `Tag` of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Tier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tier {
-    /// `BASIC`
-    Basic,
-    /// `STANDARD`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BASIC", "STANDARD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "BASIC",
-            Self::Standard => "STANDARD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tier {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC" => Self::Basic,
-            "STANDARD" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tier> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tier::from(s))
-    }
-}
-
-crate::impl_literal!(Tier);
-
-/// Property type `TimeShiftConfiguration` of `AWS::MediaTailor::Channel`.
-#[derive(Debug, Clone)]
-pub struct TimeShiftConfiguration {
-    /// `MaxTimeDelaySeconds` (required).
-    pub max_time_delay_seconds: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TimeShiftConfiguration` of `AWS::MediaTailor::Channel`.
+    TimeShiftConfiguration
 }
 
 impl TimeShiftConfiguration {
     /// The required properties: `MaxTimeDelaySeconds`.
     pub fn new(max_time_delay_seconds: impl Into<Value<f64>>) -> Self {
-        Self {
-            max_time_delay_seconds: max_time_delay_seconds.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxTimeDelaySeconds",
+            max_time_delay_seconds.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for TimeShiftConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxTimeDelaySeconds".to_owned(),
-            self.max_time_delay_seconds.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimeShiftConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimeShiftConfiguration);

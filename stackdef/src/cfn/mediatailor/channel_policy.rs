@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaTailor::ChannelPolicy`.
-#[derive(Debug, Clone)]
-pub struct ChannelPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ChannelPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ChannelPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ChannelPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaTailor::ChannelPolicy`.
+    ChannelPolicy("AWS::MediaTailor::ChannelPolicy", ChannelPolicyProps)
 }
 
 impl ChannelPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaTailor::ChannelPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ChannelName` (typed).
     pub fn ref_value(&self) -> Value<ids::ChannelPolicyName> {
         self.resource.ref_value()
@@ -77,42 +29,32 @@ impl ChannelPolicy {
     pub fn channel_name(&self) -> Value<ids::ChannelPolicyName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaTailor::ChannelPolicy`.
-#[derive(Debug, Clone)]
-pub struct ChannelPolicyProps {
-    /// `ChannelName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub channel_name: Value<String>,
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaTailor::ChannelPolicy`.
+    ChannelPolicyProps
 }
 
 impl ChannelPolicyProps {
     /// The required properties: `ChannelName`, `Policy`.
-    pub fn new(
-        channel_name: impl Into<Value<String>>,
-        policy: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        Self {
-            channel_name: channel_name.into(),
-            policy: policy.into(),
-        }
+    pub fn new(channel_name: impl Into<Value<String>>, policy: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "ChannelName", channel_name.into().to_template())
+                .with(1, "Policy", policy.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ChannelPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChannelName".to_owned(), self.channel_name.to_template());
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelPolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ChannelPolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaTailor::LiveSource`.
-#[derive(Debug, Clone)]
-pub struct LiveSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LiveSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LiveSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LiveSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaTailor::LiveSource`.
+    LiveSource("AWS::MediaTailor::LiveSource", LiveSourceProps)
 }
 
 impl LiveSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaTailor::LiveSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LiveSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,21 +29,40 @@ impl LiveSource {
     pub fn attr_arn(&self) -> Value<ids::LiveSourceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `HttpPackageConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_http_package_configurations(
+        &self,
+        value: impl Into<Value<List<HttpPackageConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("HttpPackageConfigurations", value.into())
+    }
+
+    /// Replaces `LiveSourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_live_source_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LiveSourceName", value.into())
+    }
+
+    /// Replaces `SourceLocationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_location_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceLocationName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaTailor::LiveSource`.
-#[derive(Debug, Clone)]
-pub struct LiveSourceProps {
-    /// `HttpPackageConfigurations` (required).
-    pub http_package_configurations: Value<List<HttpPackageConfiguration>>,
-    /// `LiveSourceName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub live_source_name: Value<String>,
-    /// `SourceLocationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_location_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaTailor::LiveSource`.
+    LiveSourceProps
 }
 
 impl LiveSourceProps {
@@ -101,64 +72,30 @@ impl LiveSourceProps {
         live_source_name: impl Into<Value<String>>,
         source_location_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            http_package_configurations: http_package_configurations.into(),
-            live_source_name: live_source_name.into(),
-            source_location_name: source_location_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "HttpPackageConfigurations",
+                    http_package_configurations.into().to_template(),
+                )
+                .with(1, "LiveSourceName", live_source_name.into().to_template())
+                .with(
+                    2,
+                    "SourceLocationName",
+                    source_location_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LiveSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HttpPackageConfigurations".to_owned(),
-            self.http_package_configurations.to_template(),
-        );
-        m.insert(
-            "LiveSourceName".to_owned(),
-            self.live_source_name.to_template(),
-        );
-        m.insert(
-            "SourceLocationName".to_owned(),
-            self.source_location_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LiveSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_package_configurations.check(
-            &path.field("HttpPackageConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LiveSourceProps);
-
-/// Property type `HttpPackageConfiguration` of `AWS::MediaTailor::LiveSource`.
-#[derive(Debug, Clone)]
-pub struct HttpPackageConfiguration {
-    /// `Path` (required).
-    pub path: Value<String>,
-    /// `SourceGroup` (required).
-    pub source_group: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `HttpPackageConfiguration` of `AWS::MediaTailor::LiveSource`.
+    HttpPackageConfiguration
 }
 
 impl HttpPackageConfiguration {
@@ -168,119 +105,23 @@ impl HttpPackageConfiguration {
         source_group: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            path: path.into(),
-            source_group: source_group.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Path", path.into().to_template())
+                .with(1, "SourceGroup", source_group.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HttpPackageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Path".to_owned(), self.path.to_template());
-        m.insert("SourceGroup".to_owned(), self.source_group.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `DASH`
+        Dash = "DASH",
+        /// `HLS`
+        Hls = "HLS",
     }
 }
 
-impl Check for HttpPackageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpPackageConfiguration);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `DASH`
-    Dash,
-    /// `HLS`
-    Hls,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DASH", "HLS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dash => "DASH",
-            Self::Hls => "HLS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "DASH" => Self::Dash,
-            "HLS" => Self::Hls,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::MediaTailor::LiveSource`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone)]
-pub struct PlaybackConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PlaybackConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PlaybackConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PlaybackConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaTailor::PlaybackConfiguration`.
+    PlaybackConfiguration("AWS::MediaTailor::PlaybackConfiguration", PlaybackConfigurationProps)
 }
 
 impl PlaybackConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaTailor::PlaybackConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PlaybackConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::PlaybackConfigurationName> {
         self.resource.ref_value()
@@ -104,53 +56,144 @@ impl PlaybackConfiguration {
     pub fn attr_playback_endpoint_prefix(&self) -> Value<String> {
         self.resource.get_att("PlaybackEndpointPrefix")
     }
+
+    /// Replaces `AdConditioningConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ad_conditioning_configuration(
+        &self,
+        value: impl Into<Value<AdConditioningConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AdConditioningConfiguration", value.into())
+    }
+
+    /// Replaces `AdDecisionServerConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ad_decision_server_configuration(
+        &self,
+        value: impl Into<Value<AdDecisionServerConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AdDecisionServerConfiguration", value.into())
+    }
+
+    /// Replaces `AdDecisionServerUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ad_decision_server_url(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AdDecisionServerUrl", value.into())
+    }
+
+    /// Replaces `AvailSuppression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_avail_suppression(&self, value: impl Into<Value<AvailSuppression>>) {
+        self.resource.set_property("AvailSuppression", value.into())
+    }
+
+    /// Replaces `Bumper` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bumper(&self, value: impl Into<Value<Bumper>>) {
+        self.resource.set_property("Bumper", value.into())
+    }
+
+    /// Replaces `CdnConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cdn_configuration(&self, value: impl Into<Value<CdnConfiguration>>) {
+        self.resource.set_property("CdnConfiguration", value.into())
+    }
+
+    /// Replaces `ConfigurationAliases` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_aliases(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ConfigurationAliases", value.into())
+    }
+
+    /// Replaces `DashConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dash_configuration(&self, value: impl Into<Value<DashConfiguration>>) {
+        self.resource
+            .set_property("DashConfiguration", value.into())
+    }
+
+    /// Replaces `HlsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hls_configuration(&self, value: impl Into<Value<HlsConfiguration>>) {
+        self.resource.set_property("HlsConfiguration", value.into())
+    }
+
+    /// Replaces `InsertionMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insertion_mode(&self, value: impl Into<Value<InsertionMode>>) {
+        self.resource.set_property("InsertionMode", value.into())
+    }
+
+    /// Replaces `LivePreRollConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_live_pre_roll_configuration(
+        &self,
+        value: impl Into<Value<LivePreRollConfiguration>>,
+    ) {
+        self.resource
+            .set_property("LivePreRollConfiguration", value.into())
+    }
+
+    /// Replaces `LogConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_configuration(&self, value: impl Into<Value<LogConfiguration>>) {
+        self.resource.set_property("LogConfiguration", value.into())
+    }
+
+    /// Replaces `ManifestProcessingRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manifest_processing_rules(&self, value: impl Into<Value<ManifestProcessingRules>>) {
+        self.resource
+            .set_property("ManifestProcessingRules", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PersonalizationThresholdSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_personalization_threshold_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("PersonalizationThresholdSeconds", value.into())
+    }
+
+    /// Replaces `SlateAdUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_slate_ad_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SlateAdUrl", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TranscodeProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transcode_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TranscodeProfileName", value.into())
+    }
+
+    /// Replaces `VideoContentSourceUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_video_content_source_url(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VideoContentSourceUrl", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone)]
-pub struct PlaybackConfigurationProps {
-    /// `AdConditioningConfiguration` (optional).
-    pub ad_conditioning_configuration: Option<Value<AdConditioningConfiguration>>,
-    /// `AdDecisionServerConfiguration` (optional).
-    pub ad_decision_server_configuration: Option<Value<AdDecisionServerConfiguration>>,
-    /// `AdDecisionServerUrl` (required).
-    pub ad_decision_server_url: Value<String>,
-    /// `AvailSuppression` (optional).
-    pub avail_suppression: Option<Value<AvailSuppression>>,
-    /// `Bumper` (optional).
-    pub bumper: Option<Value<Bumper>>,
-    /// `CdnConfiguration` (optional).
-    pub cdn_configuration: Option<Value<CdnConfiguration>>,
-    /// `ConfigurationAliases` (optional).
-    pub configuration_aliases: Option<Value<serde_json::Value>>,
-    /// `DashConfiguration` (optional).
-    pub dash_configuration: Option<Value<DashConfiguration>>,
-    /// `HlsConfiguration` (optional).
-    pub hls_configuration: Option<Value<HlsConfiguration>>,
-    /// `InsertionMode` (optional).
-    pub insertion_mode: Option<Value<InsertionMode>>,
-    /// `LivePreRollConfiguration` (optional).
-    pub live_pre_roll_configuration: Option<Value<LivePreRollConfiguration>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<LogConfiguration>>,
-    /// `ManifestProcessingRules` (optional).
-    pub manifest_processing_rules: Option<Value<ManifestProcessingRules>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub name: Value<String>,
-    /// `PersonalizationThresholdSeconds` (optional).
-    /// Range: 1..=.
-    pub personalization_threshold_seconds: Option<Value<i64>>,
-    /// `SlateAdUrl` (optional).
-    pub slate_ad_url: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TranscodeProfileName` (optional).
-    pub transcode_profile_name: Option<Value<String>>,
-    /// `VideoContentSourceUrl` (required).
-    pub video_content_source_url: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaTailor::PlaybackConfiguration`.
+    PlaybackConfigurationProps
 }
 
 impl PlaybackConfigurationProps {
@@ -160,253 +203,141 @@ impl PlaybackConfigurationProps {
         name: impl Into<Value<String>>,
         video_content_source_url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            ad_conditioning_configuration: None,
-            ad_decision_server_configuration: None,
-            ad_decision_server_url: ad_decision_server_url.into(),
-            avail_suppression: None,
-            bumper: None,
-            cdn_configuration: None,
-            configuration_aliases: None,
-            dash_configuration: None,
-            hls_configuration: None,
-            insertion_mode: None,
-            live_pre_roll_configuration: None,
-            log_configuration: None,
-            manifest_processing_rules: None,
-            name: name.into(),
-            personalization_threshold_seconds: None,
-            slate_ad_url: None,
-            tags: None,
-            transcode_profile_name: None,
-            video_content_source_url: video_content_source_url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "AdDecisionServerUrl",
+                    ad_decision_server_url.into().to_template(),
+                )
+                .with(13, "Name", name.into().to_template())
+                .with(
+                    18,
+                    "VideoContentSourceUrl",
+                    video_content_source_url.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AdConditioningConfiguration`.
+    /// `AdConditioningConfiguration` (optional).
     pub fn ad_conditioning_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AdConditioningConfiguration>>,
     ) -> Self {
-        self.ad_conditioning_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdConditioningConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AdDecisionServerConfiguration`.
+    /// `AdDecisionServerConfiguration` (optional).
     pub fn ad_decision_server_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AdDecisionServerConfiguration>>,
     ) -> Self {
-        self.ad_decision_server_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AdDecisionServerConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AvailSuppression`.
-    pub fn avail_suppression(mut self, value: impl Into<Value<AvailSuppression>>) -> Self {
-        self.avail_suppression = Some(value.into());
-        self
+    /// `AvailSuppression` (optional).
+    pub fn avail_suppression(self, value: impl Into<Value<AvailSuppression>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AvailSuppression", value.into().to_template()),
+        )
     }
-    /// Sets `Bumper`.
-    pub fn bumper(mut self, value: impl Into<Value<Bumper>>) -> Self {
-        self.bumper = Some(value.into());
-        self
+    /// `Bumper` (optional).
+    pub fn bumper(self, value: impl Into<Value<Bumper>>) -> Self {
+        Self(self.0.with(4, "Bumper", value.into().to_template()))
     }
-    /// Sets `CdnConfiguration`.
-    pub fn cdn_configuration(mut self, value: impl Into<Value<CdnConfiguration>>) -> Self {
-        self.cdn_configuration = Some(value.into());
-        self
+    /// `CdnConfiguration` (optional).
+    pub fn cdn_configuration(self, value: impl Into<Value<CdnConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CdnConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationAliases`.
-    pub fn configuration_aliases(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.configuration_aliases = Some(value.into());
-        self
+    /// `ConfigurationAliases` (optional).
+    pub fn configuration_aliases(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ConfigurationAliases", value.into().to_template()),
+        )
     }
-    /// Sets `DashConfiguration`.
-    pub fn dash_configuration(mut self, value: impl Into<Value<DashConfiguration>>) -> Self {
-        self.dash_configuration = Some(value.into());
-        self
+    /// `DashConfiguration` (optional).
+    pub fn dash_configuration(self, value: impl Into<Value<DashConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DashConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `HlsConfiguration`.
-    pub fn hls_configuration(mut self, value: impl Into<Value<HlsConfiguration>>) -> Self {
-        self.hls_configuration = Some(value.into());
-        self
+    /// `HlsConfiguration` (optional).
+    pub fn hls_configuration(self, value: impl Into<Value<HlsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "HlsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `InsertionMode`.
-    pub fn insertion_mode(mut self, value: impl Into<Value<InsertionMode>>) -> Self {
-        self.insertion_mode = Some(value.into());
-        self
+    /// `InsertionMode` (optional).
+    pub fn insertion_mode(self, value: impl Into<Value<InsertionMode>>) -> Self {
+        Self(self.0.with(9, "InsertionMode", value.into().to_template()))
     }
-    /// Sets `LivePreRollConfiguration`.
+    /// `LivePreRollConfiguration` (optional).
     pub fn live_pre_roll_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LivePreRollConfiguration>>,
     ) -> Self {
-        self.live_pre_roll_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "LivePreRollConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<LogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<LogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestProcessingRules`.
+    /// `ManifestProcessingRules` (optional).
     pub fn manifest_processing_rules(
-        mut self,
+        self,
         value: impl Into<Value<ManifestProcessingRules>>,
     ) -> Self {
-        self.manifest_processing_rules = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(12, "ManifestProcessingRules", value.into().to_template()),
+        )
     }
-    /// Sets `PersonalizationThresholdSeconds`.
-    pub fn personalization_threshold_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.personalization_threshold_seconds = Some(value.into());
-        self
+    /// `PersonalizationThresholdSeconds` (optional).
+    /// Range: at least 1.
+    pub fn personalization_threshold_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            14,
+            "PersonalizationThresholdSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SlateAdUrl`.
-    pub fn slate_ad_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.slate_ad_url = Some(value.into());
-        self
+    /// `SlateAdUrl` (optional).
+    pub fn slate_ad_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "SlateAdUrl", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
-    /// Sets `TranscodeProfileName`.
-    pub fn transcode_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transcode_profile_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlaybackConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_conditioning_configuration {
-            m.insert("AdConditioningConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ad_decision_server_configuration {
-            m.insert("AdDecisionServerConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AdDecisionServerUrl".to_owned(),
-            self.ad_decision_server_url.to_template(),
-        );
-        if let Some(v) = &self.avail_suppression {
-            m.insert("AvailSuppression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bumper {
-            m.insert("Bumper".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cdn_configuration {
-            m.insert("CdnConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_aliases {
-            m.insert("ConfigurationAliases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dash_configuration {
-            m.insert("DashConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hls_configuration {
-            m.insert("HlsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insertion_mode {
-            m.insert("InsertionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.live_pre_roll_configuration {
-            m.insert("LivePreRollConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_processing_rules {
-            m.insert("ManifestProcessingRules".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.personalization_threshold_seconds {
-            m.insert(
-                "PersonalizationThresholdSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.slate_ad_url {
-            m.insert("SlateAdUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transcode_profile_name {
-            m.insert("TranscodeProfileName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VideoContentSourceUrl".to_owned(),
-            self.video_content_source_url.to_template(),
-        );
-        Expr::Map(m)
+    /// `TranscodeProfileName` (optional).
+    pub fn transcode_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "TranscodeProfileName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PlaybackConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_conditioning_configuration.check(
-            &path.field("AdConditioningConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.ad_decision_server_configuration.check(
-            &path.field("AdDecisionServerConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.avail_suppression
-            .check(&path.field("AvailSuppression"), &Rules::NONE, out);
-        self.bumper.check(&path.field("Bumper"), &Rules::NONE, out);
-        self.cdn_configuration
-            .check(&path.field("CdnConfiguration"), &Rules::NONE, out);
-        self.dash_configuration
-            .check(&path.field("DashConfiguration"), &Rules::NONE, out);
-        self.hls_configuration
-            .check(&path.field("HlsConfiguration"), &Rules::NONE, out);
-        self.insertion_mode
-            .check(&path.field("InsertionMode"), &Rules::NONE, out);
-        self.live_pre_roll_configuration.check(
-            &path.field("LivePreRollConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.manifest_processing_rules.check(
-            &path.field("ManifestProcessingRules"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.personalization_threshold_seconds.check(
-            &path.field("PersonalizationThresholdSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PlaybackConfigurationProps);
-
-/// Property type `AdConditioningConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AdConditioningConfiguration {
-    /// `StreamingMediaFileConditioning` (required).
-    pub streaming_media_file_conditioning: Value<StreamingMediaFileConditioning>,
+crate::l1_struct! {
+    /// Property type `AdConditioningConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
+    AdConditioningConfiguration
 }
 
 impl AdConditioningConfiguration {
@@ -414,1129 +345,393 @@ impl AdConditioningConfiguration {
     pub fn new(
         streaming_media_file_conditioning: impl Into<Value<StreamingMediaFileConditioning>>,
     ) -> Self {
-        Self {
-            streaming_media_file_conditioning: streaming_media_file_conditioning.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "StreamingMediaFileConditioning",
+            streaming_media_file_conditioning.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AdConditioningConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StreamingMediaFileConditioning".to_owned(),
-            self.streaming_media_file_conditioning.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StreamingMediaFileConditioning`.
+    StreamingMediaFileConditioning {
+        /// `TRANSCODE`
+        Transcode = "TRANSCODE",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for AdConditioningConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.streaming_media_file_conditioning.check(
-            &path.field("StreamingMediaFileConditioning"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdConditioningConfiguration);
-
-/// Values of `StreamingMediaFileConditioning`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StreamingMediaFileConditioning {
-    /// `TRANSCODE`
-    Transcode,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StreamingMediaFileConditioning {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRANSCODE", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Transcode => "TRANSCODE",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StreamingMediaFileConditioning {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StreamingMediaFileConditioning {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StreamingMediaFileConditioning {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRANSCODE" => Self::Transcode,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StreamingMediaFileConditioning> {
-    fn from(s: &str) -> Self {
-        Value::literal(StreamingMediaFileConditioning::from(s))
-    }
-}
-
-crate::impl_literal!(StreamingMediaFileConditioning);
-
-/// Property type `AdDecisionServerConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AdDecisionServerConfiguration {
-    /// `HttpRequest` (required).
-    pub http_request: Value<HttpRequest>,
+crate::l1_struct! {
+    /// Property type `AdDecisionServerConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
+    AdDecisionServerConfiguration
 }
 
 impl AdDecisionServerConfiguration {
     /// The required properties: `HttpRequest`.
     pub fn new(http_request: impl Into<Value<HttpRequest>>) -> Self {
-        Self {
-            http_request: http_request.into(),
-        }
+        Self(crate::Properties::new().with(0, "HttpRequest", http_request.into().to_template()))
     }
 }
 
-impl ToTemplate for AdDecisionServerConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HttpRequest".to_owned(), self.http_request.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdDecisionServerConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_request
-            .check(&path.field("HttpRequest"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AdDecisionServerConfiguration);
-
-/// Property type `HttpRequest` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpRequest {
-    /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `CompressRequest` (optional).
-    pub compress_request: Option<Value<CompressRequest>>,
-    /// `Headers` (optional).
-    pub headers: Option<Value<Map<String>>>,
-    /// `HttpMethod` (optional).
-    pub http_method: Option<Value<HttpMethod>>,
+crate::l1_struct! {
+    /// Property type `HttpRequest` of `AWS::MediaTailor::PlaybackConfiguration`.
+    HttpRequest(default)
 }
 
 impl HttpRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            body: None,
-            compress_request: None,
-            headers: None,
-            http_method: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Body", value.into().to_template()))
     }
-    /// Sets `CompressRequest`.
-    pub fn compress_request(mut self, value: impl Into<Value<CompressRequest>>) -> Self {
-        self.compress_request = Some(value.into());
-        self
+    /// `CompressRequest` (optional).
+    pub fn compress_request(self, value: impl Into<Value<CompressRequest>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CompressRequest", value.into().to_template()),
+        )
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Headers", value.into().to_template()))
     }
-    /// Sets `HttpMethod`.
-    pub fn http_method(mut self, value: impl Into<Value<HttpMethod>>) -> Self {
-        self.http_method = Some(value.into());
-        self
+    /// `HttpMethod` (optional).
+    pub fn http_method(self, value: impl Into<Value<HttpMethod>>) -> Self {
+        Self(self.0.with(3, "HttpMethod", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compress_request {
-            m.insert("CompressRequest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_method {
-            m.insert("HttpMethod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CompressRequest`.
+    CompressRequest {
+        /// `NONE`
+        None = "NONE",
+        /// `GZIP`
+        Gzip = "GZIP",
     }
 }
 
-impl Check for HttpRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compress_request
-            .check(&path.field("CompressRequest"), &Rules::NONE, out);
-        self.http_method
-            .check(&path.field("HttpMethod"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HttpMethod`.
+    HttpMethod {
+        /// `GET`
+        Get = "GET",
+        /// `POST`
+        Post = "POST",
     }
 }
 
-crate::impl_literal!(HttpRequest);
-
-/// Values of `CompressRequest`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompressRequest {
-    /// `NONE`
-    None,
-    /// `GZIP`
-    Gzip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompressRequest {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "GZIP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Gzip => "GZIP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CompressRequest {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CompressRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompressRequest {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "GZIP" => Self::Gzip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompressRequest> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompressRequest::from(s))
-    }
-}
-
-crate::impl_literal!(CompressRequest);
-
-/// Values of `HttpMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpMethod {
-    /// `GET`
-    Get,
-    /// `POST`
-    Post,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GET", "POST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Post => "POST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "GET" => Self::Get,
-            "POST" => Self::Post,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpMethod::from(s))
-    }
-}
-
-crate::impl_literal!(HttpMethod);
-
-/// Property type `AvailSuppression` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AvailSuppression {
-    /// `FillPolicy` (optional).
-    pub fill_policy: Option<Value<FillPolicy>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AvailSuppression` of `AWS::MediaTailor::PlaybackConfiguration`.
+    AvailSuppression(default)
 }
 
 impl AvailSuppression {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fill_policy: None,
-            mode: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FillPolicy`.
-    pub fn fill_policy(mut self, value: impl Into<Value<FillPolicy>>) -> Self {
-        self.fill_policy = Some(value.into());
-        self
+    /// `FillPolicy` (optional).
+    pub fn fill_policy(self, value: impl Into<Value<FillPolicy>>) -> Self {
+        Self(self.0.with(0, "FillPolicy", value.into().to_template()))
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AvailSuppression {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fill_policy {
-            m.insert("FillPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FillPolicy`.
+    FillPolicy {
+        /// `PARTIAL_AVAIL`
+        PartialAvail = "PARTIAL_AVAIL",
+        /// `FULL_AVAIL_ONLY`
+        FullAvailOnly = "FULL_AVAIL_ONLY",
     }
 }
 
-impl Check for AvailSuppression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fill_policy
-            .check(&path.field("FillPolicy"), &Rules::NONE, out);
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `OFF`
+        Off = "OFF",
+        /// `BEHIND_LIVE_EDGE`
+        BehindLiveEdge = "BEHIND_LIVE_EDGE",
+        /// `AFTER_LIVE_EDGE`
+        AfterLiveEdge = "AFTER_LIVE_EDGE",
     }
 }
 
-crate::impl_literal!(AvailSuppression);
-
-/// Values of `FillPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FillPolicy {
-    /// `PARTIAL_AVAIL`
-    PartialAvail,
-    /// `FULL_AVAIL_ONLY`
-    FullAvailOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FillPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PARTIAL_AVAIL", "FULL_AVAIL_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PartialAvail => "PARTIAL_AVAIL",
-            Self::FullAvailOnly => "FULL_AVAIL_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FillPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FillPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FillPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "PARTIAL_AVAIL" => Self::PartialAvail,
-            "FULL_AVAIL_ONLY" => Self::FullAvailOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FillPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(FillPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(FillPolicy);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `OFF`
-    Off,
-    /// `BEHIND_LIVE_EDGE`
-    BehindLiveEdge,
-    /// `AFTER_LIVE_EDGE`
-    AfterLiveEdge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "BEHIND_LIVE_EDGE", "AFTER_LIVE_EDGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::BehindLiveEdge => "BEHIND_LIVE_EDGE",
-            Self::AfterLiveEdge => "AFTER_LIVE_EDGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "BEHIND_LIVE_EDGE" => Self::BehindLiveEdge,
-            "AFTER_LIVE_EDGE" => Self::AfterLiveEdge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `Bumper` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Bumper {
-    /// `EndUrl` (optional).
-    pub end_url: Option<Value<String>>,
-    /// `StartUrl` (optional).
-    pub start_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Bumper` of `AWS::MediaTailor::PlaybackConfiguration`.
+    Bumper(default)
 }
 
 impl Bumper {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            end_url: None,
-            start_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndUrl`.
-    pub fn end_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_url = Some(value.into());
-        self
+    /// `EndUrl` (optional).
+    pub fn end_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EndUrl", value.into().to_template()))
     }
-    /// Sets `StartUrl`.
-    pub fn start_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_url = Some(value.into());
-        self
+    /// `StartUrl` (optional).
+    pub fn start_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StartUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Bumper {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.end_url {
-            m.insert("EndUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_url {
-            m.insert("StartUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Bumper {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Bumper);
-
-/// Property type `CdnConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CdnConfiguration {
-    /// `AdSegmentUrlPrefix` (optional).
-    pub ad_segment_url_prefix: Option<Value<String>>,
-    /// `ContentSegmentUrlPrefix` (optional).
-    pub content_segment_url_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CdnConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
+    CdnConfiguration(default)
 }
 
 impl CdnConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_segment_url_prefix: None,
-            content_segment_url_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdSegmentUrlPrefix`.
-    pub fn ad_segment_url_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ad_segment_url_prefix = Some(value.into());
-        self
+    /// `AdSegmentUrlPrefix` (optional).
+    pub fn ad_segment_url_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdSegmentUrlPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `ContentSegmentUrlPrefix`.
-    pub fn content_segment_url_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_segment_url_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CdnConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_segment_url_prefix {
-            m.insert("AdSegmentUrlPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_segment_url_prefix {
-            m.insert("ContentSegmentUrlPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContentSegmentUrlPrefix` (optional).
+    pub fn content_segment_url_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContentSegmentUrlPrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CdnConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CdnConfiguration);
-
-/// Property type `DashConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct DashConfiguration {
-    /// `ManifestEndpointPrefix` (optional).
-    pub manifest_endpoint_prefix: Option<Value<String>>,
-    /// `MpdLocation` (optional).
-    pub mpd_location: Option<Value<String>>,
-    /// `OriginManifestType` (optional).
-    pub origin_manifest_type: Option<Value<OriginManifestType>>,
+crate::l1_struct! {
+    /// Property type `DashConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
+    DashConfiguration(default)
 }
 
 impl DashConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            manifest_endpoint_prefix: None,
-            mpd_location: None,
-            origin_manifest_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManifestEndpointPrefix`.
-    pub fn manifest_endpoint_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_endpoint_prefix = Some(value.into());
-        self
-    }
-    /// Sets `MpdLocation`.
-    pub fn mpd_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mpd_location = Some(value.into());
-        self
-    }
-    /// Sets `OriginManifestType`.
-    pub fn origin_manifest_type(mut self, value: impl Into<Value<OriginManifestType>>) -> Self {
-        self.origin_manifest_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.manifest_endpoint_prefix {
-            m.insert("ManifestEndpointPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mpd_location {
-            m.insert("MpdLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origin_manifest_type {
-            m.insert("OriginManifestType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.origin_manifest_type
-            .check(&path.field("OriginManifestType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DashConfiguration);
-
-/// Values of `OriginManifestType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OriginManifestType {
-    /// `SINGLE_PERIOD`
-    SinglePeriod,
-    /// `MULTI_PERIOD`
-    MultiPeriod,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OriginManifestType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SINGLE_PERIOD", "MULTI_PERIOD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SinglePeriod => "SINGLE_PERIOD",
-            Self::MultiPeriod => "MULTI_PERIOD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OriginManifestType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OriginManifestType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OriginManifestType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SINGLE_PERIOD" => Self::SinglePeriod,
-            "MULTI_PERIOD" => Self::MultiPeriod,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OriginManifestType> {
-    fn from(s: &str) -> Self {
-        Value::literal(OriginManifestType::from(s))
-    }
-}
-
-crate::impl_literal!(OriginManifestType);
-
-/// Property type `HlsConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct HlsConfiguration {
     /// `ManifestEndpointPrefix` (optional).
-    pub manifest_endpoint_prefix: Option<Value<String>>,
+    pub fn manifest_endpoint_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ManifestEndpointPrefix", value.into().to_template()),
+        )
+    }
+    /// `MpdLocation` (optional).
+    pub fn mpd_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MpdLocation", value.into().to_template()))
+    }
+    /// `OriginManifestType` (optional).
+    pub fn origin_manifest_type(self, value: impl Into<Value<OriginManifestType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OriginManifestType", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OriginManifestType`.
+    OriginManifestType {
+        /// `SINGLE_PERIOD`
+        SinglePeriod = "SINGLE_PERIOD",
+        /// `MULTI_PERIOD`
+        MultiPeriod = "MULTI_PERIOD",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HlsConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
+    HlsConfiguration(default)
 }
 
 impl HlsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            manifest_endpoint_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManifestEndpointPrefix`.
-    pub fn manifest_endpoint_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_endpoint_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HlsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.manifest_endpoint_prefix {
-            m.insert("ManifestEndpointPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ManifestEndpointPrefix` (optional).
+    pub fn manifest_endpoint_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ManifestEndpointPrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HlsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HlsConfiguration);
-
-/// Values of `InsertionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InsertionMode {
-    /// `STITCHED_ONLY`
-    StitchedOnly,
-    /// `PLAYER_SELECT`
-    PlayerSelect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InsertionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STITCHED_ONLY", "PLAYER_SELECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StitchedOnly => "STITCHED_ONLY",
-            Self::PlayerSelect => "PLAYER_SELECT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `InsertionMode`.
+    InsertionMode {
+        /// `STITCHED_ONLY`
+        StitchedOnly = "STITCHED_ONLY",
+        /// `PLAYER_SELECT`
+        PlayerSelect = "PLAYER_SELECT",
     }
 }
 
-impl ToTemplate for InsertionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InsertionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InsertionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "STITCHED_ONLY" => Self::StitchedOnly,
-            "PLAYER_SELECT" => Self::PlayerSelect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InsertionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(InsertionMode::from(s))
-    }
-}
-
-crate::impl_literal!(InsertionMode);
-
-/// Property type `LivePreRollConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct LivePreRollConfiguration {
-    /// `AdDecisionServerUrl` (optional).
-    pub ad_decision_server_url: Option<Value<String>>,
-    /// `MaxDurationSeconds` (optional).
-    pub max_duration_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `LivePreRollConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
+    LivePreRollConfiguration(default)
 }
 
 impl LivePreRollConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_decision_server_url: None,
-            max_duration_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdDecisionServerUrl`.
-    pub fn ad_decision_server_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ad_decision_server_url = Some(value.into());
-        self
+    /// `AdDecisionServerUrl` (optional).
+    pub fn ad_decision_server_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdDecisionServerUrl", value.into().to_template()),
+        )
     }
-    /// Sets `MaxDurationSeconds`.
-    pub fn max_duration_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_duration_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LivePreRollConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_decision_server_url {
-            m.insert("AdDecisionServerUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_duration_seconds {
-            m.insert("MaxDurationSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxDurationSeconds` (optional).
+    pub fn max_duration_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxDurationSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LivePreRollConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LivePreRollConfiguration);
-
-/// Property type `LogConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LogConfiguration {
-    /// `AdsInteractionLog` (optional).
-    pub ads_interaction_log: Option<Value<AdsInteractionLog>>,
-    /// `EnabledLoggingStrategies` (optional).
-    pub enabled_logging_strategies: Option<Value<List<String>>>,
-    /// `ManifestServiceInteractionLog` (optional).
-    pub manifest_service_interaction_log: Option<Value<ManifestServiceInteractionLog>>,
-    /// `PercentEnabled` (required).
-    /// Range: 0..=100.
-    pub percent_enabled: Value<i64>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::MediaTailor::PlaybackConfiguration`.
+    LogConfiguration
 }
 
 impl LogConfiguration {
     /// The required properties: `PercentEnabled`.
     pub fn new(percent_enabled: impl Into<Value<i64>>) -> Self {
-        Self {
-            ads_interaction_log: None,
-            enabled_logging_strategies: None,
-            manifest_service_interaction_log: None,
-            percent_enabled: percent_enabled.into(),
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "PercentEnabled",
+            percent_enabled.into().to_template(),
+        ))
     }
-    /// Sets `AdsInteractionLog`.
-    pub fn ads_interaction_log(mut self, value: impl Into<Value<AdsInteractionLog>>) -> Self {
-        self.ads_interaction_log = Some(value.into());
-        self
+    /// `AdsInteractionLog` (optional).
+    pub fn ads_interaction_log(self, value: impl Into<Value<AdsInteractionLog>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdsInteractionLog", value.into().to_template()),
+        )
     }
-    /// Sets `EnabledLoggingStrategies`.
-    pub fn enabled_logging_strategies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enabled_logging_strategies = Some(value.into());
-        self
+    /// `EnabledLoggingStrategies` (optional).
+    pub fn enabled_logging_strategies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnabledLoggingStrategies", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestServiceInteractionLog`.
+    /// `ManifestServiceInteractionLog` (optional).
     pub fn manifest_service_interaction_log(
-        mut self,
+        self,
         value: impl Into<Value<ManifestServiceInteractionLog>>,
     ) -> Self {
-        self.manifest_service_interaction_log = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ManifestServiceInteractionLog",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ads_interaction_log {
-            m.insert("AdsInteractionLog".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled_logging_strategies {
-            m.insert("EnabledLoggingStrategies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_service_interaction_log {
-            m.insert("ManifestServiceInteractionLog".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PercentEnabled".to_owned(),
-            self.percent_enabled.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ads_interaction_log
-            .check(&path.field("AdsInteractionLog"), &Rules::NONE, out);
-        self.manifest_service_interaction_log.check(
-            &path.field("ManifestServiceInteractionLog"),
-            &Rules::NONE,
-            out,
-        );
-        self.percent_enabled.check(
-            &path.field("PercentEnabled"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `AdsInteractionLog` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AdsInteractionLog {
-    /// `ExcludeEventTypes` (optional).
-    pub exclude_event_types: Option<Value<List<String>>>,
-    /// `PublishOptInEventTypes` (optional).
-    pub publish_opt_in_event_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AdsInteractionLog` of `AWS::MediaTailor::PlaybackConfiguration`.
+    AdsInteractionLog(default)
 }
 
 impl AdsInteractionLog {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude_event_types: None,
-            publish_opt_in_event_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludeEventTypes`.
-    pub fn exclude_event_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_event_types = Some(value.into());
-        self
-    }
-    /// Sets `PublishOptInEventTypes`.
-    pub fn publish_opt_in_event_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.publish_opt_in_event_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdsInteractionLog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_event_types {
-            m.insert("ExcludeEventTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publish_opt_in_event_types {
-            m.insert("PublishOptInEventTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdsInteractionLog {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdsInteractionLog);
-
-/// Property type `ManifestServiceInteractionLog` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ManifestServiceInteractionLog {
     /// `ExcludeEventTypes` (optional).
-    pub exclude_event_types: Option<Value<List<String>>>,
+    pub fn exclude_event_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludeEventTypes", value.into().to_template()),
+        )
+    }
+    /// `PublishOptInEventTypes` (optional).
+    pub fn publish_opt_in_event_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PublishOptInEventTypes", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ManifestServiceInteractionLog` of `AWS::MediaTailor::PlaybackConfiguration`.
+    ManifestServiceInteractionLog(default)
 }
 
 impl ManifestServiceInteractionLog {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude_event_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludeEventTypes`.
-    pub fn exclude_event_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_event_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManifestServiceInteractionLog {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_event_types {
-            m.insert("ExcludeEventTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExcludeEventTypes` (optional).
+    pub fn exclude_event_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludeEventTypes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ManifestServiceInteractionLog {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManifestServiceInteractionLog);
-
-/// Property type `ManifestProcessingRules` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ManifestProcessingRules {
-    /// `AdMarkerPassthrough` (optional).
-    pub ad_marker_passthrough: Option<Value<AdMarkerPassthrough>>,
+crate::l1_struct! {
+    /// Property type `ManifestProcessingRules` of `AWS::MediaTailor::PlaybackConfiguration`.
+    ManifestProcessingRules(default)
 }
 
 impl ManifestProcessingRules {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ad_marker_passthrough: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdMarkerPassthrough`.
-    pub fn ad_marker_passthrough(mut self, value: impl Into<Value<AdMarkerPassthrough>>) -> Self {
-        self.ad_marker_passthrough = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManifestProcessingRules {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ad_marker_passthrough {
-            m.insert("AdMarkerPassthrough".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AdMarkerPassthrough` (optional).
+    pub fn ad_marker_passthrough(self, value: impl Into<Value<AdMarkerPassthrough>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdMarkerPassthrough", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ManifestProcessingRules {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ad_marker_passthrough
-            .check(&path.field("AdMarkerPassthrough"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ManifestProcessingRules);
-
-/// Property type `AdMarkerPassthrough` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct AdMarkerPassthrough {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `AdMarkerPassthrough` of `AWS::MediaTailor::PlaybackConfiguration`.
+    AdMarkerPassthrough(default)
 }
 
 impl AdMarkerPassthrough {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdMarkerPassthrough {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for AdMarkerPassthrough {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdMarkerPassthrough);
-
-/// Property type `Tag` of `AWS::MediaTailor::PlaybackConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

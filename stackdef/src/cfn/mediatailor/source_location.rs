@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone)]
-pub struct SourceLocation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SourceLocation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SourceLocation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SourceLocation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MediaTailor::SourceLocation`.
+    SourceLocation("AWS::MediaTailor::SourceLocation", SourceLocationProps)
 }
 
 impl SourceLocation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MediaTailor::SourceLocation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SourceLocationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SourceLocationName` (typed).
     pub fn ref_value(&self) -> Value<ids::SourceLocationName> {
         self.resource.ref_value()
@@ -82,24 +34,58 @@ impl SourceLocation {
     pub fn attr_arn(&self) -> Value<ids::SourceLocationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AccessConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_configuration(&self, value: impl Into<Value<AccessConfiguration>>) {
+        self.resource
+            .set_property("AccessConfiguration", value.into())
+    }
+
+    /// Replaces `DefaultSegmentDeliveryConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_segment_delivery_configuration(
+        &self,
+        value: impl Into<Value<DefaultSegmentDeliveryConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DefaultSegmentDeliveryConfiguration", value.into())
+    }
+
+    /// Replaces `HttpConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_http_configuration(&self, value: impl Into<Value<HttpConfiguration>>) {
+        self.resource
+            .set_property("HttpConfiguration", value.into())
+    }
+
+    /// Replaces `SegmentDeliveryConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_delivery_configurations(
+        &self,
+        value: impl Into<Value<List<SegmentDeliveryConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("SegmentDeliveryConfigurations", value.into())
+    }
+
+    /// Replaces `SourceLocationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_location_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceLocationName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone)]
-pub struct SourceLocationProps {
-    /// `AccessConfiguration` (optional).
-    pub access_configuration: Option<Value<AccessConfiguration>>,
-    /// `DefaultSegmentDeliveryConfiguration` (optional).
-    pub default_segment_delivery_configuration: Option<Value<DefaultSegmentDeliveryConfiguration>>,
-    /// `HttpConfiguration` (required).
-    pub http_configuration: Value<HttpConfiguration>,
-    /// `SegmentDeliveryConfigurations` (optional).
-    pub segment_delivery_configurations: Option<Value<List<SegmentDeliveryConfiguration>>>,
-    /// `SourceLocationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_location_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MediaTailor::SourceLocation`.
+    SourceLocationProps
 }
 
 impl SourceLocationProps {
@@ -108,425 +94,167 @@ impl SourceLocationProps {
         http_configuration: impl Into<Value<HttpConfiguration>>,
         source_location_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_configuration: None,
-            default_segment_delivery_configuration: None,
-            http_configuration: http_configuration.into(),
-            segment_delivery_configurations: None,
-            source_location_name: source_location_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "HttpConfiguration",
+                    http_configuration.into().to_template(),
+                )
+                .with(
+                    4,
+                    "SourceLocationName",
+                    source_location_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AccessConfiguration`.
-    pub fn access_configuration(mut self, value: impl Into<Value<AccessConfiguration>>) -> Self {
-        self.access_configuration = Some(value.into());
-        self
+    /// `AccessConfiguration` (optional).
+    pub fn access_configuration(self, value: impl Into<Value<AccessConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultSegmentDeliveryConfiguration`.
+    /// `DefaultSegmentDeliveryConfiguration` (optional).
     pub fn default_segment_delivery_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DefaultSegmentDeliveryConfiguration>>,
     ) -> Self {
-        self.default_segment_delivery_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "DefaultSegmentDeliveryConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SegmentDeliveryConfigurations`.
+    /// `SegmentDeliveryConfigurations` (optional).
     pub fn segment_delivery_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<SegmentDeliveryConfiguration>>>,
     ) -> Self {
-        self.segment_delivery_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "SegmentDeliveryConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceLocationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_configuration {
-            m.insert("AccessConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_segment_delivery_configuration {
-            m.insert(
-                "DefaultSegmentDeliveryConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "HttpConfiguration".to_owned(),
-            self.http_configuration.to_template(),
-        );
-        if let Some(v) = &self.segment_delivery_configurations {
-            m.insert("SegmentDeliveryConfigurations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceLocationName".to_owned(),
-            self.source_location_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SourceLocationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_configuration
-            .check(&path.field("AccessConfiguration"), &Rules::NONE, out);
-        self.default_segment_delivery_configuration.check(
-            &path.field("DefaultSegmentDeliveryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.http_configuration
-            .check(&path.field("HttpConfiguration"), &Rules::NONE, out);
-        self.segment_delivery_configurations.check(
-            &path.field("SegmentDeliveryConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SourceLocationProps);
-
-/// Property type `AccessConfiguration` of `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessConfiguration {
-    /// `AccessType` (optional).
-    pub access_type: Option<Value<AccessType>>,
-    /// `SecretsManagerAccessTokenConfiguration` (optional).
-    pub secrets_manager_access_token_configuration:
-        Option<Value<SecretsManagerAccessTokenConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AccessConfiguration` of `AWS::MediaTailor::SourceLocation`.
+    AccessConfiguration(default)
 }
 
 impl AccessConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_type: None,
-            secrets_manager_access_token_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessType`.
-    pub fn access_type(mut self, value: impl Into<Value<AccessType>>) -> Self {
-        self.access_type = Some(value.into());
-        self
+    /// `AccessType` (optional).
+    pub fn access_type(self, value: impl Into<Value<AccessType>>) -> Self {
+        Self(self.0.with(0, "AccessType", value.into().to_template()))
     }
-    /// Sets `SecretsManagerAccessTokenConfiguration`.
+    /// `SecretsManagerAccessTokenConfiguration` (optional).
     pub fn secrets_manager_access_token_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SecretsManagerAccessTokenConfiguration>>,
     ) -> Self {
-        self.secrets_manager_access_token_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "SecretsManagerAccessTokenConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AccessConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_type {
-            m.insert("AccessType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secrets_manager_access_token_configuration {
-            m.insert(
-                "SecretsManagerAccessTokenConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccessType`.
+    AccessType {
+        /// `S3_SIGV4`
+        S3Sigv4 = "S3_SIGV4",
+        /// `SECRETS_MANAGER_ACCESS_TOKEN`
+        SecretsManagerAccessToken = "SECRETS_MANAGER_ACCESS_TOKEN",
+        /// `AUTODETECT_SIGV4`
+        AutodetectSigv4 = "AUTODETECT_SIGV4",
     }
 }
 
-impl Check for AccessConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_type
-            .check(&path.field("AccessType"), &Rules::NONE, out);
-        self.secrets_manager_access_token_configuration.check(
-            &path.field("SecretsManagerAccessTokenConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessConfiguration);
-
-/// Values of `AccessType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessType {
-    /// `S3_SIGV4`
-    S3Sigv4,
-    /// `SECRETS_MANAGER_ACCESS_TOKEN`
-    SecretsManagerAccessToken,
-    /// `AUTODETECT_SIGV4`
-    AutodetectSigv4,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "S3_SIGV4",
-        "SECRETS_MANAGER_ACCESS_TOKEN",
-        "AUTODETECT_SIGV4",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3Sigv4 => "S3_SIGV4",
-            Self::SecretsManagerAccessToken => "SECRETS_MANAGER_ACCESS_TOKEN",
-            Self::AutodetectSigv4 => "AUTODETECT_SIGV4",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3_SIGV4" => Self::S3Sigv4,
-            "SECRETS_MANAGER_ACCESS_TOKEN" => Self::SecretsManagerAccessToken,
-            "AUTODETECT_SIGV4" => Self::AutodetectSigv4,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessType::from(s))
-    }
-}
-
-crate::impl_literal!(AccessType);
-
-/// Property type `SecretsManagerAccessTokenConfiguration` of `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone, Default)]
-pub struct SecretsManagerAccessTokenConfiguration {
-    /// `HeaderName` (optional).
-    pub header_name: Option<Value<String>>,
-    /// `SecretArn` (optional).
-    pub secret_arn: Option<Value<String>>,
-    /// `SecretStringKey` (optional).
-    pub secret_string_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SecretsManagerAccessTokenConfiguration` of `AWS::MediaTailor::SourceLocation`.
+    SecretsManagerAccessTokenConfiguration(default)
 }
 
 impl SecretsManagerAccessTokenConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            header_name: None,
-            secret_arn: None,
-            secret_string_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HeaderName`.
-    pub fn header_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.header_name = Some(value.into());
-        self
+    /// `HeaderName` (optional).
+    pub fn header_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HeaderName", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
     }
-    /// Sets `SecretStringKey`.
-    pub fn secret_string_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_string_key = Some(value.into());
-        self
+    /// `SecretStringKey` (optional).
+    pub fn secret_string_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecretStringKey", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SecretsManagerAccessTokenConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.header_name {
-            m.insert("HeaderName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_string_key {
-            m.insert("SecretStringKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecretsManagerAccessTokenConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SecretsManagerAccessTokenConfiguration);
-
-/// Property type `DefaultSegmentDeliveryConfiguration` of `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultSegmentDeliveryConfiguration {
-    /// `BaseUrl` (optional).
-    pub base_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DefaultSegmentDeliveryConfiguration` of `AWS::MediaTailor::SourceLocation`.
+    DefaultSegmentDeliveryConfiguration(default)
 }
 
 impl DefaultSegmentDeliveryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { base_url: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `BaseUrl`.
-    pub fn base_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DefaultSegmentDeliveryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_url {
-            m.insert("BaseUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BaseUrl` (optional).
+    pub fn base_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BaseUrl", value.into().to_template()))
     }
 }
 
-impl Check for DefaultSegmentDeliveryConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DefaultSegmentDeliveryConfiguration);
-
-/// Property type `HttpConfiguration` of `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone)]
-pub struct HttpConfiguration {
-    /// `BaseUrl` (required).
-    pub base_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `HttpConfiguration` of `AWS::MediaTailor::SourceLocation`.
+    HttpConfiguration
 }
 
 impl HttpConfiguration {
     /// The required properties: `BaseUrl`.
     pub fn new(base_url: impl Into<Value<String>>) -> Self {
-        Self {
-            base_url: base_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "BaseUrl", base_url.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BaseUrl".to_owned(), self.base_url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HttpConfiguration);
-
-/// Property type `SegmentDeliveryConfiguration` of `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone, Default)]
-pub struct SegmentDeliveryConfiguration {
-    /// `BaseUrl` (optional).
-    pub base_url: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SegmentDeliveryConfiguration` of `AWS::MediaTailor::SourceLocation`.
+    SegmentDeliveryConfiguration(default)
 }
 
 impl SegmentDeliveryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            base_url: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BaseUrl`.
-    pub fn base_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_url = Some(value.into());
-        self
+    /// `BaseUrl` (optional).
+    pub fn base_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BaseUrl", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SegmentDeliveryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_url {
-            m.insert("BaseUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SegmentDeliveryConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SegmentDeliveryConfiguration);
-
-/// Property type `Tag` of `AWS::MediaTailor::SourceLocation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MemoryDB::ACL`.
-#[derive(Debug, Clone)]
-pub struct Acl {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Acl {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Acl {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Acl {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MemoryDB::ACL`.
+    Acl("AWS::MemoryDB::ACL", AclProps)
 }
 
 impl Acl {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MemoryDB::ACL";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AclProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ACLName` (typed).
     pub fn ref_value(&self) -> Value<ids::AclName> {
         self.resource.ref_value()
@@ -87,161 +39,64 @@ impl Acl {
     pub fn attr_arn(&self) -> Value<ids::AclArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ACLName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_acl_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ACLName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("UserNames", value.into())
+    }
 }
 
-/// Properties of `AWS::MemoryDB::ACL`.
-#[derive(Debug, Clone)]
-pub struct AclProps {
-    /// `ACLName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-z][a-z0-9\\-]*`.
-    pub acl_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserNames` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..= characters.
-    /// Each item: Pattern: `^[a-zA-Z][a-zA-Z0-9\-]*$`.
-    pub user_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MemoryDB::ACL`.
+    AclProps
 }
 
 impl AclProps {
     /// The required properties: `ACLName`.
     pub fn new(acl_name: impl Into<Value<String>>) -> Self {
-        Self {
-            acl_name: acl_name.into(),
-            tags: None,
-            user_names: None,
-        }
+        Self(crate::Properties::new().with(0, "ACLName", acl_name.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
-    /// Sets `UserNames`.
-    pub fn user_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.user_names = Some(value.into());
-        self
+    /// `UserNames` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: at least 1 characters.
+    /// Each item: Pattern: `^[a-zA-Z][a-zA-Z0-9\-]*$`.
+    pub fn user_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "UserNames", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AclProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ACLName".to_owned(), self.acl_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_names {
-            m.insert("UserNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AclProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acl_name.check(
-            &path.field("ACLName"),
-            &Rules {
-                pattern: Some("[a-z][a-z0-9\\\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_names.check(
-            &path.field("UserNames"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            pattern: Some("^[a-zA-Z][a-zA-Z0-9\\-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AclProps);
-
-/// Property type `Tag` of `AWS::MemoryDB::ACL`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::MemoryDB::ACL`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9 _\.\/=+:\-@]*$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9 _\\.\\/=+:\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

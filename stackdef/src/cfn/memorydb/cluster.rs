@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MemoryDB::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MemoryDB::Cluster`.
+    Cluster("AWS::MemoryDB::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MemoryDB::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterName` (typed).
     pub fn ref_value(&self) -> Value<ids::MemoryDbClusterName> {
         self.resource.ref_value()
@@ -102,87 +54,192 @@ impl Cluster {
     pub fn attr_parameter_group_status(&self) -> Value<String> {
         self.resource.get_att("ParameterGroupStatus")
     }
+
+    /// Replaces `ACLName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_acl_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ACLName", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `ClusterEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_endpoint(&self, value: impl Into<Value<Endpoint>>) {
+        self.resource.set_property("ClusterEndpoint", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `DataTiering` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_tiering(&self, value: impl Into<Value<DataTieringStatus>>) {
+        self.resource.set_property("DataTiering", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `FinalSnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_final_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FinalSnapshotName", value.into())
+    }
+
+    /// Replaces `IpDiscovery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_discovery(&self, value: impl Into<Value<SupportedIpDiscoveryTypes>>) {
+        self.resource.set_property("IpDiscovery", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MaintenanceWindow", value.into())
+    }
+
+    /// Replaces `MultiRegionClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_region_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MultiRegionClusterName", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<SupportedNetworkTypes>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `NodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NodeType", value.into())
+    }
+
+    /// Replaces `NumReplicasPerShard` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_num_replicas_per_shard(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("NumReplicasPerShard", value.into())
+    }
+
+    /// Replaces `NumShards` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_num_shards(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumShards", value.into())
+    }
+
+    /// Replaces `ParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ParameterGroupName", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SnapshotArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SnapshotArns", value.into())
+    }
+
+    /// Replaces `SnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotName", value.into())
+    }
+
+    /// Replaces `SnapshotRetentionLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_retention_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SnapshotRetentionLimit", value.into())
+    }
+
+    /// Replaces `SnapshotWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_window(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotWindow", value.into())
+    }
+
+    /// Replaces `SnsTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_arn(&self, value: impl Into<Value<ids::TopicArn>>) {
+        self.resource.set_property("SnsTopicArn", value.into())
+    }
+
+    /// Replaces `SnsTopicStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_status(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnsTopicStatus", value.into())
+    }
+
+    /// Replaces `SubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubnetGroupName", value.into())
+    }
+
+    /// Replaces `TLSEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("TLSEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MemoryDB::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `ACLName` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `[a-zA-Z][a-zA-Z0-9\-]*`.
-    pub acl_name: Value<String>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `ClusterEndpoint` (optional).
-    pub cluster_endpoint: Option<Value<Endpoint>>,
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `[a-z][a-z0-9\-]*`.
-    pub cluster_name: Value<String>,
-    /// `DataTiering` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_tiering: Option<Value<DataTieringStatus>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Engine` (optional).
-    pub engine: Option<Value<String>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<String>>,
-    /// `FinalSnapshotName` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub final_snapshot_name: Option<Value<String>>,
-    /// `IpDiscovery` (optional).
-    pub ip_discovery: Option<Value<SupportedIpDiscoveryTypes>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MaintenanceWindow` (optional).
-    pub maintenance_window: Option<Value<String>>,
-    /// `MultiRegionClusterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub multi_region_cluster_name: Option<Value<String>>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<SupportedNetworkTypes>>,
-    /// `NodeType` (required).
-    pub node_type: Value<String>,
-    /// `NumReplicasPerShard` (optional).
-    pub num_replicas_per_shard: Option<Value<i64>>,
-    /// `NumShards` (optional).
-    pub num_shards: Option<Value<i64>>,
-    /// `ParameterGroupName` (optional).
-    pub parameter_group_name: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub port: Option<Value<i64>>,
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SnapshotArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_arns: Option<Value<List<String>>>,
-    /// `SnapshotName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_name: Option<Value<String>>,
-    /// `SnapshotRetentionLimit` (optional).
-    pub snapshot_retention_limit: Option<Value<i64>>,
-    /// `SnapshotWindow` (optional).
-    pub snapshot_window: Option<Value<String>>,
-    /// `SnsTopicArn` (optional).
-    pub sns_topic_arn: Option<Value<ids::TopicArn>>,
-    /// `SnsTopicStatus` (optional).
-    pub sns_topic_status: Option<Value<String>>,
-    /// `SubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_group_name: Option<Value<String>>,
-    /// `TLSEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tls_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MemoryDB::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -192,576 +249,219 @@ impl ClusterProps {
         cluster_name: impl Into<Value<String>>,
         node_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            acl_name: acl_name.into(),
-            auto_minor_version_upgrade: None,
-            cluster_endpoint: None,
-            cluster_name: cluster_name.into(),
-            data_tiering: None,
-            description: None,
-            engine: None,
-            engine_version: None,
-            final_snapshot_name: None,
-            ip_discovery: None,
-            kms_key_id: None,
-            maintenance_window: None,
-            multi_region_cluster_name: None,
-            network_type: None,
-            node_type: node_type.into(),
-            num_replicas_per_shard: None,
-            num_shards: None,
-            parameter_group_name: None,
-            port: None,
-            security_group_ids: None,
-            snapshot_arns: None,
-            snapshot_name: None,
-            snapshot_retention_limit: None,
-            snapshot_window: None,
-            sns_topic_arn: None,
-            sns_topic_status: None,
-            subnet_group_name: None,
-            tls_enabled: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ACLName", acl_name.into().to_template())
+                .with(3, "ClusterName", cluster_name.into().to_template())
+                .with(14, "NodeType", node_type.into().to_template()),
+        )
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterEndpoint`.
-    pub fn cluster_endpoint(mut self, value: impl Into<Value<Endpoint>>) -> Self {
-        self.cluster_endpoint = Some(value.into());
-        self
+    /// `ClusterEndpoint` (optional).
+    pub fn cluster_endpoint(self, value: impl Into<Value<Endpoint>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClusterEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `DataTiering`.
-    pub fn data_tiering(mut self, value: impl Into<Value<DataTieringStatus>>) -> Self {
-        self.data_tiering = Some(value.into());
-        self
+    /// `DataTiering` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_tiering(self, value: impl Into<Value<DataTieringStatus>>) -> Self {
+        Self(self.0.with(4, "DataTiering", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Engine", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `FinalSnapshotName`.
-    pub fn final_snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.final_snapshot_name = Some(value.into());
-        self
+    /// `FinalSnapshotName` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn final_snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "FinalSnapshotName", value.into().to_template()),
+        )
     }
-    /// Sets `IpDiscovery`.
-    pub fn ip_discovery(mut self, value: impl Into<Value<SupportedIpDiscoveryTypes>>) -> Self {
-        self.ip_discovery = Some(value.into());
-        self
+    /// `IpDiscovery` (optional).
+    pub fn ip_discovery(self, value: impl Into<Value<SupportedIpDiscoveryTypes>>) -> Self {
+        Self(self.0.with(9, "IpDiscovery", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MaintenanceWindow`.
-    pub fn maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maintenance_window = Some(value.into());
-        self
+    /// `MaintenanceWindow` (optional).
+    pub fn maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "MaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `MultiRegionClusterName`.
-    pub fn multi_region_cluster_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multi_region_cluster_name = Some(value.into());
-        self
+    /// `MultiRegionClusterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn multi_region_cluster_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "MultiRegionClusterName", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<SupportedNetworkTypes>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<SupportedNetworkTypes>>) -> Self {
+        Self(self.0.with(13, "NetworkType", value.into().to_template()))
     }
-    /// Sets `NumReplicasPerShard`.
-    pub fn num_replicas_per_shard(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_replicas_per_shard = Some(value.into());
-        self
+    /// `NumReplicasPerShard` (optional).
+    pub fn num_replicas_per_shard(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "NumReplicasPerShard", value.into().to_template()),
+        )
     }
-    /// Sets `NumShards`.
-    pub fn num_shards(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_shards = Some(value.into());
-        self
+    /// `NumShards` (optional).
+    pub fn num_shards(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(16, "NumShards", value.into().to_template()))
     }
-    /// Sets `ParameterGroupName`.
-    pub fn parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_group_name = Some(value.into());
-        self
+    /// `ParameterGroupName` (optional).
+    pub fn parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "ParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotArns`.
-    pub fn snapshot_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.snapshot_arns = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotName`.
-    pub fn snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_name = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotRetentionLimit`.
-    pub fn snapshot_retention_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.snapshot_retention_limit = Some(value.into());
-        self
-    }
-    /// Sets `SnapshotWindow`.
-    pub fn snapshot_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_window = Some(value.into());
-        self
-    }
-    /// Sets `SnsTopicArn`.
-    pub fn sns_topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-    /// Sets `SnsTopicStatus`.
-    pub fn sns_topic_status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sns_topic_status = Some(value.into());
-        self
-    }
-    /// Sets `SubnetGroupName`.
-    pub fn subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `TLSEnabled`.
-    pub fn tls_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.tls_enabled = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ACLName".to_owned(), self.acl_name.to_template());
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_endpoint {
-            m.insert("ClusterEndpoint".to_owned(), v.to_template());
-        }
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.data_tiering {
-            m.insert("DataTiering".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.final_snapshot_name {
-            m.insert("FinalSnapshotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_discovery {
-            m.insert("IpDiscovery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_window {
-            m.insert("MaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_region_cluster_name {
-            m.insert("MultiRegionClusterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        m.insert("NodeType".to_owned(), self.node_type.to_template());
-        if let Some(v) = &self.num_replicas_per_shard {
-            m.insert("NumReplicasPerShard".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.num_shards {
-            m.insert("NumShards".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_group_name {
-            m.insert("ParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_arns {
-            m.insert("SnapshotArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_name {
-            m.insert("SnapshotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_retention_limit {
-            m.insert("SnapshotRetentionLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_window {
-            m.insert("SnapshotWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_arn {
-            m.insert("SnsTopicArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_status {
-            m.insert("SnsTopicStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_group_name {
-            m.insert("SubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_enabled {
-            m.insert("TLSEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acl_name.check(
-            &path.field("ACLName"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("[a-zA-Z][a-zA-Z0-9\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_endpoint
-            .check(&path.field("ClusterEndpoint"), &Rules::NONE, out);
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                pattern: Some("[a-z][a-z0-9\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_tiering
-            .check(&path.field("DataTiering"), &Rules::NONE, out);
-        self.ip_discovery
-            .check(&path.field("IpDiscovery"), &Rules::NONE, out);
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `Endpoint` of `AWS::MemoryDB::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Endpoint {
-    /// `Address` (optional).
-    pub address: Option<Value<String>>,
     /// `Port` (optional).
-    pub port: Option<Value<i64>>,
+    /// Create-only: changing it replaces the resource.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(18, "Port", value.into().to_template()))
+    }
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SecurityGroupIds", value.into().to_template()),
+        )
+    }
+    /// `SnapshotArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(20, "SnapshotArns", value.into().to_template()))
+    }
+    /// `SnapshotName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "SnapshotName", value.into().to_template()))
+    }
+    /// `SnapshotRetentionLimit` (optional).
+    pub fn snapshot_retention_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(22, "SnapshotRetentionLimit", value.into().to_template()),
+        )
+    }
+    /// `SnapshotWindow` (optional).
+    pub fn snapshot_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(23, "SnapshotWindow", value.into().to_template()),
+        )
+    }
+    /// `SnsTopicArn` (optional).
+    pub fn sns_topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(24, "SnsTopicArn", value.into().to_template()))
+    }
+    /// `SnsTopicStatus` (optional).
+    pub fn sns_topic_status(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(25, "SnsTopicStatus", value.into().to_template()),
+        )
+    }
+    /// `SubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(26, "SubnetGroupName", value.into().to_template()),
+        )
+    }
+    /// `TLSEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tls_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(27, "TLSEnabled", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(28, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Endpoint` of `AWS::MemoryDB::Cluster`.
+    Endpoint(default)
 }
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address: None,
-            port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    pub fn address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Endpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataTieringStatus`.
+    DataTieringStatus {
+        /// `true`
+        True = "true",
+        /// `false`
+        False = "false",
     }
 }
 
-impl Check for Endpoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Endpoint);
-
-/// Values of `DataTieringStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataTieringStatus {
-    /// `true`
-    True,
-    /// `false`
-    False,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataTieringStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["true", "false"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "true",
-            Self::False => "false",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SupportedIpDiscoveryTypes`.
+    SupportedIpDiscoveryTypes {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-impl ToTemplate for DataTieringStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `SupportedNetworkTypes`.
+    SupportedNetworkTypes {
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
+        /// `dual_stack`
+        DualStack = "dual_stack",
     }
 }
 
-impl Check for DataTieringStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataTieringStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "true" => Self::True,
-            "false" => Self::False,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataTieringStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataTieringStatus::from(s))
-    }
-}
-
-crate::impl_literal!(DataTieringStatus);
-
-/// Values of `SupportedIpDiscoveryTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportedIpDiscoveryTypes {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SupportedIpDiscoveryTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SupportedIpDiscoveryTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SupportedIpDiscoveryTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SupportedIpDiscoveryTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SupportedIpDiscoveryTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(SupportedIpDiscoveryTypes::from(s))
-    }
-}
-
-crate::impl_literal!(SupportedIpDiscoveryTypes);
-
-/// Values of `SupportedNetworkTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SupportedNetworkTypes {
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// `dual_stack`
-    DualStack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SupportedNetworkTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ipv4", "ipv6", "dual_stack"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::DualStack => "dual_stack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SupportedNetworkTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SupportedNetworkTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SupportedNetworkTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            "dual_stack" => Self::DualStack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SupportedNetworkTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(SupportedNetworkTypes::from(s))
-    }
-}
-
-crate::impl_literal!(SupportedNetworkTypes);
-
-/// Property type `Tag` of `AWS::MemoryDB::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

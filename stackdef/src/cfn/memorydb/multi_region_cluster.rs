@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MemoryDB::MultiRegionCluster`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MultiRegionCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MultiRegionCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MultiRegionCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MemoryDB::MultiRegionCluster`.
+    MultiRegionCluster("AWS::MemoryDB::MultiRegionCluster", MultiRegionClusterProps)
 }
 
 impl MultiRegionCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MemoryDB::MultiRegionCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MultiRegionClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MultiRegionClusterName` (typed).
     pub fn ref_value(&self) -> Value<ids::MultiRegionClusterName> {
         self.resource.ref_value()
@@ -92,273 +44,142 @@ impl MultiRegionCluster {
     pub fn attr_arn(&self) -> Value<String> {
         self.resource.get_att("ARN")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `MultiRegionClusterNameSuffix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_region_cluster_name_suffix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MultiRegionClusterNameSuffix", value.into())
+    }
+
+    /// Replaces `MultiRegionParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_region_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MultiRegionParameterGroupName", value.into())
+    }
+
+    /// Replaces `NodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NodeType", value.into())
+    }
+
+    /// Replaces `NumShards` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_num_shards(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumShards", value.into())
+    }
+
+    /// Replaces `TLSEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("TLSEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UpdateStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_update_strategy(&self, value: impl Into<Value<UpdateStrategy>>) {
+        self.resource.set_property("UpdateStrategy", value.into())
+    }
 }
 
-/// Properties of `AWS::MemoryDB::MultiRegionCluster`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionClusterProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Engine` (optional).
-    pub engine: Option<Value<String>>,
-    /// `EngineVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub engine_version: Option<Value<String>>,
-    /// `MultiRegionClusterNameSuffix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `[a-z][a-z0-9\-]*`.
-    pub multi_region_cluster_name_suffix: Option<Value<String>>,
-    /// `MultiRegionParameterGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub multi_region_parameter_group_name: Option<Value<String>>,
-    /// `NodeType` (required).
-    pub node_type: Value<String>,
-    /// `NumShards` (optional).
-    pub num_shards: Option<Value<i64>>,
-    /// `TLSEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tls_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UpdateStrategy` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub update_strategy: Option<Value<UpdateStrategy>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MemoryDB::MultiRegionCluster`.
+    MultiRegionClusterProps
 }
 
 impl MultiRegionClusterProps {
     /// The required properties: `NodeType`.
     pub fn new(node_type: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            engine: None,
-            engine_version: None,
-            multi_region_cluster_name_suffix: None,
-            multi_region_parameter_group_name: None,
-            node_type: node_type.into(),
-            num_shards: None,
-            tls_enabled: None,
-            tags: None,
-            update_strategy: None,
-        }
+        Self(crate::Properties::new().with(5, "NodeType", node_type.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Engine", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `MultiRegionClusterNameSuffix`.
-    pub fn multi_region_cluster_name_suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multi_region_cluster_name_suffix = Some(value.into());
-        self
+    /// `MultiRegionClusterNameSuffix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `[a-z][a-z0-9\-]*`.
+    pub fn multi_region_cluster_name_suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            3,
+            "MultiRegionClusterNameSuffix",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MultiRegionParameterGroupName`.
-    pub fn multi_region_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.multi_region_parameter_group_name = Some(value.into());
-        self
+    /// `MultiRegionParameterGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn multi_region_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            4,
+            "MultiRegionParameterGroupName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NumShards`.
-    pub fn num_shards(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.num_shards = Some(value.into());
-        self
+    /// `NumShards` (optional).
+    pub fn num_shards(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "NumShards", value.into().to_template()))
     }
-    /// Sets `TLSEnabled`.
-    pub fn tls_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.tls_enabled = Some(value.into());
-        self
+    /// `TLSEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tls_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "TLSEnabled", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `UpdateStrategy`.
-    pub fn update_strategy(mut self, value: impl Into<Value<UpdateStrategy>>) -> Self {
-        self.update_strategy = Some(value.into());
-        self
+    /// `UpdateStrategy` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn update_strategy(self, value: impl Into<Value<UpdateStrategy>>) -> Self {
+        Self(self.0.with(9, "UpdateStrategy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MultiRegionClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_region_cluster_name_suffix {
-            m.insert("MultiRegionClusterNameSuffix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_region_parameter_group_name {
-            m.insert("MultiRegionParameterGroupName".to_owned(), v.to_template());
-        }
-        m.insert("NodeType".to_owned(), self.node_type.to_template());
-        if let Some(v) = &self.num_shards {
-            m.insert("NumShards".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_enabled {
-            m.insert("TLSEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_strategy {
-            m.insert("UpdateStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `UpdateStrategy`.
+    UpdateStrategy {
+        /// `COORDINATED`
+        Coordinated = "COORDINATED",
+        /// `UNCOORDINATED`
+        Uncoordinated = "UNCOORDINATED",
     }
 }
-
-impl Check for MultiRegionClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multi_region_cluster_name_suffix.check(
-            &path.field("MultiRegionClusterNameSuffix"),
-            &Rules {
-                pattern: Some("[a-z][a-z0-9\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.update_strategy
-            .check(&path.field("UpdateStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MultiRegionClusterProps);
-
-/// Property type `Tag` of `AWS::MemoryDB::MultiRegionCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `UpdateStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateStrategy {
-    /// `COORDINATED`
-    Coordinated,
-    /// `UNCOORDINATED`
-    Uncoordinated,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpdateStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COORDINATED", "UNCOORDINATED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Coordinated => "COORDINATED",
-            Self::Uncoordinated => "UNCOORDINATED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UpdateStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpdateStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpdateStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "COORDINATED" => Self::Coordinated,
-            "UNCOORDINATED" => Self::Uncoordinated,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpdateStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpdateStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(UpdateStrategy);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MPA::ApprovalTeam`.
-#[derive(Debug, Clone)]
-pub struct ApprovalTeam {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApprovalTeam {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApprovalTeam {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApprovalTeam {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MPA::ApprovalTeam`.
+    ApprovalTeam("AWS::MPA::ApprovalTeam", ApprovalTeamProps)
 }
 
 impl ApprovalTeam {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MPA::ApprovalTeam";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApprovalTeamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ApprovalTeamArn> {
         self.resource.ref_value()
@@ -122,30 +74,47 @@ impl ApprovalTeam {
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
+
+    /// Replaces `ApprovalStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approval_strategy(&self, value: impl Into<Value<ApprovalStrategy>>) {
+        self.resource.set_property("ApprovalStrategy", value.into())
+    }
+
+    /// Replaces `Approvers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approvers(&self, value: impl Into<Value<List<Approver>>>) {
+        self.resource.set_property("Approvers", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Policies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policies(&self, value: impl Into<Value<List<Policy>>>) {
+        self.resource.set_property("Policies", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MPA::ApprovalTeam`.
-#[derive(Debug, Clone)]
-pub struct ApprovalTeamProps {
-    /// `ApprovalStrategy` (required).
-    pub approval_strategy: Value<ApprovalStrategy>,
-    /// `Approvers` (required).
-    /// Items: 1..=20.
-    pub approvers: Value<List<Approver>>,
-    /// `Description` (required).
-    /// Length: 1..=256 characters.
-    pub description: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9._-]+$`.
-    pub name: Value<String>,
-    /// `Policies` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=10.
-    pub policies: Value<List<Policy>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MPA::ApprovalTeam`.
+    ApprovalTeamProps
 }
 
 impl ApprovalTeamProps {
@@ -157,166 +126,56 @@ impl ApprovalTeamProps {
         name: impl Into<Value<String>>,
         policies: impl Into<Value<List<Policy>>>,
     ) -> Self {
-        Self {
-            approval_strategy: approval_strategy.into(),
-            approvers: approvers.into(),
-            description: description.into(),
-            name: name.into(),
-            policies: policies.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApprovalStrategy",
+                    approval_strategy.into().to_template(),
+                )
+                .with(1, "Approvers", approvers.into().to_template())
+                .with(2, "Description", description.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(4, "Policies", policies.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApprovalTeamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApprovalStrategy".to_owned(),
-            self.approval_strategy.to_template(),
-        );
-        m.insert("Approvers".to_owned(), self.approvers.to_template());
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Policies".to_owned(), self.policies.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApprovalTeamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.approval_strategy
-            .check(&path.field("ApprovalStrategy"), &Rules::NONE, out);
-        self.approvers.check(
-            &path.field("Approvers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9._-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policies.check(
-            &path.field("Policies"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApprovalTeamProps);
-
-/// Property type `ApprovalStrategy` of `AWS::MPA::ApprovalTeam`.
-#[derive(Debug, Clone)]
-pub struct ApprovalStrategy {
-    /// `MofN` (required).
-    pub mof_n: Value<MofNApprovalStrategy>,
+crate::l1_struct! {
+    /// Property type `ApprovalStrategy` of `AWS::MPA::ApprovalTeam`.
+    ApprovalStrategy
 }
 
 impl ApprovalStrategy {
     /// The required properties: `MofN`.
     pub fn new(mof_n: impl Into<Value<MofNApprovalStrategy>>) -> Self {
-        Self {
-            mof_n: mof_n.into(),
-        }
+        Self(crate::Properties::new().with(0, "MofN", mof_n.into().to_template()))
     }
 }
 
-impl ToTemplate for ApprovalStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MofN".to_owned(), self.mof_n.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApprovalStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mof_n.check(&path.field("MofN"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApprovalStrategy);
-
-/// Property type `MofNApprovalStrategy` of `AWS::MPA::ApprovalTeam`.
-#[derive(Debug, Clone)]
-pub struct MofNApprovalStrategy {
-    /// `MinApprovalsRequired` (required).
-    pub min_approvals_required: Value<i64>,
+crate::l1_struct! {
+    /// Property type `MofNApprovalStrategy` of `AWS::MPA::ApprovalTeam`.
+    MofNApprovalStrategy
 }
 
 impl MofNApprovalStrategy {
     /// The required properties: `MinApprovalsRequired`.
     pub fn new(min_approvals_required: impl Into<Value<i64>>) -> Self {
-        Self {
-            min_approvals_required: min_approvals_required.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MinApprovalsRequired",
+            min_approvals_required.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MofNApprovalStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MinApprovalsRequired".to_owned(),
-            self.min_approvals_required.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MofNApprovalStrategy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MofNApprovalStrategy);
-
-/// Property type `Approver` of `AWS::MPA::ApprovalTeam`.
-#[derive(Debug, Clone)]
-pub struct Approver {
-    /// `ApproverId` (optional).
-    pub approver_id: Option<Value<String>>,
-    /// `PrimaryIdentityId` (required).
-    /// Length: 1..=100 characters.
-    pub primary_identity_id: Value<String>,
-    /// `PrimaryIdentitySourceArn` (required).
-    /// Length: ..=1000 characters.
-    pub primary_identity_source_arn: Value<String>,
-    /// `PrimaryIdentityStatus` (optional).
-    pub primary_identity_status: Option<Value<String>>,
-    /// `ResponseTime` (optional).
-    pub response_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Approver` of `AWS::MPA::ApprovalTeam`.
+    Approver
 }
 
 impl Approver {
@@ -325,143 +184,47 @@ impl Approver {
         primary_identity_id: impl Into<Value<String>>,
         primary_identity_source_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            approver_id: None,
-            primary_identity_id: primary_identity_id.into(),
-            primary_identity_source_arn: primary_identity_source_arn.into(),
-            primary_identity_status: None,
-            response_time: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "PrimaryIdentityId",
+                    primary_identity_id.into().to_template(),
+                )
+                .with(
+                    2,
+                    "PrimaryIdentitySourceArn",
+                    primary_identity_source_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ApproverId`.
-    pub fn approver_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.approver_id = Some(value.into());
-        self
+    /// `ApproverId` (optional).
+    pub fn approver_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApproverId", value.into().to_template()))
     }
-    /// Sets `PrimaryIdentityStatus`.
-    pub fn primary_identity_status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_identity_status = Some(value.into());
-        self
+    /// `PrimaryIdentityStatus` (optional).
+    pub fn primary_identity_status(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PrimaryIdentityStatus", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseTime`.
-    pub fn response_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.response_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Approver {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approver_id {
-            m.insert("ApproverId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PrimaryIdentityId".to_owned(),
-            self.primary_identity_id.to_template(),
-        );
-        m.insert(
-            "PrimaryIdentitySourceArn".to_owned(),
-            self.primary_identity_source_arn.to_template(),
-        );
-        if let Some(v) = &self.primary_identity_status {
-            m.insert("PrimaryIdentityStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.response_time {
-            m.insert("ResponseTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResponseTime` (optional).
+    pub fn response_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ResponseTime", value.into().to_template()))
     }
 }
 
-impl Check for Approver {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.primary_identity_id.check(
-            &path.field("PrimaryIdentityId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_identity_source_arn.check(
-            &path.field("PrimaryIdentitySourceArn"),
-            &Rules {
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Approver);
-
-/// Property type `Policy` of `AWS::MPA::ApprovalTeam`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    /// `PolicyArn` (required).
-    /// Length: ..=1224 characters.
-    /// Pattern: `^arn:.{1,63}:mpa:::aws:policy/[a-zA-Z0-9_\.-]{1,1023}/[a-zA-Z0-9_\.-]{1,1023}/(?:[\d]+|\$DEFAULT)$`.
-    pub policy_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `Policy` of `AWS::MPA::ApprovalTeam`.
+    Policy
 }
 
 impl Policy {
     /// The required properties: `PolicyArn`.
     pub fn new(policy_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            policy_arn: policy_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "PolicyArn", policy_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for Policy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PolicyArn".to_owned(), self.policy_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Policy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_arn.check(&path.field("PolicyArn"), &Rules { max_length: Some(1224), pattern: Some("^arn:.{1,63}:mpa:::aws:policy/[a-zA-Z0-9_\\.-]{1,1023}/[a-zA-Z0-9_\\.-]{1,1023}/(?:[\\d]+|\\$DEFAULT)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(Policy);
-
-/// Property type `Tag` of `AWS::MPA::ApprovalTeam`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MPA::IdentitySource`.
-#[derive(Debug, Clone)]
-pub struct IdentitySource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentitySource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentitySource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentitySource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MPA::IdentitySource`.
+    IdentitySource("AWS::MPA::IdentitySource", IdentitySourceProps)
 }
 
 impl IdentitySource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MPA::IdentitySource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdentitySourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IdentitySourceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::IdentitySourceArn> {
         self.resource.ref_value()
@@ -115,193 +67,81 @@ impl IdentitySource {
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
+
+    /// Replaces `IdentitySourceParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_source_parameters(
+        &self,
+        value: impl Into<Value<IdentitySourceParameters>>,
+    ) {
+        self.resource
+            .set_property("IdentitySourceParameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MPA::IdentitySource`.
-#[derive(Debug, Clone)]
-pub struct IdentitySourceProps {
-    /// `IdentitySourceParameters` (required).
-    /// Create-only: changing it replaces the resource.
-    pub identity_source_parameters: Value<IdentitySourceParameters>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MPA::IdentitySource`.
+    IdentitySourceProps
 }
 
 impl IdentitySourceProps {
     /// The required properties: `IdentitySourceParameters`.
     pub fn new(identity_source_parameters: impl Into<Value<IdentitySourceParameters>>) -> Self {
-        Self {
-            identity_source_parameters: identity_source_parameters.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IdentitySourceParameters",
+            identity_source_parameters.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentitySourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IdentitySourceParameters".to_owned(),
-            self.identity_source_parameters.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IdentitySourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity_source_parameters.check(
-            &path.field("IdentitySourceParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdentitySourceProps);
-
-/// Property type `IdentitySourceParameters` of `AWS::MPA::IdentitySource`.
-#[derive(Debug, Clone)]
-pub struct IdentitySourceParameters {
-    /// `IamIdentityCenter` (required).
-    pub iam_identity_center: Value<IamIdentityCenter>,
+crate::l1_struct! {
+    /// Property type `IdentitySourceParameters` of `AWS::MPA::IdentitySource`.
+    IdentitySourceParameters
 }
 
 impl IdentitySourceParameters {
     /// The required properties: `IamIdentityCenter`.
     pub fn new(iam_identity_center: impl Into<Value<IamIdentityCenter>>) -> Self {
-        Self {
-            iam_identity_center: iam_identity_center.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IamIdentityCenter",
+            iam_identity_center.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IdentitySourceParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IamIdentityCenter".to_owned(),
-            self.iam_identity_center.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdentitySourceParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_identity_center
-            .check(&path.field("IamIdentityCenter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdentitySourceParameters);
-
-/// Property type `IamIdentityCenter` of `AWS::MPA::IdentitySource`.
-#[derive(Debug, Clone)]
-pub struct IamIdentityCenter {
-    /// `ApprovalPortalUrl` (optional).
-    pub approval_portal_url: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.+:sso:::instance/(?:sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub instance_arn: Value<String>,
-    /// `Region` (required).
-    /// Length: ..=1000 characters.
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Property type `IamIdentityCenter` of `AWS::MPA::IdentitySource`.
+    IamIdentityCenter
 }
 
 impl IamIdentityCenter {
     /// The required properties: `InstanceArn`, `Region`.
     pub fn new(instance_arn: impl Into<Value<String>>, region: impl Into<Value<String>>) -> Self {
-        Self {
-            approval_portal_url: None,
-            instance_arn: instance_arn.into(),
-            region: region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "InstanceArn", instance_arn.into().to_template())
+                .with(2, "Region", region.into().to_template()),
+        )
     }
-    /// Sets `ApprovalPortalUrl`.
-    pub fn approval_portal_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.approval_portal_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamIdentityCenter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approval_portal_url {
-            m.insert("ApprovalPortalUrl".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
+    /// `ApprovalPortalUrl` (optional).
+    pub fn approval_portal_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApprovalPortalUrl", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IamIdentityCenter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.+:sso:::instance/(?:sso)?ins-[a-zA-Z0-9-.]{16}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IamIdentityCenter);
-
-/// Property type `Tag` of `AWS::MPA::IdentitySource`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MSK::BatchScramSecret`.
-#[derive(Debug, Clone)]
-pub struct BatchScramSecret {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BatchScramSecret {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BatchScramSecret {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BatchScramSecret {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::BatchScramSecret`.
+    BatchScramSecret("AWS::MSK::BatchScramSecret", BatchScramSecretProps)
 }
 
 impl BatchScramSecret {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::BatchScramSecret";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BatchScramSecretProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterArn` (typed).
     pub fn ref_value(&self) -> Value<ids::BatchScramSecretArn> {
         self.resource.ref_value()
@@ -77,46 +29,32 @@ impl BatchScramSecret {
     pub fn cluster_arn(&self) -> Value<ids::BatchScramSecretArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ClusterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterArn", value.into())
+    }
+
+    /// Replaces `SecretArnList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secret_arn_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SecretArnList", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::BatchScramSecret`.
-#[derive(Debug, Clone)]
-pub struct BatchScramSecretProps {
-    /// `ClusterArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_arn: Value<String>,
-    /// `SecretArnList` (optional).
-    pub secret_arn_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::BatchScramSecret`.
+    BatchScramSecretProps
 }
 
 impl BatchScramSecretProps {
     /// The required properties: `ClusterArn`.
     pub fn new(cluster_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            cluster_arn: cluster_arn.into(),
-            secret_arn_list: None,
-        }
+        Self(crate::Properties::new().with(0, "ClusterArn", cluster_arn.into().to_template()))
     }
-    /// Sets `SecretArnList`.
-    pub fn secret_arn_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.secret_arn_list = Some(value.into());
-        self
+    /// `SecretArnList` (optional).
+    pub fn secret_arn_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SecretArnList", value.into().to_template()))
     }
 }
-
-impl ToTemplate for BatchScramSecretProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterArn".to_owned(), self.cluster_arn.to_template());
-        if let Some(v) = &self.secret_arn_list {
-            m.insert("SecretArnList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BatchScramSecretProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BatchScramSecretProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::Cluster`.
+    Cluster("AWS::MSK::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MskClusterArn> {
         self.resource.ref_value()
@@ -87,46 +39,100 @@ impl Cluster {
     pub fn attr_current_version(&self) -> Value<String> {
         self.resource.get_att("CurrentVersion")
     }
+
+    /// Replaces `BrokerNodeGroupInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_broker_node_group_info(&self, value: impl Into<Value<BrokerNodeGroupInfo>>) {
+        self.resource
+            .set_property("BrokerNodeGroupInfo", value.into())
+    }
+
+    /// Replaces `ClientAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_authentication(&self, value: impl Into<Value<ClientAuthentication>>) {
+        self.resource
+            .set_property("ClientAuthentication", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `ConfigurationInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_info(&self, value: impl Into<Value<ConfigurationInfo>>) {
+        self.resource
+            .set_property("ConfigurationInfo", value.into())
+    }
+
+    /// Replaces `EncryptionInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_info(&self, value: impl Into<Value<EncryptionInfo>>) {
+        self.resource.set_property("EncryptionInfo", value.into())
+    }
+
+    /// Replaces `EnhancedMonitoring` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enhanced_monitoring(&self, value: impl Into<Value<EnhancedMonitoring>>) {
+        self.resource
+            .set_property("EnhancedMonitoring", value.into())
+    }
+
+    /// Replaces `KafkaVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KafkaVersion", value.into())
+    }
+
+    /// Replaces `LoggingInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_info(&self, value: impl Into<Value<LoggingInfo>>) {
+        self.resource.set_property("LoggingInfo", value.into())
+    }
+
+    /// Replaces `NumberOfBrokerNodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_of_broker_nodes(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("NumberOfBrokerNodes", value.into())
+    }
+
+    /// Replaces `OpenMonitoring` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_monitoring(&self, value: impl Into<Value<OpenMonitoring>>) {
+        self.resource.set_property("OpenMonitoring", value.into())
+    }
+
+    /// Replaces `Rebalancing` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rebalancing(&self, value: impl Into<Value<Rebalancing>>) {
+        self.resource.set_property("Rebalancing", value.into())
+    }
+
+    /// Replaces `StorageMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_mode(&self, value: impl Into<Value<StorageMode>>) {
+        self.resource.set_property("StorageMode", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ZookeeperAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_zookeeper_access(&self, value: impl Into<Value<ZookeeperAccess>>) {
+        self.resource.set_property("ZookeeperAccess", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `BrokerNodeGroupInfo` (required).
-    pub broker_node_group_info: Value<BrokerNodeGroupInfo>,
-    /// `ClientAuthentication` (optional).
-    pub client_authentication: Option<Value<ClientAuthentication>>,
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub cluster_name: Value<String>,
-    /// `ConfigurationInfo` (optional).
-    pub configuration_info: Option<Value<ConfigurationInfo>>,
-    /// `EncryptionInfo` (optional).
-    pub encryption_info: Option<Value<EncryptionInfo>>,
-    /// `EnhancedMonitoring` (optional).
-    /// Length: 7..=23 characters.
-    pub enhanced_monitoring: Option<Value<EnhancedMonitoring>>,
-    /// `KafkaVersion` (required).
-    /// Length: 1..=128 characters.
-    pub kafka_version: Value<String>,
-    /// `LoggingInfo` (optional).
-    pub logging_info: Option<Value<LoggingInfo>>,
-    /// `NumberOfBrokerNodes` (required).
-    /// Range: 1..=.
-    pub number_of_broker_nodes: Value<i64>,
-    /// `OpenMonitoring` (optional).
-    pub open_monitoring: Option<Value<OpenMonitoring>>,
-    /// `Rebalancing` (optional).
-    pub rebalancing: Option<Value<Rebalancing>>,
-    /// `StorageMode` (optional).
-    /// Length: 5..=6 characters.
-    pub storage_mode: Option<Value<StorageMode>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `ZookeeperAccess` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub zookeeper_access: Option<Value<ZookeeperAccess>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -137,206 +143,82 @@ impl ClusterProps {
         kafka_version: impl Into<Value<String>>,
         number_of_broker_nodes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            broker_node_group_info: broker_node_group_info.into(),
-            client_authentication: None,
-            cluster_name: cluster_name.into(),
-            configuration_info: None,
-            encryption_info: None,
-            enhanced_monitoring: None,
-            kafka_version: kafka_version.into(),
-            logging_info: None,
-            number_of_broker_nodes: number_of_broker_nodes.into(),
-            open_monitoring: None,
-            rebalancing: None,
-            storage_mode: None,
-            tags: None,
-            zookeeper_access: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BrokerNodeGroupInfo",
+                    broker_node_group_info.into().to_template(),
+                )
+                .with(2, "ClusterName", cluster_name.into().to_template())
+                .with(6, "KafkaVersion", kafka_version.into().to_template())
+                .with(
+                    8,
+                    "NumberOfBrokerNodes",
+                    number_of_broker_nodes.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ClientAuthentication`.
-    pub fn client_authentication(mut self, value: impl Into<Value<ClientAuthentication>>) -> Self {
-        self.client_authentication = Some(value.into());
-        self
+    /// `ClientAuthentication` (optional).
+    pub fn client_authentication(self, value: impl Into<Value<ClientAuthentication>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ClientAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationInfo`.
-    pub fn configuration_info(mut self, value: impl Into<Value<ConfigurationInfo>>) -> Self {
-        self.configuration_info = Some(value.into());
-        self
+    /// `ConfigurationInfo` (optional).
+    pub fn configuration_info(self, value: impl Into<Value<ConfigurationInfo>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ConfigurationInfo", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionInfo`.
-    pub fn encryption_info(mut self, value: impl Into<Value<EncryptionInfo>>) -> Self {
-        self.encryption_info = Some(value.into());
-        self
+    /// `EncryptionInfo` (optional).
+    pub fn encryption_info(self, value: impl Into<Value<EncryptionInfo>>) -> Self {
+        Self(self.0.with(4, "EncryptionInfo", value.into().to_template()))
     }
-    /// Sets `EnhancedMonitoring`.
-    pub fn enhanced_monitoring(mut self, value: impl Into<Value<EnhancedMonitoring>>) -> Self {
-        self.enhanced_monitoring = Some(value.into());
-        self
+    /// `EnhancedMonitoring` (optional).
+    /// Length: 7 to 23 characters.
+    pub fn enhanced_monitoring(self, value: impl Into<Value<EnhancedMonitoring>>) -> Self {
+        Self(
+            self.0
+                .with(5, "EnhancedMonitoring", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingInfo`.
-    pub fn logging_info(mut self, value: impl Into<Value<LoggingInfo>>) -> Self {
-        self.logging_info = Some(value.into());
-        self
+    /// `LoggingInfo` (optional).
+    pub fn logging_info(self, value: impl Into<Value<LoggingInfo>>) -> Self {
+        Self(self.0.with(7, "LoggingInfo", value.into().to_template()))
     }
-    /// Sets `OpenMonitoring`.
-    pub fn open_monitoring(mut self, value: impl Into<Value<OpenMonitoring>>) -> Self {
-        self.open_monitoring = Some(value.into());
-        self
+    /// `OpenMonitoring` (optional).
+    pub fn open_monitoring(self, value: impl Into<Value<OpenMonitoring>>) -> Self {
+        Self(self.0.with(9, "OpenMonitoring", value.into().to_template()))
     }
-    /// Sets `Rebalancing`.
-    pub fn rebalancing(mut self, value: impl Into<Value<Rebalancing>>) -> Self {
-        self.rebalancing = Some(value.into());
-        self
+    /// `Rebalancing` (optional).
+    pub fn rebalancing(self, value: impl Into<Value<Rebalancing>>) -> Self {
+        Self(self.0.with(10, "Rebalancing", value.into().to_template()))
     }
-    /// Sets `StorageMode`.
-    pub fn storage_mode(mut self, value: impl Into<Value<StorageMode>>) -> Self {
-        self.storage_mode = Some(value.into());
-        self
+    /// `StorageMode` (optional).
+    /// Length: 5 to 6 characters.
+    pub fn storage_mode(self, value: impl Into<Value<StorageMode>>) -> Self {
+        Self(self.0.with(11, "StorageMode", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `ZookeeperAccess`.
-    pub fn zookeeper_access(mut self, value: impl Into<Value<ZookeeperAccess>>) -> Self {
-        self.zookeeper_access = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BrokerNodeGroupInfo".to_owned(),
-            self.broker_node_group_info.to_template(),
-        );
-        if let Some(v) = &self.client_authentication {
-            m.insert("ClientAuthentication".to_owned(), v.to_template());
-        }
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.configuration_info {
-            m.insert("ConfigurationInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_info {
-            m.insert("EncryptionInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_monitoring {
-            m.insert("EnhancedMonitoring".to_owned(), v.to_template());
-        }
-        m.insert("KafkaVersion".to_owned(), self.kafka_version.to_template());
-        if let Some(v) = &self.logging_info {
-            m.insert("LoggingInfo".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NumberOfBrokerNodes".to_owned(),
-            self.number_of_broker_nodes.to_template(),
-        );
-        if let Some(v) = &self.open_monitoring {
-            m.insert("OpenMonitoring".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rebalancing {
-            m.insert("Rebalancing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_mode {
-            m.insert("StorageMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zookeeper_access {
-            m.insert("ZookeeperAccess".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ZookeeperAccess` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn zookeeper_access(self, value: impl Into<Value<ZookeeperAccess>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ZookeeperAccess", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.broker_node_group_info
-            .check(&path.field("BrokerNodeGroupInfo"), &Rules::NONE, out);
-        self.client_authentication
-            .check(&path.field("ClientAuthentication"), &Rules::NONE, out);
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration_info
-            .check(&path.field("ConfigurationInfo"), &Rules::NONE, out);
-        self.encryption_info
-            .check(&path.field("EncryptionInfo"), &Rules::NONE, out);
-        self.enhanced_monitoring.check(
-            &path.field("EnhancedMonitoring"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(23),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kafka_version.check(
-            &path.field("KafkaVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_info
-            .check(&path.field("LoggingInfo"), &Rules::NONE, out);
-        self.number_of_broker_nodes.check(
-            &path.field("NumberOfBrokerNodes"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.open_monitoring
-            .check(&path.field("OpenMonitoring"), &Rules::NONE, out);
-        self.rebalancing
-            .check(&path.field("Rebalancing"), &Rules::NONE, out);
-        self.storage_mode.check(
-            &path.field("StorageMode"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zookeeper_access
-            .check(&path.field("ZookeeperAccess"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `BrokerNodeGroupInfo` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct BrokerNodeGroupInfo {
-    /// `BrokerAZDistribution` (optional).
-    /// Length: 6..=9 characters.
-    pub broker_az_distribution: Option<Value<BrokerAzDistribution>>,
-    /// `ClientSubnets` (required).
-    pub client_subnets: Value<List<String>>,
-    /// `ConnectivityInfo` (optional).
-    pub connectivity_info: Option<Value<ConnectivityInfo>>,
-    /// `InstanceType` (required).
-    /// Length: 5..=32 characters.
-    pub instance_type: Value<String>,
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `StorageInfo` (optional).
-    pub storage_info: Option<Value<StorageInfo>>,
+crate::l1_struct! {
+    /// Property type `BrokerNodeGroupInfo` of `AWS::MSK::Cluster`.
+    BrokerNodeGroupInfo
 }
 
 impl BrokerNodeGroupInfo {
@@ -345,1815 +227,666 @@ impl BrokerNodeGroupInfo {
         client_subnets: impl Into<Value<List<String>>>,
         instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            broker_az_distribution: None,
-            client_subnets: client_subnets.into(),
-            connectivity_info: None,
-            instance_type: instance_type.into(),
-            security_groups: None,
-            storage_info: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClientSubnets", client_subnets.into().to_template())
+                .with(3, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `BrokerAZDistribution`.
-    pub fn broker_az_distribution(mut self, value: impl Into<Value<BrokerAzDistribution>>) -> Self {
-        self.broker_az_distribution = Some(value.into());
-        self
+    /// `BrokerAZDistribution` (optional).
+    /// Length: 6 to 9 characters.
+    pub fn broker_az_distribution(self, value: impl Into<Value<BrokerAzDistribution>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BrokerAZDistribution", value.into().to_template()),
+        )
     }
-    /// Sets `ConnectivityInfo`.
-    pub fn connectivity_info(mut self, value: impl Into<Value<ConnectivityInfo>>) -> Self {
-        self.connectivity_info = Some(value.into());
-        self
+    /// `ConnectivityInfo` (optional).
+    pub fn connectivity_info(self, value: impl Into<Value<ConnectivityInfo>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConnectivityInfo", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(4, "SecurityGroups", value.into().to_template()))
     }
-    /// Sets `StorageInfo`.
-    pub fn storage_info(mut self, value: impl Into<Value<StorageInfo>>) -> Self {
-        self.storage_info = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BrokerNodeGroupInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.broker_az_distribution {
-            m.insert("BrokerAZDistribution".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ClientSubnets".to_owned(),
-            self.client_subnets.to_template(),
-        );
-        if let Some(v) = &self.connectivity_info {
-            m.insert("ConnectivityInfo".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_info {
-            m.insert("StorageInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StorageInfo` (optional).
+    pub fn storage_info(self, value: impl Into<Value<StorageInfo>>) -> Self {
+        Self(self.0.with(5, "StorageInfo", value.into().to_template()))
     }
 }
 
-impl Check for BrokerNodeGroupInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.broker_az_distribution.check(
-            &path.field("BrokerAZDistribution"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(9),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connectivity_info
-            .check(&path.field("ConnectivityInfo"), &Rules::NONE, out);
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_info
-            .check(&path.field("StorageInfo"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `BrokerAzDistribution`.
+    BrokerAzDistribution {
+        /// `DEFAULT`
+        Default = "DEFAULT",
     }
 }
 
-crate::impl_literal!(BrokerNodeGroupInfo);
-
-/// Values of `BrokerAzDistribution`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BrokerAzDistribution {
-    /// `DEFAULT`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BrokerAzDistribution {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BrokerAzDistribution {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BrokerAzDistribution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BrokerAzDistribution {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BrokerAzDistribution> {
-    fn from(s: &str) -> Self {
-        Value::literal(BrokerAzDistribution::from(s))
-    }
-}
-
-crate::impl_literal!(BrokerAzDistribution);
-
-/// Property type `ConnectivityInfo` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectivityInfo {
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<NetworkType>>,
-    /// `PublicAccess` (optional).
-    pub public_access: Option<Value<PublicAccess>>,
-    /// `VpcConnectivity` (optional).
-    pub vpc_connectivity: Option<Value<VpcConnectivity>>,
+crate::l1_struct! {
+    /// Property type `ConnectivityInfo` of `AWS::MSK::Cluster`.
+    ConnectivityInfo(default)
 }
 
 impl ConnectivityInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_type: None,
-            public_access: None,
-            vpc_connectivity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(0, "NetworkType", value.into().to_template()))
     }
-    /// Sets `PublicAccess`.
-    pub fn public_access(mut self, value: impl Into<Value<PublicAccess>>) -> Self {
-        self.public_access = Some(value.into());
-        self
+    /// `PublicAccess` (optional).
+    pub fn public_access(self, value: impl Into<Value<PublicAccess>>) -> Self {
+        Self(self.0.with(1, "PublicAccess", value.into().to_template()))
     }
-    /// Sets `VpcConnectivity`.
-    pub fn vpc_connectivity(mut self, value: impl Into<Value<VpcConnectivity>>) -> Self {
-        self.vpc_connectivity = Some(value.into());
-        self
+    /// `VpcConnectivity` (optional).
+    pub fn vpc_connectivity(self, value: impl Into<Value<VpcConnectivity>>) -> Self {
+        Self(
+            self.0
+                .with(2, "VpcConnectivity", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectivityInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_access {
-            m.insert("PublicAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_connectivity {
-            m.insert("VpcConnectivity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUAL`
+        Dual = "DUAL",
     }
 }
 
-impl Check for ConnectivityInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.public_access
-            .check(&path.field("PublicAccess"), &Rules::NONE, out);
-        self.vpc_connectivity
-            .check(&path.field("VpcConnectivity"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectivityInfo);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUAL`
-    Dual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dual => "DUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUAL" => Self::Dual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);
-
-/// Property type `PublicAccess` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicAccess {
-    /// `Type` (optional).
-    /// Length: 7..=23 characters.
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PublicAccess` of `AWS::MSK::Cluster`.
+    PublicAccess(default)
 }
 
 impl PublicAccess {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { type_: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublicAccess {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    /// Length: 7 to 23 characters.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
 }
 
-impl Check for PublicAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(23),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PublicAccess);
-
-/// Property type `VpcConnectivity` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConnectivity {
-    /// `ClientAuthentication` (optional).
-    pub client_authentication: Option<Value<VpcConnectivityClientAuthentication>>,
+crate::l1_struct! {
+    /// Property type `VpcConnectivity` of `AWS::MSK::Cluster`.
+    VpcConnectivity(default)
 }
 
 impl VpcConnectivity {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_authentication: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientAuthentication`.
+    /// `ClientAuthentication` (optional).
     pub fn client_authentication(
-        mut self,
+        self,
         value: impl Into<Value<VpcConnectivityClientAuthentication>>,
     ) -> Self {
-        self.client_authentication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ClientAuthentication", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConnectivity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_authentication {
-            m.insert("ClientAuthentication".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConnectivity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_authentication
-            .check(&path.field("ClientAuthentication"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcConnectivity);
-
-/// Property type `VpcConnectivityClientAuthentication` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConnectivityClientAuthentication {
-    /// `Sasl` (optional).
-    pub sasl: Option<Value<VpcConnectivitySasl>>,
-    /// `Tls` (optional).
-    pub tls: Option<Value<VpcConnectivityTls>>,
+crate::l1_struct! {
+    /// Property type `VpcConnectivityClientAuthentication` of `AWS::MSK::Cluster`.
+    VpcConnectivityClientAuthentication(default)
 }
 
 impl VpcConnectivityClientAuthentication {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sasl: None,
-            tls: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Sasl`.
-    pub fn sasl(mut self, value: impl Into<Value<VpcConnectivitySasl>>) -> Self {
-        self.sasl = Some(value.into());
-        self
+    /// `Sasl` (optional).
+    pub fn sasl(self, value: impl Into<Value<VpcConnectivitySasl>>) -> Self {
+        Self(self.0.with(0, "Sasl", value.into().to_template()))
     }
-    /// Sets `Tls`.
-    pub fn tls(mut self, value: impl Into<Value<VpcConnectivityTls>>) -> Self {
-        self.tls = Some(value.into());
-        self
+    /// `Tls` (optional).
+    pub fn tls(self, value: impl Into<Value<VpcConnectivityTls>>) -> Self {
+        Self(self.0.with(1, "Tls", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcConnectivityClientAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sasl {
-            m.insert("Sasl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls {
-            m.insert("Tls".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConnectivityClientAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sasl.check(&path.field("Sasl"), &Rules::NONE, out);
-        self.tls.check(&path.field("Tls"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcConnectivityClientAuthentication);
-
-/// Property type `VpcConnectivitySasl` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConnectivitySasl {
-    /// `Iam` (optional).
-    pub iam: Option<Value<VpcConnectivityIam>>,
-    /// `Scram` (optional).
-    pub scram: Option<Value<VpcConnectivityScram>>,
+crate::l1_struct! {
+    /// Property type `VpcConnectivitySasl` of `AWS::MSK::Cluster`.
+    VpcConnectivitySasl(default)
 }
 
 impl VpcConnectivitySasl {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iam: None,
-            scram: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Iam`.
-    pub fn iam(mut self, value: impl Into<Value<VpcConnectivityIam>>) -> Self {
-        self.iam = Some(value.into());
-        self
+    /// `Iam` (optional).
+    pub fn iam(self, value: impl Into<Value<VpcConnectivityIam>>) -> Self {
+        Self(self.0.with(0, "Iam", value.into().to_template()))
     }
-    /// Sets `Scram`.
-    pub fn scram(mut self, value: impl Into<Value<VpcConnectivityScram>>) -> Self {
-        self.scram = Some(value.into());
-        self
+    /// `Scram` (optional).
+    pub fn scram(self, value: impl Into<Value<VpcConnectivityScram>>) -> Self {
+        Self(self.0.with(1, "Scram", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcConnectivitySasl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iam {
-            m.insert("Iam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scram {
-            m.insert("Scram".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConnectivitySasl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam.check(&path.field("Iam"), &Rules::NONE, out);
-        self.scram.check(&path.field("Scram"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcConnectivitySasl);
-
-/// Property type `VpcConnectivityIam` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct VpcConnectivityIam {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `VpcConnectivityIam` of `AWS::MSK::Cluster`.
+    VpcConnectivityIam
 }
 
 impl VpcConnectivityIam {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcConnectivityIam {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConnectivityIam {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConnectivityIam);
-
-/// Property type `VpcConnectivityScram` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct VpcConnectivityScram {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `VpcConnectivityScram` of `AWS::MSK::Cluster`.
+    VpcConnectivityScram
 }
 
 impl VpcConnectivityScram {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcConnectivityScram {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConnectivityScram {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConnectivityScram);
-
-/// Property type `VpcConnectivityTls` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct VpcConnectivityTls {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `VpcConnectivityTls` of `AWS::MSK::Cluster`.
+    VpcConnectivityTls
 }
 
 impl VpcConnectivityTls {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcConnectivityTls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConnectivityTls {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConnectivityTls);
-
-/// Property type `StorageInfo` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageInfo {
-    /// `EBSStorageInfo` (optional).
-    pub ebs_storage_info: Option<Value<EbsStorageInfo>>,
+crate::l1_struct! {
+    /// Property type `StorageInfo` of `AWS::MSK::Cluster`.
+    StorageInfo(default)
 }
 
 impl StorageInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_storage_info: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EBSStorageInfo`.
-    pub fn ebs_storage_info(mut self, value: impl Into<Value<EbsStorageInfo>>) -> Self {
-        self.ebs_storage_info = Some(value.into());
-        self
+    /// `EBSStorageInfo` (optional).
+    pub fn ebs_storage_info(self, value: impl Into<Value<EbsStorageInfo>>) -> Self {
+        Self(self.0.with(0, "EBSStorageInfo", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StorageInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_storage_info {
-            m.insert("EBSStorageInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs_storage_info
-            .check(&path.field("EBSStorageInfo"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageInfo);
-
-/// Property type `EbsStorageInfo` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsStorageInfo {
-    /// `ProvisionedThroughput` (optional).
-    pub provisioned_throughput: Option<Value<ProvisionedThroughput>>,
-    /// `VolumeSize` (optional).
-    /// Range: 1..=16384.
-    pub volume_size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `EbsStorageInfo` of `AWS::MSK::Cluster`.
+    EbsStorageInfo(default)
 }
 
 impl EbsStorageInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            provisioned_throughput: None,
-            volume_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ProvisionedThroughput`.
-    pub fn provisioned_throughput(
-        mut self,
-        value: impl Into<Value<ProvisionedThroughput>>,
-    ) -> Self {
-        self.provisioned_throughput = Some(value.into());
-        self
+    /// `ProvisionedThroughput` (optional).
+    pub fn provisioned_throughput(self, value: impl Into<Value<ProvisionedThroughput>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProvisionedThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    /// Range: 1 to 16384.
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "VolumeSize", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsStorageInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provisioned_throughput {
-            m.insert("ProvisionedThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EbsStorageInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provisioned_throughput
-            .check(&path.field("ProvisionedThroughput"), &Rules::NONE, out);
-        self.volume_size.check(
-            &path.field("VolumeSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EbsStorageInfo);
-
-/// Property type `ProvisionedThroughput` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ProvisionedThroughput {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `VolumeThroughput` (optional).
-    pub volume_throughput: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ProvisionedThroughput` of `AWS::MSK::Cluster`.
+    ProvisionedThroughput(default)
 }
 
 impl ProvisionedThroughput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            volume_throughput: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `VolumeThroughput`.
-    pub fn volume_throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_throughput = Some(value.into());
-        self
+    /// `VolumeThroughput` (optional).
+    pub fn volume_throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VolumeThroughput", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProvisionedThroughput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_throughput {
-            m.insert("VolumeThroughput".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisionedThroughput {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProvisionedThroughput);
-
-/// Property type `ClientAuthentication` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClientAuthentication {
-    /// `Sasl` (optional).
-    pub sasl: Option<Value<Sasl>>,
-    /// `Tls` (optional).
-    pub tls: Option<Value<Tls>>,
-    /// `Unauthenticated` (optional).
-    pub unauthenticated: Option<Value<Unauthenticated>>,
+crate::l1_struct! {
+    /// Property type `ClientAuthentication` of `AWS::MSK::Cluster`.
+    ClientAuthentication(default)
 }
 
 impl ClientAuthentication {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sasl: None,
-            tls: None,
-            unauthenticated: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Sasl`.
-    pub fn sasl(mut self, value: impl Into<Value<Sasl>>) -> Self {
-        self.sasl = Some(value.into());
-        self
+    /// `Sasl` (optional).
+    pub fn sasl(self, value: impl Into<Value<Sasl>>) -> Self {
+        Self(self.0.with(0, "Sasl", value.into().to_template()))
     }
-    /// Sets `Tls`.
-    pub fn tls(mut self, value: impl Into<Value<Tls>>) -> Self {
-        self.tls = Some(value.into());
-        self
+    /// `Tls` (optional).
+    pub fn tls(self, value: impl Into<Value<Tls>>) -> Self {
+        Self(self.0.with(1, "Tls", value.into().to_template()))
     }
-    /// Sets `Unauthenticated`.
-    pub fn unauthenticated(mut self, value: impl Into<Value<Unauthenticated>>) -> Self {
-        self.unauthenticated = Some(value.into());
-        self
+    /// `Unauthenticated` (optional).
+    pub fn unauthenticated(self, value: impl Into<Value<Unauthenticated>>) -> Self {
+        Self(
+            self.0
+                .with(2, "Unauthenticated", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClientAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sasl {
-            m.insert("Sasl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls {
-            m.insert("Tls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unauthenticated {
-            m.insert("Unauthenticated".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sasl.check(&path.field("Sasl"), &Rules::NONE, out);
-        self.tls.check(&path.field("Tls"), &Rules::NONE, out);
-        self.unauthenticated
-            .check(&path.field("Unauthenticated"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClientAuthentication);
-
-/// Property type `Sasl` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Sasl {
-    /// `Iam` (optional).
-    pub iam: Option<Value<Iam>>,
-    /// `Scram` (optional).
-    pub scram: Option<Value<Scram>>,
+crate::l1_struct! {
+    /// Property type `Sasl` of `AWS::MSK::Cluster`.
+    Sasl(default)
 }
 
 impl Sasl {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iam: None,
-            scram: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Iam`.
-    pub fn iam(mut self, value: impl Into<Value<Iam>>) -> Self {
-        self.iam = Some(value.into());
-        self
+    /// `Iam` (optional).
+    pub fn iam(self, value: impl Into<Value<Iam>>) -> Self {
+        Self(self.0.with(0, "Iam", value.into().to_template()))
     }
-    /// Sets `Scram`.
-    pub fn scram(mut self, value: impl Into<Value<Scram>>) -> Self {
-        self.scram = Some(value.into());
-        self
+    /// `Scram` (optional).
+    pub fn scram(self, value: impl Into<Value<Scram>>) -> Self {
+        Self(self.0.with(1, "Scram", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Sasl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iam {
-            m.insert("Iam".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scram {
-            m.insert("Scram".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Sasl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam.check(&path.field("Iam"), &Rules::NONE, out);
-        self.scram.check(&path.field("Scram"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Sasl);
-
-/// Property type `Iam` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Iam {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `Iam` of `AWS::MSK::Cluster`.
+    Iam
 }
 
 impl Iam {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for Iam {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Iam {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Iam);
-
-/// Property type `Scram` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Scram {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `Scram` of `AWS::MSK::Cluster`.
+    Scram
 }
 
 impl Scram {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for Scram {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Scram {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Scram);
-
-/// Property type `Tls` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Tls {
-    /// `CertificateAuthorityArnList` (optional).
-    pub certificate_authority_arn_list: Option<Value<List<String>>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Tls` of `AWS::MSK::Cluster`.
+    Tls(default)
 }
 
 impl Tls {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_authority_arn_list: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateAuthorityArnList`.
-    pub fn certificate_authority_arn_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.certificate_authority_arn_list = Some(value.into());
-        self
+    /// `CertificateAuthorityArnList` (optional).
+    pub fn certificate_authority_arn_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateAuthorityArnList", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_authority_arn_list {
-            m.insert("CertificateAuthorityArnList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tls {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tls);
-
-/// Property type `Unauthenticated` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Unauthenticated {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `Unauthenticated` of `AWS::MSK::Cluster`.
+    Unauthenticated
 }
 
 impl Unauthenticated {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for Unauthenticated {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Unauthenticated {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Unauthenticated);
-
-/// Property type `ConfigurationInfo` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationInfo {
-    /// `Arn` (required).
-    pub arn: Value<String>,
-    /// `Revision` (required).
-    pub revision: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ConfigurationInfo` of `AWS::MSK::Cluster`.
+    ConfigurationInfo
 }
 
 impl ConfigurationInfo {
     /// The required properties: `Arn`, `Revision`.
     pub fn new(arn: impl Into<Value<String>>, revision: impl Into<Value<i64>>) -> Self {
-        Self {
-            arn: arn.into(),
-            revision: revision.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(1, "Revision", revision.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfigurationInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        m.insert("Revision".to_owned(), self.revision.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConfigurationInfo);
-
-/// Property type `EncryptionInfo` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionInfo {
-    /// `EncryptionAtRest` (optional).
-    pub encryption_at_rest: Option<Value<EncryptionAtRest>>,
-    /// `EncryptionInTransit` (optional).
-    pub encryption_in_transit: Option<Value<EncryptionInTransit>>,
+crate::l1_struct! {
+    /// Property type `EncryptionInfo` of `AWS::MSK::Cluster`.
+    EncryptionInfo(default)
 }
 
 impl EncryptionInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption_at_rest: None,
-            encryption_in_transit: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncryptionAtRest`.
-    pub fn encryption_at_rest(mut self, value: impl Into<Value<EncryptionAtRest>>) -> Self {
-        self.encryption_at_rest = Some(value.into());
-        self
+    /// `EncryptionAtRest` (optional).
+    pub fn encryption_at_rest(self, value: impl Into<Value<EncryptionAtRest>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EncryptionAtRest", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionInTransit`.
-    pub fn encryption_in_transit(mut self, value: impl Into<Value<EncryptionInTransit>>) -> Self {
-        self.encryption_in_transit = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_at_rest {
-            m.insert("EncryptionAtRest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_in_transit {
-            m.insert("EncryptionInTransit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EncryptionInTransit` (optional).
+    pub fn encryption_in_transit(self, value: impl Into<Value<EncryptionInTransit>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionInTransit", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EncryptionInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_at_rest
-            .check(&path.field("EncryptionAtRest"), &Rules::NONE, out);
-        self.encryption_in_transit
-            .check(&path.field("EncryptionInTransit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionInfo);
-
-/// Property type `EncryptionAtRest` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct EncryptionAtRest {
-    /// `DataVolumeKMSKeyId` (required).
-    pub data_volume_kms_key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EncryptionAtRest` of `AWS::MSK::Cluster`.
+    EncryptionAtRest
 }
 
 impl EncryptionAtRest {
     /// The required properties: `DataVolumeKMSKeyId`.
     pub fn new(data_volume_kms_key_id: impl Into<Value<String>>) -> Self {
-        Self {
-            data_volume_kms_key_id: data_volume_kms_key_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DataVolumeKMSKeyId",
+            data_volume_kms_key_id.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EncryptionAtRest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataVolumeKMSKeyId".to_owned(),
-            self.data_volume_kms_key_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionAtRest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionAtRest);
-
-/// Property type `EncryptionInTransit` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionInTransit {
-    /// `ClientBroker` (optional).
-    pub client_broker: Option<Value<ClientBroker>>,
-    /// `InCluster` (optional).
-    pub in_cluster: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `EncryptionInTransit` of `AWS::MSK::Cluster`.
+    EncryptionInTransit(default)
 }
 
 impl EncryptionInTransit {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_broker: None,
-            in_cluster: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientBroker`.
-    pub fn client_broker(mut self, value: impl Into<Value<ClientBroker>>) -> Self {
-        self.client_broker = Some(value.into());
-        self
+    /// `ClientBroker` (optional).
+    pub fn client_broker(self, value: impl Into<Value<ClientBroker>>) -> Self {
+        Self(self.0.with(0, "ClientBroker", value.into().to_template()))
     }
-    /// Sets `InCluster`.
-    pub fn in_cluster(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.in_cluster = Some(value.into());
-        self
+    /// `InCluster` (optional).
+    pub fn in_cluster(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "InCluster", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionInTransit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_broker {
-            m.insert("ClientBroker".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.in_cluster {
-            m.insert("InCluster".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ClientBroker`.
+    ClientBroker {
+        /// `TLS`
+        Tls = "TLS",
+        /// `TLS_PLAINTEXT`
+        TlsPlaintext = "TLS_PLAINTEXT",
+        /// `PLAINTEXT`
+        Plaintext = "PLAINTEXT",
     }
 }
 
-impl Check for EncryptionInTransit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_broker
-            .check(&path.field("ClientBroker"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EnhancedMonitoring`.
+    EnhancedMonitoring {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `PER_BROKER`
+        PerBroker = "PER_BROKER",
+        /// `PER_TOPIC_PER_BROKER`
+        PerTopicPerBroker = "PER_TOPIC_PER_BROKER",
+        /// `PER_TOPIC_PER_PARTITION`
+        PerTopicPerPartition = "PER_TOPIC_PER_PARTITION",
     }
 }
 
-crate::impl_literal!(EncryptionInTransit);
-
-/// Values of `ClientBroker`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClientBroker {
-    /// `TLS`
-    Tls,
-    /// `TLS_PLAINTEXT`
-    TlsPlaintext,
-    /// `PLAINTEXT`
-    Plaintext,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ClientBroker {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TLS", "TLS_PLAINTEXT", "PLAINTEXT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tls => "TLS",
-            Self::TlsPlaintext => "TLS_PLAINTEXT",
-            Self::Plaintext => "PLAINTEXT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ClientBroker {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ClientBroker {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ClientBroker {
-    fn from(s: &str) -> Self {
-        match s {
-            "TLS" => Self::Tls,
-            "TLS_PLAINTEXT" => Self::TlsPlaintext,
-            "PLAINTEXT" => Self::Plaintext,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ClientBroker> {
-    fn from(s: &str) -> Self {
-        Value::literal(ClientBroker::from(s))
-    }
-}
-
-crate::impl_literal!(ClientBroker);
-
-/// Values of `EnhancedMonitoring`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnhancedMonitoring {
-    /// `DEFAULT`
-    Default,
-    /// `PER_BROKER`
-    PerBroker,
-    /// `PER_TOPIC_PER_BROKER`
-    PerTopicPerBroker,
-    /// `PER_TOPIC_PER_PARTITION`
-    PerTopicPerPartition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnhancedMonitoring {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DEFAULT",
-        "PER_BROKER",
-        "PER_TOPIC_PER_BROKER",
-        "PER_TOPIC_PER_PARTITION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::PerBroker => "PER_BROKER",
-            Self::PerTopicPerBroker => "PER_TOPIC_PER_BROKER",
-            Self::PerTopicPerPartition => "PER_TOPIC_PER_PARTITION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnhancedMonitoring {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnhancedMonitoring {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnhancedMonitoring {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "PER_BROKER" => Self::PerBroker,
-            "PER_TOPIC_PER_BROKER" => Self::PerTopicPerBroker,
-            "PER_TOPIC_PER_PARTITION" => Self::PerTopicPerPartition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnhancedMonitoring> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnhancedMonitoring::from(s))
-    }
-}
-
-crate::impl_literal!(EnhancedMonitoring);
-
-/// Property type `LoggingInfo` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct LoggingInfo {
-    /// `BrokerLogs` (required).
-    pub broker_logs: Value<BrokerLogs>,
+crate::l1_struct! {
+    /// Property type `LoggingInfo` of `AWS::MSK::Cluster`.
+    LoggingInfo
 }
 
 impl LoggingInfo {
     /// The required properties: `BrokerLogs`.
     pub fn new(broker_logs: impl Into<Value<BrokerLogs>>) -> Self {
-        Self {
-            broker_logs: broker_logs.into(),
-        }
+        Self(crate::Properties::new().with(0, "BrokerLogs", broker_logs.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BrokerLogs".to_owned(), self.broker_logs.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.broker_logs
-            .check(&path.field("BrokerLogs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingInfo);
-
-/// Property type `BrokerLogs` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct BrokerLogs {
-    /// `CloudWatchLogs` (optional).
-    pub cloud_watch_logs: Option<Value<CloudWatchLogs>>,
-    /// `Firehose` (optional).
-    pub firehose: Option<Value<Firehose>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3>>,
+crate::l1_struct! {
+    /// Property type `BrokerLogs` of `AWS::MSK::Cluster`.
+    BrokerLogs(default)
 }
 
 impl BrokerLogs {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs: None,
-            firehose: None,
-            s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogs`.
-    pub fn cloud_watch_logs(mut self, value: impl Into<Value<CloudWatchLogs>>) -> Self {
-        self.cloud_watch_logs = Some(value.into());
-        self
+    /// `CloudWatchLogs` (optional).
+    pub fn cloud_watch_logs(self, value: impl Into<Value<CloudWatchLogs>>) -> Self {
+        Self(self.0.with(0, "CloudWatchLogs", value.into().to_template()))
     }
-    /// Sets `Firehose`.
-    pub fn firehose(mut self, value: impl Into<Value<Firehose>>) -> Self {
-        self.firehose = Some(value.into());
-        self
+    /// `Firehose` (optional).
+    pub fn firehose(self, value: impl Into<Value<Firehose>>) -> Self {
+        Self(self.0.with(1, "Firehose", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3>>) -> Self {
+        Self(self.0.with(2, "S3", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BrokerLogs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs {
-            m.insert("CloudWatchLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose {
-            m.insert("Firehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BrokerLogs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-        self.firehose
-            .check(&path.field("Firehose"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BrokerLogs);
-
-/// Property type `CloudWatchLogs` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogs {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `LogGroup` (optional).
-    pub log_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogs` of `AWS::MSK::Cluster`.
+    CloudWatchLogs
 }
 
 impl CloudWatchLogs {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            log_group: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group = Some(value.into());
-        self
+    /// `LogGroup` (optional).
+    pub fn log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.log_group {
-            m.insert("LogGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogs {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogs);
-
-/// Property type `Firehose` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Firehose {
-    /// `DeliveryStream` (optional).
-    pub delivery_stream: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `Firehose` of `AWS::MSK::Cluster`.
+    Firehose
 }
 
 impl Firehose {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            delivery_stream: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `DeliveryStream`.
-    pub fn delivery_stream(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_stream = Some(value.into());
-        self
+    /// `DeliveryStream` (optional).
+    pub fn delivery_stream(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeliveryStream", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Firehose {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_stream {
-            m.insert("DeliveryStream".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Firehose {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Firehose);
-
-/// Property type `S3` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct S3 {
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3` of `AWS::MSK::Cluster`.
+    S3
 }
 
 impl S3 {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            bucket: None,
-            enabled: enabled.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3 {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3);
-
-/// Property type `OpenMonitoring` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct OpenMonitoring {
-    /// `Prometheus` (required).
-    pub prometheus: Value<Prometheus>,
+crate::l1_struct! {
+    /// Property type `OpenMonitoring` of `AWS::MSK::Cluster`.
+    OpenMonitoring
 }
 
 impl OpenMonitoring {
     /// The required properties: `Prometheus`.
     pub fn new(prometheus: impl Into<Value<Prometheus>>) -> Self {
-        Self {
-            prometheus: prometheus.into(),
-        }
+        Self(crate::Properties::new().with(0, "Prometheus", prometheus.into().to_template()))
     }
 }
 
-impl ToTemplate for OpenMonitoring {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Prometheus".to_owned(), self.prometheus.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OpenMonitoring {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.prometheus
-            .check(&path.field("Prometheus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OpenMonitoring);
-
-/// Property type `Prometheus` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Prometheus {
-    /// `JmxExporter` (optional).
-    pub jmx_exporter: Option<Value<JmxExporter>>,
-    /// `NodeExporter` (optional).
-    pub node_exporter: Option<Value<NodeExporter>>,
+crate::l1_struct! {
+    /// Property type `Prometheus` of `AWS::MSK::Cluster`.
+    Prometheus(default)
 }
 
 impl Prometheus {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            jmx_exporter: None,
-            node_exporter: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `JmxExporter`.
-    pub fn jmx_exporter(mut self, value: impl Into<Value<JmxExporter>>) -> Self {
-        self.jmx_exporter = Some(value.into());
-        self
+    /// `JmxExporter` (optional).
+    pub fn jmx_exporter(self, value: impl Into<Value<JmxExporter>>) -> Self {
+        Self(self.0.with(0, "JmxExporter", value.into().to_template()))
     }
-    /// Sets `NodeExporter`.
-    pub fn node_exporter(mut self, value: impl Into<Value<NodeExporter>>) -> Self {
-        self.node_exporter = Some(value.into());
-        self
+    /// `NodeExporter` (optional).
+    pub fn node_exporter(self, value: impl Into<Value<NodeExporter>>) -> Self {
+        Self(self.0.with(1, "NodeExporter", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Prometheus {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.jmx_exporter {
-            m.insert("JmxExporter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_exporter {
-            m.insert("NodeExporter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Prometheus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.jmx_exporter
-            .check(&path.field("JmxExporter"), &Rules::NONE, out);
-        self.node_exporter
-            .check(&path.field("NodeExporter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Prometheus);
-
-/// Property type `JmxExporter` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct JmxExporter {
-    /// `EnabledInBroker` (required).
-    pub enabled_in_broker: Value<bool>,
+crate::l1_struct! {
+    /// Property type `JmxExporter` of `AWS::MSK::Cluster`.
+    JmxExporter
 }
 
 impl JmxExporter {
     /// The required properties: `EnabledInBroker`.
     pub fn new(enabled_in_broker: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled_in_broker: enabled_in_broker.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EnabledInBroker",
+            enabled_in_broker.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for JmxExporter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnabledInBroker".to_owned(),
-            self.enabled_in_broker.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for JmxExporter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JmxExporter);
-
-/// Property type `NodeExporter` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct NodeExporter {
-    /// `EnabledInBroker` (required).
-    pub enabled_in_broker: Value<bool>,
+crate::l1_struct! {
+    /// Property type `NodeExporter` of `AWS::MSK::Cluster`.
+    NodeExporter
 }
 
 impl NodeExporter {
     /// The required properties: `EnabledInBroker`.
     pub fn new(enabled_in_broker: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled_in_broker: enabled_in_broker.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EnabledInBroker",
+            enabled_in_broker.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NodeExporter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnabledInBroker".to_owned(),
-            self.enabled_in_broker.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for NodeExporter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NodeExporter);
-
-/// Property type `Rebalancing` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Rebalancing {
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `Rebalancing` of `AWS::MSK::Cluster`.
+    Rebalancing
 }
 
 impl Rebalancing {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<Status>>) -> Self {
-        Self {
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
 }
 
-impl ToTemplate for Rebalancing {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `PAUSED`
+        Paused = "PAUSED",
+        /// `ACTIVE`
+        Active = "ACTIVE",
     }
 }
 
-impl Check for Rebalancing {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StorageMode`.
+    StorageMode {
+        /// `LOCAL`
+        Local = "LOCAL",
+        /// `TIERED`
+        Tiered = "TIERED",
     }
 }
 
-crate::impl_literal!(Rebalancing);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `PAUSED`
-    Paused,
-    /// `ACTIVE`
-    Active,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PAUSED", "ACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Paused => "PAUSED",
-            Self::Active => "ACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "PAUSED" => Self::Paused,
-            "ACTIVE" => Self::Active,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `StorageMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageMode {
-    /// `LOCAL`
-    Local,
-    /// `TIERED`
-    Tiered,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOCAL", "TIERED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "LOCAL",
-            Self::Tiered => "TIERED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOCAL" => Self::Local,
-            "TIERED" => Self::Tiered,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageMode::from(s))
-    }
-}
-
-crate::impl_literal!(StorageMode);
-
-/// Property type `ZookeeperAccess` of `AWS::MSK::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ZookeeperAccess {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ZookeeperAccess` of `AWS::MSK::Cluster`.
+    ZookeeperAccess(default)
 }
 
 impl ZookeeperAccess {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZookeeperAccess {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
-
-impl Check for ZookeeperAccess {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ZookeeperAccess);

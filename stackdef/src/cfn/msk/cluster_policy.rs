@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MSK::ClusterPolicy`.
-#[derive(Debug, Clone)]
-pub struct ClusterPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ClusterPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ClusterPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ClusterPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::ClusterPolicy`.
+    ClusterPolicy("AWS::MSK::ClusterPolicy", ClusterPolicyProps)
 }
 
 impl ClusterPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::ClusterPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ClusterPolicyArn> {
         self.resource.ref_value()
@@ -82,52 +34,32 @@ impl ClusterPolicy {
     pub fn attr_current_version(&self) -> Value<String> {
         self.resource.get_att("CurrentVersion")
     }
+
+    /// Replaces `ClusterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterArn", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::ClusterPolicy`.
-#[derive(Debug, Clone)]
-pub struct ClusterPolicyProps {
-    /// `ClusterArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[\w-]+:kafka:[\w-]+:\d+:cluster.*\z`.
-    pub cluster_arn: Value<String>,
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::ClusterPolicy`.
+    ClusterPolicyProps
 }
 
 impl ClusterPolicyProps {
     /// The required properties: `ClusterArn`, `Policy`.
-    pub fn new(
-        cluster_arn: impl Into<Value<String>>,
-        policy: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        Self {
-            cluster_arn: cluster_arn.into(),
-            policy: policy.into(),
-        }
+    pub fn new(cluster_arn: impl Into<Value<String>>, policy: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterArn", cluster_arn.into().to_template())
+                .with(1, "Policy", policy.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ClusterPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterArn".to_owned(), self.cluster_arn.to_template());
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_arn.check(
-            &path.field("ClusterArn"),
-            &Rules {
-                pattern: Some("^arn:[\\w-]+:kafka:[\\w-]+:\\d+:cluster.*\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterPolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MSK::Configuration`.
-#[derive(Debug, Clone)]
-pub struct Configuration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Configuration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Configuration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Configuration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::Configuration`.
+    Configuration("AWS::MSK::Configuration", ConfigurationProps)
 }
 
 impl Configuration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::Configuration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MskConfigurationArn> {
         self.resource.ref_value()
@@ -97,24 +49,42 @@ impl Configuration {
     pub fn attr_latest_revision_description(&self) -> Value<String> {
         self.resource.get_att("LatestRevision.Description")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KafkaVersionsList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_versions_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("KafkaVersionsList", value.into())
+    }
+
+    /// Replaces `LatestRevision` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_latest_revision(&self, value: impl Into<Value<LatestRevision>>) {
+        self.resource.set_property("LatestRevision", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ServerProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_properties(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::Configuration`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `KafkaVersionsList` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kafka_versions_list: Option<Value<List<String>>>,
-    /// `LatestRevision` (optional).
-    pub latest_revision: Option<Value<LatestRevision>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `ServerProperties` (required).
-    /// Write-only: not returned when the resource is read.
-    pub server_properties: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::Configuration`.
+    ConfigurationProps
 }
 
 impl ConfigurationProps {
@@ -123,116 +93,54 @@ impl ConfigurationProps {
         name: impl Into<Value<String>>,
         server_properties: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            kafka_versions_list: None,
-            latest_revision: None,
-            name: name.into(),
-            server_properties: server_properties.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(
+                    4,
+                    "ServerProperties",
+                    server_properties.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `KafkaVersionsList`.
-    pub fn kafka_versions_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.kafka_versions_list = Some(value.into());
-        self
-    }
-    /// Sets `LatestRevision`.
-    pub fn latest_revision(mut self, value: impl Into<Value<LatestRevision>>) -> Self {
-        self.latest_revision = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kafka_versions_list {
-            m.insert("KafkaVersionsList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.latest_revision {
-            m.insert("LatestRevision".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ServerProperties".to_owned(),
-            self.server_properties.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.latest_revision
-            .check(&path.field("LatestRevision"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationProps);
-
-/// Property type `LatestRevision` of `AWS::MSK::Configuration`.
-#[derive(Debug, Clone, Default)]
-pub struct LatestRevision {
-    /// `CreationTime` (optional).
-    pub creation_time: Option<Value<String>>,
     /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Revision` (optional).
-    pub revision: Option<Value<i64>>,
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `KafkaVersionsList` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kafka_versions_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KafkaVersionsList", value.into().to_template()),
+        )
+    }
+    /// `LatestRevision` (optional).
+    pub fn latest_revision(self, value: impl Into<Value<LatestRevision>>) -> Self {
+        Self(self.0.with(2, "LatestRevision", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LatestRevision` of `AWS::MSK::Configuration`.
+    LatestRevision(default)
 }
 
 impl LatestRevision {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            creation_time: None,
-            description: None,
-            revision: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CreationTime`.
-    pub fn creation_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.creation_time = Some(value.into());
-        self
+    /// `CreationTime` (optional).
+    pub fn creation_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreationTime", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Revision`.
-    pub fn revision(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.revision = Some(value.into());
-        self
+    /// `Revision` (optional).
+    pub fn revision(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Revision", value.into().to_template()))
     }
 }
-
-impl ToTemplate for LatestRevision {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.creation_time {
-            m.insert("CreationTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revision {
-            m.insert("Revision".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LatestRevision {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LatestRevision);

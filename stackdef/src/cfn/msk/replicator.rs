@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct Replicator {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Replicator {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Replicator {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Replicator {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::Replicator`.
+    Replicator("AWS::MSK::Replicator", ReplicatorProps)
 }
 
 impl Replicator {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::Replicator";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReplicatorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ReplicatorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicatorArn> {
         self.resource.ref_value()
@@ -87,35 +39,55 @@ impl Replicator {
     pub fn attr_current_version(&self) -> Value<String> {
         self.resource.get_att("CurrentVersion")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KafkaClusters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kafka_clusters(&self, value: impl Into<Value<List<KafkaCluster>>>) {
+        self.resource.set_property("KafkaClusters", value.into())
+    }
+
+    /// Replaces `LogDelivery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_delivery(&self, value: impl Into<Value<LogDelivery>>) {
+        self.resource.set_property("LogDelivery", value.into())
+    }
+
+    /// Replaces `ReplicationInfoList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_info_list(&self, value: impl Into<Value<List<ReplicationInfo>>>) {
+        self.resource
+            .set_property("ReplicationInfoList", value.into())
+    }
+
+    /// Replaces `ReplicatorName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replicator_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReplicatorName", value.into())
+    }
+
+    /// Replaces `ServiceExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ServiceExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct ReplicatorProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `KafkaClusters` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 2..=2.
-    pub kafka_clusters: Value<List<KafkaCluster>>,
-    /// `LogDelivery` (optional).
-    pub log_delivery: Option<Value<LogDelivery>>,
-    /// `ReplicationInfoList` (required).
-    /// Items: 1..=1.
-    pub replication_info_list: Value<List<ReplicationInfo>>,
-    /// `ReplicatorName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[0-9A-Za-z][0-9A-Za-z-]{0,}$`.
-    pub replicator_name: Value<String>,
-    /// `ServiceExecutionRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):iam:.*`.
-    pub service_execution_role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::Replicator`.
+    ReplicatorProps
 }
 
 impl ReplicatorProps {
@@ -126,268 +98,107 @@ impl ReplicatorProps {
         replicator_name: impl Into<Value<String>>,
         service_execution_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            description: None,
-            kafka_clusters: kafka_clusters.into(),
-            log_delivery: None,
-            replication_info_list: replication_info_list.into(),
-            replicator_name: replicator_name.into(),
-            service_execution_role_arn: service_execution_role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "KafkaClusters", kafka_clusters.into().to_template())
+                .with(
+                    3,
+                    "ReplicationInfoList",
+                    replication_info_list.into().to_template(),
+                )
+                .with(4, "ReplicatorName", replicator_name.into().to_template())
+                .with(
+                    5,
+                    "ServiceExecutionRoleArn",
+                    service_execution_role_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `LogDelivery`.
-    pub fn log_delivery(mut self, value: impl Into<Value<LogDelivery>>) -> Self {
-        self.log_delivery = Some(value.into());
-        self
+    /// `LogDelivery` (optional).
+    pub fn log_delivery(self, value: impl Into<Value<LogDelivery>>) -> Self {
+        Self(self.0.with(2, "LogDelivery", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicatorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "KafkaClusters".to_owned(),
-            self.kafka_clusters.to_template(),
-        );
-        if let Some(v) = &self.log_delivery {
-            m.insert("LogDelivery".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ReplicationInfoList".to_owned(),
-            self.replication_info_list.to_template(),
-        );
-        m.insert(
-            "ReplicatorName".to_owned(),
-            self.replicator_name.to_template(),
-        );
-        m.insert(
-            "ServiceExecutionRoleArn".to_owned(),
-            self.service_execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ReplicatorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kafka_clusters.check(
-            &path.field("KafkaClusters"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_delivery
-            .check(&path.field("LogDelivery"), &Rules::NONE, out);
-        self.replication_info_list.check(
-            &path.field("ReplicationInfoList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replicator_name.check(
-            &path.field("ReplicatorName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[0-9A-Za-z][0-9A-Za-z-]{0,}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_execution_role_arn.check(
-            &path.field("ServiceExecutionRoleArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):iam:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicatorProps);
-
-/// Property type `KafkaCluster` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone, Default)]
-pub struct KafkaCluster {
-    /// `AmazonMskCluster` (optional).
-    pub amazon_msk_cluster: Option<Value<AmazonMskCluster>>,
-    /// `ApacheKafkaCluster` (optional).
-    pub apache_kafka_cluster: Option<Value<ApacheKafkaCluster>>,
-    /// `ClientAuthentication` (optional).
-    pub client_authentication: Option<Value<KafkaClusterClientAuthentication>>,
-    /// `EncryptionInTransit` (optional).
-    pub encryption_in_transit: Option<Value<KafkaClusterEncryptionInTransit>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<KafkaClusterClientVpcConfig>>,
+crate::l1_struct! {
+    /// Property type `KafkaCluster` of `AWS::MSK::Replicator`.
+    KafkaCluster(default)
 }
 
 impl KafkaCluster {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amazon_msk_cluster: None,
-            apache_kafka_cluster: None,
-            client_authentication: None,
-            encryption_in_transit: None,
-            vpc_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AmazonMskCluster`.
-    pub fn amazon_msk_cluster(mut self, value: impl Into<Value<AmazonMskCluster>>) -> Self {
-        self.amazon_msk_cluster = Some(value.into());
-        self
+    /// `AmazonMskCluster` (optional).
+    pub fn amazon_msk_cluster(self, value: impl Into<Value<AmazonMskCluster>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AmazonMskCluster", value.into().to_template()),
+        )
     }
-    /// Sets `ApacheKafkaCluster`.
-    pub fn apache_kafka_cluster(mut self, value: impl Into<Value<ApacheKafkaCluster>>) -> Self {
-        self.apache_kafka_cluster = Some(value.into());
-        self
+    /// `ApacheKafkaCluster` (optional).
+    pub fn apache_kafka_cluster(self, value: impl Into<Value<ApacheKafkaCluster>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApacheKafkaCluster", value.into().to_template()),
+        )
     }
-    /// Sets `ClientAuthentication`.
+    /// `ClientAuthentication` (optional).
     pub fn client_authentication(
-        mut self,
+        self,
         value: impl Into<Value<KafkaClusterClientAuthentication>>,
     ) -> Self {
-        self.client_authentication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ClientAuthentication", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionInTransit`.
+    /// `EncryptionInTransit` (optional).
     pub fn encryption_in_transit(
-        mut self,
+        self,
         value: impl Into<Value<KafkaClusterEncryptionInTransit>>,
     ) -> Self {
-        self.encryption_in_transit = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "EncryptionInTransit", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<KafkaClusterClientVpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KafkaCluster {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_msk_cluster {
-            m.insert("AmazonMskCluster".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.apache_kafka_cluster {
-            m.insert("ApacheKafkaCluster".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_authentication {
-            m.insert("ClientAuthentication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_in_transit {
-            m.insert("EncryptionInTransit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<KafkaClusterClientVpcConfig>>) -> Self {
+        Self(self.0.with(4, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for KafkaCluster {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amazon_msk_cluster
-            .check(&path.field("AmazonMskCluster"), &Rules::NONE, out);
-        self.apache_kafka_cluster
-            .check(&path.field("ApacheKafkaCluster"), &Rules::NONE, out);
-        self.client_authentication
-            .check(&path.field("ClientAuthentication"), &Rules::NONE, out);
-        self.encryption_in_transit
-            .check(&path.field("EncryptionInTransit"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KafkaCluster);
-
-/// Property type `AmazonMskCluster` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct AmazonMskCluster {
-    /// `MskClusterArn` (required).
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
-    pub msk_cluster_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `AmazonMskCluster` of `AWS::MSK::Replicator`.
+    AmazonMskCluster
 }
 
 impl AmazonMskCluster {
     /// The required properties: `MskClusterArn`.
     pub fn new(msk_cluster_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            msk_cluster_arn: msk_cluster_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MskClusterArn",
+            msk_cluster_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AmazonMskCluster {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MskClusterArn".to_owned(),
-            self.msk_cluster_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AmazonMskCluster {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.msk_cluster_arn.check(
-            &path.field("MskClusterArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):kafka:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmazonMskCluster);
-
-/// Property type `ApacheKafkaCluster` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct ApacheKafkaCluster {
-    /// `ApacheKafkaClusterId` (required).
-    pub apache_kafka_cluster_id: Value<String>,
-    /// `BootstrapBrokerString` (required).
-    pub bootstrap_broker_string: Value<String>,
+crate::l1_struct! {
+    /// Property type `ApacheKafkaCluster` of `AWS::MSK::Replicator`.
+    ApacheKafkaCluster
 }
 
 impl ApacheKafkaCluster {
@@ -396,74 +207,37 @@ impl ApacheKafkaCluster {
         apache_kafka_cluster_id: impl Into<Value<String>>,
         bootstrap_broker_string: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            apache_kafka_cluster_id: apache_kafka_cluster_id.into(),
-            bootstrap_broker_string: bootstrap_broker_string.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApacheKafkaClusterId",
+                    apache_kafka_cluster_id.into().to_template(),
+                )
+                .with(
+                    1,
+                    "BootstrapBrokerString",
+                    bootstrap_broker_string.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ApacheKafkaCluster {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApacheKafkaClusterId".to_owned(),
-            self.apache_kafka_cluster_id.to_template(),
-        );
-        m.insert(
-            "BootstrapBrokerString".to_owned(),
-            self.bootstrap_broker_string.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApacheKafkaCluster {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApacheKafkaCluster);
-
-/// Property type `KafkaClusterClientAuthentication` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct KafkaClusterClientAuthentication {
-    /// `SaslScram` (required).
-    pub sasl_scram: Value<KafkaClusterSaslScramAuthentication>,
+crate::l1_struct! {
+    /// Property type `KafkaClusterClientAuthentication` of `AWS::MSK::Replicator`.
+    KafkaClusterClientAuthentication
 }
 
 impl KafkaClusterClientAuthentication {
     /// The required properties: `SaslScram`.
     pub fn new(sasl_scram: impl Into<Value<KafkaClusterSaslScramAuthentication>>) -> Self {
-        Self {
-            sasl_scram: sasl_scram.into(),
-        }
+        Self(crate::Properties::new().with(0, "SaslScram", sasl_scram.into().to_template()))
     }
 }
 
-impl ToTemplate for KafkaClusterClientAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SaslScram".to_owned(), self.sasl_scram.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KafkaClusterClientAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sasl_scram
-            .check(&path.field("SaslScram"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KafkaClusterClientAuthentication);
-
-/// Property type `KafkaClusterSaslScramAuthentication` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct KafkaClusterSaslScramAuthentication {
-    /// `Mechanism` (required).
-    pub mechanism: Value<KafkaClusterSaslScramMechanism>,
-    /// `SecretArn` (required).
-    pub secret_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KafkaClusterSaslScramAuthentication` of `AWS::MSK::Replicator`.
+    KafkaClusterSaslScramAuthentication
 }
 
 impl KafkaClusterSaslScramAuthentication {
@@ -472,514 +246,173 @@ impl KafkaClusterSaslScramAuthentication {
         mechanism: impl Into<Value<KafkaClusterSaslScramMechanism>>,
         secret_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            mechanism: mechanism.into(),
-            secret_arn: secret_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Mechanism", mechanism.into().to_template())
+                .with(1, "SecretArn", secret_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KafkaClusterSaslScramAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mechanism".to_owned(), self.mechanism.to_template());
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KafkaClusterSaslScramMechanism`.
+    KafkaClusterSaslScramMechanism {
+        /// `SHA256`
+        Sha256 = "SHA256",
+        /// `SHA512`
+        Sha512 = "SHA512",
     }
 }
 
-impl Check for KafkaClusterSaslScramAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mechanism
-            .check(&path.field("Mechanism"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(KafkaClusterSaslScramAuthentication);
-
-/// Values of `KafkaClusterSaslScramMechanism`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KafkaClusterSaslScramMechanism {
-    /// `SHA256`
-    Sha256,
-    /// `SHA512`
-    Sha512,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KafkaClusterSaslScramMechanism {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SHA256", "SHA512"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256 => "SHA256",
-            Self::Sha512 => "SHA512",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KafkaClusterSaslScramMechanism {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KafkaClusterSaslScramMechanism {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KafkaClusterSaslScramMechanism {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHA256" => Self::Sha256,
-            "SHA512" => Self::Sha512,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KafkaClusterSaslScramMechanism> {
-    fn from(s: &str) -> Self {
-        Value::literal(KafkaClusterSaslScramMechanism::from(s))
-    }
-}
-
-crate::impl_literal!(KafkaClusterSaslScramMechanism);
-
-/// Property type `KafkaClusterEncryptionInTransit` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct KafkaClusterEncryptionInTransit {
-    /// `EncryptionType` (required).
-    pub encryption_type: Value<KafkaClusterEncryptionInTransitType>,
-    /// `RootCaCertificate` (optional).
-    pub root_ca_certificate: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KafkaClusterEncryptionInTransit` of `AWS::MSK::Replicator`.
+    KafkaClusterEncryptionInTransit
 }
 
 impl KafkaClusterEncryptionInTransit {
     /// The required properties: `EncryptionType`.
     pub fn new(encryption_type: impl Into<Value<KafkaClusterEncryptionInTransitType>>) -> Self {
-        Self {
-            encryption_type: encryption_type.into(),
-            root_ca_certificate: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EncryptionType",
+            encryption_type.into().to_template(),
+        ))
     }
-    /// Sets `RootCaCertificate`.
-    pub fn root_ca_certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_ca_certificate = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KafkaClusterEncryptionInTransit {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EncryptionType".to_owned(),
-            self.encryption_type.to_template(),
-        );
-        if let Some(v) = &self.root_ca_certificate {
-            m.insert("RootCaCertificate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RootCaCertificate` (optional).
+    pub fn root_ca_certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RootCaCertificate", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KafkaClusterEncryptionInTransit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `KafkaClusterEncryptionInTransitType`.
+    KafkaClusterEncryptionInTransitType {
+        /// `TLS`
+        Tls = "TLS",
     }
 }
 
-crate::impl_literal!(KafkaClusterEncryptionInTransit);
-
-/// Values of `KafkaClusterEncryptionInTransitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KafkaClusterEncryptionInTransitType {
-    /// `TLS`
-    Tls,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KafkaClusterEncryptionInTransitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TLS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tls => "TLS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KafkaClusterEncryptionInTransitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KafkaClusterEncryptionInTransitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KafkaClusterEncryptionInTransitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TLS" => Self::Tls,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KafkaClusterEncryptionInTransitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KafkaClusterEncryptionInTransitType::from(s))
-    }
-}
-
-crate::impl_literal!(KafkaClusterEncryptionInTransitType);
-
-/// Property type `KafkaClusterClientVpcConfig` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct KafkaClusterClientVpcConfig {
-    /// `SecurityGroupIds` (optional).
-    /// Items: 1..=16.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (required).
-    /// Items: 2..=3.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `KafkaClusterClientVpcConfig` of `AWS::MSK::Replicator`.
+    KafkaClusterClientVpcConfig
 }
 
 impl KafkaClusterClientVpcConfig {
     /// The required properties: `SubnetIds`.
     pub fn new(subnet_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(crate::Properties::new().with(1, "SubnetIds", subnet_ids.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 1 to 16.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KafkaClusterClientVpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KafkaClusterClientVpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KafkaClusterClientVpcConfig);
-
-/// Property type `LogDelivery` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone, Default)]
-pub struct LogDelivery {
-    /// `ReplicatorLogDelivery` (optional).
-    pub replicator_log_delivery: Option<Value<ReplicatorLogDelivery>>,
+crate::l1_struct! {
+    /// Property type `LogDelivery` of `AWS::MSK::Replicator`.
+    LogDelivery(default)
 }
 
 impl LogDelivery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            replicator_log_delivery: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReplicatorLogDelivery`.
-    pub fn replicator_log_delivery(
-        mut self,
-        value: impl Into<Value<ReplicatorLogDelivery>>,
-    ) -> Self {
-        self.replicator_log_delivery = Some(value.into());
-        self
+    /// `ReplicatorLogDelivery` (optional).
+    pub fn replicator_log_delivery(self, value: impl Into<Value<ReplicatorLogDelivery>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReplicatorLogDelivery", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.replicator_log_delivery {
-            m.insert("ReplicatorLogDelivery".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogDelivery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.replicator_log_delivery
-            .check(&path.field("ReplicatorLogDelivery"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogDelivery);
-
-/// Property type `ReplicatorLogDelivery` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicatorLogDelivery {
-    /// `CloudWatchLogs` (optional).
-    pub cloud_watch_logs: Option<Value<CloudWatchLogs>>,
-    /// `Firehose` (optional).
-    pub firehose: Option<Value<Firehose>>,
-    /// `S3` (optional).
-    pub s3: Option<Value<S3>>,
+crate::l1_struct! {
+    /// Property type `ReplicatorLogDelivery` of `AWS::MSK::Replicator`.
+    ReplicatorLogDelivery(default)
 }
 
 impl ReplicatorLogDelivery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs: None,
-            firehose: None,
-            s3: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogs`.
-    pub fn cloud_watch_logs(mut self, value: impl Into<Value<CloudWatchLogs>>) -> Self {
-        self.cloud_watch_logs = Some(value.into());
-        self
+    /// `CloudWatchLogs` (optional).
+    pub fn cloud_watch_logs(self, value: impl Into<Value<CloudWatchLogs>>) -> Self {
+        Self(self.0.with(0, "CloudWatchLogs", value.into().to_template()))
     }
-    /// Sets `Firehose`.
-    pub fn firehose(mut self, value: impl Into<Value<Firehose>>) -> Self {
-        self.firehose = Some(value.into());
-        self
+    /// `Firehose` (optional).
+    pub fn firehose(self, value: impl Into<Value<Firehose>>) -> Self {
+        Self(self.0.with(1, "Firehose", value.into().to_template()))
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3>>) -> Self {
-        self.s3 = Some(value.into());
-        self
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3>>) -> Self {
+        Self(self.0.with(2, "S3", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicatorLogDelivery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs {
-            m.insert("CloudWatchLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose {
-            m.insert("Firehose".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicatorLogDelivery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs
-            .check(&path.field("CloudWatchLogs"), &Rules::NONE, out);
-        self.firehose
-            .check(&path.field("Firehose"), &Rules::NONE, out);
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicatorLogDelivery);
-
-/// Property type `CloudWatchLogs` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogs {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `LogGroup` (optional).
-    pub log_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogs` of `AWS::MSK::Replicator`.
+    CloudWatchLogs
 }
 
 impl CloudWatchLogs {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-            log_group: None,
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `LogGroup`.
-    pub fn log_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group = Some(value.into());
-        self
+    /// `LogGroup` (optional).
+    pub fn log_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.log_group {
-            m.insert("LogGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogs {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchLogs);
-
-/// Property type `Firehose` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct Firehose {
-    /// `DeliveryStream` (optional).
-    pub delivery_stream: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `Firehose` of `AWS::MSK::Replicator`.
+    Firehose
 }
 
 impl Firehose {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            delivery_stream: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `DeliveryStream`.
-    pub fn delivery_stream(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_stream = Some(value.into());
-        self
+    /// `DeliveryStream` (optional).
+    pub fn delivery_stream(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeliveryStream", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Firehose {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_stream {
-            m.insert("DeliveryStream".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Firehose {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Firehose);
-
-/// Property type `S3` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct S3 {
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3` of `AWS::MSK::Replicator`.
+    S3
 }
 
 impl S3 {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            bucket: None,
-            enabled: enabled.into(),
-            prefix: None,
-        }
+        Self(crate::Properties::new().with(1, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3 {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3);
-
-/// Property type `ReplicationInfo` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct ReplicationInfo {
-    /// `ConsumerGroupReplication` (required).
-    pub consumer_group_replication: Value<ConsumerGroupReplication>,
-    /// `SourceKafkaClusterArn` (optional).
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
-    pub source_kafka_cluster_arn: Option<Value<String>>,
-    /// `SourceKafkaClusterId` (optional).
-    pub source_kafka_cluster_id: Option<Value<String>>,
-    /// `TargetCompressionType` (required).
-    pub target_compression_type: Value<TargetCompressionType>,
-    /// `TargetKafkaClusterArn` (optional).
-    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
-    pub target_kafka_cluster_arn: Option<Value<String>>,
-    /// `TargetKafkaClusterId` (optional).
-    pub target_kafka_cluster_id: Option<Value<String>>,
-    /// `TopicReplication` (required).
-    pub topic_replication: Value<TopicReplication>,
+crate::l1_struct! {
+    /// Property type `ReplicationInfo` of `AWS::MSK::Replicator`.
+    ReplicationInfo
 }
 
 impl ReplicationInfo {
@@ -989,751 +422,248 @@ impl ReplicationInfo {
         target_compression_type: impl Into<Value<TargetCompressionType>>,
         topic_replication: impl Into<Value<TopicReplication>>,
     ) -> Self {
-        Self {
-            consumer_group_replication: consumer_group_replication.into(),
-            source_kafka_cluster_arn: None,
-            source_kafka_cluster_id: None,
-            target_compression_type: target_compression_type.into(),
-            target_kafka_cluster_arn: None,
-            target_kafka_cluster_id: None,
-            topic_replication: topic_replication.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConsumerGroupReplication",
+                    consumer_group_replication.into().to_template(),
+                )
+                .with(
+                    3,
+                    "TargetCompressionType",
+                    target_compression_type.into().to_template(),
+                )
+                .with(
+                    6,
+                    "TopicReplication",
+                    topic_replication.into().to_template(),
+                ),
+        )
     }
-    /// Sets `SourceKafkaClusterArn`.
-    pub fn source_kafka_cluster_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_kafka_cluster_arn = Some(value.into());
-        self
+    /// `SourceKafkaClusterArn` (optional).
+    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
+    pub fn source_kafka_cluster_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SourceKafkaClusterArn", value.into().to_template()),
+        )
     }
-    /// Sets `SourceKafkaClusterId`.
-    pub fn source_kafka_cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_kafka_cluster_id = Some(value.into());
-        self
+    /// `SourceKafkaClusterId` (optional).
+    pub fn source_kafka_cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SourceKafkaClusterId", value.into().to_template()),
+        )
     }
-    /// Sets `TargetKafkaClusterArn`.
-    pub fn target_kafka_cluster_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_kafka_cluster_arn = Some(value.into());
-        self
+    /// `TargetKafkaClusterArn` (optional).
+    /// Pattern: `arn:(aws|aws-us-gov|aws-cn):kafka:.*`.
+    pub fn target_kafka_cluster_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TargetKafkaClusterArn", value.into().to_template()),
+        )
     }
-    /// Sets `TargetKafkaClusterId`.
-    pub fn target_kafka_cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_kafka_cluster_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConsumerGroupReplication".to_owned(),
-            self.consumer_group_replication.to_template(),
-        );
-        if let Some(v) = &self.source_kafka_cluster_arn {
-            m.insert("SourceKafkaClusterArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_kafka_cluster_id {
-            m.insert("SourceKafkaClusterId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetCompressionType".to_owned(),
-            self.target_compression_type.to_template(),
-        );
-        if let Some(v) = &self.target_kafka_cluster_arn {
-            m.insert("TargetKafkaClusterArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_kafka_cluster_id {
-            m.insert("TargetKafkaClusterId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TopicReplication".to_owned(),
-            self.topic_replication.to_template(),
-        );
-        Expr::Map(m)
+    /// `TargetKafkaClusterId` (optional).
+    pub fn target_kafka_cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TargetKafkaClusterId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReplicationInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumer_group_replication.check(
-            &path.field("ConsumerGroupReplication"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_kafka_cluster_arn.check(
-            &path.field("SourceKafkaClusterArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):kafka:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_compression_type
-            .check(&path.field("TargetCompressionType"), &Rules::NONE, out);
-        self.target_kafka_cluster_arn.check(
-            &path.field("TargetKafkaClusterArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-us-gov|aws-cn):kafka:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topic_replication
-            .check(&path.field("TopicReplication"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationInfo);
-
-/// Property type `ConsumerGroupReplication` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct ConsumerGroupReplication {
-    /// `ConsumerGroupOffsetSyncMode` (optional).
-    pub consumer_group_offset_sync_mode: Option<Value<ConsumerGroupOffsetSyncMode>>,
-    /// `ConsumerGroupsToExclude` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 0..=256 characters.
-    pub consumer_groups_to_exclude: Option<Value<List<String>>>,
-    /// `ConsumerGroupsToReplicate` (required).
-    /// Items: 0..=100.
-    /// Each item: Length: 0..=256 characters.
-    pub consumer_groups_to_replicate: Value<List<String>>,
-    /// `DetectAndCopyNewConsumerGroups` (optional).
-    pub detect_and_copy_new_consumer_groups: Option<Value<bool>>,
-    /// `SynchroniseConsumerGroupOffsets` (optional).
-    pub synchronise_consumer_group_offsets: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ConsumerGroupReplication` of `AWS::MSK::Replicator`.
+    ConsumerGroupReplication
 }
 
 impl ConsumerGroupReplication {
     /// The required properties: `ConsumerGroupsToReplicate`.
     pub fn new(consumer_groups_to_replicate: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            consumer_group_offset_sync_mode: None,
-            consumer_groups_to_exclude: None,
-            consumer_groups_to_replicate: consumer_groups_to_replicate.into(),
-            detect_and_copy_new_consumer_groups: None,
-            synchronise_consumer_group_offsets: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ConsumerGroupsToReplicate",
+            consumer_groups_to_replicate.into().to_template(),
+        ))
     }
-    /// Sets `ConsumerGroupOffsetSyncMode`.
+    /// `ConsumerGroupOffsetSyncMode` (optional).
     pub fn consumer_group_offset_sync_mode(
-        mut self,
+        self,
         value: impl Into<Value<ConsumerGroupOffsetSyncMode>>,
     ) -> Self {
-        self.consumer_group_offset_sync_mode = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ConsumerGroupOffsetSyncMode", value.into().to_template()),
+        )
     }
-    /// Sets `ConsumerGroupsToExclude`.
-    pub fn consumer_groups_to_exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.consumer_groups_to_exclude = Some(value.into());
-        self
+    /// `ConsumerGroupsToExclude` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 0 to 256 characters.
+    pub fn consumer_groups_to_exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConsumerGroupsToExclude", value.into().to_template()),
+        )
     }
-    /// Sets `DetectAndCopyNewConsumerGroups`.
-    pub fn detect_and_copy_new_consumer_groups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.detect_and_copy_new_consumer_groups = Some(value.into());
-        self
+    /// `DetectAndCopyNewConsumerGroups` (optional).
+    pub fn detect_and_copy_new_consumer_groups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "DetectAndCopyNewConsumerGroups",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SynchroniseConsumerGroupOffsets`.
-    pub fn synchronise_consumer_group_offsets(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.synchronise_consumer_group_offsets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConsumerGroupReplication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.consumer_group_offset_sync_mode {
-            m.insert("ConsumerGroupOffsetSyncMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.consumer_groups_to_exclude {
-            m.insert("ConsumerGroupsToExclude".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConsumerGroupsToReplicate".to_owned(),
-            self.consumer_groups_to_replicate.to_template(),
-        );
-        if let Some(v) = &self.detect_and_copy_new_consumer_groups {
-            m.insert("DetectAndCopyNewConsumerGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.synchronise_consumer_group_offsets {
-            m.insert(
-                "SynchroniseConsumerGroupOffsets".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `SynchroniseConsumerGroupOffsets` (optional).
+    pub fn synchronise_consumer_group_offsets(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            4,
+            "SynchroniseConsumerGroupOffsets",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ConsumerGroupReplication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.consumer_group_offset_sync_mode.check(
-            &path.field("ConsumerGroupOffsetSyncMode"),
-            &Rules::NONE,
-            out,
-        );
-        self.consumer_groups_to_exclude.check(
-            &path.field("ConsumerGroupsToExclude"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.consumer_groups_to_replicate.check(
-            &path.field("ConsumerGroupsToReplicate"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConsumerGroupOffsetSyncMode`.
+    ConsumerGroupOffsetSyncMode {
+        /// `LEGACY`
+        Legacy = "LEGACY",
+        /// `ENHANCED`
+        Enhanced = "ENHANCED",
     }
 }
 
-crate::impl_literal!(ConsumerGroupReplication);
-
-/// Values of `ConsumerGroupOffsetSyncMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConsumerGroupOffsetSyncMode {
-    /// `LEGACY`
-    Legacy,
-    /// `ENHANCED`
-    Enhanced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConsumerGroupOffsetSyncMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LEGACY", "ENHANCED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Legacy => "LEGACY",
-            Self::Enhanced => "ENHANCED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TargetCompressionType`.
+    TargetCompressionType {
+        /// `NONE`
+        None = "NONE",
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `SNAPPY`
+        Snappy = "SNAPPY",
+        /// `LZ4`
+        Lz4 = "LZ4",
+        /// `ZSTD`
+        Zstd = "ZSTD",
     }
 }
 
-impl ToTemplate for ConsumerGroupOffsetSyncMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConsumerGroupOffsetSyncMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConsumerGroupOffsetSyncMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "LEGACY" => Self::Legacy,
-            "ENHANCED" => Self::Enhanced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConsumerGroupOffsetSyncMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConsumerGroupOffsetSyncMode::from(s))
-    }
-}
-
-crate::impl_literal!(ConsumerGroupOffsetSyncMode);
-
-/// Values of `TargetCompressionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetCompressionType {
-    /// `NONE`
-    None,
-    /// `GZIP`
-    Gzip,
-    /// `SNAPPY`
-    Snappy,
-    /// `LZ4`
-    Lz4,
-    /// `ZSTD`
-    Zstd,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetCompressionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "GZIP", "SNAPPY", "LZ4", "ZSTD"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Gzip => "GZIP",
-            Self::Snappy => "SNAPPY",
-            Self::Lz4 => "LZ4",
-            Self::Zstd => "ZSTD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetCompressionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetCompressionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetCompressionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "GZIP" => Self::Gzip,
-            "SNAPPY" => Self::Snappy,
-            "LZ4" => Self::Lz4,
-            "ZSTD" => Self::Zstd,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetCompressionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetCompressionType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetCompressionType);
-
-/// Property type `TopicReplication` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct TopicReplication {
-    /// `CopyAccessControlListsForTopics` (optional).
-    pub copy_access_control_lists_for_topics: Option<Value<bool>>,
-    /// `CopyTopicConfigurations` (optional).
-    pub copy_topic_configurations: Option<Value<bool>>,
-    /// `DetectAndCopyNewTopics` (optional).
-    pub detect_and_copy_new_topics: Option<Value<bool>>,
-    /// `StartingPosition` (optional).
-    pub starting_position: Option<Value<ReplicationStartingPosition>>,
-    /// `TopicNameConfiguration` (optional).
-    pub topic_name_configuration: Option<Value<ReplicationTopicNameConfiguration>>,
-    /// `TopicsToExclude` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 0..=249 characters.
-    pub topics_to_exclude: Option<Value<List<String>>>,
-    /// `TopicsToReplicate` (required).
-    /// Items: 1..=100.
-    /// Each item: Length: 0..=249 characters.
-    pub topics_to_replicate: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `TopicReplication` of `AWS::MSK::Replicator`.
+    TopicReplication
 }
 
 impl TopicReplication {
     /// The required properties: `TopicsToReplicate`.
     pub fn new(topics_to_replicate: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            copy_access_control_lists_for_topics: None,
-            copy_topic_configurations: None,
-            detect_and_copy_new_topics: None,
-            starting_position: None,
-            topic_name_configuration: None,
-            topics_to_exclude: None,
-            topics_to_replicate: topics_to_replicate.into(),
-        }
+        Self(crate::Properties::new().with(
+            6,
+            "TopicsToReplicate",
+            topics_to_replicate.into().to_template(),
+        ))
     }
-    /// Sets `CopyAccessControlListsForTopics`.
-    pub fn copy_access_control_lists_for_topics(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_access_control_lists_for_topics = Some(value.into());
-        self
+    /// `CopyAccessControlListsForTopics` (optional).
+    pub fn copy_access_control_lists_for_topics(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CopyAccessControlListsForTopics",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CopyTopicConfigurations`.
-    pub fn copy_topic_configurations(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_topic_configurations = Some(value.into());
-        self
+    /// `CopyTopicConfigurations` (optional).
+    pub fn copy_topic_configurations(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CopyTopicConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `DetectAndCopyNewTopics`.
-    pub fn detect_and_copy_new_topics(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.detect_and_copy_new_topics = Some(value.into());
-        self
+    /// `DetectAndCopyNewTopics` (optional).
+    pub fn detect_and_copy_new_topics(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DetectAndCopyNewTopics", value.into().to_template()),
+        )
     }
-    /// Sets `StartingPosition`.
-    pub fn starting_position(
-        mut self,
-        value: impl Into<Value<ReplicationStartingPosition>>,
-    ) -> Self {
-        self.starting_position = Some(value.into());
-        self
+    /// `StartingPosition` (optional).
+    pub fn starting_position(self, value: impl Into<Value<ReplicationStartingPosition>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StartingPosition", value.into().to_template()),
+        )
     }
-    /// Sets `TopicNameConfiguration`.
+    /// `TopicNameConfiguration` (optional).
     pub fn topic_name_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationTopicNameConfiguration>>,
     ) -> Self {
-        self.topic_name_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "TopicNameConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `TopicsToExclude`.
-    pub fn topics_to_exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.topics_to_exclude = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicReplication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_access_control_lists_for_topics {
-            m.insert(
-                "CopyAccessControlListsForTopics".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.copy_topic_configurations {
-            m.insert("CopyTopicConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detect_and_copy_new_topics {
-            m.insert("DetectAndCopyNewTopics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starting_position {
-            m.insert("StartingPosition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_name_configuration {
-            m.insert("TopicNameConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topics_to_exclude {
-            m.insert("TopicsToExclude".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TopicsToReplicate".to_owned(),
-            self.topics_to_replicate.to_template(),
-        );
-        Expr::Map(m)
+    /// `TopicsToExclude` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 0 to 249 characters.
+    pub fn topics_to_exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TopicsToExclude", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicReplication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.starting_position
-            .check(&path.field("StartingPosition"), &Rules::NONE, out);
-        self.topic_name_configuration.check(
-            &path.field("TopicNameConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.topics_to_exclude.check(
-            &path.field("TopicsToExclude"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(249),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topics_to_replicate.check(
-            &path.field("TopicsToReplicate"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(249),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TopicReplication);
-
-/// Property type `ReplicationStartingPosition` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationStartingPosition {
-    /// `Type` (optional).
-    pub type_: Option<Value<ReplicationStartingPositionType>>,
+crate::l1_struct! {
+    /// Property type `ReplicationStartingPosition` of `AWS::MSK::Replicator`.
+    ReplicationStartingPosition(default)
 }
 
 impl ReplicationStartingPosition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { type_: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<ReplicationStartingPositionType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationStartingPosition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationStartingPosition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationStartingPosition);
-
-/// Values of `ReplicationStartingPositionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationStartingPositionType {
-    /// `LATEST`
-    Latest,
-    /// `EARLIEST`
-    Earliest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationStartingPositionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LATEST", "EARLIEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Latest => "LATEST",
-            Self::Earliest => "EARLIEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationStartingPositionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationStartingPositionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationStartingPositionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LATEST" => Self::Latest,
-            "EARLIEST" => Self::Earliest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationStartingPositionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationStartingPositionType::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationStartingPositionType);
-
-/// Property type `ReplicationTopicNameConfiguration` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationTopicNameConfiguration {
     /// `Type` (optional).
-    pub type_: Option<Value<ReplicationTopicNameConfigurationType>>,
+    pub fn type_(self, value: impl Into<Value<ReplicationStartingPositionType>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ReplicationStartingPositionType`.
+    ReplicationStartingPositionType {
+        /// `LATEST`
+        Latest = "LATEST",
+        /// `EARLIEST`
+        Earliest = "EARLIEST",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ReplicationTopicNameConfiguration` of `AWS::MSK::Replicator`.
+    ReplicationTopicNameConfiguration(default)
 }
 
 impl ReplicationTopicNameConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { type_: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<ReplicationTopicNameConfigurationType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationTopicNameConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<ReplicationTopicNameConfigurationType>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
 }
 
-impl Check for ReplicationTopicNameConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ReplicationTopicNameConfigurationType`.
+    ReplicationTopicNameConfigurationType {
+        /// `PREFIXED_WITH_SOURCE_CLUSTER_ALIAS`
+        PrefixedWithSourceClusterAlias = "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS",
+        /// `IDENTICAL`
+        Identical = "IDENTICAL",
     }
 }
 
-crate::impl_literal!(ReplicationTopicNameConfiguration);
-
-/// Values of `ReplicationTopicNameConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationTopicNameConfigurationType {
-    /// `PREFIXED_WITH_SOURCE_CLUSTER_ALIAS`
-    PrefixedWithSourceClusterAlias,
-    /// `IDENTICAL`
-    Identical,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationTopicNameConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["PREFIXED_WITH_SOURCE_CLUSTER_ALIAS", "IDENTICAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrefixedWithSourceClusterAlias => "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS",
-            Self::Identical => "IDENTICAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationTopicNameConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationTopicNameConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationTopicNameConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PREFIXED_WITH_SOURCE_CLUSTER_ALIAS" => Self::PrefixedWithSourceClusterAlias,
-            "IDENTICAL" => Self::Identical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationTopicNameConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationTopicNameConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationTopicNameConfigurationType);
-
-/// Property type `Tag` of `AWS::MSK::Replicator`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MSK::ServerlessCluster`.
-#[derive(Debug, Clone)]
-pub struct ServerlessCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServerlessCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServerlessCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServerlessCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::ServerlessCluster`.
+    ServerlessCluster("AWS::MSK::ServerlessCluster", ServerlessClusterProps)
 }
 
 impl ServerlessCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::ServerlessCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServerlessClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServerlessClusterArn> {
         self.resource.ref_value()
@@ -82,24 +34,36 @@ impl ServerlessCluster {
     pub fn attr_arn(&self) -> Value<ids::ServerlessClusterArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ClientAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_authentication(&self, value: impl Into<Value<ClientAuthentication>>) {
+        self.resource
+            .set_property("ClientAuthentication", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_configs(&self, value: impl Into<Value<List<VpcConfig>>>) {
+        self.resource.set_property("VpcConfigs", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::ServerlessCluster`.
-#[derive(Debug, Clone)]
-pub struct ServerlessClusterProps {
-    /// `ClientAuthentication` (required).
-    /// Create-only: changing it replaces the resource.
-    pub client_authentication: Value<ClientAuthentication>,
-    /// `ClusterName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub cluster_name: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<Map<String>>>,
-    /// `VpcConfigs` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_configs: Value<List<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::ServerlessCluster`.
+    ServerlessClusterProps
 }
 
 impl ServerlessClusterProps {
@@ -109,183 +73,72 @@ impl ServerlessClusterProps {
         cluster_name: impl Into<Value<String>>,
         vpc_configs: impl Into<Value<List<VpcConfig>>>,
     ) -> Self {
-        Self {
-            client_authentication: client_authentication.into(),
-            cluster_name: cluster_name.into(),
-            tags: None,
-            vpc_configs: vpc_configs.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ClientAuthentication",
+                    client_authentication.into().to_template(),
+                )
+                .with(1, "ClusterName", cluster_name.into().to_template())
+                .with(3, "VpcConfigs", vpc_configs.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerlessClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClientAuthentication".to_owned(),
-            self.client_authentication.to_template(),
-        );
-        m.insert("ClusterName".to_owned(), self.cluster_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcConfigs".to_owned(), self.vpc_configs.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ServerlessClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_authentication
-            .check(&path.field("ClientAuthentication"), &Rules::NONE, out);
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_configs
-            .check(&path.field("VpcConfigs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServerlessClusterProps);
-
-/// Property type `ClientAuthentication` of `AWS::MSK::ServerlessCluster`.
-#[derive(Debug, Clone)]
-pub struct ClientAuthentication {
-    /// `Sasl` (required).
-    pub sasl: Value<Sasl>,
+crate::l1_struct! {
+    /// Property type `ClientAuthentication` of `AWS::MSK::ServerlessCluster`.
+    ClientAuthentication
 }
 
 impl ClientAuthentication {
     /// The required properties: `Sasl`.
     pub fn new(sasl: impl Into<Value<Sasl>>) -> Self {
-        Self { sasl: sasl.into() }
+        Self(crate::Properties::new().with(0, "Sasl", sasl.into().to_template()))
     }
 }
 
-impl ToTemplate for ClientAuthentication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Sasl".to_owned(), self.sasl.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClientAuthentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sasl.check(&path.field("Sasl"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClientAuthentication);
-
-/// Property type `Sasl` of `AWS::MSK::ServerlessCluster`.
-#[derive(Debug, Clone)]
-pub struct Sasl {
-    /// `Iam` (required).
-    pub iam: Value<Iam>,
+crate::l1_struct! {
+    /// Property type `Sasl` of `AWS::MSK::ServerlessCluster`.
+    Sasl
 }
 
 impl Sasl {
     /// The required properties: `Iam`.
     pub fn new(iam: impl Into<Value<Iam>>) -> Self {
-        Self { iam: iam.into() }
+        Self(crate::Properties::new().with(0, "Iam", iam.into().to_template()))
     }
 }
 
-impl ToTemplate for Sasl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Iam".to_owned(), self.iam.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Sasl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam.check(&path.field("Iam"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Sasl);
-
-/// Property type `Iam` of `AWS::MSK::ServerlessCluster`.
-#[derive(Debug, Clone)]
-pub struct Iam {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `Iam` of `AWS::MSK::ServerlessCluster`.
+    Iam
 }
 
 impl Iam {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for Iam {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Iam {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Iam);
-
-/// Property type `VpcConfig` of `AWS::MSK::ServerlessCluster`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroups` (optional).
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::MSK::ServerlessCluster`.
+    VpcConfig
 }
 
 impl VpcConfig {
     /// The required properties: `SubnetIds`.
     pub fn new(subnet_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            security_groups: None,
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(crate::Properties::new().with(1, "SubnetIds", subnet_ids.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(0, "SecurityGroups", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConfig);

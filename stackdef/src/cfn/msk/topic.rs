@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MSK::Topic`.
-#[derive(Debug, Clone)]
-pub struct Topic {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Topic {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Topic {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Topic {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::Topic`.
+    Topic("AWS::MSK::Topic", TopicProps)
 }
 
 impl Topic {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::Topic";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TopicProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TopicArn` (typed).
     pub fn ref_value(&self) -> Value<ids::MskTopicArn> {
         self.resource.ref_value()
@@ -82,27 +34,42 @@ impl Topic {
     pub fn attr_topic_arn(&self) -> Value<ids::MskTopicArn> {
         self.resource.get_att("TopicArn")
     }
+
+    /// Replaces `ClusterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterArn", value.into())
+    }
+
+    /// Replaces `Configs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configs(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Configs", value.into())
+    }
+
+    /// Replaces `PartitionCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_partition_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("PartitionCount", value.into())
+    }
+
+    /// Replaces `ReplicationFactor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_factor(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ReplicationFactor", value.into())
+    }
+
+    /// Replaces `TopicName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TopicName", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::Topic`.
-#[derive(Debug, Clone)]
-pub struct TopicProps {
-    /// `ClusterArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_arn: Value<String>,
-    /// `Configs` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub configs: Option<Value<String>>,
-    /// `PartitionCount` (required).
-    /// Range: 1..=.
-    pub partition_count: Value<i64>,
-    /// `ReplicationFactor` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=.
-    pub replication_factor: Value<i64>,
-    /// `TopicName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub topic_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::Topic`.
+    TopicProps
 }
 
 impl TopicProps {
@@ -113,60 +80,21 @@ impl TopicProps {
         replication_factor: impl Into<Value<i64>>,
         topic_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cluster_arn: cluster_arn.into(),
-            configs: None,
-            partition_count: partition_count.into(),
-            replication_factor: replication_factor.into(),
-            topic_name: topic_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterArn", cluster_arn.into().to_template())
+                .with(2, "PartitionCount", partition_count.into().to_template())
+                .with(
+                    3,
+                    "ReplicationFactor",
+                    replication_factor.into().to_template(),
+                )
+                .with(4, "TopicName", topic_name.into().to_template()),
+        )
     }
-    /// Sets `Configs`.
-    pub fn configs(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterArn".to_owned(), self.cluster_arn.to_template());
-        if let Some(v) = &self.configs {
-            m.insert("Configs".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PartitionCount".to_owned(),
-            self.partition_count.to_template(),
-        );
-        m.insert(
-            "ReplicationFactor".to_owned(),
-            self.replication_factor.to_template(),
-        );
-        m.insert("TopicName".to_owned(), self.topic_name.to_template());
-        Expr::Map(m)
+    /// `Configs` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn configs(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Configs", value.into().to_template()))
     }
 }
-
-impl Check for TopicProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition_count.check(
-            &path.field("PartitionCount"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replication_factor.check(
-            &path.field("ReplicationFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TopicProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MSK::VpcConnection`.
-#[derive(Debug, Clone)]
-pub struct VpcConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MSK::VpcConnection`.
+    VpcConnection("AWS::MSK::VpcConnection", VpcConnectionProps)
 }
 
 impl VpcConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MSK::VpcConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::MskVpcConnectionArn> {
         self.resource.ref_value()
@@ -82,32 +34,47 @@ impl VpcConnection {
     pub fn attr_arn(&self) -> Value<ids::MskVpcConnectionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Authentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication(&self, value: impl Into<Value<Authentication>>) {
+        self.resource.set_property("Authentication", value.into())
+    }
+
+    /// Replaces `ClientSubnets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_subnets(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ClientSubnets", value.into())
+    }
+
+    /// Replaces `SecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroups", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetClusterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_cluster_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetClusterArn", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::MSK::VpcConnection`.
-#[derive(Debug, Clone)]
-pub struct VpcConnectionProps {
-    /// `Authentication` (required).
-    /// Create-only: changing it replaces the resource.
-    pub authentication: Value<Authentication>,
-    /// `ClientSubnets` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Pattern: `^(subnet-)([a-z0-9]+)\z`.
-    pub client_subnets: Value<List<String>>,
-    /// `SecurityGroups` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Pattern: `^(sg-)([a-z0-9]+)\z`.
-    pub security_groups: Value<List<ids::SecurityGroupId>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `TargetClusterArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[\w-]+:kafka:[\w-]+:\d+:cluster.*\z`.
-    pub target_cluster_arn: Value<String>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(vpc-)([a-z0-9]+)\z`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::MSK::VpcConnection`.
+    VpcConnectionProps
 }
 
 impl VpcConnectionProps {
@@ -119,161 +86,33 @@ impl VpcConnectionProps {
         target_cluster_arn: impl Into<Value<String>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            authentication: authentication.into(),
-            client_subnets: client_subnets.into(),
-            security_groups: security_groups.into(),
-            tags: None,
-            target_cluster_arn: target_cluster_arn.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Authentication", authentication.into().to_template())
+                .with(1, "ClientSubnets", client_subnets.into().to_template())
+                .with(2, "SecurityGroups", security_groups.into().to_template())
+                .with(
+                    4,
+                    "TargetClusterArn",
+                    target_cluster_arn.into().to_template(),
+                )
+                .with(5, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "Authentication".to_owned(),
-            self.authentication.to_template(),
-        );
-        m.insert(
-            "ClientSubnets".to_owned(),
-            self.client_subnets.to_template(),
-        );
-        m.insert(
-            "SecurityGroups".to_owned(),
-            self.security_groups.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetClusterArn".to_owned(),
-            self.target_cluster_arn.to_template(),
-        );
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VpcConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication
-            .check(&path.field("Authentication"), &Rules::NONE, out);
-        self.client_subnets.check(
-            &path.field("ClientSubnets"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^(subnet-)([a-z0-9]+)\\z"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^(sg-)([a-z0-9]+)\\z"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_cluster_arn.check(
-            &path.field("TargetClusterArn"),
-            &Rules {
-                pattern: Some("^arn:[\\w-]+:kafka:[\\w-]+:\\d+:cluster.*\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                pattern: Some("^(vpc-)([a-z0-9]+)\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Authentication`.
+    Authentication {
+        /// `SASL_IAM`
+        SaslIam = "SASL_IAM",
+        /// `SASL_SCRAM`
+        SaslScram = "SASL_SCRAM",
+        /// `TLS`
+        Tls = "TLS",
     }
 }
-
-crate::impl_literal!(VpcConnectionProps);
-
-/// Values of `Authentication`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Authentication {
-    /// `SASL_IAM`
-    SaslIam,
-    /// `SASL_SCRAM`
-    SaslScram,
-    /// `TLS`
-    Tls,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Authentication {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SASL_IAM", "SASL_SCRAM", "TLS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SaslIam => "SASL_IAM",
-            Self::SaslScram => "SASL_SCRAM",
-            Self::Tls => "TLS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Authentication {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Authentication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Authentication {
-    fn from(s: &str) -> Self {
-        match s {
-            "SASL_IAM" => Self::SaslIam,
-            "SASL_SCRAM" => Self::SaslScram,
-            "TLS" => Self::Tls,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Authentication> {
-    fn from(s: &str) -> Self {
-        Value::literal(Authentication::from(s))
-    }
-}
-
-crate::impl_literal!(Authentication);

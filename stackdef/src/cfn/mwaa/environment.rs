@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::MWAA::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MWAA::Environment`.
+    Environment("AWS::MWAA::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MWAA::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::MwaaEnvironmentName> {
         self.resource.ref_value()
@@ -140,1019 +92,507 @@ impl Environment {
         self.resource
             .get_att("LoggingConfiguration.TaskLogs.CloudWatchLogGroupArn")
     }
+
+    /// Replaces `AirflowConfigurationOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_airflow_configuration_options(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("AirflowConfigurationOptions", value.into())
+    }
+
+    /// Replaces `AirflowVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_airflow_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AirflowVersion", value.into())
+    }
+
+    /// Replaces `DagS3Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dag_s3_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DagS3Path", value.into())
+    }
+
+    /// Replaces `EndpointManagement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_management(&self, value: impl Into<Value<EndpointManagement>>) {
+        self.resource
+            .set_property("EndpointManagement", value.into())
+    }
+
+    /// Replaces `EnvironmentClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_class(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentClass", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `KmsKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKey", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<LoggingConfiguration>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
+
+    /// Replaces `MaxWebservers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_webservers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxWebservers", value.into())
+    }
+
+    /// Replaces `MaxWorkers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_workers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxWorkers", value.into())
+    }
+
+    /// Replaces `MinWebservers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_webservers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinWebservers", value.into())
+    }
+
+    /// Replaces `MinWorkers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_workers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinWorkers", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `PluginsS3ObjectVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_plugins_s3_object_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PluginsS3ObjectVersion", value.into())
+    }
+
+    /// Replaces `PluginsS3Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_plugins_s3_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PluginsS3Path", value.into())
+    }
+
+    /// Replaces `RequirementsS3ObjectVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_requirements_s3_object_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RequirementsS3ObjectVersion", value.into())
+    }
+
+    /// Replaces `RequirementsS3Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_requirements_s3_path(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RequirementsS3Path", value.into())
+    }
+
+    /// Replaces `Schedulers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedulers(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Schedulers", value.into())
+    }
+
+    /// Replaces `SourceBucketArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_bucket_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceBucketArn", value.into())
+    }
+
+    /// Replaces `StartupScriptS3ObjectVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_startup_script_s3_object_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StartupScriptS3ObjectVersion", value.into())
+    }
+
+    /// Replaces `StartupScriptS3Path` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_startup_script_s3_path(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StartupScriptS3Path", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WebserverAccessMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_webserver_access_mode(&self, value: impl Into<Value<WebserverAccessMode>>) {
+        self.resource
+            .set_property("WebserverAccessMode", value.into())
+    }
+
+    /// Replaces `WeeklyMaintenanceWindowStart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_weekly_maintenance_window_start(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("WeeklyMaintenanceWindowStart", value.into())
+    }
+
+    /// Replaces `WorkerReplacementStrategy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_worker_replacement_strategy(
+        &self,
+        value: impl Into<Value<WorkerReplacementStrategy>>,
+    ) {
+        self.resource
+            .set_property("WorkerReplacementStrategy", value.into())
+    }
 }
 
-/// Properties of `AWS::MWAA::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `AirflowConfigurationOptions` (optional).
-    pub airflow_configuration_options: Option<Value<serde_json::Value>>,
-    /// `AirflowVersion` (optional).
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[0-9a-z.]+$`.
-    pub airflow_version: Option<Value<String>>,
-    /// `DagS3Path` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `.*`.
-    pub dag_s3_path: Option<Value<String>>,
-    /// `EndpointManagement` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_management: Option<Value<EndpointManagement>>,
-    /// `EnvironmentClass` (optional).
-    /// Length: 1..=1024 characters.
-    pub environment_class: Option<Value<String>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Length: 1..=1224 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `KmsKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1224 characters.
-    /// Pattern: `^(((arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:kms:[a-z]{2}-[a-z]+-\d:\d+:)?key\/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|(arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):kms:[a-z]{2}-[a-z]+-\d:\d+:)?alias/.+)$`.
-    pub kms_key: Option<Value<String>>,
-    /// `LoggingConfiguration` (optional).
-    pub logging_configuration: Option<Value<LoggingConfiguration>>,
-    /// `MaxWebservers` (optional).
-    /// Range: 1..=.
-    pub max_webservers: Option<Value<i64>>,
-    /// `MaxWorkers` (optional).
-    /// Range: 1..=.
-    pub max_workers: Option<Value<i64>>,
-    /// `MinWebservers` (optional).
-    /// Range: 1..=.
-    pub min_webservers: Option<Value<i64>>,
-    /// `MinWorkers` (optional).
-    /// Range: 1..=.
-    pub min_workers: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=80 characters.
-    /// Pattern: `^[a-zA-Z][0-9a-zA-Z\-_]*$`.
-    pub name: Value<String>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `PluginsS3ObjectVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub plugins_s3_object_version: Option<Value<String>>,
-    /// `PluginsS3Path` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `.*`.
-    pub plugins_s3_path: Option<Value<String>>,
-    /// `RequirementsS3ObjectVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub requirements_s3_object_version: Option<Value<String>>,
-    /// `RequirementsS3Path` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `.*`.
-    pub requirements_s3_path: Option<Value<String>>,
-    /// `Schedulers` (optional).
-    /// Range: 1..=5.
-    pub schedulers: Option<Value<i64>>,
-    /// `SourceBucketArn` (optional).
-    /// Length: 1..=1224 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:s3:::[a-z0-9.\-]+$`.
-    pub source_bucket_arn: Option<Value<String>>,
-    /// `StartupScriptS3ObjectVersion` (optional).
-    /// Length: 1..=1024 characters.
-    pub startup_script_s3_object_version: Option<Value<String>>,
-    /// `StartupScriptS3Path` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `.*`.
-    pub startup_script_s3_path: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `WebserverAccessMode` (optional).
-    pub webserver_access_mode: Option<Value<WebserverAccessMode>>,
-    /// `WeeklyMaintenanceWindowStart` (optional).
-    /// Length: 1..=9 characters.
-    /// Pattern: `(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\d|2[0-3]):(00|30)`.
-    pub weekly_maintenance_window_start: Option<Value<String>>,
-    /// `WorkerReplacementStrategy` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub worker_replacement_strategy: Option<Value<WorkerReplacementStrategy>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MWAA::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            airflow_configuration_options: None,
-            airflow_version: None,
-            dag_s3_path: None,
-            endpoint_management: None,
-            environment_class: None,
-            execution_role_arn: None,
-            kms_key: None,
-            logging_configuration: None,
-            max_webservers: None,
-            max_workers: None,
-            min_webservers: None,
-            min_workers: None,
-            name: name.into(),
-            network_configuration: None,
-            plugins_s3_object_version: None,
-            plugins_s3_path: None,
-            requirements_s3_object_version: None,
-            requirements_s3_path: None,
-            schedulers: None,
-            source_bucket_arn: None,
-            startup_script_s3_object_version: None,
-            startup_script_s3_path: None,
-            tags: None,
-            webserver_access_mode: None,
-            weekly_maintenance_window_start: None,
-            worker_replacement_strategy: None,
-        }
+        Self(crate::Properties::new().with(12, "Name", name.into().to_template()))
     }
-    /// Sets `AirflowConfigurationOptions`.
-    pub fn airflow_configuration_options(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.airflow_configuration_options = Some(value.into());
-        self
+    /// `AirflowConfigurationOptions` (optional).
+    pub fn airflow_configuration_options(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AirflowConfigurationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `AirflowVersion`.
-    pub fn airflow_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.airflow_version = Some(value.into());
-        self
+    /// `AirflowVersion` (optional).
+    /// Length: 1 to 32 characters.
+    /// Pattern: `^[0-9a-z.]+$`.
+    pub fn airflow_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AirflowVersion", value.into().to_template()))
     }
-    /// Sets `DagS3Path`.
-    pub fn dag_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dag_s3_path = Some(value.into());
-        self
+    /// `DagS3Path` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn dag_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DagS3Path", value.into().to_template()))
     }
-    /// Sets `EndpointManagement`.
-    pub fn endpoint_management(mut self, value: impl Into<Value<EndpointManagement>>) -> Self {
-        self.endpoint_management = Some(value.into());
-        self
+    /// `EndpointManagement` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_management(self, value: impl Into<Value<EndpointManagement>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EndpointManagement", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentClass`.
-    pub fn environment_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_class = Some(value.into());
-        self
+    /// `EnvironmentClass` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn environment_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnvironmentClass", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    /// Length: 1 to 1224 characters.
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
+    /// `KmsKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1224 characters.
+    /// Pattern: `^(((arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:kms:[a-z]{2}-[a-z]+-[\d\x{80}-\x{10FFFF}]:[\d\x{80}-\x{10FFFF}]+:)?key\/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|(arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):kms:[a-z]{2}-[a-z]+-[\d\x{80}-\x{10FFFF}]:[\d\x{80}-\x{10FFFF}]+:)?alias/.+)$`.
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KmsKey", value.into().to_template()))
     }
-    /// Sets `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
-        self.logging_configuration = Some(value.into());
-        self
+    /// `LoggingConfiguration` (optional).
+    pub fn logging_configuration(self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MaxWebservers`.
-    pub fn max_webservers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_webservers = Some(value.into());
-        self
+    /// `MaxWebservers` (optional).
+    /// Range: at least 1.
+    pub fn max_webservers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "MaxWebservers", value.into().to_template()))
     }
-    /// Sets `MaxWorkers`.
-    pub fn max_workers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_workers = Some(value.into());
-        self
+    /// `MaxWorkers` (optional).
+    /// Range: at least 1.
+    pub fn max_workers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "MaxWorkers", value.into().to_template()))
     }
-    /// Sets `MinWebservers`.
-    pub fn min_webservers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_webservers = Some(value.into());
-        self
+    /// `MinWebservers` (optional).
+    /// Range: at least 1.
+    pub fn min_webservers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "MinWebservers", value.into().to_template()))
     }
-    /// Sets `MinWorkers`.
-    pub fn min_workers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_workers = Some(value.into());
-        self
+    /// `MinWorkers` (optional).
+    /// Range: at least 1.
+    pub fn min_workers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "MinWorkers", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PluginsS3ObjectVersion`.
-    pub fn plugins_s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.plugins_s3_object_version = Some(value.into());
-        self
+    /// `PluginsS3ObjectVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn plugins_s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "PluginsS3ObjectVersion", value.into().to_template()),
+        )
     }
-    /// Sets `PluginsS3Path`.
-    pub fn plugins_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.plugins_s3_path = Some(value.into());
-        self
+    /// `PluginsS3Path` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn plugins_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "PluginsS3Path", value.into().to_template()))
     }
-    /// Sets `RequirementsS3ObjectVersion`.
-    pub fn requirements_s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.requirements_s3_object_version = Some(value.into());
-        self
+    /// `RequirementsS3ObjectVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn requirements_s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            16,
+            "RequirementsS3ObjectVersion",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RequirementsS3Path`.
-    pub fn requirements_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.requirements_s3_path = Some(value.into());
-        self
+    /// `RequirementsS3Path` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn requirements_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "RequirementsS3Path", value.into().to_template()),
+        )
     }
-    /// Sets `Schedulers`.
-    pub fn schedulers(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schedulers = Some(value.into());
-        self
+    /// `Schedulers` (optional).
+    /// Range: 1 to 5.
+    pub fn schedulers(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(18, "Schedulers", value.into().to_template()))
     }
-    /// Sets `SourceBucketArn`.
-    pub fn source_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_bucket_arn = Some(value.into());
-        self
+    /// `SourceBucketArn` (optional).
+    /// Length: 1 to 1224 characters.
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:s3:::[a-z0-9.\-]+$`.
+    pub fn source_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SourceBucketArn", value.into().to_template()),
+        )
     }
-    /// Sets `StartupScriptS3ObjectVersion`.
-    pub fn startup_script_s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.startup_script_s3_object_version = Some(value.into());
-        self
+    /// `StartupScriptS3ObjectVersion` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn startup_script_s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            20,
+            "StartupScriptS3ObjectVersion",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StartupScriptS3Path`.
-    pub fn startup_script_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.startup_script_s3_path = Some(value.into());
-        self
+    /// `StartupScriptS3Path` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn startup_script_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(21, "StartupScriptS3Path", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(22, "Tags", value.into().to_template()))
     }
-    /// Sets `WebserverAccessMode`.
-    pub fn webserver_access_mode(mut self, value: impl Into<Value<WebserverAccessMode>>) -> Self {
-        self.webserver_access_mode = Some(value.into());
-        self
+    /// `WebserverAccessMode` (optional).
+    pub fn webserver_access_mode(self, value: impl Into<Value<WebserverAccessMode>>) -> Self {
+        Self(
+            self.0
+                .with(23, "WebserverAccessMode", value.into().to_template()),
+        )
     }
-    /// Sets `WeeklyMaintenanceWindowStart`.
-    pub fn weekly_maintenance_window_start(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weekly_maintenance_window_start = Some(value.into());
-        self
+    /// `WeeklyMaintenanceWindowStart` (optional).
+    /// Length: 1 to 9 characters.
+    /// Pattern: `(MON|TUE|WED|THU|FRI|SAT|SUN):([01][\d\x{80}-\x{10FFFF}]|2[0-3]):(00|30)`.
+    pub fn weekly_maintenance_window_start(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            24,
+            "WeeklyMaintenanceWindowStart",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WorkerReplacementStrategy`.
+    /// `WorkerReplacementStrategy` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn worker_replacement_strategy(
-        mut self,
+        self,
         value: impl Into<Value<WorkerReplacementStrategy>>,
     ) -> Self {
-        self.worker_replacement_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(25, "WorkerReplacementStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.airflow_configuration_options {
-            m.insert("AirflowConfigurationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.airflow_version {
-            m.insert("AirflowVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dag_s3_path {
-            m.insert("DagS3Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_management {
-            m.insert("EndpointManagement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_class {
-            m.insert("EnvironmentClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configuration {
-            m.insert("LoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_webservers {
-            m.insert("MaxWebservers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_workers {
-            m.insert("MaxWorkers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_webservers {
-            m.insert("MinWebservers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_workers {
-            m.insert("MinWorkers".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.plugins_s3_object_version {
-            m.insert("PluginsS3ObjectVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.plugins_s3_path {
-            m.insert("PluginsS3Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.requirements_s3_object_version {
-            m.insert("RequirementsS3ObjectVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.requirements_s3_path {
-            m.insert("RequirementsS3Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedulers {
-            m.insert("Schedulers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_bucket_arn {
-            m.insert("SourceBucketArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.startup_script_s3_object_version {
-            m.insert("StartupScriptS3ObjectVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.startup_script_s3_path {
-            m.insert("StartupScriptS3Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.webserver_access_mode {
-            m.insert("WebserverAccessMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weekly_maintenance_window_start {
-            m.insert("WeeklyMaintenanceWindowStart".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.worker_replacement_strategy {
-            m.insert("WorkerReplacementStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EndpointManagement`.
+    EndpointManagement {
+        /// `CUSTOMER`
+        Customer = "CUSTOMER",
+        /// `SERVICE`
+        Service = "SERVICE",
     }
 }
 
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.airflow_version.check(
-            &path.field("AirflowVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[0-9a-z.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dag_s3_path.check(
-            &path.field("DagS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_management
-            .check(&path.field("EndpointManagement"), &Rules::NONE, out);
-        self.environment_class.check(
-            &path.field("EnvironmentClass"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role_arn.check(&path.field("ExecutionRoleArn"), &Rules { min_length: Some(1), max_length: Some(1224), pattern: Some("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"), ..Rules::NONE }, out);
-        self.kms_key.check(&path.field("KmsKey"), &Rules { min_length: Some(1), max_length: Some(1224), pattern: Some("^(((arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?key\\/)?[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}|(arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):kms:[a-z]{2}-[a-z]+-\\d:\\d+:)?alias/.+)$"), ..Rules::NONE }, out);
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-        self.max_webservers.check(
-            &path.field("MaxWebservers"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_workers.check(
-            &path.field("MaxWorkers"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_webservers.check(
-            &path.field("MinWebservers"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_workers.check(
-            &path.field("MinWorkers"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                pattern: Some("^[a-zA-Z][0-9a-zA-Z\\-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.plugins_s3_object_version.check(
-            &path.field("PluginsS3ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.plugins_s3_path.check(
-            &path.field("PluginsS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.requirements_s3_object_version.check(
-            &path.field("RequirementsS3ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.requirements_s3_path.check(
-            &path.field("RequirementsS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedulers.check(
-            &path.field("Schedulers"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_bucket_arn.check(
-            &path.field("SourceBucketArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1224),
-                pattern: Some(
-                    "^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:s3:::[a-z0-9.\\-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.startup_script_s3_object_version.check(
-            &path.field("StartupScriptS3ObjectVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.startup_script_s3_path.check(
-            &path.field("StartupScriptS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.webserver_access_mode
-            .check(&path.field("WebserverAccessMode"), &Rules::NONE, out);
-        self.weekly_maintenance_window_start.check(
-            &path.field("WeeklyMaintenanceWindowStart"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(9),
-                pattern: Some("(MON|TUE|WED|THU|FRI|SAT|SUN):([01]\\d|2[0-3]):(00|30)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.worker_replacement_strategy.check(
-            &path.field("WorkerReplacementStrategy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentProps);
-
-/// Values of `EndpointManagement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointManagement {
-    /// `CUSTOMER`
-    Customer,
-    /// `SERVICE`
-    Service,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointManagement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER", "SERVICE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "CUSTOMER",
-            Self::Service => "SERVICE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointManagement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointManagement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointManagement {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER" => Self::Customer,
-            "SERVICE" => Self::Service,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointManagement> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointManagement::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointManagement);
-
-/// Property type `LoggingConfiguration` of `AWS::MWAA::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfiguration {
-    /// `DagProcessingLogs` (optional).
-    pub dag_processing_logs: Option<Value<ModuleLoggingConfiguration>>,
-    /// `SchedulerLogs` (optional).
-    pub scheduler_logs: Option<Value<ModuleLoggingConfiguration>>,
-    /// `TaskLogs` (optional).
-    pub task_logs: Option<Value<ModuleLoggingConfiguration>>,
-    /// `WebserverLogs` (optional).
-    pub webserver_logs: Option<Value<ModuleLoggingConfiguration>>,
-    /// `WorkerLogs` (optional).
-    pub worker_logs: Option<Value<ModuleLoggingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfiguration` of `AWS::MWAA::Environment`.
+    LoggingConfiguration(default)
 }
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dag_processing_logs: None,
-            scheduler_logs: None,
-            task_logs: None,
-            webserver_logs: None,
-            worker_logs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DagProcessingLogs`.
-    pub fn dag_processing_logs(
-        mut self,
-        value: impl Into<Value<ModuleLoggingConfiguration>>,
-    ) -> Self {
-        self.dag_processing_logs = Some(value.into());
-        self
+    /// `DagProcessingLogs` (optional).
+    pub fn dag_processing_logs(self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DagProcessingLogs", value.into().to_template()),
+        )
     }
-    /// Sets `SchedulerLogs`.
-    pub fn scheduler_logs(mut self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
-        self.scheduler_logs = Some(value.into());
-        self
+    /// `SchedulerLogs` (optional).
+    pub fn scheduler_logs(self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
+        Self(self.0.with(1, "SchedulerLogs", value.into().to_template()))
     }
-    /// Sets `TaskLogs`.
-    pub fn task_logs(mut self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
-        self.task_logs = Some(value.into());
-        self
+    /// `TaskLogs` (optional).
+    pub fn task_logs(self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
+        Self(self.0.with(2, "TaskLogs", value.into().to_template()))
     }
-    /// Sets `WebserverLogs`.
-    pub fn webserver_logs(mut self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
-        self.webserver_logs = Some(value.into());
-        self
+    /// `WebserverLogs` (optional).
+    pub fn webserver_logs(self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
+        Self(self.0.with(3, "WebserverLogs", value.into().to_template()))
     }
-    /// Sets `WorkerLogs`.
-    pub fn worker_logs(mut self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
-        self.worker_logs = Some(value.into());
-        self
+    /// `WorkerLogs` (optional).
+    pub fn worker_logs(self, value: impl Into<Value<ModuleLoggingConfiguration>>) -> Self {
+        Self(self.0.with(4, "WorkerLogs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dag_processing_logs {
-            m.insert("DagProcessingLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduler_logs {
-            m.insert("SchedulerLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_logs {
-            m.insert("TaskLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.webserver_logs {
-            m.insert("WebserverLogs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.worker_logs {
-            m.insert("WorkerLogs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dag_processing_logs
-            .check(&path.field("DagProcessingLogs"), &Rules::NONE, out);
-        self.scheduler_logs
-            .check(&path.field("SchedulerLogs"), &Rules::NONE, out);
-        self.task_logs
-            .check(&path.field("TaskLogs"), &Rules::NONE, out);
-        self.webserver_logs
-            .check(&path.field("WebserverLogs"), &Rules::NONE, out);
-        self.worker_logs
-            .check(&path.field("WorkerLogs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingConfiguration);
-
-/// Property type `ModuleLoggingConfiguration` of `AWS::MWAA::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct ModuleLoggingConfiguration {
-    /// `CloudWatchLogGroupArn` (optional).
-    /// Length: ..=1224 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:logs:[a-z0-9\-]+:\d{12}:log-group:\w+`.
-    pub cloud_watch_log_group_arn: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `LogLevel` (optional).
-    pub log_level: Option<Value<LoggingLevel>>,
+crate::l1_struct! {
+    /// Property type `ModuleLoggingConfiguration` of `AWS::MWAA::Environment`.
+    ModuleLoggingConfiguration(default)
 }
 
 impl ModuleLoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_log_group_arn: None,
-            enabled: None,
-            log_level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogGroupArn`.
-    pub fn cloud_watch_log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_log_group_arn = Some(value.into());
-        self
+    /// `CloudWatchLogGroupArn` (optional).
+    /// Length: at most 1224 characters.
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:logs:[a-z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:log-group:[\w\x{80}-\x{10FFFF}]+`.
+    pub fn cloud_watch_log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchLogGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `LogLevel`.
-    pub fn log_level(mut self, value: impl Into<Value<LoggingLevel>>) -> Self {
-        self.log_level = Some(value.into());
-        self
+    /// `LogLevel` (optional).
+    pub fn log_level(self, value: impl Into<Value<LoggingLevel>>) -> Self {
+        Self(self.0.with(2, "LogLevel", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ModuleLoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_log_group_arn {
-            m.insert("CloudWatchLogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_level {
-            m.insert("LogLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LoggingLevel`.
+    LoggingLevel {
+        /// `CRITICAL`
+        Critical = "CRITICAL",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `WARNING`
+        Warning = "WARNING",
+        /// `INFO`
+        Info = "INFO",
+        /// `DEBUG`
+        Debug = "DEBUG",
     }
 }
 
-impl Check for ModuleLoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_log_group_arn.check(&path.field("CloudWatchLogGroupArn"), &Rules { max_length: Some(1224), pattern: Some("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b)(-[a-z]+)?:logs:[a-z0-9\\-]+:\\d{12}:log-group:\\w+"), ..Rules::NONE }, out);
-        self.log_level
-            .check(&path.field("LogLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModuleLoggingConfiguration);
-
-/// Values of `LoggingLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LoggingLevel {
-    /// `CRITICAL`
-    Critical,
-    /// `ERROR`
-    Error,
-    /// `WARNING`
-    Warning,
-    /// `INFO`
-    Info,
-    /// `DEBUG`
-    Debug,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LoggingLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CRITICAL", "ERROR", "WARNING", "INFO", "DEBUG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::Error => "ERROR",
-            Self::Warning => "WARNING",
-            Self::Info => "INFO",
-            Self::Debug => "DEBUG",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LoggingLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LoggingLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LoggingLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "ERROR" => Self::Error,
-            "WARNING" => Self::Warning,
-            "INFO" => Self::Info,
-            "DEBUG" => Self::Debug,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LoggingLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LoggingLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LoggingLevel);
-
-/// Property type `NetworkConfiguration` of `AWS::MWAA::Environment`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `SecurityGroupIds` (optional).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^sg-[a-zA-Z0-9\-._]+$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Items: 2..=2.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^subnet-[a-zA-Z0-9\-._]+$`.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::MWAA::Environment`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 1 to 5.
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^sg-[a-zA-Z0-9\-._]+$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetIds` (optional).
+    /// Items: 2 to 2.
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^subnet-[a-zA-Z0-9\-._]+$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^sg-[a-zA-Z0-9\\-._]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^subnet-[a-zA-Z0-9\\-._]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `WebserverAccessMode`.
+    WebserverAccessMode {
+        /// `PRIVATE_ONLY`
+        PrivateOnly = "PRIVATE_ONLY",
+        /// `PUBLIC_ONLY`
+        PublicOnly = "PUBLIC_ONLY",
     }
 }
 
-crate::impl_literal!(NetworkConfiguration);
-
-/// Values of `WebserverAccessMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebserverAccessMode {
-    /// `PRIVATE_ONLY`
-    PrivateOnly,
-    /// `PUBLIC_ONLY`
-    PublicOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WebserverAccessMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PRIVATE_ONLY", "PUBLIC_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrivateOnly => "PRIVATE_ONLY",
-            Self::PublicOnly => "PUBLIC_ONLY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `WorkerReplacementStrategy`.
+    WorkerReplacementStrategy {
+        /// `FORCED`
+        Forced = "FORCED",
+        /// `GRACEFUL`
+        Graceful = "GRACEFUL",
     }
 }
-
-impl ToTemplate for WebserverAccessMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WebserverAccessMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WebserverAccessMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRIVATE_ONLY" => Self::PrivateOnly,
-            "PUBLIC_ONLY" => Self::PublicOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WebserverAccessMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(WebserverAccessMode::from(s))
-    }
-}
-
-crate::impl_literal!(WebserverAccessMode);
-
-/// Values of `WorkerReplacementStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkerReplacementStrategy {
-    /// `FORCED`
-    Forced,
-    /// `GRACEFUL`
-    Graceful,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WorkerReplacementStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FORCED", "GRACEFUL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Forced => "FORCED",
-            Self::Graceful => "GRACEFUL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WorkerReplacementStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WorkerReplacementStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WorkerReplacementStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "FORCED" => Self::Forced,
-            "GRACEFUL" => Self::Graceful,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WorkerReplacementStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(WorkerReplacementStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(WorkerReplacementStrategy);

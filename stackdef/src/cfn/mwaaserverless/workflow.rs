@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::MWAAServerless::Workflow`.
-#[derive(Debug, Clone)]
-pub struct Workflow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workflow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workflow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workflow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::MWAAServerless::Workflow`.
+    Workflow("AWS::MWAAServerless::Workflow", WorkflowProps)
 }
 
 impl Workflow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::MWAAServerless::Workflow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkflowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkflowArn` (typed).
     pub fn ref_value(&self) -> Value<ids::MwaaServerlessWorkflowArn> {
         self.resource.ref_value()
@@ -102,39 +54,69 @@ impl Workflow {
     pub fn attr_workflow_status(&self) -> Value<String> {
         self.resource.get_att("WorkflowStatus")
     }
+
+    /// Replaces `DefinitionS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource
+            .set_property("DefinitionS3Location", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<LoggingConfiguration>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<NetworkConfiguration>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TriggerMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trigger_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TriggerMode", value.into())
+    }
 }
 
-/// Properties of `AWS::MWAAServerless::Workflow`.
-#[derive(Debug, Clone)]
-pub struct WorkflowProps {
-    /// `DefinitionS3Location` (required).
-    pub definition_s3_location: Value<S3Location>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^.+$`.
-    pub description: Option<Value<String>>,
-    /// `EncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `LoggingConfiguration` (optional).
-    pub logging_configuration: Option<Value<LoggingConfiguration>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9]+[a-zA-Z0-9\.\-_]*$`.
-    pub name: Option<Value<String>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(?:-(?:cn|us-gov|iso|iso-b|iso-e|iso-f))?:iam::[0-9]{12}:role(/[a-zA-Z0-9+=,.@_-]{1,512})*?/[a-zA-Z0-9+=,.@_-]{1,64}$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TriggerMode` (optional).
-    /// Length: 1..=255 characters.
-    pub trigger_mode: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::MWAAServerless::Workflow`.
+    WorkflowProps
 }
 
 impl WorkflowProps {
@@ -143,445 +125,147 @@ impl WorkflowProps {
         definition_s3_location: impl Into<Value<S3Location>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            definition_s3_location: definition_s3_location.into(),
-            description: None,
-            encryption_configuration: None,
-            logging_configuration: None,
-            name: None,
-            network_configuration: None,
-            role_arn: role_arn.into(),
-            tags: None,
-            trigger_mode: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DefinitionS3Location",
+                    definition_s3_location.into().to_template(),
+                )
+                .with(6, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^.+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
-        self.logging_configuration = Some(value.into());
-        self
+    /// `LoggingConfiguration` (optional).
+    pub fn logging_configuration(self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9]+[a-zA-Z0-9\.\-_]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TriggerMode`.
-    pub fn trigger_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trigger_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefinitionS3Location".to_owned(),
-            self.definition_s3_location.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configuration {
-            m.insert("LoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trigger_mode {
-            m.insert("TriggerMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TriggerMode` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn trigger_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TriggerMode", value.into().to_template()))
     }
 }
 
-impl Check for WorkflowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition_s3_location
-            .check(&path.field("DefinitionS3Location"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9]+[a-zA-Z0-9\\.\\-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.role_arn.check(&path.field("RoleArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(?:-(?:cn|us-gov|iso|iso-b|iso-e|iso-f))?:iam::[0-9]{12}:role(/[a-zA-Z0-9+=,.@_-]{1,512})*?/[a-zA-Z0-9+=,.@_-]{1,64}$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trigger_mode.check(
-            &path.field("TriggerMode"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowProps);
-
-/// Property type `S3Location` of `AWS::MWAAServerless::Workflow`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    /// Length: 1..= characters.
-    pub bucket: Value<String>,
-    /// `ObjectKey` (required).
-    /// Length: 1..= characters.
-    pub object_key: Value<String>,
-    /// `VersionId` (optional).
-    pub version_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::MWAAServerless::Workflow`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`, `ObjectKey`.
     pub fn new(bucket: impl Into<Value<String>>, object_key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            object_key: object_key.into(),
-            version_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "ObjectKey", object_key.into().to_template()),
+        )
     }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("ObjectKey".to_owned(), self.object_key.to_template());
-        if let Some(v) = &self.version_id {
-            m.insert("VersionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionId` (optional).
+    pub fn version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VersionId", value.into().to_template()))
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_key.check(
-            &path.field("ObjectKey"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `EncryptionConfiguration` of `AWS::MWAAServerless::Workflow`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::MWAAServerless::Workflow`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            kms_key_id: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `AWS_MANAGED_KEY`
+        AwsManagedKey = "AWS_MANAGED_KEY",
+        /// `CUSTOMER_MANAGED_KEY`
+        CustomerManagedKey = "CUSTOMER_MANAGED_KEY",
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `AWS_MANAGED_KEY`
-    AwsManagedKey,
-    /// `CUSTOMER_MANAGED_KEY`
-    CustomerManagedKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_MANAGED_KEY", "CUSTOMER_MANAGED_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsManagedKey => "AWS_MANAGED_KEY",
-            Self::CustomerManagedKey => "CUSTOMER_MANAGED_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_MANAGED_KEY" => Self::AwsManagedKey,
-            "CUSTOMER_MANAGED_KEY" => Self::CustomerManagedKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `LoggingConfiguration` of `AWS::MWAAServerless::Workflow`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfiguration {
-    /// `LogGroupName` (required).
-    /// Length: 1..= characters.
-    pub log_group_name: Value<ids::LogGroupName>,
+crate::l1_struct! {
+    /// Property type `LoggingConfiguration` of `AWS::MWAAServerless::Workflow`.
+    LoggingConfiguration
 }
 
 impl LoggingConfiguration {
     /// The required properties: `LogGroupName`.
     pub fn new(log_group_name: impl Into<Value<ids::LogGroupName>>) -> Self {
-        Self {
-            log_group_name: log_group_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogGroupName", log_group_name.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroupName".to_owned(), self.log_group_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name.check(
-            &path.field("LogGroupName"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoggingConfiguration);
-
-/// Property type `NetworkConfiguration` of `AWS::MWAAServerless::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^sg-[a-z0-9]*$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^subnet-[a-z0-9]*$`.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::MWAAServerless::Workflow`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `^sg-[a-z0-9]*$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetIds` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `^subnet-[a-z0-9]*$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^sg-[a-z0-9]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^subnet-[a-z0-9]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);

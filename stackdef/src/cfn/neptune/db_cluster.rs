@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Neptune::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct DbCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Neptune::DBCluster`.
+    DbCluster("AWS::Neptune::DBCluster", DbClusterProps)
 }
 
 impl DbCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Neptune::DBCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBClusterIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::NeptuneDbClusterId> {
         self.resource.ref_value()
@@ -97,523 +49,420 @@ impl DbCluster {
     pub fn attr_read_endpoint(&self) -> Value<String> {
         self.resource.get_att("ReadEndpoint")
     }
+
+    /// Replaces `AssociatedRoles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associated_roles(&self, value: impl Into<Value<List<DbClusterRole>>>) {
+        self.resource.set_property("AssociatedRoles", value.into())
+    }
+
+    /// Replaces `AvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZones", value.into())
+    }
+
+    /// Replaces `BackupRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("BackupRetentionPeriod", value.into())
+    }
+
+    /// Replaces `CopyTagsToSnapshot` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_copy_tags_to_snapshot(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CopyTagsToSnapshot", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `DBClusterParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterParameterGroupName", value.into())
+    }
+
+    /// Replaces `DBInstanceParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBInstanceParameterGroupName", value.into())
+    }
+
+    /// Replaces `DBPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("DBPort", value.into())
+    }
+
+    /// Replaces `DBSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSubnetGroupName", value.into())
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `EnableCloudwatchLogsExports` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_cloudwatch_logs_exports(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("EnableCloudwatchLogsExports", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `IamAuthEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_auth_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IamAuthEnabled", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `PreferredBackupWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_backup_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredBackupWindow", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `RestoreToTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_to_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestoreToTime", value.into())
+    }
+
+    /// Replaces `RestoreType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestoreType", value.into())
+    }
+
+    /// Replaces `ServerlessScalingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_serverless_scaling_configuration(
+        &self,
+        value: impl Into<Value<ServerlessScalingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServerlessScalingConfiguration", value.into())
+    }
+
+    /// Replaces `SnapshotIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshotIdentifier", value.into())
+    }
+
+    /// Replaces `SourceDBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `StorageEncrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("StorageEncrypted", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseLatestRestorableTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_latest_restorable_time(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseLatestRestorableTime", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::Neptune::DBCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct DbClusterProps {
-    /// `AssociatedRoles` (optional).
-    pub associated_roles: Option<Value<List<DbClusterRole>>>,
-    /// `AvailabilityZones` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zones: Option<Value<List<String>>>,
-    /// `BackupRetentionPeriod` (optional).
-    /// Range: 1..=.
-    pub backup_retention_period: Option<Value<i64>>,
-    /// `CopyTagsToSnapshot` (optional).
-    pub copy_tags_to_snapshot: Option<Value<bool>>,
-    /// `DBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
-    pub db_cluster_identifier: Option<Value<String>>,
-    /// `DBClusterParameterGroupName` (optional).
-    pub db_cluster_parameter_group_name: Option<Value<String>>,
-    /// `DBInstanceParameterGroupName` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub db_instance_parameter_group_name: Option<Value<String>>,
-    /// `DBPort` (optional).
-    pub db_port: Option<Value<i64>>,
-    /// `DBSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_subnet_group_name: Option<Value<String>>,
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `EnableCloudwatchLogsExports` (optional).
-    pub enable_cloudwatch_logs_exports: Option<Value<List<String>>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<String>>,
-    /// `IamAuthEnabled` (optional).
-    pub iam_auth_enabled: Option<Value<bool>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `PreferredBackupWindow` (optional).
-    pub preferred_backup_window: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `RestoreToTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub restore_to_time: Option<Value<String>>,
-    /// `RestoreType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub restore_type: Option<Value<String>>,
-    /// `ServerlessScalingConfiguration` (optional).
-    pub serverless_scaling_configuration: Option<Value<ServerlessScalingConfiguration>>,
-    /// `SnapshotIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_identifier: Option<Value<String>>,
-    /// `SourceDBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_db_cluster_identifier: Option<Value<String>>,
-    /// `StorageEncrypted` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_encrypted: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseLatestRestorableTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub use_latest_restorable_time: Option<Value<bool>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Neptune::DBCluster`.
+    DbClusterProps(default)
 }
 
 impl DbClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            associated_roles: None,
-            availability_zones: None,
-            backup_retention_period: None,
-            copy_tags_to_snapshot: None,
-            db_cluster_identifier: None,
-            db_cluster_parameter_group_name: None,
-            db_instance_parameter_group_name: None,
-            db_port: None,
-            db_subnet_group_name: None,
-            deletion_protection: None,
-            enable_cloudwatch_logs_exports: None,
-            engine_version: None,
-            iam_auth_enabled: None,
-            kms_key_id: None,
-            preferred_backup_window: None,
-            preferred_maintenance_window: None,
-            restore_to_time: None,
-            restore_type: None,
-            serverless_scaling_configuration: None,
-            snapshot_identifier: None,
-            source_db_cluster_identifier: None,
-            storage_encrypted: None,
-            tags: None,
-            use_latest_restorable_time: None,
-            vpc_security_group_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssociatedRoles`.
-    pub fn associated_roles(mut self, value: impl Into<Value<List<DbClusterRole>>>) -> Self {
-        self.associated_roles = Some(value.into());
-        self
+    /// `AssociatedRoles` (optional).
+    pub fn associated_roles(self, value: impl Into<Value<List<DbClusterRole>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AssociatedRoles", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
+    /// `AvailabilityZones` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `BackupRetentionPeriod`.
-    pub fn backup_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.backup_retention_period = Some(value.into());
-        self
+    /// `BackupRetentionPeriod` (optional).
+    /// Range: at least 1.
+    pub fn backup_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BackupRetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `CopyTagsToSnapshot`.
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_snapshot = Some(value.into());
-        self
+    /// `CopyTagsToSnapshot` (optional).
+    pub fn copy_tags_to_snapshot(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CopyTagsToSnapshot", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterIdentifier`.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
+    /// `DBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
+    pub fn db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterParameterGroupName`.
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
+    /// `DBClusterParameterGroupName` (optional).
+    pub fn db_cluster_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DBClusterParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `DBInstanceParameterGroupName`.
-    pub fn db_instance_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_instance_parameter_group_name = Some(value.into());
-        self
+    /// `DBInstanceParameterGroupName` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn db_instance_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            6,
+            "DBInstanceParameterGroupName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DBPort`.
-    pub fn db_port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.db_port = Some(value.into());
-        self
+    /// `DBPort` (optional).
+    pub fn db_port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "DBPort", value.into().to_template()))
     }
-    /// Sets `DBSubnetGroupName`.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
+    /// `DBSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DBSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `EnableCloudwatchLogsExports`.
-    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enable_cloudwatch_logs_exports = Some(value.into());
-        self
+    /// `EnableCloudwatchLogsExports` (optional).
+    pub fn enable_cloudwatch_logs_exports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            10,
+            "EnableCloudwatchLogsExports",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `IamAuthEnabled`.
-    pub fn iam_auth_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.iam_auth_enabled = Some(value.into());
-        self
+    /// `IamAuthEnabled` (optional).
+    pub fn iam_auth_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "IamAuthEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
+    /// `PreferredBackupWindow` (optional).
+    pub fn preferred_backup_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "PreferredBackupWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `RestoreToTime`.
-    pub fn restore_to_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.restore_to_time = Some(value.into());
-        self
+    /// `RestoreToTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn restore_to_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "RestoreToTime", value.into().to_template()))
     }
-    /// Sets `RestoreType`.
-    pub fn restore_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.restore_type = Some(value.into());
-        self
+    /// `RestoreType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn restore_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "RestoreType", value.into().to_template()))
     }
-    /// Sets `ServerlessScalingConfiguration`.
+    /// `ServerlessScalingConfiguration` (optional).
     pub fn serverless_scaling_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServerlessScalingConfiguration>>,
     ) -> Self {
-        self.serverless_scaling_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            18,
+            "ServerlessScalingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SnapshotIdentifier`.
-    pub fn snapshot_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_identifier = Some(value.into());
-        self
+    /// `SnapshotIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SnapshotIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `SourceDBClusterIdentifier`.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_db_cluster_identifier = Some(value.into());
-        self
+    /// `SourceDBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(20, "SourceDBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `StorageEncrypted`.
-    pub fn storage_encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.storage_encrypted = Some(value.into());
-        self
+    /// `StorageEncrypted` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(21, "StorageEncrypted", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(22, "Tags", value.into().to_template()))
     }
-    /// Sets `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_latest_restorable_time = Some(value.into());
-        self
+    /// `UseLatestRestorableTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn use_latest_restorable_time(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(23, "UseLatestRestorableTime", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(24, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DbClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.associated_roles {
-            m.insert("AssociatedRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_retention_period {
-            m.insert("BackupRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_instance_parameter_group_name {
-            m.insert("DBInstanceParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_port {
-            m.insert("DBPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_auth_enabled {
-            m.insert("IamAuthEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restore_to_time {
-            m.insert("RestoreToTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restore_type {
-            m.insert("RestoreType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serverless_scaling_configuration {
-            m.insert("ServerlessScalingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_identifier {
-            m.insert("SnapshotIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_encrypted {
-            m.insert("StorageEncrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DbClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.associated_roles
-            .check(&path.field("AssociatedRoles"), &Rules::NONE, out);
-        self.backup_retention_period.check(
-            &path.field("BackupRetentionPeriod"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_cluster_identifier.check(
-            &path.field("DBClusterIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.serverless_scaling_configuration.check(
-            &path.field("ServerlessScalingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbClusterProps);
-
-/// Property type `DbClusterRole` of `AWS::Neptune::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct DbClusterRole {
-    /// `FeatureName` (optional).
-    pub feature_name: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `DbClusterRole` of `AWS::Neptune::DBCluster`.
+    DbClusterRole
 }
 
 impl DbClusterRole {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            feature_name: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `FeatureName`.
-    pub fn feature_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.feature_name = Some(value.into());
-        self
+    /// `FeatureName` (optional).
+    pub fn feature_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FeatureName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DbClusterRole {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.feature_name {
-            m.insert("FeatureName".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DbClusterRole {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DbClusterRole);
-
-/// Property type `ServerlessScalingConfiguration` of `AWS::Neptune::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct ServerlessScalingConfiguration {
-    /// `MaxCapacity` (required).
-    /// Range: 2.5..=128.
-    pub max_capacity: Value<f64>,
-    /// `MinCapacity` (required).
-    /// Range: 1..=128.
-    pub min_capacity: Value<f64>,
+crate::l1_struct! {
+    /// Property type `ServerlessScalingConfiguration` of `AWS::Neptune::DBCluster`.
+    ServerlessScalingConfiguration
 }
 
 impl ServerlessScalingConfiguration {
     /// The required properties: `MaxCapacity`, `MinCapacity`.
     pub fn new(max_capacity: impl Into<Value<f64>>, min_capacity: impl Into<Value<f64>>) -> Self {
-        Self {
-            max_capacity: max_capacity.into(),
-            min_capacity: min_capacity.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxCapacity", max_capacity.into().to_template())
+                .with(1, "MinCapacity", min_capacity.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServerlessScalingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxCapacity".to_owned(), self.max_capacity.to_template());
-        m.insert("MinCapacity".to_owned(), self.min_capacity.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerlessScalingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_capacity.check(
-            &path.field("MaxCapacity"),
-            &Rules {
-                minimum: Some(2.5),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_capacity.check(
-            &path.field("MinCapacity"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServerlessScalingConfiguration);
-
-/// Property type `Tag` of `AWS::Neptune::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Neptune::DBCluster`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Neptune::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct DbInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Neptune::DBInstance`.
+    DbInstance("AWS::Neptune::DBInstance", DbInstanceProps)
 }
 
 impl DbInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Neptune::DBInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBInstanceIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::NeptuneDbInstanceId> {
         self.resource.ref_value()
@@ -87,201 +39,184 @@ impl DbInstance {
     pub fn attr_port(&self) -> Value<String> {
         self.resource.get_att("Port")
     }
+
+    /// Replaces `AllowMajorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_major_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowMajorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `DBInstanceClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_class(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBInstanceClass", value.into())
+    }
+
+    /// Replaces `DBInstanceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBInstanceIdentifier", value.into())
+    }
+
+    /// Replaces `DBParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBParameterGroupName", value.into())
+    }
+
+    /// Replaces `DBSnapshotIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_snapshot_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSnapshotIdentifier", value.into())
+    }
+
+    /// Replaces `DBSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSubnetGroupName", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Neptune::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct DbInstanceProps {
-    /// `AllowMajorVersionUpgrade` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub allow_major_version_upgrade: Option<Value<bool>>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `DBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_cluster_identifier: Option<Value<String>>,
-    /// `DBInstanceClass` (required).
-    pub db_instance_class: Value<String>,
-    /// `DBInstanceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_instance_identifier: Option<Value<String>>,
-    /// `DBParameterGroupName` (optional).
-    pub db_parameter_group_name: Option<Value<String>>,
-    /// `DBSnapshotIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub db_snapshot_identifier: Option<Value<String>>,
-    /// `DBSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_subnet_group_name: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `PubliclyAccessible` (optional).
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Neptune::DBInstance`.
+    DbInstanceProps
 }
 
 impl DbInstanceProps {
     /// The required properties: `DBInstanceClass`.
     pub fn new(db_instance_class: impl Into<Value<String>>) -> Self {
-        Self {
-            allow_major_version_upgrade: None,
-            auto_minor_version_upgrade: None,
-            availability_zone: None,
-            db_cluster_identifier: None,
-            db_instance_class: db_instance_class.into(),
-            db_instance_identifier: None,
-            db_parameter_group_name: None,
-            db_snapshot_identifier: None,
-            db_subnet_group_name: None,
-            preferred_maintenance_window: None,
-            publicly_accessible: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "DBInstanceClass",
+            db_instance_class.into().to_template(),
+        ))
     }
-    /// Sets `AllowMajorVersionUpgrade`.
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_major_version_upgrade = Some(value.into());
-        self
+    /// `AllowMajorVersionUpgrade` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn allow_major_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowMajorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterIdentifier`.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
+    /// `DBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DBInstanceIdentifier`.
-    pub fn db_instance_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
+    /// `DBInstanceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_instance_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DBInstanceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DBParameterGroupName`.
-    pub fn db_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_parameter_group_name = Some(value.into());
-        self
+    /// `DBParameterGroupName` (optional).
+    pub fn db_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DBParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `DBSnapshotIdentifier`.
-    pub fn db_snapshot_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_snapshot_identifier = Some(value.into());
-        self
+    /// `DBSnapshotIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn db_snapshot_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DBSnapshotIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DBSubnetGroupName`.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
+    /// `DBSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DBSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_major_version_upgrade {
-            m.insert("AllowMajorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DBInstanceClass".to_owned(),
-            self.db_instance_class.to_template(),
-        );
-        if let Some(v) = &self.db_instance_identifier {
-            m.insert("DBInstanceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_parameter_group_name {
-            m.insert("DBParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_snapshot_identifier {
-            m.insert("DBSnapshotIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DbInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DbInstanceProps);
-
-/// Property type `Tag` of `AWS::Neptune::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NeptuneGraph::Graph`.
-#[derive(Debug, Clone)]
-pub struct Graph {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Graph {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Graph {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Graph {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NeptuneGraph::Graph`.
+    Graph("AWS::NeptuneGraph::Graph", GraphProps)
 }
 
 impl Graph {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NeptuneGraph::Graph";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GraphProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GraphId` (typed).
     pub fn ref_value(&self) -> Value<ids::GraphId> {
         self.resource.ref_value()
@@ -92,277 +44,161 @@ impl Graph {
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `GraphName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_graph_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GraphName", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `ProvisionedMemory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_memory(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ProvisionedMemory", value.into())
+    }
+
+    /// Replaces `PublicConnectivity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_connectivity(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PublicConnectivity", value.into())
+    }
+
+    /// Replaces `ReplicaCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replica_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ReplicaCount", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VectorSearchConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_search_configuration(
+        &self,
+        value: impl Into<Value<VectorSearchConfiguration>>,
+    ) {
+        self.resource
+            .set_property("VectorSearchConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::NeptuneGraph::Graph`.
-#[derive(Debug, Clone)]
-pub struct GraphProps {
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `GraphName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$`.
-    pub graph_name: Option<Value<String>>,
-    /// `KmsKeyIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}`.
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `ProvisionedMemory` (required).
-    /// Range: 16..=24576.
-    pub provisioned_memory: Value<i64>,
-    /// `PublicConnectivity` (optional).
-    pub public_connectivity: Option<Value<bool>>,
-    /// `ReplicaCount` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=2.
-    pub replica_count: Option<Value<i64>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VectorSearchConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vector_search_configuration: Option<Value<VectorSearchConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NeptuneGraph::Graph`.
+    GraphProps
 }
 
 impl GraphProps {
     /// The required properties: `ProvisionedMemory`.
     pub fn new(provisioned_memory: impl Into<Value<i64>>) -> Self {
-        Self {
-            deletion_protection: None,
-            graph_name: None,
-            kms_key_identifier: None,
-            provisioned_memory: provisioned_memory.into(),
-            public_connectivity: None,
-            replica_count: None,
-            tags: None,
-            vector_search_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "ProvisionedMemory",
+            provisioned_memory.into().to_template(),
+        ))
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `GraphName`.
-    pub fn graph_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.graph_name = Some(value.into());
-        self
+    /// `GraphName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$`.
+    pub fn graph_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GraphName", value.into().to_template()))
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}`.
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `PublicConnectivity`.
-    pub fn public_connectivity(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.public_connectivity = Some(value.into());
-        self
+    /// `PublicConnectivity` (optional).
+    pub fn public_connectivity(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PublicConnectivity", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicaCount`.
-    pub fn replica_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.replica_count = Some(value.into());
-        self
+    /// `ReplicaCount` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 0 to 2.
+    pub fn replica_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "ReplicaCount", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VectorSearchConfiguration`.
+    /// `VectorSearchConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn vector_search_configuration(
-        mut self,
+        self,
         value: impl Into<Value<VectorSearchConfiguration>>,
     ) -> Self {
-        self.vector_search_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "VectorSearchConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GraphProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.graph_name {
-            m.insert("GraphName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProvisionedMemory".to_owned(),
-            self.provisioned_memory.to_template(),
-        );
-        if let Some(v) = &self.public_connectivity {
-            m.insert("PublicConnectivity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replica_count {
-            m.insert("ReplicaCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vector_search_configuration {
-            m.insert("VectorSearchConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GraphProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.graph_name.check(
-            &path.field("GraphName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_identifier.check(
-            &path.field("KmsKeyIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(
-                    "arn:aws(|-cn|-us-gov):kms:[a-zA-Z0-9-]*:[0-9]{12}:key/[a-zA-Z0-9-]{36}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioned_memory.check(
-            &path.field("ProvisionedMemory"),
-            &Rules {
-                minimum: Some(16.0),
-                maximum: Some(24576.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replica_count.check(
-            &path.field("ReplicaCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vector_search_configuration.check(
-            &path.field("VectorSearchConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GraphProps);
-
-/// Property type `Tag` of `AWS::NeptuneGraph::Graph`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::NeptuneGraph::Graph`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VectorSearchConfiguration` of `AWS::NeptuneGraph::Graph`.
-#[derive(Debug, Clone)]
-pub struct VectorSearchConfiguration {
-    /// `VectorSearchDimension` (required).
-    pub vector_search_dimension: Value<i64>,
+crate::l1_struct! {
+    /// Property type `VectorSearchConfiguration` of `AWS::NeptuneGraph::Graph`.
+    VectorSearchConfiguration
 }
 
 impl VectorSearchConfiguration {
     /// The required properties: `VectorSearchDimension`.
     pub fn new(vector_search_dimension: impl Into<Value<i64>>) -> Self {
-        Self {
-            vector_search_dimension: vector_search_dimension.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VectorSearchDimension",
+            vector_search_dimension.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for VectorSearchConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VectorSearchDimension".to_owned(),
-            self.vector_search_dimension.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VectorSearchConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VectorSearchConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NeptuneGraph::GraphSnapshot`.
-#[derive(Debug, Clone)]
-pub struct GraphSnapshot {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GraphSnapshot {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GraphSnapshot {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GraphSnapshot {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NeptuneGraph::GraphSnapshot`.
+    GraphSnapshot("AWS::NeptuneGraph::GraphSnapshot", GraphSnapshotProps)
 }
 
 impl GraphSnapshot {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NeptuneGraph::GraphSnapshot";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GraphSnapshotProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::GraphSnapshotArn> {
         self.resource.ref_value()
@@ -102,142 +54,50 @@ impl GraphSnapshot {
     pub fn attr_kms_key_identifier(&self) -> Value<String> {
         self.resource.get_att("KmsKeyIdentifier")
     }
+
+    /// Replaces `GraphIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_graph_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GraphIdentifier", value.into())
+    }
+
+    /// Replaces `SnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::NeptuneGraph::GraphSnapshot`.
-#[derive(Debug, Clone)]
-pub struct GraphSnapshotProps {
-    /// `GraphIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^g-[a-z0-9]{10}$`.
-    pub graph_identifier: Option<Value<String>>,
-    /// `SnapshotName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub snapshot_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NeptuneGraph::GraphSnapshot`.
+    GraphSnapshotProps
 }
 
 impl GraphSnapshotProps {
     /// The required properties: `SnapshotName`.
     pub fn new(snapshot_name: impl Into<Value<String>>) -> Self {
-        Self {
-            graph_identifier: None,
-            snapshot_name: snapshot_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "SnapshotName", snapshot_name.into().to_template()))
     }
-    /// Sets `GraphIdentifier`.
-    pub fn graph_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.graph_identifier = Some(value.into());
-        self
+    /// `GraphIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^g-[a-z0-9]{10}$`.
+    pub fn graph_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GraphIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GraphSnapshotProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.graph_identifier {
-            m.insert("GraphIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("SnapshotName".to_owned(), self.snapshot_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for GraphSnapshotProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.graph_identifier.check(
-            &path.field("GraphIdentifier"),
-            &Rules {
-                pattern: Some("^g-[a-z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_name.check(
-            &path.field("SnapshotName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GraphSnapshotProps);
-
-/// Property type `Tag` of `AWS::NeptuneGraph::GraphSnapshot`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

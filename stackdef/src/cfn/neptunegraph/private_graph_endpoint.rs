@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NeptuneGraph::PrivateGraphEndpoint`.
-#[derive(Debug, Clone)]
-pub struct PrivateGraphEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PrivateGraphEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PrivateGraphEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PrivateGraphEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NeptuneGraph::PrivateGraphEndpoint`.
+    PrivateGraphEndpoint("AWS::NeptuneGraph::PrivateGraphEndpoint", PrivateGraphEndpointProps)
 }
 
 impl PrivateGraphEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NeptuneGraph::PrivateGraphEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PrivateGraphEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PrivateGraphEndpointIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::PrivateGraphEndpointId> {
         self.resource.ref_value()
@@ -87,28 +39,35 @@ impl PrivateGraphEndpoint {
     pub fn attr_vpc_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointId")
     }
+
+    /// Replaces `GraphIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_graph_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GraphIdentifier", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::NeptuneGraph::PrivateGraphEndpoint`.
-#[derive(Debug, Clone)]
-pub struct PrivateGraphEndpointProps {
-    /// `GraphIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^g-[a-z0-9]{10}$`.
-    pub graph_identifier: Value<String>,
-    /// `SecurityGroupIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=6.
-    /// Each item: Pattern: `^subnet-[a-z0-9]+$`.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^vpc-[a-z0-9]+$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::NeptuneGraph::PrivateGraphEndpoint`.
+    PrivateGraphEndpointProps
 }
 
 impl PrivateGraphEndpointProps {
@@ -117,82 +76,26 @@ impl PrivateGraphEndpointProps {
         graph_identifier: impl Into<Value<String>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            graph_identifier: graph_identifier.into(),
-            security_group_ids: None,
-            subnet_ids: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GraphIdentifier", graph_identifier.into().to_template())
+                .with(3, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivateGraphEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GraphIdentifier".to_owned(),
-            self.graph_identifier.to_template(),
-        );
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `SubnetIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 6.
+    /// Each item: Pattern: `^subnet-[a-z0-9]+$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl Check for PrivateGraphEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.graph_identifier.check(
-            &path.field("GraphIdentifier"),
-            &Rules {
-                pattern: Some("^g-[a-z0-9]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^subnet-[a-z0-9]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                pattern: Some("^vpc-[a-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PrivateGraphEndpointProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::NetworkFirewall::Firewall`.
-#[derive(Debug, Clone)]
-pub struct Firewall {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Firewall {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Firewall {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Firewall {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkFirewall::Firewall`.
+    Firewall("AWS::NetworkFirewall::Firewall", FirewallProps)
 }
 
 impl Firewall {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkFirewall::Firewall";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FirewallProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FirewallArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FirewallArn> {
         self.resource.ref_value()
@@ -94,53 +46,101 @@ impl Firewall {
     }
 
     /// `Fn::GetAtt` `EndpointIds`.
-    pub fn attr_endpoint_ids(&self) -> Value<serde_json::Value> {
+    pub fn attr_endpoint_ids(&self) -> Value<Json> {
         self.resource.get_att("EndpointIds")
+    }
+
+    /// Replaces `AvailabilityZoneChangeProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_change_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AvailabilityZoneChangeProtection", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_mappings(
+        &self,
+        value: impl Into<Value<List<AvailabilityZoneMapping>>>,
+    ) {
+        self.resource
+            .set_property("AvailabilityZoneMappings", value.into())
+    }
+
+    /// Replaces `DeleteProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DeleteProtection", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnabledAnalysisTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled_analysis_types(&self, value: impl Into<Value<List<EnabledAnalysisType>>>) {
+        self.resource
+            .set_property("EnabledAnalysisTypes", value.into())
+    }
+
+    /// Replaces `FirewallName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FirewallName", value.into())
+    }
+
+    /// Replaces `FirewallPolicyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_policy_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FirewallPolicyArn", value.into())
+    }
+
+    /// Replaces `FirewallPolicyChangeProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_policy_change_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("FirewallPolicyChangeProtection", value.into())
+    }
+
+    /// Replaces `SubnetChangeProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_change_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SubnetChangeProtection", value.into())
+    }
+
+    /// Replaces `SubnetMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_mappings(&self, value: impl Into<Value<List<SubnetMapping>>>) {
+        self.resource.set_property("SubnetMappings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TransitGatewayId", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
     }
 }
 
-/// Properties of `AWS::NetworkFirewall::Firewall`.
-#[derive(Debug, Clone)]
-pub struct FirewallProps {
-    /// `AvailabilityZoneChangeProtection` (optional).
-    pub availability_zone_change_protection: Option<Value<bool>>,
-    /// `AvailabilityZoneMappings` (optional).
-    pub availability_zone_mappings: Option<Value<List<AvailabilityZoneMapping>>>,
-    /// `DeleteProtection` (optional).
-    pub delete_protection: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^.*$`.
-    pub description: Option<Value<String>>,
-    /// `EnabledAnalysisTypes` (optional).
-    pub enabled_analysis_types: Option<Value<List<EnabledAnalysisType>>>,
-    /// `FirewallName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub firewall_name: Value<String>,
-    /// `FirewallPolicyArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws.*$`.
-    pub firewall_policy_arn: Value<String>,
-    /// `FirewallPolicyChangeProtection` (optional).
-    pub firewall_policy_change_protection: Option<Value<bool>>,
-    /// `SubnetChangeProtection` (optional).
-    pub subnet_change_protection: Option<Value<bool>>,
-    /// `SubnetMappings` (optional).
-    pub subnet_mappings: Option<Value<List<SubnetMapping>>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayId` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^tgw-[0-9a-z]+$`.
-    pub transit_gateway_id: Option<Value<String>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^vpc-[0-9a-f]+$`.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkFirewall::Firewall`.
+    FirewallProps
 }
 
 impl FirewallProps {
@@ -149,467 +149,151 @@ impl FirewallProps {
         firewall_name: impl Into<Value<String>>,
         firewall_policy_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            availability_zone_change_protection: None,
-            availability_zone_mappings: None,
-            delete_protection: None,
-            description: None,
-            enabled_analysis_types: None,
-            firewall_name: firewall_name.into(),
-            firewall_policy_arn: firewall_policy_arn.into(),
-            firewall_policy_change_protection: None,
-            subnet_change_protection: None,
-            subnet_mappings: None,
-            tags: None,
-            transit_gateway_id: None,
-            vpc_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "FirewallName", firewall_name.into().to_template())
+                .with(
+                    6,
+                    "FirewallPolicyArn",
+                    firewall_policy_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AvailabilityZoneChangeProtection`.
-    pub fn availability_zone_change_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.availability_zone_change_protection = Some(value.into());
-        self
+    /// `AvailabilityZoneChangeProtection` (optional).
+    pub fn availability_zone_change_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AvailabilityZoneChangeProtection",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityZoneMappings`.
+    /// `AvailabilityZoneMappings` (optional).
     pub fn availability_zone_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<AvailabilityZoneMapping>>>,
     ) -> Self {
-        self.availability_zone_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneMappings", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteProtection`.
-    pub fn delete_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_protection = Some(value.into());
-        self
+    /// `DeleteProtection` (optional).
+    pub fn delete_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DeleteProtection", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `^.*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `EnabledAnalysisTypes`.
+    /// `EnabledAnalysisTypes` (optional).
     pub fn enabled_analysis_types(
-        mut self,
+        self,
         value: impl Into<Value<List<EnabledAnalysisType>>>,
     ) -> Self {
-        self.enabled_analysis_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "EnabledAnalysisTypes", value.into().to_template()),
+        )
     }
-    /// Sets `FirewallPolicyChangeProtection`.
-    pub fn firewall_policy_change_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.firewall_policy_change_protection = Some(value.into());
-        self
+    /// `FirewallPolicyChangeProtection` (optional).
+    pub fn firewall_policy_change_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            7,
+            "FirewallPolicyChangeProtection",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SubnetChangeProtection`.
-    pub fn subnet_change_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.subnet_change_protection = Some(value.into());
-        self
+    /// `SubnetChangeProtection` (optional).
+    pub fn subnet_change_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SubnetChangeProtection", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetMappings`.
-    pub fn subnet_mappings(mut self, value: impl Into<Value<List<SubnetMapping>>>) -> Self {
-        self.subnet_mappings = Some(value.into());
-        self
+    /// `SubnetMappings` (optional).
+    pub fn subnet_mappings(self, value: impl Into<Value<List<SubnetMapping>>>) -> Self {
+        Self(self.0.with(9, "SubnetMappings", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TransitGatewayId`.
-    pub fn transit_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transit_gateway_id = Some(value.into());
-        self
+    /// `TransitGatewayId` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^tgw-[0-9a-z]+$`.
+    pub fn transit_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TransitGatewayId", value.into().to_template()),
+        )
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirewallProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_change_protection {
-            m.insert(
-                "AvailabilityZoneChangeProtection".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.availability_zone_mappings {
-            m.insert("AvailabilityZoneMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_protection {
-            m.insert("DeleteProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled_analysis_types {
-            m.insert("EnabledAnalysisTypes".to_owned(), v.to_template());
-        }
-        m.insert("FirewallName".to_owned(), self.firewall_name.to_template());
-        m.insert(
-            "FirewallPolicyArn".to_owned(),
-            self.firewall_policy_arn.to_template(),
-        );
-        if let Some(v) = &self.firewall_policy_change_protection {
-            m.insert("FirewallPolicyChangeProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_change_protection {
-            m.insert("SubnetChangeProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_mappings {
-            m.insert("SubnetMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transit_gateway_id {
-            m.insert("TransitGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^vpc-[0-9a-f]+$`.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(12, "VpcId", value.into().to_template()))
     }
 }
 
-impl Check for FirewallProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone_mappings.check(
-            &path.field("AvailabilityZoneMappings"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.enabled_analysis_types
-            .check(&path.field("EnabledAnalysisTypes"), &Rules::NONE, out);
-        self.firewall_name.check(
-            &path.field("FirewallName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firewall_policy_arn.check(
-            &path.field("FirewallPolicyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:aws.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_mappings
-            .check(&path.field("SubnetMappings"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transit_gateway_id.check(
-            &path.field("TransitGatewayId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^tgw-[0-9a-z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^vpc-[0-9a-f]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallProps);
-
-/// Property type `AvailabilityZoneMapping` of `AWS::NetworkFirewall::Firewall`.
-#[derive(Debug, Clone)]
-pub struct AvailabilityZoneMapping {
-    /// `AvailabilityZone` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^\S+$`.
-    pub availability_zone: Value<String>,
+crate::l1_struct! {
+    /// Property type `AvailabilityZoneMapping` of `AWS::NetworkFirewall::Firewall`.
+    AvailabilityZoneMapping
 }
 
 impl AvailabilityZoneMapping {
     /// The required properties: `AvailabilityZone`.
     pub fn new(availability_zone: impl Into<Value<String>>) -> Self {
-        Self {
-            availability_zone: availability_zone.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AvailabilityZone",
+            availability_zone.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AvailabilityZoneMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AvailabilityZone".to_owned(),
-            self.availability_zone.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EnabledAnalysisType`.
+    EnabledAnalysisType {
+        /// `TLS_SNI`
+        TlsSni = "TLS_SNI",
+        /// `HTTP_HOST`
+        HttpHost = "HTTP_HOST",
     }
 }
 
-impl Check for AvailabilityZoneMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AvailabilityZoneMapping);
-
-/// Values of `EnabledAnalysisType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnabledAnalysisType {
-    /// `TLS_SNI`
-    TlsSni,
-    /// `HTTP_HOST`
-    HttpHost,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnabledAnalysisType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TLS_SNI", "HTTP_HOST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TlsSni => "TLS_SNI",
-            Self::HttpHost => "HTTP_HOST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnabledAnalysisType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnabledAnalysisType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnabledAnalysisType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TLS_SNI" => Self::TlsSni,
-            "HTTP_HOST" => Self::HttpHost,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnabledAnalysisType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnabledAnalysisType::from(s))
-    }
-}
-
-crate::impl_literal!(EnabledAnalysisType);
-
-/// Property type `SubnetMapping` of `AWS::NetworkFirewall::Firewall`.
-#[derive(Debug, Clone)]
-pub struct SubnetMapping {
-    /// `IPAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `SubnetId` (required).
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Property type `SubnetMapping` of `AWS::NetworkFirewall::Firewall`.
+    SubnetMapping
 }
 
 impl SubnetMapping {
     /// The required properties: `SubnetId`.
     pub fn new(subnet_id: impl Into<Value<ids::SubnetId>>) -> Self {
-        Self {
-            ip_address_type: None,
-            subnet_id: subnet_id.into(),
-        }
+        Self(crate::Properties::new().with(1, "SubnetId", subnet_id.into().to_template()))
     }
-    /// Sets `IPAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IPAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(0, "IPAddressType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SubnetMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IPAddressType".to_owned(), v.to_template());
-        }
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `DUALSTACK`
+        Dualstack = "DUALSTACK",
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `IPV6`
+        Ipv6 = "IPV6",
     }
 }
 
-impl Check for SubnetMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_address_type
-            .check(&path.field("IPAddressType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SubnetMapping);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `DUALSTACK`
-    Dualstack,
-    /// `IPV4`
-    Ipv4,
-    /// `IPV6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DUALSTACK", "IPV4", "IPV6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dualstack => "DUALSTACK",
-            Self::Ipv4 => "IPV4",
-            Self::Ipv6 => "IPV6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DUALSTACK" => Self::Dualstack,
-            "IPV4" => Self::Ipv4,
-            "IPV6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `Tag` of `AWS::NetworkFirewall::Firewall`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

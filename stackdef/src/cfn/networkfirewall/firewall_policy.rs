@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct FirewallPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FirewallPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FirewallPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FirewallPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkFirewall::FirewallPolicy`.
+    FirewallPolicy("AWS::NetworkFirewall::FirewallPolicy", FirewallPolicyProps)
 }
 
 impl FirewallPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkFirewall::FirewallPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FirewallPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FirewallPolicyArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FirewallPolicyArn> {
         self.resource.ref_value()
@@ -87,25 +39,36 @@ impl FirewallPolicy {
     pub fn attr_firewall_policy_id(&self) -> Value<String> {
         self.resource.get_att("FirewallPolicyId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FirewallPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_policy(&self, value: impl Into<Value<FirewallPolicyProperty>>) {
+        self.resource.set_property("FirewallPolicy", value.into())
+    }
+
+    /// Replaces `FirewallPolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FirewallPolicyName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct FirewallPolicyProps {
-    /// `Description` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^.*$`.
-    pub description: Option<Value<String>>,
-    /// `FirewallPolicy` (required).
-    pub firewall_policy: Value<FirewallPolicyProperty>,
-    /// `FirewallPolicyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub firewall_policy_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkFirewall::FirewallPolicy`.
+    FirewallPolicyProps
 }
 
 impl FirewallPolicyProps {
@@ -114,109 +77,32 @@ impl FirewallPolicyProps {
         firewall_policy: impl Into<Value<FirewallPolicyProperty>>,
         firewall_policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            firewall_policy: firewall_policy.into(),
-            firewall_policy_name: firewall_policy_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FirewallPolicy", firewall_policy.into().to_template())
+                .with(
+                    2,
+                    "FirewallPolicyName",
+                    firewall_policy_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^.*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirewallPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FirewallPolicy".to_owned(),
-            self.firewall_policy.to_template(),
-        );
-        m.insert(
-            "FirewallPolicyName".to_owned(),
-            self.firewall_policy_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FirewallPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firewall_policy
-            .check(&path.field("FirewallPolicy"), &Rules::NONE, out);
-        self.firewall_policy_name.check(
-            &path.field("FirewallPolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallPolicyProps);
-
-/// Property type `FirewallPolicyProperty` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct FirewallPolicyProperty {
-    /// `EnableTLSSessionHolding` (optional).
-    pub enable_tls_session_holding: Option<Value<bool>>,
-    /// `PolicyVariables` (optional).
-    pub policy_variables: Option<Value<PolicyVariables>>,
-    /// `StatefulDefaultActions` (optional).
-    pub stateful_default_actions: Option<Value<List<String>>>,
-    /// `StatefulEngineOptions` (optional).
-    pub stateful_engine_options: Option<Value<StatefulEngineOptions>>,
-    /// `StatefulRuleGroupReferences` (optional).
-    pub stateful_rule_group_references: Option<Value<List<StatefulRuleGroupReference>>>,
-    /// `StatelessCustomActions` (optional).
-    pub stateless_custom_actions: Option<Value<List<CustomAction>>>,
-    /// `StatelessDefaultActions` (required).
-    pub stateless_default_actions: Value<List<String>>,
-    /// `StatelessFragmentDefaultActions` (required).
-    pub stateless_fragment_default_actions: Value<List<String>>,
-    /// `StatelessRuleGroupReferences` (optional).
-    pub stateless_rule_group_references: Option<Value<List<StatelessRuleGroupReference>>>,
-    /// `TLSInspectionConfigurationArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(arn:aws.*)$`.
-    pub tls_inspection_configuration_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FirewallPolicyProperty` of `AWS::NetworkFirewall::FirewallPolicy`.
+    FirewallPolicyProperty
 }
 
 impl FirewallPolicyProperty {
@@ -225,661 +111,246 @@ impl FirewallPolicyProperty {
         stateless_default_actions: impl Into<Value<List<String>>>,
         stateless_fragment_default_actions: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            enable_tls_session_holding: None,
-            policy_variables: None,
-            stateful_default_actions: None,
-            stateful_engine_options: None,
-            stateful_rule_group_references: None,
-            stateless_custom_actions: None,
-            stateless_default_actions: stateless_default_actions.into(),
-            stateless_fragment_default_actions: stateless_fragment_default_actions.into(),
-            stateless_rule_group_references: None,
-            tls_inspection_configuration_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    6,
+                    "StatelessDefaultActions",
+                    stateless_default_actions.into().to_template(),
+                )
+                .with(
+                    7,
+                    "StatelessFragmentDefaultActions",
+                    stateless_fragment_default_actions.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EnableTLSSessionHolding`.
-    pub fn enable_tls_session_holding(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_tls_session_holding = Some(value.into());
-        self
+    /// `EnableTLSSessionHolding` (optional).
+    pub fn enable_tls_session_holding(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableTLSSessionHolding", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyVariables`.
-    pub fn policy_variables(mut self, value: impl Into<Value<PolicyVariables>>) -> Self {
-        self.policy_variables = Some(value.into());
-        self
+    /// `PolicyVariables` (optional).
+    pub fn policy_variables(self, value: impl Into<Value<PolicyVariables>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PolicyVariables", value.into().to_template()),
+        )
     }
-    /// Sets `StatefulDefaultActions`.
-    pub fn stateful_default_actions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.stateful_default_actions = Some(value.into());
-        self
+    /// `StatefulDefaultActions` (optional).
+    pub fn stateful_default_actions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StatefulDefaultActions", value.into().to_template()),
+        )
     }
-    /// Sets `StatefulEngineOptions`.
-    pub fn stateful_engine_options(
-        mut self,
-        value: impl Into<Value<StatefulEngineOptions>>,
-    ) -> Self {
-        self.stateful_engine_options = Some(value.into());
-        self
+    /// `StatefulEngineOptions` (optional).
+    pub fn stateful_engine_options(self, value: impl Into<Value<StatefulEngineOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StatefulEngineOptions", value.into().to_template()),
+        )
     }
-    /// Sets `StatefulRuleGroupReferences`.
+    /// `StatefulRuleGroupReferences` (optional).
     pub fn stateful_rule_group_references(
-        mut self,
+        self,
         value: impl Into<Value<List<StatefulRuleGroupReference>>>,
     ) -> Self {
-        self.stateful_rule_group_references = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "StatefulRuleGroupReferences", value.into().to_template()),
+        )
     }
-    /// Sets `StatelessCustomActions`.
-    pub fn stateless_custom_actions(mut self, value: impl Into<Value<List<CustomAction>>>) -> Self {
-        self.stateless_custom_actions = Some(value.into());
-        self
+    /// `StatelessCustomActions` (optional).
+    pub fn stateless_custom_actions(self, value: impl Into<Value<List<CustomAction>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StatelessCustomActions", value.into().to_template()),
+        )
     }
-    /// Sets `StatelessRuleGroupReferences`.
+    /// `StatelessRuleGroupReferences` (optional).
     pub fn stateless_rule_group_references(
-        mut self,
+        self,
         value: impl Into<Value<List<StatelessRuleGroupReference>>>,
     ) -> Self {
-        self.stateless_rule_group_references = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "StatelessRuleGroupReferences",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TLSInspectionConfigurationArn`.
-    pub fn tls_inspection_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tls_inspection_configuration_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirewallPolicyProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_tls_session_holding {
-            m.insert("EnableTLSSessionHolding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy_variables {
-            m.insert("PolicyVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stateful_default_actions {
-            m.insert("StatefulDefaultActions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stateful_engine_options {
-            m.insert("StatefulEngineOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stateful_rule_group_references {
-            m.insert("StatefulRuleGroupReferences".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stateless_custom_actions {
-            m.insert("StatelessCustomActions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StatelessDefaultActions".to_owned(),
-            self.stateless_default_actions.to_template(),
-        );
-        m.insert(
-            "StatelessFragmentDefaultActions".to_owned(),
-            self.stateless_fragment_default_actions.to_template(),
-        );
-        if let Some(v) = &self.stateless_rule_group_references {
-            m.insert("StatelessRuleGroupReferences".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_inspection_configuration_arn {
-            m.insert("TLSInspectionConfigurationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TLSInspectionConfigurationArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^(arn:aws.*)$`.
+    pub fn tls_inspection_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "TLSInspectionConfigurationArn",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for FirewallPolicyProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_variables
-            .check(&path.field("PolicyVariables"), &Rules::NONE, out);
-        self.stateful_engine_options
-            .check(&path.field("StatefulEngineOptions"), &Rules::NONE, out);
-        self.stateful_rule_group_references.check(
-            &path.field("StatefulRuleGroupReferences"),
-            &Rules::NONE,
-            out,
-        );
-        self.stateless_custom_actions.check(
-            &path.field("StatelessCustomActions"),
-            &Rules::NONE,
-            out,
-        );
-        self.stateless_rule_group_references.check(
-            &path.field("StatelessRuleGroupReferences"),
-            &Rules::NONE,
-            out,
-        );
-        self.tls_inspection_configuration_arn.check(
-            &path.field("TLSInspectionConfigurationArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(arn:aws.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallPolicyProperty);
-
-/// Property type `PolicyVariables` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct PolicyVariables {
-    /// `RuleVariables` (optional).
-    pub rule_variables: Option<Value<Map<IpSet>>>,
+crate::l1_struct! {
+    /// Property type `PolicyVariables` of `AWS::NetworkFirewall::FirewallPolicy`.
+    PolicyVariables(default)
 }
 
 impl PolicyVariables {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            rule_variables: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RuleVariables`.
-    pub fn rule_variables(mut self, value: impl Into<Value<Map<IpSet>>>) -> Self {
-        self.rule_variables = Some(value.into());
-        self
+    /// `RuleVariables` (optional).
+    pub fn rule_variables(self, value: impl Into<Value<Map<IpSet>>>) -> Self {
+        Self(self.0.with(0, "RuleVariables", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PolicyVariables {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rule_variables {
-            m.insert("RuleVariables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyVariables {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_variables
-            .check(&path.field("RuleVariables"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyVariables);
-
-/// Property type `IpSet` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct IpSet {
-    /// `Definition` (optional).
-    /// Each item: Length: 1..= characters.
-    /// Each item: Pattern: `^.*$`.
-    pub definition: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `IpSet` of `AWS::NetworkFirewall::FirewallPolicy`.
+    IpSet(default)
 }
 
 impl IpSet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { definition: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.definition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Definition` (optional).
+    /// Each item: Length: at least 1 characters.
+    /// Each item: Pattern: `^.*$`.
+    pub fn definition(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Definition", value.into().to_template()))
     }
 }
 
-impl Check for IpSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition.check(
-            &path.field("Definition"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            pattern: Some("^.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpSet);
-
-/// Property type `StatefulEngineOptions` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct StatefulEngineOptions {
-    /// `FlowTimeouts` (optional).
-    pub flow_timeouts: Option<Value<FlowTimeouts>>,
-    /// `RuleOrder` (optional).
-    pub rule_order: Option<Value<RuleOrder>>,
-    /// `StreamExceptionPolicy` (optional).
-    pub stream_exception_policy: Option<Value<StreamExceptionPolicy>>,
+crate::l1_struct! {
+    /// Property type `StatefulEngineOptions` of `AWS::NetworkFirewall::FirewallPolicy`.
+    StatefulEngineOptions(default)
 }
 
 impl StatefulEngineOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            flow_timeouts: None,
-            rule_order: None,
-            stream_exception_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FlowTimeouts`.
-    pub fn flow_timeouts(mut self, value: impl Into<Value<FlowTimeouts>>) -> Self {
-        self.flow_timeouts = Some(value.into());
-        self
+    /// `FlowTimeouts` (optional).
+    pub fn flow_timeouts(self, value: impl Into<Value<FlowTimeouts>>) -> Self {
+        Self(self.0.with(0, "FlowTimeouts", value.into().to_template()))
     }
-    /// Sets `RuleOrder`.
-    pub fn rule_order(mut self, value: impl Into<Value<RuleOrder>>) -> Self {
-        self.rule_order = Some(value.into());
-        self
+    /// `RuleOrder` (optional).
+    pub fn rule_order(self, value: impl Into<Value<RuleOrder>>) -> Self {
+        Self(self.0.with(1, "RuleOrder", value.into().to_template()))
     }
-    /// Sets `StreamExceptionPolicy`.
-    pub fn stream_exception_policy(
-        mut self,
-        value: impl Into<Value<StreamExceptionPolicy>>,
-    ) -> Self {
-        self.stream_exception_policy = Some(value.into());
-        self
+    /// `StreamExceptionPolicy` (optional).
+    pub fn stream_exception_policy(self, value: impl Into<Value<StreamExceptionPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StreamExceptionPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StatefulEngineOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.flow_timeouts {
-            m.insert("FlowTimeouts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_order {
-            m.insert("RuleOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_exception_policy {
-            m.insert("StreamExceptionPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StatefulEngineOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flow_timeouts
-            .check(&path.field("FlowTimeouts"), &Rules::NONE, out);
-        self.rule_order
-            .check(&path.field("RuleOrder"), &Rules::NONE, out);
-        self.stream_exception_policy
-            .check(&path.field("StreamExceptionPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StatefulEngineOptions);
-
-/// Property type `FlowTimeouts` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct FlowTimeouts {
-    /// `TcpIdleTimeoutSeconds` (optional).
-    /// Range: 60..=6000.
-    pub tcp_idle_timeout_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `FlowTimeouts` of `AWS::NetworkFirewall::FirewallPolicy`.
+    FlowTimeouts(default)
 }
 
 impl FlowTimeouts {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tcp_idle_timeout_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TcpIdleTimeoutSeconds`.
-    pub fn tcp_idle_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.tcp_idle_timeout_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlowTimeouts {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tcp_idle_timeout_seconds {
-            m.insert("TcpIdleTimeoutSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TcpIdleTimeoutSeconds` (optional).
+    /// Range: 60 to 6000.
+    pub fn tcp_idle_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "TcpIdleTimeoutSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FlowTimeouts {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tcp_idle_timeout_seconds.check(
-            &path.field("TcpIdleTimeoutSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(6000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RuleOrder`.
+    RuleOrder {
+        /// `DEFAULT_ACTION_ORDER`
+        DefaultActionOrder = "DEFAULT_ACTION_ORDER",
+        /// `STRICT_ORDER`
+        StrictOrder = "STRICT_ORDER",
     }
 }
 
-crate::impl_literal!(FlowTimeouts);
-
-/// Values of `RuleOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleOrder {
-    /// `DEFAULT_ACTION_ORDER`
-    DefaultActionOrder,
-    /// `STRICT_ORDER`
-    StrictOrder,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT_ACTION_ORDER", "STRICT_ORDER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DefaultActionOrder => "DEFAULT_ACTION_ORDER",
-            Self::StrictOrder => "STRICT_ORDER",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `StreamExceptionPolicy`.
+    StreamExceptionPolicy {
+        /// `DROP`
+        Drop = "DROP",
+        /// `CONTINUE`
+        Continue = "CONTINUE",
+        /// `REJECT`
+        Reject = "REJECT",
     }
 }
 
-impl ToTemplate for RuleOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT_ACTION_ORDER" => Self::DefaultActionOrder,
-            "STRICT_ORDER" => Self::StrictOrder,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleOrder::from(s))
-    }
-}
-
-crate::impl_literal!(RuleOrder);
-
-/// Values of `StreamExceptionPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StreamExceptionPolicy {
-    /// `DROP`
-    Drop,
-    /// `CONTINUE`
-    Continue,
-    /// `REJECT`
-    Reject,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StreamExceptionPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DROP", "CONTINUE", "REJECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Drop => "DROP",
-            Self::Continue => "CONTINUE",
-            Self::Reject => "REJECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StreamExceptionPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StreamExceptionPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StreamExceptionPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "DROP" => Self::Drop,
-            "CONTINUE" => Self::Continue,
-            "REJECT" => Self::Reject,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StreamExceptionPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(StreamExceptionPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(StreamExceptionPolicy);
-
-/// Property type `StatefulRuleGroupReference` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct StatefulRuleGroupReference {
-    /// `DeepThreatInspection` (optional).
-    pub deep_threat_inspection: Option<Value<bool>>,
-    /// `Override` (optional).
-    pub override_: Option<Value<StatefulRuleGroupOverride>>,
-    /// `Priority` (optional).
-    /// Range: 1..=65535.
-    pub priority: Option<Value<i64>>,
-    /// `ResourceArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(arn:aws.*)$`.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `StatefulRuleGroupReference` of `AWS::NetworkFirewall::FirewallPolicy`.
+    StatefulRuleGroupReference
 }
 
 impl StatefulRuleGroupReference {
     /// The required properties: `ResourceArn`.
     pub fn new(resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            deep_threat_inspection: None,
-            override_: None,
-            priority: None,
-            resource_arn: resource_arn.into(),
-        }
+        Self(crate::Properties::new().with(3, "ResourceArn", resource_arn.into().to_template()))
     }
-    /// Sets `DeepThreatInspection`.
-    pub fn deep_threat_inspection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deep_threat_inspection = Some(value.into());
-        self
+    /// `DeepThreatInspection` (optional).
+    pub fn deep_threat_inspection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeepThreatInspection", value.into().to_template()),
+        )
     }
-    /// Sets `Override`.
-    pub fn override_(mut self, value: impl Into<Value<StatefulRuleGroupOverride>>) -> Self {
-        self.override_ = Some(value.into());
-        self
+    /// `Override` (optional).
+    pub fn override_(self, value: impl Into<Value<StatefulRuleGroupOverride>>) -> Self {
+        Self(self.0.with(1, "Override", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    /// Range: 1 to 65535.
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Priority", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StatefulRuleGroupReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deep_threat_inspection {
-            m.insert("DeepThreatInspection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.override_ {
-            m.insert("Override".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StatefulRuleGroupReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.override_
-            .check(&path.field("Override"), &Rules::NONE, out);
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(arn:aws.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StatefulRuleGroupReference);
-
-/// Property type `StatefulRuleGroupOverride` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct StatefulRuleGroupOverride {
-    /// `Action` (optional).
-    pub action: Option<Value<OverrideAction>>,
+crate::l1_struct! {
+    /// Property type `StatefulRuleGroupOverride` of `AWS::NetworkFirewall::FirewallPolicy`.
+    StatefulRuleGroupOverride(default)
 }
 
 impl StatefulRuleGroupOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { action: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<OverrideAction>>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StatefulRuleGroupOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<OverrideAction>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
 }
 
-impl Check for StatefulRuleGroupOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `OverrideAction`.
+    OverrideAction {
+        /// `DROP_TO_ALERT`
+        DropToAlert = "DROP_TO_ALERT",
     }
 }
 
-crate::impl_literal!(StatefulRuleGroupOverride);
-
-/// Values of `OverrideAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OverrideAction {
-    /// `DROP_TO_ALERT`
-    DropToAlert,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OverrideAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DROP_TO_ALERT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DropToAlert => "DROP_TO_ALERT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OverrideAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OverrideAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OverrideAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "DROP_TO_ALERT" => Self::DropToAlert,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OverrideAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(OverrideAction::from(s))
-    }
-}
-
-crate::impl_literal!(OverrideAction);
-
-/// Property type `CustomAction` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct CustomAction {
-    /// `ActionDefinition` (required).
-    pub action_definition: Value<ActionDefinition>,
-    /// `ActionName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub action_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomAction` of `AWS::NetworkFirewall::FirewallPolicy`.
+    CustomAction
 }
 
 impl CustomAction {
@@ -888,280 +359,75 @@ impl CustomAction {
         action_definition: impl Into<Value<ActionDefinition>>,
         action_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action_definition: action_definition.into(),
-            action_name: action_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ActionDefinition",
+                    action_definition.into().to_template(),
+                )
+                .with(1, "ActionName", action_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActionDefinition".to_owned(),
-            self.action_definition.to_template(),
-        );
-        m.insert("ActionName".to_owned(), self.action_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_definition
-            .check(&path.field("ActionDefinition"), &Rules::NONE, out);
-        self.action_name.check(
-            &path.field("ActionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomAction);
-
-/// Property type `ActionDefinition` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct ActionDefinition {
-    /// `PublishMetricAction` (optional).
-    pub publish_metric_action: Option<Value<PublishMetricAction>>,
+crate::l1_struct! {
+    /// Property type `ActionDefinition` of `AWS::NetworkFirewall::FirewallPolicy`.
+    ActionDefinition(default)
 }
 
 impl ActionDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            publish_metric_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PublishMetricAction`.
-    pub fn publish_metric_action(mut self, value: impl Into<Value<PublishMetricAction>>) -> Self {
-        self.publish_metric_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActionDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.publish_metric_action {
-            m.insert("PublishMetricAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PublishMetricAction` (optional).
+    pub fn publish_metric_action(self, value: impl Into<Value<PublishMetricAction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PublishMetricAction", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ActionDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.publish_metric_action
-            .check(&path.field("PublishMetricAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ActionDefinition);
-
-/// Property type `PublishMetricAction` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct PublishMetricAction {
-    /// `Dimensions` (required).
-    /// Items: 1..=1.
-    pub dimensions: Value<List<Dimension>>,
+crate::l1_struct! {
+    /// Property type `PublishMetricAction` of `AWS::NetworkFirewall::FirewallPolicy`.
+    PublishMetricAction
 }
 
 impl PublishMetricAction {
     /// The required properties: `Dimensions`.
     pub fn new(dimensions: impl Into<Value<List<Dimension>>>) -> Self {
-        Self {
-            dimensions: dimensions.into(),
-        }
+        Self(crate::Properties::new().with(0, "Dimensions", dimensions.into().to_template()))
     }
 }
 
-impl ToTemplate for PublishMetricAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Dimensions".to_owned(), self.dimensions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PublishMetricAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions.check(
-            &path.field("Dimensions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PublishMetricAction);
-
-/// Property type `Dimension` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct Dimension {
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_ ]+$`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Dimension` of `AWS::NetworkFirewall::FirewallPolicy`.
+    Dimension
 }
 
 impl Dimension {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Dimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_ ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Dimension);
-
-/// Property type `StatelessRuleGroupReference` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct StatelessRuleGroupReference {
-    /// `Priority` (required).
-    /// Range: 1..=65535.
-    pub priority: Value<i64>,
-    /// `ResourceArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(arn:aws.*)$`.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `StatelessRuleGroupReference` of `AWS::NetworkFirewall::FirewallPolicy`.
+    StatelessRuleGroupReference
 }
 
 impl StatelessRuleGroupReference {
     /// The required properties: `Priority`, `ResourceArn`.
     pub fn new(priority: impl Into<Value<i64>>, resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            priority: priority.into(),
-            resource_arn: resource_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Priority", priority.into().to_template())
+                .with(1, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StatelessRuleGroupReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StatelessRuleGroupReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(arn:aws.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StatelessRuleGroupReference);
-
-/// Property type `Tag` of `AWS::NetworkFirewall::FirewallPolicy`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^.*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

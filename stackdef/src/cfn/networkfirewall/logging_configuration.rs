@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkFirewall::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoggingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoggingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoggingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkFirewall::LoggingConfiguration`.
+    LoggingConfiguration("AWS::NetworkFirewall::LoggingConfiguration", LoggingConfigurationProps)
 }
 
 impl LoggingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkFirewall::LoggingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoggingConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FirewallArn` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkFirewallLoggingConfigurationArn> {
         self.resource.ref_value()
@@ -77,25 +29,37 @@ impl LoggingConfiguration {
     pub fn firewall_arn(&self) -> Value<ids::NetworkFirewallLoggingConfigurationArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `EnableMonitoringDashboard` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_monitoring_dashboard(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableMonitoringDashboard", value.into())
+    }
+
+    /// Replaces `FirewallArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FirewallArn", value.into())
+    }
+
+    /// Replaces `FirewallName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FirewallName", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<LoggingConfigurationProperty>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkFirewall::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfigurationProps {
-    /// `EnableMonitoringDashboard` (optional).
-    pub enable_monitoring_dashboard: Option<Value<bool>>,
-    /// `FirewallArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws.*$`.
-    pub firewall_arn: Value<String>,
-    /// `FirewallName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub firewall_name: Option<Value<String>>,
-    /// `LoggingConfiguration` (required).
-    pub logging_configuration: Value<LoggingConfigurationProperty>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkFirewall::LoggingConfiguration`.
+    LoggingConfigurationProps
 }
 
 impl LoggingConfigurationProps {
@@ -104,125 +68,51 @@ impl LoggingConfigurationProps {
         firewall_arn: impl Into<Value<String>>,
         logging_configuration: impl Into<Value<LoggingConfigurationProperty>>,
     ) -> Self {
-        Self {
-            enable_monitoring_dashboard: None,
-            firewall_arn: firewall_arn.into(),
-            firewall_name: None,
-            logging_configuration: logging_configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FirewallArn", firewall_arn.into().to_template())
+                .with(
+                    3,
+                    "LoggingConfiguration",
+                    logging_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EnableMonitoringDashboard`.
-    pub fn enable_monitoring_dashboard(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_monitoring_dashboard = Some(value.into());
-        self
+    /// `EnableMonitoringDashboard` (optional).
+    pub fn enable_monitoring_dashboard(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableMonitoringDashboard", value.into().to_template()),
+        )
     }
-    /// Sets `FirewallName`.
-    pub fn firewall_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.firewall_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_monitoring_dashboard {
-            m.insert("EnableMonitoringDashboard".to_owned(), v.to_template());
-        }
-        m.insert("FirewallArn".to_owned(), self.firewall_arn.to_template());
-        if let Some(v) = &self.firewall_name {
-            m.insert("FirewallName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LoggingConfiguration".to_owned(),
-            self.logging_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `FirewallName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9-]+$`.
+    pub fn firewall_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "FirewallName", value.into().to_template()))
     }
 }
 
-impl Check for LoggingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.firewall_arn.check(
-            &path.field("FirewallArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:aws.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firewall_name.check(
-            &path.field("FirewallName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingConfigurationProps);
-
-/// Property type `LoggingConfigurationProperty` of `AWS::NetworkFirewall::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfigurationProperty {
-    /// `LogDestinationConfigs` (required).
-    /// Items: 1..=.
-    pub log_destination_configs: Value<List<LogDestinationConfig>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfigurationProperty` of `AWS::NetworkFirewall::LoggingConfiguration`.
+    LoggingConfigurationProperty
 }
 
 impl LoggingConfigurationProperty {
     /// The required properties: `LogDestinationConfigs`.
     pub fn new(log_destination_configs: impl Into<Value<List<LogDestinationConfig>>>) -> Self {
-        Self {
-            log_destination_configs: log_destination_configs.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LogDestinationConfigs",
+            log_destination_configs.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LoggingConfigurationProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LogDestinationConfigs".to_owned(),
-            self.log_destination_configs.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingConfigurationProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_destination_configs.check(
-            &path.field("LogDestinationConfigs"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoggingConfigurationProperty);
-
-/// Property type `LogDestinationConfig` of `AWS::NetworkFirewall::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LogDestinationConfig {
-    /// `LogDestination` (required).
-    /// Each item: Length: 1..=1024 characters.
-    pub log_destination: Value<Map<String>>,
-    /// `LogDestinationType` (required).
-    pub log_destination_type: Value<LogDestinationType>,
-    /// `LogType` (required).
-    pub log_type: Value<LogType>,
+crate::l1_struct! {
+    /// Property type `LogDestinationConfig` of `AWS::NetworkFirewall::LoggingConfiguration`.
+    LogDestinationConfig
 }
 
 impl LogDestinationConfig {
@@ -232,175 +122,39 @@ impl LogDestinationConfig {
         log_destination_type: impl Into<Value<LogDestinationType>>,
         log_type: impl Into<Value<LogType>>,
     ) -> Self {
-        Self {
-            log_destination: log_destination.into(),
-            log_destination_type: log_destination_type.into(),
-            log_type: log_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LogDestination", log_destination.into().to_template())
+                .with(
+                    1,
+                    "LogDestinationType",
+                    log_destination_type.into().to_template(),
+                )
+                .with(2, "LogType", log_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogDestinationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LogDestination".to_owned(),
-            self.log_destination.to_template(),
-        );
-        m.insert(
-            "LogDestinationType".to_owned(),
-            self.log_destination_type.to_template(),
-        );
-        m.insert("LogType".to_owned(), self.log_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LogDestinationType`.
+    LogDestinationType {
+        /// `S3`
+        S3 = "S3",
+        /// `CloudWatchLogs`
+        CloudWatchLogs = "CloudWatchLogs",
+        /// `KinesisDataFirehose`
+        KinesisDataFirehose = "KinesisDataFirehose",
     }
 }
 
-impl Check for LogDestinationConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_destination.check(
-            &path.field("LogDestination"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_destination_type
-            .check(&path.field("LogDestinationType"), &Rules::NONE, out);
-        self.log_type
-            .check(&path.field("LogType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `LogType`.
+    LogType {
+        /// `ALERT`
+        Alert = "ALERT",
+        /// `FLOW`
+        Flow = "FLOW",
+        /// `TLS`
+        Tls = "TLS",
     }
 }
-
-crate::impl_literal!(LogDestinationConfig);
-
-/// Values of `LogDestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogDestinationType {
-    /// `S3`
-    S3,
-    /// `CloudWatchLogs`
-    CloudWatchLogs,
-    /// `KinesisDataFirehose`
-    KinesisDataFirehose,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogDestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3", "CloudWatchLogs", "KinesisDataFirehose"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::CloudWatchLogs => "CloudWatchLogs",
-            Self::KinesisDataFirehose => "KinesisDataFirehose",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogDestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogDestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogDestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            "CloudWatchLogs" => Self::CloudWatchLogs,
-            "KinesisDataFirehose" => Self::KinesisDataFirehose,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogDestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogDestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(LogDestinationType);
-
-/// Values of `LogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogType {
-    /// `ALERT`
-    Alert,
-    /// `FLOW`
-    Flow,
-    /// `TLS`
-    Tls,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALERT", "FLOW", "TLS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Alert => "ALERT",
-            Self::Flow => "FLOW",
-            Self::Tls => "TLS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALERT" => Self::Alert,
-            "FLOW" => Self::Flow,
-            "TLS" => Self::Tls,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogType::from(s))
-    }
-}
-
-crate::impl_literal!(LogType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RuleGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RuleGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RuleGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RuleGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkFirewall::RuleGroup`.
+    RuleGroup("AWS::NetworkFirewall::RuleGroup", RuleGroupProps)
 }
 
 impl RuleGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkFirewall::RuleGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::NetworkFirewallRuleGroupArn> {
         self.resource.ref_value()
@@ -87,33 +39,54 @@ impl RuleGroup {
     pub fn attr_rule_group_id(&self) -> Value<String> {
         self.resource.get_att("RuleGroupId")
     }
+
+    /// Replaces `Capacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Capacity", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `RuleGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_group(&self, value: impl Into<Value<RuleGroupProperty>>) {
+        self.resource.set_property("RuleGroup", value.into())
+    }
+
+    /// Replaces `RuleGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleGroupName", value.into())
+    }
+
+    /// Replaces `SummaryConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_summary_configuration(&self, value: impl Into<Value<SummaryConfiguration>>) {
+        self.resource
+            .set_property("SummaryConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RuleGroupProps {
-    /// `Capacity` (required).
-    /// Create-only: changing it replaces the resource.
-    pub capacity: Value<i64>,
-    /// `Description` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^.*$`.
-    pub description: Option<Value<String>>,
-    /// `RuleGroup` (optional).
-    pub rule_group: Option<Value<RuleGroupProperty>>,
-    /// `RuleGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub rule_group_name: Value<String>,
-    /// `SummaryConfiguration` (optional).
-    pub summary_configuration: Option<Value<SummaryConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkFirewall::RuleGroup`.
+    RuleGroupProps
 }
 
 impl RuleGroupProps {
@@ -123,528 +96,199 @@ impl RuleGroupProps {
         rule_group_name: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            capacity: capacity.into(),
-            description: None,
-            rule_group: None,
-            rule_group_name: rule_group_name.into(),
-            summary_configuration: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Capacity", capacity.into().to_template())
+                .with(3, "RuleGroupName", rule_group_name.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^.*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `RuleGroup`.
-    pub fn rule_group(mut self, value: impl Into<Value<RuleGroupProperty>>) -> Self {
-        self.rule_group = Some(value.into());
-        self
+    /// `RuleGroup` (optional).
+    pub fn rule_group(self, value: impl Into<Value<RuleGroupProperty>>) -> Self {
+        Self(self.0.with(2, "RuleGroup", value.into().to_template()))
     }
-    /// Sets `SummaryConfiguration`.
-    pub fn summary_configuration(mut self, value: impl Into<Value<SummaryConfiguration>>) -> Self {
-        self.summary_configuration = Some(value.into());
-        self
+    /// `SummaryConfiguration` (optional).
+    pub fn summary_configuration(self, value: impl Into<Value<SummaryConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SummaryConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Capacity".to_owned(), self.capacity.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_group {
-            m.insert("RuleGroup".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RuleGroupName".to_owned(),
-            self.rule_group_name.to_template(),
-        );
-        if let Some(v) = &self.summary_configuration {
-            m.insert("SummaryConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RuleGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_group
-            .check(&path.field("RuleGroup"), &Rules::NONE, out);
-        self.rule_group_name.check(
-            &path.field("RuleGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.summary_configuration
-            .check(&path.field("SummaryConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleGroupProps);
-
-/// Property type `RuleGroupProperty` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RuleGroupProperty {
-    /// `ReferenceSets` (optional).
-    pub reference_sets: Option<Value<ReferenceSets>>,
-    /// `RuleVariables` (optional).
-    pub rule_variables: Option<Value<RuleVariables>>,
-    /// `RulesSource` (required).
-    pub rules_source: Value<RulesSource>,
-    /// `StatefulRuleOptions` (optional).
-    pub stateful_rule_options: Option<Value<StatefulRuleOptions>>,
+crate::l1_struct! {
+    /// Property type `RuleGroupProperty` of `AWS::NetworkFirewall::RuleGroup`.
+    RuleGroupProperty
 }
 
 impl RuleGroupProperty {
     /// The required properties: `RulesSource`.
     pub fn new(rules_source: impl Into<Value<RulesSource>>) -> Self {
-        Self {
-            reference_sets: None,
-            rule_variables: None,
-            rules_source: rules_source.into(),
-            stateful_rule_options: None,
-        }
+        Self(crate::Properties::new().with(2, "RulesSource", rules_source.into().to_template()))
     }
-    /// Sets `ReferenceSets`.
-    pub fn reference_sets(mut self, value: impl Into<Value<ReferenceSets>>) -> Self {
-        self.reference_sets = Some(value.into());
-        self
+    /// `ReferenceSets` (optional).
+    pub fn reference_sets(self, value: impl Into<Value<ReferenceSets>>) -> Self {
+        Self(self.0.with(0, "ReferenceSets", value.into().to_template()))
     }
-    /// Sets `RuleVariables`.
-    pub fn rule_variables(mut self, value: impl Into<Value<RuleVariables>>) -> Self {
-        self.rule_variables = Some(value.into());
-        self
+    /// `RuleVariables` (optional).
+    pub fn rule_variables(self, value: impl Into<Value<RuleVariables>>) -> Self {
+        Self(self.0.with(1, "RuleVariables", value.into().to_template()))
     }
-    /// Sets `StatefulRuleOptions`.
-    pub fn stateful_rule_options(mut self, value: impl Into<Value<StatefulRuleOptions>>) -> Self {
-        self.stateful_rule_options = Some(value.into());
-        self
+    /// `StatefulRuleOptions` (optional).
+    pub fn stateful_rule_options(self, value: impl Into<Value<StatefulRuleOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StatefulRuleOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RuleGroupProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reference_sets {
-            m.insert("ReferenceSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_variables {
-            m.insert("RuleVariables".to_owned(), v.to_template());
-        }
-        m.insert("RulesSource".to_owned(), self.rules_source.to_template());
-        if let Some(v) = &self.stateful_rule_options {
-            m.insert("StatefulRuleOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleGroupProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reference_sets
-            .check(&path.field("ReferenceSets"), &Rules::NONE, out);
-        self.rule_variables
-            .check(&path.field("RuleVariables"), &Rules::NONE, out);
-        self.rules_source
-            .check(&path.field("RulesSource"), &Rules::NONE, out);
-        self.stateful_rule_options
-            .check(&path.field("StatefulRuleOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleGroupProperty);
-
-/// Property type `ReferenceSets` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ReferenceSets {
-    /// `IPSetReferences` (optional).
-    pub ip_set_references: Option<Value<Map<IpSetReference>>>,
+crate::l1_struct! {
+    /// Property type `ReferenceSets` of `AWS::NetworkFirewall::RuleGroup`.
+    ReferenceSets(default)
 }
 
 impl ReferenceSets {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ip_set_references: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IPSetReferences`.
-    pub fn ip_set_references(mut self, value: impl Into<Value<Map<IpSetReference>>>) -> Self {
-        self.ip_set_references = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReferenceSets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_set_references {
-            m.insert("IPSetReferences".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IPSetReferences` (optional).
+    pub fn ip_set_references(self, value: impl Into<Value<Map<IpSetReference>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IPSetReferences", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReferenceSets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_set_references
-            .check(&path.field("IPSetReferences"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReferenceSets);
-
-/// Property type `IpSetReference` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct IpSetReference {
-    /// `ReferenceArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(arn:aws.*)$`.
-    pub reference_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IpSetReference` of `AWS::NetworkFirewall::RuleGroup`.
+    IpSetReference(default)
 }
 
 impl IpSetReference {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            reference_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReferenceArn`.
-    pub fn reference_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reference_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpSetReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reference_arn {
-            m.insert("ReferenceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ReferenceArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^(arn:aws.*)$`.
+    pub fn reference_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ReferenceArn", value.into().to_template()))
     }
 }
 
-impl Check for IpSetReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reference_arn.check(
-            &path.field("ReferenceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(arn:aws.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpSetReference);
-
-/// Property type `RuleVariables` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleVariables {
-    /// `IPSets` (optional).
-    pub ip_sets: Option<Value<Map<IpSet>>>,
-    /// `PortSets` (optional).
-    pub port_sets: Option<Value<Map<PortSet>>>,
+crate::l1_struct! {
+    /// Property type `RuleVariables` of `AWS::NetworkFirewall::RuleGroup`.
+    RuleVariables(default)
 }
 
 impl RuleVariables {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ip_sets: None,
-            port_sets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IPSets`.
-    pub fn ip_sets(mut self, value: impl Into<Value<Map<IpSet>>>) -> Self {
-        self.ip_sets = Some(value.into());
-        self
+    /// `IPSets` (optional).
+    pub fn ip_sets(self, value: impl Into<Value<Map<IpSet>>>) -> Self {
+        Self(self.0.with(0, "IPSets", value.into().to_template()))
     }
-    /// Sets `PortSets`.
-    pub fn port_sets(mut self, value: impl Into<Value<Map<PortSet>>>) -> Self {
-        self.port_sets = Some(value.into());
-        self
+    /// `PortSets` (optional).
+    pub fn port_sets(self, value: impl Into<Value<Map<PortSet>>>) -> Self {
+        Self(self.0.with(1, "PortSets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleVariables {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_sets {
-            m.insert("IPSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port_sets {
-            m.insert("PortSets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleVariables {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_sets.check(&path.field("IPSets"), &Rules::NONE, out);
-        self.port_sets
-            .check(&path.field("PortSets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleVariables);
-
-/// Property type `IpSet` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct IpSet {
-    /// `Definition` (optional).
-    /// Each item: Length: 1..= characters.
-    /// Each item: Pattern: `^.*$`.
-    pub definition: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `IpSet` of `AWS::NetworkFirewall::RuleGroup`.
+    IpSet(default)
 }
 
 impl IpSet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { definition: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.definition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition.check(
-            &path.field("Definition"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            pattern: Some("^.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpSet);
-
-/// Property type `PortSet` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct PortSet {
     /// `Definition` (optional).
-    /// Each item: Length: 1..= characters.
+    /// Each item: Length: at least 1 characters.
     /// Each item: Pattern: `^.*$`.
-    pub definition: Option<Value<List<String>>>,
+    pub fn definition(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Definition", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PortSet` of `AWS::NetworkFirewall::RuleGroup`.
+    PortSet(default)
 }
 
 impl PortSet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { definition: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.definition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PortSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Definition` (optional).
+    /// Each item: Length: at least 1 characters.
+    /// Each item: Pattern: `^.*$`.
+    pub fn definition(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Definition", value.into().to_template()))
     }
 }
 
-impl Check for PortSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition.check(
-            &path.field("Definition"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            pattern: Some("^.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortSet);
-
-/// Property type `RulesSource` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RulesSource {
-    /// `RulesSourceList` (optional).
-    pub rules_source_list: Option<Value<RulesSourceList>>,
-    /// `RulesString` (optional).
-    /// Length: 0..=1000000 characters.
-    pub rules_string: Option<Value<String>>,
-    /// `StatefulRules` (optional).
-    pub stateful_rules: Option<Value<List<StatefulRule>>>,
-    /// `StatelessRulesAndCustomActions` (optional).
-    pub stateless_rules_and_custom_actions: Option<Value<StatelessRulesAndCustomActions>>,
+crate::l1_struct! {
+    /// Property type `RulesSource` of `AWS::NetworkFirewall::RuleGroup`.
+    RulesSource(default)
 }
 
 impl RulesSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            rules_source_list: None,
-            rules_string: None,
-            stateful_rules: None,
-            stateless_rules_and_custom_actions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RulesSourceList`.
-    pub fn rules_source_list(mut self, value: impl Into<Value<RulesSourceList>>) -> Self {
-        self.rules_source_list = Some(value.into());
-        self
+    /// `RulesSourceList` (optional).
+    pub fn rules_source_list(self, value: impl Into<Value<RulesSourceList>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RulesSourceList", value.into().to_template()),
+        )
     }
-    /// Sets `RulesString`.
-    pub fn rules_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rules_string = Some(value.into());
-        self
+    /// `RulesString` (optional).
+    /// Length: 0 to 1000000 characters.
+    pub fn rules_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RulesString", value.into().to_template()))
     }
-    /// Sets `StatefulRules`.
-    pub fn stateful_rules(mut self, value: impl Into<Value<List<StatefulRule>>>) -> Self {
-        self.stateful_rules = Some(value.into());
-        self
+    /// `StatefulRules` (optional).
+    pub fn stateful_rules(self, value: impl Into<Value<List<StatefulRule>>>) -> Self {
+        Self(self.0.with(2, "StatefulRules", value.into().to_template()))
     }
-    /// Sets `StatelessRulesAndCustomActions`.
+    /// `StatelessRulesAndCustomActions` (optional).
     pub fn stateless_rules_and_custom_actions(
-        mut self,
+        self,
         value: impl Into<Value<StatelessRulesAndCustomActions>>,
     ) -> Self {
-        self.stateless_rules_and_custom_actions = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "StatelessRulesAndCustomActions",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RulesSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rules_source_list {
-            m.insert("RulesSourceList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rules_string {
-            m.insert("RulesString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stateful_rules {
-            m.insert("StatefulRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stateless_rules_and_custom_actions {
-            m.insert("StatelessRulesAndCustomActions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RulesSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules_source_list
-            .check(&path.field("RulesSourceList"), &Rules::NONE, out);
-        self.rules_string.check(
-            &path.field("RulesString"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stateful_rules
-            .check(&path.field("StatefulRules"), &Rules::NONE, out);
-        self.stateless_rules_and_custom_actions.check(
-            &path.field("StatelessRulesAndCustomActions"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RulesSource);
-
-/// Property type `RulesSourceList` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RulesSourceList {
-    /// `GeneratedRulesType` (required).
-    pub generated_rules_type: Value<GeneratedRulesType>,
-    /// `TargetTypes` (required).
-    pub target_types: Value<List<TargetType>>,
-    /// `Targets` (required).
-    pub targets: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `RulesSourceList` of `AWS::NetworkFirewall::RuleGroup`.
+    RulesSourceList
 }
 
 impl RulesSourceList {
@@ -654,170 +298,46 @@ impl RulesSourceList {
         target_types: impl Into<Value<List<TargetType>>>,
         targets: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            generated_rules_type: generated_rules_type.into(),
-            target_types: target_types.into(),
-            targets: targets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "GeneratedRulesType",
+                    generated_rules_type.into().to_template(),
+                )
+                .with(1, "TargetTypes", target_types.into().to_template())
+                .with(2, "Targets", targets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RulesSourceList {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GeneratedRulesType".to_owned(),
-            self.generated_rules_type.to_template(),
-        );
-        m.insert("TargetTypes".to_owned(), self.target_types.to_template());
-        m.insert("Targets".to_owned(), self.targets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GeneratedRulesType`.
+    GeneratedRulesType {
+        /// `ALLOWLIST`
+        Allowlist = "ALLOWLIST",
+        /// `DENYLIST`
+        Denylist = "DENYLIST",
+        /// `ALERTLIST`
+        Alertlist = "ALERTLIST",
+        /// `REJECTLIST`
+        Rejectlist = "REJECTLIST",
     }
 }
 
-impl Check for RulesSourceList {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.generated_rules_type
-            .check(&path.field("GeneratedRulesType"), &Rules::NONE, out);
-        self.target_types
-            .check(&path.field("TargetTypes"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TargetType`.
+    TargetType {
+        /// `TLS_SNI`
+        TlsSni = "TLS_SNI",
+        /// `HTTP_HOST`
+        HttpHost = "HTTP_HOST",
     }
 }
 
-crate::impl_literal!(RulesSourceList);
-
-/// Values of `GeneratedRulesType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GeneratedRulesType {
-    /// `ALLOWLIST`
-    Allowlist,
-    /// `DENYLIST`
-    Denylist,
-    /// `ALERTLIST`
-    Alertlist,
-    /// `REJECTLIST`
-    Rejectlist,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GeneratedRulesType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ALLOWLIST", "DENYLIST", "ALERTLIST", "REJECTLIST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allowlist => "ALLOWLIST",
-            Self::Denylist => "DENYLIST",
-            Self::Alertlist => "ALERTLIST",
-            Self::Rejectlist => "REJECTLIST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GeneratedRulesType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GeneratedRulesType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GeneratedRulesType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOWLIST" => Self::Allowlist,
-            "DENYLIST" => Self::Denylist,
-            "ALERTLIST" => Self::Alertlist,
-            "REJECTLIST" => Self::Rejectlist,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GeneratedRulesType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GeneratedRulesType::from(s))
-    }
-}
-
-crate::impl_literal!(GeneratedRulesType);
-
-/// Values of `TargetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetType {
-    /// `TLS_SNI`
-    TlsSni,
-    /// `HTTP_HOST`
-    HttpHost,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TLS_SNI", "HTTP_HOST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TlsSni => "TLS_SNI",
-            Self::HttpHost => "HTTP_HOST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TLS_SNI" => Self::TlsSni,
-            "HTTP_HOST" => Self::HttpHost,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetType);
-
-/// Property type `StatefulRule` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct StatefulRule {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `Header` (required).
-    pub header: Value<Header>,
-    /// `RuleOptions` (required).
-    pub rule_options: Value<List<RuleOption>>,
+crate::l1_struct! {
+    /// Property type `StatefulRule` of `AWS::NetworkFirewall::RuleGroup`.
+    StatefulRule
 }
 
 impl StatefulRule {
@@ -827,123 +347,32 @@ impl StatefulRule {
         header: impl Into<Value<Header>>,
         rule_options: impl Into<Value<List<RuleOption>>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            header: header.into(),
-            rule_options: rule_options.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Header", header.into().to_template())
+                .with(2, "RuleOptions", rule_options.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StatefulRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Header".to_owned(), self.header.to_template());
-        m.insert("RuleOptions".to_owned(), self.rule_options.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `PASS`
+        Pass = "PASS",
+        /// `DROP`
+        Drop = "DROP",
+        /// `ALERT`
+        Alert = "ALERT",
+        /// `REJECT`
+        Reject = "REJECT",
     }
 }
 
-impl Check for StatefulRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.header.check(&path.field("Header"), &Rules::NONE, out);
-        self.rule_options
-            .check(&path.field("RuleOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StatefulRule);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `PASS`
-    Pass,
-    /// `DROP`
-    Drop,
-    /// `ALERT`
-    Alert,
-    /// `REJECT`
-    Reject,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PASS", "DROP", "ALERT", "REJECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pass => "PASS",
-            Self::Drop => "DROP",
-            Self::Alert => "ALERT",
-            Self::Reject => "REJECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "PASS" => Self::Pass,
-            "DROP" => Self::Drop,
-            "ALERT" => Self::Alert,
-            "REJECT" => Self::Reject,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `Header` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Header {
-    /// `Destination` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^.*$`.
-    pub destination: Value<String>,
-    /// `DestinationPort` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^.*$`.
-    pub destination_port: Value<String>,
-    /// `Direction` (required).
-    pub direction: Value<Direction>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `Source` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^.*$`.
-    pub source: Value<String>,
-    /// `SourcePort` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^.*$`.
-    pub source_port: Value<String>,
+crate::l1_struct! {
+    /// Property type `Header` of `AWS::NetworkFirewall::RuleGroup`.
+    Header
 }
 
 impl Header {
@@ -956,400 +385,113 @@ impl Header {
         source: impl Into<Value<String>>,
         source_port: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            destination_port: destination_port.into(),
-            direction: direction.into(),
-            protocol: protocol.into(),
-            source: source.into(),
-            source_port: source_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "DestinationPort", destination_port.into().to_template())
+                .with(2, "Direction", direction.into().to_template())
+                .with(3, "Protocol", protocol.into().to_template())
+                .with(4, "Source", source.into().to_template())
+                .with(5, "SourcePort", source_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Header {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert(
-            "DestinationPort".to_owned(),
-            self.destination_port.to_template(),
-        );
-        m.insert("Direction".to_owned(), self.direction.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert("SourcePort".to_owned(), self.source_port.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Direction`.
+    Direction {
+        /// `FORWARD`
+        Forward = "FORWARD",
+        /// `ANY`
+        Any = "ANY",
     }
 }
 
-impl Check for Header {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination.check(
-            &path.field("Destination"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_port.check(
-            &path.field("DestinationPort"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.direction
-            .check(&path.field("Direction"), &Rules::NONE, out);
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_port.check(
-            &path.field("SourcePort"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `IP`
+        Ip = "IP",
+        /// `TCP`
+        Tcp = "TCP",
+        /// `UDP`
+        Udp = "UDP",
+        /// `ICMP`
+        Icmp = "ICMP",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `FTP`
+        Ftp = "FTP",
+        /// `TLS`
+        Tls = "TLS",
+        /// `SMB`
+        Smb = "SMB",
+        /// `DNS`
+        Dns = "DNS",
+        /// `DCERPC`
+        Dcerpc = "DCERPC",
+        /// `SSH`
+        Ssh = "SSH",
+        /// `SMTP`
+        Smtp = "SMTP",
+        /// `IMAP`
+        Imap = "IMAP",
+        /// `MSN`
+        Msn = "MSN",
+        /// `KRB5`
+        Krb5 = "KRB5",
+        /// `IKEV2`
+        Ikev2 = "IKEV2",
+        /// `TFTP`
+        Tftp = "TFTP",
+        /// `NTP`
+        Ntp = "NTP",
+        /// `DHCP`
+        Dhcp = "DHCP",
     }
 }
 
-crate::impl_literal!(Header);
-
-/// Values of `Direction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// `FORWARD`
-    Forward,
-    /// `ANY`
-    Any,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Direction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FORWARD", "ANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Forward => "FORWARD",
-            Self::Any => "ANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Direction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Direction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Direction {
-    fn from(s: &str) -> Self {
-        match s {
-            "FORWARD" => Self::Forward,
-            "ANY" => Self::Any,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Direction> {
-    fn from(s: &str) -> Self {
-        Value::literal(Direction::from(s))
-    }
-}
-
-crate::impl_literal!(Direction);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `IP`
-    Ip,
-    /// `TCP`
-    Tcp,
-    /// `UDP`
-    Udp,
-    /// `ICMP`
-    Icmp,
-    /// `HTTP`
-    Http,
-    /// `FTP`
-    Ftp,
-    /// `TLS`
-    Tls,
-    /// `SMB`
-    Smb,
-    /// `DNS`
-    Dns,
-    /// `DCERPC`
-    Dcerpc,
-    /// `SSH`
-    Ssh,
-    /// `SMTP`
-    Smtp,
-    /// `IMAP`
-    Imap,
-    /// `MSN`
-    Msn,
-    /// `KRB5`
-    Krb5,
-    /// `IKEV2`
-    Ikev2,
-    /// `TFTP`
-    Tftp,
-    /// `NTP`
-    Ntp,
-    /// `DHCP`
-    Dhcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "IP", "TCP", "UDP", "ICMP", "HTTP", "FTP", "TLS", "SMB", "DNS", "DCERPC", "SSH", "SMTP",
-        "IMAP", "MSN", "KRB5", "IKEV2", "TFTP", "NTP", "DHCP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ip => "IP",
-            Self::Tcp => "TCP",
-            Self::Udp => "UDP",
-            Self::Icmp => "ICMP",
-            Self::Http => "HTTP",
-            Self::Ftp => "FTP",
-            Self::Tls => "TLS",
-            Self::Smb => "SMB",
-            Self::Dns => "DNS",
-            Self::Dcerpc => "DCERPC",
-            Self::Ssh => "SSH",
-            Self::Smtp => "SMTP",
-            Self::Imap => "IMAP",
-            Self::Msn => "MSN",
-            Self::Krb5 => "KRB5",
-            Self::Ikev2 => "IKEV2",
-            Self::Tftp => "TFTP",
-            Self::Ntp => "NTP",
-            Self::Dhcp => "DHCP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "IP" => Self::Ip,
-            "TCP" => Self::Tcp,
-            "UDP" => Self::Udp,
-            "ICMP" => Self::Icmp,
-            "HTTP" => Self::Http,
-            "FTP" => Self::Ftp,
-            "TLS" => Self::Tls,
-            "SMB" => Self::Smb,
-            "DNS" => Self::Dns,
-            "DCERPC" => Self::Dcerpc,
-            "SSH" => Self::Ssh,
-            "SMTP" => Self::Smtp,
-            "IMAP" => Self::Imap,
-            "MSN" => Self::Msn,
-            "KRB5" => Self::Krb5,
-            "IKEV2" => Self::Ikev2,
-            "TFTP" => Self::Tftp,
-            "NTP" => Self::Ntp,
-            "DHCP" => Self::Dhcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `RuleOption` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RuleOption {
-    /// `Keyword` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*$`.
-    pub keyword: Value<String>,
-    /// `Settings` (optional).
-    /// Each item: Length: 1..=8192 characters.
-    /// Each item: Pattern: `^.*$`.
-    pub settings: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `RuleOption` of `AWS::NetworkFirewall::RuleGroup`.
+    RuleOption
 }
 
 impl RuleOption {
     /// The required properties: `Keyword`.
     pub fn new(keyword: impl Into<Value<String>>) -> Self {
-        Self {
-            keyword: keyword.into(),
-            settings: None,
-        }
+        Self(crate::Properties::new().with(0, "Keyword", keyword.into().to_template()))
     }
-    /// Sets `Settings`.
-    pub fn settings(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.settings = Some(value.into());
-        self
+    /// `Settings` (optional).
+    /// Each item: Length: 1 to 8192 characters.
+    /// Each item: Pattern: `^.*$`.
+    pub fn settings(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Settings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Keyword".to_owned(), self.keyword.to_template());
-        if let Some(v) = &self.settings {
-            m.insert("Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.keyword.check(
-            &path.field("Keyword"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.settings.check(
-            &path.field("Settings"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(8192),
-                            pattern: Some("^.*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleOption);
-
-/// Property type `StatelessRulesAndCustomActions` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct StatelessRulesAndCustomActions {
-    /// `CustomActions` (optional).
-    pub custom_actions: Option<Value<List<CustomAction>>>,
-    /// `StatelessRules` (required).
-    pub stateless_rules: Value<List<StatelessRule>>,
+crate::l1_struct! {
+    /// Property type `StatelessRulesAndCustomActions` of `AWS::NetworkFirewall::RuleGroup`.
+    StatelessRulesAndCustomActions
 }
 
 impl StatelessRulesAndCustomActions {
     /// The required properties: `StatelessRules`.
     pub fn new(stateless_rules: impl Into<Value<List<StatelessRule>>>) -> Self {
-        Self {
-            custom_actions: None,
-            stateless_rules: stateless_rules.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "StatelessRules",
+            stateless_rules.into().to_template(),
+        ))
     }
-    /// Sets `CustomActions`.
-    pub fn custom_actions(mut self, value: impl Into<Value<List<CustomAction>>>) -> Self {
-        self.custom_actions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StatelessRulesAndCustomActions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_actions {
-            m.insert("CustomActions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StatelessRules".to_owned(),
-            self.stateless_rules.to_template(),
-        );
-        Expr::Map(m)
+    /// `CustomActions` (optional).
+    pub fn custom_actions(self, value: impl Into<Value<List<CustomAction>>>) -> Self {
+        Self(self.0.with(0, "CustomActions", value.into().to_template()))
     }
 }
 
-impl Check for StatelessRulesAndCustomActions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_actions
-            .check(&path.field("CustomActions"), &Rules::NONE, out);
-        self.stateless_rules
-            .check(&path.field("StatelessRules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StatelessRulesAndCustomActions);
-
-/// Property type `CustomAction` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct CustomAction {
-    /// `ActionDefinition` (required).
-    pub action_definition: Value<ActionDefinition>,
-    /// `ActionName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub action_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomAction` of `AWS::NetworkFirewall::RuleGroup`.
+    CustomAction
 }
 
 impl CustomAction {
@@ -1358,176 +500,64 @@ impl CustomAction {
         action_definition: impl Into<Value<ActionDefinition>>,
         action_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action_definition: action_definition.into(),
-            action_name: action_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ActionDefinition",
+                    action_definition.into().to_template(),
+                )
+                .with(1, "ActionName", action_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActionDefinition".to_owned(),
-            self.action_definition.to_template(),
-        );
-        m.insert("ActionName".to_owned(), self.action_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_definition
-            .check(&path.field("ActionDefinition"), &Rules::NONE, out);
-        self.action_name.check(
-            &path.field("ActionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomAction);
-
-/// Property type `ActionDefinition` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ActionDefinition {
-    /// `PublishMetricAction` (optional).
-    pub publish_metric_action: Option<Value<PublishMetricAction>>,
+crate::l1_struct! {
+    /// Property type `ActionDefinition` of `AWS::NetworkFirewall::RuleGroup`.
+    ActionDefinition(default)
 }
 
 impl ActionDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            publish_metric_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PublishMetricAction`.
-    pub fn publish_metric_action(mut self, value: impl Into<Value<PublishMetricAction>>) -> Self {
-        self.publish_metric_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActionDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.publish_metric_action {
-            m.insert("PublishMetricAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PublishMetricAction` (optional).
+    pub fn publish_metric_action(self, value: impl Into<Value<PublishMetricAction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PublishMetricAction", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ActionDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.publish_metric_action
-            .check(&path.field("PublishMetricAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ActionDefinition);
-
-/// Property type `PublishMetricAction` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct PublishMetricAction {
-    /// `Dimensions` (required).
-    /// Items: 1..=1.
-    pub dimensions: Value<List<Dimension>>,
+crate::l1_struct! {
+    /// Property type `PublishMetricAction` of `AWS::NetworkFirewall::RuleGroup`.
+    PublishMetricAction
 }
 
 impl PublishMetricAction {
     /// The required properties: `Dimensions`.
     pub fn new(dimensions: impl Into<Value<List<Dimension>>>) -> Self {
-        Self {
-            dimensions: dimensions.into(),
-        }
+        Self(crate::Properties::new().with(0, "Dimensions", dimensions.into().to_template()))
     }
 }
 
-impl ToTemplate for PublishMetricAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Dimensions".to_owned(), self.dimensions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PublishMetricAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions.check(
-            &path.field("Dimensions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PublishMetricAction);
-
-/// Property type `Dimension` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Dimension {
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-_ ]+$`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Dimension` of `AWS::NetworkFirewall::RuleGroup`.
+    Dimension
 }
 
 impl Dimension {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Dimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Dimension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-_ ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Dimension);
-
-/// Property type `StatelessRule` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct StatelessRule {
-    /// `Priority` (required).
-    /// Range: 1..=65535.
-    pub priority: Value<i64>,
-    /// `RuleDefinition` (required).
-    pub rule_definition: Value<RuleDefinition>,
+crate::l1_struct! {
+    /// Property type `StatelessRule` of `AWS::NetworkFirewall::RuleGroup`.
+    StatelessRule
 }
 
 impl StatelessRule {
@@ -1536,50 +566,17 @@ impl StatelessRule {
         priority: impl Into<Value<i64>>,
         rule_definition: impl Into<Value<RuleDefinition>>,
     ) -> Self {
-        Self {
-            priority: priority.into(),
-            rule_definition: rule_definition.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Priority", priority.into().to_template())
+                .with(1, "RuleDefinition", rule_definition.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StatelessRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert(
-            "RuleDefinition".to_owned(),
-            self.rule_definition.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StatelessRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_definition
-            .check(&path.field("RuleDefinition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StatelessRule);
-
-/// Property type `RuleDefinition` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RuleDefinition {
-    /// `Actions` (required).
-    pub actions: Value<List<String>>,
-    /// `MatchAttributes` (required).
-    pub match_attributes: Value<MatchAttributes>,
+crate::l1_struct! {
+    /// Property type `RuleDefinition` of `AWS::NetworkFirewall::RuleGroup`.
+    RuleDefinition
 }
 
 impl RuleDefinition {
@@ -1588,687 +585,186 @@ impl RuleDefinition {
         actions: impl Into<Value<List<String>>>,
         match_attributes: impl Into<Value<MatchAttributes>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            match_attributes: match_attributes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "MatchAttributes", match_attributes.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RuleDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert(
-            "MatchAttributes".to_owned(),
-            self.match_attributes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_attributes
-            .check(&path.field("MatchAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleDefinition);
-
-/// Property type `MatchAttributes` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct MatchAttributes {
-    /// `DestinationPorts` (optional).
-    pub destination_ports: Option<Value<List<PortRange>>>,
-    /// `Destinations` (optional).
-    pub destinations: Option<Value<List<Address>>>,
-    /// `Protocols` (optional).
-    /// Each item: Range: 0..=255.
-    pub protocols: Option<Value<List<i64>>>,
-    /// `SourcePorts` (optional).
-    pub source_ports: Option<Value<List<PortRange>>>,
-    /// `Sources` (optional).
-    pub sources: Option<Value<List<Address>>>,
-    /// `TCPFlags` (optional).
-    pub tcp_flags: Option<Value<List<TcpFlagField>>>,
+crate::l1_struct! {
+    /// Property type `MatchAttributes` of `AWS::NetworkFirewall::RuleGroup`.
+    MatchAttributes(default)
 }
 
 impl MatchAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_ports: None,
-            destinations: None,
-            protocols: None,
-            source_ports: None,
-            sources: None,
-            tcp_flags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationPorts`.
-    pub fn destination_ports(mut self, value: impl Into<Value<List<PortRange>>>) -> Self {
-        self.destination_ports = Some(value.into());
-        self
+    /// `DestinationPorts` (optional).
+    pub fn destination_ports(self, value: impl Into<Value<List<PortRange>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationPorts", value.into().to_template()),
+        )
     }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Value<List<Address>>>) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    pub fn destinations(self, value: impl Into<Value<List<Address>>>) -> Self {
+        Self(self.0.with(1, "Destinations", value.into().to_template()))
     }
-    /// Sets `Protocols`.
-    pub fn protocols(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.protocols = Some(value.into());
-        self
+    /// `Protocols` (optional).
+    /// Each item: Range: 0 to 255.
+    pub fn protocols(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(2, "Protocols", value.into().to_template()))
     }
-    /// Sets `SourcePorts`.
-    pub fn source_ports(mut self, value: impl Into<Value<List<PortRange>>>) -> Self {
-        self.source_ports = Some(value.into());
-        self
+    /// `SourcePorts` (optional).
+    pub fn source_ports(self, value: impl Into<Value<List<PortRange>>>) -> Self {
+        Self(self.0.with(3, "SourcePorts", value.into().to_template()))
     }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<Address>>>) -> Self {
-        self.sources = Some(value.into());
-        self
+    /// `Sources` (optional).
+    pub fn sources(self, value: impl Into<Value<List<Address>>>) -> Self {
+        Self(self.0.with(4, "Sources", value.into().to_template()))
     }
-    /// Sets `TCPFlags`.
-    pub fn tcp_flags(mut self, value: impl Into<Value<List<TcpFlagField>>>) -> Self {
-        self.tcp_flags = Some(value.into());
-        self
+    /// `TCPFlags` (optional).
+    pub fn tcp_flags(self, value: impl Into<Value<List<TcpFlagField>>>) -> Self {
+        Self(self.0.with(5, "TCPFlags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MatchAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_ports {
-            m.insert("DestinationPorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocols {
-            m.insert("Protocols".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_ports {
-            m.insert("SourcePorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tcp_flags {
-            m.insert("TCPFlags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MatchAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_ports
-            .check(&path.field("DestinationPorts"), &Rules::NONE, out);
-        self.destinations
-            .check(&path.field("Destinations"), &Rules::NONE, out);
-        self.protocols.check(
-            &path.field("Protocols"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(0.0),
-                            maximum: Some(255.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_ports
-            .check(&path.field("SourcePorts"), &Rules::NONE, out);
-        self.sources
-            .check(&path.field("Sources"), &Rules::NONE, out);
-        self.tcp_flags
-            .check(&path.field("TCPFlags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MatchAttributes);
-
-/// Property type `PortRange` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct PortRange {
-    /// `FromPort` (required).
-    /// Range: 0..=65535.
-    pub from_port: Value<i64>,
-    /// `ToPort` (required).
-    /// Range: 0..=65535.
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `PortRange` of `AWS::NetworkFirewall::RuleGroup`.
+    PortRange
 }
 
 impl PortRange {
     /// The required properties: `FromPort`, `ToPort`.
     pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
-        Self {
-            from_port: from_port.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortRange);
-
-/// Property type `Address` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Address {
-    /// `AddressDefinition` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^([a-fA-F\d:\.]+/\d{1,3})$`.
-    pub address_definition: Value<String>,
+crate::l1_struct! {
+    /// Property type `Address` of `AWS::NetworkFirewall::RuleGroup`.
+    Address
 }
 
 impl Address {
     /// The required properties: `AddressDefinition`.
     pub fn new(address_definition: impl Into<Value<String>>) -> Self {
-        Self {
-            address_definition: address_definition.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AddressDefinition",
+            address_definition.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Address {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AddressDefinition".to_owned(),
-            self.address_definition.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Address {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address_definition.check(
-            &path.field("AddressDefinition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^([a-fA-F\\d:\\.]+/\\d{1,3})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Address);
-
-/// Property type `TcpFlagField` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct TcpFlagField {
-    /// `Flags` (required).
-    pub flags: Value<List<TcpFlag>>,
-    /// `Masks` (optional).
-    pub masks: Option<Value<List<TcpFlag>>>,
+crate::l1_struct! {
+    /// Property type `TcpFlagField` of `AWS::NetworkFirewall::RuleGroup`.
+    TcpFlagField
 }
 
 impl TcpFlagField {
     /// The required properties: `Flags`.
     pub fn new(flags: impl Into<Value<List<TcpFlag>>>) -> Self {
-        Self {
-            flags: flags.into(),
-            masks: None,
-        }
+        Self(crate::Properties::new().with(0, "Flags", flags.into().to_template()))
     }
-    /// Sets `Masks`.
-    pub fn masks(mut self, value: impl Into<Value<List<TcpFlag>>>) -> Self {
-        self.masks = Some(value.into());
-        self
+    /// `Masks` (optional).
+    pub fn masks(self, value: impl Into<Value<List<TcpFlag>>>) -> Self {
+        Self(self.0.with(1, "Masks", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TcpFlagField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Flags".to_owned(), self.flags.to_template());
-        if let Some(v) = &self.masks {
-            m.insert("Masks".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TcpFlag`.
+    TcpFlag {
+        /// `FIN`
+        Fin = "FIN",
+        /// `SYN`
+        Syn = "SYN",
+        /// `RST`
+        Rst = "RST",
+        /// `PSH`
+        Psh = "PSH",
+        /// `ACK`
+        Ack = "ACK",
+        /// `URG`
+        Urg = "URG",
+        /// `ECE`
+        Ece = "ECE",
+        /// `CWR`
+        Cwr = "CWR",
     }
 }
 
-impl Check for TcpFlagField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.flags.check(&path.field("Flags"), &Rules::NONE, out);
-        self.masks.check(&path.field("Masks"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TcpFlagField);
-
-/// Values of `TcpFlag`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TcpFlag {
-    /// `FIN`
-    Fin,
-    /// `SYN`
-    Syn,
-    /// `RST`
-    Rst,
-    /// `PSH`
-    Psh,
-    /// `ACK`
-    Ack,
-    /// `URG`
-    Urg,
-    /// `ECE`
-    Ece,
-    /// `CWR`
-    Cwr,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TcpFlag {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["FIN", "SYN", "RST", "PSH", "ACK", "URG", "ECE", "CWR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Fin => "FIN",
-            Self::Syn => "SYN",
-            Self::Rst => "RST",
-            Self::Psh => "PSH",
-            Self::Ack => "ACK",
-            Self::Urg => "URG",
-            Self::Ece => "ECE",
-            Self::Cwr => "CWR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TcpFlag {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TcpFlag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TcpFlag {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIN" => Self::Fin,
-            "SYN" => Self::Syn,
-            "RST" => Self::Rst,
-            "PSH" => Self::Psh,
-            "ACK" => Self::Ack,
-            "URG" => Self::Urg,
-            "ECE" => Self::Ece,
-            "CWR" => Self::Cwr,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TcpFlag> {
-    fn from(s: &str) -> Self {
-        Value::literal(TcpFlag::from(s))
-    }
-}
-
-crate::impl_literal!(TcpFlag);
-
-/// Property type `StatefulRuleOptions` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct StatefulRuleOptions {
-    /// `RuleOrder` (optional).
-    pub rule_order: Option<Value<RuleOrder>>,
+crate::l1_struct! {
+    /// Property type `StatefulRuleOptions` of `AWS::NetworkFirewall::RuleGroup`.
+    StatefulRuleOptions(default)
 }
 
 impl StatefulRuleOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { rule_order: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `RuleOrder`.
-    pub fn rule_order(mut self, value: impl Into<Value<RuleOrder>>) -> Self {
-        self.rule_order = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StatefulRuleOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rule_order {
-            m.insert("RuleOrder".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RuleOrder` (optional).
+    pub fn rule_order(self, value: impl Into<Value<RuleOrder>>) -> Self {
+        Self(self.0.with(0, "RuleOrder", value.into().to_template()))
     }
 }
 
-impl Check for StatefulRuleOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_order
-            .check(&path.field("RuleOrder"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RuleOrder`.
+    RuleOrder {
+        /// `DEFAULT_ACTION_ORDER`
+        DefaultActionOrder = "DEFAULT_ACTION_ORDER",
+        /// `STRICT_ORDER`
+        StrictOrder = "STRICT_ORDER",
     }
 }
 
-crate::impl_literal!(StatefulRuleOptions);
-
-/// Values of `RuleOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleOrder {
-    /// `DEFAULT_ACTION_ORDER`
-    DefaultActionOrder,
-    /// `STRICT_ORDER`
-    StrictOrder,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT_ACTION_ORDER", "STRICT_ORDER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DefaultActionOrder => "DEFAULT_ACTION_ORDER",
-            Self::StrictOrder => "STRICT_ORDER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT_ACTION_ORDER" => Self::DefaultActionOrder,
-            "STRICT_ORDER" => Self::StrictOrder,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleOrder::from(s))
-    }
-}
-
-crate::impl_literal!(RuleOrder);
-
-/// Property type `SummaryConfiguration` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct SummaryConfiguration {
-    /// `RuleOptions` (optional).
-    pub rule_options: Option<Value<List<SummaryRuleOption>>>,
+crate::l1_struct! {
+    /// Property type `SummaryConfiguration` of `AWS::NetworkFirewall::RuleGroup`.
+    SummaryConfiguration(default)
 }
 
 impl SummaryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { rule_options: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `RuleOptions`.
-    pub fn rule_options(mut self, value: impl Into<Value<List<SummaryRuleOption>>>) -> Self {
-        self.rule_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SummaryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rule_options {
-            m.insert("RuleOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RuleOptions` (optional).
+    pub fn rule_options(self, value: impl Into<Value<List<SummaryRuleOption>>>) -> Self {
+        Self(self.0.with(0, "RuleOptions", value.into().to_template()))
     }
 }
 
-impl Check for SummaryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_options
-            .check(&path.field("RuleOptions"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SummaryRuleOption`.
+    SummaryRuleOption {
+        /// `SID`
+        Sid = "SID",
+        /// `MSG`
+        Msg = "MSG",
+        /// `METADATA`
+        Metadata = "METADATA",
     }
 }
 
-crate::impl_literal!(SummaryConfiguration);
+pub use crate::cfn::Tag;
 
-/// Values of `SummaryRuleOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SummaryRuleOption {
-    /// `SID`
-    Sid,
-    /// `MSG`
-    Msg,
-    /// `METADATA`
-    Metadata,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SummaryRuleOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SID", "MSG", "METADATA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sid => "SID",
-            Self::Msg => "MSG",
-            Self::Metadata => "METADATA",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `STATELESS`
+        Stateless = "STATELESS",
+        /// `STATEFUL`
+        Stateful = "STATEFUL",
     }
 }
-
-impl ToTemplate for SummaryRuleOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SummaryRuleOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SummaryRuleOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "SID" => Self::Sid,
-            "MSG" => Self::Msg,
-            "METADATA" => Self::Metadata,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SummaryRuleOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(SummaryRuleOption::from(s))
-    }
-}
-
-crate::impl_literal!(SummaryRuleOption);
-
-/// Property type `Tag` of `AWS::NetworkFirewall::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^.*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `STATELESS`
-    Stateless,
-    /// `STATEFUL`
-    Stateful,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STATELESS", "STATEFUL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Stateless => "STATELESS",
-            Self::Stateful => "STATEFUL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "STATELESS" => Self::Stateless,
-            "STATEFUL" => Self::Stateful,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct TlsInspectionConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TlsInspectionConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TlsInspectionConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TlsInspectionConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    TlsInspectionConfiguration("AWS::NetworkFirewall::TLSInspectionConfiguration", TlsInspectionConfigurationProps)
 }
 
 impl TlsInspectionConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkFirewall::TLSInspectionConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TlsInspectionConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TLSInspectionConfigurationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TlsInspectionConfigurationArn> {
         self.resource.ref_value()
@@ -93,25 +41,40 @@ impl TlsInspectionConfiguration {
     pub fn attr_tls_inspection_configuration_id(&self) -> Value<String> {
         self.resource.get_att("TLSInspectionConfigurationId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `TLSInspectionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_inspection_configuration(
+        &self,
+        value: impl Into<Value<TlsInspectionConfigurationProperty>>,
+    ) {
+        self.resource
+            .set_property("TLSInspectionConfiguration", value.into())
+    }
+
+    /// Replaces `TLSInspectionConfigurationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_inspection_configuration_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TLSInspectionConfigurationName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct TlsInspectionConfigurationProps {
-    /// `Description` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^.*$`.
-    pub description: Option<Value<String>>,
-    /// `TLSInspectionConfiguration` (required).
-    pub tls_inspection_configuration: Value<TlsInspectionConfigurationProperty>,
-    /// `TLSInspectionConfigurationName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub tls_inspection_configuration_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    TlsInspectionConfigurationProps
 }
 
 impl TlsInspectionConfigurationProps {
@@ -120,719 +83,233 @@ impl TlsInspectionConfigurationProps {
         tls_inspection_configuration: impl Into<Value<TlsInspectionConfigurationProperty>>,
         tls_inspection_configuration_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            tls_inspection_configuration: tls_inspection_configuration.into(),
-            tls_inspection_configuration_name: tls_inspection_configuration_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "TLSInspectionConfiguration",
+                    tls_inspection_configuration.into().to_template(),
+                )
+                .with(
+                    2,
+                    "TLSInspectionConfigurationName",
+                    tls_inspection_configuration_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^.*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TlsInspectionConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TLSInspectionConfiguration".to_owned(),
-            self.tls_inspection_configuration.to_template(),
-        );
-        m.insert(
-            "TLSInspectionConfigurationName".to_owned(),
-            self.tls_inspection_configuration_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TlsInspectionConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tls_inspection_configuration.check(
-            &path.field("TLSInspectionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tls_inspection_configuration_name.check(
-            &path.field("TLSInspectionConfigurationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TlsInspectionConfigurationProps);
-
-/// Property type `TlsInspectionConfigurationProperty` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct TlsInspectionConfigurationProperty {
-    /// `ServerCertificateConfigurations` (optional).
-    pub server_certificate_configurations: Option<Value<List<ServerCertificateConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `TlsInspectionConfigurationProperty` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    TlsInspectionConfigurationProperty(default)
 }
 
 impl TlsInspectionConfigurationProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            server_certificate_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ServerCertificateConfigurations`.
+    /// `ServerCertificateConfigurations` (optional).
     pub fn server_certificate_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<ServerCertificateConfiguration>>>,
     ) -> Self {
-        self.server_certificate_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ServerCertificateConfigurations",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TlsInspectionConfigurationProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.server_certificate_configurations {
-            m.insert(
-                "ServerCertificateConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TlsInspectionConfigurationProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.server_certificate_configurations.check(
-            &path.field("ServerCertificateConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TlsInspectionConfigurationProperty);
-
-/// Property type `ServerCertificateConfiguration` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerCertificateConfiguration {
-    /// `CertificateAuthorityArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(arn:aws.*)$`.
-    pub certificate_authority_arn: Option<Value<String>>,
-    /// `CheckCertificateRevocationStatus` (optional).
-    pub check_certificate_revocation_status: Option<Value<CheckCertificateRevocationStatus>>,
-    /// `Scopes` (optional).
-    pub scopes: Option<Value<List<ServerCertificateScope>>>,
-    /// `ServerCertificates` (optional).
-    pub server_certificates: Option<Value<List<ServerCertificate>>>,
+crate::l1_struct! {
+    /// Property type `ServerCertificateConfiguration` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    ServerCertificateConfiguration(default)
 }
 
 impl ServerCertificateConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate_authority_arn: None,
-            check_certificate_revocation_status: None,
-            scopes: None,
-            server_certificates: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CertificateAuthorityArn`.
-    pub fn certificate_authority_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_authority_arn = Some(value.into());
-        self
+    /// `CertificateAuthorityArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^(arn:aws.*)$`.
+    pub fn certificate_authority_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CertificateAuthorityArn", value.into().to_template()),
+        )
     }
-    /// Sets `CheckCertificateRevocationStatus`.
+    /// `CheckCertificateRevocationStatus` (optional).
     pub fn check_certificate_revocation_status(
-        mut self,
+        self,
         value: impl Into<Value<CheckCertificateRevocationStatus>>,
     ) -> Self {
-        self.check_certificate_revocation_status = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CheckCertificateRevocationStatus",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Scopes`.
-    pub fn scopes(mut self, value: impl Into<Value<List<ServerCertificateScope>>>) -> Self {
-        self.scopes = Some(value.into());
-        self
+    /// `Scopes` (optional).
+    pub fn scopes(self, value: impl Into<Value<List<ServerCertificateScope>>>) -> Self {
+        Self(self.0.with(2, "Scopes", value.into().to_template()))
     }
-    /// Sets `ServerCertificates`.
-    pub fn server_certificates(mut self, value: impl Into<Value<List<ServerCertificate>>>) -> Self {
-        self.server_certificates = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerCertificateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate_authority_arn {
-            m.insert("CertificateAuthorityArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.check_certificate_revocation_status {
-            m.insert(
-                "CheckCertificateRevocationStatus".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.scopes {
-            m.insert("Scopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_certificates {
-            m.insert("ServerCertificates".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServerCertificates` (optional).
+    pub fn server_certificates(self, value: impl Into<Value<List<ServerCertificate>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ServerCertificates", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ServerCertificateConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_authority_arn.check(
-            &path.field("CertificateAuthorityArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(arn:aws.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.check_certificate_revocation_status.check(
-            &path.field("CheckCertificateRevocationStatus"),
-            &Rules::NONE,
-            out,
-        );
-        self.scopes.check(&path.field("Scopes"), &Rules::NONE, out);
-        self.server_certificates
-            .check(&path.field("ServerCertificates"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServerCertificateConfiguration);
-
-/// Property type `CheckCertificateRevocationStatus` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CheckCertificateRevocationStatus {
-    /// `RevokedStatusAction` (optional).
-    pub revoked_status_action: Option<Value<RevokedStatusAction>>,
-    /// `UnknownStatusAction` (optional).
-    pub unknown_status_action: Option<Value<UnknownStatusAction>>,
+crate::l1_struct! {
+    /// Property type `CheckCertificateRevocationStatus` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    CheckCertificateRevocationStatus(default)
 }
 
 impl CheckCertificateRevocationStatus {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            revoked_status_action: None,
-            unknown_status_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RevokedStatusAction`.
-    pub fn revoked_status_action(mut self, value: impl Into<Value<RevokedStatusAction>>) -> Self {
-        self.revoked_status_action = Some(value.into());
-        self
+    /// `RevokedStatusAction` (optional).
+    pub fn revoked_status_action(self, value: impl Into<Value<RevokedStatusAction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RevokedStatusAction", value.into().to_template()),
+        )
     }
-    /// Sets `UnknownStatusAction`.
-    pub fn unknown_status_action(mut self, value: impl Into<Value<UnknownStatusAction>>) -> Self {
-        self.unknown_status_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CheckCertificateRevocationStatus {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.revoked_status_action {
-            m.insert("RevokedStatusAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unknown_status_action {
-            m.insert("UnknownStatusAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnknownStatusAction` (optional).
+    pub fn unknown_status_action(self, value: impl Into<Value<UnknownStatusAction>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UnknownStatusAction", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CheckCertificateRevocationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.revoked_status_action
-            .check(&path.field("RevokedStatusAction"), &Rules::NONE, out);
-        self.unknown_status_action
-            .check(&path.field("UnknownStatusAction"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RevokedStatusAction`.
+    RevokedStatusAction {
+        /// `PASS`
+        Pass = "PASS",
+        /// `DROP`
+        Drop = "DROP",
+        /// `REJECT`
+        Reject = "REJECT",
     }
 }
 
-crate::impl_literal!(CheckCertificateRevocationStatus);
-
-/// Values of `RevokedStatusAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RevokedStatusAction {
-    /// `PASS`
-    Pass,
-    /// `DROP`
-    Drop,
-    /// `REJECT`
-    Reject,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RevokedStatusAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PASS", "DROP", "REJECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pass => "PASS",
-            Self::Drop => "DROP",
-            Self::Reject => "REJECT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `UnknownStatusAction`.
+    UnknownStatusAction {
+        /// `PASS`
+        Pass = "PASS",
+        /// `DROP`
+        Drop = "DROP",
+        /// `REJECT`
+        Reject = "REJECT",
     }
 }
 
-impl ToTemplate for RevokedStatusAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RevokedStatusAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RevokedStatusAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "PASS" => Self::Pass,
-            "DROP" => Self::Drop,
-            "REJECT" => Self::Reject,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RevokedStatusAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(RevokedStatusAction::from(s))
-    }
-}
-
-crate::impl_literal!(RevokedStatusAction);
-
-/// Values of `UnknownStatusAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UnknownStatusAction {
-    /// `PASS`
-    Pass,
-    /// `DROP`
-    Drop,
-    /// `REJECT`
-    Reject,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UnknownStatusAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PASS", "DROP", "REJECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pass => "PASS",
-            Self::Drop => "DROP",
-            Self::Reject => "REJECT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UnknownStatusAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UnknownStatusAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UnknownStatusAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "PASS" => Self::Pass,
-            "DROP" => Self::Drop,
-            "REJECT" => Self::Reject,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UnknownStatusAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(UnknownStatusAction::from(s))
-    }
-}
-
-crate::impl_literal!(UnknownStatusAction);
-
-/// Property type `ServerCertificateScope` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerCertificateScope {
-    /// `DestinationPorts` (optional).
-    pub destination_ports: Option<Value<List<PortRange>>>,
-    /// `Destinations` (optional).
-    pub destinations: Option<Value<List<Address>>>,
-    /// `Protocols` (optional).
-    /// Each item: Range: 0..=255.
-    pub protocols: Option<Value<List<i64>>>,
-    /// `SourcePorts` (optional).
-    pub source_ports: Option<Value<List<PortRange>>>,
-    /// `Sources` (optional).
-    pub sources: Option<Value<List<Address>>>,
+crate::l1_struct! {
+    /// Property type `ServerCertificateScope` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    ServerCertificateScope(default)
 }
 
 impl ServerCertificateScope {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_ports: None,
-            destinations: None,
-            protocols: None,
-            source_ports: None,
-            sources: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationPorts`.
-    pub fn destination_ports(mut self, value: impl Into<Value<List<PortRange>>>) -> Self {
-        self.destination_ports = Some(value.into());
-        self
+    /// `DestinationPorts` (optional).
+    pub fn destination_ports(self, value: impl Into<Value<List<PortRange>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationPorts", value.into().to_template()),
+        )
     }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Value<List<Address>>>) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    pub fn destinations(self, value: impl Into<Value<List<Address>>>) -> Self {
+        Self(self.0.with(1, "Destinations", value.into().to_template()))
     }
-    /// Sets `Protocols`.
-    pub fn protocols(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.protocols = Some(value.into());
-        self
+    /// `Protocols` (optional).
+    /// Each item: Range: 0 to 255.
+    pub fn protocols(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(2, "Protocols", value.into().to_template()))
     }
-    /// Sets `SourcePorts`.
-    pub fn source_ports(mut self, value: impl Into<Value<List<PortRange>>>) -> Self {
-        self.source_ports = Some(value.into());
-        self
+    /// `SourcePorts` (optional).
+    pub fn source_ports(self, value: impl Into<Value<List<PortRange>>>) -> Self {
+        Self(self.0.with(3, "SourcePorts", value.into().to_template()))
     }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<Address>>>) -> Self {
-        self.sources = Some(value.into());
-        self
+    /// `Sources` (optional).
+    pub fn sources(self, value: impl Into<Value<List<Address>>>) -> Self {
+        Self(self.0.with(4, "Sources", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServerCertificateScope {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_ports {
-            m.insert("DestinationPorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocols {
-            m.insert("Protocols".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_ports {
-            m.insert("SourcePorts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerCertificateScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_ports
-            .check(&path.field("DestinationPorts"), &Rules::NONE, out);
-        self.destinations
-            .check(&path.field("Destinations"), &Rules::NONE, out);
-        self.protocols.check(
-            &path.field("Protocols"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(0.0),
-                            maximum: Some(255.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_ports
-            .check(&path.field("SourcePorts"), &Rules::NONE, out);
-        self.sources
-            .check(&path.field("Sources"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ServerCertificateScope);
-
-/// Property type `PortRange` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct PortRange {
-    /// `FromPort` (required).
-    /// Range: 0..=65535.
-    pub from_port: Value<i64>,
-    /// `ToPort` (required).
-    /// Range: 0..=65535.
-    pub to_port: Value<i64>,
+crate::l1_struct! {
+    /// Property type `PortRange` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    PortRange
 }
 
 impl PortRange {
     /// The required properties: `FromPort`, `ToPort`.
     pub fn new(from_port: impl Into<Value<i64>>, to_port: impl Into<Value<i64>>) -> Self {
-        Self {
-            from_port: from_port.into(),
-            to_port: to_port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FromPort", from_port.into().to_template())
+                .with(1, "ToPort", to_port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PortRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FromPort".to_owned(), self.from_port.to_template());
-        m.insert("ToPort".to_owned(), self.to_port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.from_port.check(
-            &path.field("FromPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.to_port.check(
-            &path.field("ToPort"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortRange);
-
-/// Property type `Address` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Address {
-    /// `AddressDefinition` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^([a-fA-F\d:\.]+/\d{1,3})$`.
-    pub address_definition: Value<String>,
+crate::l1_struct! {
+    /// Property type `Address` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    Address
 }
 
 impl Address {
     /// The required properties: `AddressDefinition`.
     pub fn new(address_definition: impl Into<Value<String>>) -> Self {
-        Self {
-            address_definition: address_definition.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AddressDefinition",
+            address_definition.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Address {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AddressDefinition".to_owned(),
-            self.address_definition.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Address {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address_definition.check(
-            &path.field("AddressDefinition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^([a-fA-F\\d:\\.]+/\\d{1,3})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Address);
-
-/// Property type `ServerCertificate` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerCertificate {
-    /// `ResourceArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^(arn:aws.*)$`.
-    pub resource_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServerCertificate` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
+    ServerCertificate(default)
 }
 
 impl ServerCertificate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { resource_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerCertificate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_arn {
-            m.insert("ResourceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^(arn:aws.*)$`.
+    pub fn resource_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ResourceArn", value.into().to_template()))
     }
 }
 
-impl Check for ServerCertificate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^(arn:aws.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServerCertificate);
-
-/// Property type `Tag` of `AWS::NetworkFirewall::TLSInspectionConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^.*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

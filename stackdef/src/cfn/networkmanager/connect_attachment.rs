@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::ConnectAttachment`.
-#[derive(Debug, Clone)]
-pub struct ConnectAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConnectAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConnectAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConnectAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::ConnectAttachment`.
+    ConnectAttachment("AWS::NetworkManager::ConnectAttachment", ConnectAttachmentProps)
 }
 
 impl ConnectAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::ConnectAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectAttachmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AttachmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectAttachmentId> {
         self.resource.ref_value()
@@ -132,43 +84,73 @@ impl ConnectAttachment {
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }
+
+    /// Replaces `CoreNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CoreNetworkId", value.into())
+    }
+
+    /// Replaces `EdgeLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_edge_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EdgeLocation", value.into())
+    }
+
+    /// Replaces `NetworkFunctionGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_function_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkFunctionGroupName", value.into())
+    }
+
+    /// Replaces `Options` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_options(&self, value: impl Into<Value<ConnectAttachmentOptions>>) {
+        self.resource.set_property("Options", value.into())
+    }
+
+    /// Replaces `ProposedNetworkFunctionGroupChange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proposed_network_function_group_change(
+        &self,
+        value: impl Into<Value<ProposedNetworkFunctionGroupChange>>,
+    ) {
+        self.resource
+            .set_property("ProposedNetworkFunctionGroupChange", value.into())
+    }
+
+    /// Replaces `ProposedSegmentChange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proposed_segment_change(&self, value: impl Into<Value<ProposedSegmentChange>>) {
+        self.resource
+            .set_property("ProposedSegmentChange", value.into())
+    }
+
+    /// Replaces `RoutingPolicyLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_policy_label(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RoutingPolicyLabel", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransportAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transport_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransportAttachmentId", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::ConnectAttachment`.
-#[derive(Debug, Clone)]
-pub struct ConnectAttachmentProps {
-    /// `CoreNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^core-network-([0-9a-f]{8,17})$`.
-    pub core_network_id: Value<String>,
-    /// `EdgeLocation` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub edge_location: Value<String>,
-    /// `NetworkFunctionGroupName` (optional).
-    pub network_function_group_name: Option<Value<String>>,
-    /// `Options` (required).
-    /// Create-only: changing it replaces the resource.
-    pub options: Value<ConnectAttachmentOptions>,
-    /// `ProposedNetworkFunctionGroupChange` (optional).
-    pub proposed_network_function_group_change: Option<Value<ProposedNetworkFunctionGroupChange>>,
-    /// `ProposedSegmentChange` (optional).
-    pub proposed_segment_change: Option<Value<ProposedSegmentChange>>,
-    /// `RoutingPolicyLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub routing_policy_label: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransportAttachmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^attachment-([0-9a-f]{8,17})$`.
-    pub transport_attachment_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::ConnectAttachment`.
+    ConnectAttachmentProps
 }
 
 impl ConnectAttachmentProps {
@@ -179,415 +161,141 @@ impl ConnectAttachmentProps {
         options: impl Into<Value<ConnectAttachmentOptions>>,
         transport_attachment_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            core_network_id: core_network_id.into(),
-            edge_location: edge_location.into(),
-            network_function_group_name: None,
-            options: options.into(),
-            proposed_network_function_group_change: None,
-            proposed_segment_change: None,
-            routing_policy_label: None,
-            tags: None,
-            transport_attachment_id: transport_attachment_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CoreNetworkId", core_network_id.into().to_template())
+                .with(1, "EdgeLocation", edge_location.into().to_template())
+                .with(3, "Options", options.into().to_template())
+                .with(
+                    8,
+                    "TransportAttachmentId",
+                    transport_attachment_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `NetworkFunctionGroupName`.
-    pub fn network_function_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_function_group_name = Some(value.into());
-        self
+    /// `NetworkFunctionGroupName` (optional).
+    pub fn network_function_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NetworkFunctionGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ProposedNetworkFunctionGroupChange`.
+    /// `ProposedNetworkFunctionGroupChange` (optional).
     pub fn proposed_network_function_group_change(
-        mut self,
+        self,
         value: impl Into<Value<ProposedNetworkFunctionGroupChange>>,
     ) -> Self {
-        self.proposed_network_function_group_change = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ProposedNetworkFunctionGroupChange",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProposedSegmentChange`.
-    pub fn proposed_segment_change(
-        mut self,
-        value: impl Into<Value<ProposedSegmentChange>>,
-    ) -> Self {
-        self.proposed_segment_change = Some(value.into());
-        self
+    /// `ProposedSegmentChange` (optional).
+    pub fn proposed_segment_change(self, value: impl Into<Value<ProposedSegmentChange>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ProposedSegmentChange", value.into().to_template()),
+        )
     }
-    /// Sets `RoutingPolicyLabel`.
-    pub fn routing_policy_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.routing_policy_label = Some(value.into());
-        self
+    /// `RoutingPolicyLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn routing_policy_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RoutingPolicyLabel", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CoreNetworkId".to_owned(),
-            self.core_network_id.to_template(),
-        );
-        m.insert("EdgeLocation".to_owned(), self.edge_location.to_template());
-        if let Some(v) = &self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName".to_owned(), v.to_template());
-        }
-        m.insert("Options".to_owned(), self.options.to_template());
-        if let Some(v) = &self.proposed_network_function_group_change {
-            m.insert(
-                "ProposedNetworkFunctionGroupChange".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.proposed_segment_change {
-            m.insert("ProposedSegmentChange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_policy_label {
-            m.insert("RoutingPolicyLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransportAttachmentId".to_owned(),
-            self.transport_attachment_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConnectAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.core_network_id.check(
-            &path.field("CoreNetworkId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^core-network-([0-9a-f]{8,17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.edge_location.check(
-            &path.field("EdgeLocation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.options
-            .check(&path.field("Options"), &Rules::NONE, out);
-        self.proposed_network_function_group_change.check(
-            &path.field("ProposedNetworkFunctionGroupChange"),
-            &Rules::NONE,
-            out,
-        );
-        self.proposed_segment_change
-            .check(&path.field("ProposedSegmentChange"), &Rules::NONE, out);
-        self.routing_policy_label.check(
-            &path.field("RoutingPolicyLabel"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.transport_attachment_id.check(
-            &path.field("TransportAttachmentId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^attachment-([0-9a-f]{8,17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectAttachmentProps);
-
-/// Property type `ConnectAttachmentOptions` of `AWS::NetworkManager::ConnectAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectAttachmentOptions {
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
+crate::l1_struct! {
+    /// Property type `ConnectAttachmentOptions` of `AWS::NetworkManager::ConnectAttachment`.
+    ConnectAttachmentOptions(default)
 }
 
 impl ConnectAttachmentOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { protocol: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectAttachmentOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(0, "Protocol", value.into().to_template()))
     }
 }
 
-impl Check for ConnectAttachmentOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `GRE`
+        Gre = "GRE",
+        /// `NO_ENCAP`
+        NoEncap = "NO_ENCAP",
     }
 }
 
-crate::impl_literal!(ConnectAttachmentOptions);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `GRE`
-    Gre,
-    /// `NO_ENCAP`
-    NoEncap,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GRE", "NO_ENCAP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gre => "GRE",
-            Self::NoEncap => "NO_ENCAP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "GRE" => Self::Gre,
-            "NO_ENCAP" => Self::NoEncap,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `ProposedNetworkFunctionGroupChange` of `AWS::NetworkManager::ConnectAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct ProposedNetworkFunctionGroupChange {
-    /// `AttachmentPolicyRuleNumber` (optional).
-    pub attachment_policy_rule_number: Option<Value<i64>>,
-    /// `NetworkFunctionGroupName` (optional).
-    pub network_function_group_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `ProposedNetworkFunctionGroupChange` of `AWS::NetworkManager::ConnectAttachment`.
+    ProposedNetworkFunctionGroupChange(default)
 }
 
 impl ProposedNetworkFunctionGroupChange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attachment_policy_rule_number: None,
-            network_function_group_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttachmentPolicyRuleNumber`.
-    pub fn attachment_policy_rule_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attachment_policy_rule_number = Some(value.into());
-        self
-    }
-    /// Sets `NetworkFunctionGroupName`.
-    pub fn network_function_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_function_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProposedNetworkFunctionGroupChange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_policy_rule_number {
-            m.insert("AttachmentPolicyRuleNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProposedNetworkFunctionGroupChange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProposedNetworkFunctionGroupChange);
-
-/// Property type `Tag` of `AWS::NetworkManager::ConnectAttachment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ProposedSegmentChange` of `AWS::NetworkManager::ConnectAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct ProposedSegmentChange {
     /// `AttachmentPolicyRuleNumber` (optional).
-    pub attachment_policy_rule_number: Option<Value<i64>>,
-    /// `SegmentName` (optional).
-    pub segment_name: Option<Value<String>>,
+    pub fn attachment_policy_rule_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachmentPolicyRuleNumber", value.into().to_template()),
+        )
+    }
+    /// `NetworkFunctionGroupName` (optional).
+    pub fn network_function_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkFunctionGroupName", value.into().to_template()),
+        )
+    }
     /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `ProposedSegmentChange` of `AWS::NetworkManager::ConnectAttachment`.
+    ProposedSegmentChange(default)
 }
 
 impl ProposedSegmentChange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attachment_policy_rule_number: None,
-            segment_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttachmentPolicyRuleNumber`.
-    pub fn attachment_policy_rule_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attachment_policy_rule_number = Some(value.into());
-        self
+    /// `AttachmentPolicyRuleNumber` (optional).
+    pub fn attachment_policy_rule_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachmentPolicyRuleNumber", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentName`.
-    pub fn segment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_name = Some(value.into());
-        self
+    /// `SegmentName` (optional).
+    pub fn segment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SegmentName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ProposedSegmentChange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_policy_rule_number {
-            m.insert("AttachmentPolicyRuleNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_name {
-            m.insert("SegmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProposedSegmentChange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProposedSegmentChange);

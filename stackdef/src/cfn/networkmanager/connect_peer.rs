@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::ConnectPeer`.
-#[derive(Debug, Clone)]
-pub struct ConnectPeer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConnectPeer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConnectPeer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConnectPeer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::ConnectPeer`.
+    ConnectPeer("AWS::NetworkManager::ConnectPeer", ConnectPeerProps)
 }
 
 impl ConnectPeer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::ConnectPeer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectPeerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectPeerId` (typed).
     pub fn ref_value(&self) -> Value<ids::ConnectPeerId> {
         self.resource.ref_value()
@@ -107,44 +59,55 @@ impl ConnectPeer {
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }
+
+    /// Replaces `BgpOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bgp_options(&self, value: impl Into<Value<BgpOptions>>) {
+        self.resource.set_property("BgpOptions", value.into())
+    }
+
+    /// Replaces `ConnectAttachmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connect_attachment_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConnectAttachmentId", value.into())
+    }
+
+    /// Replaces `CoreNetworkAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_network_address(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CoreNetworkAddress", value.into())
+    }
+
+    /// Replaces `InsideCidrBlocks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inside_cidr_blocks(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("InsideCidrBlocks", value.into())
+    }
+
+    /// Replaces `PeerAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerAddress", value.into())
+    }
+
+    /// Replaces `SubnetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubnetArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::ConnectPeer`.
-#[derive(Debug, Clone)]
-pub struct ConnectPeerProps {
-    /// `BgpOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub bgp_options: Option<Value<BgpOptions>>,
-    /// `ConnectAttachmentId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^attachment-([0-9a-f]{8,17})$`.
-    pub connect_attachment_id: Value<String>,
-    /// `CoreNetworkAddress` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub core_network_address: Option<Value<String>>,
-    /// `InsideCidrBlocks` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^[\s\S]*$`.
-    pub inside_cidr_blocks: Option<Value<List<String>>>,
-    /// `PeerAddress` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub peer_address: Value<String>,
-    /// `SubnetArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=500 characters.
-    /// Pattern: `^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\/subnet-[0-9a-f]{8,17}$|^$`.
-    pub subnet_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::ConnectPeer`.
+    ConnectPeerProps
 }
 
 impl ConnectPeerProps {
@@ -153,229 +116,71 @@ impl ConnectPeerProps {
         connect_attachment_id: impl Into<Value<String>>,
         peer_address: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bgp_options: None,
-            connect_attachment_id: connect_attachment_id.into(),
-            core_network_address: None,
-            inside_cidr_blocks: None,
-            peer_address: peer_address.into(),
-            subnet_arn: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ConnectAttachmentId",
+                    connect_attachment_id.into().to_template(),
+                )
+                .with(4, "PeerAddress", peer_address.into().to_template()),
+        )
     }
-    /// Sets `BgpOptions`.
-    pub fn bgp_options(mut self, value: impl Into<Value<BgpOptions>>) -> Self {
-        self.bgp_options = Some(value.into());
-        self
+    /// `BgpOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn bgp_options(self, value: impl Into<Value<BgpOptions>>) -> Self {
+        Self(self.0.with(0, "BgpOptions", value.into().to_template()))
     }
-    /// Sets `CoreNetworkAddress`.
-    pub fn core_network_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.core_network_address = Some(value.into());
-        self
+    /// `CoreNetworkAddress` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn core_network_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CoreNetworkAddress", value.into().to_template()),
+        )
     }
-    /// Sets `InsideCidrBlocks`.
-    pub fn inside_cidr_blocks(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.inside_cidr_blocks = Some(value.into());
-        self
+    /// `InsideCidrBlocks` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn inside_cidr_blocks(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InsideCidrBlocks", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetArn`.
-    pub fn subnet_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subnet_arn = Some(value.into());
-        self
+    /// `SubnetArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 500 characters.
+    /// Pattern: `^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\/subnet-[0-9a-f]{8,17}$|^$`.
+    pub fn subnet_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SubnetArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectPeerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bgp_options {
-            m.insert("BgpOptions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ConnectAttachmentId".to_owned(),
-            self.connect_attachment_id.to_template(),
-        );
-        if let Some(v) = &self.core_network_address {
-            m.insert("CoreNetworkAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inside_cidr_blocks {
-            m.insert("InsideCidrBlocks".to_owned(), v.to_template());
-        }
-        m.insert("PeerAddress".to_owned(), self.peer_address.to_template());
-        if let Some(v) = &self.subnet_arn {
-            m.insert("SubnetArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConnectPeerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bgp_options
-            .check(&path.field("BgpOptions"), &Rules::NONE, out);
-        self.connect_attachment_id.check(
-            &path.field("ConnectAttachmentId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^attachment-([0-9a-f]{8,17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.core_network_address.check(
-            &path.field("CoreNetworkAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inside_cidr_blocks.check(
-            &path.field("InsideCidrBlocks"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("^[\\s\\S]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.peer_address.check(
-            &path.field("PeerAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_arn.check(
-            &path.field("SubnetArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some(
-                    "^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\\/subnet-[0-9a-f]{8,17}$|^$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectPeerProps);
-
-/// Property type `BgpOptions` of `AWS::NetworkManager::ConnectPeer`.
-#[derive(Debug, Clone, Default)]
-pub struct BgpOptions {
-    /// `PeerAsn` (optional).
-    pub peer_asn: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `BgpOptions` of `AWS::NetworkManager::ConnectPeer`.
+    BgpOptions(default)
 }
 
 impl BgpOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { peer_asn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `PeerAsn`.
-    pub fn peer_asn(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.peer_asn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BgpOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.peer_asn {
-            m.insert("PeerAsn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PeerAsn` (optional).
+    pub fn peer_asn(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "PeerAsn", value.into().to_template()))
     }
 }
 
-impl Check for BgpOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BgpOptions);
-
-/// Property type `Tag` of `AWS::NetworkManager::ConnectPeer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,90 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::CoreNetworkPrefixListAssociation`.
-#[derive(Debug, Clone)]
-pub struct CoreNetworkPrefixListAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CoreNetworkPrefixListAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CoreNetworkPrefixListAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CoreNetworkPrefixListAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::CoreNetworkPrefixListAssociation`.
+    CoreNetworkPrefixListAssociation("AWS::NetworkManager::CoreNetworkPrefixListAssociation", CoreNetworkPrefixListAssociationProps)
 }
 
 impl CoreNetworkPrefixListAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::CoreNetworkPrefixListAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CoreNetworkPrefixListAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CoreNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CoreNetworkId", value.into())
+    }
+
+    /// Replaces `PrefixListAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix_list_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrefixListAlias", value.into())
+    }
+
+    /// Replaces `PrefixListArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix_list_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrefixListArn", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::CoreNetworkPrefixListAssociation`.
-#[derive(Debug, Clone)]
-pub struct CoreNetworkPrefixListAssociationProps {
-    /// `CoreNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^core-network-([0-9a-f]{8,17})$`.
-    pub core_network_id: Value<String>,
-    /// `PrefixListAlias` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub prefix_list_alias: Value<String>,
-    /// `PrefixListArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=500 characters.
-    /// Pattern: `^arn:[a-z0-9-]+:ec2:[a-z]+-[a-z]+-[0-9]:([0-9]{12}):prefix-list/pl-[a-z0-9]+$`.
-    pub prefix_list_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::CoreNetworkPrefixListAssociation`.
+    CoreNetworkPrefixListAssociationProps
 }
 
 impl CoreNetworkPrefixListAssociationProps {
@@ -104,68 +55,11 @@ impl CoreNetworkPrefixListAssociationProps {
         prefix_list_alias: impl Into<Value<String>>,
         prefix_list_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            core_network_id: core_network_id.into(),
-            prefix_list_alias: prefix_list_alias.into(),
-            prefix_list_arn: prefix_list_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CoreNetworkId", core_network_id.into().to_template())
+                .with(1, "PrefixListAlias", prefix_list_alias.into().to_template())
+                .with(2, "PrefixListArn", prefix_list_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for CoreNetworkPrefixListAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CoreNetworkId".to_owned(),
-            self.core_network_id.to_template(),
-        );
-        m.insert(
-            "PrefixListAlias".to_owned(),
-            self.prefix_list_alias.to_template(),
-        );
-        m.insert(
-            "PrefixListArn".to_owned(),
-            self.prefix_list_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CoreNetworkPrefixListAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.core_network_id.check(
-            &path.field("CoreNetworkId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^core-network-([0-9a-f]{8,17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix_list_alias.check(
-            &path.field("PrefixListAlias"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix_list_arn.check(
-            &path.field("PrefixListArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some(
-                    "^arn:[a-z0-9-]+:ec2:[a-z]+-[a-z]+-[0-9]:([0-9]{12}):prefix-list/pl-[a-z0-9]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CoreNetworkPrefixListAssociationProps);

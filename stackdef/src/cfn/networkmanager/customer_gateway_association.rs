@@ -11,87 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::CustomerGatewayAssociation`.
-#[derive(Debug, Clone)]
-pub struct CustomerGatewayAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomerGatewayAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomerGatewayAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomerGatewayAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::CustomerGatewayAssociation`.
+    CustomerGatewayAssociation("AWS::NetworkManager::CustomerGatewayAssociation", CustomerGatewayAssociationProps)
 }
 
 impl CustomerGatewayAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::CustomerGatewayAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CustomerGatewayAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `CustomerGatewayArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_gateway_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerGatewayArn", value.into())
+    }
+
+    /// Replaces `DeviceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceId", value.into())
+    }
+
+    /// Replaces `GlobalNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlobalNetworkId", value.into())
+    }
+
+    /// Replaces `LinkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_link_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LinkId", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::CustomerGatewayAssociation`.
-#[derive(Debug, Clone)]
-pub struct CustomerGatewayAssociationProps {
-    /// `CustomerGatewayArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub customer_gateway_arn: Value<String>,
-    /// `DeviceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub device_id: Value<String>,
-    /// `GlobalNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub global_network_id: Value<String>,
-    /// `LinkId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub link_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::CustomerGatewayAssociation`.
+    CustomerGatewayAssociationProps
 }
 
 impl CustomerGatewayAssociationProps {
@@ -101,41 +62,20 @@ impl CustomerGatewayAssociationProps {
         device_id: impl Into<Value<String>>,
         global_network_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            customer_gateway_arn: customer_gateway_arn.into(),
-            device_id: device_id.into(),
-            global_network_id: global_network_id.into(),
-            link_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CustomerGatewayArn",
+                    customer_gateway_arn.into().to_template(),
+                )
+                .with(1, "DeviceId", device_id.into().to_template())
+                .with(2, "GlobalNetworkId", global_network_id.into().to_template()),
+        )
     }
-    /// Sets `LinkId`.
-    pub fn link_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.link_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomerGatewayAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CustomerGatewayArn".to_owned(),
-            self.customer_gateway_arn.to_template(),
-        );
-        m.insert("DeviceId".to_owned(), self.device_id.to_template());
-        m.insert(
-            "GlobalNetworkId".to_owned(),
-            self.global_network_id.to_template(),
-        );
-        if let Some(v) = &self.link_id {
-            m.insert("LinkId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LinkId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn link_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LinkId", value.into().to_template()))
     }
 }
-
-impl Check for CustomerGatewayAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomerGatewayAssociationProps);

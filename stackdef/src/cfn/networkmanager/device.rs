@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::Device`.
-#[derive(Debug, Clone)]
-pub struct Device {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Device {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Device {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Device {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::Device`.
+    Device("AWS::NetworkManager::Device", DeviceProps)
 }
 
 impl Device {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::Device";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeviceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,457 +43,184 @@ impl Device {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `AWSLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_location(&self, value: impl Into<Value<AwsLocation>>) {
+        self.resource.set_property("AWSLocation", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GlobalNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlobalNetworkId", value.into())
+    }
+
+    /// Replaces `Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location(&self, value: impl Into<Value<Location>>) {
+        self.resource.set_property("Location", value.into())
+    }
+
+    /// Replaces `Model` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Model", value.into())
+    }
+
+    /// Replaces `SerialNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_serial_number(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SerialNumber", value.into())
+    }
+
+    /// Replaces `SiteId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_site_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SiteId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `Vendor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vendor(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Vendor", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::Device`.
-#[derive(Debug, Clone)]
-pub struct DeviceProps {
-    /// `AWSLocation` (optional).
-    pub aws_location: Option<Value<AwsLocation>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub description: Option<Value<String>>,
-    /// `GlobalNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub global_network_id: Value<String>,
-    /// `Location` (optional).
-    pub location: Option<Value<Location>>,
-    /// `Model` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub model: Option<Value<String>>,
-    /// `SerialNumber` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub serial_number: Option<Value<String>>,
-    /// `SiteId` (optional).
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub site_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub type_: Option<Value<String>>,
-    /// `Vendor` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub vendor: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::Device`.
+    DeviceProps
 }
 
 impl DeviceProps {
     /// The required properties: `GlobalNetworkId`.
     pub fn new(global_network_id: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_location: None,
-            description: None,
-            global_network_id: global_network_id.into(),
-            location: None,
-            model: None,
-            serial_number: None,
-            site_id: None,
-            tags: None,
-            type_: None,
-            vendor: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "GlobalNetworkId",
+            global_network_id.into().to_template(),
+        ))
     }
-    /// Sets `AWSLocation`.
-    pub fn aws_location(mut self, value: impl Into<Value<AwsLocation>>) -> Self {
-        self.aws_location = Some(value.into());
-        self
+    /// `AWSLocation` (optional).
+    pub fn aws_location(self, value: impl Into<Value<AwsLocation>>) -> Self {
+        Self(self.0.with(0, "AWSLocation", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<Location>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<Location>>) -> Self {
+        Self(self.0.with(3, "Location", value.into().to_template()))
     }
-    /// Sets `Model`.
-    pub fn model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model = Some(value.into());
-        self
+    /// `Model` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Model", value.into().to_template()))
     }
-    /// Sets `SerialNumber`.
-    pub fn serial_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.serial_number = Some(value.into());
-        self
+    /// `SerialNumber` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn serial_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SerialNumber", value.into().to_template()))
     }
-    /// Sets `SiteId`.
-    pub fn site_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.site_id = Some(value.into());
-        self
+    /// `SiteId` (optional).
+    /// Length: 0 to 50 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn site_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SiteId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Type", value.into().to_template()))
     }
-    /// Sets `Vendor`.
-    pub fn vendor(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vendor = Some(value.into());
-        self
+    /// `Vendor` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn vendor(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Vendor", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_location {
-            m.insert("AWSLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GlobalNetworkId".to_owned(),
-            self.global_network_id.to_template(),
-        );
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model {
-            m.insert("Model".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serial_number {
-            m.insert("SerialNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.site_id {
-            m.insert("SiteId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vendor {
-            m.insert("Vendor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_location
-            .check(&path.field("AWSLocation"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.global_network_id.check(
-            &path.field("GlobalNetworkId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-        self.model.check(
-            &path.field("Model"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.serial_number.check(
-            &path.field("SerialNumber"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.site_id.check(
-            &path.field("SiteId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vendor.check(
-            &path.field("Vendor"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceProps);
-
-/// Property type `AwsLocation` of `AWS::NetworkManager::Device`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsLocation {
-    /// `SubnetArn` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\/subnet-[0-9a-f]{8,17}$|^$`.
-    pub subnet_arn: Option<Value<String>>,
-    /// `Zone` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub zone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsLocation` of `AWS::NetworkManager::Device`.
+    AwsLocation(default)
 }
 
 impl AwsLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            subnet_arn: None,
-            zone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SubnetArn`.
-    pub fn subnet_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subnet_arn = Some(value.into());
-        self
+    /// `SubnetArn` (optional).
+    /// Length: 0 to 500 characters.
+    /// Pattern: `^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\/subnet-[0-9a-f]{8,17}$|^$`.
+    pub fn subnet_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SubnetArn", value.into().to_template()))
     }
-    /// Sets `Zone`.
-    pub fn zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.zone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.subnet_arn {
-            m.insert("SubnetArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zone {
-            m.insert("Zone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Zone` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Zone", value.into().to_template()))
     }
 }
 
-impl Check for AwsLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.subnet_arn.check(
-            &path.field("SubnetArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some(
-                    "^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\\/subnet-[0-9a-f]{8,17}$|^$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.zone.check(
-            &path.field("Zone"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsLocation);
-
-/// Property type `Location` of `AWS::NetworkManager::Device`.
-#[derive(Debug, Clone, Default)]
-pub struct Location {
-    /// `Address` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub address: Option<Value<String>>,
-    /// `Latitude` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub latitude: Option<Value<String>>,
-    /// `Longitude` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub longitude: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Location` of `AWS::NetworkManager::Device`.
+    Location(default)
 }
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address: None,
-            latitude: None,
-            longitude: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `Latitude`.
-    pub fn latitude(mut self, value: impl Into<Value<String>>) -> Self {
-        self.latitude = Some(value.into());
-        self
+    /// `Latitude` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn latitude(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Latitude", value.into().to_template()))
     }
-    /// Sets `Longitude`.
-    pub fn longitude(mut self, value: impl Into<Value<String>>) -> Self {
-        self.longitude = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.latitude {
-            m.insert("Latitude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.longitude {
-            m.insert("Longitude".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Longitude` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn longitude(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Longitude", value.into().to_template()))
     }
 }
 
-impl Check for Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address.check(
-            &path.field("Address"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.latitude.check(
-            &path.field("Latitude"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.longitude.check(
-            &path.field("Longitude"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Location);
-
-/// Property type `Tag` of `AWS::NetworkManager::Device`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::Link`.
-#[derive(Debug, Clone)]
-pub struct Link {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Link {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Link {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Link {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::Link`.
+    Link("AWS::NetworkManager::Link", LinkProps)
 }
 
 impl Link {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::Link";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LinkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,37 +43,53 @@ impl Link {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `Bandwidth` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bandwidth(&self, value: impl Into<Value<Bandwidth>>) {
+        self.resource.set_property("Bandwidth", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GlobalNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlobalNetworkId", value.into())
+    }
+
+    /// Replaces `Provider` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Provider", value.into())
+    }
+
+    /// Replaces `SiteId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_site_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SiteId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::Link`.
-#[derive(Debug, Clone)]
-pub struct LinkProps {
-    /// `Bandwidth` (required).
-    pub bandwidth: Value<Bandwidth>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub description: Option<Value<String>>,
-    /// `GlobalNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub global_network_id: Value<String>,
-    /// `Provider` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub provider: Option<Value<String>>,
-    /// `SiteId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub site_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::Link`.
+    LinkProps
 }
 
 impl LinkProps {
@@ -131,226 +99,55 @@ impl LinkProps {
         global_network_id: impl Into<Value<String>>,
         site_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bandwidth: bandwidth.into(),
-            description: None,
-            global_network_id: global_network_id.into(),
-            provider: None,
-            site_id: site_id.into(),
-            tags: None,
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bandwidth", bandwidth.into().to_template())
+                .with(2, "GlobalNetworkId", global_network_id.into().to_template())
+                .with(4, "SiteId", site_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Provider`.
-    pub fn provider(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provider = Some(value.into());
-        self
+    /// `Provider` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn provider(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Provider", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LinkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bandwidth".to_owned(), self.bandwidth.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GlobalNetworkId".to_owned(),
-            self.global_network_id.to_template(),
-        );
-        if let Some(v) = &self.provider {
-            m.insert("Provider".to_owned(), v.to_template());
-        }
-        m.insert("SiteId".to_owned(), self.site_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Type", value.into().to_template()))
     }
 }
 
-impl Check for LinkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth
-            .check(&path.field("Bandwidth"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.global_network_id.check(
-            &path.field("GlobalNetworkId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provider.check(
-            &path.field("Provider"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.site_id.check(
-            &path.field("SiteId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LinkProps);
-
-/// Property type `Bandwidth` of `AWS::NetworkManager::Link`.
-#[derive(Debug, Clone, Default)]
-pub struct Bandwidth {
-    /// `DownloadSpeed` (optional).
-    pub download_speed: Option<Value<i64>>,
-    /// `UploadSpeed` (optional).
-    pub upload_speed: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Bandwidth` of `AWS::NetworkManager::Link`.
+    Bandwidth(default)
 }
 
 impl Bandwidth {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            download_speed: None,
-            upload_speed: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DownloadSpeed`.
-    pub fn download_speed(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.download_speed = Some(value.into());
-        self
+    /// `DownloadSpeed` (optional).
+    pub fn download_speed(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "DownloadSpeed", value.into().to_template()))
     }
-    /// Sets `UploadSpeed`.
-    pub fn upload_speed(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.upload_speed = Some(value.into());
-        self
+    /// `UploadSpeed` (optional).
+    pub fn upload_speed(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "UploadSpeed", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Bandwidth {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.download_speed {
-            m.insert("DownloadSpeed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upload_speed {
-            m.insert("UploadSpeed".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Bandwidth {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Bandwidth);
-
-/// Property type `Tag` of `AWS::NetworkManager::Link`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,80 +11,41 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::LinkAssociation`.
-#[derive(Debug, Clone)]
-pub struct LinkAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LinkAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LinkAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LinkAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::LinkAssociation`.
+    LinkAssociation("AWS::NetworkManager::LinkAssociation", LinkAssociationProps)
 }
 
 impl LinkAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::LinkAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LinkAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DeviceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceId", value.into())
+    }
+
+    /// Replaces `GlobalNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlobalNetworkId", value.into())
+    }
+
+    /// Replaces `LinkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_link_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LinkId", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::LinkAssociation`.
-#[derive(Debug, Clone)]
-pub struct LinkAssociationProps {
-    /// `DeviceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub device_id: Value<String>,
-    /// `GlobalNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub global_network_id: Value<String>,
-    /// `LinkId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub link_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::LinkAssociation`.
+    LinkAssociationProps
 }
 
 impl LinkAssociationProps {
@@ -94,29 +55,11 @@ impl LinkAssociationProps {
         global_network_id: impl Into<Value<String>>,
         link_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            device_id: device_id.into(),
-            global_network_id: global_network_id.into(),
-            link_id: link_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DeviceId", device_id.into().to_template())
+                .with(1, "GlobalNetworkId", global_network_id.into().to_template())
+                .with(2, "LinkId", link_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for LinkAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DeviceId".to_owned(), self.device_id.to_template());
-        m.insert(
-            "GlobalNetworkId".to_owned(),
-            self.global_network_id.to_template(),
-        );
-        m.insert("LinkId".to_owned(), self.link_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinkAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LinkAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::TransitGatewayPeering`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayPeering {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayPeering {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayPeering {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayPeering {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::TransitGatewayPeering`.
+    TransitGatewayPeering("AWS::NetworkManager::TransitGatewayPeering", TransitGatewayPeeringProps)
 }
 
 impl TransitGatewayPeering {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayPeering";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TransitGatewayPeeringProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PeeringId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayPeeringId> {
         self.resource.ref_value()
@@ -127,23 +79,30 @@ impl TransitGatewayPeering {
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }
+
+    /// Replaces `CoreNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CoreNetworkId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayArn", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::TransitGatewayPeering`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayPeeringProps {
-    /// `CoreNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^core-network-([0-9a-f]{8,17})$`.
-    pub core_network_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub transit_gateway_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::TransitGatewayPeering`.
+    TransitGatewayPeeringProps
 }
 
 impl TransitGatewayPeeringProps {
@@ -152,120 +111,20 @@ impl TransitGatewayPeeringProps {
         core_network_id: impl Into<Value<String>>,
         transit_gateway_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            core_network_id: core_network_id.into(),
-            tags: None,
-            transit_gateway_arn: transit_gateway_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CoreNetworkId", core_network_id.into().to_template())
+                .with(
+                    2,
+                    "TransitGatewayArn",
+                    transit_gateway_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayPeeringProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CoreNetworkId".to_owned(),
-            self.core_network_id.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayArn".to_owned(),
-            self.transit_gateway_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TransitGatewayPeeringProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.core_network_id.check(
-            &path.field("CoreNetworkId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^core-network-([0-9a-f]{8,17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.transit_gateway_arn.check(
-            &path.field("TransitGatewayArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransitGatewayPeeringProps);
-
-/// Property type `Tag` of `AWS::NetworkManager::TransitGatewayPeering`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

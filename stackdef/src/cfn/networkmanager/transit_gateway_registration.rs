@@ -11,85 +11,36 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::TransitGatewayRegistration`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRegistration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayRegistration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayRegistration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayRegistration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::TransitGatewayRegistration`.
+    TransitGatewayRegistration("AWS::NetworkManager::TransitGatewayRegistration", TransitGatewayRegistrationProps)
 }
 
 impl TransitGatewayRegistration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayRegistration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayRegistrationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `GlobalNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlobalNetworkId", value.into())
+    }
+
+    /// Replaces `TransitGatewayArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayArn", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::TransitGatewayRegistration`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRegistrationProps {
-    /// `GlobalNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub global_network_id: Value<String>,
-    /// `TransitGatewayArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub transit_gateway_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::TransitGatewayRegistration`.
+    TransitGatewayRegistrationProps
 }
 
 impl TransitGatewayRegistrationProps {
@@ -98,51 +49,14 @@ impl TransitGatewayRegistrationProps {
         global_network_id: impl Into<Value<String>>,
         transit_gateway_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            global_network_id: global_network_id.into(),
-            transit_gateway_arn: transit_gateway_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GlobalNetworkId", global_network_id.into().to_template())
+                .with(
+                    1,
+                    "TransitGatewayArn",
+                    transit_gateway_arn.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for TransitGatewayRegistrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GlobalNetworkId".to_owned(),
-            self.global_network_id.to_template(),
-        );
-        m.insert(
-            "TransitGatewayArn".to_owned(),
-            self.transit_gateway_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayRegistrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.global_network_id.check(
-            &path.field("GlobalNetworkId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transit_gateway_arn.check(
-            &path.field("TransitGatewayArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransitGatewayRegistrationProps);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRouteTableAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransitGatewayRouteTableAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransitGatewayRouteTableAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransitGatewayRouteTableAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
+    TransitGatewayRouteTableAttachment("AWS::NetworkManager::TransitGatewayRouteTableAttachment", TransitGatewayRouteTableAttachmentProps)
 }
 
 impl TransitGatewayRouteTableAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::TransitGatewayRouteTableAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransitGatewayRouteTableAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AttachmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransitGatewayRouteTableAttachmentId> {
         self.resource.ref_value()
@@ -146,35 +94,61 @@ impl TransitGatewayRouteTableAttachment {
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }
+
+    /// Replaces `NetworkFunctionGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_function_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkFunctionGroupName", value.into())
+    }
+
+    /// Replaces `PeeringId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peering_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeeringId", value.into())
+    }
+
+    /// Replaces `ProposedNetworkFunctionGroupChange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proposed_network_function_group_change(
+        &self,
+        value: impl Into<Value<ProposedNetworkFunctionGroupChange>>,
+    ) {
+        self.resource
+            .set_property("ProposedNetworkFunctionGroupChange", value.into())
+    }
+
+    /// Replaces `ProposedSegmentChange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proposed_segment_change(&self, value: impl Into<Value<ProposedSegmentChange>>) {
+        self.resource
+            .set_property("ProposedSegmentChange", value.into())
+    }
+
+    /// Replaces `RoutingPolicyLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_policy_label(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RoutingPolicyLabel", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TransitGatewayRouteTableArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_transit_gateway_route_table_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TransitGatewayRouteTableArn", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
-#[derive(Debug, Clone)]
-pub struct TransitGatewayRouteTableAttachmentProps {
-    /// `NetworkFunctionGroupName` (optional).
-    pub network_function_group_name: Option<Value<String>>,
-    /// `PeeringId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^peering-([0-9a-f]{8,17})$`.
-    pub peering_id: Value<String>,
-    /// `ProposedNetworkFunctionGroupChange` (optional).
-    pub proposed_network_function_group_change: Option<Value<ProposedNetworkFunctionGroupChange>>,
-    /// `ProposedSegmentChange` (optional).
-    pub proposed_segment_change: Option<Value<ProposedSegmentChange>>,
-    /// `RoutingPolicyLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub routing_policy_label: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TransitGatewayRouteTableArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub transit_gateway_route_table_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
+    TransitGatewayRouteTableAttachmentProps
 }
 
 impl TransitGatewayRouteTableAttachmentProps {
@@ -183,301 +157,113 @@ impl TransitGatewayRouteTableAttachmentProps {
         peering_id: impl Into<Value<String>>,
         transit_gateway_route_table_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            network_function_group_name: None,
-            peering_id: peering_id.into(),
-            proposed_network_function_group_change: None,
-            proposed_segment_change: None,
-            routing_policy_label: None,
-            tags: None,
-            transit_gateway_route_table_arn: transit_gateway_route_table_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "PeeringId", peering_id.into().to_template())
+                .with(
+                    6,
+                    "TransitGatewayRouteTableArn",
+                    transit_gateway_route_table_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `NetworkFunctionGroupName`.
-    pub fn network_function_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_function_group_name = Some(value.into());
-        self
+    /// `NetworkFunctionGroupName` (optional).
+    pub fn network_function_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NetworkFunctionGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ProposedNetworkFunctionGroupChange`.
+    /// `ProposedNetworkFunctionGroupChange` (optional).
     pub fn proposed_network_function_group_change(
-        mut self,
+        self,
         value: impl Into<Value<ProposedNetworkFunctionGroupChange>>,
     ) -> Self {
-        self.proposed_network_function_group_change = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ProposedNetworkFunctionGroupChange",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProposedSegmentChange`.
-    pub fn proposed_segment_change(
-        mut self,
-        value: impl Into<Value<ProposedSegmentChange>>,
-    ) -> Self {
-        self.proposed_segment_change = Some(value.into());
-        self
+    /// `ProposedSegmentChange` (optional).
+    pub fn proposed_segment_change(self, value: impl Into<Value<ProposedSegmentChange>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ProposedSegmentChange", value.into().to_template()),
+        )
     }
-    /// Sets `RoutingPolicyLabel`.
-    pub fn routing_policy_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.routing_policy_label = Some(value.into());
-        self
+    /// `RoutingPolicyLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn routing_policy_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RoutingPolicyLabel", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransitGatewayRouteTableAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName".to_owned(), v.to_template());
-        }
-        m.insert("PeeringId".to_owned(), self.peering_id.to_template());
-        if let Some(v) = &self.proposed_network_function_group_change {
-            m.insert(
-                "ProposedNetworkFunctionGroupChange".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.proposed_segment_change {
-            m.insert("ProposedSegmentChange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_policy_label {
-            m.insert("RoutingPolicyLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransitGatewayRouteTableArn".to_owned(),
-            self.transit_gateway_route_table_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransitGatewayRouteTableAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.peering_id.check(
-            &path.field("PeeringId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^peering-([0-9a-f]{8,17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.proposed_network_function_group_change.check(
-            &path.field("ProposedNetworkFunctionGroupChange"),
-            &Rules::NONE,
-            out,
-        );
-        self.proposed_segment_change
-            .check(&path.field("ProposedSegmentChange"), &Rules::NONE, out);
-        self.routing_policy_label.check(
-            &path.field("RoutingPolicyLabel"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.transit_gateway_route_table_arn.check(
-            &path.field("TransitGatewayRouteTableArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransitGatewayRouteTableAttachmentProps);
-
-/// Property type `ProposedNetworkFunctionGroupChange` of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct ProposedNetworkFunctionGroupChange {
-    /// `AttachmentPolicyRuleNumber` (optional).
-    pub attachment_policy_rule_number: Option<Value<i64>>,
-    /// `NetworkFunctionGroupName` (optional).
-    pub network_function_group_name: Option<Value<String>>,
     /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ProposedNetworkFunctionGroupChange` of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
+    ProposedNetworkFunctionGroupChange(default)
 }
 
 impl ProposedNetworkFunctionGroupChange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attachment_policy_rule_number: None,
-            network_function_group_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttachmentPolicyRuleNumber`.
-    pub fn attachment_policy_rule_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attachment_policy_rule_number = Some(value.into());
-        self
-    }
-    /// Sets `NetworkFunctionGroupName`.
-    pub fn network_function_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_function_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProposedNetworkFunctionGroupChange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_policy_rule_number {
-            m.insert("AttachmentPolicyRuleNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProposedNetworkFunctionGroupChange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProposedNetworkFunctionGroupChange);
-
-/// Property type `Tag` of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ProposedSegmentChange` of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct ProposedSegmentChange {
     /// `AttachmentPolicyRuleNumber` (optional).
-    pub attachment_policy_rule_number: Option<Value<i64>>,
-    /// `SegmentName` (optional).
-    pub segment_name: Option<Value<String>>,
+    pub fn attachment_policy_rule_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachmentPolicyRuleNumber", value.into().to_template()),
+        )
+    }
+    /// `NetworkFunctionGroupName` (optional).
+    pub fn network_function_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkFunctionGroupName", value.into().to_template()),
+        )
+    }
     /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `ProposedSegmentChange` of `AWS::NetworkManager::TransitGatewayRouteTableAttachment`.
+    ProposedSegmentChange(default)
 }
 
 impl ProposedSegmentChange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attachment_policy_rule_number: None,
-            segment_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttachmentPolicyRuleNumber`.
-    pub fn attachment_policy_rule_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attachment_policy_rule_number = Some(value.into());
-        self
+    /// `AttachmentPolicyRuleNumber` (optional).
+    pub fn attachment_policy_rule_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachmentPolicyRuleNumber", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentName`.
-    pub fn segment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_name = Some(value.into());
-        self
+    /// `SegmentName` (optional).
+    pub fn segment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SegmentName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ProposedSegmentChange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_policy_rule_number {
-            m.insert("AttachmentPolicyRuleNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_name {
-            m.insert("SegmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProposedSegmentChange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProposedSegmentChange);

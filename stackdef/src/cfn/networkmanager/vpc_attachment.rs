@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NetworkManager::VpcAttachment`.
-#[derive(Debug, Clone)]
-pub struct VpcAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NetworkManager::VpcAttachment`.
+    VpcAttachment("AWS::NetworkManager::VpcAttachment", VpcAttachmentProps)
 }
 
 impl VpcAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NetworkManager::VpcAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcAttachmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AttachmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcAttachmentId> {
         self.resource.ref_value()
@@ -142,39 +94,65 @@ impl VpcAttachment {
     pub fn attr_last_modification_errors(&self) -> Value<List<String>> {
         self.resource.get_att("LastModificationErrors")
     }
+
+    /// Replaces `CoreNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_core_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CoreNetworkId", value.into())
+    }
+
+    /// Replaces `Options` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_options(&self, value: impl Into<Value<VpcOptions>>) {
+        self.resource.set_property("Options", value.into())
+    }
+
+    /// Replaces `ProposedNetworkFunctionGroupChange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proposed_network_function_group_change(
+        &self,
+        value: impl Into<Value<ProposedNetworkFunctionGroupChange>>,
+    ) {
+        self.resource
+            .set_property("ProposedNetworkFunctionGroupChange", value.into())
+    }
+
+    /// Replaces `ProposedSegmentChange` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proposed_segment_change(&self, value: impl Into<Value<ProposedSegmentChange>>) {
+        self.resource
+            .set_property("ProposedSegmentChange", value.into())
+    }
+
+    /// Replaces `RoutingPolicyLabel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_policy_label(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RoutingPolicyLabel", value.into())
+    }
+
+    /// Replaces `SubnetArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetArns", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcArn", value.into())
+    }
 }
 
-/// Properties of `AWS::NetworkManager::VpcAttachment`.
-#[derive(Debug, Clone)]
-pub struct VpcAttachmentProps {
-    /// `CoreNetworkId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=50 characters.
-    /// Pattern: `^core-network-([0-9a-f]{8,17})$`.
-    pub core_network_id: Value<String>,
-    /// `Options` (optional).
-    pub options: Option<Value<VpcOptions>>,
-    /// `ProposedNetworkFunctionGroupChange` (optional).
-    pub proposed_network_function_group_change: Option<Value<ProposedNetworkFunctionGroupChange>>,
-    /// `ProposedSegmentChange` (optional).
-    pub proposed_segment_change: Option<Value<ProposedSegmentChange>>,
-    /// `RoutingPolicyLabel` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub routing_policy_label: Option<Value<String>>,
-    /// `SubnetArns` (required).
-    /// Each item: Length: 0..=500 characters.
-    /// Each item: Pattern: `^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\/subnet-[0-9a-f]{8,17}$|^$`.
-    pub subnet_arns: Value<List<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=500 characters.
-    /// Pattern: `^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:vpc\/vpc-[0-9a-f]{8,17}$`.
-    pub vpc_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NetworkManager::VpcAttachment`.
+    VpcAttachmentProps
 }
 
 impl VpcAttachmentProps {
@@ -184,381 +162,142 @@ impl VpcAttachmentProps {
         subnet_arns: impl Into<Value<List<String>>>,
         vpc_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            core_network_id: core_network_id.into(),
-            options: None,
-            proposed_network_function_group_change: None,
-            proposed_segment_change: None,
-            routing_policy_label: None,
-            subnet_arns: subnet_arns.into(),
-            tags: None,
-            vpc_arn: vpc_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CoreNetworkId", core_network_id.into().to_template())
+                .with(5, "SubnetArns", subnet_arns.into().to_template())
+                .with(7, "VpcArn", vpc_arn.into().to_template()),
+        )
     }
-    /// Sets `Options`.
-    pub fn options(mut self, value: impl Into<Value<VpcOptions>>) -> Self {
-        self.options = Some(value.into());
-        self
+    /// `Options` (optional).
+    pub fn options(self, value: impl Into<Value<VpcOptions>>) -> Self {
+        Self(self.0.with(1, "Options", value.into().to_template()))
     }
-    /// Sets `ProposedNetworkFunctionGroupChange`.
+    /// `ProposedNetworkFunctionGroupChange` (optional).
     pub fn proposed_network_function_group_change(
-        mut self,
+        self,
         value: impl Into<Value<ProposedNetworkFunctionGroupChange>>,
     ) -> Self {
-        self.proposed_network_function_group_change = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ProposedNetworkFunctionGroupChange",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProposedSegmentChange`.
-    pub fn proposed_segment_change(
-        mut self,
-        value: impl Into<Value<ProposedSegmentChange>>,
-    ) -> Self {
-        self.proposed_segment_change = Some(value.into());
-        self
+    /// `ProposedSegmentChange` (optional).
+    pub fn proposed_segment_change(self, value: impl Into<Value<ProposedSegmentChange>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ProposedSegmentChange", value.into().to_template()),
+        )
     }
-    /// Sets `RoutingPolicyLabel`.
-    pub fn routing_policy_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.routing_policy_label = Some(value.into());
-        self
+    /// `RoutingPolicyLabel` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn routing_policy_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RoutingPolicyLabel", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CoreNetworkId".to_owned(),
-            self.core_network_id.to_template(),
-        );
-        if let Some(v) = &self.options {
-            m.insert("Options".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.proposed_network_function_group_change {
-            m.insert(
-                "ProposedNetworkFunctionGroupChange".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.proposed_segment_change {
-            m.insert("ProposedSegmentChange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_policy_label {
-            m.insert("RoutingPolicyLabel".to_owned(), v.to_template());
-        }
-        m.insert("SubnetArns".to_owned(), self.subnet_arns.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcArn".to_owned(), self.vpc_arn.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for VpcAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.core_network_id.check(
-            &path.field("CoreNetworkId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("^core-network-([0-9a-f]{8,17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.options
-            .check(&path.field("Options"), &Rules::NONE, out);
-        self.proposed_network_function_group_change.check(
-            &path.field("ProposedNetworkFunctionGroupChange"),
-            &Rules::NONE,
-            out,
-        );
-        self.proposed_segment_change
-            .check(&path.field("ProposedSegmentChange"), &Rules::NONE, out);
-        self.routing_policy_label.check(
-            &path.field("RoutingPolicyLabel"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_arns.check(&path.field("SubnetArns"), &Rules { items: Some(&const { Rules { min_length: Some(0), max_length: Some(500), pattern: Some("^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:subnet\\/subnet-[0-9a-f]{8,17}$|^$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_arn.check(
-            &path.field("VpcArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some(
-                    "^arn:[^:]{1,63}:ec2:[^:]{0,63}:[^:]{0,63}:vpc\\/vpc-[0-9a-f]{8,17}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcAttachmentProps);
-
-/// Property type `VpcOptions` of `AWS::NetworkManager::VpcAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcOptions {
-    /// `ApplianceModeSupport` (optional).
-    pub appliance_mode_support: Option<Value<bool>>,
-    /// `DnsSupport` (optional).
-    pub dns_support: Option<Value<bool>>,
-    /// `Ipv6Support` (optional).
-    pub ipv6_support: Option<Value<bool>>,
-    /// `SecurityGroupReferencingSupport` (optional).
-    pub security_group_referencing_support: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `VpcOptions` of `AWS::NetworkManager::VpcAttachment`.
+    VpcOptions(default)
 }
 
 impl VpcOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            appliance_mode_support: None,
-            dns_support: None,
-            ipv6_support: None,
-            security_group_referencing_support: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplianceModeSupport`.
-    pub fn appliance_mode_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.appliance_mode_support = Some(value.into());
-        self
+    /// `ApplianceModeSupport` (optional).
+    pub fn appliance_mode_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplianceModeSupport", value.into().to_template()),
+        )
     }
-    /// Sets `DnsSupport`.
-    pub fn dns_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dns_support = Some(value.into());
-        self
+    /// `DnsSupport` (optional).
+    pub fn dns_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "DnsSupport", value.into().to_template()))
     }
-    /// Sets `Ipv6Support`.
-    pub fn ipv6_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ipv6_support = Some(value.into());
-        self
+    /// `Ipv6Support` (optional).
+    pub fn ipv6_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Ipv6Support", value.into().to_template()))
     }
-    /// Sets `SecurityGroupReferencingSupport`.
-    pub fn security_group_referencing_support(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.security_group_referencing_support = Some(value.into());
-        self
+    /// `SecurityGroupReferencingSupport` (optional).
+    pub fn security_group_referencing_support(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "SecurityGroupReferencingSupport",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VpcOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.appliance_mode_support {
-            m.insert("ApplianceModeSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_support {
-            m.insert("DnsSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_support {
-            m.insert("Ipv6Support".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_referencing_support {
-            m.insert(
-                "SecurityGroupReferencingSupport".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcOptions);
-
-/// Property type `ProposedNetworkFunctionGroupChange` of `AWS::NetworkManager::VpcAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct ProposedNetworkFunctionGroupChange {
-    /// `AttachmentPolicyRuleNumber` (optional).
-    pub attachment_policy_rule_number: Option<Value<i64>>,
-    /// `NetworkFunctionGroupName` (optional).
-    pub network_function_group_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `ProposedNetworkFunctionGroupChange` of `AWS::NetworkManager::VpcAttachment`.
+    ProposedNetworkFunctionGroupChange(default)
 }
 
 impl ProposedNetworkFunctionGroupChange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attachment_policy_rule_number: None,
-            network_function_group_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttachmentPolicyRuleNumber`.
-    pub fn attachment_policy_rule_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attachment_policy_rule_number = Some(value.into());
-        self
-    }
-    /// Sets `NetworkFunctionGroupName`.
-    pub fn network_function_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_function_group_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProposedNetworkFunctionGroupChange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_policy_rule_number {
-            m.insert("AttachmentPolicyRuleNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_function_group_name {
-            m.insert("NetworkFunctionGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProposedNetworkFunctionGroupChange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProposedNetworkFunctionGroupChange);
-
-/// Property type `Tag` of `AWS::NetworkManager::VpcAttachment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=10000000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ProposedSegmentChange` of `AWS::NetworkManager::VpcAttachment`.
-#[derive(Debug, Clone, Default)]
-pub struct ProposedSegmentChange {
     /// `AttachmentPolicyRuleNumber` (optional).
-    pub attachment_policy_rule_number: Option<Value<i64>>,
-    /// `SegmentName` (optional).
-    pub segment_name: Option<Value<String>>,
+    pub fn attachment_policy_rule_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachmentPolicyRuleNumber", value.into().to_template()),
+        )
+    }
+    /// `NetworkFunctionGroupName` (optional).
+    pub fn network_function_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkFunctionGroupName", value.into().to_template()),
+        )
+    }
     /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `ProposedSegmentChange` of `AWS::NetworkManager::VpcAttachment`.
+    ProposedSegmentChange(default)
 }
 
 impl ProposedSegmentChange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attachment_policy_rule_number: None,
-            segment_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AttachmentPolicyRuleNumber`.
-    pub fn attachment_policy_rule_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attachment_policy_rule_number = Some(value.into());
-        self
+    /// `AttachmentPolicyRuleNumber` (optional).
+    pub fn attachment_policy_rule_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttachmentPolicyRuleNumber", value.into().to_template()),
+        )
     }
-    /// Sets `SegmentName`.
-    pub fn segment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.segment_name = Some(value.into());
-        self
+    /// `SegmentName` (optional).
+    pub fn segment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SegmentName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ProposedSegmentChange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_policy_rule_number {
-            m.insert("AttachmentPolicyRuleNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.segment_name {
-            m.insert("SegmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProposedSegmentChange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProposedSegmentChange);

@@ -11,79 +11,36 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Notifications::ChannelAssociation`.
-#[derive(Debug, Clone)]
-pub struct ChannelAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ChannelAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ChannelAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ChannelAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Notifications::ChannelAssociation`.
+    ChannelAssociation("AWS::Notifications::ChannelAssociation", ChannelAssociationProps)
 }
 
 impl ChannelAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Notifications::ChannelAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChannelAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Arn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Arn", value.into())
+    }
+
+    /// Replaces `NotificationConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationConfigurationArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Notifications::ChannelAssociation`.
-#[derive(Debug, Clone)]
-pub struct ChannelAssociationProps {
-    /// `Arn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]{3,10}:(chatbot|consoleapp|notifications-contacts):[a-zA-Z0-9-]*:[0-9]{12}:[a-zA-Z0-9-_.@]+/[a-zA-Z0-9/_.@:-]+$`.
-    pub arn: Value<String>,
-    /// `NotificationConfigurationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$`.
-    pub notification_configuration_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Notifications::ChannelAssociation`.
+    ChannelAssociationProps
 }
 
 impl ChannelAssociationProps {
@@ -92,39 +49,14 @@ impl ChannelAssociationProps {
         arn: impl Into<Value<String>>,
         notification_configuration_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            arn: arn.into(),
-            notification_configuration_arn: notification_configuration_arn.into(),
-        }
-    }
-}
-
-impl ToTemplate for ChannelAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        m.insert(
-            "NotificationConfigurationArn".to_owned(),
-            self.notification_configuration_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(&path.field("Arn"), &Rules { pattern: Some("^arn:[a-z-]{3,10}:(chatbot|consoleapp|notifications-contacts):[a-zA-Z0-9-]*:[0-9]{12}:[a-zA-Z0-9-_.@]+/[a-zA-Z0-9/_.@:-]+$"), ..Rules::NONE }, out);
-        self.notification_configuration_arn.check(
-            &path.field("NotificationConfigurationArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$",
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(
+                    1,
+                    "NotificationConfigurationArn",
+                    notification_configuration_arn.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
     }
 }
-
-crate::impl_literal!(ChannelAssociationProps);

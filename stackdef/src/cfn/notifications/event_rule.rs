@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Notifications::EventRule`.
-#[derive(Debug, Clone)]
-pub struct EventRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Notifications::EventRule`.
+    EventRule("AWS::Notifications::EventRule", EventRuleProps)
 }
 
 impl EventRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Notifications::EventRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EventRuleArn> {
         self.resource.ref_value()
@@ -94,36 +46,45 @@ impl EventRule {
     }
 
     /// `Fn::GetAtt` `StatusSummaryByRegion`.
-    pub fn attr_status_summary_by_region(&self) -> Value<serde_json::Value> {
+    pub fn attr_status_summary_by_region(&self) -> Value<Json> {
         self.resource.get_att("StatusSummaryByRegion")
+    }
+
+    /// Replaces `EventPattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_pattern(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventPattern", value.into())
+    }
+
+    /// Replaces `EventType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventType", value.into())
+    }
+
+    /// Replaces `NotificationConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationConfigurationArn", value.into())
+    }
+
+    /// Replaces `Regions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Regions", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Source", value.into())
     }
 }
 
-/// Properties of `AWS::Notifications::EventRule`.
-#[derive(Debug, Clone)]
-pub struct EventRuleProps {
-    /// `EventPattern` (optional).
-    /// Length: 0..=4096 characters.
-    pub event_pattern: Option<Value<String>>,
-    /// `EventType` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([a-zA-Z0-9 \-\(\)])+$`.
-    pub event_type: Value<String>,
-    /// `NotificationConfigurationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$`.
-    pub notification_configuration_arn: Value<String>,
-    /// `Regions` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 2..=25 characters.
-    /// Each item: Pattern: `^([a-z]{1,2})-([a-z]{1,15}-)+([0-9])$`.
-    pub regions: Value<List<String>>,
-    /// `Source` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=36 characters.
-    /// Pattern: `^aws.([a-z0-9\-])+$`.
-    pub source: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Notifications::EventRule`.
+    EventRuleProps
 }
 
 impl EventRuleProps {
@@ -134,98 +95,21 @@ impl EventRuleProps {
         regions: impl Into<Value<List<String>>>,
         source: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            event_pattern: None,
-            event_type: event_type.into(),
-            notification_configuration_arn: notification_configuration_arn.into(),
-            regions: regions.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EventType", event_type.into().to_template())
+                .with(
+                    2,
+                    "NotificationConfigurationArn",
+                    notification_configuration_arn.into().to_template(),
+                )
+                .with(3, "Regions", regions.into().to_template())
+                .with(4, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_pattern = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_pattern {
-            m.insert("EventPattern".to_owned(), v.to_template());
-        }
-        m.insert("EventType".to_owned(), self.event_type.to_template());
-        m.insert(
-            "NotificationConfigurationArn".to_owned(),
-            self.notification_configuration_arn.to_template(),
-        );
-        m.insert("Regions".to_owned(), self.regions.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
+    /// `EventPattern` (optional).
+    /// Length: 0 to 4096 characters.
+    pub fn event_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EventPattern", value.into().to_template()))
     }
 }
-
-impl Check for EventRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_pattern.check(
-            &path.field("EventPattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_type.check(
-            &path.field("EventType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([a-zA-Z0-9 \\-\\(\\)])+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_configuration_arn.check(
-            &path.field("NotificationConfigurationArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(2),
-                            max_length: Some(25),
-                            pattern: Some("^([a-z]{1,2})-([a-z]{1,15}-)+([0-9])$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^aws.([a-z0-9\\-])+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventRuleProps);

@@ -11,83 +11,37 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Notifications::ManagedNotificationAccountContactAssociation`.
-#[derive(Debug, Clone)]
-pub struct ManagedNotificationAccountContactAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ManagedNotificationAccountContactAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ManagedNotificationAccountContactAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ManagedNotificationAccountContactAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Notifications::ManagedNotificationAccountContactAssociation`.
+    ManagedNotificationAccountContactAssociation("AWS::Notifications::ManagedNotificationAccountContactAssociation", ManagedNotificationAccountContactAssociationProps)
 }
 
 impl ManagedNotificationAccountContactAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str =
-        "AWS::Notifications::ManagedNotificationAccountContactAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ManagedNotificationAccountContactAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ContactIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_identifier(&self, value: impl Into<Value<ContactIdentifier>>) {
+        self.resource
+            .set_property("ContactIdentifier", value.into())
+    }
+
+    /// Replaces `ManagedNotificationConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_notification_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ManagedNotificationConfigurationArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Notifications::ManagedNotificationAccountContactAssociation`.
-#[derive(Debug, Clone)]
-pub struct ManagedNotificationAccountContactAssociationProps {
-    /// `ContactIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    pub contact_identifier: Value<ContactIdentifier>,
-    /// `ManagedNotificationConfigurationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]{3,10}:notifications::([0-9]{12}|):managed-notification-configuration/category/[a-zA-Z0-9\-]{3,64}/sub-category/[a-zA-Z0-9\-]{3,64}$`.
-    pub managed_notification_configuration_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Notifications::ManagedNotificationAccountContactAssociation`.
+    ManagedNotificationAccountContactAssociationProps
 }
 
 impl ManagedNotificationAccountContactAssociationProps {
@@ -96,104 +50,32 @@ impl ManagedNotificationAccountContactAssociationProps {
         contact_identifier: impl Into<Value<ContactIdentifier>>,
         managed_notification_configuration_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            contact_identifier: contact_identifier.into(),
-            managed_notification_configuration_arn: managed_notification_configuration_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ContactIdentifier",
+                    contact_identifier.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ManagedNotificationConfigurationArn",
+                    managed_notification_configuration_arn.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ManagedNotificationAccountContactAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ContactIdentifier".to_owned(),
-            self.contact_identifier.to_template(),
-        );
-        m.insert(
-            "ManagedNotificationConfigurationArn".to_owned(),
-            self.managed_notification_configuration_arn.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ContactIdentifier`.
+    ContactIdentifier {
+        /// `ACCOUNT_PRIMARY`
+        AccountPrimary = "ACCOUNT_PRIMARY",
+        /// `ACCOUNT_ALTERNATE_SECURITY`
+        AccountAlternateSecurity = "ACCOUNT_ALTERNATE_SECURITY",
+        /// `ACCOUNT_ALTERNATE_OPERATIONS`
+        AccountAlternateOperations = "ACCOUNT_ALTERNATE_OPERATIONS",
+        /// `ACCOUNT_ALTERNATE_BILLING`
+        AccountAlternateBilling = "ACCOUNT_ALTERNATE_BILLING",
     }
 }
-
-impl Check for ManagedNotificationAccountContactAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_identifier
-            .check(&path.field("ContactIdentifier"), &Rules::NONE, out);
-        self.managed_notification_configuration_arn.check(&path.field("ManagedNotificationConfigurationArn"), &Rules { pattern: Some("^arn:[a-z-]{3,10}:notifications::([0-9]{12}|):managed-notification-configuration/category/[a-zA-Z0-9\\-]{3,64}/sub-category/[a-zA-Z0-9\\-]{3,64}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ManagedNotificationAccountContactAssociationProps);
-
-/// Values of `ContactIdentifier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ContactIdentifier {
-    /// `ACCOUNT_PRIMARY`
-    AccountPrimary,
-    /// `ACCOUNT_ALTERNATE_SECURITY`
-    AccountAlternateSecurity,
-    /// `ACCOUNT_ALTERNATE_OPERATIONS`
-    AccountAlternateOperations,
-    /// `ACCOUNT_ALTERNATE_BILLING`
-    AccountAlternateBilling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ContactIdentifier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACCOUNT_PRIMARY",
-        "ACCOUNT_ALTERNATE_SECURITY",
-        "ACCOUNT_ALTERNATE_OPERATIONS",
-        "ACCOUNT_ALTERNATE_BILLING",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccountPrimary => "ACCOUNT_PRIMARY",
-            Self::AccountAlternateSecurity => "ACCOUNT_ALTERNATE_SECURITY",
-            Self::AccountAlternateOperations => "ACCOUNT_ALTERNATE_OPERATIONS",
-            Self::AccountAlternateBilling => "ACCOUNT_ALTERNATE_BILLING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ContactIdentifier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ContactIdentifier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ContactIdentifier {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT_PRIMARY" => Self::AccountPrimary,
-            "ACCOUNT_ALTERNATE_SECURITY" => Self::AccountAlternateSecurity,
-            "ACCOUNT_ALTERNATE_OPERATIONS" => Self::AccountAlternateOperations,
-            "ACCOUNT_ALTERNATE_BILLING" => Self::AccountAlternateBilling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ContactIdentifier> {
-    fn from(s: &str) -> Self {
-        Value::literal(ContactIdentifier::from(s))
-    }
-}
-
-crate::impl_literal!(ContactIdentifier);

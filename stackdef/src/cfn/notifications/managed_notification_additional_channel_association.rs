@@ -11,84 +11,36 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation`.
-#[derive(Debug, Clone)]
-pub struct ManagedNotificationAdditionalChannelAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ManagedNotificationAdditionalChannelAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ManagedNotificationAdditionalChannelAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ManagedNotificationAdditionalChannelAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation`.
+    ManagedNotificationAdditionalChannelAssociation("AWS::Notifications::ManagedNotificationAdditionalChannelAssociation", ManagedNotificationAdditionalChannelAssociationProps)
 }
 
 impl ManagedNotificationAdditionalChannelAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str =
-        "AWS::Notifications::ManagedNotificationAdditionalChannelAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ManagedNotificationAdditionalChannelAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ChannelArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelArn", value.into())
+    }
+
+    /// Replaces `ManagedNotificationConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_notification_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ManagedNotificationConfigurationArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation`.
-#[derive(Debug, Clone)]
-pub struct ManagedNotificationAdditionalChannelAssociationProps {
-    /// `ChannelArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]{3,10}:(chatbot|consoleapp|notifications-contacts):[a-zA-Z0-9-]*:[0-9]{12}:[a-zA-Z0-9-_.@]+/[a-zA-Z0-9/_.@:-]+$`.
-    pub channel_arn: Value<String>,
-    /// `ManagedNotificationConfigurationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]{3,10}:notifications::([0-9]{12}|):managed-notification-configuration/category/[a-zA-Z0-9\-]{3,64}/sub-category/[a-zA-Z0-9\-]{3,64}$`.
-    pub managed_notification_configuration_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Notifications::ManagedNotificationAdditionalChannelAssociation`.
+    ManagedNotificationAdditionalChannelAssociationProps
 }
 
 impl ManagedNotificationAdditionalChannelAssociationProps {
@@ -97,30 +49,14 @@ impl ManagedNotificationAdditionalChannelAssociationProps {
         channel_arn: impl Into<Value<String>>,
         managed_notification_configuration_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            channel_arn: channel_arn.into(),
-            managed_notification_configuration_arn: managed_notification_configuration_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ChannelArn", channel_arn.into().to_template())
+                .with(
+                    1,
+                    "ManagedNotificationConfigurationArn",
+                    managed_notification_configuration_arn.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for ManagedNotificationAdditionalChannelAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChannelArn".to_owned(), self.channel_arn.to_template());
-        m.insert(
-            "ManagedNotificationConfigurationArn".to_owned(),
-            self.managed_notification_configuration_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManagedNotificationAdditionalChannelAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_arn.check(&path.field("ChannelArn"), &Rules { pattern: Some("^arn:[a-z-]{3,10}:(chatbot|consoleapp|notifications-contacts):[a-zA-Z0-9-]*:[0-9]{12}:[a-zA-Z0-9-_.@]+/[a-zA-Z0-9/_.@:-]+$"), ..Rules::NONE }, out);
-        self.managed_notification_configuration_arn.check(&path.field("ManagedNotificationConfigurationArn"), &Rules { pattern: Some("^arn:[a-z-]{3,10}:notifications::([0-9]{12}|):managed-notification-configuration/category/[a-zA-Z0-9\\-]{3,64}/sub-category/[a-zA-Z0-9\\-]{3,64}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ManagedNotificationAdditionalChannelAssociationProps);

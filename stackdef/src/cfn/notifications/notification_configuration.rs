@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Notifications::NotificationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct NotificationConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NotificationConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NotificationConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NotificationConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Notifications::NotificationConfiguration`.
+    NotificationConfiguration("AWS::Notifications::NotificationConfiguration", NotificationConfigurationProps)
 }
 
 impl NotificationConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Notifications::NotificationConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NotificationConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::NotificationConfigurationArn> {
         self.resource.ref_value()
@@ -96,205 +44,71 @@ impl NotificationConfiguration {
     pub fn attr_arn(&self) -> Value<ids::NotificationConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AggregationDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aggregation_duration(&self, value: impl Into<Value<AggregationDuration>>) {
+        self.resource
+            .set_property("AggregationDuration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Notifications::NotificationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct NotificationConfigurationProps {
-    /// `AggregationDuration` (optional).
-    pub aggregation_duration: Option<Value<AggregationDuration>>,
-    /// `Description` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[^\u0001-\u001F\u007F-\u009F]*$`.
-    pub description: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9_\-]+$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Notifications::NotificationConfiguration`.
+    NotificationConfigurationProps
 }
 
 impl NotificationConfigurationProps {
     /// The required properties: `Description`, `Name`.
     pub fn new(description: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            aggregation_duration: None,
-            description: description.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Description", description.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AggregationDuration`.
-    pub fn aggregation_duration(mut self, value: impl Into<Value<AggregationDuration>>) -> Self {
-        self.aggregation_duration = Some(value.into());
-        self
+    /// `AggregationDuration` (optional).
+    pub fn aggregation_duration(self, value: impl Into<Value<AggregationDuration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AggregationDuration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation_duration {
-            m.insert("AggregationDuration".to_owned(), v.to_template());
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for NotificationConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation_duration
-            .check(&path.field("AggregationDuration"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[^\\u0001-\\u001F\\u007F-\\u009F]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AggregationDuration`.
+    AggregationDuration {
+        /// `LONG`
+        Long = "LONG",
+        /// `SHORT`
+        Short = "SHORT",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(NotificationConfigurationProps);
-
-/// Values of `AggregationDuration`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AggregationDuration {
-    /// `LONG`
-    Long,
-    /// `SHORT`
-    Short,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AggregationDuration {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LONG", "SHORT", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Long => "LONG",
-            Self::Short => "SHORT",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AggregationDuration {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AggregationDuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AggregationDuration {
-    fn from(s: &str) -> Self {
-        match s {
-            "LONG" => Self::Long,
-            "SHORT" => Self::Short,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AggregationDuration> {
-    fn from(s: &str) -> Self {
-        Value::literal(AggregationDuration::from(s))
-    }
-}
-
-crate::impl_literal!(AggregationDuration);
-
-/// Property type `Tag` of `AWS::Notifications::NotificationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

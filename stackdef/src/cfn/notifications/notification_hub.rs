@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Notifications::NotificationHub`.
-#[derive(Debug, Clone)]
-pub struct NotificationHub {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NotificationHub {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NotificationHub {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NotificationHub {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Notifications::NotificationHub`.
+    NotificationHub("AWS::Notifications::NotificationHub", NotificationHubProps)
 }
 
 impl NotificationHub {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Notifications::NotificationHub";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NotificationHubProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Region` (typed).
     pub fn ref_value(&self) -> Value<ids::NotificationHubId> {
         self.resource.ref_value()
@@ -82,46 +34,22 @@ impl NotificationHub {
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
+
+    /// Replaces `Region` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Region", value.into())
+    }
 }
 
-/// Properties of `AWS::Notifications::NotificationHub`.
-#[derive(Debug, Clone)]
-pub struct NotificationHubProps {
-    /// `Region` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=25 characters.
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Notifications::NotificationHub`.
+    NotificationHubProps
 }
 
 impl NotificationHubProps {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            region: region.into(),
-        }
+        Self(crate::Properties::new().with(0, "Region", region.into().to_template()))
     }
 }
-
-impl ToTemplate for NotificationHubProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationHubProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationHubProps);

@@ -11,83 +11,37 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Notifications::OrganizationalUnitAssociation`.
-#[derive(Debug, Clone)]
-pub struct OrganizationalUnitAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OrganizationalUnitAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OrganizationalUnitAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OrganizationalUnitAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Notifications::OrganizationalUnitAssociation`.
+    OrganizationalUnitAssociation("AWS::Notifications::OrganizationalUnitAssociation", OrganizationalUnitAssociationProps)
 }
 
 impl OrganizationalUnitAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Notifications::OrganizationalUnitAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OrganizationalUnitAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `NotificationConfigurationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotificationConfigurationArn", value.into())
+    }
+
+    /// Replaces `OrganizationalUnitId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organizational_unit_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OrganizationalUnitId", value.into())
+    }
 }
 
-/// Properties of `AWS::Notifications::OrganizationalUnitAssociation`.
-#[derive(Debug, Clone)]
-pub struct OrganizationalUnitAssociationProps {
-    /// `NotificationConfigurationArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$`.
-    pub notification_configuration_arn: Value<String>,
-    /// `OrganizationalUnitId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
-    pub organizational_unit_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Notifications::OrganizationalUnitAssociation`.
+    OrganizationalUnitAssociationProps
 }
 
 impl OrganizationalUnitAssociationProps {
@@ -96,49 +50,18 @@ impl OrganizationalUnitAssociationProps {
         notification_configuration_arn: impl Into<Value<String>>,
         organizational_unit_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            notification_configuration_arn: notification_configuration_arn.into(),
-            organizational_unit_id: organizational_unit_id.into(),
-        }
-    }
-}
-
-impl ToTemplate for OrganizationalUnitAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "NotificationConfigurationArn".to_owned(),
-            self.notification_configuration_arn.to_template(),
-        );
-        m.insert(
-            "OrganizationalUnitId".to_owned(),
-            self.organizational_unit_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrganizationalUnitAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notification_configuration_arn.check(
-            &path.field("NotificationConfigurationArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:[a-z-]{3,10}:notifications::[0-9]{12}:configuration/[a-z0-9]{27}$",
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "NotificationConfigurationArn",
+                    notification_configuration_arn.into().to_template(),
+                )
+                .with(
+                    1,
+                    "OrganizationalUnitId",
+                    organizational_unit_id.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organizational_unit_id.check(
-            &path.field("OrganizationalUnitId"),
-            &Rules {
-                pattern: Some("^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
     }
 }
-
-crate::impl_literal!(OrganizationalUnitAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::NovaAct::WorkflowDefinition`.
-#[derive(Debug, Clone)]
-pub struct WorkflowDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WorkflowDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WorkflowDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WorkflowDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::NovaAct::WorkflowDefinition`.
+    WorkflowDefinition("AWS::NovaAct::WorkflowDefinition", WorkflowDefinitionProps)
 }
 
 impl WorkflowDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::NovaAct::WorkflowDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkflowDefinitionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkflowDefinitionArn> {
         self.resource.ref_value()
@@ -92,150 +44,63 @@ impl WorkflowDefinition {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExportConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_export_config(&self, value: impl Into<Value<WorkflowExportConfig>>) {
+        self.resource.set_property("ExportConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::NovaAct::WorkflowDefinition`.
-#[derive(Debug, Clone)]
-pub struct WorkflowDefinitionProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=4000 characters.
-    pub description: Option<Value<String>>,
-    /// `ExportConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub export_config: Option<Value<WorkflowExportConfig>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=40 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,40}$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::NovaAct::WorkflowDefinition`.
+    WorkflowDefinitionProps
 }
 
 impl WorkflowDefinitionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            export_config: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 4000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ExportConfig`.
-    pub fn export_config(mut self, value: impl Into<Value<WorkflowExportConfig>>) -> Self {
-        self.export_config = Some(value.into());
-        self
+    /// `ExportConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn export_config(self, value: impl Into<Value<WorkflowExportConfig>>) -> Self {
+        Self(self.0.with(1, "ExportConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkflowDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_config {
-            m.insert("ExportConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkflowDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.export_config
-            .check(&path.field("ExportConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                pattern: Some("^[a-zA-Z0-9_-]{1,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowDefinitionProps);
-
-/// Property type `WorkflowExportConfig` of `AWS::NovaAct::WorkflowDefinition`.
-#[derive(Debug, Clone)]
-pub struct WorkflowExportConfig {
-    /// `S3BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][a-z0-9.-]*[a-z0-9]$`.
-    pub s3_bucket_name: Value<ids::BucketName>,
-    /// `S3KeyPrefix` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9!\-_.*'()]+(?:/[a-zA-Z0-9!\-_.*'()]+)*$`.
-    pub s3_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WorkflowExportConfig` of `AWS::NovaAct::WorkflowDefinition`.
+    WorkflowExportConfig
 }
 
 impl WorkflowExportConfig {
     /// The required properties: `S3BucketName`.
     pub fn new(s3_bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            s3_bucket_name: s3_bucket_name.into(),
-            s3_key_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "S3BucketName", s3_bucket_name.into().to_template()))
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z0-9!\-_.*'()]+(?:/[a-zA-Z0-9!\-_.*'()]+)*$`.
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3KeyPrefix", value.into().to_template()))
     }
 }
-
-impl ToTemplate for WorkflowExportConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3BucketName".to_owned(), self.s3_bucket_name.to_template());
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkflowExportConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][a-z0-9.-]*[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key_prefix.check(
-            &path.field("S3KeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9!\\-_.*'()]+(?:/[a-zA-Z0-9!\\-_.*'()]+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowExportConfig);

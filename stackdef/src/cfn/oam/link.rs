@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Oam::Link`.
-#[derive(Debug, Clone)]
-pub struct Link {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Link {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Link {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Link {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Oam::Link`.
+    Link("AWS::Oam::Link", LinkProps)
 }
 
 impl Link {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Oam::Link";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LinkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::OamLinkArn> {
         self.resource.ref_value()
@@ -87,29 +39,42 @@ impl Link {
     pub fn attr_label(&self) -> Value<String> {
         self.resource.get_att("Label")
     }
+
+    /// Replaces `LabelTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_label_template(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LabelTemplate", value.into())
+    }
+
+    /// Replaces `LinkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_link_configuration(&self, value: impl Into<Value<LinkConfiguration>>) {
+        self.resource
+            .set_property("LinkConfiguration", value.into())
+    }
+
+    /// Replaces `ResourceTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_types(&self, value: impl Into<Value<List<ResourceType>>>) {
+        self.resource.set_property("ResourceTypes", value.into())
+    }
+
+    /// Replaces `SinkIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sink_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SinkIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Oam::Link`.
-#[derive(Debug, Clone)]
-pub struct LinkProps {
-    /// `LabelTemplate` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=64 characters.
-    pub label_template: Option<Value<String>>,
-    /// `LinkConfiguration` (optional).
-    pub link_configuration: Option<Value<LinkConfiguration>>,
-    /// `ResourceTypes` (required).
-    /// Items: 1..=50.
-    pub resource_types: Value<List<ResourceType>>,
-    /// `SinkIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_:\.\-\/]{0,2047}$`.
-    pub sink_identifier: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Oam::Link`.
+    LinkProps
 }
 
 impl LinkProps {
@@ -118,287 +83,87 @@ impl LinkProps {
         resource_types: impl Into<Value<List<ResourceType>>>,
         sink_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            label_template: None,
-            link_configuration: None,
-            resource_types: resource_types.into(),
-            sink_identifier: sink_identifier.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ResourceTypes", resource_types.into().to_template())
+                .with(3, "SinkIdentifier", sink_identifier.into().to_template()),
+        )
     }
-    /// Sets `LabelTemplate`.
-    pub fn label_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label_template = Some(value.into());
-        self
+    /// `LabelTemplate` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 64 characters.
+    pub fn label_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LabelTemplate", value.into().to_template()))
     }
-    /// Sets `LinkConfiguration`.
-    pub fn link_configuration(mut self, value: impl Into<Value<LinkConfiguration>>) -> Self {
-        self.link_configuration = Some(value.into());
-        self
+    /// `LinkConfiguration` (optional).
+    pub fn link_configuration(self, value: impl Into<Value<LinkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LinkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LinkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.label_template {
-            m.insert("LabelTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.link_configuration {
-            m.insert("LinkConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceTypes".to_owned(),
-            self.resource_types.to_template(),
-        );
-        m.insert(
-            "SinkIdentifier".to_owned(),
-            self.sink_identifier.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for LinkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label_template.check(
-            &path.field("LabelTemplate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.link_configuration
-            .check(&path.field("LinkConfiguration"), &Rules::NONE, out);
-        self.resource_types.check(
-            &path.field("ResourceTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sink_identifier.check(
-            &path.field("SinkIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_:\\.\\-\\/]{0,2047}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LinkProps);
-
-/// Property type `LinkConfiguration` of `AWS::Oam::Link`.
-#[derive(Debug, Clone, Default)]
-pub struct LinkConfiguration {
-    /// `LogGroupConfiguration` (optional).
-    pub log_group_configuration: Option<Value<LinkFilter>>,
-    /// `MetricConfiguration` (optional).
-    pub metric_configuration: Option<Value<LinkFilter>>,
+crate::l1_struct! {
+    /// Property type `LinkConfiguration` of `AWS::Oam::Link`.
+    LinkConfiguration(default)
 }
 
 impl LinkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_configuration: None,
-            metric_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupConfiguration`.
-    pub fn log_group_configuration(mut self, value: impl Into<Value<LinkFilter>>) -> Self {
-        self.log_group_configuration = Some(value.into());
-        self
+    /// `LogGroupConfiguration` (optional).
+    pub fn log_group_configuration(self, value: impl Into<Value<LinkFilter>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LogGroupConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetricConfiguration`.
-    pub fn metric_configuration(mut self, value: impl Into<Value<LinkFilter>>) -> Self {
-        self.metric_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LinkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_configuration {
-            m.insert("LogGroupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_configuration {
-            m.insert("MetricConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MetricConfiguration` (optional).
+    pub fn metric_configuration(self, value: impl Into<Value<LinkFilter>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MetricConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LinkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_configuration
-            .check(&path.field("LogGroupConfiguration"), &Rules::NONE, out);
-        self.metric_configuration
-            .check(&path.field("MetricConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LinkConfiguration);
-
-/// Property type `LinkFilter` of `AWS::Oam::Link`.
-#[derive(Debug, Clone)]
-pub struct LinkFilter {
-    /// `Filter` (required).
-    /// Length: 1..=2000 characters.
-    pub filter: Value<String>,
+crate::l1_struct! {
+    /// Property type `LinkFilter` of `AWS::Oam::Link`.
+    LinkFilter
 }
 
 impl LinkFilter {
     /// The required properties: `Filter`.
     pub fn new(filter: impl Into<Value<String>>) -> Self {
-        Self {
-            filter: filter.into(),
-        }
+        Self(crate::Properties::new().with(0, "Filter", filter.into().to_template()))
     }
 }
 
-impl ToTemplate for LinkFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `AWS::CloudWatch::Metric`
+        AwsCloudWatchMetric = "AWS::CloudWatch::Metric",
+        /// `AWS::Logs::LogGroup`
+        AwsLogsLogGroup = "AWS::Logs::LogGroup",
+        /// `AWS::XRay::Trace`
+        AwsXRayTrace = "AWS::XRay::Trace",
+        /// `AWS::ApplicationInsights::Application`
+        AwsApplicationInsightsApplication = "AWS::ApplicationInsights::Application",
+        /// `AWS::InternetMonitor::Monitor`
+        AwsInternetMonitorMonitor = "AWS::InternetMonitor::Monitor",
+        /// `AWS::ApplicationSignals::Service`
+        AwsApplicationSignalsService = "AWS::ApplicationSignals::Service",
+        /// `AWS::ApplicationSignals::ServiceLevelObjective`
+        AwsApplicationSignalsServiceLevelObjective = "AWS::ApplicationSignals::ServiceLevelObjective",
     }
 }
-
-impl Check for LinkFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(
-            &path.field("Filter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LinkFilter);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `AWS::CloudWatch::Metric`
-    AwsCloudWatchMetric,
-    /// `AWS::Logs::LogGroup`
-    AwsLogsLogGroup,
-    /// `AWS::XRay::Trace`
-    AwsXRayTrace,
-    /// `AWS::ApplicationInsights::Application`
-    AwsApplicationInsightsApplication,
-    /// `AWS::InternetMonitor::Monitor`
-    AwsInternetMonitorMonitor,
-    /// `AWS::ApplicationSignals::Service`
-    AwsApplicationSignalsService,
-    /// `AWS::ApplicationSignals::ServiceLevelObjective`
-    AwsApplicationSignalsServiceLevelObjective,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AWS::CloudWatch::Metric",
-        "AWS::Logs::LogGroup",
-        "AWS::XRay::Trace",
-        "AWS::ApplicationInsights::Application",
-        "AWS::InternetMonitor::Monitor",
-        "AWS::ApplicationSignals::Service",
-        "AWS::ApplicationSignals::ServiceLevelObjective",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsCloudWatchMetric => "AWS::CloudWatch::Metric",
-            Self::AwsLogsLogGroup => "AWS::Logs::LogGroup",
-            Self::AwsXRayTrace => "AWS::XRay::Trace",
-            Self::AwsApplicationInsightsApplication => "AWS::ApplicationInsights::Application",
-            Self::AwsInternetMonitorMonitor => "AWS::InternetMonitor::Monitor",
-            Self::AwsApplicationSignalsService => "AWS::ApplicationSignals::Service",
-            Self::AwsApplicationSignalsServiceLevelObjective => {
-                "AWS::ApplicationSignals::ServiceLevelObjective"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS::CloudWatch::Metric" => Self::AwsCloudWatchMetric,
-            "AWS::Logs::LogGroup" => Self::AwsLogsLogGroup,
-            "AWS::XRay::Trace" => Self::AwsXRayTrace,
-            "AWS::ApplicationInsights::Application" => Self::AwsApplicationInsightsApplication,
-            "AWS::InternetMonitor::Monitor" => Self::AwsInternetMonitorMonitor,
-            "AWS::ApplicationSignals::Service" => Self::AwsApplicationSignalsService,
-            "AWS::ApplicationSignals::ServiceLevelObjective" => {
-                Self::AwsApplicationSignalsServiceLevelObjective
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Oam::Sink`.
-#[derive(Debug, Clone)]
-pub struct Sink {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Sink {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Sink {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Sink {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Oam::Sink`.
+    Sink("AWS::Oam::Sink", SinkProps)
 }
 
 impl Sink {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Oam::Sink";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SinkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SinkArn> {
         self.resource.ref_value()
@@ -82,87 +34,43 @@ impl Sink {
     pub fn attr_arn(&self) -> Value<ids::SinkArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Oam::Sink`.
-#[derive(Debug, Clone)]
-pub struct SinkProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub name: Value<String>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Oam::Sink`.
+    SinkProps
 }
 
 impl SinkProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Policy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for SinkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SinkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SinkProps);

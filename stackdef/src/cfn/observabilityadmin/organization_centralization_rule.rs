@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationCentralizationRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OrganizationCentralizationRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OrganizationCentralizationRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OrganizationCentralizationRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    OrganizationCentralizationRule("AWS::ObservabilityAdmin::OrganizationCentralizationRule", OrganizationCentralizationRuleProps)
 }
 
 impl OrganizationCentralizationRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::OrganizationCentralizationRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OrganizationCentralizationRuleProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationCentralizationRuleArn> {
         self.resource.ref_value()
@@ -86,20 +34,29 @@ impl OrganizationCentralizationRule {
     pub fn attr_rule_arn(&self) -> Value<ids::OrganizationCentralizationRuleArn> {
         self.resource.get_att("RuleArn")
     }
+
+    /// Replaces `Rule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule(&self, value: impl Into<Value<CentralizationRule>>) {
+        self.resource.set_property("Rule", value.into())
+    }
+
+    /// Replaces `RuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationCentralizationRuleProps {
-    /// `Rule` (required).
-    pub rule: Value<CentralizationRule>,
-    /// `RuleName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z-]+$`.
-    pub rule_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    OrganizationCentralizationRuleProps
 }
 
 impl OrganizationCentralizationRuleProps {
@@ -108,57 +65,21 @@ impl OrganizationCentralizationRuleProps {
         rule: impl Into<Value<CentralizationRule>>,
         rule_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            rule: rule.into(),
-            rule_name: rule_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Rule", rule.into().to_template())
+                .with(1, "RuleName", rule_name.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationCentralizationRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rule".to_owned(), self.rule.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for OrganizationCentralizationRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule.check(&path.field("Rule"), &Rules::NONE, out);
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OrganizationCentralizationRuleProps);
-
-/// Property type `CentralizationRule` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct CentralizationRule {
-    /// `Destination` (required).
-    pub destination: Value<CentralizationRuleDestination>,
-    /// `Source` (required).
-    pub source: Value<CentralizationRuleSource>,
+crate::l1_struct! {
+    /// Property type `CentralizationRule` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    CentralizationRule
 }
 
 impl CentralizationRule {
@@ -167,784 +88,236 @@ impl CentralizationRule {
         destination: impl Into<Value<CentralizationRuleDestination>>,
         source: impl Into<Value<CentralizationRuleSource>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CentralizationRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CentralizationRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CentralizationRule);
-
-/// Property type `CentralizationRuleDestination` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct CentralizationRuleDestination {
-    /// `Account` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub account: Option<Value<String>>,
-    /// `DestinationLogsConfiguration` (optional).
-    pub destination_logs_configuration: Option<Value<DestinationLogsConfiguration>>,
-    /// `Region` (required).
-    /// Length: 1..= characters.
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Property type `CentralizationRuleDestination` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    CentralizationRuleDestination
 }
 
 impl CentralizationRuleDestination {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            account: None,
-            destination_logs_configuration: None,
-            region: region.into(),
-        }
+        Self(crate::Properties::new().with(2, "Region", region.into().to_template()))
     }
-    /// Sets `Account`.
-    pub fn account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account = Some(value.into());
-        self
+    /// `Account` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn account(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Account", value.into().to_template()))
     }
-    /// Sets `DestinationLogsConfiguration`.
+    /// `DestinationLogsConfiguration` (optional).
     pub fn destination_logs_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DestinationLogsConfiguration>>,
     ) -> Self {
-        self.destination_logs_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "DestinationLogsConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CentralizationRuleDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account {
-            m.insert("Account".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_logs_configuration {
-            m.insert("DestinationLogsConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CentralizationRuleDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account.check(
-            &path.field("Account"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_logs_configuration.check(
-            &path.field("DestinationLogsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CentralizationRuleDestination);
-
-/// Property type `DestinationLogsConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct DestinationLogsConfiguration {
-    /// `BackupConfiguration` (optional).
-    pub backup_configuration: Option<Value<LogsBackupConfiguration>>,
-    /// `LogGroupNameConfiguration` (optional).
-    pub log_group_name_configuration: Option<Value<LogGroupNameConfiguration>>,
-    /// `LogsEncryptionConfiguration` (optional).
-    pub logs_encryption_configuration: Option<Value<LogsEncryptionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DestinationLogsConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    DestinationLogsConfiguration(default)
 }
 
 impl DestinationLogsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            backup_configuration: None,
-            log_group_name_configuration: None,
-            logs_encryption_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BackupConfiguration`.
-    pub fn backup_configuration(
-        mut self,
-        value: impl Into<Value<LogsBackupConfiguration>>,
-    ) -> Self {
-        self.backup_configuration = Some(value.into());
-        self
+    /// `BackupConfiguration` (optional).
+    pub fn backup_configuration(self, value: impl Into<Value<LogsBackupConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BackupConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LogGroupNameConfiguration`.
+    /// `LogGroupNameConfiguration` (optional).
     pub fn log_group_name_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LogGroupNameConfiguration>>,
     ) -> Self {
-        self.log_group_name_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "LogGroupNameConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LogsEncryptionConfiguration`.
+    /// `LogsEncryptionConfiguration` (optional).
     pub fn logs_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LogsEncryptionConfiguration>>,
     ) -> Self {
-        self.logs_encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "LogsEncryptionConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DestinationLogsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.backup_configuration {
-            m.insert("BackupConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_group_name_configuration {
-            m.insert("LogGroupNameConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logs_encryption_configuration {
-            m.insert("LogsEncryptionConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationLogsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.backup_configuration
-            .check(&path.field("BackupConfiguration"), &Rules::NONE, out);
-        self.log_group_name_configuration.check(
-            &path.field("LogGroupNameConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.logs_encryption_configuration.check(
-            &path.field("LogsEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DestinationLogsConfiguration);
-
-/// Property type `LogsBackupConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct LogsBackupConfiguration {
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=1011 characters.
-    /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Region` (required).
-    /// Length: 1..= characters.
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Property type `LogsBackupConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    LogsBackupConfiguration
 }
 
 impl LogsBackupConfiguration {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key_arn: None,
-            region: region.into(),
-        }
+        Self(crate::Properties::new().with(1, "Region", region.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 1011 characters.
+    /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LogsBackupConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogsBackupConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                pattern: Some(
-                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogsBackupConfiguration);
-
-/// Property type `LogGroupNameConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct LogGroupNameConfiguration {
-    /// `LogGroupNamePattern` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^(?:[\._\-/#A-Za-z0-9]+|\$\{[A-Za-z]+(?:\.[A-Za-z]+){1,2}\})+$`.
-    pub log_group_name_pattern: Value<String>,
+crate::l1_struct! {
+    /// Property type `LogGroupNameConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    LogGroupNameConfiguration
 }
 
 impl LogGroupNameConfiguration {
     /// The required properties: `LogGroupNamePattern`.
     pub fn new(log_group_name_pattern: impl Into<Value<String>>) -> Self {
-        Self {
-            log_group_name_pattern: log_group_name_pattern.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LogGroupNamePattern",
+            log_group_name_pattern.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LogGroupNameConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LogGroupNamePattern".to_owned(),
-            self.log_group_name_pattern.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogGroupNameConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_name_pattern.check(
-            &path.field("LogGroupNamePattern"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some(
-                    "^(?:[\\._\\-/#A-Za-z0-9]+|\\$\\{[A-Za-z]+(?:\\.[A-Za-z]+){1,2}\\})+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogGroupNameConfiguration);
-
-/// Property type `LogsEncryptionConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct LogsEncryptionConfiguration {
-    /// `EncryptionConflictResolutionStrategy` (optional).
-    pub encryption_conflict_resolution_strategy:
-        Option<Value<EncryptionConflictResolutionStrategy>>,
-    /// `EncryptionStrategy` (required).
-    pub encryption_strategy: Value<EncryptionStrategy>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=1011 characters.
-    /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `LogsEncryptionConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    LogsEncryptionConfiguration
 }
 
 impl LogsEncryptionConfiguration {
     /// The required properties: `EncryptionStrategy`.
     pub fn new(encryption_strategy: impl Into<Value<EncryptionStrategy>>) -> Self {
-        Self {
-            encryption_conflict_resolution_strategy: None,
-            encryption_strategy: encryption_strategy.into(),
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "EncryptionStrategy",
+            encryption_strategy.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionConflictResolutionStrategy`.
+    /// `EncryptionConflictResolutionStrategy` (optional).
     pub fn encryption_conflict_resolution_strategy(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConflictResolutionStrategy>>,
     ) -> Self {
-        self.encryption_conflict_resolution_strategy = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "EncryptionConflictResolutionStrategy",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogsEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_conflict_resolution_strategy {
-            m.insert(
-                "EncryptionConflictResolutionStrategy".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "EncryptionStrategy".to_owned(),
-            self.encryption_strategy.to_template(),
-        );
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 1011 characters.
+    /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl Check for LogsEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_conflict_resolution_strategy.check(
-            &path.field("EncryptionConflictResolutionStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption_strategy
-            .check(&path.field("EncryptionStrategy"), &Rules::NONE, out);
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                pattern: Some(
-                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EncryptionConflictResolutionStrategy`.
+    EncryptionConflictResolutionStrategy {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `SKIP`
+        Skip = "SKIP",
     }
 }
 
-crate::impl_literal!(LogsEncryptionConfiguration);
-
-/// Values of `EncryptionConflictResolutionStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionConflictResolutionStrategy {
-    /// `ALLOW`
-    Allow,
-    /// `SKIP`
-    Skip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionConflictResolutionStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "SKIP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Skip => "SKIP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EncryptionStrategy`.
+    EncryptionStrategy {
+        /// `CUSTOMER_MANAGED`
+        CustomerManaged = "CUSTOMER_MANAGED",
+        /// `AWS_OWNED`
+        AwsOwned = "AWS_OWNED",
     }
 }
 
-impl ToTemplate for EncryptionConflictResolutionStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionConflictResolutionStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionConflictResolutionStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "SKIP" => Self::Skip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionConflictResolutionStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionConflictResolutionStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionConflictResolutionStrategy);
-
-/// Values of `EncryptionStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionStrategy {
-    /// `CUSTOMER_MANAGED`
-    CustomerManaged,
-    /// `AWS_OWNED`
-    AwsOwned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED", "AWS_OWNED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerManaged => "CUSTOMER_MANAGED",
-            Self::AwsOwned => "AWS_OWNED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER_MANAGED" => Self::CustomerManaged,
-            "AWS_OWNED" => Self::AwsOwned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionStrategy);
-
-/// Property type `CentralizationRuleSource` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct CentralizationRuleSource {
-    /// `Regions` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 1..= characters.
-    pub regions: Value<List<String>>,
-    /// `Scope` (optional).
-    /// Length: 1..=2000 characters.
-    pub scope: Option<Value<String>>,
-    /// `SourceLogsConfiguration` (optional).
-    pub source_logs_configuration: Option<Value<SourceLogsConfiguration>>,
+crate::l1_struct! {
+    /// Property type `CentralizationRuleSource` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    CentralizationRuleSource
 }
 
 impl CentralizationRuleSource {
     /// The required properties: `Regions`.
     pub fn new(regions: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            regions: regions.into(),
-            scope: None,
-            source_logs_configuration: None,
-        }
+        Self(crate::Properties::new().with(0, "Regions", regions.into().to_template()))
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    /// Length: 1 to 2000 characters.
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Scope", value.into().to_template()))
     }
-    /// Sets `SourceLogsConfiguration`.
+    /// `SourceLogsConfiguration` (optional).
     pub fn source_logs_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SourceLogsConfiguration>>,
     ) -> Self {
-        self.source_logs_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SourceLogsConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CentralizationRuleSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Regions".to_owned(), self.regions.to_template());
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_logs_configuration {
-            m.insert("SourceLogsConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CentralizationRuleSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scope.check(
-            &path.field("Scope"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_logs_configuration.check(
-            &path.field("SourceLogsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CentralizationRuleSource);
-
-/// Property type `SourceLogsConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct SourceLogsConfiguration {
-    /// `DataSourceSelectionCriteria` (optional).
-    /// Length: 1..=2000 characters.
-    pub data_source_selection_criteria: Option<Value<String>>,
-    /// `EncryptedLogGroupStrategy` (required).
-    pub encrypted_log_group_strategy: Value<EncryptedLogGroupStrategy>,
-    /// `LogGroupSelectionCriteria` (optional).
-    /// Length: 1..=2000 characters.
-    pub log_group_selection_criteria: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourceLogsConfiguration` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
+    SourceLogsConfiguration
 }
 
 impl SourceLogsConfiguration {
     /// The required properties: `EncryptedLogGroupStrategy`.
     pub fn new(encrypted_log_group_strategy: impl Into<Value<EncryptedLogGroupStrategy>>) -> Self {
-        Self {
-            data_source_selection_criteria: None,
-            encrypted_log_group_strategy: encrypted_log_group_strategy.into(),
-            log_group_selection_criteria: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "EncryptedLogGroupStrategy",
+            encrypted_log_group_strategy.into().to_template(),
+        ))
     }
-    /// Sets `DataSourceSelectionCriteria`.
-    pub fn data_source_selection_criteria(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_source_selection_criteria = Some(value.into());
-        self
+    /// `DataSourceSelectionCriteria` (optional).
+    /// Length: 1 to 2000 characters.
+    pub fn data_source_selection_criteria(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataSourceSelectionCriteria", value.into().to_template()),
+        )
     }
-    /// Sets `LogGroupSelectionCriteria`.
-    pub fn log_group_selection_criteria(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_selection_criteria = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceLogsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_source_selection_criteria {
-            m.insert("DataSourceSelectionCriteria".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EncryptedLogGroupStrategy".to_owned(),
-            self.encrypted_log_group_strategy.to_template(),
-        );
-        if let Some(v) = &self.log_group_selection_criteria {
-            m.insert("LogGroupSelectionCriteria".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogGroupSelectionCriteria` (optional).
+    /// Length: 1 to 2000 characters.
+    pub fn log_group_selection_criteria(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LogGroupSelectionCriteria", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SourceLogsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source_selection_criteria.check(
-            &path.field("DataSourceSelectionCriteria"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encrypted_log_group_strategy.check(
-            &path.field("EncryptedLogGroupStrategy"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_group_selection_criteria.check(
-            &path.field("LogGroupSelectionCriteria"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EncryptedLogGroupStrategy`.
+    EncryptedLogGroupStrategy {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `SKIP`
+        Skip = "SKIP",
     }
 }
 
-crate::impl_literal!(SourceLogsConfiguration);
-
-/// Values of `EncryptedLogGroupStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptedLogGroupStrategy {
-    /// `ALLOW`
-    Allow,
-    /// `SKIP`
-    Skip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptedLogGroupStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "SKIP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Skip => "SKIP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptedLogGroupStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptedLogGroupStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptedLogGroupStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "SKIP" => Self::Skip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptedLogGroupStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptedLogGroupStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptedLogGroupStrategy);
-
-/// Property type `Tag` of `AWS::ObservabilityAdmin::OrganizationCentralizationRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

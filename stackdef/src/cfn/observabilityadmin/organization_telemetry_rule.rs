@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationTelemetryRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OrganizationTelemetryRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OrganizationTelemetryRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OrganizationTelemetryRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    OrganizationTelemetryRule("AWS::ObservabilityAdmin::OrganizationTelemetryRule", OrganizationTelemetryRuleProps)
 }
 
 impl OrganizationTelemetryRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::OrganizationTelemetryRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OrganizationTelemetryRuleProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationTelemetryRuleArn> {
         self.resource.ref_value()
@@ -88,95 +36,52 @@ impl OrganizationTelemetryRule {
     }
 
     /// `Fn::GetAtt` `RegionStatuses`.
-    pub fn attr_region_statuses(&self) -> Value<serde_json::Value> {
+    pub fn attr_region_statuses(&self) -> Value<Json> {
         self.resource.get_att("RegionStatuses")
+    }
+
+    /// Replaces `Rule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule(&self, value: impl Into<Value<TelemetryRule>>) {
+        self.resource.set_property("Rule", value.into())
+    }
+
+    /// Replaces `RuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
     }
 }
 
-/// Properties of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone)]
-pub struct OrganizationTelemetryRuleProps {
-    /// `Rule` (required).
-    pub rule: Value<TelemetryRule>,
-    /// `RuleName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z-]+$`.
-    pub rule_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    OrganizationTelemetryRuleProps
 }
 
 impl OrganizationTelemetryRuleProps {
     /// The required properties: `Rule`, `RuleName`.
     pub fn new(rule: impl Into<Value<TelemetryRule>>, rule_name: impl Into<Value<String>>) -> Self {
-        Self {
-            rule: rule.into(),
-            rule_name: rule_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Rule", rule.into().to_template())
+                .with(1, "RuleName", rule_name.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationTelemetryRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rule".to_owned(), self.rule.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for OrganizationTelemetryRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule.check(&path.field("Rule"), &Rules::NONE, out);
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OrganizationTelemetryRuleProps);
-
-/// Property type `TelemetryRule` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone)]
-pub struct TelemetryRule {
-    /// `AllRegions` (optional).
-    pub all_regions: Option<Value<bool>>,
-    /// `AllowFieldUpdates` (optional).
-    pub allow_field_updates: Option<Value<bool>>,
-    /// `DestinationConfiguration` (optional).
-    pub destination_configuration: Option<Value<TelemetryDestinationConfiguration>>,
-    /// `Regions` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..= characters.
-    pub regions: Option<Value<List<String>>>,
-    /// `ResourceType` (required).
-    pub resource_type: Value<ResourceType>,
-    /// `Scope` (optional).
-    pub scope: Option<Value<String>>,
-    /// `SelectionCriteria` (optional).
-    pub selection_criteria: Option<Value<String>>,
-    /// `TelemetrySourceTypes` (optional).
-    pub telemetry_source_types: Option<Value<List<TelemetrySourceType>>>,
-    /// `TelemetryType` (required).
-    pub telemetry_type: Value<TelemetryType>,
+crate::l1_struct! {
+    /// Property type `TelemetryRule` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    TelemetryRule
 }
 
 impl TelemetryRule {
@@ -185,1668 +90,538 @@ impl TelemetryRule {
         resource_type: impl Into<Value<ResourceType>>,
         telemetry_type: impl Into<Value<TelemetryType>>,
     ) -> Self {
-        Self {
-            all_regions: None,
-            allow_field_updates: None,
-            destination_configuration: None,
-            regions: None,
-            resource_type: resource_type.into(),
-            scope: None,
-            selection_criteria: None,
-            telemetry_source_types: None,
-            telemetry_type: telemetry_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "ResourceType", resource_type.into().to_template())
+                .with(8, "TelemetryType", telemetry_type.into().to_template()),
+        )
     }
-    /// Sets `AllRegions`.
-    pub fn all_regions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.all_regions = Some(value.into());
-        self
+    /// `AllRegions` (optional).
+    pub fn all_regions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllRegions", value.into().to_template()))
     }
-    /// Sets `AllowFieldUpdates`.
-    pub fn allow_field_updates(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_field_updates = Some(value.into());
-        self
+    /// `AllowFieldUpdates` (optional).
+    pub fn allow_field_updates(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllowFieldUpdates", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationConfiguration`.
+    /// `DestinationConfiguration` (optional).
     pub fn destination_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TelemetryDestinationConfiguration>>,
     ) -> Self {
-        self.destination_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "DestinationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regions = Some(value.into());
-        self
+    /// `Regions` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: at least 1 characters.
+    pub fn regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Regions", value.into().to_template()))
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Scope", value.into().to_template()))
     }
-    /// Sets `SelectionCriteria`.
-    pub fn selection_criteria(mut self, value: impl Into<Value<String>>) -> Self {
-        self.selection_criteria = Some(value.into());
-        self
+    /// `SelectionCriteria` (optional).
+    pub fn selection_criteria(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SelectionCriteria", value.into().to_template()),
+        )
     }
-    /// Sets `TelemetrySourceTypes`.
+    /// `TelemetrySourceTypes` (optional).
     pub fn telemetry_source_types(
-        mut self,
+        self,
         value: impl Into<Value<List<TelemetrySourceType>>>,
     ) -> Self {
-        self.telemetry_source_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "TelemetrySourceTypes", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TelemetryRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all_regions {
-            m.insert("AllRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_field_updates {
-            m.insert("AllowFieldUpdates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_configuration {
-            m.insert("DestinationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regions {
-            m.insert("Regions".to_owned(), v.to_template());
-        }
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selection_criteria {
-            m.insert("SelectionCriteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.telemetry_source_types {
-            m.insert("TelemetrySourceTypes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TelemetryType".to_owned(),
-            self.telemetry_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TelemetryRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_configuration.check(
-            &path.field("DestinationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.telemetry_source_types
-            .check(&path.field("TelemetrySourceTypes"), &Rules::NONE, out);
-        self.telemetry_type
-            .check(&path.field("TelemetryType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TelemetryRule);
-
-/// Property type `TelemetryDestinationConfiguration` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct TelemetryDestinationConfiguration {
-    /// `CloudtrailParameters` (optional).
-    pub cloudtrail_parameters: Option<Value<CloudtrailParameters>>,
-    /// `DestinationPattern` (optional).
-    pub destination_pattern: Option<Value<String>>,
-    /// `DestinationType` (optional).
-    pub destination_type: Option<Value<DestinationType>>,
-    /// `ELBLoadBalancerLoggingParameters` (optional).
-    pub elb_load_balancer_logging_parameters: Option<Value<ElbLoadBalancerLoggingParameters>>,
-    /// `RetentionInDays` (optional).
-    /// Range: 1..=3653.
-    pub retention_in_days: Option<Value<i64>>,
-    /// `VPCFlowLogParameters` (optional).
-    pub vpc_flow_log_parameters: Option<Value<VpcFlowLogParameters>>,
-    /// `WAFLoggingParameters` (optional).
-    pub waf_logging_parameters: Option<Value<WafLoggingParameters>>,
+crate::l1_struct! {
+    /// Property type `TelemetryDestinationConfiguration` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    TelemetryDestinationConfiguration(default)
 }
 
 impl TelemetryDestinationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloudtrail_parameters: None,
-            destination_pattern: None,
-            destination_type: None,
-            elb_load_balancer_logging_parameters: None,
-            retention_in_days: None,
-            vpc_flow_log_parameters: None,
-            waf_logging_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudtrailParameters`.
-    pub fn cloudtrail_parameters(mut self, value: impl Into<Value<CloudtrailParameters>>) -> Self {
-        self.cloudtrail_parameters = Some(value.into());
-        self
+    /// `CloudtrailParameters` (optional).
+    pub fn cloudtrail_parameters(self, value: impl Into<Value<CloudtrailParameters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudtrailParameters", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationPattern`.
-    pub fn destination_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_pattern = Some(value.into());
-        self
+    /// `DestinationPattern` (optional).
+    pub fn destination_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DestinationPattern", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationType`.
-    pub fn destination_type(mut self, value: impl Into<Value<DestinationType>>) -> Self {
-        self.destination_type = Some(value.into());
-        self
+    /// `DestinationType` (optional).
+    pub fn destination_type(self, value: impl Into<Value<DestinationType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DestinationType", value.into().to_template()),
+        )
     }
-    /// Sets `ELBLoadBalancerLoggingParameters`.
+    /// `ELBLoadBalancerLoggingParameters` (optional).
     pub fn elb_load_balancer_logging_parameters(
-        mut self,
+        self,
         value: impl Into<Value<ElbLoadBalancerLoggingParameters>>,
     ) -> Self {
-        self.elb_load_balancer_logging_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ELBLoadBalancerLoggingParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RetentionInDays`.
-    pub fn retention_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_in_days = Some(value.into());
-        self
+    /// `RetentionInDays` (optional).
+    /// Range: 1 to 3653.
+    pub fn retention_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RetentionInDays", value.into().to_template()),
+        )
     }
-    /// Sets `VPCFlowLogParameters`.
-    pub fn vpc_flow_log_parameters(
-        mut self,
-        value: impl Into<Value<VpcFlowLogParameters>>,
-    ) -> Self {
-        self.vpc_flow_log_parameters = Some(value.into());
-        self
+    /// `VPCFlowLogParameters` (optional).
+    pub fn vpc_flow_log_parameters(self, value: impl Into<Value<VpcFlowLogParameters>>) -> Self {
+        Self(
+            self.0
+                .with(5, "VPCFlowLogParameters", value.into().to_template()),
+        )
     }
-    /// Sets `WAFLoggingParameters`.
-    pub fn waf_logging_parameters(mut self, value: impl Into<Value<WafLoggingParameters>>) -> Self {
-        self.waf_logging_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TelemetryDestinationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloudtrail_parameters {
-            m.insert("CloudtrailParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_pattern {
-            m.insert("DestinationPattern".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_type {
-            m.insert("DestinationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elb_load_balancer_logging_parameters {
-            m.insert(
-                "ELBLoadBalancerLoggingParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.retention_in_days {
-            m.insert("RetentionInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_flow_log_parameters {
-            m.insert("VPCFlowLogParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.waf_logging_parameters {
-            m.insert("WAFLoggingParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WAFLoggingParameters` (optional).
+    pub fn waf_logging_parameters(self, value: impl Into<Value<WafLoggingParameters>>) -> Self {
+        Self(
+            self.0
+                .with(6, "WAFLoggingParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TelemetryDestinationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloudtrail_parameters
-            .check(&path.field("CloudtrailParameters"), &Rules::NONE, out);
-        self.destination_type
-            .check(&path.field("DestinationType"), &Rules::NONE, out);
-        self.elb_load_balancer_logging_parameters.check(
-            &path.field("ELBLoadBalancerLoggingParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.retention_in_days.check(
-            &path.field("RetentionInDays"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(3653.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_flow_log_parameters
-            .check(&path.field("VPCFlowLogParameters"), &Rules::NONE, out);
-        self.waf_logging_parameters
-            .check(&path.field("WAFLoggingParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TelemetryDestinationConfiguration);
-
-/// Property type `CloudtrailParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone)]
-pub struct CloudtrailParameters {
-    /// `AdvancedEventSelectors` (required).
-    pub advanced_event_selectors: Value<List<AdvancedEventSelector>>,
+crate::l1_struct! {
+    /// Property type `CloudtrailParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    CloudtrailParameters
 }
 
 impl CloudtrailParameters {
     /// The required properties: `AdvancedEventSelectors`.
     pub fn new(advanced_event_selectors: impl Into<Value<List<AdvancedEventSelector>>>) -> Self {
-        Self {
-            advanced_event_selectors: advanced_event_selectors.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AdvancedEventSelectors",
+            advanced_event_selectors.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CloudtrailParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AdvancedEventSelectors".to_owned(),
-            self.advanced_event_selectors.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudtrailParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.advanced_event_selectors.check(
-            &path.field("AdvancedEventSelectors"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudtrailParameters);
-
-/// Property type `AdvancedEventSelector` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone)]
-pub struct AdvancedEventSelector {
-    /// `FieldSelectors` (required).
-    pub field_selectors: Value<List<AdvancedFieldSelector>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AdvancedEventSelector` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    AdvancedEventSelector
 }
 
 impl AdvancedEventSelector {
     /// The required properties: `FieldSelectors`.
     pub fn new(field_selectors: impl Into<Value<List<AdvancedFieldSelector>>>) -> Self {
-        Self {
-            field_selectors: field_selectors.into(),
-            name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FieldSelectors",
+            field_selectors.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedEventSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FieldSelectors".to_owned(),
-            self.field_selectors.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl Check for AdvancedEventSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_selectors
-            .check(&path.field("FieldSelectors"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AdvancedEventSelector);
-
-/// Property type `AdvancedFieldSelector` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedFieldSelector {
-    /// `EndsWith` (optional).
-    pub ends_with: Option<Value<List<String>>>,
-    /// `Equals` (optional).
-    pub equals: Option<Value<List<String>>>,
-    /// `Field` (optional).
-    /// Length: 1..=1000 characters.
-    pub field: Option<Value<String>>,
-    /// `NotEndsWith` (optional).
-    pub not_ends_with: Option<Value<List<String>>>,
-    /// `NotEquals` (optional).
-    pub not_equals: Option<Value<List<String>>>,
-    /// `NotStartsWith` (optional).
-    pub not_starts_with: Option<Value<List<String>>>,
-    /// `StartsWith` (optional).
-    pub starts_with: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AdvancedFieldSelector` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    AdvancedFieldSelector(default)
 }
 
 impl AdvancedFieldSelector {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ends_with: None,
-            equals: None,
-            field: None,
-            not_ends_with: None,
-            not_equals: None,
-            not_starts_with: None,
-            starts_with: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndsWith`.
-    pub fn ends_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ends_with = Some(value.into());
-        self
+    /// `EndsWith` (optional).
+    pub fn ends_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "EndsWith", value.into().to_template()))
     }
-    /// Sets `Equals`.
-    pub fn equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.equals = Some(value.into());
-        self
+    /// `Equals` (optional).
+    pub fn equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Equals", value.into().to_template()))
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Field", value.into().to_template()))
     }
-    /// Sets `NotEndsWith`.
-    pub fn not_ends_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_ends_with = Some(value.into());
-        self
+    /// `NotEndsWith` (optional).
+    pub fn not_ends_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "NotEndsWith", value.into().to_template()))
     }
-    /// Sets `NotEquals`.
-    pub fn not_equals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_equals = Some(value.into());
-        self
+    /// `NotEquals` (optional).
+    pub fn not_equals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "NotEquals", value.into().to_template()))
     }
-    /// Sets `NotStartsWith`.
-    pub fn not_starts_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.not_starts_with = Some(value.into());
-        self
+    /// `NotStartsWith` (optional).
+    pub fn not_starts_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "NotStartsWith", value.into().to_template()))
     }
-    /// Sets `StartsWith`.
-    pub fn starts_with(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.starts_with = Some(value.into());
-        self
+    /// `StartsWith` (optional).
+    pub fn starts_with(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "StartsWith", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AdvancedFieldSelector {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ends_with {
-            m.insert("EndsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.equals {
-            m.insert("Equals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_ends_with {
-            m.insert("NotEndsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_equals {
-            m.insert("NotEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_starts_with {
-            m.insert("NotStartsWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starts_with {
-            m.insert("StartsWith".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DestinationType`.
+    DestinationType {
+        /// `cloud-watch-logs`
+        CloudWatchLogs = "cloud-watch-logs",
     }
 }
 
-impl Check for AdvancedFieldSelector {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field.check(
-            &path.field("Field"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdvancedFieldSelector);
-
-/// Values of `DestinationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DestinationType {
-    /// `cloud-watch-logs`
-    CloudWatchLogs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DestinationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cloud-watch-logs"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudWatchLogs => "cloud-watch-logs",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DestinationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DestinationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DestinationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "cloud-watch-logs" => Self::CloudWatchLogs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DestinationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DestinationType::from(s))
-    }
-}
-
-crate::impl_literal!(DestinationType);
-
-/// Property type `ElbLoadBalancerLoggingParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct ElbLoadBalancerLoggingParameters {
-    /// `FieldDelimiter` (optional).
-    pub field_delimiter: Option<Value<String>>,
-    /// `OutputFormat` (optional).
-    pub output_format: Option<Value<OutputFormat>>,
+crate::l1_struct! {
+    /// Property type `ElbLoadBalancerLoggingParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    ElbLoadBalancerLoggingParameters(default)
 }
 
 impl ElbLoadBalancerLoggingParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            field_delimiter: None,
-            output_format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FieldDelimiter`.
-    pub fn field_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_delimiter = Some(value.into());
-        self
+    /// `FieldDelimiter` (optional).
+    pub fn field_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FieldDelimiter", value.into().to_template()))
     }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, value: impl Into<Value<OutputFormat>>) -> Self {
-        self.output_format = Some(value.into());
-        self
+    /// `OutputFormat` (optional).
+    pub fn output_format(self, value: impl Into<Value<OutputFormat>>) -> Self {
+        Self(self.0.with(1, "OutputFormat", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ElbLoadBalancerLoggingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field_delimiter {
-            m.insert("FieldDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_format {
-            m.insert("OutputFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OutputFormat`.
+    OutputFormat {
+        /// `plain`
+        Plain = "plain",
+        /// `json`
+        Json = "json",
     }
 }
 
-impl Check for ElbLoadBalancerLoggingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_format
-            .check(&path.field("OutputFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ElbLoadBalancerLoggingParameters);
-
-/// Values of `OutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputFormat {
-    /// `plain`
-    Plain,
-    /// `json`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["plain", "json"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Plain => "plain",
-            Self::Json => "json",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "plain" => Self::Plain,
-            "json" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(OutputFormat);
-
-/// Property type `VpcFlowLogParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcFlowLogParameters {
-    /// `LogFormat` (optional).
-    pub log_format: Option<Value<String>>,
-    /// `MaxAggregationInterval` (optional).
-    pub max_aggregation_interval: Option<Value<i64>>,
-    /// `TrafficType` (optional).
-    pub traffic_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcFlowLogParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    VpcFlowLogParameters(default)
 }
 
 impl VpcFlowLogParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_format: None,
-            max_aggregation_interval: None,
-            traffic_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogFormat`.
-    pub fn log_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_format = Some(value.into());
-        self
+    /// `LogFormat` (optional).
+    pub fn log_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogFormat", value.into().to_template()))
     }
-    /// Sets `MaxAggregationInterval`.
-    pub fn max_aggregation_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_aggregation_interval = Some(value.into());
-        self
+    /// `MaxAggregationInterval` (optional).
+    pub fn max_aggregation_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxAggregationInterval", value.into().to_template()),
+        )
     }
-    /// Sets `TrafficType`.
-    pub fn traffic_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.traffic_type = Some(value.into());
-        self
+    /// `TrafficType` (optional).
+    pub fn traffic_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TrafficType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcFlowLogParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_format {
-            m.insert("LogFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_aggregation_interval {
-            m.insert("MaxAggregationInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_type {
-            m.insert("TrafficType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcFlowLogParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcFlowLogParameters);
-
-/// Property type `WafLoggingParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct WafLoggingParameters {
-    /// `LogType` (optional).
-    pub log_type: Option<Value<WafLogType>>,
-    /// `LoggingFilter` (optional).
-    pub logging_filter: Option<Value<LoggingFilter>>,
-    /// `RedactedFields` (optional).
-    /// Items: ..=100.
-    pub redacted_fields: Option<Value<List<FieldToMatch>>>,
+crate::l1_struct! {
+    /// Property type `WafLoggingParameters` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    WafLoggingParameters(default)
 }
 
 impl WafLoggingParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_type: None,
-            logging_filter: None,
-            redacted_fields: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogType`.
-    pub fn log_type(mut self, value: impl Into<Value<WafLogType>>) -> Self {
-        self.log_type = Some(value.into());
-        self
+    /// `LogType` (optional).
+    pub fn log_type(self, value: impl Into<Value<WafLogType>>) -> Self {
+        Self(self.0.with(0, "LogType", value.into().to_template()))
     }
-    /// Sets `LoggingFilter`.
-    pub fn logging_filter(mut self, value: impl Into<Value<LoggingFilter>>) -> Self {
-        self.logging_filter = Some(value.into());
-        self
+    /// `LoggingFilter` (optional).
+    pub fn logging_filter(self, value: impl Into<Value<LoggingFilter>>) -> Self {
+        Self(self.0.with(1, "LoggingFilter", value.into().to_template()))
     }
-    /// Sets `RedactedFields`.
-    pub fn redacted_fields(mut self, value: impl Into<Value<List<FieldToMatch>>>) -> Self {
-        self.redacted_fields = Some(value.into());
-        self
+    /// `RedactedFields` (optional).
+    /// Items: at most 100.
+    pub fn redacted_fields(self, value: impl Into<Value<List<FieldToMatch>>>) -> Self {
+        Self(self.0.with(2, "RedactedFields", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WafLoggingParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_type {
-            m.insert("LogType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_filter {
-            m.insert("LoggingFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redacted_fields {
-            m.insert("RedactedFields".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `WafLogType`.
+    WafLogType {
+        /// `WAF_LOGS`
+        WafLogs = "WAF_LOGS",
     }
 }
 
-impl Check for WafLoggingParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_type
-            .check(&path.field("LogType"), &Rules::NONE, out);
-        self.logging_filter
-            .check(&path.field("LoggingFilter"), &Rules::NONE, out);
-        self.redacted_fields.check(
-            &path.field("RedactedFields"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WafLoggingParameters);
-
-/// Values of `WafLogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WafLogType {
-    /// `WAF_LOGS`
-    WafLogs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WafLogType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WAF_LOGS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::WafLogs => "WAF_LOGS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WafLogType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WafLogType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WafLogType {
-    fn from(s: &str) -> Self {
-        match s {
-            "WAF_LOGS" => Self::WafLogs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WafLogType> {
-    fn from(s: &str) -> Self {
-        Value::literal(WafLogType::from(s))
-    }
-}
-
-crate::impl_literal!(WafLogType);
-
-/// Property type `LoggingFilter` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingFilter {
-    /// `DefaultBehavior` (optional).
-    pub default_behavior: Option<Value<FilterBehavior>>,
-    /// `Filters` (optional).
-    /// Length: 1..= characters.
-    /// Items: 1..=.
-    pub filters: Option<Value<List<Filter>>>,
+crate::l1_struct! {
+    /// Property type `LoggingFilter` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    LoggingFilter(default)
 }
 
 impl LoggingFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_behavior: None,
-            filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultBehavior`.
-    pub fn default_behavior(mut self, value: impl Into<Value<FilterBehavior>>) -> Self {
-        self.default_behavior = Some(value.into());
-        self
+    /// `DefaultBehavior` (optional).
+    pub fn default_behavior(self, value: impl Into<Value<FilterBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<List<Filter>>>) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_behavior {
-            m.insert("DefaultBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Filters` (optional).
+    /// Length: at least 1 characters.
+    /// Items: at least 1.
+    pub fn filters(self, value: impl Into<Value<List<Filter>>>) -> Self {
+        Self(self.0.with(1, "Filters", value.into().to_template()))
     }
 }
 
-impl Check for LoggingFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_behavior
-            .check(&path.field("DefaultBehavior"), &Rules::NONE, out);
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                min_length: Some(1),
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FilterBehavior`.
+    FilterBehavior {
+        /// `KEEP`
+        Keep = "KEEP",
+        /// `DROP`
+        Drop = "DROP",
     }
 }
 
-crate::impl_literal!(LoggingFilter);
-
-/// Values of `FilterBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterBehavior {
-    /// `KEEP`
-    Keep,
-    /// `DROP`
-    Drop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KEEP", "DROP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Keep => "KEEP",
-            Self::Drop => "DROP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "KEEP" => Self::Keep,
-            "DROP" => Self::Drop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(FilterBehavior);
-
-/// Property type `Filter` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// `Behavior` (optional).
-    pub behavior: Option<Value<FilterBehavior>>,
-    /// `Conditions` (optional).
-    /// Length: 1..= characters.
-    /// Items: 1..=.
-    pub conditions: Option<Value<List<Condition>>>,
-    /// `Requirement` (optional).
-    pub requirement: Option<Value<FilterRequirement>>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    Filter(default)
 }
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            behavior: None,
-            conditions: None,
-            requirement: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Behavior`.
-    pub fn behavior(mut self, value: impl Into<Value<FilterBehavior>>) -> Self {
-        self.behavior = Some(value.into());
-        self
+    /// `Behavior` (optional).
+    pub fn behavior(self, value: impl Into<Value<FilterBehavior>>) -> Self {
+        Self(self.0.with(0, "Behavior", value.into().to_template()))
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<List<Condition>>>) -> Self {
-        self.conditions = Some(value.into());
-        self
+    /// `Conditions` (optional).
+    /// Length: at least 1 characters.
+    /// Items: at least 1.
+    pub fn conditions(self, value: impl Into<Value<List<Condition>>>) -> Self {
+        Self(self.0.with(1, "Conditions", value.into().to_template()))
     }
-    /// Sets `Requirement`.
-    pub fn requirement(mut self, value: impl Into<Value<FilterRequirement>>) -> Self {
-        self.requirement = Some(value.into());
-        self
+    /// `Requirement` (optional).
+    pub fn requirement(self, value: impl Into<Value<FilterRequirement>>) -> Self {
+        Self(self.0.with(2, "Requirement", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.behavior {
-            m.insert("Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.requirement {
-            m.insert("Requirement".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior
-            .check(&path.field("Behavior"), &Rules::NONE, out);
-        self.conditions.check(
-            &path.field("Conditions"),
-            &Rules {
-                min_length: Some(1),
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.requirement
-            .check(&path.field("Requirement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Property type `Condition` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Condition {
-    /// `ActionCondition` (optional).
-    pub action_condition: Option<Value<ActionCondition>>,
-    /// `LabelNameCondition` (optional).
-    pub label_name_condition: Option<Value<LabelNameCondition>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    Condition(default)
 }
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action_condition: None,
-            label_name_condition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActionCondition`.
-    pub fn action_condition(mut self, value: impl Into<Value<ActionCondition>>) -> Self {
-        self.action_condition = Some(value.into());
-        self
+    /// `ActionCondition` (optional).
+    pub fn action_condition(self, value: impl Into<Value<ActionCondition>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActionCondition", value.into().to_template()),
+        )
     }
-    /// Sets `LabelNameCondition`.
-    pub fn label_name_condition(mut self, value: impl Into<Value<LabelNameCondition>>) -> Self {
-        self.label_name_condition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action_condition {
-            m.insert("ActionCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_name_condition {
-            m.insert("LabelNameCondition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LabelNameCondition` (optional).
+    pub fn label_name_condition(self, value: impl Into<Value<LabelNameCondition>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LabelNameCondition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_condition
-            .check(&path.field("ActionCondition"), &Rules::NONE, out);
-        self.label_name_condition
-            .check(&path.field("LabelNameCondition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `ActionCondition` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct ActionCondition {
-    /// `Action` (optional).
-    pub action: Option<Value<Action>>,
+crate::l1_struct! {
+    /// Property type `ActionCondition` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    ActionCondition(default)
 }
 
 impl ActionCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { action: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<Action>>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActionCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<Action>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
 }
 
-impl Check for ActionCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `COUNT`
+        Count = "COUNT",
+        /// `CAPTCHA`
+        Captcha = "CAPTCHA",
+        /// `CHALLENGE`
+        Challenge = "CHALLENGE",
+        /// `EXCLUDED_AS_COUNT`
+        ExcludedAsCount = "EXCLUDED_AS_COUNT",
     }
 }
 
-crate::impl_literal!(ActionCondition);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `ALLOW`
-    Allow,
-    /// `BLOCK`
-    Block,
-    /// `COUNT`
-    Count,
-    /// `CAPTCHA`
-    Captcha,
-    /// `CHALLENGE`
-    Challenge,
-    /// `EXCLUDED_AS_COUNT`
-    ExcludedAsCount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALLOW",
-        "BLOCK",
-        "COUNT",
-        "CAPTCHA",
-        "CHALLENGE",
-        "EXCLUDED_AS_COUNT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Block => "BLOCK",
-            Self::Count => "COUNT",
-            Self::Captcha => "CAPTCHA",
-            Self::Challenge => "CHALLENGE",
-            Self::ExcludedAsCount => "EXCLUDED_AS_COUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "BLOCK" => Self::Block,
-            "COUNT" => Self::Count,
-            "CAPTCHA" => Self::Captcha,
-            "CHALLENGE" => Self::Challenge,
-            "EXCLUDED_AS_COUNT" => Self::ExcludedAsCount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `LabelNameCondition` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct LabelNameCondition {
-    /// `LabelName` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[0-9A-Za-z_\-:]+$`.
-    pub label_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LabelNameCondition` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    LabelNameCondition(default)
 }
 
 impl LabelNameCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { label_name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `LabelName`.
-    pub fn label_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LabelNameCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.label_name {
-            m.insert("LabelName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LabelName` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[0-9A-Za-z_\-:]+$`.
+    pub fn label_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LabelName", value.into().to_template()))
     }
 }
 
-impl Check for LabelNameCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label_name.check(
-            &path.field("LabelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[0-9A-Za-z_\\-:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FilterRequirement`.
+    FilterRequirement {
+        /// `MEETS_ALL`
+        MeetsAll = "MEETS_ALL",
+        /// `MEETS_ANY`
+        MeetsAny = "MEETS_ANY",
     }
 }
 
-crate::impl_literal!(LabelNameCondition);
-
-/// Values of `FilterRequirement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterRequirement {
-    /// `MEETS_ALL`
-    MeetsAll,
-    /// `MEETS_ANY`
-    MeetsAny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterRequirement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MEETS_ALL", "MEETS_ANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MeetsAll => "MEETS_ALL",
-            Self::MeetsAny => "MEETS_ANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterRequirement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterRequirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterRequirement {
-    fn from(s: &str) -> Self {
-        match s {
-            "MEETS_ALL" => Self::MeetsAll,
-            "MEETS_ANY" => Self::MeetsAny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterRequirement> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterRequirement::from(s))
-    }
-}
-
-crate::impl_literal!(FilterRequirement);
-
-/// Property type `FieldToMatch` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldToMatch {
-    /// `Method` (optional).
-    pub method: Option<Value<String>>,
-    /// `QueryString` (optional).
-    pub query_string: Option<Value<String>>,
-    /// `SingleHeader` (optional).
-    pub single_header: Option<Value<SingleHeader>>,
-    /// `UriPath` (optional).
-    pub uri_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FieldToMatch` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    FieldToMatch(default)
 }
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            method: None,
-            query_string: None,
-            single_header: None,
-            uri_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Method", value.into().to_template()))
     }
-    /// Sets `QueryString`.
-    pub fn query_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.query_string = Some(value.into());
-        self
+    /// `QueryString` (optional).
+    pub fn query_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "QueryString", value.into().to_template()))
     }
-    /// Sets `SingleHeader`.
-    pub fn single_header(mut self, value: impl Into<Value<SingleHeader>>) -> Self {
-        self.single_header = Some(value.into());
-        self
+    /// `SingleHeader` (optional).
+    pub fn single_header(self, value: impl Into<Value<SingleHeader>>) -> Self {
+        Self(self.0.with(2, "SingleHeader", value.into().to_template()))
     }
-    /// Sets `UriPath`.
-    pub fn uri_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.uri_path = Some(value.into());
-        self
+    /// `UriPath` (optional).
+    pub fn uri_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "UriPath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldToMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string {
-            m.insert("QueryString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_header {
-            m.insert("SingleHeader".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri_path {
-            m.insert("UriPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldToMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.single_header
-            .check(&path.field("SingleHeader"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldToMatch);
-
-/// Property type `SingleHeader` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone)]
-pub struct SingleHeader {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingleHeader` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
+    SingleHeader
 }
 
 impl SingleHeader {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for SingleHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `AWS::EC2::VPC`
+        AwsEc2Vpc = "AWS::EC2::VPC",
+        /// `AWS::WAFv2::WebACL`
+        AwsWaFv2WebAcl = "AWS::WAFv2::WebACL",
+        /// `AWS::CloudTrail`
+        AwsCloudTrail = "AWS::CloudTrail",
+        /// `AWS::EKS::Cluster`
+        AwsEksCluster = "AWS::EKS::Cluster",
+        /// `AWS::ElasticLoadBalancingV2::LoadBalancer`
+        AwsElasticLoadBalancingV2LoadBalancer = "AWS::ElasticLoadBalancingV2::LoadBalancer",
+        /// `AWS::EC2::Instance`
+        AwsEc2Instance = "AWS::EC2::Instance",
     }
 }
 
-impl Check for SingleHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TelemetrySourceType`.
+    TelemetrySourceType {
+        /// `VPC_FLOW_LOGS`
+        VpcFlowLogs = "VPC_FLOW_LOGS",
+        /// `ROUTE53_RESOLVER_QUERY_LOGS`
+        Route53ResolverQueryLogs = "ROUTE53_RESOLVER_QUERY_LOGS",
+        /// `EKS_AUDIT_LOGS`
+        EksAuditLogs = "EKS_AUDIT_LOGS",
+        /// `EKS_AUTHENTICATOR_LOGS`
+        EksAuthenticatorLogs = "EKS_AUTHENTICATOR_LOGS",
+        /// `EKS_CONTROLLER_MANAGER_LOGS`
+        EksControllerManagerLogs = "EKS_CONTROLLER_MANAGER_LOGS",
+        /// `EKS_SCHEDULER_LOGS`
+        EksSchedulerLogs = "EKS_SCHEDULER_LOGS",
+        /// `EKS_API_LOGS`
+        EksApiLogs = "EKS_API_LOGS",
     }
 }
 
-crate::impl_literal!(SingleHeader);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `AWS::EC2::VPC`
-    AwsEc2Vpc,
-    /// `AWS::WAFv2::WebACL`
-    AwsWaFv2WebAcl,
-    /// `AWS::CloudTrail`
-    AwsCloudTrail,
-    /// `AWS::EKS::Cluster`
-    AwsEksCluster,
-    /// `AWS::ElasticLoadBalancingV2::LoadBalancer`
-    AwsElasticLoadBalancingV2LoadBalancer,
-    /// `AWS::EC2::Instance`
-    AwsEc2Instance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AWS::EC2::VPC",
-        "AWS::WAFv2::WebACL",
-        "AWS::CloudTrail",
-        "AWS::EKS::Cluster",
-        "AWS::ElasticLoadBalancingV2::LoadBalancer",
-        "AWS::EC2::Instance",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsEc2Vpc => "AWS::EC2::VPC",
-            Self::AwsWaFv2WebAcl => "AWS::WAFv2::WebACL",
-            Self::AwsCloudTrail => "AWS::CloudTrail",
-            Self::AwsEksCluster => "AWS::EKS::Cluster",
-            Self::AwsElasticLoadBalancingV2LoadBalancer => {
-                "AWS::ElasticLoadBalancingV2::LoadBalancer"
-            }
-            Self::AwsEc2Instance => "AWS::EC2::Instance",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TelemetryType`.
+    TelemetryType {
+        /// `Logs`
+        Logs = "Logs",
+        /// `Metrics`
+        Metrics = "Metrics",
     }
 }
 
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS::EC2::VPC" => Self::AwsEc2Vpc,
-            "AWS::WAFv2::WebACL" => Self::AwsWaFv2WebAcl,
-            "AWS::CloudTrail" => Self::AwsCloudTrail,
-            "AWS::EKS::Cluster" => Self::AwsEksCluster,
-            "AWS::ElasticLoadBalancingV2::LoadBalancer" => {
-                Self::AwsElasticLoadBalancingV2LoadBalancer
-            }
-            "AWS::EC2::Instance" => Self::AwsEc2Instance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Values of `TelemetrySourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelemetrySourceType {
-    /// `VPC_FLOW_LOGS`
-    VpcFlowLogs,
-    /// `ROUTE53_RESOLVER_QUERY_LOGS`
-    Route53ResolverQueryLogs,
-    /// `EKS_AUDIT_LOGS`
-    EksAuditLogs,
-    /// `EKS_AUTHENTICATOR_LOGS`
-    EksAuthenticatorLogs,
-    /// `EKS_CONTROLLER_MANAGER_LOGS`
-    EksControllerManagerLogs,
-    /// `EKS_SCHEDULER_LOGS`
-    EksSchedulerLogs,
-    /// `EKS_API_LOGS`
-    EksApiLogs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TelemetrySourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "VPC_FLOW_LOGS",
-        "ROUTE53_RESOLVER_QUERY_LOGS",
-        "EKS_AUDIT_LOGS",
-        "EKS_AUTHENTICATOR_LOGS",
-        "EKS_CONTROLLER_MANAGER_LOGS",
-        "EKS_SCHEDULER_LOGS",
-        "EKS_API_LOGS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VpcFlowLogs => "VPC_FLOW_LOGS",
-            Self::Route53ResolverQueryLogs => "ROUTE53_RESOLVER_QUERY_LOGS",
-            Self::EksAuditLogs => "EKS_AUDIT_LOGS",
-            Self::EksAuthenticatorLogs => "EKS_AUTHENTICATOR_LOGS",
-            Self::EksControllerManagerLogs => "EKS_CONTROLLER_MANAGER_LOGS",
-            Self::EksSchedulerLogs => "EKS_SCHEDULER_LOGS",
-            Self::EksApiLogs => "EKS_API_LOGS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TelemetrySourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TelemetrySourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TelemetrySourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "VPC_FLOW_LOGS" => Self::VpcFlowLogs,
-            "ROUTE53_RESOLVER_QUERY_LOGS" => Self::Route53ResolverQueryLogs,
-            "EKS_AUDIT_LOGS" => Self::EksAuditLogs,
-            "EKS_AUTHENTICATOR_LOGS" => Self::EksAuthenticatorLogs,
-            "EKS_CONTROLLER_MANAGER_LOGS" => Self::EksControllerManagerLogs,
-            "EKS_SCHEDULER_LOGS" => Self::EksSchedulerLogs,
-            "EKS_API_LOGS" => Self::EksApiLogs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TelemetrySourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TelemetrySourceType::from(s))
-    }
-}
-
-crate::impl_literal!(TelemetrySourceType);
-
-/// Values of `TelemetryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TelemetryType {
-    /// `Logs`
-    Logs,
-    /// `Metrics`
-    Metrics,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TelemetryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Logs", "Metrics"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Logs => "Logs",
-            Self::Metrics => "Metrics",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TelemetryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TelemetryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TelemetryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Logs" => Self::Logs,
-            "Metrics" => Self::Metrics,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TelemetryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TelemetryType::from(s))
-    }
-}
-
-crate::impl_literal!(TelemetryType);
-
-/// Property type `Tag` of `AWS::ObservabilityAdmin::OrganizationTelemetryRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

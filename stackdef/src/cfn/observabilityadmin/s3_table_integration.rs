@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ObservabilityAdmin::S3TableIntegration`.
-#[derive(Debug, Clone)]
-pub struct S3TableIntegration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for S3TableIntegration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for S3TableIntegration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for S3TableIntegration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ObservabilityAdmin::S3TableIntegration`.
+    S3TableIntegration("AWS::ObservabilityAdmin::S3TableIntegration", S3TableIntegrationProps)
 }
 
 impl S3TableIntegration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::S3TableIntegration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: S3TableIntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::S3TableIntegrationArn> {
         self.resource.ref_value()
@@ -82,23 +34,35 @@ impl S3TableIntegration {
     pub fn attr_arn(&self) -> Value<ids::S3TableIntegrationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Encryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption(&self, value: impl Into<Value<EncryptionConfig>>) {
+        self.resource.set_property("Encryption", value.into())
+    }
+
+    /// Replaces `LogSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_sources(&self, value: impl Into<Value<List<LogSource>>>) {
+        self.resource.set_property("LogSources", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ObservabilityAdmin::S3TableIntegration`.
-#[derive(Debug, Clone)]
-pub struct S3TableIntegrationProps {
-    /// `Encryption` (required).
-    /// Create-only: changing it replaces the resource.
-    pub encryption: Value<EncryptionConfig>,
-    /// `LogSources` (optional).
-    pub log_sources: Option<Value<List<LogSource>>>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1011 characters.
-    /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ObservabilityAdmin::S3TableIntegration`.
+    S3TableIntegrationProps
 }
 
 impl S3TableIntegrationProps {
@@ -107,306 +71,69 @@ impl S3TableIntegrationProps {
         encryption: impl Into<Value<EncryptionConfig>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            encryption: encryption.into(),
-            log_sources: None,
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Encryption", encryption.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `LogSources`.
-    pub fn log_sources(mut self, value: impl Into<Value<List<LogSource>>>) -> Self {
-        self.log_sources = Some(value.into());
-        self
+    /// `LogSources` (optional).
+    pub fn log_sources(self, value: impl Into<Value<List<LogSource>>>) -> Self {
+        Self(self.0.with(1, "LogSources", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3TableIntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Encryption".to_owned(), self.encryption.to_template());
-        if let Some(v) = &self.log_sources {
-            m.insert("LogSources".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3TableIntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption
-            .check(&path.field("Encryption"), &Rules::NONE, out);
-        self.log_sources
-            .check(&path.field("LogSources"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                pattern: Some(
-                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3TableIntegrationProps);
-
-/// Property type `EncryptionConfig` of `AWS::ObservabilityAdmin::S3TableIntegration`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfig {
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=1011 characters.
-    /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SseAlgorithm` (required).
-    pub sse_algorithm: Value<SseAlgorithm>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfig` of `AWS::ObservabilityAdmin::S3TableIntegration`.
+    EncryptionConfig
 }
 
 impl EncryptionConfig {
     /// The required properties: `SseAlgorithm`.
     pub fn new(sse_algorithm: impl Into<Value<SseAlgorithm>>) -> Self {
-        Self {
-            kms_key_arn: None,
-            sse_algorithm: sse_algorithm.into(),
-        }
+        Self(crate::Properties::new().with(1, "SseAlgorithm", sse_algorithm.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 1011 characters.
+    /// Pattern: `^arn:aws([a-z0-9\-]+)?:([a-zA-Z0-9\-]+):([a-z0-9\-]+)?:([0-9]{12})?:(.+)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("SseAlgorithm".to_owned(), self.sse_algorithm.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseAlgorithm`.
+    SseAlgorithm {
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `aws:kms`
+        AwsKms = "aws:kms",
     }
 }
 
-impl Check for EncryptionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                pattern: Some(
-                    "^arn:aws([a-z0-9\\-]+)?:([a-zA-Z0-9\\-]+):([a-z0-9\\-]+)?:([0-9]{12})?:(.+)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sse_algorithm
-            .check(&path.field("SseAlgorithm"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfig);
-
-/// Values of `SseAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseAlgorithm {
-    /// `AES256`
-    Aes256,
-    /// `aws:kms`
-    AwsKms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "aws:kms"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::AwsKms => "aws:kms",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES256" => Self::Aes256,
-            "aws:kms" => Self::AwsKms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(SseAlgorithm);
-
-/// Property type `LogSource` of `AWS::ObservabilityAdmin::S3TableIntegration`.
-#[derive(Debug, Clone)]
-pub struct LogSource {
-    /// `Identifier` (optional).
-    /// Length: 1..=256 characters.
-    pub identifier: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    pub name: Value<String>,
-    /// `Type` (required).
-    /// Length: 1..=256 characters.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `LogSource` of `AWS::ObservabilityAdmin::S3TableIntegration`.
+    LogSource
 }
 
 impl LogSource {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            identifier: None,
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Identifier`.
-    pub fn identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identifier {
-            m.insert("Identifier".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Identifier` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Identifier", value.into().to_template()))
     }
 }
 
-impl Check for LogSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identifier.check(
-            &path.field("Identifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogSource);
-
-/// Property type `Tag` of `AWS::ObservabilityAdmin::S3TableIntegration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ObservabilityAdmin::TelemetryEnrichment`.
-#[derive(Debug, Clone)]
-pub struct TelemetryEnrichment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TelemetryEnrichment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TelemetryEnrichment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TelemetryEnrichment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ObservabilityAdmin::TelemetryEnrichment`.
+    TelemetryEnrichment("AWS::ObservabilityAdmin::TelemetryEnrichment", TelemetryEnrichmentProps)
 }
 
 impl TelemetryEnrichment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryEnrichment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TelemetryEnrichmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Scope` (typed).
     pub fn ref_value(&self) -> Value<ids::TelemetryEnrichmentId> {
         self.resource.ref_value()
@@ -82,95 +34,35 @@ impl TelemetryEnrichment {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
 }
 
-/// Properties of `AWS::ObservabilityAdmin::TelemetryEnrichment`.
-#[derive(Debug, Clone, Default)]
-pub struct TelemetryEnrichmentProps {
-    /// `Scope` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scope: Option<Value<Scope>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ObservabilityAdmin::TelemetryEnrichment`.
+    TelemetryEnrichmentProps(default)
 }
 
 impl TelemetryEnrichmentProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { scope: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<Scope>>) -> Self {
-        self.scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TelemetryEnrichmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Scope` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scope(self, value: impl Into<Value<Scope>>) -> Self {
+        Self(self.0.with(0, "Scope", value.into().to_template()))
     }
 }
 
-impl Check for TelemetryEnrichmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `ACCOUNT`
+        Account = "ACCOUNT",
     }
 }
-
-crate::impl_literal!(TelemetryEnrichmentProps);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `ACCOUNT`
-    Account,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCOUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "ACCOUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT" => Self::Account,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);

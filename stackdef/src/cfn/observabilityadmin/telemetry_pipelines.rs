@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ObservabilityAdmin::TelemetryPipelines`.
-#[derive(Debug, Clone)]
-pub struct TelemetryPipelines {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TelemetryPipelines {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TelemetryPipelines {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TelemetryPipelines {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ObservabilityAdmin::TelemetryPipelines`.
+    TelemetryPipelines("AWS::ObservabilityAdmin::TelemetryPipelines", TelemetryPipelinesProps)
 }
 
 impl TelemetryPipelines {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ObservabilityAdmin::TelemetryPipelines";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TelemetryPipelinesProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PipelineIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::TelemetryPipelinesId> {
         self.resource.ref_value()
@@ -92,167 +44,59 @@ impl TelemetryPipelines {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<TelemetryPipelineConfiguration>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ObservabilityAdmin::TelemetryPipelines`.
-#[derive(Debug, Clone)]
-pub struct TelemetryPipelinesProps {
-    /// `Configuration` (required).
-    pub configuration: Value<TelemetryPipelineConfiguration>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=28 characters.
-    /// Pattern: `[a-z][a-z0-9\-]+`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ObservabilityAdmin::TelemetryPipelines`.
+    TelemetryPipelinesProps
 }
 
 impl TelemetryPipelinesProps {
     /// The required properties: `Configuration`.
     pub fn new(configuration: impl Into<Value<TelemetryPipelineConfiguration>>) -> Self {
-        Self {
-            configuration: configuration.into(),
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "Configuration", configuration.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 28 characters.
+    /// Pattern: `[a-z][a-z0-9\-]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TelemetryPipelinesProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TelemetryPipelinesProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(28),
-                pattern: Some("[a-z][a-z0-9\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TelemetryPipelinesProps);
-
-/// Property type `TelemetryPipelineConfiguration` of `AWS::ObservabilityAdmin::TelemetryPipelines`.
-#[derive(Debug, Clone)]
-pub struct TelemetryPipelineConfiguration {
-    /// `Body` (required).
-    /// Length: 1..=24000 characters.
-    pub body: Value<String>,
+crate::l1_struct! {
+    /// Property type `TelemetryPipelineConfiguration` of `AWS::ObservabilityAdmin::TelemetryPipelines`.
+    TelemetryPipelineConfiguration
 }
 
 impl TelemetryPipelineConfiguration {
     /// The required properties: `Body`.
     pub fn new(body: impl Into<Value<String>>) -> Self {
-        Self { body: body.into() }
+        Self(crate::Properties::new().with(0, "Body", body.into().to_template()))
     }
 }
 
-impl ToTemplate for TelemetryPipelineConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Body".to_owned(), self.body.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TelemetryPipelineConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body.check(
-            &path.field("Body"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(24000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TelemetryPipelineConfiguration);
-
-/// Property type `Tag` of `AWS::ObservabilityAdmin::TelemetryPipelines`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

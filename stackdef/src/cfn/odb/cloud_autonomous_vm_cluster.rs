@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ODB::CloudAutonomousVmCluster`.
-#[derive(Debug, Clone)]
-pub struct CloudAutonomousVmCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CloudAutonomousVmCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CloudAutonomousVmCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CloudAutonomousVmCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ODB::CloudAutonomousVmCluster`.
+    CloudAutonomousVmCluster("AWS::ODB::CloudAutonomousVmCluster", CloudAutonomousVmClusterProps)
 }
 
 impl CloudAutonomousVmCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ODB::CloudAutonomousVmCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CloudAutonomousVmClusterProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CloudAutonomousVmClusterArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudAutonomousVmClusterArn> {
         self.resource.ref_value()
@@ -226,837 +174,400 @@ impl CloudAutonomousVmCluster {
     pub fn attr_shape(&self) -> Value<String> {
         self.resource.get_att("Shape")
     }
+
+    /// Replaces `AutonomousDataStorageSizeInTBs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_autonomous_data_storage_size_in_t_bs(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("AutonomousDataStorageSizeInTBs", value.into())
+    }
+
+    /// Replaces `CloudExadataInfrastructureId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_exadata_infrastructure_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CloudExadataInfrastructureId", value.into())
+    }
+
+    /// Replaces `CpuCoreCountPerNode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cpu_core_count_per_node(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("CpuCoreCountPerNode", value.into())
+    }
+
+    /// Replaces `DbServers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_servers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DbServers", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `IamRoles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_roles(&self, value: impl Into<Value<List<IamRole>>>) {
+        self.resource.set_property("IamRoles", value.into())
+    }
+
+    /// Replaces `IsMtlsEnabledVmCluster` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_mtls_enabled_vm_cluster(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IsMtlsEnabledVmCluster", value.into())
+    }
+
+    /// Replaces `LicenseModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_model(&self, value: impl Into<Value<LicenseModel>>) {
+        self.resource.set_property("LicenseModel", value.into())
+    }
+
+    /// Replaces `MaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_window(&self, value: impl Into<Value<MaintenanceWindow>>) {
+        self.resource
+            .set_property("MaintenanceWindow", value.into())
+    }
+
+    /// Replaces `MemoryPerOracleComputeUnitInGBs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory_per_oracle_compute_unit_in_g_bs(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MemoryPerOracleComputeUnitInGBs", value.into())
+    }
+
+    /// Replaces `OdbNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_odb_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OdbNetworkId", value.into())
+    }
+
+    /// Replaces `ScanListenerPortNonTls` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scan_listener_port_non_tls(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ScanListenerPortNonTls", value.into())
+    }
+
+    /// Replaces `ScanListenerPortTls` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scan_listener_port_tls(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ScanListenerPortTls", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TimeZone", value.into())
+    }
+
+    /// Replaces `TotalContainerDatabases` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_total_container_databases(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("TotalContainerDatabases", value.into())
+    }
 }
 
-/// Properties of `AWS::ODB::CloudAutonomousVmCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudAutonomousVmClusterProps {
-    /// `AutonomousDataStorageSizeInTBs` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub autonomous_data_storage_size_in_t_bs: Option<Value<f64>>,
-    /// `CloudExadataInfrastructureId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 6..=2048 characters.
-    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
-    pub cloud_exadata_infrastructure_id: Option<Value<String>>,
-    /// `CpuCoreCountPerNode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub cpu_core_count_per_node: Option<Value<i64>>,
-    /// `DbServers` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1024.
-    pub db_servers: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub display_name: Option<Value<String>>,
-    /// `IamRoles` (optional).
-    pub iam_roles: Option<Value<List<IamRole>>>,
-    /// `IsMtlsEnabledVmCluster` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub is_mtls_enabled_vm_cluster: Option<Value<bool>>,
-    /// `LicenseModel` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub license_model: Option<Value<LicenseModel>>,
-    /// `MaintenanceWindow` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub maintenance_window: Option<Value<MaintenanceWindow>>,
-    /// `MemoryPerOracleComputeUnitInGBs` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub memory_per_oracle_compute_unit_in_g_bs: Option<Value<i64>>,
-    /// `OdbNetworkId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 6..=2048 characters.
-    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
-    pub odb_network_id: Option<Value<String>>,
-    /// `ScanListenerPortNonTls` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1024..=8999.
-    pub scan_listener_port_non_tls: Option<Value<i64>>,
-    /// `ScanListenerPortTls` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1024..=8999.
-    pub scan_listener_port_tls: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub time_zone: Option<Value<String>>,
-    /// `TotalContainerDatabases` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub total_container_databases: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ODB::CloudAutonomousVmCluster`.
+    CloudAutonomousVmClusterProps(default)
 }
 
 impl CloudAutonomousVmClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            autonomous_data_storage_size_in_t_bs: None,
-            cloud_exadata_infrastructure_id: None,
-            cpu_core_count_per_node: None,
-            db_servers: None,
-            description: None,
-            display_name: None,
-            iam_roles: None,
-            is_mtls_enabled_vm_cluster: None,
-            license_model: None,
-            maintenance_window: None,
-            memory_per_oracle_compute_unit_in_g_bs: None,
-            odb_network_id: None,
-            scan_listener_port_non_tls: None,
-            scan_listener_port_tls: None,
-            tags: None,
-            time_zone: None,
-            total_container_databases: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutonomousDataStorageSizeInTBs`.
-    pub fn autonomous_data_storage_size_in_t_bs(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.autonomous_data_storage_size_in_t_bs = Some(value.into());
-        self
+    /// `AutonomousDataStorageSizeInTBs` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn autonomous_data_storage_size_in_t_bs(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "AutonomousDataStorageSizeInTBs",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CloudExadataInfrastructureId`.
-    pub fn cloud_exadata_infrastructure_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_exadata_infrastructure_id = Some(value.into());
-        self
+    /// `CloudExadataInfrastructureId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 6 to 2048 characters.
+    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
+    pub fn cloud_exadata_infrastructure_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CloudExadataInfrastructureId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CpuCoreCountPerNode`.
-    pub fn cpu_core_count_per_node(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cpu_core_count_per_node = Some(value.into());
-        self
+    /// `CpuCoreCountPerNode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn cpu_core_count_per_node(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CpuCoreCountPerNode", value.into().to_template()),
+        )
     }
-    /// Sets `DbServers`.
-    pub fn db_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.db_servers = Some(value.into());
-        self
+    /// `DbServers` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 1024.
+    pub fn db_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "DbServers", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DisplayName", value.into().to_template()))
     }
-    /// Sets `IamRoles`.
-    pub fn iam_roles(mut self, value: impl Into<Value<List<IamRole>>>) -> Self {
-        self.iam_roles = Some(value.into());
-        self
+    /// `IamRoles` (optional).
+    pub fn iam_roles(self, value: impl Into<Value<List<IamRole>>>) -> Self {
+        Self(self.0.with(6, "IamRoles", value.into().to_template()))
     }
-    /// Sets `IsMtlsEnabledVmCluster`.
-    pub fn is_mtls_enabled_vm_cluster(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_mtls_enabled_vm_cluster = Some(value.into());
-        self
+    /// `IsMtlsEnabledVmCluster` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn is_mtls_enabled_vm_cluster(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IsMtlsEnabledVmCluster", value.into().to_template()),
+        )
     }
-    /// Sets `LicenseModel`.
-    pub fn license_model(mut self, value: impl Into<Value<LicenseModel>>) -> Self {
-        self.license_model = Some(value.into());
-        self
+    /// `LicenseModel` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn license_model(self, value: impl Into<Value<LicenseModel>>) -> Self {
+        Self(self.0.with(8, "LicenseModel", value.into().to_template()))
     }
-    /// Sets `MaintenanceWindow`.
-    pub fn maintenance_window(mut self, value: impl Into<Value<MaintenanceWindow>>) -> Self {
-        self.maintenance_window = Some(value.into());
-        self
+    /// `MaintenanceWindow` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn maintenance_window(self, value: impl Into<Value<MaintenanceWindow>>) -> Self {
+        Self(
+            self.0
+                .with(9, "MaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `MemoryPerOracleComputeUnitInGBs`.
-    pub fn memory_per_oracle_compute_unit_in_g_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_per_oracle_compute_unit_in_g_bs = Some(value.into());
-        self
+    /// `MemoryPerOracleComputeUnitInGBs` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn memory_per_oracle_compute_unit_in_g_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            10,
+            "MemoryPerOracleComputeUnitInGBs",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OdbNetworkId`.
-    pub fn odb_network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.odb_network_id = Some(value.into());
-        self
+    /// `OdbNetworkId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 6 to 2048 characters.
+    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
+    pub fn odb_network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "OdbNetworkId", value.into().to_template()))
     }
-    /// Sets `ScanListenerPortNonTls`.
-    pub fn scan_listener_port_non_tls(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scan_listener_port_non_tls = Some(value.into());
-        self
+    /// `ScanListenerPortNonTls` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 1024 to 8999.
+    pub fn scan_listener_port_non_tls(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ScanListenerPortNonTls", value.into().to_template()),
+        )
     }
-    /// Sets `ScanListenerPortTls`.
-    pub fn scan_listener_port_tls(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scan_listener_port_tls = Some(value.into());
-        self
+    /// `ScanListenerPortTls` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 1024 to 8999.
+    pub fn scan_listener_port_tls(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ScanListenerPortTls", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeZone`.
-    pub fn time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_zone = Some(value.into());
-        self
+    /// `TimeZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "TimeZone", value.into().to_template()))
     }
-    /// Sets `TotalContainerDatabases`.
-    pub fn total_container_databases(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.total_container_databases = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudAutonomousVmClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.autonomous_data_storage_size_in_t_bs {
-            m.insert("AutonomousDataStorageSizeInTBs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_exadata_infrastructure_id {
-            m.insert("CloudExadataInfrastructureId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu_core_count_per_node {
-            m.insert("CpuCoreCountPerNode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_servers {
-            m.insert("DbServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_roles {
-            m.insert("IamRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_mtls_enabled_vm_cluster {
-            m.insert("IsMtlsEnabledVmCluster".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.license_model {
-            m.insert("LicenseModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_window {
-            m.insert("MaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_per_oracle_compute_unit_in_g_bs {
-            m.insert(
-                "MemoryPerOracleComputeUnitInGBs".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.odb_network_id {
-            m.insert("OdbNetworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_listener_port_non_tls {
-            m.insert("ScanListenerPortNonTls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_listener_port_tls {
-            m.insert("ScanListenerPortTls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_zone {
-            m.insert("TimeZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total_container_databases {
-            m.insert("TotalContainerDatabases".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TotalContainerDatabases` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn total_container_databases(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TotalContainerDatabases", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CloudAutonomousVmClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_exadata_infrastructure_id.check(&path.field("CloudExadataInfrastructureId"), &Rules { min_length: Some(6), max_length: Some(2048), pattern: Some("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$"), ..Rules::NONE }, out);
-        self.db_servers.check(
-            &path.field("DbServers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_roles
-            .check(&path.field("IamRoles"), &Rules::NONE, out);
-        self.license_model
-            .check(&path.field("LicenseModel"), &Rules::NONE, out);
-        self.maintenance_window
-            .check(&path.field("MaintenanceWindow"), &Rules::NONE, out);
-        self.odb_network_id.check(&path.field("OdbNetworkId"), &Rules { min_length: Some(6), max_length: Some(2048), pattern: Some("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$"), ..Rules::NONE }, out);
-        self.scan_listener_port_non_tls.check(
-            &path.field("ScanListenerPortNonTls"),
-            &Rules {
-                minimum: Some(1024.0),
-                maximum: Some(8999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scan_listener_port_tls.check(
-            &path.field("ScanListenerPortTls"),
-            &Rules {
-                minimum: Some(1024.0),
-                maximum: Some(8999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.time_zone.check(
-            &path.field("TimeZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudAutonomousVmClusterProps);
-
-/// Property type `IamRole` of `AWS::ODB::CloudAutonomousVmCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct IamRole {
-    /// `AwsIntegration` (optional).
-    pub aws_integration: Option<Value<String>>,
-    /// `IamRoleArn` (optional).
-    pub iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamRole` of `AWS::ODB::CloudAutonomousVmCluster`.
+    IamRole(default)
 }
 
 impl IamRole {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_integration: None,
-            iam_role_arn: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsIntegration`.
-    pub fn aws_integration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_integration = Some(value.into());
-        self
+    /// `AwsIntegration` (optional).
+    pub fn aws_integration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsIntegration", value.into().to_template()))
     }
-    /// Sets `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
+    /// `IamRoleArn` (optional).
+    pub fn iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "IamRoleArn", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IamRole {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_integration {
-            m.insert("AwsIntegration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role_arn {
-            m.insert("IamRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LicenseModel`.
+    LicenseModel {
+        /// `BRING_YOUR_OWN_LICENSE`
+        BringYourOwnLicense = "BRING_YOUR_OWN_LICENSE",
+        /// `LICENSE_INCLUDED`
+        LicenseIncluded = "LICENSE_INCLUDED",
     }
 }
 
-impl Check for IamRole {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IamRole);
-
-/// Values of `LicenseModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LicenseModel {
-    /// `BRING_YOUR_OWN_LICENSE`
-    BringYourOwnLicense,
-    /// `LICENSE_INCLUDED`
-    LicenseIncluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LicenseModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BRING_YOUR_OWN_LICENSE", "LICENSE_INCLUDED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BringYourOwnLicense => "BRING_YOUR_OWN_LICENSE",
-            Self::LicenseIncluded => "LICENSE_INCLUDED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LicenseModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LicenseModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LicenseModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "BRING_YOUR_OWN_LICENSE" => Self::BringYourOwnLicense,
-            "LICENSE_INCLUDED" => Self::LicenseIncluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LicenseModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LicenseModel::from(s))
-    }
-}
-
-crate::impl_literal!(LicenseModel);
-
-/// Property type `MaintenanceWindow` of `AWS::ODB::CloudAutonomousVmCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceWindow {
-    /// `DaysOfWeek` (optional).
-    pub days_of_week: Option<Value<List<DaysOfWeek>>>,
-    /// `HoursOfDay` (optional).
-    pub hours_of_day: Option<Value<List<i64>>>,
-    /// `LeadTimeInWeeks` (optional).
-    /// Length: 1..=4 characters.
-    pub lead_time_in_weeks: Option<Value<i64>>,
-    /// `Months` (optional).
-    pub months: Option<Value<List<Months>>>,
-    /// `Preference` (optional).
-    pub preference: Option<Value<Preference>>,
-    /// `WeeksOfMonth` (optional).
-    pub weeks_of_month: Option<Value<List<i64>>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindow` of `AWS::ODB::CloudAutonomousVmCluster`.
+    MaintenanceWindow(default)
 }
 
 impl MaintenanceWindow {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            days_of_week: None,
-            hours_of_day: None,
-            lead_time_in_weeks: None,
-            months: None,
-            preference: None,
-            weeks_of_month: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DaysOfWeek`.
-    pub fn days_of_week(mut self, value: impl Into<Value<List<DaysOfWeek>>>) -> Self {
-        self.days_of_week = Some(value.into());
-        self
+    /// `DaysOfWeek` (optional).
+    pub fn days_of_week(self, value: impl Into<Value<List<DaysOfWeek>>>) -> Self {
+        Self(self.0.with(0, "DaysOfWeek", value.into().to_template()))
     }
-    /// Sets `HoursOfDay`.
-    pub fn hours_of_day(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.hours_of_day = Some(value.into());
-        self
+    /// `HoursOfDay` (optional).
+    pub fn hours_of_day(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(1, "HoursOfDay", value.into().to_template()))
     }
-    /// Sets `LeadTimeInWeeks`.
-    pub fn lead_time_in_weeks(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.lead_time_in_weeks = Some(value.into());
-        self
+    /// `LeadTimeInWeeks` (optional).
+    /// Length: 1 to 4 characters.
+    pub fn lead_time_in_weeks(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LeadTimeInWeeks", value.into().to_template()),
+        )
     }
-    /// Sets `Months`.
-    pub fn months(mut self, value: impl Into<Value<List<Months>>>) -> Self {
-        self.months = Some(value.into());
-        self
+    /// `Months` (optional).
+    pub fn months(self, value: impl Into<Value<List<Months>>>) -> Self {
+        Self(self.0.with(3, "Months", value.into().to_template()))
     }
-    /// Sets `Preference`.
-    pub fn preference(mut self, value: impl Into<Value<Preference>>) -> Self {
-        self.preference = Some(value.into());
-        self
+    /// `Preference` (optional).
+    pub fn preference(self, value: impl Into<Value<Preference>>) -> Self {
+        Self(self.0.with(4, "Preference", value.into().to_template()))
     }
-    /// Sets `WeeksOfMonth`.
-    pub fn weeks_of_month(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.weeks_of_month = Some(value.into());
-        self
+    /// `WeeksOfMonth` (optional).
+    pub fn weeks_of_month(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(5, "WeeksOfMonth", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MaintenanceWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.days_of_week {
-            m.insert("DaysOfWeek".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hours_of_day {
-            m.insert("HoursOfDay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lead_time_in_weeks {
-            m.insert("LeadTimeInWeeks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.months {
-            m.insert("Months".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preference {
-            m.insert("Preference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weeks_of_month {
-            m.insert("WeeksOfMonth".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DaysOfWeek`.
+    DaysOfWeek {
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
     }
 }
 
-impl Check for MaintenanceWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days_of_week
-            .check(&path.field("DaysOfWeek"), &Rules::NONE, out);
-        self.lead_time_in_weeks.check(
-            &path.field("LeadTimeInWeeks"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.months.check(&path.field("Months"), &Rules::NONE, out);
-        self.preference
-            .check(&path.field("Preference"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Months`.
+    Months {
+        /// `JANUARY`
+        January = "JANUARY",
+        /// `FEBRUARY`
+        February = "FEBRUARY",
+        /// `MARCH`
+        March = "MARCH",
+        /// `APRIL`
+        April = "APRIL",
+        /// `MAY`
+        May = "MAY",
+        /// `JUNE`
+        June = "JUNE",
+        /// `JULY`
+        July = "JULY",
+        /// `AUGUST`
+        August = "AUGUST",
+        /// `SEPTEMBER`
+        September = "SEPTEMBER",
+        /// `OCTOBER`
+        October = "OCTOBER",
+        /// `NOVEMBER`
+        November = "NOVEMBER",
+        /// `DECEMBER`
+        December = "DECEMBER",
     }
 }
 
-crate::impl_literal!(MaintenanceWindow);
-
-/// Values of `DaysOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DaysOfWeek {
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// `SUNDAY`
-    Sunday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DaysOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-        "SUNDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Preference`.
+    Preference {
+        /// `NO_PREFERENCE`
+        NoPreference = "NO_PREFERENCE",
+        /// `CUSTOM_PREFERENCE`
+        CustomPreference = "CUSTOM_PREFERENCE",
     }
 }
 
-impl ToTemplate for DaysOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DaysOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DaysOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DaysOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DaysOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DaysOfWeek);
-
-/// Values of `Months`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Months {
-    /// `JANUARY`
-    January,
-    /// `FEBRUARY`
-    February,
-    /// `MARCH`
-    March,
-    /// `APRIL`
-    April,
-    /// `MAY`
-    May,
-    /// `JUNE`
-    June,
-    /// `JULY`
-    July,
-    /// `AUGUST`
-    August,
-    /// `SEPTEMBER`
-    September,
-    /// `OCTOBER`
-    October,
-    /// `NOVEMBER`
-    November,
-    /// `DECEMBER`
-    December,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Months {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "JANUARY",
-        "FEBRUARY",
-        "MARCH",
-        "APRIL",
-        "MAY",
-        "JUNE",
-        "JULY",
-        "AUGUST",
-        "SEPTEMBER",
-        "OCTOBER",
-        "NOVEMBER",
-        "DECEMBER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Months {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Months {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Months {
-    fn from(s: &str) -> Self {
-        match s {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Months> {
-    fn from(s: &str) -> Self {
-        Value::literal(Months::from(s))
-    }
-}
-
-crate::impl_literal!(Months);
-
-/// Values of `Preference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Preference {
-    /// `NO_PREFERENCE`
-    NoPreference,
-    /// `CUSTOM_PREFERENCE`
-    CustomPreference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Preference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NO_PREFERENCE", "CUSTOM_PREFERENCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoPreference => "NO_PREFERENCE",
-            Self::CustomPreference => "CUSTOM_PREFERENCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Preference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Preference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Preference {
-    fn from(s: &str) -> Self {
-        match s {
-            "NO_PREFERENCE" => Self::NoPreference,
-            "CUSTOM_PREFERENCE" => Self::CustomPreference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Preference> {
-    fn from(s: &str) -> Self {
-        Value::literal(Preference::from(s))
-    }
-}
-
-crate::impl_literal!(Preference);
-
-/// Property type `Tag` of `AWS::ODB::CloudAutonomousVmCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ODB::CloudAutonomousVmCluster`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

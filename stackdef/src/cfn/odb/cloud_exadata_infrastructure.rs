@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ODB::CloudExadataInfrastructure`.
-#[derive(Debug, Clone)]
-pub struct CloudExadataInfrastructure {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CloudExadataInfrastructure {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CloudExadataInfrastructure {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CloudExadataInfrastructure {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ODB::CloudExadataInfrastructure`.
+    CloudExadataInfrastructure("AWS::ODB::CloudExadataInfrastructure", CloudExadataInfrastructureProps)
 }
 
 impl CloudExadataInfrastructure {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ODB::CloudExadataInfrastructure";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CloudExadataInfrastructureProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CloudExadataInfrastructureArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudExadataInfrastructureArn> {
         self.resource.ref_value()
@@ -188,797 +136,336 @@ impl CloudExadataInfrastructure {
     pub fn attr_db_server_ids(&self) -> Value<List<String>> {
         self.resource.get_att("DbServerIds")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneId", value.into())
+    }
+
+    /// Replaces `ComputeCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ComputeCount", value.into())
+    }
+
+    /// Replaces `CustomerContactsToSendToOCI` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_contacts_to_send_to_oci(
+        &self,
+        value: impl Into<Value<List<CustomerContact>>>,
+    ) {
+        self.resource
+            .set_property("CustomerContactsToSendToOCI", value.into())
+    }
+
+    /// Replaces `DatabaseServerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_server_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DatabaseServerType", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `MaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_window(&self, value: impl Into<Value<MaintenanceWindow>>) {
+        self.resource
+            .set_property("MaintenanceWindow", value.into())
+    }
+
+    /// Replaces `Shape` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shape(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Shape", value.into())
+    }
+
+    /// Replaces `StorageCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("StorageCount", value.into())
+    }
+
+    /// Replaces `StorageServerType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_server_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StorageServerType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ODB::CloudExadataInfrastructure`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudExadataInfrastructureProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub availability_zone_id: Option<Value<String>>,
-    /// `ComputeCount` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub compute_count: Option<Value<i64>>,
-    /// `CustomerContactsToSendToOCI` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub customer_contacts_to_send_to_oci: Option<Value<List<CustomerContact>>>,
-    /// `DatabaseServerType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_\/.=-]+$`.
-    pub database_server_type: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub display_name: Option<Value<String>>,
-    /// `MaintenanceWindow` (optional).
-    pub maintenance_window: Option<Value<MaintenanceWindow>>,
-    /// `Shape` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_\/.=-]+$`.
-    pub shape: Option<Value<String>>,
-    /// `StorageCount` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_count: Option<Value<i64>>,
-    /// `StorageServerType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_\/.=-]+$`.
-    pub storage_server_type: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ODB::CloudExadataInfrastructure`.
+    CloudExadataInfrastructureProps(default)
 }
 
 impl CloudExadataInfrastructureProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            availability_zone_id: None,
-            compute_count: None,
-            customer_contacts_to_send_to_oci: None,
-            database_server_type: None,
-            display_name: None,
-            maintenance_window: None,
-            shape: None,
-            storage_count: None,
-            storage_server_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `ComputeCount`.
-    pub fn compute_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.compute_count = Some(value.into());
-        self
+    /// `ComputeCount` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn compute_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "ComputeCount", value.into().to_template()))
     }
-    /// Sets `CustomerContactsToSendToOCI`.
+    /// `CustomerContactsToSendToOCI` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn customer_contacts_to_send_to_oci(
-        mut self,
+        self,
         value: impl Into<Value<List<CustomerContact>>>,
     ) -> Self {
-        self.customer_contacts_to_send_to_oci = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CustomerContactsToSendToOCI", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseServerType`.
-    pub fn database_server_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_server_type = Some(value.into());
-        self
+    /// `DatabaseServerType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9_\/.=-]+$`.
+    pub fn database_server_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DatabaseServerType", value.into().to_template()),
+        )
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DisplayName", value.into().to_template()))
     }
-    /// Sets `MaintenanceWindow`.
-    pub fn maintenance_window(mut self, value: impl Into<Value<MaintenanceWindow>>) -> Self {
-        self.maintenance_window = Some(value.into());
-        self
+    /// `MaintenanceWindow` (optional).
+    pub fn maintenance_window(self, value: impl Into<Value<MaintenanceWindow>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `Shape`.
-    pub fn shape(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shape = Some(value.into());
-        self
+    /// `Shape` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9_\/.=-]+$`.
+    pub fn shape(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Shape", value.into().to_template()))
     }
-    /// Sets `StorageCount`.
-    pub fn storage_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.storage_count = Some(value.into());
-        self
+    /// `StorageCount` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "StorageCount", value.into().to_template()))
     }
-    /// Sets `StorageServerType`.
-    pub fn storage_server_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_server_type = Some(value.into());
-        self
+    /// `StorageServerType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9_\/.=-]+$`.
+    pub fn storage_server_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StorageServerType", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudExadataInfrastructureProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_count {
-            m.insert("ComputeCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_contacts_to_send_to_oci {
-            m.insert("CustomerContactsToSendToOCI".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_server_type {
-            m.insert("DatabaseServerType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_window {
-            m.insert("MaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shape {
-            m.insert("Shape".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_count {
-            m.insert("StorageCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_server_type {
-            m.insert("StorageServerType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CloudExadataInfrastructureProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.availability_zone_id.check(
-            &path.field("AvailabilityZoneId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_contacts_to_send_to_oci.check(
-            &path.field("CustomerContactsToSendToOCI"),
-            &Rules::NONE,
-            out,
-        );
-        self.database_server_type.check(
-            &path.field("DatabaseServerType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_\\/.=-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maintenance_window
-            .check(&path.field("MaintenanceWindow"), &Rules::NONE, out);
-        self.shape.check(
-            &path.field("Shape"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_\\/.=-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_server_type.check(
-            &path.field("StorageServerType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_\\/.=-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CloudExadataInfrastructureProps);
-
-/// Property type `CustomerContact` of `AWS::ODB::CloudExadataInfrastructure`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomerContact {
-    /// `Email` (optional).
-    pub email: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomerContact` of `AWS::ODB::CloudExadataInfrastructure`.
+    CustomerContact(default)
 }
 
 impl CustomerContact {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { email: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Email`.
-    pub fn email(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomerContact {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email {
-            m.insert("Email".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Email` (optional).
+    pub fn email(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Email", value.into().to_template()))
     }
 }
 
-impl Check for CustomerContact {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomerContact);
-
-/// Property type `MaintenanceWindow` of `AWS::ODB::CloudExadataInfrastructure`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceWindow {
-    /// `CustomActionTimeoutInMins` (optional).
-    /// Range: 15..=120.
-    pub custom_action_timeout_in_mins: Option<Value<i64>>,
-    /// `DaysOfWeek` (optional).
-    pub days_of_week: Option<Value<List<DaysOfWeek>>>,
-    /// `HoursOfDay` (optional).
-    pub hours_of_day: Option<Value<List<i64>>>,
-    /// `IsCustomActionTimeoutEnabled` (optional).
-    pub is_custom_action_timeout_enabled: Option<Value<bool>>,
-    /// `LeadTimeInWeeks` (optional).
-    /// Range: 1..=4.
-    pub lead_time_in_weeks: Option<Value<i64>>,
-    /// `Months` (optional).
-    pub months: Option<Value<List<Months>>>,
-    /// `PatchingMode` (optional).
-    pub patching_mode: Option<Value<PatchingMode>>,
-    /// `Preference` (optional).
-    pub preference: Option<Value<Preference>>,
-    /// `WeeksOfMonth` (optional).
-    pub weeks_of_month: Option<Value<List<i64>>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindow` of `AWS::ODB::CloudExadataInfrastructure`.
+    MaintenanceWindow(default)
 }
 
 impl MaintenanceWindow {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_action_timeout_in_mins: None,
-            days_of_week: None,
-            hours_of_day: None,
-            is_custom_action_timeout_enabled: None,
-            lead_time_in_weeks: None,
-            months: None,
-            patching_mode: None,
-            preference: None,
-            weeks_of_month: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomActionTimeoutInMins`.
-    pub fn custom_action_timeout_in_mins(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.custom_action_timeout_in_mins = Some(value.into());
-        self
+    /// `CustomActionTimeoutInMins` (optional).
+    /// Range: 15 to 120.
+    pub fn custom_action_timeout_in_mins(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomActionTimeoutInMins", value.into().to_template()),
+        )
     }
-    /// Sets `DaysOfWeek`.
-    pub fn days_of_week(mut self, value: impl Into<Value<List<DaysOfWeek>>>) -> Self {
-        self.days_of_week = Some(value.into());
-        self
+    /// `DaysOfWeek` (optional).
+    pub fn days_of_week(self, value: impl Into<Value<List<DaysOfWeek>>>) -> Self {
+        Self(self.0.with(1, "DaysOfWeek", value.into().to_template()))
     }
-    /// Sets `HoursOfDay`.
-    pub fn hours_of_day(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.hours_of_day = Some(value.into());
-        self
+    /// `HoursOfDay` (optional).
+    pub fn hours_of_day(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(2, "HoursOfDay", value.into().to_template()))
     }
-    /// Sets `IsCustomActionTimeoutEnabled`.
-    pub fn is_custom_action_timeout_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_custom_action_timeout_enabled = Some(value.into());
-        self
+    /// `IsCustomActionTimeoutEnabled` (optional).
+    pub fn is_custom_action_timeout_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "IsCustomActionTimeoutEnabled",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LeadTimeInWeeks`.
-    pub fn lead_time_in_weeks(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.lead_time_in_weeks = Some(value.into());
-        self
+    /// `LeadTimeInWeeks` (optional).
+    /// Range: 1 to 4.
+    pub fn lead_time_in_weeks(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LeadTimeInWeeks", value.into().to_template()),
+        )
     }
-    /// Sets `Months`.
-    pub fn months(mut self, value: impl Into<Value<List<Months>>>) -> Self {
-        self.months = Some(value.into());
-        self
+    /// `Months` (optional).
+    pub fn months(self, value: impl Into<Value<List<Months>>>) -> Self {
+        Self(self.0.with(5, "Months", value.into().to_template()))
     }
-    /// Sets `PatchingMode`.
-    pub fn patching_mode(mut self, value: impl Into<Value<PatchingMode>>) -> Self {
-        self.patching_mode = Some(value.into());
-        self
+    /// `PatchingMode` (optional).
+    pub fn patching_mode(self, value: impl Into<Value<PatchingMode>>) -> Self {
+        Self(self.0.with(6, "PatchingMode", value.into().to_template()))
     }
-    /// Sets `Preference`.
-    pub fn preference(mut self, value: impl Into<Value<Preference>>) -> Self {
-        self.preference = Some(value.into());
-        self
+    /// `Preference` (optional).
+    pub fn preference(self, value: impl Into<Value<Preference>>) -> Self {
+        Self(self.0.with(7, "Preference", value.into().to_template()))
     }
-    /// Sets `WeeksOfMonth`.
-    pub fn weeks_of_month(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.weeks_of_month = Some(value.into());
-        self
+    /// `WeeksOfMonth` (optional).
+    pub fn weeks_of_month(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(8, "WeeksOfMonth", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MaintenanceWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_action_timeout_in_mins {
-            m.insert("CustomActionTimeoutInMins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.days_of_week {
-            m.insert("DaysOfWeek".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hours_of_day {
-            m.insert("HoursOfDay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_custom_action_timeout_enabled {
-            m.insert("IsCustomActionTimeoutEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lead_time_in_weeks {
-            m.insert("LeadTimeInWeeks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.months {
-            m.insert("Months".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.patching_mode {
-            m.insert("PatchingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preference {
-            m.insert("Preference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weeks_of_month {
-            m.insert("WeeksOfMonth".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DaysOfWeek`.
+    DaysOfWeek {
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
     }
 }
 
-impl Check for MaintenanceWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_action_timeout_in_mins.check(
-            &path.field("CustomActionTimeoutInMins"),
-            &Rules {
-                minimum: Some(15.0),
-                maximum: Some(120.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.days_of_week
-            .check(&path.field("DaysOfWeek"), &Rules::NONE, out);
-        self.lead_time_in_weeks.check(
-            &path.field("LeadTimeInWeeks"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(4.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.months.check(&path.field("Months"), &Rules::NONE, out);
-        self.patching_mode
-            .check(&path.field("PatchingMode"), &Rules::NONE, out);
-        self.preference
-            .check(&path.field("Preference"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Months`.
+    Months {
+        /// `JANUARY`
+        January = "JANUARY",
+        /// `FEBRUARY`
+        February = "FEBRUARY",
+        /// `MARCH`
+        March = "MARCH",
+        /// `APRIL`
+        April = "APRIL",
+        /// `MAY`
+        May = "MAY",
+        /// `JUNE`
+        June = "JUNE",
+        /// `JULY`
+        July = "JULY",
+        /// `AUGUST`
+        August = "AUGUST",
+        /// `SEPTEMBER`
+        September = "SEPTEMBER",
+        /// `OCTOBER`
+        October = "OCTOBER",
+        /// `NOVEMBER`
+        November = "NOVEMBER",
+        /// `DECEMBER`
+        December = "DECEMBER",
     }
 }
 
-crate::impl_literal!(MaintenanceWindow);
-
-/// Values of `DaysOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DaysOfWeek {
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// `SUNDAY`
-    Sunday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DaysOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-        "SUNDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PatchingMode`.
+    PatchingMode {
+        /// `NONROLLING`
+        Nonrolling = "NONROLLING",
+        /// `ROLLING`
+        Rolling = "ROLLING",
     }
 }
 
-impl ToTemplate for DaysOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Preference`.
+    Preference {
+        /// `CUSTOM_PREFERENCE`
+        CustomPreference = "CUSTOM_PREFERENCE",
+        /// `NO_PREFERENCE`
+        NoPreference = "NO_PREFERENCE",
     }
 }
 
-impl Check for DaysOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DaysOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DaysOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DaysOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DaysOfWeek);
-
-/// Values of `Months`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Months {
-    /// `JANUARY`
-    January,
-    /// `FEBRUARY`
-    February,
-    /// `MARCH`
-    March,
-    /// `APRIL`
-    April,
-    /// `MAY`
-    May,
-    /// `JUNE`
-    June,
-    /// `JULY`
-    July,
-    /// `AUGUST`
-    August,
-    /// `SEPTEMBER`
-    September,
-    /// `OCTOBER`
-    October,
-    /// `NOVEMBER`
-    November,
-    /// `DECEMBER`
-    December,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Months {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "JANUARY",
-        "FEBRUARY",
-        "MARCH",
-        "APRIL",
-        "MAY",
-        "JUNE",
-        "JULY",
-        "AUGUST",
-        "SEPTEMBER",
-        "OCTOBER",
-        "NOVEMBER",
-        "DECEMBER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Months {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Months {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Months {
-    fn from(s: &str) -> Self {
-        match s {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Months> {
-    fn from(s: &str) -> Self {
-        Value::literal(Months::from(s))
-    }
-}
-
-crate::impl_literal!(Months);
-
-/// Values of `PatchingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PatchingMode {
-    /// `NONROLLING`
-    Nonrolling,
-    /// `ROLLING`
-    Rolling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PatchingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONROLLING", "ROLLING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nonrolling => "NONROLLING",
-            Self::Rolling => "ROLLING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PatchingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PatchingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PatchingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONROLLING" => Self::Nonrolling,
-            "ROLLING" => Self::Rolling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PatchingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PatchingMode::from(s))
-    }
-}
-
-crate::impl_literal!(PatchingMode);
-
-/// Values of `Preference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Preference {
-    /// `CUSTOM_PREFERENCE`
-    CustomPreference,
-    /// `NO_PREFERENCE`
-    NoPreference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Preference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOM_PREFERENCE", "NO_PREFERENCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomPreference => "CUSTOM_PREFERENCE",
-            Self::NoPreference => "NO_PREFERENCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Preference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Preference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Preference {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOM_PREFERENCE" => Self::CustomPreference,
-            "NO_PREFERENCE" => Self::NoPreference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Preference> {
-    fn from(s: &str) -> Self {
-        Value::literal(Preference::from(s))
-    }
-}
-
-crate::impl_literal!(Preference);
-
-/// Property type `Tag` of `AWS::ODB::CloudExadataInfrastructure`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ODB::CloudExadataInfrastructure`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

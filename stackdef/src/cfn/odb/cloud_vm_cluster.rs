@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ODB::CloudVmCluster`.
-#[derive(Debug, Clone)]
-pub struct CloudVmCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CloudVmCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CloudVmCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CloudVmCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ODB::CloudVmCluster`.
+    CloudVmCluster("AWS::ODB::CloudVmCluster", CloudVmClusterProps)
 }
 
 impl CloudVmCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ODB::CloudVmCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CloudVmClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CloudVmClusterArn` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudVmClusterArn> {
         self.resource.ref_value()
@@ -152,856 +104,467 @@ impl CloudVmCluster {
     pub fn attr_vip_ids(&self) -> Value<List<String>> {
         self.resource.get_att("VipIds")
     }
+
+    /// Replaces `CloudExadataInfrastructureId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_exadata_infrastructure_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CloudExadataInfrastructureId", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `CpuCoreCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cpu_core_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("CpuCoreCount", value.into())
+    }
+
+    /// Replaces `DataCollectionOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_collection_options(&self, value: impl Into<Value<DataCollectionOptions>>) {
+        self.resource
+            .set_property("DataCollectionOptions", value.into())
+    }
+
+    /// Replaces `DataStorageSizeInTBs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_storage_size_in_t_bs(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("DataStorageSizeInTBs", value.into())
+    }
+
+    /// Replaces `DbNodeStorageSizeInGBs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_node_storage_size_in_g_bs(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DbNodeStorageSizeInGBs", value.into())
+    }
+
+    /// Replaces `DbNodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_nodes(&self, value: impl Into<Value<List<DbNode>>>) {
+        self.resource.set_property("DbNodes", value.into())
+    }
+
+    /// Replaces `DbServers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_servers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DbServers", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `GiVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gi_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GiVersion", value.into())
+    }
+
+    /// Replaces `Hostname` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hostname(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Hostname", value.into())
+    }
+
+    /// Replaces `IamRoles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_roles(&self, value: impl Into<Value<List<IamRole>>>) {
+        self.resource.set_property("IamRoles", value.into())
+    }
+
+    /// Replaces `IsLocalBackupEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_local_backup_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IsLocalBackupEnabled", value.into())
+    }
+
+    /// Replaces `IsSparseDiskgroupEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_sparse_diskgroup_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("IsSparseDiskgroupEnabled", value.into())
+    }
+
+    /// Replaces `LicenseModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_model(&self, value: impl Into<Value<LicenseModel>>) {
+        self.resource.set_property("LicenseModel", value.into())
+    }
+
+    /// Replaces `MemorySizeInGBs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_memory_size_in_g_bs(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MemorySizeInGBs", value.into())
+    }
+
+    /// Replaces `OdbNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_odb_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OdbNetworkId", value.into())
+    }
+
+    /// Replaces `ScanListenerPortTcp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scan_listener_port_tcp(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ScanListenerPortTcp", value.into())
+    }
+
+    /// Replaces `SshPublicKeys` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssh_public_keys(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SshPublicKeys", value.into())
+    }
+
+    /// Replaces `SystemVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_system_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SystemVersion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TimeZone", value.into())
+    }
 }
 
-/// Properties of `AWS::ODB::CloudVmCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudVmClusterProps {
-    /// `CloudExadataInfrastructureId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 6..=2048 characters.
-    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
-    pub cloud_exadata_infrastructure_id: Option<Value<String>>,
-    /// `ClusterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=11 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-]*$`.
-    pub cluster_name: Option<Value<String>>,
-    /// `CpuCoreCount` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=368.
-    pub cpu_core_count: Option<Value<i64>>,
-    /// `DataCollectionOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_collection_options: Option<Value<DataCollectionOptions>>,
-    /// `DataStorageSizeInTBs` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_storage_size_in_t_bs: Option<Value<f64>>,
-    /// `DbNodeStorageSizeInGBs` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_node_storage_size_in_g_bs: Option<Value<i64>>,
-    /// `DbNodes` (optional).
-    /// Length: 1..= characters.
-    pub db_nodes: Option<Value<List<DbNode>>>,
-    /// `DbServers` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1024.
-    pub db_servers: Option<Value<List<String>>>,
-    /// `DisplayName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub display_name: Option<Value<String>>,
-    /// `GiVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub gi_version: Option<Value<String>>,
-    /// `Hostname` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=12 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$`.
-    pub hostname: Option<Value<String>>,
-    /// `IamRoles` (optional).
-    pub iam_roles: Option<Value<List<IamRole>>>,
-    /// `IsLocalBackupEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub is_local_backup_enabled: Option<Value<bool>>,
-    /// `IsSparseDiskgroupEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub is_sparse_diskgroup_enabled: Option<Value<bool>>,
-    /// `LicenseModel` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub license_model: Option<Value<LicenseModel>>,
-    /// `MemorySizeInGBs` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub memory_size_in_g_bs: Option<Value<i64>>,
-    /// `OdbNetworkId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 6..=2048 characters.
-    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
-    pub odb_network_id: Option<Value<String>>,
-    /// `ScanListenerPortTcp` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Range: 1024..=8999.
-    pub scan_listener_port_tcp: Option<Value<i64>>,
-    /// `SshPublicKeys` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1024.
-    pub ssh_public_keys: Option<Value<List<String>>>,
-    /// `SystemVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub system_version: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub time_zone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ODB::CloudVmCluster`.
+    CloudVmClusterProps(default)
 }
 
 impl CloudVmClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_exadata_infrastructure_id: None,
-            cluster_name: None,
-            cpu_core_count: None,
-            data_collection_options: None,
-            data_storage_size_in_t_bs: None,
-            db_node_storage_size_in_g_bs: None,
-            db_nodes: None,
-            db_servers: None,
-            display_name: None,
-            gi_version: None,
-            hostname: None,
-            iam_roles: None,
-            is_local_backup_enabled: None,
-            is_sparse_diskgroup_enabled: None,
-            license_model: None,
-            memory_size_in_g_bs: None,
-            odb_network_id: None,
-            scan_listener_port_tcp: None,
-            ssh_public_keys: None,
-            system_version: None,
-            tags: None,
-            time_zone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudExadataInfrastructureId`.
-    pub fn cloud_exadata_infrastructure_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_exadata_infrastructure_id = Some(value.into());
-        self
+    /// `CloudExadataInfrastructureId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 6 to 2048 characters.
+    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
+    pub fn cloud_exadata_infrastructure_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CloudExadataInfrastructureId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_name = Some(value.into());
-        self
+    /// `ClusterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 11 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-]*$`.
+    pub fn cluster_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClusterName", value.into().to_template()))
     }
-    /// Sets `CpuCoreCount`.
-    pub fn cpu_core_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cpu_core_count = Some(value.into());
-        self
+    /// `CpuCoreCount` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 0 to 368.
+    pub fn cpu_core_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "CpuCoreCount", value.into().to_template()))
     }
-    /// Sets `DataCollectionOptions`.
-    pub fn data_collection_options(
-        mut self,
-        value: impl Into<Value<DataCollectionOptions>>,
-    ) -> Self {
-        self.data_collection_options = Some(value.into());
-        self
+    /// `DataCollectionOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_collection_options(self, value: impl Into<Value<DataCollectionOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DataCollectionOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DataStorageSizeInTBs`.
-    pub fn data_storage_size_in_t_bs(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.data_storage_size_in_t_bs = Some(value.into());
-        self
+    /// `DataStorageSizeInTBs` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_storage_size_in_t_bs(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DataStorageSizeInTBs", value.into().to_template()),
+        )
     }
-    /// Sets `DbNodeStorageSizeInGBs`.
-    pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.db_node_storage_size_in_g_bs = Some(value.into());
-        self
+    /// `DbNodeStorageSizeInGBs` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_node_storage_size_in_g_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DbNodeStorageSizeInGBs", value.into().to_template()),
+        )
     }
-    /// Sets `DbNodes`.
-    pub fn db_nodes(mut self, value: impl Into<Value<List<DbNode>>>) -> Self {
-        self.db_nodes = Some(value.into());
-        self
+    /// `DbNodes` (optional).
+    /// Length: at least 1 characters.
+    pub fn db_nodes(self, value: impl Into<Value<List<DbNode>>>) -> Self {
+        Self(self.0.with(6, "DbNodes", value.into().to_template()))
     }
-    /// Sets `DbServers`.
-    pub fn db_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.db_servers = Some(value.into());
-        self
+    /// `DbServers` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 1024.
+    pub fn db_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "DbServers", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "DisplayName", value.into().to_template()))
     }
-    /// Sets `GiVersion`.
-    pub fn gi_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gi_version = Some(value.into());
-        self
+    /// `GiVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn gi_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "GiVersion", value.into().to_template()))
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 12 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$`.
+    pub fn hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Hostname", value.into().to_template()))
     }
-    /// Sets `IamRoles`.
-    pub fn iam_roles(mut self, value: impl Into<Value<List<IamRole>>>) -> Self {
-        self.iam_roles = Some(value.into());
-        self
+    /// `IamRoles` (optional).
+    pub fn iam_roles(self, value: impl Into<Value<List<IamRole>>>) -> Self {
+        Self(self.0.with(11, "IamRoles", value.into().to_template()))
     }
-    /// Sets `IsLocalBackupEnabled`.
-    pub fn is_local_backup_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_local_backup_enabled = Some(value.into());
-        self
+    /// `IsLocalBackupEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn is_local_backup_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "IsLocalBackupEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `IsSparseDiskgroupEnabled`.
-    pub fn is_sparse_diskgroup_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_sparse_diskgroup_enabled = Some(value.into());
-        self
+    /// `IsSparseDiskgroupEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn is_sparse_diskgroup_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "IsSparseDiskgroupEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `LicenseModel`.
-    pub fn license_model(mut self, value: impl Into<Value<LicenseModel>>) -> Self {
-        self.license_model = Some(value.into());
-        self
+    /// `LicenseModel` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn license_model(self, value: impl Into<Value<LicenseModel>>) -> Self {
+        Self(self.0.with(14, "LicenseModel", value.into().to_template()))
     }
-    /// Sets `MemorySizeInGBs`.
-    pub fn memory_size_in_g_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_size_in_g_bs = Some(value.into());
-        self
+    /// `MemorySizeInGBs` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn memory_size_in_g_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "MemorySizeInGBs", value.into().to_template()),
+        )
     }
-    /// Sets `OdbNetworkId`.
-    pub fn odb_network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.odb_network_id = Some(value.into());
-        self
+    /// `OdbNetworkId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 6 to 2048 characters.
+    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
+    pub fn odb_network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "OdbNetworkId", value.into().to_template()))
     }
-    /// Sets `ScanListenerPortTcp`.
-    pub fn scan_listener_port_tcp(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scan_listener_port_tcp = Some(value.into());
-        self
+    /// `ScanListenerPortTcp` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Range: 1024 to 8999.
+    pub fn scan_listener_port_tcp(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "ScanListenerPortTcp", value.into().to_template()),
+        )
     }
-    /// Sets `SshPublicKeys`.
-    pub fn ssh_public_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ssh_public_keys = Some(value.into());
-        self
+    /// `SshPublicKeys` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 1024.
+    pub fn ssh_public_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(18, "SshPublicKeys", value.into().to_template()))
     }
-    /// Sets `SystemVersion`.
-    pub fn system_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.system_version = Some(value.into());
-        self
+    /// `SystemVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn system_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "SystemVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(20, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeZone`.
-    pub fn time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_zone = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudVmClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_exadata_infrastructure_id {
-            m.insert("CloudExadataInfrastructureId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_name {
-            m.insert("ClusterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu_core_count {
-            m.insert("CpuCoreCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_collection_options {
-            m.insert("DataCollectionOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_storage_size_in_t_bs {
-            m.insert("DataStorageSizeInTBs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_node_storage_size_in_g_bs {
-            m.insert("DbNodeStorageSizeInGBs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_nodes {
-            m.insert("DbNodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_servers {
-            m.insert("DbServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gi_version {
-            m.insert("GiVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_roles {
-            m.insert("IamRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_local_backup_enabled {
-            m.insert("IsLocalBackupEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_sparse_diskgroup_enabled {
-            m.insert("IsSparseDiskgroupEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.license_model {
-            m.insert("LicenseModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_size_in_g_bs {
-            m.insert("MemorySizeInGBs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.odb_network_id {
-            m.insert("OdbNetworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_listener_port_tcp {
-            m.insert("ScanListenerPortTcp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssh_public_keys {
-            m.insert("SshPublicKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system_version {
-            m.insert("SystemVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_zone {
-            m.insert("TimeZone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "TimeZone", value.into().to_template()))
     }
 }
 
-impl Check for CloudVmClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_exadata_infrastructure_id.check(&path.field("CloudExadataInfrastructureId"), &Rules { min_length: Some(6), max_length: Some(2048), pattern: Some("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$"), ..Rules::NONE }, out);
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(11),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cpu_core_count.check(
-            &path.field("CpuCoreCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(368.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_collection_options
-            .check(&path.field("DataCollectionOptions"), &Rules::NONE, out);
-        self.db_nodes.check(
-            &path.field("DbNodes"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_servers.check(
-            &path.field("DbServers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.gi_version.check(
-            &path.field("GiVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hostname.check(
-            &path.field("Hostname"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(12),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9-]*[a-zA-Z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_roles
-            .check(&path.field("IamRoles"), &Rules::NONE, out);
-        self.license_model
-            .check(&path.field("LicenseModel"), &Rules::NONE, out);
-        self.odb_network_id.check(&path.field("OdbNetworkId"), &Rules { min_length: Some(6), max_length: Some(2048), pattern: Some("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$"), ..Rules::NONE }, out);
-        self.scan_listener_port_tcp.check(
-            &path.field("ScanListenerPortTcp"),
-            &Rules {
-                minimum: Some(1024.0),
-                maximum: Some(8999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ssh_public_keys.check(
-            &path.field("SshPublicKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.system_version.check(
-            &path.field("SystemVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.time_zone.check(
-            &path.field("TimeZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudVmClusterProps);
-
-/// Property type `DataCollectionOptions` of `AWS::ODB::CloudVmCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct DataCollectionOptions {
-    /// `IsDiagnosticsEventsEnabled` (optional).
-    pub is_diagnostics_events_enabled: Option<Value<bool>>,
-    /// `IsHealthMonitoringEnabled` (optional).
-    pub is_health_monitoring_enabled: Option<Value<bool>>,
-    /// `IsIncidentLogsEnabled` (optional).
-    pub is_incident_logs_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DataCollectionOptions` of `AWS::ODB::CloudVmCluster`.
+    DataCollectionOptions(default)
 }
 
 impl DataCollectionOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            is_diagnostics_events_enabled: None,
-            is_health_monitoring_enabled: None,
-            is_incident_logs_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsDiagnosticsEventsEnabled`.
-    pub fn is_diagnostics_events_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_diagnostics_events_enabled = Some(value.into());
-        self
+    /// `IsDiagnosticsEventsEnabled` (optional).
+    pub fn is_diagnostics_events_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IsDiagnosticsEventsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `IsHealthMonitoringEnabled`.
-    pub fn is_health_monitoring_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_health_monitoring_enabled = Some(value.into());
-        self
+    /// `IsHealthMonitoringEnabled` (optional).
+    pub fn is_health_monitoring_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IsHealthMonitoringEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `IsIncidentLogsEnabled`.
-    pub fn is_incident_logs_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_incident_logs_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataCollectionOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_diagnostics_events_enabled {
-            m.insert("IsDiagnosticsEventsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_health_monitoring_enabled {
-            m.insert("IsHealthMonitoringEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_incident_logs_enabled {
-            m.insert("IsIncidentLogsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IsIncidentLogsEnabled` (optional).
+    pub fn is_incident_logs_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IsIncidentLogsEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataCollectionOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataCollectionOptions);
-
-/// Property type `DbNode` of `AWS::ODB::CloudVmCluster`.
-#[derive(Debug, Clone)]
-pub struct DbNode {
-    /// `BackupIpId` (optional).
-    pub backup_ip_id: Option<Value<String>>,
-    /// `BackupVnic2Id` (optional).
-    pub backup_vnic2_id: Option<Value<String>>,
-    /// `CpuCoreCount` (optional).
-    pub cpu_core_count: Option<Value<i64>>,
-    /// `DbNodeArn` (optional).
-    pub db_node_arn: Option<Value<String>>,
-    /// `DbNodeId` (optional).
-    pub db_node_id: Option<Value<String>>,
-    /// `DbNodeStorageSizeInGBs` (optional).
-    pub db_node_storage_size_in_g_bs: Option<Value<i64>>,
-    /// `DbServerId` (required).
-    pub db_server_id: Value<String>,
-    /// `DbSystemId` (optional).
-    pub db_system_id: Option<Value<String>>,
-    /// `HostIpId` (optional).
-    pub host_ip_id: Option<Value<String>>,
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<String>>,
-    /// `MemorySizeInGBs` (optional).
-    pub memory_size_in_g_bs: Option<Value<i64>>,
-    /// `Ocid` (optional).
-    pub ocid: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Vnic2Id` (optional).
-    pub vnic2_id: Option<Value<String>>,
-    /// `VnicId` (optional).
-    pub vnic_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DbNode` of `AWS::ODB::CloudVmCluster`.
+    DbNode
 }
 
 impl DbNode {
     /// The required properties: `DbServerId`.
     pub fn new(db_server_id: impl Into<Value<String>>) -> Self {
-        Self {
-            backup_ip_id: None,
-            backup_vnic2_id: None,
-            cpu_core_count: None,
-            db_node_arn: None,
-            db_node_id: None,
-            db_node_storage_size_in_g_bs: None,
-            db_server_id: db_server_id.into(),
-            db_system_id: None,
-            host_ip_id: None,
-            hostname: None,
-            memory_size_in_g_bs: None,
-            ocid: None,
-            status: None,
-            tags: None,
-            vnic2_id: None,
-            vnic_id: None,
-        }
+        Self(crate::Properties::new().with(6, "DbServerId", db_server_id.into().to_template()))
     }
-    /// Sets `BackupIpId`.
-    pub fn backup_ip_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.backup_ip_id = Some(value.into());
-        self
+    /// `BackupIpId` (optional).
+    pub fn backup_ip_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "BackupIpId", value.into().to_template()))
     }
-    /// Sets `BackupVnic2Id`.
-    pub fn backup_vnic2_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.backup_vnic2_id = Some(value.into());
-        self
+    /// `BackupVnic2Id` (optional).
+    pub fn backup_vnic2_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BackupVnic2Id", value.into().to_template()))
     }
-    /// Sets `CpuCoreCount`.
-    pub fn cpu_core_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cpu_core_count = Some(value.into());
-        self
+    /// `CpuCoreCount` (optional).
+    pub fn cpu_core_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "CpuCoreCount", value.into().to_template()))
     }
-    /// Sets `DbNodeArn`.
-    pub fn db_node_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_node_arn = Some(value.into());
-        self
+    /// `DbNodeArn` (optional).
+    pub fn db_node_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DbNodeArn", value.into().to_template()))
     }
-    /// Sets `DbNodeId`.
-    pub fn db_node_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_node_id = Some(value.into());
-        self
+    /// `DbNodeId` (optional).
+    pub fn db_node_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DbNodeId", value.into().to_template()))
     }
-    /// Sets `DbNodeStorageSizeInGBs`.
-    pub fn db_node_storage_size_in_g_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.db_node_storage_size_in_g_bs = Some(value.into());
-        self
+    /// `DbNodeStorageSizeInGBs` (optional).
+    pub fn db_node_storage_size_in_g_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DbNodeStorageSizeInGBs", value.into().to_template()),
+        )
     }
-    /// Sets `DbSystemId`.
-    pub fn db_system_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_system_id = Some(value.into());
-        self
+    /// `DbSystemId` (optional).
+    pub fn db_system_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "DbSystemId", value.into().to_template()))
     }
-    /// Sets `HostIpId`.
-    pub fn host_ip_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_ip_id = Some(value.into());
-        self
+    /// `HostIpId` (optional).
+    pub fn host_ip_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "HostIpId", value.into().to_template()))
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Hostname", value.into().to_template()))
     }
-    /// Sets `MemorySizeInGBs`.
-    pub fn memory_size_in_g_bs(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_size_in_g_bs = Some(value.into());
-        self
+    /// `MemorySizeInGBs` (optional).
+    pub fn memory_size_in_g_bs(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "MemorySizeInGBs", value.into().to_template()),
+        )
     }
-    /// Sets `Ocid`.
-    pub fn ocid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ocid = Some(value.into());
-        self
+    /// `Ocid` (optional).
+    pub fn ocid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Ocid", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `Vnic2Id`.
-    pub fn vnic2_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vnic2_id = Some(value.into());
-        self
+    /// `Vnic2Id` (optional).
+    pub fn vnic2_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Vnic2Id", value.into().to_template()))
     }
-    /// Sets `VnicId`.
-    pub fn vnic_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vnic_id = Some(value.into());
-        self
+    /// `VnicId` (optional).
+    pub fn vnic_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "VnicId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DbNode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.backup_ip_id {
-            m.insert("BackupIpId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_vnic2_id {
-            m.insert("BackupVnic2Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu_core_count {
-            m.insert("CpuCoreCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_node_arn {
-            m.insert("DbNodeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_node_id {
-            m.insert("DbNodeId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_node_storage_size_in_g_bs {
-            m.insert("DbNodeStorageSizeInGBs".to_owned(), v.to_template());
-        }
-        m.insert("DbServerId".to_owned(), self.db_server_id.to_template());
-        if let Some(v) = &self.db_system_id {
-            m.insert("DbSystemId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host_ip_id {
-            m.insert("HostIpId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_size_in_g_bs {
-            m.insert("MemorySizeInGBs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ocid {
-            m.insert("Ocid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vnic2_id {
-            m.insert("Vnic2Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vnic_id {
-            m.insert("VnicId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DbNode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DbNode);
-
-/// Property type `Tag` of `AWS::ODB::CloudVmCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ODB::CloudVmCluster`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `IamRole` of `AWS::ODB::CloudVmCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct IamRole {
-    /// `AwsIntegration` (optional).
-    pub aws_integration: Option<Value<String>>,
-    /// `IamRoleArn` (optional).
-    pub iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamRole` of `AWS::ODB::CloudVmCluster`.
+    IamRole(default)
 }
 
 impl IamRole {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_integration: None,
-            iam_role_arn: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsIntegration`.
-    pub fn aws_integration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_integration = Some(value.into());
-        self
+    /// `AwsIntegration` (optional).
+    pub fn aws_integration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsIntegration", value.into().to_template()))
     }
-    /// Sets `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
+    /// `IamRoleArn` (optional).
+    pub fn iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "IamRoleArn", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IamRole {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_integration {
-            m.insert("AwsIntegration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role_arn {
-            m.insert("IamRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LicenseModel`.
+    LicenseModel {
+        /// `BRING_YOUR_OWN_LICENSE`
+        BringYourOwnLicense = "BRING_YOUR_OWN_LICENSE",
+        /// `LICENSE_INCLUDED`
+        LicenseIncluded = "LICENSE_INCLUDED",
     }
 }
-
-impl Check for IamRole {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IamRole);
-
-/// Values of `LicenseModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LicenseModel {
-    /// `BRING_YOUR_OWN_LICENSE`
-    BringYourOwnLicense,
-    /// `LICENSE_INCLUDED`
-    LicenseIncluded,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LicenseModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BRING_YOUR_OWN_LICENSE", "LICENSE_INCLUDED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BringYourOwnLicense => "BRING_YOUR_OWN_LICENSE",
-            Self::LicenseIncluded => "LICENSE_INCLUDED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LicenseModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LicenseModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LicenseModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "BRING_YOUR_OWN_LICENSE" => Self::BringYourOwnLicense,
-            "LICENSE_INCLUDED" => Self::LicenseIncluded,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LicenseModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LicenseModel::from(s))
-    }
-}
-
-crate::impl_literal!(LicenseModel);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ODB::OdbNetwork`.
-#[derive(Debug, Clone)]
-pub struct OdbNetwork {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OdbNetwork {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OdbNetwork {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OdbNetwork {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ODB::OdbNetwork`.
+    OdbNetwork("AWS::ODB::OdbNetwork", OdbNetworkProps)
 }
 
 impl OdbNetwork {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ODB::OdbNetwork";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OdbNetworkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `OdbNetworkArn` (typed).
     pub fn ref_value(&self) -> Value<ids::OdbNetworkArn> {
         self.resource.ref_value()
@@ -107,636 +59,307 @@ impl OdbNetwork {
     pub fn attr_ec2_placement_group_ids(&self) -> Value<List<String>> {
         self.resource.get_att("Ec2PlacementGroupIds")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneId", value.into())
+    }
+
+    /// Replaces `BackupSubnetCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_subnet_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BackupSubnetCidr", value.into())
+    }
+
+    /// Replaces `ClientSubnetCidr` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_subnet_cidr(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientSubnetCidr", value.into())
+    }
+
+    /// Replaces `CrossRegionS3RestoreSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cross_region_s3_restore_sources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("CrossRegionS3RestoreSources", value.into())
+    }
+
+    /// Replaces `CustomDomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomDomainName", value.into())
+    }
+
+    /// Replaces `DefaultDnsPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_dns_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultDnsPrefix", value.into())
+    }
+
+    /// Replaces `DeleteAssociatedResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_associated_resources(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeleteAssociatedResources", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `KmsAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_access(&self, value: impl Into<Value<KmsAccess>>) {
+        self.resource.set_property("KmsAccess", value.into())
+    }
+
+    /// Replaces `KmsPolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("KmsPolicyDocument", value.into())
+    }
+
+    /// Replaces `S3Access` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_access(&self, value: impl Into<Value<S3Access>>) {
+        self.resource.set_property("S3Access", value.into())
+    }
+
+    /// Replaces `S3PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("S3PolicyDocument", value.into())
+    }
+
+    /// Replaces `StsAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sts_access(&self, value: impl Into<Value<StsAccess>>) {
+        self.resource.set_property("StsAccess", value.into())
+    }
+
+    /// Replaces `StsPolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sts_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StsPolicyDocument", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ZeroEtlAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_zero_etl_access(&self, value: impl Into<Value<ZeroEtlAccess>>) {
+        self.resource.set_property("ZeroEtlAccess", value.into())
+    }
 }
 
-/// Properties of `AWS::ODB::OdbNetwork`.
-#[derive(Debug, Clone, Default)]
-pub struct OdbNetworkProps {
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub availability_zone_id: Option<Value<String>>,
-    /// `BackupSubnetCidr` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub backup_subnet_cidr: Option<Value<String>>,
-    /// `ClientSubnetCidr` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub client_subnet_cidr: Option<Value<String>>,
-    /// `CrossRegionS3RestoreSources` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub cross_region_s3_restore_sources: Option<Value<List<String>>>,
-    /// `CustomDomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub custom_domain_name: Option<Value<String>>,
-    /// `DefaultDnsPrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    pub default_dns_prefix: Option<Value<String>>,
-    /// `DeleteAssociatedResources` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub delete_associated_resources: Option<Value<bool>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=255 characters.
-    pub display_name: Option<Value<String>>,
-    /// `KmsAccess` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub kms_access: Option<Value<KmsAccess>>,
-    /// `KmsPolicyDocument` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 3..=20480 characters.
-    pub kms_policy_document: Option<Value<String>>,
-    /// `S3Access` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub s3_access: Option<Value<S3Access>>,
-    /// `S3PolicyDocument` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 3..=20480 characters.
-    pub s3_policy_document: Option<Value<String>>,
-    /// `StsAccess` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub sts_access: Option<Value<StsAccess>>,
-    /// `StsPolicyDocument` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 3..=20480 characters.
-    pub sts_policy_document: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ZeroEtlAccess` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub zero_etl_access: Option<Value<ZeroEtlAccess>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ODB::OdbNetwork`.
+    OdbNetworkProps(default)
 }
 
 impl OdbNetworkProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            availability_zone_id: None,
-            backup_subnet_cidr: None,
-            client_subnet_cidr: None,
-            cross_region_s3_restore_sources: None,
-            custom_domain_name: None,
-            default_dns_prefix: None,
-            delete_associated_resources: None,
-            display_name: None,
-            kms_access: None,
-            kms_policy_document: None,
-            s3_access: None,
-            s3_policy_document: None,
-            sts_access: None,
-            sts_policy_document: None,
-            tags: None,
-            zero_etl_access: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneId`.
-    pub fn availability_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_id = Some(value.into());
-        self
+    /// `AvailabilityZoneId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn availability_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AvailabilityZoneId", value.into().to_template()),
+        )
     }
-    /// Sets `BackupSubnetCidr`.
-    pub fn backup_subnet_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.backup_subnet_cidr = Some(value.into());
-        self
+    /// `BackupSubnetCidr` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn backup_subnet_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BackupSubnetCidr", value.into().to_template()),
+        )
     }
-    /// Sets `ClientSubnetCidr`.
-    pub fn client_subnet_cidr(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_subnet_cidr = Some(value.into());
-        self
+    /// `ClientSubnetCidr` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn client_subnet_cidr(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ClientSubnetCidr", value.into().to_template()),
+        )
     }
-    /// Sets `CrossRegionS3RestoreSources`.
-    pub fn cross_region_s3_restore_sources(
-        mut self,
-        value: impl Into<Value<List<String>>>,
-    ) -> Self {
-        self.cross_region_s3_restore_sources = Some(value.into());
-        self
+    /// `CrossRegionS3RestoreSources` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn cross_region_s3_restore_sources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CrossRegionS3RestoreSources", value.into().to_template()),
+        )
     }
-    /// Sets `CustomDomainName`.
-    pub fn custom_domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_domain_name = Some(value.into());
-        self
+    /// `CustomDomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn custom_domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CustomDomainName", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultDnsPrefix`.
-    pub fn default_dns_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_dns_prefix = Some(value.into());
-        self
+    /// `DefaultDnsPrefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    pub fn default_dns_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DefaultDnsPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteAssociatedResources`.
-    pub fn delete_associated_resources(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_associated_resources = Some(value.into());
-        self
+    /// `DeleteAssociatedResources` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn delete_associated_resources(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DeleteAssociatedResources", value.into().to_template()),
+        )
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "DisplayName", value.into().to_template()))
     }
-    /// Sets `KmsAccess`.
-    pub fn kms_access(mut self, value: impl Into<Value<KmsAccess>>) -> Self {
-        self.kms_access = Some(value.into());
-        self
+    /// `KmsAccess` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn kms_access(self, value: impl Into<Value<KmsAccess>>) -> Self {
+        Self(self.0.with(9, "KmsAccess", value.into().to_template()))
     }
-    /// Sets `KmsPolicyDocument`.
-    pub fn kms_policy_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_policy_document = Some(value.into());
-        self
+    /// `KmsPolicyDocument` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 3 to 20480 characters.
+    pub fn kms_policy_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "KmsPolicyDocument", value.into().to_template()),
+        )
     }
-    /// Sets `S3Access`.
-    pub fn s3_access(mut self, value: impl Into<Value<S3Access>>) -> Self {
-        self.s3_access = Some(value.into());
-        self
+    /// `S3Access` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn s3_access(self, value: impl Into<Value<S3Access>>) -> Self {
+        Self(self.0.with(11, "S3Access", value.into().to_template()))
     }
-    /// Sets `S3PolicyDocument`.
-    pub fn s3_policy_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_policy_document = Some(value.into());
-        self
+    /// `S3PolicyDocument` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 3 to 20480 characters.
+    pub fn s3_policy_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "S3PolicyDocument", value.into().to_template()),
+        )
     }
-    /// Sets `StsAccess`.
-    pub fn sts_access(mut self, value: impl Into<Value<StsAccess>>) -> Self {
-        self.sts_access = Some(value.into());
-        self
+    /// `StsAccess` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn sts_access(self, value: impl Into<Value<StsAccess>>) -> Self {
+        Self(self.0.with(13, "StsAccess", value.into().to_template()))
     }
-    /// Sets `StsPolicyDocument`.
-    pub fn sts_policy_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sts_policy_document = Some(value.into());
-        self
+    /// `StsPolicyDocument` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 3 to 20480 characters.
+    pub fn sts_policy_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "StsPolicyDocument", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `ZeroEtlAccess`.
-    pub fn zero_etl_access(mut self, value: impl Into<Value<ZeroEtlAccess>>) -> Self {
-        self.zero_etl_access = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OdbNetworkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_id {
-            m.insert("AvailabilityZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_subnet_cidr {
-            m.insert("BackupSubnetCidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_subnet_cidr {
-            m.insert("ClientSubnetCidr".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cross_region_s3_restore_sources {
-            m.insert("CrossRegionS3RestoreSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_domain_name {
-            m.insert("CustomDomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_dns_prefix {
-            m.insert("DefaultDnsPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_associated_resources {
-            m.insert("DeleteAssociatedResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_access {
-            m.insert("KmsAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_policy_document {
-            m.insert("KmsPolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_access {
-            m.insert("S3Access".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_policy_document {
-            m.insert("S3PolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sts_access {
-            m.insert("StsAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sts_policy_document {
-            m.insert("StsPolicyDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zero_etl_access {
-            m.insert("ZeroEtlAccess".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ZeroEtlAccess` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn zero_etl_access(self, value: impl Into<Value<ZeroEtlAccess>>) -> Self {
+        Self(self.0.with(16, "ZeroEtlAccess", value.into().to_template()))
     }
 }
 
-impl Check for OdbNetworkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.availability_zone_id.check(
-            &path.field("AvailabilityZoneId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.backup_subnet_cidr.check(
-            &path.field("BackupSubnetCidr"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_subnet_cidr.check(
-            &path.field("ClientSubnetCidr"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_domain_name.check(
-            &path.field("CustomDomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_dns_prefix.check(
-            &path.field("DefaultDnsPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_access
-            .check(&path.field("KmsAccess"), &Rules::NONE, out);
-        self.kms_policy_document.check(
-            &path.field("KmsPolicyDocument"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(20480),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_access
-            .check(&path.field("S3Access"), &Rules::NONE, out);
-        self.s3_policy_document.check(
-            &path.field("S3PolicyDocument"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(20480),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sts_access
-            .check(&path.field("StsAccess"), &Rules::NONE, out);
-        self.sts_policy_document.check(
-            &path.field("StsPolicyDocument"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(20480),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.zero_etl_access
-            .check(&path.field("ZeroEtlAccess"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `KmsAccess`.
+    KmsAccess {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(OdbNetworkProps);
-
-/// Values of `KmsAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KmsAccess {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KmsAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `S3Access`.
+    S3Access {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for KmsAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `StsAccess`.
+    StsAccess {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for KmsAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KmsAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KmsAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(KmsAccess::from(s))
-    }
-}
-
-crate::impl_literal!(KmsAccess);
-
-/// Values of `S3Access`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3Access {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3Access {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3Access {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3Access {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3Access {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3Access> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3Access::from(s))
-    }
-}
-
-crate::impl_literal!(S3Access);
-
-/// Values of `StsAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StsAccess {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StsAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StsAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StsAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StsAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StsAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(StsAccess::from(s))
-    }
-}
-
-crate::impl_literal!(StsAccess);
-
-/// Property type `Tag` of `AWS::ODB::OdbNetwork`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ODB::OdbNetwork`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ZeroEtlAccess`.
+    ZeroEtlAccess {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `ZeroEtlAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ZeroEtlAccess {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ZeroEtlAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ZeroEtlAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ZeroEtlAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ZeroEtlAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ZeroEtlAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(ZeroEtlAccess::from(s))
-    }
-}
-
-crate::impl_literal!(ZeroEtlAccess);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ODB::OdbPeeringConnection`.
-#[derive(Debug, Clone)]
-pub struct OdbPeeringConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OdbPeeringConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OdbPeeringConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OdbPeeringConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ODB::OdbPeeringConnection`.
+    OdbPeeringConnection("AWS::ODB::OdbPeeringConnection", OdbPeeringConnectionProps)
 }
 
 impl OdbPeeringConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ODB::OdbPeeringConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OdbPeeringConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `OdbPeeringConnectionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::OdbPeeringConnectionArn> {
         self.resource.ref_value()
@@ -102,202 +54,115 @@ impl OdbPeeringConnection {
     pub fn attr_peer_network_cidrs(&self) -> Value<List<String>> {
         self.resource.get_att("PeerNetworkCidrs")
     }
+
+    /// Replaces `AdditionalPeerNetworkCidrs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_peer_network_cidrs(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AdditionalPeerNetworkCidrs", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `OdbNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_odb_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OdbNetworkId", value.into())
+    }
+
+    /// Replaces `PeerNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PeerNetworkId", value.into())
+    }
+
+    /// Replaces `PeerNetworkRouteTableIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_peer_network_route_table_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("PeerNetworkRouteTableIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ODB::OdbPeeringConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct OdbPeeringConnectionProps {
-    /// `AdditionalPeerNetworkCidrs` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub additional_peer_network_cidrs: Option<Value<List<String>>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=255 characters.
-    pub display_name: Option<Value<String>>,
-    /// `OdbNetworkId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 6..=2048 characters.
-    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
-    pub odb_network_id: Option<Value<String>>,
-    /// `PeerNetworkId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 6..=2048 characters.
-    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
-    pub peer_network_id: Option<Value<String>>,
-    /// `PeerNetworkRouteTableIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=1.
-    /// Each item: Pattern: `^rtb-[a-z0-9]{8,17}$`.
-    pub peer_network_route_table_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ODB::OdbPeeringConnection`.
+    OdbPeeringConnectionProps(default)
 }
 
 impl OdbPeeringConnectionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_peer_network_cidrs: None,
-            display_name: None,
-            odb_network_id: None,
-            peer_network_id: None,
-            peer_network_route_table_ids: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalPeerNetworkCidrs`.
-    pub fn additional_peer_network_cidrs(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.additional_peer_network_cidrs = Some(value.into());
-        self
+    /// `AdditionalPeerNetworkCidrs` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn additional_peer_network_cidrs(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalPeerNetworkCidrs", value.into().to_template()),
+        )
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DisplayName", value.into().to_template()))
     }
-    /// Sets `OdbNetworkId`.
-    pub fn odb_network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.odb_network_id = Some(value.into());
-        self
+    /// `OdbNetworkId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 6 to 2048 characters.
+    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
+    pub fn odb_network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OdbNetworkId", value.into().to_template()))
     }
-    /// Sets `PeerNetworkId`.
-    pub fn peer_network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.peer_network_id = Some(value.into());
-        self
+    /// `PeerNetworkId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 6 to 2048 characters.
+    /// Pattern: `^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$`.
+    pub fn peer_network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PeerNetworkId", value.into().to_template()))
     }
-    /// Sets `PeerNetworkRouteTableIds`.
-    pub fn peer_network_route_table_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.peer_network_route_table_ids = Some(value.into());
-        self
+    /// `PeerNetworkRouteTableIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 1.
+    /// Each item: Pattern: `^rtb-[a-z0-9]{8,17}$`.
+    pub fn peer_network_route_table_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PeerNetworkRouteTableIds", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OdbPeeringConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_peer_network_cidrs {
-            m.insert("AdditionalPeerNetworkCidrs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.odb_network_id {
-            m.insert("OdbNetworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_network_id {
-            m.insert("PeerNetworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.peer_network_route_table_ids {
-            m.insert("PeerNetworkRouteTableIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for OdbPeeringConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.odb_network_id.check(&path.field("OdbNetworkId"), &Rules { min_length: Some(6), max_length: Some(2048), pattern: Some("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$"), ..Rules::NONE }, out);
-        self.peer_network_id.check(&path.field("PeerNetworkId"), &Rules { min_length: Some(6), max_length: Some(2048), pattern: Some("^(arn:(?:aws|aws-cn|aws-us-gov|aws-iso-{0,1}[a-z]{0,1}):[a-z0-9-]+:[a-z0-9-]*:[0-9]+:[a-z0-9-]+/[a-zA-Z0-9_~.-]{6,64}|[a-zA-Z0-9_~.-]{6,64})$"), ..Rules::NONE }, out);
-        self.peer_network_route_table_ids.check(
-            &path.field("PeerNetworkRouteTableIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^rtb-[a-z0-9]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OdbPeeringConnectionProps);
-
-/// Property type `Tag` of `AWS::ODB::OdbPeeringConnection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ODB::OdbPeeringConnection`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Omics::AnnotationStore`.
-#[derive(Debug, Clone)]
-pub struct AnnotationStore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AnnotationStore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AnnotationStore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AnnotationStore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Omics::AnnotationStore`.
+    AnnotationStore("AWS::Omics::AnnotationStore", AnnotationStoreProps)
 }
 
 impl AnnotationStore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Omics::AnnotationStore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AnnotationStoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::AnnotationStoreName> {
         self.resource.ref_value()
@@ -112,34 +64,53 @@ impl AnnotationStore {
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Reference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reference(&self, value: impl Into<Value<ReferenceItem>>) {
+        self.resource.set_property("Reference", value.into())
+    }
+
+    /// Replaces `SseConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_config(&self, value: impl Into<Value<SseConfig>>) {
+        self.resource.set_property("SseConfig", value.into())
+    }
+
+    /// Replaces `StoreFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_store_format(&self, value: impl Into<Value<StoreFormat>>) {
+        self.resource.set_property("StoreFormat", value.into())
+    }
+
+    /// Replaces `StoreOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_store_options(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("StoreOptions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Omics::AnnotationStore`.
-#[derive(Debug, Clone)]
-pub struct AnnotationStoreProps {
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^([a-z]){1}([a-z0-9_]){2,254}`.
-    pub name: Value<String>,
-    /// `Reference` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub reference: Option<Value<ReferenceItem>>,
-    /// `SseConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub sse_config: Option<Value<SseConfig>>,
-    /// `StoreFormat` (required).
-    /// Create-only: changing it replaces the resource.
-    pub store_format: Value<StoreFormat>,
-    /// `StoreOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub store_options: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Omics::AnnotationStore`.
+    AnnotationStoreProps
 }
 
 impl AnnotationStoreProps {
@@ -148,321 +119,86 @@ impl AnnotationStoreProps {
         name: impl Into<Value<String>>,
         store_format: impl Into<Value<StoreFormat>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            reference: None,
-            sse_config: None,
-            store_format: store_format.into(),
-            store_options: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(4, "StoreFormat", store_format.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Reference`.
-    pub fn reference(mut self, value: impl Into<Value<ReferenceItem>>) -> Self {
-        self.reference = Some(value.into());
-        self
+    /// `Reference` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn reference(self, value: impl Into<Value<ReferenceItem>>) -> Self {
+        Self(self.0.with(2, "Reference", value.into().to_template()))
     }
-    /// Sets `SseConfig`.
-    pub fn sse_config(mut self, value: impl Into<Value<SseConfig>>) -> Self {
-        self.sse_config = Some(value.into());
-        self
+    /// `SseConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn sse_config(self, value: impl Into<Value<SseConfig>>) -> Self {
+        Self(self.0.with(3, "SseConfig", value.into().to_template()))
     }
-    /// Sets `StoreOptions`.
-    pub fn store_options(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.store_options = Some(value.into());
-        self
+    /// `StoreOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn store_options(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "StoreOptions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AnnotationStoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.reference {
-            m.insert("Reference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_config {
-            m.insert("SseConfig".to_owned(), v.to_template());
-        }
-        m.insert("StoreFormat".to_owned(), self.store_format.to_template());
-        if let Some(v) = &self.store_options {
-            m.insert("StoreOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AnnotationStoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^([a-z]){1}([a-z0-9_]){2,254}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.reference
-            .check(&path.field("Reference"), &Rules::NONE, out);
-        self.sse_config
-            .check(&path.field("SseConfig"), &Rules::NONE, out);
-        self.store_format
-            .check(&path.field("StoreFormat"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AnnotationStoreProps);
-
-/// Property type `ReferenceItem` of `AWS::Omics::AnnotationStore`.
-#[derive(Debug, Clone)]
-pub struct ReferenceItem {
-    /// `ReferenceArn` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^arn:.+$`.
-    pub reference_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReferenceItem` of `AWS::Omics::AnnotationStore`.
+    ReferenceItem
 }
 
 impl ReferenceItem {
     /// The required properties: `ReferenceArn`.
     pub fn new(reference_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            reference_arn: reference_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ReferenceArn", reference_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for ReferenceItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ReferenceArn".to_owned(), self.reference_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReferenceItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reference_arn.check(
-            &path.field("ReferenceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^arn:.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReferenceItem);
-
-/// Property type `SseConfig` of `AWS::Omics::AnnotationStore`.
-#[derive(Debug, Clone)]
-pub struct SseConfig {
-    /// `KeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
-    pub key_arn: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<EncryptionType>,
+crate::l1_struct! {
+    /// Property type `SseConfig` of `AWS::Omics::AnnotationStore`.
+    SseConfig
 }
 
 impl SseConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<EncryptionType>>) -> Self {
-        Self {
-            key_arn: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `KeyArn`.
-    pub fn key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_arn = Some(value.into());
-        self
+    /// `KeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
+    pub fn key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SseConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_arn {
-            m.insert("KeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `KMS`
+        Kms = "KMS",
     }
 }
 
-impl Check for SseConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_arn.check(
-            &path.field("KeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:([^:\n]*):([^:\n]*):([^:\n]*):([0-9]{12}):([^:\n]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StoreFormat`.
+    StoreFormat {
+        /// `GFF`
+        Gff = "GFF",
+        /// `TSV`
+        Tsv = "TSV",
+        /// `VCF`
+        Vcf = "VCF",
     }
 }
-
-crate::impl_literal!(SseConfig);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `KMS`
-    Kms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kms => "KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KMS" => Self::Kms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);
-
-/// Values of `StoreFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StoreFormat {
-    /// `GFF`
-    Gff,
-    /// `TSV`
-    Tsv,
-    /// `VCF`
-    Vcf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StoreFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GFF", "TSV", "VCF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gff => "GFF",
-            Self::Tsv => "TSV",
-            Self::Vcf => "VCF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StoreFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StoreFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StoreFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "GFF" => Self::Gff,
-            "TSV" => Self::Tsv,
-            "VCF" => Self::Vcf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StoreFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(StoreFormat::from(s))
-    }
-}
-
-crate::impl_literal!(StoreFormat);

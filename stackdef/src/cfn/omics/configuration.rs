@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Omics::Configuration`.
-#[derive(Debug, Clone)]
-pub struct Configuration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Configuration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Configuration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Configuration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Omics::Configuration`.
+    Configuration("AWS::Omics::Configuration", ConfigurationProps)
 }
 
 impl Configuration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Omics::Configuration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationName> {
         self.resource.ref_value()
@@ -97,26 +49,36 @@ impl Configuration {
     pub fn attr_creation_time(&self) -> Value<String> {
         self.resource.get_att("CreationTime")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RunConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_run_configurations(&self, value: impl Into<Value<RunConfigurations>>) {
+        self.resource
+            .set_property("RunConfigurations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Omics::Configuration`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationProps {
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9\-\._]*$`.
-    pub name: Value<String>,
-    /// `RunConfigurations` (required).
-    /// Create-only: changing it replaces the resource.
-    pub run_configurations: Value<RunConfigurations>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Omics::Configuration`.
+    ConfigurationProps
 }
 
 impl ConfigurationProps {
@@ -125,216 +87,70 @@ impl ConfigurationProps {
         name: impl Into<Value<String>>,
         run_configurations: impl Into<Value<RunConfigurations>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            run_configurations: run_configurations.into(),
-            tags: None,
-        }
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "RunConfigurations".to_owned(),
-            self.run_configurations.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9\\-\\._]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.run_configurations
-            .check(&path.field("RunConfigurations"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(
+                    2,
+                    "RunConfigurations",
+                    run_configurations.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(ConfigurationProps);
-
-/// Property type `RunConfigurations` of `AWS::Omics::Configuration`.
-#[derive(Debug, Clone, Default)]
-pub struct RunConfigurations {
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Property type `RunConfigurations` of `AWS::Omics::Configuration`.
+    RunConfigurations(default)
 }
 
 impl RunConfigurations {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { vpc_config: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RunConfigurations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(0, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for RunConfigurations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RunConfigurations);
-
-/// Property type `VpcConfig` of `AWS::Omics::Configuration`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (optional).
-    /// Items: ..=5.
-    /// Each item: Length: 4..=128 characters.
-    /// Each item: Pattern: `^sg-[0-9a-f]+$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Items: ..=16.
-    /// Each item: Length: 8..=128 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-f]+$`.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::Omics::Configuration`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: at most 5.
+    /// Each item: Length: 4 to 128 characters.
+    /// Each item: Pattern: `^sg-[0-9a-f]+$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetIds` (optional).
+    /// Items: at most 16.
+    /// Each item: Length: 8 to 128 characters.
+    /// Each item: Pattern: `^subnet-[0-9a-f]+$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(4),
-                            max_length: Some(128),
-                            pattern: Some("^sg-[0-9a-f]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(8),
-                            max_length: Some(128),
-                            pattern: Some("^subnet-[0-9a-f]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Omics::RunGroup`.
-#[derive(Debug, Clone)]
-pub struct RunGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RunGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RunGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RunGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Omics::RunGroup`.
+    RunGroup("AWS::Omics::RunGroup", RunGroupProps)
 }
 
 impl RunGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Omics::RunGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RunGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RunGroupId> {
         self.resource.ref_value()
@@ -92,166 +44,83 @@ impl RunGroup {
     pub fn attr_id(&self) -> Value<ids::RunGroupId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `MaxCpus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_cpus(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxCpus", value.into())
+    }
+
+    /// Replaces `MaxDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_duration(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxDuration", value.into())
+    }
+
+    /// Replaces `MaxGpus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_gpus(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxGpus", value.into())
+    }
+
+    /// Replaces `MaxRuns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_runs(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxRuns", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Omics::RunGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RunGroupProps {
-    /// `MaxCpus` (optional).
-    /// Range: 1..=100000.
-    pub max_cpus: Option<Value<f64>>,
-    /// `MaxDuration` (optional).
-    /// Range: 1..=100000.
-    pub max_duration: Option<Value<f64>>,
-    /// `MaxGpus` (optional).
-    /// Range: 1..=100000.
-    pub max_gpus: Option<Value<f64>>,
-    /// `MaxRuns` (optional).
-    /// Range: 1..=100000.
-    pub max_runs: Option<Value<f64>>,
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Omics::RunGroup`.
+    RunGroupProps(default)
 }
 
 impl RunGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_cpus: None,
-            max_duration: None,
-            max_gpus: None,
-            max_runs: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxCpus`.
-    pub fn max_cpus(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_cpus = Some(value.into());
-        self
+    /// `MaxCpus` (optional).
+    /// Range: 1 to 100000.
+    pub fn max_cpus(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "MaxCpus", value.into().to_template()))
     }
-    /// Sets `MaxDuration`.
-    pub fn max_duration(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_duration = Some(value.into());
-        self
+    /// `MaxDuration` (optional).
+    /// Range: 1 to 100000.
+    pub fn max_duration(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "MaxDuration", value.into().to_template()))
     }
-    /// Sets `MaxGpus`.
-    pub fn max_gpus(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_gpus = Some(value.into());
-        self
+    /// `MaxGpus` (optional).
+    /// Range: 1 to 100000.
+    pub fn max_gpus(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "MaxGpus", value.into().to_template()))
     }
-    /// Sets `MaxRuns`.
-    pub fn max_runs(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_runs = Some(value.into());
-        self
+    /// `MaxRuns` (optional).
+    /// Range: 1 to 100000.
+    pub fn max_runs(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "MaxRuns", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for RunGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_cpus {
-            m.insert("MaxCpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_duration {
-            m.insert("MaxDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_gpus {
-            m.insert("MaxGpus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_runs {
-            m.insert("MaxRuns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RunGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_cpus.check(
-            &path.field("MaxCpus"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_duration.check(
-            &path.field("MaxDuration"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_gpus.check(
-            &path.field("MaxGpus"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_runs.check(
-            &path.field("MaxRuns"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RunGroupProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Omics::SequenceStore`.
-#[derive(Debug, Clone)]
-pub struct SequenceStore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SequenceStore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SequenceStore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SequenceStore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Omics::SequenceStore`.
+    SequenceStore("AWS::Omics::SequenceStore", SequenceStoreProps)
 }
 
 impl SequenceStore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Omics::SequenceStore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SequenceStoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SequenceStoreId` (typed).
     pub fn ref_value(&self) -> Value<ids::SequenceStoreId> {
         self.resource.ref_value()
@@ -117,377 +69,165 @@ impl SequenceStore {
     pub fn attr_update_time(&self) -> Value<String> {
         self.resource.get_att("UpdateTime")
     }
+
+    /// Replaces `AccessLogLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_log_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AccessLogLocation", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ETagAlgorithmFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_e_tag_algorithm_family(&self, value: impl Into<Value<ETagAlgorithmFamily>>) {
+        self.resource
+            .set_property("ETagAlgorithmFamily", value.into())
+    }
+
+    /// Replaces `FallbackLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fallback_location(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FallbackLocation", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PropagatedSetLevelTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_propagated_set_level_tags(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("PropagatedSetLevelTags", value.into())
+    }
+
+    /// Replaces `S3AccessPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_access_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("S3AccessPolicy", value.into())
+    }
+
+    /// Replaces `SseConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sse_config(&self, value: impl Into<Value<SseConfig>>) {
+        self.resource.set_property("SseConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Omics::SequenceStore`.
-#[derive(Debug, Clone)]
-pub struct SequenceStoreProps {
-    /// `AccessLogLocation` (optional).
-    /// Pattern: `^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,800})/)?$`.
-    pub access_log_location: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub description: Option<Value<String>>,
-    /// `ETagAlgorithmFamily` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub e_tag_algorithm_family: Option<Value<ETagAlgorithmFamily>>,
-    /// `FallbackLocation` (optional).
-    /// Length: 0..= characters.
-    pub fallback_location: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub name: Value<String>,
-    /// `PropagatedSetLevelTags` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=128 characters.
-    pub propagated_set_level_tags: Option<Value<List<String>>>,
-    /// `S3AccessPolicy` (optional).
-    pub s3_access_policy: Option<Value<serde_json::Value>>,
-    /// `SseConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub sse_config: Option<Value<SseConfig>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Omics::SequenceStore`.
+    SequenceStoreProps
 }
 
 impl SequenceStoreProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            access_log_location: None,
-            description: None,
-            e_tag_algorithm_family: None,
-            fallback_location: None,
-            name: name.into(),
-            propagated_set_level_tags: None,
-            s3_access_policy: None,
-            sse_config: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(4, "Name", name.into().to_template()))
     }
-    /// Sets `AccessLogLocation`.
-    pub fn access_log_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_log_location = Some(value.into());
-        self
+    /// `AccessLogLocation` (optional).
+    /// Pattern: `^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,800})/)?$`.
+    pub fn access_log_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AccessLogLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ETagAlgorithmFamily`.
-    pub fn e_tag_algorithm_family(mut self, value: impl Into<Value<ETagAlgorithmFamily>>) -> Self {
-        self.e_tag_algorithm_family = Some(value.into());
-        self
+    /// `ETagAlgorithmFamily` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn e_tag_algorithm_family(self, value: impl Into<Value<ETagAlgorithmFamily>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ETagAlgorithmFamily", value.into().to_template()),
+        )
     }
-    /// Sets `FallbackLocation`.
-    pub fn fallback_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fallback_location = Some(value.into());
-        self
+    /// `FallbackLocation` (optional).
+    /// Length: at least 0 characters.
+    /// Pattern: `^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,1024})/)?$`.
+    pub fn fallback_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FallbackLocation", value.into().to_template()),
+        )
     }
-    /// Sets `PropagatedSetLevelTags`.
-    pub fn propagated_set_level_tags(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.propagated_set_level_tags = Some(value.into());
-        self
+    /// `PropagatedSetLevelTags` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 128 characters.
+    pub fn propagated_set_level_tags(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PropagatedSetLevelTags", value.into().to_template()),
+        )
     }
-    /// Sets `S3AccessPolicy`.
-    pub fn s3_access_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.s3_access_policy = Some(value.into());
-        self
+    /// `S3AccessPolicy` (optional).
+    pub fn s3_access_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "S3AccessPolicy", value.into().to_template()))
     }
-    /// Sets `SseConfig`.
-    pub fn sse_config(mut self, value: impl Into<Value<SseConfig>>) -> Self {
-        self.sse_config = Some(value.into());
-        self
+    /// `SseConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn sse_config(self, value: impl Into<Value<SseConfig>>) -> Self {
+        Self(self.0.with(7, "SseConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SequenceStoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_log_location {
-            m.insert("AccessLogLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.e_tag_algorithm_family {
-            m.insert("ETagAlgorithmFamily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fallback_location {
-            m.insert("FallbackLocation".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.propagated_set_level_tags {
-            m.insert("PropagatedSetLevelTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_access_policy {
-            m.insert("S3AccessPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_config {
-            m.insert("SseConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SequenceStoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_log_location.check(
-            &path.field("AccessLogLocation"),
-            &Rules {
-                pattern: Some("^$|^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/?((.{1,800})/)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.e_tag_algorithm_family
-            .check(&path.field("ETagAlgorithmFamily"), &Rules::NONE, out);
-        self.fallback_location.check(
-            &path.field("FallbackLocation"),
-            &Rules {
-                min_length: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.propagated_set_level_tags.check(
-            &path.field("PropagatedSetLevelTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sse_config
-            .check(&path.field("SseConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ETagAlgorithmFamily`.
+    ETagAlgorithmFamily {
+        /// `MD5up`
+        Md5up = "MD5up",
+        /// `SHA256up`
+        Sha256up = "SHA256up",
+        /// `SHA512up`
+        Sha512up = "SHA512up",
     }
 }
 
-crate::impl_literal!(SequenceStoreProps);
-
-/// Values of `ETagAlgorithmFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ETagAlgorithmFamily {
-    /// `MD5up`
-    Md5up,
-    /// `SHA256up`
-    Sha256up,
-    /// `SHA512up`
-    Sha512up,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ETagAlgorithmFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MD5up", "SHA256up", "SHA512up"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Md5up => "MD5up",
-            Self::Sha256up => "SHA256up",
-            Self::Sha512up => "SHA512up",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ETagAlgorithmFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ETagAlgorithmFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ETagAlgorithmFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "MD5up" => Self::Md5up,
-            "SHA256up" => Self::Sha256up,
-            "SHA512up" => Self::Sha512up,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ETagAlgorithmFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(ETagAlgorithmFamily::from(s))
-    }
-}
-
-crate::impl_literal!(ETagAlgorithmFamily);
-
-/// Property type `SseConfig` of `AWS::Omics::SequenceStore`.
-#[derive(Debug, Clone)]
-pub struct SseConfig {
-    /// `KeyArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
-    pub key_arn: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<EncryptionType>,
+crate::l1_struct! {
+    /// Property type `SseConfig` of `AWS::Omics::SequenceStore`.
+    SseConfig
 }
 
 impl SseConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<EncryptionType>>) -> Self {
-        Self {
-            key_arn: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `KeyArn`.
-    pub fn key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_arn = Some(value.into());
-        self
+    /// `KeyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:([^: ]*):([^: ]*):([^: ]*):([0-9]{12}):([^: ]*)`.
+    pub fn key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SseConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key_arn {
-            m.insert("KeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncryptionType`.
+    EncryptionType {
+        /// `KMS`
+        Kms = "KMS",
     }
 }
-
-impl Check for SseConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_arn.check(
-            &path.field("KeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:([^:\n]*):([^:\n]*):([^:\n]*):([0-9]{12}):([^:\n]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SseConfig);
-
-/// Values of `EncryptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionType {
-    /// `KMS`
-    Kms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kms => "KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KMS" => Self::Kms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionType::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone)]
-pub struct WorkflowVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WorkflowVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WorkflowVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WorkflowVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Omics::WorkflowVersion`.
+    WorkflowVersion("AWS::Omics::WorkflowVersion", WorkflowVersionProps)
 }
 
 impl WorkflowVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Omics::WorkflowVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkflowVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkflowVersionArn> {
         self.resource.ref_value()
@@ -102,89 +54,131 @@ impl WorkflowVersion {
     pub fn attr_uuid(&self) -> Value<String> {
         self.resource.get_att("Uuid")
     }
+
+    /// Replaces `Accelerators` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accelerators(&self, value: impl Into<Value<Accelerators>>) {
+        self.resource.set_property("Accelerators", value.into())
+    }
+
+    /// Replaces `ContainerRegistryMap` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_registry_map(&self, value: impl Into<Value<ContainerRegistryMap>>) {
+        self.resource
+            .set_property("ContainerRegistryMap", value.into())
+    }
+
+    /// Replaces `ContainerRegistryMapUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_container_registry_map_uri(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ContainerRegistryMapUri", value.into())
+    }
+
+    /// Replaces `DefinitionRepository` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_repository(&self, value: impl Into<Value<DefinitionRepository>>) {
+        self.resource
+            .set_property("DefinitionRepository", value.into())
+    }
+
+    /// Replaces `DefinitionUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefinitionUri", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<WorkflowEngine>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `Main` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_main(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Main", value.into())
+    }
+
+    /// Replaces `ParameterTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_template(&self, value: impl Into<Value<Map<WorkflowParameter>>>) {
+        self.resource
+            .set_property("ParameterTemplate", value.into())
+    }
+
+    /// Replaces `ParameterTemplatePath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_template_path(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ParameterTemplatePath", value.into())
+    }
+
+    /// Replaces `StorageCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_capacity(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("StorageCapacity", value.into())
+    }
+
+    /// Replaces `StorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_type(&self, value: impl Into<Value<StorageType>>) {
+        self.resource.set_property("StorageType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VersionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionName", value.into())
+    }
+
+    /// Replaces `WorkflowBucketOwnerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflow_bucket_owner_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("WorkflowBucketOwnerId", value.into())
+    }
+
+    /// Replaces `WorkflowId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflow_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkflowId", value.into())
+    }
+
+    /// Replaces `readmeMarkdown` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_readme_markdown(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("readmeMarkdown", value.into())
+    }
+
+    /// Replaces `readmePath` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_readme_path(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("readmePath", value.into())
+    }
+
+    /// Replaces `readmeUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_readme_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("readmeUri", value.into())
+    }
 }
 
-/// Properties of `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone)]
-pub struct WorkflowVersionProps {
-    /// `Accelerators` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub accelerators: Option<Value<Accelerators>>,
-    /// `ContainerRegistryMap` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub container_registry_map: Option<Value<ContainerRegistryMap>>,
-    /// `ContainerRegistryMapUri` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=750 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub container_registry_map_uri: Option<Value<String>>,
-    /// `DefinitionRepository` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub definition_repository: Option<Value<DefinitionRepository>>,
-    /// `DefinitionUri` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub definition_uri: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub description: Option<Value<String>>,
-    /// `Engine` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub engine: Option<Value<WorkflowEngine>>,
-    /// `Main` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub main: Option<Value<String>>,
-    /// `ParameterTemplate` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub parameter_template: Option<Value<Map<WorkflowParameter>>>,
-    /// `ParameterTemplatePath` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\S]+$`.
-    pub parameter_template_path: Option<Value<String>>,
-    /// `StorageCapacity` (optional).
-    /// Range: 0..=100000.
-    pub storage_capacity: Option<Value<f64>>,
-    /// `StorageType` (optional).
-    pub storage_type: Option<Value<StorageType>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `VersionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9\-\._]*$`.
-    pub version_name: Value<String>,
-    /// `WorkflowBucketOwnerId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub workflow_bucket_owner_id: Option<Value<String>>,
-    /// `WorkflowId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=18 characters.
-    /// Pattern: `^[0-9]+$`.
-    pub workflow_id: Value<String>,
-    /// `readmeMarkdown` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub readme_markdown: Option<Value<String>>,
-    /// `readmePath` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub readme_path: Option<Value<String>>,
-    /// `readmeUri` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub readme_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Omics::WorkflowVersion`.
+    WorkflowVersionProps
 }
 
 impl WorkflowVersionProps {
@@ -193,996 +187,357 @@ impl WorkflowVersionProps {
         version_name: impl Into<Value<String>>,
         workflow_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accelerators: None,
-            container_registry_map: None,
-            container_registry_map_uri: None,
-            definition_repository: None,
-            definition_uri: None,
-            description: None,
-            engine: None,
-            main: None,
-            parameter_template: None,
-            parameter_template_path: None,
-            storage_capacity: None,
-            storage_type: None,
-            tags: None,
-            version_name: version_name.into(),
-            workflow_bucket_owner_id: None,
-            workflow_id: workflow_id.into(),
-            readme_markdown: None,
-            readme_path: None,
-            readme_uri: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(13, "VersionName", version_name.into().to_template())
+                .with(15, "WorkflowId", workflow_id.into().to_template()),
+        )
     }
-    /// Sets `Accelerators`.
-    pub fn accelerators(mut self, value: impl Into<Value<Accelerators>>) -> Self {
-        self.accelerators = Some(value.into());
-        self
+    /// `Accelerators` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn accelerators(self, value: impl Into<Value<Accelerators>>) -> Self {
+        Self(self.0.with(0, "Accelerators", value.into().to_template()))
     }
-    /// Sets `ContainerRegistryMap`.
-    pub fn container_registry_map(mut self, value: impl Into<Value<ContainerRegistryMap>>) -> Self {
-        self.container_registry_map = Some(value.into());
-        self
+    /// `ContainerRegistryMap` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn container_registry_map(self, value: impl Into<Value<ContainerRegistryMap>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerRegistryMap", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerRegistryMapUri`.
-    pub fn container_registry_map_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_registry_map_uri = Some(value.into());
-        self
+    /// `ContainerRegistryMapUri` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 750 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn container_registry_map_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ContainerRegistryMapUri", value.into().to_template()),
+        )
     }
-    /// Sets `DefinitionRepository`.
-    pub fn definition_repository(mut self, value: impl Into<Value<DefinitionRepository>>) -> Self {
-        self.definition_repository = Some(value.into());
-        self
+    /// `DefinitionRepository` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn definition_repository(self, value: impl Into<Value<DefinitionRepository>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefinitionRepository", value.into().to_template()),
+        )
     }
-    /// Sets `DefinitionUri`.
-    pub fn definition_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.definition_uri = Some(value.into());
-        self
+    /// `DefinitionUri` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn definition_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DefinitionUri", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<WorkflowEngine>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn engine(self, value: impl Into<Value<WorkflowEngine>>) -> Self {
+        Self(self.0.with(6, "Engine", value.into().to_template()))
     }
-    /// Sets `Main`.
-    pub fn main(mut self, value: impl Into<Value<String>>) -> Self {
-        self.main = Some(value.into());
-        self
+    /// `Main` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn main(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Main", value.into().to_template()))
     }
-    /// Sets `ParameterTemplate`.
-    pub fn parameter_template(mut self, value: impl Into<Value<Map<WorkflowParameter>>>) -> Self {
-        self.parameter_template = Some(value.into());
-        self
+    /// `ParameterTemplate` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn parameter_template(self, value: impl Into<Value<Map<WorkflowParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ParameterTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `ParameterTemplatePath`.
-    pub fn parameter_template_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_template_path = Some(value.into());
-        self
+    /// `ParameterTemplatePath` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\S]+$`.
+    pub fn parameter_template_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ParameterTemplatePath", value.into().to_template()),
+        )
     }
-    /// Sets `StorageCapacity`.
-    pub fn storage_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.storage_capacity = Some(value.into());
-        self
+    /// `StorageCapacity` (optional).
+    /// Range: 0 to 100000.
+    pub fn storage_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StorageCapacity", value.into().to_template()),
+        )
     }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<StorageType>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
+    /// `StorageType` (optional).
+    pub fn storage_type(self, value: impl Into<Value<StorageType>>) -> Self {
+        Self(self.0.with(11, "StorageType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkflowBucketOwnerId`.
-    pub fn workflow_bucket_owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workflow_bucket_owner_id = Some(value.into());
-        self
+    /// `WorkflowBucketOwnerId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn workflow_bucket_owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "WorkflowBucketOwnerId", value.into().to_template()),
+        )
     }
-    /// Sets `readmeMarkdown`.
-    pub fn readme_markdown(mut self, value: impl Into<Value<String>>) -> Self {
-        self.readme_markdown = Some(value.into());
-        self
+    /// `readmeMarkdown` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn readme_markdown(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "readmeMarkdown", value.into().to_template()),
+        )
     }
-    /// Sets `readmePath`.
-    pub fn readme_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.readme_path = Some(value.into());
-        self
+    /// `readmePath` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn readme_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "readmePath", value.into().to_template()))
     }
-    /// Sets `readmeUri`.
-    pub fn readme_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.readme_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accelerators {
-            m.insert("Accelerators".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_registry_map {
-            m.insert("ContainerRegistryMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_registry_map_uri {
-            m.insert("ContainerRegistryMapUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_repository {
-            m.insert("DefinitionRepository".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_uri {
-            m.insert("DefinitionUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.main {
-            m.insert("Main".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_template {
-            m.insert("ParameterTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_template_path {
-            m.insert("ParameterTemplatePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_capacity {
-            m.insert("StorageCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VersionName".to_owned(), self.version_name.to_template());
-        if let Some(v) = &self.workflow_bucket_owner_id {
-            m.insert("WorkflowBucketOwnerId".to_owned(), v.to_template());
-        }
-        m.insert("WorkflowId".to_owned(), self.workflow_id.to_template());
-        if let Some(v) = &self.readme_markdown {
-            m.insert("readmeMarkdown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readme_path {
-            m.insert("readmePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readme_uri {
-            m.insert("readmeUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `readmeUri` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^s3://([a-z0-9][a-z0-9-.]{1,61}[a-z0-9])/((.{1,1024}))$`.
+    pub fn readme_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "readmeUri", value.into().to_template()))
     }
 }
 
-impl Check for WorkflowVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accelerators
-            .check(&path.field("Accelerators"), &Rules::NONE, out);
-        self.container_registry_map
-            .check(&path.field("ContainerRegistryMap"), &Rules::NONE, out);
-        self.container_registry_map_uri.check(
-            &path.field("ContainerRegistryMapUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(750),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.definition_repository
-            .check(&path.field("DefinitionRepository"), &Rules::NONE, out);
-        self.definition_uri.check(
-            &path.field("DefinitionUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engine.check(&path.field("Engine"), &Rules::NONE, out);
-        self.main.check(
-            &path.field("Main"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_template
-            .check(&path.field("ParameterTemplate"), &Rules::NONE, out);
-        self.parameter_template_path.check(
-            &path.field("ParameterTemplatePath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_capacity.check(
-            &path.field("StorageCapacity"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_type
-            .check(&path.field("StorageType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_name.check(
-            &path.field("VersionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9\\-\\._]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_bucket_owner_id.check(
-            &path.field("WorkflowBucketOwnerId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_id.check(
-            &path.field("WorkflowId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(18),
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.readme_path.check(
-            &path.field("readmePath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Accelerators`.
+    Accelerators {
+        /// `GPU`
+        Gpu = "GPU",
     }
 }
 
-crate::impl_literal!(WorkflowVersionProps);
-
-/// Values of `Accelerators`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Accelerators {
-    /// `GPU`
-    Gpu,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Accelerators {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GPU"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "GPU",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Accelerators {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Accelerators {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Accelerators {
-    fn from(s: &str) -> Self {
-        match s {
-            "GPU" => Self::Gpu,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Accelerators> {
-    fn from(s: &str) -> Self {
-        Value::literal(Accelerators::from(s))
-    }
-}
-
-crate::impl_literal!(Accelerators);
-
-/// Property type `ContainerRegistryMap` of `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerRegistryMap {
-    /// `ImageMappings` (optional).
-    pub image_mappings: Option<Value<List<ImageMapping>>>,
-    /// `RegistryMappings` (optional).
-    pub registry_mappings: Option<Value<List<RegistryMapping>>>,
+crate::l1_struct! {
+    /// Property type `ContainerRegistryMap` of `AWS::Omics::WorkflowVersion`.
+    ContainerRegistryMap(default)
 }
 
 impl ContainerRegistryMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            image_mappings: None,
-            registry_mappings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImageMappings`.
-    pub fn image_mappings(mut self, value: impl Into<Value<List<ImageMapping>>>) -> Self {
-        self.image_mappings = Some(value.into());
-        self
+    /// `ImageMappings` (optional).
+    pub fn image_mappings(self, value: impl Into<Value<List<ImageMapping>>>) -> Self {
+        Self(self.0.with(0, "ImageMappings", value.into().to_template()))
     }
-    /// Sets `RegistryMappings`.
-    pub fn registry_mappings(mut self, value: impl Into<Value<List<RegistryMapping>>>) -> Self {
-        self.registry_mappings = Some(value.into());
-        self
+    /// `RegistryMappings` (optional).
+    pub fn registry_mappings(self, value: impl Into<Value<List<RegistryMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RegistryMappings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContainerRegistryMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_mappings {
-            m.insert("ImageMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.registry_mappings {
-            m.insert("RegistryMappings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContainerRegistryMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_mappings
-            .check(&path.field("ImageMappings"), &Rules::NONE, out);
-        self.registry_mappings
-            .check(&path.field("RegistryMappings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerRegistryMap);
-
-/// Property type `ImageMapping` of `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct ImageMapping {
-    /// `DestinationImage` (optional).
-    /// Length: 1..=750 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub destination_image: Option<Value<String>>,
-    /// `SourceImage` (optional).
-    /// Length: 1..=750 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub source_image: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ImageMapping` of `AWS::Omics::WorkflowVersion`.
+    ImageMapping(default)
 }
 
 impl ImageMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_image: None,
-            source_image: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationImage`.
-    pub fn destination_image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_image = Some(value.into());
-        self
+    /// `DestinationImage` (optional).
+    /// Length: 1 to 750 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn destination_image(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationImage", value.into().to_template()),
+        )
     }
-    /// Sets `SourceImage`.
-    pub fn source_image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_image = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_image {
-            m.insert("DestinationImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_image {
-            m.insert("SourceImage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceImage` (optional).
+    /// Length: 1 to 750 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn source_image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SourceImage", value.into().to_template()))
     }
 }
 
-impl Check for ImageMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_image.check(
-            &path.field("DestinationImage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(750),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_image.check(
-            &path.field("SourceImage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(750),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageMapping);
-
-/// Property type `RegistryMapping` of `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct RegistryMapping {
-    /// `EcrAccountId` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]+$`.
-    pub ecr_account_id: Option<Value<String>>,
-    /// `EcrRepositoryPrefix` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub ecr_repository_prefix: Option<Value<String>>,
-    /// `UpstreamRegistryUrl` (optional).
-    /// Length: 1..=750 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub upstream_registry_url: Option<Value<String>>,
-    /// `UpstreamRepositoryPrefix` (optional).
-    /// Length: 2..=30 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub upstream_repository_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RegistryMapping` of `AWS::Omics::WorkflowVersion`.
+    RegistryMapping(default)
 }
 
 impl RegistryMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ecr_account_id: None,
-            ecr_repository_prefix: None,
-            upstream_registry_url: None,
-            upstream_repository_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EcrAccountId`.
-    pub fn ecr_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ecr_account_id = Some(value.into());
-        self
+    /// `EcrAccountId` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]+$`.
+    pub fn ecr_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EcrAccountId", value.into().to_template()))
     }
-    /// Sets `EcrRepositoryPrefix`.
-    pub fn ecr_repository_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ecr_repository_prefix = Some(value.into());
-        self
+    /// `EcrRepositoryPrefix` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn ecr_repository_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EcrRepositoryPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `UpstreamRegistryUrl`.
-    pub fn upstream_registry_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.upstream_registry_url = Some(value.into());
-        self
+    /// `UpstreamRegistryUrl` (optional).
+    /// Length: 1 to 750 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn upstream_registry_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UpstreamRegistryUrl", value.into().to_template()),
+        )
     }
-    /// Sets `UpstreamRepositoryPrefix`.
-    pub fn upstream_repository_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.upstream_repository_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RegistryMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ecr_account_id {
-            m.insert("EcrAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecr_repository_prefix {
-            m.insert("EcrRepositoryPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upstream_registry_url {
-            m.insert("UpstreamRegistryUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.upstream_repository_prefix {
-            m.insert("UpstreamRepositoryPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UpstreamRepositoryPrefix` (optional).
+    /// Length: 2 to 30 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn upstream_repository_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "UpstreamRepositoryPrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RegistryMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ecr_account_id.check(
-            &path.field("EcrAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ecr_repository_prefix.check(
-            &path.field("EcrRepositoryPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.upstream_registry_url.check(
-            &path.field("UpstreamRegistryUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(750),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.upstream_repository_prefix.check(
-            &path.field("UpstreamRepositoryPrefix"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(30),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RegistryMapping);
-
-/// Property type `DefinitionRepository` of `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct DefinitionRepository {
-    /// `connectionArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+$`.
-    pub connection_arn: Option<Value<String>>,
-    /// `excludeFilePatterns` (optional).
-    /// Items: 1..=50.
-    pub exclude_file_patterns: Option<Value<List<String>>>,
-    /// `fullRepositoryId` (optional).
-    /// Pattern: `.+/.+`.
-    pub full_repository_id: Option<Value<String>>,
-    /// `sourceReference` (optional).
-    pub source_reference: Option<Value<SourceReference>>,
+crate::l1_struct! {
+    /// Property type `DefinitionRepository` of `AWS::Omics::WorkflowVersion`.
+    DefinitionRepository(default)
 }
 
 impl DefinitionRepository {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_arn: None,
-            exclude_file_patterns: None,
-            full_repository_id: None,
-            source_reference: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `connectionArn`.
-    pub fn connection_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connection_arn = Some(value.into());
-        self
+    /// `connectionArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^arn:aws(-[\\w]+)*:.+:.+:[0-9]{12}:.+$`.
+    pub fn connection_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "connectionArn", value.into().to_template()))
     }
-    /// Sets `excludeFilePatterns`.
-    pub fn exclude_file_patterns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude_file_patterns = Some(value.into());
-        self
+    /// `excludeFilePatterns` (optional).
+    /// Items: 1 to 50.
+    pub fn exclude_file_patterns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "excludeFilePatterns", value.into().to_template()),
+        )
     }
-    /// Sets `fullRepositoryId`.
-    pub fn full_repository_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.full_repository_id = Some(value.into());
-        self
+    /// `fullRepositoryId` (optional).
+    /// Pattern: `.+/.+`.
+    pub fn full_repository_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "fullRepositoryId", value.into().to_template()),
+        )
     }
-    /// Sets `sourceReference`.
-    pub fn source_reference(mut self, value: impl Into<Value<SourceReference>>) -> Self {
-        self.source_reference = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DefinitionRepository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_arn {
-            m.insert("connectionArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_file_patterns {
-            m.insert("excludeFilePatterns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.full_repository_id {
-            m.insert("fullRepositoryId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_reference {
-            m.insert("sourceReference".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `sourceReference` (optional).
+    pub fn source_reference(self, value: impl Into<Value<SourceReference>>) -> Self {
+        Self(
+            self.0
+                .with(3, "sourceReference", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DefinitionRepository {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_arn.check(
-            &path.field("connectionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:aws(-[\\\\w]+)*:.+:.+:[0-9]{12}:.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclude_file_patterns.check(
-            &path.field("excludeFilePatterns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.full_repository_id.check(
-            &path.field("fullRepositoryId"),
-            &Rules {
-                pattern: Some(".+/.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_reference
-            .check(&path.field("sourceReference"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefinitionRepository);
-
-/// Property type `SourceReference` of `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceReference {
-    /// `type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourceReference` of `AWS::Omics::WorkflowVersion`.
+    SourceReference(default)
 }
 
 impl SourceReference {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "type", value.into().to_template()))
     }
-    /// Sets `value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `BRANCH`
+        Branch = "BRANCH",
+        /// `TAG`
+        Tag = "TAG",
+        /// `COMMIT`
+        Commit = "COMMIT",
     }
 }
 
-impl Check for SourceReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `WorkflowEngine`.
+    WorkflowEngine {
+        /// `WDL`
+        Wdl = "WDL",
+        /// `NEXTFLOW`
+        Nextflow = "NEXTFLOW",
+        /// `CWL`
+        Cwl = "CWL",
     }
 }
 
-crate::impl_literal!(SourceReference);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `BRANCH`
-    Branch,
-    /// `TAG`
-    Tag,
-    /// `COMMIT`
-    Commit,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BRANCH", "TAG", "COMMIT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Branch => "BRANCH",
-            Self::Tag => "TAG",
-            Self::Commit => "COMMIT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "BRANCH" => Self::Branch,
-            "TAG" => Self::Tag,
-            "COMMIT" => Self::Commit,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `WorkflowEngine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkflowEngine {
-    /// `WDL`
-    Wdl,
-    /// `NEXTFLOW`
-    Nextflow,
-    /// `CWL`
-    Cwl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WorkflowEngine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["WDL", "NEXTFLOW", "CWL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Wdl => "WDL",
-            Self::Nextflow => "NEXTFLOW",
-            Self::Cwl => "CWL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WorkflowEngine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WorkflowEngine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WorkflowEngine {
-    fn from(s: &str) -> Self {
-        match s {
-            "WDL" => Self::Wdl,
-            "NEXTFLOW" => Self::Nextflow,
-            "CWL" => Self::Cwl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WorkflowEngine> {
-    fn from(s: &str) -> Self {
-        Value::literal(WorkflowEngine::from(s))
-    }
-}
-
-crate::impl_literal!(WorkflowEngine);
-
-/// Property type `WorkflowParameter` of `AWS::Omics::WorkflowVersion`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowParameter {
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\p{L}||\p{M}||\p{Z}||\p{S}||\p{N}||\p{P}]+$`.
-    pub description: Option<Value<String>>,
-    /// `Optional` (optional).
-    pub optional: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `WorkflowParameter` of `AWS::Omics::WorkflowVersion`.
+    WorkflowParameter(default)
 }
 
 impl WorkflowParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            optional: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: ``^[A-Za-z\x{80}-\x{10FFFF}||\x{80}-\x{10FFFF}|| \x{80}-\x{10FFFF}||$+<=>^`|~\x{80}-\x{10FFFF}||0-9\x{80}-\x{10FFFF}||!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]+$``.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Optional`.
-    pub fn optional(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.optional = Some(value.into());
-        self
+    /// `Optional` (optional).
+    pub fn optional(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Optional", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkflowParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.optional {
-            m.insert("Optional".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StorageType`.
+    StorageType {
+        /// `STATIC`
+        Static = "STATIC",
+        /// `DYNAMIC`
+        Dynamic = "DYNAMIC",
     }
 }
-
-impl Check for WorkflowParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}||\\p{M}||\\p{Z}||\\p{S}||\\p{N}||\\p{P}]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowParameter);
-
-/// Values of `StorageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageType {
-    /// `STATIC`
-    Static,
-    /// `DYNAMIC`
-    Dynamic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STATIC", "DYNAMIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Static => "STATIC",
-            Self::Dynamic => "DYNAMIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STATIC" => Self::Static,
-            "DYNAMIC" => Self::Dynamic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageType::from(s))
-    }
-}
-
-crate::impl_literal!(StorageType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpenSearchServerless::Collection`.
-#[derive(Debug, Clone)]
-pub struct Collection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Collection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Collection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Collection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchServerless::Collection`.
+    Collection("AWS::OpenSearchServerless::Collection", CollectionProps)
 }
 
 impl Collection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::Collection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CollectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OpenSearchServerlessCollectionId> {
         self.resource.ref_value()
@@ -102,499 +54,193 @@ impl Collection {
     pub fn attr_kms_key_arn(&self) -> Value<ids::KeyArn> {
         self.resource.get_att("KmsKeyArn")
     }
+
+    /// Replaces `CollectionGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_collection_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CollectionGroupName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EncryptionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_config(&self, value: impl Into<Value<EncryptionConfig>>) {
+        self.resource.set_property("EncryptionConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StandbyReplicas` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_standby_replicas(&self, value: impl Into<Value<StandbyReplicas>>) {
+        self.resource.set_property("StandbyReplicas", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<CollectionType>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `VectorOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_options(&self, value: impl Into<Value<VectorOptions>>) {
+        self.resource.set_property("VectorOptions", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchServerless::Collection`.
-#[derive(Debug, Clone)]
-pub struct CollectionProps {
-    /// `CollectionGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=32 characters.
-    /// Pattern: `^[a-z][a-z0-9-]+$`.
-    pub collection_group_name: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: ..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `EncryptionConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub encryption_config: Option<Value<EncryptionConfig>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=64 characters.
-    /// Pattern: `^[a-z][a-z0-9-]{2,63}$`.
-    pub name: Value<String>,
-    /// `StandbyReplicas` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub standby_replicas: Option<Value<StandbyReplicas>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<CollectionType>>,
-    /// `VectorOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vector_options: Option<Value<VectorOptions>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchServerless::Collection`.
+    CollectionProps
 }
 
 impl CollectionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            collection_group_name: None,
-            description: None,
-            encryption_config: None,
-            name: name.into(),
-            standby_replicas: None,
-            tags: None,
-            type_: None,
-            vector_options: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `CollectionGroupName`.
-    pub fn collection_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.collection_group_name = Some(value.into());
-        self
+    /// `CollectionGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 32 characters.
+    /// Pattern: `^[a-z][a-z0-9-]+$`.
+    pub fn collection_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CollectionGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EncryptionConfig`.
-    pub fn encryption_config(mut self, value: impl Into<Value<EncryptionConfig>>) -> Self {
-        self.encryption_config = Some(value.into());
-        self
+    /// `EncryptionConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn encryption_config(self, value: impl Into<Value<EncryptionConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EncryptionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `StandbyReplicas`.
-    pub fn standby_replicas(mut self, value: impl Into<Value<StandbyReplicas>>) -> Self {
-        self.standby_replicas = Some(value.into());
-        self
+    /// `StandbyReplicas` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn standby_replicas(self, value: impl Into<Value<StandbyReplicas>>) -> Self {
+        Self(
+            self.0
+                .with(4, "StandbyReplicas", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<CollectionType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<CollectionType>>) -> Self {
+        Self(self.0.with(6, "Type", value.into().to_template()))
     }
-    /// Sets `VectorOptions`.
-    pub fn vector_options(mut self, value: impl Into<Value<VectorOptions>>) -> Self {
-        self.vector_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CollectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.collection_group_name {
-            m.insert("CollectionGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_config {
-            m.insert("EncryptionConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.standby_replicas {
-            m.insert("StandbyReplicas".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vector_options {
-            m.insert("VectorOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VectorOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vector_options(self, value: impl Into<Value<VectorOptions>>) -> Self {
+        Self(self.0.with(7, "VectorOptions", value.into().to_template()))
     }
 }
 
-impl Check for CollectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.collection_group_name.check(
-            &path.field("CollectionGroupName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(32),
-                pattern: Some("^[a-z][a-z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_config
-            .check(&path.field("EncryptionConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                pattern: Some("^[a-z][a-z0-9-]{2,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.standby_replicas
-            .check(&path.field("StandbyReplicas"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.vector_options
-            .check(&path.field("VectorOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CollectionProps);
-
-/// Property type `EncryptionConfig` of `AWS::OpenSearchServerless::Collection`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfig {
-    /// `AWSOwnedKey` (optional).
-    pub aws_owned_key: Option<Value<bool>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfig` of `AWS::OpenSearchServerless::Collection`.
+    EncryptionConfig(default)
 }
 
 impl EncryptionConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_owned_key: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AWSOwnedKey`.
-    pub fn aws_owned_key(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.aws_owned_key = Some(value.into());
-        self
+    /// `AWSOwnedKey` (optional).
+    pub fn aws_owned_key(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AWSOwnedKey", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_owned_key {
-            m.insert("AWSOwnedKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StandbyReplicas`.
+    StandbyReplicas {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for EncryptionConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(EncryptionConfig);
-
-/// Values of `StandbyReplicas`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StandbyReplicas {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StandbyReplicas {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `CollectionType`.
+    CollectionType {
+        /// `SEARCH`
+        Search = "SEARCH",
+        /// `TIMESERIES`
+        Timeseries = "TIMESERIES",
+        /// `VECTORSEARCH`
+        Vectorsearch = "VECTORSEARCH",
     }
 }
 
-impl ToTemplate for StandbyReplicas {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StandbyReplicas {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StandbyReplicas {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StandbyReplicas> {
-    fn from(s: &str) -> Self {
-        Value::literal(StandbyReplicas::from(s))
-    }
-}
-
-crate::impl_literal!(StandbyReplicas);
-
-/// Property type `Tag` of `AWS::OpenSearchServerless::Collection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `CollectionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CollectionType {
-    /// `SEARCH`
-    Search,
-    /// `TIMESERIES`
-    Timeseries,
-    /// `VECTORSEARCH`
-    Vectorsearch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CollectionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SEARCH", "TIMESERIES", "VECTORSEARCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Search => "SEARCH",
-            Self::Timeseries => "TIMESERIES",
-            Self::Vectorsearch => "VECTORSEARCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CollectionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CollectionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CollectionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEARCH" => Self::Search,
-            "TIMESERIES" => Self::Timeseries,
-            "VECTORSEARCH" => Self::Vectorsearch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CollectionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CollectionType::from(s))
-    }
-}
-
-crate::impl_literal!(CollectionType);
-
-/// Property type `VectorOptions` of `AWS::OpenSearchServerless::Collection`.
-#[derive(Debug, Clone, Default)]
-pub struct VectorOptions {
-    /// `ServerlessVectorAcceleration` (optional).
-    pub serverless_vector_acceleration: Option<Value<ServerlessVectorAcceleration>>,
+crate::l1_struct! {
+    /// Property type `VectorOptions` of `AWS::OpenSearchServerless::Collection`.
+    VectorOptions(default)
 }
 
 impl VectorOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            serverless_vector_acceleration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ServerlessVectorAcceleration`.
+    /// `ServerlessVectorAcceleration` (optional).
     pub fn serverless_vector_acceleration(
-        mut self,
+        self,
         value: impl Into<Value<ServerlessVectorAcceleration>>,
     ) -> Self {
-        self.serverless_vector_acceleration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ServerlessVectorAcceleration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VectorOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.serverless_vector_acceleration {
-            m.insert("ServerlessVectorAcceleration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ServerlessVectorAcceleration`.
+    ServerlessVectorAcceleration {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ALLOWED`
+        Allowed = "ALLOWED",
     }
 }
-
-impl Check for VectorOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.serverless_vector_acceleration.check(
-            &path.field("ServerlessVectorAcceleration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VectorOptions);
-
-/// Values of `ServerlessVectorAcceleration`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServerlessVectorAcceleration {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// `ALLOWED`
-    Allowed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServerlessVectorAcceleration {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED", "ALLOWED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Allowed => "ALLOWED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServerlessVectorAcceleration {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServerlessVectorAcceleration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServerlessVectorAcceleration {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            "ALLOWED" => Self::Allowed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServerlessVectorAcceleration> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServerlessVectorAcceleration::from(s))
-    }
-}
-
-crate::impl_literal!(ServerlessVectorAcceleration);

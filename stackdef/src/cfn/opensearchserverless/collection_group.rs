@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpenSearchServerless::CollectionGroup`.
-#[derive(Debug, Clone)]
-pub struct CollectionGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CollectionGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CollectionGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CollectionGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchServerless::CollectionGroup`.
+    CollectionGroup("AWS::OpenSearchServerless::CollectionGroup", CollectionGroupProps)
 }
 
 impl CollectionGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::CollectionGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CollectionGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CollectionGroupId> {
         self.resource.ref_value()
@@ -87,27 +39,41 @@ impl CollectionGroup {
     pub fn attr_arn(&self) -> Value<ids::CollectionGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CapacityLimits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_limits(&self, value: impl Into<Value<CapacityLimits>>) {
+        self.resource.set_property("CapacityLimits", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StandbyReplicas` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_standby_replicas(&self, value: impl Into<Value<StandbyReplicas>>) {
+        self.resource.set_property("StandbyReplicas", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchServerless::CollectionGroup`.
-#[derive(Debug, Clone)]
-pub struct CollectionGroupProps {
-    /// `CapacityLimits` (optional).
-    pub capacity_limits: Option<Value<CapacityLimits>>,
-    /// `Description` (optional).
-    /// Length: ..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=32 characters.
-    /// Pattern: `^[a-z][a-z0-9-]{2,31}$`.
-    pub name: Value<String>,
-    /// `StandbyReplicas` (required).
-    /// Create-only: changing it replaces the resource.
-    pub standby_replicas: Value<StandbyReplicas>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchServerless::CollectionGroup`.
+    CollectionGroupProps
 }
 
 impl CollectionGroupProps {
@@ -116,305 +82,80 @@ impl CollectionGroupProps {
         name: impl Into<Value<String>>,
         standby_replicas: impl Into<Value<StandbyReplicas>>,
     ) -> Self {
-        Self {
-            capacity_limits: None,
-            description: None,
-            name: name.into(),
-            standby_replicas: standby_replicas.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(3, "StandbyReplicas", standby_replicas.into().to_template()),
+        )
     }
-    /// Sets `CapacityLimits`.
-    pub fn capacity_limits(mut self, value: impl Into<Value<CapacityLimits>>) -> Self {
-        self.capacity_limits = Some(value.into());
-        self
+    /// `CapacityLimits` (optional).
+    pub fn capacity_limits(self, value: impl Into<Value<CapacityLimits>>) -> Self {
+        Self(self.0.with(0, "CapacityLimits", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CollectionGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_limits {
-            m.insert("CapacityLimits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "StandbyReplicas".to_owned(),
-            self.standby_replicas.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CollectionGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_limits
-            .check(&path.field("CapacityLimits"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(32),
-                pattern: Some("^[a-z][a-z0-9-]{2,31}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.standby_replicas
-            .check(&path.field("StandbyReplicas"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CollectionGroupProps);
-
-/// Property type `CapacityLimits` of `AWS::OpenSearchServerless::CollectionGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityLimits {
-    /// `MaxIndexingCapacityInOcu` (optional).
-    /// Range: 1..=.
-    pub max_indexing_capacity_in_ocu: Option<Value<f64>>,
-    /// `MaxSearchCapacityInOcu` (optional).
-    /// Range: 1..=.
-    pub max_search_capacity_in_ocu: Option<Value<f64>>,
-    /// `MinIndexingCapacityInOcu` (optional).
-    /// Range: 1..=.
-    pub min_indexing_capacity_in_ocu: Option<Value<f64>>,
-    /// `MinSearchCapacityInOcu` (optional).
-    /// Range: 1..=.
-    pub min_search_capacity_in_ocu: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `CapacityLimits` of `AWS::OpenSearchServerless::CollectionGroup`.
+    CapacityLimits(default)
 }
 
 impl CapacityLimits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_indexing_capacity_in_ocu: None,
-            max_search_capacity_in_ocu: None,
-            min_indexing_capacity_in_ocu: None,
-            min_search_capacity_in_ocu: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxIndexingCapacityInOcu`.
-    pub fn max_indexing_capacity_in_ocu(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_indexing_capacity_in_ocu = Some(value.into());
-        self
+    /// `MaxIndexingCapacityInOcu` (optional).
+    /// Range: at least 1.
+    pub fn max_indexing_capacity_in_ocu(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxIndexingCapacityInOcu", value.into().to_template()),
+        )
     }
-    /// Sets `MaxSearchCapacityInOcu`.
-    pub fn max_search_capacity_in_ocu(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_search_capacity_in_ocu = Some(value.into());
-        self
+    /// `MaxSearchCapacityInOcu` (optional).
+    /// Range: at least 1.
+    pub fn max_search_capacity_in_ocu(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxSearchCapacityInOcu", value.into().to_template()),
+        )
     }
-    /// Sets `MinIndexingCapacityInOcu`.
-    pub fn min_indexing_capacity_in_ocu(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_indexing_capacity_in_ocu = Some(value.into());
-        self
+    /// `MinIndexingCapacityInOcu` (optional).
+    /// Range: at least 1.
+    pub fn min_indexing_capacity_in_ocu(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MinIndexingCapacityInOcu", value.into().to_template()),
+        )
     }
-    /// Sets `MinSearchCapacityInOcu`.
-    pub fn min_search_capacity_in_ocu(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_search_capacity_in_ocu = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityLimits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_indexing_capacity_in_ocu {
-            m.insert("MaxIndexingCapacityInOcu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_search_capacity_in_ocu {
-            m.insert("MaxSearchCapacityInOcu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_indexing_capacity_in_ocu {
-            m.insert("MinIndexingCapacityInOcu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_search_capacity_in_ocu {
-            m.insert("MinSearchCapacityInOcu".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinSearchCapacityInOcu` (optional).
+    /// Range: at least 1.
+    pub fn min_search_capacity_in_ocu(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MinSearchCapacityInOcu", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CapacityLimits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_indexing_capacity_in_ocu.check(
-            &path.field("MaxIndexingCapacityInOcu"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_search_capacity_in_ocu.check(
-            &path.field("MaxSearchCapacityInOcu"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_indexing_capacity_in_ocu.check(
-            &path.field("MinIndexingCapacityInOcu"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_search_capacity_in_ocu.check(
-            &path.field("MinSearchCapacityInOcu"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StandbyReplicas`.
+    StandbyReplicas {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(CapacityLimits);
-
-/// Values of `StandbyReplicas`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StandbyReplicas {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StandbyReplicas {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StandbyReplicas {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StandbyReplicas {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StandbyReplicas {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StandbyReplicas> {
-    fn from(s: &str) -> Self {
-        Value::literal(StandbyReplicas::from(s))
-    }
-}
-
-crate::impl_literal!(StandbyReplicas);
-
-/// Property type `Tag` of `AWS::OpenSearchServerless::CollectionGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone)]
-pub struct Index {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Index {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Index {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Index {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchServerless::Index`.
+    Index("AWS::OpenSearchServerless::Index", IndexProps)
 }
 
 impl Index {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::Index";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IndexProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,21 +28,36 @@ impl Index {
     pub fn attr_uuid(&self) -> Value<String> {
         self.resource.get_att("Uuid")
     }
+
+    /// Replaces `CollectionEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_collection_endpoint(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CollectionEndpoint", value.into())
+    }
+
+    /// Replaces `IndexName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_index_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IndexName", value.into())
+    }
+
+    /// Replaces `Mappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mappings(&self, value: impl Into<Value<Mappings>>) {
+        self.resource.set_property("Mappings", value.into())
+    }
+
+    /// Replaces `Settings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_settings(&self, value: impl Into<Value<IndexSettings>>) {
+        self.resource.set_property("Settings", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone)]
-pub struct IndexProps {
-    /// `CollectionEndpoint` (required).
-    /// Create-only: changing it replaces the resource.
-    pub collection_endpoint: Value<String>,
-    /// `IndexName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub index_name: Value<String>,
-    /// `Mappings` (optional).
-    pub mappings: Option<Value<Mappings>>,
-    /// `Settings` (optional).
-    pub settings: Option<Value<IndexSettings>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchServerless::Index`.
+    IndexProps
 }
 
 impl IndexProps {
@@ -99,661 +66,212 @@ impl IndexProps {
         collection_endpoint: impl Into<Value<String>>,
         index_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            collection_endpoint: collection_endpoint.into(),
-            index_name: index_name.into(),
-            mappings: None,
-            settings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CollectionEndpoint",
+                    collection_endpoint.into().to_template(),
+                )
+                .with(1, "IndexName", index_name.into().to_template()),
+        )
     }
-    /// Sets `Mappings`.
-    pub fn mappings(mut self, value: impl Into<Value<Mappings>>) -> Self {
-        self.mappings = Some(value.into());
-        self
+    /// `Mappings` (optional).
+    pub fn mappings(self, value: impl Into<Value<Mappings>>) -> Self {
+        Self(self.0.with(2, "Mappings", value.into().to_template()))
     }
-    /// Sets `Settings`.
-    pub fn settings(mut self, value: impl Into<Value<IndexSettings>>) -> Self {
-        self.settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IndexProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CollectionEndpoint".to_owned(),
-            self.collection_endpoint.to_template(),
-        );
-        m.insert("IndexName".to_owned(), self.index_name.to_template());
-        if let Some(v) = &self.mappings {
-            m.insert("Mappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.settings {
-            m.insert("Settings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Settings` (optional).
+    pub fn settings(self, value: impl Into<Value<IndexSettings>>) -> Self {
+        Self(self.0.with(3, "Settings", value.into().to_template()))
     }
 }
 
-impl Check for IndexProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mappings
-            .check(&path.field("Mappings"), &Rules::NONE, out);
-        self.settings
-            .check(&path.field("Settings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IndexProps);
-
-/// Property type `Mappings` of `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct Mappings {
-    /// `Properties` (optional).
-    pub properties: Option<Value<Map<PropertyMapping>>>,
+crate::l1_struct! {
+    /// Property type `Mappings` of `AWS::OpenSearchServerless::Index`.
+    Mappings(default)
 }
 
 impl Mappings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { properties: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<PropertyMapping>>>) -> Self {
-        self.properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Mappings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Mappings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.properties
-            .check(&path.field("Properties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Mappings);
-
-/// Property type `PropertyMapping` of `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone)]
-pub struct PropertyMapping {
-    /// `Dimension` (optional).
-    pub dimension: Option<Value<i64>>,
-    /// `Index` (optional).
-    pub index: Option<Value<bool>>,
-    /// `Method` (optional).
-    pub method: Option<Value<Method>>,
     /// `Properties` (optional).
-    pub properties: Option<Value<Map<PropertyMapping>>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+    pub fn properties(self, value: impl Into<Value<Map<PropertyMapping>>>) -> Self {
+        Self(self.0.with(0, "Properties", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PropertyMapping` of `AWS::OpenSearchServerless::Index`.
+    PropertyMapping
 }
 
 impl PropertyMapping {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            dimension: None,
-            index: None,
-            method: None,
-            properties: None,
-            type_: type_.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(4, "Type", type_.into().to_template()))
     }
-    /// Sets `Dimension`.
-    pub fn dimension(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dimension = Some(value.into());
-        self
+    /// `Dimension` (optional).
+    pub fn dimension(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Dimension", value.into().to_template()))
     }
-    /// Sets `Index`.
-    pub fn index(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.index = Some(value.into());
-        self
+    /// `Index` (optional).
+    pub fn index(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Index", value.into().to_template()))
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<Method>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<Method>>) -> Self {
+        Self(self.0.with(2, "Method", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Map<PropertyMapping>>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Map<PropertyMapping>>>) -> Self {
+        Self(self.0.with(3, "Properties", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PropertyMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimension {
-            m.insert("Dimension".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index {
-            m.insert("Index".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PropertyMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.method.check(&path.field("Method"), &Rules::NONE, out);
-        self.properties
-            .check(&path.field("Properties"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PropertyMapping);
-
-/// Property type `Method` of `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone)]
-pub struct Method {
-    /// `Engine` (optional).
-    pub engine: Option<Value<Engine>>,
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Parameters>>,
-    /// `SpaceType` (optional).
-    pub space_type: Option<Value<SpaceType>>,
+crate::l1_struct! {
+    /// Property type `Method` of `AWS::OpenSearchServerless::Index`.
+    Method
 }
 
 impl Method {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<Name>>) -> Self {
-        Self {
-            engine: None,
-            name: name.into(),
-            parameters: None,
-            space_type: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<Engine>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<Engine>>) -> Self {
+        Self(self.0.with(0, "Engine", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Parameters>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Parameters>>) -> Self {
+        Self(self.0.with(2, "Parameters", value.into().to_template()))
     }
-    /// Sets `SpaceType`.
-    pub fn space_type(mut self, value: impl Into<Value<SpaceType>>) -> Self {
-        self.space_type = Some(value.into());
-        self
+    /// `SpaceType` (optional).
+    pub fn space_type(self, value: impl Into<Value<SpaceType>>) -> Self {
+        Self(self.0.with(3, "SpaceType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Method {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_type {
-            m.insert("SpaceType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Engine`.
+    Engine {
+        /// `nmslib`
+        Nmslib = "nmslib",
+        /// `faiss`
+        Faiss = "faiss",
+        /// `lucene`
+        Lucene = "lucene",
     }
 }
 
-impl Check for Method {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.engine.check(&path.field("Engine"), &Rules::NONE, out);
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.space_type
-            .check(&path.field("SpaceType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `hnsw`
+        Hnsw = "hnsw",
+        /// `ivf`
+        Ivf = "ivf",
     }
 }
 
-crate::impl_literal!(Method);
-
-/// Values of `Engine`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Engine {
-    /// `nmslib`
-    Nmslib,
-    /// `faiss`
-    Faiss,
-    /// `lucene`
-    Lucene,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Engine {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["nmslib", "faiss", "lucene"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nmslib => "nmslib",
-            Self::Faiss => "faiss",
-            Self::Lucene => "lucene",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Engine {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Engine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Engine {
-    fn from(s: &str) -> Self {
-        match s {
-            "nmslib" => Self::Nmslib,
-            "faiss" => Self::Faiss,
-            "lucene" => Self::Lucene,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Engine> {
-    fn from(s: &str) -> Self {
-        Value::literal(Engine::from(s))
-    }
-}
-
-crate::impl_literal!(Engine);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `hnsw`
-    Hnsw,
-    /// `ivf`
-    Ivf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["hnsw", "ivf"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hnsw => "hnsw",
-            Self::Ivf => "ivf",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "hnsw" => Self::Hnsw,
-            "ivf" => Self::Ivf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Property type `Parameters` of `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct Parameters {
-    /// `EfConstruction` (optional).
-    /// Range: 1..=.
-    pub ef_construction: Option<Value<i64>>,
-    /// `M` (optional).
-    /// Range: 2..=100.
-    pub m: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Parameters` of `AWS::OpenSearchServerless::Index`.
+    Parameters(default)
 }
 
 impl Parameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ef_construction: None,
-            m: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EfConstruction`.
-    pub fn ef_construction(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ef_construction = Some(value.into());
-        self
+    /// `EfConstruction` (optional).
+    /// Range: at least 1.
+    pub fn ef_construction(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "EfConstruction", value.into().to_template()))
     }
-    /// Sets `M`.
-    pub fn m(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.m = Some(value.into());
-        self
+    /// `M` (optional).
+    /// Range: 2 to 100.
+    pub fn m(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "M", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Parameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ef_construction {
-            m.insert("EfConstruction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.m {
-            m.insert("M".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SpaceType`.
+    SpaceType {
+        /// `l2`
+        L2 = "l2",
+        /// `l1`
+        L1 = "l1",
+        /// `linf`
+        Linf = "linf",
+        /// `cosinesimil`
+        Cosinesimil = "cosinesimil",
+        /// `innerproduct`
+        Innerproduct = "innerproduct",
+        /// `hamming`
+        Hamming = "hamming",
     }
 }
 
-impl Check for Parameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ef_construction.check(
-            &path.field("EfConstruction"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.m.check(
-            &path.field("M"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `text`
+        Text = "text",
+        /// `knn_vector`
+        KnnVector = "knn_vector",
     }
 }
 
-crate::impl_literal!(Parameters);
-
-/// Values of `SpaceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpaceType {
-    /// `l2`
-    L2,
-    /// `l1`
-    L1,
-    /// `linf`
-    Linf,
-    /// `cosinesimil`
-    Cosinesimil,
-    /// `innerproduct`
-    Innerproduct,
-    /// `hamming`
-    Hamming,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SpaceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["l2", "l1", "linf", "cosinesimil", "innerproduct", "hamming"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::L2 => "l2",
-            Self::L1 => "l1",
-            Self::Linf => "linf",
-            Self::Cosinesimil => "cosinesimil",
-            Self::Innerproduct => "innerproduct",
-            Self::Hamming => "hamming",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SpaceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SpaceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SpaceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "l2" => Self::L2,
-            "l1" => Self::L1,
-            "linf" => Self::Linf,
-            "cosinesimil" => Self::Cosinesimil,
-            "innerproduct" => Self::Innerproduct,
-            "hamming" => Self::Hamming,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SpaceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SpaceType::from(s))
-    }
-}
-
-crate::impl_literal!(SpaceType);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `text`
-    Text,
-    /// `knn_vector`
-    KnnVector,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["text", "knn_vector"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::KnnVector => "knn_vector",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "text" => Self::Text,
-            "knn_vector" => Self::KnnVector,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `IndexSettings` of `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct IndexSettings {
-    /// `Index` (optional).
-    pub index: Option<Value<IndexSettingsIndex>>,
+crate::l1_struct! {
+    /// Property type `IndexSettings` of `AWS::OpenSearchServerless::Index`.
+    IndexSettings(default)
 }
 
 impl IndexSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { index: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Index`.
-    pub fn index(mut self, value: impl Into<Value<IndexSettingsIndex>>) -> Self {
-        self.index = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IndexSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.index {
-            m.insert("Index".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Index` (optional).
+    pub fn index(self, value: impl Into<Value<IndexSettingsIndex>>) -> Self {
+        Self(self.0.with(0, "Index", value.into().to_template()))
     }
 }
 
-impl Check for IndexSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.index.check(&path.field("Index"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IndexSettings);
-
-/// Property type `IndexSettingsIndex` of `AWS::OpenSearchServerless::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct IndexSettingsIndex {
-    /// `Knn` (optional).
-    pub knn: Option<Value<bool>>,
-    /// `KnnAlgoParamEfSearch` (optional).
-    pub knn_algo_param_ef_search: Option<Value<i64>>,
-    /// `RefreshInterval` (optional).
-    pub refresh_interval: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IndexSettingsIndex` of `AWS::OpenSearchServerless::Index`.
+    IndexSettingsIndex(default)
 }
 
 impl IndexSettingsIndex {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            knn: None,
-            knn_algo_param_ef_search: None,
-            refresh_interval: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Knn`.
-    pub fn knn(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.knn = Some(value.into());
-        self
+    /// `Knn` (optional).
+    pub fn knn(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Knn", value.into().to_template()))
     }
-    /// Sets `KnnAlgoParamEfSearch`.
-    pub fn knn_algo_param_ef_search(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.knn_algo_param_ef_search = Some(value.into());
-        self
+    /// `KnnAlgoParamEfSearch` (optional).
+    pub fn knn_algo_param_ef_search(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KnnAlgoParamEfSearch", value.into().to_template()),
+        )
     }
-    /// Sets `RefreshInterval`.
-    pub fn refresh_interval(mut self, value: impl Into<Value<String>>) -> Self {
-        self.refresh_interval = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IndexSettingsIndex {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.knn {
-            m.insert("Knn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.knn_algo_param_ef_search {
-            m.insert("KnnAlgoParamEfSearch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_interval {
-            m.insert("RefreshInterval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RefreshInterval` (optional).
+    pub fn refresh_interval(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RefreshInterval", value.into().to_template()),
+        )
     }
 }
-
-impl Check for IndexSettingsIndex {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IndexSettingsIndex);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpenSearchServerless::SecurityConfig`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchServerless::SecurityConfig`.
+    SecurityConfig("AWS::OpenSearchServerless::SecurityConfig", SecurityConfigProps)
 }
 
 impl SecurityConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::SecurityConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityConfigId> {
         self.resource.ref_value()
@@ -100,484 +52,211 @@ impl SecurityConfig {
         self.resource
             .get_att("IamIdentityCenterOptions.ApplicationDescription")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IamFederationOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_federation_options(&self, value: impl Into<Value<IamFederationConfigOptions>>) {
+        self.resource
+            .set_property("IamFederationOptions", value.into())
+    }
+
+    /// Replaces `IamIdentityCenterOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_identity_center_options(
+        &self,
+        value: impl Into<Value<IamIdentityCenterConfigOptions>>,
+    ) {
+        self.resource
+            .set_property("IamIdentityCenterOptions", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SamlOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_saml_options(&self, value: impl Into<Value<SamlConfigOptions>>) {
+        self.resource.set_property("SamlOptions", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<SecurityConfigType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchServerless::SecurityConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityConfigProps {
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `IamFederationOptions` (optional).
-    pub iam_federation_options: Option<Value<IamFederationConfigOptions>>,
-    /// `IamIdentityCenterOptions` (optional).
-    pub iam_identity_center_options: Option<Value<IamIdentityCenterConfigOptions>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 3..=32 characters.
-    /// Pattern: `^[a-z][a-z0-9-]{2,31}$`.
-    pub name: Option<Value<String>>,
-    /// `SamlOptions` (optional).
-    pub saml_options: Option<Value<SamlConfigOptions>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<SecurityConfigType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchServerless::SecurityConfig`.
+    SecurityConfigProps(default)
 }
 
 impl SecurityConfigProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            iam_federation_options: None,
-            iam_identity_center_options: None,
-            name: None,
-            saml_options: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IamFederationOptions`.
+    /// `IamFederationOptions` (optional).
     pub fn iam_federation_options(
-        mut self,
+        self,
         value: impl Into<Value<IamFederationConfigOptions>>,
     ) -> Self {
-        self.iam_federation_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "IamFederationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `IamIdentityCenterOptions`.
+    /// `IamIdentityCenterOptions` (optional).
     pub fn iam_identity_center_options(
-        mut self,
+        self,
         value: impl Into<Value<IamIdentityCenterConfigOptions>>,
     ) -> Self {
-        self.iam_identity_center_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "IamIdentityCenterOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 3 to 32 characters.
+    /// Pattern: `^[a-z][a-z0-9-]{2,31}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `SamlOptions`.
-    pub fn saml_options(mut self, value: impl Into<Value<SamlConfigOptions>>) -> Self {
-        self.saml_options = Some(value.into());
-        self
+    /// `SamlOptions` (optional).
+    pub fn saml_options(self, value: impl Into<Value<SamlConfigOptions>>) -> Self {
+        Self(self.0.with(4, "SamlOptions", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<SecurityConfigType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_federation_options {
-            m.insert("IamFederationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_identity_center_options {
-            m.insert("IamIdentityCenterOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saml_options {
-            m.insert("SamlOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<SecurityConfigType>>) -> Self {
+        Self(self.0.with(5, "Type", value.into().to_template()))
     }
 }
 
-impl Check for SecurityConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_federation_options
-            .check(&path.field("IamFederationOptions"), &Rules::NONE, out);
-        self.iam_identity_center_options.check(
-            &path.field("IamIdentityCenterOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(32),
-                pattern: Some("^[a-z][a-z0-9-]{2,31}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.saml_options
-            .check(&path.field("SamlOptions"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SecurityConfigProps);
-
-/// Property type `IamFederationConfigOptions` of `AWS::OpenSearchServerless::SecurityConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct IamFederationConfigOptions {
-    /// `GroupAttribute` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_.:/=+\-@]*$`.
-    pub group_attribute: Option<Value<String>>,
-    /// `UserAttribute` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z][A-Za-z0-9_.:/=+\-@]*$`.
-    pub user_attribute: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamFederationConfigOptions` of `AWS::OpenSearchServerless::SecurityConfig`.
+    IamFederationConfigOptions(default)
 }
 
 impl IamFederationConfigOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            group_attribute: None,
-            user_attribute: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GroupAttribute`.
-    pub fn group_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_attribute = Some(value.into());
-        self
-    }
-    /// Sets `UserAttribute`.
-    pub fn user_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_attribute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamFederationConfigOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_attribute {
-            m.insert("GroupAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_attribute {
-            m.insert("UserAttribute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamFederationConfigOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_attribute.check(
-            &path.field("GroupAttribute"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_attribute.check(
-            &path.field("UserAttribute"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z][A-Za-z0-9_.:/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IamFederationConfigOptions);
-
-/// Property type `IamIdentityCenterConfigOptions` of `AWS::OpenSearchServerless::SecurityConfig`.
-#[derive(Debug, Clone)]
-pub struct IamIdentityCenterConfigOptions {
-    /// `ApplicationArn` (optional).
-    pub application_arn: Option<Value<String>>,
-    /// `ApplicationDescription` (optional).
-    pub application_description: Option<Value<String>>,
-    /// `ApplicationName` (optional).
-    pub application_name: Option<Value<String>>,
     /// `GroupAttribute` (optional).
-    pub group_attribute: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Length: 10..=1224 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub instance_arn: Value<String>,
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[A-Za-z][A-Za-z0-9_.:/=+\-@]*$`.
+    pub fn group_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GroupAttribute", value.into().to_template()))
+    }
     /// `UserAttribute` (optional).
-    pub user_attribute: Option<Value<String>>,
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[A-Za-z][A-Za-z0-9_.:/=+\-@]*$`.
+    pub fn user_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "UserAttribute", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IamIdentityCenterConfigOptions` of `AWS::OpenSearchServerless::SecurityConfig`.
+    IamIdentityCenterConfigOptions
 }
 
 impl IamIdentityCenterConfigOptions {
     /// The required properties: `InstanceArn`.
     pub fn new(instance_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            application_arn: None,
-            application_description: None,
-            application_name: None,
-            group_attribute: None,
-            instance_arn: instance_arn.into(),
-            user_attribute: None,
-        }
+        Self(crate::Properties::new().with(4, "InstanceArn", instance_arn.into().to_template()))
     }
-    /// Sets `ApplicationArn`.
-    pub fn application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_arn = Some(value.into());
-        self
+    /// `ApplicationArn` (optional).
+    pub fn application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApplicationArn", value.into().to_template()))
     }
-    /// Sets `ApplicationDescription`.
-    pub fn application_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_description = Some(value.into());
-        self
+    /// `ApplicationDescription` (optional).
+    pub fn application_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApplicationDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ApplicationName`.
-    pub fn application_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_name = Some(value.into());
-        self
+    /// `ApplicationName` (optional).
+    pub fn application_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ApplicationName", value.into().to_template()),
+        )
     }
-    /// Sets `GroupAttribute`.
-    pub fn group_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_attribute = Some(value.into());
-        self
-    }
-    /// Sets `UserAttribute`.
-    pub fn user_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_attribute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamIdentityCenterConfigOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_arn {
-            m.insert("ApplicationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_description {
-            m.insert("ApplicationDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_name {
-            m.insert("ApplicationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_attribute {
-            m.insert("GroupAttribute".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.user_attribute {
-            m.insert("UserAttribute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamIdentityCenterConfigOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_arn.check(&path.field("InstanceArn"), &Rules { min_length: Some(10), max_length: Some(1224), pattern: Some("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(IamIdentityCenterConfigOptions);
-
-/// Property type `SamlConfigOptions` of `AWS::OpenSearchServerless::SecurityConfig`.
-#[derive(Debug, Clone)]
-pub struct SamlConfigOptions {
     /// `GroupAttribute` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub group_attribute: Option<Value<String>>,
-    /// `Metadata` (required).
-    /// Length: 1..=51200 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+`.
-    pub metadata: Value<String>,
-    /// `OpenSearchServerlessEntityId` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^aws:opensearch:[0-9]{12}:*`.
-    pub open_search_serverless_entity_id: Option<Value<String>>,
-    /// `SessionTimeout` (optional).
-    pub session_timeout: Option<Value<i64>>,
+    pub fn group_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "GroupAttribute", value.into().to_template()))
+    }
     /// `UserAttribute` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub user_attribute: Option<Value<String>>,
+    pub fn user_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "UserAttribute", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SamlConfigOptions` of `AWS::OpenSearchServerless::SecurityConfig`.
+    SamlConfigOptions
 }
 
 impl SamlConfigOptions {
     /// The required properties: `Metadata`.
     pub fn new(metadata: impl Into<Value<String>>) -> Self {
-        Self {
-            group_attribute: None,
-            metadata: metadata.into(),
-            open_search_serverless_entity_id: None,
-            session_timeout: None,
-            user_attribute: None,
-        }
+        Self(crate::Properties::new().with(1, "Metadata", metadata.into().to_template()))
     }
-    /// Sets `GroupAttribute`.
-    pub fn group_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_attribute = Some(value.into());
-        self
+    /// `GroupAttribute` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}+=,.@-]+`.
+    pub fn group_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "GroupAttribute", value.into().to_template()))
     }
-    /// Sets `OpenSearchServerlessEntityId`.
-    pub fn open_search_serverless_entity_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.open_search_serverless_entity_id = Some(value.into());
-        self
+    /// `OpenSearchServerlessEntityId` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^aws:opensearch:[0-9]{12}:*`.
+    pub fn open_search_serverless_entity_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "OpenSearchServerlessEntityId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SessionTimeout`.
-    pub fn session_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.session_timeout = Some(value.into());
-        self
+    /// `SessionTimeout` (optional).
+    pub fn session_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "SessionTimeout", value.into().to_template()))
     }
-    /// Sets `UserAttribute`.
-    pub fn user_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_attribute = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SamlConfigOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.group_attribute {
-            m.insert("GroupAttribute".to_owned(), v.to_template());
-        }
-        m.insert("Metadata".to_owned(), self.metadata.to_template());
-        if let Some(v) = &self.open_search_serverless_entity_id {
-            m.insert("OpenSearchServerlessEntityId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_timeout {
-            m.insert("SessionTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_attribute {
-            m.insert("UserAttribute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserAttribute` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}+=,.@-]+`.
+    pub fn user_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UserAttribute", value.into().to_template()))
     }
 }
 
-impl Check for SamlConfigOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_attribute.check(
-            &path.field("GroupAttribute"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata.check(
-            &path.field("Metadata"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(51200),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.open_search_serverless_entity_id.check(
-            &path.field("OpenSearchServerlessEntityId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^aws:opensearch:[0-9]{12}:*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_attribute.check(
-            &path.field("UserAttribute"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SecurityConfigType`.
+    SecurityConfigType {
+        /// `saml`
+        Saml = "saml",
+        /// `iamidentitycenter`
+        Iamidentitycenter = "iamidentitycenter",
+        /// `iamfederation`
+        Iamfederation = "iamfederation",
     }
 }
-
-crate::impl_literal!(SamlConfigOptions);
-
-/// Values of `SecurityConfigType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SecurityConfigType {
-    /// `saml`
-    Saml,
-    /// `iamidentitycenter`
-    Iamidentitycenter,
-    /// `iamfederation`
-    Iamfederation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SecurityConfigType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["saml", "iamidentitycenter", "iamfederation"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "saml",
-            Self::Iamidentitycenter => "iamidentitycenter",
-            Self::Iamfederation => "iamfederation",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SecurityConfigType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SecurityConfigType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SecurityConfigType {
-    fn from(s: &str) -> Self {
-        match s {
-            "saml" => Self::Saml,
-            "iamidentitycenter" => Self::Iamidentitycenter,
-            "iamfederation" => Self::Iamfederation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SecurityConfigType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SecurityConfigType::from(s))
-    }
-}
-
-crate::impl_literal!(SecurityConfigType);

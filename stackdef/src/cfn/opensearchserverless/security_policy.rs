@@ -11,86 +11,47 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpenSearchServerless::SecurityPolicy`.
-#[derive(Debug, Clone)]
-pub struct SecurityPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecurityPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecurityPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecurityPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchServerless::SecurityPolicy`.
+    SecurityPolicy("AWS::OpenSearchServerless::SecurityPolicy", SecurityPolicyProps)
 }
 
 impl SecurityPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::SecurityPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecurityPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<SecurityPolicyType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchServerless::SecurityPolicy`.
-#[derive(Debug, Clone)]
-pub struct SecurityPolicyProps {
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=32 characters.
-    /// Pattern: `^[a-z][a-z0-9-]{2,31}$`.
-    pub name: Value<String>,
-    /// `Policy` (required).
-    /// Length: 1..=20480 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]+`.
-    pub policy: Value<String>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<SecurityPolicyType>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchServerless::SecurityPolicy`.
+    SecurityPolicyProps
 }
 
 impl SecurityPolicyProps {
@@ -100,123 +61,26 @@ impl SecurityPolicyProps {
         policy: impl Into<Value<String>>,
         type_: impl Into<Value<SecurityPolicyType>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            policy: policy.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Policy", policy.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
 
-impl Check for SecurityPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(32),
-                pattern: Some("^[a-z][a-z0-9-]{2,31}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy.check(
-            &path.field("Policy"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20480),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SecurityPolicyType`.
+    SecurityPolicyType {
+        /// `encryption`
+        Encryption = "encryption",
+        /// `network`
+        Network = "network",
     }
 }
-
-crate::impl_literal!(SecurityPolicyProps);
-
-/// Values of `SecurityPolicyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SecurityPolicyType {
-    /// `encryption`
-    Encryption,
-    /// `network`
-    Network,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SecurityPolicyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["encryption", "network"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Encryption => "encryption",
-            Self::Network => "network",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SecurityPolicyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SecurityPolicyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SecurityPolicyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "encryption" => Self::Encryption,
-            "network" => Self::Network,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SecurityPolicyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SecurityPolicyType::from(s))
-    }
-}
-
-crate::impl_literal!(SecurityPolicyType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpenSearchServerless::VpcEndpoint`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchServerless::VpcEndpoint`.
+    VpcEndpoint("AWS::OpenSearchServerless::VpcEndpoint", VpcEndpointProps)
 }
 
 impl VpcEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchServerless::VpcEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OpenSearchServerlessVpcEndpointId> {
         self.resource.ref_value()
@@ -82,31 +34,35 @@ impl VpcEndpoint {
     pub fn attr_id(&self) -> Value<ids::OpenSearchServerlessVpcEndpointId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchServerless::VpcEndpoint`.
-#[derive(Debug, Clone)]
-pub struct VpcEndpointProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=32 characters.
-    /// Pattern: `^[a-z][a-z0-9-]{2,31}$`.
-    pub name: Value<String>,
-    /// `SecurityGroupIds` (optional).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[\w+\-]+$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=6.
-    /// Each item: Length: 1..=32 characters.
-    /// Each item: Pattern: `^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`.
-    pub subnet_ids: Value<List<String>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^vpc-[0-9a-z]*$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchServerless::VpcEndpoint`.
+    VpcEndpointProps
 }
 
 impl VpcEndpointProps {
@@ -116,97 +72,21 @@ impl VpcEndpointProps {
         subnet_ids: impl Into<Value<List<String>>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            security_group_ids: None,
-            subnet_ids: subnet_ids.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(2, "SubnetIds", subnet_ids.into().to_template())
+                .with(3, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `SecurityGroupIds` (optional).
+    /// Items: 1 to 5.
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^[\w\x{80}-\x{10FFFF}+\-]+$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
 }
-
-impl Check for VpcEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(32),
-                pattern: Some("^[a-z][a-z0-9-]{2,31}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[\\w+\\-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            pattern: Some("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^vpc-[0-9a-z]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcEndpointProps);

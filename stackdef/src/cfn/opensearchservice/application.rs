@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpenSearchService::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchService::Application`.
+    Application("AWS::OpenSearchService::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchService::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::OpenSearchServiceApplicationName> {
         self.resource.ref_value()
@@ -87,410 +39,182 @@ impl Application {
     pub fn attr_arn(&self) -> Value<ids::OpenSearchServiceApplicationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AppConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_configs(&self, value: impl Into<Value<List<AppConfig>>>) {
+        self.resource.set_property("AppConfigs", value.into())
+    }
+
+    /// Replaces `DataSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_sources(&self, value: impl Into<Value<List<DataSource>>>) {
+        self.resource.set_property("DataSources", value.into())
+    }
+
+    /// Replaces `Endpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Endpoint", value.into())
+    }
+
+    /// Replaces `IamIdentityCenterOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_identity_center_options(
+        &self,
+        value: impl Into<Value<IamIdentityCenterOptions>>,
+    ) {
+        self.resource
+            .set_property("IamIdentityCenterOptions", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchService::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `AppConfigs` (optional).
-    pub app_configs: Option<Value<List<AppConfig>>>,
-    /// `DataSources` (optional).
-    pub data_sources: Option<Value<List<DataSource>>>,
-    /// `Endpoint` (optional).
-    pub endpoint: Option<Value<String>>,
-    /// `IamIdentityCenterOptions` (optional).
-    pub iam_identity_center_options: Option<Value<IamIdentityCenterOptions>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\d{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=40 characters.
-    /// Pattern: `[a-z][a-z0-9\-]+`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchService::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            app_configs: None,
-            data_sources: None,
-            endpoint: None,
-            iam_identity_center_options: None,
-            kms_key_arn: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(5, "Name", name.into().to_template()))
     }
-    /// Sets `AppConfigs`.
-    pub fn app_configs(mut self, value: impl Into<Value<List<AppConfig>>>) -> Self {
-        self.app_configs = Some(value.into());
-        self
+    /// `AppConfigs` (optional).
+    pub fn app_configs(self, value: impl Into<Value<List<AppConfig>>>) -> Self {
+        Self(self.0.with(0, "AppConfigs", value.into().to_template()))
     }
-    /// Sets `DataSources`.
-    pub fn data_sources(mut self, value: impl Into<Value<List<DataSource>>>) -> Self {
-        self.data_sources = Some(value.into());
-        self
+    /// `DataSources` (optional).
+    pub fn data_sources(self, value: impl Into<Value<List<DataSource>>>) -> Self {
+        Self(self.0.with(1, "DataSources", value.into().to_template()))
     }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint = Some(value.into());
-        self
+    /// `Endpoint` (optional).
+    pub fn endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Endpoint", value.into().to_template()))
     }
-    /// Sets `IamIdentityCenterOptions`.
+    /// `IamIdentityCenterOptions` (optional).
     pub fn iam_identity_center_options(
-        mut self,
+        self,
         value: impl Into<Value<IamIdentityCenterOptions>>,
     ) -> Self {
-        self.iam_identity_center_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "IamIdentityCenterOptions", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(4, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_configs {
-            m.insert("AppConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_sources {
-            m.insert("DataSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint {
-            m.insert("Endpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_identity_center_options {
-            m.insert("IamIdentityCenterOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_configs
-            .check(&path.field("AppConfigs"), &Rules::NONE, out);
-        self.data_sources
-            .check(&path.field("DataSources"), &Rules::NONE, out);
-        self.iam_identity_center_options.check(
-            &path.field("IamIdentityCenterOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:aws(-[a-z]+)*:kms:[a-z0-9-]+:\\d{12}:key/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(40),
-                pattern: Some("[a-z][a-z0-9\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `AppConfig` of `AWS::OpenSearchService::Application`.
-#[derive(Debug, Clone)]
-pub struct AppConfig {
-    /// `Key` (required).
-    pub key: Value<AppConfigType>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppConfig` of `AWS::OpenSearchService::Application`.
+    AppConfig
 }
 
 impl AppConfig {
     /// The required properties: `Key`, `Value`.
     pub fn new(key: impl Into<Value<AppConfigType>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AppConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AppConfigType`.
+    AppConfigType {
+        /// `opensearchDashboards.dashboardAdmin.users`
+        OpensearchDashboardsDashboardAdminUsers = "opensearchDashboards.dashboardAdmin.users",
+        /// `opensearchDashboards.dashboardAdmin.groups`
+        OpensearchDashboardsDashboardAdminGroups = "opensearchDashboards.dashboardAdmin.groups",
     }
 }
 
-impl Check for AppConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AppConfig);
-
-/// Values of `AppConfigType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppConfigType {
-    /// `opensearchDashboards.dashboardAdmin.users`
-    OpensearchDashboardsDashboardAdminUsers,
-    /// `opensearchDashboards.dashboardAdmin.groups`
-    OpensearchDashboardsDashboardAdminGroups,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppConfigType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "opensearchDashboards.dashboardAdmin.users",
-        "opensearchDashboards.dashboardAdmin.groups",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OpensearchDashboardsDashboardAdminUsers => {
-                "opensearchDashboards.dashboardAdmin.users"
-            }
-            Self::OpensearchDashboardsDashboardAdminGroups => {
-                "opensearchDashboards.dashboardAdmin.groups"
-            }
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppConfigType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppConfigType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppConfigType {
-    fn from(s: &str) -> Self {
-        match s {
-            "opensearchDashboards.dashboardAdmin.users" => {
-                Self::OpensearchDashboardsDashboardAdminUsers
-            }
-            "opensearchDashboards.dashboardAdmin.groups" => {
-                Self::OpensearchDashboardsDashboardAdminGroups
-            }
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppConfigType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppConfigType::from(s))
-    }
-}
-
-crate::impl_literal!(AppConfigType);
-
-/// Property type `DataSource` of `AWS::OpenSearchService::Application`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    /// `DataSourceArn` (required).
-    pub data_source_arn: Value<String>,
-    /// `DataSourceDescription` (optional).
-    pub data_source_description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataSource` of `AWS::OpenSearchService::Application`.
+    DataSource
 }
 
 impl DataSource {
     /// The required properties: `DataSourceArn`.
     pub fn new(data_source_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            data_source_arn: data_source_arn.into(),
-            data_source_description: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DataSourceArn",
+            data_source_arn.into().to_template(),
+        ))
     }
-    /// Sets `DataSourceDescription`.
-    pub fn data_source_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_source_description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceArn".to_owned(),
-            self.data_source_arn.to_template(),
-        );
-        if let Some(v) = &self.data_source_description {
-            m.insert("DataSourceDescription".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataSourceDescription` (optional).
+    pub fn data_source_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataSourceDescription", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataSource);
-
-/// Property type `IamIdentityCenterOptions` of `AWS::OpenSearchService::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct IamIdentityCenterOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IamIdentityCenterInstanceArn` (optional).
-    pub iam_identity_center_instance_arn: Option<Value<String>>,
-    /// `IamRoleForIdentityCenterApplicationArn` (optional).
-    pub iam_role_for_identity_center_application_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamIdentityCenterOptions` of `AWS::OpenSearchService::Application`.
+    IamIdentityCenterOptions(default)
 }
 
 impl IamIdentityCenterOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            iam_identity_center_instance_arn: None,
-            iam_role_for_identity_center_application_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `IamIdentityCenterInstanceArn`.
-    pub fn iam_identity_center_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iam_identity_center_instance_arn = Some(value.into());
-        self
+    /// `IamIdentityCenterInstanceArn` (optional).
+    pub fn iam_identity_center_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "IamIdentityCenterInstanceArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IamRoleForIdentityCenterApplicationArn`.
+    /// `IamRoleForIdentityCenterApplicationArn` (optional).
     pub fn iam_role_for_identity_center_application_arn(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.iam_role_for_identity_center_application_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "IamRoleForIdentityCenterApplicationArn",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IamIdentityCenterOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_identity_center_instance_arn {
-            m.insert("IamIdentityCenterInstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role_for_identity_center_application_arn {
-            m.insert(
-                "IamRoleForIdentityCenterApplicationArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamIdentityCenterOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IamIdentityCenterOptions);
-
-/// Property type `Tag` of `AWS::OpenSearchService::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

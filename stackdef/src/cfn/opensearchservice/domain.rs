@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpenSearchService::Domain`.
+    Domain("AWS::OpenSearchService::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpenSearchService::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainName` (typed).
     pub fn ref_value(&self) -> Value<ids::OpenSearchServiceDomainName> {
         self.resource.ref_value()
@@ -104,7 +56,7 @@ impl Domain {
     }
 
     /// `Fn::GetAtt` `DomainEndpoints`.
-    pub fn attr_domain_endpoints(&self) -> Value<serde_json::Value> {
+    pub fn attr_domain_endpoints(&self) -> Value<Json> {
         self.resource.get_att("DomainEndpoints")
     }
 
@@ -125,896 +77,554 @@ impl Domain {
         self.resource
             .get_att("IdentityCenterOptions.IdentityStoreId")
     }
+
+    /// Replaces `AIMLOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aiml_options(&self, value: impl Into<Value<AimlOptions>>) {
+        self.resource.set_property("AIMLOptions", value.into())
+    }
+
+    /// Replaces `AccessPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_policies(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("AccessPolicies", value.into())
+    }
+
+    /// Replaces `AdvancedOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_advanced_options(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("AdvancedOptions", value.into())
+    }
+
+    /// Replaces `AdvancedSecurityOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_advanced_security_options(
+        &self,
+        value: impl Into<Value<AdvancedSecurityOptionsInput>>,
+    ) {
+        self.resource
+            .set_property("AdvancedSecurityOptions", value.into())
+    }
+
+    /// Replaces `ClusterConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_config(&self, value: impl Into<Value<ClusterConfig>>) {
+        self.resource.set_property("ClusterConfig", value.into())
+    }
+
+    /// Replaces `CognitoOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cognito_options(&self, value: impl Into<Value<CognitoOptions>>) {
+        self.resource.set_property("CognitoOptions", value.into())
+    }
+
+    /// Replaces `DeploymentStrategyOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_strategy_options(
+        &self,
+        value: impl Into<Value<DeploymentStrategyOptions>>,
+    ) {
+        self.resource
+            .set_property("DeploymentStrategyOptions", value.into())
+    }
+
+    /// Replaces `DomainEndpointOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_endpoint_options(&self, value: impl Into<Value<DomainEndpointOptions>>) {
+        self.resource
+            .set_property("DomainEndpointOptions", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `EBSOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_options(&self, value: impl Into<Value<EbsOptions>>) {
+        self.resource.set_property("EBSOptions", value.into())
+    }
+
+    /// Replaces `EncryptionAtRestOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_at_rest_options(&self, value: impl Into<Value<EncryptionAtRestOptions>>) {
+        self.resource
+            .set_property("EncryptionAtRestOptions", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `IPAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IPAddressType", value.into())
+    }
+
+    /// Replaces `IdentityCenterOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_center_options(&self, value: impl Into<Value<IdentityCenterOptions>>) {
+        self.resource
+            .set_property("IdentityCenterOptions", value.into())
+    }
+
+    /// Replaces `LogPublishingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_publishing_options(&self, value: impl Into<Value<Map<LogPublishingOption>>>) {
+        self.resource
+            .set_property("LogPublishingOptions", value.into())
+    }
+
+    /// Replaces `NodeToNodeEncryptionOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_to_node_encryption_options(
+        &self,
+        value: impl Into<Value<NodeToNodeEncryptionOptions>>,
+    ) {
+        self.resource
+            .set_property("NodeToNodeEncryptionOptions", value.into())
+    }
+
+    /// Replaces `OffPeakWindowOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_off_peak_window_options(&self, value: impl Into<Value<OffPeakWindowOptions>>) {
+        self.resource
+            .set_property("OffPeakWindowOptions", value.into())
+    }
+
+    /// Replaces `SkipShardMigrationWait` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_skip_shard_migration_wait(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SkipShardMigrationWait", value.into())
+    }
+
+    /// Replaces `SnapshotOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_options(&self, value: impl Into<Value<SnapshotOptions>>) {
+        self.resource.set_property("SnapshotOptions", value.into())
+    }
+
+    /// Replaces `SoftwareUpdateOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_software_update_options(&self, value: impl Into<Value<SoftwareUpdateOptions>>) {
+        self.resource
+            .set_property("SoftwareUpdateOptions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VPCOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_options(&self, value: impl Into<Value<VpcOptions>>) {
+        self.resource.set_property("VPCOptions", value.into())
+    }
 }
 
-/// Properties of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainProps {
-    /// `AIMLOptions` (optional).
-    pub aiml_options: Option<Value<AimlOptions>>,
-    /// `AccessPolicies` (optional).
-    pub access_policies: Option<Value<serde_json::Value>>,
-    /// `AdvancedOptions` (optional).
-    pub advanced_options: Option<Value<Map<String>>>,
-    /// `AdvancedSecurityOptions` (optional).
-    pub advanced_security_options: Option<Value<AdvancedSecurityOptionsInput>>,
-    /// `ClusterConfig` (optional).
-    pub cluster_config: Option<Value<ClusterConfig>>,
-    /// `CognitoOptions` (optional).
-    pub cognito_options: Option<Value<CognitoOptions>>,
-    /// `DeploymentStrategyOptions` (optional).
-    pub deployment_strategy_options: Option<Value<DeploymentStrategyOptions>>,
-    /// `DomainEndpointOptions` (optional).
-    pub domain_endpoint_options: Option<Value<DomainEndpointOptions>>,
-    /// `DomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain_name: Option<Value<String>>,
-    /// `EBSOptions` (optional).
-    pub ebs_options: Option<Value<EbsOptions>>,
-    /// `EncryptionAtRestOptions` (optional).
-    pub encryption_at_rest_options: Option<Value<EncryptionAtRestOptions>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<String>>,
-    /// `IPAddressType` (optional).
-    pub ip_address_type: Option<Value<String>>,
-    /// `IdentityCenterOptions` (optional).
-    pub identity_center_options: Option<Value<IdentityCenterOptions>>,
-    /// `LogPublishingOptions` (optional).
-    pub log_publishing_options: Option<Value<Map<LogPublishingOption>>>,
-    /// `NodeToNodeEncryptionOptions` (optional).
-    pub node_to_node_encryption_options: Option<Value<NodeToNodeEncryptionOptions>>,
-    /// `OffPeakWindowOptions` (optional).
-    pub off_peak_window_options: Option<Value<OffPeakWindowOptions>>,
-    /// `SkipShardMigrationWait` (optional).
-    pub skip_shard_migration_wait: Option<Value<bool>>,
-    /// `SnapshotOptions` (optional).
-    pub snapshot_options: Option<Value<SnapshotOptions>>,
-    /// `SoftwareUpdateOptions` (optional).
-    pub software_update_options: Option<Value<SoftwareUpdateOptions>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VPCOptions` (optional).
-    pub vpc_options: Option<Value<VpcOptions>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpenSearchService::Domain`.
+    DomainProps(default)
 }
 
 impl DomainProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aiml_options: None,
-            access_policies: None,
-            advanced_options: None,
-            advanced_security_options: None,
-            cluster_config: None,
-            cognito_options: None,
-            deployment_strategy_options: None,
-            domain_endpoint_options: None,
-            domain_name: None,
-            ebs_options: None,
-            encryption_at_rest_options: None,
-            engine_version: None,
-            ip_address_type: None,
-            identity_center_options: None,
-            log_publishing_options: None,
-            node_to_node_encryption_options: None,
-            off_peak_window_options: None,
-            skip_shard_migration_wait: None,
-            snapshot_options: None,
-            software_update_options: None,
-            tags: None,
-            vpc_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AIMLOptions`.
-    pub fn aiml_options(mut self, value: impl Into<Value<AimlOptions>>) -> Self {
-        self.aiml_options = Some(value.into());
-        self
+    /// `AIMLOptions` (optional).
+    pub fn aiml_options(self, value: impl Into<Value<AimlOptions>>) -> Self {
+        Self(self.0.with(0, "AIMLOptions", value.into().to_template()))
     }
-    /// Sets `AccessPolicies`.
-    pub fn access_policies(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.access_policies = Some(value.into());
-        self
+    /// `AccessPolicies` (optional).
+    pub fn access_policies(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "AccessPolicies", value.into().to_template()))
     }
-    /// Sets `AdvancedOptions`.
-    pub fn advanced_options(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.advanced_options = Some(value.into());
-        self
+    /// `AdvancedOptions` (optional).
+    pub fn advanced_options(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AdvancedOptions", value.into().to_template()),
+        )
     }
-    /// Sets `AdvancedSecurityOptions`.
+    /// `AdvancedSecurityOptions` (optional).
     pub fn advanced_security_options(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedSecurityOptionsInput>>,
     ) -> Self {
-        self.advanced_security_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AdvancedSecurityOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterConfig`.
-    pub fn cluster_config(mut self, value: impl Into<Value<ClusterConfig>>) -> Self {
-        self.cluster_config = Some(value.into());
-        self
+    /// `ClusterConfig` (optional).
+    pub fn cluster_config(self, value: impl Into<Value<ClusterConfig>>) -> Self {
+        Self(self.0.with(4, "ClusterConfig", value.into().to_template()))
     }
-    /// Sets `CognitoOptions`.
-    pub fn cognito_options(mut self, value: impl Into<Value<CognitoOptions>>) -> Self {
-        self.cognito_options = Some(value.into());
-        self
+    /// `CognitoOptions` (optional).
+    pub fn cognito_options(self, value: impl Into<Value<CognitoOptions>>) -> Self {
+        Self(self.0.with(5, "CognitoOptions", value.into().to_template()))
     }
-    /// Sets `DeploymentStrategyOptions`.
+    /// `DeploymentStrategyOptions` (optional).
     pub fn deployment_strategy_options(
-        mut self,
+        self,
         value: impl Into<Value<DeploymentStrategyOptions>>,
     ) -> Self {
-        self.deployment_strategy_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "DeploymentStrategyOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DomainEndpointOptions`.
-    pub fn domain_endpoint_options(
-        mut self,
-        value: impl Into<Value<DomainEndpointOptions>>,
-    ) -> Self {
-        self.domain_endpoint_options = Some(value.into());
-        self
+    /// `DomainEndpointOptions` (optional).
+    pub fn domain_endpoint_options(self, value: impl Into<Value<DomainEndpointOptions>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DomainEndpointOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "DomainName", value.into().to_template()))
     }
-    /// Sets `EBSOptions`.
-    pub fn ebs_options(mut self, value: impl Into<Value<EbsOptions>>) -> Self {
-        self.ebs_options = Some(value.into());
-        self
+    /// `EBSOptions` (optional).
+    pub fn ebs_options(self, value: impl Into<Value<EbsOptions>>) -> Self {
+        Self(self.0.with(9, "EBSOptions", value.into().to_template()))
     }
-    /// Sets `EncryptionAtRestOptions`.
+    /// `EncryptionAtRestOptions` (optional).
     pub fn encryption_at_rest_options(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionAtRestOptions>>,
     ) -> Self {
-        self.encryption_at_rest_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "EncryptionAtRestOptions", value.into().to_template()),
+        )
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `IPAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IPAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "IPAddressType", value.into().to_template()))
     }
-    /// Sets `IdentityCenterOptions`.
-    pub fn identity_center_options(
-        mut self,
-        value: impl Into<Value<IdentityCenterOptions>>,
-    ) -> Self {
-        self.identity_center_options = Some(value.into());
-        self
+    /// `IdentityCenterOptions` (optional).
+    pub fn identity_center_options(self, value: impl Into<Value<IdentityCenterOptions>>) -> Self {
+        Self(
+            self.0
+                .with(13, "IdentityCenterOptions", value.into().to_template()),
+        )
     }
-    /// Sets `LogPublishingOptions`.
-    pub fn log_publishing_options(
-        mut self,
-        value: impl Into<Value<Map<LogPublishingOption>>>,
-    ) -> Self {
-        self.log_publishing_options = Some(value.into());
-        self
+    /// `LogPublishingOptions` (optional).
+    pub fn log_publishing_options(self, value: impl Into<Value<Map<LogPublishingOption>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "LogPublishingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `NodeToNodeEncryptionOptions`.
+    /// `NodeToNodeEncryptionOptions` (optional).
     pub fn node_to_node_encryption_options(
-        mut self,
+        self,
         value: impl Into<Value<NodeToNodeEncryptionOptions>>,
     ) -> Self {
-        self.node_to_node_encryption_options = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "NodeToNodeEncryptionOptions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OffPeakWindowOptions`.
-    pub fn off_peak_window_options(
-        mut self,
-        value: impl Into<Value<OffPeakWindowOptions>>,
-    ) -> Self {
-        self.off_peak_window_options = Some(value.into());
-        self
+    /// `OffPeakWindowOptions` (optional).
+    pub fn off_peak_window_options(self, value: impl Into<Value<OffPeakWindowOptions>>) -> Self {
+        Self(
+            self.0
+                .with(16, "OffPeakWindowOptions", value.into().to_template()),
+        )
     }
-    /// Sets `SkipShardMigrationWait`.
-    pub fn skip_shard_migration_wait(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.skip_shard_migration_wait = Some(value.into());
-        self
+    /// `SkipShardMigrationWait` (optional).
+    pub fn skip_shard_migration_wait(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(17, "SkipShardMigrationWait", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotOptions`.
-    pub fn snapshot_options(mut self, value: impl Into<Value<SnapshotOptions>>) -> Self {
-        self.snapshot_options = Some(value.into());
-        self
+    /// `SnapshotOptions` (optional).
+    pub fn snapshot_options(self, value: impl Into<Value<SnapshotOptions>>) -> Self {
+        Self(
+            self.0
+                .with(18, "SnapshotOptions", value.into().to_template()),
+        )
     }
-    /// Sets `SoftwareUpdateOptions`.
-    pub fn software_update_options(
-        mut self,
-        value: impl Into<Value<SoftwareUpdateOptions>>,
-    ) -> Self {
-        self.software_update_options = Some(value.into());
-        self
+    /// `SoftwareUpdateOptions` (optional).
+    pub fn software_update_options(self, value: impl Into<Value<SoftwareUpdateOptions>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SoftwareUpdateOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(20, "Tags", value.into().to_template()))
     }
-    /// Sets `VPCOptions`.
-    pub fn vpc_options(mut self, value: impl Into<Value<VpcOptions>>) -> Self {
-        self.vpc_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aiml_options {
-            m.insert("AIMLOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.access_policies {
-            m.insert("AccessPolicies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_options {
-            m.insert("AdvancedOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_security_options {
-            m.insert("AdvancedSecurityOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_config {
-            m.insert("ClusterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cognito_options {
-            m.insert("CognitoOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_strategy_options {
-            m.insert("DeploymentStrategyOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_endpoint_options {
-            m.insert("DomainEndpointOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_options {
-            m.insert("EBSOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_at_rest_options {
-            m.insert("EncryptionAtRestOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IPAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_options {
-            m.insert("IdentityCenterOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_publishing_options {
-            m.insert("LogPublishingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_to_node_encryption_options {
-            m.insert("NodeToNodeEncryptionOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.off_peak_window_options {
-            m.insert("OffPeakWindowOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skip_shard_migration_wait {
-            m.insert("SkipShardMigrationWait".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_options {
-            m.insert("SnapshotOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.software_update_options {
-            m.insert("SoftwareUpdateOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_options {
-            m.insert("VPCOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VPCOptions` (optional).
+    pub fn vpc_options(self, value: impl Into<Value<VpcOptions>>) -> Self {
+        Self(self.0.with(21, "VPCOptions", value.into().to_template()))
     }
 }
 
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aiml_options
-            .check(&path.field("AIMLOptions"), &Rules::NONE, out);
-        self.advanced_security_options.check(
-            &path.field("AdvancedSecurityOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.cluster_config
-            .check(&path.field("ClusterConfig"), &Rules::NONE, out);
-        self.cognito_options
-            .check(&path.field("CognitoOptions"), &Rules::NONE, out);
-        self.deployment_strategy_options.check(
-            &path.field("DeploymentStrategyOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.domain_endpoint_options
-            .check(&path.field("DomainEndpointOptions"), &Rules::NONE, out);
-        self.ebs_options
-            .check(&path.field("EBSOptions"), &Rules::NONE, out);
-        self.encryption_at_rest_options.check(
-            &path.field("EncryptionAtRestOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.identity_center_options
-            .check(&path.field("IdentityCenterOptions"), &Rules::NONE, out);
-        self.log_publishing_options
-            .check(&path.field("LogPublishingOptions"), &Rules::NONE, out);
-        self.node_to_node_encryption_options.check(
-            &path.field("NodeToNodeEncryptionOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.off_peak_window_options
-            .check(&path.field("OffPeakWindowOptions"), &Rules::NONE, out);
-        self.snapshot_options
-            .check(&path.field("SnapshotOptions"), &Rules::NONE, out);
-        self.software_update_options
-            .check(&path.field("SoftwareUpdateOptions"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_options
-            .check(&path.field("VPCOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Property type `AimlOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct AimlOptions {
-    /// `S3VectorsEngine` (optional).
-    pub s3_vectors_engine: Option<Value<S3VectorsEngine>>,
-    /// `ServerlessVectorAcceleration` (optional).
-    pub serverless_vector_acceleration: Option<Value<ServerlessVectorAcceleration>>,
+crate::l1_struct! {
+    /// Property type `AimlOptions` of `AWS::OpenSearchService::Domain`.
+    AimlOptions(default)
 }
 
 impl AimlOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_vectors_engine: None,
-            serverless_vector_acceleration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3VectorsEngine`.
-    pub fn s3_vectors_engine(mut self, value: impl Into<Value<S3VectorsEngine>>) -> Self {
-        self.s3_vectors_engine = Some(value.into());
-        self
+    /// `S3VectorsEngine` (optional).
+    pub fn s3_vectors_engine(self, value: impl Into<Value<S3VectorsEngine>>) -> Self {
+        Self(
+            self.0
+                .with(0, "S3VectorsEngine", value.into().to_template()),
+        )
     }
-    /// Sets `ServerlessVectorAcceleration`.
+    /// `ServerlessVectorAcceleration` (optional).
     pub fn serverless_vector_acceleration(
-        mut self,
+        self,
         value: impl Into<Value<ServerlessVectorAcceleration>>,
     ) -> Self {
-        self.serverless_vector_acceleration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ServerlessVectorAcceleration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AimlOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_vectors_engine {
-            m.insert("S3VectorsEngine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serverless_vector_acceleration {
-            m.insert("ServerlessVectorAcceleration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AimlOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_vectors_engine
-            .check(&path.field("S3VectorsEngine"), &Rules::NONE, out);
-        self.serverless_vector_acceleration.check(
-            &path.field("ServerlessVectorAcceleration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AimlOptions);
-
-/// Property type `S3VectorsEngine` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone)]
-pub struct S3VectorsEngine {
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `S3VectorsEngine` of `AWS::OpenSearchService::Domain`.
+    S3VectorsEngine
 }
 
 impl S3VectorsEngine {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "Enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for S3VectorsEngine {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3VectorsEngine {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3VectorsEngine);
-
-/// Property type `ServerlessVectorAcceleration` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerlessVectorAcceleration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ServerlessVectorAcceleration` of `AWS::OpenSearchService::Domain`.
+    ServerlessVectorAcceleration(default)
 }
 
 impl ServerlessVectorAcceleration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerlessVectorAcceleration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerlessVectorAcceleration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServerlessVectorAcceleration);
-
-/// Property type `AdvancedSecurityOptionsInput` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedSecurityOptionsInput {
-    /// `AnonymousAuthDisableDate` (optional).
-    pub anonymous_auth_disable_date: Option<Value<String>>,
-    /// `AnonymousAuthEnabled` (optional).
-    pub anonymous_auth_enabled: Option<Value<bool>>,
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IAMFederationOptions` (optional).
-    pub iam_federation_options: Option<Value<IamFederationOptions>>,
-    /// `InternalUserDatabaseEnabled` (optional).
-    pub internal_user_database_enabled: Option<Value<bool>>,
-    /// `JWTOptions` (optional).
-    pub jwt_options: Option<Value<JwtOptions>>,
-    /// `MasterUserOptions` (optional).
-    pub master_user_options: Option<Value<MasterUserOptions>>,
-    /// `SAMLOptions` (optional).
-    pub saml_options: Option<Value<SamlOptions>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdvancedSecurityOptionsInput` of `AWS::OpenSearchService::Domain`.
+    AdvancedSecurityOptionsInput(default)
 }
 
 impl AdvancedSecurityOptionsInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            anonymous_auth_disable_date: None,
-            anonymous_auth_enabled: None,
-            enabled: None,
-            iam_federation_options: None,
-            internal_user_database_enabled: None,
-            jwt_options: None,
-            master_user_options: None,
-            saml_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AnonymousAuthDisableDate`.
-    pub fn anonymous_auth_disable_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.anonymous_auth_disable_date = Some(value.into());
-        self
+    /// `AnonymousAuthDisableDate` (optional).
+    pub fn anonymous_auth_disable_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AnonymousAuthDisableDate", value.into().to_template()),
+        )
     }
-    /// Sets `AnonymousAuthEnabled`.
-    pub fn anonymous_auth_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.anonymous_auth_enabled = Some(value.into());
-        self
+    /// `AnonymousAuthEnabled` (optional).
+    pub fn anonymous_auth_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AnonymousAuthEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `IAMFederationOptions`.
-    pub fn iam_federation_options(mut self, value: impl Into<Value<IamFederationOptions>>) -> Self {
-        self.iam_federation_options = Some(value.into());
-        self
-    }
-    /// Sets `InternalUserDatabaseEnabled`.
-    pub fn internal_user_database_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.internal_user_database_enabled = Some(value.into());
-        self
-    }
-    /// Sets `JWTOptions`.
-    pub fn jwt_options(mut self, value: impl Into<Value<JwtOptions>>) -> Self {
-        self.jwt_options = Some(value.into());
-        self
-    }
-    /// Sets `MasterUserOptions`.
-    pub fn master_user_options(mut self, value: impl Into<Value<MasterUserOptions>>) -> Self {
-        self.master_user_options = Some(value.into());
-        self
-    }
-    /// Sets `SAMLOptions`.
-    pub fn saml_options(mut self, value: impl Into<Value<SamlOptions>>) -> Self {
-        self.saml_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedSecurityOptionsInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.anonymous_auth_disable_date {
-            m.insert("AnonymousAuthDisableDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.anonymous_auth_enabled {
-            m.insert("AnonymousAuthEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_federation_options {
-            m.insert("IAMFederationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.internal_user_database_enabled {
-            m.insert("InternalUserDatabaseEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_options {
-            m.insert("JWTOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_options {
-            m.insert("MasterUserOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saml_options {
-            m.insert("SAMLOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdvancedSecurityOptionsInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_federation_options
-            .check(&path.field("IAMFederationOptions"), &Rules::NONE, out);
-        self.jwt_options
-            .check(&path.field("JWTOptions"), &Rules::NONE, out);
-        self.master_user_options
-            .check(&path.field("MasterUserOptions"), &Rules::NONE, out);
-        self.saml_options
-            .check(&path.field("SAMLOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AdvancedSecurityOptionsInput);
-
-/// Property type `IamFederationOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct IamFederationOptions {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `RolesKey` (optional).
-    pub roles_key: Option<Value<String>>,
-    /// `SubjectKey` (optional).
-    pub subject_key: Option<Value<String>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Enabled", value.into().to_template()))
+    }
+    /// `IAMFederationOptions` (optional).
+    pub fn iam_federation_options(self, value: impl Into<Value<IamFederationOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IAMFederationOptions", value.into().to_template()),
+        )
+    }
+    /// `InternalUserDatabaseEnabled` (optional).
+    pub fn internal_user_database_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InternalUserDatabaseEnabled", value.into().to_template()),
+        )
+    }
+    /// `JWTOptions` (optional).
+    pub fn jwt_options(self, value: impl Into<Value<JwtOptions>>) -> Self {
+        Self(self.0.with(5, "JWTOptions", value.into().to_template()))
+    }
+    /// `MasterUserOptions` (optional).
+    pub fn master_user_options(self, value: impl Into<Value<MasterUserOptions>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MasterUserOptions", value.into().to_template()),
+        )
+    }
+    /// `SAMLOptions` (optional).
+    pub fn saml_options(self, value: impl Into<Value<SamlOptions>>) -> Self {
+        Self(self.0.with(7, "SAMLOptions", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IamFederationOptions` of `AWS::OpenSearchService::Domain`.
+    IamFederationOptions(default)
 }
 
 impl IamFederationOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            roles_key: None,
-            subject_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-    /// Sets `RolesKey`.
-    pub fn roles_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.roles_key = Some(value.into());
-        self
-    }
-    /// Sets `SubjectKey`.
-    pub fn subject_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subject_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamFederationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.roles_key {
-            m.insert("RolesKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject_key {
-            m.insert("SubjectKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamFederationOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IamFederationOptions);
-
-/// Property type `JwtOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct JwtOptions {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `PublicKey` (optional).
-    pub public_key: Option<Value<String>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
     /// `RolesKey` (optional).
-    pub roles_key: Option<Value<String>>,
+    pub fn roles_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RolesKey", value.into().to_template()))
+    }
     /// `SubjectKey` (optional).
-    pub subject_key: Option<Value<String>>,
+    pub fn subject_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SubjectKey", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `JwtOptions` of `AWS::OpenSearchService::Domain`.
+    JwtOptions(default)
 }
 
 impl JwtOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            public_key: None,
-            roles_key: None,
-            subject_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `PublicKey`.
-    pub fn public_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.public_key = Some(value.into());
-        self
+    /// `PublicKey` (optional).
+    pub fn public_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PublicKey", value.into().to_template()))
     }
-    /// Sets `RolesKey`.
-    pub fn roles_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.roles_key = Some(value.into());
-        self
+    /// `RolesKey` (optional).
+    pub fn roles_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RolesKey", value.into().to_template()))
     }
-    /// Sets `SubjectKey`.
-    pub fn subject_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subject_key = Some(value.into());
-        self
+    /// `SubjectKey` (optional).
+    pub fn subject_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SubjectKey", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JwtOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_key {
-            m.insert("PublicKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.roles_key {
-            m.insert("RolesKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject_key {
-            m.insert("SubjectKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JwtOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JwtOptions);
-
-/// Property type `MasterUserOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct MasterUserOptions {
-    /// `MasterUserARN` (optional).
-    pub master_user_arn: Option<Value<String>>,
-    /// `MasterUserName` (optional).
-    pub master_user_name: Option<Value<String>>,
-    /// `MasterUserPassword` (optional).
-    pub master_user_password: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MasterUserOptions` of `AWS::OpenSearchService::Domain`.
+    MasterUserOptions(default)
 }
 
 impl MasterUserOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            master_user_arn: None,
-            master_user_name: None,
-            master_user_password: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MasterUserARN`.
-    pub fn master_user_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_arn = Some(value.into());
-        self
+    /// `MasterUserARN` (optional).
+    pub fn master_user_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MasterUserARN", value.into().to_template()))
     }
-    /// Sets `MasterUserName`.
-    pub fn master_user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_name = Some(value.into());
-        self
-    }
-    /// Sets `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MasterUserOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.master_user_arn {
-            m.insert("MasterUserARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_name {
-            m.insert("MasterUserName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MasterUserOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MasterUserOptions);
-
-/// Property type `SamlOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct SamlOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Idp` (optional).
-    pub idp: Option<Value<Idp>>,
-    /// `MasterBackendRole` (optional).
-    pub master_backend_role: Option<Value<String>>,
     /// `MasterUserName` (optional).
-    pub master_user_name: Option<Value<String>>,
-    /// `RolesKey` (optional).
-    pub roles_key: Option<Value<String>>,
-    /// `SessionTimeoutMinutes` (optional).
-    pub session_timeout_minutes: Option<Value<i64>>,
-    /// `SubjectKey` (optional).
-    pub subject_key: Option<Value<String>>,
+    pub fn master_user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MasterUserName", value.into().to_template()))
+    }
+    /// `MasterUserPassword` (optional).
+    pub fn master_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MasterUserPassword", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SamlOptions` of `AWS::OpenSearchService::Domain`.
+    SamlOptions(default)
 }
 
 impl SamlOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            idp: None,
-            master_backend_role: None,
-            master_user_name: None,
-            roles_key: None,
-            session_timeout_minutes: None,
-            subject_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `Idp`.
-    pub fn idp(mut self, value: impl Into<Value<Idp>>) -> Self {
-        self.idp = Some(value.into());
-        self
+    /// `Idp` (optional).
+    pub fn idp(self, value: impl Into<Value<Idp>>) -> Self {
+        Self(self.0.with(1, "Idp", value.into().to_template()))
     }
-    /// Sets `MasterBackendRole`.
-    pub fn master_backend_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_backend_role = Some(value.into());
-        self
+    /// `MasterBackendRole` (optional).
+    pub fn master_backend_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MasterBackendRole", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUserName`.
-    pub fn master_user_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_name = Some(value.into());
-        self
+    /// `MasterUserName` (optional).
+    pub fn master_user_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MasterUserName", value.into().to_template()))
     }
-    /// Sets `RolesKey`.
-    pub fn roles_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.roles_key = Some(value.into());
-        self
+    /// `RolesKey` (optional).
+    pub fn roles_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "RolesKey", value.into().to_template()))
     }
-    /// Sets `SessionTimeoutMinutes`.
-    pub fn session_timeout_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.session_timeout_minutes = Some(value.into());
-        self
+    /// `SessionTimeoutMinutes` (optional).
+    pub fn session_timeout_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SessionTimeoutMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `SubjectKey`.
-    pub fn subject_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subject_key = Some(value.into());
-        self
+    /// `SubjectKey` (optional).
+    pub fn subject_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "SubjectKey", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SamlOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idp {
-            m.insert("Idp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_backend_role {
-            m.insert("MasterBackendRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_name {
-            m.insert("MasterUserName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.roles_key {
-            m.insert("RolesKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_timeout_minutes {
-            m.insert("SessionTimeoutMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject_key {
-            m.insert("SubjectKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamlOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idp.check(&path.field("Idp"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SamlOptions);
-
-/// Property type `Idp` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone)]
-pub struct Idp {
-    /// `EntityId` (required).
-    pub entity_id: Value<String>,
-    /// `MetadataContent` (required).
-    /// Length: 1..=1048576 characters.
-    pub metadata_content: Value<String>,
+crate::l1_struct! {
+    /// Property type `Idp` of `AWS::OpenSearchService::Domain`.
+    Idp
 }
 
 impl Idp {
@@ -1023,1451 +633,561 @@ impl Idp {
         entity_id: impl Into<Value<String>>,
         metadata_content: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            entity_id: entity_id.into(),
-            metadata_content: metadata_content.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EntityId", entity_id.into().to_template())
+                .with(1, "MetadataContent", metadata_content.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Idp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EntityId".to_owned(), self.entity_id.to_template());
-        m.insert(
-            "MetadataContent".to_owned(),
-            self.metadata_content.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Idp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metadata_content.check(
-            &path.field("MetadataContent"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1048576),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Idp);
-
-/// Property type `ClusterConfig` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterConfig {
-    /// `ColdStorageOptions` (optional).
-    pub cold_storage_options: Option<Value<ColdStorageOptions>>,
-    /// `DedicatedMasterCount` (optional).
-    pub dedicated_master_count: Option<Value<i64>>,
-    /// `DedicatedMasterEnabled` (optional).
-    pub dedicated_master_enabled: Option<Value<bool>>,
-    /// `DedicatedMasterType` (optional).
-    pub dedicated_master_type: Option<Value<String>>,
-    /// `InstanceCount` (optional).
-    pub instance_count: Option<Value<i64>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
-    /// `MultiAZWithStandbyEnabled` (optional).
-    pub multi_az_with_standby_enabled: Option<Value<bool>>,
-    /// `NodeOptions` (optional).
-    pub node_options: Option<Value<List<NodeOption>>>,
-    /// `WarmCount` (optional).
-    pub warm_count: Option<Value<i64>>,
-    /// `WarmEnabled` (optional).
-    pub warm_enabled: Option<Value<bool>>,
-    /// `WarmType` (optional).
-    pub warm_type: Option<Value<String>>,
-    /// `ZoneAwarenessConfig` (optional).
-    pub zone_awareness_config: Option<Value<ZoneAwarenessConfig>>,
-    /// `ZoneAwarenessEnabled` (optional).
-    pub zone_awareness_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ClusterConfig` of `AWS::OpenSearchService::Domain`.
+    ClusterConfig(default)
 }
 
 impl ClusterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cold_storage_options: None,
-            dedicated_master_count: None,
-            dedicated_master_enabled: None,
-            dedicated_master_type: None,
-            instance_count: None,
-            instance_type: None,
-            multi_az_with_standby_enabled: None,
-            node_options: None,
-            warm_count: None,
-            warm_enabled: None,
-            warm_type: None,
-            zone_awareness_config: None,
-            zone_awareness_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColdStorageOptions`.
-    pub fn cold_storage_options(mut self, value: impl Into<Value<ColdStorageOptions>>) -> Self {
-        self.cold_storage_options = Some(value.into());
-        self
+    /// `ColdStorageOptions` (optional).
+    pub fn cold_storage_options(self, value: impl Into<Value<ColdStorageOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ColdStorageOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DedicatedMasterCount`.
-    pub fn dedicated_master_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.dedicated_master_count = Some(value.into());
-        self
+    /// `DedicatedMasterCount` (optional).
+    pub fn dedicated_master_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DedicatedMasterCount", value.into().to_template()),
+        )
     }
-    /// Sets `DedicatedMasterEnabled`.
-    pub fn dedicated_master_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dedicated_master_enabled = Some(value.into());
-        self
+    /// `DedicatedMasterEnabled` (optional).
+    pub fn dedicated_master_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DedicatedMasterEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `DedicatedMasterType`.
-    pub fn dedicated_master_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dedicated_master_type = Some(value.into());
-        self
+    /// `DedicatedMasterType` (optional).
+    pub fn dedicated_master_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DedicatedMasterType", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceCount`.
-    pub fn instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_count = Some(value.into());
-        self
+    /// `InstanceCount` (optional).
+    pub fn instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "InstanceCount", value.into().to_template()))
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InstanceType", value.into().to_template()))
     }
-    /// Sets `MultiAZWithStandbyEnabled`.
-    pub fn multi_az_with_standby_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_az_with_standby_enabled = Some(value.into());
-        self
+    /// `MultiAZWithStandbyEnabled` (optional).
+    pub fn multi_az_with_standby_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MultiAZWithStandbyEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `NodeOptions`.
-    pub fn node_options(mut self, value: impl Into<Value<List<NodeOption>>>) -> Self {
-        self.node_options = Some(value.into());
-        self
+    /// `NodeOptions` (optional).
+    pub fn node_options(self, value: impl Into<Value<List<NodeOption>>>) -> Self {
+        Self(self.0.with(7, "NodeOptions", value.into().to_template()))
     }
-    /// Sets `WarmCount`.
-    pub fn warm_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.warm_count = Some(value.into());
-        self
+    /// `WarmCount` (optional).
+    pub fn warm_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "WarmCount", value.into().to_template()))
     }
-    /// Sets `WarmEnabled`.
-    pub fn warm_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.warm_enabled = Some(value.into());
-        self
+    /// `WarmEnabled` (optional).
+    pub fn warm_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(9, "WarmEnabled", value.into().to_template()))
     }
-    /// Sets `WarmType`.
-    pub fn warm_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.warm_type = Some(value.into());
-        self
+    /// `WarmType` (optional).
+    pub fn warm_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "WarmType", value.into().to_template()))
     }
-    /// Sets `ZoneAwarenessConfig`.
-    pub fn zone_awareness_config(mut self, value: impl Into<Value<ZoneAwarenessConfig>>) -> Self {
-        self.zone_awareness_config = Some(value.into());
-        self
+    /// `ZoneAwarenessConfig` (optional).
+    pub fn zone_awareness_config(self, value: impl Into<Value<ZoneAwarenessConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ZoneAwarenessConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ZoneAwarenessEnabled`.
-    pub fn zone_awareness_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.zone_awareness_enabled = Some(value.into());
-        self
+    /// `ZoneAwarenessEnabled` (optional).
+    pub fn zone_awareness_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ZoneAwarenessEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClusterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cold_storage_options {
-            m.insert("ColdStorageOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dedicated_master_count {
-            m.insert("DedicatedMasterCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dedicated_master_enabled {
-            m.insert("DedicatedMasterEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dedicated_master_type {
-            m.insert("DedicatedMasterType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_count {
-            m.insert("InstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_az_with_standby_enabled {
-            m.insert("MultiAZWithStandbyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_options {
-            m.insert("NodeOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_count {
-            m.insert("WarmCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_enabled {
-            m.insert("WarmEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warm_type {
-            m.insert("WarmType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zone_awareness_config {
-            m.insert("ZoneAwarenessConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zone_awareness_enabled {
-            m.insert("ZoneAwarenessEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cold_storage_options
-            .check(&path.field("ColdStorageOptions"), &Rules::NONE, out);
-        self.node_options
-            .check(&path.field("NodeOptions"), &Rules::NONE, out);
-        self.zone_awareness_config
-            .check(&path.field("ZoneAwarenessConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterConfig);
-
-/// Property type `ColdStorageOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ColdStorageOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ColdStorageOptions` of `AWS::OpenSearchService::Domain`.
+    ColdStorageOptions(default)
 }
 
 impl ColdStorageOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColdStorageOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for ColdStorageOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ColdStorageOptions);
-
-/// Property type `NodeOption` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct NodeOption {
-    /// `NodeConfig` (optional).
-    pub node_config: Option<Value<NodeConfig>>,
-    /// `NodeType` (optional).
-    pub node_type: Option<Value<NodeType>>,
+crate::l1_struct! {
+    /// Property type `NodeOption` of `AWS::OpenSearchService::Domain`.
+    NodeOption(default)
 }
 
 impl NodeOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            node_config: None,
-            node_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NodeConfig`.
-    pub fn node_config(mut self, value: impl Into<Value<NodeConfig>>) -> Self {
-        self.node_config = Some(value.into());
-        self
+    /// `NodeConfig` (optional).
+    pub fn node_config(self, value: impl Into<Value<NodeConfig>>) -> Self {
+        Self(self.0.with(0, "NodeConfig", value.into().to_template()))
     }
-    /// Sets `NodeType`.
-    pub fn node_type(mut self, value: impl Into<Value<NodeType>>) -> Self {
-        self.node_type = Some(value.into());
-        self
+    /// `NodeType` (optional).
+    pub fn node_type(self, value: impl Into<Value<NodeType>>) -> Self {
+        Self(self.0.with(1, "NodeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NodeOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.node_config {
-            m.insert("NodeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_type {
-            m.insert("NodeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NodeOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.node_config
-            .check(&path.field("NodeConfig"), &Rules::NONE, out);
-        self.node_type
-            .check(&path.field("NodeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NodeOption);
-
-/// Property type `NodeConfig` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct NodeConfig {
-    /// `Count` (optional).
-    pub count: Option<Value<i64>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NodeConfig` of `AWS::OpenSearchService::Domain`.
+    NodeConfig(default)
 }
 
 impl NodeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            count: None,
-            enabled: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.count = Some(value.into());
-        self
+    /// `Count` (optional).
+    pub fn count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Count", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NodeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NodeType`.
+    NodeType {
+        /// `coordinator`
+        Coordinator = "coordinator",
     }
 }
 
-impl Check for NodeConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NodeConfig);
-
-/// Values of `NodeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NodeType {
-    /// `coordinator`
-    Coordinator,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NodeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["coordinator"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Coordinator => "coordinator",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NodeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NodeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NodeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "coordinator" => Self::Coordinator,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NodeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NodeType::from(s))
-    }
-}
-
-crate::impl_literal!(NodeType);
-
-/// Property type `ZoneAwarenessConfig` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ZoneAwarenessConfig {
-    /// `AvailabilityZoneCount` (optional).
-    pub availability_zone_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ZoneAwarenessConfig` of `AWS::OpenSearchService::Domain`.
+    ZoneAwarenessConfig(default)
 }
 
 impl ZoneAwarenessConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZoneCount`.
-    pub fn availability_zone_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.availability_zone_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ZoneAwarenessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone_count {
-            m.insert("AvailabilityZoneCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AvailabilityZoneCount` (optional).
+    pub fn availability_zone_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZoneCount", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ZoneAwarenessConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ZoneAwarenessConfig);
-
-/// Property type `CognitoOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct CognitoOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `IdentityPoolId` (optional).
-    pub identity_pool_id: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `UserPoolId` (optional).
-    pub user_pool_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CognitoOptions` of `AWS::OpenSearchService::Domain`.
+    CognitoOptions(default)
 }
 
 impl CognitoOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            identity_pool_id: None,
-            role_arn: None,
-            user_pool_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `IdentityPoolId`.
-    pub fn identity_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
+    /// `IdentityPoolId` (optional).
+    pub fn identity_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IdentityPoolId", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
-    /// Sets `UserPoolId`.
-    pub fn user_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_pool_id = Some(value.into());
-        self
+    /// `UserPoolId` (optional).
+    pub fn user_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "UserPoolId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CognitoOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_pool_id {
-            m.insert("IdentityPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_pool_id {
-            m.insert("UserPoolId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CognitoOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CognitoOptions);
-
-/// Property type `DeploymentStrategyOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentStrategyOptions {
-    /// `DeploymentStrategy` (optional).
-    pub deployment_strategy: Option<Value<DeploymentStrategy>>,
+crate::l1_struct! {
+    /// Property type `DeploymentStrategyOptions` of `AWS::OpenSearchService::Domain`.
+    DeploymentStrategyOptions(default)
 }
 
 impl DeploymentStrategyOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deployment_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeploymentStrategy`.
-    pub fn deployment_strategy(mut self, value: impl Into<Value<DeploymentStrategy>>) -> Self {
-        self.deployment_strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentStrategyOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_strategy {
-            m.insert("DeploymentStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DeploymentStrategy` (optional).
+    pub fn deployment_strategy(self, value: impl Into<Value<DeploymentStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeploymentStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentStrategyOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_strategy
-            .check(&path.field("DeploymentStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DeploymentStrategy`.
+    DeploymentStrategy {
+        /// `Default`
+        Default = "Default",
+        /// `CapacityOptimized`
+        CapacityOptimized = "CapacityOptimized",
     }
 }
 
-crate::impl_literal!(DeploymentStrategyOptions);
-
-/// Values of `DeploymentStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeploymentStrategy {
-    /// `Default`
-    Default,
-    /// `CapacityOptimized`
-    CapacityOptimized,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeploymentStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Default", "CapacityOptimized"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "Default",
-            Self::CapacityOptimized => "CapacityOptimized",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeploymentStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeploymentStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeploymentStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "Default" => Self::Default,
-            "CapacityOptimized" => Self::CapacityOptimized,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeploymentStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeploymentStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(DeploymentStrategy);
-
-/// Property type `DomainEndpointOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainEndpointOptions {
-    /// `CustomEndpoint` (optional).
-    pub custom_endpoint: Option<Value<String>>,
-    /// `CustomEndpointCertificateArn` (optional).
-    pub custom_endpoint_certificate_arn: Option<Value<String>>,
-    /// `CustomEndpointEnabled` (optional).
-    pub custom_endpoint_enabled: Option<Value<bool>>,
-    /// `EnforceHTTPS` (optional).
-    pub enforce_https: Option<Value<bool>>,
-    /// `TLSSecurityPolicy` (optional).
-    pub tls_security_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DomainEndpointOptions` of `AWS::OpenSearchService::Domain`.
+    DomainEndpointOptions(default)
 }
 
 impl DomainEndpointOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_endpoint: None,
-            custom_endpoint_certificate_arn: None,
-            custom_endpoint_enabled: None,
-            enforce_https: None,
-            tls_security_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomEndpoint`.
-    pub fn custom_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_endpoint = Some(value.into());
-        self
+    /// `CustomEndpoint` (optional).
+    pub fn custom_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomEndpoint", value.into().to_template()))
     }
-    /// Sets `CustomEndpointCertificateArn`.
-    pub fn custom_endpoint_certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_endpoint_certificate_arn = Some(value.into());
-        self
+    /// `CustomEndpointCertificateArn` (optional).
+    pub fn custom_endpoint_certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CustomEndpointCertificateArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomEndpointEnabled`.
-    pub fn custom_endpoint_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.custom_endpoint_enabled = Some(value.into());
-        self
+    /// `CustomEndpointEnabled` (optional).
+    pub fn custom_endpoint_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomEndpointEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `EnforceHTTPS`.
-    pub fn enforce_https(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enforce_https = Some(value.into());
-        self
+    /// `EnforceHTTPS` (optional).
+    pub fn enforce_https(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "EnforceHTTPS", value.into().to_template()))
     }
-    /// Sets `TLSSecurityPolicy`.
-    pub fn tls_security_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tls_security_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainEndpointOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_endpoint {
-            m.insert("CustomEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_endpoint_certificate_arn {
-            m.insert("CustomEndpointCertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_endpoint_enabled {
-            m.insert("CustomEndpointEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforce_https {
-            m.insert("EnforceHTTPS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_security_policy {
-            m.insert("TLSSecurityPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TLSSecurityPolicy` (optional).
+    pub fn tls_security_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TLSSecurityPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DomainEndpointOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DomainEndpointOptions);
-
-/// Property type `EbsOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsOptions {
-    /// `EBSEnabled` (optional).
-    pub ebs_enabled: Option<Value<bool>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `Throughput` (optional).
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeSize` (optional).
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EbsOptions` of `AWS::OpenSearchService::Domain`.
+    EbsOptions(default)
 }
 
 impl EbsOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_enabled: None,
-            iops: None,
-            throughput: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EBSEnabled`.
-    pub fn ebs_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_enabled = Some(value.into());
-        self
+    /// `EBSEnabled` (optional).
+    pub fn ebs_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "EBSEnabled", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Iops", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_enabled {
-            m.insert("EBSEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EbsOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EbsOptions);
-
-/// Property type `EncryptionAtRestOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionAtRestOptions {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionAtRestOptions` of `AWS::OpenSearchService::Domain`.
+    EncryptionAtRestOptions(default)
 }
 
 impl EncryptionAtRestOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            kms_key_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionAtRestOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionAtRestOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionAtRestOptions);
-
-/// Property type `IdentityCenterOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct IdentityCenterOptions {
-    /// `EnabledAPIAccess` (optional).
-    pub enabled_api_access: Option<Value<bool>>,
-    /// `IdentityCenterApplicationARN` (optional).
-    pub identity_center_application_arn: Option<Value<String>>,
-    /// `IdentityCenterInstanceARN` (optional).
-    pub identity_center_instance_arn: Option<Value<String>>,
-    /// `IdentityStoreId` (optional).
-    pub identity_store_id: Option<Value<String>>,
-    /// `RolesKey` (optional).
-    pub roles_key: Option<Value<RolesKeyIdcType>>,
-    /// `SubjectKey` (optional).
-    pub subject_key: Option<Value<SubjectKeyIdcType>>,
+crate::l1_struct! {
+    /// Property type `IdentityCenterOptions` of `AWS::OpenSearchService::Domain`.
+    IdentityCenterOptions(default)
 }
 
 impl IdentityCenterOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled_api_access: None,
-            identity_center_application_arn: None,
-            identity_center_instance_arn: None,
-            identity_store_id: None,
-            roles_key: None,
-            subject_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnabledAPIAccess`.
-    pub fn enabled_api_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled_api_access = Some(value.into());
-        self
+    /// `EnabledAPIAccess` (optional).
+    pub fn enabled_api_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnabledAPIAccess", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityCenterApplicationARN`.
-    pub fn identity_center_application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_center_application_arn = Some(value.into());
-        self
+    /// `IdentityCenterApplicationARN` (optional).
+    pub fn identity_center_application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "IdentityCenterApplicationARN",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IdentityCenterInstanceARN`.
-    pub fn identity_center_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_center_instance_arn = Some(value.into());
-        self
+    /// `IdentityCenterInstanceARN` (optional).
+    pub fn identity_center_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IdentityCenterInstanceARN", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityStoreId`.
-    pub fn identity_store_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_store_id = Some(value.into());
-        self
+    /// `IdentityStoreId` (optional).
+    pub fn identity_store_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IdentityStoreId", value.into().to_template()),
+        )
     }
-    /// Sets `RolesKey`.
-    pub fn roles_key(mut self, value: impl Into<Value<RolesKeyIdcType>>) -> Self {
-        self.roles_key = Some(value.into());
-        self
+    /// `RolesKey` (optional).
+    pub fn roles_key(self, value: impl Into<Value<RolesKeyIdcType>>) -> Self {
+        Self(self.0.with(4, "RolesKey", value.into().to_template()))
     }
-    /// Sets `SubjectKey`.
-    pub fn subject_key(mut self, value: impl Into<Value<SubjectKeyIdcType>>) -> Self {
-        self.subject_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityCenterOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled_api_access {
-            m.insert("EnabledAPIAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_application_arn {
-            m.insert("IdentityCenterApplicationARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_instance_arn {
-            m.insert("IdentityCenterInstanceARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_store_id {
-            m.insert("IdentityStoreId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.roles_key {
-            m.insert("RolesKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subject_key {
-            m.insert("SubjectKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubjectKey` (optional).
+    pub fn subject_key(self, value: impl Into<Value<SubjectKeyIdcType>>) -> Self {
+        Self(self.0.with(5, "SubjectKey", value.into().to_template()))
     }
 }
 
-impl Check for IdentityCenterOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.roles_key
-            .check(&path.field("RolesKey"), &Rules::NONE, out);
-        self.subject_key
-            .check(&path.field("SubjectKey"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RolesKeyIdcType`.
+    RolesKeyIdcType {
+        /// `GroupName`
+        GroupName = "GroupName",
+        /// `GroupId`
+        GroupId = "GroupId",
     }
 }
 
-crate::impl_literal!(IdentityCenterOptions);
-
-/// Values of `RolesKeyIdcType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RolesKeyIdcType {
-    /// `GroupName`
-    GroupName,
-    /// `GroupId`
-    GroupId,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RolesKeyIdcType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GroupName", "GroupId"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GroupName => "GroupName",
-            Self::GroupId => "GroupId",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SubjectKeyIdcType`.
+    SubjectKeyIdcType {
+        /// `UserName`
+        UserName = "UserName",
+        /// `UserId`
+        UserId = "UserId",
+        /// `Email`
+        Email = "Email",
     }
 }
 
-impl ToTemplate for RolesKeyIdcType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RolesKeyIdcType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RolesKeyIdcType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GroupName" => Self::GroupName,
-            "GroupId" => Self::GroupId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RolesKeyIdcType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RolesKeyIdcType::from(s))
-    }
-}
-
-crate::impl_literal!(RolesKeyIdcType);
-
-/// Values of `SubjectKeyIdcType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubjectKeyIdcType {
-    /// `UserName`
-    UserName,
-    /// `UserId`
-    UserId,
-    /// `Email`
-    Email,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SubjectKeyIdcType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["UserName", "UserId", "Email"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserName => "UserName",
-            Self::UserId => "UserId",
-            Self::Email => "Email",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SubjectKeyIdcType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SubjectKeyIdcType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SubjectKeyIdcType {
-    fn from(s: &str) -> Self {
-        match s {
-            "UserName" => Self::UserName,
-            "UserId" => Self::UserId,
-            "Email" => Self::Email,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SubjectKeyIdcType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SubjectKeyIdcType::from(s))
-    }
-}
-
-crate::impl_literal!(SubjectKeyIdcType);
-
-/// Property type `LogPublishingOption` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct LogPublishingOption {
-    /// `CloudWatchLogsLogGroupArn` (optional).
-    pub cloud_watch_logs_log_group_arn: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LogPublishingOption` of `AWS::OpenSearchService::Domain`.
+    LogPublishingOption(default)
 }
 
 impl LogPublishingOption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs_log_group_arn: None,
-            enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogsLogGroupArn`.
-    pub fn cloud_watch_logs_log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_logs_log_group_arn = Some(value.into());
-        self
+    /// `CloudWatchLogsLogGroupArn` (optional).
+    pub fn cloud_watch_logs_log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsLogGroupArn", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogPublishingOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_log_group_arn {
-            m.insert("CloudWatchLogsLogGroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogPublishingOption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LogPublishingOption);
-
-/// Property type `NodeToNodeEncryptionOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct NodeToNodeEncryptionOptions {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NodeToNodeEncryptionOptions` of `AWS::OpenSearchService::Domain`.
+    NodeToNodeEncryptionOptions(default)
 }
 
 impl NodeToNodeEncryptionOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NodeToNodeEncryptionOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NodeToNodeEncryptionOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NodeToNodeEncryptionOptions);
-
-/// Property type `OffPeakWindowOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct OffPeakWindowOptions {
     /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `OffPeakWindow` (optional).
-    pub off_peak_window: Option<Value<OffPeakWindow>>,
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `OffPeakWindowOptions` of `AWS::OpenSearchService::Domain`.
+    OffPeakWindowOptions(default)
 }
 
 impl OffPeakWindowOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            off_peak_window: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `OffPeakWindow`.
-    pub fn off_peak_window(mut self, value: impl Into<Value<OffPeakWindow>>) -> Self {
-        self.off_peak_window = Some(value.into());
-        self
+    /// `OffPeakWindow` (optional).
+    pub fn off_peak_window(self, value: impl Into<Value<OffPeakWindow>>) -> Self {
+        Self(self.0.with(1, "OffPeakWindow", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OffPeakWindowOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.off_peak_window {
-            m.insert("OffPeakWindow".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OffPeakWindowOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.off_peak_window
-            .check(&path.field("OffPeakWindow"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OffPeakWindowOptions);
-
-/// Property type `OffPeakWindow` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct OffPeakWindow {
-    /// `WindowStartTime` (optional).
-    pub window_start_time: Option<Value<WindowStartTime>>,
+crate::l1_struct! {
+    /// Property type `OffPeakWindow` of `AWS::OpenSearchService::Domain`.
+    OffPeakWindow(default)
 }
 
 impl OffPeakWindow {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            window_start_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `WindowStartTime`.
-    pub fn window_start_time(mut self, value: impl Into<Value<WindowStartTime>>) -> Self {
-        self.window_start_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OffPeakWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.window_start_time {
-            m.insert("WindowStartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WindowStartTime` (optional).
+    pub fn window_start_time(self, value: impl Into<Value<WindowStartTime>>) -> Self {
+        Self(
+            self.0
+                .with(0, "WindowStartTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OffPeakWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.window_start_time
-            .check(&path.field("WindowStartTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OffPeakWindow);
-
-/// Property type `WindowStartTime` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone)]
-pub struct WindowStartTime {
-    /// `Hours` (required).
-    /// Range: 0..=23.
-    pub hours: Value<i64>,
-    /// `Minutes` (required).
-    /// Range: 0..=59.
-    pub minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `WindowStartTime` of `AWS::OpenSearchService::Domain`.
+    WindowStartTime
 }
 
 impl WindowStartTime {
     /// The required properties: `Hours`, `Minutes`.
     pub fn new(hours: impl Into<Value<i64>>, minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            hours: hours.into(),
-            minutes: minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Hours", hours.into().to_template())
+                .with(1, "Minutes", minutes.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WindowStartTime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Hours".to_owned(), self.hours.to_template());
-        m.insert("Minutes".to_owned(), self.minutes.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WindowStartTime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hours.check(
-            &path.field("Hours"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(23.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minutes.check(
-            &path.field("Minutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(59.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WindowStartTime);
-
-/// Property type `SnapshotOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotOptions {
-    /// `AutomatedSnapshotStartHour` (optional).
-    pub automated_snapshot_start_hour: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SnapshotOptions` of `AWS::OpenSearchService::Domain`.
+    SnapshotOptions(default)
 }
 
 impl SnapshotOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            automated_snapshot_start_hour: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutomatedSnapshotStartHour`.
-    pub fn automated_snapshot_start_hour(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automated_snapshot_start_hour = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnapshotOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automated_snapshot_start_hour {
-            m.insert("AutomatedSnapshotStartHour".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AutomatedSnapshotStartHour` (optional).
+    pub fn automated_snapshot_start_hour(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutomatedSnapshotStartHour", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SnapshotOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SnapshotOptions);
-
-/// Property type `SoftwareUpdateOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct SoftwareUpdateOptions {
-    /// `AutoSoftwareUpdateEnabled` (optional).
-    pub auto_software_update_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SoftwareUpdateOptions` of `AWS::OpenSearchService::Domain`.
+    SoftwareUpdateOptions(default)
 }
 
 impl SoftwareUpdateOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_software_update_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoSoftwareUpdateEnabled`.
-    pub fn auto_software_update_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_software_update_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SoftwareUpdateOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_software_update_enabled {
-            m.insert("AutoSoftwareUpdateEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AutoSoftwareUpdateEnabled` (optional).
+    pub fn auto_software_update_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoSoftwareUpdateEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SoftwareUpdateOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SoftwareUpdateOptions);
-
-/// Property type `Tag` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcOptions` of `AWS::OpenSearchService::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcOptions {
-    /// `SecurityGroupIds` (optional).
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `VpcOptions` of `AWS::OpenSearchService::Domain`.
+    VpcOptions(default)
 }
 
 impl VpcOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VpcOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcOptions);

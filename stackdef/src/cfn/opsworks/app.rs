@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpsWorks::App`.
-#[derive(Debug, Clone)]
-pub struct App {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for App {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for App {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for App {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpsWorks::App`.
+    App("AWS::OpsWorks::App", AppProps)
 }
 
 impl App {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpsWorks::App";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OpsWorksAppId> {
         self.resource.ref_value()
@@ -82,37 +34,83 @@ impl App {
     pub fn attr_id(&self) -> Value<ids::OpsWorksAppId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AppSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("AppSource", value.into())
+    }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `DataSources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_sources(&self, value: impl Into<Value<List<DataSource>>>) {
+        self.resource.set_property("DataSources", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Domains` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domains(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Domains", value.into())
+    }
+
+    /// Replaces `EnableSsl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_ssl(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EnableSsl", value.into())
+    }
+
+    /// Replaces `Environment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment(&self, value: impl Into<Value<List<EnvironmentVariable>>>) {
+        self.resource.set_property("Environment", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Shortname` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shortname(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Shortname", value.into())
+    }
+
+    /// Replaces `SslConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssl_configuration(&self, value: impl Into<Value<SslConfiguration>>) {
+        self.resource.set_property("SslConfiguration", value.into())
+    }
+
+    /// Replaces `StackId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackId", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::OpsWorks::App`.
-#[derive(Debug, Clone)]
-pub struct AppProps {
-    /// `AppSource` (optional).
-    pub app_source: Option<Value<Source>>,
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
-    /// `DataSources` (optional).
-    pub data_sources: Option<Value<List<DataSource>>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Domains` (optional).
-    pub domains: Option<Value<List<String>>>,
-    /// `EnableSsl` (optional).
-    pub enable_ssl: Option<Value<bool>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<EnvironmentVariable>>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Shortname` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub shortname: Option<Value<String>>,
-    /// `SslConfiguration` (optional).
-    pub ssl_configuration: Option<Value<SslConfiguration>>,
-    /// `StackId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stack_id: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpsWorks::App`.
+    AppProps
 }
 
 impl AppProps {
@@ -122,371 +120,155 @@ impl AppProps {
         stack_id: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_source: None,
-            attributes: None,
-            data_sources: None,
-            description: None,
-            domains: None,
-            enable_ssl: None,
-            environment: None,
-            name: name.into(),
-            shortname: None,
-            ssl_configuration: None,
-            stack_id: stack_id.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "Name", name.into().to_template())
+                .with(10, "StackId", stack_id.into().to_template())
+                .with(11, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AppSource`.
-    pub fn app_source(mut self, value: impl Into<Value<Source>>) -> Self {
-        self.app_source = Some(value.into());
-        self
+    /// `AppSource` (optional).
+    pub fn app_source(self, value: impl Into<Value<Source>>) -> Self {
+        Self(self.0.with(0, "AppSource", value.into().to_template()))
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Attributes", value.into().to_template()))
     }
-    /// Sets `DataSources`.
-    pub fn data_sources(mut self, value: impl Into<Value<List<DataSource>>>) -> Self {
-        self.data_sources = Some(value.into());
-        self
+    /// `DataSources` (optional).
+    pub fn data_sources(self, value: impl Into<Value<List<DataSource>>>) -> Self {
+        Self(self.0.with(2, "DataSources", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `Domains`.
-    pub fn domains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.domains = Some(value.into());
-        self
+    /// `Domains` (optional).
+    pub fn domains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Domains", value.into().to_template()))
     }
-    /// Sets `EnableSsl`.
-    pub fn enable_ssl(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ssl = Some(value.into());
-        self
+    /// `EnableSsl` (optional).
+    pub fn enable_ssl(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "EnableSsl", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<EnvironmentVariable>>>) -> Self {
+        Self(self.0.with(6, "Environment", value.into().to_template()))
     }
-    /// Sets `Shortname`.
-    pub fn shortname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shortname = Some(value.into());
-        self
+    /// `Shortname` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn shortname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Shortname", value.into().to_template()))
     }
-    /// Sets `SslConfiguration`.
-    pub fn ssl_configuration(mut self, value: impl Into<Value<SslConfiguration>>) -> Self {
-        self.ssl_configuration = Some(value.into());
-        self
+    /// `SslConfiguration` (optional).
+    pub fn ssl_configuration(self, value: impl Into<Value<SslConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SslConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AppProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_source {
-            m.insert("AppSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_sources {
-            m.insert("DataSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domains {
-            m.insert("Domains".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_ssl {
-            m.insert("EnableSsl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.shortname {
-            m.insert("Shortname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_configuration {
-            m.insert("SslConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("StackId".to_owned(), self.stack_id.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_source
-            .check(&path.field("AppSource"), &Rules::NONE, out);
-        self.data_sources
-            .check(&path.field("DataSources"), &Rules::NONE, out);
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.ssl_configuration
-            .check(&path.field("SslConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppProps);
-
-/// Property type `Source` of `AWS::OpsWorks::App`.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `Revision` (optional).
-    pub revision: Option<Value<String>>,
-    /// `SshKey` (optional).
-    pub ssh_key: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::OpsWorks::App`.
+    Source(default)
 }
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password: None,
-            revision: None,
-            ssh_key: None,
-            type_: None,
-            url: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Password", value.into().to_template()))
     }
-    /// Sets `Revision`.
-    pub fn revision(mut self, value: impl Into<Value<String>>) -> Self {
-        self.revision = Some(value.into());
-        self
+    /// `Revision` (optional).
+    pub fn revision(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Revision", value.into().to_template()))
     }
-    /// Sets `SshKey`.
-    pub fn ssh_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssh_key = Some(value.into());
-        self
+    /// `SshKey` (optional).
+    pub fn ssh_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SshKey", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revision {
-            m.insert("Revision".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssh_key {
-            m.insert("SshKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Source {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `DataSource` of `AWS::OpsWorks::App`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSource {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
     /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
+    }
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Url", value.into().to_template()))
+    }
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Username", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DataSource` of `AWS::OpsWorks::App`.
+    DataSource(default)
 }
 
 impl DataSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            database_name: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataSource);
-
-/// Property type `EnvironmentVariable` of `AWS::OpsWorks::App`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentVariable {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Secure` (optional).
-    pub secure: Option<Value<bool>>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `EnvironmentVariable` of `AWS::OpsWorks::App`.
+    EnvironmentVariable
 }
 
 impl EnvironmentVariable {
     /// The required properties: `Key`, `Value`.
     pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            secure: None,
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `Secure`.
-    pub fn secure(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.secure = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.secure {
-            m.insert("Secure".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Secure` (optional).
+    pub fn secure(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Secure", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentVariable {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnvironmentVariable);
-
-/// Property type `SslConfiguration` of `AWS::OpsWorks::App`.
-#[derive(Debug, Clone, Default)]
-pub struct SslConfiguration {
-    /// `Certificate` (optional).
-    pub certificate: Option<Value<String>>,
-    /// `Chain` (optional).
-    pub chain: Option<Value<String>>,
-    /// `PrivateKey` (optional).
-    pub private_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SslConfiguration` of `AWS::OpsWorks::App`.
+    SslConfiguration(default)
 }
 
 impl SslConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate: None,
-            chain: None,
-            private_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    pub fn certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Certificate", value.into().to_template()))
     }
-    /// Sets `Chain`.
-    pub fn chain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.chain = Some(value.into());
-        self
+    /// `Chain` (optional).
+    pub fn chain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Chain", value.into().to_template()))
     }
-    /// Sets `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_key = Some(value.into());
-        self
+    /// `PrivateKey` (optional).
+    pub fn private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PrivateKey", value.into().to_template()))
     }
 }
-
-impl ToTemplate for SslConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.chain {
-            m.insert("Chain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_key {
-            m.insert("PrivateKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SslConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SslConfiguration);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpsWorks::ElasticLoadBalancerAttachment`.
-#[derive(Debug, Clone)]
-pub struct ElasticLoadBalancerAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ElasticLoadBalancerAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ElasticLoadBalancerAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ElasticLoadBalancerAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpsWorks::ElasticLoadBalancerAttachment`.
+    ElasticLoadBalancerAttachment("AWS::OpsWorks::ElasticLoadBalancerAttachment", ElasticLoadBalancerAttachmentProps)
 }
 
 impl ElasticLoadBalancerAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpsWorks::ElasticLoadBalancerAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ElasticLoadBalancerAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ElasticLoadBalancerAttachmentId> {
         self.resource.ref_value()
@@ -86,15 +34,24 @@ impl ElasticLoadBalancerAttachment {
     pub fn attr_id(&self) -> Value<ids::ElasticLoadBalancerAttachmentId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ElasticLoadBalancerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elastic_load_balancer_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ElasticLoadBalancerName", value.into())
+    }
+
+    /// Replaces `LayerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_layer_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LayerId", value.into())
+    }
 }
 
-/// Properties of `AWS::OpsWorks::ElasticLoadBalancerAttachment`.
-#[derive(Debug, Clone)]
-pub struct ElasticLoadBalancerAttachmentProps {
-    /// `ElasticLoadBalancerName` (required).
-    pub elastic_load_balancer_name: Value<String>,
-    /// `LayerId` (required).
-    pub layer_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpsWorks::ElasticLoadBalancerAttachment`.
+    ElasticLoadBalancerAttachmentProps
 }
 
 impl ElasticLoadBalancerAttachmentProps {
@@ -103,27 +60,14 @@ impl ElasticLoadBalancerAttachmentProps {
         elastic_load_balancer_name: impl Into<Value<String>>,
         layer_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            elastic_load_balancer_name: elastic_load_balancer_name.into(),
-            layer_id: layer_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ElasticLoadBalancerName",
+                    elastic_load_balancer_name.into().to_template(),
+                )
+                .with(1, "LayerId", layer_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ElasticLoadBalancerAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ElasticLoadBalancerName".to_owned(),
-            self.elastic_load_balancer_name.to_template(),
-        );
-        m.insert("LayerId".to_owned(), self.layer_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ElasticLoadBalancerAttachmentProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ElasticLoadBalancerAttachmentProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpsWorks::Instance`.
-#[derive(Debug, Clone)]
-pub struct Instance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Instance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Instance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Instance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpsWorks::Instance`.
+    Instance("AWS::OpsWorks::Instance", InstanceProps)
 }
 
 impl Instance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpsWorks::Instance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OpsWorksInstanceId> {
         self.resource.ref_value()
@@ -102,63 +54,141 @@ impl Instance {
     pub fn attr_id(&self) -> Value<ids::OpsWorksInstanceId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AgentVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentVersion", value.into())
+    }
+
+    /// Replaces `AmiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ami_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AmiId", value.into())
+    }
+
+    /// Replaces `Architecture` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_architecture(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Architecture", value.into())
+    }
+
+    /// Replaces `AutoScalingType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AutoScalingType", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `BlockDeviceMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_device_mappings(&self, value: impl Into<Value<List<BlockDeviceMapping>>>) {
+        self.resource
+            .set_property("BlockDeviceMappings", value.into())
+    }
+
+    /// Replaces `EbsOptimized` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ebs_optimized(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("EbsOptimized", value.into())
+    }
+
+    /// Replaces `ElasticIps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elastic_ips(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ElasticIps", value.into())
+    }
+
+    /// Replaces `Hostname` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hostname(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Hostname", value.into())
+    }
+
+    /// Replaces `InstallUpdatesOnBoot` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_install_updates_on_boot(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("InstallUpdatesOnBoot", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `LayerIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_layer_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("LayerIds", value.into())
+    }
+
+    /// Replaces `Os` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_os(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Os", value.into())
+    }
+
+    /// Replaces `RootDeviceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_root_device_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RootDeviceType", value.into())
+    }
+
+    /// Replaces `SshKeyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssh_key_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SshKeyName", value.into())
+    }
+
+    /// Replaces `StackId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackId", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tenancy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tenancy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Tenancy", value.into())
+    }
+
+    /// Replaces `TimeBasedAutoScaling` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_based_auto_scaling(&self, value: impl Into<Value<TimeBasedAutoScaling>>) {
+        self.resource
+            .set_property("TimeBasedAutoScaling", value.into())
+    }
+
+    /// Replaces `VirtualizationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_virtualization_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VirtualizationType", value.into())
+    }
+
+    /// Replaces `Volumes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volumes(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Volumes", value.into())
+    }
 }
 
-/// Properties of `AWS::OpsWorks::Instance`.
-#[derive(Debug, Clone)]
-pub struct InstanceProps {
-    /// `AgentVersion` (optional).
-    pub agent_version: Option<Value<String>>,
-    /// `AmiId` (optional).
-    pub ami_id: Option<Value<String>>,
-    /// `Architecture` (optional).
-    pub architecture: Option<Value<String>>,
-    /// `AutoScalingType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub auto_scaling_type: Option<Value<String>>,
-    /// `AvailabilityZone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zone: Option<Value<String>>,
-    /// `BlockDeviceMappings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub block_device_mappings: Option<Value<List<BlockDeviceMapping>>>,
-    /// `EbsOptimized` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ebs_optimized: Option<Value<bool>>,
-    /// `ElasticIps` (optional).
-    pub elastic_ips: Option<Value<List<String>>>,
-    /// `Hostname` (optional).
-    pub hostname: Option<Value<String>>,
-    /// `InstallUpdatesOnBoot` (optional).
-    pub install_updates_on_boot: Option<Value<bool>>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<String>,
-    /// `LayerIds` (required).
-    pub layer_ids: Value<List<String>>,
-    /// `Os` (optional).
-    pub os: Option<Value<String>>,
-    /// `RootDeviceType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub root_device_type: Option<Value<String>>,
-    /// `SshKeyName` (optional).
-    pub ssh_key_name: Option<Value<String>>,
-    /// `StackId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stack_id: Value<String>,
-    /// `SubnetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `Tenancy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tenancy: Option<Value<String>>,
-    /// `TimeBasedAutoScaling` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub time_based_auto_scaling: Option<Value<TimeBasedAutoScaling>>,
-    /// `VirtualizationType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub virtualization_type: Option<Value<String>>,
-    /// `Volumes` (optional).
-    pub volumes: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpsWorks::Instance`.
+    InstanceProps
 }
 
 impl InstanceProps {
@@ -168,464 +198,216 @@ impl InstanceProps {
         layer_ids: impl Into<Value<List<String>>>,
         stack_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            agent_version: None,
-            ami_id: None,
-            architecture: None,
-            auto_scaling_type: None,
-            availability_zone: None,
-            block_device_mappings: None,
-            ebs_optimized: None,
-            elastic_ips: None,
-            hostname: None,
-            install_updates_on_boot: None,
-            instance_type: instance_type.into(),
-            layer_ids: layer_ids.into(),
-            os: None,
-            root_device_type: None,
-            ssh_key_name: None,
-            stack_id: stack_id.into(),
-            subnet_id: None,
-            tenancy: None,
-            time_based_auto_scaling: None,
-            virtualization_type: None,
-            volumes: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(10, "InstanceType", instance_type.into().to_template())
+                .with(11, "LayerIds", layer_ids.into().to_template())
+                .with(15, "StackId", stack_id.into().to_template()),
+        )
     }
-    /// Sets `AgentVersion`.
-    pub fn agent_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.agent_version = Some(value.into());
-        self
+    /// `AgentVersion` (optional).
+    pub fn agent_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AgentVersion", value.into().to_template()))
     }
-    /// Sets `AmiId`.
-    pub fn ami_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ami_id = Some(value.into());
-        self
+    /// `AmiId` (optional).
+    pub fn ami_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AmiId", value.into().to_template()))
     }
-    /// Sets `Architecture`.
-    pub fn architecture(mut self, value: impl Into<Value<String>>) -> Self {
-        self.architecture = Some(value.into());
-        self
+    /// `Architecture` (optional).
+    pub fn architecture(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Architecture", value.into().to_template()))
     }
-    /// Sets `AutoScalingType`.
-    pub fn auto_scaling_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.auto_scaling_type = Some(value.into());
-        self
+    /// `AutoScalingType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn auto_scaling_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AutoScalingType", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `BlockDeviceMappings`.
-    pub fn block_device_mappings(
-        mut self,
-        value: impl Into<Value<List<BlockDeviceMapping>>>,
-    ) -> Self {
-        self.block_device_mappings = Some(value.into());
-        self
+    /// `BlockDeviceMappings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn block_device_mappings(self, value: impl Into<Value<List<BlockDeviceMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "BlockDeviceMappings", value.into().to_template()),
+        )
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
+    /// `EbsOptimized` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "EbsOptimized", value.into().to_template()))
     }
-    /// Sets `ElasticIps`.
-    pub fn elastic_ips(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.elastic_ips = Some(value.into());
-        self
+    /// `ElasticIps` (optional).
+    pub fn elastic_ips(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "ElasticIps", value.into().to_template()))
     }
-    /// Sets `Hostname`.
-    pub fn hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hostname = Some(value.into());
-        self
+    /// `Hostname` (optional).
+    pub fn hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Hostname", value.into().to_template()))
     }
-    /// Sets `InstallUpdatesOnBoot`.
-    pub fn install_updates_on_boot(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.install_updates_on_boot = Some(value.into());
-        self
+    /// `InstallUpdatesOnBoot` (optional).
+    pub fn install_updates_on_boot(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "InstallUpdatesOnBoot", value.into().to_template()),
+        )
     }
-    /// Sets `Os`.
-    pub fn os(mut self, value: impl Into<Value<String>>) -> Self {
-        self.os = Some(value.into());
-        self
+    /// `Os` (optional).
+    pub fn os(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Os", value.into().to_template()))
     }
-    /// Sets `RootDeviceType`.
-    pub fn root_device_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_device_type = Some(value.into());
-        self
+    /// `RootDeviceType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn root_device_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "RootDeviceType", value.into().to_template()),
+        )
     }
-    /// Sets `SshKeyName`.
-    pub fn ssh_key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssh_key_name = Some(value.into());
-        self
+    /// `SshKeyName` (optional).
+    pub fn ssh_key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "SshKeyName", value.into().to_template()))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(16, "SubnetId", value.into().to_template()))
     }
-    /// Sets `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tenancy = Some(value.into());
-        self
+    /// `Tenancy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tenancy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "Tenancy", value.into().to_template()))
     }
-    /// Sets `TimeBasedAutoScaling`.
-    pub fn time_based_auto_scaling(
-        mut self,
-        value: impl Into<Value<TimeBasedAutoScaling>>,
-    ) -> Self {
-        self.time_based_auto_scaling = Some(value.into());
-        self
+    /// `TimeBasedAutoScaling` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn time_based_auto_scaling(self, value: impl Into<Value<TimeBasedAutoScaling>>) -> Self {
+        Self(
+            self.0
+                .with(18, "TimeBasedAutoScaling", value.into().to_template()),
+        )
     }
-    /// Sets `VirtualizationType`.
-    pub fn virtualization_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtualization_type = Some(value.into());
-        self
+    /// `VirtualizationType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn virtualization_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "VirtualizationType", value.into().to_template()),
+        )
     }
-    /// Sets `Volumes`.
-    pub fn volumes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.volumes = Some(value.into());
-        self
+    /// `Volumes` (optional).
+    pub fn volumes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(20, "Volumes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_version {
-            m.insert("AgentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ami_id {
-            m.insert("AmiId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.architecture {
-            m.insert("Architecture".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_scaling_type {
-            m.insert("AutoScalingType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_device_mappings {
-            m.insert("BlockDeviceMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elastic_ips {
-            m.insert("ElasticIps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname {
-            m.insert("Hostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.install_updates_on_boot {
-            m.insert("InstallUpdatesOnBoot".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        m.insert("LayerIds".to_owned(), self.layer_ids.to_template());
-        if let Some(v) = &self.os {
-            m.insert("Os".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.root_device_type {
-            m.insert("RootDeviceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssh_key_name {
-            m.insert("SshKeyName".to_owned(), v.to_template());
-        }
-        m.insert("StackId".to_owned(), self.stack_id.to_template());
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenancy {
-            m.insert("Tenancy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_based_auto_scaling {
-            m.insert("TimeBasedAutoScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtualization_type {
-            m.insert("VirtualizationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volumes {
-            m.insert("Volumes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_device_mappings
-            .check(&path.field("BlockDeviceMappings"), &Rules::NONE, out);
-        self.time_based_auto_scaling
-            .check(&path.field("TimeBasedAutoScaling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceProps);
-
-/// Property type `BlockDeviceMapping` of `AWS::OpsWorks::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct BlockDeviceMapping {
-    /// `DeviceName` (optional).
-    pub device_name: Option<Value<String>>,
-    /// `Ebs` (optional).
-    pub ebs: Option<Value<EbsBlockDevice>>,
-    /// `NoDevice` (optional).
-    pub no_device: Option<Value<String>>,
-    /// `VirtualName` (optional).
-    pub virtual_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlockDeviceMapping` of `AWS::OpsWorks::Instance`.
+    BlockDeviceMapping(default)
 }
 
 impl BlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_name: None,
-            ebs: None,
-            no_device: None,
-            virtual_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeviceName", value.into().to_template()))
     }
-    /// Sets `Ebs`.
-    pub fn ebs(mut self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
-        self.ebs = Some(value.into());
-        self
+    /// `Ebs` (optional).
+    pub fn ebs(self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
+        Self(self.0.with(1, "Ebs", value.into().to_template()))
     }
-    /// Sets `NoDevice`.
-    pub fn no_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_device = Some(value.into());
-        self
+    /// `NoDevice` (optional).
+    pub fn no_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NoDevice", value.into().to_template()))
     }
-    /// Sets `VirtualName`.
-    pub fn virtual_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
+    /// `VirtualName` (optional).
+    pub fn virtual_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VirtualName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockDeviceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs {
-            m.insert("Ebs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_device {
-            m.insert("NoDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_name {
-            m.insert("VirtualName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlockDeviceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("VirtualName", self.virtual_name.is_some())],
-                &[("Ebs", self.ebs.is_some())],
-                &[("NoDevice", self.no_device.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlockDeviceMapping);
-
-/// Property type `EbsBlockDevice` of `AWS::OpsWorks::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsBlockDevice {
-    /// `DeleteOnTermination` (optional).
-    pub delete_on_termination: Option<Value<bool>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `SnapshotId` (optional).
-    pub snapshot_id: Option<Value<String>>,
-    /// `VolumeSize` (optional).
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EbsBlockDevice` of `AWS::OpsWorks::Instance`.
+    EbsBlockDevice(default)
 }
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delete_on_termination: None,
-            iops: None,
-            snapshot_id: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeleteOnTermination`.
-    pub fn delete_on_termination(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_on_termination = Some(value.into());
-        self
+    /// `DeleteOnTermination` (optional).
+    pub fn delete_on_termination(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeleteOnTermination", value.into().to_template()),
+        )
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Iops", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsBlockDevice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_on_termination {
-            m.insert("DeleteOnTermination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EbsBlockDevice {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EbsBlockDevice);
-
-/// Property type `TimeBasedAutoScaling` of `AWS::OpsWorks::Instance`.
-#[derive(Debug, Clone, Default)]
-pub struct TimeBasedAutoScaling {
-    /// `Friday` (optional).
-    pub friday: Option<Value<Map<String>>>,
-    /// `Monday` (optional).
-    pub monday: Option<Value<Map<String>>>,
-    /// `Saturday` (optional).
-    pub saturday: Option<Value<Map<String>>>,
-    /// `Sunday` (optional).
-    pub sunday: Option<Value<Map<String>>>,
-    /// `Thursday` (optional).
-    pub thursday: Option<Value<Map<String>>>,
-    /// `Tuesday` (optional).
-    pub tuesday: Option<Value<Map<String>>>,
-    /// `Wednesday` (optional).
-    pub wednesday: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `TimeBasedAutoScaling` of `AWS::OpsWorks::Instance`.
+    TimeBasedAutoScaling(default)
 }
 
 impl TimeBasedAutoScaling {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            friday: None,
-            monday: None,
-            saturday: None,
-            sunday: None,
-            thursday: None,
-            tuesday: None,
-            wednesday: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Friday`.
-    pub fn friday(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.friday = Some(value.into());
-        self
+    /// `Friday` (optional).
+    pub fn friday(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Friday", value.into().to_template()))
     }
-    /// Sets `Monday`.
-    pub fn monday(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.monday = Some(value.into());
-        self
+    /// `Monday` (optional).
+    pub fn monday(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Monday", value.into().to_template()))
     }
-    /// Sets `Saturday`.
-    pub fn saturday(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.saturday = Some(value.into());
-        self
+    /// `Saturday` (optional).
+    pub fn saturday(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Saturday", value.into().to_template()))
     }
-    /// Sets `Sunday`.
-    pub fn sunday(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.sunday = Some(value.into());
-        self
+    /// `Sunday` (optional).
+    pub fn sunday(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Sunday", value.into().to_template()))
     }
-    /// Sets `Thursday`.
-    pub fn thursday(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.thursday = Some(value.into());
-        self
+    /// `Thursday` (optional).
+    pub fn thursday(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Thursday", value.into().to_template()))
     }
-    /// Sets `Tuesday`.
-    pub fn tuesday(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tuesday = Some(value.into());
-        self
+    /// `Tuesday` (optional).
+    pub fn tuesday(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tuesday", value.into().to_template()))
     }
-    /// Sets `Wednesday`.
-    pub fn wednesday(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.wednesday = Some(value.into());
-        self
+    /// `Wednesday` (optional).
+    pub fn wednesday(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Wednesday", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TimeBasedAutoScaling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.friday {
-            m.insert("Friday".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monday {
-            m.insert("Monday".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saturday {
-            m.insert("Saturday".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sunday {
-            m.insert("Sunday".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thursday {
-            m.insert("Thursday".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tuesday {
-            m.insert("Tuesday".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wednesday {
-            m.insert("Wednesday".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TimeBasedAutoScaling {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TimeBasedAutoScaling);

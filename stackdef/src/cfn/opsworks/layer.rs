@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone)]
-pub struct Layer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Layer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Layer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Layer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpsWorks::Layer`.
+    Layer("AWS::OpsWorks::Layer", LayerProps)
 }
 
 impl Layer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpsWorks::Layer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LayerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LayerId> {
         self.resource.ref_value()
@@ -82,51 +34,141 @@ impl Layer {
     pub fn attr_id(&self) -> Value<ids::LayerId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `AutoAssignElasticIps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_assign_elastic_ips(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoAssignElasticIps", value.into())
+    }
+
+    /// Replaces `AutoAssignPublicIps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_assign_public_ips(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoAssignPublicIps", value.into())
+    }
+
+    /// Replaces `CustomInstanceProfileArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_instance_profile_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomInstanceProfileArn", value.into())
+    }
+
+    /// Replaces `CustomJson` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_json(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("CustomJson", value.into())
+    }
+
+    /// Replaces `CustomRecipes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_recipes(&self, value: impl Into<Value<Recipes>>) {
+        self.resource.set_property("CustomRecipes", value.into())
+    }
+
+    /// Replaces `CustomSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_security_group_ids(
+        &self,
+        value: impl Into<Value<List<ids::SecurityGroupId>>>,
+    ) {
+        self.resource
+            .set_property("CustomSecurityGroupIds", value.into())
+    }
+
+    /// Replaces `EnableAutoHealing` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_auto_healing(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableAutoHealing", value.into())
+    }
+
+    /// Replaces `InstallUpdatesOnBoot` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_install_updates_on_boot(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("InstallUpdatesOnBoot", value.into())
+    }
+
+    /// Replaces `LifecycleEventConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_event_configuration(
+        &self,
+        value: impl Into<Value<LifecycleEventConfiguration>>,
+    ) {
+        self.resource
+            .set_property("LifecycleEventConfiguration", value.into())
+    }
+
+    /// Replaces `LoadBasedAutoScaling` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_load_based_auto_scaling(&self, value: impl Into<Value<LoadBasedAutoScaling>>) {
+        self.resource
+            .set_property("LoadBasedAutoScaling", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Packages` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_packages(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Packages", value.into())
+    }
+
+    /// Replaces `Shortname` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shortname(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Shortname", value.into())
+    }
+
+    /// Replaces `StackId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `UseEbsOptimizedInstances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_ebs_optimized_instances(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseEbsOptimizedInstances", value.into())
+    }
+
+    /// Replaces `VolumeConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_configurations(&self, value: impl Into<Value<List<VolumeConfiguration>>>) {
+        self.resource
+            .set_property("VolumeConfigurations", value.into())
+    }
 }
 
-/// Properties of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone)]
-pub struct LayerProps {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
-    /// `AutoAssignElasticIps` (required).
-    pub auto_assign_elastic_ips: Value<bool>,
-    /// `AutoAssignPublicIps` (required).
-    pub auto_assign_public_ips: Value<bool>,
-    /// `CustomInstanceProfileArn` (optional).
-    pub custom_instance_profile_arn: Option<Value<String>>,
-    /// `CustomJson` (optional).
-    pub custom_json: Option<Value<serde_json::Value>>,
-    /// `CustomRecipes` (optional).
-    pub custom_recipes: Option<Value<Recipes>>,
-    /// `CustomSecurityGroupIds` (optional).
-    pub custom_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `EnableAutoHealing` (required).
-    pub enable_auto_healing: Value<bool>,
-    /// `InstallUpdatesOnBoot` (optional).
-    pub install_updates_on_boot: Option<Value<bool>>,
-    /// `LifecycleEventConfiguration` (optional).
-    pub lifecycle_event_configuration: Option<Value<LifecycleEventConfiguration>>,
-    /// `LoadBasedAutoScaling` (optional).
-    pub load_based_auto_scaling: Option<Value<LoadBasedAutoScaling>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Packages` (optional).
-    pub packages: Option<Value<List<String>>>,
-    /// `Shortname` (required).
-    pub shortname: Value<String>,
-    /// `StackId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stack_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<String>,
-    /// `UseEbsOptimizedInstances` (optional).
-    pub use_ebs_optimized_instances: Option<Value<bool>>,
-    /// `VolumeConfigurations` (optional).
-    pub volume_configurations: Option<Value<List<VolumeConfiguration>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpsWorks::Layer`.
+    LayerProps
 }
 
 impl LayerProps {
@@ -140,647 +182,294 @@ impl LayerProps {
         stack_id: impl Into<Value<String>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attributes: None,
-            auto_assign_elastic_ips: auto_assign_elastic_ips.into(),
-            auto_assign_public_ips: auto_assign_public_ips.into(),
-            custom_instance_profile_arn: None,
-            custom_json: None,
-            custom_recipes: None,
-            custom_security_group_ids: None,
-            enable_auto_healing: enable_auto_healing.into(),
-            install_updates_on_boot: None,
-            lifecycle_event_configuration: None,
-            load_based_auto_scaling: None,
-            name: name.into(),
-            packages: None,
-            shortname: shortname.into(),
-            stack_id: stack_id.into(),
-            tags: None,
-            type_: type_.into(),
-            use_ebs_optimized_instances: None,
-            volume_configurations: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "AutoAssignElasticIps",
+                    auto_assign_elastic_ips.into().to_template(),
+                )
+                .with(
+                    2,
+                    "AutoAssignPublicIps",
+                    auto_assign_public_ips.into().to_template(),
+                )
+                .with(
+                    7,
+                    "EnableAutoHealing",
+                    enable_auto_healing.into().to_template(),
+                )
+                .with(11, "Name", name.into().to_template())
+                .with(13, "Shortname", shortname.into().to_template())
+                .with(14, "StackId", stack_id.into().to_template())
+                .with(16, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `CustomInstanceProfileArn`.
-    pub fn custom_instance_profile_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_instance_profile_arn = Some(value.into());
-        self
+    /// `CustomInstanceProfileArn` (optional).
+    pub fn custom_instance_profile_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CustomInstanceProfileArn", value.into().to_template()),
+        )
     }
-    /// Sets `CustomJson`.
-    pub fn custom_json(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.custom_json = Some(value.into());
-        self
+    /// `CustomJson` (optional).
+    pub fn custom_json(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "CustomJson", value.into().to_template()))
     }
-    /// Sets `CustomRecipes`.
-    pub fn custom_recipes(mut self, value: impl Into<Value<Recipes>>) -> Self {
-        self.custom_recipes = Some(value.into());
-        self
+    /// `CustomRecipes` (optional).
+    pub fn custom_recipes(self, value: impl Into<Value<Recipes>>) -> Self {
+        Self(self.0.with(5, "CustomRecipes", value.into().to_template()))
     }
-    /// Sets `CustomSecurityGroupIds`.
+    /// `CustomSecurityGroupIds` (optional).
     pub fn custom_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.custom_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "CustomSecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `InstallUpdatesOnBoot`.
-    pub fn install_updates_on_boot(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.install_updates_on_boot = Some(value.into());
-        self
+    /// `InstallUpdatesOnBoot` (optional).
+    pub fn install_updates_on_boot(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "InstallUpdatesOnBoot", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleEventConfiguration`.
+    /// `LifecycleEventConfiguration` (optional).
     pub fn lifecycle_event_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LifecycleEventConfiguration>>,
     ) -> Self {
-        self.lifecycle_event_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "LifecycleEventConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LoadBasedAutoScaling`.
-    pub fn load_based_auto_scaling(
-        mut self,
-        value: impl Into<Value<LoadBasedAutoScaling>>,
-    ) -> Self {
-        self.load_based_auto_scaling = Some(value.into());
-        self
+    /// `LoadBasedAutoScaling` (optional).
+    pub fn load_based_auto_scaling(self, value: impl Into<Value<LoadBasedAutoScaling>>) -> Self {
+        Self(
+            self.0
+                .with(10, "LoadBasedAutoScaling", value.into().to_template()),
+        )
     }
-    /// Sets `Packages`.
-    pub fn packages(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.packages = Some(value.into());
-        self
+    /// `Packages` (optional).
+    pub fn packages(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(12, "Packages", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `UseEbsOptimizedInstances`.
-    pub fn use_ebs_optimized_instances(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_ebs_optimized_instances = Some(value.into());
-        self
+    /// `UseEbsOptimizedInstances` (optional).
+    pub fn use_ebs_optimized_instances(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(17, "UseEbsOptimizedInstances", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeConfigurations`.
-    pub fn volume_configurations(
-        mut self,
-        value: impl Into<Value<List<VolumeConfiguration>>>,
-    ) -> Self {
-        self.volume_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LayerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AutoAssignElasticIps".to_owned(),
-            self.auto_assign_elastic_ips.to_template(),
-        );
-        m.insert(
-            "AutoAssignPublicIps".to_owned(),
-            self.auto_assign_public_ips.to_template(),
-        );
-        if let Some(v) = &self.custom_instance_profile_arn {
-            m.insert("CustomInstanceProfileArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_json {
-            m.insert("CustomJson".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_recipes {
-            m.insert("CustomRecipes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_security_group_ids {
-            m.insert("CustomSecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnableAutoHealing".to_owned(),
-            self.enable_auto_healing.to_template(),
-        );
-        if let Some(v) = &self.install_updates_on_boot {
-            m.insert("InstallUpdatesOnBoot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_event_configuration {
-            m.insert("LifecycleEventConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_based_auto_scaling {
-            m.insert("LoadBasedAutoScaling".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.packages {
-            m.insert("Packages".to_owned(), v.to_template());
-        }
-        m.insert("Shortname".to_owned(), self.shortname.to_template());
-        m.insert("StackId".to_owned(), self.stack_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.use_ebs_optimized_instances {
-            m.insert("UseEbsOptimizedInstances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_configurations {
-            m.insert("VolumeConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumeConfigurations` (optional).
+    pub fn volume_configurations(self, value: impl Into<Value<List<VolumeConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(18, "VolumeConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LayerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_recipes
-            .check(&path.field("CustomRecipes"), &Rules::NONE, out);
-        self.lifecycle_event_configuration.check(
-            &path.field("LifecycleEventConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.load_based_auto_scaling
-            .check(&path.field("LoadBasedAutoScaling"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.volume_configurations
-            .check(&path.field("VolumeConfigurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LayerProps);
-
-/// Property type `Recipes` of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone, Default)]
-pub struct Recipes {
-    /// `Configure` (optional).
-    pub configure: Option<Value<List<String>>>,
-    /// `Deploy` (optional).
-    pub deploy: Option<Value<List<String>>>,
-    /// `Setup` (optional).
-    pub setup: Option<Value<List<String>>>,
-    /// `Shutdown` (optional).
-    pub shutdown: Option<Value<List<String>>>,
-    /// `Undeploy` (optional).
-    pub undeploy: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Recipes` of `AWS::OpsWorks::Layer`.
+    Recipes(default)
 }
 
 impl Recipes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configure: None,
-            deploy: None,
-            setup: None,
-            shutdown: None,
-            undeploy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configure`.
-    pub fn configure(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.configure = Some(value.into());
-        self
+    /// `Configure` (optional).
+    pub fn configure(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Configure", value.into().to_template()))
     }
-    /// Sets `Deploy`.
-    pub fn deploy(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.deploy = Some(value.into());
-        self
+    /// `Deploy` (optional).
+    pub fn deploy(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Deploy", value.into().to_template()))
     }
-    /// Sets `Setup`.
-    pub fn setup(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.setup = Some(value.into());
-        self
+    /// `Setup` (optional).
+    pub fn setup(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Setup", value.into().to_template()))
     }
-    /// Sets `Shutdown`.
-    pub fn shutdown(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.shutdown = Some(value.into());
-        self
+    /// `Shutdown` (optional).
+    pub fn shutdown(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Shutdown", value.into().to_template()))
     }
-    /// Sets `Undeploy`.
-    pub fn undeploy(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.undeploy = Some(value.into());
-        self
+    /// `Undeploy` (optional).
+    pub fn undeploy(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Undeploy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Recipes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configure {
-            m.insert("Configure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deploy {
-            m.insert("Deploy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.setup {
-            m.insert("Setup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shutdown {
-            m.insert("Shutdown".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.undeploy {
-            m.insert("Undeploy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Recipes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Recipes);
-
-/// Property type `LifecycleEventConfiguration` of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone, Default)]
-pub struct LifecycleEventConfiguration {
-    /// `ShutdownEventConfiguration` (optional).
-    pub shutdown_event_configuration: Option<Value<ShutdownEventConfiguration>>,
+crate::l1_struct! {
+    /// Property type `LifecycleEventConfiguration` of `AWS::OpsWorks::Layer`.
+    LifecycleEventConfiguration(default)
 }
 
 impl LifecycleEventConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            shutdown_event_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ShutdownEventConfiguration`.
+    /// `ShutdownEventConfiguration` (optional).
     pub fn shutdown_event_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ShutdownEventConfiguration>>,
     ) -> Self {
-        self.shutdown_event_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ShutdownEventConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LifecycleEventConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.shutdown_event_configuration {
-            m.insert("ShutdownEventConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LifecycleEventConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.shutdown_event_configuration.check(
-            &path.field("ShutdownEventConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LifecycleEventConfiguration);
-
-/// Property type `ShutdownEventConfiguration` of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone, Default)]
-pub struct ShutdownEventConfiguration {
-    /// `DelayUntilElbConnectionsDrained` (optional).
-    pub delay_until_elb_connections_drained: Option<Value<bool>>,
-    /// `ExecutionTimeout` (optional).
-    pub execution_timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ShutdownEventConfiguration` of `AWS::OpsWorks::Layer`.
+    ShutdownEventConfiguration(default)
 }
 
 impl ShutdownEventConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delay_until_elb_connections_drained: None,
-            execution_timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DelayUntilElbConnectionsDrained`.
-    pub fn delay_until_elb_connections_drained(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delay_until_elb_connections_drained = Some(value.into());
-        self
+    /// `DelayUntilElbConnectionsDrained` (optional).
+    pub fn delay_until_elb_connections_drained(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "DelayUntilElbConnectionsDrained",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExecutionTimeout`.
-    pub fn execution_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.execution_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ShutdownEventConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delay_until_elb_connections_drained {
-            m.insert(
-                "DelayUntilElbConnectionsDrained".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.execution_timeout {
-            m.insert("ExecutionTimeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExecutionTimeout` (optional).
+    pub fn execution_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExecutionTimeout", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ShutdownEventConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ShutdownEventConfiguration);
-
-/// Property type `LoadBasedAutoScaling` of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone, Default)]
-pub struct LoadBasedAutoScaling {
-    /// `DownScaling` (optional).
-    pub down_scaling: Option<Value<AutoScalingThresholds>>,
-    /// `Enable` (optional).
-    pub enable: Option<Value<bool>>,
-    /// `UpScaling` (optional).
-    pub up_scaling: Option<Value<AutoScalingThresholds>>,
+crate::l1_struct! {
+    /// Property type `LoadBasedAutoScaling` of `AWS::OpsWorks::Layer`.
+    LoadBasedAutoScaling(default)
 }
 
 impl LoadBasedAutoScaling {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            down_scaling: None,
-            enable: None,
-            up_scaling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DownScaling`.
-    pub fn down_scaling(mut self, value: impl Into<Value<AutoScalingThresholds>>) -> Self {
-        self.down_scaling = Some(value.into());
-        self
+    /// `DownScaling` (optional).
+    pub fn down_scaling(self, value: impl Into<Value<AutoScalingThresholds>>) -> Self {
+        Self(self.0.with(0, "DownScaling", value.into().to_template()))
     }
-    /// Sets `Enable`.
-    pub fn enable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable = Some(value.into());
-        self
+    /// `Enable` (optional).
+    pub fn enable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enable", value.into().to_template()))
     }
-    /// Sets `UpScaling`.
-    pub fn up_scaling(mut self, value: impl Into<Value<AutoScalingThresholds>>) -> Self {
-        self.up_scaling = Some(value.into());
-        self
+    /// `UpScaling` (optional).
+    pub fn up_scaling(self, value: impl Into<Value<AutoScalingThresholds>>) -> Self {
+        Self(self.0.with(2, "UpScaling", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoadBasedAutoScaling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.down_scaling {
-            m.insert("DownScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable {
-            m.insert("Enable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.up_scaling {
-            m.insert("UpScaling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoadBasedAutoScaling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.down_scaling
-            .check(&path.field("DownScaling"), &Rules::NONE, out);
-        self.up_scaling
-            .check(&path.field("UpScaling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoadBasedAutoScaling);
-
-/// Property type `AutoScalingThresholds` of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoScalingThresholds {
-    /// `CpuThreshold` (optional).
-    pub cpu_threshold: Option<Value<f64>>,
-    /// `IgnoreMetricsTime` (optional).
-    pub ignore_metrics_time: Option<Value<i64>>,
-    /// `InstanceCount` (optional).
-    pub instance_count: Option<Value<i64>>,
-    /// `LoadThreshold` (optional).
-    pub load_threshold: Option<Value<f64>>,
-    /// `MemoryThreshold` (optional).
-    pub memory_threshold: Option<Value<f64>>,
-    /// `ThresholdsWaitTime` (optional).
-    pub thresholds_wait_time: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AutoScalingThresholds` of `AWS::OpsWorks::Layer`.
+    AutoScalingThresholds(default)
 }
 
 impl AutoScalingThresholds {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cpu_threshold: None,
-            ignore_metrics_time: None,
-            instance_count: None,
-            load_threshold: None,
-            memory_threshold: None,
-            thresholds_wait_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CpuThreshold`.
-    pub fn cpu_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.cpu_threshold = Some(value.into());
-        self
+    /// `CpuThreshold` (optional).
+    pub fn cpu_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "CpuThreshold", value.into().to_template()))
     }
-    /// Sets `IgnoreMetricsTime`.
-    pub fn ignore_metrics_time(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ignore_metrics_time = Some(value.into());
-        self
+    /// `IgnoreMetricsTime` (optional).
+    pub fn ignore_metrics_time(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IgnoreMetricsTime", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceCount`.
-    pub fn instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_count = Some(value.into());
-        self
+    /// `InstanceCount` (optional).
+    pub fn instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "InstanceCount", value.into().to_template()))
     }
-    /// Sets `LoadThreshold`.
-    pub fn load_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.load_threshold = Some(value.into());
-        self
+    /// `LoadThreshold` (optional).
+    pub fn load_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "LoadThreshold", value.into().to_template()))
     }
-    /// Sets `MemoryThreshold`.
-    pub fn memory_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.memory_threshold = Some(value.into());
-        self
+    /// `MemoryThreshold` (optional).
+    pub fn memory_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MemoryThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `ThresholdsWaitTime`.
-    pub fn thresholds_wait_time(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.thresholds_wait_time = Some(value.into());
-        self
+    /// `ThresholdsWaitTime` (optional).
+    pub fn thresholds_wait_time(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ThresholdsWaitTime", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AutoScalingThresholds {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu_threshold {
-            m.insert("CpuThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_metrics_time {
-            m.insert("IgnoreMetricsTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_count {
-            m.insert("InstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.load_threshold {
-            m.insert("LoadThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_threshold {
-            m.insert("MemoryThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.thresholds_wait_time {
-            m.insert("ThresholdsWaitTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for AutoScalingThresholds {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AutoScalingThresholds);
-
-/// Property type `Tag` of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VolumeConfiguration` of `AWS::OpsWorks::Layer`.
-#[derive(Debug, Clone, Default)]
-pub struct VolumeConfiguration {
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `MountPoint` (optional).
-    pub mount_point: Option<Value<String>>,
-    /// `NumberOfDisks` (optional).
-    pub number_of_disks: Option<Value<i64>>,
-    /// `RaidLevel` (optional).
-    pub raid_level: Option<Value<i64>>,
-    /// `Size` (optional).
-    pub size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VolumeConfiguration` of `AWS::OpsWorks::Layer`.
+    VolumeConfiguration(default)
 }
 
 impl VolumeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encrypted: None,
-            iops: None,
-            mount_point: None,
-            number_of_disks: None,
-            raid_level: None,
-            size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Iops", value.into().to_template()))
     }
-    /// Sets `MountPoint`.
-    pub fn mount_point(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mount_point = Some(value.into());
-        self
+    /// `MountPoint` (optional).
+    pub fn mount_point(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MountPoint", value.into().to_template()))
     }
-    /// Sets `NumberOfDisks`.
-    pub fn number_of_disks(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_disks = Some(value.into());
-        self
+    /// `NumberOfDisks` (optional).
+    pub fn number_of_disks(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "NumberOfDisks", value.into().to_template()))
     }
-    /// Sets `RaidLevel`.
-    pub fn raid_level(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.raid_level = Some(value.into());
-        self
+    /// `RaidLevel` (optional).
+    pub fn raid_level(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "RaidLevel", value.into().to_template()))
     }
-    /// Sets `Size`.
-    pub fn size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size = Some(value.into());
-        self
+    /// `Size` (optional).
+    pub fn size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Size", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "VolumeType", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VolumeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_point {
-            m.insert("MountPoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_disks {
-            m.insert("NumberOfDisks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.raid_level {
-            m.insert("RaidLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size {
-            m.insert("Size".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone)]
-pub struct Stack {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stack {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stack {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stack {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpsWorks::Stack`.
+    Stack("AWS::OpsWorks::Stack", StackProps)
 }
 
 impl Stack {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpsWorks::Stack";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StackProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OpsWorksStackId> {
         self.resource.ref_value()
@@ -82,66 +34,170 @@ impl Stack {
     pub fn attr_id(&self) -> Value<ids::OpsWorksStackId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AgentVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_agent_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AgentVersion", value.into())
+    }
+
+    /// Replaces `Attributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attributes(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Attributes", value.into())
+    }
+
+    /// Replaces `ChefConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_chef_configuration(&self, value: impl Into<Value<ChefConfiguration>>) {
+        self.resource
+            .set_property("ChefConfiguration", value.into())
+    }
+
+    /// Replaces `CloneAppIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_clone_app_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("CloneAppIds", value.into())
+    }
+
+    /// Replaces `ClonePermissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_clone_permissions(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ClonePermissions", value.into())
+    }
+
+    /// Replaces `ConfigurationManager` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_manager(&self, value: impl Into<Value<StackConfigurationManager>>) {
+        self.resource
+            .set_property("ConfigurationManager", value.into())
+    }
+
+    /// Replaces `CustomCookbooksSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_cookbooks_source(&self, value: impl Into<Value<Source>>) {
+        self.resource
+            .set_property("CustomCookbooksSource", value.into())
+    }
+
+    /// Replaces `CustomJson` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_json(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("CustomJson", value.into())
+    }
+
+    /// Replaces `DefaultAvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultAvailabilityZone", value.into())
+    }
+
+    /// Replaces `DefaultInstanceProfileArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_instance_profile_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultInstanceProfileArn", value.into())
+    }
+
+    /// Replaces `DefaultOs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_os(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultOs", value.into())
+    }
+
+    /// Replaces `DefaultRootDeviceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_root_device_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultRootDeviceType", value.into())
+    }
+
+    /// Replaces `DefaultSshKeyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_ssh_key_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultSshKeyName", value.into())
+    }
+
+    /// Replaces `DefaultSubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_subnet_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultSubnetId", value.into())
+    }
+
+    /// Replaces `EcsClusterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ecs_cluster_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EcsClusterArn", value.into())
+    }
+
+    /// Replaces `ElasticIps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elastic_ips(&self, value: impl Into<Value<List<ElasticIp>>>) {
+        self.resource.set_property("ElasticIps", value.into())
+    }
+
+    /// Replaces `HostnameTheme` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hostname_theme(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostnameTheme", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RdsDbInstances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rds_db_instances(&self, value: impl Into<Value<List<RdsDbInstance>>>) {
+        self.resource.set_property("RdsDbInstances", value.into())
+    }
+
+    /// Replaces `ServiceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ServiceRoleArn", value.into())
+    }
+
+    /// Replaces `SourceStackId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_stack_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceStackId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseCustomCookbooks` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_custom_cookbooks(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseCustomCookbooks", value.into())
+    }
+
+    /// Replaces `UseOpsworksSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_opsworks_security_groups(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseOpsworksSecurityGroups", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone)]
-pub struct StackProps {
-    /// `AgentVersion` (optional).
-    pub agent_version: Option<Value<String>>,
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
-    /// `ChefConfiguration` (optional).
-    pub chef_configuration: Option<Value<ChefConfiguration>>,
-    /// `CloneAppIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub clone_app_ids: Option<Value<List<String>>>,
-    /// `ClonePermissions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub clone_permissions: Option<Value<bool>>,
-    /// `ConfigurationManager` (optional).
-    pub configuration_manager: Option<Value<StackConfigurationManager>>,
-    /// `CustomCookbooksSource` (optional).
-    pub custom_cookbooks_source: Option<Value<Source>>,
-    /// `CustomJson` (optional).
-    pub custom_json: Option<Value<serde_json::Value>>,
-    /// `DefaultAvailabilityZone` (optional).
-    pub default_availability_zone: Option<Value<String>>,
-    /// `DefaultInstanceProfileArn` (required).
-    pub default_instance_profile_arn: Value<String>,
-    /// `DefaultOs` (optional).
-    pub default_os: Option<Value<String>>,
-    /// `DefaultRootDeviceType` (optional).
-    pub default_root_device_type: Option<Value<String>>,
-    /// `DefaultSshKeyName` (optional).
-    pub default_ssh_key_name: Option<Value<String>>,
-    /// `DefaultSubnetId` (optional).
-    pub default_subnet_id: Option<Value<String>>,
-    /// `EcsClusterArn` (optional).
-    pub ecs_cluster_arn: Option<Value<String>>,
-    /// `ElasticIps` (optional).
-    pub elastic_ips: Option<Value<List<ElasticIp>>>,
-    /// `HostnameTheme` (optional).
-    pub hostname_theme: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `RdsDbInstances` (optional).
-    pub rds_db_instances: Option<Value<List<RdsDbInstance>>>,
-    /// `ServiceRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_role_arn: Value<ids::RoleArn>,
-    /// `SourceStackId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_stack_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseCustomCookbooks` (optional).
-    pub use_custom_cookbooks: Option<Value<bool>>,
-    /// `UseOpsworksSecurityGroups` (optional).
-    pub use_opsworks_security_groups: Option<Value<bool>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpsWorks::Stack`.
+    StackProps
 }
 
 impl StackProps {
@@ -151,493 +207,245 @@ impl StackProps {
         name: impl Into<Value<String>>,
         service_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            agent_version: None,
-            attributes: None,
-            chef_configuration: None,
-            clone_app_ids: None,
-            clone_permissions: None,
-            configuration_manager: None,
-            custom_cookbooks_source: None,
-            custom_json: None,
-            default_availability_zone: None,
-            default_instance_profile_arn: default_instance_profile_arn.into(),
-            default_os: None,
-            default_root_device_type: None,
-            default_ssh_key_name: None,
-            default_subnet_id: None,
-            ecs_cluster_arn: None,
-            elastic_ips: None,
-            hostname_theme: None,
-            name: name.into(),
-            rds_db_instances: None,
-            service_role_arn: service_role_arn.into(),
-            source_stack_id: None,
-            tags: None,
-            use_custom_cookbooks: None,
-            use_opsworks_security_groups: None,
-            vpc_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    9,
+                    "DefaultInstanceProfileArn",
+                    default_instance_profile_arn.into().to_template(),
+                )
+                .with(17, "Name", name.into().to_template())
+                .with(19, "ServiceRoleArn", service_role_arn.into().to_template()),
+        )
     }
-    /// Sets `AgentVersion`.
-    pub fn agent_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.agent_version = Some(value.into());
-        self
+    /// `AgentVersion` (optional).
+    pub fn agent_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AgentVersion", value.into().to_template()))
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Attributes", value.into().to_template()))
     }
-    /// Sets `ChefConfiguration`.
-    pub fn chef_configuration(mut self, value: impl Into<Value<ChefConfiguration>>) -> Self {
-        self.chef_configuration = Some(value.into());
-        self
+    /// `ChefConfiguration` (optional).
+    pub fn chef_configuration(self, value: impl Into<Value<ChefConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ChefConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CloneAppIds`.
-    pub fn clone_app_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.clone_app_ids = Some(value.into());
-        self
+    /// `CloneAppIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn clone_app_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "CloneAppIds", value.into().to_template()))
     }
-    /// Sets `ClonePermissions`.
-    pub fn clone_permissions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.clone_permissions = Some(value.into());
-        self
+    /// `ClonePermissions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn clone_permissions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ClonePermissions", value.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationManager`.
-    pub fn configuration_manager(
-        mut self,
-        value: impl Into<Value<StackConfigurationManager>>,
-    ) -> Self {
-        self.configuration_manager = Some(value.into());
-        self
+    /// `ConfigurationManager` (optional).
+    pub fn configuration_manager(self, value: impl Into<Value<StackConfigurationManager>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ConfigurationManager", value.into().to_template()),
+        )
     }
-    /// Sets `CustomCookbooksSource`.
-    pub fn custom_cookbooks_source(mut self, value: impl Into<Value<Source>>) -> Self {
-        self.custom_cookbooks_source = Some(value.into());
-        self
+    /// `CustomCookbooksSource` (optional).
+    pub fn custom_cookbooks_source(self, value: impl Into<Value<Source>>) -> Self {
+        Self(
+            self.0
+                .with(6, "CustomCookbooksSource", value.into().to_template()),
+        )
     }
-    /// Sets `CustomJson`.
-    pub fn custom_json(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.custom_json = Some(value.into());
-        self
+    /// `CustomJson` (optional).
+    pub fn custom_json(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(7, "CustomJson", value.into().to_template()))
     }
-    /// Sets `DefaultAvailabilityZone`.
-    pub fn default_availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_availability_zone = Some(value.into());
-        self
+    /// `DefaultAvailabilityZone` (optional).
+    pub fn default_availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DefaultAvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultOs`.
-    pub fn default_os(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_os = Some(value.into());
-        self
+    /// `DefaultOs` (optional).
+    pub fn default_os(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "DefaultOs", value.into().to_template()))
     }
-    /// Sets `DefaultRootDeviceType`.
-    pub fn default_root_device_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_root_device_type = Some(value.into());
-        self
+    /// `DefaultRootDeviceType` (optional).
+    pub fn default_root_device_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "DefaultRootDeviceType", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultSshKeyName`.
-    pub fn default_ssh_key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_ssh_key_name = Some(value.into());
-        self
+    /// `DefaultSshKeyName` (optional).
+    pub fn default_ssh_key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "DefaultSshKeyName", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultSubnetId`.
-    pub fn default_subnet_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_subnet_id = Some(value.into());
-        self
+    /// `DefaultSubnetId` (optional).
+    pub fn default_subnet_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "DefaultSubnetId", value.into().to_template()),
+        )
     }
-    /// Sets `EcsClusterArn`.
-    pub fn ecs_cluster_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ecs_cluster_arn = Some(value.into());
-        self
+    /// `EcsClusterArn` (optional).
+    pub fn ecs_cluster_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "EcsClusterArn", value.into().to_template()))
     }
-    /// Sets `ElasticIps`.
-    pub fn elastic_ips(mut self, value: impl Into<Value<List<ElasticIp>>>) -> Self {
-        self.elastic_ips = Some(value.into());
-        self
+    /// `ElasticIps` (optional).
+    pub fn elastic_ips(self, value: impl Into<Value<List<ElasticIp>>>) -> Self {
+        Self(self.0.with(15, "ElasticIps", value.into().to_template()))
     }
-    /// Sets `HostnameTheme`.
-    pub fn hostname_theme(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hostname_theme = Some(value.into());
-        self
+    /// `HostnameTheme` (optional).
+    pub fn hostname_theme(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "HostnameTheme", value.into().to_template()))
     }
-    /// Sets `RdsDbInstances`.
-    pub fn rds_db_instances(mut self, value: impl Into<Value<List<RdsDbInstance>>>) -> Self {
-        self.rds_db_instances = Some(value.into());
-        self
+    /// `RdsDbInstances` (optional).
+    pub fn rds_db_instances(self, value: impl Into<Value<List<RdsDbInstance>>>) -> Self {
+        Self(
+            self.0
+                .with(18, "RdsDbInstances", value.into().to_template()),
+        )
     }
-    /// Sets `SourceStackId`.
-    pub fn source_stack_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_stack_id = Some(value.into());
-        self
+    /// `SourceStackId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_stack_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "SourceStackId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(21, "Tags", value.into().to_template()))
     }
-    /// Sets `UseCustomCookbooks`.
-    pub fn use_custom_cookbooks(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_custom_cookbooks = Some(value.into());
-        self
+    /// `UseCustomCookbooks` (optional).
+    pub fn use_custom_cookbooks(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(22, "UseCustomCookbooks", value.into().to_template()),
+        )
     }
-    /// Sets `UseOpsworksSecurityGroups`.
-    pub fn use_opsworks_security_groups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_opsworks_security_groups = Some(value.into());
-        self
+    /// `UseOpsworksSecurityGroups` (optional).
+    pub fn use_opsworks_security_groups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(23, "UseOpsworksSecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(24, "VpcId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StackProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_version {
-            m.insert("AgentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.chef_configuration {
-            m.insert("ChefConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clone_app_ids {
-            m.insert("CloneAppIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.clone_permissions {
-            m.insert("ClonePermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_manager {
-            m.insert("ConfigurationManager".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_cookbooks_source {
-            m.insert("CustomCookbooksSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_json {
-            m.insert("CustomJson".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_availability_zone {
-            m.insert("DefaultAvailabilityZone".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultInstanceProfileArn".to_owned(),
-            self.default_instance_profile_arn.to_template(),
-        );
-        if let Some(v) = &self.default_os {
-            m.insert("DefaultOs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_root_device_type {
-            m.insert("DefaultRootDeviceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_ssh_key_name {
-            m.insert("DefaultSshKeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_subnet_id {
-            m.insert("DefaultSubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecs_cluster_arn {
-            m.insert("EcsClusterArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elastic_ips {
-            m.insert("ElasticIps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname_theme {
-            m.insert("HostnameTheme".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.rds_db_instances {
-            m.insert("RdsDbInstances".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ServiceRoleArn".to_owned(),
-            self.service_role_arn.to_template(),
-        );
-        if let Some(v) = &self.source_stack_id {
-            m.insert("SourceStackId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_custom_cookbooks {
-            m.insert("UseCustomCookbooks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_opsworks_security_groups {
-            m.insert("UseOpsworksSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StackProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chef_configuration
-            .check(&path.field("ChefConfiguration"), &Rules::NONE, out);
-        self.configuration_manager
-            .check(&path.field("ConfigurationManager"), &Rules::NONE, out);
-        self.custom_cookbooks_source
-            .check(&path.field("CustomCookbooksSource"), &Rules::NONE, out);
-        self.elastic_ips
-            .check(&path.field("ElasticIps"), &Rules::NONE, out);
-        self.rds_db_instances
-            .check(&path.field("RdsDbInstances"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::requires(
-            ("VpcId", self.vpc_id.is_some()),
-            &[("DefaultSubnetId", self.default_subnet_id.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StackProps);
-
-/// Property type `ChefConfiguration` of `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone, Default)]
-pub struct ChefConfiguration {
-    /// `BerkshelfVersion` (optional).
-    pub berkshelf_version: Option<Value<String>>,
-    /// `ManageBerkshelf` (optional).
-    pub manage_berkshelf: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ChefConfiguration` of `AWS::OpsWorks::Stack`.
+    ChefConfiguration(default)
 }
 
 impl ChefConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            berkshelf_version: None,
-            manage_berkshelf: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BerkshelfVersion`.
-    pub fn berkshelf_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.berkshelf_version = Some(value.into());
-        self
+    /// `BerkshelfVersion` (optional).
+    pub fn berkshelf_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BerkshelfVersion", value.into().to_template()),
+        )
     }
-    /// Sets `ManageBerkshelf`.
-    pub fn manage_berkshelf(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.manage_berkshelf = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChefConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.berkshelf_version {
-            m.insert("BerkshelfVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_berkshelf {
-            m.insert("ManageBerkshelf".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ManageBerkshelf` (optional).
+    pub fn manage_berkshelf(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ManageBerkshelf", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ChefConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ChefConfiguration);
-
-/// Property type `StackConfigurationManager` of `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone, Default)]
-pub struct StackConfigurationManager {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `StackConfigurationManager` of `AWS::OpsWorks::Stack`.
+    StackConfigurationManager(default)
 }
 
 impl StackConfigurationManager {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StackConfigurationManager {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StackConfigurationManager {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StackConfigurationManager);
-
-/// Property type `Source` of `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `Password` (optional).
-    pub password: Option<Value<String>>,
-    /// `Revision` (optional).
-    pub revision: Option<Value<String>>,
-    /// `SshKey` (optional).
-    pub ssh_key: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
-    /// `Username` (optional).
-    pub username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::OpsWorks::Stack`.
+    Source(default)
 }
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            password: None,
-            revision: None,
-            ssh_key: None,
-            type_: None,
-            url: None,
-            username: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Password", value.into().to_template()))
     }
-    /// Sets `Revision`.
-    pub fn revision(mut self, value: impl Into<Value<String>>) -> Self {
-        self.revision = Some(value.into());
-        self
+    /// `Revision` (optional).
+    pub fn revision(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Revision", value.into().to_template()))
     }
-    /// Sets `SshKey`.
-    pub fn ssh_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssh_key = Some(value.into());
-        self
+    /// `SshKey` (optional).
+    pub fn ssh_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SshKey", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Url", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Username", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revision {
-            m.insert("Revision".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssh_key {
-            m.insert("SshKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Source {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `ElasticIp` of `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone)]
-pub struct ElasticIp {
-    /// `Ip` (required).
-    pub ip: Value<String>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ElasticIp` of `AWS::OpsWorks::Stack`.
+    ElasticIp
 }
 
 impl ElasticIp {
     /// The required properties: `Ip`.
     pub fn new(ip: impl Into<Value<String>>) -> Self {
-        Self {
-            ip: ip.into(),
-            name: None,
-        }
+        Self(crate::Properties::new().with(0, "Ip", ip.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ElasticIp {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Ip".to_owned(), self.ip.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ElasticIp {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ElasticIp);
-
-/// Property type `RdsDbInstance` of `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone)]
-pub struct RdsDbInstance {
-    /// `DbPassword` (required).
-    pub db_password: Value<String>,
-    /// `DbUser` (required).
-    pub db_user: Value<String>,
-    /// `RdsDbInstanceArn` (required).
-    pub rds_db_instance_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `RdsDbInstance` of `AWS::OpsWorks::Stack`.
+    RdsDbInstance
 }
 
 impl RdsDbInstance {
@@ -647,63 +455,17 @@ impl RdsDbInstance {
         db_user: impl Into<Value<String>>,
         rds_db_instance_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            db_password: db_password.into(),
-            db_user: db_user.into(),
-            rds_db_instance_arn: rds_db_instance_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DbPassword", db_password.into().to_template())
+                .with(1, "DbUser", db_user.into().to_template())
+                .with(
+                    2,
+                    "RdsDbInstanceArn",
+                    rds_db_instance_arn.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for RdsDbInstance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DbPassword".to_owned(), self.db_password.to_template());
-        m.insert("DbUser".to_owned(), self.db_user.to_template());
-        m.insert(
-            "RdsDbInstanceArn".to_owned(),
-            self.rds_db_instance_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RdsDbInstance {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RdsDbInstance);
-
-/// Property type `Tag` of `AWS::OpsWorks::Stack`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

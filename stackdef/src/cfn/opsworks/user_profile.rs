@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpsWorks::UserProfile`.
-#[derive(Debug, Clone)]
-pub struct UserProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpsWorks::UserProfile`.
+    UserProfile("AWS::OpsWorks::UserProfile", UserProfileProps)
 }
 
 impl UserProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpsWorks::UserProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::UserProfileId> {
         self.resource.ref_value()
@@ -82,68 +34,56 @@ impl UserProfile {
     pub fn attr_id(&self) -> Value<ids::UserProfileId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AllowSelfManagement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_self_management(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowSelfManagement", value.into())
+    }
+
+    /// Replaces `IamUserArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_user_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IamUserArn", value.into())
+    }
+
+    /// Replaces `SshPublicKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssh_public_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SshPublicKey", value.into())
+    }
+
+    /// Replaces `SshUsername` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssh_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SshUsername", value.into())
+    }
 }
 
-/// Properties of `AWS::OpsWorks::UserProfile`.
-#[derive(Debug, Clone)]
-pub struct UserProfileProps {
-    /// `AllowSelfManagement` (optional).
-    pub allow_self_management: Option<Value<bool>>,
-    /// `IamUserArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub iam_user_arn: Value<String>,
-    /// `SshPublicKey` (optional).
-    pub ssh_public_key: Option<Value<String>>,
-    /// `SshUsername` (optional).
-    pub ssh_username: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpsWorks::UserProfile`.
+    UserProfileProps
 }
 
 impl UserProfileProps {
     /// The required properties: `IamUserArn`.
     pub fn new(iam_user_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            allow_self_management: None,
-            iam_user_arn: iam_user_arn.into(),
-            ssh_public_key: None,
-            ssh_username: None,
-        }
+        Self(crate::Properties::new().with(1, "IamUserArn", iam_user_arn.into().to_template()))
     }
-    /// Sets `AllowSelfManagement`.
-    pub fn allow_self_management(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_self_management = Some(value.into());
-        self
+    /// `AllowSelfManagement` (optional).
+    pub fn allow_self_management(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowSelfManagement", value.into().to_template()),
+        )
     }
-    /// Sets `SshPublicKey`.
-    pub fn ssh_public_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssh_public_key = Some(value.into());
-        self
+    /// `SshPublicKey` (optional).
+    pub fn ssh_public_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SshPublicKey", value.into().to_template()))
     }
-    /// Sets `SshUsername`.
-    pub fn ssh_username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ssh_username = Some(value.into());
-        self
+    /// `SshUsername` (optional).
+    pub fn ssh_username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SshUsername", value.into().to_template()))
     }
 }
-
-impl ToTemplate for UserProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_self_management {
-            m.insert("AllowSelfManagement".to_owned(), v.to_template());
-        }
-        m.insert("IamUserArn".to_owned(), self.iam_user_arn.to_template());
-        if let Some(v) = &self.ssh_public_key {
-            m.insert("SshPublicKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssh_username {
-            m.insert("SshUsername".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for UserProfileProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserProfileProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::OpsWorks::Volume`.
-#[derive(Debug, Clone)]
-pub struct Volume {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Volume {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Volume {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Volume {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OpsWorks::Volume`.
+    Volume("AWS::OpsWorks::Volume", VolumeProps)
 }
 
 impl Volume {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OpsWorks::Volume";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VolumeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OpsWorksVolumeId> {
         self.resource.ref_value()
@@ -82,21 +34,35 @@ impl Volume {
     pub fn attr_id(&self) -> Value<ids::OpsWorksVolumeId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Ec2VolumeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_volume_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ec2VolumeId", value.into())
+    }
+
+    /// Replaces `MountPoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mount_point(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MountPoint", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `StackId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StackId", value.into())
+    }
 }
 
-/// Properties of `AWS::OpsWorks::Volume`.
-#[derive(Debug, Clone)]
-pub struct VolumeProps {
-    /// `Ec2VolumeId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ec2_volume_id: Value<String>,
-    /// `MountPoint` (optional).
-    pub mount_point: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `StackId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stack_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::OpsWorks::Volume`.
+    VolumeProps
 }
 
 impl VolumeProps {
@@ -105,42 +71,18 @@ impl VolumeProps {
         ec2_volume_id: impl Into<Value<String>>,
         stack_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            ec2_volume_id: ec2_volume_id.into(),
-            mount_point: None,
-            name: None,
-            stack_id: stack_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Ec2VolumeId", ec2_volume_id.into().to_template())
+                .with(3, "StackId", stack_id.into().to_template()),
+        )
     }
-    /// Sets `MountPoint`.
-    pub fn mount_point(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mount_point = Some(value.into());
-        self
+    /// `MountPoint` (optional).
+    pub fn mount_point(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MountPoint", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
 }
-
-impl ToTemplate for VolumeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Ec2VolumeId".to_owned(), self.ec2_volume_id.to_template());
-        if let Some(v) = &self.mount_point {
-            m.insert("MountPoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("StackId".to_owned(), self.stack_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VolumeProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VolumeProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Organizations::Account`.
-#[derive(Debug, Clone)]
-pub struct Account {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Account {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Account {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Account {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Organizations::Account`.
+    Account("AWS::Organizations::Account", AccountProps)
 }
 
 impl Account {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Organizations::Account";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccountProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationsAccountId> {
         self.resource.ref_value()
@@ -112,185 +64,68 @@ impl Account {
     pub fn attr_paths(&self) -> Value<List<String>> {
         self.resource.get_att("Paths")
     }
+
+    /// Replaces `AccountName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountName", value.into())
+    }
+
+    /// Replaces `Email` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Email", value.into())
+    }
+
+    /// Replaces `ParentIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ParentIds", value.into())
+    }
+
+    /// Replaces `RoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RoleName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Organizations::Account`.
-#[derive(Debug, Clone)]
-pub struct AccountProps {
-    /// `AccountName` (required).
-    /// Length: 1..=50 characters.
-    /// Pattern: `[\u0020-\u007E]+`.
-    pub account_name: Value<String>,
-    /// `Email` (required).
-    /// Length: 6..=64 characters.
-    /// Pattern: `[^\s@]+@[^\s@]+\.[^\s@]+`.
-    pub email: Value<String>,
-    /// `ParentIds` (optional).
-    /// Each item: Pattern: `^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
-    pub parent_ids: Option<Value<List<String>>>,
-    /// `RoleName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=64 characters.
-    pub role_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Organizations::Account`.
+    AccountProps
 }
 
 impl AccountProps {
     /// The required properties: `AccountName`, `Email`.
     pub fn new(account_name: impl Into<Value<String>>, email: impl Into<Value<String>>) -> Self {
-        Self {
-            account_name: account_name.into(),
-            email: email.into(),
-            parent_ids: None,
-            role_name: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountName", account_name.into().to_template())
+                .with(1, "Email", email.into().to_template()),
+        )
     }
-    /// Sets `ParentIds`.
-    pub fn parent_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.parent_ids = Some(value.into());
-        self
+    /// `ParentIds` (optional).
+    /// Each item: Pattern: `^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
+    pub fn parent_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ParentIds", value.into().to_template()))
     }
-    /// Sets `RoleName`.
-    pub fn role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role_name = Some(value.into());
-        self
+    /// `RoleName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}+=,.@-]{1,64}`.
+    pub fn role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "RoleName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountName".to_owned(), self.account_name.to_template());
-        m.insert("Email".to_owned(), self.email.to_template());
-        if let Some(v) = &self.parent_ids {
-            m.insert("ParentIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_name {
-            m.insert("RoleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AccountProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_name.check(
-            &path.field("AccountName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("[\\u0020-\\u007E]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email.check(
-            &path.field("Email"),
-            &Rules {
-                min_length: Some(6),
-                max_length: Some(64),
-                pattern: Some("[^\\s@]+@[^\\s@]+\\.[^\\s@]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parent_ids.check(
-            &path.field("ParentIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some(
-                                "^(r-[0-9a-z]{4,32})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_name.check(
-            &path.field("RoleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccountProps);
-
-/// Property type `Tag` of `AWS::Organizations::Account`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\s\S]*`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\s\S]*`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Organizations::Organization`.
-#[derive(Debug, Clone)]
-pub struct Organization {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Organization {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Organization {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Organization {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Organizations::Organization`.
+    Organization("AWS::Organizations::Organization", OrganizationProps)
 }
 
 impl Organization {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Organizations::Organization";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OrganizationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationId> {
         self.resource.ref_value()
@@ -107,99 +59,36 @@ impl Organization {
     pub fn attr_root_id(&self) -> Value<String> {
         self.resource.get_att("RootId")
     }
+
+    /// Replaces `FeatureSet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_feature_set(&self, value: impl Into<Value<FeatureSet>>) {
+        self.resource.set_property("FeatureSet", value.into())
+    }
 }
 
-/// Properties of `AWS::Organizations::Organization`.
-#[derive(Debug, Clone, Default)]
-pub struct OrganizationProps {
-    /// `FeatureSet` (optional).
-    pub feature_set: Option<Value<FeatureSet>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Organizations::Organization`.
+    OrganizationProps(default)
 }
 
 impl OrganizationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { feature_set: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FeatureSet`.
-    pub fn feature_set(mut self, value: impl Into<Value<FeatureSet>>) -> Self {
-        self.feature_set = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.feature_set {
-            m.insert("FeatureSet".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FeatureSet` (optional).
+    pub fn feature_set(self, value: impl Into<Value<FeatureSet>>) -> Self {
+        Self(self.0.with(0, "FeatureSet", value.into().to_template()))
     }
 }
 
-impl Check for OrganizationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.feature_set
-            .check(&path.field("FeatureSet"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FeatureSet`.
+    FeatureSet {
+        /// `ALL`
+        All = "ALL",
+        /// `CONSOLIDATED_BILLING`
+        ConsolidatedBilling = "CONSOLIDATED_BILLING",
     }
 }
-
-crate::impl_literal!(OrganizationProps);
-
-/// Values of `FeatureSet`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FeatureSet {
-    /// `ALL`
-    All,
-    /// `CONSOLIDATED_BILLING`
-    ConsolidatedBilling,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FeatureSet {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "CONSOLIDATED_BILLING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::ConsolidatedBilling => "CONSOLIDATED_BILLING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FeatureSet {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FeatureSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FeatureSet {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "CONSOLIDATED_BILLING" => Self::ConsolidatedBilling,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FeatureSet> {
-    fn from(s: &str) -> Self {
-        Value::literal(FeatureSet::from(s))
-    }
-}
-
-crate::impl_literal!(FeatureSet);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Organizations::Policy`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Policy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Policy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Policy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Organizations::Policy`.
+    Policy("AWS::Organizations::Policy", PolicyProps)
 }
 
 impl Policy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Organizations::Policy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationsPolicyId> {
         self.resource.ref_value()
@@ -92,299 +44,110 @@ impl Policy {
     pub fn attr_aws_managed(&self) -> Value<bool> {
         self.resource.get_att("AwsManaged")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TargetIds", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Organizations::Policy`.
-#[derive(Debug, Clone)]
-pub struct PolicyProps {
-    /// `Content` (required).
-    pub content: Value<serde_json::Value>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `[\s\S]*`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\s\S]*`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetIds` (optional).
-    /// Each item: Pattern: `^(r-[0-9a-z]{4,32})|(\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
-    pub target_ids: Option<Value<List<String>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::Organizations::Policy`.
+    PolicyProps
 }
 
 impl PolicyProps {
     /// The required properties: `Content`, `Name`, `Type`.
     pub fn new(
-        content: impl Into<Value<serde_json::Value>>,
+        content: impl Into<Value<Json>>,
         name: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            description: None,
-            name: name.into(),
-            tags: None,
-            target_ids: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `[\s\x{80}-\x{10FFFF}\S]*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetIds`.
-    pub fn target_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.target_ids = Some(value.into());
-        self
+    /// `TargetIds` (optional).
+    /// Each item: Pattern: `^(r-[0-9a-z]{4,32})|([\d\x{80}-\x{10FFFF}]{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$`.
+    pub fn target_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "TargetIds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_ids {
-            m.insert("TargetIds".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `AISERVICES_OPT_OUT_POLICY`
+        AiservicesOptOutPolicy = "AISERVICES_OPT_OUT_POLICY",
+        /// `BACKUP_POLICY`
+        BackupPolicy = "BACKUP_POLICY",
+        /// `BEDROCK_POLICY`
+        BedrockPolicy = "BEDROCK_POLICY",
+        /// `CHATBOT_POLICY`
+        ChatbotPolicy = "CHATBOT_POLICY",
+        /// `DECLARATIVE_POLICY_EC2`
+        DeclarativePolicyEc2 = "DECLARATIVE_POLICY_EC2",
+        /// `INSPECTOR_POLICY`
+        InspectorPolicy = "INSPECTOR_POLICY",
+        /// `NETWORK_SECURITY_DIRECTOR_POLICY`
+        NetworkSecurityDirectorPolicy = "NETWORK_SECURITY_DIRECTOR_POLICY",
+        /// `RESOURCE_CONTROL_POLICY`
+        ResourceControlPolicy = "RESOURCE_CONTROL_POLICY",
+        /// `S3_POLICY`
+        S3Policy = "S3_POLICY",
+        /// `SECURITYHUB_POLICY`
+        SecurityhubPolicy = "SECURITYHUB_POLICY",
+        /// `SERVICE_CONTROL_POLICY`
+        ServiceControlPolicy = "SERVICE_CONTROL_POLICY",
+        /// `TAG_POLICY`
+        TagPolicy = "TAG_POLICY",
+        /// `UPGRADE_ROLLOUT_POLICY`
+        UpgradeRolloutPolicy = "UPGRADE_ROLLOUT_POLICY",
     }
 }
-
-impl Check for PolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_ids.check(
-            &path.field("TargetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some(
-                                "^(r-[0-9a-z]{4,32})|(\\d{12})|(ou-[0-9a-z]{4,32}-[a-z0-9]{8,32})$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyProps);
-
-/// Property type `Tag` of `AWS::Organizations::Policy`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\s\S]*`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\s\S]*`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\s\\S]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `AISERVICES_OPT_OUT_POLICY`
-    AiservicesOptOutPolicy,
-    /// `BACKUP_POLICY`
-    BackupPolicy,
-    /// `BEDROCK_POLICY`
-    BedrockPolicy,
-    /// `CHATBOT_POLICY`
-    ChatbotPolicy,
-    /// `DECLARATIVE_POLICY_EC2`
-    DeclarativePolicyEc2,
-    /// `INSPECTOR_POLICY`
-    InspectorPolicy,
-    /// `NETWORK_SECURITY_DIRECTOR_POLICY`
-    NetworkSecurityDirectorPolicy,
-    /// `RESOURCE_CONTROL_POLICY`
-    ResourceControlPolicy,
-    /// `S3_POLICY`
-    S3Policy,
-    /// `SECURITYHUB_POLICY`
-    SecurityhubPolicy,
-    /// `SERVICE_CONTROL_POLICY`
-    ServiceControlPolicy,
-    /// `TAG_POLICY`
-    TagPolicy,
-    /// `UPGRADE_ROLLOUT_POLICY`
-    UpgradeRolloutPolicy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AISERVICES_OPT_OUT_POLICY",
-        "BACKUP_POLICY",
-        "BEDROCK_POLICY",
-        "CHATBOT_POLICY",
-        "DECLARATIVE_POLICY_EC2",
-        "INSPECTOR_POLICY",
-        "NETWORK_SECURITY_DIRECTOR_POLICY",
-        "RESOURCE_CONTROL_POLICY",
-        "S3_POLICY",
-        "SECURITYHUB_POLICY",
-        "SERVICE_CONTROL_POLICY",
-        "TAG_POLICY",
-        "UPGRADE_ROLLOUT_POLICY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AiservicesOptOutPolicy => "AISERVICES_OPT_OUT_POLICY",
-            Self::BackupPolicy => "BACKUP_POLICY",
-            Self::BedrockPolicy => "BEDROCK_POLICY",
-            Self::ChatbotPolicy => "CHATBOT_POLICY",
-            Self::DeclarativePolicyEc2 => "DECLARATIVE_POLICY_EC2",
-            Self::InspectorPolicy => "INSPECTOR_POLICY",
-            Self::NetworkSecurityDirectorPolicy => "NETWORK_SECURITY_DIRECTOR_POLICY",
-            Self::ResourceControlPolicy => "RESOURCE_CONTROL_POLICY",
-            Self::S3Policy => "S3_POLICY",
-            Self::SecurityhubPolicy => "SECURITYHUB_POLICY",
-            Self::ServiceControlPolicy => "SERVICE_CONTROL_POLICY",
-            Self::TagPolicy => "TAG_POLICY",
-            Self::UpgradeRolloutPolicy => "UPGRADE_ROLLOUT_POLICY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "AISERVICES_OPT_OUT_POLICY" => Self::AiservicesOptOutPolicy,
-            "BACKUP_POLICY" => Self::BackupPolicy,
-            "BEDROCK_POLICY" => Self::BedrockPolicy,
-            "CHATBOT_POLICY" => Self::ChatbotPolicy,
-            "DECLARATIVE_POLICY_EC2" => Self::DeclarativePolicyEc2,
-            "INSPECTOR_POLICY" => Self::InspectorPolicy,
-            "NETWORK_SECURITY_DIRECTOR_POLICY" => Self::NetworkSecurityDirectorPolicy,
-            "RESOURCE_CONTROL_POLICY" => Self::ResourceControlPolicy,
-            "S3_POLICY" => Self::S3Policy,
-            "SECURITYHUB_POLICY" => Self::SecurityhubPolicy,
-            "SERVICE_CONTROL_POLICY" => Self::ServiceControlPolicy,
-            "TAG_POLICY" => Self::TagPolicy,
-            "UPGRADE_ROLLOUT_POLICY" => Self::UpgradeRolloutPolicy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

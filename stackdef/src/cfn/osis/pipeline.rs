@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Pipeline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Pipeline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Pipeline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Pipeline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::OSIS::Pipeline`.
+    Pipeline("AWS::OSIS::Pipeline", PipelineProps)
 }
 
 impl Pipeline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::OSIS::Pipeline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PipelineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PipelineArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PipelineArn> {
         self.resource.ref_value()
@@ -89,7 +41,7 @@ impl Pipeline {
     }
 
     /// `Fn::GetAtt` `VpcEndpoints`.
-    pub fn attr_vpc_endpoints(&self) -> Value<serde_json::Value> {
+    pub fn attr_vpc_endpoints(&self) -> Value<Json> {
         self.resource.get_att("VpcEndpoints")
     }
 
@@ -97,42 +49,80 @@ impl Pipeline {
     pub fn attr_vpc_endpoint_service(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointService")
     }
+
+    /// Replaces `BufferOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_buffer_options(&self, value: impl Into<Value<BufferOptions>>) {
+        self.resource.set_property("BufferOptions", value.into())
+    }
+
+    /// Replaces `EncryptionAtRestOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_at_rest_options(&self, value: impl Into<Value<EncryptionAtRestOptions>>) {
+        self.resource
+            .set_property("EncryptionAtRestOptions", value.into())
+    }
+
+    /// Replaces `LogPublishingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_publishing_options(&self, value: impl Into<Value<LogPublishingOptions>>) {
+        self.resource
+            .set_property("LogPublishingOptions", value.into())
+    }
+
+    /// Replaces `MaxUnits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_units(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxUnits", value.into())
+    }
+
+    /// Replaces `MinUnits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_units(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MinUnits", value.into())
+    }
+
+    /// Replaces `PipelineConfigurationBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_configuration_body(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PipelineConfigurationBody", value.into())
+    }
+
+    /// Replaces `PipelineName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PipelineName", value.into())
+    }
+
+    /// Replaces `PipelineRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("PipelineRoleArn", value.into())
+    }
+
+    /// Replaces `ResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy(&self, value: impl Into<Value<ResourcePolicy>>) {
+        self.resource.set_property("ResourcePolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_options(&self, value: impl Into<Value<VpcOptions>>) {
+        self.resource.set_property("VpcOptions", value.into())
+    }
 }
 
-/// Properties of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineProps {
-    /// `BufferOptions` (optional).
-    pub buffer_options: Option<Value<BufferOptions>>,
-    /// `EncryptionAtRestOptions` (optional).
-    pub encryption_at_rest_options: Option<Value<EncryptionAtRestOptions>>,
-    /// `LogPublishingOptions` (optional).
-    pub log_publishing_options: Option<Value<LogPublishingOptions>>,
-    /// `MaxUnits` (required).
-    /// Range: 1..=384.
-    pub max_units: Value<i64>,
-    /// `MinUnits` (required).
-    /// Range: 1..=384.
-    pub min_units: Value<i64>,
-    /// `PipelineConfigurationBody` (required).
-    /// Length: 1..=100000 characters.
-    pub pipeline_configuration_body: Value<String>,
-    /// `PipelineName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=28 characters.
-    /// Pattern: `[a-z][a-z0-9\-]+`.
-    pub pipeline_name: Value<String>,
-    /// `PipelineRoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:(aws|aws\-cn|aws\-us\-gov|aws\-iso|aws\-iso\-b|aws\-iso\-e|aws\-iso\-f):iam::[0-9]+:role\/.*$`.
-    pub pipeline_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ResourcePolicy` (optional).
-    pub resource_policy: Option<Value<ResourcePolicy>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcOptions` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub vpc_options: Option<Value<VpcOptions>>,
+crate::l1_struct! {
+    /// Properties of `AWS::OSIS::Pipeline`.
+    PipelineProps
 }
 
 impl PipelineProps {
@@ -143,540 +133,185 @@ impl PipelineProps {
         pipeline_configuration_body: impl Into<Value<String>>,
         pipeline_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            buffer_options: None,
-            encryption_at_rest_options: None,
-            log_publishing_options: None,
-            max_units: max_units.into(),
-            min_units: min_units.into(),
-            pipeline_configuration_body: pipeline_configuration_body.into(),
-            pipeline_name: pipeline_name.into(),
-            pipeline_role_arn: None,
-            resource_policy: None,
-            tags: None,
-            vpc_options: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "MaxUnits", max_units.into().to_template())
+                .with(4, "MinUnits", min_units.into().to_template())
+                .with(
+                    5,
+                    "PipelineConfigurationBody",
+                    pipeline_configuration_body.into().to_template(),
+                )
+                .with(6, "PipelineName", pipeline_name.into().to_template()),
+        )
     }
-    /// Sets `BufferOptions`.
-    pub fn buffer_options(mut self, value: impl Into<Value<BufferOptions>>) -> Self {
-        self.buffer_options = Some(value.into());
-        self
+    /// `BufferOptions` (optional).
+    pub fn buffer_options(self, value: impl Into<Value<BufferOptions>>) -> Self {
+        Self(self.0.with(0, "BufferOptions", value.into().to_template()))
     }
-    /// Sets `EncryptionAtRestOptions`.
+    /// `EncryptionAtRestOptions` (optional).
     pub fn encryption_at_rest_options(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionAtRestOptions>>,
     ) -> Self {
-        self.encryption_at_rest_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionAtRestOptions", value.into().to_template()),
+        )
     }
-    /// Sets `LogPublishingOptions`.
-    pub fn log_publishing_options(mut self, value: impl Into<Value<LogPublishingOptions>>) -> Self {
-        self.log_publishing_options = Some(value.into());
-        self
+    /// `LogPublishingOptions` (optional).
+    pub fn log_publishing_options(self, value: impl Into<Value<LogPublishingOptions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LogPublishingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineRoleArn`.
-    pub fn pipeline_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.pipeline_role_arn = Some(value.into());
-        self
+    /// `PipelineRoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:(aws|aws\-cn|aws\-us\-gov|aws\-iso|aws\-iso\-b|aws\-iso\-e|aws\-iso\-f):iam::[0-9]+:role\/.*$`.
+    pub fn pipeline_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PipelineRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<Value<ResourcePolicy>>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
+    /// `ResourcePolicy` (optional).
+    pub fn resource_policy(self, value: impl Into<Value<ResourcePolicy>>) -> Self {
+        Self(self.0.with(8, "ResourcePolicy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcOptions`.
-    pub fn vpc_options(mut self, value: impl Into<Value<VpcOptions>>) -> Self {
-        self.vpc_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipelineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buffer_options {
-            m.insert("BufferOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_at_rest_options {
-            m.insert("EncryptionAtRestOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_publishing_options {
-            m.insert("LogPublishingOptions".to_owned(), v.to_template());
-        }
-        m.insert("MaxUnits".to_owned(), self.max_units.to_template());
-        m.insert("MinUnits".to_owned(), self.min_units.to_template());
-        m.insert(
-            "PipelineConfigurationBody".to_owned(),
-            self.pipeline_configuration_body.to_template(),
-        );
-        m.insert("PipelineName".to_owned(), self.pipeline_name.to_template());
-        if let Some(v) = &self.pipeline_role_arn {
-            m.insert("PipelineRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_policy {
-            m.insert("ResourcePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_options {
-            m.insert("VpcOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcOptions` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn vpc_options(self, value: impl Into<Value<VpcOptions>>) -> Self {
+        Self(self.0.with(10, "VpcOptions", value.into().to_template()))
     }
 }
 
-impl Check for PipelineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.buffer_options
-            .check(&path.field("BufferOptions"), &Rules::NONE, out);
-        self.encryption_at_rest_options.check(
-            &path.field("EncryptionAtRestOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.log_publishing_options
-            .check(&path.field("LogPublishingOptions"), &Rules::NONE, out);
-        self.max_units.check(
-            &path.field("MaxUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_units.check(
-            &path.field("MinUnits"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pipeline_configuration_body.check(
-            &path.field("PipelineConfigurationBody"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pipeline_name.check(
-            &path.field("PipelineName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(28),
-                pattern: Some("[a-z][a-z0-9\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pipeline_role_arn.check(&path.field("PipelineRoleArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:(aws|aws\\-cn|aws\\-us\\-gov|aws\\-iso|aws\\-iso\\-b|aws\\-iso\\-e|aws\\-iso\\-f):iam::[0-9]+:role\\/.*$"), ..Rules::NONE }, out);
-        self.resource_policy
-            .check(&path.field("ResourcePolicy"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_options
-            .check(&path.field("VpcOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipelineProps);
-
-/// Property type `BufferOptions` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct BufferOptions {
-    /// `PersistentBufferEnabled` (required).
-    pub persistent_buffer_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `BufferOptions` of `AWS::OSIS::Pipeline`.
+    BufferOptions
 }
 
 impl BufferOptions {
     /// The required properties: `PersistentBufferEnabled`.
     pub fn new(persistent_buffer_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            persistent_buffer_enabled: persistent_buffer_enabled.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PersistentBufferEnabled",
+            persistent_buffer_enabled.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BufferOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PersistentBufferEnabled".to_owned(),
-            self.persistent_buffer_enabled.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BufferOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BufferOptions);
-
-/// Property type `EncryptionAtRestOptions` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct EncryptionAtRestOptions {
-    /// `KmsKeyArn` (required).
-    /// Length: 7..=2048 characters.
-    pub kms_key_arn: Value<ids::KeyArn>,
+crate::l1_struct! {
+    /// Property type `EncryptionAtRestOptions` of `AWS::OSIS::Pipeline`.
+    EncryptionAtRestOptions
 }
 
 impl EncryptionAtRestOptions {
     /// The required properties: `KmsKeyArn`.
     pub fn new(kms_key_arn: impl Into<Value<ids::KeyArn>>) -> Self {
-        Self {
-            kms_key_arn: kms_key_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "KmsKeyArn", kms_key_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionAtRestOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KmsKeyArn".to_owned(), self.kms_key_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionAtRestOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EncryptionAtRestOptions);
-
-/// Property type `LogPublishingOptions` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone, Default)]
-pub struct LogPublishingOptions {
-    /// `CloudWatchLogDestination` (optional).
-    pub cloud_watch_log_destination: Option<Value<CloudWatchLogDestination>>,
-    /// `IsLoggingEnabled` (optional).
-    pub is_logging_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `LogPublishingOptions` of `AWS::OSIS::Pipeline`.
+    LogPublishingOptions(default)
 }
 
 impl LogPublishingOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_log_destination: None,
-            is_logging_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogDestination`.
+    /// `CloudWatchLogDestination` (optional).
     pub fn cloud_watch_log_destination(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogDestination>>,
     ) -> Self {
-        self.cloud_watch_log_destination = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLogDestination", value.into().to_template()),
+        )
     }
-    /// Sets `IsLoggingEnabled`.
-    pub fn is_logging_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_logging_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogPublishingOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_log_destination {
-            m.insert("CloudWatchLogDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_logging_enabled {
-            m.insert("IsLoggingEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IsLoggingEnabled` (optional).
+    pub fn is_logging_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IsLoggingEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LogPublishingOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_log_destination.check(
-            &path.field("CloudWatchLogDestination"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogPublishingOptions);
-
-/// Property type `CloudWatchLogDestination` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogDestination {
-    /// `LogGroup` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `\/aws\/vendedlogs\/[\.\-_/#A-Za-z0-9]+`.
-    pub log_group: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogDestination` of `AWS::OSIS::Pipeline`.
+    CloudWatchLogDestination
 }
 
 impl CloudWatchLogDestination {
     /// The required properties: `LogGroup`.
     pub fn new(log_group: impl Into<Value<String>>) -> Self {
-        Self {
-            log_group: log_group.into(),
-        }
+        Self(crate::Properties::new().with(0, "LogGroup", log_group.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LogGroup".to_owned(), self.log_group.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group.check(
-            &path.field("LogGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("\\/aws\\/vendedlogs\\/[\\.\\-_/#A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogDestination);
-
-/// Property type `ResourcePolicy` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `ResourcePolicy` of `AWS::OSIS::Pipeline`.
+    ResourcePolicy
 }
 
 impl ResourcePolicy {
     /// The required properties: `Policy`.
-    pub fn new(policy: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            policy: policy.into(),
-        }
+    pub fn new(policy: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(0, "Policy", policy.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourcePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for ResourcePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResourcePolicy);
-
-/// Property type `Tag` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcOptions` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct VpcOptions {
-    /// `SecurityGroupIds` (optional).
-    /// Items: 1..=12.
-    /// Each item: Length: 11..=20 characters.
-    /// Each item: Pattern: `sg-\w{8}(\w{9})?`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=12.
-    /// Each item: Length: 15..=24 characters.
-    /// Each item: Pattern: `subnet-\w{8}(\w{9})?`.
-    pub subnet_ids: Value<List<String>>,
-    /// `VpcAttachmentOptions` (optional).
-    pub vpc_attachment_options: Option<Value<VpcAttachmentOptions>>,
-    /// `VpcEndpointManagement` (optional).
-    pub vpc_endpoint_management: Option<Value<VpcEndpointManagement>>,
+crate::l1_struct! {
+    /// Property type `VpcOptions` of `AWS::OSIS::Pipeline`.
+    VpcOptions
 }
 
 impl VpcOptions {
     /// The required properties: `SubnetIds`.
     pub fn new(subnet_ids: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: subnet_ids.into(),
-            vpc_attachment_options: None,
-            vpc_endpoint_management: None,
-        }
+        Self(crate::Properties::new().with(1, "SubnetIds", subnet_ids.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 1 to 12.
+    /// Each item: Length: 11 to 20 characters.
+    /// Each item: Pattern: `sg-[\w\x{80}-\x{10FFFF}]{8}([\w\x{80}-\x{10FFFF}]{9})?`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `VpcAttachmentOptions`.
-    pub fn vpc_attachment_options(mut self, value: impl Into<Value<VpcAttachmentOptions>>) -> Self {
-        self.vpc_attachment_options = Some(value.into());
-        self
+    /// `VpcAttachmentOptions` (optional).
+    pub fn vpc_attachment_options(self, value: impl Into<Value<VpcAttachmentOptions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "VpcAttachmentOptions", value.into().to_template()),
+        )
     }
-    /// Sets `VpcEndpointManagement`.
-    pub fn vpc_endpoint_management(
-        mut self,
-        value: impl Into<Value<VpcEndpointManagement>>,
-    ) -> Self {
-        self.vpc_endpoint_management = Some(value.into());
-        self
+    /// `VpcEndpointManagement` (optional).
+    pub fn vpc_endpoint_management(self, value: impl Into<Value<VpcEndpointManagement>>) -> Self {
+        Self(
+            self.0
+                .with(3, "VpcEndpointManagement", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.vpc_attachment_options {
-            m.insert("VpcAttachmentOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_management {
-            m.insert("VpcEndpointManagement".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(12),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(11),
-                            max_length: Some(20),
-                            pattern: Some("sg-\\w{8}(\\w{9})?"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(12),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(15),
-                            max_length: Some(24),
-                            pattern: Some("subnet-\\w{8}(\\w{9})?"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_attachment_options
-            .check(&path.field("VpcAttachmentOptions"), &Rules::NONE, out);
-        self.vpc_endpoint_management
-            .check(&path.field("VpcEndpointManagement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcOptions);
-
-/// Property type `VpcAttachmentOptions` of `AWS::OSIS::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct VpcAttachmentOptions {
-    /// `AttachToVpc` (required).
-    pub attach_to_vpc: Value<bool>,
-    /// `CidrBlock` (required).
-    /// Pattern: `^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[12]?[0-9])$`.
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_block: Value<String>,
+crate::l1_struct! {
+    /// Property type `VpcAttachmentOptions` of `AWS::OSIS::Pipeline`.
+    VpcAttachmentOptions
 }
 
 impl VpcAttachmentOptions {
@@ -685,83 +320,20 @@ impl VpcAttachmentOptions {
         attach_to_vpc: impl Into<Value<bool>>,
         cidr_block: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attach_to_vpc: attach_to_vpc.into(),
-            cidr_block: cidr_block.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AttachToVpc", attach_to_vpc.into().to_template())
+                .with(1, "CidrBlock", cidr_block.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcAttachmentOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AttachToVpc".to_owned(), self.attach_to_vpc.to_template());
-        m.insert("CidrBlock".to_owned(), self.cidr_block.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VpcEndpointManagement`.
+    VpcEndpointManagement {
+        /// `CUSTOMER`
+        Customer = "CUSTOMER",
+        /// `SERVICE`
+        Service = "SERVICE",
     }
 }
-
-impl Check for VpcAttachmentOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_block.check(&path.field("CidrBlock"), &Rules { pattern: Some("^((25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)\\.){3}(25[0-5]|2[0-4][0-9]|[01]?[0-9][0-9]?)/(3[0-2]|[12]?[0-9])$"), format: Some(crate::validation::StringFormat::Ipv4Network), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(VpcAttachmentOptions);
-
-/// Values of `VpcEndpointManagement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VpcEndpointManagement {
-    /// `CUSTOMER`
-    Customer,
-    /// `SERVICE`
-    Service,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VpcEndpointManagement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER", "SERVICE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Customer => "CUSTOMER",
-            Self::Service => "SERVICE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VpcEndpointManagement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VpcEndpointManagement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VpcEndpointManagement {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER" => Self::Customer,
-            "SERVICE" => Self::Service,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VpcEndpointManagement> {
-    fn from(s: &str) -> Self {
-        Value::literal(VpcEndpointManagement::from(s))
-    }
-}
-
-crate::impl_literal!(VpcEndpointManagement);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Panorama::ApplicationInstance`.
-#[derive(Debug, Clone)]
-pub struct ApplicationInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Panorama::ApplicationInstance`.
+    ApplicationInstance("AWS::Panorama::ApplicationInstance", ApplicationInstanceProps)
 }
 
 impl ApplicationInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Panorama::ApplicationInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationInstanceId` (typed).
     pub fn ref_value(&self) -> Value<ids::ApplicationInstanceId> {
         self.resource.ref_value()
@@ -117,45 +69,65 @@ impl ApplicationInstance {
     pub fn attr_last_updated_time(&self) -> Value<i64> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `ApplicationInstanceIdToReplace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_instance_id_to_replace(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationInstanceIdToReplace", value.into())
+    }
+
+    /// Replaces `DefaultRuntimeContextDevice` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_runtime_context_device(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultRuntimeContextDevice", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ManifestOverridesPayload` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manifest_overrides_payload(
+        &self,
+        value: impl Into<Value<ManifestOverridesPayload>>,
+    ) {
+        self.resource
+            .set_property("ManifestOverridesPayload", value.into())
+    }
+
+    /// Replaces `ManifestPayload` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manifest_payload(&self, value: impl Into<Value<ManifestPayload>>) {
+        self.resource.set_property("ManifestPayload", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RuntimeRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RuntimeRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Panorama::ApplicationInstance`.
-#[derive(Debug, Clone)]
-pub struct ApplicationInstanceProps {
-    /// `ApplicationInstanceIdToReplace` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\-\_]+$`.
-    pub application_instance_id_to_replace: Option<Value<String>>,
-    /// `DefaultRuntimeContextDevice` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\-\_]+$`.
-    pub default_runtime_context_device: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    /// Pattern: `^.*$`.
-    pub description: Option<Value<String>>,
-    /// `ManifestOverridesPayload` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub manifest_overrides_payload: Option<Value<ManifestOverridesPayload>>,
-    /// `ManifestPayload` (required).
-    /// Create-only: changing it replaces the resource.
-    pub manifest_payload: Value<ManifestPayload>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\-\_]+$`.
-    pub name: Option<Value<String>>,
-    /// `RuntimeRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^arn:[a-z0-9][-.a-z0-9]{0,62}:iam::[0-9]{12}:role/.+$`.
-    pub runtime_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Panorama::ApplicationInstance`.
+    ApplicationInstanceProps
 }
 
 impl ApplicationInstanceProps {
@@ -164,301 +136,100 @@ impl ApplicationInstanceProps {
         default_runtime_context_device: impl Into<Value<String>>,
         manifest_payload: impl Into<Value<ManifestPayload>>,
     ) -> Self {
-        Self {
-            application_instance_id_to_replace: None,
-            default_runtime_context_device: default_runtime_context_device.into(),
-            description: None,
-            manifest_overrides_payload: None,
-            manifest_payload: manifest_payload.into(),
-            name: None,
-            runtime_role_arn: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DefaultRuntimeContextDevice",
+                    default_runtime_context_device.into().to_template(),
+                )
+                .with(4, "ManifestPayload", manifest_payload.into().to_template()),
+        )
     }
-    /// Sets `ApplicationInstanceIdToReplace`.
-    pub fn application_instance_id_to_replace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_instance_id_to_replace = Some(value.into());
-        self
+    /// `ApplicationInstanceIdToReplace` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\-\_]+$`.
+    pub fn application_instance_id_to_replace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ApplicationInstanceIdToReplace",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^.*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `ManifestOverridesPayload`.
+    /// `ManifestOverridesPayload` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn manifest_overrides_payload(
-        mut self,
+        self,
         value: impl Into<Value<ManifestOverridesPayload>>,
     ) -> Self {
-        self.manifest_overrides_payload = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ManifestOverridesPayload", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\-\_]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `RuntimeRoleArn`.
-    pub fn runtime_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.runtime_role_arn = Some(value.into());
-        self
+    /// `RuntimeRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^arn:[a-z0-9][-.a-z0-9]{0,62}:iam::[0-9]{12}:role/.+$`.
+    pub fn runtime_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "RuntimeRoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_instance_id_to_replace {
-            m.insert("ApplicationInstanceIdToReplace".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultRuntimeContextDevice".to_owned(),
-            self.default_runtime_context_device.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_overrides_payload {
-            m.insert("ManifestOverridesPayload".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ManifestPayload".to_owned(),
-            self.manifest_payload.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_role_arn {
-            m.insert("RuntimeRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_instance_id_to_replace.check(
-            &path.field("ApplicationInstanceIdToReplace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\-\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_runtime_context_device.check(
-            &path.field("DefaultRuntimeContextDevice"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\-\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manifest_overrides_payload.check(
-            &path.field("ManifestOverridesPayload"),
-            &Rules::NONE,
-            out,
-        );
-        self.manifest_payload
-            .check(&path.field("ManifestPayload"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\-\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime_role_arn.check(
-            &path.field("RuntimeRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^arn:[a-z0-9][-.a-z0-9]{0,62}:iam::[0-9]{12}:role/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationInstanceProps);
-
-/// Property type `ManifestOverridesPayload` of `AWS::Panorama::ApplicationInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct ManifestOverridesPayload {
-    /// `PayloadData` (optional).
-    /// Length: 0..=51200 characters.
-    /// Pattern: `^.+$`.
-    pub payload_data: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ManifestOverridesPayload` of `AWS::Panorama::ApplicationInstance`.
+    ManifestOverridesPayload(default)
 }
 
 impl ManifestOverridesPayload {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { payload_data: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `PayloadData`.
-    pub fn payload_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManifestOverridesPayload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload_data {
-            m.insert("PayloadData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManifestOverridesPayload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload_data.check(
-            &path.field("PayloadData"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(51200),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManifestOverridesPayload);
-
-/// Property type `ManifestPayload` of `AWS::Panorama::ApplicationInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct ManifestPayload {
     /// `PayloadData` (optional).
-    /// Length: 1..=51200 characters.
+    /// Length: 0 to 51200 characters.
     /// Pattern: `^.+$`.
-    pub payload_data: Option<Value<String>>,
+    pub fn payload_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PayloadData", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ManifestPayload` of `AWS::Panorama::ApplicationInstance`.
+    ManifestPayload(default)
 }
 
 impl ManifestPayload {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { payload_data: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `PayloadData`.
-    pub fn payload_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManifestPayload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.payload_data {
-            m.insert("PayloadData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManifestPayload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.payload_data.check(
-            &path.field("PayloadData"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(51200),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManifestPayload);
-
-/// Property type `Tag` of `AWS::Panorama::ApplicationInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
+    /// `PayloadData` (optional).
+    /// Length: 1 to 51200 characters.
     /// Pattern: `^.+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^.+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+    pub fn payload_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PayloadData", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

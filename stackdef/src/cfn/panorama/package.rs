@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Panorama::Package`.
-#[derive(Debug, Clone)]
-pub struct Package {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Package {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Package {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Package {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Panorama::Package`.
+    Package("AWS::Panorama::Package", PackageProps)
 }
 
 impl Package {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Panorama::Package";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PackageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PackageId` (typed).
     pub fn ref_value(&self) -> Value<ids::PackageId> {
         self.resource.ref_value()
@@ -120,213 +72,91 @@ impl Package {
         self.resource
             .get_att("StorageLocation.ManifestPrefixLocation")
     }
+
+    /// Replaces `PackageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_package_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PackageName", value.into())
+    }
+
+    /// Replaces `StorageLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_location(&self, value: impl Into<Value<StorageLocation>>) {
+        self.resource.set_property("StorageLocation", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Panorama::Package`.
-#[derive(Debug, Clone)]
-pub struct PackageProps {
-    /// `PackageName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9\-\_]+$`.
-    pub package_name: Value<String>,
-    /// `StorageLocation` (optional).
-    pub storage_location: Option<Value<StorageLocation>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Panorama::Package`.
+    PackageProps
 }
 
 impl PackageProps {
     /// The required properties: `PackageName`.
     pub fn new(package_name: impl Into<Value<String>>) -> Self {
-        Self {
-            package_name: package_name.into(),
-            storage_location: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "PackageName", package_name.into().to_template()))
     }
-    /// Sets `StorageLocation`.
-    pub fn storage_location(mut self, value: impl Into<Value<StorageLocation>>) -> Self {
-        self.storage_location = Some(value.into());
-        self
+    /// `StorageLocation` (optional).
+    pub fn storage_location(self, value: impl Into<Value<StorageLocation>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StorageLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PackageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PackageName".to_owned(), self.package_name.to_template());
-        if let Some(v) = &self.storage_location {
-            m.insert("StorageLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PackageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.package_name.check(
-            &path.field("PackageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9\\-\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.storage_location
-            .check(&path.field("StorageLocation"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PackageProps);
-
-/// Property type `StorageLocation` of `AWS::Panorama::Package`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageLocation {
-    /// `BinaryPrefixLocation` (optional).
-    pub binary_prefix_location: Option<Value<String>>,
-    /// `Bucket` (optional).
-    pub bucket: Option<Value<String>>,
-    /// `GeneratedPrefixLocation` (optional).
-    pub generated_prefix_location: Option<Value<String>>,
-    /// `ManifestPrefixLocation` (optional).
-    pub manifest_prefix_location: Option<Value<String>>,
-    /// `RepoPrefixLocation` (optional).
-    pub repo_prefix_location: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `StorageLocation` of `AWS::Panorama::Package`.
+    StorageLocation(default)
 }
 
 impl StorageLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            binary_prefix_location: None,
-            bucket: None,
-            generated_prefix_location: None,
-            manifest_prefix_location: None,
-            repo_prefix_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BinaryPrefixLocation`.
-    pub fn binary_prefix_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.binary_prefix_location = Some(value.into());
-        self
+    /// `BinaryPrefixLocation` (optional).
+    pub fn binary_prefix_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BinaryPrefixLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Bucket", value.into().to_template()))
     }
-    /// Sets `GeneratedPrefixLocation`.
-    pub fn generated_prefix_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.generated_prefix_location = Some(value.into());
-        self
+    /// `GeneratedPrefixLocation` (optional).
+    pub fn generated_prefix_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GeneratedPrefixLocation", value.into().to_template()),
+        )
     }
-    /// Sets `ManifestPrefixLocation`.
-    pub fn manifest_prefix_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest_prefix_location = Some(value.into());
-        self
+    /// `ManifestPrefixLocation` (optional).
+    pub fn manifest_prefix_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ManifestPrefixLocation", value.into().to_template()),
+        )
     }
-    /// Sets `RepoPrefixLocation`.
-    pub fn repo_prefix_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repo_prefix_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.binary_prefix_location {
-            m.insert("BinaryPrefixLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generated_prefix_location {
-            m.insert("GeneratedPrefixLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest_prefix_location {
-            m.insert("ManifestPrefixLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repo_prefix_location {
-            m.insert("RepoPrefixLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RepoPrefixLocation` (optional).
+    pub fn repo_prefix_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RepoPrefixLocation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StorageLocation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StorageLocation);
-
-/// Property type `Tag` of `AWS::Panorama::Package`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^.+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^.+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

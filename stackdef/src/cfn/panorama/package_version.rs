@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Panorama::PackageVersion`.
-#[derive(Debug, Clone)]
-pub struct PackageVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PackageVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PackageVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PackageVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Panorama::PackageVersion`.
+    PackageVersion("AWS::Panorama::PackageVersion", PackageVersionProps)
 }
 
 impl PackageVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Panorama::PackageVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PackageVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -101,38 +53,48 @@ impl PackageVersion {
     pub fn attr_registered_time(&self) -> Value<i64> {
         self.resource.get_att("RegisteredTime")
     }
+
+    /// Replaces `MarkLatest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mark_latest(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("MarkLatest", value.into())
+    }
+
+    /// Replaces `OwnerAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_account(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerAccount", value.into())
+    }
+
+    /// Replaces `PackageId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_package_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PackageId", value.into())
+    }
+
+    /// Replaces `PackageVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_package_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PackageVersion", value.into())
+    }
+
+    /// Replaces `PatchVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_patch_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PatchVersion", value.into())
+    }
+
+    /// Replaces `UpdatedLatestPatchVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_updated_latest_patch_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("UpdatedLatestPatchVersion", value.into())
+    }
 }
 
-/// Properties of `AWS::Panorama::PackageVersion`.
-#[derive(Debug, Clone)]
-pub struct PackageVersionProps {
-    /// `MarkLatest` (optional).
-    pub mark_latest: Option<Value<bool>>,
-    /// `OwnerAccount` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=12 characters.
-    /// Pattern: `^[0-9a-z\_]+$`.
-    pub owner_account: Option<Value<String>>,
-    /// `PackageId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\-\_\/]+$`.
-    pub package_id: Value<String>,
-    /// `PackageVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^([0-9]+)\.([0-9]+)$`.
-    pub package_version: Value<String>,
-    /// `PatchVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-z0-9]+$`.
-    pub patch_version: Value<String>,
-    /// `UpdatedLatestPatchVersion` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-z0-9]+$`.
-    pub updated_latest_patch_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Panorama::PackageVersion`.
+    PackageVersionProps
 }
 
 impl PackageVersionProps {
@@ -142,107 +104,32 @@ impl PackageVersionProps {
         package_version: impl Into<Value<String>>,
         patch_version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            mark_latest: None,
-            owner_account: None,
-            package_id: package_id.into(),
-            package_version: package_version.into(),
-            patch_version: patch_version.into(),
-            updated_latest_patch_version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "PackageId", package_id.into().to_template())
+                .with(3, "PackageVersion", package_version.into().to_template())
+                .with(4, "PatchVersion", patch_version.into().to_template()),
+        )
     }
-    /// Sets `MarkLatest`.
-    pub fn mark_latest(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.mark_latest = Some(value.into());
-        self
+    /// `MarkLatest` (optional).
+    pub fn mark_latest(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "MarkLatest", value.into().to_template()))
     }
-    /// Sets `OwnerAccount`.
-    pub fn owner_account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_account = Some(value.into());
-        self
+    /// `OwnerAccount` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 12 characters.
+    /// Pattern: `^[0-9a-z\_]+$`.
+    pub fn owner_account(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "OwnerAccount", value.into().to_template()))
     }
-    /// Sets `UpdatedLatestPatchVersion`.
-    pub fn updated_latest_patch_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.updated_latest_patch_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PackageVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mark_latest {
-            m.insert("MarkLatest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner_account {
-            m.insert("OwnerAccount".to_owned(), v.to_template());
-        }
-        m.insert("PackageId".to_owned(), self.package_id.to_template());
-        m.insert(
-            "PackageVersion".to_owned(),
-            self.package_version.to_template(),
-        );
-        m.insert("PatchVersion".to_owned(), self.patch_version.to_template());
-        if let Some(v) = &self.updated_latest_patch_version {
-            m.insert("UpdatedLatestPatchVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UpdatedLatestPatchVersion` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-z0-9]+$`.
+    pub fn updated_latest_patch_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UpdatedLatestPatchVersion", value.into().to_template()),
+        )
     }
 }
-
-impl Check for PackageVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.owner_account.check(
-            &path.field("OwnerAccount"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(12),
-                pattern: Some("^[0-9a-z\\_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.package_id.check(
-            &path.field("PackageId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\-\\_\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.package_version.check(
-            &path.field("PackageVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^([0-9]+)\\.([0-9]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.patch_version.check(
-            &path.field("PatchVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.updated_latest_patch_version.check(
-            &path.field("UpdatedLatestPatchVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PackageVersionProps);

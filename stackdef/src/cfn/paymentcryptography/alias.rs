@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PaymentCryptography::Alias`.
-#[derive(Debug, Clone)]
-pub struct Alias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Alias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Alias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Alias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PaymentCryptography::Alias`.
+    Alias("AWS::PaymentCryptography::Alias", AliasProps)
 }
 
 impl Alias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PaymentCryptography::Alias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AliasName` (typed).
     pub fn ref_value(&self) -> Value<ids::PaymentCryptographyAliasName> {
         self.resource.ref_value()
@@ -77,62 +29,34 @@ impl Alias {
     pub fn alias_name(&self) -> Value<ids::PaymentCryptographyAliasName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AliasName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AliasName", value.into())
+    }
+
+    /// Replaces `KeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KeyArn", value.into())
+    }
 }
 
-/// Properties of `AWS::PaymentCryptography::Alias`.
-#[derive(Debug, Clone)]
-pub struct AliasProps {
-    /// `AliasName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 7..=256 characters.
-    /// Pattern: `^alias/[a-zA-Z0-9/_-]+$`.
-    pub alias_name: Value<String>,
-    /// `KeyArn` (optional).
-    /// Length: 70..=150 characters.
-    /// Pattern: `^arn:aws:payment-cryptography:[a-z]{2}-[a-z]{1,16}-[0-9]+:[0-9]{12}:key/[0-9a-zA-Z]{16,64}$`.
-    pub key_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PaymentCryptography::Alias`.
+    AliasProps
 }
 
 impl AliasProps {
     /// The required properties: `AliasName`.
     pub fn new(alias_name: impl Into<Value<String>>) -> Self {
-        Self {
-            alias_name: alias_name.into(),
-            key_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "AliasName", alias_name.into().to_template()))
     }
-    /// Sets `KeyArn`.
-    pub fn key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_arn = Some(value.into());
-        self
+    /// `KeyArn` (optional).
+    /// Length: 70 to 150 characters.
+    /// Pattern: `^arn:aws:payment-cryptography:[a-z]{2}-[a-z]{1,16}-[0-9]+:[0-9]{12}:key/[0-9a-zA-Z]{16,64}$`.
+    pub fn key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KeyArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for AliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AliasName".to_owned(), self.alias_name.to_template());
-        if let Some(v) = &self.key_arn {
-            m.insert("KeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias_name.check(
-            &path.field("AliasName"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(256),
-                pattern: Some("^alias/[a-zA-Z0-9/_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_arn.check(&path.field("KeyArn"), &Rules { min_length: Some(70), max_length: Some(150), pattern: Some("^arn:aws:payment-cryptography:[a-z]{2}-[a-z]{1,16}-[0-9]+:[0-9]{12}:key/[0-9a-zA-Z]{16,64}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(AliasProps);

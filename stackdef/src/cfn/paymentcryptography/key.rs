@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::PaymentCryptography::Key`.
-#[derive(Debug, Clone)]
-pub struct Key {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Key {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Key {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Key {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PaymentCryptography::Key`.
+    Key("AWS::PaymentCryptography::Key", KeyProps)
 }
 
 impl Key {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PaymentCryptography::Key";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KeyIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::PaymentCryptographyKeyId> {
         self.resource.ref_value()
@@ -94,31 +46,58 @@ impl Key {
     }
 
     /// `Fn::GetAtt` `ReplicationStatus`.
-    pub fn attr_replication_status(&self) -> Value<serde_json::Value> {
+    pub fn attr_replication_status(&self) -> Value<Json> {
         self.resource.get_att("ReplicationStatus")
+    }
+
+    /// Replaces `DeriveKeyUsage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_derive_key_usage(&self, value: impl Into<Value<DeriveKeyUsage>>) {
+        self.resource.set_property("DeriveKeyUsage", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `Exportable` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exportable(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Exportable", value.into())
+    }
+
+    /// Replaces `KeyAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_attributes(&self, value: impl Into<Value<KeyAttributes>>) {
+        self.resource.set_property("KeyAttributes", value.into())
+    }
+
+    /// Replaces `KeyCheckValueAlgorithm` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_check_value_algorithm(&self, value: impl Into<Value<KeyCheckValueAlgorithm>>) {
+        self.resource
+            .set_property("KeyCheckValueAlgorithm", value.into())
+    }
+
+    /// Replaces `ReplicationRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ReplicationRegions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
     }
 }
 
-/// Properties of `AWS::PaymentCryptography::Key`.
-#[derive(Debug, Clone)]
-pub struct KeyProps {
-    /// `DeriveKeyUsage` (optional).
-    pub derive_key_usage: Option<Value<DeriveKeyUsage>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Exportable` (required).
-    pub exportable: Value<bool>,
-    /// `KeyAttributes` (required).
-    pub key_attributes: Value<KeyAttributes>,
-    /// `KeyCheckValueAlgorithm` (optional).
-    pub key_check_value_algorithm: Option<Value<KeyCheckValueAlgorithm>>,
-    /// `ReplicationRegions` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Pattern: `^[a-z]{2}-[a-z]{1,16}-[0-9]+$`.
-    pub replication_regions: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PaymentCryptography::Key`.
+    KeyProps
 }
 
 impl KeyProps {
@@ -127,269 +106,93 @@ impl KeyProps {
         exportable: impl Into<Value<bool>>,
         key_attributes: impl Into<Value<KeyAttributes>>,
     ) -> Self {
-        Self {
-            derive_key_usage: None,
-            enabled: None,
-            exportable: exportable.into(),
-            key_attributes: key_attributes.into(),
-            key_check_value_algorithm: None,
-            replication_regions: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Exportable", exportable.into().to_template())
+                .with(3, "KeyAttributes", key_attributes.into().to_template()),
+        )
     }
-    /// Sets `DeriveKeyUsage`.
-    pub fn derive_key_usage(mut self, value: impl Into<Value<DeriveKeyUsage>>) -> Self {
-        self.derive_key_usage = Some(value.into());
-        self
+    /// `DeriveKeyUsage` (optional).
+    pub fn derive_key_usage(self, value: impl Into<Value<DeriveKeyUsage>>) -> Self {
+        Self(self.0.with(0, "DeriveKeyUsage", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `KeyCheckValueAlgorithm`.
+    /// `KeyCheckValueAlgorithm` (optional).
     pub fn key_check_value_algorithm(
-        mut self,
+        self,
         value: impl Into<Value<KeyCheckValueAlgorithm>>,
     ) -> Self {
-        self.key_check_value_algorithm = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "KeyCheckValueAlgorithm", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationRegions`.
-    pub fn replication_regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.replication_regions = Some(value.into());
-        self
+    /// `ReplicationRegions` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Pattern: `^[a-z]{2}-[a-z]{1,16}-[0-9]+$`.
+    pub fn replication_regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ReplicationRegions", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.derive_key_usage {
-            m.insert("DeriveKeyUsage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        m.insert("Exportable".to_owned(), self.exportable.to_template());
-        m.insert(
-            "KeyAttributes".to_owned(),
-            self.key_attributes.to_template(),
-        );
-        if let Some(v) = &self.key_check_value_algorithm {
-            m.insert("KeyCheckValueAlgorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_regions {
-            m.insert("ReplicationRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for KeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.derive_key_usage
-            .check(&path.field("DeriveKeyUsage"), &Rules::NONE, out);
-        self.key_attributes
-            .check(&path.field("KeyAttributes"), &Rules::NONE, out);
-        self.key_check_value_algorithm.check(
-            &path.field("KeyCheckValueAlgorithm"),
-            &Rules::NONE,
-            out,
-        );
-        self.replication_regions.check(
-            &path.field("ReplicationRegions"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-z]{2}-[a-z]{1,16}-[0-9]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DeriveKeyUsage`.
+    DeriveKeyUsage {
+        /// `TR31_B0_BASE_DERIVATION_KEY`
+        Tr31B0BaseDerivationKey = "TR31_B0_BASE_DERIVATION_KEY",
+        /// `TR31_C0_CARD_VERIFICATION_KEY`
+        Tr31C0CardVerificationKey = "TR31_C0_CARD_VERIFICATION_KEY",
+        /// `TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY`
+        Tr31D0SymmetricDataEncryptionKey = "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
+        /// `TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS`
+        Tr31E0EmvMkeyAppCryptograms = "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
+        /// `TR31_E1_EMV_MKEY_CONFIDENTIALITY`
+        Tr31E1EmvMkeyConfidentiality = "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
+        /// `TR31_E2_EMV_MKEY_INTEGRITY`
+        Tr31E2EmvMkeyIntegrity = "TR31_E2_EMV_MKEY_INTEGRITY",
+        /// `TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS`
+        Tr31E4EmvMkeyDynamicNumbers = "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
+        /// `TR31_E5_EMV_MKEY_CARD_PERSONALIZATION`
+        Tr31E5EmvMkeyCardPersonalization = "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
+        /// `TR31_E6_EMV_MKEY_OTHER`
+        Tr31E6EmvMkeyOther = "TR31_E6_EMV_MKEY_OTHER",
+        /// `TR31_K0_KEY_ENCRYPTION_KEY`
+        Tr31K0KeyEncryptionKey = "TR31_K0_KEY_ENCRYPTION_KEY",
+        /// `TR31_K1_KEY_BLOCK_PROTECTION_KEY`
+        Tr31K1KeyBlockProtectionKey = "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
+        /// `TR31_M3_ISO_9797_3_MAC_KEY`
+        Tr31M3Iso97973MacKey = "TR31_M3_ISO_9797_3_MAC_KEY",
+        /// `TR31_M1_ISO_9797_1_MAC_KEY`
+        Tr31M1Iso97971MacKey = "TR31_M1_ISO_9797_1_MAC_KEY",
+        /// `TR31_M6_ISO_9797_5_CMAC_KEY`
+        Tr31M6Iso97975CmacKey = "TR31_M6_ISO_9797_5_CMAC_KEY",
+        /// `TR31_M7_HMAC_KEY`
+        Tr31M7HmacKey = "TR31_M7_HMAC_KEY",
+        /// `TR31_P0_PIN_ENCRYPTION_KEY`
+        Tr31P0PinEncryptionKey = "TR31_P0_PIN_ENCRYPTION_KEY",
+        /// `TR31_P1_PIN_GENERATION_KEY`
+        Tr31P1PinGenerationKey = "TR31_P1_PIN_GENERATION_KEY",
+        /// `TR31_V1_IBM3624_PIN_VERIFICATION_KEY`
+        Tr31V1Ibm3624PinVerificationKey = "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
+        /// `TR31_V2_VISA_PIN_VERIFICATION_KEY`
+        Tr31V2VisaPinVerificationKey = "TR31_V2_VISA_PIN_VERIFICATION_KEY",
     }
 }
 
-crate::impl_literal!(KeyProps);
-
-/// Values of `DeriveKeyUsage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeriveKeyUsage {
-    /// `TR31_B0_BASE_DERIVATION_KEY`
-    Tr31B0BaseDerivationKey,
-    /// `TR31_C0_CARD_VERIFICATION_KEY`
-    Tr31C0CardVerificationKey,
-    /// `TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY`
-    Tr31D0SymmetricDataEncryptionKey,
-    /// `TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS`
-    Tr31E0EmvMkeyAppCryptograms,
-    /// `TR31_E1_EMV_MKEY_CONFIDENTIALITY`
-    Tr31E1EmvMkeyConfidentiality,
-    /// `TR31_E2_EMV_MKEY_INTEGRITY`
-    Tr31E2EmvMkeyIntegrity,
-    /// `TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS`
-    Tr31E4EmvMkeyDynamicNumbers,
-    /// `TR31_E5_EMV_MKEY_CARD_PERSONALIZATION`
-    Tr31E5EmvMkeyCardPersonalization,
-    /// `TR31_E6_EMV_MKEY_OTHER`
-    Tr31E6EmvMkeyOther,
-    /// `TR31_K0_KEY_ENCRYPTION_KEY`
-    Tr31K0KeyEncryptionKey,
-    /// `TR31_K1_KEY_BLOCK_PROTECTION_KEY`
-    Tr31K1KeyBlockProtectionKey,
-    /// `TR31_M3_ISO_9797_3_MAC_KEY`
-    Tr31M3Iso97973MacKey,
-    /// `TR31_M1_ISO_9797_1_MAC_KEY`
-    Tr31M1Iso97971MacKey,
-    /// `TR31_M6_ISO_9797_5_CMAC_KEY`
-    Tr31M6Iso97975CmacKey,
-    /// `TR31_M7_HMAC_KEY`
-    Tr31M7HmacKey,
-    /// `TR31_P0_PIN_ENCRYPTION_KEY`
-    Tr31P0PinEncryptionKey,
-    /// `TR31_P1_PIN_GENERATION_KEY`
-    Tr31P1PinGenerationKey,
-    /// `TR31_V1_IBM3624_PIN_VERIFICATION_KEY`
-    Tr31V1Ibm3624PinVerificationKey,
-    /// `TR31_V2_VISA_PIN_VERIFICATION_KEY`
-    Tr31V2VisaPinVerificationKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeriveKeyUsage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "TR31_B0_BASE_DERIVATION_KEY",
-        "TR31_C0_CARD_VERIFICATION_KEY",
-        "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
-        "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
-        "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
-        "TR31_E2_EMV_MKEY_INTEGRITY",
-        "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
-        "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
-        "TR31_E6_EMV_MKEY_OTHER",
-        "TR31_K0_KEY_ENCRYPTION_KEY",
-        "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
-        "TR31_M3_ISO_9797_3_MAC_KEY",
-        "TR31_M1_ISO_9797_1_MAC_KEY",
-        "TR31_M6_ISO_9797_5_CMAC_KEY",
-        "TR31_M7_HMAC_KEY",
-        "TR31_P0_PIN_ENCRYPTION_KEY",
-        "TR31_P1_PIN_GENERATION_KEY",
-        "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
-        "TR31_V2_VISA_PIN_VERIFICATION_KEY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tr31B0BaseDerivationKey => "TR31_B0_BASE_DERIVATION_KEY",
-            Self::Tr31C0CardVerificationKey => "TR31_C0_CARD_VERIFICATION_KEY",
-            Self::Tr31D0SymmetricDataEncryptionKey => "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
-            Self::Tr31E0EmvMkeyAppCryptograms => "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
-            Self::Tr31E1EmvMkeyConfidentiality => "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
-            Self::Tr31E2EmvMkeyIntegrity => "TR31_E2_EMV_MKEY_INTEGRITY",
-            Self::Tr31E4EmvMkeyDynamicNumbers => "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
-            Self::Tr31E5EmvMkeyCardPersonalization => "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
-            Self::Tr31E6EmvMkeyOther => "TR31_E6_EMV_MKEY_OTHER",
-            Self::Tr31K0KeyEncryptionKey => "TR31_K0_KEY_ENCRYPTION_KEY",
-            Self::Tr31K1KeyBlockProtectionKey => "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
-            Self::Tr31M3Iso97973MacKey => "TR31_M3_ISO_9797_3_MAC_KEY",
-            Self::Tr31M1Iso97971MacKey => "TR31_M1_ISO_9797_1_MAC_KEY",
-            Self::Tr31M6Iso97975CmacKey => "TR31_M6_ISO_9797_5_CMAC_KEY",
-            Self::Tr31M7HmacKey => "TR31_M7_HMAC_KEY",
-            Self::Tr31P0PinEncryptionKey => "TR31_P0_PIN_ENCRYPTION_KEY",
-            Self::Tr31P1PinGenerationKey => "TR31_P1_PIN_GENERATION_KEY",
-            Self::Tr31V1Ibm3624PinVerificationKey => "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
-            Self::Tr31V2VisaPinVerificationKey => "TR31_V2_VISA_PIN_VERIFICATION_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeriveKeyUsage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeriveKeyUsage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeriveKeyUsage {
-    fn from(s: &str) -> Self {
-        match s {
-            "TR31_B0_BASE_DERIVATION_KEY" => Self::Tr31B0BaseDerivationKey,
-            "TR31_C0_CARD_VERIFICATION_KEY" => Self::Tr31C0CardVerificationKey,
-            "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY" => Self::Tr31D0SymmetricDataEncryptionKey,
-            "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS" => Self::Tr31E0EmvMkeyAppCryptograms,
-            "TR31_E1_EMV_MKEY_CONFIDENTIALITY" => Self::Tr31E1EmvMkeyConfidentiality,
-            "TR31_E2_EMV_MKEY_INTEGRITY" => Self::Tr31E2EmvMkeyIntegrity,
-            "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS" => Self::Tr31E4EmvMkeyDynamicNumbers,
-            "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION" => Self::Tr31E5EmvMkeyCardPersonalization,
-            "TR31_E6_EMV_MKEY_OTHER" => Self::Tr31E6EmvMkeyOther,
-            "TR31_K0_KEY_ENCRYPTION_KEY" => Self::Tr31K0KeyEncryptionKey,
-            "TR31_K1_KEY_BLOCK_PROTECTION_KEY" => Self::Tr31K1KeyBlockProtectionKey,
-            "TR31_M3_ISO_9797_3_MAC_KEY" => Self::Tr31M3Iso97973MacKey,
-            "TR31_M1_ISO_9797_1_MAC_KEY" => Self::Tr31M1Iso97971MacKey,
-            "TR31_M6_ISO_9797_5_CMAC_KEY" => Self::Tr31M6Iso97975CmacKey,
-            "TR31_M7_HMAC_KEY" => Self::Tr31M7HmacKey,
-            "TR31_P0_PIN_ENCRYPTION_KEY" => Self::Tr31P0PinEncryptionKey,
-            "TR31_P1_PIN_GENERATION_KEY" => Self::Tr31P1PinGenerationKey,
-            "TR31_V1_IBM3624_PIN_VERIFICATION_KEY" => Self::Tr31V1Ibm3624PinVerificationKey,
-            "TR31_V2_VISA_PIN_VERIFICATION_KEY" => Self::Tr31V2VisaPinVerificationKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeriveKeyUsage> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeriveKeyUsage::from(s))
-    }
-}
-
-crate::impl_literal!(DeriveKeyUsage);
-
-/// Property type `KeyAttributes` of `AWS::PaymentCryptography::Key`.
-#[derive(Debug, Clone)]
-pub struct KeyAttributes {
-    /// `KeyAlgorithm` (required).
-    pub key_algorithm: Value<KeyAlgorithm>,
-    /// `KeyClass` (required).
-    pub key_class: Value<KeyClass>,
-    /// `KeyModesOfUse` (required).
-    pub key_modes_of_use: Value<KeyModesOfUse>,
-    /// `KeyUsage` (required).
-    pub key_usage: Value<KeyUsage>,
+crate::l1_struct! {
+    /// Property type `KeyAttributes` of `AWS::PaymentCryptography::Key`.
+    KeyAttributes
 }
 
 impl KeyAttributes {
@@ -400,658 +203,180 @@ impl KeyAttributes {
         key_modes_of_use: impl Into<Value<KeyModesOfUse>>,
         key_usage: impl Into<Value<KeyUsage>>,
     ) -> Self {
-        Self {
-            key_algorithm: key_algorithm.into(),
-            key_class: key_class.into(),
-            key_modes_of_use: key_modes_of_use.into(),
-            key_usage: key_usage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "KeyAlgorithm", key_algorithm.into().to_template())
+                .with(1, "KeyClass", key_class.into().to_template())
+                .with(2, "KeyModesOfUse", key_modes_of_use.into().to_template())
+                .with(3, "KeyUsage", key_usage.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KeyAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KeyAlgorithm".to_owned(), self.key_algorithm.to_template());
-        m.insert("KeyClass".to_owned(), self.key_class.to_template());
-        m.insert(
-            "KeyModesOfUse".to_owned(),
-            self.key_modes_of_use.to_template(),
-        );
-        m.insert("KeyUsage".to_owned(), self.key_usage.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeyAlgorithm`.
+    KeyAlgorithm {
+        /// `TDES_2KEY`
+        Tdes2key = "TDES_2KEY",
+        /// `TDES_3KEY`
+        Tdes3key = "TDES_3KEY",
+        /// `AES_128`
+        Aes128 = "AES_128",
+        /// `AES_192`
+        Aes192 = "AES_192",
+        /// `AES_256`
+        Aes256 = "AES_256",
+        /// `HMAC_SHA256`
+        HmacSha256 = "HMAC_SHA256",
+        /// `HMAC_SHA384`
+        HmacSha384 = "HMAC_SHA384",
+        /// `HMAC_SHA512`
+        HmacSha512 = "HMAC_SHA512",
+        /// `HMAC_SHA224`
+        HmacSha224 = "HMAC_SHA224",
+        /// `RSA_2048`
+        Rsa2048 = "RSA_2048",
+        /// `RSA_3072`
+        Rsa3072 = "RSA_3072",
+        /// `RSA_4096`
+        Rsa4096 = "RSA_4096",
+        /// `ECC_NIST_P256`
+        EccNistP256 = "ECC_NIST_P256",
+        /// `ECC_NIST_P384`
+        EccNistP384 = "ECC_NIST_P384",
+        /// `ECC_NIST_P521`
+        EccNistP521 = "ECC_NIST_P521",
     }
 }
 
-impl Check for KeyAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_algorithm
-            .check(&path.field("KeyAlgorithm"), &Rules::NONE, out);
-        self.key_class
-            .check(&path.field("KeyClass"), &Rules::NONE, out);
-        self.key_modes_of_use
-            .check(&path.field("KeyModesOfUse"), &Rules::NONE, out);
-        self.key_usage
-            .check(&path.field("KeyUsage"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `KeyClass`.
+    KeyClass {
+        /// `SYMMETRIC_KEY`
+        SymmetricKey = "SYMMETRIC_KEY",
+        /// `ASYMMETRIC_KEY_PAIR`
+        AsymmetricKeyPair = "ASYMMETRIC_KEY_PAIR",
+        /// `PRIVATE_KEY`
+        PrivateKey = "PRIVATE_KEY",
+        /// `PUBLIC_KEY`
+        PublicKey = "PUBLIC_KEY",
     }
 }
 
-crate::impl_literal!(KeyAttributes);
-
-/// Values of `KeyAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyAlgorithm {
-    /// `TDES_2KEY`
-    Tdes2key,
-    /// `TDES_3KEY`
-    Tdes3key,
-    /// `AES_128`
-    Aes128,
-    /// `AES_192`
-    Aes192,
-    /// `AES_256`
-    Aes256,
-    /// `HMAC_SHA256`
-    HmacSha256,
-    /// `HMAC_SHA384`
-    HmacSha384,
-    /// `HMAC_SHA512`
-    HmacSha512,
-    /// `HMAC_SHA224`
-    HmacSha224,
-    /// `RSA_2048`
-    Rsa2048,
-    /// `RSA_3072`
-    Rsa3072,
-    /// `RSA_4096`
-    Rsa4096,
-    /// `ECC_NIST_P256`
-    EccNistP256,
-    /// `ECC_NIST_P384`
-    EccNistP384,
-    /// `ECC_NIST_P521`
-    EccNistP521,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "TDES_2KEY",
-        "TDES_3KEY",
-        "AES_128",
-        "AES_192",
-        "AES_256",
-        "HMAC_SHA256",
-        "HMAC_SHA384",
-        "HMAC_SHA512",
-        "HMAC_SHA224",
-        "RSA_2048",
-        "RSA_3072",
-        "RSA_4096",
-        "ECC_NIST_P256",
-        "ECC_NIST_P384",
-        "ECC_NIST_P521",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tdes2key => "TDES_2KEY",
-            Self::Tdes3key => "TDES_3KEY",
-            Self::Aes128 => "AES_128",
-            Self::Aes192 => "AES_192",
-            Self::Aes256 => "AES_256",
-            Self::HmacSha256 => "HMAC_SHA256",
-            Self::HmacSha384 => "HMAC_SHA384",
-            Self::HmacSha512 => "HMAC_SHA512",
-            Self::HmacSha224 => "HMAC_SHA224",
-            Self::Rsa2048 => "RSA_2048",
-            Self::Rsa3072 => "RSA_3072",
-            Self::Rsa4096 => "RSA_4096",
-            Self::EccNistP256 => "ECC_NIST_P256",
-            Self::EccNistP384 => "ECC_NIST_P384",
-            Self::EccNistP521 => "ECC_NIST_P521",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "TDES_2KEY" => Self::Tdes2key,
-            "TDES_3KEY" => Self::Tdes3key,
-            "AES_128" => Self::Aes128,
-            "AES_192" => Self::Aes192,
-            "AES_256" => Self::Aes256,
-            "HMAC_SHA256" => Self::HmacSha256,
-            "HMAC_SHA384" => Self::HmacSha384,
-            "HMAC_SHA512" => Self::HmacSha512,
-            "HMAC_SHA224" => Self::HmacSha224,
-            "RSA_2048" => Self::Rsa2048,
-            "RSA_3072" => Self::Rsa3072,
-            "RSA_4096" => Self::Rsa4096,
-            "ECC_NIST_P256" => Self::EccNistP256,
-            "ECC_NIST_P384" => Self::EccNistP384,
-            "ECC_NIST_P521" => Self::EccNistP521,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(KeyAlgorithm);
-
-/// Values of `KeyClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyClass {
-    /// `SYMMETRIC_KEY`
-    SymmetricKey,
-    /// `ASYMMETRIC_KEY_PAIR`
-    AsymmetricKeyPair,
-    /// `PRIVATE_KEY`
-    PrivateKey,
-    /// `PUBLIC_KEY`
-    PublicKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SYMMETRIC_KEY",
-        "ASYMMETRIC_KEY_PAIR",
-        "PRIVATE_KEY",
-        "PUBLIC_KEY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SymmetricKey => "SYMMETRIC_KEY",
-            Self::AsymmetricKeyPair => "ASYMMETRIC_KEY_PAIR",
-            Self::PrivateKey => "PRIVATE_KEY",
-            Self::PublicKey => "PUBLIC_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "SYMMETRIC_KEY" => Self::SymmetricKey,
-            "ASYMMETRIC_KEY_PAIR" => Self::AsymmetricKeyPair,
-            "PRIVATE_KEY" => Self::PrivateKey,
-            "PUBLIC_KEY" => Self::PublicKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyClass::from(s))
-    }
-}
-
-crate::impl_literal!(KeyClass);
-
-/// Property type `KeyModesOfUse` of `AWS::PaymentCryptography::Key`.
-#[derive(Debug, Clone, Default)]
-pub struct KeyModesOfUse {
-    /// `Decrypt` (optional).
-    pub decrypt: Option<Value<bool>>,
-    /// `DeriveKey` (optional).
-    pub derive_key: Option<Value<bool>>,
-    /// `Encrypt` (optional).
-    pub encrypt: Option<Value<bool>>,
-    /// `Generate` (optional).
-    pub generate: Option<Value<bool>>,
-    /// `NoRestrictions` (optional).
-    pub no_restrictions: Option<Value<bool>>,
-    /// `Sign` (optional).
-    pub sign: Option<Value<bool>>,
-    /// `Unwrap` (optional).
-    pub unwrap: Option<Value<bool>>,
-    /// `Verify` (optional).
-    pub verify: Option<Value<bool>>,
-    /// `Wrap` (optional).
-    pub wrap: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `KeyModesOfUse` of `AWS::PaymentCryptography::Key`.
+    KeyModesOfUse(default)
 }
 
 impl KeyModesOfUse {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            decrypt: None,
-            derive_key: None,
-            encrypt: None,
-            generate: None,
-            no_restrictions: None,
-            sign: None,
-            unwrap: None,
-            verify: None,
-            wrap: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Decrypt`.
-    pub fn decrypt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.decrypt = Some(value.into());
-        self
+    /// `Decrypt` (optional).
+    pub fn decrypt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Decrypt", value.into().to_template()))
     }
-    /// Sets `DeriveKey`.
-    pub fn derive_key(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.derive_key = Some(value.into());
-        self
+    /// `DeriveKey` (optional).
+    pub fn derive_key(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "DeriveKey", value.into().to_template()))
     }
-    /// Sets `Encrypt`.
-    pub fn encrypt(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypt = Some(value.into());
-        self
+    /// `Encrypt` (optional).
+    pub fn encrypt(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Encrypt", value.into().to_template()))
     }
-    /// Sets `Generate`.
-    pub fn generate(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.generate = Some(value.into());
-        self
+    /// `Generate` (optional).
+    pub fn generate(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Generate", value.into().to_template()))
     }
-    /// Sets `NoRestrictions`.
-    pub fn no_restrictions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.no_restrictions = Some(value.into());
-        self
+    /// `NoRestrictions` (optional).
+    pub fn no_restrictions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "NoRestrictions", value.into().to_template()))
     }
-    /// Sets `Sign`.
-    pub fn sign(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sign = Some(value.into());
-        self
+    /// `Sign` (optional).
+    pub fn sign(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "Sign", value.into().to_template()))
     }
-    /// Sets `Unwrap`.
-    pub fn unwrap(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unwrap = Some(value.into());
-        self
+    /// `Unwrap` (optional).
+    pub fn unwrap(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "Unwrap", value.into().to_template()))
     }
-    /// Sets `Verify`.
-    pub fn verify(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.verify = Some(value.into());
-        self
+    /// `Verify` (optional).
+    pub fn verify(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "Verify", value.into().to_template()))
     }
-    /// Sets `Wrap`.
-    pub fn wrap(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.wrap = Some(value.into());
-        self
+    /// `Wrap` (optional).
+    pub fn wrap(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "Wrap", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeyModesOfUse {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.decrypt {
-            m.insert("Decrypt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.derive_key {
-            m.insert("DeriveKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypt {
-            m.insert("Encrypt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generate {
-            m.insert("Generate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_restrictions {
-            m.insert("NoRestrictions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sign {
-            m.insert("Sign".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unwrap {
-            m.insert("Unwrap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verify {
-            m.insert("Verify".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wrap {
-            m.insert("Wrap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KeyUsage`.
+    KeyUsage {
+        /// `TR31_B0_BASE_DERIVATION_KEY`
+        Tr31B0BaseDerivationKey = "TR31_B0_BASE_DERIVATION_KEY",
+        /// `TR31_C0_CARD_VERIFICATION_KEY`
+        Tr31C0CardVerificationKey = "TR31_C0_CARD_VERIFICATION_KEY",
+        /// `TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY`
+        Tr31D0SymmetricDataEncryptionKey = "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
+        /// `TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION`
+        Tr31D1AsymmetricKeyForDataEncryption = "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION",
+        /// `TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS`
+        Tr31E0EmvMkeyAppCryptograms = "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
+        /// `TR31_E1_EMV_MKEY_CONFIDENTIALITY`
+        Tr31E1EmvMkeyConfidentiality = "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
+        /// `TR31_E2_EMV_MKEY_INTEGRITY`
+        Tr31E2EmvMkeyIntegrity = "TR31_E2_EMV_MKEY_INTEGRITY",
+        /// `TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS`
+        Tr31E4EmvMkeyDynamicNumbers = "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
+        /// `TR31_E5_EMV_MKEY_CARD_PERSONALIZATION`
+        Tr31E5EmvMkeyCardPersonalization = "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
+        /// `TR31_E6_EMV_MKEY_OTHER`
+        Tr31E6EmvMkeyOther = "TR31_E6_EMV_MKEY_OTHER",
+        /// `TR31_K0_KEY_ENCRYPTION_KEY`
+        Tr31K0KeyEncryptionKey = "TR31_K0_KEY_ENCRYPTION_KEY",
+        /// `TR31_K1_KEY_BLOCK_PROTECTION_KEY`
+        Tr31K1KeyBlockProtectionKey = "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
+        /// `TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT`
+        Tr31K3AsymmetricKeyForKeyAgreement = "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT",
+        /// `TR31_M0_ISO_16609_MAC_KEY`
+        Tr31M0Iso16609MacKey = "TR31_M0_ISO_16609_MAC_KEY",
+        /// `TR31_M3_ISO_9797_3_MAC_KEY`
+        Tr31M3Iso97973MacKey = "TR31_M3_ISO_9797_3_MAC_KEY",
+        /// `TR31_M1_ISO_9797_1_MAC_KEY`
+        Tr31M1Iso97971MacKey = "TR31_M1_ISO_9797_1_MAC_KEY",
+        /// `TR31_M6_ISO_9797_5_CMAC_KEY`
+        Tr31M6Iso97975CmacKey = "TR31_M6_ISO_9797_5_CMAC_KEY",
+        /// `TR31_M7_HMAC_KEY`
+        Tr31M7HmacKey = "TR31_M7_HMAC_KEY",
+        /// `TR31_P0_PIN_ENCRYPTION_KEY`
+        Tr31P0PinEncryptionKey = "TR31_P0_PIN_ENCRYPTION_KEY",
+        /// `TR31_P1_PIN_GENERATION_KEY`
+        Tr31P1PinGenerationKey = "TR31_P1_PIN_GENERATION_KEY",
+        /// `TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE`
+        Tr31S0AsymmetricKeyForDigitalSignature = "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE",
+        /// `TR31_V1_IBM3624_PIN_VERIFICATION_KEY`
+        Tr31V1Ibm3624PinVerificationKey = "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
+        /// `TR31_V2_VISA_PIN_VERIFICATION_KEY`
+        Tr31V2VisaPinVerificationKey = "TR31_V2_VISA_PIN_VERIFICATION_KEY",
+        /// `TR31_K2_TR34_ASYMMETRIC_KEY`
+        Tr31K2Tr34AsymmetricKey = "TR31_K2_TR34_ASYMMETRIC_KEY",
     }
 }
 
-impl Check for KeyModesOfUse {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KeyModesOfUse);
-
-/// Values of `KeyUsage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyUsage {
-    /// `TR31_B0_BASE_DERIVATION_KEY`
-    Tr31B0BaseDerivationKey,
-    /// `TR31_C0_CARD_VERIFICATION_KEY`
-    Tr31C0CardVerificationKey,
-    /// `TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY`
-    Tr31D0SymmetricDataEncryptionKey,
-    /// `TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION`
-    Tr31D1AsymmetricKeyForDataEncryption,
-    /// `TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS`
-    Tr31E0EmvMkeyAppCryptograms,
-    /// `TR31_E1_EMV_MKEY_CONFIDENTIALITY`
-    Tr31E1EmvMkeyConfidentiality,
-    /// `TR31_E2_EMV_MKEY_INTEGRITY`
-    Tr31E2EmvMkeyIntegrity,
-    /// `TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS`
-    Tr31E4EmvMkeyDynamicNumbers,
-    /// `TR31_E5_EMV_MKEY_CARD_PERSONALIZATION`
-    Tr31E5EmvMkeyCardPersonalization,
-    /// `TR31_E6_EMV_MKEY_OTHER`
-    Tr31E6EmvMkeyOther,
-    /// `TR31_K0_KEY_ENCRYPTION_KEY`
-    Tr31K0KeyEncryptionKey,
-    /// `TR31_K1_KEY_BLOCK_PROTECTION_KEY`
-    Tr31K1KeyBlockProtectionKey,
-    /// `TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT`
-    Tr31K3AsymmetricKeyForKeyAgreement,
-    /// `TR31_M0_ISO_16609_MAC_KEY`
-    Tr31M0Iso16609MacKey,
-    /// `TR31_M3_ISO_9797_3_MAC_KEY`
-    Tr31M3Iso97973MacKey,
-    /// `TR31_M1_ISO_9797_1_MAC_KEY`
-    Tr31M1Iso97971MacKey,
-    /// `TR31_M6_ISO_9797_5_CMAC_KEY`
-    Tr31M6Iso97975CmacKey,
-    /// `TR31_M7_HMAC_KEY`
-    Tr31M7HmacKey,
-    /// `TR31_P0_PIN_ENCRYPTION_KEY`
-    Tr31P0PinEncryptionKey,
-    /// `TR31_P1_PIN_GENERATION_KEY`
-    Tr31P1PinGenerationKey,
-    /// `TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE`
-    Tr31S0AsymmetricKeyForDigitalSignature,
-    /// `TR31_V1_IBM3624_PIN_VERIFICATION_KEY`
-    Tr31V1Ibm3624PinVerificationKey,
-    /// `TR31_V2_VISA_PIN_VERIFICATION_KEY`
-    Tr31V2VisaPinVerificationKey,
-    /// `TR31_K2_TR34_ASYMMETRIC_KEY`
-    Tr31K2Tr34AsymmetricKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyUsage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "TR31_B0_BASE_DERIVATION_KEY",
-        "TR31_C0_CARD_VERIFICATION_KEY",
-        "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
-        "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION",
-        "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
-        "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
-        "TR31_E2_EMV_MKEY_INTEGRITY",
-        "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
-        "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
-        "TR31_E6_EMV_MKEY_OTHER",
-        "TR31_K0_KEY_ENCRYPTION_KEY",
-        "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
-        "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT",
-        "TR31_M0_ISO_16609_MAC_KEY",
-        "TR31_M3_ISO_9797_3_MAC_KEY",
-        "TR31_M1_ISO_9797_1_MAC_KEY",
-        "TR31_M6_ISO_9797_5_CMAC_KEY",
-        "TR31_M7_HMAC_KEY",
-        "TR31_P0_PIN_ENCRYPTION_KEY",
-        "TR31_P1_PIN_GENERATION_KEY",
-        "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE",
-        "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
-        "TR31_V2_VISA_PIN_VERIFICATION_KEY",
-        "TR31_K2_TR34_ASYMMETRIC_KEY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tr31B0BaseDerivationKey => "TR31_B0_BASE_DERIVATION_KEY",
-            Self::Tr31C0CardVerificationKey => "TR31_C0_CARD_VERIFICATION_KEY",
-            Self::Tr31D0SymmetricDataEncryptionKey => "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY",
-            Self::Tr31D1AsymmetricKeyForDataEncryption => {
-                "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION"
-            }
-            Self::Tr31E0EmvMkeyAppCryptograms => "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS",
-            Self::Tr31E1EmvMkeyConfidentiality => "TR31_E1_EMV_MKEY_CONFIDENTIALITY",
-            Self::Tr31E2EmvMkeyIntegrity => "TR31_E2_EMV_MKEY_INTEGRITY",
-            Self::Tr31E4EmvMkeyDynamicNumbers => "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS",
-            Self::Tr31E5EmvMkeyCardPersonalization => "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION",
-            Self::Tr31E6EmvMkeyOther => "TR31_E6_EMV_MKEY_OTHER",
-            Self::Tr31K0KeyEncryptionKey => "TR31_K0_KEY_ENCRYPTION_KEY",
-            Self::Tr31K1KeyBlockProtectionKey => "TR31_K1_KEY_BLOCK_PROTECTION_KEY",
-            Self::Tr31K3AsymmetricKeyForKeyAgreement => "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT",
-            Self::Tr31M0Iso16609MacKey => "TR31_M0_ISO_16609_MAC_KEY",
-            Self::Tr31M3Iso97973MacKey => "TR31_M3_ISO_9797_3_MAC_KEY",
-            Self::Tr31M1Iso97971MacKey => "TR31_M1_ISO_9797_1_MAC_KEY",
-            Self::Tr31M6Iso97975CmacKey => "TR31_M6_ISO_9797_5_CMAC_KEY",
-            Self::Tr31M7HmacKey => "TR31_M7_HMAC_KEY",
-            Self::Tr31P0PinEncryptionKey => "TR31_P0_PIN_ENCRYPTION_KEY",
-            Self::Tr31P1PinGenerationKey => "TR31_P1_PIN_GENERATION_KEY",
-            Self::Tr31S0AsymmetricKeyForDigitalSignature => {
-                "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE"
-            }
-            Self::Tr31V1Ibm3624PinVerificationKey => "TR31_V1_IBM3624_PIN_VERIFICATION_KEY",
-            Self::Tr31V2VisaPinVerificationKey => "TR31_V2_VISA_PIN_VERIFICATION_KEY",
-            Self::Tr31K2Tr34AsymmetricKey => "TR31_K2_TR34_ASYMMETRIC_KEY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `KeyCheckValueAlgorithm`.
+    KeyCheckValueAlgorithm {
+        /// `CMAC`
+        Cmac = "CMAC",
+        /// `ANSI_X9_24`
+        AnsiX924 = "ANSI_X9_24",
+        /// `HMAC`
+        Hmac = "HMAC",
+        /// `SHA_1`
+        Sha1 = "SHA_1",
     }
 }
 
-impl ToTemplate for KeyUsage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyUsage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyUsage {
-    fn from(s: &str) -> Self {
-        match s {
-            "TR31_B0_BASE_DERIVATION_KEY" => Self::Tr31B0BaseDerivationKey,
-            "TR31_C0_CARD_VERIFICATION_KEY" => Self::Tr31C0CardVerificationKey,
-            "TR31_D0_SYMMETRIC_DATA_ENCRYPTION_KEY" => Self::Tr31D0SymmetricDataEncryptionKey,
-            "TR31_D1_ASYMMETRIC_KEY_FOR_DATA_ENCRYPTION" => {
-                Self::Tr31D1AsymmetricKeyForDataEncryption
-            }
-            "TR31_E0_EMV_MKEY_APP_CRYPTOGRAMS" => Self::Tr31E0EmvMkeyAppCryptograms,
-            "TR31_E1_EMV_MKEY_CONFIDENTIALITY" => Self::Tr31E1EmvMkeyConfidentiality,
-            "TR31_E2_EMV_MKEY_INTEGRITY" => Self::Tr31E2EmvMkeyIntegrity,
-            "TR31_E4_EMV_MKEY_DYNAMIC_NUMBERS" => Self::Tr31E4EmvMkeyDynamicNumbers,
-            "TR31_E5_EMV_MKEY_CARD_PERSONALIZATION" => Self::Tr31E5EmvMkeyCardPersonalization,
-            "TR31_E6_EMV_MKEY_OTHER" => Self::Tr31E6EmvMkeyOther,
-            "TR31_K0_KEY_ENCRYPTION_KEY" => Self::Tr31K0KeyEncryptionKey,
-            "TR31_K1_KEY_BLOCK_PROTECTION_KEY" => Self::Tr31K1KeyBlockProtectionKey,
-            "TR31_K3_ASYMMETRIC_KEY_FOR_KEY_AGREEMENT" => Self::Tr31K3AsymmetricKeyForKeyAgreement,
-            "TR31_M0_ISO_16609_MAC_KEY" => Self::Tr31M0Iso16609MacKey,
-            "TR31_M3_ISO_9797_3_MAC_KEY" => Self::Tr31M3Iso97973MacKey,
-            "TR31_M1_ISO_9797_1_MAC_KEY" => Self::Tr31M1Iso97971MacKey,
-            "TR31_M6_ISO_9797_5_CMAC_KEY" => Self::Tr31M6Iso97975CmacKey,
-            "TR31_M7_HMAC_KEY" => Self::Tr31M7HmacKey,
-            "TR31_P0_PIN_ENCRYPTION_KEY" => Self::Tr31P0PinEncryptionKey,
-            "TR31_P1_PIN_GENERATION_KEY" => Self::Tr31P1PinGenerationKey,
-            "TR31_S0_ASYMMETRIC_KEY_FOR_DIGITAL_SIGNATURE" => {
-                Self::Tr31S0AsymmetricKeyForDigitalSignature
-            }
-            "TR31_V1_IBM3624_PIN_VERIFICATION_KEY" => Self::Tr31V1Ibm3624PinVerificationKey,
-            "TR31_V2_VISA_PIN_VERIFICATION_KEY" => Self::Tr31V2VisaPinVerificationKey,
-            "TR31_K2_TR34_ASYMMETRIC_KEY" => Self::Tr31K2Tr34AsymmetricKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyUsage> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyUsage::from(s))
-    }
-}
-
-crate::impl_literal!(KeyUsage);
-
-/// Values of `KeyCheckValueAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KeyCheckValueAlgorithm {
-    /// `CMAC`
-    Cmac,
-    /// `ANSI_X9_24`
-    AnsiX924,
-    /// `HMAC`
-    Hmac,
-    /// `SHA_1`
-    Sha1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KeyCheckValueAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CMAC", "ANSI_X9_24", "HMAC", "SHA_1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cmac => "CMAC",
-            Self::AnsiX924 => "ANSI_X9_24",
-            Self::Hmac => "HMAC",
-            Self::Sha1 => "SHA_1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KeyCheckValueAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KeyCheckValueAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KeyCheckValueAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "CMAC" => Self::Cmac,
-            "ANSI_X9_24" => Self::AnsiX924,
-            "HMAC" => Self::Hmac,
-            "SHA_1" => Self::Sha1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KeyCheckValueAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(KeyCheckValueAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(KeyCheckValueAlgorithm);
-
-/// Property type `Tag` of `AWS::PaymentCryptography::Key`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

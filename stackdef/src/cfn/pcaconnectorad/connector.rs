@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PCAConnectorAD::Connector`.
-#[derive(Debug, Clone)]
-pub struct Connector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCAConnectorAD::Connector`.
+    Connector("AWS::PCAConnectorAD::Connector", ConnectorProps)
 }
 
 impl Connector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::Connector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PcaConnectorAdConnectorArn> {
         self.resource.ref_value()
@@ -82,25 +34,36 @@ impl Connector {
     pub fn attr_connector_arn(&self) -> Value<ids::PcaConnectorAdConnectorArn> {
         self.resource.get_att("ConnectorArn")
     }
+
+    /// Replaces `CertificateAuthorityArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_authority_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateAuthorityArn", value.into())
+    }
+
+    /// Replaces `DirectoryId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DirectoryId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcInformation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_information(&self, value: impl Into<Value<VpcInformation>>) {
+        self.resource.set_property("VpcInformation", value.into())
+    }
 }
 
-/// Properties of `AWS::PCAConnectorAD::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorProps {
-    /// `CertificateAuthorityArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:[\w-]+:acm-pca:[\w-]+:[0-9]+:certificate-authority\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`.
-    pub certificate_authority_arn: Value<String>,
-    /// `DirectoryId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^d-[0-9a-f]{10}$`.
-    pub directory_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `VpcInformation` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_information: Value<VpcInformation>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCAConnectorAD::Connector`.
+    ConnectorProps
 }
 
 impl ConnectorProps {
@@ -110,179 +73,49 @@ impl ConnectorProps {
         directory_id: impl Into<Value<String>>,
         vpc_information: impl Into<Value<VpcInformation>>,
     ) -> Self {
-        Self {
-            certificate_authority_arn: certificate_authority_arn.into(),
-            directory_id: directory_id.into(),
-            tags: None,
-            vpc_information: vpc_information.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CertificateAuthorityArn",
+                    certificate_authority_arn.into().to_template(),
+                )
+                .with(1, "DirectoryId", directory_id.into().to_template())
+                .with(3, "VpcInformation", vpc_information.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateAuthorityArn".to_owned(),
-            self.certificate_authority_arn.to_template(),
-        );
-        m.insert("DirectoryId".to_owned(), self.directory_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VpcInformation".to_owned(),
-            self.vpc_information.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConnectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_authority_arn.check(&path.field("CertificateAuthorityArn"), &Rules { min_length: Some(5), max_length: Some(200), pattern: Some("^arn:[\\w-]+:acm-pca:[\\w-]+:[0-9]+:certificate-authority\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-        self.directory_id.check(
-            &path.field("DirectoryId"),
-            &Rules {
-                pattern: Some("^d-[0-9a-f]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_information
-            .check(&path.field("VpcInformation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorProps);
-
-/// Property type `VpcInformation` of `AWS::PCAConnectorAD::Connector`.
-#[derive(Debug, Clone)]
-pub struct VpcInformation {
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 11..=20 characters.
-    /// Each item: Pattern: `^(?:sg-[0-9a-f]{8}|sg-[0-9a-f]{17})$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
+crate::l1_struct! {
+    /// Property type `VpcInformation` of `AWS::PCAConnectorAD::Connector`.
+    VpcInformation
 }
 
 impl VpcInformation {
     /// The required properties: `SecurityGroupIds`.
     pub fn new(security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        Self {
-            ip_address_type: None,
-            security_group_ids: security_group_ids.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SecurityGroupIds",
+            security_group_ids.into().to_template(),
+        ))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcInformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        Expr::Map(m)
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(0, "IpAddressType", value.into().to_template()))
     }
 }
 
-impl Check for VpcInformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(11),
-                            max_length: Some(20),
-                            pattern: Some("^(?:sg-[0-9a-f]{8}|sg-[0-9a-f]{17})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUALSTACK`
+        Dualstack = "DUALSTACK",
     }
 }
-
-crate::impl_literal!(VpcInformation);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUALSTACK`
-    Dualstack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dualstack => "DUALSTACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUALSTACK" => Self::Dualstack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PCAConnectorAD::DirectoryRegistration`.
-#[derive(Debug, Clone)]
-pub struct DirectoryRegistration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DirectoryRegistration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DirectoryRegistration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DirectoryRegistration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCAConnectorAD::DirectoryRegistration`.
+    DirectoryRegistration("AWS::PCAConnectorAD::DirectoryRegistration", DirectoryRegistrationProps)
 }
 
 impl DirectoryRegistration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::DirectoryRegistration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DirectoryRegistrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DirectoryRegistrationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DirectoryRegistrationArn> {
         self.resource.ref_value()
@@ -82,56 +34,32 @@ impl DirectoryRegistration {
     pub fn attr_directory_registration_arn(&self) -> Value<ids::DirectoryRegistrationArn> {
         self.resource.get_att("DirectoryRegistrationArn")
     }
+
+    /// Replaces `DirectoryId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DirectoryId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PCAConnectorAD::DirectoryRegistration`.
-#[derive(Debug, Clone)]
-pub struct DirectoryRegistrationProps {
-    /// `DirectoryId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^d-[0-9a-f]{10}$`.
-    pub directory_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCAConnectorAD::DirectoryRegistration`.
+    DirectoryRegistrationProps
 }
 
 impl DirectoryRegistrationProps {
     /// The required properties: `DirectoryId`.
     pub fn new(directory_id: impl Into<Value<String>>) -> Self {
-        Self {
-            directory_id: directory_id.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "DirectoryId", directory_id.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DirectoryRegistrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DirectoryId".to_owned(), self.directory_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DirectoryRegistrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.directory_id.check(
-            &path.field("DirectoryId"),
-            &Rules {
-                pattern: Some("^d-[0-9a-f]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DirectoryRegistrationProps);

@@ -11,132 +11,58 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PCAConnectorAD::ServicePrincipalName`.
-#[derive(Debug, Clone)]
-pub struct ServicePrincipalName {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServicePrincipalName {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServicePrincipalName {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServicePrincipalName {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCAConnectorAD::ServicePrincipalName`.
+    ServicePrincipalName("AWS::PCAConnectorAD::ServicePrincipalName", ServicePrincipalNameProps)
 }
 
 impl ServicePrincipalName {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::ServicePrincipalName";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServicePrincipalNameProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ConnectorArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectorArn", value.into())
+    }
+
+    /// Replaces `DirectoryRegistrationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_registration_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DirectoryRegistrationArn", value.into())
+    }
 }
 
-/// Properties of `AWS::PCAConnectorAD::ServicePrincipalName`.
-#[derive(Debug, Clone, Default)]
-pub struct ServicePrincipalNameProps {
-    /// `ConnectorArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:[\w-]+:pca-connector-ad:[\w-]+:[0-9]+:connector(\/[\w-]+)$`.
-    pub connector_arn: Option<Value<String>>,
-    /// `DirectoryRegistrationArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:[\w-]+:pca-connector-ad:[\w-]+:[0-9]+:directory-registration(\/[\w-]+)$`.
-    pub directory_registration_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCAConnectorAD::ServicePrincipalName`.
+    ServicePrincipalNameProps(default)
 }
 
 impl ServicePrincipalNameProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connector_arn: None,
-            directory_registration_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectorArn`.
-    pub fn connector_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_arn = Some(value.into());
-        self
+    /// `ConnectorArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 5 to 200 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}-]+:pca-connector-ad:[\w\x{80}-\x{10FFFF}-]+:[0-9]+:connector(\/[\w\x{80}-\x{10FFFF}-]+)$`.
+    pub fn connector_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectorArn", value.into().to_template()))
     }
-    /// Sets `DirectoryRegistrationArn`.
-    pub fn directory_registration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.directory_registration_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServicePrincipalNameProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_arn {
-            m.insert("ConnectorArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.directory_registration_arn {
-            m.insert("DirectoryRegistrationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DirectoryRegistrationArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 5 to 200 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}-]+:pca-connector-ad:[\w\x{80}-\x{10FFFF}-]+:[0-9]+:directory-registration(\/[\w\x{80}-\x{10FFFF}-]+)$`.
+    pub fn directory_registration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DirectoryRegistrationArn", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ServicePrincipalNameProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_arn.check(
-            &path.field("ConnectorArn"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(200),
-                pattern: Some(
-                    "^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector(\\/[\\w-]+)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.directory_registration_arn.check(&path.field("DirectoryRegistrationArn"), &Rules { min_length: Some(5), max_length: Some(200), pattern: Some("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:directory-registration(\\/[\\w-]+)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ServicePrincipalNameProps);

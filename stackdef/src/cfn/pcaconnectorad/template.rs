@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::PCAConnectorAD::Template`.
-#[derive(Debug, Clone)]
-pub struct Template {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Template {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Template {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Template {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCAConnectorAD::Template`.
+    Template("AWS::PCAConnectorAD::Template", TemplateProps)
 }
 
 impl Template {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::Template";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TemplateArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PcaConnectorAdTemplateArn> {
         self.resource.ref_value()
@@ -82,85 +34,69 @@ impl Template {
     pub fn attr_template_arn(&self) -> Value<ids::PcaConnectorAdTemplateArn> {
         self.resource.get_att("TemplateArn")
     }
+
+    /// Replaces `ConnectorArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectorArn", value.into())
+    }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ReenrollAllCertificateHolders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reenroll_all_certificate_holders(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ReenrollAllCertificateHolders", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PCAConnectorAD::Template`.
-#[derive(Debug, Clone)]
-pub struct TemplateProps {
-    /// `ConnectorArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:[\w-]+:pca-connector-ad:[\w-]+:[0-9]+:connector\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`.
-    pub connector_arn: Value<String>,
-    /// `Definition` (required).
-    pub definition: Value<serde_json::Value>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `ReenrollAllCertificateHolders` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub reenroll_all_certificate_holders: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCAConnectorAD::Template`.
+    TemplateProps
 }
 
 impl TemplateProps {
     /// The required properties: `ConnectorArn`, `Definition`, `Name`.
     pub fn new(
         connector_arn: impl Into<Value<String>>,
-        definition: impl Into<Value<serde_json::Value>>,
+        definition: impl Into<Value<Json>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connector_arn: connector_arn.into(),
-            definition: definition.into(),
-            name: name.into(),
-            reenroll_all_certificate_holders: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConnectorArn", connector_arn.into().to_template())
+                .with(1, "Definition", definition.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ReenrollAllCertificateHolders`.
-    pub fn reenroll_all_certificate_holders(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.reenroll_all_certificate_holders = Some(value.into());
-        self
+    /// `ReenrollAllCertificateHolders` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn reenroll_all_certificate_holders(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "ReenrollAllCertificateHolders",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConnectorArn".to_owned(), self.connector_arn.to_template());
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.reenroll_all_certificate_holders {
-            m.insert("ReenrollAllCertificateHolders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for TemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_arn.check(&path.field("ConnectorArn"), &Rules { min_length: Some(5), max_length: Some(200), pattern: Some("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TemplateProps);

@@ -11,93 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
-#[derive(Debug, Clone)]
-pub struct TemplateGroupAccessControlEntry {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TemplateGroupAccessControlEntry {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TemplateGroupAccessControlEntry {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TemplateGroupAccessControlEntry {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
+    TemplateGroupAccessControlEntry("AWS::PCAConnectorAD::TemplateGroupAccessControlEntry", TemplateGroupAccessControlEntryProps)
 }
 
 impl TemplateGroupAccessControlEntry {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCAConnectorAD::TemplateGroupAccessControlEntry";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TemplateGroupAccessControlEntryProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccessRights` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_rights(&self, value: impl Into<Value<AccessRights>>) {
+        self.resource.set_property("AccessRights", value.into())
+    }
+
+    /// Replaces `GroupDisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupDisplayName", value.into())
+    }
+
+    /// Replaces `GroupSecurityIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_security_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GroupSecurityIdentifier", value.into())
+    }
+
+    /// Replaces `TemplateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateArn", value.into())
+    }
 }
 
-/// Properties of `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
-#[derive(Debug, Clone)]
-pub struct TemplateGroupAccessControlEntryProps {
-    /// `AccessRights` (required).
-    /// Write-only: not returned when the resource is read.
-    pub access_rights: Value<AccessRights>,
-    /// `GroupDisplayName` (required).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\x20-\x7E]+$`.
-    pub group_display_name: Value<String>,
-    /// `GroupSecurityIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 7..=256 characters.
-    /// Pattern: `^S-[0-9]-([0-9]+-){1,14}[0-9]+$`.
-    pub group_security_identifier: Option<Value<String>>,
-    /// `TemplateArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:[\w-]+:pca-connector-ad:[\w-]+:[0-9]+:connector(\/[\w-]+)\/template(\/[\w-]+)$`.
-    pub template_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
+    TemplateGroupAccessControlEntryProps
 }
 
 impl TemplateGroupAccessControlEntryProps {
@@ -106,178 +61,61 @@ impl TemplateGroupAccessControlEntryProps {
         access_rights: impl Into<Value<AccessRights>>,
         group_display_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_rights: access_rights.into(),
-            group_display_name: group_display_name.into(),
-            group_security_identifier: None,
-            template_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessRights", access_rights.into().to_template())
+                .with(
+                    1,
+                    "GroupDisplayName",
+                    group_display_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `GroupSecurityIdentifier`.
-    pub fn group_security_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_security_identifier = Some(value.into());
-        self
+    /// `GroupSecurityIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 7 to 256 characters.
+    /// Pattern: `^S-[0-9]-([0-9]+-){1,14}[0-9]+$`.
+    pub fn group_security_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GroupSecurityIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `TemplateArn`.
-    pub fn template_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TemplateGroupAccessControlEntryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessRights".to_owned(), self.access_rights.to_template());
-        m.insert(
-            "GroupDisplayName".to_owned(),
-            self.group_display_name.to_template(),
-        );
-        if let Some(v) = &self.group_security_identifier {
-            m.insert("GroupSecurityIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_arn {
-            m.insert("TemplateArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemplateArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 5 to 200 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}-]+:pca-connector-ad:[\w\x{80}-\x{10FFFF}-]+:[0-9]+:connector(\/[\w\x{80}-\x{10FFFF}-]+)\/template(\/[\w\x{80}-\x{10FFFF}-]+)$`.
+    pub fn template_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TemplateArn", value.into().to_template()))
     }
 }
 
-impl Check for TemplateGroupAccessControlEntryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_rights
-            .check(&path.field("AccessRights"), &Rules::NONE, out);
-        self.group_display_name.check(
-            &path.field("GroupDisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\x20-\\x7E]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_security_identifier.check(
-            &path.field("GroupSecurityIdentifier"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(256),
-                pattern: Some("^S-[0-9]-([0-9]+-){1,14}[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_arn.check(&path.field("TemplateArn"), &Rules { min_length: Some(5), max_length: Some(200), pattern: Some("^arn:[\\w-]+:pca-connector-ad:[\\w-]+:[0-9]+:connector(\\/[\\w-]+)\\/template(\\/[\\w-]+)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(TemplateGroupAccessControlEntryProps);
-
-/// Property type `AccessRights` of `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessRights {
-    /// `AutoEnroll` (optional).
-    pub auto_enroll: Option<Value<AccessRight>>,
-    /// `Enroll` (optional).
-    pub enroll: Option<Value<AccessRight>>,
+crate::l1_struct! {
+    /// Property type `AccessRights` of `AWS::PCAConnectorAD::TemplateGroupAccessControlEntry`.
+    AccessRights(default)
 }
 
 impl AccessRights {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_enroll: None,
-            enroll: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoEnroll`.
-    pub fn auto_enroll(mut self, value: impl Into<Value<AccessRight>>) -> Self {
-        self.auto_enroll = Some(value.into());
-        self
+    /// `AutoEnroll` (optional).
+    pub fn auto_enroll(self, value: impl Into<Value<AccessRight>>) -> Self {
+        Self(self.0.with(0, "AutoEnroll", value.into().to_template()))
     }
-    /// Sets `Enroll`.
-    pub fn enroll(mut self, value: impl Into<Value<AccessRight>>) -> Self {
-        self.enroll = Some(value.into());
-        self
+    /// `Enroll` (optional).
+    pub fn enroll(self, value: impl Into<Value<AccessRight>>) -> Self {
+        Self(self.0.with(1, "Enroll", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessRights {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_enroll {
-            m.insert("AutoEnroll".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enroll {
-            m.insert("Enroll".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccessRight`.
+    AccessRight {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `DENY`
+        Deny = "DENY",
     }
 }
-
-impl Check for AccessRights {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_enroll
-            .check(&path.field("AutoEnroll"), &Rules::NONE, out);
-        self.enroll.check(&path.field("Enroll"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessRights);
-
-/// Values of `AccessRight`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessRight {
-    /// `ALLOW`
-    Allow,
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessRight {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessRight {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessRight {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessRight {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessRight> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessRight::from(s))
-    }
-}
-
-crate::impl_literal!(AccessRight);

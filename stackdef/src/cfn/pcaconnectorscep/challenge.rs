@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PCAConnectorSCEP::Challenge`.
-#[derive(Debug, Clone)]
-pub struct Challenge {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Challenge {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Challenge {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Challenge {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCAConnectorSCEP::Challenge`.
+    Challenge("AWS::PCAConnectorSCEP::Challenge", ChallengeProps)
 }
 
 impl Challenge {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCAConnectorSCEP::Challenge";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ChallengeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ChallengeArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ChallengeArn> {
         self.resource.ref_value()
@@ -82,50 +34,32 @@ impl Challenge {
     pub fn attr_challenge_arn(&self) -> Value<ids::ChallengeArn> {
         self.resource.get_att("ChallengeArn")
     }
+
+    /// Replaces `ConnectorArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connector_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConnectorArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PCAConnectorSCEP::Challenge`.
-#[derive(Debug, Clone)]
-pub struct ChallengeProps {
-    /// `ConnectorArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:aws(-[a-z]+)*:pca-connector-scep:[a-z]+(-[a-z]+)+-[1-9]\d*:\d{12}:connector\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`.
-    pub connector_arn: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCAConnectorSCEP::Challenge`.
+    ChallengeProps
 }
 
 impl ChallengeProps {
     /// The required properties: `ConnectorArn`.
     pub fn new(connector_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            connector_arn: connector_arn.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "ConnectorArn", connector_arn.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ChallengeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConnectorArn".to_owned(), self.connector_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChallengeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_arn.check(&path.field("ConnectorArn"), &Rules { min_length: Some(5), max_length: Some(200), pattern: Some("^arn:aws(-[a-z]+)*:pca-connector-scep:[a-z]+(-[a-z]+)+-[1-9]\\d*:\\d{12}:connector\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ChallengeProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::PCAConnectorSCEP::Connector`.
-#[derive(Debug, Clone)]
-pub struct Connector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCAConnectorSCEP::Connector`.
+    Connector("AWS::PCAConnectorSCEP::Connector", ConnectorProps)
 }
 
 impl Connector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCAConnectorSCEP::Connector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PcaConnectorScepConnectorArn> {
         self.resource.ref_value()
@@ -92,90 +44,66 @@ impl Connector {
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
+
+    /// Replaces `CertificateAuthorityArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_authority_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CertificateAuthorityArn", value.into())
+    }
+
+    /// Replaces `MobileDeviceManagement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mobile_device_management(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("MobileDeviceManagement", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcEndpointId", value.into())
+    }
 }
 
-/// Properties of `AWS::PCAConnectorSCEP::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorProps {
-    /// `CertificateAuthorityArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^arn:aws(-[a-z]+)*:acm-pca:[a-z]+(-[a-z]+)+-[1-9]\d*:\d{12}:certificate-authority\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$`.
-    pub certificate_authority_arn: Value<String>,
-    /// `MobileDeviceManagement` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub mobile_device_management: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `VpcEndpointId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 5..=200 characters.
-    /// Pattern: `^vpce-[0-9a-f]{8}([0-9a-f]{9})?$`.
-    pub vpc_endpoint_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCAConnectorSCEP::Connector`.
+    ConnectorProps
 }
 
 impl ConnectorProps {
     /// The required properties: `CertificateAuthorityArn`.
     pub fn new(certificate_authority_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            certificate_authority_arn: certificate_authority_arn.into(),
-            mobile_device_management: None,
-            tags: None,
-            vpc_endpoint_id: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateAuthorityArn",
+            certificate_authority_arn.into().to_template(),
+        ))
     }
-    /// Sets `MobileDeviceManagement`.
-    pub fn mobile_device_management(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.mobile_device_management = Some(value.into());
-        self
+    /// `MobileDeviceManagement` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn mobile_device_management(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MobileDeviceManagement", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcEndpointId`.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateAuthorityArn".to_owned(),
-            self.certificate_authority_arn.to_template(),
-        );
-        if let Some(v) = &self.mobile_device_management {
-            m.insert("MobileDeviceManagement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_id {
-            m.insert("VpcEndpointId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcEndpointId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 5 to 200 characters.
+    /// Pattern: `^vpce-[0-9a-f]{8}([0-9a-f]{9})?$`.
+    pub fn vpc_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VpcEndpointId", value.into().to_template()))
     }
 }
-
-impl Check for ConnectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_authority_arn.check(&path.field("CertificateAuthorityArn"), &Rules { min_length: Some(5), max_length: Some(200), pattern: Some("^arn:aws(-[a-z]+)*:acm-pca:[a-z]+(-[a-z]+)+-[1-9]\\d*:\\d{12}:certificate-authority\\/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}$"), ..Rules::NONE }, out);
-        self.vpc_endpoint_id.check(
-            &path.field("VpcEndpointId"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(200),
-                pattern: Some("^vpce-[0-9a-f]{8}([0-9a-f]{9})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectorProps);

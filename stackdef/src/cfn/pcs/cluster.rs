@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCS::Cluster`.
+    Cluster("AWS::PCS::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCS::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::PcsClusterArn> {
         self.resource.ref_value()
@@ -84,12 +36,12 @@ impl Cluster {
     }
 
     /// `Fn::GetAtt` `Endpoints`.
-    pub fn attr_endpoints(&self) -> Value<serde_json::Value> {
+    pub fn attr_endpoints(&self) -> Value<Json> {
         self.resource.get_att("Endpoints")
     }
 
     /// `Fn::GetAtt` `ErrorInfo`.
-    pub fn attr_error_info(&self) -> Value<serde_json::Value> {
+    pub fn attr_error_info(&self) -> Value<Json> {
         self.resource.get_att("ErrorInfo")
     }
 
@@ -102,27 +54,48 @@ impl Cluster {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Networking` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_networking(&self, value: impl Into<Value<Networking>>) {
+        self.resource.set_property("Networking", value.into())
+    }
+
+    /// Replaces `Scheduler` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduler(&self, value: impl Into<Value<Scheduler>>) {
+        self.resource.set_property("Scheduler", value.into())
+    }
+
+    /// Replaces `Size` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_size(&self, value: impl Into<Value<Size>>) {
+        self.resource.set_property("Size", value.into())
+    }
+
+    /// Replaces `SlurmConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_slurm_configuration(&self, value: impl Into<Value<SlurmConfiguration>>) {
+        self.resource
+            .set_property("SlurmConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `Networking` (required).
-    /// Create-only: changing it replaces the resource.
-    pub networking: Value<Networking>,
-    /// `Scheduler` (required).
-    /// Create-only: changing it replaces the resource.
-    pub scheduler: Value<Scheduler>,
-    /// `Size` (required).
-    /// Create-only: changing it replaces the resource.
-    pub size: Value<Size>,
-    /// `SlurmConfiguration` (optional).
-    pub slurm_configuration: Option<Value<SlurmConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCS::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -132,638 +105,203 @@ impl ClusterProps {
         scheduler: impl Into<Value<Scheduler>>,
         size: impl Into<Value<Size>>,
     ) -> Self {
-        Self {
-            name: None,
-            networking: networking.into(),
-            scheduler: scheduler.into(),
-            size: size.into(),
-            slurm_configuration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Networking", networking.into().to_template())
+                .with(2, "Scheduler", scheduler.into().to_template())
+                .with(3, "Size", size.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `SlurmConfiguration`.
-    pub fn slurm_configuration(mut self, value: impl Into<Value<SlurmConfiguration>>) -> Self {
-        self.slurm_configuration = Some(value.into());
-        self
+    /// `SlurmConfiguration` (optional).
+    pub fn slurm_configuration(self, value: impl Into<Value<SlurmConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SlurmConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("Networking".to_owned(), self.networking.to_template());
-        m.insert("Scheduler".to_owned(), self.scheduler.to_template());
-        m.insert("Size".to_owned(), self.size.to_template());
-        if let Some(v) = &self.slurm_configuration {
-            m.insert("SlurmConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.networking
-            .check(&path.field("Networking"), &Rules::NONE, out);
-        self.scheduler
-            .check(&path.field("Scheduler"), &Rules::NONE, out);
-        self.size.check(&path.field("Size"), &Rules::NONE, out);
-        self.slurm_configuration
-            .check(&path.field("SlurmConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `Networking` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Networking {
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<NetworkType>>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Pattern: `^sg-\w{8,17}$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^subnet-\w{8,17}$`.
-    pub subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `Networking` of `AWS::PCS::Cluster`.
+    Networking(default)
 }
 
 impl Networking {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_type: None,
-            security_group_ids: None,
-            subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(0, "NetworkType", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Pattern: `^sg-[\w\x{80}-\x{10FFFF}]{8,17}$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^subnet-[\w\x{80}-\x{10FFFF}]{8,17}$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SubnetIds", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Networking {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `IPV6`
+        Ipv6 = "IPV6",
     }
 }
 
-impl Check for Networking {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-\\w{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^subnet-\\w{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Networking);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `IPV6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Ipv6 => "IPV6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);
-
-/// Property type `Scheduler` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Scheduler {
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Version` (required).
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `Scheduler` of `AWS::PCS::Cluster`.
+    Scheduler
 }
 
 impl Scheduler {
     /// The required properties: `Type`, `Version`.
     pub fn new(type_: impl Into<Value<Type>>, version: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-            version: version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Version", version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Scheduler {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SLURM`
+        Slurm = "SLURM",
     }
 }
 
-impl Check for Scheduler {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Size`.
+    Size {
+        /// `SMALL`
+        Small = "SMALL",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `LARGE`
+        Large = "LARGE",
     }
 }
 
-crate::impl_literal!(Scheduler);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SLURM`
-    Slurm,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SLURM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Slurm => "SLURM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SLURM" => Self::Slurm,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `Size`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Size {
-    /// `SMALL`
-    Small,
-    /// `MEDIUM`
-    Medium,
-    /// `LARGE`
-    Large,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Size {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SMALL", "MEDIUM", "LARGE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Small => "SMALL",
-            Self::Medium => "MEDIUM",
-            Self::Large => "LARGE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Size {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Size {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Size {
-    fn from(s: &str) -> Self {
-        match s {
-            "SMALL" => Self::Small,
-            "MEDIUM" => Self::Medium,
-            "LARGE" => Self::Large,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Size> {
-    fn from(s: &str) -> Self {
-        Value::literal(Size::from(s))
-    }
-}
-
-crate::impl_literal!(Size);
-
-/// Property type `SlurmConfiguration` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct SlurmConfiguration {
-    /// `Accounting` (optional).
-    pub accounting: Option<Value<Accounting>>,
-    /// `AuthKey` (optional).
-    pub auth_key: Option<Value<AuthKey>>,
-    /// `CgroupCustomSettings` (optional).
-    pub cgroup_custom_settings: Option<Value<List<CgroupCustomSetting>>>,
-    /// `JwtAuth` (optional).
-    pub jwt_auth: Option<Value<JwtAuth>>,
-    /// `ScaleDownIdleTimeInSeconds` (optional).
-    /// Range: 1..=.
-    pub scale_down_idle_time_in_seconds: Option<Value<i64>>,
-    /// `SlurmCustomSettings` (optional).
-    pub slurm_custom_settings: Option<Value<List<SlurmCustomSetting>>>,
-    /// `SlurmRest` (optional).
-    pub slurm_rest: Option<Value<SlurmRest>>,
-    /// `SlurmdbdCustomSettings` (optional).
-    pub slurmdbd_custom_settings: Option<Value<List<SlurmdbdCustomSetting>>>,
+crate::l1_struct! {
+    /// Property type `SlurmConfiguration` of `AWS::PCS::Cluster`.
+    SlurmConfiguration(default)
 }
 
 impl SlurmConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accounting: None,
-            auth_key: None,
-            cgroup_custom_settings: None,
-            jwt_auth: None,
-            scale_down_idle_time_in_seconds: None,
-            slurm_custom_settings: None,
-            slurm_rest: None,
-            slurmdbd_custom_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Accounting`.
-    pub fn accounting(mut self, value: impl Into<Value<Accounting>>) -> Self {
-        self.accounting = Some(value.into());
-        self
+    /// `Accounting` (optional).
+    pub fn accounting(self, value: impl Into<Value<Accounting>>) -> Self {
+        Self(self.0.with(0, "Accounting", value.into().to_template()))
     }
-    /// Sets `AuthKey`.
-    pub fn auth_key(mut self, value: impl Into<Value<AuthKey>>) -> Self {
-        self.auth_key = Some(value.into());
-        self
+    /// `AuthKey` (optional).
+    pub fn auth_key(self, value: impl Into<Value<AuthKey>>) -> Self {
+        Self(self.0.with(1, "AuthKey", value.into().to_template()))
     }
-    /// Sets `CgroupCustomSettings`.
+    /// `CgroupCustomSettings` (optional).
     pub fn cgroup_custom_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<CgroupCustomSetting>>>,
     ) -> Self {
-        self.cgroup_custom_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CgroupCustomSettings", value.into().to_template()),
+        )
     }
-    /// Sets `JwtAuth`.
-    pub fn jwt_auth(mut self, value: impl Into<Value<JwtAuth>>) -> Self {
-        self.jwt_auth = Some(value.into());
-        self
+    /// `JwtAuth` (optional).
+    pub fn jwt_auth(self, value: impl Into<Value<JwtAuth>>) -> Self {
+        Self(self.0.with(3, "JwtAuth", value.into().to_template()))
     }
-    /// Sets `ScaleDownIdleTimeInSeconds`.
-    pub fn scale_down_idle_time_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.scale_down_idle_time_in_seconds = Some(value.into());
-        self
+    /// `ScaleDownIdleTimeInSeconds` (optional).
+    /// Range: at least 1.
+    pub fn scale_down_idle_time_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ScaleDownIdleTimeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SlurmCustomSettings`.
-    pub fn slurm_custom_settings(
-        mut self,
-        value: impl Into<Value<List<SlurmCustomSetting>>>,
-    ) -> Self {
-        self.slurm_custom_settings = Some(value.into());
-        self
+    /// `SlurmCustomSettings` (optional).
+    pub fn slurm_custom_settings(self, value: impl Into<Value<List<SlurmCustomSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SlurmCustomSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SlurmRest`.
-    pub fn slurm_rest(mut self, value: impl Into<Value<SlurmRest>>) -> Self {
-        self.slurm_rest = Some(value.into());
-        self
+    /// `SlurmRest` (optional).
+    pub fn slurm_rest(self, value: impl Into<Value<SlurmRest>>) -> Self {
+        Self(self.0.with(6, "SlurmRest", value.into().to_template()))
     }
-    /// Sets `SlurmdbdCustomSettings`.
+    /// `SlurmdbdCustomSettings` (optional).
     pub fn slurmdbd_custom_settings(
-        mut self,
+        self,
         value: impl Into<Value<List<SlurmdbdCustomSetting>>>,
     ) -> Self {
-        self.slurmdbd_custom_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "SlurmdbdCustomSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlurmConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accounting {
-            m.insert("Accounting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auth_key {
-            m.insert("AuthKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cgroup_custom_settings {
-            m.insert("CgroupCustomSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jwt_auth {
-            m.insert("JwtAuth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scale_down_idle_time_in_seconds {
-            m.insert("ScaleDownIdleTimeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slurm_custom_settings {
-            m.insert("SlurmCustomSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slurm_rest {
-            m.insert("SlurmRest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slurmdbd_custom_settings {
-            m.insert("SlurmdbdCustomSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlurmConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accounting
-            .check(&path.field("Accounting"), &Rules::NONE, out);
-        self.auth_key
-            .check(&path.field("AuthKey"), &Rules::NONE, out);
-        self.cgroup_custom_settings
-            .check(&path.field("CgroupCustomSettings"), &Rules::NONE, out);
-        self.jwt_auth
-            .check(&path.field("JwtAuth"), &Rules::NONE, out);
-        self.scale_down_idle_time_in_seconds.check(
-            &path.field("ScaleDownIdleTimeInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.slurm_custom_settings
-            .check(&path.field("SlurmCustomSettings"), &Rules::NONE, out);
-        self.slurm_rest
-            .check(&path.field("SlurmRest"), &Rules::NONE, out);
-        self.slurmdbd_custom_settings.check(
-            &path.field("SlurmdbdCustomSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlurmConfiguration);
-
-/// Property type `Accounting` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Accounting {
-    /// `DefaultPurgeTimeInDays` (optional).
-    /// Range: -1..=10000.
-    pub default_purge_time_in_days: Option<Value<i64>>,
-    /// `Mode` (required).
-    pub mode: Value<Mode>,
+crate::l1_struct! {
+    /// Property type `Accounting` of `AWS::PCS::Cluster`.
+    Accounting
 }
 
 impl Accounting {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<Mode>>) -> Self {
-        Self {
-            default_purge_time_in_days: None,
-            mode: mode.into(),
-        }
+        Self(crate::Properties::new().with(1, "Mode", mode.into().to_template()))
     }
-    /// Sets `DefaultPurgeTimeInDays`.
-    pub fn default_purge_time_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_purge_time_in_days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Accounting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_purge_time_in_days {
-            m.insert("DefaultPurgeTimeInDays".to_owned(), v.to_template());
-        }
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+    /// `DefaultPurgeTimeInDays` (optional).
+    /// Range: -1 to 10000.
+    pub fn default_purge_time_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultPurgeTimeInDays", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Accounting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_purge_time_in_days.check(
-            &path.field("DefaultPurgeTimeInDays"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(Accounting);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `STANDARD`
-    Standard,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `AuthKey` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct AuthKey {
-    /// `SecretArn` (required).
-    pub secret_arn: Value<String>,
-    /// `SecretVersion` (required).
-    pub secret_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `AuthKey` of `AWS::PCS::Cluster`.
+    AuthKey
 }
 
 impl AuthKey {
@@ -772,38 +310,17 @@ impl AuthKey {
         secret_arn: impl Into<Value<String>>,
         secret_version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_arn: secret_arn.into(),
-            secret_version: secret_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecretArn", secret_arn.into().to_template())
+                .with(1, "SecretVersion", secret_version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuthKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        m.insert(
-            "SecretVersion".to_owned(),
-            self.secret_version.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthKey {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AuthKey);
-
-/// Property type `CgroupCustomSetting` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct CgroupCustomSetting {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CgroupCustomSetting` of `AWS::PCS::Cluster`.
+    CgroupCustomSetting
 }
 
 impl CgroupCustomSetting {
@@ -812,78 +329,33 @@ impl CgroupCustomSetting {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CgroupCustomSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CgroupCustomSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CgroupCustomSetting);
-
-/// Property type `JwtAuth` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct JwtAuth {
-    /// `JwtKey` (optional).
-    pub jwt_key: Option<Value<JwtKey>>,
+crate::l1_struct! {
+    /// Property type `JwtAuth` of `AWS::PCS::Cluster`.
+    JwtAuth(default)
 }
 
 impl JwtAuth {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { jwt_key: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `JwtKey`.
-    pub fn jwt_key(mut self, value: impl Into<Value<JwtKey>>) -> Self {
-        self.jwt_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JwtAuth {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.jwt_key {
-            m.insert("JwtKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `JwtKey` (optional).
+    pub fn jwt_key(self, value: impl Into<Value<JwtKey>>) -> Self {
+        Self(self.0.with(0, "JwtKey", value.into().to_template()))
     }
 }
 
-impl Check for JwtAuth {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.jwt_key.check(&path.field("JwtKey"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JwtAuth);
-
-/// Property type `JwtKey` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct JwtKey {
-    /// `SecretArn` (required).
-    pub secret_arn: Value<String>,
-    /// `SecretVersion` (required).
-    pub secret_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `JwtKey` of `AWS::PCS::Cluster`.
+    JwtKey
 }
 
 impl JwtKey {
@@ -892,38 +364,17 @@ impl JwtKey {
         secret_arn: impl Into<Value<String>>,
         secret_version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_arn: secret_arn.into(),
-            secret_version: secret_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecretArn", secret_arn.into().to_template())
+                .with(1, "SecretVersion", secret_version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JwtKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretArn".to_owned(), self.secret_arn.to_template());
-        m.insert(
-            "SecretVersion".to_owned(),
-            self.secret_version.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for JwtKey {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JwtKey);
-
-/// Property type `SlurmCustomSetting` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct SlurmCustomSetting {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlurmCustomSetting` of `AWS::PCS::Cluster`.
+    SlurmCustomSetting
 }
 
 impl SlurmCustomSetting {
@@ -932,128 +383,39 @@ impl SlurmCustomSetting {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlurmCustomSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlurmCustomSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SlurmCustomSetting);
-
-/// Property type `SlurmRest` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct SlurmRest {
-    /// `Mode` (required).
-    pub mode: Value<SlurmRestMode>,
+crate::l1_struct! {
+    /// Property type `SlurmRest` of `AWS::PCS::Cluster`.
+    SlurmRest
 }
 
 impl SlurmRest {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<SlurmRestMode>>) -> Self {
-        Self { mode: mode.into() }
+        Self(crate::Properties::new().with(0, "Mode", mode.into().to_template()))
     }
 }
 
-impl ToTemplate for SlurmRest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SlurmRestMode`.
+    SlurmRestMode {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl Check for SlurmRest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SlurmRest);
-
-/// Values of `SlurmRestMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SlurmRestMode {
-    /// `STANDARD`
-    Standard,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SlurmRestMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SlurmRestMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SlurmRestMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SlurmRestMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SlurmRestMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SlurmRestMode::from(s))
-    }
-}
-
-crate::impl_literal!(SlurmRestMode);
-
-/// Property type `SlurmdbdCustomSetting` of `AWS::PCS::Cluster`.
-#[derive(Debug, Clone)]
-pub struct SlurmdbdCustomSetting {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlurmdbdCustomSetting` of `AWS::PCS::Cluster`.
+    SlurmdbdCustomSetting
 }
 
 impl SlurmdbdCustomSetting {
@@ -1062,30 +424,10 @@ impl SlurmdbdCustomSetting {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SlurmdbdCustomSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlurmdbdCustomSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SlurmdbdCustomSetting);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone)]
-pub struct ComputeNodeGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ComputeNodeGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ComputeNodeGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ComputeNodeGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCS::ComputeNodeGroup`.
+    ComputeNodeGroup("AWS::PCS::ComputeNodeGroup", ComputeNodeGroupProps)
 }
 
 impl ComputeNodeGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCS::ComputeNodeGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ComputeNodeGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ComputeNodeGroupArn> {
         self.resource.ref_value()
@@ -84,7 +36,7 @@ impl ComputeNodeGroup {
     }
 
     /// `Fn::GetAtt` `ErrorInfo`.
-    pub fn attr_error_info(&self) -> Value<serde_json::Value> {
+    pub fn attr_error_info(&self) -> Value<Json> {
         self.resource.get_att("ErrorInfo")
     }
 
@@ -97,40 +49,87 @@ impl ComputeNodeGroup {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AmiId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ami_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AmiId", value.into())
+    }
+
+    /// Replaces `ClusterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterId", value.into())
+    }
+
+    /// Replaces `CustomLaunchTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_launch_template(&self, value: impl Into<Value<CustomLaunchTemplate>>) {
+        self.resource
+            .set_property("CustomLaunchTemplate", value.into())
+    }
+
+    /// Replaces `IamInstanceProfileArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_instance_profile_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IamInstanceProfileArn", value.into())
+    }
+
+    /// Replaces `InstanceConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_configs(&self, value: impl Into<Value<List<InstanceConfig>>>) {
+        self.resource.set_property("InstanceConfigs", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PurchaseOption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_purchase_option(&self, value: impl Into<Value<PurchaseOption>>) {
+        self.resource.set_property("PurchaseOption", value.into())
+    }
+
+    /// Replaces `ScalingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_configuration(&self, value: impl Into<Value<ScalingConfiguration>>) {
+        self.resource
+            .set_property("ScalingConfiguration", value.into())
+    }
+
+    /// Replaces `SlurmConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_slurm_configuration(&self, value: impl Into<Value<SlurmConfiguration>>) {
+        self.resource
+            .set_property("SlurmConfiguration", value.into())
+    }
+
+    /// Replaces `SpotOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_spot_options(&self, value: impl Into<Value<SpotOptions>>) {
+        self.resource.set_property("SpotOptions", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone)]
-pub struct ComputeNodeGroupProps {
-    /// `AmiId` (optional).
-    /// Pattern: `^ami-[a-z0-9]+$`.
-    pub ami_id: Option<Value<String>>,
-    /// `ClusterId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_id: Value<String>,
-    /// `CustomLaunchTemplate` (required).
-    pub custom_launch_template: Value<CustomLaunchTemplate>,
-    /// `IamInstanceProfileArn` (required).
-    /// Pattern: `^arn:aws([a-zA-Z-]{0,10})?:iam::[0-9]{12}:instance-profile/.{1,128}$`.
-    pub iam_instance_profile_arn: Value<String>,
-    /// `InstanceConfigs` (required).
-    /// Create-only: changing it replaces the resource.
-    pub instance_configs: Value<List<InstanceConfig>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `PurchaseOption` (optional).
-    pub purchase_option: Option<Value<PurchaseOption>>,
-    /// `ScalingConfiguration` (required).
-    pub scaling_configuration: Value<ScalingConfiguration>,
-    /// `SlurmConfiguration` (optional).
-    pub slurm_configuration: Option<Value<SlurmConfiguration>>,
-    /// `SpotOptions` (optional).
-    pub spot_options: Option<Value<SpotOptions>>,
-    /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCS::ComputeNodeGroup`.
+    ComputeNodeGroupProps
 }
 
 impl ComputeNodeGroupProps {
@@ -143,281 +142,106 @@ impl ComputeNodeGroupProps {
         scaling_configuration: impl Into<Value<ScalingConfiguration>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            ami_id: None,
-            cluster_id: cluster_id.into(),
-            custom_launch_template: custom_launch_template.into(),
-            iam_instance_profile_arn: iam_instance_profile_arn.into(),
-            instance_configs: instance_configs.into(),
-            name: None,
-            purchase_option: None,
-            scaling_configuration: scaling_configuration.into(),
-            slurm_configuration: None,
-            spot_options: None,
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ClusterId", cluster_id.into().to_template())
+                .with(
+                    2,
+                    "CustomLaunchTemplate",
+                    custom_launch_template.into().to_template(),
+                )
+                .with(
+                    3,
+                    "IamInstanceProfileArn",
+                    iam_instance_profile_arn.into().to_template(),
+                )
+                .with(4, "InstanceConfigs", instance_configs.into().to_template())
+                .with(
+                    7,
+                    "ScalingConfiguration",
+                    scaling_configuration.into().to_template(),
+                )
+                .with(10, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `AmiId`.
-    pub fn ami_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ami_id = Some(value.into());
-        self
+    /// `AmiId` (optional).
+    /// Pattern: `^ami-[a-z0-9]+$`.
+    pub fn ami_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AmiId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `PurchaseOption`.
-    pub fn purchase_option(mut self, value: impl Into<Value<PurchaseOption>>) -> Self {
-        self.purchase_option = Some(value.into());
-        self
+    /// `PurchaseOption` (optional).
+    pub fn purchase_option(self, value: impl Into<Value<PurchaseOption>>) -> Self {
+        Self(self.0.with(6, "PurchaseOption", value.into().to_template()))
     }
-    /// Sets `SlurmConfiguration`.
-    pub fn slurm_configuration(mut self, value: impl Into<Value<SlurmConfiguration>>) -> Self {
-        self.slurm_configuration = Some(value.into());
-        self
+    /// `SlurmConfiguration` (optional).
+    pub fn slurm_configuration(self, value: impl Into<Value<SlurmConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SlurmConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `SpotOptions`.
-    pub fn spot_options(mut self, value: impl Into<Value<SpotOptions>>) -> Self {
-        self.spot_options = Some(value.into());
-        self
+    /// `SpotOptions` (optional).
+    pub fn spot_options(self, value: impl Into<Value<SpotOptions>>) -> Self {
+        Self(self.0.with(9, "SpotOptions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputeNodeGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ami_id {
-            m.insert("AmiId".to_owned(), v.to_template());
-        }
-        m.insert("ClusterId".to_owned(), self.cluster_id.to_template());
-        m.insert(
-            "CustomLaunchTemplate".to_owned(),
-            self.custom_launch_template.to_template(),
-        );
-        m.insert(
-            "IamInstanceProfileArn".to_owned(),
-            self.iam_instance_profile_arn.to_template(),
-        );
-        m.insert(
-            "InstanceConfigs".to_owned(),
-            self.instance_configs.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.purchase_option {
-            m.insert("PurchaseOption".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScalingConfiguration".to_owned(),
-            self.scaling_configuration.to_template(),
-        );
-        if let Some(v) = &self.slurm_configuration {
-            m.insert("SlurmConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot_options {
-            m.insert("SpotOptions".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ComputeNodeGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ami_id.check(
-            &path.field("AmiId"),
-            &Rules {
-                pattern: Some("^ami-[a-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_launch_template
-            .check(&path.field("CustomLaunchTemplate"), &Rules::NONE, out);
-        self.iam_instance_profile_arn.check(
-            &path.field("IamInstanceProfileArn"),
-            &Rules {
-                pattern: Some(
-                    "^arn:aws([a-zA-Z-]{0,10})?:iam::[0-9]{12}:instance-profile/.{1,128}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_configs
-            .check(&path.field("InstanceConfigs"), &Rules::NONE, out);
-        self.purchase_option
-            .check(&path.field("PurchaseOption"), &Rules::NONE, out);
-        self.scaling_configuration
-            .check(&path.field("ScalingConfiguration"), &Rules::NONE, out);
-        self.slurm_configuration
-            .check(&path.field("SlurmConfiguration"), &Rules::NONE, out);
-        self.spot_options
-            .check(&path.field("SpotOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ComputeNodeGroupProps);
-
-/// Property type `CustomLaunchTemplate` of `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone)]
-pub struct CustomLaunchTemplate {
-    /// `TemplateId` (optional).
-    pub template_id: Option<Value<String>>,
-    /// `Version` (required).
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomLaunchTemplate` of `AWS::PCS::ComputeNodeGroup`.
+    CustomLaunchTemplate
 }
 
 impl CustomLaunchTemplate {
     /// The required properties: `Version`.
     pub fn new(version: impl Into<Value<String>>) -> Self {
-        Self {
-            template_id: None,
-            version: version.into(),
-        }
+        Self(crate::Properties::new().with(1, "Version", version.into().to_template()))
     }
-    /// Sets `TemplateId`.
-    pub fn template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_id = Some(value.into());
-        self
+    /// `TemplateId` (optional).
+    pub fn template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TemplateId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomLaunchTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.template_id {
-            m.insert("TemplateId".to_owned(), v.to_template());
-        }
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomLaunchTemplate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomLaunchTemplate);
-
-/// Property type `InstanceConfig` of `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceConfig {
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InstanceConfig` of `AWS::PCS::ComputeNodeGroup`.
+    InstanceConfig(default)
 }
 
 impl InstanceConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InstanceType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PurchaseOption`.
+    PurchaseOption {
+        /// `ONDEMAND`
+        Ondemand = "ONDEMAND",
+        /// `SPOT`
+        Spot = "SPOT",
+        /// `CAPACITY_BLOCK`
+        CapacityBlock = "CAPACITY_BLOCK",
     }
 }
 
-impl Check for InstanceConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InstanceConfig);
-
-/// Values of `PurchaseOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PurchaseOption {
-    /// `ONDEMAND`
-    Ondemand,
-    /// `SPOT`
-    Spot,
-    /// `CAPACITY_BLOCK`
-    CapacityBlock,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PurchaseOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ONDEMAND", "SPOT", "CAPACITY_BLOCK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ondemand => "ONDEMAND",
-            Self::Spot => "SPOT",
-            Self::CapacityBlock => "CAPACITY_BLOCK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PurchaseOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PurchaseOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PurchaseOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "ONDEMAND" => Self::Ondemand,
-            "SPOT" => Self::Spot,
-            "CAPACITY_BLOCK" => Self::CapacityBlock,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PurchaseOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(PurchaseOption::from(s))
-    }
-}
-
-crate::impl_literal!(PurchaseOption);
-
-/// Property type `ScalingConfiguration` of `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone)]
-pub struct ScalingConfiguration {
-    /// `MaxInstanceCount` (required).
-    /// Range: 0..=.
-    pub max_instance_count: Value<i64>,
-    /// `MinInstanceCount` (required).
-    /// Range: 0..=.
-    pub min_instance_count: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ScalingConfiguration` of `AWS::PCS::ComputeNodeGroup`.
+    ScalingConfiguration
 }
 
 impl ScalingConfiguration {
@@ -426,101 +250,44 @@ impl ScalingConfiguration {
         max_instance_count: impl Into<Value<i64>>,
         min_instance_count: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            max_instance_count: max_instance_count.into(),
-            min_instance_count: min_instance_count.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "MaxInstanceCount",
+                    max_instance_count.into().to_template(),
+                )
+                .with(
+                    1,
+                    "MinInstanceCount",
+                    min_instance_count.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ScalingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxInstanceCount".to_owned(),
-            self.max_instance_count.to_template(),
-        );
-        m.insert(
-            "MinInstanceCount".to_owned(),
-            self.min_instance_count.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_instance_count.check(
-            &path.field("MaxInstanceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_instance_count.check(
-            &path.field("MinInstanceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScalingConfiguration);
-
-/// Property type `SlurmConfiguration` of `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct SlurmConfiguration {
-    /// `SlurmCustomSettings` (optional).
-    pub slurm_custom_settings: Option<Value<List<SlurmCustomSetting>>>,
+crate::l1_struct! {
+    /// Property type `SlurmConfiguration` of `AWS::PCS::ComputeNodeGroup`.
+    SlurmConfiguration(default)
 }
 
 impl SlurmConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            slurm_custom_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SlurmCustomSettings`.
-    pub fn slurm_custom_settings(
-        mut self,
-        value: impl Into<Value<List<SlurmCustomSetting>>>,
-    ) -> Self {
-        self.slurm_custom_settings = Some(value.into());
-        self
+    /// `SlurmCustomSettings` (optional).
+    pub fn slurm_custom_settings(self, value: impl Into<Value<List<SlurmCustomSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SlurmCustomSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlurmConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.slurm_custom_settings {
-            m.insert("SlurmCustomSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlurmConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.slurm_custom_settings
-            .check(&path.field("SlurmCustomSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SlurmConfiguration);
-
-/// Property type `SlurmCustomSetting` of `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone)]
-pub struct SlurmCustomSetting {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlurmCustomSetting` of `AWS::PCS::ComputeNodeGroup`.
+    SlurmCustomSetting
 }
 
 impl SlurmCustomSetting {
@@ -529,135 +296,41 @@ impl SlurmCustomSetting {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlurmCustomSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlurmCustomSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SlurmCustomSetting);
-
-/// Property type `SpotOptions` of `AWS::PCS::ComputeNodeGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct SpotOptions {
-    /// `AllocationStrategy` (optional).
-    pub allocation_strategy: Option<Value<AllocationStrategy>>,
+crate::l1_struct! {
+    /// Property type `SpotOptions` of `AWS::PCS::ComputeNodeGroup`.
+    SpotOptions(default)
 }
 
 impl SpotOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocation_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocationStrategy`.
-    pub fn allocation_strategy(mut self, value: impl Into<Value<AllocationStrategy>>) -> Self {
-        self.allocation_strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpotOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocation_strategy {
-            m.insert("AllocationStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AllocationStrategy` (optional).
+    pub fn allocation_strategy(self, value: impl Into<Value<AllocationStrategy>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocationStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpotOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocation_strategy
-            .check(&path.field("AllocationStrategy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AllocationStrategy`.
+    AllocationStrategy {
+        /// `lowest-price`
+        LowestPrice = "lowest-price",
+        /// `capacity-optimized`
+        CapacityOptimized = "capacity-optimized",
+        /// `price-capacity-optimized`
+        PriceCapacityOptimized = "price-capacity-optimized",
     }
 }
-
-crate::impl_literal!(SpotOptions);
-
-/// Values of `AllocationStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllocationStrategy {
-    /// `lowest-price`
-    LowestPrice,
-    /// `capacity-optimized`
-    CapacityOptimized,
-    /// `price-capacity-optimized`
-    PriceCapacityOptimized,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllocationStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "lowest-price",
-        "capacity-optimized",
-        "price-capacity-optimized",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LowestPrice => "lowest-price",
-            Self::CapacityOptimized => "capacity-optimized",
-            Self::PriceCapacityOptimized => "price-capacity-optimized",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AllocationStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllocationStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllocationStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "lowest-price" => Self::LowestPrice,
-            "capacity-optimized" => Self::CapacityOptimized,
-            "price-capacity-optimized" => Self::PriceCapacityOptimized,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllocationStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllocationStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(AllocationStrategy);

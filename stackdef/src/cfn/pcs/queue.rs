@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::PCS::Queue`.
-#[derive(Debug, Clone)]
-pub struct Queue {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Queue {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Queue {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Queue {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PCS::Queue`.
+    Queue("AWS::PCS::Queue", QueueProps)
 }
 
 impl Queue {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PCS::Queue";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::PcsQueueArn> {
         self.resource.ref_value()
@@ -84,7 +36,7 @@ impl Queue {
     }
 
     /// `Fn::GetAtt` `ErrorInfo`.
-    pub fn attr_error_info(&self) -> Value<serde_json::Value> {
+    pub fn attr_error_info(&self) -> Value<Json> {
         self.resource.get_att("ErrorInfo")
     }
 
@@ -97,182 +49,123 @@ impl Queue {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `ClusterId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterId", value.into())
+    }
+
+    /// Replaces `ComputeNodeGroupConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_node_group_configurations(
+        &self,
+        value: impl Into<Value<List<ComputeNodeGroupConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("ComputeNodeGroupConfigurations", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SlurmConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_slurm_configuration(&self, value: impl Into<Value<SlurmConfiguration>>) {
+        self.resource
+            .set_property("SlurmConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PCS::Queue`.
-#[derive(Debug, Clone)]
-pub struct QueueProps {
-    /// `ClusterId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_id: Value<String>,
-    /// `ComputeNodeGroupConfigurations` (optional).
-    pub compute_node_group_configurations: Option<Value<List<ComputeNodeGroupConfiguration>>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `SlurmConfiguration` (optional).
-    pub slurm_configuration: Option<Value<SlurmConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PCS::Queue`.
+    QueueProps
 }
 
 impl QueueProps {
     /// The required properties: `ClusterId`.
     pub fn new(cluster_id: impl Into<Value<String>>) -> Self {
-        Self {
-            cluster_id: cluster_id.into(),
-            compute_node_group_configurations: None,
-            name: None,
-            slurm_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "ClusterId", cluster_id.into().to_template()))
     }
-    /// Sets `ComputeNodeGroupConfigurations`.
+    /// `ComputeNodeGroupConfigurations` (optional).
     pub fn compute_node_group_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<ComputeNodeGroupConfiguration>>>,
     ) -> Self {
-        self.compute_node_group_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ComputeNodeGroupConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `SlurmConfiguration`.
-    pub fn slurm_configuration(mut self, value: impl Into<Value<SlurmConfiguration>>) -> Self {
-        self.slurm_configuration = Some(value.into());
-        self
+    /// `SlurmConfiguration` (optional).
+    pub fn slurm_configuration(self, value: impl Into<Value<SlurmConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SlurmConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueueProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterId".to_owned(), self.cluster_id.to_template());
-        if let Some(v) = &self.compute_node_group_configurations {
-            m.insert("ComputeNodeGroupConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slurm_configuration {
-            m.insert("SlurmConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for QueueProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_node_group_configurations.check(
-            &path.field("ComputeNodeGroupConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.slurm_configuration
-            .check(&path.field("SlurmConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QueueProps);
-
-/// Property type `ComputeNodeGroupConfiguration` of `AWS::PCS::Queue`.
-#[derive(Debug, Clone, Default)]
-pub struct ComputeNodeGroupConfiguration {
-    /// `ComputeNodeGroupId` (optional).
-    pub compute_node_group_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ComputeNodeGroupConfiguration` of `AWS::PCS::Queue`.
+    ComputeNodeGroupConfiguration(default)
 }
 
 impl ComputeNodeGroupConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compute_node_group_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComputeNodeGroupId`.
-    pub fn compute_node_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.compute_node_group_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComputeNodeGroupConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_node_group_id {
-            m.insert("ComputeNodeGroupId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ComputeNodeGroupId` (optional).
+    pub fn compute_node_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputeNodeGroupId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ComputeNodeGroupConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ComputeNodeGroupConfiguration);
-
-/// Property type `SlurmConfiguration` of `AWS::PCS::Queue`.
-#[derive(Debug, Clone, Default)]
-pub struct SlurmConfiguration {
-    /// `SlurmCustomSettings` (optional).
-    pub slurm_custom_settings: Option<Value<List<SlurmCustomSetting>>>,
+crate::l1_struct! {
+    /// Property type `SlurmConfiguration` of `AWS::PCS::Queue`.
+    SlurmConfiguration(default)
 }
 
 impl SlurmConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            slurm_custom_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SlurmCustomSettings`.
-    pub fn slurm_custom_settings(
-        mut self,
-        value: impl Into<Value<List<SlurmCustomSetting>>>,
-    ) -> Self {
-        self.slurm_custom_settings = Some(value.into());
-        self
+    /// `SlurmCustomSettings` (optional).
+    pub fn slurm_custom_settings(self, value: impl Into<Value<List<SlurmCustomSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SlurmCustomSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SlurmConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.slurm_custom_settings {
-            m.insert("SlurmCustomSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlurmConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.slurm_custom_settings
-            .check(&path.field("SlurmCustomSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SlurmConfiguration);
-
-/// Property type `SlurmCustomSetting` of `AWS::PCS::Queue`.
-#[derive(Debug, Clone)]
-pub struct SlurmCustomSetting {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SlurmCustomSetting` of `AWS::PCS::Queue`.
+    SlurmCustomSetting
 }
 
 impl SlurmCustomSetting {
@@ -281,30 +174,10 @@ impl SlurmCustomSetting {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SlurmCustomSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SlurmCustomSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SlurmCustomSetting);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Personalize::Dataset`.
-#[derive(Debug, Clone)]
-pub struct Dataset {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dataset {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dataset {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dataset {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Personalize::Dataset`.
+    Dataset("AWS::Personalize::Dataset", DatasetProps)
 }
 
 impl Dataset {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Personalize::Dataset";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatasetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatasetArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PersonalizeDatasetArn> {
         self.resource.ref_value()
@@ -82,32 +34,41 @@ impl Dataset {
     pub fn attr_dataset_arn(&self) -> Value<ids::PersonalizeDatasetArn> {
         self.resource.get_att("DatasetArn")
     }
+
+    /// Replaces `DatasetGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetGroupArn", value.into())
+    }
+
+    /// Replaces `DatasetImportJob` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_import_job(&self, value: impl Into<Value<DatasetImportJob>>) {
+        self.resource.set_property("DatasetImportJob", value.into())
+    }
+
+    /// Replaces `DatasetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_type(&self, value: impl Into<Value<DatasetType>>) {
+        self.resource.set_property("DatasetType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SchemaArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SchemaArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Personalize::Dataset`.
-#[derive(Debug, Clone)]
-pub struct DatasetProps {
-    /// `DatasetGroupArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
-    pub dataset_group_arn: Value<String>,
-    /// `DatasetImportJob` (optional).
-    pub dataset_import_job: Option<Value<DatasetImportJob>>,
-    /// `DatasetType` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub dataset_type: Value<DatasetType>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`.
-    pub name: Value<String>,
-    /// `SchemaArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
-    pub schema_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Personalize::Dataset`.
+    DatasetProps
 }
 
 impl DatasetProps {
@@ -118,321 +79,92 @@ impl DatasetProps {
         name: impl Into<Value<String>>,
         schema_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dataset_group_arn: dataset_group_arn.into(),
-            dataset_import_job: None,
-            dataset_type: dataset_type.into(),
-            name: name.into(),
-            schema_arn: schema_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatasetGroupArn", dataset_group_arn.into().to_template())
+                .with(2, "DatasetType", dataset_type.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(4, "SchemaArn", schema_arn.into().to_template()),
+        )
     }
-    /// Sets `DatasetImportJob`.
-    pub fn dataset_import_job(mut self, value: impl Into<Value<DatasetImportJob>>) -> Self {
-        self.dataset_import_job = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DatasetGroupArn".to_owned(),
-            self.dataset_group_arn.to_template(),
-        );
-        if let Some(v) = &self.dataset_import_job {
-            m.insert("DatasetImportJob".to_owned(), v.to_template());
-        }
-        m.insert("DatasetType".to_owned(), self.dataset_type.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SchemaArn".to_owned(), self.schema_arn.to_template());
-        Expr::Map(m)
+    /// `DatasetImportJob` (optional).
+    pub fn dataset_import_job(self, value: impl Into<Value<DatasetImportJob>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatasetImportJob", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DatasetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_group_arn.check(
-            &path.field("DatasetGroupArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):personalize:.*:.*:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_import_job
-            .check(&path.field("DatasetImportJob"), &Rules::NONE, out);
-        self.dataset_type.check(
-            &path.field("DatasetType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_arn.check(
-            &path.field("SchemaArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):personalize:.*:.*:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetProps);
-
-/// Property type `DatasetImportJob` of `AWS::Personalize::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct DatasetImportJob {
-    /// `DataSource` (optional).
-    pub data_source: Option<Value<DataSource>>,
-    /// `DatasetArn` (optional).
-    /// Length: ..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
-    pub dataset_arn: Option<Value<String>>,
-    /// `DatasetImportJobArn` (optional).
-    /// Length: ..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
-    pub dataset_import_job_arn: Option<Value<String>>,
-    /// `JobName` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`.
-    pub job_name: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    /// Length: ..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `DatasetImportJob` of `AWS::Personalize::Dataset`.
+    DatasetImportJob(default)
 }
 
 impl DatasetImportJob {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_source: None,
-            dataset_arn: None,
-            dataset_import_job_arn: None,
-            job_name: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataSource`.
-    pub fn data_source(mut self, value: impl Into<Value<DataSource>>) -> Self {
-        self.data_source = Some(value.into());
-        self
+    /// `DataSource` (optional).
+    pub fn data_source(self, value: impl Into<Value<DataSource>>) -> Self {
+        Self(self.0.with(0, "DataSource", value.into().to_template()))
     }
-    /// Sets `DatasetArn`.
-    pub fn dataset_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataset_arn = Some(value.into());
-        self
+    /// `DatasetArn` (optional).
+    /// Length: at most 256 characters.
+    /// Pattern: `arn:([a-z\d\x{80}-\x{10FFFF}-]+):personalize:.*:.*:.+`.
+    pub fn dataset_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatasetArn", value.into().to_template()))
     }
-    /// Sets `DatasetImportJobArn`.
-    pub fn dataset_import_job_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataset_import_job_arn = Some(value.into());
-        self
+    /// `DatasetImportJobArn` (optional).
+    /// Length: at most 256 characters.
+    /// Pattern: `arn:([a-z\d\x{80}-\x{10FFFF}-]+):personalize:.*:.*:.+`.
+    pub fn dataset_import_job_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DatasetImportJobArn", value.into().to_template()),
+        )
     }
-    /// Sets `JobName`.
-    pub fn job_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_name = Some(value.into());
-        self
+    /// `JobName` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`.
+    pub fn job_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "JobName", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetImportJob {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_source {
-            m.insert("DataSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_arn {
-            m.insert("DatasetArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_import_job_arn {
-            m.insert("DatasetImportJobArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_name {
-            m.insert("JobName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Length: at most 256 characters.
+    /// Pattern: `arn:([a-z\d\x{80}-\x{10FFFF}-]+):iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(4, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for DatasetImportJob {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_source
-            .check(&path.field("DataSource"), &Rules::NONE, out);
-        self.dataset_arn.check(
-            &path.field("DatasetArn"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):personalize:.*:.*:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_import_job_arn.check(
-            &path.field("DatasetImportJobArn"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):personalize:.*:.*:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_name.check(
-            &path.field("JobName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetImportJob);
-
-/// Property type `DataSource` of `AWS::Personalize::Dataset`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSource {
-    /// `DataLocation` (optional).
-    /// Length: ..=256 characters.
-    /// Pattern: `(s3|http|https)://.+`.
-    pub data_location: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataSource` of `AWS::Personalize::Dataset`.
+    DataSource(default)
 }
 
 impl DataSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataLocation`.
-    pub fn data_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_location {
-            m.insert("DataLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataLocation` (optional).
+    /// Length: at most 256 characters.
+    /// Pattern: `(s3|http|https)://.+`.
+    pub fn data_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DataLocation", value.into().to_template()))
     }
 }
 
-impl Check for DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_location.check(
-            &path.field("DataLocation"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("(s3|http|https)://.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DatasetType`.
+    DatasetType {
+        /// `Interactions`
+        Interactions = "Interactions",
+        /// `Items`
+        Items = "Items",
+        /// `Users`
+        Users = "Users",
     }
 }
-
-crate::impl_literal!(DataSource);
-
-/// Values of `DatasetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatasetType {
-    /// `Interactions`
-    Interactions,
-    /// `Items`
-    Items,
-    /// `Users`
-    Users,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatasetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Interactions", "Items", "Users"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Interactions => "Interactions",
-            Self::Items => "Items",
-            Self::Users => "Users",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatasetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatasetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatasetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Interactions" => Self::Interactions,
-            "Items" => Self::Items,
-            "Users" => Self::Users,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatasetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatasetType::from(s))
-    }
-}
-
-crate::impl_literal!(DatasetType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Personalize::DatasetGroup`.
-#[derive(Debug, Clone)]
-pub struct DatasetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DatasetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DatasetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DatasetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Personalize::DatasetGroup`.
+    DatasetGroup("AWS::Personalize::DatasetGroup", DatasetGroupProps)
 }
 
 impl DatasetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Personalize::DatasetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DatasetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DatasetGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PersonalizeDatasetGroupArn> {
         self.resource.ref_value()
@@ -82,166 +34,69 @@ impl DatasetGroup {
     pub fn attr_dataset_group_arn(&self) -> Value<ids::PersonalizeDatasetGroupArn> {
         self.resource.get_att("DatasetGroupArn")
     }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<Domain>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Personalize::DatasetGroup`.
-#[derive(Debug, Clone)]
-pub struct DatasetGroupProps {
-    /// `Domain` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain: Option<Value<Domain>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `arn:aws.*:kms:.*:[0-9]{12}:key/.*`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`.
-    pub name: Value<String>,
-    /// `RoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Personalize::DatasetGroup`.
+    DatasetGroupProps
 }
 
 impl DatasetGroupProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain: None,
-            kms_key_arn: None,
-            name: name.into(),
-            role_arn: None,
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<Domain>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain(self, value: impl Into<Value<Domain>>) -> Self {
+        Self(self.0.with(0, "Domain", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `arn:aws.*:kms:.*:[0-9]{12}:key/.*`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `arn:([a-z\d\x{80}-\x{10FFFF}-]+):iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(3, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for DatasetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain.check(&path.field("Domain"), &Rules::NONE, out);
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("arn:aws.*:kms:.*:[0-9]{12}:key/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Domain`.
+    Domain {
+        /// `ECOMMERCE`
+        Ecommerce = "ECOMMERCE",
+        /// `VIDEO_ON_DEMAND`
+        VideoOnDemand = "VIDEO_ON_DEMAND",
     }
 }
-
-crate::impl_literal!(DatasetGroupProps);
-
-/// Values of `Domain`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Domain {
-    /// `ECOMMERCE`
-    Ecommerce,
-    /// `VIDEO_ON_DEMAND`
-    VideoOnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Domain {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ECOMMERCE", "VIDEO_ON_DEMAND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecommerce => "ECOMMERCE",
-            Self::VideoOnDemand => "VIDEO_ON_DEMAND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Domain {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Domain {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Domain {
-    fn from(s: &str) -> Self {
-        match s {
-            "ECOMMERCE" => Self::Ecommerce,
-            "VIDEO_ON_DEMAND" => Self::VideoOnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Domain> {
-    fn from(s: &str) -> Self {
-        Value::literal(Domain::from(s))
-    }
-}
-
-crate::impl_literal!(Domain);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Personalize::Schema`.
-#[derive(Debug, Clone)]
-pub struct Schema {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Schema {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Schema {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Schema {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Personalize::Schema`.
+    Schema("AWS::Personalize::Schema", SchemaProps)
 }
 
 impl Schema {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Personalize::Schema";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SchemaProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SchemaArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PersonalizeSchemaArn> {
         self.resource.ref_value()
@@ -82,133 +34,53 @@ impl Schema {
     pub fn attr_schema_arn(&self) -> Value<ids::PersonalizeSchemaArn> {
         self.resource.get_att("SchemaArn")
     }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<Domain>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Schema", value.into())
+    }
 }
 
-/// Properties of `AWS::Personalize::Schema`.
-#[derive(Debug, Clone)]
-pub struct SchemaProps {
-    /// `Domain` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain: Option<Value<Domain>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`.
-    pub name: Value<String>,
-    /// `Schema` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=10000 characters.
-    pub schema: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Personalize::Schema`.
+    SchemaProps
 }
 
 impl SchemaProps {
     /// The required properties: `Name`, `Schema`.
     pub fn new(name: impl Into<Value<String>>, schema: impl Into<Value<String>>) -> Self {
-        Self {
-            domain: None,
-            name: name.into(),
-            schema: schema.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Schema", schema.into().to_template()),
+        )
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<Domain>>) -> Self {
-        self.domain = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Schema".to_owned(), self.schema.to_template());
-        Expr::Map(m)
+    /// `Domain` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain(self, value: impl Into<Value<Domain>>) -> Self {
+        Self(self.0.with(0, "Domain", value.into().to_template()))
     }
 }
 
-impl Check for SchemaProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain.check(&path.field("Domain"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema.check(
-            &path.field("Schema"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Domain`.
+    Domain {
+        /// `ECOMMERCE`
+        Ecommerce = "ECOMMERCE",
+        /// `VIDEO_ON_DEMAND`
+        VideoOnDemand = "VIDEO_ON_DEMAND",
     }
 }
-
-crate::impl_literal!(SchemaProps);
-
-/// Values of `Domain`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Domain {
-    /// `ECOMMERCE`
-    Ecommerce,
-    /// `VIDEO_ON_DEMAND`
-    VideoOnDemand,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Domain {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ECOMMERCE", "VIDEO_ON_DEMAND"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ecommerce => "ECOMMERCE",
-            Self::VideoOnDemand => "VIDEO_ON_DEMAND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Domain {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Domain {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Domain {
-    fn from(s: &str) -> Self {
-        match s {
-            "ECOMMERCE" => Self::Ecommerce,
-            "VIDEO_ON_DEMAND" => Self::VideoOnDemand,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Domain> {
-    fn from(s: &str) -> Self {
-        Value::literal(Domain::from(s))
-    }
-}
-
-crate::impl_literal!(Domain);

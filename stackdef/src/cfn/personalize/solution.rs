@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Personalize::Solution`.
-#[derive(Debug, Clone)]
-pub struct Solution {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Solution {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Solution {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Solution {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Personalize::Solution`.
+    Solution("AWS::Personalize::Solution", SolutionProps)
 }
 
 impl Solution {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Personalize::Solution";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SolutionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SolutionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SolutionArn> {
         self.resource.ref_value()
@@ -82,39 +34,53 @@ impl Solution {
     pub fn attr_solution_arn(&self) -> Value<ids::SolutionArn> {
         self.resource.get_att("SolutionArn")
     }
+
+    /// Replaces `DatasetGroupArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_group_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatasetGroupArn", value.into())
+    }
+
+    /// Replaces `EventType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EventType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PerformAutoML` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_perform_auto_ml(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PerformAutoML", value.into())
+    }
+
+    /// Replaces `PerformHPO` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_perform_hpo(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("PerformHPO", value.into())
+    }
+
+    /// Replaces `RecipeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recipe_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RecipeArn", value.into())
+    }
+
+    /// Replaces `SolutionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_solution_config(&self, value: impl Into<Value<SolutionConfig>>) {
+        self.resource.set_property("SolutionConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone)]
-pub struct SolutionProps {
-    /// `DatasetGroupArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
-    pub dataset_group_arn: Value<String>,
-    /// `EventType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    pub event_type: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9\-_]*`.
-    pub name: Value<String>,
-    /// `PerformAutoML` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub perform_auto_ml: Option<Value<bool>>,
-    /// `PerformHPO` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub perform_hpo: Option<Value<bool>>,
-    /// `RecipeArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
-    pub recipe_arn: Option<Value<String>>,
-    /// `SolutionConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub solution_config: Option<Value<SolutionConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Personalize::Solution`.
+    SolutionProps
 }
 
 impl SolutionProps {
@@ -123,942 +89,328 @@ impl SolutionProps {
         dataset_group_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dataset_group_arn: dataset_group_arn.into(),
-            event_type: None,
-            name: name.into(),
-            perform_auto_ml: None,
-            perform_hpo: None,
-            recipe_arn: None,
-            solution_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatasetGroupArn", dataset_group_arn.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `EventType`.
-    pub fn event_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_type = Some(value.into());
-        self
+    /// `EventType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    pub fn event_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EventType", value.into().to_template()))
     }
-    /// Sets `PerformAutoML`.
-    pub fn perform_auto_ml(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.perform_auto_ml = Some(value.into());
-        self
+    /// `PerformAutoML` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn perform_auto_ml(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "PerformAutoML", value.into().to_template()))
     }
-    /// Sets `PerformHPO`.
-    pub fn perform_hpo(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.perform_hpo = Some(value.into());
-        self
+    /// `PerformHPO` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn perform_hpo(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "PerformHPO", value.into().to_template()))
     }
-    /// Sets `RecipeArn`.
-    pub fn recipe_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.recipe_arn = Some(value.into());
-        self
+    /// `RecipeArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `arn:([a-z\d\x{80}-\x{10FFFF}-]+):personalize:.*:.*:.+`.
+    pub fn recipe_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "RecipeArn", value.into().to_template()))
     }
-    /// Sets `SolutionConfig`.
-    pub fn solution_config(mut self, value: impl Into<Value<SolutionConfig>>) -> Self {
-        self.solution_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SolutionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DatasetGroupArn".to_owned(),
-            self.dataset_group_arn.to_template(),
-        );
-        if let Some(v) = &self.event_type {
-            m.insert("EventType".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.perform_auto_ml {
-            m.insert("PerformAutoML".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.perform_hpo {
-            m.insert("PerformHPO".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recipe_arn {
-            m.insert("RecipeArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.solution_config {
-            m.insert("SolutionConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SolutionConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn solution_config(self, value: impl Into<Value<SolutionConfig>>) -> Self {
+        Self(self.0.with(6, "SolutionConfig", value.into().to_template()))
     }
 }
 
-impl Check for SolutionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_group_arn.check(
-            &path.field("DatasetGroupArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):personalize:.*:.*:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_type.check(
-            &path.field("EventType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9\\-_]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recipe_arn.check(
-            &path.field("RecipeArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("arn:([a-z\\d-]+):personalize:.*:.*:.+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.solution_config
-            .check(&path.field("SolutionConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SolutionProps);
-
-/// Property type `SolutionConfig` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct SolutionConfig {
-    /// `AlgorithmHyperParameters` (optional).
-    pub algorithm_hyper_parameters: Option<Value<Map<String>>>,
-    /// `AutoMLConfig` (optional).
-    pub auto_ml_config: Option<Value<AutoMlConfig>>,
-    /// `EventValueThreshold` (optional).
-    /// Length: 0..=256 characters.
-    pub event_value_threshold: Option<Value<String>>,
-    /// `FeatureTransformationParameters` (optional).
-    pub feature_transformation_parameters: Option<Value<Map<String>>>,
-    /// `HpoConfig` (optional).
-    pub hpo_config: Option<Value<HpoConfig>>,
+crate::l1_struct! {
+    /// Property type `SolutionConfig` of `AWS::Personalize::Solution`.
+    SolutionConfig(default)
 }
 
 impl SolutionConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            algorithm_hyper_parameters: None,
-            auto_ml_config: None,
-            event_value_threshold: None,
-            feature_transformation_parameters: None,
-            hpo_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlgorithmHyperParameters`.
-    pub fn algorithm_hyper_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.algorithm_hyper_parameters = Some(value.into());
-        self
+    /// `AlgorithmHyperParameters` (optional).
+    pub fn algorithm_hyper_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AlgorithmHyperParameters", value.into().to_template()),
+        )
     }
-    /// Sets `AutoMLConfig`.
-    pub fn auto_ml_config(mut self, value: impl Into<Value<AutoMlConfig>>) -> Self {
-        self.auto_ml_config = Some(value.into());
-        self
+    /// `AutoMLConfig` (optional).
+    pub fn auto_ml_config(self, value: impl Into<Value<AutoMlConfig>>) -> Self {
+        Self(self.0.with(1, "AutoMLConfig", value.into().to_template()))
     }
-    /// Sets `EventValueThreshold`.
-    pub fn event_value_threshold(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_value_threshold = Some(value.into());
-        self
+    /// `EventValueThreshold` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn event_value_threshold(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EventValueThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `FeatureTransformationParameters`.
-    pub fn feature_transformation_parameters(
-        mut self,
-        value: impl Into<Value<Map<String>>>,
-    ) -> Self {
-        self.feature_transformation_parameters = Some(value.into());
-        self
+    /// `FeatureTransformationParameters` (optional).
+    pub fn feature_transformation_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(
+            3,
+            "FeatureTransformationParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HpoConfig`.
-    pub fn hpo_config(mut self, value: impl Into<Value<HpoConfig>>) -> Self {
-        self.hpo_config = Some(value.into());
-        self
+    /// `HpoConfig` (optional).
+    pub fn hpo_config(self, value: impl Into<Value<HpoConfig>>) -> Self {
+        Self(self.0.with(4, "HpoConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SolutionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm_hyper_parameters {
-            m.insert("AlgorithmHyperParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_ml_config {
-            m.insert("AutoMLConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_value_threshold {
-            m.insert("EventValueThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feature_transformation_parameters {
-            m.insert(
-                "FeatureTransformationParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.hpo_config {
-            m.insert("HpoConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SolutionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_ml_config
-            .check(&path.field("AutoMLConfig"), &Rules::NONE, out);
-        self.event_value_threshold.check(
-            &path.field("EventValueThreshold"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hpo_config
-            .check(&path.field("HpoConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SolutionConfig);
-
-/// Property type `AutoMlConfig` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct AutoMlConfig {
-    /// `MetricName` (optional).
-    /// Length: 0..=256 characters.
-    pub metric_name: Option<Value<String>>,
-    /// `RecipeList` (optional).
-    /// Items: 0..=100.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `arn:([a-z\d-]+):personalize:.*:.*:.+`.
-    pub recipe_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AutoMlConfig` of `AWS::Personalize::Solution`.
+    AutoMlConfig(default)
 }
 
 impl AutoMlConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metric_name: None,
-            recipe_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MetricName", value.into().to_template()))
     }
-    /// Sets `RecipeList`.
-    pub fn recipe_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.recipe_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoMlConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recipe_list {
-            m.insert("RecipeList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RecipeList` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `arn:([a-z\d\x{80}-\x{10FFFF}-]+):personalize:.*:.*:.+`.
+    pub fn recipe_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "RecipeList", value.into().to_template()))
     }
 }
 
-impl Check for AutoMlConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recipe_list.check(
-            &path.field("RecipeList"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("arn:([a-z\\d-]+):personalize:.*:.*:.+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoMlConfig);
-
-/// Property type `HpoConfig` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct HpoConfig {
-    /// `AlgorithmHyperParameterRanges` (optional).
-    pub algorithm_hyper_parameter_ranges: Option<Value<AlgorithmHyperParameterRanges>>,
-    /// `HpoObjective` (optional).
-    pub hpo_objective: Option<Value<HpoObjective>>,
-    /// `HpoResourceConfig` (optional).
-    pub hpo_resource_config: Option<Value<HpoResourceConfig>>,
+crate::l1_struct! {
+    /// Property type `HpoConfig` of `AWS::Personalize::Solution`.
+    HpoConfig(default)
 }
 
 impl HpoConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            algorithm_hyper_parameter_ranges: None,
-            hpo_objective: None,
-            hpo_resource_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlgorithmHyperParameterRanges`.
+    /// `AlgorithmHyperParameterRanges` (optional).
     pub fn algorithm_hyper_parameter_ranges(
-        mut self,
+        self,
         value: impl Into<Value<AlgorithmHyperParameterRanges>>,
     ) -> Self {
-        self.algorithm_hyper_parameter_ranges = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AlgorithmHyperParameterRanges",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HpoObjective`.
-    pub fn hpo_objective(mut self, value: impl Into<Value<HpoObjective>>) -> Self {
-        self.hpo_objective = Some(value.into());
-        self
+    /// `HpoObjective` (optional).
+    pub fn hpo_objective(self, value: impl Into<Value<HpoObjective>>) -> Self {
+        Self(self.0.with(1, "HpoObjective", value.into().to_template()))
     }
-    /// Sets `HpoResourceConfig`.
-    pub fn hpo_resource_config(mut self, value: impl Into<Value<HpoResourceConfig>>) -> Self {
-        self.hpo_resource_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HpoConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm_hyper_parameter_ranges {
-            m.insert("AlgorithmHyperParameterRanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hpo_objective {
-            m.insert("HpoObjective".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hpo_resource_config {
-            m.insert("HpoResourceConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `HpoResourceConfig` (optional).
+    pub fn hpo_resource_config(self, value: impl Into<Value<HpoResourceConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HpoResourceConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HpoConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm_hyper_parameter_ranges.check(
-            &path.field("AlgorithmHyperParameterRanges"),
-            &Rules::NONE,
-            out,
-        );
-        self.hpo_objective
-            .check(&path.field("HpoObjective"), &Rules::NONE, out);
-        self.hpo_resource_config
-            .check(&path.field("HpoResourceConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HpoConfig);
-
-/// Property type `AlgorithmHyperParameterRanges` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct AlgorithmHyperParameterRanges {
-    /// `CategoricalHyperParameterRanges` (optional).
-    /// Items: 0..=100.
-    pub categorical_hyper_parameter_ranges: Option<Value<List<CategoricalHyperParameterRange>>>,
-    /// `ContinuousHyperParameterRanges` (optional).
-    /// Items: 0..=100.
-    pub continuous_hyper_parameter_ranges: Option<Value<List<ContinuousHyperParameterRange>>>,
-    /// `IntegerHyperParameterRanges` (optional).
-    /// Items: 0..=100.
-    pub integer_hyper_parameter_ranges: Option<Value<List<IntegerHyperParameterRange>>>,
+crate::l1_struct! {
+    /// Property type `AlgorithmHyperParameterRanges` of `AWS::Personalize::Solution`.
+    AlgorithmHyperParameterRanges(default)
 }
 
 impl AlgorithmHyperParameterRanges {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            categorical_hyper_parameter_ranges: None,
-            continuous_hyper_parameter_ranges: None,
-            integer_hyper_parameter_ranges: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CategoricalHyperParameterRanges`.
+    /// `CategoricalHyperParameterRanges` (optional).
+    /// Items: 0 to 100.
     pub fn categorical_hyper_parameter_ranges(
-        mut self,
+        self,
         value: impl Into<Value<List<CategoricalHyperParameterRange>>>,
     ) -> Self {
-        self.categorical_hyper_parameter_ranges = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CategoricalHyperParameterRanges",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ContinuousHyperParameterRanges`.
+    /// `ContinuousHyperParameterRanges` (optional).
+    /// Items: 0 to 100.
     pub fn continuous_hyper_parameter_ranges(
-        mut self,
+        self,
         value: impl Into<Value<List<ContinuousHyperParameterRange>>>,
     ) -> Self {
-        self.continuous_hyper_parameter_ranges = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ContinuousHyperParameterRanges",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IntegerHyperParameterRanges`.
+    /// `IntegerHyperParameterRanges` (optional).
+    /// Items: 0 to 100.
     pub fn integer_hyper_parameter_ranges(
-        mut self,
+        self,
         value: impl Into<Value<List<IntegerHyperParameterRange>>>,
     ) -> Self {
-        self.integer_hyper_parameter_ranges = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "IntegerHyperParameterRanges", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AlgorithmHyperParameterRanges {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.categorical_hyper_parameter_ranges {
-            m.insert(
-                "CategoricalHyperParameterRanges".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.continuous_hyper_parameter_ranges {
-            m.insert("ContinuousHyperParameterRanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_hyper_parameter_ranges {
-            m.insert("IntegerHyperParameterRanges".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlgorithmHyperParameterRanges {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.categorical_hyper_parameter_ranges.check(
-            &path.field("CategoricalHyperParameterRanges"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.continuous_hyper_parameter_ranges.check(
-            &path.field("ContinuousHyperParameterRanges"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integer_hyper_parameter_ranges.check(
-            &path.field("IntegerHyperParameterRanges"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AlgorithmHyperParameterRanges);
-
-/// Property type `CategoricalHyperParameterRange` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct CategoricalHyperParameterRange {
-    /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
-    /// `Values` (optional).
-    /// Items: 0..=100.
-    /// Each item: Length: 0..=1000 characters.
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CategoricalHyperParameterRange` of `AWS::Personalize::Solution`.
+    CategoricalHyperParameterRange(default)
 }
 
 impl CategoricalHyperParameterRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CategoricalHyperParameterRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CategoricalHyperParameterRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CategoricalHyperParameterRange);
-
-/// Property type `ContinuousHyperParameterRange` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct ContinuousHyperParameterRange {
-    /// `MaxValue` (optional).
-    /// Range: -1000000..=.
-    pub max_value: Option<Value<f64>>,
-    /// `MinValue` (optional).
-    /// Range: -1000000..=.
-    pub min_value: Option<Value<f64>>,
     /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
+    }
+    /// `Values` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Length: 0 to 1000 characters.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ContinuousHyperParameterRange` of `AWS::Personalize::Solution`.
+    ContinuousHyperParameterRange(default)
 }
 
 impl ContinuousHyperParameterRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_value: None,
-            min_value: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxValue`.
-    pub fn max_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_value = Some(value.into());
-        self
-    }
-    /// Sets `MinValue`.
-    pub fn min_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_value = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContinuousHyperParameterRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_value {
-            m.insert("MaxValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_value {
-            m.insert("MinValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContinuousHyperParameterRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_value.check(
-            &path.field("MaxValue"),
-            &Rules {
-                minimum: Some(-1000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_value.check(
-            &path.field("MinValue"),
-            &Rules {
-                minimum: Some(-1000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContinuousHyperParameterRange);
-
-/// Property type `IntegerHyperParameterRange` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct IntegerHyperParameterRange {
     /// `MaxValue` (optional).
-    /// Range: ..=1000000.
-    pub max_value: Option<Value<i64>>,
+    /// Range: at least -1000000.
+    pub fn max_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "MaxValue", value.into().to_template()))
+    }
     /// `MinValue` (optional).
-    /// Range: -1000000..=.
-    pub min_value: Option<Value<i64>>,
+    /// Range: at least -1000000.
+    pub fn min_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "MinValue", value.into().to_template()))
+    }
     /// `Name` (optional).
-    /// Length: 0..=256 characters.
-    pub name: Option<Value<String>>,
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `IntegerHyperParameterRange` of `AWS::Personalize::Solution`.
+    IntegerHyperParameterRange(default)
 }
 
 impl IntegerHyperParameterRange {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_value: None,
-            min_value: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxValue`.
-    pub fn max_value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_value = Some(value.into());
-        self
+    /// `MaxValue` (optional).
+    /// Range: at most 1000000.
+    pub fn max_value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "MaxValue", value.into().to_template()))
     }
-    /// Sets `MinValue`.
-    pub fn min_value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_value = Some(value.into());
-        self
+    /// `MinValue` (optional).
+    /// Range: at least -1000000.
+    pub fn min_value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MinValue", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IntegerHyperParameterRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_value {
-            m.insert("MaxValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_value {
-            m.insert("MinValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegerHyperParameterRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_value.check(
-            &path.field("MaxValue"),
-            &Rules {
-                maximum: Some(1000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_value.check(
-            &path.field("MinValue"),
-            &Rules {
-                minimum: Some(-1000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntegerHyperParameterRange);
-
-/// Property type `HpoObjective` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct HpoObjective {
-    /// `MetricName` (optional).
-    /// Length: 0..=256 characters.
-    pub metric_name: Option<Value<String>>,
-    /// `MetricRegex` (optional).
-    /// Length: 0..=256 characters.
-    pub metric_regex: Option<Value<String>>,
-    /// `Type` (optional).
-    /// Length: 0..=256 characters.
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `HpoObjective` of `AWS::Personalize::Solution`.
+    HpoObjective(default)
 }
 
 impl HpoObjective {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            metric_name: None,
-            metric_regex: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MetricName`.
-    pub fn metric_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_name = Some(value.into());
-        self
+    /// `MetricName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn metric_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MetricName", value.into().to_template()))
     }
-    /// Sets `MetricRegex`.
-    pub fn metric_regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.metric_regex = Some(value.into());
-        self
+    /// `MetricRegex` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn metric_regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MetricRegex", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HpoObjective {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.metric_name {
-            m.insert("MetricName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_regex {
-            m.insert("MetricRegex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `Maximize`
+        Maximize = "Maximize",
+        /// `Minimize`
+        Minimize = "Minimize",
     }
 }
 
-impl Check for HpoObjective {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_regex.check(
-            &path.field("MetricRegex"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HpoObjective);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `Maximize`
-    Maximize,
-    /// `Minimize`
-    Minimize,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Maximize", "Minimize"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Maximize => "Maximize",
-            Self::Minimize => "Minimize",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "Maximize" => Self::Maximize,
-            "Minimize" => Self::Minimize,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `HpoResourceConfig` of `AWS::Personalize::Solution`.
-#[derive(Debug, Clone, Default)]
-pub struct HpoResourceConfig {
-    /// `MaxNumberOfTrainingJobs` (optional).
-    /// Length: 0..=256 characters.
-    pub max_number_of_training_jobs: Option<Value<String>>,
-    /// `MaxParallelTrainingJobs` (optional).
-    /// Length: 0..=256 characters.
-    pub max_parallel_training_jobs: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HpoResourceConfig` of `AWS::Personalize::Solution`.
+    HpoResourceConfig(default)
 }
 
 impl HpoResourceConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_number_of_training_jobs: None,
-            max_parallel_training_jobs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxNumberOfTrainingJobs`.
-    pub fn max_number_of_training_jobs(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_number_of_training_jobs = Some(value.into());
-        self
+    /// `MaxNumberOfTrainingJobs` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn max_number_of_training_jobs(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxNumberOfTrainingJobs", value.into().to_template()),
+        )
     }
-    /// Sets `MaxParallelTrainingJobs`.
-    pub fn max_parallel_training_jobs(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_parallel_training_jobs = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HpoResourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_number_of_training_jobs {
-            m.insert("MaxNumberOfTrainingJobs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_parallel_training_jobs {
-            m.insert("MaxParallelTrainingJobs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxParallelTrainingJobs` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn max_parallel_training_jobs(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxParallelTrainingJobs", value.into().to_template()),
+        )
     }
 }
-
-impl Check for HpoResourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_number_of_training_jobs.check(
-            &path.field("MaxNumberOfTrainingJobs"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_parallel_training_jobs.check(
-            &path.field("MaxParallelTrainingJobs"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HpoResourceConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Pinpoint::ADMChannel`.
-#[derive(Debug, Clone)]
-pub struct AdmChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AdmChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AdmChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AdmChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::ADMChannel`.
+    AdmChannel("AWS::Pinpoint::ADMChannel", AdmChannelProps)
 }
 
 impl AdmChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::ADMChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AdmChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AdmChannelId> {
         self.resource.ref_value()
@@ -82,20 +34,35 @@ impl AdmChannel {
     pub fn attr_id(&self) -> Value<ids::AdmChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `ClientId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientId", value.into())
+    }
+
+    /// Replaces `ClientSecret` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_secret(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientSecret", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::ADMChannel`.
-#[derive(Debug, Clone)]
-pub struct AdmChannelProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `ClientId` (required).
-    pub client_id: Value<String>,
-    /// `ClientSecret` (required).
-    pub client_secret: Value<String>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::ADMChannel`.
+    AdmChannelProps
 }
 
 impl AdmChannelProps {
@@ -105,38 +72,15 @@ impl AdmChannelProps {
         client_id: impl Into<Value<String>>,
         client_secret: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            client_id: client_id.into(),
-            client_secret: client_secret.into(),
-            enabled: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(1, "ClientId", client_id.into().to_template())
+                .with(2, "ClientSecret", client_secret.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdmChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        m.insert("ClientId".to_owned(), self.client_id.to_template());
-        m.insert("ClientSecret".to_owned(), self.client_secret.to_template());
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Enabled", value.into().to_template()))
     }
 }
-
-impl Check for AdmChannelProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdmChannelProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Pinpoint::APNSSandboxChannel`.
-#[derive(Debug, Clone)]
-pub struct ApnsSandboxChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApnsSandboxChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApnsSandboxChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApnsSandboxChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::APNSSandboxChannel`.
+    ApnsSandboxChannel("AWS::Pinpoint::APNSSandboxChannel", ApnsSandboxChannelProps)
 }
 
 impl ApnsSandboxChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::APNSSandboxChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApnsSandboxChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ApnsSandboxChannelId> {
         self.resource.ref_value()
@@ -82,126 +34,106 @@ impl ApnsSandboxChannel {
     pub fn attr_id(&self) -> Value<ids::ApnsSandboxChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `BundleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bundle_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BundleId", value.into())
+    }
+
+    /// Replaces `Certificate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Certificate", value.into())
+    }
+
+    /// Replaces `DefaultAuthenticationMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_authentication_method(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultAuthenticationMethod", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `PrivateKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrivateKey", value.into())
+    }
+
+    /// Replaces `TeamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_team_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TeamId", value.into())
+    }
+
+    /// Replaces `TokenKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_token_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TokenKey", value.into())
+    }
+
+    /// Replaces `TokenKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_token_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TokenKeyId", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::APNSSandboxChannel`.
-#[derive(Debug, Clone)]
-pub struct ApnsSandboxChannelProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `BundleId` (optional).
-    pub bundle_id: Option<Value<String>>,
-    /// `Certificate` (optional).
-    pub certificate: Option<Value<String>>,
-    /// `DefaultAuthenticationMethod` (optional).
-    pub default_authentication_method: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `PrivateKey` (optional).
-    pub private_key: Option<Value<String>>,
-    /// `TeamId` (optional).
-    pub team_id: Option<Value<String>>,
-    /// `TokenKey` (optional).
-    pub token_key: Option<Value<String>>,
-    /// `TokenKeyId` (optional).
-    pub token_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::APNSSandboxChannel`.
+    ApnsSandboxChannelProps
 }
 
 impl ApnsSandboxChannelProps {
     /// The required properties: `ApplicationId`.
     pub fn new(application_id: impl Into<Value<String>>) -> Self {
-        Self {
-            application_id: application_id.into(),
-            bundle_id: None,
-            certificate: None,
-            default_authentication_method: None,
-            enabled: None,
-            private_key: None,
-            team_id: None,
-            token_key: None,
-            token_key_id: None,
-        }
+        Self(crate::Properties::new().with(0, "ApplicationId", application_id.into().to_template()))
     }
-    /// Sets `BundleId`.
-    pub fn bundle_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bundle_id = Some(value.into());
-        self
+    /// `BundleId` (optional).
+    pub fn bundle_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BundleId", value.into().to_template()))
     }
-    /// Sets `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    pub fn certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Certificate", value.into().to_template()))
     }
-    /// Sets `DefaultAuthenticationMethod`.
-    pub fn default_authentication_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_authentication_method = Some(value.into());
-        self
+    /// `DefaultAuthenticationMethod` (optional).
+    pub fn default_authentication_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefaultAuthenticationMethod", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "Enabled", value.into().to_template()))
     }
-    /// Sets `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_key = Some(value.into());
-        self
+    /// `PrivateKey` (optional).
+    pub fn private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "PrivateKey", value.into().to_template()))
     }
-    /// Sets `TeamId`.
-    pub fn team_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.team_id = Some(value.into());
-        self
+    /// `TeamId` (optional).
+    pub fn team_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TeamId", value.into().to_template()))
     }
-    /// Sets `TokenKey`.
-    pub fn token_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_key = Some(value.into());
-        self
+    /// `TokenKey` (optional).
+    pub fn token_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TokenKey", value.into().to_template()))
     }
-    /// Sets `TokenKeyId`.
-    pub fn token_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.token_key_id = Some(value.into());
-        self
+    /// `TokenKeyId` (optional).
+    pub fn token_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TokenKeyId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ApnsSandboxChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.bundle_id {
-            m.insert("BundleId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_authentication_method {
-            m.insert("DefaultAuthenticationMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_key {
-            m.insert("PrivateKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.team_id {
-            m.insert("TeamId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_key {
-            m.insert("TokenKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.token_key_id {
-            m.insert("TokenKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApnsSandboxChannelProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApnsSandboxChannelProps);

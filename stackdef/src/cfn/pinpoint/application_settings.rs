@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Pinpoint::ApplicationSettings`.
-#[derive(Debug, Clone)]
-pub struct ApplicationSettings {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ApplicationSettings {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ApplicationSettings {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ApplicationSettings {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::ApplicationSettings`.
+    ApplicationSettings("AWS::Pinpoint::ApplicationSettings", ApplicationSettingsProps)
 }
 
 impl ApplicationSettings {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::ApplicationSettings";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationSettingsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ApplicationSettingsId> {
         self.resource.ref_value()
@@ -82,251 +34,143 @@ impl ApplicationSettings {
     pub fn attr_id(&self) -> Value<ids::ApplicationSettingsId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `CampaignHook` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_campaign_hook(&self, value: impl Into<Value<CampaignHook>>) {
+        self.resource.set_property("CampaignHook", value.into())
+    }
+
+    /// Replaces `CloudWatchMetricsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cloud_watch_metrics_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CloudWatchMetricsEnabled", value.into())
+    }
+
+    /// Replaces `Limits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_limits(&self, value: impl Into<Value<Limits>>) {
+        self.resource.set_property("Limits", value.into())
+    }
+
+    /// Replaces `QuietTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_quiet_time(&self, value: impl Into<Value<QuietTime>>) {
+        self.resource.set_property("QuietTime", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::ApplicationSettings`.
-#[derive(Debug, Clone)]
-pub struct ApplicationSettingsProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `CampaignHook` (optional).
-    pub campaign_hook: Option<Value<CampaignHook>>,
-    /// `CloudWatchMetricsEnabled` (optional).
-    pub cloud_watch_metrics_enabled: Option<Value<bool>>,
-    /// `Limits` (optional).
-    pub limits: Option<Value<Limits>>,
-    /// `QuietTime` (optional).
-    pub quiet_time: Option<Value<QuietTime>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::ApplicationSettings`.
+    ApplicationSettingsProps
 }
 
 impl ApplicationSettingsProps {
     /// The required properties: `ApplicationId`.
     pub fn new(application_id: impl Into<Value<String>>) -> Self {
-        Self {
-            application_id: application_id.into(),
-            campaign_hook: None,
-            cloud_watch_metrics_enabled: None,
-            limits: None,
-            quiet_time: None,
-        }
+        Self(crate::Properties::new().with(0, "ApplicationId", application_id.into().to_template()))
     }
-    /// Sets `CampaignHook`.
-    pub fn campaign_hook(mut self, value: impl Into<Value<CampaignHook>>) -> Self {
-        self.campaign_hook = Some(value.into());
-        self
+    /// `CampaignHook` (optional).
+    pub fn campaign_hook(self, value: impl Into<Value<CampaignHook>>) -> Self {
+        Self(self.0.with(1, "CampaignHook", value.into().to_template()))
     }
-    /// Sets `CloudWatchMetricsEnabled`.
-    pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cloud_watch_metrics_enabled = Some(value.into());
-        self
+    /// `CloudWatchMetricsEnabled` (optional).
+    pub fn cloud_watch_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CloudWatchMetricsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Limits`.
-    pub fn limits(mut self, value: impl Into<Value<Limits>>) -> Self {
-        self.limits = Some(value.into());
-        self
+    /// `Limits` (optional).
+    pub fn limits(self, value: impl Into<Value<Limits>>) -> Self {
+        Self(self.0.with(3, "Limits", value.into().to_template()))
     }
-    /// Sets `QuietTime`.
-    pub fn quiet_time(mut self, value: impl Into<Value<QuietTime>>) -> Self {
-        self.quiet_time = Some(value.into());
-        self
+    /// `QuietTime` (optional).
+    pub fn quiet_time(self, value: impl Into<Value<QuietTime>>) -> Self {
+        Self(self.0.with(4, "QuietTime", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApplicationSettingsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.campaign_hook {
-            m.insert("CampaignHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_metrics_enabled {
-            m.insert("CloudWatchMetricsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.limits {
-            m.insert("Limits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quiet_time {
-            m.insert("QuietTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationSettingsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.campaign_hook
-            .check(&path.field("CampaignHook"), &Rules::NONE, out);
-        self.limits.check(&path.field("Limits"), &Rules::NONE, out);
-        self.quiet_time
-            .check(&path.field("QuietTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationSettingsProps);
-
-/// Property type `CampaignHook` of `AWS::Pinpoint::ApplicationSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignHook {
-    /// `LambdaFunctionName` (optional).
-    pub lambda_function_name: Option<Value<String>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<String>>,
-    /// `WebUrl` (optional).
-    pub web_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CampaignHook` of `AWS::Pinpoint::ApplicationSettings`.
+    CampaignHook(default)
 }
 
 impl CampaignHook {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_function_name: None,
-            mode: None,
-            web_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaFunctionName`.
-    pub fn lambda_function_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_function_name = Some(value.into());
-        self
+    /// `LambdaFunctionName` (optional).
+    pub fn lambda_function_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LambdaFunctionName", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
-    /// Sets `WebUrl`.
-    pub fn web_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.web_url = Some(value.into());
-        self
+    /// `WebUrl` (optional).
+    pub fn web_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "WebUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CampaignHook {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_function_name {
-            m.insert("LambdaFunctionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_url {
-            m.insert("WebUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignHook {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CampaignHook);
-
-/// Property type `Limits` of `AWS::Pinpoint::ApplicationSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct Limits {
-    /// `Daily` (optional).
-    pub daily: Option<Value<i64>>,
-    /// `MaximumDuration` (optional).
-    pub maximum_duration: Option<Value<i64>>,
-    /// `MessagesPerSecond` (optional).
-    pub messages_per_second: Option<Value<i64>>,
-    /// `Total` (optional).
-    pub total: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Limits` of `AWS::Pinpoint::ApplicationSettings`.
+    Limits(default)
 }
 
 impl Limits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            daily: None,
-            maximum_duration: None,
-            messages_per_second: None,
-            total: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Daily`.
-    pub fn daily(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.daily = Some(value.into());
-        self
+    /// `Daily` (optional).
+    pub fn daily(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Daily", value.into().to_template()))
     }
-    /// Sets `MaximumDuration`.
-    pub fn maximum_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_duration = Some(value.into());
-        self
+    /// `MaximumDuration` (optional).
+    pub fn maximum_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumDuration", value.into().to_template()),
+        )
     }
-    /// Sets `MessagesPerSecond`.
-    pub fn messages_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.messages_per_second = Some(value.into());
-        self
+    /// `MessagesPerSecond` (optional).
+    pub fn messages_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MessagesPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `Total`.
-    pub fn total(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.total = Some(value.into());
-        self
+    /// `Total` (optional).
+    pub fn total(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Total", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Limits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.daily {
-            m.insert("Daily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_duration {
-            m.insert("MaximumDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.messages_per_second {
-            m.insert("MessagesPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total {
-            m.insert("Total".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Limits {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Limits);
-
-/// Property type `QuietTime` of `AWS::Pinpoint::ApplicationSettings`.
-#[derive(Debug, Clone)]
-pub struct QuietTime {
-    /// `End` (required).
-    pub end: Value<String>,
-    /// `Start` (required).
-    pub start: Value<String>,
+crate::l1_struct! {
+    /// Property type `QuietTime` of `AWS::Pinpoint::ApplicationSettings`.
+    QuietTime
 }
 
 impl QuietTime {
     /// The required properties: `End`, `Start`.
     pub fn new(end: impl Into<Value<String>>, start: impl Into<Value<String>>) -> Self {
-        Self {
-            end: end.into(),
-            start: start.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "End", end.into().to_template())
+                .with(1, "Start", start.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for QuietTime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("End".to_owned(), self.end.to_template());
-        m.insert("Start".to_owned(), self.start.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QuietTime {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QuietTime);

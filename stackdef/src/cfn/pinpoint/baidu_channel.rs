@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Pinpoint::BaiduChannel`.
-#[derive(Debug, Clone)]
-pub struct BaiduChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BaiduChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BaiduChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BaiduChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::BaiduChannel`.
+    BaiduChannel("AWS::Pinpoint::BaiduChannel", BaiduChannelProps)
 }
 
 impl BaiduChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::BaiduChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BaiduChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::BaiduChannelId> {
         self.resource.ref_value()
@@ -82,20 +34,35 @@ impl BaiduChannel {
     pub fn attr_id(&self) -> Value<ids::BaiduChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApiKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiKey", value.into())
+    }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `SecretKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secret_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecretKey", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::BaiduChannel`.
-#[derive(Debug, Clone)]
-pub struct BaiduChannelProps {
-    /// `ApiKey` (required).
-    pub api_key: Value<String>,
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `SecretKey` (required).
-    pub secret_key: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::BaiduChannel`.
+    BaiduChannelProps
 }
 
 impl BaiduChannelProps {
@@ -105,38 +72,15 @@ impl BaiduChannelProps {
         application_id: impl Into<Value<String>>,
         secret_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            api_key: api_key.into(),
-            application_id: application_id.into(),
-            enabled: None,
-            secret_key: secret_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiKey", api_key.into().to_template())
+                .with(1, "ApplicationId", application_id.into().to_template())
+                .with(3, "SecretKey", secret_key.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BaiduChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiKey".to_owned(), self.api_key.to_template());
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        m.insert("SecretKey".to_owned(), self.secret_key.to_template());
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Enabled", value.into().to_template()))
     }
 }
-
-impl Check for BaiduChannelProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BaiduChannelProps);

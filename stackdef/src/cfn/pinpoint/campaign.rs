@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone)]
-pub struct Campaign {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Campaign {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Campaign {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Campaign {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::Campaign`.
+    Campaign("AWS::Pinpoint::Campaign", CampaignProps)
 }
 
 impl Campaign {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::Campaign";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CampaignProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CampaignId` (typed).
     pub fn ref_value(&self) -> Value<ids::CampaignId> {
         self.resource.ref_value()
@@ -87,48 +39,127 @@ impl Campaign {
     pub fn attr_campaign_id(&self) -> Value<ids::CampaignId> {
         self.resource.get_att("CampaignId")
     }
+
+    /// Replaces `AdditionalTreatments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_treatments(&self, value: impl Into<Value<List<WriteTreatmentResource>>>) {
+        self.resource
+            .set_property("AdditionalTreatments", value.into())
+    }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `CampaignHook` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_campaign_hook(&self, value: impl Into<Value<CampaignHook>>) {
+        self.resource.set_property("CampaignHook", value.into())
+    }
+
+    /// Replaces `CustomDeliveryConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_delivery_configuration(
+        &self,
+        value: impl Into<Value<CustomDeliveryConfiguration>>,
+    ) {
+        self.resource
+            .set_property("CustomDeliveryConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `HoldoutPercent` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_holdout_percent(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("HoldoutPercent", value.into())
+    }
+
+    /// Replaces `IsPaused` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_paused(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsPaused", value.into())
+    }
+
+    /// Replaces `Limits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_limits(&self, value: impl Into<Value<Limits>>) {
+        self.resource.set_property("Limits", value.into())
+    }
+
+    /// Replaces `MessageConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_configuration(&self, value: impl Into<Value<MessageConfiguration>>) {
+        self.resource
+            .set_property("MessageConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `SegmentId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SegmentId", value.into())
+    }
+
+    /// Replaces `SegmentVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_version(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("SegmentVersion", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_configuration(&self, value: impl Into<Value<TemplateConfiguration>>) {
+        self.resource
+            .set_property("TemplateConfiguration", value.into())
+    }
+
+    /// Replaces `TreatmentDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_treatment_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TreatmentDescription", value.into())
+    }
+
+    /// Replaces `TreatmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_treatment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TreatmentName", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone)]
-pub struct CampaignProps {
-    /// `AdditionalTreatments` (optional).
-    pub additional_treatments: Option<Value<List<WriteTreatmentResource>>>,
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `CampaignHook` (optional).
-    pub campaign_hook: Option<Value<CampaignHook>>,
-    /// `CustomDeliveryConfiguration` (optional).
-    pub custom_delivery_configuration: Option<Value<CustomDeliveryConfiguration>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `HoldoutPercent` (optional).
-    pub holdout_percent: Option<Value<i64>>,
-    /// `IsPaused` (optional).
-    pub is_paused: Option<Value<bool>>,
-    /// `Limits` (optional).
-    pub limits: Option<Value<Limits>>,
-    /// `MessageConfiguration` (optional).
-    pub message_configuration: Option<Value<MessageConfiguration>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<i64>>,
-    /// `Schedule` (required).
-    pub schedule: Value<Schedule>,
-    /// `SegmentId` (required).
-    pub segment_id: Value<String>,
-    /// `SegmentVersion` (optional).
-    pub segment_version: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `TemplateConfiguration` (optional).
-    pub template_configuration: Option<Value<TemplateConfiguration>>,
-    /// `TreatmentDescription` (optional).
-    pub treatment_description: Option<Value<String>>,
-    /// `TreatmentName` (optional).
-    pub treatment_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::Campaign`.
+    CampaignProps
 }
 
 impl CampaignProps {
@@ -139,1919 +170,792 @@ impl CampaignProps {
         schedule: impl Into<Value<Schedule>>,
         segment_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            additional_treatments: None,
-            application_id: application_id.into(),
-            campaign_hook: None,
-            custom_delivery_configuration: None,
-            description: None,
-            holdout_percent: None,
-            is_paused: None,
-            limits: None,
-            message_configuration: None,
-            name: name.into(),
-            priority: None,
-            schedule: schedule.into(),
-            segment_id: segment_id.into(),
-            segment_version: None,
-            tags: None,
-            template_configuration: None,
-            treatment_description: None,
-            treatment_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ApplicationId", application_id.into().to_template())
+                .with(9, "Name", name.into().to_template())
+                .with(11, "Schedule", schedule.into().to_template())
+                .with(12, "SegmentId", segment_id.into().to_template()),
+        )
     }
-    /// Sets `AdditionalTreatments`.
+    /// `AdditionalTreatments` (optional).
     pub fn additional_treatments(
-        mut self,
+        self,
         value: impl Into<Value<List<WriteTreatmentResource>>>,
     ) -> Self {
-        self.additional_treatments = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalTreatments", value.into().to_template()),
+        )
     }
-    /// Sets `CampaignHook`.
-    pub fn campaign_hook(mut self, value: impl Into<Value<CampaignHook>>) -> Self {
-        self.campaign_hook = Some(value.into());
-        self
+    /// `CampaignHook` (optional).
+    pub fn campaign_hook(self, value: impl Into<Value<CampaignHook>>) -> Self {
+        Self(self.0.with(2, "CampaignHook", value.into().to_template()))
     }
-    /// Sets `CustomDeliveryConfiguration`.
+    /// `CustomDeliveryConfiguration` (optional).
     pub fn custom_delivery_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomDeliveryConfiguration>>,
     ) -> Self {
-        self.custom_delivery_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "CustomDeliveryConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `HoldoutPercent`.
-    pub fn holdout_percent(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.holdout_percent = Some(value.into());
-        self
+    /// `HoldoutPercent` (optional).
+    pub fn holdout_percent(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "HoldoutPercent", value.into().to_template()))
     }
-    /// Sets `IsPaused`.
-    pub fn is_paused(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_paused = Some(value.into());
-        self
+    /// `IsPaused` (optional).
+    pub fn is_paused(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "IsPaused", value.into().to_template()))
     }
-    /// Sets `Limits`.
-    pub fn limits(mut self, value: impl Into<Value<Limits>>) -> Self {
-        self.limits = Some(value.into());
-        self
+    /// `Limits` (optional).
+    pub fn limits(self, value: impl Into<Value<Limits>>) -> Self {
+        Self(self.0.with(7, "Limits", value.into().to_template()))
     }
-    /// Sets `MessageConfiguration`.
-    pub fn message_configuration(mut self, value: impl Into<Value<MessageConfiguration>>) -> Self {
-        self.message_configuration = Some(value.into());
-        self
-    }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
-    }
-    /// Sets `SegmentVersion`.
-    pub fn segment_version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.segment_version = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TemplateConfiguration`.
-    pub fn template_configuration(
-        mut self,
-        value: impl Into<Value<TemplateConfiguration>>,
-    ) -> Self {
-        self.template_configuration = Some(value.into());
-        self
-    }
-    /// Sets `TreatmentDescription`.
-    pub fn treatment_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.treatment_description = Some(value.into());
-        self
-    }
-    /// Sets `TreatmentName`.
-    pub fn treatment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.treatment_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CampaignProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_treatments {
-            m.insert("AdditionalTreatments".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.campaign_hook {
-            m.insert("CampaignHook".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_delivery_configuration {
-            m.insert("CustomDeliveryConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.holdout_percent {
-            m.insert("HoldoutPercent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_paused {
-            m.insert("IsPaused".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.limits {
-            m.insert("Limits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_configuration {
-            m.insert("MessageConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        m.insert("SegmentId".to_owned(), self.segment_id.to_template());
-        if let Some(v) = &self.segment_version {
-            m.insert("SegmentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_configuration {
-            m.insert("TemplateConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treatment_description {
-            m.insert("TreatmentDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treatment_name {
-            m.insert("TreatmentName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_treatments
-            .check(&path.field("AdditionalTreatments"), &Rules::NONE, out);
-        self.campaign_hook
-            .check(&path.field("CampaignHook"), &Rules::NONE, out);
-        self.custom_delivery_configuration.check(
-            &path.field("CustomDeliveryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.limits.check(&path.field("Limits"), &Rules::NONE, out);
-        self.message_configuration
-            .check(&path.field("MessageConfiguration"), &Rules::NONE, out);
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.template_configuration
-            .check(&path.field("TemplateConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CampaignProps);
-
-/// Property type `WriteTreatmentResource` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct WriteTreatmentResource {
-    /// `CustomDeliveryConfiguration` (optional).
-    pub custom_delivery_configuration: Option<Value<CustomDeliveryConfiguration>>,
     /// `MessageConfiguration` (optional).
-    pub message_configuration: Option<Value<MessageConfiguration>>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<Schedule>>,
-    /// `SizePercent` (optional).
-    pub size_percent: Option<Value<i64>>,
+    pub fn message_configuration(self, value: impl Into<Value<MessageConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MessageConfiguration", value.into().to_template()),
+        )
+    }
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "Priority", value.into().to_template()))
+    }
+    /// `SegmentVersion` (optional).
+    pub fn segment_version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SegmentVersion", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
+    }
     /// `TemplateConfiguration` (optional).
-    pub template_configuration: Option<Value<TemplateConfiguration>>,
+    pub fn template_configuration(self, value: impl Into<Value<TemplateConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(15, "TemplateConfiguration", value.into().to_template()),
+        )
+    }
     /// `TreatmentDescription` (optional).
-    pub treatment_description: Option<Value<String>>,
+    pub fn treatment_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TreatmentDescription", value.into().to_template()),
+        )
+    }
     /// `TreatmentName` (optional).
-    pub treatment_name: Option<Value<String>>,
+    pub fn treatment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(17, "TreatmentName", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `WriteTreatmentResource` of `AWS::Pinpoint::Campaign`.
+    WriteTreatmentResource(default)
 }
 
 impl WriteTreatmentResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_delivery_configuration: None,
-            message_configuration: None,
-            schedule: None,
-            size_percent: None,
-            template_configuration: None,
-            treatment_description: None,
-            treatment_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomDeliveryConfiguration`.
+    /// `CustomDeliveryConfiguration` (optional).
     pub fn custom_delivery_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomDeliveryConfiguration>>,
     ) -> Self {
-        self.custom_delivery_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CustomDeliveryConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MessageConfiguration`.
-    pub fn message_configuration(mut self, value: impl Into<Value<MessageConfiguration>>) -> Self {
-        self.message_configuration = Some(value.into());
-        self
+    /// `MessageConfiguration` (optional).
+    pub fn message_configuration(self, value: impl Into<Value<MessageConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MessageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<Schedule>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<Schedule>>) -> Self {
+        Self(self.0.with(2, "Schedule", value.into().to_template()))
     }
-    /// Sets `SizePercent`.
-    pub fn size_percent(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_percent = Some(value.into());
-        self
+    /// `SizePercent` (optional).
+    pub fn size_percent(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "SizePercent", value.into().to_template()))
     }
-    /// Sets `TemplateConfiguration`.
-    pub fn template_configuration(
-        mut self,
-        value: impl Into<Value<TemplateConfiguration>>,
-    ) -> Self {
-        self.template_configuration = Some(value.into());
-        self
+    /// `TemplateConfiguration` (optional).
+    pub fn template_configuration(self, value: impl Into<Value<TemplateConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TemplateConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `TreatmentDescription`.
-    pub fn treatment_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.treatment_description = Some(value.into());
-        self
+    /// `TreatmentDescription` (optional).
+    pub fn treatment_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TreatmentDescription", value.into().to_template()),
+        )
     }
-    /// Sets `TreatmentName`.
-    pub fn treatment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.treatment_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WriteTreatmentResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_delivery_configuration {
-            m.insert("CustomDeliveryConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_configuration {
-            m.insert("MessageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_percent {
-            m.insert("SizePercent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_configuration {
-            m.insert("TemplateConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treatment_description {
-            m.insert("TreatmentDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treatment_name {
-            m.insert("TreatmentName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TreatmentName` (optional).
+    pub fn treatment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TreatmentName", value.into().to_template()))
     }
 }
 
-impl Check for WriteTreatmentResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_delivery_configuration.check(
-            &path.field("CustomDeliveryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.message_configuration
-            .check(&path.field("MessageConfiguration"), &Rules::NONE, out);
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.template_configuration
-            .check(&path.field("TemplateConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WriteTreatmentResource);
-
-/// Property type `CustomDeliveryConfiguration` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomDeliveryConfiguration {
-    /// `DeliveryUri` (optional).
-    pub delivery_uri: Option<Value<String>>,
-    /// `EndpointTypes` (optional).
-    pub endpoint_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CustomDeliveryConfiguration` of `AWS::Pinpoint::Campaign`.
+    CustomDeliveryConfiguration(default)
 }
 
 impl CustomDeliveryConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delivery_uri: None,
-            endpoint_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeliveryUri`.
-    pub fn delivery_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_uri = Some(value.into());
-        self
+    /// `DeliveryUri` (optional).
+    pub fn delivery_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeliveryUri", value.into().to_template()))
     }
-    /// Sets `EndpointTypes`.
-    pub fn endpoint_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.endpoint_types = Some(value.into());
-        self
+    /// `EndpointTypes` (optional).
+    pub fn endpoint_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "EndpointTypes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomDeliveryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_uri {
-            m.insert("DeliveryUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_types {
-            m.insert("EndpointTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomDeliveryConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CustomDeliveryConfiguration);
-
-/// Property type `MessageConfiguration` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct MessageConfiguration {
-    /// `ADMMessage` (optional).
-    pub adm_message: Option<Value<Message>>,
-    /// `APNSMessage` (optional).
-    pub apns_message: Option<Value<Message>>,
-    /// `BaiduMessage` (optional).
-    pub baidu_message: Option<Value<Message>>,
-    /// `CustomMessage` (optional).
-    pub custom_message: Option<Value<CampaignCustomMessage>>,
-    /// `DefaultMessage` (optional).
-    pub default_message: Option<Value<Message>>,
-    /// `EmailMessage` (optional).
-    pub email_message: Option<Value<CampaignEmailMessage>>,
-    /// `GCMMessage` (optional).
-    pub gcm_message: Option<Value<Message>>,
-    /// `InAppMessage` (optional).
-    pub in_app_message: Option<Value<CampaignInAppMessage>>,
-    /// `SMSMessage` (optional).
-    pub sms_message: Option<Value<CampaignSmsMessage>>,
+crate::l1_struct! {
+    /// Property type `MessageConfiguration` of `AWS::Pinpoint::Campaign`.
+    MessageConfiguration(default)
 }
 
 impl MessageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            adm_message: None,
-            apns_message: None,
-            baidu_message: None,
-            custom_message: None,
-            default_message: None,
-            email_message: None,
-            gcm_message: None,
-            in_app_message: None,
-            sms_message: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ADMMessage`.
-    pub fn adm_message(mut self, value: impl Into<Value<Message>>) -> Self {
-        self.adm_message = Some(value.into());
-        self
+    /// `ADMMessage` (optional).
+    pub fn adm_message(self, value: impl Into<Value<Message>>) -> Self {
+        Self(self.0.with(0, "ADMMessage", value.into().to_template()))
     }
-    /// Sets `APNSMessage`.
-    pub fn apns_message(mut self, value: impl Into<Value<Message>>) -> Self {
-        self.apns_message = Some(value.into());
-        self
+    /// `APNSMessage` (optional).
+    pub fn apns_message(self, value: impl Into<Value<Message>>) -> Self {
+        Self(self.0.with(1, "APNSMessage", value.into().to_template()))
     }
-    /// Sets `BaiduMessage`.
-    pub fn baidu_message(mut self, value: impl Into<Value<Message>>) -> Self {
-        self.baidu_message = Some(value.into());
-        self
+    /// `BaiduMessage` (optional).
+    pub fn baidu_message(self, value: impl Into<Value<Message>>) -> Self {
+        Self(self.0.with(2, "BaiduMessage", value.into().to_template()))
     }
-    /// Sets `CustomMessage`.
-    pub fn custom_message(mut self, value: impl Into<Value<CampaignCustomMessage>>) -> Self {
-        self.custom_message = Some(value.into());
-        self
+    /// `CustomMessage` (optional).
+    pub fn custom_message(self, value: impl Into<Value<CampaignCustomMessage>>) -> Self {
+        Self(self.0.with(3, "CustomMessage", value.into().to_template()))
     }
-    /// Sets `DefaultMessage`.
-    pub fn default_message(mut self, value: impl Into<Value<Message>>) -> Self {
-        self.default_message = Some(value.into());
-        self
+    /// `DefaultMessage` (optional).
+    pub fn default_message(self, value: impl Into<Value<Message>>) -> Self {
+        Self(self.0.with(4, "DefaultMessage", value.into().to_template()))
     }
-    /// Sets `EmailMessage`.
-    pub fn email_message(mut self, value: impl Into<Value<CampaignEmailMessage>>) -> Self {
-        self.email_message = Some(value.into());
-        self
+    /// `EmailMessage` (optional).
+    pub fn email_message(self, value: impl Into<Value<CampaignEmailMessage>>) -> Self {
+        Self(self.0.with(5, "EmailMessage", value.into().to_template()))
     }
-    /// Sets `GCMMessage`.
-    pub fn gcm_message(mut self, value: impl Into<Value<Message>>) -> Self {
-        self.gcm_message = Some(value.into());
-        self
+    /// `GCMMessage` (optional).
+    pub fn gcm_message(self, value: impl Into<Value<Message>>) -> Self {
+        Self(self.0.with(6, "GCMMessage", value.into().to_template()))
     }
-    /// Sets `InAppMessage`.
-    pub fn in_app_message(mut self, value: impl Into<Value<CampaignInAppMessage>>) -> Self {
-        self.in_app_message = Some(value.into());
-        self
+    /// `InAppMessage` (optional).
+    pub fn in_app_message(self, value: impl Into<Value<CampaignInAppMessage>>) -> Self {
+        Self(self.0.with(7, "InAppMessage", value.into().to_template()))
     }
-    /// Sets `SMSMessage`.
-    pub fn sms_message(mut self, value: impl Into<Value<CampaignSmsMessage>>) -> Self {
-        self.sms_message = Some(value.into());
-        self
+    /// `SMSMessage` (optional).
+    pub fn sms_message(self, value: impl Into<Value<CampaignSmsMessage>>) -> Self {
+        Self(self.0.with(8, "SMSMessage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MessageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adm_message {
-            m.insert("ADMMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.apns_message {
-            m.insert("APNSMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baidu_message {
-            m.insert("BaiduMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_message {
-            m.insert("CustomMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_message {
-            m.insert("DefaultMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_message {
-            m.insert("EmailMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gcm_message {
-            m.insert("GCMMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.in_app_message {
-            m.insert("InAppMessage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_message {
-            m.insert("SMSMessage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MessageConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.adm_message
-            .check(&path.field("ADMMessage"), &Rules::NONE, out);
-        self.apns_message
-            .check(&path.field("APNSMessage"), &Rules::NONE, out);
-        self.baidu_message
-            .check(&path.field("BaiduMessage"), &Rules::NONE, out);
-        self.custom_message
-            .check(&path.field("CustomMessage"), &Rules::NONE, out);
-        self.default_message
-            .check(&path.field("DefaultMessage"), &Rules::NONE, out);
-        self.email_message
-            .check(&path.field("EmailMessage"), &Rules::NONE, out);
-        self.gcm_message
-            .check(&path.field("GCMMessage"), &Rules::NONE, out);
-        self.in_app_message
-            .check(&path.field("InAppMessage"), &Rules::NONE, out);
-        self.sms_message
-            .check(&path.field("SMSMessage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MessageConfiguration);
-
-/// Property type `Message` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct Message {
-    /// `Action` (optional).
-    pub action: Option<Value<String>>,
-    /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `ImageIconUrl` (optional).
-    pub image_icon_url: Option<Value<String>>,
-    /// `ImageSmallIconUrl` (optional).
-    pub image_small_icon_url: Option<Value<String>>,
-    /// `ImageUrl` (optional).
-    pub image_url: Option<Value<String>>,
-    /// `JsonBody` (optional).
-    pub json_body: Option<Value<String>>,
-    /// `MediaUrl` (optional).
-    pub media_url: Option<Value<String>>,
-    /// `RawContent` (optional).
-    pub raw_content: Option<Value<String>>,
-    /// `SilentPush` (optional).
-    pub silent_push: Option<Value<bool>>,
-    /// `TimeToLive` (optional).
-    pub time_to_live: Option<Value<i64>>,
-    /// `Title` (optional).
-    pub title: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Message` of `AWS::Pinpoint::Campaign`.
+    Message(default)
 }
 
 impl Message {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            body: None,
-            image_icon_url: None,
-            image_small_icon_url: None,
-            image_url: None,
-            json_body: None,
-            media_url: None,
-            raw_content: None,
-            silent_push: None,
-            time_to_live: None,
-            title: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Body", value.into().to_template()))
     }
-    /// Sets `ImageIconUrl`.
-    pub fn image_icon_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_icon_url = Some(value.into());
-        self
+    /// `ImageIconUrl` (optional).
+    pub fn image_icon_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ImageIconUrl", value.into().to_template()))
     }
-    /// Sets `ImageSmallIconUrl`.
-    pub fn image_small_icon_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_small_icon_url = Some(value.into());
-        self
+    /// `ImageSmallIconUrl` (optional).
+    pub fn image_small_icon_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ImageSmallIconUrl", value.into().to_template()),
+        )
     }
-    /// Sets `ImageUrl`.
-    pub fn image_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_url = Some(value.into());
-        self
+    /// `ImageUrl` (optional).
+    pub fn image_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ImageUrl", value.into().to_template()))
     }
-    /// Sets `JsonBody`.
-    pub fn json_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.json_body = Some(value.into());
-        self
+    /// `JsonBody` (optional).
+    pub fn json_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "JsonBody", value.into().to_template()))
     }
-    /// Sets `MediaUrl`.
-    pub fn media_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.media_url = Some(value.into());
-        self
+    /// `MediaUrl` (optional).
+    pub fn media_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "MediaUrl", value.into().to_template()))
     }
-    /// Sets `RawContent`.
-    pub fn raw_content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.raw_content = Some(value.into());
-        self
+    /// `RawContent` (optional).
+    pub fn raw_content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "RawContent", value.into().to_template()))
     }
-    /// Sets `SilentPush`.
-    pub fn silent_push(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.silent_push = Some(value.into());
-        self
+    /// `SilentPush` (optional).
+    pub fn silent_push(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "SilentPush", value.into().to_template()))
     }
-    /// Sets `TimeToLive`.
-    pub fn time_to_live(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.time_to_live = Some(value.into());
-        self
+    /// `TimeToLive` (optional).
+    pub fn time_to_live(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "TimeToLive", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Title", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Message {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_icon_url {
-            m.insert("ImageIconUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_small_icon_url {
-            m.insert("ImageSmallIconUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_url {
-            m.insert("ImageUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_body {
-            m.insert("JsonBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_url {
-            m.insert("MediaUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.raw_content {
-            m.insert("RawContent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.silent_push {
-            m.insert("SilentPush".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_to_live {
-            m.insert("TimeToLive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Message {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Message);
-
-/// Property type `CampaignCustomMessage` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignCustomMessage {
-    /// `Data` (optional).
-    pub data: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CampaignCustomMessage` of `AWS::Pinpoint::Campaign`.
+    CampaignCustomMessage(default)
 }
 
 impl CampaignCustomMessage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { data: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Data`.
-    pub fn data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CampaignCustomMessage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data {
-            m.insert("Data".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Data` (optional).
+    pub fn data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Data", value.into().to_template()))
     }
 }
 
-impl Check for CampaignCustomMessage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CampaignCustomMessage);
-
-/// Property type `CampaignEmailMessage` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignEmailMessage {
-    /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `FromAddress` (optional).
-    pub from_address: Option<Value<String>>,
-    /// `HtmlBody` (optional).
-    pub html_body: Option<Value<String>>,
-    /// `Title` (optional).
-    pub title: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CampaignEmailMessage` of `AWS::Pinpoint::Campaign`.
+    CampaignEmailMessage(default)
 }
 
 impl CampaignEmailMessage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            body: None,
-            from_address: None,
-            html_body: None,
-            title: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Body", value.into().to_template()))
     }
-    /// Sets `FromAddress`.
-    pub fn from_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.from_address = Some(value.into());
-        self
+    /// `FromAddress` (optional).
+    pub fn from_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FromAddress", value.into().to_template()))
     }
-    /// Sets `HtmlBody`.
-    pub fn html_body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.html_body = Some(value.into());
-        self
+    /// `HtmlBody` (optional).
+    pub fn html_body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "HtmlBody", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Title", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CampaignEmailMessage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.from_address {
-            m.insert("FromAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.html_body {
-            m.insert("HtmlBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignEmailMessage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CampaignEmailMessage);
-
-/// Property type `CampaignInAppMessage` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignInAppMessage {
-    /// `Content` (optional).
-    pub content: Option<Value<List<InAppMessageContent>>>,
-    /// `CustomConfig` (optional).
-    pub custom_config: Option<Value<serde_json::Value>>,
-    /// `Layout` (optional).
-    pub layout: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CampaignInAppMessage` of `AWS::Pinpoint::Campaign`.
+    CampaignInAppMessage(default)
 }
 
 impl CampaignInAppMessage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content: None,
-            custom_config: None,
-            layout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<List<InAppMessageContent>>>) -> Self {
-        self.content = Some(value.into());
-        self
+    /// `Content` (optional).
+    pub fn content(self, value: impl Into<Value<List<InAppMessageContent>>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
-    /// Sets `CustomConfig`.
-    pub fn custom_config(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.custom_config = Some(value.into());
-        self
+    /// `CustomConfig` (optional).
+    pub fn custom_config(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "CustomConfig", value.into().to_template()))
     }
-    /// Sets `Layout`.
-    pub fn layout(mut self, value: impl Into<Value<String>>) -> Self {
-        self.layout = Some(value.into());
-        self
+    /// `Layout` (optional).
+    pub fn layout(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Layout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CampaignInAppMessage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_config {
-            m.insert("CustomConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.layout {
-            m.insert("Layout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignInAppMessage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content
-            .check(&path.field("Content"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CampaignInAppMessage);
-
-/// Property type `InAppMessageContent` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct InAppMessageContent {
-    /// `BackgroundColor` (optional).
-    pub background_color: Option<Value<String>>,
-    /// `BodyConfig` (optional).
-    pub body_config: Option<Value<InAppMessageBodyConfig>>,
-    /// `HeaderConfig` (optional).
-    pub header_config: Option<Value<InAppMessageHeaderConfig>>,
-    /// `ImageUrl` (optional).
-    pub image_url: Option<Value<String>>,
-    /// `PrimaryBtn` (optional).
-    pub primary_btn: Option<Value<InAppMessageButton>>,
-    /// `SecondaryBtn` (optional).
-    pub secondary_btn: Option<Value<InAppMessageButton>>,
+crate::l1_struct! {
+    /// Property type `InAppMessageContent` of `AWS::Pinpoint::Campaign`.
+    InAppMessageContent(default)
 }
 
 impl InAppMessageContent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            background_color: None,
-            body_config: None,
-            header_config: None,
-            image_url: None,
-            primary_btn: None,
-            secondary_btn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BackgroundColor`.
-    pub fn background_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background_color = Some(value.into());
-        self
+    /// `BackgroundColor` (optional).
+    pub fn background_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BackgroundColor", value.into().to_template()),
+        )
     }
-    /// Sets `BodyConfig`.
-    pub fn body_config(mut self, value: impl Into<Value<InAppMessageBodyConfig>>) -> Self {
-        self.body_config = Some(value.into());
-        self
+    /// `BodyConfig` (optional).
+    pub fn body_config(self, value: impl Into<Value<InAppMessageBodyConfig>>) -> Self {
+        Self(self.0.with(1, "BodyConfig", value.into().to_template()))
     }
-    /// Sets `HeaderConfig`.
-    pub fn header_config(mut self, value: impl Into<Value<InAppMessageHeaderConfig>>) -> Self {
-        self.header_config = Some(value.into());
-        self
+    /// `HeaderConfig` (optional).
+    pub fn header_config(self, value: impl Into<Value<InAppMessageHeaderConfig>>) -> Self {
+        Self(self.0.with(2, "HeaderConfig", value.into().to_template()))
     }
-    /// Sets `ImageUrl`.
-    pub fn image_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_url = Some(value.into());
-        self
+    /// `ImageUrl` (optional).
+    pub fn image_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ImageUrl", value.into().to_template()))
     }
-    /// Sets `PrimaryBtn`.
-    pub fn primary_btn(mut self, value: impl Into<Value<InAppMessageButton>>) -> Self {
-        self.primary_btn = Some(value.into());
-        self
+    /// `PrimaryBtn` (optional).
+    pub fn primary_btn(self, value: impl Into<Value<InAppMessageButton>>) -> Self {
+        Self(self.0.with(4, "PrimaryBtn", value.into().to_template()))
     }
-    /// Sets `SecondaryBtn`.
-    pub fn secondary_btn(mut self, value: impl Into<Value<InAppMessageButton>>) -> Self {
-        self.secondary_btn = Some(value.into());
-        self
+    /// `SecondaryBtn` (optional).
+    pub fn secondary_btn(self, value: impl Into<Value<InAppMessageButton>>) -> Self {
+        Self(self.0.with(5, "SecondaryBtn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InAppMessageContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.background_color {
-            m.insert("BackgroundColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body_config {
-            m.insert("BodyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header_config {
-            m.insert("HeaderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_url {
-            m.insert("ImageUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_btn {
-            m.insert("PrimaryBtn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_btn {
-            m.insert("SecondaryBtn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InAppMessageContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body_config
-            .check(&path.field("BodyConfig"), &Rules::NONE, out);
-        self.header_config
-            .check(&path.field("HeaderConfig"), &Rules::NONE, out);
-        self.primary_btn
-            .check(&path.field("PrimaryBtn"), &Rules::NONE, out);
-        self.secondary_btn
-            .check(&path.field("SecondaryBtn"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InAppMessageContent);
-
-/// Property type `InAppMessageBodyConfig` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct InAppMessageBodyConfig {
-    /// `Alignment` (optional).
-    pub alignment: Option<Value<String>>,
-    /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `TextColor` (optional).
-    pub text_color: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InAppMessageBodyConfig` of `AWS::Pinpoint::Campaign`.
+    InAppMessageBodyConfig(default)
 }
 
 impl InAppMessageBodyConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alignment: None,
-            body: None,
-            text_color: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alignment`.
-    pub fn alignment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alignment = Some(value.into());
-        self
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `TextColor`.
-    pub fn text_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_color = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InAppMessageBodyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alignment {
-            m.insert("Alignment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_color {
-            m.insert("TextColor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InAppMessageBodyConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InAppMessageBodyConfig);
-
-/// Property type `InAppMessageHeaderConfig` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct InAppMessageHeaderConfig {
     /// `Alignment` (optional).
-    pub alignment: Option<Value<String>>,
-    /// `Header` (optional).
-    pub header: Option<Value<String>>,
+    pub fn alignment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alignment", value.into().to_template()))
+    }
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Body", value.into().to_template()))
+    }
     /// `TextColor` (optional).
-    pub text_color: Option<Value<String>>,
+    pub fn text_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TextColor", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `InAppMessageHeaderConfig` of `AWS::Pinpoint::Campaign`.
+    InAppMessageHeaderConfig(default)
 }
 
 impl InAppMessageHeaderConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alignment: None,
-            header: None,
-            text_color: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alignment`.
-    pub fn alignment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alignment = Some(value.into());
-        self
+    /// `Alignment` (optional).
+    pub fn alignment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alignment", value.into().to_template()))
     }
-    /// Sets `Header`.
-    pub fn header(mut self, value: impl Into<Value<String>>) -> Self {
-        self.header = Some(value.into());
-        self
+    /// `Header` (optional).
+    pub fn header(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Header", value.into().to_template()))
     }
-    /// Sets `TextColor`.
-    pub fn text_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_color = Some(value.into());
-        self
+    /// `TextColor` (optional).
+    pub fn text_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TextColor", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InAppMessageHeaderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alignment {
-            m.insert("Alignment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header {
-            m.insert("Header".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_color {
-            m.insert("TextColor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InAppMessageHeaderConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InAppMessageHeaderConfig);
-
-/// Property type `InAppMessageButton` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct InAppMessageButton {
-    /// `Android` (optional).
-    pub android: Option<Value<OverrideButtonConfiguration>>,
-    /// `DefaultConfig` (optional).
-    pub default_config: Option<Value<DefaultButtonConfiguration>>,
-    /// `IOS` (optional).
-    pub ios: Option<Value<OverrideButtonConfiguration>>,
-    /// `Web` (optional).
-    pub web: Option<Value<OverrideButtonConfiguration>>,
+crate::l1_struct! {
+    /// Property type `InAppMessageButton` of `AWS::Pinpoint::Campaign`.
+    InAppMessageButton(default)
 }
 
 impl InAppMessageButton {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            android: None,
-            default_config: None,
-            ios: None,
-            web: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Android`.
-    pub fn android(mut self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
-        self.android = Some(value.into());
-        self
+    /// `Android` (optional).
+    pub fn android(self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
+        Self(self.0.with(0, "Android", value.into().to_template()))
     }
-    /// Sets `DefaultConfig`.
-    pub fn default_config(mut self, value: impl Into<Value<DefaultButtonConfiguration>>) -> Self {
-        self.default_config = Some(value.into());
-        self
+    /// `DefaultConfig` (optional).
+    pub fn default_config(self, value: impl Into<Value<DefaultButtonConfiguration>>) -> Self {
+        Self(self.0.with(1, "DefaultConfig", value.into().to_template()))
     }
-    /// Sets `IOS`.
-    pub fn ios(mut self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
-        self.ios = Some(value.into());
-        self
+    /// `IOS` (optional).
+    pub fn ios(self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
+        Self(self.0.with(2, "IOS", value.into().to_template()))
     }
-    /// Sets `Web`.
-    pub fn web(mut self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
-        self.web = Some(value.into());
-        self
+    /// `Web` (optional).
+    pub fn web(self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
+        Self(self.0.with(3, "Web", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InAppMessageButton {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.android {
-            m.insert("Android".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_config {
-            m.insert("DefaultConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ios {
-            m.insert("IOS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web {
-            m.insert("Web".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InAppMessageButton {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.android
-            .check(&path.field("Android"), &Rules::NONE, out);
-        self.default_config
-            .check(&path.field("DefaultConfig"), &Rules::NONE, out);
-        self.ios.check(&path.field("IOS"), &Rules::NONE, out);
-        self.web.check(&path.field("Web"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InAppMessageButton);
-
-/// Property type `OverrideButtonConfiguration` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct OverrideButtonConfiguration {
-    /// `ButtonAction` (optional).
-    pub button_action: Option<Value<String>>,
-    /// `Link` (optional).
-    pub link: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OverrideButtonConfiguration` of `AWS::Pinpoint::Campaign`.
+    OverrideButtonConfiguration(default)
 }
 
 impl OverrideButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            button_action: None,
-            link: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ButtonAction`.
-    pub fn button_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.button_action = Some(value.into());
-        self
-    }
-    /// Sets `Link`.
-    pub fn link(mut self, value: impl Into<Value<String>>) -> Self {
-        self.link = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OverrideButtonConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.button_action {
-            m.insert("ButtonAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.link {
-            m.insert("Link".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OverrideButtonConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OverrideButtonConfiguration);
-
-/// Property type `DefaultButtonConfiguration` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultButtonConfiguration {
-    /// `BackgroundColor` (optional).
-    pub background_color: Option<Value<String>>,
-    /// `BorderRadius` (optional).
-    pub border_radius: Option<Value<i64>>,
     /// `ButtonAction` (optional).
-    pub button_action: Option<Value<String>>,
+    pub fn button_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ButtonAction", value.into().to_template()))
+    }
     /// `Link` (optional).
-    pub link: Option<Value<String>>,
-    /// `Text` (optional).
-    pub text: Option<Value<String>>,
-    /// `TextColor` (optional).
-    pub text_color: Option<Value<String>>,
+    pub fn link(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Link", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DefaultButtonConfiguration` of `AWS::Pinpoint::Campaign`.
+    DefaultButtonConfiguration(default)
 }
 
 impl DefaultButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            background_color: None,
-            border_radius: None,
-            button_action: None,
-            link: None,
-            text: None,
-            text_color: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BackgroundColor`.
-    pub fn background_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background_color = Some(value.into());
-        self
+    /// `BackgroundColor` (optional).
+    pub fn background_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BackgroundColor", value.into().to_template()),
+        )
     }
-    /// Sets `BorderRadius`.
-    pub fn border_radius(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.border_radius = Some(value.into());
-        self
+    /// `BorderRadius` (optional).
+    pub fn border_radius(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BorderRadius", value.into().to_template()))
     }
-    /// Sets `ButtonAction`.
-    pub fn button_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.button_action = Some(value.into());
-        self
+    /// `ButtonAction` (optional).
+    pub fn button_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ButtonAction", value.into().to_template()))
     }
-    /// Sets `Link`.
-    pub fn link(mut self, value: impl Into<Value<String>>) -> Self {
-        self.link = Some(value.into());
-        self
+    /// `Link` (optional).
+    pub fn link(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Link", value.into().to_template()))
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
+    /// `Text` (optional).
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Text", value.into().to_template()))
     }
-    /// Sets `TextColor`.
-    pub fn text_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_color = Some(value.into());
-        self
+    /// `TextColor` (optional).
+    pub fn text_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TextColor", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DefaultButtonConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.background_color {
-            m.insert("BackgroundColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.border_radius {
-            m.insert("BorderRadius".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.button_action {
-            m.insert("ButtonAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.link {
-            m.insert("Link".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_color {
-            m.insert("TextColor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultButtonConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DefaultButtonConfiguration);
-
-/// Property type `CampaignSmsMessage` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignSmsMessage {
-    /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `EntityId` (optional).
-    pub entity_id: Option<Value<String>>,
-    /// `MessageType` (optional).
-    pub message_type: Option<Value<String>>,
-    /// `OriginationNumber` (optional).
-    pub origination_number: Option<Value<String>>,
-    /// `SenderId` (optional).
-    pub sender_id: Option<Value<String>>,
-    /// `TemplateId` (optional).
-    pub template_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CampaignSmsMessage` of `AWS::Pinpoint::Campaign`.
+    CampaignSmsMessage(default)
 }
 
 impl CampaignSmsMessage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            body: None,
-            entity_id: None,
-            message_type: None,
-            origination_number: None,
-            sender_id: None,
-            template_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Body", value.into().to_template()))
     }
-    /// Sets `EntityId`.
-    pub fn entity_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entity_id = Some(value.into());
-        self
+    /// `EntityId` (optional).
+    pub fn entity_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EntityId", value.into().to_template()))
     }
-    /// Sets `MessageType`.
-    pub fn message_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_type = Some(value.into());
-        self
+    /// `MessageType` (optional).
+    pub fn message_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MessageType", value.into().to_template()))
     }
-    /// Sets `OriginationNumber`.
-    pub fn origination_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.origination_number = Some(value.into());
-        self
+    /// `OriginationNumber` (optional).
+    pub fn origination_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OriginationNumber", value.into().to_template()),
+        )
     }
-    /// Sets `SenderId`.
-    pub fn sender_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sender_id = Some(value.into());
-        self
+    /// `SenderId` (optional).
+    pub fn sender_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SenderId", value.into().to_template()))
     }
-    /// Sets `TemplateId`.
-    pub fn template_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_id = Some(value.into());
-        self
+    /// `TemplateId` (optional).
+    pub fn template_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TemplateId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CampaignSmsMessage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entity_id {
-            m.insert("EntityId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_type {
-            m.insert("MessageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origination_number {
-            m.insert("OriginationNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sender_id {
-            m.insert("SenderId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_id {
-            m.insert("TemplateId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignSmsMessage {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CampaignSmsMessage);
-
-/// Property type `Schedule` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct Schedule {
-    /// `EndTime` (optional).
-    pub end_time: Option<Value<String>>,
-    /// `EventFilter` (optional).
-    pub event_filter: Option<Value<CampaignEventFilter>>,
-    /// `Frequency` (optional).
-    pub frequency: Option<Value<String>>,
-    /// `IsLocalTime` (optional).
-    pub is_local_time: Option<Value<bool>>,
-    /// `QuietTime` (optional).
-    pub quiet_time: Option<Value<QuietTime>>,
-    /// `StartTime` (optional).
-    pub start_time: Option<Value<String>>,
-    /// `TimeZone` (optional).
-    pub time_zone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::Pinpoint::Campaign`.
+    Schedule(default)
 }
 
 impl Schedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            end_time: None,
-            event_filter: None,
-            frequency: None,
-            is_local_time: None,
-            quiet_time: None,
-            start_time: None,
-            time_zone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_time = Some(value.into());
-        self
+    /// `EndTime` (optional).
+    pub fn end_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EndTime", value.into().to_template()))
     }
-    /// Sets `EventFilter`.
-    pub fn event_filter(mut self, value: impl Into<Value<CampaignEventFilter>>) -> Self {
-        self.event_filter = Some(value.into());
-        self
+    /// `EventFilter` (optional).
+    pub fn event_filter(self, value: impl Into<Value<CampaignEventFilter>>) -> Self {
+        Self(self.0.with(1, "EventFilter", value.into().to_template()))
     }
-    /// Sets `Frequency`.
-    pub fn frequency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.frequency = Some(value.into());
-        self
+    /// `Frequency` (optional).
+    pub fn frequency(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Frequency", value.into().to_template()))
     }
-    /// Sets `IsLocalTime`.
-    pub fn is_local_time(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_local_time = Some(value.into());
-        self
+    /// `IsLocalTime` (optional).
+    pub fn is_local_time(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "IsLocalTime", value.into().to_template()))
     }
-    /// Sets `QuietTime`.
-    pub fn quiet_time(mut self, value: impl Into<Value<QuietTime>>) -> Self {
-        self.quiet_time = Some(value.into());
-        self
+    /// `QuietTime` (optional).
+    pub fn quiet_time(self, value: impl Into<Value<QuietTime>>) -> Self {
+        Self(self.0.with(4, "QuietTime", value.into().to_template()))
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "StartTime", value.into().to_template()))
     }
-    /// Sets `TimeZone`.
-    pub fn time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_zone = Some(value.into());
-        self
+    /// `TimeZone` (optional).
+    pub fn time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TimeZone", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.end_time {
-            m.insert("EndTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_filter {
-            m.insert("EventFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.frequency {
-            m.insert("Frequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_local_time {
-            m.insert("IsLocalTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quiet_time {
-            m.insert("QuietTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_zone {
-            m.insert("TimeZone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_filter
-            .check(&path.field("EventFilter"), &Rules::NONE, out);
-        self.quiet_time
-            .check(&path.field("QuietTime"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `CampaignEventFilter` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignEventFilter {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<EventDimensions>>,
-    /// `FilterType` (optional).
-    pub filter_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CampaignEventFilter` of `AWS::Pinpoint::Campaign`.
+    CampaignEventFilter(default)
 }
 
 impl CampaignEventFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            filter_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<EventDimensions>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<EventDimensions>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `FilterType`.
-    pub fn filter_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_type = Some(value.into());
-        self
+    /// `FilterType` (optional).
+    pub fn filter_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FilterType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CampaignEventFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_type {
-            m.insert("FilterType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignEventFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CampaignEventFilter);
-
-/// Property type `EventDimensions` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct EventDimensions {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<serde_json::Value>>,
-    /// `EventType` (optional).
-    pub event_type: Option<Value<SetDimension>>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `EventDimensions` of `AWS::Pinpoint::Campaign`.
+    EventDimensions(default)
 }
 
 impl EventDimensions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attributes: None,
-            event_type: None,
-            metrics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `EventType`.
-    pub fn event_type(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.event_type = Some(value.into());
-        self
+    /// `EventType` (optional).
+    pub fn event_type(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(1, "EventType", value.into().to_template()))
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Metrics", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventDimensions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_type {
-            m.insert("EventType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventDimensions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_type
-            .check(&path.field("EventType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventDimensions);
-
-/// Property type `SetDimension` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct SetDimension {
-    /// `DimensionType` (optional).
-    pub dimension_type: Option<Value<String>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SetDimension` of `AWS::Pinpoint::Campaign`.
+    SetDimension(default)
 }
 
 impl SetDimension {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimension_type: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DimensionType`.
-    pub fn dimension_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dimension_type = Some(value.into());
-        self
+    /// `DimensionType` (optional).
+    pub fn dimension_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DimensionType", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SetDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimension_type {
-            m.insert("DimensionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SetDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SetDimension);
-
-/// Property type `QuietTime` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone)]
-pub struct QuietTime {
-    /// `End` (required).
-    pub end: Value<String>,
-    /// `Start` (required).
-    pub start: Value<String>,
+crate::l1_struct! {
+    /// Property type `QuietTime` of `AWS::Pinpoint::Campaign`.
+    QuietTime
 }
 
 impl QuietTime {
     /// The required properties: `End`, `Start`.
     pub fn new(end: impl Into<Value<String>>, start: impl Into<Value<String>>) -> Self {
-        Self {
-            end: end.into(),
-            start: start.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "End", end.into().to_template())
+                .with(1, "Start", start.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for QuietTime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("End".to_owned(), self.end.to_template());
-        m.insert("Start".to_owned(), self.start.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QuietTime {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QuietTime);
-
-/// Property type `TemplateConfiguration` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateConfiguration {
-    /// `EmailTemplate` (optional).
-    pub email_template: Option<Value<Template>>,
-    /// `PushTemplate` (optional).
-    pub push_template: Option<Value<Template>>,
-    /// `SMSTemplate` (optional).
-    pub sms_template: Option<Value<Template>>,
-    /// `VoiceTemplate` (optional).
-    pub voice_template: Option<Value<Template>>,
+crate::l1_struct! {
+    /// Property type `TemplateConfiguration` of `AWS::Pinpoint::Campaign`.
+    TemplateConfiguration(default)
 }
 
 impl TemplateConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email_template: None,
-            push_template: None,
-            sms_template: None,
-            voice_template: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmailTemplate`.
-    pub fn email_template(mut self, value: impl Into<Value<Template>>) -> Self {
-        self.email_template = Some(value.into());
-        self
+    /// `EmailTemplate` (optional).
+    pub fn email_template(self, value: impl Into<Value<Template>>) -> Self {
+        Self(self.0.with(0, "EmailTemplate", value.into().to_template()))
     }
-    /// Sets `PushTemplate`.
-    pub fn push_template(mut self, value: impl Into<Value<Template>>) -> Self {
-        self.push_template = Some(value.into());
-        self
+    /// `PushTemplate` (optional).
+    pub fn push_template(self, value: impl Into<Value<Template>>) -> Self {
+        Self(self.0.with(1, "PushTemplate", value.into().to_template()))
     }
-    /// Sets `SMSTemplate`.
-    pub fn sms_template(mut self, value: impl Into<Value<Template>>) -> Self {
-        self.sms_template = Some(value.into());
-        self
+    /// `SMSTemplate` (optional).
+    pub fn sms_template(self, value: impl Into<Value<Template>>) -> Self {
+        Self(self.0.with(2, "SMSTemplate", value.into().to_template()))
     }
-    /// Sets `VoiceTemplate`.
-    pub fn voice_template(mut self, value: impl Into<Value<Template>>) -> Self {
-        self.voice_template = Some(value.into());
-        self
+    /// `VoiceTemplate` (optional).
+    pub fn voice_template(self, value: impl Into<Value<Template>>) -> Self {
+        Self(self.0.with(3, "VoiceTemplate", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TemplateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email_template {
-            m.insert("EmailTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.push_template {
-            m.insert("PushTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_template {
-            m.insert("SMSTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.voice_template {
-            m.insert("VoiceTemplate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TemplateConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email_template
-            .check(&path.field("EmailTemplate"), &Rules::NONE, out);
-        self.push_template
-            .check(&path.field("PushTemplate"), &Rules::NONE, out);
-        self.sms_template
-            .check(&path.field("SMSTemplate"), &Rules::NONE, out);
-        self.voice_template
-            .check(&path.field("VoiceTemplate"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TemplateConfiguration);
-
-/// Property type `Template` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct Template {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Template` of `AWS::Pinpoint::Campaign`.
+    Template(default)
 }
 
 impl Template {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Template {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Template {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Template);
-
-/// Property type `CampaignHook` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct CampaignHook {
-    /// `LambdaFunctionName` (optional).
-    pub lambda_function_name: Option<Value<String>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<String>>,
-    /// `WebUrl` (optional).
-    pub web_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CampaignHook` of `AWS::Pinpoint::Campaign`.
+    CampaignHook(default)
 }
 
 impl CampaignHook {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            lambda_function_name: None,
-            mode: None,
-            web_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LambdaFunctionName`.
-    pub fn lambda_function_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lambda_function_name = Some(value.into());
-        self
+    /// `LambdaFunctionName` (optional).
+    pub fn lambda_function_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LambdaFunctionName", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
-    /// Sets `WebUrl`.
-    pub fn web_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.web_url = Some(value.into());
-        self
+    /// `WebUrl` (optional).
+    pub fn web_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "WebUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CampaignHook {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.lambda_function_name {
-            m.insert("LambdaFunctionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_url {
-            m.insert("WebUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CampaignHook {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CampaignHook);
-
-/// Property type `Limits` of `AWS::Pinpoint::Campaign`.
-#[derive(Debug, Clone, Default)]
-pub struct Limits {
-    /// `Daily` (optional).
-    pub daily: Option<Value<i64>>,
-    /// `MaximumDuration` (optional).
-    pub maximum_duration: Option<Value<i64>>,
-    /// `MessagesPerSecond` (optional).
-    pub messages_per_second: Option<Value<i64>>,
-    /// `Session` (optional).
-    pub session: Option<Value<i64>>,
-    /// `Total` (optional).
-    pub total: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Limits` of `AWS::Pinpoint::Campaign`.
+    Limits(default)
 }
 
 impl Limits {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            daily: None,
-            maximum_duration: None,
-            messages_per_second: None,
-            session: None,
-            total: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Daily`.
-    pub fn daily(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.daily = Some(value.into());
-        self
+    /// `Daily` (optional).
+    pub fn daily(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Daily", value.into().to_template()))
     }
-    /// Sets `MaximumDuration`.
-    pub fn maximum_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_duration = Some(value.into());
-        self
+    /// `MaximumDuration` (optional).
+    pub fn maximum_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumDuration", value.into().to_template()),
+        )
     }
-    /// Sets `MessagesPerSecond`.
-    pub fn messages_per_second(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.messages_per_second = Some(value.into());
-        self
+    /// `MessagesPerSecond` (optional).
+    pub fn messages_per_second(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MessagesPerSecond", value.into().to_template()),
+        )
     }
-    /// Sets `Session`.
-    pub fn session(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.session = Some(value.into());
-        self
+    /// `Session` (optional).
+    pub fn session(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Session", value.into().to_template()))
     }
-    /// Sets `Total`.
-    pub fn total(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.total = Some(value.into());
-        self
+    /// `Total` (optional).
+    pub fn total(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Total", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Limits {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.daily {
-            m.insert("Daily".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_duration {
-            m.insert("MaximumDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.messages_per_second {
-            m.insert("MessagesPerSecond".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session {
-            m.insert("Session".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.total {
-            m.insert("Total".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Limits {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Limits);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Pinpoint::EmailChannel`.
-#[derive(Debug, Clone)]
-pub struct EmailChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EmailChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EmailChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EmailChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::EmailChannel`.
+    EmailChannel("AWS::Pinpoint::EmailChannel", EmailChannelProps)
 }
 
 impl EmailChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::EmailChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EmailChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EmailChannelId> {
         self.resource.ref_value()
@@ -82,26 +34,54 @@ impl EmailChannel {
     pub fn attr_id(&self) -> Value<ids::EmailChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `ConfigurationSet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_set(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ConfigurationSet", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `FromAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_from_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FromAddress", value.into())
+    }
+
+    /// Replaces `Identity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Identity", value.into())
+    }
+
+    /// Replaces `OrchestrationSendingRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_orchestration_sending_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("OrchestrationSendingRoleArn", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::EmailChannel`.
-#[derive(Debug, Clone)]
-pub struct EmailChannelProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `ConfigurationSet` (optional).
-    pub configuration_set: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `FromAddress` (required).
-    pub from_address: Value<String>,
-    /// `Identity` (required).
-    pub identity: Value<String>,
-    /// `OrchestrationSendingRoleArn` (optional).
-    pub orchestration_sending_role_arn: Option<Value<ids::RoleArn>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::EmailChannel`.
+    EmailChannelProps
 }
 
 impl EmailChannelProps {
@@ -111,65 +91,33 @@ impl EmailChannelProps {
         from_address: impl Into<Value<String>>,
         identity: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            configuration_set: None,
-            enabled: None,
-            from_address: from_address.into(),
-            identity: identity.into(),
-            orchestration_sending_role_arn: None,
-            role_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(3, "FromAddress", from_address.into().to_template())
+                .with(4, "Identity", identity.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationSet`.
-    pub fn configuration_set(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration_set = Some(value.into());
-        self
+    /// `ConfigurationSet` (optional).
+    pub fn configuration_set(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigurationSet", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Enabled", value.into().to_template()))
     }
-    /// Sets `OrchestrationSendingRoleArn`.
-    pub fn orchestration_sending_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.orchestration_sending_role_arn = Some(value.into());
-        self
+    /// `OrchestrationSendingRoleArn` (optional).
+    pub fn orchestration_sending_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OrchestrationSendingRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmailChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.configuration_set {
-            m.insert("ConfigurationSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        m.insert("FromAddress".to_owned(), self.from_address.to_template());
-        m.insert("Identity".to_owned(), self.identity.to_template());
-        if let Some(v) = &self.orchestration_sending_role_arn {
-            m.insert("OrchestrationSendingRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "RoleArn", value.into().to_template()))
     }
 }
-
-impl Check for EmailChannelProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EmailChannelProps);

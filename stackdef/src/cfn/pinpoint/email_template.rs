@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Pinpoint::EmailTemplate`.
-#[derive(Debug, Clone)]
-pub struct EmailTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EmailTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EmailTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EmailTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::EmailTemplate`.
+    EmailTemplate("AWS::Pinpoint::EmailTemplate", EmailTemplateProps)
 }
 
 impl EmailTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::EmailTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EmailTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EmailTemplateId> {
         self.resource.ref_value()
@@ -87,94 +39,90 @@ impl EmailTemplate {
     pub fn attr_arn(&self) -> Value<ids::EmailTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DefaultSubstitutions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_substitutions(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultSubstitutions", value.into())
+    }
+
+    /// Replaces `HtmlPart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_html_part(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HtmlPart", value.into())
+    }
+
+    /// Replaces `Subject` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subject(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subject", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TemplateDescription", value.into())
+    }
+
+    /// Replaces `TemplateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateName", value.into())
+    }
+
+    /// Replaces `TextPart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_text_part(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TextPart", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::EmailTemplate`.
-#[derive(Debug, Clone)]
-pub struct EmailTemplateProps {
-    /// `DefaultSubstitutions` (optional).
-    pub default_substitutions: Option<Value<String>>,
-    /// `HtmlPart` (optional).
-    pub html_part: Option<Value<String>>,
-    /// `Subject` (required).
-    pub subject: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `TemplateDescription` (optional).
-    pub template_description: Option<Value<String>>,
-    /// `TemplateName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub template_name: Value<String>,
-    /// `TextPart` (optional).
-    pub text_part: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::EmailTemplate`.
+    EmailTemplateProps
 }
 
 impl EmailTemplateProps {
     /// The required properties: `Subject`, `TemplateName`.
     pub fn new(subject: impl Into<Value<String>>, template_name: impl Into<Value<String>>) -> Self {
-        Self {
-            default_substitutions: None,
-            html_part: None,
-            subject: subject.into(),
-            tags: None,
-            template_description: None,
-            template_name: template_name.into(),
-            text_part: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Subject", subject.into().to_template())
+                .with(5, "TemplateName", template_name.into().to_template()),
+        )
     }
-    /// Sets `DefaultSubstitutions`.
-    pub fn default_substitutions(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_substitutions = Some(value.into());
-        self
+    /// `DefaultSubstitutions` (optional).
+    pub fn default_substitutions(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultSubstitutions", value.into().to_template()),
+        )
     }
-    /// Sets `HtmlPart`.
-    pub fn html_part(mut self, value: impl Into<Value<String>>) -> Self {
-        self.html_part = Some(value.into());
-        self
+    /// `HtmlPart` (optional).
+    pub fn html_part(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HtmlPart", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateDescription`.
-    pub fn template_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_description = Some(value.into());
-        self
+    /// `TemplateDescription` (optional).
+    pub fn template_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TemplateDescription", value.into().to_template()),
+        )
     }
-    /// Sets `TextPart`.
-    pub fn text_part(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_part = Some(value.into());
-        self
+    /// `TextPart` (optional).
+    pub fn text_part(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TextPart", value.into().to_template()))
     }
 }
-
-impl ToTemplate for EmailTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_substitutions {
-            m.insert("DefaultSubstitutions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.html_part {
-            m.insert("HtmlPart".to_owned(), v.to_template());
-        }
-        m.insert("Subject".to_owned(), self.subject.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_description {
-            m.insert("TemplateDescription".to_owned(), v.to_template());
-        }
-        m.insert("TemplateName".to_owned(), self.template_name.to_template());
-        if let Some(v) = &self.text_part {
-            m.insert("TextPart".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EmailTemplateProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EmailTemplateProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Pinpoint::GCMChannel`.
-#[derive(Debug, Clone)]
-pub struct GcmChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GcmChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GcmChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GcmChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::GCMChannel`.
+    GcmChannel("AWS::Pinpoint::GCMChannel", GcmChannelProps)
 }
 
 impl GcmChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::GCMChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GcmChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GcmChannelId> {
         self.resource.ref_value()
@@ -82,82 +34,66 @@ impl GcmChannel {
     pub fn attr_id(&self) -> Value<ids::GcmChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApiKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApiKey", value.into())
+    }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `DefaultAuthenticationMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_authentication_method(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultAuthenticationMethod", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `ServiceJson` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_json(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceJson", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::GCMChannel`.
-#[derive(Debug, Clone)]
-pub struct GcmChannelProps {
-    /// `ApiKey` (optional).
-    pub api_key: Option<Value<String>>,
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `DefaultAuthenticationMethod` (optional).
-    pub default_authentication_method: Option<Value<String>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `ServiceJson` (optional).
-    pub service_json: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::GCMChannel`.
+    GcmChannelProps
 }
 
 impl GcmChannelProps {
     /// The required properties: `ApplicationId`.
     pub fn new(application_id: impl Into<Value<String>>) -> Self {
-        Self {
-            api_key: None,
-            application_id: application_id.into(),
-            default_authentication_method: None,
-            enabled: None,
-            service_json: None,
-        }
+        Self(crate::Properties::new().with(1, "ApplicationId", application_id.into().to_template()))
     }
-    /// Sets `ApiKey`.
-    pub fn api_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.api_key = Some(value.into());
-        self
+    /// `ApiKey` (optional).
+    pub fn api_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApiKey", value.into().to_template()))
     }
-    /// Sets `DefaultAuthenticationMethod`.
-    pub fn default_authentication_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_authentication_method = Some(value.into());
-        self
+    /// `DefaultAuthenticationMethod` (optional).
+    pub fn default_authentication_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefaultAuthenticationMethod", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Enabled", value.into().to_template()))
     }
-    /// Sets `ServiceJson`.
-    pub fn service_json(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_json = Some(value.into());
-        self
+    /// `ServiceJson` (optional).
+    pub fn service_json(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ServiceJson", value.into().to_template()))
     }
 }
-
-impl ToTemplate for GcmChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_key {
-            m.insert("ApiKey".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.default_authentication_method {
-            m.insert("DefaultAuthenticationMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_json {
-            m.insert("ServiceJson".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GcmChannelProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GcmChannelProps);

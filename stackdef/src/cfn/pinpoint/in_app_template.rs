@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone)]
-pub struct InAppTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InAppTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InAppTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InAppTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::InAppTemplate`.
+    InAppTemplate("AWS::Pinpoint::InAppTemplate", InAppTemplateProps)
 }
 
 impl InAppTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::InAppTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InAppTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TemplateName` (typed).
     pub fn ref_value(&self) -> Value<ids::InAppTemplateName> {
         self.resource.ref_value()
@@ -82,744 +34,292 @@ impl InAppTemplate {
     pub fn attr_arn(&self) -> Value<ids::InAppTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<List<InAppMessageContent>>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `CustomConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_config(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("CustomConfig", value.into())
+    }
+
+    /// Replaces `Layout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_layout(&self, value: impl Into<Value<Layout>>) {
+        self.resource.set_property("Layout", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TemplateDescription", value.into())
+    }
+
+    /// Replaces `TemplateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateName", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone)]
-pub struct InAppTemplateProps {
-    /// `Content` (optional).
-    pub content: Option<Value<List<InAppMessageContent>>>,
-    /// `CustomConfig` (optional).
-    pub custom_config: Option<Value<serde_json::Value>>,
-    /// `Layout` (optional).
-    pub layout: Option<Value<Layout>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `TemplateDescription` (optional).
-    pub template_description: Option<Value<String>>,
-    /// `TemplateName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub template_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::InAppTemplate`.
+    InAppTemplateProps
 }
 
 impl InAppTemplateProps {
     /// The required properties: `TemplateName`.
     pub fn new(template_name: impl Into<Value<String>>) -> Self {
-        Self {
-            content: None,
-            custom_config: None,
-            layout: None,
-            tags: None,
-            template_description: None,
-            template_name: template_name.into(),
-        }
+        Self(crate::Properties::new().with(5, "TemplateName", template_name.into().to_template()))
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<List<InAppMessageContent>>>) -> Self {
-        self.content = Some(value.into());
-        self
+    /// `Content` (optional).
+    pub fn content(self, value: impl Into<Value<List<InAppMessageContent>>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
-    /// Sets `CustomConfig`.
-    pub fn custom_config(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.custom_config = Some(value.into());
-        self
+    /// `CustomConfig` (optional).
+    pub fn custom_config(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "CustomConfig", value.into().to_template()))
     }
-    /// Sets `Layout`.
-    pub fn layout(mut self, value: impl Into<Value<Layout>>) -> Self {
-        self.layout = Some(value.into());
-        self
+    /// `Layout` (optional).
+    pub fn layout(self, value: impl Into<Value<Layout>>) -> Self {
+        Self(self.0.with(2, "Layout", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateDescription`.
-    pub fn template_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_description = Some(value.into());
-        self
+    /// `TemplateDescription` (optional).
+    pub fn template_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TemplateDescription", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InAppTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_config {
-            m.insert("CustomConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.layout {
-            m.insert("Layout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_description {
-            m.insert("TemplateDescription".to_owned(), v.to_template());
-        }
-        m.insert("TemplateName".to_owned(), self.template_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InAppTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content
-            .check(&path.field("Content"), &Rules::NONE, out);
-        self.layout.check(&path.field("Layout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InAppTemplateProps);
-
-/// Property type `InAppMessageContent` of `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct InAppMessageContent {
-    /// `BackgroundColor` (optional).
-    pub background_color: Option<Value<String>>,
-    /// `BodyConfig` (optional).
-    pub body_config: Option<Value<BodyConfig>>,
-    /// `HeaderConfig` (optional).
-    pub header_config: Option<Value<HeaderConfig>>,
-    /// `ImageUrl` (optional).
-    pub image_url: Option<Value<String>>,
-    /// `PrimaryBtn` (optional).
-    pub primary_btn: Option<Value<ButtonConfig>>,
-    /// `SecondaryBtn` (optional).
-    pub secondary_btn: Option<Value<ButtonConfig>>,
+crate::l1_struct! {
+    /// Property type `InAppMessageContent` of `AWS::Pinpoint::InAppTemplate`.
+    InAppMessageContent(default)
 }
 
 impl InAppMessageContent {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            background_color: None,
-            body_config: None,
-            header_config: None,
-            image_url: None,
-            primary_btn: None,
-            secondary_btn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BackgroundColor`.
-    pub fn background_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background_color = Some(value.into());
-        self
+    /// `BackgroundColor` (optional).
+    pub fn background_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BackgroundColor", value.into().to_template()),
+        )
     }
-    /// Sets `BodyConfig`.
-    pub fn body_config(mut self, value: impl Into<Value<BodyConfig>>) -> Self {
-        self.body_config = Some(value.into());
-        self
+    /// `BodyConfig` (optional).
+    pub fn body_config(self, value: impl Into<Value<BodyConfig>>) -> Self {
+        Self(self.0.with(1, "BodyConfig", value.into().to_template()))
     }
-    /// Sets `HeaderConfig`.
-    pub fn header_config(mut self, value: impl Into<Value<HeaderConfig>>) -> Self {
-        self.header_config = Some(value.into());
-        self
+    /// `HeaderConfig` (optional).
+    pub fn header_config(self, value: impl Into<Value<HeaderConfig>>) -> Self {
+        Self(self.0.with(2, "HeaderConfig", value.into().to_template()))
     }
-    /// Sets `ImageUrl`.
-    pub fn image_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_url = Some(value.into());
-        self
+    /// `ImageUrl` (optional).
+    pub fn image_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ImageUrl", value.into().to_template()))
     }
-    /// Sets `PrimaryBtn`.
-    pub fn primary_btn(mut self, value: impl Into<Value<ButtonConfig>>) -> Self {
-        self.primary_btn = Some(value.into());
-        self
+    /// `PrimaryBtn` (optional).
+    pub fn primary_btn(self, value: impl Into<Value<ButtonConfig>>) -> Self {
+        Self(self.0.with(4, "PrimaryBtn", value.into().to_template()))
     }
-    /// Sets `SecondaryBtn`.
-    pub fn secondary_btn(mut self, value: impl Into<Value<ButtonConfig>>) -> Self {
-        self.secondary_btn = Some(value.into());
-        self
+    /// `SecondaryBtn` (optional).
+    pub fn secondary_btn(self, value: impl Into<Value<ButtonConfig>>) -> Self {
+        Self(self.0.with(5, "SecondaryBtn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InAppMessageContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.background_color {
-            m.insert("BackgroundColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body_config {
-            m.insert("BodyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header_config {
-            m.insert("HeaderConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_url {
-            m.insert("ImageUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_btn {
-            m.insert("PrimaryBtn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_btn {
-            m.insert("SecondaryBtn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InAppMessageContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body_config
-            .check(&path.field("BodyConfig"), &Rules::NONE, out);
-        self.header_config
-            .check(&path.field("HeaderConfig"), &Rules::NONE, out);
-        self.primary_btn
-            .check(&path.field("PrimaryBtn"), &Rules::NONE, out);
-        self.secondary_btn
-            .check(&path.field("SecondaryBtn"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InAppMessageContent);
-
-/// Property type `BodyConfig` of `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct BodyConfig {
-    /// `Alignment` (optional).
-    pub alignment: Option<Value<Alignment>>,
-    /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `TextColor` (optional).
-    pub text_color: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BodyConfig` of `AWS::Pinpoint::InAppTemplate`.
+    BodyConfig(default)
 }
 
 impl BodyConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alignment: None,
-            body: None,
-            text_color: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alignment`.
-    pub fn alignment(mut self, value: impl Into<Value<Alignment>>) -> Self {
-        self.alignment = Some(value.into());
-        self
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `TextColor`.
-    pub fn text_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_color = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BodyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alignment {
-            m.insert("Alignment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_color {
-            m.insert("TextColor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BodyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alignment
-            .check(&path.field("Alignment"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BodyConfig);
-
-/// Values of `Alignment`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Alignment {
-    /// `LEFT`
-    Left,
-    /// `CENTER`
-    Center,
-    /// `RIGHT`
-    Right,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Alignment {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LEFT", "CENTER", "RIGHT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Left => "LEFT",
-            Self::Center => "CENTER",
-            Self::Right => "RIGHT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Alignment {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Alignment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Alignment {
-    fn from(s: &str) -> Self {
-        match s {
-            "LEFT" => Self::Left,
-            "CENTER" => Self::Center,
-            "RIGHT" => Self::Right,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Alignment> {
-    fn from(s: &str) -> Self {
-        Value::literal(Alignment::from(s))
-    }
-}
-
-crate::impl_literal!(Alignment);
-
-/// Property type `HeaderConfig` of `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderConfig {
     /// `Alignment` (optional).
-    pub alignment: Option<Value<Alignment>>,
-    /// `Header` (optional).
-    pub header: Option<Value<String>>,
+    pub fn alignment(self, value: impl Into<Value<Alignment>>) -> Self {
+        Self(self.0.with(0, "Alignment", value.into().to_template()))
+    }
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Body", value.into().to_template()))
+    }
     /// `TextColor` (optional).
-    pub text_color: Option<Value<String>>,
+    pub fn text_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TextColor", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Alignment`.
+    Alignment {
+        /// `LEFT`
+        Left = "LEFT",
+        /// `CENTER`
+        Center = "CENTER",
+        /// `RIGHT`
+        Right = "RIGHT",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HeaderConfig` of `AWS::Pinpoint::InAppTemplate`.
+    HeaderConfig(default)
 }
 
 impl HeaderConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alignment: None,
-            header: None,
-            text_color: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alignment`.
-    pub fn alignment(mut self, value: impl Into<Value<Alignment>>) -> Self {
-        self.alignment = Some(value.into());
-        self
+    /// `Alignment` (optional).
+    pub fn alignment(self, value: impl Into<Value<Alignment>>) -> Self {
+        Self(self.0.with(0, "Alignment", value.into().to_template()))
     }
-    /// Sets `Header`.
-    pub fn header(mut self, value: impl Into<Value<String>>) -> Self {
-        self.header = Some(value.into());
-        self
+    /// `Header` (optional).
+    pub fn header(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Header", value.into().to_template()))
     }
-    /// Sets `TextColor`.
-    pub fn text_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_color = Some(value.into());
-        self
+    /// `TextColor` (optional).
+    pub fn text_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TextColor", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HeaderConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alignment {
-            m.insert("Alignment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header {
-            m.insert("Header".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_color {
-            m.insert("TextColor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HeaderConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alignment
-            .check(&path.field("Alignment"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HeaderConfig);
-
-/// Property type `ButtonConfig` of `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct ButtonConfig {
-    /// `Android` (optional).
-    pub android: Option<Value<OverrideButtonConfiguration>>,
-    /// `DefaultConfig` (optional).
-    pub default_config: Option<Value<DefaultButtonConfiguration>>,
-    /// `IOS` (optional).
-    pub ios: Option<Value<OverrideButtonConfiguration>>,
-    /// `Web` (optional).
-    pub web: Option<Value<OverrideButtonConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ButtonConfig` of `AWS::Pinpoint::InAppTemplate`.
+    ButtonConfig(default)
 }
 
 impl ButtonConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            android: None,
-            default_config: None,
-            ios: None,
-            web: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Android`.
-    pub fn android(mut self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
-        self.android = Some(value.into());
-        self
+    /// `Android` (optional).
+    pub fn android(self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
+        Self(self.0.with(0, "Android", value.into().to_template()))
     }
-    /// Sets `DefaultConfig`.
-    pub fn default_config(mut self, value: impl Into<Value<DefaultButtonConfiguration>>) -> Self {
-        self.default_config = Some(value.into());
-        self
+    /// `DefaultConfig` (optional).
+    pub fn default_config(self, value: impl Into<Value<DefaultButtonConfiguration>>) -> Self {
+        Self(self.0.with(1, "DefaultConfig", value.into().to_template()))
     }
-    /// Sets `IOS`.
-    pub fn ios(mut self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
-        self.ios = Some(value.into());
-        self
+    /// `IOS` (optional).
+    pub fn ios(self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
+        Self(self.0.with(2, "IOS", value.into().to_template()))
     }
-    /// Sets `Web`.
-    pub fn web(mut self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
-        self.web = Some(value.into());
-        self
+    /// `Web` (optional).
+    pub fn web(self, value: impl Into<Value<OverrideButtonConfiguration>>) -> Self {
+        Self(self.0.with(3, "Web", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ButtonConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.android {
-            m.insert("Android".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_config {
-            m.insert("DefaultConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ios {
-            m.insert("IOS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web {
-            m.insert("Web".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ButtonConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.android
-            .check(&path.field("Android"), &Rules::NONE, out);
-        self.default_config
-            .check(&path.field("DefaultConfig"), &Rules::NONE, out);
-        self.ios.check(&path.field("IOS"), &Rules::NONE, out);
-        self.web.check(&path.field("Web"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ButtonConfig);
-
-/// Property type `OverrideButtonConfiguration` of `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct OverrideButtonConfiguration {
-    /// `ButtonAction` (optional).
-    pub button_action: Option<Value<ButtonAction>>,
-    /// `Link` (optional).
-    pub link: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OverrideButtonConfiguration` of `AWS::Pinpoint::InAppTemplate`.
+    OverrideButtonConfiguration(default)
 }
 
 impl OverrideButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            button_action: None,
-            link: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ButtonAction`.
-    pub fn button_action(mut self, value: impl Into<Value<ButtonAction>>) -> Self {
-        self.button_action = Some(value.into());
-        self
-    }
-    /// Sets `Link`.
-    pub fn link(mut self, value: impl Into<Value<String>>) -> Self {
-        self.link = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OverrideButtonConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.button_action {
-            m.insert("ButtonAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.link {
-            m.insert("Link".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OverrideButtonConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.button_action
-            .check(&path.field("ButtonAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OverrideButtonConfiguration);
-
-/// Values of `ButtonAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ButtonAction {
-    /// `LINK`
-    Link,
-    /// `DEEP_LINK`
-    DeepLink,
-    /// `CLOSE`
-    Close,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ButtonAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LINK", "DEEP_LINK", "CLOSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Link => "LINK",
-            Self::DeepLink => "DEEP_LINK",
-            Self::Close => "CLOSE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ButtonAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ButtonAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ButtonAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "LINK" => Self::Link,
-            "DEEP_LINK" => Self::DeepLink,
-            "CLOSE" => Self::Close,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ButtonAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(ButtonAction::from(s))
-    }
-}
-
-crate::impl_literal!(ButtonAction);
-
-/// Property type `DefaultButtonConfiguration` of `AWS::Pinpoint::InAppTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultButtonConfiguration {
-    /// `BackgroundColor` (optional).
-    pub background_color: Option<Value<String>>,
-    /// `BorderRadius` (optional).
-    pub border_radius: Option<Value<i64>>,
     /// `ButtonAction` (optional).
-    pub button_action: Option<Value<ButtonAction>>,
+    pub fn button_action(self, value: impl Into<Value<ButtonAction>>) -> Self {
+        Self(self.0.with(0, "ButtonAction", value.into().to_template()))
+    }
     /// `Link` (optional).
-    pub link: Option<Value<String>>,
-    /// `Text` (optional).
-    pub text: Option<Value<String>>,
-    /// `TextColor` (optional).
-    pub text_color: Option<Value<String>>,
+    pub fn link(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Link", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ButtonAction`.
+    ButtonAction {
+        /// `LINK`
+        Link = "LINK",
+        /// `DEEP_LINK`
+        DeepLink = "DEEP_LINK",
+        /// `CLOSE`
+        Close = "CLOSE",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DefaultButtonConfiguration` of `AWS::Pinpoint::InAppTemplate`.
+    DefaultButtonConfiguration(default)
 }
 
 impl DefaultButtonConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            background_color: None,
-            border_radius: None,
-            button_action: None,
-            link: None,
-            text: None,
-            text_color: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BackgroundColor`.
-    pub fn background_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.background_color = Some(value.into());
-        self
+    /// `BackgroundColor` (optional).
+    pub fn background_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BackgroundColor", value.into().to_template()),
+        )
     }
-    /// Sets `BorderRadius`.
-    pub fn border_radius(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.border_radius = Some(value.into());
-        self
+    /// `BorderRadius` (optional).
+    pub fn border_radius(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BorderRadius", value.into().to_template()))
     }
-    /// Sets `ButtonAction`.
-    pub fn button_action(mut self, value: impl Into<Value<ButtonAction>>) -> Self {
-        self.button_action = Some(value.into());
-        self
+    /// `ButtonAction` (optional).
+    pub fn button_action(self, value: impl Into<Value<ButtonAction>>) -> Self {
+        Self(self.0.with(2, "ButtonAction", value.into().to_template()))
     }
-    /// Sets `Link`.
-    pub fn link(mut self, value: impl Into<Value<String>>) -> Self {
-        self.link = Some(value.into());
-        self
+    /// `Link` (optional).
+    pub fn link(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Link", value.into().to_template()))
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
+    /// `Text` (optional).
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Text", value.into().to_template()))
     }
-    /// Sets `TextColor`.
-    pub fn text_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_color = Some(value.into());
-        self
+    /// `TextColor` (optional).
+    pub fn text_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TextColor", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DefaultButtonConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.background_color {
-            m.insert("BackgroundColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.border_radius {
-            m.insert("BorderRadius".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.button_action {
-            m.insert("ButtonAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.link {
-            m.insert("Link".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_color {
-            m.insert("TextColor".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Layout`.
+    Layout {
+        /// `BOTTOM_BANNER`
+        BottomBanner = "BOTTOM_BANNER",
+        /// `TOP_BANNER`
+        TopBanner = "TOP_BANNER",
+        /// `OVERLAYS`
+        Overlays = "OVERLAYS",
+        /// `MOBILE_FEED`
+        MobileFeed = "MOBILE_FEED",
+        /// `MIDDLE_BANNER`
+        MiddleBanner = "MIDDLE_BANNER",
+        /// `CAROUSEL`
+        Carousel = "CAROUSEL",
     }
 }
-
-impl Check for DefaultButtonConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.button_action
-            .check(&path.field("ButtonAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultButtonConfiguration);
-
-/// Values of `Layout`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Layout {
-    /// `BOTTOM_BANNER`
-    BottomBanner,
-    /// `TOP_BANNER`
-    TopBanner,
-    /// `OVERLAYS`
-    Overlays,
-    /// `MOBILE_FEED`
-    MobileFeed,
-    /// `MIDDLE_BANNER`
-    MiddleBanner,
-    /// `CAROUSEL`
-    Carousel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Layout {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BOTTOM_BANNER",
-        "TOP_BANNER",
-        "OVERLAYS",
-        "MOBILE_FEED",
-        "MIDDLE_BANNER",
-        "CAROUSEL",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BottomBanner => "BOTTOM_BANNER",
-            Self::TopBanner => "TOP_BANNER",
-            Self::Overlays => "OVERLAYS",
-            Self::MobileFeed => "MOBILE_FEED",
-            Self::MiddleBanner => "MIDDLE_BANNER",
-            Self::Carousel => "CAROUSEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Layout {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Layout {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Layout {
-    fn from(s: &str) -> Self {
-        match s {
-            "BOTTOM_BANNER" => Self::BottomBanner,
-            "TOP_BANNER" => Self::TopBanner,
-            "OVERLAYS" => Self::Overlays,
-            "MOBILE_FEED" => Self::MobileFeed,
-            "MIDDLE_BANNER" => Self::MiddleBanner,
-            "CAROUSEL" => Self::Carousel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Layout> {
-    fn from(s: &str) -> Self {
-        Value::literal(Layout::from(s))
-    }
-}
-
-crate::impl_literal!(Layout);

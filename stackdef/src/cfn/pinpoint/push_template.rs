@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Pinpoint::PushTemplate`.
-#[derive(Debug, Clone)]
-pub struct PushTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PushTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PushTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PushTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::PushTemplate`.
+    PushTemplate("AWS::Pinpoint::PushTemplate", PushTemplateProps)
 }
 
 impl PushTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::PushTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PushTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PushTemplateId> {
         self.resource.ref_value()
@@ -87,417 +39,225 @@ impl PushTemplate {
     pub fn attr_arn(&self) -> Value<ids::PushTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ADM` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_adm(&self, value: impl Into<Value<AndroidPushNotificationTemplate>>) {
+        self.resource.set_property("ADM", value.into())
+    }
+
+    /// Replaces `APNS` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_apns(&self, value: impl Into<Value<ApnsPushNotificationTemplate>>) {
+        self.resource.set_property("APNS", value.into())
+    }
+
+    /// Replaces `Baidu` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_baidu(&self, value: impl Into<Value<AndroidPushNotificationTemplate>>) {
+        self.resource.set_property("Baidu", value.into())
+    }
+
+    /// Replaces `Default` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default(&self, value: impl Into<Value<DefaultPushNotificationTemplate>>) {
+        self.resource.set_property("Default", value.into())
+    }
+
+    /// Replaces `DefaultSubstitutions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_substitutions(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultSubstitutions", value.into())
+    }
+
+    /// Replaces `GCM` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gcm(&self, value: impl Into<Value<AndroidPushNotificationTemplate>>) {
+        self.resource.set_property("GCM", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TemplateDescription", value.into())
+    }
+
+    /// Replaces `TemplateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateName", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::PushTemplate`.
-#[derive(Debug, Clone)]
-pub struct PushTemplateProps {
-    /// `ADM` (optional).
-    pub adm: Option<Value<AndroidPushNotificationTemplate>>,
-    /// `APNS` (optional).
-    pub apns: Option<Value<ApnsPushNotificationTemplate>>,
-    /// `Baidu` (optional).
-    pub baidu: Option<Value<AndroidPushNotificationTemplate>>,
-    /// `Default` (optional).
-    pub default: Option<Value<DefaultPushNotificationTemplate>>,
-    /// `DefaultSubstitutions` (optional).
-    pub default_substitutions: Option<Value<String>>,
-    /// `GCM` (optional).
-    pub gcm: Option<Value<AndroidPushNotificationTemplate>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
-    /// `TemplateDescription` (optional).
-    pub template_description: Option<Value<String>>,
-    /// `TemplateName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub template_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::PushTemplate`.
+    PushTemplateProps
 }
 
 impl PushTemplateProps {
     /// The required properties: `TemplateName`.
     pub fn new(template_name: impl Into<Value<String>>) -> Self {
-        Self {
-            adm: None,
-            apns: None,
-            baidu: None,
-            default: None,
-            default_substitutions: None,
-            gcm: None,
-            tags: None,
-            template_description: None,
-            template_name: template_name.into(),
-        }
+        Self(crate::Properties::new().with(8, "TemplateName", template_name.into().to_template()))
     }
-    /// Sets `ADM`.
-    pub fn adm(mut self, value: impl Into<Value<AndroidPushNotificationTemplate>>) -> Self {
-        self.adm = Some(value.into());
-        self
+    /// `ADM` (optional).
+    pub fn adm(self, value: impl Into<Value<AndroidPushNotificationTemplate>>) -> Self {
+        Self(self.0.with(0, "ADM", value.into().to_template()))
     }
-    /// Sets `APNS`.
-    pub fn apns(mut self, value: impl Into<Value<ApnsPushNotificationTemplate>>) -> Self {
-        self.apns = Some(value.into());
-        self
+    /// `APNS` (optional).
+    pub fn apns(self, value: impl Into<Value<ApnsPushNotificationTemplate>>) -> Self {
+        Self(self.0.with(1, "APNS", value.into().to_template()))
     }
-    /// Sets `Baidu`.
-    pub fn baidu(mut self, value: impl Into<Value<AndroidPushNotificationTemplate>>) -> Self {
-        self.baidu = Some(value.into());
-        self
+    /// `Baidu` (optional).
+    pub fn baidu(self, value: impl Into<Value<AndroidPushNotificationTemplate>>) -> Self {
+        Self(self.0.with(2, "Baidu", value.into().to_template()))
     }
-    /// Sets `Default`.
-    pub fn default(mut self, value: impl Into<Value<DefaultPushNotificationTemplate>>) -> Self {
-        self.default = Some(value.into());
-        self
+    /// `Default` (optional).
+    pub fn default(self, value: impl Into<Value<DefaultPushNotificationTemplate>>) -> Self {
+        Self(self.0.with(3, "Default", value.into().to_template()))
     }
-    /// Sets `DefaultSubstitutions`.
-    pub fn default_substitutions(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_substitutions = Some(value.into());
-        self
+    /// `DefaultSubstitutions` (optional).
+    pub fn default_substitutions(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DefaultSubstitutions", value.into().to_template()),
+        )
     }
-    /// Sets `GCM`.
-    pub fn gcm(mut self, value: impl Into<Value<AndroidPushNotificationTemplate>>) -> Self {
-        self.gcm = Some(value.into());
-        self
+    /// `GCM` (optional).
+    pub fn gcm(self, value: impl Into<Value<AndroidPushNotificationTemplate>>) -> Self {
+        Self(self.0.with(5, "GCM", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateDescription`.
-    pub fn template_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_description = Some(value.into());
-        self
+    /// `TemplateDescription` (optional).
+    pub fn template_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TemplateDescription", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PushTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.adm {
-            m.insert("ADM".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.apns {
-            m.insert("APNS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.baidu {
-            m.insert("Baidu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default {
-            m.insert("Default".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_substitutions {
-            m.insert("DefaultSubstitutions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gcm {
-            m.insert("GCM".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_description {
-            m.insert("TemplateDescription".to_owned(), v.to_template());
-        }
-        m.insert("TemplateName".to_owned(), self.template_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PushTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.adm.check(&path.field("ADM"), &Rules::NONE, out);
-        self.apns.check(&path.field("APNS"), &Rules::NONE, out);
-        self.baidu.check(&path.field("Baidu"), &Rules::NONE, out);
-        self.default
-            .check(&path.field("Default"), &Rules::NONE, out);
-        self.gcm.check(&path.field("GCM"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PushTemplateProps);
-
-/// Property type `AndroidPushNotificationTemplate` of `AWS::Pinpoint::PushTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct AndroidPushNotificationTemplate {
-    /// `Action` (optional).
-    pub action: Option<Value<String>>,
-    /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `ImageIconUrl` (optional).
-    pub image_icon_url: Option<Value<String>>,
-    /// `ImageUrl` (optional).
-    pub image_url: Option<Value<String>>,
-    /// `SmallImageIconUrl` (optional).
-    pub small_image_icon_url: Option<Value<String>>,
-    /// `Sound` (optional).
-    pub sound: Option<Value<String>>,
-    /// `Title` (optional).
-    pub title: Option<Value<String>>,
-    /// `Url` (optional).
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AndroidPushNotificationTemplate` of `AWS::Pinpoint::PushTemplate`.
+    AndroidPushNotificationTemplate(default)
 }
 
 impl AndroidPushNotificationTemplate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            body: None,
-            image_icon_url: None,
-            image_url: None,
-            small_image_icon_url: None,
-            sound: None,
-            title: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `ImageIconUrl`.
-    pub fn image_icon_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_icon_url = Some(value.into());
-        self
-    }
-    /// Sets `ImageUrl`.
-    pub fn image_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_url = Some(value.into());
-        self
-    }
-    /// Sets `SmallImageIconUrl`.
-    pub fn small_image_icon_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.small_image_icon_url = Some(value.into());
-        self
-    }
-    /// Sets `Sound`.
-    pub fn sound(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sound = Some(value.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AndroidPushNotificationTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_icon_url {
-            m.insert("ImageIconUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_url {
-            m.insert("ImageUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.small_image_icon_url {
-            m.insert("SmallImageIconUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sound {
-            m.insert("Sound".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AndroidPushNotificationTemplate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AndroidPushNotificationTemplate);
-
-/// Property type `ApnsPushNotificationTemplate` of `AWS::Pinpoint::PushTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct ApnsPushNotificationTemplate {
     /// `Action` (optional).
-    pub action: Option<Value<String>>,
+    pub fn action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
+    }
     /// `Body` (optional).
-    pub body: Option<Value<String>>,
-    /// `MediaUrl` (optional).
-    pub media_url: Option<Value<String>>,
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Body", value.into().to_template()))
+    }
+    /// `ImageIconUrl` (optional).
+    pub fn image_icon_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ImageIconUrl", value.into().to_template()))
+    }
+    /// `ImageUrl` (optional).
+    pub fn image_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ImageUrl", value.into().to_template()))
+    }
+    /// `SmallImageIconUrl` (optional).
+    pub fn small_image_icon_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SmallImageIconUrl", value.into().to_template()),
+        )
+    }
     /// `Sound` (optional).
-    pub sound: Option<Value<String>>,
+    pub fn sound(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Sound", value.into().to_template()))
+    }
     /// `Title` (optional).
-    pub title: Option<Value<String>>,
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Title", value.into().to_template()))
+    }
     /// `Url` (optional).
-    pub url: Option<Value<String>>,
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Url", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ApnsPushNotificationTemplate` of `AWS::Pinpoint::PushTemplate`.
+    ApnsPushNotificationTemplate(default)
 }
 
 impl ApnsPushNotificationTemplate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            body: None,
-            media_url: None,
-            sound: None,
-            title: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.action = Some(value.into());
-        self
-    }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
-    }
-    /// Sets `MediaUrl`.
-    pub fn media_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.media_url = Some(value.into());
-        self
-    }
-    /// Sets `Sound`.
-    pub fn sound(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sound = Some(value.into());
-        self
-    }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
-    }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApnsPushNotificationTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.media_url {
-            m.insert("MediaUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sound {
-            m.insert("Sound".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApnsPushNotificationTemplate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ApnsPushNotificationTemplate);
-
-/// Property type `DefaultPushNotificationTemplate` of `AWS::Pinpoint::PushTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultPushNotificationTemplate {
     /// `Action` (optional).
-    pub action: Option<Value<String>>,
+    pub fn action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
+    }
     /// `Body` (optional).
-    pub body: Option<Value<String>>,
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Body", value.into().to_template()))
+    }
+    /// `MediaUrl` (optional).
+    pub fn media_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MediaUrl", value.into().to_template()))
+    }
     /// `Sound` (optional).
-    pub sound: Option<Value<String>>,
+    pub fn sound(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Sound", value.into().to_template()))
+    }
     /// `Title` (optional).
-    pub title: Option<Value<String>>,
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Title", value.into().to_template()))
+    }
     /// `Url` (optional).
-    pub url: Option<Value<String>>,
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Url", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DefaultPushNotificationTemplate` of `AWS::Pinpoint::PushTemplate`.
+    DefaultPushNotificationTemplate(default)
 }
 
 impl DefaultPushNotificationTemplate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            body: None,
-            sound: None,
-            title: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<String>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Body", value.into().to_template()))
     }
-    /// Sets `Sound`.
-    pub fn sound(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sound = Some(value.into());
-        self
+    /// `Sound` (optional).
+    pub fn sound(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Sound", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Title", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Url", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DefaultPushNotificationTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sound {
-            m.insert("Sound".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultPushNotificationTemplate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DefaultPushNotificationTemplate);

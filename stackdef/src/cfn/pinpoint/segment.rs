@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone)]
-pub struct Segment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Segment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Segment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Segment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::Segment`.
+    Segment("AWS::Pinpoint::Segment", SegmentProps)
 }
 
 impl Segment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::Segment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SegmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SegmentId` (typed).
     pub fn ref_value(&self) -> Value<ids::SegmentId> {
         self.resource.ref_value()
@@ -87,466 +39,213 @@ impl Segment {
     pub fn attr_arn(&self) -> Value<ids::PinpointSegmentArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `Dimensions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dimensions(&self, value: impl Into<Value<SegmentDimensions>>) {
+        self.resource.set_property("Dimensions", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SegmentGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_segment_groups(&self, value: impl Into<Value<SegmentGroups>>) {
+        self.resource.set_property("SegmentGroups", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone)]
-pub struct SegmentProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<SegmentDimensions>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `SegmentGroups` (optional).
-    pub segment_groups: Option<Value<SegmentGroups>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::Segment`.
+    SegmentProps
 }
 
 impl SegmentProps {
     /// The required properties: `ApplicationId`, `Name`.
     pub fn new(application_id: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            application_id: application_id.into(),
-            dimensions: None,
-            name: name.into(),
-            segment_groups: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<SegmentDimensions>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<SegmentDimensions>>) -> Self {
+        Self(self.0.with(1, "Dimensions", value.into().to_template()))
     }
-    /// Sets `SegmentGroups`.
-    pub fn segment_groups(mut self, value: impl Into<Value<SegmentGroups>>) -> Self {
-        self.segment_groups = Some(value.into());
-        self
+    /// `SegmentGroups` (optional).
+    pub fn segment_groups(self, value: impl Into<Value<SegmentGroups>>) -> Self {
+        Self(self.0.with(3, "SegmentGroups", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SegmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.segment_groups {
-            m.insert("SegmentGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SegmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.segment_groups
-            .check(&path.field("SegmentGroups"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SegmentProps);
-
-/// Property type `SegmentDimensions` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone, Default)]
-pub struct SegmentDimensions {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<serde_json::Value>>,
-    /// `Behavior` (optional).
-    pub behavior: Option<Value<Behavior>>,
-    /// `Demographic` (optional).
-    pub demographic: Option<Value<Demographic>>,
-    /// `Location` (optional).
-    pub location: Option<Value<Location>>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<serde_json::Value>>,
-    /// `UserAttributes` (optional).
-    pub user_attributes: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `SegmentDimensions` of `AWS::Pinpoint::Segment`.
+    SegmentDimensions(default)
 }
 
 impl SegmentDimensions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attributes: None,
-            behavior: None,
-            demographic: None,
-            location: None,
-            metrics: None,
-            user_attributes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `Behavior`.
-    pub fn behavior(mut self, value: impl Into<Value<Behavior>>) -> Self {
-        self.behavior = Some(value.into());
-        self
+    /// `Behavior` (optional).
+    pub fn behavior(self, value: impl Into<Value<Behavior>>) -> Self {
+        Self(self.0.with(1, "Behavior", value.into().to_template()))
     }
-    /// Sets `Demographic`.
-    pub fn demographic(mut self, value: impl Into<Value<Demographic>>) -> Self {
-        self.demographic = Some(value.into());
-        self
+    /// `Demographic` (optional).
+    pub fn demographic(self, value: impl Into<Value<Demographic>>) -> Self {
+        Self(self.0.with(2, "Demographic", value.into().to_template()))
     }
-    /// Sets `Location`.
-    pub fn location(mut self, value: impl Into<Value<Location>>) -> Self {
-        self.location = Some(value.into());
-        self
+    /// `Location` (optional).
+    pub fn location(self, value: impl Into<Value<Location>>) -> Self {
+        Self(self.0.with(3, "Location", value.into().to_template()))
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(4, "Metrics", value.into().to_template()))
     }
-    /// Sets `UserAttributes`.
-    pub fn user_attributes(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.user_attributes = Some(value.into());
-        self
+    /// `UserAttributes` (optional).
+    pub fn user_attributes(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(5, "UserAttributes", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SegmentDimensions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.behavior {
-            m.insert("Behavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.demographic {
-            m.insert("Demographic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.location {
-            m.insert("Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_attributes {
-            m.insert("UserAttributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SegmentDimensions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior
-            .check(&path.field("Behavior"), &Rules::NONE, out);
-        self.demographic
-            .check(&path.field("Demographic"), &Rules::NONE, out);
-        self.location
-            .check(&path.field("Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SegmentDimensions);
-
-/// Property type `Behavior` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone, Default)]
-pub struct Behavior {
-    /// `Recency` (optional).
-    pub recency: Option<Value<Recency>>,
+crate::l1_struct! {
+    /// Property type `Behavior` of `AWS::Pinpoint::Segment`.
+    Behavior(default)
 }
 
 impl Behavior {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { recency: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Recency`.
-    pub fn recency(mut self, value: impl Into<Value<Recency>>) -> Self {
-        self.recency = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Behavior {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.recency {
-            m.insert("Recency".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Recency` (optional).
+    pub fn recency(self, value: impl Into<Value<Recency>>) -> Self {
+        Self(self.0.with(0, "Recency", value.into().to_template()))
     }
 }
 
-impl Check for Behavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.recency
-            .check(&path.field("Recency"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Behavior);
-
-/// Property type `Recency` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone)]
-pub struct Recency {
-    /// `Duration` (required).
-    pub duration: Value<String>,
-    /// `RecencyType` (required).
-    pub recency_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `Recency` of `AWS::Pinpoint::Segment`.
+    Recency
 }
 
 impl Recency {
     /// The required properties: `Duration`, `RecencyType`.
     pub fn new(duration: impl Into<Value<String>>, recency_type: impl Into<Value<String>>) -> Self {
-        Self {
-            duration: duration.into(),
-            recency_type: recency_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Duration", duration.into().to_template())
+                .with(1, "RecencyType", recency_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Recency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Duration".to_owned(), self.duration.to_template());
-        m.insert("RecencyType".to_owned(), self.recency_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Recency {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Recency);
-
-/// Property type `Demographic` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone, Default)]
-pub struct Demographic {
-    /// `AppVersion` (optional).
-    pub app_version: Option<Value<SetDimension>>,
-    /// `Channel` (optional).
-    pub channel: Option<Value<SetDimension>>,
-    /// `DeviceType` (optional).
-    pub device_type: Option<Value<SetDimension>>,
-    /// `Make` (optional).
-    pub make: Option<Value<SetDimension>>,
-    /// `Model` (optional).
-    pub model: Option<Value<SetDimension>>,
-    /// `Platform` (optional).
-    pub platform: Option<Value<SetDimension>>,
+crate::l1_struct! {
+    /// Property type `Demographic` of `AWS::Pinpoint::Segment`.
+    Demographic(default)
 }
 
 impl Demographic {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_version: None,
-            channel: None,
-            device_type: None,
-            make: None,
-            model: None,
-            platform: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppVersion`.
-    pub fn app_version(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.app_version = Some(value.into());
-        self
+    /// `AppVersion` (optional).
+    pub fn app_version(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(0, "AppVersion", value.into().to_template()))
     }
-    /// Sets `Channel`.
-    pub fn channel(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.channel = Some(value.into());
-        self
+    /// `Channel` (optional).
+    pub fn channel(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(1, "Channel", value.into().to_template()))
     }
-    /// Sets `DeviceType`.
-    pub fn device_type(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.device_type = Some(value.into());
-        self
+    /// `DeviceType` (optional).
+    pub fn device_type(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(2, "DeviceType", value.into().to_template()))
     }
-    /// Sets `Make`.
-    pub fn make(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.make = Some(value.into());
-        self
+    /// `Make` (optional).
+    pub fn make(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(3, "Make", value.into().to_template()))
     }
-    /// Sets `Model`.
-    pub fn model(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.model = Some(value.into());
-        self
+    /// `Model` (optional).
+    pub fn model(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(4, "Model", value.into().to_template()))
     }
-    /// Sets `Platform`.
-    pub fn platform(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.platform = Some(value.into());
-        self
+    /// `Platform` (optional).
+    pub fn platform(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(5, "Platform", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Demographic {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_version {
-            m.insert("AppVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel {
-            m.insert("Channel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_type {
-            m.insert("DeviceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.make {
-            m.insert("Make".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model {
-            m.insert("Model".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform {
-            m.insert("Platform".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Demographic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_version
-            .check(&path.field("AppVersion"), &Rules::NONE, out);
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-        self.device_type
-            .check(&path.field("DeviceType"), &Rules::NONE, out);
-        self.make.check(&path.field("Make"), &Rules::NONE, out);
-        self.model.check(&path.field("Model"), &Rules::NONE, out);
-        self.platform
-            .check(&path.field("Platform"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Demographic);
-
-/// Property type `SetDimension` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone, Default)]
-pub struct SetDimension {
-    /// `DimensionType` (optional).
-    pub dimension_type: Option<Value<String>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `SetDimension` of `AWS::Pinpoint::Segment`.
+    SetDimension(default)
 }
 
 impl SetDimension {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimension_type: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DimensionType`.
-    pub fn dimension_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dimension_type = Some(value.into());
-        self
+    /// `DimensionType` (optional).
+    pub fn dimension_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DimensionType", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SetDimension {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimension_type {
-            m.insert("DimensionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SetDimension {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SetDimension);
-
-/// Property type `Location` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone, Default)]
-pub struct Location {
-    /// `Country` (optional).
-    pub country: Option<Value<SetDimension>>,
-    /// `GPSPoint` (optional).
-    pub gps_point: Option<Value<GpsPoint>>,
+crate::l1_struct! {
+    /// Property type `Location` of `AWS::Pinpoint::Segment`.
+    Location(default)
 }
 
 impl Location {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            country: None,
-            gps_point: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Country`.
-    pub fn country(mut self, value: impl Into<Value<SetDimension>>) -> Self {
-        self.country = Some(value.into());
-        self
+    /// `Country` (optional).
+    pub fn country(self, value: impl Into<Value<SetDimension>>) -> Self {
+        Self(self.0.with(0, "Country", value.into().to_template()))
     }
-    /// Sets `GPSPoint`.
-    pub fn gps_point(mut self, value: impl Into<Value<GpsPoint>>) -> Self {
-        self.gps_point = Some(value.into());
-        self
+    /// `GPSPoint` (optional).
+    pub fn gps_point(self, value: impl Into<Value<GpsPoint>>) -> Self {
+        Self(self.0.with(1, "GPSPoint", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.country {
-            m.insert("Country".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gps_point {
-            m.insert("GPSPoint".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.country
-            .check(&path.field("Country"), &Rules::NONE, out);
-        self.gps_point
-            .check(&path.field("GPSPoint"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Location);
-
-/// Property type `GpsPoint` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone)]
-pub struct GpsPoint {
-    /// `Coordinates` (required).
-    pub coordinates: Value<Coordinates>,
-    /// `RangeInKilometers` (required).
-    pub range_in_kilometers: Value<f64>,
+crate::l1_struct! {
+    /// Property type `GpsPoint` of `AWS::Pinpoint::Segment`.
+    GpsPoint
 }
 
 impl GpsPoint {
@@ -555,230 +254,94 @@ impl GpsPoint {
         coordinates: impl Into<Value<Coordinates>>,
         range_in_kilometers: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            coordinates: coordinates.into(),
-            range_in_kilometers: range_in_kilometers.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Coordinates", coordinates.into().to_template())
+                .with(
+                    1,
+                    "RangeInKilometers",
+                    range_in_kilometers.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for GpsPoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Coordinates".to_owned(), self.coordinates.to_template());
-        m.insert(
-            "RangeInKilometers".to_owned(),
-            self.range_in_kilometers.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GpsPoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.coordinates
-            .check(&path.field("Coordinates"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GpsPoint);
-
-/// Property type `Coordinates` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone)]
-pub struct Coordinates {
-    /// `Latitude` (required).
-    pub latitude: Value<f64>,
-    /// `Longitude` (required).
-    pub longitude: Value<f64>,
+crate::l1_struct! {
+    /// Property type `Coordinates` of `AWS::Pinpoint::Segment`.
+    Coordinates
 }
 
 impl Coordinates {
     /// The required properties: `Latitude`, `Longitude`.
     pub fn new(latitude: impl Into<Value<f64>>, longitude: impl Into<Value<f64>>) -> Self {
-        Self {
-            latitude: latitude.into(),
-            longitude: longitude.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Latitude", latitude.into().to_template())
+                .with(1, "Longitude", longitude.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Coordinates {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Latitude".to_owned(), self.latitude.to_template());
-        m.insert("Longitude".to_owned(), self.longitude.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Coordinates {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Coordinates);
-
-/// Property type `SegmentGroups` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone, Default)]
-pub struct SegmentGroups {
-    /// `Groups` (optional).
-    pub groups: Option<Value<List<Groups>>>,
-    /// `Include` (optional).
-    pub include: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SegmentGroups` of `AWS::Pinpoint::Segment`.
+    SegmentGroups(default)
 }
 
 impl SegmentGroups {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            groups: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<Groups>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    pub fn groups(self, value: impl Into<Value<List<Groups>>>) -> Self {
+        Self(self.0.with(0, "Groups", value.into().to_template()))
     }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<String>>) -> Self {
-        self.include = Some(value.into());
-        self
+    /// `Include` (optional).
+    pub fn include(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SegmentGroups {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SegmentGroups {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.groups.check(&path.field("Groups"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SegmentGroups);
-
-/// Property type `Groups` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone, Default)]
-pub struct Groups {
-    /// `Dimensions` (optional).
-    pub dimensions: Option<Value<List<SegmentDimensions>>>,
-    /// `SourceSegments` (optional).
-    pub source_segments: Option<Value<List<SourceSegments>>>,
-    /// `SourceType` (optional).
-    pub source_type: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Groups` of `AWS::Pinpoint::Segment`.
+    Groups(default)
 }
 
 impl Groups {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimensions: None,
-            source_segments: None,
-            source_type: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Dimensions`.
-    pub fn dimensions(mut self, value: impl Into<Value<List<SegmentDimensions>>>) -> Self {
-        self.dimensions = Some(value.into());
-        self
+    /// `Dimensions` (optional).
+    pub fn dimensions(self, value: impl Into<Value<List<SegmentDimensions>>>) -> Self {
+        Self(self.0.with(0, "Dimensions", value.into().to_template()))
     }
-    /// Sets `SourceSegments`.
-    pub fn source_segments(mut self, value: impl Into<Value<List<SourceSegments>>>) -> Self {
-        self.source_segments = Some(value.into());
-        self
+    /// `SourceSegments` (optional).
+    pub fn source_segments(self, value: impl Into<Value<List<SourceSegments>>>) -> Self {
+        Self(self.0.with(1, "SourceSegments", value.into().to_template()))
     }
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_type = Some(value.into());
-        self
+    /// `SourceType` (optional).
+    pub fn source_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SourceType", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Groups {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimensions {
-            m.insert("Dimensions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_segments {
-            m.insert("SourceSegments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_type {
-            m.insert("SourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Groups {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimensions
-            .check(&path.field("Dimensions"), &Rules::NONE, out);
-        self.source_segments
-            .check(&path.field("SourceSegments"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Groups);
-
-/// Property type `SourceSegments` of `AWS::Pinpoint::Segment`.
-#[derive(Debug, Clone)]
-pub struct SourceSegments {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Version` (optional).
-    pub version: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SourceSegments` of `AWS::Pinpoint::Segment`.
+    SourceSegments
 }
 
 impl SourceSegments {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            id: id.into(),
-            version: None,
-        }
+        Self(crate::Properties::new().with(0, "Id", id.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
     }
 }
-
-impl ToTemplate for SourceSegments {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceSegments {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SourceSegments);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Pinpoint::SMSChannel`.
-#[derive(Debug, Clone)]
-pub struct SmsChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SmsChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SmsChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SmsChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pinpoint::SMSChannel`.
+    SmsChannel("AWS::Pinpoint::SMSChannel", SmsChannelProps)
 }
 
 impl SmsChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pinpoint::SMSChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SmsChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SmsChannelId> {
         self.resource.ref_value()
@@ -82,71 +34,52 @@ impl SmsChannel {
     pub fn attr_id(&self) -> Value<ids::SmsChannelId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `SenderId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sender_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SenderId", value.into())
+    }
+
+    /// Replaces `ShortCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_short_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ShortCode", value.into())
+    }
 }
 
-/// Properties of `AWS::Pinpoint::SMSChannel`.
-#[derive(Debug, Clone)]
-pub struct SmsChannelProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub application_id: Value<String>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `SenderId` (optional).
-    pub sender_id: Option<Value<String>>,
-    /// `ShortCode` (optional).
-    pub short_code: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pinpoint::SMSChannel`.
+    SmsChannelProps
 }
 
 impl SmsChannelProps {
     /// The required properties: `ApplicationId`.
     pub fn new(application_id: impl Into<Value<String>>) -> Self {
-        Self {
-            application_id: application_id.into(),
-            enabled: None,
-            sender_id: None,
-            short_code: None,
-        }
+        Self(crate::Properties::new().with(0, "ApplicationId", application_id.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `SenderId`.
-    pub fn sender_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sender_id = Some(value.into());
-        self
+    /// `SenderId` (optional).
+    pub fn sender_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SenderId", value.into().to_template()))
     }
-    /// Sets `ShortCode`.
-    pub fn short_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.short_code = Some(value.into());
-        self
+    /// `ShortCode` (optional).
+    pub fn short_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ShortCode", value.into().to_template()))
     }
 }
-
-impl ToTemplate for SmsChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sender_id {
-            m.insert("SenderId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.short_code {
-            m.insert("ShortCode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SmsChannelProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SmsChannelProps);

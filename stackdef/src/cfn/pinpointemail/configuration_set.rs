@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PinpointEmail::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PinpointEmail::ConfigurationSet`.
+    ConfigurationSet("AWS::PinpointEmail::ConfigurationSet", ConfigurationSetProps)
 }
 
 impl ConfigurationSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PinpointEmail::ConfigurationSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationSetId> {
         self.resource.ref_value()
@@ -82,296 +34,175 @@ impl ConfigurationSet {
     pub fn attr_id(&self) -> Value<ids::ConfigurationSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DeliveryOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_options(&self, value: impl Into<Value<DeliveryOptions>>) {
+        self.resource.set_property("DeliveryOptions", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ReputationOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reputation_options(&self, value: impl Into<Value<ReputationOptions>>) {
+        self.resource
+            .set_property("ReputationOptions", value.into())
+    }
+
+    /// Replaces `SendingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sending_options(&self, value: impl Into<Value<SendingOptions>>) {
+        self.resource.set_property("SendingOptions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrackingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracking_options(&self, value: impl Into<Value<TrackingOptions>>) {
+        self.resource.set_property("TrackingOptions", value.into())
+    }
 }
 
-/// Properties of `AWS::PinpointEmail::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSetProps {
-    /// `DeliveryOptions` (optional).
-    pub delivery_options: Option<Value<DeliveryOptions>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `ReputationOptions` (optional).
-    pub reputation_options: Option<Value<ReputationOptions>>,
-    /// `SendingOptions` (optional).
-    pub sending_options: Option<Value<SendingOptions>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
-    /// `TrackingOptions` (optional).
-    pub tracking_options: Option<Value<TrackingOptions>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PinpointEmail::ConfigurationSet`.
+    ConfigurationSetProps
 }
 
 impl ConfigurationSetProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            delivery_options: None,
-            name: name.into(),
-            reputation_options: None,
-            sending_options: None,
-            tags: None,
-            tracking_options: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `DeliveryOptions`.
-    pub fn delivery_options(mut self, value: impl Into<Value<DeliveryOptions>>) -> Self {
-        self.delivery_options = Some(value.into());
-        self
+    /// `DeliveryOptions` (optional).
+    pub fn delivery_options(self, value: impl Into<Value<DeliveryOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeliveryOptions", value.into().to_template()),
+        )
     }
-    /// Sets `ReputationOptions`.
-    pub fn reputation_options(mut self, value: impl Into<Value<ReputationOptions>>) -> Self {
-        self.reputation_options = Some(value.into());
-        self
+    /// `ReputationOptions` (optional).
+    pub fn reputation_options(self, value: impl Into<Value<ReputationOptions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ReputationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `SendingOptions`.
-    pub fn sending_options(mut self, value: impl Into<Value<SendingOptions>>) -> Self {
-        self.sending_options = Some(value.into());
-        self
+    /// `SendingOptions` (optional).
+    pub fn sending_options(self, value: impl Into<Value<SendingOptions>>) -> Self {
+        Self(self.0.with(3, "SendingOptions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `TrackingOptions`.
-    pub fn tracking_options(mut self, value: impl Into<Value<TrackingOptions>>) -> Self {
-        self.tracking_options = Some(value.into());
-        self
+    /// `TrackingOptions` (optional).
+    pub fn tracking_options(self, value: impl Into<Value<TrackingOptions>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TrackingOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConfigurationSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_options {
-            m.insert("DeliveryOptions".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.reputation_options {
-            m.insert("ReputationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sending_options {
-            m.insert("SendingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracking_options {
-            m.insert("TrackingOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_options
-            .check(&path.field("DeliveryOptions"), &Rules::NONE, out);
-        self.reputation_options
-            .check(&path.field("ReputationOptions"), &Rules::NONE, out);
-        self.sending_options
-            .check(&path.field("SendingOptions"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tracking_options
-            .check(&path.field("TrackingOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationSetProps);
-
-/// Property type `DeliveryOptions` of `AWS::PinpointEmail::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DeliveryOptions {
-    /// `SendingPoolName` (optional).
-    pub sending_pool_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeliveryOptions` of `AWS::PinpointEmail::ConfigurationSet`.
+    DeliveryOptions(default)
 }
 
 impl DeliveryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sending_pool_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SendingPoolName`.
-    pub fn sending_pool_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sending_pool_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeliveryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sending_pool_name {
-            m.insert("SendingPoolName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SendingPoolName` (optional).
+    pub fn sending_pool_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SendingPoolName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeliveryOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DeliveryOptions);
-
-/// Property type `ReputationOptions` of `AWS::PinpointEmail::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ReputationOptions {
-    /// `ReputationMetricsEnabled` (optional).
-    pub reputation_metrics_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ReputationOptions` of `AWS::PinpointEmail::ConfigurationSet`.
+    ReputationOptions(default)
 }
 
 impl ReputationOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            reputation_metrics_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReputationMetricsEnabled`.
-    pub fn reputation_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.reputation_metrics_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReputationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reputation_metrics_enabled {
-            m.insert("ReputationMetricsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ReputationMetricsEnabled` (optional).
+    pub fn reputation_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReputationMetricsEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ReputationOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReputationOptions);
-
-/// Property type `SendingOptions` of `AWS::PinpointEmail::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct SendingOptions {
-    /// `SendingEnabled` (optional).
-    pub sending_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SendingOptions` of `AWS::PinpointEmail::ConfigurationSet`.
+    SendingOptions(default)
 }
 
 impl SendingOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sending_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SendingEnabled`.
-    pub fn sending_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sending_enabled = Some(value.into());
-        self
+    /// `SendingEnabled` (optional).
+    pub fn sending_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "SendingEnabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SendingOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sending_enabled {
-            m.insert("SendingEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SendingOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SendingOptions);
-
-/// Property type `Tags` of `AWS::PinpointEmail::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::PinpointEmail::ConfigurationSet`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);
-
-/// Property type `TrackingOptions` of `AWS::PinpointEmail::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct TrackingOptions {
-    /// `CustomRedirectDomain` (optional).
-    pub custom_redirect_domain: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TrackingOptions` of `AWS::PinpointEmail::ConfigurationSet`.
+    TrackingOptions(default)
 }
 
 impl TrackingOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_redirect_domain: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomRedirectDomain`.
-    pub fn custom_redirect_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_redirect_domain = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrackingOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_redirect_domain {
-            m.insert("CustomRedirectDomain".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CustomRedirectDomain` (optional).
+    pub fn custom_redirect_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomRedirectDomain", value.into().to_template()),
+        )
     }
 }
-
-impl Check for TrackingOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TrackingOptions);

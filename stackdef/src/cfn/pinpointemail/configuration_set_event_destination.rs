@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSetEventDestination {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationSetEventDestination {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationSetEventDestination {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationSetEventDestination {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    ConfigurationSetEventDestination("AWS::PinpointEmail::ConfigurationSetEventDestination", ConfigurationSetEventDestinationProps)
 }
 
 impl ConfigurationSetEventDestination {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PinpointEmail::ConfigurationSetEventDestination";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConfigurationSetEventDestinationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PinpointEmailConfigurationSetEventDestinationId> {
         self.resource.ref_value()
@@ -86,19 +34,31 @@ impl ConfigurationSetEventDestination {
     pub fn attr_id(&self) -> Value<ids::PinpointEmailConfigurationSetEventDestinationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ConfigurationSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationSetName", value.into())
+    }
+
+    /// Replaces `EventDestination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_destination(&self, value: impl Into<Value<EventDestination>>) {
+        self.resource.set_property("EventDestination", value.into())
+    }
+
+    /// Replaces `EventDestinationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_destination_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EventDestinationName", value.into())
+    }
 }
 
-/// Properties of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSetEventDestinationProps {
-    /// `ConfigurationSetName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub configuration_set_name: Value<String>,
-    /// `EventDestination` (optional).
-    pub event_destination: Option<Value<EventDestination>>,
-    /// `EventDestinationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub event_destination_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    ConfigurationSetEventDestinationProps
 }
 
 impl ConfigurationSetEventDestinationProps {
@@ -107,207 +67,102 @@ impl ConfigurationSetEventDestinationProps {
         configuration_set_name: impl Into<Value<String>>,
         event_destination_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            configuration_set_name: configuration_set_name.into(),
-            event_destination: None,
-            event_destination_name: event_destination_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConfigurationSetName",
+                    configuration_set_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "EventDestinationName",
+                    event_destination_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EventDestination`.
-    pub fn event_destination(mut self, value: impl Into<Value<EventDestination>>) -> Self {
-        self.event_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationSetEventDestinationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationSetName".to_owned(),
-            self.configuration_set_name.to_template(),
-        );
-        if let Some(v) = &self.event_destination {
-            m.insert("EventDestination".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EventDestinationName".to_owned(),
-            self.event_destination_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `EventDestination` (optional).
+    pub fn event_destination(self, value: impl Into<Value<EventDestination>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventDestination", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfigurationSetEventDestinationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_destination
-            .check(&path.field("EventDestination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationSetEventDestinationProps);
-
-/// Property type `EventDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct EventDestination {
-    /// `CloudWatchDestination` (optional).
-    pub cloud_watch_destination: Option<Value<CloudWatchDestination>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `KinesisFirehoseDestination` (optional).
-    pub kinesis_firehose_destination: Option<Value<KinesisFirehoseDestination>>,
-    /// `MatchingEventTypes` (required).
-    pub matching_event_types: Value<List<String>>,
-    /// `PinpointDestination` (optional).
-    pub pinpoint_destination: Option<Value<PinpointDestination>>,
-    /// `SnsDestination` (optional).
-    pub sns_destination: Option<Value<SnsDestination>>,
+crate::l1_struct! {
+    /// Property type `EventDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    EventDestination
 }
 
 impl EventDestination {
     /// The required properties: `MatchingEventTypes`.
     pub fn new(matching_event_types: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            cloud_watch_destination: None,
-            enabled: None,
-            kinesis_firehose_destination: None,
-            matching_event_types: matching_event_types.into(),
-            pinpoint_destination: None,
-            sns_destination: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "MatchingEventTypes",
+            matching_event_types.into().to_template(),
+        ))
     }
-    /// Sets `CloudWatchDestination`.
-    pub fn cloud_watch_destination(
-        mut self,
-        value: impl Into<Value<CloudWatchDestination>>,
-    ) -> Self {
-        self.cloud_watch_destination = Some(value.into());
-        self
+    /// `CloudWatchDestination` (optional).
+    pub fn cloud_watch_destination(self, value: impl Into<Value<CloudWatchDestination>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchDestination", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `KinesisFirehoseDestination`.
+    /// `KinesisFirehoseDestination` (optional).
     pub fn kinesis_firehose_destination(
-        mut self,
+        self,
         value: impl Into<Value<KinesisFirehoseDestination>>,
     ) -> Self {
-        self.kinesis_firehose_destination = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "KinesisFirehoseDestination", value.into().to_template()),
+        )
     }
-    /// Sets `PinpointDestination`.
-    pub fn pinpoint_destination(mut self, value: impl Into<Value<PinpointDestination>>) -> Self {
-        self.pinpoint_destination = Some(value.into());
-        self
+    /// `PinpointDestination` (optional).
+    pub fn pinpoint_destination(self, value: impl Into<Value<PinpointDestination>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PinpointDestination", value.into().to_template()),
+        )
     }
-    /// Sets `SnsDestination`.
-    pub fn sns_destination(mut self, value: impl Into<Value<SnsDestination>>) -> Self {
-        self.sns_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_destination {
-            m.insert("CloudWatchDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_firehose_destination {
-            m.insert("KinesisFirehoseDestination".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MatchingEventTypes".to_owned(),
-            self.matching_event_types.to_template(),
-        );
-        if let Some(v) = &self.pinpoint_destination {
-            m.insert("PinpointDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_destination {
-            m.insert("SnsDestination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnsDestination` (optional).
+    pub fn sns_destination(self, value: impl Into<Value<SnsDestination>>) -> Self {
+        Self(self.0.with(5, "SnsDestination", value.into().to_template()))
     }
 }
 
-impl Check for EventDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_destination
-            .check(&path.field("CloudWatchDestination"), &Rules::NONE, out);
-        self.kinesis_firehose_destination.check(
-            &path.field("KinesisFirehoseDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.pinpoint_destination
-            .check(&path.field("PinpointDestination"), &Rules::NONE, out);
-        self.sns_destination
-            .check(&path.field("SnsDestination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventDestination);
-
-/// Property type `CloudWatchDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchDestination {
-    /// `DimensionConfigurations` (optional).
-    pub dimension_configurations: Option<Value<List<DimensionConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    CloudWatchDestination(default)
 }
 
 impl CloudWatchDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimension_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DimensionConfigurations`.
+    /// `DimensionConfigurations` (optional).
     pub fn dimension_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<DimensionConfiguration>>>,
     ) -> Self {
-        self.dimension_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DimensionConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudWatchDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimension_configurations {
-            m.insert("DimensionConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_configurations.check(
-            &path.field("DimensionConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchDestination);
-
-/// Property type `DimensionConfiguration` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct DimensionConfiguration {
-    /// `DefaultDimensionValue` (required).
-    pub default_dimension_value: Value<String>,
-    /// `DimensionName` (required).
-    pub dimension_name: Value<String>,
-    /// `DimensionValueSource` (required).
-    pub dimension_value_source: Value<String>,
+crate::l1_struct! {
+    /// Property type `DimensionConfiguration` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    DimensionConfiguration
 }
 
 impl DimensionConfiguration {
@@ -317,46 +172,26 @@ impl DimensionConfiguration {
         dimension_name: impl Into<Value<String>>,
         dimension_value_source: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            default_dimension_value: default_dimension_value.into(),
-            dimension_name: dimension_name.into(),
-            dimension_value_source: dimension_value_source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DefaultDimensionValue",
+                    default_dimension_value.into().to_template(),
+                )
+                .with(1, "DimensionName", dimension_name.into().to_template())
+                .with(
+                    2,
+                    "DimensionValueSource",
+                    dimension_value_source.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DimensionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultDimensionValue".to_owned(),
-            self.default_dimension_value.to_template(),
-        );
-        m.insert(
-            "DimensionName".to_owned(),
-            self.dimension_name.to_template(),
-        );
-        m.insert(
-            "DimensionValueSource".to_owned(),
-            self.dimension_value_source.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DimensionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DimensionConfiguration);
-
-/// Property type `KinesisFirehoseDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseDestination {
-    /// `DeliveryStreamArn` (required).
-    pub delivery_stream_arn: Value<String>,
-    /// `IamRoleArn` (required).
-    pub iam_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    KinesisFirehoseDestination
 }
 
 impl KinesisFirehoseDestination {
@@ -365,94 +200,42 @@ impl KinesisFirehoseDestination {
         delivery_stream_arn: impl Into<Value<String>>,
         iam_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            delivery_stream_arn: delivery_stream_arn.into(),
-            iam_role_arn: iam_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeliveryStreamArn",
+                    delivery_stream_arn.into().to_template(),
+                )
+                .with(1, "IamRoleArn", iam_role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisFirehoseDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStreamArn".to_owned(),
-            self.delivery_stream_arn.to_template(),
-        );
-        m.insert("IamRoleArn".to_owned(), self.iam_role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisFirehoseDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisFirehoseDestination);
-
-/// Property type `PinpointDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct PinpointDestination {
-    /// `ApplicationArn` (optional).
-    pub application_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PinpointDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    PinpointDestination(default)
 }
 
 impl PinpointDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationArn`.
-    pub fn application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_arn = Some(value.into());
-        self
+    /// `ApplicationArn` (optional).
+    pub fn application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApplicationArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PinpointDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_arn {
-            m.insert("ApplicationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PinpointDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PinpointDestination);
-
-/// Property type `SnsDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct SnsDestination {
-    /// `TopicArn` (required).
-    pub topic_arn: Value<ids::TopicArn>,
+crate::l1_struct! {
+    /// Property type `SnsDestination` of `AWS::PinpointEmail::ConfigurationSetEventDestination`.
+    SnsDestination
 }
 
 impl SnsDestination {
     /// The required properties: `TopicArn`.
     pub fn new(topic_arn: impl Into<Value<ids::TopicArn>>) -> Self {
-        Self {
-            topic_arn: topic_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "TopicArn", topic_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for SnsDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TopicArn".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnsDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SnsDestination);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PinpointEmail::DedicatedIpPool`.
-#[derive(Debug, Clone)]
-pub struct DedicatedIpPool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DedicatedIpPool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DedicatedIpPool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DedicatedIpPool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PinpointEmail::DedicatedIpPool`.
+    DedicatedIpPool("AWS::PinpointEmail::DedicatedIpPool", DedicatedIpPoolProps)
 }
 
 impl DedicatedIpPool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PinpointEmail::DedicatedIpPool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DedicatedIpPoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DedicatedIpPoolId> {
         self.resource.ref_value()
@@ -82,103 +34,57 @@ impl DedicatedIpPool {
     pub fn attr_id(&self) -> Value<ids::DedicatedIpPoolId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `PoolName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pool_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PoolName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PinpointEmail::DedicatedIpPool`.
-#[derive(Debug, Clone, Default)]
-pub struct DedicatedIpPoolProps {
-    /// `PoolName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub pool_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PinpointEmail::DedicatedIpPool`.
+    DedicatedIpPoolProps(default)
 }
 
 impl DedicatedIpPoolProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pool_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PoolName`.
-    pub fn pool_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pool_name = Some(value.into());
-        self
+    /// `PoolName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn pool_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PoolName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DedicatedIpPoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pool_name {
-            m.insert("PoolName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DedicatedIpPoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DedicatedIpPoolProps);
-
-/// Property type `Tags` of `AWS::PinpointEmail::DedicatedIpPool`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::PinpointEmail::DedicatedIpPool`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::PinpointEmail::Identity`.
-#[derive(Debug, Clone)]
-pub struct Identity {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Identity {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Identity {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Identity {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::PinpointEmail::Identity`.
+    Identity("AWS::PinpointEmail::Identity", IdentityProps)
 }
 
 impl Identity {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::PinpointEmail::Identity";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdentityProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::IdentityId> {
         self.resource.ref_value()
@@ -112,179 +64,117 @@ impl Identity {
     pub fn attr_id(&self) -> Value<ids::IdentityId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DkimSigningEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dkim_signing_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DkimSigningEnabled", value.into())
+    }
+
+    /// Replaces `FeedbackForwardingEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_feedback_forwarding_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("FeedbackForwardingEnabled", value.into())
+    }
+
+    /// Replaces `MailFromAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mail_from_attributes(&self, value: impl Into<Value<MailFromAttributes>>) {
+        self.resource
+            .set_property("MailFromAttributes", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tags>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::PinpointEmail::Identity`.
-#[derive(Debug, Clone)]
-pub struct IdentityProps {
-    /// `DkimSigningEnabled` (optional).
-    pub dkim_signing_enabled: Option<Value<bool>>,
-    /// `FeedbackForwardingEnabled` (optional).
-    pub feedback_forwarding_enabled: Option<Value<bool>>,
-    /// `MailFromAttributes` (optional).
-    pub mail_from_attributes: Option<Value<MailFromAttributes>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tags>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::PinpointEmail::Identity`.
+    IdentityProps
 }
 
 impl IdentityProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            dkim_signing_enabled: None,
-            feedback_forwarding_enabled: None,
-            mail_from_attributes: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "Name", name.into().to_template()))
     }
-    /// Sets `DkimSigningEnabled`.
-    pub fn dkim_signing_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dkim_signing_enabled = Some(value.into());
-        self
+    /// `DkimSigningEnabled` (optional).
+    pub fn dkim_signing_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DkimSigningEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `FeedbackForwardingEnabled`.
-    pub fn feedback_forwarding_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.feedback_forwarding_enabled = Some(value.into());
-        self
+    /// `FeedbackForwardingEnabled` (optional).
+    pub fn feedback_forwarding_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FeedbackForwardingEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `MailFromAttributes`.
-    pub fn mail_from_attributes(mut self, value: impl Into<Value<MailFromAttributes>>) -> Self {
-        self.mail_from_attributes = Some(value.into());
-        self
+    /// `MailFromAttributes` (optional).
+    pub fn mail_from_attributes(self, value: impl Into<Value<MailFromAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MailFromAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tags>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dkim_signing_enabled {
-            m.insert("DkimSigningEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feedback_forwarding_enabled {
-            m.insert("FeedbackForwardingEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mail_from_attributes {
-            m.insert("MailFromAttributes".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tags>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IdentityProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mail_from_attributes
-            .check(&path.field("MailFromAttributes"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IdentityProps);
-
-/// Property type `MailFromAttributes` of `AWS::PinpointEmail::Identity`.
-#[derive(Debug, Clone, Default)]
-pub struct MailFromAttributes {
-    /// `BehaviorOnMxFailure` (optional).
-    pub behavior_on_mx_failure: Option<Value<String>>,
-    /// `MailFromDomain` (optional).
-    pub mail_from_domain: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MailFromAttributes` of `AWS::PinpointEmail::Identity`.
+    MailFromAttributes(default)
 }
 
 impl MailFromAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            behavior_on_mx_failure: None,
-            mail_from_domain: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BehaviorOnMxFailure`.
-    pub fn behavior_on_mx_failure(mut self, value: impl Into<Value<String>>) -> Self {
-        self.behavior_on_mx_failure = Some(value.into());
-        self
+    /// `BehaviorOnMxFailure` (optional).
+    pub fn behavior_on_mx_failure(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BehaviorOnMxFailure", value.into().to_template()),
+        )
     }
-    /// Sets `MailFromDomain`.
-    pub fn mail_from_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mail_from_domain = Some(value.into());
-        self
+    /// `MailFromDomain` (optional).
+    pub fn mail_from_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MailFromDomain", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MailFromAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.behavior_on_mx_failure {
-            m.insert("BehaviorOnMxFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mail_from_domain {
-            m.insert("MailFromDomain".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MailFromAttributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MailFromAttributes);
-
-/// Property type `Tags` of `AWS::PinpointEmail::Identity`.
-#[derive(Debug, Clone, Default)]
-pub struct Tags {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tags` of `AWS::PinpointEmail::Identity`.
+    Tags(default)
 }
 
 impl Tags {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tags {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tags {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tags);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct Pipe {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Pipe {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Pipe {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Pipe {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Pipes::Pipe`.
+    Pipe("AWS::Pipes::Pipe", PipeProps)
 }
 
 impl Pipe {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Pipes::Pipe";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PipeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::PipeName> {
         self.resource.ref_value()
@@ -102,56 +54,90 @@ impl Pipe {
     pub fn attr_state_reason(&self) -> Value<String> {
         self.resource.get_att("StateReason")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DesiredState` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_state(&self, value: impl Into<Value<RequestedPipeState>>) {
+        self.resource.set_property("DesiredState", value.into())
+    }
+
+    /// Replaces `Enrichment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enrichment(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Enrichment", value.into())
+    }
+
+    /// Replaces `EnrichmentParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enrichment_parameters(&self, value: impl Into<Value<PipeEnrichmentParameters>>) {
+        self.resource
+            .set_property("EnrichmentParameters", value.into())
+    }
+
+    /// Replaces `KmsKeyIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyIdentifier", value.into())
+    }
+
+    /// Replaces `LogConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_configuration(&self, value: impl Into<Value<PipeLogConfiguration>>) {
+        self.resource.set_property("LogConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `SourceParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_parameters(&self, value: impl Into<Value<PipeSourceParameters>>) {
+        self.resource.set_property("SourceParameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Target` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Target", value.into())
+    }
+
+    /// Replaces `TargetParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_parameters(&self, value: impl Into<Value<PipeTargetParameters>>) {
+        self.resource.set_property("TargetParameters", value.into())
+    }
 }
 
-/// Properties of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeProps {
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^.*$`.
-    pub description: Option<Value<String>>,
-    /// `DesiredState` (optional).
-    pub desired_state: Option<Value<RequestedPipeState>>,
-    /// `Enrichment` (optional).
-    /// Length: 0..=1600 characters.
-    /// Pattern: `^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)$`.
-    pub enrichment: Option<Value<String>>,
-    /// `EnrichmentParameters` (optional).
-    pub enrichment_parameters: Option<Value<PipeEnrichmentParameters>>,
-    /// `KmsKeyIdentifier` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-/:]*$`.
-    pub kms_key_identifier: Option<Value<String>>,
-    /// `LogConfiguration` (optional).
-    pub log_configuration: Option<Value<PipeLogConfiguration>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\.\-_A-Za-z0-9]+$`.
-    pub name: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Source` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^smk://(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)$`.
-    pub source: Value<String>,
-    /// `SourceParameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub source_parameters: Option<Value<PipeSourceParameters>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Target` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)$`.
-    pub target: Value<String>,
-    /// `TargetParameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub target_parameters: Option<Value<PipeTargetParameters>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Pipes::Pipe`.
+    PipeProps
 }
 
 impl PipeProps {
@@ -161,2723 +147,1006 @@ impl PipeProps {
         source: impl Into<Value<String>>,
         target: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            desired_state: None,
-            enrichment: None,
-            enrichment_parameters: None,
-            kms_key_identifier: None,
-            log_configuration: None,
-            name: None,
-            role_arn: role_arn.into(),
-            source: source.into(),
-            source_parameters: None,
-            tags: None,
-            target: target.into(),
-            target_parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "RoleArn", role_arn.into().to_template())
+                .with(8, "Source", source.into().to_template())
+                .with(11, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `^.*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DesiredState`.
-    pub fn desired_state(mut self, value: impl Into<Value<RequestedPipeState>>) -> Self {
-        self.desired_state = Some(value.into());
-        self
+    /// `DesiredState` (optional).
+    pub fn desired_state(self, value: impl Into<Value<RequestedPipeState>>) -> Self {
+        Self(self.0.with(1, "DesiredState", value.into().to_template()))
     }
-    /// Sets `Enrichment`.
-    pub fn enrichment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.enrichment = Some(value.into());
-        self
+    /// `Enrichment` (optional).
+    /// Length: 0 to 1600 characters.
+    /// Pattern: `^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.+)$`.
+    pub fn enrichment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Enrichment", value.into().to_template()))
     }
-    /// Sets `EnrichmentParameters`.
-    pub fn enrichment_parameters(
-        mut self,
-        value: impl Into<Value<PipeEnrichmentParameters>>,
-    ) -> Self {
-        self.enrichment_parameters = Some(value.into());
-        self
+    /// `EnrichmentParameters` (optional).
+    pub fn enrichment_parameters(self, value: impl Into<Value<PipeEnrichmentParameters>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnrichmentParameters", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyIdentifier`.
-    pub fn kms_key_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_identifier = Some(value.into());
-        self
+    /// `KmsKeyIdentifier` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-/:]*$`.
+    pub fn kms_key_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "KmsKeyIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `LogConfiguration`.
-    pub fn log_configuration(mut self, value: impl Into<Value<PipeLogConfiguration>>) -> Self {
-        self.log_configuration = Some(value.into());
-        self
+    /// `LogConfiguration` (optional).
+    pub fn log_configuration(self, value: impl Into<Value<PipeLogConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LogConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\.\-_A-Za-z0-9]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `SourceParameters`.
-    pub fn source_parameters(mut self, value: impl Into<Value<PipeSourceParameters>>) -> Self {
-        self.source_parameters = Some(value.into());
-        self
+    /// `SourceParameters` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn source_parameters(self, value: impl Into<Value<PipeSourceParameters>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SourceParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetParameters`.
-    pub fn target_parameters(mut self, value: impl Into<Value<PipeTargetParameters>>) -> Self {
-        self.target_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_state {
-            m.insert("DesiredState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enrichment {
-            m.insert("Enrichment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enrichment_parameters {
-            m.insert("EnrichmentParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_identifier {
-            m.insert("KmsKeyIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_configuration {
-            m.insert("LogConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.source_parameters {
-            m.insert("SourceParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Target".to_owned(), self.target.to_template());
-        if let Some(v) = &self.target_parameters {
-            m.insert("TargetParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetParameters` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn target_parameters(self, value: impl Into<Value<PipeTargetParameters>>) -> Self {
+        Self(
+            self.0
+                .with(12, "TargetParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.desired_state
-            .check(&path.field("DesiredState"), &Rules::NONE, out);
-        self.enrichment.check(&path.field("Enrichment"), &Rules { min_length: Some(0), max_length: Some(1600), pattern: Some("^$|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$"), ..Rules::NONE }, out);
-        self.enrichment_parameters
-            .check(&path.field("EnrichmentParameters"), &Rules::NONE, out);
-        self.kms_key_identifier.check(
-            &path.field("KmsKeyIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9_\\-/:]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\.\\-_A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^smk://(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}|arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$"), ..Rules::NONE }, out);
-        self.source_parameters
-            .check(&path.field("SourceParameters"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(&path.field("Target"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$"), ..Rules::NONE }, out);
-        self.target_parameters
-            .check(&path.field("TargetParameters"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RequestedPipeState`.
+    RequestedPipeState {
+        /// `RUNNING`
+        Running = "RUNNING",
+        /// `STOPPED`
+        Stopped = "STOPPED",
     }
 }
 
-crate::impl_literal!(PipeProps);
-
-/// Values of `RequestedPipeState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RequestedPipeState {
-    /// `RUNNING`
-    Running,
-    /// `STOPPED`
-    Stopped,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RequestedPipeState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RUNNING", "STOPPED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "RUNNING",
-            Self::Stopped => "STOPPED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RequestedPipeState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RequestedPipeState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RequestedPipeState {
-    fn from(s: &str) -> Self {
-        match s {
-            "RUNNING" => Self::Running,
-            "STOPPED" => Self::Stopped,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RequestedPipeState> {
-    fn from(s: &str) -> Self {
-        Value::literal(RequestedPipeState::from(s))
-    }
-}
-
-crate::impl_literal!(RequestedPipeState);
-
-/// Property type `PipeEnrichmentParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeEnrichmentParameters {
-    /// `HttpParameters` (optional).
-    pub http_parameters: Option<Value<PipeEnrichmentHttpParameters>>,
-    /// `InputTemplate` (optional).
-    /// Length: 0..=8192 characters.
-    pub input_template: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PipeEnrichmentParameters` of `AWS::Pipes::Pipe`.
+    PipeEnrichmentParameters(default)
 }
 
 impl PipeEnrichmentParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_parameters: None,
-            input_template: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpParameters`.
-    pub fn http_parameters(
-        mut self,
-        value: impl Into<Value<PipeEnrichmentHttpParameters>>,
-    ) -> Self {
-        self.http_parameters = Some(value.into());
-        self
+    /// `HttpParameters` (optional).
+    pub fn http_parameters(self, value: impl Into<Value<PipeEnrichmentHttpParameters>>) -> Self {
+        Self(self.0.with(0, "HttpParameters", value.into().to_template()))
     }
-    /// Sets `InputTemplate`.
-    pub fn input_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_template = Some(value.into());
-        self
+    /// `InputTemplate` (optional).
+    /// Length: 0 to 8192 characters.
+    pub fn input_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InputTemplate", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PipeEnrichmentParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_parameters {
-            m.insert("HttpParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_template {
-            m.insert("InputTemplate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeEnrichmentParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_parameters
-            .check(&path.field("HttpParameters"), &Rules::NONE, out);
-        self.input_template.check(
-            &path.field("InputTemplate"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(8192),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeEnrichmentParameters);
-
-/// Property type `PipeEnrichmentHttpParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeEnrichmentHttpParameters {
-    /// `HeaderParameters` (optional).
-    /// Each item: Length: 0..=512 characters.
-    /// Each item: Pattern: `^[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub header_parameters: Option<Value<Map<String>>>,
-    /// `PathParameterValues` (optional).
-    pub path_parameter_values: Option<Value<List<String>>>,
-    /// `QueryStringParameters` (optional).
-    /// Each item: Length: 0..=512 characters.
-    /// Each item: Pattern: `^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F]+|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub query_string_parameters: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `PipeEnrichmentHttpParameters` of `AWS::Pipes::Pipe`.
+    PipeEnrichmentHttpParameters(default)
 }
 
 impl PipeEnrichmentHttpParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            header_parameters: None,
-            path_parameter_values: None,
-            query_string_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HeaderParameters`.
-    pub fn header_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.header_parameters = Some(value.into());
-        self
+    /// `HeaderParameters` (optional).
+    /// Each item: Length: 0 to 512 characters.
+    /// Each item: Pattern: `^[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn header_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HeaderParameters", value.into().to_template()),
+        )
     }
-    /// Sets `PathParameterValues`.
-    pub fn path_parameter_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.path_parameter_values = Some(value.into());
-        self
+    /// `PathParameterValues` (optional).
+    pub fn path_parameter_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PathParameterValues", value.into().to_template()),
+        )
     }
-    /// Sets `QueryStringParameters`.
-    pub fn query_string_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.query_string_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeEnrichmentHttpParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.header_parameters {
-            m.insert("HeaderParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path_parameter_values {
-            m.insert("PathParameterValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string_parameters {
-            m.insert("QueryStringParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueryStringParameters` (optional).
+    /// Each item: Length: 0 to 512 characters.
+    /// Each item: Pattern: `^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F]+|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn query_string_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueryStringParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipeEnrichmentHttpParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header_parameters.check(&path.field("HeaderParameters"), &Rules { items: Some(&const { Rules { min_length: Some(0), max_length: Some(512), pattern: Some("^[ \\t]*[\\x20-\\x7E]+([ \\t]+[\\x20-\\x7E]+)*[ \\t]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.query_string_parameters.check(&path.field("QueryStringParameters"), &Rules { items: Some(&const { Rules { min_length: Some(0), max_length: Some(512), pattern: Some("^[^\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F]+|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(PipeEnrichmentHttpParameters);
-
-/// Property type `PipeLogConfiguration` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeLogConfiguration {
-    /// `CloudwatchLogsLogDestination` (optional).
-    pub cloudwatch_logs_log_destination: Option<Value<CloudwatchLogsLogDestination>>,
-    /// `FirehoseLogDestination` (optional).
-    pub firehose_log_destination: Option<Value<FirehoseLogDestination>>,
-    /// `IncludeExecutionData` (optional).
-    pub include_execution_data: Option<Value<List<IncludeExecutionDataOption>>>,
-    /// `Level` (optional).
-    pub level: Option<Value<LogLevel>>,
-    /// `S3LogDestination` (optional).
-    pub s3_log_destination: Option<Value<S3LogDestination>>,
+crate::l1_struct! {
+    /// Property type `PipeLogConfiguration` of `AWS::Pipes::Pipe`.
+    PipeLogConfiguration(default)
 }
 
 impl PipeLogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloudwatch_logs_log_destination: None,
-            firehose_log_destination: None,
-            include_execution_data: None,
-            level: None,
-            s3_log_destination: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudwatchLogsLogDestination`.
+    /// `CloudwatchLogsLogDestination` (optional).
     pub fn cloudwatch_logs_log_destination(
-        mut self,
+        self,
         value: impl Into<Value<CloudwatchLogsLogDestination>>,
     ) -> Self {
-        self.cloudwatch_logs_log_destination = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CloudwatchLogsLogDestination",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FirehoseLogDestination`.
-    pub fn firehose_log_destination(
-        mut self,
-        value: impl Into<Value<FirehoseLogDestination>>,
-    ) -> Self {
-        self.firehose_log_destination = Some(value.into());
-        self
+    /// `FirehoseLogDestination` (optional).
+    pub fn firehose_log_destination(self, value: impl Into<Value<FirehoseLogDestination>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FirehoseLogDestination", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeExecutionData`.
+    /// `IncludeExecutionData` (optional).
     pub fn include_execution_data(
-        mut self,
+        self,
         value: impl Into<Value<List<IncludeExecutionDataOption>>>,
     ) -> Self {
-        self.include_execution_data = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "IncludeExecutionData", value.into().to_template()),
+        )
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<LogLevel>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<LogLevel>>) -> Self {
+        Self(self.0.with(3, "Level", value.into().to_template()))
     }
-    /// Sets `S3LogDestination`.
-    pub fn s3_log_destination(mut self, value: impl Into<Value<S3LogDestination>>) -> Self {
-        self.s3_log_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeLogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloudwatch_logs_log_destination {
-            m.insert("CloudwatchLogsLogDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firehose_log_destination {
-            m.insert("FirehoseLogDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_execution_data {
-            m.insert("IncludeExecutionData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_log_destination {
-            m.insert("S3LogDestination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3LogDestination` (optional).
+    pub fn s3_log_destination(self, value: impl Into<Value<S3LogDestination>>) -> Self {
+        Self(
+            self.0
+                .with(4, "S3LogDestination", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipeLogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloudwatch_logs_log_destination.check(
-            &path.field("CloudwatchLogsLogDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.firehose_log_destination.check(
-            &path.field("FirehoseLogDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.include_execution_data
-            .check(&path.field("IncludeExecutionData"), &Rules::NONE, out);
-        self.level.check(&path.field("Level"), &Rules::NONE, out);
-        self.s3_log_destination
-            .check(&path.field("S3LogDestination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipeLogConfiguration);
-
-/// Property type `CloudwatchLogsLogDestination` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudwatchLogsLogDestination {
-    /// `LogGroupArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^(^arn:aws([a-z]|\-)*:logs:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):log-group:.+)$`.
-    pub log_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudwatchLogsLogDestination` of `AWS::Pipes::Pipe`.
+    CloudwatchLogsLogDestination(default)
 }
 
 impl CloudwatchLogsLogDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudwatchLogsLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogGroupArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^(^arn:aws([a-z]|\-)*:logs:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}):([\d\x{80}-\x{10FFFF}]{12}):log-group:.+)$`.
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogGroupArn", value.into().to_template()))
     }
 }
 
-impl Check for CloudwatchLogsLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_arn.check(&path.field("LogGroupArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^(^arn:aws([a-z]|\\-)*:logs:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):log-group:.+)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CloudwatchLogsLogDestination);
-
-/// Property type `FirehoseLogDestination` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct FirehoseLogDestination {
-    /// `DeliveryStreamArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^(^arn:aws([a-z]|\-)*:firehose:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):deliverystream/.+)$`.
-    pub delivery_stream_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FirehoseLogDestination` of `AWS::Pipes::Pipe`.
+    FirehoseLogDestination(default)
 }
 
 impl FirehoseLogDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delivery_stream_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeliveryStreamArn`.
-    pub fn delivery_stream_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delivery_stream_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirehoseLogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_stream_arn {
-            m.insert("DeliveryStreamArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DeliveryStreamArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^(^arn:aws([a-z]|\-)*:firehose:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}):([\d\x{80}-\x{10FFFF}]{12}):deliverystream/.+)$`.
+    pub fn delivery_stream_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeliveryStreamArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FirehoseLogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_stream_arn.check(&path.field("DeliveryStreamArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^(^arn:aws([a-z]|\\-)*:firehose:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):deliverystream/.+)$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `IncludeExecutionDataOption`.
+    IncludeExecutionDataOption {
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-crate::impl_literal!(FirehoseLogDestination);
-
-/// Values of `IncludeExecutionDataOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncludeExecutionDataOption {
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncludeExecutionDataOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `LogLevel`.
+    LogLevel {
+        /// `OFF`
+        Off = "OFF",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `INFO`
+        Info = "INFO",
+        /// `TRACE`
+        Trace = "TRACE",
     }
 }
 
-impl ToTemplate for IncludeExecutionDataOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IncludeExecutionDataOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncludeExecutionDataOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncludeExecutionDataOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncludeExecutionDataOption::from(s))
-    }
-}
-
-crate::impl_literal!(IncludeExecutionDataOption);
-
-/// Values of `LogLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogLevel {
-    /// `OFF`
-    Off,
-    /// `ERROR`
-    Error,
-    /// `INFO`
-    Info,
-    /// `TRACE`
-    Trace,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "ERROR", "INFO", "TRACE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::Error => "ERROR",
-            Self::Info => "INFO",
-            Self::Trace => "TRACE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "ERROR" => Self::Error,
-            "INFO" => Self::Info,
-            "TRACE" => Self::Trace,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogLevel::from(s))
-    }
-}
-
-crate::impl_literal!(LogLevel);
-
-/// Property type `S3LogDestination` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct S3LogDestination {
-    /// `BucketName` (optional).
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `BucketOwner` (optional).
-    pub bucket_owner: Option<Value<String>>,
-    /// `OutputFormat` (optional).
-    pub output_format: Option<Value<S3OutputFormat>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3LogDestination` of `AWS::Pipes::Pipe`.
+    S3LogDestination(default)
 }
 
 impl S3LogDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_name: None,
-            bucket_owner: None,
-            output_format: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
     }
-    /// Sets `BucketOwner`.
-    pub fn bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
+    /// `BucketOwner` (optional).
+    pub fn bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketOwner", value.into().to_template()))
     }
-    /// Sets `OutputFormat`.
-    pub fn output_format(mut self, value: impl Into<Value<S3OutputFormat>>) -> Self {
-        self.output_format = Some(value.into());
-        self
+    /// `OutputFormat` (optional).
+    pub fn output_format(self, value: impl Into<Value<S3OutputFormat>>) -> Self {
+        Self(self.0.with(2, "OutputFormat", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3LogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_owner {
-            m.insert("BucketOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_format {
-            m.insert("OutputFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `S3OutputFormat`.
+    S3OutputFormat {
+        /// `json`
+        Json = "json",
+        /// `plain`
+        Plain = "plain",
+        /// `w3c`
+        W3c = "w3c",
     }
 }
 
-impl Check for S3LogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_format
-            .check(&path.field("OutputFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3LogDestination);
-
-/// Values of `S3OutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3OutputFormat {
-    /// `json`
-    Json,
-    /// `plain`
-    Plain,
-    /// `w3c`
-    W3c,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3OutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["json", "plain", "w3c"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "json",
-            Self::Plain => "plain",
-            Self::W3c => "w3c",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3OutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3OutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3OutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "json" => Self::Json,
-            "plain" => Self::Plain,
-            "w3c" => Self::W3c,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3OutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3OutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(S3OutputFormat);
-
-/// Property type `PipeSourceParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeSourceParameters {
-    /// `ActiveMQBrokerParameters` (optional).
-    pub active_mq_broker_parameters: Option<Value<PipeSourceActiveMqBrokerParameters>>,
-    /// `DynamoDBStreamParameters` (optional).
-    pub dynamo_db_stream_parameters: Option<Value<PipeSourceDynamoDbStreamParameters>>,
-    /// `FilterCriteria` (optional).
-    pub filter_criteria: Option<Value<FilterCriteria>>,
-    /// `KinesisStreamParameters` (optional).
-    pub kinesis_stream_parameters: Option<Value<PipeSourceKinesisStreamParameters>>,
-    /// `ManagedStreamingKafkaParameters` (optional).
-    pub managed_streaming_kafka_parameters:
-        Option<Value<PipeSourceManagedStreamingKafkaParameters>>,
-    /// `RabbitMQBrokerParameters` (optional).
-    pub rabbit_mq_broker_parameters: Option<Value<PipeSourceRabbitMqBrokerParameters>>,
-    /// `SelfManagedKafkaParameters` (optional).
-    pub self_managed_kafka_parameters: Option<Value<PipeSourceSelfManagedKafkaParameters>>,
-    /// `SqsQueueParameters` (optional).
-    pub sqs_queue_parameters: Option<Value<PipeSourceSqsQueueParameters>>,
+crate::l1_struct! {
+    /// Property type `PipeSourceParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceParameters(default)
 }
 
 impl PipeSourceParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            active_mq_broker_parameters: None,
-            dynamo_db_stream_parameters: None,
-            filter_criteria: None,
-            kinesis_stream_parameters: None,
-            managed_streaming_kafka_parameters: None,
-            rabbit_mq_broker_parameters: None,
-            self_managed_kafka_parameters: None,
-            sqs_queue_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActiveMQBrokerParameters`.
+    /// `ActiveMQBrokerParameters` (optional).
     pub fn active_mq_broker_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeSourceActiveMqBrokerParameters>>,
     ) -> Self {
-        self.active_mq_broker_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ActiveMQBrokerParameters", value.into().to_template()),
+        )
     }
-    /// Sets `DynamoDBStreamParameters`.
+    /// `DynamoDBStreamParameters` (optional).
     pub fn dynamo_db_stream_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeSourceDynamoDbStreamParameters>>,
     ) -> Self {
-        self.dynamo_db_stream_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DynamoDBStreamParameters", value.into().to_template()),
+        )
     }
-    /// Sets `FilterCriteria`.
-    pub fn filter_criteria(mut self, value: impl Into<Value<FilterCriteria>>) -> Self {
-        self.filter_criteria = Some(value.into());
-        self
+    /// `FilterCriteria` (optional).
+    pub fn filter_criteria(self, value: impl Into<Value<FilterCriteria>>) -> Self {
+        Self(self.0.with(2, "FilterCriteria", value.into().to_template()))
     }
-    /// Sets `KinesisStreamParameters`.
+    /// `KinesisStreamParameters` (optional).
     pub fn kinesis_stream_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeSourceKinesisStreamParameters>>,
     ) -> Self {
-        self.kinesis_stream_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "KinesisStreamParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ManagedStreamingKafkaParameters`.
+    /// `ManagedStreamingKafkaParameters` (optional).
     pub fn managed_streaming_kafka_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeSourceManagedStreamingKafkaParameters>>,
     ) -> Self {
-        self.managed_streaming_kafka_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ManagedStreamingKafkaParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RabbitMQBrokerParameters`.
+    /// `RabbitMQBrokerParameters` (optional).
     pub fn rabbit_mq_broker_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeSourceRabbitMqBrokerParameters>>,
     ) -> Self {
-        self.rabbit_mq_broker_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "RabbitMQBrokerParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SelfManagedKafkaParameters`.
+    /// `SelfManagedKafkaParameters` (optional).
     pub fn self_managed_kafka_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeSourceSelfManagedKafkaParameters>>,
     ) -> Self {
-        self.self_managed_kafka_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "SelfManagedKafkaParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SqsQueueParameters`.
+    /// `SqsQueueParameters` (optional).
     pub fn sqs_queue_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeSourceSqsQueueParameters>>,
     ) -> Self {
-        self.sqs_queue_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "SqsQueueParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PipeSourceParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_mq_broker_parameters {
-            m.insert("ActiveMQBrokerParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamo_db_stream_parameters {
-            m.insert("DynamoDBStreamParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_criteria {
-            m.insert("FilterCriteria".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_stream_parameters {
-            m.insert("KinesisStreamParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_streaming_kafka_parameters {
-            m.insert(
-                "ManagedStreamingKafkaParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.rabbit_mq_broker_parameters {
-            m.insert("RabbitMQBrokerParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_managed_kafka_parameters {
-            m.insert("SelfManagedKafkaParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs_queue_parameters {
-            m.insert("SqsQueueParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeSourceParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.active_mq_broker_parameters.check(
-            &path.field("ActiveMQBrokerParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.dynamo_db_stream_parameters.check(
-            &path.field("DynamoDBStreamParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.filter_criteria
-            .check(&path.field("FilterCriteria"), &Rules::NONE, out);
-        self.kinesis_stream_parameters.check(
-            &path.field("KinesisStreamParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.managed_streaming_kafka_parameters.check(
-            &path.field("ManagedStreamingKafkaParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.rabbit_mq_broker_parameters.check(
-            &path.field("RabbitMQBrokerParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.self_managed_kafka_parameters.check(
-            &path.field("SelfManagedKafkaParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.sqs_queue_parameters
-            .check(&path.field("SqsQueueParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipeSourceParameters);
-
-/// Property type `PipeSourceActiveMqBrokerParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeSourceActiveMqBrokerParameters {
-    /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `Credentials` (required).
-    pub credentials: Value<serde_json::Value>,
-    /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
-    /// `QueueName` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub queue_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PipeSourceActiveMqBrokerParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceActiveMqBrokerParameters
 }
 
 impl PipeSourceActiveMqBrokerParameters {
     /// The required properties: `Credentials`, `QueueName`.
-    pub fn new(
-        credentials: impl Into<Value<serde_json::Value>>,
-        queue_name: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            batch_size: None,
-            credentials: credentials.into(),
-            maximum_batching_window_in_seconds: None,
-            queue_name: queue_name.into(),
-        }
+    pub fn new(credentials: impl Into<Value<Json>>, queue_name: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(1, "Credentials", credentials.into().to_template())
+                .with(3, "QueueName", queue_name.into().to_template()),
+        )
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeSourceActiveMqBrokerParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        m.insert("Credentials".to_owned(), self.credentials.to_template());
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        m.insert("QueueName".to_owned(), self.queue_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeSourceActiveMqBrokerParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.queue_name.check(
-            &path.field("QueueName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeSourceActiveMqBrokerParameters);
-
-/// Property type `PipeSourceDynamoDbStreamParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeSourceDynamoDbStreamParameters {
     /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `DeadLetterConfig` (optional).
-    pub dead_letter_config: Option<Value<DeadLetterConfig>>,
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BatchSize", value.into().to_template()))
+    }
     /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
-    /// `MaximumRecordAgeInSeconds` (optional).
-    /// Range: -1..=604800.
-    pub maximum_record_age_in_seconds: Option<Value<i64>>,
-    /// `MaximumRetryAttempts` (optional).
-    /// Range: -1..=10000.
-    pub maximum_retry_attempts: Option<Value<i64>>,
-    /// `OnPartialBatchItemFailure` (optional).
-    pub on_partial_batch_item_failure: Option<Value<OnPartialBatchItemFailureStreams>>,
-    /// `ParallelizationFactor` (optional).
-    /// Range: 1..=10.
-    pub parallelization_factor: Option<Value<i64>>,
-    /// `StartingPosition` (required).
-    pub starting_position: Value<DynamoDbStreamStartPosition>,
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PipeSourceDynamoDbStreamParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceDynamoDbStreamParameters
 }
 
 impl PipeSourceDynamoDbStreamParameters {
     /// The required properties: `StartingPosition`.
     pub fn new(starting_position: impl Into<Value<DynamoDbStreamStartPosition>>) -> Self {
-        Self {
-            batch_size: None,
-            dead_letter_config: None,
-            maximum_batching_window_in_seconds: None,
-            maximum_record_age_in_seconds: None,
-            maximum_retry_attempts: None,
-            on_partial_batch_item_failure: None,
-            parallelization_factor: None,
-            starting_position: starting_position.into(),
-        }
+        Self(crate::Properties::new().with(
+            7,
+            "StartingPosition",
+            starting_position.into().to_template(),
+        ))
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
+    /// `BatchSize` (optional).
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BatchSize", value.into().to_template()))
     }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
-        self.dead_letter_config = Some(value.into());
-        self
+    /// `DeadLetterConfig` (optional).
+    pub fn dead_letter_config(self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeadLetterConfig", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
+    /// `MaximumBatchingWindowInSeconds` (optional).
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaximumRecordAgeInSeconds`.
-    pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_record_age_in_seconds = Some(value.into());
-        self
+    /// `MaximumRecordAgeInSeconds` (optional).
+    /// Range: -1 to 604800.
+    pub fn maximum_record_age_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaximumRecordAgeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_retry_attempts = Some(value.into());
-        self
+    /// `MaximumRetryAttempts` (optional).
+    /// Range: -1 to 10000.
+    pub fn maximum_retry_attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaximumRetryAttempts", value.into().to_template()),
+        )
     }
-    /// Sets `OnPartialBatchItemFailure`.
+    /// `OnPartialBatchItemFailure` (optional).
     pub fn on_partial_batch_item_failure(
-        mut self,
+        self,
         value: impl Into<Value<OnPartialBatchItemFailureStreams>>,
     ) -> Self {
-        self.on_partial_batch_item_failure = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "OnPartialBatchItemFailure", value.into().to_template()),
+        )
     }
-    /// Sets `ParallelizationFactor`.
-    pub fn parallelization_factor(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallelization_factor = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeSourceDynamoDbStreamParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dead_letter_config {
-            m.insert("DeadLetterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_record_age_in_seconds {
-            m.insert("MaximumRecordAgeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_partial_batch_item_failure {
-            m.insert("OnPartialBatchItemFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallelization_factor {
-            m.insert("ParallelizationFactor".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StartingPosition".to_owned(),
-            self.starting_position.to_template(),
-        );
-        Expr::Map(m)
+    /// `ParallelizationFactor` (optional).
+    /// Range: 1 to 10.
+    pub fn parallelization_factor(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ParallelizationFactor", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipeSourceDynamoDbStreamParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dead_letter_config
-            .check(&path.field("DeadLetterConfig"), &Rules::NONE, out);
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_record_age_in_seconds.check(
-            &path.field("MaximumRecordAgeInSeconds"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(604800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_retry_attempts.check(
-            &path.field("MaximumRetryAttempts"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_partial_batch_item_failure.check(
-            &path.field("OnPartialBatchItemFailure"),
-            &Rules::NONE,
-            out,
-        );
-        self.parallelization_factor.check(
-            &path.field("ParallelizationFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.starting_position
-            .check(&path.field("StartingPosition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipeSourceDynamoDbStreamParameters);
-
-/// Property type `DeadLetterConfig` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct DeadLetterConfig {
-    /// `Arn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)$`.
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeadLetterConfig` of `AWS::Pipes::Pipe`.
+    DeadLetterConfig(default)
 }
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeadLetterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.+)$`.
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
 }
 
-impl Check for DeadLetterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(&path.field("Arn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `OnPartialBatchItemFailureStreams`.
+    OnPartialBatchItemFailureStreams {
+        /// `AUTOMATIC_BISECT`
+        AutomaticBisect = "AUTOMATIC_BISECT",
     }
 }
 
-crate::impl_literal!(DeadLetterConfig);
-
-/// Values of `OnPartialBatchItemFailureStreams`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OnPartialBatchItemFailureStreams {
-    /// `AUTOMATIC_BISECT`
-    AutomaticBisect,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OnPartialBatchItemFailureStreams {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC_BISECT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutomaticBisect => "AUTOMATIC_BISECT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DynamoDbStreamStartPosition`.
+    DynamoDbStreamStartPosition {
+        /// `TRIM_HORIZON`
+        TrimHorizon = "TRIM_HORIZON",
+        /// `LATEST`
+        Latest = "LATEST",
     }
 }
 
-impl ToTemplate for OnPartialBatchItemFailureStreams {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OnPartialBatchItemFailureStreams {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OnPartialBatchItemFailureStreams {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC_BISECT" => Self::AutomaticBisect,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OnPartialBatchItemFailureStreams> {
-    fn from(s: &str) -> Self {
-        Value::literal(OnPartialBatchItemFailureStreams::from(s))
-    }
-}
-
-crate::impl_literal!(OnPartialBatchItemFailureStreams);
-
-/// Values of `DynamoDbStreamStartPosition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DynamoDbStreamStartPosition {
-    /// `TRIM_HORIZON`
-    TrimHorizon,
-    /// `LATEST`
-    Latest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DynamoDbStreamStartPosition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TrimHorizon => "TRIM_HORIZON",
-            Self::Latest => "LATEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DynamoDbStreamStartPosition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DynamoDbStreamStartPosition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DynamoDbStreamStartPosition {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRIM_HORIZON" => Self::TrimHorizon,
-            "LATEST" => Self::Latest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DynamoDbStreamStartPosition> {
-    fn from(s: &str) -> Self {
-        Value::literal(DynamoDbStreamStartPosition::from(s))
-    }
-}
-
-crate::impl_literal!(DynamoDbStreamStartPosition);
-
-/// Property type `FilterCriteria` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterCriteria {
-    /// `Filters` (optional).
-    /// Items: 0..=5.
-    pub filters: Option<Value<List<Filter>>>,
+crate::l1_struct! {
+    /// Property type `FilterCriteria` of `AWS::Pipes::Pipe`.
+    FilterCriteria(default)
 }
 
 impl FilterCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { filters: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<List<Filter>>>) -> Self {
-        self.filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FilterCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Filters` (optional).
+    /// Items: 0 to 5.
+    pub fn filters(self, value: impl Into<Value<List<Filter>>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
 }
 
-impl Check for FilterCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterCriteria);
-
-/// Property type `Filter` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// `Pattern` (optional).
-    /// Length: 0..=4096 characters.
-    pub pattern: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::Pipes::Pipe`.
+    Filter(default)
 }
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { pattern: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Pattern`.
-    pub fn pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pattern = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pattern {
-            m.insert("Pattern".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Pattern` (optional).
+    /// Length: 0 to 4096 characters.
+    pub fn pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Pattern", value.into().to_template()))
     }
 }
 
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pattern.check(
-            &path.field("Pattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Property type `PipeSourceKinesisStreamParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeSourceKinesisStreamParameters {
-    /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `DeadLetterConfig` (optional).
-    pub dead_letter_config: Option<Value<DeadLetterConfig>>,
-    /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
-    /// `MaximumRecordAgeInSeconds` (optional).
-    /// Range: -1..=604800.
-    pub maximum_record_age_in_seconds: Option<Value<i64>>,
-    /// `MaximumRetryAttempts` (optional).
-    /// Range: -1..=10000.
-    pub maximum_retry_attempts: Option<Value<i64>>,
-    /// `OnPartialBatchItemFailure` (optional).
-    pub on_partial_batch_item_failure: Option<Value<OnPartialBatchItemFailureStreams>>,
-    /// `ParallelizationFactor` (optional).
-    /// Range: 1..=10.
-    pub parallelization_factor: Option<Value<i64>>,
-    /// `StartingPosition` (required).
-    pub starting_position: Value<KinesisStreamStartPosition>,
-    /// `StartingPositionTimestamp` (optional).
-    pub starting_position_timestamp: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PipeSourceKinesisStreamParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceKinesisStreamParameters
 }
 
 impl PipeSourceKinesisStreamParameters {
     /// The required properties: `StartingPosition`.
     pub fn new(starting_position: impl Into<Value<KinesisStreamStartPosition>>) -> Self {
-        Self {
-            batch_size: None,
-            dead_letter_config: None,
-            maximum_batching_window_in_seconds: None,
-            maximum_record_age_in_seconds: None,
-            maximum_retry_attempts: None,
-            on_partial_batch_item_failure: None,
-            parallelization_factor: None,
-            starting_position: starting_position.into(),
-            starting_position_timestamp: None,
-        }
+        Self(crate::Properties::new().with(
+            7,
+            "StartingPosition",
+            starting_position.into().to_template(),
+        ))
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
+    /// `BatchSize` (optional).
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BatchSize", value.into().to_template()))
     }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
-        self.dead_letter_config = Some(value.into());
-        self
+    /// `DeadLetterConfig` (optional).
+    pub fn dead_letter_config(self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeadLetterConfig", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
+    /// `MaximumBatchingWindowInSeconds` (optional).
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaximumRecordAgeInSeconds`.
-    pub fn maximum_record_age_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_record_age_in_seconds = Some(value.into());
-        self
+    /// `MaximumRecordAgeInSeconds` (optional).
+    /// Range: -1 to 604800.
+    pub fn maximum_record_age_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaximumRecordAgeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_retry_attempts = Some(value.into());
-        self
+    /// `MaximumRetryAttempts` (optional).
+    /// Range: -1 to 10000.
+    pub fn maximum_retry_attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MaximumRetryAttempts", value.into().to_template()),
+        )
     }
-    /// Sets `OnPartialBatchItemFailure`.
+    /// `OnPartialBatchItemFailure` (optional).
     pub fn on_partial_batch_item_failure(
-        mut self,
+        self,
         value: impl Into<Value<OnPartialBatchItemFailureStreams>>,
     ) -> Self {
-        self.on_partial_batch_item_failure = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "OnPartialBatchItemFailure", value.into().to_template()),
+        )
     }
-    /// Sets `ParallelizationFactor`.
-    pub fn parallelization_factor(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.parallelization_factor = Some(value.into());
-        self
+    /// `ParallelizationFactor` (optional).
+    /// Range: 1 to 10.
+    pub fn parallelization_factor(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ParallelizationFactor", value.into().to_template()),
+        )
     }
-    /// Sets `StartingPositionTimestamp`.
-    pub fn starting_position_timestamp(mut self, value: impl Into<Value<String>>) -> Self {
-        self.starting_position_timestamp = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeSourceKinesisStreamParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dead_letter_config {
-            m.insert("DeadLetterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_record_age_in_seconds {
-            m.insert("MaximumRecordAgeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_partial_batch_item_failure {
-            m.insert("OnPartialBatchItemFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parallelization_factor {
-            m.insert("ParallelizationFactor".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StartingPosition".to_owned(),
-            self.starting_position.to_template(),
-        );
-        if let Some(v) = &self.starting_position_timestamp {
-            m.insert("StartingPositionTimestamp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartingPositionTimestamp` (optional).
+    pub fn starting_position_timestamp(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "StartingPositionTimestamp", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipeSourceKinesisStreamParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dead_letter_config
-            .check(&path.field("DeadLetterConfig"), &Rules::NONE, out);
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_record_age_in_seconds.check(
-            &path.field("MaximumRecordAgeInSeconds"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(604800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_retry_attempts.check(
-            &path.field("MaximumRetryAttempts"),
-            &Rules {
-                minimum: Some(-1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_partial_batch_item_failure.check(
-            &path.field("OnPartialBatchItemFailure"),
-            &Rules::NONE,
-            out,
-        );
-        self.parallelization_factor.check(
-            &path.field("ParallelizationFactor"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.starting_position
-            .check(&path.field("StartingPosition"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `KinesisStreamStartPosition`.
+    KinesisStreamStartPosition {
+        /// `TRIM_HORIZON`
+        TrimHorizon = "TRIM_HORIZON",
+        /// `LATEST`
+        Latest = "LATEST",
+        /// `AT_TIMESTAMP`
+        AtTimestamp = "AT_TIMESTAMP",
     }
 }
 
-crate::impl_literal!(PipeSourceKinesisStreamParameters);
-
-/// Values of `KinesisStreamStartPosition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KinesisStreamStartPosition {
-    /// `TRIM_HORIZON`
-    TrimHorizon,
-    /// `LATEST`
-    Latest,
-    /// `AT_TIMESTAMP`
-    AtTimestamp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KinesisStreamStartPosition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST", "AT_TIMESTAMP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TrimHorizon => "TRIM_HORIZON",
-            Self::Latest => "LATEST",
-            Self::AtTimestamp => "AT_TIMESTAMP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KinesisStreamStartPosition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KinesisStreamStartPosition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KinesisStreamStartPosition {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRIM_HORIZON" => Self::TrimHorizon,
-            "LATEST" => Self::Latest,
-            "AT_TIMESTAMP" => Self::AtTimestamp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KinesisStreamStartPosition> {
-    fn from(s: &str) -> Self {
-        Value::literal(KinesisStreamStartPosition::from(s))
-    }
-}
-
-crate::impl_literal!(KinesisStreamStartPosition);
-
-/// Property type `PipeSourceManagedStreamingKafkaParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeSourceManagedStreamingKafkaParameters {
-    /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `ConsumerGroupID` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
-    pub consumer_group_id: Option<Value<String>>,
-    /// `Credentials` (optional).
-    pub credentials: Option<Value<serde_json::Value>>,
-    /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
-    /// `StartingPosition` (optional).
-    pub starting_position: Option<Value<MskStartPosition>>,
-    /// `TopicName` (required).
-    /// Length: 1..=249 characters.
-    /// Pattern: `^[^.]([a-zA-Z0-9\-_.]+)$`.
-    pub topic_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PipeSourceManagedStreamingKafkaParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceManagedStreamingKafkaParameters
 }
 
 impl PipeSourceManagedStreamingKafkaParameters {
     /// The required properties: `TopicName`.
     pub fn new(topic_name: impl Into<Value<String>>) -> Self {
-        Self {
-            batch_size: None,
-            consumer_group_id: None,
-            credentials: None,
-            maximum_batching_window_in_seconds: None,
-            starting_position: None,
-            topic_name: topic_name.into(),
-        }
+        Self(crate::Properties::new().with(5, "TopicName", topic_name.into().to_template()))
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
-    }
-    /// Sets `ConsumerGroupID`.
-    pub fn consumer_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.consumer_group_id = Some(value.into());
-        self
-    }
-    /// Sets `Credentials`.
-    pub fn credentials(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.credentials = Some(value.into());
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
-    }
-    /// Sets `StartingPosition`.
-    pub fn starting_position(mut self, value: impl Into<Value<MskStartPosition>>) -> Self {
-        self.starting_position = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeSourceManagedStreamingKafkaParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.consumer_group_id {
-            m.insert("ConsumerGroupID".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credentials {
-            m.insert("Credentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starting_position {
-            m.insert("StartingPosition".to_owned(), v.to_template());
-        }
-        m.insert("TopicName".to_owned(), self.topic_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeSourceManagedStreamingKafkaParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.consumer_group_id.check(
-            &path.field("ConsumerGroupID"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9-\\/*:_+=.@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.starting_position
-            .check(&path.field("StartingPosition"), &Rules::NONE, out);
-        self.topic_name.check(
-            &path.field("TopicName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(249),
-                pattern: Some("^[^.]([a-zA-Z0-9\\-_.]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeSourceManagedStreamingKafkaParameters);
-
-/// Values of `MskStartPosition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MskStartPosition {
-    /// `TRIM_HORIZON`
-    TrimHorizon,
-    /// `LATEST`
-    Latest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MskStartPosition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TrimHorizon => "TRIM_HORIZON",
-            Self::Latest => "LATEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MskStartPosition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MskStartPosition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MskStartPosition {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRIM_HORIZON" => Self::TrimHorizon,
-            "LATEST" => Self::Latest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MskStartPosition> {
-    fn from(s: &str) -> Self {
-        Value::literal(MskStartPosition::from(s))
-    }
-}
-
-crate::impl_literal!(MskStartPosition);
-
-/// Property type `PipeSourceRabbitMqBrokerParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeSourceRabbitMqBrokerParameters {
     /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `Credentials` (required).
-    pub credentials: Value<serde_json::Value>,
-    /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
-    /// `QueueName` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub queue_name: Value<String>,
-    /// `VirtualHost` (optional).
-    /// Length: 1..=200 characters.
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BatchSize", value.into().to_template()))
+    }
+    /// `ConsumerGroupID` (optional).
+    /// Length: 1 to 200 characters.
     /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
-    pub virtual_host: Option<Value<String>>,
+    pub fn consumer_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConsumerGroupID", value.into().to_template()),
+        )
+    }
+    /// `Credentials` (optional).
+    pub fn credentials(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Credentials", value.into().to_template()))
+    }
+    /// `MaximumBatchingWindowInSeconds` (optional).
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
+    }
+    /// `StartingPosition` (optional).
+    pub fn starting_position(self, value: impl Into<Value<MskStartPosition>>) -> Self {
+        Self(
+            self.0
+                .with(4, "StartingPosition", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `MskStartPosition`.
+    MskStartPosition {
+        /// `TRIM_HORIZON`
+        TrimHorizon = "TRIM_HORIZON",
+        /// `LATEST`
+        Latest = "LATEST",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PipeSourceRabbitMqBrokerParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceRabbitMqBrokerParameters
 }
 
 impl PipeSourceRabbitMqBrokerParameters {
     /// The required properties: `Credentials`, `QueueName`.
-    pub fn new(
-        credentials: impl Into<Value<serde_json::Value>>,
-        queue_name: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            batch_size: None,
-            credentials: credentials.into(),
-            maximum_batching_window_in_seconds: None,
-            queue_name: queue_name.into(),
-            virtual_host: None,
-        }
+    pub fn new(credentials: impl Into<Value<Json>>, queue_name: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(1, "Credentials", credentials.into().to_template())
+                .with(3, "QueueName", queue_name.into().to_template()),
+        )
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
-    }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
-    }
-    /// Sets `VirtualHost`.
-    pub fn virtual_host(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_host = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeSourceRabbitMqBrokerParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        m.insert("Credentials".to_owned(), self.credentials.to_template());
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        m.insert("QueueName".to_owned(), self.queue_name.to_template());
-        if let Some(v) = &self.virtual_host {
-            m.insert("VirtualHost".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeSourceRabbitMqBrokerParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.queue_name.check(
-            &path.field("QueueName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.virtual_host.check(
-            &path.field("VirtualHost"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9-\\/*:_+=.@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeSourceRabbitMqBrokerParameters);
-
-/// Property type `PipeSourceSelfManagedKafkaParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeSourceSelfManagedKafkaParameters {
-    /// `AdditionalBootstrapServers` (optional).
-    /// Items: 0..=2.
-    /// Each item: Length: 1..=300 characters.
-    /// Each item: Pattern: `^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}$`.
-    pub additional_bootstrap_servers: Option<Value<List<String>>>,
     /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `ConsumerGroupID` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
-    pub consumer_group_id: Option<Value<String>>,
-    /// `Credentials` (optional).
-    pub credentials: Option<Value<serde_json::Value>>,
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BatchSize", value.into().to_template()))
+    }
     /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
-    /// `ServerRootCaCertificate` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)$`.
-    pub server_root_ca_certificate: Option<Value<String>>,
-    /// `StartingPosition` (optional).
-    pub starting_position: Option<Value<SelfManagedKafkaStartPosition>>,
-    /// `TopicName` (required).
-    /// Length: 1..=249 characters.
-    /// Pattern: `^[^.]([a-zA-Z0-9\-_.]+)$`.
-    pub topic_name: Value<String>,
-    /// `Vpc` (optional).
-    pub vpc: Option<Value<SelfManagedKafkaAccessConfigurationVpc>>,
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
+    }
+    /// `VirtualHost` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
+    pub fn virtual_host(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "VirtualHost", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PipeSourceSelfManagedKafkaParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceSelfManagedKafkaParameters
 }
 
 impl PipeSourceSelfManagedKafkaParameters {
     /// The required properties: `TopicName`.
     pub fn new(topic_name: impl Into<Value<String>>) -> Self {
-        Self {
-            additional_bootstrap_servers: None,
-            batch_size: None,
-            consumer_group_id: None,
-            credentials: None,
-            maximum_batching_window_in_seconds: None,
-            server_root_ca_certificate: None,
-            starting_position: None,
-            topic_name: topic_name.into(),
-            vpc: None,
-        }
+        Self(crate::Properties::new().with(7, "TopicName", topic_name.into().to_template()))
     }
-    /// Sets `AdditionalBootstrapServers`.
-    pub fn additional_bootstrap_servers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.additional_bootstrap_servers = Some(value.into());
-        self
+    /// `AdditionalBootstrapServers` (optional).
+    /// Items: 0 to 2.
+    /// Each item: Length: 1 to 300 characters.
+    /// Each item: Pattern: `^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\-]*[a-zA-Z0-9])\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\-]*[A-Za-z0-9]):[0-9]{1,5}$`.
+    pub fn additional_bootstrap_servers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalBootstrapServers", value.into().to_template()),
+        )
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
+    /// `BatchSize` (optional).
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BatchSize", value.into().to_template()))
     }
-    /// Sets `ConsumerGroupID`.
-    pub fn consumer_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.consumer_group_id = Some(value.into());
-        self
+    /// `ConsumerGroupID` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^[a-zA-Z0-9-\/*:_+=.@-]*$`.
+    pub fn consumer_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConsumerGroupID", value.into().to_template()),
+        )
     }
-    /// Sets `Credentials`.
-    pub fn credentials(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.credentials = Some(value.into());
-        self
+    /// `Credentials` (optional).
+    pub fn credentials(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Credentials", value.into().to_template()))
     }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
+    /// `MaximumBatchingWindowInSeconds` (optional).
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            4,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServerRootCaCertificate`.
-    pub fn server_root_ca_certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_root_ca_certificate = Some(value.into());
-        self
+    /// `ServerRootCaCertificate` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}):([\d\x{80}-\x{10FFFF}]{12}):secret:.+)$`.
+    pub fn server_root_ca_certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ServerRootCaCertificate", value.into().to_template()),
+        )
     }
-    /// Sets `StartingPosition`.
-    pub fn starting_position(
-        mut self,
-        value: impl Into<Value<SelfManagedKafkaStartPosition>>,
-    ) -> Self {
-        self.starting_position = Some(value.into());
-        self
+    /// `StartingPosition` (optional).
+    pub fn starting_position(self, value: impl Into<Value<SelfManagedKafkaStartPosition>>) -> Self {
+        Self(
+            self.0
+                .with(6, "StartingPosition", value.into().to_template()),
+        )
     }
-    /// Sets `Vpc`.
-    pub fn vpc(mut self, value: impl Into<Value<SelfManagedKafkaAccessConfigurationVpc>>) -> Self {
-        self.vpc = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeSourceSelfManagedKafkaParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_bootstrap_servers {
-            m.insert("AdditionalBootstrapServers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.consumer_group_id {
-            m.insert("ConsumerGroupID".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credentials {
-            m.insert("Credentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_root_ca_certificate {
-            m.insert("ServerRootCaCertificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starting_position {
-            m.insert("StartingPosition".to_owned(), v.to_template());
-        }
-        m.insert("TopicName".to_owned(), self.topic_name.to_template());
-        if let Some(v) = &self.vpc {
-            m.insert("Vpc".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Vpc` (optional).
+    pub fn vpc(self, value: impl Into<Value<SelfManagedKafkaAccessConfigurationVpc>>) -> Self {
+        Self(self.0.with(8, "Vpc", value.into().to_template()))
     }
 }
 
-impl Check for PipeSourceSelfManagedKafkaParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_bootstrap_servers.check(&path.field("AdditionalBootstrapServers"), &Rules { min_items: Some(0), max_items: Some(2), items: Some(&const { Rules { min_length: Some(1), max_length: Some(300), pattern: Some("^(([a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9\\-]*[a-zA-Z0-9])\\.)*([A-Za-z0-9]|[A-Za-z0-9][A-Za-z0-9\\-]*[A-Za-z0-9]):[0-9]{1,5}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.consumer_group_id.check(
-            &path.field("ConsumerGroupID"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9-\\/*:_+=.@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_root_ca_certificate.check(&path.field("ServerRootCaCertificate"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)$"), ..Rules::NONE }, out);
-        self.starting_position
-            .check(&path.field("StartingPosition"), &Rules::NONE, out);
-        self.topic_name.check(
-            &path.field("TopicName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(249),
-                pattern: Some("^[^.]([a-zA-Z0-9\\-_.]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc.check(&path.field("Vpc"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SelfManagedKafkaStartPosition`.
+    SelfManagedKafkaStartPosition {
+        /// `TRIM_HORIZON`
+        TrimHorizon = "TRIM_HORIZON",
+        /// `LATEST`
+        Latest = "LATEST",
     }
 }
 
-crate::impl_literal!(PipeSourceSelfManagedKafkaParameters);
-
-/// Values of `SelfManagedKafkaStartPosition`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SelfManagedKafkaStartPosition {
-    /// `TRIM_HORIZON`
-    TrimHorizon,
-    /// `LATEST`
-    Latest,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SelfManagedKafkaStartPosition {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRIM_HORIZON", "LATEST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TrimHorizon => "TRIM_HORIZON",
-            Self::Latest => "LATEST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SelfManagedKafkaStartPosition {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SelfManagedKafkaStartPosition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SelfManagedKafkaStartPosition {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRIM_HORIZON" => Self::TrimHorizon,
-            "LATEST" => Self::Latest,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SelfManagedKafkaStartPosition> {
-    fn from(s: &str) -> Self {
-        Value::literal(SelfManagedKafkaStartPosition::from(s))
-    }
-}
-
-crate::impl_literal!(SelfManagedKafkaStartPosition);
-
-/// Property type `SelfManagedKafkaAccessConfigurationVpc` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct SelfManagedKafkaAccessConfigurationVpc {
-    /// `SecurityGroup` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]*$`.
-    pub security_group: Option<Value<List<String>>>,
-    /// `Subnets` (optional).
-    /// Items: 0..=16.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-z]*$`.
-    pub subnets: Option<Value<List<ids::SubnetId>>>,
+crate::l1_struct! {
+    /// Property type `SelfManagedKafkaAccessConfigurationVpc` of `AWS::Pipes::Pipe`.
+    SelfManagedKafkaAccessConfigurationVpc(default)
 }
 
 impl SelfManagedKafkaAccessConfigurationVpc {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group: None,
-            subnets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroup`.
-    pub fn security_group(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.security_group = Some(value.into());
-        self
+    /// `SecurityGroup` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^sg-[0-9a-zA-Z]*$`.
+    pub fn security_group(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "SecurityGroup", value.into().to_template()))
     }
-    /// Sets `Subnets`.
-    pub fn subnets(mut self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        self.subnets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SelfManagedKafkaAccessConfigurationVpc {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group {
-            m.insert("SecurityGroup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnets {
-            m.insert("Subnets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Subnets` (optional).
+    /// Items: 0 to 16.
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^subnet-[0-9a-z]*$`.
+    pub fn subnets(self, value: impl Into<Value<List<ids::SubnetId>>>) -> Self {
+        Self(self.0.with(1, "Subnets", value.into().to_template()))
     }
 }
 
-impl Check for SelfManagedKafkaAccessConfigurationVpc {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group.check(
-            &path.field("SecurityGroup"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^sg-[0-9a-zA-Z]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some("^subnet-[0-9a-z]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SelfManagedKafkaAccessConfigurationVpc);
-
-/// Property type `PipeSourceSqsQueueParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeSourceSqsQueueParameters {
-    /// `BatchSize` (optional).
-    /// Range: 1..=10000.
-    pub batch_size: Option<Value<i64>>,
-    /// `MaximumBatchingWindowInSeconds` (optional).
-    /// Range: 0..=300.
-    pub maximum_batching_window_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `PipeSourceSqsQueueParameters` of `AWS::Pipes::Pipe`.
+    PipeSourceSqsQueueParameters(default)
 }
 
 impl PipeSourceSqsQueueParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            batch_size: None,
-            maximum_batching_window_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BatchSize`.
-    pub fn batch_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.batch_size = Some(value.into());
-        self
+    /// `BatchSize` (optional).
+    /// Range: 1 to 10000.
+    pub fn batch_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BatchSize", value.into().to_template()))
     }
-    /// Sets `MaximumBatchingWindowInSeconds`.
-    pub fn maximum_batching_window_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_batching_window_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeSourceSqsQueueParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_size {
-            m.insert("BatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_batching_window_in_seconds {
-            m.insert("MaximumBatchingWindowInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaximumBatchingWindowInSeconds` (optional).
+    /// Range: 0 to 300.
+    pub fn maximum_batching_window_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "MaximumBatchingWindowInSeconds",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for PipeSourceSqsQueueParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_size.check(
-            &path.field("BatchSize"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_batching_window_in_seconds.check(
-            &path.field("MaximumBatchingWindowInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeSourceSqsQueueParameters);
-
-/// Property type `PipeTargetParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetParameters {
-    /// `BatchJobParameters` (optional).
-    pub batch_job_parameters: Option<Value<PipeTargetBatchJobParameters>>,
-    /// `CloudWatchLogsParameters` (optional).
-    pub cloud_watch_logs_parameters: Option<Value<PipeTargetCloudWatchLogsParameters>>,
-    /// `EcsTaskParameters` (optional).
-    pub ecs_task_parameters: Option<Value<PipeTargetEcsTaskParameters>>,
-    /// `EventBridgeEventBusParameters` (optional).
-    pub event_bridge_event_bus_parameters: Option<Value<PipeTargetEventBridgeEventBusParameters>>,
-    /// `HttpParameters` (optional).
-    pub http_parameters: Option<Value<PipeTargetHttpParameters>>,
-    /// `InputTemplate` (optional).
-    /// Length: 0..=8192 characters.
-    pub input_template: Option<Value<String>>,
-    /// `KinesisStreamParameters` (optional).
-    pub kinesis_stream_parameters: Option<Value<PipeTargetKinesisStreamParameters>>,
-    /// `LambdaFunctionParameters` (optional).
-    pub lambda_function_parameters: Option<Value<PipeTargetLambdaFunctionParameters>>,
-    /// `RedshiftDataParameters` (optional).
-    pub redshift_data_parameters: Option<Value<PipeTargetRedshiftDataParameters>>,
-    /// `SageMakerPipelineParameters` (optional).
-    pub sage_maker_pipeline_parameters: Option<Value<PipeTargetSageMakerPipelineParameters>>,
-    /// `SqsQueueParameters` (optional).
-    pub sqs_queue_parameters: Option<Value<PipeTargetSqsQueueParameters>>,
-    /// `StepFunctionStateMachineParameters` (optional).
-    pub step_function_state_machine_parameters: Option<Value<PipeTargetStateMachineParameters>>,
-    /// `TimestreamParameters` (optional).
-    pub timestream_parameters: Option<Value<PipeTargetTimestreamParameters>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetParameters(default)
 }
 
 impl PipeTargetParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            batch_job_parameters: None,
-            cloud_watch_logs_parameters: None,
-            ecs_task_parameters: None,
-            event_bridge_event_bus_parameters: None,
-            http_parameters: None,
-            input_template: None,
-            kinesis_stream_parameters: None,
-            lambda_function_parameters: None,
-            redshift_data_parameters: None,
-            sage_maker_pipeline_parameters: None,
-            sqs_queue_parameters: None,
-            step_function_state_machine_parameters: None,
-            timestream_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BatchJobParameters`.
+    /// `BatchJobParameters` (optional).
     pub fn batch_job_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetBatchJobParameters>>,
     ) -> Self {
-        self.batch_job_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "BatchJobParameters", value.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchLogsParameters`.
+    /// `CloudWatchLogsParameters` (optional).
     pub fn cloud_watch_logs_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetCloudWatchLogsParameters>>,
     ) -> Self {
-        self.cloud_watch_logs_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CloudWatchLogsParameters", value.into().to_template()),
+        )
     }
-    /// Sets `EcsTaskParameters`.
-    pub fn ecs_task_parameters(
-        mut self,
-        value: impl Into<Value<PipeTargetEcsTaskParameters>>,
-    ) -> Self {
-        self.ecs_task_parameters = Some(value.into());
-        self
+    /// `EcsTaskParameters` (optional).
+    pub fn ecs_task_parameters(self, value: impl Into<Value<PipeTargetEcsTaskParameters>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EcsTaskParameters", value.into().to_template()),
+        )
     }
-    /// Sets `EventBridgeEventBusParameters`.
+    /// `EventBridgeEventBusParameters` (optional).
     pub fn event_bridge_event_bus_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetEventBridgeEventBusParameters>>,
     ) -> Self {
-        self.event_bridge_event_bus_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "EventBridgeEventBusParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HttpParameters`.
-    pub fn http_parameters(mut self, value: impl Into<Value<PipeTargetHttpParameters>>) -> Self {
-        self.http_parameters = Some(value.into());
-        self
+    /// `HttpParameters` (optional).
+    pub fn http_parameters(self, value: impl Into<Value<PipeTargetHttpParameters>>) -> Self {
+        Self(self.0.with(4, "HttpParameters", value.into().to_template()))
     }
-    /// Sets `InputTemplate`.
-    pub fn input_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_template = Some(value.into());
-        self
+    /// `InputTemplate` (optional).
+    /// Length: 0 to 8192 characters.
+    pub fn input_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "InputTemplate", value.into().to_template()))
     }
-    /// Sets `KinesisStreamParameters`.
+    /// `KinesisStreamParameters` (optional).
     pub fn kinesis_stream_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetKinesisStreamParameters>>,
     ) -> Self {
-        self.kinesis_stream_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "KinesisStreamParameters", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaFunctionParameters`.
+    /// `LambdaFunctionParameters` (optional).
     pub fn lambda_function_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetLambdaFunctionParameters>>,
     ) -> Self {
-        self.lambda_function_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "LambdaFunctionParameters", value.into().to_template()),
+        )
     }
-    /// Sets `RedshiftDataParameters`.
+    /// `RedshiftDataParameters` (optional).
     pub fn redshift_data_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetRedshiftDataParameters>>,
     ) -> Self {
-        self.redshift_data_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "RedshiftDataParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerPipelineParameters`.
+    /// `SageMakerPipelineParameters` (optional).
     pub fn sage_maker_pipeline_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetSageMakerPipelineParameters>>,
     ) -> Self {
-        self.sage_maker_pipeline_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "SageMakerPipelineParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SqsQueueParameters`.
+    /// `SqsQueueParameters` (optional).
     pub fn sqs_queue_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetSqsQueueParameters>>,
     ) -> Self {
-        self.sqs_queue_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "SqsQueueParameters", value.into().to_template()),
+        )
     }
-    /// Sets `StepFunctionStateMachineParameters`.
+    /// `StepFunctionStateMachineParameters` (optional).
     pub fn step_function_state_machine_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetStateMachineParameters>>,
     ) -> Self {
-        self.step_function_state_machine_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            11,
+            "StepFunctionStateMachineParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TimestreamParameters`.
+    /// `TimestreamParameters` (optional).
     pub fn timestream_parameters(
-        mut self,
+        self,
         value: impl Into<Value<PipeTargetTimestreamParameters>>,
     ) -> Self {
-        self.timestream_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(12, "TimestreamParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PipeTargetParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_job_parameters {
-            m.insert("BatchJobParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_logs_parameters {
-            m.insert("CloudWatchLogsParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecs_task_parameters {
-            m.insert("EcsTaskParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bridge_event_bus_parameters {
-            m.insert("EventBridgeEventBusParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_parameters {
-            m.insert("HttpParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_template {
-            m.insert("InputTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_stream_parameters {
-            m.insert("KinesisStreamParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_parameters {
-            m.insert("LambdaFunctionParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_data_parameters {
-            m.insert("RedshiftDataParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_pipeline_parameters {
-            m.insert("SageMakerPipelineParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs_queue_parameters {
-            m.insert("SqsQueueParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.step_function_state_machine_parameters {
-            m.insert(
-                "StepFunctionStateMachineParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.timestream_parameters {
-            m.insert("TimestreamParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeTargetParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_job_parameters
-            .check(&path.field("BatchJobParameters"), &Rules::NONE, out);
-        self.cloud_watch_logs_parameters.check(
-            &path.field("CloudWatchLogsParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.ecs_task_parameters
-            .check(&path.field("EcsTaskParameters"), &Rules::NONE, out);
-        self.event_bridge_event_bus_parameters.check(
-            &path.field("EventBridgeEventBusParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.http_parameters
-            .check(&path.field("HttpParameters"), &Rules::NONE, out);
-        self.input_template.check(
-            &path.field("InputTemplate"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(8192),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kinesis_stream_parameters.check(
-            &path.field("KinesisStreamParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.lambda_function_parameters.check(
-            &path.field("LambdaFunctionParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.redshift_data_parameters.check(
-            &path.field("RedshiftDataParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.sage_maker_pipeline_parameters.check(
-            &path.field("SageMakerPipelineParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.sqs_queue_parameters
-            .check(&path.field("SqsQueueParameters"), &Rules::NONE, out);
-        self.step_function_state_machine_parameters.check(
-            &path.field("StepFunctionStateMachineParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.timestream_parameters
-            .check(&path.field("TimestreamParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipeTargetParameters);
-
-/// Property type `PipeTargetBatchJobParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeTargetBatchJobParameters {
-    /// `ArrayProperties` (optional).
-    pub array_properties: Option<Value<BatchArrayProperties>>,
-    /// `ContainerOverrides` (optional).
-    pub container_overrides: Option<Value<BatchContainerOverrides>>,
-    /// `DependsOn` (optional).
-    /// Items: 0..=20.
-    pub depends_on: Option<Value<List<BatchJobDependency>>>,
-    /// `JobDefinition` (required).
-    pub job_definition: Value<String>,
-    /// `JobName` (required).
-    pub job_name: Value<String>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<String>>>,
-    /// `RetryStrategy` (optional).
-    pub retry_strategy: Option<Value<BatchRetryStrategy>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetBatchJobParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetBatchJobParameters
 }
 
 impl PipeTargetBatchJobParameters {
@@ -2886,271 +1155,115 @@ impl PipeTargetBatchJobParameters {
         job_definition: impl Into<Value<String>>,
         job_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            array_properties: None,
-            container_overrides: None,
-            depends_on: None,
-            job_definition: job_definition.into(),
-            job_name: job_name.into(),
-            parameters: None,
-            retry_strategy: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "JobDefinition", job_definition.into().to_template())
+                .with(4, "JobName", job_name.into().to_template()),
+        )
     }
-    /// Sets `ArrayProperties`.
-    pub fn array_properties(mut self, value: impl Into<Value<BatchArrayProperties>>) -> Self {
-        self.array_properties = Some(value.into());
-        self
+    /// `ArrayProperties` (optional).
+    pub fn array_properties(self, value: impl Into<Value<BatchArrayProperties>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArrayProperties", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerOverrides`.
-    pub fn container_overrides(mut self, value: impl Into<Value<BatchContainerOverrides>>) -> Self {
-        self.container_overrides = Some(value.into());
-        self
+    /// `ContainerOverrides` (optional).
+    pub fn container_overrides(self, value: impl Into<Value<BatchContainerOverrides>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `DependsOn`.
-    pub fn depends_on(mut self, value: impl Into<Value<List<BatchJobDependency>>>) -> Self {
-        self.depends_on = Some(value.into());
-        self
+    /// `DependsOn` (optional).
+    /// Items: 0 to 20.
+    pub fn depends_on(self, value: impl Into<Value<List<BatchJobDependency>>>) -> Self {
+        Self(self.0.with(2, "DependsOn", value.into().to_template()))
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Parameters", value.into().to_template()))
     }
-    /// Sets `RetryStrategy`.
-    pub fn retry_strategy(mut self, value: impl Into<Value<BatchRetryStrategy>>) -> Self {
-        self.retry_strategy = Some(value.into());
-        self
+    /// `RetryStrategy` (optional).
+    pub fn retry_strategy(self, value: impl Into<Value<BatchRetryStrategy>>) -> Self {
+        Self(self.0.with(6, "RetryStrategy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PipeTargetBatchJobParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.array_properties {
-            m.insert("ArrayProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_overrides {
-            m.insert("ContainerOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.depends_on {
-            m.insert("DependsOn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "JobDefinition".to_owned(),
-            self.job_definition.to_template(),
-        );
-        m.insert("JobName".to_owned(), self.job_name.to_template());
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_strategy {
-            m.insert("RetryStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeTargetBatchJobParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.array_properties
-            .check(&path.field("ArrayProperties"), &Rules::NONE, out);
-        self.container_overrides
-            .check(&path.field("ContainerOverrides"), &Rules::NONE, out);
-        self.depends_on.check(
-            &path.field("DependsOn"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retry_strategy
-            .check(&path.field("RetryStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipeTargetBatchJobParameters);
-
-/// Property type `BatchArrayProperties` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchArrayProperties {
-    /// `Size` (optional).
-    /// Range: 2..=10000.
-    pub size: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BatchArrayProperties` of `AWS::Pipes::Pipe`.
+    BatchArrayProperties(default)
 }
 
 impl BatchArrayProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { size: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Size`.
-    pub fn size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchArrayProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.size {
-            m.insert("Size".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Size` (optional).
+    /// Range: 2 to 10000.
+    pub fn size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Size", value.into().to_template()))
     }
 }
 
-impl Check for BatchArrayProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.size.check(
-            &path.field("Size"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BatchArrayProperties);
-
-/// Property type `BatchContainerOverrides` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchContainerOverrides {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<BatchEnvironmentVariable>>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
-    /// `ResourceRequirements` (optional).
-    pub resource_requirements: Option<Value<List<BatchResourceRequirement>>>,
+crate::l1_struct! {
+    /// Property type `BatchContainerOverrides` of `AWS::Pipes::Pipe`.
+    BatchContainerOverrides(default)
 }
 
 impl BatchContainerOverrides {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            command: None,
-            environment: None,
-            instance_type: None,
-            resource_requirements: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<BatchEnvironmentVariable>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<BatchEnvironmentVariable>>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InstanceType", value.into().to_template()))
     }
-    /// Sets `ResourceRequirements`.
+    /// `ResourceRequirements` (optional).
     pub fn resource_requirements(
-        mut self,
+        self,
         value: impl Into<Value<List<BatchResourceRequirement>>>,
     ) -> Self {
-        self.resource_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ResourceRequirements", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BatchContainerOverrides {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_requirements {
-            m.insert("ResourceRequirements".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BatchContainerOverrides {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.resource_requirements
-            .check(&path.field("ResourceRequirements"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BatchContainerOverrides);
-
-/// Property type `BatchEnvironmentVariable` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchEnvironmentVariable {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BatchEnvironmentVariable` of `AWS::Pipes::Pipe`.
+    BatchEnvironmentVariable(default)
 }
 
 impl BatchEnvironmentVariable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BatchEnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BatchEnvironmentVariable {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BatchEnvironmentVariable);
-
-/// Property type `BatchResourceRequirement` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct BatchResourceRequirement {
-    /// `Type` (required).
-    pub type_: Value<BatchResourceRequirementType>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `BatchResourceRequirement` of `AWS::Pipes::Pipe`.
+    BatchResourceRequirement
 }
 
 impl BatchResourceRequirement {
@@ -3159,1221 +1272,426 @@ impl BatchResourceRequirement {
         type_: impl Into<Value<BatchResourceRequirementType>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BatchResourceRequirement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BatchResourceRequirementType`.
+    BatchResourceRequirementType {
+        /// `GPU`
+        Gpu = "GPU",
+        /// `MEMORY`
+        Memory = "MEMORY",
+        /// `VCPU`
+        Vcpu = "VCPU",
     }
 }
 
-impl Check for BatchResourceRequirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BatchResourceRequirement);
-
-/// Values of `BatchResourceRequirementType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BatchResourceRequirementType {
-    /// `GPU`
-    Gpu,
-    /// `MEMORY`
-    Memory,
-    /// `VCPU`
-    Vcpu,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BatchResourceRequirementType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GPU", "MEMORY", "VCPU"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "GPU",
-            Self::Memory => "MEMORY",
-            Self::Vcpu => "VCPU",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BatchResourceRequirementType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BatchResourceRequirementType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BatchResourceRequirementType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GPU" => Self::Gpu,
-            "MEMORY" => Self::Memory,
-            "VCPU" => Self::Vcpu,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BatchResourceRequirementType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BatchResourceRequirementType::from(s))
-    }
-}
-
-crate::impl_literal!(BatchResourceRequirementType);
-
-/// Property type `BatchJobDependency` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchJobDependency {
-    /// `JobId` (optional).
-    pub job_id: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<BatchJobDependencyType>>,
+crate::l1_struct! {
+    /// Property type `BatchJobDependency` of `AWS::Pipes::Pipe`.
+    BatchJobDependency(default)
 }
 
 impl BatchJobDependency {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            job_id: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `JobId`.
-    pub fn job_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_id = Some(value.into());
-        self
+    /// `JobId` (optional).
+    pub fn job_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "JobId", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<BatchJobDependencyType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<BatchJobDependencyType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BatchJobDependency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.job_id {
-            m.insert("JobId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BatchJobDependencyType`.
+    BatchJobDependencyType {
+        /// `N_TO_N`
+        NToN = "N_TO_N",
+        /// `SEQUENTIAL`
+        Sequential = "SEQUENTIAL",
     }
 }
 
-impl Check for BatchJobDependency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BatchJobDependency);
-
-/// Values of `BatchJobDependencyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BatchJobDependencyType {
-    /// `N_TO_N`
-    NToN,
-    /// `SEQUENTIAL`
-    Sequential,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BatchJobDependencyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["N_TO_N", "SEQUENTIAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NToN => "N_TO_N",
-            Self::Sequential => "SEQUENTIAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BatchJobDependencyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BatchJobDependencyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BatchJobDependencyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "N_TO_N" => Self::NToN,
-            "SEQUENTIAL" => Self::Sequential,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BatchJobDependencyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BatchJobDependencyType::from(s))
-    }
-}
-
-crate::impl_literal!(BatchJobDependencyType);
-
-/// Property type `BatchRetryStrategy` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct BatchRetryStrategy {
-    /// `Attempts` (optional).
-    /// Range: 1..=10.
-    pub attempts: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `BatchRetryStrategy` of `AWS::Pipes::Pipe`.
+    BatchRetryStrategy(default)
 }
 
 impl BatchRetryStrategy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { attempts: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attempts`.
-    pub fn attempts(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.attempts = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchRetryStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attempts {
-            m.insert("Attempts".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Attempts` (optional).
+    /// Range: 1 to 10.
+    pub fn attempts(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Attempts", value.into().to_template()))
     }
 }
 
-impl Check for BatchRetryStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attempts.check(
-            &path.field("Attempts"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BatchRetryStrategy);
-
-/// Property type `PipeTargetCloudWatchLogsParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetCloudWatchLogsParameters {
-    /// `LogStreamName` (optional).
-    /// Length: 1..=256 characters.
-    pub log_stream_name: Option<Value<String>>,
-    /// `Timestamp` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\$(\.[\w_-]+(\[(\d+|\*)\])*)*$`.
-    pub timestamp: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetCloudWatchLogsParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetCloudWatchLogsParameters(default)
 }
 
 impl PipeTargetCloudWatchLogsParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_stream_name: None,
-            timestamp: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogStreamName`.
-    pub fn log_stream_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_stream_name = Some(value.into());
-        self
+    /// `LogStreamName` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn log_stream_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogStreamName", value.into().to_template()))
     }
-    /// Sets `Timestamp`.
-    pub fn timestamp(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp = Some(value.into());
-        self
+    /// `Timestamp` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^\$(\.[\w\x{80}-\x{10FFFF}_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*$`.
+    pub fn timestamp(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Timestamp", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PipeTargetCloudWatchLogsParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_stream_name {
-            m.insert("LogStreamName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timestamp {
-            m.insert("Timestamp".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeTargetCloudWatchLogsParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_stream_name.check(
-            &path.field("LogStreamName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timestamp.check(
-            &path.field("Timestamp"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\$(\\.[\\w_-]+(\\[(\\d+|\\*)\\])*)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeTargetCloudWatchLogsParameters);
-
-/// Property type `PipeTargetEcsTaskParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeTargetEcsTaskParameters {
-    /// `CapacityProviderStrategy` (optional).
-    /// Items: 0..=6.
-    pub capacity_provider_strategy: Option<Value<List<CapacityProviderStrategyItem>>>,
-    /// `EnableECSManagedTags` (optional).
-    pub enable_ecs_managed_tags: Option<Value<bool>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `Group` (optional).
-    pub group: Option<Value<String>>,
-    /// `LaunchType` (optional).
-    pub launch_type: Option<Value<LaunchType>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `Overrides` (optional).
-    pub overrides: Option<Value<EcsTaskOverride>>,
-    /// `PlacementConstraints` (optional).
-    /// Items: 0..=10.
-    pub placement_constraints: Option<Value<List<PlacementConstraint>>>,
-    /// `PlacementStrategy` (optional).
-    /// Items: 0..=5.
-    pub placement_strategy: Option<Value<List<PlacementStrategy>>>,
-    /// `PlatformVersion` (optional).
-    pub platform_version: Option<Value<String>>,
-    /// `PropagateTags` (optional).
-    pub propagate_tags: Option<Value<PropagateTags>>,
-    /// `ReferenceId` (optional).
-    /// Length: 0..=1024 characters.
-    pub reference_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TaskCount` (optional).
-    /// Range: 1..=.
-    pub task_count: Option<Value<i64>>,
-    /// `TaskDefinitionArn` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub task_definition_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `PipeTargetEcsTaskParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetEcsTaskParameters
 }
 
 impl PipeTargetEcsTaskParameters {
     /// The required properties: `TaskDefinitionArn`.
     pub fn new(task_definition_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            capacity_provider_strategy: None,
-            enable_ecs_managed_tags: None,
-            enable_execute_command: None,
-            group: None,
-            launch_type: None,
-            network_configuration: None,
-            overrides: None,
-            placement_constraints: None,
-            placement_strategy: None,
-            platform_version: None,
-            propagate_tags: None,
-            reference_id: None,
-            tags: None,
-            task_count: None,
-            task_definition_arn: task_definition_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            14,
+            "TaskDefinitionArn",
+            task_definition_arn.into().to_template(),
+        ))
     }
-    /// Sets `CapacityProviderStrategy`.
+    /// `CapacityProviderStrategy` (optional).
+    /// Items: 0 to 6.
     pub fn capacity_provider_strategy(
-        mut self,
+        self,
         value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
     ) -> Self {
-        self.capacity_provider_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CapacityProviderStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `EnableECSManagedTags`.
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ecs_managed_tags = Some(value.into());
-        self
+    /// `EnableECSManagedTags` (optional).
+    pub fn enable_ecs_managed_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableECSManagedTags", value.into().to_template()),
+        )
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `Group`.
-    pub fn group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group = Some(value.into());
-        self
+    /// `Group` (optional).
+    pub fn group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Group", value.into().to_template()))
     }
-    /// Sets `LaunchType`.
-    pub fn launch_type(mut self, value: impl Into<Value<LaunchType>>) -> Self {
-        self.launch_type = Some(value.into());
-        self
+    /// `LaunchType` (optional).
+    pub fn launch_type(self, value: impl Into<Value<LaunchType>>) -> Self {
+        Self(self.0.with(4, "LaunchType", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Overrides`.
-    pub fn overrides(mut self, value: impl Into<Value<EcsTaskOverride>>) -> Self {
-        self.overrides = Some(value.into());
-        self
+    /// `Overrides` (optional).
+    pub fn overrides(self, value: impl Into<Value<EcsTaskOverride>>) -> Self {
+        Self(self.0.with(6, "Overrides", value.into().to_template()))
     }
-    /// Sets `PlacementConstraints`.
-    pub fn placement_constraints(
-        mut self,
-        value: impl Into<Value<List<PlacementConstraint>>>,
-    ) -> Self {
-        self.placement_constraints = Some(value.into());
-        self
+    /// `PlacementConstraints` (optional).
+    /// Items: 0 to 10.
+    pub fn placement_constraints(self, value: impl Into<Value<List<PlacementConstraint>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PlacementConstraints", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementStrategy`.
-    pub fn placement_strategy(mut self, value: impl Into<Value<List<PlacementStrategy>>>) -> Self {
-        self.placement_strategy = Some(value.into());
-        self
+    /// `PlacementStrategy` (optional).
+    /// Items: 0 to 5.
+    pub fn placement_strategy(self, value: impl Into<Value<List<PlacementStrategy>>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PlacementStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_version = Some(value.into());
-        self
+    /// `PlatformVersion` (optional).
+    pub fn platform_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PlatformVersion", value.into().to_template()),
+        )
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Value<PropagateTags>>) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
+    /// `PropagateTags` (optional).
+    pub fn propagate_tags(self, value: impl Into<Value<PropagateTags>>) -> Self {
+        Self(self.0.with(10, "PropagateTags", value.into().to_template()))
     }
-    /// Sets `ReferenceId`.
-    pub fn reference_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reference_id = Some(value.into());
-        self
+    /// `ReferenceId` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn reference_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "ReferenceId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskCount`.
-    pub fn task_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.task_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeTargetEcsTaskParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group {
-            m.insert("Group".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_type {
-            m.insert("LaunchType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overrides {
-            m.insert("Overrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_constraints {
-            m.insert("PlacementConstraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_strategy {
-            m.insert("PlacementStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reference_id {
-            m.insert("ReferenceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_count {
-            m.insert("TaskCount".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TaskDefinitionArn".to_owned(),
-            self.task_definition_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `TaskCount` (optional).
+    /// Range: at least 1.
+    pub fn task_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "TaskCount", value.into().to_template()))
     }
 }
 
-impl Check for PipeTargetEcsTaskParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_strategy.check(
-            &path.field("CapacityProviderStrategy"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_type
-            .check(&path.field("LaunchType"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.overrides
-            .check(&path.field("Overrides"), &Rules::NONE, out);
-        self.placement_constraints.check(
-            &path.field("PlacementConstraints"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.placement_strategy.check(
-            &path.field("PlacementStrategy"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.propagate_tags
-            .check(&path.field("PropagateTags"), &Rules::NONE, out);
-        self.reference_id.check(
-            &path.field("ReferenceId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.task_count.check(
-            &path.field("TaskCount"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_definition_arn.check(&path.field("TaskDefinitionArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(PipeTargetEcsTaskParameters);
-
-/// Property type `CapacityProviderStrategyItem` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderStrategyItem {
-    /// `Base` (optional).
-    /// Range: 0..=100000.
-    pub base: Option<Value<i64>>,
-    /// `CapacityProvider` (required).
-    /// Length: 1..=255 characters.
-    pub capacity_provider: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=1000.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderStrategyItem` of `AWS::Pipes::Pipe`.
+    CapacityProviderStrategyItem
 }
 
 impl CapacityProviderStrategyItem {
     /// The required properties: `CapacityProvider`.
     pub fn new(capacity_provider: impl Into<Value<String>>) -> Self {
-        Self {
-            base: None,
-            capacity_provider: capacity_provider.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CapacityProvider",
+            capacity_provider.into().to_template(),
+        ))
     }
-    /// Sets `Base`.
-    pub fn base(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base = Some(value.into());
-        self
+    /// `Base` (optional).
+    /// Range: 0 to 100000.
+    pub fn base(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Base", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityProviderStrategyItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base {
-            m.insert("Base".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CapacityProvider".to_owned(),
-            self.capacity_provider.to_template(),
-        );
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Weight` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
 
-impl Check for CapacityProviderStrategyItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base.check(
-            &path.field("Base"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_provider.check(
-            &path.field("CapacityProvider"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `LaunchType`.
+    LaunchType {
+        /// `EC2`
+        Ec2 = "EC2",
+        /// `FARGATE`
+        Fargate = "FARGATE",
+        /// `EXTERNAL`
+        External = "EXTERNAL",
     }
 }
 
-crate::impl_literal!(CapacityProviderStrategyItem);
-
-/// Values of `LaunchType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LaunchType {
-    /// `EC2`
-    Ec2,
-    /// `FARGATE`
-    Fargate,
-    /// `EXTERNAL`
-    External,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LaunchType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE", "EXTERNAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "EC2",
-            Self::Fargate => "FARGATE",
-            Self::External => "EXTERNAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LaunchType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LaunchType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LaunchType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2" => Self::Ec2,
-            "FARGATE" => Self::Fargate,
-            "EXTERNAL" => Self::External,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LaunchType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LaunchType::from(s))
-    }
-}
-
-crate::impl_literal!(LaunchType);
-
-/// Property type `NetworkConfiguration` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `AwsvpcConfiguration` (optional).
-    pub awsvpc_configuration: Option<Value<AwsVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::Pipes::Pipe`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            awsvpc_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsvpcConfiguration`.
-    pub fn awsvpc_configuration(mut self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
-        self.awsvpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.awsvpc_configuration {
-            m.insert("AwsvpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AwsvpcConfiguration` (optional).
+    pub fn awsvpc_configuration(self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsvpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.awsvpc_configuration
-            .check(&path.field("AwsvpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `AwsVpcConfiguration` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct AwsVpcConfiguration {
-    /// `AssignPublicIp` (optional).
-    pub assign_public_ip: Option<Value<AssignPublicIp>>,
-    /// `SecurityGroups` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub security_groups: Option<Value<List<String>>>,
-    /// `Subnets` (required).
-    /// Items: 0..=16.
-    /// Each item: Length: 1..=1024 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-z]*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `AwsVpcConfiguration` of `AWS::Pipes::Pipe`.
+    AwsVpcConfiguration
 }
 
 impl AwsVpcConfiguration {
     /// The required properties: `Subnets`.
     pub fn new(subnets: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        Self {
-            assign_public_ip: None,
-            security_groups: None,
-            subnets: subnets.into(),
-        }
+        Self(crate::Properties::new().with(2, "Subnets", subnets.into().to_template()))
     }
-    /// Sets `AssignPublicIp`.
-    pub fn assign_public_ip(mut self, value: impl Into<Value<AssignPublicIp>>) -> Self {
-        self.assign_public_ip = Some(value.into());
-        self
+    /// `AssignPublicIp` (optional).
+    pub fn assign_public_ip(self, value: impl Into<Value<AssignPublicIp>>) -> Self {
+        Self(self.0.with(0, "AssignPublicIp", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 1024 characters.
+    /// Each item: Pattern: `^sg-[0-9a-zA-Z]*|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SecurityGroups", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_public_ip {
-            m.insert("AssignPublicIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssignPublicIp`.
+    AssignPublicIp {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for AwsVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assign_public_ip
-            .check(&path.field("AssignPublicIp"), &Rules::NONE, out);
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some(
-                                "^sg-[0-9a-zA-Z]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1024),
-                            pattern: Some(
-                                "^subnet-[0-9a-z]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsVpcConfiguration);
-
-/// Values of `AssignPublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssignPublicIp {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssignPublicIp {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssignPublicIp {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssignPublicIp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssignPublicIp {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssignPublicIp> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssignPublicIp::from(s))
-    }
-}
-
-crate::impl_literal!(AssignPublicIp);
-
-/// Property type `EcsTaskOverride` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct EcsTaskOverride {
-    /// `ContainerOverrides` (optional).
-    pub container_overrides: Option<Value<List<EcsContainerOverride>>>,
-    /// `Cpu` (optional).
-    pub cpu: Option<Value<String>>,
-    /// `EphemeralStorage` (optional).
-    pub ephemeral_storage: Option<Value<EcsEphemeralStorage>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `InferenceAcceleratorOverrides` (optional).
-    pub inference_accelerator_overrides: Option<Value<List<EcsInferenceAcceleratorOverride>>>,
-    /// `Memory` (optional).
-    pub memory: Option<Value<String>>,
-    /// `TaskRoleArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub task_role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `EcsTaskOverride` of `AWS::Pipes::Pipe`.
+    EcsTaskOverride(default)
 }
 
 impl EcsTaskOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_overrides: None,
-            cpu: None,
-            ephemeral_storage: None,
-            execution_role_arn: None,
-            inference_accelerator_overrides: None,
-            memory: None,
-            task_role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerOverrides`.
-    pub fn container_overrides(
-        mut self,
-        value: impl Into<Value<List<EcsContainerOverride>>>,
-    ) -> Self {
-        self.container_overrides = Some(value.into());
-        self
+    /// `ContainerOverrides` (optional).
+    pub fn container_overrides(self, value: impl Into<Value<List<EcsContainerOverride>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerOverrides", value.into().to_template()),
+        )
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cpu = Some(value.into());
-        self
+    /// `Cpu` (optional).
+    pub fn cpu(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Cpu", value.into().to_template()))
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<EcsEphemeralStorage>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    pub fn ephemeral_storage(self, value: impl Into<Value<EcsEphemeralStorage>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.+)|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceAcceleratorOverrides`.
+    /// `InferenceAcceleratorOverrides` (optional).
     pub fn inference_accelerator_overrides(
-        mut self,
+        self,
         value: impl Into<Value<List<EcsInferenceAcceleratorOverride>>>,
     ) -> Self {
-        self.inference_accelerator_overrides = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "InferenceAcceleratorOverrides",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.memory = Some(value.into());
-        self
-    }
-    /// Sets `TaskRoleArn`.
-    pub fn task_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.task_role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EcsTaskOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_overrides {
-            m.insert("ContainerOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_accelerator_overrides {
-            m.insert("InferenceAcceleratorOverrides".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_role_arn {
-            m.insert("TaskRoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsTaskOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_overrides
-            .check(&path.field("ContainerOverrides"), &Rules::NONE, out);
-        self.ephemeral_storage
-            .check(&path.field("EphemeralStorage"), &Rules::NONE, out);
-        self.execution_role_arn.check(&path.field("ExecutionRoleArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE }, out);
-        self.inference_accelerator_overrides.check(
-            &path.field("InferenceAcceleratorOverrides"),
-            &Rules::NONE,
-            out,
-        );
-        self.task_role_arn.check(&path.field("TaskRoleArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(EcsTaskOverride);
-
-/// Property type `EcsContainerOverride` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct EcsContainerOverride {
-    /// `Command` (optional).
-    pub command: Option<Value<List<String>>>,
-    /// `Cpu` (optional).
-    pub cpu: Option<Value<i64>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<List<EcsEnvironmentVariable>>>,
-    /// `EnvironmentFiles` (optional).
-    pub environment_files: Option<Value<List<EcsEnvironmentFile>>>,
     /// `Memory` (optional).
-    pub memory: Option<Value<i64>>,
-    /// `MemoryReservation` (optional).
-    pub memory_reservation: Option<Value<i64>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `ResourceRequirements` (optional).
-    pub resource_requirements: Option<Value<List<EcsResourceRequirement>>>,
+    pub fn memory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Memory", value.into().to_template()))
+    }
+    /// `TaskRoleArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.+)|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn task_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(6, "TaskRoleArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EcsContainerOverride` of `AWS::Pipes::Pipe`.
+    EcsContainerOverride(default)
 }
 
 impl EcsContainerOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            command: None,
-            cpu: None,
-            environment: None,
-            environment_files: None,
-            memory: None,
-            memory_reservation: None,
-            name: None,
-            resource_requirements: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Command`.
-    pub fn command(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.command = Some(value.into());
-        self
+    /// `Command` (optional).
+    pub fn command(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Command", value.into().to_template()))
     }
-    /// Sets `Cpu`.
-    pub fn cpu(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.cpu = Some(value.into());
-        self
+    /// `Cpu` (optional).
+    pub fn cpu(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Cpu", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<List<EcsEnvironmentVariable>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<List<EcsEnvironmentVariable>>>) -> Self {
+        Self(self.0.with(2, "Environment", value.into().to_template()))
     }
-    /// Sets `EnvironmentFiles`.
-    pub fn environment_files(mut self, value: impl Into<Value<List<EcsEnvironmentFile>>>) -> Self {
-        self.environment_files = Some(value.into());
-        self
+    /// `EnvironmentFiles` (optional).
+    pub fn environment_files(self, value: impl Into<Value<List<EcsEnvironmentFile>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnvironmentFiles", value.into().to_template()),
+        )
     }
-    /// Sets `Memory`.
-    pub fn memory(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory = Some(value.into());
-        self
+    /// `Memory` (optional).
+    pub fn memory(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Memory", value.into().to_template()))
     }
-    /// Sets `MemoryReservation`.
-    pub fn memory_reservation(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_reservation = Some(value.into());
-        self
+    /// `MemoryReservation` (optional).
+    pub fn memory_reservation(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MemoryReservation", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `ResourceRequirements`.
+    /// `ResourceRequirements` (optional).
     pub fn resource_requirements(
-        mut self,
+        self,
         value: impl Into<Value<List<EcsResourceRequirement>>>,
     ) -> Self {
-        self.resource_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "ResourceRequirements", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EcsContainerOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.command {
-            m.insert("Command".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cpu {
-            m.insert("Cpu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_files {
-            m.insert("EnvironmentFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory {
-            m.insert("Memory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_reservation {
-            m.insert("MemoryReservation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_requirements {
-            m.insert("ResourceRequirements".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsContainerOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.environment
-            .check(&path.field("Environment"), &Rules::NONE, out);
-        self.environment_files
-            .check(&path.field("EnvironmentFiles"), &Rules::NONE, out);
-        self.resource_requirements
-            .check(&path.field("ResourceRequirements"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EcsContainerOverride);
-
-/// Property type `EcsEnvironmentVariable` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct EcsEnvironmentVariable {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EcsEnvironmentVariable` of `AWS::Pipes::Pipe`.
+    EcsEnvironmentVariable(default)
 }
 
 impl EcsEnvironmentVariable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EcsEnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsEnvironmentVariable {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EcsEnvironmentVariable);
-
-/// Property type `EcsEnvironmentFile` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct EcsEnvironmentFile {
-    /// `Type` (required).
-    pub type_: Value<EcsEnvironmentFileType>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `EcsEnvironmentFile` of `AWS::Pipes::Pipe`.
+    EcsEnvironmentFile
 }
 
 impl EcsEnvironmentFile {
@@ -4382,90 +1700,25 @@ impl EcsEnvironmentFile {
         type_: impl Into<Value<EcsEnvironmentFileType>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EcsEnvironmentFile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EcsEnvironmentFileType`.
+    EcsEnvironmentFileType {
+        /// `s3`
+        S3 = "s3",
     }
 }
 
-impl Check for EcsEnvironmentFile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EcsEnvironmentFile);
-
-/// Values of `EcsEnvironmentFileType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EcsEnvironmentFileType {
-    /// `s3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EcsEnvironmentFileType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["s3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "s3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EcsEnvironmentFileType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EcsEnvironmentFileType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EcsEnvironmentFileType {
-    fn from(s: &str) -> Self {
-        match s {
-            "s3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EcsEnvironmentFileType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EcsEnvironmentFileType::from(s))
-    }
-}
-
-crate::impl_literal!(EcsEnvironmentFileType);
-
-/// Property type `EcsResourceRequirement` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct EcsResourceRequirement {
-    /// `Type` (required).
-    pub type_: Value<EcsResourceRequirementType>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `EcsResourceRequirement` of `AWS::Pipes::Pipe`.
+    EcsResourceRequirement
 }
 
 impl EcsResourceRequirement {
@@ -4474,1232 +1727,368 @@ impl EcsResourceRequirement {
         type_: impl Into<Value<EcsResourceRequirementType>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EcsResourceRequirement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EcsResourceRequirementType`.
+    EcsResourceRequirementType {
+        /// `GPU`
+        Gpu = "GPU",
+        /// `InferenceAccelerator`
+        InferenceAccelerator = "InferenceAccelerator",
     }
 }
 
-impl Check for EcsResourceRequirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EcsResourceRequirement);
-
-/// Values of `EcsResourceRequirementType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EcsResourceRequirementType {
-    /// `GPU`
-    Gpu,
-    /// `InferenceAccelerator`
-    InferenceAccelerator,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EcsResourceRequirementType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GPU", "InferenceAccelerator"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gpu => "GPU",
-            Self::InferenceAccelerator => "InferenceAccelerator",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EcsResourceRequirementType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EcsResourceRequirementType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EcsResourceRequirementType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GPU" => Self::Gpu,
-            "InferenceAccelerator" => Self::InferenceAccelerator,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EcsResourceRequirementType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EcsResourceRequirementType::from(s))
-    }
-}
-
-crate::impl_literal!(EcsResourceRequirementType);
-
-/// Property type `EcsEphemeralStorage` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct EcsEphemeralStorage {
-    /// `SizeInGiB` (required).
-    /// Range: 21..=200.
-    pub size_in_gi_b: Value<i64>,
+crate::l1_struct! {
+    /// Property type `EcsEphemeralStorage` of `AWS::Pipes::Pipe`.
+    EcsEphemeralStorage
 }
 
 impl EcsEphemeralStorage {
     /// The required properties: `SizeInGiB`.
     pub fn new(size_in_gi_b: impl Into<Value<i64>>) -> Self {
-        Self {
-            size_in_gi_b: size_in_gi_b.into(),
-        }
+        Self(crate::Properties::new().with(0, "SizeInGiB", size_in_gi_b.into().to_template()))
     }
 }
 
-impl ToTemplate for EcsEphemeralStorage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SizeInGiB".to_owned(), self.size_in_gi_b.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsEphemeralStorage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.size_in_gi_b.check(
-            &path.field("SizeInGiB"),
-            &Rules {
-                minimum: Some(21.0),
-                maximum: Some(200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EcsEphemeralStorage);
-
-/// Property type `EcsInferenceAcceleratorOverride` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct EcsInferenceAcceleratorOverride {
-    /// `DeviceName` (optional).
-    pub device_name: Option<Value<String>>,
-    /// `DeviceType` (optional).
-    pub device_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EcsInferenceAcceleratorOverride` of `AWS::Pipes::Pipe`.
+    EcsInferenceAcceleratorOverride(default)
 }
 
 impl EcsInferenceAcceleratorOverride {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_name: None,
-            device_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeviceName", value.into().to_template()))
     }
-    /// Sets `DeviceType`.
-    pub fn device_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_type = Some(value.into());
-        self
+    /// `DeviceType` (optional).
+    pub fn device_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DeviceType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EcsInferenceAcceleratorOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_type {
-            m.insert("DeviceType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EcsInferenceAcceleratorOverride {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EcsInferenceAcceleratorOverride);
-
-/// Property type `PlacementConstraint` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PlacementConstraint {
-    /// `Expression` (optional).
-    /// Length: 0..=2000 characters.
-    pub expression: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<PlacementConstraintType>>,
+crate::l1_struct! {
+    /// Property type `PlacementConstraint` of `AWS::Pipes::Pipe`.
+    PlacementConstraint(default)
 }
 
 impl PlacementConstraint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            expression: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<PlacementConstraintType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlacementConstraint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PlacementConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PlacementConstraint);
-
-/// Values of `PlacementConstraintType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlacementConstraintType {
-    /// `distinctInstance`
-    DistinctInstance,
-    /// `memberOf`
-    MemberOf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlacementConstraintType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DistinctInstance => "distinctInstance",
-            Self::MemberOf => "memberOf",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlacementConstraintType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlacementConstraintType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlacementConstraintType {
-    fn from(s: &str) -> Self {
-        match s {
-            "distinctInstance" => Self::DistinctInstance,
-            "memberOf" => Self::MemberOf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlacementConstraintType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlacementConstraintType::from(s))
-    }
-}
-
-crate::impl_literal!(PlacementConstraintType);
-
-/// Property type `PlacementStrategy` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PlacementStrategy {
-    /// `Field` (optional).
-    /// Length: 0..=255 characters.
-    pub field: Option<Value<String>>,
     /// `Type` (optional).
-    pub type_: Option<Value<PlacementStrategyType>>,
+    pub fn type_(self, value: impl Into<Value<PlacementConstraintType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PlacementConstraintType`.
+    PlacementConstraintType {
+        /// `distinctInstance`
+        DistinctInstance = "distinctInstance",
+        /// `memberOf`
+        MemberOf = "memberOf",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PlacementStrategy` of `AWS::Pipes::Pipe`.
+    PlacementStrategy(default)
 }
 
 impl PlacementStrategy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            field: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Field", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<PlacementStrategyType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<PlacementStrategyType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlacementStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PlacementStrategyType`.
+    PlacementStrategyType {
+        /// `random`
+        Random = "random",
+        /// `spread`
+        Spread = "spread",
+        /// `binpack`
+        Binpack = "binpack",
     }
 }
 
-impl Check for PlacementStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field.check(
-            &path.field("Field"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PropagateTags`.
+    PropagateTags {
+        /// `TASK_DEFINITION`
+        TaskDefinition = "TASK_DEFINITION",
     }
 }
 
-crate::impl_literal!(PlacementStrategy);
+pub use crate::cfn::Tag;
 
-/// Values of `PlacementStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlacementStrategyType {
-    /// `random`
-    Random,
-    /// `spread`
-    Spread,
-    /// `binpack`
-    Binpack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlacementStrategyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["random", "spread", "binpack"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Random => "random",
-            Self::Spread => "spread",
-            Self::Binpack => "binpack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlacementStrategyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlacementStrategyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlacementStrategyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "random" => Self::Random,
-            "spread" => Self::Spread,
-            "binpack" => Self::Binpack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlacementStrategyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlacementStrategyType::from(s))
-    }
-}
-
-crate::impl_literal!(PlacementStrategyType);
-
-/// Values of `PropagateTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropagateTags {
-    /// `TASK_DEFINITION`
-    TaskDefinition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropagateTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TASK_DEFINITION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TaskDefinition => "TASK_DEFINITION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropagateTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropagateTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropagateTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "TASK_DEFINITION" => Self::TaskDefinition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropagateTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropagateTags::from(s))
-    }
-}
-
-crate::impl_literal!(PropagateTags);
-
-/// Property type `Tag` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `PipeTargetEventBridgeEventBusParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetEventBridgeEventBusParameters {
-    /// `DetailType` (optional).
-    /// Length: 1..=128 characters.
-    pub detail_type: Option<Value<String>>,
-    /// `EndpointId` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[A-Za-z0-9\-]+[\.][A-Za-z0-9\-]+$`.
-    pub endpoint_id: Option<Value<String>>,
-    /// `Resources` (optional).
-    /// Items: 0..=10.
-    /// Each item: Length: 1..=1600 characters.
-    /// Each item: Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1})?:(\d{12})?:(.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub resources: Option<Value<List<String>>>,
-    /// `Source` (optional).
-    /// Length: 1..=256 characters.
-    pub source: Option<Value<String>>,
-    /// `Time` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\$(\.[\w/_-]+(\[(\d+|\*)\])*)*$`.
-    pub time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetEventBridgeEventBusParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetEventBridgeEventBusParameters(default)
 }
 
 impl PipeTargetEventBridgeEventBusParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            detail_type: None,
-            endpoint_id: None,
-            resources: None,
-            source: None,
-            time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DetailType`.
-    pub fn detail_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.detail_type = Some(value.into());
-        self
+    /// `DetailType` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn detail_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DetailType", value.into().to_template()))
     }
-    /// Sets `EndpointId`.
-    pub fn endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_id = Some(value.into());
-        self
+    /// `EndpointId` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[A-Za-z0-9\-]+[\.][A-Za-z0-9\-]+$`.
+    pub fn endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EndpointId", value.into().to_template()))
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    /// Items: 0 to 10.
+    /// Each item: Length: 1 to 1600 characters.
+    /// Each item: Pattern: `^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1})?:([\d\x{80}-\x{10FFFF}]{12})?:(.+)|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Resources", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn source(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Source", value.into().to_template()))
     }
-    /// Sets `Time`.
-    pub fn time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time = Some(value.into());
-        self
+    /// `Time` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*$`.
+    pub fn time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Time", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PipeTargetEventBridgeEventBusParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.detail_type {
-            m.insert("DetailType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_id {
-            m.insert("EndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time {
-            m.insert("Time".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeTargetEventBridgeEventBusParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.detail_type.check(
-            &path.field("DetailType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_id.check(
-            &path.field("EndpointId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[A-Za-z0-9\\-]+[\\.][A-Za-z0-9\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resources.check(&path.field("Resources"), &Rules { min_items: Some(0), max_items: Some(10), items: Some(&const { Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^arn:(aws[a-zA-Z0-9-]*):([a-zA-Z0-9\\-]+):([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1})?:(\\d{12})?:(.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time.check(
-            &path.field("Time"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeTargetEventBridgeEventBusParameters);
-
-/// Property type `PipeTargetHttpParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetHttpParameters {
-    /// `HeaderParameters` (optional).
-    /// Each item: Length: 0..=512 characters.
-    /// Each item: Pattern: `^[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub header_parameters: Option<Value<Map<String>>>,
-    /// `PathParameterValues` (optional).
-    pub path_parameter_values: Option<Value<List<String>>>,
-    /// `QueryStringParameters` (optional).
-    /// Each item: Length: 0..=512 characters.
-    /// Each item: Pattern: `^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F]+|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub query_string_parameters: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetHttpParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetHttpParameters(default)
 }
 
 impl PipeTargetHttpParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            header_parameters: None,
-            path_parameter_values: None,
-            query_string_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HeaderParameters`.
-    pub fn header_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.header_parameters = Some(value.into());
-        self
+    /// `HeaderParameters` (optional).
+    /// Each item: Length: 0 to 512 characters.
+    /// Each item: Pattern: `^[ \t]*[\x20-\x7E]+([ \t]+[\x20-\x7E]+)*[ \t]*|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn header_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HeaderParameters", value.into().to_template()),
+        )
     }
-    /// Sets `PathParameterValues`.
-    pub fn path_parameter_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.path_parameter_values = Some(value.into());
-        self
+    /// `PathParameterValues` (optional).
+    pub fn path_parameter_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PathParameterValues", value.into().to_template()),
+        )
     }
-    /// Sets `QueryStringParameters`.
-    pub fn query_string_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.query_string_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeTargetHttpParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.header_parameters {
-            m.insert("HeaderParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path_parameter_values {
-            m.insert("PathParameterValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string_parameters {
-            m.insert("QueryStringParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QueryStringParameters` (optional).
+    /// Each item: Length: 0 to 512 characters.
+    /// Each item: Pattern: `^[^\x00-\x09\x0B\x0C\x0E-\x1F\x7F]+|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn query_string_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueryStringParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipeTargetHttpParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header_parameters.check(&path.field("HeaderParameters"), &Rules { items: Some(&const { Rules { min_length: Some(0), max_length: Some(512), pattern: Some("^[ \\t]*[\\x20-\\x7E]+([ \\t]+[\\x20-\\x7E]+)*[ \\t]*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.query_string_parameters.check(&path.field("QueryStringParameters"), &Rules { items: Some(&const { Rules { min_length: Some(0), max_length: Some(512), pattern: Some("^[^\\x00-\\x09\\x0B\\x0C\\x0E-\\x1F\\x7F]+|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(PipeTargetHttpParameters);
-
-/// Property type `PipeTargetKinesisStreamParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeTargetKinesisStreamParameters {
-    /// `PartitionKey` (required).
-    /// Length: 0..=256 characters.
-    pub partition_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `PipeTargetKinesisStreamParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetKinesisStreamParameters
 }
 
 impl PipeTargetKinesisStreamParameters {
     /// The required properties: `PartitionKey`.
     pub fn new(partition_key: impl Into<Value<String>>) -> Self {
-        Self {
-            partition_key: partition_key.into(),
-        }
+        Self(crate::Properties::new().with(0, "PartitionKey", partition_key.into().to_template()))
     }
 }
 
-impl ToTemplate for PipeTargetKinesisStreamParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PartitionKey".to_owned(), self.partition_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeTargetKinesisStreamParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition_key.check(
-            &path.field("PartitionKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeTargetKinesisStreamParameters);
-
-/// Property type `PipeTargetLambdaFunctionParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetLambdaFunctionParameters {
-    /// `InvocationType` (optional).
-    pub invocation_type: Option<Value<PipeTargetInvocationType>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetLambdaFunctionParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetLambdaFunctionParameters(default)
 }
 
 impl PipeTargetLambdaFunctionParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            invocation_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InvocationType`.
-    pub fn invocation_type(mut self, value: impl Into<Value<PipeTargetInvocationType>>) -> Self {
-        self.invocation_type = Some(value.into());
-        self
+    /// `InvocationType` (optional).
+    pub fn invocation_type(self, value: impl Into<Value<PipeTargetInvocationType>>) -> Self {
+        Self(self.0.with(0, "InvocationType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PipeTargetLambdaFunctionParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invocation_type {
-            m.insert("InvocationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PipeTargetInvocationType`.
+    PipeTargetInvocationType {
+        /// `REQUEST_RESPONSE`
+        RequestResponse = "REQUEST_RESPONSE",
+        /// `FIRE_AND_FORGET`
+        FireAndForget = "FIRE_AND_FORGET",
     }
 }
 
-impl Check for PipeTargetLambdaFunctionParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invocation_type
-            .check(&path.field("InvocationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipeTargetLambdaFunctionParameters);
-
-/// Values of `PipeTargetInvocationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PipeTargetInvocationType {
-    /// `REQUEST_RESPONSE`
-    RequestResponse,
-    /// `FIRE_AND_FORGET`
-    FireAndForget,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PipeTargetInvocationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REQUEST_RESPONSE", "FIRE_AND_FORGET"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RequestResponse => "REQUEST_RESPONSE",
-            Self::FireAndForget => "FIRE_AND_FORGET",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PipeTargetInvocationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PipeTargetInvocationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PipeTargetInvocationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "REQUEST_RESPONSE" => Self::RequestResponse,
-            "FIRE_AND_FORGET" => Self::FireAndForget,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PipeTargetInvocationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PipeTargetInvocationType::from(s))
-    }
-}
-
-crate::impl_literal!(PipeTargetInvocationType);
-
-/// Property type `PipeTargetRedshiftDataParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeTargetRedshiftDataParameters {
-    /// `Database` (required).
-    /// Length: 1..=64 characters.
-    pub database: Value<String>,
-    /// `DbUser` (optional).
-    /// Length: 1..=128 characters.
-    pub db_user: Option<Value<String>>,
-    /// `SecretManagerArn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\d{1}):(\d{12}):secret:.+)|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub secret_manager_arn: Option<Value<String>>,
-    /// `Sqls` (required).
-    /// Items: 1..=40.
-    /// Each item: Length: 1..=100000 characters.
-    pub sqls: Value<List<String>>,
-    /// `StatementName` (optional).
-    /// Length: 1..=500 characters.
-    pub statement_name: Option<Value<String>>,
-    /// `WithEvent` (optional).
-    pub with_event: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetRedshiftDataParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetRedshiftDataParameters
 }
 
 impl PipeTargetRedshiftDataParameters {
     /// The required properties: `Database`, `Sqls`.
     pub fn new(database: impl Into<Value<String>>, sqls: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            database: database.into(),
-            db_user: None,
-            secret_manager_arn: None,
-            sqls: sqls.into(),
-            statement_name: None,
-            with_event: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(3, "Sqls", sqls.into().to_template()),
+        )
     }
-    /// Sets `DbUser`.
-    pub fn db_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_user = Some(value.into());
-        self
+    /// `DbUser` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn db_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DbUser", value.into().to_template()))
     }
-    /// Sets `SecretManagerArn`.
-    pub fn secret_manager_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_manager_arn = Some(value.into());
-        self
+    /// `SecretManagerArn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^(^arn:aws([a-z]|\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}):([\d\x{80}-\x{10FFFF}]{12}):secret:.+)|(\$(\.[\w\x{80}-\x{10FFFF}/_-]+(\[([\d\x{80}-\x{10FFFF}]+|\*)\])*)*)$`.
+    pub fn secret_manager_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecretManagerArn", value.into().to_template()),
+        )
     }
-    /// Sets `StatementName`.
-    pub fn statement_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.statement_name = Some(value.into());
-        self
+    /// `StatementName` (optional).
+    /// Length: 1 to 500 characters.
+    pub fn statement_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "StatementName", value.into().to_template()))
     }
-    /// Sets `WithEvent`.
-    pub fn with_event(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.with_event = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeTargetRedshiftDataParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        if let Some(v) = &self.db_user {
-            m.insert("DbUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_manager_arn {
-            m.insert("SecretManagerArn".to_owned(), v.to_template());
-        }
-        m.insert("Sqls".to_owned(), self.sqls.to_template());
-        if let Some(v) = &self.statement_name {
-            m.insert("StatementName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.with_event {
-            m.insert("WithEvent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WithEvent` (optional).
+    pub fn with_event(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "WithEvent", value.into().to_template()))
     }
 }
 
-impl Check for PipeTargetRedshiftDataParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_user.check(
-            &path.field("DbUser"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secret_manager_arn.check(&path.field("SecretManagerArn"), &Rules { min_length: Some(1), max_length: Some(1600), pattern: Some("^(^arn:aws([a-z]|\\-)*:secretsmanager:([a-z]{2}((-gov)|(-iso([a-z]?)))?-[a-z]+-\\d{1}):(\\d{12}):secret:.+)|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$"), ..Rules::NONE }, out);
-        self.sqls.check(
-            &path.field("Sqls"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(40),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statement_name.check(
-            &path.field("StatementName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeTargetRedshiftDataParameters);
-
-/// Property type `PipeTargetSageMakerPipelineParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetSageMakerPipelineParameters {
-    /// `PipelineParameterList` (optional).
-    /// Items: 0..=200.
-    pub pipeline_parameter_list: Option<Value<List<SageMakerPipelineParameter>>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetSageMakerPipelineParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetSageMakerPipelineParameters(default)
 }
 
 impl PipeTargetSageMakerPipelineParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pipeline_parameter_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PipelineParameterList`.
+    /// `PipelineParameterList` (optional).
+    /// Items: 0 to 200.
     pub fn pipeline_parameter_list(
-        mut self,
+        self,
         value: impl Into<Value<List<SageMakerPipelineParameter>>>,
     ) -> Self {
-        self.pipeline_parameter_list = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PipelineParameterList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PipeTargetSageMakerPipelineParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pipeline_parameter_list {
-            m.insert("PipelineParameterList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeTargetSageMakerPipelineParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pipeline_parameter_list.check(
-            &path.field("PipelineParameterList"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeTargetSageMakerPipelineParameters);
-
-/// Property type `SageMakerPipelineParameter` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct SageMakerPipelineParameter {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*|(\$(\.[\w/_-]+(\[(\d+|\*)\])*)*)$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=1024 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SageMakerPipelineParameter` of `AWS::Pipes::Pipe`.
+    SageMakerPipelineParameter
 }
 
 impl SageMakerPipelineParameter {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SageMakerPipelineParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SageMakerPipelineParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(
-                    "^[a-zA-Z0-9](-*[a-zA-Z0-9])*|(\\$(\\.[\\w/_-]+(\\[(\\d+|\\*)\\])*)*)$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SageMakerPipelineParameter);
-
-/// Property type `PipeTargetSqsQueueParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetSqsQueueParameters {
-    /// `MessageDeduplicationId` (optional).
-    /// Length: 0..=100 characters.
-    pub message_deduplication_id: Option<Value<String>>,
-    /// `MessageGroupId` (optional).
-    /// Length: 0..=100 characters.
-    pub message_group_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetSqsQueueParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetSqsQueueParameters(default)
 }
 
 impl PipeTargetSqsQueueParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            message_deduplication_id: None,
-            message_group_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MessageDeduplicationId`.
-    pub fn message_deduplication_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_deduplication_id = Some(value.into());
-        self
+    /// `MessageDeduplicationId` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn message_deduplication_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MessageDeduplicationId", value.into().to_template()),
+        )
     }
-    /// Sets `MessageGroupId`.
-    pub fn message_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_group_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeTargetSqsQueueParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message_deduplication_id {
-            m.insert("MessageDeduplicationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_group_id {
-            m.insert("MessageGroupId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MessageGroupId` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn message_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MessageGroupId", value.into().to_template()))
     }
 }
 
-impl Check for PipeTargetSqsQueueParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_deduplication_id.check(
-            &path.field("MessageDeduplicationId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_group_id.check(
-            &path.field("MessageGroupId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeTargetSqsQueueParameters);
-
-/// Property type `PipeTargetStateMachineParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone, Default)]
-pub struct PipeTargetStateMachineParameters {
-    /// `InvocationType` (optional).
-    pub invocation_type: Option<Value<PipeTargetInvocationType>>,
+crate::l1_struct! {
+    /// Property type `PipeTargetStateMachineParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetStateMachineParameters(default)
 }
 
 impl PipeTargetStateMachineParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            invocation_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InvocationType`.
-    pub fn invocation_type(mut self, value: impl Into<Value<PipeTargetInvocationType>>) -> Self {
-        self.invocation_type = Some(value.into());
-        self
+    /// `InvocationType` (optional).
+    pub fn invocation_type(self, value: impl Into<Value<PipeTargetInvocationType>>) -> Self {
+        Self(self.0.with(0, "InvocationType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PipeTargetStateMachineParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invocation_type {
-            m.insert("InvocationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PipeTargetStateMachineParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invocation_type
-            .check(&path.field("InvocationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PipeTargetStateMachineParameters);
-
-/// Property type `PipeTargetTimestreamParameters` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct PipeTargetTimestreamParameters {
-    /// `DimensionMappings` (required).
-    /// Items: 1..=128.
-    pub dimension_mappings: Value<List<DimensionMapping>>,
-    /// `EpochTimeUnit` (optional).
-    pub epoch_time_unit: Option<Value<EpochTimeUnit>>,
-    /// `MultiMeasureMappings` (optional).
-    /// Items: 0..=1024.
-    pub multi_measure_mappings: Option<Value<List<MultiMeasureMapping>>>,
-    /// `SingleMeasureMappings` (optional).
-    /// Items: 0..=8192.
-    pub single_measure_mappings: Option<Value<List<SingleMeasureMapping>>>,
-    /// `TimeFieldType` (optional).
-    pub time_field_type: Option<Value<TimeFieldType>>,
-    /// `TimeValue` (required).
-    /// Length: 1..=256 characters.
-    pub time_value: Value<String>,
-    /// `TimestampFormat` (optional).
-    /// Length: 1..=256 characters.
-    pub timestamp_format: Option<Value<String>>,
-    /// `VersionValue` (required).
-    /// Length: 1..=256 characters.
-    pub version_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `PipeTargetTimestreamParameters` of `AWS::Pipes::Pipe`.
+    PipeTargetTimestreamParameters
 }
 
 impl PipeTargetTimestreamParameters {
@@ -5709,154 +2098,60 @@ impl PipeTargetTimestreamParameters {
         time_value: impl Into<Value<String>>,
         version_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dimension_mappings: dimension_mappings.into(),
-            epoch_time_unit: None,
-            multi_measure_mappings: None,
-            single_measure_mappings: None,
-            time_field_type: None,
-            time_value: time_value.into(),
-            timestamp_format: None,
-            version_value: version_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DimensionMappings",
+                    dimension_mappings.into().to_template(),
+                )
+                .with(5, "TimeValue", time_value.into().to_template())
+                .with(7, "VersionValue", version_value.into().to_template()),
+        )
     }
-    /// Sets `EpochTimeUnit`.
-    pub fn epoch_time_unit(mut self, value: impl Into<Value<EpochTimeUnit>>) -> Self {
-        self.epoch_time_unit = Some(value.into());
-        self
+    /// `EpochTimeUnit` (optional).
+    pub fn epoch_time_unit(self, value: impl Into<Value<EpochTimeUnit>>) -> Self {
+        Self(self.0.with(1, "EpochTimeUnit", value.into().to_template()))
     }
-    /// Sets `MultiMeasureMappings`.
+    /// `MultiMeasureMappings` (optional).
+    /// Items: 0 to 1024.
     pub fn multi_measure_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<MultiMeasureMapping>>>,
     ) -> Self {
-        self.multi_measure_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "MultiMeasureMappings", value.into().to_template()),
+        )
     }
-    /// Sets `SingleMeasureMappings`.
+    /// `SingleMeasureMappings` (optional).
+    /// Items: 0 to 8192.
     pub fn single_measure_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<SingleMeasureMapping>>>,
     ) -> Self {
-        self.single_measure_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "SingleMeasureMappings", value.into().to_template()),
+        )
     }
-    /// Sets `TimeFieldType`.
-    pub fn time_field_type(mut self, value: impl Into<Value<TimeFieldType>>) -> Self {
-        self.time_field_type = Some(value.into());
-        self
+    /// `TimeFieldType` (optional).
+    pub fn time_field_type(self, value: impl Into<Value<TimeFieldType>>) -> Self {
+        Self(self.0.with(4, "TimeFieldType", value.into().to_template()))
     }
-    /// Sets `TimestampFormat`.
-    pub fn timestamp_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timestamp_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipeTargetTimestreamParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DimensionMappings".to_owned(),
-            self.dimension_mappings.to_template(),
-        );
-        if let Some(v) = &self.epoch_time_unit {
-            m.insert("EpochTimeUnit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_measure_mappings {
-            m.insert("MultiMeasureMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_measure_mappings {
-            m.insert("SingleMeasureMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_field_type {
-            m.insert("TimeFieldType".to_owned(), v.to_template());
-        }
-        m.insert("TimeValue".to_owned(), self.time_value.to_template());
-        if let Some(v) = &self.timestamp_format {
-            m.insert("TimestampFormat".to_owned(), v.to_template());
-        }
-        m.insert("VersionValue".to_owned(), self.version_value.to_template());
-        Expr::Map(m)
+    /// `TimestampFormat` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn timestamp_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TimestampFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PipeTargetTimestreamParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_mappings.check(
-            &path.field("DimensionMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.epoch_time_unit
-            .check(&path.field("EpochTimeUnit"), &Rules::NONE, out);
-        self.multi_measure_mappings.check(
-            &path.field("MultiMeasureMappings"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.single_measure_mappings.check(
-            &path.field("SingleMeasureMappings"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(8192),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_field_type
-            .check(&path.field("TimeFieldType"), &Rules::NONE, out);
-        self.time_value.check(
-            &path.field("TimeValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timestamp_format.check(
-            &path.field("TimestampFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_value.check(
-            &path.field("VersionValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipeTargetTimestreamParameters);
-
-/// Property type `DimensionMapping` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct DimensionMapping {
-    /// `DimensionName` (required).
-    /// Length: 1..=256 characters.
-    pub dimension_name: Value<String>,
-    /// `DimensionValue` (required).
-    /// Length: 1..=2048 characters.
-    pub dimension_value: Value<String>,
-    /// `DimensionValueType` (required).
-    pub dimension_value_type: Value<DimensionValueType>,
+crate::l1_struct! {
+    /// Property type `DimensionMapping` of `AWS::Pipes::Pipe`.
+    DimensionMapping
 }
 
 impl DimensionMapping {
@@ -5866,188 +2161,44 @@ impl DimensionMapping {
         dimension_value: impl Into<Value<String>>,
         dimension_value_type: impl Into<Value<DimensionValueType>>,
     ) -> Self {
-        Self {
-            dimension_name: dimension_name.into(),
-            dimension_value: dimension_value.into(),
-            dimension_value_type: dimension_value_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DimensionName", dimension_name.into().to_template())
+                .with(1, "DimensionValue", dimension_value.into().to_template())
+                .with(
+                    2,
+                    "DimensionValueType",
+                    dimension_value_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DimensionMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DimensionName".to_owned(),
-            self.dimension_name.to_template(),
-        );
-        m.insert(
-            "DimensionValue".to_owned(),
-            self.dimension_value.to_template(),
-        );
-        m.insert(
-            "DimensionValueType".to_owned(),
-            self.dimension_value_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DimensionValueType`.
+    DimensionValueType {
+        /// `VARCHAR`
+        Varchar = "VARCHAR",
     }
 }
 
-impl Check for DimensionMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_name.check(
-            &path.field("DimensionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimension_value.check(
-            &path.field("DimensionValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimension_value_type
-            .check(&path.field("DimensionValueType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `EpochTimeUnit`.
+    EpochTimeUnit {
+        /// `MILLISECONDS`
+        Milliseconds = "MILLISECONDS",
+        /// `SECONDS`
+        Seconds = "SECONDS",
+        /// `MICROSECONDS`
+        Microseconds = "MICROSECONDS",
+        /// `NANOSECONDS`
+        Nanoseconds = "NANOSECONDS",
     }
 }
 
-crate::impl_literal!(DimensionMapping);
-
-/// Values of `DimensionValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DimensionValueType {
-    /// `VARCHAR`
-    Varchar,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DimensionValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VARCHAR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Varchar => "VARCHAR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DimensionValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DimensionValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DimensionValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "VARCHAR" => Self::Varchar,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DimensionValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DimensionValueType::from(s))
-    }
-}
-
-crate::impl_literal!(DimensionValueType);
-
-/// Values of `EpochTimeUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EpochTimeUnit {
-    /// `MILLISECONDS`
-    Milliseconds,
-    /// `SECONDS`
-    Seconds,
-    /// `MICROSECONDS`
-    Microseconds,
-    /// `NANOSECONDS`
-    Nanoseconds,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EpochTimeUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["MILLISECONDS", "SECONDS", "MICROSECONDS", "NANOSECONDS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Milliseconds => "MILLISECONDS",
-            Self::Seconds => "SECONDS",
-            Self::Microseconds => "MICROSECONDS",
-            Self::Nanoseconds => "NANOSECONDS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EpochTimeUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EpochTimeUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EpochTimeUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "MILLISECONDS" => Self::Milliseconds,
-            "SECONDS" => Self::Seconds,
-            "MICROSECONDS" => Self::Microseconds,
-            "NANOSECONDS" => Self::Nanoseconds,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EpochTimeUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(EpochTimeUnit::from(s))
-    }
-}
-
-crate::impl_literal!(EpochTimeUnit);
-
-/// Property type `MultiMeasureMapping` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct MultiMeasureMapping {
-    /// `MultiMeasureAttributeMappings` (required).
-    /// Items: 1..=256.
-    pub multi_measure_attribute_mappings: Value<List<MultiMeasureAttributeMapping>>,
-    /// `MultiMeasureName` (required).
-    /// Length: 1..=256 characters.
-    pub multi_measure_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MultiMeasureMapping` of `AWS::Pipes::Pipe`.
+    MultiMeasureMapping
 }
 
 impl MultiMeasureMapping {
@@ -6056,64 +2207,25 @@ impl MultiMeasureMapping {
         multi_measure_attribute_mappings: impl Into<Value<List<MultiMeasureAttributeMapping>>>,
         multi_measure_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            multi_measure_attribute_mappings: multi_measure_attribute_mappings.into(),
-            multi_measure_name: multi_measure_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "MultiMeasureAttributeMappings",
+                    multi_measure_attribute_mappings.into().to_template(),
+                )
+                .with(
+                    1,
+                    "MultiMeasureName",
+                    multi_measure_name.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for MultiMeasureMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MultiMeasureAttributeMappings".to_owned(),
-            self.multi_measure_attribute_mappings.to_template(),
-        );
-        m.insert(
-            "MultiMeasureName".to_owned(),
-            self.multi_measure_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiMeasureMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multi_measure_attribute_mappings.check(
-            &path.field("MultiMeasureAttributeMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.multi_measure_name.check(
-            &path.field("MultiMeasureName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiMeasureMapping);
-
-/// Property type `MultiMeasureAttributeMapping` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct MultiMeasureAttributeMapping {
-    /// `MeasureValue` (required).
-    /// Length: 1..=2048 characters.
-    pub measure_value: Value<String>,
-    /// `MeasureValueType` (required).
-    pub measure_value_type: Value<MeasureValueType>,
-    /// `MultiMeasureAttributeName` (required).
-    /// Length: 1..=256 characters.
-    pub multi_measure_attribute_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MultiMeasureAttributeMapping` of `AWS::Pipes::Pipe`.
+    MultiMeasureAttributeMapping
 }
 
 impl MultiMeasureAttributeMapping {
@@ -6123,138 +2235,42 @@ impl MultiMeasureAttributeMapping {
         measure_value_type: impl Into<Value<MeasureValueType>>,
         multi_measure_attribute_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            measure_value: measure_value.into(),
-            measure_value_type: measure_value_type.into(),
-            multi_measure_attribute_name: multi_measure_attribute_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MeasureValue", measure_value.into().to_template())
+                .with(
+                    1,
+                    "MeasureValueType",
+                    measure_value_type.into().to_template(),
+                )
+                .with(
+                    2,
+                    "MultiMeasureAttributeName",
+                    multi_measure_attribute_name.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for MultiMeasureAttributeMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MeasureValue".to_owned(), self.measure_value.to_template());
-        m.insert(
-            "MeasureValueType".to_owned(),
-            self.measure_value_type.to_template(),
-        );
-        m.insert(
-            "MultiMeasureAttributeName".to_owned(),
-            self.multi_measure_attribute_name.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MeasureValueType`.
+    MeasureValueType {
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `BIGINT`
+        Bigint = "BIGINT",
+        /// `VARCHAR`
+        Varchar = "VARCHAR",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `TIMESTAMP`
+        Timestamp = "TIMESTAMP",
     }
 }
 
-impl Check for MultiMeasureAttributeMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.measure_value.check(
-            &path.field("MeasureValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.measure_value_type
-            .check(&path.field("MeasureValueType"), &Rules::NONE, out);
-        self.multi_measure_attribute_name.check(
-            &path.field("MultiMeasureAttributeName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiMeasureAttributeMapping);
-
-/// Values of `MeasureValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MeasureValueType {
-    /// `DOUBLE`
-    Double,
-    /// `BIGINT`
-    Bigint,
-    /// `VARCHAR`
-    Varchar,
-    /// `BOOLEAN`
-    Boolean,
-    /// `TIMESTAMP`
-    Timestamp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MeasureValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["DOUBLE", "BIGINT", "VARCHAR", "BOOLEAN", "TIMESTAMP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Double => "DOUBLE",
-            Self::Bigint => "BIGINT",
-            Self::Varchar => "VARCHAR",
-            Self::Boolean => "BOOLEAN",
-            Self::Timestamp => "TIMESTAMP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MeasureValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MeasureValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MeasureValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOUBLE" => Self::Double,
-            "BIGINT" => Self::Bigint,
-            "VARCHAR" => Self::Varchar,
-            "BOOLEAN" => Self::Boolean,
-            "TIMESTAMP" => Self::Timestamp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MeasureValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MeasureValueType::from(s))
-    }
-}
-
-crate::impl_literal!(MeasureValueType);
-
-/// Property type `SingleMeasureMapping` of `AWS::Pipes::Pipe`.
-#[derive(Debug, Clone)]
-pub struct SingleMeasureMapping {
-    /// `MeasureName` (required).
-    /// Length: 1..=1024 characters.
-    pub measure_name: Value<String>,
-    /// `MeasureValue` (required).
-    /// Length: 1..=2048 characters.
-    pub measure_value: Value<String>,
-    /// `MeasureValueType` (required).
-    pub measure_value_type: Value<MeasureValueType>,
+crate::l1_struct! {
+    /// Property type `SingleMeasureMapping` of `AWS::Pipes::Pipe`.
+    SingleMeasureMapping
 }
 
 impl SingleMeasureMapping {
@@ -6264,107 +2280,25 @@ impl SingleMeasureMapping {
         measure_value: impl Into<Value<String>>,
         measure_value_type: impl Into<Value<MeasureValueType>>,
     ) -> Self {
-        Self {
-            measure_name: measure_name.into(),
-            measure_value: measure_value.into(),
-            measure_value_type: measure_value_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MeasureName", measure_name.into().to_template())
+                .with(1, "MeasureValue", measure_value.into().to_template())
+                .with(
+                    2,
+                    "MeasureValueType",
+                    measure_value_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SingleMeasureMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MeasureName".to_owned(), self.measure_name.to_template());
-        m.insert("MeasureValue".to_owned(), self.measure_value.to_template());
-        m.insert(
-            "MeasureValueType".to_owned(),
-            self.measure_value_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TimeFieldType`.
+    TimeFieldType {
+        /// `EPOCH`
+        Epoch = "EPOCH",
+        /// `TIMESTAMP_FORMAT`
+        TimestampFormat = "TIMESTAMP_FORMAT",
     }
 }
-
-impl Check for SingleMeasureMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.measure_name.check(
-            &path.field("MeasureName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.measure_value.check(
-            &path.field("MeasureValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.measure_value_type
-            .check(&path.field("MeasureValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SingleMeasureMapping);
-
-/// Values of `TimeFieldType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TimeFieldType {
-    /// `EPOCH`
-    Epoch,
-    /// `TIMESTAMP_FORMAT`
-    TimestampFormat,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TimeFieldType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EPOCH", "TIMESTAMP_FORMAT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Epoch => "EPOCH",
-            Self::TimestampFormat => "TIMESTAMP_FORMAT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TimeFieldType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TimeFieldType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TimeFieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EPOCH" => Self::Epoch,
-            "TIMESTAMP_FORMAT" => Self::TimestampFormat,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TimeFieldType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TimeFieldType::from(s))
-    }
-}
-
-crate::impl_literal!(TimeFieldType);

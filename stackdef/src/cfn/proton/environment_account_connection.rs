@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Proton::EnvironmentAccountConnection`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentAccountConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnvironmentAccountConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnvironmentAccountConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnvironmentAccountConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Proton::EnvironmentAccountConnection`.
+    EnvironmentAccountConnection("AWS::Proton::EnvironmentAccountConnection", EnvironmentAccountConnectionProps)
 }
 
 impl EnvironmentAccountConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Proton::EnvironmentAccountConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: EnvironmentAccountConnectionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EnvironmentAccountConnectionArn> {
         self.resource.ref_value()
@@ -96,233 +44,116 @@ impl EnvironmentAccountConnection {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `CodebuildRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_codebuild_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("CodebuildRoleArn", value.into())
+    }
+
+    /// Replaces `ComponentRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_component_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ComponentRoleArn", value.into())
+    }
+
+    /// Replaces `EnvironmentAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentAccountId", value.into())
+    }
+
+    /// Replaces `EnvironmentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EnvironmentName", value.into())
+    }
+
+    /// Replaces `ManagementAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_management_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ManagementAccountId", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Proton::EnvironmentAccountConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentAccountConnectionProps {
-    /// `CodebuildRoleArn` (optional).
-    /// Length: 1..=200 characters.
-    pub codebuild_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ComponentRoleArn` (optional).
-    /// Length: 1..=200 characters.
-    pub component_role_arn: Option<Value<ids::RoleArn>>,
-    /// `EnvironmentAccountId` (optional).
-    /// Pattern: `^\d{12}$`.
-    pub environment_account_id: Option<Value<String>>,
-    /// `EnvironmentName` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`.
-    pub environment_name: Option<Value<String>>,
-    /// `ManagementAccountId` (optional).
-    /// Pattern: `^\d{12}$`.
-    pub management_account_id: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    /// Length: 1..=200 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Proton::EnvironmentAccountConnection`.
+    EnvironmentAccountConnectionProps(default)
 }
 
 impl EnvironmentAccountConnectionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            codebuild_role_arn: None,
-            component_role_arn: None,
-            environment_account_id: None,
-            environment_name: None,
-            management_account_id: None,
-            role_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CodebuildRoleArn`.
-    pub fn codebuild_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.codebuild_role_arn = Some(value.into());
-        self
+    /// `CodebuildRoleArn` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):iam::[\d\x{80}-\x{10FFFF}]{12}:role/([\w\x{80}-\x{10FFFF}+=,.@-]{1,512}[/:])*([\w\x{80}-\x{10FFFF}+=,.@-]{1,64})$`.
+    pub fn codebuild_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CodebuildRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `ComponentRoleArn`.
-    pub fn component_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.component_role_arn = Some(value.into());
-        self
+    /// `ComponentRoleArn` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):iam::[\d\x{80}-\x{10FFFF}]{12}:role/([\w\x{80}-\x{10FFFF}+=,.@-]{1,512}[/:])*([\w\x{80}-\x{10FFFF}+=,.@-]{1,64})$`.
+    pub fn component_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ComponentRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentAccountId`.
-    pub fn environment_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_account_id = Some(value.into());
-        self
+    /// `EnvironmentAccountId` (optional).
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn environment_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnvironmentAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `EnvironmentName`.
-    pub fn environment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_name = Some(value.into());
-        self
+    /// `EnvironmentName` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`.
+    pub fn environment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnvironmentName", value.into().to_template()),
+        )
     }
-    /// Sets `ManagementAccountId`.
-    pub fn management_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.management_account_id = Some(value.into());
-        self
+    /// `ManagementAccountId` (optional).
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn management_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ManagementAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):iam::[\d\x{80}-\x{10FFFF}]{12}:role/([\w\x{80}-\x{10FFFF}+=,.@-]{1,512}[/:])*([\w\x{80}-\x{10FFFF}+=,.@-]{1,64})$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentAccountConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.codebuild_role_arn {
-            m.insert("CodebuildRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.component_role_arn {
-            m.insert("ComponentRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_account_id {
-            m.insert("EnvironmentAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_name {
-            m.insert("EnvironmentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.management_account_id {
-            m.insert("ManagementAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentAccountConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.codebuild_role_arn.check(
-            &path.field("CodebuildRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.component_role_arn.check(
-            &path.field("ComponentRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_account_id.check(
-            &path.field("EnvironmentAccountId"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_name.check(
-            &path.field("EnvironmentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.management_account_id.check(
-            &path.field("ManagementAccountId"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentAccountConnectionProps);
-
-/// Property type `Tag` of `AWS::Proton::EnvironmentAccountConnection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Proton::EnvironmentTemplate`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EnvironmentTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EnvironmentTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EnvironmentTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Proton::EnvironmentTemplate`.
+    EnvironmentTemplate("AWS::Proton::EnvironmentTemplate", EnvironmentTemplateProps)
 }
 
 impl EnvironmentTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Proton::EnvironmentTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::EnvironmentTemplateArn> {
         self.resource.ref_value()
@@ -82,255 +34,96 @@ impl EnvironmentTemplate {
     pub fn attr_arn(&self) -> Value<ids::EnvironmentTemplateArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `EncryptionKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EncryptionKey", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Provisioning` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning(&self, value: impl Into<Value<Provisioning>>) {
+        self.resource.set_property("Provisioning", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Proton::EnvironmentTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentTemplateProps {
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=100 characters.
-    pub display_name: Option<Value<String>>,
-    /// `EncryptionKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):[a-zA-Z0-9-]+:[a-zA-Z0-9-]*:\d{12}:([\w+=,.@-]+[/:])*[\w+=,.@-]+$`.
-    pub encryption_key: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`.
-    pub name: Option<Value<String>>,
-    /// `Provisioning` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub provisioning: Option<Value<Provisioning>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Proton::EnvironmentTemplate`.
+    EnvironmentTemplateProps(default)
 }
 
 impl EnvironmentTemplateProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            display_name: None,
-            encryption_key: None,
-            name: None,
-            provisioning: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DisplayName", value.into().to_template()))
     }
-    /// Sets `EncryptionKey`.
-    pub fn encryption_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encryption_key = Some(value.into());
-        self
+    /// `EncryptionKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov):[a-zA-Z0-9-]+:[a-zA-Z0-9-]*:[\d\x{80}-\x{10FFFF}]{12}:([\w\x{80}-\x{10FFFF}+=,.@-]+[/:])*[\w\x{80}-\x{10FFFF}+=,.@-]+$`.
+    pub fn encryption_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EncryptionKey", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[0-9A-Za-z]+[0-9A-Za-z_\-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Provisioning`.
-    pub fn provisioning(mut self, value: impl Into<Value<Provisioning>>) -> Self {
-        self.provisioning = Some(value.into());
-        self
+    /// `Provisioning` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn provisioning(self, value: impl Into<Value<Provisioning>>) -> Self {
+        Self(self.0.with(4, "Provisioning", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EnvironmentTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_key {
-            m.insert("EncryptionKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning {
-            m.insert("Provisioning".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Provisioning`.
+    Provisioning {
+        /// `CUSTOMER_MANAGED`
+        CustomerManaged = "CUSTOMER_MANAGED",
     }
 }
 
-impl Check for EnvironmentTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_key.check(&path.field("EncryptionKey"), &Rules { min_length: Some(1), max_length: Some(200), pattern: Some("^arn:(aws|aws-cn|aws-us-gov):[a-zA-Z0-9-]+:[a-zA-Z0-9-]*:\\d{12}:([\\w+=,.@-]+[/:])*[\\w+=,.@-]+$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9A-Za-z]+[0-9A-Za-z_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioning
-            .check(&path.field("Provisioning"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EnvironmentTemplateProps);
-
-/// Values of `Provisioning`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Provisioning {
-    /// `CUSTOMER_MANAGED`
-    CustomerManaged,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Provisioning {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerManaged => "CUSTOMER_MANAGED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Provisioning {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Provisioning {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Provisioning {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER_MANAGED" => Self::CustomerManaged,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Provisioning> {
-    fn from(s: &str) -> Self {
-        Value::literal(Provisioning::from(s))
-    }
-}
-
-crate::impl_literal!(Provisioning);
-
-/// Property type `Tag` of `AWS::Proton::EnvironmentTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QBusiness::Application`.
+    Application("AWS::QBusiness::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QBusiness::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationId` (typed).
     pub fn ref_value(&self) -> Value<ids::QBusinessApplicationId> {
         self.resource.ref_value()
@@ -107,981 +59,395 @@ impl Application {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AttachmentsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attachments_configuration(&self, value: impl Into<Value<AttachmentsConfiguration>>) {
+        self.resource
+            .set_property("AttachmentsConfiguration", value.into())
+    }
+
+    /// Replaces `AutoSubscriptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_subscription_configuration(
+        &self,
+        value: impl Into<Value<AutoSubscriptionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AutoSubscriptionConfiguration", value.into())
+    }
+
+    /// Replaces `ClientIdsForOIDC` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_ids_for_oidc(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ClientIdsForOIDC", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `IamIdentityProviderArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_identity_provider_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IamIdentityProviderArn", value.into())
+    }
+
+    /// Replaces `IdentityCenterInstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_center_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityCenterInstanceArn", value.into())
+    }
+
+    /// Replaces `IdentityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_type(&self, value: impl Into<Value<IdentityType>>) {
+        self.resource.set_property("IdentityType", value.into())
+    }
+
+    /// Replaces `PersonalizationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_personalization_configuration(
+        &self,
+        value: impl Into<Value<PersonalizationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PersonalizationConfiguration", value.into())
+    }
+
+    /// Replaces `QAppsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_q_apps_configuration(&self, value: impl Into<Value<QAppsConfiguration>>) {
+        self.resource
+            .set_property("QAppsConfiguration", value.into())
+    }
+
+    /// Replaces `QuickSightConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_quick_sight_configuration(&self, value: impl Into<Value<QuickSightConfiguration>>) {
+        self.resource
+            .set_property("QuickSightConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `AttachmentsConfiguration` (optional).
-    pub attachments_configuration: Option<Value<AttachmentsConfiguration>>,
-    /// `AutoSubscriptionConfiguration` (optional).
-    pub auto_subscription_configuration: Option<Value<AutoSubscriptionConfiguration>>,
-    /// `ClientIdsForOIDC` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9_.:/()*?=-]*$`.
-    pub client_ids_for_oidc: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub display_name: Value<String>,
-    /// `EncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `IamIdentityProviderArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws:iam::\d{12}:(oidc-provider|saml-provider)/[a-zA-Z0-9_\.\/@\-]+$`.
-    pub iam_identity_provider_arn: Option<Value<String>>,
-    /// `IdentityCenterInstanceArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub identity_center_instance_arn: Option<Value<String>>,
-    /// `IdentityType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub identity_type: Option<Value<IdentityType>>,
-    /// `PersonalizationConfiguration` (optional).
-    pub personalization_configuration: Option<Value<PersonalizationConfiguration>>,
-    /// `QAppsConfiguration` (optional).
-    pub q_apps_configuration: Option<Value<QAppsConfiguration>>,
-    /// `QuickSightConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub quick_sight_configuration: Option<Value<QuickSightConfiguration>>,
-    /// `RoleArn` (optional).
-    /// Length: 0..=1284 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QBusiness::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
     /// The required properties: `DisplayName`.
     pub fn new(display_name: impl Into<Value<String>>) -> Self {
-        Self {
-            attachments_configuration: None,
-            auto_subscription_configuration: None,
-            client_ids_for_oidc: None,
-            description: None,
-            display_name: display_name.into(),
-            encryption_configuration: None,
-            iam_identity_provider_arn: None,
-            identity_center_instance_arn: None,
-            identity_type: None,
-            personalization_configuration: None,
-            q_apps_configuration: None,
-            quick_sight_configuration: None,
-            role_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(4, "DisplayName", display_name.into().to_template()))
     }
-    /// Sets `AttachmentsConfiguration`.
+    /// `AttachmentsConfiguration` (optional).
     pub fn attachments_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AttachmentsConfiguration>>,
     ) -> Self {
-        self.attachments_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AttachmentsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AutoSubscriptionConfiguration`.
+    /// `AutoSubscriptionConfiguration` (optional).
     pub fn auto_subscription_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutoSubscriptionConfiguration>>,
     ) -> Self {
-        self.auto_subscription_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AutoSubscriptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ClientIdsForOIDC`.
-    pub fn client_ids_for_oidc(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.client_ids_for_oidc = Some(value.into());
-        self
+    /// `ClientIdsForOIDC` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9_.:/()*?=-]*$`.
+    pub fn client_ids_for_oidc(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ClientIdsForOIDC", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IamIdentityProviderArn`.
-    pub fn iam_identity_provider_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iam_identity_provider_arn = Some(value.into());
-        self
+    /// `IamIdentityProviderArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws:iam::[\d\x{80}-\x{10FFFF}]{12}:(oidc-provider|saml-provider)/[a-zA-Z0-9_\.\/@\-]+$`.
+    pub fn iam_identity_provider_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IamIdentityProviderArn", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityCenterInstanceArn`.
-    pub fn identity_center_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_center_instance_arn = Some(value.into());
-        self
+    /// `IdentityCenterInstanceArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 10 to 1224 characters.
+    /// Pattern: `^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
+    pub fn identity_center_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IdentityCenterInstanceArn", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityType`.
-    pub fn identity_type(mut self, value: impl Into<Value<IdentityType>>) -> Self {
-        self.identity_type = Some(value.into());
-        self
+    /// `IdentityType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn identity_type(self, value: impl Into<Value<IdentityType>>) -> Self {
+        Self(self.0.with(8, "IdentityType", value.into().to_template()))
     }
-    /// Sets `PersonalizationConfiguration`.
+    /// `PersonalizationConfiguration` (optional).
     pub fn personalization_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PersonalizationConfiguration>>,
     ) -> Self {
-        self.personalization_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "PersonalizationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `QAppsConfiguration`.
-    pub fn q_apps_configuration(mut self, value: impl Into<Value<QAppsConfiguration>>) -> Self {
-        self.q_apps_configuration = Some(value.into());
-        self
+    /// `QAppsConfiguration` (optional).
+    pub fn q_apps_configuration(self, value: impl Into<Value<QAppsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "QAppsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `QuickSightConfiguration`.
+    /// `QuickSightConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn quick_sight_configuration(
-        mut self,
+        self,
         value: impl Into<Value<QuickSightConfiguration>>,
     ) -> Self {
-        self.quick_sight_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "QuickSightConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(12, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachments_configuration {
-            m.insert("AttachmentsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_subscription_configuration {
-            m.insert("AutoSubscriptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_ids_for_oidc {
-            m.insert("ClientIdsForOIDC".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_identity_provider_arn {
-            m.insert("IamIdentityProviderArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_instance_arn {
-            m.insert("IdentityCenterInstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_type {
-            m.insert("IdentityType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.personalization_configuration {
-            m.insert("PersonalizationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.q_apps_configuration {
-            m.insert("QAppsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.quick_sight_configuration {
-            m.insert("QuickSightConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachments_configuration.check(
-            &path.field("AttachmentsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.auto_subscription_configuration.check(
-            &path.field("AutoSubscriptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.client_ids_for_oidc.check(
-            &path.field("ClientIdsForOIDC"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^[a-zA-Z0-9_.:/()*?=-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.iam_identity_provider_arn.check(
-            &path.field("IamIdentityProviderArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws:iam::\\d{12}:(oidc-provider|saml-provider)/[a-zA-Z0-9_\\.\\/@\\-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_center_instance_arn.check(&path.field("IdentityCenterInstanceArn"), &Rules { min_length: Some(10), max_length: Some(1224), pattern: Some("^arn:(aws|aws-us-gov|aws-cn|aws-iso|aws-iso-b):sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"), ..Rules::NONE }, out);
-        self.identity_type
-            .check(&path.field("IdentityType"), &Rules::NONE, out);
-        self.personalization_configuration.check(
-            &path.field("PersonalizationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.q_apps_configuration
-            .check(&path.field("QAppsConfiguration"), &Rules::NONE, out);
-        self.quick_sight_configuration.check(
-            &path.field("QuickSightConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `AttachmentsConfiguration` of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct AttachmentsConfiguration {
-    /// `AttachmentsControlMode` (required).
-    pub attachments_control_mode: Value<AttachmentsControlMode>,
+crate::l1_struct! {
+    /// Property type `AttachmentsConfiguration` of `AWS::QBusiness::Application`.
+    AttachmentsConfiguration
 }
 
 impl AttachmentsConfiguration {
     /// The required properties: `AttachmentsControlMode`.
     pub fn new(attachments_control_mode: impl Into<Value<AttachmentsControlMode>>) -> Self {
-        Self {
-            attachments_control_mode: attachments_control_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AttachmentsControlMode",
+            attachments_control_mode.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AttachmentsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AttachmentsControlMode".to_owned(),
-            self.attachments_control_mode.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AttachmentsControlMode`.
+    AttachmentsControlMode {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for AttachmentsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachments_control_mode.check(
-            &path.field("AttachmentsControlMode"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AttachmentsConfiguration);
-
-/// Values of `AttachmentsControlMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttachmentsControlMode {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttachmentsControlMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttachmentsControlMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttachmentsControlMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttachmentsControlMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttachmentsControlMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttachmentsControlMode::from(s))
-    }
-}
-
-crate::impl_literal!(AttachmentsControlMode);
-
-/// Property type `AutoSubscriptionConfiguration` of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct AutoSubscriptionConfiguration {
-    /// `AutoSubscribe` (required).
-    pub auto_subscribe: Value<AutoSubscriptionStatus>,
-    /// `DefaultSubscriptionType` (optional).
-    pub default_subscription_type: Option<Value<SubscriptionType>>,
+crate::l1_struct! {
+    /// Property type `AutoSubscriptionConfiguration` of `AWS::QBusiness::Application`.
+    AutoSubscriptionConfiguration
 }
 
 impl AutoSubscriptionConfiguration {
     /// The required properties: `AutoSubscribe`.
     pub fn new(auto_subscribe: impl Into<Value<AutoSubscriptionStatus>>) -> Self {
-        Self {
-            auto_subscribe: auto_subscribe.into(),
-            default_subscription_type: None,
-        }
+        Self(crate::Properties::new().with(0, "AutoSubscribe", auto_subscribe.into().to_template()))
     }
-    /// Sets `DefaultSubscriptionType`.
-    pub fn default_subscription_type(mut self, value: impl Into<Value<SubscriptionType>>) -> Self {
-        self.default_subscription_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutoSubscriptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutoSubscribe".to_owned(),
-            self.auto_subscribe.to_template(),
-        );
-        if let Some(v) = &self.default_subscription_type {
-            m.insert("DefaultSubscriptionType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultSubscriptionType` (optional).
+    pub fn default_subscription_type(self, value: impl Into<Value<SubscriptionType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultSubscriptionType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutoSubscriptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_subscribe
-            .check(&path.field("AutoSubscribe"), &Rules::NONE, out);
-        self.default_subscription_type.check(
-            &path.field("DefaultSubscriptionType"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AutoSubscriptionStatus`.
+    AutoSubscriptionStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(AutoSubscriptionConfiguration);
-
-/// Values of `AutoSubscriptionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoSubscriptionStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoSubscriptionStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SubscriptionType`.
+    SubscriptionType {
+        /// `Q_LITE`
+        QLite = "Q_LITE",
+        /// `Q_BUSINESS`
+        QBusiness = "Q_BUSINESS",
     }
 }
 
-impl ToTemplate for AutoSubscriptionStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoSubscriptionStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoSubscriptionStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoSubscriptionStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoSubscriptionStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AutoSubscriptionStatus);
-
-/// Values of `SubscriptionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SubscriptionType {
-    /// `Q_LITE`
-    QLite,
-    /// `Q_BUSINESS`
-    QBusiness,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SubscriptionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Q_LITE", "Q_BUSINESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::QLite => "Q_LITE",
-            Self::QBusiness => "Q_BUSINESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SubscriptionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SubscriptionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SubscriptionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Q_LITE" => Self::QLite,
-            "Q_BUSINESS" => Self::QBusiness,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SubscriptionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SubscriptionType::from(s))
-    }
-}
-
-crate::impl_literal!(SubscriptionType);
-
-/// Property type `EncryptionConfiguration` of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfiguration {
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::QBusiness::Application`.
+    EncryptionConfiguration(default)
 }
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `IdentityType`.
+    IdentityType {
+        /// `AWS_IAM_IDP_SAML`
+        AwsIamIdpSaml = "AWS_IAM_IDP_SAML",
+        /// `AWS_IAM_IDP_OIDC`
+        AwsIamIdpOidc = "AWS_IAM_IDP_OIDC",
+        /// `AWS_IAM_IDC`
+        AwsIamIdc = "AWS_IAM_IDC",
+        /// `AWS_QUICKSIGHT_IDP`
+        AwsQuicksightIdp = "AWS_QUICKSIGHT_IDP",
+        /// `ANONYMOUS`
+        Anonymous = "ANONYMOUS",
     }
 }
 
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `IdentityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdentityType {
-    /// `AWS_IAM_IDP_SAML`
-    AwsIamIdpSaml,
-    /// `AWS_IAM_IDP_OIDC`
-    AwsIamIdpOidc,
-    /// `AWS_IAM_IDC`
-    AwsIamIdc,
-    /// `AWS_QUICKSIGHT_IDP`
-    AwsQuicksightIdp,
-    /// `ANONYMOUS`
-    Anonymous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdentityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AWS_IAM_IDP_SAML",
-        "AWS_IAM_IDP_OIDC",
-        "AWS_IAM_IDC",
-        "AWS_QUICKSIGHT_IDP",
-        "ANONYMOUS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsIamIdpSaml => "AWS_IAM_IDP_SAML",
-            Self::AwsIamIdpOidc => "AWS_IAM_IDP_OIDC",
-            Self::AwsIamIdc => "AWS_IAM_IDC",
-            Self::AwsQuicksightIdp => "AWS_QUICKSIGHT_IDP",
-            Self::Anonymous => "ANONYMOUS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IdentityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdentityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdentityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_IAM_IDP_SAML" => Self::AwsIamIdpSaml,
-            "AWS_IAM_IDP_OIDC" => Self::AwsIamIdpOidc,
-            "AWS_IAM_IDC" => Self::AwsIamIdc,
-            "AWS_QUICKSIGHT_IDP" => Self::AwsQuicksightIdp,
-            "ANONYMOUS" => Self::Anonymous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdentityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdentityType::from(s))
-    }
-}
-
-crate::impl_literal!(IdentityType);
-
-/// Property type `PersonalizationConfiguration` of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct PersonalizationConfiguration {
-    /// `PersonalizationControlMode` (required).
-    pub personalization_control_mode: Value<PersonalizationControlMode>,
+crate::l1_struct! {
+    /// Property type `PersonalizationConfiguration` of `AWS::QBusiness::Application`.
+    PersonalizationConfiguration
 }
 
 impl PersonalizationConfiguration {
     /// The required properties: `PersonalizationControlMode`.
     pub fn new(personalization_control_mode: impl Into<Value<PersonalizationControlMode>>) -> Self {
-        Self {
-            personalization_control_mode: personalization_control_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PersonalizationControlMode",
+            personalization_control_mode.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PersonalizationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PersonalizationControlMode".to_owned(),
-            self.personalization_control_mode.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PersonalizationControlMode`.
+    PersonalizationControlMode {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for PersonalizationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.personalization_control_mode.check(
-            &path.field("PersonalizationControlMode"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PersonalizationConfiguration);
-
-/// Values of `PersonalizationControlMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PersonalizationControlMode {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PersonalizationControlMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PersonalizationControlMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PersonalizationControlMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PersonalizationControlMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PersonalizationControlMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(PersonalizationControlMode::from(s))
-    }
-}
-
-crate::impl_literal!(PersonalizationControlMode);
-
-/// Property type `QAppsConfiguration` of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct QAppsConfiguration {
-    /// `QAppsControlMode` (required).
-    pub q_apps_control_mode: Value<QAppsControlMode>,
+crate::l1_struct! {
+    /// Property type `QAppsConfiguration` of `AWS::QBusiness::Application`.
+    QAppsConfiguration
 }
 
 impl QAppsConfiguration {
     /// The required properties: `QAppsControlMode`.
     pub fn new(q_apps_control_mode: impl Into<Value<QAppsControlMode>>) -> Self {
-        Self {
-            q_apps_control_mode: q_apps_control_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "QAppsControlMode",
+            q_apps_control_mode.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for QAppsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "QAppsControlMode".to_owned(),
-            self.q_apps_control_mode.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `QAppsControlMode`.
+    QAppsControlMode {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for QAppsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.q_apps_control_mode
-            .check(&path.field("QAppsControlMode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QAppsConfiguration);
-
-/// Values of `QAppsControlMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum QAppsControlMode {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl QAppsControlMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for QAppsControlMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for QAppsControlMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for QAppsControlMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<QAppsControlMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(QAppsControlMode::from(s))
-    }
-}
-
-crate::impl_literal!(QAppsControlMode);
-
-/// Property type `QuickSightConfiguration` of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct QuickSightConfiguration {
-    /// `ClientNamespace` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9._-]*$`.
-    pub client_namespace: Value<String>,
+crate::l1_struct! {
+    /// Property type `QuickSightConfiguration` of `AWS::QBusiness::Application`.
+    QuickSightConfiguration
 }
 
 impl QuickSightConfiguration {
     /// The required properties: `ClientNamespace`.
     pub fn new(client_namespace: impl Into<Value<String>>) -> Self {
-        Self {
-            client_namespace: client_namespace.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ClientNamespace",
+            client_namespace.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for QuickSightConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClientNamespace".to_owned(),
-            self.client_namespace.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for QuickSightConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_namespace.check(
-            &path.field("ClientNamespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9._-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QuickSightConfiguration);
-
-/// Property type `Tag` of `AWS::QBusiness::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

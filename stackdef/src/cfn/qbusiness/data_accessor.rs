@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone)]
-pub struct DataAccessor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataAccessor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataAccessor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataAccessor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QBusiness::DataAccessor`.
+    DataAccessor("AWS::QBusiness::DataAccessor", DataAccessorProps)
 }
 
 impl DataAccessor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QBusiness::DataAccessor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataAccessorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -96,33 +48,52 @@ impl DataAccessor {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `ActionConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_configurations(&self, value: impl Into<Value<List<ActionConfiguration>>>) {
+        self.resource
+            .set_property("ActionConfigurations", value.into())
+    }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `AuthenticationDetail` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_detail(
+        &self,
+        value: impl Into<Value<DataAccessorAuthenticationDetail>>,
+    ) {
+        self.resource
+            .set_property("AuthenticationDetail", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone)]
-pub struct DataAccessorProps {
-    /// `ActionConfigurations` (required).
-    /// Items: 1..=10.
-    pub action_configurations: Value<List<ActionConfiguration>>,
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
-    pub application_id: Value<String>,
-    /// `AuthenticationDetail` (optional).
-    pub authentication_detail: Option<Value<DataAccessorAuthenticationDetail>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub display_name: Value<String>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1284 characters.
-    /// Pattern: `^arn:aws:iam::[0-9]{12}:role/[a-zA-Z0-9_/+=,.@-]+$`.
-    pub principal: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QBusiness::DataAccessor`.
+    DataAccessorProps
 }
 
 impl DataAccessorProps {
@@ -133,599 +104,183 @@ impl DataAccessorProps {
         display_name: impl Into<Value<String>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action_configurations: action_configurations.into(),
-            application_id: application_id.into(),
-            authentication_detail: None,
-            display_name: display_name.into(),
-            principal: principal.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ActionConfigurations",
+                    action_configurations.into().to_template(),
+                )
+                .with(1, "ApplicationId", application_id.into().to_template())
+                .with(3, "DisplayName", display_name.into().to_template())
+                .with(4, "Principal", principal.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationDetail`.
+    /// `AuthenticationDetail` (optional).
     pub fn authentication_detail(
-        mut self,
+        self,
         value: impl Into<Value<DataAccessorAuthenticationDetail>>,
     ) -> Self {
-        self.authentication_detail = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "AuthenticationDetail", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataAccessorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActionConfigurations".to_owned(),
-            self.action_configurations.to_template(),
-        );
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.authentication_detail {
-            m.insert("AuthenticationDetail".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataAccessorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_configurations.check(
-            &path.field("ActionConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authentication_detail
-            .check(&path.field("AuthenticationDetail"), &Rules::NONE, out);
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                pattern: Some("^arn:aws:iam::[0-9]{12}:role/[a-zA-Z0-9_/+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataAccessorProps);
-
-/// Property type `ActionConfiguration` of `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone)]
-pub struct ActionConfiguration {
-    /// `Action` (required).
-    /// Pattern: `^qbusiness:[a-zA-Z]+$`.
-    pub action: Value<String>,
-    /// `FilterConfiguration` (optional).
-    pub filter_configuration: Option<Value<ActionFilterConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ActionConfiguration` of `AWS::QBusiness::DataAccessor`.
+    ActionConfiguration
 }
 
 impl ActionConfiguration {
     /// The required properties: `Action`.
     pub fn new(action: impl Into<Value<String>>) -> Self {
-        Self {
-            action: action.into(),
-            filter_configuration: None,
-        }
+        Self(crate::Properties::new().with(0, "Action", action.into().to_template()))
     }
-    /// Sets `FilterConfiguration`.
-    pub fn filter_configuration(
-        mut self,
-        value: impl Into<Value<ActionFilterConfiguration>>,
-    ) -> Self {
-        self.filter_configuration = Some(value.into());
-        self
+    /// `FilterConfiguration` (optional).
+    pub fn filter_configuration(self, value: impl Into<Value<ActionFilterConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FilterConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ActionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.filter_configuration {
-            m.insert("FilterConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ActionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(
-            &path.field("Action"),
-            &Rules {
-                pattern: Some("^qbusiness:[a-zA-Z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_configuration
-            .check(&path.field("FilterConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ActionConfiguration);
-
-/// Property type `ActionFilterConfiguration` of `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone)]
-pub struct ActionFilterConfiguration {
-    /// `DocumentAttributeFilter` (required).
-    pub document_attribute_filter: Value<AttributeFilter>,
+crate::l1_struct! {
+    /// Property type `ActionFilterConfiguration` of `AWS::QBusiness::DataAccessor`.
+    ActionFilterConfiguration
 }
 
 impl ActionFilterConfiguration {
     /// The required properties: `DocumentAttributeFilter`.
     pub fn new(document_attribute_filter: impl Into<Value<AttributeFilter>>) -> Self {
-        Self {
-            document_attribute_filter: document_attribute_filter.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DocumentAttributeFilter",
+            document_attribute_filter.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ActionFilterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DocumentAttributeFilter".to_owned(),
-            self.document_attribute_filter.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ActionFilterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_attribute_filter.check(
-            &path.field("DocumentAttributeFilter"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ActionFilterConfiguration);
-
-/// Property type `AttributeFilter` of `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone, Default)]
-pub struct AttributeFilter {
-    /// `AndAllFilters` (optional).
-    pub and_all_filters: Option<Value<List<AttributeFilter>>>,
-    /// `ContainsAll` (optional).
-    pub contains_all: Option<Value<DocumentAttribute>>,
-    /// `ContainsAny` (optional).
-    pub contains_any: Option<Value<DocumentAttribute>>,
-    /// `EqualsTo` (optional).
-    pub equals_to: Option<Value<DocumentAttribute>>,
-    /// `GreaterThan` (optional).
-    pub greater_than: Option<Value<DocumentAttribute>>,
-    /// `GreaterThanOrEquals` (optional).
-    pub greater_than_or_equals: Option<Value<DocumentAttribute>>,
-    /// `LessThan` (optional).
-    pub less_than: Option<Value<DocumentAttribute>>,
-    /// `LessThanOrEquals` (optional).
-    pub less_than_or_equals: Option<Value<DocumentAttribute>>,
-    /// `NotFilter` (optional).
-    /// Free-form JSON: the schema nests this type in itself.
-    pub not_filter: Option<Value<serde_json::Value>>,
-    /// `OrAllFilters` (optional).
-    pub or_all_filters: Option<Value<List<AttributeFilter>>>,
+crate::l1_struct! {
+    /// Property type `AttributeFilter` of `AWS::QBusiness::DataAccessor`.
+    AttributeFilter(default)
 }
 
 impl AttributeFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            and_all_filters: None,
-            contains_all: None,
-            contains_any: None,
-            equals_to: None,
-            greater_than: None,
-            greater_than_or_equals: None,
-            less_than: None,
-            less_than_or_equals: None,
-            not_filter: None,
-            or_all_filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AndAllFilters`.
-    pub fn and_all_filters(mut self, value: impl Into<Value<List<AttributeFilter>>>) -> Self {
-        self.and_all_filters = Some(value.into());
-        self
+    /// `AndAllFilters` (optional).
+    pub fn and_all_filters(self, value: impl Into<Value<List<AttributeFilter>>>) -> Self {
+        Self(self.0.with(0, "AndAllFilters", value.into().to_template()))
     }
-    /// Sets `ContainsAll`.
-    pub fn contains_all(mut self, value: impl Into<Value<DocumentAttribute>>) -> Self {
-        self.contains_all = Some(value.into());
-        self
+    /// `ContainsAll` (optional).
+    pub fn contains_all(self, value: impl Into<Value<DocumentAttribute>>) -> Self {
+        Self(self.0.with(1, "ContainsAll", value.into().to_template()))
     }
-    /// Sets `ContainsAny`.
-    pub fn contains_any(mut self, value: impl Into<Value<DocumentAttribute>>) -> Self {
-        self.contains_any = Some(value.into());
-        self
+    /// `ContainsAny` (optional).
+    pub fn contains_any(self, value: impl Into<Value<DocumentAttribute>>) -> Self {
+        Self(self.0.with(2, "ContainsAny", value.into().to_template()))
     }
-    /// Sets `EqualsTo`.
-    pub fn equals_to(mut self, value: impl Into<Value<DocumentAttribute>>) -> Self {
-        self.equals_to = Some(value.into());
-        self
+    /// `EqualsTo` (optional).
+    pub fn equals_to(self, value: impl Into<Value<DocumentAttribute>>) -> Self {
+        Self(self.0.with(3, "EqualsTo", value.into().to_template()))
     }
-    /// Sets `GreaterThan`.
-    pub fn greater_than(mut self, value: impl Into<Value<DocumentAttribute>>) -> Self {
-        self.greater_than = Some(value.into());
-        self
+    /// `GreaterThan` (optional).
+    pub fn greater_than(self, value: impl Into<Value<DocumentAttribute>>) -> Self {
+        Self(self.0.with(4, "GreaterThan", value.into().to_template()))
     }
-    /// Sets `GreaterThanOrEquals`.
-    pub fn greater_than_or_equals(mut self, value: impl Into<Value<DocumentAttribute>>) -> Self {
-        self.greater_than_or_equals = Some(value.into());
-        self
+    /// `GreaterThanOrEquals` (optional).
+    pub fn greater_than_or_equals(self, value: impl Into<Value<DocumentAttribute>>) -> Self {
+        Self(
+            self.0
+                .with(5, "GreaterThanOrEquals", value.into().to_template()),
+        )
     }
-    /// Sets `LessThan`.
-    pub fn less_than(mut self, value: impl Into<Value<DocumentAttribute>>) -> Self {
-        self.less_than = Some(value.into());
-        self
+    /// `LessThan` (optional).
+    pub fn less_than(self, value: impl Into<Value<DocumentAttribute>>) -> Self {
+        Self(self.0.with(6, "LessThan", value.into().to_template()))
     }
-    /// Sets `LessThanOrEquals`.
-    pub fn less_than_or_equals(mut self, value: impl Into<Value<DocumentAttribute>>) -> Self {
-        self.less_than_or_equals = Some(value.into());
-        self
+    /// `LessThanOrEquals` (optional).
+    pub fn less_than_or_equals(self, value: impl Into<Value<DocumentAttribute>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LessThanOrEquals", value.into().to_template()),
+        )
     }
-    /// Sets `NotFilter`.
-    pub fn not_filter(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.not_filter = Some(value.into());
-        self
+    /// `NotFilter` (optional).
+    /// Free-form JSON: the schema nests this type in itself.
+    pub fn not_filter(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "NotFilter", value.into().to_template()))
     }
-    /// Sets `OrAllFilters`.
-    pub fn or_all_filters(mut self, value: impl Into<Value<List<AttributeFilter>>>) -> Self {
-        self.or_all_filters = Some(value.into());
-        self
+    /// `OrAllFilters` (optional).
+    pub fn or_all_filters(self, value: impl Into<Value<List<AttributeFilter>>>) -> Self {
+        Self(self.0.with(9, "OrAllFilters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AttributeFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.and_all_filters {
-            m.insert("AndAllFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contains_all {
-            m.insert("ContainsAll".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contains_any {
-            m.insert("ContainsAny".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.equals_to {
-            m.insert("EqualsTo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.greater_than {
-            m.insert("GreaterThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.greater_than_or_equals {
-            m.insert("GreaterThanOrEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.less_than {
-            m.insert("LessThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.less_than_or_equals {
-            m.insert("LessThanOrEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_filter {
-            m.insert("NotFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.or_all_filters {
-            m.insert("OrAllFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AttributeFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.and_all_filters
-            .check(&path.field("AndAllFilters"), &Rules::NONE, out);
-        self.contains_all
-            .check(&path.field("ContainsAll"), &Rules::NONE, out);
-        self.contains_any
-            .check(&path.field("ContainsAny"), &Rules::NONE, out);
-        self.equals_to
-            .check(&path.field("EqualsTo"), &Rules::NONE, out);
-        self.greater_than
-            .check(&path.field("GreaterThan"), &Rules::NONE, out);
-        self.greater_than_or_equals
-            .check(&path.field("GreaterThanOrEquals"), &Rules::NONE, out);
-        self.less_than
-            .check(&path.field("LessThan"), &Rules::NONE, out);
-        self.less_than_or_equals
-            .check(&path.field("LessThanOrEquals"), &Rules::NONE, out);
-        self.or_all_filters
-            .check(&path.field("OrAllFilters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AttributeFilter);
-
-/// Property type `DocumentAttribute` of `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone)]
-pub struct DocumentAttribute {
-    /// `Name` (required).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `DocumentAttribute` of `AWS::QBusiness::DataAccessor`.
+    DocumentAttribute
 }
 
 impl DocumentAttribute {
     /// The required properties: `Name`, `Value`.
-    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+    pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DocumentAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentAttribute);
-
-/// Property type `DataAccessorAuthenticationDetail` of `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone)]
-pub struct DataAccessorAuthenticationDetail {
-    /// `AuthenticationConfiguration` (optional).
-    pub authentication_configuration: Option<Value<serde_json::Value>>,
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<DataAccessorAuthenticationType>,
-    /// `ExternalIds` (optional).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=1000 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub external_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DataAccessorAuthenticationDetail` of `AWS::QBusiness::DataAccessor`.
+    DataAccessorAuthenticationDetail
 }
 
 impl DataAccessorAuthenticationDetail {
     /// The required properties: `AuthenticationType`.
     pub fn new(authentication_type: impl Into<Value<DataAccessorAuthenticationType>>) -> Self {
-        Self {
-            authentication_configuration: None,
-            authentication_type: authentication_type.into(),
-            external_ids: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "AuthenticationType",
+            authentication_type.into().to_template(),
+        ))
     }
-    /// Sets `AuthenticationConfiguration`.
-    pub fn authentication_configuration(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.authentication_configuration = Some(value.into());
-        self
+    /// `AuthenticationConfiguration` (optional).
+    pub fn authentication_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthenticationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ExternalIds`.
-    pub fn external_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.external_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataAccessorAuthenticationDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_configuration {
-            m.insert("AuthenticationConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        if let Some(v) = &self.external_ids {
-            m.insert("ExternalIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ExternalIds` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Length: 1 to 1000 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
+    pub fn external_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ExternalIds", value.into().to_template()))
     }
 }
 
-impl Check for DataAccessorAuthenticationDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.external_ids.check(
-            &path.field("ExternalIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1000),
-                            pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataAccessorAuthenticationType`.
+    DataAccessorAuthenticationType {
+        /// `AWS_IAM_IDC_TTI`
+        AwsIamIdcTti = "AWS_IAM_IDC_TTI",
+        /// `AWS_IAM_IDC_AUTH_CODE`
+        AwsIamIdcAuthCode = "AWS_IAM_IDC_AUTH_CODE",
     }
 }
 
-crate::impl_literal!(DataAccessorAuthenticationDetail);
-
-/// Values of `DataAccessorAuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataAccessorAuthenticationType {
-    /// `AWS_IAM_IDC_TTI`
-    AwsIamIdcTti,
-    /// `AWS_IAM_IDC_AUTH_CODE`
-    AwsIamIdcAuthCode,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataAccessorAuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_IAM_IDC_TTI", "AWS_IAM_IDC_AUTH_CODE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsIamIdcTti => "AWS_IAM_IDC_TTI",
-            Self::AwsIamIdcAuthCode => "AWS_IAM_IDC_AUTH_CODE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataAccessorAuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataAccessorAuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataAccessorAuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_IAM_IDC_TTI" => Self::AwsIamIdcTti,
-            "AWS_IAM_IDC_AUTH_CODE" => Self::AwsIamIdcAuthCode,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataAccessorAuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataAccessorAuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(DataAccessorAuthenticationType);
-
-/// Property type `Tag` of `AWS::QBusiness::DataAccessor`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

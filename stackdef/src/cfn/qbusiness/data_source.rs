@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QBusiness::DataSource`.
+    DataSource("AWS::QBusiness::DataSource", DataSourceProps)
 }
 
 impl DataSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QBusiness::DataSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -102,415 +54,235 @@ impl DataSource {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `DocumentEnrichmentConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_enrichment_configuration(
+        &self,
+        value: impl Into<Value<DocumentEnrichmentConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DocumentEnrichmentConfiguration", value.into())
+    }
+
+    /// Replaces `IndexId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_index_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IndexId", value.into())
+    }
+
+    /// Replaces `MediaExtractionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_media_extraction_configuration(
+        &self,
+        value: impl Into<Value<MediaExtractionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("MediaExtractionConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SyncSchedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_schedule(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SyncSchedule", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_configuration(&self, value: impl Into<Value<DataSourceVpcConfiguration>>) {
+        self.resource.set_property("VpcConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
-    pub application_id: Value<String>,
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub display_name: Value<String>,
-    /// `DocumentEnrichmentConfiguration` (optional).
-    pub document_enrichment_configuration: Option<Value<DocumentEnrichmentConfiguration>>,
-    /// `IndexId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
-    pub index_id: Value<String>,
-    /// `MediaExtractionConfiguration` (optional).
-    pub media_extraction_configuration: Option<Value<MediaExtractionConfiguration>>,
-    /// `RoleArn` (optional).
-    /// Length: 0..=1284 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SyncSchedule` (optional).
-    /// Length: ..=998 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub sync_schedule: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConfiguration` (optional).
-    pub vpc_configuration: Option<Value<DataSourceVpcConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QBusiness::DataSource`.
+    DataSourceProps
 }
 
 impl DataSourceProps {
     /// The required properties: `ApplicationId`, `Configuration`, `DisplayName`, `IndexId`.
     pub fn new(
         application_id: impl Into<Value<String>>,
-        configuration: impl Into<Value<serde_json::Value>>,
+        configuration: impl Into<Value<Json>>,
         display_name: impl Into<Value<String>>,
         index_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            configuration: configuration.into(),
-            description: None,
-            display_name: display_name.into(),
-            document_enrichment_configuration: None,
-            index_id: index_id.into(),
-            media_extraction_configuration: None,
-            role_arn: None,
-            sync_schedule: None,
-            tags: None,
-            vpc_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(1, "Configuration", configuration.into().to_template())
+                .with(3, "DisplayName", display_name.into().to_template())
+                .with(5, "IndexId", index_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DocumentEnrichmentConfiguration`.
+    /// `DocumentEnrichmentConfiguration` (optional).
     pub fn document_enrichment_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DocumentEnrichmentConfiguration>>,
     ) -> Self {
-        self.document_enrichment_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "DocumentEnrichmentConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MediaExtractionConfiguration`.
+    /// `MediaExtractionConfiguration` (optional).
     pub fn media_extraction_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MediaExtractionConfiguration>>,
     ) -> Self {
-        self.media_extraction_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "MediaExtractionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "RoleArn", value.into().to_template()))
     }
-    /// Sets `SyncSchedule`.
-    pub fn sync_schedule(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sync_schedule = Some(value.into());
-        self
+    /// `SyncSchedule` (optional).
+    /// Length: at most 998 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn sync_schedule(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SyncSchedule", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(
-        mut self,
-        value: impl Into<Value<DataSourceVpcConfiguration>>,
-    ) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        if let Some(v) = &self.document_enrichment_configuration {
-            m.insert(
-                "DocumentEnrichmentConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("IndexId".to_owned(), self.index_id.to_template());
-        if let Some(v) = &self.media_extraction_configuration {
-            m.insert("MediaExtractionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sync_schedule {
-            m.insert("SyncSchedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    pub fn vpc_configuration(self, value: impl Into<Value<DataSourceVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_enrichment_configuration.check(
-            &path.field("DocumentEnrichmentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.index_id.check(
-            &path.field("IndexId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.media_extraction_configuration.check(
-            &path.field("MediaExtractionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sync_schedule.check(
-            &path.field("SyncSchedule"),
-            &Rules {
-                max_length: Some(998),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSourceProps);
-
-/// Property type `DocumentEnrichmentConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentEnrichmentConfiguration {
-    /// `InlineConfigurations` (optional).
-    /// Items: 1..=100.
-    pub inline_configurations: Option<Value<List<InlineDocumentEnrichmentConfiguration>>>,
-    /// `PostExtractionHookConfiguration` (optional).
-    pub post_extraction_hook_configuration: Option<Value<HookConfiguration>>,
-    /// `PreExtractionHookConfiguration` (optional).
-    pub pre_extraction_hook_configuration: Option<Value<HookConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DocumentEnrichmentConfiguration` of `AWS::QBusiness::DataSource`.
+    DocumentEnrichmentConfiguration(default)
 }
 
 impl DocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            inline_configurations: None,
-            post_extraction_hook_configuration: None,
-            pre_extraction_hook_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InlineConfigurations`.
+    /// `InlineConfigurations` (optional).
+    /// Items: 1 to 100.
     pub fn inline_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<InlineDocumentEnrichmentConfiguration>>>,
     ) -> Self {
-        self.inline_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "InlineConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `PostExtractionHookConfiguration`.
+    /// `PostExtractionHookConfiguration` (optional).
     pub fn post_extraction_hook_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HookConfiguration>>,
     ) -> Self {
-        self.post_extraction_hook_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "PostExtractionHookConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PreExtractionHookConfiguration`.
+    /// `PreExtractionHookConfiguration` (optional).
     pub fn pre_extraction_hook_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HookConfiguration>>,
     ) -> Self {
-        self.pre_extraction_hook_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "PreExtractionHookConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DocumentEnrichmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.inline_configurations {
-            m.insert("InlineConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_extraction_hook_configuration {
-            m.insert(
-                "PostExtractionHookConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.pre_extraction_hook_configuration {
-            m.insert("PreExtractionHookConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentEnrichmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inline_configurations.check(
-            &path.field("InlineConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.post_extraction_hook_configuration.check(
-            &path.field("PostExtractionHookConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.pre_extraction_hook_configuration.check(
-            &path.field("PreExtractionHookConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentEnrichmentConfiguration);
-
-/// Property type `InlineDocumentEnrichmentConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct InlineDocumentEnrichmentConfiguration {
-    /// `Condition` (optional).
-    pub condition: Option<Value<DocumentAttributeCondition>>,
-    /// `DocumentContentOperator` (optional).
-    pub document_content_operator: Option<Value<DocumentContentOperator>>,
-    /// `Target` (optional).
-    pub target: Option<Value<DocumentAttributeTarget>>,
+crate::l1_struct! {
+    /// Property type `InlineDocumentEnrichmentConfiguration` of `AWS::QBusiness::DataSource`.
+    InlineDocumentEnrichmentConfiguration(default)
 }
 
 impl InlineDocumentEnrichmentConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition: None,
-            document_content_operator: None,
-            target: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<DocumentAttributeCondition>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    pub fn condition(self, value: impl Into<Value<DocumentAttributeCondition>>) -> Self {
+        Self(self.0.with(0, "Condition", value.into().to_template()))
     }
-    /// Sets `DocumentContentOperator`.
+    /// `DocumentContentOperator` (optional).
     pub fn document_content_operator(
-        mut self,
+        self,
         value: impl Into<Value<DocumentContentOperator>>,
     ) -> Self {
-        self.document_content_operator = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DocumentContentOperator", value.into().to_template()),
+        )
     }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<DocumentAttributeTarget>>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InlineDocumentEnrichmentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_content_operator {
-            m.insert("DocumentContentOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Target` (optional).
+    pub fn target(self, value: impl Into<Value<DocumentAttributeTarget>>) -> Self {
+        Self(self.0.with(2, "Target", value.into().to_template()))
     }
 }
 
-impl Check for InlineDocumentEnrichmentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition
-            .check(&path.field("Condition"), &Rules::NONE, out);
-        self.document_content_operator.check(
-            &path.field("DocumentContentOperator"),
-            &Rules::NONE,
-            out,
-        );
-        self.target.check(&path.field("Target"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InlineDocumentEnrichmentConfiguration);
-
-/// Property type `DocumentAttributeCondition` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DocumentAttributeCondition {
-    /// `Key` (required).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
-    pub key: Value<String>,
-    /// `Operator` (required).
-    pub operator: Value<DocumentEnrichmentConditionOperator>,
-    /// `Value` (optional).
-    pub value: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `DocumentAttributeCondition` of `AWS::QBusiness::DataSource`.
+    DocumentAttributeCondition
 }
 
 impl DocumentAttributeCondition {
@@ -519,865 +291,250 @@ impl DocumentAttributeCondition {
         key: impl Into<Value<String>>,
         operator: impl Into<Value<DocumentEnrichmentConditionOperator>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            operator: operator.into(),
-            value: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Operator", operator.into().to_template()),
+        )
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentAttributeCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentAttributeCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DocumentAttributeCondition);
-
-/// Values of `DocumentEnrichmentConditionOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentEnrichmentConditionOperator {
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `GREATER_THAN_OR_EQUALS`
-    GreaterThanOrEquals,
-    /// `LESS_THAN`
-    LessThan,
-    /// `LESS_THAN_OR_EQUALS`
-    LessThanOrEquals,
-    /// `EQUALS`
-    Equals,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// `CONTAINS`
-    Contains,
-    /// `NOT_CONTAINS`
-    NotContains,
-    /// `EXISTS`
-    Exists,
-    /// `NOT_EXISTS`
-    NotExists,
-    /// `BEGINS_WITH`
-    BeginsWith,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentEnrichmentConditionOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUALS",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUALS",
-        "EQUALS",
-        "NOT_EQUALS",
-        "CONTAINS",
-        "NOT_CONTAINS",
-        "EXISTS",
-        "NOT_EXISTS",
-        "BEGINS_WITH",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEquals => "GREATER_THAN_OR_EQUALS",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEquals => "LESS_THAN_OR_EQUALS",
-            Self::Equals => "EQUALS",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::Contains => "CONTAINS",
-            Self::NotContains => "NOT_CONTAINS",
-            Self::Exists => "EXISTS",
-            Self::NotExists => "NOT_EXISTS",
-            Self::BeginsWith => "BEGINS_WITH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentEnrichmentConditionOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentEnrichmentConditionOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentEnrichmentConditionOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUALS" => Self::GreaterThanOrEquals,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUALS" => Self::LessThanOrEquals,
-            "EQUALS" => Self::Equals,
-            "NOT_EQUALS" => Self::NotEquals,
-            "CONTAINS" => Self::Contains,
-            "NOT_CONTAINS" => Self::NotContains,
-            "EXISTS" => Self::Exists,
-            "NOT_EXISTS" => Self::NotExists,
-            "BEGINS_WITH" => Self::BeginsWith,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentEnrichmentConditionOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentEnrichmentConditionOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentEnrichmentConditionOperator);
-
-/// Values of `DocumentContentOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentContentOperator {
-    /// `DELETE`
-    Delete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentContentOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DELETE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delete => "DELETE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentContentOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentContentOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentContentOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "DELETE" => Self::Delete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentContentOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentContentOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentContentOperator);
-
-/// Property type `DocumentAttributeTarget` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DocumentAttributeTarget {
-    /// `AttributeValueOperator` (optional).
-    pub attribute_value_operator: Option<Value<AttributeValueOperator>>,
-    /// `Key` (required).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
-    pub key: Value<String>,
     /// `Value` (optional).
-    pub value: Option<Value<serde_json::Value>>,
+    pub fn value(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DocumentEnrichmentConditionOperator`.
+    DocumentEnrichmentConditionOperator {
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `GREATER_THAN_OR_EQUALS`
+        GreaterThanOrEquals = "GREATER_THAN_OR_EQUALS",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `LESS_THAN_OR_EQUALS`
+        LessThanOrEquals = "LESS_THAN_OR_EQUALS",
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `NOT_CONTAINS`
+        NotContains = "NOT_CONTAINS",
+        /// `EXISTS`
+        Exists = "EXISTS",
+        /// `NOT_EXISTS`
+        NotExists = "NOT_EXISTS",
+        /// `BEGINS_WITH`
+        BeginsWith = "BEGINS_WITH",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DocumentContentOperator`.
+    DocumentContentOperator {
+        /// `DELETE`
+        Delete = "DELETE",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DocumentAttributeTarget` of `AWS::QBusiness::DataSource`.
+    DocumentAttributeTarget
 }
 
 impl DocumentAttributeTarget {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            attribute_value_operator: None,
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(1, "Key", key.into().to_template()))
     }
-    /// Sets `AttributeValueOperator`.
-    pub fn attribute_value_operator(
-        mut self,
-        value: impl Into<Value<AttributeValueOperator>>,
-    ) -> Self {
-        self.attribute_value_operator = Some(value.into());
-        self
+    /// `AttributeValueOperator` (optional).
+    pub fn attribute_value_operator(self, value: impl Into<Value<AttributeValueOperator>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AttributeValueOperator", value.into().to_template()),
+        )
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentAttributeTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attribute_value_operator {
-            m.insert("AttributeValueOperator".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AttributeValueOperator`.
+    AttributeValueOperator {
+        /// `DELETE`
+        Delete = "DELETE",
     }
 }
 
-impl Check for DocumentAttributeTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_value_operator.check(
-            &path.field("AttributeValueOperator"),
-            &Rules::NONE,
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentAttributeTarget);
-
-/// Values of `AttributeValueOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeValueOperator {
-    /// `DELETE`
-    Delete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeValueOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DELETE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delete => "DELETE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttributeValueOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttributeValueOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeValueOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "DELETE" => Self::Delete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeValueOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeValueOperator::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeValueOperator);
-
-/// Property type `HookConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct HookConfiguration {
-    /// `InvocationCondition` (optional).
-    pub invocation_condition: Option<Value<DocumentAttributeCondition>>,
-    /// `LambdaArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$`.
-    pub lambda_arn: Option<Value<ids::FunctionArn>>,
-    /// `RoleArn` (optional).
-    /// Length: 0..=1284 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `S3BucketName` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub s3_bucket_name: Option<Value<ids::BucketName>>,
+crate::l1_struct! {
+    /// Property type `HookConfiguration` of `AWS::QBusiness::DataSource`.
+    HookConfiguration(default)
 }
 
 impl HookConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            invocation_condition: None,
-            lambda_arn: None,
-            role_arn: None,
-            s3_bucket_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InvocationCondition`.
-    pub fn invocation_condition(
-        mut self,
-        value: impl Into<Value<DocumentAttributeCondition>>,
-    ) -> Self {
-        self.invocation_condition = Some(value.into());
-        self
+    /// `InvocationCondition` (optional).
+    pub fn invocation_condition(self, value: impl Into<Value<DocumentAttributeCondition>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InvocationCondition", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaArn`.
-    pub fn lambda_arn(mut self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
-        self.lambda_arn = Some(value.into());
-        self
+    /// `LambdaArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$`.
+    pub fn lambda_arn(self, value: impl Into<Value<ids::FunctionArn>>) -> Self {
+        Self(self.0.with(1, "LambdaArn", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
-    /// Sets `S3BucketName`.
-    pub fn s3_bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket_name = Some(value.into());
-        self
+    /// `S3BucketName` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+    pub fn s3_bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(3, "S3BucketName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HookConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invocation_condition {
-            m.insert("InvocationCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_arn {
-            m.insert("LambdaArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_name {
-            m.insert("S3BucketName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HookConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invocation_condition
-            .check(&path.field("InvocationCondition"), &Rules::NONE, out);
-        self.lambda_arn.check(&path.field("LambdaArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws[a-zA-Z-]*:lambda:[a-z-]*-[0-9]:[0-9]{12}:function:[a-zA-Z0-9-_]+(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})?(:[a-zA-Z0-9-_]+)?$"), ..Rules::NONE }, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_bucket_name.check(
-            &path.field("S3BucketName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HookConfiguration);
-
-/// Property type `MediaExtractionConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct MediaExtractionConfiguration {
-    /// `AudioExtractionConfiguration` (optional).
-    pub audio_extraction_configuration: Option<Value<AudioExtractionConfiguration>>,
-    /// `ImageExtractionConfiguration` (optional).
-    pub image_extraction_configuration: Option<Value<ImageExtractionConfiguration>>,
-    /// `VideoExtractionConfiguration` (optional).
-    pub video_extraction_configuration: Option<Value<VideoExtractionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `MediaExtractionConfiguration` of `AWS::QBusiness::DataSource`.
+    MediaExtractionConfiguration(default)
 }
 
 impl MediaExtractionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            audio_extraction_configuration: None,
-            image_extraction_configuration: None,
-            video_extraction_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AudioExtractionConfiguration`.
+    /// `AudioExtractionConfiguration` (optional).
     pub fn audio_extraction_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AudioExtractionConfiguration>>,
     ) -> Self {
-        self.audio_extraction_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AudioExtractionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ImageExtractionConfiguration`.
+    /// `ImageExtractionConfiguration` (optional).
     pub fn image_extraction_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ImageExtractionConfiguration>>,
     ) -> Self {
-        self.image_extraction_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ImageExtractionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `VideoExtractionConfiguration`.
+    /// `VideoExtractionConfiguration` (optional).
     pub fn video_extraction_configuration(
-        mut self,
+        self,
         value: impl Into<Value<VideoExtractionConfiguration>>,
     ) -> Self {
-        self.video_extraction_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "VideoExtractionConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MediaExtractionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.audio_extraction_configuration {
-            m.insert("AudioExtractionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_extraction_configuration {
-            m.insert("ImageExtractionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.video_extraction_configuration {
-            m.insert("VideoExtractionConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MediaExtractionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_extraction_configuration.check(
-            &path.field("AudioExtractionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.image_extraction_configuration.check(
-            &path.field("ImageExtractionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.video_extraction_configuration.check(
-            &path.field("VideoExtractionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MediaExtractionConfiguration);
-
-/// Property type `AudioExtractionConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct AudioExtractionConfiguration {
-    /// `AudioExtractionStatus` (required).
-    pub audio_extraction_status: Value<AudioExtractionStatus>,
+crate::l1_struct! {
+    /// Property type `AudioExtractionConfiguration` of `AWS::QBusiness::DataSource`.
+    AudioExtractionConfiguration
 }
 
 impl AudioExtractionConfiguration {
     /// The required properties: `AudioExtractionStatus`.
     pub fn new(audio_extraction_status: impl Into<Value<AudioExtractionStatus>>) -> Self {
-        Self {
-            audio_extraction_status: audio_extraction_status.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AudioExtractionStatus",
+            audio_extraction_status.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AudioExtractionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AudioExtractionStatus".to_owned(),
-            self.audio_extraction_status.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AudioExtractionStatus`.
+    AudioExtractionStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for AudioExtractionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.audio_extraction_status
-            .check(&path.field("AudioExtractionStatus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AudioExtractionConfiguration);
-
-/// Values of `AudioExtractionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AudioExtractionStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AudioExtractionStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AudioExtractionStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AudioExtractionStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AudioExtractionStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AudioExtractionStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AudioExtractionStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AudioExtractionStatus);
-
-/// Property type `ImageExtractionConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ImageExtractionConfiguration {
-    /// `ImageExtractionStatus` (required).
-    pub image_extraction_status: Value<ImageExtractionStatus>,
+crate::l1_struct! {
+    /// Property type `ImageExtractionConfiguration` of `AWS::QBusiness::DataSource`.
+    ImageExtractionConfiguration
 }
 
 impl ImageExtractionConfiguration {
     /// The required properties: `ImageExtractionStatus`.
     pub fn new(image_extraction_status: impl Into<Value<ImageExtractionStatus>>) -> Self {
-        Self {
-            image_extraction_status: image_extraction_status.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ImageExtractionStatus",
+            image_extraction_status.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ImageExtractionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ImageExtractionStatus".to_owned(),
-            self.image_extraction_status.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ImageExtractionStatus`.
+    ImageExtractionStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ImageExtractionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_extraction_status
-            .check(&path.field("ImageExtractionStatus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageExtractionConfiguration);
-
-/// Values of `ImageExtractionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ImageExtractionStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ImageExtractionStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ImageExtractionStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ImageExtractionStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ImageExtractionStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ImageExtractionStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ImageExtractionStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ImageExtractionStatus);
-
-/// Property type `VideoExtractionConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct VideoExtractionConfiguration {
-    /// `VideoExtractionStatus` (required).
-    pub video_extraction_status: Value<VideoExtractionStatus>,
+crate::l1_struct! {
+    /// Property type `VideoExtractionConfiguration` of `AWS::QBusiness::DataSource`.
+    VideoExtractionConfiguration
 }
 
 impl VideoExtractionConfiguration {
     /// The required properties: `VideoExtractionStatus`.
     pub fn new(video_extraction_status: impl Into<Value<VideoExtractionStatus>>) -> Self {
-        Self {
-            video_extraction_status: video_extraction_status.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VideoExtractionStatus",
+            video_extraction_status.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VideoExtractionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VideoExtractionStatus".to_owned(),
-            self.video_extraction_status.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VideoExtractionStatus`.
+    VideoExtractionStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for VideoExtractionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.video_extraction_status
-            .check(&path.field("VideoExtractionStatus"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(VideoExtractionConfiguration);
-
-/// Values of `VideoExtractionStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VideoExtractionStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VideoExtractionStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VideoExtractionStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VideoExtractionStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VideoExtractionStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VideoExtractionStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(VideoExtractionStatus::from(s))
-    }
-}
-
-crate::impl_literal!(VideoExtractionStatus);
-
-/// Property type `Tag` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `DataSourceVpcConfiguration` of `AWS::QBusiness::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceVpcConfiguration {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `^[-0-9a-zA-Z]+$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Each item: Length: 1..=200 characters.
-    /// Each item: Pattern: `^[-0-9a-zA-Z]+$`.
-    pub subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `DataSourceVpcConfiguration` of `AWS::QBusiness::DataSource`.
+    DataSourceVpcConfiguration
 }
 
 impl DataSourceVpcConfiguration {
@@ -1386,64 +543,14 @@ impl DataSourceVpcConfiguration {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for DataSourceVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSourceVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            pattern: Some("^[-0-9a-zA-Z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(200),
-                            pattern: Some("^[-0-9a-zA-Z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceVpcConfiguration);

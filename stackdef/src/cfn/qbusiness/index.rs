@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QBusiness::Index`.
-#[derive(Debug, Clone)]
-pub struct Index {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Index {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Index {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Index {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QBusiness::Index`.
+    Index("AWS::QBusiness::Index", IndexProps)
 }
 
 impl Index {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QBusiness::Index";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IndexProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -96,35 +48,58 @@ impl Index {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `CapacityConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity_configuration(&self, value: impl Into<Value<IndexCapacityConfiguration>>) {
+        self.resource
+            .set_property("CapacityConfiguration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `DocumentAttributeConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_attribute_configurations(
+        &self,
+        value: impl Into<Value<List<DocumentAttributeConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("DocumentAttributeConfigurations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<IndexType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::QBusiness::Index`.
-#[derive(Debug, Clone)]
-pub struct IndexProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
-    pub application_id: Value<String>,
-    /// `CapacityConfiguration` (optional).
-    pub capacity_configuration: Option<Value<IndexCapacityConfiguration>>,
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub display_name: Value<String>,
-    /// `DocumentAttributeConfigurations` (optional).
-    /// Items: 1..=500.
-    pub document_attribute_configurations: Option<Value<List<DocumentAttributeConfiguration>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<IndexType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QBusiness::Index`.
+    IndexProps
 }
 
 impl IndexProps {
@@ -133,486 +108,127 @@ impl IndexProps {
         application_id: impl Into<Value<String>>,
         display_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            capacity_configuration: None,
-            description: None,
-            display_name: display_name.into(),
-            document_attribute_configurations: None,
-            tags: None,
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(3, "DisplayName", display_name.into().to_template()),
+        )
     }
-    /// Sets `CapacityConfiguration`.
+    /// `CapacityConfiguration` (optional).
     pub fn capacity_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IndexCapacityConfiguration>>,
     ) -> Self {
-        self.capacity_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DocumentAttributeConfigurations`.
+    /// `DocumentAttributeConfigurations` (optional).
+    /// Items: 1 to 500.
     pub fn document_attribute_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<DocumentAttributeConfiguration>>>,
     ) -> Self {
-        self.document_attribute_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "DocumentAttributeConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<IndexType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IndexProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.capacity_configuration {
-            m.insert("CapacityConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        if let Some(v) = &self.document_attribute_configurations {
-            m.insert(
-                "DocumentAttributeConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<IndexType>>) -> Self {
+        Self(self.0.with(6, "Type", value.into().to_template()))
     }
 }
 
-impl Check for IndexProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_configuration
-            .check(&path.field("CapacityConfiguration"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_attribute_configurations.check(
-            &path.field("DocumentAttributeConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IndexProps);
-
-/// Property type `IndexCapacityConfiguration` of `AWS::QBusiness::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct IndexCapacityConfiguration {
-    /// `Units` (optional).
-    /// Range: 1..=.
-    pub units: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `IndexCapacityConfiguration` of `AWS::QBusiness::Index`.
+    IndexCapacityConfiguration(default)
 }
 
 impl IndexCapacityConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { units: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Units`.
-    pub fn units(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IndexCapacityConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.units {
-            m.insert("Units".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Units` (optional).
+    /// Range: at least 1.
+    pub fn units(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Units", value.into().to_template()))
     }
 }
 
-impl Check for IndexCapacityConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.units.check(
-            &path.field("Units"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IndexCapacityConfiguration);
-
-/// Property type `DocumentAttributeConfiguration` of `AWS::QBusiness::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentAttributeConfiguration {
-    /// `Name` (optional).
-    /// Length: 1..=30 characters.
-    /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
-    pub name: Option<Value<String>>,
-    /// `Search` (optional).
-    pub search: Option<Value<Status>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<AttributeType>>,
+crate::l1_struct! {
+    /// Property type `DocumentAttributeConfiguration` of `AWS::QBusiness::Index`.
+    DocumentAttributeConfiguration(default)
 }
 
 impl DocumentAttributeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            search: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 30 characters.
+    /// Pattern: `^[a-zA-Z0-9_][a-zA-Z0-9_-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Search`.
-    pub fn search(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.search = Some(value.into());
-        self
+    /// `Search` (optional).
+    pub fn search(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(1, "Search", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<AttributeType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<AttributeType>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DocumentAttributeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.search {
-            m.insert("Search".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for DocumentAttributeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                pattern: Some("^[a-zA-Z0-9_][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.search.check(&path.field("Search"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AttributeType`.
+    AttributeType {
+        /// `STRING`
+        String = "STRING",
+        /// `STRING_LIST`
+        StringList = "STRING_LIST",
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `DATE`
+        Date = "DATE",
     }
 }
 
-crate::impl_literal!(DocumentAttributeConfiguration);
+pub use crate::cfn::Tag;
 
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IndexType`.
+    IndexType {
+        /// `ENTERPRISE`
+        Enterprise = "ENTERPRISE",
+        /// `STARTER`
+        Starter = "STARTER",
     }
 }
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `AttributeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AttributeType {
-    /// `STRING`
-    String,
-    /// `STRING_LIST`
-    StringList,
-    /// `NUMBER`
-    Number,
-    /// `DATE`
-    Date,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AttributeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "STRING_LIST", "NUMBER", "DATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::StringList => "STRING_LIST",
-            Self::Number => "NUMBER",
-            Self::Date => "DATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AttributeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AttributeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AttributeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "STRING_LIST" => Self::StringList,
-            "NUMBER" => Self::Number,
-            "DATE" => Self::Date,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AttributeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AttributeType::from(s))
-    }
-}
-
-crate::impl_literal!(AttributeType);
-
-/// Property type `Tag` of `AWS::QBusiness::Index`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `IndexType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IndexType {
-    /// `ENTERPRISE`
-    Enterprise,
-    /// `STARTER`
-    Starter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IndexType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENTERPRISE", "STARTER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enterprise => "ENTERPRISE",
-            Self::Starter => "STARTER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IndexType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IndexType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IndexType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENTERPRISE" => Self::Enterprise,
-            "STARTER" => Self::Starter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IndexType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IndexType::from(s))
-    }
-}
-
-crate::impl_literal!(IndexType);

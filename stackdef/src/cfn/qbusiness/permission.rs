@@ -11,95 +11,53 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QBusiness::Permission`.
-#[derive(Debug, Clone)]
-pub struct Permission {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Permission {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Permission {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Permission {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QBusiness::Permission`.
+    Permission("AWS::QBusiness::Permission", PermissionProps)
 }
 
 impl Permission {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QBusiness::Permission";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PermissionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `Conditions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_conditions(&self, value: impl Into<Value<List<Condition>>>) {
+        self.resource.set_property("Conditions", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `StatementId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statement_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StatementId", value.into())
+    }
 }
 
-/// Properties of `AWS::QBusiness::Permission`.
-#[derive(Debug, Clone)]
-pub struct PermissionProps {
-    /// `Actions` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=10.
-    /// Each item: Pattern: `^qbusiness:[a-zA-Z]+$`.
-    pub actions: Value<List<String>>,
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
-    pub application_id: Value<String>,
-    /// `Conditions` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=10.
-    pub conditions: Option<Value<List<Condition>>>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1284 characters.
-    /// Pattern: `^arn:aws:iam::[0-9]{12}:role/[a-zA-Z0-9_/+=,.@-]+$`.
-    pub principal: Value<String>,
-    /// `StatementId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]+$`.
-    pub statement_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::QBusiness::Permission`.
+    PermissionProps
 }
 
 impl PermissionProps {
@@ -110,113 +68,25 @@ impl PermissionProps {
         principal: impl Into<Value<String>>,
         statement_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            application_id: application_id.into(),
-            conditions: None,
-            principal: principal.into(),
-            statement_id: statement_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "ApplicationId", application_id.into().to_template())
+                .with(3, "Principal", principal.into().to_template())
+                .with(4, "StatementId", statement_id.into().to_template()),
+        )
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<List<Condition>>>) -> Self {
-        self.conditions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PermissionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        m.insert("StatementId".to_owned(), self.statement_id.to_template());
-        Expr::Map(m)
+    /// `Conditions` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 10.
+    pub fn conditions(self, value: impl Into<Value<List<Condition>>>) -> Self {
+        Self(self.0.with(2, "Conditions", value.into().to_template()))
     }
 }
 
-impl Check for PermissionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^qbusiness:[a-zA-Z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.conditions.check(
-            &path.field("Conditions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1284),
-                pattern: Some("^arn:aws:iam::[0-9]{12}:role/[a-zA-Z0-9_/+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statement_id.check(
-            &path.field("StatementId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PermissionProps);
-
-/// Property type `Condition` of `AWS::QBusiness::Permission`.
-#[derive(Debug, Clone)]
-pub struct Condition {
-    /// `ConditionKey` (required).
-    /// Pattern: `^aws:PrincipalTag/qbusiness-dataaccessor:[a-zA-Z]+`.
-    pub condition_key: Value<String>,
-    /// `ConditionOperator` (required).
-    pub condition_operator: Value<ConditionOperator>,
-    /// `ConditionValues` (required).
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    /// Items: 1..=1.
-    pub condition_values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::QBusiness::Permission`.
+    Condition
 }
 
 impl Condition {
@@ -226,106 +96,23 @@ impl Condition {
         condition_operator: impl Into<Value<ConditionOperator>>,
         condition_values: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            condition_key: condition_key.into(),
-            condition_operator: condition_operator.into(),
-            condition_values: condition_values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConditionKey", condition_key.into().to_template())
+                .with(
+                    1,
+                    "ConditionOperator",
+                    condition_operator.into().to_template(),
+                )
+                .with(2, "ConditionValues", condition_values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConditionKey".to_owned(), self.condition_key.to_template());
-        m.insert(
-            "ConditionOperator".to_owned(),
-            self.condition_operator.to_template(),
-        );
-        m.insert(
-            "ConditionValues".to_owned(),
-            self.condition_values.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConditionOperator`.
+    ConditionOperator {
+        /// `StringEquals`
+        StringEquals = "StringEquals",
     }
 }
-
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition_key.check(
-            &path.field("ConditionKey"),
-            &Rules {
-                pattern: Some("^aws:PrincipalTag/qbusiness-dataaccessor:[a-zA-Z]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.condition_operator
-            .check(&path.field("ConditionOperator"), &Rules::NONE, out);
-        self.condition_values.check(
-            &path.field("ConditionValues"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Values of `ConditionOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConditionOperator {
-    /// `StringEquals`
-    StringEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConditionOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["StringEquals"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StringEquals => "StringEquals",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConditionOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConditionOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConditionOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "StringEquals" => Self::StringEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConditionOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConditionOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ConditionOperator);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::QBusiness::WebExperience`.
-#[derive(Debug, Clone)]
-pub struct WebExperience {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WebExperience {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WebExperience {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WebExperience {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QBusiness::WebExperience`.
+    WebExperience("AWS::QBusiness::WebExperience", WebExperienceProps)
 }
 
 impl WebExperience {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QBusiness::WebExperience";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WebExperienceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -102,598 +54,246 @@ impl WebExperience {
     pub fn attr_web_experience_id(&self) -> Value<String> {
         self.resource.get_att("WebExperienceId")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `BrowserExtensionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_browser_extension_configuration(
+        &self,
+        value: impl Into<Value<BrowserExtensionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("BrowserExtensionConfiguration", value.into())
+    }
+
+    /// Replaces `CustomizationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customization_configuration(
+        &self,
+        value: impl Into<Value<CustomizationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("CustomizationConfiguration", value.into())
+    }
+
+    /// Replaces `IdentityProviderConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("IdentityProviderConfiguration", value.into())
+    }
+
+    /// Replaces `Origins` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origins(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Origins", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SamplePromptsControlMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sample_prompts_control_mode(
+        &self,
+        value: impl Into<Value<WebExperienceSamplePromptsControlMode>>,
+    ) {
+        self.resource
+            .set_property("SamplePromptsControlMode", value.into())
+    }
+
+    /// Replaces `Subtitle` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subtitle(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Subtitle", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Title` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_title(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Title", value.into())
+    }
+
+    /// Replaces `WelcomeMessage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_welcome_message(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WelcomeMessage", value.into())
+    }
 }
 
-/// Properties of `AWS::QBusiness::WebExperience`.
-#[derive(Debug, Clone)]
-pub struct WebExperienceProps {
-    /// `ApplicationId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 36..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9-]{35}$`.
-    pub application_id: Value<String>,
-    /// `BrowserExtensionConfiguration` (optional).
-    pub browser_extension_configuration: Option<Value<BrowserExtensionConfiguration>>,
-    /// `CustomizationConfiguration` (optional).
-    pub customization_configuration: Option<Value<CustomizationConfiguration>>,
-    /// `IdentityProviderConfiguration` (optional).
-    pub identity_provider_configuration: Option<Value<serde_json::Value>>,
-    /// `Origins` (optional).
-    /// Items: 0..=10.
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `^(http:\/\/|https:\/\/)[a-zA-Z0-9-_.]+(?::[0-9]{1,5})?$`.
-    pub origins: Option<Value<List<String>>>,
-    /// `RoleArn` (optional).
-    /// Length: 0..=1284 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SamplePromptsControlMode` (optional).
-    pub sample_prompts_control_mode: Option<Value<WebExperienceSamplePromptsControlMode>>,
-    /// `Subtitle` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub subtitle: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Title` (optional).
-    /// Length: 0..=500 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub title: Option<Value<String>>,
-    /// `WelcomeMessage` (optional).
-    /// Length: 0..=300 characters.
-    pub welcome_message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QBusiness::WebExperience`.
+    WebExperienceProps
 }
 
 impl WebExperienceProps {
     /// The required properties: `ApplicationId`.
     pub fn new(application_id: impl Into<Value<String>>) -> Self {
-        Self {
-            application_id: application_id.into(),
-            browser_extension_configuration: None,
-            customization_configuration: None,
-            identity_provider_configuration: None,
-            origins: None,
-            role_arn: None,
-            sample_prompts_control_mode: None,
-            subtitle: None,
-            tags: None,
-            title: None,
-            welcome_message: None,
-        }
+        Self(crate::Properties::new().with(0, "ApplicationId", application_id.into().to_template()))
     }
-    /// Sets `BrowserExtensionConfiguration`.
+    /// `BrowserExtensionConfiguration` (optional).
     pub fn browser_extension_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BrowserExtensionConfiguration>>,
     ) -> Self {
-        self.browser_extension_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "BrowserExtensionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomizationConfiguration`.
+    /// `CustomizationConfiguration` (optional).
     pub fn customization_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CustomizationConfiguration>>,
     ) -> Self {
-        self.customization_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CustomizationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityProviderConfiguration`.
-    pub fn identity_provider_configuration(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.identity_provider_configuration = Some(value.into());
-        self
+    /// `IdentityProviderConfiguration` (optional).
+    pub fn identity_provider_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            3,
+            "IdentityProviderConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Origins`.
-    pub fn origins(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.origins = Some(value.into());
-        self
+    /// `Origins` (optional).
+    /// Items: 0 to 10.
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `^(http:\/\/|https:\/\/)[a-zA-Z0-9-_.]+(?::[0-9]{1,5})?$`.
+    pub fn origins(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Origins", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^arn:[a-z0-9-\.]{1,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[a-z0-9-\.]{0,63}:[^/].{0,1023}$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "RoleArn", value.into().to_template()))
     }
-    /// Sets `SamplePromptsControlMode`.
+    /// `SamplePromptsControlMode` (optional).
     pub fn sample_prompts_control_mode(
-        mut self,
+        self,
         value: impl Into<Value<WebExperienceSamplePromptsControlMode>>,
     ) -> Self {
-        self.sample_prompts_control_mode = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "SamplePromptsControlMode", value.into().to_template()),
+        )
     }
-    /// Sets `Subtitle`.
-    pub fn subtitle(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subtitle = Some(value.into());
-        self
+    /// `Subtitle` (optional).
+    /// Length: 0 to 500 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn subtitle(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Subtitle", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    /// Length: 0 to 500 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Title", value.into().to_template()))
     }
-    /// Sets `WelcomeMessage`.
-    pub fn welcome_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.welcome_message = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebExperienceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        if let Some(v) = &self.browser_extension_configuration {
-            m.insert("BrowserExtensionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customization_configuration {
-            m.insert("CustomizationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_provider_configuration {
-            m.insert("IdentityProviderConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.origins {
-            m.insert("Origins".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_prompts_control_mode {
-            m.insert("SamplePromptsControlMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subtitle {
-            m.insert("Subtitle".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.welcome_message {
-            m.insert("WelcomeMessage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WelcomeMessage` (optional).
+    /// Length: 0 to 300 characters.
+    pub fn welcome_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "WelcomeMessage", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WebExperienceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_id.check(
-            &path.field("ApplicationId"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9-]{35}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.browser_extension_configuration.check(
-            &path.field("BrowserExtensionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.customization_configuration.check(
-            &path.field("CustomizationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.origins.check(
-            &path.field("Origins"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some(
-                                "^(http:\\/\\/|https:\\/\\/)[a-zA-Z0-9-_.]+(?::[0-9]{1,5})?$",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sample_prompts_control_mode.check(
-            &path.field("SamplePromptsControlMode"),
-            &Rules::NONE,
-            out,
-        );
-        self.subtitle.check(
-            &path.field("Subtitle"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.welcome_message.check(
-            &path.field("WelcomeMessage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(300),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebExperienceProps);
-
-/// Property type `BrowserExtensionConfiguration` of `AWS::QBusiness::WebExperience`.
-#[derive(Debug, Clone)]
-pub struct BrowserExtensionConfiguration {
-    /// `EnabledBrowserExtensions` (required).
-    /// Items: 0..=2.
-    pub enabled_browser_extensions: Value<List<BrowserExtension>>,
+crate::l1_struct! {
+    /// Property type `BrowserExtensionConfiguration` of `AWS::QBusiness::WebExperience`.
+    BrowserExtensionConfiguration
 }
 
 impl BrowserExtensionConfiguration {
     /// The required properties: `EnabledBrowserExtensions`.
     pub fn new(enabled_browser_extensions: impl Into<Value<List<BrowserExtension>>>) -> Self {
-        Self {
-            enabled_browser_extensions: enabled_browser_extensions.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EnabledBrowserExtensions",
+            enabled_browser_extensions.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BrowserExtensionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnabledBrowserExtensions".to_owned(),
-            self.enabled_browser_extensions.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BrowserExtension`.
+    BrowserExtension {
+        /// `FIREFOX`
+        Firefox = "FIREFOX",
+        /// `CHROME`
+        Chrome = "CHROME",
     }
 }
 
-impl Check for BrowserExtensionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enabled_browser_extensions.check(
-            &path.field("EnabledBrowserExtensions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BrowserExtensionConfiguration);
-
-/// Values of `BrowserExtension`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BrowserExtension {
-    /// `FIREFOX`
-    Firefox,
-    /// `CHROME`
-    Chrome,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BrowserExtension {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIREFOX", "CHROME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Firefox => "FIREFOX",
-            Self::Chrome => "CHROME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BrowserExtension {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BrowserExtension {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BrowserExtension {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIREFOX" => Self::Firefox,
-            "CHROME" => Self::Chrome,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BrowserExtension> {
-    fn from(s: &str) -> Self {
-        Value::literal(BrowserExtension::from(s))
-    }
-}
-
-crate::impl_literal!(BrowserExtension);
-
-/// Property type `CustomizationConfiguration` of `AWS::QBusiness::WebExperience`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomizationConfiguration {
-    /// `CustomCSSUrl` (optional).
-    /// Length: 0..=1284 characters.
-    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.css)?$`.
-    pub custom_css_url: Option<Value<String>>,
-    /// `FaviconUrl` (optional).
-    /// Length: 0..=1284 characters.
-    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(svg|ico))?$`.
-    pub favicon_url: Option<Value<String>>,
-    /// `FontUrl` (optional).
-    /// Length: 0..=1284 characters.
-    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(ttf|woff|woff2|otf))?$`.
-    pub font_url: Option<Value<String>>,
-    /// `LogoUrl` (optional).
-    /// Length: 0..=1284 characters.
-    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(svg|png))?$`.
-    pub logo_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomizationConfiguration` of `AWS::QBusiness::WebExperience`.
+    CustomizationConfiguration(default)
 }
 
 impl CustomizationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_css_url: None,
-            favicon_url: None,
-            font_url: None,
-            logo_url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomCSSUrl`.
-    pub fn custom_css_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_css_url = Some(value.into());
-        self
+    /// `CustomCSSUrl` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.css)?$`.
+    pub fn custom_css_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CustomCSSUrl", value.into().to_template()))
     }
-    /// Sets `FaviconUrl`.
-    pub fn favicon_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.favicon_url = Some(value.into());
-        self
+    /// `FaviconUrl` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(svg|ico))?$`.
+    pub fn favicon_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FaviconUrl", value.into().to_template()))
     }
-    /// Sets `FontUrl`.
-    pub fn font_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_url = Some(value.into());
-        self
+    /// `FontUrl` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(ttf|woff|woff2|otf))?$`.
+    pub fn font_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "FontUrl", value.into().to_template()))
     }
-    /// Sets `LogoUrl`.
-    pub fn logo_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logo_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomizationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_css_url {
-            m.insert("CustomCSSUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.favicon_url {
-            m.insert("FaviconUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.font_url {
-            m.insert("FontUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logo_url {
-            m.insert("LogoUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LogoUrl` (optional).
+    /// Length: 0 to 1284 characters.
+    /// Pattern: `^(https?://[a-zA-Z0-9-_.+%/]+\.(svg|png))?$`.
+    pub fn logo_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LogoUrl", value.into().to_template()))
     }
 }
 
-impl Check for CustomizationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_css_url.check(
-            &path.field("CustomCSSUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                pattern: Some("^(https?://[a-zA-Z0-9-_.+%/]+\\.css)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.favicon_url.check(
-            &path.field("FaviconUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                pattern: Some("^(https?://[a-zA-Z0-9-_.+%/]+\\.(svg|ico))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.font_url.check(
-            &path.field("FontUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                pattern: Some("^(https?://[a-zA-Z0-9-_.+%/]+\\.(ttf|woff|woff2|otf))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logo_url.check(
-            &path.field("LogoUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1284),
-                pattern: Some("^(https?://[a-zA-Z0-9-_.+%/]+\\.(svg|png))?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `WebExperienceSamplePromptsControlMode`.
+    WebExperienceSamplePromptsControlMode {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(CustomizationConfiguration);
-
-/// Values of `WebExperienceSamplePromptsControlMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebExperienceSamplePromptsControlMode {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WebExperienceSamplePromptsControlMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WebExperienceSamplePromptsControlMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WebExperienceSamplePromptsControlMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WebExperienceSamplePromptsControlMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WebExperienceSamplePromptsControlMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(WebExperienceSamplePromptsControlMode::from(s))
-    }
-}
-
-crate::impl_literal!(WebExperienceSamplePromptsControlMode);
-
-/// Property type `Tag` of `AWS::QBusiness::WebExperience`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

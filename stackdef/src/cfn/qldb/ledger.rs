@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QLDB::Ledger`.
-#[derive(Debug, Clone)]
-pub struct Ledger {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Ledger {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Ledger {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Ledger {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QLDB::Ledger`.
+    Ledger("AWS::QLDB::Ledger", LedgerProps)
 }
 
 impl Ledger {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QLDB::Ledger";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LedgerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LedgerId> {
         self.resource.ref_value()
@@ -82,118 +34,73 @@ impl Ledger {
     pub fn attr_id(&self) -> Value<ids::LedgerId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `KmsKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKey", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PermissionsMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PermissionsMode", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::QLDB::Ledger`.
-#[derive(Debug, Clone)]
-pub struct LedgerProps {
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `KmsKey` (optional).
-    pub kms_key: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `PermissionsMode` (required).
-    pub permissions_mode: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QLDB::Ledger`.
+    LedgerProps
 }
 
 impl LedgerProps {
     /// The required properties: `PermissionsMode`.
     pub fn new(permissions_mode: impl Into<Value<String>>) -> Self {
-        Self {
-            deletion_protection: None,
-            kms_key: None,
-            name: None,
-            permissions_mode: permissions_mode.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "PermissionsMode",
+            permissions_mode.into().to_template(),
+        ))
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
+    /// `KmsKey` (optional).
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKey", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LedgerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PermissionsMode".to_owned(),
-            self.permissions_mode.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LedgerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LedgerProps);
-
-/// Property type `Tag` of `AWS::QLDB::Ledger`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QLDB::Stream`.
-#[derive(Debug, Clone)]
-pub struct Stream {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Stream {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Stream {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Stream {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QLDB::Stream`.
+    Stream("AWS::QLDB::Stream", StreamProps)
 }
 
 impl Stream {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QLDB::Stream";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StreamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,33 +34,55 @@ impl Stream {
     pub fn attr_arn(&self) -> Value<ids::QldbStreamArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ExclusiveEndTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclusive_end_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExclusiveEndTime", value.into())
+    }
+
+    /// Replaces `InclusiveStartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inclusive_start_time(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InclusiveStartTime", value.into())
+    }
+
+    /// Replaces `KinesisConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_configuration(&self, value: impl Into<Value<KinesisConfiguration>>) {
+        self.resource
+            .set_property("KinesisConfiguration", value.into())
+    }
+
+    /// Replaces `LedgerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ledger_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LedgerName", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StreamName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stream_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StreamName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::QLDB::Stream`.
-#[derive(Debug, Clone)]
-pub struct StreamProps {
-    /// `ExclusiveEndTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub exclusive_end_time: Option<Value<String>>,
-    /// `InclusiveStartTime` (required).
-    /// Create-only: changing it replaces the resource.
-    pub inclusive_start_time: Value<String>,
-    /// `KinesisConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub kinesis_configuration: Value<KinesisConfiguration>,
-    /// `LedgerName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub ledger_name: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:[\w+=/,.@-]*:[0-9]*:[\w+=,.@-]+(/[\w+=,.@-]+)*`.
-    pub role_arn: Value<String>,
-    /// `StreamName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub stream_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QLDB::Stream`.
+    StreamProps
 }
 
 impl StreamProps {
@@ -120,172 +94,60 @@ impl StreamProps {
         role_arn: impl Into<Value<String>>,
         stream_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            exclusive_end_time: None,
-            inclusive_start_time: inclusive_start_time.into(),
-            kinesis_configuration: kinesis_configuration.into(),
-            ledger_name: ledger_name.into(),
-            role_arn: role_arn.into(),
-            stream_name: stream_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "InclusiveStartTime",
+                    inclusive_start_time.into().to_template(),
+                )
+                .with(
+                    2,
+                    "KinesisConfiguration",
+                    kinesis_configuration.into().to_template(),
+                )
+                .with(3, "LedgerName", ledger_name.into().to_template())
+                .with(4, "RoleArn", role_arn.into().to_template())
+                .with(5, "StreamName", stream_name.into().to_template()),
+        )
     }
-    /// Sets `ExclusiveEndTime`.
-    pub fn exclusive_end_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exclusive_end_time = Some(value.into());
-        self
+    /// `ExclusiveEndTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn exclusive_end_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExclusiveEndTime", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclusive_end_time {
-            m.insert("ExclusiveEndTime".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InclusiveStartTime".to_owned(),
-            self.inclusive_start_time.to_template(),
-        );
-        m.insert(
-            "KinesisConfiguration".to_owned(),
-            self.kinesis_configuration.to_template(),
-        );
-        m.insert("LedgerName".to_owned(), self.ledger_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("StreamName".to_owned(), self.stream_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StreamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kinesis_configuration
-            .check(&path.field("KinesisConfiguration"), &Rules::NONE, out);
-        self.role_arn.check(&path.field("RoleArn"), &Rules { pattern: Some("arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StreamProps);
-
-/// Property type `KinesisConfiguration` of `AWS::QLDB::Stream`.
-#[derive(Debug, Clone, Default)]
-pub struct KinesisConfiguration {
-    /// `AggregationEnabled` (optional).
-    pub aggregation_enabled: Option<Value<bool>>,
-    /// `StreamArn` (optional).
-    /// Pattern: `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:[\w+=/,.@-]*:[0-9]*:[\w+=,.@-]+(/[\w+=,.@-]+)*`.
-    pub stream_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KinesisConfiguration` of `AWS::QLDB::Stream`.
+    KinesisConfiguration(default)
 }
 
 impl KinesisConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregation_enabled: None,
-            stream_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AggregationEnabled`.
-    pub fn aggregation_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.aggregation_enabled = Some(value.into());
-        self
+    /// `AggregationEnabled` (optional).
+    pub fn aggregation_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AggregationEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `StreamArn`.
-    pub fn stream_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stream_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KinesisConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation_enabled {
-            m.insert("AggregationEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stream_arn {
-            m.insert("StreamArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StreamArn` (optional).
+    /// Pattern: `arn:[\w\x{80}-\x{10FFFF}+=/,.@-]+:[\w\x{80}-\x{10FFFF}+=/,.@-]+:[\w\x{80}-\x{10FFFF}+=/,.@-]*:[0-9]*:[\w\x{80}-\x{10FFFF}+=,.@-]+(/[\w\x{80}-\x{10FFFF}+=,.@-]+)*`.
+    pub fn stream_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StreamArn", value.into().to_template()))
     }
 }
 
-impl Check for KinesisConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stream_arn.check(&path.field("StreamArn"), &Rules { pattern: Some("arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(KinesisConfiguration);
-
-/// Property type `Tag` of `AWS::QLDB::Stream`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

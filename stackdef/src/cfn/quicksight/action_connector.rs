@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::QuickSight::ActionConnector`.
-#[derive(Debug, Clone)]
-pub struct ActionConnector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ActionConnector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ActionConnector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ActionConnector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::ActionConnector`.
+    ActionConnector("AWS::QuickSight::ActionConnector", ActionConnectorProps)
 }
 
 impl ActionConnector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::ActionConnector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ActionConnectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -97,43 +49,67 @@ impl ActionConnector {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `ActionConnectorId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action_connector_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ActionConnectorId", value.into())
+    }
+
+    /// Replaces `AuthenticationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_config(&self, value: impl Into<Value<AuthConfig>>) {
+        self.resource
+            .set_property("AuthenticationConfig", value.into())
+    }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<ResourcePermission>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<ActionConnectorType>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `VpcConnectionArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_connection_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcConnectionArn", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::ActionConnector`.
-#[derive(Debug, Clone)]
-pub struct ActionConnectorProps {
-    /// `ActionConnectorId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\w\-]+$`.
-    pub action_connector_id: Value<String>,
-    /// `AuthenticationConfig` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub authentication_config: Option<Value<AuthConfig>>,
-    /// `AwsAccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Value<String>,
-    /// `Description` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[A-Za-z0-9 _.,!?-]*$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Permissions` (optional).
-    /// Items: 1..=64.
-    pub permissions: Option<Value<List<ResourcePermission>>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<ActionConnectorType>,
-    /// `VpcConnectionArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub vpc_connection_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::ActionConnector`.
+    ActionConnectorProps
 }
 
 impl ActionConnectorProps {
@@ -144,276 +120,100 @@ impl ActionConnectorProps {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<ActionConnectorType>>,
     ) -> Self {
-        Self {
-            action_connector_id: action_connector_id.into(),
-            authentication_config: None,
-            aws_account_id: aws_account_id.into(),
-            description: None,
-            name: name.into(),
-            permissions: None,
-            tags: None,
-            type_: type_.into(),
-            vpc_connection_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ActionConnectorId",
+                    action_connector_id.into().to_template(),
+                )
+                .with(2, "AwsAccountId", aws_account_id.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(7, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationConfig`.
-    pub fn authentication_config(mut self, value: impl Into<Value<AuthConfig>>) -> Self {
-        self.authentication_config = Some(value.into());
-        self
+    /// `AuthenticationConfig` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn authentication_config(self, value: impl Into<Value<AuthConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[A-Za-z0-9 _.,!?-]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    /// Items: 1 to 64.
+    pub fn permissions(self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
+        Self(self.0.with(5, "Permissions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConnectionArn`.
-    pub fn vpc_connection_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_connection_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActionConnectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActionConnectorId".to_owned(),
-            self.action_connector_id.to_template(),
-        );
-        if let Some(v) = &self.authentication_config {
-            m.insert("AuthenticationConfig".to_owned(), v.to_template());
-        }
-        m.insert("AwsAccountId".to_owned(), self.aws_account_id.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.vpc_connection_arn {
-            m.insert("VpcConnectionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConnectionArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn vpc_connection_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "VpcConnectionArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ActionConnectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_connector_id.check(
-            &path.field("ActionConnectorId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\w\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authentication_config
-            .check(&path.field("AuthenticationConfig"), &Rules::NONE, out);
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[A-Za-z0-9 _.,!?-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ActionConnectorProps);
-
-/// Property type `AuthConfig` of `AWS::QuickSight::ActionConnector`.
-#[derive(Debug, Clone)]
-pub struct AuthConfig {
-    /// `AuthenticationMetadata` (required).
-    pub authentication_metadata: Value<serde_json::Value>,
-    /// `AuthenticationType` (required).
-    pub authentication_type: Value<ConnectionAuthType>,
+crate::l1_struct! {
+    /// Property type `AuthConfig` of `AWS::QuickSight::ActionConnector`.
+    AuthConfig
 }
 
 impl AuthConfig {
     /// The required properties: `AuthenticationMetadata`, `AuthenticationType`.
     pub fn new(
-        authentication_metadata: impl Into<Value<serde_json::Value>>,
+        authentication_metadata: impl Into<Value<Json>>,
         authentication_type: impl Into<Value<ConnectionAuthType>>,
     ) -> Self {
-        Self {
-            authentication_metadata: authentication_metadata.into(),
-            authentication_type: authentication_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AuthenticationMetadata",
+                    authentication_metadata.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AuthenticationType",
+                    authentication_type.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for AuthConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AuthenticationMetadata".to_owned(),
-            self.authentication_metadata.to_template(),
-        );
-        m.insert(
-            "AuthenticationType".to_owned(),
-            self.authentication_type.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ConnectionAuthType`.
+    ConnectionAuthType {
+        /// `BASIC`
+        Basic = "BASIC",
+        /// `API_KEY`
+        ApiKey = "API_KEY",
+        /// `OAUTH2_CLIENT_CREDENTIALS`
+        Oauth2ClientCredentials = "OAUTH2_CLIENT_CREDENTIALS",
+        /// `NONE`
+        None = "NONE",
+        /// `IAM`
+        Iam = "IAM",
+        /// `OAUTH2_AUTHORIZATION_CODE`
+        Oauth2AuthorizationCode = "OAUTH2_AUTHORIZATION_CODE",
     }
 }
 
-impl Check for AuthConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AuthConfig);
-
-/// Values of `ConnectionAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectionAuthType {
-    /// `BASIC`
-    Basic,
-    /// `API_KEY`
-    ApiKey,
-    /// `OAUTH2_CLIENT_CREDENTIALS`
-    Oauth2ClientCredentials,
-    /// `NONE`
-    None,
-    /// `IAM`
-    Iam,
-    /// `OAUTH2_AUTHORIZATION_CODE`
-    Oauth2AuthorizationCode,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectionAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BASIC",
-        "API_KEY",
-        "OAUTH2_CLIENT_CREDENTIALS",
-        "NONE",
-        "IAM",
-        "OAUTH2_AUTHORIZATION_CODE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Basic => "BASIC",
-            Self::ApiKey => "API_KEY",
-            Self::Oauth2ClientCredentials => "OAUTH2_CLIENT_CREDENTIALS",
-            Self::None => "NONE",
-            Self::Iam => "IAM",
-            Self::Oauth2AuthorizationCode => "OAUTH2_AUTHORIZATION_CODE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConnectionAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectionAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectionAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BASIC" => Self::Basic,
-            "API_KEY" => Self::ApiKey,
-            "OAUTH2_CLIENT_CREDENTIALS" => Self::Oauth2ClientCredentials,
-            "NONE" => Self::None,
-            "IAM" => Self::Iam,
-            "OAUTH2_AUTHORIZATION_CODE" => Self::Oauth2AuthorizationCode,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectionAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectionAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectionAuthType);
-
-/// Property type `ResourcePermission` of `AWS::QuickSight::ActionConnector`.
-#[derive(Debug, Clone)]
-pub struct ResourcePermission {
-    /// `Actions` (required).
-    /// Items: 1..=20.
-    pub actions: Value<List<String>>,
-    /// `Principal` (required).
-    /// Length: 1..=256 characters.
-    pub principal: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourcePermission` of `AWS::QuickSight::ActionConnector`.
+    ResourcePermission
 }
 
 impl ResourcePermission {
@@ -422,283 +222,72 @@ impl ResourcePermission {
         actions: impl Into<Value<List<String>>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourcePermission {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `ActionConnectorType`.
+    ActionConnectorType {
+        /// `GENERIC_HTTP`
+        GenericHttp = "GENERIC_HTTP",
+        /// `SERVICENOW_NOW_PLATFORM`
+        ServicenowNowPlatform = "SERVICENOW_NOW_PLATFORM",
+        /// `SALESFORCE_CRM`
+        SalesforceCrm = "SALESFORCE_CRM",
+        /// `MICROSOFT_OUTLOOK`
+        MicrosoftOutlook = "MICROSOFT_OUTLOOK",
+        /// `PAGERDUTY_ADVANCE`
+        PagerdutyAdvance = "PAGERDUTY_ADVANCE",
+        /// `JIRA_CLOUD`
+        JiraCloud = "JIRA_CLOUD",
+        /// `ATLASSIAN_CONFLUENCE`
+        AtlassianConfluence = "ATLASSIAN_CONFLUENCE",
+        /// `AMAZON_S3`
+        AmazonS3 = "AMAZON_S3",
+        /// `AMAZON_BEDROCK_AGENT_RUNTIME`
+        AmazonBedrockAgentRuntime = "AMAZON_BEDROCK_AGENT_RUNTIME",
+        /// `AMAZON_BEDROCK_RUNTIME`
+        AmazonBedrockRuntime = "AMAZON_BEDROCK_RUNTIME",
+        /// `AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME`
+        AmazonBedrockDataAutomationRuntime = "AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME",
+        /// `AMAZON_TEXTRACT`
+        AmazonTextract = "AMAZON_TEXTRACT",
+        /// `AMAZON_COMPREHEND`
+        AmazonComprehend = "AMAZON_COMPREHEND",
+        /// `AMAZON_COMPREHEND_MEDICAL`
+        AmazonComprehendMedical = "AMAZON_COMPREHEND_MEDICAL",
+        /// `MICROSOFT_ONEDRIVE`
+        MicrosoftOnedrive = "MICROSOFT_ONEDRIVE",
+        /// `MICROSOFT_SHAREPOINT`
+        MicrosoftSharepoint = "MICROSOFT_SHAREPOINT",
+        /// `MICROSOFT_TEAMS`
+        MicrosoftTeams = "MICROSOFT_TEAMS",
+        /// `SAP_BUSINESSPARTNER`
+        SapBusinesspartner = "SAP_BUSINESSPARTNER",
+        /// `SAP_PRODUCTMASTERDATA`
+        SapProductmasterdata = "SAP_PRODUCTMASTERDATA",
+        /// `SAP_PHYSICALINVENTORY`
+        SapPhysicalinventory = "SAP_PHYSICALINVENTORY",
+        /// `SAP_BILLOFMATERIALS`
+        SapBillofmaterials = "SAP_BILLOFMATERIALS",
+        /// `SAP_MATERIALSTOCK`
+        SapMaterialstock = "SAP_MATERIALSTOCK",
+        /// `ZENDESK_SUITE`
+        ZendeskSuite = "ZENDESK_SUITE",
+        /// `SMARTSHEET`
+        Smartsheet = "SMARTSHEET",
+        /// `SLACK`
+        Slack = "SLACK",
+        /// `ASANA`
+        Asana = "ASANA",
+        /// `BAMBOO_HR`
+        BambooHr = "BAMBOO_HR",
     }
 }
-
-impl Check for ResourcePermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePermission);
-
-/// Property type `Tag` of `AWS::QuickSight::ActionConnector`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `ActionConnectorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ActionConnectorType {
-    /// `GENERIC_HTTP`
-    GenericHttp,
-    /// `SERVICENOW_NOW_PLATFORM`
-    ServicenowNowPlatform,
-    /// `SALESFORCE_CRM`
-    SalesforceCrm,
-    /// `MICROSOFT_OUTLOOK`
-    MicrosoftOutlook,
-    /// `PAGERDUTY_ADVANCE`
-    PagerdutyAdvance,
-    /// `JIRA_CLOUD`
-    JiraCloud,
-    /// `ATLASSIAN_CONFLUENCE`
-    AtlassianConfluence,
-    /// `AMAZON_S3`
-    AmazonS3,
-    /// `AMAZON_BEDROCK_AGENT_RUNTIME`
-    AmazonBedrockAgentRuntime,
-    /// `AMAZON_BEDROCK_RUNTIME`
-    AmazonBedrockRuntime,
-    /// `AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME`
-    AmazonBedrockDataAutomationRuntime,
-    /// `AMAZON_TEXTRACT`
-    AmazonTextract,
-    /// `AMAZON_COMPREHEND`
-    AmazonComprehend,
-    /// `AMAZON_COMPREHEND_MEDICAL`
-    AmazonComprehendMedical,
-    /// `MICROSOFT_ONEDRIVE`
-    MicrosoftOnedrive,
-    /// `MICROSOFT_SHAREPOINT`
-    MicrosoftSharepoint,
-    /// `MICROSOFT_TEAMS`
-    MicrosoftTeams,
-    /// `SAP_BUSINESSPARTNER`
-    SapBusinesspartner,
-    /// `SAP_PRODUCTMASTERDATA`
-    SapProductmasterdata,
-    /// `SAP_PHYSICALINVENTORY`
-    SapPhysicalinventory,
-    /// `SAP_BILLOFMATERIALS`
-    SapBillofmaterials,
-    /// `SAP_MATERIALSTOCK`
-    SapMaterialstock,
-    /// `ZENDESK_SUITE`
-    ZendeskSuite,
-    /// `SMARTSHEET`
-    Smartsheet,
-    /// `SLACK`
-    Slack,
-    /// `ASANA`
-    Asana,
-    /// `BAMBOO_HR`
-    BambooHr,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ActionConnectorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "GENERIC_HTTP",
-        "SERVICENOW_NOW_PLATFORM",
-        "SALESFORCE_CRM",
-        "MICROSOFT_OUTLOOK",
-        "PAGERDUTY_ADVANCE",
-        "JIRA_CLOUD",
-        "ATLASSIAN_CONFLUENCE",
-        "AMAZON_S3",
-        "AMAZON_BEDROCK_AGENT_RUNTIME",
-        "AMAZON_BEDROCK_RUNTIME",
-        "AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME",
-        "AMAZON_TEXTRACT",
-        "AMAZON_COMPREHEND",
-        "AMAZON_COMPREHEND_MEDICAL",
-        "MICROSOFT_ONEDRIVE",
-        "MICROSOFT_SHAREPOINT",
-        "MICROSOFT_TEAMS",
-        "SAP_BUSINESSPARTNER",
-        "SAP_PRODUCTMASTERDATA",
-        "SAP_PHYSICALINVENTORY",
-        "SAP_BILLOFMATERIALS",
-        "SAP_MATERIALSTOCK",
-        "ZENDESK_SUITE",
-        "SMARTSHEET",
-        "SLACK",
-        "ASANA",
-        "BAMBOO_HR",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GenericHttp => "GENERIC_HTTP",
-            Self::ServicenowNowPlatform => "SERVICENOW_NOW_PLATFORM",
-            Self::SalesforceCrm => "SALESFORCE_CRM",
-            Self::MicrosoftOutlook => "MICROSOFT_OUTLOOK",
-            Self::PagerdutyAdvance => "PAGERDUTY_ADVANCE",
-            Self::JiraCloud => "JIRA_CLOUD",
-            Self::AtlassianConfluence => "ATLASSIAN_CONFLUENCE",
-            Self::AmazonS3 => "AMAZON_S3",
-            Self::AmazonBedrockAgentRuntime => "AMAZON_BEDROCK_AGENT_RUNTIME",
-            Self::AmazonBedrockRuntime => "AMAZON_BEDROCK_RUNTIME",
-            Self::AmazonBedrockDataAutomationRuntime => "AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME",
-            Self::AmazonTextract => "AMAZON_TEXTRACT",
-            Self::AmazonComprehend => "AMAZON_COMPREHEND",
-            Self::AmazonComprehendMedical => "AMAZON_COMPREHEND_MEDICAL",
-            Self::MicrosoftOnedrive => "MICROSOFT_ONEDRIVE",
-            Self::MicrosoftSharepoint => "MICROSOFT_SHAREPOINT",
-            Self::MicrosoftTeams => "MICROSOFT_TEAMS",
-            Self::SapBusinesspartner => "SAP_BUSINESSPARTNER",
-            Self::SapProductmasterdata => "SAP_PRODUCTMASTERDATA",
-            Self::SapPhysicalinventory => "SAP_PHYSICALINVENTORY",
-            Self::SapBillofmaterials => "SAP_BILLOFMATERIALS",
-            Self::SapMaterialstock => "SAP_MATERIALSTOCK",
-            Self::ZendeskSuite => "ZENDESK_SUITE",
-            Self::Smartsheet => "SMARTSHEET",
-            Self::Slack => "SLACK",
-            Self::Asana => "ASANA",
-            Self::BambooHr => "BAMBOO_HR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ActionConnectorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ActionConnectorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ActionConnectorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GENERIC_HTTP" => Self::GenericHttp,
-            "SERVICENOW_NOW_PLATFORM" => Self::ServicenowNowPlatform,
-            "SALESFORCE_CRM" => Self::SalesforceCrm,
-            "MICROSOFT_OUTLOOK" => Self::MicrosoftOutlook,
-            "PAGERDUTY_ADVANCE" => Self::PagerdutyAdvance,
-            "JIRA_CLOUD" => Self::JiraCloud,
-            "ATLASSIAN_CONFLUENCE" => Self::AtlassianConfluence,
-            "AMAZON_S3" => Self::AmazonS3,
-            "AMAZON_BEDROCK_AGENT_RUNTIME" => Self::AmazonBedrockAgentRuntime,
-            "AMAZON_BEDROCK_RUNTIME" => Self::AmazonBedrockRuntime,
-            "AMAZON_BEDROCK_DATA_AUTOMATION_RUNTIME" => Self::AmazonBedrockDataAutomationRuntime,
-            "AMAZON_TEXTRACT" => Self::AmazonTextract,
-            "AMAZON_COMPREHEND" => Self::AmazonComprehend,
-            "AMAZON_COMPREHEND_MEDICAL" => Self::AmazonComprehendMedical,
-            "MICROSOFT_ONEDRIVE" => Self::MicrosoftOnedrive,
-            "MICROSOFT_SHAREPOINT" => Self::MicrosoftSharepoint,
-            "MICROSOFT_TEAMS" => Self::MicrosoftTeams,
-            "SAP_BUSINESSPARTNER" => Self::SapBusinesspartner,
-            "SAP_PRODUCTMASTERDATA" => Self::SapProductmasterdata,
-            "SAP_PHYSICALINVENTORY" => Self::SapPhysicalinventory,
-            "SAP_BILLOFMATERIALS" => Self::SapBillofmaterials,
-            "SAP_MATERIALSTOCK" => Self::SapMaterialstock,
-            "ZENDESK_SUITE" => Self::ZendeskSuite,
-            "SMARTSHEET" => Self::Smartsheet,
-            "SLACK" => Self::Slack,
-            "ASANA" => Self::Asana,
-            "BAMBOO_HR" => Self::BambooHr,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ActionConnectorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ActionConnectorType::from(s))
-    }
-}
-
-crate::impl_literal!(ActionConnectorType);

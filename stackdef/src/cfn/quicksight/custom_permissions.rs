@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QuickSight::CustomPermissions`.
-#[derive(Debug, Clone)]
-pub struct CustomPermissions {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomPermissions {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomPermissions {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomPermissions {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::CustomPermissions`.
+    CustomPermissions("AWS::QuickSight::CustomPermissions", CustomPermissionsProps)
 }
 
 impl CustomPermissions {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::CustomPermissions";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomPermissionsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,26 +29,36 @@ impl CustomPermissions {
     pub fn attr_arn(&self) -> Value<ids::CustomPermissionsArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `Capabilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capabilities(&self, value: impl Into<Value<Capabilities>>) {
+        self.resource.set_property("Capabilities", value.into())
+    }
+
+    /// Replaces `CustomPermissionsName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_permissions_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomPermissionsName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::CustomPermissions`.
-#[derive(Debug, Clone)]
-pub struct CustomPermissionsProps {
-    /// `AwsAccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Value<String>,
-    /// `Capabilities` (optional).
-    pub capabilities: Option<Value<Capabilities>>,
-    /// `CustomPermissionsName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9+=,.@_-]+$`.
-    pub custom_permissions_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::CustomPermissions`.
+    CustomPermissionsProps
 }
 
 impl CustomPermissionsProps {
@@ -105,3663 +67,1713 @@ impl CustomPermissionsProps {
         aws_account_id: impl Into<Value<String>>,
         custom_permissions_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_account_id: aws_account_id.into(),
-            capabilities: None,
-            custom_permissions_name: custom_permissions_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsAccountId", aws_account_id.into().to_template())
+                .with(
+                    2,
+                    "CustomPermissionsName",
+                    custom_permissions_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Capabilities`.
-    pub fn capabilities(mut self, value: impl Into<Value<Capabilities>>) -> Self {
-        self.capabilities = Some(value.into());
-        self
+    /// `Capabilities` (optional).
+    pub fn capabilities(self, value: impl Into<Value<Capabilities>>) -> Self {
+        Self(self.0.with(1, "Capabilities", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomPermissionsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsAccountId".to_owned(), self.aws_account_id.to_template());
-        if let Some(v) = &self.capabilities {
-            m.insert("Capabilities".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CustomPermissionsName".to_owned(),
-            self.custom_permissions_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CustomPermissionsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capabilities
-            .check(&path.field("Capabilities"), &Rules::NONE, out);
-        self.custom_permissions_name.check(
-            &path.field("CustomPermissionsName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9+=,.@_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomPermissionsProps);
-
-/// Property type `Capabilities` of `AWS::QuickSight::CustomPermissions`.
-#[derive(Debug, Clone, Default)]
-pub struct Capabilities {
-    /// `Action` (optional).
-    pub action: Option<Value<CapabilityState>>,
-    /// `AddOrRunAnomalyDetectionForAnalyses` (optional).
-    pub add_or_run_anomaly_detection_for_analyses: Option<Value<CapabilityState>>,
-    /// `AmazonBedrockARSAction` (optional).
-    pub amazon_bedrock_ars_action: Option<Value<CapabilityState>>,
-    /// `AmazonBedrockFSAction` (optional).
-    pub amazon_bedrock_fs_action: Option<Value<CapabilityState>>,
-    /// `AmazonBedrockKRSAction` (optional).
-    pub amazon_bedrock_krs_action: Option<Value<CapabilityState>>,
-    /// `AmazonSThreeAction` (optional).
-    pub amazon_s_three_action: Option<Value<CapabilityState>>,
-    /// `Analysis` (optional).
-    pub analysis: Option<Value<CapabilityState>>,
-    /// `ApproveFlowShareRequests` (optional).
-    pub approve_flow_share_requests: Option<Value<CapabilityState>>,
-    /// `AsanaAction` (optional).
-    pub asana_action: Option<Value<CapabilityState>>,
-    /// `Automate` (optional).
-    pub automate: Option<Value<CapabilityState>>,
-    /// `BambooHRAction` (optional).
-    pub bamboo_hr_action: Option<Value<CapabilityState>>,
-    /// `BoxAgentAction` (optional).
-    pub box_agent_action: Option<Value<CapabilityState>>,
-    /// `BuildCalculatedFieldWithQ` (optional).
-    pub build_calculated_field_with_q: Option<Value<CapabilityState>>,
-    /// `CanvaAgentAction` (optional).
-    pub canva_agent_action: Option<Value<CapabilityState>>,
-    /// `ChatAgent` (optional).
-    pub chat_agent: Option<Value<CapabilityState>>,
-    /// `ComprehendAction` (optional).
-    pub comprehend_action: Option<Value<CapabilityState>>,
-    /// `ComprehendMedicalAction` (optional).
-    pub comprehend_medical_action: Option<Value<CapabilityState>>,
-    /// `ConfluenceAction` (optional).
-    pub confluence_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateAmazonBedrockARSAction` (optional).
-    pub create_and_update_amazon_bedrock_ars_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateAmazonBedrockFSAction` (optional).
-    pub create_and_update_amazon_bedrock_fs_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateAmazonBedrockKRSAction` (optional).
-    pub create_and_update_amazon_bedrock_krs_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateAmazonSThreeAction` (optional).
-    pub create_and_update_amazon_s_three_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateAsanaAction` (optional).
-    pub create_and_update_asana_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateBambooHRAction` (optional).
-    pub create_and_update_bamboo_hr_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateBoxAgentAction` (optional).
-    pub create_and_update_box_agent_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateCanvaAgentAction` (optional).
-    pub create_and_update_canva_agent_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateComprehendAction` (optional).
-    pub create_and_update_comprehend_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateComprehendMedicalAction` (optional).
-    pub create_and_update_comprehend_medical_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateConfluenceAction` (optional).
-    pub create_and_update_confluence_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateDashboardEmailReports` (optional).
-    pub create_and_update_dashboard_email_reports: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateDataSources` (optional).
-    pub create_and_update_data_sources: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateDatasets` (optional).
-    pub create_and_update_datasets: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateFactSetAction` (optional).
-    pub create_and_update_fact_set_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateGenericHTTPAction` (optional).
-    pub create_and_update_generic_http_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateGithubAction` (optional).
-    pub create_and_update_github_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateGoogleCalendarAction` (optional).
-    pub create_and_update_google_calendar_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateHubspotAction` (optional).
-    pub create_and_update_hubspot_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateHuggingFaceAction` (optional).
-    pub create_and_update_hugging_face_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateIntercomAction` (optional).
-    pub create_and_update_intercom_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateJiraAction` (optional).
-    pub create_and_update_jira_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateKnowledgeBases` (optional).
-    pub create_and_update_knowledge_bases: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateLinearAction` (optional).
-    pub create_and_update_linear_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateMCPAction` (optional).
-    pub create_and_update_mcp_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateMSExchangeAction` (optional).
-    pub create_and_update_ms_exchange_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateMSTeamsAction` (optional).
-    pub create_and_update_ms_teams_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateMondayAction` (optional).
-    pub create_and_update_monday_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateNewRelicAction` (optional).
-    pub create_and_update_new_relic_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateNotionAction` (optional).
-    pub create_and_update_notion_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateOneDriveAction` (optional).
-    pub create_and_update_one_drive_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateOpenAPIAction` (optional).
-    pub create_and_update_open_api_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdatePagerDutyAction` (optional).
-    pub create_and_update_pager_duty_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSAPBillOfMaterialAction` (optional).
-    pub create_and_update_sap_bill_of_material_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSAPBusinessPartnerAction` (optional).
-    pub create_and_update_sap_business_partner_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSAPMaterialStockAction` (optional).
-    pub create_and_update_sap_material_stock_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSAPPhysicalInventoryAction` (optional).
-    pub create_and_update_sap_physical_inventory_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSAPProductMasterDataAction` (optional).
-    pub create_and_update_sap_product_master_data_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSalesforceAction` (optional).
-    pub create_and_update_salesforce_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSandPGMIAction` (optional).
-    pub create_and_update_sand_pgmi_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSandPGlobalEnergyAction` (optional).
-    pub create_and_update_sand_p_global_energy_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateServiceNowAction` (optional).
-    pub create_and_update_service_now_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSharePointAction` (optional).
-    pub create_and_update_share_point_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSlackAction` (optional).
-    pub create_and_update_slack_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateSmartsheetAction` (optional).
-    pub create_and_update_smartsheet_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateTextractAction` (optional).
-    pub create_and_update_textract_action: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateThemes` (optional).
-    pub create_and_update_themes: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateThresholdAlerts` (optional).
-    pub create_and_update_threshold_alerts: Option<Value<CapabilityState>>,
-    /// `CreateAndUpdateZendeskAction` (optional).
-    pub create_and_update_zendesk_action: Option<Value<CapabilityState>>,
-    /// `CreateChatAgents` (optional).
-    pub create_chat_agents: Option<Value<CapabilityState>>,
-    /// `CreateDashboardExecutiveSummaryWithQ` (optional).
-    pub create_dashboard_executive_summary_with_q: Option<Value<CapabilityState>>,
-    /// `CreateSPICEDataset` (optional).
-    pub create_spice_dataset: Option<Value<CapabilityState>>,
-    /// `CreateSharedFolders` (optional).
-    pub create_shared_folders: Option<Value<CapabilityState>>,
-    /// `Dashboard` (optional).
-    pub dashboard: Option<Value<CapabilityState>>,
-    /// `EditVisualWithQ` (optional).
-    pub edit_visual_with_q: Option<Value<CapabilityState>>,
-    /// `ExportToCsv` (optional).
-    pub export_to_csv: Option<Value<CapabilityState>>,
-    /// `ExportToCsvInScheduledReports` (optional).
-    pub export_to_csv_in_scheduled_reports: Option<Value<CapabilityState>>,
-    /// `ExportToExcel` (optional).
-    pub export_to_excel: Option<Value<CapabilityState>>,
-    /// `ExportToExcelInScheduledReports` (optional).
-    pub export_to_excel_in_scheduled_reports: Option<Value<CapabilityState>>,
-    /// `ExportToPdf` (optional).
-    pub export_to_pdf: Option<Value<CapabilityState>>,
-    /// `ExportToPdfInScheduledReports` (optional).
-    pub export_to_pdf_in_scheduled_reports: Option<Value<CapabilityState>>,
-    /// `Extension` (optional).
-    pub extension: Option<Value<CapabilityState>>,
-    /// `FactSetAction` (optional).
-    pub fact_set_action: Option<Value<CapabilityState>>,
-    /// `Flow` (optional).
-    pub flow: Option<Value<CapabilityState>>,
-    /// `GenericHTTPAction` (optional).
-    pub generic_http_action: Option<Value<CapabilityState>>,
-    /// `GithubAction` (optional).
-    pub github_action: Option<Value<CapabilityState>>,
-    /// `GoogleCalendarAction` (optional).
-    pub google_calendar_action: Option<Value<CapabilityState>>,
-    /// `HubspotAction` (optional).
-    pub hubspot_action: Option<Value<CapabilityState>>,
-    /// `HuggingFaceAction` (optional).
-    pub hugging_face_action: Option<Value<CapabilityState>>,
-    /// `IncludeContentInScheduledReportsEmail` (optional).
-    pub include_content_in_scheduled_reports_email: Option<Value<CapabilityState>>,
-    /// `IntercomAction` (optional).
-    pub intercom_action: Option<Value<CapabilityState>>,
-    /// `JiraAction` (optional).
-    pub jira_action: Option<Value<CapabilityState>>,
-    /// `KnowledgeBase` (optional).
-    pub knowledge_base: Option<Value<CapabilityState>>,
-    /// `LinearAction` (optional).
-    pub linear_action: Option<Value<CapabilityState>>,
-    /// `MCPAction` (optional).
-    pub mcp_action: Option<Value<CapabilityState>>,
-    /// `MSExchangeAction` (optional).
-    pub ms_exchange_action: Option<Value<CapabilityState>>,
-    /// `MSTeamsAction` (optional).
-    pub ms_teams_action: Option<Value<CapabilityState>>,
-    /// `ManageSharedFolders` (optional).
-    pub manage_shared_folders: Option<Value<CapabilityState>>,
-    /// `MondayAction` (optional).
-    pub monday_action: Option<Value<CapabilityState>>,
-    /// `NewRelicAction` (optional).
-    pub new_relic_action: Option<Value<CapabilityState>>,
-    /// `NotionAction` (optional).
-    pub notion_action: Option<Value<CapabilityState>>,
-    /// `OneDriveAction` (optional).
-    pub one_drive_action: Option<Value<CapabilityState>>,
-    /// `OpenAPIAction` (optional).
-    pub open_api_action: Option<Value<CapabilityState>>,
-    /// `PagerDutyAction` (optional).
-    pub pager_duty_action: Option<Value<CapabilityState>>,
-    /// `PerformFlowUiTask` (optional).
-    pub perform_flow_ui_task: Option<Value<CapabilityState>>,
-    /// `PrintReports` (optional).
-    pub print_reports: Option<Value<CapabilityState>>,
-    /// `PublishWithoutApproval` (optional).
-    pub publish_without_approval: Option<Value<CapabilityState>>,
-    /// `RenameSharedFolders` (optional).
-    pub rename_shared_folders: Option<Value<CapabilityState>>,
-    /// `Research` (optional).
-    pub research: Option<Value<CapabilityState>>,
-    /// `SAPBillOfMaterialAction` (optional).
-    pub sap_bill_of_material_action: Option<Value<CapabilityState>>,
-    /// `SAPBusinessPartnerAction` (optional).
-    pub sap_business_partner_action: Option<Value<CapabilityState>>,
-    /// `SAPMaterialStockAction` (optional).
-    pub sap_material_stock_action: Option<Value<CapabilityState>>,
-    /// `SAPPhysicalInventoryAction` (optional).
-    pub sap_physical_inventory_action: Option<Value<CapabilityState>>,
-    /// `SAPProductMasterDataAction` (optional).
-    pub sap_product_master_data_action: Option<Value<CapabilityState>>,
-    /// `SalesforceAction` (optional).
-    pub salesforce_action: Option<Value<CapabilityState>>,
-    /// `SandPGMIAction` (optional).
-    pub sand_pgmi_action: Option<Value<CapabilityState>>,
-    /// `SandPGlobalEnergyAction` (optional).
-    pub sand_p_global_energy_action: Option<Value<CapabilityState>>,
-    /// `ServiceNowAction` (optional).
-    pub service_now_action: Option<Value<CapabilityState>>,
-    /// `ShareAmazonBedrockARSAction` (optional).
-    pub share_amazon_bedrock_ars_action: Option<Value<CapabilityState>>,
-    /// `ShareAmazonBedrockFSAction` (optional).
-    pub share_amazon_bedrock_fs_action: Option<Value<CapabilityState>>,
-    /// `ShareAmazonBedrockKRSAction` (optional).
-    pub share_amazon_bedrock_krs_action: Option<Value<CapabilityState>>,
-    /// `ShareAmazonSThreeAction` (optional).
-    pub share_amazon_s_three_action: Option<Value<CapabilityState>>,
-    /// `ShareAnalyses` (optional).
-    pub share_analyses: Option<Value<CapabilityState>>,
-    /// `ShareAsanaAction` (optional).
-    pub share_asana_action: Option<Value<CapabilityState>>,
-    /// `ShareBambooHRAction` (optional).
-    pub share_bamboo_hr_action: Option<Value<CapabilityState>>,
-    /// `ShareBoxAgentAction` (optional).
-    pub share_box_agent_action: Option<Value<CapabilityState>>,
-    /// `ShareCanvaAgentAction` (optional).
-    pub share_canva_agent_action: Option<Value<CapabilityState>>,
-    /// `ShareComprehendAction` (optional).
-    pub share_comprehend_action: Option<Value<CapabilityState>>,
-    /// `ShareComprehendMedicalAction` (optional).
-    pub share_comprehend_medical_action: Option<Value<CapabilityState>>,
-    /// `ShareConfluenceAction` (optional).
-    pub share_confluence_action: Option<Value<CapabilityState>>,
-    /// `ShareDashboards` (optional).
-    pub share_dashboards: Option<Value<CapabilityState>>,
-    /// `ShareDataSources` (optional).
-    pub share_data_sources: Option<Value<CapabilityState>>,
-    /// `ShareDatasets` (optional).
-    pub share_datasets: Option<Value<CapabilityState>>,
-    /// `ShareFactSetAction` (optional).
-    pub share_fact_set_action: Option<Value<CapabilityState>>,
-    /// `ShareGenericHTTPAction` (optional).
-    pub share_generic_http_action: Option<Value<CapabilityState>>,
-    /// `ShareGithubAction` (optional).
-    pub share_github_action: Option<Value<CapabilityState>>,
-    /// `ShareGoogleCalendarAction` (optional).
-    pub share_google_calendar_action: Option<Value<CapabilityState>>,
-    /// `ShareHubspotAction` (optional).
-    pub share_hubspot_action: Option<Value<CapabilityState>>,
-    /// `ShareHuggingFaceAction` (optional).
-    pub share_hugging_face_action: Option<Value<CapabilityState>>,
-    /// `ShareIntercomAction` (optional).
-    pub share_intercom_action: Option<Value<CapabilityState>>,
-    /// `ShareJiraAction` (optional).
-    pub share_jira_action: Option<Value<CapabilityState>>,
-    /// `ShareKnowledgeBases` (optional).
-    pub share_knowledge_bases: Option<Value<CapabilityState>>,
-    /// `ShareLinearAction` (optional).
-    pub share_linear_action: Option<Value<CapabilityState>>,
-    /// `ShareMCPAction` (optional).
-    pub share_mcp_action: Option<Value<CapabilityState>>,
-    /// `ShareMSExchangeAction` (optional).
-    pub share_ms_exchange_action: Option<Value<CapabilityState>>,
-    /// `ShareMSTeamsAction` (optional).
-    pub share_ms_teams_action: Option<Value<CapabilityState>>,
-    /// `ShareMondayAction` (optional).
-    pub share_monday_action: Option<Value<CapabilityState>>,
-    /// `ShareNewRelicAction` (optional).
-    pub share_new_relic_action: Option<Value<CapabilityState>>,
-    /// `ShareNotionAction` (optional).
-    pub share_notion_action: Option<Value<CapabilityState>>,
-    /// `ShareOneDriveAction` (optional).
-    pub share_one_drive_action: Option<Value<CapabilityState>>,
-    /// `ShareOpenAPIAction` (optional).
-    pub share_open_api_action: Option<Value<CapabilityState>>,
-    /// `SharePagerDutyAction` (optional).
-    pub share_pager_duty_action: Option<Value<CapabilityState>>,
-    /// `SharePointAction` (optional).
-    pub share_point_action: Option<Value<CapabilityState>>,
-    /// `ShareSAPBillOfMaterialAction` (optional).
-    pub share_sap_bill_of_material_action: Option<Value<CapabilityState>>,
-    /// `ShareSAPBusinessPartnerAction` (optional).
-    pub share_sap_business_partner_action: Option<Value<CapabilityState>>,
-    /// `ShareSAPMaterialStockAction` (optional).
-    pub share_sap_material_stock_action: Option<Value<CapabilityState>>,
-    /// `ShareSAPPhysicalInventoryAction` (optional).
-    pub share_sap_physical_inventory_action: Option<Value<CapabilityState>>,
-    /// `ShareSAPProductMasterDataAction` (optional).
-    pub share_sap_product_master_data_action: Option<Value<CapabilityState>>,
-    /// `ShareSalesforceAction` (optional).
-    pub share_salesforce_action: Option<Value<CapabilityState>>,
-    /// `ShareSandPGMIAction` (optional).
-    pub share_sand_pgmi_action: Option<Value<CapabilityState>>,
-    /// `ShareSandPGlobalEnergyAction` (optional).
-    pub share_sand_p_global_energy_action: Option<Value<CapabilityState>>,
-    /// `ShareServiceNowAction` (optional).
-    pub share_service_now_action: Option<Value<CapabilityState>>,
-    /// `ShareSharePointAction` (optional).
-    pub share_share_point_action: Option<Value<CapabilityState>>,
-    /// `ShareSlackAction` (optional).
-    pub share_slack_action: Option<Value<CapabilityState>>,
-    /// `ShareSmartsheetAction` (optional).
-    pub share_smartsheet_action: Option<Value<CapabilityState>>,
-    /// `ShareTextractAction` (optional).
-    pub share_textract_action: Option<Value<CapabilityState>>,
-    /// `ShareZendeskAction` (optional).
-    pub share_zendesk_action: Option<Value<CapabilityState>>,
-    /// `SlackAction` (optional).
-    pub slack_action: Option<Value<CapabilityState>>,
-    /// `SmartsheetAction` (optional).
-    pub smartsheet_action: Option<Value<CapabilityState>>,
-    /// `Space` (optional).
-    pub space: Option<Value<CapabilityState>>,
-    /// `SubscribeDashboardEmailReports` (optional).
-    pub subscribe_dashboard_email_reports: Option<Value<CapabilityState>>,
-    /// `TextractAction` (optional).
-    pub textract_action: Option<Value<CapabilityState>>,
-    /// `Topic` (optional).
-    pub topic: Option<Value<CapabilityState>>,
-    /// `UseAgentWebSearch` (optional).
-    pub use_agent_web_search: Option<Value<CapabilityState>>,
-    /// `UseAmazonBedrockARSAction` (optional).
-    pub use_amazon_bedrock_ars_action: Option<Value<CapabilityState>>,
-    /// `UseAmazonBedrockFSAction` (optional).
-    pub use_amazon_bedrock_fs_action: Option<Value<CapabilityState>>,
-    /// `UseAmazonBedrockKRSAction` (optional).
-    pub use_amazon_bedrock_krs_action: Option<Value<CapabilityState>>,
-    /// `UseAmazonSThreeAction` (optional).
-    pub use_amazon_s_three_action: Option<Value<CapabilityState>>,
-    /// `UseAsanaAction` (optional).
-    pub use_asana_action: Option<Value<CapabilityState>>,
-    /// `UseBambooHRAction` (optional).
-    pub use_bamboo_hr_action: Option<Value<CapabilityState>>,
-    /// `UseBedrockModels` (optional).
-    pub use_bedrock_models: Option<Value<CapabilityState>>,
-    /// `UseBoxAgentAction` (optional).
-    pub use_box_agent_action: Option<Value<CapabilityState>>,
-    /// `UseCanvaAgentAction` (optional).
-    pub use_canva_agent_action: Option<Value<CapabilityState>>,
-    /// `UseComprehendAction` (optional).
-    pub use_comprehend_action: Option<Value<CapabilityState>>,
-    /// `UseComprehendMedicalAction` (optional).
-    pub use_comprehend_medical_action: Option<Value<CapabilityState>>,
-    /// `UseConfluenceAction` (optional).
-    pub use_confluence_action: Option<Value<CapabilityState>>,
-    /// `UseFactSetAction` (optional).
-    pub use_fact_set_action: Option<Value<CapabilityState>>,
-    /// `UseGenericHTTPAction` (optional).
-    pub use_generic_http_action: Option<Value<CapabilityState>>,
-    /// `UseGithubAction` (optional).
-    pub use_github_action: Option<Value<CapabilityState>>,
-    /// `UseGoogleCalendarAction` (optional).
-    pub use_google_calendar_action: Option<Value<CapabilityState>>,
-    /// `UseHubspotAction` (optional).
-    pub use_hubspot_action: Option<Value<CapabilityState>>,
-    /// `UseHuggingFaceAction` (optional).
-    pub use_hugging_face_action: Option<Value<CapabilityState>>,
-    /// `UseIntercomAction` (optional).
-    pub use_intercom_action: Option<Value<CapabilityState>>,
-    /// `UseJiraAction` (optional).
-    pub use_jira_action: Option<Value<CapabilityState>>,
-    /// `UseLinearAction` (optional).
-    pub use_linear_action: Option<Value<CapabilityState>>,
-    /// `UseMCPAction` (optional).
-    pub use_mcp_action: Option<Value<CapabilityState>>,
-    /// `UseMSExchangeAction` (optional).
-    pub use_ms_exchange_action: Option<Value<CapabilityState>>,
-    /// `UseMSTeamsAction` (optional).
-    pub use_ms_teams_action: Option<Value<CapabilityState>>,
-    /// `UseMondayAction` (optional).
-    pub use_monday_action: Option<Value<CapabilityState>>,
-    /// `UseNewRelicAction` (optional).
-    pub use_new_relic_action: Option<Value<CapabilityState>>,
-    /// `UseNotionAction` (optional).
-    pub use_notion_action: Option<Value<CapabilityState>>,
-    /// `UseOneDriveAction` (optional).
-    pub use_one_drive_action: Option<Value<CapabilityState>>,
-    /// `UseOpenAPIAction` (optional).
-    pub use_open_api_action: Option<Value<CapabilityState>>,
-    /// `UsePagerDutyAction` (optional).
-    pub use_pager_duty_action: Option<Value<CapabilityState>>,
-    /// `UseSAPBillOfMaterialAction` (optional).
-    pub use_sap_bill_of_material_action: Option<Value<CapabilityState>>,
-    /// `UseSAPBusinessPartnerAction` (optional).
-    pub use_sap_business_partner_action: Option<Value<CapabilityState>>,
-    /// `UseSAPMaterialStockAction` (optional).
-    pub use_sap_material_stock_action: Option<Value<CapabilityState>>,
-    /// `UseSAPPhysicalInventoryAction` (optional).
-    pub use_sap_physical_inventory_action: Option<Value<CapabilityState>>,
-    /// `UseSAPProductMasterDataAction` (optional).
-    pub use_sap_product_master_data_action: Option<Value<CapabilityState>>,
-    /// `UseSalesforceAction` (optional).
-    pub use_salesforce_action: Option<Value<CapabilityState>>,
-    /// `UseSandPGMIAction` (optional).
-    pub use_sand_pgmi_action: Option<Value<CapabilityState>>,
-    /// `UseSandPGlobalEnergyAction` (optional).
-    pub use_sand_p_global_energy_action: Option<Value<CapabilityState>>,
-    /// `UseServiceNowAction` (optional).
-    pub use_service_now_action: Option<Value<CapabilityState>>,
-    /// `UseSharePointAction` (optional).
-    pub use_share_point_action: Option<Value<CapabilityState>>,
-    /// `UseSlackAction` (optional).
-    pub use_slack_action: Option<Value<CapabilityState>>,
-    /// `UseSmartsheetAction` (optional).
-    pub use_smartsheet_action: Option<Value<CapabilityState>>,
-    /// `UseTextractAction` (optional).
-    pub use_textract_action: Option<Value<CapabilityState>>,
-    /// `UseZendeskAction` (optional).
-    pub use_zendesk_action: Option<Value<CapabilityState>>,
-    /// `ViewAccountSPICECapacity` (optional).
-    pub view_account_spice_capacity: Option<Value<CapabilityState>>,
-    /// `ZendeskAction` (optional).
-    pub zendesk_action: Option<Value<CapabilityState>>,
+crate::l1_struct! {
+    /// Property type `Capabilities` of `AWS::QuickSight::CustomPermissions`.
+    Capabilities(default)
 }
 
 impl Capabilities {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action: None,
-            add_or_run_anomaly_detection_for_analyses: None,
-            amazon_bedrock_ars_action: None,
-            amazon_bedrock_fs_action: None,
-            amazon_bedrock_krs_action: None,
-            amazon_s_three_action: None,
-            analysis: None,
-            approve_flow_share_requests: None,
-            asana_action: None,
-            automate: None,
-            bamboo_hr_action: None,
-            box_agent_action: None,
-            build_calculated_field_with_q: None,
-            canva_agent_action: None,
-            chat_agent: None,
-            comprehend_action: None,
-            comprehend_medical_action: None,
-            confluence_action: None,
-            create_and_update_amazon_bedrock_ars_action: None,
-            create_and_update_amazon_bedrock_fs_action: None,
-            create_and_update_amazon_bedrock_krs_action: None,
-            create_and_update_amazon_s_three_action: None,
-            create_and_update_asana_action: None,
-            create_and_update_bamboo_hr_action: None,
-            create_and_update_box_agent_action: None,
-            create_and_update_canva_agent_action: None,
-            create_and_update_comprehend_action: None,
-            create_and_update_comprehend_medical_action: None,
-            create_and_update_confluence_action: None,
-            create_and_update_dashboard_email_reports: None,
-            create_and_update_data_sources: None,
-            create_and_update_datasets: None,
-            create_and_update_fact_set_action: None,
-            create_and_update_generic_http_action: None,
-            create_and_update_github_action: None,
-            create_and_update_google_calendar_action: None,
-            create_and_update_hubspot_action: None,
-            create_and_update_hugging_face_action: None,
-            create_and_update_intercom_action: None,
-            create_and_update_jira_action: None,
-            create_and_update_knowledge_bases: None,
-            create_and_update_linear_action: None,
-            create_and_update_mcp_action: None,
-            create_and_update_ms_exchange_action: None,
-            create_and_update_ms_teams_action: None,
-            create_and_update_monday_action: None,
-            create_and_update_new_relic_action: None,
-            create_and_update_notion_action: None,
-            create_and_update_one_drive_action: None,
-            create_and_update_open_api_action: None,
-            create_and_update_pager_duty_action: None,
-            create_and_update_sap_bill_of_material_action: None,
-            create_and_update_sap_business_partner_action: None,
-            create_and_update_sap_material_stock_action: None,
-            create_and_update_sap_physical_inventory_action: None,
-            create_and_update_sap_product_master_data_action: None,
-            create_and_update_salesforce_action: None,
-            create_and_update_sand_pgmi_action: None,
-            create_and_update_sand_p_global_energy_action: None,
-            create_and_update_service_now_action: None,
-            create_and_update_share_point_action: None,
-            create_and_update_slack_action: None,
-            create_and_update_smartsheet_action: None,
-            create_and_update_textract_action: None,
-            create_and_update_themes: None,
-            create_and_update_threshold_alerts: None,
-            create_and_update_zendesk_action: None,
-            create_chat_agents: None,
-            create_dashboard_executive_summary_with_q: None,
-            create_spice_dataset: None,
-            create_shared_folders: None,
-            dashboard: None,
-            edit_visual_with_q: None,
-            export_to_csv: None,
-            export_to_csv_in_scheduled_reports: None,
-            export_to_excel: None,
-            export_to_excel_in_scheduled_reports: None,
-            export_to_pdf: None,
-            export_to_pdf_in_scheduled_reports: None,
-            extension: None,
-            fact_set_action: None,
-            flow: None,
-            generic_http_action: None,
-            github_action: None,
-            google_calendar_action: None,
-            hubspot_action: None,
-            hugging_face_action: None,
-            include_content_in_scheduled_reports_email: None,
-            intercom_action: None,
-            jira_action: None,
-            knowledge_base: None,
-            linear_action: None,
-            mcp_action: None,
-            ms_exchange_action: None,
-            ms_teams_action: None,
-            manage_shared_folders: None,
-            monday_action: None,
-            new_relic_action: None,
-            notion_action: None,
-            one_drive_action: None,
-            open_api_action: None,
-            pager_duty_action: None,
-            perform_flow_ui_task: None,
-            print_reports: None,
-            publish_without_approval: None,
-            rename_shared_folders: None,
-            research: None,
-            sap_bill_of_material_action: None,
-            sap_business_partner_action: None,
-            sap_material_stock_action: None,
-            sap_physical_inventory_action: None,
-            sap_product_master_data_action: None,
-            salesforce_action: None,
-            sand_pgmi_action: None,
-            sand_p_global_energy_action: None,
-            service_now_action: None,
-            share_amazon_bedrock_ars_action: None,
-            share_amazon_bedrock_fs_action: None,
-            share_amazon_bedrock_krs_action: None,
-            share_amazon_s_three_action: None,
-            share_analyses: None,
-            share_asana_action: None,
-            share_bamboo_hr_action: None,
-            share_box_agent_action: None,
-            share_canva_agent_action: None,
-            share_comprehend_action: None,
-            share_comprehend_medical_action: None,
-            share_confluence_action: None,
-            share_dashboards: None,
-            share_data_sources: None,
-            share_datasets: None,
-            share_fact_set_action: None,
-            share_generic_http_action: None,
-            share_github_action: None,
-            share_google_calendar_action: None,
-            share_hubspot_action: None,
-            share_hugging_face_action: None,
-            share_intercom_action: None,
-            share_jira_action: None,
-            share_knowledge_bases: None,
-            share_linear_action: None,
-            share_mcp_action: None,
-            share_ms_exchange_action: None,
-            share_ms_teams_action: None,
-            share_monday_action: None,
-            share_new_relic_action: None,
-            share_notion_action: None,
-            share_one_drive_action: None,
-            share_open_api_action: None,
-            share_pager_duty_action: None,
-            share_point_action: None,
-            share_sap_bill_of_material_action: None,
-            share_sap_business_partner_action: None,
-            share_sap_material_stock_action: None,
-            share_sap_physical_inventory_action: None,
-            share_sap_product_master_data_action: None,
-            share_salesforce_action: None,
-            share_sand_pgmi_action: None,
-            share_sand_p_global_energy_action: None,
-            share_service_now_action: None,
-            share_share_point_action: None,
-            share_slack_action: None,
-            share_smartsheet_action: None,
-            share_textract_action: None,
-            share_zendesk_action: None,
-            slack_action: None,
-            smartsheet_action: None,
-            space: None,
-            subscribe_dashboard_email_reports: None,
-            textract_action: None,
-            topic: None,
-            use_agent_web_search: None,
-            use_amazon_bedrock_ars_action: None,
-            use_amazon_bedrock_fs_action: None,
-            use_amazon_bedrock_krs_action: None,
-            use_amazon_s_three_action: None,
-            use_asana_action: None,
-            use_bamboo_hr_action: None,
-            use_bedrock_models: None,
-            use_box_agent_action: None,
-            use_canva_agent_action: None,
-            use_comprehend_action: None,
-            use_comprehend_medical_action: None,
-            use_confluence_action: None,
-            use_fact_set_action: None,
-            use_generic_http_action: None,
-            use_github_action: None,
-            use_google_calendar_action: None,
-            use_hubspot_action: None,
-            use_hugging_face_action: None,
-            use_intercom_action: None,
-            use_jira_action: None,
-            use_linear_action: None,
-            use_mcp_action: None,
-            use_ms_exchange_action: None,
-            use_ms_teams_action: None,
-            use_monday_action: None,
-            use_new_relic_action: None,
-            use_notion_action: None,
-            use_one_drive_action: None,
-            use_open_api_action: None,
-            use_pager_duty_action: None,
-            use_sap_bill_of_material_action: None,
-            use_sap_business_partner_action: None,
-            use_sap_material_stock_action: None,
-            use_sap_physical_inventory_action: None,
-            use_sap_product_master_data_action: None,
-            use_salesforce_action: None,
-            use_sand_pgmi_action: None,
-            use_sand_p_global_energy_action: None,
-            use_service_now_action: None,
-            use_share_point_action: None,
-            use_slack_action: None,
-            use_smartsheet_action: None,
-            use_textract_action: None,
-            use_zendesk_action: None,
-            view_account_spice_capacity: None,
-            zendesk_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `AddOrRunAnomalyDetectionForAnalyses`.
+    /// `AddOrRunAnomalyDetectionForAnalyses` (optional).
     pub fn add_or_run_anomaly_detection_for_analyses(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.add_or_run_anomaly_detection_for_analyses = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AddOrRunAnomalyDetectionForAnalyses",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AmazonBedrockARSAction`.
-    pub fn amazon_bedrock_ars_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.amazon_bedrock_ars_action = Some(value.into());
-        self
+    /// `AmazonBedrockARSAction` (optional).
+    pub fn amazon_bedrock_ars_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AmazonBedrockARSAction", value.into().to_template()),
+        )
     }
-    /// Sets `AmazonBedrockFSAction`.
-    pub fn amazon_bedrock_fs_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.amazon_bedrock_fs_action = Some(value.into());
-        self
+    /// `AmazonBedrockFSAction` (optional).
+    pub fn amazon_bedrock_fs_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AmazonBedrockFSAction", value.into().to_template()),
+        )
     }
-    /// Sets `AmazonBedrockKRSAction`.
-    pub fn amazon_bedrock_krs_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.amazon_bedrock_krs_action = Some(value.into());
-        self
+    /// `AmazonBedrockKRSAction` (optional).
+    pub fn amazon_bedrock_krs_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AmazonBedrockKRSAction", value.into().to_template()),
+        )
     }
-    /// Sets `AmazonSThreeAction`.
-    pub fn amazon_s_three_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.amazon_s_three_action = Some(value.into());
-        self
+    /// `AmazonSThreeAction` (optional).
+    pub fn amazon_s_three_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AmazonSThreeAction", value.into().to_template()),
+        )
     }
-    /// Sets `Analysis`.
-    pub fn analysis(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.analysis = Some(value.into());
-        self
+    /// `Analysis` (optional).
+    pub fn analysis(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(6, "Analysis", value.into().to_template()))
     }
-    /// Sets `ApproveFlowShareRequests`.
-    pub fn approve_flow_share_requests(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.approve_flow_share_requests = Some(value.into());
-        self
+    /// `ApproveFlowShareRequests` (optional).
+    pub fn approve_flow_share_requests(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ApproveFlowShareRequests", value.into().to_template()),
+        )
     }
-    /// Sets `AsanaAction`.
-    pub fn asana_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.asana_action = Some(value.into());
-        self
+    /// `AsanaAction` (optional).
+    pub fn asana_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(8, "AsanaAction", value.into().to_template()))
     }
-    /// Sets `Automate`.
-    pub fn automate(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.automate = Some(value.into());
-        self
+    /// `Automate` (optional).
+    pub fn automate(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(9, "Automate", value.into().to_template()))
     }
-    /// Sets `BambooHRAction`.
-    pub fn bamboo_hr_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.bamboo_hr_action = Some(value.into());
-        self
+    /// `BambooHRAction` (optional).
+    pub fn bamboo_hr_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(10, "BambooHRAction", value.into().to_template()),
+        )
     }
-    /// Sets `BoxAgentAction`.
-    pub fn box_agent_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.box_agent_action = Some(value.into());
-        self
+    /// `BoxAgentAction` (optional).
+    pub fn box_agent_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(11, "BoxAgentAction", value.into().to_template()),
+        )
     }
-    /// Sets `BuildCalculatedFieldWithQ`.
-    pub fn build_calculated_field_with_q(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.build_calculated_field_with_q = Some(value.into());
-        self
+    /// `BuildCalculatedFieldWithQ` (optional).
+    pub fn build_calculated_field_with_q(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(12, "BuildCalculatedFieldWithQ", value.into().to_template()),
+        )
     }
-    /// Sets `CanvaAgentAction`.
-    pub fn canva_agent_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.canva_agent_action = Some(value.into());
-        self
+    /// `CanvaAgentAction` (optional).
+    pub fn canva_agent_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(13, "CanvaAgentAction", value.into().to_template()),
+        )
     }
-    /// Sets `ChatAgent`.
-    pub fn chat_agent(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.chat_agent = Some(value.into());
-        self
+    /// `ChatAgent` (optional).
+    pub fn chat_agent(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(14, "ChatAgent", value.into().to_template()))
     }
-    /// Sets `ComprehendAction`.
-    pub fn comprehend_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.comprehend_action = Some(value.into());
-        self
+    /// `ComprehendAction` (optional).
+    pub fn comprehend_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(15, "ComprehendAction", value.into().to_template()),
+        )
     }
-    /// Sets `ComprehendMedicalAction`.
-    pub fn comprehend_medical_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.comprehend_medical_action = Some(value.into());
-        self
+    /// `ComprehendMedicalAction` (optional).
+    pub fn comprehend_medical_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(16, "ComprehendMedicalAction", value.into().to_template()),
+        )
     }
-    /// Sets `ConfluenceAction`.
-    pub fn confluence_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.confluence_action = Some(value.into());
-        self
+    /// `ConfluenceAction` (optional).
+    pub fn confluence_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(17, "ConfluenceAction", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateAmazonBedrockARSAction`.
+    /// `CreateAndUpdateAmazonBedrockARSAction` (optional).
     pub fn create_and_update_amazon_bedrock_ars_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_amazon_bedrock_ars_action = Some(value.into());
-        self
+        Self(self.0.with(
+            18,
+            "CreateAndUpdateAmazonBedrockARSAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateAmazonBedrockFSAction`.
+    /// `CreateAndUpdateAmazonBedrockFSAction` (optional).
     pub fn create_and_update_amazon_bedrock_fs_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_amazon_bedrock_fs_action = Some(value.into());
-        self
+        Self(self.0.with(
+            19,
+            "CreateAndUpdateAmazonBedrockFSAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateAmazonBedrockKRSAction`.
+    /// `CreateAndUpdateAmazonBedrockKRSAction` (optional).
     pub fn create_and_update_amazon_bedrock_krs_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_amazon_bedrock_krs_action = Some(value.into());
-        self
+        Self(self.0.with(
+            20,
+            "CreateAndUpdateAmazonBedrockKRSAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateAmazonSThreeAction`.
+    /// `CreateAndUpdateAmazonSThreeAction` (optional).
     pub fn create_and_update_amazon_s_three_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_amazon_s_three_action = Some(value.into());
-        self
+        Self(self.0.with(
+            21,
+            "CreateAndUpdateAmazonSThreeAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateAsanaAction`.
-    pub fn create_and_update_asana_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_asana_action = Some(value.into());
-        self
+    /// `CreateAndUpdateAsanaAction` (optional).
+    pub fn create_and_update_asana_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(22, "CreateAndUpdateAsanaAction", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateBambooHRAction`.
+    /// `CreateAndUpdateBambooHRAction` (optional).
     pub fn create_and_update_bamboo_hr_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_bamboo_hr_action = Some(value.into());
-        self
+        Self(self.0.with(
+            23,
+            "CreateAndUpdateBambooHRAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateBoxAgentAction`.
+    /// `CreateAndUpdateBoxAgentAction` (optional).
     pub fn create_and_update_box_agent_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_box_agent_action = Some(value.into());
-        self
+        Self(self.0.with(
+            24,
+            "CreateAndUpdateBoxAgentAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateCanvaAgentAction`.
+    /// `CreateAndUpdateCanvaAgentAction` (optional).
     pub fn create_and_update_canva_agent_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_canva_agent_action = Some(value.into());
-        self
+        Self(self.0.with(
+            25,
+            "CreateAndUpdateCanvaAgentAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateComprehendAction`.
+    /// `CreateAndUpdateComprehendAction` (optional).
     pub fn create_and_update_comprehend_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_comprehend_action = Some(value.into());
-        self
+        Self(self.0.with(
+            26,
+            "CreateAndUpdateComprehendAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateComprehendMedicalAction`.
+    /// `CreateAndUpdateComprehendMedicalAction` (optional).
     pub fn create_and_update_comprehend_medical_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_comprehend_medical_action = Some(value.into());
-        self
+        Self(self.0.with(
+            27,
+            "CreateAndUpdateComprehendMedicalAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateConfluenceAction`.
+    /// `CreateAndUpdateConfluenceAction` (optional).
     pub fn create_and_update_confluence_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_confluence_action = Some(value.into());
-        self
+        Self(self.0.with(
+            28,
+            "CreateAndUpdateConfluenceAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateDashboardEmailReports`.
+    /// `CreateAndUpdateDashboardEmailReports` (optional).
     pub fn create_and_update_dashboard_email_reports(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_dashboard_email_reports = Some(value.into());
-        self
+        Self(self.0.with(
+            29,
+            "CreateAndUpdateDashboardEmailReports",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateDataSources`.
-    pub fn create_and_update_data_sources(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_data_sources = Some(value.into());
-        self
+    /// `CreateAndUpdateDataSources` (optional).
+    pub fn create_and_update_data_sources(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(30, "CreateAndUpdateDataSources", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateDatasets`.
-    pub fn create_and_update_datasets(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.create_and_update_datasets = Some(value.into());
-        self
+    /// `CreateAndUpdateDatasets` (optional).
+    pub fn create_and_update_datasets(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(31, "CreateAndUpdateDatasets", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateFactSetAction`.
+    /// `CreateAndUpdateFactSetAction` (optional).
     pub fn create_and_update_fact_set_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_fact_set_action = Some(value.into());
-        self
+        Self(self.0.with(
+            32,
+            "CreateAndUpdateFactSetAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateGenericHTTPAction`.
+    /// `CreateAndUpdateGenericHTTPAction` (optional).
     pub fn create_and_update_generic_http_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_generic_http_action = Some(value.into());
-        self
+        Self(self.0.with(
+            33,
+            "CreateAndUpdateGenericHTTPAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateGithubAction`.
-    pub fn create_and_update_github_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_github_action = Some(value.into());
-        self
+    /// `CreateAndUpdateGithubAction` (optional).
+    pub fn create_and_update_github_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            34,
+            "CreateAndUpdateGithubAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateGoogleCalendarAction`.
+    /// `CreateAndUpdateGoogleCalendarAction` (optional).
     pub fn create_and_update_google_calendar_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_google_calendar_action = Some(value.into());
-        self
+        Self(self.0.with(
+            35,
+            "CreateAndUpdateGoogleCalendarAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateHubspotAction`.
+    /// `CreateAndUpdateHubspotAction` (optional).
     pub fn create_and_update_hubspot_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_hubspot_action = Some(value.into());
-        self
+        Self(self.0.with(
+            36,
+            "CreateAndUpdateHubspotAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateHuggingFaceAction`.
+    /// `CreateAndUpdateHuggingFaceAction` (optional).
     pub fn create_and_update_hugging_face_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_hugging_face_action = Some(value.into());
-        self
+        Self(self.0.with(
+            37,
+            "CreateAndUpdateHuggingFaceAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateIntercomAction`.
+    /// `CreateAndUpdateIntercomAction` (optional).
     pub fn create_and_update_intercom_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_intercom_action = Some(value.into());
-        self
+        Self(self.0.with(
+            38,
+            "CreateAndUpdateIntercomAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateJiraAction`.
-    pub fn create_and_update_jira_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_jira_action = Some(value.into());
-        self
+    /// `CreateAndUpdateJiraAction` (optional).
+    pub fn create_and_update_jira_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(39, "CreateAndUpdateJiraAction", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateKnowledgeBases`.
+    /// `CreateAndUpdateKnowledgeBases` (optional).
     pub fn create_and_update_knowledge_bases(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_knowledge_bases = Some(value.into());
-        self
+        Self(self.0.with(
+            40,
+            "CreateAndUpdateKnowledgeBases",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateLinearAction`.
-    pub fn create_and_update_linear_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_linear_action = Some(value.into());
-        self
+    /// `CreateAndUpdateLinearAction` (optional).
+    pub fn create_and_update_linear_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            41,
+            "CreateAndUpdateLinearAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateMCPAction`.
-    pub fn create_and_update_mcp_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_mcp_action = Some(value.into());
-        self
+    /// `CreateAndUpdateMCPAction` (optional).
+    pub fn create_and_update_mcp_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(42, "CreateAndUpdateMCPAction", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateMSExchangeAction`.
+    /// `CreateAndUpdateMSExchangeAction` (optional).
     pub fn create_and_update_ms_exchange_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_ms_exchange_action = Some(value.into());
-        self
+        Self(self.0.with(
+            43,
+            "CreateAndUpdateMSExchangeAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateMSTeamsAction`.
+    /// `CreateAndUpdateMSTeamsAction` (optional).
     pub fn create_and_update_ms_teams_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_ms_teams_action = Some(value.into());
-        self
+        Self(self.0.with(
+            44,
+            "CreateAndUpdateMSTeamsAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateMondayAction`.
-    pub fn create_and_update_monday_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_monday_action = Some(value.into());
-        self
+    /// `CreateAndUpdateMondayAction` (optional).
+    pub fn create_and_update_monday_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            45,
+            "CreateAndUpdateMondayAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateNewRelicAction`.
+    /// `CreateAndUpdateNewRelicAction` (optional).
     pub fn create_and_update_new_relic_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_new_relic_action = Some(value.into());
-        self
+        Self(self.0.with(
+            46,
+            "CreateAndUpdateNewRelicAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateNotionAction`.
-    pub fn create_and_update_notion_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_notion_action = Some(value.into());
-        self
+    /// `CreateAndUpdateNotionAction` (optional).
+    pub fn create_and_update_notion_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            47,
+            "CreateAndUpdateNotionAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateOneDriveAction`.
+    /// `CreateAndUpdateOneDriveAction` (optional).
     pub fn create_and_update_one_drive_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_one_drive_action = Some(value.into());
-        self
+        Self(self.0.with(
+            48,
+            "CreateAndUpdateOneDriveAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateOpenAPIAction`.
+    /// `CreateAndUpdateOpenAPIAction` (optional).
     pub fn create_and_update_open_api_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_open_api_action = Some(value.into());
-        self
+        Self(self.0.with(
+            49,
+            "CreateAndUpdateOpenAPIAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdatePagerDutyAction`.
+    /// `CreateAndUpdatePagerDutyAction` (optional).
     pub fn create_and_update_pager_duty_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_pager_duty_action = Some(value.into());
-        self
+        Self(self.0.with(
+            50,
+            "CreateAndUpdatePagerDutyAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSAPBillOfMaterialAction`.
+    /// `CreateAndUpdateSAPBillOfMaterialAction` (optional).
     pub fn create_and_update_sap_bill_of_material_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_sap_bill_of_material_action = Some(value.into());
-        self
+        Self(self.0.with(
+            51,
+            "CreateAndUpdateSAPBillOfMaterialAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSAPBusinessPartnerAction`.
+    /// `CreateAndUpdateSAPBusinessPartnerAction` (optional).
     pub fn create_and_update_sap_business_partner_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_sap_business_partner_action = Some(value.into());
-        self
+        Self(self.0.with(
+            52,
+            "CreateAndUpdateSAPBusinessPartnerAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSAPMaterialStockAction`.
+    /// `CreateAndUpdateSAPMaterialStockAction` (optional).
     pub fn create_and_update_sap_material_stock_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_sap_material_stock_action = Some(value.into());
-        self
+        Self(self.0.with(
+            53,
+            "CreateAndUpdateSAPMaterialStockAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSAPPhysicalInventoryAction`.
+    /// `CreateAndUpdateSAPPhysicalInventoryAction` (optional).
     pub fn create_and_update_sap_physical_inventory_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_sap_physical_inventory_action = Some(value.into());
-        self
+        Self(self.0.with(
+            54,
+            "CreateAndUpdateSAPPhysicalInventoryAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSAPProductMasterDataAction`.
+    /// `CreateAndUpdateSAPProductMasterDataAction` (optional).
     pub fn create_and_update_sap_product_master_data_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_sap_product_master_data_action = Some(value.into());
-        self
+        Self(self.0.with(
+            55,
+            "CreateAndUpdateSAPProductMasterDataAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSalesforceAction`.
+    /// `CreateAndUpdateSalesforceAction` (optional).
     pub fn create_and_update_salesforce_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_salesforce_action = Some(value.into());
-        self
+        Self(self.0.with(
+            56,
+            "CreateAndUpdateSalesforceAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSandPGMIAction`.
+    /// `CreateAndUpdateSandPGMIAction` (optional).
     pub fn create_and_update_sand_pgmi_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_sand_pgmi_action = Some(value.into());
-        self
+        Self(self.0.with(
+            57,
+            "CreateAndUpdateSandPGMIAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSandPGlobalEnergyAction`.
+    /// `CreateAndUpdateSandPGlobalEnergyAction` (optional).
     pub fn create_and_update_sand_p_global_energy_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_sand_p_global_energy_action = Some(value.into());
-        self
+        Self(self.0.with(
+            58,
+            "CreateAndUpdateSandPGlobalEnergyAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateServiceNowAction`.
+    /// `CreateAndUpdateServiceNowAction` (optional).
     pub fn create_and_update_service_now_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_service_now_action = Some(value.into());
-        self
+        Self(self.0.with(
+            59,
+            "CreateAndUpdateServiceNowAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSharePointAction`.
+    /// `CreateAndUpdateSharePointAction` (optional).
     pub fn create_and_update_share_point_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_share_point_action = Some(value.into());
-        self
+        Self(self.0.with(
+            60,
+            "CreateAndUpdateSharePointAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateSlackAction`.
-    pub fn create_and_update_slack_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.create_and_update_slack_action = Some(value.into());
-        self
+    /// `CreateAndUpdateSlackAction` (optional).
+    pub fn create_and_update_slack_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(61, "CreateAndUpdateSlackAction", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateSmartsheetAction`.
+    /// `CreateAndUpdateSmartsheetAction` (optional).
     pub fn create_and_update_smartsheet_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_smartsheet_action = Some(value.into());
-        self
+        Self(self.0.with(
+            62,
+            "CreateAndUpdateSmartsheetAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateTextractAction`.
+    /// `CreateAndUpdateTextractAction` (optional).
     pub fn create_and_update_textract_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_textract_action = Some(value.into());
-        self
+        Self(self.0.with(
+            63,
+            "CreateAndUpdateTextractAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateThemes`.
-    pub fn create_and_update_themes(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.create_and_update_themes = Some(value.into());
-        self
+    /// `CreateAndUpdateThemes` (optional).
+    pub fn create_and_update_themes(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(64, "CreateAndUpdateThemes", value.into().to_template()),
+        )
     }
-    /// Sets `CreateAndUpdateThresholdAlerts`.
+    /// `CreateAndUpdateThresholdAlerts` (optional).
     pub fn create_and_update_threshold_alerts(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_threshold_alerts = Some(value.into());
-        self
+        Self(self.0.with(
+            65,
+            "CreateAndUpdateThresholdAlerts",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateAndUpdateZendeskAction`.
+    /// `CreateAndUpdateZendeskAction` (optional).
     pub fn create_and_update_zendesk_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_and_update_zendesk_action = Some(value.into());
-        self
+        Self(self.0.with(
+            66,
+            "CreateAndUpdateZendeskAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateChatAgents`.
-    pub fn create_chat_agents(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.create_chat_agents = Some(value.into());
-        self
+    /// `CreateChatAgents` (optional).
+    pub fn create_chat_agents(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(67, "CreateChatAgents", value.into().to_template()),
+        )
     }
-    /// Sets `CreateDashboardExecutiveSummaryWithQ`.
+    /// `CreateDashboardExecutiveSummaryWithQ` (optional).
     pub fn create_dashboard_executive_summary_with_q(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.create_dashboard_executive_summary_with_q = Some(value.into());
-        self
+        Self(self.0.with(
+            68,
+            "CreateDashboardExecutiveSummaryWithQ",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CreateSPICEDataset`.
-    pub fn create_spice_dataset(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.create_spice_dataset = Some(value.into());
-        self
+    /// `CreateSPICEDataset` (optional).
+    pub fn create_spice_dataset(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(69, "CreateSPICEDataset", value.into().to_template()),
+        )
     }
-    /// Sets `CreateSharedFolders`.
-    pub fn create_shared_folders(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.create_shared_folders = Some(value.into());
-        self
+    /// `CreateSharedFolders` (optional).
+    pub fn create_shared_folders(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(70, "CreateSharedFolders", value.into().to_template()),
+        )
     }
-    /// Sets `Dashboard`.
-    pub fn dashboard(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.dashboard = Some(value.into());
-        self
+    /// `Dashboard` (optional).
+    pub fn dashboard(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(71, "Dashboard", value.into().to_template()))
     }
-    /// Sets `EditVisualWithQ`.
-    pub fn edit_visual_with_q(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.edit_visual_with_q = Some(value.into());
-        self
+    /// `EditVisualWithQ` (optional).
+    pub fn edit_visual_with_q(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(72, "EditVisualWithQ", value.into().to_template()),
+        )
     }
-    /// Sets `ExportToCsv`.
-    pub fn export_to_csv(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.export_to_csv = Some(value.into());
-        self
+    /// `ExportToCsv` (optional).
+    pub fn export_to_csv(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(73, "ExportToCsv", value.into().to_template()))
     }
-    /// Sets `ExportToCsvInScheduledReports`.
+    /// `ExportToCsvInScheduledReports` (optional).
     pub fn export_to_csv_in_scheduled_reports(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.export_to_csv_in_scheduled_reports = Some(value.into());
-        self
+        Self(self.0.with(
+            74,
+            "ExportToCsvInScheduledReports",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExportToExcel`.
-    pub fn export_to_excel(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.export_to_excel = Some(value.into());
-        self
+    /// `ExportToExcel` (optional).
+    pub fn export_to_excel(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(75, "ExportToExcel", value.into().to_template()))
     }
-    /// Sets `ExportToExcelInScheduledReports`.
+    /// `ExportToExcelInScheduledReports` (optional).
     pub fn export_to_excel_in_scheduled_reports(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.export_to_excel_in_scheduled_reports = Some(value.into());
-        self
+        Self(self.0.with(
+            76,
+            "ExportToExcelInScheduledReports",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExportToPdf`.
-    pub fn export_to_pdf(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.export_to_pdf = Some(value.into());
-        self
+    /// `ExportToPdf` (optional).
+    pub fn export_to_pdf(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(77, "ExportToPdf", value.into().to_template()))
     }
-    /// Sets `ExportToPdfInScheduledReports`.
+    /// `ExportToPdfInScheduledReports` (optional).
     pub fn export_to_pdf_in_scheduled_reports(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.export_to_pdf_in_scheduled_reports = Some(value.into());
-        self
+        Self(self.0.with(
+            78,
+            "ExportToPdfInScheduledReports",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Extension`.
-    pub fn extension(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.extension = Some(value.into());
-        self
+    /// `Extension` (optional).
+    pub fn extension(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(79, "Extension", value.into().to_template()))
     }
-    /// Sets `FactSetAction`.
-    pub fn fact_set_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.fact_set_action = Some(value.into());
-        self
+    /// `FactSetAction` (optional).
+    pub fn fact_set_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(80, "FactSetAction", value.into().to_template()))
     }
-    /// Sets `Flow`.
-    pub fn flow(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.flow = Some(value.into());
-        self
+    /// `Flow` (optional).
+    pub fn flow(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(81, "Flow", value.into().to_template()))
     }
-    /// Sets `GenericHTTPAction`.
-    pub fn generic_http_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.generic_http_action = Some(value.into());
-        self
+    /// `GenericHTTPAction` (optional).
+    pub fn generic_http_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(82, "GenericHTTPAction", value.into().to_template()),
+        )
     }
-    /// Sets `GithubAction`.
-    pub fn github_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.github_action = Some(value.into());
-        self
+    /// `GithubAction` (optional).
+    pub fn github_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(83, "GithubAction", value.into().to_template()))
     }
-    /// Sets `GoogleCalendarAction`.
-    pub fn google_calendar_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.google_calendar_action = Some(value.into());
-        self
+    /// `GoogleCalendarAction` (optional).
+    pub fn google_calendar_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(84, "GoogleCalendarAction", value.into().to_template()),
+        )
     }
-    /// Sets `HubspotAction`.
-    pub fn hubspot_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.hubspot_action = Some(value.into());
-        self
+    /// `HubspotAction` (optional).
+    pub fn hubspot_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(85, "HubspotAction", value.into().to_template()))
     }
-    /// Sets `HuggingFaceAction`.
-    pub fn hugging_face_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.hugging_face_action = Some(value.into());
-        self
+    /// `HuggingFaceAction` (optional).
+    pub fn hugging_face_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(86, "HuggingFaceAction", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeContentInScheduledReportsEmail`.
+    /// `IncludeContentInScheduledReportsEmail` (optional).
     pub fn include_content_in_scheduled_reports_email(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.include_content_in_scheduled_reports_email = Some(value.into());
-        self
-    }
-    /// Sets `IntercomAction`.
-    pub fn intercom_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.intercom_action = Some(value.into());
-        self
-    }
-    /// Sets `JiraAction`.
-    pub fn jira_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.jira_action = Some(value.into());
-        self
-    }
-    /// Sets `KnowledgeBase`.
-    pub fn knowledge_base(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.knowledge_base = Some(value.into());
-        self
-    }
-    /// Sets `LinearAction`.
-    pub fn linear_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.linear_action = Some(value.into());
-        self
-    }
-    /// Sets `MCPAction`.
-    pub fn mcp_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.mcp_action = Some(value.into());
-        self
-    }
-    /// Sets `MSExchangeAction`.
-    pub fn ms_exchange_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.ms_exchange_action = Some(value.into());
-        self
-    }
-    /// Sets `MSTeamsAction`.
-    pub fn ms_teams_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.ms_teams_action = Some(value.into());
-        self
-    }
-    /// Sets `ManageSharedFolders`.
-    pub fn manage_shared_folders(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.manage_shared_folders = Some(value.into());
-        self
-    }
-    /// Sets `MondayAction`.
-    pub fn monday_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.monday_action = Some(value.into());
-        self
-    }
-    /// Sets `NewRelicAction`.
-    pub fn new_relic_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.new_relic_action = Some(value.into());
-        self
-    }
-    /// Sets `NotionAction`.
-    pub fn notion_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.notion_action = Some(value.into());
-        self
-    }
-    /// Sets `OneDriveAction`.
-    pub fn one_drive_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.one_drive_action = Some(value.into());
-        self
-    }
-    /// Sets `OpenAPIAction`.
-    pub fn open_api_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.open_api_action = Some(value.into());
-        self
-    }
-    /// Sets `PagerDutyAction`.
-    pub fn pager_duty_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.pager_duty_action = Some(value.into());
-        self
-    }
-    /// Sets `PerformFlowUiTask`.
-    pub fn perform_flow_ui_task(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.perform_flow_ui_task = Some(value.into());
-        self
-    }
-    /// Sets `PrintReports`.
-    pub fn print_reports(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.print_reports = Some(value.into());
-        self
-    }
-    /// Sets `PublishWithoutApproval`.
-    pub fn publish_without_approval(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.publish_without_approval = Some(value.into());
-        self
-    }
-    /// Sets `RenameSharedFolders`.
-    pub fn rename_shared_folders(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.rename_shared_folders = Some(value.into());
-        self
-    }
-    /// Sets `Research`.
-    pub fn research(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.research = Some(value.into());
-        self
-    }
-    /// Sets `SAPBillOfMaterialAction`.
-    pub fn sap_bill_of_material_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.sap_bill_of_material_action = Some(value.into());
-        self
-    }
-    /// Sets `SAPBusinessPartnerAction`.
-    pub fn sap_business_partner_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.sap_business_partner_action = Some(value.into());
-        self
-    }
-    /// Sets `SAPMaterialStockAction`.
-    pub fn sap_material_stock_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.sap_material_stock_action = Some(value.into());
-        self
-    }
-    /// Sets `SAPPhysicalInventoryAction`.
-    pub fn sap_physical_inventory_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.sap_physical_inventory_action = Some(value.into());
-        self
-    }
-    /// Sets `SAPProductMasterDataAction`.
-    pub fn sap_product_master_data_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.sap_product_master_data_action = Some(value.into());
-        self
-    }
-    /// Sets `SalesforceAction`.
-    pub fn salesforce_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.salesforce_action = Some(value.into());
-        self
-    }
-    /// Sets `SandPGMIAction`.
-    pub fn sand_pgmi_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.sand_pgmi_action = Some(value.into());
-        self
-    }
-    /// Sets `SandPGlobalEnergyAction`.
-    pub fn sand_p_global_energy_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.sand_p_global_energy_action = Some(value.into());
-        self
-    }
-    /// Sets `ServiceNowAction`.
-    pub fn service_now_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.service_now_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareAmazonBedrockARSAction`.
-    pub fn share_amazon_bedrock_ars_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.share_amazon_bedrock_ars_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareAmazonBedrockFSAction`.
-    pub fn share_amazon_bedrock_fs_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.share_amazon_bedrock_fs_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareAmazonBedrockKRSAction`.
-    pub fn share_amazon_bedrock_krs_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.share_amazon_bedrock_krs_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareAmazonSThreeAction`.
-    pub fn share_amazon_s_three_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_amazon_s_three_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareAnalyses`.
-    pub fn share_analyses(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_analyses = Some(value.into());
-        self
-    }
-    /// Sets `ShareAsanaAction`.
-    pub fn share_asana_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_asana_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareBambooHRAction`.
-    pub fn share_bamboo_hr_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_bamboo_hr_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareBoxAgentAction`.
-    pub fn share_box_agent_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_box_agent_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareCanvaAgentAction`.
-    pub fn share_canva_agent_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_canva_agent_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareComprehendAction`.
-    pub fn share_comprehend_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_comprehend_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareComprehendMedicalAction`.
-    pub fn share_comprehend_medical_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.share_comprehend_medical_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareConfluenceAction`.
-    pub fn share_confluence_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_confluence_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareDashboards`.
-    pub fn share_dashboards(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_dashboards = Some(value.into());
-        self
-    }
-    /// Sets `ShareDataSources`.
-    pub fn share_data_sources(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_data_sources = Some(value.into());
-        self
-    }
-    /// Sets `ShareDatasets`.
-    pub fn share_datasets(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_datasets = Some(value.into());
-        self
-    }
-    /// Sets `ShareFactSetAction`.
-    pub fn share_fact_set_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_fact_set_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareGenericHTTPAction`.
-    pub fn share_generic_http_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_generic_http_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareGithubAction`.
-    pub fn share_github_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_github_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareGoogleCalendarAction`.
-    pub fn share_google_calendar_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.share_google_calendar_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareHubspotAction`.
-    pub fn share_hubspot_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_hubspot_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareHuggingFaceAction`.
-    pub fn share_hugging_face_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_hugging_face_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareIntercomAction`.
-    pub fn share_intercom_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_intercom_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareJiraAction`.
-    pub fn share_jira_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_jira_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareKnowledgeBases`.
-    pub fn share_knowledge_bases(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_knowledge_bases = Some(value.into());
-        self
-    }
-    /// Sets `ShareLinearAction`.
-    pub fn share_linear_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_linear_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareMCPAction`.
-    pub fn share_mcp_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_mcp_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareMSExchangeAction`.
-    pub fn share_ms_exchange_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_ms_exchange_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareMSTeamsAction`.
-    pub fn share_ms_teams_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_ms_teams_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareMondayAction`.
-    pub fn share_monday_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_monday_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareNewRelicAction`.
-    pub fn share_new_relic_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_new_relic_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareNotionAction`.
-    pub fn share_notion_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_notion_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareOneDriveAction`.
-    pub fn share_one_drive_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_one_drive_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareOpenAPIAction`.
-    pub fn share_open_api_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_open_api_action = Some(value.into());
-        self
-    }
-    /// Sets `SharePagerDutyAction`.
-    pub fn share_pager_duty_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_pager_duty_action = Some(value.into());
-        self
-    }
-    /// Sets `SharePointAction`.
-    pub fn share_point_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_point_action = Some(value.into());
-        self
-    }
-    /// Sets `ShareSAPBillOfMaterialAction`.
+        Self(self.0.with(
+            87,
+            "IncludeContentInScheduledReportsEmail",
+            value.into().to_template(),
+        ))
+    }
+    /// `IntercomAction` (optional).
+    pub fn intercom_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(88, "IntercomAction", value.into().to_template()),
+        )
+    }
+    /// `JiraAction` (optional).
+    pub fn jira_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(89, "JiraAction", value.into().to_template()))
+    }
+    /// `KnowledgeBase` (optional).
+    pub fn knowledge_base(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(90, "KnowledgeBase", value.into().to_template()))
+    }
+    /// `LinearAction` (optional).
+    pub fn linear_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(91, "LinearAction", value.into().to_template()))
+    }
+    /// `MCPAction` (optional).
+    pub fn mcp_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(92, "MCPAction", value.into().to_template()))
+    }
+    /// `MSExchangeAction` (optional).
+    pub fn ms_exchange_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(93, "MSExchangeAction", value.into().to_template()),
+        )
+    }
+    /// `MSTeamsAction` (optional).
+    pub fn ms_teams_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(94, "MSTeamsAction", value.into().to_template()))
+    }
+    /// `ManageSharedFolders` (optional).
+    pub fn manage_shared_folders(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(95, "ManageSharedFolders", value.into().to_template()),
+        )
+    }
+    /// `MondayAction` (optional).
+    pub fn monday_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(96, "MondayAction", value.into().to_template()))
+    }
+    /// `NewRelicAction` (optional).
+    pub fn new_relic_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(97, "NewRelicAction", value.into().to_template()),
+        )
+    }
+    /// `NotionAction` (optional).
+    pub fn notion_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(98, "NotionAction", value.into().to_template()))
+    }
+    /// `OneDriveAction` (optional).
+    pub fn one_drive_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(99, "OneDriveAction", value.into().to_template()),
+        )
+    }
+    /// `OpenAPIAction` (optional).
+    pub fn open_api_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(100, "OpenAPIAction", value.into().to_template()),
+        )
+    }
+    /// `PagerDutyAction` (optional).
+    pub fn pager_duty_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(101, "PagerDutyAction", value.into().to_template()),
+        )
+    }
+    /// `PerformFlowUiTask` (optional).
+    pub fn perform_flow_ui_task(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(102, "PerformFlowUiTask", value.into().to_template()),
+        )
+    }
+    /// `PrintReports` (optional).
+    pub fn print_reports(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(103, "PrintReports", value.into().to_template()))
+    }
+    /// `PublishWithoutApproval` (optional).
+    pub fn publish_without_approval(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(104, "PublishWithoutApproval", value.into().to_template()),
+        )
+    }
+    /// `RenameSharedFolders` (optional).
+    pub fn rename_shared_folders(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(105, "RenameSharedFolders", value.into().to_template()),
+        )
+    }
+    /// `Research` (optional).
+    pub fn research(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(106, "Research", value.into().to_template()))
+    }
+    /// `SAPBillOfMaterialAction` (optional).
+    pub fn sap_bill_of_material_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(107, "SAPBillOfMaterialAction", value.into().to_template()),
+        )
+    }
+    /// `SAPBusinessPartnerAction` (optional).
+    pub fn sap_business_partner_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(108, "SAPBusinessPartnerAction", value.into().to_template()),
+        )
+    }
+    /// `SAPMaterialStockAction` (optional).
+    pub fn sap_material_stock_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(109, "SAPMaterialStockAction", value.into().to_template()),
+        )
+    }
+    /// `SAPPhysicalInventoryAction` (optional).
+    pub fn sap_physical_inventory_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            110,
+            "SAPPhysicalInventoryAction",
+            value.into().to_template(),
+        ))
+    }
+    /// `SAPProductMasterDataAction` (optional).
+    pub fn sap_product_master_data_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            111,
+            "SAPProductMasterDataAction",
+            value.into().to_template(),
+        ))
+    }
+    /// `SalesforceAction` (optional).
+    pub fn salesforce_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(112, "SalesforceAction", value.into().to_template()),
+        )
+    }
+    /// `SandPGMIAction` (optional).
+    pub fn sand_pgmi_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(113, "SandPGMIAction", value.into().to_template()),
+        )
+    }
+    /// `SandPGlobalEnergyAction` (optional).
+    pub fn sand_p_global_energy_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(114, "SandPGlobalEnergyAction", value.into().to_template()),
+        )
+    }
+    /// `ServiceNowAction` (optional).
+    pub fn service_now_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(115, "ServiceNowAction", value.into().to_template()),
+        )
+    }
+    /// `ShareAmazonBedrockARSAction` (optional).
+    pub fn share_amazon_bedrock_ars_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            116,
+            "ShareAmazonBedrockARSAction",
+            value.into().to_template(),
+        ))
+    }
+    /// `ShareAmazonBedrockFSAction` (optional).
+    pub fn share_amazon_bedrock_fs_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            117,
+            "ShareAmazonBedrockFSAction",
+            value.into().to_template(),
+        ))
+    }
+    /// `ShareAmazonBedrockKRSAction` (optional).
+    pub fn share_amazon_bedrock_krs_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            118,
+            "ShareAmazonBedrockKRSAction",
+            value.into().to_template(),
+        ))
+    }
+    /// `ShareAmazonSThreeAction` (optional).
+    pub fn share_amazon_s_three_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(119, "ShareAmazonSThreeAction", value.into().to_template()),
+        )
+    }
+    /// `ShareAnalyses` (optional).
+    pub fn share_analyses(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(120, "ShareAnalyses", value.into().to_template()),
+        )
+    }
+    /// `ShareAsanaAction` (optional).
+    pub fn share_asana_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(121, "ShareAsanaAction", value.into().to_template()),
+        )
+    }
+    /// `ShareBambooHRAction` (optional).
+    pub fn share_bamboo_hr_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(122, "ShareBambooHRAction", value.into().to_template()),
+        )
+    }
+    /// `ShareBoxAgentAction` (optional).
+    pub fn share_box_agent_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(123, "ShareBoxAgentAction", value.into().to_template()),
+        )
+    }
+    /// `ShareCanvaAgentAction` (optional).
+    pub fn share_canva_agent_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(124, "ShareCanvaAgentAction", value.into().to_template()),
+        )
+    }
+    /// `ShareComprehendAction` (optional).
+    pub fn share_comprehend_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(125, "ShareComprehendAction", value.into().to_template()),
+        )
+    }
+    /// `ShareComprehendMedicalAction` (optional).
+    pub fn share_comprehend_medical_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            126,
+            "ShareComprehendMedicalAction",
+            value.into().to_template(),
+        ))
+    }
+    /// `ShareConfluenceAction` (optional).
+    pub fn share_confluence_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(127, "ShareConfluenceAction", value.into().to_template()),
+        )
+    }
+    /// `ShareDashboards` (optional).
+    pub fn share_dashboards(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(128, "ShareDashboards", value.into().to_template()),
+        )
+    }
+    /// `ShareDataSources` (optional).
+    pub fn share_data_sources(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(129, "ShareDataSources", value.into().to_template()),
+        )
+    }
+    /// `ShareDatasets` (optional).
+    pub fn share_datasets(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(130, "ShareDatasets", value.into().to_template()),
+        )
+    }
+    /// `ShareFactSetAction` (optional).
+    pub fn share_fact_set_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(131, "ShareFactSetAction", value.into().to_template()),
+        )
+    }
+    /// `ShareGenericHTTPAction` (optional).
+    pub fn share_generic_http_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(132, "ShareGenericHTTPAction", value.into().to_template()),
+        )
+    }
+    /// `ShareGithubAction` (optional).
+    pub fn share_github_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(133, "ShareGithubAction", value.into().to_template()),
+        )
+    }
+    /// `ShareGoogleCalendarAction` (optional).
+    pub fn share_google_calendar_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(134, "ShareGoogleCalendarAction", value.into().to_template()),
+        )
+    }
+    /// `ShareHubspotAction` (optional).
+    pub fn share_hubspot_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(135, "ShareHubspotAction", value.into().to_template()),
+        )
+    }
+    /// `ShareHuggingFaceAction` (optional).
+    pub fn share_hugging_face_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(136, "ShareHuggingFaceAction", value.into().to_template()),
+        )
+    }
+    /// `ShareIntercomAction` (optional).
+    pub fn share_intercom_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(137, "ShareIntercomAction", value.into().to_template()),
+        )
+    }
+    /// `ShareJiraAction` (optional).
+    pub fn share_jira_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(138, "ShareJiraAction", value.into().to_template()),
+        )
+    }
+    /// `ShareKnowledgeBases` (optional).
+    pub fn share_knowledge_bases(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(139, "ShareKnowledgeBases", value.into().to_template()),
+        )
+    }
+    /// `ShareLinearAction` (optional).
+    pub fn share_linear_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(140, "ShareLinearAction", value.into().to_template()),
+        )
+    }
+    /// `ShareMCPAction` (optional).
+    pub fn share_mcp_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(141, "ShareMCPAction", value.into().to_template()),
+        )
+    }
+    /// `ShareMSExchangeAction` (optional).
+    pub fn share_ms_exchange_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(142, "ShareMSExchangeAction", value.into().to_template()),
+        )
+    }
+    /// `ShareMSTeamsAction` (optional).
+    pub fn share_ms_teams_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(143, "ShareMSTeamsAction", value.into().to_template()),
+        )
+    }
+    /// `ShareMondayAction` (optional).
+    pub fn share_monday_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(144, "ShareMondayAction", value.into().to_template()),
+        )
+    }
+    /// `ShareNewRelicAction` (optional).
+    pub fn share_new_relic_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(145, "ShareNewRelicAction", value.into().to_template()),
+        )
+    }
+    /// `ShareNotionAction` (optional).
+    pub fn share_notion_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(146, "ShareNotionAction", value.into().to_template()),
+        )
+    }
+    /// `ShareOneDriveAction` (optional).
+    pub fn share_one_drive_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(147, "ShareOneDriveAction", value.into().to_template()),
+        )
+    }
+    /// `ShareOpenAPIAction` (optional).
+    pub fn share_open_api_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(148, "ShareOpenAPIAction", value.into().to_template()),
+        )
+    }
+    /// `SharePagerDutyAction` (optional).
+    pub fn share_pager_duty_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(149, "SharePagerDutyAction", value.into().to_template()),
+        )
+    }
+    /// `SharePointAction` (optional).
+    pub fn share_point_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(150, "SharePointAction", value.into().to_template()),
+        )
+    }
+    /// `ShareSAPBillOfMaterialAction` (optional).
     pub fn share_sap_bill_of_material_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.share_sap_bill_of_material_action = Some(value.into());
-        self
+        Self(self.0.with(
+            151,
+            "ShareSAPBillOfMaterialAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ShareSAPBusinessPartnerAction`.
+    /// `ShareSAPBusinessPartnerAction` (optional).
     pub fn share_sap_business_partner_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.share_sap_business_partner_action = Some(value.into());
-        self
+        Self(self.0.with(
+            152,
+            "ShareSAPBusinessPartnerAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ShareSAPMaterialStockAction`.
-    pub fn share_sap_material_stock_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.share_sap_material_stock_action = Some(value.into());
-        self
+    /// `ShareSAPMaterialStockAction` (optional).
+    pub fn share_sap_material_stock_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            153,
+            "ShareSAPMaterialStockAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ShareSAPPhysicalInventoryAction`.
+    /// `ShareSAPPhysicalInventoryAction` (optional).
     pub fn share_sap_physical_inventory_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.share_sap_physical_inventory_action = Some(value.into());
-        self
+        Self(self.0.with(
+            154,
+            "ShareSAPPhysicalInventoryAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ShareSAPProductMasterDataAction`.
+    /// `ShareSAPProductMasterDataAction` (optional).
     pub fn share_sap_product_master_data_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.share_sap_product_master_data_action = Some(value.into());
-        self
+        Self(self.0.with(
+            155,
+            "ShareSAPProductMasterDataAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ShareSalesforceAction`.
-    pub fn share_salesforce_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_salesforce_action = Some(value.into());
-        self
+    /// `ShareSalesforceAction` (optional).
+    pub fn share_salesforce_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(156, "ShareSalesforceAction", value.into().to_template()),
+        )
     }
-    /// Sets `ShareSandPGMIAction`.
-    pub fn share_sand_pgmi_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_sand_pgmi_action = Some(value.into());
-        self
+    /// `ShareSandPGMIAction` (optional).
+    pub fn share_sand_pgmi_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(157, "ShareSandPGMIAction", value.into().to_template()),
+        )
     }
-    /// Sets `ShareSandPGlobalEnergyAction`.
+    /// `ShareSandPGlobalEnergyAction` (optional).
     pub fn share_sand_p_global_energy_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.share_sand_p_global_energy_action = Some(value.into());
-        self
+        Self(self.0.with(
+            158,
+            "ShareSandPGlobalEnergyAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ShareServiceNowAction`.
-    pub fn share_service_now_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_service_now_action = Some(value.into());
-        self
+    /// `ShareServiceNowAction` (optional).
+    pub fn share_service_now_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(159, "ShareServiceNowAction", value.into().to_template()),
+        )
     }
-    /// Sets `ShareSharePointAction`.
-    pub fn share_share_point_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_share_point_action = Some(value.into());
-        self
+    /// `ShareSharePointAction` (optional).
+    pub fn share_share_point_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(160, "ShareSharePointAction", value.into().to_template()),
+        )
     }
-    /// Sets `ShareSlackAction`.
-    pub fn share_slack_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_slack_action = Some(value.into());
-        self
+    /// `ShareSlackAction` (optional).
+    pub fn share_slack_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(161, "ShareSlackAction", value.into().to_template()),
+        )
     }
-    /// Sets `ShareSmartsheetAction`.
-    pub fn share_smartsheet_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_smartsheet_action = Some(value.into());
-        self
+    /// `ShareSmartsheetAction` (optional).
+    pub fn share_smartsheet_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(162, "ShareSmartsheetAction", value.into().to_template()),
+        )
     }
-    /// Sets `ShareTextractAction`.
-    pub fn share_textract_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_textract_action = Some(value.into());
-        self
+    /// `ShareTextractAction` (optional).
+    pub fn share_textract_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(163, "ShareTextractAction", value.into().to_template()),
+        )
     }
-    /// Sets `ShareZendeskAction`.
-    pub fn share_zendesk_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.share_zendesk_action = Some(value.into());
-        self
+    /// `ShareZendeskAction` (optional).
+    pub fn share_zendesk_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(164, "ShareZendeskAction", value.into().to_template()),
+        )
     }
-    /// Sets `SlackAction`.
-    pub fn slack_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.slack_action = Some(value.into());
-        self
+    /// `SlackAction` (optional).
+    pub fn slack_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(165, "SlackAction", value.into().to_template()))
     }
-    /// Sets `SmartsheetAction`.
-    pub fn smartsheet_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.smartsheet_action = Some(value.into());
-        self
+    /// `SmartsheetAction` (optional).
+    pub fn smartsheet_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(166, "SmartsheetAction", value.into().to_template()),
+        )
     }
-    /// Sets `Space`.
-    pub fn space(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.space = Some(value.into());
-        self
+    /// `Space` (optional).
+    pub fn space(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(167, "Space", value.into().to_template()))
     }
-    /// Sets `SubscribeDashboardEmailReports`.
+    /// `SubscribeDashboardEmailReports` (optional).
     pub fn subscribe_dashboard_email_reports(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.subscribe_dashboard_email_reports = Some(value.into());
-        self
+        Self(self.0.with(
+            168,
+            "SubscribeDashboardEmailReports",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TextractAction`.
-    pub fn textract_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.textract_action = Some(value.into());
-        self
+    /// `TextractAction` (optional).
+    pub fn textract_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(169, "TextractAction", value.into().to_template()),
+        )
     }
-    /// Sets `Topic`.
-    pub fn topic(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.topic = Some(value.into());
-        self
+    /// `Topic` (optional).
+    pub fn topic(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(170, "Topic", value.into().to_template()))
     }
-    /// Sets `UseAgentWebSearch`.
-    pub fn use_agent_web_search(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_agent_web_search = Some(value.into());
-        self
+    /// `UseAgentWebSearch` (optional).
+    pub fn use_agent_web_search(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(171, "UseAgentWebSearch", value.into().to_template()),
+        )
     }
-    /// Sets `UseAmazonBedrockARSAction`.
-    pub fn use_amazon_bedrock_ars_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_amazon_bedrock_ars_action = Some(value.into());
-        self
+    /// `UseAmazonBedrockARSAction` (optional).
+    pub fn use_amazon_bedrock_ars_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(172, "UseAmazonBedrockARSAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseAmazonBedrockFSAction`.
-    pub fn use_amazon_bedrock_fs_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_amazon_bedrock_fs_action = Some(value.into());
-        self
+    /// `UseAmazonBedrockFSAction` (optional).
+    pub fn use_amazon_bedrock_fs_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(173, "UseAmazonBedrockFSAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseAmazonBedrockKRSAction`.
-    pub fn use_amazon_bedrock_krs_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_amazon_bedrock_krs_action = Some(value.into());
-        self
+    /// `UseAmazonBedrockKRSAction` (optional).
+    pub fn use_amazon_bedrock_krs_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(174, "UseAmazonBedrockKRSAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseAmazonSThreeAction`.
-    pub fn use_amazon_s_three_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_amazon_s_three_action = Some(value.into());
-        self
+    /// `UseAmazonSThreeAction` (optional).
+    pub fn use_amazon_s_three_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(175, "UseAmazonSThreeAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseAsanaAction`.
-    pub fn use_asana_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_asana_action = Some(value.into());
-        self
+    /// `UseAsanaAction` (optional).
+    pub fn use_asana_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(176, "UseAsanaAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseBambooHRAction`.
-    pub fn use_bamboo_hr_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_bamboo_hr_action = Some(value.into());
-        self
+    /// `UseBambooHRAction` (optional).
+    pub fn use_bamboo_hr_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(177, "UseBambooHRAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseBedrockModels`.
-    pub fn use_bedrock_models(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_bedrock_models = Some(value.into());
-        self
+    /// `UseBedrockModels` (optional).
+    pub fn use_bedrock_models(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(178, "UseBedrockModels", value.into().to_template()),
+        )
     }
-    /// Sets `UseBoxAgentAction`.
-    pub fn use_box_agent_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_box_agent_action = Some(value.into());
-        self
+    /// `UseBoxAgentAction` (optional).
+    pub fn use_box_agent_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(179, "UseBoxAgentAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseCanvaAgentAction`.
-    pub fn use_canva_agent_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_canva_agent_action = Some(value.into());
-        self
+    /// `UseCanvaAgentAction` (optional).
+    pub fn use_canva_agent_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(180, "UseCanvaAgentAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseComprehendAction`.
-    pub fn use_comprehend_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_comprehend_action = Some(value.into());
-        self
+    /// `UseComprehendAction` (optional).
+    pub fn use_comprehend_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(181, "UseComprehendAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseComprehendMedicalAction`.
-    pub fn use_comprehend_medical_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_comprehend_medical_action = Some(value.into());
-        self
+    /// `UseComprehendMedicalAction` (optional).
+    pub fn use_comprehend_medical_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            182,
+            "UseComprehendMedicalAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseConfluenceAction`.
-    pub fn use_confluence_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_confluence_action = Some(value.into());
-        self
+    /// `UseConfluenceAction` (optional).
+    pub fn use_confluence_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(183, "UseConfluenceAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseFactSetAction`.
-    pub fn use_fact_set_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_fact_set_action = Some(value.into());
-        self
+    /// `UseFactSetAction` (optional).
+    pub fn use_fact_set_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(184, "UseFactSetAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseGenericHTTPAction`.
-    pub fn use_generic_http_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_generic_http_action = Some(value.into());
-        self
+    /// `UseGenericHTTPAction` (optional).
+    pub fn use_generic_http_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(185, "UseGenericHTTPAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseGithubAction`.
-    pub fn use_github_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_github_action = Some(value.into());
-        self
+    /// `UseGithubAction` (optional).
+    pub fn use_github_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(186, "UseGithubAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseGoogleCalendarAction`.
-    pub fn use_google_calendar_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_google_calendar_action = Some(value.into());
-        self
+    /// `UseGoogleCalendarAction` (optional).
+    pub fn use_google_calendar_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(187, "UseGoogleCalendarAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseHubspotAction`.
-    pub fn use_hubspot_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_hubspot_action = Some(value.into());
-        self
+    /// `UseHubspotAction` (optional).
+    pub fn use_hubspot_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(188, "UseHubspotAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseHuggingFaceAction`.
-    pub fn use_hugging_face_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_hugging_face_action = Some(value.into());
-        self
+    /// `UseHuggingFaceAction` (optional).
+    pub fn use_hugging_face_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(189, "UseHuggingFaceAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseIntercomAction`.
-    pub fn use_intercom_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_intercom_action = Some(value.into());
-        self
+    /// `UseIntercomAction` (optional).
+    pub fn use_intercom_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(190, "UseIntercomAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseJiraAction`.
-    pub fn use_jira_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_jira_action = Some(value.into());
-        self
+    /// `UseJiraAction` (optional).
+    pub fn use_jira_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(191, "UseJiraAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseLinearAction`.
-    pub fn use_linear_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_linear_action = Some(value.into());
-        self
+    /// `UseLinearAction` (optional).
+    pub fn use_linear_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(192, "UseLinearAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseMCPAction`.
-    pub fn use_mcp_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_mcp_action = Some(value.into());
-        self
+    /// `UseMCPAction` (optional).
+    pub fn use_mcp_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(193, "UseMCPAction", value.into().to_template()))
     }
-    /// Sets `UseMSExchangeAction`.
-    pub fn use_ms_exchange_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_ms_exchange_action = Some(value.into());
-        self
+    /// `UseMSExchangeAction` (optional).
+    pub fn use_ms_exchange_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(194, "UseMSExchangeAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseMSTeamsAction`.
-    pub fn use_ms_teams_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_ms_teams_action = Some(value.into());
-        self
+    /// `UseMSTeamsAction` (optional).
+    pub fn use_ms_teams_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(195, "UseMSTeamsAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseMondayAction`.
-    pub fn use_monday_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_monday_action = Some(value.into());
-        self
+    /// `UseMondayAction` (optional).
+    pub fn use_monday_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(196, "UseMondayAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseNewRelicAction`.
-    pub fn use_new_relic_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_new_relic_action = Some(value.into());
-        self
+    /// `UseNewRelicAction` (optional).
+    pub fn use_new_relic_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(197, "UseNewRelicAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseNotionAction`.
-    pub fn use_notion_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_notion_action = Some(value.into());
-        self
+    /// `UseNotionAction` (optional).
+    pub fn use_notion_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(198, "UseNotionAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseOneDriveAction`.
-    pub fn use_one_drive_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_one_drive_action = Some(value.into());
-        self
+    /// `UseOneDriveAction` (optional).
+    pub fn use_one_drive_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(199, "UseOneDriveAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseOpenAPIAction`.
-    pub fn use_open_api_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_open_api_action = Some(value.into());
-        self
+    /// `UseOpenAPIAction` (optional).
+    pub fn use_open_api_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(200, "UseOpenAPIAction", value.into().to_template()),
+        )
     }
-    /// Sets `UsePagerDutyAction`.
-    pub fn use_pager_duty_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_pager_duty_action = Some(value.into());
-        self
+    /// `UsePagerDutyAction` (optional).
+    pub fn use_pager_duty_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(201, "UsePagerDutyAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseSAPBillOfMaterialAction`.
-    pub fn use_sap_bill_of_material_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_sap_bill_of_material_action = Some(value.into());
-        self
+    /// `UseSAPBillOfMaterialAction` (optional).
+    pub fn use_sap_bill_of_material_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            202,
+            "UseSAPBillOfMaterialAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseSAPBusinessPartnerAction`.
-    pub fn use_sap_business_partner_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_sap_business_partner_action = Some(value.into());
-        self
+    /// `UseSAPBusinessPartnerAction` (optional).
+    pub fn use_sap_business_partner_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            203,
+            "UseSAPBusinessPartnerAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseSAPMaterialStockAction`.
-    pub fn use_sap_material_stock_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_sap_material_stock_action = Some(value.into());
-        self
+    /// `UseSAPMaterialStockAction` (optional).
+    pub fn use_sap_material_stock_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(204, "UseSAPMaterialStockAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseSAPPhysicalInventoryAction`.
+    /// `UseSAPPhysicalInventoryAction` (optional).
     pub fn use_sap_physical_inventory_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.use_sap_physical_inventory_action = Some(value.into());
-        self
+        Self(self.0.with(
+            205,
+            "UseSAPPhysicalInventoryAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseSAPProductMasterDataAction`.
+    /// `UseSAPProductMasterDataAction` (optional).
     pub fn use_sap_product_master_data_action(
-        mut self,
+        self,
         value: impl Into<Value<CapabilityState>>,
     ) -> Self {
-        self.use_sap_product_master_data_action = Some(value.into());
-        self
+        Self(self.0.with(
+            206,
+            "UseSAPProductMasterDataAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseSalesforceAction`.
-    pub fn use_salesforce_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_salesforce_action = Some(value.into());
-        self
+    /// `UseSalesforceAction` (optional).
+    pub fn use_salesforce_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(207, "UseSalesforceAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseSandPGMIAction`.
-    pub fn use_sand_pgmi_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_sand_pgmi_action = Some(value.into());
-        self
+    /// `UseSandPGMIAction` (optional).
+    pub fn use_sand_pgmi_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(208, "UseSandPGMIAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseSandPGlobalEnergyAction`.
-    pub fn use_sand_p_global_energy_action(
-        mut self,
-        value: impl Into<Value<CapabilityState>>,
-    ) -> Self {
-        self.use_sand_p_global_energy_action = Some(value.into());
-        self
+    /// `UseSandPGlobalEnergyAction` (optional).
+    pub fn use_sand_p_global_energy_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(self.0.with(
+            209,
+            "UseSandPGlobalEnergyAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseServiceNowAction`.
-    pub fn use_service_now_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_service_now_action = Some(value.into());
-        self
+    /// `UseServiceNowAction` (optional).
+    pub fn use_service_now_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(210, "UseServiceNowAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseSharePointAction`.
-    pub fn use_share_point_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_share_point_action = Some(value.into());
-        self
+    /// `UseSharePointAction` (optional).
+    pub fn use_share_point_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(211, "UseSharePointAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseSlackAction`.
-    pub fn use_slack_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_slack_action = Some(value.into());
-        self
+    /// `UseSlackAction` (optional).
+    pub fn use_slack_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(212, "UseSlackAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseSmartsheetAction`.
-    pub fn use_smartsheet_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_smartsheet_action = Some(value.into());
-        self
+    /// `UseSmartsheetAction` (optional).
+    pub fn use_smartsheet_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(213, "UseSmartsheetAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseTextractAction`.
-    pub fn use_textract_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_textract_action = Some(value.into());
-        self
+    /// `UseTextractAction` (optional).
+    pub fn use_textract_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(214, "UseTextractAction", value.into().to_template()),
+        )
     }
-    /// Sets `UseZendeskAction`.
-    pub fn use_zendesk_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.use_zendesk_action = Some(value.into());
-        self
+    /// `UseZendeskAction` (optional).
+    pub fn use_zendesk_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(215, "UseZendeskAction", value.into().to_template()),
+        )
     }
-    /// Sets `ViewAccountSPICECapacity`.
-    pub fn view_account_spice_capacity(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.view_account_spice_capacity = Some(value.into());
-        self
+    /// `ViewAccountSPICECapacity` (optional).
+    pub fn view_account_spice_capacity(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(216, "ViewAccountSPICECapacity", value.into().to_template()),
+        )
     }
-    /// Sets `ZendeskAction`.
-    pub fn zendesk_action(mut self, value: impl Into<Value<CapabilityState>>) -> Self {
-        self.zendesk_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Capabilities {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.add_or_run_anomaly_detection_for_analyses {
-            m.insert(
-                "AddOrRunAnomalyDetectionForAnalyses".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.amazon_bedrock_ars_action {
-            m.insert("AmazonBedrockARSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.amazon_bedrock_fs_action {
-            m.insert("AmazonBedrockFSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.amazon_bedrock_krs_action {
-            m.insert("AmazonBedrockKRSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.amazon_s_three_action {
-            m.insert("AmazonSThreeAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.analysis {
-            m.insert("Analysis".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.approve_flow_share_requests {
-            m.insert("ApproveFlowShareRequests".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asana_action {
-            m.insert("AsanaAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automate {
-            m.insert("Automate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bamboo_hr_action {
-            m.insert("BambooHRAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.box_agent_action {
-            m.insert("BoxAgentAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.build_calculated_field_with_q {
-            m.insert("BuildCalculatedFieldWithQ".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.canva_agent_action {
-            m.insert("CanvaAgentAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.chat_agent {
-            m.insert("ChatAgent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comprehend_action {
-            m.insert("ComprehendAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comprehend_medical_action {
-            m.insert("ComprehendMedicalAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confluence_action {
-            m.insert("ConfluenceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_amazon_bedrock_ars_action {
-            m.insert(
-                "CreateAndUpdateAmazonBedrockARSAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_amazon_bedrock_fs_action {
-            m.insert(
-                "CreateAndUpdateAmazonBedrockFSAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_amazon_bedrock_krs_action {
-            m.insert(
-                "CreateAndUpdateAmazonBedrockKRSAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_amazon_s_three_action {
-            m.insert(
-                "CreateAndUpdateAmazonSThreeAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_asana_action {
-            m.insert("CreateAndUpdateAsanaAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_bamboo_hr_action {
-            m.insert("CreateAndUpdateBambooHRAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_box_agent_action {
-            m.insert("CreateAndUpdateBoxAgentAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_canva_agent_action {
-            m.insert(
-                "CreateAndUpdateCanvaAgentAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_comprehend_action {
-            m.insert(
-                "CreateAndUpdateComprehendAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_comprehend_medical_action {
-            m.insert(
-                "CreateAndUpdateComprehendMedicalAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_confluence_action {
-            m.insert(
-                "CreateAndUpdateConfluenceAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_dashboard_email_reports {
-            m.insert(
-                "CreateAndUpdateDashboardEmailReports".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_data_sources {
-            m.insert("CreateAndUpdateDataSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_datasets {
-            m.insert("CreateAndUpdateDatasets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_fact_set_action {
-            m.insert("CreateAndUpdateFactSetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_generic_http_action {
-            m.insert(
-                "CreateAndUpdateGenericHTTPAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_github_action {
-            m.insert("CreateAndUpdateGithubAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_google_calendar_action {
-            m.insert(
-                "CreateAndUpdateGoogleCalendarAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_hubspot_action {
-            m.insert("CreateAndUpdateHubspotAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_hugging_face_action {
-            m.insert(
-                "CreateAndUpdateHuggingFaceAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_intercom_action {
-            m.insert("CreateAndUpdateIntercomAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_jira_action {
-            m.insert("CreateAndUpdateJiraAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_knowledge_bases {
-            m.insert("CreateAndUpdateKnowledgeBases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_linear_action {
-            m.insert("CreateAndUpdateLinearAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_mcp_action {
-            m.insert("CreateAndUpdateMCPAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_ms_exchange_action {
-            m.insert(
-                "CreateAndUpdateMSExchangeAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_ms_teams_action {
-            m.insert("CreateAndUpdateMSTeamsAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_monday_action {
-            m.insert("CreateAndUpdateMondayAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_new_relic_action {
-            m.insert("CreateAndUpdateNewRelicAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_notion_action {
-            m.insert("CreateAndUpdateNotionAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_one_drive_action {
-            m.insert("CreateAndUpdateOneDriveAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_open_api_action {
-            m.insert("CreateAndUpdateOpenAPIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_pager_duty_action {
-            m.insert("CreateAndUpdatePagerDutyAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_sap_bill_of_material_action {
-            m.insert(
-                "CreateAndUpdateSAPBillOfMaterialAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_sap_business_partner_action {
-            m.insert(
-                "CreateAndUpdateSAPBusinessPartnerAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_sap_material_stock_action {
-            m.insert(
-                "CreateAndUpdateSAPMaterialStockAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_sap_physical_inventory_action {
-            m.insert(
-                "CreateAndUpdateSAPPhysicalInventoryAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_sap_product_master_data_action {
-            m.insert(
-                "CreateAndUpdateSAPProductMasterDataAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_salesforce_action {
-            m.insert(
-                "CreateAndUpdateSalesforceAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_sand_pgmi_action {
-            m.insert("CreateAndUpdateSandPGMIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_sand_p_global_energy_action {
-            m.insert(
-                "CreateAndUpdateSandPGlobalEnergyAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_service_now_action {
-            m.insert(
-                "CreateAndUpdateServiceNowAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_share_point_action {
-            m.insert(
-                "CreateAndUpdateSharePointAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_slack_action {
-            m.insert("CreateAndUpdateSlackAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_smartsheet_action {
-            m.insert(
-                "CreateAndUpdateSmartsheetAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_and_update_textract_action {
-            m.insert("CreateAndUpdateTextractAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_themes {
-            m.insert("CreateAndUpdateThemes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_threshold_alerts {
-            m.insert("CreateAndUpdateThresholdAlerts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_and_update_zendesk_action {
-            m.insert("CreateAndUpdateZendeskAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_chat_agents {
-            m.insert("CreateChatAgents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_dashboard_executive_summary_with_q {
-            m.insert(
-                "CreateDashboardExecutiveSummaryWithQ".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.create_spice_dataset {
-            m.insert("CreateSPICEDataset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_shared_folders {
-            m.insert("CreateSharedFolders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dashboard {
-            m.insert("Dashboard".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.edit_visual_with_q {
-            m.insert("EditVisualWithQ".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_to_csv {
-            m.insert("ExportToCsv".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_to_csv_in_scheduled_reports {
-            m.insert("ExportToCsvInScheduledReports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_to_excel {
-            m.insert("ExportToExcel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_to_excel_in_scheduled_reports {
-            m.insert(
-                "ExportToExcelInScheduledReports".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.export_to_pdf {
-            m.insert("ExportToPdf".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.export_to_pdf_in_scheduled_reports {
-            m.insert("ExportToPdfInScheduledReports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.extension {
-            m.insert("Extension".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fact_set_action {
-            m.insert("FactSetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.flow {
-            m.insert("Flow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generic_http_action {
-            m.insert("GenericHTTPAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.github_action {
-            m.insert("GithubAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.google_calendar_action {
-            m.insert("GoogleCalendarAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hubspot_action {
-            m.insert("HubspotAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hugging_face_action {
-            m.insert("HuggingFaceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_content_in_scheduled_reports_email {
-            m.insert(
-                "IncludeContentInScheduledReportsEmail".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.intercom_action {
-            m.insert("IntercomAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jira_action {
-            m.insert("JiraAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.knowledge_base {
-            m.insert("KnowledgeBase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linear_action {
-            m.insert("LinearAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mcp_action {
-            m.insert("MCPAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ms_exchange_action {
-            m.insert("MSExchangeAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ms_teams_action {
-            m.insert("MSTeamsAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_shared_folders {
-            m.insert("ManageSharedFolders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monday_action {
-            m.insert("MondayAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.new_relic_action {
-            m.insert("NewRelicAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notion_action {
-            m.insert("NotionAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.one_drive_action {
-            m.insert("OneDriveAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.open_api_action {
-            m.insert("OpenAPIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pager_duty_action {
-            m.insert("PagerDutyAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.perform_flow_ui_task {
-            m.insert("PerformFlowUiTask".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.print_reports {
-            m.insert("PrintReports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publish_without_approval {
-            m.insert("PublishWithoutApproval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rename_shared_folders {
-            m.insert("RenameSharedFolders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.research {
-            m.insert("Research".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sap_bill_of_material_action {
-            m.insert("SAPBillOfMaterialAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sap_business_partner_action {
-            m.insert("SAPBusinessPartnerAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sap_material_stock_action {
-            m.insert("SAPMaterialStockAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sap_physical_inventory_action {
-            m.insert("SAPPhysicalInventoryAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sap_product_master_data_action {
-            m.insert("SAPProductMasterDataAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.salesforce_action {
-            m.insert("SalesforceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sand_pgmi_action {
-            m.insert("SandPGMIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sand_p_global_energy_action {
-            m.insert("SandPGlobalEnergyAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_now_action {
-            m.insert("ServiceNowAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_amazon_bedrock_ars_action {
-            m.insert("ShareAmazonBedrockARSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_amazon_bedrock_fs_action {
-            m.insert("ShareAmazonBedrockFSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_amazon_bedrock_krs_action {
-            m.insert("ShareAmazonBedrockKRSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_amazon_s_three_action {
-            m.insert("ShareAmazonSThreeAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_analyses {
-            m.insert("ShareAnalyses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_asana_action {
-            m.insert("ShareAsanaAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_bamboo_hr_action {
-            m.insert("ShareBambooHRAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_box_agent_action {
-            m.insert("ShareBoxAgentAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_canva_agent_action {
-            m.insert("ShareCanvaAgentAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_comprehend_action {
-            m.insert("ShareComprehendAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_comprehend_medical_action {
-            m.insert("ShareComprehendMedicalAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_confluence_action {
-            m.insert("ShareConfluenceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_dashboards {
-            m.insert("ShareDashboards".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_data_sources {
-            m.insert("ShareDataSources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_datasets {
-            m.insert("ShareDatasets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_fact_set_action {
-            m.insert("ShareFactSetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_generic_http_action {
-            m.insert("ShareGenericHTTPAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_github_action {
-            m.insert("ShareGithubAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_google_calendar_action {
-            m.insert("ShareGoogleCalendarAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_hubspot_action {
-            m.insert("ShareHubspotAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_hugging_face_action {
-            m.insert("ShareHuggingFaceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_intercom_action {
-            m.insert("ShareIntercomAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_jira_action {
-            m.insert("ShareJiraAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_knowledge_bases {
-            m.insert("ShareKnowledgeBases".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_linear_action {
-            m.insert("ShareLinearAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_mcp_action {
-            m.insert("ShareMCPAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_ms_exchange_action {
-            m.insert("ShareMSExchangeAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_ms_teams_action {
-            m.insert("ShareMSTeamsAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_monday_action {
-            m.insert("ShareMondayAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_new_relic_action {
-            m.insert("ShareNewRelicAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_notion_action {
-            m.insert("ShareNotionAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_one_drive_action {
-            m.insert("ShareOneDriveAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_open_api_action {
-            m.insert("ShareOpenAPIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_pager_duty_action {
-            m.insert("SharePagerDutyAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_point_action {
-            m.insert("SharePointAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_sap_bill_of_material_action {
-            m.insert("ShareSAPBillOfMaterialAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_sap_business_partner_action {
-            m.insert("ShareSAPBusinessPartnerAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_sap_material_stock_action {
-            m.insert("ShareSAPMaterialStockAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_sap_physical_inventory_action {
-            m.insert(
-                "ShareSAPPhysicalInventoryAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.share_sap_product_master_data_action {
-            m.insert(
-                "ShareSAPProductMasterDataAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.share_salesforce_action {
-            m.insert("ShareSalesforceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_sand_pgmi_action {
-            m.insert("ShareSandPGMIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_sand_p_global_energy_action {
-            m.insert("ShareSandPGlobalEnergyAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_service_now_action {
-            m.insert("ShareServiceNowAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_share_point_action {
-            m.insert("ShareSharePointAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_slack_action {
-            m.insert("ShareSlackAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_smartsheet_action {
-            m.insert("ShareSmartsheetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_textract_action {
-            m.insert("ShareTextractAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.share_zendesk_action {
-            m.insert("ShareZendeskAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slack_action {
-            m.insert("SlackAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.smartsheet_action {
-            m.insert("SmartsheetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space {
-            m.insert("Space".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subscribe_dashboard_email_reports {
-            m.insert("SubscribeDashboardEmailReports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.textract_action {
-            m.insert("TextractAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic {
-            m.insert("Topic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_agent_web_search {
-            m.insert("UseAgentWebSearch".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_amazon_bedrock_ars_action {
-            m.insert("UseAmazonBedrockARSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_amazon_bedrock_fs_action {
-            m.insert("UseAmazonBedrockFSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_amazon_bedrock_krs_action {
-            m.insert("UseAmazonBedrockKRSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_amazon_s_three_action {
-            m.insert("UseAmazonSThreeAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_asana_action {
-            m.insert("UseAsanaAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_bamboo_hr_action {
-            m.insert("UseBambooHRAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_bedrock_models {
-            m.insert("UseBedrockModels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_box_agent_action {
-            m.insert("UseBoxAgentAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_canva_agent_action {
-            m.insert("UseCanvaAgentAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_comprehend_action {
-            m.insert("UseComprehendAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_comprehend_medical_action {
-            m.insert("UseComprehendMedicalAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_confluence_action {
-            m.insert("UseConfluenceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_fact_set_action {
-            m.insert("UseFactSetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_generic_http_action {
-            m.insert("UseGenericHTTPAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_github_action {
-            m.insert("UseGithubAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_google_calendar_action {
-            m.insert("UseGoogleCalendarAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_hubspot_action {
-            m.insert("UseHubspotAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_hugging_face_action {
-            m.insert("UseHuggingFaceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_intercom_action {
-            m.insert("UseIntercomAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_jira_action {
-            m.insert("UseJiraAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_linear_action {
-            m.insert("UseLinearAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_mcp_action {
-            m.insert("UseMCPAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_ms_exchange_action {
-            m.insert("UseMSExchangeAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_ms_teams_action {
-            m.insert("UseMSTeamsAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_monday_action {
-            m.insert("UseMondayAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_new_relic_action {
-            m.insert("UseNewRelicAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_notion_action {
-            m.insert("UseNotionAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_one_drive_action {
-            m.insert("UseOneDriveAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_open_api_action {
-            m.insert("UseOpenAPIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_pager_duty_action {
-            m.insert("UsePagerDutyAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_sap_bill_of_material_action {
-            m.insert("UseSAPBillOfMaterialAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_sap_business_partner_action {
-            m.insert("UseSAPBusinessPartnerAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_sap_material_stock_action {
-            m.insert("UseSAPMaterialStockAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_sap_physical_inventory_action {
-            m.insert("UseSAPPhysicalInventoryAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_sap_product_master_data_action {
-            m.insert("UseSAPProductMasterDataAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_salesforce_action {
-            m.insert("UseSalesforceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_sand_pgmi_action {
-            m.insert("UseSandPGMIAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_sand_p_global_energy_action {
-            m.insert("UseSandPGlobalEnergyAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_service_now_action {
-            m.insert("UseServiceNowAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_share_point_action {
-            m.insert("UseSharePointAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_slack_action {
-            m.insert("UseSlackAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_smartsheet_action {
-            m.insert("UseSmartsheetAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_textract_action {
-            m.insert("UseTextractAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_zendesk_action {
-            m.insert("UseZendeskAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.view_account_spice_capacity {
-            m.insert("ViewAccountSPICECapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.zendesk_action {
-            m.insert("ZendeskAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ZendeskAction` (optional).
+    pub fn zendesk_action(self, value: impl Into<Value<CapabilityState>>) -> Self {
+        Self(
+            self.0
+                .with(217, "ZendeskAction", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Capabilities {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.add_or_run_anomaly_detection_for_analyses.check(
-            &path.field("AddOrRunAnomalyDetectionForAnalyses"),
-            &Rules::NONE,
-            out,
-        );
-        self.amazon_bedrock_ars_action.check(
-            &path.field("AmazonBedrockARSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.amazon_bedrock_fs_action.check(
-            &path.field("AmazonBedrockFSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.amazon_bedrock_krs_action.check(
-            &path.field("AmazonBedrockKRSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.amazon_s_three_action
-            .check(&path.field("AmazonSThreeAction"), &Rules::NONE, out);
-        self.analysis
-            .check(&path.field("Analysis"), &Rules::NONE, out);
-        self.approve_flow_share_requests.check(
-            &path.field("ApproveFlowShareRequests"),
-            &Rules::NONE,
-            out,
-        );
-        self.asana_action
-            .check(&path.field("AsanaAction"), &Rules::NONE, out);
-        self.automate
-            .check(&path.field("Automate"), &Rules::NONE, out);
-        self.bamboo_hr_action
-            .check(&path.field("BambooHRAction"), &Rules::NONE, out);
-        self.box_agent_action
-            .check(&path.field("BoxAgentAction"), &Rules::NONE, out);
-        self.build_calculated_field_with_q.check(
-            &path.field("BuildCalculatedFieldWithQ"),
-            &Rules::NONE,
-            out,
-        );
-        self.canva_agent_action
-            .check(&path.field("CanvaAgentAction"), &Rules::NONE, out);
-        self.chat_agent
-            .check(&path.field("ChatAgent"), &Rules::NONE, out);
-        self.comprehend_action
-            .check(&path.field("ComprehendAction"), &Rules::NONE, out);
-        self.comprehend_medical_action.check(
-            &path.field("ComprehendMedicalAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.confluence_action
-            .check(&path.field("ConfluenceAction"), &Rules::NONE, out);
-        self.create_and_update_amazon_bedrock_ars_action.check(
-            &path.field("CreateAndUpdateAmazonBedrockARSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_amazon_bedrock_fs_action.check(
-            &path.field("CreateAndUpdateAmazonBedrockFSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_amazon_bedrock_krs_action.check(
-            &path.field("CreateAndUpdateAmazonBedrockKRSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_amazon_s_three_action.check(
-            &path.field("CreateAndUpdateAmazonSThreeAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_asana_action.check(
-            &path.field("CreateAndUpdateAsanaAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_bamboo_hr_action.check(
-            &path.field("CreateAndUpdateBambooHRAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_box_agent_action.check(
-            &path.field("CreateAndUpdateBoxAgentAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_canva_agent_action.check(
-            &path.field("CreateAndUpdateCanvaAgentAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_comprehend_action.check(
-            &path.field("CreateAndUpdateComprehendAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_comprehend_medical_action.check(
-            &path.field("CreateAndUpdateComprehendMedicalAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_confluence_action.check(
-            &path.field("CreateAndUpdateConfluenceAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_dashboard_email_reports.check(
-            &path.field("CreateAndUpdateDashboardEmailReports"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_data_sources.check(
-            &path.field("CreateAndUpdateDataSources"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_datasets.check(
-            &path.field("CreateAndUpdateDatasets"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_fact_set_action.check(
-            &path.field("CreateAndUpdateFactSetAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_generic_http_action.check(
-            &path.field("CreateAndUpdateGenericHTTPAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_github_action.check(
-            &path.field("CreateAndUpdateGithubAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_google_calendar_action.check(
-            &path.field("CreateAndUpdateGoogleCalendarAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_hubspot_action.check(
-            &path.field("CreateAndUpdateHubspotAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_hugging_face_action.check(
-            &path.field("CreateAndUpdateHuggingFaceAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_intercom_action.check(
-            &path.field("CreateAndUpdateIntercomAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_jira_action.check(
-            &path.field("CreateAndUpdateJiraAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_knowledge_bases.check(
-            &path.field("CreateAndUpdateKnowledgeBases"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_linear_action.check(
-            &path.field("CreateAndUpdateLinearAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_mcp_action.check(
-            &path.field("CreateAndUpdateMCPAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_ms_exchange_action.check(
-            &path.field("CreateAndUpdateMSExchangeAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_ms_teams_action.check(
-            &path.field("CreateAndUpdateMSTeamsAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_monday_action.check(
-            &path.field("CreateAndUpdateMondayAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_new_relic_action.check(
-            &path.field("CreateAndUpdateNewRelicAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_notion_action.check(
-            &path.field("CreateAndUpdateNotionAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_one_drive_action.check(
-            &path.field("CreateAndUpdateOneDriveAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_open_api_action.check(
-            &path.field("CreateAndUpdateOpenAPIAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_pager_duty_action.check(
-            &path.field("CreateAndUpdatePagerDutyAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_sap_bill_of_material_action.check(
-            &path.field("CreateAndUpdateSAPBillOfMaterialAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_sap_business_partner_action.check(
-            &path.field("CreateAndUpdateSAPBusinessPartnerAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_sap_material_stock_action.check(
-            &path.field("CreateAndUpdateSAPMaterialStockAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_sap_physical_inventory_action.check(
-            &path.field("CreateAndUpdateSAPPhysicalInventoryAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_sap_product_master_data_action.check(
-            &path.field("CreateAndUpdateSAPProductMasterDataAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_salesforce_action.check(
-            &path.field("CreateAndUpdateSalesforceAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_sand_pgmi_action.check(
-            &path.field("CreateAndUpdateSandPGMIAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_sand_p_global_energy_action.check(
-            &path.field("CreateAndUpdateSandPGlobalEnergyAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_service_now_action.check(
-            &path.field("CreateAndUpdateServiceNowAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_share_point_action.check(
-            &path.field("CreateAndUpdateSharePointAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_slack_action.check(
-            &path.field("CreateAndUpdateSlackAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_smartsheet_action.check(
-            &path.field("CreateAndUpdateSmartsheetAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_textract_action.check(
-            &path.field("CreateAndUpdateTextractAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_themes.check(
-            &path.field("CreateAndUpdateThemes"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_threshold_alerts.check(
-            &path.field("CreateAndUpdateThresholdAlerts"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_and_update_zendesk_action.check(
-            &path.field("CreateAndUpdateZendeskAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_chat_agents
-            .check(&path.field("CreateChatAgents"), &Rules::NONE, out);
-        self.create_dashboard_executive_summary_with_q.check(
-            &path.field("CreateDashboardExecutiveSummaryWithQ"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_spice_dataset
-            .check(&path.field("CreateSPICEDataset"), &Rules::NONE, out);
-        self.create_shared_folders
-            .check(&path.field("CreateSharedFolders"), &Rules::NONE, out);
-        self.dashboard
-            .check(&path.field("Dashboard"), &Rules::NONE, out);
-        self.edit_visual_with_q
-            .check(&path.field("EditVisualWithQ"), &Rules::NONE, out);
-        self.export_to_csv
-            .check(&path.field("ExportToCsv"), &Rules::NONE, out);
-        self.export_to_csv_in_scheduled_reports.check(
-            &path.field("ExportToCsvInScheduledReports"),
-            &Rules::NONE,
-            out,
-        );
-        self.export_to_excel
-            .check(&path.field("ExportToExcel"), &Rules::NONE, out);
-        self.export_to_excel_in_scheduled_reports.check(
-            &path.field("ExportToExcelInScheduledReports"),
-            &Rules::NONE,
-            out,
-        );
-        self.export_to_pdf
-            .check(&path.field("ExportToPdf"), &Rules::NONE, out);
-        self.export_to_pdf_in_scheduled_reports.check(
-            &path.field("ExportToPdfInScheduledReports"),
-            &Rules::NONE,
-            out,
-        );
-        self.extension
-            .check(&path.field("Extension"), &Rules::NONE, out);
-        self.fact_set_action
-            .check(&path.field("FactSetAction"), &Rules::NONE, out);
-        self.flow.check(&path.field("Flow"), &Rules::NONE, out);
-        self.generic_http_action
-            .check(&path.field("GenericHTTPAction"), &Rules::NONE, out);
-        self.github_action
-            .check(&path.field("GithubAction"), &Rules::NONE, out);
-        self.google_calendar_action
-            .check(&path.field("GoogleCalendarAction"), &Rules::NONE, out);
-        self.hubspot_action
-            .check(&path.field("HubspotAction"), &Rules::NONE, out);
-        self.hugging_face_action
-            .check(&path.field("HuggingFaceAction"), &Rules::NONE, out);
-        self.include_content_in_scheduled_reports_email.check(
-            &path.field("IncludeContentInScheduledReportsEmail"),
-            &Rules::NONE,
-            out,
-        );
-        self.intercom_action
-            .check(&path.field("IntercomAction"), &Rules::NONE, out);
-        self.jira_action
-            .check(&path.field("JiraAction"), &Rules::NONE, out);
-        self.knowledge_base
-            .check(&path.field("KnowledgeBase"), &Rules::NONE, out);
-        self.linear_action
-            .check(&path.field("LinearAction"), &Rules::NONE, out);
-        self.mcp_action
-            .check(&path.field("MCPAction"), &Rules::NONE, out);
-        self.ms_exchange_action
-            .check(&path.field("MSExchangeAction"), &Rules::NONE, out);
-        self.ms_teams_action
-            .check(&path.field("MSTeamsAction"), &Rules::NONE, out);
-        self.manage_shared_folders
-            .check(&path.field("ManageSharedFolders"), &Rules::NONE, out);
-        self.monday_action
-            .check(&path.field("MondayAction"), &Rules::NONE, out);
-        self.new_relic_action
-            .check(&path.field("NewRelicAction"), &Rules::NONE, out);
-        self.notion_action
-            .check(&path.field("NotionAction"), &Rules::NONE, out);
-        self.one_drive_action
-            .check(&path.field("OneDriveAction"), &Rules::NONE, out);
-        self.open_api_action
-            .check(&path.field("OpenAPIAction"), &Rules::NONE, out);
-        self.pager_duty_action
-            .check(&path.field("PagerDutyAction"), &Rules::NONE, out);
-        self.perform_flow_ui_task
-            .check(&path.field("PerformFlowUiTask"), &Rules::NONE, out);
-        self.print_reports
-            .check(&path.field("PrintReports"), &Rules::NONE, out);
-        self.publish_without_approval.check(
-            &path.field("PublishWithoutApproval"),
-            &Rules::NONE,
-            out,
-        );
-        self.rename_shared_folders
-            .check(&path.field("RenameSharedFolders"), &Rules::NONE, out);
-        self.research
-            .check(&path.field("Research"), &Rules::NONE, out);
-        self.sap_bill_of_material_action.check(
-            &path.field("SAPBillOfMaterialAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.sap_business_partner_action.check(
-            &path.field("SAPBusinessPartnerAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.sap_material_stock_action.check(
-            &path.field("SAPMaterialStockAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.sap_physical_inventory_action.check(
-            &path.field("SAPPhysicalInventoryAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.sap_product_master_data_action.check(
-            &path.field("SAPProductMasterDataAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.salesforce_action
-            .check(&path.field("SalesforceAction"), &Rules::NONE, out);
-        self.sand_pgmi_action
-            .check(&path.field("SandPGMIAction"), &Rules::NONE, out);
-        self.sand_p_global_energy_action.check(
-            &path.field("SandPGlobalEnergyAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_now_action
-            .check(&path.field("ServiceNowAction"), &Rules::NONE, out);
-        self.share_amazon_bedrock_ars_action.check(
-            &path.field("ShareAmazonBedrockARSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_amazon_bedrock_fs_action.check(
-            &path.field("ShareAmazonBedrockFSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_amazon_bedrock_krs_action.check(
-            &path.field("ShareAmazonBedrockKRSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_amazon_s_three_action.check(
-            &path.field("ShareAmazonSThreeAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_analyses
-            .check(&path.field("ShareAnalyses"), &Rules::NONE, out);
-        self.share_asana_action
-            .check(&path.field("ShareAsanaAction"), &Rules::NONE, out);
-        self.share_bamboo_hr_action
-            .check(&path.field("ShareBambooHRAction"), &Rules::NONE, out);
-        self.share_box_agent_action
-            .check(&path.field("ShareBoxAgentAction"), &Rules::NONE, out);
-        self.share_canva_agent_action.check(
-            &path.field("ShareCanvaAgentAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_comprehend_action
-            .check(&path.field("ShareComprehendAction"), &Rules::NONE, out);
-        self.share_comprehend_medical_action.check(
-            &path.field("ShareComprehendMedicalAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_confluence_action
-            .check(&path.field("ShareConfluenceAction"), &Rules::NONE, out);
-        self.share_dashboards
-            .check(&path.field("ShareDashboards"), &Rules::NONE, out);
-        self.share_data_sources
-            .check(&path.field("ShareDataSources"), &Rules::NONE, out);
-        self.share_datasets
-            .check(&path.field("ShareDatasets"), &Rules::NONE, out);
-        self.share_fact_set_action
-            .check(&path.field("ShareFactSetAction"), &Rules::NONE, out);
-        self.share_generic_http_action.check(
-            &path.field("ShareGenericHTTPAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_github_action
-            .check(&path.field("ShareGithubAction"), &Rules::NONE, out);
-        self.share_google_calendar_action.check(
-            &path.field("ShareGoogleCalendarAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_hubspot_action
-            .check(&path.field("ShareHubspotAction"), &Rules::NONE, out);
-        self.share_hugging_face_action.check(
-            &path.field("ShareHuggingFaceAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_intercom_action
-            .check(&path.field("ShareIntercomAction"), &Rules::NONE, out);
-        self.share_jira_action
-            .check(&path.field("ShareJiraAction"), &Rules::NONE, out);
-        self.share_knowledge_bases
-            .check(&path.field("ShareKnowledgeBases"), &Rules::NONE, out);
-        self.share_linear_action
-            .check(&path.field("ShareLinearAction"), &Rules::NONE, out);
-        self.share_mcp_action
-            .check(&path.field("ShareMCPAction"), &Rules::NONE, out);
-        self.share_ms_exchange_action.check(
-            &path.field("ShareMSExchangeAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_ms_teams_action
-            .check(&path.field("ShareMSTeamsAction"), &Rules::NONE, out);
-        self.share_monday_action
-            .check(&path.field("ShareMondayAction"), &Rules::NONE, out);
-        self.share_new_relic_action
-            .check(&path.field("ShareNewRelicAction"), &Rules::NONE, out);
-        self.share_notion_action
-            .check(&path.field("ShareNotionAction"), &Rules::NONE, out);
-        self.share_one_drive_action
-            .check(&path.field("ShareOneDriveAction"), &Rules::NONE, out);
-        self.share_open_api_action
-            .check(&path.field("ShareOpenAPIAction"), &Rules::NONE, out);
-        self.share_pager_duty_action
-            .check(&path.field("SharePagerDutyAction"), &Rules::NONE, out);
-        self.share_point_action
-            .check(&path.field("SharePointAction"), &Rules::NONE, out);
-        self.share_sap_bill_of_material_action.check(
-            &path.field("ShareSAPBillOfMaterialAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_sap_business_partner_action.check(
-            &path.field("ShareSAPBusinessPartnerAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_sap_material_stock_action.check(
-            &path.field("ShareSAPMaterialStockAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_sap_physical_inventory_action.check(
-            &path.field("ShareSAPPhysicalInventoryAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_sap_product_master_data_action.check(
-            &path.field("ShareSAPProductMasterDataAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_salesforce_action
-            .check(&path.field("ShareSalesforceAction"), &Rules::NONE, out);
-        self.share_sand_pgmi_action
-            .check(&path.field("ShareSandPGMIAction"), &Rules::NONE, out);
-        self.share_sand_p_global_energy_action.check(
-            &path.field("ShareSandPGlobalEnergyAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_service_now_action.check(
-            &path.field("ShareServiceNowAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_share_point_action.check(
-            &path.field("ShareSharePointAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.share_slack_action
-            .check(&path.field("ShareSlackAction"), &Rules::NONE, out);
-        self.share_smartsheet_action
-            .check(&path.field("ShareSmartsheetAction"), &Rules::NONE, out);
-        self.share_textract_action
-            .check(&path.field("ShareTextractAction"), &Rules::NONE, out);
-        self.share_zendesk_action
-            .check(&path.field("ShareZendeskAction"), &Rules::NONE, out);
-        self.slack_action
-            .check(&path.field("SlackAction"), &Rules::NONE, out);
-        self.smartsheet_action
-            .check(&path.field("SmartsheetAction"), &Rules::NONE, out);
-        self.space.check(&path.field("Space"), &Rules::NONE, out);
-        self.subscribe_dashboard_email_reports.check(
-            &path.field("SubscribeDashboardEmailReports"),
-            &Rules::NONE,
-            out,
-        );
-        self.textract_action
-            .check(&path.field("TextractAction"), &Rules::NONE, out);
-        self.topic.check(&path.field("Topic"), &Rules::NONE, out);
-        self.use_agent_web_search
-            .check(&path.field("UseAgentWebSearch"), &Rules::NONE, out);
-        self.use_amazon_bedrock_ars_action.check(
-            &path.field("UseAmazonBedrockARSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_amazon_bedrock_fs_action.check(
-            &path.field("UseAmazonBedrockFSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_amazon_bedrock_krs_action.check(
-            &path.field("UseAmazonBedrockKRSAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_amazon_s_three_action.check(
-            &path.field("UseAmazonSThreeAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_asana_action
-            .check(&path.field("UseAsanaAction"), &Rules::NONE, out);
-        self.use_bamboo_hr_action
-            .check(&path.field("UseBambooHRAction"), &Rules::NONE, out);
-        self.use_bedrock_models
-            .check(&path.field("UseBedrockModels"), &Rules::NONE, out);
-        self.use_box_agent_action
-            .check(&path.field("UseBoxAgentAction"), &Rules::NONE, out);
-        self.use_canva_agent_action
-            .check(&path.field("UseCanvaAgentAction"), &Rules::NONE, out);
-        self.use_comprehend_action
-            .check(&path.field("UseComprehendAction"), &Rules::NONE, out);
-        self.use_comprehend_medical_action.check(
-            &path.field("UseComprehendMedicalAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_confluence_action
-            .check(&path.field("UseConfluenceAction"), &Rules::NONE, out);
-        self.use_fact_set_action
-            .check(&path.field("UseFactSetAction"), &Rules::NONE, out);
-        self.use_generic_http_action
-            .check(&path.field("UseGenericHTTPAction"), &Rules::NONE, out);
-        self.use_github_action
-            .check(&path.field("UseGithubAction"), &Rules::NONE, out);
-        self.use_google_calendar_action.check(
-            &path.field("UseGoogleCalendarAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_hubspot_action
-            .check(&path.field("UseHubspotAction"), &Rules::NONE, out);
-        self.use_hugging_face_action
-            .check(&path.field("UseHuggingFaceAction"), &Rules::NONE, out);
-        self.use_intercom_action
-            .check(&path.field("UseIntercomAction"), &Rules::NONE, out);
-        self.use_jira_action
-            .check(&path.field("UseJiraAction"), &Rules::NONE, out);
-        self.use_linear_action
-            .check(&path.field("UseLinearAction"), &Rules::NONE, out);
-        self.use_mcp_action
-            .check(&path.field("UseMCPAction"), &Rules::NONE, out);
-        self.use_ms_exchange_action
-            .check(&path.field("UseMSExchangeAction"), &Rules::NONE, out);
-        self.use_ms_teams_action
-            .check(&path.field("UseMSTeamsAction"), &Rules::NONE, out);
-        self.use_monday_action
-            .check(&path.field("UseMondayAction"), &Rules::NONE, out);
-        self.use_new_relic_action
-            .check(&path.field("UseNewRelicAction"), &Rules::NONE, out);
-        self.use_notion_action
-            .check(&path.field("UseNotionAction"), &Rules::NONE, out);
-        self.use_one_drive_action
-            .check(&path.field("UseOneDriveAction"), &Rules::NONE, out);
-        self.use_open_api_action
-            .check(&path.field("UseOpenAPIAction"), &Rules::NONE, out);
-        self.use_pager_duty_action
-            .check(&path.field("UsePagerDutyAction"), &Rules::NONE, out);
-        self.use_sap_bill_of_material_action.check(
-            &path.field("UseSAPBillOfMaterialAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_sap_business_partner_action.check(
-            &path.field("UseSAPBusinessPartnerAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_sap_material_stock_action.check(
-            &path.field("UseSAPMaterialStockAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_sap_physical_inventory_action.check(
-            &path.field("UseSAPPhysicalInventoryAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_sap_product_master_data_action.check(
-            &path.field("UseSAPProductMasterDataAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_salesforce_action
-            .check(&path.field("UseSalesforceAction"), &Rules::NONE, out);
-        self.use_sand_pgmi_action
-            .check(&path.field("UseSandPGMIAction"), &Rules::NONE, out);
-        self.use_sand_p_global_energy_action.check(
-            &path.field("UseSandPGlobalEnergyAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_service_now_action
-            .check(&path.field("UseServiceNowAction"), &Rules::NONE, out);
-        self.use_share_point_action
-            .check(&path.field("UseSharePointAction"), &Rules::NONE, out);
-        self.use_slack_action
-            .check(&path.field("UseSlackAction"), &Rules::NONE, out);
-        self.use_smartsheet_action
-            .check(&path.field("UseSmartsheetAction"), &Rules::NONE, out);
-        self.use_textract_action
-            .check(&path.field("UseTextractAction"), &Rules::NONE, out);
-        self.use_zendesk_action
-            .check(&path.field("UseZendeskAction"), &Rules::NONE, out);
-        self.view_account_spice_capacity.check(
-            &path.field("ViewAccountSPICECapacity"),
-            &Rules::NONE,
-            out,
-        );
-        self.zendesk_action
-            .check(&path.field("ZendeskAction"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CapabilityState`.
+    CapabilityState {
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-crate::impl_literal!(Capabilities);
-
-/// Values of `CapabilityState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapabilityState {
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapabilityState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapabilityState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapabilityState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapabilityState {
-    fn from(s: &str) -> Self {
-        match s {
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapabilityState> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapabilityState::from(s))
-    }
-}
-
-crate::impl_literal!(CapabilityState);
-
-/// Property type `Tag` of `AWS::QuickSight::CustomPermissions`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::DataSet`.
+    DataSet("AWS::QuickSight::DataSet", DataSetProps)
 }
 
 impl DataSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::DataSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -94,690 +46,415 @@ impl DataSet {
     }
 
     /// `Fn::GetAtt` `OutputColumns`.
-    pub fn attr_output_columns(&self) -> Value<serde_json::Value> {
+    pub fn attr_output_columns(&self) -> Value<Json> {
         self.resource.get_att("OutputColumns")
+    }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `ColumnGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_column_groups(&self, value: impl Into<Value<List<ColumnGroup>>>) {
+        self.resource.set_property("ColumnGroups", value.into())
+    }
+
+    /// Replaces `ColumnLevelPermissionRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_column_level_permission_rules(
+        &self,
+        value: impl Into<Value<List<ColumnLevelPermissionRule>>>,
+    ) {
+        self.resource
+            .set_property("ColumnLevelPermissionRules", value.into())
+    }
+
+    /// Replaces `DataPrepConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_prep_configuration(&self, value: impl Into<Value<DataPrepConfiguration>>) {
+        self.resource
+            .set_property("DataPrepConfiguration", value.into())
+    }
+
+    /// Replaces `DataSetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataSetId", value.into())
+    }
+
+    /// Replaces `DataSetRefreshProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_set_refresh_properties(
+        &self,
+        value: impl Into<Value<DataSetRefreshProperties>>,
+    ) {
+        self.resource
+            .set_property("DataSetRefreshProperties", value.into())
+    }
+
+    /// Replaces `DataSetUsageConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_set_usage_configuration(
+        &self,
+        value: impl Into<Value<DataSetUsageConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DataSetUsageConfiguration", value.into())
+    }
+
+    /// Replaces `DatasetParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dataset_parameters(&self, value: impl Into<Value<List<DatasetParameter>>>) {
+        self.resource
+            .set_property("DatasetParameters", value.into())
+    }
+
+    /// Replaces `FieldFolders` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_field_folders(&self, value: impl Into<Value<Map<FieldFolder>>>) {
+        self.resource.set_property("FieldFolders", value.into())
+    }
+
+    /// Replaces `FolderArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_folder_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("FolderArns", value.into())
+    }
+
+    /// Replaces `ImportMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_import_mode(&self, value: impl Into<Value<DataSetImportMode>>) {
+        self.resource.set_property("ImportMode", value.into())
+    }
+
+    /// Replaces `IngestionWaitPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingestion_wait_policy(&self, value: impl Into<Value<IngestionWaitPolicy>>) {
+        self.resource
+            .set_property("IngestionWaitPolicy", value.into())
+    }
+
+    /// Replaces `LogicalTableMap` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logical_table_map(&self, value: impl Into<Value<Map<LogicalTable>>>) {
+        self.resource.set_property("LogicalTableMap", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PerformanceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_performance_configuration(&self, value: impl Into<Value<PerformanceConfiguration>>) {
+        self.resource
+            .set_property("PerformanceConfiguration", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<ResourcePermission>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `PhysicalTableMap` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_physical_table_map(&self, value: impl Into<Value<Map<PhysicalTable>>>) {
+        self.resource.set_property("PhysicalTableMap", value.into())
+    }
+
+    /// Replaces `RowLevelPermissionDataSet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_row_level_permission_data_set(
+        &self,
+        value: impl Into<Value<RowLevelPermissionDataSet>>,
+    ) {
+        self.resource
+            .set_property("RowLevelPermissionDataSet", value.into())
+    }
+
+    /// Replaces `RowLevelPermissionTagConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_row_level_permission_tag_configuration(
+        &self,
+        value: impl Into<Value<RowLevelPermissionTagConfiguration>>,
+    ) {
+        self.resource
+            .set_property("RowLevelPermissionTagConfiguration", value.into())
+    }
+
+    /// Replaces `SemanticModelConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_semantic_model_configuration(
+        &self,
+        value: impl Into<Value<SemanticModelConfiguration>>,
+    ) {
+        self.resource
+            .set_property("SemanticModelConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseAs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_as(&self, value: impl Into<Value<DataSetUseAs>>) {
+        self.resource.set_property("UseAs", value.into())
     }
 }
 
-/// Properties of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetProps {
-    /// `AwsAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `ColumnGroups` (optional).
-    /// Items: 1..=8.
-    pub column_groups: Option<Value<List<ColumnGroup>>>,
-    /// `ColumnLevelPermissionRules` (optional).
-    /// Items: 1..=.
-    pub column_level_permission_rules: Option<Value<List<ColumnLevelPermissionRule>>>,
-    /// `DataPrepConfiguration` (optional).
-    pub data_prep_configuration: Option<Value<DataPrepConfiguration>>,
-    /// `DataSetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_set_id: Option<Value<String>>,
-    /// `DataSetRefreshProperties` (optional).
-    pub data_set_refresh_properties: Option<Value<DataSetRefreshProperties>>,
-    /// `DataSetUsageConfiguration` (optional).
-    pub data_set_usage_configuration: Option<Value<DataSetUsageConfiguration>>,
-    /// `DatasetParameters` (optional).
-    /// Items: 0..=32.
-    pub dataset_parameters: Option<Value<List<DatasetParameter>>>,
-    /// `FieldFolders` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub field_folders: Option<Value<Map<FieldFolder>>>,
-    /// `FolderArns` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=10.
-    pub folder_arns: Option<Value<List<String>>>,
-    /// `ImportMode` (optional).
-    pub import_mode: Option<Value<DataSetImportMode>>,
-    /// `IngestionWaitPolicy` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub ingestion_wait_policy: Option<Value<IngestionWaitPolicy>>,
-    /// `LogicalTableMap` (optional).
-    pub logical_table_map: Option<Value<Map<LogicalTable>>>,
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    pub name: Option<Value<String>>,
-    /// `PerformanceConfiguration` (optional).
-    pub performance_configuration: Option<Value<PerformanceConfiguration>>,
-    /// `Permissions` (optional).
-    /// Items: 1..=64.
-    pub permissions: Option<Value<List<ResourcePermission>>>,
-    /// `PhysicalTableMap` (optional).
-    pub physical_table_map: Option<Value<Map<PhysicalTable>>>,
-    /// `RowLevelPermissionDataSet` (optional).
-    pub row_level_permission_data_set: Option<Value<RowLevelPermissionDataSet>>,
-    /// `RowLevelPermissionTagConfiguration` (optional).
-    pub row_level_permission_tag_configuration: Option<Value<RowLevelPermissionTagConfiguration>>,
-    /// `SemanticModelConfiguration` (optional).
-    pub semantic_model_configuration: Option<Value<SemanticModelConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseAs` (optional).
-    pub use_as: Option<Value<DataSetUseAs>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::DataSet`.
+    DataSetProps(default)
 }
 
 impl DataSetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_account_id: None,
-            column_groups: None,
-            column_level_permission_rules: None,
-            data_prep_configuration: None,
-            data_set_id: None,
-            data_set_refresh_properties: None,
-            data_set_usage_configuration: None,
-            dataset_parameters: None,
-            field_folders: None,
-            folder_arns: None,
-            import_mode: None,
-            ingestion_wait_policy: None,
-            logical_table_map: None,
-            name: None,
-            performance_configuration: None,
-            permissions: None,
-            physical_table_map: None,
-            row_level_permission_data_set: None,
-            row_level_permission_tag_configuration: None,
-            semantic_model_configuration: None,
-            tags: None,
-            use_as: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `ColumnGroups`.
-    pub fn column_groups(mut self, value: impl Into<Value<List<ColumnGroup>>>) -> Self {
-        self.column_groups = Some(value.into());
-        self
+    /// `ColumnGroups` (optional).
+    /// Items: 1 to 8.
+    pub fn column_groups(self, value: impl Into<Value<List<ColumnGroup>>>) -> Self {
+        Self(self.0.with(1, "ColumnGroups", value.into().to_template()))
     }
-    /// Sets `ColumnLevelPermissionRules`.
+    /// `ColumnLevelPermissionRules` (optional).
+    /// Items: at least 1.
     pub fn column_level_permission_rules(
-        mut self,
+        self,
         value: impl Into<Value<List<ColumnLevelPermissionRule>>>,
     ) -> Self {
-        self.column_level_permission_rules = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ColumnLevelPermissionRules", value.into().to_template()),
+        )
     }
-    /// Sets `DataPrepConfiguration`.
-    pub fn data_prep_configuration(
-        mut self,
-        value: impl Into<Value<DataPrepConfiguration>>,
-    ) -> Self {
-        self.data_prep_configuration = Some(value.into());
-        self
+    /// `DataPrepConfiguration` (optional).
+    pub fn data_prep_configuration(self, value: impl Into<Value<DataPrepConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DataPrepConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DataSetId`.
-    pub fn data_set_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_set_id = Some(value.into());
-        self
+    /// `DataSetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_set_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DataSetId", value.into().to_template()))
     }
-    /// Sets `DataSetRefreshProperties`.
+    /// `DataSetRefreshProperties` (optional).
     pub fn data_set_refresh_properties(
-        mut self,
+        self,
         value: impl Into<Value<DataSetRefreshProperties>>,
     ) -> Self {
-        self.data_set_refresh_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "DataSetRefreshProperties", value.into().to_template()),
+        )
     }
-    /// Sets `DataSetUsageConfiguration`.
+    /// `DataSetUsageConfiguration` (optional).
     pub fn data_set_usage_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DataSetUsageConfiguration>>,
     ) -> Self {
-        self.data_set_usage_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "DataSetUsageConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `DatasetParameters`.
-    pub fn dataset_parameters(mut self, value: impl Into<Value<List<DatasetParameter>>>) -> Self {
-        self.dataset_parameters = Some(value.into());
-        self
+    /// `DatasetParameters` (optional).
+    /// Items: 0 to 32.
+    pub fn dataset_parameters(self, value: impl Into<Value<List<DatasetParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DatasetParameters", value.into().to_template()),
+        )
     }
-    /// Sets `FieldFolders`.
-    pub fn field_folders(mut self, value: impl Into<Value<Map<FieldFolder>>>) -> Self {
-        self.field_folders = Some(value.into());
-        self
+    /// `FieldFolders` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn field_folders(self, value: impl Into<Value<Map<FieldFolder>>>) -> Self {
+        Self(self.0.with(8, "FieldFolders", value.into().to_template()))
     }
-    /// Sets `FolderArns`.
-    pub fn folder_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.folder_arns = Some(value.into());
-        self
+    /// `FolderArns` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 10.
+    pub fn folder_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(9, "FolderArns", value.into().to_template()))
     }
-    /// Sets `ImportMode`.
-    pub fn import_mode(mut self, value: impl Into<Value<DataSetImportMode>>) -> Self {
-        self.import_mode = Some(value.into());
-        self
+    /// `ImportMode` (optional).
+    pub fn import_mode(self, value: impl Into<Value<DataSetImportMode>>) -> Self {
+        Self(self.0.with(10, "ImportMode", value.into().to_template()))
     }
-    /// Sets `IngestionWaitPolicy`.
-    pub fn ingestion_wait_policy(mut self, value: impl Into<Value<IngestionWaitPolicy>>) -> Self {
-        self.ingestion_wait_policy = Some(value.into());
-        self
+    /// `IngestionWaitPolicy` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn ingestion_wait_policy(self, value: impl Into<Value<IngestionWaitPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(11, "IngestionWaitPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `LogicalTableMap`.
-    pub fn logical_table_map(mut self, value: impl Into<Value<Map<LogicalTable>>>) -> Self {
-        self.logical_table_map = Some(value.into());
-        self
+    /// `LogicalTableMap` (optional).
+    pub fn logical_table_map(self, value: impl Into<Value<Map<LogicalTable>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "LogicalTableMap", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "Name", value.into().to_template()))
     }
-    /// Sets `PerformanceConfiguration`.
+    /// `PerformanceConfiguration` (optional).
     pub fn performance_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PerformanceConfiguration>>,
     ) -> Self {
-        self.performance_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "PerformanceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    /// Items: 1 to 64.
+    pub fn permissions(self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
+        Self(self.0.with(15, "Permissions", value.into().to_template()))
     }
-    /// Sets `PhysicalTableMap`.
-    pub fn physical_table_map(mut self, value: impl Into<Value<Map<PhysicalTable>>>) -> Self {
-        self.physical_table_map = Some(value.into());
-        self
+    /// `PhysicalTableMap` (optional).
+    pub fn physical_table_map(self, value: impl Into<Value<Map<PhysicalTable>>>) -> Self {
+        Self(
+            self.0
+                .with(16, "PhysicalTableMap", value.into().to_template()),
+        )
     }
-    /// Sets `RowLevelPermissionDataSet`.
+    /// `RowLevelPermissionDataSet` (optional).
     pub fn row_level_permission_data_set(
-        mut self,
+        self,
         value: impl Into<Value<RowLevelPermissionDataSet>>,
     ) -> Self {
-        self.row_level_permission_data_set = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(17, "RowLevelPermissionDataSet", value.into().to_template()),
+        )
     }
-    /// Sets `RowLevelPermissionTagConfiguration`.
+    /// `RowLevelPermissionTagConfiguration` (optional).
     pub fn row_level_permission_tag_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RowLevelPermissionTagConfiguration>>,
     ) -> Self {
-        self.row_level_permission_tag_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            18,
+            "RowLevelPermissionTagConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SemanticModelConfiguration`.
+    /// `SemanticModelConfiguration` (optional).
     pub fn semantic_model_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SemanticModelConfiguration>>,
     ) -> Self {
-        self.semantic_model_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(19, "SemanticModelConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(20, "Tags", value.into().to_template()))
     }
-    /// Sets `UseAs`.
-    pub fn use_as(mut self, value: impl Into<Value<DataSetUseAs>>) -> Self {
-        self.use_as = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_groups {
-            m.insert("ColumnGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_level_permission_rules {
-            m.insert("ColumnLevelPermissionRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_prep_configuration {
-            m.insert("DataPrepConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_set_id {
-            m.insert("DataSetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_set_refresh_properties {
-            m.insert("DataSetRefreshProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_set_usage_configuration {
-            m.insert("DataSetUsageConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_parameters {
-            m.insert("DatasetParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.field_folders {
-            m.insert("FieldFolders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.folder_arns {
-            m.insert("FolderArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.import_mode {
-            m.insert("ImportMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingestion_wait_policy {
-            m.insert("IngestionWaitPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_table_map {
-            m.insert("LogicalTableMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_configuration {
-            m.insert("PerformanceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.physical_table_map {
-            m.insert("PhysicalTableMap".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.row_level_permission_data_set {
-            m.insert("RowLevelPermissionDataSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.row_level_permission_tag_configuration {
-            m.insert(
-                "RowLevelPermissionTagConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.semantic_model_configuration {
-            m.insert("SemanticModelConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_as {
-            m.insert("UseAs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseAs` (optional).
+    pub fn use_as(self, value: impl Into<Value<DataSetUseAs>>) -> Self {
+        Self(self.0.with(21, "UseAs", value.into().to_template()))
     }
 }
 
-impl Check for DataSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_groups.check(
-            &path.field("ColumnGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(8),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_level_permission_rules.check(
-            &path.field("ColumnLevelPermissionRules"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_prep_configuration
-            .check(&path.field("DataPrepConfiguration"), &Rules::NONE, out);
-        self.data_set_refresh_properties.check(
-            &path.field("DataSetRefreshProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.data_set_usage_configuration.check(
-            &path.field("DataSetUsageConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.dataset_parameters.check(
-            &path.field("DatasetParameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_folders
-            .check(&path.field("FieldFolders"), &Rules::NONE, out);
-        self.folder_arns.check(
-            &path.field("FolderArns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.import_mode
-            .check(&path.field("ImportMode"), &Rules::NONE, out);
-        self.ingestion_wait_policy
-            .check(&path.field("IngestionWaitPolicy"), &Rules::NONE, out);
-        self.logical_table_map
-            .check(&path.field("LogicalTableMap"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.performance_configuration.check(
-            &path.field("PerformanceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.physical_table_map
-            .check(&path.field("PhysicalTableMap"), &Rules::NONE, out);
-        self.row_level_permission_data_set.check(
-            &path.field("RowLevelPermissionDataSet"),
-            &Rules::NONE,
-            out,
-        );
-        self.row_level_permission_tag_configuration.check(
-            &path.field("RowLevelPermissionTagConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.semantic_model_configuration.check(
-            &path.field("SemanticModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.use_as.check(&path.field("UseAs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetProps);
-
-/// Property type `ColumnGroup` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnGroup {
-    /// `GeoSpatialColumnGroup` (optional).
-    pub geo_spatial_column_group: Option<Value<GeoSpatialColumnGroup>>,
+crate::l1_struct! {
+    /// Property type `ColumnGroup` of `AWS::QuickSight::DataSet`.
+    ColumnGroup(default)
 }
 
 impl ColumnGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            geo_spatial_column_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GeoSpatialColumnGroup`.
-    pub fn geo_spatial_column_group(
-        mut self,
-        value: impl Into<Value<GeoSpatialColumnGroup>>,
-    ) -> Self {
-        self.geo_spatial_column_group = Some(value.into());
-        self
+    /// `GeoSpatialColumnGroup` (optional).
+    pub fn geo_spatial_column_group(self, value: impl Into<Value<GeoSpatialColumnGroup>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GeoSpatialColumnGroup", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ColumnGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.geo_spatial_column_group {
-            m.insert("GeoSpatialColumnGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColumnGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.geo_spatial_column_group.check(
-            &path.field("GeoSpatialColumnGroup"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnGroup);
-
-/// Property type `GeoSpatialColumnGroup` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct GeoSpatialColumnGroup {
-    /// `Columns` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 1..=127 characters.
-    pub columns: Value<List<String>>,
-    /// `CountryCode` (optional).
-    pub country_code: Option<Value<GeoSpatialCountryCode>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `GeoSpatialColumnGroup` of `AWS::QuickSight::DataSet`.
+    GeoSpatialColumnGroup
 }
 
 impl GeoSpatialColumnGroup {
     /// The required properties: `Columns`, `Name`.
     pub fn new(columns: impl Into<Value<List<String>>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            columns: columns.into(),
-            country_code: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Columns", columns.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `CountryCode`.
-    pub fn country_code(mut self, value: impl Into<Value<GeoSpatialCountryCode>>) -> Self {
-        self.country_code = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GeoSpatialColumnGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Columns".to_owned(), self.columns.to_template());
-        if let Some(v) = &self.country_code {
-            m.insert("CountryCode".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `CountryCode` (optional).
+    pub fn country_code(self, value: impl Into<Value<GeoSpatialCountryCode>>) -> Self {
+        Self(self.0.with(1, "CountryCode", value.into().to_template()))
     }
 }
 
-impl Check for GeoSpatialColumnGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns.check(
-            &path.field("Columns"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(127),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.country_code
-            .check(&path.field("CountryCode"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `GeoSpatialCountryCode`.
+    GeoSpatialCountryCode {
+        /// `US`
+        Us = "US",
     }
 }
 
-crate::impl_literal!(GeoSpatialColumnGroup);
-
-/// Values of `GeoSpatialCountryCode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GeoSpatialCountryCode {
-    /// `US`
-    Us,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GeoSpatialCountryCode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["US"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Us => "US",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GeoSpatialCountryCode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GeoSpatialCountryCode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GeoSpatialCountryCode {
-    fn from(s: &str) -> Self {
-        match s {
-            "US" => Self::Us,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GeoSpatialCountryCode> {
-    fn from(s: &str) -> Self {
-        Value::literal(GeoSpatialCountryCode::from(s))
-    }
-}
-
-crate::impl_literal!(GeoSpatialCountryCode);
-
-/// Property type `ColumnLevelPermissionRule` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnLevelPermissionRule {
-    /// `ColumnNames` (optional).
-    /// Items: 1..=.
-    pub column_names: Option<Value<List<String>>>,
-    /// `Principals` (optional).
-    /// Items: 1..=100.
-    pub principals: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ColumnLevelPermissionRule` of `AWS::QuickSight::DataSet`.
+    ColumnLevelPermissionRule(default)
 }
 
 impl ColumnLevelPermissionRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_names: None,
-            principals: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnNames`.
-    pub fn column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.column_names = Some(value.into());
-        self
+    /// `ColumnNames` (optional).
+    /// Items: at least 1.
+    pub fn column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ColumnNames", value.into().to_template()))
     }
-    /// Sets `Principals`.
-    pub fn principals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.principals = Some(value.into());
-        self
+    /// `Principals` (optional).
+    /// Items: 1 to 100.
+    pub fn principals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Principals", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ColumnLevelPermissionRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_names {
-            m.insert("ColumnNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principals {
-            m.insert("Principals".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColumnLevelPermissionRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_names.check(
-            &path.field("ColumnNames"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principals.check(
-            &path.field("Principals"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnLevelPermissionRule);
-
-/// Property type `DataPrepConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataPrepConfiguration {
-    /// `DestinationTableMap` (required).
-    pub destination_table_map: Value<Map<DestinationTable>>,
-    /// `SourceTableMap` (required).
-    pub source_table_map: Value<Map<SourceTable>>,
-    /// `TransformStepMap` (required).
-    pub transform_step_map: Value<Map<TransformStep>>,
+crate::l1_struct! {
+    /// Property type `DataPrepConfiguration` of `AWS::QuickSight::DataSet`.
+    DataPrepConfiguration
 }
 
 impl DataPrepConfiguration {
@@ -787,54 +464,26 @@ impl DataPrepConfiguration {
         source_table_map: impl Into<Value<Map<SourceTable>>>,
         transform_step_map: impl Into<Value<Map<TransformStep>>>,
     ) -> Self {
-        Self {
-            destination_table_map: destination_table_map.into(),
-            source_table_map: source_table_map.into(),
-            transform_step_map: transform_step_map.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationTableMap",
+                    destination_table_map.into().to_template(),
+                )
+                .with(1, "SourceTableMap", source_table_map.into().to_template())
+                .with(
+                    2,
+                    "TransformStepMap",
+                    transform_step_map.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DataPrepConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationTableMap".to_owned(),
-            self.destination_table_map.to_template(),
-        );
-        m.insert(
-            "SourceTableMap".to_owned(),
-            self.source_table_map.to_template(),
-        );
-        m.insert(
-            "TransformStepMap".to_owned(),
-            self.transform_step_map.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataPrepConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_table_map
-            .check(&path.field("DestinationTableMap"), &Rules::NONE, out);
-        self.source_table_map
-            .check(&path.field("SourceTableMap"), &Rules::NONE, out);
-        self.transform_step_map
-            .check(&path.field("TransformStepMap"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataPrepConfiguration);
-
-/// Property type `DestinationTable` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DestinationTable {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `Source` (required).
-    pub source: Value<DestinationTableSource>,
+crate::l1_struct! {
+    /// Property type `DestinationTable` of `AWS::QuickSight::DataSet`.
+    DestinationTable
 }
 
 impl DestinationTable {
@@ -843,156 +492,58 @@ impl DestinationTable {
         alias: impl Into<Value<String>>,
         source: impl Into<Value<DestinationTableSource>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(1, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DestinationTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DestinationTable);
-
-/// Property type `DestinationTableSource` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DestinationTableSource {
-    /// `TransformOperationId` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub transform_operation_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `DestinationTableSource` of `AWS::QuickSight::DataSet`.
+    DestinationTableSource
 }
 
 impl DestinationTableSource {
     /// The required properties: `TransformOperationId`.
     pub fn new(transform_operation_id: impl Into<Value<String>>) -> Self {
-        Self {
-            transform_operation_id: transform_operation_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TransformOperationId",
+            transform_operation_id.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DestinationTableSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TransformOperationId".to_owned(),
-            self.transform_operation_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DestinationTableSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.transform_operation_id.check(
-            &path.field("TransformOperationId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DestinationTableSource);
-
-/// Property type `SourceTable` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceTable {
-    /// `DataSet` (optional).
-    pub data_set: Option<Value<ParentDataSet>>,
-    /// `PhysicalTableId` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub physical_table_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourceTable` of `AWS::QuickSight::DataSet`.
+    SourceTable(default)
 }
 
 impl SourceTable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_set: None,
-            physical_table_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataSet`.
-    pub fn data_set(mut self, value: impl Into<Value<ParentDataSet>>) -> Self {
-        self.data_set = Some(value.into());
-        self
+    /// `DataSet` (optional).
+    pub fn data_set(self, value: impl Into<Value<ParentDataSet>>) -> Self {
+        Self(self.0.with(0, "DataSet", value.into().to_template()))
     }
-    /// Sets `PhysicalTableId`.
-    pub fn physical_table_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.physical_table_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SourceTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_set {
-            m.insert("DataSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.physical_table_id {
-            m.insert("PhysicalTableId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PhysicalTableId` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[0-9a-zA-Z-]*$`.
+    pub fn physical_table_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PhysicalTableId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SourceTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_set
-            .check(&path.field("DataSet"), &Rules::NONE, out);
-        self.physical_table_id.check(
-            &path.field("PhysicalTableId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceTable);
-
-/// Property type `ParentDataSet` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct ParentDataSet {
-    /// `DataSetArn` (required).
-    pub data_set_arn: Value<String>,
-    /// `InputColumns` (required).
-    /// Items: 0..=2048.
-    pub input_columns: Value<List<InputColumn>>,
+crate::l1_struct! {
+    /// Property type `ParentDataSet` of `AWS::QuickSight::DataSet`.
+    ParentDataSet
 }
 
 impl ParentDataSet {
@@ -1001,51 +552,17 @@ impl ParentDataSet {
         data_set_arn: impl Into<Value<String>>,
         input_columns: impl Into<Value<List<InputColumn>>>,
     ) -> Self {
-        Self {
-            data_set_arn: data_set_arn.into(),
-            input_columns: input_columns.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataSetArn", data_set_arn.into().to_template())
+                .with(1, "InputColumns", input_columns.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ParentDataSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataSetArn".to_owned(), self.data_set_arn.to_template());
-        m.insert("InputColumns".to_owned(), self.input_columns.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParentDataSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_columns.check(
-            &path.field("InputColumns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParentDataSet);
-
-/// Property type `InputColumn` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct InputColumn {
-    /// `Id` (optional).
-    /// Length: 1..=64 characters.
-    pub id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=127 characters.
-    pub name: Value<String>,
-    /// `SubType` (optional).
-    pub sub_type: Option<Value<ColumnDataSubType>>,
-    /// `Type` (required).
-    pub type_: Value<InputColumnDataType>,
+crate::l1_struct! {
+    /// Property type `InputColumn` of `AWS::QuickSight::DataSet`.
+    InputColumn
 }
 
 impl InputColumn {
@@ -1054,403 +571,126 @@ impl InputColumn {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<InputColumnDataType>>,
     ) -> Self {
-        Self {
-            id: None,
-            name: name.into(),
-            sub_type: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, value: impl Into<Value<ColumnDataSubType>>) -> Self {
-        self.sub_type = Some(value.into());
-        self
+    /// `SubType` (optional).
+    pub fn sub_type(self, value: impl Into<Value<ColumnDataSubType>>) -> Self {
+        Self(self.0.with(2, "SubType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.sub_type {
-            m.insert("SubType".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ColumnDataSubType`.
+    ColumnDataSubType {
+        /// `FLOAT`
+        Float = "FLOAT",
+        /// `FIXED`
+        Fixed = "FIXED",
     }
 }
 
-impl Check for InputColumn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sub_type
-            .check(&path.field("SubType"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `InputColumnDataType`.
+    InputColumnDataType {
+        /// `STRING`
+        String = "STRING",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `DECIMAL`
+        Decimal = "DECIMAL",
+        /// `DATETIME`
+        Datetime = "DATETIME",
+        /// `BIT`
+        Bit = "BIT",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `JSON`
+        Json = "JSON",
+        /// `SEMISTRUCT`
+        Semistruct = "SEMISTRUCT",
     }
 }
 
-crate::impl_literal!(InputColumn);
-
-/// Values of `ColumnDataSubType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColumnDataSubType {
-    /// `FLOAT`
-    Float,
-    /// `FIXED`
-    Fixed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColumnDataSubType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FLOAT", "FIXED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Float => "FLOAT",
-            Self::Fixed => "FIXED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColumnDataSubType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColumnDataSubType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColumnDataSubType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FLOAT" => Self::Float,
-            "FIXED" => Self::Fixed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColumnDataSubType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColumnDataSubType::from(s))
-    }
-}
-
-crate::impl_literal!(ColumnDataSubType);
-
-/// Values of `InputColumnDataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InputColumnDataType {
-    /// `STRING`
-    String,
-    /// `INTEGER`
-    Integer,
-    /// `DECIMAL`
-    Decimal,
-    /// `DATETIME`
-    Datetime,
-    /// `BIT`
-    Bit,
-    /// `BOOLEAN`
-    Boolean,
-    /// `JSON`
-    Json,
-    /// `SEMISTRUCT`
-    Semistruct,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InputColumnDataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "STRING",
-        "INTEGER",
-        "DECIMAL",
-        "DATETIME",
-        "BIT",
-        "BOOLEAN",
-        "JSON",
-        "SEMISTRUCT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Integer => "INTEGER",
-            Self::Decimal => "DECIMAL",
-            Self::Datetime => "DATETIME",
-            Self::Bit => "BIT",
-            Self::Boolean => "BOOLEAN",
-            Self::Json => "JSON",
-            Self::Semistruct => "SEMISTRUCT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InputColumnDataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InputColumnDataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InputColumnDataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "INTEGER" => Self::Integer,
-            "DECIMAL" => Self::Decimal,
-            "DATETIME" => Self::Datetime,
-            "BIT" => Self::Bit,
-            "BOOLEAN" => Self::Boolean,
-            "JSON" => Self::Json,
-            "SEMISTRUCT" => Self::Semistruct,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InputColumnDataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InputColumnDataType::from(s))
-    }
-}
-
-crate::impl_literal!(InputColumnDataType);
-
-/// Property type `TransformStep` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct TransformStep {
-    /// `AggregateStep` (optional).
-    pub aggregate_step: Option<Value<AggregateOperation>>,
-    /// `AppendStep` (optional).
-    pub append_step: Option<Value<AppendOperation>>,
-    /// `CastColumnTypesStep` (optional).
-    pub cast_column_types_step: Option<Value<CastColumnTypesOperation>>,
-    /// `CreateColumnsStep` (optional).
-    pub create_columns_step: Option<Value<CreateColumnsOperation>>,
-    /// `FiltersStep` (optional).
-    pub filters_step: Option<Value<FiltersOperation>>,
-    /// `ImportTableStep` (optional).
-    pub import_table_step: Option<Value<ImportTableOperation>>,
-    /// `JoinStep` (optional).
-    pub join_step: Option<Value<JoinOperation>>,
-    /// `PivotStep` (optional).
-    pub pivot_step: Option<Value<PivotOperation>>,
-    /// `ProjectStep` (optional).
-    pub project_step: Option<Value<ProjectOperation>>,
-    /// `RenameColumnsStep` (optional).
-    pub rename_columns_step: Option<Value<RenameColumnsOperation>>,
-    /// `UnpivotStep` (optional).
-    pub unpivot_step: Option<Value<UnpivotOperation>>,
+crate::l1_struct! {
+    /// Property type `TransformStep` of `AWS::QuickSight::DataSet`.
+    TransformStep(default)
 }
 
 impl TransformStep {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregate_step: None,
-            append_step: None,
-            cast_column_types_step: None,
-            create_columns_step: None,
-            filters_step: None,
-            import_table_step: None,
-            join_step: None,
-            pivot_step: None,
-            project_step: None,
-            rename_columns_step: None,
-            unpivot_step: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AggregateStep`.
-    pub fn aggregate_step(mut self, value: impl Into<Value<AggregateOperation>>) -> Self {
-        self.aggregate_step = Some(value.into());
-        self
+    /// `AggregateStep` (optional).
+    pub fn aggregate_step(self, value: impl Into<Value<AggregateOperation>>) -> Self {
+        Self(self.0.with(0, "AggregateStep", value.into().to_template()))
     }
-    /// Sets `AppendStep`.
-    pub fn append_step(mut self, value: impl Into<Value<AppendOperation>>) -> Self {
-        self.append_step = Some(value.into());
-        self
+    /// `AppendStep` (optional).
+    pub fn append_step(self, value: impl Into<Value<AppendOperation>>) -> Self {
+        Self(self.0.with(1, "AppendStep", value.into().to_template()))
     }
-    /// Sets `CastColumnTypesStep`.
-    pub fn cast_column_types_step(
-        mut self,
-        value: impl Into<Value<CastColumnTypesOperation>>,
-    ) -> Self {
-        self.cast_column_types_step = Some(value.into());
-        self
+    /// `CastColumnTypesStep` (optional).
+    pub fn cast_column_types_step(self, value: impl Into<Value<CastColumnTypesOperation>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CastColumnTypesStep", value.into().to_template()),
+        )
     }
-    /// Sets `CreateColumnsStep`.
-    pub fn create_columns_step(mut self, value: impl Into<Value<CreateColumnsOperation>>) -> Self {
-        self.create_columns_step = Some(value.into());
-        self
+    /// `CreateColumnsStep` (optional).
+    pub fn create_columns_step(self, value: impl Into<Value<CreateColumnsOperation>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CreateColumnsStep", value.into().to_template()),
+        )
     }
-    /// Sets `FiltersStep`.
-    pub fn filters_step(mut self, value: impl Into<Value<FiltersOperation>>) -> Self {
-        self.filters_step = Some(value.into());
-        self
+    /// `FiltersStep` (optional).
+    pub fn filters_step(self, value: impl Into<Value<FiltersOperation>>) -> Self {
+        Self(self.0.with(4, "FiltersStep", value.into().to_template()))
     }
-    /// Sets `ImportTableStep`.
-    pub fn import_table_step(mut self, value: impl Into<Value<ImportTableOperation>>) -> Self {
-        self.import_table_step = Some(value.into());
-        self
+    /// `ImportTableStep` (optional).
+    pub fn import_table_step(self, value: impl Into<Value<ImportTableOperation>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ImportTableStep", value.into().to_template()),
+        )
     }
-    /// Sets `JoinStep`.
-    pub fn join_step(mut self, value: impl Into<Value<JoinOperation>>) -> Self {
-        self.join_step = Some(value.into());
-        self
+    /// `JoinStep` (optional).
+    pub fn join_step(self, value: impl Into<Value<JoinOperation>>) -> Self {
+        Self(self.0.with(6, "JoinStep", value.into().to_template()))
     }
-    /// Sets `PivotStep`.
-    pub fn pivot_step(mut self, value: impl Into<Value<PivotOperation>>) -> Self {
-        self.pivot_step = Some(value.into());
-        self
+    /// `PivotStep` (optional).
+    pub fn pivot_step(self, value: impl Into<Value<PivotOperation>>) -> Self {
+        Self(self.0.with(7, "PivotStep", value.into().to_template()))
     }
-    /// Sets `ProjectStep`.
-    pub fn project_step(mut self, value: impl Into<Value<ProjectOperation>>) -> Self {
-        self.project_step = Some(value.into());
-        self
+    /// `ProjectStep` (optional).
+    pub fn project_step(self, value: impl Into<Value<ProjectOperation>>) -> Self {
+        Self(self.0.with(8, "ProjectStep", value.into().to_template()))
     }
-    /// Sets `RenameColumnsStep`.
-    pub fn rename_columns_step(mut self, value: impl Into<Value<RenameColumnsOperation>>) -> Self {
-        self.rename_columns_step = Some(value.into());
-        self
+    /// `RenameColumnsStep` (optional).
+    pub fn rename_columns_step(self, value: impl Into<Value<RenameColumnsOperation>>) -> Self {
+        Self(
+            self.0
+                .with(9, "RenameColumnsStep", value.into().to_template()),
+        )
     }
-    /// Sets `UnpivotStep`.
-    pub fn unpivot_step(mut self, value: impl Into<Value<UnpivotOperation>>) -> Self {
-        self.unpivot_step = Some(value.into());
-        self
+    /// `UnpivotStep` (optional).
+    pub fn unpivot_step(self, value: impl Into<Value<UnpivotOperation>>) -> Self {
+        Self(self.0.with(10, "UnpivotStep", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TransformStep {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregate_step {
-            m.insert("AggregateStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.append_step {
-            m.insert("AppendStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cast_column_types_step {
-            m.insert("CastColumnTypesStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_columns_step {
-            m.insert("CreateColumnsStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filters_step {
-            m.insert("FiltersStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.import_table_step {
-            m.insert("ImportTableStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.join_step {
-            m.insert("JoinStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pivot_step {
-            m.insert("PivotStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_step {
-            m.insert("ProjectStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rename_columns_step {
-            m.insert("RenameColumnsStep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unpivot_step {
-            m.insert("UnpivotStep".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransformStep {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregate_step
-            .check(&path.field("AggregateStep"), &Rules::NONE, out);
-        self.append_step
-            .check(&path.field("AppendStep"), &Rules::NONE, out);
-        self.cast_column_types_step
-            .check(&path.field("CastColumnTypesStep"), &Rules::NONE, out);
-        self.create_columns_step
-            .check(&path.field("CreateColumnsStep"), &Rules::NONE, out);
-        self.filters_step
-            .check(&path.field("FiltersStep"), &Rules::NONE, out);
-        self.import_table_step
-            .check(&path.field("ImportTableStep"), &Rules::NONE, out);
-        self.join_step
-            .check(&path.field("JoinStep"), &Rules::NONE, out);
-        self.pivot_step
-            .check(&path.field("PivotStep"), &Rules::NONE, out);
-        self.project_step
-            .check(&path.field("ProjectStep"), &Rules::NONE, out);
-        self.rename_columns_step
-            .check(&path.field("RenameColumnsStep"), &Rules::NONE, out);
-        self.unpivot_step
-            .check(&path.field("UnpivotStep"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransformStep);
-
-/// Property type `AggregateOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct AggregateOperation {
-    /// `Aggregations` (required).
-    /// Items: 0..=128.
-    pub aggregations: Value<List<Aggregation>>,
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `GroupByColumnNames` (optional).
-    /// Items: 0..=128.
-    /// Each item: Length: 1..=127 characters.
-    pub group_by_column_names: Option<Value<List<String>>>,
-    /// `Source` (required).
-    pub source: Value<TransformOperationSource>,
+crate::l1_struct! {
+    /// Property type `AggregateOperation` of `AWS::QuickSight::DataSet`.
+    AggregateOperation
 }
 
 impl AggregateOperation {
@@ -1460,88 +700,27 @@ impl AggregateOperation {
         alias: impl Into<Value<String>>,
         source: impl Into<Value<TransformOperationSource>>,
     ) -> Self {
-        Self {
-            aggregations: aggregations.into(),
-            alias: alias.into(),
-            group_by_column_names: None,
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Aggregations", aggregations.into().to_template())
+                .with(1, "Alias", alias.into().to_template())
+                .with(3, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `GroupByColumnNames`.
-    pub fn group_by_column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.group_by_column_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AggregateOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Aggregations".to_owned(), self.aggregations.to_template());
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        if let Some(v) = &self.group_by_column_names {
-            m.insert("GroupByColumnNames".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
+    /// `GroupByColumnNames` (optional).
+    /// Items: 0 to 128.
+    /// Each item: Length: 1 to 127 characters.
+    pub fn group_by_column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GroupByColumnNames", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AggregateOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregations.check(
-            &path.field("Aggregations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_by_column_names.check(
-            &path.field("GroupByColumnNames"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(128),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(127),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AggregateOperation);
-
-/// Property type `Aggregation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct Aggregation {
-    /// `AggregationFunction` (required).
-    pub aggregation_function: Value<DataPrepAggregationFunction>,
-    /// `NewColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub new_column_id: Value<String>,
-    /// `NewColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub new_column_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Aggregation` of `AWS::QuickSight::DataSet`.
+    Aggregation
 }
 
 impl Aggregation {
@@ -1551,481 +730,180 @@ impl Aggregation {
         new_column_id: impl Into<Value<String>>,
         new_column_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aggregation_function: aggregation_function.into(),
-            new_column_id: new_column_id.into(),
-            new_column_name: new_column_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AggregationFunction",
+                    aggregation_function.into().to_template(),
+                )
+                .with(1, "NewColumnId", new_column_id.into().to_template())
+                .with(2, "NewColumnName", new_column_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Aggregation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AggregationFunction".to_owned(),
-            self.aggregation_function.to_template(),
-        );
-        m.insert("NewColumnId".to_owned(), self.new_column_id.to_template());
-        m.insert(
-            "NewColumnName".to_owned(),
-            self.new_column_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Aggregation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation_function
-            .check(&path.field("AggregationFunction"), &Rules::NONE, out);
-        self.new_column_id.check(
-            &path.field("NewColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_column_name.check(
-            &path.field("NewColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Aggregation);
-
-/// Property type `DataPrepAggregationFunction` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataPrepAggregationFunction {
-    /// `ListAggregation` (optional).
-    pub list_aggregation: Option<Value<DataPrepListAggregationFunction>>,
-    /// `PercentileAggregation` (optional).
-    pub percentile_aggregation: Option<Value<DataPrepPercentileAggregationFunction>>,
-    /// `SimpleAggregation` (optional).
-    pub simple_aggregation: Option<Value<DataPrepSimpleAggregationFunction>>,
+crate::l1_struct! {
+    /// Property type `DataPrepAggregationFunction` of `AWS::QuickSight::DataSet`.
+    DataPrepAggregationFunction(default)
 }
 
 impl DataPrepAggregationFunction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            list_aggregation: None,
-            percentile_aggregation: None,
-            simple_aggregation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ListAggregation`.
+    /// `ListAggregation` (optional).
     pub fn list_aggregation(
-        mut self,
+        self,
         value: impl Into<Value<DataPrepListAggregationFunction>>,
     ) -> Self {
-        self.list_aggregation = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ListAggregation", value.into().to_template()),
+        )
     }
-    /// Sets `PercentileAggregation`.
+    /// `PercentileAggregation` (optional).
     pub fn percentile_aggregation(
-        mut self,
+        self,
         value: impl Into<Value<DataPrepPercentileAggregationFunction>>,
     ) -> Self {
-        self.percentile_aggregation = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "PercentileAggregation", value.into().to_template()),
+        )
     }
-    /// Sets `SimpleAggregation`.
+    /// `SimpleAggregation` (optional).
     pub fn simple_aggregation(
-        mut self,
+        self,
         value: impl Into<Value<DataPrepSimpleAggregationFunction>>,
     ) -> Self {
-        self.simple_aggregation = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "SimpleAggregation", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataPrepAggregationFunction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.list_aggregation {
-            m.insert("ListAggregation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.percentile_aggregation {
-            m.insert("PercentileAggregation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.simple_aggregation {
-            m.insert("SimpleAggregation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataPrepAggregationFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.list_aggregation
-            .check(&path.field("ListAggregation"), &Rules::NONE, out);
-        self.percentile_aggregation
-            .check(&path.field("PercentileAggregation"), &Rules::NONE, out);
-        self.simple_aggregation
-            .check(&path.field("SimpleAggregation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataPrepAggregationFunction);
-
-/// Property type `DataPrepListAggregationFunction` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataPrepListAggregationFunction {
-    /// `Distinct` (required).
-    pub distinct: Value<bool>,
-    /// `InputColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub input_column_name: Option<Value<String>>,
-    /// `Separator` (required).
-    pub separator: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataPrepListAggregationFunction` of `AWS::QuickSight::DataSet`.
+    DataPrepListAggregationFunction
 }
 
 impl DataPrepListAggregationFunction {
     /// The required properties: `Distinct`, `Separator`.
     pub fn new(distinct: impl Into<Value<bool>>, separator: impl Into<Value<String>>) -> Self {
-        Self {
-            distinct: distinct.into(),
-            input_column_name: None,
-            separator: separator.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Distinct", distinct.into().to_template())
+                .with(2, "Separator", separator.into().to_template()),
+        )
     }
-    /// Sets `InputColumnName`.
-    pub fn input_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_column_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataPrepListAggregationFunction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Distinct".to_owned(), self.distinct.to_template());
-        if let Some(v) = &self.input_column_name {
-            m.insert("InputColumnName".to_owned(), v.to_template());
-        }
-        m.insert("Separator".to_owned(), self.separator.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataPrepListAggregationFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_column_name.check(
-            &path.field("InputColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataPrepListAggregationFunction);
-
-/// Property type `DataPrepPercentileAggregationFunction` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataPrepPercentileAggregationFunction {
     /// `InputColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub input_column_name: Option<Value<String>>,
-    /// `PercentileValue` (required).
-    /// Range: 0..=100.
-    pub percentile_value: Value<f64>,
+    /// Length: 1 to 127 characters.
+    pub fn input_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputColumnName", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DataPrepPercentileAggregationFunction` of `AWS::QuickSight::DataSet`.
+    DataPrepPercentileAggregationFunction
 }
 
 impl DataPrepPercentileAggregationFunction {
     /// The required properties: `PercentileValue`.
     pub fn new(percentile_value: impl Into<Value<f64>>) -> Self {
-        Self {
-            input_column_name: None,
-            percentile_value: percentile_value.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "PercentileValue",
+            percentile_value.into().to_template(),
+        ))
     }
-    /// Sets `InputColumnName`.
-    pub fn input_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_column_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataPrepPercentileAggregationFunction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input_column_name {
-            m.insert("InputColumnName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PercentileValue".to_owned(),
-            self.percentile_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataPrepPercentileAggregationFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_column_name.check(
-            &path.field("InputColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.percentile_value.check(
-            &path.field("PercentileValue"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataPrepPercentileAggregationFunction);
-
-/// Property type `DataPrepSimpleAggregationFunction` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataPrepSimpleAggregationFunction {
-    /// `FunctionType` (required).
-    pub function_type: Value<DataPrepSimpleAggregationFunctionType>,
     /// `InputColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub input_column_name: Option<Value<String>>,
+    /// Length: 1 to 127 characters.
+    pub fn input_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InputColumnName", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DataPrepSimpleAggregationFunction` of `AWS::QuickSight::DataSet`.
+    DataPrepSimpleAggregationFunction
 }
 
 impl DataPrepSimpleAggregationFunction {
     /// The required properties: `FunctionType`.
     pub fn new(function_type: impl Into<Value<DataPrepSimpleAggregationFunctionType>>) -> Self {
-        Self {
-            function_type: function_type.into(),
-            input_column_name: None,
-        }
+        Self(crate::Properties::new().with(0, "FunctionType", function_type.into().to_template()))
     }
-    /// Sets `InputColumnName`.
-    pub fn input_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input_column_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataPrepSimpleAggregationFunction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FunctionType".to_owned(), self.function_type.to_template());
-        if let Some(v) = &self.input_column_name {
-            m.insert("InputColumnName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InputColumnName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn input_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InputColumnName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataPrepSimpleAggregationFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.function_type
-            .check(&path.field("FunctionType"), &Rules::NONE, out);
-        self.input_column_name.check(
-            &path.field("InputColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataPrepSimpleAggregationFunctionType`.
+    DataPrepSimpleAggregationFunctionType {
+        /// `COUNT`
+        Count = "COUNT",
+        /// `DISTINCT_COUNT`
+        DistinctCount = "DISTINCT_COUNT",
+        /// `SUM`
+        Sum = "SUM",
+        /// `AVERAGE`
+        Average = "AVERAGE",
+        /// `MEDIAN`
+        Median = "MEDIAN",
+        /// `MAX`
+        Max = "MAX",
+        /// `MIN`
+        Min = "MIN",
+        /// `VARIANCE`
+        Variance = "VARIANCE",
+        /// `STANDARD_DEVIATION`
+        StandardDeviation = "STANDARD_DEVIATION",
     }
 }
 
-crate::impl_literal!(DataPrepSimpleAggregationFunction);
-
-/// Values of `DataPrepSimpleAggregationFunctionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataPrepSimpleAggregationFunctionType {
-    /// `COUNT`
-    Count,
-    /// `DISTINCT_COUNT`
-    DistinctCount,
-    /// `SUM`
-    Sum,
-    /// `AVERAGE`
-    Average,
-    /// `MEDIAN`
-    Median,
-    /// `MAX`
-    Max,
-    /// `MIN`
-    Min,
-    /// `VARIANCE`
-    Variance,
-    /// `STANDARD_DEVIATION`
-    StandardDeviation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataPrepSimpleAggregationFunctionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "COUNT",
-        "DISTINCT_COUNT",
-        "SUM",
-        "AVERAGE",
-        "MEDIAN",
-        "MAX",
-        "MIN",
-        "VARIANCE",
-        "STANDARD_DEVIATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "COUNT",
-            Self::DistinctCount => "DISTINCT_COUNT",
-            Self::Sum => "SUM",
-            Self::Average => "AVERAGE",
-            Self::Median => "MEDIAN",
-            Self::Max => "MAX",
-            Self::Min => "MIN",
-            Self::Variance => "VARIANCE",
-            Self::StandardDeviation => "STANDARD_DEVIATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataPrepSimpleAggregationFunctionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataPrepSimpleAggregationFunctionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataPrepSimpleAggregationFunctionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "COUNT" => Self::Count,
-            "DISTINCT_COUNT" => Self::DistinctCount,
-            "SUM" => Self::Sum,
-            "AVERAGE" => Self::Average,
-            "MEDIAN" => Self::Median,
-            "MAX" => Self::Max,
-            "MIN" => Self::Min,
-            "VARIANCE" => Self::Variance,
-            "STANDARD_DEVIATION" => Self::StandardDeviation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataPrepSimpleAggregationFunctionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataPrepSimpleAggregationFunctionType::from(s))
-    }
-}
-
-crate::impl_literal!(DataPrepSimpleAggregationFunctionType);
-
-/// Property type `TransformOperationSource` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct TransformOperationSource {
-    /// `ColumnIdMappings` (optional).
-    /// Items: 1..=2048.
-    pub column_id_mappings: Option<Value<List<DataSetColumnIdMapping>>>,
-    /// `TransformOperationId` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub transform_operation_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `TransformOperationSource` of `AWS::QuickSight::DataSet`.
+    TransformOperationSource
 }
 
 impl TransformOperationSource {
     /// The required properties: `TransformOperationId`.
     pub fn new(transform_operation_id: impl Into<Value<String>>) -> Self {
-        Self {
-            column_id_mappings: None,
-            transform_operation_id: transform_operation_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "TransformOperationId",
+            transform_operation_id.into().to_template(),
+        ))
     }
-    /// Sets `ColumnIdMappings`.
-    pub fn column_id_mappings(
-        mut self,
-        value: impl Into<Value<List<DataSetColumnIdMapping>>>,
-    ) -> Self {
-        self.column_id_mappings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransformOperationSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_id_mappings {
-            m.insert("ColumnIdMappings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransformOperationId".to_owned(),
-            self.transform_operation_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `ColumnIdMappings` (optional).
+    /// Items: 1 to 2048.
+    pub fn column_id_mappings(self, value: impl Into<Value<List<DataSetColumnIdMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ColumnIdMappings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TransformOperationSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_id_mappings.check(
-            &path.field("ColumnIdMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transform_operation_id.check(
-            &path.field("TransformOperationId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransformOperationSource);
-
-/// Property type `DataSetColumnIdMapping` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataSetColumnIdMapping {
-    /// `SourceColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub source_column_id: Value<String>,
-    /// `TargetColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub target_column_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataSetColumnIdMapping` of `AWS::QuickSight::DataSet`.
+    DataSetColumnIdMapping
 }
 
 impl DataSetColumnIdMapping {
@@ -2034,66 +912,17 @@ impl DataSetColumnIdMapping {
         source_column_id: impl Into<Value<String>>,
         target_column_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            source_column_id: source_column_id.into(),
-            target_column_id: target_column_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SourceColumnId", source_column_id.into().to_template())
+                .with(1, "TargetColumnId", target_column_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSetColumnIdMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SourceColumnId".to_owned(),
-            self.source_column_id.to_template(),
-        );
-        m.insert(
-            "TargetColumnId".to_owned(),
-            self.target_column_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSetColumnIdMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_column_id.check(
-            &path.field("SourceColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_column_id.check(
-            &path.field("TargetColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSetColumnIdMapping);
-
-/// Property type `AppendOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct AppendOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `AppendedColumns` (required).
-    /// Items: 0..=2048.
-    pub appended_columns: Value<List<AppendedColumn>>,
-    /// `FirstSource` (optional).
-    pub first_source: Option<Value<TransformOperationSource>>,
-    /// `SecondSource` (optional).
-    pub second_source: Option<Value<TransformOperationSource>>,
+crate::l1_struct! {
+    /// Property type `AppendOperation` of `AWS::QuickSight::DataSet`.
+    AppendOperation
 }
 
 impl AppendOperation {
@@ -2102,81 +931,25 @@ impl AppendOperation {
         alias: impl Into<Value<String>>,
         appended_columns: impl Into<Value<List<AppendedColumn>>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            appended_columns: appended_columns.into(),
-            first_source: None,
-            second_source: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(1, "AppendedColumns", appended_columns.into().to_template()),
+        )
     }
-    /// Sets `FirstSource`.
-    pub fn first_source(mut self, value: impl Into<Value<TransformOperationSource>>) -> Self {
-        self.first_source = Some(value.into());
-        self
+    /// `FirstSource` (optional).
+    pub fn first_source(self, value: impl Into<Value<TransformOperationSource>>) -> Self {
+        Self(self.0.with(2, "FirstSource", value.into().to_template()))
     }
-    /// Sets `SecondSource`.
-    pub fn second_source(mut self, value: impl Into<Value<TransformOperationSource>>) -> Self {
-        self.second_source = Some(value.into());
-        self
+    /// `SecondSource` (optional).
+    pub fn second_source(self, value: impl Into<Value<TransformOperationSource>>) -> Self {
+        Self(self.0.with(3, "SecondSource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AppendOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert(
-            "AppendedColumns".to_owned(),
-            self.appended_columns.to_template(),
-        );
-        if let Some(v) = &self.first_source {
-            m.insert("FirstSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.second_source {
-            m.insert("SecondSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppendOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.appended_columns.check(
-            &path.field("AppendedColumns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.first_source
-            .check(&path.field("FirstSource"), &Rules::NONE, out);
-        self.second_source
-            .check(&path.field("SecondSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppendOperation);
-
-/// Property type `AppendedColumn` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct AppendedColumn {
-    /// `ColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub column_name: Value<String>,
-    /// `NewColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub new_column_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppendedColumn` of `AWS::QuickSight::DataSet`.
+    AppendedColumn
 }
 
 impl AppendedColumn {
@@ -2185,58 +958,17 @@ impl AppendedColumn {
         column_name: impl Into<Value<String>>,
         new_column_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            new_column_id: new_column_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(1, "NewColumnId", new_column_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AppendedColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert("NewColumnId".to_owned(), self.new_column_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppendedColumn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_column_id.check(
-            &path.field("NewColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AppendedColumn);
-
-/// Property type `CastColumnTypesOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct CastColumnTypesOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `CastColumnTypeOperations` (required).
-    /// Items: 0..=2048.
-    pub cast_column_type_operations: Value<List<CastColumnTypeOperation>>,
-    /// `Source` (required).
-    pub source: Value<TransformOperationSource>,
+crate::l1_struct! {
+    /// Property type `CastColumnTypesOperation` of `AWS::QuickSight::DataSet`.
+    CastColumnTypesOperation
 }
 
 impl CastColumnTypesOperation {
@@ -2246,66 +978,22 @@ impl CastColumnTypesOperation {
         cast_column_type_operations: impl Into<Value<List<CastColumnTypeOperation>>>,
         source: impl Into<Value<TransformOperationSource>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            cast_column_type_operations: cast_column_type_operations.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(
+                    1,
+                    "CastColumnTypeOperations",
+                    cast_column_type_operations.into().to_template(),
+                )
+                .with(2, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CastColumnTypesOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert(
-            "CastColumnTypeOperations".to_owned(),
-            self.cast_column_type_operations.to_template(),
-        );
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CastColumnTypesOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cast_column_type_operations.check(
-            &path.field("CastColumnTypeOperations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CastColumnTypesOperation);
-
-/// Property type `CastColumnTypeOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct CastColumnTypeOperation {
-    /// `ColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub column_name: Value<String>,
-    /// `Format` (optional).
-    /// Length: 0..=32 characters.
-    pub format: Option<Value<String>>,
-    /// `NewColumnType` (required).
-    pub new_column_type: Value<ColumnDataType>,
-    /// `SubType` (optional).
-    pub sub_type: Option<Value<ColumnDataSubType>>,
+crate::l1_struct! {
+    /// Property type `CastColumnTypeOperation` of `AWS::QuickSight::DataSet`.
+    CastColumnTypeOperation
 }
 
 impl CastColumnTypeOperation {
@@ -2314,223 +1002,61 @@ impl CastColumnTypeOperation {
         column_name: impl Into<Value<String>>,
         new_column_type: impl Into<Value<ColumnDataType>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            format: None,
-            new_column_type: new_column_type.into(),
-            sub_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(2, "NewColumnType", new_column_type.into().to_template()),
+        )
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    /// Length: 0 to 32 characters.
+    pub fn format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Format", value.into().to_template()))
     }
-    /// Sets `SubType`.
-    pub fn sub_type(mut self, value: impl Into<Value<ColumnDataSubType>>) -> Self {
-        self.sub_type = Some(value.into());
-        self
+    /// `SubType` (optional).
+    pub fn sub_type(self, value: impl Into<Value<ColumnDataSubType>>) -> Self {
+        Self(self.0.with(3, "SubType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CastColumnTypeOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NewColumnType".to_owned(),
-            self.new_column_type.to_template(),
-        );
-        if let Some(v) = &self.sub_type {
-            m.insert("SubType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ColumnDataType`.
+    ColumnDataType {
+        /// `STRING`
+        String = "STRING",
+        /// `INTEGER`
+        Integer = "INTEGER",
+        /// `DECIMAL`
+        Decimal = "DECIMAL",
+        /// `DATETIME`
+        Datetime = "DATETIME",
     }
 }
 
-impl Check for CastColumnTypeOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.format.check(
-            &path.field("Format"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_column_type
-            .check(&path.field("NewColumnType"), &Rules::NONE, out);
-        self.sub_type
-            .check(&path.field("SubType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CastColumnTypeOperation);
-
-/// Values of `ColumnDataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColumnDataType {
-    /// `STRING`
-    String,
-    /// `INTEGER`
-    Integer,
-    /// `DECIMAL`
-    Decimal,
-    /// `DATETIME`
-    Datetime,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColumnDataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STRING", "INTEGER", "DECIMAL", "DATETIME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "STRING",
-            Self::Integer => "INTEGER",
-            Self::Decimal => "DECIMAL",
-            Self::Datetime => "DATETIME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColumnDataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColumnDataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColumnDataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STRING" => Self::String,
-            "INTEGER" => Self::Integer,
-            "DECIMAL" => Self::Decimal,
-            "DATETIME" => Self::Datetime,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColumnDataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColumnDataType::from(s))
-    }
-}
-
-crate::impl_literal!(ColumnDataType);
-
-/// Property type `CreateColumnsOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct CreateColumnsOperation {
-    /// `Alias` (optional).
-    /// Length: 1..=64 characters.
-    pub alias: Option<Value<String>>,
-    /// `Columns` (required).
-    /// Items: 0..=256.
-    pub columns: Value<List<CalculatedColumn>>,
-    /// `Source` (optional).
-    pub source: Option<Value<TransformOperationSource>>,
+crate::l1_struct! {
+    /// Property type `CreateColumnsOperation` of `AWS::QuickSight::DataSet`.
+    CreateColumnsOperation
 }
 
 impl CreateColumnsOperation {
     /// The required properties: `Columns`.
     pub fn new(columns: impl Into<Value<List<CalculatedColumn>>>) -> Self {
-        Self {
-            alias: None,
-            columns: columns.into(),
-            source: None,
-        }
+        Self(crate::Properties::new().with(1, "Columns", columns.into().to_template()))
     }
-    /// Sets `Alias`.
-    pub fn alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias = Some(value.into());
-        self
+    /// `Alias` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alias", value.into().to_template()))
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<TransformOperationSource>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<TransformOperationSource>>) -> Self {
+        Self(self.0.with(2, "Source", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CreateColumnsOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias {
-            m.insert("Alias".to_owned(), v.to_template());
-        }
-        m.insert("Columns".to_owned(), self.columns.to_template());
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CreateColumnsOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.columns.check(
-            &path.field("Columns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CreateColumnsOperation);
-
-/// Property type `CalculatedColumn` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct CalculatedColumn {
-    /// `ColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub column_id: Value<String>,
-    /// `ColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub column_name: Value<String>,
-    /// `Expression` (required).
-    /// Length: 1..=250000 characters.
-    pub expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `CalculatedColumn` of `AWS::QuickSight::DataSet`.
+    CalculatedColumn
 }
 
 impl CalculatedColumn {
@@ -2540,69 +1066,18 @@ impl CalculatedColumn {
         column_name: impl Into<Value<String>>,
         expression: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            column_id: column_id.into(),
-            column_name: column_name.into(),
-            expression: expression.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnId", column_id.into().to_template())
+                .with(1, "ColumnName", column_name.into().to_template())
+                .with(2, "Expression", expression.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CalculatedColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnId".to_owned(), self.column_id.to_template());
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CalculatedColumn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_id.check(
-            &path.field("ColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(250000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CalculatedColumn);
-
-/// Property type `FiltersOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct FiltersOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `FilterOperations` (required).
-    /// Items: 0..=128.
-    pub filter_operations: Value<List<FilterOperation>>,
-    /// `Source` (required).
-    pub source: Value<TransformOperationSource>,
+crate::l1_struct! {
+    /// Property type `FiltersOperation` of `AWS::QuickSight::DataSet`.
+    FiltersOperation
 }
 
 impl FiltersOperation {
@@ -2612,1200 +1087,430 @@ impl FiltersOperation {
         filter_operations: impl Into<Value<List<FilterOperation>>>,
         source: impl Into<Value<TransformOperationSource>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            filter_operations: filter_operations.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(
+                    1,
+                    "FilterOperations",
+                    filter_operations.into().to_template(),
+                )
+                .with(2, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FiltersOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert(
-            "FilterOperations".to_owned(),
-            self.filter_operations.to_template(),
-        );
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FiltersOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_operations.check(
-            &path.field("FilterOperations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FiltersOperation);
-
-/// Property type `FilterOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct FilterOperation {
-    /// `ConditionExpression` (optional).
-    /// Length: 1..=4096 characters.
-    pub condition_expression: Option<Value<String>>,
-    /// `DateFilterCondition` (optional).
-    pub date_filter_condition: Option<Value<DataSetDateFilterCondition>>,
-    /// `NumericFilterCondition` (optional).
-    pub numeric_filter_condition: Option<Value<DataSetNumericFilterCondition>>,
-    /// `StringFilterCondition` (optional).
-    pub string_filter_condition: Option<Value<DataSetStringFilterCondition>>,
+crate::l1_struct! {
+    /// Property type `FilterOperation` of `AWS::QuickSight::DataSet`.
+    FilterOperation(default)
 }
 
 impl FilterOperation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition_expression: None,
-            date_filter_condition: None,
-            numeric_filter_condition: None,
-            string_filter_condition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConditionExpression`.
-    pub fn condition_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition_expression = Some(value.into());
-        self
+    /// `ConditionExpression` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn condition_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConditionExpression", value.into().to_template()),
+        )
     }
-    /// Sets `DateFilterCondition`.
+    /// `DateFilterCondition` (optional).
     pub fn date_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetDateFilterCondition>>,
     ) -> Self {
-        self.date_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DateFilterCondition", value.into().to_template()),
+        )
     }
-    /// Sets `NumericFilterCondition`.
+    /// `NumericFilterCondition` (optional).
     pub fn numeric_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetNumericFilterCondition>>,
     ) -> Self {
-        self.numeric_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "NumericFilterCondition", value.into().to_template()),
+        )
     }
-    /// Sets `StringFilterCondition`.
+    /// `StringFilterCondition` (optional).
     pub fn string_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetStringFilterCondition>>,
     ) -> Self {
-        self.string_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "StringFilterCondition", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FilterOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition_expression {
-            m.insert("ConditionExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_filter_condition {
-            m.insert("DateFilterCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.numeric_filter_condition {
-            m.insert("NumericFilterCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_filter_condition {
-            m.insert("StringFilterCondition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FilterOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition_expression.check(
-            &path.field("ConditionExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.date_filter_condition
-            .check(&path.field("DateFilterCondition"), &Rules::NONE, out);
-        self.numeric_filter_condition.check(
-            &path.field("NumericFilterCondition"),
-            &Rules::NONE,
-            out,
-        );
-        self.string_filter_condition
-            .check(&path.field("StringFilterCondition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FilterOperation);
-
-/// Property type `DataSetDateFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetDateFilterCondition {
-    /// `ColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub column_name: Option<Value<String>>,
-    /// `ComparisonFilterCondition` (optional).
-    pub comparison_filter_condition: Option<Value<DataSetDateComparisonFilterCondition>>,
-    /// `RangeFilterCondition` (optional).
-    pub range_filter_condition: Option<Value<DataSetDateRangeFilterCondition>>,
+crate::l1_struct! {
+    /// Property type `DataSetDateFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetDateFilterCondition(default)
 }
 
 impl DataSetDateFilterCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_name: None,
-            comparison_filter_condition: None,
-            range_filter_condition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnName`.
-    pub fn column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.column_name = Some(value.into());
-        self
+    /// `ColumnName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ColumnName", value.into().to_template()))
     }
-    /// Sets `ComparisonFilterCondition`.
+    /// `ComparisonFilterCondition` (optional).
     pub fn comparison_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetDateComparisonFilterCondition>>,
     ) -> Self {
-        self.comparison_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ComparisonFilterCondition", value.into().to_template()),
+        )
     }
-    /// Sets `RangeFilterCondition`.
+    /// `RangeFilterCondition` (optional).
     pub fn range_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetDateRangeFilterCondition>>,
     ) -> Self {
-        self.range_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "RangeFilterCondition", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSetDateFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_name {
-            m.insert("ColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comparison_filter_condition {
-            m.insert("ComparisonFilterCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_filter_condition {
-            m.insert("RangeFilterCondition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSetDateFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.comparison_filter_condition.check(
-            &path.field("ComparisonFilterCondition"),
-            &Rules::NONE,
-            out,
-        );
-        self.range_filter_condition
-            .check(&path.field("RangeFilterCondition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetDateFilterCondition);
-
-/// Property type `DataSetDateComparisonFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataSetDateComparisonFilterCondition {
-    /// `Operator` (required).
-    pub operator: Value<DataSetDateComparisonFilterOperator>,
-    /// `Value` (optional).
-    pub value: Option<Value<DataSetDateFilterValue>>,
+crate::l1_struct! {
+    /// Property type `DataSetDateComparisonFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetDateComparisonFilterCondition
 }
 
 impl DataSetDateComparisonFilterCondition {
     /// The required properties: `Operator`.
     pub fn new(operator: impl Into<Value<DataSetDateComparisonFilterOperator>>) -> Self {
-        Self {
-            operator: operator.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Operator", operator.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<DataSetDateFilterValue>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<DataSetDateFilterValue>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSetDateComparisonFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSetDateComparisonFilterOperator`.
+    DataSetDateComparisonFilterOperator {
+        /// `BEFORE`
+        Before = "BEFORE",
+        /// `BEFORE_OR_EQUALS_TO`
+        BeforeOrEqualsTo = "BEFORE_OR_EQUALS_TO",
+        /// `AFTER`
+        After = "AFTER",
+        /// `AFTER_OR_EQUALS_TO`
+        AfterOrEqualsTo = "AFTER_OR_EQUALS_TO",
     }
 }
 
-impl Check for DataSetDateComparisonFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetDateComparisonFilterCondition);
-
-/// Values of `DataSetDateComparisonFilterOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSetDateComparisonFilterOperator {
-    /// `BEFORE`
-    Before,
-    /// `BEFORE_OR_EQUALS_TO`
-    BeforeOrEqualsTo,
-    /// `AFTER`
-    After,
-    /// `AFTER_OR_EQUALS_TO`
-    AfterOrEqualsTo,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSetDateComparisonFilterOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "BEFORE",
-        "BEFORE_OR_EQUALS_TO",
-        "AFTER",
-        "AFTER_OR_EQUALS_TO",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Before => "BEFORE",
-            Self::BeforeOrEqualsTo => "BEFORE_OR_EQUALS_TO",
-            Self::After => "AFTER",
-            Self::AfterOrEqualsTo => "AFTER_OR_EQUALS_TO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSetDateComparisonFilterOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSetDateComparisonFilterOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSetDateComparisonFilterOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "BEFORE" => Self::Before,
-            "BEFORE_OR_EQUALS_TO" => Self::BeforeOrEqualsTo,
-            "AFTER" => Self::After,
-            "AFTER_OR_EQUALS_TO" => Self::AfterOrEqualsTo,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSetDateComparisonFilterOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSetDateComparisonFilterOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DataSetDateComparisonFilterOperator);
-
-/// Property type `DataSetDateFilterValue` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetDateFilterValue {
-    /// `StaticValue` (optional).
-    pub static_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataSetDateFilterValue` of `AWS::QuickSight::DataSet`.
+    DataSetDateFilterValue(default)
 }
 
 impl DataSetDateFilterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { static_value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValue`.
-    pub fn static_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.static_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSetDateFilterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_value {
-            m.insert("StaticValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StaticValue` (optional).
+    pub fn static_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "StaticValue", value.into().to_template()))
     }
 }
 
-impl Check for DataSetDateFilterValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataSetDateFilterValue);
-
-/// Property type `DataSetDateRangeFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetDateRangeFilterCondition {
-    /// `IncludeMaximum` (optional).
-    pub include_maximum: Option<Value<bool>>,
-    /// `IncludeMinimum` (optional).
-    pub include_minimum: Option<Value<bool>>,
-    /// `RangeMaximum` (optional).
-    pub range_maximum: Option<Value<DataSetDateFilterValue>>,
-    /// `RangeMinimum` (optional).
-    pub range_minimum: Option<Value<DataSetDateFilterValue>>,
+crate::l1_struct! {
+    /// Property type `DataSetDateRangeFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetDateRangeFilterCondition(default)
 }
 
 impl DataSetDateRangeFilterCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            include_maximum: None,
-            include_minimum: None,
-            range_maximum: None,
-            range_minimum: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IncludeMaximum`.
-    pub fn include_maximum(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_maximum = Some(value.into());
-        self
+    /// `IncludeMaximum` (optional).
+    pub fn include_maximum(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IncludeMaximum", value.into().to_template()))
     }
-    /// Sets `IncludeMinimum`.
-    pub fn include_minimum(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_minimum = Some(value.into());
-        self
+    /// `IncludeMinimum` (optional).
+    pub fn include_minimum(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IncludeMinimum", value.into().to_template()))
     }
-    /// Sets `RangeMaximum`.
-    pub fn range_maximum(mut self, value: impl Into<Value<DataSetDateFilterValue>>) -> Self {
-        self.range_maximum = Some(value.into());
-        self
+    /// `RangeMaximum` (optional).
+    pub fn range_maximum(self, value: impl Into<Value<DataSetDateFilterValue>>) -> Self {
+        Self(self.0.with(2, "RangeMaximum", value.into().to_template()))
     }
-    /// Sets `RangeMinimum`.
-    pub fn range_minimum(mut self, value: impl Into<Value<DataSetDateFilterValue>>) -> Self {
-        self.range_minimum = Some(value.into());
-        self
+    /// `RangeMinimum` (optional).
+    pub fn range_minimum(self, value: impl Into<Value<DataSetDateFilterValue>>) -> Self {
+        Self(self.0.with(3, "RangeMinimum", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSetDateRangeFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.include_maximum {
-            m.insert("IncludeMaximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_minimum {
-            m.insert("IncludeMinimum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_maximum {
-            m.insert("RangeMaximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_minimum {
-            m.insert("RangeMinimum".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSetDateRangeFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.range_maximum
-            .check(&path.field("RangeMaximum"), &Rules::NONE, out);
-        self.range_minimum
-            .check(&path.field("RangeMinimum"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetDateRangeFilterCondition);
-
-/// Property type `DataSetNumericFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetNumericFilterCondition {
-    /// `ColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub column_name: Option<Value<String>>,
-    /// `ComparisonFilterCondition` (optional).
-    pub comparison_filter_condition: Option<Value<DataSetNumericComparisonFilterCondition>>,
-    /// `RangeFilterCondition` (optional).
-    pub range_filter_condition: Option<Value<DataSetNumericRangeFilterCondition>>,
+crate::l1_struct! {
+    /// Property type `DataSetNumericFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetNumericFilterCondition(default)
 }
 
 impl DataSetNumericFilterCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_name: None,
-            comparison_filter_condition: None,
-            range_filter_condition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnName`.
-    pub fn column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.column_name = Some(value.into());
-        self
+    /// `ColumnName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ColumnName", value.into().to_template()))
     }
-    /// Sets `ComparisonFilterCondition`.
+    /// `ComparisonFilterCondition` (optional).
     pub fn comparison_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetNumericComparisonFilterCondition>>,
     ) -> Self {
-        self.comparison_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ComparisonFilterCondition", value.into().to_template()),
+        )
     }
-    /// Sets `RangeFilterCondition`.
+    /// `RangeFilterCondition` (optional).
     pub fn range_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetNumericRangeFilterCondition>>,
     ) -> Self {
-        self.range_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "RangeFilterCondition", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSetNumericFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_name {
-            m.insert("ColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comparison_filter_condition {
-            m.insert("ComparisonFilterCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_filter_condition {
-            m.insert("RangeFilterCondition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSetNumericFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.comparison_filter_condition.check(
-            &path.field("ComparisonFilterCondition"),
-            &Rules::NONE,
-            out,
-        );
-        self.range_filter_condition
-            .check(&path.field("RangeFilterCondition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetNumericFilterCondition);
-
-/// Property type `DataSetNumericComparisonFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataSetNumericComparisonFilterCondition {
-    /// `Operator` (required).
-    pub operator: Value<DataSetNumericComparisonFilterOperator>,
-    /// `Value` (optional).
-    pub value: Option<Value<DataSetNumericFilterValue>>,
+crate::l1_struct! {
+    /// Property type `DataSetNumericComparisonFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetNumericComparisonFilterCondition
 }
 
 impl DataSetNumericComparisonFilterCondition {
     /// The required properties: `Operator`.
     pub fn new(operator: impl Into<Value<DataSetNumericComparisonFilterOperator>>) -> Self {
-        Self {
-            operator: operator.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Operator", operator.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<DataSetNumericFilterValue>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<DataSetNumericFilterValue>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSetNumericComparisonFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSetNumericComparisonFilterOperator`.
+    DataSetNumericComparisonFilterOperator {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `DOES_NOT_EQUAL`
+        DoesNotEqual = "DOES_NOT_EQUAL",
+        /// `GREATER_THAN`
+        GreaterThan = "GREATER_THAN",
+        /// `GREATER_THAN_OR_EQUALS_TO`
+        GreaterThanOrEqualsTo = "GREATER_THAN_OR_EQUALS_TO",
+        /// `LESS_THAN`
+        LessThan = "LESS_THAN",
+        /// `LESS_THAN_OR_EQUALS_TO`
+        LessThanOrEqualsTo = "LESS_THAN_OR_EQUALS_TO",
     }
 }
 
-impl Check for DataSetNumericComparisonFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetNumericComparisonFilterCondition);
-
-/// Values of `DataSetNumericComparisonFilterOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSetNumericComparisonFilterOperator {
-    /// `EQUALS`
-    Equals,
-    /// `DOES_NOT_EQUAL`
-    DoesNotEqual,
-    /// `GREATER_THAN`
-    GreaterThan,
-    /// `GREATER_THAN_OR_EQUALS_TO`
-    GreaterThanOrEqualsTo,
-    /// `LESS_THAN`
-    LessThan,
-    /// `LESS_THAN_OR_EQUALS_TO`
-    LessThanOrEqualsTo,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSetNumericComparisonFilterOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EQUALS",
-        "DOES_NOT_EQUAL",
-        "GREATER_THAN",
-        "GREATER_THAN_OR_EQUALS_TO",
-        "LESS_THAN",
-        "LESS_THAN_OR_EQUALS_TO",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::DoesNotEqual => "DOES_NOT_EQUAL",
-            Self::GreaterThan => "GREATER_THAN",
-            Self::GreaterThanOrEqualsTo => "GREATER_THAN_OR_EQUALS_TO",
-            Self::LessThan => "LESS_THAN",
-            Self::LessThanOrEqualsTo => "LESS_THAN_OR_EQUALS_TO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSetNumericComparisonFilterOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSetNumericComparisonFilterOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSetNumericComparisonFilterOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "DOES_NOT_EQUAL" => Self::DoesNotEqual,
-            "GREATER_THAN" => Self::GreaterThan,
-            "GREATER_THAN_OR_EQUALS_TO" => Self::GreaterThanOrEqualsTo,
-            "LESS_THAN" => Self::LessThan,
-            "LESS_THAN_OR_EQUALS_TO" => Self::LessThanOrEqualsTo,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSetNumericComparisonFilterOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSetNumericComparisonFilterOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DataSetNumericComparisonFilterOperator);
-
-/// Property type `DataSetNumericFilterValue` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetNumericFilterValue {
-    /// `StaticValue` (optional).
-    pub static_value: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `DataSetNumericFilterValue` of `AWS::QuickSight::DataSet`.
+    DataSetNumericFilterValue(default)
 }
 
 impl DataSetNumericFilterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { static_value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValue`.
-    pub fn static_value(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.static_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSetNumericFilterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_value {
-            m.insert("StaticValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StaticValue` (optional).
+    pub fn static_value(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "StaticValue", value.into().to_template()))
     }
 }
 
-impl Check for DataSetNumericFilterValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataSetNumericFilterValue);
-
-/// Property type `DataSetNumericRangeFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetNumericRangeFilterCondition {
-    /// `IncludeMaximum` (optional).
-    pub include_maximum: Option<Value<bool>>,
-    /// `IncludeMinimum` (optional).
-    pub include_minimum: Option<Value<bool>>,
-    /// `RangeMaximum` (optional).
-    pub range_maximum: Option<Value<DataSetNumericFilterValue>>,
-    /// `RangeMinimum` (optional).
-    pub range_minimum: Option<Value<DataSetNumericFilterValue>>,
+crate::l1_struct! {
+    /// Property type `DataSetNumericRangeFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetNumericRangeFilterCondition(default)
 }
 
 impl DataSetNumericRangeFilterCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            include_maximum: None,
-            include_minimum: None,
-            range_maximum: None,
-            range_minimum: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IncludeMaximum`.
-    pub fn include_maximum(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_maximum = Some(value.into());
-        self
+    /// `IncludeMaximum` (optional).
+    pub fn include_maximum(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IncludeMaximum", value.into().to_template()))
     }
-    /// Sets `IncludeMinimum`.
-    pub fn include_minimum(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_minimum = Some(value.into());
-        self
+    /// `IncludeMinimum` (optional).
+    pub fn include_minimum(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "IncludeMinimum", value.into().to_template()))
     }
-    /// Sets `RangeMaximum`.
-    pub fn range_maximum(mut self, value: impl Into<Value<DataSetNumericFilterValue>>) -> Self {
-        self.range_maximum = Some(value.into());
-        self
+    /// `RangeMaximum` (optional).
+    pub fn range_maximum(self, value: impl Into<Value<DataSetNumericFilterValue>>) -> Self {
+        Self(self.0.with(2, "RangeMaximum", value.into().to_template()))
     }
-    /// Sets `RangeMinimum`.
-    pub fn range_minimum(mut self, value: impl Into<Value<DataSetNumericFilterValue>>) -> Self {
-        self.range_minimum = Some(value.into());
-        self
+    /// `RangeMinimum` (optional).
+    pub fn range_minimum(self, value: impl Into<Value<DataSetNumericFilterValue>>) -> Self {
+        Self(self.0.with(3, "RangeMinimum", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSetNumericRangeFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.include_maximum {
-            m.insert("IncludeMaximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_minimum {
-            m.insert("IncludeMinimum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_maximum {
-            m.insert("RangeMaximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_minimum {
-            m.insert("RangeMinimum".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSetNumericRangeFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.range_maximum
-            .check(&path.field("RangeMaximum"), &Rules::NONE, out);
-        self.range_minimum
-            .check(&path.field("RangeMinimum"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetNumericRangeFilterCondition);
-
-/// Property type `DataSetStringFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetStringFilterCondition {
-    /// `ColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub column_name: Option<Value<String>>,
-    /// `ComparisonFilterCondition` (optional).
-    pub comparison_filter_condition: Option<Value<DataSetStringComparisonFilterCondition>>,
-    /// `ListFilterCondition` (optional).
-    pub list_filter_condition: Option<Value<DataSetStringListFilterCondition>>,
+crate::l1_struct! {
+    /// Property type `DataSetStringFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetStringFilterCondition(default)
 }
 
 impl DataSetStringFilterCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_name: None,
-            comparison_filter_condition: None,
-            list_filter_condition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnName`.
-    pub fn column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.column_name = Some(value.into());
-        self
+    /// `ColumnName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ColumnName", value.into().to_template()))
     }
-    /// Sets `ComparisonFilterCondition`.
+    /// `ComparisonFilterCondition` (optional).
     pub fn comparison_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetStringComparisonFilterCondition>>,
     ) -> Self {
-        self.comparison_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ComparisonFilterCondition", value.into().to_template()),
+        )
     }
-    /// Sets `ListFilterCondition`.
+    /// `ListFilterCondition` (optional).
     pub fn list_filter_condition(
-        mut self,
+        self,
         value: impl Into<Value<DataSetStringListFilterCondition>>,
     ) -> Self {
-        self.list_filter_condition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ListFilterCondition", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSetStringFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_name {
-            m.insert("ColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comparison_filter_condition {
-            m.insert("ComparisonFilterCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.list_filter_condition {
-            m.insert("ListFilterCondition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSetStringFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.comparison_filter_condition.check(
-            &path.field("ComparisonFilterCondition"),
-            &Rules::NONE,
-            out,
-        );
-        self.list_filter_condition
-            .check(&path.field("ListFilterCondition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetStringFilterCondition);
-
-/// Property type `DataSetStringComparisonFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataSetStringComparisonFilterCondition {
-    /// `Operator` (required).
-    pub operator: Value<DataSetStringComparisonFilterOperator>,
-    /// `Value` (optional).
-    pub value: Option<Value<DataSetStringFilterValue>>,
+crate::l1_struct! {
+    /// Property type `DataSetStringComparisonFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetStringComparisonFilterCondition
 }
 
 impl DataSetStringComparisonFilterCondition {
     /// The required properties: `Operator`.
     pub fn new(operator: impl Into<Value<DataSetStringComparisonFilterOperator>>) -> Self {
-        Self {
-            operator: operator.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Operator", operator.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<DataSetStringFilterValue>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<DataSetStringFilterValue>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSetStringComparisonFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSetStringComparisonFilterOperator`.
+    DataSetStringComparisonFilterOperator {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `DOES_NOT_EQUAL`
+        DoesNotEqual = "DOES_NOT_EQUAL",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `DOES_NOT_CONTAIN`
+        DoesNotContain = "DOES_NOT_CONTAIN",
+        /// `STARTS_WITH`
+        StartsWith = "STARTS_WITH",
+        /// `ENDS_WITH`
+        EndsWith = "ENDS_WITH",
     }
 }
 
-impl Check for DataSetStringComparisonFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetStringComparisonFilterCondition);
-
-/// Values of `DataSetStringComparisonFilterOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSetStringComparisonFilterOperator {
-    /// `EQUALS`
-    Equals,
-    /// `DOES_NOT_EQUAL`
-    DoesNotEqual,
-    /// `CONTAINS`
-    Contains,
-    /// `DOES_NOT_CONTAIN`
-    DoesNotContain,
-    /// `STARTS_WITH`
-    StartsWith,
-    /// `ENDS_WITH`
-    EndsWith,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSetStringComparisonFilterOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EQUALS",
-        "DOES_NOT_EQUAL",
-        "CONTAINS",
-        "DOES_NOT_CONTAIN",
-        "STARTS_WITH",
-        "ENDS_WITH",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::DoesNotEqual => "DOES_NOT_EQUAL",
-            Self::Contains => "CONTAINS",
-            Self::DoesNotContain => "DOES_NOT_CONTAIN",
-            Self::StartsWith => "STARTS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSetStringComparisonFilterOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSetStringComparisonFilterOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSetStringComparisonFilterOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "DOES_NOT_EQUAL" => Self::DoesNotEqual,
-            "CONTAINS" => Self::Contains,
-            "DOES_NOT_CONTAIN" => Self::DoesNotContain,
-            "STARTS_WITH" => Self::StartsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSetStringComparisonFilterOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSetStringComparisonFilterOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DataSetStringComparisonFilterOperator);
-
-/// Property type `DataSetStringFilterValue` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetStringFilterValue {
-    /// `StaticValue` (optional).
-    /// Length: 0..=512 characters.
-    pub static_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataSetStringFilterValue` of `AWS::QuickSight::DataSet`.
+    DataSetStringFilterValue(default)
 }
 
 impl DataSetStringFilterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { static_value: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValue`.
-    pub fn static_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.static_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSetStringFilterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_value {
-            m.insert("StaticValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StaticValue` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn static_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "StaticValue", value.into().to_template()))
     }
 }
 
-impl Check for DataSetStringFilterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_value.check(
-            &path.field("StaticValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSetStringFilterValue);
-
-/// Property type `DataSetStringListFilterCondition` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DataSetStringListFilterCondition {
-    /// `Operator` (required).
-    pub operator: Value<DataSetStringListFilterOperator>,
-    /// `Values` (optional).
-    pub values: Option<Value<DataSetStringListFilterValue>>,
+crate::l1_struct! {
+    /// Property type `DataSetStringListFilterCondition` of `AWS::QuickSight::DataSet`.
+    DataSetStringListFilterCondition
 }
 
 impl DataSetStringListFilterCondition {
     /// The required properties: `Operator`.
     pub fn new(operator: impl Into<Value<DataSetStringListFilterOperator>>) -> Self {
-        Self {
-            operator: operator.into(),
-            values: None,
-        }
+        Self(crate::Properties::new().with(0, "Operator", operator.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<DataSetStringListFilterValue>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<DataSetStringListFilterValue>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSetStringListFilterCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Operator".to_owned(), self.operator.to_template());
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSetStringListFilterOperator`.
+    DataSetStringListFilterOperator {
+        /// `INCLUDE`
+        Include = "INCLUDE",
+        /// `EXCLUDE`
+        Exclude = "EXCLUDE",
     }
 }
 
-impl Check for DataSetStringListFilterCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.values.check(&path.field("Values"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetStringListFilterCondition);
-
-/// Values of `DataSetStringListFilterOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSetStringListFilterOperator {
-    /// `INCLUDE`
-    Include,
-    /// `EXCLUDE`
-    Exclude,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSetStringListFilterOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INCLUDE", "EXCLUDE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Include => "INCLUDE",
-            Self::Exclude => "EXCLUDE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSetStringListFilterOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSetStringListFilterOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSetStringListFilterOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "INCLUDE" => Self::Include,
-            "EXCLUDE" => Self::Exclude,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSetStringListFilterOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSetStringListFilterOperator::from(s))
-    }
-}
-
-crate::impl_literal!(DataSetStringListFilterOperator);
-
-/// Property type `DataSetStringListFilterValue` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetStringListFilterValue {
-    /// `StaticValues` (optional).
-    /// Items: 0..=1000.
-    /// Each item: Length: 0..=512 characters.
-    pub static_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DataSetStringListFilterValue` of `AWS::QuickSight::DataSet`.
+    DataSetStringListFilterValue(default)
 }
 
 impl DataSetStringListFilterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            static_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValues`.
-    pub fn static_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.static_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSetStringListFilterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_values {
-            m.insert("StaticValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StaticValues` (optional).
+    /// Items: 0 to 1000.
+    /// Each item: Length: 0 to 512 characters.
+    pub fn static_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "StaticValues", value.into().to_template()))
     }
 }
 
-impl Check for DataSetStringListFilterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_values.check(
-            &path.field("StaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(512),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSetStringListFilterValue);
-
-/// Property type `ImportTableOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct ImportTableOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `Source` (required).
-    pub source: Value<ImportTableOperationSource>,
+crate::l1_struct! {
+    /// Property type `ImportTableOperation` of `AWS::QuickSight::DataSet`.
+    ImportTableOperation
 }
 
 impl ImportTableOperation {
@@ -3814,128 +1519,41 @@ impl ImportTableOperation {
         alias: impl Into<Value<String>>,
         source: impl Into<Value<ImportTableOperationSource>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(1, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ImportTableOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImportTableOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImportTableOperation);
-
-/// Property type `ImportTableOperationSource` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct ImportTableOperationSource {
-    /// `ColumnIdMappings` (optional).
-    /// Items: 1..=2048.
-    pub column_id_mappings: Option<Value<List<DataSetColumnIdMapping>>>,
-    /// `SourceTableId` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub source_table_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `ImportTableOperationSource` of `AWS::QuickSight::DataSet`.
+    ImportTableOperationSource
 }
 
 impl ImportTableOperationSource {
     /// The required properties: `SourceTableId`.
     pub fn new(source_table_id: impl Into<Value<String>>) -> Self {
-        Self {
-            column_id_mappings: None,
-            source_table_id: source_table_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "SourceTableId",
+            source_table_id.into().to_template(),
+        ))
     }
-    /// Sets `ColumnIdMappings`.
-    pub fn column_id_mappings(
-        mut self,
-        value: impl Into<Value<List<DataSetColumnIdMapping>>>,
-    ) -> Self {
-        self.column_id_mappings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImportTableOperationSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_id_mappings {
-            m.insert("ColumnIdMappings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceTableId".to_owned(),
-            self.source_table_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `ColumnIdMappings` (optional).
+    /// Items: 1 to 2048.
+    pub fn column_id_mappings(self, value: impl Into<Value<List<DataSetColumnIdMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ColumnIdMappings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImportTableOperationSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_id_mappings.check(
-            &path.field("ColumnIdMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_table_id.check(
-            &path.field("SourceTableId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImportTableOperationSource);
-
-/// Property type `JoinOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct JoinOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `LeftOperand` (required).
-    pub left_operand: Value<TransformOperationSource>,
-    /// `LeftOperandProperties` (optional).
-    pub left_operand_properties: Option<Value<JoinOperandProperties>>,
-    /// `OnClause` (required).
-    /// Length: 1..=512 characters.
-    pub on_clause: Value<String>,
-    /// `RightOperand` (required).
-    pub right_operand: Value<TransformOperationSource>,
-    /// `RightOperandProperties` (optional).
-    pub right_operand_properties: Option<Value<JoinOperandProperties>>,
-    /// `Type` (required).
-    pub type_: Value<JoinOperationType>,
+crate::l1_struct! {
+    /// Property type `JoinOperation` of `AWS::QuickSight::DataSet`.
+    JoinOperation
 }
 
 impl JoinOperation {
@@ -3947,95 +1565,34 @@ impl JoinOperation {
         right_operand: impl Into<Value<TransformOperationSource>>,
         type_: impl Into<Value<JoinOperationType>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            left_operand: left_operand.into(),
-            left_operand_properties: None,
-            on_clause: on_clause.into(),
-            right_operand: right_operand.into(),
-            right_operand_properties: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(1, "LeftOperand", left_operand.into().to_template())
+                .with(3, "OnClause", on_clause.into().to_template())
+                .with(4, "RightOperand", right_operand.into().to_template())
+                .with(6, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `LeftOperandProperties`.
-    pub fn left_operand_properties(
-        mut self,
-        value: impl Into<Value<JoinOperandProperties>>,
-    ) -> Self {
-        self.left_operand_properties = Some(value.into());
-        self
+    /// `LeftOperandProperties` (optional).
+    pub fn left_operand_properties(self, value: impl Into<Value<JoinOperandProperties>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LeftOperandProperties", value.into().to_template()),
+        )
     }
-    /// Sets `RightOperandProperties`.
-    pub fn right_operand_properties(
-        mut self,
-        value: impl Into<Value<JoinOperandProperties>>,
-    ) -> Self {
-        self.right_operand_properties = Some(value.into());
-        self
+    /// `RightOperandProperties` (optional).
+    pub fn right_operand_properties(self, value: impl Into<Value<JoinOperandProperties>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RightOperandProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for JoinOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert("LeftOperand".to_owned(), self.left_operand.to_template());
-        if let Some(v) = &self.left_operand_properties {
-            m.insert("LeftOperandProperties".to_owned(), v.to_template());
-        }
-        m.insert("OnClause".to_owned(), self.on_clause.to_template());
-        m.insert("RightOperand".to_owned(), self.right_operand.to_template());
-        if let Some(v) = &self.right_operand_properties {
-            m.insert("RightOperandProperties".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for JoinOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.left_operand
-            .check(&path.field("LeftOperand"), &Rules::NONE, out);
-        self.left_operand_properties
-            .check(&path.field("LeftOperandProperties"), &Rules::NONE, out);
-        self.on_clause.check(
-            &path.field("OnClause"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.right_operand
-            .check(&path.field("RightOperand"), &Rules::NONE, out);
-        self.right_operand_properties.check(
-            &path.field("RightOperandProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JoinOperation);
-
-/// Property type `JoinOperandProperties` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct JoinOperandProperties {
-    /// `OutputColumnNameOverrides` (required).
-    /// Items: 1..=2048.
-    pub output_column_name_overrides: Value<List<OutputColumnNameOverride>>,
+crate::l1_struct! {
+    /// Property type `JoinOperandProperties` of `AWS::QuickSight::DataSet`.
+    JoinOperandProperties
 }
 
 impl JoinOperandProperties {
@@ -4043,185 +1600,55 @@ impl JoinOperandProperties {
     pub fn new(
         output_column_name_overrides: impl Into<Value<List<OutputColumnNameOverride>>>,
     ) -> Self {
-        Self {
-            output_column_name_overrides: output_column_name_overrides.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OutputColumnNameOverrides",
+            output_column_name_overrides.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for JoinOperandProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OutputColumnNameOverrides".to_owned(),
-            self.output_column_name_overrides.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for JoinOperandProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_column_name_overrides.check(
-            &path.field("OutputColumnNameOverrides"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JoinOperandProperties);
-
-/// Property type `OutputColumnNameOverride` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct OutputColumnNameOverride {
-    /// `OutputColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub output_column_name: Value<String>,
-    /// `SourceColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub source_column_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OutputColumnNameOverride` of `AWS::QuickSight::DataSet`.
+    OutputColumnNameOverride
 }
 
 impl OutputColumnNameOverride {
     /// The required properties: `OutputColumnName`.
     pub fn new(output_column_name: impl Into<Value<String>>) -> Self {
-        Self {
-            output_column_name: output_column_name.into(),
-            source_column_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OutputColumnName",
+            output_column_name.into().to_template(),
+        ))
     }
-    /// Sets `SourceColumnName`.
-    pub fn source_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_column_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutputColumnNameOverride {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OutputColumnName".to_owned(),
-            self.output_column_name.to_template(),
-        );
-        if let Some(v) = &self.source_column_name {
-            m.insert("SourceColumnName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceColumnName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn source_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SourceColumnName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OutputColumnNameOverride {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_column_name.check(
-            &path.field("OutputColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_column_name.check(
-            &path.field("SourceColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `JoinOperationType`.
+    JoinOperationType {
+        /// `INNER`
+        Inner = "INNER",
+        /// `OUTER`
+        Outer = "OUTER",
+        /// `LEFT`
+        Left = "LEFT",
+        /// `RIGHT`
+        Right = "RIGHT",
     }
 }
 
-crate::impl_literal!(OutputColumnNameOverride);
-
-/// Values of `JoinOperationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JoinOperationType {
-    /// `INNER`
-    Inner,
-    /// `OUTER`
-    Outer,
-    /// `LEFT`
-    Left,
-    /// `RIGHT`
-    Right,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JoinOperationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INNER", "OUTER", "LEFT", "RIGHT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inner => "INNER",
-            Self::Outer => "OUTER",
-            Self::Left => "LEFT",
-            Self::Right => "RIGHT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for JoinOperationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JoinOperationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for JoinOperationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INNER" => Self::Inner,
-            "OUTER" => Self::Outer,
-            "LEFT" => Self::Left,
-            "RIGHT" => Self::Right,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JoinOperationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(JoinOperationType::from(s))
-    }
-}
-
-crate::impl_literal!(JoinOperationType);
-
-/// Property type `PivotOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct PivotOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `GroupByColumnNames` (optional).
-    /// Items: 0..=128.
-    /// Each item: Length: 1..=127 characters.
-    pub group_by_column_names: Option<Value<List<String>>>,
-    /// `PivotConfiguration` (required).
-    pub pivot_configuration: Value<PivotConfiguration>,
-    /// `Source` (required).
-    pub source: Value<TransformOperationSource>,
-    /// `ValueColumnConfiguration` (required).
-    pub value_column_configuration: Value<ValueColumnConfiguration>,
+crate::l1_struct! {
+    /// Property type `PivotOperation` of `AWS::QuickSight::DataSet`.
+    PivotOperation
 }
 
 impl PivotOperation {
@@ -4232,160 +1659,56 @@ impl PivotOperation {
         source: impl Into<Value<TransformOperationSource>>,
         value_column_configuration: impl Into<Value<ValueColumnConfiguration>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            group_by_column_names: None,
-            pivot_configuration: pivot_configuration.into(),
-            source: source.into(),
-            value_column_configuration: value_column_configuration.into(),
-        }
-    }
-    /// Sets `GroupByColumnNames`.
-    pub fn group_by_column_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.group_by_column_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PivotOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        if let Some(v) = &self.group_by_column_names {
-            m.insert("GroupByColumnNames".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PivotConfiguration".to_owned(),
-            self.pivot_configuration.to_template(),
-        );
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert(
-            "ValueColumnConfiguration".to_owned(),
-            self.value_column_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PivotOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_by_column_names.check(
-            &path.field("GroupByColumnNames"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(128),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(127),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(
+                    2,
+                    "PivotConfiguration",
+                    pivot_configuration.into().to_template(),
+                )
+                .with(3, "Source", source.into().to_template())
+                .with(
+                    4,
+                    "ValueColumnConfiguration",
+                    value_column_configuration.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pivot_configuration
-            .check(&path.field("PivotConfiguration"), &Rules::NONE, out);
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.value_column_configuration.check(
-            &path.field("ValueColumnConfiguration"),
-            &Rules::NONE,
-            out,
-        );
+        )
+    }
+    /// `GroupByColumnNames` (optional).
+    /// Items: 0 to 128.
+    /// Each item: Length: 1 to 127 characters.
+    pub fn group_by_column_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GroupByColumnNames", value.into().to_template()),
+        )
     }
 }
 
-crate::impl_literal!(PivotOperation);
-
-/// Property type `PivotConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct PivotConfiguration {
-    /// `LabelColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub label_column_name: Option<Value<String>>,
-    /// `PivotedLabels` (required).
-    /// Items: 0..=100.
-    pub pivoted_labels: Value<List<PivotedLabel>>,
+crate::l1_struct! {
+    /// Property type `PivotConfiguration` of `AWS::QuickSight::DataSet`.
+    PivotConfiguration
 }
 
 impl PivotConfiguration {
     /// The required properties: `PivotedLabels`.
     pub fn new(pivoted_labels: impl Into<Value<List<PivotedLabel>>>) -> Self {
-        Self {
-            label_column_name: None,
-            pivoted_labels: pivoted_labels.into(),
-        }
+        Self(crate::Properties::new().with(1, "PivotedLabels", pivoted_labels.into().to_template()))
     }
-    /// Sets `LabelColumnName`.
-    pub fn label_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label_column_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PivotConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.label_column_name {
-            m.insert("LabelColumnName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PivotedLabels".to_owned(),
-            self.pivoted_labels.to_template(),
-        );
-        Expr::Map(m)
+    /// `LabelColumnName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn label_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LabelColumnName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PivotConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label_column_name.check(
-            &path.field("LabelColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pivoted_labels.check(
-            &path.field("PivotedLabels"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PivotConfiguration);
-
-/// Property type `PivotedLabel` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct PivotedLabel {
-    /// `LabelName` (required).
-    /// Length: 0..=2047 characters.
-    pub label_name: Value<String>,
-    /// `NewColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub new_column_id: Value<String>,
-    /// `NewColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub new_column_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `PivotedLabel` of `AWS::QuickSight::DataSet`.
+    PivotedLabel
 }
 
 impl PivotedLabel {
@@ -4395,196 +1718,69 @@ impl PivotedLabel {
         new_column_id: impl Into<Value<String>>,
         new_column_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            label_name: label_name.into(),
-            new_column_id: new_column_id.into(),
-            new_column_name: new_column_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LabelName", label_name.into().to_template())
+                .with(1, "NewColumnId", new_column_id.into().to_template())
+                .with(2, "NewColumnName", new_column_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PivotedLabel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LabelName".to_owned(), self.label_name.to_template());
-        m.insert("NewColumnId".to_owned(), self.new_column_id.to_template());
-        m.insert(
-            "NewColumnName".to_owned(),
-            self.new_column_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PivotedLabel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label_name.check(
-            &path.field("LabelName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2047),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_column_id.check(
-            &path.field("NewColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_column_name.check(
-            &path.field("NewColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PivotedLabel);
-
-/// Property type `ValueColumnConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ValueColumnConfiguration {
-    /// `AggregationFunction` (optional).
-    pub aggregation_function: Option<Value<DataPrepAggregationFunction>>,
+crate::l1_struct! {
+    /// Property type `ValueColumnConfiguration` of `AWS::QuickSight::DataSet`.
+    ValueColumnConfiguration(default)
 }
 
 impl ValueColumnConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregation_function: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AggregationFunction`.
+    /// `AggregationFunction` (optional).
     pub fn aggregation_function(
-        mut self,
+        self,
         value: impl Into<Value<DataPrepAggregationFunction>>,
     ) -> Self {
-        self.aggregation_function = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AggregationFunction", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ValueColumnConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation_function {
-            m.insert("AggregationFunction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValueColumnConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation_function
-            .check(&path.field("AggregationFunction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ValueColumnConfiguration);
-
-/// Property type `ProjectOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ProjectOperation {
-    /// `Alias` (optional).
-    /// Length: 1..=64 characters.
-    pub alias: Option<Value<String>>,
-    /// `ProjectedColumns` (optional).
-    /// Items: 0..=2048.
-    pub projected_columns: Option<Value<List<String>>>,
-    /// `Source` (optional).
-    pub source: Option<Value<TransformOperationSource>>,
+crate::l1_struct! {
+    /// Property type `ProjectOperation` of `AWS::QuickSight::DataSet`.
+    ProjectOperation(default)
 }
 
 impl ProjectOperation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            alias: None,
-            projected_columns: None,
-            source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Alias`.
-    pub fn alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias = Some(value.into());
-        self
+    /// `Alias` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alias", value.into().to_template()))
     }
-    /// Sets `ProjectedColumns`.
-    pub fn projected_columns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.projected_columns = Some(value.into());
-        self
+    /// `ProjectedColumns` (optional).
+    /// Items: 0 to 2048.
+    pub fn projected_columns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ProjectedColumns", value.into().to_template()),
+        )
     }
-    /// Sets `Source`.
-    pub fn source(mut self, value: impl Into<Value<TransformOperationSource>>) -> Self {
-        self.source = Some(value.into());
-        self
+    /// `Source` (optional).
+    pub fn source(self, value: impl Into<Value<TransformOperationSource>>) -> Self {
+        Self(self.0.with(2, "Source", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProjectOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias {
-            m.insert("Alias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.projected_columns {
-            m.insert("ProjectedColumns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source {
-            m.insert("Source".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.projected_columns.check(
-            &path.field("ProjectedColumns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProjectOperation);
-
-/// Property type `RenameColumnsOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct RenameColumnsOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `RenameColumnOperations` (required).
-    /// Items: 0..=2048.
-    pub rename_column_operations: Value<List<RenameColumnOperation>>,
-    /// `Source` (required).
-    pub source: Value<TransformOperationSource>,
+crate::l1_struct! {
+    /// Property type `RenameColumnsOperation` of `AWS::QuickSight::DataSet`.
+    RenameColumnsOperation
 }
 
 impl RenameColumnsOperation {
@@ -4594,62 +1790,22 @@ impl RenameColumnsOperation {
         rename_column_operations: impl Into<Value<List<RenameColumnOperation>>>,
         source: impl Into<Value<TransformOperationSource>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            rename_column_operations: rename_column_operations.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(
+                    1,
+                    "RenameColumnOperations",
+                    rename_column_operations.into().to_template(),
+                )
+                .with(2, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RenameColumnsOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert(
-            "RenameColumnOperations".to_owned(),
-            self.rename_column_operations.to_template(),
-        );
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RenameColumnsOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rename_column_operations.check(
-            &path.field("RenameColumnOperations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RenameColumnsOperation);
-
-/// Property type `RenameColumnOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct RenameColumnOperation {
-    /// `ColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub column_name: Value<String>,
-    /// `NewColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub new_column_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `RenameColumnOperation` of `AWS::QuickSight::DataSet`.
+    RenameColumnOperation
 }
 
 impl RenameColumnOperation {
@@ -4658,73 +1814,17 @@ impl RenameColumnOperation {
         column_name: impl Into<Value<String>>,
         new_column_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            new_column_name: new_column_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(1, "NewColumnName", new_column_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RenameColumnOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert(
-            "NewColumnName".to_owned(),
-            self.new_column_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RenameColumnOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_column_name.check(
-            &path.field("NewColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RenameColumnOperation);
-
-/// Property type `UnpivotOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct UnpivotOperation {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `ColumnsToUnpivot` (required).
-    /// Items: 0..=100.
-    pub columns_to_unpivot: Value<List<ColumnToUnpivot>>,
-    /// `Source` (required).
-    pub source: Value<TransformOperationSource>,
-    /// `UnpivotedLabelColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub unpivoted_label_column_id: Value<String>,
-    /// `UnpivotedLabelColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub unpivoted_label_column_name: Value<String>,
-    /// `UnpivotedValueColumnId` (required).
-    /// Length: 1..=64 characters.
-    pub unpivoted_value_column_id: Value<String>,
-    /// `UnpivotedValueColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub unpivoted_value_column_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `UnpivotOperation` of `AWS::QuickSight::DataSet`.
+    UnpivotOperation
 }
 
 impl UnpivotOperation {
@@ -4738,449 +1838,167 @@ impl UnpivotOperation {
         unpivoted_value_column_id: impl Into<Value<String>>,
         unpivoted_value_column_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            columns_to_unpivot: columns_to_unpivot.into(),
-            source: source.into(),
-            unpivoted_label_column_id: unpivoted_label_column_id.into(),
-            unpivoted_label_column_name: unpivoted_label_column_name.into(),
-            unpivoted_value_column_id: unpivoted_value_column_id.into(),
-            unpivoted_value_column_name: unpivoted_value_column_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(
+                    1,
+                    "ColumnsToUnpivot",
+                    columns_to_unpivot.into().to_template(),
+                )
+                .with(2, "Source", source.into().to_template())
+                .with(
+                    3,
+                    "UnpivotedLabelColumnId",
+                    unpivoted_label_column_id.into().to_template(),
+                )
+                .with(
+                    4,
+                    "UnpivotedLabelColumnName",
+                    unpivoted_label_column_name.into().to_template(),
+                )
+                .with(
+                    5,
+                    "UnpivotedValueColumnId",
+                    unpivoted_value_column_id.into().to_template(),
+                )
+                .with(
+                    6,
+                    "UnpivotedValueColumnName",
+                    unpivoted_value_column_name.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for UnpivotOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert(
-            "ColumnsToUnpivot".to_owned(),
-            self.columns_to_unpivot.to_template(),
-        );
-        m.insert("Source".to_owned(), self.source.to_template());
-        m.insert(
-            "UnpivotedLabelColumnId".to_owned(),
-            self.unpivoted_label_column_id.to_template(),
-        );
-        m.insert(
-            "UnpivotedLabelColumnName".to_owned(),
-            self.unpivoted_label_column_name.to_template(),
-        );
-        m.insert(
-            "UnpivotedValueColumnId".to_owned(),
-            self.unpivoted_value_column_id.to_template(),
-        );
-        m.insert(
-            "UnpivotedValueColumnName".to_owned(),
-            self.unpivoted_value_column_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for UnpivotOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.columns_to_unpivot.check(
-            &path.field("ColumnsToUnpivot"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.unpivoted_label_column_id.check(
-            &path.field("UnpivotedLabelColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unpivoted_label_column_name.check(
-            &path.field("UnpivotedLabelColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unpivoted_value_column_id.check(
-            &path.field("UnpivotedValueColumnId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unpivoted_value_column_name.check(
-            &path.field("UnpivotedValueColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UnpivotOperation);
-
-/// Property type `ColumnToUnpivot` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnToUnpivot {
-    /// `ColumnName` (optional).
-    /// Length: 1..=127 characters.
-    pub column_name: Option<Value<String>>,
-    /// `NewValue` (optional).
-    /// Length: 0..=2047 characters.
-    pub new_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ColumnToUnpivot` of `AWS::QuickSight::DataSet`.
+    ColumnToUnpivot(default)
 }
 
 impl ColumnToUnpivot {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_name: None,
-            new_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnName`.
-    pub fn column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.column_name = Some(value.into());
-        self
+    /// `ColumnName` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ColumnName", value.into().to_template()))
     }
-    /// Sets `NewValue`.
-    pub fn new_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.new_value = Some(value.into());
-        self
+    /// `NewValue` (optional).
+    /// Length: 0 to 2047 characters.
+    pub fn new_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "NewValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ColumnToUnpivot {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_name {
-            m.insert("ColumnName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.new_value {
-            m.insert("NewValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ColumnToUnpivot {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.new_value.check(
-            &path.field("NewValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2047),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ColumnToUnpivot);
-
-/// Property type `DataSetRefreshProperties` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetRefreshProperties {
-    /// `FailureConfiguration` (optional).
-    pub failure_configuration: Option<Value<RefreshFailureConfiguration>>,
-    /// `RefreshConfiguration` (optional).
-    pub refresh_configuration: Option<Value<RefreshConfiguration>>,
+crate::l1_struct! {
+    /// Property type `DataSetRefreshProperties` of `AWS::QuickSight::DataSet`.
+    DataSetRefreshProperties(default)
 }
 
 impl DataSetRefreshProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            failure_configuration: None,
-            refresh_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FailureConfiguration`.
+    /// `FailureConfiguration` (optional).
     pub fn failure_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RefreshFailureConfiguration>>,
     ) -> Self {
-        self.failure_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "FailureConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RefreshConfiguration`.
-    pub fn refresh_configuration(mut self, value: impl Into<Value<RefreshConfiguration>>) -> Self {
-        self.refresh_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSetRefreshProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_configuration {
-            m.insert("FailureConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_configuration {
-            m.insert("RefreshConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RefreshConfiguration` (optional).
+    pub fn refresh_configuration(self, value: impl Into<Value<RefreshConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RefreshConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSetRefreshProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failure_configuration
-            .check(&path.field("FailureConfiguration"), &Rules::NONE, out);
-        self.refresh_configuration
-            .check(&path.field("RefreshConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSetRefreshProperties);
-
-/// Property type `RefreshFailureConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct RefreshFailureConfiguration {
-    /// `EmailAlert` (optional).
-    pub email_alert: Option<Value<RefreshFailureEmailAlert>>,
+crate::l1_struct! {
+    /// Property type `RefreshFailureConfiguration` of `AWS::QuickSight::DataSet`.
+    RefreshFailureConfiguration(default)
 }
 
 impl RefreshFailureConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { email_alert: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmailAlert`.
-    pub fn email_alert(mut self, value: impl Into<Value<RefreshFailureEmailAlert>>) -> Self {
-        self.email_alert = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RefreshFailureConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email_alert {
-            m.insert("EmailAlert".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EmailAlert` (optional).
+    pub fn email_alert(self, value: impl Into<Value<RefreshFailureEmailAlert>>) -> Self {
+        Self(self.0.with(0, "EmailAlert", value.into().to_template()))
     }
 }
 
-impl Check for RefreshFailureConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email_alert
-            .check(&path.field("EmailAlert"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RefreshFailureConfiguration);
-
-/// Property type `RefreshFailureEmailAlert` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct RefreshFailureEmailAlert {
-    /// `AlertStatus` (optional).
-    pub alert_status: Option<Value<RefreshFailureAlertStatus>>,
+crate::l1_struct! {
+    /// Property type `RefreshFailureEmailAlert` of `AWS::QuickSight::DataSet`.
+    RefreshFailureEmailAlert(default)
 }
 
 impl RefreshFailureEmailAlert {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { alert_status: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlertStatus`.
-    pub fn alert_status(mut self, value: impl Into<Value<RefreshFailureAlertStatus>>) -> Self {
-        self.alert_status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RefreshFailureEmailAlert {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alert_status {
-            m.insert("AlertStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AlertStatus` (optional).
+    pub fn alert_status(self, value: impl Into<Value<RefreshFailureAlertStatus>>) -> Self {
+        Self(self.0.with(0, "AlertStatus", value.into().to_template()))
     }
 }
 
-impl Check for RefreshFailureEmailAlert {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alert_status
-            .check(&path.field("AlertStatus"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RefreshFailureAlertStatus`.
+    RefreshFailureAlertStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(RefreshFailureEmailAlert);
-
-/// Values of `RefreshFailureAlertStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RefreshFailureAlertStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RefreshFailureAlertStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RefreshFailureAlertStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RefreshFailureAlertStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RefreshFailureAlertStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RefreshFailureAlertStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(RefreshFailureAlertStatus::from(s))
-    }
-}
-
-crate::impl_literal!(RefreshFailureAlertStatus);
-
-/// Property type `RefreshConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct RefreshConfiguration {
-    /// `IncrementalRefresh` (required).
-    pub incremental_refresh: Value<IncrementalRefresh>,
+crate::l1_struct! {
+    /// Property type `RefreshConfiguration` of `AWS::QuickSight::DataSet`.
+    RefreshConfiguration
 }
 
 impl RefreshConfiguration {
     /// The required properties: `IncrementalRefresh`.
     pub fn new(incremental_refresh: impl Into<Value<IncrementalRefresh>>) -> Self {
-        Self {
-            incremental_refresh: incremental_refresh.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "IncrementalRefresh",
+            incremental_refresh.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RefreshConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IncrementalRefresh".to_owned(),
-            self.incremental_refresh.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RefreshConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.incremental_refresh
-            .check(&path.field("IncrementalRefresh"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RefreshConfiguration);
-
-/// Property type `IncrementalRefresh` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct IncrementalRefresh {
-    /// `LookbackWindow` (required).
-    pub lookback_window: Value<LookbackWindow>,
+crate::l1_struct! {
+    /// Property type `IncrementalRefresh` of `AWS::QuickSight::DataSet`.
+    IncrementalRefresh
 }
 
 impl IncrementalRefresh {
     /// The required properties: `LookbackWindow`.
     pub fn new(lookback_window: impl Into<Value<LookbackWindow>>) -> Self {
-        Self {
-            lookback_window: lookback_window.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LookbackWindow",
+            lookback_window.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IncrementalRefresh {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LookbackWindow".to_owned(),
-            self.lookback_window.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IncrementalRefresh {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.lookback_window
-            .check(&path.field("LookbackWindow"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IncrementalRefresh);
-
-/// Property type `LookbackWindow` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct LookbackWindow {
-    /// `ColumnName` (required).
-    pub column_name: Value<String>,
-    /// `Size` (required).
-    /// Range: 1..=.
-    pub size: Value<f64>,
-    /// `SizeUnit` (required).
-    pub size_unit: Value<LookbackWindowSizeUnit>,
+crate::l1_struct! {
+    /// Property type `LookbackWindow` of `AWS::QuickSight::DataSet`.
+    LookbackWindow
 }
 
 impl LookbackWindow {
@@ -5190,270 +2008,106 @@ impl LookbackWindow {
         size: impl Into<Value<f64>>,
         size_unit: impl Into<Value<LookbackWindowSizeUnit>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            size: size.into(),
-            size_unit: size_unit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(1, "Size", size.into().to_template())
+                .with(2, "SizeUnit", size_unit.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LookbackWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert("Size".to_owned(), self.size.to_template());
-        m.insert("SizeUnit".to_owned(), self.size_unit.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LookbackWindowSizeUnit`.
+    LookbackWindowSizeUnit {
+        /// `HOUR`
+        Hour = "HOUR",
+        /// `DAY`
+        Day = "DAY",
+        /// `WEEK`
+        Week = "WEEK",
     }
 }
 
-impl Check for LookbackWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.size.check(
-            &path.field("Size"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_unit
-            .check(&path.field("SizeUnit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LookbackWindow);
-
-/// Values of `LookbackWindowSizeUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LookbackWindowSizeUnit {
-    /// `HOUR`
-    Hour,
-    /// `DAY`
-    Day,
-    /// `WEEK`
-    Week,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LookbackWindowSizeUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HOUR", "DAY", "WEEK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hour => "HOUR",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LookbackWindowSizeUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LookbackWindowSizeUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LookbackWindowSizeUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "HOUR" => Self::Hour,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LookbackWindowSizeUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(LookbackWindowSizeUnit::from(s))
-    }
-}
-
-crate::impl_literal!(LookbackWindowSizeUnit);
-
-/// Property type `DataSetUsageConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSetUsageConfiguration {
-    /// `DisableUseAsDirectQuerySource` (optional).
-    pub disable_use_as_direct_query_source: Option<Value<bool>>,
-    /// `DisableUseAsImportedSource` (optional).
-    pub disable_use_as_imported_source: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DataSetUsageConfiguration` of `AWS::QuickSight::DataSet`.
+    DataSetUsageConfiguration(default)
 }
 
 impl DataSetUsageConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            disable_use_as_direct_query_source: None,
-            disable_use_as_imported_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DisableUseAsDirectQuerySource`.
-    pub fn disable_use_as_direct_query_source(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_use_as_direct_query_source = Some(value.into());
-        self
+    /// `DisableUseAsDirectQuerySource` (optional).
+    pub fn disable_use_as_direct_query_source(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "DisableUseAsDirectQuerySource",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DisableUseAsImportedSource`.
-    pub fn disable_use_as_imported_source(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_use_as_imported_source = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSetUsageConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disable_use_as_direct_query_source {
-            m.insert("DisableUseAsDirectQuerySource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_use_as_imported_source {
-            m.insert("DisableUseAsImportedSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DisableUseAsImportedSource` (optional).
+    pub fn disable_use_as_imported_source(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisableUseAsImportedSource", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSetUsageConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataSetUsageConfiguration);
-
-/// Property type `DatasetParameter` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DatasetParameter {
-    /// `DateTimeDatasetParameter` (optional).
-    pub date_time_dataset_parameter: Option<Value<DateTimeDatasetParameter>>,
-    /// `DecimalDatasetParameter` (optional).
-    pub decimal_dataset_parameter: Option<Value<DecimalDatasetParameter>>,
-    /// `IntegerDatasetParameter` (optional).
-    pub integer_dataset_parameter: Option<Value<IntegerDatasetParameter>>,
-    /// `StringDatasetParameter` (optional).
-    pub string_dataset_parameter: Option<Value<StringDatasetParameter>>,
+crate::l1_struct! {
+    /// Property type `DatasetParameter` of `AWS::QuickSight::DataSet`.
+    DatasetParameter(default)
 }
 
 impl DatasetParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            date_time_dataset_parameter: None,
-            decimal_dataset_parameter: None,
-            integer_dataset_parameter: None,
-            string_dataset_parameter: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DateTimeDatasetParameter`.
+    /// `DateTimeDatasetParameter` (optional).
     pub fn date_time_dataset_parameter(
-        mut self,
+        self,
         value: impl Into<Value<DateTimeDatasetParameter>>,
     ) -> Self {
-        self.date_time_dataset_parameter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DateTimeDatasetParameter", value.into().to_template()),
+        )
     }
-    /// Sets `DecimalDatasetParameter`.
+    /// `DecimalDatasetParameter` (optional).
     pub fn decimal_dataset_parameter(
-        mut self,
+        self,
         value: impl Into<Value<DecimalDatasetParameter>>,
     ) -> Self {
-        self.decimal_dataset_parameter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "DecimalDatasetParameter", value.into().to_template()),
+        )
     }
-    /// Sets `IntegerDatasetParameter`.
+    /// `IntegerDatasetParameter` (optional).
     pub fn integer_dataset_parameter(
-        mut self,
+        self,
         value: impl Into<Value<IntegerDatasetParameter>>,
     ) -> Self {
-        self.integer_dataset_parameter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "IntegerDatasetParameter", value.into().to_template()),
+        )
     }
-    /// Sets `StringDatasetParameter`.
-    pub fn string_dataset_parameter(
-        mut self,
-        value: impl Into<Value<StringDatasetParameter>>,
-    ) -> Self {
-        self.string_dataset_parameter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DatasetParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.date_time_dataset_parameter {
-            m.insert("DateTimeDatasetParameter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.decimal_dataset_parameter {
-            m.insert("DecimalDatasetParameter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_dataset_parameter {
-            m.insert("IntegerDatasetParameter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_dataset_parameter {
-            m.insert("StringDatasetParameter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StringDatasetParameter` (optional).
+    pub fn string_dataset_parameter(self, value: impl Into<Value<StringDatasetParameter>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StringDatasetParameter", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DatasetParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.date_time_dataset_parameter.check(
-            &path.field("DateTimeDatasetParameter"),
-            &Rules::NONE,
-            out,
-        );
-        self.decimal_dataset_parameter.check(
-            &path.field("DecimalDatasetParameter"),
-            &Rules::NONE,
-            out,
-        );
-        self.integer_dataset_parameter.check(
-            &path.field("IntegerDatasetParameter"),
-            &Rules::NONE,
-            out,
-        );
-        self.string_dataset_parameter.check(
-            &path.field("StringDatasetParameter"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetParameter);
-
-/// Property type `DateTimeDatasetParameter` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DateTimeDatasetParameter {
-    /// `DefaultValues` (optional).
-    pub default_values: Option<Value<DateTimeDatasetParameterDefaultValues>>,
-    /// `Id` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub name: Value<String>,
-    /// `TimeGranularity` (optional).
-    pub time_granularity: Option<Value<TimeGranularity>>,
-    /// `ValueType` (required).
-    pub value_type: Value<DatasetParameterValueType>,
+crate::l1_struct! {
+    /// Property type `DateTimeDatasetParameter` of `AWS::QuickSight::DataSet`.
+    DateTimeDatasetParameter
 }
 
 impl DateTimeDatasetParameter {
@@ -5463,293 +2117,83 @@ impl DateTimeDatasetParameter {
         name: impl Into<Value<String>>,
         value_type: impl Into<Value<DatasetParameterValueType>>,
     ) -> Self {
-        Self {
-            default_values: None,
-            id: id.into(),
-            name: name.into(),
-            time_granularity: None,
-            value_type: value_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(4, "ValueType", value_type.into().to_template()),
+        )
     }
-    /// Sets `DefaultValues`.
+    /// `DefaultValues` (optional).
     pub fn default_values(
-        mut self,
+        self,
         value: impl Into<Value<DateTimeDatasetParameterDefaultValues>>,
     ) -> Self {
-        self.default_values = Some(value.into());
-        self
+        Self(self.0.with(0, "DefaultValues", value.into().to_template()))
     }
-    /// Sets `TimeGranularity`.
-    pub fn time_granularity(mut self, value: impl Into<Value<TimeGranularity>>) -> Self {
-        self.time_granularity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DateTimeDatasetParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_values {
-            m.insert("DefaultValues".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.time_granularity {
-            m.insert("TimeGranularity".to_owned(), v.to_template());
-        }
-        m.insert("ValueType".to_owned(), self.value_type.to_template());
-        Expr::Map(m)
+    /// `TimeGranularity` (optional).
+    pub fn time_granularity(self, value: impl Into<Value<TimeGranularity>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TimeGranularity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DateTimeDatasetParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_values
-            .check(&path.field("DefaultValues"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_granularity
-            .check(&path.field("TimeGranularity"), &Rules::NONE, out);
-        self.value_type
-            .check(&path.field("ValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DateTimeDatasetParameter);
-
-/// Property type `DateTimeDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DateTimeDatasetParameterDefaultValues {
-    /// `StaticValues` (optional).
-    /// Items: 0..=32.
-    pub static_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DateTimeDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
+    DateTimeDatasetParameterDefaultValues(default)
 }
 
 impl DateTimeDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            static_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValues`.
-    pub fn static_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.static_values = Some(value.into());
-        self
+    /// `StaticValues` (optional).
+    /// Items: 0 to 32.
+    pub fn static_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "StaticValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DateTimeDatasetParameterDefaultValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_values {
-            m.insert("StaticValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TimeGranularity`.
+    TimeGranularity {
+        /// `YEAR`
+        Year = "YEAR",
+        /// `QUARTER`
+        Quarter = "QUARTER",
+        /// `MONTH`
+        Month = "MONTH",
+        /// `WEEK`
+        Week = "WEEK",
+        /// `DAY`
+        Day = "DAY",
+        /// `HOUR`
+        Hour = "HOUR",
+        /// `MINUTE`
+        Minute = "MINUTE",
+        /// `SECOND`
+        Second = "SECOND",
+        /// `MILLISECOND`
+        Millisecond = "MILLISECOND",
     }
 }
 
-impl Check for DateTimeDatasetParameterDefaultValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_values.check(
-            &path.field("StaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DatasetParameterValueType`.
+    DatasetParameterValueType {
+        /// `MULTI_VALUED`
+        MultiValued = "MULTI_VALUED",
+        /// `SINGLE_VALUED`
+        SingleValued = "SINGLE_VALUED",
     }
 }
 
-crate::impl_literal!(DateTimeDatasetParameterDefaultValues);
-
-/// Values of `TimeGranularity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TimeGranularity {
-    /// `YEAR`
-    Year,
-    /// `QUARTER`
-    Quarter,
-    /// `MONTH`
-    Month,
-    /// `WEEK`
-    Week,
-    /// `DAY`
-    Day,
-    /// `HOUR`
-    Hour,
-    /// `MINUTE`
-    Minute,
-    /// `SECOND`
-    Second,
-    /// `MILLISECOND`
-    Millisecond,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TimeGranularity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "YEAR",
-        "QUARTER",
-        "MONTH",
-        "WEEK",
-        "DAY",
-        "HOUR",
-        "MINUTE",
-        "SECOND",
-        "MILLISECOND",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Year => "YEAR",
-            Self::Quarter => "QUARTER",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Day => "DAY",
-            Self::Hour => "HOUR",
-            Self::Minute => "MINUTE",
-            Self::Second => "SECOND",
-            Self::Millisecond => "MILLISECOND",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TimeGranularity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TimeGranularity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TimeGranularity {
-    fn from(s: &str) -> Self {
-        match s {
-            "YEAR" => Self::Year,
-            "QUARTER" => Self::Quarter,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            "DAY" => Self::Day,
-            "HOUR" => Self::Hour,
-            "MINUTE" => Self::Minute,
-            "SECOND" => Self::Second,
-            "MILLISECOND" => Self::Millisecond,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TimeGranularity> {
-    fn from(s: &str) -> Self {
-        Value::literal(TimeGranularity::from(s))
-    }
-}
-
-crate::impl_literal!(TimeGranularity);
-
-/// Values of `DatasetParameterValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatasetParameterValueType {
-    /// `MULTI_VALUED`
-    MultiValued,
-    /// `SINGLE_VALUED`
-    SingleValued,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatasetParameterValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MULTI_VALUED", "SINGLE_VALUED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiValued => "MULTI_VALUED",
-            Self::SingleValued => "SINGLE_VALUED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatasetParameterValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatasetParameterValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatasetParameterValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MULTI_VALUED" => Self::MultiValued,
-            "SINGLE_VALUED" => Self::SingleValued,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatasetParameterValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatasetParameterValueType::from(s))
-    }
-}
-
-crate::impl_literal!(DatasetParameterValueType);
-
-/// Property type `DecimalDatasetParameter` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct DecimalDatasetParameter {
-    /// `DefaultValues` (optional).
-    pub default_values: Option<Value<DecimalDatasetParameterDefaultValues>>,
-    /// `Id` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub name: Value<String>,
-    /// `ValueType` (required).
-    pub value_type: Value<DatasetParameterValueType>,
+crate::l1_struct! {
+    /// Property type `DecimalDatasetParameter` of `AWS::QuickSight::DataSet`.
+    DecimalDatasetParameter
 }
 
 impl DecimalDatasetParameter {
@@ -5759,130 +2203,42 @@ impl DecimalDatasetParameter {
         name: impl Into<Value<String>>,
         value_type: impl Into<Value<DatasetParameterValueType>>,
     ) -> Self {
-        Self {
-            default_values: None,
-            id: id.into(),
-            name: name.into(),
-            value_type: value_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "ValueType", value_type.into().to_template()),
+        )
     }
-    /// Sets `DefaultValues`.
+    /// `DefaultValues` (optional).
     pub fn default_values(
-        mut self,
+        self,
         value: impl Into<Value<DecimalDatasetParameterDefaultValues>>,
     ) -> Self {
-        self.default_values = Some(value.into());
-        self
+        Self(self.0.with(0, "DefaultValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DecimalDatasetParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_values {
-            m.insert("DefaultValues".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueType".to_owned(), self.value_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DecimalDatasetParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_values
-            .check(&path.field("DefaultValues"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_type
-            .check(&path.field("ValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DecimalDatasetParameter);
-
-/// Property type `DecimalDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DecimalDatasetParameterDefaultValues {
-    /// `StaticValues` (optional).
-    /// Items: 0..=32.
-    pub static_values: Option<Value<List<f64>>>,
+crate::l1_struct! {
+    /// Property type `DecimalDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
+    DecimalDatasetParameterDefaultValues(default)
 }
 
 impl DecimalDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            static_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValues`.
-    pub fn static_values(mut self, value: impl Into<Value<List<f64>>>) -> Self {
-        self.static_values = Some(value.into());
-        self
+    /// `StaticValues` (optional).
+    /// Items: 0 to 32.
+    pub fn static_values(self, value: impl Into<Value<List<f64>>>) -> Self {
+        Self(self.0.with(0, "StaticValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DecimalDatasetParameterDefaultValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_values {
-            m.insert("StaticValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DecimalDatasetParameterDefaultValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_values.check(
-            &path.field("StaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DecimalDatasetParameterDefaultValues);
-
-/// Property type `IntegerDatasetParameter` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct IntegerDatasetParameter {
-    /// `DefaultValues` (optional).
-    pub default_values: Option<Value<IntegerDatasetParameterDefaultValues>>,
-    /// `Id` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub name: Value<String>,
-    /// `ValueType` (required).
-    pub value_type: Value<DatasetParameterValueType>,
+crate::l1_struct! {
+    /// Property type `IntegerDatasetParameter` of `AWS::QuickSight::DataSet`.
+    IntegerDatasetParameter
 }
 
 impl IntegerDatasetParameter {
@@ -5892,130 +2248,42 @@ impl IntegerDatasetParameter {
         name: impl Into<Value<String>>,
         value_type: impl Into<Value<DatasetParameterValueType>>,
     ) -> Self {
-        Self {
-            default_values: None,
-            id: id.into(),
-            name: name.into(),
-            value_type: value_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "ValueType", value_type.into().to_template()),
+        )
     }
-    /// Sets `DefaultValues`.
+    /// `DefaultValues` (optional).
     pub fn default_values(
-        mut self,
+        self,
         value: impl Into<Value<IntegerDatasetParameterDefaultValues>>,
     ) -> Self {
-        self.default_values = Some(value.into());
-        self
+        Self(self.0.with(0, "DefaultValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IntegerDatasetParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_values {
-            m.insert("DefaultValues".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueType".to_owned(), self.value_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegerDatasetParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_values
-            .check(&path.field("DefaultValues"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_type
-            .check(&path.field("ValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntegerDatasetParameter);
-
-/// Property type `IntegerDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct IntegerDatasetParameterDefaultValues {
-    /// `StaticValues` (optional).
-    /// Items: 0..=32.
-    pub static_values: Option<Value<List<i64>>>,
+crate::l1_struct! {
+    /// Property type `IntegerDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
+    IntegerDatasetParameterDefaultValues(default)
 }
 
 impl IntegerDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            static_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValues`.
-    pub fn static_values(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.static_values = Some(value.into());
-        self
+    /// `StaticValues` (optional).
+    /// Items: 0 to 32.
+    pub fn static_values(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(0, "StaticValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IntegerDatasetParameterDefaultValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_values {
-            m.insert("StaticValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegerDatasetParameterDefaultValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_values.check(
-            &path.field("StaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IntegerDatasetParameterDefaultValues);
-
-/// Property type `StringDatasetParameter` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct StringDatasetParameter {
-    /// `DefaultValues` (optional).
-    pub default_values: Option<Value<StringDatasetParameterDefaultValues>>,
-    /// `Id` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub name: Value<String>,
-    /// `ValueType` (required).
-    pub value_type: Value<DatasetParameterValueType>,
+crate::l1_struct! {
+    /// Property type `StringDatasetParameter` of `AWS::QuickSight::DataSet`.
+    StringDatasetParameter
 }
 
 impl StringDatasetParameter {
@@ -6025,321 +2293,102 @@ impl StringDatasetParameter {
         name: impl Into<Value<String>>,
         value_type: impl Into<Value<DatasetParameterValueType>>,
     ) -> Self {
-        Self {
-            default_values: None,
-            id: id.into(),
-            name: name.into(),
-            value_type: value_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "ValueType", value_type.into().to_template()),
+        )
     }
-    /// Sets `DefaultValues`.
+    /// `DefaultValues` (optional).
     pub fn default_values(
-        mut self,
+        self,
         value: impl Into<Value<StringDatasetParameterDefaultValues>>,
     ) -> Self {
-        self.default_values = Some(value.into());
-        self
+        Self(self.0.with(0, "DefaultValues", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StringDatasetParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_values {
-            m.insert("DefaultValues".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ValueType".to_owned(), self.value_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StringDatasetParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_values
-            .check(&path.field("DefaultValues"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_type
-            .check(&path.field("ValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StringDatasetParameter);
-
-/// Property type `StringDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct StringDatasetParameterDefaultValues {
-    /// `StaticValues` (optional).
-    /// Items: 0..=32.
-    /// Each item: Length: 0..=512 characters.
-    pub static_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `StringDatasetParameterDefaultValues` of `AWS::QuickSight::DataSet`.
+    StringDatasetParameterDefaultValues(default)
 }
 
 impl StringDatasetParameterDefaultValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            static_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StaticValues`.
-    pub fn static_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.static_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StringDatasetParameterDefaultValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.static_values {
-            m.insert("StaticValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StaticValues` (optional).
+    /// Items: 0 to 32.
+    /// Each item: Length: 0 to 512 characters.
+    pub fn static_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "StaticValues", value.into().to_template()))
     }
 }
 
-impl Check for StringDatasetParameterDefaultValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.static_values.check(
-            &path.field("StaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(512),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringDatasetParameterDefaultValues);
-
-/// Property type `FieldFolder` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldFolder {
-    /// `Columns` (optional).
-    /// Items: 0..=5000.
-    pub columns: Option<Value<List<String>>>,
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FieldFolder` of `AWS::QuickSight::DataSet`.
+    FieldFolder(default)
 }
 
 impl FieldFolder {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            columns: None,
-            description: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.columns = Some(value.into());
-        self
+    /// `Columns` (optional).
+    /// Items: 0 to 5000.
+    pub fn columns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Columns", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldFolder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSetImportMode`.
+    DataSetImportMode {
+        /// `SPICE`
+        Spice = "SPICE",
+        /// `DIRECT_QUERY`
+        DirectQuery = "DIRECT_QUERY",
     }
 }
 
-impl Check for FieldFolder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns.check(
-            &path.field("Columns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FieldFolder);
-
-/// Values of `DataSetImportMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSetImportMode {
-    /// `SPICE`
-    Spice,
-    /// `DIRECT_QUERY`
-    DirectQuery,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSetImportMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SPICE", "DIRECT_QUERY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Spice => "SPICE",
-            Self::DirectQuery => "DIRECT_QUERY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSetImportMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSetImportMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSetImportMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SPICE" => Self::Spice,
-            "DIRECT_QUERY" => Self::DirectQuery,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSetImportMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSetImportMode::from(s))
-    }
-}
-
-crate::impl_literal!(DataSetImportMode);
-
-/// Property type `IngestionWaitPolicy` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct IngestionWaitPolicy {
-    /// `IngestionWaitTimeInHours` (optional).
-    /// Range: 1..=36.
-    pub ingestion_wait_time_in_hours: Option<Value<f64>>,
-    /// `WaitForSpiceIngestion` (optional).
-    pub wait_for_spice_ingestion: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `IngestionWaitPolicy` of `AWS::QuickSight::DataSet`.
+    IngestionWaitPolicy(default)
 }
 
 impl IngestionWaitPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ingestion_wait_time_in_hours: None,
-            wait_for_spice_ingestion: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IngestionWaitTimeInHours`.
-    pub fn ingestion_wait_time_in_hours(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.ingestion_wait_time_in_hours = Some(value.into());
-        self
+    /// `IngestionWaitTimeInHours` (optional).
+    /// Range: 1 to 36.
+    pub fn ingestion_wait_time_in_hours(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IngestionWaitTimeInHours", value.into().to_template()),
+        )
     }
-    /// Sets `WaitForSpiceIngestion`.
-    pub fn wait_for_spice_ingestion(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.wait_for_spice_ingestion = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IngestionWaitPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ingestion_wait_time_in_hours {
-            m.insert("IngestionWaitTimeInHours".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wait_for_spice_ingestion {
-            m.insert("WaitForSpiceIngestion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WaitForSpiceIngestion` (optional).
+    pub fn wait_for_spice_ingestion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "WaitForSpiceIngestion", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IngestionWaitPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ingestion_wait_time_in_hours.check(
-            &path.field("IngestionWaitTimeInHours"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(36.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IngestionWaitPolicy);
-
-/// Property type `LogicalTable` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct LogicalTable {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `DataTransforms` (optional).
-    /// Items: 1..=2048.
-    pub data_transforms: Option<Value<List<TransformOperation>>>,
-    /// `Source` (required).
-    pub source: Value<LogicalTableSource>,
+crate::l1_struct! {
+    /// Property type `LogicalTable` of `AWS::QuickSight::DataSet`.
+    LogicalTable
 }
 
 impl LogicalTable {
@@ -6348,424 +2397,170 @@ impl LogicalTable {
         alias: impl Into<Value<String>>,
         source: impl Into<Value<LogicalTableSource>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            data_transforms: None,
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(2, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `DataTransforms`.
-    pub fn data_transforms(mut self, value: impl Into<Value<List<TransformOperation>>>) -> Self {
-        self.data_transforms = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogicalTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        if let Some(v) = &self.data_transforms {
-            m.insert("DataTransforms".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
+    /// `DataTransforms` (optional).
+    /// Items: 1 to 2048.
+    pub fn data_transforms(self, value: impl Into<Value<List<TransformOperation>>>) -> Self {
+        Self(self.0.with(1, "DataTransforms", value.into().to_template()))
     }
 }
 
-impl Check for LogicalTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_transforms.check(
-            &path.field("DataTransforms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogicalTable);
-
-/// Property type `TransformOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct TransformOperation {
-    /// `CastColumnTypeOperation` (optional).
-    pub cast_column_type_operation: Option<Value<CastColumnTypeOperation>>,
-    /// `CreateColumnsOperation` (optional).
-    pub create_columns_operation: Option<Value<CreateColumnsOperation>>,
-    /// `FilterOperation` (optional).
-    pub filter_operation: Option<Value<FilterOperation>>,
-    /// `OverrideDatasetParameterOperation` (optional).
-    pub override_dataset_parameter_operation: Option<Value<OverrideDatasetParameterOperation>>,
-    /// `ProjectOperation` (optional).
-    pub project_operation: Option<Value<ProjectOperation>>,
-    /// `RenameColumnOperation` (optional).
-    pub rename_column_operation: Option<Value<RenameColumnOperation>>,
-    /// `TagColumnOperation` (optional).
-    pub tag_column_operation: Option<Value<TagColumnOperation>>,
-    /// `UntagColumnOperation` (optional).
-    pub untag_column_operation: Option<Value<UntagColumnOperation>>,
+crate::l1_struct! {
+    /// Property type `TransformOperation` of `AWS::QuickSight::DataSet`.
+    TransformOperation(default)
 }
 
 impl TransformOperation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cast_column_type_operation: None,
-            create_columns_operation: None,
-            filter_operation: None,
-            override_dataset_parameter_operation: None,
-            project_operation: None,
-            rename_column_operation: None,
-            tag_column_operation: None,
-            untag_column_operation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CastColumnTypeOperation`.
+    /// `CastColumnTypeOperation` (optional).
     pub fn cast_column_type_operation(
-        mut self,
+        self,
         value: impl Into<Value<CastColumnTypeOperation>>,
     ) -> Self {
-        self.cast_column_type_operation = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CastColumnTypeOperation", value.into().to_template()),
+        )
     }
-    /// Sets `CreateColumnsOperation`.
-    pub fn create_columns_operation(
-        mut self,
-        value: impl Into<Value<CreateColumnsOperation>>,
-    ) -> Self {
-        self.create_columns_operation = Some(value.into());
-        self
+    /// `CreateColumnsOperation` (optional).
+    pub fn create_columns_operation(self, value: impl Into<Value<CreateColumnsOperation>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CreateColumnsOperation", value.into().to_template()),
+        )
     }
-    /// Sets `FilterOperation`.
-    pub fn filter_operation(mut self, value: impl Into<Value<FilterOperation>>) -> Self {
-        self.filter_operation = Some(value.into());
-        self
+    /// `FilterOperation` (optional).
+    pub fn filter_operation(self, value: impl Into<Value<FilterOperation>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FilterOperation", value.into().to_template()),
+        )
     }
-    /// Sets `OverrideDatasetParameterOperation`.
+    /// `OverrideDatasetParameterOperation` (optional).
     pub fn override_dataset_parameter_operation(
-        mut self,
+        self,
         value: impl Into<Value<OverrideDatasetParameterOperation>>,
     ) -> Self {
-        self.override_dataset_parameter_operation = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "OverrideDatasetParameterOperation",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProjectOperation`.
-    pub fn project_operation(mut self, value: impl Into<Value<ProjectOperation>>) -> Self {
-        self.project_operation = Some(value.into());
-        self
+    /// `ProjectOperation` (optional).
+    pub fn project_operation(self, value: impl Into<Value<ProjectOperation>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ProjectOperation", value.into().to_template()),
+        )
     }
-    /// Sets `RenameColumnOperation`.
-    pub fn rename_column_operation(
-        mut self,
-        value: impl Into<Value<RenameColumnOperation>>,
-    ) -> Self {
-        self.rename_column_operation = Some(value.into());
-        self
+    /// `RenameColumnOperation` (optional).
+    pub fn rename_column_operation(self, value: impl Into<Value<RenameColumnOperation>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RenameColumnOperation", value.into().to_template()),
+        )
     }
-    /// Sets `TagColumnOperation`.
-    pub fn tag_column_operation(mut self, value: impl Into<Value<TagColumnOperation>>) -> Self {
-        self.tag_column_operation = Some(value.into());
-        self
+    /// `TagColumnOperation` (optional).
+    pub fn tag_column_operation(self, value: impl Into<Value<TagColumnOperation>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TagColumnOperation", value.into().to_template()),
+        )
     }
-    /// Sets `UntagColumnOperation`.
-    pub fn untag_column_operation(mut self, value: impl Into<Value<UntagColumnOperation>>) -> Self {
-        self.untag_column_operation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransformOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cast_column_type_operation {
-            m.insert("CastColumnTypeOperation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.create_columns_operation {
-            m.insert("CreateColumnsOperation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_operation {
-            m.insert("FilterOperation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.override_dataset_parameter_operation {
-            m.insert(
-                "OverrideDatasetParameterOperation".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.project_operation {
-            m.insert("ProjectOperation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rename_column_operation {
-            m.insert("RenameColumnOperation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_column_operation {
-            m.insert("TagColumnOperation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.untag_column_operation {
-            m.insert("UntagColumnOperation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UntagColumnOperation` (optional).
+    pub fn untag_column_operation(self, value: impl Into<Value<UntagColumnOperation>>) -> Self {
+        Self(
+            self.0
+                .with(7, "UntagColumnOperation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TransformOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cast_column_type_operation.check(
-            &path.field("CastColumnTypeOperation"),
-            &Rules::NONE,
-            out,
-        );
-        self.create_columns_operation.check(
-            &path.field("CreateColumnsOperation"),
-            &Rules::NONE,
-            out,
-        );
-        self.filter_operation
-            .check(&path.field("FilterOperation"), &Rules::NONE, out);
-        self.override_dataset_parameter_operation.check(
-            &path.field("OverrideDatasetParameterOperation"),
-            &Rules::NONE,
-            out,
-        );
-        self.project_operation
-            .check(&path.field("ProjectOperation"), &Rules::NONE, out);
-        self.rename_column_operation
-            .check(&path.field("RenameColumnOperation"), &Rules::NONE, out);
-        self.tag_column_operation
-            .check(&path.field("TagColumnOperation"), &Rules::NONE, out);
-        self.untag_column_operation
-            .check(&path.field("UntagColumnOperation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransformOperation);
-
-/// Property type `OverrideDatasetParameterOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct OverrideDatasetParameterOperation {
-    /// `NewDefaultValues` (optional).
-    pub new_default_values: Option<Value<NewDefaultValues>>,
-    /// `NewParameterName` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub new_parameter_name: Option<Value<String>>,
-    /// `ParameterName` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub parameter_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OverrideDatasetParameterOperation` of `AWS::QuickSight::DataSet`.
+    OverrideDatasetParameterOperation
 }
 
 impl OverrideDatasetParameterOperation {
     /// The required properties: `ParameterName`.
     pub fn new(parameter_name: impl Into<Value<String>>) -> Self {
-        Self {
-            new_default_values: None,
-            new_parameter_name: None,
-            parameter_name: parameter_name.into(),
-        }
+        Self(crate::Properties::new().with(2, "ParameterName", parameter_name.into().to_template()))
     }
-    /// Sets `NewDefaultValues`.
-    pub fn new_default_values(mut self, value: impl Into<Value<NewDefaultValues>>) -> Self {
-        self.new_default_values = Some(value.into());
-        self
+    /// `NewDefaultValues` (optional).
+    pub fn new_default_values(self, value: impl Into<Value<NewDefaultValues>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NewDefaultValues", value.into().to_template()),
+        )
     }
-    /// Sets `NewParameterName`.
-    pub fn new_parameter_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.new_parameter_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OverrideDatasetParameterOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.new_default_values {
-            m.insert("NewDefaultValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.new_parameter_name {
-            m.insert("NewParameterName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `NewParameterName` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9]+$`.
+    pub fn new_parameter_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NewParameterName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OverrideDatasetParameterOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.new_default_values
-            .check(&path.field("NewDefaultValues"), &Rules::NONE, out);
-        self.new_parameter_name.check(
-            &path.field("NewParameterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_name.check(
-            &path.field("ParameterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OverrideDatasetParameterOperation);
-
-/// Property type `NewDefaultValues` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct NewDefaultValues {
-    /// `DateTimeStaticValues` (optional).
-    /// Items: 0..=32.
-    pub date_time_static_values: Option<Value<List<String>>>,
-    /// `DecimalStaticValues` (optional).
-    /// Items: 0..=32.
-    pub decimal_static_values: Option<Value<List<f64>>>,
-    /// `IntegerStaticValues` (optional).
-    /// Items: 0..=32.
-    pub integer_static_values: Option<Value<List<i64>>>,
-    /// `StringStaticValues` (optional).
-    /// Items: 0..=32.
-    /// Each item: Length: 0..=512 characters.
-    pub string_static_values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `NewDefaultValues` of `AWS::QuickSight::DataSet`.
+    NewDefaultValues(default)
 }
 
 impl NewDefaultValues {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            date_time_static_values: None,
-            decimal_static_values: None,
-            integer_static_values: None,
-            string_static_values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DateTimeStaticValues`.
-    pub fn date_time_static_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.date_time_static_values = Some(value.into());
-        self
+    /// `DateTimeStaticValues` (optional).
+    /// Items: 0 to 32.
+    pub fn date_time_static_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DateTimeStaticValues", value.into().to_template()),
+        )
     }
-    /// Sets `DecimalStaticValues`.
-    pub fn decimal_static_values(mut self, value: impl Into<Value<List<f64>>>) -> Self {
-        self.decimal_static_values = Some(value.into());
-        self
+    /// `DecimalStaticValues` (optional).
+    /// Items: 0 to 32.
+    pub fn decimal_static_values(self, value: impl Into<Value<List<f64>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DecimalStaticValues", value.into().to_template()),
+        )
     }
-    /// Sets `IntegerStaticValues`.
-    pub fn integer_static_values(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.integer_static_values = Some(value.into());
-        self
+    /// `IntegerStaticValues` (optional).
+    /// Items: 0 to 32.
+    pub fn integer_static_values(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IntegerStaticValues", value.into().to_template()),
+        )
     }
-    /// Sets `StringStaticValues`.
-    pub fn string_static_values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.string_static_values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NewDefaultValues {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.date_time_static_values {
-            m.insert("DateTimeStaticValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.decimal_static_values {
-            m.insert("DecimalStaticValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_static_values {
-            m.insert("IntegerStaticValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_static_values {
-            m.insert("StringStaticValues".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StringStaticValues` (optional).
+    /// Items: 0 to 32.
+    /// Each item: Length: 0 to 512 characters.
+    pub fn string_static_values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StringStaticValues", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NewDefaultValues {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.date_time_static_values.check(
-            &path.field("DateTimeStaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.decimal_static_values.check(
-            &path.field("DecimalStaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integer_static_values.check(
-            &path.field("IntegerStaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string_static_values.check(
-            &path.field("StringStaticValues"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(32),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(512),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NewDefaultValues);
-
-/// Property type `TagColumnOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct TagColumnOperation {
-    /// `ColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub column_name: Value<String>,
-    /// `Tags` (required).
-    /// Items: 1..=16.
-    pub tags: Value<List<ColumnTag>>,
+crate::l1_struct! {
+    /// Property type `TagColumnOperation` of `AWS::QuickSight::DataSet`.
+    TagColumnOperation
 }
 
 impl TagColumnOperation {
@@ -6774,259 +2569,88 @@ impl TagColumnOperation {
         column_name: impl Into<Value<String>>,
         tags: impl Into<Value<List<ColumnTag>>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            tags: tags.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(1, "Tags", tags.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TagColumnOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert("Tags".to_owned(), self.tags.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagColumnOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagColumnOperation);
-
-/// Property type `ColumnTag` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnTag {
-    /// `ColumnDescription` (optional).
-    pub column_description: Option<Value<ColumnDescription>>,
-    /// `ColumnGeographicRole` (optional).
-    pub column_geographic_role: Option<Value<GeoSpatialDataRole>>,
+crate::l1_struct! {
+    /// Property type `ColumnTag` of `AWS::QuickSight::DataSet`.
+    ColumnTag(default)
 }
 
 impl ColumnTag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            column_description: None,
-            column_geographic_role: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColumnDescription`.
-    pub fn column_description(mut self, value: impl Into<Value<ColumnDescription>>) -> Self {
-        self.column_description = Some(value.into());
-        self
+    /// `ColumnDescription` (optional).
+    pub fn column_description(self, value: impl Into<Value<ColumnDescription>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ColumnDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ColumnGeographicRole`.
-    pub fn column_geographic_role(mut self, value: impl Into<Value<GeoSpatialDataRole>>) -> Self {
-        self.column_geographic_role = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColumnTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.column_description {
-            m.insert("ColumnDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_geographic_role {
-            m.insert("ColumnGeographicRole".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ColumnGeographicRole` (optional).
+    pub fn column_geographic_role(self, value: impl Into<Value<GeoSpatialDataRole>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ColumnGeographicRole", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ColumnTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_description
-            .check(&path.field("ColumnDescription"), &Rules::NONE, out);
-        self.column_geographic_role
-            .check(&path.field("ColumnGeographicRole"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ColumnTag);
-
-/// Property type `ColumnDescription` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ColumnDescription {
-    /// `Text` (optional).
-    /// Length: 0..=500 characters.
-    pub text: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ColumnDescription` of `AWS::QuickSight::DataSet`.
+    ColumnDescription(default)
 }
 
 impl ColumnDescription {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { text: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Text`.
-    pub fn text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ColumnDescription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.text {
-            m.insert("Text".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Text` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Text", value.into().to_template()))
     }
 }
 
-impl Check for ColumnDescription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `GeoSpatialDataRole`.
+    GeoSpatialDataRole {
+        /// `COUNTRY`
+        Country = "COUNTRY",
+        /// `STATE`
+        State = "STATE",
+        /// `COUNTY`
+        County = "COUNTY",
+        /// `CITY`
+        City = "CITY",
+        /// `POSTCODE`
+        Postcode = "POSTCODE",
+        /// `LONGITUDE`
+        Longitude = "LONGITUDE",
+        /// `LATITUDE`
+        Latitude = "LATITUDE",
+        /// `POLITICAL1`
+        Political1 = "POLITICAL1",
+        /// `CENSUS_TRACT`
+        CensusTract = "CENSUS_TRACT",
+        /// `CENSUS_BLOCK_GROUP`
+        CensusBlockGroup = "CENSUS_BLOCK_GROUP",
+        /// `CENSUS_BLOCK`
+        CensusBlock = "CENSUS_BLOCK",
     }
 }
 
-crate::impl_literal!(ColumnDescription);
-
-/// Values of `GeoSpatialDataRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GeoSpatialDataRole {
-    /// `COUNTRY`
-    Country,
-    /// `STATE`
-    State,
-    /// `COUNTY`
-    County,
-    /// `CITY`
-    City,
-    /// `POSTCODE`
-    Postcode,
-    /// `LONGITUDE`
-    Longitude,
-    /// `LATITUDE`
-    Latitude,
-    /// `POLITICAL1`
-    Political1,
-    /// `CENSUS_TRACT`
-    CensusTract,
-    /// `CENSUS_BLOCK_GROUP`
-    CensusBlockGroup,
-    /// `CENSUS_BLOCK`
-    CensusBlock,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GeoSpatialDataRole {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "COUNTRY",
-        "STATE",
-        "COUNTY",
-        "CITY",
-        "POSTCODE",
-        "LONGITUDE",
-        "LATITUDE",
-        "POLITICAL1",
-        "CENSUS_TRACT",
-        "CENSUS_BLOCK_GROUP",
-        "CENSUS_BLOCK",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Country => "COUNTRY",
-            Self::State => "STATE",
-            Self::County => "COUNTY",
-            Self::City => "CITY",
-            Self::Postcode => "POSTCODE",
-            Self::Longitude => "LONGITUDE",
-            Self::Latitude => "LATITUDE",
-            Self::Political1 => "POLITICAL1",
-            Self::CensusTract => "CENSUS_TRACT",
-            Self::CensusBlockGroup => "CENSUS_BLOCK_GROUP",
-            Self::CensusBlock => "CENSUS_BLOCK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GeoSpatialDataRole {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GeoSpatialDataRole {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GeoSpatialDataRole {
-    fn from(s: &str) -> Self {
-        match s {
-            "COUNTRY" => Self::Country,
-            "STATE" => Self::State,
-            "COUNTY" => Self::County,
-            "CITY" => Self::City,
-            "POSTCODE" => Self::Postcode,
-            "LONGITUDE" => Self::Longitude,
-            "LATITUDE" => Self::Latitude,
-            "POLITICAL1" => Self::Political1,
-            "CENSUS_TRACT" => Self::CensusTract,
-            "CENSUS_BLOCK_GROUP" => Self::CensusBlockGroup,
-            "CENSUS_BLOCK" => Self::CensusBlock,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GeoSpatialDataRole> {
-    fn from(s: &str) -> Self {
-        Value::literal(GeoSpatialDataRole::from(s))
-    }
-}
-
-crate::impl_literal!(GeoSpatialDataRole);
-
-/// Property type `UntagColumnOperation` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct UntagColumnOperation {
-    /// `ColumnName` (required).
-    /// Length: 1..=127 characters.
-    pub column_name: Value<String>,
-    /// `TagNames` (required).
-    pub tag_names: Value<List<ColumnTagName>>,
+crate::l1_struct! {
+    /// Property type `UntagColumnOperation` of `AWS::QuickSight::DataSet`.
+    UntagColumnOperation
 }
 
 impl UntagColumnOperation {
@@ -7035,191 +2659,59 @@ impl UntagColumnOperation {
         column_name: impl Into<Value<String>>,
         tag_names: impl Into<Value<List<ColumnTagName>>>,
     ) -> Self {
-        Self {
-            column_name: column_name.into(),
-            tag_names: tag_names.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(1, "TagNames", tag_names.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UntagColumnOperation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        m.insert("TagNames".to_owned(), self.tag_names.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ColumnTagName`.
+    ColumnTagName {
+        /// `COLUMN_GEOGRAPHIC_ROLE`
+        ColumnGeographicRole = "COLUMN_GEOGRAPHIC_ROLE",
+        /// `COLUMN_DESCRIPTION`
+        ColumnDescription = "COLUMN_DESCRIPTION",
     }
 }
 
-impl Check for UntagColumnOperation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_names
-            .check(&path.field("TagNames"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UntagColumnOperation);
-
-/// Values of `ColumnTagName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColumnTagName {
-    /// `COLUMN_GEOGRAPHIC_ROLE`
-    ColumnGeographicRole,
-    /// `COLUMN_DESCRIPTION`
-    ColumnDescription,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColumnTagName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COLUMN_GEOGRAPHIC_ROLE", "COLUMN_DESCRIPTION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ColumnGeographicRole => "COLUMN_GEOGRAPHIC_ROLE",
-            Self::ColumnDescription => "COLUMN_DESCRIPTION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColumnTagName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColumnTagName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColumnTagName {
-    fn from(s: &str) -> Self {
-        match s {
-            "COLUMN_GEOGRAPHIC_ROLE" => Self::ColumnGeographicRole,
-            "COLUMN_DESCRIPTION" => Self::ColumnDescription,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColumnTagName> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColumnTagName::from(s))
-    }
-}
-
-crate::impl_literal!(ColumnTagName);
-
-/// Property type `LogicalTableSource` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct LogicalTableSource {
-    /// `DataSetArn` (optional).
-    pub data_set_arn: Option<Value<String>>,
-    /// `JoinInstruction` (optional).
-    pub join_instruction: Option<Value<JoinInstruction>>,
-    /// `PhysicalTableId` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub physical_table_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LogicalTableSource` of `AWS::QuickSight::DataSet`.
+    LogicalTableSource(default)
 }
 
 impl LogicalTableSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_set_arn: None,
-            join_instruction: None,
-            physical_table_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataSetArn`.
-    pub fn data_set_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_set_arn = Some(value.into());
-        self
+    /// `DataSetArn` (optional).
+    pub fn data_set_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DataSetArn", value.into().to_template()))
     }
-    /// Sets `JoinInstruction`.
-    pub fn join_instruction(mut self, value: impl Into<Value<JoinInstruction>>) -> Self {
-        self.join_instruction = Some(value.into());
-        self
+    /// `JoinInstruction` (optional).
+    pub fn join_instruction(self, value: impl Into<Value<JoinInstruction>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JoinInstruction", value.into().to_template()),
+        )
     }
-    /// Sets `PhysicalTableId`.
-    pub fn physical_table_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.physical_table_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogicalTableSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_set_arn {
-            m.insert("DataSetArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.join_instruction {
-            m.insert("JoinInstruction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.physical_table_id {
-            m.insert("PhysicalTableId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogicalTableSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.join_instruction
-            .check(&path.field("JoinInstruction"), &Rules::NONE, out);
-        self.physical_table_id.check(
-            &path.field("PhysicalTableId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogicalTableSource);
-
-/// Property type `JoinInstruction` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct JoinInstruction {
-    /// `LeftJoinKeyProperties` (optional).
-    pub left_join_key_properties: Option<Value<JoinKeyProperties>>,
-    /// `LeftOperand` (required).
-    /// Length: 1..=64 characters.
+    /// `PhysicalTableId` (optional).
+    /// Length: 1 to 64 characters.
     /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub left_operand: Value<String>,
-    /// `OnClause` (required).
-    /// Length: 1..=512 characters.
-    pub on_clause: Value<String>,
-    /// `RightJoinKeyProperties` (optional).
-    pub right_join_key_properties: Option<Value<JoinKeyProperties>>,
-    /// `RightOperand` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub right_operand: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<JoinType>,
+    pub fn physical_table_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PhysicalTableId", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `JoinInstruction` of `AWS::QuickSight::DataSet`.
+    JoinInstruction
 }
 
 impl JoinInstruction {
@@ -7230,297 +2722,92 @@ impl JoinInstruction {
         right_operand: impl Into<Value<String>>,
         type_: impl Into<Value<JoinType>>,
     ) -> Self {
-        Self {
-            left_join_key_properties: None,
-            left_operand: left_operand.into(),
-            on_clause: on_clause.into(),
-            right_join_key_properties: None,
-            right_operand: right_operand.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "LeftOperand", left_operand.into().to_template())
+                .with(2, "OnClause", on_clause.into().to_template())
+                .with(4, "RightOperand", right_operand.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `LeftJoinKeyProperties`.
-    pub fn left_join_key_properties(mut self, value: impl Into<Value<JoinKeyProperties>>) -> Self {
-        self.left_join_key_properties = Some(value.into());
-        self
+    /// `LeftJoinKeyProperties` (optional).
+    pub fn left_join_key_properties(self, value: impl Into<Value<JoinKeyProperties>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LeftJoinKeyProperties", value.into().to_template()),
+        )
     }
-    /// Sets `RightJoinKeyProperties`.
-    pub fn right_join_key_properties(mut self, value: impl Into<Value<JoinKeyProperties>>) -> Self {
-        self.right_join_key_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JoinInstruction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.left_join_key_properties {
-            m.insert("LeftJoinKeyProperties".to_owned(), v.to_template());
-        }
-        m.insert("LeftOperand".to_owned(), self.left_operand.to_template());
-        m.insert("OnClause".to_owned(), self.on_clause.to_template());
-        if let Some(v) = &self.right_join_key_properties {
-            m.insert("RightJoinKeyProperties".to_owned(), v.to_template());
-        }
-        m.insert("RightOperand".to_owned(), self.right_operand.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `RightJoinKeyProperties` (optional).
+    pub fn right_join_key_properties(self, value: impl Into<Value<JoinKeyProperties>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RightJoinKeyProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JoinInstruction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.left_join_key_properties.check(
-            &path.field("LeftJoinKeyProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.left_operand.check(
-            &path.field("LeftOperand"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_clause.check(
-            &path.field("OnClause"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.right_join_key_properties.check(
-            &path.field("RightJoinKeyProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.right_operand.check(
-            &path.field("RightOperand"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JoinInstruction);
-
-/// Property type `JoinKeyProperties` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct JoinKeyProperties {
-    /// `UniqueKey` (optional).
-    pub unique_key: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `JoinKeyProperties` of `AWS::QuickSight::DataSet`.
+    JoinKeyProperties(default)
 }
 
 impl JoinKeyProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { unique_key: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `UniqueKey`.
-    pub fn unique_key(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.unique_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JoinKeyProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unique_key {
-            m.insert("UniqueKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UniqueKey` (optional).
+    pub fn unique_key(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "UniqueKey", value.into().to_template()))
     }
 }
 
-impl Check for JoinKeyProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(JoinKeyProperties);
-
-/// Values of `JoinType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JoinType {
-    /// `INNER`
-    Inner,
-    /// `OUTER`
-    Outer,
-    /// `LEFT`
-    Left,
-    /// `RIGHT`
-    Right,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JoinType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INNER", "OUTER", "LEFT", "RIGHT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inner => "INNER",
-            Self::Outer => "OUTER",
-            Self::Left => "LEFT",
-            Self::Right => "RIGHT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `JoinType`.
+    JoinType {
+        /// `INNER`
+        Inner = "INNER",
+        /// `OUTER`
+        Outer = "OUTER",
+        /// `LEFT`
+        Left = "LEFT",
+        /// `RIGHT`
+        Right = "RIGHT",
     }
 }
 
-impl ToTemplate for JoinType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JoinType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for JoinType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INNER" => Self::Inner,
-            "OUTER" => Self::Outer,
-            "LEFT" => Self::Left,
-            "RIGHT" => Self::Right,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JoinType> {
-    fn from(s: &str) -> Self {
-        Value::literal(JoinType::from(s))
-    }
-}
-
-crate::impl_literal!(JoinType);
-
-/// Property type `PerformanceConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct PerformanceConfiguration {
-    /// `UniqueKeys` (optional).
-    /// Items: 1..=1.
-    pub unique_keys: Option<Value<List<UniqueKey>>>,
+crate::l1_struct! {
+    /// Property type `PerformanceConfiguration` of `AWS::QuickSight::DataSet`.
+    PerformanceConfiguration(default)
 }
 
 impl PerformanceConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { unique_keys: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `UniqueKeys`.
-    pub fn unique_keys(mut self, value: impl Into<Value<List<UniqueKey>>>) -> Self {
-        self.unique_keys = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PerformanceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unique_keys {
-            m.insert("UniqueKeys".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UniqueKeys` (optional).
+    /// Items: 1 to 1.
+    pub fn unique_keys(self, value: impl Into<Value<List<UniqueKey>>>) -> Self {
+        Self(self.0.with(0, "UniqueKeys", value.into().to_template()))
     }
 }
 
-impl Check for PerformanceConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unique_keys.check(
-            &path.field("UniqueKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PerformanceConfiguration);
-
-/// Property type `UniqueKey` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct UniqueKey {
-    /// `ColumnNames` (required).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=127 characters.
-    pub column_names: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `UniqueKey` of `AWS::QuickSight::DataSet`.
+    UniqueKey
 }
 
 impl UniqueKey {
     /// The required properties: `ColumnNames`.
     pub fn new(column_names: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            column_names: column_names.into(),
-        }
+        Self(crate::Properties::new().with(0, "ColumnNames", column_names.into().to_template()))
     }
 }
 
-impl ToTemplate for UniqueKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnNames".to_owned(), self.column_names.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UniqueKey {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.column_names.check(
-            &path.field("ColumnNames"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(127),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UniqueKey);
-
-/// Property type `ResourcePermission` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct ResourcePermission {
-    /// `Actions` (required).
-    /// Items: 1..=20.
-    pub actions: Value<List<String>>,
-    /// `Principal` (required).
-    /// Length: 1..=256 characters.
-    pub principal: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourcePermission` of `AWS::QuickSight::DataSet`.
+    ResourcePermission
 }
 
 impl ResourcePermission {
@@ -7529,140 +2816,48 @@ impl ResourcePermission {
         actions: impl Into<Value<List<String>>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourcePermission {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePermission);
-
-/// Property type `PhysicalTable` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct PhysicalTable {
-    /// `CustomSql` (optional).
-    pub custom_sql: Option<Value<CustomSql>>,
-    /// `RelationalTable` (optional).
-    pub relational_table: Option<Value<RelationalTable>>,
-    /// `S3Source` (optional).
-    pub s3_source: Option<Value<S3Source>>,
-    /// `SaaSTable` (optional).
-    pub saa_s_table: Option<Value<SaaSTable>>,
+crate::l1_struct! {
+    /// Property type `PhysicalTable` of `AWS::QuickSight::DataSet`.
+    PhysicalTable(default)
 }
 
 impl PhysicalTable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_sql: None,
-            relational_table: None,
-            s3_source: None,
-            saa_s_table: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomSql`.
-    pub fn custom_sql(mut self, value: impl Into<Value<CustomSql>>) -> Self {
-        self.custom_sql = Some(value.into());
-        self
+    /// `CustomSql` (optional).
+    pub fn custom_sql(self, value: impl Into<Value<CustomSql>>) -> Self {
+        Self(self.0.with(0, "CustomSql", value.into().to_template()))
     }
-    /// Sets `RelationalTable`.
-    pub fn relational_table(mut self, value: impl Into<Value<RelationalTable>>) -> Self {
-        self.relational_table = Some(value.into());
-        self
+    /// `RelationalTable` (optional).
+    pub fn relational_table(self, value: impl Into<Value<RelationalTable>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RelationalTable", value.into().to_template()),
+        )
     }
-    /// Sets `S3Source`.
-    pub fn s3_source(mut self, value: impl Into<Value<S3Source>>) -> Self {
-        self.s3_source = Some(value.into());
-        self
+    /// `S3Source` (optional).
+    pub fn s3_source(self, value: impl Into<Value<S3Source>>) -> Self {
+        Self(self.0.with(2, "S3Source", value.into().to_template()))
     }
-    /// Sets `SaaSTable`.
-    pub fn saa_s_table(mut self, value: impl Into<Value<SaaSTable>>) -> Self {
-        self.saa_s_table = Some(value.into());
-        self
+    /// `SaaSTable` (optional).
+    pub fn saa_s_table(self, value: impl Into<Value<SaaSTable>>) -> Self {
+        Self(self.0.with(3, "SaaSTable", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PhysicalTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_sql {
-            m.insert("CustomSql".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relational_table {
-            m.insert("RelationalTable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_source {
-            m.insert("S3Source".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.saa_s_table {
-            m.insert("SaaSTable".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PhysicalTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_sql
-            .check(&path.field("CustomSql"), &Rules::NONE, out);
-        self.relational_table
-            .check(&path.field("RelationalTable"), &Rules::NONE, out);
-        self.s3_source
-            .check(&path.field("S3Source"), &Rules::NONE, out);
-        self.saa_s_table
-            .check(&path.field("SaaSTable"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PhysicalTable);
-
-/// Property type `CustomSql` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct CustomSql {
-    /// `Columns` (required).
-    /// Items: 0..=2048.
-    pub columns: Value<List<InputColumn>>,
-    /// `DataSourceArn` (required).
-    pub data_source_arn: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `SqlQuery` (required).
-    /// Length: 1..=168000 characters.
-    pub sql_query: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomSql` of `AWS::QuickSight::DataSet`.
+    CustomSql
 }
 
 impl CustomSql {
@@ -7673,80 +2868,19 @@ impl CustomSql {
         name: impl Into<Value<String>>,
         sql_query: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            columns: columns.into(),
-            data_source_arn: data_source_arn.into(),
-            name: name.into(),
-            sql_query: sql_query.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Columns", columns.into().to_template())
+                .with(1, "DataSourceArn", data_source_arn.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "SqlQuery", sql_query.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomSql {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Columns".to_owned(), self.columns.to_template());
-        m.insert(
-            "DataSourceArn".to_owned(),
-            self.data_source_arn.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SqlQuery".to_owned(), self.sql_query.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomSql {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.columns.check(
-            &path.field("Columns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sql_query.check(
-            &path.field("SqlQuery"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(168000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomSql);
-
-/// Property type `RelationalTable` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct RelationalTable {
-    /// `Catalog` (optional).
-    /// Length: 0..=256 characters.
-    pub catalog: Option<Value<String>>,
-    /// `DataSourceArn` (required).
-    pub data_source_arn: Value<String>,
-    /// `InputColumns` (required).
-    /// Items: 0..=2048.
-    pub input_columns: Value<List<InputColumn>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    pub name: Value<String>,
-    /// `Schema` (optional).
-    /// Length: 0..=256 characters.
-    pub schema: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RelationalTable` of `AWS::QuickSight::DataSet`.
+    RelationalTable
 }
 
 impl RelationalTable {
@@ -7756,98 +2890,28 @@ impl RelationalTable {
         input_columns: impl Into<Value<List<InputColumn>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog: None,
-            data_source_arn: data_source_arn.into(),
-            input_columns: input_columns.into(),
-            name: name.into(),
-            schema: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DataSourceArn", data_source_arn.into().to_template())
+                .with(2, "InputColumns", input_columns.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Catalog`.
-    pub fn catalog(mut self, value: impl Into<Value<String>>) -> Self {
-        self.catalog = Some(value.into());
-        self
+    /// `Catalog` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn catalog(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Catalog", value.into().to_template()))
     }
-    /// Sets `Schema`.
-    pub fn schema(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schema = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RelationalTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.catalog {
-            m.insert("Catalog".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataSourceArn".to_owned(),
-            self.data_source_arn.to_template(),
-        );
-        m.insert("InputColumns".to_owned(), self.input_columns.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.schema {
-            m.insert("Schema".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Schema` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn schema(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Schema", value.into().to_template()))
     }
 }
 
-impl Check for RelationalTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog.check(
-            &path.field("Catalog"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.input_columns.check(
-            &path.field("InputColumns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema.check(
-            &path.field("Schema"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RelationalTable);
-
-/// Property type `S3Source` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct S3Source {
-    /// `DataSourceArn` (required).
-    pub data_source_arn: Value<String>,
-    /// `InputColumns` (required).
-    /// Items: 0..=2048.
-    pub input_columns: Value<List<InputColumn>>,
-    /// `UploadSettings` (optional).
-    pub upload_settings: Option<Value<UploadSettings>>,
+crate::l1_struct! {
+    /// Property type `S3Source` of `AWS::QuickSight::DataSet`.
+    S3Source
 }
 
 impl S3Source {
@@ -7856,297 +2920,83 @@ impl S3Source {
         data_source_arn: impl Into<Value<String>>,
         input_columns: impl Into<Value<List<InputColumn>>>,
     ) -> Self {
-        Self {
-            data_source_arn: data_source_arn.into(),
-            input_columns: input_columns.into(),
-            upload_settings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataSourceArn", data_source_arn.into().to_template())
+                .with(1, "InputColumns", input_columns.into().to_template()),
+        )
     }
-    /// Sets `UploadSettings`.
-    pub fn upload_settings(mut self, value: impl Into<Value<UploadSettings>>) -> Self {
-        self.upload_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceArn".to_owned(),
-            self.data_source_arn.to_template(),
-        );
-        m.insert("InputColumns".to_owned(), self.input_columns.to_template());
-        if let Some(v) = &self.upload_settings {
-            m.insert("UploadSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UploadSettings` (optional).
+    pub fn upload_settings(self, value: impl Into<Value<UploadSettings>>) -> Self {
+        Self(self.0.with(2, "UploadSettings", value.into().to_template()))
     }
 }
 
-impl Check for S3Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_columns.check(
-            &path.field("InputColumns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.upload_settings
-            .check(&path.field("UploadSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3Source);
-
-/// Property type `UploadSettings` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct UploadSettings {
-    /// `ContainsHeader` (optional).
-    pub contains_header: Option<Value<bool>>,
-    /// `Delimiter` (optional).
-    /// Length: 1..=1 characters.
-    pub delimiter: Option<Value<String>>,
-    /// `Format` (optional).
-    pub format: Option<Value<FileFormat>>,
-    /// `StartFromRow` (optional).
-    /// Range: 1..=.
-    pub start_from_row: Option<Value<f64>>,
-    /// `TextQualifier` (optional).
-    pub text_qualifier: Option<Value<TextQualifier>>,
+crate::l1_struct! {
+    /// Property type `UploadSettings` of `AWS::QuickSight::DataSet`.
+    UploadSettings(default)
 }
 
 impl UploadSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            contains_header: None,
-            delimiter: None,
-            format: None,
-            start_from_row: None,
-            text_qualifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainsHeader`.
-    pub fn contains_header(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.contains_header = Some(value.into());
-        self
+    /// `ContainsHeader` (optional).
+    pub fn contains_header(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ContainsHeader", value.into().to_template()))
     }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delimiter = Some(value.into());
-        self
+    /// `Delimiter` (optional).
+    /// Length: 1 to 1 characters.
+    pub fn delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Delimiter", value.into().to_template()))
     }
-    /// Sets `Format`.
-    pub fn format(mut self, value: impl Into<Value<FileFormat>>) -> Self {
-        self.format = Some(value.into());
-        self
+    /// `Format` (optional).
+    pub fn format(self, value: impl Into<Value<FileFormat>>) -> Self {
+        Self(self.0.with(2, "Format", value.into().to_template()))
     }
-    /// Sets `StartFromRow`.
-    pub fn start_from_row(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.start_from_row = Some(value.into());
-        self
+    /// `StartFromRow` (optional).
+    /// Range: at least 1.
+    pub fn start_from_row(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "StartFromRow", value.into().to_template()))
     }
-    /// Sets `TextQualifier`.
-    pub fn text_qualifier(mut self, value: impl Into<Value<TextQualifier>>) -> Self {
-        self.text_qualifier = Some(value.into());
-        self
+    /// `TextQualifier` (optional).
+    pub fn text_qualifier(self, value: impl Into<Value<TextQualifier>>) -> Self {
+        Self(self.0.with(4, "TextQualifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for UploadSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contains_header {
-            m.insert("ContainsHeader".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delimiter {
-            m.insert("Delimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.format {
-            m.insert("Format".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_from_row {
-            m.insert("StartFromRow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_qualifier {
-            m.insert("TextQualifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FileFormat`.
+    FileFormat {
+        /// `CSV`
+        Csv = "CSV",
+        /// `TSV`
+        Tsv = "TSV",
+        /// `CLF`
+        Clf = "CLF",
+        /// `ELF`
+        Elf = "ELF",
+        /// `XLSX`
+        Xlsx = "XLSX",
+        /// `JSON`
+        Json = "JSON",
     }
 }
 
-impl Check for UploadSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delimiter.check(
-            &path.field("Delimiter"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.start_from_row.check(
-            &path.field("StartFromRow"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_qualifier
-            .check(&path.field("TextQualifier"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TextQualifier`.
+    TextQualifier {
+        /// `DOUBLE_QUOTE`
+        DoubleQuote = "DOUBLE_QUOTE",
+        /// `SINGLE_QUOTE`
+        SingleQuote = "SINGLE_QUOTE",
     }
 }
 
-crate::impl_literal!(UploadSettings);
-
-/// Values of `FileFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FileFormat {
-    /// `CSV`
-    Csv,
-    /// `TSV`
-    Tsv,
-    /// `CLF`
-    Clf,
-    /// `ELF`
-    Elf,
-    /// `XLSX`
-    Xlsx,
-    /// `JSON`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FileFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "TSV", "CLF", "ELF", "XLSX", "JSON"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Tsv => "TSV",
-            Self::Clf => "CLF",
-            Self::Elf => "ELF",
-            Self::Xlsx => "XLSX",
-            Self::Json => "JSON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FileFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FileFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FileFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "TSV" => Self::Tsv,
-            "CLF" => Self::Clf,
-            "ELF" => Self::Elf,
-            "XLSX" => Self::Xlsx,
-            "JSON" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FileFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(FileFormat::from(s))
-    }
-}
-
-crate::impl_literal!(FileFormat);
-
-/// Values of `TextQualifier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TextQualifier {
-    /// `DOUBLE_QUOTE`
-    DoubleQuote,
-    /// `SINGLE_QUOTE`
-    SingleQuote,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TextQualifier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DOUBLE_QUOTE", "SINGLE_QUOTE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DoubleQuote => "DOUBLE_QUOTE",
-            Self::SingleQuote => "SINGLE_QUOTE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TextQualifier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TextQualifier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TextQualifier {
-    fn from(s: &str) -> Self {
-        match s {
-            "DOUBLE_QUOTE" => Self::DoubleQuote,
-            "SINGLE_QUOTE" => Self::SingleQuote,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TextQualifier> {
-    fn from(s: &str) -> Self {
-        Value::literal(TextQualifier::from(s))
-    }
-}
-
-crate::impl_literal!(TextQualifier);
-
-/// Property type `SaaSTable` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct SaaSTable {
-    /// `DataSourceArn` (required).
-    pub data_source_arn: Value<String>,
-    /// `InputColumns` (required).
-    /// Items: 0..=2048.
-    pub input_columns: Value<List<InputColumn>>,
-    /// `TablePath` (required).
-    /// Items: 1..=32.
-    pub table_path: Value<List<TablePathElement>>,
+crate::l1_struct! {
+    /// Property type `SaaSTable` of `AWS::QuickSight::DataSet`.
+    SaaSTable
 }
 
 impl SaaSTable {
@@ -8156,136 +3006,40 @@ impl SaaSTable {
         input_columns: impl Into<Value<List<InputColumn>>>,
         table_path: impl Into<Value<List<TablePathElement>>>,
     ) -> Self {
-        Self {
-            data_source_arn: data_source_arn.into(),
-            input_columns: input_columns.into(),
-            table_path: table_path.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataSourceArn", data_source_arn.into().to_template())
+                .with(1, "InputColumns", input_columns.into().to_template())
+                .with(2, "TablePath", table_path.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SaaSTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataSourceArn".to_owned(),
-            self.data_source_arn.to_template(),
-        );
-        m.insert("InputColumns".to_owned(), self.input_columns.to_template());
-        m.insert("TablePath".to_owned(), self.table_path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SaaSTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_columns.check(
-            &path.field("InputColumns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_path.check(
-            &path.field("TablePath"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SaaSTable);
-
-/// Property type `TablePathElement` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct TablePathElement {
-    /// `Id` (optional).
-    /// Length: 1..=256 characters.
-    pub id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 1..=256 characters.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TablePathElement` of `AWS::QuickSight::DataSet`.
+    TablePathElement(default)
 }
 
 impl TablePathElement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            id: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TablePathElement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TablePathElement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TablePathElement);
-
-/// Property type `RowLevelPermissionDataSet` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct RowLevelPermissionDataSet {
-    /// `Arn` (required).
-    pub arn: Value<String>,
-    /// `FormatVersion` (optional).
-    pub format_version: Option<Value<RowLevelPermissionFormatVersion>>,
-    /// `Namespace` (optional).
-    /// Length: 0..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9._-]*$`.
-    pub namespace: Option<Value<String>>,
-    /// `PermissionPolicy` (required).
-    pub permission_policy: Value<RowLevelPermissionPolicy>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `RowLevelPermissionDataSet` of `AWS::QuickSight::DataSet`.
+    RowLevelPermissionDataSet
 }
 
 impl RowLevelPermissionDataSet {
@@ -8294,479 +3048,136 @@ impl RowLevelPermissionDataSet {
         arn: impl Into<Value<String>>,
         permission_policy: impl Into<Value<RowLevelPermissionPolicy>>,
     ) -> Self {
-        Self {
-            arn: arn.into(),
-            format_version: None,
-            namespace: None,
-            permission_policy: permission_policy.into(),
-            status: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(
+                    3,
+                    "PermissionPolicy",
+                    permission_policy.into().to_template(),
+                ),
+        )
     }
-    /// Sets `FormatVersion`.
-    pub fn format_version(
-        mut self,
-        value: impl Into<Value<RowLevelPermissionFormatVersion>>,
-    ) -> Self {
-        self.format_version = Some(value.into());
-        self
+    /// `FormatVersion` (optional).
+    pub fn format_version(self, value: impl Into<Value<RowLevelPermissionFormatVersion>>) -> Self {
+        Self(self.0.with(1, "FormatVersion", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    /// Length: 0 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9._-]*$`.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Namespace", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RowLevelPermissionDataSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.format_version {
-            m.insert("FormatVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PermissionPolicy".to_owned(),
-            self.permission_policy.to_template(),
-        );
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RowLevelPermissionDataSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format_version
-            .check(&path.field("FormatVersion"), &Rules::NONE, out);
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9._-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permission_policy
-            .check(&path.field("PermissionPolicy"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RowLevelPermissionDataSet);
-
-/// Values of `RowLevelPermissionFormatVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RowLevelPermissionFormatVersion {
-    /// `VERSION_1`
-    Version1,
-    /// `VERSION_2`
-    Version2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RowLevelPermissionFormatVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VERSION_1", "VERSION_2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Version1 => "VERSION_1",
-            Self::Version2 => "VERSION_2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RowLevelPermissionFormatVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RowLevelPermissionFormatVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RowLevelPermissionFormatVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "VERSION_1" => Self::Version1,
-            "VERSION_2" => Self::Version2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RowLevelPermissionFormatVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(RowLevelPermissionFormatVersion::from(s))
-    }
-}
-
-crate::impl_literal!(RowLevelPermissionFormatVersion);
-
-/// Values of `RowLevelPermissionPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RowLevelPermissionPolicy {
-    /// `GRANT_ACCESS`
-    GrantAccess,
-    /// `DENY_ACCESS`
-    DenyAccess,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RowLevelPermissionPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GRANT_ACCESS", "DENY_ACCESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GrantAccess => "GRANT_ACCESS",
-            Self::DenyAccess => "DENY_ACCESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RowLevelPermissionPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RowLevelPermissionPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RowLevelPermissionPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "GRANT_ACCESS" => Self::GrantAccess,
-            "DENY_ACCESS" => Self::DenyAccess,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RowLevelPermissionPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(RowLevelPermissionPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(RowLevelPermissionPolicy);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `RowLevelPermissionTagConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct RowLevelPermissionTagConfiguration {
     /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `TagRuleConfigurations` (optional).
-    /// Items: 1..=50.
-    /// Each item: Items: 1..=50.
-    /// Each item: Length: 1..=128 characters.
-    pub tag_rule_configurations: Option<Value<List<List<String>>>>,
-    /// `TagRules` (required).
-    /// Items: 1..=50.
-    pub tag_rules: Value<List<RowLevelPermissionTagRule>>,
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(4, "Status", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `RowLevelPermissionFormatVersion`.
+    RowLevelPermissionFormatVersion {
+        /// `VERSION_1`
+        Version1 = "VERSION_1",
+        /// `VERSION_2`
+        Version2 = "VERSION_2",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `RowLevelPermissionPolicy`.
+    RowLevelPermissionPolicy {
+        /// `GRANT_ACCESS`
+        GrantAccess = "GRANT_ACCESS",
+        /// `DENY_ACCESS`
+        DenyAccess = "DENY_ACCESS",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RowLevelPermissionTagConfiguration` of `AWS::QuickSight::DataSet`.
+    RowLevelPermissionTagConfiguration
 }
 
 impl RowLevelPermissionTagConfiguration {
     /// The required properties: `TagRules`.
     pub fn new(tag_rules: impl Into<Value<List<RowLevelPermissionTagRule>>>) -> Self {
-        Self {
-            status: None,
-            tag_rule_configurations: None,
-            tag_rules: tag_rules.into(),
-        }
+        Self(crate::Properties::new().with(2, "TagRules", tag_rules.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(0, "Status", value.into().to_template()))
     }
-    /// Sets `TagRuleConfigurations`.
-    pub fn tag_rule_configurations(mut self, value: impl Into<Value<List<List<String>>>>) -> Self {
-        self.tag_rule_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RowLevelPermissionTagConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_rule_configurations {
-            m.insert("TagRuleConfigurations".to_owned(), v.to_template());
-        }
-        m.insert("TagRules".to_owned(), self.tag_rules.to_template());
-        Expr::Map(m)
+    /// `TagRuleConfigurations` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Items: 1 to 50.
+    /// Each item: Length: 1 to 128 characters.
+    pub fn tag_rule_configurations(self, value: impl Into<Value<List<List<String>>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TagRuleConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RowLevelPermissionTagConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tag_rule_configurations.check(
-            &path.field("TagRuleConfigurations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(1),
-                            max_items: Some(50),
-                            items: Some(
-                                &const {
-                                    Rules {
-                                        min_length: Some(1),
-                                        max_length: Some(128),
-                                        ..Rules::NONE
-                                    }
-                                },
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_rules.check(
-            &path.field("TagRules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RowLevelPermissionTagConfiguration);
-
-/// Property type `RowLevelPermissionTagRule` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct RowLevelPermissionTagRule {
-    /// `ColumnName` (required).
-    pub column_name: Value<String>,
-    /// `MatchAllValue` (optional).
-    /// Length: 1..=256 characters.
-    pub match_all_value: Option<Value<String>>,
-    /// `TagKey` (required).
-    /// Length: 1..=128 characters.
-    pub tag_key: Value<String>,
-    /// `TagMultiValueDelimiter` (optional).
-    /// Length: 0..=10 characters.
-    pub tag_multi_value_delimiter: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RowLevelPermissionTagRule` of `AWS::QuickSight::DataSet`.
+    RowLevelPermissionTagRule
 }
 
 impl RowLevelPermissionTagRule {
     /// The required properties: `ColumnName`, `TagKey`.
     pub fn new(column_name: impl Into<Value<String>>, tag_key: impl Into<Value<String>>) -> Self {
-        Self {
-            column_name: column_name.into(),
-            match_all_value: None,
-            tag_key: tag_key.into(),
-            tag_multi_value_delimiter: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ColumnName", column_name.into().to_template())
+                .with(2, "TagKey", tag_key.into().to_template()),
+        )
     }
-    /// Sets `MatchAllValue`.
-    pub fn match_all_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.match_all_value = Some(value.into());
-        self
+    /// `MatchAllValue` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn match_all_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MatchAllValue", value.into().to_template()))
     }
-    /// Sets `TagMultiValueDelimiter`.
-    pub fn tag_multi_value_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_multi_value_delimiter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RowLevelPermissionTagRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        if let Some(v) = &self.match_all_value {
-            m.insert("MatchAllValue".to_owned(), v.to_template());
-        }
-        m.insert("TagKey".to_owned(), self.tag_key.to_template());
-        if let Some(v) = &self.tag_multi_value_delimiter {
-            m.insert("TagMultiValueDelimiter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TagMultiValueDelimiter` (optional).
+    /// Length: 0 to 10 characters.
+    pub fn tag_multi_value_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TagMultiValueDelimiter", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RowLevelPermissionTagRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_all_value.check(
-            &path.field("MatchAllValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_key.check(
-            &path.field("TagKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_multi_value_delimiter.check(
-            &path.field("TagMultiValueDelimiter"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RowLevelPermissionTagRule);
-
-/// Property type `SemanticModelConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct SemanticModelConfiguration {
-    /// `TableMap` (optional).
-    pub table_map: Option<Value<Map<SemanticTable>>>,
+crate::l1_struct! {
+    /// Property type `SemanticModelConfiguration` of `AWS::QuickSight::DataSet`.
+    SemanticModelConfiguration(default)
 }
 
 impl SemanticModelConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { table_map: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TableMap`.
-    pub fn table_map(mut self, value: impl Into<Value<Map<SemanticTable>>>) -> Self {
-        self.table_map = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SemanticModelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.table_map {
-            m.insert("TableMap".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TableMap` (optional).
+    pub fn table_map(self, value: impl Into<Value<Map<SemanticTable>>>) -> Self {
+        Self(self.0.with(0, "TableMap", value.into().to_template()))
     }
 }
 
-impl Check for SemanticModelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.table_map
-            .check(&path.field("TableMap"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SemanticModelConfiguration);
-
-/// Property type `SemanticTable` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct SemanticTable {
-    /// `Alias` (required).
-    /// Length: 1..=64 characters.
-    pub alias: Value<String>,
-    /// `DestinationTableId` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-]*$`.
-    pub destination_table_id: Value<String>,
-    /// `RowLevelPermissionConfiguration` (optional).
-    pub row_level_permission_configuration: Option<Value<RowLevelPermissionConfiguration>>,
+crate::l1_struct! {
+    /// Property type `SemanticTable` of `AWS::QuickSight::DataSet`.
+    SemanticTable
 }
 
 impl SemanticTable {
@@ -8775,237 +3186,67 @@ impl SemanticTable {
         alias: impl Into<Value<String>>,
         destination_table_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            destination_table_id: destination_table_id.into(),
-            row_level_permission_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(
+                    1,
+                    "DestinationTableId",
+                    destination_table_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `RowLevelPermissionConfiguration`.
+    /// `RowLevelPermissionConfiguration` (optional).
     pub fn row_level_permission_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RowLevelPermissionConfiguration>>,
     ) -> Self {
-        self.row_level_permission_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "RowLevelPermissionConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SemanticTable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert(
-            "DestinationTableId".to_owned(),
-            self.destination_table_id.to_template(),
-        );
-        if let Some(v) = &self.row_level_permission_configuration {
-            m.insert(
-                "RowLevelPermissionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SemanticTable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.destination_table_id.check(
-            &path.field("DestinationTableId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.row_level_permission_configuration.check(
-            &path.field("RowLevelPermissionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SemanticTable);
-
-/// Property type `RowLevelPermissionConfiguration` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone, Default)]
-pub struct RowLevelPermissionConfiguration {
-    /// `RowLevelPermissionDataSet` (optional).
-    pub row_level_permission_data_set: Option<Value<RowLevelPermissionDataSet>>,
-    /// `TagConfiguration` (optional).
-    pub tag_configuration: Option<Value<RowLevelPermissionTagConfiguration>>,
+crate::l1_struct! {
+    /// Property type `RowLevelPermissionConfiguration` of `AWS::QuickSight::DataSet`.
+    RowLevelPermissionConfiguration(default)
 }
 
 impl RowLevelPermissionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            row_level_permission_data_set: None,
-            tag_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RowLevelPermissionDataSet`.
+    /// `RowLevelPermissionDataSet` (optional).
     pub fn row_level_permission_data_set(
-        mut self,
+        self,
         value: impl Into<Value<RowLevelPermissionDataSet>>,
     ) -> Self {
-        self.row_level_permission_data_set = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "RowLevelPermissionDataSet", value.into().to_template()),
+        )
     }
-    /// Sets `TagConfiguration`.
+    /// `TagConfiguration` (optional).
     pub fn tag_configuration(
-        mut self,
+        self,
         value: impl Into<Value<RowLevelPermissionTagConfiguration>>,
     ) -> Self {
-        self.tag_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "TagConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RowLevelPermissionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.row_level_permission_data_set {
-            m.insert("RowLevelPermissionDataSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_configuration {
-            m.insert("TagConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `DataSetUseAs`.
+    DataSetUseAs {
+        /// `RLS_RULES`
+        RlsRules = "RLS_RULES",
     }
 }
-
-impl Check for RowLevelPermissionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.row_level_permission_data_set.check(
-            &path.field("RowLevelPermissionDataSet"),
-            &Rules::NONE,
-            out,
-        );
-        self.tag_configuration
-            .check(&path.field("TagConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RowLevelPermissionConfiguration);
-
-/// Property type `Tag` of `AWS::QuickSight::DataSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `DataSetUseAs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSetUseAs {
-    /// `RLS_RULES`
-    RlsRules,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSetUseAs {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RLS_RULES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RlsRules => "RLS_RULES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSetUseAs {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSetUseAs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSetUseAs {
-    fn from(s: &str) -> Self {
-        match s {
-            "RLS_RULES" => Self::RlsRules,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSetUseAs> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSetUseAs::from(s))
-    }
-}
-
-crate::impl_literal!(DataSetUseAs);

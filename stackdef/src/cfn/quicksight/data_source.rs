@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::DataSource`.
+    DataSource("AWS::QuickSight::DataSource", DataSourceProps)
 }
 
 impl DataSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::DataSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -92,788 +44,419 @@ impl DataSource {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AlternateDataSourceParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alternate_data_source_parameters(
+        &self,
+        value: impl Into<Value<List<DataSourceParameters>>>,
+    ) {
+        self.resource
+            .set_property("AlternateDataSourceParameters", value.into())
+    }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `Credentials` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credentials(&self, value: impl Into<Value<DataSourceCredentials>>) {
+        self.resource.set_property("Credentials", value.into())
+    }
+
+    /// Replaces `DataSourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataSourceId", value.into())
+    }
+
+    /// Replaces `DataSourceParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_source_parameters(&self, value: impl Into<Value<DataSourceParameters>>) {
+        self.resource
+            .set_property("DataSourceParameters", value.into())
+    }
+
+    /// Replaces `ErrorInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_error_info(&self, value: impl Into<Value<DataSourceErrorInfo>>) {
+        self.resource.set_property("ErrorInfo", value.into())
+    }
+
+    /// Replaces `FolderArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_folder_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("FolderArns", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<ResourcePermission>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `SslProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssl_properties(&self, value: impl Into<Value<SslProperties>>) {
+        self.resource.set_property("SslProperties", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<DataSourceType>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `VpcConnectionProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_connection_properties(&self, value: impl Into<Value<VpcConnectionProperties>>) {
+        self.resource
+            .set_property("VpcConnectionProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DataSourceProps {
-    /// `AlternateDataSourceParameters` (optional).
-    /// Items: 1..=50.
-    pub alternate_data_source_parameters: Option<Value<List<DataSourceParameters>>>,
-    /// `AwsAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `Credentials` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub credentials: Option<Value<DataSourceCredentials>>,
-    /// `DataSourceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_source_id: Option<Value<String>>,
-    /// `DataSourceParameters` (optional).
-    pub data_source_parameters: Option<Value<DataSourceParameters>>,
-    /// `ErrorInfo` (optional).
-    pub error_info: Option<Value<DataSourceErrorInfo>>,
-    /// `FolderArns` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=10.
-    pub folder_arns: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    pub name: Value<String>,
-    /// `Permissions` (optional).
-    /// Items: 1..=64.
-    pub permissions: Option<Value<List<ResourcePermission>>>,
-    /// `SslProperties` (optional).
-    pub ssl_properties: Option<Value<SslProperties>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<DataSourceType>,
-    /// `VpcConnectionProperties` (optional).
-    pub vpc_connection_properties: Option<Value<VpcConnectionProperties>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::DataSource`.
+    DataSourceProps
 }
 
 impl DataSourceProps {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<DataSourceType>>) -> Self {
-        Self {
-            alternate_data_source_parameters: None,
-            aws_account_id: None,
-            credentials: None,
-            data_source_id: None,
-            data_source_parameters: None,
-            error_info: None,
-            folder_arns: None,
-            name: name.into(),
-            permissions: None,
-            ssl_properties: None,
-            tags: None,
-            type_: type_.into(),
-            vpc_connection_properties: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "Name", name.into().to_template())
+                .with(11, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AlternateDataSourceParameters`.
+    /// `AlternateDataSourceParameters` (optional).
+    /// Items: 1 to 50.
     pub fn alternate_data_source_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceParameters>>>,
     ) -> Self {
-        self.alternate_data_source_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AlternateDataSourceParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `Credentials`.
-    pub fn credentials(mut self, value: impl Into<Value<DataSourceCredentials>>) -> Self {
-        self.credentials = Some(value.into());
-        self
+    /// `Credentials` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn credentials(self, value: impl Into<Value<DataSourceCredentials>>) -> Self {
+        Self(self.0.with(2, "Credentials", value.into().to_template()))
     }
-    /// Sets `DataSourceId`.
-    pub fn data_source_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_source_id = Some(value.into());
-        self
+    /// `DataSourceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_source_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DataSourceId", value.into().to_template()))
     }
-    /// Sets `DataSourceParameters`.
-    pub fn data_source_parameters(mut self, value: impl Into<Value<DataSourceParameters>>) -> Self {
-        self.data_source_parameters = Some(value.into());
-        self
+    /// `DataSourceParameters` (optional).
+    pub fn data_source_parameters(self, value: impl Into<Value<DataSourceParameters>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DataSourceParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ErrorInfo`.
-    pub fn error_info(mut self, value: impl Into<Value<DataSourceErrorInfo>>) -> Self {
-        self.error_info = Some(value.into());
-        self
+    /// `ErrorInfo` (optional).
+    pub fn error_info(self, value: impl Into<Value<DataSourceErrorInfo>>) -> Self {
+        Self(self.0.with(5, "ErrorInfo", value.into().to_template()))
     }
-    /// Sets `FolderArns`.
-    pub fn folder_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.folder_arns = Some(value.into());
-        self
+    /// `FolderArns` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 10.
+    pub fn folder_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "FolderArns", value.into().to_template()))
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    /// Items: 1 to 64.
+    pub fn permissions(self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
+        Self(self.0.with(8, "Permissions", value.into().to_template()))
     }
-    /// Sets `SslProperties`.
-    pub fn ssl_properties(mut self, value: impl Into<Value<SslProperties>>) -> Self {
-        self.ssl_properties = Some(value.into());
-        self
+    /// `SslProperties` (optional).
+    pub fn ssl_properties(self, value: impl Into<Value<SslProperties>>) -> Self {
+        Self(self.0.with(9, "SslProperties", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConnectionProperties`.
+    /// `VpcConnectionProperties` (optional).
     pub fn vpc_connection_properties(
-        mut self,
+        self,
         value: impl Into<Value<VpcConnectionProperties>>,
     ) -> Self {
-        self.vpc_connection_properties = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(12, "VpcConnectionProperties", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alternate_data_source_parameters {
-            m.insert("AlternateDataSourceParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credentials {
-            m.insert("Credentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_source_id {
-            m.insert("DataSourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_source_parameters {
-            m.insert("DataSourceParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.error_info {
-            m.insert("ErrorInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.folder_arns {
-            m.insert("FolderArns".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ssl_properties {
-            m.insert("SslProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.vpc_connection_properties {
-            m.insert("VpcConnectionProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alternate_data_source_parameters.check(
-            &path.field("AlternateDataSourceParameters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.credentials
-            .check(&path.field("Credentials"), &Rules::NONE, out);
-        self.data_source_parameters
-            .check(&path.field("DataSourceParameters"), &Rules::NONE, out);
-        self.error_info
-            .check(&path.field("ErrorInfo"), &Rules::NONE, out);
-        self.folder_arns.check(
-            &path.field("FolderArns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ssl_properties
-            .check(&path.field("SslProperties"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.vpc_connection_properties.check(
-            &path.field("VpcConnectionProperties"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceProps);
-
-/// Property type `DataSourceParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSourceParameters {
-    /// `AmazonElasticsearchParameters` (optional).
-    pub amazon_elasticsearch_parameters: Option<Value<AmazonElasticsearchParameters>>,
-    /// `AmazonOpenSearchParameters` (optional).
-    pub amazon_open_search_parameters: Option<Value<AmazonOpenSearchParameters>>,
-    /// `AthenaParameters` (optional).
-    pub athena_parameters: Option<Value<AthenaParameters>>,
-    /// `AuroraParameters` (optional).
-    pub aurora_parameters: Option<Value<AuroraParameters>>,
-    /// `AuroraPostgreSqlParameters` (optional).
-    pub aurora_postgre_sql_parameters: Option<Value<AuroraPostgreSqlParameters>>,
-    /// `DatabricksParameters` (optional).
-    pub databricks_parameters: Option<Value<DatabricksParameters>>,
-    /// `MariaDbParameters` (optional).
-    pub maria_db_parameters: Option<Value<MariaDbParameters>>,
-    /// `MySqlParameters` (optional).
-    pub my_sql_parameters: Option<Value<MySqlParameters>>,
-    /// `OracleParameters` (optional).
-    pub oracle_parameters: Option<Value<OracleParameters>>,
-    /// `PostgreSqlParameters` (optional).
-    pub postgre_sql_parameters: Option<Value<PostgreSqlParameters>>,
-    /// `PrestoParameters` (optional).
-    pub presto_parameters: Option<Value<PrestoParameters>>,
-    /// `RdsParameters` (optional).
-    pub rds_parameters: Option<Value<RdsParameters>>,
-    /// `RedshiftParameters` (optional).
-    pub redshift_parameters: Option<Value<RedshiftParameters>>,
-    /// `S3Parameters` (optional).
-    pub s3_parameters: Option<Value<S3Parameters>>,
-    /// `S3TablesParameters` (optional).
-    pub s3_tables_parameters: Option<Value<S3TablesParameters>>,
-    /// `SnowflakeParameters` (optional).
-    pub snowflake_parameters: Option<Value<SnowflakeParameters>>,
-    /// `SparkParameters` (optional).
-    pub spark_parameters: Option<Value<SparkParameters>>,
-    /// `SqlServerParameters` (optional).
-    pub sql_server_parameters: Option<Value<SqlServerParameters>>,
-    /// `StarburstParameters` (optional).
-    pub starburst_parameters: Option<Value<StarburstParameters>>,
-    /// `TeradataParameters` (optional).
-    pub teradata_parameters: Option<Value<TeradataParameters>>,
-    /// `TrinoParameters` (optional).
-    pub trino_parameters: Option<Value<TrinoParameters>>,
+crate::l1_struct! {
+    /// Property type `DataSourceParameters` of `AWS::QuickSight::DataSource`.
+    DataSourceParameters(default)
 }
 
 impl DataSourceParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            amazon_elasticsearch_parameters: None,
-            amazon_open_search_parameters: None,
-            athena_parameters: None,
-            aurora_parameters: None,
-            aurora_postgre_sql_parameters: None,
-            databricks_parameters: None,
-            maria_db_parameters: None,
-            my_sql_parameters: None,
-            oracle_parameters: None,
-            postgre_sql_parameters: None,
-            presto_parameters: None,
-            rds_parameters: None,
-            redshift_parameters: None,
-            s3_parameters: None,
-            s3_tables_parameters: None,
-            snowflake_parameters: None,
-            spark_parameters: None,
-            sql_server_parameters: None,
-            starburst_parameters: None,
-            teradata_parameters: None,
-            trino_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AmazonElasticsearchParameters`.
+    /// `AmazonElasticsearchParameters` (optional).
     pub fn amazon_elasticsearch_parameters(
-        mut self,
+        self,
         value: impl Into<Value<AmazonElasticsearchParameters>>,
     ) -> Self {
-        self.amazon_elasticsearch_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AmazonElasticsearchParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AmazonOpenSearchParameters`.
+    /// `AmazonOpenSearchParameters` (optional).
     pub fn amazon_open_search_parameters(
-        mut self,
+        self,
         value: impl Into<Value<AmazonOpenSearchParameters>>,
     ) -> Self {
-        self.amazon_open_search_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AmazonOpenSearchParameters", value.into().to_template()),
+        )
     }
-    /// Sets `AthenaParameters`.
-    pub fn athena_parameters(mut self, value: impl Into<Value<AthenaParameters>>) -> Self {
-        self.athena_parameters = Some(value.into());
-        self
+    /// `AthenaParameters` (optional).
+    pub fn athena_parameters(self, value: impl Into<Value<AthenaParameters>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AthenaParameters", value.into().to_template()),
+        )
     }
-    /// Sets `AuroraParameters`.
-    pub fn aurora_parameters(mut self, value: impl Into<Value<AuroraParameters>>) -> Self {
-        self.aurora_parameters = Some(value.into());
-        self
+    /// `AuroraParameters` (optional).
+    pub fn aurora_parameters(self, value: impl Into<Value<AuroraParameters>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AuroraParameters", value.into().to_template()),
+        )
     }
-    /// Sets `AuroraPostgreSqlParameters`.
+    /// `AuroraPostgreSqlParameters` (optional).
     pub fn aurora_postgre_sql_parameters(
-        mut self,
+        self,
         value: impl Into<Value<AuroraPostgreSqlParameters>>,
     ) -> Self {
-        self.aurora_postgre_sql_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "AuroraPostgreSqlParameters", value.into().to_template()),
+        )
     }
-    /// Sets `DatabricksParameters`.
-    pub fn databricks_parameters(mut self, value: impl Into<Value<DatabricksParameters>>) -> Self {
-        self.databricks_parameters = Some(value.into());
-        self
+    /// `DatabricksParameters` (optional).
+    pub fn databricks_parameters(self, value: impl Into<Value<DatabricksParameters>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DatabricksParameters", value.into().to_template()),
+        )
     }
-    /// Sets `MariaDbParameters`.
-    pub fn maria_db_parameters(mut self, value: impl Into<Value<MariaDbParameters>>) -> Self {
-        self.maria_db_parameters = Some(value.into());
-        self
+    /// `MariaDbParameters` (optional).
+    pub fn maria_db_parameters(self, value: impl Into<Value<MariaDbParameters>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MariaDbParameters", value.into().to_template()),
+        )
     }
-    /// Sets `MySqlParameters`.
-    pub fn my_sql_parameters(mut self, value: impl Into<Value<MySqlParameters>>) -> Self {
-        self.my_sql_parameters = Some(value.into());
-        self
+    /// `MySqlParameters` (optional).
+    pub fn my_sql_parameters(self, value: impl Into<Value<MySqlParameters>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MySqlParameters", value.into().to_template()),
+        )
     }
-    /// Sets `OracleParameters`.
-    pub fn oracle_parameters(mut self, value: impl Into<Value<OracleParameters>>) -> Self {
-        self.oracle_parameters = Some(value.into());
-        self
+    /// `OracleParameters` (optional).
+    pub fn oracle_parameters(self, value: impl Into<Value<OracleParameters>>) -> Self {
+        Self(
+            self.0
+                .with(8, "OracleParameters", value.into().to_template()),
+        )
     }
-    /// Sets `PostgreSqlParameters`.
-    pub fn postgre_sql_parameters(mut self, value: impl Into<Value<PostgreSqlParameters>>) -> Self {
-        self.postgre_sql_parameters = Some(value.into());
-        self
+    /// `PostgreSqlParameters` (optional).
+    pub fn postgre_sql_parameters(self, value: impl Into<Value<PostgreSqlParameters>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PostgreSqlParameters", value.into().to_template()),
+        )
     }
-    /// Sets `PrestoParameters`.
-    pub fn presto_parameters(mut self, value: impl Into<Value<PrestoParameters>>) -> Self {
-        self.presto_parameters = Some(value.into());
-        self
+    /// `PrestoParameters` (optional).
+    pub fn presto_parameters(self, value: impl Into<Value<PrestoParameters>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PrestoParameters", value.into().to_template()),
+        )
     }
-    /// Sets `RdsParameters`.
-    pub fn rds_parameters(mut self, value: impl Into<Value<RdsParameters>>) -> Self {
-        self.rds_parameters = Some(value.into());
-        self
+    /// `RdsParameters` (optional).
+    pub fn rds_parameters(self, value: impl Into<Value<RdsParameters>>) -> Self {
+        Self(self.0.with(11, "RdsParameters", value.into().to_template()))
     }
-    /// Sets `RedshiftParameters`.
-    pub fn redshift_parameters(mut self, value: impl Into<Value<RedshiftParameters>>) -> Self {
-        self.redshift_parameters = Some(value.into());
-        self
+    /// `RedshiftParameters` (optional).
+    pub fn redshift_parameters(self, value: impl Into<Value<RedshiftParameters>>) -> Self {
+        Self(
+            self.0
+                .with(12, "RedshiftParameters", value.into().to_template()),
+        )
     }
-    /// Sets `S3Parameters`.
-    pub fn s3_parameters(mut self, value: impl Into<Value<S3Parameters>>) -> Self {
-        self.s3_parameters = Some(value.into());
-        self
+    /// `S3Parameters` (optional).
+    pub fn s3_parameters(self, value: impl Into<Value<S3Parameters>>) -> Self {
+        Self(self.0.with(13, "S3Parameters", value.into().to_template()))
     }
-    /// Sets `S3TablesParameters`.
-    pub fn s3_tables_parameters(mut self, value: impl Into<Value<S3TablesParameters>>) -> Self {
-        self.s3_tables_parameters = Some(value.into());
-        self
+    /// `S3TablesParameters` (optional).
+    pub fn s3_tables_parameters(self, value: impl Into<Value<S3TablesParameters>>) -> Self {
+        Self(
+            self.0
+                .with(14, "S3TablesParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SnowflakeParameters`.
-    pub fn snowflake_parameters(mut self, value: impl Into<Value<SnowflakeParameters>>) -> Self {
-        self.snowflake_parameters = Some(value.into());
-        self
+    /// `SnowflakeParameters` (optional).
+    pub fn snowflake_parameters(self, value: impl Into<Value<SnowflakeParameters>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SnowflakeParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SparkParameters`.
-    pub fn spark_parameters(mut self, value: impl Into<Value<SparkParameters>>) -> Self {
-        self.spark_parameters = Some(value.into());
-        self
+    /// `SparkParameters` (optional).
+    pub fn spark_parameters(self, value: impl Into<Value<SparkParameters>>) -> Self {
+        Self(
+            self.0
+                .with(16, "SparkParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SqlServerParameters`.
-    pub fn sql_server_parameters(mut self, value: impl Into<Value<SqlServerParameters>>) -> Self {
-        self.sql_server_parameters = Some(value.into());
-        self
+    /// `SqlServerParameters` (optional).
+    pub fn sql_server_parameters(self, value: impl Into<Value<SqlServerParameters>>) -> Self {
+        Self(
+            self.0
+                .with(17, "SqlServerParameters", value.into().to_template()),
+        )
     }
-    /// Sets `StarburstParameters`.
-    pub fn starburst_parameters(mut self, value: impl Into<Value<StarburstParameters>>) -> Self {
-        self.starburst_parameters = Some(value.into());
-        self
+    /// `StarburstParameters` (optional).
+    pub fn starburst_parameters(self, value: impl Into<Value<StarburstParameters>>) -> Self {
+        Self(
+            self.0
+                .with(18, "StarburstParameters", value.into().to_template()),
+        )
     }
-    /// Sets `TeradataParameters`.
-    pub fn teradata_parameters(mut self, value: impl Into<Value<TeradataParameters>>) -> Self {
-        self.teradata_parameters = Some(value.into());
-        self
+    /// `TeradataParameters` (optional).
+    pub fn teradata_parameters(self, value: impl Into<Value<TeradataParameters>>) -> Self {
+        Self(
+            self.0
+                .with(19, "TeradataParameters", value.into().to_template()),
+        )
     }
-    /// Sets `TrinoParameters`.
-    pub fn trino_parameters(mut self, value: impl Into<Value<TrinoParameters>>) -> Self {
-        self.trino_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataSourceParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.amazon_elasticsearch_parameters {
-            m.insert("AmazonElasticsearchParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.amazon_open_search_parameters {
-            m.insert("AmazonOpenSearchParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.athena_parameters {
-            m.insert("AthenaParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aurora_parameters {
-            m.insert("AuroraParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aurora_postgre_sql_parameters {
-            m.insert("AuroraPostgreSqlParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.databricks_parameters {
-            m.insert("DatabricksParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maria_db_parameters {
-            m.insert("MariaDbParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.my_sql_parameters {
-            m.insert("MySqlParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oracle_parameters {
-            m.insert("OracleParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.postgre_sql_parameters {
-            m.insert("PostgreSqlParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.presto_parameters {
-            m.insert("PrestoParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rds_parameters {
-            m.insert("RdsParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_parameters {
-            m.insert("RedshiftParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_parameters {
-            m.insert("S3Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_tables_parameters {
-            m.insert("S3TablesParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snowflake_parameters {
-            m.insert("SnowflakeParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spark_parameters {
-            m.insert("SparkParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sql_server_parameters {
-            m.insert("SqlServerParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.starburst_parameters {
-            m.insert("StarburstParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.teradata_parameters {
-            m.insert("TeradataParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trino_parameters {
-            m.insert("TrinoParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrinoParameters` (optional).
+    pub fn trino_parameters(self, value: impl Into<Value<TrinoParameters>>) -> Self {
+        Self(
+            self.0
+                .with(20, "TrinoParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataSourceParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.amazon_elasticsearch_parameters.check(
-            &path.field("AmazonElasticsearchParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.amazon_open_search_parameters.check(
-            &path.field("AmazonOpenSearchParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.athena_parameters
-            .check(&path.field("AthenaParameters"), &Rules::NONE, out);
-        self.aurora_parameters
-            .check(&path.field("AuroraParameters"), &Rules::NONE, out);
-        self.aurora_postgre_sql_parameters.check(
-            &path.field("AuroraPostgreSqlParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.databricks_parameters
-            .check(&path.field("DatabricksParameters"), &Rules::NONE, out);
-        self.maria_db_parameters
-            .check(&path.field("MariaDbParameters"), &Rules::NONE, out);
-        self.my_sql_parameters
-            .check(&path.field("MySqlParameters"), &Rules::NONE, out);
-        self.oracle_parameters
-            .check(&path.field("OracleParameters"), &Rules::NONE, out);
-        self.postgre_sql_parameters
-            .check(&path.field("PostgreSqlParameters"), &Rules::NONE, out);
-        self.presto_parameters
-            .check(&path.field("PrestoParameters"), &Rules::NONE, out);
-        self.rds_parameters
-            .check(&path.field("RdsParameters"), &Rules::NONE, out);
-        self.redshift_parameters
-            .check(&path.field("RedshiftParameters"), &Rules::NONE, out);
-        self.s3_parameters
-            .check(&path.field("S3Parameters"), &Rules::NONE, out);
-        self.s3_tables_parameters
-            .check(&path.field("S3TablesParameters"), &Rules::NONE, out);
-        self.snowflake_parameters
-            .check(&path.field("SnowflakeParameters"), &Rules::NONE, out);
-        self.spark_parameters
-            .check(&path.field("SparkParameters"), &Rules::NONE, out);
-        self.sql_server_parameters
-            .check(&path.field("SqlServerParameters"), &Rules::NONE, out);
-        self.starburst_parameters
-            .check(&path.field("StarburstParameters"), &Rules::NONE, out);
-        self.teradata_parameters
-            .check(&path.field("TeradataParameters"), &Rules::NONE, out);
-        self.trino_parameters
-            .check(&path.field("TrinoParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSourceParameters);
-
-/// Property type `AmazonElasticsearchParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct AmazonElasticsearchParameters {
-    /// `Domain` (required).
-    /// Length: 1..=64 characters.
-    pub domain: Value<String>,
+crate::l1_struct! {
+    /// Property type `AmazonElasticsearchParameters` of `AWS::QuickSight::DataSource`.
+    AmazonElasticsearchParameters
 }
 
 impl AmazonElasticsearchParameters {
     /// The required properties: `Domain`.
     pub fn new(domain: impl Into<Value<String>>) -> Self {
-        Self {
-            domain: domain.into(),
-        }
+        Self(crate::Properties::new().with(0, "Domain", domain.into().to_template()))
     }
 }
 
-impl ToTemplate for AmazonElasticsearchParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AmazonElasticsearchParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain.check(
-            &path.field("Domain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmazonElasticsearchParameters);
-
-/// Property type `AmazonOpenSearchParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct AmazonOpenSearchParameters {
-    /// `Domain` (required).
-    /// Length: 1..=64 characters.
-    pub domain: Value<String>,
+crate::l1_struct! {
+    /// Property type `AmazonOpenSearchParameters` of `AWS::QuickSight::DataSource`.
+    AmazonOpenSearchParameters
 }
 
 impl AmazonOpenSearchParameters {
     /// The required properties: `Domain`.
     pub fn new(domain: impl Into<Value<String>>) -> Self {
-        Self {
-            domain: domain.into(),
-        }
+        Self(crate::Properties::new().with(0, "Domain", domain.into().to_template()))
     }
 }
 
-impl ToTemplate for AmazonOpenSearchParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AmazonOpenSearchParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain.check(
-            &path.field("Domain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AmazonOpenSearchParameters);
-
-/// Property type `AthenaParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct AthenaParameters {
-    /// `IdentityCenterConfiguration` (optional).
-    pub identity_center_configuration: Option<Value<IdentityCenterConfiguration>>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `WorkGroup` (optional).
-    /// Length: 1..=128 characters.
-    pub work_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AthenaParameters` of `AWS::QuickSight::DataSource`.
+    AthenaParameters(default)
 }
 
 impl AthenaParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            identity_center_configuration: None,
-            role_arn: None,
-            work_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdentityCenterConfiguration`.
+    /// `IdentityCenterConfiguration` (optional).
     pub fn identity_center_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IdentityCenterConfiguration>>,
     ) -> Self {
-        self.identity_center_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "IdentityCenterConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
-    /// Sets `WorkGroup`.
-    pub fn work_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.work_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AthenaParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identity_center_configuration {
-            m.insert("IdentityCenterConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.work_group {
-            m.insert("WorkGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkGroup` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn work_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "WorkGroup", value.into().to_template()))
     }
 }
 
-impl Check for AthenaParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity_center_configuration.check(
-            &path.field("IdentityCenterConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.work_group.check(
-            &path.field("WorkGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AthenaParameters);
-
-/// Property type `IdentityCenterConfiguration` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct IdentityCenterConfiguration {
-    /// `EnableIdentityPropagation` (optional).
-    pub enable_identity_propagation: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `IdentityCenterConfiguration` of `AWS::QuickSight::DataSource`.
+    IdentityCenterConfiguration(default)
 }
 
 impl IdentityCenterConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_identity_propagation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableIdentityPropagation`.
-    pub fn enable_identity_propagation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_identity_propagation = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityCenterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_identity_propagation {
-            m.insert("EnableIdentityPropagation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EnableIdentityPropagation` (optional).
+    pub fn enable_identity_propagation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableIdentityPropagation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IdentityCenterConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IdentityCenterConfiguration);
-
-/// Property type `AuroraParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct AuroraParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `AuroraParameters` of `AWS::QuickSight::DataSource`.
+    AuroraParameters
 }
 
 impl AuroraParameters {
@@ -883,70 +466,18 @@ impl AuroraParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuroraParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuroraParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuroraParameters);
-
-/// Property type `AuroraPostgreSqlParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct AuroraPostgreSqlParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `AuroraPostgreSqlParameters` of `AWS::QuickSight::DataSource`.
+    AuroraPostgreSqlParameters
 }
 
 impl AuroraPostgreSqlParameters {
@@ -956,70 +487,18 @@ impl AuroraPostgreSqlParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AuroraPostgreSqlParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuroraPostgreSqlParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AuroraPostgreSqlParameters);
-
-/// Property type `DatabricksParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct DatabricksParameters {
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
-    /// `SqlEndpointPath` (required).
-    /// Length: 1..=4096 characters.
-    pub sql_endpoint_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `DatabricksParameters` of `AWS::QuickSight::DataSource`.
+    DatabricksParameters
 }
 
 impl DatabricksParameters {
@@ -1029,73 +508,18 @@ impl DatabricksParameters {
         port: impl Into<Value<f64>>,
         sql_endpoint_path: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            host: host.into(),
-            port: port.into(),
-            sql_endpoint_path: sql_endpoint_path.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Host", host.into().to_template())
+                .with(1, "Port", port.into().to_template())
+                .with(2, "SqlEndpointPath", sql_endpoint_path.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatabricksParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert(
-            "SqlEndpointPath".to_owned(),
-            self.sql_endpoint_path.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatabricksParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sql_endpoint_path.check(
-            &path.field("SqlEndpointPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatabricksParameters);
-
-/// Property type `MariaDbParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct MariaDbParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `MariaDbParameters` of `AWS::QuickSight::DataSource`.
+    MariaDbParameters
 }
 
 impl MariaDbParameters {
@@ -1105,70 +529,18 @@ impl MariaDbParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MariaDbParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MariaDbParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MariaDbParameters);
-
-/// Property type `MySqlParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct MySqlParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `MySqlParameters` of `AWS::QuickSight::DataSource`.
+    MySqlParameters
 }
 
 impl MySqlParameters {
@@ -1178,72 +550,18 @@ impl MySqlParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MySqlParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MySqlParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MySqlParameters);
-
-/// Property type `OracleParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct OracleParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
-    /// `UseServiceName` (optional).
-    pub use_service_name: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `OracleParameters` of `AWS::QuickSight::DataSource`.
+    OracleParameters
 }
 
 impl OracleParameters {
@@ -1253,79 +571,22 @@ impl OracleParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-            use_service_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
-    /// Sets `UseServiceName`.
-    pub fn use_service_name(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_service_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OracleParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        if let Some(v) = &self.use_service_name {
-            m.insert("UseServiceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseServiceName` (optional).
+    pub fn use_service_name(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "UseServiceName", value.into().to_template()))
     }
 }
 
-impl Check for OracleParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OracleParameters);
-
-/// Property type `PostgreSqlParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct PostgreSqlParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `PostgreSqlParameters` of `AWS::QuickSight::DataSource`.
+    PostgreSqlParameters
 }
 
 impl PostgreSqlParameters {
@@ -1335,70 +596,18 @@ impl PostgreSqlParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PostgreSqlParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PostgreSqlParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PostgreSqlParameters);
-
-/// Property type `PrestoParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct PrestoParameters {
-    /// `Catalog` (required).
-    /// Length: 0..=128 characters.
-    pub catalog: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `PrestoParameters` of `AWS::QuickSight::DataSource`.
+    PrestoParameters
 }
 
 impl PrestoParameters {
@@ -1408,524 +617,159 @@ impl PrestoParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            catalog: catalog.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Catalog", catalog.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PrestoParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Catalog".to_owned(), self.catalog.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrestoParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog.check(
-            &path.field("Catalog"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PrestoParameters);
-
-/// Property type `RdsParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct RdsParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `InstanceId` (required).
-    /// Length: 1..=64 characters.
-    pub instance_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `RdsParameters` of `AWS::QuickSight::DataSource`.
+    RdsParameters
 }
 
 impl RdsParameters {
     /// The required properties: `Database`, `InstanceId`.
     pub fn new(database: impl Into<Value<String>>, instance_id: impl Into<Value<String>>) -> Self {
-        Self {
-            database: database.into(),
-            instance_id: instance_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "InstanceId", instance_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RdsParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("InstanceId".to_owned(), self.instance_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RdsParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_id.check(
-            &path.field("InstanceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RdsParameters);
-
-/// Property type `RedshiftParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct RedshiftParameters {
-    /// `ClusterId` (optional).
-    /// Length: 1..=64 characters.
-    pub cluster_id: Option<Value<String>>,
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (optional).
-    /// Length: 1..=256 characters.
-    pub host: Option<Value<String>>,
-    /// `IAMParameters` (optional).
-    pub iam_parameters: Option<Value<RedshiftIamParameters>>,
-    /// `IdentityCenterConfiguration` (optional).
-    pub identity_center_configuration: Option<Value<IdentityCenterConfiguration>>,
-    /// `Port` (optional).
-    /// Range: 0..=65535.
-    pub port: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `RedshiftParameters` of `AWS::QuickSight::DataSource`.
+    RedshiftParameters
 }
 
 impl RedshiftParameters {
     /// The required properties: `Database`.
     pub fn new(database: impl Into<Value<String>>) -> Self {
-        Self {
-            cluster_id: None,
-            database: database.into(),
-            host: None,
-            iam_parameters: None,
-            identity_center_configuration: None,
-            port: None,
-        }
+        Self(crate::Properties::new().with(1, "Database", database.into().to_template()))
     }
-    /// Sets `ClusterId`.
-    pub fn cluster_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_id = Some(value.into());
-        self
+    /// `ClusterId` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn cluster_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClusterId", value.into().to_template()))
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn host(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Host", value.into().to_template()))
     }
-    /// Sets `IAMParameters`.
-    pub fn iam_parameters(mut self, value: impl Into<Value<RedshiftIamParameters>>) -> Self {
-        self.iam_parameters = Some(value.into());
-        self
+    /// `IAMParameters` (optional).
+    pub fn iam_parameters(self, value: impl Into<Value<RedshiftIamParameters>>) -> Self {
+        Self(self.0.with(3, "IAMParameters", value.into().to_template()))
     }
-    /// Sets `IdentityCenterConfiguration`.
+    /// `IdentityCenterConfiguration` (optional).
     pub fn identity_center_configuration(
-        mut self,
+        self,
         value: impl Into<Value<IdentityCenterConfiguration>>,
     ) -> Self {
-        self.identity_center_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "IdentityCenterConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedshiftParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cluster_id {
-            m.insert("ClusterId".to_owned(), v.to_template());
-        }
-        m.insert("Database".to_owned(), self.database.to_template());
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_parameters {
-            m.insert("IAMParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_center_configuration {
-            m.insert("IdentityCenterConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Port` (optional).
+    /// Range: 0 to 65535.
+    pub fn port(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(5, "Port", value.into().to_template()))
     }
 }
 
-impl Check for RedshiftParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_id.check(
-            &path.field("ClusterId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_parameters
-            .check(&path.field("IAMParameters"), &Rules::NONE, out);
-        self.identity_center_configuration.check(
-            &path.field("IdentityCenterConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftParameters);
-
-/// Property type `RedshiftIamParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct RedshiftIamParameters {
-    /// `AutoCreateDatabaseUser` (optional).
-    pub auto_create_database_user: Option<Value<bool>>,
-    /// `DatabaseGroups` (optional).
-    /// Items: 1..=50.
-    /// Each item: Length: 1..=64 characters.
-    pub database_groups: Option<Value<List<String>>>,
-    /// `DatabaseUser` (optional).
-    /// Length: 1..=64 characters.
-    pub database_user: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `RedshiftIamParameters` of `AWS::QuickSight::DataSource`.
+    RedshiftIamParameters
 }
 
 impl RedshiftIamParameters {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            auto_create_database_user: None,
-            database_groups: None,
-            database_user: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(3, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `AutoCreateDatabaseUser`.
-    pub fn auto_create_database_user(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_create_database_user = Some(value.into());
-        self
+    /// `AutoCreateDatabaseUser` (optional).
+    pub fn auto_create_database_user(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoCreateDatabaseUser", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseGroups`.
-    pub fn database_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.database_groups = Some(value.into());
-        self
+    /// `DatabaseGroups` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Length: 1 to 64 characters.
+    pub fn database_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "DatabaseGroups", value.into().to_template()))
     }
-    /// Sets `DatabaseUser`.
-    pub fn database_user(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_user = Some(value.into());
-        self
+    /// `DatabaseUser` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn database_user(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DatabaseUser", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RedshiftIamParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_create_database_user {
-            m.insert("AutoCreateDatabaseUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_groups {
-            m.insert("DatabaseGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_user {
-            m.insert("DatabaseUser".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RedshiftIamParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_groups.check(
-            &path.field("DatabaseGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_user.check(
-            &path.field("DatabaseUser"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RedshiftIamParameters);
-
-/// Property type `S3Parameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct S3Parameters {
-    /// `ManifestFileLocation` (required).
-    pub manifest_file_location: Value<ManifestFileLocation>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `S3Parameters` of `AWS::QuickSight::DataSource`.
+    S3Parameters
 }
 
 impl S3Parameters {
     /// The required properties: `ManifestFileLocation`.
     pub fn new(manifest_file_location: impl Into<Value<ManifestFileLocation>>) -> Self {
-        Self {
-            manifest_file_location: manifest_file_location.into(),
-            role_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ManifestFileLocation",
+            manifest_file_location.into().to_template(),
+        ))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Parameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ManifestFileLocation".to_owned(),
-            self.manifest_file_location.to_template(),
-        );
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
 }
 
-impl Check for S3Parameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.manifest_file_location
-            .check(&path.field("ManifestFileLocation"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Parameters);
-
-/// Property type `ManifestFileLocation` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ManifestFileLocation {
-    /// `Bucket` (required).
-    /// Length: 1..=1024 characters.
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    /// Length: 1..=1024 characters.
-    pub key: Value<String>,
+crate::l1_struct! {
+    /// Property type `ManifestFileLocation` of `AWS::QuickSight::DataSource`.
+    ManifestFileLocation
 }
 
 impl ManifestFileLocation {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ManifestFileLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ManifestFileLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManifestFileLocation);
-
-/// Property type `S3TablesParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct S3TablesParameters {
-    /// `TableBucketArn` (optional).
-    /// Pattern: `^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-zA-Z0-9-_]{3,63})$`.
-    pub table_bucket_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3TablesParameters` of `AWS::QuickSight::DataSource`.
+    S3TablesParameters(default)
 }
 
 impl S3TablesParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            table_bucket_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `TableBucketArn`.
-    pub fn table_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_bucket_arn = Some(value.into());
-        self
+    /// `TableBucketArn` (optional).
+    /// Pattern: `^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-zA-Z0-9-_]{3,63})$`.
+    pub fn table_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TableBucketArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3TablesParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.table_bucket_arn {
-            m.insert("TableBucketArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3TablesParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.table_bucket_arn.check(&path.field("TableBucketArn"), &Rules { pattern: Some("^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-zA-Z0-9-_]{3,63})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(S3TablesParameters);
-
-/// Property type `SnowflakeParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SnowflakeParameters {
-    /// `AuthenticationType` (optional).
-    pub authentication_type: Option<Value<AuthenticationType>>,
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `DatabaseAccessControlRole` (optional).
-    /// Length: 0..=128 characters.
-    pub database_access_control_role: Option<Value<String>>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `OAuthParameters` (optional).
-    pub o_auth_parameters: Option<Value<OAuthParameters>>,
-    /// `Warehouse` (required).
-    /// Length: 0..=128 characters.
-    pub warehouse: Value<String>,
+crate::l1_struct! {
+    /// Property type `SnowflakeParameters` of `AWS::QuickSight::DataSource`.
+    SnowflakeParameters
 }
 
 impl SnowflakeParameters {
@@ -1935,371 +779,126 @@ impl SnowflakeParameters {
         host: impl Into<Value<String>>,
         warehouse: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            authentication_type: None,
-            database: database.into(),
-            database_access_control_role: None,
-            host: host.into(),
-            o_auth_parameters: None,
-            warehouse: warehouse.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Database", database.into().to_template())
+                .with(3, "Host", host.into().to_template())
+                .with(5, "Warehouse", warehouse.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationType`.
-    pub fn authentication_type(mut self, value: impl Into<Value<AuthenticationType>>) -> Self {
-        self.authentication_type = Some(value.into());
-        self
+    /// `AuthenticationType` (optional).
+    pub fn authentication_type(self, value: impl Into<Value<AuthenticationType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthenticationType", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseAccessControlRole`.
-    pub fn database_access_control_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_access_control_role = Some(value.into());
-        self
+    /// `DatabaseAccessControlRole` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn database_access_control_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DatabaseAccessControlRole", value.into().to_template()),
+        )
     }
-    /// Sets `OAuthParameters`.
-    pub fn o_auth_parameters(mut self, value: impl Into<Value<OAuthParameters>>) -> Self {
-        self.o_auth_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnowflakeParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_type {
-            m.insert("AuthenticationType".to_owned(), v.to_template());
-        }
-        m.insert("Database".to_owned(), self.database.to_template());
-        if let Some(v) = &self.database_access_control_role {
-            m.insert("DatabaseAccessControlRole".to_owned(), v.to_template());
-        }
-        m.insert("Host".to_owned(), self.host.to_template());
-        if let Some(v) = &self.o_auth_parameters {
-            m.insert("OAuthParameters".to_owned(), v.to_template());
-        }
-        m.insert("Warehouse".to_owned(), self.warehouse.to_template());
-        Expr::Map(m)
+    /// `OAuthParameters` (optional).
+    pub fn o_auth_parameters(self, value: impl Into<Value<OAuthParameters>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OAuthParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SnowflakeParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_access_control_role.check(
-            &path.field("DatabaseAccessControlRole"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.o_auth_parameters
-            .check(&path.field("OAuthParameters"), &Rules::NONE, out);
-        self.warehouse.check(
-            &path.field("Warehouse"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `PASSWORD`
+        Password = "PASSWORD",
+        /// `TOKEN`
+        Token = "TOKEN",
+        /// `X509`
+        X509 = "X509",
+        /// `KEYPAIR`
+        Keypair = "KEYPAIR",
     }
 }
 
-crate::impl_literal!(SnowflakeParameters);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `PASSWORD`
-    Password,
-    /// `TOKEN`
-    Token,
-    /// `X509`
-    X509,
-    /// `KEYPAIR`
-    Keypair,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PASSWORD", "TOKEN", "X509", "KEYPAIR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "PASSWORD",
-            Self::Token => "TOKEN",
-            Self::X509 => "X509",
-            Self::Keypair => "KEYPAIR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PASSWORD" => Self::Password,
-            "TOKEN" => Self::Token,
-            "X509" => Self::X509,
-            "KEYPAIR" => Self::Keypair,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Property type `OAuthParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct OAuthParameters {
-    /// `IdentityProviderResourceUri` (optional).
-    /// Length: 1..=2048 characters.
-    pub identity_provider_resource_uri: Option<Value<String>>,
-    /// `IdentityProviderVpcConnectionProperties` (optional).
-    pub identity_provider_vpc_connection_properties: Option<Value<VpcConnectionProperties>>,
-    /// `OAuthScope` (optional).
-    /// Length: 1..=128 characters.
-    pub o_auth_scope: Option<Value<String>>,
-    /// `TokenProviderUrl` (required).
-    /// Length: 1..=2048 characters.
-    pub token_provider_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `OAuthParameters` of `AWS::QuickSight::DataSource`.
+    OAuthParameters
 }
 
 impl OAuthParameters {
     /// The required properties: `TokenProviderUrl`.
     pub fn new(token_provider_url: impl Into<Value<String>>) -> Self {
-        Self {
-            identity_provider_resource_uri: None,
-            identity_provider_vpc_connection_properties: None,
-            o_auth_scope: None,
-            token_provider_url: token_provider_url.into(),
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "TokenProviderUrl",
+            token_provider_url.into().to_template(),
+        ))
     }
-    /// Sets `IdentityProviderResourceUri`.
-    pub fn identity_provider_resource_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_provider_resource_uri = Some(value.into());
-        self
+    /// `IdentityProviderResourceUri` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn identity_provider_resource_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdentityProviderResourceUri", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityProviderVpcConnectionProperties`.
+    /// `IdentityProviderVpcConnectionProperties` (optional).
     pub fn identity_provider_vpc_connection_properties(
-        mut self,
+        self,
         value: impl Into<Value<VpcConnectionProperties>>,
     ) -> Self {
-        self.identity_provider_vpc_connection_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "IdentityProviderVpcConnectionProperties",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OAuthScope`.
-    pub fn o_auth_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.o_auth_scope = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OAuthParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identity_provider_resource_uri {
-            m.insert("IdentityProviderResourceUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_provider_vpc_connection_properties {
-            m.insert(
-                "IdentityProviderVpcConnectionProperties".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.o_auth_scope {
-            m.insert("OAuthScope".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TokenProviderUrl".to_owned(),
-            self.token_provider_url.to_template(),
-        );
-        Expr::Map(m)
+    /// `OAuthScope` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn o_auth_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OAuthScope", value.into().to_template()))
     }
 }
 
-impl Check for OAuthParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity_provider_resource_uri.check(
-            &path.field("IdentityProviderResourceUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_provider_vpc_connection_properties.check(
-            &path.field("IdentityProviderVpcConnectionProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.o_auth_scope.check(
-            &path.field("OAuthScope"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.token_provider_url.check(
-            &path.field("TokenProviderUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OAuthParameters);
-
-/// Property type `VpcConnectionProperties` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct VpcConnectionProperties {
-    /// `VpcConnectionArn` (required).
-    pub vpc_connection_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `VpcConnectionProperties` of `AWS::QuickSight::DataSource`.
+    VpcConnectionProperties
 }
 
 impl VpcConnectionProperties {
     /// The required properties: `VpcConnectionArn`.
     pub fn new(vpc_connection_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            vpc_connection_arn: vpc_connection_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "VpcConnectionArn",
+            vpc_connection_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for VpcConnectionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "VpcConnectionArn".to_owned(),
-            self.vpc_connection_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConnectionProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConnectionProperties);
-
-/// Property type `SparkParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SparkParameters {
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `SparkParameters` of `AWS::QuickSight::DataSource`.
+    SparkParameters
 }
 
 impl SparkParameters {
     /// The required properties: `Host`, `Port`.
     pub fn new(host: impl Into<Value<String>>, port: impl Into<Value<f64>>) -> Self {
-        Self {
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Host", host.into().to_template())
+                .with(1, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SparkParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SparkParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SparkParameters);
-
-/// Property type `SqlServerParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct SqlServerParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `SqlServerParameters` of `AWS::QuickSight::DataSource`.
+    SqlServerParameters
 }
 
 impl SqlServerParameters {
@@ -2309,79 +908,18 @@ impl SqlServerParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SqlServerParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SqlServerParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SqlServerParameters);
-
-/// Property type `StarburstParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct StarburstParameters {
-    /// `AuthenticationType` (optional).
-    pub authentication_type: Option<Value<AuthenticationType>>,
-    /// `Catalog` (required).
-    /// Length: 0..=128 characters.
-    pub catalog: Value<String>,
-    /// `DatabaseAccessControlRole` (optional).
-    /// Length: 0..=128 characters.
-    pub database_access_control_role: Option<Value<String>>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `OAuthParameters` (optional).
-    pub o_auth_parameters: Option<Value<OAuthParameters>>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
-    /// `ProductType` (optional).
-    pub product_type: Option<Value<StarburstProductType>>,
+crate::l1_struct! {
+    /// Property type `StarburstParameters` of `AWS::QuickSight::DataSource`.
+    StarburstParameters
 }
 
 impl StarburstParameters {
@@ -2391,178 +929,54 @@ impl StarburstParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            authentication_type: None,
-            catalog: catalog.into(),
-            database_access_control_role: None,
-            host: host.into(),
-            o_auth_parameters: None,
-            port: port.into(),
-            product_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Catalog", catalog.into().to_template())
+                .with(3, "Host", host.into().to_template())
+                .with(5, "Port", port.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationType`.
-    pub fn authentication_type(mut self, value: impl Into<Value<AuthenticationType>>) -> Self {
-        self.authentication_type = Some(value.into());
-        self
+    /// `AuthenticationType` (optional).
+    pub fn authentication_type(self, value: impl Into<Value<AuthenticationType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthenticationType", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseAccessControlRole`.
-    pub fn database_access_control_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_access_control_role = Some(value.into());
-        self
+    /// `DatabaseAccessControlRole` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn database_access_control_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DatabaseAccessControlRole", value.into().to_template()),
+        )
     }
-    /// Sets `OAuthParameters`.
-    pub fn o_auth_parameters(mut self, value: impl Into<Value<OAuthParameters>>) -> Self {
-        self.o_auth_parameters = Some(value.into());
-        self
+    /// `OAuthParameters` (optional).
+    pub fn o_auth_parameters(self, value: impl Into<Value<OAuthParameters>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OAuthParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ProductType`.
-    pub fn product_type(mut self, value: impl Into<Value<StarburstProductType>>) -> Self {
-        self.product_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StarburstParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authentication_type {
-            m.insert("AuthenticationType".to_owned(), v.to_template());
-        }
-        m.insert("Catalog".to_owned(), self.catalog.to_template());
-        if let Some(v) = &self.database_access_control_role {
-            m.insert("DatabaseAccessControlRole".to_owned(), v.to_template());
-        }
-        m.insert("Host".to_owned(), self.host.to_template());
-        if let Some(v) = &self.o_auth_parameters {
-            m.insert("OAuthParameters".to_owned(), v.to_template());
-        }
-        m.insert("Port".to_owned(), self.port.to_template());
-        if let Some(v) = &self.product_type {
-            m.insert("ProductType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProductType` (optional).
+    pub fn product_type(self, value: impl Into<Value<StarburstProductType>>) -> Self {
+        Self(self.0.with(6, "ProductType", value.into().to_template()))
     }
 }
 
-impl Check for StarburstParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.catalog.check(
-            &path.field("Catalog"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_access_control_role.check(
-            &path.field("DatabaseAccessControlRole"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.o_auth_parameters
-            .check(&path.field("OAuthParameters"), &Rules::NONE, out);
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_type
-            .check(&path.field("ProductType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StarburstProductType`.
+    StarburstProductType {
+        /// `GALAXY`
+        Galaxy = "GALAXY",
+        /// `ENTERPRISE`
+        Enterprise = "ENTERPRISE",
     }
 }
 
-crate::impl_literal!(StarburstParameters);
-
-/// Values of `StarburstProductType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StarburstProductType {
-    /// `GALAXY`
-    Galaxy,
-    /// `ENTERPRISE`
-    Enterprise,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StarburstProductType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GALAXY", "ENTERPRISE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Galaxy => "GALAXY",
-            Self::Enterprise => "ENTERPRISE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StarburstProductType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StarburstProductType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StarburstProductType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GALAXY" => Self::Galaxy,
-            "ENTERPRISE" => Self::Enterprise,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StarburstProductType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StarburstProductType::from(s))
-    }
-}
-
-crate::impl_literal!(StarburstProductType);
-
-/// Property type `TeradataParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct TeradataParameters {
-    /// `Database` (required).
-    /// Length: 1..=128 characters.
-    pub database: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TeradataParameters` of `AWS::QuickSight::DataSource`.
+    TeradataParameters
 }
 
 impl TeradataParameters {
@@ -2572,70 +986,18 @@ impl TeradataParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            database: database.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Database", database.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TeradataParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TeradataParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TeradataParameters);
-
-/// Property type `TrinoParameters` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct TrinoParameters {
-    /// `Catalog` (required).
-    /// Length: 0..=128 characters.
-    pub catalog: Value<String>,
-    /// `Host` (required).
-    /// Length: 1..=256 characters.
-    pub host: Value<String>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TrinoParameters` of `AWS::QuickSight::DataSource`.
+    TrinoParameters
 }
 
 impl TrinoParameters {
@@ -2645,246 +1007,80 @@ impl TrinoParameters {
         host: impl Into<Value<String>>,
         port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            catalog: catalog.into(),
-            host: host.into(),
-            port: port.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Catalog", catalog.into().to_template())
+                .with(1, "Host", host.into().to_template())
+                .with(2, "Port", port.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrinoParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Catalog".to_owned(), self.catalog.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Port".to_owned(), self.port.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrinoParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog.check(
-            &path.field("Catalog"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrinoParameters);
-
-/// Property type `DataSourceCredentials` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSourceCredentials {
-    /// `CopySourceArn` (optional).
-    /// Pattern: `^arn:[-a-z0-9]*:quicksight:[-a-z0-9]*:[0-9]{12}:datasource/.+$`.
-    pub copy_source_arn: Option<Value<String>>,
-    /// `CredentialPair` (optional).
-    pub credential_pair: Option<Value<CredentialPair>>,
-    /// `KeyPairCredentials` (optional).
-    pub key_pair_credentials: Option<Value<KeyPairCredentials>>,
-    /// `SecretArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:[-a-z0-9]*:secretsmanager:[-a-z0-9]*:[0-9]{12}:secret:.+$`.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataSourceCredentials` of `AWS::QuickSight::DataSource`.
+    DataSourceCredentials(default)
 }
 
 impl DataSourceCredentials {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            copy_source_arn: None,
-            credential_pair: None,
-            key_pair_credentials: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CopySourceArn`.
-    pub fn copy_source_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.copy_source_arn = Some(value.into());
-        self
+    /// `CopySourceArn` (optional).
+    /// Pattern: `^arn:[-a-z0-9]*:quicksight:[-a-z0-9]*:[0-9]{12}:datasource/.+$`.
+    pub fn copy_source_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CopySourceArn", value.into().to_template()))
     }
-    /// Sets `CredentialPair`.
-    pub fn credential_pair(mut self, value: impl Into<Value<CredentialPair>>) -> Self {
-        self.credential_pair = Some(value.into());
-        self
+    /// `CredentialPair` (optional).
+    pub fn credential_pair(self, value: impl Into<Value<CredentialPair>>) -> Self {
+        Self(self.0.with(1, "CredentialPair", value.into().to_template()))
     }
-    /// Sets `KeyPairCredentials`.
-    pub fn key_pair_credentials(mut self, value: impl Into<Value<KeyPairCredentials>>) -> Self {
-        self.key_pair_credentials = Some(value.into());
-        self
+    /// `KeyPairCredentials` (optional).
+    pub fn key_pair_credentials(self, value: impl Into<Value<KeyPairCredentials>>) -> Self {
+        Self(
+            self.0
+                .with(2, "KeyPairCredentials", value.into().to_template()),
+        )
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:[-a-z0-9]*:secretsmanager:[-a-z0-9]*:[0-9]{12}:secret:.+$`.
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SecretArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSourceCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_source_arn {
-            m.insert("CopySourceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credential_pair {
-            m.insert("CredentialPair".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_pair_credentials {
-            m.insert("KeyPairCredentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSourceCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.copy_source_arn.check(
-            &path.field("CopySourceArn"),
-            &Rules {
-                pattern: Some("^arn:[-a-z0-9]*:quicksight:[-a-z0-9]*:[0-9]{12}:datasource/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.credential_pair
-            .check(&path.field("CredentialPair"), &Rules::NONE, out);
-        self.key_pair_credentials
-            .check(&path.field("KeyPairCredentials"), &Rules::NONE, out);
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:[-a-z0-9]*:secretsmanager:[-a-z0-9]*:[0-9]{12}:secret:.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataSourceCredentials);
-
-/// Property type `CredentialPair` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct CredentialPair {
-    /// `AlternateDataSourceParameters` (optional).
-    /// Items: 1..=50.
-    pub alternate_data_source_parameters: Option<Value<List<DataSourceParameters>>>,
-    /// `Password` (required).
-    /// Length: 1..=1024 characters.
-    pub password: Value<String>,
-    /// `Username` (required).
-    /// Length: 1..=64 characters.
-    pub username: Value<String>,
+crate::l1_struct! {
+    /// Property type `CredentialPair` of `AWS::QuickSight::DataSource`.
+    CredentialPair
 }
 
 impl CredentialPair {
     /// The required properties: `Password`, `Username`.
     pub fn new(password: impl Into<Value<String>>, username: impl Into<Value<String>>) -> Self {
-        Self {
-            alternate_data_source_parameters: None,
-            password: password.into(),
-            username: username.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Password", password.into().to_template())
+                .with(2, "Username", username.into().to_template()),
+        )
     }
-    /// Sets `AlternateDataSourceParameters`.
+    /// `AlternateDataSourceParameters` (optional).
+    /// Items: 1 to 50.
     pub fn alternate_data_source_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<DataSourceParameters>>>,
     ) -> Self {
-        self.alternate_data_source_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AlternateDataSourceParameters",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CredentialPair {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alternate_data_source_parameters {
-            m.insert("AlternateDataSourceParameters".to_owned(), v.to_template());
-        }
-        m.insert("Password".to_owned(), self.password.to_template());
-        m.insert("Username".to_owned(), self.username.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CredentialPair {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alternate_data_source_parameters.check(
-            &path.field("AlternateDataSourceParameters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CredentialPair);
-
-/// Property type `KeyPairCredentials` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct KeyPairCredentials {
-    /// `KeyPairUsername` (required).
-    /// Length: 1..=64 characters.
-    pub key_pair_username: Value<String>,
-    /// `PrivateKey` (required).
-    /// Length: 1600..=8000 characters.
-    /// Pattern: `^-{5}BEGIN (ENCRYPTED )?PRIVATE KEY-{5}\u000D?\u000A([A-Za-z0-9/+]{64}\u000D?\u000A)*[A-Za-z0-9/+]{1,64}={0,2}\u000D?\u000A-{5}END (ENCRYPTED )?PRIVATE KEY-{5}(\u000D?\u000A)?$`.
-    pub private_key: Value<String>,
-    /// `PrivateKeyPassphrase` (optional).
-    /// Length: 0..=256 characters.
-    pub private_key_passphrase: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `KeyPairCredentials` of `AWS::QuickSight::DataSource`.
+    KeyPairCredentials
 }
 
 impl KeyPairCredentials {
@@ -2893,211 +1089,67 @@ impl KeyPairCredentials {
         key_pair_username: impl Into<Value<String>>,
         private_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            key_pair_username: key_pair_username.into(),
-            private_key: private_key.into(),
-            private_key_passphrase: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "KeyPairUsername", key_pair_username.into().to_template())
+                .with(1, "PrivateKey", private_key.into().to_template()),
+        )
     }
-    /// Sets `PrivateKeyPassphrase`.
-    pub fn private_key_passphrase(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_key_passphrase = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KeyPairCredentials {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "KeyPairUsername".to_owned(),
-            self.key_pair_username.to_template(),
-        );
-        m.insert("PrivateKey".to_owned(), self.private_key.to_template());
-        if let Some(v) = &self.private_key_passphrase {
-            m.insert("PrivateKeyPassphrase".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PrivateKeyPassphrase` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn private_key_passphrase(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PrivateKeyPassphrase", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KeyPairCredentials {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key_pair_username.check(
-            &path.field("KeyPairUsername"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_key.check(&path.field("PrivateKey"), &Rules { min_length: Some(1600), max_length: Some(8000), pattern: Some("^-{5}BEGIN (ENCRYPTED )?PRIVATE KEY-{5}\\u000D?\\u000A([A-Za-z0-9/+]{64}\\u000D?\\u000A)*[A-Za-z0-9/+]{1,64}={0,2}\\u000D?\\u000A-{5}END (ENCRYPTED )?PRIVATE KEY-{5}(\\u000D?\\u000A)?$"), ..Rules::NONE }, out);
-        self.private_key_passphrase.check(
-            &path.field("PrivateKeyPassphrase"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KeyPairCredentials);
-
-/// Property type `DataSourceErrorInfo` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct DataSourceErrorInfo {
-    /// `Message` (optional).
-    pub message: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<DataSourceErrorInfoType>>,
+crate::l1_struct! {
+    /// Property type `DataSourceErrorInfo` of `AWS::QuickSight::DataSource`.
+    DataSourceErrorInfo(default)
 }
 
 impl DataSourceErrorInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            message: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Message`.
-    pub fn message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message = Some(value.into());
-        self
+    /// `Message` (optional).
+    pub fn message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Message", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<DataSourceErrorInfoType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<DataSourceErrorInfoType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSourceErrorInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message {
-            m.insert("Message".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataSourceErrorInfoType`.
+    DataSourceErrorInfoType {
+        /// `ACCESS_DENIED`
+        AccessDenied = "ACCESS_DENIED",
+        /// `COPY_SOURCE_NOT_FOUND`
+        CopySourceNotFound = "COPY_SOURCE_NOT_FOUND",
+        /// `TIMEOUT`
+        Timeout = "TIMEOUT",
+        /// `ENGINE_VERSION_NOT_SUPPORTED`
+        EngineVersionNotSupported = "ENGINE_VERSION_NOT_SUPPORTED",
+        /// `UNKNOWN_HOST`
+        UnknownHost = "UNKNOWN_HOST",
+        /// `GENERIC_SQL_FAILURE`
+        GenericSqlFailure = "GENERIC_SQL_FAILURE",
+        /// `CONFLICT`
+        Conflict = "CONFLICT",
+        /// `UNKNOWN`
+        Unknown = "UNKNOWN",
     }
 }
 
-impl Check for DataSourceErrorInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSourceErrorInfo);
-
-/// Values of `DataSourceErrorInfoType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSourceErrorInfoType {
-    /// `ACCESS_DENIED`
-    AccessDenied,
-    /// `COPY_SOURCE_NOT_FOUND`
-    CopySourceNotFound,
-    /// `TIMEOUT`
-    Timeout,
-    /// `ENGINE_VERSION_NOT_SUPPORTED`
-    EngineVersionNotSupported,
-    /// `UNKNOWN_HOST`
-    UnknownHost,
-    /// `GENERIC_SQL_FAILURE`
-    GenericSqlFailure,
-    /// `CONFLICT`
-    Conflict,
-    /// `UNKNOWN`
-    Unknown,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSourceErrorInfoType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ACCESS_DENIED",
-        "COPY_SOURCE_NOT_FOUND",
-        "TIMEOUT",
-        "ENGINE_VERSION_NOT_SUPPORTED",
-        "UNKNOWN_HOST",
-        "GENERIC_SQL_FAILURE",
-        "CONFLICT",
-        "UNKNOWN",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AccessDenied => "ACCESS_DENIED",
-            Self::CopySourceNotFound => "COPY_SOURCE_NOT_FOUND",
-            Self::Timeout => "TIMEOUT",
-            Self::EngineVersionNotSupported => "ENGINE_VERSION_NOT_SUPPORTED",
-            Self::UnknownHost => "UNKNOWN_HOST",
-            Self::GenericSqlFailure => "GENERIC_SQL_FAILURE",
-            Self::Conflict => "CONFLICT",
-            Self::Unknown => "UNKNOWN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSourceErrorInfoType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSourceErrorInfoType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSourceErrorInfoType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCESS_DENIED" => Self::AccessDenied,
-            "COPY_SOURCE_NOT_FOUND" => Self::CopySourceNotFound,
-            "TIMEOUT" => Self::Timeout,
-            "ENGINE_VERSION_NOT_SUPPORTED" => Self::EngineVersionNotSupported,
-            "UNKNOWN_HOST" => Self::UnknownHost,
-            "GENERIC_SQL_FAILURE" => Self::GenericSqlFailure,
-            "CONFLICT" => Self::Conflict,
-            "UNKNOWN" => Self::Unknown,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSourceErrorInfoType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSourceErrorInfoType::from(s))
-    }
-}
-
-crate::impl_literal!(DataSourceErrorInfoType);
-
-/// Property type `ResourcePermission` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct ResourcePermission {
-    /// `Actions` (required).
-    /// Items: 1..=20.
-    pub actions: Value<List<String>>,
-    /// `Principal` (required).
-    /// Length: 1..=256 characters.
-    pub principal: Value<String>,
-    /// `Resource` (optional).
-    pub resource: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourcePermission` of `AWS::QuickSight::DataSource`.
+    ResourcePermission
 }
 
 impl ResourcePermission {
@@ -3106,457 +1158,144 @@ impl ResourcePermission {
         actions: impl Into<Value<List<String>>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            principal: principal.into(),
-            resource: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
-    /// Sets `Resource`.
-    pub fn resource(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourcePermission {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        if let Some(v) = &self.resource {
-            m.insert("Resource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Resource` (optional).
+    pub fn resource(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Resource", value.into().to_template()))
     }
 }
 
-impl Check for ResourcePermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePermission);
-
-/// Property type `SslProperties` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone, Default)]
-pub struct SslProperties {
-    /// `DisableSsl` (optional).
-    pub disable_ssl: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SslProperties` of `AWS::QuickSight::DataSource`.
+    SslProperties(default)
 }
 
 impl SslProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { disable_ssl: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `DisableSsl`.
-    pub fn disable_ssl(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_ssl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SslProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disable_ssl {
-            m.insert("DisableSsl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DisableSsl` (optional).
+    pub fn disable_ssl(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "DisableSsl", value.into().to_template()))
     }
 }
 
-impl Check for SslProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SslProperties);
-
-/// Property type `Tag` of `AWS::QuickSight::DataSource`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+crate::l1_enum! {
+    /// Values of `DataSourceType`.
+    DataSourceType {
+        /// `ADOBE_ANALYTICS`
+        AdobeAnalytics = "ADOBE_ANALYTICS",
+        /// `AMAZON_ELASTICSEARCH`
+        AmazonElasticsearch = "AMAZON_ELASTICSEARCH",
+        /// `AMAZON_OPENSEARCH`
+        AmazonOpensearch = "AMAZON_OPENSEARCH",
+        /// `ATHENA`
+        Athena = "ATHENA",
+        /// `AURORA`
+        Aurora = "AURORA",
+        /// `AURORA_POSTGRESQL`
+        AuroraPostgresql = "AURORA_POSTGRESQL",
+        /// `AWS_IOT_ANALYTICS`
+        AwsIotAnalytics = "AWS_IOT_ANALYTICS",
+        /// `DATABRICKS`
+        Databricks = "DATABRICKS",
+        /// `DENODO`
+        Denodo = "DENODO",
+        /// `DREMIO`
+        Dremio = "DREMIO",
+        /// `DYNAMODB`
+        Dynamodb = "DYNAMODB",
+        /// `SAPHANA`
+        Saphana = "SAPHANA",
+        /// `DB2_AS400`
+        Db2As400 = "DB2_AS400",
+        /// `EXASOL`
+        Exasol = "EXASOL",
+        /// `FILE`
+        File = "FILE",
+        /// `GITHUB`
+        Github = "GITHUB",
+        /// `INTERNATIONAL_DATA_CORPORATION`
+        InternationalDataCorporation = "INTERNATIONAL_DATA_CORPORATION",
+        /// `JIRA`
+        Jira = "JIRA",
+        /// `MARIADB`
+        Mariadb = "MARIADB",
+        /// `MYSQL`
+        Mysql = "MYSQL",
+        /// `ORACLE`
+        Oracle = "ORACLE",
+        /// `POSTGRESQL`
+        Postgresql = "POSTGRESQL",
+        /// `PRESTO`
+        Presto = "PRESTO",
+        /// `QBUSINESS`
+        Qbusiness = "QBUSINESS",
+        /// `REDSHIFT`
+        Redshift = "REDSHIFT",
+        /// `S3`
+        S3 = "S3",
+        /// `S3_TABLES`
+        S3Tables = "S3_TABLES",
+        /// `S3_KNOWLEDGE_BASE`
+        S3KnowledgeBase = "S3_KNOWLEDGE_BASE",
+        /// `SALESFORCE`
+        Salesforce = "SALESFORCE",
+        /// `SERVICENOW`
+        Servicenow = "SERVICENOW",
+        /// `SNOWFLAKE`
+        Snowflake = "SNOWFLAKE",
+        /// `SPARK`
+        Spark = "SPARK",
+        /// `SPICE`
+        Spice = "SPICE",
+        /// `SQLSERVER`
+        Sqlserver = "SQLSERVER",
+        /// `TERADATA`
+        Teradata = "TERADATA",
+        /// `TIMESTREAM`
+        Timestream = "TIMESTREAM",
+        /// `TWITTER`
+        Twitter = "TWITTER",
+        /// `BIGQUERY`
+        Bigquery = "BIGQUERY",
+        /// `GOOGLE_ANALYTICS`
+        GoogleAnalytics = "GOOGLE_ANALYTICS",
+        /// `TRINO`
+        Trino = "TRINO",
+        /// `STARBURST`
+        Starburst = "STARBURST",
+        /// `MONGO`
+        Mongo = "MONGO",
+        /// `MONGO_ATLAS`
+        MongoAtlas = "MONGO_ATLAS",
+        /// `DOCUMENTDB`
+        Documentdb = "DOCUMENTDB",
+        /// `APPFLOW`
+        Appflow = "APPFLOW",
+        /// `IMPALA`
+        Impala = "IMPALA",
+        /// `GLUE`
+        Glue = "GLUE",
+        /// `GOOGLE_DRIVE`
+        GoogleDrive = "GOOGLE_DRIVE",
+        /// `CONFLUENCE`
+        Confluence = "CONFLUENCE",
+        /// `SHAREPOINT`
+        Sharepoint = "SHAREPOINT",
+        /// `ONE_DRIVE`
+        OneDrive = "ONE_DRIVE",
+        /// `WEB_CRAWLER`
+        WebCrawler = "WEB_CRAWLER",
+        /// `BOX`
+        Box = "BOX",
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `DataSourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataSourceType {
-    /// `ADOBE_ANALYTICS`
-    AdobeAnalytics,
-    /// `AMAZON_ELASTICSEARCH`
-    AmazonElasticsearch,
-    /// `AMAZON_OPENSEARCH`
-    AmazonOpensearch,
-    /// `ATHENA`
-    Athena,
-    /// `AURORA`
-    Aurora,
-    /// `AURORA_POSTGRESQL`
-    AuroraPostgresql,
-    /// `AWS_IOT_ANALYTICS`
-    AwsIotAnalytics,
-    /// `DATABRICKS`
-    Databricks,
-    /// `DENODO`
-    Denodo,
-    /// `DREMIO`
-    Dremio,
-    /// `DYNAMODB`
-    Dynamodb,
-    /// `SAPHANA`
-    Saphana,
-    /// `DB2_AS400`
-    Db2As400,
-    /// `EXASOL`
-    Exasol,
-    /// `FILE`
-    File,
-    /// `GITHUB`
-    Github,
-    /// `INTERNATIONAL_DATA_CORPORATION`
-    InternationalDataCorporation,
-    /// `JIRA`
-    Jira,
-    /// `MARIADB`
-    Mariadb,
-    /// `MYSQL`
-    Mysql,
-    /// `ORACLE`
-    Oracle,
-    /// `POSTGRESQL`
-    Postgresql,
-    /// `PRESTO`
-    Presto,
-    /// `QBUSINESS`
-    Qbusiness,
-    /// `REDSHIFT`
-    Redshift,
-    /// `S3`
-    S3,
-    /// `S3_TABLES`
-    S3Tables,
-    /// `S3_KNOWLEDGE_BASE`
-    S3KnowledgeBase,
-    /// `SALESFORCE`
-    Salesforce,
-    /// `SERVICENOW`
-    Servicenow,
-    /// `SNOWFLAKE`
-    Snowflake,
-    /// `SPARK`
-    Spark,
-    /// `SPICE`
-    Spice,
-    /// `SQLSERVER`
-    Sqlserver,
-    /// `TERADATA`
-    Teradata,
-    /// `TIMESTREAM`
-    Timestream,
-    /// `TWITTER`
-    Twitter,
-    /// `BIGQUERY`
-    Bigquery,
-    /// `GOOGLE_ANALYTICS`
-    GoogleAnalytics,
-    /// `TRINO`
-    Trino,
-    /// `STARBURST`
-    Starburst,
-    /// `MONGO`
-    Mongo,
-    /// `MONGO_ATLAS`
-    MongoAtlas,
-    /// `DOCUMENTDB`
-    Documentdb,
-    /// `APPFLOW`
-    Appflow,
-    /// `IMPALA`
-    Impala,
-    /// `GLUE`
-    Glue,
-    /// `GOOGLE_DRIVE`
-    GoogleDrive,
-    /// `CONFLUENCE`
-    Confluence,
-    /// `SHAREPOINT`
-    Sharepoint,
-    /// `ONE_DRIVE`
-    OneDrive,
-    /// `WEB_CRAWLER`
-    WebCrawler,
-    /// `BOX`
-    Box,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataSourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ADOBE_ANALYTICS",
-        "AMAZON_ELASTICSEARCH",
-        "AMAZON_OPENSEARCH",
-        "ATHENA",
-        "AURORA",
-        "AURORA_POSTGRESQL",
-        "AWS_IOT_ANALYTICS",
-        "DATABRICKS",
-        "DENODO",
-        "DREMIO",
-        "DYNAMODB",
-        "SAPHANA",
-        "DB2_AS400",
-        "EXASOL",
-        "FILE",
-        "GITHUB",
-        "INTERNATIONAL_DATA_CORPORATION",
-        "JIRA",
-        "MARIADB",
-        "MYSQL",
-        "ORACLE",
-        "POSTGRESQL",
-        "PRESTO",
-        "QBUSINESS",
-        "REDSHIFT",
-        "S3",
-        "S3_TABLES",
-        "S3_KNOWLEDGE_BASE",
-        "SALESFORCE",
-        "SERVICENOW",
-        "SNOWFLAKE",
-        "SPARK",
-        "SPICE",
-        "SQLSERVER",
-        "TERADATA",
-        "TIMESTREAM",
-        "TWITTER",
-        "BIGQUERY",
-        "GOOGLE_ANALYTICS",
-        "TRINO",
-        "STARBURST",
-        "MONGO",
-        "MONGO_ATLAS",
-        "DOCUMENTDB",
-        "APPFLOW",
-        "IMPALA",
-        "GLUE",
-        "GOOGLE_DRIVE",
-        "CONFLUENCE",
-        "SHAREPOINT",
-        "ONE_DRIVE",
-        "WEB_CRAWLER",
-        "BOX",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdobeAnalytics => "ADOBE_ANALYTICS",
-            Self::AmazonElasticsearch => "AMAZON_ELASTICSEARCH",
-            Self::AmazonOpensearch => "AMAZON_OPENSEARCH",
-            Self::Athena => "ATHENA",
-            Self::Aurora => "AURORA",
-            Self::AuroraPostgresql => "AURORA_POSTGRESQL",
-            Self::AwsIotAnalytics => "AWS_IOT_ANALYTICS",
-            Self::Databricks => "DATABRICKS",
-            Self::Denodo => "DENODO",
-            Self::Dremio => "DREMIO",
-            Self::Dynamodb => "DYNAMODB",
-            Self::Saphana => "SAPHANA",
-            Self::Db2As400 => "DB2_AS400",
-            Self::Exasol => "EXASOL",
-            Self::File => "FILE",
-            Self::Github => "GITHUB",
-            Self::InternationalDataCorporation => "INTERNATIONAL_DATA_CORPORATION",
-            Self::Jira => "JIRA",
-            Self::Mariadb => "MARIADB",
-            Self::Mysql => "MYSQL",
-            Self::Oracle => "ORACLE",
-            Self::Postgresql => "POSTGRESQL",
-            Self::Presto => "PRESTO",
-            Self::Qbusiness => "QBUSINESS",
-            Self::Redshift => "REDSHIFT",
-            Self::S3 => "S3",
-            Self::S3Tables => "S3_TABLES",
-            Self::S3KnowledgeBase => "S3_KNOWLEDGE_BASE",
-            Self::Salesforce => "SALESFORCE",
-            Self::Servicenow => "SERVICENOW",
-            Self::Snowflake => "SNOWFLAKE",
-            Self::Spark => "SPARK",
-            Self::Spice => "SPICE",
-            Self::Sqlserver => "SQLSERVER",
-            Self::Teradata => "TERADATA",
-            Self::Timestream => "TIMESTREAM",
-            Self::Twitter => "TWITTER",
-            Self::Bigquery => "BIGQUERY",
-            Self::GoogleAnalytics => "GOOGLE_ANALYTICS",
-            Self::Trino => "TRINO",
-            Self::Starburst => "STARBURST",
-            Self::Mongo => "MONGO",
-            Self::MongoAtlas => "MONGO_ATLAS",
-            Self::Documentdb => "DOCUMENTDB",
-            Self::Appflow => "APPFLOW",
-            Self::Impala => "IMPALA",
-            Self::Glue => "GLUE",
-            Self::GoogleDrive => "GOOGLE_DRIVE",
-            Self::Confluence => "CONFLUENCE",
-            Self::Sharepoint => "SHAREPOINT",
-            Self::OneDrive => "ONE_DRIVE",
-            Self::WebCrawler => "WEB_CRAWLER",
-            Self::Box => "BOX",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataSourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataSourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataSourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADOBE_ANALYTICS" => Self::AdobeAnalytics,
-            "AMAZON_ELASTICSEARCH" => Self::AmazonElasticsearch,
-            "AMAZON_OPENSEARCH" => Self::AmazonOpensearch,
-            "ATHENA" => Self::Athena,
-            "AURORA" => Self::Aurora,
-            "AURORA_POSTGRESQL" => Self::AuroraPostgresql,
-            "AWS_IOT_ANALYTICS" => Self::AwsIotAnalytics,
-            "DATABRICKS" => Self::Databricks,
-            "DENODO" => Self::Denodo,
-            "DREMIO" => Self::Dremio,
-            "DYNAMODB" => Self::Dynamodb,
-            "SAPHANA" => Self::Saphana,
-            "DB2_AS400" => Self::Db2As400,
-            "EXASOL" => Self::Exasol,
-            "FILE" => Self::File,
-            "GITHUB" => Self::Github,
-            "INTERNATIONAL_DATA_CORPORATION" => Self::InternationalDataCorporation,
-            "JIRA" => Self::Jira,
-            "MARIADB" => Self::Mariadb,
-            "MYSQL" => Self::Mysql,
-            "ORACLE" => Self::Oracle,
-            "POSTGRESQL" => Self::Postgresql,
-            "PRESTO" => Self::Presto,
-            "QBUSINESS" => Self::Qbusiness,
-            "REDSHIFT" => Self::Redshift,
-            "S3" => Self::S3,
-            "S3_TABLES" => Self::S3Tables,
-            "S3_KNOWLEDGE_BASE" => Self::S3KnowledgeBase,
-            "SALESFORCE" => Self::Salesforce,
-            "SERVICENOW" => Self::Servicenow,
-            "SNOWFLAKE" => Self::Snowflake,
-            "SPARK" => Self::Spark,
-            "SPICE" => Self::Spice,
-            "SQLSERVER" => Self::Sqlserver,
-            "TERADATA" => Self::Teradata,
-            "TIMESTREAM" => Self::Timestream,
-            "TWITTER" => Self::Twitter,
-            "BIGQUERY" => Self::Bigquery,
-            "GOOGLE_ANALYTICS" => Self::GoogleAnalytics,
-            "TRINO" => Self::Trino,
-            "STARBURST" => Self::Starburst,
-            "MONGO" => Self::Mongo,
-            "MONGO_ATLAS" => Self::MongoAtlas,
-            "DOCUMENTDB" => Self::Documentdb,
-            "APPFLOW" => Self::Appflow,
-            "IMPALA" => Self::Impala,
-            "GLUE" => Self::Glue,
-            "GOOGLE_DRIVE" => Self::GoogleDrive,
-            "CONFLUENCE" => Self::Confluence,
-            "SHAREPOINT" => Self::Sharepoint,
-            "ONE_DRIVE" => Self::OneDrive,
-            "WEB_CRAWLER" => Self::WebCrawler,
-            "BOX" => Self::Box,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataSourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataSourceType::from(s))
-    }
-}
-
-crate::impl_literal!(DataSourceType);

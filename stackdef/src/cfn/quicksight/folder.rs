@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QuickSight::Folder`.
-#[derive(Debug, Clone)]
-pub struct Folder {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Folder {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Folder {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Folder {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::Folder`.
+    Folder("AWS::QuickSight::Folder", FolderProps)
 }
 
 impl Folder {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::Folder";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FolderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,254 +39,129 @@ impl Folder {
     pub fn attr_last_updated_time(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedTime")
     }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `FolderId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_folder_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FolderId", value.into())
+    }
+
+    /// Replaces `FolderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_folder_type(&self, value: impl Into<Value<FolderType>>) {
+        self.resource.set_property("FolderType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ParentFolderArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parent_folder_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ParentFolderArn", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<ResourcePermission>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `SharingModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sharing_model(&self, value: impl Into<Value<SharingModel>>) {
+        self.resource.set_property("SharingModel", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::Folder`.
-#[derive(Debug, Clone, Default)]
-pub struct FolderProps {
-    /// `AwsAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `FolderId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[\w\-]+$`.
-    pub folder_id: Option<Value<String>>,
-    /// `FolderType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub folder_type: Option<Value<FolderType>>,
-    /// `Name` (optional).
-    /// Length: 1..=200 characters.
-    pub name: Option<Value<String>>,
-    /// `ParentFolderArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub parent_folder_arn: Option<Value<String>>,
-    /// `Permissions` (optional).
-    /// Items: 1..=64.
-    pub permissions: Option<Value<List<ResourcePermission>>>,
-    /// `SharingModel` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub sharing_model: Option<Value<SharingModel>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::Folder`.
+    FolderProps(default)
 }
 
 impl FolderProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_account_id: None,
-            folder_id: None,
-            folder_type: None,
-            name: None,
-            parent_folder_arn: None,
-            permissions: None,
-            sharing_model: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `FolderId`.
-    pub fn folder_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.folder_id = Some(value.into());
-        self
+    /// `FolderId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\-]+$`.
+    pub fn folder_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FolderId", value.into().to_template()))
     }
-    /// Sets `FolderType`.
-    pub fn folder_type(mut self, value: impl Into<Value<FolderType>>) -> Self {
-        self.folder_type = Some(value.into());
-        self
+    /// `FolderType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn folder_type(self, value: impl Into<Value<FolderType>>) -> Self {
+        Self(self.0.with(2, "FolderType", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `ParentFolderArn`.
-    pub fn parent_folder_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parent_folder_arn = Some(value.into());
-        self
+    /// `ParentFolderArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn parent_folder_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ParentFolderArn", value.into().to_template()),
+        )
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    /// Items: 1 to 64.
+    pub fn permissions(self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
+        Self(self.0.with(5, "Permissions", value.into().to_template()))
     }
-    /// Sets `SharingModel`.
-    pub fn sharing_model(mut self, value: impl Into<Value<SharingModel>>) -> Self {
-        self.sharing_model = Some(value.into());
-        self
+    /// `SharingModel` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn sharing_model(self, value: impl Into<Value<SharingModel>>) -> Self {
+        Self(self.0.with(6, "SharingModel", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FolderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.folder_id {
-            m.insert("FolderId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.folder_type {
-            m.insert("FolderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parent_folder_arn {
-            m.insert("ParentFolderArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sharing_model {
-            m.insert("SharingModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FolderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.folder_id.check(
-            &path.field("FolderId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[\\w\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.folder_type
-            .check(&path.field("FolderType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sharing_model
-            .check(&path.field("SharingModel"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FolderType`.
+    FolderType {
+        /// `SHARED`
+        Shared = "SHARED",
+        /// `RESTRICTED`
+        Restricted = "RESTRICTED",
     }
 }
 
-crate::impl_literal!(FolderProps);
-
-/// Values of `FolderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FolderType {
-    /// `SHARED`
-    Shared,
-    /// `RESTRICTED`
-    Restricted,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FolderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SHARED", "RESTRICTED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Shared => "SHARED",
-            Self::Restricted => "RESTRICTED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FolderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FolderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FolderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHARED" => Self::Shared,
-            "RESTRICTED" => Self::Restricted,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FolderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FolderType::from(s))
-    }
-}
-
-crate::impl_literal!(FolderType);
-
-/// Property type `ResourcePermission` of `AWS::QuickSight::Folder`.
-#[derive(Debug, Clone)]
-pub struct ResourcePermission {
-    /// `Actions` (required).
-    /// Items: 1..=20.
-    pub actions: Value<List<String>>,
-    /// `Principal` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:.*`.
-    pub principal: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourcePermission` of `AWS::QuickSight::Folder`.
+    ResourcePermission
 }
 
 impl ResourcePermission {
@@ -343,156 +170,22 @@ impl ResourcePermission {
         actions: impl Into<Value<List<String>>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourcePermission {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SharingModel`.
+    SharingModel {
+        /// `ACCOUNT`
+        Account = "ACCOUNT",
+        /// `NAMESPACE`
+        Namespace = "NAMESPACE",
     }
 }
 
-impl Check for ResourcePermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePermission);
-
-/// Values of `SharingModel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SharingModel {
-    /// `ACCOUNT`
-    Account,
-    /// `NAMESPACE`
-    Namespace,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SharingModel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCOUNT", "NAMESPACE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "ACCOUNT",
-            Self::Namespace => "NAMESPACE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SharingModel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SharingModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SharingModel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT" => Self::Account,
-            "NAMESPACE" => Self::Namespace,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SharingModel> {
-    fn from(s: &str) -> Self {
-        Value::literal(SharingModel::from(s))
-    }
-}
-
-crate::impl_literal!(SharingModel);
-
-/// Property type `Tag` of `AWS::QuickSight::Folder`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QuickSight::RefreshSchedule`.
-#[derive(Debug, Clone)]
-pub struct RefreshSchedule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RefreshSchedule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RefreshSchedule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RefreshSchedule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::RefreshSchedule`.
+    RefreshSchedule("AWS::QuickSight::RefreshSchedule", RefreshScheduleProps)
 }
 
 impl RefreshSchedule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::RefreshSchedule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RefreshScheduleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,550 +29,186 @@ impl RefreshSchedule {
     pub fn attr_arn(&self) -> Value<ids::RefreshScheduleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `DataSetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataSetId", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<RefreshScheduleMap>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::RefreshSchedule`.
-#[derive(Debug, Clone, Default)]
-pub struct RefreshScheduleProps {
-    /// `AwsAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `DataSetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_set_id: Option<Value<String>>,
-    /// `Schedule` (optional).
-    pub schedule: Option<Value<RefreshScheduleMap>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::RefreshSchedule`.
+    RefreshScheduleProps(default)
 }
 
 impl RefreshScheduleProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_account_id: None,
-            data_set_id: None,
-            schedule: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `DataSetId`.
-    pub fn data_set_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_set_id = Some(value.into());
-        self
+    /// `DataSetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_set_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DataSetId", value.into().to_template()))
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<RefreshScheduleMap>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    pub fn schedule(self, value: impl Into<Value<RefreshScheduleMap>>) -> Self {
+        Self(self.0.with(2, "Schedule", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RefreshScheduleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_set_id {
-            m.insert("DataSetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RefreshScheduleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RefreshScheduleProps);
-
-/// Property type `RefreshScheduleMap` of `AWS::QuickSight::RefreshSchedule`.
-#[derive(Debug, Clone, Default)]
-pub struct RefreshScheduleMap {
-    /// `RefreshType` (optional).
-    pub refresh_type: Option<Value<RefreshType>>,
-    /// `ScheduleFrequency` (optional).
-    pub schedule_frequency: Option<Value<ScheduleFrequency>>,
-    /// `ScheduleId` (optional).
-    /// Length: 1..=128 characters.
-    pub schedule_id: Option<Value<String>>,
-    /// `StartAfterDateTime` (optional).
-    /// Length: 1..=128 characters.
-    pub start_after_date_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RefreshScheduleMap` of `AWS::QuickSight::RefreshSchedule`.
+    RefreshScheduleMap(default)
 }
 
 impl RefreshScheduleMap {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            refresh_type: None,
-            schedule_frequency: None,
-            schedule_id: None,
-            start_after_date_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RefreshType`.
-    pub fn refresh_type(mut self, value: impl Into<Value<RefreshType>>) -> Self {
-        self.refresh_type = Some(value.into());
-        self
+    /// `RefreshType` (optional).
+    pub fn refresh_type(self, value: impl Into<Value<RefreshType>>) -> Self {
+        Self(self.0.with(0, "RefreshType", value.into().to_template()))
     }
-    /// Sets `ScheduleFrequency`.
-    pub fn schedule_frequency(mut self, value: impl Into<Value<ScheduleFrequency>>) -> Self {
-        self.schedule_frequency = Some(value.into());
-        self
+    /// `ScheduleFrequency` (optional).
+    pub fn schedule_frequency(self, value: impl Into<Value<ScheduleFrequency>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ScheduleFrequency", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleId`.
-    pub fn schedule_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_id = Some(value.into());
-        self
+    /// `ScheduleId` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn schedule_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ScheduleId", value.into().to_template()))
     }
-    /// Sets `StartAfterDateTime`.
-    pub fn start_after_date_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_after_date_time = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RefreshScheduleMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.refresh_type {
-            m.insert("RefreshType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_frequency {
-            m.insert("ScheduleFrequency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_id {
-            m.insert("ScheduleId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_after_date_time {
-            m.insert("StartAfterDateTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartAfterDateTime` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn start_after_date_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StartAfterDateTime", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RefreshScheduleMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.refresh_type
-            .check(&path.field("RefreshType"), &Rules::NONE, out);
-        self.schedule_frequency
-            .check(&path.field("ScheduleFrequency"), &Rules::NONE, out);
-        self.schedule_id.check(
-            &path.field("ScheduleId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_after_date_time.check(
-            &path.field("StartAfterDateTime"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RefreshType`.
+    RefreshType {
+        /// `FULL_REFRESH`
+        FullRefresh = "FULL_REFRESH",
+        /// `INCREMENTAL_REFRESH`
+        IncrementalRefresh = "INCREMENTAL_REFRESH",
     }
 }
 
-crate::impl_literal!(RefreshScheduleMap);
-
-/// Values of `RefreshType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RefreshType {
-    /// `FULL_REFRESH`
-    FullRefresh,
-    /// `INCREMENTAL_REFRESH`
-    IncrementalRefresh,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RefreshType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FULL_REFRESH", "INCREMENTAL_REFRESH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullRefresh => "FULL_REFRESH",
-            Self::IncrementalRefresh => "INCREMENTAL_REFRESH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RefreshType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RefreshType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RefreshType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FULL_REFRESH" => Self::FullRefresh,
-            "INCREMENTAL_REFRESH" => Self::IncrementalRefresh,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RefreshType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RefreshType::from(s))
-    }
-}
-
-crate::impl_literal!(RefreshType);
-
-/// Property type `ScheduleFrequency` of `AWS::QuickSight::RefreshSchedule`.
-#[derive(Debug, Clone, Default)]
-pub struct ScheduleFrequency {
-    /// `Interval` (optional).
-    pub interval: Option<Value<Interval>>,
-    /// `RefreshOnDay` (optional).
-    pub refresh_on_day: Option<Value<RefreshOnDay>>,
-    /// `TimeOfTheDay` (optional).
-    /// Length: 1..=128 characters.
-    pub time_of_the_day: Option<Value<String>>,
-    /// `TimeZone` (optional).
-    /// Length: 1..=128 characters.
-    pub time_zone: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ScheduleFrequency` of `AWS::QuickSight::RefreshSchedule`.
+    ScheduleFrequency(default)
 }
 
 impl ScheduleFrequency {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            interval: None,
-            refresh_on_day: None,
-            time_of_the_day: None,
-            time_zone: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<Interval>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    pub fn interval(self, value: impl Into<Value<Interval>>) -> Self {
+        Self(self.0.with(0, "Interval", value.into().to_template()))
     }
-    /// Sets `RefreshOnDay`.
-    pub fn refresh_on_day(mut self, value: impl Into<Value<RefreshOnDay>>) -> Self {
-        self.refresh_on_day = Some(value.into());
-        self
+    /// `RefreshOnDay` (optional).
+    pub fn refresh_on_day(self, value: impl Into<Value<RefreshOnDay>>) -> Self {
+        Self(self.0.with(1, "RefreshOnDay", value.into().to_template()))
     }
-    /// Sets `TimeOfTheDay`.
-    pub fn time_of_the_day(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_of_the_day = Some(value.into());
-        self
+    /// `TimeOfTheDay` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn time_of_the_day(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TimeOfTheDay", value.into().to_template()))
     }
-    /// Sets `TimeZone`.
-    pub fn time_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.time_zone = Some(value.into());
-        self
+    /// `TimeZone` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn time_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TimeZone", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ScheduleFrequency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.refresh_on_day {
-            m.insert("RefreshOnDay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_of_the_day {
-            m.insert("TimeOfTheDay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_zone {
-            m.insert("TimeZone".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Interval`.
+    Interval {
+        /// `MINUTE15`
+        Minute15 = "MINUTE15",
+        /// `MINUTE30`
+        Minute30 = "MINUTE30",
+        /// `HOURLY`
+        Hourly = "HOURLY",
+        /// `DAILY`
+        Daily = "DAILY",
+        /// `WEEKLY`
+        Weekly = "WEEKLY",
+        /// `MONTHLY`
+        Monthly = "MONTHLY",
     }
 }
 
-impl Check for ScheduleFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.interval
-            .check(&path.field("Interval"), &Rules::NONE, out);
-        self.refresh_on_day
-            .check(&path.field("RefreshOnDay"), &Rules::NONE, out);
-        self.time_of_the_day.check(
-            &path.field("TimeOfTheDay"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_zone.check(
-            &path.field("TimeZone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScheduleFrequency);
-
-/// Values of `Interval`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Interval {
-    /// `MINUTE15`
-    Minute15,
-    /// `MINUTE30`
-    Minute30,
-    /// `HOURLY`
-    Hourly,
-    /// `DAILY`
-    Daily,
-    /// `WEEKLY`
-    Weekly,
-    /// `MONTHLY`
-    Monthly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Interval {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MINUTE15", "MINUTE30", "HOURLY", "DAILY", "WEEKLY", "MONTHLY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minute15 => "MINUTE15",
-            Self::Minute30 => "MINUTE30",
-            Self::Hourly => "HOURLY",
-            Self::Daily => "DAILY",
-            Self::Weekly => "WEEKLY",
-            Self::Monthly => "MONTHLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Interval {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Interval {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Interval {
-    fn from(s: &str) -> Self {
-        match s {
-            "MINUTE15" => Self::Minute15,
-            "MINUTE30" => Self::Minute30,
-            "HOURLY" => Self::Hourly,
-            "DAILY" => Self::Daily,
-            "WEEKLY" => Self::Weekly,
-            "MONTHLY" => Self::Monthly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Interval> {
-    fn from(s: &str) -> Self {
-        Value::literal(Interval::from(s))
-    }
-}
-
-crate::impl_literal!(Interval);
-
-/// Property type `RefreshOnDay` of `AWS::QuickSight::RefreshSchedule`.
-#[derive(Debug, Clone, Default)]
-pub struct RefreshOnDay {
-    /// `DayOfMonth` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^(?:LAST_DAY_OF_MONTH|1[0-9]|2[0-8]|[12]|[3-9])$`.
-    pub day_of_month: Option<Value<String>>,
-    /// `DayOfWeek` (optional).
-    pub day_of_week: Option<Value<DayOfWeek>>,
+crate::l1_struct! {
+    /// Property type `RefreshOnDay` of `AWS::QuickSight::RefreshSchedule`.
+    RefreshOnDay(default)
 }
 
 impl RefreshOnDay {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            day_of_month: None,
-            day_of_week: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DayOfMonth`.
-    pub fn day_of_month(mut self, value: impl Into<Value<String>>) -> Self {
-        self.day_of_month = Some(value.into());
-        self
+    /// `DayOfMonth` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^(?:LAST_DAY_OF_MONTH|1[0-9]|2[0-8]|[12]|[3-9])$`.
+    pub fn day_of_month(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DayOfMonth", value.into().to_template()))
     }
-    /// Sets `DayOfWeek`.
-    pub fn day_of_week(mut self, value: impl Into<Value<DayOfWeek>>) -> Self {
-        self.day_of_week = Some(value.into());
-        self
+    /// `DayOfWeek` (optional).
+    pub fn day_of_week(self, value: impl Into<Value<DayOfWeek>>) -> Self {
+        Self(self.0.with(1, "DayOfWeek", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RefreshOnDay {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.day_of_month {
-            m.insert("DayOfMonth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.day_of_week {
-            m.insert("DayOfWeek".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DayOfWeek`.
+    DayOfWeek {
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
     }
 }
-
-impl Check for RefreshOnDay {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day_of_month.check(
-            &path.field("DayOfMonth"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^(?:LAST_DAY_OF_MONTH|1[0-9]|2[0-8]|[12]|[3-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.day_of_week
-            .check(&path.field("DayOfWeek"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RefreshOnDay);
-
-/// Values of `DayOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
-    /// `SUNDAY`
-    Sunday,
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DayOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUNDAY",
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sunday => "SUNDAY",
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DayOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DayOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DayOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUNDAY" => Self::Sunday,
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DayOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DayOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DayOfWeek);

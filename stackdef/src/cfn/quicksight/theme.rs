@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone)]
-pub struct Theme {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Theme {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Theme {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Theme {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::Theme`.
+    Theme("AWS::QuickSight::Theme", ThemeProps)
 }
 
 impl Theme {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::Theme";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ThemeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -92,39 +44,60 @@ impl Theme {
     pub fn attr_type(&self) -> Value<String> {
         self.resource.get_att("Type")
     }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `BaseThemeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_theme_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BaseThemeId", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<ThemeConfiguration>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Permissions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions(&self, value: impl Into<Value<List<ResourcePermission>>>) {
+        self.resource.set_property("Permissions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThemeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_theme_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ThemeId", value.into())
+    }
+
+    /// Replaces `VersionDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VersionDescription", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone)]
-pub struct ThemeProps {
-    /// `AwsAccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Value<String>,
-    /// `BaseThemeId` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\w\-]+$`.
-    pub base_theme_id: Value<String>,
-    /// `Configuration` (required).
-    pub configuration: Value<ThemeConfiguration>,
-    /// `Name` (required).
-    /// Length: 1..=2048 characters.
-    pub name: Value<String>,
-    /// `Permissions` (optional).
-    /// Items: 1..=64.
-    pub permissions: Option<Value<List<ResourcePermission>>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThemeId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    /// Pattern: `^[\w\-]+$`.
-    pub theme_id: Value<String>,
-    /// `VersionDescription` (optional).
-    /// Length: 1..=512 characters.
-    pub version_description: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::Theme`.
+    ThemeProps
 }
 
 impl ThemeProps {
@@ -136,1010 +109,358 @@ impl ThemeProps {
         name: impl Into<Value<String>>,
         theme_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_account_id: aws_account_id.into(),
-            base_theme_id: base_theme_id.into(),
-            configuration: configuration.into(),
-            name: name.into(),
-            permissions: None,
-            tags: None,
-            theme_id: theme_id.into(),
-            version_description: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AwsAccountId", aws_account_id.into().to_template())
+                .with(1, "BaseThemeId", base_theme_id.into().to_template())
+                .with(2, "Configuration", configuration.into().to_template())
+                .with(3, "Name", name.into().to_template())
+                .with(6, "ThemeId", theme_id.into().to_template()),
+        )
     }
-    /// Sets `Permissions`.
-    pub fn permissions(mut self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
-        self.permissions = Some(value.into());
-        self
+    /// `Permissions` (optional).
+    /// Items: 1 to 64.
+    pub fn permissions(self, value: impl Into<Value<List<ResourcePermission>>>) -> Self {
+        Self(self.0.with(4, "Permissions", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `VersionDescription`.
-    pub fn version_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThemeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AwsAccountId".to_owned(), self.aws_account_id.to_template());
-        m.insert("BaseThemeId".to_owned(), self.base_theme_id.to_template());
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.permissions {
-            m.insert("Permissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("ThemeId".to_owned(), self.theme_id.to_template());
-        if let Some(v) = &self.version_description {
-            m.insert("VersionDescription".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionDescription` (optional).
+    /// Length: 1 to 512 characters.
+    pub fn version_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "VersionDescription", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ThemeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.base_theme_id.check(
-            &path.field("BaseThemeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\w\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.configuration
-            .check(&path.field("Configuration"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.theme_id.check(
-            &path.field("ThemeId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("^[\\w\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_description.check(
-            &path.field("VersionDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ThemeProps);
-
-/// Property type `ThemeConfiguration` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct ThemeConfiguration {
-    /// `DataColorPalette` (optional).
-    pub data_color_palette: Option<Value<DataColorPalette>>,
-    /// `Sheet` (optional).
-    pub sheet: Option<Value<SheetStyle>>,
-    /// `Typography` (optional).
-    pub typography: Option<Value<Typography>>,
-    /// `UIColorPalette` (optional).
-    pub ui_color_palette: Option<Value<UiColorPalette>>,
+crate::l1_struct! {
+    /// Property type `ThemeConfiguration` of `AWS::QuickSight::Theme`.
+    ThemeConfiguration(default)
 }
 
 impl ThemeConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            data_color_palette: None,
-            sheet: None,
-            typography: None,
-            ui_color_palette: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataColorPalette`.
-    pub fn data_color_palette(mut self, value: impl Into<Value<DataColorPalette>>) -> Self {
-        self.data_color_palette = Some(value.into());
-        self
+    /// `DataColorPalette` (optional).
+    pub fn data_color_palette(self, value: impl Into<Value<DataColorPalette>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataColorPalette", value.into().to_template()),
+        )
     }
-    /// Sets `Sheet`.
-    pub fn sheet(mut self, value: impl Into<Value<SheetStyle>>) -> Self {
-        self.sheet = Some(value.into());
-        self
+    /// `Sheet` (optional).
+    pub fn sheet(self, value: impl Into<Value<SheetStyle>>) -> Self {
+        Self(self.0.with(1, "Sheet", value.into().to_template()))
     }
-    /// Sets `Typography`.
-    pub fn typography(mut self, value: impl Into<Value<Typography>>) -> Self {
-        self.typography = Some(value.into());
-        self
+    /// `Typography` (optional).
+    pub fn typography(self, value: impl Into<Value<Typography>>) -> Self {
+        Self(self.0.with(2, "Typography", value.into().to_template()))
     }
-    /// Sets `UIColorPalette`.
-    pub fn ui_color_palette(mut self, value: impl Into<Value<UiColorPalette>>) -> Self {
-        self.ui_color_palette = Some(value.into());
-        self
+    /// `UIColorPalette` (optional).
+    pub fn ui_color_palette(self, value: impl Into<Value<UiColorPalette>>) -> Self {
+        Self(self.0.with(3, "UIColorPalette", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ThemeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_color_palette {
-            m.insert("DataColorPalette".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sheet {
-            m.insert("Sheet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.typography {
-            m.insert("Typography".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ui_color_palette {
-            m.insert("UIColorPalette".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ThemeConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_color_palette
-            .check(&path.field("DataColorPalette"), &Rules::NONE, out);
-        self.sheet.check(&path.field("Sheet"), &Rules::NONE, out);
-        self.typography
-            .check(&path.field("Typography"), &Rules::NONE, out);
-        self.ui_color_palette
-            .check(&path.field("UIColorPalette"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ThemeConfiguration);
-
-/// Property type `DataColorPalette` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct DataColorPalette {
-    /// `Colors` (optional).
-    /// Items: 0..=100.
-    /// Each item: Pattern: `^#[A-F0-9]{6}$`.
-    pub colors: Option<Value<List<String>>>,
-    /// `EmptyFillColor` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub empty_fill_color: Option<Value<String>>,
-    /// `MinMaxGradient` (optional).
-    /// Items: 0..=100.
-    /// Each item: Pattern: `^#[A-F0-9]{6}$`.
-    pub min_max_gradient: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DataColorPalette` of `AWS::QuickSight::Theme`.
+    DataColorPalette(default)
 }
 
 impl DataColorPalette {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            colors: None,
-            empty_fill_color: None,
-            min_max_gradient: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Colors`.
-    pub fn colors(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.colors = Some(value.into());
-        self
+    /// `Colors` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Pattern: `^#[A-F0-9]{6}$`.
+    pub fn colors(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Colors", value.into().to_template()))
     }
-    /// Sets `EmptyFillColor`.
-    pub fn empty_fill_color(mut self, value: impl Into<Value<String>>) -> Self {
-        self.empty_fill_color = Some(value.into());
-        self
+    /// `EmptyFillColor` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn empty_fill_color(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EmptyFillColor", value.into().to_template()))
     }
-    /// Sets `MinMaxGradient`.
-    pub fn min_max_gradient(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.min_max_gradient = Some(value.into());
-        self
+    /// `MinMaxGradient` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Pattern: `^#[A-F0-9]{6}$`.
+    pub fn min_max_gradient(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "MinMaxGradient", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataColorPalette {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.colors {
-            m.insert("Colors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.empty_fill_color {
-            m.insert("EmptyFillColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_max_gradient {
-            m.insert("MinMaxGradient".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataColorPalette {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.colors.check(
-            &path.field("Colors"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^#[A-F0-9]{6}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.empty_fill_color.check(
-            &path.field("EmptyFillColor"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_max_gradient.check(
-            &path.field("MinMaxGradient"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^#[A-F0-9]{6}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataColorPalette);
-
-/// Property type `SheetStyle` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct SheetStyle {
-    /// `Tile` (optional).
-    pub tile: Option<Value<TileStyle>>,
-    /// `TileLayout` (optional).
-    pub tile_layout: Option<Value<TileLayoutStyle>>,
+crate::l1_struct! {
+    /// Property type `SheetStyle` of `AWS::QuickSight::Theme`.
+    SheetStyle(default)
 }
 
 impl SheetStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tile: None,
-            tile_layout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Tile`.
-    pub fn tile(mut self, value: impl Into<Value<TileStyle>>) -> Self {
-        self.tile = Some(value.into());
-        self
+    /// `Tile` (optional).
+    pub fn tile(self, value: impl Into<Value<TileStyle>>) -> Self {
+        Self(self.0.with(0, "Tile", value.into().to_template()))
     }
-    /// Sets `TileLayout`.
-    pub fn tile_layout(mut self, value: impl Into<Value<TileLayoutStyle>>) -> Self {
-        self.tile_layout = Some(value.into());
-        self
+    /// `TileLayout` (optional).
+    pub fn tile_layout(self, value: impl Into<Value<TileLayoutStyle>>) -> Self {
+        Self(self.0.with(1, "TileLayout", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SheetStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tile {
-            m.insert("Tile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tile_layout {
-            m.insert("TileLayout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SheetStyle {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tile.check(&path.field("Tile"), &Rules::NONE, out);
-        self.tile_layout
-            .check(&path.field("TileLayout"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SheetStyle);
-
-/// Property type `TileStyle` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct TileStyle {
-    /// `Border` (optional).
-    pub border: Option<Value<BorderStyle>>,
+crate::l1_struct! {
+    /// Property type `TileStyle` of `AWS::QuickSight::Theme`.
+    TileStyle(default)
 }
 
 impl TileStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { border: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Border`.
-    pub fn border(mut self, value: impl Into<Value<BorderStyle>>) -> Self {
-        self.border = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TileStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.border {
-            m.insert("Border".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Border` (optional).
+    pub fn border(self, value: impl Into<Value<BorderStyle>>) -> Self {
+        Self(self.0.with(0, "Border", value.into().to_template()))
     }
 }
 
-impl Check for TileStyle {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.border.check(&path.field("Border"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TileStyle);
-
-/// Property type `BorderStyle` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct BorderStyle {
-    /// `Show` (optional).
-    pub show: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `BorderStyle` of `AWS::QuickSight::Theme`.
+    BorderStyle(default)
 }
 
 impl BorderStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { show: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Show`.
-    pub fn show(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.show = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BorderStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.show {
-            m.insert("Show".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Show` (optional).
+    pub fn show(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Show", value.into().to_template()))
     }
 }
 
-impl Check for BorderStyle {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BorderStyle);
-
-/// Property type `TileLayoutStyle` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct TileLayoutStyle {
-    /// `Gutter` (optional).
-    pub gutter: Option<Value<GutterStyle>>,
-    /// `Margin` (optional).
-    pub margin: Option<Value<MarginStyle>>,
+crate::l1_struct! {
+    /// Property type `TileLayoutStyle` of `AWS::QuickSight::Theme`.
+    TileLayoutStyle(default)
 }
 
 impl TileLayoutStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            gutter: None,
-            margin: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Gutter`.
-    pub fn gutter(mut self, value: impl Into<Value<GutterStyle>>) -> Self {
-        self.gutter = Some(value.into());
-        self
+    /// `Gutter` (optional).
+    pub fn gutter(self, value: impl Into<Value<GutterStyle>>) -> Self {
+        Self(self.0.with(0, "Gutter", value.into().to_template()))
     }
-    /// Sets `Margin`.
-    pub fn margin(mut self, value: impl Into<Value<MarginStyle>>) -> Self {
-        self.margin = Some(value.into());
-        self
+    /// `Margin` (optional).
+    pub fn margin(self, value: impl Into<Value<MarginStyle>>) -> Self {
+        Self(self.0.with(1, "Margin", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TileLayoutStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.gutter {
-            m.insert("Gutter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.margin {
-            m.insert("Margin".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TileLayoutStyle {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gutter.check(&path.field("Gutter"), &Rules::NONE, out);
-        self.margin.check(&path.field("Margin"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TileLayoutStyle);
-
-/// Property type `GutterStyle` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct GutterStyle {
-    /// `Show` (optional).
-    pub show: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `GutterStyle` of `AWS::QuickSight::Theme`.
+    GutterStyle(default)
 }
 
 impl GutterStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { show: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Show`.
-    pub fn show(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.show = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GutterStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.show {
-            m.insert("Show".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GutterStyle {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GutterStyle);
-
-/// Property type `MarginStyle` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct MarginStyle {
     /// `Show` (optional).
-    pub show: Option<Value<bool>>,
+    pub fn show(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Show", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MarginStyle` of `AWS::QuickSight::Theme`.
+    MarginStyle(default)
 }
 
 impl MarginStyle {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { show: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Show`.
-    pub fn show(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.show = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MarginStyle {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.show {
-            m.insert("Show".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Show` (optional).
+    pub fn show(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Show", value.into().to_template()))
     }
 }
 
-impl Check for MarginStyle {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MarginStyle);
-
-/// Property type `Typography` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct Typography {
-    /// `FontFamilies` (optional).
-    /// Items: 0..=5.
-    pub font_families: Option<Value<List<Font>>>,
+crate::l1_struct! {
+    /// Property type `Typography` of `AWS::QuickSight::Theme`.
+    Typography(default)
 }
 
 impl Typography {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            font_families: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FontFamilies`.
-    pub fn font_families(mut self, value: impl Into<Value<List<Font>>>) -> Self {
-        self.font_families = Some(value.into());
-        self
+    /// `FontFamilies` (optional).
+    /// Items: 0 to 5.
+    pub fn font_families(self, value: impl Into<Value<List<Font>>>) -> Self {
+        Self(self.0.with(0, "FontFamilies", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Typography {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.font_families {
-            m.insert("FontFamilies".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Typography {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.font_families.check(
-            &path.field("FontFamilies"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Typography);
-
-/// Property type `Font` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct Font {
-    /// `FontFamily` (optional).
-    /// Length: 0..=256 characters.
-    pub font_family: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Font` of `AWS::QuickSight::Theme`.
+    Font(default)
 }
 
 impl Font {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { font_family: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `FontFamily`.
-    pub fn font_family(mut self, value: impl Into<Value<String>>) -> Self {
-        self.font_family = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Font {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.font_family {
-            m.insert("FontFamily".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FontFamily` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn font_family(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FontFamily", value.into().to_template()))
     }
 }
 
-impl Check for Font {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.font_family.check(
-            &path.field("FontFamily"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Font);
-
-/// Property type `UiColorPalette` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone, Default)]
-pub struct UiColorPalette {
-    /// `Accent` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub accent: Option<Value<String>>,
-    /// `AccentForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub accent_foreground: Option<Value<String>>,
-    /// `Danger` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub danger: Option<Value<String>>,
-    /// `DangerForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub danger_foreground: Option<Value<String>>,
-    /// `Dimension` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub dimension: Option<Value<String>>,
-    /// `DimensionForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub dimension_foreground: Option<Value<String>>,
-    /// `Measure` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub measure: Option<Value<String>>,
-    /// `MeasureForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub measure_foreground: Option<Value<String>>,
-    /// `PrimaryBackground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub primary_background: Option<Value<String>>,
-    /// `PrimaryForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub primary_foreground: Option<Value<String>>,
-    /// `SecondaryBackground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub secondary_background: Option<Value<String>>,
-    /// `SecondaryForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub secondary_foreground: Option<Value<String>>,
-    /// `Success` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub success: Option<Value<String>>,
-    /// `SuccessForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub success_foreground: Option<Value<String>>,
-    /// `Warning` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub warning: Option<Value<String>>,
-    /// `WarningForeground` (optional).
-    /// Pattern: `^#[A-F0-9]{6}$`.
-    pub warning_foreground: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UiColorPalette` of `AWS::QuickSight::Theme`.
+    UiColorPalette(default)
 }
 
 impl UiColorPalette {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accent: None,
-            accent_foreground: None,
-            danger: None,
-            danger_foreground: None,
-            dimension: None,
-            dimension_foreground: None,
-            measure: None,
-            measure_foreground: None,
-            primary_background: None,
-            primary_foreground: None,
-            secondary_background: None,
-            secondary_foreground: None,
-            success: None,
-            success_foreground: None,
-            warning: None,
-            warning_foreground: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Accent`.
-    pub fn accent(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accent = Some(value.into());
-        self
+    /// `Accent` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn accent(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Accent", value.into().to_template()))
     }
-    /// Sets `AccentForeground`.
-    pub fn accent_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accent_foreground = Some(value.into());
-        self
+    /// `AccentForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn accent_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AccentForeground", value.into().to_template()),
+        )
     }
-    /// Sets `Danger`.
-    pub fn danger(mut self, value: impl Into<Value<String>>) -> Self {
-        self.danger = Some(value.into());
-        self
+    /// `Danger` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn danger(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Danger", value.into().to_template()))
     }
-    /// Sets `DangerForeground`.
-    pub fn danger_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.danger_foreground = Some(value.into());
-        self
+    /// `DangerForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn danger_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DangerForeground", value.into().to_template()),
+        )
     }
-    /// Sets `Dimension`.
-    pub fn dimension(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dimension = Some(value.into());
-        self
+    /// `Dimension` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn dimension(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Dimension", value.into().to_template()))
     }
-    /// Sets `DimensionForeground`.
-    pub fn dimension_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dimension_foreground = Some(value.into());
-        self
+    /// `DimensionForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn dimension_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DimensionForeground", value.into().to_template()),
+        )
     }
-    /// Sets `Measure`.
-    pub fn measure(mut self, value: impl Into<Value<String>>) -> Self {
-        self.measure = Some(value.into());
-        self
+    /// `Measure` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn measure(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Measure", value.into().to_template()))
     }
-    /// Sets `MeasureForeground`.
-    pub fn measure_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.measure_foreground = Some(value.into());
-        self
+    /// `MeasureForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn measure_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MeasureForeground", value.into().to_template()),
+        )
     }
-    /// Sets `PrimaryBackground`.
-    pub fn primary_background(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_background = Some(value.into());
-        self
+    /// `PrimaryBackground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn primary_background(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PrimaryBackground", value.into().to_template()),
+        )
     }
-    /// Sets `PrimaryForeground`.
-    pub fn primary_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.primary_foreground = Some(value.into());
-        self
+    /// `PrimaryForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn primary_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PrimaryForeground", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryBackground`.
-    pub fn secondary_background(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secondary_background = Some(value.into());
-        self
+    /// `SecondaryBackground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn secondary_background(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SecondaryBackground", value.into().to_template()),
+        )
     }
-    /// Sets `SecondaryForeground`.
-    pub fn secondary_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secondary_foreground = Some(value.into());
-        self
+    /// `SecondaryForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn secondary_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SecondaryForeground", value.into().to_template()),
+        )
     }
-    /// Sets `Success`.
-    pub fn success(mut self, value: impl Into<Value<String>>) -> Self {
-        self.success = Some(value.into());
-        self
+    /// `Success` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn success(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Success", value.into().to_template()))
     }
-    /// Sets `SuccessForeground`.
-    pub fn success_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.success_foreground = Some(value.into());
-        self
+    /// `SuccessForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn success_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SuccessForeground", value.into().to_template()),
+        )
     }
-    /// Sets `Warning`.
-    pub fn warning(mut self, value: impl Into<Value<String>>) -> Self {
-        self.warning = Some(value.into());
-        self
+    /// `Warning` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn warning(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Warning", value.into().to_template()))
     }
-    /// Sets `WarningForeground`.
-    pub fn warning_foreground(mut self, value: impl Into<Value<String>>) -> Self {
-        self.warning_foreground = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UiColorPalette {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accent {
-            m.insert("Accent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accent_foreground {
-            m.insert("AccentForeground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.danger {
-            m.insert("Danger".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.danger_foreground {
-            m.insert("DangerForeground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimension {
-            m.insert("Dimension".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dimension_foreground {
-            m.insert("DimensionForeground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.measure {
-            m.insert("Measure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.measure_foreground {
-            m.insert("MeasureForeground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_background {
-            m.insert("PrimaryBackground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_foreground {
-            m.insert("PrimaryForeground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_background {
-            m.insert("SecondaryBackground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secondary_foreground {
-            m.insert("SecondaryForeground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success {
-            m.insert("Success".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_foreground {
-            m.insert("SuccessForeground".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warning {
-            m.insert("Warning".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.warning_foreground {
-            m.insert("WarningForeground".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WarningForeground` (optional).
+    /// Pattern: `^#[A-F0-9]{6}$`.
+    pub fn warning_foreground(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "WarningForeground", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UiColorPalette {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accent.check(
-            &path.field("Accent"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.accent_foreground.check(
-            &path.field("AccentForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.danger.check(
-            &path.field("Danger"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.danger_foreground.check(
-            &path.field("DangerForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimension.check(
-            &path.field("Dimension"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimension_foreground.check(
-            &path.field("DimensionForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.measure.check(
-            &path.field("Measure"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.measure_foreground.check(
-            &path.field("MeasureForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_background.check(
-            &path.field("PrimaryBackground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_foreground.check(
-            &path.field("PrimaryForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secondary_background.check(
-            &path.field("SecondaryBackground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secondary_foreground.check(
-            &path.field("SecondaryForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.success.check(
-            &path.field("Success"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.success_foreground.check(
-            &path.field("SuccessForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.warning.check(
-            &path.field("Warning"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.warning_foreground.check(
-            &path.field("WarningForeground"),
-            &Rules {
-                pattern: Some("^#[A-F0-9]{6}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UiColorPalette);
-
-/// Property type `ResourcePermission` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone)]
-pub struct ResourcePermission {
-    /// `Actions` (required).
-    /// Items: 1..=20.
-    pub actions: Value<List<String>>,
-    /// `Principal` (required).
-    /// Length: 1..=256 characters.
-    pub principal: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourcePermission` of `AWS::QuickSight::Theme`.
+    ResourcePermission
 }
 
 impl ResourcePermission {
@@ -1148,98 +469,12 @@ impl ResourcePermission {
         actions: impl Into<Value<List<String>>>,
         principal: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourcePermission {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePermission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePermission);
-
-/// Property type `Tag` of `AWS::QuickSight::Theme`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

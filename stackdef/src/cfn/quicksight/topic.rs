@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct Topic {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Topic {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Topic {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Topic {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::Topic`.
+    Topic("AWS::QuickSight::Topic", TopicProps)
 }
 
 impl Topic {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::Topic";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TopicProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,488 +29,233 @@ impl Topic {
     pub fn attr_arn(&self) -> Value<ids::QuickSightTopicArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `ConfigOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config_options(&self, value: impl Into<Value<TopicConfigOptions>>) {
+        self.resource.set_property("ConfigOptions", value.into())
+    }
+
+    /// Replaces `CustomInstructions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_instructions(&self, value: impl Into<Value<CustomInstructions>>) {
+        self.resource
+            .set_property("CustomInstructions", value.into())
+    }
+
+    /// Replaces `DataSets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_sets(&self, value: impl Into<Value<List<DatasetMetadata>>>) {
+        self.resource.set_property("DataSets", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `FolderArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_folder_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("FolderArns", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TopicId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TopicId", value.into())
+    }
+
+    /// Replaces `UserExperienceVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_experience_version(&self, value: impl Into<Value<TopicUserExperienceVersion>>) {
+        self.resource
+            .set_property("UserExperienceVersion", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicProps {
-    /// `AwsAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `ConfigOptions` (optional).
-    pub config_options: Option<Value<TopicConfigOptions>>,
-    /// `CustomInstructions` (optional).
-    pub custom_instructions: Option<Value<CustomInstructions>>,
-    /// `DataSets` (optional).
-    pub data_sets: Option<Value<List<DatasetMetadata>>>,
-    /// `Description` (optional).
-    /// Length: 0..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `FolderArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=20.
-    pub folder_arns: Option<Value<List<String>>>,
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TopicId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[A-Za-z0-9-_.\\+]*$`.
-    pub topic_id: Option<Value<String>>,
-    /// `UserExperienceVersion` (optional).
-    pub user_experience_version: Option<Value<TopicUserExperienceVersion>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::Topic`.
+    TopicProps(default)
 }
 
 impl TopicProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_account_id: None,
-            config_options: None,
-            custom_instructions: None,
-            data_sets: None,
-            description: None,
-            folder_arns: None,
-            name: None,
-            tags: None,
-            topic_id: None,
-            user_experience_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `ConfigOptions`.
-    pub fn config_options(mut self, value: impl Into<Value<TopicConfigOptions>>) -> Self {
-        self.config_options = Some(value.into());
-        self
+    /// `ConfigOptions` (optional).
+    pub fn config_options(self, value: impl Into<Value<TopicConfigOptions>>) -> Self {
+        Self(self.0.with(1, "ConfigOptions", value.into().to_template()))
     }
-    /// Sets `CustomInstructions`.
-    pub fn custom_instructions(mut self, value: impl Into<Value<CustomInstructions>>) -> Self {
-        self.custom_instructions = Some(value.into());
-        self
+    /// `CustomInstructions` (optional).
+    pub fn custom_instructions(self, value: impl Into<Value<CustomInstructions>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomInstructions", value.into().to_template()),
+        )
     }
-    /// Sets `DataSets`.
-    pub fn data_sets(mut self, value: impl Into<Value<List<DatasetMetadata>>>) -> Self {
-        self.data_sets = Some(value.into());
-        self
+    /// `DataSets` (optional).
+    pub fn data_sets(self, value: impl Into<Value<List<DatasetMetadata>>>) -> Self {
+        Self(self.0.with(3, "DataSets", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `FolderArns`.
-    pub fn folder_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.folder_arns = Some(value.into());
-        self
+    /// `FolderArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 20.
+    pub fn folder_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "FolderArns", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TopicId`.
-    pub fn topic_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.topic_id = Some(value.into());
-        self
+    /// `TopicId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[A-Za-z0-9-_.\\+]*$`.
+    pub fn topic_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "TopicId", value.into().to_template()))
     }
-    /// Sets `UserExperienceVersion`.
+    /// `UserExperienceVersion` (optional).
     pub fn user_experience_version(
-        mut self,
+        self,
         value: impl Into<Value<TopicUserExperienceVersion>>,
     ) -> Self {
-        self.user_experience_version = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "UserExperienceVersion", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TopicProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.config_options {
-            m.insert("ConfigOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_instructions {
-            m.insert("CustomInstructions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_sets {
-            m.insert("DataSets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.folder_arns {
-            m.insert("FolderArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_id {
-            m.insert("TopicId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_experience_version {
-            m.insert("UserExperienceVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.config_options
-            .check(&path.field("ConfigOptions"), &Rules::NONE, out);
-        self.custom_instructions
-            .check(&path.field("CustomInstructions"), &Rules::NONE, out);
-        self.data_sets
-            .check(&path.field("DataSets"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.folder_arns.check(
-            &path.field("FolderArns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topic_id.check(
-            &path.field("TopicId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9-_.\\\\+]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_experience_version
-            .check(&path.field("UserExperienceVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicProps);
-
-/// Property type `TopicConfigOptions` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicConfigOptions {
-    /// `QBusinessInsightsEnabled` (optional).
-    pub q_business_insights_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TopicConfigOptions` of `AWS::QuickSight::Topic`.
+    TopicConfigOptions(default)
 }
 
 impl TopicConfigOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            q_business_insights_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `QBusinessInsightsEnabled`.
-    pub fn q_business_insights_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.q_business_insights_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicConfigOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.q_business_insights_enabled {
-            m.insert("QBusinessInsightsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QBusinessInsightsEnabled` (optional).
+    pub fn q_business_insights_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "QBusinessInsightsEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicConfigOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TopicConfigOptions);
-
-/// Property type `CustomInstructions` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct CustomInstructions {
-    /// `CustomInstructionsString` (required).
-    /// Length: 0..=5000 characters.
-    pub custom_instructions_string: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomInstructions` of `AWS::QuickSight::Topic`.
+    CustomInstructions
 }
 
 impl CustomInstructions {
     /// The required properties: `CustomInstructionsString`.
     pub fn new(custom_instructions_string: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_instructions_string: custom_instructions_string.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CustomInstructionsString",
+            custom_instructions_string.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for CustomInstructions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CustomInstructionsString".to_owned(),
-            self.custom_instructions_string.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomInstructions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_instructions_string.check(
-            &path.field("CustomInstructionsString"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(5000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomInstructions);
-
-/// Property type `DatasetMetadata` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct DatasetMetadata {
-    /// `CalculatedFields` (optional).
-    pub calculated_fields: Option<Value<List<TopicCalculatedField>>>,
-    /// `Columns` (optional).
-    pub columns: Option<Value<List<TopicColumn>>>,
-    /// `DataAggregation` (optional).
-    pub data_aggregation: Option<Value<DataAggregation>>,
-    /// `DatasetArn` (required).
-    pub dataset_arn: Value<String>,
-    /// `DatasetDescription` (optional).
-    /// Length: 0..=256 characters.
-    pub dataset_description: Option<Value<String>>,
-    /// `DatasetName` (optional).
-    /// Length: 0..=256 characters.
-    pub dataset_name: Option<Value<String>>,
-    /// `Filters` (optional).
-    pub filters: Option<Value<List<TopicFilter>>>,
-    /// `NamedEntities` (optional).
-    pub named_entities: Option<Value<List<TopicNamedEntity>>>,
+crate::l1_struct! {
+    /// Property type `DatasetMetadata` of `AWS::QuickSight::Topic`.
+    DatasetMetadata
 }
 
 impl DatasetMetadata {
     /// The required properties: `DatasetArn`.
     pub fn new(dataset_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            calculated_fields: None,
-            columns: None,
-            data_aggregation: None,
-            dataset_arn: dataset_arn.into(),
-            dataset_description: None,
-            dataset_name: None,
-            filters: None,
-            named_entities: None,
-        }
+        Self(crate::Properties::new().with(3, "DatasetArn", dataset_arn.into().to_template()))
     }
-    /// Sets `CalculatedFields`.
-    pub fn calculated_fields(
-        mut self,
-        value: impl Into<Value<List<TopicCalculatedField>>>,
-    ) -> Self {
-        self.calculated_fields = Some(value.into());
-        self
+    /// `CalculatedFields` (optional).
+    pub fn calculated_fields(self, value: impl Into<Value<List<TopicCalculatedField>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CalculatedFields", value.into().to_template()),
+        )
     }
-    /// Sets `Columns`.
-    pub fn columns(mut self, value: impl Into<Value<List<TopicColumn>>>) -> Self {
-        self.columns = Some(value.into());
-        self
+    /// `Columns` (optional).
+    pub fn columns(self, value: impl Into<Value<List<TopicColumn>>>) -> Self {
+        Self(self.0.with(1, "Columns", value.into().to_template()))
     }
-    /// Sets `DataAggregation`.
-    pub fn data_aggregation(mut self, value: impl Into<Value<DataAggregation>>) -> Self {
-        self.data_aggregation = Some(value.into());
-        self
+    /// `DataAggregation` (optional).
+    pub fn data_aggregation(self, value: impl Into<Value<DataAggregation>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DataAggregation", value.into().to_template()),
+        )
     }
-    /// Sets `DatasetDescription`.
-    pub fn dataset_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataset_description = Some(value.into());
-        self
+    /// `DatasetDescription` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn dataset_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DatasetDescription", value.into().to_template()),
+        )
     }
-    /// Sets `DatasetName`.
-    pub fn dataset_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dataset_name = Some(value.into());
-        self
+    /// `DatasetName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn dataset_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DatasetName", value.into().to_template()))
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<List<TopicFilter>>>) -> Self {
-        self.filters = Some(value.into());
-        self
+    /// `Filters` (optional).
+    pub fn filters(self, value: impl Into<Value<List<TopicFilter>>>) -> Self {
+        Self(self.0.with(6, "Filters", value.into().to_template()))
     }
-    /// Sets `NamedEntities`.
-    pub fn named_entities(mut self, value: impl Into<Value<List<TopicNamedEntity>>>) -> Self {
-        self.named_entities = Some(value.into());
-        self
+    /// `NamedEntities` (optional).
+    pub fn named_entities(self, value: impl Into<Value<List<TopicNamedEntity>>>) -> Self {
+        Self(self.0.with(7, "NamedEntities", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DatasetMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.calculated_fields {
-            m.insert("CalculatedFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.columns {
-            m.insert("Columns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_aggregation {
-            m.insert("DataAggregation".to_owned(), v.to_template());
-        }
-        m.insert("DatasetArn".to_owned(), self.dataset_arn.to_template());
-        if let Some(v) = &self.dataset_description {
-            m.insert("DatasetDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_name {
-            m.insert("DatasetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.named_entities {
-            m.insert("NamedEntities".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.calculated_fields
-            .check(&path.field("CalculatedFields"), &Rules::NONE, out);
-        self.columns
-            .check(&path.field("Columns"), &Rules::NONE, out);
-        self.data_aggregation
-            .check(&path.field("DataAggregation"), &Rules::NONE, out);
-        self.dataset_description.check(
-            &path.field("DatasetDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_name.check(
-            &path.field("DatasetName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filters
-            .check(&path.field("Filters"), &Rules::NONE, out);
-        self.named_entities
-            .check(&path.field("NamedEntities"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatasetMetadata);
-
-/// Property type `TopicCalculatedField` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct TopicCalculatedField {
-    /// `Aggregation` (optional).
-    pub aggregation: Option<Value<DefaultAggregation>>,
-    /// `AllowedAggregations` (optional).
-    pub allowed_aggregations: Option<Value<List<AuthorSpecifiedAggregation>>>,
-    /// `CalculatedFieldDescription` (optional).
-    /// Length: 0..=256 characters.
-    pub calculated_field_description: Option<Value<String>>,
-    /// `CalculatedFieldName` (required).
-    /// Length: 0..=256 characters.
-    pub calculated_field_name: Value<String>,
-    /// `CalculatedFieldSynonyms` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub calculated_field_synonyms: Option<Value<List<String>>>,
-    /// `CellValueSynonyms` (optional).
-    pub cell_value_synonyms: Option<Value<List<CellValueSynonym>>>,
-    /// `ColumnDataRole` (optional).
-    pub column_data_role: Option<Value<ColumnDataRole>>,
-    /// `ComparativeOrder` (optional).
-    pub comparative_order: Option<Value<ComparativeOrder>>,
-    /// `DefaultFormatting` (optional).
-    pub default_formatting: Option<Value<DefaultFormatting>>,
-    /// `DisableIndexing` (optional).
-    pub disable_indexing: Option<Value<bool>>,
-    /// `Expression` (required).
-    /// Length: 1..=4096 characters.
-    pub expression: Value<String>,
-    /// `IsIncludedInTopic` (optional).
-    pub is_included_in_topic: Option<Value<bool>>,
-    /// `NeverAggregateInFilter` (optional).
-    pub never_aggregate_in_filter: Option<Value<bool>>,
-    /// `NonAdditive` (optional).
-    pub non_additive: Option<Value<bool>>,
-    /// `NotAllowedAggregations` (optional).
-    pub not_allowed_aggregations: Option<Value<List<AuthorSpecifiedAggregation>>>,
-    /// `SemanticType` (optional).
-    pub semantic_type: Option<Value<SemanticType>>,
-    /// `TimeGranularity` (optional).
-    pub time_granularity: Option<Value<TopicTimeGranularity>>,
+crate::l1_struct! {
+    /// Property type `TopicCalculatedField` of `AWS::QuickSight::Topic`.
+    TopicCalculatedField
 }
 
 impl TopicCalculatedField {
@@ -567,1929 +264,662 @@ impl TopicCalculatedField {
         calculated_field_name: impl Into<Value<String>>,
         expression: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aggregation: None,
-            allowed_aggregations: None,
-            calculated_field_description: None,
-            calculated_field_name: calculated_field_name.into(),
-            calculated_field_synonyms: None,
-            cell_value_synonyms: None,
-            column_data_role: None,
-            comparative_order: None,
-            default_formatting: None,
-            disable_indexing: None,
-            expression: expression.into(),
-            is_included_in_topic: None,
-            never_aggregate_in_filter: None,
-            non_additive: None,
-            not_allowed_aggregations: None,
-            semantic_type: None,
-            time_granularity: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "CalculatedFieldName",
+                    calculated_field_name.into().to_template(),
+                )
+                .with(10, "Expression", expression.into().to_template()),
+        )
     }
-    /// Sets `Aggregation`.
-    pub fn aggregation(mut self, value: impl Into<Value<DefaultAggregation>>) -> Self {
-        self.aggregation = Some(value.into());
-        self
+    /// `Aggregation` (optional).
+    pub fn aggregation(self, value: impl Into<Value<DefaultAggregation>>) -> Self {
+        Self(self.0.with(0, "Aggregation", value.into().to_template()))
     }
-    /// Sets `AllowedAggregations`.
+    /// `AllowedAggregations` (optional).
     pub fn allowed_aggregations(
-        mut self,
+        self,
         value: impl Into<Value<List<AuthorSpecifiedAggregation>>>,
     ) -> Self {
-        self.allowed_aggregations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AllowedAggregations", value.into().to_template()),
+        )
     }
-    /// Sets `CalculatedFieldDescription`.
-    pub fn calculated_field_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.calculated_field_description = Some(value.into());
-        self
+    /// `CalculatedFieldDescription` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn calculated_field_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CalculatedFieldDescription", value.into().to_template()),
+        )
     }
-    /// Sets `CalculatedFieldSynonyms`.
-    pub fn calculated_field_synonyms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.calculated_field_synonyms = Some(value.into());
-        self
+    /// `CalculatedFieldSynonyms` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn calculated_field_synonyms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CalculatedFieldSynonyms", value.into().to_template()),
+        )
     }
-    /// Sets `CellValueSynonyms`.
-    pub fn cell_value_synonyms(mut self, value: impl Into<Value<List<CellValueSynonym>>>) -> Self {
-        self.cell_value_synonyms = Some(value.into());
-        self
+    /// `CellValueSynonyms` (optional).
+    pub fn cell_value_synonyms(self, value: impl Into<Value<List<CellValueSynonym>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CellValueSynonyms", value.into().to_template()),
+        )
     }
-    /// Sets `ColumnDataRole`.
-    pub fn column_data_role(mut self, value: impl Into<Value<ColumnDataRole>>) -> Self {
-        self.column_data_role = Some(value.into());
-        self
+    /// `ColumnDataRole` (optional).
+    pub fn column_data_role(self, value: impl Into<Value<ColumnDataRole>>) -> Self {
+        Self(self.0.with(6, "ColumnDataRole", value.into().to_template()))
     }
-    /// Sets `ComparativeOrder`.
-    pub fn comparative_order(mut self, value: impl Into<Value<ComparativeOrder>>) -> Self {
-        self.comparative_order = Some(value.into());
-        self
+    /// `ComparativeOrder` (optional).
+    pub fn comparative_order(self, value: impl Into<Value<ComparativeOrder>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ComparativeOrder", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultFormatting`.
-    pub fn default_formatting(mut self, value: impl Into<Value<DefaultFormatting>>) -> Self {
-        self.default_formatting = Some(value.into());
-        self
+    /// `DefaultFormatting` (optional).
+    pub fn default_formatting(self, value: impl Into<Value<DefaultFormatting>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DefaultFormatting", value.into().to_template()),
+        )
     }
-    /// Sets `DisableIndexing`.
-    pub fn disable_indexing(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_indexing = Some(value.into());
-        self
+    /// `DisableIndexing` (optional).
+    pub fn disable_indexing(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "DisableIndexing", value.into().to_template()),
+        )
     }
-    /// Sets `IsIncludedInTopic`.
-    pub fn is_included_in_topic(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_included_in_topic = Some(value.into());
-        self
+    /// `IsIncludedInTopic` (optional).
+    pub fn is_included_in_topic(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(11, "IsIncludedInTopic", value.into().to_template()),
+        )
     }
-    /// Sets `NeverAggregateInFilter`.
-    pub fn never_aggregate_in_filter(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.never_aggregate_in_filter = Some(value.into());
-        self
+    /// `NeverAggregateInFilter` (optional).
+    pub fn never_aggregate_in_filter(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NeverAggregateInFilter", value.into().to_template()),
+        )
     }
-    /// Sets `NonAdditive`.
-    pub fn non_additive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.non_additive = Some(value.into());
-        self
+    /// `NonAdditive` (optional).
+    pub fn non_additive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(13, "NonAdditive", value.into().to_template()))
     }
-    /// Sets `NotAllowedAggregations`.
+    /// `NotAllowedAggregations` (optional).
     pub fn not_allowed_aggregations(
-        mut self,
+        self,
         value: impl Into<Value<List<AuthorSpecifiedAggregation>>>,
     ) -> Self {
-        self.not_allowed_aggregations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "NotAllowedAggregations", value.into().to_template()),
+        )
     }
-    /// Sets `SemanticType`.
-    pub fn semantic_type(mut self, value: impl Into<Value<SemanticType>>) -> Self {
-        self.semantic_type = Some(value.into());
-        self
+    /// `SemanticType` (optional).
+    pub fn semantic_type(self, value: impl Into<Value<SemanticType>>) -> Self {
+        Self(self.0.with(15, "SemanticType", value.into().to_template()))
     }
-    /// Sets `TimeGranularity`.
-    pub fn time_granularity(mut self, value: impl Into<Value<TopicTimeGranularity>>) -> Self {
-        self.time_granularity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicCalculatedField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation {
-            m.insert("Aggregation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_aggregations {
-            m.insert("AllowedAggregations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.calculated_field_description {
-            m.insert("CalculatedFieldDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CalculatedFieldName".to_owned(),
-            self.calculated_field_name.to_template(),
-        );
-        if let Some(v) = &self.calculated_field_synonyms {
-            m.insert("CalculatedFieldSynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cell_value_synonyms {
-            m.insert("CellValueSynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_data_role {
-            m.insert("ColumnDataRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comparative_order {
-            m.insert("ComparativeOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_formatting {
-            m.insert("DefaultFormatting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_indexing {
-            m.insert("DisableIndexing".to_owned(), v.to_template());
-        }
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        if let Some(v) = &self.is_included_in_topic {
-            m.insert("IsIncludedInTopic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.never_aggregate_in_filter {
-            m.insert("NeverAggregateInFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.non_additive {
-            m.insert("NonAdditive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_allowed_aggregations {
-            m.insert("NotAllowedAggregations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.semantic_type {
-            m.insert("SemanticType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_granularity {
-            m.insert("TimeGranularity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeGranularity` (optional).
+    pub fn time_granularity(self, value: impl Into<Value<TopicTimeGranularity>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TimeGranularity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicCalculatedField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation
-            .check(&path.field("Aggregation"), &Rules::NONE, out);
-        self.allowed_aggregations
-            .check(&path.field("AllowedAggregations"), &Rules::NONE, out);
-        self.calculated_field_description.check(
-            &path.field("CalculatedFieldDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.calculated_field_name.check(
-            &path.field("CalculatedFieldName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.calculated_field_synonyms.check(
-            &path.field("CalculatedFieldSynonyms"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cell_value_synonyms
-            .check(&path.field("CellValueSynonyms"), &Rules::NONE, out);
-        self.column_data_role
-            .check(&path.field("ColumnDataRole"), &Rules::NONE, out);
-        self.comparative_order
-            .check(&path.field("ComparativeOrder"), &Rules::NONE, out);
-        self.default_formatting
-            .check(&path.field("DefaultFormatting"), &Rules::NONE, out);
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.not_allowed_aggregations.check(
-            &path.field("NotAllowedAggregations"),
-            &Rules::NONE,
-            out,
-        );
-        self.semantic_type
-            .check(&path.field("SemanticType"), &Rules::NONE, out);
-        self.time_granularity
-            .check(&path.field("TimeGranularity"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DefaultAggregation`.
+    DefaultAggregation {
+        /// `SUM`
+        Sum = "SUM",
+        /// `MAX`
+        Max = "MAX",
+        /// `MIN`
+        Min = "MIN",
+        /// `COUNT`
+        Count = "COUNT",
+        /// `DISTINCT_COUNT`
+        DistinctCount = "DISTINCT_COUNT",
+        /// `AVERAGE`
+        Average = "AVERAGE",
+        /// `MEDIAN`
+        Median = "MEDIAN",
+        /// `STDEV`
+        Stdev = "STDEV",
+        /// `STDEVP`
+        Stdevp = "STDEVP",
+        /// `VAR`
+        Var = "VAR",
+        /// `VARP`
+        Varp = "VARP",
     }
 }
 
-crate::impl_literal!(TopicCalculatedField);
-
-/// Values of `DefaultAggregation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultAggregation {
-    /// `SUM`
-    Sum,
-    /// `MAX`
-    Max,
-    /// `MIN`
-    Min,
-    /// `COUNT`
-    Count,
-    /// `DISTINCT_COUNT`
-    DistinctCount,
-    /// `AVERAGE`
-    Average,
-    /// `MEDIAN`
-    Median,
-    /// `STDEV`
-    Stdev,
-    /// `STDEVP`
-    Stdevp,
-    /// `VAR`
-    Var,
-    /// `VARP`
-    Varp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultAggregation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUM",
-        "MAX",
-        "MIN",
-        "COUNT",
-        "DISTINCT_COUNT",
-        "AVERAGE",
-        "MEDIAN",
-        "STDEV",
-        "STDEVP",
-        "VAR",
-        "VARP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sum => "SUM",
-            Self::Max => "MAX",
-            Self::Min => "MIN",
-            Self::Count => "COUNT",
-            Self::DistinctCount => "DISTINCT_COUNT",
-            Self::Average => "AVERAGE",
-            Self::Median => "MEDIAN",
-            Self::Stdev => "STDEV",
-            Self::Stdevp => "STDEVP",
-            Self::Var => "VAR",
-            Self::Varp => "VARP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AuthorSpecifiedAggregation`.
+    AuthorSpecifiedAggregation {
+        /// `COUNT`
+        Count = "COUNT",
+        /// `DISTINCT_COUNT`
+        DistinctCount = "DISTINCT_COUNT",
+        /// `MIN`
+        Min = "MIN",
+        /// `MAX`
+        Max = "MAX",
+        /// `MEDIAN`
+        Median = "MEDIAN",
+        /// `SUM`
+        Sum = "SUM",
+        /// `AVERAGE`
+        Average = "AVERAGE",
+        /// `STDEV`
+        Stdev = "STDEV",
+        /// `STDEVP`
+        Stdevp = "STDEVP",
+        /// `VAR`
+        Var = "VAR",
+        /// `VARP`
+        Varp = "VARP",
+        /// `PERCENTILE`
+        Percentile = "PERCENTILE",
     }
 }
 
-impl ToTemplate for DefaultAggregation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultAggregation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultAggregation {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUM" => Self::Sum,
-            "MAX" => Self::Max,
-            "MIN" => Self::Min,
-            "COUNT" => Self::Count,
-            "DISTINCT_COUNT" => Self::DistinctCount,
-            "AVERAGE" => Self::Average,
-            "MEDIAN" => Self::Median,
-            "STDEV" => Self::Stdev,
-            "STDEVP" => Self::Stdevp,
-            "VAR" => Self::Var,
-            "VARP" => Self::Varp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultAggregation> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultAggregation::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultAggregation);
-
-/// Values of `AuthorSpecifiedAggregation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthorSpecifiedAggregation {
-    /// `COUNT`
-    Count,
-    /// `DISTINCT_COUNT`
-    DistinctCount,
-    /// `MIN`
-    Min,
-    /// `MAX`
-    Max,
-    /// `MEDIAN`
-    Median,
-    /// `SUM`
-    Sum,
-    /// `AVERAGE`
-    Average,
-    /// `STDEV`
-    Stdev,
-    /// `STDEVP`
-    Stdevp,
-    /// `VAR`
-    Var,
-    /// `VARP`
-    Varp,
-    /// `PERCENTILE`
-    Percentile,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthorSpecifiedAggregation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "COUNT",
-        "DISTINCT_COUNT",
-        "MIN",
-        "MAX",
-        "MEDIAN",
-        "SUM",
-        "AVERAGE",
-        "STDEV",
-        "STDEVP",
-        "VAR",
-        "VARP",
-        "PERCENTILE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Count => "COUNT",
-            Self::DistinctCount => "DISTINCT_COUNT",
-            Self::Min => "MIN",
-            Self::Max => "MAX",
-            Self::Median => "MEDIAN",
-            Self::Sum => "SUM",
-            Self::Average => "AVERAGE",
-            Self::Stdev => "STDEV",
-            Self::Stdevp => "STDEVP",
-            Self::Var => "VAR",
-            Self::Varp => "VARP",
-            Self::Percentile => "PERCENTILE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthorSpecifiedAggregation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthorSpecifiedAggregation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthorSpecifiedAggregation {
-    fn from(s: &str) -> Self {
-        match s {
-            "COUNT" => Self::Count,
-            "DISTINCT_COUNT" => Self::DistinctCount,
-            "MIN" => Self::Min,
-            "MAX" => Self::Max,
-            "MEDIAN" => Self::Median,
-            "SUM" => Self::Sum,
-            "AVERAGE" => Self::Average,
-            "STDEV" => Self::Stdev,
-            "STDEVP" => Self::Stdevp,
-            "VAR" => Self::Var,
-            "VARP" => Self::Varp,
-            "PERCENTILE" => Self::Percentile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthorSpecifiedAggregation> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthorSpecifiedAggregation::from(s))
-    }
-}
-
-crate::impl_literal!(AuthorSpecifiedAggregation);
-
-/// Property type `CellValueSynonym` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct CellValueSynonym {
-    /// `CellValue` (optional).
-    /// Length: 0..=256 characters.
-    pub cell_value: Option<Value<String>>,
-    /// `Synonyms` (optional).
-    pub synonyms: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CellValueSynonym` of `AWS::QuickSight::Topic`.
+    CellValueSynonym(default)
 }
 
 impl CellValueSynonym {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cell_value: None,
-            synonyms: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CellValue`.
-    pub fn cell_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cell_value = Some(value.into());
-        self
+    /// `CellValue` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn cell_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CellValue", value.into().to_template()))
     }
-    /// Sets `Synonyms`.
-    pub fn synonyms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.synonyms = Some(value.into());
-        self
+    /// `Synonyms` (optional).
+    pub fn synonyms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Synonyms", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CellValueSynonym {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cell_value {
-            m.insert("CellValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.synonyms {
-            m.insert("Synonyms".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ColumnDataRole`.
+    ColumnDataRole {
+        /// `DIMENSION`
+        Dimension = "DIMENSION",
+        /// `MEASURE`
+        Measure = "MEASURE",
     }
 }
 
-impl Check for CellValueSynonym {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cell_value.check(
-            &path.field("CellValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CellValueSynonym);
-
-/// Values of `ColumnDataRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColumnDataRole {
-    /// `DIMENSION`
-    Dimension,
-    /// `MEASURE`
-    Measure,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColumnDataRole {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DIMENSION", "MEASURE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dimension => "DIMENSION",
-            Self::Measure => "MEASURE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColumnDataRole {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColumnDataRole {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColumnDataRole {
-    fn from(s: &str) -> Self {
-        match s {
-            "DIMENSION" => Self::Dimension,
-            "MEASURE" => Self::Measure,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColumnDataRole> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColumnDataRole::from(s))
-    }
-}
-
-crate::impl_literal!(ColumnDataRole);
-
-/// Property type `ComparativeOrder` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct ComparativeOrder {
-    /// `SpecifedOrder` (optional).
-    pub specifed_order: Option<Value<List<String>>>,
-    /// `TreatUndefinedSpecifiedValues` (optional).
-    pub treat_undefined_specified_values: Option<Value<UndefinedSpecifiedValueType>>,
-    /// `UseOrdering` (optional).
-    pub use_ordering: Option<Value<ColumnOrderingType>>,
+crate::l1_struct! {
+    /// Property type `ComparativeOrder` of `AWS::QuickSight::Topic`.
+    ComparativeOrder(default)
 }
 
 impl ComparativeOrder {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            specifed_order: None,
-            treat_undefined_specified_values: None,
-            use_ordering: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SpecifedOrder`.
-    pub fn specifed_order(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.specifed_order = Some(value.into());
-        self
+    /// `SpecifedOrder` (optional).
+    pub fn specifed_order(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "SpecifedOrder", value.into().to_template()))
     }
-    /// Sets `TreatUndefinedSpecifiedValues`.
+    /// `TreatUndefinedSpecifiedValues` (optional).
     pub fn treat_undefined_specified_values(
-        mut self,
+        self,
         value: impl Into<Value<UndefinedSpecifiedValueType>>,
     ) -> Self {
-        self.treat_undefined_specified_values = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "TreatUndefinedSpecifiedValues",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UseOrdering`.
-    pub fn use_ordering(mut self, value: impl Into<Value<ColumnOrderingType>>) -> Self {
-        self.use_ordering = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ComparativeOrder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.specifed_order {
-            m.insert("SpecifedOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.treat_undefined_specified_values {
-            m.insert("TreatUndefinedSpecifiedValues".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_ordering {
-            m.insert("UseOrdering".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseOrdering` (optional).
+    pub fn use_ordering(self, value: impl Into<Value<ColumnOrderingType>>) -> Self {
+        Self(self.0.with(2, "UseOrdering", value.into().to_template()))
     }
 }
 
-impl Check for ComparativeOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.treat_undefined_specified_values.check(
-            &path.field("TreatUndefinedSpecifiedValues"),
-            &Rules::NONE,
-            out,
-        );
-        self.use_ordering
-            .check(&path.field("UseOrdering"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `UndefinedSpecifiedValueType`.
+    UndefinedSpecifiedValueType {
+        /// `LEAST`
+        Least = "LEAST",
+        /// `MOST`
+        Most = "MOST",
     }
 }
 
-crate::impl_literal!(ComparativeOrder);
-
-/// Values of `UndefinedSpecifiedValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UndefinedSpecifiedValueType {
-    /// `LEAST`
-    Least,
-    /// `MOST`
-    Most,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UndefinedSpecifiedValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LEAST", "MOST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Least => "LEAST",
-            Self::Most => "MOST",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ColumnOrderingType`.
+    ColumnOrderingType {
+        /// `GREATER_IS_BETTER`
+        GreaterIsBetter = "GREATER_IS_BETTER",
+        /// `LESSER_IS_BETTER`
+        LesserIsBetter = "LESSER_IS_BETTER",
+        /// `SPECIFIED`
+        Specified = "SPECIFIED",
     }
 }
 
-impl ToTemplate for UndefinedSpecifiedValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UndefinedSpecifiedValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UndefinedSpecifiedValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LEAST" => Self::Least,
-            "MOST" => Self::Most,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UndefinedSpecifiedValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(UndefinedSpecifiedValueType::from(s))
-    }
-}
-
-crate::impl_literal!(UndefinedSpecifiedValueType);
-
-/// Values of `ColumnOrderingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColumnOrderingType {
-    /// `GREATER_IS_BETTER`
-    GreaterIsBetter,
-    /// `LESSER_IS_BETTER`
-    LesserIsBetter,
-    /// `SPECIFIED`
-    Specified,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColumnOrderingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["GREATER_IS_BETTER", "LESSER_IS_BETTER", "SPECIFIED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::GreaterIsBetter => "GREATER_IS_BETTER",
-            Self::LesserIsBetter => "LESSER_IS_BETTER",
-            Self::Specified => "SPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColumnOrderingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColumnOrderingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColumnOrderingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GREATER_IS_BETTER" => Self::GreaterIsBetter,
-            "LESSER_IS_BETTER" => Self::LesserIsBetter,
-            "SPECIFIED" => Self::Specified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColumnOrderingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColumnOrderingType::from(s))
-    }
-}
-
-crate::impl_literal!(ColumnOrderingType);
-
-/// Property type `DefaultFormatting` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultFormatting {
-    /// `DisplayFormat` (optional).
-    pub display_format: Option<Value<DisplayFormat>>,
-    /// `DisplayFormatOptions` (optional).
-    pub display_format_options: Option<Value<DisplayFormatOptions>>,
+crate::l1_struct! {
+    /// Property type `DefaultFormatting` of `AWS::QuickSight::Topic`.
+    DefaultFormatting(default)
 }
 
 impl DefaultFormatting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            display_format: None,
-            display_format_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DisplayFormat`.
-    pub fn display_format(mut self, value: impl Into<Value<DisplayFormat>>) -> Self {
-        self.display_format = Some(value.into());
-        self
+    /// `DisplayFormat` (optional).
+    pub fn display_format(self, value: impl Into<Value<DisplayFormat>>) -> Self {
+        Self(self.0.with(0, "DisplayFormat", value.into().to_template()))
     }
-    /// Sets `DisplayFormatOptions`.
-    pub fn display_format_options(mut self, value: impl Into<Value<DisplayFormatOptions>>) -> Self {
-        self.display_format_options = Some(value.into());
-        self
+    /// `DisplayFormatOptions` (optional).
+    pub fn display_format_options(self, value: impl Into<Value<DisplayFormatOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisplayFormatOptions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DefaultFormatting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.display_format {
-            m.insert("DisplayFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_format_options {
-            m.insert("DisplayFormatOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DisplayFormat`.
+    DisplayFormat {
+        /// `AUTO`
+        Auto = "AUTO",
+        /// `PERCENT`
+        Percent = "PERCENT",
+        /// `CURRENCY`
+        Currency = "CURRENCY",
+        /// `NUMBER`
+        Number = "NUMBER",
+        /// `DATE`
+        Date = "DATE",
+        /// `STRING`
+        String = "STRING",
     }
 }
 
-impl Check for DefaultFormatting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_format
-            .check(&path.field("DisplayFormat"), &Rules::NONE, out);
-        self.display_format_options
-            .check(&path.field("DisplayFormatOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultFormatting);
-
-/// Values of `DisplayFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisplayFormat {
-    /// `AUTO`
-    Auto,
-    /// `PERCENT`
-    Percent,
-    /// `CURRENCY`
-    Currency,
-    /// `NUMBER`
-    Number,
-    /// `DATE`
-    Date,
-    /// `STRING`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DisplayFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AUTO", "PERCENT", "CURRENCY", "NUMBER", "DATE", "STRING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "AUTO",
-            Self::Percent => "PERCENT",
-            Self::Currency => "CURRENCY",
-            Self::Number => "NUMBER",
-            Self::Date => "DATE",
-            Self::String => "STRING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DisplayFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DisplayFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DisplayFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTO" => Self::Auto,
-            "PERCENT" => Self::Percent,
-            "CURRENCY" => Self::Currency,
-            "NUMBER" => Self::Number,
-            "DATE" => Self::Date,
-            "STRING" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DisplayFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(DisplayFormat::from(s))
-    }
-}
-
-crate::impl_literal!(DisplayFormat);
-
-/// Property type `DisplayFormatOptions` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct DisplayFormatOptions {
-    /// `BlankCellFormat` (optional).
-    /// Length: 0..=256 characters.
-    pub blank_cell_format: Option<Value<String>>,
-    /// `CurrencySymbol` (optional).
-    /// Length: 0..=256 characters.
-    pub currency_symbol: Option<Value<String>>,
-    /// `DateFormat` (optional).
-    /// Length: 0..=256 characters.
-    pub date_format: Option<Value<String>>,
-    /// `DecimalSeparator` (optional).
-    pub decimal_separator: Option<Value<TopicNumericSeparatorSymbol>>,
-    /// `FractionDigits` (optional).
-    pub fraction_digits: Option<Value<f64>>,
-    /// `GroupingSeparator` (optional).
-    /// Length: 0..=256 characters.
-    pub grouping_separator: Option<Value<String>>,
-    /// `NegativeFormat` (optional).
-    pub negative_format: Option<Value<NegativeFormat>>,
-    /// `Prefix` (optional).
-    /// Length: 0..=256 characters.
-    pub prefix: Option<Value<String>>,
-    /// `Suffix` (optional).
-    /// Length: 0..=256 characters.
-    pub suffix: Option<Value<String>>,
-    /// `UnitScaler` (optional).
-    pub unit_scaler: Option<Value<NumberScale>>,
-    /// `UseBlankCellFormat` (optional).
-    pub use_blank_cell_format: Option<Value<bool>>,
-    /// `UseGrouping` (optional).
-    pub use_grouping: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DisplayFormatOptions` of `AWS::QuickSight::Topic`.
+    DisplayFormatOptions(default)
 }
 
 impl DisplayFormatOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            blank_cell_format: None,
-            currency_symbol: None,
-            date_format: None,
-            decimal_separator: None,
-            fraction_digits: None,
-            grouping_separator: None,
-            negative_format: None,
-            prefix: None,
-            suffix: None,
-            unit_scaler: None,
-            use_blank_cell_format: None,
-            use_grouping: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlankCellFormat`.
-    pub fn blank_cell_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.blank_cell_format = Some(value.into());
-        self
+    /// `BlankCellFormat` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn blank_cell_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlankCellFormat", value.into().to_template()),
+        )
     }
-    /// Sets `CurrencySymbol`.
-    pub fn currency_symbol(mut self, value: impl Into<Value<String>>) -> Self {
-        self.currency_symbol = Some(value.into());
-        self
+    /// `CurrencySymbol` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn currency_symbol(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CurrencySymbol", value.into().to_template()))
     }
-    /// Sets `DateFormat`.
-    pub fn date_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.date_format = Some(value.into());
-        self
+    /// `DateFormat` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn date_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DateFormat", value.into().to_template()))
     }
-    /// Sets `DecimalSeparator`.
-    pub fn decimal_separator(
-        mut self,
-        value: impl Into<Value<TopicNumericSeparatorSymbol>>,
-    ) -> Self {
-        self.decimal_separator = Some(value.into());
-        self
+    /// `DecimalSeparator` (optional).
+    pub fn decimal_separator(self, value: impl Into<Value<TopicNumericSeparatorSymbol>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DecimalSeparator", value.into().to_template()),
+        )
     }
-    /// Sets `FractionDigits`.
-    pub fn fraction_digits(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.fraction_digits = Some(value.into());
-        self
+    /// `FractionDigits` (optional).
+    pub fn fraction_digits(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "FractionDigits", value.into().to_template()))
     }
-    /// Sets `GroupingSeparator`.
-    pub fn grouping_separator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.grouping_separator = Some(value.into());
-        self
+    /// `GroupingSeparator` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn grouping_separator(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "GroupingSeparator", value.into().to_template()),
+        )
     }
-    /// Sets `NegativeFormat`.
-    pub fn negative_format(mut self, value: impl Into<Value<NegativeFormat>>) -> Self {
-        self.negative_format = Some(value.into());
-        self
+    /// `NegativeFormat` (optional).
+    pub fn negative_format(self, value: impl Into<Value<NegativeFormat>>) -> Self {
+        Self(self.0.with(6, "NegativeFormat", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suffix = Some(value.into());
-        self
-    }
-    /// Sets `UnitScaler`.
-    pub fn unit_scaler(mut self, value: impl Into<Value<NumberScale>>) -> Self {
-        self.unit_scaler = Some(value.into());
-        self
-    }
-    /// Sets `UseBlankCellFormat`.
-    pub fn use_blank_cell_format(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_blank_cell_format = Some(value.into());
-        self
-    }
-    /// Sets `UseGrouping`.
-    pub fn use_grouping(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_grouping = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DisplayFormatOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blank_cell_format {
-            m.insert("BlankCellFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.currency_symbol {
-            m.insert("CurrencySymbol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_format {
-            m.insert("DateFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.decimal_separator {
-            m.insert("DecimalSeparator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fraction_digits {
-            m.insert("FractionDigits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grouping_separator {
-            m.insert("GroupingSeparator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.negative_format {
-            m.insert("NegativeFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suffix {
-            m.insert("Suffix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit_scaler {
-            m.insert("UnitScaler".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_blank_cell_format {
-            m.insert("UseBlankCellFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_grouping {
-            m.insert("UseGrouping".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DisplayFormatOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blank_cell_format.check(
-            &path.field("BlankCellFormat"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.currency_symbol.check(
-            &path.field("CurrencySymbol"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.date_format.check(
-            &path.field("DateFormat"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.decimal_separator
-            .check(&path.field("DecimalSeparator"), &Rules::NONE, out);
-        self.grouping_separator.check(
-            &path.field("GroupingSeparator"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.negative_format
-            .check(&path.field("NegativeFormat"), &Rules::NONE, out);
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.suffix.check(
-            &path.field("Suffix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit_scaler
-            .check(&path.field("UnitScaler"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DisplayFormatOptions);
-
-/// Values of `TopicNumericSeparatorSymbol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicNumericSeparatorSymbol {
-    /// `COMMA`
-    Comma,
-    /// `DOT`
-    Dot,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicNumericSeparatorSymbol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COMMA", "DOT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Comma => "COMMA",
-            Self::Dot => "DOT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TopicNumericSeparatorSymbol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicNumericSeparatorSymbol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicNumericSeparatorSymbol {
-    fn from(s: &str) -> Self {
-        match s {
-            "COMMA" => Self::Comma,
-            "DOT" => Self::Dot,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicNumericSeparatorSymbol> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicNumericSeparatorSymbol::from(s))
-    }
-}
-
-crate::impl_literal!(TopicNumericSeparatorSymbol);
-
-/// Property type `NegativeFormat` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct NegativeFormat {
     /// `Prefix` (optional).
-    /// Length: 0..=256 characters.
-    pub prefix: Option<Value<String>>,
+    /// Length: 0 to 256 characters.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Prefix", value.into().to_template()))
+    }
     /// `Suffix` (optional).
-    /// Length: 0..=256 characters.
-    pub suffix: Option<Value<String>>,
+    /// Length: 0 to 256 characters.
+    pub fn suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Suffix", value.into().to_template()))
+    }
+    /// `UnitScaler` (optional).
+    pub fn unit_scaler(self, value: impl Into<Value<NumberScale>>) -> Self {
+        Self(self.0.with(9, "UnitScaler", value.into().to_template()))
+    }
+    /// `UseBlankCellFormat` (optional).
+    pub fn use_blank_cell_format(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "UseBlankCellFormat", value.into().to_template()),
+        )
+    }
+    /// `UseGrouping` (optional).
+    pub fn use_grouping(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(11, "UseGrouping", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `TopicNumericSeparatorSymbol`.
+    TopicNumericSeparatorSymbol {
+        /// `COMMA`
+        Comma = "COMMA",
+        /// `DOT`
+        Dot = "DOT",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NegativeFormat` of `AWS::QuickSight::Topic`.
+    NegativeFormat(default)
 }
 
 impl NegativeFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            prefix: None,
-            suffix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Prefix", value.into().to_template()))
     }
-    /// Sets `Suffix`.
-    pub fn suffix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.suffix = Some(value.into());
-        self
+    /// `Suffix` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn suffix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Suffix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NegativeFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suffix {
-            m.insert("Suffix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NumberScale`.
+    NumberScale {
+        /// `NONE`
+        None = "NONE",
+        /// `AUTO`
+        Auto = "AUTO",
+        /// `THOUSANDS`
+        Thousands = "THOUSANDS",
+        /// `MILLIONS`
+        Millions = "MILLIONS",
+        /// `BILLIONS`
+        Billions = "BILLIONS",
+        /// `TRILLIONS`
+        Trillions = "TRILLIONS",
+        /// `LAKHS`
+        Lakhs = "LAKHS",
+        /// `CRORES`
+        Crores = "CRORES",
     }
 }
 
-impl Check for NegativeFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.suffix.check(
-            &path.field("Suffix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NegativeFormat);
-
-/// Values of `NumberScale`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NumberScale {
-    /// `NONE`
-    None,
-    /// `AUTO`
-    Auto,
-    /// `THOUSANDS`
-    Thousands,
-    /// `MILLIONS`
-    Millions,
-    /// `BILLIONS`
-    Billions,
-    /// `TRILLIONS`
-    Trillions,
-    /// `LAKHS`
-    Lakhs,
-    /// `CRORES`
-    Crores,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NumberScale {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NONE",
-        "AUTO",
-        "THOUSANDS",
-        "MILLIONS",
-        "BILLIONS",
-        "TRILLIONS",
-        "LAKHS",
-        "CRORES",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Auto => "AUTO",
-            Self::Thousands => "THOUSANDS",
-            Self::Millions => "MILLIONS",
-            Self::Billions => "BILLIONS",
-            Self::Trillions => "TRILLIONS",
-            Self::Lakhs => "LAKHS",
-            Self::Crores => "CRORES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NumberScale {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NumberScale {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NumberScale {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "AUTO" => Self::Auto,
-            "THOUSANDS" => Self::Thousands,
-            "MILLIONS" => Self::Millions,
-            "BILLIONS" => Self::Billions,
-            "TRILLIONS" => Self::Trillions,
-            "LAKHS" => Self::Lakhs,
-            "CRORES" => Self::Crores,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NumberScale> {
-    fn from(s: &str) -> Self {
-        Value::literal(NumberScale::from(s))
-    }
-}
-
-crate::impl_literal!(NumberScale);
-
-/// Property type `SemanticType` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct SemanticType {
-    /// `FalseyCellValue` (optional).
-    pub falsey_cell_value: Option<Value<String>>,
-    /// `FalseyCellValueSynonyms` (optional).
-    pub falsey_cell_value_synonyms: Option<Value<List<String>>>,
-    /// `SubTypeName` (optional).
-    /// Length: 0..=256 characters.
-    pub sub_type_name: Option<Value<String>>,
-    /// `TruthyCellValue` (optional).
-    pub truthy_cell_value: Option<Value<String>>,
-    /// `TruthyCellValueSynonyms` (optional).
-    pub truthy_cell_value_synonyms: Option<Value<List<String>>>,
-    /// `TypeName` (optional).
-    /// Length: 0..=256 characters.
-    pub type_name: Option<Value<String>>,
-    /// `TypeParameters` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub type_parameters: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `SemanticType` of `AWS::QuickSight::Topic`.
+    SemanticType(default)
 }
 
 impl SemanticType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            falsey_cell_value: None,
-            falsey_cell_value_synonyms: None,
-            sub_type_name: None,
-            truthy_cell_value: None,
-            truthy_cell_value_synonyms: None,
-            type_name: None,
-            type_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FalseyCellValue`.
-    pub fn falsey_cell_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.falsey_cell_value = Some(value.into());
-        self
+    /// `FalseyCellValue` (optional).
+    pub fn falsey_cell_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FalseyCellValue", value.into().to_template()),
+        )
     }
-    /// Sets `FalseyCellValueSynonyms`.
-    pub fn falsey_cell_value_synonyms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.falsey_cell_value_synonyms = Some(value.into());
-        self
+    /// `FalseyCellValueSynonyms` (optional).
+    pub fn falsey_cell_value_synonyms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FalseyCellValueSynonyms", value.into().to_template()),
+        )
     }
-    /// Sets `SubTypeName`.
-    pub fn sub_type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sub_type_name = Some(value.into());
-        self
+    /// `SubTypeName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn sub_type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SubTypeName", value.into().to_template()))
     }
-    /// Sets `TruthyCellValue`.
-    pub fn truthy_cell_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.truthy_cell_value = Some(value.into());
-        self
+    /// `TruthyCellValue` (optional).
+    pub fn truthy_cell_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TruthyCellValue", value.into().to_template()),
+        )
     }
-    /// Sets `TruthyCellValueSynonyms`.
-    pub fn truthy_cell_value_synonyms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.truthy_cell_value_synonyms = Some(value.into());
-        self
+    /// `TruthyCellValueSynonyms` (optional).
+    pub fn truthy_cell_value_synonyms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TruthyCellValueSynonyms", value.into().to_template()),
+        )
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
+    /// `TypeName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TypeName", value.into().to_template()))
     }
-    /// Sets `TypeParameters`.
-    pub fn type_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.type_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SemanticType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.falsey_cell_value {
-            m.insert("FalseyCellValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.falsey_cell_value_synonyms {
-            m.insert("FalseyCellValueSynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sub_type_name {
-            m.insert("SubTypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.truthy_cell_value {
-            m.insert("TruthyCellValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.truthy_cell_value_synonyms {
-            m.insert("TruthyCellValueSynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_parameters {
-            m.insert("TypeParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TypeParameters` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn type_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "TypeParameters", value.into().to_template()))
     }
 }
 
-impl Check for SemanticType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sub_type_name.check(
-            &path.field("SubTypeName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_parameters.check(
-            &path.field("TypeParameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TopicTimeGranularity`.
+    TopicTimeGranularity {
+        /// `SECOND`
+        Second = "SECOND",
+        /// `MINUTE`
+        Minute = "MINUTE",
+        /// `HOUR`
+        Hour = "HOUR",
+        /// `DAY`
+        Day = "DAY",
+        /// `WEEK`
+        Week = "WEEK",
+        /// `MONTH`
+        Month = "MONTH",
+        /// `QUARTER`
+        Quarter = "QUARTER",
+        /// `YEAR`
+        Year = "YEAR",
     }
 }
 
-crate::impl_literal!(SemanticType);
-
-/// Values of `TopicTimeGranularity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicTimeGranularity {
-    /// `SECOND`
-    Second,
-    /// `MINUTE`
-    Minute,
-    /// `HOUR`
-    Hour,
-    /// `DAY`
-    Day,
-    /// `WEEK`
-    Week,
-    /// `MONTH`
-    Month,
-    /// `QUARTER`
-    Quarter,
-    /// `YEAR`
-    Year,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicTimeGranularity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SECOND", "MINUTE", "HOUR", "DAY", "WEEK", "MONTH", "QUARTER", "YEAR",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Second => "SECOND",
-            Self::Minute => "MINUTE",
-            Self::Hour => "HOUR",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Quarter => "QUARTER",
-            Self::Year => "YEAR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TopicTimeGranularity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicTimeGranularity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicTimeGranularity {
-    fn from(s: &str) -> Self {
-        match s {
-            "SECOND" => Self::Second,
-            "MINUTE" => Self::Minute,
-            "HOUR" => Self::Hour,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "QUARTER" => Self::Quarter,
-            "YEAR" => Self::Year,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicTimeGranularity> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicTimeGranularity::from(s))
-    }
-}
-
-crate::impl_literal!(TopicTimeGranularity);
-
-/// Property type `TopicColumn` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct TopicColumn {
-    /// `Aggregation` (optional).
-    pub aggregation: Option<Value<DefaultAggregation>>,
-    /// `AllowedAggregations` (optional).
-    pub allowed_aggregations: Option<Value<List<AuthorSpecifiedAggregation>>>,
-    /// `CellValueSynonyms` (optional).
-    pub cell_value_synonyms: Option<Value<List<CellValueSynonym>>>,
-    /// `ColumnDataRole` (optional).
-    pub column_data_role: Option<Value<ColumnDataRole>>,
-    /// `ColumnDescription` (optional).
-    /// Length: 0..=256 characters.
-    pub column_description: Option<Value<String>>,
-    /// `ColumnFriendlyName` (optional).
-    /// Length: 0..=256 characters.
-    pub column_friendly_name: Option<Value<String>>,
-    /// `ColumnName` (required).
-    /// Length: 0..=256 characters.
-    pub column_name: Value<String>,
-    /// `ColumnSynonyms` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub column_synonyms: Option<Value<List<String>>>,
-    /// `ComparativeOrder` (optional).
-    pub comparative_order: Option<Value<ComparativeOrder>>,
-    /// `DefaultFormatting` (optional).
-    pub default_formatting: Option<Value<DefaultFormatting>>,
-    /// `DisableIndexing` (optional).
-    pub disable_indexing: Option<Value<bool>>,
-    /// `IsIncludedInTopic` (optional).
-    pub is_included_in_topic: Option<Value<bool>>,
-    /// `NeverAggregateInFilter` (optional).
-    pub never_aggregate_in_filter: Option<Value<bool>>,
-    /// `NonAdditive` (optional).
-    pub non_additive: Option<Value<bool>>,
-    /// `NotAllowedAggregations` (optional).
-    pub not_allowed_aggregations: Option<Value<List<AuthorSpecifiedAggregation>>>,
-    /// `SemanticType` (optional).
-    pub semantic_type: Option<Value<SemanticType>>,
-    /// `TimeGranularity` (optional).
-    pub time_granularity: Option<Value<TopicTimeGranularity>>,
+crate::l1_struct! {
+    /// Property type `TopicColumn` of `AWS::QuickSight::Topic`.
+    TopicColumn
 }
 
 impl TopicColumn {
     /// The required properties: `ColumnName`.
     pub fn new(column_name: impl Into<Value<String>>) -> Self {
-        Self {
-            aggregation: None,
-            allowed_aggregations: None,
-            cell_value_synonyms: None,
-            column_data_role: None,
-            column_description: None,
-            column_friendly_name: None,
-            column_name: column_name.into(),
-            column_synonyms: None,
-            comparative_order: None,
-            default_formatting: None,
-            disable_indexing: None,
-            is_included_in_topic: None,
-            never_aggregate_in_filter: None,
-            non_additive: None,
-            not_allowed_aggregations: None,
-            semantic_type: None,
-            time_granularity: None,
-        }
+        Self(crate::Properties::new().with(6, "ColumnName", column_name.into().to_template()))
     }
-    /// Sets `Aggregation`.
-    pub fn aggregation(mut self, value: impl Into<Value<DefaultAggregation>>) -> Self {
-        self.aggregation = Some(value.into());
-        self
+    /// `Aggregation` (optional).
+    pub fn aggregation(self, value: impl Into<Value<DefaultAggregation>>) -> Self {
+        Self(self.0.with(0, "Aggregation", value.into().to_template()))
     }
-    /// Sets `AllowedAggregations`.
+    /// `AllowedAggregations` (optional).
     pub fn allowed_aggregations(
-        mut self,
+        self,
         value: impl Into<Value<List<AuthorSpecifiedAggregation>>>,
     ) -> Self {
-        self.allowed_aggregations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AllowedAggregations", value.into().to_template()),
+        )
     }
-    /// Sets `CellValueSynonyms`.
-    pub fn cell_value_synonyms(mut self, value: impl Into<Value<List<CellValueSynonym>>>) -> Self {
-        self.cell_value_synonyms = Some(value.into());
-        self
+    /// `CellValueSynonyms` (optional).
+    pub fn cell_value_synonyms(self, value: impl Into<Value<List<CellValueSynonym>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CellValueSynonyms", value.into().to_template()),
+        )
     }
-    /// Sets `ColumnDataRole`.
-    pub fn column_data_role(mut self, value: impl Into<Value<ColumnDataRole>>) -> Self {
-        self.column_data_role = Some(value.into());
-        self
+    /// `ColumnDataRole` (optional).
+    pub fn column_data_role(self, value: impl Into<Value<ColumnDataRole>>) -> Self {
+        Self(self.0.with(3, "ColumnDataRole", value.into().to_template()))
     }
-    /// Sets `ColumnDescription`.
-    pub fn column_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.column_description = Some(value.into());
-        self
+    /// `ColumnDescription` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn column_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ColumnDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ColumnFriendlyName`.
-    pub fn column_friendly_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.column_friendly_name = Some(value.into());
-        self
+    /// `ColumnFriendlyName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn column_friendly_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ColumnFriendlyName", value.into().to_template()),
+        )
     }
-    /// Sets `ColumnSynonyms`.
-    pub fn column_synonyms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.column_synonyms = Some(value.into());
-        self
+    /// `ColumnSynonyms` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn column_synonyms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "ColumnSynonyms", value.into().to_template()))
     }
-    /// Sets `ComparativeOrder`.
-    pub fn comparative_order(mut self, value: impl Into<Value<ComparativeOrder>>) -> Self {
-        self.comparative_order = Some(value.into());
-        self
+    /// `ComparativeOrder` (optional).
+    pub fn comparative_order(self, value: impl Into<Value<ComparativeOrder>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ComparativeOrder", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultFormatting`.
-    pub fn default_formatting(mut self, value: impl Into<Value<DefaultFormatting>>) -> Self {
-        self.default_formatting = Some(value.into());
-        self
+    /// `DefaultFormatting` (optional).
+    pub fn default_formatting(self, value: impl Into<Value<DefaultFormatting>>) -> Self {
+        Self(
+            self.0
+                .with(9, "DefaultFormatting", value.into().to_template()),
+        )
     }
-    /// Sets `DisableIndexing`.
-    pub fn disable_indexing(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_indexing = Some(value.into());
-        self
+    /// `DisableIndexing` (optional).
+    pub fn disable_indexing(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "DisableIndexing", value.into().to_template()),
+        )
     }
-    /// Sets `IsIncludedInTopic`.
-    pub fn is_included_in_topic(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_included_in_topic = Some(value.into());
-        self
+    /// `IsIncludedInTopic` (optional).
+    pub fn is_included_in_topic(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(11, "IsIncludedInTopic", value.into().to_template()),
+        )
     }
-    /// Sets `NeverAggregateInFilter`.
-    pub fn never_aggregate_in_filter(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.never_aggregate_in_filter = Some(value.into());
-        self
+    /// `NeverAggregateInFilter` (optional).
+    pub fn never_aggregate_in_filter(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NeverAggregateInFilter", value.into().to_template()),
+        )
     }
-    /// Sets `NonAdditive`.
-    pub fn non_additive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.non_additive = Some(value.into());
-        self
+    /// `NonAdditive` (optional).
+    pub fn non_additive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(13, "NonAdditive", value.into().to_template()))
     }
-    /// Sets `NotAllowedAggregations`.
+    /// `NotAllowedAggregations` (optional).
     pub fn not_allowed_aggregations(
-        mut self,
+        self,
         value: impl Into<Value<List<AuthorSpecifiedAggregation>>>,
     ) -> Self {
-        self.not_allowed_aggregations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "NotAllowedAggregations", value.into().to_template()),
+        )
     }
-    /// Sets `SemanticType`.
-    pub fn semantic_type(mut self, value: impl Into<Value<SemanticType>>) -> Self {
-        self.semantic_type = Some(value.into());
-        self
+    /// `SemanticType` (optional).
+    pub fn semantic_type(self, value: impl Into<Value<SemanticType>>) -> Self {
+        Self(self.0.with(15, "SemanticType", value.into().to_template()))
     }
-    /// Sets `TimeGranularity`.
-    pub fn time_granularity(mut self, value: impl Into<Value<TopicTimeGranularity>>) -> Self {
-        self.time_granularity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicColumn {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation {
-            m.insert("Aggregation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allowed_aggregations {
-            m.insert("AllowedAggregations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cell_value_synonyms {
-            m.insert("CellValueSynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_data_role {
-            m.insert("ColumnDataRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_description {
-            m.insert("ColumnDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.column_friendly_name {
-            m.insert("ColumnFriendlyName".to_owned(), v.to_template());
-        }
-        m.insert("ColumnName".to_owned(), self.column_name.to_template());
-        if let Some(v) = &self.column_synonyms {
-            m.insert("ColumnSynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comparative_order {
-            m.insert("ComparativeOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_formatting {
-            m.insert("DefaultFormatting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_indexing {
-            m.insert("DisableIndexing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_included_in_topic {
-            m.insert("IsIncludedInTopic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.never_aggregate_in_filter {
-            m.insert("NeverAggregateInFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.non_additive {
-            m.insert("NonAdditive".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_allowed_aggregations {
-            m.insert("NotAllowedAggregations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.semantic_type {
-            m.insert("SemanticType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_granularity {
-            m.insert("TimeGranularity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeGranularity` (optional).
+    pub fn time_granularity(self, value: impl Into<Value<TopicTimeGranularity>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TimeGranularity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicColumn {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation
-            .check(&path.field("Aggregation"), &Rules::NONE, out);
-        self.allowed_aggregations
-            .check(&path.field("AllowedAggregations"), &Rules::NONE, out);
-        self.cell_value_synonyms
-            .check(&path.field("CellValueSynonyms"), &Rules::NONE, out);
-        self.column_data_role
-            .check(&path.field("ColumnDataRole"), &Rules::NONE, out);
-        self.column_description.check(
-            &path.field("ColumnDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_friendly_name.check(
-            &path.field("ColumnFriendlyName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_name.check(
-            &path.field("ColumnName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.column_synonyms.check(
-            &path.field("ColumnSynonyms"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.comparative_order
-            .check(&path.field("ComparativeOrder"), &Rules::NONE, out);
-        self.default_formatting
-            .check(&path.field("DefaultFormatting"), &Rules::NONE, out);
-        self.not_allowed_aggregations.check(
-            &path.field("NotAllowedAggregations"),
-            &Rules::NONE,
-            out,
-        );
-        self.semantic_type
-            .check(&path.field("SemanticType"), &Rules::NONE, out);
-        self.time_granularity
-            .check(&path.field("TimeGranularity"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicColumn);
-
-/// Property type `DataAggregation` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct DataAggregation {
-    /// `DatasetRowDateGranularity` (optional).
-    pub dataset_row_date_granularity: Option<Value<TopicTimeGranularity>>,
-    /// `DefaultDateColumnName` (optional).
-    /// Length: 0..=256 characters.
-    pub default_date_column_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataAggregation` of `AWS::QuickSight::Topic`.
+    DataAggregation(default)
 }
 
 impl DataAggregation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dataset_row_date_granularity: None,
-            default_date_column_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DatasetRowDateGranularity`.
+    /// `DatasetRowDateGranularity` (optional).
     pub fn dataset_row_date_granularity(
-        mut self,
+        self,
         value: impl Into<Value<TopicTimeGranularity>>,
     ) -> Self {
-        self.dataset_row_date_granularity = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DatasetRowDateGranularity", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultDateColumnName`.
-    pub fn default_date_column_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_date_column_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataAggregation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dataset_row_date_granularity {
-            m.insert("DatasetRowDateGranularity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_date_column_name {
-            m.insert("DefaultDateColumnName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultDateColumnName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn default_date_column_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultDateColumnName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DataAggregation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_row_date_granularity.check(
-            &path.field("DatasetRowDateGranularity"),
-            &Rules::NONE,
-            out,
-        );
-        self.default_date_column_name.check(
-            &path.field("DefaultDateColumnName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataAggregation);
-
-/// Property type `TopicFilter` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct TopicFilter {
-    /// `CategoryFilter` (optional).
-    pub category_filter: Option<Value<TopicCategoryFilter>>,
-    /// `DateRangeFilter` (optional).
-    pub date_range_filter: Option<Value<TopicDateRangeFilter>>,
-    /// `FilterClass` (optional).
-    pub filter_class: Option<Value<FilterClass>>,
-    /// `FilterDescription` (optional).
-    /// Length: 0..=256 characters.
-    pub filter_description: Option<Value<String>>,
-    /// `FilterName` (required).
-    /// Length: 0..=256 characters.
-    pub filter_name: Value<String>,
-    /// `FilterSynonyms` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub filter_synonyms: Option<Value<List<String>>>,
-    /// `FilterType` (optional).
-    pub filter_type: Option<Value<NamedFilterType>>,
-    /// `NumericEqualityFilter` (optional).
-    pub numeric_equality_filter: Option<Value<TopicNumericEqualityFilter>>,
-    /// `NumericRangeFilter` (optional).
-    pub numeric_range_filter: Option<Value<TopicNumericRangeFilter>>,
-    /// `OperandFieldName` (required).
-    /// Length: 0..=256 characters.
-    pub operand_field_name: Value<String>,
-    /// `RelativeDateFilter` (optional).
-    pub relative_date_filter: Option<Value<TopicRelativeDateFilter>>,
+crate::l1_struct! {
+    /// Property type `TopicFilter` of `AWS::QuickSight::Topic`.
+    TopicFilter
 }
 
 impl TopicFilter {
@@ -2498,2022 +928,610 @@ impl TopicFilter {
         filter_name: impl Into<Value<String>>,
         operand_field_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            category_filter: None,
-            date_range_filter: None,
-            filter_class: None,
-            filter_description: None,
-            filter_name: filter_name.into(),
-            filter_synonyms: None,
-            filter_type: None,
-            numeric_equality_filter: None,
-            numeric_range_filter: None,
-            operand_field_name: operand_field_name.into(),
-            relative_date_filter: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "FilterName", filter_name.into().to_template())
+                .with(
+                    9,
+                    "OperandFieldName",
+                    operand_field_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CategoryFilter`.
-    pub fn category_filter(mut self, value: impl Into<Value<TopicCategoryFilter>>) -> Self {
-        self.category_filter = Some(value.into());
-        self
+    /// `CategoryFilter` (optional).
+    pub fn category_filter(self, value: impl Into<Value<TopicCategoryFilter>>) -> Self {
+        Self(self.0.with(0, "CategoryFilter", value.into().to_template()))
     }
-    /// Sets `DateRangeFilter`.
-    pub fn date_range_filter(mut self, value: impl Into<Value<TopicDateRangeFilter>>) -> Self {
-        self.date_range_filter = Some(value.into());
-        self
+    /// `DateRangeFilter` (optional).
+    pub fn date_range_filter(self, value: impl Into<Value<TopicDateRangeFilter>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DateRangeFilter", value.into().to_template()),
+        )
     }
-    /// Sets `FilterClass`.
-    pub fn filter_class(mut self, value: impl Into<Value<FilterClass>>) -> Self {
-        self.filter_class = Some(value.into());
-        self
+    /// `FilterClass` (optional).
+    pub fn filter_class(self, value: impl Into<Value<FilterClass>>) -> Self {
+        Self(self.0.with(2, "FilterClass", value.into().to_template()))
     }
-    /// Sets `FilterDescription`.
-    pub fn filter_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_description = Some(value.into());
-        self
+    /// `FilterDescription` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn filter_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FilterDescription", value.into().to_template()),
+        )
     }
-    /// Sets `FilterSynonyms`.
-    pub fn filter_synonyms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.filter_synonyms = Some(value.into());
-        self
+    /// `FilterSynonyms` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn filter_synonyms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "FilterSynonyms", value.into().to_template()))
     }
-    /// Sets `FilterType`.
-    pub fn filter_type(mut self, value: impl Into<Value<NamedFilterType>>) -> Self {
-        self.filter_type = Some(value.into());
-        self
+    /// `FilterType` (optional).
+    pub fn filter_type(self, value: impl Into<Value<NamedFilterType>>) -> Self {
+        Self(self.0.with(6, "FilterType", value.into().to_template()))
     }
-    /// Sets `NumericEqualityFilter`.
+    /// `NumericEqualityFilter` (optional).
     pub fn numeric_equality_filter(
-        mut self,
+        self,
         value: impl Into<Value<TopicNumericEqualityFilter>>,
     ) -> Self {
-        self.numeric_equality_filter = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "NumericEqualityFilter", value.into().to_template()),
+        )
     }
-    /// Sets `NumericRangeFilter`.
-    pub fn numeric_range_filter(
-        mut self,
-        value: impl Into<Value<TopicNumericRangeFilter>>,
-    ) -> Self {
-        self.numeric_range_filter = Some(value.into());
-        self
+    /// `NumericRangeFilter` (optional).
+    pub fn numeric_range_filter(self, value: impl Into<Value<TopicNumericRangeFilter>>) -> Self {
+        Self(
+            self.0
+                .with(8, "NumericRangeFilter", value.into().to_template()),
+        )
     }
-    /// Sets `RelativeDateFilter`.
-    pub fn relative_date_filter(
-        mut self,
-        value: impl Into<Value<TopicRelativeDateFilter>>,
-    ) -> Self {
-        self.relative_date_filter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.category_filter {
-            m.insert("CategoryFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_range_filter {
-            m.insert("DateRangeFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_class {
-            m.insert("FilterClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_description {
-            m.insert("FilterDescription".to_owned(), v.to_template());
-        }
-        m.insert("FilterName".to_owned(), self.filter_name.to_template());
-        if let Some(v) = &self.filter_synonyms {
-            m.insert("FilterSynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_type {
-            m.insert("FilterType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.numeric_equality_filter {
-            m.insert("NumericEqualityFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.numeric_range_filter {
-            m.insert("NumericRangeFilter".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OperandFieldName".to_owned(),
-            self.operand_field_name.to_template(),
-        );
-        if let Some(v) = &self.relative_date_filter {
-            m.insert("RelativeDateFilter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RelativeDateFilter` (optional).
+    pub fn relative_date_filter(self, value: impl Into<Value<TopicRelativeDateFilter>>) -> Self {
+        Self(
+            self.0
+                .with(10, "RelativeDateFilter", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category_filter
-            .check(&path.field("CategoryFilter"), &Rules::NONE, out);
-        self.date_range_filter
-            .check(&path.field("DateRangeFilter"), &Rules::NONE, out);
-        self.filter_class
-            .check(&path.field("FilterClass"), &Rules::NONE, out);
-        self.filter_description.check(
-            &path.field("FilterDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_name.check(
-            &path.field("FilterName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_synonyms.check(
-            &path.field("FilterSynonyms"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_type
-            .check(&path.field("FilterType"), &Rules::NONE, out);
-        self.numeric_equality_filter
-            .check(&path.field("NumericEqualityFilter"), &Rules::NONE, out);
-        self.numeric_range_filter
-            .check(&path.field("NumericRangeFilter"), &Rules::NONE, out);
-        self.operand_field_name.check(
-            &path.field("OperandFieldName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.relative_date_filter
-            .check(&path.field("RelativeDateFilter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicFilter);
-
-/// Property type `TopicCategoryFilter` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicCategoryFilter {
-    /// `CategoryFilterFunction` (optional).
-    pub category_filter_function: Option<Value<CategoryFilterFunction>>,
-    /// `CategoryFilterType` (optional).
-    pub category_filter_type: Option<Value<CategoryFilterType>>,
-    /// `Constant` (optional).
-    pub constant: Option<Value<TopicCategoryFilterConstant>>,
-    /// `Inverse` (optional).
-    pub inverse: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TopicCategoryFilter` of `AWS::QuickSight::Topic`.
+    TopicCategoryFilter(default)
 }
 
 impl TopicCategoryFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            category_filter_function: None,
-            category_filter_type: None,
-            constant: None,
-            inverse: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CategoryFilterFunction`.
-    pub fn category_filter_function(
-        mut self,
-        value: impl Into<Value<CategoryFilterFunction>>,
-    ) -> Self {
-        self.category_filter_function = Some(value.into());
-        self
+    /// `CategoryFilterFunction` (optional).
+    pub fn category_filter_function(self, value: impl Into<Value<CategoryFilterFunction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CategoryFilterFunction", value.into().to_template()),
+        )
     }
-    /// Sets `CategoryFilterType`.
-    pub fn category_filter_type(mut self, value: impl Into<Value<CategoryFilterType>>) -> Self {
-        self.category_filter_type = Some(value.into());
-        self
+    /// `CategoryFilterType` (optional).
+    pub fn category_filter_type(self, value: impl Into<Value<CategoryFilterType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CategoryFilterType", value.into().to_template()),
+        )
     }
-    /// Sets `Constant`.
-    pub fn constant(mut self, value: impl Into<Value<TopicCategoryFilterConstant>>) -> Self {
-        self.constant = Some(value.into());
-        self
+    /// `Constant` (optional).
+    pub fn constant(self, value: impl Into<Value<TopicCategoryFilterConstant>>) -> Self {
+        Self(self.0.with(2, "Constant", value.into().to_template()))
     }
-    /// Sets `Inverse`.
-    pub fn inverse(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inverse = Some(value.into());
-        self
+    /// `Inverse` (optional).
+    pub fn inverse(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Inverse", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicCategoryFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.category_filter_function {
-            m.insert("CategoryFilterFunction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.category_filter_type {
-            m.insert("CategoryFilterType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant {
-            m.insert("Constant".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inverse {
-            m.insert("Inverse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CategoryFilterFunction`.
+    CategoryFilterFunction {
+        /// `EXACT`
+        Exact = "EXACT",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
     }
 }
 
-impl Check for TopicCategoryFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category_filter_function.check(
-            &path.field("CategoryFilterFunction"),
-            &Rules::NONE,
-            out,
-        );
-        self.category_filter_type
-            .check(&path.field("CategoryFilterType"), &Rules::NONE, out);
-        self.constant
-            .check(&path.field("Constant"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CategoryFilterType`.
+    CategoryFilterType {
+        /// `CUSTOM_FILTER`
+        CustomFilter = "CUSTOM_FILTER",
+        /// `CUSTOM_FILTER_LIST`
+        CustomFilterList = "CUSTOM_FILTER_LIST",
+        /// `FILTER_LIST`
+        FilterList = "FILTER_LIST",
     }
 }
 
-crate::impl_literal!(TopicCategoryFilter);
-
-/// Values of `CategoryFilterFunction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CategoryFilterFunction {
-    /// `EXACT`
-    Exact,
-    /// `CONTAINS`
-    Contains,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CategoryFilterFunction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EXACT", "CONTAINS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exact => "EXACT",
-            Self::Contains => "CONTAINS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CategoryFilterFunction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CategoryFilterFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CategoryFilterFunction {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXACT" => Self::Exact,
-            "CONTAINS" => Self::Contains,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CategoryFilterFunction> {
-    fn from(s: &str) -> Self {
-        Value::literal(CategoryFilterFunction::from(s))
-    }
-}
-
-crate::impl_literal!(CategoryFilterFunction);
-
-/// Values of `CategoryFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CategoryFilterType {
-    /// `CUSTOM_FILTER`
-    CustomFilter,
-    /// `CUSTOM_FILTER_LIST`
-    CustomFilterList,
-    /// `FILTER_LIST`
-    FilterList,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CategoryFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CUSTOM_FILTER", "CUSTOM_FILTER_LIST", "FILTER_LIST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomFilter => "CUSTOM_FILTER",
-            Self::CustomFilterList => "CUSTOM_FILTER_LIST",
-            Self::FilterList => "FILTER_LIST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CategoryFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CategoryFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CategoryFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOM_FILTER" => Self::CustomFilter,
-            "CUSTOM_FILTER_LIST" => Self::CustomFilterList,
-            "FILTER_LIST" => Self::FilterList,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CategoryFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CategoryFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(CategoryFilterType);
-
-/// Property type `TopicCategoryFilterConstant` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicCategoryFilterConstant {
-    /// `CollectiveConstant` (optional).
-    pub collective_constant: Option<Value<CollectiveConstant>>,
-    /// `ConstantType` (optional).
-    pub constant_type: Option<Value<ConstantType>>,
-    /// `SingularConstant` (optional).
-    /// Length: 0..=256 characters.
-    pub singular_constant: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TopicCategoryFilterConstant` of `AWS::QuickSight::Topic`.
+    TopicCategoryFilterConstant(default)
 }
 
 impl TopicCategoryFilterConstant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            collective_constant: None,
-            constant_type: None,
-            singular_constant: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CollectiveConstant`.
-    pub fn collective_constant(mut self, value: impl Into<Value<CollectiveConstant>>) -> Self {
-        self.collective_constant = Some(value.into());
-        self
+    /// `CollectiveConstant` (optional).
+    pub fn collective_constant(self, value: impl Into<Value<CollectiveConstant>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CollectiveConstant", value.into().to_template()),
+        )
     }
-    /// Sets `ConstantType`.
-    pub fn constant_type(mut self, value: impl Into<Value<ConstantType>>) -> Self {
-        self.constant_type = Some(value.into());
-        self
+    /// `ConstantType` (optional).
+    pub fn constant_type(self, value: impl Into<Value<ConstantType>>) -> Self {
+        Self(self.0.with(1, "ConstantType", value.into().to_template()))
     }
-    /// Sets `SingularConstant`.
-    pub fn singular_constant(mut self, value: impl Into<Value<String>>) -> Self {
-        self.singular_constant = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicCategoryFilterConstant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.collective_constant {
-            m.insert("CollectiveConstant".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant_type {
-            m.insert("ConstantType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.singular_constant {
-            m.insert("SingularConstant".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SingularConstant` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn singular_constant(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SingularConstant", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicCategoryFilterConstant {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.collective_constant
-            .check(&path.field("CollectiveConstant"), &Rules::NONE, out);
-        self.constant_type
-            .check(&path.field("ConstantType"), &Rules::NONE, out);
-        self.singular_constant.check(
-            &path.field("SingularConstant"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TopicCategoryFilterConstant);
-
-/// Property type `CollectiveConstant` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct CollectiveConstant {
-    /// `ValueList` (optional).
-    pub value_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CollectiveConstant` of `AWS::QuickSight::Topic`.
+    CollectiveConstant(default)
 }
 
 impl CollectiveConstant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { value_list: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ValueList`.
-    pub fn value_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.value_list = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CollectiveConstant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value_list {
-            m.insert("ValueList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValueList` (optional).
+    pub fn value_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ValueList", value.into().to_template()))
     }
 }
 
-impl Check for CollectiveConstant {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CollectiveConstant);
-
-/// Values of `ConstantType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConstantType {
-    /// `SINGULAR`
-    Singular,
-    /// `RANGE`
-    Range,
-    /// `COLLECTIVE`
-    Collective,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConstantType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SINGULAR", "RANGE", "COLLECTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Singular => "SINGULAR",
-            Self::Range => "RANGE",
-            Self::Collective => "COLLECTIVE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ConstantType`.
+    ConstantType {
+        /// `SINGULAR`
+        Singular = "SINGULAR",
+        /// `RANGE`
+        Range = "RANGE",
+        /// `COLLECTIVE`
+        Collective = "COLLECTIVE",
     }
 }
 
-impl ToTemplate for ConstantType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConstantType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConstantType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SINGULAR" => Self::Singular,
-            "RANGE" => Self::Range,
-            "COLLECTIVE" => Self::Collective,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConstantType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConstantType::from(s))
-    }
-}
-
-crate::impl_literal!(ConstantType);
-
-/// Property type `TopicDateRangeFilter` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicDateRangeFilter {
-    /// `Constant` (optional).
-    pub constant: Option<Value<TopicRangeFilterConstant>>,
-    /// `Inclusive` (optional).
-    pub inclusive: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TopicDateRangeFilter` of `AWS::QuickSight::Topic`.
+    TopicDateRangeFilter(default)
 }
 
 impl TopicDateRangeFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constant: None,
-            inclusive: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Constant`.
-    pub fn constant(mut self, value: impl Into<Value<TopicRangeFilterConstant>>) -> Self {
-        self.constant = Some(value.into());
-        self
+    /// `Constant` (optional).
+    pub fn constant(self, value: impl Into<Value<TopicRangeFilterConstant>>) -> Self {
+        Self(self.0.with(0, "Constant", value.into().to_template()))
     }
-    /// Sets `Inclusive`.
-    pub fn inclusive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inclusive = Some(value.into());
-        self
+    /// `Inclusive` (optional).
+    pub fn inclusive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Inclusive", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicDateRangeFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constant {
-            m.insert("Constant".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusive {
-            m.insert("Inclusive".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicDateRangeFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constant
-            .check(&path.field("Constant"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicDateRangeFilter);
-
-/// Property type `TopicRangeFilterConstant` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicRangeFilterConstant {
-    /// `ConstantType` (optional).
-    pub constant_type: Option<Value<ConstantType>>,
-    /// `RangeConstant` (optional).
-    pub range_constant: Option<Value<RangeConstant>>,
+crate::l1_struct! {
+    /// Property type `TopicRangeFilterConstant` of `AWS::QuickSight::Topic`.
+    TopicRangeFilterConstant(default)
 }
 
 impl TopicRangeFilterConstant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constant_type: None,
-            range_constant: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConstantType`.
-    pub fn constant_type(mut self, value: impl Into<Value<ConstantType>>) -> Self {
-        self.constant_type = Some(value.into());
-        self
+    /// `ConstantType` (optional).
+    pub fn constant_type(self, value: impl Into<Value<ConstantType>>) -> Self {
+        Self(self.0.with(0, "ConstantType", value.into().to_template()))
     }
-    /// Sets `RangeConstant`.
-    pub fn range_constant(mut self, value: impl Into<Value<RangeConstant>>) -> Self {
-        self.range_constant = Some(value.into());
-        self
+    /// `RangeConstant` (optional).
+    pub fn range_constant(self, value: impl Into<Value<RangeConstant>>) -> Self {
+        Self(self.0.with(1, "RangeConstant", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicRangeFilterConstant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constant_type {
-            m.insert("ConstantType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.range_constant {
-            m.insert("RangeConstant".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicRangeFilterConstant {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constant_type
-            .check(&path.field("ConstantType"), &Rules::NONE, out);
-        self.range_constant
-            .check(&path.field("RangeConstant"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicRangeFilterConstant);
-
-/// Property type `RangeConstant` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct RangeConstant {
-    /// `Maximum` (optional).
-    /// Length: 0..=256 characters.
-    pub maximum: Option<Value<String>>,
-    /// `Minimum` (optional).
-    /// Length: 0..=256 characters.
-    pub minimum: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RangeConstant` of `AWS::QuickSight::Topic`.
+    RangeConstant(default)
 }
 
 impl RangeConstant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum: None,
-            minimum: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Maximum`.
-    pub fn maximum(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum = Some(value.into());
-        self
+    /// `Maximum` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn maximum(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Maximum", value.into().to_template()))
     }
-    /// Sets `Minimum`.
-    pub fn minimum(mut self, value: impl Into<Value<String>>) -> Self {
-        self.minimum = Some(value.into());
-        self
+    /// `Minimum` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn minimum(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Minimum", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RangeConstant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum {
-            m.insert("Maximum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.minimum {
-            m.insert("Minimum".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FilterClass`.
+    FilterClass {
+        /// `ENFORCED_VALUE_FILTER`
+        EnforcedValueFilter = "ENFORCED_VALUE_FILTER",
+        /// `CONDITIONAL_VALUE_FILTER`
+        ConditionalValueFilter = "CONDITIONAL_VALUE_FILTER",
+        /// `NAMED_VALUE_FILTER`
+        NamedValueFilter = "NAMED_VALUE_FILTER",
     }
 }
 
-impl Check for RangeConstant {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum.check(
-            &path.field("Maximum"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.minimum.check(
-            &path.field("Minimum"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NamedFilterType`.
+    NamedFilterType {
+        /// `CATEGORY_FILTER`
+        CategoryFilter = "CATEGORY_FILTER",
+        /// `NUMERIC_EQUALITY_FILTER`
+        NumericEqualityFilter = "NUMERIC_EQUALITY_FILTER",
+        /// `NUMERIC_RANGE_FILTER`
+        NumericRangeFilter = "NUMERIC_RANGE_FILTER",
+        /// `DATE_RANGE_FILTER`
+        DateRangeFilter = "DATE_RANGE_FILTER",
+        /// `RELATIVE_DATE_FILTER`
+        RelativeDateFilter = "RELATIVE_DATE_FILTER",
     }
 }
 
-crate::impl_literal!(RangeConstant);
-
-/// Values of `FilterClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FilterClass {
-    /// `ENFORCED_VALUE_FILTER`
-    EnforcedValueFilter,
-    /// `CONDITIONAL_VALUE_FILTER`
-    ConditionalValueFilter,
-    /// `NAMED_VALUE_FILTER`
-    NamedValueFilter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FilterClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ENFORCED_VALUE_FILTER",
-        "CONDITIONAL_VALUE_FILTER",
-        "NAMED_VALUE_FILTER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EnforcedValueFilter => "ENFORCED_VALUE_FILTER",
-            Self::ConditionalValueFilter => "CONDITIONAL_VALUE_FILTER",
-            Self::NamedValueFilter => "NAMED_VALUE_FILTER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FilterClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FilterClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FilterClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENFORCED_VALUE_FILTER" => Self::EnforcedValueFilter,
-            "CONDITIONAL_VALUE_FILTER" => Self::ConditionalValueFilter,
-            "NAMED_VALUE_FILTER" => Self::NamedValueFilter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FilterClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(FilterClass::from(s))
-    }
-}
-
-crate::impl_literal!(FilterClass);
-
-/// Values of `NamedFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NamedFilterType {
-    /// `CATEGORY_FILTER`
-    CategoryFilter,
-    /// `NUMERIC_EQUALITY_FILTER`
-    NumericEqualityFilter,
-    /// `NUMERIC_RANGE_FILTER`
-    NumericRangeFilter,
-    /// `DATE_RANGE_FILTER`
-    DateRangeFilter,
-    /// `RELATIVE_DATE_FILTER`
-    RelativeDateFilter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NamedFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CATEGORY_FILTER",
-        "NUMERIC_EQUALITY_FILTER",
-        "NUMERIC_RANGE_FILTER",
-        "DATE_RANGE_FILTER",
-        "RELATIVE_DATE_FILTER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CategoryFilter => "CATEGORY_FILTER",
-            Self::NumericEqualityFilter => "NUMERIC_EQUALITY_FILTER",
-            Self::NumericRangeFilter => "NUMERIC_RANGE_FILTER",
-            Self::DateRangeFilter => "DATE_RANGE_FILTER",
-            Self::RelativeDateFilter => "RELATIVE_DATE_FILTER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NamedFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NamedFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NamedFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CATEGORY_FILTER" => Self::CategoryFilter,
-            "NUMERIC_EQUALITY_FILTER" => Self::NumericEqualityFilter,
-            "NUMERIC_RANGE_FILTER" => Self::NumericRangeFilter,
-            "DATE_RANGE_FILTER" => Self::DateRangeFilter,
-            "RELATIVE_DATE_FILTER" => Self::RelativeDateFilter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NamedFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NamedFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(NamedFilterType);
-
-/// Property type `TopicNumericEqualityFilter` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicNumericEqualityFilter {
-    /// `Aggregation` (optional).
-    pub aggregation: Option<Value<NamedFilterAggType>>,
-    /// `Constant` (optional).
-    pub constant: Option<Value<TopicSingularFilterConstant>>,
+crate::l1_struct! {
+    /// Property type `TopicNumericEqualityFilter` of `AWS::QuickSight::Topic`.
+    TopicNumericEqualityFilter(default)
 }
 
 impl TopicNumericEqualityFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregation: None,
-            constant: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Aggregation`.
-    pub fn aggregation(mut self, value: impl Into<Value<NamedFilterAggType>>) -> Self {
-        self.aggregation = Some(value.into());
-        self
+    /// `Aggregation` (optional).
+    pub fn aggregation(self, value: impl Into<Value<NamedFilterAggType>>) -> Self {
+        Self(self.0.with(0, "Aggregation", value.into().to_template()))
     }
-    /// Sets `Constant`.
-    pub fn constant(mut self, value: impl Into<Value<TopicSingularFilterConstant>>) -> Self {
-        self.constant = Some(value.into());
-        self
+    /// `Constant` (optional).
+    pub fn constant(self, value: impl Into<Value<TopicSingularFilterConstant>>) -> Self {
+        Self(self.0.with(1, "Constant", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicNumericEqualityFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation {
-            m.insert("Aggregation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant {
-            m.insert("Constant".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NamedFilterAggType`.
+    NamedFilterAggType {
+        /// `NO_AGGREGATION`
+        NoAggregation = "NO_AGGREGATION",
+        /// `SUM`
+        Sum = "SUM",
+        /// `AVERAGE`
+        Average = "AVERAGE",
+        /// `COUNT`
+        Count = "COUNT",
+        /// `DISTINCT_COUNT`
+        DistinctCount = "DISTINCT_COUNT",
+        /// `MAX`
+        Max = "MAX",
+        /// `MEDIAN`
+        Median = "MEDIAN",
+        /// `MIN`
+        Min = "MIN",
+        /// `STDEV`
+        Stdev = "STDEV",
+        /// `STDEVP`
+        Stdevp = "STDEVP",
+        /// `VAR`
+        Var = "VAR",
+        /// `VARP`
+        Varp = "VARP",
     }
 }
 
-impl Check for TopicNumericEqualityFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation
-            .check(&path.field("Aggregation"), &Rules::NONE, out);
-        self.constant
-            .check(&path.field("Constant"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicNumericEqualityFilter);
-
-/// Values of `NamedFilterAggType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NamedFilterAggType {
-    /// `NO_AGGREGATION`
-    NoAggregation,
-    /// `SUM`
-    Sum,
-    /// `AVERAGE`
-    Average,
-    /// `COUNT`
-    Count,
-    /// `DISTINCT_COUNT`
-    DistinctCount,
-    /// `MAX`
-    Max,
-    /// `MEDIAN`
-    Median,
-    /// `MIN`
-    Min,
-    /// `STDEV`
-    Stdev,
-    /// `STDEVP`
-    Stdevp,
-    /// `VAR`
-    Var,
-    /// `VARP`
-    Varp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NamedFilterAggType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NO_AGGREGATION",
-        "SUM",
-        "AVERAGE",
-        "COUNT",
-        "DISTINCT_COUNT",
-        "MAX",
-        "MEDIAN",
-        "MIN",
-        "STDEV",
-        "STDEVP",
-        "VAR",
-        "VARP",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoAggregation => "NO_AGGREGATION",
-            Self::Sum => "SUM",
-            Self::Average => "AVERAGE",
-            Self::Count => "COUNT",
-            Self::DistinctCount => "DISTINCT_COUNT",
-            Self::Max => "MAX",
-            Self::Median => "MEDIAN",
-            Self::Min => "MIN",
-            Self::Stdev => "STDEV",
-            Self::Stdevp => "STDEVP",
-            Self::Var => "VAR",
-            Self::Varp => "VARP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NamedFilterAggType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NamedFilterAggType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NamedFilterAggType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NO_AGGREGATION" => Self::NoAggregation,
-            "SUM" => Self::Sum,
-            "AVERAGE" => Self::Average,
-            "COUNT" => Self::Count,
-            "DISTINCT_COUNT" => Self::DistinctCount,
-            "MAX" => Self::Max,
-            "MEDIAN" => Self::Median,
-            "MIN" => Self::Min,
-            "STDEV" => Self::Stdev,
-            "STDEVP" => Self::Stdevp,
-            "VAR" => Self::Var,
-            "VARP" => Self::Varp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NamedFilterAggType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NamedFilterAggType::from(s))
-    }
-}
-
-crate::impl_literal!(NamedFilterAggType);
-
-/// Property type `TopicSingularFilterConstant` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicSingularFilterConstant {
-    /// `ConstantType` (optional).
-    pub constant_type: Option<Value<ConstantType>>,
-    /// `SingularConstant` (optional).
-    /// Length: 0..=256 characters.
-    pub singular_constant: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TopicSingularFilterConstant` of `AWS::QuickSight::Topic`.
+    TopicSingularFilterConstant(default)
 }
 
 impl TopicSingularFilterConstant {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constant_type: None,
-            singular_constant: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConstantType`.
-    pub fn constant_type(mut self, value: impl Into<Value<ConstantType>>) -> Self {
-        self.constant_type = Some(value.into());
-        self
+    /// `ConstantType` (optional).
+    pub fn constant_type(self, value: impl Into<Value<ConstantType>>) -> Self {
+        Self(self.0.with(0, "ConstantType", value.into().to_template()))
     }
-    /// Sets `SingularConstant`.
-    pub fn singular_constant(mut self, value: impl Into<Value<String>>) -> Self {
-        self.singular_constant = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicSingularFilterConstant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constant_type {
-            m.insert("ConstantType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.singular_constant {
-            m.insert("SingularConstant".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SingularConstant` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn singular_constant(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SingularConstant", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicSingularFilterConstant {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constant_type
-            .check(&path.field("ConstantType"), &Rules::NONE, out);
-        self.singular_constant.check(
-            &path.field("SingularConstant"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TopicSingularFilterConstant);
-
-/// Property type `TopicNumericRangeFilter` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicNumericRangeFilter {
-    /// `Aggregation` (optional).
-    pub aggregation: Option<Value<NamedFilterAggType>>,
-    /// `Constant` (optional).
-    pub constant: Option<Value<TopicRangeFilterConstant>>,
-    /// `Inclusive` (optional).
-    pub inclusive: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TopicNumericRangeFilter` of `AWS::QuickSight::Topic`.
+    TopicNumericRangeFilter(default)
 }
 
 impl TopicNumericRangeFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregation: None,
-            constant: None,
-            inclusive: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Aggregation`.
-    pub fn aggregation(mut self, value: impl Into<Value<NamedFilterAggType>>) -> Self {
-        self.aggregation = Some(value.into());
-        self
+    /// `Aggregation` (optional).
+    pub fn aggregation(self, value: impl Into<Value<NamedFilterAggType>>) -> Self {
+        Self(self.0.with(0, "Aggregation", value.into().to_template()))
     }
-    /// Sets `Constant`.
-    pub fn constant(mut self, value: impl Into<Value<TopicRangeFilterConstant>>) -> Self {
-        self.constant = Some(value.into());
-        self
-    }
-    /// Sets `Inclusive`.
-    pub fn inclusive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inclusive = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicNumericRangeFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation {
-            m.insert("Aggregation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constant {
-            m.insert("Constant".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inclusive {
-            m.insert("Inclusive".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicNumericRangeFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation
-            .check(&path.field("Aggregation"), &Rules::NONE, out);
-        self.constant
-            .check(&path.field("Constant"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicNumericRangeFilter);
-
-/// Property type `TopicRelativeDateFilter` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicRelativeDateFilter {
     /// `Constant` (optional).
-    pub constant: Option<Value<TopicSingularFilterConstant>>,
-    /// `RelativeDateFilterFunction` (optional).
-    pub relative_date_filter_function: Option<Value<TopicRelativeDateFilterFunction>>,
-    /// `TimeGranularity` (optional).
-    pub time_granularity: Option<Value<TopicTimeGranularity>>,
+    pub fn constant(self, value: impl Into<Value<TopicRangeFilterConstant>>) -> Self {
+        Self(self.0.with(1, "Constant", value.into().to_template()))
+    }
+    /// `Inclusive` (optional).
+    pub fn inclusive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Inclusive", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TopicRelativeDateFilter` of `AWS::QuickSight::Topic`.
+    TopicRelativeDateFilter(default)
 }
 
 impl TopicRelativeDateFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constant: None,
-            relative_date_filter_function: None,
-            time_granularity: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Constant`.
-    pub fn constant(mut self, value: impl Into<Value<TopicSingularFilterConstant>>) -> Self {
-        self.constant = Some(value.into());
-        self
+    /// `Constant` (optional).
+    pub fn constant(self, value: impl Into<Value<TopicSingularFilterConstant>>) -> Self {
+        Self(self.0.with(0, "Constant", value.into().to_template()))
     }
-    /// Sets `RelativeDateFilterFunction`.
+    /// `RelativeDateFilterFunction` (optional).
     pub fn relative_date_filter_function(
-        mut self,
+        self,
         value: impl Into<Value<TopicRelativeDateFilterFunction>>,
     ) -> Self {
-        self.relative_date_filter_function = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "RelativeDateFilterFunction", value.into().to_template()),
+        )
     }
-    /// Sets `TimeGranularity`.
-    pub fn time_granularity(mut self, value: impl Into<Value<TopicTimeGranularity>>) -> Self {
-        self.time_granularity = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicRelativeDateFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constant {
-            m.insert("Constant".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relative_date_filter_function {
-            m.insert("RelativeDateFilterFunction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.time_granularity {
-            m.insert("TimeGranularity".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeGranularity` (optional).
+    pub fn time_granularity(self, value: impl Into<Value<TopicTimeGranularity>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TimeGranularity", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TopicRelativeDateFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constant
-            .check(&path.field("Constant"), &Rules::NONE, out);
-        self.relative_date_filter_function.check(
-            &path.field("RelativeDateFilterFunction"),
-            &Rules::NONE,
-            out,
-        );
-        self.time_granularity
-            .check(&path.field("TimeGranularity"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TopicRelativeDateFilterFunction`.
+    TopicRelativeDateFilterFunction {
+        /// `PREVIOUS`
+        Previous = "PREVIOUS",
+        /// `THIS`
+        This = "THIS",
+        /// `LAST`
+        Last = "LAST",
+        /// `NEXT`
+        Next = "NEXT",
+        /// `NOW`
+        Now = "NOW",
     }
 }
 
-crate::impl_literal!(TopicRelativeDateFilter);
-
-/// Values of `TopicRelativeDateFilterFunction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicRelativeDateFilterFunction {
-    /// `PREVIOUS`
-    Previous,
-    /// `THIS`
-    This,
-    /// `LAST`
-    Last,
-    /// `NEXT`
-    Next,
-    /// `NOW`
-    Now,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicRelativeDateFilterFunction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PREVIOUS", "THIS", "LAST", "NEXT", "NOW"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Previous => "PREVIOUS",
-            Self::This => "THIS",
-            Self::Last => "LAST",
-            Self::Next => "NEXT",
-            Self::Now => "NOW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TopicRelativeDateFilterFunction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicRelativeDateFilterFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicRelativeDateFilterFunction {
-    fn from(s: &str) -> Self {
-        match s {
-            "PREVIOUS" => Self::Previous,
-            "THIS" => Self::This,
-            "LAST" => Self::Last,
-            "NEXT" => Self::Next,
-            "NOW" => Self::Now,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicRelativeDateFilterFunction> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicRelativeDateFilterFunction::from(s))
-    }
-}
-
-crate::impl_literal!(TopicRelativeDateFilterFunction);
-
-/// Property type `TopicNamedEntity` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct TopicNamedEntity {
-    /// `Definition` (optional).
-    pub definition: Option<Value<List<NamedEntityDefinition>>>,
-    /// `EntityDescription` (optional).
-    /// Length: 0..=256 characters.
-    pub entity_description: Option<Value<String>>,
-    /// `EntityName` (required).
-    /// Length: 0..=256 characters.
-    pub entity_name: Value<String>,
-    /// `EntitySynonyms` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub entity_synonyms: Option<Value<List<String>>>,
-    /// `SemanticEntityType` (optional).
-    pub semantic_entity_type: Option<Value<SemanticEntityType>>,
+crate::l1_struct! {
+    /// Property type `TopicNamedEntity` of `AWS::QuickSight::Topic`.
+    TopicNamedEntity
 }
 
 impl TopicNamedEntity {
     /// The required properties: `EntityName`.
     pub fn new(entity_name: impl Into<Value<String>>) -> Self {
-        Self {
-            definition: None,
-            entity_description: None,
-            entity_name: entity_name.into(),
-            entity_synonyms: None,
-            semantic_entity_type: None,
-        }
+        Self(crate::Properties::new().with(2, "EntityName", entity_name.into().to_template()))
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<List<NamedEntityDefinition>>>) -> Self {
-        self.definition = Some(value.into());
-        self
+    /// `Definition` (optional).
+    pub fn definition(self, value: impl Into<Value<List<NamedEntityDefinition>>>) -> Self {
+        Self(self.0.with(0, "Definition", value.into().to_template()))
     }
-    /// Sets `EntityDescription`.
-    pub fn entity_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.entity_description = Some(value.into());
-        self
+    /// `EntityDescription` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn entity_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EntityDescription", value.into().to_template()),
+        )
     }
-    /// Sets `EntitySynonyms`.
-    pub fn entity_synonyms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.entity_synonyms = Some(value.into());
-        self
+    /// `EntitySynonyms` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn entity_synonyms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "EntitySynonyms", value.into().to_template()))
     }
-    /// Sets `SemanticEntityType`.
-    pub fn semantic_entity_type(mut self, value: impl Into<Value<SemanticEntityType>>) -> Self {
-        self.semantic_entity_type = Some(value.into());
-        self
+    /// `SemanticEntityType` (optional).
+    pub fn semantic_entity_type(self, value: impl Into<Value<SemanticEntityType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SemanticEntityType", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TopicNamedEntity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.entity_description {
-            m.insert("EntityDescription".to_owned(), v.to_template());
-        }
-        m.insert("EntityName".to_owned(), self.entity_name.to_template());
-        if let Some(v) = &self.entity_synonyms {
-            m.insert("EntitySynonyms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.semantic_entity_type {
-            m.insert("SemanticEntityType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicNamedEntity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.entity_description.check(
-            &path.field("EntityDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_name.check(
-            &path.field("EntityName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.entity_synonyms.check(
-            &path.field("EntitySynonyms"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.semantic_entity_type
-            .check(&path.field("SemanticEntityType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicNamedEntity);
-
-/// Property type `NamedEntityDefinition` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct NamedEntityDefinition {
-    /// `FieldName` (optional).
-    /// Length: 0..=256 characters.
-    pub field_name: Option<Value<String>>,
-    /// `Metric` (optional).
-    pub metric: Option<Value<NamedEntityDefinitionMetric>>,
-    /// `PropertyName` (optional).
-    /// Length: 0..=256 characters.
-    pub property_name: Option<Value<String>>,
-    /// `PropertyRole` (optional).
-    pub property_role: Option<Value<PropertyRole>>,
-    /// `PropertyUsage` (optional).
-    pub property_usage: Option<Value<PropertyUsage>>,
+crate::l1_struct! {
+    /// Property type `NamedEntityDefinition` of `AWS::QuickSight::Topic`.
+    NamedEntityDefinition(default)
 }
 
 impl NamedEntityDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            field_name: None,
-            metric: None,
-            property_name: None,
-            property_role: None,
-            property_usage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FieldName`.
-    pub fn field_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field_name = Some(value.into());
-        self
+    /// `FieldName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn field_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FieldName", value.into().to_template()))
     }
-    /// Sets `Metric`.
-    pub fn metric(mut self, value: impl Into<Value<NamedEntityDefinitionMetric>>) -> Self {
-        self.metric = Some(value.into());
-        self
+    /// `Metric` (optional).
+    pub fn metric(self, value: impl Into<Value<NamedEntityDefinitionMetric>>) -> Self {
+        Self(self.0.with(1, "Metric", value.into().to_template()))
     }
-    /// Sets `PropertyName`.
-    pub fn property_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.property_name = Some(value.into());
-        self
+    /// `PropertyName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn property_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PropertyName", value.into().to_template()))
     }
-    /// Sets `PropertyRole`.
-    pub fn property_role(mut self, value: impl Into<Value<PropertyRole>>) -> Self {
-        self.property_role = Some(value.into());
-        self
+    /// `PropertyRole` (optional).
+    pub fn property_role(self, value: impl Into<Value<PropertyRole>>) -> Self {
+        Self(self.0.with(3, "PropertyRole", value.into().to_template()))
     }
-    /// Sets `PropertyUsage`.
-    pub fn property_usage(mut self, value: impl Into<Value<PropertyUsage>>) -> Self {
-        self.property_usage = Some(value.into());
-        self
+    /// `PropertyUsage` (optional).
+    pub fn property_usage(self, value: impl Into<Value<PropertyUsage>>) -> Self {
+        Self(self.0.with(4, "PropertyUsage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NamedEntityDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field_name {
-            m.insert("FieldName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric {
-            m.insert("Metric".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_name {
-            m.insert("PropertyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_role {
-            m.insert("PropertyRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.property_usage {
-            m.insert("PropertyUsage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NamedEntityDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_name.check(
-            &path.field("FieldName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric.check(&path.field("Metric"), &Rules::NONE, out);
-        self.property_name.check(
-            &path.field("PropertyName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.property_role
-            .check(&path.field("PropertyRole"), &Rules::NONE, out);
-        self.property_usage
-            .check(&path.field("PropertyUsage"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NamedEntityDefinition);
-
-/// Property type `NamedEntityDefinitionMetric` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct NamedEntityDefinitionMetric {
-    /// `Aggregation` (optional).
-    pub aggregation: Option<Value<NamedEntityAggType>>,
-    /// `AggregationFunctionParameters` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub aggregation_function_parameters: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `NamedEntityDefinitionMetric` of `AWS::QuickSight::Topic`.
+    NamedEntityDefinitionMetric(default)
 }
 
 impl NamedEntityDefinitionMetric {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aggregation: None,
-            aggregation_function_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Aggregation`.
-    pub fn aggregation(mut self, value: impl Into<Value<NamedEntityAggType>>) -> Self {
-        self.aggregation = Some(value.into());
-        self
+    /// `Aggregation` (optional).
+    pub fn aggregation(self, value: impl Into<Value<NamedEntityAggType>>) -> Self {
+        Self(self.0.with(0, "Aggregation", value.into().to_template()))
     }
-    /// Sets `AggregationFunctionParameters`.
-    pub fn aggregation_function_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.aggregation_function_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NamedEntityDefinitionMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aggregation {
-            m.insert("Aggregation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aggregation_function_parameters {
-            m.insert("AggregationFunctionParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AggregationFunctionParameters` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn aggregation_function_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(
+            1,
+            "AggregationFunctionParameters",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for NamedEntityDefinitionMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation
-            .check(&path.field("Aggregation"), &Rules::NONE, out);
-        self.aggregation_function_parameters.check(
-            &path.field("AggregationFunctionParameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NamedEntityAggType`.
+    NamedEntityAggType {
+        /// `SUM`
+        Sum = "SUM",
+        /// `MIN`
+        Min = "MIN",
+        /// `MAX`
+        Max = "MAX",
+        /// `COUNT`
+        Count = "COUNT",
+        /// `AVERAGE`
+        Average = "AVERAGE",
+        /// `DISTINCT_COUNT`
+        DistinctCount = "DISTINCT_COUNT",
+        /// `STDEV`
+        Stdev = "STDEV",
+        /// `STDEVP`
+        Stdevp = "STDEVP",
+        /// `VAR`
+        Var = "VAR",
+        /// `VARP`
+        Varp = "VARP",
+        /// `PERCENTILE`
+        Percentile = "PERCENTILE",
+        /// `MEDIAN`
+        Median = "MEDIAN",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-crate::impl_literal!(NamedEntityDefinitionMetric);
-
-/// Values of `NamedEntityAggType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NamedEntityAggType {
-    /// `SUM`
-    Sum,
-    /// `MIN`
-    Min,
-    /// `MAX`
-    Max,
-    /// `COUNT`
-    Count,
-    /// `AVERAGE`
-    Average,
-    /// `DISTINCT_COUNT`
-    DistinctCount,
-    /// `STDEV`
-    Stdev,
-    /// `STDEVP`
-    Stdevp,
-    /// `VAR`
-    Var,
-    /// `VARP`
-    Varp,
-    /// `PERCENTILE`
-    Percentile,
-    /// `MEDIAN`
-    Median,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NamedEntityAggType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SUM",
-        "MIN",
-        "MAX",
-        "COUNT",
-        "AVERAGE",
-        "DISTINCT_COUNT",
-        "STDEV",
-        "STDEVP",
-        "VAR",
-        "VARP",
-        "PERCENTILE",
-        "MEDIAN",
-        "CUSTOM",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sum => "SUM",
-            Self::Min => "MIN",
-            Self::Max => "MAX",
-            Self::Count => "COUNT",
-            Self::Average => "AVERAGE",
-            Self::DistinctCount => "DISTINCT_COUNT",
-            Self::Stdev => "STDEV",
-            Self::Stdevp => "STDEVP",
-            Self::Var => "VAR",
-            Self::Varp => "VARP",
-            Self::Percentile => "PERCENTILE",
-            Self::Median => "MEDIAN",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PropertyRole`.
+    PropertyRole {
+        /// `PRIMARY`
+        Primary = "PRIMARY",
+        /// `ID`
+        Id = "ID",
     }
 }
 
-impl ToTemplate for NamedEntityAggType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `PropertyUsage`.
+    PropertyUsage {
+        /// `INHERIT`
+        Inherit = "INHERIT",
+        /// `DIMENSION`
+        Dimension = "DIMENSION",
+        /// `MEASURE`
+        Measure = "MEASURE",
     }
 }
 
-impl Check for NamedEntityAggType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NamedEntityAggType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUM" => Self::Sum,
-            "MIN" => Self::Min,
-            "MAX" => Self::Max,
-            "COUNT" => Self::Count,
-            "AVERAGE" => Self::Average,
-            "DISTINCT_COUNT" => Self::DistinctCount,
-            "STDEV" => Self::Stdev,
-            "STDEVP" => Self::Stdevp,
-            "VAR" => Self::Var,
-            "VARP" => Self::Varp,
-            "PERCENTILE" => Self::Percentile,
-            "MEDIAN" => Self::Median,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NamedEntityAggType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NamedEntityAggType::from(s))
-    }
-}
-
-crate::impl_literal!(NamedEntityAggType);
-
-/// Values of `PropertyRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyRole {
-    /// `PRIMARY`
-    Primary,
-    /// `ID`
-    Id,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropertyRole {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PRIMARY", "ID"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Primary => "PRIMARY",
-            Self::Id => "ID",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropertyRole {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropertyRole {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropertyRole {
-    fn from(s: &str) -> Self {
-        match s {
-            "PRIMARY" => Self::Primary,
-            "ID" => Self::Id,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropertyRole> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropertyRole::from(s))
-    }
-}
-
-crate::impl_literal!(PropertyRole);
-
-/// Values of `PropertyUsage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropertyUsage {
-    /// `INHERIT`
-    Inherit,
-    /// `DIMENSION`
-    Dimension,
-    /// `MEASURE`
-    Measure,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropertyUsage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INHERIT", "DIMENSION", "MEASURE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inherit => "INHERIT",
-            Self::Dimension => "DIMENSION",
-            Self::Measure => "MEASURE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropertyUsage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropertyUsage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropertyUsage {
-    fn from(s: &str) -> Self {
-        match s {
-            "INHERIT" => Self::Inherit,
-            "DIMENSION" => Self::Dimension,
-            "MEASURE" => Self::Measure,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropertyUsage> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropertyUsage::from(s))
-    }
-}
-
-crate::impl_literal!(PropertyUsage);
-
-/// Property type `SemanticEntityType` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct SemanticEntityType {
-    /// `SubTypeName` (optional).
-    /// Length: 0..=256 characters.
-    pub sub_type_name: Option<Value<String>>,
-    /// `TypeName` (optional).
-    /// Length: 0..=256 characters.
-    pub type_name: Option<Value<String>>,
-    /// `TypeParameters` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub type_parameters: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `SemanticEntityType` of `AWS::QuickSight::Topic`.
+    SemanticEntityType(default)
 }
 
 impl SemanticEntityType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sub_type_name: None,
-            type_name: None,
-            type_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SubTypeName`.
-    pub fn sub_type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sub_type_name = Some(value.into());
-        self
+    /// `SubTypeName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn sub_type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SubTypeName", value.into().to_template()))
     }
-    /// Sets `TypeName`.
-    pub fn type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_name = Some(value.into());
-        self
+    /// `TypeName` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TypeName", value.into().to_template()))
     }
-    /// Sets `TypeParameters`.
-    pub fn type_parameters(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.type_parameters = Some(value.into());
-        self
+    /// `TypeParameters` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn type_parameters(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "TypeParameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SemanticEntityType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sub_type_name {
-            m.insert("SubTypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_name {
-            m.insert("TypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_parameters {
-            m.insert("TypeParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TopicUserExperienceVersion`.
+    TopicUserExperienceVersion {
+        /// `LEGACY`
+        Legacy = "LEGACY",
+        /// `NEW_READER_EXPERIENCE`
+        NewReaderExperience = "NEW_READER_EXPERIENCE",
     }
 }
-
-impl Check for SemanticEntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sub_type_name.check(
-            &path.field("SubTypeName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_name.check(
-            &path.field("TypeName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_parameters.check(
-            &path.field("TypeParameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SemanticEntityType);
-
-/// Property type `Tag` of `AWS::QuickSight::Topic`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TopicUserExperienceVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TopicUserExperienceVersion {
-    /// `LEGACY`
-    Legacy,
-    /// `NEW_READER_EXPERIENCE`
-    NewReaderExperience,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TopicUserExperienceVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LEGACY", "NEW_READER_EXPERIENCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Legacy => "LEGACY",
-            Self::NewReaderExperience => "NEW_READER_EXPERIENCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TopicUserExperienceVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TopicUserExperienceVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TopicUserExperienceVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "LEGACY" => Self::Legacy,
-            "NEW_READER_EXPERIENCE" => Self::NewReaderExperience,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TopicUserExperienceVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(TopicUserExperienceVersion::from(s))
-    }
-}
-
-crate::impl_literal!(TopicUserExperienceVersion);

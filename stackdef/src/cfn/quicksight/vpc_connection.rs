@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::QuickSight::VPCConnection`.
-#[derive(Debug, Clone)]
-pub struct VpcConnection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VpcConnection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VpcConnection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VpcConnection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::QuickSight::VPCConnection`.
+    VpcConnection("AWS::QuickSight::VPCConnection", VpcConnectionProps)
 }
 
 impl VpcConnection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::QuickSight::VPCConnection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VpcConnectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -89,7 +41,7 @@ impl VpcConnection {
     }
 
     /// `Fn::GetAtt` `NetworkInterfaces`.
-    pub fn attr_network_interfaces(&self) -> Value<serde_json::Value> {
+    pub fn attr_network_interfaces(&self) -> Value<Json> {
         self.resource.get_att("NetworkInterfaces")
     }
 
@@ -102,376 +54,154 @@ impl VpcConnection {
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VPCId")
     }
+
+    /// Replaces `AvailabilityStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_status(
+        &self,
+        value: impl Into<Value<VpcConnectionAvailabilityStatus>>,
+    ) {
+        self.resource
+            .set_property("AvailabilityStatus", value.into())
+    }
+
+    /// Replaces `AwsAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AwsAccountId", value.into())
+    }
+
+    /// Replaces `DnsResolvers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_resolvers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DnsResolvers", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VPCConnectionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_connection_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VPCConnectionId", value.into())
+    }
 }
 
-/// Properties of `AWS::QuickSight::VPCConnection`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConnectionProps {
-    /// `AvailabilityStatus` (optional).
-    pub availability_status: Option<Value<VpcConnectionAvailabilityStatus>>,
-    /// `AwsAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `DnsResolvers` (optional).
-    /// Items: 0..=15.
-    /// Each item: Length: 7..=15 characters.
-    pub dns_resolvers: Option<Value<List<String>>>,
-    /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    pub name: Option<Value<String>>,
-    /// `RoleArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `SecurityGroupIds` (optional).
-    /// Items: 1..=16.
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^sg-[0-9a-z]*$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 2..=15.
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-z]*$`.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VPCConnectionId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1000 characters.
-    /// Pattern: `[\w\-]+`.
-    pub vpc_connection_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::QuickSight::VPCConnection`.
+    VpcConnectionProps(default)
 }
 
 impl VpcConnectionProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_status: None,
-            aws_account_id: None,
-            dns_resolvers: None,
-            name: None,
-            role_arn: None,
-            security_group_ids: None,
-            subnet_ids: None,
-            tags: None,
-            vpc_connection_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityStatus`.
+    /// `AvailabilityStatus` (optional).
     pub fn availability_status(
-        mut self,
+        self,
         value: impl Into<Value<VpcConnectionAvailabilityStatus>>,
     ) -> Self {
-        self.availability_status = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AvailabilityStatus", value.into().to_template()),
+        )
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `DnsResolvers`.
-    pub fn dns_resolvers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.dns_resolvers = Some(value.into());
-        self
+    /// `DnsResolvers` (optional).
+    /// Items: 0 to 15.
+    /// Each item: Length: 7 to 15 characters.
+    pub fn dns_resolvers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "DnsResolvers", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(4, "RoleArn", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 1 to 16.
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `^sg-[0-9a-z]*$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 2 to 15.
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `^subnet-[0-9a-z]*$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `VPCConnectionId`.
-    pub fn vpc_connection_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_connection_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConnectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_status {
-            m.insert("AvailabilityStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_resolvers {
-            m.insert("DnsResolvers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_connection_id {
-            m.insert("VPCConnectionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VPCConnectionId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1000 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}\-]+`.
+    pub fn vpc_connection_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "VPCConnectionId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VpcConnectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_status
-            .check(&path.field("AvailabilityStatus"), &Rules::NONE, out);
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dns_resolvers.check(
-            &path.field("DnsResolvers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(7),
-                            max_length: Some(15),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^sg-[0-9a-z]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some("^subnet-[0-9a-z]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_connection_id.check(
-            &path.field("VPCConnectionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some("[\\w\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `VpcConnectionAvailabilityStatus`.
+    VpcConnectionAvailabilityStatus {
+        /// `AVAILABLE`
+        Available = "AVAILABLE",
+        /// `UNAVAILABLE`
+        Unavailable = "UNAVAILABLE",
+        /// `PARTIALLY_AVAILABLE`
+        PartiallyAvailable = "PARTIALLY_AVAILABLE",
     }
 }
 
-crate::impl_literal!(VpcConnectionProps);
-
-/// Values of `VpcConnectionAvailabilityStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VpcConnectionAvailabilityStatus {
-    /// `AVAILABLE`
-    Available,
-    /// `UNAVAILABLE`
-    Unavailable,
-    /// `PARTIALLY_AVAILABLE`
-    PartiallyAvailable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VpcConnectionAvailabilityStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AVAILABLE", "UNAVAILABLE", "PARTIALLY_AVAILABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "AVAILABLE",
-            Self::Unavailable => "UNAVAILABLE",
-            Self::PartiallyAvailable => "PARTIALLY_AVAILABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VpcConnectionAvailabilityStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VpcConnectionAvailabilityStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VpcConnectionAvailabilityStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "AVAILABLE" => Self::Available,
-            "UNAVAILABLE" => Self::Unavailable,
-            "PARTIALLY_AVAILABLE" => Self::PartiallyAvailable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VpcConnectionAvailabilityStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(VpcConnectionAvailabilityStatus::from(s))
-    }
-}
-
-crate::impl_literal!(VpcConnectionAvailabilityStatus);
-
-/// Property type `Tag` of `AWS::QuickSight::VPCConnection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RAM::ResourceShare`.
-#[derive(Debug, Clone)]
-pub struct ResourceShare {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceShare {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceShare {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceShare {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RAM::ResourceShare`.
+    ResourceShare("AWS::RAM::ResourceShare", ResourceShareProps)
 }
 
 impl ResourceShare {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RAM::ResourceShare";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceShareProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceShareArn> {
         self.resource.ref_value()
@@ -107,140 +59,92 @@ impl ResourceShare {
     pub fn attr_owning_account_id(&self) -> Value<String> {
         self.resource.get_att("OwningAccountId")
     }
+
+    /// Replaces `AllowExternalPrincipals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_external_principals(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowExternalPrincipals", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PermissionArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permission_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("PermissionArns", value.into())
+    }
+
+    /// Replaces `Principals` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principals(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Principals", value.into())
+    }
+
+    /// Replaces `ResourceArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ResourceArns", value.into())
+    }
+
+    /// Replaces `Sources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Sources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RAM::ResourceShare`.
-#[derive(Debug, Clone)]
-pub struct ResourceShareProps {
-    /// `AllowExternalPrincipals` (optional).
-    pub allow_external_principals: Option<Value<bool>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `PermissionArns` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub permission_arns: Option<Value<List<String>>>,
-    /// `Principals` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub principals: Option<Value<List<String>>>,
-    /// `ResourceArns` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub resource_arns: Option<Value<List<String>>>,
-    /// `Sources` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub sources: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RAM::ResourceShare`.
+    ResourceShareProps
 }
 
 impl ResourceShareProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            allow_external_principals: None,
-            name: name.into(),
-            permission_arns: None,
-            principals: None,
-            resource_arns: None,
-            sources: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `AllowExternalPrincipals`.
-    pub fn allow_external_principals(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_external_principals = Some(value.into());
-        self
+    /// `AllowExternalPrincipals` (optional).
+    pub fn allow_external_principals(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowExternalPrincipals", value.into().to_template()),
+        )
     }
-    /// Sets `PermissionArns`.
-    pub fn permission_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.permission_arns = Some(value.into());
-        self
+    /// `PermissionArns` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn permission_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "PermissionArns", value.into().to_template()))
     }
-    /// Sets `Principals`.
-    pub fn principals(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.principals = Some(value.into());
-        self
+    /// `Principals` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn principals(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Principals", value.into().to_template()))
     }
-    /// Sets `ResourceArns`.
-    pub fn resource_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_arns = Some(value.into());
-        self
+    /// `ResourceArns` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn resource_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "ResourceArns", value.into().to_template()))
     }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.sources = Some(value.into());
-        self
+    /// `Sources` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn sources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Sources", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceShareProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_external_principals {
-            m.insert("AllowExternalPrincipals".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.permission_arns {
-            m.insert("PermissionArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principals {
-            m.insert("Principals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arns {
-            m.insert("ResourceArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceShareProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceShareProps);
-
-/// Property type `Tag` of `AWS::RAM::ResourceShare`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

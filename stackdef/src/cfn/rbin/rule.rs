@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Rbin::Rule`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Rule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Rule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Rule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Rbin::Rule`.
+    Rule("AWS::Rbin::Rule", RuleProps)
 }
 
 impl Rule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Rbin::Rule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RbinRuleArn> {
         self.resource.ref_value()
@@ -92,35 +44,61 @@ impl Rule {
     pub fn attr_lock_state(&self) -> Value<String> {
         self.resource.get_att("LockState")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExcludeResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclude_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource
+            .set_property("ExcludeResourceTags", value.into())
+    }
+
+    /// Replaces `LockConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lock_configuration(&self, value: impl Into<Value<UnlockDelay>>) {
+        self.resource
+            .set_property("LockConfiguration", value.into())
+    }
+
+    /// Replaces `ResourceTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_tags(&self, value: impl Into<Value<List<ResourceTag>>>) {
+        self.resource.set_property("ResourceTags", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<ResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `RetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_period(&self, value: impl Into<Value<RetentionPeriod>>) {
+        self.resource.set_property("RetentionPeriod", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Rbin::Rule`.
-#[derive(Debug, Clone)]
-pub struct RuleProps {
-    /// `Description` (optional).
-    /// Length: ..=255 characters.
-    /// Pattern: `^[\S ]{0,255}$`.
-    pub description: Option<Value<String>>,
-    /// `ExcludeResourceTags` (optional).
-    /// Items: 0..=5.
-    pub exclude_resource_tags: Option<Value<List<ResourceTag>>>,
-    /// `LockConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub lock_configuration: Option<Value<UnlockDelay>>,
-    /// `ResourceTags` (optional).
-    /// Items: 0..=50.
-    pub resource_tags: Option<Value<List<ResourceTag>>>,
-    /// `ResourceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_type: Value<ResourceType>,
-    /// `RetentionPeriod` (required).
-    pub retention_period: Value<RetentionPeriod>,
-    /// `Status` (optional).
-    /// Pattern: `pending|available`.
-    pub status: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Rbin::Rule`.
+    RuleProps
 }
 
 impl RuleProps {
@@ -129,147 +107,54 @@ impl RuleProps {
         resource_type: impl Into<Value<ResourceType>>,
         retention_period: impl Into<Value<RetentionPeriod>>,
     ) -> Self {
-        Self {
-            description: None,
-            exclude_resource_tags: None,
-            lock_configuration: None,
-            resource_tags: None,
-            resource_type: resource_type.into(),
-            retention_period: retention_period.into(),
-            status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "ResourceType", resource_type.into().to_template())
+                .with(5, "RetentionPeriod", retention_period.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: at most 255 characters.
+    /// Pattern: `^[\S ]{0,255}$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `ExcludeResourceTags`.
-    pub fn exclude_resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.exclude_resource_tags = Some(value.into());
-        self
+    /// `ExcludeResourceTags` (optional).
+    /// Items: 0 to 5.
+    pub fn exclude_resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExcludeResourceTags", value.into().to_template()),
+        )
     }
-    /// Sets `LockConfiguration`.
-    pub fn lock_configuration(mut self, value: impl Into<Value<UnlockDelay>>) -> Self {
-        self.lock_configuration = Some(value.into());
-        self
+    /// `LockConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn lock_configuration(self, value: impl Into<Value<UnlockDelay>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LockConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Items: 0 to 50.
+    pub fn resource_tags(self, value: impl Into<Value<List<ResourceTag>>>) -> Self {
+        Self(self.0.with(3, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    /// Pattern: `pending|available`.
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_resource_tags {
-            m.insert("ExcludeResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lock_configuration {
-            m.insert("LockConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        m.insert(
-            "RetentionPeriod".to_owned(),
-            self.retention_period.to_template(),
-        );
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("^[\\S ]{0,255}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclude_resource_tags.check(
-            &path.field("ExcludeResourceTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lock_configuration
-            .check(&path.field("LockConfiguration"), &Rules::NONE, out);
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.retention_period
-            .check(&path.field("RetentionPeriod"), &Rules::NONE, out);
-        self.status.check(
-            &path.field("Status"),
-            &Rules {
-                pattern: Some("pending|available"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleProps);
-
-/// Property type `ResourceTag` of `AWS::Rbin::Rule`.
-#[derive(Debug, Clone)]
-pub struct ResourceTag {
-    /// `ResourceTagKey` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\S\s]{1,128}$`.
-    pub resource_tag_key: Value<String>,
-    /// `ResourceTagValue` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\S\s]{0,256}$`.
-    pub resource_tag_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceTag` of `AWS::Rbin::Rule`.
+    ResourceTag
 }
 
 impl ResourceTag {
@@ -278,238 +163,68 @@ impl ResourceTag {
         resource_tag_key: impl Into<Value<String>>,
         resource_tag_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            resource_tag_key: resource_tag_key.into(),
-            resource_tag_value: resource_tag_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceTagKey", resource_tag_key.into().to_template())
+                .with(
+                    1,
+                    "ResourceTagValue",
+                    resource_tag_value.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ResourceTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourceTagKey".to_owned(),
-            self.resource_tag_key.to_template(),
-        );
-        m.insert(
-            "ResourceTagValue".to_owned(),
-            self.resource_tag_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_tag_key.check(
-            &path.field("ResourceTagKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\S\\s]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tag_value.check(
-            &path.field("ResourceTagValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\S\\s]{0,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceTag);
-
-/// Property type `UnlockDelay` of `AWS::Rbin::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct UnlockDelay {
-    /// `UnlockDelayUnit` (optional).
-    pub unlock_delay_unit: Option<Value<UnlockDelayUnit>>,
-    /// `UnlockDelayValue` (optional).
-    /// Range: 7..=30.
-    pub unlock_delay_value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `UnlockDelay` of `AWS::Rbin::Rule`.
+    UnlockDelay(default)
 }
 
 impl UnlockDelay {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            unlock_delay_unit: None,
-            unlock_delay_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UnlockDelayUnit`.
-    pub fn unlock_delay_unit(mut self, value: impl Into<Value<UnlockDelayUnit>>) -> Self {
-        self.unlock_delay_unit = Some(value.into());
-        self
+    /// `UnlockDelayUnit` (optional).
+    pub fn unlock_delay_unit(self, value: impl Into<Value<UnlockDelayUnit>>) -> Self {
+        Self(
+            self.0
+                .with(0, "UnlockDelayUnit", value.into().to_template()),
+        )
     }
-    /// Sets `UnlockDelayValue`.
-    pub fn unlock_delay_value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unlock_delay_value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UnlockDelay {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unlock_delay_unit {
-            m.insert("UnlockDelayUnit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unlock_delay_value {
-            m.insert("UnlockDelayValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnlockDelayValue` (optional).
+    /// Range: 7 to 30.
+    pub fn unlock_delay_value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "UnlockDelayValue", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UnlockDelay {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unlock_delay_unit
-            .check(&path.field("UnlockDelayUnit"), &Rules::NONE, out);
-        self.unlock_delay_value.check(
-            &path.field("UnlockDelayValue"),
-            &Rules {
-                minimum: Some(7.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `UnlockDelayUnit`.
+    UnlockDelayUnit {
+        /// `DAYS`
+        Days = "DAYS",
     }
 }
 
-crate::impl_literal!(UnlockDelay);
-
-/// Values of `UnlockDelayUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UnlockDelayUnit {
-    /// `DAYS`
-    Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UnlockDelayUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `EBS_SNAPSHOT`
+        EbsSnapshot = "EBS_SNAPSHOT",
+        /// `EC2_IMAGE`
+        Ec2Image = "EC2_IMAGE",
+        /// `EBS_VOLUME`
+        EbsVolume = "EBS_VOLUME",
     }
 }
 
-impl ToTemplate for UnlockDelayUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UnlockDelayUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UnlockDelayUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UnlockDelayUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(UnlockDelayUnit::from(s))
-    }
-}
-
-crate::impl_literal!(UnlockDelayUnit);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `EBS_SNAPSHOT`
-    EbsSnapshot,
-    /// `EC2_IMAGE`
-    Ec2Image,
-    /// `EBS_VOLUME`
-    EbsVolume,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EBS_SNAPSHOT", "EC2_IMAGE", "EBS_VOLUME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EbsSnapshot => "EBS_SNAPSHOT",
-            Self::Ec2Image => "EC2_IMAGE",
-            Self::EbsVolume => "EBS_VOLUME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EBS_SNAPSHOT" => Self::EbsSnapshot,
-            "EC2_IMAGE" => Self::Ec2Image,
-            "EBS_VOLUME" => Self::EbsVolume,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `RetentionPeriod` of `AWS::Rbin::Rule`.
-#[derive(Debug, Clone)]
-pub struct RetentionPeriod {
-    /// `RetentionPeriodUnit` (required).
-    pub retention_period_unit: Value<RetentionPeriodUnit>,
-    /// `RetentionPeriodValue` (required).
-    /// Range: 1..=3650.
-    pub retention_period_value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `RetentionPeriod` of `AWS::Rbin::Rule`.
+    RetentionPeriod
 }
 
 impl RetentionPeriod {
@@ -518,154 +233,28 @@ impl RetentionPeriod {
         retention_period_unit: impl Into<Value<RetentionPeriodUnit>>,
         retention_period_value: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            retention_period_unit: retention_period_unit.into(),
-            retention_period_value: retention_period_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "RetentionPeriodUnit",
+                    retention_period_unit.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RetentionPeriodValue",
+                    retention_period_value.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for RetentionPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RetentionPeriodUnit".to_owned(),
-            self.retention_period_unit.to_template(),
-        );
-        m.insert(
-            "RetentionPeriodValue".to_owned(),
-            self.retention_period_value.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RetentionPeriodUnit`.
+    RetentionPeriodUnit {
+        /// `DAYS`
+        Days = "DAYS",
     }
 }
 
-impl Check for RetentionPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.retention_period_unit
-            .check(&path.field("RetentionPeriodUnit"), &Rules::NONE, out);
-        self.retention_period_value.check(
-            &path.field("RetentionPeriodValue"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(3650.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RetentionPeriod);
-
-/// Values of `RetentionPeriodUnit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RetentionPeriodUnit {
-    /// `DAYS`
-    Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RetentionPeriodUnit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RetentionPeriodUnit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RetentionPeriodUnit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RetentionPeriodUnit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RetentionPeriodUnit> {
-    fn from(s: &str) -> Self {
-        Value::literal(RetentionPeriodUnit::from(s))
-    }
-}
-
-crate::impl_literal!(RetentionPeriodUnit);
-
-/// Property type `Tag` of `AWS::Rbin::Rule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::CustomDBEngineVersion`.
-#[derive(Debug, Clone)]
-pub struct CustomDbEngineVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomDbEngineVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomDbEngineVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomDbEngineVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::CustomDBEngineVersion`.
+    CustomDbEngineVersion("AWS::RDS::CustomDBEngineVersion", CustomDbEngineVersionProps)
 }
 
 impl CustomDbEngineVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::CustomDBEngineVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CustomDbEngineVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,418 +28,220 @@ impl CustomDbEngineVersion {
     pub fn attr_db_engine_version_arn(&self) -> Value<String> {
         self.resource.get_att("DBEngineVersionArn")
     }
+
+    /// Replaces `DatabaseInstallationFiles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_installation_files(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DatabaseInstallationFiles", value.into())
+    }
+
+    /// Replaces `DatabaseInstallationFilesS3BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_installation_files_s3_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DatabaseInstallationFilesS3BucketName", value.into())
+    }
+
+    /// Replaces `DatabaseInstallationFilesS3Prefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_installation_files_s3_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DatabaseInstallationFilesS3Prefix", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `ImageId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageId", value.into())
+    }
+
+    /// Replaces `KMSKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KMSKeyId", value.into())
+    }
+
+    /// Replaces `Manifest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manifest(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Manifest", value.into())
+    }
+
+    /// Replaces `SourceCustomDbEngineVersionIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_custom_db_engine_version_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceCustomDbEngineVersionIdentifier", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseAwsProvidedLatestImage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_aws_provided_latest_image(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseAwsProvidedLatestImage", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::CustomDBEngineVersion`.
-#[derive(Debug, Clone)]
-pub struct CustomDbEngineVersionProps {
-    /// `DatabaseInstallationFiles` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub database_installation_files: Option<Value<List<String>>>,
-    /// `DatabaseInstallationFilesS3BucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub database_installation_files_s3_bucket_name: Option<Value<String>>,
-    /// `DatabaseInstallationFilesS3Prefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub database_installation_files_s3_prefix: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Engine` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=35 characters.
-    /// Pattern: `^[A-Za-z0-9-]{1,35}$`.
-    pub engine: Value<String>,
-    /// `EngineVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=60 characters.
-    /// Pattern: `^[a-z0-9_.-]{1,60}$`.
-    pub engine_version: Value<String>,
-    /// `ImageId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub image_id: Option<Value<String>>,
-    /// `KMSKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9_:\-\/]+$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Manifest` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=51000 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub manifest: Option<Value<String>>,
-    /// `SourceCustomDbEngineVersionIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=255 characters.
-    pub source_custom_db_engine_version_identifier: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseAwsProvidedLatestImage` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub use_aws_provided_latest_image: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::CustomDBEngineVersion`.
+    CustomDbEngineVersionProps
 }
 
 impl CustomDbEngineVersionProps {
     /// The required properties: `Engine`, `EngineVersion`.
     pub fn new(engine: impl Into<Value<String>>, engine_version: impl Into<Value<String>>) -> Self {
-        Self {
-            database_installation_files: None,
-            database_installation_files_s3_bucket_name: None,
-            database_installation_files_s3_prefix: None,
-            description: None,
-            engine: engine.into(),
-            engine_version: engine_version.into(),
-            image_id: None,
-            kms_key_id: None,
-            manifest: None,
-            source_custom_db_engine_version_identifier: None,
-            status: None,
-            tags: None,
-            use_aws_provided_latest_image: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Engine", engine.into().to_template())
+                .with(5, "EngineVersion", engine_version.into().to_template()),
+        )
     }
-    /// Sets `DatabaseInstallationFiles`.
-    pub fn database_installation_files(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.database_installation_files = Some(value.into());
-        self
+    /// `DatabaseInstallationFiles` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn database_installation_files(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DatabaseInstallationFiles", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseInstallationFilesS3BucketName`.
+    /// `DatabaseInstallationFilesS3BucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 63 characters.
     pub fn database_installation_files_s3_bucket_name(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.database_installation_files_s3_bucket_name = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "DatabaseInstallationFilesS3BucketName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DatabaseInstallationFilesS3Prefix`.
-    pub fn database_installation_files_s3_prefix(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.database_installation_files_s3_prefix = Some(value.into());
-        self
+    /// `DatabaseInstallationFilesS3Prefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn database_installation_files_s3_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "DatabaseInstallationFilesS3Prefix",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `ImageId`.
-    pub fn image_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_id = Some(value.into());
-        self
+    /// `ImageId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn image_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ImageId", value.into().to_template()))
     }
-    /// Sets `KMSKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KMSKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9_:\-\/]+$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KMSKeyId", value.into().to_template()))
     }
-    /// Sets `Manifest`.
-    pub fn manifest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.manifest = Some(value.into());
-        self
+    /// `Manifest` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 51000 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn manifest(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Manifest", value.into().to_template()))
     }
-    /// Sets `SourceCustomDbEngineVersionIdentifier`.
+    /// `SourceCustomDbEngineVersionIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 255 characters.
     pub fn source_custom_db_engine_version_identifier(
-        mut self,
+        self,
         value: impl Into<Value<String>>,
     ) -> Self {
-        self.source_custom_db_engine_version_identifier = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "SourceCustomDbEngineVersionIdentifier",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(10, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `UseAwsProvidedLatestImage`.
-    pub fn use_aws_provided_latest_image(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_aws_provided_latest_image = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomDbEngineVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.database_installation_files {
-            m.insert("DatabaseInstallationFiles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_installation_files_s3_bucket_name {
-            m.insert(
-                "DatabaseInstallationFilesS3BucketName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.database_installation_files_s3_prefix {
-            m.insert(
-                "DatabaseInstallationFilesS3Prefix".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Engine".to_owned(), self.engine.to_template());
-        m.insert(
-            "EngineVersion".to_owned(),
-            self.engine_version.to_template(),
-        );
-        if let Some(v) = &self.image_id {
-            m.insert("ImageId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KMSKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manifest {
-            m.insert("Manifest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_custom_db_engine_version_identifier {
-            m.insert(
-                "SourceCustomDbEngineVersionIdentifier".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_aws_provided_latest_image {
-            m.insert("UseAwsProvidedLatestImage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UseAwsProvidedLatestImage` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn use_aws_provided_latest_image(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "UseAwsProvidedLatestImage", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomDbEngineVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_installation_files_s3_bucket_name.check(
-            &path.field("DatabaseInstallationFilesS3BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_installation_files_s3_prefix.check(
-            &path.field("DatabaseInstallationFilesS3Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engine.check(
-            &path.field("Engine"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(35),
-                pattern: Some("^[A-Za-z0-9-]{1,35}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engine_version.check(
-            &path.field("EngineVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(60),
-                pattern: Some("^[a-z0-9_.-]{1,60}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_id.check(
-            &path.field("ImageId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KMSKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9_:\\-\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.manifest.check(
-            &path.field("Manifest"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(51000),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_custom_db_engine_version_identifier.check(
-            &path.field("SourceCustomDbEngineVersionIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `available`
+        Available = "available",
+        /// `inactive`
+        Inactive = "inactive",
+        /// `inactive-except-restore`
+        InactiveExceptRestore = "inactive-except-restore",
     }
 }
 
-crate::impl_literal!(CustomDbEngineVersionProps);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `available`
-    Available,
-    /// `inactive`
-    Inactive,
-    /// `inactive-except-restore`
-    InactiveExceptRestore,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["available", "inactive", "inactive-except-restore"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "available",
-            Self::Inactive => "inactive",
-            Self::InactiveExceptRestore => "inactive-except-restore",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "available" => Self::Available,
-            "inactive" => Self::Inactive,
-            "inactive-except-restore" => Self::InactiveExceptRestore,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::RDS::CustomDBEngineVersion`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RDS::CustomDBEngineVersion`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

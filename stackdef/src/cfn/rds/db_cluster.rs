@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct DbCluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbCluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbCluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbCluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBCluster`.
+    DbCluster("AWS::RDS::DBCluster", DbClusterProps)
 }
 
 impl DbCluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBCluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBClusterIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::DbClusterId> {
         self.resource.ref_value()
@@ -117,1311 +69,1019 @@ impl DbCluster {
     pub fn attr_storage_throughput(&self) -> Value<i64> {
         self.resource.get_att("StorageThroughput")
     }
+
+    /// Replaces `AllocatedStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocated_storage(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("AllocatedStorage", value.into())
+    }
+
+    /// Replaces `AssociatedRoles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associated_roles(&self, value: impl Into<Value<List<DbClusterRole>>>) {
+        self.resource.set_property("AssociatedRoles", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AvailabilityZones` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zones(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AvailabilityZones", value.into())
+    }
+
+    /// Replaces `BacktrackWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backtrack_window(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("BacktrackWindow", value.into())
+    }
+
+    /// Replaces `BackupRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("BackupRetentionPeriod", value.into())
+    }
+
+    /// Replaces `ClusterScalabilityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_scalability_type(&self, value: impl Into<Value<ClusterScalabilityType>>) {
+        self.resource
+            .set_property("ClusterScalabilityType", value.into())
+    }
+
+    /// Replaces `CopyTagsToSnapshot` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_copy_tags_to_snapshot(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CopyTagsToSnapshot", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `DBClusterInstanceClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_instance_class(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterInstanceClass", value.into())
+    }
+
+    /// Replaces `DBClusterParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterParameterGroupName", value.into())
+    }
+
+    /// Replaces `DBInstanceParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBInstanceParameterGroupName", value.into())
+    }
+
+    /// Replaces `DBSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_subnet_group_name(&self, value: impl Into<Value<ids::DbSubnetGroupName>>) {
+        self.resource
+            .set_property("DBSubnetGroupName", value.into())
+    }
+
+    /// Replaces `DBSystemId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_system_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBSystemId", value.into())
+    }
+
+    /// Replaces `DatabaseInsightsMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_insights_mode(&self, value: impl Into<Value<DatabaseInsightsMode>>) {
+        self.resource
+            .set_property("DatabaseInsightsMode", value.into())
+    }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `DeleteAutomatedBackups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_automated_backups(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeleteAutomatedBackups", value.into())
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `DomainIAMRoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_iam_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainIAMRoleName", value.into())
+    }
+
+    /// Replaces `EnableCloudwatchLogsExports` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_cloudwatch_logs_exports(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("EnableCloudwatchLogsExports", value.into())
+    }
+
+    /// Replaces `EnableGlobalWriteForwarding` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_global_write_forwarding(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableGlobalWriteForwarding", value.into())
+    }
+
+    /// Replaces `EnableHttpEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_http_endpoint(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableHttpEndpoint", value.into())
+    }
+
+    /// Replaces `EnableIAMDatabaseAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_iam_database_authentication(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableIAMDatabaseAuthentication", value.into())
+    }
+
+    /// Replaces `EnableLocalWriteForwarding` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_local_write_forwarding(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableLocalWriteForwarding", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineLifecycleSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_lifecycle_support(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EngineLifecycleSupport", value.into())
+    }
+
+    /// Replaces `EngineMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineMode", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `GlobalClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GlobalClusterIdentifier", value.into())
+    }
+
+    /// Replaces `Iops` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iops(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Iops", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `ManageMasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manage_master_user_password(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ManageMasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUserAuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_authentication_type(
+        &self,
+        value: impl Into<Value<MasterUserAuthenticationType>>,
+    ) {
+        self.resource
+            .set_property("MasterUserAuthenticationType", value.into())
+    }
+
+    /// Replaces `MasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUserSecret` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_secret(&self, value: impl Into<Value<MasterUserSecret>>) {
+        self.resource.set_property("MasterUserSecret", value.into())
+    }
+
+    /// Replaces `MasterUsername` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MasterUsername", value.into())
+    }
+
+    /// Replaces `MonitoringInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitoring_interval(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MonitoringInterval", value.into())
+    }
+
+    /// Replaces `MonitoringRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitoring_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("MonitoringRoleArn", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `PerformanceInsightsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_performance_insights_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PerformanceInsightsEnabled", value.into())
+    }
+
+    /// Replaces `PerformanceInsightsKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_performance_insights_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PerformanceInsightsKmsKeyId", value.into())
+    }
+
+    /// Replaces `PerformanceInsightsRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_performance_insights_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("PerformanceInsightsRetentionPeriod", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PreferredBackupWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_backup_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredBackupWindow", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `ReplicationSourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_source_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReplicationSourceIdentifier", value.into())
+    }
+
+    /// Replaces `RestoreToTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_to_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestoreToTime", value.into())
+    }
+
+    /// Replaces `RestoreType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestoreType", value.into())
+    }
+
+    /// Replaces `ScalingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_configuration(&self, value: impl Into<Value<ScalingConfiguration>>) {
+        self.resource
+            .set_property("ScalingConfiguration", value.into())
+    }
+
+    /// Replaces `ServerlessV2ScalingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_serverless_v2_scaling_configuration(
+        &self,
+        value: impl Into<Value<ServerlessV2ScalingConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServerlessV2ScalingConfiguration", value.into())
+    }
+
+    /// Replaces `SnapshotIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshotIdentifier", value.into())
+    }
+
+    /// Replaces `SourceDBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `SourceDbClusterResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_cluster_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDbClusterResourceId", value.into())
+    }
+
+    /// Replaces `SourceRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceRegion", value.into())
+    }
+
+    /// Replaces `StorageEncrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("StorageEncrypted", value.into())
+    }
+
+    /// Replaces `StorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StorageType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UseLatestRestorableTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_latest_restorable_time(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseLatestRestorableTime", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct DbClusterProps {
-    /// `AllocatedStorage` (optional).
-    pub allocated_storage: Option<Value<i64>>,
-    /// `AssociatedRoles` (optional).
-    pub associated_roles: Option<Value<List<DbClusterRole>>>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `AvailabilityZones` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub availability_zones: Option<Value<List<String>>>,
-    /// `BacktrackWindow` (optional).
-    /// Range: 0..=.
-    pub backtrack_window: Option<Value<i64>>,
-    /// `BackupRetentionPeriod` (optional).
-    /// Range: 1..=35.
-    pub backup_retention_period: Option<Value<i64>>,
-    /// `ClusterScalabilityType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub cluster_scalability_type: Option<Value<ClusterScalabilityType>>,
-    /// `CopyTagsToSnapshot` (optional).
-    pub copy_tags_to_snapshot: Option<Value<bool>>,
-    /// `DBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
-    pub db_cluster_identifier: Option<Value<String>>,
-    /// `DBClusterInstanceClass` (optional).
-    pub db_cluster_instance_class: Option<Value<String>>,
-    /// `DBClusterParameterGroupName` (optional).
-    pub db_cluster_parameter_group_name: Option<Value<String>>,
-    /// `DBInstanceParameterGroupName` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub db_instance_parameter_group_name: Option<Value<String>>,
-    /// `DBSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_subnet_group_name: Option<Value<ids::DbSubnetGroupName>>,
-    /// `DBSystemId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_system_id: Option<Value<String>>,
-    /// `DatabaseInsightsMode` (optional).
-    pub database_insights_mode: Option<Value<DatabaseInsightsMode>>,
-    /// `DatabaseName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub database_name: Option<Value<String>>,
-    /// `DeleteAutomatedBackups` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub delete_automated_backups: Option<Value<bool>>,
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `Domain` (optional).
-    pub domain: Option<Value<String>>,
-    /// `DomainIAMRoleName` (optional).
-    pub domain_iam_role_name: Option<Value<String>>,
-    /// `EnableCloudwatchLogsExports` (optional).
-    pub enable_cloudwatch_logs_exports: Option<Value<List<String>>>,
-    /// `EnableGlobalWriteForwarding` (optional).
-    pub enable_global_write_forwarding: Option<Value<bool>>,
-    /// `EnableHttpEndpoint` (optional).
-    pub enable_http_endpoint: Option<Value<bool>>,
-    /// `EnableIAMDatabaseAuthentication` (optional).
-    pub enable_iam_database_authentication: Option<Value<bool>>,
-    /// `EnableLocalWriteForwarding` (optional).
-    pub enable_local_write_forwarding: Option<Value<bool>>,
-    /// `Engine` (optional).
-    pub engine: Option<Value<String>>,
-    /// `EngineLifecycleSupport` (optional).
-    pub engine_lifecycle_support: Option<Value<String>>,
-    /// `EngineMode` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub engine_mode: Option<Value<String>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<String>>,
-    /// `GlobalClusterIdentifier` (optional).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
-    pub global_cluster_identifier: Option<Value<String>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `ManageMasterUserPassword` (optional).
-    pub manage_master_user_password: Option<Value<bool>>,
-    /// `MasterUserAuthenticationType` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub master_user_authentication_type: Option<Value<MasterUserAuthenticationType>>,
-    /// `MasterUserPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub master_user_password: Option<Value<String>>,
-    /// `MasterUserSecret` (optional).
-    pub master_user_secret: Option<Value<MasterUserSecret>>,
-    /// `MasterUsername` (optional).
-    /// Length: 1..= characters.
-    /// Pattern: `^[a-zA-Z]{1}[a-zA-Z0-9_]*$`.
-    pub master_username: Option<Value<String>>,
-    /// `MonitoringInterval` (optional).
-    pub monitoring_interval: Option<Value<i64>>,
-    /// `MonitoringRoleArn` (optional).
-    pub monitoring_role_arn: Option<Value<ids::RoleArn>>,
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<String>>,
-    /// `PerformanceInsightsEnabled` (optional).
-    pub performance_insights_enabled: Option<Value<bool>>,
-    /// `PerformanceInsightsKmsKeyId` (optional).
-    pub performance_insights_kms_key_id: Option<Value<String>>,
-    /// `PerformanceInsightsRetentionPeriod` (optional).
-    pub performance_insights_retention_period: Option<Value<i64>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `PreferredBackupWindow` (optional).
-    pub preferred_backup_window: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `PubliclyAccessible` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `ReplicationSourceIdentifier` (optional).
-    pub replication_source_identifier: Option<Value<String>>,
-    /// `RestoreToTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub restore_to_time: Option<Value<String>>,
-    /// `RestoreType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub restore_type: Option<Value<String>>,
-    /// `ScalingConfiguration` (optional).
-    pub scaling_configuration: Option<Value<ScalingConfiguration>>,
-    /// `ServerlessV2ScalingConfiguration` (optional).
-    pub serverless_v2_scaling_configuration: Option<Value<ServerlessV2ScalingConfiguration>>,
-    /// `SnapshotIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_identifier: Option<Value<String>>,
-    /// `SourceDBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_db_cluster_identifier: Option<Value<String>>,
-    /// `SourceDbClusterResourceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_db_cluster_resource_id: Option<Value<String>>,
-    /// `SourceRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_region: Option<Value<String>>,
-    /// `StorageEncrypted` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_encrypted: Option<Value<bool>>,
-    /// `StorageType` (optional).
-    pub storage_type: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UseLatestRestorableTime` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub use_latest_restorable_time: Option<Value<bool>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBCluster`.
+    DbClusterProps(default)
 }
 
 impl DbClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocated_storage: None,
-            associated_roles: None,
-            auto_minor_version_upgrade: None,
-            availability_zones: None,
-            backtrack_window: None,
-            backup_retention_period: None,
-            cluster_scalability_type: None,
-            copy_tags_to_snapshot: None,
-            db_cluster_identifier: None,
-            db_cluster_instance_class: None,
-            db_cluster_parameter_group_name: None,
-            db_instance_parameter_group_name: None,
-            db_subnet_group_name: None,
-            db_system_id: None,
-            database_insights_mode: None,
-            database_name: None,
-            delete_automated_backups: None,
-            deletion_protection: None,
-            domain: None,
-            domain_iam_role_name: None,
-            enable_cloudwatch_logs_exports: None,
-            enable_global_write_forwarding: None,
-            enable_http_endpoint: None,
-            enable_iam_database_authentication: None,
-            enable_local_write_forwarding: None,
-            engine: None,
-            engine_lifecycle_support: None,
-            engine_mode: None,
-            engine_version: None,
-            global_cluster_identifier: None,
-            iops: None,
-            kms_key_id: None,
-            manage_master_user_password: None,
-            master_user_authentication_type: None,
-            master_user_password: None,
-            master_user_secret: None,
-            master_username: None,
-            monitoring_interval: None,
-            monitoring_role_arn: None,
-            network_type: None,
-            performance_insights_enabled: None,
-            performance_insights_kms_key_id: None,
-            performance_insights_retention_period: None,
-            port: None,
-            preferred_backup_window: None,
-            preferred_maintenance_window: None,
-            publicly_accessible: None,
-            replication_source_identifier: None,
-            restore_to_time: None,
-            restore_type: None,
-            scaling_configuration: None,
-            serverless_v2_scaling_configuration: None,
-            snapshot_identifier: None,
-            source_db_cluster_identifier: None,
-            source_db_cluster_resource_id: None,
-            source_region: None,
-            storage_encrypted: None,
-            storage_type: None,
-            tags: None,
-            use_latest_restorable_time: None,
-            vpc_security_group_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocatedStorage`.
-    pub fn allocated_storage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.allocated_storage = Some(value.into());
-        self
+    /// `AllocatedStorage` (optional).
+    pub fn allocated_storage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocatedStorage", value.into().to_template()),
+        )
     }
-    /// Sets `AssociatedRoles`.
-    pub fn associated_roles(mut self, value: impl Into<Value<List<DbClusterRole>>>) -> Self {
-        self.associated_roles = Some(value.into());
-        self
+    /// `AssociatedRoles` (optional).
+    pub fn associated_roles(self, value: impl Into<Value<List<DbClusterRole>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssociatedRoles", value.into().to_template()),
+        )
     }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZones`.
-    pub fn availability_zones(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.availability_zones = Some(value.into());
-        self
+    /// `AvailabilityZones` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn availability_zones(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AvailabilityZones", value.into().to_template()),
+        )
     }
-    /// Sets `BacktrackWindow`.
-    pub fn backtrack_window(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.backtrack_window = Some(value.into());
-        self
+    /// `BacktrackWindow` (optional).
+    /// Range: at least 0.
+    pub fn backtrack_window(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "BacktrackWindow", value.into().to_template()),
+        )
     }
-    /// Sets `BackupRetentionPeriod`.
-    pub fn backup_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.backup_retention_period = Some(value.into());
-        self
+    /// `BackupRetentionPeriod` (optional).
+    /// Range: 1 to 35.
+    pub fn backup_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "BackupRetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterScalabilityType`.
-    pub fn cluster_scalability_type(
-        mut self,
-        value: impl Into<Value<ClusterScalabilityType>>,
-    ) -> Self {
-        self.cluster_scalability_type = Some(value.into());
-        self
+    /// `ClusterScalabilityType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn cluster_scalability_type(self, value: impl Into<Value<ClusterScalabilityType>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ClusterScalabilityType", value.into().to_template()),
+        )
     }
-    /// Sets `CopyTagsToSnapshot`.
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_snapshot = Some(value.into());
-        self
+    /// `CopyTagsToSnapshot` (optional).
+    pub fn copy_tags_to_snapshot(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "CopyTagsToSnapshot", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterIdentifier`.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
+    /// `DBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
+    pub fn db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterInstanceClass`.
-    pub fn db_cluster_instance_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_instance_class = Some(value.into());
-        self
+    /// `DBClusterInstanceClass` (optional).
+    pub fn db_cluster_instance_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "DBClusterInstanceClass", value.into().to_template()),
+        )
     }
-    /// Sets `DBClusterParameterGroupName`.
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
+    /// `DBClusterParameterGroupName` (optional).
+    pub fn db_cluster_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            10,
+            "DBClusterParameterGroupName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DBInstanceParameterGroupName`.
-    pub fn db_instance_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_instance_parameter_group_name = Some(value.into());
-        self
+    /// `DBInstanceParameterGroupName` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn db_instance_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            11,
+            "DBInstanceParameterGroupName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DBSubnetGroupName`.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Value<ids::DbSubnetGroupName>>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
+    /// `DBSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_subnet_group_name(self, value: impl Into<Value<ids::DbSubnetGroupName>>) -> Self {
+        Self(
+            self.0
+                .with(12, "DBSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `DBSystemId`.
-    pub fn db_system_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_system_id = Some(value.into());
-        self
+    /// `DBSystemId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_system_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "DBSystemId", value.into().to_template()))
     }
-    /// Sets `DatabaseInsightsMode`.
-    pub fn database_insights_mode(mut self, value: impl Into<Value<DatabaseInsightsMode>>) -> Self {
-        self.database_insights_mode = Some(value.into());
-        self
+    /// `DatabaseInsightsMode` (optional).
+    pub fn database_insights_mode(self, value: impl Into<Value<DatabaseInsightsMode>>) -> Self {
+        Self(
+            self.0
+                .with(14, "DatabaseInsightsMode", value.into().to_template()),
+        )
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `DeleteAutomatedBackups`.
-    pub fn delete_automated_backups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_automated_backups = Some(value.into());
-        self
+    /// `DeleteAutomatedBackups` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn delete_automated_backups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(16, "DeleteAutomatedBackups", value.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(17, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "Domain", value.into().to_template()))
     }
-    /// Sets `DomainIAMRoleName`.
-    pub fn domain_iam_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_iam_role_name = Some(value.into());
-        self
+    /// `DomainIAMRoleName` (optional).
+    pub fn domain_iam_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "DomainIAMRoleName", value.into().to_template()),
+        )
     }
-    /// Sets `EnableCloudwatchLogsExports`.
-    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enable_cloudwatch_logs_exports = Some(value.into());
-        self
+    /// `EnableCloudwatchLogsExports` (optional).
+    pub fn enable_cloudwatch_logs_exports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            20,
+            "EnableCloudwatchLogsExports",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableGlobalWriteForwarding`.
-    pub fn enable_global_write_forwarding(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_global_write_forwarding = Some(value.into());
-        self
+    /// `EnableGlobalWriteForwarding` (optional).
+    pub fn enable_global_write_forwarding(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            21,
+            "EnableGlobalWriteForwarding",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableHttpEndpoint`.
-    pub fn enable_http_endpoint(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_http_endpoint = Some(value.into());
-        self
+    /// `EnableHttpEndpoint` (optional).
+    pub fn enable_http_endpoint(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(22, "EnableHttpEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `EnableIAMDatabaseAuthentication`.
-    pub fn enable_iam_database_authentication(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_iam_database_authentication = Some(value.into());
-        self
+    /// `EnableIAMDatabaseAuthentication` (optional).
+    pub fn enable_iam_database_authentication(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            23,
+            "EnableIAMDatabaseAuthentication",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableLocalWriteForwarding`.
-    pub fn enable_local_write_forwarding(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_local_write_forwarding = Some(value.into());
-        self
+    /// `EnableLocalWriteForwarding` (optional).
+    pub fn enable_local_write_forwarding(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(24, "EnableLocalWriteForwarding", value.into().to_template()),
+        )
     }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine = Some(value.into());
-        self
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(25, "Engine", value.into().to_template()))
     }
-    /// Sets `EngineLifecycleSupport`.
-    pub fn engine_lifecycle_support(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_lifecycle_support = Some(value.into());
-        self
+    /// `EngineLifecycleSupport` (optional).
+    pub fn engine_lifecycle_support(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(26, "EngineLifecycleSupport", value.into().to_template()),
+        )
     }
-    /// Sets `EngineMode`.
-    pub fn engine_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_mode = Some(value.into());
-        self
+    /// `EngineMode` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn engine_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(27, "EngineMode", value.into().to_template()))
     }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(28, "EngineVersion", value.into().to_template()))
     }
-    /// Sets `GlobalClusterIdentifier`.
-    pub fn global_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.global_cluster_identifier = Some(value.into());
-        self
+    /// `GlobalClusterIdentifier` (optional).
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
+    pub fn global_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(29, "GlobalClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(30, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(31, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `ManageMasterUserPassword`.
-    pub fn manage_master_user_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.manage_master_user_password = Some(value.into());
-        self
+    /// `ManageMasterUserPassword` (optional).
+    pub fn manage_master_user_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(32, "ManageMasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUserAuthenticationType`.
+    /// `MasterUserAuthenticationType` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn master_user_authentication_type(
-        mut self,
+        self,
         value: impl Into<Value<MasterUserAuthenticationType>>,
     ) -> Self {
-        self.master_user_authentication_type = Some(value.into());
-        self
+        Self(self.0.with(
+            33,
+            "MasterUserAuthenticationType",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
+    /// `MasterUserPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn master_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(34, "MasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUserSecret`.
-    pub fn master_user_secret(mut self, value: impl Into<Value<MasterUserSecret>>) -> Self {
-        self.master_user_secret = Some(value.into());
-        self
+    /// `MasterUserSecret` (optional).
+    pub fn master_user_secret(self, value: impl Into<Value<MasterUserSecret>>) -> Self {
+        Self(
+            self.0
+                .with(35, "MasterUserSecret", value.into().to_template()),
+        )
     }
-    /// Sets `MasterUsername`.
-    pub fn master_username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_username = Some(value.into());
-        self
+    /// `MasterUsername` (optional).
+    /// Length: at least 1 characters.
+    /// Pattern: `^[a-zA-Z]{1}[a-zA-Z0-9_]*$`.
+    pub fn master_username(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(36, "MasterUsername", value.into().to_template()),
+        )
     }
-    /// Sets `MonitoringInterval`.
-    pub fn monitoring_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.monitoring_interval = Some(value.into());
-        self
+    /// `MonitoringInterval` (optional).
+    pub fn monitoring_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(37, "MonitoringInterval", value.into().to_template()),
+        )
     }
-    /// Sets `MonitoringRoleArn`.
-    pub fn monitoring_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.monitoring_role_arn = Some(value.into());
-        self
+    /// `MonitoringRoleArn` (optional).
+    pub fn monitoring_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(38, "MonitoringRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(39, "NetworkType", value.into().to_template()))
     }
-    /// Sets `PerformanceInsightsEnabled`.
-    pub fn performance_insights_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.performance_insights_enabled = Some(value.into());
-        self
+    /// `PerformanceInsightsEnabled` (optional).
+    pub fn performance_insights_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(40, "PerformanceInsightsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `PerformanceInsightsKmsKeyId`.
-    pub fn performance_insights_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.performance_insights_kms_key_id = Some(value.into());
-        self
+    /// `PerformanceInsightsKmsKeyId` (optional).
+    pub fn performance_insights_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            41,
+            "PerformanceInsightsKmsKeyId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PerformanceInsightsRetentionPeriod`.
-    pub fn performance_insights_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.performance_insights_retention_period = Some(value.into());
-        self
+    /// `PerformanceInsightsRetentionPeriod` (optional).
+    pub fn performance_insights_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            42,
+            "PerformanceInsightsRetentionPeriod",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(43, "Port", value.into().to_template()))
     }
-    /// Sets `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
+    /// `PreferredBackupWindow` (optional).
+    pub fn preferred_backup_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(44, "PreferredBackupWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(45, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(46, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationSourceIdentifier`.
-    pub fn replication_source_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replication_source_identifier = Some(value.into());
-        self
+    /// `ReplicationSourceIdentifier` (optional).
+    pub fn replication_source_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            47,
+            "ReplicationSourceIdentifier",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RestoreToTime`.
-    pub fn restore_to_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.restore_to_time = Some(value.into());
-        self
+    /// `RestoreToTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn restore_to_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(48, "RestoreToTime", value.into().to_template()))
     }
-    /// Sets `RestoreType`.
-    pub fn restore_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.restore_type = Some(value.into());
-        self
+    /// `RestoreType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn restore_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(49, "RestoreType", value.into().to_template()))
     }
-    /// Sets `ScalingConfiguration`.
-    pub fn scaling_configuration(mut self, value: impl Into<Value<ScalingConfiguration>>) -> Self {
-        self.scaling_configuration = Some(value.into());
-        self
+    /// `ScalingConfiguration` (optional).
+    pub fn scaling_configuration(self, value: impl Into<Value<ScalingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(50, "ScalingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ServerlessV2ScalingConfiguration`.
+    /// `ServerlessV2ScalingConfiguration` (optional).
     pub fn serverless_v2_scaling_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServerlessV2ScalingConfiguration>>,
     ) -> Self {
-        self.serverless_v2_scaling_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            51,
+            "ServerlessV2ScalingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SnapshotIdentifier`.
-    pub fn snapshot_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_identifier = Some(value.into());
-        self
+    /// `SnapshotIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(52, "SnapshotIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `SourceDBClusterIdentifier`.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_db_cluster_identifier = Some(value.into());
-        self
+    /// `SourceDBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(53, "SourceDBClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `SourceDbClusterResourceId`.
-    pub fn source_db_cluster_resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_db_cluster_resource_id = Some(value.into());
-        self
+    /// `SourceDbClusterResourceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_db_cluster_resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(54, "SourceDbClusterResourceId", value.into().to_template()),
+        )
     }
-    /// Sets `SourceRegion`.
-    pub fn source_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_region = Some(value.into());
-        self
+    /// `SourceRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(55, "SourceRegion", value.into().to_template()))
     }
-    /// Sets `StorageEncrypted`.
-    pub fn storage_encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.storage_encrypted = Some(value.into());
-        self
+    /// `StorageEncrypted` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(56, "StorageEncrypted", value.into().to_template()),
+        )
     }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
+    /// `StorageType` (optional).
+    pub fn storage_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(57, "StorageType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(58, "Tags", value.into().to_template()))
     }
-    /// Sets `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_latest_restorable_time = Some(value.into());
-        self
+    /// `UseLatestRestorableTime` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn use_latest_restorable_time(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(59, "UseLatestRestorableTime", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(60, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DbClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocated_storage {
-            m.insert("AllocatedStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.associated_roles {
-            m.insert("AssociatedRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zones {
-            m.insert("AvailabilityZones".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backtrack_window {
-            m.insert("BacktrackWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_retention_period {
-            m.insert("BackupRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_scalability_type {
-            m.insert("ClusterScalabilityType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_instance_class {
-            m.insert("DBClusterInstanceClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_instance_parameter_group_name {
-            m.insert("DBInstanceParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_system_id {
-            m.insert("DBSystemId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_insights_mode {
-            m.insert("DatabaseInsightsMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_automated_backups {
-            m.insert("DeleteAutomatedBackups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_iam_role_name {
-            m.insert("DomainIAMRoleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_global_write_forwarding {
-            m.insert("EnableGlobalWriteForwarding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_http_endpoint {
-            m.insert("EnableHttpEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_iam_database_authentication {
-            m.insert(
-                "EnableIAMDatabaseAuthentication".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_local_write_forwarding {
-            m.insert("EnableLocalWriteForwarding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_lifecycle_support {
-            m.insert("EngineLifecycleSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_mode {
-            m.insert("EngineMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_cluster_identifier {
-            m.insert("GlobalClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_authentication_type {
-            m.insert("MasterUserAuthenticationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_secret {
-            m.insert("MasterUserSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_username {
-            m.insert("MasterUsername".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring_interval {
-            m.insert("MonitoringInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring_role_arn {
-            m.insert("MonitoringRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_insights_enabled {
-            m.insert("PerformanceInsightsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_insights_kms_key_id {
-            m.insert("PerformanceInsightsKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_insights_retention_period {
-            m.insert(
-                "PerformanceInsightsRetentionPeriod".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_source_identifier {
-            m.insert("ReplicationSourceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restore_to_time {
-            m.insert("RestoreToTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restore_type {
-            m.insert("RestoreType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_configuration {
-            m.insert("ScalingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serverless_v2_scaling_configuration {
-            m.insert(
-                "ServerlessV2ScalingConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.snapshot_identifier {
-            m.insert("SnapshotIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_db_cluster_resource_id {
-            m.insert("SourceDbClusterResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_region {
-            m.insert("SourceRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_encrypted {
-            m.insert("StorageEncrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DbClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.associated_roles
-            .check(&path.field("AssociatedRoles"), &Rules::NONE, out);
-        self.backtrack_window.check(
-            &path.field("BacktrackWindow"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.backup_retention_period.check(
-            &path.field("BackupRetentionPeriod"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(35.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_scalability_type.check(
-            &path.field("ClusterScalabilityType"),
-            &Rules::NONE,
-            out,
-        );
-        self.db_cluster_identifier.check(
-            &path.field("DBClusterIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_insights_mode
-            .check(&path.field("DatabaseInsightsMode"), &Rules::NONE, out);
-        self.global_cluster_identifier.check(
-            &path.field("GlobalClusterIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.master_user_authentication_type.check(
-            &path.field("MasterUserAuthenticationType"),
-            &Rules::NONE,
-            out,
-        );
-        self.master_user_secret
-            .check(&path.field("MasterUserSecret"), &Rules::NONE, out);
-        self.master_username.check(
-            &path.field("MasterUsername"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("^[a-zA-Z]{1}[a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scaling_configuration
-            .check(&path.field("ScalingConfiguration"), &Rules::NONE, out);
-        self.serverless_v2_scaling_configuration.check(
-            &path.field("ServerlessV2ScalingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbClusterProps);
-
-/// Property type `DbClusterRole` of `AWS::RDS::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct DbClusterRole {
-    /// `FeatureName` (optional).
-    pub feature_name: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `DbClusterRole` of `AWS::RDS::DBCluster`.
+    DbClusterRole
 }
 
 impl DbClusterRole {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            feature_name: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `FeatureName`.
-    pub fn feature_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.feature_name = Some(value.into());
-        self
+    /// `FeatureName` (optional).
+    pub fn feature_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FeatureName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DbClusterRole {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.feature_name {
-            m.insert("FeatureName".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ClusterScalabilityType`.
+    ClusterScalabilityType {
+        /// `limitless`
+        Limitless = "limitless",
+        /// `standard`
+        Standard = "standard",
     }
 }
 
-impl Check for DbClusterRole {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DbClusterRole);
-
-/// Values of `ClusterScalabilityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClusterScalabilityType {
-    /// `limitless`
-    Limitless,
-    /// `standard`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ClusterScalabilityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["limitless", "standard"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Limitless => "limitless",
-            Self::Standard => "standard",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DatabaseInsightsMode`.
+    DatabaseInsightsMode {
+        /// `advanced`
+        Advanced = "advanced",
+        /// `standard`
+        Standard = "standard",
     }
 }
 
-impl ToTemplate for ClusterScalabilityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `MasterUserAuthenticationType`.
+    MasterUserAuthenticationType {
+        /// `iam-db-auth`
+        IamDbAuth = "iam-db-auth",
+        /// `password`
+        Password = "password",
     }
 }
 
-impl Check for ClusterScalabilityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ClusterScalabilityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "limitless" => Self::Limitless,
-            "standard" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ClusterScalabilityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ClusterScalabilityType::from(s))
-    }
-}
-
-crate::impl_literal!(ClusterScalabilityType);
-
-/// Values of `DatabaseInsightsMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatabaseInsightsMode {
-    /// `advanced`
-    Advanced,
-    /// `standard`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatabaseInsightsMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["advanced", "standard"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Advanced => "advanced",
-            Self::Standard => "standard",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DatabaseInsightsMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatabaseInsightsMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatabaseInsightsMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "advanced" => Self::Advanced,
-            "standard" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatabaseInsightsMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatabaseInsightsMode::from(s))
-    }
-}
-
-crate::impl_literal!(DatabaseInsightsMode);
-
-/// Values of `MasterUserAuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MasterUserAuthenticationType {
-    /// `iam-db-auth`
-    IamDbAuth,
-    /// `password`
-    Password,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MasterUserAuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["iam-db-auth", "password"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IamDbAuth => "iam-db-auth",
-            Self::Password => "password",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MasterUserAuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MasterUserAuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MasterUserAuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "iam-db-auth" => Self::IamDbAuth,
-            "password" => Self::Password,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MasterUserAuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MasterUserAuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(MasterUserAuthenticationType);
-
-/// Property type `MasterUserSecret` of `AWS::RDS::DBCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct MasterUserSecret {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `SecretArn` (optional).
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MasterUserSecret` of `AWS::RDS::DBCluster`.
+    MasterUserSecret(default)
 }
 
 impl MasterUserSecret {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_id: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MasterUserSecret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MasterUserSecret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MasterUserSecret);
-
-/// Property type `ScalingConfiguration` of `AWS::RDS::DBCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ScalingConfiguration {
-    /// `AutoPause` (optional).
-    pub auto_pause: Option<Value<bool>>,
-    /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<i64>>,
-    /// `MinCapacity` (optional).
-    pub min_capacity: Option<Value<i64>>,
-    /// `SecondsBeforeTimeout` (optional).
-    pub seconds_before_timeout: Option<Value<i64>>,
-    /// `SecondsUntilAutoPause` (optional).
-    pub seconds_until_auto_pause: Option<Value<i64>>,
-    /// `TimeoutAction` (optional).
-    pub timeout_action: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ScalingConfiguration` of `AWS::RDS::DBCluster`.
+    ScalingConfiguration(default)
 }
 
 impl ScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_pause: None,
-            max_capacity: None,
-            min_capacity: None,
-            seconds_before_timeout: None,
-            seconds_until_auto_pause: None,
-            timeout_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoPause`.
-    pub fn auto_pause(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_pause = Some(value.into());
-        self
+    /// `AutoPause` (optional).
+    pub fn auto_pause(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AutoPause", value.into().to_template()))
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
-    }
-    /// Sets `MinCapacity`.
-    pub fn min_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_capacity = Some(value.into());
-        self
-    }
-    /// Sets `SecondsBeforeTimeout`.
-    pub fn seconds_before_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.seconds_before_timeout = Some(value.into());
-        self
-    }
-    /// Sets `SecondsUntilAutoPause`.
-    pub fn seconds_until_auto_pause(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.seconds_until_auto_pause = Some(value.into());
-        self
-    }
-    /// Sets `TimeoutAction`.
-    pub fn timeout_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timeout_action = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScalingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_pause {
-            m.insert("AutoPause".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_capacity {
-            m.insert("MinCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.seconds_before_timeout {
-            m.insert("SecondsBeforeTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.seconds_until_auto_pause {
-            m.insert("SecondsUntilAutoPause".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_action {
-            m.insert("TimeoutAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScalingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ScalingConfiguration);
-
-/// Property type `ServerlessV2ScalingConfiguration` of `AWS::RDS::DBCluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerlessV2ScalingConfiguration {
     /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<f64>>,
+    pub fn max_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxCapacity", value.into().to_template()))
+    }
     /// `MinCapacity` (optional).
-    pub min_capacity: Option<Value<f64>>,
+    pub fn min_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "MinCapacity", value.into().to_template()))
+    }
+    /// `SecondsBeforeTimeout` (optional).
+    pub fn seconds_before_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SecondsBeforeTimeout", value.into().to_template()),
+        )
+    }
     /// `SecondsUntilAutoPause` (optional).
-    pub seconds_until_auto_pause: Option<Value<i64>>,
+    pub fn seconds_until_auto_pause(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecondsUntilAutoPause", value.into().to_template()),
+        )
+    }
+    /// `TimeoutAction` (optional).
+    pub fn timeout_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TimeoutAction", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ServerlessV2ScalingConfiguration` of `AWS::RDS::DBCluster`.
+    ServerlessV2ScalingConfiguration(default)
 }
 
 impl ServerlessV2ScalingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_capacity: None,
-            min_capacity: None,
-            seconds_until_auto_pause: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    pub fn max_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `MinCapacity`.
-    pub fn min_capacity(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_capacity = Some(value.into());
-        self
+    /// `MinCapacity` (optional).
+    pub fn min_capacity(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "MinCapacity", value.into().to_template()))
     }
-    /// Sets `SecondsUntilAutoPause`.
-    pub fn seconds_until_auto_pause(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.seconds_until_auto_pause = Some(value.into());
-        self
+    /// `SecondsUntilAutoPause` (optional).
+    pub fn seconds_until_auto_pause(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecondsUntilAutoPause", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServerlessV2ScalingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_capacity {
-            m.insert("MinCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.seconds_until_auto_pause {
-            m.insert("SecondsUntilAutoPause".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerlessV2ScalingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ServerlessV2ScalingConfiguration);
-
-/// Property type `Tag` of `AWS::RDS::DBCluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RDS::DBCluster`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::RDS::DBClusterParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct DbClusterParameterGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbClusterParameterGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbClusterParameterGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbClusterParameterGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBClusterParameterGroup`.
+    DbClusterParameterGroup("AWS::RDS::DBClusterParameterGroup", DbClusterParameterGroupProps)
 }
 
 impl DbClusterParameterGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBClusterParameterGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DbClusterParameterGroupProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBClusterParameterGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::DbClusterParameterGroupName> {
         self.resource.ref_value()
@@ -81,26 +29,42 @@ impl DbClusterParameterGroup {
     pub fn db_cluster_parameter_group_name(&self) -> Value<ids::DbClusterParameterGroupName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DBClusterParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterParameterGroupName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Family` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_family(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Family", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBClusterParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct DbClusterParameterGroupProps {
-    /// `DBClusterParameterGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z]{1}(?:-?[a-zA-Z0-9])*$`.
-    pub db_cluster_parameter_group_name: Option<Value<String>>,
-    /// `Description` (required).
-    /// Create-only: changing it replaces the resource.
-    pub description: Value<String>,
-    /// `Family` (required).
-    /// Create-only: changing it replaces the resource.
-    pub family: Value<String>,
-    /// `Parameters` (required).
-    pub parameters: Value<serde_json::Value>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBClusterParameterGroup`.
+    DbClusterParameterGroupProps
 }
 
 impl DbClusterParameterGroupProps {
@@ -108,125 +72,44 @@ impl DbClusterParameterGroupProps {
     pub fn new(
         description: impl Into<Value<String>>,
         family: impl Into<Value<String>>,
-        parameters: impl Into<Value<serde_json::Value>>,
+        parameters: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            db_cluster_parameter_group_name: None,
-            description: description.into(),
-            family: family.into(),
-            parameters: parameters.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Description", description.into().to_template())
+                .with(2, "Family", family.into().to_template())
+                .with(3, "Parameters", parameters.into().to_template()),
+        )
     }
-    /// Sets `DBClusterParameterGroupName`.
-    pub fn db_cluster_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_parameter_group_name = Some(value.into());
-        self
+    /// `DBClusterParameterGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z]{1}(?:-?[a-zA-Z0-9])*$`.
+    pub fn db_cluster_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DBClusterParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbClusterParameterGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.db_cluster_parameter_group_name {
-            m.insert("DBClusterParameterGroupName".to_owned(), v.to_template());
-        }
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert("Family".to_owned(), self.family.to_template());
-        m.insert("Parameters".to_owned(), self.parameters.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DbClusterParameterGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.db_cluster_parameter_group_name.check(
-            &path.field("DBClusterParameterGroupName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z]{1}(?:-?[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbClusterParameterGroupProps);
-
-/// Property type `Tag` of `AWS::RDS::DBClusterParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RDS::DBClusterParameterGroup`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::RDS::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct DbInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBInstance`.
+    DbInstance("AWS::RDS::DBInstance", DbInstanceProps)
 }
 
 impl DbInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBInstanceIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::DbInstanceId> {
         self.resource.ref_value()
@@ -184,1241 +136,1200 @@ impl DbInstance {
     }
 
     /// `Fn::GetAtt` `StatusInfos`.
-    pub fn attr_status_infos(&self) -> Value<serde_json::Value> {
+    pub fn attr_status_infos(&self) -> Value<Json> {
         self.resource.get_att("StatusInfos")
+    }
+
+    /// Replaces `AdditionalStorageVolumes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_storage_volumes(
+        &self,
+        value: impl Into<Value<List<AdditionalStorageVolume>>>,
+    ) {
+        self.resource
+            .set_property("AdditionalStorageVolumes", value.into())
+    }
+
+    /// Replaces `AllocatedStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocated_storage(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AllocatedStorage", value.into())
+    }
+
+    /// Replaces `AllowMajorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_major_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowMajorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `ApplyImmediately` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_apply_immediately(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ApplyImmediately", value.into())
+    }
+
+    /// Replaces `AssociatedRoles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_associated_roles(&self, value: impl Into<Value<List<DbInstanceRole>>>) {
+        self.resource.set_property("AssociatedRoles", value.into())
+    }
+
+    /// Replaces `AutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AutomaticBackupReplicationKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic_backup_replication_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutomaticBackupReplicationKmsKeyId", value.into())
+    }
+
+    /// Replaces `AutomaticBackupReplicationRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic_backup_replication_region(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutomaticBackupReplicationRegion", value.into())
+    }
+
+    /// Replaces `AutomaticBackupReplicationRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic_backup_replication_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AutomaticBackupReplicationRetentionPeriod", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `BackupRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("BackupRetentionPeriod", value.into())
+    }
+
+    /// Replaces `BackupTarget` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_backup_target(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BackupTarget", value.into())
+    }
+
+    /// Replaces `CACertificateIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ca_certificate_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CACertificateIdentifier", value.into())
+    }
+
+    /// Replaces `CertificateRotationRestart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_rotation_restart(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CertificateRotationRestart", value.into())
+    }
+
+    /// Replaces `CharacterSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_character_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CharacterSetName", value.into())
+    }
+
+    /// Replaces `CopyTagsToSnapshot` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_copy_tags_to_snapshot(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CopyTagsToSnapshot", value.into())
+    }
+
+    /// Replaces `CustomIAMInstanceProfile` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_iam_instance_profile(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomIAMInstanceProfile", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `DBClusterSnapshotIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_snapshot_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterSnapshotIdentifier", value.into())
+    }
+
+    /// Replaces `DBInstanceClass` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_class(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBInstanceClass", value.into())
+    }
+
+    /// Replaces `DBInstanceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBInstanceIdentifier", value.into())
+    }
+
+    /// Replaces `DBName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBName", value.into())
+    }
+
+    /// Replaces `DBParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBParameterGroupName", value.into())
+    }
+
+    /// Replaces `DBSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_security_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DBSecurityGroups", value.into())
+    }
+
+    /// Replaces `DBSnapshotIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_snapshot_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSnapshotIdentifier", value.into())
+    }
+
+    /// Replaces `DBSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_subnet_group_name(&self, value: impl Into<Value<ids::DbSubnetGroupName>>) {
+        self.resource
+            .set_property("DBSubnetGroupName", value.into())
+    }
+
+    /// Replaces `DBSystemId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_system_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBSystemId", value.into())
+    }
+
+    /// Replaces `DatabaseInsightsMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_insights_mode(&self, value: impl Into<Value<DatabaseInsightsMode>>) {
+        self.resource
+            .set_property("DatabaseInsightsMode", value.into())
+    }
+
+    /// Replaces `DedicatedLogVolume` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dedicated_log_volume(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DedicatedLogVolume", value.into())
+    }
+
+    /// Replaces `DeleteAutomatedBackups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_automated_backups(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeleteAutomatedBackups", value.into())
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `DomainAuthSecretArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_auth_secret_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainAuthSecretArn", value.into())
+    }
+
+    /// Replaces `DomainDnsIps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_dns_ips(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DomainDnsIps", value.into())
+    }
+
+    /// Replaces `DomainFqdn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_fqdn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainFqdn", value.into())
+    }
+
+    /// Replaces `DomainIAMRoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_iam_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainIAMRoleName", value.into())
+    }
+
+    /// Replaces `DomainOu` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_ou(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainOu", value.into())
+    }
+
+    /// Replaces `EnableCloudwatchLogsExports` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_cloudwatch_logs_exports(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("EnableCloudwatchLogsExports", value.into())
+    }
+
+    /// Replaces `EnableIAMDatabaseAuthentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_iam_database_authentication(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableIAMDatabaseAuthentication", value.into())
+    }
+
+    /// Replaces `EnablePerformanceInsights` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_performance_insights(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnablePerformanceInsights", value.into())
+    }
+
+    /// Replaces `Engine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Engine", value.into())
+    }
+
+    /// Replaces `EngineLifecycleSupport` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_lifecycle_support(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EngineLifecycleSupport", value.into())
+    }
+
+    /// Replaces `EngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineVersion", value.into())
+    }
+
+    /// Replaces `Iops` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iops(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Iops", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LicenseModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_license_model(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LicenseModel", value.into())
+    }
+
+    /// Replaces `ManageMasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manage_master_user_password(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ManageMasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUserAuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_authentication_type(
+        &self,
+        value: impl Into<Value<MasterUserAuthenticationType>>,
+    ) {
+        self.resource
+            .set_property("MasterUserAuthenticationType", value.into())
+    }
+
+    /// Replaces `MasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUserSecret` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_secret(&self, value: impl Into<Value<MasterUserSecret>>) {
+        self.resource.set_property("MasterUserSecret", value.into())
+    }
+
+    /// Replaces `MasterUsername` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MasterUsername", value.into())
+    }
+
+    /// Replaces `MaxAllocatedStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_allocated_storage(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaxAllocatedStorage", value.into())
+    }
+
+    /// Replaces `MonitoringInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitoring_interval(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MonitoringInterval", value.into())
+    }
+
+    /// Replaces `MonitoringRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_monitoring_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("MonitoringRoleArn", value.into())
+    }
+
+    /// Replaces `MultiAZ` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_az(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("MultiAZ", value.into())
+    }
+
+    /// Replaces `NcharCharacterSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_nchar_character_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NcharCharacterSetName", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `OptionGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_option_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OptionGroupName", value.into())
+    }
+
+    /// Replaces `PerformanceInsightsKMSKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_performance_insights_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PerformanceInsightsKMSKeyId", value.into())
+    }
+
+    /// Replaces `PerformanceInsightsRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_performance_insights_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("PerformanceInsightsRetentionPeriod", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PreferredBackupWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_backup_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredBackupWindow", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `ProcessorFeatures` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_processor_features(&self, value: impl Into<Value<List<ProcessorFeature>>>) {
+        self.resource
+            .set_property("ProcessorFeatures", value.into())
+    }
+
+    /// Replaces `PromotionTier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_promotion_tier(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("PromotionTier", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `ReplicaMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replica_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReplicaMode", value.into())
+    }
+
+    /// Replaces `RestoreTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restore_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RestoreTime", value.into())
+    }
+
+    /// Replaces `SourceDBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `SourceDBInstanceAutomatedBackupsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_instance_automated_backups_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDBInstanceAutomatedBackupsArn", value.into())
+    }
+
+    /// Replaces `SourceDBInstanceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_db_instance_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDBInstanceIdentifier", value.into())
+    }
+
+    /// Replaces `SourceDbiResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_dbi_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourceDbiResourceId", value.into())
+    }
+
+    /// Replaces `SourceRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceRegion", value.into())
+    }
+
+    /// Replaces `StorageEncrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("StorageEncrypted", value.into())
+    }
+
+    /// Replaces `StorageThroughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_throughput(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("StorageThroughput", value.into())
+    }
+
+    /// Replaces `StorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StorageType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TdeCredentialArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tde_credential_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TdeCredentialArn", value.into())
+    }
+
+    /// Replaces `TdeCredentialPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tde_credential_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TdeCredentialPassword", value.into())
+    }
+
+    /// Replaces `Timezone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timezone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Timezone", value.into())
+    }
+
+    /// Replaces `UseDefaultProcessorFeatures` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_default_processor_features(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseDefaultProcessorFeatures", value.into())
+    }
+
+    /// Replaces `UseLatestRestorableTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_use_latest_restorable_time(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UseLatestRestorableTime", value.into())
+    }
+
+    /// Replaces `VPCSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VPCSecurityGroups", value.into())
     }
 }
 
-/// Properties of `AWS::RDS::DBInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct DbInstanceProps {
-    /// `AdditionalStorageVolumes` (optional).
-    pub additional_storage_volumes: Option<Value<List<AdditionalStorageVolume>>>,
-    /// `AllocatedStorage` (optional).
-    /// Pattern: `^[0-9]*$`.
-    pub allocated_storage: Option<Value<String>>,
-    /// `AllowMajorVersionUpgrade` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub allow_major_version_upgrade: Option<Value<bool>>,
-    /// `ApplyImmediately` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub apply_immediately: Option<Value<bool>>,
-    /// `AssociatedRoles` (optional).
-    pub associated_roles: Option<Value<List<DbInstanceRole>>>,
-    /// `AutoMinorVersionUpgrade` (optional).
-    pub auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `AutomaticBackupReplicationKmsKeyId` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub automatic_backup_replication_kms_key_id: Option<Value<String>>,
-    /// `AutomaticBackupReplicationRegion` (optional).
-    pub automatic_backup_replication_region: Option<Value<String>>,
-    /// `AutomaticBackupReplicationRetentionPeriod` (optional).
-    /// Range: 1..=.
-    pub automatic_backup_replication_retention_period: Option<Value<i64>>,
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `BackupRetentionPeriod` (optional).
-    /// Range: 0..=.
-    pub backup_retention_period: Option<Value<i64>>,
-    /// `BackupTarget` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub backup_target: Option<Value<String>>,
-    /// `CACertificateIdentifier` (optional).
-    pub ca_certificate_identifier: Option<Value<String>>,
-    /// `CertificateRotationRestart` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub certificate_rotation_restart: Option<Value<bool>>,
-    /// `CharacterSetName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub character_set_name: Option<Value<String>>,
-    /// `CopyTagsToSnapshot` (optional).
-    pub copy_tags_to_snapshot: Option<Value<bool>>,
-    /// `CustomIAMInstanceProfile` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub custom_iam_instance_profile: Option<Value<String>>,
-    /// `DBClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_cluster_identifier: Option<Value<String>>,
-    /// `DBClusterSnapshotIdentifier` (optional).
-    pub db_cluster_snapshot_identifier: Option<Value<String>>,
-    /// `DBInstanceClass` (optional).
-    pub db_instance_class: Option<Value<String>>,
-    /// `DBInstanceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
-    pub db_instance_identifier: Option<Value<String>>,
-    /// `DBName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_name: Option<Value<String>>,
-    /// `DBParameterGroupName` (optional).
-    pub db_parameter_group_name: Option<Value<String>>,
-    /// `DBSecurityGroups` (optional).
-    pub db_security_groups: Option<Value<List<String>>>,
-    /// `DBSnapshotIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub db_snapshot_identifier: Option<Value<String>>,
-    /// `DBSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_subnet_group_name: Option<Value<ids::DbSubnetGroupName>>,
-    /// `DBSystemId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_system_id: Option<Value<String>>,
-    /// `DatabaseInsightsMode` (optional).
-    pub database_insights_mode: Option<Value<DatabaseInsightsMode>>,
-    /// `DedicatedLogVolume` (optional).
-    pub dedicated_log_volume: Option<Value<bool>>,
-    /// `DeleteAutomatedBackups` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub delete_automated_backups: Option<Value<bool>>,
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<bool>>,
-    /// `Domain` (optional).
-    pub domain: Option<Value<String>>,
-    /// `DomainAuthSecretArn` (optional).
-    pub domain_auth_secret_arn: Option<Value<String>>,
-    /// `DomainDnsIps` (optional).
-    pub domain_dns_ips: Option<Value<List<String>>>,
-    /// `DomainFqdn` (optional).
-    pub domain_fqdn: Option<Value<String>>,
-    /// `DomainIAMRoleName` (optional).
-    pub domain_iam_role_name: Option<Value<String>>,
-    /// `DomainOu` (optional).
-    pub domain_ou: Option<Value<String>>,
-    /// `EnableCloudwatchLogsExports` (optional).
-    pub enable_cloudwatch_logs_exports: Option<Value<List<String>>>,
-    /// `EnableIAMDatabaseAuthentication` (optional).
-    pub enable_iam_database_authentication: Option<Value<bool>>,
-    /// `EnablePerformanceInsights` (optional).
-    pub enable_performance_insights: Option<Value<bool>>,
-    /// `Engine` (optional).
-    pub engine: Option<Value<String>>,
-    /// `EngineLifecycleSupport` (optional).
-    pub engine_lifecycle_support: Option<Value<String>>,
-    /// `EngineVersion` (optional).
-    pub engine_version: Option<Value<String>>,
-    /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LicenseModel` (optional).
-    pub license_model: Option<Value<String>>,
-    /// `ManageMasterUserPassword` (optional).
-    pub manage_master_user_password: Option<Value<bool>>,
-    /// `MasterUserAuthenticationType` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub master_user_authentication_type: Option<Value<MasterUserAuthenticationType>>,
-    /// `MasterUserPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub master_user_password: Option<Value<String>>,
-    /// `MasterUserSecret` (optional).
-    pub master_user_secret: Option<Value<MasterUserSecret>>,
-    /// `MasterUsername` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,127}$`.
-    pub master_username: Option<Value<String>>,
-    /// `MaxAllocatedStorage` (optional).
-    pub max_allocated_storage: Option<Value<i64>>,
-    /// `MonitoringInterval` (optional).
-    pub monitoring_interval: Option<Value<i64>>,
-    /// `MonitoringRoleArn` (optional).
-    pub monitoring_role_arn: Option<Value<ids::RoleArn>>,
-    /// `MultiAZ` (optional).
-    pub multi_az: Option<Value<bool>>,
-    /// `NcharCharacterSetName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub nchar_character_set_name: Option<Value<String>>,
-    /// `NetworkType` (optional).
-    pub network_type: Option<Value<String>>,
-    /// `OptionGroupName` (optional).
-    pub option_group_name: Option<Value<String>>,
-    /// `PerformanceInsightsKMSKeyId` (optional).
-    pub performance_insights_kms_key_id: Option<Value<String>>,
-    /// `PerformanceInsightsRetentionPeriod` (optional).
-    /// One of: 7, 31, 62, 93, 124, 155, 186, 217, 248, 279, 310, 341, 372, 403, 434, 465, 496, 527, 558, 589, 620, 651, 682, 713, 731.
-    pub performance_insights_retention_period: Option<Value<i64>>,
-    /// `Port` (optional).
-    /// Pattern: `^\d*$`.
-    pub port: Option<Value<String>>,
-    /// `PreferredBackupWindow` (optional).
-    pub preferred_backup_window: Option<Value<String>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `ProcessorFeatures` (optional).
-    pub processor_features: Option<Value<List<ProcessorFeature>>>,
-    /// `PromotionTier` (optional).
-    /// Range: 0..=15.
-    pub promotion_tier: Option<Value<i64>>,
-    /// `PubliclyAccessible` (optional).
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `ReplicaMode` (optional).
-    pub replica_mode: Option<Value<String>>,
-    /// `RestoreTime` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub restore_time: Option<Value<String>>,
-    /// `SourceDBClusterIdentifier` (optional).
-    pub source_db_cluster_identifier: Option<Value<String>>,
-    /// `SourceDBInstanceAutomatedBackupsArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub source_db_instance_automated_backups_arn: Option<Value<String>>,
-    /// `SourceDBInstanceIdentifier` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub source_db_instance_identifier: Option<Value<String>>,
-    /// `SourceDbiResourceId` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub source_dbi_resource_id: Option<Value<String>>,
-    /// `SourceRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_region: Option<Value<String>>,
-    /// `StorageEncrypted` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_encrypted: Option<Value<bool>>,
-    /// `StorageThroughput` (optional).
-    pub storage_throughput: Option<Value<i64>>,
-    /// `StorageType` (optional).
-    pub storage_type: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TdeCredentialArn` (optional).
-    pub tde_credential_arn: Option<Value<String>>,
-    /// `TdeCredentialPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub tde_credential_password: Option<Value<String>>,
-    /// `Timezone` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub timezone: Option<Value<String>>,
-    /// `UseDefaultProcessorFeatures` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub use_default_processor_features: Option<Value<bool>>,
-    /// `UseLatestRestorableTime` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub use_latest_restorable_time: Option<Value<bool>>,
-    /// `VPCSecurityGroups` (optional).
-    pub vpc_security_groups: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBInstance`.
+    DbInstanceProps(default)
 }
 
 impl DbInstanceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_storage_volumes: None,
-            allocated_storage: None,
-            allow_major_version_upgrade: None,
-            apply_immediately: None,
-            associated_roles: None,
-            auto_minor_version_upgrade: None,
-            automatic_backup_replication_kms_key_id: None,
-            automatic_backup_replication_region: None,
-            automatic_backup_replication_retention_period: None,
-            availability_zone: None,
-            backup_retention_period: None,
-            backup_target: None,
-            ca_certificate_identifier: None,
-            certificate_rotation_restart: None,
-            character_set_name: None,
-            copy_tags_to_snapshot: None,
-            custom_iam_instance_profile: None,
-            db_cluster_identifier: None,
-            db_cluster_snapshot_identifier: None,
-            db_instance_class: None,
-            db_instance_identifier: None,
-            db_name: None,
-            db_parameter_group_name: None,
-            db_security_groups: None,
-            db_snapshot_identifier: None,
-            db_subnet_group_name: None,
-            db_system_id: None,
-            database_insights_mode: None,
-            dedicated_log_volume: None,
-            delete_automated_backups: None,
-            deletion_protection: None,
-            domain: None,
-            domain_auth_secret_arn: None,
-            domain_dns_ips: None,
-            domain_fqdn: None,
-            domain_iam_role_name: None,
-            domain_ou: None,
-            enable_cloudwatch_logs_exports: None,
-            enable_iam_database_authentication: None,
-            enable_performance_insights: None,
-            engine: None,
-            engine_lifecycle_support: None,
-            engine_version: None,
-            iops: None,
-            kms_key_id: None,
-            license_model: None,
-            manage_master_user_password: None,
-            master_user_authentication_type: None,
-            master_user_password: None,
-            master_user_secret: None,
-            master_username: None,
-            max_allocated_storage: None,
-            monitoring_interval: None,
-            monitoring_role_arn: None,
-            multi_az: None,
-            nchar_character_set_name: None,
-            network_type: None,
-            option_group_name: None,
-            performance_insights_kms_key_id: None,
-            performance_insights_retention_period: None,
-            port: None,
-            preferred_backup_window: None,
-            preferred_maintenance_window: None,
-            processor_features: None,
-            promotion_tier: None,
-            publicly_accessible: None,
-            replica_mode: None,
-            restore_time: None,
-            source_db_cluster_identifier: None,
-            source_db_instance_automated_backups_arn: None,
-            source_db_instance_identifier: None,
-            source_dbi_resource_id: None,
-            source_region: None,
-            storage_encrypted: None,
-            storage_throughput: None,
-            storage_type: None,
-            tags: None,
-            tde_credential_arn: None,
-            tde_credential_password: None,
-            timezone: None,
-            use_default_processor_features: None,
-            use_latest_restorable_time: None,
-            vpc_security_groups: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalStorageVolumes`.
+    /// `AdditionalStorageVolumes` (optional).
     pub fn additional_storage_volumes(
-        mut self,
+        self,
         value: impl Into<Value<List<AdditionalStorageVolume>>>,
     ) -> Self {
-        self.additional_storage_volumes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AdditionalStorageVolumes", value.into().to_template()),
+        )
     }
-    /// Sets `AllocatedStorage`.
-    pub fn allocated_storage(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocated_storage = Some(value.into());
-        self
-    }
-    /// Sets `AllowMajorVersionUpgrade`.
-    pub fn allow_major_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_major_version_upgrade = Some(value.into());
-        self
-    }
-    /// Sets `ApplyImmediately`.
-    pub fn apply_immediately(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.apply_immediately = Some(value.into());
-        self
-    }
-    /// Sets `AssociatedRoles`.
-    pub fn associated_roles(mut self, value: impl Into<Value<List<DbInstanceRole>>>) -> Self {
-        self.associated_roles = Some(value.into());
-        self
-    }
-    /// Sets `AutoMinorVersionUpgrade`.
-    pub fn auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_minor_version_upgrade = Some(value.into());
-        self
-    }
-    /// Sets `AutomaticBackupReplicationKmsKeyId`.
-    pub fn automatic_backup_replication_kms_key_id(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.automatic_backup_replication_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `AutomaticBackupReplicationRegion`.
-    pub fn automatic_backup_replication_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.automatic_backup_replication_region = Some(value.into());
-        self
-    }
-    /// Sets `AutomaticBackupReplicationRetentionPeriod`.
-    pub fn automatic_backup_replication_retention_period(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.automatic_backup_replication_retention_period = Some(value.into());
-        self
-    }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
-    }
-    /// Sets `BackupRetentionPeriod`.
-    pub fn backup_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.backup_retention_period = Some(value.into());
-        self
-    }
-    /// Sets `BackupTarget`.
-    pub fn backup_target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.backup_target = Some(value.into());
-        self
-    }
-    /// Sets `CACertificateIdentifier`.
-    pub fn ca_certificate_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ca_certificate_identifier = Some(value.into());
-        self
-    }
-    /// Sets `CertificateRotationRestart`.
-    pub fn certificate_rotation_restart(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.certificate_rotation_restart = Some(value.into());
-        self
-    }
-    /// Sets `CharacterSetName`.
-    pub fn character_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.character_set_name = Some(value.into());
-        self
-    }
-    /// Sets `CopyTagsToSnapshot`.
-    pub fn copy_tags_to_snapshot(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.copy_tags_to_snapshot = Some(value.into());
-        self
-    }
-    /// Sets `CustomIAMInstanceProfile`.
-    pub fn custom_iam_instance_profile(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_iam_instance_profile = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterIdentifier`.
-    pub fn db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBClusterSnapshotIdentifier`.
-    pub fn db_cluster_snapshot_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_cluster_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceClass`.
-    pub fn db_instance_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_instance_class = Some(value.into());
-        self
-    }
-    /// Sets `DBInstanceIdentifier`.
-    pub fn db_instance_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBName`.
-    pub fn db_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_name = Some(value.into());
-        self
-    }
-    /// Sets `DBParameterGroupName`.
-    pub fn db_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_parameter_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DBSecurityGroups`.
-    pub fn db_security_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.db_security_groups = Some(value.into());
-        self
-    }
-    /// Sets `DBSnapshotIdentifier`.
-    pub fn db_snapshot_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_snapshot_identifier = Some(value.into());
-        self
-    }
-    /// Sets `DBSubnetGroupName`.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Value<ids::DbSubnetGroupName>>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
-    }
-    /// Sets `DBSystemId`.
-    pub fn db_system_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_system_id = Some(value.into());
-        self
-    }
-    /// Sets `DatabaseInsightsMode`.
-    pub fn database_insights_mode(mut self, value: impl Into<Value<DatabaseInsightsMode>>) -> Self {
-        self.database_insights_mode = Some(value.into());
-        self
-    }
-    /// Sets `DedicatedLogVolume`.
-    pub fn dedicated_log_volume(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dedicated_log_volume = Some(value.into());
-        self
-    }
-    /// Sets `DeleteAutomatedBackups`.
-    pub fn delete_automated_backups(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.delete_automated_backups = Some(value.into());
-        self
-    }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
-    }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
-    }
-    /// Sets `DomainAuthSecretArn`.
-    pub fn domain_auth_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_auth_secret_arn = Some(value.into());
-        self
-    }
-    /// Sets `DomainDnsIps`.
-    pub fn domain_dns_ips(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.domain_dns_ips = Some(value.into());
-        self
-    }
-    /// Sets `DomainFqdn`.
-    pub fn domain_fqdn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_fqdn = Some(value.into());
-        self
-    }
-    /// Sets `DomainIAMRoleName`.
-    pub fn domain_iam_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_iam_role_name = Some(value.into());
-        self
-    }
-    /// Sets `DomainOu`.
-    pub fn domain_ou(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_ou = Some(value.into());
-        self
-    }
-    /// Sets `EnableCloudwatchLogsExports`.
-    pub fn enable_cloudwatch_logs_exports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enable_cloudwatch_logs_exports = Some(value.into());
-        self
-    }
-    /// Sets `EnableIAMDatabaseAuthentication`.
-    pub fn enable_iam_database_authentication(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_iam_database_authentication = Some(value.into());
-        self
-    }
-    /// Sets `EnablePerformanceInsights`.
-    pub fn enable_performance_insights(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_performance_insights = Some(value.into());
-        self
-    }
-    /// Sets `Engine`.
-    pub fn engine(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine = Some(value.into());
-        self
-    }
-    /// Sets `EngineLifecycleSupport`.
-    pub fn engine_lifecycle_support(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_lifecycle_support = Some(value.into());
-        self
-    }
-    /// Sets `EngineVersion`.
-    pub fn engine_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engine_version = Some(value.into());
-        self
-    }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `LicenseModel`.
-    pub fn license_model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.license_model = Some(value.into());
-        self
-    }
-    /// Sets `ManageMasterUserPassword`.
-    pub fn manage_master_user_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.manage_master_user_password = Some(value.into());
-        self
-    }
-    /// Sets `MasterUserAuthenticationType`.
-    pub fn master_user_authentication_type(
-        mut self,
-        value: impl Into<Value<MasterUserAuthenticationType>>,
-    ) -> Self {
-        self.master_user_authentication_type = Some(value.into());
-        self
-    }
-    /// Sets `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
-    }
-    /// Sets `MasterUserSecret`.
-    pub fn master_user_secret(mut self, value: impl Into<Value<MasterUserSecret>>) -> Self {
-        self.master_user_secret = Some(value.into());
-        self
-    }
-    /// Sets `MasterUsername`.
-    pub fn master_username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_username = Some(value.into());
-        self
-    }
-    /// Sets `MaxAllocatedStorage`.
-    pub fn max_allocated_storage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_allocated_storage = Some(value.into());
-        self
-    }
-    /// Sets `MonitoringInterval`.
-    pub fn monitoring_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.monitoring_interval = Some(value.into());
-        self
-    }
-    /// Sets `MonitoringRoleArn`.
-    pub fn monitoring_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.monitoring_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `MultiAZ`.
-    pub fn multi_az(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_az = Some(value.into());
-        self
-    }
-    /// Sets `NcharCharacterSetName`.
-    pub fn nchar_character_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nchar_character_set_name = Some(value.into());
-        self
-    }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_type = Some(value.into());
-        self
-    }
-    /// Sets `OptionGroupName`.
-    pub fn option_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.option_group_name = Some(value.into());
-        self
-    }
-    /// Sets `PerformanceInsightsKMSKeyId`.
-    pub fn performance_insights_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.performance_insights_kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `PerformanceInsightsRetentionPeriod`.
-    pub fn performance_insights_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.performance_insights_retention_period = Some(value.into());
-        self
-    }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
-    }
-    /// Sets `PreferredBackupWindow`.
-    pub fn preferred_backup_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_backup_window = Some(value.into());
-        self
-    }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
-    }
-    /// Sets `ProcessorFeatures`.
-    pub fn processor_features(mut self, value: impl Into<Value<List<ProcessorFeature>>>) -> Self {
-        self.processor_features = Some(value.into());
-        self
-    }
-    /// Sets `PromotionTier`.
-    pub fn promotion_tier(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.promotion_tier = Some(value.into());
-        self
-    }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
-    }
-    /// Sets `ReplicaMode`.
-    pub fn replica_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replica_mode = Some(value.into());
-        self
-    }
-    /// Sets `RestoreTime`.
-    pub fn restore_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.restore_time = Some(value.into());
-        self
-    }
-    /// Sets `SourceDBClusterIdentifier`.
-    pub fn source_db_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_db_cluster_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SourceDBInstanceAutomatedBackupsArn`.
-    pub fn source_db_instance_automated_backups_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.source_db_instance_automated_backups_arn = Some(value.into());
-        self
-    }
-    /// Sets `SourceDBInstanceIdentifier`.
-    pub fn source_db_instance_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_db_instance_identifier = Some(value.into());
-        self
-    }
-    /// Sets `SourceDbiResourceId`.
-    pub fn source_dbi_resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_dbi_resource_id = Some(value.into());
-        self
-    }
-    /// Sets `SourceRegion`.
-    pub fn source_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_region = Some(value.into());
-        self
-    }
-    /// Sets `StorageEncrypted`.
-    pub fn storage_encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.storage_encrypted = Some(value.into());
-        self
-    }
-    /// Sets `StorageThroughput`.
-    pub fn storage_throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.storage_throughput = Some(value.into());
-        self
-    }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TdeCredentialArn`.
-    pub fn tde_credential_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tde_credential_arn = Some(value.into());
-        self
-    }
-    /// Sets `TdeCredentialPassword`.
-    pub fn tde_credential_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tde_credential_password = Some(value.into());
-        self
-    }
-    /// Sets `Timezone`.
-    pub fn timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.timezone = Some(value.into());
-        self
-    }
-    /// Sets `UseDefaultProcessorFeatures`.
-    pub fn use_default_processor_features(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_default_processor_features = Some(value.into());
-        self
-    }
-    /// Sets `UseLatestRestorableTime`.
-    pub fn use_latest_restorable_time(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_latest_restorable_time = Some(value.into());
-        self
-    }
-    /// Sets `VPCSecurityGroups`.
-    pub fn vpc_security_groups(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.vpc_security_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_storage_volumes {
-            m.insert("AdditionalStorageVolumes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allocated_storage {
-            m.insert("AllocatedStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.allow_major_version_upgrade {
-            m.insert("AllowMajorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.apply_immediately {
-            m.insert("ApplyImmediately".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.associated_roles {
-            m.insert("AssociatedRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.auto_minor_version_upgrade {
-            m.insert("AutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automatic_backup_replication_kms_key_id {
-            m.insert(
-                "AutomaticBackupReplicationKmsKeyId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.automatic_backup_replication_region {
-            m.insert(
-                "AutomaticBackupReplicationRegion".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.automatic_backup_replication_retention_period {
-            m.insert(
-                "AutomaticBackupReplicationRetentionPeriod".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_retention_period {
-            m.insert("BackupRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.backup_target {
-            m.insert("BackupTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ca_certificate_identifier {
-            m.insert("CACertificateIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_rotation_restart {
-            m.insert("CertificateRotationRestart".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.character_set_name {
-            m.insert("CharacterSetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.copy_tags_to_snapshot {
-            m.insert("CopyTagsToSnapshot".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_iam_instance_profile {
-            m.insert("CustomIAMInstanceProfile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_identifier {
-            m.insert("DBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_cluster_snapshot_identifier {
-            m.insert("DBClusterSnapshotIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_instance_class {
-            m.insert("DBInstanceClass".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_instance_identifier {
-            m.insert("DBInstanceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_name {
-            m.insert("DBName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_parameter_group_name {
-            m.insert("DBParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_security_groups {
-            m.insert("DBSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_snapshot_identifier {
-            m.insert("DBSnapshotIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_system_id {
-            m.insert("DBSystemId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_insights_mode {
-            m.insert("DatabaseInsightsMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dedicated_log_volume {
-            m.insert("DedicatedLogVolume".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_automated_backups {
-            m.insert("DeleteAutomatedBackups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_auth_secret_arn {
-            m.insert("DomainAuthSecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_dns_ips {
-            m.insert("DomainDnsIps".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_fqdn {
-            m.insert("DomainFqdn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_iam_role_name {
-            m.insert("DomainIAMRoleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_ou {
-            m.insert("DomainOu".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_cloudwatch_logs_exports {
-            m.insert("EnableCloudwatchLogsExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_iam_database_authentication {
-            m.insert(
-                "EnableIAMDatabaseAuthentication".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_performance_insights {
-            m.insert("EnablePerformanceInsights".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine {
-            m.insert("Engine".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_lifecycle_support {
-            m.insert("EngineLifecycleSupport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engine_version {
-            m.insert("EngineVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.license_model {
-            m.insert("LicenseModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_master_user_password {
-            m.insert("ManageMasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_authentication_type {
-            m.insert("MasterUserAuthenticationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_secret {
-            m.insert("MasterUserSecret".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_username {
-            m.insert("MasterUsername".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_allocated_storage {
-            m.insert("MaxAllocatedStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring_interval {
-            m.insert("MonitoringInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring_role_arn {
-            m.insert("MonitoringRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_az {
-            m.insert("MultiAZ".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nchar_character_set_name {
-            m.insert("NcharCharacterSetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.option_group_name {
-            m.insert("OptionGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_insights_kms_key_id {
-            m.insert("PerformanceInsightsKMSKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.performance_insights_retention_period {
-            m.insert(
-                "PerformanceInsightsRetentionPeriod".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_backup_window {
-            m.insert("PreferredBackupWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processor_features {
-            m.insert("ProcessorFeatures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.promotion_tier {
-            m.insert("PromotionTier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replica_mode {
-            m.insert("ReplicaMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restore_time {
-            m.insert("RestoreTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_db_cluster_identifier {
-            m.insert("SourceDBClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_db_instance_automated_backups_arn {
-            m.insert(
-                "SourceDBInstanceAutomatedBackupsArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.source_db_instance_identifier {
-            m.insert("SourceDBInstanceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_dbi_resource_id {
-            m.insert("SourceDbiResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_region {
-            m.insert("SourceRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_encrypted {
-            m.insert("StorageEncrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_throughput {
-            m.insert("StorageThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tde_credential_arn {
-            m.insert("TdeCredentialArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tde_credential_password {
-            m.insert("TdeCredentialPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timezone {
-            m.insert("Timezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_default_processor_features {
-            m.insert("UseDefaultProcessorFeatures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_latest_restorable_time {
-            m.insert("UseLatestRestorableTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_groups {
-            m.insert("VPCSecurityGroups".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DbInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_storage_volumes.check(
-            &path.field("AdditionalStorageVolumes"),
-            &Rules::NONE,
-            out,
-        );
-        self.allocated_storage.check(
-            &path.field("AllocatedStorage"),
-            &Rules {
-                pattern: Some("^[0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.associated_roles
-            .check(&path.field("AssociatedRoles"), &Rules::NONE, out);
-        self.automatic_backup_replication_retention_period.check(
-            &path.field("AutomaticBackupReplicationRetentionPeriod"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.backup_retention_period.check(
-            &path.field("BackupRetentionPeriod"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_instance_identifier.check(
-            &path.field("DBInstanceIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_insights_mode
-            .check(&path.field("DatabaseInsightsMode"), &Rules::NONE, out);
-        self.master_user_authentication_type.check(
-            &path.field("MasterUserAuthenticationType"),
-            &Rules::NONE,
-            out,
-        );
-        self.master_user_secret
-            .check(&path.field("MasterUserSecret"), &Rules::NONE, out);
-        self.master_username.check(
-            &path.field("MasterUsername"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9_]{0,127}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.performance_insights_retention_period.check(
-            &path.field("PerformanceInsightsRetentionPeriod"),
-            &Rules {
-                one_of: &[
-                    7, 31, 62, 93, 124, 155, 186, 217, 248, 279, 310, 341, 372, 403, 434, 465, 496,
-                    527, 558, 589, 620, 651, 682, 713, 731,
-                ],
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                pattern: Some("^\\d*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processor_features
-            .check(&path.field("ProcessorFeatures"), &Rules::NONE, out);
-        self.promotion_tier.check(
-            &path.field("PromotionTier"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(15.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::excludes(
-            (
-                "SourceDBInstanceIdentifier",
-                self.source_db_instance_identifier.is_some(),
-            ),
-            &[
-                ("CharacterSetName", self.character_set_name.is_some()),
-                ("MasterUserPassword", self.master_user_password.is_some()),
-                ("MasterUsername", self.master_username.is_some()),
-                ("StorageEncrypted", self.storage_encrypted.is_some()),
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbInstanceProps);
-
-/// Property type `AdditionalStorageVolume` of `AWS::RDS::DBInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct AdditionalStorageVolume {
     /// `AllocatedStorage` (optional).
     /// Pattern: `^[0-9]*$`.
-    pub allocated_storage: Option<Value<String>>,
+    pub fn allocated_storage(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AllocatedStorage", value.into().to_template()),
+        )
+    }
+    /// `AllowMajorVersionUpgrade` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn allow_major_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "AllowMajorVersionUpgrade", value.into().to_template()),
+        )
+    }
+    /// `ApplyImmediately` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn apply_immediately(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ApplyImmediately", value.into().to_template()),
+        )
+    }
+    /// `AssociatedRoles` (optional).
+    pub fn associated_roles(self, value: impl Into<Value<List<DbInstanceRole>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AssociatedRoles", value.into().to_template()),
+        )
+    }
+    /// `AutoMinorVersionUpgrade` (optional).
+    pub fn auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "AutoMinorVersionUpgrade", value.into().to_template()),
+        )
+    }
+    /// `AutomaticBackupReplicationKmsKeyId` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn automatic_backup_replication_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            6,
+            "AutomaticBackupReplicationKmsKeyId",
+            value.into().to_template(),
+        ))
+    }
+    /// `AutomaticBackupReplicationRegion` (optional).
+    pub fn automatic_backup_replication_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "AutomaticBackupReplicationRegion",
+            value.into().to_template(),
+        ))
+    }
+    /// `AutomaticBackupReplicationRetentionPeriod` (optional).
+    /// Range: at least 1.
+    pub fn automatic_backup_replication_retention_period(
+        self,
+        value: impl Into<Value<i64>>,
+    ) -> Self {
+        Self(self.0.with(
+            8,
+            "AutomaticBackupReplicationRetentionPeriod",
+            value.into().to_template(),
+        ))
+    }
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "AvailabilityZone", value.into().to_template()),
+        )
+    }
+    /// `BackupRetentionPeriod` (optional).
+    /// Range: at least 0.
+    pub fn backup_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "BackupRetentionPeriod", value.into().to_template()),
+        )
+    }
+    /// `BackupTarget` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn backup_target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "BackupTarget", value.into().to_template()))
+    }
+    /// `CACertificateIdentifier` (optional).
+    pub fn ca_certificate_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "CACertificateIdentifier", value.into().to_template()),
+        )
+    }
+    /// `CertificateRotationRestart` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn certificate_rotation_restart(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "CertificateRotationRestart", value.into().to_template()),
+        )
+    }
+    /// `CharacterSetName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn character_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "CharacterSetName", value.into().to_template()),
+        )
+    }
+    /// `CopyTagsToSnapshot` (optional).
+    pub fn copy_tags_to_snapshot(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(15, "CopyTagsToSnapshot", value.into().to_template()),
+        )
+    }
+    /// `CustomIAMInstanceProfile` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn custom_iam_instance_profile(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "CustomIAMInstanceProfile", value.into().to_template()),
+        )
+    }
+    /// `DBClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "DBClusterIdentifier", value.into().to_template()),
+        )
+    }
+    /// `DBClusterSnapshotIdentifier` (optional).
+    pub fn db_cluster_snapshot_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            18,
+            "DBClusterSnapshotIdentifier",
+            value.into().to_template(),
+        ))
+    }
+    /// `DBInstanceClass` (optional).
+    pub fn db_instance_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "DBInstanceClass", value.into().to_template()),
+        )
+    }
+    /// `DBInstanceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^$|^[a-zA-Z]{1}(?:-?[a-zA-Z0-9]){0,62}$`.
+    pub fn db_instance_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(20, "DBInstanceIdentifier", value.into().to_template()),
+        )
+    }
+    /// `DBName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "DBName", value.into().to_template()))
+    }
+    /// `DBParameterGroupName` (optional).
+    pub fn db_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(22, "DBParameterGroupName", value.into().to_template()),
+        )
+    }
+    /// `DBSecurityGroups` (optional).
+    pub fn db_security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(23, "DBSecurityGroups", value.into().to_template()),
+        )
+    }
+    /// `DBSnapshotIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn db_snapshot_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "DBSnapshotIdentifier", value.into().to_template()),
+        )
+    }
+    /// `DBSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_subnet_group_name(self, value: impl Into<Value<ids::DbSubnetGroupName>>) -> Self {
+        Self(
+            self.0
+                .with(25, "DBSubnetGroupName", value.into().to_template()),
+        )
+    }
+    /// `DBSystemId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_system_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "DBSystemId", value.into().to_template()))
+    }
+    /// `DatabaseInsightsMode` (optional).
+    pub fn database_insights_mode(self, value: impl Into<Value<DatabaseInsightsMode>>) -> Self {
+        Self(
+            self.0
+                .with(27, "DatabaseInsightsMode", value.into().to_template()),
+        )
+    }
+    /// `DedicatedLogVolume` (optional).
+    pub fn dedicated_log_volume(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(28, "DedicatedLogVolume", value.into().to_template()),
+        )
+    }
+    /// `DeleteAutomatedBackups` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn delete_automated_backups(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(29, "DeleteAutomatedBackups", value.into().to_template()),
+        )
+    }
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(30, "DeletionProtection", value.into().to_template()),
+        )
+    }
+    /// `Domain` (optional).
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(31, "Domain", value.into().to_template()))
+    }
+    /// `DomainAuthSecretArn` (optional).
+    pub fn domain_auth_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(32, "DomainAuthSecretArn", value.into().to_template()),
+        )
+    }
+    /// `DomainDnsIps` (optional).
+    pub fn domain_dns_ips(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(33, "DomainDnsIps", value.into().to_template()))
+    }
+    /// `DomainFqdn` (optional).
+    pub fn domain_fqdn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(34, "DomainFqdn", value.into().to_template()))
+    }
+    /// `DomainIAMRoleName` (optional).
+    pub fn domain_iam_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(35, "DomainIAMRoleName", value.into().to_template()),
+        )
+    }
+    /// `DomainOu` (optional).
+    pub fn domain_ou(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(36, "DomainOu", value.into().to_template()))
+    }
+    /// `EnableCloudwatchLogsExports` (optional).
+    pub fn enable_cloudwatch_logs_exports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            37,
+            "EnableCloudwatchLogsExports",
+            value.into().to_template(),
+        ))
+    }
+    /// `EnableIAMDatabaseAuthentication` (optional).
+    pub fn enable_iam_database_authentication(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            38,
+            "EnableIAMDatabaseAuthentication",
+            value.into().to_template(),
+        ))
+    }
+    /// `EnablePerformanceInsights` (optional).
+    pub fn enable_performance_insights(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(39, "EnablePerformanceInsights", value.into().to_template()),
+        )
+    }
+    /// `Engine` (optional).
+    pub fn engine(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(40, "Engine", value.into().to_template()))
+    }
+    /// `EngineLifecycleSupport` (optional).
+    pub fn engine_lifecycle_support(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(41, "EngineLifecycleSupport", value.into().to_template()),
+        )
+    }
+    /// `EngineVersion` (optional).
+    pub fn engine_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(42, "EngineVersion", value.into().to_template()))
+    }
     /// `Iops` (optional).
-    pub iops: Option<Value<i64>>,
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(43, "Iops", value.into().to_template()))
+    }
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(44, "KmsKeyId", value.into().to_template()))
+    }
+    /// `LicenseModel` (optional).
+    pub fn license_model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(45, "LicenseModel", value.into().to_template()))
+    }
+    /// `ManageMasterUserPassword` (optional).
+    pub fn manage_master_user_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(46, "ManageMasterUserPassword", value.into().to_template()),
+        )
+    }
+    /// `MasterUserAuthenticationType` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn master_user_authentication_type(
+        self,
+        value: impl Into<Value<MasterUserAuthenticationType>>,
+    ) -> Self {
+        Self(self.0.with(
+            47,
+            "MasterUserAuthenticationType",
+            value.into().to_template(),
+        ))
+    }
+    /// `MasterUserPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn master_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(48, "MasterUserPassword", value.into().to_template()),
+        )
+    }
+    /// `MasterUserSecret` (optional).
+    pub fn master_user_secret(self, value: impl Into<Value<MasterUserSecret>>) -> Self {
+        Self(
+            self.0
+                .with(49, "MasterUserSecret", value.into().to_template()),
+        )
+    }
+    /// `MasterUsername` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9_]{0,127}$`.
+    pub fn master_username(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(50, "MasterUsername", value.into().to_template()),
+        )
+    }
     /// `MaxAllocatedStorage` (optional).
-    pub max_allocated_storage: Option<Value<i64>>,
+    pub fn max_allocated_storage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(51, "MaxAllocatedStorage", value.into().to_template()),
+        )
+    }
+    /// `MonitoringInterval` (optional).
+    pub fn monitoring_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(52, "MonitoringInterval", value.into().to_template()),
+        )
+    }
+    /// `MonitoringRoleArn` (optional).
+    pub fn monitoring_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(53, "MonitoringRoleArn", value.into().to_template()),
+        )
+    }
+    /// `MultiAZ` (optional).
+    pub fn multi_az(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(54, "MultiAZ", value.into().to_template()))
+    }
+    /// `NcharCharacterSetName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn nchar_character_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(55, "NcharCharacterSetName", value.into().to_template()),
+        )
+    }
+    /// `NetworkType` (optional).
+    pub fn network_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(56, "NetworkType", value.into().to_template()))
+    }
+    /// `OptionGroupName` (optional).
+    pub fn option_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(57, "OptionGroupName", value.into().to_template()),
+        )
+    }
+    /// `PerformanceInsightsKMSKeyId` (optional).
+    pub fn performance_insights_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            58,
+            "PerformanceInsightsKMSKeyId",
+            value.into().to_template(),
+        ))
+    }
+    /// `PerformanceInsightsRetentionPeriod` (optional).
+    /// One of: 7, 31, 62, 93, 124, 155, 186, 217, 248, 279, 310, 341, 372, 403, 434, 465, 496, 527, 558, 589, 620, 651, 682, 713, 731.
+    pub fn performance_insights_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            59,
+            "PerformanceInsightsRetentionPeriod",
+            value.into().to_template(),
+        ))
+    }
+    /// `Port` (optional).
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]*$`.
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(60, "Port", value.into().to_template()))
+    }
+    /// `PreferredBackupWindow` (optional).
+    pub fn preferred_backup_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(61, "PreferredBackupWindow", value.into().to_template()),
+        )
+    }
+    /// `PreferredMaintenanceWindow` (optional).
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(62, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
+    }
+    /// `ProcessorFeatures` (optional).
+    pub fn processor_features(self, value: impl Into<Value<List<ProcessorFeature>>>) -> Self {
+        Self(
+            self.0
+                .with(63, "ProcessorFeatures", value.into().to_template()),
+        )
+    }
+    /// `PromotionTier` (optional).
+    /// Range: 0 to 15.
+    pub fn promotion_tier(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(64, "PromotionTier", value.into().to_template()))
+    }
+    /// `PubliclyAccessible` (optional).
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(65, "PubliclyAccessible", value.into().to_template()),
+        )
+    }
+    /// `ReplicaMode` (optional).
+    pub fn replica_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(66, "ReplicaMode", value.into().to_template()))
+    }
+    /// `RestoreTime` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn restore_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(67, "RestoreTime", value.into().to_template()))
+    }
+    /// `SourceDBClusterIdentifier` (optional).
+    pub fn source_db_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(68, "SourceDBClusterIdentifier", value.into().to_template()),
+        )
+    }
+    /// `SourceDBInstanceAutomatedBackupsArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn source_db_instance_automated_backups_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            69,
+            "SourceDBInstanceAutomatedBackupsArn",
+            value.into().to_template(),
+        ))
+    }
+    /// `SourceDBInstanceIdentifier` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn source_db_instance_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(70, "SourceDBInstanceIdentifier", value.into().to_template()),
+        )
+    }
+    /// `SourceDbiResourceId` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn source_dbi_resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(71, "SourceDbiResourceId", value.into().to_template()),
+        )
+    }
+    /// `SourceRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(72, "SourceRegion", value.into().to_template()))
+    }
+    /// `StorageEncrypted` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn storage_encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(73, "StorageEncrypted", value.into().to_template()),
+        )
+    }
     /// `StorageThroughput` (optional).
-    pub storage_throughput: Option<Value<i64>>,
+    pub fn storage_throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(74, "StorageThroughput", value.into().to_template()),
+        )
+    }
     /// `StorageType` (optional).
-    pub storage_type: Option<Value<String>>,
-    /// `VolumeName` (optional).
-    pub volume_name: Option<Value<String>>,
+    pub fn storage_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(75, "StorageType", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(76, "Tags", value.into().to_template()))
+    }
+    /// `TdeCredentialArn` (optional).
+    pub fn tde_credential_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(77, "TdeCredentialArn", value.into().to_template()),
+        )
+    }
+    /// `TdeCredentialPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn tde_credential_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(78, "TdeCredentialPassword", value.into().to_template()),
+        )
+    }
+    /// `Timezone` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(79, "Timezone", value.into().to_template()))
+    }
+    /// `UseDefaultProcessorFeatures` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn use_default_processor_features(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            80,
+            "UseDefaultProcessorFeatures",
+            value.into().to_template(),
+        ))
+    }
+    /// `UseLatestRestorableTime` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn use_latest_restorable_time(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(81, "UseLatestRestorableTime", value.into().to_template()),
+        )
+    }
+    /// `VPCSecurityGroups` (optional).
+    pub fn vpc_security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(82, "VPCSecurityGroups", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdditionalStorageVolume` of `AWS::RDS::DBInstance`.
+    AdditionalStorageVolume(default)
 }
 
 impl AdditionalStorageVolume {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocated_storage: None,
-            iops: None,
-            max_allocated_storage: None,
-            storage_throughput: None,
-            storage_type: None,
-            volume_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocatedStorage`.
-    pub fn allocated_storage(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allocated_storage = Some(value.into());
-        self
+    /// `AllocatedStorage` (optional).
+    /// Pattern: `^[0-9]*$`.
+    pub fn allocated_storage(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocatedStorage", value.into().to_template()),
+        )
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Iops", value.into().to_template()))
     }
-    /// Sets `MaxAllocatedStorage`.
-    pub fn max_allocated_storage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_allocated_storage = Some(value.into());
-        self
+    /// `MaxAllocatedStorage` (optional).
+    pub fn max_allocated_storage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxAllocatedStorage", value.into().to_template()),
+        )
     }
-    /// Sets `StorageThroughput`.
-    pub fn storage_throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.storage_throughput = Some(value.into());
-        self
+    /// `StorageThroughput` (optional).
+    pub fn storage_throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StorageThroughput", value.into().to_template()),
+        )
     }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
+    /// `StorageType` (optional).
+    pub fn storage_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "StorageType", value.into().to_template()))
     }
-    /// Sets `VolumeName`.
-    pub fn volume_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_name = Some(value.into());
-        self
+    /// `VolumeName` (optional).
+    pub fn volume_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "VolumeName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AdditionalStorageVolume {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocated_storage {
-            m.insert("AllocatedStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_allocated_storage {
-            m.insert("MaxAllocatedStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_throughput {
-            m.insert("StorageThroughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_name {
-            m.insert("VolumeName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdditionalStorageVolume {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocated_storage.check(
-            &path.field("AllocatedStorage"),
-            &Rules {
-                pattern: Some("^[0-9]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdditionalStorageVolume);
-
-/// Property type `DbInstanceRole` of `AWS::RDS::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct DbInstanceRole {
-    /// `FeatureName` (required).
-    pub feature_name: Value<String>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `DbInstanceRole` of `AWS::RDS::DBInstance`.
+    DbInstanceRole
 }
 
 impl DbInstanceRole {
@@ -1427,355 +1338,97 @@ impl DbInstanceRole {
         feature_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            feature_name: feature_name.into(),
-            role_arn: role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FeatureName", feature_name.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DbInstanceRole {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FeatureName".to_owned(), self.feature_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DatabaseInsightsMode`.
+    DatabaseInsightsMode {
+        /// `advanced`
+        Advanced = "advanced",
+        /// `standard`
+        Standard = "standard",
     }
 }
 
-impl Check for DbInstanceRole {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DbInstanceRole);
-
-/// Values of `DatabaseInsightsMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DatabaseInsightsMode {
-    /// `advanced`
-    Advanced,
-    /// `standard`
-    Standard,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DatabaseInsightsMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["advanced", "standard"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Advanced => "advanced",
-            Self::Standard => "standard",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MasterUserAuthenticationType`.
+    MasterUserAuthenticationType {
+        /// `iam-db-auth`
+        IamDbAuth = "iam-db-auth",
+        /// `password`
+        Password = "password",
     }
 }
 
-impl ToTemplate for DatabaseInsightsMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DatabaseInsightsMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DatabaseInsightsMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "advanced" => Self::Advanced,
-            "standard" => Self::Standard,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DatabaseInsightsMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DatabaseInsightsMode::from(s))
-    }
-}
-
-crate::impl_literal!(DatabaseInsightsMode);
-
-/// Values of `MasterUserAuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MasterUserAuthenticationType {
-    /// `iam-db-auth`
-    IamDbAuth,
-    /// `password`
-    Password,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MasterUserAuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["iam-db-auth", "password"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IamDbAuth => "iam-db-auth",
-            Self::Password => "password",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MasterUserAuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MasterUserAuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MasterUserAuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "iam-db-auth" => Self::IamDbAuth,
-            "password" => Self::Password,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MasterUserAuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MasterUserAuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(MasterUserAuthenticationType);
-
-/// Property type `MasterUserSecret` of `AWS::RDS::DBInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct MasterUserSecret {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `SecretArn` (optional).
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MasterUserSecret` of `AWS::RDS::DBInstance`.
+    MasterUserSecret(default)
 }
 
 impl MasterUserSecret {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_id: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SecretArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MasterUserSecret {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MasterUserSecret {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MasterUserSecret);
-
-/// Property type `ProcessorFeature` of `AWS::RDS::DBInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct ProcessorFeature {
-    /// `Name` (optional).
-    pub name: Option<Value<Name>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ProcessorFeature` of `AWS::RDS::DBInstance`.
+    ProcessorFeature(default)
 }
 
 impl ProcessorFeature {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<Name>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<Name>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProcessorFeature {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProcessorFeature {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProcessorFeature);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `coreCount`
-    CoreCount,
-    /// `threadsPerCore`
-    ThreadsPerCore,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["coreCount", "threadsPerCore"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CoreCount => "coreCount",
-            Self::ThreadsPerCore => "threadsPerCore",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "coreCount" => Self::CoreCount,
-            "threadsPerCore" => Self::ThreadsPerCore,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Property type `Tag` of `AWS::RDS::DBInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
     /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `coreCount`
+        CoreCount = "coreCount",
+        /// `threadsPerCore`
+        ThreadsPerCore = "threadsPerCore",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RDS::DBInstance`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBProxy`.
-#[derive(Debug, Clone)]
-pub struct DbProxy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbProxy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbProxy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbProxy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBProxy`.
+    DbProxy("AWS::RDS::DBProxy", DbProxyProps)
 }
 
 impl DbProxy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBProxy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbProxyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBProxyName` (typed).
     pub fn ref_value(&self) -> Value<ids::DbProxyName> {
         self.resource.ref_value()
@@ -92,48 +44,97 @@ impl DbProxy {
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
+
+    /// Replaces `Auth` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth(&self, value: impl Into<Value<List<AuthFormat>>>) {
+        self.resource.set_property("Auth", value.into())
+    }
+
+    /// Replaces `DBProxyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_proxy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBProxyName", value.into())
+    }
+
+    /// Replaces `DebugLogging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_debug_logging(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DebugLogging", value.into())
+    }
+
+    /// Replaces `DefaultAuthScheme` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_auth_scheme(&self, value: impl Into<Value<DefaultAuthScheme>>) {
+        self.resource
+            .set_property("DefaultAuthScheme", value.into())
+    }
+
+    /// Replaces `EndpointNetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_network_type(&self, value: impl Into<Value<EndpointNetworkType>>) {
+        self.resource
+            .set_property("EndpointNetworkType", value.into())
+    }
+
+    /// Replaces `EngineFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_family(&self, value: impl Into<Value<EngineFamily>>) {
+        self.resource.set_property("EngineFamily", value.into())
+    }
+
+    /// Replaces `IdleClientTimeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idle_client_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("IdleClientTimeout", value.into())
+    }
+
+    /// Replaces `RequireTLS` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_require_tls(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("RequireTLS", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagFormat>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetConnectionNetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_connection_network_type(
+        &self,
+        value: impl Into<Value<TargetConnectionNetworkType>>,
+    ) {
+        self.resource
+            .set_property("TargetConnectionNetworkType", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
+
+    /// Replaces `VpcSubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("VpcSubnetIds", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBProxy`.
-#[derive(Debug, Clone)]
-pub struct DbProxyProps {
-    /// `Auth` (optional).
-    /// Items: 1..=200.
-    pub auth: Option<Value<List<AuthFormat>>>,
-    /// `DBProxyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[0-z]*`.
-    pub db_proxy_name: Value<String>,
-    /// `DebugLogging` (optional).
-    pub debug_logging: Option<Value<bool>>,
-    /// `DefaultAuthScheme` (optional).
-    pub default_auth_scheme: Option<Value<DefaultAuthScheme>>,
-    /// `EndpointNetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_network_type: Option<Value<EndpointNetworkType>>,
-    /// `EngineFamily` (required).
-    /// Create-only: changing it replaces the resource.
-    pub engine_family: Value<EngineFamily>,
-    /// `IdleClientTimeout` (optional).
-    pub idle_client_timeout: Option<Value<i64>>,
-    /// `RequireTLS` (optional).
-    pub require_tls: Option<Value<bool>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagFormat>>>,
-    /// `TargetConnectionNetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub target_connection_network_type: Option<Value<TargetConnectionNetworkType>>,
-    /// `VpcSecurityGroupIds` (optional).
-    /// Items: 1..=.
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `VpcSubnetIds` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 2..=.
-    pub vpc_subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBProxy`.
+    DbProxyProps
 }
 
 impl DbProxyProps {
@@ -144,782 +145,218 @@ impl DbProxyProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         vpc_subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            auth: None,
-            db_proxy_name: db_proxy_name.into(),
-            debug_logging: None,
-            default_auth_scheme: None,
-            endpoint_network_type: None,
-            engine_family: engine_family.into(),
-            idle_client_timeout: None,
-            require_tls: None,
-            role_arn: role_arn.into(),
-            tags: None,
-            target_connection_network_type: None,
-            vpc_security_group_ids: None,
-            vpc_subnet_ids: vpc_subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DBProxyName", db_proxy_name.into().to_template())
+                .with(5, "EngineFamily", engine_family.into().to_template())
+                .with(8, "RoleArn", role_arn.into().to_template())
+                .with(12, "VpcSubnetIds", vpc_subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `Auth`.
-    pub fn auth(mut self, value: impl Into<Value<List<AuthFormat>>>) -> Self {
-        self.auth = Some(value.into());
-        self
+    /// `Auth` (optional).
+    /// Items: 1 to 200.
+    pub fn auth(self, value: impl Into<Value<List<AuthFormat>>>) -> Self {
+        Self(self.0.with(0, "Auth", value.into().to_template()))
     }
-    /// Sets `DebugLogging`.
-    pub fn debug_logging(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.debug_logging = Some(value.into());
-        self
+    /// `DebugLogging` (optional).
+    pub fn debug_logging(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "DebugLogging", value.into().to_template()))
     }
-    /// Sets `DefaultAuthScheme`.
-    pub fn default_auth_scheme(mut self, value: impl Into<Value<DefaultAuthScheme>>) -> Self {
-        self.default_auth_scheme = Some(value.into());
-        self
+    /// `DefaultAuthScheme` (optional).
+    pub fn default_auth_scheme(self, value: impl Into<Value<DefaultAuthScheme>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefaultAuthScheme", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointNetworkType`.
-    pub fn endpoint_network_type(mut self, value: impl Into<Value<EndpointNetworkType>>) -> Self {
-        self.endpoint_network_type = Some(value.into());
-        self
+    /// `EndpointNetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_network_type(self, value: impl Into<Value<EndpointNetworkType>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EndpointNetworkType", value.into().to_template()),
+        )
     }
-    /// Sets `IdleClientTimeout`.
-    pub fn idle_client_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_client_timeout = Some(value.into());
-        self
+    /// `IdleClientTimeout` (optional).
+    pub fn idle_client_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "IdleClientTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `RequireTLS`.
-    pub fn require_tls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_tls = Some(value.into());
-        self
+    /// `RequireTLS` (optional).
+    pub fn require_tls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(7, "RequireTLS", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagFormat>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagFormat>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetConnectionNetworkType`.
+    /// `TargetConnectionNetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn target_connection_network_type(
-        mut self,
+        self,
         value: impl Into<Value<TargetConnectionNetworkType>>,
     ) -> Self {
-        self.target_connection_network_type = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "TargetConnectionNetworkType",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
+    /// Items: at least 1.
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DbProxyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth {
-            m.insert("Auth".to_owned(), v.to_template());
-        }
-        m.insert("DBProxyName".to_owned(), self.db_proxy_name.to_template());
-        if let Some(v) = &self.debug_logging {
-            m.insert("DebugLogging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_auth_scheme {
-            m.insert("DefaultAuthScheme".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_network_type {
-            m.insert("EndpointNetworkType".to_owned(), v.to_template());
-        }
-        m.insert("EngineFamily".to_owned(), self.engine_family.to_template());
-        if let Some(v) = &self.idle_client_timeout {
-            m.insert("IdleClientTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_tls {
-            m.insert("RequireTLS".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_connection_network_type {
-            m.insert("TargetConnectionNetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("VpcSubnetIds".to_owned(), self.vpc_subnet_ids.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DbProxyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth.check(
-            &path.field("Auth"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_proxy_name.check(
-            &path.field("DBProxyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[0-z]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_auth_scheme
-            .check(&path.field("DefaultAuthScheme"), &Rules::NONE, out);
-        self.endpoint_network_type
-            .check(&path.field("EndpointNetworkType"), &Rules::NONE, out);
-        self.engine_family
-            .check(&path.field("EngineFamily"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_connection_network_type.check(
-            &path.field("TargetConnectionNetworkType"),
-            &Rules::NONE,
-            out,
-        );
-        self.vpc_security_group_ids.check(
-            &path.field("VpcSecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_subnet_ids.check(
-            &path.field("VpcSubnetIds"),
-            &Rules {
-                min_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbProxyProps);
-
-/// Property type `AuthFormat` of `AWS::RDS::DBProxy`.
-#[derive(Debug, Clone, Default)]
-pub struct AuthFormat {
-    /// `AuthScheme` (optional).
-    pub auth_scheme: Option<Value<AuthScheme>>,
-    /// `ClientPasswordAuthType` (optional).
-    pub client_password_auth_type: Option<Value<ClientPasswordAuthType>>,
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `IAMAuth` (optional).
-    pub iam_auth: Option<Value<IamAuth>>,
-    /// `SecretArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AuthFormat` of `AWS::RDS::DBProxy`.
+    AuthFormat(default)
 }
 
 impl AuthFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_scheme: None,
-            client_password_auth_type: None,
-            description: None,
-            iam_auth: None,
-            secret_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthScheme`.
-    pub fn auth_scheme(mut self, value: impl Into<Value<AuthScheme>>) -> Self {
-        self.auth_scheme = Some(value.into());
-        self
+    /// `AuthScheme` (optional).
+    pub fn auth_scheme(self, value: impl Into<Value<AuthScheme>>) -> Self {
+        Self(self.0.with(0, "AuthScheme", value.into().to_template()))
     }
-    /// Sets `ClientPasswordAuthType`.
+    /// `ClientPasswordAuthType` (optional).
     pub fn client_password_auth_type(
-        mut self,
+        self,
         value: impl Into<Value<ClientPasswordAuthType>>,
     ) -> Self {
-        self.client_password_auth_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ClientPasswordAuthType", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `IAMAuth`.
-    pub fn iam_auth(mut self, value: impl Into<Value<IamAuth>>) -> Self {
-        self.iam_auth = Some(value.into());
-        self
+    /// `IAMAuth` (optional).
+    pub fn iam_auth(self, value: impl Into<Value<IamAuth>>) -> Self {
+        Self(self.0.with(3, "IAMAuth", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AuthFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_scheme {
-            m.insert("AuthScheme".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_password_auth_type {
-            m.insert("ClientPasswordAuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_auth {
-            m.insert("IAMAuth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecretArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SecretArn", value.into().to_template()))
     }
 }
 
-impl Check for AuthFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_scheme
-            .check(&path.field("AuthScheme"), &Rules::NONE, out);
-        self.client_password_auth_type.check(
-            &path.field("ClientPasswordAuthType"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_auth
-            .check(&path.field("IAMAuth"), &Rules::NONE, out);
-        self.secret_arn.check(
-            &path.field("SecretArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthScheme`.
+    AuthScheme {
+        /// `SECRETS`
+        Secrets = "SECRETS",
     }
 }
 
-crate::impl_literal!(AuthFormat);
-
-/// Values of `AuthScheme`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthScheme {
-    /// `SECRETS`
-    Secrets,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthScheme {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SECRETS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Secrets => "SECRETS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ClientPasswordAuthType`.
+    ClientPasswordAuthType {
+        /// `MYSQL_NATIVE_PASSWORD`
+        MysqlNativePassword = "MYSQL_NATIVE_PASSWORD",
+        /// `MYSQL_CACHING_SHA2_PASSWORD`
+        MysqlCachingSha2Password = "MYSQL_CACHING_SHA2_PASSWORD",
+        /// `POSTGRES_SCRAM_SHA_256`
+        PostgresScramSha256 = "POSTGRES_SCRAM_SHA_256",
+        /// `POSTGRES_MD5`
+        PostgresMd5 = "POSTGRES_MD5",
+        /// `SQL_SERVER_AUTHENTICATION`
+        SqlServerAuthentication = "SQL_SERVER_AUTHENTICATION",
     }
 }
 
-impl ToTemplate for AuthScheme {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `IamAuth`.
+    IamAuth {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `REQUIRED`
+        Required = "REQUIRED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for AuthScheme {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `DefaultAuthScheme`.
+    DefaultAuthScheme {
+        /// `IAM_AUTH`
+        IamAuth = "IAM_AUTH",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl From<&str> for AuthScheme {
-    fn from(s: &str) -> Self {
-        match s {
-            "SECRETS" => Self::Secrets,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `EndpointNetworkType`.
+    EndpointNetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `IPV6`
+        Ipv6 = "IPV6",
+        /// `DUAL`
+        Dual = "DUAL",
     }
 }
 
-impl From<&str> for Value<AuthScheme> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthScheme::from(s))
+crate::l1_enum! {
+    /// Values of `EngineFamily`.
+    EngineFamily {
+        /// `MYSQL`
+        Mysql = "MYSQL",
+        /// `POSTGRESQL`
+        Postgresql = "POSTGRESQL",
+        /// `SQLSERVER`
+        Sqlserver = "SQLSERVER",
     }
 }
 
-crate::impl_literal!(AuthScheme);
-
-/// Values of `ClientPasswordAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ClientPasswordAuthType {
-    /// `MYSQL_NATIVE_PASSWORD`
-    MysqlNativePassword,
-    /// `MYSQL_CACHING_SHA2_PASSWORD`
-    MysqlCachingSha2Password,
-    /// `POSTGRES_SCRAM_SHA_256`
-    PostgresScramSha256,
-    /// `POSTGRES_MD5`
-    PostgresMd5,
-    /// `SQL_SERVER_AUTHENTICATION`
-    SqlServerAuthentication,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ClientPasswordAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MYSQL_NATIVE_PASSWORD",
-        "MYSQL_CACHING_SHA2_PASSWORD",
-        "POSTGRES_SCRAM_SHA_256",
-        "POSTGRES_MD5",
-        "SQL_SERVER_AUTHENTICATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MysqlNativePassword => "MYSQL_NATIVE_PASSWORD",
-            Self::MysqlCachingSha2Password => "MYSQL_CACHING_SHA2_PASSWORD",
-            Self::PostgresScramSha256 => "POSTGRES_SCRAM_SHA_256",
-            Self::PostgresMd5 => "POSTGRES_MD5",
-            Self::SqlServerAuthentication => "SQL_SERVER_AUTHENTICATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ClientPasswordAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ClientPasswordAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ClientPasswordAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MYSQL_NATIVE_PASSWORD" => Self::MysqlNativePassword,
-            "MYSQL_CACHING_SHA2_PASSWORD" => Self::MysqlCachingSha2Password,
-            "POSTGRES_SCRAM_SHA_256" => Self::PostgresScramSha256,
-            "POSTGRES_MD5" => Self::PostgresMd5,
-            "SQL_SERVER_AUTHENTICATION" => Self::SqlServerAuthentication,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ClientPasswordAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ClientPasswordAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(ClientPasswordAuthType);
-
-/// Values of `IamAuth`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IamAuth {
-    /// `DISABLED`
-    Disabled,
-    /// `REQUIRED`
-    Required,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IamAuth {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "REQUIRED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Required => "REQUIRED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IamAuth {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IamAuth {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IamAuth {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "REQUIRED" => Self::Required,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IamAuth> {
-    fn from(s: &str) -> Self {
-        Value::literal(IamAuth::from(s))
-    }
-}
-
-crate::impl_literal!(IamAuth);
-
-/// Values of `DefaultAuthScheme`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultAuthScheme {
-    /// `IAM_AUTH`
-    IamAuth,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultAuthScheme {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IAM_AUTH", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IamAuth => "IAM_AUTH",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultAuthScheme {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultAuthScheme {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultAuthScheme {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM_AUTH" => Self::IamAuth,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultAuthScheme> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultAuthScheme::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultAuthScheme);
-
-/// Values of `EndpointNetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointNetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `IPV6`
-    Ipv6,
-    /// `DUAL`
-    Dual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointNetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Ipv6 => "IPV6",
-            Self::Dual => "DUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointNetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointNetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointNetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV6" => Self::Ipv6,
-            "DUAL" => Self::Dual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointNetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointNetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointNetworkType);
-
-/// Values of `EngineFamily`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EngineFamily {
-    /// `MYSQL`
-    Mysql,
-    /// `POSTGRESQL`
-    Postgresql,
-    /// `SQLSERVER`
-    Sqlserver,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EngineFamily {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MYSQL", "POSTGRESQL", "SQLSERVER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mysql => "MYSQL",
-            Self::Postgresql => "POSTGRESQL",
-            Self::Sqlserver => "SQLSERVER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EngineFamily {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EngineFamily {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EngineFamily {
-    fn from(s: &str) -> Self {
-        match s {
-            "MYSQL" => Self::Mysql,
-            "POSTGRESQL" => Self::Postgresql,
-            "SQLSERVER" => Self::Sqlserver,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EngineFamily> {
-    fn from(s: &str) -> Self {
-        Value::literal(EngineFamily::from(s))
-    }
-}
-
-crate::impl_literal!(EngineFamily);
-
-/// Property type `TagFormat` of `AWS::RDS::DBProxy`.
-#[derive(Debug, Clone, Default)]
-pub struct TagFormat {
-    /// `Key` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TagFormat` of `AWS::RDS::DBProxy`.
+    TagFormat(default)
 }
 
 impl TagFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `([\w\x{80}-\x{10FFFF}]|[\d\x{80}-\x{10FFFF}]|[\s\x{80}-\x{10FFFF}]|\\|-|\.:=+-)*`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TagFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `([\w\x{80}-\x{10FFFF}]|[\d\x{80}-\x{10FFFF}]|[\s\x{80}-\x{10FFFF}]|\\|-|\.:=+-)*`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for TagFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("(\\w|\\d|\\s|\\\\|-|\\.:=+-)*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("(\\w|\\d|\\s|\\\\|-|\\.:=+-)*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TargetConnectionNetworkType`.
+    TargetConnectionNetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `IPV6`
+        Ipv6 = "IPV6",
     }
 }
-
-crate::impl_literal!(TagFormat);
-
-/// Values of `TargetConnectionNetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetConnectionNetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `IPV6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetConnectionNetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Ipv6 => "IPV6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetConnectionNetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetConnectionNetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetConnectionNetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetConnectionNetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetConnectionNetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetConnectionNetworkType);

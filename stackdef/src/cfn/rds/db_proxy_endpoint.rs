@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBProxyEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DbProxyEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbProxyEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbProxyEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbProxyEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBProxyEndpoint`.
+    DbProxyEndpoint("AWS::RDS::DBProxyEndpoint", DbProxyEndpointProps)
 }
 
 impl DbProxyEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBProxyEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbProxyEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBProxyEndpointName` (typed).
     pub fn ref_value(&self) -> Value<ids::DbProxyEndpointName> {
         self.resource.ref_value()
@@ -97,35 +49,56 @@ impl DbProxyEndpoint {
     pub fn attr_is_default(&self) -> Value<bool> {
         self.resource.get_att("IsDefault")
     }
+
+    /// Replaces `DBProxyEndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_proxy_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBProxyEndpointName", value.into())
+    }
+
+    /// Replaces `DBProxyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_proxy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBProxyName", value.into())
+    }
+
+    /// Replaces `EndpointNetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_network_type(&self, value: impl Into<Value<EndpointNetworkType>>) {
+        self.resource
+            .set_property("EndpointNetworkType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagFormat>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_role(&self, value: impl Into<Value<TargetRole>>) {
+        self.resource.set_property("TargetRole", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
+
+    /// Replaces `VpcSubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("VpcSubnetIds", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBProxyEndpoint`.
-#[derive(Debug, Clone)]
-pub struct DbProxyEndpointProps {
-    /// `DBProxyEndpointName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[0-z]*`.
-    pub db_proxy_endpoint_name: Value<String>,
-    /// `DBProxyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[0-z]*`.
-    pub db_proxy_name: Value<String>,
-    /// `EndpointNetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_network_type: Option<Value<EndpointNetworkType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagFormat>>>,
-    /// `TargetRole` (optional).
-    pub target_role: Option<Value<TargetRole>>,
-    /// `VpcSecurityGroupIds` (optional).
-    /// Items: 1..=.
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `VpcSubnetIds` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 2..=.
-    pub vpc_subnet_ids: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBProxyEndpoint`.
+    DbProxyEndpointProps
 }
 
 impl DbProxyEndpointProps {
@@ -135,299 +108,88 @@ impl DbProxyEndpointProps {
         db_proxy_name: impl Into<Value<String>>,
         vpc_subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            db_proxy_endpoint_name: db_proxy_endpoint_name.into(),
-            db_proxy_name: db_proxy_name.into(),
-            endpoint_network_type: None,
-            tags: None,
-            target_role: None,
-            vpc_security_group_ids: None,
-            vpc_subnet_ids: vpc_subnet_ids.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DBProxyEndpointName",
+                    db_proxy_endpoint_name.into().to_template(),
+                )
+                .with(1, "DBProxyName", db_proxy_name.into().to_template())
+                .with(6, "VpcSubnetIds", vpc_subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `EndpointNetworkType`.
-    pub fn endpoint_network_type(mut self, value: impl Into<Value<EndpointNetworkType>>) -> Self {
-        self.endpoint_network_type = Some(value.into());
-        self
+    /// `EndpointNetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_network_type(self, value: impl Into<Value<EndpointNetworkType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EndpointNetworkType", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagFormat>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagFormat>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetRole`.
-    pub fn target_role(mut self, value: impl Into<Value<TargetRole>>) -> Self {
-        self.target_role = Some(value.into());
-        self
+    /// `TargetRole` (optional).
+    pub fn target_role(self, value: impl Into<Value<TargetRole>>) -> Self {
+        Self(self.0.with(4, "TargetRole", value.into().to_template()))
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
+    /// Items: at least 1.
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DbProxyEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DBProxyEndpointName".to_owned(),
-            self.db_proxy_endpoint_name.to_template(),
-        );
-        m.insert("DBProxyName".to_owned(), self.db_proxy_name.to_template());
-        if let Some(v) = &self.endpoint_network_type {
-            m.insert("EndpointNetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_role {
-            m.insert("TargetRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("VpcSubnetIds".to_owned(), self.vpc_subnet_ids.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EndpointNetworkType`.
+    EndpointNetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `IPV6`
+        Ipv6 = "IPV6",
+        /// `DUAL`
+        Dual = "DUAL",
     }
 }
 
-impl Check for DbProxyEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.db_proxy_endpoint_name.check(
-            &path.field("DBProxyEndpointName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[0-z]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_proxy_name.check(
-            &path.field("DBProxyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[0-z]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_network_type
-            .check(&path.field("EndpointNetworkType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.target_role
-            .check(&path.field("TargetRole"), &Rules::NONE, out);
-        self.vpc_security_group_ids.check(
-            &path.field("VpcSecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_subnet_ids.check(
-            &path.field("VpcSubnetIds"),
-            &Rules {
-                min_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbProxyEndpointProps);
-
-/// Values of `EndpointNetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointNetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `IPV6`
-    Ipv6,
-    /// `DUAL`
-    Dual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointNetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Ipv6 => "IPV6",
-            Self::Dual => "DUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointNetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointNetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointNetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV6" => Self::Ipv6,
-            "DUAL" => Self::Dual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointNetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointNetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointNetworkType);
-
-/// Property type `TagFormat` of `AWS::RDS::DBProxyEndpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct TagFormat {
-    /// `Key` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `(\w|\d|\s|\\|-|\.:=+-)*`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TagFormat` of `AWS::RDS::DBProxyEndpoint`.
+    TagFormat(default)
 }
 
 impl TagFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `([\w\x{80}-\x{10FFFF}]|[\d\x{80}-\x{10FFFF}]|[\s\x{80}-\x{10FFFF}]|\\|-|\.:=+-)*`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TagFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `([\w\x{80}-\x{10FFFF}]|[\d\x{80}-\x{10FFFF}]|[\s\x{80}-\x{10FFFF}]|\\|-|\.:=+-)*`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for TagFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("(\\w|\\d|\\s|\\\\|-|\\.:=+-)*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("(\\w|\\d|\\s|\\\\|-|\\.:=+-)*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TargetRole`.
+    TargetRole {
+        /// `READ_WRITE`
+        ReadWrite = "READ_WRITE",
+        /// `READ_ONLY`
+        ReadOnly = "READ_ONLY",
     }
 }
-
-crate::impl_literal!(TagFormat);
-
-/// Values of `TargetRole`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetRole {
-    /// `READ_WRITE`
-    ReadWrite,
-    /// `READ_ONLY`
-    ReadOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetRole {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["READ_WRITE", "READ_ONLY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReadWrite => "READ_WRITE",
-            Self::ReadOnly => "READ_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetRole {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetRole {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetRole {
-    fn from(s: &str) -> Self {
-        match s {
-            "READ_WRITE" => Self::ReadWrite,
-            "READ_ONLY" => Self::ReadOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetRole> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetRole::from(s))
-    }
-}
-
-crate::impl_literal!(TargetRole);

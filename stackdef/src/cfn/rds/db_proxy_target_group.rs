@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBProxyTargetGroup`.
-#[derive(Debug, Clone)]
-pub struct DbProxyTargetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbProxyTargetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbProxyTargetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbProxyTargetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBProxyTargetGroup`.
+    DbProxyTargetGroup("AWS::RDS::DBProxyTargetGroup", DbProxyTargetGroupProps)
 }
 
 impl DbProxyTargetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBProxyTargetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbProxyTargetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TargetGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DbProxyTargetGroupArn> {
         self.resource.ref_value()
@@ -82,26 +34,47 @@ impl DbProxyTargetGroup {
     pub fn attr_target_group_arn(&self) -> Value<ids::DbProxyTargetGroupArn> {
         self.resource.get_att("TargetGroupArn")
     }
+
+    /// Replaces `ConnectionPoolConfigurationInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_pool_configuration_info(
+        &self,
+        value: impl Into<Value<ConnectionPoolConfigurationInfoFormat>>,
+    ) {
+        self.resource
+            .set_property("ConnectionPoolConfigurationInfo", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifiers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DBClusterIdentifiers", value.into())
+    }
+
+    /// Replaces `DBInstanceIdentifiers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_identifiers(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("DBInstanceIdentifiers", value.into())
+    }
+
+    /// Replaces `DBProxyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_proxy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBProxyName", value.into())
+    }
+
+    /// Replaces `TargetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_group_name(&self, value: impl Into<Value<TargetGroupName>>) {
+        self.resource.set_property("TargetGroupName", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBProxyTargetGroup`.
-#[derive(Debug, Clone)]
-pub struct DbProxyTargetGroupProps {
-    /// `ConnectionPoolConfigurationInfo` (optional).
-    pub connection_pool_configuration_info: Option<Value<ConnectionPoolConfigurationInfoFormat>>,
-    /// `DBClusterIdentifiers` (optional).
-    pub db_cluster_identifiers: Option<Value<List<String>>>,
-    /// `DBInstanceIdentifiers` (optional).
-    pub db_instance_identifiers: Option<Value<List<String>>>,
-    /// `DBProxyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[A-z][0-z]*`.
-    pub db_proxy_name: Value<String>,
-    /// `TargetGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub target_group_name: Value<TargetGroupName>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBProxyTargetGroup`.
+    DbProxyTargetGroupProps
 }
 
 impl DbProxyTargetGroupProps {
@@ -110,240 +83,89 @@ impl DbProxyTargetGroupProps {
         db_proxy_name: impl Into<Value<String>>,
         target_group_name: impl Into<Value<TargetGroupName>>,
     ) -> Self {
-        Self {
-            connection_pool_configuration_info: None,
-            db_cluster_identifiers: None,
-            db_instance_identifiers: None,
-            db_proxy_name: db_proxy_name.into(),
-            target_group_name: target_group_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "DBProxyName", db_proxy_name.into().to_template())
+                .with(4, "TargetGroupName", target_group_name.into().to_template()),
+        )
     }
-    /// Sets `ConnectionPoolConfigurationInfo`.
+    /// `ConnectionPoolConfigurationInfo` (optional).
     pub fn connection_pool_configuration_info(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionPoolConfigurationInfoFormat>>,
     ) -> Self {
-        self.connection_pool_configuration_info = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConnectionPoolConfigurationInfo",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DBClusterIdentifiers`.
-    pub fn db_cluster_identifiers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.db_cluster_identifiers = Some(value.into());
-        self
+    /// `DBClusterIdentifiers` (optional).
+    pub fn db_cluster_identifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DBClusterIdentifiers", value.into().to_template()),
+        )
     }
-    /// Sets `DBInstanceIdentifiers`.
-    pub fn db_instance_identifiers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.db_instance_identifiers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbProxyTargetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_pool_configuration_info {
-            m.insert(
-                "ConnectionPoolConfigurationInfo".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.db_cluster_identifiers {
-            m.insert("DBClusterIdentifiers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_instance_identifiers {
-            m.insert("DBInstanceIdentifiers".to_owned(), v.to_template());
-        }
-        m.insert("DBProxyName".to_owned(), self.db_proxy_name.to_template());
-        m.insert(
-            "TargetGroupName".to_owned(),
-            self.target_group_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `DBInstanceIdentifiers` (optional).
+    pub fn db_instance_identifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DBInstanceIdentifiers", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DbProxyTargetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_pool_configuration_info.check(
-            &path.field("ConnectionPoolConfigurationInfo"),
-            &Rules::NONE,
-            out,
-        );
-        self.db_proxy_name.check(
-            &path.field("DBProxyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[A-z][0-z]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_group_name.check(
-            &path.field("TargetGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbProxyTargetGroupProps);
-
-/// Property type `ConnectionPoolConfigurationInfoFormat` of `AWS::RDS::DBProxyTargetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionPoolConfigurationInfoFormat {
-    /// `ConnectionBorrowTimeout` (optional).
-    pub connection_borrow_timeout: Option<Value<i64>>,
-    /// `InitQuery` (optional).
-    pub init_query: Option<Value<String>>,
-    /// `MaxConnectionsPercent` (optional).
-    /// Range: 0..=100.
-    pub max_connections_percent: Option<Value<i64>>,
-    /// `MaxIdleConnectionsPercent` (optional).
-    /// Range: 0..=100.
-    pub max_idle_connections_percent: Option<Value<i64>>,
-    /// `SessionPinningFilters` (optional).
-    pub session_pinning_filters: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ConnectionPoolConfigurationInfoFormat` of `AWS::RDS::DBProxyTargetGroup`.
+    ConnectionPoolConfigurationInfoFormat(default)
 }
 
 impl ConnectionPoolConfigurationInfoFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_borrow_timeout: None,
-            init_query: None,
-            max_connections_percent: None,
-            max_idle_connections_percent: None,
-            session_pinning_filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionBorrowTimeout`.
-    pub fn connection_borrow_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.connection_borrow_timeout = Some(value.into());
-        self
+    /// `ConnectionBorrowTimeout` (optional).
+    pub fn connection_borrow_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConnectionBorrowTimeout", value.into().to_template()),
+        )
     }
-    /// Sets `InitQuery`.
-    pub fn init_query(mut self, value: impl Into<Value<String>>) -> Self {
-        self.init_query = Some(value.into());
-        self
+    /// `InitQuery` (optional).
+    pub fn init_query(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InitQuery", value.into().to_template()))
     }
-    /// Sets `MaxConnectionsPercent`.
-    pub fn max_connections_percent(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_connections_percent = Some(value.into());
-        self
+    /// `MaxConnectionsPercent` (optional).
+    /// Range: 0 to 100.
+    pub fn max_connections_percent(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxConnectionsPercent", value.into().to_template()),
+        )
     }
-    /// Sets `MaxIdleConnectionsPercent`.
-    pub fn max_idle_connections_percent(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_idle_connections_percent = Some(value.into());
-        self
+    /// `MaxIdleConnectionsPercent` (optional).
+    /// Range: 0 to 100.
+    pub fn max_idle_connections_percent(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MaxIdleConnectionsPercent", value.into().to_template()),
+        )
     }
-    /// Sets `SessionPinningFilters`.
-    pub fn session_pinning_filters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.session_pinning_filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionPoolConfigurationInfoFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_borrow_timeout {
-            m.insert("ConnectionBorrowTimeout".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.init_query {
-            m.insert("InitQuery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_connections_percent {
-            m.insert("MaxConnectionsPercent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_idle_connections_percent {
-            m.insert("MaxIdleConnectionsPercent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_pinning_filters {
-            m.insert("SessionPinningFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SessionPinningFilters` (optional).
+    pub fn session_pinning_filters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SessionPinningFilters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConnectionPoolConfigurationInfoFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_connections_percent.check(
-            &path.field("MaxConnectionsPercent"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_idle_connections_percent.check(
-            &path.field("MaxIdleConnectionsPercent"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TargetGroupName`.
+    TargetGroupName {
+        /// `default`
+        Default = "default",
     }
 }
-
-crate::impl_literal!(ConnectionPoolConfigurationInfoFormat);
-
-/// Values of `TargetGroupName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetGroupName {
-    /// `default`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetGroupName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["default"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetGroupName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetGroupName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetGroupName {
-    fn from(s: &str) -> Self {
-        match s {
-            "default" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetGroupName> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetGroupName::from(s))
-    }
-}
-
-crate::impl_literal!(TargetGroupName);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBSecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct DbSecurityGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbSecurityGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbSecurityGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbSecurityGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBSecurityGroup`.
+    DbSecurityGroup("AWS::RDS::DBSecurityGroup", DbSecurityGroupProps)
 }
 
 impl DbSecurityGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBSecurityGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbSecurityGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DbSecurityGroupId> {
         self.resource.ref_value()
@@ -82,21 +34,36 @@ impl DbSecurityGroup {
     pub fn attr_id(&self) -> Value<ids::DbSecurityGroupId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DBSecurityGroupIngress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_security_group_ingress(&self, value: impl Into<Value<List<Ingress>>>) {
+        self.resource
+            .set_property("DBSecurityGroupIngress", value.into())
+    }
+
+    /// Replaces `EC2VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_vpc_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EC2VpcId", value.into())
+    }
+
+    /// Replaces `GroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupDescription", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBSecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct DbSecurityGroupProps {
-    /// `DBSecurityGroupIngress` (required).
-    pub db_security_group_ingress: Value<List<Ingress>>,
-    /// `EC2VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ec2_vpc_id: Option<Value<String>>,
-    /// `GroupDescription` (required).
-    /// Create-only: changing it replaces the resource.
-    pub group_description: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBSecurityGroup`.
+    DbSecurityGroupProps
 }
 
 impl DbSecurityGroupProps {
@@ -105,169 +72,67 @@ impl DbSecurityGroupProps {
         db_security_group_ingress: impl Into<Value<List<Ingress>>>,
         group_description: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            db_security_group_ingress: db_security_group_ingress.into(),
-            ec2_vpc_id: None,
-            group_description: group_description.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DBSecurityGroupIngress",
+                    db_security_group_ingress.into().to_template(),
+                )
+                .with(
+                    2,
+                    "GroupDescription",
+                    group_description.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EC2VpcId`.
-    pub fn ec2_vpc_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_vpc_id = Some(value.into());
-        self
+    /// `EC2VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ec2_vpc_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EC2VpcId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbSecurityGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DBSecurityGroupIngress".to_owned(),
-            self.db_security_group_ingress.to_template(),
-        );
-        if let Some(v) = &self.ec2_vpc_id {
-            m.insert("EC2VpcId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GroupDescription".to_owned(),
-            self.group_description.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DbSecurityGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.db_security_group_ingress.check(
-            &path.field("DBSecurityGroupIngress"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DbSecurityGroupProps);
-
-/// Property type `Ingress` of `AWS::RDS::DBSecurityGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Ingress {
-    /// `CIDRIP` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidrip: Option<Value<String>>,
-    /// `EC2SecurityGroupId` (optional).
-    pub ec2_security_group_id: Option<Value<ids::SecurityGroupId>>,
-    /// `EC2SecurityGroupName` (optional).
-    pub ec2_security_group_name: Option<Value<String>>,
-    /// `EC2SecurityGroupOwnerId` (optional).
-    pub ec2_security_group_owner_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Ingress` of `AWS::RDS::DBSecurityGroup`.
+    Ingress(default)
 }
 
 impl Ingress {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cidrip: None,
-            ec2_security_group_id: None,
-            ec2_security_group_name: None,
-            ec2_security_group_owner_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CIDRIP`.
-    pub fn cidrip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidrip = Some(value.into());
-        self
+    /// `CIDRIP` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidrip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CIDRIP", value.into().to_template()))
     }
-    /// Sets `EC2SecurityGroupId`.
-    pub fn ec2_security_group_id(mut self, value: impl Into<Value<ids::SecurityGroupId>>) -> Self {
-        self.ec2_security_group_id = Some(value.into());
-        self
+    /// `EC2SecurityGroupId` (optional).
+    pub fn ec2_security_group_id(self, value: impl Into<Value<ids::SecurityGroupId>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EC2SecurityGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `EC2SecurityGroupName`.
-    pub fn ec2_security_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_security_group_name = Some(value.into());
-        self
+    /// `EC2SecurityGroupName` (optional).
+    pub fn ec2_security_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EC2SecurityGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `EC2SecurityGroupOwnerId`.
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_security_group_owner_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Ingress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidrip {
-            m.insert("CIDRIP".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_security_group_id {
-            m.insert("EC2SecurityGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_security_group_name {
-            m.insert("EC2SecurityGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_security_group_owner_id {
-            m.insert("EC2SecurityGroupOwnerId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EC2SecurityGroupOwnerId` (optional).
+    pub fn ec2_security_group_owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EC2SecurityGroupOwnerId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Ingress {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidrip.check(
-            &path.field("CIDRIP"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Ingress);
-
-/// Property type `Tag` of `AWS::RDS::DBSecurityGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBSecurityGroupIngress`.
-#[derive(Debug, Clone)]
-pub struct DbSecurityGroupIngress {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbSecurityGroupIngress {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbSecurityGroupIngress {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbSecurityGroupIngress {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBSecurityGroupIngress`.
+    DbSecurityGroupIngress("AWS::RDS::DBSecurityGroupIngress", DbSecurityGroupIngressProps)
 }
 
 impl DbSecurityGroupIngress {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBSecurityGroupIngress";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DbSecurityGroupIngressProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::DbSecurityGroupIngressId> {
         self.resource.ref_value()
@@ -86,91 +34,80 @@ impl DbSecurityGroupIngress {
     pub fn attr_id(&self) -> Value<ids::DbSecurityGroupIngressId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CIDRIP` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cidrip(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CIDRIP", value.into())
+    }
+
+    /// Replaces `DBSecurityGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_security_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSecurityGroupName", value.into())
+    }
+
+    /// Replaces `EC2SecurityGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_security_group_id(&self, value: impl Into<Value<ids::SecurityGroupId>>) {
+        self.resource
+            .set_property("EC2SecurityGroupId", value.into())
+    }
+
+    /// Replaces `EC2SecurityGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_security_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EC2SecurityGroupName", value.into())
+    }
+
+    /// Replaces `EC2SecurityGroupOwnerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ec2_security_group_owner_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EC2SecurityGroupOwnerId", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBSecurityGroupIngress`.
-#[derive(Debug, Clone)]
-pub struct DbSecurityGroupIngressProps {
-    /// `CIDRIP` (optional).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidrip: Option<Value<String>>,
-    /// `DBSecurityGroupName` (required).
-    pub db_security_group_name: Value<String>,
-    /// `EC2SecurityGroupId` (optional).
-    pub ec2_security_group_id: Option<Value<ids::SecurityGroupId>>,
-    /// `EC2SecurityGroupName` (optional).
-    pub ec2_security_group_name: Option<Value<String>>,
-    /// `EC2SecurityGroupOwnerId` (optional).
-    pub ec2_security_group_owner_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBSecurityGroupIngress`.
+    DbSecurityGroupIngressProps
 }
 
 impl DbSecurityGroupIngressProps {
     /// The required properties: `DBSecurityGroupName`.
     pub fn new(db_security_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            cidrip: None,
-            db_security_group_name: db_security_group_name.into(),
-            ec2_security_group_id: None,
-            ec2_security_group_name: None,
-            ec2_security_group_owner_id: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DBSecurityGroupName",
+            db_security_group_name.into().to_template(),
+        ))
     }
-    /// Sets `CIDRIP`.
-    pub fn cidrip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cidrip = Some(value.into());
-        self
+    /// `CIDRIP` (optional).
+    /// Format: an IPv4 CIDR block (checked at synth).
+    pub fn cidrip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CIDRIP", value.into().to_template()))
     }
-    /// Sets `EC2SecurityGroupId`.
-    pub fn ec2_security_group_id(mut self, value: impl Into<Value<ids::SecurityGroupId>>) -> Self {
-        self.ec2_security_group_id = Some(value.into());
-        self
+    /// `EC2SecurityGroupId` (optional).
+    pub fn ec2_security_group_id(self, value: impl Into<Value<ids::SecurityGroupId>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EC2SecurityGroupId", value.into().to_template()),
+        )
     }
-    /// Sets `EC2SecurityGroupName`.
-    pub fn ec2_security_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_security_group_name = Some(value.into());
-        self
+    /// `EC2SecurityGroupName` (optional).
+    pub fn ec2_security_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EC2SecurityGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `EC2SecurityGroupOwnerId`.
-    pub fn ec2_security_group_owner_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_security_group_owner_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbSecurityGroupIngressProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cidrip {
-            m.insert("CIDRIP".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DBSecurityGroupName".to_owned(),
-            self.db_security_group_name.to_template(),
-        );
-        if let Some(v) = &self.ec2_security_group_id {
-            m.insert("EC2SecurityGroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_security_group_name {
-            m.insert("EC2SecurityGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_security_group_owner_id {
-            m.insert("EC2SecurityGroupOwnerId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EC2SecurityGroupOwnerId` (optional).
+    pub fn ec2_security_group_owner_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EC2SecurityGroupOwnerId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for DbSecurityGroupIngressProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidrip.check(
-            &path.field("CIDRIP"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbSecurityGroupIngressProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBShardGroup`.
-#[derive(Debug, Clone)]
-pub struct DbShardGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbShardGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbShardGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbShardGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBShardGroup`.
+    DbShardGroup("AWS::RDS::DBShardGroup", DbShardGroupProps)
 }
 
 impl DbShardGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBShardGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbShardGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBShardGroupIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::DbShardGroupId> {
         self.resource.ref_value()
@@ -87,33 +39,57 @@ impl DbShardGroup {
     pub fn attr_endpoint(&self) -> Value<String> {
         self.resource.get_att("Endpoint")
     }
+
+    /// Replaces `ComputeRedundancy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compute_redundancy(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ComputeRedundancy", value.into())
+    }
+
+    /// Replaces `DBClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBClusterIdentifier", value.into())
+    }
+
+    /// Replaces `DBShardGroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_shard_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBShardGroupIdentifier", value.into())
+    }
+
+    /// Replaces `MaxACU` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_acu(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MaxACU", value.into())
+    }
+
+    /// Replaces `MinACU` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_min_acu(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("MinACU", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBShardGroup`.
-#[derive(Debug, Clone)]
-pub struct DbShardGroupProps {
-    /// `ComputeRedundancy` (optional).
-    /// Range: 0..=.
-    pub compute_redundancy: Option<Value<i64>>,
-    /// `DBClusterIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub db_cluster_identifier: Value<String>,
-    /// `DBShardGroupIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    pub db_shard_group_identifier: Option<Value<String>>,
-    /// `MaxACU` (required).
-    pub max_acu: Value<f64>,
-    /// `MinACU` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub min_acu: Option<Value<f64>>,
-    /// `PubliclyAccessible` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBShardGroup`.
+    DbShardGroupProps
 }
 
 impl DbShardGroupProps {
@@ -122,169 +98,66 @@ impl DbShardGroupProps {
         db_cluster_identifier: impl Into<Value<String>>,
         max_acu: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            compute_redundancy: None,
-            db_cluster_identifier: db_cluster_identifier.into(),
-            db_shard_group_identifier: None,
-            max_acu: max_acu.into(),
-            min_acu: None,
-            publicly_accessible: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "DBClusterIdentifier",
+                    db_cluster_identifier.into().to_template(),
+                )
+                .with(3, "MaxACU", max_acu.into().to_template()),
+        )
     }
-    /// Sets `ComputeRedundancy`.
-    pub fn compute_redundancy(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.compute_redundancy = Some(value.into());
-        self
+    /// `ComputeRedundancy` (optional).
+    /// Range: at least 0.
+    pub fn compute_redundancy(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputeRedundancy", value.into().to_template()),
+        )
     }
-    /// Sets `DBShardGroupIdentifier`.
-    pub fn db_shard_group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_shard_group_identifier = Some(value.into());
-        self
+    /// `DBShardGroupIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    pub fn db_shard_group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DBShardGroupIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `MinACU`.
-    pub fn min_acu(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_acu = Some(value.into());
-        self
+    /// `MinACU` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn min_acu(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(4, "MinACU", value.into().to_template()))
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbShardGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_redundancy {
-            m.insert("ComputeRedundancy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DBClusterIdentifier".to_owned(),
-            self.db_cluster_identifier.to_template(),
-        );
-        if let Some(v) = &self.db_shard_group_identifier {
-            m.insert("DBShardGroupIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("MaxACU".to_owned(), self.max_acu.to_template());
-        if let Some(v) = &self.min_acu {
-            m.insert("MinACU".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DbShardGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compute_redundancy.check(
-            &path.field("ComputeRedundancy"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_cluster_identifier.check(
-            &path.field("DBClusterIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_shard_group_identifier.check(
-            &path.field("DBShardGroupIdentifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbShardGroupProps);
-
-/// Property type `Tag` of `AWS::RDS::DBShardGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RDS::DBShardGroup`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

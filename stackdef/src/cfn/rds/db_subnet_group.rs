@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::DBSubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct DbSubnetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DbSubnetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DbSubnetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DbSubnetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::DBSubnetGroup`.
+    DbSubnetGroup("AWS::RDS::DBSubnetGroup", DbSubnetGroupProps)
 }
 
 impl DbSubnetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::DBSubnetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DbSubnetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DBSubnetGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::DbSubnetGroupName> {
         self.resource.ref_value()
@@ -77,21 +29,37 @@ impl DbSubnetGroup {
     pub fn db_subnet_group_name(&self) -> Value<ids::DbSubnetGroupName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `DBSubnetGroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_subnet_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSubnetGroupDescription", value.into())
+    }
+
+    /// Replaces `DBSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DBSubnetGroupName", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<ids::SubnetId>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::DBSubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct DbSubnetGroupProps {
-    /// `DBSubnetGroupDescription` (required).
-    pub db_subnet_group_description: Value<String>,
-    /// `DBSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub db_subnet_group_name: Option<Value<String>>,
-    /// `SubnetIds` (required).
-    pub subnet_ids: Value<List<ids::SubnetId>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::DBSubnetGroup`.
+    DbSubnetGroupProps
 }
 
 impl DbSubnetGroupProps {
@@ -100,116 +68,44 @@ impl DbSubnetGroupProps {
         db_subnet_group_description: impl Into<Value<String>>,
         subnet_ids: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            db_subnet_group_description: db_subnet_group_description.into(),
-            db_subnet_group_name: None,
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DBSubnetGroupDescription",
+                    db_subnet_group_description.into().to_template(),
+                )
+                .with(2, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `DBSubnetGroupName`.
-    pub fn db_subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_subnet_group_name = Some(value.into());
-        self
+    /// `DBSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn db_subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DBSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DbSubnetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DBSubnetGroupDescription".to_owned(),
-            self.db_subnet_group_description.to_template(),
-        );
-        if let Some(v) = &self.db_subnet_group_name {
-            m.insert("DBSubnetGroupName".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DbSubnetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DbSubnetGroupProps);
-
-/// Property type `Tag` of `AWS::RDS::DBSubnetGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RDS::DBSubnetGroup`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

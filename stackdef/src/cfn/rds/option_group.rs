@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RDS::OptionGroup`.
-#[derive(Debug, Clone)]
-pub struct OptionGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OptionGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OptionGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OptionGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RDS::OptionGroup`.
+    OptionGroup("AWS::RDS::OptionGroup", OptionGroupProps)
 }
 
 impl OptionGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RDS::OptionGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OptionGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `OptionGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::OptionGroupName> {
         self.resource.ref_value()
@@ -77,27 +29,50 @@ impl OptionGroup {
     pub fn option_group_name(&self) -> Value<ids::OptionGroupName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `EngineName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engine_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EngineName", value.into())
+    }
+
+    /// Replaces `MajorEngineVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_major_engine_version(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MajorEngineVersion", value.into())
+    }
+
+    /// Replaces `OptionConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_option_configurations(&self, value: impl Into<Value<List<OptionConfiguration>>>) {
+        self.resource
+            .set_property("OptionConfigurations", value.into())
+    }
+
+    /// Replaces `OptionGroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_option_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("OptionGroupDescription", value.into())
+    }
+
+    /// Replaces `OptionGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_option_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OptionGroupName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RDS::OptionGroup`.
-#[derive(Debug, Clone)]
-pub struct OptionGroupProps {
-    /// `EngineName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub engine_name: Value<String>,
-    /// `MajorEngineVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    pub major_engine_version: Value<String>,
-    /// `OptionConfigurations` (optional).
-    pub option_configurations: Option<Value<List<OptionConfiguration>>>,
-    /// `OptionGroupDescription` (required).
-    /// Create-only: changing it replaces the resource.
-    pub option_group_description: Value<String>,
-    /// `OptionGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub option_group_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RDS::OptionGroup`.
+    OptionGroupProps
 }
 
 impl OptionGroupProps {
@@ -107,264 +82,113 @@ impl OptionGroupProps {
         major_engine_version: impl Into<Value<String>>,
         option_group_description: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            engine_name: engine_name.into(),
-            major_engine_version: major_engine_version.into(),
-            option_configurations: None,
-            option_group_description: option_group_description.into(),
-            option_group_name: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EngineName", engine_name.into().to_template())
+                .with(
+                    1,
+                    "MajorEngineVersion",
+                    major_engine_version.into().to_template(),
+                )
+                .with(
+                    3,
+                    "OptionGroupDescription",
+                    option_group_description.into().to_template(),
+                ),
+        )
     }
-    /// Sets `OptionConfigurations`.
-    pub fn option_configurations(
-        mut self,
-        value: impl Into<Value<List<OptionConfiguration>>>,
-    ) -> Self {
-        self.option_configurations = Some(value.into());
-        self
+    /// `OptionConfigurations` (optional).
+    pub fn option_configurations(self, value: impl Into<Value<List<OptionConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OptionConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `OptionGroupName`.
-    pub fn option_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.option_group_name = Some(value.into());
-        self
+    /// `OptionGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn option_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OptionGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OptionGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EngineName".to_owned(), self.engine_name.to_template());
-        m.insert(
-            "MajorEngineVersion".to_owned(),
-            self.major_engine_version.to_template(),
-        );
-        if let Some(v) = &self.option_configurations {
-            m.insert("OptionConfigurations".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OptionGroupDescription".to_owned(),
-            self.option_group_description.to_template(),
-        );
-        if let Some(v) = &self.option_group_name {
-            m.insert("OptionGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for OptionGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.option_configurations
-            .check(&path.field("OptionConfigurations"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OptionGroupProps);
-
-/// Property type `OptionConfiguration` of `AWS::RDS::OptionGroup`.
-#[derive(Debug, Clone)]
-pub struct OptionConfiguration {
-    /// `DBSecurityGroupMemberships` (optional).
-    pub db_security_group_memberships: Option<Value<List<String>>>,
-    /// `OptionName` (required).
-    pub option_name: Value<String>,
-    /// `OptionSettings` (optional).
-    pub option_settings: Option<Value<List<OptionSetting>>>,
-    /// `OptionVersion` (optional).
-    pub option_version: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `VpcSecurityGroupMemberships` (optional).
-    pub vpc_security_group_memberships: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `OptionConfiguration` of `AWS::RDS::OptionGroup`.
+    OptionConfiguration
 }
 
 impl OptionConfiguration {
     /// The required properties: `OptionName`.
     pub fn new(option_name: impl Into<Value<String>>) -> Self {
-        Self {
-            db_security_group_memberships: None,
-            option_name: option_name.into(),
-            option_settings: None,
-            option_version: None,
-            port: None,
-            vpc_security_group_memberships: None,
-        }
+        Self(crate::Properties::new().with(1, "OptionName", option_name.into().to_template()))
     }
-    /// Sets `DBSecurityGroupMemberships`.
-    pub fn db_security_group_memberships(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.db_security_group_memberships = Some(value.into());
-        self
+    /// `DBSecurityGroupMemberships` (optional).
+    pub fn db_security_group_memberships(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DBSecurityGroupMemberships", value.into().to_template()),
+        )
     }
-    /// Sets `OptionSettings`.
-    pub fn option_settings(mut self, value: impl Into<Value<List<OptionSetting>>>) -> Self {
-        self.option_settings = Some(value.into());
-        self
+    /// `OptionSettings` (optional).
+    pub fn option_settings(self, value: impl Into<Value<List<OptionSetting>>>) -> Self {
+        Self(self.0.with(2, "OptionSettings", value.into().to_template()))
     }
-    /// Sets `OptionVersion`.
-    pub fn option_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.option_version = Some(value.into());
-        self
+    /// `OptionVersion` (optional).
+    pub fn option_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "OptionVersion", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Port", value.into().to_template()))
     }
-    /// Sets `VpcSecurityGroupMemberships`.
-    pub fn vpc_security_group_memberships(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_security_group_memberships = Some(value.into());
-        self
+    /// `VpcSecurityGroupMemberships` (optional).
+    pub fn vpc_security_group_memberships(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "VpcSecurityGroupMemberships", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.db_security_group_memberships {
-            m.insert("DBSecurityGroupMemberships".to_owned(), v.to_template());
-        }
-        m.insert("OptionName".to_owned(), self.option_name.to_template());
-        if let Some(v) = &self.option_settings {
-            m.insert("OptionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.option_version {
-            m.insert("OptionVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_memberships {
-            m.insert("VpcSecurityGroupMemberships".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.option_settings
-            .check(&path.field("OptionSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OptionConfiguration);
-
-/// Property type `OptionSetting` of `AWS::RDS::OptionGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct OptionSetting {
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OptionSetting` of `AWS::RDS::OptionGroup`.
+    OptionSetting(default)
 }
 
 impl OptionSetting {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OptionSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OptionSetting {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OptionSetting);
-
-/// Property type `Tag` of `AWS::RDS::OptionGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
     /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RDS::OptionGroup`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Redshift::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Redshift::Cluster`.
+    Cluster("AWS::Redshift::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Redshift::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::RedshiftClusterId> {
         self.resource.ref_value()
@@ -102,151 +54,355 @@ impl Cluster {
     pub fn attr_master_password_secret_arn(&self) -> Value<String> {
         self.resource.get_att("MasterPasswordSecretArn")
     }
+
+    /// Replaces `AllowVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowVersionUpgrade", value.into())
+    }
+
+    /// Replaces `AquaConfigurationStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aqua_configuration_status(&self, value: impl Into<Value<AquaConfigurationStatus>>) {
+        self.resource
+            .set_property("AquaConfigurationStatus", value.into())
+    }
+
+    /// Replaces `AutomatedSnapshotRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automated_snapshot_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("AutomatedSnapshotRetentionPeriod", value.into())
+    }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneRelocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_relocation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AvailabilityZoneRelocation", value.into())
+    }
+
+    /// Replaces `AvailabilityZoneRelocationStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone_relocation_status(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AvailabilityZoneRelocationStatus", value.into())
+    }
+
+    /// Replaces `Classic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_classic(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Classic", value.into())
+    }
+
+    /// Replaces `ClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClusterIdentifier", value.into())
+    }
+
+    /// Replaces `ClusterParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClusterParameterGroupName", value.into())
+    }
+
+    /// Replaces `ClusterSecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_security_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ClusterSecurityGroups", value.into())
+    }
+
+    /// Replaces `ClusterSubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClusterSubnetGroupName", value.into())
+    }
+
+    /// Replaces `ClusterType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterType", value.into())
+    }
+
+    /// Replaces `ClusterVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterVersion", value.into())
+    }
+
+    /// Replaces `DBName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DBName", value.into())
+    }
+
+    /// Replaces `DeferMaintenance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_defer_maintenance(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DeferMaintenance", value.into())
+    }
+
+    /// Replaces `DeferMaintenanceDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_defer_maintenance_duration(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("DeferMaintenanceDuration", value.into())
+    }
+
+    /// Replaces `DeferMaintenanceEndTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_defer_maintenance_end_time(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeferMaintenanceEndTime", value.into())
+    }
+
+    /// Replaces `DeferMaintenanceStartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_defer_maintenance_start_time(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeferMaintenanceStartTime", value.into())
+    }
+
+    /// Replaces `DestinationRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_region(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DestinationRegion", value.into())
+    }
+
+    /// Replaces `ElasticIp` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_elastic_ip(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ElasticIp", value.into())
+    }
+
+    /// Replaces `Encrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Encrypted", value.into())
+    }
+
+    /// Replaces `Endpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint(&self, value: impl Into<Value<Endpoint>>) {
+        self.resource.set_property("Endpoint", value.into())
+    }
+
+    /// Replaces `EnhancedVpcRouting` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enhanced_vpc_routing(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnhancedVpcRouting", value.into())
+    }
+
+    /// Replaces `HsmClientCertificateIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hsm_client_certificate_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("HsmClientCertificateIdentifier", value.into())
+    }
+
+    /// Replaces `HsmConfigurationIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hsm_configuration_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("HsmConfigurationIdentifier", value.into())
+    }
+
+    /// Replaces `IamRoles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_roles(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("IamRoles", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LoggingProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_properties(&self, value: impl Into<Value<LoggingProperties>>) {
+        self.resource
+            .set_property("LoggingProperties", value.into())
+    }
+
+    /// Replaces `MaintenanceTrackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_track_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MaintenanceTrackName", value.into())
+    }
+
+    /// Replaces `ManageMasterPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manage_master_password(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ManageMasterPassword", value.into())
+    }
+
+    /// Replaces `ManualSnapshotRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manual_snapshot_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ManualSnapshotRetentionPeriod", value.into())
+    }
+
+    /// Replaces `MasterPasswordSecretKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_password_secret_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterPasswordSecretKmsKeyId", value.into())
+    }
+
+    /// Replaces `MasterUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_user_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MasterUserPassword", value.into())
+    }
+
+    /// Replaces `MasterUsername` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_master_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MasterUsername", value.into())
+    }
+
+    /// Replaces `MultiAZ` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_multi_az(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("MultiAZ", value.into())
+    }
+
+    /// Replaces `NamespaceResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace_resource_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("NamespaceResourcePolicy", value.into())
+    }
+
+    /// Replaces `NodeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NodeType", value.into())
+    }
+
+    /// Replaces `NumberOfNodes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_of_nodes(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("NumberOfNodes", value.into())
+    }
+
+    /// Replaces `OwnerAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_account(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerAccount", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PreferredMaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_maintenance_window(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredMaintenanceWindow", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `ResourceAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_action(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceAction", value.into())
+    }
+
+    /// Replaces `RevisionTarget` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_revision_target(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RevisionTarget", value.into())
+    }
+
+    /// Replaces `RotateEncryptionKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotate_encryption_key(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RotateEncryptionKey", value.into())
+    }
+
+    /// Replaces `SnapshotClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshotClusterIdentifier", value.into())
+    }
+
+    /// Replaces `SnapshotCopyGrantName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_copy_grant_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshotCopyGrantName", value.into())
+    }
+
+    /// Replaces `SnapshotCopyManual` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_copy_manual(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SnapshotCopyManual", value.into())
+    }
+
+    /// Replaces `SnapshotCopyRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_copy_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SnapshotCopyRetentionPeriod", value.into())
+    }
+
+    /// Replaces `SnapshotIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshotIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::Redshift::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterProps {
-    /// `AllowVersionUpgrade` (optional).
-    pub allow_version_upgrade: Option<Value<bool>>,
-    /// `AquaConfigurationStatus` (optional).
-    pub aqua_configuration_status: Option<Value<AquaConfigurationStatus>>,
-    /// `AutomatedSnapshotRetentionPeriod` (optional).
-    pub automated_snapshot_retention_period: Option<Value<i64>>,
-    /// `AvailabilityZone` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub availability_zone: Option<Value<String>>,
-    /// `AvailabilityZoneRelocation` (optional).
-    pub availability_zone_relocation: Option<Value<bool>>,
-    /// `AvailabilityZoneRelocationStatus` (optional).
-    pub availability_zone_relocation_status: Option<Value<String>>,
-    /// `Classic` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub classic: Option<Value<bool>>,
-    /// `ClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=63 characters.
-    pub cluster_identifier: Option<Value<String>>,
-    /// `ClusterParameterGroupName` (optional).
-    /// Length: 0..=255 characters.
-    pub cluster_parameter_group_name: Option<Value<String>>,
-    /// `ClusterSecurityGroups` (optional).
-    /// Each item: Length: 0..=2147483647 characters.
-    pub cluster_security_groups: Option<Value<List<String>>>,
-    /// `ClusterSubnetGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    pub cluster_subnet_group_name: Option<Value<String>>,
-    /// `ClusterType` (required).
-    /// Length: 0..=2147483647 characters.
-    pub cluster_type: Value<String>,
-    /// `ClusterVersion` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub cluster_version: Option<Value<String>>,
-    /// `DBName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    pub db_name: Value<String>,
-    /// `DeferMaintenance` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub defer_maintenance: Option<Value<bool>>,
-    /// `DeferMaintenanceDuration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub defer_maintenance_duration: Option<Value<i64>>,
-    /// `DeferMaintenanceEndTime` (optional).
-    pub defer_maintenance_end_time: Option<Value<String>>,
-    /// `DeferMaintenanceStartTime` (optional).
-    pub defer_maintenance_start_time: Option<Value<String>>,
-    /// `DestinationRegion` (optional).
-    pub destination_region: Option<Value<String>>,
-    /// `ElasticIp` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub elastic_ip: Option<Value<String>>,
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Endpoint` (optional).
-    pub endpoint: Option<Value<Endpoint>>,
-    /// `EnhancedVpcRouting` (optional).
-    pub enhanced_vpc_routing: Option<Value<bool>>,
-    /// `HsmClientCertificateIdentifier` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub hsm_client_certificate_identifier: Option<Value<String>>,
-    /// `HsmConfigurationIdentifier` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub hsm_configuration_identifier: Option<Value<String>>,
-    /// `IamRoles` (optional).
-    /// Items: ..=50.
-    /// Each item: Length: 0..=2147483647 characters.
-    pub iam_roles: Option<Value<List<String>>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LoggingProperties` (optional).
-    pub logging_properties: Option<Value<LoggingProperties>>,
-    /// `MaintenanceTrackName` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub maintenance_track_name: Option<Value<String>>,
-    /// `ManageMasterPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub manage_master_password: Option<Value<bool>>,
-    /// `ManualSnapshotRetentionPeriod` (optional).
-    pub manual_snapshot_retention_period: Option<Value<i64>>,
-    /// `MasterPasswordSecretKmsKeyId` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub master_password_secret_kms_key_id: Option<Value<String>>,
-    /// `MasterUserPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=64 characters.
-    pub master_user_password: Option<Value<String>>,
-    /// `MasterUsername` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    pub master_username: Value<String>,
-    /// `MultiAZ` (optional).
-    pub multi_az: Option<Value<bool>>,
-    /// `NamespaceResourcePolicy` (optional).
-    pub namespace_resource_policy: Option<Value<serde_json::Value>>,
-    /// `NodeType` (required).
-    /// Length: 0..=2147483647 characters.
-    pub node_type: Value<String>,
-    /// `NumberOfNodes` (optional).
-    /// Range: 1..=100.
-    pub number_of_nodes: Option<Value<i64>>,
-    /// `OwnerAccount` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub owner_account: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `PreferredMaintenanceWindow` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub preferred_maintenance_window: Option<Value<String>>,
-    /// `PubliclyAccessible` (optional).
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `ResourceAction` (optional).
-    pub resource_action: Option<Value<String>>,
-    /// `RevisionTarget` (optional).
-    pub revision_target: Option<Value<String>>,
-    /// `RotateEncryptionKey` (optional).
-    pub rotate_encryption_key: Option<Value<bool>>,
-    /// `SnapshotClusterIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub snapshot_cluster_identifier: Option<Value<String>>,
-    /// `SnapshotCopyGrantName` (optional).
-    pub snapshot_copy_grant_name: Option<Value<String>>,
-    /// `SnapshotCopyManual` (optional).
-    pub snapshot_copy_manual: Option<Value<bool>>,
-    /// `SnapshotCopyRetentionPeriod` (optional).
-    pub snapshot_copy_retention_period: Option<Value<i64>>,
-    /// `SnapshotIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcSecurityGroupIds` (optional).
-    /// Each item: Length: 0..=2147483647 characters.
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Redshift::Cluster`.
+    ClusterProps
 }
 
 impl ClusterProps {
@@ -257,947 +413,423 @@ impl ClusterProps {
         master_username: impl Into<Value<String>>,
         node_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            allow_version_upgrade: None,
-            aqua_configuration_status: None,
-            automated_snapshot_retention_period: None,
-            availability_zone: None,
-            availability_zone_relocation: None,
-            availability_zone_relocation_status: None,
-            classic: None,
-            cluster_identifier: None,
-            cluster_parameter_group_name: None,
-            cluster_security_groups: None,
-            cluster_subnet_group_name: None,
-            cluster_type: cluster_type.into(),
-            cluster_version: None,
-            db_name: db_name.into(),
-            defer_maintenance: None,
-            defer_maintenance_duration: None,
-            defer_maintenance_end_time: None,
-            defer_maintenance_start_time: None,
-            destination_region: None,
-            elastic_ip: None,
-            encrypted: None,
-            endpoint: None,
-            enhanced_vpc_routing: None,
-            hsm_client_certificate_identifier: None,
-            hsm_configuration_identifier: None,
-            iam_roles: None,
-            kms_key_id: None,
-            logging_properties: None,
-            maintenance_track_name: None,
-            manage_master_password: None,
-            manual_snapshot_retention_period: None,
-            master_password_secret_kms_key_id: None,
-            master_user_password: None,
-            master_username: master_username.into(),
-            multi_az: None,
-            namespace_resource_policy: None,
-            node_type: node_type.into(),
-            number_of_nodes: None,
-            owner_account: None,
-            port: None,
-            preferred_maintenance_window: None,
-            publicly_accessible: None,
-            resource_action: None,
-            revision_target: None,
-            rotate_encryption_key: None,
-            snapshot_cluster_identifier: None,
-            snapshot_copy_grant_name: None,
-            snapshot_copy_manual: None,
-            snapshot_copy_retention_period: None,
-            snapshot_identifier: None,
-            tags: None,
-            vpc_security_group_ids: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(11, "ClusterType", cluster_type.into().to_template())
+                .with(13, "DBName", db_name.into().to_template())
+                .with(33, "MasterUsername", master_username.into().to_template())
+                .with(36, "NodeType", node_type.into().to_template()),
+        )
     }
-    /// Sets `AllowVersionUpgrade`.
-    pub fn allow_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_version_upgrade = Some(value.into());
-        self
+    /// `AllowVersionUpgrade` (optional).
+    pub fn allow_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowVersionUpgrade", value.into().to_template()),
+        )
     }
-    /// Sets `AquaConfigurationStatus`.
+    /// `AquaConfigurationStatus` (optional).
     pub fn aqua_configuration_status(
-        mut self,
+        self,
         value: impl Into<Value<AquaConfigurationStatus>>,
     ) -> Self {
-        self.aqua_configuration_status = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AquaConfigurationStatus", value.into().to_template()),
+        )
     }
-    /// Sets `AutomatedSnapshotRetentionPeriod`.
-    pub fn automated_snapshot_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automated_snapshot_retention_period = Some(value.into());
-        self
+    /// `AutomatedSnapshotRetentionPeriod` (optional).
+    pub fn automated_snapshot_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "AutomatedSnapshotRetentionPeriod",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneRelocation`.
-    pub fn availability_zone_relocation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.availability_zone_relocation = Some(value.into());
-        self
+    /// `AvailabilityZoneRelocation` (optional).
+    pub fn availability_zone_relocation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "AvailabilityZoneRelocation", value.into().to_template()),
+        )
     }
-    /// Sets `AvailabilityZoneRelocationStatus`.
-    pub fn availability_zone_relocation_status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone_relocation_status = Some(value.into());
-        self
+    /// `AvailabilityZoneRelocationStatus` (optional).
+    pub fn availability_zone_relocation_status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            5,
+            "AvailabilityZoneRelocationStatus",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Classic`.
-    pub fn classic(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.classic = Some(value.into());
-        self
+    /// `Classic` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn classic(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "Classic", value.into().to_template()))
     }
-    /// Sets `ClusterIdentifier`.
-    pub fn cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_identifier = Some(value.into());
-        self
+    /// `ClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 63 characters.
+    pub fn cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterParameterGroupName`.
-    pub fn cluster_parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_parameter_group_name = Some(value.into());
-        self
+    /// `ClusterParameterGroupName` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn cluster_parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ClusterParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterSecurityGroups`.
-    pub fn cluster_security_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cluster_security_groups = Some(value.into());
-        self
+    /// `ClusterSecurityGroups` (optional).
+    /// Each item: Length: 0 to 2147483647 characters.
+    pub fn cluster_security_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ClusterSecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterSubnetGroupName`.
-    pub fn cluster_subnet_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_subnet_group_name = Some(value.into());
-        self
+    /// `ClusterSubnetGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2147483647 characters.
+    pub fn cluster_subnet_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ClusterSubnetGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ClusterVersion`.
-    pub fn cluster_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_version = Some(value.into());
-        self
+    /// `ClusterVersion` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn cluster_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ClusterVersion", value.into().to_template()),
+        )
     }
-    /// Sets `DeferMaintenance`.
-    pub fn defer_maintenance(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.defer_maintenance = Some(value.into());
-        self
+    /// `DeferMaintenance` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn defer_maintenance(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(14, "DeferMaintenance", value.into().to_template()),
+        )
     }
-    /// Sets `DeferMaintenanceDuration`.
-    pub fn defer_maintenance_duration(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.defer_maintenance_duration = Some(value.into());
-        self
+    /// `DeferMaintenanceDuration` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn defer_maintenance_duration(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "DeferMaintenanceDuration", value.into().to_template()),
+        )
     }
-    /// Sets `DeferMaintenanceEndTime`.
-    pub fn defer_maintenance_end_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.defer_maintenance_end_time = Some(value.into());
-        self
+    /// `DeferMaintenanceEndTime` (optional).
+    pub fn defer_maintenance_end_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "DeferMaintenanceEndTime", value.into().to_template()),
+        )
     }
-    /// Sets `DeferMaintenanceStartTime`.
-    pub fn defer_maintenance_start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.defer_maintenance_start_time = Some(value.into());
-        self
+    /// `DeferMaintenanceStartTime` (optional).
+    pub fn defer_maintenance_start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "DeferMaintenanceStartTime", value.into().to_template()),
+        )
     }
-    /// Sets `DestinationRegion`.
-    pub fn destination_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_region = Some(value.into());
-        self
+    /// `DestinationRegion` (optional).
+    pub fn destination_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "DestinationRegion", value.into().to_template()),
+        )
     }
-    /// Sets `ElasticIp`.
-    pub fn elastic_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.elastic_ip = Some(value.into());
-        self
+    /// `ElasticIp` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn elastic_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(19, "ElasticIp", value.into().to_template()))
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(20, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl Into<Value<Endpoint>>) -> Self {
-        self.endpoint = Some(value.into());
-        self
+    /// `Endpoint` (optional).
+    pub fn endpoint(self, value: impl Into<Value<Endpoint>>) -> Self {
+        Self(self.0.with(21, "Endpoint", value.into().to_template()))
     }
-    /// Sets `EnhancedVpcRouting`.
-    pub fn enhanced_vpc_routing(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enhanced_vpc_routing = Some(value.into());
-        self
+    /// `EnhancedVpcRouting` (optional).
+    pub fn enhanced_vpc_routing(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(22, "EnhancedVpcRouting", value.into().to_template()),
+        )
     }
-    /// Sets `HsmClientCertificateIdentifier`.
-    pub fn hsm_client_certificate_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hsm_client_certificate_identifier = Some(value.into());
-        self
+    /// `HsmClientCertificateIdentifier` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn hsm_client_certificate_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            23,
+            "HsmClientCertificateIdentifier",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HsmConfigurationIdentifier`.
-    pub fn hsm_configuration_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hsm_configuration_identifier = Some(value.into());
-        self
+    /// `HsmConfigurationIdentifier` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn hsm_configuration_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(24, "HsmConfigurationIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `IamRoles`.
-    pub fn iam_roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.iam_roles = Some(value.into());
-        self
+    /// `IamRoles` (optional).
+    /// Items: at most 50.
+    /// Each item: Length: 0 to 2147483647 characters.
+    pub fn iam_roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(25, "IamRoles", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LoggingProperties`.
-    pub fn logging_properties(mut self, value: impl Into<Value<LoggingProperties>>) -> Self {
-        self.logging_properties = Some(value.into());
-        self
+    /// `LoggingProperties` (optional).
+    pub fn logging_properties(self, value: impl Into<Value<LoggingProperties>>) -> Self {
+        Self(
+            self.0
+                .with(27, "LoggingProperties", value.into().to_template()),
+        )
     }
-    /// Sets `MaintenanceTrackName`.
-    pub fn maintenance_track_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maintenance_track_name = Some(value.into());
-        self
+    /// `MaintenanceTrackName` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn maintenance_track_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(28, "MaintenanceTrackName", value.into().to_template()),
+        )
     }
-    /// Sets `ManageMasterPassword`.
-    pub fn manage_master_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.manage_master_password = Some(value.into());
-        self
+    /// `ManageMasterPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn manage_master_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(29, "ManageMasterPassword", value.into().to_template()),
+        )
     }
-    /// Sets `ManualSnapshotRetentionPeriod`.
-    pub fn manual_snapshot_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.manual_snapshot_retention_period = Some(value.into());
-        self
+    /// `ManualSnapshotRetentionPeriod` (optional).
+    pub fn manual_snapshot_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            30,
+            "ManualSnapshotRetentionPeriod",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MasterPasswordSecretKmsKeyId`.
-    pub fn master_password_secret_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_password_secret_kms_key_id = Some(value.into());
-        self
+    /// `MasterPasswordSecretKmsKeyId` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn master_password_secret_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            31,
+            "MasterPasswordSecretKmsKeyId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MasterUserPassword`.
-    pub fn master_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_user_password = Some(value.into());
-        self
+    /// `MasterUserPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 64 characters.
+    pub fn master_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(32, "MasterUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `MultiAZ`.
-    pub fn multi_az(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_az = Some(value.into());
-        self
+    /// `MultiAZ` (optional).
+    pub fn multi_az(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(34, "MultiAZ", value.into().to_template()))
     }
-    /// Sets `NamespaceResourcePolicy`.
-    pub fn namespace_resource_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.namespace_resource_policy = Some(value.into());
-        self
+    /// `NamespaceResourcePolicy` (optional).
+    pub fn namespace_resource_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(35, "NamespaceResourcePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `NumberOfNodes`.
-    pub fn number_of_nodes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_nodes = Some(value.into());
-        self
+    /// `NumberOfNodes` (optional).
+    /// Range: 1 to 100.
+    pub fn number_of_nodes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(37, "NumberOfNodes", value.into().to_template()))
     }
-    /// Sets `OwnerAccount`.
-    pub fn owner_account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_account = Some(value.into());
-        self
+    /// `OwnerAccount` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn owner_account(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(38, "OwnerAccount", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(39, "Port", value.into().to_template()))
     }
-    /// Sets `PreferredMaintenanceWindow`.
-    pub fn preferred_maintenance_window(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_maintenance_window = Some(value.into());
-        self
+    /// `PreferredMaintenanceWindow` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn preferred_maintenance_window(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(40, "PreferredMaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(41, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceAction`.
-    pub fn resource_action(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_action = Some(value.into());
-        self
+    /// `ResourceAction` (optional).
+    pub fn resource_action(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(42, "ResourceAction", value.into().to_template()),
+        )
     }
-    /// Sets `RevisionTarget`.
-    pub fn revision_target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.revision_target = Some(value.into());
-        self
+    /// `RevisionTarget` (optional).
+    pub fn revision_target(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(43, "RevisionTarget", value.into().to_template()),
+        )
     }
-    /// Sets `RotateEncryptionKey`.
-    pub fn rotate_encryption_key(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.rotate_encryption_key = Some(value.into());
-        self
+    /// `RotateEncryptionKey` (optional).
+    pub fn rotate_encryption_key(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(44, "RotateEncryptionKey", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotClusterIdentifier`.
-    pub fn snapshot_cluster_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_cluster_identifier = Some(value.into());
-        self
+    /// `SnapshotClusterIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn snapshot_cluster_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(45, "SnapshotClusterIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotCopyGrantName`.
-    pub fn snapshot_copy_grant_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_copy_grant_name = Some(value.into());
-        self
+    /// `SnapshotCopyGrantName` (optional).
+    pub fn snapshot_copy_grant_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(46, "SnapshotCopyGrantName", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotCopyManual`.
-    pub fn snapshot_copy_manual(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.snapshot_copy_manual = Some(value.into());
-        self
+    /// `SnapshotCopyManual` (optional).
+    pub fn snapshot_copy_manual(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(47, "SnapshotCopyManual", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotCopyRetentionPeriod`.
-    pub fn snapshot_copy_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.snapshot_copy_retention_period = Some(value.into());
-        self
+    /// `SnapshotCopyRetentionPeriod` (optional).
+    pub fn snapshot_copy_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            48,
+            "SnapshotCopyRetentionPeriod",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SnapshotIdentifier`.
-    pub fn snapshot_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_identifier = Some(value.into());
-        self
+    /// `SnapshotIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(49, "SnapshotIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(50, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
+    /// Each item: Length: 0 to 2147483647 characters.
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(51, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_version_upgrade {
-            m.insert("AllowVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aqua_configuration_status {
-            m.insert("AquaConfigurationStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automated_snapshot_retention_period {
-            m.insert(
-                "AutomatedSnapshotRetentionPeriod".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_relocation {
-            m.insert("AvailabilityZoneRelocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.availability_zone_relocation_status {
-            m.insert(
-                "AvailabilityZoneRelocationStatus".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.classic {
-            m.insert("Classic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_identifier {
-            m.insert("ClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_parameter_group_name {
-            m.insert("ClusterParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_security_groups {
-            m.insert("ClusterSecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_subnet_group_name {
-            m.insert("ClusterSubnetGroupName".to_owned(), v.to_template());
-        }
-        m.insert("ClusterType".to_owned(), self.cluster_type.to_template());
-        if let Some(v) = &self.cluster_version {
-            m.insert("ClusterVersion".to_owned(), v.to_template());
-        }
-        m.insert("DBName".to_owned(), self.db_name.to_template());
-        if let Some(v) = &self.defer_maintenance {
-            m.insert("DeferMaintenance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.defer_maintenance_duration {
-            m.insert("DeferMaintenanceDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.defer_maintenance_end_time {
-            m.insert("DeferMaintenanceEndTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.defer_maintenance_start_time {
-            m.insert("DeferMaintenanceStartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.destination_region {
-            m.insert("DestinationRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.elastic_ip {
-            m.insert("ElasticIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint {
-            m.insert("Endpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_vpc_routing {
-            m.insert("EnhancedVpcRouting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hsm_client_certificate_identifier {
-            m.insert("HsmClientCertificateIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hsm_configuration_identifier {
-            m.insert("HsmConfigurationIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_roles {
-            m.insert("IamRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_properties {
-            m.insert("LoggingProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_track_name {
-            m.insert("MaintenanceTrackName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_master_password {
-            m.insert("ManageMasterPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manual_snapshot_retention_period {
-            m.insert("ManualSnapshotRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_password_secret_kms_key_id {
-            m.insert("MasterPasswordSecretKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_user_password {
-            m.insert("MasterUserPassword".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MasterUsername".to_owned(),
-            self.master_username.to_template(),
-        );
-        if let Some(v) = &self.multi_az {
-            m.insert("MultiAZ".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace_resource_policy {
-            m.insert("NamespaceResourcePolicy".to_owned(), v.to_template());
-        }
-        m.insert("NodeType".to_owned(), self.node_type.to_template());
-        if let Some(v) = &self.number_of_nodes {
-            m.insert("NumberOfNodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner_account {
-            m.insert("OwnerAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_maintenance_window {
-            m.insert("PreferredMaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_action {
-            m.insert("ResourceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.revision_target {
-            m.insert("RevisionTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotate_encryption_key {
-            m.insert("RotateEncryptionKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_cluster_identifier {
-            m.insert("SnapshotClusterIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_copy_grant_name {
-            m.insert("SnapshotCopyGrantName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_copy_manual {
-            m.insert("SnapshotCopyManual".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_copy_retention_period {
-            m.insert("SnapshotCopyRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_identifier {
-            m.insert("SnapshotIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AquaConfigurationStatus`.
+    AquaConfigurationStatus {
+        /// `auto`
+        Auto = "auto",
+        /// `disabled`
+        Disabled = "disabled",
+        /// `enabled`
+        Enabled = "enabled",
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aqua_configuration_status.check(
-            &path.field("AquaConfigurationStatus"),
-            &Rules::NONE,
-            out,
-        );
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_identifier.check(
-            &path.field("ClusterIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_parameter_group_name.check(
-            &path.field("ClusterParameterGroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_security_groups.check(
-            &path.field("ClusterSecurityGroups"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2147483647),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_subnet_group_name.check(
-            &path.field("ClusterSubnetGroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_type.check(
-            &path.field("ClusterType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_version.check(
-            &path.field("ClusterVersion"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_name.check(
-            &path.field("DBName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.elastic_ip.check(
-            &path.field("ElasticIp"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint
-            .check(&path.field("Endpoint"), &Rules::NONE, out);
-        self.hsm_client_certificate_identifier.check(
-            &path.field("HsmClientCertificateIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hsm_configuration_identifier.check(
-            &path.field("HsmConfigurationIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_roles.check(
-            &path.field("IamRoles"),
-            &Rules {
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2147483647),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_properties
-            .check(&path.field("LoggingProperties"), &Rules::NONE, out);
-        self.maintenance_track_name.check(
-            &path.field("MaintenanceTrackName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.master_password_secret_kms_key_id.check(
-            &path.field("MasterPasswordSecretKmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.master_user_password.check(
-            &path.field("MasterUserPassword"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.master_username.check(
-            &path.field("MasterUsername"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.node_type.check(
-            &path.field("NodeType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.number_of_nodes.check(
-            &path.field("NumberOfNodes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.preferred_maintenance_window.check(
-            &path.field("PreferredMaintenanceWindow"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_security_group_ids.check(
-            &path.field("VpcSecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2147483647),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Values of `AquaConfigurationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AquaConfigurationStatus {
-    /// `auto`
-    Auto,
-    /// `disabled`
-    Disabled,
-    /// `enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AquaConfigurationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["auto", "disabled", "enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "auto",
-            Self::Disabled => "disabled",
-            Self::Enabled => "enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AquaConfigurationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AquaConfigurationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AquaConfigurationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "auto" => Self::Auto,
-            "disabled" => Self::Disabled,
-            "enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AquaConfigurationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AquaConfigurationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AquaConfigurationStatus);
-
-/// Property type `Endpoint` of `AWS::Redshift::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct Endpoint {
-    /// `Address` (optional).
-    pub address: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Endpoint` of `AWS::Redshift::Cluster`.
+    Endpoint(default)
 }
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address: None,
-            port: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    pub fn address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Endpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Endpoint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Endpoint);
-
-/// Property type `LoggingProperties` of `AWS::Redshift::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingProperties {
-    /// `BucketName` (optional).
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `LogDestinationType` (optional).
-    pub log_destination_type: Option<Value<String>>,
-    /// `LogExports` (optional).
-    /// Items: ..=3.
-    pub log_exports: Option<Value<List<String>>>,
-    /// `S3KeyPrefix` (optional).
-    pub s3_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoggingProperties` of `AWS::Redshift::Cluster`.
+    LoggingProperties(default)
 }
 
 impl LoggingProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_name: None,
-            log_destination_type: None,
-            log_exports: None,
-            s3_key_prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
     }
-    /// Sets `LogDestinationType`.
-    pub fn log_destination_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_destination_type = Some(value.into());
-        self
+    /// `LogDestinationType` (optional).
+    pub fn log_destination_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LogDestinationType", value.into().to_template()),
+        )
     }
-    /// Sets `LogExports`.
-    pub fn log_exports(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.log_exports = Some(value.into());
-        self
+    /// `LogExports` (optional).
+    /// Items: at most 3.
+    pub fn log_exports(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "LogExports", value.into().to_template()))
     }
-    /// Sets `S3KeyPrefix`.
-    pub fn s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key_prefix = Some(value.into());
-        self
+    /// `S3KeyPrefix` (optional).
+    pub fn s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "S3KeyPrefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_destination_type {
-            m.insert("LogDestinationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_exports {
-            m.insert("LogExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_key_prefix {
-            m.insert("S3KeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_exports.check(
-            &path.field("LogExports"),
-            &Rules {
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoggingProperties);
-
-/// Property type `Tag` of `AWS::Redshift::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Redshift::ClusterParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct ClusterParameterGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ClusterParameterGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ClusterParameterGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ClusterParameterGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Redshift::ClusterParameterGroup`.
+    ClusterParameterGroup("AWS::Redshift::ClusterParameterGroup", ClusterParameterGroupProps)
 }
 
 impl ClusterParameterGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Redshift::ClusterParameterGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterParameterGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ParameterGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::ClusterParameterGroupName> {
         self.resource.ref_value()
@@ -77,27 +29,43 @@ impl ClusterParameterGroup {
     pub fn parameter_group_name(&self) -> Value<ids::ClusterParameterGroupName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ParameterGroupFamily` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_group_family(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ParameterGroupFamily", value.into())
+    }
+
+    /// Replaces `ParameterGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameter_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ParameterGroupName", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<List<Parameter>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Redshift::ClusterParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct ClusterParameterGroupProps {
-    /// `Description` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    pub description: Value<String>,
-    /// `ParameterGroupFamily` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    pub parameter_group_family: Value<String>,
-    /// `ParameterGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=255 characters.
-    pub parameter_group_name: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<List<Parameter>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Redshift::ClusterParameterGroup`.
+    ClusterParameterGroupProps
 }
 
 impl ClusterParameterGroupProps {
@@ -106,96 +74,38 @@ impl ClusterParameterGroupProps {
         description: impl Into<Value<String>>,
         parameter_group_family: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: description.into(),
-            parameter_group_family: parameter_group_family.into(),
-            parameter_group_name: None,
-            parameters: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Description", description.into().to_template())
+                .with(
+                    1,
+                    "ParameterGroupFamily",
+                    parameter_group_family.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ParameterGroupName`.
-    pub fn parameter_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_group_name = Some(value.into());
-        self
+    /// `ParameterGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 255 characters.
+    pub fn parameter_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ParameterGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<Parameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<List<Parameter>>>) -> Self {
+        Self(self.0.with(3, "Parameters", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterParameterGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert(
-            "ParameterGroupFamily".to_owned(),
-            self.parameter_group_family.to_template(),
-        );
-        if let Some(v) = &self.parameter_group_name {
-            m.insert("ParameterGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ClusterParameterGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_group_family.check(
-            &path.field("ParameterGroupFamily"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_group_name.check(
-            &path.field("ParameterGroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterParameterGroupProps);
-
-/// Property type `Parameter` of `AWS::Redshift::ClusterParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct Parameter {
-    /// `ParameterName` (required).
-    pub parameter_name: Value<String>,
-    /// `ParameterValue` (required).
-    pub parameter_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `Parameter` of `AWS::Redshift::ClusterParameterGroup`.
+    Parameter
 }
 
 impl Parameter {
@@ -204,85 +114,12 @@ impl Parameter {
         parameter_name: impl Into<Value<String>>,
         parameter_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameter_name: parameter_name.into(),
-            parameter_value: parameter_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ParameterName", parameter_name.into().to_template())
+                .with(1, "ParameterValue", parameter_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Parameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParameterName".to_owned(),
-            self.parameter_name.to_template(),
-        );
-        m.insert(
-            "ParameterValue".to_owned(),
-            self.parameter_value.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Parameter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Parameter);
-
-/// Property type `Tag` of `AWS::Redshift::ClusterParameterGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Redshift::EndpointAccess`.
-#[derive(Debug, Clone)]
-pub struct EndpointAccess {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EndpointAccess {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EndpointAccess {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EndpointAccess {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Redshift::EndpointAccess`.
+    EndpointAccess("AWS::Redshift::EndpointAccess", EndpointAccessProps)
 }
 
 impl EndpointAccess {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Redshift::EndpointAccess";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointAccessProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EndpointName` (typed).
     pub fn ref_value(&self) -> Value<ids::EndpointAccessName> {
         self.resource.ref_value()
@@ -99,7 +51,7 @@ impl EndpointAccess {
     }
 
     /// `Fn::GetAtt` `VpcSecurityGroups`.
-    pub fn attr_vpc_security_groups(&self) -> Value<serde_json::Value> {
+    pub fn attr_vpc_security_groups(&self) -> Value<Json> {
         self.resource.get_att("VpcSecurityGroups")
     }
 
@@ -112,29 +64,43 @@ impl EndpointAccess {
     pub fn attr_vpc_endpoint_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcEndpoint.VpcId")
     }
+
+    /// Replaces `ClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClusterIdentifier", value.into())
+    }
+
+    /// Replaces `EndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointName", value.into())
+    }
+
+    /// Replaces `ResourceOwner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceOwner", value.into())
+    }
+
+    /// Replaces `SubnetGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubnetGroupName", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
 }
 
-/// Properties of `AWS::Redshift::EndpointAccess`.
-#[derive(Debug, Clone)]
-pub struct EndpointAccessProps {
-    /// `ClusterIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    pub cluster_identifier: Value<String>,
-    /// `EndpointName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_name: Value<String>,
-    /// `ResourceOwner` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    /// Pattern: `^\d{12}$`.
-    pub resource_owner: Option<Value<String>>,
-    /// `SubnetGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_group_name: Value<String>,
-    /// `VpcSecurityGroupIds` (required).
-    /// Each item: Length: 0..=2147483647 characters.
-    pub vpc_security_group_ids: Value<List<ids::SecurityGroupId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Redshift::EndpointAccess`.
+    EndpointAccessProps
 }
 
 impl EndpointAccessProps {
@@ -145,82 +111,27 @@ impl EndpointAccessProps {
         subnet_group_name: impl Into<Value<String>>,
         vpc_security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        Self {
-            cluster_identifier: cluster_identifier.into(),
-            endpoint_name: endpoint_name.into(),
-            resource_owner: None,
-            subnet_group_name: subnet_group_name.into(),
-            vpc_security_group_ids: vpc_security_group_ids.into(),
-        }
-    }
-    /// Sets `ResourceOwner`.
-    pub fn resource_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_owner = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointAccessProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClusterIdentifier".to_owned(),
-            self.cluster_identifier.to_template(),
-        );
-        m.insert("EndpointName".to_owned(), self.endpoint_name.to_template());
-        if let Some(v) = &self.resource_owner {
-            m.insert("ResourceOwner".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SubnetGroupName".to_owned(),
-            self.subnet_group_name.to_template(),
-        );
-        m.insert(
-            "VpcSecurityGroupIds".to_owned(),
-            self.vpc_security_group_ids.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EndpointAccessProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_identifier.check(
-            &path.field("ClusterIdentifier"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_owner.check(
-            &path.field("ResourceOwner"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_security_group_ids.check(
-            &path.field("VpcSecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2147483647),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ClusterIdentifier",
+                    cluster_identifier.into().to_template(),
+                )
+                .with(1, "EndpointName", endpoint_name.into().to_template())
+                .with(3, "SubnetGroupName", subnet_group_name.into().to_template())
+                .with(
+                    4,
+                    "VpcSecurityGroupIds",
+                    vpc_security_group_ids.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `ResourceOwner` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2147483647 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn resource_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ResourceOwner", value.into().to_template()))
     }
 }
-
-crate::impl_literal!(EndpointAccessProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Redshift::EndpointAuthorization`.
-#[derive(Debug, Clone)]
-pub struct EndpointAuthorization {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EndpointAuthorization {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EndpointAuthorization {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EndpointAuthorization {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Redshift::EndpointAuthorization`.
+    EndpointAuthorization("AWS::Redshift::EndpointAuthorization", EndpointAuthorizationProps)
 }
 
 impl EndpointAuthorization {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Redshift::EndpointAuthorization";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointAuthorizationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -103,7 +55,7 @@ impl EndpointAuthorization {
     }
 
     /// `Fn::GetAtt` `AllowedVPCs`.
-    pub fn attr_allowed_vp_cs(&self) -> Value<serde_json::Value> {
+    pub fn attr_allowed_vp_cs(&self) -> Value<Json> {
         self.resource.get_att("AllowedVPCs")
     }
 
@@ -111,24 +63,36 @@ impl EndpointAuthorization {
     pub fn attr_endpoint_count(&self) -> Value<i64> {
         self.resource.get_att("EndpointCount")
     }
+
+    /// Replaces `Account` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Account", value.into())
+    }
+
+    /// Replaces `ClusterIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ClusterIdentifier", value.into())
+    }
+
+    /// Replaces `Force` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_force(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Force", value.into())
+    }
+
+    /// Replaces `VpcIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("VpcIds", value.into())
+    }
 }
 
-/// Properties of `AWS::Redshift::EndpointAuthorization`.
-#[derive(Debug, Clone)]
-pub struct EndpointAuthorizationProps {
-    /// `Account` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^\d{12}$`.
-    pub account: Value<String>,
-    /// `ClusterIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    pub cluster_identifier: Value<String>,
-    /// `Force` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub force: Option<Value<bool>>,
-    /// `VpcIds` (optional).
-    /// Each item: Pattern: `^vpc-[A-Za-z0-9]{1,17}$`.
-    pub vpc_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Redshift::EndpointAuthorization`.
+    EndpointAuthorizationProps
 }
 
 impl EndpointAuthorizationProps {
@@ -137,69 +101,24 @@ impl EndpointAuthorizationProps {
         account: impl Into<Value<String>>,
         cluster_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            account: account.into(),
-            cluster_identifier: cluster_identifier.into(),
-            force: None,
-            vpc_ids: None,
-        }
-    }
-    /// Sets `Force`.
-    pub fn force(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.force = Some(value.into());
-        self
-    }
-    /// Sets `VpcIds`.
-    pub fn vpc_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointAuthorizationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Account".to_owned(), self.account.to_template());
-        m.insert(
-            "ClusterIdentifier".to_owned(),
-            self.cluster_identifier.to_template(),
-        );
-        if let Some(v) = &self.force {
-            m.insert("Force".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_ids {
-            m.insert("VpcIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EndpointAuthorizationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account.check(
-            &path.field("Account"),
-            &Rules {
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_ids.check(
-            &path.field("VpcIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^vpc-[A-Za-z0-9]{1,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "Account", account.into().to_template())
+                .with(
+                    1,
+                    "ClusterIdentifier",
+                    cluster_identifier.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Force` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn force(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Force", value.into().to_template()))
+    }
+    /// `VpcIds` (optional).
+    /// Each item: Pattern: `^vpc-[A-Za-z0-9]{1,17}$`.
+    pub fn vpc_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "VpcIds", value.into().to_template()))
     }
 }
-
-crate::impl_literal!(EndpointAuthorizationProps);

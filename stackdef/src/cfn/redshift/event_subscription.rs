@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Redshift::EventSubscription`.
-#[derive(Debug, Clone)]
-pub struct EventSubscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EventSubscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EventSubscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EventSubscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Redshift::EventSubscription`.
+    EventSubscription("AWS::Redshift::EventSubscription", EventSubscriptionProps)
 }
 
 impl EventSubscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Redshift::EventSubscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EventSubscriptionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SubscriptionName` (typed).
     pub fn ref_value(&self) -> Value<ids::RedshiftEventSubscriptionName> {
         self.resource.ref_value()
@@ -107,443 +59,148 @@ impl EventSubscription {
     pub fn attr_event_categories_list(&self) -> Value<List<String>> {
         self.resource.get_att("EventCategoriesList")
     }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `EventCategories` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_categories(&self, value: impl Into<Value<List<EventCategories>>>) {
+        self.resource.set_property("EventCategories", value.into())
+    }
+
+    /// Replaces `Severity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_severity(&self, value: impl Into<Value<Severity>>) {
+        self.resource.set_property("Severity", value.into())
+    }
+
+    /// Replaces `SnsTopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sns_topic_arn(&self, value: impl Into<Value<ids::TopicArn>>) {
+        self.resource.set_property("SnsTopicArn", value.into())
+    }
+
+    /// Replaces `SourceIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SourceIds", value.into())
+    }
+
+    /// Replaces `SourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_type(&self, value: impl Into<Value<SourceType>>) {
+        self.resource.set_property("SourceType", value.into())
+    }
+
+    /// Replaces `SubscriptionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubscriptionName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Redshift::EventSubscription`.
-#[derive(Debug, Clone)]
-pub struct EventSubscriptionProps {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `EventCategories` (optional).
-    /// Each item: Length: 0..=2147483647 characters.
-    pub event_categories: Option<Value<List<EventCategories>>>,
-    /// `Severity` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub severity: Option<Value<Severity>>,
-    /// `SnsTopicArn` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub sns_topic_arn: Option<Value<ids::TopicArn>>,
-    /// `SourceIds` (optional).
-    /// Each item: Length: 0..=2147483647 characters.
-    pub source_ids: Option<Value<List<String>>>,
-    /// `SourceType` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub source_type: Option<Value<SourceType>>,
-    /// `SubscriptionName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub subscription_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Redshift::EventSubscription`.
+    EventSubscriptionProps
 }
 
 impl EventSubscriptionProps {
     /// The required properties: `SubscriptionName`.
     pub fn new(subscription_name: impl Into<Value<String>>) -> Self {
-        Self {
-            enabled: None,
-            event_categories: None,
-            severity: None,
-            sns_topic_arn: None,
-            source_ids: None,
-            source_type: None,
-            subscription_name: subscription_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            6,
+            "SubscriptionName",
+            subscription_name.into().to_template(),
+        ))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `EventCategories`.
-    pub fn event_categories(mut self, value: impl Into<Value<List<EventCategories>>>) -> Self {
-        self.event_categories = Some(value.into());
-        self
+    /// `EventCategories` (optional).
+    /// Each item: Length: 0 to 2147483647 characters.
+    pub fn event_categories(self, value: impl Into<Value<List<EventCategories>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EventCategories", value.into().to_template()),
+        )
     }
-    /// Sets `Severity`.
-    pub fn severity(mut self, value: impl Into<Value<Severity>>) -> Self {
-        self.severity = Some(value.into());
-        self
+    /// `Severity` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn severity(self, value: impl Into<Value<Severity>>) -> Self {
+        Self(self.0.with(2, "Severity", value.into().to_template()))
     }
-    /// Sets `SnsTopicArn`.
-    pub fn sns_topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
+    /// `SnsTopicArn` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn sns_topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(3, "SnsTopicArn", value.into().to_template()))
     }
-    /// Sets `SourceIds`.
-    pub fn source_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.source_ids = Some(value.into());
-        self
+    /// `SourceIds` (optional).
+    /// Each item: Length: 0 to 2147483647 characters.
+    pub fn source_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "SourceIds", value.into().to_template()))
     }
-    /// Sets `SourceType`.
-    pub fn source_type(mut self, value: impl Into<Value<SourceType>>) -> Self {
-        self.source_type = Some(value.into());
-        self
+    /// `SourceType` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn source_type(self, value: impl Into<Value<SourceType>>) -> Self {
+        Self(self.0.with(5, "SourceType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EventSubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_categories {
-            m.insert("EventCategories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity {
-            m.insert("Severity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_topic_arn {
-            m.insert("SnsTopicArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_ids {
-            m.insert("SourceIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_type {
-            m.insert("SourceType".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SubscriptionName".to_owned(),
-            self.subscription_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EventCategories`.
+    EventCategories {
+        /// `configuration`
+        Configuration = "configuration",
+        /// `management`
+        Management = "management",
+        /// `monitoring`
+        Monitoring = "monitoring",
+        /// `security`
+        Security = "security",
+        /// `pending`
+        Pending = "pending",
     }
 }
 
-impl Check for EventSubscriptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_categories.check(
-            &path.field("EventCategories"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2147483647),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity.check(
-            &path.field("Severity"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_topic_arn.check(
-            &path.field("SnsTopicArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_ids.check(
-            &path.field("SourceIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(2147483647),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_type.check(
-            &path.field("SourceType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Severity`.
+    Severity {
+        /// `ERROR`
+        Error = "ERROR",
+        /// `INFO`
+        Info = "INFO",
     }
 }
 
-crate::impl_literal!(EventSubscriptionProps);
-
-/// Values of `EventCategories`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventCategories {
-    /// `configuration`
-    Configuration,
-    /// `management`
-    Management,
-    /// `monitoring`
-    Monitoring,
-    /// `security`
-    Security,
-    /// `pending`
-    Pending,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventCategories {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "configuration",
-        "management",
-        "monitoring",
-        "security",
-        "pending",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Configuration => "configuration",
-            Self::Management => "management",
-            Self::Monitoring => "monitoring",
-            Self::Security => "security",
-            Self::Pending => "pending",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SourceType`.
+    SourceType {
+        /// `cluster`
+        Cluster = "cluster",
+        /// `cluster-parameter-group`
+        ClusterParameterGroup = "cluster-parameter-group",
+        /// `cluster-security-group`
+        ClusterSecurityGroup = "cluster-security-group",
+        /// `cluster-snapshot`
+        ClusterSnapshot = "cluster-snapshot",
+        /// `scheduled-action`
+        ScheduledAction = "scheduled-action",
     }
 }
 
-impl ToTemplate for EventCategories {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventCategories {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventCategories {
-    fn from(s: &str) -> Self {
-        match s {
-            "configuration" => Self::Configuration,
-            "management" => Self::Management,
-            "monitoring" => Self::Monitoring,
-            "security" => Self::Security,
-            "pending" => Self::Pending,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventCategories> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventCategories::from(s))
-    }
-}
-
-crate::impl_literal!(EventCategories);
-
-/// Values of `Severity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Severity {
-    /// `ERROR`
-    Error,
-    /// `INFO`
-    Info,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Severity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ERROR", "INFO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Error => "ERROR",
-            Self::Info => "INFO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Severity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Severity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Severity {
-    fn from(s: &str) -> Self {
-        match s {
-            "ERROR" => Self::Error,
-            "INFO" => Self::Info,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Severity> {
-    fn from(s: &str) -> Self {
-        Value::literal(Severity::from(s))
-    }
-}
-
-crate::impl_literal!(Severity);
-
-/// Values of `SourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SourceType {
-    /// `cluster`
-    Cluster,
-    /// `cluster-parameter-group`
-    ClusterParameterGroup,
-    /// `cluster-security-group`
-    ClusterSecurityGroup,
-    /// `cluster-snapshot`
-    ClusterSnapshot,
-    /// `scheduled-action`
-    ScheduledAction,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "cluster",
-        "cluster-parameter-group",
-        "cluster-security-group",
-        "cluster-snapshot",
-        "scheduled-action",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cluster => "cluster",
-            Self::ClusterParameterGroup => "cluster-parameter-group",
-            Self::ClusterSecurityGroup => "cluster-security-group",
-            Self::ClusterSnapshot => "cluster-snapshot",
-            Self::ScheduledAction => "scheduled-action",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "cluster" => Self::Cluster,
-            "cluster-parameter-group" => Self::ClusterParameterGroup,
-            "cluster-security-group" => Self::ClusterSecurityGroup,
-            "cluster-snapshot" => Self::ClusterSnapshot,
-            "scheduled-action" => Self::ScheduledAction,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SourceType::from(s))
-    }
-}
-
-crate::impl_literal!(SourceType);
-
-/// Property type `Tag` of `AWS::Redshift::EventSubscription`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

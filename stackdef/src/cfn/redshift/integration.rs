@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Redshift::Integration`.
-#[derive(Debug, Clone)]
-pub struct Integration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Integration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Integration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Integration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Redshift::Integration`.
+    Integration("AWS::Redshift::Integration", IntegrationProps)
 }
 
 impl Integration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Redshift::Integration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IntegrationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IntegrationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::RedshiftIntegrationArn> {
         self.resource.ref_value()
@@ -87,212 +39,103 @@ impl Integration {
     pub fn attr_create_time(&self) -> Value<String> {
         self.resource.get_att("CreateTime")
     }
+
+    /// Replaces `AdditionalEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("AdditionalEncryptionContext", value.into())
+    }
+
+    /// Replaces `IntegrationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integration_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IntegrationName", value.into())
+    }
+
+    /// Replaces `KMSKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KMSKeyId", value.into())
+    }
+
+    /// Replaces `SourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Redshift::Integration`.
-#[derive(Debug, Clone)]
-pub struct IntegrationProps {
-    /// `AdditionalEncryptionContext` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=131072 characters.
-    pub additional_encryption_context: Option<Value<Map<String>>>,
-    /// `IntegrationName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$`.
-    pub integration_name: Option<Value<String>>,
-    /// `KMSKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `SourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:(s3|dynamodb):.*:.*:[a-zA-Z0-9._\-\/]+$`.
-    pub source_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:redshift(-serverless)?:[a-z0-9\-]+:[0-9]{12}:(namespace\/|namespace:)[a-z0-9\-]+$`.
-    pub target_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Redshift::Integration`.
+    IntegrationProps
 }
 
 impl IntegrationProps {
     /// The required properties: `SourceArn`, `TargetArn`.
     pub fn new(source_arn: impl Into<Value<String>>, target_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            additional_encryption_context: None,
-            integration_name: None,
-            kms_key_id: None,
-            source_arn: source_arn.into(),
-            tags: None,
-            target_arn: target_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "SourceArn", source_arn.into().to_template())
+                .with(5, "TargetArn", target_arn.into().to_template()),
+        )
     }
-    /// Sets `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_encryption_context = Some(value.into());
-        self
+    /// `AdditionalEncryptionContext` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 131072 characters.
+    pub fn additional_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `IntegrationName`.
-    pub fn integration_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.integration_name = Some(value.into());
-        self
+    /// `IntegrationName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$`.
+    pub fn integration_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IntegrationName", value.into().to_template()),
+        )
     }
-    /// Sets `KMSKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KMSKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2147483647 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KMSKeyId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntegrationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integration_name {
-            m.insert("IntegrationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KMSKeyId".to_owned(), v.to_template());
-        }
-        m.insert("SourceArn".to_owned(), self.source_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TargetArn".to_owned(), self.target_arn.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for IntegrationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_encryption_context.check(
-            &path.field("AdditionalEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integration_name.check(
-            &path.field("IntegrationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KMSKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_arn.check(
-            &path.field("SourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^arn:aws[a-z\\-]*:(s3|dynamodb):.*:.*:[a-zA-Z0-9._\\-\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_arn.check(&path.field("TargetArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:aws[a-z\\-]*:redshift(-serverless)?:[a-z0-9\\-]+:[0-9]{12}:(namespace\\/|namespace:)[a-z0-9\\-]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(IntegrationProps);
-
-/// Property type `Tag` of `AWS::Redshift::Integration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Redshift::Integration`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

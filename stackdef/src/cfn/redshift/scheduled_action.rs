@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Redshift::ScheduledAction`.
-#[derive(Debug, Clone)]
-pub struct ScheduledAction {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScheduledAction {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScheduledAction {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScheduledAction {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Redshift::ScheduledAction`.
+    ScheduledAction("AWS::Redshift::ScheduledAction", ScheduledActionProps)
 }
 
 impl ScheduledAction {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Redshift::ScheduledAction";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScheduledActionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ScheduledActionName` (typed).
     pub fn ref_value(&self) -> Value<ids::ScheduledActionName> {
         self.resource.ref_value()
@@ -84,159 +36,107 @@ impl ScheduledAction {
     }
 
     /// `Fn::GetAtt` `NextInvocations`.
-    pub fn attr_next_invocations(&self) -> Value<serde_json::Value> {
+    pub fn attr_next_invocations(&self) -> Value<Json> {
         self.resource.get_att("NextInvocations")
+    }
+
+    /// Replaces `Enable` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enable", value.into())
+    }
+
+    /// Replaces `EndTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_end_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndTime", value.into())
+    }
+
+    /// Replaces `IamRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IamRole", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `ScheduledActionDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduled_action_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduledActionDescription", value.into())
+    }
+
+    /// Replaces `ScheduledActionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduled_action_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduledActionName", value.into())
+    }
+
+    /// Replaces `StartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartTime", value.into())
+    }
+
+    /// Replaces `TargetAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_action(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("TargetAction", value.into())
     }
 }
 
-/// Properties of `AWS::Redshift::ScheduledAction`.
-#[derive(Debug, Clone)]
-pub struct ScheduledActionProps {
-    /// `Enable` (optional).
-    pub enable: Option<Value<bool>>,
-    /// `EndTime` (optional).
-    pub end_time: Option<Value<String>>,
-    /// `IamRole` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub iam_role: Option<Value<String>>,
-    /// `Schedule` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub schedule: Option<Value<String>>,
-    /// `ScheduledActionDescription` (optional).
-    /// Length: 0..=2147483647 characters.
-    pub scheduled_action_description: Option<Value<String>>,
-    /// `ScheduledActionName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2147483647 characters.
-    pub scheduled_action_name: Value<String>,
-    /// `StartTime` (optional).
-    pub start_time: Option<Value<String>>,
-    /// `TargetAction` (optional).
-    pub target_action: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Redshift::ScheduledAction`.
+    ScheduledActionProps
 }
 
 impl ScheduledActionProps {
     /// The required properties: `ScheduledActionName`.
     pub fn new(scheduled_action_name: impl Into<Value<String>>) -> Self {
-        Self {
-            enable: None,
-            end_time: None,
-            iam_role: None,
-            schedule: None,
-            scheduled_action_description: None,
-            scheduled_action_name: scheduled_action_name.into(),
-            start_time: None,
-            target_action: None,
-        }
+        Self(crate::Properties::new().with(
+            5,
+            "ScheduledActionName",
+            scheduled_action_name.into().to_template(),
+        ))
     }
-    /// Sets `Enable`.
-    pub fn enable(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable = Some(value.into());
-        self
+    /// `Enable` (optional).
+    pub fn enable(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enable", value.into().to_template()))
     }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_time = Some(value.into());
-        self
+    /// `EndTime` (optional).
+    pub fn end_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EndTime", value.into().to_template()))
     }
-    /// Sets `IamRole`.
-    pub fn iam_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iam_role = Some(value.into());
-        self
+    /// `IamRole` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn iam_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IamRole", value.into().to_template()))
     }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule = Some(value.into());
-        self
+    /// `Schedule` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn schedule(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Schedule", value.into().to_template()))
     }
-    /// Sets `ScheduledActionDescription`.
-    pub fn scheduled_action_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scheduled_action_description = Some(value.into());
-        self
+    /// `ScheduledActionDescription` (optional).
+    /// Length: 0 to 2147483647 characters.
+    pub fn scheduled_action_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ScheduledActionDescription", value.into().to_template()),
+        )
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "StartTime", value.into().to_template()))
     }
-    /// Sets `TargetAction`.
-    pub fn target_action(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.target_action = Some(value.into());
-        self
+    /// `TargetAction` (optional).
+    pub fn target_action(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(7, "TargetAction", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ScheduledActionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable {
-            m.insert("Enable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_time {
-            m.insert("EndTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role {
-            m.insert("IamRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduled_action_description {
-            m.insert("ScheduledActionDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduledActionName".to_owned(),
-            self.scheduled_action_name.to_template(),
-        );
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_action {
-            m.insert("TargetAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ScheduledActionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_role.check(
-            &path.field("IamRole"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule.check(
-            &path.field("Schedule"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scheduled_action_description.check(
-            &path.field("ScheduledActionDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scheduled_action_name.check(
-            &path.field("ScheduledActionName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2147483647),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScheduledActionProps);

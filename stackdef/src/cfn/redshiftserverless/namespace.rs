@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::RedshiftServerless::Namespace`.
-#[derive(Debug, Clone)]
-pub struct Namespace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Namespace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Namespace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Namespace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RedshiftServerless::Namespace`.
+    Namespace("AWS::RedshiftServerless::Namespace", NamespaceProps)
 }
 
 impl Namespace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Namespace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NamespaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `NamespaceName` (typed).
     pub fn ref_value(&self) -> Value<ids::NamespaceName> {
         self.resource.ref_value()
@@ -119,7 +71,7 @@ impl Namespace {
     }
 
     /// `Fn::GetAtt` `Namespace.LogExports`.
-    pub fn attr_namespace_log_exports(&self) -> Value<serde_json::Value> {
+    pub fn attr_namespace_log_exports(&self) -> Value<Json> {
         self.resource.get_att("Namespace.LogExports")
     }
 
@@ -132,493 +84,279 @@ impl Namespace {
     pub fn attr_namespace_creation_date(&self) -> Value<String> {
         self.resource.get_att("Namespace.CreationDate")
     }
+
+    /// Replaces `AdminPasswordSecretKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_password_secret_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AdminPasswordSecretKmsKeyId", value.into())
+    }
+
+    /// Replaces `AdminUserPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_user_password(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AdminUserPassword", value.into())
+    }
+
+    /// Replaces `AdminUsername` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AdminUsername", value.into())
+    }
+
+    /// Replaces `DbName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DbName", value.into())
+    }
+
+    /// Replaces `DefaultIamRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_iam_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("DefaultIamRoleArn", value.into())
+    }
+
+    /// Replaces `FinalSnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_final_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FinalSnapshotName", value.into())
+    }
+
+    /// Replaces `FinalSnapshotRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_final_snapshot_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("FinalSnapshotRetentionPeriod", value.into())
+    }
+
+    /// Replaces `IamRoles` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iam_roles(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("IamRoles", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LogExports` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_exports(&self, value: impl Into<Value<List<LogExport>>>) {
+        self.resource.set_property("LogExports", value.into())
+    }
+
+    /// Replaces `ManageAdminPassword` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_manage_admin_password(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ManageAdminPassword", value.into())
+    }
+
+    /// Replaces `NamespaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NamespaceName", value.into())
+    }
+
+    /// Replaces `NamespaceResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace_resource_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("NamespaceResourcePolicy", value.into())
+    }
+
+    /// Replaces `RedshiftIdcApplicationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redshift_idc_application_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RedshiftIdcApplicationArn", value.into())
+    }
+
+    /// Replaces `SnapshotCopyConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_copy_configurations(
+        &self,
+        value: impl Into<Value<List<SnapshotCopyConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("SnapshotCopyConfigurations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RedshiftServerless::Namespace`.
-#[derive(Debug, Clone)]
-pub struct NamespaceProps {
-    /// `AdminPasswordSecretKmsKeyId` (optional).
-    pub admin_password_secret_kms_key_id: Option<Value<String>>,
-    /// `AdminUserPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 8..=64 characters.
-    pub admin_user_password: Option<Value<String>>,
-    /// `AdminUsername` (optional).
-    /// Pattern: `[a-zA-Z][a-zA-Z_0-9+.@-]*`.
-    pub admin_username: Option<Value<String>>,
-    /// `DbName` (optional).
-    /// Length: ..=127 characters.
-    /// Pattern: `[a-zA-Z][a-zA-Z_0-9+.@-]*`.
-    pub db_name: Option<Value<String>>,
-    /// `DefaultIamRoleArn` (optional).
-    pub default_iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `FinalSnapshotName` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: ..=255 characters.
-    /// Pattern: `[a-z][a-z0-9]*(-[a-z0-9]+)*`.
-    pub final_snapshot_name: Option<Value<String>>,
-    /// `FinalSnapshotRetentionPeriod` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub final_snapshot_retention_period: Option<Value<i64>>,
-    /// `IamRoles` (optional).
-    /// Each item: Length: 0..=512 characters.
-    pub iam_roles: Option<Value<List<String>>>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `LogExports` (optional).
-    /// Items: 0..=16.
-    pub log_exports: Option<Value<List<LogExport>>>,
-    /// `ManageAdminPassword` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub manage_admin_password: Option<Value<bool>>,
-    /// `NamespaceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=64 characters.
-    /// Pattern: `^[a-z0-9-]+$`.
-    pub namespace_name: Value<String>,
-    /// `NamespaceResourcePolicy` (optional).
-    pub namespace_resource_policy: Option<Value<serde_json::Value>>,
-    /// `RedshiftIdcApplicationArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1024 characters.
-    pub redshift_idc_application_arn: Option<Value<String>>,
-    /// `SnapshotCopyConfigurations` (optional).
-    /// Items: 0..=1.
-    pub snapshot_copy_configurations: Option<Value<List<SnapshotCopyConfiguration>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RedshiftServerless::Namespace`.
+    NamespaceProps
 }
 
 impl NamespaceProps {
     /// The required properties: `NamespaceName`.
     pub fn new(namespace_name: impl Into<Value<String>>) -> Self {
-        Self {
-            admin_password_secret_kms_key_id: None,
-            admin_user_password: None,
-            admin_username: None,
-            db_name: None,
-            default_iam_role_arn: None,
-            final_snapshot_name: None,
-            final_snapshot_retention_period: None,
-            iam_roles: None,
-            kms_key_id: None,
-            log_exports: None,
-            manage_admin_password: None,
-            namespace_name: namespace_name.into(),
-            namespace_resource_policy: None,
-            redshift_idc_application_arn: None,
-            snapshot_copy_configurations: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            11,
+            "NamespaceName",
+            namespace_name.into().to_template(),
+        ))
     }
-    /// Sets `AdminPasswordSecretKmsKeyId`.
-    pub fn admin_password_secret_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.admin_password_secret_kms_key_id = Some(value.into());
-        self
+    /// `AdminPasswordSecretKmsKeyId` (optional).
+    pub fn admin_password_secret_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdminPasswordSecretKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `AdminUserPassword`.
-    pub fn admin_user_password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.admin_user_password = Some(value.into());
-        self
+    /// `AdminUserPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 8 to 64 characters.
+    pub fn admin_user_password(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AdminUserPassword", value.into().to_template()),
+        )
     }
-    /// Sets `AdminUsername`.
-    pub fn admin_username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.admin_username = Some(value.into());
-        self
+    /// `AdminUsername` (optional).
+    /// Pattern: `[a-zA-Z][a-zA-Z_0-9+.@-]*`.
+    pub fn admin_username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "AdminUsername", value.into().to_template()))
     }
-    /// Sets `DbName`.
-    pub fn db_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_name = Some(value.into());
-        self
+    /// `DbName` (optional).
+    /// Length: at most 127 characters.
+    /// Pattern: `[a-zA-Z][a-zA-Z_0-9+.@-]*`.
+    pub fn db_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DbName", value.into().to_template()))
     }
-    /// Sets `DefaultIamRoleArn`.
-    pub fn default_iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.default_iam_role_arn = Some(value.into());
-        self
+    /// `DefaultIamRoleArn` (optional).
+    pub fn default_iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DefaultIamRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `FinalSnapshotName`.
-    pub fn final_snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.final_snapshot_name = Some(value.into());
-        self
+    /// `FinalSnapshotName` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: at most 255 characters.
+    /// Pattern: `[a-z][a-z0-9]*(-[a-z0-9]+)*`.
+    pub fn final_snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FinalSnapshotName", value.into().to_template()),
+        )
     }
-    /// Sets `FinalSnapshotRetentionPeriod`.
-    pub fn final_snapshot_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.final_snapshot_retention_period = Some(value.into());
-        self
+    /// `FinalSnapshotRetentionPeriod` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn final_snapshot_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            6,
+            "FinalSnapshotRetentionPeriod",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IamRoles`.
-    pub fn iam_roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.iam_roles = Some(value.into());
-        self
+    /// `IamRoles` (optional).
+    /// Each item: Length: 0 to 512 characters.
+    pub fn iam_roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "IamRoles", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LogExports`.
-    pub fn log_exports(mut self, value: impl Into<Value<List<LogExport>>>) -> Self {
-        self.log_exports = Some(value.into());
-        self
+    /// `LogExports` (optional).
+    /// Items: 0 to 16.
+    pub fn log_exports(self, value: impl Into<Value<List<LogExport>>>) -> Self {
+        Self(self.0.with(9, "LogExports", value.into().to_template()))
     }
-    /// Sets `ManageAdminPassword`.
-    pub fn manage_admin_password(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.manage_admin_password = Some(value.into());
-        self
+    /// `ManageAdminPassword` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn manage_admin_password(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ManageAdminPassword", value.into().to_template()),
+        )
     }
-    /// Sets `NamespaceResourcePolicy`.
-    pub fn namespace_resource_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.namespace_resource_policy = Some(value.into());
-        self
+    /// `NamespaceResourcePolicy` (optional).
+    pub fn namespace_resource_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(12, "NamespaceResourcePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `RedshiftIdcApplicationArn`.
-    pub fn redshift_idc_application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.redshift_idc_application_arn = Some(value.into());
-        self
+    /// `RedshiftIdcApplicationArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1024 characters.
+    pub fn redshift_idc_application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "RedshiftIdcApplicationArn", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotCopyConfigurations`.
+    /// `SnapshotCopyConfigurations` (optional).
+    /// Items: 0 to 1.
     pub fn snapshot_copy_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<SnapshotCopyConfiguration>>>,
     ) -> Self {
-        self.snapshot_copy_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "SnapshotCopyConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NamespaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.admin_password_secret_kms_key_id {
-            m.insert("AdminPasswordSecretKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.admin_user_password {
-            m.insert("AdminUserPassword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.admin_username {
-            m.insert("AdminUsername".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_name {
-            m.insert("DbName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_iam_role_arn {
-            m.insert("DefaultIamRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.final_snapshot_name {
-            m.insert("FinalSnapshotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.final_snapshot_retention_period {
-            m.insert("FinalSnapshotRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_roles {
-            m.insert("IamRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_exports {
-            m.insert("LogExports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.manage_admin_password {
-            m.insert("ManageAdminPassword".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NamespaceName".to_owned(),
-            self.namespace_name.to_template(),
-        );
-        if let Some(v) = &self.namespace_resource_policy {
-            m.insert("NamespaceResourcePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_idc_application_arn {
-            m.insert("RedshiftIdcApplicationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_copy_configurations {
-            m.insert("SnapshotCopyConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for NamespaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.admin_user_password.check(
-            &path.field("AdminUserPassword"),
-            &Rules {
-                min_length: Some(8),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.admin_username.check(
-            &path.field("AdminUsername"),
-            &Rules {
-                pattern: Some("[a-zA-Z][a-zA-Z_0-9+.@-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_name.check(
-            &path.field("DbName"),
-            &Rules {
-                max_length: Some(127),
-                pattern: Some("[a-zA-Z][a-zA-Z_0-9+.@-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.final_snapshot_name.check(
-            &path.field("FinalSnapshotName"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("[a-z][a-z0-9]*(-[a-z0-9]+)*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_roles.check(
-            &path.field("IamRoles"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(512),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_exports.check(
-            &path.field("LogExports"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_name.check(
-            &path.field("NamespaceName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                pattern: Some("^[a-z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redshift_idc_application_arn.check(
-            &path.field("RedshiftIdcApplicationArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_copy_configurations.check(
-            &path.field("SnapshotCopyConfigurations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `LogExport`.
+    LogExport {
+        /// `useractivitylog`
+        Useractivitylog = "useractivitylog",
+        /// `userlog`
+        Userlog = "userlog",
+        /// `connectionlog`
+        Connectionlog = "connectionlog",
     }
 }
 
-crate::impl_literal!(NamespaceProps);
-
-/// Values of `LogExport`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogExport {
-    /// `useractivitylog`
-    Useractivitylog,
-    /// `userlog`
-    Userlog,
-    /// `connectionlog`
-    Connectionlog,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogExport {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["useractivitylog", "userlog", "connectionlog"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Useractivitylog => "useractivitylog",
-            Self::Userlog => "userlog",
-            Self::Connectionlog => "connectionlog",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogExport {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogExport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogExport {
-    fn from(s: &str) -> Self {
-        match s {
-            "useractivitylog" => Self::Useractivitylog,
-            "userlog" => Self::Userlog,
-            "connectionlog" => Self::Connectionlog,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogExport> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogExport::from(s))
-    }
-}
-
-crate::impl_literal!(LogExport);
-
-/// Property type `SnapshotCopyConfiguration` of `AWS::RedshiftServerless::Namespace`.
-#[derive(Debug, Clone)]
-pub struct SnapshotCopyConfiguration {
-    /// `DestinationKmsKeyId` (optional).
-    pub destination_kms_key_id: Option<Value<String>>,
-    /// `DestinationRegion` (required).
-    pub destination_region: Value<String>,
-    /// `SnapshotRetentionPeriod` (optional).
-    pub snapshot_retention_period: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SnapshotCopyConfiguration` of `AWS::RedshiftServerless::Namespace`.
+    SnapshotCopyConfiguration
 }
 
 impl SnapshotCopyConfiguration {
     /// The required properties: `DestinationRegion`.
     pub fn new(destination_region: impl Into<Value<String>>) -> Self {
-        Self {
-            destination_kms_key_id: None,
-            destination_region: destination_region.into(),
-            snapshot_retention_period: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DestinationRegion",
+            destination_region.into().to_template(),
+        ))
     }
-    /// Sets `DestinationKmsKeyId`.
-    pub fn destination_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_kms_key_id = Some(value.into());
-        self
+    /// `DestinationKmsKeyId` (optional).
+    pub fn destination_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotRetentionPeriod`.
-    pub fn snapshot_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.snapshot_retention_period = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnapshotCopyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_kms_key_id {
-            m.insert("DestinationKmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DestinationRegion".to_owned(),
-            self.destination_region.to_template(),
-        );
-        if let Some(v) = &self.snapshot_retention_period {
-            m.insert("SnapshotRetentionPeriod".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnapshotRetentionPeriod` (optional).
+    pub fn snapshot_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SnapshotRetentionPeriod", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SnapshotCopyConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SnapshotCopyConfiguration);
-
-/// Property type `Tag` of `AWS::RedshiftServerless::Namespace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

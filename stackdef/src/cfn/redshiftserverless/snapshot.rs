@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RedshiftServerless::Snapshot`.
-#[derive(Debug, Clone)]
-pub struct Snapshot {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Snapshot {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Snapshot {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Snapshot {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RedshiftServerless::Snapshot`.
+    Snapshot("AWS::RedshiftServerless::Snapshot", SnapshotProps)
 }
 
 impl Snapshot {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Snapshot";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SnapshotProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SnapshotName` (typed).
     pub fn ref_value(&self) -> Value<ids::SnapshotName> {
         self.resource.ref_value()
@@ -132,156 +84,61 @@ impl Snapshot {
     pub fn attr_snapshot_retention_period(&self) -> Value<i64> {
         self.resource.get_att("Snapshot.RetentionPeriod")
     }
+
+    /// Replaces `NamespaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NamespaceName", value.into())
+    }
+
+    /// Replaces `RetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RetentionPeriod", value.into())
+    }
+
+    /// Replaces `SnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RedshiftServerless::Snapshot`.
-#[derive(Debug, Clone)]
-pub struct SnapshotProps {
-    /// `NamespaceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=64 characters.
-    pub namespace_name: Option<Value<String>>,
-    /// `RetentionPeriod` (optional).
-    pub retention_period: Option<Value<i64>>,
-    /// `SnapshotName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=64 characters.
-    pub snapshot_name: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RedshiftServerless::Snapshot`.
+    SnapshotProps
 }
 
 impl SnapshotProps {
     /// The required properties: `SnapshotName`.
     pub fn new(snapshot_name: impl Into<Value<String>>) -> Self {
-        Self {
-            namespace_name: None,
-            retention_period: None,
-            snapshot_name: snapshot_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "SnapshotName", snapshot_name.into().to_template()))
     }
-    /// Sets `NamespaceName`.
-    pub fn namespace_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace_name = Some(value.into());
-        self
+    /// `NamespaceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 64 characters.
+    pub fn namespace_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "NamespaceName", value.into().to_template()))
     }
-    /// Sets `RetentionPeriod`.
-    pub fn retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.retention_period = Some(value.into());
-        self
+    /// `RetentionPeriod` (optional).
+    pub fn retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnapshotProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.namespace_name {
-            m.insert("NamespaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_period {
-            m.insert("RetentionPeriod".to_owned(), v.to_template());
-        }
-        m.insert("SnapshotName".to_owned(), self.snapshot_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SnapshotProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.namespace_name.check(
-            &path.field("NamespaceName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_name.check(
-            &path.field("SnapshotName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnapshotProps);
-
-/// Property type `Tag` of `AWS::RedshiftServerless::Snapshot`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone)]
-pub struct Workgroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workgroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workgroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workgroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RedshiftServerless::Workgroup`.
+    Workgroup("AWS::RedshiftServerless::Workgroup", WorkgroupProps)
 }
 
 impl Workgroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RedshiftServerless::Workgroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkgroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkgroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkgroupName> {
         self.resource.ref_value()
@@ -114,7 +66,7 @@ impl Workgroup {
     }
 
     /// `Fn::GetAtt` `Workgroup.ConfigParameters`.
-    pub fn attr_workgroup_config_parameters(&self) -> Value<serde_json::Value> {
+    pub fn attr_workgroup_config_parameters(&self) -> Value<Json> {
         self.resource.get_att("Workgroup.ConfigParameters")
     }
 
@@ -157,1129 +109,498 @@ impl Workgroup {
     pub fn attr_workgroup_creation_date(&self) -> Value<String> {
         self.resource.get_att("Workgroup.CreationDate")
     }
+
+    /// Replaces `BaseCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("BaseCapacity", value.into())
+    }
+
+    /// Replaces `ConfigParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config_parameters(&self, value: impl Into<Value<List<ConfigParameter>>>) {
+        self.resource.set_property("ConfigParameters", value.into())
+    }
+
+    /// Replaces `EnhancedVpcRouting` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enhanced_vpc_routing(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnhancedVpcRouting", value.into())
+    }
+
+    /// Replaces `MaxCapacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("MaxCapacity", value.into())
+    }
+
+    /// Replaces `NamespaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NamespaceName", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PricePerformanceTarget` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_price_performance_target(&self, value: impl Into<Value<PerformanceTarget>>) {
+        self.resource
+            .set_property("PricePerformanceTarget", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `RecoveryPointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recovery_point_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RecoveryPointId", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SnapshotArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotArn", value.into())
+    }
+
+    /// Replaces `SnapshotName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotName", value.into())
+    }
+
+    /// Replaces `SnapshotOwnerAccount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_owner_account(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SnapshotOwnerAccount", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrackName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_track_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrackName", value.into())
+    }
+
+    /// Replaces `Workgroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workgroup(&self, value: impl Into<Value<WorkgroupProperty>>) {
+        self.resource.set_property("Workgroup", value.into())
+    }
+
+    /// Replaces `WorkgroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workgroup_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkgroupName", value.into())
+    }
 }
 
-/// Properties of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone)]
-pub struct WorkgroupProps {
-    /// `BaseCapacity` (optional).
-    pub base_capacity: Option<Value<i64>>,
-    /// `ConfigParameters` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub config_parameters: Option<Value<List<ConfigParameter>>>,
-    /// `EnhancedVpcRouting` (optional).
-    pub enhanced_vpc_routing: Option<Value<bool>>,
-    /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<i64>>,
-    /// `NamespaceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=64 characters.
-    pub namespace_name: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `PricePerformanceTarget` (optional).
-    pub price_performance_target: Option<Value<PerformanceTarget>>,
-    /// `PubliclyAccessible` (optional).
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `RecoveryPointId` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub recovery_point_id: Option<Value<String>>,
-    /// `SecurityGroupIds` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=32.
-    /// Each item: Length: 0..=255 characters.
-    /// Each item: Pattern: `^sg-[0-9a-fA-F]{8,}$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SnapshotArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_arn: Option<Value<String>>,
-    /// `SnapshotName` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_name: Option<Value<String>>,
-    /// `SnapshotOwnerAccount` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub snapshot_owner_account: Option<Value<String>>,
-    /// `SubnetIds` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=32.
-    /// Each item: Length: 0..=255 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-fA-F]{8,}$`.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrackName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_]+$`.
-    pub track_name: Option<Value<String>>,
-    /// `Workgroup` (optional).
-    pub workgroup: Option<Value<WorkgroupProperty>>,
-    /// `WorkgroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=64 characters.
-    pub workgroup_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::RedshiftServerless::Workgroup`.
+    WorkgroupProps
 }
 
 impl WorkgroupProps {
     /// The required properties: `WorkgroupName`.
     pub fn new(workgroup_name: impl Into<Value<String>>) -> Self {
-        Self {
-            base_capacity: None,
-            config_parameters: None,
-            enhanced_vpc_routing: None,
-            max_capacity: None,
-            namespace_name: None,
-            port: None,
-            price_performance_target: None,
-            publicly_accessible: None,
-            recovery_point_id: None,
-            security_group_ids: None,
-            snapshot_arn: None,
-            snapshot_name: None,
-            snapshot_owner_account: None,
-            subnet_ids: None,
-            tags: None,
-            track_name: None,
-            workgroup: None,
-            workgroup_name: workgroup_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            17,
+            "WorkgroupName",
+            workgroup_name.into().to_template(),
+        ))
     }
-    /// Sets `BaseCapacity`.
-    pub fn base_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base_capacity = Some(value.into());
-        self
+    /// `BaseCapacity` (optional).
+    pub fn base_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BaseCapacity", value.into().to_template()))
     }
-    /// Sets `ConfigParameters`.
-    pub fn config_parameters(mut self, value: impl Into<Value<List<ConfigParameter>>>) -> Self {
-        self.config_parameters = Some(value.into());
-        self
+    /// `ConfigParameters` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    pub fn config_parameters(self, value: impl Into<Value<List<ConfigParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigParameters", value.into().to_template()),
+        )
     }
-    /// Sets `EnhancedVpcRouting`.
-    pub fn enhanced_vpc_routing(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enhanced_vpc_routing = Some(value.into());
-        self
+    /// `EnhancedVpcRouting` (optional).
+    pub fn enhanced_vpc_routing(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnhancedVpcRouting", value.into().to_template()),
+        )
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    pub fn max_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `NamespaceName`.
-    pub fn namespace_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace_name = Some(value.into());
-        self
+    /// `NamespaceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 64 characters.
+    pub fn namespace_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "NamespaceName", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Port", value.into().to_template()))
     }
-    /// Sets `PricePerformanceTarget`.
-    pub fn price_performance_target(mut self, value: impl Into<Value<PerformanceTarget>>) -> Self {
-        self.price_performance_target = Some(value.into());
-        self
+    /// `PricePerformanceTarget` (optional).
+    pub fn price_performance_target(self, value: impl Into<Value<PerformanceTarget>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PricePerformanceTarget", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `RecoveryPointId`.
-    pub fn recovery_point_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.recovery_point_id = Some(value.into());
-        self
+    /// `RecoveryPointId` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn recovery_point_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RecoveryPointId", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 32.
+    /// Each item: Length: 0 to 255 characters.
+    /// Each item: Pattern: `^sg-[0-9a-fA-F]{8,}$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotArn`.
-    pub fn snapshot_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_arn = Some(value.into());
-        self
+    /// `SnapshotArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "SnapshotArn", value.into().to_template()))
     }
-    /// Sets `SnapshotName`.
-    pub fn snapshot_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_name = Some(value.into());
-        self
+    /// `SnapshotName` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "SnapshotName", value.into().to_template()))
     }
-    /// Sets `SnapshotOwnerAccount`.
-    pub fn snapshot_owner_account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_owner_account = Some(value.into());
-        self
+    /// `SnapshotOwnerAccount` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn snapshot_owner_account(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SnapshotOwnerAccount", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 32.
+    /// Each item: Length: 0 to 255 characters.
+    /// Each item: Pattern: `^subnet-[0-9a-fA-F]{8,}$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(13, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
-    /// Sets `TrackName`.
-    pub fn track_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.track_name = Some(value.into());
-        self
+    /// `TrackName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9_]+$`.
+    pub fn track_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "TrackName", value.into().to_template()))
     }
-    /// Sets `Workgroup`.
-    pub fn workgroup(mut self, value: impl Into<Value<WorkgroupProperty>>) -> Self {
-        self.workgroup = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkgroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_capacity {
-            m.insert("BaseCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.config_parameters {
-            m.insert("ConfigParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_vpc_routing {
-            m.insert("EnhancedVpcRouting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace_name {
-            m.insert("NamespaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.price_performance_target {
-            m.insert("PricePerformanceTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recovery_point_id {
-            m.insert("RecoveryPointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_arn {
-            m.insert("SnapshotArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_name {
-            m.insert("SnapshotName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_owner_account {
-            m.insert("SnapshotOwnerAccount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.track_name {
-            m.insert("TrackName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workgroup {
-            m.insert("Workgroup".to_owned(), v.to_template());
-        }
-        m.insert(
-            "WorkgroupName".to_owned(),
-            self.workgroup_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `Workgroup` (optional).
+    pub fn workgroup(self, value: impl Into<Value<WorkgroupProperty>>) -> Self {
+        Self(self.0.with(16, "Workgroup", value.into().to_template()))
     }
 }
 
-impl Check for WorkgroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config_parameters.check(
-            &path.field("ConfigParameters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace_name.check(
-            &path.field("NamespaceName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.price_performance_target.check(
-            &path.field("PricePerformanceTarget"),
-            &Rules::NONE,
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(32),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            pattern: Some("^sg-[0-9a-fA-F]{8,}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(32),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            pattern: Some("^subnet-[0-9a-fA-F]{8,}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.track_name.check(
-            &path.field("TrackName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workgroup
-            .check(&path.field("Workgroup"), &Rules::NONE, out);
-        self.workgroup_name.check(
-            &path.field("WorkgroupName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkgroupProps);
-
-/// Property type `ConfigParameter` of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigParameter {
-    /// `ParameterKey` (optional).
-    /// Length: 0..=255 characters.
-    pub parameter_key: Option<Value<String>>,
-    /// `ParameterValue` (optional).
-    /// Length: 0..=15000 characters.
-    pub parameter_value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConfigParameter` of `AWS::RedshiftServerless::Workgroup`.
+    ConfigParameter(default)
 }
 
 impl ConfigParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parameter_key: None,
-            parameter_value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ParameterKey`.
-    pub fn parameter_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_key = Some(value.into());
-        self
+    /// `ParameterKey` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn parameter_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ParameterKey", value.into().to_template()))
     }
-    /// Sets `ParameterValue`.
-    pub fn parameter_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.parameter_value = Some(value.into());
-        self
+    /// `ParameterValue` (optional).
+    /// Length: 0 to 15000 characters.
+    pub fn parameter_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ParameterValue", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfigParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameter_key {
-            m.insert("ParameterKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameter_value {
-            m.insert("ParameterValue".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameter_key.check(
-            &path.field("ParameterKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameter_value.check(
-            &path.field("ParameterValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(15000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigParameter);
-
-/// Property type `PerformanceTarget` of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone, Default)]
-pub struct PerformanceTarget {
-    /// `Level` (optional).
-    /// Range: 1..=100.
-    pub level: Option<Value<i64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<PerformanceTargetStatus>>,
+crate::l1_struct! {
+    /// Property type `PerformanceTarget` of `AWS::RedshiftServerless::Workgroup`.
+    PerformanceTarget(default)
 }
 
 impl PerformanceTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            level: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    /// Range: 1 to 100.
+    pub fn level(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Level", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<PerformanceTargetStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PerformanceTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PerformanceTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.level.check(
-            &path.field("Level"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PerformanceTarget);
-
-/// Values of `PerformanceTargetStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PerformanceTargetStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PerformanceTargetStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PerformanceTargetStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PerformanceTargetStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PerformanceTargetStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PerformanceTargetStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(PerformanceTargetStatus::from(s))
-    }
-}
-
-crate::impl_literal!(PerformanceTargetStatus);
-
-/// Property type `Tag` of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkgroupProperty` of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkgroupProperty {
-    /// `BaseCapacity` (optional).
-    pub base_capacity: Option<Value<i64>>,
-    /// `ConfigParameters` (optional).
-    pub config_parameters: Option<Value<List<ConfigParameter>>>,
-    /// `CreationDate` (optional).
-    pub creation_date: Option<Value<String>>,
-    /// `Endpoint` (optional).
-    pub endpoint: Option<Value<Endpoint>>,
-    /// `EnhancedVpcRouting` (optional).
-    pub enhanced_vpc_routing: Option<Value<bool>>,
-    /// `MaxCapacity` (optional).
-    pub max_capacity: Option<Value<i64>>,
-    /// `NamespaceName` (optional).
-    /// Length: 3..=64 characters.
-    /// Pattern: `^[a-z0-9-]+$`.
-    pub namespace_name: Option<Value<String>>,
-    /// `PricePerformanceTarget` (optional).
-    pub price_performance_target: Option<Value<PerformanceTarget>>,
-    /// `PubliclyAccessible` (optional).
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Length: 0..=255 characters.
-    /// Each item: Pattern: `^sg-[0-9a-fA-F]{8,}$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
     /// `Status` (optional).
-    pub status: Option<Value<WorkgroupStatus>>,
-    /// `SubnetIds` (optional).
-    /// Each item: Length: 0..=255 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-fA-F]{8,}$`.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `TrackName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_]+$`.
-    pub track_name: Option<Value<String>>,
-    /// `WorkgroupArn` (optional).
-    pub workgroup_arn: Option<Value<String>>,
-    /// `WorkgroupId` (optional).
-    pub workgroup_id: Option<Value<String>>,
-    /// `WorkgroupName` (optional).
-    /// Length: 3..=64 characters.
-    /// Pattern: `^[a-z0-9-]*$`.
-    pub workgroup_name: Option<Value<String>>,
+    pub fn status(self, value: impl Into<Value<PerformanceTargetStatus>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PerformanceTargetStatus`.
+    PerformanceTargetStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `WorkgroupProperty` of `AWS::RedshiftServerless::Workgroup`.
+    WorkgroupProperty(default)
 }
 
 impl WorkgroupProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            base_capacity: None,
-            config_parameters: None,
-            creation_date: None,
-            endpoint: None,
-            enhanced_vpc_routing: None,
-            max_capacity: None,
-            namespace_name: None,
-            price_performance_target: None,
-            publicly_accessible: None,
-            security_group_ids: None,
-            status: None,
-            subnet_ids: None,
-            track_name: None,
-            workgroup_arn: None,
-            workgroup_id: None,
-            workgroup_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BaseCapacity`.
-    pub fn base_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.base_capacity = Some(value.into());
-        self
+    /// `BaseCapacity` (optional).
+    pub fn base_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "BaseCapacity", value.into().to_template()))
     }
-    /// Sets `ConfigParameters`.
-    pub fn config_parameters(mut self, value: impl Into<Value<List<ConfigParameter>>>) -> Self {
-        self.config_parameters = Some(value.into());
-        self
+    /// `ConfigParameters` (optional).
+    pub fn config_parameters(self, value: impl Into<Value<List<ConfigParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfigParameters", value.into().to_template()),
+        )
     }
-    /// Sets `CreationDate`.
-    pub fn creation_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.creation_date = Some(value.into());
-        self
+    /// `CreationDate` (optional).
+    pub fn creation_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "CreationDate", value.into().to_template()))
     }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl Into<Value<Endpoint>>) -> Self {
-        self.endpoint = Some(value.into());
-        self
+    /// `Endpoint` (optional).
+    pub fn endpoint(self, value: impl Into<Value<Endpoint>>) -> Self {
+        Self(self.0.with(3, "Endpoint", value.into().to_template()))
     }
-    /// Sets `EnhancedVpcRouting`.
-    pub fn enhanced_vpc_routing(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enhanced_vpc_routing = Some(value.into());
-        self
+    /// `EnhancedVpcRouting` (optional).
+    pub fn enhanced_vpc_routing(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnhancedVpcRouting", value.into().to_template()),
+        )
     }
-    /// Sets `MaxCapacity`.
-    pub fn max_capacity(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_capacity = Some(value.into());
-        self
+    /// `MaxCapacity` (optional).
+    pub fn max_capacity(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "MaxCapacity", value.into().to_template()))
     }
-    /// Sets `NamespaceName`.
-    pub fn namespace_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace_name = Some(value.into());
-        self
+    /// `NamespaceName` (optional).
+    /// Length: 3 to 64 characters.
+    /// Pattern: `^[a-z0-9-]+$`.
+    pub fn namespace_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "NamespaceName", value.into().to_template()))
     }
-    /// Sets `PricePerformanceTarget`.
-    pub fn price_performance_target(mut self, value: impl Into<Value<PerformanceTarget>>) -> Self {
-        self.price_performance_target = Some(value.into());
-        self
+    /// `PricePerformanceTarget` (optional).
+    pub fn price_performance_target(self, value: impl Into<Value<PerformanceTarget>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PricePerformanceTarget", value.into().to_template()),
+        )
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Length: 0 to 255 characters.
+    /// Each item: Pattern: `^sg-[0-9a-fA-F]{8,}$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<WorkgroupStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<WorkgroupStatus>>) -> Self {
+        Self(self.0.with(10, "Status", value.into().to_template()))
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Each item: Length: 0 to 255 characters.
+    /// Each item: Pattern: `^subnet-[0-9a-fA-F]{8,}$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(11, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `TrackName`.
-    pub fn track_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.track_name = Some(value.into());
-        self
+    /// `TrackName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9_]+$`.
+    pub fn track_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TrackName", value.into().to_template()))
     }
-    /// Sets `WorkgroupArn`.
-    pub fn workgroup_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workgroup_arn = Some(value.into());
-        self
+    /// `WorkgroupArn` (optional).
+    pub fn workgroup_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "WorkgroupArn", value.into().to_template()))
     }
-    /// Sets `WorkgroupId`.
-    pub fn workgroup_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workgroup_id = Some(value.into());
-        self
+    /// `WorkgroupId` (optional).
+    pub fn workgroup_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "WorkgroupId", value.into().to_template()))
     }
-    /// Sets `WorkgroupName`.
-    pub fn workgroup_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workgroup_name = Some(value.into());
-        self
+    /// `WorkgroupName` (optional).
+    /// Length: 3 to 64 characters.
+    /// Pattern: `^[a-z0-9-]*$`.
+    pub fn workgroup_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "WorkgroupName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkgroupProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_capacity {
-            m.insert("BaseCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.config_parameters {
-            m.insert("ConfigParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.creation_date {
-            m.insert("CreationDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint {
-            m.insert("Endpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enhanced_vpc_routing {
-            m.insert("EnhancedVpcRouting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_capacity {
-            m.insert("MaxCapacity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace_name {
-            m.insert("NamespaceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.price_performance_target {
-            m.insert("PricePerformanceTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.track_name {
-            m.insert("TrackName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workgroup_arn {
-            m.insert("WorkgroupArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workgroup_id {
-            m.insert("WorkgroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workgroup_name {
-            m.insert("WorkgroupName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkgroupProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config_parameters
-            .check(&path.field("ConfigParameters"), &Rules::NONE, out);
-        self.endpoint
-            .check(&path.field("Endpoint"), &Rules::NONE, out);
-        self.namespace_name.check(
-            &path.field("NamespaceName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                pattern: Some("^[a-z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.price_performance_target.check(
-            &path.field("PricePerformanceTarget"),
-            &Rules::NONE,
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            pattern: Some("^sg-[0-9a-fA-F]{8,}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(255),
-                            pattern: Some("^subnet-[0-9a-fA-F]{8,}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.track_name.check(
-            &path.field("TrackName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workgroup_name.check(
-            &path.field("WorkgroupName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                pattern: Some("^[a-z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkgroupProperty);
-
-/// Property type `Endpoint` of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Endpoint {
-    /// `Address` (optional).
-    pub address: Option<Value<String>>,
-    /// `Port` (optional).
-    pub port: Option<Value<i64>>,
-    /// `VpcEndpoints` (optional).
-    pub vpc_endpoints: Option<Value<List<VpcEndpoint>>>,
+crate::l1_struct! {
+    /// Property type `Endpoint` of `AWS::RedshiftServerless::Workgroup`.
+    Endpoint(default)
 }
 
 impl Endpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address: None,
-            port: None,
-            vpc_endpoints: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address = Some(value.into());
-        self
+    /// `Address` (optional).
+    pub fn address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
     }
-    /// Sets `VpcEndpoints`.
-    pub fn vpc_endpoints(mut self, value: impl Into<Value<List<VpcEndpoint>>>) -> Self {
-        self.vpc_endpoints = Some(value.into());
-        self
+    /// `VpcEndpoints` (optional).
+    pub fn vpc_endpoints(self, value: impl Into<Value<List<VpcEndpoint>>>) -> Self {
+        Self(self.0.with(2, "VpcEndpoints", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Endpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoints {
-            m.insert("VpcEndpoints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Endpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_endpoints
-            .check(&path.field("VpcEndpoints"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Endpoint);
-
-/// Property type `VpcEndpoint` of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcEndpoint {
-    /// `NetworkInterfaces` (optional).
-    pub network_interfaces: Option<Value<List<NetworkInterface>>>,
-    /// `VpcEndpointId` (optional).
-    pub vpc_endpoint_id: Option<Value<String>>,
-    /// `VpcId` (optional).
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `VpcEndpoint` of `AWS::RedshiftServerless::Workgroup`.
+    VpcEndpoint(default)
 }
 
 impl VpcEndpoint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            network_interfaces: None,
-            vpc_endpoint_id: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NetworkInterfaces`.
-    pub fn network_interfaces(mut self, value: impl Into<Value<List<NetworkInterface>>>) -> Self {
-        self.network_interfaces = Some(value.into());
-        self
+    /// `NetworkInterfaces` (optional).
+    pub fn network_interfaces(self, value: impl Into<Value<List<NetworkInterface>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NetworkInterfaces", value.into().to_template()),
+        )
     }
-    /// Sets `VpcEndpointId`.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
+    /// `VpcEndpointId` (optional).
+    pub fn vpc_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "VpcEndpointId", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(2, "VpcId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcEndpoint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.network_interfaces {
-            m.insert("NetworkInterfaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_id {
-            m.insert("VpcEndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.network_interfaces
-            .check(&path.field("NetworkInterfaces"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VpcEndpoint);
-
-/// Property type `NetworkInterface` of `AWS::RedshiftServerless::Workgroup`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkInterface {
-    /// `AvailabilityZone` (optional).
-    pub availability_zone: Option<Value<String>>,
-    /// `NetworkInterfaceId` (optional).
-    pub network_interface_id: Option<Value<String>>,
-    /// `PrivateIpAddress` (optional).
-    pub private_ip_address: Option<Value<String>>,
-    /// `SubnetId` (optional).
-    pub subnet_id: Option<Value<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `NetworkInterface` of `AWS::RedshiftServerless::Workgroup`.
+    NetworkInterface(default)
 }
 
 impl NetworkInterface {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            network_interface_id: None,
-            private_ip_address: None,
-            subnet_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkInterfaceId`.
-    pub fn network_interface_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_interface_id = Some(value.into());
-        self
+    /// `NetworkInterfaceId` (optional).
+    pub fn network_interface_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NetworkInterfaceId", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateIpAddress`.
-    pub fn private_ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_ip_address = Some(value.into());
-        self
+    /// `PrivateIpAddress` (optional).
+    pub fn private_ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PrivateIpAddress", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkInterface {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interface_id {
-            m.insert("NetworkInterfaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_ip_address {
-            m.insert("PrivateIpAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SubnetId` (optional).
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(3, "SubnetId", value.into().to_template()))
     }
 }
 
-impl Check for NetworkInterface {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NetworkInterface);
-
-/// Values of `WorkgroupStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkgroupStatus {
-    /// `CREATING`
-    Creating,
-    /// `AVAILABLE`
-    Available,
-    /// `MODIFYING`
-    Modifying,
-    /// `DELETING`
-    Deleting,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WorkgroupStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATING", "AVAILABLE", "MODIFYING", "DELETING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Creating => "CREATING",
-            Self::Available => "AVAILABLE",
-            Self::Modifying => "MODIFYING",
-            Self::Deleting => "DELETING",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `WorkgroupStatus`.
+    WorkgroupStatus {
+        /// `CREATING`
+        Creating = "CREATING",
+        /// `AVAILABLE`
+        Available = "AVAILABLE",
+        /// `MODIFYING`
+        Modifying = "MODIFYING",
+        /// `DELETING`
+        Deleting = "DELETING",
     }
 }
-
-impl ToTemplate for WorkgroupStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WorkgroupStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WorkgroupStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATING" => Self::Creating,
-            "AVAILABLE" => Self::Available,
-            "MODIFYING" => Self::Modifying,
-            "DELETING" => Self::Deleting,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WorkgroupStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(WorkgroupStatus::from(s))
-    }
-}
-
-crate::impl_literal!(WorkgroupStatus);

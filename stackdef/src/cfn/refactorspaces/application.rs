@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RefactorSpaces::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RefactorSpaces::Application`.
+    Application("AWS::RefactorSpaces::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -112,34 +64,48 @@ impl Application {
     pub fn attr_stage_name(&self) -> Value<String> {
         self.resource.get_att("StageName")
     }
+
+    /// Replaces `ApiGatewayProxy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_gateway_proxy(&self, value: impl Into<Value<ApiGatewayProxyInput>>) {
+        self.resource.set_property("ApiGatewayProxy", value.into())
+    }
+
+    /// Replaces `EnvironmentIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentIdentifier", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProxyType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proxy_type(&self, value: impl Into<Value<ProxyType>>) {
+        self.resource.set_property("ProxyType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::RefactorSpaces::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `ApiGatewayProxy` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub api_gateway_proxy: Option<Value<ApiGatewayProxyInput>>,
-    /// `EnvironmentIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 14..=14 characters.
-    /// Pattern: `^env-([0-9A-Za-z]{10}$)`.
-    pub environment_identifier: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub name: Value<String>,
-    /// `ProxyType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub proxy_type: Value<ProxyType>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=21 characters.
-    /// Pattern: `^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::RefactorSpaces::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
@@ -150,312 +116,71 @@ impl ApplicationProps {
         proxy_type: impl Into<Value<ProxyType>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            api_gateway_proxy: None,
-            environment_identifier: environment_identifier.into(),
-            name: name.into(),
-            proxy_type: proxy_type.into(),
-            tags: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "EnvironmentIdentifier",
+                    environment_identifier.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template())
+                .with(3, "ProxyType", proxy_type.into().to_template())
+                .with(5, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `ApiGatewayProxy`.
-    pub fn api_gateway_proxy(mut self, value: impl Into<Value<ApiGatewayProxyInput>>) -> Self {
-        self.api_gateway_proxy = Some(value.into());
-        self
+    /// `ApiGatewayProxy` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn api_gateway_proxy(self, value: impl Into<Value<ApiGatewayProxyInput>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApiGatewayProxy", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.api_gateway_proxy {
-            m.insert("ApiGatewayProxy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnvironmentIdentifier".to_owned(),
-            self.environment_identifier.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ProxyType".to_owned(), self.proxy_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_gateway_proxy
-            .check(&path.field("ApiGatewayProxy"), &Rules::NONE, out);
-        self.environment_identifier.check(
-            &path.field("EnvironmentIdentifier"),
-            &Rules {
-                min_length: Some(14),
-                max_length: Some(14),
-                pattern: Some("^env-([0-9A-Za-z]{10}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.proxy_type
-            .check(&path.field("ProxyType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(21),
-                pattern: Some("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `ApiGatewayProxyInput` of `AWS::RefactorSpaces::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApiGatewayProxyInput {
-    /// `EndpointType` (optional).
-    pub endpoint_type: Option<Value<ApiGatewayEndpointType>>,
-    /// `StageName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[-a-zA-Z0-9_]*$`.
-    pub stage_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ApiGatewayProxyInput` of `AWS::RefactorSpaces::Application`.
+    ApiGatewayProxyInput(default)
 }
 
 impl ApiGatewayProxyInput {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            endpoint_type: None,
-            stage_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndpointType`.
-    pub fn endpoint_type(mut self, value: impl Into<Value<ApiGatewayEndpointType>>) -> Self {
-        self.endpoint_type = Some(value.into());
-        self
+    /// `EndpointType` (optional).
+    pub fn endpoint_type(self, value: impl Into<Value<ApiGatewayEndpointType>>) -> Self {
+        Self(self.0.with(0, "EndpointType", value.into().to_template()))
     }
-    /// Sets `StageName`.
-    pub fn stage_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stage_name = Some(value.into());
-        self
+    /// `StageName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[-a-zA-Z0-9_]*$`.
+    pub fn stage_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StageName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApiGatewayProxyInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.endpoint_type {
-            m.insert("EndpointType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stage_name {
-            m.insert("StageName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApiGatewayEndpointType`.
+    ApiGatewayEndpointType {
+        /// `REGIONAL`
+        Regional = "REGIONAL",
+        /// `PRIVATE`
+        Private = "PRIVATE",
     }
 }
 
-impl Check for ApiGatewayProxyInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_type
-            .check(&path.field("EndpointType"), &Rules::NONE, out);
-        self.stage_name.check(
-            &path.field("StageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[-a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ProxyType`.
+    ProxyType {
+        /// `API_GATEWAY`
+        ApiGateway = "API_GATEWAY",
     }
 }
 
-crate::impl_literal!(ApiGatewayProxyInput);
-
-/// Values of `ApiGatewayEndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApiGatewayEndpointType {
-    /// `REGIONAL`
-    Regional,
-    /// `PRIVATE`
-    Private,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApiGatewayEndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REGIONAL", "PRIVATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Regional => "REGIONAL",
-            Self::Private => "PRIVATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApiGatewayEndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApiGatewayEndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApiGatewayEndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "REGIONAL" => Self::Regional,
-            "PRIVATE" => Self::Private,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApiGatewayEndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApiGatewayEndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(ApiGatewayEndpointType);
-
-/// Values of `ProxyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProxyType {
-    /// `API_GATEWAY`
-    ApiGateway,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProxyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["API_GATEWAY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApiGateway => "API_GATEWAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProxyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProxyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProxyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "API_GATEWAY" => Self::ApiGateway,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProxyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProxyType::from(s))
-    }
-}
-
-crate::impl_literal!(ProxyType);
-
-/// Property type `Tag` of `AWS::RefactorSpaces::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

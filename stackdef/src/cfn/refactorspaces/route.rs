@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RefactorSpaces::Route`.
-#[derive(Debug, Clone)]
-pub struct Route {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Route {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Route {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Route {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RefactorSpaces::Route`.
+    Route("AWS::RefactorSpaces::Route", RouteProps)
 }
 
 impl Route {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Route";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RouteProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,39 +39,56 @@ impl Route {
     pub fn attr_arn(&self) -> Value<ids::RefactorSpacesRouteArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ApplicationIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationIdentifier", value.into())
+    }
+
+    /// Replaces `DefaultRoute` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_route(&self, value: impl Into<Value<DefaultRouteInput>>) {
+        self.resource.set_property("DefaultRoute", value.into())
+    }
+
+    /// Replaces `EnvironmentIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentIdentifier", value.into())
+    }
+
+    /// Replaces `RouteType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_route_type(&self, value: impl Into<Value<RouteType>>) {
+        self.resource.set_property("RouteType", value.into())
+    }
+
+    /// Replaces `ServiceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UriPathRoute` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_uri_path_route(&self, value: impl Into<Value<UriPathRouteInput>>) {
+        self.resource.set_property("UriPathRoute", value.into())
+    }
 }
 
-/// Properties of `AWS::RefactorSpaces::Route`.
-#[derive(Debug, Clone)]
-pub struct RouteProps {
-    /// `ApplicationIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 14..=14 characters.
-    /// Pattern: `^app-([0-9A-Za-z]{10}$)`.
-    pub application_identifier: Value<String>,
-    /// `DefaultRoute` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub default_route: Option<Value<DefaultRouteInput>>,
-    /// `EnvironmentIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 14..=14 characters.
-    /// Pattern: `^env-([0-9A-Za-z]{10}$)`.
-    pub environment_identifier: Value<String>,
-    /// `RouteType` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub route_type: Value<RouteType>,
-    /// `ServiceIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 14..=14 characters.
-    /// Pattern: `^svc-([0-9A-Za-z]{10}$)`.
-    pub service_identifier: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UriPathRoute` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub uri_path_route: Option<Value<UriPathRouteInput>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RefactorSpaces::Route`.
+    RouteProps
 }
 
 impl RouteProps {
@@ -130,479 +99,136 @@ impl RouteProps {
         route_type: impl Into<Value<RouteType>>,
         service_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_identifier: application_identifier.into(),
-            default_route: None,
-            environment_identifier: environment_identifier.into(),
-            route_type: route_type.into(),
-            service_identifier: service_identifier.into(),
-            tags: None,
-            uri_path_route: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApplicationIdentifier",
+                    application_identifier.into().to_template(),
+                )
+                .with(
+                    2,
+                    "EnvironmentIdentifier",
+                    environment_identifier.into().to_template(),
+                )
+                .with(3, "RouteType", route_type.into().to_template())
+                .with(
+                    4,
+                    "ServiceIdentifier",
+                    service_identifier.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DefaultRoute`.
-    pub fn default_route(mut self, value: impl Into<Value<DefaultRouteInput>>) -> Self {
-        self.default_route = Some(value.into());
-        self
+    /// `DefaultRoute` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn default_route(self, value: impl Into<Value<DefaultRouteInput>>) -> Self {
+        Self(self.0.with(1, "DefaultRoute", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `UriPathRoute`.
-    pub fn uri_path_route(mut self, value: impl Into<Value<UriPathRouteInput>>) -> Self {
-        self.uri_path_route = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RouteProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationIdentifier".to_owned(),
-            self.application_identifier.to_template(),
-        );
-        if let Some(v) = &self.default_route {
-            m.insert("DefaultRoute".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnvironmentIdentifier".to_owned(),
-            self.environment_identifier.to_template(),
-        );
-        m.insert("RouteType".to_owned(), self.route_type.to_template());
-        m.insert(
-            "ServiceIdentifier".to_owned(),
-            self.service_identifier.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri_path_route {
-            m.insert("UriPathRoute".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UriPathRoute` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn uri_path_route(self, value: impl Into<Value<UriPathRouteInput>>) -> Self {
+        Self(self.0.with(6, "UriPathRoute", value.into().to_template()))
     }
 }
 
-impl Check for RouteProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_identifier.check(
-            &path.field("ApplicationIdentifier"),
-            &Rules {
-                min_length: Some(14),
-                max_length: Some(14),
-                pattern: Some("^app-([0-9A-Za-z]{10}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_route
-            .check(&path.field("DefaultRoute"), &Rules::NONE, out);
-        self.environment_identifier.check(
-            &path.field("EnvironmentIdentifier"),
-            &Rules {
-                min_length: Some(14),
-                max_length: Some(14),
-                pattern: Some("^env-([0-9A-Za-z]{10}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.route_type
-            .check(&path.field("RouteType"), &Rules::NONE, out);
-        self.service_identifier.check(
-            &path.field("ServiceIdentifier"),
-            &Rules {
-                min_length: Some(14),
-                max_length: Some(14),
-                pattern: Some("^svc-([0-9A-Za-z]{10}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.uri_path_route
-            .check(&path.field("UriPathRoute"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RouteProps);
-
-/// Property type `DefaultRouteInput` of `AWS::RefactorSpaces::Route`.
-#[derive(Debug, Clone)]
-pub struct DefaultRouteInput {
-    /// `ActivationState` (required).
-    pub activation_state: Value<RouteActivationState>,
+crate::l1_struct! {
+    /// Property type `DefaultRouteInput` of `AWS::RefactorSpaces::Route`.
+    DefaultRouteInput
 }
 
 impl DefaultRouteInput {
     /// The required properties: `ActivationState`.
     pub fn new(activation_state: impl Into<Value<RouteActivationState>>) -> Self {
-        Self {
-            activation_state: activation_state.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ActivationState",
+            activation_state.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DefaultRouteInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActivationState".to_owned(),
-            self.activation_state.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RouteActivationState`.
+    RouteActivationState {
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
+        /// `ACTIVE`
+        Active = "ACTIVE",
     }
 }
 
-impl Check for DefaultRouteInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.activation_state
-            .check(&path.field("ActivationState"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RouteType`.
+    RouteType {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `URI_PATH`
+        UriPath = "URI_PATH",
     }
 }
 
-crate::impl_literal!(DefaultRouteInput);
+pub use crate::cfn::Tag;
 
-/// Values of `RouteActivationState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RouteActivationState {
-    /// `INACTIVE`
-    Inactive,
-    /// `ACTIVE`
-    Active,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RouteActivationState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INACTIVE", "ACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Active => "ACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RouteActivationState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RouteActivationState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RouteActivationState {
-    fn from(s: &str) -> Self {
-        match s {
-            "INACTIVE" => Self::Inactive,
-            "ACTIVE" => Self::Active,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RouteActivationState> {
-    fn from(s: &str) -> Self {
-        Value::literal(RouteActivationState::from(s))
-    }
-}
-
-crate::impl_literal!(RouteActivationState);
-
-/// Values of `RouteType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RouteType {
-    /// `DEFAULT`
-    Default,
-    /// `URI_PATH`
-    UriPath,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RouteType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "URI_PATH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::UriPath => "URI_PATH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RouteType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RouteType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RouteType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "URI_PATH" => Self::UriPath,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RouteType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RouteType::from(s))
-    }
-}
-
-crate::impl_literal!(RouteType);
-
-/// Property type `Tag` of `AWS::RefactorSpaces::Route`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `UriPathRouteInput` of `AWS::RefactorSpaces::Route`.
-#[derive(Debug, Clone)]
-pub struct UriPathRouteInput {
-    /// `ActivationState` (required).
-    pub activation_state: Value<RouteActivationState>,
-    /// `AppendSourcePath` (optional).
-    pub append_source_path: Option<Value<bool>>,
-    /// `IncludeChildPaths` (optional).
-    pub include_child_paths: Option<Value<bool>>,
-    /// `Methods` (optional).
-    pub methods: Option<Value<List<Method>>>,
-    /// `SourcePath` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(/([a-zA-Z0-9._:-]+|\{[a-zA-Z0-9._:-]+\}))+$`.
-    pub source_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UriPathRouteInput` of `AWS::RefactorSpaces::Route`.
+    UriPathRouteInput
 }
 
 impl UriPathRouteInput {
     /// The required properties: `ActivationState`.
     pub fn new(activation_state: impl Into<Value<RouteActivationState>>) -> Self {
-        Self {
-            activation_state: activation_state.into(),
-            append_source_path: None,
-            include_child_paths: None,
-            methods: None,
-            source_path: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ActivationState",
+            activation_state.into().to_template(),
+        ))
     }
-    /// Sets `AppendSourcePath`.
-    pub fn append_source_path(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.append_source_path = Some(value.into());
-        self
+    /// `AppendSourcePath` (optional).
+    pub fn append_source_path(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AppendSourcePath", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeChildPaths`.
-    pub fn include_child_paths(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_child_paths = Some(value.into());
-        self
+    /// `IncludeChildPaths` (optional).
+    pub fn include_child_paths(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludeChildPaths", value.into().to_template()),
+        )
     }
-    /// Sets `Methods`.
-    pub fn methods(mut self, value: impl Into<Value<List<Method>>>) -> Self {
-        self.methods = Some(value.into());
-        self
+    /// `Methods` (optional).
+    pub fn methods(self, value: impl Into<Value<List<Method>>>) -> Self {
+        Self(self.0.with(3, "Methods", value.into().to_template()))
     }
-    /// Sets `SourcePath`.
-    pub fn source_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UriPathRouteInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ActivationState".to_owned(),
-            self.activation_state.to_template(),
-        );
-        if let Some(v) = &self.append_source_path {
-            m.insert("AppendSourcePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_child_paths {
-            m.insert("IncludeChildPaths".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.methods {
-            m.insert("Methods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_path {
-            m.insert("SourcePath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourcePath` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(/([a-zA-Z0-9._:-]+|\{[a-zA-Z0-9._:-]+\}))+$`.
+    pub fn source_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "SourcePath", value.into().to_template()))
     }
 }
 
-impl Check for UriPathRouteInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.activation_state
-            .check(&path.field("ActivationState"), &Rules::NONE, out);
-        self.methods
-            .check(&path.field("Methods"), &Rules::NONE, out);
-        self.source_path.check(
-            &path.field("SourcePath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^(/([a-zA-Z0-9._:-]+|\\{[a-zA-Z0-9._:-]+\\}))+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Method`.
+    Method {
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `GET`
+        Get = "GET",
+        /// `HEAD`
+        Head = "HEAD",
+        /// `OPTIONS`
+        Options = "OPTIONS",
+        /// `PATCH`
+        Patch = "PATCH",
+        /// `POST`
+        Post = "POST",
+        /// `PUT`
+        Put = "PUT",
     }
 }
-
-crate::impl_literal!(UriPathRouteInput);
-
-/// Values of `Method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `DELETE`
-    Delete,
-    /// `GET`
-    Get,
-    /// `HEAD`
-    Head,
-    /// `OPTIONS`
-    Options,
-    /// `PATCH`
-    Patch,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Method {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delete => "DELETE",
-            Self::Get => "GET",
-            Self::Head => "HEAD",
-            Self::Options => "OPTIONS",
-            Self::Patch => "PATCH",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Method {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Method {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Method {
-    fn from(s: &str) -> Self {
-        match s {
-            "DELETE" => Self::Delete,
-            "GET" => Self::Get,
-            "HEAD" => Self::Head,
-            "OPTIONS" => Self::Options,
-            "PATCH" => Self::Patch,
-            "POST" => Self::Post,
-            "PUT" => Self::Put,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Method> {
-    fn from(s: &str) -> Self {
-        Value::literal(Method::from(s))
-    }
-}
-
-crate::impl_literal!(Method);

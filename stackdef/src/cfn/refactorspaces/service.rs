@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RefactorSpaces::Service`.
-#[derive(Debug, Clone)]
-pub struct Service {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Service {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Service {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Service {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RefactorSpaces::Service`.
+    Service("AWS::RefactorSpaces::Service", ServiceProps)
 }
 
 impl Service {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RefactorSpaces::Service";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,52 +34,67 @@ impl Service {
     pub fn attr_arn(&self) -> Value<ids::RefactorSpacesServiceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ApplicationIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationIdentifier", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EndpointType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_type(&self, value: impl Into<Value<ServiceEndpointType>>) {
+        self.resource.set_property("EndpointType", value.into())
+    }
+
+    /// Replaces `EnvironmentIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EnvironmentIdentifier", value.into())
+    }
+
+    /// Replaces `LambdaEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lambda_endpoint(&self, value: impl Into<Value<LambdaEndpointInput>>) {
+        self.resource.set_property("LambdaEndpoint", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UrlEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_url_endpoint(&self, value: impl Into<Value<UrlEndpointInput>>) {
+        self.resource.set_property("UrlEndpoint", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::RefactorSpaces::Service`.
-#[derive(Debug, Clone)]
-pub struct ServiceProps {
-    /// `ApplicationIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 14..=14 characters.
-    /// Pattern: `^app-([0-9A-Za-z]{10}$)`.
-    pub application_identifier: Value<String>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9-_\s\.\!\*\#\@\']+$`.
-    pub description: Option<Value<String>>,
-    /// `EndpointType` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub endpoint_type: Value<ServiceEndpointType>,
-    /// `EnvironmentIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 14..=14 characters.
-    /// Pattern: `^env-([0-9A-Za-z]{10}$)`.
-    pub environment_identifier: Value<String>,
-    /// `LambdaEndpoint` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub lambda_endpoint: Option<Value<LambdaEndpointInput>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 3..=63 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UrlEndpoint` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub url_endpoint: Option<Value<UrlEndpointInput>>,
-    /// `VpcId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 12..=21 characters.
-    /// Pattern: `^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$`.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RefactorSpaces::Service`.
+    ServiceProps
 }
 
 impl ServiceProps {
@@ -138,350 +105,94 @@ impl ServiceProps {
         environment_identifier: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_identifier: application_identifier.into(),
-            description: None,
-            endpoint_type: endpoint_type.into(),
-            environment_identifier: environment_identifier.into(),
-            lambda_endpoint: None,
-            name: name.into(),
-            tags: None,
-            url_endpoint: None,
-            vpc_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApplicationIdentifier",
+                    application_identifier.into().to_template(),
+                )
+                .with(2, "EndpointType", endpoint_type.into().to_template())
+                .with(
+                    3,
+                    "EnvironmentIdentifier",
+                    environment_identifier.into().to_template(),
+                )
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9-_\s\x{80}-\x{10FFFF}\.\!\*\#\@\']+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `LambdaEndpoint`.
-    pub fn lambda_endpoint(mut self, value: impl Into<Value<LambdaEndpointInput>>) -> Self {
-        self.lambda_endpoint = Some(value.into());
-        self
+    /// `LambdaEndpoint` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn lambda_endpoint(self, value: impl Into<Value<LambdaEndpointInput>>) -> Self {
+        Self(self.0.with(4, "LambdaEndpoint", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `UrlEndpoint`.
-    pub fn url_endpoint(mut self, value: impl Into<Value<UrlEndpointInput>>) -> Self {
-        self.url_endpoint = Some(value.into());
-        self
+    /// `UrlEndpoint` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn url_endpoint(self, value: impl Into<Value<UrlEndpointInput>>) -> Self {
+        Self(self.0.with(7, "UrlEndpoint", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationIdentifier".to_owned(),
-            self.application_identifier.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("EndpointType".to_owned(), self.endpoint_type.to_template());
-        m.insert(
-            "EnvironmentIdentifier".to_owned(),
-            self.environment_identifier.to_template(),
-        );
-        if let Some(v) = &self.lambda_endpoint {
-            m.insert("LambdaEndpoint".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url_endpoint {
-            m.insert("UrlEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 12 to 21 characters.
+    /// Pattern: `^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$`.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(8, "VpcId", value.into().to_template()))
     }
 }
 
-impl Check for ServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_identifier.check(
-            &path.field("ApplicationIdentifier"),
-            &Rules {
-                min_length: Some(14),
-                max_length: Some(14),
-                pattern: Some("^app-([0-9A-Za-z]{10}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9-_\\s\\.\\!\\*\\#\\@\\']+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_type
-            .check(&path.field("EndpointType"), &Rules::NONE, out);
-        self.environment_identifier.check(
-            &path.field("EnvironmentIdentifier"),
-            &Rules {
-                min_length: Some(14),
-                max_length: Some(14),
-                pattern: Some("^env-([0-9A-Za-z]{10}$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lambda_endpoint
-            .check(&path.field("LambdaEndpoint"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.url_endpoint
-            .check(&path.field("UrlEndpoint"), &Rules::NONE, out);
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(21),
-                pattern: Some("^vpc-[-a-f0-9]{8}([-a-f0-9]{9})?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ServiceEndpointType`.
+    ServiceEndpointType {
+        /// `LAMBDA`
+        Lambda = "LAMBDA",
+        /// `URL`
+        Url = "URL",
     }
 }
 
-crate::impl_literal!(ServiceProps);
-
-/// Values of `ServiceEndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceEndpointType {
-    /// `LAMBDA`
-    Lambda,
-    /// `URL`
-    Url,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceEndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LAMBDA", "URL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lambda => "LAMBDA",
-            Self::Url => "URL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceEndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceEndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceEndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LAMBDA" => Self::Lambda,
-            "URL" => Self::Url,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceEndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceEndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceEndpointType);
-
-/// Property type `LambdaEndpointInput` of `AWS::RefactorSpaces::Service`.
-#[derive(Debug, Clone)]
-pub struct LambdaEndpointInput {
-    /// `Arn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\d{1}:\d{12}:function:[a-zA-Z0-9-_]+(:(\$LATEST|[a-zA-Z0-9-_]+))?$`.
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `LambdaEndpointInput` of `AWS::RefactorSpaces::Service`.
+    LambdaEndpointInput
 }
 
 impl LambdaEndpointInput {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for LambdaEndpointInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for LambdaEndpointInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(&path.field("Arn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z-]*)?:lambda:[a-z]{2}((-gov)|(-iso(b?)))?-[a-z]+-\\d{1}:\\d{12}:function:[a-zA-Z0-9-_]+(:(\\$LATEST|[a-zA-Z0-9-_]+))?$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(LambdaEndpointInput);
-
-/// Property type `Tag` of `AWS::RefactorSpaces::Service`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `UrlEndpointInput` of `AWS::RefactorSpaces::Service`.
-#[derive(Debug, Clone)]
-pub struct UrlEndpointInput {
-    /// `HealthUrl` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^https?://[-a-zA-Z0-9+\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\x38@#/%=~_|]$`.
-    pub health_url: Option<Value<String>>,
-    /// `Url` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^https?://[-a-zA-Z0-9+\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\x38@#/%=~_|]$`.
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `UrlEndpointInput` of `AWS::RefactorSpaces::Service`.
+    UrlEndpointInput
 }
 
 impl UrlEndpointInput {
     /// The required properties: `Url`.
     pub fn new(url: impl Into<Value<String>>) -> Self {
-        Self {
-            health_url: None,
-            url: url.into(),
-        }
+        Self(crate::Properties::new().with(1, "Url", url.into().to_template()))
     }
-    /// Sets `HealthUrl`.
-    pub fn health_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_url = Some(value.into());
-        self
+    /// `HealthUrl` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^https?://[-a-zA-Z0-9+\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\x38@#/%=~_|]$`.
+    pub fn health_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HealthUrl", value.into().to_template()))
     }
 }
-
-impl ToTemplate for UrlEndpointInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.health_url {
-            m.insert("HealthUrl".to_owned(), v.to_template());
-        }
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for UrlEndpointInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_url.check(
-            &path.field("HealthUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^https?://[-a-zA-Z0-9+\\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\\x38@#/%=~_|]$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^https?://[-a-zA-Z0-9+\\x38@#/%?=~_|!:,.;]*[-a-zA-Z0-9+\\x38@#/%=~_|]$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UrlEndpointInput);

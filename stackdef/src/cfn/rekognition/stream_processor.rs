@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct StreamProcessor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StreamProcessor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StreamProcessor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StreamProcessor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Rekognition::StreamProcessor`.
+    StreamProcessor("AWS::Rekognition::StreamProcessor", StreamProcessorProps)
 }
 
 impl StreamProcessor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Rekognition::StreamProcessor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StreamProcessorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::StreamProcessorName> {
         self.resource.ref_value()
@@ -92,59 +44,97 @@ impl StreamProcessor {
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
+
+    /// Replaces `BoundingBoxRegionsOfInterest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bounding_box_regions_of_interest(&self, value: impl Into<Value<List<BoundingBox>>>) {
+        self.resource
+            .set_property("BoundingBoxRegionsOfInterest", value.into())
+    }
+
+    /// Replaces `ConnectedHomeSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connected_home_settings(&self, value: impl Into<Value<ConnectedHomeSettings>>) {
+        self.resource
+            .set_property("ConnectedHomeSettings", value.into())
+    }
+
+    /// Replaces `DataSharingPreference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_sharing_preference(&self, value: impl Into<Value<DataSharingPreference>>) {
+        self.resource
+            .set_property("DataSharingPreference", value.into())
+    }
+
+    /// Replaces `FaceSearchSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_face_search_settings(&self, value: impl Into<Value<FaceSearchSettings>>) {
+        self.resource
+            .set_property("FaceSearchSettings", value.into())
+    }
+
+    /// Replaces `KinesisDataStream` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_data_stream(&self, value: impl Into<Value<KinesisDataStream>>) {
+        self.resource
+            .set_property("KinesisDataStream", value.into())
+    }
+
+    /// Replaces `KinesisVideoStream` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kinesis_video_stream(&self, value: impl Into<Value<KinesisVideoStream>>) {
+        self.resource
+            .set_property("KinesisVideoStream", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NotificationChannel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_channel(&self, value: impl Into<Value<NotificationChannel>>) {
+        self.resource
+            .set_property("NotificationChannel", value.into())
+    }
+
+    /// Replaces `PolygonRegionsOfInterest` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_polygon_regions_of_interest(&self, value: impl Into<Value<List<List<Point>>>>) {
+        self.resource
+            .set_property("PolygonRegionsOfInterest", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `S3Destination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_destination(&self, value: impl Into<Value<S3Destination>>) {
+        self.resource.set_property("S3Destination", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct StreamProcessorProps {
-    /// `BoundingBoxRegionsOfInterest` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=.
-    pub bounding_box_regions_of_interest: Option<Value<List<BoundingBox>>>,
-    /// `ConnectedHomeSettings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub connected_home_settings: Option<Value<ConnectedHomeSettings>>,
-    /// `DataSharingPreference` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_sharing_preference: Option<Value<DataSharingPreference>>,
-    /// `FaceSearchSettings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub face_search_settings: Option<Value<FaceSearchSettings>>,
-    /// `KinesisDataStream` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kinesis_data_stream: Option<Value<KinesisDataStream>>,
-    /// `KinesisVideoStream` (required).
-    /// Create-only: changing it replaces the resource.
-    pub kinesis_video_stream: Value<KinesisVideoStream>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9_.\-]+`.
-    pub name: Option<Value<String>>,
-    /// `NotificationChannel` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub notification_channel: Option<Value<NotificationChannel>>,
-    /// `PolygonRegionsOfInterest` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=.
-    /// Each item: Items: 3..=.
-    pub polygon_regions_of_interest: Option<Value<List<List<Point>>>>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=2048 characters.
-    /// Pattern: `arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `S3Destination` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub s3_destination: Option<Value<S3Destination>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Rekognition::StreamProcessor`.
+    StreamProcessorProps
 }
 
 impl StreamProcessorProps {
@@ -153,252 +143,108 @@ impl StreamProcessorProps {
         kinesis_video_stream: impl Into<Value<KinesisVideoStream>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            bounding_box_regions_of_interest: None,
-            connected_home_settings: None,
-            data_sharing_preference: None,
-            face_search_settings: None,
-            kinesis_data_stream: None,
-            kinesis_video_stream: kinesis_video_stream.into(),
-            kms_key_id: None,
-            name: None,
-            notification_channel: None,
-            polygon_regions_of_interest: None,
-            role_arn: role_arn.into(),
-            s3_destination: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    5,
+                    "KinesisVideoStream",
+                    kinesis_video_stream.into().to_template(),
+                )
+                .with(10, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `BoundingBoxRegionsOfInterest`.
+    /// `BoundingBoxRegionsOfInterest` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at least 0.
     pub fn bounding_box_regions_of_interest(
-        mut self,
+        self,
         value: impl Into<Value<List<BoundingBox>>>,
     ) -> Self {
-        self.bounding_box_regions_of_interest = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BoundingBoxRegionsOfInterest",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ConnectedHomeSettings`.
-    pub fn connected_home_settings(
-        mut self,
-        value: impl Into<Value<ConnectedHomeSettings>>,
-    ) -> Self {
-        self.connected_home_settings = Some(value.into());
-        self
+    /// `ConnectedHomeSettings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn connected_home_settings(self, value: impl Into<Value<ConnectedHomeSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConnectedHomeSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DataSharingPreference`.
-    pub fn data_sharing_preference(
-        mut self,
-        value: impl Into<Value<DataSharingPreference>>,
-    ) -> Self {
-        self.data_sharing_preference = Some(value.into());
-        self
+    /// `DataSharingPreference` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_sharing_preference(self, value: impl Into<Value<DataSharingPreference>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DataSharingPreference", value.into().to_template()),
+        )
     }
-    /// Sets `FaceSearchSettings`.
-    pub fn face_search_settings(mut self, value: impl Into<Value<FaceSearchSettings>>) -> Self {
-        self.face_search_settings = Some(value.into());
-        self
+    /// `FaceSearchSettings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn face_search_settings(self, value: impl Into<Value<FaceSearchSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FaceSearchSettings", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisDataStream`.
-    pub fn kinesis_data_stream(mut self, value: impl Into<Value<KinesisDataStream>>) -> Self {
-        self.kinesis_data_stream = Some(value.into());
-        self
+    /// `KinesisDataStream` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kinesis_data_stream(self, value: impl Into<Value<KinesisDataStream>>) -> Self {
+        Self(
+            self.0
+                .with(4, "KinesisDataStream", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9_.\-]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
     }
-    /// Sets `NotificationChannel`.
-    pub fn notification_channel(mut self, value: impl Into<Value<NotificationChannel>>) -> Self {
-        self.notification_channel = Some(value.into());
-        self
+    /// `NotificationChannel` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn notification_channel(self, value: impl Into<Value<NotificationChannel>>) -> Self {
+        Self(
+            self.0
+                .with(8, "NotificationChannel", value.into().to_template()),
+        )
     }
-    /// Sets `PolygonRegionsOfInterest`.
-    pub fn polygon_regions_of_interest(
-        mut self,
-        value: impl Into<Value<List<List<Point>>>>,
-    ) -> Self {
-        self.polygon_regions_of_interest = Some(value.into());
-        self
+    /// `PolygonRegionsOfInterest` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at least 0.
+    /// Each item: Items: at least 3.
+    pub fn polygon_regions_of_interest(self, value: impl Into<Value<List<List<Point>>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PolygonRegionsOfInterest", value.into().to_template()),
+        )
     }
-    /// Sets `S3Destination`.
-    pub fn s3_destination(mut self, value: impl Into<Value<S3Destination>>) -> Self {
-        self.s3_destination = Some(value.into());
-        self
+    /// `S3Destination` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn s3_destination(self, value: impl Into<Value<S3Destination>>) -> Self {
+        Self(self.0.with(11, "S3Destination", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StreamProcessorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bounding_box_regions_of_interest {
-            m.insert("BoundingBoxRegionsOfInterest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connected_home_settings {
-            m.insert("ConnectedHomeSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_sharing_preference {
-            m.insert("DataSharingPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.face_search_settings {
-            m.insert("FaceSearchSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_data_stream {
-            m.insert("KinesisDataStream".to_owned(), v.to_template());
-        }
-        m.insert(
-            "KinesisVideoStream".to_owned(),
-            self.kinesis_video_stream.to_template(),
-        );
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_channel {
-            m.insert("NotificationChannel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.polygon_regions_of_interest {
-            m.insert("PolygonRegionsOfInterest".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.s3_destination {
-            m.insert("S3Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StreamProcessorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bounding_box_regions_of_interest.check(
-            &path.field("BoundingBoxRegionsOfInterest"),
-            &Rules {
-                min_items: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.connected_home_settings
-            .check(&path.field("ConnectedHomeSettings"), &Rules::NONE, out);
-        self.data_sharing_preference
-            .check(&path.field("DataSharingPreference"), &Rules::NONE, out);
-        self.face_search_settings
-            .check(&path.field("FaceSearchSettings"), &Rules::NONE, out);
-        self.kinesis_data_stream
-            .check(&path.field("KinesisDataStream"), &Rules::NONE, out);
-        self.kinesis_video_stream
-            .check(&path.field("KinesisVideoStream"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,2048}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9_.\\-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_channel
-            .check(&path.field("NotificationChannel"), &Rules::NONE, out);
-        self.polygon_regions_of_interest.check(
-            &path.field("PolygonRegionsOfInterest"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_items: Some(3),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_destination
-            .check(&path.field("S3Destination"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    (
-                        "ConnectedHomeSettings",
-                        self.connected_home_settings.is_some(),
-                    ),
-                    ("S3Destination", self.s3_destination.is_some()),
-                    ("NotificationChannel", self.notification_channel.is_some()),
-                ],
-                &[
-                    ("FaceSearchSettings", self.face_search_settings.is_some()),
-                    ("KinesisDataStream", self.kinesis_data_stream.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StreamProcessorProps);
-
-/// Property type `BoundingBox` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct BoundingBox {
-    /// `Height` (required).
-    /// Range: 0..=100.
-    pub height: Value<f64>,
-    /// `Left` (required).
-    /// Range: 0..=100.
-    pub left: Value<f64>,
-    /// `Top` (required).
-    /// Range: 0..=100.
-    pub top: Value<f64>,
-    /// `Width` (required).
-    /// Range: 0..=100.
-    pub width: Value<f64>,
+crate::l1_struct! {
+    /// Property type `BoundingBox` of `AWS::Rekognition::StreamProcessor`.
+    BoundingBox
 }
 
 impl BoundingBox {
@@ -409,498 +255,135 @@ impl BoundingBox {
         top: impl Into<Value<f64>>,
         width: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            height: height.into(),
-            left: left.into(),
-            top: top.into(),
-            width: width.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Height", height.into().to_template())
+                .with(1, "Left", left.into().to_template())
+                .with(2, "Top", top.into().to_template())
+                .with(3, "Width", width.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BoundingBox {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Height".to_owned(), self.height.to_template());
-        m.insert("Left".to_owned(), self.left.to_template());
-        m.insert("Top".to_owned(), self.top.to_template());
-        m.insert("Width".to_owned(), self.width.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BoundingBox {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.height.check(
-            &path.field("Height"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.left.check(
-            &path.field("Left"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.top.check(
-            &path.field("Top"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.width.check(
-            &path.field("Width"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BoundingBox);
-
-/// Property type `ConnectedHomeSettings` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct ConnectedHomeSettings {
-    /// `Labels` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=128 characters.
-    pub labels: Value<List<String>>,
-    /// `MinConfidence` (optional).
-    /// Range: 0..=100.
-    pub min_confidence: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `ConnectedHomeSettings` of `AWS::Rekognition::StreamProcessor`.
+    ConnectedHomeSettings
 }
 
 impl ConnectedHomeSettings {
     /// The required properties: `Labels`.
     pub fn new(labels: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            labels: labels.into(),
-            min_confidence: None,
-        }
+        Self(crate::Properties::new().with(0, "Labels", labels.into().to_template()))
     }
-    /// Sets `MinConfidence`.
-    pub fn min_confidence(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_confidence = Some(value.into());
-        self
+    /// `MinConfidence` (optional).
+    /// Range: 0 to 100.
+    pub fn min_confidence(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "MinConfidence", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectedHomeSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Labels".to_owned(), self.labels.to_template());
-        if let Some(v) = &self.min_confidence {
-            m.insert("MinConfidence".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectedHomeSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.labels.check(
-            &path.field("Labels"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_confidence.check(
-            &path.field("MinConfidence"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectedHomeSettings);
-
-/// Property type `DataSharingPreference` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct DataSharingPreference {
-    /// `OptIn` (required).
-    pub opt_in: Value<bool>,
+crate::l1_struct! {
+    /// Property type `DataSharingPreference` of `AWS::Rekognition::StreamProcessor`.
+    DataSharingPreference
 }
 
 impl DataSharingPreference {
     /// The required properties: `OptIn`.
     pub fn new(opt_in: impl Into<Value<bool>>) -> Self {
-        Self {
-            opt_in: opt_in.into(),
-        }
+        Self(crate::Properties::new().with(0, "OptIn", opt_in.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSharingPreference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("OptIn".to_owned(), self.opt_in.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSharingPreference {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DataSharingPreference);
-
-/// Property type `FaceSearchSettings` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct FaceSearchSettings {
-    /// `CollectionId` (required).
-    /// Length: ..=255 characters.
-    /// Pattern: `\A[a-zA-Z0-9_\.\-]+$`.
-    pub collection_id: Value<String>,
-    /// `FaceMatchThreshold` (optional).
-    /// Range: 0..=100.
-    pub face_match_threshold: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `FaceSearchSettings` of `AWS::Rekognition::StreamProcessor`.
+    FaceSearchSettings
 }
 
 impl FaceSearchSettings {
     /// The required properties: `CollectionId`.
     pub fn new(collection_id: impl Into<Value<String>>) -> Self {
-        Self {
-            collection_id: collection_id.into(),
-            face_match_threshold: None,
-        }
+        Self(crate::Properties::new().with(0, "CollectionId", collection_id.into().to_template()))
     }
-    /// Sets `FaceMatchThreshold`.
-    pub fn face_match_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.face_match_threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FaceSearchSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CollectionId".to_owned(), self.collection_id.to_template());
-        if let Some(v) = &self.face_match_threshold {
-            m.insert("FaceMatchThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FaceMatchThreshold` (optional).
+    /// Range: 0 to 100.
+    pub fn face_match_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FaceMatchThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FaceSearchSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.collection_id.check(
-            &path.field("CollectionId"),
-            &Rules {
-                max_length: Some(255),
-                pattern: Some("\\A[a-zA-Z0-9_\\.\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.face_match_threshold.check(
-            &path.field("FaceMatchThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FaceSearchSettings);
-
-/// Property type `KinesisDataStream` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct KinesisDataStream {
-    /// `Arn` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `(^arn:([a-z\d-]+):kinesis:([a-z\d-]+):\d{12}:.+$)`.
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisDataStream` of `AWS::Rekognition::StreamProcessor`.
+    KinesisDataStream
 }
 
 impl KinesisDataStream {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for KinesisDataStream {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisDataStream {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("(^arn:([a-z\\d-]+):kinesis:([a-z\\d-]+):\\d{12}:.+$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisDataStream);
-
-/// Property type `KinesisVideoStream` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct KinesisVideoStream {
-    /// `Arn` (required).
-    /// Length: ..=2048 characters.
-    /// Pattern: `(^arn:([a-z\d-]+):kinesisvideo:([a-z\d-]+):\d{12}:.+$)`.
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisVideoStream` of `AWS::Rekognition::StreamProcessor`.
+    KinesisVideoStream
 }
 
 impl KinesisVideoStream {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for KinesisVideoStream {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisVideoStream {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("(^arn:([a-z\\d-]+):kinesisvideo:([a-z\\d-]+):\\d{12}:.+$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisVideoStream);
-
-/// Property type `NotificationChannel` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct NotificationChannel {
-    /// `Arn` (required).
-    /// Length: ..=2048 characters.
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `NotificationChannel` of `AWS::Rekognition::StreamProcessor`.
+    NotificationChannel
 }
 
 impl NotificationChannel {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationChannel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationChannel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationChannel);
-
-/// Property type `Point` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct Point {
-    /// `X` (required).
-    pub x: Value<f64>,
-    /// `Y` (required).
-    pub y: Value<f64>,
+crate::l1_struct! {
+    /// Property type `Point` of `AWS::Rekognition::StreamProcessor`.
+    Point
 }
 
 impl Point {
     /// The required properties: `X`, `Y`.
     pub fn new(x: impl Into<Value<f64>>, y: impl Into<Value<f64>>) -> Self {
-        Self {
-            x: x.into(),
-            y: y.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "X", x.into().to_template())
+                .with(1, "Y", y.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Point {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("X".to_owned(), self.x.to_template());
-        m.insert("Y".to_owned(), self.y.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Point {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Point);
-
-/// Property type `S3Destination` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct S3Destination {
-    /// `BucketName` (required).
-    /// Length: ..=63 characters.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `ObjectKeyPrefix` (optional).
-    /// Length: ..=256 characters.
-    pub object_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Destination` of `AWS::Rekognition::StreamProcessor`.
+    S3Destination
 }
 
 impl S3Destination {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            object_key_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `ObjectKeyPrefix`.
-    pub fn object_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_key_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.object_key_prefix {
-            m.insert("ObjectKeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectKeyPrefix` (optional).
+    /// Length: at most 256 characters.
+    pub fn object_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ObjectKeyPrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_key_prefix.check(
-            &path.field("ObjectKeyPrefix"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Destination);
-
-/// Property type `Tag` of `AWS::Rekognition::StreamProcessor`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `\A[a-zA-Z0-9+\-=\._\:\/@]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("\\A[a-zA-Z0-9+\\-=\\._\\:\\/@]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

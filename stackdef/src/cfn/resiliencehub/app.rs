@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ResilienceHub::App`.
-#[derive(Debug, Clone)]
-pub struct App {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for App {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for App {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for App {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ResilienceHub::App`.
+    App("AWS::ResilienceHub::App", AppProps)
 }
 
 impl App {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ResilienceHub::App";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AppArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResilienceHubAppArn> {
         self.resource.ref_value()
@@ -87,37 +39,68 @@ impl App {
     pub fn attr_drift_status(&self) -> Value<String> {
         self.resource.get_att("DriftStatus")
     }
+
+    /// Replaces `AppAssessmentSchedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_assessment_schedule(&self, value: impl Into<Value<AppAssessmentSchedule>>) {
+        self.resource
+            .set_property("AppAssessmentSchedule", value.into())
+    }
+
+    /// Replaces `AppTemplateBody` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_template_body(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppTemplateBody", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventSubscriptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_subscriptions(&self, value: impl Into<Value<List<EventSubscription>>>) {
+        self.resource
+            .set_property("EventSubscriptions", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PermissionModel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permission_model(&self, value: impl Into<Value<PermissionModel>>) {
+        self.resource.set_property("PermissionModel", value.into())
+    }
+
+    /// Replaces `ResiliencyPolicyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resiliency_policy_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResiliencyPolicyArn", value.into())
+    }
+
+    /// Replaces `ResourceMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_mappings(&self, value: impl Into<Value<List<ResourceMapping>>>) {
+        self.resource.set_property("ResourceMappings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ResilienceHub::App`.
-#[derive(Debug, Clone)]
-pub struct AppProps {
-    /// `AppAssessmentSchedule` (optional).
-    pub app_assessment_schedule: Option<Value<AppAssessmentSchedule>>,
-    /// `AppTemplateBody` (required).
-    /// Length: 0..=409600 characters.
-    /// Pattern: `^[\w\s:,-\.'\/{}\[\]:"]+$`.
-    pub app_template_body: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `EventSubscriptions` (optional).
-    /// Items: 0..=10.
-    pub event_subscriptions: Option<Value<List<EventSubscription>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
-    pub name: Value<String>,
-    /// `PermissionModel` (optional).
-    pub permission_model: Option<Value<PermissionModel>>,
-    /// `ResiliencyPolicyArn` (optional).
-    /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
-    pub resiliency_policy_arn: Option<Value<String>>,
-    /// `ResourceMappings` (required).
-    pub resource_mappings: Value<List<ResourceMapping>>,
-    /// `Tags` (optional).
-    /// Each item: Length: ..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ResilienceHub::App`.
+    AppProps
 }
 
 impl AppProps {
@@ -127,471 +110,142 @@ impl AppProps {
         name: impl Into<Value<String>>,
         resource_mappings: impl Into<Value<List<ResourceMapping>>>,
     ) -> Self {
-        Self {
-            app_assessment_schedule: None,
-            app_template_body: app_template_body.into(),
-            description: None,
-            event_subscriptions: None,
-            name: name.into(),
-            permission_model: None,
-            resiliency_policy_arn: None,
-            resource_mappings: resource_mappings.into(),
-            tags: None,
-        }
-    }
-    /// Sets `AppAssessmentSchedule`.
-    pub fn app_assessment_schedule(
-        mut self,
-        value: impl Into<Value<AppAssessmentSchedule>>,
-    ) -> Self {
-        self.app_assessment_schedule = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `EventSubscriptions`.
-    pub fn event_subscriptions(mut self, value: impl Into<Value<List<EventSubscription>>>) -> Self {
-        self.event_subscriptions = Some(value.into());
-        self
-    }
-    /// Sets `PermissionModel`.
-    pub fn permission_model(mut self, value: impl Into<Value<PermissionModel>>) -> Self {
-        self.permission_model = Some(value.into());
-        self
-    }
-    /// Sets `ResiliencyPolicyArn`.
-    pub fn resiliency_policy_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resiliency_policy_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_assessment_schedule {
-            m.insert("AppAssessmentSchedule".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AppTemplateBody".to_owned(),
-            self.app_template_body.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_subscriptions {
-            m.insert("EventSubscriptions".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.permission_model {
-            m.insert("PermissionModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resiliency_policy_arn {
-            m.insert("ResiliencyPolicyArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceMappings".to_owned(),
-            self.resource_mappings.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_assessment_schedule
-            .check(&path.field("AppAssessmentSchedule"), &Rules::NONE, out);
-        self.app_template_body.check(
-            &path.field("AppTemplateBody"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(409600),
-                pattern: Some("^[\\w\\s:,-\\.'\\/{}\\[\\]:\"]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_subscriptions.check(
-            &path.field("EventSubscriptions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permission_model
-            .check(&path.field("PermissionModel"), &Rules::NONE, out);
-        self.resiliency_policy_arn.check(&path.field("ResiliencyPolicyArn"), &Rules { pattern: Some("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$"), ..Rules::NONE }, out);
-        self.resource_mappings
-            .check(&path.field("ResourceMappings"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(1, "AppTemplateBody", app_template_body.into().to_template())
+                .with(4, "Name", name.into().to_template())
+                .with(
+                    7,
+                    "ResourceMappings",
+                    resource_mappings.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `AppAssessmentSchedule` (optional).
+    pub fn app_assessment_schedule(self, value: impl Into<Value<AppAssessmentSchedule>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppAssessmentSchedule", value.into().to_template()),
+        )
+    }
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
+    }
+    /// `EventSubscriptions` (optional).
+    /// Items: 0 to 10.
+    pub fn event_subscriptions(self, value: impl Into<Value<List<EventSubscription>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EventSubscriptions", value.into().to_template()),
+        )
+    }
+    /// `PermissionModel` (optional).
+    pub fn permission_model(self, value: impl Into<Value<PermissionModel>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PermissionModel", value.into().to_template()),
+        )
+    }
+    /// `ResiliencyPolicyArn` (optional).
+    /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9][A-Za-z0-9:_/+=,@.-]{0,1023}$`.
+    pub fn resiliency_policy_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ResiliencyPolicyArn", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: at most 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(AppProps);
-
-/// Values of `AppAssessmentSchedule`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppAssessmentSchedule {
-    /// `Disabled`
-    Disabled,
-    /// `Daily`
-    Daily,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppAssessmentSchedule {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Daily"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Daily => "Daily",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AppAssessmentSchedule`.
+    AppAssessmentSchedule {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Daily`
+        Daily = "Daily",
     }
 }
 
-impl ToTemplate for AppAssessmentSchedule {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppAssessmentSchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppAssessmentSchedule {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Daily" => Self::Daily,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppAssessmentSchedule> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppAssessmentSchedule::from(s))
-    }
-}
-
-crate::impl_literal!(AppAssessmentSchedule);
-
-/// Property type `EventSubscription` of `AWS::ResilienceHub::App`.
-#[derive(Debug, Clone)]
-pub struct EventSubscription {
-    /// `EventType` (required).
-    pub event_type: Value<EventType>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    pub name: Value<String>,
-    /// `SnsTopicArn` (optional).
-    /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$`.
-    pub sns_topic_arn: Option<Value<ids::TopicArn>>,
+crate::l1_struct! {
+    /// Property type `EventSubscription` of `AWS::ResilienceHub::App`.
+    EventSubscription
 }
 
 impl EventSubscription {
     /// The required properties: `EventType`, `Name`.
     pub fn new(event_type: impl Into<Value<EventType>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            event_type: event_type.into(),
-            name: name.into(),
-            sns_topic_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EventType", event_type.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `SnsTopicArn`.
-    pub fn sns_topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventSubscription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventType".to_owned(), self.event_type.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.sns_topic_arn {
-            m.insert("SnsTopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnsTopicArn` (optional).
+    /// Pattern: `^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$`.
+    pub fn sns_topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(2, "SnsTopicArn", value.into().to_template()))
     }
 }
 
-impl Check for EventSubscription {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_type
-            .check(&path.field("EventType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_topic_arn.check(&path.field("SnsTopicArn"), &Rules { pattern: Some("^arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):[A-Za-z0-9][A-Za-z0-9_/.-]{0,62}:([a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]):[0-9]{12}:[A-Za-z0-9/][A-Za-z0-9:_/+.-]{0,1023}$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `EventType`.
+    EventType {
+        /// `ScheduledAssessmentFailure`
+        ScheduledAssessmentFailure = "ScheduledAssessmentFailure",
+        /// `DriftDetected`
+        DriftDetected = "DriftDetected",
     }
 }
 
-crate::impl_literal!(EventSubscription);
-
-/// Values of `EventType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EventType {
-    /// `ScheduledAssessmentFailure`
-    ScheduledAssessmentFailure,
-    /// `DriftDetected`
-    DriftDetected,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EventType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ScheduledAssessmentFailure", "DriftDetected"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ScheduledAssessmentFailure => "ScheduledAssessmentFailure",
-            Self::DriftDetected => "DriftDetected",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EventType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EventType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EventType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ScheduledAssessmentFailure" => Self::ScheduledAssessmentFailure,
-            "DriftDetected" => Self::DriftDetected,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EventType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EventType::from(s))
-    }
-}
-
-crate::impl_literal!(EventType);
-
-/// Property type `PermissionModel` of `AWS::ResilienceHub::App`.
-#[derive(Debug, Clone)]
-pub struct PermissionModel {
-    /// `CrossAccountRoleArns` (optional).
-    /// Items: 0..=10.
-    /// Each item: Pattern: `arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):iam::[0-9]{12}:role\/(([\u0021-\u007E]+\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}$`.
-    pub cross_account_role_arns: Option<Value<List<String>>>,
-    /// `InvokerRoleName` (optional).
-    /// Pattern: `((\u002F[\u0021-\u007E]+\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}`.
-    pub invoker_role_name: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `PermissionModel` of `AWS::ResilienceHub::App`.
+    PermissionModel
 }
 
 impl PermissionModel {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            cross_account_role_arns: None,
-            invoker_role_name: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `CrossAccountRoleArns`.
-    pub fn cross_account_role_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cross_account_role_arns = Some(value.into());
-        self
+    /// `CrossAccountRoleArns` (optional).
+    /// Items: 0 to 10.
+    /// Each item: Pattern: `arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):iam::[0-9]{12}:role\/(([\u0021-\u007E]+\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}$`.
+    pub fn cross_account_role_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CrossAccountRoleArns", value.into().to_template()),
+        )
     }
-    /// Sets `InvokerRoleName`.
-    pub fn invoker_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.invoker_role_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PermissionModel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cross_account_role_arns {
-            m.insert("CrossAccountRoleArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invoker_role_name {
-            m.insert("InvokerRoleName".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `InvokerRoleName` (optional).
+    /// Pattern: `((\u002F[\u0021-\u007E]+\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}`.
+    pub fn invoker_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InvokerRoleName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PermissionModel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cross_account_role_arns.check(&path.field("CrossAccountRoleArns"), &Rules { min_items: Some(0), max_items: Some(10), items: Some(&const { Rules { pattern: Some("arn:(aws|aws-cn|aws-iso|aws-iso-[a-z]{1}|aws-us-gov):iam::[0-9]{12}:role\\/(([\\u0021-\\u007E]+\\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.invoker_role_name.check(
-            &path.field("InvokerRoleName"),
-            &Rules {
-                pattern: Some(
-                    "((\\u002F[\\u0021-\\u007E]+\\u002F){1,511})?[A-Za-z0-9+=,.@_/-]{1,64}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `LegacyIAMUser`
+        LegacyIamUser = "LegacyIAMUser",
+        /// `RoleBased`
+        RoleBased = "RoleBased",
     }
 }
 
-crate::impl_literal!(PermissionModel);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `LegacyIAMUser`
-    LegacyIamUser,
-    /// `RoleBased`
-    RoleBased,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LegacyIAMUser", "RoleBased"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LegacyIamUser => "LegacyIAMUser",
-            Self::RoleBased => "RoleBased",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "LegacyIAMUser" => Self::LegacyIamUser,
-            "RoleBased" => Self::RoleBased,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `ResourceMapping` of `AWS::ResilienceHub::App`.
-#[derive(Debug, Clone)]
-pub struct ResourceMapping {
-    /// `EksSourceName` (optional).
-    /// Length: 1..=255 characters.
-    pub eks_source_name: Option<Value<String>>,
-    /// `LogicalStackName` (optional).
-    /// Length: 1..=255 characters.
-    pub logical_stack_name: Option<Value<String>>,
-    /// `MappingType` (required).
-    /// Pattern: `CfnStack|Resource|Terraform|EKS`.
-    pub mapping_type: Value<String>,
-    /// `PhysicalResourceId` (required).
-    pub physical_resource_id: Value<PhysicalResourceId>,
-    /// `ResourceName` (optional).
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
-    pub resource_name: Option<Value<String>>,
-    /// `TerraformSourceName` (optional).
-    /// Length: 1..=255 characters.
-    pub terraform_source_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourceMapping` of `AWS::ResilienceHub::App`.
+    ResourceMapping
 }
 
 impl ResourceMapping {
@@ -600,203 +254,66 @@ impl ResourceMapping {
         mapping_type: impl Into<Value<String>>,
         physical_resource_id: impl Into<Value<PhysicalResourceId>>,
     ) -> Self {
-        Self {
-            eks_source_name: None,
-            logical_stack_name: None,
-            mapping_type: mapping_type.into(),
-            physical_resource_id: physical_resource_id.into(),
-            resource_name: None,
-            terraform_source_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "MappingType", mapping_type.into().to_template())
+                .with(
+                    3,
+                    "PhysicalResourceId",
+                    physical_resource_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `EksSourceName`.
-    pub fn eks_source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.eks_source_name = Some(value.into());
-        self
+    /// `EksSourceName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn eks_source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EksSourceName", value.into().to_template()))
     }
-    /// Sets `LogicalStackName`.
-    pub fn logical_stack_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logical_stack_name = Some(value.into());
-        self
+    /// `LogicalStackName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn logical_stack_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LogicalStackName", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceName`.
-    pub fn resource_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_name = Some(value.into());
-        self
+    /// `ResourceName` (optional).
+    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
+    pub fn resource_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ResourceName", value.into().to_template()))
     }
-    /// Sets `TerraformSourceName`.
-    pub fn terraform_source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.terraform_source_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eks_source_name {
-            m.insert("EksSourceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logical_stack_name {
-            m.insert("LogicalStackName".to_owned(), v.to_template());
-        }
-        m.insert("MappingType".to_owned(), self.mapping_type.to_template());
-        m.insert(
-            "PhysicalResourceId".to_owned(),
-            self.physical_resource_id.to_template(),
-        );
-        if let Some(v) = &self.resource_name {
-            m.insert("ResourceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.terraform_source_name {
-            m.insert("TerraformSourceName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TerraformSourceName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn terraform_source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "TerraformSourceName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.eks_source_name.check(
-            &path.field("EksSourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logical_stack_name.check(
-            &path.field("LogicalStackName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mapping_type.check(
-            &path.field("MappingType"),
-            &Rules {
-                pattern: Some("CfnStack|Resource|Terraform|EKS"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.physical_resource_id
-            .check(&path.field("PhysicalResourceId"), &Rules::NONE, out);
-        self.resource_name.check(
-            &path.field("ResourceName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.terraform_source_name.check(
-            &path.field("TerraformSourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceMapping);
-
-/// Property type `PhysicalResourceId` of `AWS::ResilienceHub::App`.
-#[derive(Debug, Clone)]
-pub struct PhysicalResourceId {
-    /// `AwsAccountId` (optional).
-    /// Pattern: `^[0-9]{12}$`.
-    pub aws_account_id: Option<Value<String>>,
-    /// `AwsRegion` (optional).
-    /// Pattern: `^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]$`.
-    pub aws_region: Option<Value<String>>,
-    /// `Identifier` (required).
-    /// Length: 1..=255 characters.
-    pub identifier: Value<String>,
-    /// `Type` (required).
-    /// Pattern: `Arn|Native`.
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `PhysicalResourceId` of `AWS::ResilienceHub::App`.
+    PhysicalResourceId
 }
 
 impl PhysicalResourceId {
     /// The required properties: `Identifier`, `Type`.
     pub fn new(identifier: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_account_id: None,
-            aws_region: None,
-            identifier: identifier.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Identifier", identifier.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn aws_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `AwsRegion`.
-    pub fn aws_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PhysicalResourceId {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_region {
-            m.insert("AwsRegion".to_owned(), v.to_template());
-        }
-        m.insert("Identifier".to_owned(), self.identifier.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `AwsRegion` (optional).
+    /// Pattern: `^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]$`.
+    pub fn aws_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AwsRegion", value.into().to_template()))
     }
 }
-
-impl Check for PhysicalResourceId {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_region.check(
-            &path.field("AwsRegion"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-((iso[a-z]{0,1}-)|(gov-)){0,1}[a-z]+-[0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identifier.check(
-            &path.field("Identifier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                pattern: Some("Arn|Native"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PhysicalResourceId);

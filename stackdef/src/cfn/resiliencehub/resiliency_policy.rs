@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ResilienceHub::ResiliencyPolicy`.
-#[derive(Debug, Clone)]
-pub struct ResiliencyPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResiliencyPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResiliencyPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResiliencyPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ResilienceHub::ResiliencyPolicy`.
+    ResiliencyPolicy("AWS::ResilienceHub::ResiliencyPolicy", ResiliencyPolicyProps)
 }
 
 impl ResiliencyPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ResilienceHub::ResiliencyPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResiliencyPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PolicyArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResiliencyPolicyArn> {
         self.resource.ref_value()
@@ -82,26 +34,49 @@ impl ResiliencyPolicy {
     pub fn attr_policy_arn(&self) -> Value<ids::ResiliencyPolicyArn> {
         self.resource.get_att("PolicyArn")
     }
+
+    /// Replaces `DataLocationConstraint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_location_constraint(&self, value: impl Into<Value<DataLocationConstraint>>) {
+        self.resource
+            .set_property("DataLocationConstraint", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<PolicyMap>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `PolicyDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PolicyDescription", value.into())
+    }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<Tier>>) {
+        self.resource.set_property("Tier", value.into())
+    }
 }
 
-/// Properties of `AWS::ResilienceHub::ResiliencyPolicy`.
-#[derive(Debug, Clone)]
-pub struct ResiliencyPolicyProps {
-    /// `DataLocationConstraint` (optional).
-    pub data_location_constraint: Option<Value<DataLocationConstraint>>,
-    /// `Policy` (required).
-    pub policy: Value<PolicyMap>,
-    /// `PolicyDescription` (optional).
-    /// Length: 0..=500 characters.
-    pub policy_description: Option<Value<String>>,
-    /// `PolicyName` (required).
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_\-]{1,59}$`.
-    pub policy_name: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Length: ..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Tier` (required).
-    pub tier: Value<Tier>,
+crate::l1_struct! {
+    /// Properties of `AWS::ResilienceHub::ResiliencyPolicy`.
+    ResiliencyPolicyProps
 }
 
 impl ResiliencyPolicyProps {
@@ -111,172 +86,50 @@ impl ResiliencyPolicyProps {
         policy_name: impl Into<Value<String>>,
         tier: impl Into<Value<Tier>>,
     ) -> Self {
-        Self {
-            data_location_constraint: None,
-            policy: policy.into(),
-            policy_description: None,
-            policy_name: policy_name.into(),
-            tags: None,
-            tier: tier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Policy", policy.into().to_template())
+                .with(3, "PolicyName", policy_name.into().to_template())
+                .with(5, "Tier", tier.into().to_template()),
+        )
     }
-    /// Sets `DataLocationConstraint`.
-    pub fn data_location_constraint(
-        mut self,
-        value: impl Into<Value<DataLocationConstraint>>,
-    ) -> Self {
-        self.data_location_constraint = Some(value.into());
-        self
+    /// `DataLocationConstraint` (optional).
+    pub fn data_location_constraint(self, value: impl Into<Value<DataLocationConstraint>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataLocationConstraint", value.into().to_template()),
+        )
     }
-    /// Sets `PolicyDescription`.
-    pub fn policy_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_description = Some(value.into());
-        self
+    /// `PolicyDescription` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn policy_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PolicyDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResiliencyPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_location_constraint {
-            m.insert("DataLocationConstraint".to_owned(), v.to_template());
-        }
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        if let Some(v) = &self.policy_description {
-            m.insert("PolicyDescription".to_owned(), v.to_template());
-        }
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Tier".to_owned(), self.tier.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: at most 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ResiliencyPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_location_constraint.check(
-            &path.field("DataLocationConstraint"),
-            &Rules::NONE,
-            out,
-        );
-        self.policy.check(&path.field("Policy"), &Rules::NONE, out);
-        self.policy_description.check(
-            &path.field("PolicyDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9_\\-]{1,59}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DataLocationConstraint`.
+    DataLocationConstraint {
+        /// `AnyLocation`
+        AnyLocation = "AnyLocation",
+        /// `SameContinent`
+        SameContinent = "SameContinent",
+        /// `SameCountry`
+        SameCountry = "SameCountry",
     }
 }
 
-crate::impl_literal!(ResiliencyPolicyProps);
-
-/// Values of `DataLocationConstraint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataLocationConstraint {
-    /// `AnyLocation`
-    AnyLocation,
-    /// `SameContinent`
-    SameContinent,
-    /// `SameCountry`
-    SameCountry,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataLocationConstraint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AnyLocation", "SameContinent", "SameCountry"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnyLocation => "AnyLocation",
-            Self::SameContinent => "SameContinent",
-            Self::SameCountry => "SameCountry",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataLocationConstraint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataLocationConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataLocationConstraint {
-    fn from(s: &str) -> Self {
-        match s {
-            "AnyLocation" => Self::AnyLocation,
-            "SameContinent" => Self::SameContinent,
-            "SameCountry" => Self::SameCountry,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataLocationConstraint> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataLocationConstraint::from(s))
-    }
-}
-
-crate::impl_literal!(DataLocationConstraint);
-
-/// Property type `PolicyMap` of `AWS::ResilienceHub::ResiliencyPolicy`.
-#[derive(Debug, Clone)]
-pub struct PolicyMap {
-    /// `AZ` (required).
-    pub az: Value<FailurePolicy>,
-    /// `Hardware` (required).
-    pub hardware: Value<FailurePolicy>,
-    /// `Region` (optional).
-    pub region: Option<Value<FailurePolicy>>,
-    /// `Software` (required).
-    pub software: Value<FailurePolicy>,
+crate::l1_struct! {
+    /// Property type `PolicyMap` of `AWS::ResilienceHub::ResiliencyPolicy`.
+    PolicyMap
 }
 
 impl PolicyMap {
@@ -286,151 +139,47 @@ impl PolicyMap {
         hardware: impl Into<Value<FailurePolicy>>,
         software: impl Into<Value<FailurePolicy>>,
     ) -> Self {
-        Self {
-            az: az.into(),
-            hardware: hardware.into(),
-            region: None,
-            software: software.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AZ", az.into().to_template())
+                .with(1, "Hardware", hardware.into().to_template())
+                .with(3, "Software", software.into().to_template()),
+        )
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<FailurePolicy>>) -> Self {
-        self.region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyMap {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AZ".to_owned(), self.az.to_template());
-        m.insert("Hardware".to_owned(), self.hardware.to_template());
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        m.insert("Software".to_owned(), self.software.to_template());
-        Expr::Map(m)
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<FailurePolicy>>) -> Self {
+        Self(self.0.with(2, "Region", value.into().to_template()))
     }
 }
 
-impl Check for PolicyMap {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.az.check(&path.field("AZ"), &Rules::NONE, out);
-        self.hardware
-            .check(&path.field("Hardware"), &Rules::NONE, out);
-        self.region.check(&path.field("Region"), &Rules::NONE, out);
-        self.software
-            .check(&path.field("Software"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyMap);
-
-/// Property type `FailurePolicy` of `AWS::ResilienceHub::ResiliencyPolicy`.
-#[derive(Debug, Clone)]
-pub struct FailurePolicy {
-    /// `RpoInSecs` (required).
-    pub rpo_in_secs: Value<i64>,
-    /// `RtoInSecs` (required).
-    pub rto_in_secs: Value<i64>,
+crate::l1_struct! {
+    /// Property type `FailurePolicy` of `AWS::ResilienceHub::ResiliencyPolicy`.
+    FailurePolicy
 }
 
 impl FailurePolicy {
     /// The required properties: `RpoInSecs`, `RtoInSecs`.
     pub fn new(rpo_in_secs: impl Into<Value<i64>>, rto_in_secs: impl Into<Value<i64>>) -> Self {
-        Self {
-            rpo_in_secs: rpo_in_secs.into(),
-            rto_in_secs: rto_in_secs.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "RpoInSecs", rpo_in_secs.into().to_template())
+                .with(1, "RtoInSecs", rto_in_secs.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FailurePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RpoInSecs".to_owned(), self.rpo_in_secs.to_template());
-        m.insert("RtoInSecs".to_owned(), self.rto_in_secs.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Tier`.
+    Tier {
+        /// `MissionCritical`
+        MissionCritical = "MissionCritical",
+        /// `Critical`
+        Critical = "Critical",
+        /// `Important`
+        Important = "Important",
+        /// `CoreServices`
+        CoreServices = "CoreServices",
+        /// `NonCritical`
+        NonCritical = "NonCritical",
     }
 }
-
-impl Check for FailurePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FailurePolicy);
-
-/// Values of `Tier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tier {
-    /// `MissionCritical`
-    MissionCritical,
-    /// `Critical`
-    Critical,
-    /// `Important`
-    Important,
-    /// `CoreServices`
-    CoreServices,
-    /// `NonCritical`
-    NonCritical,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MissionCritical",
-        "Critical",
-        "Important",
-        "CoreServices",
-        "NonCritical",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MissionCritical => "MissionCritical",
-            Self::Critical => "Critical",
-            Self::Important => "Important",
-            Self::CoreServices => "CoreServices",
-            Self::NonCritical => "NonCritical",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tier {
-    fn from(s: &str) -> Self {
-        match s {
-            "MissionCritical" => Self::MissionCritical,
-            "Critical" => Self::Critical,
-            "Important" => Self::Important,
-            "CoreServices" => Self::CoreServices,
-            "NonCritical" => Self::NonCritical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tier> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tier::from(s))
-    }
-}
-
-crate::impl_literal!(Tier);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ResourceExplorer2::DefaultViewAssociation`.
-#[derive(Debug, Clone)]
-pub struct DefaultViewAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DefaultViewAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DefaultViewAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DefaultViewAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ResourceExplorer2::DefaultViewAssociation`.
+    DefaultViewAssociation("AWS::ResourceExplorer2::DefaultViewAssociation", DefaultViewAssociationProps)
 }
 
 impl DefaultViewAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::DefaultViewAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DefaultViewAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociatedAwsPrincipal` (typed).
     pub fn ref_value(&self) -> Value<ids::DefaultViewAssociationId> {
         self.resource.ref_value()
@@ -86,34 +34,22 @@ impl DefaultViewAssociation {
     pub fn attr_associated_aws_principal(&self) -> Value<ids::DefaultViewAssociationId> {
         self.resource.get_att("AssociatedAwsPrincipal")
     }
+
+    /// Replaces `ViewArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_view_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ViewArn", value.into())
+    }
 }
 
-/// Properties of `AWS::ResourceExplorer2::DefaultViewAssociation`.
-#[derive(Debug, Clone)]
-pub struct DefaultViewAssociationProps {
-    /// `ViewArn` (required).
-    pub view_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ResourceExplorer2::DefaultViewAssociation`.
+    DefaultViewAssociationProps
 }
 
 impl DefaultViewAssociationProps {
     /// The required properties: `ViewArn`.
     pub fn new(view_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            view_arn: view_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ViewArn", view_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for DefaultViewAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ViewArn".to_owned(), self.view_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultViewAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DefaultViewAssociationProps);

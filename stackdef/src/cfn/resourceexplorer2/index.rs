@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ResourceExplorer2::Index`.
-#[derive(Debug, Clone)]
-pub struct Index {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Index {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Index {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Index {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ResourceExplorer2::Index`.
+    Index("AWS::ResourceExplorer2::Index", IndexProps)
 }
 
 impl Index {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::Index";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IndexProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceExplorer2IndexArn> {
         self.resource.ref_value()
@@ -87,104 +39,42 @@ impl Index {
     pub fn attr_index_state(&self) -> Value<String> {
         self.resource.get_att("IndexState")
     }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<IndexType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::ResourceExplorer2::Index`.
-#[derive(Debug, Clone)]
-pub struct IndexProps {
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `Type` (required).
-    pub type_: Value<IndexType>,
+crate::l1_struct! {
+    /// Properties of `AWS::ResourceExplorer2::Index`.
+    IndexProps
 }
 
 impl IndexProps {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<IndexType>>) -> Self {
-        Self {
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IndexProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IndexType`.
+    IndexType {
+        /// `LOCAL`
+        Local = "LOCAL",
+        /// `AGGREGATOR`
+        Aggregator = "AGGREGATOR",
     }
 }
-
-impl Check for IndexProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IndexProps);
-
-/// Values of `IndexType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IndexType {
-    /// `LOCAL`
-    Local,
-    /// `AGGREGATOR`
-    Aggregator,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IndexType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOCAL", "AGGREGATOR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "LOCAL",
-            Self::Aggregator => "AGGREGATOR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IndexType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IndexType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IndexType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOCAL" => Self::Local,
-            "AGGREGATOR" => Self::Aggregator,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IndexType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IndexType::from(s))
-    }
-}
-
-crate::impl_literal!(IndexType);

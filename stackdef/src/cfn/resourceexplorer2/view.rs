@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ResourceExplorer2::View`.
-#[derive(Debug, Clone)]
-pub struct View {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for View {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for View {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for View {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ResourceExplorer2::View`.
+    View("AWS::ResourceExplorer2::View", ViewProps)
 }
 
 impl View {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ResourceExplorer2::View";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ViewProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ViewArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceExplorer2ViewArn> {
         self.resource.ref_value()
@@ -82,174 +34,91 @@ impl View {
     pub fn attr_view_arn(&self) -> Value<ids::ResourceExplorer2ViewArn> {
         self.resource.get_att("ViewArn")
     }
+
+    /// Replaces `Filters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filters(&self, value: impl Into<Value<SearchFilter>>) {
+        self.resource.set_property("Filters", value.into())
+    }
+
+    /// Replaces `IncludedProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_included_properties(&self, value: impl Into<Value<List<IncludedProperty>>>) {
+        self.resource
+            .set_property("IncludedProperties", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Scope", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ViewName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_view_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ViewName", value.into())
+    }
 }
 
-/// Properties of `AWS::ResourceExplorer2::View`.
-#[derive(Debug, Clone)]
-pub struct ViewProps {
-    /// `Filters` (optional).
-    pub filters: Option<Value<SearchFilter>>,
-    /// `IncludedProperties` (optional).
-    pub included_properties: Option<Value<List<IncludedProperty>>>,
-    /// `Scope` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub scope: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<Map<String>>>,
-    /// `ViewName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9\-]{1,64}$`.
-    pub view_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ResourceExplorer2::View`.
+    ViewProps
 }
 
 impl ViewProps {
     /// The required properties: `ViewName`.
     pub fn new(view_name: impl Into<Value<String>>) -> Self {
-        Self {
-            filters: None,
-            included_properties: None,
-            scope: None,
-            tags: None,
-            view_name: view_name.into(),
-        }
+        Self(crate::Properties::new().with(4, "ViewName", view_name.into().to_template()))
     }
-    /// Sets `Filters`.
-    pub fn filters(mut self, value: impl Into<Value<SearchFilter>>) -> Self {
-        self.filters = Some(value.into());
-        self
+    /// `Filters` (optional).
+    pub fn filters(self, value: impl Into<Value<SearchFilter>>) -> Self {
+        Self(self.0.with(0, "Filters", value.into().to_template()))
     }
-    /// Sets `IncludedProperties`.
-    pub fn included_properties(mut self, value: impl Into<Value<List<IncludedProperty>>>) -> Self {
-        self.included_properties = Some(value.into());
-        self
+    /// `IncludedProperties` (optional).
+    pub fn included_properties(self, value: impl Into<Value<List<IncludedProperty>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludedProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Scope`.
-    pub fn scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scope = Some(value.into());
-        self
+    /// `Scope` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Scope", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ViewProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filters {
-            m.insert("Filters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.included_properties {
-            m.insert("IncludedProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scope {
-            m.insert("Scope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("ViewName".to_owned(), self.view_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ViewProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters
-            .check(&path.field("Filters"), &Rules::NONE, out);
-        self.included_properties
-            .check(&path.field("IncludedProperties"), &Rules::NONE, out);
-        self.view_name.check(
-            &path.field("ViewName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9\\-]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ViewProps);
-
-/// Property type `SearchFilter` of `AWS::ResourceExplorer2::View`.
-#[derive(Debug, Clone)]
-pub struct SearchFilter {
-    /// `FilterString` (required).
-    /// Length: 0..=2048 characters.
-    pub filter_string: Value<String>,
+crate::l1_struct! {
+    /// Property type `SearchFilter` of `AWS::ResourceExplorer2::View`.
+    SearchFilter
 }
 
 impl SearchFilter {
     /// The required properties: `FilterString`.
     pub fn new(filter_string: impl Into<Value<String>>) -> Self {
-        Self {
-            filter_string: filter_string.into(),
-        }
+        Self(crate::Properties::new().with(0, "FilterString", filter_string.into().to_template()))
     }
 }
 
-impl ToTemplate for SearchFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FilterString".to_owned(), self.filter_string.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SearchFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter_string.check(
-            &path.field("FilterString"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SearchFilter);
-
-/// Property type `IncludedProperty` of `AWS::ResourceExplorer2::View`.
-#[derive(Debug, Clone)]
-pub struct IncludedProperty {
-    /// `Name` (required).
-    /// Length: 1..=1011 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `IncludedProperty` of `AWS::ResourceExplorer2::View`.
+    IncludedProperty
 }
 
 impl IncludedProperty {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
-
-impl ToTemplate for IncludedProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IncludedProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1011),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IncludedProperty);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone)]
-pub struct Group {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Group {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Group {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Group {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ResourceGroups::Group`.
+    Group("AWS::ResourceGroups::Group", GroupProps)
 }
 
 impl Group {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ResourceGroups::Group";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceGroupsGroupName> {
         self.resource.ref_value()
@@ -82,537 +34,221 @@ impl Group {
     pub fn attr_arn(&self) -> Value<ids::ResourceGroupsGroupArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<List<ConfigurationItem>>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResourceQuery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_query(&self, value: impl Into<Value<ResourceQuery>>) {
+        self.resource.set_property("ResourceQuery", value.into())
+    }
+
+    /// Replaces `Resources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Resources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone)]
-pub struct GroupProps {
-    /// `Configuration` (optional).
-    /// Items: 0..=2.
-    pub configuration: Option<Value<List<ConfigurationItem>>>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^[\sa-zA-Z0-9_\.-]*$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\.-]+$`.
-    pub name: Value<String>,
-    /// `ResourceQuery` (optional).
-    pub resource_query: Option<Value<ResourceQuery>>,
-    /// `Resources` (optional).
-    pub resources: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ResourceGroups::Group`.
+    GroupProps
 }
 
 impl GroupProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            configuration: None,
-            description: None,
-            name: name.into(),
-            resource_query: None,
-            resources: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<List<ConfigurationItem>>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    /// Items: 0 to 2.
+    pub fn configuration(self, value: impl Into<Value<List<ConfigurationItem>>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `^[\s\x{80}-\x{10FFFF}a-zA-Z0-9_\.-]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `ResourceQuery`.
-    pub fn resource_query(mut self, value: impl Into<Value<ResourceQuery>>) -> Self {
-        self.resource_query = Some(value.into());
-        self
+    /// `ResourceQuery` (optional).
+    pub fn resource_query(self, value: impl Into<Value<ResourceQuery>>) -> Self {
+        Self(self.0.with(3, "ResourceQuery", value.into().to_template()))
     }
-    /// Sets `Resources`.
-    pub fn resources(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resources = Some(value.into());
-        self
+    /// `Resources` (optional).
+    pub fn resources(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "Resources", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.resource_query {
-            m.insert("ResourceQuery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources {
-            m.insert("Resources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration.check(
-            &path.field("Configuration"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^[\\sa-zA-Z0-9_\\.-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_query
-            .check(&path.field("ResourceQuery"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GroupProps);
-
-/// Property type `ConfigurationItem` of `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationItem {
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<List<ConfigurationParameter>>>,
-    /// `Type` (optional).
-    /// Length: 0..=40 characters.
-    /// Pattern: `^AWS::[a-zA-Z0-9]+::[a-zA-Z0-9]+$`.
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationItem` of `AWS::ResourceGroups::Group`.
+    ConfigurationItem(default)
 }
 
 impl ConfigurationItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parameters: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<ConfigurationParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<List<ConfigurationParameter>>>) -> Self {
+        Self(self.0.with(0, "Parameters", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Length: 0 to 40 characters.
+    /// Pattern: `^AWS::[a-zA-Z0-9]+::[a-zA-Z0-9]+$`.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConfigurationItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(40),
-                pattern: Some("^AWS::[a-zA-Z0-9]+::[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationItem);
-
-/// Property type `ConfigurationParameter` of `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationParameter {
-    /// `Name` (optional).
-    /// Length: 1..=80 characters.
-    /// Pattern: `^[a-z-]+$`.
-    pub name: Option<Value<String>>,
-    /// `Values` (optional).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9:\/\._-]+$`.
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationParameter` of `AWS::ResourceGroups::Group`.
+    ConfigurationParameter(default)
 }
 
 impl ConfigurationParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 80 characters.
+    /// Pattern: `^[a-z-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Values` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9:\/\._-]+$`.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                pattern: Some("^[a-z-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^[a-zA-Z0-9:\\/\\._-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationParameter);
-
-/// Property type `ResourceQuery` of `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceQuery {
-    /// `Query` (optional).
-    pub query: Option<Value<Query>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `ResourceQuery` of `AWS::ResourceGroups::Group`.
+    ResourceQuery(default)
 }
 
 impl ResourceQuery {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            query: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Query`.
-    pub fn query(mut self, value: impl Into<Value<Query>>) -> Self {
-        self.query = Some(value.into());
-        self
+    /// `Query` (optional).
+    pub fn query(self, value: impl Into<Value<Query>>) -> Self {
+        Self(self.0.with(0, "Query", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceQuery {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.query {
-            m.insert("Query".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceQuery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.query.check(&path.field("Query"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceQuery);
-
-/// Property type `Query` of `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct Query {
-    /// `ResourceTypeFilters` (optional).
-    pub resource_type_filters: Option<Value<List<String>>>,
-    /// `StackIdentifier` (optional).
-    pub stack_identifier: Option<Value<String>>,
-    /// `TagFilters` (optional).
-    pub tag_filters: Option<Value<List<TagFilter>>>,
+crate::l1_struct! {
+    /// Property type `Query` of `AWS::ResourceGroups::Group`.
+    Query(default)
 }
 
 impl Query {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_type_filters: None,
-            stack_identifier: None,
-            tag_filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceTypeFilters`.
-    pub fn resource_type_filters(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_type_filters = Some(value.into());
-        self
+    /// `ResourceTypeFilters` (optional).
+    pub fn resource_type_filters(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResourceTypeFilters", value.into().to_template()),
+        )
     }
-    /// Sets `StackIdentifier`.
-    pub fn stack_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.stack_identifier = Some(value.into());
-        self
+    /// `StackIdentifier` (optional).
+    pub fn stack_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "StackIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `TagFilters`.
-    pub fn tag_filters(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.tag_filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Query {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_type_filters {
-            m.insert("ResourceTypeFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stack_identifier {
-            m.insert("StackIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_filters {
-            m.insert("TagFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TagFilters` (optional).
+    pub fn tag_filters(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(self.0.with(2, "TagFilters", value.into().to_template()))
     }
 }
 
-impl Check for Query {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tag_filters
-            .check(&path.field("TagFilters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Query);
-
-/// Property type `TagFilter` of `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct TagFilter {
-    /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Values` (optional).
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `TagFilter` of `AWS::ResourceGroups::Group`.
+    TagFilter(default)
 }
 
 impl TagFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TagFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagFilter);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `TAG_FILTERS_1_0`
-    TagFilters10,
-    /// `CLOUDFORMATION_STACK_1_0`
-    CloudformationStack10,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TAG_FILTERS_1_0", "CLOUDFORMATION_STACK_1_0"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TagFilters10 => "TAG_FILTERS_1_0",
-            Self::CloudformationStack10 => "CLOUDFORMATION_STACK_1_0",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "TAG_FILTERS_1_0" => Self::TagFilters10,
-            "CLOUDFORMATION_STACK_1_0" => Self::CloudformationStack10,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::ResourceGroups::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
     /// `Key` (optional).
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    pub value: Option<Value<String>>,
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
+    }
+    /// `Values` (optional).
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `TAG_FILTERS_1_0`
+        TagFilters10 = "TAG_FILTERS_1_0",
+        /// `CLOUDFORMATION_STACK_1_0`
+        CloudformationStack10 = "CLOUDFORMATION_STACK_1_0",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::ResourceGroups::Group`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);

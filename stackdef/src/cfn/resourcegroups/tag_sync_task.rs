@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ResourceGroups::TagSyncTask`.
-#[derive(Debug, Clone)]
-pub struct TagSyncTask {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TagSyncTask {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TagSyncTask {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TagSyncTask {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ResourceGroups::TagSyncTask`.
+    TagSyncTask("AWS::ResourceGroups::TagSyncTask", TagSyncTaskProps)
 }
 
 impl TagSyncTask {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ResourceGroups::TagSyncTask";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TagSyncTaskProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TaskArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TagSyncTaskArn> {
         self.resource.ref_value()
@@ -97,31 +49,35 @@ impl TagSyncTask {
     pub fn attr_group_arn(&self) -> Value<String> {
         self.resource.get_att("GroupArn")
     }
+
+    /// Replaces `Group` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Group", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `TagKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TagKey", value.into())
+    }
+
+    /// Replaces `TagValue` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_value(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TagValue", value.into())
+    }
 }
 
-/// Properties of `AWS::ResourceGroups::TagSyncTask`.
-#[derive(Debug, Clone)]
-pub struct TagSyncTaskProps {
-    /// `Group` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 12..=1600 characters.
-    /// Pattern: `([a-zA-Z0-9_\\.-]{1,150}/[a-z0-9]{26})|(arn:aws(-[a-z]+)*:resource-groups(-(test|beta|gamma))?:[a-z]{2}(-[a-z]+)+-\d{1}:[0-9]{12}:group/[a-zA-Z0-9_\\.-]{1,150}/[a-z0-9]{26})`.
-    pub group: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `TagKey` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub tag_key: Value<String>,
-    /// `TagValue` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub tag_value: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ResourceGroups::TagSyncTask`.
+    TagSyncTaskProps
 }
 
 impl TagSyncTaskProps {
@@ -132,60 +88,12 @@ impl TagSyncTaskProps {
         tag_key: impl Into<Value<String>>,
         tag_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            group: group.into(),
-            role_arn: role_arn.into(),
-            tag_key: tag_key.into(),
-            tag_value: tag_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Group", group.into().to_template())
+                .with(1, "RoleArn", role_arn.into().to_template())
+                .with(2, "TagKey", tag_key.into().to_template())
+                .with(3, "TagValue", tag_value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TagSyncTaskProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Group".to_owned(), self.group.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        m.insert("TagKey".to_owned(), self.tag_key.to_template());
-        m.insert("TagValue".to_owned(), self.tag_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagSyncTaskProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group.check(&path.field("Group"), &Rules { min_length: Some(12), max_length: Some(1600), pattern: Some("([a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})|(arn:aws(-[a-z]+)*:resource-groups(-(test|beta|gamma))?:[a-z]{2}(-[a-z]+)+-\\d{1}:[0-9]{12}:group/[a-zA-Z0-9_\\\\.-]{1,150}/[a-z0-9]{26})"), ..Rules::NONE }, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_key.check(
-            &path.field("TagKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_value.check(
-            &path.field("TagValue"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagSyncTaskProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RoboMaker::Robot`.
-#[derive(Debug, Clone)]
-pub struct Robot {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Robot {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Robot {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Robot {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RoboMaker::Robot`.
+    Robot("AWS::RoboMaker::Robot", RobotProps)
 }
 
 impl Robot {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RoboMaker::Robot";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RobotProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RobotArn> {
         self.resource.ref_value()
@@ -82,29 +34,42 @@ impl Robot {
     pub fn attr_arn(&self) -> Value<ids::RobotArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Architecture` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_architecture(&self, value: impl Into<Value<Architecture>>) {
+        self.resource.set_property("Architecture", value.into())
+    }
+
+    /// Replaces `Fleet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fleet(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Fleet", value.into())
+    }
+
+    /// Replaces `GreengrassGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_greengrass_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("GreengrassGroupId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RoboMaker::Robot`.
-#[derive(Debug, Clone)]
-pub struct RobotProps {
-    /// `Architecture` (required).
-    /// Create-only: changing it replaces the resource.
-    pub architecture: Value<Architecture>,
-    /// `Fleet` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1224 characters.
-    pub fleet: Option<Value<String>>,
-    /// `GreengrassGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1224 characters.
-    pub greengrass_group_id: Value<String>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RoboMaker::Robot`.
+    RobotProps
 }
 
 impl RobotProps {
@@ -113,161 +78,43 @@ impl RobotProps {
         architecture: impl Into<Value<Architecture>>,
         greengrass_group_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            architecture: architecture.into(),
-            fleet: None,
-            greengrass_group_id: greengrass_group_id.into(),
-            name: None,
-            tags: None,
-        }
-    }
-    /// Sets `Fleet`.
-    pub fn fleet(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fleet = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RobotProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Architecture".to_owned(), self.architecture.to_template());
-        if let Some(v) = &self.fleet {
-            m.insert("Fleet".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GreengrassGroupId".to_owned(),
-            self.greengrass_group_id.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RobotProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.architecture
-            .check(&path.field("Architecture"), &Rules::NONE, out);
-        self.fleet.check(
-            &path.field("Fleet"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1224),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.greengrass_group_id.check(
-            &path.field("GreengrassGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1224),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "Architecture", architecture.into().to_template())
+                .with(
+                    2,
+                    "GreengrassGroupId",
+                    greengrass_group_id.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Fleet` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 1224 characters.
+    pub fn fleet(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Fleet", value.into().to_template()))
+    }
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(RobotProps);
-
-/// Values of `Architecture`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Architecture {
-    /// `X86_64`
-    X8664,
-    /// `ARM64`
-    Arm64,
-    /// `ARMHF`
-    Armhf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Architecture {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["X86_64", "ARM64", "ARMHF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X8664 => "X86_64",
-            Self::Arm64 => "ARM64",
-            Self::Armhf => "ARMHF",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Architecture`.
+    Architecture {
+        /// `X86_64`
+        X8664 = "X86_64",
+        /// `ARM64`
+        Arm64 = "ARM64",
+        /// `ARMHF`
+        Armhf = "ARMHF",
     }
 }
-
-impl ToTemplate for Architecture {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Architecture {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Architecture {
-    fn from(s: &str) -> Self {
-        match s {
-            "X86_64" => Self::X8664,
-            "ARM64" => Self::Arm64,
-            "ARMHF" => Self::Armhf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Architecture> {
-    fn from(s: &str) -> Self {
-        Value::literal(Architecture::from(s))
-    }
-}
-
-crate::impl_literal!(Architecture);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RoboMaker::RobotApplication`.
-#[derive(Debug, Clone)]
-pub struct RobotApplication {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RobotApplication {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RobotApplication {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RobotApplication {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RoboMaker::RobotApplication`.
+    RobotApplication("AWS::RoboMaker::RobotApplication", RobotApplicationProps)
 }
 
 impl RobotApplication {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RoboMaker::RobotApplication";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RobotApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RobotApplicationArn> {
         self.resource.ref_value()
@@ -82,317 +34,133 @@ impl RobotApplication {
     pub fn attr_arn(&self) -> Value<ids::RobotApplicationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CurrentRevisionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_current_revision_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CurrentRevisionId", value.into())
+    }
+
+    /// Replaces `Environment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Environment", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RobotSoftwareSuite` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_robot_software_suite(&self, value: impl Into<Value<RobotSoftwareSuite>>) {
+        self.resource
+            .set_property("RobotSoftwareSuite", value.into())
+    }
+
+    /// Replaces `Sources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sources(&self, value: impl Into<Value<List<SourceConfig>>>) {
+        self.resource.set_property("Sources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RoboMaker::RobotApplication`.
-#[derive(Debug, Clone)]
-pub struct RobotApplicationProps {
-    /// `CurrentRevisionId` (optional).
-    /// Length: 1..=40 characters.
-    pub current_revision_id: Option<Value<String>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub name: Option<Value<String>>,
-    /// `RobotSoftwareSuite` (required).
-    pub robot_software_suite: Value<RobotSoftwareSuite>,
-    /// `Sources` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub sources: Option<Value<List<SourceConfig>>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RoboMaker::RobotApplication`.
+    RobotApplicationProps
 }
 
 impl RobotApplicationProps {
     /// The required properties: `RobotSoftwareSuite`.
     pub fn new(robot_software_suite: impl Into<Value<RobotSoftwareSuite>>) -> Self {
-        Self {
-            current_revision_id: None,
-            environment: None,
-            name: None,
-            robot_software_suite: robot_software_suite.into(),
-            sources: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "RobotSoftwareSuite",
+            robot_software_suite.into().to_template(),
+        ))
     }
-    /// Sets `CurrentRevisionId`.
-    pub fn current_revision_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.current_revision_id = Some(value.into());
-        self
+    /// `CurrentRevisionId` (optional).
+    /// Length: 1 to 40 characters.
+    pub fn current_revision_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CurrentRevisionId", value.into().to_template()),
+        )
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<SourceConfig>>>) -> Self {
-        self.sources = Some(value.into());
-        self
+    /// `Sources` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn sources(self, value: impl Into<Value<List<SourceConfig>>>) -> Self {
+        Self(self.0.with(4, "Sources", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RobotApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.current_revision_id {
-            m.insert("CurrentRevisionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RobotSoftwareSuite".to_owned(),
-            self.robot_software_suite.to_template(),
-        );
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RobotApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.current_revision_id.check(
-            &path.field("CurrentRevisionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.robot_software_suite
-            .check(&path.field("RobotSoftwareSuite"), &Rules::NONE, out);
-        self.sources
-            .check(&path.field("Sources"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RobotApplicationProps);
-
-/// Property type `RobotSoftwareSuite` of `AWS::RoboMaker::RobotApplication`.
-#[derive(Debug, Clone)]
-pub struct RobotSoftwareSuite {
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `Version` (optional).
-    pub version: Option<Value<Version>>,
+crate::l1_struct! {
+    /// Property type `RobotSoftwareSuite` of `AWS::RoboMaker::RobotApplication`.
+    RobotSoftwareSuite
 }
 
 impl RobotSoftwareSuite {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<Name>>) -> Self {
-        Self {
-            name: name.into(),
-            version: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<Version>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<Version>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RobotSoftwareSuite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `ROS`
+        Ros = "ROS",
+        /// `ROS2`
+        Ros2 = "ROS2",
+        /// `General`
+        General = "General",
     }
 }
 
-impl Check for RobotSoftwareSuite {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Version`.
+    Version {
+        /// `Kinetic`
+        Kinetic = "Kinetic",
+        /// `Melodic`
+        Melodic = "Melodic",
+        /// `Dashing`
+        Dashing = "Dashing",
     }
 }
 
-crate::impl_literal!(RobotSoftwareSuite);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `ROS`
-    Ros,
-    /// `ROS2`
-    Ros2,
-    /// `General`
-    General,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ROS", "ROS2", "General"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ros => "ROS",
-            Self::Ros2 => "ROS2",
-            Self::General => "General",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "ROS" => Self::Ros,
-            "ROS2" => Self::Ros2,
-            "General" => Self::General,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Values of `Version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Version {
-    /// `Kinetic`
-    Kinetic,
-    /// `Melodic`
-    Melodic,
-    /// `Dashing`
-    Dashing,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Version {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Kinetic", "Melodic", "Dashing"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kinetic => "Kinetic",
-            Self::Melodic => "Melodic",
-            Self::Dashing => "Dashing",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Version {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Version {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Version {
-    fn from(s: &str) -> Self {
-        match s {
-            "Kinetic" => Self::Kinetic,
-            "Melodic" => Self::Melodic,
-            "Dashing" => Self::Dashing,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Version> {
-    fn from(s: &str) -> Self {
-        Value::literal(Version::from(s))
-    }
-}
-
-crate::impl_literal!(Version);
-
-/// Property type `SourceConfig` of `AWS::RoboMaker::RobotApplication`.
-#[derive(Debug, Clone)]
-pub struct SourceConfig {
-    /// `Architecture` (required).
-    /// Length: 1..=255 characters.
-    pub architecture: Value<Architecture>,
-    /// `S3Bucket` (required).
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Key` (required).
-    pub s3_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceConfig` of `AWS::RoboMaker::RobotApplication`.
+    SourceConfig
 }
 
 impl SourceConfig {
@@ -402,97 +170,23 @@ impl SourceConfig {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            architecture: architecture.into(),
-            s3_bucket: s3_bucket.into(),
-            s3_key: s3_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Architecture", architecture.into().to_template())
+                .with(1, "S3Bucket", s3_bucket.into().to_template())
+                .with(2, "S3Key", s3_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Architecture".to_owned(), self.architecture.to_template());
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Architecture`.
+    Architecture {
+        /// `X86_64`
+        X8664 = "X86_64",
+        /// `ARM64`
+        Arm64 = "ARM64",
+        /// `ARMHF`
+        Armhf = "ARMHF",
     }
 }
-
-impl Check for SourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.architecture.check(
-            &path.field("Architecture"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceConfig);
-
-/// Values of `Architecture`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Architecture {
-    /// `X86_64`
-    X8664,
-    /// `ARM64`
-    Arm64,
-    /// `ARMHF`
-    Armhf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Architecture {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["X86_64", "ARM64", "ARMHF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X8664 => "X86_64",
-            Self::Arm64 => "ARM64",
-            Self::Armhf => "ARMHF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Architecture {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Architecture {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Architecture {
-    fn from(s: &str) -> Self {
-        match s {
-            "X86_64" => Self::X8664,
-            "ARM64" => Self::Arm64,
-            "ARMHF" => Self::Armhf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Architecture> {
-    fn from(s: &str) -> Self {
-        Value::literal(Architecture::from(s))
-    }
-}
-
-crate::impl_literal!(Architecture);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RoboMaker::SimulationApplication`.
-#[derive(Debug, Clone)]
-pub struct SimulationApplication {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SimulationApplication {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SimulationApplication {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SimulationApplication {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RoboMaker::SimulationApplication`.
+    SimulationApplication("AWS::RoboMaker::SimulationApplication", SimulationApplicationProps)
 }
 
 impl SimulationApplication {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RoboMaker::SimulationApplication";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SimulationApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SimulationApplicationArn> {
         self.resource.ref_value()
@@ -82,33 +34,62 @@ impl SimulationApplication {
     pub fn attr_arn(&self) -> Value<ids::SimulationApplicationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `CurrentRevisionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_current_revision_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CurrentRevisionId", value.into())
+    }
+
+    /// Replaces `Environment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Environment", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RenderingEngine` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rendering_engine(&self, value: impl Into<Value<RenderingEngine>>) {
+        self.resource.set_property("RenderingEngine", value.into())
+    }
+
+    /// Replaces `RobotSoftwareSuite` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_robot_software_suite(&self, value: impl Into<Value<RobotSoftwareSuite>>) {
+        self.resource
+            .set_property("RobotSoftwareSuite", value.into())
+    }
+
+    /// Replaces `SimulationSoftwareSuite` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_simulation_software_suite(&self, value: impl Into<Value<SimulationSoftwareSuite>>) {
+        self.resource
+            .set_property("SimulationSoftwareSuite", value.into())
+    }
+
+    /// Replaces `Sources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sources(&self, value: impl Into<Value<List<SourceConfig>>>) {
+        self.resource.set_property("Sources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RoboMaker::SimulationApplication`.
-#[derive(Debug, Clone)]
-pub struct SimulationApplicationProps {
-    /// `CurrentRevisionId` (optional).
-    pub current_revision_id: Option<Value<String>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `[a-zA-Z0-9_\-]*`.
-    pub name: Option<Value<String>>,
-    /// `RenderingEngine` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub rendering_engine: Option<Value<RenderingEngine>>,
-    /// `RobotSoftwareSuite` (required).
-    pub robot_software_suite: Value<RobotSoftwareSuite>,
-    /// `SimulationSoftwareSuite` (required).
-    pub simulation_software_suite: Value<SimulationSoftwareSuite>,
-    /// `Sources` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub sources: Option<Value<List<SourceConfig>>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RoboMaker::SimulationApplication`.
+    SimulationApplicationProps
 }
 
 impl SimulationApplicationProps {
@@ -117,590 +98,175 @@ impl SimulationApplicationProps {
         robot_software_suite: impl Into<Value<RobotSoftwareSuite>>,
         simulation_software_suite: impl Into<Value<SimulationSoftwareSuite>>,
     ) -> Self {
-        Self {
-            current_revision_id: None,
-            environment: None,
-            name: None,
-            rendering_engine: None,
-            robot_software_suite: robot_software_suite.into(),
-            simulation_software_suite: simulation_software_suite.into(),
-            sources: None,
-            tags: None,
-        }
-    }
-    /// Sets `CurrentRevisionId`.
-    pub fn current_revision_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.current_revision_id = Some(value.into());
-        self
-    }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `RenderingEngine`.
-    pub fn rendering_engine(mut self, value: impl Into<Value<RenderingEngine>>) -> Self {
-        self.rendering_engine = Some(value.into());
-        self
-    }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<SourceConfig>>>) -> Self {
-        self.sources = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SimulationApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.current_revision_id {
-            m.insert("CurrentRevisionId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rendering_engine {
-            m.insert("RenderingEngine".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RobotSoftwareSuite".to_owned(),
-            self.robot_software_suite.to_template(),
-        );
-        m.insert(
-            "SimulationSoftwareSuite".to_owned(),
-            self.simulation_software_suite.to_template(),
-        );
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SimulationApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[a-zA-Z0-9_\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rendering_engine
-            .check(&path.field("RenderingEngine"), &Rules::NONE, out);
-        self.robot_software_suite
-            .check(&path.field("RobotSoftwareSuite"), &Rules::NONE, out);
-        self.simulation_software_suite.check(
-            &path.field("SimulationSoftwareSuite"),
-            &Rules::NONE,
-            out,
-        );
-        self.sources
-            .check(&path.field("Sources"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    4,
+                    "RobotSoftwareSuite",
+                    robot_software_suite.into().to_template(),
+                )
+                .with(
+                    5,
+                    "SimulationSoftwareSuite",
+                    simulation_software_suite.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `CurrentRevisionId` (optional).
+    pub fn current_revision_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CurrentRevisionId", value.into().to_template()),
+        )
+    }
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
+    }
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `[a-zA-Z0-9_\-]*`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
+    }
+    /// `RenderingEngine` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn rendering_engine(self, value: impl Into<Value<RenderingEngine>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RenderingEngine", value.into().to_template()),
+        )
+    }
+    /// `Sources` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn sources(self, value: impl Into<Value<List<SourceConfig>>>) -> Self {
+        Self(self.0.with(6, "Sources", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(SimulationApplicationProps);
-
-/// Property type `RenderingEngine` of `AWS::RoboMaker::SimulationApplication`.
-#[derive(Debug, Clone)]
-pub struct RenderingEngine {
-    /// `Name` (required).
-    pub name: Value<Name>,
-    /// `Version` (required).
-    /// Pattern: `1.x`.
-    pub version: Value<String>,
+crate::l1_struct! {
+    /// Property type `RenderingEngine` of `AWS::RoboMaker::SimulationApplication`.
+    RenderingEngine
 }
 
 impl RenderingEngine {
     /// The required properties: `Name`, `Version`.
     pub fn new(name: impl Into<Value<Name>>, version: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            version: version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Version", version.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RenderingEngine {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Version".to_owned(), self.version.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Name`.
+    Name {
+        /// `OGRE`
+        Ogre = "OGRE",
     }
 }
 
-impl Check for RenderingEngine {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                pattern: Some("1.x"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RenderingEngine);
-
-/// Values of `Name`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Name {
-    /// `OGRE`
-    Ogre,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Name {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OGRE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ogre => "OGRE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Name {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Name {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Name {
-    fn from(s: &str) -> Self {
-        match s {
-            "OGRE" => Self::Ogre,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Name> {
-    fn from(s: &str) -> Self {
-        Value::literal(Name::from(s))
-    }
-}
-
-crate::impl_literal!(Name);
-
-/// Property type `RobotSoftwareSuite` of `AWS::RoboMaker::SimulationApplication`.
-#[derive(Debug, Clone)]
-pub struct RobotSoftwareSuite {
-    /// `Name` (required).
-    pub name: Value<RobotSoftwareSuiteName>,
-    /// `Version` (optional).
-    pub version: Option<Value<Version>>,
+crate::l1_struct! {
+    /// Property type `RobotSoftwareSuite` of `AWS::RoboMaker::SimulationApplication`.
+    RobotSoftwareSuite
 }
 
 impl RobotSoftwareSuite {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<RobotSoftwareSuiteName>>) -> Self {
-        Self {
-            name: name.into(),
-            version: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<Version>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RobotSoftwareSuite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RobotSoftwareSuite {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RobotSoftwareSuite);
-
-/// Values of `RobotSoftwareSuiteName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RobotSoftwareSuiteName {
-    /// `ROS`
-    Ros,
-    /// `ROS2`
-    Ros2,
-    /// `General`
-    General,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RobotSoftwareSuiteName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ROS", "ROS2", "General"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ros => "ROS",
-            Self::Ros2 => "ROS2",
-            Self::General => "General",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RobotSoftwareSuiteName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RobotSoftwareSuiteName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RobotSoftwareSuiteName {
-    fn from(s: &str) -> Self {
-        match s {
-            "ROS" => Self::Ros,
-            "ROS2" => Self::Ros2,
-            "General" => Self::General,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RobotSoftwareSuiteName> {
-    fn from(s: &str) -> Self {
-        Value::literal(RobotSoftwareSuiteName::from(s))
-    }
-}
-
-crate::impl_literal!(RobotSoftwareSuiteName);
-
-/// Values of `Version`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Version {
-    /// `Kinetic`
-    Kinetic,
-    /// `Melodic`
-    Melodic,
-    /// `Dashing`
-    Dashing,
-    /// `Foxy`
-    Foxy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Version {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Kinetic", "Melodic", "Dashing", "Foxy"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Kinetic => "Kinetic",
-            Self::Melodic => "Melodic",
-            Self::Dashing => "Dashing",
-            Self::Foxy => "Foxy",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Version {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Version {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Version {
-    fn from(s: &str) -> Self {
-        match s {
-            "Kinetic" => Self::Kinetic,
-            "Melodic" => Self::Melodic,
-            "Dashing" => Self::Dashing,
-            "Foxy" => Self::Foxy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Version> {
-    fn from(s: &str) -> Self {
-        Value::literal(Version::from(s))
-    }
-}
-
-crate::impl_literal!(Version);
-
-/// Property type `SimulationSoftwareSuite` of `AWS::RoboMaker::SimulationApplication`.
-#[derive(Debug, Clone)]
-pub struct SimulationSoftwareSuite {
-    /// `Name` (required).
-    pub name: Value<SimulationSoftwareSuiteName>,
     /// `Version` (optional).
-    pub version: Option<Value<SimulationSoftwareSuiteVersion>>,
+    pub fn version(self, value: impl Into<Value<Version>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `RobotSoftwareSuiteName`.
+    RobotSoftwareSuiteName {
+        /// `ROS`
+        Ros = "ROS",
+        /// `ROS2`
+        Ros2 = "ROS2",
+        /// `General`
+        General = "General",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Version`.
+    Version {
+        /// `Kinetic`
+        Kinetic = "Kinetic",
+        /// `Melodic`
+        Melodic = "Melodic",
+        /// `Dashing`
+        Dashing = "Dashing",
+        /// `Foxy`
+        Foxy = "Foxy",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SimulationSoftwareSuite` of `AWS::RoboMaker::SimulationApplication`.
+    SimulationSoftwareSuite
 }
 
 impl SimulationSoftwareSuite {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<SimulationSoftwareSuiteName>>) -> Self {
-        Self {
-            name: name.into(),
-            version: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<SimulationSoftwareSuiteVersion>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<SimulationSoftwareSuiteVersion>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SimulationSoftwareSuite {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SimulationSoftwareSuiteName`.
+    SimulationSoftwareSuiteName {
+        /// `Gazebo`
+        Gazebo = "Gazebo",
+        /// `RosbagPlay`
+        RosbagPlay = "RosbagPlay",
+        /// `SimulationRuntime`
+        SimulationRuntime = "SimulationRuntime",
     }
 }
 
-impl Check for SimulationSoftwareSuite {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(&path.field("Name"), &Rules::NONE, out);
-        self.version
-            .check(&path.field("Version"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SimulationSoftwareSuiteVersion`.
+    SimulationSoftwareSuiteVersion {
+        /// `7`
+        V7 = "7",
+        /// `9`
+        V9 = "9",
+        /// `11`
+        V11 = "11",
+        /// `Kinetic`
+        Kinetic = "Kinetic",
+        /// `Melodic`
+        Melodic = "Melodic",
+        /// `Dashing`
+        Dashing = "Dashing",
+        /// `Foxy`
+        Foxy = "Foxy",
     }
 }
 
-crate::impl_literal!(SimulationSoftwareSuite);
-
-/// Values of `SimulationSoftwareSuiteName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SimulationSoftwareSuiteName {
-    /// `Gazebo`
-    Gazebo,
-    /// `RosbagPlay`
-    RosbagPlay,
-    /// `SimulationRuntime`
-    SimulationRuntime,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SimulationSoftwareSuiteName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Gazebo", "RosbagPlay", "SimulationRuntime"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gazebo => "Gazebo",
-            Self::RosbagPlay => "RosbagPlay",
-            Self::SimulationRuntime => "SimulationRuntime",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SimulationSoftwareSuiteName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SimulationSoftwareSuiteName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SimulationSoftwareSuiteName {
-    fn from(s: &str) -> Self {
-        match s {
-            "Gazebo" => Self::Gazebo,
-            "RosbagPlay" => Self::RosbagPlay,
-            "SimulationRuntime" => Self::SimulationRuntime,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SimulationSoftwareSuiteName> {
-    fn from(s: &str) -> Self {
-        Value::literal(SimulationSoftwareSuiteName::from(s))
-    }
-}
-
-crate::impl_literal!(SimulationSoftwareSuiteName);
-
-/// Values of `SimulationSoftwareSuiteVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SimulationSoftwareSuiteVersion {
-    /// `7`
-    V7,
-    /// `9`
-    V9,
-    /// `11`
-    V11,
-    /// `Kinetic`
-    Kinetic,
-    /// `Melodic`
-    Melodic,
-    /// `Dashing`
-    Dashing,
-    /// `Foxy`
-    Foxy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SimulationSoftwareSuiteVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["7", "9", "11", "Kinetic", "Melodic", "Dashing", "Foxy"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V7 => "7",
-            Self::V9 => "9",
-            Self::V11 => "11",
-            Self::Kinetic => "Kinetic",
-            Self::Melodic => "Melodic",
-            Self::Dashing => "Dashing",
-            Self::Foxy => "Foxy",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SimulationSoftwareSuiteVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SimulationSoftwareSuiteVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SimulationSoftwareSuiteVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "7" => Self::V7,
-            "9" => Self::V9,
-            "11" => Self::V11,
-            "Kinetic" => Self::Kinetic,
-            "Melodic" => Self::Melodic,
-            "Dashing" => Self::Dashing,
-            "Foxy" => Self::Foxy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SimulationSoftwareSuiteVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(SimulationSoftwareSuiteVersion::from(s))
-    }
-}
-
-crate::impl_literal!(SimulationSoftwareSuiteVersion);
-
-/// Property type `SourceConfig` of `AWS::RoboMaker::SimulationApplication`.
-#[derive(Debug, Clone)]
-pub struct SourceConfig {
-    /// `Architecture` (required).
-    pub architecture: Value<Architecture>,
-    /// `S3Bucket` (required).
-    /// Pattern: `[a-z0-9][a-z0-9.\-]*[a-z0-9]`.
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Key` (required).
-    /// Length: 1..=1024 characters.
-    pub s3_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceConfig` of `AWS::RoboMaker::SimulationApplication`.
+    SourceConfig
 }
 
 impl SourceConfig {
@@ -710,107 +276,23 @@ impl SourceConfig {
         s3_bucket: impl Into<Value<ids::BucketName>>,
         s3_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            architecture: architecture.into(),
-            s3_bucket: s3_bucket.into(),
-            s3_key: s3_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Architecture", architecture.into().to_template())
+                .with(1, "S3Bucket", s3_bucket.into().to_template())
+                .with(2, "S3Key", s3_key.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SourceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Architecture".to_owned(), self.architecture.to_template());
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Architecture`.
+    Architecture {
+        /// `X86_64`
+        X8664 = "X86_64",
+        /// `ARM64`
+        Arm64 = "ARM64",
+        /// `ARMHF`
+        Armhf = "ARMHF",
     }
 }
-
-impl Check for SourceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.architecture
-            .check(&path.field("Architecture"), &Rules::NONE, out);
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                pattern: Some("[a-z0-9][a-z0-9.\\-]*[a-z0-9]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key.check(
-            &path.field("S3Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceConfig);
-
-/// Values of `Architecture`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Architecture {
-    /// `X86_64`
-    X8664,
-    /// `ARM64`
-    Arm64,
-    /// `ARMHF`
-    Armhf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Architecture {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["X86_64", "ARM64", "ARMHF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X8664 => "X86_64",
-            Self::Arm64 => "ARM64",
-            Self::Armhf => "ARMHF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Architecture {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Architecture {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Architecture {
-    fn from(s: &str) -> Self {
-        match s {
-            "X86_64" => Self::X8664,
-            "ARM64" => Self::Arm64,
-            "ARMHF" => Self::Armhf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Architecture> {
-    fn from(s: &str) -> Self {
-        Value::literal(Architecture::from(s))
-    }
-}
-
-crate::impl_literal!(Architecture);

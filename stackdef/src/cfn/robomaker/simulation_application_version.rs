@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RoboMaker::SimulationApplicationVersion`.
-#[derive(Debug, Clone)]
-pub struct SimulationApplicationVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SimulationApplicationVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SimulationApplicationVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SimulationApplicationVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RoboMaker::SimulationApplicationVersion`.
+    SimulationApplicationVersion("AWS::RoboMaker::SimulationApplicationVersion", SimulationApplicationVersionProps)
 }
 
 impl SimulationApplicationVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RoboMaker::SimulationApplicationVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SimulationApplicationVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SimulationApplicationVersionArn> {
         self.resource.ref_value()
@@ -91,62 +39,39 @@ impl SimulationApplicationVersion {
     pub fn attr_arn(&self) -> Value<ids::SimulationApplicationVersionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Application` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Application", value.into())
+    }
+
+    /// Replaces `CurrentRevisionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_current_revision_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CurrentRevisionId", value.into())
+    }
 }
 
-/// Properties of `AWS::RoboMaker::SimulationApplicationVersion`.
-#[derive(Debug, Clone)]
-pub struct SimulationApplicationVersionProps {
-    /// `Application` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:[\w+=/,.@-]+:[\w+=/,.@-]+:[\w+=/,.@-]*:[0-9]*:[\w+=,.@-]+(/[\w+=,.@-]+)*`.
-    pub application: Value<String>,
-    /// `CurrentRevisionId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=40 characters.
-    /// Pattern: `[a-zA-Z0-9_.\-]*`.
-    pub current_revision_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RoboMaker::SimulationApplicationVersion`.
+    SimulationApplicationVersionProps
 }
 
 impl SimulationApplicationVersionProps {
     /// The required properties: `Application`.
     pub fn new(application: impl Into<Value<String>>) -> Self {
-        Self {
-            application: application.into(),
-            current_revision_id: None,
-        }
+        Self(crate::Properties::new().with(0, "Application", application.into().to_template()))
     }
-    /// Sets `CurrentRevisionId`.
-    pub fn current_revision_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.current_revision_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SimulationApplicationVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Application".to_owned(), self.application.to_template());
-        if let Some(v) = &self.current_revision_id {
-            m.insert("CurrentRevisionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CurrentRevisionId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 40 characters.
+    /// Pattern: `[a-zA-Z0-9_.\-]*`.
+    pub fn current_revision_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CurrentRevisionId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for SimulationApplicationVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application.check(&path.field("Application"), &Rules { pattern: Some("arn:[\\w+=/,.@-]+:[\\w+=/,.@-]+:[\\w+=/,.@-]*:[0-9]*:[\\w+=,.@-]+(/[\\w+=,.@-]+)*"), ..Rules::NONE }, out);
-        self.current_revision_id.check(
-            &path.field("CurrentRevisionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                pattern: Some("[a-zA-Z0-9_.\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SimulationApplicationVersionProps);

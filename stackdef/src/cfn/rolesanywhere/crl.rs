@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RolesAnywhere::CRL`.
-#[derive(Debug, Clone)]
-pub struct Crl {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Crl {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Crl {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Crl {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RolesAnywhere::CRL`.
+    Crl("AWS::RolesAnywhere::CRL", CrlProps)
 }
 
 impl Crl {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RolesAnywhere::CRL";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CrlProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CrlId` (typed).
     pub fn ref_value(&self) -> Value<ids::CrlId> {
         self.resource.ref_value()
@@ -82,146 +34,66 @@ impl Crl {
     pub fn attr_crl_id(&self) -> Value<ids::CrlId> {
         self.resource.get_att("CrlId")
     }
+
+    /// Replaces `CrlData` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_crl_data(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CrlData", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrustAnchorArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trust_anchor_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrustAnchorArn", value.into())
+    }
 }
 
-/// Properties of `AWS::RolesAnywhere::CRL`.
-#[derive(Debug, Clone)]
-pub struct CrlProps {
-    /// `CrlData` (required).
-    pub crl_data: Value<String>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrustAnchorArn` (optional).
-    /// Pattern: `^arn:aws(-[^:]+)?:rolesanywhere(:.*){2}(:trust-anchor.*)$`.
-    pub trust_anchor_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RolesAnywhere::CRL`.
+    CrlProps
 }
 
 impl CrlProps {
     /// The required properties: `CrlData`, `Name`.
     pub fn new(crl_data: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            crl_data: crl_data.into(),
-            enabled: None,
-            name: name.into(),
-            tags: None,
-            trust_anchor_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CrlData", crl_data.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `TrustAnchorArn`.
-    pub fn trust_anchor_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trust_anchor_arn = Some(value.into());
-        self
+    /// `TrustAnchorArn` (optional).
+    /// Pattern: `^arn:aws(-[^:]+)?:rolesanywhere(:.*){2}(:trust-anchor.*)$`.
+    pub fn trust_anchor_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TrustAnchorArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CrlProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CrlData".to_owned(), self.crl_data.to_template());
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trust_anchor_arn {
-            m.insert("TrustAnchorArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CrlProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trust_anchor_arn.check(
-            &path.field("TrustAnchorArn"),
-            &Rules {
-                pattern: Some("^arn:aws(-[^:]+)?:rolesanywhere(:.*){2}(:trust-anchor.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CrlProps);
-
-/// Property type `Tag` of `AWS::RolesAnywhere::CRL`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RolesAnywhere::Profile`.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Profile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Profile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Profile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RolesAnywhere::Profile`.
+    Profile("AWS::RolesAnywhere::Profile", ProfileProps)
 }
 
 impl Profile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RolesAnywhere::Profile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProfileId` (typed).
     pub fn ref_value(&self) -> Value<ids::RolesAnywhereProfileId> {
         self.resource.ref_value()
@@ -87,206 +39,143 @@ impl Profile {
     pub fn attr_profile_arn(&self) -> Value<String> {
         self.resource.get_att("ProfileArn")
     }
+
+    /// Replaces `AcceptRoleSessionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_role_session_name(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AcceptRoleSessionName", value.into())
+    }
+
+    /// Replaces `AttributeMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_mappings(&self, value: impl Into<Value<List<AttributeMapping>>>) {
+        self.resource
+            .set_property("AttributeMappings", value.into())
+    }
+
+    /// Replaces `DurationSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_duration_seconds(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("DurationSeconds", value.into())
+    }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `ManagedPolicyArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_policy_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("ManagedPolicyArns", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RequireInstanceProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_require_instance_properties(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RequireInstanceProperties", value.into())
+    }
+
+    /// Replaces `RoleArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RoleArns", value.into())
+    }
+
+    /// Replaces `SessionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SessionPolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RolesAnywhere::Profile`.
-#[derive(Debug, Clone)]
-pub struct ProfileProps {
-    /// `AcceptRoleSessionName` (optional).
-    pub accept_role_session_name: Option<Value<bool>>,
-    /// `AttributeMappings` (optional).
-    pub attribute_mappings: Option<Value<List<AttributeMapping>>>,
-    /// `DurationSeconds` (optional).
-    /// Range: 900..=43200.
-    pub duration_seconds: Option<Value<f64>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `ManagedPolicyArns` (optional).
-    /// Items: 0..=50.
-    pub managed_policy_arns: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[ a-zA-Z0-9-_]*$`.
-    pub name: Value<String>,
-    /// `RequireInstanceProperties` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub require_instance_properties: Option<Value<bool>>,
-    /// `RoleArns` (required).
-    /// Items: 0..=250.
-    /// Each item: Length: 1..=1011 characters.
-    /// Each item: Pattern: `^arn:aws(-[^:]+)?:iam(:.*){2}(:role.*)$`.
-    pub role_arns: Value<List<String>>,
-    /// `SessionPolicy` (optional).
-    pub session_policy: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RolesAnywhere::Profile`.
+    ProfileProps
 }
 
 impl ProfileProps {
     /// The required properties: `Name`, `RoleArns`.
     pub fn new(name: impl Into<Value<String>>, role_arns: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            accept_role_session_name: None,
-            attribute_mappings: None,
-            duration_seconds: None,
-            enabled: None,
-            managed_policy_arns: None,
-            name: name.into(),
-            require_instance_properties: None,
-            role_arns: role_arns.into(),
-            session_policy: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Name", name.into().to_template())
+                .with(7, "RoleArns", role_arns.into().to_template()),
+        )
     }
-    /// Sets `AcceptRoleSessionName`.
-    pub fn accept_role_session_name(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.accept_role_session_name = Some(value.into());
-        self
+    /// `AcceptRoleSessionName` (optional).
+    pub fn accept_role_session_name(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceptRoleSessionName", value.into().to_template()),
+        )
     }
-    /// Sets `AttributeMappings`.
-    pub fn attribute_mappings(mut self, value: impl Into<Value<List<AttributeMapping>>>) -> Self {
-        self.attribute_mappings = Some(value.into());
-        self
+    /// `AttributeMappings` (optional).
+    pub fn attribute_mappings(self, value: impl Into<Value<List<AttributeMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AttributeMappings", value.into().to_template()),
+        )
     }
-    /// Sets `DurationSeconds`.
-    pub fn duration_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.duration_seconds = Some(value.into());
-        self
+    /// `DurationSeconds` (optional).
+    /// Range: 900 to 43200.
+    pub fn duration_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DurationSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Enabled", value.into().to_template()))
     }
-    /// Sets `ManagedPolicyArns`.
-    pub fn managed_policy_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.managed_policy_arns = Some(value.into());
-        self
+    /// `ManagedPolicyArns` (optional).
+    /// Items: 0 to 50.
+    pub fn managed_policy_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ManagedPolicyArns", value.into().to_template()),
+        )
     }
-    /// Sets `RequireInstanceProperties`.
-    pub fn require_instance_properties(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_instance_properties = Some(value.into());
-        self
+    /// `RequireInstanceProperties` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn require_instance_properties(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "RequireInstanceProperties", value.into().to_template()),
+        )
     }
-    /// Sets `SessionPolicy`.
-    pub fn session_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_policy = Some(value.into());
-        self
+    /// `SessionPolicy` (optional).
+    pub fn session_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SessionPolicy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_role_session_name {
-            m.insert("AcceptRoleSessionName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.attribute_mappings {
-            m.insert("AttributeMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.duration_seconds {
-            m.insert("DurationSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_policy_arns {
-            m.insert("ManagedPolicyArns".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.require_instance_properties {
-            m.insert("RequireInstanceProperties".to_owned(), v.to_template());
-        }
-        m.insert("RoleArns".to_owned(), self.role_arns.to_template());
-        if let Some(v) = &self.session_policy {
-            m.insert("SessionPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attribute_mappings
-            .check(&path.field("AttributeMappings"), &Rules::NONE, out);
-        self.duration_seconds.check(
-            &path.field("DurationSeconds"),
-            &Rules {
-                minimum: Some(900.0),
-                maximum: Some(43200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_policy_arns.check(
-            &path.field("ManagedPolicyArns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[ a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arns.check(
-            &path.field("RoleArns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(250),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1011),
-                            pattern: Some("^arn:aws(-[^:]+)?:iam(:.*){2}(:role.*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProfileProps);
-
-/// Property type `AttributeMapping` of `AWS::RolesAnywhere::Profile`.
-#[derive(Debug, Clone)]
-pub struct AttributeMapping {
-    /// `CertificateField` (required).
-    pub certificate_field: Value<CertificateField>,
-    /// `MappingRules` (required).
-    pub mapping_rules: Value<List<MappingRule>>,
+crate::l1_struct! {
+    /// Property type `AttributeMapping` of `AWS::RolesAnywhere::Profile`.
+    AttributeMapping
 }
 
 impl AttributeMapping {
@@ -295,182 +184,40 @@ impl AttributeMapping {
         certificate_field: impl Into<Value<CertificateField>>,
         mapping_rules: impl Into<Value<List<MappingRule>>>,
     ) -> Self {
-        Self {
-            certificate_field: certificate_field.into(),
-            mapping_rules: mapping_rules.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CertificateField",
+                    certificate_field.into().to_template(),
+                )
+                .with(1, "MappingRules", mapping_rules.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AttributeMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateField".to_owned(),
-            self.certificate_field.to_template(),
-        );
-        m.insert("MappingRules".to_owned(), self.mapping_rules.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CertificateField`.
+    CertificateField {
+        /// `x509Subject`
+        X509Subject = "x509Subject",
+        /// `x509Issuer`
+        X509Issuer = "x509Issuer",
+        /// `x509SAN`
+        X509San = "x509SAN",
     }
 }
 
-impl Check for AttributeMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_field
-            .check(&path.field("CertificateField"), &Rules::NONE, out);
-        self.mapping_rules
-            .check(&path.field("MappingRules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AttributeMapping);
-
-/// Values of `CertificateField`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CertificateField {
-    /// `x509Subject`
-    X509Subject,
-    /// `x509Issuer`
-    X509Issuer,
-    /// `x509SAN`
-    X509San,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CertificateField {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["x509Subject", "x509Issuer", "x509SAN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::X509Subject => "x509Subject",
-            Self::X509Issuer => "x509Issuer",
-            Self::X509San => "x509SAN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CertificateField {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CertificateField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CertificateField {
-    fn from(s: &str) -> Self {
-        match s {
-            "x509Subject" => Self::X509Subject,
-            "x509Issuer" => Self::X509Issuer,
-            "x509SAN" => Self::X509San,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CertificateField> {
-    fn from(s: &str) -> Self {
-        Value::literal(CertificateField::from(s))
-    }
-}
-
-crate::impl_literal!(CertificateField);
-
-/// Property type `MappingRule` of `AWS::RolesAnywhere::Profile`.
-#[derive(Debug, Clone)]
-pub struct MappingRule {
-    /// `Specifier` (required).
-    pub specifier: Value<String>,
+crate::l1_struct! {
+    /// Property type `MappingRule` of `AWS::RolesAnywhere::Profile`.
+    MappingRule
 }
 
 impl MappingRule {
     /// The required properties: `Specifier`.
     pub fn new(specifier: impl Into<Value<String>>) -> Self {
-        Self {
-            specifier: specifier.into(),
-        }
+        Self(crate::Properties::new().with(0, "Specifier", specifier.into().to_template()))
     }
 }
 
-impl ToTemplate for MappingRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Specifier".to_owned(), self.specifier.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MappingRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MappingRule);
-
-/// Property type `Tag` of `AWS::RolesAnywhere::Profile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[ a-zA-Z0-9_.:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[ a-zA-Z0-9_.:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[ a-zA-Z0-9_.:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[ a-zA-Z0-9_.:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::RolesAnywhere::TrustAnchor`.
-#[derive(Debug, Clone)]
-pub struct TrustAnchor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TrustAnchor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TrustAnchor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TrustAnchor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RolesAnywhere::TrustAnchor`.
+    TrustAnchor("AWS::RolesAnywhere::TrustAnchor", TrustAnchorProps)
 }
 
 impl TrustAnchor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RolesAnywhere::TrustAnchor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TrustAnchorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrustAnchorId` (typed).
     pub fn ref_value(&self) -> Value<ids::TrustAnchorId> {
         self.resource.ref_value()
@@ -87,124 +39,75 @@ impl TrustAnchor {
     pub fn attr_trust_anchor_arn(&self) -> Value<String> {
         self.resource.get_att("TrustAnchorArn")
     }
+
+    /// Replaces `Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Enabled", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NotificationSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_settings(&self, value: impl Into<Value<List<NotificationSetting>>>) {
+        self.resource
+            .set_property("NotificationSettings", value.into())
+    }
+
+    /// Replaces `Source` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source(&self, value: impl Into<Value<Source>>) {
+        self.resource.set_property("Source", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RolesAnywhere::TrustAnchor`.
-#[derive(Debug, Clone)]
-pub struct TrustAnchorProps {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[ a-zA-Z0-9-_]*$`.
-    pub name: Value<String>,
-    /// `NotificationSettings` (optional).
-    /// Items: 0..=50.
-    pub notification_settings: Option<Value<List<NotificationSetting>>>,
-    /// `Source` (required).
-    pub source: Value<Source>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RolesAnywhere::TrustAnchor`.
+    TrustAnchorProps
 }
 
 impl TrustAnchorProps {
     /// The required properties: `Name`, `Source`.
     pub fn new(name: impl Into<Value<String>>, source: impl Into<Value<Source>>) -> Self {
-        Self {
-            enabled: None,
-            name: name.into(),
-            notification_settings: None,
-            source: source.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(3, "Source", source.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `NotificationSettings`.
-    pub fn notification_settings(
-        mut self,
-        value: impl Into<Value<List<NotificationSetting>>>,
-    ) -> Self {
-        self.notification_settings = Some(value.into());
-        self
+    /// `NotificationSettings` (optional).
+    /// Items: 0 to 50.
+    pub fn notification_settings(self, value: impl Into<Value<List<NotificationSetting>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NotificationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TrustAnchorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.notification_settings {
-            m.insert("NotificationSettings".to_owned(), v.to_template());
-        }
-        m.insert("Source".to_owned(), self.source.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrustAnchorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[ a-zA-Z0-9-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_settings.check(
-            &path.field("NotificationSettings"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(&path.field("Source"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrustAnchorProps);
-
-/// Property type `NotificationSetting` of `AWS::RolesAnywhere::TrustAnchor`.
-#[derive(Debug, Clone)]
-pub struct NotificationSetting {
-    /// `Channel` (optional).
-    pub channel: Option<Value<NotificationChannel>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Event` (required).
-    pub event: Value<NotificationEvent>,
-    /// `Threshold` (optional).
-    /// Range: 1..=360.
-    pub threshold: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `NotificationSetting` of `AWS::RolesAnywhere::TrustAnchor`.
+    NotificationSetting
 }
 
 impl NotificationSetting {
@@ -213,322 +116,68 @@ impl NotificationSetting {
         enabled: impl Into<Value<bool>>,
         event: impl Into<Value<NotificationEvent>>,
     ) -> Self {
-        Self {
-            channel: None,
-            enabled: enabled.into(),
-            event: event.into(),
-            threshold: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Enabled", enabled.into().to_template())
+                .with(2, "Event", event.into().to_template()),
+        )
     }
-    /// Sets `Channel`.
-    pub fn channel(mut self, value: impl Into<Value<NotificationChannel>>) -> Self {
-        self.channel = Some(value.into());
-        self
+    /// `Channel` (optional).
+    pub fn channel(self, value: impl Into<Value<NotificationChannel>>) -> Self {
+        Self(self.0.with(0, "Channel", value.into().to_template()))
     }
-    /// Sets `Threshold`.
-    pub fn threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.threshold = Some(value.into());
-        self
+    /// `Threshold` (optional).
+    /// Range: 1 to 360.
+    pub fn threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(3, "Threshold", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationSetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel {
-            m.insert("Channel".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        m.insert("Event".to_owned(), self.event.to_template());
-        if let Some(v) = &self.threshold {
-            m.insert("Threshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NotificationChannel`.
+    NotificationChannel {
+        /// `ALL`
+        All = "ALL",
     }
 }
 
-impl Check for NotificationSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel
-            .check(&path.field("Channel"), &Rules::NONE, out);
-        self.event.check(&path.field("Event"), &Rules::NONE, out);
-        self.threshold.check(
-            &path.field("Threshold"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(360.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NotificationEvent`.
+    NotificationEvent {
+        /// `CA_CERTIFICATE_EXPIRY`
+        CaCertificateExpiry = "CA_CERTIFICATE_EXPIRY",
+        /// `END_ENTITY_CERTIFICATE_EXPIRY`
+        EndEntityCertificateExpiry = "END_ENTITY_CERTIFICATE_EXPIRY",
     }
 }
 
-crate::impl_literal!(NotificationSetting);
-
-/// Values of `NotificationChannel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationChannel {
-    /// `ALL`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotificationChannel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NotificationChannel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotificationChannel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotificationChannel {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotificationChannel> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotificationChannel::from(s))
-    }
-}
-
-crate::impl_literal!(NotificationChannel);
-
-/// Values of `NotificationEvent`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotificationEvent {
-    /// `CA_CERTIFICATE_EXPIRY`
-    CaCertificateExpiry,
-    /// `END_ENTITY_CERTIFICATE_EXPIRY`
-    EndEntityCertificateExpiry,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotificationEvent {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CA_CERTIFICATE_EXPIRY", "END_ENTITY_CERTIFICATE_EXPIRY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CaCertificateExpiry => "CA_CERTIFICATE_EXPIRY",
-            Self::EndEntityCertificateExpiry => "END_ENTITY_CERTIFICATE_EXPIRY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NotificationEvent {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotificationEvent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotificationEvent {
-    fn from(s: &str) -> Self {
-        match s {
-            "CA_CERTIFICATE_EXPIRY" => Self::CaCertificateExpiry,
-            "END_ENTITY_CERTIFICATE_EXPIRY" => Self::EndEntityCertificateExpiry,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotificationEvent> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotificationEvent::from(s))
-    }
-}
-
-crate::impl_literal!(NotificationEvent);
-
-/// Property type `Source` of `AWS::RolesAnywhere::TrustAnchor`.
-#[derive(Debug, Clone)]
-pub struct Source {
-    /// `SourceData` (required).
-    pub source_data: Value<serde_json::Value>,
-    /// `SourceType` (required).
-    pub source_type: Value<TrustAnchorType>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::RolesAnywhere::TrustAnchor`.
+    Source
 }
 
 impl Source {
     /// The required properties: `SourceData`, `SourceType`.
     pub fn new(
-        source_data: impl Into<Value<serde_json::Value>>,
+        source_data: impl Into<Value<Json>>,
         source_type: impl Into<Value<TrustAnchorType>>,
     ) -> Self {
-        Self {
-            source_data: source_data.into(),
-            source_type: source_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SourceData", source_data.into().to_template())
+                .with(1, "SourceType", source_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SourceData".to_owned(), self.source_data.to_template());
-        m.insert("SourceType".to_owned(), self.source_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TrustAnchorType`.
+    TrustAnchorType {
+        /// `AWS_ACM_PCA`
+        AwsAcmPca = "AWS_ACM_PCA",
+        /// `CERTIFICATE_BUNDLE`
+        CertificateBundle = "CERTIFICATE_BUNDLE",
     }
 }
 
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_type
-            .check(&path.field("SourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Values of `TrustAnchorType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrustAnchorType {
-    /// `AWS_ACM_PCA`
-    AwsAcmPca,
-    /// `CERTIFICATE_BUNDLE`
-    CertificateBundle,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrustAnchorType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_ACM_PCA", "CERTIFICATE_BUNDLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsAcmPca => "AWS_ACM_PCA",
-            Self::CertificateBundle => "CERTIFICATE_BUNDLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrustAnchorType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrustAnchorType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrustAnchorType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_ACM_PCA" => Self::AwsAcmPca,
-            "CERTIFICATE_BUNDLE" => Self::CertificateBundle,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrustAnchorType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrustAnchorType::from(s))
-    }
-}
-
-crate::impl_literal!(TrustAnchorType);
-
-/// Property type `Tag` of `AWS::RolesAnywhere::TrustAnchor`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[ a-zA-Z0-9_.:/=+@-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[ a-zA-Z0-9_.:/=+@-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[ a-zA-Z0-9_.:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[ a-zA-Z0-9_.:/=+@-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

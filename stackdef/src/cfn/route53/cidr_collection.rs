@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53::CidrCollection`.
-#[derive(Debug, Clone)]
-pub struct CidrCollection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CidrCollection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CidrCollection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CidrCollection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53::CidrCollection`.
+    CidrCollection("AWS::Route53::CidrCollection", CidrCollectionProps)
 }
 
 impl CidrCollection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53::CidrCollection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CidrCollectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CidrCollectionId> {
         self.resource.ref_value()
@@ -87,74 +39,39 @@ impl CidrCollection {
     pub fn attr_arn(&self) -> Value<ids::CidrCollectionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Locations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_locations(&self, value: impl Into<Value<List<Location>>>) {
+        self.resource.set_property("Locations", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53::CidrCollection`.
-#[derive(Debug, Clone)]
-pub struct CidrCollectionProps {
-    /// `Locations` (optional).
-    pub locations: Option<Value<List<Location>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9A-Za-z_\-]+$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53::CidrCollection`.
+    CidrCollectionProps
 }
 
 impl CidrCollectionProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            locations: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `Locations`.
-    pub fn locations(mut self, value: impl Into<Value<List<Location>>>) -> Self {
-        self.locations = Some(value.into());
-        self
+    /// `Locations` (optional).
+    pub fn locations(self, value: impl Into<Value<List<Location>>>) -> Self {
+        Self(self.0.with(0, "Locations", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CidrCollectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.locations {
-            m.insert("Locations".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CidrCollectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.locations
-            .check(&path.field("Locations"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9A-Za-z_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CidrCollectionProps);
-
-/// Property type `Location` of `AWS::Route53::CidrCollection`.
-#[derive(Debug, Clone)]
-pub struct Location {
-    /// `CidrList` (required).
-    /// Each item: Format: an IPv4 CIDR block (checked at synth).
-    pub cidr_list: Value<List<String>>,
-    /// `LocationName` (required).
-    /// Length: 1..=16 characters.
-    pub location_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Location` of `AWS::Route53::CidrCollection`.
+    Location
 }
 
 impl Location {
@@ -163,49 +80,10 @@ impl Location {
         cidr_list: impl Into<Value<List<String>>>,
         location_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cidr_list: cidr_list.into(),
-            location_name: location_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CidrList", cidr_list.into().to_template())
+                .with(1, "LocationName", location_name.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CidrList".to_owned(), self.cidr_list.to_template());
-        m.insert("LocationName".to_owned(), self.location_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr_list.check(
-            &path.field("CidrList"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            format: Some(crate::validation::StringFormat::Ipv4Network),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.location_name.check(
-            &path.field("LocationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Location);

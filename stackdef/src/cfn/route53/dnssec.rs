@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53::DNSSEC`.
-#[derive(Debug, Clone)]
-pub struct Dnssec {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Dnssec {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Dnssec {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Dnssec {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53::DNSSEC`.
+    Dnssec("AWS::Route53::DNSSEC", DnssecProps)
 }
 
 impl Dnssec {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53::DNSSEC";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DnssecProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `HostedZoneId` (typed).
     pub fn ref_value(&self) -> Value<ids::DnssecId> {
         self.resource.ref_value()
@@ -77,45 +29,22 @@ impl Dnssec {
     pub fn hosted_zone_id(&self) -> Value<ids::DnssecId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `HostedZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostedZoneId", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53::DNSSEC`.
-#[derive(Debug, Clone)]
-pub struct DnssecProps {
-    /// `HostedZoneId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Z0-9]{1,32}$`.
-    pub hosted_zone_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53::DNSSEC`.
+    DnssecProps
 }
 
 impl DnssecProps {
     /// The required properties: `HostedZoneId`.
     pub fn new(hosted_zone_id: impl Into<Value<String>>) -> Self {
-        Self {
-            hosted_zone_id: hosted_zone_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "HostedZoneId", hosted_zone_id.into().to_template()))
     }
 }
-
-impl ToTemplate for DnssecProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HostedZoneId".to_owned(), self.hosted_zone_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DnssecProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hosted_zone_id.check(
-            &path.field("HostedZoneId"),
-            &Rules {
-                pattern: Some("^[A-Z0-9]{1,32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DnssecProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53::HealthCheck`.
-#[derive(Debug, Clone)]
-pub struct HealthCheck {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for HealthCheck {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for HealthCheck {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for HealthCheck {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53::HealthCheck`.
+    HealthCheck("AWS::Route53::HealthCheck", HealthCheckProps)
 }
 
 impl HealthCheck {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53::HealthCheck";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HealthCheckProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `HealthCheckId` (typed).
     pub fn ref_value(&self) -> Value<ids::HealthCheckId> {
         self.resource.ref_value()
@@ -82,1004 +34,329 @@ impl HealthCheck {
     pub fn attr_health_check_id(&self) -> Value<ids::HealthCheckId> {
         self.resource.get_att("HealthCheckId")
     }
+
+    /// Replaces `HealthCheckConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_config(&self, value: impl Into<Value<HealthCheckConfig>>) {
+        self.resource
+            .set_property("HealthCheckConfig", value.into())
+    }
+
+    /// Replaces `HealthCheckTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_tags(&self, value: impl Into<Value<List<HealthCheckTag>>>) {
+        self.resource.set_property("HealthCheckTags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53::HealthCheck`.
-#[derive(Debug, Clone)]
-pub struct HealthCheckProps {
-    /// `HealthCheckConfig` (required).
-    pub health_check_config: Value<HealthCheckConfig>,
-    /// `HealthCheckTags` (optional).
-    pub health_check_tags: Option<Value<List<HealthCheckTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53::HealthCheck`.
+    HealthCheckProps
 }
 
 impl HealthCheckProps {
     /// The required properties: `HealthCheckConfig`.
     pub fn new(health_check_config: impl Into<Value<HealthCheckConfig>>) -> Self {
-        Self {
-            health_check_config: health_check_config.into(),
-            health_check_tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "HealthCheckConfig",
+            health_check_config.into().to_template(),
+        ))
     }
-    /// Sets `HealthCheckTags`.
-    pub fn health_check_tags(mut self, value: impl Into<Value<List<HealthCheckTag>>>) -> Self {
-        self.health_check_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HealthCheckProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HealthCheckConfig".to_owned(),
-            self.health_check_config.to_template(),
-        );
-        if let Some(v) = &self.health_check_tags {
-            m.insert("HealthCheckTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `HealthCheckTags` (optional).
+    pub fn health_check_tags(self, value: impl Into<Value<List<HealthCheckTag>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HealthCheckTags", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HealthCheckProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_check_config
-            .check(&path.field("HealthCheckConfig"), &Rules::NONE, out);
-        self.health_check_tags
-            .check(&path.field("HealthCheckTags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HealthCheckProps);
-
-/// Property type `HealthCheckConfig` of `AWS::Route53::HealthCheck`.
-#[derive(Debug, Clone)]
-pub struct HealthCheckConfig {
-    /// `AlarmIdentifier` (optional).
-    pub alarm_identifier: Option<Value<AlarmIdentifier>>,
-    /// `ChildHealthChecks` (optional).
-    /// Items: 0..=256.
-    /// Each item: Length: 0..=64 characters.
-    pub child_health_checks: Option<Value<List<String>>>,
-    /// `EnableSNI` (optional).
-    pub enable_sni: Option<Value<bool>>,
-    /// `FailureThreshold` (optional).
-    /// Range: 1..=10.
-    pub failure_threshold: Option<Value<i64>>,
-    /// `FullyQualifiedDomainName` (optional).
-    /// Length: 0..=255 characters.
-    pub fully_qualified_domain_name: Option<Value<String>>,
-    /// `HealthThreshold` (optional).
-    /// Range: 0..=256.
-    pub health_threshold: Option<Value<i64>>,
-    /// `IPAddress` (optional).
-    /// Length: 0..=45 characters.
-    /// Pattern: `^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$`.
-    pub ip_address: Option<Value<String>>,
-    /// `InsufficientDataHealthStatus` (optional).
-    pub insufficient_data_health_status: Option<Value<InsufficientDataHealthStatus>>,
-    /// `Inverted` (optional).
-    pub inverted: Option<Value<bool>>,
-    /// `MeasureLatency` (optional).
-    pub measure_latency: Option<Value<bool>>,
-    /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `Regions` (optional).
-    /// Items: 3..=64.
-    pub regions: Option<Value<List<Regions>>>,
-    /// `RequestInterval` (optional).
-    /// Range: 10..=30.
-    pub request_interval: Option<Value<i64>>,
-    /// `ResourcePath` (optional).
-    /// Length: 0..=255 characters.
-    pub resource_path: Option<Value<String>>,
-    /// `RoutingControlArn` (optional).
-    /// Length: 1..=255 characters.
-    pub routing_control_arn: Option<Value<String>>,
-    /// `SearchString` (optional).
-    /// Length: 0..=255 characters.
-    pub search_string: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `HealthCheckConfig` of `AWS::Route53::HealthCheck`.
+    HealthCheckConfig
 }
 
 impl HealthCheckConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            alarm_identifier: None,
-            child_health_checks: None,
-            enable_sni: None,
-            failure_threshold: None,
-            fully_qualified_domain_name: None,
-            health_threshold: None,
-            ip_address: None,
-            insufficient_data_health_status: None,
-            inverted: None,
-            measure_latency: None,
-            port: None,
-            regions: None,
-            request_interval: None,
-            resource_path: None,
-            routing_control_arn: None,
-            search_string: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(16, "Type", type_.into().to_template()))
     }
-    /// Sets `AlarmIdentifier`.
-    pub fn alarm_identifier(mut self, value: impl Into<Value<AlarmIdentifier>>) -> Self {
-        self.alarm_identifier = Some(value.into());
-        self
+    /// `AlarmIdentifier` (optional).
+    pub fn alarm_identifier(self, value: impl Into<Value<AlarmIdentifier>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AlarmIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ChildHealthChecks`.
-    pub fn child_health_checks(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.child_health_checks = Some(value.into());
-        self
+    /// `ChildHealthChecks` (optional).
+    /// Items: 0 to 256.
+    /// Each item: Length: 0 to 64 characters.
+    pub fn child_health_checks(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ChildHealthChecks", value.into().to_template()),
+        )
     }
-    /// Sets `EnableSNI`.
-    pub fn enable_sni(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_sni = Some(value.into());
-        self
+    /// `EnableSNI` (optional).
+    pub fn enable_sni(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "EnableSNI", value.into().to_template()))
     }
-    /// Sets `FailureThreshold`.
-    pub fn failure_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.failure_threshold = Some(value.into());
-        self
+    /// `FailureThreshold` (optional).
+    /// Range: 1 to 10.
+    pub fn failure_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FailureThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `FullyQualifiedDomainName`.
-    pub fn fully_qualified_domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fully_qualified_domain_name = Some(value.into());
-        self
+    /// `FullyQualifiedDomainName` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn fully_qualified_domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FullyQualifiedDomainName", value.into().to_template()),
+        )
     }
-    /// Sets `HealthThreshold`.
-    pub fn health_threshold(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_threshold = Some(value.into());
-        self
+    /// `HealthThreshold` (optional).
+    /// Range: 0 to 256.
+    pub fn health_threshold(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "HealthThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `IPAddress`.
-    pub fn ip_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_address = Some(value.into());
-        self
+    /// `IPAddress` (optional).
+    /// Length: 0 to 45 characters.
+    /// Pattern: `^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$`.
+    pub fn ip_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "IPAddress", value.into().to_template()))
     }
-    /// Sets `InsufficientDataHealthStatus`.
+    /// `InsufficientDataHealthStatus` (optional).
     pub fn insufficient_data_health_status(
-        mut self,
+        self,
         value: impl Into<Value<InsufficientDataHealthStatus>>,
     ) -> Self {
-        self.insufficient_data_health_status = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "InsufficientDataHealthStatus",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Inverted`.
-    pub fn inverted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.inverted = Some(value.into());
-        self
+    /// `Inverted` (optional).
+    pub fn inverted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(8, "Inverted", value.into().to_template()))
     }
-    /// Sets `MeasureLatency`.
-    pub fn measure_latency(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.measure_latency = Some(value.into());
-        self
+    /// `MeasureLatency` (optional).
+    pub fn measure_latency(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(9, "MeasureLatency", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(10, "Port", value.into().to_template()))
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, value: impl Into<Value<List<Regions>>>) -> Self {
-        self.regions = Some(value.into());
-        self
+    /// `Regions` (optional).
+    /// Items: 3 to 64.
+    pub fn regions(self, value: impl Into<Value<List<Regions>>>) -> Self {
+        Self(self.0.with(11, "Regions", value.into().to_template()))
     }
-    /// Sets `RequestInterval`.
-    pub fn request_interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.request_interval = Some(value.into());
-        self
+    /// `RequestInterval` (optional).
+    /// Range: 10 to 30.
+    pub fn request_interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "RequestInterval", value.into().to_template()),
+        )
     }
-    /// Sets `ResourcePath`.
-    pub fn resource_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_path = Some(value.into());
-        self
+    /// `ResourcePath` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn resource_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "ResourcePath", value.into().to_template()))
     }
-    /// Sets `RoutingControlArn`.
-    pub fn routing_control_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.routing_control_arn = Some(value.into());
-        self
+    /// `RoutingControlArn` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn routing_control_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "RoutingControlArn", value.into().to_template()),
+        )
     }
-    /// Sets `SearchString`.
-    pub fn search_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.search_string = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HealthCheckConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarm_identifier {
-            m.insert("AlarmIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.child_health_checks {
-            m.insert("ChildHealthChecks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_sni {
-            m.insert("EnableSNI".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failure_threshold {
-            m.insert("FailureThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fully_qualified_domain_name {
-            m.insert("FullyQualifiedDomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_threshold {
-            m.insert("HealthThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address {
-            m.insert("IPAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.insufficient_data_health_status {
-            m.insert("InsufficientDataHealthStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inverted {
-            m.insert("Inverted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.measure_latency {
-            m.insert("MeasureLatency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regions {
-            m.insert("Regions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.request_interval {
-            m.insert("RequestInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_path {
-            m.insert("ResourcePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_control_arn {
-            m.insert("RoutingControlArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.search_string {
-            m.insert("SearchString".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `SearchString` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn search_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "SearchString", value.into().to_template()))
     }
 }
 
-impl Check for HealthCheckConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_identifier
-            .check(&path.field("AlarmIdentifier"), &Rules::NONE, out);
-        self.child_health_checks.check(
-            &path.field("ChildHealthChecks"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(256),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.failure_threshold.check(
-            &path.field("FailureThreshold"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.fully_qualified_domain_name.check(
-            &path.field("FullyQualifiedDomainName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_threshold.check(
-            &path.field("HealthThreshold"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(256.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_address.check(&path.field("IPAddress"), &Rules { min_length: Some(0), max_length: Some(45), pattern: Some("^((([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])\\.){3}([0-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5]))$|^(([0-9a-fA-F]{1,4}:){7,7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:)|fe80:(:[0-9a-fA-F]{0,4}){0,4}%[0-9a-zA-Z]{1,}|::(ffff(:0{1,4}){0,1}:){0,1}((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])|([0-9a-fA-F]{1,4}:){1,4}:((25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9])\\.){3,3}(25[0-5]|(2[0-4]|1{0,1}[0-9]){0,1}[0-9]))$"), ..Rules::NONE }, out);
-        self.insufficient_data_health_status.check(
-            &path.field("InsufficientDataHealthStatus"),
-            &Rules::NONE,
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(3),
-                max_items: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.request_interval.check(
-            &path.field("RequestInterval"),
-            &Rules {
-                minimum: Some(10.0),
-                maximum: Some(30.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_path.check(
-            &path.field("ResourcePath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_control_arn.check(
-            &path.field("RoutingControlArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.search_string.check(
-            &path.field("SearchString"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HealthCheckConfig);
-
-/// Property type `AlarmIdentifier` of `AWS::Route53::HealthCheck`.
-#[derive(Debug, Clone)]
-pub struct AlarmIdentifier {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    pub name: Value<String>,
-    /// `Region` (required).
-    pub region: Value<Region>,
+crate::l1_struct! {
+    /// Property type `AlarmIdentifier` of `AWS::Route53::HealthCheck`.
+    AlarmIdentifier
 }
 
 impl AlarmIdentifier {
     /// The required properties: `Name`, `Region`.
     pub fn new(name: impl Into<Value<String>>, region: impl Into<Value<Region>>) -> Self {
-        Self {
-            name: name.into(),
-            region: region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Region", region.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AlarmIdentifier {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Region`.
+    Region {
+        /// `af-south-1`
+        AfSouth1 = "af-south-1",
+        /// `ap-east-1`
+        ApEast1 = "ap-east-1",
+        /// `ap-east-2`
+        ApEast2 = "ap-east-2",
+        /// `ap-northeast-1`
+        ApNortheast1 = "ap-northeast-1",
+        /// `ap-northeast-2`
+        ApNortheast2 = "ap-northeast-2",
+        /// `ap-northeast-3`
+        ApNortheast3 = "ap-northeast-3",
+        /// `ap-south-1`
+        ApSouth1 = "ap-south-1",
+        /// `ap-south-2`
+        ApSouth2 = "ap-south-2",
+        /// `ap-southeast-1`
+        ApSoutheast1 = "ap-southeast-1",
+        /// `ap-southeast-2`
+        ApSoutheast2 = "ap-southeast-2",
+        /// `ap-southeast-3`
+        ApSoutheast3 = "ap-southeast-3",
+        /// `ap-southeast-4`
+        ApSoutheast4 = "ap-southeast-4",
+        /// `ap-southeast-5`
+        ApSoutheast5 = "ap-southeast-5",
+        /// `ap-southeast-6`
+        ApSoutheast6 = "ap-southeast-6",
+        /// `ap-southeast-7`
+        ApSoutheast7 = "ap-southeast-7",
+        /// `ca-central-1`
+        CaCentral1 = "ca-central-1",
+        /// `ca-west-1`
+        CaWest1 = "ca-west-1",
+        /// `cn-north-1`
+        CnNorth1 = "cn-north-1",
+        /// `cn-northwest-1`
+        CnNorthwest1 = "cn-northwest-1",
+        /// `eu-central-1`
+        EuCentral1 = "eu-central-1",
+        /// `eu-central-2`
+        EuCentral2 = "eu-central-2",
+        /// `eu-isoe-west-1`
+        EuIsoeWest1 = "eu-isoe-west-1",
+        /// `eu-north-1`
+        EuNorth1 = "eu-north-1",
+        /// `eu-south-1`
+        EuSouth1 = "eu-south-1",
+        /// `eu-south-2`
+        EuSouth2 = "eu-south-2",
+        /// `eu-west-1`
+        EuWest1 = "eu-west-1",
+        /// `eu-west-2`
+        EuWest2 = "eu-west-2",
+        /// `eu-west-3`
+        EuWest3 = "eu-west-3",
+        /// `eusc-de-east-1`
+        EuscDeEast1 = "eusc-de-east-1",
+        /// `il-central-1`
+        IlCentral1 = "il-central-1",
+        /// `me-central-1`
+        MeCentral1 = "me-central-1",
+        /// `me-south-1`
+        MeSouth1 = "me-south-1",
+        /// `mx-central-1`
+        MxCentral1 = "mx-central-1",
+        /// `sa-east-1`
+        SaEast1 = "sa-east-1",
+        /// `us-east-1`
+        UsEast1 = "us-east-1",
+        /// `us-east-2`
+        UsEast2 = "us-east-2",
+        /// `us-gov-east-1`
+        UsGovEast1 = "us-gov-east-1",
+        /// `us-gov-west-1`
+        UsGovWest1 = "us-gov-west-1",
+        /// `us-iso-east-1`
+        UsIsoEast1 = "us-iso-east-1",
+        /// `us-iso-west-1`
+        UsIsoWest1 = "us-iso-west-1",
+        /// `us-isob-east-1`
+        UsIsobEast1 = "us-isob-east-1",
+        /// `us-isob-west-1`
+        UsIsobWest1 = "us-isob-west-1",
+        /// `us-isof-east-1`
+        UsIsofEast1 = "us-isof-east-1",
+        /// `us-isof-south-1`
+        UsIsofSouth1 = "us-isof-south-1",
+        /// `us-west-1`
+        UsWest1 = "us-west-1",
+        /// `us-west-2`
+        UsWest2 = "us-west-2",
     }
 }
 
-impl Check for AlarmIdentifier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(&path.field("Region"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `InsufficientDataHealthStatus`.
+    InsufficientDataHealthStatus {
+        /// `Healthy`
+        Healthy = "Healthy",
+        /// `LastKnownStatus`
+        LastKnownStatus = "LastKnownStatus",
+        /// `Unhealthy`
+        Unhealthy = "Unhealthy",
     }
 }
 
-crate::impl_literal!(AlarmIdentifier);
-
-/// Values of `Region`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Region {
-    /// `af-south-1`
-    AfSouth1,
-    /// `ap-east-1`
-    ApEast1,
-    /// `ap-east-2`
-    ApEast2,
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-northeast-2`
-    ApNortheast2,
-    /// `ap-northeast-3`
-    ApNortheast3,
-    /// `ap-south-1`
-    ApSouth1,
-    /// `ap-south-2`
-    ApSouth2,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `ap-southeast-3`
-    ApSoutheast3,
-    /// `ap-southeast-4`
-    ApSoutheast4,
-    /// `ap-southeast-5`
-    ApSoutheast5,
-    /// `ap-southeast-6`
-    ApSoutheast6,
-    /// `ap-southeast-7`
-    ApSoutheast7,
-    /// `ca-central-1`
-    CaCentral1,
-    /// `ca-west-1`
-    CaWest1,
-    /// `cn-north-1`
-    CnNorth1,
-    /// `cn-northwest-1`
-    CnNorthwest1,
-    /// `eu-central-1`
-    EuCentral1,
-    /// `eu-central-2`
-    EuCentral2,
-    /// `eu-isoe-west-1`
-    EuIsoeWest1,
-    /// `eu-north-1`
-    EuNorth1,
-    /// `eu-south-1`
-    EuSouth1,
-    /// `eu-south-2`
-    EuSouth2,
-    /// `eu-west-1`
-    EuWest1,
-    /// `eu-west-2`
-    EuWest2,
-    /// `eu-west-3`
-    EuWest3,
-    /// `eusc-de-east-1`
-    EuscDeEast1,
-    /// `il-central-1`
-    IlCentral1,
-    /// `me-central-1`
-    MeCentral1,
-    /// `me-south-1`
-    MeSouth1,
-    /// `mx-central-1`
-    MxCentral1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `us-east-1`
-    UsEast1,
-    /// `us-east-2`
-    UsEast2,
-    /// `us-gov-east-1`
-    UsGovEast1,
-    /// `us-gov-west-1`
-    UsGovWest1,
-    /// `us-iso-east-1`
-    UsIsoEast1,
-    /// `us-iso-west-1`
-    UsIsoWest1,
-    /// `us-isob-east-1`
-    UsIsobEast1,
-    /// `us-isob-west-1`
-    UsIsobWest1,
-    /// `us-isof-east-1`
-    UsIsofEast1,
-    /// `us-isof-south-1`
-    UsIsofSouth1,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Region {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "af-south-1",
-        "ap-east-1",
-        "ap-east-2",
-        "ap-northeast-1",
-        "ap-northeast-2",
-        "ap-northeast-3",
-        "ap-south-1",
-        "ap-south-2",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "ap-southeast-3",
-        "ap-southeast-4",
-        "ap-southeast-5",
-        "ap-southeast-6",
-        "ap-southeast-7",
-        "ca-central-1",
-        "ca-west-1",
-        "cn-north-1",
-        "cn-northwest-1",
-        "eu-central-1",
-        "eu-central-2",
-        "eu-isoe-west-1",
-        "eu-north-1",
-        "eu-south-1",
-        "eu-south-2",
-        "eu-west-1",
-        "eu-west-2",
-        "eu-west-3",
-        "eusc-de-east-1",
-        "il-central-1",
-        "me-central-1",
-        "me-south-1",
-        "mx-central-1",
-        "sa-east-1",
-        "us-east-1",
-        "us-east-2",
-        "us-gov-east-1",
-        "us-gov-west-1",
-        "us-iso-east-1",
-        "us-iso-west-1",
-        "us-isob-east-1",
-        "us-isob-west-1",
-        "us-isof-east-1",
-        "us-isof-south-1",
-        "us-west-1",
-        "us-west-2",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AfSouth1 => "af-south-1",
-            Self::ApEast1 => "ap-east-1",
-            Self::ApEast2 => "ap-east-2",
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApNortheast2 => "ap-northeast-2",
-            Self::ApNortheast3 => "ap-northeast-3",
-            Self::ApSouth1 => "ap-south-1",
-            Self::ApSouth2 => "ap-south-2",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::ApSoutheast3 => "ap-southeast-3",
-            Self::ApSoutheast4 => "ap-southeast-4",
-            Self::ApSoutheast5 => "ap-southeast-5",
-            Self::ApSoutheast6 => "ap-southeast-6",
-            Self::ApSoutheast7 => "ap-southeast-7",
-            Self::CaCentral1 => "ca-central-1",
-            Self::CaWest1 => "ca-west-1",
-            Self::CnNorth1 => "cn-north-1",
-            Self::CnNorthwest1 => "cn-northwest-1",
-            Self::EuCentral1 => "eu-central-1",
-            Self::EuCentral2 => "eu-central-2",
-            Self::EuIsoeWest1 => "eu-isoe-west-1",
-            Self::EuNorth1 => "eu-north-1",
-            Self::EuSouth1 => "eu-south-1",
-            Self::EuSouth2 => "eu-south-2",
-            Self::EuWest1 => "eu-west-1",
-            Self::EuWest2 => "eu-west-2",
-            Self::EuWest3 => "eu-west-3",
-            Self::EuscDeEast1 => "eusc-de-east-1",
-            Self::IlCentral1 => "il-central-1",
-            Self::MeCentral1 => "me-central-1",
-            Self::MeSouth1 => "me-south-1",
-            Self::MxCentral1 => "mx-central-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::UsEast1 => "us-east-1",
-            Self::UsEast2 => "us-east-2",
-            Self::UsGovEast1 => "us-gov-east-1",
-            Self::UsGovWest1 => "us-gov-west-1",
-            Self::UsIsoEast1 => "us-iso-east-1",
-            Self::UsIsoWest1 => "us-iso-west-1",
-            Self::UsIsobEast1 => "us-isob-east-1",
-            Self::UsIsobWest1 => "us-isob-west-1",
-            Self::UsIsofEast1 => "us-isof-east-1",
-            Self::UsIsofSouth1 => "us-isof-south-1",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Regions`.
+    Regions {
+        /// `ap-northeast-1`
+        ApNortheast1 = "ap-northeast-1",
+        /// `ap-southeast-1`
+        ApSoutheast1 = "ap-southeast-1",
+        /// `ap-southeast-2`
+        ApSoutheast2 = "ap-southeast-2",
+        /// `eu-west-1`
+        EuWest1 = "eu-west-1",
+        /// `sa-east-1`
+        SaEast1 = "sa-east-1",
+        /// `us-east-1`
+        UsEast1 = "us-east-1",
+        /// `us-west-1`
+        UsWest1 = "us-west-1",
+        /// `us-west-2`
+        UsWest2 = "us-west-2",
     }
 }
 
-impl ToTemplate for Region {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CALCULATED`
+        Calculated = "CALCULATED",
+        /// `CLOUDWATCH_METRIC`
+        CloudwatchMetric = "CLOUDWATCH_METRIC",
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTP_STR_MATCH`
+        HttpStrMatch = "HTTP_STR_MATCH",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `HTTPS_STR_MATCH`
+        HttpsStrMatch = "HTTPS_STR_MATCH",
+        /// `TCP`
+        Tcp = "TCP",
+        /// `RECOVERY_CONTROL`
+        RecoveryControl = "RECOVERY_CONTROL",
     }
 }
 
-impl Check for Region {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Region {
-    fn from(s: &str) -> Self {
-        match s {
-            "af-south-1" => Self::AfSouth1,
-            "ap-east-1" => Self::ApEast1,
-            "ap-east-2" => Self::ApEast2,
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-northeast-2" => Self::ApNortheast2,
-            "ap-northeast-3" => Self::ApNortheast3,
-            "ap-south-1" => Self::ApSouth1,
-            "ap-south-2" => Self::ApSouth2,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "ap-southeast-3" => Self::ApSoutheast3,
-            "ap-southeast-4" => Self::ApSoutheast4,
-            "ap-southeast-5" => Self::ApSoutheast5,
-            "ap-southeast-6" => Self::ApSoutheast6,
-            "ap-southeast-7" => Self::ApSoutheast7,
-            "ca-central-1" => Self::CaCentral1,
-            "ca-west-1" => Self::CaWest1,
-            "cn-north-1" => Self::CnNorth1,
-            "cn-northwest-1" => Self::CnNorthwest1,
-            "eu-central-1" => Self::EuCentral1,
-            "eu-central-2" => Self::EuCentral2,
-            "eu-isoe-west-1" => Self::EuIsoeWest1,
-            "eu-north-1" => Self::EuNorth1,
-            "eu-south-1" => Self::EuSouth1,
-            "eu-south-2" => Self::EuSouth2,
-            "eu-west-1" => Self::EuWest1,
-            "eu-west-2" => Self::EuWest2,
-            "eu-west-3" => Self::EuWest3,
-            "eusc-de-east-1" => Self::EuscDeEast1,
-            "il-central-1" => Self::IlCentral1,
-            "me-central-1" => Self::MeCentral1,
-            "me-south-1" => Self::MeSouth1,
-            "mx-central-1" => Self::MxCentral1,
-            "sa-east-1" => Self::SaEast1,
-            "us-east-1" => Self::UsEast1,
-            "us-east-2" => Self::UsEast2,
-            "us-gov-east-1" => Self::UsGovEast1,
-            "us-gov-west-1" => Self::UsGovWest1,
-            "us-iso-east-1" => Self::UsIsoEast1,
-            "us-iso-west-1" => Self::UsIsoWest1,
-            "us-isob-east-1" => Self::UsIsobEast1,
-            "us-isob-west-1" => Self::UsIsobWest1,
-            "us-isof-east-1" => Self::UsIsofEast1,
-            "us-isof-south-1" => Self::UsIsofSouth1,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Region> {
-    fn from(s: &str) -> Self {
-        Value::literal(Region::from(s))
-    }
-}
-
-crate::impl_literal!(Region);
-
-/// Values of `InsufficientDataHealthStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InsufficientDataHealthStatus {
-    /// `Healthy`
-    Healthy,
-    /// `LastKnownStatus`
-    LastKnownStatus,
-    /// `Unhealthy`
-    Unhealthy,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InsufficientDataHealthStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Healthy", "LastKnownStatus", "Unhealthy"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Healthy => "Healthy",
-            Self::LastKnownStatus => "LastKnownStatus",
-            Self::Unhealthy => "Unhealthy",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InsufficientDataHealthStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InsufficientDataHealthStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InsufficientDataHealthStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Healthy" => Self::Healthy,
-            "LastKnownStatus" => Self::LastKnownStatus,
-            "Unhealthy" => Self::Unhealthy,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InsufficientDataHealthStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(InsufficientDataHealthStatus::from(s))
-    }
-}
-
-crate::impl_literal!(InsufficientDataHealthStatus);
-
-/// Values of `Regions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Regions {
-    /// `ap-northeast-1`
-    ApNortheast1,
-    /// `ap-southeast-1`
-    ApSoutheast1,
-    /// `ap-southeast-2`
-    ApSoutheast2,
-    /// `eu-west-1`
-    EuWest1,
-    /// `sa-east-1`
-    SaEast1,
-    /// `us-east-1`
-    UsEast1,
-    /// `us-west-1`
-    UsWest1,
-    /// `us-west-2`
-    UsWest2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Regions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ap-northeast-1",
-        "ap-southeast-1",
-        "ap-southeast-2",
-        "eu-west-1",
-        "sa-east-1",
-        "us-east-1",
-        "us-west-1",
-        "us-west-2",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApNortheast1 => "ap-northeast-1",
-            Self::ApSoutheast1 => "ap-southeast-1",
-            Self::ApSoutheast2 => "ap-southeast-2",
-            Self::EuWest1 => "eu-west-1",
-            Self::SaEast1 => "sa-east-1",
-            Self::UsEast1 => "us-east-1",
-            Self::UsWest1 => "us-west-1",
-            Self::UsWest2 => "us-west-2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Regions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Regions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Regions {
-    fn from(s: &str) -> Self {
-        match s {
-            "ap-northeast-1" => Self::ApNortheast1,
-            "ap-southeast-1" => Self::ApSoutheast1,
-            "ap-southeast-2" => Self::ApSoutheast2,
-            "eu-west-1" => Self::EuWest1,
-            "sa-east-1" => Self::SaEast1,
-            "us-east-1" => Self::UsEast1,
-            "us-west-1" => Self::UsWest1,
-            "us-west-2" => Self::UsWest2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Regions> {
-    fn from(s: &str) -> Self {
-        Value::literal(Regions::from(s))
-    }
-}
-
-crate::impl_literal!(Regions);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CALCULATED`
-    Calculated,
-    /// `CLOUDWATCH_METRIC`
-    CloudwatchMetric,
-    /// `HTTP`
-    Http,
-    /// `HTTP_STR_MATCH`
-    HttpStrMatch,
-    /// `HTTPS`
-    Https,
-    /// `HTTPS_STR_MATCH`
-    HttpsStrMatch,
-    /// `TCP`
-    Tcp,
-    /// `RECOVERY_CONTROL`
-    RecoveryControl,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CALCULATED",
-        "CLOUDWATCH_METRIC",
-        "HTTP",
-        "HTTP_STR_MATCH",
-        "HTTPS",
-        "HTTPS_STR_MATCH",
-        "TCP",
-        "RECOVERY_CONTROL",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Calculated => "CALCULATED",
-            Self::CloudwatchMetric => "CLOUDWATCH_METRIC",
-            Self::Http => "HTTP",
-            Self::HttpStrMatch => "HTTP_STR_MATCH",
-            Self::Https => "HTTPS",
-            Self::HttpsStrMatch => "HTTPS_STR_MATCH",
-            Self::Tcp => "TCP",
-            Self::RecoveryControl => "RECOVERY_CONTROL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CALCULATED" => Self::Calculated,
-            "CLOUDWATCH_METRIC" => Self::CloudwatchMetric,
-            "HTTP" => Self::Http,
-            "HTTP_STR_MATCH" => Self::HttpStrMatch,
-            "HTTPS" => Self::Https,
-            "HTTPS_STR_MATCH" => Self::HttpsStrMatch,
-            "TCP" => Self::Tcp,
-            "RECOVERY_CONTROL" => Self::RecoveryControl,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `HealthCheckTag` of `AWS::Route53::HealthCheck`.
-#[derive(Debug, Clone)]
-pub struct HealthCheckTag {
-    /// `Key` (required).
-    /// Length: ..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl HealthCheckTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for HealthCheckTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HealthCheckTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HealthCheckTag);
+pub use crate::cfn::Tag as HealthCheckTag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53::HostedZone`.
-#[derive(Debug, Clone)]
-pub struct HostedZone {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for HostedZone {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for HostedZone {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for HostedZone {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53::HostedZone`.
+    HostedZone("AWS::Route53::HostedZone", HostedZoneProps)
 }
 
 impl HostedZone {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53::HostedZone";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HostedZoneProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::HostedZoneId> {
         self.resource.ref_value()
@@ -87,320 +39,159 @@ impl HostedZone {
     pub fn attr_name_servers(&self) -> Value<List<String>> {
         self.resource.get_att("NameServers")
     }
+
+    /// Replaces `HostedZoneConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_config(&self, value: impl Into<Value<HostedZoneConfig>>) {
+        self.resource.set_property("HostedZoneConfig", value.into())
+    }
+
+    /// Replaces `HostedZoneFeatures` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_features(&self, value: impl Into<Value<HostedZoneFeatures>>) {
+        self.resource
+            .set_property("HostedZoneFeatures", value.into())
+    }
+
+    /// Replaces `HostedZoneTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_tags(&self, value: impl Into<Value<List<HostedZoneTag>>>) {
+        self.resource.set_property("HostedZoneTags", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `QueryLoggingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_logging_config(&self, value: impl Into<Value<QueryLoggingConfig>>) {
+        self.resource
+            .set_property("QueryLoggingConfig", value.into())
+    }
+
+    /// Replaces `VPCs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vp_cs(&self, value: impl Into<Value<List<Vpc>>>) {
+        self.resource.set_property("VPCs", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53::HostedZone`.
-#[derive(Debug, Clone, Default)]
-pub struct HostedZoneProps {
-    /// `HostedZoneConfig` (optional).
-    pub hosted_zone_config: Option<Value<HostedZoneConfig>>,
-    /// `HostedZoneFeatures` (optional).
-    pub hosted_zone_features: Option<Value<HostedZoneFeatures>>,
-    /// `HostedZoneTags` (optional).
-    pub hosted_zone_tags: Option<Value<List<HostedZoneTag>>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub name: Option<Value<String>>,
-    /// `QueryLoggingConfig` (optional).
-    pub query_logging_config: Option<Value<QueryLoggingConfig>>,
-    /// `VPCs` (optional).
-    pub vp_cs: Option<Value<List<Vpc>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53::HostedZone`.
+    HostedZoneProps(default)
 }
 
 impl HostedZoneProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hosted_zone_config: None,
-            hosted_zone_features: None,
-            hosted_zone_tags: None,
-            name: None,
-            query_logging_config: None,
-            vp_cs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HostedZoneConfig`.
-    pub fn hosted_zone_config(mut self, value: impl Into<Value<HostedZoneConfig>>) -> Self {
-        self.hosted_zone_config = Some(value.into());
-        self
+    /// `HostedZoneConfig` (optional).
+    pub fn hosted_zone_config(self, value: impl Into<Value<HostedZoneConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HostedZoneConfig", value.into().to_template()),
+        )
     }
-    /// Sets `HostedZoneFeatures`.
-    pub fn hosted_zone_features(mut self, value: impl Into<Value<HostedZoneFeatures>>) -> Self {
-        self.hosted_zone_features = Some(value.into());
-        self
+    /// `HostedZoneFeatures` (optional).
+    pub fn hosted_zone_features(self, value: impl Into<Value<HostedZoneFeatures>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HostedZoneFeatures", value.into().to_template()),
+        )
     }
-    /// Sets `HostedZoneTags`.
-    pub fn hosted_zone_tags(mut self, value: impl Into<Value<List<HostedZoneTag>>>) -> Self {
-        self.hosted_zone_tags = Some(value.into());
-        self
+    /// `HostedZoneTags` (optional).
+    pub fn hosted_zone_tags(self, value: impl Into<Value<List<HostedZoneTag>>>) -> Self {
+        Self(self.0.with(2, "HostedZoneTags", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `QueryLoggingConfig`.
-    pub fn query_logging_config(mut self, value: impl Into<Value<QueryLoggingConfig>>) -> Self {
-        self.query_logging_config = Some(value.into());
-        self
+    /// `QueryLoggingConfig` (optional).
+    pub fn query_logging_config(self, value: impl Into<Value<QueryLoggingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "QueryLoggingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `VPCs`.
-    pub fn vp_cs(mut self, value: impl Into<Value<List<Vpc>>>) -> Self {
-        self.vp_cs = Some(value.into());
-        self
+    /// `VPCs` (optional).
+    pub fn vp_cs(self, value: impl Into<Value<List<Vpc>>>) -> Self {
+        Self(self.0.with(5, "VPCs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HostedZoneProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hosted_zone_config {
-            m.insert("HostedZoneConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_features {
-            m.insert("HostedZoneFeatures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_tags {
-            m.insert("HostedZoneTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_logging_config {
-            m.insert("QueryLoggingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vp_cs {
-            m.insert("VPCs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HostedZoneProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hosted_zone_config
-            .check(&path.field("HostedZoneConfig"), &Rules::NONE, out);
-        self.hosted_zone_features
-            .check(&path.field("HostedZoneFeatures"), &Rules::NONE, out);
-        self.hosted_zone_tags
-            .check(&path.field("HostedZoneTags"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_logging_config
-            .check(&path.field("QueryLoggingConfig"), &Rules::NONE, out);
-        self.vp_cs.check(&path.field("VPCs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HostedZoneProps);
-
-/// Property type `HostedZoneConfig` of `AWS::Route53::HostedZone`.
-#[derive(Debug, Clone, Default)]
-pub struct HostedZoneConfig {
-    /// `Comment` (optional).
-    /// Length: 0..=256 characters.
-    pub comment: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HostedZoneConfig` of `AWS::Route53::HostedZone`.
+    HostedZoneConfig(default)
 }
 
 impl HostedZoneConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { comment: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostedZoneConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Comment` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
 }
 
-impl Check for HostedZoneConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comment.check(
-            &path.field("Comment"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HostedZoneConfig);
-
-/// Property type `HostedZoneFeatures` of `AWS::Route53::HostedZone`.
-#[derive(Debug, Clone, Default)]
-pub struct HostedZoneFeatures {
-    /// `EnableAcceleratedRecovery` (optional).
-    pub enable_accelerated_recovery: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `HostedZoneFeatures` of `AWS::Route53::HostedZone`.
+    HostedZoneFeatures(default)
 }
 
 impl HostedZoneFeatures {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_accelerated_recovery: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableAcceleratedRecovery`.
-    pub fn enable_accelerated_recovery(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_accelerated_recovery = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostedZoneFeatures {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_accelerated_recovery {
-            m.insert("EnableAcceleratedRecovery".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EnableAcceleratedRecovery` (optional).
+    pub fn enable_accelerated_recovery(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableAcceleratedRecovery", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HostedZoneFeatures {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag as HostedZoneTag;
 
-crate::impl_literal!(HostedZoneFeatures);
-
-/// Property type `HostedZoneTag` of `AWS::Route53::HostedZone`.
-#[derive(Debug, Clone)]
-pub struct HostedZoneTag {
-    /// `Key` (required).
-    /// Length: ..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl HostedZoneTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for HostedZoneTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HostedZoneTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HostedZoneTag);
-
-/// Property type `QueryLoggingConfig` of `AWS::Route53::HostedZone`.
-#[derive(Debug, Clone)]
-pub struct QueryLoggingConfig {
-    /// `CloudWatchLogsLogGroupArn` (required).
-    pub cloud_watch_logs_log_group_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueryLoggingConfig` of `AWS::Route53::HostedZone`.
+    QueryLoggingConfig
 }
 
 impl QueryLoggingConfig {
     /// The required properties: `CloudWatchLogsLogGroupArn`.
     pub fn new(cloud_watch_logs_log_group_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            cloud_watch_logs_log_group_arn: cloud_watch_logs_log_group_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CloudWatchLogsLogGroupArn",
+            cloud_watch_logs_log_group_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for QueryLoggingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchLogsLogGroupArn".to_owned(),
-            self.cloud_watch_logs_log_group_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueryLoggingConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QueryLoggingConfig);
-
-/// Property type `Vpc` of `AWS::Route53::HostedZone`.
-#[derive(Debug, Clone)]
-pub struct Vpc {
-    /// `VPCId` (required).
-    pub vpc_id: Value<ids::VpcId>,
-    /// `VPCRegion` (required).
-    pub vpc_region: Value<String>,
+crate::l1_struct! {
+    /// Property type `Vpc` of `AWS::Route53::HostedZone`.
+    Vpc
 }
 
 impl Vpc {
     /// The required properties: `VPCId`, `VPCRegion`.
     pub fn new(vpc_id: impl Into<Value<ids::VpcId>>, vpc_region: impl Into<Value<String>>) -> Self {
-        Self {
-            vpc_id: vpc_id.into(),
-            vpc_region: vpc_region.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "VPCId", vpc_id.into().to_template())
+                .with(1, "VPCRegion", vpc_region.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Vpc {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("VPCId".to_owned(), self.vpc_id.to_template());
-        m.insert("VPCRegion".to_owned(), self.vpc_region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Vpc {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Vpc);

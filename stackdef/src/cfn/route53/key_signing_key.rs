@@ -11,86 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53::KeySigningKey`.
-#[derive(Debug, Clone)]
-pub struct KeySigningKey {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for KeySigningKey {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for KeySigningKey {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for KeySigningKey {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53::KeySigningKey`.
+    KeySigningKey("AWS::Route53::KeySigningKey", KeySigningKeyProps)
 }
 
 impl KeySigningKey {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53::KeySigningKey";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KeySigningKeyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `HostedZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostedZoneId", value.into())
+    }
+
+    /// Replaces `KeyManagementServiceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key_management_service_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("KeyManagementServiceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53::KeySigningKey`.
-#[derive(Debug, Clone)]
-pub struct KeySigningKeyProps {
-    /// `HostedZoneId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Z0-9]{1,32}$`.
-    pub hosted_zone_id: Value<String>,
-    /// `KeyManagementServiceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub key_management_service_arn: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_]{3,128}$`.
-    pub name: Value<String>,
-    /// `Status` (required).
-    /// Length: 5..=150 characters.
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53::KeySigningKey`.
+    KeySigningKeyProps
 }
 
 impl KeySigningKeyProps {
@@ -101,123 +63,26 @@ impl KeySigningKeyProps {
         name: impl Into<Value<String>>,
         status: impl Into<Value<Status>>,
     ) -> Self {
-        Self {
-            hosted_zone_id: hosted_zone_id.into(),
-            key_management_service_arn: key_management_service_arn.into(),
-            name: name.into(),
-            status: status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HostedZoneId", hosted_zone_id.into().to_template())
+                .with(
+                    1,
+                    "KeyManagementServiceArn",
+                    key_management_service_arn.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Status", status.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KeySigningKeyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HostedZoneId".to_owned(), self.hosted_zone_id.to_template());
-        m.insert(
-            "KeyManagementServiceArn".to_owned(),
-            self.key_management_service_arn.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
     }
 }
-
-impl Check for KeySigningKeyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hosted_zone_id.check(
-            &path.field("HostedZoneId"),
-            &Rules {
-                pattern: Some("^[A-Z0-9]{1,32}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_management_service_arn.check(
-            &path.field("KeyManagementServiceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_]{3,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(
-            &path.field("Status"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KeySigningKeyProps);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);

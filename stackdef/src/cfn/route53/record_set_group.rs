@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone)]
-pub struct RecordSetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RecordSetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RecordSetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RecordSetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53::RecordSetGroup`.
+    RecordSetGroup("AWS::Route53::RecordSetGroup", RecordSetGroupProps)
 }
 
 impl RecordSetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53::RecordSetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RecordSetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RecordSetGroupId> {
         self.resource.ref_value()
@@ -82,297 +34,149 @@ impl RecordSetGroup {
     pub fn attr_id(&self) -> Value<ids::RecordSetGroupId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Comment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_comment(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Comment", value.into())
+    }
+
+    /// Replaces `HostedZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostedZoneId", value.into())
+    }
+
+    /// Replaces `HostedZoneName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostedZoneName", value.into())
+    }
+
+    /// Replaces `RecordSets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_record_sets(&self, value: impl Into<Value<List<RecordSet>>>) {
+        self.resource.set_property("RecordSets", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RecordSetGroupProps {
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `HostedZoneId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub hosted_zone_id: Option<Value<String>>,
-    /// `HostedZoneName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub hosted_zone_name: Option<Value<String>>,
-    /// `RecordSets` (optional).
-    pub record_sets: Option<Value<List<RecordSet>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53::RecordSetGroup`.
+    RecordSetGroupProps(default)
 }
 
 impl RecordSetGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            comment: None,
-            hosted_zone_id: None,
-            hosted_zone_name: None,
-            record_sets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
-    }
-    /// Sets `HostedZoneName`.
-    pub fn hosted_zone_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_name = Some(value.into());
-        self
-    }
-    /// Sets `RecordSets`.
-    pub fn record_sets(mut self, value: impl Into<Value<List<RecordSet>>>) -> Self {
-        self.record_sets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecordSetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_id {
-            m.insert("HostedZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_name {
-            m.insert("HostedZoneName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_sets {
-            m.insert("RecordSets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecordSetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.record_sets
-            .check(&path.field("RecordSets"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("HostedZoneId", self.hosted_zone_id.is_some())],
-                &[("HostedZoneName", self.hosted_zone_name.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecordSetGroupProps);
-
-/// Property type `RecordSet` of `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone)]
-pub struct RecordSet {
-    /// `AliasTarget` (optional).
-    pub alias_target: Option<Value<AliasTarget>>,
-    /// `CidrRoutingConfig` (optional).
-    pub cidr_routing_config: Option<Value<CidrRoutingConfig>>,
-    /// `Failover` (optional).
-    pub failover: Option<Value<String>>,
-    /// `GeoLocation` (optional).
-    pub geo_location: Option<Value<GeoLocation>>,
-    /// `GeoProximityLocation` (optional).
-    pub geo_proximity_location: Option<Value<GeoProximityLocation>>,
-    /// `HealthCheckId` (optional).
-    pub health_check_id: Option<Value<String>>,
     /// `HostedZoneId` (optional).
-    pub hosted_zone_id: Option<Value<String>>,
+    /// Create-only: changing it replaces the resource.
+    pub fn hosted_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostedZoneId", value.into().to_template()))
+    }
     /// `HostedZoneName` (optional).
-    pub hosted_zone_name: Option<Value<String>>,
-    /// `MultiValueAnswer` (optional).
-    pub multi_value_answer: Option<Value<bool>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Region` (optional).
-    pub region: Option<Value<String>>,
-    /// `ResourceRecords` (optional).
-    pub resource_records: Option<Value<List<String>>>,
-    /// `SetIdentifier` (optional).
-    pub set_identifier: Option<Value<String>>,
-    /// `TTL` (optional).
-    pub ttl: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `Weight` (optional).
-    pub weight: Option<Value<i64>>,
+    /// Create-only: changing it replaces the resource.
+    pub fn hosted_zone_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "HostedZoneName", value.into().to_template()))
+    }
+    /// `RecordSets` (optional).
+    pub fn record_sets(self, value: impl Into<Value<List<RecordSet>>>) -> Self {
+        Self(self.0.with(3, "RecordSets", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RecordSet` of `AWS::Route53::RecordSetGroup`.
+    RecordSet
 }
 
 impl RecordSet {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            alias_target: None,
-            cidr_routing_config: None,
-            failover: None,
-            geo_location: None,
-            geo_proximity_location: None,
-            health_check_id: None,
-            hosted_zone_id: None,
-            hosted_zone_name: None,
-            multi_value_answer: None,
-            name: name.into(),
-            region: None,
-            resource_records: None,
-            set_identifier: None,
-            ttl: None,
-            type_: type_.into(),
-            weight: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(9, "Name", name.into().to_template())
+                .with(14, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AliasTarget`.
-    pub fn alias_target(mut self, value: impl Into<Value<AliasTarget>>) -> Self {
-        self.alias_target = Some(value.into());
-        self
+    /// `AliasTarget` (optional).
+    pub fn alias_target(self, value: impl Into<Value<AliasTarget>>) -> Self {
+        Self(self.0.with(0, "AliasTarget", value.into().to_template()))
     }
-    /// Sets `CidrRoutingConfig`.
-    pub fn cidr_routing_config(mut self, value: impl Into<Value<CidrRoutingConfig>>) -> Self {
-        self.cidr_routing_config = Some(value.into());
-        self
+    /// `CidrRoutingConfig` (optional).
+    pub fn cidr_routing_config(self, value: impl Into<Value<CidrRoutingConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CidrRoutingConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Failover`.
-    pub fn failover(mut self, value: impl Into<Value<String>>) -> Self {
-        self.failover = Some(value.into());
-        self
+    /// `Failover` (optional).
+    pub fn failover(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Failover", value.into().to_template()))
     }
-    /// Sets `GeoLocation`.
-    pub fn geo_location(mut self, value: impl Into<Value<GeoLocation>>) -> Self {
-        self.geo_location = Some(value.into());
-        self
+    /// `GeoLocation` (optional).
+    pub fn geo_location(self, value: impl Into<Value<GeoLocation>>) -> Self {
+        Self(self.0.with(3, "GeoLocation", value.into().to_template()))
     }
-    /// Sets `GeoProximityLocation`.
-    pub fn geo_proximity_location(mut self, value: impl Into<Value<GeoProximityLocation>>) -> Self {
-        self.geo_proximity_location = Some(value.into());
-        self
+    /// `GeoProximityLocation` (optional).
+    pub fn geo_proximity_location(self, value: impl Into<Value<GeoProximityLocation>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GeoProximityLocation", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckId`.
-    pub fn health_check_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.health_check_id = Some(value.into());
-        self
+    /// `HealthCheckId` (optional).
+    pub fn health_check_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "HealthCheckId", value.into().to_template()))
     }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
+    /// `HostedZoneId` (optional).
+    pub fn hosted_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "HostedZoneId", value.into().to_template()))
     }
-    /// Sets `HostedZoneName`.
-    pub fn hosted_zone_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_name = Some(value.into());
-        self
+    /// `HostedZoneName` (optional).
+    pub fn hosted_zone_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "HostedZoneName", value.into().to_template()))
     }
-    /// Sets `MultiValueAnswer`.
-    pub fn multi_value_answer(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.multi_value_answer = Some(value.into());
-        self
+    /// `MultiValueAnswer` (optional).
+    pub fn multi_value_answer(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MultiValueAnswer", value.into().to_template()),
+        )
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Region", value.into().to_template()))
     }
-    /// Sets `ResourceRecords`.
-    pub fn resource_records(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.resource_records = Some(value.into());
-        self
+    /// `ResourceRecords` (optional).
+    pub fn resource_records(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ResourceRecords", value.into().to_template()),
+        )
     }
-    /// Sets `SetIdentifier`.
-    pub fn set_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.set_identifier = Some(value.into());
-        self
+    /// `SetIdentifier` (optional).
+    pub fn set_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "SetIdentifier", value.into().to_template()))
     }
-    /// Sets `TTL`.
-    pub fn ttl(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ttl = Some(value.into());
-        self
+    /// `TTL` (optional).
+    pub fn ttl(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "TTL", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
+    /// `Weight` (optional).
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(15, "Weight", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RecordSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias_target {
-            m.insert("AliasTarget".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cidr_routing_config {
-            m.insert("CidrRoutingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failover {
-            m.insert("Failover".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.geo_location {
-            m.insert("GeoLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.geo_proximity_location {
-            m.insert("GeoProximityLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_id {
-            m.insert("HealthCheckId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_id {
-            m.insert("HostedZoneId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_name {
-            m.insert("HostedZoneName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_value_answer {
-            m.insert("MultiValueAnswer".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_records {
-            m.insert("ResourceRecords".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.set_identifier {
-            m.insert("SetIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ttl {
-            m.insert("TTL".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecordSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias_target
-            .check(&path.field("AliasTarget"), &Rules::NONE, out);
-        self.cidr_routing_config
-            .check(&path.field("CidrRoutingConfig"), &Rules::NONE, out);
-        self.geo_location
-            .check(&path.field("GeoLocation"), &Rules::NONE, out);
-        self.geo_proximity_location
-            .check(&path.field("GeoProximityLocation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecordSet);
-
-/// Property type `AliasTarget` of `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone)]
-pub struct AliasTarget {
-    /// `DNSName` (required).
-    pub dns_name: Value<String>,
-    /// `EvaluateTargetHealth` (optional).
-    pub evaluate_target_health: Option<Value<bool>>,
-    /// `HostedZoneId` (required).
-    pub hosted_zone_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `AliasTarget` of `AWS::Route53::RecordSetGroup`.
+    AliasTarget
 }
 
 impl AliasTarget {
@@ -381,44 +185,24 @@ impl AliasTarget {
         dns_name: impl Into<Value<String>>,
         hosted_zone_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dns_name: dns_name.into(),
-            evaluate_target_health: None,
-            hosted_zone_id: hosted_zone_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DNSName", dns_name.into().to_template())
+                .with(2, "HostedZoneId", hosted_zone_id.into().to_template()),
+        )
     }
-    /// Sets `EvaluateTargetHealth`.
-    pub fn evaluate_target_health(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.evaluate_target_health = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AliasTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DNSName".to_owned(), self.dns_name.to_template());
-        if let Some(v) = &self.evaluate_target_health {
-            m.insert("EvaluateTargetHealth".to_owned(), v.to_template());
-        }
-        m.insert("HostedZoneId".to_owned(), self.hosted_zone_id.to_template());
-        Expr::Map(m)
+    /// `EvaluateTargetHealth` (optional).
+    pub fn evaluate_target_health(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EvaluateTargetHealth", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AliasTarget {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AliasTarget);
-
-/// Property type `CidrRoutingConfig` of `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone)]
-pub struct CidrRoutingConfig {
-    /// `CollectionId` (required).
-    pub collection_id: Value<String>,
-    /// `LocationName` (required).
-    pub location_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `CidrRoutingConfig` of `AWS::Route53::RecordSetGroup`.
+    CidrRoutingConfig
 }
 
 impl CidrRoutingConfig {
@@ -427,190 +211,81 @@ impl CidrRoutingConfig {
         collection_id: impl Into<Value<String>>,
         location_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            collection_id: collection_id.into(),
-            location_name: location_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CollectionId", collection_id.into().to_template())
+                .with(1, "LocationName", location_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CidrRoutingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CollectionId".to_owned(), self.collection_id.to_template());
-        m.insert("LocationName".to_owned(), self.location_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CidrRoutingConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CidrRoutingConfig);
-
-/// Property type `GeoLocation` of `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct GeoLocation {
-    /// `ContinentCode` (optional).
-    pub continent_code: Option<Value<String>>,
-    /// `CountryCode` (optional).
-    pub country_code: Option<Value<String>>,
-    /// `SubdivisionCode` (optional).
-    pub subdivision_code: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GeoLocation` of `AWS::Route53::RecordSetGroup`.
+    GeoLocation(default)
 }
 
 impl GeoLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            continent_code: None,
-            country_code: None,
-            subdivision_code: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContinentCode`.
-    pub fn continent_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.continent_code = Some(value.into());
-        self
+    /// `ContinentCode` (optional).
+    pub fn continent_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContinentCode", value.into().to_template()))
     }
-    /// Sets `CountryCode`.
-    pub fn country_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.country_code = Some(value.into());
-        self
+    /// `CountryCode` (optional).
+    pub fn country_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CountryCode", value.into().to_template()))
     }
-    /// Sets `SubdivisionCode`.
-    pub fn subdivision_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subdivision_code = Some(value.into());
-        self
+    /// `SubdivisionCode` (optional).
+    pub fn subdivision_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SubdivisionCode", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GeoLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.continent_code {
-            m.insert("ContinentCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.country_code {
-            m.insert("CountryCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subdivision_code {
-            m.insert("SubdivisionCode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GeoLocation {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GeoLocation);
-
-/// Property type `GeoProximityLocation` of `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct GeoProximityLocation {
-    /// `AWSRegion` (optional).
-    pub aws_region: Option<Value<String>>,
-    /// `Bias` (optional).
-    pub bias: Option<Value<i64>>,
-    /// `Coordinates` (optional).
-    pub coordinates: Option<Value<Coordinates>>,
-    /// `LocalZoneGroup` (optional).
-    pub local_zone_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GeoProximityLocation` of `AWS::Route53::RecordSetGroup`.
+    GeoProximityLocation(default)
 }
 
 impl GeoProximityLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_region: None,
-            bias: None,
-            coordinates: None,
-            local_zone_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AWSRegion`.
-    pub fn aws_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.aws_region = Some(value.into());
-        self
+    /// `AWSRegion` (optional).
+    pub fn aws_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AWSRegion", value.into().to_template()))
     }
-    /// Sets `Bias`.
-    pub fn bias(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bias = Some(value.into());
-        self
+    /// `Bias` (optional).
+    pub fn bias(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Bias", value.into().to_template()))
     }
-    /// Sets `Coordinates`.
-    pub fn coordinates(mut self, value: impl Into<Value<Coordinates>>) -> Self {
-        self.coordinates = Some(value.into());
-        self
+    /// `Coordinates` (optional).
+    pub fn coordinates(self, value: impl Into<Value<Coordinates>>) -> Self {
+        Self(self.0.with(2, "Coordinates", value.into().to_template()))
     }
-    /// Sets `LocalZoneGroup`.
-    pub fn local_zone_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_zone_group = Some(value.into());
-        self
+    /// `LocalZoneGroup` (optional).
+    pub fn local_zone_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LocalZoneGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GeoProximityLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_region {
-            m.insert("AWSRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bias {
-            m.insert("Bias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.coordinates {
-            m.insert("Coordinates".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_zone_group {
-            m.insert("LocalZoneGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GeoProximityLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.coordinates
-            .check(&path.field("Coordinates"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GeoProximityLocation);
-
-/// Property type `Coordinates` of `AWS::Route53::RecordSetGroup`.
-#[derive(Debug, Clone)]
-pub struct Coordinates {
-    /// `Latitude` (required).
-    pub latitude: Value<String>,
-    /// `Longitude` (required).
-    pub longitude: Value<String>,
+crate::l1_struct! {
+    /// Property type `Coordinates` of `AWS::Route53::RecordSetGroup`.
+    Coordinates
 }
 
 impl Coordinates {
     /// The required properties: `Latitude`, `Longitude`.
     pub fn new(latitude: impl Into<Value<String>>, longitude: impl Into<Value<String>>) -> Self {
-        Self {
-            latitude: latitude.into(),
-            longitude: longitude.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Latitude", latitude.into().to_template())
+                .with(1, "Longitude", longitude.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Coordinates {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Latitude".to_owned(), self.latitude.to_template());
-        m.insert("Longitude".to_owned(), self.longitude.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Coordinates {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Coordinates);

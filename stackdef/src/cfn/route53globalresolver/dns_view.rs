@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53GlobalResolver::DnsView`.
-#[derive(Debug, Clone)]
-pub struct DnsView {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DnsView {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DnsView {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DnsView {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53GlobalResolver::DnsView`.
+    DnsView("AWS::Route53GlobalResolver::DnsView", DnsViewProps)
 }
 
 impl DnsView {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::DnsView";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DnsViewProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DnsViewId` (typed).
     pub fn ref_value(&self) -> Value<ids::DnsViewId> {
         self.resource.ref_value()
@@ -102,36 +54,60 @@ impl DnsView {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DnssecValidation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dnssec_validation(&self, value: impl Into<Value<DnsSecValidationType>>) {
+        self.resource.set_property("DnssecValidation", value.into())
+    }
+
+    /// Replaces `EdnsClientSubnet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_edns_client_subnet(&self, value: impl Into<Value<EdnsClientSubnetType>>) {
+        self.resource.set_property("EdnsClientSubnet", value.into())
+    }
+
+    /// Replaces `FirewallRulesFailOpen` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_rules_fail_open(&self, value: impl Into<Value<FirewallRulesFailOpenType>>) {
+        self.resource
+            .set_property("FirewallRulesFailOpen", value.into())
+    }
+
+    /// Replaces `GlobalResolverId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_resolver_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlobalResolverId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53GlobalResolver::DnsView`.
-#[derive(Debug, Clone)]
-pub struct DnsViewProps {
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    pub client_token: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DnssecValidation` (optional).
-    pub dnssec_validation: Option<Value<DnsSecValidationType>>,
-    /// `EdnsClientSubnet` (optional).
-    pub edns_client_subnet: Option<Value<EdnsClientSubnetType>>,
-    /// `FirewallRulesFailOpen` (optional).
-    pub firewall_rules_fail_open: Option<Value<FirewallRulesFailOpenType>>,
-    /// `GlobalResolverId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[-.a-zA-Z0-9]+$`.
-    pub global_resolver_id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53GlobalResolver::DnsView`.
+    DnsViewProps
 }
 
 impl DnsViewProps {
@@ -140,365 +116,87 @@ impl DnsViewProps {
         global_resolver_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_token: None,
-            description: None,
-            dnssec_validation: None,
-            edns_client_subnet: None,
-            firewall_rules_fail_open: None,
-            global_resolver_id: global_resolver_id.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    5,
+                    "GlobalResolverId",
+                    global_resolver_id.into().to_template(),
+                )
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DnssecValidation`.
-    pub fn dnssec_validation(mut self, value: impl Into<Value<DnsSecValidationType>>) -> Self {
-        self.dnssec_validation = Some(value.into());
-        self
+    /// `DnssecValidation` (optional).
+    pub fn dnssec_validation(self, value: impl Into<Value<DnsSecValidationType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DnssecValidation", value.into().to_template()),
+        )
     }
-    /// Sets `EdnsClientSubnet`.
-    pub fn edns_client_subnet(mut self, value: impl Into<Value<EdnsClientSubnetType>>) -> Self {
-        self.edns_client_subnet = Some(value.into());
-        self
+    /// `EdnsClientSubnet` (optional).
+    pub fn edns_client_subnet(self, value: impl Into<Value<EdnsClientSubnetType>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EdnsClientSubnet", value.into().to_template()),
+        )
     }
-    /// Sets `FirewallRulesFailOpen`.
+    /// `FirewallRulesFailOpen` (optional).
     pub fn firewall_rules_fail_open(
-        mut self,
+        self,
         value: impl Into<Value<FirewallRulesFailOpenType>>,
     ) -> Self {
-        self.firewall_rules_fail_open = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "FirewallRulesFailOpen", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DnsViewProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dnssec_validation {
-            m.insert("DnssecValidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.edns_client_subnet {
-            m.insert("EdnsClientSubnet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firewall_rules_fail_open {
-            m.insert("FirewallRulesFailOpen".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GlobalResolverId".to_owned(),
-            self.global_resolver_id.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DnsViewProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dnssec_validation
-            .check(&path.field("DnssecValidation"), &Rules::NONE, out);
-        self.edns_client_subnet
-            .check(&path.field("EdnsClientSubnet"), &Rules::NONE, out);
-        self.firewall_rules_fail_open.check(
-            &path.field("FirewallRulesFailOpen"),
-            &Rules::NONE,
-            out,
-        );
-        self.global_resolver_id.check(
-            &path.field("GlobalResolverId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[-.a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DnsSecValidationType`.
+    DnsSecValidationType {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(DnsViewProps);
-
-/// Values of `DnsSecValidationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DnsSecValidationType {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DnsSecValidationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EdnsClientSubnetType`.
+    EdnsClientSubnetType {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for DnsSecValidationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `FirewallRulesFailOpenType`.
+    FirewallRulesFailOpenType {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for DnsSecValidationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DnsSecValidationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DnsSecValidationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DnsSecValidationType::from(s))
-    }
-}
-
-crate::impl_literal!(DnsSecValidationType);
-
-/// Values of `EdnsClientSubnetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EdnsClientSubnetType {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EdnsClientSubnetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EdnsClientSubnetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EdnsClientSubnetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EdnsClientSubnetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EdnsClientSubnetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EdnsClientSubnetType::from(s))
-    }
-}
-
-crate::impl_literal!(EdnsClientSubnetType);
-
-/// Values of `FirewallRulesFailOpenType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirewallRulesFailOpenType {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirewallRulesFailOpenType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FirewallRulesFailOpenType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FirewallRulesFailOpenType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FirewallRulesFailOpenType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FirewallRulesFailOpenType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirewallRulesFailOpenType::from(s))
-    }
-}
-
-crate::impl_literal!(FirewallRulesFailOpenType);
-
-/// Property type `Tag` of `AWS::Route53GlobalResolver::DnsView`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

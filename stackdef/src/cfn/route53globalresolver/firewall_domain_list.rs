@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53GlobalResolver::FirewallDomainList`.
-#[derive(Debug, Clone)]
-pub struct FirewallDomainList {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FirewallDomainList {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FirewallDomainList {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FirewallDomainList {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53GlobalResolver::FirewallDomainList`.
+    FirewallDomainList("AWS::Route53GlobalResolver::FirewallDomainList", FirewallDomainListProps)
 }
 
 impl FirewallDomainList {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::FirewallDomainList";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FirewallDomainListProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FirewallDomainListId` (typed).
     pub fn ref_value(&self) -> Value<ids::Route53GlobalResolverFirewallDomainListId> {
         self.resource.ref_value()
@@ -114,40 +66,53 @@ impl FirewallDomainList {
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainFileUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_file_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainFileUrl", value.into())
+    }
+
+    /// Replaces `Domains` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domains(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Domains", value.into())
+    }
+
+    /// Replaces `GlobalResolverId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_resolver_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GlobalResolverId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53GlobalResolver::FirewallDomainList`.
-#[derive(Debug, Clone)]
-pub struct FirewallDomainListProps {
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    pub client_token: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DomainFileUrl` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1024 characters.
-    pub domain_file_url: Option<Value<String>>,
-    /// `Domains` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 1..=255 characters.
-    pub domains: Option<Value<List<String>>>,
-    /// `GlobalResolverId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[-.a-zA-Z0-9]+$`.
-    pub global_resolver_id: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53GlobalResolver::FirewallDomainList`.
+    FirewallDomainListProps
 }
 
 impl FirewallDomainListProps {
@@ -156,198 +121,46 @@ impl FirewallDomainListProps {
         global_resolver_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            client_token: None,
-            description: None,
-            domain_file_url: None,
-            domains: None,
-            global_resolver_id: global_resolver_id.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    4,
+                    "GlobalResolverId",
+                    global_resolver_id.into().to_template(),
+                )
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `DomainFileUrl`.
-    pub fn domain_file_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_file_url = Some(value.into());
-        self
+    /// `DomainFileUrl` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1024 characters.
+    pub fn domain_file_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DomainFileUrl", value.into().to_template()))
     }
-    /// Sets `Domains`.
-    pub fn domains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.domains = Some(value.into());
-        self
+    /// `Domains` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn domains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Domains", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirewallDomainListProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_file_url {
-            m.insert("DomainFileUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domains {
-            m.insert("Domains".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GlobalResolverId".to_owned(),
-            self.global_resolver_id.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FirewallDomainListProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_file_url.check(
-            &path.field("DomainFileUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domains.check(
-            &path.field("Domains"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.global_resolver_id.check(
-            &path.field("GlobalResolverId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[-.a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallDomainListProps);
-
-/// Property type `Tag` of `AWS::Route53GlobalResolver::FirewallDomainList`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

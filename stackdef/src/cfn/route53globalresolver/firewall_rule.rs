@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53GlobalResolver::FirewallRule`.
-#[derive(Debug, Clone)]
-pub struct FirewallRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FirewallRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FirewallRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FirewallRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53GlobalResolver::FirewallRule`.
+    FirewallRule("AWS::Route53GlobalResolver::FirewallRule", FirewallRuleProps)
 }
 
 impl FirewallRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::FirewallRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FirewallRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FirewallRuleId` (typed).
     pub fn ref_value(&self) -> Value<ids::FirewallRuleId> {
         self.resource.ref_value()
@@ -102,57 +54,100 @@ impl FirewallRule {
     pub fn attr_query_type(&self) -> Value<String> {
         self.resource.get_att("QueryType")
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<FirewallRuleAction>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `BlockOverrideDnsType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_override_dns_type(&self, value: impl Into<Value<BlockOverrideDnsQueryType>>) {
+        self.resource
+            .set_property("BlockOverrideDnsType", value.into())
+    }
+
+    /// Replaces `BlockOverrideDomain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_override_domain(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("BlockOverrideDomain", value.into())
+    }
+
+    /// Replaces `BlockOverrideTtl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_override_ttl(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("BlockOverrideTtl", value.into())
+    }
+
+    /// Replaces `BlockResponse` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_response(&self, value: impl Into<Value<FirewallBlockResponse>>) {
+        self.resource.set_property("BlockResponse", value.into())
+    }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `ConfidenceThreshold` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_confidence_threshold(&self, value: impl Into<Value<ConfidenceThreshold>>) {
+        self.resource
+            .set_property("ConfidenceThreshold", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DnsAdvancedProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_advanced_protection(&self, value: impl Into<Value<DnsAdvancedProtection>>) {
+        self.resource
+            .set_property("DnsAdvancedProtection", value.into())
+    }
+
+    /// Replaces `DnsViewId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_view_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DnsViewId", value.into())
+    }
+
+    /// Replaces `FirewallDomainListId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_domain_list_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FirewallDomainListId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `QType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_q_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QType", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53GlobalResolver::FirewallRule`.
-#[derive(Debug, Clone)]
-pub struct FirewallRuleProps {
-    /// `Action` (required).
-    pub action: Value<FirewallRuleAction>,
-    /// `BlockOverrideDnsType` (optional).
-    pub block_override_dns_type: Option<Value<BlockOverrideDnsQueryType>>,
-    /// `BlockOverrideDomain` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `\*?[-a-zA-Z0-9.]+`.
-    pub block_override_domain: Option<Value<String>>,
-    /// `BlockOverrideTtl` (optional).
-    /// Range: 0..=604800.
-    pub block_override_ttl: Option<Value<i64>>,
-    /// `BlockResponse` (optional).
-    pub block_response: Option<Value<FirewallBlockResponse>>,
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    pub client_token: Option<Value<String>>,
-    /// `ConfidenceThreshold` (optional).
-    pub confidence_threshold: Option<Value<ConfidenceThreshold>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `DnsAdvancedProtection` (optional).
-    pub dns_advanced_protection: Option<Value<DnsAdvancedProtection>>,
-    /// `DnsViewId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[-.a-zA-Z0-9]+$`.
-    pub dns_view_id: Value<String>,
-    /// `FirewallDomainListId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[-.a-zA-Z0-9]+$`.
-    pub firewall_domain_list_id: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `Priority` (optional).
-    /// Range: 1..=10000.
-    pub priority: Option<Value<i64>>,
-    /// `QType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=16 characters.
-    pub q_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53GlobalResolver::FirewallRule`.
+    FirewallRuleProps
 }
 
 impl FirewallRuleProps {
@@ -162,522 +157,146 @@ impl FirewallRuleProps {
         dns_view_id: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            block_override_dns_type: None,
-            block_override_domain: None,
-            block_override_ttl: None,
-            block_response: None,
-            client_token: None,
-            confidence_threshold: None,
-            description: None,
-            dns_advanced_protection: None,
-            dns_view_id: dns_view_id.into(),
-            firewall_domain_list_id: None,
-            name: name.into(),
-            priority: None,
-            q_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(9, "DnsViewId", dns_view_id.into().to_template())
+                .with(11, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `BlockOverrideDnsType`.
+    /// `BlockOverrideDnsType` (optional).
     pub fn block_override_dns_type(
-        mut self,
+        self,
         value: impl Into<Value<BlockOverrideDnsQueryType>>,
     ) -> Self {
-        self.block_override_dns_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "BlockOverrideDnsType", value.into().to_template()),
+        )
     }
-    /// Sets `BlockOverrideDomain`.
-    pub fn block_override_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.block_override_domain = Some(value.into());
-        self
+    /// `BlockOverrideDomain` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `\*?[-a-zA-Z0-9.]+`.
+    pub fn block_override_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BlockOverrideDomain", value.into().to_template()),
+        )
     }
-    /// Sets `BlockOverrideTtl`.
-    pub fn block_override_ttl(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.block_override_ttl = Some(value.into());
-        self
+    /// `BlockOverrideTtl` (optional).
+    /// Range: 0 to 604800.
+    pub fn block_override_ttl(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "BlockOverrideTtl", value.into().to_template()),
+        )
     }
-    /// Sets `BlockResponse`.
-    pub fn block_response(mut self, value: impl Into<Value<FirewallBlockResponse>>) -> Self {
-        self.block_response = Some(value.into());
-        self
+    /// `BlockResponse` (optional).
+    pub fn block_response(self, value: impl Into<Value<FirewallBlockResponse>>) -> Self {
+        Self(self.0.with(4, "BlockResponse", value.into().to_template()))
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ClientToken", value.into().to_template()))
     }
-    /// Sets `ConfidenceThreshold`.
-    pub fn confidence_threshold(mut self, value: impl Into<Value<ConfidenceThreshold>>) -> Self {
-        self.confidence_threshold = Some(value.into());
-        self
+    /// `ConfidenceThreshold` (optional).
+    pub fn confidence_threshold(self, value: impl Into<Value<ConfidenceThreshold>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ConfidenceThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Description", value.into().to_template()))
     }
-    /// Sets `DnsAdvancedProtection`.
-    pub fn dns_advanced_protection(
-        mut self,
-        value: impl Into<Value<DnsAdvancedProtection>>,
-    ) -> Self {
-        self.dns_advanced_protection = Some(value.into());
-        self
+    /// `DnsAdvancedProtection` (optional).
+    pub fn dns_advanced_protection(self, value: impl Into<Value<DnsAdvancedProtection>>) -> Self {
+        Self(
+            self.0
+                .with(8, "DnsAdvancedProtection", value.into().to_template()),
+        )
     }
-    /// Sets `FirewallDomainListId`.
-    pub fn firewall_domain_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.firewall_domain_list_id = Some(value.into());
-        self
+    /// `FirewallDomainListId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[-.a-zA-Z0-9]+$`.
+    pub fn firewall_domain_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "FirewallDomainListId", value.into().to_template()),
+        )
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    /// Range: 1 to 10000.
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(12, "Priority", value.into().to_template()))
     }
-    /// Sets `QType`.
-    pub fn q_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.q_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirewallRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.block_override_dns_type {
-            m.insert("BlockOverrideDnsType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_override_domain {
-            m.insert("BlockOverrideDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_override_ttl {
-            m.insert("BlockOverrideTtl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_response {
-            m.insert("BlockResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confidence_threshold {
-            m.insert("ConfidenceThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_advanced_protection {
-            m.insert("DnsAdvancedProtection".to_owned(), v.to_template());
-        }
-        m.insert("DnsViewId".to_owned(), self.dns_view_id.to_template());
-        if let Some(v) = &self.firewall_domain_list_id {
-            m.insert("FirewallDomainListId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.q_type {
-            m.insert("QType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `QType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 16 characters.
+    pub fn q_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "QType", value.into().to_template()))
     }
 }
 
-impl Check for FirewallRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.block_override_dns_type
-            .check(&path.field("BlockOverrideDnsType"), &Rules::NONE, out);
-        self.block_override_domain.check(
-            &path.field("BlockOverrideDomain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\*?[-a-zA-Z0-9.]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.block_override_ttl.check(
-            &path.field("BlockOverrideTtl"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(604800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.block_response
-            .check(&path.field("BlockResponse"), &Rules::NONE, out);
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.confidence_threshold
-            .check(&path.field("ConfidenceThreshold"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dns_advanced_protection
-            .check(&path.field("DnsAdvancedProtection"), &Rules::NONE, out);
-        self.dns_view_id.check(
-            &path.field("DnsViewId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[-.a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firewall_domain_list_id.check(
-            &path.field("FirewallDomainListId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[-.a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.q_type.check(
-            &path.field("QType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `FirewallRuleAction`.
+    FirewallRuleAction {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `ALERT`
+        Alert = "ALERT",
+        /// `BLOCK`
+        Block = "BLOCK",
     }
 }
 
-crate::impl_literal!(FirewallRuleProps);
-
-/// Values of `FirewallRuleAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirewallRuleAction {
-    /// `ALLOW`
-    Allow,
-    /// `ALERT`
-    Alert,
-    /// `BLOCK`
-    Block,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirewallRuleAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "ALERT", "BLOCK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Alert => "ALERT",
-            Self::Block => "BLOCK",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `BlockOverrideDnsQueryType`.
+    BlockOverrideDnsQueryType {
+        /// `CNAME`
+        Cname = "CNAME",
     }
 }
 
-impl ToTemplate for FirewallRuleAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `FirewallBlockResponse`.
+    FirewallBlockResponse {
+        /// `NODATA`
+        Nodata = "NODATA",
+        /// `NXDOMAIN`
+        Nxdomain = "NXDOMAIN",
+        /// `OVERRIDE`
+        Override = "OVERRIDE",
     }
 }
 
-impl Check for FirewallRuleAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `ConfidenceThreshold`.
+    ConfidenceThreshold {
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `HIGH`
+        High = "HIGH",
     }
 }
 
-impl From<&str> for FirewallRuleAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "ALERT" => Self::Alert,
-            "BLOCK" => Self::Block,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `DnsAdvancedProtection`.
+    DnsAdvancedProtection {
+        /// `DGA`
+        Dga = "DGA",
+        /// `DNS_TUNNELING`
+        DnsTunneling = "DNS_TUNNELING",
+        /// `DICTIONARY_DGA`
+        DictionaryDga = "DICTIONARY_DGA",
     }
 }
-
-impl From<&str> for Value<FirewallRuleAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirewallRuleAction::from(s))
-    }
-}
-
-crate::impl_literal!(FirewallRuleAction);
-
-/// Values of `BlockOverrideDnsQueryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlockOverrideDnsQueryType {
-    /// `CNAME`
-    Cname,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlockOverrideDnsQueryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CNAME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cname => "CNAME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlockOverrideDnsQueryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlockOverrideDnsQueryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlockOverrideDnsQueryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CNAME" => Self::Cname,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlockOverrideDnsQueryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlockOverrideDnsQueryType::from(s))
-    }
-}
-
-crate::impl_literal!(BlockOverrideDnsQueryType);
-
-/// Values of `FirewallBlockResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirewallBlockResponse {
-    /// `NODATA`
-    Nodata,
-    /// `NXDOMAIN`
-    Nxdomain,
-    /// `OVERRIDE`
-    Override,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirewallBlockResponse {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NODATA", "NXDOMAIN", "OVERRIDE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nodata => "NODATA",
-            Self::Nxdomain => "NXDOMAIN",
-            Self::Override => "OVERRIDE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FirewallBlockResponse {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FirewallBlockResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FirewallBlockResponse {
-    fn from(s: &str) -> Self {
-        match s {
-            "NODATA" => Self::Nodata,
-            "NXDOMAIN" => Self::Nxdomain,
-            "OVERRIDE" => Self::Override,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FirewallBlockResponse> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirewallBlockResponse::from(s))
-    }
-}
-
-crate::impl_literal!(FirewallBlockResponse);
-
-/// Values of `ConfidenceThreshold`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfidenceThreshold {
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `HIGH`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfidenceThreshold {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfidenceThreshold {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfidenceThreshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfidenceThreshold {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfidenceThreshold> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfidenceThreshold::from(s))
-    }
-}
-
-crate::impl_literal!(ConfidenceThreshold);
-
-/// Values of `DnsAdvancedProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DnsAdvancedProtection {
-    /// `DGA`
-    Dga,
-    /// `DNS_TUNNELING`
-    DnsTunneling,
-    /// `DICTIONARY_DGA`
-    DictionaryDga,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DnsAdvancedProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DGA", "DNS_TUNNELING", "DICTIONARY_DGA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dga => "DGA",
-            Self::DnsTunneling => "DNS_TUNNELING",
-            Self::DictionaryDga => "DICTIONARY_DGA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DnsAdvancedProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DnsAdvancedProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DnsAdvancedProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "DGA" => Self::Dga,
-            "DNS_TUNNELING" => Self::DnsTunneling,
-            "DICTIONARY_DGA" => Self::DictionaryDga,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DnsAdvancedProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(DnsAdvancedProtection::from(s))
-    }
-}
-
-crate::impl_literal!(DnsAdvancedProtection);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Route53GlobalResolver::GlobalResolver`.
-#[derive(Debug, Clone)]
-pub struct GlobalResolver {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GlobalResolver {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GlobalResolver {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GlobalResolver {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53GlobalResolver::GlobalResolver`.
+    GlobalResolver("AWS::Route53GlobalResolver::GlobalResolver", GlobalResolverProps)
 }
 
 impl GlobalResolver {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::GlobalResolver";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GlobalResolverProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GlobalResolverId` (typed).
     pub fn ref_value(&self) -> Value<ids::GlobalResolverId> {
         self.resource.ref_value()
@@ -94,12 +46,12 @@ impl GlobalResolver {
     }
 
     /// `Fn::GetAtt` `IPv4Addresses`.
-    pub fn attr_i_pv4_addresses(&self) -> Value<serde_json::Value> {
+    pub fn attr_i_pv4_addresses(&self) -> Value<Json> {
         self.resource.get_att("IPv4Addresses")
     }
 
     /// `Fn::GetAtt` `IPv6Addresses`.
-    pub fn attr_i_pv6_addresses(&self) -> Value<serde_json::Value> {
+    pub fn attr_i_pv6_addresses(&self) -> Value<Json> {
         self.resource.get_att("IPv6Addresses")
     }
 
@@ -117,276 +69,104 @@ impl GlobalResolver {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<GlobalResolverIpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ObservabilityRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_observability_region(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ObservabilityRegion", value.into())
+    }
+
+    /// Replaces `Regions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Regions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53GlobalResolver::GlobalResolver`.
-#[derive(Debug, Clone)]
-pub struct GlobalResolverProps {
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    pub client_token: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<GlobalResolverIpAddressType>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `ObservabilityRegion` (optional).
-    /// Length: 1..=32 characters.
-    pub observability_region: Option<Value<String>>,
-    /// `Regions` (required).
-    /// Each item: Length: 1..=32 characters.
-    pub regions: Value<List<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53GlobalResolver::GlobalResolver`.
+    GlobalResolverProps
 }
 
 impl GlobalResolverProps {
     /// The required properties: `Name`, `Regions`.
     pub fn new(name: impl Into<Value<String>>, regions: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            client_token: None,
-            description: None,
-            ip_address_type: None,
-            name: name.into(),
-            observability_region: None,
-            regions: regions.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(5, "Regions", regions.into().to_template()),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<GlobalResolverIpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<GlobalResolverIpAddressType>>) -> Self {
+        Self(self.0.with(2, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `ObservabilityRegion`.
-    pub fn observability_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.observability_region = Some(value.into());
-        self
+    /// `ObservabilityRegion` (optional).
+    /// Length: 1 to 32 characters.
+    pub fn observability_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ObservabilityRegion", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GlobalResolverProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.observability_region {
-            m.insert("ObservabilityRegion".to_owned(), v.to_template());
-        }
-        m.insert("Regions".to_owned(), self.regions.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for GlobalResolverProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.observability_region.check(
-            &path.field("ObservabilityRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `GlobalResolverIpAddressType`.
+    GlobalResolverIpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUAL_STACK`
+        DualStack = "DUAL_STACK",
     }
 }
 
-crate::impl_literal!(GlobalResolverProps);
-
-/// Values of `GlobalResolverIpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GlobalResolverIpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUAL_STACK`
-    DualStack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GlobalResolverIpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL_STACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::DualStack => "DUAL_STACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GlobalResolverIpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GlobalResolverIpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GlobalResolverIpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUAL_STACK" => Self::DualStack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GlobalResolverIpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GlobalResolverIpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(GlobalResolverIpAddressType);
-
-/// Property type `Tag` of `AWS::Route53GlobalResolver::GlobalResolver`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53GlobalResolver::HostedZoneAssociation`.
-#[derive(Debug, Clone)]
-pub struct HostedZoneAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for HostedZoneAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for HostedZoneAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for HostedZoneAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53GlobalResolver::HostedZoneAssociation`.
+    HostedZoneAssociation("AWS::Route53GlobalResolver::HostedZoneAssociation", HostedZoneAssociationProps)
 }
 
 impl HostedZoneAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53GlobalResolver::HostedZoneAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HostedZoneAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `HostedZoneAssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::HostedZoneAssociationId> {
         self.resource.ref_value()
@@ -102,22 +54,29 @@ impl HostedZoneAssociation {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `HostedZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HostedZoneId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53GlobalResolver::HostedZoneAssociation`.
-#[derive(Debug, Clone)]
-pub struct HostedZoneAssociationProps {
-    /// `HostedZoneId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    pub hosted_zone_id: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53GlobalResolver::HostedZoneAssociation`.
+    HostedZoneAssociationProps
 }
 
 impl HostedZoneAssociationProps {
@@ -127,54 +86,11 @@ impl HostedZoneAssociationProps {
         name: impl Into<Value<String>>,
         resource_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            hosted_zone_id: hosted_zone_id.into(),
-            name: name.into(),
-            resource_arn: resource_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HostedZoneId", hosted_zone_id.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for HostedZoneAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HostedZoneId".to_owned(), self.hosted_zone_id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HostedZoneAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hosted_zone_id.check(
-            &path.field("HostedZoneId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HostedZoneAssociationProps);

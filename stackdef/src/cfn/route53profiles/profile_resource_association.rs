@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Profiles::ProfileResourceAssociation`.
-#[derive(Debug, Clone)]
-pub struct ProfileResourceAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProfileResourceAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProfileResourceAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProfileResourceAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Profiles::ProfileResourceAssociation`.
+    ProfileResourceAssociation("AWS::Route53Profiles::ProfileResourceAssociation", ProfileResourceAssociationProps)
 }
 
 impl ProfileResourceAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Profiles::ProfileResourceAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ProfileResourceAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ProfileResourceAssociationId> {
         self.resource.ref_value()
@@ -91,22 +39,36 @@ impl ProfileResourceAssociation {
     pub fn attr_resource_type(&self) -> Value<String> {
         self.resource.get_att("ResourceType")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProfileId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_profile_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProfileId", value.into())
+    }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `ResourceProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_properties(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Profiles::ProfileResourceAssociation`.
-#[derive(Debug, Clone)]
-pub struct ProfileResourceAssociationProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `ProfileId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub profile_id: Value<String>,
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_arn: Value<String>,
-    /// `ResourceProperties` (optional).
-    pub resource_properties: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Profiles::ProfileResourceAssociation`.
+    ProfileResourceAssociationProps
 }
 
 impl ProfileResourceAssociationProps {
@@ -116,35 +78,18 @@ impl ProfileResourceAssociationProps {
         profile_id: impl Into<Value<String>>,
         resource_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            profile_id: profile_id.into(),
-            resource_arn: resource_arn.into(),
-            resource_properties: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "ProfileId", profile_id.into().to_template())
+                .with(2, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
-    /// Sets `ResourceProperties`.
-    pub fn resource_properties(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProfileResourceAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ProfileId".to_owned(), self.profile_id.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        if let Some(v) = &self.resource_properties {
-            m.insert("ResourceProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceProperties` (optional).
+    pub fn resource_properties(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ResourceProperties", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ProfileResourceAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProfileResourceAssociationProps);

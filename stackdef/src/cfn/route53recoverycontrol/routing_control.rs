@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53RecoveryControl::RoutingControl`.
-#[derive(Debug, Clone)]
-pub struct RoutingControl {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RoutingControl {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RoutingControl {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RoutingControl {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53RecoveryControl::RoutingControl`.
+    RoutingControl("AWS::Route53RecoveryControl::RoutingControl", RoutingControlProps)
 }
 
 impl RoutingControl {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::RoutingControl";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RoutingControlProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RoutingControlArn` (typed).
     pub fn ref_value(&self) -> Value<ids::RoutingControlArn> {
         self.resource.ref_value()
@@ -87,88 +39,50 @@ impl RoutingControl {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `ClusterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterArn", value.into())
+    }
+
+    /// Replaces `ControlPanelArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_control_panel_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ControlPanelArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53RecoveryControl::RoutingControl`.
-#[derive(Debug, Clone)]
-pub struct RoutingControlProps {
-    /// `ClusterArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^[A-Za-z0-9:\/_-]*$`.
-    pub cluster_arn: Option<Value<String>>,
-    /// `ControlPanelArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z0-9:\/_-]*$`.
-    pub control_panel_arn: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53RecoveryControl::RoutingControl`.
+    RoutingControlProps
 }
 
 impl RoutingControlProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            cluster_arn: None,
-            control_panel_arn: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `ClusterArn`.
-    pub fn cluster_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_arn = Some(value.into());
-        self
+    /// `ClusterArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^[A-Za-z0-9:\/_-]*$`.
+    pub fn cluster_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClusterArn", value.into().to_template()))
     }
-    /// Sets `ControlPanelArn`.
-    pub fn control_panel_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.control_panel_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoutingControlProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cluster_arn {
-            m.insert("ClusterArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.control_panel_arn {
-            m.insert("ControlPanelArn".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `ControlPanelArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[A-Za-z0-9:\/_-]*$`.
+    pub fn control_panel_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ControlPanelArn", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RoutingControlProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_arn.check(
-            &path.field("ClusterArn"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9:\\/_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.control_panel_arn.check(
-            &path.field("ControlPanelArn"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9:\\/_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RoutingControlProps);

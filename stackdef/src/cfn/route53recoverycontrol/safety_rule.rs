@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53RecoveryControl::SafetyRule`.
-#[derive(Debug, Clone)]
-pub struct SafetyRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SafetyRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SafetyRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SafetyRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53RecoveryControl::SafetyRule`.
+    SafetyRule("AWS::Route53RecoveryControl::SafetyRule", SafetyRuleProps)
 }
 
 impl SafetyRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53RecoveryControl::SafetyRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SafetyRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SafetyRuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SafetyRuleArn> {
         self.resource.ref_value()
@@ -87,148 +39,87 @@ impl SafetyRule {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AssertionRule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assertion_rule(&self, value: impl Into<Value<AssertionRule>>) {
+        self.resource.set_property("AssertionRule", value.into())
+    }
+
+    /// Replaces `ControlPanelArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_control_panel_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ControlPanelArn", value.into())
+    }
+
+    /// Replaces `GatingRule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gating_rule(&self, value: impl Into<Value<GatingRule>>) {
+        self.resource.set_property("GatingRule", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RuleConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_config(&self, value: impl Into<Value<RuleConfig>>) {
+        self.resource.set_property("RuleConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53RecoveryControl::SafetyRule`.
-#[derive(Debug, Clone, Default)]
-pub struct SafetyRuleProps {
-    /// `AssertionRule` (optional).
-    pub assertion_rule: Option<Value<AssertionRule>>,
-    /// `ControlPanelArn` (optional).
-    pub control_panel_arn: Option<Value<String>>,
-    /// `GatingRule` (optional).
-    pub gating_rule: Option<Value<GatingRule>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `RuleConfig` (optional).
-    pub rule_config: Option<Value<RuleConfig>>,
-    /// `Tags` (optional).
-    /// Each item: Items: ..=20.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53RecoveryControl::SafetyRule`.
+    SafetyRuleProps(default)
 }
 
 impl SafetyRuleProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            assertion_rule: None,
-            control_panel_arn: None,
-            gating_rule: None,
-            name: None,
-            rule_config: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AssertionRule`.
-    pub fn assertion_rule(mut self, value: impl Into<Value<AssertionRule>>) -> Self {
-        self.assertion_rule = Some(value.into());
-        self
+    /// `AssertionRule` (optional).
+    pub fn assertion_rule(self, value: impl Into<Value<AssertionRule>>) -> Self {
+        Self(self.0.with(0, "AssertionRule", value.into().to_template()))
     }
-    /// Sets `ControlPanelArn`.
-    pub fn control_panel_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.control_panel_arn = Some(value.into());
-        self
+    /// `ControlPanelArn` (optional).
+    pub fn control_panel_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ControlPanelArn", value.into().to_template()),
+        )
     }
-    /// Sets `GatingRule`.
-    pub fn gating_rule(mut self, value: impl Into<Value<GatingRule>>) -> Self {
-        self.gating_rule = Some(value.into());
-        self
+    /// `GatingRule` (optional).
+    pub fn gating_rule(self, value: impl Into<Value<GatingRule>>) -> Self {
+        Self(self.0.with(2, "GatingRule", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `RuleConfig`.
-    pub fn rule_config(mut self, value: impl Into<Value<RuleConfig>>) -> Self {
-        self.rule_config = Some(value.into());
-        self
+    /// `RuleConfig` (optional).
+    pub fn rule_config(self, value: impl Into<Value<RuleConfig>>) -> Self {
+        Self(self.0.with(4, "RuleConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Items: at most 20.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SafetyRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assertion_rule {
-            m.insert("AssertionRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.control_panel_arn {
-            m.insert("ControlPanelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gating_rule {
-            m.insert("GatingRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_config {
-            m.insert("RuleConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SafetyRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assertion_rule
-            .check(&path.field("AssertionRule"), &Rules::NONE, out);
-        self.gating_rule
-            .check(&path.field("GatingRule"), &Rules::NONE, out);
-        self.rule_config
-            .check(&path.field("RuleConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(20),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("AssertionRule", self.assertion_rule.is_some()),
-                    ("Name", self.name.is_some()),
-                    ("ControlPanelArn", self.control_panel_arn.is_some()),
-                    ("RuleConfig", self.rule_config.is_some()),
-                ],
-                &[
-                    ("GatingRule", self.gating_rule.is_some()),
-                    ("Name", self.name.is_some()),
-                    ("ControlPanelArn", self.control_panel_arn.is_some()),
-                    ("RuleConfig", self.rule_config.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SafetyRuleProps);
-
-/// Property type `AssertionRule` of `AWS::Route53RecoveryControl::SafetyRule`.
-#[derive(Debug, Clone)]
-pub struct AssertionRule {
-    /// `AssertedControls` (required).
-    pub asserted_controls: Value<List<String>>,
-    /// `WaitPeriodMs` (required).
-    pub wait_period_ms: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AssertionRule` of `AWS::Route53RecoveryControl::SafetyRule`.
+    AssertionRule
 }
 
 impl AssertionRule {
@@ -237,40 +128,21 @@ impl AssertionRule {
         asserted_controls: impl Into<Value<List<String>>>,
         wait_period_ms: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            asserted_controls: asserted_controls.into(),
-            wait_period_ms: wait_period_ms.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AssertedControls",
+                    asserted_controls.into().to_template(),
+                )
+                .with(1, "WaitPeriodMs", wait_period_ms.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AssertionRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AssertedControls".to_owned(),
-            self.asserted_controls.to_template(),
-        );
-        m.insert("WaitPeriodMs".to_owned(), self.wait_period_ms.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AssertionRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AssertionRule);
-
-/// Property type `GatingRule` of `AWS::Route53RecoveryControl::SafetyRule`.
-#[derive(Debug, Clone)]
-pub struct GatingRule {
-    /// `GatingControls` (required).
-    pub gating_controls: Value<List<String>>,
-    /// `TargetControls` (required).
-    pub target_controls: Value<List<String>>,
-    /// `WaitPeriodMs` (required).
-    pub wait_period_ms: Value<i64>,
+crate::l1_struct! {
+    /// Property type `GatingRule` of `AWS::Route53RecoveryControl::SafetyRule`.
+    GatingRule
 }
 
 impl GatingRule {
@@ -280,45 +152,18 @@ impl GatingRule {
         target_controls: impl Into<Value<List<String>>>,
         wait_period_ms: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            gating_controls: gating_controls.into(),
-            target_controls: target_controls.into(),
-            wait_period_ms: wait_period_ms.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GatingControls", gating_controls.into().to_template())
+                .with(1, "TargetControls", target_controls.into().to_template())
+                .with(2, "WaitPeriodMs", wait_period_ms.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GatingRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GatingControls".to_owned(),
-            self.gating_controls.to_template(),
-        );
-        m.insert(
-            "TargetControls".to_owned(),
-            self.target_controls.to_template(),
-        );
-        m.insert("WaitPeriodMs".to_owned(), self.wait_period_ms.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GatingRule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GatingRule);
-
-/// Property type `RuleConfig` of `AWS::Route53RecoveryControl::SafetyRule`.
-#[derive(Debug, Clone)]
-pub struct RuleConfig {
-    /// `Inverted` (required).
-    pub inverted: Value<bool>,
-    /// `Threshold` (required).
-    pub threshold: Value<i64>,
-    /// `Type` (required).
-    pub type_: Value<RuleType>,
+crate::l1_struct! {
+    /// Property type `RuleConfig` of `AWS::Route53RecoveryControl::SafetyRule`.
+    RuleConfig
 }
 
 impl RuleConfig {
@@ -328,143 +173,25 @@ impl RuleConfig {
         threshold: impl Into<Value<i64>>,
         type_: impl Into<Value<RuleType>>,
     ) -> Self {
-        Self {
-            inverted: inverted.into(),
-            threshold: threshold.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Inverted", inverted.into().to_template())
+                .with(1, "Threshold", threshold.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RuleConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Inverted".to_owned(), self.inverted.to_template());
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RuleType`.
+    RuleType {
+        /// `AND`
+        And = "AND",
+        /// `OR`
+        Or = "OR",
+        /// `ATLEAST`
+        Atleast = "ATLEAST",
     }
 }
 
-impl Check for RuleConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleConfig);
-
-/// Values of `RuleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleType {
-    /// `AND`
-    And,
-    /// `OR`
-    Or,
-    /// `ATLEAST`
-    Atleast,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AND", "OR", "ATLEAST"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Atleast => "ATLEAST",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AND" => Self::And,
-            "OR" => Self::Or,
-            "ATLEAST" => Self::Atleast,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleType::from(s))
-    }
-}
-
-crate::impl_literal!(RuleType);
-
-/// Property type `Tag` of `AWS::Route53RecoveryControl::SafetyRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

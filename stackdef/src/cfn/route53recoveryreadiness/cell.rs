@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53RecoveryReadiness::Cell`.
-#[derive(Debug, Clone)]
-pub struct Cell {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cell {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cell {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cell {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53RecoveryReadiness::Cell`.
+    Cell("AWS::Route53RecoveryReadiness::Cell", CellProps)
 }
 
 impl Cell {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::Cell";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CellProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CellName` (typed).
     pub fn ref_value(&self) -> Value<ids::CellName> {
         self.resource.ref_value()
@@ -87,135 +39,53 @@ impl Cell {
     pub fn attr_parent_readiness_scopes(&self) -> Value<List<String>> {
         self.resource.get_att("ParentReadinessScopes")
     }
+
+    /// Replaces `CellName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cell_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CellName", value.into())
+    }
+
+    /// Replaces `Cells` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cells(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Cells", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53RecoveryReadiness::Cell`.
-#[derive(Debug, Clone, Default)]
-pub struct CellProps {
-    /// `CellName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=64 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub cell_name: Option<Value<String>>,
-    /// `Cells` (optional).
-    /// Items: ..=5.
-    pub cells: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Each item: Items: ..=20.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53RecoveryReadiness::Cell`.
+    CellProps(default)
 }
 
 impl CellProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cell_name: None,
-            cells: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CellName`.
-    pub fn cell_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cell_name = Some(value.into());
-        self
+    /// `CellName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 64 characters.
+    /// Pattern: `[a-zA-Z0-9_]+`.
+    pub fn cell_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CellName", value.into().to_template()))
     }
-    /// Sets `Cells`.
-    pub fn cells(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.cells = Some(value.into());
-        self
+    /// `Cells` (optional).
+    /// Items: at most 5.
+    pub fn cells(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Cells", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Items: at most 20.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CellProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cell_name {
-            m.insert("CellName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cells {
-            m.insert("Cells".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CellProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cell_name.check(
-            &path.field("CellName"),
-            &Rules {
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cells.check(
-            &path.field("Cells"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(20),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CellProps);
-
-/// Property type `Tag` of `AWS::Route53RecoveryReadiness::Cell`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

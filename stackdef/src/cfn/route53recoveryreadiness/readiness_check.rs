@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53RecoveryReadiness::ReadinessCheck`.
-#[derive(Debug, Clone)]
-pub struct ReadinessCheck {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReadinessCheck {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReadinessCheck {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReadinessCheck {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53RecoveryReadiness::ReadinessCheck`.
+    ReadinessCheck("AWS::Route53RecoveryReadiness::ReadinessCheck", ReadinessCheckProps)
 }
 
 impl ReadinessCheck {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::ReadinessCheck";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReadinessCheckProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ReadinessCheckName` (typed).
     pub fn ref_value(&self) -> Value<ids::ReadinessCheckName> {
         self.resource.ref_value()
@@ -82,139 +34,61 @@ impl ReadinessCheck {
     pub fn attr_readiness_check_arn(&self) -> Value<String> {
         self.resource.get_att("ReadinessCheckArn")
     }
+
+    /// Replaces `ReadinessCheckName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_readiness_check_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ReadinessCheckName", value.into())
+    }
+
+    /// Replaces `ResourceSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceSetName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53RecoveryReadiness::ReadinessCheck`.
-#[derive(Debug, Clone, Default)]
-pub struct ReadinessCheckProps {
-    /// `ReadinessCheckName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub readiness_check_name: Option<Value<String>>,
-    /// `ResourceSetName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9_]+`.
-    pub resource_set_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Each item: Items: ..=20.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53RecoveryReadiness::ReadinessCheck`.
+    ReadinessCheckProps(default)
 }
 
 impl ReadinessCheckProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            readiness_check_name: None,
-            resource_set_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReadinessCheckName`.
-    pub fn readiness_check_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.readiness_check_name = Some(value.into());
-        self
+    /// `ReadinessCheckName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[a-zA-Z0-9_]+`.
+    pub fn readiness_check_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReadinessCheckName", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceSetName`.
-    pub fn resource_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_set_name = Some(value.into());
-        self
+    /// `ResourceSetName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[a-zA-Z0-9_]+`.
+    pub fn resource_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResourceSetName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReadinessCheckProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.readiness_check_name {
-            m.insert("ReadinessCheckName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_set_name {
-            m.insert("ResourceSetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Items: at most 20.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ReadinessCheckProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.readiness_check_name.check(
-            &path.field("ReadinessCheckName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_set_name.check(
-            &path.field("ResourceSetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9_]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(20),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReadinessCheckProps);
-
-/// Property type `Tag` of `AWS::Route53RecoveryReadiness::ReadinessCheck`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone)]
-pub struct ResourceSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53RecoveryReadiness::ResourceSet`.
+    ResourceSet("AWS::Route53RecoveryReadiness::ResourceSet", ResourceSetProps)
 }
 
 impl ResourceSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53RecoveryReadiness::ResourceSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceSetName` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceSetName> {
         self.resource.ref_value()
@@ -82,24 +34,35 @@ impl ResourceSet {
     pub fn attr_resource_set_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceSetArn")
     }
+
+    /// Replaces `ResourceSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceSetName", value.into())
+    }
+
+    /// Replaces `ResourceSetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceSetType", value.into())
+    }
+
+    /// Replaces `Resources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources(&self, value: impl Into<Value<List<Resource>>>) {
+        self.resource.set_property("Resources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone)]
-pub struct ResourceSetProps {
-    /// `ResourceSetName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_set_name: Option<Value<String>>,
-    /// `ResourceSetType` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$`.
-    pub resource_set_type: Value<String>,
-    /// `Resources` (required).
-    /// Items: 1..=6.
-    pub resources: Value<List<Resource>>,
-    /// `Tags` (optional).
-    /// Each item: Items: ..=20.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53RecoveryReadiness::ResourceSet`.
+    ResourceSetProps
 }
 
 impl ResourceSetProps {
@@ -108,429 +71,148 @@ impl ResourceSetProps {
         resource_set_type: impl Into<Value<String>>,
         resources: impl Into<Value<List<Resource>>>,
     ) -> Self {
-        Self {
-            resource_set_name: None,
-            resource_set_type: resource_set_type.into(),
-            resources: resources.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ResourceSetType", resource_set_type.into().to_template())
+                .with(2, "Resources", resources.into().to_template()),
+        )
     }
-    /// Sets `ResourceSetName`.
-    pub fn resource_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_set_name = Some(value.into());
-        self
+    /// `ResourceSetName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResourceSetName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_set_name {
-            m.insert("ResourceSetName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceSetType".to_owned(),
-            self.resource_set_type.to_template(),
-        );
-        m.insert("Resources".to_owned(), self.resources.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Items: at most 20.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ResourceSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_set_type.check(
-            &path.field("ResourceSetType"),
-            &Rules {
-                pattern: Some("^AWS::[A-Za-z0-9]+::[A-Za-z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resources.check(
-            &path.field("Resources"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(20),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceSetProps);
-
-/// Property type `Resource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone, Default)]
-pub struct Resource {
-    /// `ComponentId` (optional).
-    pub component_id: Option<Value<String>>,
-    /// `DnsTargetResource` (optional).
-    pub dns_target_resource: Option<Value<DnsTargetResource>>,
-    /// `ReadinessScopes` (optional).
-    /// Each item: Items: ..=5.
-    pub readiness_scopes: Option<Value<List<String>>>,
-    /// `ResourceArn` (optional).
-    pub resource_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Resource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
+    Resource(default)
 }
 
 impl Resource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_id: None,
-            dns_target_resource: None,
-            readiness_scopes: None,
-            resource_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentId`.
-    pub fn component_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.component_id = Some(value.into());
-        self
+    /// `ComponentId` (optional).
+    pub fn component_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ComponentId", value.into().to_template()))
     }
-    /// Sets `DnsTargetResource`.
-    pub fn dns_target_resource(mut self, value: impl Into<Value<DnsTargetResource>>) -> Self {
-        self.dns_target_resource = Some(value.into());
-        self
+    /// `DnsTargetResource` (optional).
+    pub fn dns_target_resource(self, value: impl Into<Value<DnsTargetResource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DnsTargetResource", value.into().to_template()),
+        )
     }
-    /// Sets `ReadinessScopes`.
-    pub fn readiness_scopes(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.readiness_scopes = Some(value.into());
-        self
+    /// `ReadinessScopes` (optional).
+    /// Each item: Items: at most 5.
+    pub fn readiness_scopes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ReadinessScopes", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceArn`.
-    pub fn resource_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
+    /// `ResourceArn` (optional).
+    pub fn resource_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ResourceArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Resource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_id {
-            m.insert("ComponentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_target_resource {
-            m.insert("DnsTargetResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.readiness_scopes {
-            m.insert("ReadinessScopes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arn {
-            m.insert("ResourceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Resource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_target_resource
-            .check(&path.field("DnsTargetResource"), &Rules::NONE, out);
-        self.readiness_scopes.check(
-            &path.field("ReadinessScopes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(5),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Resource);
-
-/// Property type `DnsTargetResource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DnsTargetResource {
-    /// `DomainName` (optional).
-    pub domain_name: Option<Value<String>>,
-    /// `HostedZoneArn` (optional).
-    pub hosted_zone_arn: Option<Value<String>>,
-    /// `RecordSetId` (optional).
-    pub record_set_id: Option<Value<String>>,
-    /// `RecordType` (optional).
-    pub record_type: Option<Value<String>>,
-    /// `TargetResource` (optional).
-    pub target_resource: Option<Value<TargetResource>>,
+crate::l1_struct! {
+    /// Property type `DnsTargetResource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
+    DnsTargetResource(default)
 }
 
 impl DnsTargetResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_name: None,
-            hosted_zone_arn: None,
-            record_set_id: None,
-            record_type: None,
-            target_resource: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DomainName", value.into().to_template()))
     }
-    /// Sets `HostedZoneArn`.
-    pub fn hosted_zone_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_arn = Some(value.into());
-        self
+    /// `HostedZoneArn` (optional).
+    pub fn hosted_zone_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostedZoneArn", value.into().to_template()))
     }
-    /// Sets `RecordSetId`.
-    pub fn record_set_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.record_set_id = Some(value.into());
-        self
+    /// `RecordSetId` (optional).
+    pub fn record_set_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RecordSetId", value.into().to_template()))
     }
-    /// Sets `RecordType`.
-    pub fn record_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.record_type = Some(value.into());
-        self
+    /// `RecordType` (optional).
+    pub fn record_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "RecordType", value.into().to_template()))
     }
-    /// Sets `TargetResource`.
-    pub fn target_resource(mut self, value: impl Into<Value<TargetResource>>) -> Self {
-        self.target_resource = Some(value.into());
-        self
+    /// `TargetResource` (optional).
+    pub fn target_resource(self, value: impl Into<Value<TargetResource>>) -> Self {
+        Self(self.0.with(4, "TargetResource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DnsTargetResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_arn {
-            m.insert("HostedZoneArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_set_id {
-            m.insert("RecordSetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_type {
-            m.insert("RecordType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_resource {
-            m.insert("TargetResource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DnsTargetResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_resource
-            .check(&path.field("TargetResource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DnsTargetResource);
-
-/// Property type `TargetResource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetResource {
-    /// `NLBResource` (optional).
-    pub nlb_resource: Option<Value<NlbResource>>,
-    /// `R53Resource` (optional).
-    pub r53_resource: Option<Value<R53ResourceRecord>>,
+crate::l1_struct! {
+    /// Property type `TargetResource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
+    TargetResource(default)
 }
 
 impl TargetResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            nlb_resource: None,
-            r53_resource: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NLBResource`.
-    pub fn nlb_resource(mut self, value: impl Into<Value<NlbResource>>) -> Self {
-        self.nlb_resource = Some(value.into());
-        self
+    /// `NLBResource` (optional).
+    pub fn nlb_resource(self, value: impl Into<Value<NlbResource>>) -> Self {
+        Self(self.0.with(0, "NLBResource", value.into().to_template()))
     }
-    /// Sets `R53Resource`.
-    pub fn r53_resource(mut self, value: impl Into<Value<R53ResourceRecord>>) -> Self {
-        self.r53_resource = Some(value.into());
-        self
+    /// `R53Resource` (optional).
+    pub fn r53_resource(self, value: impl Into<Value<R53ResourceRecord>>) -> Self {
+        Self(self.0.with(1, "R53Resource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.nlb_resource {
-            m.insert("NLBResource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.r53_resource {
-            m.insert("R53Resource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.nlb_resource
-            .check(&path.field("NLBResource"), &Rules::NONE, out);
-        self.r53_resource
-            .check(&path.field("R53Resource"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("NLBResource", self.nlb_resource.is_some())],
-                &[("R53Resource", self.r53_resource.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetResource);
-
-/// Property type `NlbResource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone, Default)]
-pub struct NlbResource {
-    /// `Arn` (optional).
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NlbResource` of `AWS::Route53RecoveryReadiness::ResourceSet`.
+    NlbResource(default)
 }
 
 impl NlbResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NlbResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arn` (optional).
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
 }
 
-impl Check for NlbResource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NlbResource);
-
-/// Property type `R53ResourceRecord` of `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone, Default)]
-pub struct R53ResourceRecord {
-    /// `DomainName` (optional).
-    pub domain_name: Option<Value<String>>,
-    /// `RecordSetId` (optional).
-    pub record_set_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `R53ResourceRecord` of `AWS::Route53RecoveryReadiness::ResourceSet`.
+    R53ResourceRecord(default)
 }
 
 impl R53ResourceRecord {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_name: None,
-            record_set_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DomainName", value.into().to_template()))
     }
-    /// Sets `RecordSetId`.
-    pub fn record_set_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.record_set_id = Some(value.into());
-        self
+    /// `RecordSetId` (optional).
+    pub fn record_set_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RecordSetId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for R53ResourceRecord {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_set_id {
-            m.insert("RecordSetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for R53ResourceRecord {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(R53ResourceRecord);
-
-/// Property type `Tag` of `AWS::Route53RecoveryReadiness::ResourceSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

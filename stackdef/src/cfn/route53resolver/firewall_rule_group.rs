@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::FirewallRuleGroup`.
-#[derive(Debug, Clone)]
-pub struct FirewallRuleGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FirewallRuleGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FirewallRuleGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FirewallRuleGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::FirewallRuleGroup`.
+    FirewallRuleGroup("AWS::Route53Resolver::FirewallRuleGroup", FirewallRuleGroupProps)
 }
 
 impl FirewallRuleGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallRuleGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FirewallRuleGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FirewallRuleGroupId> {
         self.resource.ref_value()
@@ -127,892 +79,271 @@ impl FirewallRuleGroup {
     pub fn attr_modification_time(&self) -> Value<String> {
         self.resource.get_att("ModificationTime")
     }
+
+    /// Replaces `FirewallRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_rules(&self, value: impl Into<Value<List<FirewallRule>>>) {
+        self.resource.set_property("FirewallRules", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::FirewallRuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct FirewallRuleGroupProps {
-    /// `FirewallRules` (optional).
-    pub firewall_rules: Option<Value<List<FirewallRule>>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::FirewallRuleGroup`.
+    FirewallRuleGroupProps(default)
 }
 
 impl FirewallRuleGroupProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            firewall_rules: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FirewallRules`.
-    pub fn firewall_rules(mut self, value: impl Into<Value<List<FirewallRule>>>) -> Self {
-        self.firewall_rules = Some(value.into());
-        self
+    /// `FirewallRules` (optional).
+    pub fn firewall_rules(self, value: impl Into<Value<List<FirewallRule>>>) -> Self {
+        Self(self.0.with(0, "FirewallRules", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FirewallRuleGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.firewall_rules {
-            m.insert("FirewallRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FirewallRuleGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.firewall_rules
-            .check(&path.field("FirewallRules"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallRuleGroupProps);
-
-/// Property type `FirewallRule` of `AWS::Route53Resolver::FirewallRuleGroup`.
-#[derive(Debug, Clone)]
-pub struct FirewallRule {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `BlockOverrideDnsType` (optional).
-    pub block_override_dns_type: Option<Value<BlockOverrideDnsType>>,
-    /// `BlockOverrideDomain` (optional).
-    /// Length: 1..=255 characters.
-    pub block_override_domain: Option<Value<String>>,
-    /// `BlockOverrideTtl` (optional).
-    /// Range: 0..=604800.
-    pub block_override_ttl: Option<Value<i64>>,
-    /// `BlockResponse` (optional).
-    pub block_response: Option<Value<BlockResponse>>,
-    /// `ConfidenceThreshold` (optional).
-    pub confidence_threshold: Option<Value<ConfidenceThreshold>>,
-    /// `DnsThreatProtection` (optional).
-    pub dns_threat_protection: Option<Value<DnsThreatProtection>>,
-    /// `FirewallDomainListId` (optional).
-    /// Length: 1..=64 characters.
-    pub firewall_domain_list_id: Option<Value<String>>,
-    /// `FirewallDomainRedirectionAction` (optional).
-    pub firewall_domain_redirection_action: Option<Value<FirewallDomainRedirectionAction>>,
-    /// `FirewallRuleType` (optional).
-    pub firewall_rule_type: Option<Value<FirewallRuleType>>,
-    /// `FirewallThreatProtectionId` (optional).
-    /// Length: 1..=64 characters.
-    pub firewall_threat_protection_id: Option<Value<String>>,
-    /// `Priority` (required).
-    pub priority: Value<i64>,
-    /// `Qtype` (optional).
-    /// Length: 1..=16 characters.
-    pub qtype: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FirewallRule` of `AWS::Route53Resolver::FirewallRuleGroup`.
+    FirewallRule
 }
 
 impl FirewallRule {
     /// The required properties: `Action`, `Priority`.
     pub fn new(action: impl Into<Value<Action>>, priority: impl Into<Value<i64>>) -> Self {
-        Self {
-            action: action.into(),
-            block_override_dns_type: None,
-            block_override_domain: None,
-            block_override_ttl: None,
-            block_response: None,
-            confidence_threshold: None,
-            dns_threat_protection: None,
-            firewall_domain_list_id: None,
-            firewall_domain_redirection_action: None,
-            firewall_rule_type: None,
-            firewall_threat_protection_id: None,
-            priority: priority.into(),
-            qtype: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(11, "Priority", priority.into().to_template()),
+        )
     }
-    /// Sets `BlockOverrideDnsType`.
-    pub fn block_override_dns_type(
-        mut self,
-        value: impl Into<Value<BlockOverrideDnsType>>,
-    ) -> Self {
-        self.block_override_dns_type = Some(value.into());
-        self
+    /// `BlockOverrideDnsType` (optional).
+    pub fn block_override_dns_type(self, value: impl Into<Value<BlockOverrideDnsType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockOverrideDnsType", value.into().to_template()),
+        )
     }
-    /// Sets `BlockOverrideDomain`.
-    pub fn block_override_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.block_override_domain = Some(value.into());
-        self
+    /// `BlockOverrideDomain` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn block_override_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BlockOverrideDomain", value.into().to_template()),
+        )
     }
-    /// Sets `BlockOverrideTtl`.
-    pub fn block_override_ttl(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.block_override_ttl = Some(value.into());
-        self
+    /// `BlockOverrideTtl` (optional).
+    /// Range: 0 to 604800.
+    pub fn block_override_ttl(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "BlockOverrideTtl", value.into().to_template()),
+        )
     }
-    /// Sets `BlockResponse`.
-    pub fn block_response(mut self, value: impl Into<Value<BlockResponse>>) -> Self {
-        self.block_response = Some(value.into());
-        self
+    /// `BlockResponse` (optional).
+    pub fn block_response(self, value: impl Into<Value<BlockResponse>>) -> Self {
+        Self(self.0.with(4, "BlockResponse", value.into().to_template()))
     }
-    /// Sets `ConfidenceThreshold`.
-    pub fn confidence_threshold(mut self, value: impl Into<Value<ConfidenceThreshold>>) -> Self {
-        self.confidence_threshold = Some(value.into());
-        self
+    /// `ConfidenceThreshold` (optional).
+    pub fn confidence_threshold(self, value: impl Into<Value<ConfidenceThreshold>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ConfidenceThreshold", value.into().to_template()),
+        )
     }
-    /// Sets `DnsThreatProtection`.
-    pub fn dns_threat_protection(mut self, value: impl Into<Value<DnsThreatProtection>>) -> Self {
-        self.dns_threat_protection = Some(value.into());
-        self
+    /// `DnsThreatProtection` (optional).
+    pub fn dns_threat_protection(self, value: impl Into<Value<DnsThreatProtection>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DnsThreatProtection", value.into().to_template()),
+        )
     }
-    /// Sets `FirewallDomainListId`.
-    pub fn firewall_domain_list_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.firewall_domain_list_id = Some(value.into());
-        self
+    /// `FirewallDomainListId` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn firewall_domain_list_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FirewallDomainListId", value.into().to_template()),
+        )
     }
-    /// Sets `FirewallDomainRedirectionAction`.
+    /// `FirewallDomainRedirectionAction` (optional).
     pub fn firewall_domain_redirection_action(
-        mut self,
+        self,
         value: impl Into<Value<FirewallDomainRedirectionAction>>,
     ) -> Self {
-        self.firewall_domain_redirection_action = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "FirewallDomainRedirectionAction",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FirewallRuleType`.
-    pub fn firewall_rule_type(mut self, value: impl Into<Value<FirewallRuleType>>) -> Self {
-        self.firewall_rule_type = Some(value.into());
-        self
+    /// `FirewallRuleType` (optional).
+    pub fn firewall_rule_type(self, value: impl Into<Value<FirewallRuleType>>) -> Self {
+        Self(
+            self.0
+                .with(9, "FirewallRuleType", value.into().to_template()),
+        )
     }
-    /// Sets `FirewallThreatProtectionId`.
-    pub fn firewall_threat_protection_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.firewall_threat_protection_id = Some(value.into());
-        self
+    /// `FirewallThreatProtectionId` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn firewall_threat_protection_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "FirewallThreatProtectionId", value.into().to_template()),
+        )
     }
-    /// Sets `Qtype`.
-    pub fn qtype(mut self, value: impl Into<Value<String>>) -> Self {
-        self.qtype = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirewallRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.block_override_dns_type {
-            m.insert("BlockOverrideDnsType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_override_domain {
-            m.insert("BlockOverrideDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_override_ttl {
-            m.insert("BlockOverrideTtl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_response {
-            m.insert("BlockResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confidence_threshold {
-            m.insert("ConfidenceThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_threat_protection {
-            m.insert("DnsThreatProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firewall_domain_list_id {
-            m.insert("FirewallDomainListId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firewall_domain_redirection_action {
-            m.insert(
-                "FirewallDomainRedirectionAction".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.firewall_rule_type {
-            m.insert("FirewallRuleType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.firewall_threat_protection_id {
-            m.insert("FirewallThreatProtectionId".to_owned(), v.to_template());
-        }
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        if let Some(v) = &self.qtype {
-            m.insert("Qtype".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Qtype` (optional).
+    /// Length: 1 to 16 characters.
+    pub fn qtype(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Qtype", value.into().to_template()))
     }
 }
 
-impl Check for FirewallRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.block_override_dns_type
-            .check(&path.field("BlockOverrideDnsType"), &Rules::NONE, out);
-        self.block_override_domain.check(
-            &path.field("BlockOverrideDomain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.block_override_ttl.check(
-            &path.field("BlockOverrideTtl"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(604800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.block_response
-            .check(&path.field("BlockResponse"), &Rules::NONE, out);
-        self.confidence_threshold
-            .check(&path.field("ConfidenceThreshold"), &Rules::NONE, out);
-        self.dns_threat_protection
-            .check(&path.field("DnsThreatProtection"), &Rules::NONE, out);
-        self.firewall_domain_list_id.check(
-            &path.field("FirewallDomainListId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.firewall_domain_redirection_action.check(
-            &path.field("FirewallDomainRedirectionAction"),
-            &Rules::NONE,
-            out,
-        );
-        self.firewall_rule_type
-            .check(&path.field("FirewallRuleType"), &Rules::NONE, out);
-        self.firewall_threat_protection_id.check(
-            &path.field("FirewallThreatProtectionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.qtype.check(
-            &path.field("Qtype"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `ALERT`
+        Alert = "ALERT",
     }
 }
 
-crate::impl_literal!(FirewallRule);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `ALLOW`
-    Allow,
-    /// `BLOCK`
-    Block,
-    /// `ALERT`
-    Alert,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "BLOCK", "ALERT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Block => "BLOCK",
-            Self::Alert => "ALERT",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `BlockOverrideDnsType`.
+    BlockOverrideDnsType {
+        /// `CNAME`
+        Cname = "CNAME",
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `BlockResponse`.
+    BlockResponse {
+        /// `NODATA`
+        Nodata = "NODATA",
+        /// `NXDOMAIN`
+        Nxdomain = "NXDOMAIN",
+        /// `OVERRIDE`
+        Override = "OVERRIDE",
     }
 }
 
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `ConfidenceThreshold`.
+    ConfidenceThreshold {
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `HIGH`
+        High = "HIGH",
     }
 }
 
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "BLOCK" => Self::Block,
-            "ALERT" => Self::Alert,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `DnsThreatProtection`.
+    DnsThreatProtection {
+        /// `DGA`
+        Dga = "DGA",
+        /// `DNS_TUNNELING`
+        DnsTunneling = "DNS_TUNNELING",
+        /// `DICTIONARY_DGA`
+        DictionaryDga = "DICTIONARY_DGA",
     }
 }
 
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
+crate::l1_enum! {
+    /// Values of `FirewallDomainRedirectionAction`.
+    FirewallDomainRedirectionAction {
+        /// `INSPECT_REDIRECTION_DOMAIN`
+        InspectRedirectionDomain = "INSPECT_REDIRECTION_DOMAIN",
+        /// `TRUST_REDIRECTION_DOMAIN`
+        TrustRedirectionDomain = "TRUST_REDIRECTION_DOMAIN",
     }
 }
 
-crate::impl_literal!(Action);
-
-/// Values of `BlockOverrideDnsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlockOverrideDnsType {
-    /// `CNAME`
-    Cname,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlockOverrideDnsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CNAME"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cname => "CNAME",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlockOverrideDnsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlockOverrideDnsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlockOverrideDnsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CNAME" => Self::Cname,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlockOverrideDnsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlockOverrideDnsType::from(s))
-    }
-}
-
-crate::impl_literal!(BlockOverrideDnsType);
-
-/// Values of `BlockResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlockResponse {
-    /// `NODATA`
-    Nodata,
-    /// `NXDOMAIN`
-    Nxdomain,
-    /// `OVERRIDE`
-    Override,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlockResponse {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NODATA", "NXDOMAIN", "OVERRIDE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Nodata => "NODATA",
-            Self::Nxdomain => "NXDOMAIN",
-            Self::Override => "OVERRIDE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlockResponse {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlockResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlockResponse {
-    fn from(s: &str) -> Self {
-        match s {
-            "NODATA" => Self::Nodata,
-            "NXDOMAIN" => Self::Nxdomain,
-            "OVERRIDE" => Self::Override,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlockResponse> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlockResponse::from(s))
-    }
-}
-
-crate::impl_literal!(BlockResponse);
-
-/// Values of `ConfidenceThreshold`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfidenceThreshold {
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `HIGH`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfidenceThreshold {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOW", "MEDIUM", "HIGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfidenceThreshold {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfidenceThreshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfidenceThreshold {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfidenceThreshold> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfidenceThreshold::from(s))
-    }
-}
-
-crate::impl_literal!(ConfidenceThreshold);
-
-/// Values of `DnsThreatProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DnsThreatProtection {
-    /// `DGA`
-    Dga,
-    /// `DNS_TUNNELING`
-    DnsTunneling,
-    /// `DICTIONARY_DGA`
-    DictionaryDga,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DnsThreatProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DGA", "DNS_TUNNELING", "DICTIONARY_DGA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dga => "DGA",
-            Self::DnsTunneling => "DNS_TUNNELING",
-            Self::DictionaryDga => "DICTIONARY_DGA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DnsThreatProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DnsThreatProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DnsThreatProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "DGA" => Self::Dga,
-            "DNS_TUNNELING" => Self::DnsTunneling,
-            "DICTIONARY_DGA" => Self::DictionaryDga,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DnsThreatProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(DnsThreatProtection::from(s))
-    }
-}
-
-crate::impl_literal!(DnsThreatProtection);
-
-/// Values of `FirewallDomainRedirectionAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FirewallDomainRedirectionAction {
-    /// `INSPECT_REDIRECTION_DOMAIN`
-    InspectRedirectionDomain,
-    /// `TRUST_REDIRECTION_DOMAIN`
-    TrustRedirectionDomain,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FirewallDomainRedirectionAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["INSPECT_REDIRECTION_DOMAIN", "TRUST_REDIRECTION_DOMAIN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InspectRedirectionDomain => "INSPECT_REDIRECTION_DOMAIN",
-            Self::TrustRedirectionDomain => "TRUST_REDIRECTION_DOMAIN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FirewallDomainRedirectionAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FirewallDomainRedirectionAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FirewallDomainRedirectionAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "INSPECT_REDIRECTION_DOMAIN" => Self::InspectRedirectionDomain,
-            "TRUST_REDIRECTION_DOMAIN" => Self::TrustRedirectionDomain,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FirewallDomainRedirectionAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(FirewallDomainRedirectionAction::from(s))
-    }
-}
-
-crate::impl_literal!(FirewallDomainRedirectionAction);
-
-/// Property type `FirewallRuleType` of `AWS::Route53Resolver::FirewallRuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct FirewallRuleType {
-    /// `FirewallAdvancedContentCategory` (optional).
-    pub firewall_advanced_content_category: Option<Value<FirewallAdvancedContentCategoryConfig>>,
-    /// `FirewallAdvancedThreatCategory` (optional).
-    pub firewall_advanced_threat_category: Option<Value<FirewallAdvancedThreatCategoryConfig>>,
+crate::l1_struct! {
+    /// Property type `FirewallRuleType` of `AWS::Route53Resolver::FirewallRuleGroup`.
+    FirewallRuleType(default)
 }
 
 impl FirewallRuleType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            firewall_advanced_content_category: None,
-            firewall_advanced_threat_category: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FirewallAdvancedContentCategory`.
+    /// `FirewallAdvancedContentCategory` (optional).
     pub fn firewall_advanced_content_category(
-        mut self,
+        self,
         value: impl Into<Value<FirewallAdvancedContentCategoryConfig>>,
     ) -> Self {
-        self.firewall_advanced_content_category = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "FirewallAdvancedContentCategory",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FirewallAdvancedThreatCategory`.
+    /// `FirewallAdvancedThreatCategory` (optional).
     pub fn firewall_advanced_threat_category(
-        mut self,
+        self,
         value: impl Into<Value<FirewallAdvancedThreatCategoryConfig>>,
     ) -> Self {
-        self.firewall_advanced_threat_category = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "FirewallAdvancedThreatCategory",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for FirewallRuleType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.firewall_advanced_content_category {
-            m.insert(
-                "FirewallAdvancedContentCategory".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.firewall_advanced_threat_category {
-            m.insert("FirewallAdvancedThreatCategory".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FirewallRuleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.firewall_advanced_content_category.check(
-            &path.field("FirewallAdvancedContentCategory"),
-            &Rules::NONE,
-            out,
-        );
-        self.firewall_advanced_threat_category.check(
-            &path.field("FirewallAdvancedThreatCategory"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "FirewallAdvancedContentCategory",
-                    self.firewall_advanced_content_category.is_some(),
-                )],
-                &[(
-                    "FirewallAdvancedThreatCategory",
-                    self.firewall_advanced_threat_category.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallRuleType);
-
-/// Property type `FirewallAdvancedContentCategoryConfig` of `AWS::Route53Resolver::FirewallRuleGroup`.
-#[derive(Debug, Clone)]
-pub struct FirewallAdvancedContentCategoryConfig {
-    /// `Category` (required).
-    /// Length: 1..=128 characters.
-    pub category: Value<String>,
+crate::l1_struct! {
+    /// Property type `FirewallAdvancedContentCategoryConfig` of `AWS::Route53Resolver::FirewallRuleGroup`.
+    FirewallAdvancedContentCategoryConfig
 }
 
 impl FirewallAdvancedContentCategoryConfig {
     /// The required properties: `Category`.
     pub fn new(category: impl Into<Value<String>>) -> Self {
-        Self {
-            category: category.into(),
-        }
+        Self(crate::Properties::new().with(0, "Category", category.into().to_template()))
     }
 }
 
-impl ToTemplate for FirewallAdvancedContentCategoryConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Category".to_owned(), self.category.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FirewallAdvancedContentCategoryConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category.check(
-            &path.field("Category"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallAdvancedContentCategoryConfig);
-
-/// Property type `FirewallAdvancedThreatCategoryConfig` of `AWS::Route53Resolver::FirewallRuleGroup`.
-#[derive(Debug, Clone)]
-pub struct FirewallAdvancedThreatCategoryConfig {
-    /// `Category` (required).
-    /// Length: 1..=128 characters.
-    pub category: Value<String>,
+crate::l1_struct! {
+    /// Property type `FirewallAdvancedThreatCategoryConfig` of `AWS::Route53Resolver::FirewallRuleGroup`.
+    FirewallAdvancedThreatCategoryConfig
 }
 
 impl FirewallAdvancedThreatCategoryConfig {
     /// The required properties: `Category`.
     pub fn new(category: impl Into<Value<String>>) -> Self {
-        Self {
-            category: category.into(),
-        }
+        Self(crate::Properties::new().with(0, "Category", category.into().to_template()))
     }
 }
 
-impl ToTemplate for FirewallAdvancedThreatCategoryConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Category".to_owned(), self.category.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FirewallAdvancedThreatCategoryConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.category.check(
-            &path.field("Category"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FirewallAdvancedThreatCategoryConfig);
-
-/// Property type `Tag` of `AWS::Route53Resolver::FirewallRuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

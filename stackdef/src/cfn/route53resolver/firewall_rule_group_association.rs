@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::FirewallRuleGroupAssociation`.
-#[derive(Debug, Clone)]
-pub struct FirewallRuleGroupAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FirewallRuleGroupAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FirewallRuleGroupAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FirewallRuleGroupAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::FirewallRuleGroupAssociation`.
+    FirewallRuleGroupAssociation("AWS::Route53Resolver::FirewallRuleGroupAssociation", FirewallRuleGroupAssociationProps)
 }
 
 impl FirewallRuleGroupAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::FirewallRuleGroupAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: FirewallRuleGroupAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::FirewallRuleGroupAssociationId> {
         self.resource.ref_value()
@@ -121,28 +69,49 @@ impl FirewallRuleGroupAssociation {
     pub fn attr_modification_time(&self) -> Value<String> {
         self.resource.get_att("ModificationTime")
     }
+
+    /// Replaces `FirewallRuleGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_firewall_rule_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FirewallRuleGroupId", value.into())
+    }
+
+    /// Replaces `MutationProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mutation_protection(&self, value: impl Into<Value<MutationProtection>>) {
+        self.resource
+            .set_property("MutationProtection", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::FirewallRuleGroupAssociation`.
-#[derive(Debug, Clone)]
-pub struct FirewallRuleGroupAssociationProps {
-    /// `FirewallRuleGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub firewall_rule_group_id: Value<String>,
-    /// `MutationProtection` (optional).
-    pub mutation_protection: Option<Value<MutationProtection>>,
-    /// `Name` (optional).
-    /// Length: 0..=64 characters.
-    pub name: Option<Value<String>>,
-    /// `Priority` (required).
-    pub priority: Value<i64>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::FirewallRuleGroupAssociation`.
+    FirewallRuleGroupAssociationProps
 }
 
 impl FirewallRuleGroupAssociationProps {
@@ -152,199 +121,43 @@ impl FirewallRuleGroupAssociationProps {
         priority: impl Into<Value<i64>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            firewall_rule_group_id: firewall_rule_group_id.into(),
-            mutation_protection: None,
-            name: None,
-            priority: priority.into(),
-            tags: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FirewallRuleGroupId",
+                    firewall_rule_group_id.into().to_template(),
+                )
+                .with(3, "Priority", priority.into().to_template())
+                .with(5, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `MutationProtection`.
-    pub fn mutation_protection(mut self, value: impl Into<Value<MutationProtection>>) -> Self {
-        self.mutation_protection = Some(value.into());
-        self
+    /// `MutationProtection` (optional).
+    pub fn mutation_protection(self, value: impl Into<Value<MutationProtection>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MutationProtection", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FirewallRuleGroupAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FirewallRuleGroupId".to_owned(),
-            self.firewall_rule_group_id.to_template(),
-        );
-        if let Some(v) = &self.mutation_protection {
-            m.insert("MutationProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FirewallRuleGroupAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.firewall_rule_group_id.check(
-            &path.field("FirewallRuleGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mutation_protection
-            .check(&path.field("MutationProtection"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MutationProtection`.
+    MutationProtection {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(FirewallRuleGroupAssociationProps);
-
-/// Values of `MutationProtection`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MutationProtection {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MutationProtection {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MutationProtection {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MutationProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MutationProtection {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MutationProtection> {
-    fn from(s: &str) -> Self {
-        Value::literal(MutationProtection::from(s))
-    }
-}
-
-crate::impl_literal!(MutationProtection);
-
-/// Property type `Tag` of `AWS::Route53Resolver::FirewallRuleGroupAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

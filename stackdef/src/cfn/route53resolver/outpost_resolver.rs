@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::OutpostResolver`.
-#[derive(Debug, Clone)]
-pub struct OutpostResolver {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OutpostResolver {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OutpostResolver {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OutpostResolver {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::OutpostResolver`.
+    OutpostResolver("AWS::Route53Resolver::OutpostResolver", OutpostResolverProps)
 }
 
 impl OutpostResolver {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::OutpostResolver";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: OutpostResolverProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::OutpostResolverId> {
         self.resource.ref_value()
@@ -112,28 +64,42 @@ impl OutpostResolver {
     pub fn attr_creator_request_id(&self) -> Value<String> {
         self.resource.get_att("CreatorRequestId")
     }
+
+    /// Replaces `InstanceCount` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_count(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("InstanceCount", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutpostArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostArn", value.into())
+    }
+
+    /// Replaces `PreferredInstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredInstanceType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::OutpostResolver`.
-#[derive(Debug, Clone)]
-pub struct OutpostResolverProps {
-    /// `InstanceCount` (optional).
-    /// Range: 4..=256.
-    pub instance_count: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `OutpostArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^arn:aws([a-z-]+)?:outposts:[a-z\d-]+:\d{12}:outpost/op-[a-f0-9]{17}$`.
-    pub outpost_arn: Value<String>,
-    /// `PreferredInstanceType` (required).
-    /// Length: 1..=255 characters.
-    pub preferred_instance_type: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::OutpostResolver`.
+    OutpostResolverProps
 }
 
 impl OutpostResolverProps {
@@ -143,151 +109,27 @@ impl OutpostResolverProps {
         outpost_arn: impl Into<Value<String>>,
         preferred_instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            instance_count: None,
-            name: name.into(),
-            outpost_arn: outpost_arn.into(),
-            preferred_instance_type: preferred_instance_type.into(),
-            tags: None,
-        }
-    }
-    /// Sets `InstanceCount`.
-    pub fn instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_count = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OutpostResolverProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_count {
-            m.insert("InstanceCount".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("OutpostArn".to_owned(), self.outpost_arn.to_template());
-        m.insert(
-            "PreferredInstanceType".to_owned(),
-            self.preferred_instance_type.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OutpostResolverProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_count.check(
-            &path.field("InstanceCount"),
-            &Rules {
-                minimum: Some(4.0),
-                maximum: Some(256.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outpost_arn.check(
-            &path.field("OutpostArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(
-                    "^arn:aws([a-z-]+)?:outposts:[a-z\\d-]+:\\d{12}:outpost/op-[a-f0-9]{17}$",
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "OutpostArn", outpost_arn.into().to_template())
+                .with(
+                    3,
+                    "PreferredInstanceType",
+                    preferred_instance_type.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.preferred_instance_type.check(
-            &path.field("PreferredInstanceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `InstanceCount` (optional).
+    /// Range: 4 to 256.
+    pub fn instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "InstanceCount", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(OutpostResolverProps);
-
-/// Property type `Tag` of `AWS::Route53Resolver::OutpostResolver`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

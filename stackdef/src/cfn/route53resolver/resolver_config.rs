@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::ResolverConfig`.
-#[derive(Debug, Clone)]
-pub struct ResolverConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResolverConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResolverConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResolverConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::ResolverConfig`.
+    ResolverConfig("AWS::Route53Resolver::ResolverConfig", ResolverConfigProps)
 }
 
 impl ResolverConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResolverConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceId` (typed).
     pub fn ref_value(&self) -> Value<ids::ResolverConfigId> {
         self.resource.ref_value()
@@ -92,18 +44,24 @@ impl ResolverConfig {
     pub fn attr_autodefined_reverse(&self) -> Value<String> {
         self.resource.get_att("AutodefinedReverse")
     }
+
+    /// Replaces `AutodefinedReverseFlag` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_autodefined_reverse_flag(&self, value: impl Into<Value<AutodefinedReverseFlag>>) {
+        self.resource
+            .set_property("AutodefinedReverseFlag", value.into())
+    }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::ResolverConfig`.
-#[derive(Debug, Clone)]
-pub struct ResolverConfigProps {
-    /// `AutodefinedReverseFlag` (required).
-    /// Create-only: changing it replaces the resource.
-    pub autodefined_reverse_flag: Value<AutodefinedReverseFlag>,
-    /// `ResourceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub resource_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::ResolverConfig`.
+    ResolverConfigProps
 }
 
 impl ResolverConfigProps {
@@ -112,95 +70,22 @@ impl ResolverConfigProps {
         autodefined_reverse_flag: impl Into<Value<AutodefinedReverseFlag>>,
         resource_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            autodefined_reverse_flag: autodefined_reverse_flag.into(),
-            resource_id: resource_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AutodefinedReverseFlag",
+                    autodefined_reverse_flag.into().to_template(),
+                )
+                .with(1, "ResourceId", resource_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResolverConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutodefinedReverseFlag".to_owned(),
-            self.autodefined_reverse_flag.to_template(),
-        );
-        m.insert("ResourceId".to_owned(), self.resource_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AutodefinedReverseFlag`.
+    AutodefinedReverseFlag {
+        /// `DISABLE`
+        Disable = "DISABLE",
     }
 }
-
-impl Check for ResolverConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.autodefined_reverse_flag.check(
-            &path.field("AutodefinedReverseFlag"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResolverConfigProps);
-
-/// Values of `AutodefinedReverseFlag`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutodefinedReverseFlag {
-    /// `DISABLE`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutodefinedReverseFlag {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disable => "DISABLE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AutodefinedReverseFlag {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutodefinedReverseFlag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutodefinedReverseFlag {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLE" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutodefinedReverseFlag> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutodefinedReverseFlag::from(s))
-    }
-}
-
-crate::impl_literal!(AutodefinedReverseFlag);

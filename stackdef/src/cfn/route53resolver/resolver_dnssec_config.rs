@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::ResolverDNSSECConfig`.
-#[derive(Debug, Clone)]
-pub struct ResolverDnssecConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResolverDnssecConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResolverDnssecConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResolverDnssecConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::ResolverDNSSECConfig`.
+    ResolverDnssecConfig("AWS::Route53Resolver::ResolverDNSSECConfig", ResolverDnssecConfigProps)
 }
 
 impl ResolverDnssecConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverDNSSECConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResolverDnssecConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResolverDnssecConfigId> {
         self.resource.ref_value()
@@ -92,51 +44,28 @@ impl ResolverDnssecConfig {
     pub fn attr_validation_status(&self) -> Value<String> {
         self.resource.get_att("ValidationStatus")
     }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::ResolverDNSSECConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct ResolverDnssecConfigProps {
-    /// `ResourceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub resource_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::ResolverDNSSECConfig`.
+    ResolverDnssecConfigProps(default)
 }
 
 impl ResolverDnssecConfigProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { resource_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResolverDnssecConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ResourceId", value.into().to_template()))
     }
 }
-
-impl Check for ResolverDnssecConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResolverDnssecConfigProps);

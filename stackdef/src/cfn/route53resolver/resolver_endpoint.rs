@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::ResolverEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ResolverEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResolverEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResolverEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResolverEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::ResolverEndpoint`.
+    ResolverEndpoint("AWS::Route53Resolver::ResolverEndpoint", ResolverEndpointProps)
 }
 
 impl ResolverEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResolverEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResolverEndpointId` (typed).
     pub fn ref_value(&self) -> Value<ids::ResolverEndpointId> {
         self.resource.ref_value()
@@ -97,49 +49,94 @@ impl ResolverEndpoint {
     pub fn attr_resolver_endpoint_id(&self) -> Value<ids::ResolverEndpointId> {
         self.resource.get_att("ResolverEndpointId")
     }
+
+    /// Replaces `Direction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_direction(&self, value: impl Into<Value<Direction>>) {
+        self.resource.set_property("Direction", value.into())
+    }
+
+    /// Replaces `Dns64Enabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns64_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Dns64Enabled", value.into())
+    }
+
+    /// Replaces `IpAddresses` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_addresses(&self, value: impl Into<Value<List<IpAddressRequest>>>) {
+        self.resource.set_property("IpAddresses", value.into())
+    }
+
+    /// Replaces `Ipv6InternetAccessEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_internet_access_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("Ipv6InternetAccessEnabled", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutpostArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostArn", value.into())
+    }
+
+    /// Replaces `PreferredInstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preferred_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreferredInstanceType", value.into())
+    }
+
+    /// Replaces `Protocols` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocols(&self, value: impl Into<Value<List<Protocols>>>) {
+        self.resource.set_property("Protocols", value.into())
+    }
+
+    /// Replaces `ResolverEndpointType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resolver_endpoint_type(&self, value: impl Into<Value<ResolverEndpointType>>) {
+        self.resource
+            .set_property("ResolverEndpointType", value.into())
+    }
+
+    /// Replaces `RniEnhancedMetricsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rni_enhanced_metrics_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RniEnhancedMetricsEnabled", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetNameServerMetricsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_name_server_metrics_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("TargetNameServerMetricsEnabled", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::ResolverEndpoint`.
-#[derive(Debug, Clone)]
-pub struct ResolverEndpointProps {
-    /// `Direction` (required).
-    /// Create-only: changing it replaces the resource.
-    pub direction: Value<Direction>,
-    /// `Dns64Enabled` (optional).
-    pub dns64_enabled: Option<Value<bool>>,
-    /// `IpAddresses` (required).
-    /// Items: 2..=20.
-    pub ip_addresses: Value<List<IpAddressRequest>>,
-    /// `Ipv6InternetAccessEnabled` (optional).
-    pub ipv6_internet_access_enabled: Option<Value<bool>>,
-    /// `Name` (optional).
-    /// Length: 0..=64 characters.
-    pub name: Option<Value<String>>,
-    /// `OutpostArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^arn:aws([a-z-]+)?:outposts:[a-z\d-]+:\d{12}:outpost/op-[a-f0-9]{17}$`.
-    pub outpost_arn: Option<Value<String>>,
-    /// `PreferredInstanceType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub preferred_instance_type: Option<Value<String>>,
-    /// `Protocols` (optional).
-    /// Items: 1..=2.
-    pub protocols: Option<Value<List<Protocols>>>,
-    /// `ResolverEndpointType` (optional).
-    pub resolver_endpoint_type: Option<Value<ResolverEndpointType>>,
-    /// `RniEnhancedMetricsEnabled` (optional).
-    pub rni_enhanced_metrics_enabled: Option<Value<bool>>,
-    /// `SecurityGroupIds` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=64 characters.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetNameServerMetricsEnabled` (optional).
-    pub target_name_server_metrics_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::ResolverEndpoint`.
+    ResolverEndpointProps
 }
 
 impl ResolverEndpointProps {
@@ -149,518 +146,139 @@ impl ResolverEndpointProps {
         ip_addresses: impl Into<Value<List<IpAddressRequest>>>,
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        Self {
-            direction: direction.into(),
-            dns64_enabled: None,
-            ip_addresses: ip_addresses.into(),
-            ipv6_internet_access_enabled: None,
-            name: None,
-            outpost_arn: None,
-            preferred_instance_type: None,
-            protocols: None,
-            resolver_endpoint_type: None,
-            rni_enhanced_metrics_enabled: None,
-            security_group_ids: security_group_ids.into(),
-            tags: None,
-            target_name_server_metrics_enabled: None,
-        }
-    }
-    /// Sets `Dns64Enabled`.
-    pub fn dns64_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dns64_enabled = Some(value.into());
-        self
-    }
-    /// Sets `Ipv6InternetAccessEnabled`.
-    pub fn ipv6_internet_access_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ipv6_internet_access_enabled = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `OutpostArn`.
-    pub fn outpost_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.outpost_arn = Some(value.into());
-        self
-    }
-    /// Sets `PreferredInstanceType`.
-    pub fn preferred_instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.preferred_instance_type = Some(value.into());
-        self
-    }
-    /// Sets `Protocols`.
-    pub fn protocols(mut self, value: impl Into<Value<List<Protocols>>>) -> Self {
-        self.protocols = Some(value.into());
-        self
-    }
-    /// Sets `ResolverEndpointType`.
-    pub fn resolver_endpoint_type(mut self, value: impl Into<Value<ResolverEndpointType>>) -> Self {
-        self.resolver_endpoint_type = Some(value.into());
-        self
-    }
-    /// Sets `RniEnhancedMetricsEnabled`.
-    pub fn rni_enhanced_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.rni_enhanced_metrics_enabled = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TargetNameServerMetricsEnabled`.
-    pub fn target_name_server_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.target_name_server_metrics_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResolverEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Direction".to_owned(), self.direction.to_template());
-        if let Some(v) = &self.dns64_enabled {
-            m.insert("Dns64Enabled".to_owned(), v.to_template());
-        }
-        m.insert("IpAddresses".to_owned(), self.ip_addresses.to_template());
-        if let Some(v) = &self.ipv6_internet_access_enabled {
-            m.insert("Ipv6InternetAccessEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.outpost_arn {
-            m.insert("OutpostArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preferred_instance_type {
-            m.insert("PreferredInstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocols {
-            m.insert("Protocols".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolver_endpoint_type {
-            m.insert("ResolverEndpointType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rni_enhanced_metrics_enabled {
-            m.insert("RniEnhancedMetricsEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_name_server_metrics_enabled {
-            m.insert("TargetNameServerMetricsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResolverEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.direction
-            .check(&path.field("Direction"), &Rules::NONE, out);
-        self.ip_addresses.check(
-            &path.field("IpAddresses"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outpost_arn.check(
-            &path.field("OutpostArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some(
-                    "^arn:aws([a-z-]+)?:outposts:[a-z\\d-]+:\\d{12}:outpost/op-[a-f0-9]{17}$",
+        Self(
+            crate::Properties::new()
+                .with(0, "Direction", direction.into().to_template())
+                .with(2, "IpAddresses", ip_addresses.into().to_template())
+                .with(
+                    10,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.preferred_instance_type.check(
-            &path.field("PreferredInstanceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocols.check(
-            &path.field("Protocols"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resolver_endpoint_type
-            .check(&path.field("ResolverEndpointType"), &Rules::NONE, out);
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Dns64Enabled` (optional).
+    pub fn dns64_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Dns64Enabled", value.into().to_template()))
+    }
+    /// `Ipv6InternetAccessEnabled` (optional).
+    pub fn ipv6_internet_access_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "Ipv6InternetAccessEnabled", value.into().to_template()),
+        )
+    }
+    /// `Name` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
+    }
+    /// `OutpostArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^arn:aws([a-z-]+)?:outposts:[a-z\d\x{80}-\x{10FFFF}-]+:[\d\x{80}-\x{10FFFF}]{12}:outpost/op-[a-f0-9]{17}$`.
+    pub fn outpost_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "OutpostArn", value.into().to_template()))
+    }
+    /// `PreferredInstanceType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    pub fn preferred_instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PreferredInstanceType", value.into().to_template()),
+        )
+    }
+    /// `Protocols` (optional).
+    /// Items: 1 to 2.
+    pub fn protocols(self, value: impl Into<Value<List<Protocols>>>) -> Self {
+        Self(self.0.with(7, "Protocols", value.into().to_template()))
+    }
+    /// `ResolverEndpointType` (optional).
+    pub fn resolver_endpoint_type(self, value: impl Into<Value<ResolverEndpointType>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ResolverEndpointType", value.into().to_template()),
+        )
+    }
+    /// `RniEnhancedMetricsEnabled` (optional).
+    pub fn rni_enhanced_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(9, "RniEnhancedMetricsEnabled", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
+    }
+    /// `TargetNameServerMetricsEnabled` (optional).
+    pub fn target_name_server_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            12,
+            "TargetNameServerMetricsEnabled",
+            value.into().to_template(),
+        ))
     }
 }
 
-crate::impl_literal!(ResolverEndpointProps);
-
-/// Values of `Direction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// `inbound`
-    Inbound,
-    /// `inbound_delegation`
-    InboundDelegation,
-    /// `outbound`
-    Outbound,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Direction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["inbound", "inbound_delegation", "outbound"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inbound => "inbound",
-            Self::InboundDelegation => "inbound_delegation",
-            Self::Outbound => "outbound",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Direction`.
+    Direction {
+        /// `inbound`
+        Inbound = "inbound",
+        /// `inbound_delegation`
+        InboundDelegation = "inbound_delegation",
+        /// `outbound`
+        Outbound = "outbound",
     }
 }
 
-impl ToTemplate for Direction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Direction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Direction {
-    fn from(s: &str) -> Self {
-        match s {
-            "inbound" => Self::Inbound,
-            "inbound_delegation" => Self::InboundDelegation,
-            "outbound" => Self::Outbound,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Direction> {
-    fn from(s: &str) -> Self {
-        Value::literal(Direction::from(s))
-    }
-}
-
-crate::impl_literal!(Direction);
-
-/// Property type `IpAddressRequest` of `AWS::Route53Resolver::ResolverEndpoint`.
-#[derive(Debug, Clone)]
-pub struct IpAddressRequest {
-    /// `Ip` (optional).
-    /// Length: 7..=36 characters.
-    pub ip: Option<Value<String>>,
-    /// `Ipv6` (optional).
-    /// Length: 7..=39 characters.
-    pub ipv6: Option<Value<String>>,
-    /// `SubnetId` (required).
-    /// Length: 1..=32 characters.
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Property type `IpAddressRequest` of `AWS::Route53Resolver::ResolverEndpoint`.
+    IpAddressRequest
 }
 
 impl IpAddressRequest {
     /// The required properties: `SubnetId`.
     pub fn new(subnet_id: impl Into<Value<ids::SubnetId>>) -> Self {
-        Self {
-            ip: None,
-            ipv6: None,
-            subnet_id: subnet_id.into(),
-        }
+        Self(crate::Properties::new().with(2, "SubnetId", subnet_id.into().to_template()))
     }
-    /// Sets `Ip`.
-    pub fn ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip = Some(value.into());
-        self
+    /// `Ip` (optional).
+    /// Length: 7 to 36 characters.
+    pub fn ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Ip", value.into().to_template()))
     }
-    /// Sets `Ipv6`.
-    pub fn ipv6(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6 = Some(value.into());
-        self
+    /// `Ipv6` (optional).
+    /// Length: 7 to 39 characters.
+    pub fn ipv6(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Ipv6", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IpAddressRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip {
-            m.insert("Ip".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6 {
-            m.insert("Ipv6".to_owned(), v.to_template());
-        }
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocols`.
+    Protocols {
+        /// `do53`
+        Do53 = "do53",
+        /// `doh`
+        Doh = "doh",
+        /// `doh-fips`
+        DohFips = "doh-fips",
     }
 }
 
-impl Check for IpAddressRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip.check(
-            &path.field("Ip"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(36),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6.check(
-            &path.field("Ipv6"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(39),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_id.check(
-            &path.field("SubnetId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ResolverEndpointType`.
+    ResolverEndpointType {
+        /// `dualstack`
+        Dualstack = "dualstack",
+        /// `ipv4`
+        Ipv4 = "ipv4",
+        /// `ipv6`
+        Ipv6 = "ipv6",
     }
 }
 
-crate::impl_literal!(IpAddressRequest);
-
-/// Values of `Protocols`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocols {
-    /// `do53`
-    Do53,
-    /// `doh`
-    Doh,
-    /// `doh-fips`
-    DohFips,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocols {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["do53", "doh", "doh-fips"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Do53 => "do53",
-            Self::Doh => "doh",
-            Self::DohFips => "doh-fips",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocols {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocols {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocols {
-    fn from(s: &str) -> Self {
-        match s {
-            "do53" => Self::Do53,
-            "doh" => Self::Doh,
-            "doh-fips" => Self::DohFips,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocols> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocols::from(s))
-    }
-}
-
-crate::impl_literal!(Protocols);
-
-/// Values of `ResolverEndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResolverEndpointType {
-    /// `dualstack`
-    Dualstack,
-    /// `ipv4`
-    Ipv4,
-    /// `ipv6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResolverEndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["dualstack", "ipv4", "ipv6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dualstack => "dualstack",
-            Self::Ipv4 => "ipv4",
-            Self::Ipv6 => "ipv6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResolverEndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResolverEndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResolverEndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "dualstack" => Self::Dualstack,
-            "ipv4" => Self::Ipv4,
-            "ipv6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResolverEndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResolverEndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(ResolverEndpointType);
-
-/// Property type `Tag` of `AWS::Route53Resolver::ResolverEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

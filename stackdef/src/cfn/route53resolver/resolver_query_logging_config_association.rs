@@ -11,68 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation`.
-#[derive(Debug, Clone)]
-pub struct ResolverQueryLoggingConfigAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResolverQueryLoggingConfigAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResolverQueryLoggingConfigAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResolverQueryLoggingConfigAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation`.
+    ResolverQueryLoggingConfigAssociation("AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation", ResolverQueryLoggingConfigAssociationProps)
 }
 
 impl ResolverQueryLoggingConfigAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str =
-        "AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ResolverQueryLoggingConfigAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResolverQueryLoggingConfigAssociationId> {
         self.resource.ref_value()
@@ -107,75 +54,44 @@ impl ResolverQueryLoggingConfigAssociation {
     pub fn attr_id(&self) -> Value<ids::ResolverQueryLoggingConfigAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ResolverQueryLogConfigId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resolver_query_log_config_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResolverQueryLogConfigId", value.into())
+    }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct ResolverQueryLoggingConfigAssociationProps {
-    /// `ResolverQueryLogConfigId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub resolver_query_log_config_id: Option<Value<String>>,
-    /// `ResourceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub resource_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation`.
+    ResolverQueryLoggingConfigAssociationProps(default)
 }
 
 impl ResolverQueryLoggingConfigAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resolver_query_log_config_id: None,
-            resource_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResolverQueryLogConfigId`.
-    pub fn resolver_query_log_config_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolver_query_log_config_id = Some(value.into());
-        self
+    /// `ResolverQueryLogConfigId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn resolver_query_log_config_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResolverQueryLogConfigId", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResolverQueryLoggingConfigAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resolver_query_log_config_id {
-            m.insert("ResolverQueryLogConfigId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResourceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourceId", value.into().to_template()))
     }
 }
-
-impl Check for ResolverQueryLoggingConfigAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resolver_query_log_config_id.check(
-            &path.field("ResolverQueryLogConfigId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResolverQueryLoggingConfigAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::ResolverRule`.
-#[derive(Debug, Clone)]
-pub struct ResolverRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResolverRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResolverRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResolverRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::ResolverRule`.
+    ResolverRule("AWS::Route53Resolver::ResolverRule", ResolverRuleProps)
 }
 
 impl ResolverRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResolverRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResolverRuleId` (typed).
     pub fn ref_value(&self) -> Value<ids::ResolverRuleId> {
         self.resource.ref_value()
@@ -87,467 +39,161 @@ impl ResolverRule {
     pub fn attr_resolver_rule_id(&self) -> Value<ids::ResolverRuleId> {
         self.resource.get_att("ResolverRuleId")
     }
+
+    /// Replaces `DelegationRecord` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delegation_record(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DelegationRecord", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResolverEndpointId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resolver_endpoint_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResolverEndpointId", value.into())
+    }
+
+    /// Replaces `RuleType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_type(&self, value: impl Into<Value<RuleType>>) {
+        self.resource.set_property("RuleType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetIps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_ips(&self, value: impl Into<Value<List<TargetAddress>>>) {
+        self.resource.set_property("TargetIps", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::ResolverRule`.
-#[derive(Debug, Clone)]
-pub struct ResolverRuleProps {
-    /// `DelegationRecord` (optional).
-    /// Length: 1..=256 characters.
-    pub delegation_record: Option<Value<String>>,
-    /// `DomainName` (optional).
-    /// Length: 1..=256 characters.
-    pub domain_name: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 0..=64 characters.
-    pub name: Option<Value<String>>,
-    /// `ResolverEndpointId` (optional).
-    /// Length: 1..=64 characters.
-    pub resolver_endpoint_id: Option<Value<String>>,
-    /// `RuleType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rule_type: Value<RuleType>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetIps` (optional).
-    /// Items: 1..=.
-    pub target_ips: Option<Value<List<TargetAddress>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::ResolverRule`.
+    ResolverRuleProps
 }
 
 impl ResolverRuleProps {
     /// The required properties: `RuleType`.
     pub fn new(rule_type: impl Into<Value<RuleType>>) -> Self {
-        Self {
-            delegation_record: None,
-            domain_name: None,
-            name: None,
-            resolver_endpoint_id: None,
-            rule_type: rule_type.into(),
-            tags: None,
-            target_ips: None,
-        }
+        Self(crate::Properties::new().with(4, "RuleType", rule_type.into().to_template()))
     }
-    /// Sets `DelegationRecord`.
-    pub fn delegation_record(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delegation_record = Some(value.into());
-        self
+    /// `DelegationRecord` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn delegation_record(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DelegationRecord", value.into().to_template()),
+        )
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DomainName", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `ResolverEndpointId`.
-    pub fn resolver_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolver_endpoint_id = Some(value.into());
-        self
+    /// `ResolverEndpointId` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn resolver_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ResolverEndpointId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetIps`.
-    pub fn target_ips(mut self, value: impl Into<Value<List<TargetAddress>>>) -> Self {
-        self.target_ips = Some(value.into());
-        self
+    /// `TargetIps` (optional).
+    /// Items: at least 1.
+    pub fn target_ips(self, value: impl Into<Value<List<TargetAddress>>>) -> Self {
+        Self(self.0.with(6, "TargetIps", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ResolverRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delegation_record {
-            m.insert("DelegationRecord".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolver_endpoint_id {
-            m.insert("ResolverEndpointId".to_owned(), v.to_template());
-        }
-        m.insert("RuleType".to_owned(), self.rule_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_ips {
-            m.insert("TargetIps".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RuleType`.
+    RuleType {
+        /// `delegate`
+        Delegate = "delegate",
+        /// `forward`
+        Forward = "forward",
+        /// `recursive`
+        Recursive = "recursive",
+        /// `system`
+        System = "system",
     }
 }
 
-impl Check for ResolverRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delegation_record.check(
-            &path.field("DelegationRecord"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resolver_endpoint_id.check(
-            &path.field("ResolverEndpointId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_type
-            .check(&path.field("RuleType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_ips.check(
-            &path.field("TargetIps"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(ResolverRuleProps);
-
-/// Values of `RuleType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleType {
-    /// `delegate`
-    Delegate,
-    /// `forward`
-    Forward,
-    /// `recursive`
-    Recursive,
-    /// `system`
-    System,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["delegate", "forward", "recursive", "system"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Delegate => "delegate",
-            Self::Forward => "forward",
-            Self::Recursive => "recursive",
-            Self::System => "system",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleType {
-    fn from(s: &str) -> Self {
-        match s {
-            "delegate" => Self::Delegate,
-            "forward" => Self::Forward,
-            "recursive" => Self::Recursive,
-            "system" => Self::System,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleType::from(s))
-    }
-}
-
-crate::impl_literal!(RuleType);
-
-/// Property type `Tag` of `AWS::Route53Resolver::ResolverRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TargetAddress` of `AWS::Route53Resolver::ResolverRule`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetAddress {
-    /// `Ip` (optional).
-    /// Length: 7..=36 characters.
-    pub ip: Option<Value<String>>,
-    /// `Ipv6` (optional).
-    /// Length: 7..=39 characters.
-    pub ipv6: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Length: 0..=65535 characters.
-    /// Range: 0..=65535.
-    pub port: Option<Value<String>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `ServerNameIndication` (optional).
-    /// Length: 0..=255 characters.
-    pub server_name_indication: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TargetAddress` of `AWS::Route53Resolver::ResolverRule`.
+    TargetAddress(default)
 }
 
 impl TargetAddress {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ip: None,
-            ipv6: None,
-            port: None,
-            protocol: None,
-            server_name_indication: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Ip`.
-    pub fn ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip = Some(value.into());
-        self
+    /// `Ip` (optional).
+    /// Length: 7 to 36 characters.
+    pub fn ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Ip", value.into().to_template()))
     }
-    /// Sets `Ipv6`.
-    pub fn ipv6(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6 = Some(value.into());
-        self
+    /// `Ipv6` (optional).
+    /// Length: 7 to 39 characters.
+    pub fn ipv6(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Ipv6", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<String>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Length: 0 to 65535 characters.
+    /// Range: 0 to 65535.
+    pub fn port(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(3, "Protocol", value.into().to_template()))
     }
-    /// Sets `ServerNameIndication`.
-    pub fn server_name_indication(mut self, value: impl Into<Value<String>>) -> Self {
-        self.server_name_indication = Some(value.into());
-        self
+    /// `ServerNameIndication` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn server_name_indication(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ServerNameIndication", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TargetAddress {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip {
-            m.insert("Ip".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6 {
-            m.insert("Ipv6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_name_indication {
-            m.insert("ServerNameIndication".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `do53`
+        Do53 = "do53",
+        /// `doh`
+        Doh = "doh",
     }
 }
-
-impl Check for TargetAddress {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip.check(
-            &path.field("Ip"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(36),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6.check(
-            &path.field("Ipv6"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(39),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(65535),
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.server_name_indication.check(
-            &path.field("ServerNameIndication"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetAddress);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `do53`
-    Do53,
-    /// `doh`
-    Doh,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["do53", "doh"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Do53 => "do53",
-            Self::Doh => "doh",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, true, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "do53" => Self::Do53,
-            "doh" => Self::Doh,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Route53Resolver::ResolverRuleAssociation`.
-#[derive(Debug, Clone)]
-pub struct ResolverRuleAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResolverRuleAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResolverRuleAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResolverRuleAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Route53Resolver::ResolverRuleAssociation`.
+    ResolverRuleAssociation("AWS::Route53Resolver::ResolverRuleAssociation", ResolverRuleAssociationProps)
 }
 
 impl ResolverRuleAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Route53Resolver::ResolverRuleAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ResolverRuleAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResolverRuleAssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::ResolverRuleAssociationId> {
         self.resource.ref_value()
@@ -86,20 +34,29 @@ impl ResolverRuleAssociation {
     pub fn attr_resolver_rule_association_id(&self) -> Value<ids::ResolverRuleAssociationId> {
         self.resource.get_att("ResolverRuleAssociationId")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResolverRuleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resolver_rule_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResolverRuleId", value.into())
+    }
+
+    /// Replaces `VPCId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VPCId", value.into())
+    }
 }
 
-/// Properties of `AWS::Route53Resolver::ResolverRuleAssociation`.
-#[derive(Debug, Clone)]
-pub struct ResolverRuleAssociationProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `ResolverRuleId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resolver_rule_id: Value<String>,
-    /// `VPCId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::Route53Resolver::ResolverRuleAssociation`.
+    ResolverRuleAssociationProps
 }
 
 impl ResolverRuleAssociationProps {
@@ -108,36 +65,15 @@ impl ResolverRuleAssociationProps {
         resolver_rule_id: impl Into<Value<String>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            name: None,
-            resolver_rule_id: resolver_rule_id.into(),
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ResolverRuleId", resolver_rule_id.into().to_template())
+                .with(2, "VPCId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResolverRuleAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResolverRuleId".to_owned(),
-            self.resolver_rule_id.to_template(),
-        );
-        m.insert("VPCId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
 }
-
-impl Check for ResolverRuleAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ResolverRuleAssociationProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone)]
-pub struct InboundExternalLink {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InboundExternalLink {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InboundExternalLink {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InboundExternalLink {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RTBFabric::InboundExternalLink`.
+    InboundExternalLink("AWS::RTBFabric::InboundExternalLink", InboundExternalLinkProps)
 }
 
 impl InboundExternalLink {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RTBFabric::InboundExternalLink";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InboundExternalLinkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::InboundExternalLinkArn> {
         self.resource.ref_value()
@@ -107,21 +59,35 @@ impl InboundExternalLink {
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }
+
+    /// Replaces `GatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GatewayId", value.into())
+    }
+
+    /// Replaces `LinkAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_link_attributes(&self, value: impl Into<Value<LinkAttributes>>) {
+        self.resource.set_property("LinkAttributes", value.into())
+    }
+
+    /// Replaces `LinkLogSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_link_log_settings(&self, value: impl Into<Value<LinkLogSettings>>) {
+        self.resource.set_property("LinkLogSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone)]
-pub struct InboundExternalLinkProps {
-    /// `GatewayId` (required).
-    /// Pattern: `^rtb-gw-[a-z0-9-]{1,25}$`.
-    pub gateway_id: Value<String>,
-    /// `LinkAttributes` (optional).
-    pub link_attributes: Option<Value<LinkAttributes>>,
-    /// `LinkLogSettings` (required).
-    pub link_log_settings: Value<LinkLogSettings>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RTBFabric::InboundExternalLink`.
+    InboundExternalLinkProps
 }
 
 impl InboundExternalLinkProps {
@@ -130,148 +96,56 @@ impl InboundExternalLinkProps {
         gateway_id: impl Into<Value<String>>,
         link_log_settings: impl Into<Value<LinkLogSettings>>,
     ) -> Self {
-        Self {
-            gateway_id: gateway_id.into(),
-            link_attributes: None,
-            link_log_settings: link_log_settings.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "GatewayId", gateway_id.into().to_template())
+                .with(2, "LinkLogSettings", link_log_settings.into().to_template()),
+        )
     }
-    /// Sets `LinkAttributes`.
-    pub fn link_attributes(mut self, value: impl Into<Value<LinkAttributes>>) -> Self {
-        self.link_attributes = Some(value.into());
-        self
+    /// `LinkAttributes` (optional).
+    pub fn link_attributes(self, value: impl Into<Value<LinkAttributes>>) -> Self {
+        Self(self.0.with(1, "LinkAttributes", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InboundExternalLinkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("GatewayId".to_owned(), self.gateway_id.to_template());
-        if let Some(v) = &self.link_attributes {
-            m.insert("LinkAttributes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LinkLogSettings".to_owned(),
-            self.link_log_settings.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InboundExternalLinkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gateway_id.check(
-            &path.field("GatewayId"),
-            &Rules {
-                pattern: Some("^rtb-gw-[a-z0-9-]{1,25}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.link_attributes
-            .check(&path.field("LinkAttributes"), &Rules::NONE, out);
-        self.link_log_settings
-            .check(&path.field("LinkLogSettings"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InboundExternalLinkProps);
-
-/// Property type `LinkAttributes` of `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone, Default)]
-pub struct LinkAttributes {
-    /// `CustomerProvidedId` (optional).
-    pub customer_provided_id: Option<Value<String>>,
-    /// `ResponderErrorMasking` (optional).
-    /// Items: 1..=200.
-    pub responder_error_masking: Option<Value<List<ResponderErrorMaskingForHttpCode>>>,
+crate::l1_struct! {
+    /// Property type `LinkAttributes` of `AWS::RTBFabric::InboundExternalLink`.
+    LinkAttributes(default)
 }
 
 impl LinkAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_provided_id: None,
-            responder_error_masking: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerProvidedId`.
-    pub fn customer_provided_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_provided_id = Some(value.into());
-        self
+    /// `CustomerProvidedId` (optional).
+    pub fn customer_provided_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerProvidedId", value.into().to_template()),
+        )
     }
-    /// Sets `ResponderErrorMasking`.
+    /// `ResponderErrorMasking` (optional).
+    /// Items: 1 to 200.
     pub fn responder_error_masking(
-        mut self,
+        self,
         value: impl Into<Value<List<ResponderErrorMaskingForHttpCode>>>,
     ) -> Self {
-        self.responder_error_masking = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ResponderErrorMasking", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LinkAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_provided_id {
-            m.insert("CustomerProvidedId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.responder_error_masking {
-            m.insert("ResponderErrorMasking".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinkAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.responder_error_masking.check(
-            &path.field("ResponderErrorMasking"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LinkAttributes);
-
-/// Property type `ResponderErrorMaskingForHttpCode` of `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone)]
-pub struct ResponderErrorMaskingForHttpCode {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `HttpCode` (required).
-    /// Length: 3..=7 characters.
-    /// Pattern: `^DEFAULT|4XX|5XX|\d{3}$`.
-    pub http_code: Value<String>,
-    /// `LoggingTypes` (required).
-    /// Items: 1..=2.
-    pub logging_types: Value<List<ResponderErrorMaskingLoggingType>>,
-    /// `ResponseLoggingPercentage` (optional).
-    /// Range: 0..=100.
-    pub response_logging_percentage: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `ResponderErrorMaskingForHttpCode` of `AWS::RTBFabric::InboundExternalLink`.
+    ResponderErrorMaskingForHttpCode
 }
 
 impl ResponderErrorMaskingForHttpCode {
@@ -281,228 +155,64 @@ impl ResponderErrorMaskingForHttpCode {
         http_code: impl Into<Value<String>>,
         logging_types: impl Into<Value<List<ResponderErrorMaskingLoggingType>>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            http_code: http_code.into(),
-            logging_types: logging_types.into(),
-            response_logging_percentage: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "HttpCode", http_code.into().to_template())
+                .with(2, "LoggingTypes", logging_types.into().to_template()),
+        )
     }
-    /// Sets `ResponseLoggingPercentage`.
-    pub fn response_logging_percentage(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.response_logging_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResponderErrorMaskingForHttpCode {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("HttpCode".to_owned(), self.http_code.to_template());
-        m.insert("LoggingTypes".to_owned(), self.logging_types.to_template());
-        if let Some(v) = &self.response_logging_percentage {
-            m.insert("ResponseLoggingPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResponseLoggingPercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn response_logging_percentage(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ResponseLoggingPercentage", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResponderErrorMaskingForHttpCode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.http_code.check(
-            &path.field("HttpCode"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(7),
-                pattern: Some("^DEFAULT|4XX|5XX|\\d{3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_types.check(
-            &path.field("LoggingTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_logging_percentage.check(
-            &path.field("ResponseLoggingPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `NO_BID`
+        NoBid = "NO_BID",
+        /// `PASSTHROUGH`
+        Passthrough = "PASSTHROUGH",
     }
 }
 
-crate::impl_literal!(ResponderErrorMaskingForHttpCode);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `NO_BID`
-    NoBid,
-    /// `PASSTHROUGH`
-    Passthrough,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NO_BID", "PASSTHROUGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoBid => "NO_BID",
-            Self::Passthrough => "PASSTHROUGH",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ResponderErrorMaskingLoggingType`.
+    ResponderErrorMaskingLoggingType {
+        /// `NONE`
+        None = "NONE",
+        /// `METRIC`
+        Metric = "METRIC",
+        /// `RESPONSE`
+        Response = "RESPONSE",
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "NO_BID" => Self::NoBid,
-            "PASSTHROUGH" => Self::Passthrough,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Values of `ResponderErrorMaskingLoggingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponderErrorMaskingLoggingType {
-    /// `NONE`
-    None,
-    /// `METRIC`
-    Metric,
-    /// `RESPONSE`
-    Response,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResponderErrorMaskingLoggingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "METRIC", "RESPONSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Metric => "METRIC",
-            Self::Response => "RESPONSE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResponderErrorMaskingLoggingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResponderErrorMaskingLoggingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResponderErrorMaskingLoggingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "METRIC" => Self::Metric,
-            "RESPONSE" => Self::Response,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResponderErrorMaskingLoggingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResponderErrorMaskingLoggingType::from(s))
-    }
-}
-
-crate::impl_literal!(ResponderErrorMaskingLoggingType);
-
-/// Property type `LinkLogSettings` of `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone)]
-pub struct LinkLogSettings {
-    /// `ApplicationLogs` (required).
-    pub application_logs: Value<ApplicationLogs>,
+crate::l1_struct! {
+    /// Property type `LinkLogSettings` of `AWS::RTBFabric::InboundExternalLink`.
+    LinkLogSettings
 }
 
 impl LinkLogSettings {
     /// The required properties: `ApplicationLogs`.
     pub fn new(application_logs: impl Into<Value<ApplicationLogs>>) -> Self {
-        Self {
-            application_logs: application_logs.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ApplicationLogs",
+            application_logs.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LinkLogSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationLogs".to_owned(),
-            self.application_logs.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinkLogSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_logs
-            .check(&path.field("ApplicationLogs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LinkLogSettings);
-
-/// Property type `ApplicationLogs` of `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone)]
-pub struct ApplicationLogs {
-    /// `LinkApplicationLogSampling` (required).
-    pub link_application_log_sampling: Value<LinkApplicationLogSampling>,
+crate::l1_struct! {
+    /// Property type `ApplicationLogs` of `AWS::RTBFabric::InboundExternalLink`.
+    ApplicationLogs
 }
 
 impl ApplicationLogs {
@@ -510,150 +220,43 @@ impl ApplicationLogs {
     pub fn new(
         link_application_log_sampling: impl Into<Value<LinkApplicationLogSampling>>,
     ) -> Self {
-        Self {
-            link_application_log_sampling: link_application_log_sampling.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "LinkApplicationLogSampling",
+            link_application_log_sampling.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ApplicationLogs {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LinkApplicationLogSampling".to_owned(),
-            self.link_application_log_sampling.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationLogs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.link_application_log_sampling.check(
-            &path.field("LinkApplicationLogSampling"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationLogs);
-
-/// Property type `LinkApplicationLogSampling` of `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone)]
-pub struct LinkApplicationLogSampling {
-    /// `ErrorLog` (required).
-    /// Range: 0..=100.
-    pub error_log: Value<f64>,
-    /// `FilterLog` (required).
-    /// Range: 0..=100.
-    pub filter_log: Value<f64>,
+crate::l1_struct! {
+    /// Property type `LinkApplicationLogSampling` of `AWS::RTBFabric::InboundExternalLink`.
+    LinkApplicationLogSampling
 }
 
 impl LinkApplicationLogSampling {
     /// The required properties: `ErrorLog`, `FilterLog`.
     pub fn new(error_log: impl Into<Value<f64>>, filter_log: impl Into<Value<f64>>) -> Self {
-        Self {
-            error_log: error_log.into(),
-            filter_log: filter_log.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ErrorLog", error_log.into().to_template())
+                .with(1, "FilterLog", filter_log.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LinkApplicationLogSampling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ErrorLog".to_owned(), self.error_log.to_template());
-        m.insert("FilterLog".to_owned(), self.filter_log.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LinkApplicationLogSampling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.error_log.check(
-            &path.field("ErrorLog"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter_log.check(
-            &path.field("FilterLog"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LinkApplicationLogSampling);
-
-/// Property type `Tag` of `AWS::RTBFabric::InboundExternalLink`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^(resourceArn|internalId|[a-zA-Z0-9+\-=._:/@]+)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RTBFabric::InboundExternalLink`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^(resourceArn|internalId|[a-zA-Z0-9+\\-=._:/@]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

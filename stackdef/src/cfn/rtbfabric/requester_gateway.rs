@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RTBFabric::RequesterGateway`.
-#[derive(Debug, Clone)]
-pub struct RequesterGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RequesterGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RequesterGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RequesterGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RTBFabric::RequesterGateway`.
+    RequesterGateway("AWS::RTBFabric::RequesterGateway", RequesterGatewayProps)
 }
 
 impl RequesterGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RTBFabric::RequesterGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RequesterGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RequesterGatewayArn> {
         self.resource.ref_value()
@@ -117,31 +69,41 @@ impl RequesterGateway {
     pub fn attr_total_links_count(&self) -> Value<i64> {
         self.resource.get_att("TotalLinksCount")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::RTBFabric::RequesterGateway`.
-#[derive(Debug, Clone)]
-pub struct RequesterGatewayProps {
-    /// `Description` (optional).
-    /// Pattern: `^[A-Za-z0-9 ]+$`.
-    pub description: Option<Value<String>>,
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 11..=43 characters.
-    /// Each item: Pattern: `^sg-[0-9a-f]{8,40}$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 15..=24 characters.
-    /// Each item: Pattern: `^subnet-\w{8,17}$`.
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (required).
-    /// Length: 5..=50 characters.
-    /// Pattern: `^vpc-[a-f0-9]{8,17}$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::RTBFabric::RequesterGateway`.
+    RequesterGatewayProps
 }
 
 impl RequesterGatewayProps {
@@ -151,175 +113,42 @@ impl RequesterGatewayProps {
         subnet_ids: impl Into<Value<List<String>>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            description: None,
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(2, "SubnetIds", subnet_ids.into().to_template())
+                .with(4, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Pattern: `^[A-Za-z0-9 ]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RequesterGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RequesterGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9 ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(11),
-                            max_length: Some(43),
-                            pattern: Some("^sg-[0-9a-f]{8,40}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(15),
-                            max_length: Some(24),
-                            pattern: Some("^subnet-\\w{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(50),
-                pattern: Some("^vpc-[a-f0-9]{8,17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RequesterGatewayProps);
-
-/// Property type `Tag` of `AWS::RTBFabric::RequesterGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^(resourceArn|internalId|[a-zA-Z0-9+\-=._:/@]+)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=1600 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RTBFabric::RequesterGateway`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 1600 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^(resourceArn|internalId|[a-zA-Z0-9+\\-=._:/@]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::RTBFabric::ResponderGateway`.
-#[derive(Debug, Clone)]
-pub struct ResponderGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResponderGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResponderGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResponderGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RTBFabric::ResponderGateway`.
+    ResponderGateway("AWS::RTBFabric::ResponderGateway", ResponderGatewayProps)
 }
 
 impl ResponderGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RTBFabric::ResponderGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResponderGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResponderGatewayArn> {
         self.resource.ref_value()
@@ -102,44 +54,73 @@ impl ResponderGateway {
     pub fn attr_updated_timestamp(&self) -> Value<String> {
         self.resource.get_att("UpdatedTimestamp")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `ManagedEndpointConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_endpoint_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ManagedEndpointConfiguration", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrustStoreConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trust_store_configuration(&self, value: impl Into<Value<TrustStoreConfiguration>>) {
+        self.resource
+            .set_property("TrustStoreConfiguration", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::RTBFabric::ResponderGateway`.
-#[derive(Debug, Clone)]
-pub struct ResponderGatewayProps {
-    /// `Description` (optional).
-    /// Pattern: `^[A-Za-z0-9 ]+$`.
-    pub description: Option<Value<String>>,
-    /// `DomainName` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$`.
-    pub domain_name: Option<Value<String>>,
-    /// `ManagedEndpointConfiguration` (optional).
-    pub managed_endpoint_configuration: Option<Value<serde_json::Value>>,
-    /// `Port` (required).
-    /// Range: 1..=65535.
-    pub port: Value<i64>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 11..=43 characters.
-    /// Each item: Pattern: `^sg-[0-9a-f]{8,40}$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 15..=24 characters.
-    /// Each item: Pattern: `^subnet-\w{8,17}$`.
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrustStoreConfiguration` (optional).
-    pub trust_store_configuration: Option<Value<TrustStoreConfiguration>>,
-    /// `VpcId` (required).
-    /// Length: 5..=50 characters.
-    /// Pattern: `^vpc-[a-f0-9]{8,17}$`.
-    pub vpc_id: Value<ids::VpcId>,
+crate::l1_struct! {
+    /// Properties of `AWS::RTBFabric::ResponderGateway`.
+    ResponderGatewayProps
 }
 
 impl ResponderGatewayProps {
@@ -151,340 +132,94 @@ impl ResponderGatewayProps {
         subnet_ids: impl Into<Value<List<String>>>,
         vpc_id: impl Into<Value<ids::VpcId>>,
     ) -> Self {
-        Self {
-            description: None,
-            domain_name: None,
-            managed_endpoint_configuration: None,
-            port: port.into(),
-            protocol: protocol.into(),
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-            trust_store_configuration: None,
-            vpc_id: vpc_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Port", port.into().to_template())
+                .with(4, "Protocol", protocol.into().to_template())
+                .with(
+                    5,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(6, "SubnetIds", subnet_ids.into().to_template())
+                .with(9, "VpcId", vpc_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Pattern: `^[A-Za-z0-9 ]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$`.
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DomainName", value.into().to_template()))
     }
-    /// Sets `ManagedEndpointConfiguration`.
-    pub fn managed_endpoint_configuration(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.managed_endpoint_configuration = Some(value.into());
-        self
+    /// `ManagedEndpointConfiguration` (optional).
+    pub fn managed_endpoint_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            2,
+            "ManagedEndpointConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TrustStoreConfiguration`.
+    /// `TrustStoreConfiguration` (optional).
     pub fn trust_store_configuration(
-        mut self,
+        self,
         value: impl Into<Value<TrustStoreConfiguration>>,
     ) -> Self {
-        self.trust_store_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "TrustStoreConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResponderGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_endpoint_configuration {
-            m.insert("ManagedEndpointConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Port".to_owned(), self.port.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trust_store_configuration {
-            m.insert("TrustStoreConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("VpcId".to_owned(), self.vpc_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
     }
 }
 
-impl Check for ResponderGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9 ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_name.check(&path.field("DomainName"), &Rules { min_length: Some(1), max_length: Some(255), pattern: Some("^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\\.(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?))+$"), ..Rules::NONE }, out);
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(11),
-                            max_length: Some(43),
-                            pattern: Some("^sg-[0-9a-f]{8,40}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(15),
-                            max_length: Some(24),
-                            pattern: Some("^subnet-\\w{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trust_store_configuration.check(
-            &path.field("TrustStoreConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(50),
-                pattern: Some("^vpc-[a-f0-9]{8,17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResponderGatewayProps);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Tag` of `AWS::RTBFabric::ResponderGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^(resourceArn|internalId|[a-zA-Z0-9+\-=._:/@]+)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::RTBFabric::ResponderGateway`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^(resourceArn|internalId|[a-zA-Z0-9+\\-=._:/@]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TrustStoreConfiguration` of `AWS::RTBFabric::ResponderGateway`.
-#[derive(Debug, Clone)]
-pub struct TrustStoreConfiguration {
-    /// `CertificateAuthorityCertificates` (required).
-    /// Items: 0..=1.
-    /// Each item: Length: 1..=2097152 characters.
-    pub certificate_authority_certificates: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `TrustStoreConfiguration` of `AWS::RTBFabric::ResponderGateway`.
+    TrustStoreConfiguration
 }
 
 impl TrustStoreConfiguration {
     /// The required properties: `CertificateAuthorityCertificates`.
     pub fn new(certificate_authority_certificates: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            certificate_authority_certificates: certificate_authority_certificates.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "CertificateAuthorityCertificates",
+            certificate_authority_certificates.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for TrustStoreConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CertificateAuthorityCertificates".to_owned(),
-            self.certificate_authority_certificates.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrustStoreConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate_authority_certificates.check(
-            &path.field("CertificateAuthorityCertificates"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2097152),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrustStoreConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone)]
-pub struct AppMonitor {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AppMonitor {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AppMonitor {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AppMonitor {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::RUM::AppMonitor`.
+    AppMonitor("AWS::RUM::AppMonitor", AppMonitorProps)
 }
 
 impl AppMonitor {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::RUM::AppMonitor";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppMonitorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::AppMonitorName> {
         self.resource.ref_value()
@@ -82,1181 +34,406 @@ impl AppMonitor {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AppMonitorConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_monitor_configuration(&self, value: impl Into<Value<AppMonitorConfiguration>>) {
+        self.resource
+            .set_property("AppMonitorConfiguration", value.into())
+    }
+
+    /// Replaces `CustomEvents` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_events(&self, value: impl Into<Value<CustomEvents>>) {
+        self.resource.set_property("CustomEvents", value.into())
+    }
+
+    /// Replaces `CwLogEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cw_log_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("CwLogEnabled", value.into())
+    }
+
+    /// Replaces `DeobfuscationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deobfuscation_configuration(
+        &self,
+        value: impl Into<Value<DeobfuscationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("DeobfuscationConfiguration", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `DomainList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("DomainList", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Platform` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform(&self, value: impl Into<Value<Platform>>) {
+        self.resource.set_property("Platform", value.into())
+    }
+
+    /// Replaces `ResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy(&self, value: impl Into<Value<ResourcePolicy>>) {
+        self.resource.set_property("ResourcePolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone)]
-pub struct AppMonitorProps {
-    /// `AppMonitorConfiguration` (optional).
-    pub app_monitor_configuration: Option<Value<AppMonitorConfiguration>>,
-    /// `CustomEvents` (optional).
-    pub custom_events: Option<Value<CustomEvents>>,
-    /// `CwLogEnabled` (optional).
-    pub cw_log_enabled: Option<Value<bool>>,
-    /// `DeobfuscationConfiguration` (optional).
-    pub deobfuscation_configuration: Option<Value<DeobfuscationConfiguration>>,
-    /// `Domain` (optional).
-    /// Length: 1..=253 characters.
-    pub domain: Option<Value<String>>,
-    /// `DomainList` (optional).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=253 characters.
-    pub domain_list: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `[\.\-_/#A-Za-z0-9]+`.
-    pub name: Value<String>,
-    /// `Platform` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub platform: Option<Value<Platform>>,
-    /// `ResourcePolicy` (optional).
-    pub resource_policy: Option<Value<ResourcePolicy>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::RUM::AppMonitor`.
+    AppMonitorProps
 }
 
 impl AppMonitorProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            app_monitor_configuration: None,
-            custom_events: None,
-            cw_log_enabled: None,
-            deobfuscation_configuration: None,
-            domain: None,
-            domain_list: None,
-            name: name.into(),
-            platform: None,
-            resource_policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(6, "Name", name.into().to_template()))
     }
-    /// Sets `AppMonitorConfiguration`.
+    /// `AppMonitorConfiguration` (optional).
     pub fn app_monitor_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AppMonitorConfiguration>>,
     ) -> Self {
-        self.app_monitor_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AppMonitorConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CustomEvents`.
-    pub fn custom_events(mut self, value: impl Into<Value<CustomEvents>>) -> Self {
-        self.custom_events = Some(value.into());
-        self
+    /// `CustomEvents` (optional).
+    pub fn custom_events(self, value: impl Into<Value<CustomEvents>>) -> Self {
+        Self(self.0.with(1, "CustomEvents", value.into().to_template()))
     }
-    /// Sets `CwLogEnabled`.
-    pub fn cw_log_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cw_log_enabled = Some(value.into());
-        self
+    /// `CwLogEnabled` (optional).
+    pub fn cw_log_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "CwLogEnabled", value.into().to_template()))
     }
-    /// Sets `DeobfuscationConfiguration`.
+    /// `DeobfuscationConfiguration` (optional).
     pub fn deobfuscation_configuration(
-        mut self,
+        self,
         value: impl Into<Value<DeobfuscationConfiguration>>,
     ) -> Self {
-        self.deobfuscation_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "DeobfuscationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    /// Length: 1 to 253 characters.
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Domain", value.into().to_template()))
     }
-    /// Sets `DomainList`.
-    pub fn domain_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.domain_list = Some(value.into());
-        self
+    /// `DomainList` (optional).
+    /// Items: 1 to 5.
+    /// Each item: Length: 1 to 253 characters.
+    pub fn domain_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "DomainList", value.into().to_template()))
     }
-    /// Sets `Platform`.
-    pub fn platform(mut self, value: impl Into<Value<Platform>>) -> Self {
-        self.platform = Some(value.into());
-        self
+    /// `Platform` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn platform(self, value: impl Into<Value<Platform>>) -> Self {
+        Self(self.0.with(7, "Platform", value.into().to_template()))
     }
-    /// Sets `ResourcePolicy`.
-    pub fn resource_policy(mut self, value: impl Into<Value<ResourcePolicy>>) -> Self {
-        self.resource_policy = Some(value.into());
-        self
+    /// `ResourcePolicy` (optional).
+    pub fn resource_policy(self, value: impl Into<Value<ResourcePolicy>>) -> Self {
+        Self(self.0.with(8, "ResourcePolicy", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppMonitorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_monitor_configuration {
-            m.insert("AppMonitorConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_events {
-            m.insert("CustomEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cw_log_enabled {
-            m.insert("CwLogEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deobfuscation_configuration {
-            m.insert("DeobfuscationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_list {
-            m.insert("DomainList".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.platform {
-            m.insert("Platform".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_policy {
-            m.insert("ResourcePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AppMonitorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_monitor_configuration.check(
-            &path.field("AppMonitorConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.custom_events
-            .check(&path.field("CustomEvents"), &Rules::NONE, out);
-        self.deobfuscation_configuration.check(
-            &path.field("DeobfuscationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.domain.check(
-            &path.field("Domain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(253),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_list.check(
-            &path.field("DomainList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(253),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[\\.\\-_/#A-Za-z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.platform
-            .check(&path.field("Platform"), &Rules::NONE, out);
-        self.resource_policy
-            .check(&path.field("ResourcePolicy"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppMonitorProps);
-
-/// Property type `AppMonitorConfiguration` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone, Default)]
-pub struct AppMonitorConfiguration {
-    /// `AllowCookies` (optional).
-    pub allow_cookies: Option<Value<bool>>,
-    /// `EnableXRay` (optional).
-    pub enable_x_ray: Option<Value<bool>>,
-    /// `ExcludedPages` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=1260 characters.
-    /// Each item: Pattern: `https?:\/\/(www\.)?[-a-zA-Z0-9@:%._\+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b([-a-zA-Z0-9()@:%_\+.~#?&//=]*)`.
-    pub excluded_pages: Option<Value<List<String>>>,
-    /// `FavoritePages` (optional).
-    /// Items: 0..=50.
-    pub favorite_pages: Option<Value<List<String>>>,
-    /// `GuestRoleArn` (optional).
-    /// Pattern: `arn:[^:]*:[^:]*:[^:]*:[^:]*:.*`.
-    pub guest_role_arn: Option<Value<String>>,
-    /// `IdentityPoolId` (optional).
-    /// Length: 1..=55 characters.
-    /// Pattern: `[\w-]+:[0-9a-f-]+`.
-    pub identity_pool_id: Option<Value<String>>,
-    /// `IncludedPages` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=1260 characters.
-    /// Each item: Pattern: `https?:\/\/(www\.)?[-a-zA-Z0-9@:%._\+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b([-a-zA-Z0-9()@:%_\+.~#?&//=]*)`.
-    pub included_pages: Option<Value<List<String>>>,
-    /// `MetricDestinations` (optional).
-    /// Items: 0..=20.
-    pub metric_destinations: Option<Value<List<MetricDestination>>>,
-    /// `SessionSampleRate` (optional).
-    /// Range: 0..=1.
-    pub session_sample_rate: Option<Value<f64>>,
-    /// `Telemetries` (optional).
-    pub telemetries: Option<Value<List<Telemetry>>>,
+crate::l1_struct! {
+    /// Property type `AppMonitorConfiguration` of `AWS::RUM::AppMonitor`.
+    AppMonitorConfiguration(default)
 }
 
 impl AppMonitorConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow_cookies: None,
-            enable_x_ray: None,
-            excluded_pages: None,
-            favorite_pages: None,
-            guest_role_arn: None,
-            identity_pool_id: None,
-            included_pages: None,
-            metric_destinations: None,
-            session_sample_rate: None,
-            telemetries: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowCookies`.
-    pub fn allow_cookies(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.allow_cookies = Some(value.into());
-        self
+    /// `AllowCookies` (optional).
+    pub fn allow_cookies(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AllowCookies", value.into().to_template()))
     }
-    /// Sets `EnableXRay`.
-    pub fn enable_x_ray(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_x_ray = Some(value.into());
-        self
+    /// `EnableXRay` (optional).
+    pub fn enable_x_ray(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "EnableXRay", value.into().to_template()))
     }
-    /// Sets `ExcludedPages`.
-    pub fn excluded_pages(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_pages = Some(value.into());
-        self
+    /// `ExcludedPages` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 1260 characters.
+    /// Each item: Pattern: `https?:\/\/(www\.)?[-a-zA-Z0-9@:%._\+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b([-a-zA-Z0-9()@:%_\+.~#?&//=]*)`.
+    pub fn excluded_pages(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ExcludedPages", value.into().to_template()))
     }
-    /// Sets `FavoritePages`.
-    pub fn favorite_pages(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.favorite_pages = Some(value.into());
-        self
+    /// `FavoritePages` (optional).
+    /// Items: 0 to 50.
+    pub fn favorite_pages(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "FavoritePages", value.into().to_template()))
     }
-    /// Sets `GuestRoleArn`.
-    pub fn guest_role_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.guest_role_arn = Some(value.into());
-        self
-    }
-    /// Sets `IdentityPoolId`.
-    pub fn identity_pool_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_pool_id = Some(value.into());
-        self
-    }
-    /// Sets `IncludedPages`.
-    pub fn included_pages(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.included_pages = Some(value.into());
-        self
-    }
-    /// Sets `MetricDestinations`.
-    pub fn metric_destinations(mut self, value: impl Into<Value<List<MetricDestination>>>) -> Self {
-        self.metric_destinations = Some(value.into());
-        self
-    }
-    /// Sets `SessionSampleRate`.
-    pub fn session_sample_rate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.session_sample_rate = Some(value.into());
-        self
-    }
-    /// Sets `Telemetries`.
-    pub fn telemetries(mut self, value: impl Into<Value<List<Telemetry>>>) -> Self {
-        self.telemetries = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppMonitorConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_cookies {
-            m.insert("AllowCookies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_x_ray {
-            m.insert("EnableXRay".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_pages {
-            m.insert("ExcludedPages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.favorite_pages {
-            m.insert("FavoritePages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.guest_role_arn {
-            m.insert("GuestRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_pool_id {
-            m.insert("IdentityPoolId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.included_pages {
-            m.insert("IncludedPages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_destinations {
-            m.insert("MetricDestinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_sample_rate {
-            m.insert("SessionSampleRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.telemetries {
-            m.insert("Telemetries".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppMonitorConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excluded_pages.check(&path.field("ExcludedPages"), &Rules { min_items: Some(0), max_items: Some(50), items: Some(&const { Rules { min_length: Some(1), max_length: Some(1260), pattern: Some("https?:\\/\\/(www\\.)?[-a-zA-Z0-9@:%._\\+~#=]{1,256}\\.[a-zA-Z0-9()]{1,6}\\b([-a-zA-Z0-9()@:%_\\+.~#?&//=]*)"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.favorite_pages.check(
-            &path.field("FavoritePages"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.guest_role_arn.check(
-            &path.field("GuestRoleArn"),
-            &Rules {
-                pattern: Some("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_pool_id.check(
-            &path.field("IdentityPoolId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(55),
-                pattern: Some("[\\w-]+:[0-9a-f-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.included_pages.check(&path.field("IncludedPages"), &Rules { min_items: Some(0), max_items: Some(50), items: Some(&const { Rules { min_length: Some(1), max_length: Some(1260), pattern: Some("https?:\\/\\/(www\\.)?[-a-zA-Z0-9@:%._\\+~#=]{1,256}\\.[a-zA-Z0-9()]{1,6}\\b([-a-zA-Z0-9()@:%_\\+.~#?&//=]*)"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.metric_destinations.check(
-            &path.field("MetricDestinations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.session_sample_rate.check(
-            &path.field("SessionSampleRate"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.telemetries
-            .check(&path.field("Telemetries"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppMonitorConfiguration);
-
-/// Property type `MetricDestination` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone)]
-pub struct MetricDestination {
-    /// `Destination` (required).
-    pub destination: Value<Destination>,
-    /// `DestinationArn` (optional).
+    /// `GuestRoleArn` (optional).
     /// Pattern: `arn:[^:]*:[^:]*:[^:]*:[^:]*:.*`.
-    pub destination_arn: Option<Value<String>>,
-    /// `IamRoleArn` (optional).
-    /// Pattern: `arn:[^:]*:[^:]*:[^:]*:[^:]*:.*`.
-    pub iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `MetricDefinitions` (optional).
-    /// Items: 0..=2000.
-    pub metric_definitions: Option<Value<List<MetricDefinition>>>,
+    pub fn guest_role_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "GuestRoleArn", value.into().to_template()))
+    }
+    /// `IdentityPoolId` (optional).
+    /// Length: 1 to 55 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}-]+:[0-9a-f-]+`.
+    pub fn identity_pool_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "IdentityPoolId", value.into().to_template()))
+    }
+    /// `IncludedPages` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 1260 characters.
+    /// Each item: Pattern: `https?:\/\/(www\.)?[-a-zA-Z0-9@:%._\+~#=]{1,256}\.[a-zA-Z0-9()]{1,6}\b([-a-zA-Z0-9()@:%_\+.~#?&//=]*)`.
+    pub fn included_pages(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(6, "IncludedPages", value.into().to_template()))
+    }
+    /// `MetricDestinations` (optional).
+    /// Items: 0 to 20.
+    pub fn metric_destinations(self, value: impl Into<Value<List<MetricDestination>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MetricDestinations", value.into().to_template()),
+        )
+    }
+    /// `SessionSampleRate` (optional).
+    /// Range: 0 to 1.
+    pub fn session_sample_rate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SessionSampleRate", value.into().to_template()),
+        )
+    }
+    /// `Telemetries` (optional).
+    pub fn telemetries(self, value: impl Into<Value<List<Telemetry>>>) -> Self {
+        Self(self.0.with(9, "Telemetries", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MetricDestination` of `AWS::RUM::AppMonitor`.
+    MetricDestination
 }
 
 impl MetricDestination {
     /// The required properties: `Destination`.
     pub fn new(destination: impl Into<Value<Destination>>) -> Self {
-        Self {
-            destination: destination.into(),
-            destination_arn: None,
-            iam_role_arn: None,
-            metric_definitions: None,
-        }
+        Self(crate::Properties::new().with(0, "Destination", destination.into().to_template()))
     }
-    /// Sets `DestinationArn`.
-    pub fn destination_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_arn = Some(value.into());
-        self
+    /// `DestinationArn` (optional).
+    /// Pattern: `arn:[^:]*:[^:]*:[^:]*:[^:]*:.*`.
+    pub fn destination_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DestinationArn", value.into().to_template()))
     }
-    /// Sets `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
+    /// `IamRoleArn` (optional).
+    /// Pattern: `arn:[^:]*:[^:]*:[^:]*:[^:]*:.*`.
+    pub fn iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "IamRoleArn", value.into().to_template()))
     }
-    /// Sets `MetricDefinitions`.
-    pub fn metric_definitions(mut self, value: impl Into<Value<List<MetricDefinition>>>) -> Self {
-        self.metric_definitions = Some(value.into());
-        self
+    /// `MetricDefinitions` (optional).
+    /// Items: 0 to 2000.
+    pub fn metric_definitions(self, value: impl Into<Value<List<MetricDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MetricDefinitions", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        if let Some(v) = &self.destination_arn {
-            m.insert("DestinationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_role_arn {
-            m.insert("IamRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_definitions {
-            m.insert("MetricDefinitions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Destination`.
+    Destination {
+        /// `CloudWatch`
+        CloudWatch = "CloudWatch",
+        /// `Evidently`
+        Evidently = "Evidently",
     }
 }
 
-impl Check for MetricDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.destination_arn.check(
-            &path.field("DestinationArn"),
-            &Rules {
-                pattern: Some("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_role_arn.check(
-            &path.field("IamRoleArn"),
-            &Rules {
-                pattern: Some("arn:[^:]*:[^:]*:[^:]*:[^:]*:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_definitions.check(
-            &path.field("MetricDefinitions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricDestination);
-
-/// Values of `Destination`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Destination {
-    /// `CloudWatch`
-    CloudWatch,
-    /// `Evidently`
-    Evidently,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Destination {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CloudWatch", "Evidently"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudWatch => "CloudWatch",
-            Self::Evidently => "Evidently",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Destination {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Destination {
-    fn from(s: &str) -> Self {
-        match s {
-            "CloudWatch" => Self::CloudWatch,
-            "Evidently" => Self::Evidently,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Destination> {
-    fn from(s: &str) -> Self {
-        Value::literal(Destination::from(s))
-    }
-}
-
-crate::impl_literal!(Destination);
-
-/// Property type `MetricDefinition` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone)]
-pub struct MetricDefinition {
-    /// `DimensionKeys` (optional).
-    /// Each item: Length: 1..=255 characters.
-    /// Each item: Pattern: `.*[^\s].*`.
-    pub dimension_keys: Option<Value<Map<String>>>,
-    /// `EventPattern` (optional).
-    /// Length: 1..=4000 characters.
-    pub event_pattern: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    pub name: Value<String>,
-    /// `Namespace` (optional).
-    /// Length: 1..=237 characters.
-    /// Pattern: `[a-zA-Z0-9-._/#:]+$`.
-    pub namespace: Option<Value<String>>,
-    /// `UnitLabel` (optional).
-    /// Length: 1..=256 characters.
-    pub unit_label: Option<Value<String>>,
-    /// `ValueKey` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*`.
-    pub value_key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetricDefinition` of `AWS::RUM::AppMonitor`.
+    MetricDefinition
 }
 
 impl MetricDefinition {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            dimension_keys: None,
-            event_pattern: None,
-            name: name.into(),
-            namespace: None,
-            unit_label: None,
-            value_key: None,
-        }
+        Self(crate::Properties::new().with(2, "Name", name.into().to_template()))
     }
-    /// Sets `DimensionKeys`.
-    pub fn dimension_keys(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.dimension_keys = Some(value.into());
-        self
+    /// `DimensionKeys` (optional).
+    /// Each item: Length: 1 to 255 characters.
+    /// Each item: Pattern: `.*[^\s].*`.
+    pub fn dimension_keys(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "DimensionKeys", value.into().to_template()))
     }
-    /// Sets `EventPattern`.
-    pub fn event_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.event_pattern = Some(value.into());
-        self
+    /// `EventPattern` (optional).
+    /// Length: 1 to 4000 characters.
+    pub fn event_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EventPattern", value.into().to_template()))
     }
-    /// Sets `Namespace`.
-    pub fn namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace = Some(value.into());
-        self
+    /// `Namespace` (optional).
+    /// Length: 1 to 237 characters.
+    /// Pattern: `[a-zA-Z0-9-._/#:]+$`.
+    pub fn namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Namespace", value.into().to_template()))
     }
-    /// Sets `UnitLabel`.
-    pub fn unit_label(mut self, value: impl Into<Value<String>>) -> Self {
-        self.unit_label = Some(value.into());
-        self
+    /// `UnitLabel` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn unit_label(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "UnitLabel", value.into().to_template()))
     }
-    /// Sets `ValueKey`.
-    pub fn value_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value_key = Some(value.into());
-        self
+    /// `ValueKey` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn value_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ValueKey", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimension_keys {
-            m.insert("DimensionKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_pattern {
-            m.insert("EventPattern".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.namespace {
-            m.insert("Namespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unit_label {
-            m.insert("UnitLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value_key {
-            m.insert("ValueKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Telemetry`.
+    Telemetry {
+        /// `errors`
+        Errors = "errors",
+        /// `performance`
+        Performance = "performance",
+        /// `http`
+        Http = "http",
     }
 }
 
-impl Check for MetricDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_keys.check(
-            &path.field("DimensionKeys"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            pattern: Some(".*[^\\s].*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_pattern.check(
-            &path.field("EventPattern"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(237),
-                pattern: Some("[a-zA-Z0-9-._/#:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unit_label.check(
-            &path.field("UnitLabel"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value_key.check(
-            &path.field("ValueKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricDefinition);
-
-/// Values of `Telemetry`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Telemetry {
-    /// `errors`
-    Errors,
-    /// `performance`
-    Performance,
-    /// `http`
-    Http,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Telemetry {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["errors", "performance", "http"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Errors => "errors",
-            Self::Performance => "performance",
-            Self::Http => "http",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Telemetry {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Telemetry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Telemetry {
-    fn from(s: &str) -> Self {
-        match s {
-            "errors" => Self::Errors,
-            "performance" => Self::Performance,
-            "http" => Self::Http,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Telemetry> {
-    fn from(s: &str) -> Self {
-        Value::literal(Telemetry::from(s))
-    }
-}
-
-crate::impl_literal!(Telemetry);
-
-/// Property type `CustomEvents` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomEvents {
-    /// `Status` (optional).
-    pub status: Option<Value<CustomEventsStatus>>,
+crate::l1_struct! {
+    /// Property type `CustomEvents` of `AWS::RUM::AppMonitor`.
+    CustomEvents(default)
 }
 
 impl CustomEvents {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { status: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<CustomEventsStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomEvents {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<CustomEventsStatus>>) -> Self {
+        Self(self.0.with(0, "Status", value.into().to_template()))
     }
 }
 
-impl Check for CustomEvents {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CustomEventsStatus`.
+    CustomEventsStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(CustomEvents);
-
-/// Values of `CustomEventsStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CustomEventsStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CustomEventsStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CustomEventsStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CustomEventsStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CustomEventsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CustomEventsStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(CustomEventsStatus::from(s))
-    }
-}
-
-crate::impl_literal!(CustomEventsStatus);
-
-/// Property type `DeobfuscationConfiguration` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone, Default)]
-pub struct DeobfuscationConfiguration {
-    /// `JavaScriptSourceMaps` (optional).
-    pub java_script_source_maps: Option<Value<JavaScriptSourceMaps>>,
+crate::l1_struct! {
+    /// Property type `DeobfuscationConfiguration` of `AWS::RUM::AppMonitor`.
+    DeobfuscationConfiguration(default)
 }
 
 impl DeobfuscationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            java_script_source_maps: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `JavaScriptSourceMaps`.
-    pub fn java_script_source_maps(
-        mut self,
-        value: impl Into<Value<JavaScriptSourceMaps>>,
-    ) -> Self {
-        self.java_script_source_maps = Some(value.into());
-        self
+    /// `JavaScriptSourceMaps` (optional).
+    pub fn java_script_source_maps(self, value: impl Into<Value<JavaScriptSourceMaps>>) -> Self {
+        Self(
+            self.0
+                .with(0, "JavaScriptSourceMaps", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DeobfuscationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.java_script_source_maps {
-            m.insert("JavaScriptSourceMaps".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeobfuscationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.java_script_source_maps
-            .check(&path.field("JavaScriptSourceMaps"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeobfuscationConfiguration);
-
-/// Property type `JavaScriptSourceMaps` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone)]
-pub struct JavaScriptSourceMaps {
-    /// `S3Uri` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^s3://[a-z0-9][-.a-z0-9]{1,62}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?$`.
-    pub s3_uri: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `JavaScriptSourceMaps` of `AWS::RUM::AppMonitor`.
+    JavaScriptSourceMaps
 }
 
 impl JavaScriptSourceMaps {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<Status>>) -> Self {
-        Self {
-            s3_uri: None,
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(1, "Status", status.into().to_template()))
     }
-    /// Sets `S3Uri`.
-    pub fn s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_uri = Some(value.into());
-        self
+    /// `S3Uri` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^s3://[a-z0-9][-.a-z0-9]{1,62}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?$`.
+    pub fn s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "S3Uri", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JavaScriptSourceMaps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_uri {
-            m.insert("S3Uri".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for JavaScriptSourceMaps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_uri.check(&path.field("S3Uri"), &Rules { min_length: Some(1), max_length: Some(1024), pattern: Some("^s3://[a-z0-9][-.a-z0-9]{1,62}(?:/[-!_*'().a-z0-9A-Z]+(?:/[-!_*'().a-z0-9A-Z]+)*)?/?$"), ..Rules::NONE }, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Platform`.
+    Platform {
+        /// `Web`
+        Web = "Web",
+        /// `Android`
+        Android = "Android",
+        /// `iOS`
+        IOs = "iOS",
     }
 }
 
-crate::impl_literal!(JavaScriptSourceMaps);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `Platform`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Platform {
-    /// `Web`
-    Web,
-    /// `Android`
-    Android,
-    /// `iOS`
-    IOs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Platform {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Web", "Android", "iOS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Web => "Web",
-            Self::Android => "Android",
-            Self::IOs => "iOS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Platform {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Platform {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Platform {
-    fn from(s: &str) -> Self {
-        match s {
-            "Web" => Self::Web,
-            "Android" => Self::Android,
-            "iOS" => Self::IOs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Platform> {
-    fn from(s: &str) -> Self {
-        Value::literal(Platform::from(s))
-    }
-}
-
-crate::impl_literal!(Platform);
-
-/// Property type `ResourcePolicy` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<String>,
-    /// `PolicyRevisionId` (optional).
-    /// Length: 1..=255 characters.
-    pub policy_revision_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourcePolicy` of `AWS::RUM::AppMonitor`.
+    ResourcePolicy
 }
 
 impl ResourcePolicy {
     /// The required properties: `PolicyDocument`.
     pub fn new(policy_document: impl Into<Value<String>>) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            policy_revision_id: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "PolicyDocument",
+            policy_document.into().to_template(),
+        ))
     }
-    /// Sets `PolicyRevisionId`.
-    pub fn policy_revision_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy_revision_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourcePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        if let Some(v) = &self.policy_revision_id {
-            m.insert("PolicyRevisionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PolicyRevisionId` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn policy_revision_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PolicyRevisionId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourcePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_revision_id.check(
-            &path.field("PolicyRevisionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePolicy);
-
-/// Property type `Tag` of `AWS::RUM::AppMonitor`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

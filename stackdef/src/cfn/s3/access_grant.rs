@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3::AccessGrant`.
-#[derive(Debug, Clone)]
-pub struct AccessGrant {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessGrant {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessGrant {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessGrant {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::AccessGrant`.
+    AccessGrant("AWS::S3::AccessGrant", AccessGrantProps)
 }
 
 impl AccessGrant {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::AccessGrant";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessGrantProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccessGrantId` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessGrantId> {
         self.resource.ref_value()
@@ -92,28 +44,58 @@ impl AccessGrant {
     pub fn attr_grant_scope(&self) -> Value<String> {
         self.resource.get_att("GrantScope")
     }
+
+    /// Replaces `AccessGrantsLocationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_grants_location_configuration(
+        &self,
+        value: impl Into<Value<AccessGrantsLocationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("AccessGrantsLocationConfiguration", value.into())
+    }
+
+    /// Replaces `AccessGrantsLocationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_grants_location_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AccessGrantsLocationId", value.into())
+    }
+
+    /// Replaces `ApplicationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationArn", value.into())
+    }
+
+    /// Replaces `Grantee` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grantee(&self, value: impl Into<Value<Grantee>>) {
+        self.resource.set_property("Grantee", value.into())
+    }
+
+    /// Replaces `Permission` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permission(&self, value: impl Into<Value<Permission>>) {
+        self.resource.set_property("Permission", value.into())
+    }
+
+    /// Replaces `S3PrefixType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_prefix_type(&self, value: impl Into<Value<S3PrefixType>>) {
+        self.resource.set_property("S3PrefixType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::AccessGrant`.
-#[derive(Debug, Clone)]
-pub struct AccessGrantProps {
-    /// `AccessGrantsLocationConfiguration` (optional).
-    pub access_grants_location_configuration: Option<Value<AccessGrantsLocationConfiguration>>,
-    /// `AccessGrantsLocationId` (required).
-    pub access_grants_location_id: Value<String>,
-    /// `ApplicationArn` (optional).
-    pub application_arn: Option<Value<String>>,
-    /// `Grantee` (required).
-    pub grantee: Value<Grantee>,
-    /// `Permission` (required).
-    pub permission: Value<Permission>,
-    /// `S3PrefixType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub s3_prefix_type: Option<Value<S3PrefixType>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::AccessGrant`.
+    AccessGrantProps
 }
 
 impl AccessGrantProps {
@@ -123,125 +105,60 @@ impl AccessGrantProps {
         grantee: impl Into<Value<Grantee>>,
         permission: impl Into<Value<Permission>>,
     ) -> Self {
-        Self {
-            access_grants_location_configuration: None,
-            access_grants_location_id: access_grants_location_id.into(),
-            application_arn: None,
-            grantee: grantee.into(),
-            permission: permission.into(),
-            s3_prefix_type: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "AccessGrantsLocationId",
+                    access_grants_location_id.into().to_template(),
+                )
+                .with(3, "Grantee", grantee.into().to_template())
+                .with(4, "Permission", permission.into().to_template()),
+        )
     }
-    /// Sets `AccessGrantsLocationConfiguration`.
+    /// `AccessGrantsLocationConfiguration` (optional).
     pub fn access_grants_location_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AccessGrantsLocationConfiguration>>,
     ) -> Self {
-        self.access_grants_location_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AccessGrantsLocationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApplicationArn`.
-    pub fn application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_arn = Some(value.into());
-        self
+    /// `ApplicationArn` (optional).
+    pub fn application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ApplicationArn", value.into().to_template()))
     }
-    /// Sets `S3PrefixType`.
-    pub fn s3_prefix_type(mut self, value: impl Into<Value<S3PrefixType>>) -> Self {
-        self.s3_prefix_type = Some(value.into());
-        self
+    /// `S3PrefixType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn s3_prefix_type(self, value: impl Into<Value<S3PrefixType>>) -> Self {
+        Self(self.0.with(5, "S3PrefixType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessGrantProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_grants_location_configuration {
-            m.insert(
-                "AccessGrantsLocationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "AccessGrantsLocationId".to_owned(),
-            self.access_grants_location_id.to_template(),
-        );
-        if let Some(v) = &self.application_arn {
-            m.insert("ApplicationArn".to_owned(), v.to_template());
-        }
-        m.insert("Grantee".to_owned(), self.grantee.to_template());
-        m.insert("Permission".to_owned(), self.permission.to_template());
-        if let Some(v) = &self.s3_prefix_type {
-            m.insert("S3PrefixType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AccessGrantProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_grants_location_configuration.check(
-            &path.field("AccessGrantsLocationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.grantee
-            .check(&path.field("Grantee"), &Rules::NONE, out);
-        self.permission
-            .check(&path.field("Permission"), &Rules::NONE, out);
-        self.s3_prefix_type
-            .check(&path.field("S3PrefixType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessGrantProps);
-
-/// Property type `AccessGrantsLocationConfiguration` of `AWS::S3::AccessGrant`.
-#[derive(Debug, Clone)]
-pub struct AccessGrantsLocationConfiguration {
-    /// `S3SubPrefix` (required).
-    pub s3_sub_prefix: Value<String>,
+crate::l1_struct! {
+    /// Property type `AccessGrantsLocationConfiguration` of `AWS::S3::AccessGrant`.
+    AccessGrantsLocationConfiguration
 }
 
 impl AccessGrantsLocationConfiguration {
     /// The required properties: `S3SubPrefix`.
     pub fn new(s3_sub_prefix: impl Into<Value<String>>) -> Self {
-        Self {
-            s3_sub_prefix: s3_sub_prefix.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3SubPrefix", s3_sub_prefix.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessGrantsLocationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3SubPrefix".to_owned(), self.s3_sub_prefix.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessGrantsLocationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AccessGrantsLocationConfiguration);
-
-/// Property type `Grantee` of `AWS::S3::AccessGrant`.
-#[derive(Debug, Clone)]
-pub struct Grantee {
-    /// `GranteeIdentifier` (required).
-    pub grantee_identifier: Value<String>,
-    /// `GranteeType` (required).
-    pub grantee_type: Value<GranteeType>,
+crate::l1_struct! {
+    /// Property type `Grantee` of `AWS::S3::AccessGrant`.
+    Grantee
 }
 
 impl Grantee {
@@ -250,239 +167,48 @@ impl Grantee {
         grantee_identifier: impl Into<Value<String>>,
         grantee_type: impl Into<Value<GranteeType>>,
     ) -> Self {
-        Self {
-            grantee_identifier: grantee_identifier.into(),
-            grantee_type: grantee_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "GranteeIdentifier",
+                    grantee_identifier.into().to_template(),
+                )
+                .with(1, "GranteeType", grantee_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Grantee {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "GranteeIdentifier".to_owned(),
-            self.grantee_identifier.to_template(),
-        );
-        m.insert("GranteeType".to_owned(), self.grantee_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GranteeType`.
+    GranteeType {
+        /// `IAM`
+        Iam = "IAM",
+        /// `DIRECTORY_USER`
+        DirectoryUser = "DIRECTORY_USER",
+        /// `DIRECTORY_GROUP`
+        DirectoryGroup = "DIRECTORY_GROUP",
     }
 }
 
-impl Check for Grantee {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.grantee_type
-            .check(&path.field("GranteeType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Permission`.
+    Permission {
+        /// `READ`
+        Read = "READ",
+        /// `WRITE`
+        Write = "WRITE",
+        /// `READWRITE`
+        Readwrite = "READWRITE",
     }
 }
 
-crate::impl_literal!(Grantee);
-
-/// Values of `GranteeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GranteeType {
-    /// `IAM`
-    Iam,
-    /// `DIRECTORY_USER`
-    DirectoryUser,
-    /// `DIRECTORY_GROUP`
-    DirectoryGroup,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GranteeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IAM", "DIRECTORY_USER", "DIRECTORY_GROUP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iam => "IAM",
-            Self::DirectoryUser => "DIRECTORY_USER",
-            Self::DirectoryGroup => "DIRECTORY_GROUP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `S3PrefixType`.
+    S3PrefixType {
+        /// `Object`
+        Object = "Object",
     }
 }
 
-impl ToTemplate for GranteeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GranteeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GranteeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM" => Self::Iam,
-            "DIRECTORY_USER" => Self::DirectoryUser,
-            "DIRECTORY_GROUP" => Self::DirectoryGroup,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GranteeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GranteeType::from(s))
-    }
-}
-
-crate::impl_literal!(GranteeType);
-
-/// Values of `Permission`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Permission {
-    /// `READ`
-    Read,
-    /// `WRITE`
-    Write,
-    /// `READWRITE`
-    Readwrite,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Permission {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["READ", "WRITE", "READWRITE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::Write => "WRITE",
-            Self::Readwrite => "READWRITE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Permission {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Permission {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Permission {
-    fn from(s: &str) -> Self {
-        match s {
-            "READ" => Self::Read,
-            "WRITE" => Self::Write,
-            "READWRITE" => Self::Readwrite,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Permission> {
-    fn from(s: &str) -> Self {
-        Value::literal(Permission::from(s))
-    }
-}
-
-crate::impl_literal!(Permission);
-
-/// Values of `S3PrefixType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3PrefixType {
-    /// `Object`
-    Object,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3PrefixType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Object"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Object => "Object",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3PrefixType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3PrefixType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3PrefixType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Object" => Self::Object,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3PrefixType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3PrefixType::from(s))
-    }
-}
-
-crate::impl_literal!(S3PrefixType);
-
-/// Property type `Tag` of `AWS::S3::AccessGrant`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

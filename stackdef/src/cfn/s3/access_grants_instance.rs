@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3::AccessGrantsInstance`.
-#[derive(Debug, Clone)]
-pub struct AccessGrantsInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessGrantsInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessGrantsInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessGrantsInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::AccessGrantsInstance`.
+    AccessGrantsInstance("AWS::S3::AccessGrantsInstance", AccessGrantsInstanceProps)
 }
 
 impl AccessGrantsInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::AccessGrantsInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessGrantsInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccessGrantsInstanceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessGrantsInstanceArn> {
         self.resource.ref_value()
@@ -87,89 +39,43 @@ impl AccessGrantsInstance {
     pub fn attr_access_grants_instance_id(&self) -> Value<String> {
         self.resource.get_att("AccessGrantsInstanceId")
     }
+
+    /// Replaces `IdentityCenterArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_center_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityCenterArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::AccessGrantsInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessGrantsInstanceProps {
-    /// `IdentityCenterArn` (optional).
-    pub identity_center_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::AccessGrantsInstance`.
+    AccessGrantsInstanceProps(default)
 }
 
 impl AccessGrantsInstanceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            identity_center_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdentityCenterArn`.
-    pub fn identity_center_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.identity_center_arn = Some(value.into());
-        self
+    /// `IdentityCenterArn` (optional).
+    pub fn identity_center_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdentityCenterArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessGrantsInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identity_center_arn {
-            m.insert("IdentityCenterArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AccessGrantsInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessGrantsInstanceProps);
-
-/// Property type `Tag` of `AWS::S3::AccessGrantsInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

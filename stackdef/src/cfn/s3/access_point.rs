@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessPoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessPoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessPoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::AccessPoint`.
+    AccessPoint("AWS::S3::AccessPoint", AccessPointProps)
 }
 
 impl AccessPoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::AccessPoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessPointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessPointName> {
         self.resource.ref_value()
@@ -92,319 +44,165 @@ impl AccessPoint {
     pub fn attr_arn(&self) -> Value<ids::AccessPointArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Bucket", value.into())
+    }
+
+    /// Replaces `BucketAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketAccountId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `PublicAccessBlockConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_access_block_configuration(
+        &self,
+        value: impl Into<Value<PublicAccessBlockConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PublicAccessBlockConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_configuration(&self, value: impl Into<Value<VpcConfiguration>>) {
+        self.resource.set_property("VpcConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPointProps {
-    /// `Bucket` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=255 characters.
-    pub bucket: Value<String>,
-    /// `BucketAccountId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=64 characters.
-    /// Pattern: `^\d{12}$`.
-    pub bucket_account_id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=50 characters.
-    /// Pattern: `^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$`.
-    pub name: Option<Value<String>>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<serde_json::Value>>,
-    /// `PublicAccessBlockConfiguration` (optional).
-    pub public_access_block_configuration: Option<Value<PublicAccessBlockConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_configuration: Option<Value<VpcConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::AccessPoint`.
+    AccessPointProps
 }
 
 impl AccessPointProps {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bucket_account_id: None,
-            name: None,
-            policy: None,
-            public_access_block_configuration: None,
-            tags: None,
-            vpc_configuration: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `BucketAccountId`.
-    pub fn bucket_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
+    /// `BucketAccountId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 64 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{12}$`.
+    pub fn bucket_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BucketAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 50 characters.
+    /// Pattern: `^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "Policy", value.into().to_template()))
     }
-    /// Sets `PublicAccessBlockConfiguration`.
+    /// `PublicAccessBlockConfiguration` (optional).
     pub fn public_access_block_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PublicAccessBlockConfiguration>>,
     ) -> Self {
-        self.public_access_block_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "PublicAccessBlockConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConfiguration`.
-    pub fn vpc_configuration(mut self, value: impl Into<Value<VpcConfiguration>>) -> Self {
-        self.vpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessPointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bucket_account_id {
-            m.insert("BucketAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_access_block_configuration {
-            m.insert("PublicAccessBlockConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_configuration {
-            m.insert("VpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_configuration(self, value: impl Into<Value<VpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(6, "VpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AccessPointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_account_id.check(
-            &path.field("BucketAccountId"),
-            &Rules {
-                max_length: Some(64),
-                pattern: Some("^\\d{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(50),
-                pattern: Some("^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.public_access_block_configuration.check(
-            &path.field("PublicAccessBlockConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessPointProps);
-
-/// Property type `PublicAccessBlockConfiguration` of `AWS::S3::AccessPoint`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicAccessBlockConfiguration {
-    /// `BlockPublicAcls` (optional).
-    pub block_public_acls: Option<Value<bool>>,
-    /// `BlockPublicPolicy` (optional).
-    pub block_public_policy: Option<Value<bool>>,
-    /// `IgnorePublicAcls` (optional).
-    pub ignore_public_acls: Option<Value<bool>>,
-    /// `RestrictPublicBuckets` (optional).
-    pub restrict_public_buckets: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `PublicAccessBlockConfiguration` of `AWS::S3::AccessPoint`.
+    PublicAccessBlockConfiguration(default)
 }
 
 impl PublicAccessBlockConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            block_public_acls: None,
-            block_public_policy: None,
-            ignore_public_acls: None,
-            restrict_public_buckets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockPublicAcls`.
-    pub fn block_public_acls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.block_public_acls = Some(value.into());
-        self
+    /// `BlockPublicAcls` (optional).
+    pub fn block_public_acls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockPublicAcls", value.into().to_template()),
+        )
     }
-    /// Sets `BlockPublicPolicy`.
-    pub fn block_public_policy(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.block_public_policy = Some(value.into());
-        self
+    /// `BlockPublicPolicy` (optional).
+    pub fn block_public_policy(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockPublicPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `IgnorePublicAcls`.
-    pub fn ignore_public_acls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ignore_public_acls = Some(value.into());
-        self
+    /// `IgnorePublicAcls` (optional).
+    pub fn ignore_public_acls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IgnorePublicAcls", value.into().to_template()),
+        )
     }
-    /// Sets `RestrictPublicBuckets`.
-    pub fn restrict_public_buckets(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.restrict_public_buckets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublicAccessBlockConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_public_acls {
-            m.insert("BlockPublicAcls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_public_policy {
-            m.insert("BlockPublicPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_public_acls {
-            m.insert("IgnorePublicAcls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restrict_public_buckets {
-            m.insert("RestrictPublicBuckets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RestrictPublicBuckets` (optional).
+    pub fn restrict_public_buckets(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RestrictPublicBuckets", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PublicAccessBlockConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(PublicAccessBlockConfiguration);
-
-/// Property type `Tag` of `AWS::S3::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfiguration` of `AWS::S3::AccessPoint`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfiguration {
-    /// `VpcId` (optional).
-    /// Length: 1..=1024 characters.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfiguration` of `AWS::S3::AccessPoint`.
+    VpcConfiguration(default)
 }
 
 impl VpcConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { vpc_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(0, "VpcId", value.into().to_template()))
     }
 }
-
-impl Check for VpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfiguration);

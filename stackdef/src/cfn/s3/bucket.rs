@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Bucket {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Bucket {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Bucket {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Bucket {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::Bucket`.
+    Bucket("AWS::S3::Bucket", BucketProps)
 }
 
 impl Bucket {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::Bucket";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BucketProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BucketName` (typed).
     pub fn ref_value(&self) -> Value<ids::BucketName> {
         self.resource.ref_value()
@@ -150,696 +102,473 @@ impl Bucket {
     pub fn attr_website_url(&self) -> Value<String> {
         self.resource.get_att("WebsiteURL")
     }
+
+    /// Replaces `AbacStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_abac_status(&self, value: impl Into<Value<AbacStatus>>) {
+        self.resource.set_property("AbacStatus", value.into())
+    }
+
+    /// Replaces `AccelerateConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accelerate_configuration(&self, value: impl Into<Value<AccelerateConfiguration>>) {
+        self.resource
+            .set_property("AccelerateConfiguration", value.into())
+    }
+
+    /// Replaces `AccessControl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_control(&self, value: impl Into<Value<AccessControl>>) {
+        self.resource.set_property("AccessControl", value.into())
+    }
+
+    /// Replaces `AnalyticsConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_analytics_configurations(
+        &self,
+        value: impl Into<Value<List<AnalyticsConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("AnalyticsConfigurations", value.into())
+    }
+
+    /// Replaces `BucketEncryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_encryption(&self, value: impl Into<Value<BucketEncryption>>) {
+        self.resource.set_property("BucketEncryption", value.into())
+    }
+
+    /// Replaces `BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketName", value.into())
+    }
+
+    /// Replaces `BucketNamePrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketNamePrefix", value.into())
+    }
+
+    /// Replaces `BucketNamespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_namespace(&self, value: impl Into<Value<BucketNamespace>>) {
+        self.resource.set_property("BucketNamespace", value.into())
+    }
+
+    /// Replaces `CorsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cors_configuration(&self, value: impl Into<Value<CorsConfiguration>>) {
+        self.resource
+            .set_property("CorsConfiguration", value.into())
+    }
+
+    /// Replaces `IntelligentTieringConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_intelligent_tiering_configurations(
+        &self,
+        value: impl Into<Value<List<IntelligentTieringConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("IntelligentTieringConfigurations", value.into())
+    }
+
+    /// Replaces `InventoryConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inventory_configurations(
+        &self,
+        value: impl Into<Value<List<InventoryConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("InventoryConfigurations", value.into())
+    }
+
+    /// Replaces `LifecycleConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_configuration(&self, value: impl Into<Value<LifecycleConfiguration>>) {
+        self.resource
+            .set_property("LifecycleConfiguration", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<LoggingConfiguration>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
+
+    /// Replaces `MetadataConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_configuration(&self, value: impl Into<Value<MetadataConfiguration>>) {
+        self.resource
+            .set_property("MetadataConfiguration", value.into())
+    }
+
+    /// Replaces `MetadataTableConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_table_configuration(
+        &self,
+        value: impl Into<Value<MetadataTableConfiguration>>,
+    ) {
+        self.resource
+            .set_property("MetadataTableConfiguration", value.into())
+    }
+
+    /// Replaces `MetricsConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_configurations(&self, value: impl Into<Value<List<MetricsConfiguration>>>) {
+        self.resource
+            .set_property("MetricsConfigurations", value.into())
+    }
+
+    /// Replaces `NotificationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration(
+        &self,
+        value: impl Into<Value<NotificationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("NotificationConfiguration", value.into())
+    }
+
+    /// Replaces `ObjectLockConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_lock_configuration(&self, value: impl Into<Value<ObjectLockConfiguration>>) {
+        self.resource
+            .set_property("ObjectLockConfiguration", value.into())
+    }
+
+    /// Replaces `ObjectLockEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_lock_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ObjectLockEnabled", value.into())
+    }
+
+    /// Replaces `OwnershipControls` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ownership_controls(&self, value: impl Into<Value<OwnershipControls>>) {
+        self.resource
+            .set_property("OwnershipControls", value.into())
+    }
+
+    /// Replaces `PublicAccessBlockConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_access_block_configuration(
+        &self,
+        value: impl Into<Value<PublicAccessBlockConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PublicAccessBlockConfiguration", value.into())
+    }
+
+    /// Replaces `ReplicationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_configuration(&self, value: impl Into<Value<ReplicationConfiguration>>) {
+        self.resource
+            .set_property("ReplicationConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VersioningConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_versioning_configuration(&self, value: impl Into<Value<VersioningConfiguration>>) {
+        self.resource
+            .set_property("VersioningConfiguration", value.into())
+    }
+
+    /// Replaces `WebsiteConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_website_configuration(&self, value: impl Into<Value<WebsiteConfiguration>>) {
+        self.resource
+            .set_property("WebsiteConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct BucketProps {
-    /// `AbacStatus` (optional).
-    pub abac_status: Option<Value<AbacStatus>>,
-    /// `AccelerateConfiguration` (optional).
-    pub accelerate_configuration: Option<Value<AccelerateConfiguration>>,
-    /// `AccessControl` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub access_control: Option<Value<AccessControl>>,
-    /// `AnalyticsConfigurations` (optional).
-    pub analytics_configurations: Option<Value<List<AnalyticsConfiguration>>>,
-    /// `BucketEncryption` (optional).
-    pub bucket_encryption: Option<Value<BucketEncryption>>,
-    /// `BucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=63 characters.
-    /// Pattern: `^([a-z0-9][a-z0-9.-]*[a-z0-9])?$`.
-    pub bucket_name: Option<Value<String>>,
-    /// `BucketNamePrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub bucket_name_prefix: Option<Value<String>>,
-    /// `BucketNamespace` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub bucket_namespace: Option<Value<BucketNamespace>>,
-    /// `CorsConfiguration` (optional).
-    pub cors_configuration: Option<Value<CorsConfiguration>>,
-    /// `IntelligentTieringConfigurations` (optional).
-    pub intelligent_tiering_configurations: Option<Value<List<IntelligentTieringConfiguration>>>,
-    /// `InventoryConfigurations` (optional).
-    pub inventory_configurations: Option<Value<List<InventoryConfiguration>>>,
-    /// `LifecycleConfiguration` (optional).
-    pub lifecycle_configuration: Option<Value<LifecycleConfiguration>>,
-    /// `LoggingConfiguration` (optional).
-    pub logging_configuration: Option<Value<LoggingConfiguration>>,
-    /// `MetadataConfiguration` (optional).
-    pub metadata_configuration: Option<Value<MetadataConfiguration>>,
-    /// `MetadataTableConfiguration` (optional).
-    pub metadata_table_configuration: Option<Value<MetadataTableConfiguration>>,
-    /// `MetricsConfigurations` (optional).
-    pub metrics_configurations: Option<Value<List<MetricsConfiguration>>>,
-    /// `NotificationConfiguration` (optional).
-    pub notification_configuration: Option<Value<NotificationConfiguration>>,
-    /// `ObjectLockConfiguration` (optional).
-    pub object_lock_configuration: Option<Value<ObjectLockConfiguration>>,
-    /// `ObjectLockEnabled` (optional).
-    pub object_lock_enabled: Option<Value<bool>>,
-    /// `OwnershipControls` (optional).
-    pub ownership_controls: Option<Value<OwnershipControls>>,
-    /// `PublicAccessBlockConfiguration` (optional).
-    pub public_access_block_configuration: Option<Value<PublicAccessBlockConfiguration>>,
-    /// `ReplicationConfiguration` (optional).
-    pub replication_configuration: Option<Value<ReplicationConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VersioningConfiguration` (optional).
-    pub versioning_configuration: Option<Value<VersioningConfiguration>>,
-    /// `WebsiteConfiguration` (optional).
-    pub website_configuration: Option<Value<WebsiteConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::Bucket`.
+    BucketProps(default)
 }
 
 impl BucketProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            abac_status: None,
-            accelerate_configuration: None,
-            access_control: None,
-            analytics_configurations: None,
-            bucket_encryption: None,
-            bucket_name: None,
-            bucket_name_prefix: None,
-            bucket_namespace: None,
-            cors_configuration: None,
-            intelligent_tiering_configurations: None,
-            inventory_configurations: None,
-            lifecycle_configuration: None,
-            logging_configuration: None,
-            metadata_configuration: None,
-            metadata_table_configuration: None,
-            metrics_configurations: None,
-            notification_configuration: None,
-            object_lock_configuration: None,
-            object_lock_enabled: None,
-            ownership_controls: None,
-            public_access_block_configuration: None,
-            replication_configuration: None,
-            tags: None,
-            versioning_configuration: None,
-            website_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AbacStatus`.
-    pub fn abac_status(mut self, value: impl Into<Value<AbacStatus>>) -> Self {
-        self.abac_status = Some(value.into());
-        self
+    /// `AbacStatus` (optional).
+    pub fn abac_status(self, value: impl Into<Value<AbacStatus>>) -> Self {
+        Self(self.0.with(0, "AbacStatus", value.into().to_template()))
     }
-    /// Sets `AccelerateConfiguration`.
+    /// `AccelerateConfiguration` (optional).
     pub fn accelerate_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AccelerateConfiguration>>,
     ) -> Self {
-        self.accelerate_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AccelerateConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `AccessControl`.
-    pub fn access_control(mut self, value: impl Into<Value<AccessControl>>) -> Self {
-        self.access_control = Some(value.into());
-        self
+    /// `AccessControl` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn access_control(self, value: impl Into<Value<AccessControl>>) -> Self {
+        Self(self.0.with(2, "AccessControl", value.into().to_template()))
     }
-    /// Sets `AnalyticsConfigurations`.
+    /// `AnalyticsConfigurations` (optional).
     pub fn analytics_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<AnalyticsConfiguration>>>,
     ) -> Self {
-        self.analytics_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AnalyticsConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `BucketEncryption`.
-    pub fn bucket_encryption(mut self, value: impl Into<Value<BucketEncryption>>) -> Self {
-        self.bucket_encryption = Some(value.into());
-        self
+    /// `BucketEncryption` (optional).
+    pub fn bucket_encryption(self, value: impl Into<Value<BucketEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(4, "BucketEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 63 characters.
+    /// Pattern: `^([a-z0-9][a-z0-9.-]*[a-z0-9])?$`.
+    pub fn bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "BucketName", value.into().to_template()))
     }
-    /// Sets `BucketNamePrefix`.
-    pub fn bucket_name_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_name_prefix = Some(value.into());
-        self
+    /// `BucketNamePrefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn bucket_name_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "BucketNamePrefix", value.into().to_template()),
+        )
     }
-    /// Sets `BucketNamespace`.
-    pub fn bucket_namespace(mut self, value: impl Into<Value<BucketNamespace>>) -> Self {
-        self.bucket_namespace = Some(value.into());
-        self
+    /// `BucketNamespace` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn bucket_namespace(self, value: impl Into<Value<BucketNamespace>>) -> Self {
+        Self(
+            self.0
+                .with(7, "BucketNamespace", value.into().to_template()),
+        )
     }
-    /// Sets `CorsConfiguration`.
-    pub fn cors_configuration(mut self, value: impl Into<Value<CorsConfiguration>>) -> Self {
-        self.cors_configuration = Some(value.into());
-        self
+    /// `CorsConfiguration` (optional).
+    pub fn cors_configuration(self, value: impl Into<Value<CorsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(8, "CorsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IntelligentTieringConfigurations`.
+    /// `IntelligentTieringConfigurations` (optional).
     pub fn intelligent_tiering_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<IntelligentTieringConfiguration>>>,
     ) -> Self {
-        self.intelligent_tiering_configurations = Some(value.into());
-        self
+        Self(self.0.with(
+            9,
+            "IntelligentTieringConfigurations",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `InventoryConfigurations`.
+    /// `InventoryConfigurations` (optional).
     pub fn inventory_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<InventoryConfiguration>>>,
     ) -> Self {
-        self.inventory_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "InventoryConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(
-        mut self,
-        value: impl Into<Value<LifecycleConfiguration>>,
-    ) -> Self {
-        self.lifecycle_configuration = Some(value.into());
-        self
+    /// `LifecycleConfiguration` (optional).
+    pub fn lifecycle_configuration(self, value: impl Into<Value<LifecycleConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(11, "LifecycleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
-        self.logging_configuration = Some(value.into());
-        self
+    /// `LoggingConfiguration` (optional).
+    pub fn logging_configuration(self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "LoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataConfiguration`.
-    pub fn metadata_configuration(
-        mut self,
-        value: impl Into<Value<MetadataConfiguration>>,
-    ) -> Self {
-        self.metadata_configuration = Some(value.into());
-        self
+    /// `MetadataConfiguration` (optional).
+    pub fn metadata_configuration(self, value: impl Into<Value<MetadataConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(13, "MetadataConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataTableConfiguration`.
+    /// `MetadataTableConfiguration` (optional).
     pub fn metadata_table_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MetadataTableConfiguration>>,
     ) -> Self {
-        self.metadata_table_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "MetadataTableConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetricsConfigurations`.
+    /// `MetricsConfigurations` (optional).
     pub fn metrics_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<MetricsConfiguration>>>,
     ) -> Self {
-        self.metrics_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "MetricsConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationConfiguration`.
+    /// `NotificationConfiguration` (optional).
     pub fn notification_configuration(
-        mut self,
+        self,
         value: impl Into<Value<NotificationConfiguration>>,
     ) -> Self {
-        self.notification_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(16, "NotificationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ObjectLockConfiguration`.
+    /// `ObjectLockConfiguration` (optional).
     pub fn object_lock_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ObjectLockConfiguration>>,
     ) -> Self {
-        self.object_lock_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(17, "ObjectLockConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ObjectLockEnabled`.
-    pub fn object_lock_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.object_lock_enabled = Some(value.into());
-        self
+    /// `ObjectLockEnabled` (optional).
+    pub fn object_lock_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(18, "ObjectLockEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `OwnershipControls`.
-    pub fn ownership_controls(mut self, value: impl Into<Value<OwnershipControls>>) -> Self {
-        self.ownership_controls = Some(value.into());
-        self
+    /// `OwnershipControls` (optional).
+    pub fn ownership_controls(self, value: impl Into<Value<OwnershipControls>>) -> Self {
+        Self(
+            self.0
+                .with(19, "OwnershipControls", value.into().to_template()),
+        )
     }
-    /// Sets `PublicAccessBlockConfiguration`.
+    /// `PublicAccessBlockConfiguration` (optional).
     pub fn public_access_block_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PublicAccessBlockConfiguration>>,
     ) -> Self {
-        self.public_access_block_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            20,
+            "PublicAccessBlockConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReplicationConfiguration`.
+    /// `ReplicationConfiguration` (optional).
     pub fn replication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationConfiguration>>,
     ) -> Self {
-        self.replication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(21, "ReplicationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(22, "Tags", value.into().to_template()))
     }
-    /// Sets `VersioningConfiguration`.
+    /// `VersioningConfiguration` (optional).
     pub fn versioning_configuration(
-        mut self,
+        self,
         value: impl Into<Value<VersioningConfiguration>>,
     ) -> Self {
-        self.versioning_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(23, "VersioningConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `WebsiteConfiguration`.
-    pub fn website_configuration(mut self, value: impl Into<Value<WebsiteConfiguration>>) -> Self {
-        self.website_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BucketProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.abac_status {
-            m.insert("AbacStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.accelerate_configuration {
-            m.insert("AccelerateConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.access_control {
-            m.insert("AccessControl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.analytics_configurations {
-            m.insert("AnalyticsConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_encryption {
-            m.insert("BucketEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_name_prefix {
-            m.insert("BucketNamePrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_namespace {
-            m.insert("BucketNamespace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cors_configuration {
-            m.insert("CorsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intelligent_tiering_configurations {
-            m.insert(
-                "IntelligentTieringConfigurations".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.inventory_configurations {
-            m.insert("InventoryConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configuration {
-            m.insert("LoggingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_configuration {
-            m.insert("MetadataConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_table_configuration {
-            m.insert("MetadataTableConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_configurations {
-            m.insert("MetricsConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_configuration {
-            m.insert("NotificationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_lock_configuration {
-            m.insert("ObjectLockConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_lock_enabled {
-            m.insert("ObjectLockEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ownership_controls {
-            m.insert("OwnershipControls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_access_block_configuration {
-            m.insert("PublicAccessBlockConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_configuration {
-            m.insert("ReplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.versioning_configuration {
-            m.insert("VersioningConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.website_configuration {
-            m.insert("WebsiteConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WebsiteConfiguration` (optional).
+    pub fn website_configuration(self, value: impl Into<Value<WebsiteConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(24, "WebsiteConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BucketProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.abac_status
-            .check(&path.field("AbacStatus"), &Rules::NONE, out);
-        self.accelerate_configuration.check(
-            &path.field("AccelerateConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.access_control
-            .check(&path.field("AccessControl"), &Rules::NONE, out);
-        self.analytics_configurations.check(
-            &path.field("AnalyticsConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.bucket_encryption
-            .check(&path.field("BucketEncryption"), &Rules::NONE, out);
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^([a-z0-9][a-z0-9.-]*[a-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_namespace
-            .check(&path.field("BucketNamespace"), &Rules::NONE, out);
-        self.cors_configuration
-            .check(&path.field("CorsConfiguration"), &Rules::NONE, out);
-        self.intelligent_tiering_configurations.check(
-            &path.field("IntelligentTieringConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.inventory_configurations.check(
-            &path.field("InventoryConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.lifecycle_configuration.check(
-            &path.field("LifecycleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-        self.metadata_configuration
-            .check(&path.field("MetadataConfiguration"), &Rules::NONE, out);
-        self.metadata_table_configuration.check(
-            &path.field("MetadataTableConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.metrics_configurations
-            .check(&path.field("MetricsConfigurations"), &Rules::NONE, out);
-        self.notification_configuration.check(
-            &path.field("NotificationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.object_lock_configuration.check(
-            &path.field("ObjectLockConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.ownership_controls
-            .check(&path.field("OwnershipControls"), &Rules::NONE, out);
-        self.public_access_block_configuration.check(
-            &path.field("PublicAccessBlockConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.replication_configuration.check(
-            &path.field("ReplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.versioning_configuration.check(
-            &path.field("VersioningConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.website_configuration
-            .check(&path.field("WebsiteConfiguration"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AbacStatus`.
+    AbacStatus {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-crate::impl_literal!(BucketProps);
-
-/// Values of `AbacStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AbacStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AbacStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AbacStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AbacStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AbacStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AbacStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AbacStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AbacStatus);
-
-/// Property type `AccelerateConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct AccelerateConfiguration {
-    /// `AccelerationStatus` (required).
-    pub acceleration_status: Value<AccelerationStatus>,
+crate::l1_struct! {
+    /// Property type `AccelerateConfiguration` of `AWS::S3::Bucket`.
+    AccelerateConfiguration
 }
 
 impl AccelerateConfiguration {
     /// The required properties: `AccelerationStatus`.
     pub fn new(acceleration_status: impl Into<Value<AccelerationStatus>>) -> Self {
-        Self {
-            acceleration_status: acceleration_status.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AccelerationStatus",
+            acceleration_status.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AccelerateConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccelerationStatus".to_owned(),
-            self.acceleration_status.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccelerationStatus`.
+    AccelerationStatus {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Suspended`
+        Suspended = "Suspended",
     }
 }
 
-impl Check for AccelerateConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.acceleration_status
-            .check(&path.field("AccelerationStatus"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AccessControl`.
+    AccessControl {
+        /// `AuthenticatedRead`
+        AuthenticatedRead = "AuthenticatedRead",
+        /// `AwsExecRead`
+        AwsExecRead = "AwsExecRead",
+        /// `BucketOwnerFullControl`
+        BucketOwnerFullControl = "BucketOwnerFullControl",
+        /// `BucketOwnerRead`
+        BucketOwnerRead = "BucketOwnerRead",
+        /// `LogDeliveryWrite`
+        LogDeliveryWrite = "LogDeliveryWrite",
+        /// `Private`
+        Private = "Private",
+        /// `PublicRead`
+        PublicRead = "PublicRead",
+        /// `PublicReadWrite`
+        PublicReadWrite = "PublicReadWrite",
     }
 }
 
-crate::impl_literal!(AccelerateConfiguration);
-
-/// Values of `AccelerationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccelerationStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Suspended`
-    Suspended,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccelerationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Suspended"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Suspended => "Suspended",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccelerationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccelerationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccelerationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Suspended" => Self::Suspended,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccelerationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccelerationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AccelerationStatus);
-
-/// Values of `AccessControl`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessControl {
-    /// `AuthenticatedRead`
-    AuthenticatedRead,
-    /// `AwsExecRead`
-    AwsExecRead,
-    /// `BucketOwnerFullControl`
-    BucketOwnerFullControl,
-    /// `BucketOwnerRead`
-    BucketOwnerRead,
-    /// `LogDeliveryWrite`
-    LogDeliveryWrite,
-    /// `Private`
-    Private,
-    /// `PublicRead`
-    PublicRead,
-    /// `PublicReadWrite`
-    PublicReadWrite,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessControl {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AuthenticatedRead",
-        "AwsExecRead",
-        "BucketOwnerFullControl",
-        "BucketOwnerRead",
-        "LogDeliveryWrite",
-        "Private",
-        "PublicRead",
-        "PublicReadWrite",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AuthenticatedRead => "AuthenticatedRead",
-            Self::AwsExecRead => "AwsExecRead",
-            Self::BucketOwnerFullControl => "BucketOwnerFullControl",
-            Self::BucketOwnerRead => "BucketOwnerRead",
-            Self::LogDeliveryWrite => "LogDeliveryWrite",
-            Self::Private => "Private",
-            Self::PublicRead => "PublicRead",
-            Self::PublicReadWrite => "PublicReadWrite",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessControl {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessControl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessControl {
-    fn from(s: &str) -> Self {
-        match s {
-            "AuthenticatedRead" => Self::AuthenticatedRead,
-            "AwsExecRead" => Self::AwsExecRead,
-            "BucketOwnerFullControl" => Self::BucketOwnerFullControl,
-            "BucketOwnerRead" => Self::BucketOwnerRead,
-            "LogDeliveryWrite" => Self::LogDeliveryWrite,
-            "Private" => Self::Private,
-            "PublicRead" => Self::PublicRead,
-            "PublicReadWrite" => Self::PublicReadWrite,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessControl> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessControl::from(s))
-    }
-}
-
-crate::impl_literal!(AccessControl);
-
-/// Property type `AnalyticsConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct AnalyticsConfiguration {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `StorageClassAnalysis` (required).
-    pub storage_class_analysis: Value<StorageClassAnalysis>,
-    /// `TagFilters` (optional).
-    pub tag_filters: Option<Value<List<TagFilter>>>,
+crate::l1_struct! {
+    /// Property type `AnalyticsConfiguration` of `AWS::S3::Bucket`.
+    AnalyticsConfiguration
 }
 
 impl AnalyticsConfiguration {
@@ -848,99 +577,45 @@ impl AnalyticsConfiguration {
         id: impl Into<Value<String>>,
         storage_class_analysis: impl Into<Value<StorageClassAnalysis>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            prefix: None,
-            storage_class_analysis: storage_class_analysis.into(),
-            tag_filters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(
+                    2,
+                    "StorageClassAnalysis",
+                    storage_class_analysis.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
-    /// Sets `TagFilters`.
-    pub fn tag_filters(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.tag_filters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AnalyticsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StorageClassAnalysis".to_owned(),
-            self.storage_class_analysis.to_template(),
-        );
-        if let Some(v) = &self.tag_filters {
-            m.insert("TagFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TagFilters` (optional).
+    pub fn tag_filters(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(self.0.with(3, "TagFilters", value.into().to_template()))
     }
 }
 
-impl Check for AnalyticsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_class_analysis
-            .check(&path.field("StorageClassAnalysis"), &Rules::NONE, out);
-        self.tag_filters
-            .check(&path.field("TagFilters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AnalyticsConfiguration);
-
-/// Property type `StorageClassAnalysis` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageClassAnalysis {
-    /// `DataExport` (optional).
-    pub data_export: Option<Value<DataExport>>,
+crate::l1_struct! {
+    /// Property type `StorageClassAnalysis` of `AWS::S3::Bucket`.
+    StorageClassAnalysis(default)
 }
 
 impl StorageClassAnalysis {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { data_export: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `DataExport`.
-    pub fn data_export(mut self, value: impl Into<Value<DataExport>>) -> Self {
-        self.data_export = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageClassAnalysis {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_export {
-            m.insert("DataExport".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DataExport` (optional).
+    pub fn data_export(self, value: impl Into<Value<DataExport>>) -> Self {
+        Self(self.0.with(0, "DataExport", value.into().to_template()))
     }
 }
 
-impl Check for StorageClassAnalysis {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_export
-            .check(&path.field("DataExport"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageClassAnalysis);
-
-/// Property type `DataExport` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct DataExport {
-    /// `Destination` (required).
-    pub destination: Value<Destination>,
-    /// `OutputSchemaVersion` (required).
-    pub output_schema_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataExport` of `AWS::S3::Bucket`.
+    DataExport
 }
 
 impl DataExport {
@@ -949,192 +624,62 @@ impl DataExport {
         destination: impl Into<Value<Destination>>,
         output_schema_version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            output_schema_version: output_schema_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(
+                    1,
+                    "OutputSchemaVersion",
+                    output_schema_version.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DataExport {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert(
-            "OutputSchemaVersion".to_owned(),
-            self.output_schema_version.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataExport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataExport);
-
-/// Property type `Destination` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Destination {
-    /// `BucketAccountId` (optional).
-    pub bucket_account_id: Option<Value<String>>,
-    /// `BucketArn` (required).
-    pub bucket_arn: Value<String>,
-    /// `Format` (required).
-    pub format: Value<Format>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Destination` of `AWS::S3::Bucket`.
+    Destination
 }
 
 impl Destination {
     /// The required properties: `BucketArn`, `Format`.
     pub fn new(bucket_arn: impl Into<Value<String>>, format: impl Into<Value<Format>>) -> Self {
-        Self {
-            bucket_account_id: None,
-            bucket_arn: bucket_arn.into(),
-            format: format.into(),
-            prefix: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BucketArn", bucket_arn.into().to_template())
+                .with(2, "Format", format.into().to_template()),
+        )
     }
-    /// Sets `BucketAccountId`.
-    pub fn bucket_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
+    /// `BucketAccountId` (optional).
+    pub fn bucket_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BucketAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_account_id {
-            m.insert("BucketAccountId".to_owned(), v.to_template());
-        }
-        m.insert("BucketArn".to_owned(), self.bucket_arn.to_template());
-        m.insert("Format".to_owned(), self.format.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Prefix", value.into().to_template()))
     }
 }
 
-impl Check for Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `CSV`
+        Csv = "CSV",
+        /// `ORC`
+        Orc = "ORC",
+        /// `Parquet`
+        Parquet = "Parquet",
     }
 }
 
-crate::impl_literal!(Destination);
+pub use crate::cfn::Tag as TagFilter;
 
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `CSV`
-    Csv,
-    /// `ORC`
-    Orc,
-    /// `Parquet`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "ORC", "Parquet"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Orc => "ORC",
-            Self::Parquet => "Parquet",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "ORC" => Self::Orc,
-            "Parquet" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Property type `TagFilter` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct TagFilter {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl TagFilter {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagFilter);
-
-/// Property type `BucketEncryption` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct BucketEncryption {
-    /// `ServerSideEncryptionConfiguration` (required).
-    pub server_side_encryption_configuration: Value<List<ServerSideEncryptionRule>>,
+crate::l1_struct! {
+    /// Property type `BucketEncryption` of `AWS::S3::Bucket`.
+    BucketEncryption
 }
 
 impl BucketEncryption {
@@ -1142,437 +687,130 @@ impl BucketEncryption {
     pub fn new(
         server_side_encryption_configuration: impl Into<Value<List<ServerSideEncryptionRule>>>,
     ) -> Self {
-        Self {
-            server_side_encryption_configuration: server_side_encryption_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ServerSideEncryptionConfiguration",
+            server_side_encryption_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BucketEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ServerSideEncryptionConfiguration".to_owned(),
-            self.server_side_encryption_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BucketEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.server_side_encryption_configuration.check(
-            &path.field("ServerSideEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BucketEncryption);
-
-/// Property type `ServerSideEncryptionRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerSideEncryptionRule {
-    /// `BlockedEncryptionTypes` (optional).
-    pub blocked_encryption_types: Option<Value<BlockedEncryptionTypes>>,
-    /// `BucketKeyEnabled` (optional).
-    pub bucket_key_enabled: Option<Value<bool>>,
-    /// `ServerSideEncryptionByDefault` (optional).
-    pub server_side_encryption_by_default: Option<Value<ServerSideEncryptionByDefault>>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionRule` of `AWS::S3::Bucket`.
+    ServerSideEncryptionRule(default)
 }
 
 impl ServerSideEncryptionRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            blocked_encryption_types: None,
-            bucket_key_enabled: None,
-            server_side_encryption_by_default: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockedEncryptionTypes`.
-    pub fn blocked_encryption_types(
-        mut self,
-        value: impl Into<Value<BlockedEncryptionTypes>>,
-    ) -> Self {
-        self.blocked_encryption_types = Some(value.into());
-        self
+    /// `BlockedEncryptionTypes` (optional).
+    pub fn blocked_encryption_types(self, value: impl Into<Value<BlockedEncryptionTypes>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockedEncryptionTypes", value.into().to_template()),
+        )
     }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bucket_key_enabled = Some(value.into());
-        self
+    /// `BucketKeyEnabled` (optional).
+    pub fn bucket_key_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BucketKeyEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ServerSideEncryptionByDefault`.
+    /// `ServerSideEncryptionByDefault` (optional).
     pub fn server_side_encryption_by_default(
-        mut self,
+        self,
         value: impl Into<Value<ServerSideEncryptionByDefault>>,
     ) -> Self {
-        self.server_side_encryption_by_default = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ServerSideEncryptionByDefault",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ServerSideEncryptionRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blocked_encryption_types {
-            m.insert("BlockedEncryptionTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_key_enabled {
-            m.insert("BucketKeyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_side_encryption_by_default {
-            m.insert("ServerSideEncryptionByDefault".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerSideEncryptionRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blocked_encryption_types.check(
-            &path.field("BlockedEncryptionTypes"),
-            &Rules::NONE,
-            out,
-        );
-        self.server_side_encryption_by_default.check(
-            &path.field("ServerSideEncryptionByDefault"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServerSideEncryptionRule);
-
-/// Property type `BlockedEncryptionTypes` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct BlockedEncryptionTypes {
-    /// `EncryptionType` (optional).
-    pub encryption_type: Option<Value<List<BlockedEncryptionTypeList>>>,
+crate::l1_struct! {
+    /// Property type `BlockedEncryptionTypes` of `AWS::S3::Bucket`.
+    BlockedEncryptionTypes(default)
 }
 
 impl BlockedEncryptionTypes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncryptionType`.
-    pub fn encryption_type(
-        mut self,
-        value: impl Into<Value<List<BlockedEncryptionTypeList>>>,
-    ) -> Self {
-        self.encryption_type = Some(value.into());
-        self
+    /// `EncryptionType` (optional).
+    pub fn encryption_type(self, value: impl Into<Value<List<BlockedEncryptionTypeList>>>) -> Self {
+        Self(self.0.with(0, "EncryptionType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockedEncryptionTypes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_type {
-            m.insert("EncryptionType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BlockedEncryptionTypeList`.
+    BlockedEncryptionTypeList {
+        /// `NONE`
+        None = "NONE",
+        /// `SSE-C`
+        SseC = "SSE-C",
     }
 }
 
-impl Check for BlockedEncryptionTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_type
-            .check(&path.field("EncryptionType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BlockedEncryptionTypes);
-
-/// Values of `BlockedEncryptionTypeList`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BlockedEncryptionTypeList {
-    /// `NONE`
-    None,
-    /// `SSE-C`
-    SseC,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BlockedEncryptionTypeList {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "SSE-C"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::SseC => "SSE-C",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BlockedEncryptionTypeList {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BlockedEncryptionTypeList {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BlockedEncryptionTypeList {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "SSE-C" => Self::SseC,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BlockedEncryptionTypeList> {
-    fn from(s: &str) -> Self {
-        Value::literal(BlockedEncryptionTypeList::from(s))
-    }
-}
-
-crate::impl_literal!(BlockedEncryptionTypeList);
-
-/// Property type `ServerSideEncryptionByDefault` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct ServerSideEncryptionByDefault {
-    /// `KMSMasterKeyID` (optional).
-    pub kms_master_key_id: Option<Value<String>>,
-    /// `SSEAlgorithm` (required).
-    pub sse_algorithm: Value<SseAlgorithm>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionByDefault` of `AWS::S3::Bucket`.
+    ServerSideEncryptionByDefault
 }
 
 impl ServerSideEncryptionByDefault {
     /// The required properties: `SSEAlgorithm`.
     pub fn new(sse_algorithm: impl Into<Value<SseAlgorithm>>) -> Self {
-        Self {
-            kms_master_key_id: None,
-            sse_algorithm: sse_algorithm.into(),
-        }
+        Self(crate::Properties::new().with(1, "SSEAlgorithm", sse_algorithm.into().to_template()))
     }
-    /// Sets `KMSMasterKeyID`.
-    pub fn kms_master_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
+    /// `KMSMasterKeyID` (optional).
+    pub fn kms_master_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KMSMasterKeyID", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServerSideEncryptionByDefault {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_master_key_id {
-            m.insert("KMSMasterKeyID".to_owned(), v.to_template());
-        }
-        m.insert("SSEAlgorithm".to_owned(), self.sse_algorithm.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseAlgorithm`.
+    SseAlgorithm {
+        /// `aws:kms`
+        AwsKms = "aws:kms",
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `aws:kms:dsse`
+        AwsKmsDsse = "aws:kms:dsse",
     }
 }
 
-impl Check for ServerSideEncryptionByDefault {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_algorithm
-            .check(&path.field("SSEAlgorithm"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `BucketNamespace`.
+    BucketNamespace {
+        /// `global`
+        Global = "global",
+        /// `account-regional`
+        AccountRegional = "account-regional",
     }
 }
 
-crate::impl_literal!(ServerSideEncryptionByDefault);
-
-/// Values of `SseAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseAlgorithm {
-    /// `aws:kms`
-    AwsKms,
-    /// `AES256`
-    Aes256,
-    /// `aws:kms:dsse`
-    AwsKmsDsse,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aws:kms", "AES256", "aws:kms:dsse"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsKms => "aws:kms",
-            Self::Aes256 => "AES256",
-            Self::AwsKmsDsse => "aws:kms:dsse",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "aws:kms" => Self::AwsKms,
-            "AES256" => Self::Aes256,
-            "aws:kms:dsse" => Self::AwsKmsDsse,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(SseAlgorithm);
-
-/// Values of `BucketNamespace`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BucketNamespace {
-    /// `global`
-    Global,
-    /// `account-regional`
-    AccountRegional,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BucketNamespace {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["global", "account-regional"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Global => "global",
-            Self::AccountRegional => "account-regional",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BucketNamespace {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BucketNamespace {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BucketNamespace {
-    fn from(s: &str) -> Self {
-        match s {
-            "global" => Self::Global,
-            "account-regional" => Self::AccountRegional,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BucketNamespace> {
-    fn from(s: &str) -> Self {
-        Value::literal(BucketNamespace::from(s))
-    }
-}
-
-crate::impl_literal!(BucketNamespace);
-
-/// Property type `CorsConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct CorsConfiguration {
-    /// `CorsRules` (required).
-    /// Each item: Length: ..=100 characters.
-    pub cors_rules: Value<List<CorsRule>>,
+crate::l1_struct! {
+    /// Property type `CorsConfiguration` of `AWS::S3::Bucket`.
+    CorsConfiguration
 }
 
 impl CorsConfiguration {
     /// The required properties: `CorsRules`.
     pub fn new(cors_rules: impl Into<Value<List<CorsRule>>>) -> Self {
-        Self {
-            cors_rules: cors_rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "CorsRules", cors_rules.into().to_template()))
     }
 }
 
-impl ToTemplate for CorsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CorsRules".to_owned(), self.cors_rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CorsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cors_rules.check(
-            &path.field("CorsRules"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CorsConfiguration);
-
-/// Property type `CorsRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct CorsRule {
-    /// `AllowedHeaders` (optional).
-    pub allowed_headers: Option<Value<List<String>>>,
-    /// `AllowedMethods` (required).
-    pub allowed_methods: Value<List<AllowedMethods>>,
-    /// `AllowedOrigins` (required).
-    pub allowed_origins: Value<List<String>>,
-    /// `ExposedHeaders` (optional).
-    pub exposed_headers: Option<Value<List<String>>>,
-    /// `Id` (optional).
-    /// Length: ..=255 characters.
-    pub id: Option<Value<String>>,
-    /// `MaxAge` (optional).
-    /// Range: 0..=.
-    pub max_age: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CorsRule` of `AWS::S3::Bucket`.
+    CorsRule
 }
 
 impl CorsRule {
@@ -1581,171 +819,51 @@ impl CorsRule {
         allowed_methods: impl Into<Value<List<AllowedMethods>>>,
         allowed_origins: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            allowed_headers: None,
-            allowed_methods: allowed_methods.into(),
-            allowed_origins: allowed_origins.into(),
-            exposed_headers: None,
-            id: None,
-            max_age: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AllowedMethods", allowed_methods.into().to_template())
+                .with(2, "AllowedOrigins", allowed_origins.into().to_template()),
+        )
     }
-    /// Sets `AllowedHeaders`.
-    pub fn allowed_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_headers = Some(value.into());
-        self
+    /// `AllowedHeaders` (optional).
+    pub fn allowed_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AllowedHeaders", value.into().to_template()))
     }
-    /// Sets `ExposedHeaders`.
-    pub fn exposed_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exposed_headers = Some(value.into());
-        self
+    /// `ExposedHeaders` (optional).
+    pub fn exposed_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "ExposedHeaders", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: at most 255 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Id", value.into().to_template()))
     }
-    /// Sets `MaxAge`.
-    pub fn max_age(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_age = Some(value.into());
-        self
+    /// `MaxAge` (optional).
+    /// Range: at least 0.
+    pub fn max_age(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "MaxAge", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CorsRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_headers {
-            m.insert("AllowedHeaders".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AllowedMethods".to_owned(),
-            self.allowed_methods.to_template(),
-        );
-        m.insert(
-            "AllowedOrigins".to_owned(),
-            self.allowed_origins.to_template(),
-        );
-        if let Some(v) = &self.exposed_headers {
-            m.insert("ExposedHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_age {
-            m.insert("MaxAge".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AllowedMethods`.
+    AllowedMethods {
+        /// `GET`
+        Get = "GET",
+        /// `PUT`
+        Put = "PUT",
+        /// `HEAD`
+        Head = "HEAD",
+        /// `POST`
+        Post = "POST",
+        /// `DELETE`
+        Delete = "DELETE",
     }
 }
 
-impl Check for CorsRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_methods
-            .check(&path.field("AllowedMethods"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_age.check(
-            &path.field("MaxAge"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CorsRule);
-
-/// Values of `AllowedMethods`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllowedMethods {
-    /// `GET`
-    Get,
-    /// `PUT`
-    Put,
-    /// `HEAD`
-    Head,
-    /// `POST`
-    Post,
-    /// `DELETE`
-    Delete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllowedMethods {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GET", "PUT", "HEAD", "POST", "DELETE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Get => "GET",
-            Self::Put => "PUT",
-            Self::Head => "HEAD",
-            Self::Post => "POST",
-            Self::Delete => "DELETE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AllowedMethods {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllowedMethods {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllowedMethods {
-    fn from(s: &str) -> Self {
-        match s {
-            "GET" => Self::Get,
-            "PUT" => Self::Put,
-            "HEAD" => Self::Head,
-            "POST" => Self::Post,
-            "DELETE" => Self::Delete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllowedMethods> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllowedMethods::from(s))
-    }
-}
-
-crate::impl_literal!(AllowedMethods);
-
-/// Property type `IntelligentTieringConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct IntelligentTieringConfiguration {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<Status>,
-    /// `TagFilters` (optional).
-    pub tag_filters: Option<Value<List<TagFilter>>>,
-    /// `Tierings` (required).
-    pub tierings: Value<List<Tiering>>,
+crate::l1_struct! {
+    /// Property type `IntelligentTieringConfiguration` of `AWS::S3::Bucket`.
+    IntelligentTieringConfiguration
 }
 
 impl IntelligentTieringConfiguration {
@@ -1755,222 +873,62 @@ impl IntelligentTieringConfiguration {
         status: impl Into<Value<Status>>,
         tierings: impl Into<Value<List<Tiering>>>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            prefix: None,
-            status: status.into(),
-            tag_filters: None,
-            tierings: tierings.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(2, "Status", status.into().to_template())
+                .with(4, "Tierings", tierings.into().to_template()),
+        )
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
-    /// Sets `TagFilters`.
-    pub fn tag_filters(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.tag_filters = Some(value.into());
-        self
+    /// `TagFilters` (optional).
+    pub fn tag_filters(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(self.0.with(3, "TagFilters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IntelligentTieringConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.tag_filters {
-            m.insert("TagFilters".to_owned(), v.to_template());
-        }
-        m.insert("Tierings".to_owned(), self.tierings.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-impl Check for IntelligentTieringConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tag_filters
-            .check(&path.field("TagFilters"), &Rules::NONE, out);
-        self.tierings
-            .check(&path.field("Tierings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntelligentTieringConfiguration);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tiering` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Tiering {
-    /// `AccessTier` (required).
-    pub access_tier: Value<AccessTier>,
-    /// `Days` (required).
-    pub days: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Tiering` of `AWS::S3::Bucket`.
+    Tiering
 }
 
 impl Tiering {
     /// The required properties: `AccessTier`, `Days`.
     pub fn new(access_tier: impl Into<Value<AccessTier>>, days: impl Into<Value<i64>>) -> Self {
-        Self {
-            access_tier: access_tier.into(),
-            days: days.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessTier", access_tier.into().to_template())
+                .with(1, "Days", days.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Tiering {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessTier".to_owned(), self.access_tier.to_template());
-        m.insert("Days".to_owned(), self.days.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccessTier`.
+    AccessTier {
+        /// `ARCHIVE_ACCESS`
+        ArchiveAccess = "ARCHIVE_ACCESS",
+        /// `DEEP_ARCHIVE_ACCESS`
+        DeepArchiveAccess = "DEEP_ARCHIVE_ACCESS",
     }
 }
 
-impl Check for Tiering {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_tier
-            .check(&path.field("AccessTier"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Tiering);
-
-/// Values of `AccessTier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessTier {
-    /// `ARCHIVE_ACCESS`
-    ArchiveAccess,
-    /// `DEEP_ARCHIVE_ACCESS`
-    DeepArchiveAccess,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessTier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ARCHIVE_ACCESS", "DEEP_ARCHIVE_ACCESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ArchiveAccess => "ARCHIVE_ACCESS",
-            Self::DeepArchiveAccess => "DEEP_ARCHIVE_ACCESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessTier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessTier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessTier {
-    fn from(s: &str) -> Self {
-        match s {
-            "ARCHIVE_ACCESS" => Self::ArchiveAccess,
-            "DEEP_ARCHIVE_ACCESS" => Self::DeepArchiveAccess,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessTier> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessTier::from(s))
-    }
-}
-
-crate::impl_literal!(AccessTier);
-
-/// Property type `InventoryConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct InventoryConfiguration {
-    /// `Destination` (required).
-    pub destination: Value<Destination>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `IncludedObjectVersions` (required).
-    pub included_object_versions: Value<IncludedObjectVersions>,
-    /// `OptionalFields` (optional).
-    pub optional_fields: Option<Value<List<OptionalFields>>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `ScheduleFrequency` (required).
-    pub schedule_frequency: Value<ScheduleFrequency>,
+crate::l1_struct! {
+    /// Property type `InventoryConfiguration` of `AWS::S3::Bucket`.
+    InventoryConfiguration
 }
 
 impl InventoryConfiguration {
@@ -1982,756 +940,276 @@ impl InventoryConfiguration {
         included_object_versions: impl Into<Value<IncludedObjectVersions>>,
         schedule_frequency: impl Into<Value<ScheduleFrequency>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            enabled: enabled.into(),
-            id: id.into(),
-            included_object_versions: included_object_versions.into(),
-            optional_fields: None,
-            prefix: None,
-            schedule_frequency: schedule_frequency.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template())
+                .with(2, "Id", id.into().to_template())
+                .with(
+                    3,
+                    "IncludedObjectVersions",
+                    included_object_versions.into().to_template(),
+                )
+                .with(
+                    6,
+                    "ScheduleFrequency",
+                    schedule_frequency.into().to_template(),
+                ),
+        )
     }
-    /// Sets `OptionalFields`.
-    pub fn optional_fields(mut self, value: impl Into<Value<List<OptionalFields>>>) -> Self {
-        self.optional_fields = Some(value.into());
-        self
+    /// `OptionalFields` (optional).
+    pub fn optional_fields(self, value: impl Into<Value<List<OptionalFields>>>) -> Self {
+        Self(self.0.with(4, "OptionalFields", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InventoryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert(
-            "IncludedObjectVersions".to_owned(),
-            self.included_object_versions.to_template(),
-        );
-        if let Some(v) = &self.optional_fields {
-            m.insert("OptionalFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleFrequency".to_owned(),
-            self.schedule_frequency.to_template(),
-        );
-        Expr::Map(m)
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Prefix", value.into().to_template()))
     }
 }
 
-impl Check for InventoryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.included_object_versions.check(
-            &path.field("IncludedObjectVersions"),
-            &Rules::NONE,
-            out,
-        );
-        self.optional_fields
-            .check(&path.field("OptionalFields"), &Rules::NONE, out);
-        self.schedule_frequency
-            .check(&path.field("ScheduleFrequency"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IncludedObjectVersions`.
+    IncludedObjectVersions {
+        /// `All`
+        All = "All",
+        /// `Current`
+        Current = "Current",
     }
 }
 
-crate::impl_literal!(InventoryConfiguration);
-
-/// Values of `IncludedObjectVersions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncludedObjectVersions {
-    /// `All`
-    All,
-    /// `Current`
-    Current,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncludedObjectVersions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["All", "Current"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::Current => "Current",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `OptionalFields`.
+    OptionalFields {
+        /// `Size`
+        Size = "Size",
+        /// `LastModifiedDate`
+        LastModifiedDate = "LastModifiedDate",
+        /// `StorageClass`
+        StorageClass = "StorageClass",
+        /// `ETag`
+        ETag = "ETag",
+        /// `IsMultipartUploaded`
+        IsMultipartUploaded = "IsMultipartUploaded",
+        /// `ReplicationStatus`
+        ReplicationStatus = "ReplicationStatus",
+        /// `EncryptionStatus`
+        EncryptionStatus = "EncryptionStatus",
+        /// `ObjectLockRetainUntilDate`
+        ObjectLockRetainUntilDate = "ObjectLockRetainUntilDate",
+        /// `ObjectLockMode`
+        ObjectLockMode = "ObjectLockMode",
+        /// `ObjectLockLegalHoldStatus`
+        ObjectLockLegalHoldStatus = "ObjectLockLegalHoldStatus",
+        /// `IntelligentTieringAccessTier`
+        IntelligentTieringAccessTier = "IntelligentTieringAccessTier",
+        /// `BucketKeyStatus`
+        BucketKeyStatus = "BucketKeyStatus",
+        /// `ChecksumAlgorithm`
+        ChecksumAlgorithm = "ChecksumAlgorithm",
+        /// `ObjectAccessControlList`
+        ObjectAccessControlList = "ObjectAccessControlList",
+        /// `ObjectOwner`
+        ObjectOwner = "ObjectOwner",
+        /// `LifecycleExpirationDate`
+        LifecycleExpirationDate = "LifecycleExpirationDate",
     }
 }
 
-impl ToTemplate for IncludedObjectVersions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ScheduleFrequency`.
+    ScheduleFrequency {
+        /// `Daily`
+        Daily = "Daily",
+        /// `Weekly`
+        Weekly = "Weekly",
     }
 }
 
-impl Check for IncludedObjectVersions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncludedObjectVersions {
-    fn from(s: &str) -> Self {
-        match s {
-            "All" => Self::All,
-            "Current" => Self::Current,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncludedObjectVersions> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncludedObjectVersions::from(s))
-    }
-}
-
-crate::impl_literal!(IncludedObjectVersions);
-
-/// Values of `OptionalFields`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OptionalFields {
-    /// `Size`
-    Size,
-    /// `LastModifiedDate`
-    LastModifiedDate,
-    /// `StorageClass`
-    StorageClass,
-    /// `ETag`
-    ETag,
-    /// `IsMultipartUploaded`
-    IsMultipartUploaded,
-    /// `ReplicationStatus`
-    ReplicationStatus,
-    /// `EncryptionStatus`
-    EncryptionStatus,
-    /// `ObjectLockRetainUntilDate`
-    ObjectLockRetainUntilDate,
-    /// `ObjectLockMode`
-    ObjectLockMode,
-    /// `ObjectLockLegalHoldStatus`
-    ObjectLockLegalHoldStatus,
-    /// `IntelligentTieringAccessTier`
-    IntelligentTieringAccessTier,
-    /// `BucketKeyStatus`
-    BucketKeyStatus,
-    /// `ChecksumAlgorithm`
-    ChecksumAlgorithm,
-    /// `ObjectAccessControlList`
-    ObjectAccessControlList,
-    /// `ObjectOwner`
-    ObjectOwner,
-    /// `LifecycleExpirationDate`
-    LifecycleExpirationDate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OptionalFields {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Size",
-        "LastModifiedDate",
-        "StorageClass",
-        "ETag",
-        "IsMultipartUploaded",
-        "ReplicationStatus",
-        "EncryptionStatus",
-        "ObjectLockRetainUntilDate",
-        "ObjectLockMode",
-        "ObjectLockLegalHoldStatus",
-        "IntelligentTieringAccessTier",
-        "BucketKeyStatus",
-        "ChecksumAlgorithm",
-        "ObjectAccessControlList",
-        "ObjectOwner",
-        "LifecycleExpirationDate",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Size => "Size",
-            Self::LastModifiedDate => "LastModifiedDate",
-            Self::StorageClass => "StorageClass",
-            Self::ETag => "ETag",
-            Self::IsMultipartUploaded => "IsMultipartUploaded",
-            Self::ReplicationStatus => "ReplicationStatus",
-            Self::EncryptionStatus => "EncryptionStatus",
-            Self::ObjectLockRetainUntilDate => "ObjectLockRetainUntilDate",
-            Self::ObjectLockMode => "ObjectLockMode",
-            Self::ObjectLockLegalHoldStatus => "ObjectLockLegalHoldStatus",
-            Self::IntelligentTieringAccessTier => "IntelligentTieringAccessTier",
-            Self::BucketKeyStatus => "BucketKeyStatus",
-            Self::ChecksumAlgorithm => "ChecksumAlgorithm",
-            Self::ObjectAccessControlList => "ObjectAccessControlList",
-            Self::ObjectOwner => "ObjectOwner",
-            Self::LifecycleExpirationDate => "LifecycleExpirationDate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OptionalFields {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OptionalFields {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OptionalFields {
-    fn from(s: &str) -> Self {
-        match s {
-            "Size" => Self::Size,
-            "LastModifiedDate" => Self::LastModifiedDate,
-            "StorageClass" => Self::StorageClass,
-            "ETag" => Self::ETag,
-            "IsMultipartUploaded" => Self::IsMultipartUploaded,
-            "ReplicationStatus" => Self::ReplicationStatus,
-            "EncryptionStatus" => Self::EncryptionStatus,
-            "ObjectLockRetainUntilDate" => Self::ObjectLockRetainUntilDate,
-            "ObjectLockMode" => Self::ObjectLockMode,
-            "ObjectLockLegalHoldStatus" => Self::ObjectLockLegalHoldStatus,
-            "IntelligentTieringAccessTier" => Self::IntelligentTieringAccessTier,
-            "BucketKeyStatus" => Self::BucketKeyStatus,
-            "ChecksumAlgorithm" => Self::ChecksumAlgorithm,
-            "ObjectAccessControlList" => Self::ObjectAccessControlList,
-            "ObjectOwner" => Self::ObjectOwner,
-            "LifecycleExpirationDate" => Self::LifecycleExpirationDate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OptionalFields> {
-    fn from(s: &str) -> Self {
-        Value::literal(OptionalFields::from(s))
-    }
-}
-
-crate::impl_literal!(OptionalFields);
-
-/// Values of `ScheduleFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScheduleFrequency {
-    /// `Daily`
-    Daily,
-    /// `Weekly`
-    Weekly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScheduleFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Daily", "Weekly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "Daily",
-            Self::Weekly => "Weekly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScheduleFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScheduleFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScheduleFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "Daily" => Self::Daily,
-            "Weekly" => Self::Weekly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScheduleFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScheduleFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(ScheduleFrequency);
-
-/// Property type `LifecycleConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct LifecycleConfiguration {
-    /// `Rules` (required).
-    pub rules: Value<List<Rule>>,
-    /// `TransitionDefaultMinimumObjectSize` (optional).
-    pub transition_default_minimum_object_size: Option<Value<TransitionDefaultMinimumObjectSize>>,
+crate::l1_struct! {
+    /// Property type `LifecycleConfiguration` of `AWS::S3::Bucket`.
+    LifecycleConfiguration
 }
 
 impl LifecycleConfiguration {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<Rule>>>) -> Self {
-        Self {
-            rules: rules.into(),
-            transition_default_minimum_object_size: None,
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
-    /// Sets `TransitionDefaultMinimumObjectSize`.
+    /// `TransitionDefaultMinimumObjectSize` (optional).
     pub fn transition_default_minimum_object_size(
-        mut self,
+        self,
         value: impl Into<Value<TransitionDefaultMinimumObjectSize>>,
     ) -> Self {
-        self.transition_default_minimum_object_size = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "TransitionDefaultMinimumObjectSize",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LifecycleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        if let Some(v) = &self.transition_default_minimum_object_size {
-            m.insert(
-                "TransitionDefaultMinimumObjectSize".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LifecycleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-        self.transition_default_minimum_object_size.check(
-            &path.field("TransitionDefaultMinimumObjectSize"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LifecycleConfiguration);
-
-/// Property type `Rule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `AbortIncompleteMultipartUpload` (optional).
-    pub abort_incomplete_multipart_upload: Option<Value<AbortIncompleteMultipartUpload>>,
-    /// `ExpirationDate` (optional).
-    /// Pattern: `^(\d{4})-(0[0-9]|1[0-2])-([0-2]\d|3[01])T([01]\d|2[0-4]):([0-5]\d):([0-6]\d)((\.\d{3})?)Z$`.
-    pub expiration_date: Option<Value<String>>,
-    /// `ExpirationInDays` (optional).
-    pub expiration_in_days: Option<Value<i64>>,
-    /// `ExpiredObjectDeleteMarker` (optional).
-    pub expired_object_delete_marker: Option<Value<bool>>,
-    /// `Id` (optional).
-    /// Length: ..=255 characters.
-    pub id: Option<Value<String>>,
-    /// `NoncurrentVersionExpiration` (optional).
-    pub noncurrent_version_expiration: Option<Value<NoncurrentVersionExpiration>>,
-    /// `NoncurrentVersionExpirationInDays` (optional).
-    pub noncurrent_version_expiration_in_days: Option<Value<i64>>,
-    /// `NoncurrentVersionTransition` (optional).
-    pub noncurrent_version_transition: Option<Value<NoncurrentVersionTransition>>,
-    /// `NoncurrentVersionTransitions` (optional).
-    pub noncurrent_version_transitions: Option<Value<List<NoncurrentVersionTransition>>>,
-    /// `ObjectSizeGreaterThan` (optional).
-    /// Length: ..=20 characters.
-    /// Pattern: `[0-9]+`.
-    pub object_size_greater_than: Option<Value<String>>,
-    /// `ObjectSizeLessThan` (optional).
-    /// Length: ..=20 characters.
-    /// Pattern: `[0-9]+`.
-    pub object_size_less_than: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<RuleStatus>,
-    /// `TagFilters` (optional).
-    pub tag_filters: Option<Value<List<TagFilter>>>,
-    /// `Transition` (optional).
-    pub transition: Option<Value<Transition>>,
-    /// `Transitions` (optional).
-    pub transitions: Option<Value<List<Transition>>>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::S3::Bucket`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<RuleStatus>>) -> Self {
-        Self {
-            abort_incomplete_multipart_upload: None,
-            expiration_date: None,
-            expiration_in_days: None,
-            expired_object_delete_marker: None,
-            id: None,
-            noncurrent_version_expiration: None,
-            noncurrent_version_expiration_in_days: None,
-            noncurrent_version_transition: None,
-            noncurrent_version_transitions: None,
-            object_size_greater_than: None,
-            object_size_less_than: None,
-            prefix: None,
-            status: status.into(),
-            tag_filters: None,
-            transition: None,
-            transitions: None,
-        }
+        Self(crate::Properties::new().with(12, "Status", status.into().to_template()))
     }
-    /// Sets `AbortIncompleteMultipartUpload`.
+    /// `AbortIncompleteMultipartUpload` (optional).
     pub fn abort_incomplete_multipart_upload(
-        mut self,
+        self,
         value: impl Into<Value<AbortIncompleteMultipartUpload>>,
     ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AbortIncompleteMultipartUpload",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExpirationDate`.
-    pub fn expiration_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expiration_date = Some(value.into());
-        self
+    /// `ExpirationDate` (optional).
+    /// Pattern: `^([\d\x{80}-\x{10FFFF}]{4})-(0[0-9]|1[0-2])-([0-2][\d\x{80}-\x{10FFFF}]|3[01])T([01][\d\x{80}-\x{10FFFF}]|2[0-4]):([0-5][\d\x{80}-\x{10FFFF}]):([0-6][\d\x{80}-\x{10FFFF}])((\.[\d\x{80}-\x{10FFFF}]{3})?)Z$`.
+    pub fn expiration_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExpirationDate", value.into().to_template()))
     }
-    /// Sets `ExpirationInDays`.
-    pub fn expiration_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.expiration_in_days = Some(value.into());
-        self
+    /// `ExpirationInDays` (optional).
+    pub fn expiration_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExpirationInDays", value.into().to_template()),
+        )
     }
-    /// Sets `ExpiredObjectDeleteMarker`.
-    pub fn expired_object_delete_marker(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.expired_object_delete_marker = Some(value.into());
-        self
+    /// `ExpiredObjectDeleteMarker` (optional).
+    pub fn expired_object_delete_marker(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExpiredObjectDeleteMarker", value.into().to_template()),
+        )
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: at most 255 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Id", value.into().to_template()))
     }
-    /// Sets `NoncurrentVersionExpiration`.
+    /// `NoncurrentVersionExpiration` (optional).
     pub fn noncurrent_version_expiration(
-        mut self,
+        self,
         value: impl Into<Value<NoncurrentVersionExpiration>>,
     ) -> Self {
-        self.noncurrent_version_expiration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "NoncurrentVersionExpiration", value.into().to_template()),
+        )
     }
-    /// Sets `NoncurrentVersionExpirationInDays`.
-    pub fn noncurrent_version_expiration_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.noncurrent_version_expiration_in_days = Some(value.into());
-        self
+    /// `NoncurrentVersionExpirationInDays` (optional).
+    pub fn noncurrent_version_expiration_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            6,
+            "NoncurrentVersionExpirationInDays",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NoncurrentVersionTransition`.
+    /// `NoncurrentVersionTransition` (optional).
     pub fn noncurrent_version_transition(
-        mut self,
+        self,
         value: impl Into<Value<NoncurrentVersionTransition>>,
     ) -> Self {
-        self.noncurrent_version_transition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "NoncurrentVersionTransition", value.into().to_template()),
+        )
     }
-    /// Sets `NoncurrentVersionTransitions`.
+    /// `NoncurrentVersionTransitions` (optional).
     pub fn noncurrent_version_transitions(
-        mut self,
+        self,
         value: impl Into<Value<List<NoncurrentVersionTransition>>>,
     ) -> Self {
-        self.noncurrent_version_transitions = Some(value.into());
-        self
+        Self(self.0.with(
+            8,
+            "NoncurrentVersionTransitions",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ObjectSizeGreaterThan`.
-    pub fn object_size_greater_than(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_size_greater_than = Some(value.into());
-        self
+    /// `ObjectSizeGreaterThan` (optional).
+    /// Length: at most 20 characters.
+    /// Pattern: `[0-9]+`.
+    pub fn object_size_greater_than(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ObjectSizeGreaterThan", value.into().to_template()),
+        )
     }
-    /// Sets `ObjectSizeLessThan`.
-    pub fn object_size_less_than(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_size_less_than = Some(value.into());
-        self
+    /// `ObjectSizeLessThan` (optional).
+    /// Length: at most 20 characters.
+    /// Pattern: `[0-9]+`.
+    pub fn object_size_less_than(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ObjectSizeLessThan", value.into().to_template()),
+        )
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "Prefix", value.into().to_template()))
     }
-    /// Sets `TagFilters`.
-    pub fn tag_filters(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.tag_filters = Some(value.into());
-        self
+    /// `TagFilters` (optional).
+    pub fn tag_filters(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(self.0.with(13, "TagFilters", value.into().to_template()))
     }
-    /// Sets `Transition`.
-    pub fn transition(mut self, value: impl Into<Value<Transition>>) -> Self {
-        self.transition = Some(value.into());
-        self
+    /// `Transition` (optional).
+    pub fn transition(self, value: impl Into<Value<Transition>>) -> Self {
+        Self(self.0.with(14, "Transition", value.into().to_template()))
     }
-    /// Sets `Transitions`.
-    pub fn transitions(mut self, value: impl Into<Value<List<Transition>>>) -> Self {
-        self.transitions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.abort_incomplete_multipart_upload {
-            m.insert("AbortIncompleteMultipartUpload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expiration_date {
-            m.insert("ExpirationDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expiration_in_days {
-            m.insert("ExpirationInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expired_object_delete_marker {
-            m.insert("ExpiredObjectDeleteMarker".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.noncurrent_version_expiration {
-            m.insert("NoncurrentVersionExpiration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.noncurrent_version_expiration_in_days {
-            m.insert(
-                "NoncurrentVersionExpirationInDays".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.noncurrent_version_transition {
-            m.insert("NoncurrentVersionTransition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.noncurrent_version_transitions {
-            m.insert("NoncurrentVersionTransitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_size_greater_than {
-            m.insert("ObjectSizeGreaterThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_size_less_than {
-            m.insert("ObjectSizeLessThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        if let Some(v) = &self.tag_filters {
-            m.insert("TagFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transition {
-            m.insert("Transition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transitions {
-            m.insert("Transitions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Transitions` (optional).
+    pub fn transitions(self, value: impl Into<Value<List<Transition>>>) -> Self {
+        Self(self.0.with(15, "Transitions", value.into().to_template()))
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.abort_incomplete_multipart_upload.check(
-            &path.field("AbortIncompleteMultipartUpload"),
-            &Rules::NONE,
-            out,
-        );
-        self.expiration_date.check(&path.field("ExpirationDate"), &Rules { pattern: Some("^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), ..Rules::NONE }, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.noncurrent_version_expiration.check(
-            &path.field("NoncurrentVersionExpiration"),
-            &Rules::NONE,
-            out,
-        );
-        self.noncurrent_version_transition.check(
-            &path.field("NoncurrentVersionTransition"),
-            &Rules::NONE,
-            out,
-        );
-        self.noncurrent_version_transitions.check(
-            &path.field("NoncurrentVersionTransitions"),
-            &Rules::NONE,
-            out,
-        );
-        self.object_size_greater_than.check(
-            &path.field("ObjectSizeGreaterThan"),
-            &Rules {
-                max_length: Some(20),
-                pattern: Some("[0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_size_less_than.check(
-            &path.field("ObjectSizeLessThan"),
-            &Rules {
-                max_length: Some(20),
-                pattern: Some("[0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tag_filters
-            .check(&path.field("TagFilters"), &Rules::NONE, out);
-        self.transition
-            .check(&path.field("Transition"), &Rules::NONE, out);
-        self.transitions
-            .check(&path.field("Transitions"), &Rules::NONE, out);
-        crate::validation::excludes(
-            (
-                "ObjectSizeGreaterThan",
-                self.object_size_greater_than.is_some(),
-            ),
-            &[(
-                "AbortIncompleteMultipartUpload",
-                self.abort_incomplete_multipart_upload.is_some(),
-            )],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            ("ObjectSizeLessThan", self.object_size_less_than.is_some()),
-            &[(
-                "AbortIncompleteMultipartUpload",
-                self.abort_incomplete_multipart_upload.is_some(),
-            )],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `AbortIncompleteMultipartUpload` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct AbortIncompleteMultipartUpload {
-    /// `DaysAfterInitiation` (required).
-    /// Range: 0..=.
-    pub days_after_initiation: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AbortIncompleteMultipartUpload` of `AWS::S3::Bucket`.
+    AbortIncompleteMultipartUpload
 }
 
 impl AbortIncompleteMultipartUpload {
     /// The required properties: `DaysAfterInitiation`.
     pub fn new(days_after_initiation: impl Into<Value<i64>>) -> Self {
-        Self {
-            days_after_initiation: days_after_initiation.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DaysAfterInitiation",
+            days_after_initiation.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AbortIncompleteMultipartUpload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DaysAfterInitiation".to_owned(),
-            self.days_after_initiation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AbortIncompleteMultipartUpload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days_after_initiation.check(
-            &path.field("DaysAfterInitiation"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AbortIncompleteMultipartUpload);
-
-/// Property type `NoncurrentVersionExpiration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct NoncurrentVersionExpiration {
-    /// `NewerNoncurrentVersions` (optional).
-    pub newer_noncurrent_versions: Option<Value<i64>>,
-    /// `NoncurrentDays` (required).
-    pub noncurrent_days: Value<i64>,
+crate::l1_struct! {
+    /// Property type `NoncurrentVersionExpiration` of `AWS::S3::Bucket`.
+    NoncurrentVersionExpiration
 }
 
 impl NoncurrentVersionExpiration {
     /// The required properties: `NoncurrentDays`.
     pub fn new(noncurrent_days: impl Into<Value<i64>>) -> Self {
-        Self {
-            newer_noncurrent_versions: None,
-            noncurrent_days: noncurrent_days.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "NoncurrentDays",
+            noncurrent_days.into().to_template(),
+        ))
     }
-    /// Sets `NewerNoncurrentVersions`.
-    pub fn newer_noncurrent_versions(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.newer_noncurrent_versions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NoncurrentVersionExpiration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.newer_noncurrent_versions {
-            m.insert("NewerNoncurrentVersions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NoncurrentDays".to_owned(),
-            self.noncurrent_days.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for NoncurrentVersionExpiration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NoncurrentVersionExpiration);
-
-/// Property type `NoncurrentVersionTransition` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct NoncurrentVersionTransition {
     /// `NewerNoncurrentVersions` (optional).
-    pub newer_noncurrent_versions: Option<Value<i64>>,
-    /// `StorageClass` (required).
-    pub storage_class: Value<StorageClass>,
-    /// `TransitionInDays` (required).
-    pub transition_in_days: Value<i64>,
+    pub fn newer_noncurrent_versions(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NewerNoncurrentVersions", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `NoncurrentVersionTransition` of `AWS::S3::Bucket`.
+    NoncurrentVersionTransition
 }
 
 impl NoncurrentVersionTransition {
@@ -2740,771 +1218,250 @@ impl NoncurrentVersionTransition {
         storage_class: impl Into<Value<StorageClass>>,
         transition_in_days: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            newer_noncurrent_versions: None,
-            storage_class: storage_class.into(),
-            transition_in_days: transition_in_days.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "StorageClass", storage_class.into().to_template())
+                .with(
+                    2,
+                    "TransitionInDays",
+                    transition_in_days.into().to_template(),
+                ),
+        )
     }
-    /// Sets `NewerNoncurrentVersions`.
-    pub fn newer_noncurrent_versions(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.newer_noncurrent_versions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NoncurrentVersionTransition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.newer_noncurrent_versions {
-            m.insert("NewerNoncurrentVersions".to_owned(), v.to_template());
-        }
-        m.insert("StorageClass".to_owned(), self.storage_class.to_template());
-        m.insert(
-            "TransitionInDays".to_owned(),
-            self.transition_in_days.to_template(),
-        );
-        Expr::Map(m)
+    /// `NewerNoncurrentVersions` (optional).
+    pub fn newer_noncurrent_versions(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NewerNoncurrentVersions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NoncurrentVersionTransition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_class
-            .check(&path.field("StorageClass"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `StorageClass`.
+    StorageClass {
+        /// `DEEP_ARCHIVE`
+        DeepArchive = "DEEP_ARCHIVE",
+        /// `GLACIER`
+        Glacier = "GLACIER",
+        /// `Glacier`
+        Glacier2 = "Glacier",
+        /// `GLACIER_IR`
+        GlacierIr = "GLACIER_IR",
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering = "INTELLIGENT_TIERING",
+        /// `ONEZONE_IA`
+        OnezoneIa = "ONEZONE_IA",
+        /// `STANDARD_IA`
+        StandardIa = "STANDARD_IA",
     }
 }
 
-crate::impl_literal!(NoncurrentVersionTransition);
-
-/// Values of `StorageClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageClass {
-    /// `DEEP_ARCHIVE`
-    DeepArchive,
-    /// `GLACIER`
-    Glacier,
-    /// `Glacier`
-    Glacier2,
-    /// `GLACIER_IR`
-    GlacierIr,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// `ONEZONE_IA`
-    OnezoneIa,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DEEP_ARCHIVE",
-        "GLACIER",
-        "Glacier",
-        "GLACIER_IR",
-        "INTELLIGENT_TIERING",
-        "ONEZONE_IA",
-        "STANDARD_IA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::Glacier => "GLACIER",
-            Self::Glacier2 => "Glacier",
-            Self::GlacierIr => "GLACIER_IR",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::StandardIa => "STANDARD_IA",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RuleStatus`.
+    RuleStatus {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-impl ToTemplate for StorageClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            "GLACIER" => Self::Glacier,
-            "Glacier" => Self::Glacier2,
-            "GLACIER_IR" => Self::GlacierIr,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "STANDARD_IA" => Self::StandardIa,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageClass::from(s))
-    }
-}
-
-crate::impl_literal!(StorageClass);
-
-/// Values of `RuleStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleStatus::from(s))
-    }
-}
-
-crate::impl_literal!(RuleStatus);
-
-/// Property type `Transition` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Transition {
-    /// `StorageClass` (required).
-    pub storage_class: Value<TransitionStorageClass>,
-    /// `TransitionDate` (optional).
-    /// Pattern: `^(\d{4})-(0[0-9]|1[0-2])-([0-2]\d|3[01])T([01]\d|2[0-4]):([0-5]\d):([0-6]\d)((\.\d{3})?)Z$`.
-    pub transition_date: Option<Value<String>>,
-    /// `TransitionInDays` (optional).
-    pub transition_in_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Transition` of `AWS::S3::Bucket`.
+    Transition
 }
 
 impl Transition {
     /// The required properties: `StorageClass`.
     pub fn new(storage_class: impl Into<Value<TransitionStorageClass>>) -> Self {
-        Self {
-            storage_class: storage_class.into(),
-            transition_date: None,
-            transition_in_days: None,
-        }
+        Self(crate::Properties::new().with(0, "StorageClass", storage_class.into().to_template()))
     }
-    /// Sets `TransitionDate`.
-    pub fn transition_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.transition_date = Some(value.into());
-        self
+    /// `TransitionDate` (optional).
+    /// Pattern: `^([\d\x{80}-\x{10FFFF}]{4})-(0[0-9]|1[0-2])-([0-2][\d\x{80}-\x{10FFFF}]|3[01])T([01][\d\x{80}-\x{10FFFF}]|2[0-4]):([0-5][\d\x{80}-\x{10FFFF}]):([0-6][\d\x{80}-\x{10FFFF}])((\.[\d\x{80}-\x{10FFFF}]{3})?)Z$`.
+    pub fn transition_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TransitionDate", value.into().to_template()))
     }
-    /// Sets `TransitionInDays`.
-    pub fn transition_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.transition_in_days = Some(value.into());
-        self
+    /// `TransitionInDays` (optional).
+    pub fn transition_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TransitionInDays", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Transition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StorageClass".to_owned(), self.storage_class.to_template());
-        if let Some(v) = &self.transition_date {
-            m.insert("TransitionDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transition_in_days {
-            m.insert("TransitionInDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TransitionStorageClass`.
+    TransitionStorageClass {
+        /// `DEEP_ARCHIVE`
+        DeepArchive = "DEEP_ARCHIVE",
+        /// `GLACIER`
+        Glacier = "GLACIER",
+        /// `Glacier`
+        Glacier2 = "Glacier",
+        /// `GLACIER_IR`
+        GlacierIr = "GLACIER_IR",
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering = "INTELLIGENT_TIERING",
+        /// `ONEZONE_IA`
+        OnezoneIa = "ONEZONE_IA",
+        /// `STANDARD_IA`
+        StandardIa = "STANDARD_IA",
     }
 }
 
-impl Check for Transition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_class
-            .check(&path.field("StorageClass"), &Rules::NONE, out);
-        self.transition_date.check(&path.field("TransitionDate"), &Rules { pattern: Some("^(\\d{4})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `TransitionDefaultMinimumObjectSize`.
+    TransitionDefaultMinimumObjectSize {
+        /// `varies_by_storage_class`
+        VariesByStorageClass = "varies_by_storage_class",
+        /// `all_storage_classes_128K`
+        AllStorageClasses128k = "all_storage_classes_128K",
     }
 }
 
-crate::impl_literal!(Transition);
-
-/// Values of `TransitionStorageClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitionStorageClass {
-    /// `DEEP_ARCHIVE`
-    DeepArchive,
-    /// `GLACIER`
-    Glacier,
-    /// `Glacier`
-    Glacier2,
-    /// `GLACIER_IR`
-    GlacierIr,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// `ONEZONE_IA`
-    OnezoneIa,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitionStorageClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DEEP_ARCHIVE",
-        "GLACIER",
-        "Glacier",
-        "GLACIER_IR",
-        "INTELLIGENT_TIERING",
-        "ONEZONE_IA",
-        "STANDARD_IA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::Glacier => "GLACIER",
-            Self::Glacier2 => "Glacier",
-            Self::GlacierIr => "GLACIER_IR",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::StandardIa => "STANDARD_IA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitionStorageClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitionStorageClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitionStorageClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            "GLACIER" => Self::Glacier,
-            "Glacier" => Self::Glacier2,
-            "GLACIER_IR" => Self::GlacierIr,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "STANDARD_IA" => Self::StandardIa,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitionStorageClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitionStorageClass::from(s))
-    }
-}
-
-crate::impl_literal!(TransitionStorageClass);
-
-/// Values of `TransitionDefaultMinimumObjectSize`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransitionDefaultMinimumObjectSize {
-    /// `varies_by_storage_class`
-    VariesByStorageClass,
-    /// `all_storage_classes_128K`
-    AllStorageClasses128k,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransitionDefaultMinimumObjectSize {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["varies_by_storage_class", "all_storage_classes_128K"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VariesByStorageClass => "varies_by_storage_class",
-            Self::AllStorageClasses128k => "all_storage_classes_128K",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransitionDefaultMinimumObjectSize {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransitionDefaultMinimumObjectSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransitionDefaultMinimumObjectSize {
-    fn from(s: &str) -> Self {
-        match s {
-            "varies_by_storage_class" => Self::VariesByStorageClass,
-            "all_storage_classes_128K" => Self::AllStorageClasses128k,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransitionDefaultMinimumObjectSize> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransitionDefaultMinimumObjectSize::from(s))
-    }
-}
-
-crate::impl_literal!(TransitionDefaultMinimumObjectSize);
-
-/// Property type `LoggingConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfiguration {
-    /// `DestinationBucketName` (optional).
-    pub destination_bucket_name: Option<Value<String>>,
-    /// `LogFilePrefix` (optional).
-    pub log_file_prefix: Option<Value<String>>,
-    /// `TargetObjectKeyFormat` (optional).
-    pub target_object_key_format: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfiguration` of `AWS::S3::Bucket`.
+    LoggingConfiguration(default)
 }
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_bucket_name: None,
-            log_file_prefix: None,
-            target_object_key_format: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationBucketName`.
-    pub fn destination_bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.destination_bucket_name = Some(value.into());
-        self
+    /// `DestinationBucketName` (optional).
+    pub fn destination_bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationBucketName", value.into().to_template()),
+        )
     }
-    /// Sets `LogFilePrefix`.
-    pub fn log_file_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_file_prefix = Some(value.into());
-        self
+    /// `LogFilePrefix` (optional).
+    pub fn log_file_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogFilePrefix", value.into().to_template()))
     }
-    /// Sets `TargetObjectKeyFormat`.
-    pub fn target_object_key_format(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.target_object_key_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_bucket_name {
-            m.insert("DestinationBucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_file_prefix {
-            m.insert("LogFilePrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_object_key_format {
-            m.insert("TargetObjectKeyFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetObjectKeyFormat` (optional).
+    pub fn target_object_key_format(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TargetObjectKeyFormat", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LoggingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LoggingConfiguration);
-
-/// Property type `MetadataConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct MetadataConfiguration {
-    /// `Destination` (optional).
-    pub destination: Option<Value<MetadataDestination>>,
-    /// `InventoryTableConfiguration` (optional).
-    pub inventory_table_configuration: Option<Value<InventoryTableConfiguration>>,
-    /// `JournalTableConfiguration` (required).
-    pub journal_table_configuration: Value<JournalTableConfiguration>,
+crate::l1_struct! {
+    /// Property type `MetadataConfiguration` of `AWS::S3::Bucket`.
+    MetadataConfiguration
 }
 
 impl MetadataConfiguration {
     /// The required properties: `JournalTableConfiguration`.
     pub fn new(journal_table_configuration: impl Into<Value<JournalTableConfiguration>>) -> Self {
-        Self {
-            destination: None,
-            inventory_table_configuration: None,
-            journal_table_configuration: journal_table_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "JournalTableConfiguration",
+            journal_table_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Destination`.
-    pub fn destination(mut self, value: impl Into<Value<MetadataDestination>>) -> Self {
-        self.destination = Some(value.into());
-        self
+    /// `Destination` (optional).
+    pub fn destination(self, value: impl Into<Value<MetadataDestination>>) -> Self {
+        Self(self.0.with(0, "Destination", value.into().to_template()))
     }
-    /// Sets `InventoryTableConfiguration`.
+    /// `InventoryTableConfiguration` (optional).
     pub fn inventory_table_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InventoryTableConfiguration>>,
     ) -> Self {
-        self.inventory_table_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "InventoryTableConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetadataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination {
-            m.insert("Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inventory_table_configuration {
-            m.insert("InventoryTableConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "JournalTableConfiguration".to_owned(),
-            self.journal_table_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetadataConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.inventory_table_configuration.check(
-            &path.field("InventoryTableConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.journal_table_configuration.check(
-            &path.field("JournalTableConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetadataConfiguration);
-
-/// Property type `MetadataDestination` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct MetadataDestination {
-    /// `TableBucketArn` (optional).
-    pub table_bucket_arn: Option<Value<String>>,
-    /// `TableBucketType` (required).
-    pub table_bucket_type: Value<TableBucketType>,
-    /// `TableNamespace` (optional).
-    pub table_namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetadataDestination` of `AWS::S3::Bucket`.
+    MetadataDestination
 }
 
 impl MetadataDestination {
     /// The required properties: `TableBucketType`.
     pub fn new(table_bucket_type: impl Into<Value<TableBucketType>>) -> Self {
-        Self {
-            table_bucket_arn: None,
-            table_bucket_type: table_bucket_type.into(),
-            table_namespace: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "TableBucketType",
+            table_bucket_type.into().to_template(),
+        ))
     }
-    /// Sets `TableBucketArn`.
-    pub fn table_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_bucket_arn = Some(value.into());
-        self
+    /// `TableBucketArn` (optional).
+    pub fn table_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TableBucketArn", value.into().to_template()))
     }
-    /// Sets `TableNamespace`.
-    pub fn table_namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_namespace = Some(value.into());
-        self
+    /// `TableNamespace` (optional).
+    pub fn table_namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TableNamespace", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetadataDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.table_bucket_arn {
-            m.insert("TableBucketArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TableBucketType".to_owned(),
-            self.table_bucket_type.to_template(),
-        );
-        if let Some(v) = &self.table_namespace {
-            m.insert("TableNamespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TableBucketType`.
+    TableBucketType {
+        /// `aws`
+        Aws = "aws",
+        /// `customer`
+        Customer = "customer",
     }
 }
 
-impl Check for MetadataDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.table_bucket_type
-            .check(&path.field("TableBucketType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetadataDestination);
-
-/// Values of `TableBucketType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TableBucketType {
-    /// `aws`
-    Aws,
-    /// `customer`
-    Customer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TableBucketType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aws", "customer"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aws => "aws",
-            Self::Customer => "customer",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TableBucketType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TableBucketType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TableBucketType {
-    fn from(s: &str) -> Self {
-        match s {
-            "aws" => Self::Aws,
-            "customer" => Self::Customer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TableBucketType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TableBucketType::from(s))
-    }
-}
-
-crate::impl_literal!(TableBucketType);
-
-/// Property type `InventoryTableConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct InventoryTableConfiguration {
-    /// `ConfigurationState` (required).
-    pub configuration_state: Value<ConfigurationState>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<MetadataTableEncryptionConfiguration>>,
-    /// `TableArn` (optional).
-    pub table_arn: Option<Value<String>>,
-    /// `TableName` (optional).
-    pub table_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InventoryTableConfiguration` of `AWS::S3::Bucket`.
+    InventoryTableConfiguration
 }
 
 impl InventoryTableConfiguration {
     /// The required properties: `ConfigurationState`.
     pub fn new(configuration_state: impl Into<Value<ConfigurationState>>) -> Self {
-        Self {
-            configuration_state: configuration_state.into(),
-            encryption_configuration: None,
-            table_arn: None,
-            table_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConfigurationState",
+            configuration_state.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MetadataTableEncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_arn = Some(value.into());
-        self
+    /// `TableArn` (optional).
+    pub fn table_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TableArn", value.into().to_template()))
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InventoryTableConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationState".to_owned(),
-            self.configuration_state.to_template(),
-        );
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_arn {
-            m.insert("TableArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TableName` (optional).
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TableName", value.into().to_template()))
     }
 }
 
-impl Check for InventoryTableConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_state
-            .check(&path.field("ConfigurationState"), &Rules::NONE, out);
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ConfigurationState`.
+    ConfigurationState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(InventoryTableConfiguration);
-
-/// Values of `ConfigurationState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfigurationState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfigurationState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfigurationState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfigurationState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfigurationState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfigurationState> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfigurationState::from(s))
-    }
-}
-
-crate::impl_literal!(ConfigurationState);
-
-/// Property type `MetadataTableEncryptionConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct MetadataTableEncryptionConfiguration {
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SseAlgorithm` (required).
-    pub sse_algorithm: Value<MetadataTableEncryptionConfigurationSseAlgorithm>,
+crate::l1_struct! {
+    /// Property type `MetadataTableEncryptionConfiguration` of `AWS::S3::Bucket`.
+    MetadataTableEncryptionConfiguration
 }
 
 impl MetadataTableEncryptionConfiguration {
@@ -3512,320 +1469,103 @@ impl MetadataTableEncryptionConfiguration {
     pub fn new(
         sse_algorithm: impl Into<Value<MetadataTableEncryptionConfigurationSseAlgorithm>>,
     ) -> Self {
-        Self {
-            kms_key_arn: None,
-            sse_algorithm: sse_algorithm.into(),
-        }
+        Self(crate::Properties::new().with(1, "SseAlgorithm", sse_algorithm.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetadataTableEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("SseAlgorithm".to_owned(), self.sse_algorithm.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MetadataTableEncryptionConfigurationSseAlgorithm`.
+    MetadataTableEncryptionConfigurationSseAlgorithm {
+        /// `aws:kms`
+        AwsKms = "aws:kms",
+        /// `AES256`
+        Aes256 = "AES256",
     }
 }
 
-impl Check for MetadataTableEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_algorithm
-            .check(&path.field("SseAlgorithm"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetadataTableEncryptionConfiguration);
-
-/// Values of `MetadataTableEncryptionConfigurationSseAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetadataTableEncryptionConfigurationSseAlgorithm {
-    /// `aws:kms`
-    AwsKms,
-    /// `AES256`
-    Aes256,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetadataTableEncryptionConfigurationSseAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aws:kms", "AES256"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsKms => "aws:kms",
-            Self::Aes256 => "AES256",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetadataTableEncryptionConfigurationSseAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetadataTableEncryptionConfigurationSseAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetadataTableEncryptionConfigurationSseAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "aws:kms" => Self::AwsKms,
-            "AES256" => Self::Aes256,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetadataTableEncryptionConfigurationSseAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetadataTableEncryptionConfigurationSseAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(MetadataTableEncryptionConfigurationSseAlgorithm);
-
-/// Property type `JournalTableConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct JournalTableConfiguration {
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<MetadataTableEncryptionConfiguration>>,
-    /// `RecordExpiration` (required).
-    pub record_expiration: Value<RecordExpiration>,
-    /// `TableArn` (optional).
-    pub table_arn: Option<Value<String>>,
-    /// `TableName` (optional).
-    pub table_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `JournalTableConfiguration` of `AWS::S3::Bucket`.
+    JournalTableConfiguration
 }
 
 impl JournalTableConfiguration {
     /// The required properties: `RecordExpiration`.
     pub fn new(record_expiration: impl Into<Value<RecordExpiration>>) -> Self {
-        Self {
-            encryption_configuration: None,
-            record_expiration: record_expiration.into(),
-            table_arn: None,
-            table_name: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RecordExpiration",
+            record_expiration.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<MetadataTableEncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_arn = Some(value.into());
-        self
+    /// `TableArn` (optional).
+    pub fn table_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TableArn", value.into().to_template()))
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JournalTableConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecordExpiration".to_owned(),
-            self.record_expiration.to_template(),
-        );
-        if let Some(v) = &self.table_arn {
-            m.insert("TableArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TableName` (optional).
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TableName", value.into().to_template()))
     }
 }
 
-impl Check for JournalTableConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.record_expiration
-            .check(&path.field("RecordExpiration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JournalTableConfiguration);
-
-/// Property type `RecordExpiration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct RecordExpiration {
-    /// `Days` (optional).
-    pub days: Option<Value<i64>>,
-    /// `Expiration` (required).
-    pub expiration: Value<Expiration>,
+crate::l1_struct! {
+    /// Property type `RecordExpiration` of `AWS::S3::Bucket`.
+    RecordExpiration
 }
 
 impl RecordExpiration {
     /// The required properties: `Expiration`.
     pub fn new(expiration: impl Into<Value<Expiration>>) -> Self {
-        Self {
-            days: None,
-            expiration: expiration.into(),
-        }
+        Self(crate::Properties::new().with(1, "Expiration", expiration.into().to_template()))
     }
-    /// Sets `Days`.
-    pub fn days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.days = Some(value.into());
-        self
+    /// `Days` (optional).
+    pub fn days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Days", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RecordExpiration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.days {
-            m.insert("Days".to_owned(), v.to_template());
-        }
-        m.insert("Expiration".to_owned(), self.expiration.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Expiration`.
+    Expiration {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for RecordExpiration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expiration
-            .check(&path.field("Expiration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RecordExpiration);
-
-/// Values of `Expiration`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Expiration {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Expiration {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Expiration {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Expiration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Expiration {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Expiration> {
-    fn from(s: &str) -> Self {
-        Value::literal(Expiration::from(s))
-    }
-}
-
-crate::impl_literal!(Expiration);
-
-/// Property type `MetadataTableConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct MetadataTableConfiguration {
-    /// `S3TablesDestination` (required).
-    pub s3_tables_destination: Value<S3TablesDestination>,
+crate::l1_struct! {
+    /// Property type `MetadataTableConfiguration` of `AWS::S3::Bucket`.
+    MetadataTableConfiguration
 }
 
 impl MetadataTableConfiguration {
     /// The required properties: `S3TablesDestination`.
     pub fn new(s3_tables_destination: impl Into<Value<S3TablesDestination>>) -> Self {
-        Self {
-            s3_tables_destination: s3_tables_destination.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "S3TablesDestination",
+            s3_tables_destination.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MetadataTableConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "S3TablesDestination".to_owned(),
-            self.s3_tables_destination.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetadataTableConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_tables_destination
-            .check(&path.field("S3TablesDestination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetadataTableConfiguration);
-
-/// Property type `S3TablesDestination` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct S3TablesDestination {
-    /// `TableArn` (optional).
-    pub table_arn: Option<Value<String>>,
-    /// `TableBucketArn` (required).
-    pub table_bucket_arn: Value<String>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
-    /// `TableNamespace` (optional).
-    pub table_namespace: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3TablesDestination` of `AWS::S3::Bucket`.
+    S3TablesDestination
 }
 
 impl S3TablesDestination {
@@ -3834,969 +1574,375 @@ impl S3TablesDestination {
         table_bucket_arn: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            table_arn: None,
-            table_bucket_arn: table_bucket_arn.into(),
-            table_name: table_name.into(),
-            table_namespace: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "TableBucketArn", table_bucket_arn.into().to_template())
+                .with(2, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `TableArn`.
-    pub fn table_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_arn = Some(value.into());
-        self
+    /// `TableArn` (optional).
+    pub fn table_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TableArn", value.into().to_template()))
     }
-    /// Sets `TableNamespace`.
-    pub fn table_namespace(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_namespace = Some(value.into());
-        self
+    /// `TableNamespace` (optional).
+    pub fn table_namespace(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TableNamespace", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3TablesDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.table_arn {
-            m.insert("TableArn".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TableBucketArn".to_owned(),
-            self.table_bucket_arn.to_template(),
-        );
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        if let Some(v) = &self.table_namespace {
-            m.insert("TableNamespace".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3TablesDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3TablesDestination);
-
-/// Property type `MetricsConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct MetricsConfiguration {
-    /// `AccessPointArn` (optional).
-    pub access_point_arn: Option<Value<String>>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `TagFilters` (optional).
-    pub tag_filters: Option<Value<List<TagFilter>>>,
+crate::l1_struct! {
+    /// Property type `MetricsConfiguration` of `AWS::S3::Bucket`.
+    MetricsConfiguration
 }
 
 impl MetricsConfiguration {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            access_point_arn: None,
-            id: id.into(),
-            prefix: None,
-            tag_filters: None,
-        }
+        Self(crate::Properties::new().with(1, "Id", id.into().to_template()))
     }
-    /// Sets `AccessPointArn`.
-    pub fn access_point_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
+    /// `AccessPointArn` (optional).
+    pub fn access_point_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessPointArn", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
-    /// Sets `TagFilters`.
-    pub fn tag_filters(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.tag_filters = Some(value.into());
-        self
+    /// `TagFilters` (optional).
+    pub fn tag_filters(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(self.0.with(3, "TagFilters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_point_arn {
-            m.insert("AccessPointArn".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_filters {
-            m.insert("TagFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tag_filters
-            .check(&path.field("TagFilters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MetricsConfiguration);
-
-/// Property type `NotificationConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationConfiguration {
-    /// `EventBridgeConfiguration` (optional).
-    pub event_bridge_configuration: Option<Value<EventBridgeConfiguration>>,
-    /// `LambdaConfigurations` (optional).
-    pub lambda_configurations: Option<Value<List<LambdaConfiguration>>>,
-    /// `QueueConfigurations` (optional).
-    pub queue_configurations: Option<Value<List<QueueConfiguration>>>,
-    /// `TopicConfigurations` (optional).
-    pub topic_configurations: Option<Value<List<TopicConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `NotificationConfiguration` of `AWS::S3::Bucket`.
+    NotificationConfiguration(default)
 }
 
 impl NotificationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            event_bridge_configuration: None,
-            lambda_configurations: None,
-            queue_configurations: None,
-            topic_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EventBridgeConfiguration`.
+    /// `EventBridgeConfiguration` (optional).
     pub fn event_bridge_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EventBridgeConfiguration>>,
     ) -> Self {
-        self.event_bridge_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EventBridgeConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LambdaConfigurations`.
-    pub fn lambda_configurations(
-        mut self,
-        value: impl Into<Value<List<LambdaConfiguration>>>,
-    ) -> Self {
-        self.lambda_configurations = Some(value.into());
-        self
+    /// `LambdaConfigurations` (optional).
+    pub fn lambda_configurations(self, value: impl Into<Value<List<LambdaConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LambdaConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `QueueConfigurations`.
-    pub fn queue_configurations(
-        mut self,
-        value: impl Into<Value<List<QueueConfiguration>>>,
-    ) -> Self {
-        self.queue_configurations = Some(value.into());
-        self
+    /// `QueueConfigurations` (optional).
+    pub fn queue_configurations(self, value: impl Into<Value<List<QueueConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "QueueConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `TopicConfigurations`.
-    pub fn topic_configurations(
-        mut self,
-        value: impl Into<Value<List<TopicConfiguration>>>,
-    ) -> Self {
-        self.topic_configurations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_bridge_configuration {
-            m.insert("EventBridgeConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_configurations {
-            m.insert("LambdaConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queue_configurations {
-            m.insert("QueueConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_configurations {
-            m.insert("TopicConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TopicConfigurations` (optional).
+    pub fn topic_configurations(self, value: impl Into<Value<List<TopicConfiguration>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TopicConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NotificationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_bridge_configuration.check(
-            &path.field("EventBridgeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.lambda_configurations
-            .check(&path.field("LambdaConfigurations"), &Rules::NONE, out);
-        self.queue_configurations
-            .check(&path.field("QueueConfigurations"), &Rules::NONE, out);
-        self.topic_configurations
-            .check(&path.field("TopicConfigurations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotificationConfiguration);
-
-/// Property type `EventBridgeConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeConfiguration {
-    /// `EventBridgeEnabled` (required).
-    pub event_bridge_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `EventBridgeConfiguration` of `AWS::S3::Bucket`.
+    EventBridgeConfiguration
 }
 
 impl EventBridgeConfiguration {
     /// The required properties: `EventBridgeEnabled`.
     pub fn new(event_bridge_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            event_bridge_enabled: event_bridge_enabled.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EventBridgeEnabled",
+            event_bridge_enabled.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EventBridgeConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EventBridgeEnabled".to_owned(),
-            self.event_bridge_enabled.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventBridgeConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EventBridgeConfiguration);
-
-/// Property type `LambdaConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct LambdaConfiguration {
-    /// `Event` (required).
-    pub event: Value<String>,
-    /// `Filter` (optional).
-    pub filter: Option<Value<NotificationFilter>>,
-    /// `Function` (required).
-    pub function: Value<String>,
+crate::l1_struct! {
+    /// Property type `LambdaConfiguration` of `AWS::S3::Bucket`.
+    LambdaConfiguration
 }
 
 impl LambdaConfiguration {
     /// The required properties: `Event`, `Function`.
     pub fn new(event: impl Into<Value<String>>, function: impl Into<Value<String>>) -> Self {
-        Self {
-            event: event.into(),
-            filter: None,
-            function: function.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Event", event.into().to_template())
+                .with(2, "Function", function.into().to_template()),
+        )
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, value: impl Into<Value<NotificationFilter>>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Event".to_owned(), self.event.to_template());
-        if let Some(v) = &self.filter {
-            m.insert("Filter".to_owned(), v.to_template());
-        }
-        m.insert("Function".to_owned(), self.function.to_template());
-        Expr::Map(m)
+    /// `Filter` (optional).
+    pub fn filter(self, value: impl Into<Value<NotificationFilter>>) -> Self {
+        Self(self.0.with(1, "Filter", value.into().to_template()))
     }
 }
 
-impl Check for LambdaConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LambdaConfiguration);
-
-/// Property type `NotificationFilter` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct NotificationFilter {
-    /// `S3Key` (required).
-    pub s3_key: Value<S3KeyFilter>,
+crate::l1_struct! {
+    /// Property type `NotificationFilter` of `AWS::S3::Bucket`.
+    NotificationFilter
 }
 
 impl NotificationFilter {
     /// The required properties: `S3Key`.
     pub fn new(s3_key: impl Into<Value<S3KeyFilter>>) -> Self {
-        Self {
-            s3_key: s3_key.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Key", s3_key.into().to_template()))
     }
 }
 
-impl ToTemplate for NotificationFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Key".to_owned(), self.s3_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_key.check(&path.field("S3Key"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotificationFilter);
-
-/// Property type `S3KeyFilter` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct S3KeyFilter {
-    /// `Rules` (required).
-    pub rules: Value<List<FilterRule>>,
+crate::l1_struct! {
+    /// Property type `S3KeyFilter` of `AWS::S3::Bucket`.
+    S3KeyFilter
 }
 
 impl S3KeyFilter {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<FilterRule>>>) -> Self {
-        Self {
-            rules: rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
 }
 
-impl ToTemplate for S3KeyFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3KeyFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3KeyFilter);
-
-/// Property type `FilterRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct FilterRule {
-    /// `Name` (required).
-    /// Length: ..=1024 characters.
-    pub name: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `FilterRule` of `AWS::S3::Bucket`.
+    FilterRule
 }
 
 impl FilterRule {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FilterRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FilterRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterRule);
-
-/// Property type `QueueConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct QueueConfiguration {
-    /// `Event` (required).
-    pub event: Value<String>,
-    /// `Filter` (optional).
-    pub filter: Option<Value<NotificationFilter>>,
-    /// `Queue` (required).
-    pub queue: Value<String>,
+crate::l1_struct! {
+    /// Property type `QueueConfiguration` of `AWS::S3::Bucket`.
+    QueueConfiguration
 }
 
 impl QueueConfiguration {
     /// The required properties: `Event`, `Queue`.
     pub fn new(event: impl Into<Value<String>>, queue: impl Into<Value<String>>) -> Self {
-        Self {
-            event: event.into(),
-            filter: None,
-            queue: queue.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Event", event.into().to_template())
+                .with(2, "Queue", queue.into().to_template()),
+        )
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, value: impl Into<Value<NotificationFilter>>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueueConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Event".to_owned(), self.event.to_template());
-        if let Some(v) = &self.filter {
-            m.insert("Filter".to_owned(), v.to_template());
-        }
-        m.insert("Queue".to_owned(), self.queue.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueueConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QueueConfiguration);
-
-/// Property type `TopicConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct TopicConfiguration {
-    /// `Event` (required).
-    pub event: Value<String>,
     /// `Filter` (optional).
-    pub filter: Option<Value<NotificationFilter>>,
-    /// `Topic` (required).
-    pub topic: Value<String>,
+    pub fn filter(self, value: impl Into<Value<NotificationFilter>>) -> Self {
+        Self(self.0.with(1, "Filter", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TopicConfiguration` of `AWS::S3::Bucket`.
+    TopicConfiguration
 }
 
 impl TopicConfiguration {
     /// The required properties: `Event`, `Topic`.
     pub fn new(event: impl Into<Value<String>>, topic: impl Into<Value<String>>) -> Self {
-        Self {
-            event: event.into(),
-            filter: None,
-            topic: topic.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Event", event.into().to_template())
+                .with(2, "Topic", topic.into().to_template()),
+        )
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, value: impl Into<Value<NotificationFilter>>) -> Self {
-        self.filter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TopicConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Event".to_owned(), self.event.to_template());
-        if let Some(v) = &self.filter {
-            m.insert("Filter".to_owned(), v.to_template());
-        }
-        m.insert("Topic".to_owned(), self.topic.to_template());
-        Expr::Map(m)
+    /// `Filter` (optional).
+    pub fn filter(self, value: impl Into<Value<NotificationFilter>>) -> Self {
+        Self(self.0.with(1, "Filter", value.into().to_template()))
     }
 }
 
-impl Check for TopicConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TopicConfiguration);
-
-/// Property type `ObjectLockConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct ObjectLockConfiguration {
-    /// `ObjectLockEnabled` (optional).
-    pub object_lock_enabled: Option<Value<ObjectLockEnabled>>,
-    /// `Rule` (optional).
-    pub rule: Option<Value<ObjectLockRule>>,
+crate::l1_struct! {
+    /// Property type `ObjectLockConfiguration` of `AWS::S3::Bucket`.
+    ObjectLockConfiguration(default)
 }
 
 impl ObjectLockConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            object_lock_enabled: None,
-            rule: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ObjectLockEnabled`.
-    pub fn object_lock_enabled(mut self, value: impl Into<Value<ObjectLockEnabled>>) -> Self {
-        self.object_lock_enabled = Some(value.into());
-        self
+    /// `ObjectLockEnabled` (optional).
+    pub fn object_lock_enabled(self, value: impl Into<Value<ObjectLockEnabled>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ObjectLockEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Rule`.
-    pub fn rule(mut self, value: impl Into<Value<ObjectLockRule>>) -> Self {
-        self.rule = Some(value.into());
-        self
+    /// `Rule` (optional).
+    pub fn rule(self, value: impl Into<Value<ObjectLockRule>>) -> Self {
+        Self(self.0.with(1, "Rule", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ObjectLockConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.object_lock_enabled {
-            m.insert("ObjectLockEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule {
-            m.insert("Rule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ObjectLockEnabled`.
+    ObjectLockEnabled {
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-impl Check for ObjectLockConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object_lock_enabled
-            .check(&path.field("ObjectLockEnabled"), &Rules::NONE, out);
-        self.rule.check(&path.field("Rule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ObjectLockConfiguration);
-
-/// Values of `ObjectLockEnabled`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ObjectLockEnabled {
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ObjectLockEnabled {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ObjectLockEnabled {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ObjectLockEnabled {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ObjectLockEnabled {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ObjectLockEnabled> {
-    fn from(s: &str) -> Self {
-        Value::literal(ObjectLockEnabled::from(s))
-    }
-}
-
-crate::impl_literal!(ObjectLockEnabled);
-
-/// Property type `ObjectLockRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct ObjectLockRule {
-    /// `DefaultRetention` (optional).
-    pub default_retention: Option<Value<DefaultRetention>>,
+crate::l1_struct! {
+    /// Property type `ObjectLockRule` of `AWS::S3::Bucket`.
+    ObjectLockRule(default)
 }
 
 impl ObjectLockRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_retention: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultRetention`.
-    pub fn default_retention(mut self, value: impl Into<Value<DefaultRetention>>) -> Self {
-        self.default_retention = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ObjectLockRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_retention {
-            m.insert("DefaultRetention".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultRetention` (optional).
+    pub fn default_retention(self, value: impl Into<Value<DefaultRetention>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultRetention", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ObjectLockRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_retention
-            .check(&path.field("DefaultRetention"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ObjectLockRule);
-
-/// Property type `DefaultRetention` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultRetention {
-    /// `Days` (optional).
-    pub days: Option<Value<i64>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
-    /// `Years` (optional).
-    pub years: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DefaultRetention` of `AWS::S3::Bucket`.
+    DefaultRetention(default)
 }
 
 impl DefaultRetention {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            days: None,
-            mode: None,
-            years: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Days`.
-    pub fn days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.days = Some(value.into());
-        self
+    /// `Days` (optional).
+    pub fn days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Days", value.into().to_template()))
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(1, "Mode", value.into().to_template()))
     }
-    /// Sets `Years`.
-    pub fn years(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.years = Some(value.into());
-        self
+    /// `Years` (optional).
+    pub fn years(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Years", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DefaultRetention {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.days {
-            m.insert("Days".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.years {
-            m.insert("Years".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `COMPLIANCE`
+        Compliance = "COMPLIANCE",
+        /// `GOVERNANCE`
+        Governance = "GOVERNANCE",
     }
 }
 
-impl Check for DefaultRetention {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultRetention);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `COMPLIANCE`
-    Compliance,
-    /// `GOVERNANCE`
-    Governance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COMPLIANCE", "GOVERNANCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Compliance => "COMPLIANCE",
-            Self::Governance => "GOVERNANCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "COMPLIANCE" => Self::Compliance,
-            "GOVERNANCE" => Self::Governance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `OwnershipControls` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct OwnershipControls {
-    /// `Rules` (required).
-    pub rules: Value<List<OwnershipControlsRule>>,
+crate::l1_struct! {
+    /// Property type `OwnershipControls` of `AWS::S3::Bucket`.
+    OwnershipControls
 }
 
 impl OwnershipControls {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<OwnershipControlsRule>>>) -> Self {
-        Self {
-            rules: rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
 }
 
-impl ToTemplate for OwnershipControls {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OwnershipControls {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OwnershipControls);
-
-/// Property type `OwnershipControlsRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct OwnershipControlsRule {
-    /// `ObjectOwnership` (optional).
-    pub object_ownership: Option<Value<ObjectOwnership>>,
+crate::l1_struct! {
+    /// Property type `OwnershipControlsRule` of `AWS::S3::Bucket`.
+    OwnershipControlsRule(default)
 }
 
 impl OwnershipControlsRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            object_ownership: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ObjectOwnership`.
-    pub fn object_ownership(mut self, value: impl Into<Value<ObjectOwnership>>) -> Self {
-        self.object_ownership = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OwnershipControlsRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.object_ownership {
-            m.insert("ObjectOwnership".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectOwnership` (optional).
+    pub fn object_ownership(self, value: impl Into<Value<ObjectOwnership>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ObjectOwnership", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OwnershipControlsRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object_ownership
-            .check(&path.field("ObjectOwnership"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ObjectOwnership`.
+    ObjectOwnership {
+        /// `ObjectWriter`
+        ObjectWriter = "ObjectWriter",
+        /// `BucketOwnerPreferred`
+        BucketOwnerPreferred = "BucketOwnerPreferred",
+        /// `BucketOwnerEnforced`
+        BucketOwnerEnforced = "BucketOwnerEnforced",
     }
 }
 
-crate::impl_literal!(OwnershipControlsRule);
-
-/// Values of `ObjectOwnership`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ObjectOwnership {
-    /// `ObjectWriter`
-    ObjectWriter,
-    /// `BucketOwnerPreferred`
-    BucketOwnerPreferred,
-    /// `BucketOwnerEnforced`
-    BucketOwnerEnforced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ObjectOwnership {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ObjectWriter",
-        "BucketOwnerPreferred",
-        "BucketOwnerEnforced",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ObjectWriter => "ObjectWriter",
-            Self::BucketOwnerPreferred => "BucketOwnerPreferred",
-            Self::BucketOwnerEnforced => "BucketOwnerEnforced",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ObjectOwnership {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ObjectOwnership {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ObjectOwnership {
-    fn from(s: &str) -> Self {
-        match s {
-            "ObjectWriter" => Self::ObjectWriter,
-            "BucketOwnerPreferred" => Self::BucketOwnerPreferred,
-            "BucketOwnerEnforced" => Self::BucketOwnerEnforced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ObjectOwnership> {
-    fn from(s: &str) -> Self {
-        Value::literal(ObjectOwnership::from(s))
-    }
-}
-
-crate::impl_literal!(ObjectOwnership);
-
-/// Property type `PublicAccessBlockConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicAccessBlockConfiguration {
-    /// `BlockPublicAcls` (optional).
-    pub block_public_acls: Option<Value<bool>>,
-    /// `BlockPublicPolicy` (optional).
-    pub block_public_policy: Option<Value<bool>>,
-    /// `IgnorePublicAcls` (optional).
-    pub ignore_public_acls: Option<Value<bool>>,
-    /// `RestrictPublicBuckets` (optional).
-    pub restrict_public_buckets: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `PublicAccessBlockConfiguration` of `AWS::S3::Bucket`.
+    PublicAccessBlockConfiguration(default)
 }
 
 impl PublicAccessBlockConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            block_public_acls: None,
-            block_public_policy: None,
-            ignore_public_acls: None,
-            restrict_public_buckets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockPublicAcls`.
-    pub fn block_public_acls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.block_public_acls = Some(value.into());
-        self
+    /// `BlockPublicAcls` (optional).
+    pub fn block_public_acls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockPublicAcls", value.into().to_template()),
+        )
     }
-    /// Sets `BlockPublicPolicy`.
-    pub fn block_public_policy(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.block_public_policy = Some(value.into());
-        self
+    /// `BlockPublicPolicy` (optional).
+    pub fn block_public_policy(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockPublicPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `IgnorePublicAcls`.
-    pub fn ignore_public_acls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ignore_public_acls = Some(value.into());
-        self
+    /// `IgnorePublicAcls` (optional).
+    pub fn ignore_public_acls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IgnorePublicAcls", value.into().to_template()),
+        )
     }
-    /// Sets `RestrictPublicBuckets`.
-    pub fn restrict_public_buckets(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.restrict_public_buckets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublicAccessBlockConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_public_acls {
-            m.insert("BlockPublicAcls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_public_policy {
-            m.insert("BlockPublicPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_public_acls {
-            m.insert("IgnorePublicAcls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restrict_public_buckets {
-            m.insert("RestrictPublicBuckets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RestrictPublicBuckets` (optional).
+    pub fn restrict_public_buckets(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RestrictPublicBuckets", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PublicAccessBlockConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PublicAccessBlockConfiguration);
-
-/// Property type `ReplicationConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfiguration {
-    /// `Role` (required).
-    pub role: Value<String>,
-    /// `Rules` (required).
-    /// Each item: Length: 1..=1000 characters.
-    pub rules: Value<List<ReplicationRule>>,
+crate::l1_struct! {
+    /// Property type `ReplicationConfiguration` of `AWS::S3::Bucket`.
+    ReplicationConfiguration
 }
 
 impl ReplicationConfiguration {
@@ -4805,66 +1951,17 @@ impl ReplicationConfiguration {
         role: impl Into<Value<String>>,
         rules: impl Into<Value<List<ReplicationRule>>>,
     ) -> Self {
-        Self {
-            role: role.into(),
-            rules: rules.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Role", role.into().to_template())
+                .with(1, "Rules", rules.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Role".to_owned(), self.role.to_template());
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationConfiguration);
-
-/// Property type `ReplicationRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationRule {
-    /// `DeleteMarkerReplication` (optional).
-    pub delete_marker_replication: Option<Value<DeleteMarkerReplication>>,
-    /// `Destination` (required).
-    pub destination: Value<ReplicationDestination>,
-    /// `Filter` (optional).
-    pub filter: Option<Value<ReplicationRuleFilter>>,
-    /// `Id` (optional).
-    /// Length: ..=255 characters.
-    pub id: Option<Value<String>>,
-    /// `Prefix` (optional).
-    /// Length: ..=1024 characters.
-    pub prefix: Option<Value<String>>,
-    /// `Priority` (optional).
-    pub priority: Option<Value<i64>>,
-    /// `SourceSelectionCriteria` (optional).
-    pub source_selection_criteria: Option<Value<SourceSelectionCriteria>>,
-    /// `Status` (required).
-    pub status: Value<ReplicationRuleStatus>,
+crate::l1_struct! {
+    /// Property type `ReplicationRule` of `AWS::S3::Bucket`.
+    ReplicationRule
 }
 
 impl ReplicationRule {
@@ -4873,592 +1970,209 @@ impl ReplicationRule {
         destination: impl Into<Value<ReplicationDestination>>,
         status: impl Into<Value<ReplicationRuleStatus>>,
     ) -> Self {
-        Self {
-            delete_marker_replication: None,
-            destination: destination.into(),
-            filter: None,
-            id: None,
-            prefix: None,
-            priority: None,
-            source_selection_criteria: None,
-            status: status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Destination", destination.into().to_template())
+                .with(7, "Status", status.into().to_template()),
+        )
     }
-    /// Sets `DeleteMarkerReplication`.
+    /// `DeleteMarkerReplication` (optional).
     pub fn delete_marker_replication(
-        mut self,
+        self,
         value: impl Into<Value<DeleteMarkerReplication>>,
     ) -> Self {
-        self.delete_marker_replication = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DeleteMarkerReplication", value.into().to_template()),
+        )
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, value: impl Into<Value<ReplicationRuleFilter>>) -> Self {
-        self.filter = Some(value.into());
-        self
+    /// `Filter` (optional).
+    pub fn filter(self, value: impl Into<Value<ReplicationRuleFilter>>) -> Self {
+        Self(self.0.with(2, "Filter", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: at most 255 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Id", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: at most 1024 characters.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Prefix", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "Priority", value.into().to_template()))
     }
-    /// Sets `SourceSelectionCriteria`.
+    /// `SourceSelectionCriteria` (optional).
     pub fn source_selection_criteria(
-        mut self,
+        self,
         value: impl Into<Value<SourceSelectionCriteria>>,
     ) -> Self {
-        self.source_selection_criteria = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "SourceSelectionCriteria", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReplicationRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delete_marker_replication {
-            m.insert("DeleteMarkerReplication".to_owned(), v.to_template());
-        }
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        if let Some(v) = &self.filter {
-            m.insert("Filter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_selection_criteria {
-            m.insert("SourceSelectionCriteria".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delete_marker_replication.check(
-            &path.field("DeleteMarkerReplication"),
-            &Rules::NONE,
-            out,
-        );
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_selection_criteria.check(
-            &path.field("SourceSelectionCriteria"),
-            &Rules::NONE,
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationRule);
-
-/// Property type `DeleteMarkerReplication` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteMarkerReplication {
-    /// `Status` (optional).
-    pub status: Option<Value<DeleteMarkerReplicationStatus>>,
+crate::l1_struct! {
+    /// Property type `DeleteMarkerReplication` of `AWS::S3::Bucket`.
+    DeleteMarkerReplication(default)
 }
 
 impl DeleteMarkerReplication {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { status: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<DeleteMarkerReplicationStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeleteMarkerReplication {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<DeleteMarkerReplicationStatus>>) -> Self {
+        Self(self.0.with(0, "Status", value.into().to_template()))
     }
 }
 
-impl Check for DeleteMarkerReplication {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DeleteMarkerReplicationStatus`.
+    DeleteMarkerReplicationStatus {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-crate::impl_literal!(DeleteMarkerReplication);
-
-/// Values of `DeleteMarkerReplicationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeleteMarkerReplicationStatus {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeleteMarkerReplicationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeleteMarkerReplicationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeleteMarkerReplicationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeleteMarkerReplicationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeleteMarkerReplicationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeleteMarkerReplicationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(DeleteMarkerReplicationStatus);
-
-/// Property type `ReplicationDestination` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationDestination {
-    /// `AccessControlTranslation` (optional).
-    pub access_control_translation: Option<Value<AccessControlTranslation>>,
-    /// `Account` (optional).
-    pub account: Option<Value<String>>,
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `Metrics` (optional).
-    pub metrics: Option<Value<Metrics>>,
-    /// `ReplicationTime` (optional).
-    pub replication_time: Option<Value<ReplicationTime>>,
-    /// `StorageClass` (optional).
-    pub storage_class: Option<Value<ReplicationDestinationStorageClass>>,
+crate::l1_struct! {
+    /// Property type `ReplicationDestination` of `AWS::S3::Bucket`.
+    ReplicationDestination
 }
 
 impl ReplicationDestination {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            access_control_translation: None,
-            account: None,
-            bucket: bucket.into(),
-            encryption_configuration: None,
-            metrics: None,
-            replication_time: None,
-            storage_class: None,
-        }
+        Self(crate::Properties::new().with(2, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `AccessControlTranslation`.
+    /// `AccessControlTranslation` (optional).
     pub fn access_control_translation(
-        mut self,
+        self,
         value: impl Into<Value<AccessControlTranslation>>,
     ) -> Self {
-        self.access_control_translation = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AccessControlTranslation", value.into().to_template()),
+        )
     }
-    /// Sets `Account`.
-    pub fn account(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account = Some(value.into());
-        self
+    /// `Account` (optional).
+    pub fn account(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Account", value.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Metrics`.
-    pub fn metrics(mut self, value: impl Into<Value<Metrics>>) -> Self {
-        self.metrics = Some(value.into());
-        self
+    /// `Metrics` (optional).
+    pub fn metrics(self, value: impl Into<Value<Metrics>>) -> Self {
+        Self(self.0.with(4, "Metrics", value.into().to_template()))
     }
-    /// Sets `ReplicationTime`.
-    pub fn replication_time(mut self, value: impl Into<Value<ReplicationTime>>) -> Self {
-        self.replication_time = Some(value.into());
-        self
+    /// `ReplicationTime` (optional).
+    pub fn replication_time(self, value: impl Into<Value<ReplicationTime>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ReplicationTime", value.into().to_template()),
+        )
     }
-    /// Sets `StorageClass`.
+    /// `StorageClass` (optional).
     pub fn storage_class(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationDestinationStorageClass>>,
     ) -> Self {
-        self.storage_class = Some(value.into());
-        self
+        Self(self.0.with(6, "StorageClass", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_control_translation {
-            m.insert("AccessControlTranslation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.account {
-            m.insert("Account".to_owned(), v.to_template());
-        }
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics {
-            m.insert("Metrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_time {
-            m.insert("ReplicationTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_class {
-            m.insert("StorageClass".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_control_translation.check(
-            &path.field("AccessControlTranslation"),
-            &Rules::NONE,
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.metrics
-            .check(&path.field("Metrics"), &Rules::NONE, out);
-        self.replication_time
-            .check(&path.field("ReplicationTime"), &Rules::NONE, out);
-        self.storage_class
-            .check(&path.field("StorageClass"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationDestination);
-
-/// Property type `AccessControlTranslation` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct AccessControlTranslation {
-    /// `Owner` (required).
-    pub owner: Value<Owner>,
+crate::l1_struct! {
+    /// Property type `AccessControlTranslation` of `AWS::S3::Bucket`.
+    AccessControlTranslation
 }
 
 impl AccessControlTranslation {
     /// The required properties: `Owner`.
     pub fn new(owner: impl Into<Value<Owner>>) -> Self {
-        Self {
-            owner: owner.into(),
-        }
+        Self(crate::Properties::new().with(0, "Owner", owner.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessControlTranslation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Owner".to_owned(), self.owner.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Owner`.
+    Owner {
+        /// `Destination`
+        Destination = "Destination",
     }
 }
 
-impl Check for AccessControlTranslation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.owner.check(&path.field("Owner"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessControlTranslation);
-
-/// Values of `Owner`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Owner {
-    /// `Destination`
-    Destination,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Owner {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Destination"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Destination => "Destination",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Owner {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Owner {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Owner {
-    fn from(s: &str) -> Self {
-        match s {
-            "Destination" => Self::Destination,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Owner> {
-    fn from(s: &str) -> Self {
-        Value::literal(Owner::from(s))
-    }
-}
-
-crate::impl_literal!(Owner);
-
-/// Property type `EncryptionConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `ReplicaKmsKeyID` (required).
-    pub replica_kms_key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::S3::Bucket`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `ReplicaKmsKeyID`.
     pub fn new(replica_kms_key_id: impl Into<Value<String>>) -> Self {
-        Self {
-            replica_kms_key_id: replica_kms_key_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ReplicaKmsKeyID",
+            replica_kms_key_id.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ReplicaKmsKeyID".to_owned(),
-            self.replica_kms_key_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EncryptionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `Metrics` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Metrics {
-    /// `EventThreshold` (optional).
-    pub event_threshold: Option<Value<ReplicationTimeValue>>,
-    /// `Status` (required).
-    pub status: Value<MetricsStatus>,
+crate::l1_struct! {
+    /// Property type `Metrics` of `AWS::S3::Bucket`.
+    Metrics
 }
 
 impl Metrics {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<MetricsStatus>>) -> Self {
-        Self {
-            event_threshold: None,
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(1, "Status", status.into().to_template()))
     }
-    /// Sets `EventThreshold`.
-    pub fn event_threshold(mut self, value: impl Into<Value<ReplicationTimeValue>>) -> Self {
-        self.event_threshold = Some(value.into());
-        self
+    /// `EventThreshold` (optional).
+    pub fn event_threshold(self, value: impl Into<Value<ReplicationTimeValue>>) -> Self {
+        Self(self.0.with(0, "EventThreshold", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Metrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.event_threshold {
-            m.insert("EventThreshold".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Metrics {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_threshold
-            .check(&path.field("EventThreshold"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Metrics);
-
-/// Property type `ReplicationTimeValue` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationTimeValue {
-    /// `Minutes` (required).
-    pub minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ReplicationTimeValue` of `AWS::S3::Bucket`.
+    ReplicationTimeValue
 }
 
 impl ReplicationTimeValue {
     /// The required properties: `Minutes`.
     pub fn new(minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            minutes: minutes.into(),
-        }
+        Self(crate::Properties::new().with(0, "Minutes", minutes.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationTimeValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Minutes".to_owned(), self.minutes.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MetricsStatus`.
+    MetricsStatus {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-impl Check for ReplicationTimeValue {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReplicationTimeValue);
-
-/// Values of `MetricsStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MetricsStatus {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MetricsStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MetricsStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MetricsStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MetricsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MetricsStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(MetricsStatus::from(s))
-    }
-}
-
-crate::impl_literal!(MetricsStatus);
-
-/// Property type `ReplicationTime` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationTime {
-    /// `Status` (required).
-    pub status: Value<ReplicationTimeStatus>,
-    /// `Time` (required).
-    pub time: Value<ReplicationTimeValue>,
+crate::l1_struct! {
+    /// Property type `ReplicationTime` of `AWS::S3::Bucket`.
+    ReplicationTime
 }
 
 impl ReplicationTime {
@@ -5467,1154 +2181,343 @@ impl ReplicationTime {
         status: impl Into<Value<ReplicationTimeStatus>>,
         time: impl Into<Value<ReplicationTimeValue>>,
     ) -> Self {
-        Self {
-            status: status.into(),
-            time: time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Status", status.into().to_template())
+                .with(1, "Time", time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReplicationTime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        m.insert("Time".to_owned(), self.time.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ReplicationTimeStatus`.
+    ReplicationTimeStatus {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-impl Check for ReplicationTime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.time.check(&path.field("Time"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ReplicationDestinationStorageClass`.
+    ReplicationDestinationStorageClass {
+        /// `DEEP_ARCHIVE`
+        DeepArchive = "DEEP_ARCHIVE",
+        /// `GLACIER`
+        Glacier = "GLACIER",
+        /// `GLACIER_IR`
+        GlacierIr = "GLACIER_IR",
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering = "INTELLIGENT_TIERING",
+        /// `ONEZONE_IA`
+        OnezoneIa = "ONEZONE_IA",
+        /// `REDUCED_REDUNDANCY`
+        ReducedRedundancy = "REDUCED_REDUNDANCY",
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `STANDARD_IA`
+        StandardIa = "STANDARD_IA",
     }
 }
 
-crate::impl_literal!(ReplicationTime);
-
-/// Values of `ReplicationTimeStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationTimeStatus {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationTimeStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationTimeStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationTimeStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationTimeStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationTimeStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationTimeStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationTimeStatus);
-
-/// Values of `ReplicationDestinationStorageClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationDestinationStorageClass {
-    /// `DEEP_ARCHIVE`
-    DeepArchive,
-    /// `GLACIER`
-    Glacier,
-    /// `GLACIER_IR`
-    GlacierIr,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// `ONEZONE_IA`
-    OnezoneIa,
-    /// `REDUCED_REDUNDANCY`
-    ReducedRedundancy,
-    /// `STANDARD`
-    Standard,
-    /// `STANDARD_IA`
-    StandardIa,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationDestinationStorageClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DEEP_ARCHIVE",
-        "GLACIER",
-        "GLACIER_IR",
-        "INTELLIGENT_TIERING",
-        "ONEZONE_IA",
-        "REDUCED_REDUNDANCY",
-        "STANDARD",
-        "STANDARD_IA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DeepArchive => "DEEP_ARCHIVE",
-            Self::Glacier => "GLACIER",
-            Self::GlacierIr => "GLACIER_IR",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::OnezoneIa => "ONEZONE_IA",
-            Self::ReducedRedundancy => "REDUCED_REDUNDANCY",
-            Self::Standard => "STANDARD",
-            Self::StandardIa => "STANDARD_IA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationDestinationStorageClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationDestinationStorageClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationDestinationStorageClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEEP_ARCHIVE" => Self::DeepArchive,
-            "GLACIER" => Self::Glacier,
-            "GLACIER_IR" => Self::GlacierIr,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            "ONEZONE_IA" => Self::OnezoneIa,
-            "REDUCED_REDUNDANCY" => Self::ReducedRedundancy,
-            "STANDARD" => Self::Standard,
-            "STANDARD_IA" => Self::StandardIa,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationDestinationStorageClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationDestinationStorageClass::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationDestinationStorageClass);
-
-/// Property type `ReplicationRuleFilter` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationRuleFilter {
-    /// `And` (optional).
-    pub and: Option<Value<ReplicationRuleAndOperator>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `TagFilter` (optional).
-    pub tag_filter: Option<Value<TagFilter>>,
+crate::l1_struct! {
+    /// Property type `ReplicationRuleFilter` of `AWS::S3::Bucket`.
+    ReplicationRuleFilter(default)
 }
 
 impl ReplicationRuleFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            and: None,
-            prefix: None,
-            tag_filter: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `And`.
-    pub fn and(mut self, value: impl Into<Value<ReplicationRuleAndOperator>>) -> Self {
-        self.and = Some(value.into());
-        self
+    /// `And` (optional).
+    pub fn and(self, value: impl Into<Value<ReplicationRuleAndOperator>>) -> Self {
+        Self(self.0.with(0, "And", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-    /// Sets `TagFilter`.
-    pub fn tag_filter(mut self, value: impl Into<Value<TagFilter>>) -> Self {
-        self.tag_filter = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationRuleFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.and {
-            m.insert("And".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_filter {
-            m.insert("TagFilter".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationRuleFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.and.check(&path.field("And"), &Rules::NONE, out);
-        self.tag_filter
-            .check(&path.field("TagFilter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationRuleFilter);
-
-/// Property type `ReplicationRuleAndOperator` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationRuleAndOperator {
     /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `TagFilters` (optional).
-    pub tag_filters: Option<Value<List<TagFilter>>>,
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
+    }
+    /// `TagFilter` (optional).
+    pub fn tag_filter(self, value: impl Into<Value<TagFilter>>) -> Self {
+        Self(self.0.with(2, "TagFilter", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ReplicationRuleAndOperator` of `AWS::S3::Bucket`.
+    ReplicationRuleAndOperator(default)
 }
 
 impl ReplicationRuleAndOperator {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            prefix: None,
-            tag_filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Prefix", value.into().to_template()))
     }
-    /// Sets `TagFilters`.
-    pub fn tag_filters(mut self, value: impl Into<Value<List<TagFilter>>>) -> Self {
-        self.tag_filters = Some(value.into());
-        self
+    /// `TagFilters` (optional).
+    pub fn tag_filters(self, value: impl Into<Value<List<TagFilter>>>) -> Self {
+        Self(self.0.with(1, "TagFilters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationRuleAndOperator {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_filters {
-            m.insert("TagFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationRuleAndOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tag_filters
-            .check(&path.field("TagFilters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicationRuleAndOperator);
-
-/// Property type `SourceSelectionCriteria` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct SourceSelectionCriteria {
-    /// `ReplicaModifications` (optional).
-    pub replica_modifications: Option<Value<ReplicaModifications>>,
-    /// `SseKmsEncryptedObjects` (optional).
-    pub sse_kms_encrypted_objects: Option<Value<SseKmsEncryptedObjects>>,
+crate::l1_struct! {
+    /// Property type `SourceSelectionCriteria` of `AWS::S3::Bucket`.
+    SourceSelectionCriteria(default)
 }
 
 impl SourceSelectionCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            replica_modifications: None,
-            sse_kms_encrypted_objects: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReplicaModifications`.
-    pub fn replica_modifications(mut self, value: impl Into<Value<ReplicaModifications>>) -> Self {
-        self.replica_modifications = Some(value.into());
-        self
+    /// `ReplicaModifications` (optional).
+    pub fn replica_modifications(self, value: impl Into<Value<ReplicaModifications>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReplicaModifications", value.into().to_template()),
+        )
     }
-    /// Sets `SseKmsEncryptedObjects`.
+    /// `SseKmsEncryptedObjects` (optional).
     pub fn sse_kms_encrypted_objects(
-        mut self,
+        self,
         value: impl Into<Value<SseKmsEncryptedObjects>>,
     ) -> Self {
-        self.sse_kms_encrypted_objects = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SseKmsEncryptedObjects", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SourceSelectionCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.replica_modifications {
-            m.insert("ReplicaModifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_kms_encrypted_objects {
-            m.insert("SseKmsEncryptedObjects".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceSelectionCriteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.replica_modifications
-            .check(&path.field("ReplicaModifications"), &Rules::NONE, out);
-        self.sse_kms_encrypted_objects.check(
-            &path.field("SseKmsEncryptedObjects"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceSelectionCriteria);
-
-/// Property type `ReplicaModifications` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicaModifications {
-    /// `Status` (required).
-    pub status: Value<ReplicaModificationsStatus>,
+crate::l1_struct! {
+    /// Property type `ReplicaModifications` of `AWS::S3::Bucket`.
+    ReplicaModifications
 }
 
 impl ReplicaModifications {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<ReplicaModificationsStatus>>) -> Self {
-        Self {
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicaModifications {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ReplicaModificationsStatus`.
+    ReplicaModificationsStatus {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-impl Check for ReplicaModifications {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReplicaModifications);
-
-/// Values of `ReplicaModificationsStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicaModificationsStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicaModificationsStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicaModificationsStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicaModificationsStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicaModificationsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicaModificationsStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicaModificationsStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicaModificationsStatus);
-
-/// Property type `SseKmsEncryptedObjects` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct SseKmsEncryptedObjects {
-    /// `Status` (required).
-    pub status: Value<SseKmsEncryptedObjectsStatus>,
+crate::l1_struct! {
+    /// Property type `SseKmsEncryptedObjects` of `AWS::S3::Bucket`.
+    SseKmsEncryptedObjects
 }
 
 impl SseKmsEncryptedObjects {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<SseKmsEncryptedObjectsStatus>>) -> Self {
-        Self {
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
 }
 
-impl ToTemplate for SseKmsEncryptedObjects {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseKmsEncryptedObjectsStatus`.
+    SseKmsEncryptedObjectsStatus {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-impl Check for SseKmsEncryptedObjects {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ReplicationRuleStatus`.
+    ReplicationRuleStatus {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-crate::impl_literal!(SseKmsEncryptedObjects);
+pub use crate::cfn::Tag;
 
-/// Values of `SseKmsEncryptedObjectsStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseKmsEncryptedObjectsStatus {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseKmsEncryptedObjectsStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseKmsEncryptedObjectsStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseKmsEncryptedObjectsStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseKmsEncryptedObjectsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseKmsEncryptedObjectsStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseKmsEncryptedObjectsStatus::from(s))
-    }
-}
-
-crate::impl_literal!(SseKmsEncryptedObjectsStatus);
-
-/// Values of `ReplicationRuleStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ReplicationRuleStatus {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ReplicationRuleStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ReplicationRuleStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ReplicationRuleStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ReplicationRuleStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ReplicationRuleStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ReplicationRuleStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ReplicationRuleStatus);
-
-/// Property type `Tag` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VersioningConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct VersioningConfiguration {
-    /// `Status` (required).
-    pub status: Value<VersioningConfigurationStatus>,
+crate::l1_struct! {
+    /// Property type `VersioningConfiguration` of `AWS::S3::Bucket`.
+    VersioningConfiguration
 }
 
 impl VersioningConfiguration {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<VersioningConfigurationStatus>>) -> Self {
-        Self {
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
 }
 
-impl ToTemplate for VersioningConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VersioningConfigurationStatus`.
+    VersioningConfigurationStatus {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Suspended`
+        Suspended = "Suspended",
     }
 }
 
-impl Check for VersioningConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VersioningConfiguration);
-
-/// Values of `VersioningConfigurationStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VersioningConfigurationStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Suspended`
-    Suspended,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VersioningConfigurationStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Suspended"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Suspended => "Suspended",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VersioningConfigurationStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VersioningConfigurationStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VersioningConfigurationStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Suspended" => Self::Suspended,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VersioningConfigurationStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(VersioningConfigurationStatus::from(s))
-    }
-}
-
-crate::impl_literal!(VersioningConfigurationStatus);
-
-/// Property type `WebsiteConfiguration` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct WebsiteConfiguration {
-    /// `ErrorDocument` (optional).
-    pub error_document: Option<Value<String>>,
-    /// `IndexDocument` (optional).
-    pub index_document: Option<Value<String>>,
-    /// `RedirectAllRequestsTo` (optional).
-    pub redirect_all_requests_to: Option<Value<RedirectAllRequestsTo>>,
-    /// `RoutingRules` (optional).
-    pub routing_rules: Option<Value<List<RoutingRule>>>,
+crate::l1_struct! {
+    /// Property type `WebsiteConfiguration` of `AWS::S3::Bucket`.
+    WebsiteConfiguration(default)
 }
 
 impl WebsiteConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            error_document: None,
-            index_document: None,
-            redirect_all_requests_to: None,
-            routing_rules: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ErrorDocument`.
-    pub fn error_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.error_document = Some(value.into());
-        self
+    /// `ErrorDocument` (optional).
+    pub fn error_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ErrorDocument", value.into().to_template()))
     }
-    /// Sets `IndexDocument`.
-    pub fn index_document(mut self, value: impl Into<Value<String>>) -> Self {
-        self.index_document = Some(value.into());
-        self
+    /// `IndexDocument` (optional).
+    pub fn index_document(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IndexDocument", value.into().to_template()))
     }
-    /// Sets `RedirectAllRequestsTo`.
-    pub fn redirect_all_requests_to(
-        mut self,
-        value: impl Into<Value<RedirectAllRequestsTo>>,
-    ) -> Self {
-        self.redirect_all_requests_to = Some(value.into());
-        self
+    /// `RedirectAllRequestsTo` (optional).
+    pub fn redirect_all_requests_to(self, value: impl Into<Value<RedirectAllRequestsTo>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RedirectAllRequestsTo", value.into().to_template()),
+        )
     }
-    /// Sets `RoutingRules`.
-    pub fn routing_rules(mut self, value: impl Into<Value<List<RoutingRule>>>) -> Self {
-        self.routing_rules = Some(value.into());
-        self
+    /// `RoutingRules` (optional).
+    pub fn routing_rules(self, value: impl Into<Value<List<RoutingRule>>>) -> Self {
+        Self(self.0.with(3, "RoutingRules", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WebsiteConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_document {
-            m.insert("ErrorDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index_document {
-            m.insert("IndexDocument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redirect_all_requests_to {
-            m.insert("RedirectAllRequestsTo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_rules {
-            m.insert("RoutingRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebsiteConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.redirect_all_requests_to.check(
-            &path.field("RedirectAllRequestsTo"),
-            &Rules::NONE,
-            out,
-        );
-        self.routing_rules
-            .check(&path.field("RoutingRules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebsiteConfiguration);
-
-/// Property type `RedirectAllRequestsTo` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct RedirectAllRequestsTo {
-    /// `HostName` (required).
-    pub host_name: Value<String>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
+crate::l1_struct! {
+    /// Property type `RedirectAllRequestsTo` of `AWS::S3::Bucket`.
+    RedirectAllRequestsTo
 }
 
 impl RedirectAllRequestsTo {
     /// The required properties: `HostName`.
     pub fn new(host_name: impl Into<Value<String>>) -> Self {
-        Self {
-            host_name: host_name.into(),
-            protocol: None,
-        }
+        Self(crate::Properties::new().with(0, "HostName", host_name.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(1, "Protocol", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RedirectAllRequestsTo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HostName".to_owned(), self.host_name.to_template());
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `http`
+        Http = "http",
+        /// `https`
+        Https = "https",
     }
 }
 
-impl Check for RedirectAllRequestsTo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RedirectAllRequestsTo);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `http`
-    Http,
-    /// `https`
-    Https,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http", "https"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Https => "https",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http" => Self::Http,
-            "https" => Self::Https,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `RoutingRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone)]
-pub struct RoutingRule {
-    /// `RedirectRule` (required).
-    pub redirect_rule: Value<RedirectRule>,
-    /// `RoutingRuleCondition` (optional).
-    pub routing_rule_condition: Option<Value<RoutingRuleCondition>>,
+crate::l1_struct! {
+    /// Property type `RoutingRule` of `AWS::S3::Bucket`.
+    RoutingRule
 }
 
 impl RoutingRule {
     /// The required properties: `RedirectRule`.
     pub fn new(redirect_rule: impl Into<Value<RedirectRule>>) -> Self {
-        Self {
-            redirect_rule: redirect_rule.into(),
-            routing_rule_condition: None,
-        }
+        Self(crate::Properties::new().with(0, "RedirectRule", redirect_rule.into().to_template()))
     }
-    /// Sets `RoutingRuleCondition`.
-    pub fn routing_rule_condition(mut self, value: impl Into<Value<RoutingRuleCondition>>) -> Self {
-        self.routing_rule_condition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoutingRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RedirectRule".to_owned(), self.redirect_rule.to_template());
-        if let Some(v) = &self.routing_rule_condition {
-            m.insert("RoutingRuleCondition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoutingRuleCondition` (optional).
+    pub fn routing_rule_condition(self, value: impl Into<Value<RoutingRuleCondition>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RoutingRuleCondition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RoutingRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.redirect_rule
-            .check(&path.field("RedirectRule"), &Rules::NONE, out);
-        self.routing_rule_condition
-            .check(&path.field("RoutingRuleCondition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RoutingRule);
-
-/// Property type `RedirectRule` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct RedirectRule {
-    /// `HostName` (optional).
-    pub host_name: Option<Value<String>>,
-    /// `HttpRedirectCode` (optional).
-    pub http_redirect_code: Option<Value<String>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<RedirectRuleProtocol>>,
-    /// `ReplaceKeyPrefixWith` (optional).
-    pub replace_key_prefix_with: Option<Value<String>>,
-    /// `ReplaceKeyWith` (optional).
-    pub replace_key_with: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RedirectRule` of `AWS::S3::Bucket`.
+    RedirectRule(default)
 }
 
 impl RedirectRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            host_name: None,
-            http_redirect_code: None,
-            protocol: None,
-            replace_key_prefix_with: None,
-            replace_key_with: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HostName`.
-    pub fn host_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host_name = Some(value.into());
-        self
+    /// `HostName` (optional).
+    pub fn host_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HostName", value.into().to_template()))
     }
-    /// Sets `HttpRedirectCode`.
-    pub fn http_redirect_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_redirect_code = Some(value.into());
-        self
+    /// `HttpRedirectCode` (optional).
+    pub fn http_redirect_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HttpRedirectCode", value.into().to_template()),
+        )
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<RedirectRuleProtocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<RedirectRuleProtocol>>) -> Self {
+        Self(self.0.with(2, "Protocol", value.into().to_template()))
     }
-    /// Sets `ReplaceKeyPrefixWith`.
-    pub fn replace_key_prefix_with(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replace_key_prefix_with = Some(value.into());
-        self
+    /// `ReplaceKeyPrefixWith` (optional).
+    pub fn replace_key_prefix_with(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ReplaceKeyPrefixWith", value.into().to_template()),
+        )
     }
-    /// Sets `ReplaceKeyWith`.
-    pub fn replace_key_with(mut self, value: impl Into<Value<String>>) -> Self {
-        self.replace_key_with = Some(value.into());
-        self
+    /// `ReplaceKeyWith` (optional).
+    pub fn replace_key_with(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ReplaceKeyWith", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RedirectRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.host_name {
-            m.insert("HostName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_redirect_code {
-            m.insert("HttpRedirectCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_key_prefix_with {
-            m.insert("ReplaceKeyPrefixWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_key_with {
-            m.insert("ReplaceKeyWith".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RedirectRuleProtocol`.
+    RedirectRuleProtocol {
+        /// `http`
+        Http = "http",
+        /// `https`
+        Https = "https",
     }
 }
 
-impl Check for RedirectRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RedirectRule);
-
-/// Values of `RedirectRuleProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedirectRuleProtocol {
-    /// `http`
-    Http,
-    /// `https`
-    Https,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedirectRuleProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["http", "https"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "http",
-            Self::Https => "https",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RedirectRuleProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedirectRuleProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedirectRuleProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http" => Self::Http,
-            "https" => Self::Https,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedirectRuleProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedirectRuleProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(RedirectRuleProtocol);
-
-/// Property type `RoutingRuleCondition` of `AWS::S3::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct RoutingRuleCondition {
-    /// `HttpErrorCodeReturnedEquals` (optional).
-    pub http_error_code_returned_equals: Option<Value<String>>,
-    /// `KeyPrefixEquals` (optional).
-    pub key_prefix_equals: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RoutingRuleCondition` of `AWS::S3::Bucket`.
+    RoutingRuleCondition(default)
 }
 
 impl RoutingRuleCondition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_error_code_returned_equals: None,
-            key_prefix_equals: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpErrorCodeReturnedEquals`.
-    pub fn http_error_code_returned_equals(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_error_code_returned_equals = Some(value.into());
-        self
+    /// `HttpErrorCodeReturnedEquals` (optional).
+    pub fn http_error_code_returned_equals(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HttpErrorCodeReturnedEquals", value.into().to_template()),
+        )
     }
-    /// Sets `KeyPrefixEquals`.
-    pub fn key_prefix_equals(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix_equals = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoutingRuleCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_error_code_returned_equals {
-            m.insert("HttpErrorCodeReturnedEquals".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_prefix_equals {
-            m.insert("KeyPrefixEquals".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KeyPrefixEquals` (optional).
+    pub fn key_prefix_equals(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "KeyPrefixEquals", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RoutingRuleCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        crate::validation::at_least_one(
-            &[
-                &[(
-                    "HttpErrorCodeReturnedEquals",
-                    self.http_error_code_returned_equals.is_some(),
-                )],
-                &[("KeyPrefixEquals", self.key_prefix_equals.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RoutingRuleCondition);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3::MultiRegionAccessPoint`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionAccessPoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MultiRegionAccessPoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MultiRegionAccessPoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MultiRegionAccessPoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::MultiRegionAccessPoint`.
+    MultiRegionAccessPoint("AWS::S3::MultiRegionAccessPoint", MultiRegionAccessPointProps)
 }
 
 impl MultiRegionAccessPoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MultiRegionAccessPointProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::MultiRegionAccessPointName> {
         self.resource.ref_value()
@@ -91,225 +39,118 @@ impl MultiRegionAccessPoint {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PublicAccessBlockConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_public_access_block_configuration(
+        &self,
+        value: impl Into<Value<PublicAccessBlockConfiguration>>,
+    ) {
+        self.resource
+            .set_property("PublicAccessBlockConfiguration", value.into())
+    }
+
+    /// Replaces `Regions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regions(&self, value: impl Into<Value<List<Region>>>) {
+        self.resource.set_property("Regions", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::MultiRegionAccessPoint`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionAccessPointProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=50 characters.
-    /// Pattern: `^[a-z0-9][-a-z0-9]{1,48}[a-z0-9]$`.
-    pub name: Option<Value<String>>,
-    /// `PublicAccessBlockConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub public_access_block_configuration: Option<Value<PublicAccessBlockConfiguration>>,
-    /// `Regions` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=.
-    pub regions: Value<List<Region>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::MultiRegionAccessPoint`.
+    MultiRegionAccessPointProps
 }
 
 impl MultiRegionAccessPointProps {
     /// The required properties: `Regions`.
     pub fn new(regions: impl Into<Value<List<Region>>>) -> Self {
-        Self {
-            name: None,
-            public_access_block_configuration: None,
-            regions: regions.into(),
-        }
+        Self(crate::Properties::new().with(2, "Regions", regions.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 50 characters.
+    /// Pattern: `^[a-z0-9][-a-z0-9]{1,48}[a-z0-9]$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `PublicAccessBlockConfiguration`.
+    /// `PublicAccessBlockConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn public_access_block_configuration(
-        mut self,
+        self,
         value: impl Into<Value<PublicAccessBlockConfiguration>>,
     ) -> Self {
-        self.public_access_block_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "PublicAccessBlockConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MultiRegionAccessPointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.public_access_block_configuration {
-            m.insert("PublicAccessBlockConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Regions".to_owned(), self.regions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiRegionAccessPointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(50),
-                pattern: Some("^[a-z0-9][-a-z0-9]{1,48}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.public_access_block_configuration.check(
-            &path.field("PublicAccessBlockConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiRegionAccessPointProps);
-
-/// Property type `PublicAccessBlockConfiguration` of `AWS::S3::MultiRegionAccessPoint`.
-#[derive(Debug, Clone, Default)]
-pub struct PublicAccessBlockConfiguration {
-    /// `BlockPublicAcls` (optional).
-    pub block_public_acls: Option<Value<bool>>,
-    /// `BlockPublicPolicy` (optional).
-    pub block_public_policy: Option<Value<bool>>,
-    /// `IgnorePublicAcls` (optional).
-    pub ignore_public_acls: Option<Value<bool>>,
-    /// `RestrictPublicBuckets` (optional).
-    pub restrict_public_buckets: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `PublicAccessBlockConfiguration` of `AWS::S3::MultiRegionAccessPoint`.
+    PublicAccessBlockConfiguration(default)
 }
 
 impl PublicAccessBlockConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            block_public_acls: None,
-            block_public_policy: None,
-            ignore_public_acls: None,
-            restrict_public_buckets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlockPublicAcls`.
-    pub fn block_public_acls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.block_public_acls = Some(value.into());
-        self
+    /// `BlockPublicAcls` (optional).
+    pub fn block_public_acls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockPublicAcls", value.into().to_template()),
+        )
     }
-    /// Sets `BlockPublicPolicy`.
-    pub fn block_public_policy(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.block_public_policy = Some(value.into());
-        self
+    /// `BlockPublicPolicy` (optional).
+    pub fn block_public_policy(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockPublicPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `IgnorePublicAcls`.
-    pub fn ignore_public_acls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ignore_public_acls = Some(value.into());
-        self
+    /// `IgnorePublicAcls` (optional).
+    pub fn ignore_public_acls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IgnorePublicAcls", value.into().to_template()),
+        )
     }
-    /// Sets `RestrictPublicBuckets`.
-    pub fn restrict_public_buckets(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.restrict_public_buckets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PublicAccessBlockConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_public_acls {
-            m.insert("BlockPublicAcls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block_public_policy {
-            m.insert("BlockPublicPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ignore_public_acls {
-            m.insert("IgnorePublicAcls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restrict_public_buckets {
-            m.insert("RestrictPublicBuckets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RestrictPublicBuckets` (optional).
+    pub fn restrict_public_buckets(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RestrictPublicBuckets", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PublicAccessBlockConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PublicAccessBlockConfiguration);
-
-/// Property type `Region` of `AWS::S3::MultiRegionAccessPoint`.
-#[derive(Debug, Clone)]
-pub struct Region {
-    /// `Bucket` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$`.
-    pub bucket: Value<String>,
-    /// `BucketAccountId` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^[0-9]{12}$`.
-    pub bucket_account_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Region` of `AWS::S3::MultiRegionAccessPoint`.
+    Region
 }
 
 impl Region {
     /// The required properties: `Bucket`.
     pub fn new(bucket: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bucket_account_id: None,
-        }
+        Self(crate::Properties::new().with(0, "Bucket", bucket.into().to_template()))
     }
-    /// Sets `BucketAccountId`.
-    pub fn bucket_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Region {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bucket_account_id {
-            m.insert("BucketAccountId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BucketAccountId` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn bucket_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BucketAccountId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for Region {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_account_id.check(
-            &path.field("BucketAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Region);

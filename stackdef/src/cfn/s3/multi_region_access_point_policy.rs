@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3::MultiRegionAccessPointPolicy`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionAccessPointPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MultiRegionAccessPointPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MultiRegionAccessPointPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MultiRegionAccessPointPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::MultiRegionAccessPointPolicy`.
+    MultiRegionAccessPointPolicy("AWS::S3::MultiRegionAccessPointPolicy", MultiRegionAccessPointPolicyProps)
 }
 
 impl MultiRegionAccessPointPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::MultiRegionAccessPointPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MultiRegionAccessPointPolicyProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MrapName` (typed).
     pub fn ref_value(&self) -> Value<ids::MultiRegionAccessPointPolicyName> {
         self.resource.ref_value()
@@ -86,55 +34,32 @@ impl MultiRegionAccessPointPolicy {
     pub fn attr_policy_status_is_public(&self) -> Value<String> {
         self.resource.get_att("PolicyStatus.IsPublic")
     }
+
+    /// Replaces `MrapName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mrap_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MrapName", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::MultiRegionAccessPointPolicy`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionAccessPointPolicyProps {
-    /// `MrapName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=50 characters.
-    /// Pattern: `^[a-z0-9][-a-z0-9]{1,48}[a-z0-9]$`.
-    pub mrap_name: Value<String>,
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::MultiRegionAccessPointPolicy`.
+    MultiRegionAccessPointPolicyProps
 }
 
 impl MultiRegionAccessPointPolicyProps {
     /// The required properties: `MrapName`, `Policy`.
-    pub fn new(
-        mrap_name: impl Into<Value<String>>,
-        policy: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        Self {
-            mrap_name: mrap_name.into(),
-            policy: policy.into(),
-        }
+    pub fn new(mrap_name: impl Into<Value<String>>, policy: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "MrapName", mrap_name.into().to_template())
+                .with(1, "Policy", policy.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for MultiRegionAccessPointPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MrapName".to_owned(), self.mrap_name.to_template());
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MultiRegionAccessPointPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mrap_name.check(
-            &path.field("MrapName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(50),
-                pattern: Some("^[a-z0-9][-a-z0-9]{1,48}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiRegionAccessPointPolicyProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct StorageLens {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StorageLens {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StorageLens {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StorageLens {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::StorageLens`.
+    StorageLens("AWS::S3::StorageLens", StorageLensProps)
 }
 
 impl StorageLens {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::StorageLens";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StorageLensProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,92 +29,48 @@ impl StorageLens {
         self.resource
             .get_att("StorageLensConfiguration.StorageLensArn")
     }
+
+    /// Replaces `StorageLensConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_lens_configuration(
+        &self,
+        value: impl Into<Value<StorageLensConfiguration>>,
+    ) {
+        self.resource
+            .set_property("StorageLensConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct StorageLensProps {
-    /// `StorageLensConfiguration` (required).
-    pub storage_lens_configuration: Value<StorageLensConfiguration>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::StorageLens`.
+    StorageLensProps
 }
 
 impl StorageLensProps {
     /// The required properties: `StorageLensConfiguration`.
     pub fn new(storage_lens_configuration: impl Into<Value<StorageLensConfiguration>>) -> Self {
-        Self {
-            storage_lens_configuration: storage_lens_configuration.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "StorageLensConfiguration",
+            storage_lens_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageLensProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StorageLensConfiguration".to_owned(),
-            self.storage_lens_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StorageLensProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_lens_configuration.check(
-            &path.field("StorageLensConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StorageLensProps);
-
-/// Property type `StorageLensConfiguration` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct StorageLensConfiguration {
-    /// `AccountLevel` (required).
-    pub account_level: Value<AccountLevel>,
-    /// `AwsOrg` (optional).
-    pub aws_org: Option<Value<AwsOrg>>,
-    /// `DataExport` (optional).
-    pub data_export: Option<Value<DataExport>>,
-    /// `Exclude` (optional).
-    pub exclude: Option<Value<BucketsAndRegions>>,
-    /// `ExpandedPrefixesDataExport` (optional).
-    pub expanded_prefixes_data_export: Option<Value<StorageLensExpandedPrefixesDataExport>>,
-    /// `Id` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9\-_.]+$`.
-    pub id: Value<String>,
-    /// `Include` (optional).
-    pub include: Option<Value<BucketsAndRegions>>,
-    /// `IsEnabled` (required).
-    pub is_enabled: Value<bool>,
-    /// `PrefixDelimiter` (optional).
-    pub prefix_delimiter: Option<Value<String>>,
-    /// `StorageLensArn` (optional).
-    pub storage_lens_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `StorageLensConfiguration` of `AWS::S3::StorageLens`.
+    StorageLensConfiguration
 }
 
 impl StorageLensConfiguration {
@@ -172,960 +80,437 @@ impl StorageLensConfiguration {
         id: impl Into<Value<String>>,
         is_enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            account_level: account_level.into(),
-            aws_org: None,
-            data_export: None,
-            exclude: None,
-            expanded_prefixes_data_export: None,
-            id: id.into(),
-            include: None,
-            is_enabled: is_enabled.into(),
-            prefix_delimiter: None,
-            storage_lens_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountLevel", account_level.into().to_template())
+                .with(5, "Id", id.into().to_template())
+                .with(7, "IsEnabled", is_enabled.into().to_template()),
+        )
     }
-    /// Sets `AwsOrg`.
-    pub fn aws_org(mut self, value: impl Into<Value<AwsOrg>>) -> Self {
-        self.aws_org = Some(value.into());
-        self
+    /// `AwsOrg` (optional).
+    pub fn aws_org(self, value: impl Into<Value<AwsOrg>>) -> Self {
+        Self(self.0.with(1, "AwsOrg", value.into().to_template()))
     }
-    /// Sets `DataExport`.
-    pub fn data_export(mut self, value: impl Into<Value<DataExport>>) -> Self {
-        self.data_export = Some(value.into());
-        self
+    /// `DataExport` (optional).
+    pub fn data_export(self, value: impl Into<Value<DataExport>>) -> Self {
+        Self(self.0.with(2, "DataExport", value.into().to_template()))
     }
-    /// Sets `Exclude`.
-    pub fn exclude(mut self, value: impl Into<Value<BucketsAndRegions>>) -> Self {
-        self.exclude = Some(value.into());
-        self
+    /// `Exclude` (optional).
+    pub fn exclude(self, value: impl Into<Value<BucketsAndRegions>>) -> Self {
+        Self(self.0.with(3, "Exclude", value.into().to_template()))
     }
-    /// Sets `ExpandedPrefixesDataExport`.
+    /// `ExpandedPrefixesDataExport` (optional).
     pub fn expanded_prefixes_data_export(
-        mut self,
+        self,
         value: impl Into<Value<StorageLensExpandedPrefixesDataExport>>,
     ) -> Self {
-        self.expanded_prefixes_data_export = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ExpandedPrefixesDataExport", value.into().to_template()),
+        )
     }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<BucketsAndRegions>>) -> Self {
-        self.include = Some(value.into());
-        self
+    /// `Include` (optional).
+    pub fn include(self, value: impl Into<Value<BucketsAndRegions>>) -> Self {
+        Self(self.0.with(6, "Include", value.into().to_template()))
     }
-    /// Sets `PrefixDelimiter`.
-    pub fn prefix_delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix_delimiter = Some(value.into());
-        self
+    /// `PrefixDelimiter` (optional).
+    pub fn prefix_delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PrefixDelimiter", value.into().to_template()),
+        )
     }
-    /// Sets `StorageLensArn`.
-    pub fn storage_lens_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_lens_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageLensConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountLevel".to_owned(), self.account_level.to_template());
-        if let Some(v) = &self.aws_org {
-            m.insert("AwsOrg".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_export {
-            m.insert("DataExport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude {
-            m.insert("Exclude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expanded_prefixes_data_export {
-            m.insert("ExpandedPrefixesDataExport".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        m.insert("IsEnabled".to_owned(), self.is_enabled.to_template());
-        if let Some(v) = &self.prefix_delimiter {
-            m.insert("PrefixDelimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_lens_arn {
-            m.insert("StorageLensArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StorageLensArn` (optional).
+    pub fn storage_lens_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "StorageLensArn", value.into().to_template()))
     }
 }
 
-impl Check for StorageLensConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_level
-            .check(&path.field("AccountLevel"), &Rules::NONE, out);
-        self.aws_org.check(&path.field("AwsOrg"), &Rules::NONE, out);
-        self.data_export
-            .check(&path.field("DataExport"), &Rules::NONE, out);
-        self.exclude
-            .check(&path.field("Exclude"), &Rules::NONE, out);
-        self.expanded_prefixes_data_export.check(
-            &path.field("ExpandedPrefixesDataExport"),
-            &Rules::NONE,
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9\\-_.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.include
-            .check(&path.field("Include"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageLensConfiguration);
-
-/// Property type `AccountLevel` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct AccountLevel {
-    /// `ActivityMetrics` (optional).
-    pub activity_metrics: Option<Value<ActivityMetrics>>,
-    /// `AdvancedCostOptimizationMetrics` (optional).
-    pub advanced_cost_optimization_metrics: Option<Value<AdvancedCostOptimizationMetrics>>,
-    /// `AdvancedDataProtectionMetrics` (optional).
-    pub advanced_data_protection_metrics: Option<Value<AdvancedDataProtectionMetrics>>,
-    /// `AdvancedPerformanceMetrics` (optional).
-    pub advanced_performance_metrics: Option<Value<AdvancedPerformanceMetrics>>,
-    /// `BucketLevel` (required).
-    pub bucket_level: Value<BucketLevel>,
-    /// `DetailedStatusCodesMetrics` (optional).
-    pub detailed_status_codes_metrics: Option<Value<DetailedStatusCodesMetrics>>,
-    /// `StorageLensGroupLevel` (optional).
-    pub storage_lens_group_level: Option<Value<StorageLensGroupLevel>>,
+crate::l1_struct! {
+    /// Property type `AccountLevel` of `AWS::S3::StorageLens`.
+    AccountLevel
 }
 
 impl AccountLevel {
     /// The required properties: `BucketLevel`.
     pub fn new(bucket_level: impl Into<Value<BucketLevel>>) -> Self {
-        Self {
-            activity_metrics: None,
-            advanced_cost_optimization_metrics: None,
-            advanced_data_protection_metrics: None,
-            advanced_performance_metrics: None,
-            bucket_level: bucket_level.into(),
-            detailed_status_codes_metrics: None,
-            storage_lens_group_level: None,
-        }
+        Self(crate::Properties::new().with(4, "BucketLevel", bucket_level.into().to_template()))
     }
-    /// Sets `ActivityMetrics`.
-    pub fn activity_metrics(mut self, value: impl Into<Value<ActivityMetrics>>) -> Self {
-        self.activity_metrics = Some(value.into());
-        self
+    /// `ActivityMetrics` (optional).
+    pub fn activity_metrics(self, value: impl Into<Value<ActivityMetrics>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActivityMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `AdvancedCostOptimizationMetrics`.
+    /// `AdvancedCostOptimizationMetrics` (optional).
     pub fn advanced_cost_optimization_metrics(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedCostOptimizationMetrics>>,
     ) -> Self {
-        self.advanced_cost_optimization_metrics = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AdvancedCostOptimizationMetrics",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AdvancedDataProtectionMetrics`.
+    /// `AdvancedDataProtectionMetrics` (optional).
     pub fn advanced_data_protection_metrics(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedDataProtectionMetrics>>,
     ) -> Self {
-        self.advanced_data_protection_metrics = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "AdvancedDataProtectionMetrics",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AdvancedPerformanceMetrics`.
+    /// `AdvancedPerformanceMetrics` (optional).
     pub fn advanced_performance_metrics(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedPerformanceMetrics>>,
     ) -> Self {
-        self.advanced_performance_metrics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AdvancedPerformanceMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `DetailedStatusCodesMetrics`.
+    /// `DetailedStatusCodesMetrics` (optional).
     pub fn detailed_status_codes_metrics(
-        mut self,
+        self,
         value: impl Into<Value<DetailedStatusCodesMetrics>>,
     ) -> Self {
-        self.detailed_status_codes_metrics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "DetailedStatusCodesMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `StorageLensGroupLevel`.
-    pub fn storage_lens_group_level(
-        mut self,
-        value: impl Into<Value<StorageLensGroupLevel>>,
-    ) -> Self {
-        self.storage_lens_group_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountLevel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.activity_metrics {
-            m.insert("ActivityMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_cost_optimization_metrics {
-            m.insert(
-                "AdvancedCostOptimizationMetrics".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.advanced_data_protection_metrics {
-            m.insert("AdvancedDataProtectionMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_performance_metrics {
-            m.insert("AdvancedPerformanceMetrics".to_owned(), v.to_template());
-        }
-        m.insert("BucketLevel".to_owned(), self.bucket_level.to_template());
-        if let Some(v) = &self.detailed_status_codes_metrics {
-            m.insert("DetailedStatusCodesMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_lens_group_level {
-            m.insert("StorageLensGroupLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StorageLensGroupLevel` (optional).
+    pub fn storage_lens_group_level(self, value: impl Into<Value<StorageLensGroupLevel>>) -> Self {
+        Self(
+            self.0
+                .with(6, "StorageLensGroupLevel", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AccountLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.activity_metrics
-            .check(&path.field("ActivityMetrics"), &Rules::NONE, out);
-        self.advanced_cost_optimization_metrics.check(
-            &path.field("AdvancedCostOptimizationMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.advanced_data_protection_metrics.check(
-            &path.field("AdvancedDataProtectionMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.advanced_performance_metrics.check(
-            &path.field("AdvancedPerformanceMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.bucket_level
-            .check(&path.field("BucketLevel"), &Rules::NONE, out);
-        self.detailed_status_codes_metrics.check(
-            &path.field("DetailedStatusCodesMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.storage_lens_group_level.check(
-            &path.field("StorageLensGroupLevel"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccountLevel);
-
-/// Property type `ActivityMetrics` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct ActivityMetrics {
-    /// `IsEnabled` (optional).
-    pub is_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ActivityMetrics` of `AWS::S3::StorageLens`.
+    ActivityMetrics(default)
 }
 
 impl ActivityMetrics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { is_enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActivityMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_enabled {
-            m.insert("IsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ActivityMetrics {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ActivityMetrics);
-
-/// Property type `AdvancedCostOptimizationMetrics` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedCostOptimizationMetrics {
     /// `IsEnabled` (optional).
-    pub is_enabled: Option<Value<bool>>,
+    pub fn is_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsEnabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdvancedCostOptimizationMetrics` of `AWS::S3::StorageLens`.
+    AdvancedCostOptimizationMetrics(default)
 }
 
 impl AdvancedCostOptimizationMetrics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { is_enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedCostOptimizationMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_enabled {
-            m.insert("IsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdvancedCostOptimizationMetrics {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdvancedCostOptimizationMetrics);
-
-/// Property type `AdvancedDataProtectionMetrics` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedDataProtectionMetrics {
     /// `IsEnabled` (optional).
-    pub is_enabled: Option<Value<bool>>,
+    pub fn is_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsEnabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdvancedDataProtectionMetrics` of `AWS::S3::StorageLens`.
+    AdvancedDataProtectionMetrics(default)
 }
 
 impl AdvancedDataProtectionMetrics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { is_enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedDataProtectionMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_enabled {
-            m.insert("IsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AdvancedDataProtectionMetrics {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdvancedDataProtectionMetrics);
-
-/// Property type `AdvancedPerformanceMetrics` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct AdvancedPerformanceMetrics {
     /// `IsEnabled` (optional).
-    pub is_enabled: Option<Value<bool>>,
+    pub fn is_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsEnabled", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AdvancedPerformanceMetrics` of `AWS::S3::StorageLens`.
+    AdvancedPerformanceMetrics(default)
 }
 
 impl AdvancedPerformanceMetrics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { is_enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdvancedPerformanceMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_enabled {
-            m.insert("IsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IsEnabled` (optional).
+    pub fn is_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsEnabled", value.into().to_template()))
     }
 }
 
-impl Check for AdvancedPerformanceMetrics {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AdvancedPerformanceMetrics);
-
-/// Property type `BucketLevel` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct BucketLevel {
-    /// `ActivityMetrics` (optional).
-    pub activity_metrics: Option<Value<ActivityMetrics>>,
-    /// `AdvancedCostOptimizationMetrics` (optional).
-    pub advanced_cost_optimization_metrics: Option<Value<AdvancedCostOptimizationMetrics>>,
-    /// `AdvancedDataProtectionMetrics` (optional).
-    pub advanced_data_protection_metrics: Option<Value<AdvancedDataProtectionMetrics>>,
-    /// `AdvancedPerformanceMetrics` (optional).
-    pub advanced_performance_metrics: Option<Value<AdvancedPerformanceMetrics>>,
-    /// `DetailedStatusCodesMetrics` (optional).
-    pub detailed_status_codes_metrics: Option<Value<DetailedStatusCodesMetrics>>,
-    /// `PrefixLevel` (optional).
-    pub prefix_level: Option<Value<PrefixLevel>>,
+crate::l1_struct! {
+    /// Property type `BucketLevel` of `AWS::S3::StorageLens`.
+    BucketLevel(default)
 }
 
 impl BucketLevel {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            activity_metrics: None,
-            advanced_cost_optimization_metrics: None,
-            advanced_data_protection_metrics: None,
-            advanced_performance_metrics: None,
-            detailed_status_codes_metrics: None,
-            prefix_level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActivityMetrics`.
-    pub fn activity_metrics(mut self, value: impl Into<Value<ActivityMetrics>>) -> Self {
-        self.activity_metrics = Some(value.into());
-        self
+    /// `ActivityMetrics` (optional).
+    pub fn activity_metrics(self, value: impl Into<Value<ActivityMetrics>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActivityMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `AdvancedCostOptimizationMetrics`.
+    /// `AdvancedCostOptimizationMetrics` (optional).
     pub fn advanced_cost_optimization_metrics(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedCostOptimizationMetrics>>,
     ) -> Self {
-        self.advanced_cost_optimization_metrics = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AdvancedCostOptimizationMetrics",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AdvancedDataProtectionMetrics`.
+    /// `AdvancedDataProtectionMetrics` (optional).
     pub fn advanced_data_protection_metrics(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedDataProtectionMetrics>>,
     ) -> Self {
-        self.advanced_data_protection_metrics = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "AdvancedDataProtectionMetrics",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AdvancedPerformanceMetrics`.
+    /// `AdvancedPerformanceMetrics` (optional).
     pub fn advanced_performance_metrics(
-        mut self,
+        self,
         value: impl Into<Value<AdvancedPerformanceMetrics>>,
     ) -> Self {
-        self.advanced_performance_metrics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "AdvancedPerformanceMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `DetailedStatusCodesMetrics`.
+    /// `DetailedStatusCodesMetrics` (optional).
     pub fn detailed_status_codes_metrics(
-        mut self,
+        self,
         value: impl Into<Value<DetailedStatusCodesMetrics>>,
     ) -> Self {
-        self.detailed_status_codes_metrics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "DetailedStatusCodesMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `PrefixLevel`.
-    pub fn prefix_level(mut self, value: impl Into<Value<PrefixLevel>>) -> Self {
-        self.prefix_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BucketLevel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.activity_metrics {
-            m.insert("ActivityMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_cost_optimization_metrics {
-            m.insert(
-                "AdvancedCostOptimizationMetrics".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.advanced_data_protection_metrics {
-            m.insert("AdvancedDataProtectionMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.advanced_performance_metrics {
-            m.insert("AdvancedPerformanceMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.detailed_status_codes_metrics {
-            m.insert("DetailedStatusCodesMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix_level {
-            m.insert("PrefixLevel".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PrefixLevel` (optional).
+    pub fn prefix_level(self, value: impl Into<Value<PrefixLevel>>) -> Self {
+        Self(self.0.with(5, "PrefixLevel", value.into().to_template()))
     }
 }
 
-impl Check for BucketLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.activity_metrics
-            .check(&path.field("ActivityMetrics"), &Rules::NONE, out);
-        self.advanced_cost_optimization_metrics.check(
-            &path.field("AdvancedCostOptimizationMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.advanced_data_protection_metrics.check(
-            &path.field("AdvancedDataProtectionMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.advanced_performance_metrics.check(
-            &path.field("AdvancedPerformanceMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.detailed_status_codes_metrics.check(
-            &path.field("DetailedStatusCodesMetrics"),
-            &Rules::NONE,
-            out,
-        );
-        self.prefix_level
-            .check(&path.field("PrefixLevel"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BucketLevel);
-
-/// Property type `DetailedStatusCodesMetrics` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct DetailedStatusCodesMetrics {
-    /// `IsEnabled` (optional).
-    pub is_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DetailedStatusCodesMetrics` of `AWS::S3::StorageLens`.
+    DetailedStatusCodesMetrics(default)
 }
 
 impl DetailedStatusCodesMetrics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { is_enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DetailedStatusCodesMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_enabled {
-            m.insert("IsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IsEnabled` (optional).
+    pub fn is_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsEnabled", value.into().to_template()))
     }
 }
 
-impl Check for DetailedStatusCodesMetrics {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DetailedStatusCodesMetrics);
-
-/// Property type `PrefixLevel` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct PrefixLevel {
-    /// `StorageMetrics` (required).
-    pub storage_metrics: Value<PrefixLevelStorageMetrics>,
+crate::l1_struct! {
+    /// Property type `PrefixLevel` of `AWS::S3::StorageLens`.
+    PrefixLevel
 }
 
 impl PrefixLevel {
     /// The required properties: `StorageMetrics`.
     pub fn new(storage_metrics: impl Into<Value<PrefixLevelStorageMetrics>>) -> Self {
-        Self {
-            storage_metrics: storage_metrics.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "StorageMetrics",
+            storage_metrics.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PrefixLevel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StorageMetrics".to_owned(),
-            self.storage_metrics.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrefixLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_metrics
-            .check(&path.field("StorageMetrics"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrefixLevel);
-
-/// Property type `PrefixLevelStorageMetrics` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct PrefixLevelStorageMetrics {
-    /// `IsEnabled` (optional).
-    pub is_enabled: Option<Value<bool>>,
-    /// `SelectionCriteria` (optional).
-    pub selection_criteria: Option<Value<SelectionCriteria>>,
+crate::l1_struct! {
+    /// Property type `PrefixLevelStorageMetrics` of `AWS::S3::StorageLens`.
+    PrefixLevelStorageMetrics(default)
 }
 
 impl PrefixLevelStorageMetrics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            is_enabled: None,
-            selection_criteria: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IsEnabled`.
-    pub fn is_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_enabled = Some(value.into());
-        self
+    /// `IsEnabled` (optional).
+    pub fn is_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "IsEnabled", value.into().to_template()))
     }
-    /// Sets `SelectionCriteria`.
-    pub fn selection_criteria(mut self, value: impl Into<Value<SelectionCriteria>>) -> Self {
-        self.selection_criteria = Some(value.into());
-        self
+    /// `SelectionCriteria` (optional).
+    pub fn selection_criteria(self, value: impl Into<Value<SelectionCriteria>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SelectionCriteria", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PrefixLevelStorageMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.is_enabled {
-            m.insert("IsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.selection_criteria {
-            m.insert("SelectionCriteria".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrefixLevelStorageMetrics {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.selection_criteria
-            .check(&path.field("SelectionCriteria"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrefixLevelStorageMetrics);
-
-/// Property type `SelectionCriteria` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct SelectionCriteria {
-    /// `Delimiter` (optional).
-    pub delimiter: Option<Value<String>>,
-    /// `MaxDepth` (optional).
-    pub max_depth: Option<Value<i64>>,
-    /// `MinStorageBytesPercentage` (optional).
-    pub min_storage_bytes_percentage: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `SelectionCriteria` of `AWS::S3::StorageLens`.
+    SelectionCriteria(default)
 }
 
 impl SelectionCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            delimiter: None,
-            max_depth: None,
-            min_storage_bytes_percentage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Delimiter`.
-    pub fn delimiter(mut self, value: impl Into<Value<String>>) -> Self {
-        self.delimiter = Some(value.into());
-        self
+    /// `Delimiter` (optional).
+    pub fn delimiter(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Delimiter", value.into().to_template()))
     }
-    /// Sets `MaxDepth`.
-    pub fn max_depth(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_depth = Some(value.into());
-        self
+    /// `MaxDepth` (optional).
+    pub fn max_depth(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "MaxDepth", value.into().to_template()))
     }
-    /// Sets `MinStorageBytesPercentage`.
-    pub fn min_storage_bytes_percentage(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.min_storage_bytes_percentage = Some(value.into());
-        self
+    /// `MinStorageBytesPercentage` (optional).
+    pub fn min_storage_bytes_percentage(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MinStorageBytesPercentage", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SelectionCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delimiter {
-            m.insert("Delimiter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_depth {
-            m.insert("MaxDepth".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_storage_bytes_percentage {
-            m.insert("MinStorageBytesPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SelectionCriteria {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SelectionCriteria);
-
-/// Property type `StorageLensGroupLevel` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageLensGroupLevel {
-    /// `StorageLensGroupSelectionCriteria` (optional).
-    pub storage_lens_group_selection_criteria: Option<Value<StorageLensGroupSelectionCriteria>>,
+crate::l1_struct! {
+    /// Property type `StorageLensGroupLevel` of `AWS::S3::StorageLens`.
+    StorageLensGroupLevel(default)
 }
 
 impl StorageLensGroupLevel {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            storage_lens_group_selection_criteria: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StorageLensGroupSelectionCriteria`.
+    /// `StorageLensGroupSelectionCriteria` (optional).
     pub fn storage_lens_group_selection_criteria(
-        mut self,
+        self,
         value: impl Into<Value<StorageLensGroupSelectionCriteria>>,
     ) -> Self {
-        self.storage_lens_group_selection_criteria = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "StorageLensGroupSelectionCriteria",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for StorageLensGroupLevel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.storage_lens_group_selection_criteria {
-            m.insert(
-                "StorageLensGroupSelectionCriteria".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageLensGroupLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_lens_group_selection_criteria.check(
-            &path.field("StorageLensGroupSelectionCriteria"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StorageLensGroupLevel);
-
-/// Property type `StorageLensGroupSelectionCriteria` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageLensGroupSelectionCriteria {
-    /// `Exclude` (optional).
-    pub exclude: Option<Value<List<String>>>,
-    /// `Include` (optional).
-    pub include: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `StorageLensGroupSelectionCriteria` of `AWS::S3::StorageLens`.
+    StorageLensGroupSelectionCriteria(default)
 }
 
 impl StorageLensGroupSelectionCriteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude: None,
-            include: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exclude`.
-    pub fn exclude(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exclude = Some(value.into());
-        self
+    /// `Exclude` (optional).
+    pub fn exclude(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Exclude", value.into().to_template()))
     }
-    /// Sets `Include`.
-    pub fn include(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include = Some(value.into());
-        self
+    /// `Include` (optional).
+    pub fn include(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Include", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StorageLensGroupSelectionCriteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude {
-            m.insert("Exclude".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include {
-            m.insert("Include".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageLensGroupSelectionCriteria {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StorageLensGroupSelectionCriteria);
-
-/// Property type `AwsOrg` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct AwsOrg {
-    /// `Arn` (required).
-    pub arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `AwsOrg` of `AWS::S3::StorageLens`.
+    AwsOrg
 }
 
 impl AwsOrg {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self { arn: arn.into() }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsOrg {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsOrg {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AwsOrg);
-
-/// Property type `DataExport` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct DataExport {
-    /// `CloudWatchMetrics` (optional).
-    pub cloud_watch_metrics: Option<Value<CloudWatchMetrics>>,
-    /// `S3BucketDestination` (optional).
-    pub s3_bucket_destination: Option<Value<S3BucketDestination>>,
-    /// `StorageLensTableDestination` (optional).
-    pub storage_lens_table_destination: Option<Value<StorageLensTableDestination>>,
+crate::l1_struct! {
+    /// Property type `DataExport` of `AWS::S3::StorageLens`.
+    DataExport(default)
 }
 
 impl DataExport {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_metrics: None,
-            s3_bucket_destination: None,
-            storage_lens_table_destination: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchMetrics`.
-    pub fn cloud_watch_metrics(mut self, value: impl Into<Value<CloudWatchMetrics>>) -> Self {
-        self.cloud_watch_metrics = Some(value.into());
-        self
+    /// `CloudWatchMetrics` (optional).
+    pub fn cloud_watch_metrics(self, value: impl Into<Value<CloudWatchMetrics>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `S3BucketDestination`.
-    pub fn s3_bucket_destination(mut self, value: impl Into<Value<S3BucketDestination>>) -> Self {
-        self.s3_bucket_destination = Some(value.into());
-        self
+    /// `S3BucketDestination` (optional).
+    pub fn s3_bucket_destination(self, value: impl Into<Value<S3BucketDestination>>) -> Self {
+        Self(
+            self.0
+                .with(1, "S3BucketDestination", value.into().to_template()),
+        )
     }
-    /// Sets `StorageLensTableDestination`.
+    /// `StorageLensTableDestination` (optional).
     pub fn storage_lens_table_destination(
-        mut self,
+        self,
         value: impl Into<Value<StorageLensTableDestination>>,
     ) -> Self {
-        self.storage_lens_table_destination = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "StorageLensTableDestination", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataExport {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_metrics {
-            m.insert("CloudWatchMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket_destination {
-            m.insert("S3BucketDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_lens_table_destination {
-            m.insert("StorageLensTableDestination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataExport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_metrics
-            .check(&path.field("CloudWatchMetrics"), &Rules::NONE, out);
-        self.s3_bucket_destination
-            .check(&path.field("S3BucketDestination"), &Rules::NONE, out);
-        self.storage_lens_table_destination.check(
-            &path.field("StorageLensTableDestination"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataExport);
-
-/// Property type `CloudWatchMetrics` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchMetrics {
-    /// `IsEnabled` (required).
-    pub is_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `CloudWatchMetrics` of `AWS::S3::StorageLens`.
+    CloudWatchMetrics
 }
 
 impl CloudWatchMetrics {
     /// The required properties: `IsEnabled`.
     pub fn new(is_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            is_enabled: is_enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "IsEnabled", is_enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IsEnabled".to_owned(), self.is_enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchMetrics {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchMetrics);
-
-/// Property type `S3BucketDestination` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct S3BucketDestination {
-    /// `AccountId` (required).
-    pub account_id: Value<String>,
-    /// `Arn` (required).
-    pub arn: Value<String>,
-    /// `Encryption` (optional).
-    pub encryption: Option<Value<serde_json::Value>>,
-    /// `Format` (required).
-    pub format: Value<Format>,
-    /// `OutputSchemaVersion` (required).
-    pub output_schema_version: Value<OutputSchemaVersion>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3BucketDestination` of `AWS::S3::StorageLens`.
+    S3BucketDestination
 }
 
 impl S3BucketDestination {
@@ -1136,366 +521,109 @@ impl S3BucketDestination {
         format: impl Into<Value<Format>>,
         output_schema_version: impl Into<Value<OutputSchemaVersion>>,
     ) -> Self {
-        Self {
-            account_id: account_id.into(),
-            arn: arn.into(),
-            encryption: None,
-            format: format.into(),
-            output_schema_version: output_schema_version.into(),
-            prefix: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccountId", account_id.into().to_template())
+                .with(1, "Arn", arn.into().to_template())
+                .with(3, "Format", format.into().to_template())
+                .with(
+                    4,
+                    "OutputSchemaVersion",
+                    output_schema_version.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.encryption = Some(value.into());
-        self
-    }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3BucketDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountId".to_owned(), self.account_id.to_template());
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        m.insert("Format".to_owned(), self.format.to_template());
-        m.insert(
-            "OutputSchemaVersion".to_owned(),
-            self.output_schema_version.to_template(),
-        );
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3BucketDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
-        self.output_schema_version
-            .check(&path.field("OutputSchemaVersion"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3BucketDestination);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `CSV`
-    Csv,
-    /// `Parquet`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "Parquet"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Parquet => "Parquet",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "Parquet" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Values of `OutputSchemaVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputSchemaVersion {
-    /// `V_1`
-    V1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputSchemaVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["V_1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "V_1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputSchemaVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputSchemaVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputSchemaVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "V_1" => Self::V1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputSchemaVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputSchemaVersion::from(s))
-    }
-}
-
-crate::impl_literal!(OutputSchemaVersion);
-
-/// Property type `StorageLensTableDestination` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct StorageLensTableDestination {
     /// `Encryption` (optional).
-    pub encryption: Option<Value<serde_json::Value>>,
-    /// `IsEnabled` (required).
-    pub is_enabled: Value<bool>,
+    pub fn encryption(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Encryption", value.into().to_template()))
+    }
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Prefix", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `CSV`
+        Csv = "CSV",
+        /// `Parquet`
+        Parquet = "Parquet",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OutputSchemaVersion`.
+    OutputSchemaVersion {
+        /// `V_1`
+        V1 = "V_1",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `StorageLensTableDestination` of `AWS::S3::StorageLens`.
+    StorageLensTableDestination
 }
 
 impl StorageLensTableDestination {
     /// The required properties: `IsEnabled`.
     pub fn new(is_enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            encryption: None,
-            is_enabled: is_enabled.into(),
-        }
+        Self(crate::Properties::new().with(1, "IsEnabled", is_enabled.into().to_template()))
     }
-    /// Sets `Encryption`.
-    pub fn encryption(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.encryption = Some(value.into());
-        self
+    /// `Encryption` (optional).
+    pub fn encryption(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Encryption", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StorageLensTableDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption {
-            m.insert("Encryption".to_owned(), v.to_template());
-        }
-        m.insert("IsEnabled".to_owned(), self.is_enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageLensTableDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StorageLensTableDestination);
-
-/// Property type `BucketsAndRegions` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct BucketsAndRegions {
-    /// `Buckets` (optional).
-    pub buckets: Option<Value<List<String>>>,
-    /// `Regions` (optional).
-    pub regions: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `BucketsAndRegions` of `AWS::S3::StorageLens`.
+    BucketsAndRegions(default)
 }
 
 impl BucketsAndRegions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            buckets: None,
-            regions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Buckets`.
-    pub fn buckets(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.buckets = Some(value.into());
-        self
+    /// `Buckets` (optional).
+    pub fn buckets(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Buckets", value.into().to_template()))
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regions = Some(value.into());
-        self
+    /// `Regions` (optional).
+    pub fn regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Regions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BucketsAndRegions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.buckets {
-            m.insert("Buckets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regions {
-            m.insert("Regions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BucketsAndRegions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BucketsAndRegions);
-
-/// Property type `StorageLensExpandedPrefixesDataExport` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageLensExpandedPrefixesDataExport {
-    /// `S3BucketDestination` (optional).
-    pub s3_bucket_destination: Option<Value<S3BucketDestination>>,
-    /// `StorageLensTableDestination` (optional).
-    pub storage_lens_table_destination: Option<Value<StorageLensTableDestination>>,
+crate::l1_struct! {
+    /// Property type `StorageLensExpandedPrefixesDataExport` of `AWS::S3::StorageLens`.
+    StorageLensExpandedPrefixesDataExport(default)
 }
 
 impl StorageLensExpandedPrefixesDataExport {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_bucket_destination: None,
-            storage_lens_table_destination: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3BucketDestination`.
-    pub fn s3_bucket_destination(mut self, value: impl Into<Value<S3BucketDestination>>) -> Self {
-        self.s3_bucket_destination = Some(value.into());
-        self
+    /// `S3BucketDestination` (optional).
+    pub fn s3_bucket_destination(self, value: impl Into<Value<S3BucketDestination>>) -> Self {
+        Self(
+            self.0
+                .with(0, "S3BucketDestination", value.into().to_template()),
+        )
     }
-    /// Sets `StorageLensTableDestination`.
+    /// `StorageLensTableDestination` (optional).
     pub fn storage_lens_table_destination(
-        mut self,
+        self,
         value: impl Into<Value<StorageLensTableDestination>>,
     ) -> Self {
-        self.storage_lens_table_destination = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "StorageLensTableDestination", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StorageLensExpandedPrefixesDataExport {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_bucket_destination {
-            m.insert("S3BucketDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_lens_table_destination {
-            m.insert("StorageLensTableDestination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StorageLensExpandedPrefixesDataExport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_bucket_destination
-            .check(&path.field("S3BucketDestination"), &Rules::NONE, out);
-        self.storage_lens_table_destination.check(
-            &path.field("StorageLensTableDestination"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StorageLensExpandedPrefixesDataExport);
-
-/// Property type `Tag` of `AWS::S3::StorageLens`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

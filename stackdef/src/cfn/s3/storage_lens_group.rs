@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone)]
-pub struct StorageLensGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StorageLensGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StorageLensGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StorageLensGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3::StorageLensGroup`.
+    StorageLensGroup("AWS::S3::StorageLensGroup", StorageLensGroupProps)
 }
 
 impl StorageLensGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3::StorageLensGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StorageLensGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::StorageLensGroupName> {
         self.resource.ref_value()
@@ -82,638 +34,213 @@ impl StorageLensGroup {
     pub fn attr_storage_lens_group_arn(&self) -> Value<String> {
         self.resource.get_att("StorageLensGroupArn")
     }
+
+    /// Replaces `Filter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter(&self, value: impl Into<Value<Filter>>) {
+        self.resource.set_property("Filter", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone)]
-pub struct StorageLensGroupProps {
-    /// `Filter` (required).
-    pub filter: Value<Filter>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9\-_]+$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3::StorageLensGroup`.
+    StorageLensGroupProps
 }
 
 impl StorageLensGroupProps {
     /// The required properties: `Filter`, `Name`.
     pub fn new(filter: impl Into<Value<Filter>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            filter: filter.into(),
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Filter", filter.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StorageLensGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StorageLensGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9\\-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StorageLensGroupProps);
-
-/// Property type `Filter` of `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// `And` (optional).
-    pub and: Option<Value<And>>,
-    /// `MatchAnyPrefix` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub match_any_prefix: Option<Value<List<String>>>,
-    /// `MatchAnySuffix` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub match_any_suffix: Option<Value<List<String>>>,
-    /// `MatchAnyTag` (optional).
-    pub match_any_tag: Option<Value<List<Tag>>>,
-    /// `MatchObjectAge` (optional).
-    pub match_object_age: Option<Value<MatchObjectAge>>,
-    /// `MatchObjectSize` (optional).
-    pub match_object_size: Option<Value<MatchObjectSize>>,
-    /// `Or` (optional).
-    pub or: Option<Value<Or>>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::S3::StorageLensGroup`.
+    Filter(default)
 }
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            and: None,
-            match_any_prefix: None,
-            match_any_suffix: None,
-            match_any_tag: None,
-            match_object_age: None,
-            match_object_size: None,
-            or: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `And`.
-    pub fn and(mut self, value: impl Into<Value<And>>) -> Self {
-        self.and = Some(value.into());
-        self
+    /// `And` (optional).
+    pub fn and(self, value: impl Into<Value<And>>) -> Self {
+        Self(self.0.with(0, "And", value.into().to_template()))
     }
-    /// Sets `MatchAnyPrefix`.
-    pub fn match_any_prefix(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_any_prefix = Some(value.into());
-        self
-    }
-    /// Sets `MatchAnySuffix`.
-    pub fn match_any_suffix(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_any_suffix = Some(value.into());
-        self
-    }
-    /// Sets `MatchAnyTag`.
-    pub fn match_any_tag(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.match_any_tag = Some(value.into());
-        self
-    }
-    /// Sets `MatchObjectAge`.
-    pub fn match_object_age(mut self, value: impl Into<Value<MatchObjectAge>>) -> Self {
-        self.match_object_age = Some(value.into());
-        self
-    }
-    /// Sets `MatchObjectSize`.
-    pub fn match_object_size(mut self, value: impl Into<Value<MatchObjectSize>>) -> Self {
-        self.match_object_size = Some(value.into());
-        self
-    }
-    /// Sets `Or`.
-    pub fn or(mut self, value: impl Into<Value<Or>>) -> Self {
-        self.or = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.and {
-            m.insert("And".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_any_prefix {
-            m.insert("MatchAnyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_any_suffix {
-            m.insert("MatchAnySuffix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_any_tag {
-            m.insert("MatchAnyTag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_object_age {
-            m.insert("MatchObjectAge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_object_size {
-            m.insert("MatchObjectSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.or {
-            m.insert("Or".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.and.check(&path.field("And"), &Rules::NONE, out);
-        self.match_any_prefix.check(
-            &path.field("MatchAnyPrefix"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_any_suffix.check(
-            &path.field("MatchAnySuffix"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_any_tag
-            .check(&path.field("MatchAnyTag"), &Rules::NONE, out);
-        self.match_object_age
-            .check(&path.field("MatchObjectAge"), &Rules::NONE, out);
-        self.match_object_size
-            .check(&path.field("MatchObjectSize"), &Rules::NONE, out);
-        self.or.check(&path.field("Or"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Property type `And` of `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct And {
     /// `MatchAnyPrefix` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub match_any_prefix: Option<Value<List<String>>>,
+    /// Each item: Length: at most 1024 characters.
+    pub fn match_any_prefix(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MatchAnyPrefix", value.into().to_template()))
+    }
     /// `MatchAnySuffix` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub match_any_suffix: Option<Value<List<String>>>,
+    /// Each item: Length: at most 1024 characters.
+    pub fn match_any_suffix(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "MatchAnySuffix", value.into().to_template()))
+    }
     /// `MatchAnyTag` (optional).
-    pub match_any_tag: Option<Value<List<Tag>>>,
+    pub fn match_any_tag(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "MatchAnyTag", value.into().to_template()))
+    }
     /// `MatchObjectAge` (optional).
-    pub match_object_age: Option<Value<MatchObjectAge>>,
+    pub fn match_object_age(self, value: impl Into<Value<MatchObjectAge>>) -> Self {
+        Self(self.0.with(4, "MatchObjectAge", value.into().to_template()))
+    }
     /// `MatchObjectSize` (optional).
-    pub match_object_size: Option<Value<MatchObjectSize>>,
+    pub fn match_object_size(self, value: impl Into<Value<MatchObjectSize>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MatchObjectSize", value.into().to_template()),
+        )
+    }
+    /// `Or` (optional).
+    pub fn or(self, value: impl Into<Value<Or>>) -> Self {
+        Self(self.0.with(6, "Or", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `And` of `AWS::S3::StorageLensGroup`.
+    And(default)
 }
 
 impl And {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            match_any_prefix: None,
-            match_any_suffix: None,
-            match_any_tag: None,
-            match_object_age: None,
-            match_object_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MatchAnyPrefix`.
-    pub fn match_any_prefix(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_any_prefix = Some(value.into());
-        self
+    /// `MatchAnyPrefix` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn match_any_prefix(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "MatchAnyPrefix", value.into().to_template()))
     }
-    /// Sets `MatchAnySuffix`.
-    pub fn match_any_suffix(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_any_suffix = Some(value.into());
-        self
+    /// `MatchAnySuffix` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn match_any_suffix(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MatchAnySuffix", value.into().to_template()))
     }
-    /// Sets `MatchAnyTag`.
-    pub fn match_any_tag(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.match_any_tag = Some(value.into());
-        self
+    /// `MatchAnyTag` (optional).
+    pub fn match_any_tag(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "MatchAnyTag", value.into().to_template()))
     }
-    /// Sets `MatchObjectAge`.
-    pub fn match_object_age(mut self, value: impl Into<Value<MatchObjectAge>>) -> Self {
-        self.match_object_age = Some(value.into());
-        self
+    /// `MatchObjectAge` (optional).
+    pub fn match_object_age(self, value: impl Into<Value<MatchObjectAge>>) -> Self {
+        Self(self.0.with(3, "MatchObjectAge", value.into().to_template()))
     }
-    /// Sets `MatchObjectSize`.
-    pub fn match_object_size(mut self, value: impl Into<Value<MatchObjectSize>>) -> Self {
-        self.match_object_size = Some(value.into());
-        self
+    /// `MatchObjectSize` (optional).
+    pub fn match_object_size(self, value: impl Into<Value<MatchObjectSize>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MatchObjectSize", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for And {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.match_any_prefix {
-            m.insert("MatchAnyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_any_suffix {
-            m.insert("MatchAnySuffix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_any_tag {
-            m.insert("MatchAnyTag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_object_age {
-            m.insert("MatchObjectAge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_object_size {
-            m.insert("MatchObjectSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for And {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_any_prefix.check(
-            &path.field("MatchAnyPrefix"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_any_suffix.check(
-            &path.field("MatchAnySuffix"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_any_tag
-            .check(&path.field("MatchAnyTag"), &Rules::NONE, out);
-        self.match_object_age
-            .check(&path.field("MatchObjectAge"), &Rules::NONE, out);
-        self.match_object_size
-            .check(&path.field("MatchObjectSize"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(And);
-
-/// Property type `Tag` of `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `MatchObjectAge` of `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct MatchObjectAge {
-    /// `DaysGreaterThan` (optional).
-    /// Range: 1..=.
-    pub days_greater_than: Option<Value<i64>>,
-    /// `DaysLessThan` (optional).
-    /// Range: 1..=.
-    pub days_less_than: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MatchObjectAge` of `AWS::S3::StorageLensGroup`.
+    MatchObjectAge(default)
 }
 
 impl MatchObjectAge {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            days_greater_than: None,
-            days_less_than: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DaysGreaterThan`.
-    pub fn days_greater_than(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.days_greater_than = Some(value.into());
-        self
+    /// `DaysGreaterThan` (optional).
+    /// Range: at least 1.
+    pub fn days_greater_than(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DaysGreaterThan", value.into().to_template()),
+        )
     }
-    /// Sets `DaysLessThan`.
-    pub fn days_less_than(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.days_less_than = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MatchObjectAge {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.days_greater_than {
-            m.insert("DaysGreaterThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.days_less_than {
-            m.insert("DaysLessThan".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DaysLessThan` (optional).
+    /// Range: at least 1.
+    pub fn days_less_than(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "DaysLessThan", value.into().to_template()))
     }
 }
 
-impl Check for MatchObjectAge {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days_greater_than.check(
-            &path.field("DaysGreaterThan"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.days_less_than.check(
-            &path.field("DaysLessThan"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MatchObjectAge);
-
-/// Property type `MatchObjectSize` of `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct MatchObjectSize {
-    /// `BytesGreaterThan` (optional).
-    /// Range: 1..=.
-    pub bytes_greater_than: Option<Value<i64>>,
-    /// `BytesLessThan` (optional).
-    /// Range: 1..=.
-    pub bytes_less_than: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MatchObjectSize` of `AWS::S3::StorageLensGroup`.
+    MatchObjectSize(default)
 }
 
 impl MatchObjectSize {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bytes_greater_than: None,
-            bytes_less_than: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BytesGreaterThan`.
-    pub fn bytes_greater_than(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bytes_greater_than = Some(value.into());
-        self
+    /// `BytesGreaterThan` (optional).
+    /// Range: at least 1.
+    pub fn bytes_greater_than(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BytesGreaterThan", value.into().to_template()),
+        )
     }
-    /// Sets `BytesLessThan`.
-    pub fn bytes_less_than(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.bytes_less_than = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MatchObjectSize {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bytes_greater_than {
-            m.insert("BytesGreaterThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bytes_less_than {
-            m.insert("BytesLessThan".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BytesLessThan` (optional).
+    /// Range: at least 1.
+    pub fn bytes_less_than(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "BytesLessThan", value.into().to_template()))
     }
 }
 
-impl Check for MatchObjectSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bytes_greater_than.check(
-            &path.field("BytesGreaterThan"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bytes_less_than.check(
-            &path.field("BytesLessThan"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MatchObjectSize);
-
-/// Property type `Or` of `AWS::S3::StorageLensGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Or {
-    /// `MatchAnyPrefix` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub match_any_prefix: Option<Value<List<String>>>,
-    /// `MatchAnySuffix` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub match_any_suffix: Option<Value<List<String>>>,
-    /// `MatchAnyTag` (optional).
-    pub match_any_tag: Option<Value<List<Tag>>>,
-    /// `MatchObjectAge` (optional).
-    pub match_object_age: Option<Value<MatchObjectAge>>,
-    /// `MatchObjectSize` (optional).
-    pub match_object_size: Option<Value<MatchObjectSize>>,
+crate::l1_struct! {
+    /// Property type `Or` of `AWS::S3::StorageLensGroup`.
+    Or(default)
 }
 
 impl Or {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            match_any_prefix: None,
-            match_any_suffix: None,
-            match_any_tag: None,
-            match_object_age: None,
-            match_object_size: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MatchAnyPrefix`.
-    pub fn match_any_prefix(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_any_prefix = Some(value.into());
-        self
+    /// `MatchAnyPrefix` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn match_any_prefix(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "MatchAnyPrefix", value.into().to_template()))
     }
-    /// Sets `MatchAnySuffix`.
-    pub fn match_any_suffix(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.match_any_suffix = Some(value.into());
-        self
+    /// `MatchAnySuffix` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn match_any_suffix(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "MatchAnySuffix", value.into().to_template()))
     }
-    /// Sets `MatchAnyTag`.
-    pub fn match_any_tag(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.match_any_tag = Some(value.into());
-        self
+    /// `MatchAnyTag` (optional).
+    pub fn match_any_tag(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "MatchAnyTag", value.into().to_template()))
     }
-    /// Sets `MatchObjectAge`.
-    pub fn match_object_age(mut self, value: impl Into<Value<MatchObjectAge>>) -> Self {
-        self.match_object_age = Some(value.into());
-        self
+    /// `MatchObjectAge` (optional).
+    pub fn match_object_age(self, value: impl Into<Value<MatchObjectAge>>) -> Self {
+        Self(self.0.with(3, "MatchObjectAge", value.into().to_template()))
     }
-    /// Sets `MatchObjectSize`.
-    pub fn match_object_size(mut self, value: impl Into<Value<MatchObjectSize>>) -> Self {
-        self.match_object_size = Some(value.into());
-        self
+    /// `MatchObjectSize` (optional).
+    pub fn match_object_size(self, value: impl Into<Value<MatchObjectSize>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MatchObjectSize", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Or {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.match_any_prefix {
-            m.insert("MatchAnyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_any_suffix {
-            m.insert("MatchAnySuffix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_any_tag {
-            m.insert("MatchAnyTag".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_object_age {
-            m.insert("MatchObjectAge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.match_object_size {
-            m.insert("MatchObjectSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Or {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_any_prefix.check(
-            &path.field("MatchAnyPrefix"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_any_suffix.check(
-            &path.field("MatchAnySuffix"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.match_any_tag
-            .check(&path.field("MatchAnyTag"), &Rules::NONE, out);
-        self.match_object_age
-            .check(&path.field("MatchObjectAge"), &Rules::NONE, out);
-        self.match_object_size
-            .check(&path.field("MatchObjectSize"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Or);

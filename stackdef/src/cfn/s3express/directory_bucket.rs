@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct DirectoryBucket {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DirectoryBucket {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DirectoryBucket {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DirectoryBucket {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Express::DirectoryBucket`.
+    DirectoryBucket("AWS::S3Express::DirectoryBucket", DirectoryBucketProps)
 }
 
 impl DirectoryBucket {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Express::DirectoryBucket";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DirectoryBucketProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BucketName` (typed).
     pub fn ref_value(&self) -> Value<ids::DirectoryBucketName> {
         self.resource.ref_value()
@@ -87,32 +39,65 @@ impl DirectoryBucket {
     pub fn attr_availability_zone_name(&self) -> Value<String> {
         self.resource.get_att("AvailabilityZoneName")
     }
+
+    /// Replaces `BucketEncryption` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_encryption(&self, value: impl Into<Value<BucketEncryption>>) {
+        self.resource.set_property("BucketEncryption", value.into())
+    }
+
+    /// Replaces `BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketName", value.into())
+    }
+
+    /// Replaces `DataRedundancy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_redundancy(&self, value: impl Into<Value<DataRedundancy>>) {
+        self.resource.set_property("DataRedundancy", value.into())
+    }
+
+    /// Replaces `InventoryConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inventory_configurations(
+        &self,
+        value: impl Into<Value<List<InventoryConfiguration>>>,
+    ) {
+        self.resource
+            .set_property("InventoryConfigurations", value.into())
+    }
+
+    /// Replaces `LifecycleConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_configuration(&self, value: impl Into<Value<LifecycleConfiguration>>) {
+        self.resource
+            .set_property("LifecycleConfiguration", value.into())
+    }
+
+    /// Replaces `LocationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_location_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LocationName", value.into())
+    }
+
+    /// Replaces `MetricsConfigurations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_configurations(&self, value: impl Into<Value<List<MetricsConfiguration>>>) {
+        self.resource
+            .set_property("MetricsConfigurations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct DirectoryBucketProps {
-    /// `BucketEncryption` (optional).
-    pub bucket_encryption: Option<Value<BucketEncryption>>,
-    /// `BucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$`.
-    pub bucket_name: Option<Value<String>>,
-    /// `DataRedundancy` (required).
-    /// Create-only: changing it replaces the resource.
-    pub data_redundancy: Value<DataRedundancy>,
-    /// `InventoryConfigurations` (optional).
-    pub inventory_configurations: Option<Value<List<InventoryConfiguration>>>,
-    /// `LifecycleConfiguration` (optional).
-    pub lifecycle_configuration: Option<Value<LifecycleConfiguration>>,
-    /// `LocationName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub location_name: Value<String>,
-    /// `MetricsConfigurations` (optional).
-    pub metrics_configurations: Option<Value<List<MetricsConfiguration>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Express::DirectoryBucket`.
+    DirectoryBucketProps
 }
 
 impl DirectoryBucketProps {
@@ -121,126 +106,62 @@ impl DirectoryBucketProps {
         data_redundancy: impl Into<Value<DataRedundancy>>,
         location_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_encryption: None,
-            bucket_name: None,
-            data_redundancy: data_redundancy.into(),
-            inventory_configurations: None,
-            lifecycle_configuration: None,
-            location_name: location_name.into(),
-            metrics_configurations: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DataRedundancy", data_redundancy.into().to_template())
+                .with(5, "LocationName", location_name.into().to_template()),
+        )
     }
-    /// Sets `BucketEncryption`.
-    pub fn bucket_encryption(mut self, value: impl Into<Value<BucketEncryption>>) -> Self {
-        self.bucket_encryption = Some(value.into());
-        self
+    /// `BucketEncryption` (optional).
+    pub fn bucket_encryption(self, value: impl Into<Value<BucketEncryption>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BucketEncryption", value.into().to_template()),
+        )
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 63 characters.
+    /// Pattern: `^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$`.
+    pub fn bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketName", value.into().to_template()))
     }
-    /// Sets `InventoryConfigurations`.
+    /// `InventoryConfigurations` (optional).
     pub fn inventory_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<InventoryConfiguration>>>,
     ) -> Self {
-        self.inventory_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "InventoryConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(
-        mut self,
-        value: impl Into<Value<LifecycleConfiguration>>,
-    ) -> Self {
-        self.lifecycle_configuration = Some(value.into());
-        self
+    /// `LifecycleConfiguration` (optional).
+    pub fn lifecycle_configuration(self, value: impl Into<Value<LifecycleConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LifecycleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetricsConfigurations`.
+    /// `MetricsConfigurations` (optional).
     pub fn metrics_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<MetricsConfiguration>>>,
     ) -> Self {
-        self.metrics_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "MetricsConfigurations", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DirectoryBucketProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_encryption {
-            m.insert("BucketEncryption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DataRedundancy".to_owned(),
-            self.data_redundancy.to_template(),
-        );
-        if let Some(v) = &self.inventory_configurations {
-            m.insert("InventoryConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("LocationName".to_owned(), self.location_name.to_template());
-        if let Some(v) = &self.metrics_configurations {
-            m.insert("MetricsConfigurations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DirectoryBucketProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_encryption
-            .check(&path.field("BucketEncryption"), &Rules::NONE, out);
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][a-z0-9//.//-]*[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_redundancy
-            .check(&path.field("DataRedundancy"), &Rules::NONE, out);
-        self.inventory_configurations.check(
-            &path.field("InventoryConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-        self.lifecycle_configuration.check(
-            &path.field("LifecycleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.metrics_configurations
-            .check(&path.field("MetricsConfigurations"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DirectoryBucketProps);
-
-/// Property type `BucketEncryption` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct BucketEncryption {
-    /// `ServerSideEncryptionConfiguration` (required).
-    pub server_side_encryption_configuration: Value<List<ServerSideEncryptionRule>>,
+crate::l1_struct! {
+    /// Property type `BucketEncryption` of `AWS::S3Express::DirectoryBucket`.
+    BucketEncryption
 }
 
 impl BucketEncryption {
@@ -248,267 +169,83 @@ impl BucketEncryption {
     pub fn new(
         server_side_encryption_configuration: impl Into<Value<List<ServerSideEncryptionRule>>>,
     ) -> Self {
-        Self {
-            server_side_encryption_configuration: server_side_encryption_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ServerSideEncryptionConfiguration",
+            server_side_encryption_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for BucketEncryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ServerSideEncryptionConfiguration".to_owned(),
-            self.server_side_encryption_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BucketEncryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.server_side_encryption_configuration.check(
-            &path.field("ServerSideEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BucketEncryption);
-
-/// Property type `ServerSideEncryptionRule` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerSideEncryptionRule {
-    /// `BucketKeyEnabled` (optional).
-    pub bucket_key_enabled: Option<Value<bool>>,
-    /// `ServerSideEncryptionByDefault` (optional).
-    pub server_side_encryption_by_default: Option<Value<ServerSideEncryptionByDefault>>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionRule` of `AWS::S3Express::DirectoryBucket`.
+    ServerSideEncryptionRule(default)
 }
 
 impl ServerSideEncryptionRule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket_key_enabled: None,
-            server_side_encryption_by_default: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BucketKeyEnabled`.
-    pub fn bucket_key_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bucket_key_enabled = Some(value.into());
-        self
+    /// `BucketKeyEnabled` (optional).
+    pub fn bucket_key_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BucketKeyEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ServerSideEncryptionByDefault`.
+    /// `ServerSideEncryptionByDefault` (optional).
     pub fn server_side_encryption_by_default(
-        mut self,
+        self,
         value: impl Into<Value<ServerSideEncryptionByDefault>>,
     ) -> Self {
-        self.server_side_encryption_by_default = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ServerSideEncryptionByDefault",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ServerSideEncryptionRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_key_enabled {
-            m.insert("BucketKeyEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_side_encryption_by_default {
-            m.insert("ServerSideEncryptionByDefault".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerSideEncryptionRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.server_side_encryption_by_default.check(
-            &path.field("ServerSideEncryptionByDefault"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServerSideEncryptionRule);
-
-/// Property type `ServerSideEncryptionByDefault` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct ServerSideEncryptionByDefault {
-    /// `KMSMasterKeyID` (optional).
-    pub kms_master_key_id: Option<Value<String>>,
-    /// `SSEAlgorithm` (required).
-    pub sse_algorithm: Value<SseAlgorithm>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionByDefault` of `AWS::S3Express::DirectoryBucket`.
+    ServerSideEncryptionByDefault
 }
 
 impl ServerSideEncryptionByDefault {
     /// The required properties: `SSEAlgorithm`.
     pub fn new(sse_algorithm: impl Into<Value<SseAlgorithm>>) -> Self {
-        Self {
-            kms_master_key_id: None,
-            sse_algorithm: sse_algorithm.into(),
-        }
+        Self(crate::Properties::new().with(1, "SSEAlgorithm", sse_algorithm.into().to_template()))
     }
-    /// Sets `KMSMasterKeyID`.
-    pub fn kms_master_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
+    /// `KMSMasterKeyID` (optional).
+    pub fn kms_master_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KMSMasterKeyID", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServerSideEncryptionByDefault {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_master_key_id {
-            m.insert("KMSMasterKeyID".to_owned(), v.to_template());
-        }
-        m.insert("SSEAlgorithm".to_owned(), self.sse_algorithm.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseAlgorithm`.
+    SseAlgorithm {
+        /// `aws:kms`
+        AwsKms = "aws:kms",
+        /// `AES256`
+        Aes256 = "AES256",
     }
 }
 
-impl Check for ServerSideEncryptionByDefault {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_algorithm
-            .check(&path.field("SSEAlgorithm"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DataRedundancy`.
+    DataRedundancy {
+        /// `SingleAvailabilityZone`
+        SingleAvailabilityZone = "SingleAvailabilityZone",
+        /// `SingleLocalZone`
+        SingleLocalZone = "SingleLocalZone",
     }
 }
 
-crate::impl_literal!(ServerSideEncryptionByDefault);
-
-/// Values of `SseAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseAlgorithm {
-    /// `aws:kms`
-    AwsKms,
-    /// `AES256`
-    Aes256,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["aws:kms", "AES256"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsKms => "aws:kms",
-            Self::Aes256 => "AES256",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "aws:kms" => Self::AwsKms,
-            "AES256" => Self::Aes256,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(SseAlgorithm);
-
-/// Values of `DataRedundancy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataRedundancy {
-    /// `SingleAvailabilityZone`
-    SingleAvailabilityZone,
-    /// `SingleLocalZone`
-    SingleLocalZone,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataRedundancy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SingleAvailabilityZone", "SingleLocalZone"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleAvailabilityZone => "SingleAvailabilityZone",
-            Self::SingleLocalZone => "SingleLocalZone",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataRedundancy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataRedundancy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataRedundancy {
-    fn from(s: &str) -> Self {
-        match s {
-            "SingleAvailabilityZone" => Self::SingleAvailabilityZone,
-            "SingleLocalZone" => Self::SingleLocalZone,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataRedundancy> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataRedundancy::from(s))
-    }
-}
-
-crate::impl_literal!(DataRedundancy);
-
-/// Property type `InventoryConfiguration` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct InventoryConfiguration {
-    /// `Destination` (required).
-    pub destination: Value<Destination>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `IncludedObjectVersions` (required).
-    pub included_object_versions: Value<IncludedObjectVersions>,
-    /// `OptionalFields` (optional).
-    pub optional_fields: Option<Value<List<OptionalFields>>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `ScheduleFrequency` (required).
-    pub schedule_frequency: Value<ScheduleFrequency>,
+crate::l1_struct! {
+    /// Property type `InventoryConfiguration` of `AWS::S3Express::DirectoryBucket`.
+    InventoryConfiguration
 }
 
 impl InventoryConfiguration {
@@ -520,779 +257,233 @@ impl InventoryConfiguration {
         included_object_versions: impl Into<Value<IncludedObjectVersions>>,
         schedule_frequency: impl Into<Value<ScheduleFrequency>>,
     ) -> Self {
-        Self {
-            destination: destination.into(),
-            enabled: enabled.into(),
-            id: id.into(),
-            included_object_versions: included_object_versions.into(),
-            optional_fields: None,
-            prefix: None,
-            schedule_frequency: schedule_frequency.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Destination", destination.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template())
+                .with(2, "Id", id.into().to_template())
+                .with(
+                    3,
+                    "IncludedObjectVersions",
+                    included_object_versions.into().to_template(),
+                )
+                .with(
+                    6,
+                    "ScheduleFrequency",
+                    schedule_frequency.into().to_template(),
+                ),
+        )
     }
-    /// Sets `OptionalFields`.
-    pub fn optional_fields(mut self, value: impl Into<Value<List<OptionalFields>>>) -> Self {
-        self.optional_fields = Some(value.into());
-        self
+    /// `OptionalFields` (optional).
+    pub fn optional_fields(self, value: impl Into<Value<List<OptionalFields>>>) -> Self {
+        Self(self.0.with(4, "OptionalFields", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InventoryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert(
-            "IncludedObjectVersions".to_owned(),
-            self.included_object_versions.to_template(),
-        );
-        if let Some(v) = &self.optional_fields {
-            m.insert("OptionalFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleFrequency".to_owned(),
-            self.schedule_frequency.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for InventoryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination
-            .check(&path.field("Destination"), &Rules::NONE, out);
-        self.included_object_versions.check(
-            &path.field("IncludedObjectVersions"),
-            &Rules::NONE,
-            out,
-        );
-        self.optional_fields
-            .check(&path.field("OptionalFields"), &Rules::NONE, out);
-        self.schedule_frequency
-            .check(&path.field("ScheduleFrequency"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InventoryConfiguration);
-
-/// Property type `Destination` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct Destination {
-    /// `BucketAccountId` (optional).
-    pub bucket_account_id: Option<Value<String>>,
-    /// `BucketArn` (required).
-    pub bucket_arn: Value<String>,
-    /// `Format` (required).
-    pub format: Value<Format>,
     /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Prefix", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Destination` of `AWS::S3Express::DirectoryBucket`.
+    Destination
 }
 
 impl Destination {
     /// The required properties: `BucketArn`, `Format`.
     pub fn new(bucket_arn: impl Into<Value<String>>, format: impl Into<Value<Format>>) -> Self {
-        Self {
-            bucket_account_id: None,
-            bucket_arn: bucket_arn.into(),
-            format: format.into(),
-            prefix: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BucketArn", bucket_arn.into().to_template())
+                .with(2, "Format", format.into().to_template()),
+        )
     }
-    /// Sets `BucketAccountId`.
-    pub fn bucket_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_account_id = Some(value.into());
-        self
+    /// `BucketAccountId` (optional).
+    pub fn bucket_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BucketAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_account_id {
-            m.insert("BucketAccountId".to_owned(), v.to_template());
-        }
-        m.insert("BucketArn".to_owned(), self.bucket_arn.to_template());
-        m.insert("Format".to_owned(), self.format.to_template());
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Prefix", value.into().to_template()))
     }
 }
 
-impl Check for Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.format.check(&path.field("Format"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Format`.
+    Format {
+        /// `CSV`
+        Csv = "CSV",
+        /// `ORC`
+        Orc = "ORC",
+        /// `Parquet`
+        Parquet = "Parquet",
     }
 }
 
-crate::impl_literal!(Destination);
-
-/// Values of `Format`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Format {
-    /// `CSV`
-    Csv,
-    /// `ORC`
-    Orc,
-    /// `Parquet`
-    Parquet,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Format {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CSV", "ORC", "Parquet"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Csv => "CSV",
-            Self::Orc => "ORC",
-            Self::Parquet => "Parquet",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IncludedObjectVersions`.
+    IncludedObjectVersions {
+        /// `All`
+        All = "All",
+        /// `Current`
+        Current = "Current",
     }
 }
 
-impl ToTemplate for Format {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `OptionalFields`.
+    OptionalFields {
+        /// `Size`
+        Size = "Size",
+        /// `LastModifiedDate`
+        LastModifiedDate = "LastModifiedDate",
+        /// `StorageClass`
+        StorageClass = "StorageClass",
+        /// `ETag`
+        ETag = "ETag",
+        /// `IsMultipartUploaded`
+        IsMultipartUploaded = "IsMultipartUploaded",
+        /// `EncryptionStatus`
+        EncryptionStatus = "EncryptionStatus",
+        /// `BucketKeyStatus`
+        BucketKeyStatus = "BucketKeyStatus",
+        /// `ChecksumAlgorithm`
+        ChecksumAlgorithm = "ChecksumAlgorithm",
+        /// `LifecycleExpirationDate`
+        LifecycleExpirationDate = "LifecycleExpirationDate",
     }
 }
 
-impl Check for Format {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `ScheduleFrequency`.
+    ScheduleFrequency {
+        /// `Daily`
+        Daily = "Daily",
+        /// `Weekly`
+        Weekly = "Weekly",
     }
 }
 
-impl From<&str> for Format {
-    fn from(s: &str) -> Self {
-        match s {
-            "CSV" => Self::Csv,
-            "ORC" => Self::Orc,
-            "Parquet" => Self::Parquet,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Format> {
-    fn from(s: &str) -> Self {
-        Value::literal(Format::from(s))
-    }
-}
-
-crate::impl_literal!(Format);
-
-/// Values of `IncludedObjectVersions`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IncludedObjectVersions {
-    /// `All`
-    All,
-    /// `Current`
-    Current,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IncludedObjectVersions {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["All", "Current"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "All",
-            Self::Current => "Current",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IncludedObjectVersions {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IncludedObjectVersions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IncludedObjectVersions {
-    fn from(s: &str) -> Self {
-        match s {
-            "All" => Self::All,
-            "Current" => Self::Current,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IncludedObjectVersions> {
-    fn from(s: &str) -> Self {
-        Value::literal(IncludedObjectVersions::from(s))
-    }
-}
-
-crate::impl_literal!(IncludedObjectVersions);
-
-/// Values of `OptionalFields`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OptionalFields {
-    /// `Size`
-    Size,
-    /// `LastModifiedDate`
-    LastModifiedDate,
-    /// `StorageClass`
-    StorageClass,
-    /// `ETag`
-    ETag,
-    /// `IsMultipartUploaded`
-    IsMultipartUploaded,
-    /// `EncryptionStatus`
-    EncryptionStatus,
-    /// `BucketKeyStatus`
-    BucketKeyStatus,
-    /// `ChecksumAlgorithm`
-    ChecksumAlgorithm,
-    /// `LifecycleExpirationDate`
-    LifecycleExpirationDate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OptionalFields {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Size",
-        "LastModifiedDate",
-        "StorageClass",
-        "ETag",
-        "IsMultipartUploaded",
-        "EncryptionStatus",
-        "BucketKeyStatus",
-        "ChecksumAlgorithm",
-        "LifecycleExpirationDate",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Size => "Size",
-            Self::LastModifiedDate => "LastModifiedDate",
-            Self::StorageClass => "StorageClass",
-            Self::ETag => "ETag",
-            Self::IsMultipartUploaded => "IsMultipartUploaded",
-            Self::EncryptionStatus => "EncryptionStatus",
-            Self::BucketKeyStatus => "BucketKeyStatus",
-            Self::ChecksumAlgorithm => "ChecksumAlgorithm",
-            Self::LifecycleExpirationDate => "LifecycleExpirationDate",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OptionalFields {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OptionalFields {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OptionalFields {
-    fn from(s: &str) -> Self {
-        match s {
-            "Size" => Self::Size,
-            "LastModifiedDate" => Self::LastModifiedDate,
-            "StorageClass" => Self::StorageClass,
-            "ETag" => Self::ETag,
-            "IsMultipartUploaded" => Self::IsMultipartUploaded,
-            "EncryptionStatus" => Self::EncryptionStatus,
-            "BucketKeyStatus" => Self::BucketKeyStatus,
-            "ChecksumAlgorithm" => Self::ChecksumAlgorithm,
-            "LifecycleExpirationDate" => Self::LifecycleExpirationDate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OptionalFields> {
-    fn from(s: &str) -> Self {
-        Value::literal(OptionalFields::from(s))
-    }
-}
-
-crate::impl_literal!(OptionalFields);
-
-/// Values of `ScheduleFrequency`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScheduleFrequency {
-    /// `Daily`
-    Daily,
-    /// `Weekly`
-    Weekly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScheduleFrequency {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Daily", "Weekly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Daily => "Daily",
-            Self::Weekly => "Weekly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScheduleFrequency {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScheduleFrequency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScheduleFrequency {
-    fn from(s: &str) -> Self {
-        match s {
-            "Daily" => Self::Daily,
-            "Weekly" => Self::Weekly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScheduleFrequency> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScheduleFrequency::from(s))
-    }
-}
-
-crate::impl_literal!(ScheduleFrequency);
-
-/// Property type `LifecycleConfiguration` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct LifecycleConfiguration {
-    /// `Rules` (required).
-    pub rules: Value<List<Rule>>,
+crate::l1_struct! {
+    /// Property type `LifecycleConfiguration` of `AWS::S3Express::DirectoryBucket`.
+    LifecycleConfiguration
 }
 
 impl LifecycleConfiguration {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<Rule>>>) -> Self {
-        Self {
-            rules: rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
 }
 
-impl ToTemplate for LifecycleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LifecycleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LifecycleConfiguration);
-
-/// Property type `Rule` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `AbortIncompleteMultipartUpload` (optional).
-    pub abort_incomplete_multipart_upload: Option<Value<AbortIncompleteMultipartUpload>>,
-    /// `ExpirationInDays` (optional).
-    pub expiration_in_days: Option<Value<i64>>,
-    /// `Id` (optional).
-    /// Length: ..=255 characters.
-    pub id: Option<Value<String>>,
-    /// `ObjectSizeGreaterThan` (optional).
-    /// Length: ..=20 characters.
-    /// Pattern: `[0-9]+`.
-    pub object_size_greater_than: Option<Value<String>>,
-    /// `ObjectSizeLessThan` (optional).
-    /// Length: ..=20 characters.
-    /// Pattern: `[0-9]+`.
-    pub object_size_less_than: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::S3Express::DirectoryBucket`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<Status>>) -> Self {
-        Self {
-            abort_incomplete_multipart_upload: None,
-            expiration_in_days: None,
-            id: None,
-            object_size_greater_than: None,
-            object_size_less_than: None,
-            prefix: None,
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(6, "Status", status.into().to_template()))
     }
-    /// Sets `AbortIncompleteMultipartUpload`.
+    /// `AbortIncompleteMultipartUpload` (optional).
     pub fn abort_incomplete_multipart_upload(
-        mut self,
+        self,
         value: impl Into<Value<AbortIncompleteMultipartUpload>>,
     ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AbortIncompleteMultipartUpload",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExpirationInDays`.
-    pub fn expiration_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.expiration_in_days = Some(value.into());
-        self
+    /// `ExpirationInDays` (optional).
+    pub fn expiration_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExpirationInDays", value.into().to_template()),
+        )
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: at most 255 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Id", value.into().to_template()))
     }
-    /// Sets `ObjectSizeGreaterThan`.
-    pub fn object_size_greater_than(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_size_greater_than = Some(value.into());
-        self
+    /// `ObjectSizeGreaterThan` (optional).
+    /// Length: at most 20 characters.
+    /// Pattern: `[0-9]+`.
+    pub fn object_size_greater_than(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ObjectSizeGreaterThan", value.into().to_template()),
+        )
     }
-    /// Sets `ObjectSizeLessThan`.
-    pub fn object_size_less_than(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_size_less_than = Some(value.into());
-        self
+    /// `ObjectSizeLessThan` (optional).
+    /// Length: at most 20 characters.
+    /// Pattern: `[0-9]+`.
+    pub fn object_size_less_than(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ObjectSizeLessThan", value.into().to_template()),
+        )
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.abort_incomplete_multipart_upload {
-            m.insert("AbortIncompleteMultipartUpload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expiration_in_days {
-            m.insert("ExpirationInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_size_greater_than {
-            m.insert("ObjectSizeGreaterThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_size_less_than {
-            m.insert("ObjectSizeLessThan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Prefix", value.into().to_template()))
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.abort_incomplete_multipart_upload.check(
-            &path.field("AbortIncompleteMultipartUpload"),
-            &Rules::NONE,
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_size_greater_than.check(
-            &path.field("ObjectSizeGreaterThan"),
-            &Rules {
-                max_length: Some(20),
-                pattern: Some("[0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_size_less_than.check(
-            &path.field("ObjectSizeLessThan"),
-            &Rules {
-                max_length: Some(20),
-                pattern: Some("[0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `AbortIncompleteMultipartUpload` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct AbortIncompleteMultipartUpload {
-    /// `DaysAfterInitiation` (required).
-    /// Range: 0..=.
-    pub days_after_initiation: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AbortIncompleteMultipartUpload` of `AWS::S3Express::DirectoryBucket`.
+    AbortIncompleteMultipartUpload
 }
 
 impl AbortIncompleteMultipartUpload {
     /// The required properties: `DaysAfterInitiation`.
     pub fn new(days_after_initiation: impl Into<Value<i64>>) -> Self {
-        Self {
-            days_after_initiation: days_after_initiation.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DaysAfterInitiation",
+            days_after_initiation.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AbortIncompleteMultipartUpload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DaysAfterInitiation".to_owned(),
-            self.days_after_initiation.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-impl Check for AbortIncompleteMultipartUpload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days_after_initiation.check(
-            &path.field("DaysAfterInitiation"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AbortIncompleteMultipartUpload);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `MetricsConfiguration` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricsConfiguration {
-    /// `AccessPointArn` (optional).
-    pub access_point_arn: Option<Value<String>>,
-    /// `Id` (optional).
-    pub id: Option<Value<String>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetricsConfiguration` of `AWS::S3Express::DirectoryBucket`.
+    MetricsConfiguration(default)
 }
 
 impl MetricsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_point_arn: None,
-            id: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessPointArn`.
-    pub fn access_point_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_point_arn = Some(value.into());
-        self
+    /// `AccessPointArn` (optional).
+    pub fn access_point_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessPointArn", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Id", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MetricsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_point_arn {
-            m.insert("AccessPointArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MetricsConfiguration);
-
-/// Property type `Tag` of `AWS::S3Express::DirectoryBucket`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:=+\/\-@%]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:=+\\/\\-@%]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3Files::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessPoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessPoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessPoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Files::AccessPoint`.
+    AccessPoint("AWS::S3Files::AccessPoint", AccessPointProps)
 }
 
 impl AccessPoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Files::AccessPoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessPointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccessPointId` (typed).
     pub fn ref_value(&self) -> Value<ids::S3FilesAccessPointId> {
         self.resource.ref_value()
@@ -97,280 +49,121 @@ impl AccessPoint {
     pub fn attr_owner_id(&self) -> Value<String> {
         self.resource.get_att("OwnerId")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `FileSystemId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FileSystemId", value.into())
+    }
+
+    /// Replaces `PosixUser` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_posix_user(&self, value: impl Into<Value<PosixUser>>) {
+        self.resource.set_property("PosixUser", value.into())
+    }
+
+    /// Replaces `RootDirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_root_directory(&self, value: impl Into<Value<RootDirectory>>) {
+        self.resource.set_property("RootDirectory", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<AccessPointTag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Files::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPointProps {
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^(.+)$`.
-    pub client_token: Option<Value<String>>,
-    /// `FileSystemId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    /// Pattern: `^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$`.
-    pub file_system_id: Value<String>,
-    /// `PosixUser` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub posix_user: Option<Value<PosixUser>>,
-    /// `RootDirectory` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub root_directory: Option<Value<RootDirectory>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<AccessPointTag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Files::AccessPoint`.
+    AccessPointProps
 }
 
 impl AccessPointProps {
     /// The required properties: `FileSystemId`.
     pub fn new(file_system_id: impl Into<Value<String>>) -> Self {
-        Self {
-            client_token: None,
-            file_system_id: file_system_id.into(),
-            posix_user: None,
-            root_directory: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "FileSystemId", file_system_id.into().to_template()))
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^(.+)$`.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `PosixUser`.
-    pub fn posix_user(mut self, value: impl Into<Value<PosixUser>>) -> Self {
-        self.posix_user = Some(value.into());
-        self
+    /// `PosixUser` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn posix_user(self, value: impl Into<Value<PosixUser>>) -> Self {
+        Self(self.0.with(2, "PosixUser", value.into().to_template()))
     }
-    /// Sets `RootDirectory`.
-    pub fn root_directory(mut self, value: impl Into<Value<RootDirectory>>) -> Self {
-        self.root_directory = Some(value.into());
-        self
+    /// `RootDirectory` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn root_directory(self, value: impl Into<Value<RootDirectory>>) -> Self {
+        Self(self.0.with(3, "RootDirectory", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<AccessPointTag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<AccessPointTag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessPointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        if let Some(v) = &self.posix_user {
-            m.insert("PosixUser".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.root_directory {
-            m.insert("RootDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessPointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^(.+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_system_id.check(&path.field("FileSystemId"), &Rules { max_length: Some(128), pattern: Some("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$"), ..Rules::NONE }, out);
-        self.posix_user
-            .check(&path.field("PosixUser"), &Rules::NONE, out);
-        self.root_directory
-            .check(&path.field("RootDirectory"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessPointProps);
-
-/// Property type `PosixUser` of `AWS::S3Files::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct PosixUser {
-    /// `Gid` (required).
-    /// Pattern: `^[0-9]+$`.
-    /// Range: 0..=4294967295.
-    pub gid: Value<String>,
-    /// `SecondaryGids` (optional).
-    /// Each item: Pattern: `^[0-9]+$`.
-    /// Each item: Range: 0..=4294967295.
-    pub secondary_gids: Option<Value<List<String>>>,
-    /// `Uid` (required).
-    /// Pattern: `^[0-9]+$`.
-    /// Range: 0..=4294967295.
-    pub uid: Value<String>,
+crate::l1_struct! {
+    /// Property type `PosixUser` of `AWS::S3Files::AccessPoint`.
+    PosixUser
 }
 
 impl PosixUser {
     /// The required properties: `Gid`, `Uid`.
     pub fn new(gid: impl Into<Value<String>>, uid: impl Into<Value<String>>) -> Self {
-        Self {
-            gid: gid.into(),
-            secondary_gids: None,
-            uid: uid.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Gid", gid.into().to_template())
+                .with(2, "Uid", uid.into().to_template()),
+        )
     }
-    /// Sets `SecondaryGids`.
-    pub fn secondary_gids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.secondary_gids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PosixUser {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Gid".to_owned(), self.gid.to_template());
-        if let Some(v) = &self.secondary_gids {
-            m.insert("SecondaryGids".to_owned(), v.to_template());
-        }
-        m.insert("Uid".to_owned(), self.uid.to_template());
-        Expr::Map(m)
+    /// `SecondaryGids` (optional).
+    /// Each item: Pattern: `^[0-9]+$`.
+    /// Each item: Range: 0 to 4294967295.
+    pub fn secondary_gids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SecondaryGids", value.into().to_template()))
     }
 }
 
-impl Check for PosixUser {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gid.check(
-            &path.field("Gid"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secondary_gids.check(
-            &path.field("SecondaryGids"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]+$"),
-                            minimum: Some(0.0),
-                            maximum: Some(4294967295.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.uid.check(
-            &path.field("Uid"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PosixUser);
-
-/// Property type `RootDirectory` of `AWS::S3Files::AccessPoint`.
-#[derive(Debug, Clone, Default)]
-pub struct RootDirectory {
-    /// `CreationPermissions` (optional).
-    pub creation_permissions: Option<Value<CreationPermissions>>,
-    /// `Path` (optional).
-    /// Length: 1..=100 characters.
-    pub path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RootDirectory` of `AWS::S3Files::AccessPoint`.
+    RootDirectory(default)
 }
 
 impl RootDirectory {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            creation_permissions: None,
-            path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CreationPermissions`.
-    pub fn creation_permissions(mut self, value: impl Into<Value<CreationPermissions>>) -> Self {
-        self.creation_permissions = Some(value.into());
-        self
+    /// `CreationPermissions` (optional).
+    pub fn creation_permissions(self, value: impl Into<Value<CreationPermissions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CreationPermissions", value.into().to_template()),
+        )
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RootDirectory {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.creation_permissions {
-            m.insert("CreationPermissions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Path` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
     }
 }
 
-impl Check for RootDirectory {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.creation_permissions
-            .check(&path.field("CreationPermissions"), &Rules::NONE, out);
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RootDirectory);
-
-/// Property type `CreationPermissions` of `AWS::S3Files::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct CreationPermissions {
-    /// `OwnerGid` (required).
-    /// Pattern: `^[0-9]+$`.
-    /// Range: 0..=4294967295.
-    pub owner_gid: Value<String>,
-    /// `OwnerUid` (required).
-    /// Pattern: `^[0-9]+$`.
-    /// Range: 0..=4294967295.
-    pub owner_uid: Value<String>,
-    /// `Permissions` (required).
-    /// Pattern: `^[0-7]{3,4}$`.
-    pub permissions: Value<String>,
+crate::l1_struct! {
+    /// Property type `CreationPermissions` of `AWS::S3Files::AccessPoint`.
+    CreationPermissions
 }
 
 impl CreationPermissions {
@@ -380,127 +173,35 @@ impl CreationPermissions {
         owner_uid: impl Into<Value<String>>,
         permissions: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            owner_gid: owner_gid.into(),
-            owner_uid: owner_uid.into(),
-            permissions: permissions.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "OwnerGid", owner_gid.into().to_template())
+                .with(1, "OwnerUid", owner_uid.into().to_template())
+                .with(2, "Permissions", permissions.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CreationPermissions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("OwnerGid".to_owned(), self.owner_gid.to_template());
-        m.insert("OwnerUid".to_owned(), self.owner_uid.to_template());
-        m.insert("Permissions".to_owned(), self.permissions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CreationPermissions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.owner_gid.check(
-            &path.field("OwnerGid"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.owner_uid.check(
-            &path.field("OwnerUid"),
-            &Rules {
-                pattern: Some("^[0-9]+$"),
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions.check(
-            &path.field("Permissions"),
-            &Rules {
-                pattern: Some("^[0-7]{3,4}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CreationPermissions);
-
-/// Property type `AccessPointTag` of `AWS::S3Files::AccessPoint`.
-#[derive(Debug, Clone, Default)]
-pub struct AccessPointTag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: ..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AccessPointTag` of `AWS::S3Files::AccessPoint`.
+    AccessPointTag(default)
 }
 
 impl AccessPointTag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]+)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessPointTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: at most 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl Check for AccessPointTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessPointTag);

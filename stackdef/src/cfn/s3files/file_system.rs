@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3Files::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct FileSystem {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FileSystem {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FileSystem {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FileSystem {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Files::FileSystem`.
+    FileSystem("AWS::S3Files::FileSystem", FileSystemProps)
 }
 
 impl FileSystem {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Files::FileSystem";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FileSystemProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FileSystemArn` (typed).
     pub fn ref_value(&self) -> Value<ids::S3FilesFileSystemArn> {
         self.resource.ref_value()
@@ -113,191 +65,126 @@ impl FileSystem {
         self.resource
             .get_att("SynchronizationConfiguration.LatestVersionNumber")
     }
+
+    /// Replaces `AcceptBucketWarning` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_bucket_warning(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AcceptBucketWarning", value.into())
+    }
+
+    /// Replaces `Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Bucket", value.into())
+    }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Prefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Prefix", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SynchronizationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_synchronization_configuration(
+        &self,
+        value: impl Into<Value<SynchronizationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("SynchronizationConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Files::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct FileSystemProps {
-    /// `AcceptBucketWarning` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub accept_bucket_warning: Option<Value<bool>>,
-    /// `Bucket` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(arn:aws[a-zA-Z0-9-]*:s3:::.+)$`.
-    pub bucket: Value<String>,
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^(.+)$`.
-    pub client_token: Option<Value<String>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=2048 characters.
-    /// Pattern: `^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Prefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=1024 characters.
-    /// Pattern: `^(|.*/)$`.
-    pub prefix: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SynchronizationConfiguration` (optional).
-    pub synchronization_configuration: Option<Value<SynchronizationConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Files::FileSystem`.
+    FileSystemProps
 }
 
 impl FileSystemProps {
     /// The required properties: `Bucket`, `RoleArn`.
     pub fn new(bucket: impl Into<Value<String>>, role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            accept_bucket_warning: None,
-            bucket: bucket.into(),
-            client_token: None,
-            kms_key_id: None,
-            prefix: None,
-            role_arn: role_arn.into(),
-            synchronization_configuration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Bucket", bucket.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AcceptBucketWarning`.
-    pub fn accept_bucket_warning(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.accept_bucket_warning = Some(value.into());
-        self
+    /// `AcceptBucketWarning` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn accept_bucket_warning(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceptBucketWarning", value.into().to_template()),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^(.+)$`.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClientToken", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 2048 characters.
+    /// Pattern: `^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:[\d\x{80}-\x{10FFFF}]{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 1024 characters.
+    /// Pattern: `^(|.*/)$`.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Prefix", value.into().to_template()))
     }
-    /// Sets `SynchronizationConfiguration`.
+    /// `SynchronizationConfiguration` (optional).
     pub fn synchronization_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SynchronizationConfiguration>>,
     ) -> Self {
-        self.synchronization_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "SynchronizationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FileSystemProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_bucket_warning {
-            m.insert("AcceptBucketWarning".to_owned(), v.to_template());
-        }
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.synchronization_configuration {
-            m.insert("SynchronizationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for FileSystemProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                pattern: Some("^(arn:aws[a-zA-Z0-9-]*:s3:::.+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^(.+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(&path.field("KmsKeyId"), &Rules { max_length: Some(2048), pattern: Some("^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|mrk-[0-9a-f]{32}|alias/[a-zA-Z0-9/_-]+|(arn:aws[-a-z]*:kms:[a-z0-9-]+:\\d{12}:((key/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})|(key/mrk-[0-9a-f]{32})|(alias/[a-zA-Z0-9/_-]+))))$"), ..Rules::NONE }, out);
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                max_length: Some(1024),
-                pattern: Some("^(|.*/)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                max_length: Some(2048),
-                pattern: Some("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.synchronization_configuration.check(
-            &path.field("SynchronizationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FileSystemProps);
-
-/// Property type `SynchronizationConfiguration` of `AWS::S3Files::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct SynchronizationConfiguration {
-    /// `ExpirationDataRules` (required).
-    /// Items: 1..=1.
-    pub expiration_data_rules: Value<List<ExpirationDataRule>>,
-    /// `ImportDataRules` (required).
-    /// Items: 1..=10.
-    pub import_data_rules: Value<List<ImportDataRule>>,
-    /// `LatestVersionNumber` (optional).
-    pub latest_version_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SynchronizationConfiguration` of `AWS::S3Files::FileSystem`.
+    SynchronizationConfiguration
 }
 
 impl SynchronizationConfiguration {
@@ -306,118 +193,44 @@ impl SynchronizationConfiguration {
         expiration_data_rules: impl Into<Value<List<ExpirationDataRule>>>,
         import_data_rules: impl Into<Value<List<ImportDataRule>>>,
     ) -> Self {
-        Self {
-            expiration_data_rules: expiration_data_rules.into(),
-            import_data_rules: import_data_rules.into(),
-            latest_version_number: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ExpirationDataRules",
+                    expiration_data_rules.into().to_template(),
+                )
+                .with(1, "ImportDataRules", import_data_rules.into().to_template()),
+        )
     }
-    /// Sets `LatestVersionNumber`.
-    pub fn latest_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.latest_version_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SynchronizationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExpirationDataRules".to_owned(),
-            self.expiration_data_rules.to_template(),
-        );
-        m.insert(
-            "ImportDataRules".to_owned(),
-            self.import_data_rules.to_template(),
-        );
-        if let Some(v) = &self.latest_version_number {
-            m.insert("LatestVersionNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LatestVersionNumber` (optional).
+    pub fn latest_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LatestVersionNumber", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SynchronizationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expiration_data_rules.check(
-            &path.field("ExpirationDataRules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.import_data_rules.check(
-            &path.field("ImportDataRules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SynchronizationConfiguration);
-
-/// Property type `ExpirationDataRule` of `AWS::S3Files::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct ExpirationDataRule {
-    /// `DaysAfterLastAccess` (required).
-    /// Range: 1..=365.
-    pub days_after_last_access: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ExpirationDataRule` of `AWS::S3Files::FileSystem`.
+    ExpirationDataRule
 }
 
 impl ExpirationDataRule {
     /// The required properties: `DaysAfterLastAccess`.
     pub fn new(days_after_last_access: impl Into<Value<i64>>) -> Self {
-        Self {
-            days_after_last_access: days_after_last_access.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DaysAfterLastAccess",
+            days_after_last_access.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ExpirationDataRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DaysAfterLastAccess".to_owned(),
-            self.days_after_last_access.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExpirationDataRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days_after_last_access.check(
-            &path.field("DaysAfterLastAccess"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(365.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExpirationDataRule);
-
-/// Property type `ImportDataRule` of `AWS::S3Files::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct ImportDataRule {
-    /// `Prefix` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(|.*/)$`.
-    pub prefix: Value<String>,
-    /// `SizeLessThan` (required).
-    /// Range: 0..=52673613135872.
-    pub size_less_than: Value<i64>,
-    /// `Trigger` (required).
-    pub trigger: Value<Trigger>,
+crate::l1_struct! {
+    /// Property type `ImportDataRule` of `AWS::S3Files::FileSystem`.
+    ImportDataRule
 }
 
 impl ImportDataRule {
@@ -427,163 +240,23 @@ impl ImportDataRule {
         size_less_than: impl Into<Value<i64>>,
         trigger: impl Into<Value<Trigger>>,
     ) -> Self {
-        Self {
-            prefix: prefix.into(),
-            size_less_than: size_less_than.into(),
-            trigger: trigger.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Prefix", prefix.into().to_template())
+                .with(1, "SizeLessThan", size_less_than.into().to_template())
+                .with(2, "Trigger", trigger.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ImportDataRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Prefix".to_owned(), self.prefix.to_template());
-        m.insert("SizeLessThan".to_owned(), self.size_less_than.to_template());
-        m.insert("Trigger".to_owned(), self.trigger.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Trigger`.
+    Trigger {
+        /// `ON_DIRECTORY_FIRST_ACCESS`
+        OnDirectoryFirstAccess = "ON_DIRECTORY_FIRST_ACCESS",
+        /// `ON_FILE_ACCESS`
+        OnFileAccess = "ON_FILE_ACCESS",
     }
 }
 
-impl Check for ImportDataRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(|.*/)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_less_than.check(
-            &path.field("SizeLessThan"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(52673613135872.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trigger
-            .check(&path.field("Trigger"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImportDataRule);
-
-/// Values of `Trigger`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Trigger {
-    /// `ON_DIRECTORY_FIRST_ACCESS`
-    OnDirectoryFirstAccess,
-    /// `ON_FILE_ACCESS`
-    OnFileAccess,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Trigger {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ON_DIRECTORY_FIRST_ACCESS", "ON_FILE_ACCESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDirectoryFirstAccess => "ON_DIRECTORY_FIRST_ACCESS",
-            Self::OnFileAccess => "ON_FILE_ACCESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Trigger {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Trigger {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Trigger {
-    fn from(s: &str) -> Self {
-        match s {
-            "ON_DIRECTORY_FIRST_ACCESS" => Self::OnDirectoryFirstAccess,
-            "ON_FILE_ACCESS" => Self::OnFileAccess,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Trigger> {
-    fn from(s: &str) -> Self {
-        Value::literal(Trigger::from(s))
-    }
-}
-
-crate::impl_literal!(Trigger);
-
-/// Property type `Tag` of `AWS::S3Files::FileSystem`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

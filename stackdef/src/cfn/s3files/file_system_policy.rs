@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Files::FileSystemPolicy`.
-#[derive(Debug, Clone)]
-pub struct FileSystemPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FileSystemPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FileSystemPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FileSystemPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Files::FileSystemPolicy`.
+    FileSystemPolicy("AWS::S3Files::FileSystemPolicy", FileSystemPolicyProps)
 }
 
 impl FileSystemPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Files::FileSystemPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FileSystemPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FileSystemId` (typed).
     pub fn ref_value(&self) -> Value<ids::FileSystemPolicyId> {
         self.resource.ref_value()
@@ -77,46 +29,32 @@ impl FileSystemPolicy {
     pub fn file_system_id(&self) -> Value<ids::FileSystemPolicyId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `FileSystemId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FileSystemId", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Files::FileSystemPolicy`.
-#[derive(Debug, Clone)]
-pub struct FileSystemPolicyProps {
-    /// `FileSystemId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    /// Pattern: `^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$`.
-    pub file_system_id: Value<String>,
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Files::FileSystemPolicy`.
+    FileSystemPolicyProps
 }
 
 impl FileSystemPolicyProps {
     /// The required properties: `FileSystemId`, `Policy`.
-    pub fn new(
-        file_system_id: impl Into<Value<String>>,
-        policy: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        Self {
-            file_system_id: file_system_id.into(),
-            policy: policy.into(),
-        }
+    pub fn new(file_system_id: impl Into<Value<String>>, policy: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "FileSystemId", file_system_id.into().to_template())
+                .with(1, "Policy", policy.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for FileSystemPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FileSystemPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(&path.field("FileSystemId"), &Rules { max_length: Some(128), pattern: Some("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(FileSystemPolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3Files::MountTarget`.
-#[derive(Debug, Clone)]
-pub struct MountTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MountTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MountTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MountTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Files::MountTarget`.
+    MountTarget("AWS::S3Files::MountTarget", MountTargetProps)
 }
 
 impl MountTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Files::MountTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MountTargetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MountTargetId` (typed).
     pub fn ref_value(&self) -> Value<ids::S3FilesMountTargetId> {
         self.resource.ref_value()
@@ -112,38 +64,47 @@ impl MountTarget {
     pub fn attr_status_message(&self) -> Value<String> {
         self.resource.get_att("StatusMessage")
     }
+
+    /// Replaces `FileSystemId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_file_system_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FileSystemId", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `Ipv4Address` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv4Address", value.into())
+    }
+
+    /// Replaces `Ipv6Address` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv6_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Ipv6Address", value.into())
+    }
+
+    /// Replaces `SecurityGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_groups(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroups", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Files::MountTarget`.
-#[derive(Debug, Clone)]
-pub struct MountTargetProps {
-    /// `FileSystemId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=128 characters.
-    /// Pattern: `^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$`.
-    pub file_system_id: Value<String>,
-    /// `IpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `Ipv4Address` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 7..=15 characters.
-    /// Pattern: `^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$`.
-    pub ipv4_address: Option<Value<String>>,
-    /// `Ipv6Address` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=39 characters.
-    pub ipv6_address: Option<Value<String>>,
-    /// `SecurityGroups` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: 11..=43 characters.
-    /// Each item: Pattern: `^(sg-[0-9a-f]{8,40})$`.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 15..=47 characters.
-    /// Pattern: `^subnet-[0-9a-f]{8,40}$`.
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Files::MountTarget`.
+    MountTargetProps
 }
 
 impl MountTargetProps {
@@ -152,172 +113,47 @@ impl MountTargetProps {
         file_system_id: impl Into<Value<String>>,
         subnet_id: impl Into<Value<ids::SubnetId>>,
     ) -> Self {
-        Self {
-            file_system_id: file_system_id.into(),
-            ip_address_type: None,
-            ipv4_address: None,
-            ipv6_address: None,
-            security_groups: None,
-            subnet_id: subnet_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FileSystemId", file_system_id.into().to_template())
+                .with(5, "SubnetId", subnet_id.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(1, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Ipv4Address`.
-    pub fn ipv4_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv4_address = Some(value.into());
-        self
+    /// `Ipv4Address` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 7 to 15 characters.
+    /// Pattern: `^[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}$`.
+    pub fn ipv4_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Ipv4Address", value.into().to_template()))
     }
-    /// Sets `Ipv6Address`.
-    pub fn ipv6_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ipv6_address = Some(value.into());
-        self
+    /// `Ipv6Address` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 39 characters.
+    pub fn ipv6_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Ipv6Address", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MountTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_address {
-            m.insert("Ipv4Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv6_address {
-            m.insert("Ipv6Address".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
+    /// `SecurityGroups` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: 11 to 43 characters.
+    /// Each item: Pattern: `^(sg-[0-9a-f]{8,40})$`.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(4, "SecurityGroups", value.into().to_template()))
     }
 }
 
-impl Check for MountTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(&path.field("FileSystemId"), &Rules { max_length: Some(128), pattern: Some("^(arn:aws[-a-z]*:s3files:[0-9a-z-:]+:file-system/fs-[0-9a-f]{17,40}|fs-[0-9a-f]{17,40})$"), ..Rules::NONE }, out);
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.ipv4_address.check(
-            &path.field("Ipv4Address"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(15),
-                pattern: Some("^[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}\\.[0-9]{1,3}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6_address.check(
-            &path.field("Ipv6Address"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(39),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(11),
-                            max_length: Some(43),
-                            pattern: Some("^(sg-[0-9a-f]{8,40})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_id.check(
-            &path.field("SubnetId"),
-            &Rules {
-                min_length: Some(15),
-                max_length: Some(47),
-                pattern: Some("^subnet-[0-9a-f]{8,40}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4_ONLY`
+        Ipv4Only = "IPV4_ONLY",
+        /// `IPV6_ONLY`
+        Ipv6Only = "IPV6_ONLY",
+        /// `DUAL_STACK`
+        DualStack = "DUAL_STACK",
     }
 }
-
-crate::impl_literal!(MountTargetProps);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4_ONLY`
-    Ipv4Only,
-    /// `IPV6_ONLY`
-    Ipv6Only,
-    /// `DUAL_STACK`
-    DualStack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4_ONLY", "IPV6_ONLY", "DUAL_STACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4Only => "IPV4_ONLY",
-            Self::Ipv6Only => "IPV6_ONLY",
-            Self::DualStack => "DUAL_STACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4_ONLY" => Self::Ipv4Only,
-            "IPV6_ONLY" => Self::Ipv6Only,
-            "DUAL_STACK" => Self::DualStack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);

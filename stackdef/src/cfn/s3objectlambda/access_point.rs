@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3ObjectLambda::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessPoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessPoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessPoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3ObjectLambda::AccessPoint`.
+    AccessPoint("AWS::S3ObjectLambda::AccessPoint", AccessPointProps)
 }
 
 impl AccessPoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3ObjectLambda::AccessPoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessPointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::S3ObjectLambdaAccessPointName> {
         self.resource.ref_value()
@@ -102,83 +54,50 @@ impl AccessPoint {
     pub fn attr_creation_date(&self) -> Value<String> {
         self.resource.get_att("CreationDate")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ObjectLambdaConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_lambda_configuration(
+        &self,
+        value: impl Into<Value<ObjectLambdaConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ObjectLambdaConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::S3ObjectLambda::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPointProps {
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=45 characters.
-    /// Pattern: `^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$`.
-    pub name: Option<Value<String>>,
-    /// `ObjectLambdaConfiguration` (required).
-    pub object_lambda_configuration: Value<ObjectLambdaConfiguration>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3ObjectLambda::AccessPoint`.
+    AccessPointProps
 }
 
 impl AccessPointProps {
     /// The required properties: `ObjectLambdaConfiguration`.
     pub fn new(object_lambda_configuration: impl Into<Value<ObjectLambdaConfiguration>>) -> Self {
-        Self {
-            name: None,
-            object_lambda_configuration: object_lambda_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ObjectLambdaConfiguration",
+            object_lambda_configuration.into().to_template(),
+        ))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessPointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ObjectLambdaConfiguration".to_owned(),
-            self.object_lambda_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 45 characters.
+    /// Pattern: `^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
 }
 
-impl Check for AccessPointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(45),
-                pattern: Some("^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_lambda_configuration.check(
-            &path.field("ObjectLambdaConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessPointProps);
-
-/// Property type `ObjectLambdaConfiguration` of `AWS::S3ObjectLambda::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct ObjectLambdaConfiguration {
-    /// `AllowedFeatures` (optional).
-    pub allowed_features: Option<Value<List<String>>>,
-    /// `CloudWatchMetricsEnabled` (optional).
-    pub cloud_watch_metrics_enabled: Option<Value<bool>>,
-    /// `SupportingAccessPoint` (required).
-    /// Length: 1..=2048 characters.
-    pub supporting_access_point: Value<String>,
-    /// `TransformationConfigurations` (required).
-    pub transformation_configurations: Value<List<TransformationConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ObjectLambdaConfiguration` of `AWS::S3ObjectLambda::AccessPoint`.
+    ObjectLambdaConfiguration
 }
 
 impl ObjectLambdaConfiguration {
@@ -187,103 +106,55 @@ impl ObjectLambdaConfiguration {
         supporting_access_point: impl Into<Value<String>>,
         transformation_configurations: impl Into<Value<List<TransformationConfiguration>>>,
     ) -> Self {
-        Self {
-            allowed_features: None,
-            cloud_watch_metrics_enabled: None,
-            supporting_access_point: supporting_access_point.into(),
-            transformation_configurations: transformation_configurations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "SupportingAccessPoint",
+                    supporting_access_point.into().to_template(),
+                )
+                .with(
+                    3,
+                    "TransformationConfigurations",
+                    transformation_configurations.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllowedFeatures`.
-    pub fn allowed_features(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_features = Some(value.into());
-        self
+    /// `AllowedFeatures` (optional).
+    pub fn allowed_features(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllowedFeatures", value.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchMetricsEnabled`.
-    pub fn cloud_watch_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cloud_watch_metrics_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ObjectLambdaConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_features {
-            m.insert("AllowedFeatures".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_metrics_enabled {
-            m.insert("CloudWatchMetricsEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SupportingAccessPoint".to_owned(),
-            self.supporting_access_point.to_template(),
-        );
-        m.insert(
-            "TransformationConfigurations".to_owned(),
-            self.transformation_configurations.to_template(),
-        );
-        Expr::Map(m)
+    /// `CloudWatchMetricsEnabled` (optional).
+    pub fn cloud_watch_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CloudWatchMetricsEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ObjectLambdaConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.supporting_access_point.check(
-            &path.field("SupportingAccessPoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transformation_configurations.check(
-            &path.field("TransformationConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ObjectLambdaConfiguration);
-
-/// Property type `TransformationConfiguration` of `AWS::S3ObjectLambda::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct TransformationConfiguration {
-    /// `Actions` (required).
-    pub actions: Value<List<String>>,
-    /// `ContentTransformation` (required).
-    pub content_transformation: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `TransformationConfiguration` of `AWS::S3ObjectLambda::AccessPoint`.
+    TransformationConfiguration
 }
 
 impl TransformationConfiguration {
     /// The required properties: `Actions`, `ContentTransformation`.
     pub fn new(
         actions: impl Into<Value<List<String>>>,
-        content_transformation: impl Into<Value<serde_json::Value>>,
+        content_transformation: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            content_transformation: content_transformation.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(
+                    1,
+                    "ContentTransformation",
+                    content_transformation.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for TransformationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert(
-            "ContentTransformation".to_owned(),
-            self.content_transformation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransformationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TransformationConfiguration);

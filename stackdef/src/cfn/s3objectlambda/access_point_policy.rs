@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3ObjectLambda::AccessPointPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessPointPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessPointPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessPointPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessPointPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3ObjectLambda::AccessPointPolicy`.
+    AccessPointPolicy("AWS::S3ObjectLambda::AccessPointPolicy", AccessPointPolicyProps)
 }
 
 impl AccessPointPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3ObjectLambda::AccessPointPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessPointPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ObjectLambdaAccessPoint` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessPointPolicyId> {
         self.resource.ref_value()
@@ -77,61 +29,40 @@ impl AccessPointPolicy {
     pub fn object_lambda_access_point(&self) -> Value<ids::AccessPointPolicyId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ObjectLambdaAccessPoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_object_lambda_access_point(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ObjectLambdaAccessPoint", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
 }
 
-/// Properties of `AWS::S3ObjectLambda::AccessPointPolicy`.
-#[derive(Debug, Clone)]
-pub struct AccessPointPolicyProps {
-    /// `ObjectLambdaAccessPoint` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=45 characters.
-    /// Pattern: `^[a-z0-9]([a-z0-9\-]*[a-z0-9])?$`.
-    pub object_lambda_access_point: Value<String>,
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3ObjectLambda::AccessPointPolicy`.
+    AccessPointPolicyProps
 }
 
 impl AccessPointPolicyProps {
     /// The required properties: `ObjectLambdaAccessPoint`, `PolicyDocument`.
     pub fn new(
         object_lambda_access_point: impl Into<Value<String>>,
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            object_lambda_access_point: object_lambda_access_point.into(),
-            policy_document: policy_document.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ObjectLambdaAccessPoint",
+                    object_lambda_access_point.into().to_template(),
+                )
+                .with(1, "PolicyDocument", policy_document.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for AccessPointPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ObjectLambdaAccessPoint".to_owned(),
-            self.object_lambda_access_point.to_template(),
-        );
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessPointPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.object_lambda_access_point.check(
-            &path.field("ObjectLambdaAccessPoint"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(45),
-                pattern: Some("^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessPointPolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Outposts::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessPoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessPoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessPoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Outposts::AccessPoint`.
+    AccessPoint("AWS::S3Outposts::AccessPoint", AccessPointProps)
 }
 
 impl AccessPoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Outposts::AccessPoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessPointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::S3OutpostsAccessPointArn> {
         self.resource.ref_value()
@@ -82,26 +34,35 @@ impl AccessPoint {
     pub fn attr_arn(&self) -> Value<ids::S3OutpostsAccessPointArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Bucket", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `VpcConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_configuration(&self, value: impl Into<Value<VpcConfiguration>>) {
+        self.resource.set_property("VpcConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Outposts::AccessPoint`.
-#[derive(Debug, Clone)]
-pub struct AccessPointProps {
-    /// `Bucket` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[^:]+:s3-outposts:[a-zA-Z0-9\-]+:\d{12}:outpost\/[^:]+\/bucket\/[^:]+$`.
-    pub bucket: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=50 characters.
-    /// Pattern: `^[a-z0-9]([a-z0-9\\-]*[a-z0-9])?$`.
-    pub name: Value<String>,
-    /// `Policy` (optional).
-    pub policy: Option<Value<serde_json::Value>>,
-    /// `VpcConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_configuration: Value<VpcConfiguration>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Outposts::AccessPoint`.
+    AccessPointProps
 }
 
 impl AccessPointProps {
@@ -111,98 +72,36 @@ impl AccessPointProps {
         name: impl Into<Value<String>>,
         vpc_configuration: impl Into<Value<VpcConfiguration>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            name: name.into(),
-            policy: None,
-            vpc_configuration: vpc_configuration.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(
+                    3,
+                    "VpcConfiguration",
+                    vpc_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessPointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VpcConfiguration".to_owned(),
-            self.vpc_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `Policy` (optional).
+    pub fn policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "Policy", value.into().to_template()))
     }
 }
 
-impl Check for AccessPointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(&path.field("Bucket"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[^:]+:s3-outposts:[a-zA-Z0-9\\-]+:\\d{12}:outpost\\/[^:]+\\/bucket\\/[^:]+$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(50),
-                pattern: Some("^[a-z0-9]([a-z0-9\\\\-]*[a-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_configuration
-            .check(&path.field("VpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessPointProps);
-
-/// Property type `VpcConfiguration` of `AWS::S3Outposts::AccessPoint`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfiguration {
-    /// `VpcId` (optional).
-    /// Length: 1..=1024 characters.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfiguration` of `AWS::S3Outposts::AccessPoint`.
+    VpcConfiguration(default)
 }
 
 impl VpcConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { vpc_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(0, "VpcId", value.into().to_template()))
     }
 }
-
-impl Check for VpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfiguration);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Bucket {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Bucket {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Bucket {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Bucket {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Outposts::Bucket`.
+    Bucket("AWS::S3Outposts::Bucket", BucketProps)
 }
 
 impl Bucket {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Outposts::Bucket";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BucketProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::S3OutpostsBucketArn> {
         self.resource.ref_value()
@@ -82,23 +34,36 @@ impl Bucket {
     pub fn attr_arn(&self) -> Value<ids::S3OutpostsBucketArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketName", value.into())
+    }
+
+    /// Replaces `LifecycleConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_configuration(&self, value: impl Into<Value<LifecycleConfiguration>>) {
+        self.resource
+            .set_property("LifecycleConfiguration", value.into())
+    }
+
+    /// Replaces `OutpostId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone)]
-pub struct BucketProps {
-    /// `BucketName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub bucket_name: Value<String>,
-    /// `LifecycleConfiguration` (optional).
-    pub lifecycle_configuration: Option<Value<LifecycleConfiguration>>,
-    /// `OutpostId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(op-[a-f0-9]{17}|\d{12}|ec2)$`.
-    pub outpost_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Outposts::Bucket`.
+    BucketProps
 }
 
 impl BucketProps {
@@ -107,531 +72,136 @@ impl BucketProps {
         bucket_name: impl Into<Value<String>>,
         outpost_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            lifecycle_configuration: None,
-            outpost_id: outpost_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(2, "OutpostId", outpost_id.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(
-        mut self,
-        value: impl Into<Value<LifecycleConfiguration>>,
-    ) -> Self {
-        self.lifecycle_configuration = Some(value.into());
-        self
+    /// `LifecycleConfiguration` (optional).
+    pub fn lifecycle_configuration(self, value: impl Into<Value<LifecycleConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BucketProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("OutpostId".to_owned(), self.outpost_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BucketProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lifecycle_configuration.check(
-            &path.field("LifecycleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.outpost_id.check(
-            &path.field("OutpostId"),
-            &Rules {
-                pattern: Some("^(op-[a-f0-9]{17}|\\d{12}|ec2)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BucketProps);
-
-/// Property type `LifecycleConfiguration` of `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone)]
-pub struct LifecycleConfiguration {
-    /// `Rules` (required).
-    pub rules: Value<List<Rule>>,
+crate::l1_struct! {
+    /// Property type `LifecycleConfiguration` of `AWS::S3Outposts::Bucket`.
+    LifecycleConfiguration
 }
 
 impl LifecycleConfiguration {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<Rule>>>) -> Self {
-        Self {
-            rules: rules.into(),
-        }
+        Self(crate::Properties::new().with(0, "Rules", rules.into().to_template()))
     }
 }
 
-impl ToTemplate for LifecycleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for LifecycleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LifecycleConfiguration);
-
-/// Property type `Rule` of `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct Rule {
-    /// `AbortIncompleteMultipartUpload` (optional).
-    pub abort_incomplete_multipart_upload: Option<Value<AbortIncompleteMultipartUpload>>,
-    /// `ExpirationDate` (optional).
-    /// Pattern: `^([0-2]\d{3})-(0[0-9]|1[0-2])-([0-2]\d|3[01])T([01]\d|2[0-4]):([0-5]\d):([0-6]\d)((\.\d{3})?)Z$`.
-    pub expiration_date: Option<Value<String>>,
-    /// `ExpirationInDays` (optional).
-    /// Range: 1..=.
-    pub expiration_in_days: Option<Value<i64>>,
-    /// `Filter` (optional).
-    pub filter: Option<Value<Filter>>,
-    /// `Id` (optional).
-    /// Length: ..=255 characters.
-    pub id: Option<Value<String>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::S3Outposts::Bucket`.
+    Rule(default)
 }
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            abort_incomplete_multipart_upload: None,
-            expiration_date: None,
-            expiration_in_days: None,
-            filter: None,
-            id: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AbortIncompleteMultipartUpload`.
+    /// `AbortIncompleteMultipartUpload` (optional).
     pub fn abort_incomplete_multipart_upload(
-        mut self,
+        self,
         value: impl Into<Value<AbortIncompleteMultipartUpload>>,
     ) -> Self {
-        self.abort_incomplete_multipart_upload = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AbortIncompleteMultipartUpload",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExpirationDate`.
-    pub fn expiration_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expiration_date = Some(value.into());
-        self
+    /// `ExpirationDate` (optional).
+    /// Pattern: `^([0-2][\d\x{80}-\x{10FFFF}]{3})-(0[0-9]|1[0-2])-([0-2][\d\x{80}-\x{10FFFF}]|3[01])T([01][\d\x{80}-\x{10FFFF}]|2[0-4]):([0-5][\d\x{80}-\x{10FFFF}]):([0-6][\d\x{80}-\x{10FFFF}])((\.[\d\x{80}-\x{10FFFF}]{3})?)Z$`.
+    pub fn expiration_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ExpirationDate", value.into().to_template()))
     }
-    /// Sets `ExpirationInDays`.
-    pub fn expiration_in_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.expiration_in_days = Some(value.into());
-        self
+    /// `ExpirationInDays` (optional).
+    /// Range: at least 1.
+    pub fn expiration_in_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExpirationInDays", value.into().to_template()),
+        )
     }
-    /// Sets `Filter`.
-    pub fn filter(mut self, value: impl Into<Value<Filter>>) -> Self {
-        self.filter = Some(value.into());
-        self
+    /// `Filter` (optional).
+    pub fn filter(self, value: impl Into<Value<Filter>>) -> Self {
+        Self(self.0.with(3, "Filter", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Length: at most 255 characters.
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Id", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.abort_incomplete_multipart_upload {
-            m.insert("AbortIncompleteMultipartUpload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expiration_date {
-            m.insert("ExpirationDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.expiration_in_days {
-            m.insert("ExpirationInDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter {
-            m.insert("Filter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(5, "Status", value.into().to_template()))
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.abort_incomplete_multipart_upload.check(
-            &path.field("AbortIncompleteMultipartUpload"),
-            &Rules::NONE,
-            out,
-        );
-        self.expiration_date.check(&path.field("ExpirationDate"), &Rules { pattern: Some("^([0-2]\\d{3})-(0[0-9]|1[0-2])-([0-2]\\d|3[01])T([01]\\d|2[0-4]):([0-5]\\d):([0-6]\\d)((\\.\\d{3})?)Z$"), ..Rules::NONE }, out);
-        self.expiration_in_days.check(
-            &path.field("ExpirationInDays"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        crate::validation::at_least_one(
-            &[
-                &[
-                    ("Status", self.status.is_some()),
-                    (
-                        "AbortIncompleteMultipartUpload",
-                        self.abort_incomplete_multipart_upload.is_some(),
-                    ),
-                ],
-                &[
-                    ("Status", self.status.is_some()),
-                    ("ExpirationDate", self.expiration_date.is_some()),
-                ],
-                &[
-                    ("Status", self.status.is_some()),
-                    ("ExpirationInDays", self.expiration_in_days.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `AbortIncompleteMultipartUpload` of `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone)]
-pub struct AbortIncompleteMultipartUpload {
-    /// `DaysAfterInitiation` (required).
-    /// Range: 0..=.
-    pub days_after_initiation: Value<i64>,
+crate::l1_struct! {
+    /// Property type `AbortIncompleteMultipartUpload` of `AWS::S3Outposts::Bucket`.
+    AbortIncompleteMultipartUpload
 }
 
 impl AbortIncompleteMultipartUpload {
     /// The required properties: `DaysAfterInitiation`.
     pub fn new(days_after_initiation: impl Into<Value<i64>>) -> Self {
-        Self {
-            days_after_initiation: days_after_initiation.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DaysAfterInitiation",
+            days_after_initiation.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for AbortIncompleteMultipartUpload {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DaysAfterInitiation".to_owned(),
-            self.days_after_initiation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AbortIncompleteMultipartUpload {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days_after_initiation.check(
-            &path.field("DaysAfterInitiation"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AbortIncompleteMultipartUpload);
-
-/// Property type `Filter` of `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone, Default)]
-pub struct Filter {
-    /// `AndOperator` (optional).
-    pub and_operator: Option<Value<serde_json::Value>>,
-    /// `Prefix` (optional).
-    pub prefix: Option<Value<String>>,
-    /// `Tag` (optional).
-    pub tag: Option<Value<FilterTag>>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::S3Outposts::Bucket`.
+    Filter(default)
 }
 
 impl Filter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            and_operator: None,
-            prefix: None,
-            tag: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AndOperator`.
-    pub fn and_operator(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.and_operator = Some(value.into());
-        self
+    /// `AndOperator` (optional).
+    pub fn and_operator(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "AndOperator", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
-    /// Sets `Tag`.
-    pub fn tag(mut self, value: impl Into<Value<FilterTag>>) -> Self {
-        self.tag = Some(value.into());
-        self
+    /// `Tag` (optional).
+    pub fn tag(self, value: impl Into<Value<FilterTag>>) -> Self {
+        Self(self.0.with(2, "Tag", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.and_operator {
-            m.insert("AndOperator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag {
-            m.insert("Tag".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+pub use crate::cfn::Tag as FilterTag;
+
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tag.check(&path.field("Tag"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("Prefix", self.prefix.is_some())],
-                &[("Tag", self.tag.is_some())],
-                &[("AndOperator", self.and_operator.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Property type `FilterTag` of `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone)]
-pub struct FilterTag {
-    /// `Key` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:=+\/\-@%]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:=+\/\-@%]*)$`.
-    pub value: Value<String>,
-}
-
-impl FilterTag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for FilterTag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FilterTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:=+\\/\\-@%]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:=+\\/\\-@%]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FilterTag);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::S3Outposts::Bucket`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=1024 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:=+\/\-@%]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:=+\\/\\-@%]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

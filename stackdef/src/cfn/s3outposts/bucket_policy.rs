@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Outposts::BucketPolicy`.
-#[derive(Debug, Clone)]
-pub struct BucketPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BucketPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BucketPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BucketPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Outposts::BucketPolicy`.
+    BucketPolicy("AWS::S3Outposts::BucketPolicy", BucketPolicyProps)
 }
 
 impl BucketPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Outposts::BucketPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BucketPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Bucket` (typed).
     pub fn ref_value(&self) -> Value<ids::S3OutpostsBucketPolicyId> {
         self.resource.ref_value()
@@ -77,49 +29,32 @@ impl BucketPolicy {
     pub fn bucket(&self) -> Value<ids::S3OutpostsBucketPolicyId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Bucket", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Outposts::BucketPolicy`.
-#[derive(Debug, Clone)]
-pub struct BucketPolicyProps {
-    /// `Bucket` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[^:]+:s3-outposts:[a-zA-Z0-9\-]+:\d{12}:outpost\/[^:]+\/bucket\/[^:]+$`.
-    pub bucket: Value<String>,
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Outposts::BucketPolicy`.
+    BucketPolicyProps
 }
 
 impl BucketPolicyProps {
     /// The required properties: `Bucket`, `PolicyDocument`.
-    pub fn new(
-        bucket: impl Into<Value<String>>,
-        policy_document: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            policy_document: policy_document.into(),
-        }
+    pub fn new(bucket: impl Into<Value<String>>, policy_document: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "PolicyDocument", policy_document.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for BucketPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for BucketPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(&path.field("Bucket"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[^:]+:s3-outposts:[a-zA-Z0-9\\-]+:\\d{12}:outpost\\/[^:]+\\/bucket\\/[^:]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(BucketPolicyProps);

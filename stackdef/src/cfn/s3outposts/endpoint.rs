@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Outposts::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Endpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Endpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Endpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Outposts::Endpoint`.
+    Endpoint("AWS::S3Outposts::Endpoint", EndpointProps)
 }
 
 impl Endpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Outposts::Endpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::S3OutpostsEndpointArn> {
         self.resource.ref_value()
@@ -99,7 +51,7 @@ impl Endpoint {
     }
 
     /// `Fn::GetAtt` `NetworkInterfaces`.
-    pub fn attr_network_interfaces(&self) -> Value<serde_json::Value> {
+    pub fn attr_network_interfaces(&self) -> Value<Json> {
         self.resource.get_att("NetworkInterfaces")
     }
 
@@ -107,34 +59,48 @@ impl Endpoint {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AccessType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_type(&self, value: impl Into<Value<AccessType>>) {
+        self.resource.set_property("AccessType", value.into())
+    }
+
+    /// Replaces `CustomerOwnedIpv4Pool` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_owned_ipv4_pool(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerOwnedIpv4Pool", value.into())
+    }
+
+    /// Replaces `FailedReason` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_failed_reason(&self, value: impl Into<Value<FailedReason>>) {
+        self.resource.set_property("FailedReason", value.into())
+    }
+
+    /// Replaces `OutpostId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_outpost_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OutpostId", value.into())
+    }
+
+    /// Replaces `SecurityGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_id(&self, value: impl Into<Value<ids::SecurityGroupId>>) {
+        self.resource.set_property("SecurityGroupId", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Outposts::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct EndpointProps {
-    /// `AccessType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub access_type: Option<Value<AccessType>>,
-    /// `CustomerOwnedIpv4Pool` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^ipv4pool-coip-([0-9a-f]{17})$`.
-    pub customer_owned_ipv4_pool: Option<Value<String>>,
-    /// `FailedReason` (optional).
-    pub failed_reason: Option<Value<FailedReason>>,
-    /// `OutpostId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(op-[a-f0-9]{17}|\d{12}|ec2)$`.
-    pub outpost_id: Value<String>,
-    /// `SecurityGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^sg-([0-9a-f]{8}|[0-9a-f]{17})$`.
-    pub security_group_id: Value<ids::SecurityGroupId>,
-    /// `SubnetId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^subnet-([0-9a-f]{8}|[0-9a-f]{17})$`.
-    pub subnet_id: Value<ids::SubnetId>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Outposts::Endpoint`.
+    EndpointProps
 }
 
 impl EndpointProps {
@@ -144,202 +110,59 @@ impl EndpointProps {
         security_group_id: impl Into<Value<ids::SecurityGroupId>>,
         subnet_id: impl Into<Value<ids::SubnetId>>,
     ) -> Self {
-        Self {
-            access_type: None,
-            customer_owned_ipv4_pool: None,
-            failed_reason: None,
-            outpost_id: outpost_id.into(),
-            security_group_id: security_group_id.into(),
-            subnet_id: subnet_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "OutpostId", outpost_id.into().to_template())
+                .with(4, "SecurityGroupId", security_group_id.into().to_template())
+                .with(5, "SubnetId", subnet_id.into().to_template()),
+        )
     }
-    /// Sets `AccessType`.
-    pub fn access_type(mut self, value: impl Into<Value<AccessType>>) -> Self {
-        self.access_type = Some(value.into());
-        self
+    /// `AccessType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn access_type(self, value: impl Into<Value<AccessType>>) -> Self {
+        Self(self.0.with(0, "AccessType", value.into().to_template()))
     }
-    /// Sets `CustomerOwnedIpv4Pool`.
-    pub fn customer_owned_ipv4_pool(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_owned_ipv4_pool = Some(value.into());
-        self
+    /// `CustomerOwnedIpv4Pool` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^ipv4pool-coip-([0-9a-f]{17})$`.
+    pub fn customer_owned_ipv4_pool(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomerOwnedIpv4Pool", value.into().to_template()),
+        )
     }
-    /// Sets `FailedReason`.
-    pub fn failed_reason(mut self, value: impl Into<Value<FailedReason>>) -> Self {
-        self.failed_reason = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_type {
-            m.insert("AccessType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_owned_ipv4_pool {
-            m.insert("CustomerOwnedIpv4Pool".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.failed_reason {
-            m.insert("FailedReason".to_owned(), v.to_template());
-        }
-        m.insert("OutpostId".to_owned(), self.outpost_id.to_template());
-        m.insert(
-            "SecurityGroupId".to_owned(),
-            self.security_group_id.to_template(),
-        );
-        m.insert("SubnetId".to_owned(), self.subnet_id.to_template());
-        Expr::Map(m)
+    /// `FailedReason` (optional).
+    pub fn failed_reason(self, value: impl Into<Value<FailedReason>>) -> Self {
+        Self(self.0.with(2, "FailedReason", value.into().to_template()))
     }
 }
 
-impl Check for EndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_type
-            .check(&path.field("AccessType"), &Rules::NONE, out);
-        self.customer_owned_ipv4_pool.check(
-            &path.field("CustomerOwnedIpv4Pool"),
-            &Rules {
-                pattern: Some("^ipv4pool-coip-([0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.failed_reason
-            .check(&path.field("FailedReason"), &Rules::NONE, out);
-        self.outpost_id.check(
-            &path.field("OutpostId"),
-            &Rules {
-                pattern: Some("^(op-[a-f0-9]{17}|\\d{12}|ec2)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_group_id.check(
-            &path.field("SecurityGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^sg-([0-9a-f]{8}|[0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_id.check(
-            &path.field("SubnetId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^subnet-([0-9a-f]{8}|[0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AccessType`.
+    AccessType {
+        /// `CustomerOwnedIp`
+        CustomerOwnedIp = "CustomerOwnedIp",
+        /// `Private`
+        Private = "Private",
     }
 }
 
-crate::impl_literal!(EndpointProps);
-
-/// Values of `AccessType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessType {
-    /// `CustomerOwnedIp`
-    CustomerOwnedIp,
-    /// `Private`
-    Private,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CustomerOwnedIp", "Private"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerOwnedIp => "CustomerOwnedIp",
-            Self::Private => "Private",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CustomerOwnedIp" => Self::CustomerOwnedIp,
-            "Private" => Self::Private,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessType::from(s))
-    }
-}
-
-crate::impl_literal!(AccessType);
-
-/// Property type `FailedReason` of `AWS::S3Outposts::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct FailedReason {
-    /// `ErrorCode` (optional).
-    pub error_code: Option<Value<String>>,
-    /// `Message` (optional).
-    pub message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FailedReason` of `AWS::S3Outposts::Endpoint`.
+    FailedReason(default)
 }
 
 impl FailedReason {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            error_code: None,
-            message: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ErrorCode`.
-    pub fn error_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.error_code = Some(value.into());
-        self
+    /// `ErrorCode` (optional).
+    pub fn error_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ErrorCode", value.into().to_template()))
     }
-    /// Sets `Message`.
-    pub fn message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message = Some(value.into());
-        self
+    /// `Message` (optional).
+    pub fn message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Message", value.into().to_template()))
     }
 }
-
-impl ToTemplate for FailedReason {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_code {
-            m.insert("ErrorCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message {
-            m.insert("Message".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FailedReason {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FailedReason);

@@ -11,79 +11,35 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3Tables::Namespace`.
-#[derive(Debug, Clone)]
-pub struct Namespace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Namespace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Namespace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Namespace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Tables::Namespace`.
+    Namespace("AWS::S3Tables::Namespace", NamespaceProps)
 }
 
 impl Namespace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Tables::Namespace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NamespaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Namespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Namespace", value.into())
+    }
+
+    /// Replaces `TableBucketARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_bucket_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableBucketARN", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Tables::Namespace`.
-#[derive(Debug, Clone)]
-pub struct NamespaceProps {
-    /// `Namespace` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    pub namespace: Value<String>,
-    /// `TableBucketARN` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$`.
-    pub table_bucket_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Tables::Namespace`.
+    NamespaceProps
 }
 
 impl NamespaceProps {
@@ -92,47 +48,10 @@ impl NamespaceProps {
         namespace: impl Into<Value<String>>,
         table_bucket_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            namespace: namespace.into(),
-            table_bucket_arn: table_bucket_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Namespace", namespace.into().to_template())
+                .with(1, "TableBucketARN", table_bucket_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for NamespaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        m.insert(
-            "TableBucketARN".to_owned(),
-            self.table_bucket_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for NamespaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_bucket_arn.check(
-            &path.field("TableBucketARN"),
-            &Rules {
-                pattern: Some(
-                    "^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NamespaceProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct Table {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Table {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Table {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Table {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Tables::Table`.
+    Table("AWS::S3Tables::Table", TableProps)
 }
 
 impl Table {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Tables::Table";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TableARN` (typed).
     pub fn ref_value(&self) -> Value<ids::S3TablesTableArn> {
         self.resource.ref_value()
@@ -92,41 +44,76 @@ impl Table {
     pub fn attr_version_token(&self) -> Value<String> {
         self.resource.get_att("VersionToken")
     }
+
+    /// Replaces `Compaction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compaction(&self, value: impl Into<Value<Compaction>>) {
+        self.resource.set_property("Compaction", value.into())
+    }
+
+    /// Replaces `IcebergMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iceberg_metadata(&self, value: impl Into<Value<IcebergMetadata>>) {
+        self.resource.set_property("IcebergMetadata", value.into())
+    }
+
+    /// Replaces `Namespace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Namespace", value.into())
+    }
+
+    /// Replaces `OpenTableFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_open_table_format(&self, value: impl Into<Value<OpenTableFormat>>) {
+        self.resource.set_property("OpenTableFormat", value.into())
+    }
+
+    /// Replaces `SnapshotManagement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_management(&self, value: impl Into<Value<SnapshotManagement>>) {
+        self.resource
+            .set_property("SnapshotManagement", value.into())
+    }
+
+    /// Replaces `StorageClassConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_class_configuration(
+        &self,
+        value: impl Into<Value<StorageClassConfiguration>>,
+    ) {
+        self.resource
+            .set_property("StorageClassConfiguration", value.into())
+    }
+
+    /// Replaces `TableBucketARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_bucket_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableBucketARN", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WithoutMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_without_metadata(&self, value: impl Into<Value<WithoutMetadata>>) {
+        self.resource.set_property("WithoutMetadata", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct TableProps {
-    /// `Compaction` (optional).
-    pub compaction: Option<Value<Compaction>>,
-    /// `IcebergMetadata` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub iceberg_metadata: Option<Value<IcebergMetadata>>,
-    /// `Namespace` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[0-9a-z_]*$`.
-    pub namespace: Value<String>,
-    /// `OpenTableFormat` (required).
-    /// Create-only: changing it replaces the resource.
-    pub open_table_format: Value<OpenTableFormat>,
-    /// `SnapshotManagement` (optional).
-    pub snapshot_management: Option<Value<SnapshotManagement>>,
-    /// `StorageClassConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub storage_class_configuration: Option<Value<StorageClassConfiguration>>,
-    /// `TableBucketARN` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$`.
-    pub table_bucket_arn: Value<String>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WithoutMetadata` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub without_metadata: Option<Value<WithoutMetadata>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Tables::Table`.
+    TableProps
 }
 
 impl TableProps {
@@ -137,392 +124,157 @@ impl TableProps {
         table_bucket_arn: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            compaction: None,
-            iceberg_metadata: None,
-            namespace: namespace.into(),
-            open_table_format: open_table_format.into(),
-            snapshot_management: None,
-            storage_class_configuration: None,
-            table_bucket_arn: table_bucket_arn.into(),
-            table_name: table_name.into(),
-            tags: None,
-            without_metadata: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Namespace", namespace.into().to_template())
+                .with(3, "OpenTableFormat", open_table_format.into().to_template())
+                .with(6, "TableBucketARN", table_bucket_arn.into().to_template())
+                .with(7, "TableName", table_name.into().to_template()),
+        )
     }
-    /// Sets `Compaction`.
-    pub fn compaction(mut self, value: impl Into<Value<Compaction>>) -> Self {
-        self.compaction = Some(value.into());
-        self
+    /// `Compaction` (optional).
+    pub fn compaction(self, value: impl Into<Value<Compaction>>) -> Self {
+        Self(self.0.with(0, "Compaction", value.into().to_template()))
     }
-    /// Sets `IcebergMetadata`.
-    pub fn iceberg_metadata(mut self, value: impl Into<Value<IcebergMetadata>>) -> Self {
-        self.iceberg_metadata = Some(value.into());
-        self
+    /// `IcebergMetadata` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn iceberg_metadata(self, value: impl Into<Value<IcebergMetadata>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IcebergMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotManagement`.
-    pub fn snapshot_management(mut self, value: impl Into<Value<SnapshotManagement>>) -> Self {
-        self.snapshot_management = Some(value.into());
-        self
+    /// `SnapshotManagement` (optional).
+    pub fn snapshot_management(self, value: impl Into<Value<SnapshotManagement>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SnapshotManagement", value.into().to_template()),
+        )
     }
-    /// Sets `StorageClassConfiguration`.
+    /// `StorageClassConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn storage_class_configuration(
-        mut self,
+        self,
         value: impl Into<Value<StorageClassConfiguration>>,
     ) -> Self {
-        self.storage_class_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "StorageClassConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `WithoutMetadata`.
-    pub fn without_metadata(mut self, value: impl Into<Value<WithoutMetadata>>) -> Self {
-        self.without_metadata = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compaction {
-            m.insert("Compaction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iceberg_metadata {
-            m.insert("IcebergMetadata".to_owned(), v.to_template());
-        }
-        m.insert("Namespace".to_owned(), self.namespace.to_template());
-        m.insert(
-            "OpenTableFormat".to_owned(),
-            self.open_table_format.to_template(),
-        );
-        if let Some(v) = &self.snapshot_management {
-            m.insert("SnapshotManagement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_class_configuration {
-            m.insert("StorageClassConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TableBucketARN".to_owned(),
-            self.table_bucket_arn.to_template(),
-        );
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.without_metadata {
-            m.insert("WithoutMetadata".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WithoutMetadata` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn without_metadata(self, value: impl Into<Value<WithoutMetadata>>) -> Self {
+        Self(
+            self.0
+                .with(9, "WithoutMetadata", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compaction
-            .check(&path.field("Compaction"), &Rules::NONE, out);
-        self.iceberg_metadata
-            .check(&path.field("IcebergMetadata"), &Rules::NONE, out);
-        self.namespace.check(
-            &path.field("Namespace"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[0-9a-z_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.open_table_format
-            .check(&path.field("OpenTableFormat"), &Rules::NONE, out);
-        self.snapshot_management
-            .check(&path.field("SnapshotManagement"), &Rules::NONE, out);
-        self.storage_class_configuration.check(
-            &path.field("StorageClassConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.table_bucket_arn.check(
-            &path.field("TableBucketARN"),
-            &Rules {
-                pattern: Some(
-                    "^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.without_metadata
-            .check(&path.field("WithoutMetadata"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TableProps);
-
-/// Property type `Compaction` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct Compaction {
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `TargetFileSizeMB` (optional).
-    /// Range: 64..=.
-    pub target_file_size_mb: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Compaction` of `AWS::S3Tables::Table`.
+    Compaction(default)
 }
 
 impl Compaction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            status: None,
-            target_file_size_mb: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(0, "Status", value.into().to_template()))
     }
-    /// Sets `TargetFileSizeMB`.
-    pub fn target_file_size_mb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.target_file_size_mb = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Compaction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_file_size_mb {
-            m.insert("TargetFileSizeMB".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetFileSizeMB` (optional).
+    /// Range: at least 64.
+    pub fn target_file_size_mb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TargetFileSizeMB", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Compaction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.target_file_size_mb.check(
-            &path.field("TargetFileSizeMB"),
-            &Rules {
-                minimum: Some(64.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `enabled`
+        Enabled = "enabled",
+        /// `disabled`
+        Disabled = "disabled",
     }
 }
 
-crate::impl_literal!(Compaction);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `IcebergMetadata` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct IcebergMetadata {
-    /// `IcebergPartitionSpec` (optional).
-    pub iceberg_partition_spec: Option<Value<IcebergPartitionSpec>>,
-    /// `IcebergSchema` (optional).
-    pub iceberg_schema: Option<Value<IcebergSchema>>,
-    /// `IcebergSchemaV2` (optional).
-    pub iceberg_schema_v2: Option<Value<IcebergSchemaV2>>,
-    /// `IcebergSortOrder` (optional).
-    pub iceberg_sort_order: Option<Value<IcebergSortOrder>>,
-    /// `TableProperties` (optional).
-    pub table_properties: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `IcebergMetadata` of `AWS::S3Tables::Table`.
+    IcebergMetadata(default)
 }
 
 impl IcebergMetadata {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iceberg_partition_spec: None,
-            iceberg_schema: None,
-            iceberg_schema_v2: None,
-            iceberg_sort_order: None,
-            table_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IcebergPartitionSpec`.
-    pub fn iceberg_partition_spec(mut self, value: impl Into<Value<IcebergPartitionSpec>>) -> Self {
-        self.iceberg_partition_spec = Some(value.into());
-        self
+    /// `IcebergPartitionSpec` (optional).
+    pub fn iceberg_partition_spec(self, value: impl Into<Value<IcebergPartitionSpec>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IcebergPartitionSpec", value.into().to_template()),
+        )
     }
-    /// Sets `IcebergSchema`.
-    pub fn iceberg_schema(mut self, value: impl Into<Value<IcebergSchema>>) -> Self {
-        self.iceberg_schema = Some(value.into());
-        self
+    /// `IcebergSchema` (optional).
+    pub fn iceberg_schema(self, value: impl Into<Value<IcebergSchema>>) -> Self {
+        Self(self.0.with(1, "IcebergSchema", value.into().to_template()))
     }
-    /// Sets `IcebergSchemaV2`.
-    pub fn iceberg_schema_v2(mut self, value: impl Into<Value<IcebergSchemaV2>>) -> Self {
-        self.iceberg_schema_v2 = Some(value.into());
-        self
+    /// `IcebergSchemaV2` (optional).
+    pub fn iceberg_schema_v2(self, value: impl Into<Value<IcebergSchemaV2>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IcebergSchemaV2", value.into().to_template()),
+        )
     }
-    /// Sets `IcebergSortOrder`.
-    pub fn iceberg_sort_order(mut self, value: impl Into<Value<IcebergSortOrder>>) -> Self {
-        self.iceberg_sort_order = Some(value.into());
-        self
+    /// `IcebergSortOrder` (optional).
+    pub fn iceberg_sort_order(self, value: impl Into<Value<IcebergSortOrder>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IcebergSortOrder", value.into().to_template()),
+        )
     }
-    /// Sets `TableProperties`.
-    pub fn table_properties(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.table_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iceberg_partition_spec {
-            m.insert("IcebergPartitionSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iceberg_schema {
-            m.insert("IcebergSchema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iceberg_schema_v2 {
-            m.insert("IcebergSchemaV2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iceberg_sort_order {
-            m.insert("IcebergSortOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_properties {
-            m.insert("TableProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TableProperties` (optional).
+    pub fn table_properties(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TableProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IcebergMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iceberg_partition_spec
-            .check(&path.field("IcebergPartitionSpec"), &Rules::NONE, out);
-        self.iceberg_schema
-            .check(&path.field("IcebergSchema"), &Rules::NONE, out);
-        self.iceberg_schema_v2
-            .check(&path.field("IcebergSchemaV2"), &Rules::NONE, out);
-        self.iceberg_sort_order
-            .check(&path.field("IcebergSortOrder"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergMetadata);
-
-/// Property type `IcebergPartitionSpec` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergPartitionSpec {
-    /// `Fields` (required).
-    pub fields: Value<List<IcebergPartitionField>>,
-    /// `SpecId` (optional).
-    pub spec_id: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IcebergPartitionSpec` of `AWS::S3Tables::Table`.
+    IcebergPartitionSpec
 }
 
 impl IcebergPartitionSpec {
     /// The required properties: `Fields`.
     pub fn new(fields: impl Into<Value<List<IcebergPartitionField>>>) -> Self {
-        Self {
-            fields: fields.into(),
-            spec_id: None,
-        }
+        Self(crate::Properties::new().with(0, "Fields", fields.into().to_template()))
     }
-    /// Sets `SpecId`.
-    pub fn spec_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.spec_id = Some(value.into());
-        self
+    /// `SpecId` (optional).
+    pub fn spec_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SpecId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IcebergPartitionSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        if let Some(v) = &self.spec_id {
-            m.insert("SpecId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergPartitionSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergPartitionSpec);
-
-/// Property type `IcebergPartitionField` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergPartitionField {
-    /// `FieldId` (optional).
-    pub field_id: Option<Value<i64>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `SourceId` (required).
-    pub source_id: Value<i64>,
-    /// `Transform` (required).
-    pub transform: Value<String>,
+crate::l1_struct! {
+    /// Property type `IcebergPartitionField` of `AWS::S3Tables::Table`.
+    IcebergPartitionField
 }
 
 impl IcebergPartitionField {
@@ -532,142 +284,62 @@ impl IcebergPartitionField {
         source_id: impl Into<Value<i64>>,
         transform: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            field_id: None,
-            name: name.into(),
-            source_id: source_id.into(),
-            transform: transform.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "SourceId", source_id.into().to_template())
+                .with(3, "Transform", transform.into().to_template()),
+        )
     }
-    /// Sets `FieldId`.
-    pub fn field_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.field_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergPartitionField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field_id {
-            m.insert("FieldId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("SourceId".to_owned(), self.source_id.to_template());
-        m.insert("Transform".to_owned(), self.transform.to_template());
-        Expr::Map(m)
+    /// `FieldId` (optional).
+    pub fn field_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "FieldId", value.into().to_template()))
     }
 }
 
-impl Check for IcebergPartitionField {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IcebergPartitionField);
-
-/// Property type `IcebergSchema` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergSchema {
-    /// `SchemaFieldList` (required).
-    pub schema_field_list: Value<List<SchemaField>>,
+crate::l1_struct! {
+    /// Property type `IcebergSchema` of `AWS::S3Tables::Table`.
+    IcebergSchema
 }
 
 impl IcebergSchema {
     /// The required properties: `SchemaFieldList`.
     pub fn new(schema_field_list: impl Into<Value<List<SchemaField>>>) -> Self {
-        Self {
-            schema_field_list: schema_field_list.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SchemaFieldList",
+            schema_field_list.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for IcebergSchema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SchemaFieldList".to_owned(),
-            self.schema_field_list.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergSchema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schema_field_list
-            .check(&path.field("SchemaFieldList"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergSchema);
-
-/// Property type `SchemaField` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct SchemaField {
-    /// `Id` (optional).
-    pub id: Option<Value<i64>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Required` (optional).
-    pub required: Option<Value<bool>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `SchemaField` of `AWS::S3Tables::Table`.
+    SchemaField
 }
 
 impl SchemaField {
     /// The required properties: `Name`, `Type`.
     pub fn new(name: impl Into<Value<String>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            id: None,
-            name: name.into(),
-            required: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    pub fn id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Id", value.into().to_template()))
     }
-    /// Sets `Required`.
-    pub fn required(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.required = Some(value.into());
-        self
+    /// `Required` (optional).
+    pub fn required(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Required", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SchemaField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.required {
-            m.insert("Required".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SchemaField {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SchemaField);
-
-/// Property type `IcebergSchemaV2` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergSchemaV2 {
-    /// `IdentifierFieldIds` (optional).
-    pub identifier_field_ids: Option<Value<List<i64>>>,
-    /// `SchemaId` (optional).
-    pub schema_id: Option<Value<i64>>,
-    /// `SchemaV2FieldList` (required).
-    pub schema_v2_field_list: Value<List<SchemaV2Field>>,
-    /// `SchemaV2FieldType` (required).
-    pub schema_v2_field_type: Value<SchemaV2FieldType>,
+crate::l1_struct! {
+    /// Property type `IcebergSchemaV2` of `AWS::S3Tables::Table`.
+    IcebergSchemaV2
 }
 
 impl IcebergSchemaV2 {
@@ -676,70 +348,36 @@ impl IcebergSchemaV2 {
         schema_v2_field_list: impl Into<Value<List<SchemaV2Field>>>,
         schema_v2_field_type: impl Into<Value<SchemaV2FieldType>>,
     ) -> Self {
-        Self {
-            identifier_field_ids: None,
-            schema_id: None,
-            schema_v2_field_list: schema_v2_field_list.into(),
-            schema_v2_field_type: schema_v2_field_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "SchemaV2FieldList",
+                    schema_v2_field_list.into().to_template(),
+                )
+                .with(
+                    3,
+                    "SchemaV2FieldType",
+                    schema_v2_field_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `IdentifierFieldIds`.
-    pub fn identifier_field_ids(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.identifier_field_ids = Some(value.into());
-        self
+    /// `IdentifierFieldIds` (optional).
+    pub fn identifier_field_ids(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdentifierFieldIds", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaId`.
-    pub fn schema_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schema_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IcebergSchemaV2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.identifier_field_ids {
-            m.insert("IdentifierFieldIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema_id {
-            m.insert("SchemaId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SchemaV2FieldList".to_owned(),
-            self.schema_v2_field_list.to_template(),
-        );
-        m.insert(
-            "SchemaV2FieldType".to_owned(),
-            self.schema_v2_field_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `SchemaId` (optional).
+    pub fn schema_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SchemaId", value.into().to_template()))
     }
 }
 
-impl Check for IcebergSchemaV2 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schema_v2_field_list
-            .check(&path.field("SchemaV2FieldList"), &Rules::NONE, out);
-        self.schema_v2_field_type
-            .check(&path.field("SchemaV2FieldType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergSchemaV2);
-
-/// Property type `SchemaV2Field` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct SchemaV2Field {
-    /// `Doc` (optional).
-    pub doc: Option<Value<String>>,
-    /// `Id` (required).
-    pub id: Value<i64>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Required` (required).
-    pub required: Value<bool>,
-    /// `Type` (required).
-    pub type_: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `SchemaV2Field` of `AWS::S3Tables::Table`.
+    SchemaV2Field
 }
 
 impl SchemaV2Field {
@@ -748,150 +386,49 @@ impl SchemaV2Field {
         id: impl Into<Value<i64>>,
         name: impl Into<Value<String>>,
         required: impl Into<Value<bool>>,
-        type_: impl Into<Value<serde_json::Value>>,
+        type_: impl Into<Value<Json>>,
     ) -> Self {
-        Self {
-            doc: None,
-            id: id.into(),
-            name: name.into(),
-            required: required.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Id", id.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Required", required.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Doc`.
-    pub fn doc(mut self, value: impl Into<Value<String>>) -> Self {
-        self.doc = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaV2Field {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.doc {
-            m.insert("Doc".to_owned(), v.to_template());
-        }
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Required".to_owned(), self.required.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Doc` (optional).
+    pub fn doc(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Doc", value.into().to_template()))
     }
 }
 
-impl Check for SchemaV2Field {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SchemaV2Field);
-
-/// Values of `SchemaV2FieldType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SchemaV2FieldType {
-    /// `struct`
-    Struct,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SchemaV2FieldType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["struct"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Struct => "struct",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SchemaV2FieldType`.
+    SchemaV2FieldType {
+        /// `struct`
+        Struct = "struct",
     }
 }
 
-impl ToTemplate for SchemaV2FieldType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SchemaV2FieldType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SchemaV2FieldType {
-    fn from(s: &str) -> Self {
-        match s {
-            "struct" => Self::Struct,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SchemaV2FieldType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SchemaV2FieldType::from(s))
-    }
-}
-
-crate::impl_literal!(SchemaV2FieldType);
-
-/// Property type `IcebergSortOrder` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergSortOrder {
-    /// `Fields` (required).
-    pub fields: Value<List<IcebergSortField>>,
-    /// `OrderId` (optional).
-    pub order_id: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IcebergSortOrder` of `AWS::S3Tables::Table`.
+    IcebergSortOrder
 }
 
 impl IcebergSortOrder {
     /// The required properties: `Fields`.
     pub fn new(fields: impl Into<Value<List<IcebergSortField>>>) -> Self {
-        Self {
-            fields: fields.into(),
-            order_id: None,
-        }
+        Self(crate::Properties::new().with(0, "Fields", fields.into().to_template()))
     }
-    /// Sets `OrderId`.
-    pub fn order_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.order_id = Some(value.into());
-        self
+    /// `OrderId` (optional).
+    pub fn order_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "OrderId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IcebergSortOrder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Fields".to_owned(), self.fields.to_template());
-        if let Some(v) = &self.order_id {
-            m.insert("OrderId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IcebergSortOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fields.check(&path.field("Fields"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IcebergSortOrder);
-
-/// Property type `IcebergSortField` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct IcebergSortField {
-    /// `Direction` (required).
-    pub direction: Value<Direction>,
-    /// `NullOrder` (required).
-    pub null_order: Value<NullOrder>,
-    /// `SourceId` (required).
-    pub source_id: Value<i64>,
-    /// `Transform` (required).
-    pub transform: Value<String>,
+crate::l1_struct! {
+    /// Property type `IcebergSortField` of `AWS::S3Tables::Table`.
+    IcebergSortField
 }
 
 impl IcebergSortField {
@@ -902,540 +439,118 @@ impl IcebergSortField {
         source_id: impl Into<Value<i64>>,
         transform: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            direction: direction.into(),
-            null_order: null_order.into(),
-            source_id: source_id.into(),
-            transform: transform.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Direction", direction.into().to_template())
+                .with(1, "NullOrder", null_order.into().to_template())
+                .with(2, "SourceId", source_id.into().to_template())
+                .with(3, "Transform", transform.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IcebergSortField {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Direction".to_owned(), self.direction.to_template());
-        m.insert("NullOrder".to_owned(), self.null_order.to_template());
-        m.insert("SourceId".to_owned(), self.source_id.to_template());
-        m.insert("Transform".to_owned(), self.transform.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Direction`.
+    Direction {
+        /// `asc`
+        Asc = "asc",
+        /// `desc`
+        Desc = "desc",
     }
 }
 
-impl Check for IcebergSortField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.direction
-            .check(&path.field("Direction"), &Rules::NONE, out);
-        self.null_order
-            .check(&path.field("NullOrder"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `NullOrder`.
+    NullOrder {
+        /// `nulls-first`
+        NullsFirst = "nulls-first",
+        /// `nulls-last`
+        NullsLast = "nulls-last",
     }
 }
 
-crate::impl_literal!(IcebergSortField);
-
-/// Values of `Direction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Direction {
-    /// `asc`
-    Asc,
-    /// `desc`
-    Desc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Direction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["asc", "desc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Asc => "asc",
-            Self::Desc => "desc",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `OpenTableFormat`.
+    OpenTableFormat {
+        /// `ICEBERG`
+        Iceberg = "ICEBERG",
     }
 }
 
-impl ToTemplate for Direction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Direction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Direction {
-    fn from(s: &str) -> Self {
-        match s {
-            "asc" => Self::Asc,
-            "desc" => Self::Desc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Direction> {
-    fn from(s: &str) -> Self {
-        Value::literal(Direction::from(s))
-    }
-}
-
-crate::impl_literal!(Direction);
-
-/// Values of `NullOrder`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NullOrder {
-    /// `nulls-first`
-    NullsFirst,
-    /// `nulls-last`
-    NullsLast,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NullOrder {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["nulls-first", "nulls-last"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NullsFirst => "nulls-first",
-            Self::NullsLast => "nulls-last",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NullOrder {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NullOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NullOrder {
-    fn from(s: &str) -> Self {
-        match s {
-            "nulls-first" => Self::NullsFirst,
-            "nulls-last" => Self::NullsLast,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NullOrder> {
-    fn from(s: &str) -> Self {
-        Value::literal(NullOrder::from(s))
-    }
-}
-
-crate::impl_literal!(NullOrder);
-
-/// Values of `OpenTableFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OpenTableFormat {
-    /// `ICEBERG`
-    Iceberg,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OpenTableFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ICEBERG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iceberg => "ICEBERG",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OpenTableFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OpenTableFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OpenTableFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "ICEBERG" => Self::Iceberg,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OpenTableFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(OpenTableFormat::from(s))
-    }
-}
-
-crate::impl_literal!(OpenTableFormat);
-
-/// Property type `SnapshotManagement` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct SnapshotManagement {
-    /// `MaxSnapshotAgeHours` (optional).
-    /// Range: 1..=.
-    pub max_snapshot_age_hours: Option<Value<i64>>,
-    /// `MinSnapshotsToKeep` (optional).
-    /// Range: 1..=.
-    pub min_snapshots_to_keep: Option<Value<i64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<SnapshotManagementStatus>>,
+crate::l1_struct! {
+    /// Property type `SnapshotManagement` of `AWS::S3Tables::Table`.
+    SnapshotManagement(default)
 }
 
 impl SnapshotManagement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_snapshot_age_hours: None,
-            min_snapshots_to_keep: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxSnapshotAgeHours`.
-    pub fn max_snapshot_age_hours(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_snapshot_age_hours = Some(value.into());
-        self
+    /// `MaxSnapshotAgeHours` (optional).
+    /// Range: at least 1.
+    pub fn max_snapshot_age_hours(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxSnapshotAgeHours", value.into().to_template()),
+        )
     }
-    /// Sets `MinSnapshotsToKeep`.
-    pub fn min_snapshots_to_keep(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_snapshots_to_keep = Some(value.into());
-        self
+    /// `MinSnapshotsToKeep` (optional).
+    /// Range: at least 1.
+    pub fn min_snapshots_to_keep(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinSnapshotsToKeep", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<SnapshotManagementStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnapshotManagement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_snapshot_age_hours {
-            m.insert("MaxSnapshotAgeHours".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_snapshots_to_keep {
-            m.insert("MinSnapshotsToKeep".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<SnapshotManagementStatus>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl Check for SnapshotManagement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_snapshot_age_hours.check(
-            &path.field("MaxSnapshotAgeHours"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_snapshots_to_keep.check(
-            &path.field("MinSnapshotsToKeep"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `SnapshotManagementStatus`.
+    SnapshotManagementStatus {
+        /// `enabled`
+        Enabled = "enabled",
+        /// `disabled`
+        Disabled = "disabled",
     }
 }
 
-crate::impl_literal!(SnapshotManagement);
-
-/// Values of `SnapshotManagementStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SnapshotManagementStatus {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SnapshotManagementStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SnapshotManagementStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SnapshotManagementStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SnapshotManagementStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SnapshotManagementStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(SnapshotManagementStatus::from(s))
-    }
-}
-
-crate::impl_literal!(SnapshotManagementStatus);
-
-/// Property type `StorageClassConfiguration` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageClassConfiguration {
-    /// `StorageClass` (optional).
-    pub storage_class: Option<Value<StorageClass>>,
+crate::l1_struct! {
+    /// Property type `StorageClassConfiguration` of `AWS::S3Tables::Table`.
+    StorageClassConfiguration(default)
 }
 
 impl StorageClassConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            storage_class: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<Value<StorageClass>>) -> Self {
-        self.storage_class = Some(value.into());
-        self
+    /// `StorageClass` (optional).
+    pub fn storage_class(self, value: impl Into<Value<StorageClass>>) -> Self {
+        Self(self.0.with(0, "StorageClass", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StorageClassConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.storage_class {
-            m.insert("StorageClass".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StorageClass`.
+    StorageClass {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering = "INTELLIGENT_TIERING",
     }
 }
 
-impl Check for StorageClassConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_class
-            .check(&path.field("StorageClass"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `WithoutMetadata`.
+    WithoutMetadata {
+        /// `Yes`
+        Yes = "Yes",
     }
 }
-
-crate::impl_literal!(StorageClassConfiguration);
-
-/// Values of `StorageClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageClass {
-    /// `STANDARD`
-    Standard,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "INTELLIGENT_TIERING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageClass::from(s))
-    }
-}
-
-crate::impl_literal!(StorageClass);
-
-/// Property type `Tag` of `AWS::S3Tables::Table`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `WithoutMetadata`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WithoutMetadata {
-    /// `Yes`
-    Yes,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WithoutMetadata {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Yes"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Yes => "Yes",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WithoutMetadata {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WithoutMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WithoutMetadata {
-    fn from(s: &str) -> Self {
-        match s {
-            "Yes" => Self::Yes,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WithoutMetadata> {
-    fn from(s: &str) -> Self {
-        Value::literal(WithoutMetadata::from(s))
-    }
-}
-
-crate::impl_literal!(WithoutMetadata);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone)]
-pub struct TableBucket {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TableBucket {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TableBucket {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TableBucket {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Tables::TableBucket`.
+    TableBucket("AWS::S3Tables::TableBucket", TableBucketProps)
 }
 
 impl TableBucket {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Tables::TableBucket";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableBucketProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TableBucketARN` (typed).
     pub fn ref_value(&self) -> Value<ids::TableBucketArn> {
         self.resource.ref_value()
@@ -82,364 +34,184 @@ impl TableBucket {
     pub fn attr_table_bucket_arn(&self) -> Value<ids::TableBucketArn> {
         self.resource.get_att("TableBucketARN")
     }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `MetricsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metrics_configuration(&self, value: impl Into<Value<MetricsConfiguration>>) {
+        self.resource
+            .set_property("MetricsConfiguration", value.into())
+    }
+
+    /// Replaces `ReplicationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_configuration(&self, value: impl Into<Value<ReplicationConfiguration>>) {
+        self.resource
+            .set_property("ReplicationConfiguration", value.into())
+    }
+
+    /// Replaces `StorageClassConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_storage_class_configuration(
+        &self,
+        value: impl Into<Value<StorageClassConfiguration>>,
+    ) {
+        self.resource
+            .set_property("StorageClassConfiguration", value.into())
+    }
+
+    /// Replaces `TableBucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableBucketName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UnreferencedFileRemoval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_unreferenced_file_removal(&self, value: impl Into<Value<UnreferencedFileRemoval>>) {
+        self.resource
+            .set_property("UnreferencedFileRemoval", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone)]
-pub struct TableBucketProps {
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `MetricsConfiguration` (optional).
-    pub metrics_configuration: Option<Value<MetricsConfiguration>>,
-    /// `ReplicationConfiguration` (optional).
-    pub replication_configuration: Option<Value<ReplicationConfiguration>>,
-    /// `StorageClassConfiguration` (optional).
-    pub storage_class_configuration: Option<Value<StorageClassConfiguration>>,
-    /// `TableBucketName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub table_bucket_name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UnreferencedFileRemoval` (optional).
-    pub unreferenced_file_removal: Option<Value<UnreferencedFileRemoval>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Tables::TableBucket`.
+    TableBucketProps
 }
 
 impl TableBucketProps {
     /// The required properties: `TableBucketName`.
     pub fn new(table_bucket_name: impl Into<Value<String>>) -> Self {
-        Self {
-            encryption_configuration: None,
-            metrics_configuration: None,
-            replication_configuration: None,
-            storage_class_configuration: None,
-            table_bucket_name: table_bucket_name.into(),
-            tags: None,
-            unreferenced_file_removal: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "TableBucketName",
+            table_bucket_name.into().to_template(),
+        ))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetricsConfiguration`.
-    pub fn metrics_configuration(mut self, value: impl Into<Value<MetricsConfiguration>>) -> Self {
-        self.metrics_configuration = Some(value.into());
-        self
+    /// `MetricsConfiguration` (optional).
+    pub fn metrics_configuration(self, value: impl Into<Value<MetricsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MetricsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationConfiguration`.
+    /// `ReplicationConfiguration` (optional).
     pub fn replication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationConfiguration>>,
     ) -> Self {
-        self.replication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "ReplicationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `StorageClassConfiguration`.
+    /// `StorageClassConfiguration` (optional).
     pub fn storage_class_configuration(
-        mut self,
+        self,
         value: impl Into<Value<StorageClassConfiguration>>,
     ) -> Self {
-        self.storage_class_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "StorageClassConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `UnreferencedFileRemoval`.
+    /// `UnreferencedFileRemoval` (optional).
     pub fn unreferenced_file_removal(
-        mut self,
+        self,
         value: impl Into<Value<UnreferencedFileRemoval>>,
     ) -> Self {
-        self.unreferenced_file_removal = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "UnreferencedFileRemoval", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TableBucketProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metrics_configuration {
-            m.insert("MetricsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_configuration {
-            m.insert("ReplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_class_configuration {
-            m.insert("StorageClassConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TableBucketName".to_owned(),
-            self.table_bucket_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unreferenced_file_removal {
-            m.insert("UnreferencedFileRemoval".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableBucketProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.metrics_configuration
-            .check(&path.field("MetricsConfiguration"), &Rules::NONE, out);
-        self.replication_configuration.check(
-            &path.field("ReplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.storage_class_configuration.check(
-            &path.field("StorageClassConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.table_bucket_name.check(
-            &path.field("TableBucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.unreferenced_file_removal.check(
-            &path.field("UnreferencedFileRemoval"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableBucketProps);
-
-/// Property type `EncryptionConfiguration` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfiguration {
-    /// `KMSKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SSEAlgorithm` (optional).
-    pub sse_algorithm: Option<Value<SseAlgorithm>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::S3Tables::TableBucket`.
+    EncryptionConfiguration(default)
 }
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            sse_algorithm: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KMSKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KMSKeyArn", value.into().to_template()))
     }
-    /// Sets `SSEAlgorithm`.
-    pub fn sse_algorithm(mut self, value: impl Into<Value<SseAlgorithm>>) -> Self {
-        self.sse_algorithm = Some(value.into());
-        self
+    /// `SSEAlgorithm` (optional).
+    pub fn sse_algorithm(self, value: impl Into<Value<SseAlgorithm>>) -> Self {
+        Self(self.0.with(1, "SSEAlgorithm", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KMSKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_algorithm {
-            m.insert("SSEAlgorithm".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseAlgorithm`.
+    SseAlgorithm {
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `aws:kms`
+        AwsKms = "aws:kms",
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_algorithm
-            .check(&path.field("SSEAlgorithm"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `SseAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseAlgorithm {
-    /// `AES256`
-    Aes256,
-    /// `aws:kms`
-    AwsKms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "aws:kms"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::AwsKms => "aws:kms",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES256" => Self::Aes256,
-            "aws:kms" => Self::AwsKms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(SseAlgorithm);
-
-/// Property type `MetricsConfiguration` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone, Default)]
-pub struct MetricsConfiguration {
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
+crate::l1_struct! {
+    /// Property type `MetricsConfiguration` of `AWS::S3Tables::TableBucket`.
+    MetricsConfiguration(default)
 }
 
 impl MetricsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { status: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(0, "Status", value.into().to_template()))
     }
 }
 
-impl Check for MetricsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-crate::impl_literal!(MetricsConfiguration);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `ReplicationConfiguration` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationConfiguration {
-    /// `Role` (required).
-    pub role: Value<String>,
-    /// `Rules` (required).
-    /// Items: 1..=1.
-    pub rules: Value<List<ReplicationRule>>,
+crate::l1_struct! {
+    /// Property type `ReplicationConfiguration` of `AWS::S3Tables::TableBucket`.
+    ReplicationConfiguration
 }
 
 impl ReplicationConfiguration {
@@ -448,395 +220,105 @@ impl ReplicationConfiguration {
         role: impl Into<Value<String>>,
         rules: impl Into<Value<List<ReplicationRule>>>,
     ) -> Self {
-        Self {
-            role: role.into(),
-            rules: rules.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Role", role.into().to_template())
+                .with(1, "Rules", rules.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ReplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Role".to_owned(), self.role.to_template());
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationConfiguration);
-
-/// Property type `ReplicationRule` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationRule {
-    /// `Destinations` (required).
-    /// Items: 1..=5.
-    pub destinations: Value<List<ReplicationDestination>>,
+crate::l1_struct! {
+    /// Property type `ReplicationRule` of `AWS::S3Tables::TableBucket`.
+    ReplicationRule
 }
 
 impl ReplicationRule {
     /// The required properties: `Destinations`.
     pub fn new(destinations: impl Into<Value<List<ReplicationDestination>>>) -> Self {
-        Self {
-            destinations: destinations.into(),
-        }
+        Self(crate::Properties::new().with(0, "Destinations", destinations.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Destinations".to_owned(), self.destinations.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations.check(
-            &path.field("Destinations"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationRule);
-
-/// Property type `ReplicationDestination` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone)]
-pub struct ReplicationDestination {
-    /// `DestinationTableBucketARN` (required).
-    pub destination_table_bucket_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReplicationDestination` of `AWS::S3Tables::TableBucket`.
+    ReplicationDestination
 }
 
 impl ReplicationDestination {
     /// The required properties: `DestinationTableBucketARN`.
     pub fn new(destination_table_bucket_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            destination_table_bucket_arn: destination_table_bucket_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DestinationTableBucketARN",
+            destination_table_bucket_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ReplicationDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationTableBucketARN".to_owned(),
-            self.destination_table_bucket_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReplicationDestination);
-
-/// Property type `StorageClassConfiguration` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone, Default)]
-pub struct StorageClassConfiguration {
-    /// `StorageClass` (optional).
-    pub storage_class: Option<Value<StorageClass>>,
+crate::l1_struct! {
+    /// Property type `StorageClassConfiguration` of `AWS::S3Tables::TableBucket`.
+    StorageClassConfiguration(default)
 }
 
 impl StorageClassConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            storage_class: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<Value<StorageClass>>) -> Self {
-        self.storage_class = Some(value.into());
-        self
+    /// `StorageClass` (optional).
+    pub fn storage_class(self, value: impl Into<Value<StorageClass>>) -> Self {
+        Self(self.0.with(0, "StorageClass", value.into().to_template()))
     }
 }
 
-impl ToTemplate for StorageClassConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.storage_class {
-            m.insert("StorageClass".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StorageClass`.
+    StorageClass {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `INTELLIGENT_TIERING`
+        IntelligentTiering = "INTELLIGENT_TIERING",
     }
 }
 
-impl Check for StorageClassConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.storage_class
-            .check(&path.field("StorageClass"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(StorageClassConfiguration);
-
-/// Values of `StorageClass`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageClass {
-    /// `STANDARD`
-    Standard,
-    /// `INTELLIGENT_TIERING`
-    IntelligentTiering,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageClass {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "INTELLIGENT_TIERING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::IntelligentTiering => "INTELLIGENT_TIERING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageClass {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageClass {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageClass {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "INTELLIGENT_TIERING" => Self::IntelligentTiering,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageClass> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageClass::from(s))
-    }
-}
-
-crate::impl_literal!(StorageClass);
-
-/// Property type `Tag` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `UnreferencedFileRemoval` of `AWS::S3Tables::TableBucket`.
-#[derive(Debug, Clone, Default)]
-pub struct UnreferencedFileRemoval {
-    /// `NoncurrentDays` (optional).
-    /// Range: 1..=.
-    pub noncurrent_days: Option<Value<i64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<UnreferencedFileRemovalStatus>>,
-    /// `UnreferencedDays` (optional).
-    /// Range: 1..=.
-    pub unreferenced_days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `UnreferencedFileRemoval` of `AWS::S3Tables::TableBucket`.
+    UnreferencedFileRemoval(default)
 }
 
 impl UnreferencedFileRemoval {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            noncurrent_days: None,
-            status: None,
-            unreferenced_days: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NoncurrentDays`.
-    pub fn noncurrent_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.noncurrent_days = Some(value.into());
-        self
+    /// `NoncurrentDays` (optional).
+    /// Range: at least 1.
+    pub fn noncurrent_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "NoncurrentDays", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<UnreferencedFileRemovalStatus>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<UnreferencedFileRemovalStatus>>) -> Self {
+        Self(self.0.with(1, "Status", value.into().to_template()))
     }
-    /// Sets `UnreferencedDays`.
-    pub fn unreferenced_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unreferenced_days = Some(value.into());
-        self
+    /// `UnreferencedDays` (optional).
+    /// Range: at least 1.
+    pub fn unreferenced_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UnreferencedDays", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UnreferencedFileRemoval {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.noncurrent_days {
-            m.insert("NoncurrentDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unreferenced_days {
-            m.insert("UnreferencedDays".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UnreferencedFileRemovalStatus`.
+    UnreferencedFileRemovalStatus {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
-
-impl Check for UnreferencedFileRemoval {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.noncurrent_days.check(
-            &path.field("NoncurrentDays"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.unreferenced_days.check(
-            &path.field("UnreferencedDays"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UnreferencedFileRemoval);
-
-/// Values of `UnreferencedFileRemovalStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UnreferencedFileRemovalStatus {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UnreferencedFileRemovalStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UnreferencedFileRemovalStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UnreferencedFileRemovalStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UnreferencedFileRemovalStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UnreferencedFileRemovalStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(UnreferencedFileRemovalStatus::from(s))
-    }
-}
-
-crate::impl_literal!(UnreferencedFileRemovalStatus);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Tables::TableBucketPolicy`.
-#[derive(Debug, Clone)]
-pub struct TableBucketPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TableBucketPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TableBucketPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TableBucketPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Tables::TableBucketPolicy`.
+    TableBucketPolicy("AWS::S3Tables::TableBucketPolicy", TableBucketPolicyProps)
 }
 
 impl TableBucketPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Tables::TableBucketPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableBucketPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TableBucketARN` (typed).
     pub fn ref_value(&self) -> Value<ids::TableBucketPolicyArn> {
         self.resource.ref_value()
@@ -77,60 +29,35 @@ impl TableBucketPolicy {
     pub fn table_bucket_arn(&self) -> Value<ids::TableBucketPolicyArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ResourcePolicy", value.into())
+    }
+
+    /// Replaces `TableBucketARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_bucket_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableBucketARN", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Tables::TableBucketPolicy`.
-#[derive(Debug, Clone)]
-pub struct TableBucketPolicyProps {
-    /// `ResourcePolicy` (required).
-    pub resource_policy: Value<serde_json::Value>,
-    /// `TableBucketARN` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$`.
-    pub table_bucket_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Tables::TableBucketPolicy`.
+    TableBucketPolicyProps
 }
 
 impl TableBucketPolicyProps {
     /// The required properties: `ResourcePolicy`, `TableBucketARN`.
     pub fn new(
-        resource_policy: impl Into<Value<serde_json::Value>>,
+        resource_policy: impl Into<Value<Json>>,
         table_bucket_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            resource_policy: resource_policy.into(),
-            table_bucket_arn: table_bucket_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourcePolicy", resource_policy.into().to_template())
+                .with(1, "TableBucketARN", table_bucket_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TableBucketPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourcePolicy".to_owned(),
-            self.resource_policy.to_template(),
-        );
-        m.insert(
-            "TableBucketARN".to_owned(),
-            self.table_bucket_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TableBucketPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.table_bucket_arn.check(
-            &path.field("TableBucketARN"),
-            &Rules {
-                pattern: Some(
-                    "^(arn:aws[-a-z0-9]*:[a-z0-9]+:[-a-z0-9]*:[0-9]{12}:bucket/[a-z0-9_-]{3,63})$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableBucketPolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Tables::TablePolicy`.
-#[derive(Debug, Clone)]
-pub struct TablePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TablePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TablePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TablePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Tables::TablePolicy`.
+    TablePolicy("AWS::S3Tables::TablePolicy", TablePolicyProps)
 }
 
 impl TablePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Tables::TablePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TablePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TableARN` (typed).
     pub fn ref_value(&self) -> Value<ids::TablePolicyArn> {
         self.resource.ref_value()
@@ -92,45 +44,35 @@ impl TablePolicy {
     pub fn attr_table_name(&self) -> Value<String> {
         self.resource.get_att("TableName")
     }
+
+    /// Replaces `ResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ResourcePolicy", value.into())
+    }
+
+    /// Replaces `TableARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableARN", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Tables::TablePolicy`.
-#[derive(Debug, Clone)]
-pub struct TablePolicyProps {
-    /// `ResourcePolicy` (required).
-    pub resource_policy: Value<serde_json::Value>,
-    /// `TableARN` (required).
-    /// Create-only: changing it replaces the resource.
-    pub table_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Tables::TablePolicy`.
+    TablePolicyProps
 }
 
 impl TablePolicyProps {
     /// The required properties: `ResourcePolicy`, `TableARN`.
     pub fn new(
-        resource_policy: impl Into<Value<serde_json::Value>>,
+        resource_policy: impl Into<Value<Json>>,
         table_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            resource_policy: resource_policy.into(),
-            table_arn: table_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourcePolicy", resource_policy.into().to_template())
+                .with(1, "TableARN", table_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TablePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ResourcePolicy".to_owned(),
-            self.resource_policy.to_template(),
-        );
-        m.insert("TableARN".to_owned(), self.table_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TablePolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TablePolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::S3Vectors::Index`.
-#[derive(Debug, Clone)]
-pub struct Index {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Index {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Index {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Index {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Vectors::Index`.
+    Index("AWS::S3Vectors::Index", IndexProps)
 }
 
 impl Index {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Vectors::Index";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IndexProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IndexArn` (typed).
     pub fn ref_value(&self) -> Value<ids::S3VectorsIndexArn> {
         self.resource.ref_value()
@@ -87,41 +39,67 @@ impl Index {
     pub fn attr_index_arn(&self) -> Value<ids::S3VectorsIndexArn> {
         self.resource.get_att("IndexArn")
     }
+
+    /// Replaces `DataType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_type(&self, value: impl Into<Value<DataType>>) {
+        self.resource.set_property("DataType", value.into())
+    }
+
+    /// Replaces `Dimension` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dimension(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Dimension", value.into())
+    }
+
+    /// Replaces `DistanceMetric` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distance_metric(&self, value: impl Into<Value<DistanceMetric>>) {
+        self.resource.set_property("DistanceMetric", value.into())
+    }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `IndexName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_index_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IndexName", value.into())
+    }
+
+    /// Replaces `MetadataConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_configuration(&self, value: impl Into<Value<MetadataConfiguration>>) {
+        self.resource
+            .set_property("MetadataConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VectorBucketArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_bucket_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VectorBucketArn", value.into())
+    }
+
+    /// Replaces `VectorBucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VectorBucketName", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Vectors::Index`.
-#[derive(Debug, Clone)]
-pub struct IndexProps {
-    /// `DataType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub data_type: Value<DataType>,
-    /// `Dimension` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=4096.
-    pub dimension: Value<i64>,
-    /// `DistanceMetric` (required).
-    /// Create-only: changing it replaces the resource.
-    pub distance_metric: Value<DistanceMetric>,
-    /// `EncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `IndexName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub index_name: Option<Value<String>>,
-    /// `MetadataConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub metadata_configuration: Option<Value<MetadataConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VectorBucketArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$`.
-    pub vector_bucket_arn: Option<Value<String>>,
-    /// `VectorBucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub vector_bucket_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Vectors::Index`.
+    IndexProps
 }
 
 impl IndexProps {
@@ -131,472 +109,131 @@ impl IndexProps {
         dimension: impl Into<Value<i64>>,
         distance_metric: impl Into<Value<DistanceMetric>>,
     ) -> Self {
-        Self {
-            data_type: data_type.into(),
-            dimension: dimension.into(),
-            distance_metric: distance_metric.into(),
-            encryption_configuration: None,
-            index_name: None,
-            metadata_configuration: None,
-            tags: None,
-            vector_bucket_arn: None,
-            vector_bucket_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataType", data_type.into().to_template())
+                .with(1, "Dimension", dimension.into().to_template())
+                .with(2, "DistanceMetric", distance_metric.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IndexName`.
-    pub fn index_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.index_name = Some(value.into());
-        self
+    /// `IndexName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 63 characters.
+    pub fn index_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "IndexName", value.into().to_template()))
     }
-    /// Sets `MetadataConfiguration`.
-    pub fn metadata_configuration(
-        mut self,
-        value: impl Into<Value<MetadataConfiguration>>,
-    ) -> Self {
-        self.metadata_configuration = Some(value.into());
-        self
+    /// `MetadataConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn metadata_configuration(self, value: impl Into<Value<MetadataConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MetadataConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VectorBucketArn`.
-    pub fn vector_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vector_bucket_arn = Some(value.into());
-        self
+    /// `VectorBucketArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$`.
+    pub fn vector_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "VectorBucketArn", value.into().to_template()),
+        )
     }
-    /// Sets `VectorBucketName`.
-    pub fn vector_bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vector_bucket_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IndexProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataType".to_owned(), self.data_type.to_template());
-        m.insert("Dimension".to_owned(), self.dimension.to_template());
-        m.insert(
-            "DistanceMetric".to_owned(),
-            self.distance_metric.to_template(),
-        );
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.index_name {
-            m.insert("IndexName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_configuration {
-            m.insert("MetadataConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vector_bucket_arn {
-            m.insert("VectorBucketArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vector_bucket_name {
-            m.insert("VectorBucketName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VectorBucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 63 characters.
+    pub fn vector_bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "VectorBucketName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IndexProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_type
-            .check(&path.field("DataType"), &Rules::NONE, out);
-        self.dimension.check(
-            &path.field("Dimension"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(4096.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.distance_metric
-            .check(&path.field("DistanceMetric"), &Rules::NONE, out);
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.index_name.check(
-            &path.field("IndexName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata_configuration
-            .check(&path.field("MetadataConfiguration"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vector_bucket_arn.check(&path.field("VectorBucketArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$"), ..Rules::NONE }, out);
-        self.vector_bucket_name.check(
-            &path.field("VectorBucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DataType`.
+    DataType {
+        /// `float32`
+        Float32 = "float32",
     }
 }
 
-crate::impl_literal!(IndexProps);
-
-/// Values of `DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataType {
-    /// `float32`
-    Float32,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["float32"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Float32 => "float32",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DistanceMetric`.
+    DistanceMetric {
+        /// `cosine`
+        Cosine = "cosine",
+        /// `euclidean`
+        Euclidean = "euclidean",
     }
 }
 
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "float32" => Self::Float32,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataType::from(s))
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Values of `DistanceMetric`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DistanceMetric {
-    /// `cosine`
-    Cosine,
-    /// `euclidean`
-    Euclidean,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DistanceMetric {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["cosine", "euclidean"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cosine => "cosine",
-            Self::Euclidean => "euclidean",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DistanceMetric {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DistanceMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DistanceMetric {
-    fn from(s: &str) -> Self {
-        match s {
-            "cosine" => Self::Cosine,
-            "euclidean" => Self::Euclidean,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DistanceMetric> {
-    fn from(s: &str) -> Self {
-        Value::literal(DistanceMetric::from(s))
-    }
-}
-
-crate::impl_literal!(DistanceMetric);
-
-/// Property type `EncryptionConfiguration` of `AWS::S3Vectors::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfiguration {
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SseType` (optional).
-    pub sse_type: Option<Value<SseType>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::S3Vectors::Index`.
+    EncryptionConfiguration(default)
 }
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_arn: None,
-            sse_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(0, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `SseType`.
-    pub fn sse_type(mut self, value: impl Into<Value<SseType>>) -> Self {
-        self.sse_type = Some(value.into());
-        self
+    /// `SseType` (optional).
+    pub fn sse_type(self, value: impl Into<Value<SseType>>) -> Self {
+        Self(self.0.with(1, "SseType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sse_type {
-            m.insert("SseType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SseType`.
+    SseType {
+        /// `AES256`
+        Aes256 = "AES256",
+        /// `aws:kms`
+        AwsKms = "aws:kms",
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^(arn:aws[-a-z0-9]*:kms:[-a-z0-9]*:[0-9]{12}:key/.+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sse_type
-            .check(&path.field("SseType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `SseType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SseType {
-    /// `AES256`
-    Aes256,
-    /// `aws:kms`
-    AwsKms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SseType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AES256", "aws:kms"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes256 => "AES256",
-            Self::AwsKms => "aws:kms",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SseType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SseType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SseType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES256" => Self::Aes256,
-            "aws:kms" => Self::AwsKms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SseType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SseType::from(s))
-    }
-}
-
-crate::impl_literal!(SseType);
-
-/// Property type `MetadataConfiguration` of `AWS::S3Vectors::Index`.
-#[derive(Debug, Clone, Default)]
-pub struct MetadataConfiguration {
-    /// `NonFilterableMetadataKeys` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=63 characters.
-    pub non_filterable_metadata_keys: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `MetadataConfiguration` of `AWS::S3Vectors::Index`.
+    MetadataConfiguration(default)
 }
 
 impl MetadataConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            non_filterable_metadata_keys: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NonFilterableMetadataKeys`.
-    pub fn non_filterable_metadata_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.non_filterable_metadata_keys = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetadataConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.non_filterable_metadata_keys {
-            m.insert("NonFilterableMetadataKeys".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NonFilterableMetadataKeys` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 63 characters.
+    pub fn non_filterable_metadata_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NonFilterableMetadataKeys", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MetadataConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.non_filterable_metadata_keys.check(
-            &path.field("NonFilterableMetadataKeys"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(63),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetadataConfiguration);
-
-/// Property type `Tag` of `AWS::S3Vectors::Index`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

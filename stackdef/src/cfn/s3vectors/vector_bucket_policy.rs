@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::S3Vectors::VectorBucketPolicy`.
-#[derive(Debug, Clone)]
-pub struct VectorBucketPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VectorBucketPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VectorBucketPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VectorBucketPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::S3Vectors::VectorBucketPolicy`.
+    VectorBucketPolicy("AWS::S3Vectors::VectorBucketPolicy", VectorBucketPolicyProps)
 }
 
 impl VectorBucketPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::S3Vectors::VectorBucketPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VectorBucketPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VectorBucketArn` (typed).
     pub fn ref_value(&self) -> Value<ids::VectorBucketPolicyArn> {
         self.resource.ref_value()
@@ -77,80 +29,53 @@ impl VectorBucketPolicy {
     pub fn vector_bucket_arn(&self) -> Value<ids::VectorBucketPolicyArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `VectorBucketArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_bucket_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VectorBucketArn", value.into())
+    }
+
+    /// Replaces `VectorBucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_bucket_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VectorBucketName", value.into())
+    }
 }
 
-/// Properties of `AWS::S3Vectors::VectorBucketPolicy`.
-#[derive(Debug, Clone)]
-pub struct VectorBucketPolicyProps {
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
-    /// `VectorBucketArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$`.
-    pub vector_bucket_arn: Option<Value<String>>,
-    /// `VectorBucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 3..=63 characters.
-    pub vector_bucket_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::S3Vectors::VectorBucketPolicy`.
+    VectorBucketPolicyProps
 }
 
 impl VectorBucketPolicyProps {
     /// The required properties: `Policy`.
-    pub fn new(policy: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            policy: policy.into(),
-            vector_bucket_arn: None,
-            vector_bucket_name: None,
-        }
+    pub fn new(policy: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(0, "Policy", policy.into().to_template()))
     }
-    /// Sets `VectorBucketArn`.
-    pub fn vector_bucket_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vector_bucket_arn = Some(value.into());
-        self
+    /// `VectorBucketArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$`.
+    pub fn vector_bucket_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VectorBucketArn", value.into().to_template()),
+        )
     }
-    /// Sets `VectorBucketName`.
-    pub fn vector_bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vector_bucket_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VectorBucketPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        if let Some(v) = &self.vector_bucket_arn {
-            m.insert("VectorBucketArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vector_bucket_name {
-            m.insert("VectorBucketName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VectorBucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 3 to 63 characters.
+    pub fn vector_bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "VectorBucketName", value.into().to_template()),
+        )
     }
 }
-
-impl Check for VectorBucketPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vector_bucket_arn.check(&path.field("VectorBucketArn"), &Rules { pattern: Some("^arn:aws[-a-z0-9]*:s3vectors:[a-z0-9-]+:[0-9]{12}:bucket/[a-z0-9][a-z0-9-.]{1,61}[a-z0-9]$"), ..Rules::NONE }, out);
-        self.vector_bucket_name.check(
-            &path.field("VectorBucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("VectorBucketName", self.vector_bucket_name.is_some())],
-                &[("VectorBucketArn", self.vector_bucket_arn.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VectorBucketPolicyProps);

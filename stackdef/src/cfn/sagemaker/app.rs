@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::App`.
-#[derive(Debug, Clone)]
-pub struct App {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for App {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for App {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for App {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::App`.
+    App("AWS::SageMaker::App", AppProps)
 }
 
 impl App {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::App";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,37 +33,53 @@ impl App {
     pub fn attr_built_in_lifecycle_config_arn(&self) -> Value<String> {
         self.resource.get_att("BuiltInLifecycleConfigArn")
     }
+
+    /// Replaces `AppName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppName", value.into())
+    }
+
+    /// Replaces `AppType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_type(&self, value: impl Into<Value<AppType>>) {
+        self.resource.set_property("AppType", value.into())
+    }
+
+    /// Replaces `DomainId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainId", value.into())
+    }
+
+    /// Replaces `RecoveryMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recovery_mode(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("RecoveryMode", value.into())
+    }
+
+    /// Replaces `ResourceSpec` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_spec(&self, value: impl Into<Value<ResourceSpec>>) {
+        self.resource.set_property("ResourceSpec", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserProfileName", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::App`.
-#[derive(Debug, Clone)]
-pub struct AppProps {
-    /// `AppName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub app_name: Value<String>,
-    /// `AppType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub app_type: Value<AppType>,
-    /// `DomainId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^d-(-*[a-z0-9]){1,61}$`.
-    pub domain_id: Value<String>,
-    /// `RecoveryMode` (optional).
-    pub recovery_mode: Option<Value<bool>>,
-    /// `ResourceSpec` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_spec: Option<Value<ResourceSpec>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserProfileName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub user_profile_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::App`.
+    AppProps
 }
 
 impl AppProps {
@@ -122,1194 +90,88 @@ impl AppProps {
         domain_id: impl Into<Value<String>>,
         user_profile_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_name: app_name.into(),
-            app_type: app_type.into(),
-            domain_id: domain_id.into(),
-            recovery_mode: None,
-            resource_spec: None,
-            tags: None,
-            user_profile_name: user_profile_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AppName", app_name.into().to_template())
+                .with(1, "AppType", app_type.into().to_template())
+                .with(2, "DomainId", domain_id.into().to_template())
+                .with(6, "UserProfileName", user_profile_name.into().to_template()),
+        )
     }
-    /// Sets `RecoveryMode`.
-    pub fn recovery_mode(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.recovery_mode = Some(value.into());
-        self
+    /// `RecoveryMode` (optional).
+    pub fn recovery_mode(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "RecoveryMode", value.into().to_template()))
     }
-    /// Sets `ResourceSpec`.
-    pub fn resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.resource_spec = Some(value.into());
-        self
+    /// `ResourceSpec` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(self.0.with(4, "ResourceSpec", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AppProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AppName".to_owned(), self.app_name.to_template());
-        m.insert("AppType".to_owned(), self.app_type.to_template());
-        m.insert("DomainId".to_owned(), self.domain_id.to_template());
-        if let Some(v) = &self.recovery_mode {
-            m.insert("RecoveryMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_spec {
-            m.insert("ResourceSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UserProfileName".to_owned(),
-            self.user_profile_name.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AppType`.
+    AppType {
+        /// `JupyterServer`
+        JupyterServer = "JupyterServer",
+        /// `KernelGateway`
+        KernelGateway = "KernelGateway",
+        /// `RStudioServerPro`
+        RStudioServerPro = "RStudioServerPro",
+        /// `RSessionGateway`
+        RSessionGateway = "RSessionGateway",
+        /// `Canvas`
+        Canvas = "Canvas",
     }
 }
 
-impl Check for AppProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_name.check(
-            &path.field("AppName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.app_type
-            .check(&path.field("AppType"), &Rules::NONE, out);
-        self.domain_id.check(
-            &path.field("DomainId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^d-(-*[a-z0-9]){1,61}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_spec
-            .check(&path.field("ResourceSpec"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_profile_name.check(
-            &path.field("UserProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AppProps);
-
-/// Values of `AppType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppType {
-    /// `JupyterServer`
-    JupyterServer,
-    /// `KernelGateway`
-    KernelGateway,
-    /// `RStudioServerPro`
-    RStudioServerPro,
-    /// `RSessionGateway`
-    RSessionGateway,
-    /// `Canvas`
-    Canvas,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "JupyterServer",
-        "KernelGateway",
-        "RStudioServerPro",
-        "RSessionGateway",
-        "Canvas",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JupyterServer => "JupyterServer",
-            Self::KernelGateway => "KernelGateway",
-            Self::RStudioServerPro => "RStudioServerPro",
-            Self::RSessionGateway => "RSessionGateway",
-            Self::Canvas => "Canvas",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppType {
-    fn from(s: &str) -> Self {
-        match s {
-            "JupyterServer" => Self::JupyterServer,
-            "KernelGateway" => Self::KernelGateway,
-            "RStudioServerPro" => Self::RStudioServerPro,
-            "RSessionGateway" => Self::RSessionGateway,
-            "Canvas" => Self::Canvas,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppType::from(s))
-    }
-}
-
-crate::impl_literal!(AppType);
-
-/// Property type `ResourceSpec` of `AWS::SageMaker::App`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceSpec {
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<InstanceType>>,
-    /// `LifecycleConfigArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub lifecycle_config_arn: Option<Value<String>>,
-    /// `SageMakerImageArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
-    pub sage_maker_image_arn: Option<Value<String>>,
-    /// `SageMakerImageVersionArn` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$`.
-    pub sage_maker_image_version_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourceSpec` of `AWS::SageMaker::App`.
+    ResourceSpec(default)
 }
 
 impl ResourceSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_type: None,
-            lifecycle_config_arn: None,
-            sage_maker_image_arn: None,
-            sage_maker_image_version_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<InstanceType>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    /// One of the values the registry schema lists (too many for a Rust enum; checked at synth).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InstanceType", value.into().to_template()))
     }
-    /// Sets `LifecycleConfigArn`.
-    pub fn lifecycle_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_config_arn = Some(value.into());
-        self
+    /// `LifecycleConfigArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
+    pub fn lifecycle_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerImageArn`.
-    pub fn sage_maker_image_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sage_maker_image_arn = Some(value.into());
-        self
+    /// `SageMakerImageArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
+    pub fn sage_maker_image_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SageMakerImageArn", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerImageVersionArn`.
-    pub fn sage_maker_image_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sage_maker_image_version_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arn {
-            m.insert("LifecycleConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_image_arn {
-            m.insert("SageMakerImageArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_image_version_arn {
-            m.insert("SageMakerImageVersionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SageMakerImageVersionArn` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$`.
+    pub fn sage_maker_image_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SageMakerImageVersionArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourceSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.lifecycle_config_arn.check(&path.field("LifecycleConfigArn"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE }, out);
-        self.sage_maker_image_arn.check(
-            &path.field("SageMakerImageArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(
-                    "^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sage_maker_image_version_arn.check(&path.field("SageMakerImageVersionArn"), &Rules { min_length: Some(1), max_length: Some(256), pattern: Some("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ResourceSpec);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `system`
-    System,
-    /// `ml.t3.micro`
-    MlT3Micro,
-    /// `ml.t3.small`
-    MlT3Small,
-    /// `ml.t3.medium`
-    MlT3Medium,
-    /// `ml.t3.large`
-    MlT3Large,
-    /// `ml.t3.xlarge`
-    MlT3Xlarge,
-    /// `ml.t3.2xlarge`
-    MlT32xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.8xlarge`
-    MlM58xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.16xlarge`
-    MlM516xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5d.large`
-    MlM5dLarge,
-    /// `ml.m5d.xlarge`
-    MlM5dXlarge,
-    /// `ml.m5d.2xlarge`
-    MlM5d2xlarge,
-    /// `ml.m5d.4xlarge`
-    MlM5d4xlarge,
-    /// `ml.m5d.8xlarge`
-    MlM5d8xlarge,
-    /// `ml.m5d.12xlarge`
-    MlM5d12xlarge,
-    /// `ml.m5d.16xlarge`
-    MlM5d16xlarge,
-    /// `ml.m5d.24xlarge`
-    MlM5d24xlarge,
-    /// `ml.c5.large`
-    MlC5Large,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.12xlarge`
-    MlC512xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.24xlarge`
-    MlC524xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.p3dn.24xlarge`
-    MlP3dn24xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.r5.large`
-    MlR5Large,
-    /// `ml.r5.xlarge`
-    MlR5Xlarge,
-    /// `ml.r5.2xlarge`
-    MlR52xlarge,
-    /// `ml.r5.4xlarge`
-    MlR54xlarge,
-    /// `ml.r5.8xlarge`
-    MlR58xlarge,
-    /// `ml.r5.12xlarge`
-    MlR512xlarge,
-    /// `ml.r5.16xlarge`
-    MlR516xlarge,
-    /// `ml.r5.24xlarge`
-    MlR524xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6e.xlarge`
-    MlG6eXlarge,
-    /// `ml.g6e.2xlarge`
-    MlG6e2xlarge,
-    /// `ml.g6e.4xlarge`
-    MlG6e4xlarge,
-    /// `ml.g6e.8xlarge`
-    MlG6e8xlarge,
-    /// `ml.g6e.12xlarge`
-    MlG6e12xlarge,
-    /// `ml.g6e.16xlarge`
-    MlG6e16xlarge,
-    /// `ml.g6e.24xlarge`
-    MlG6e24xlarge,
-    /// `ml.g6e.48xlarge`
-    MlG6e48xlarge,
-    /// `ml.geospatial.interactive`
-    MlGeospatialInteractive,
-    /// `ml.p4d.24xlarge`
-    MlP4d24xlarge,
-    /// `ml.p4de.24xlarge`
-    MlP4de24xlarge,
-    /// `ml.trn1.2xlarge`
-    MlTrn12xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// `ml.trn1n.32xlarge`
-    MlTrn1n32xlarge,
-    /// `ml.p5.48xlarge`
-    MlP548xlarge,
-    /// `ml.p5e.48xlarge`
-    MlP5e48xlarge,
-    /// `ml.p5en.48xlarge`
-    MlP5en48xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.c6i.large`
-    MlC6iLarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.r6i.large`
-    MlR6iLarge,
-    /// `ml.r6i.xlarge`
-    MlR6iXlarge,
-    /// `ml.r6i.2xlarge`
-    MlR6i2xlarge,
-    /// `ml.r6i.4xlarge`
-    MlR6i4xlarge,
-    /// `ml.r6i.8xlarge`
-    MlR6i8xlarge,
-    /// `ml.r6i.12xlarge`
-    MlR6i12xlarge,
-    /// `ml.r6i.16xlarge`
-    MlR6i16xlarge,
-    /// `ml.r6i.24xlarge`
-    MlR6i24xlarge,
-    /// `ml.r6i.32xlarge`
-    MlR6i32xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.m6id.large`
-    MlM6idLarge,
-    /// `ml.m6id.xlarge`
-    MlM6idXlarge,
-    /// `ml.m6id.2xlarge`
-    MlM6id2xlarge,
-    /// `ml.m6id.4xlarge`
-    MlM6id4xlarge,
-    /// `ml.m6id.8xlarge`
-    MlM6id8xlarge,
-    /// `ml.m6id.12xlarge`
-    MlM6id12xlarge,
-    /// `ml.m6id.16xlarge`
-    MlM6id16xlarge,
-    /// `ml.m6id.24xlarge`
-    MlM6id24xlarge,
-    /// `ml.m6id.32xlarge`
-    MlM6id32xlarge,
-    /// `ml.c6id.large`
-    MlC6idLarge,
-    /// `ml.c6id.xlarge`
-    MlC6idXlarge,
-    /// `ml.c6id.2xlarge`
-    MlC6id2xlarge,
-    /// `ml.c6id.4xlarge`
-    MlC6id4xlarge,
-    /// `ml.c6id.8xlarge`
-    MlC6id8xlarge,
-    /// `ml.c6id.12xlarge`
-    MlC6id12xlarge,
-    /// `ml.c6id.16xlarge`
-    MlC6id16xlarge,
-    /// `ml.c6id.24xlarge`
-    MlC6id24xlarge,
-    /// `ml.c6id.32xlarge`
-    MlC6id32xlarge,
-    /// `ml.r6id.large`
-    MlR6idLarge,
-    /// `ml.r6id.xlarge`
-    MlR6idXlarge,
-    /// `ml.r6id.2xlarge`
-    MlR6id2xlarge,
-    /// `ml.r6id.4xlarge`
-    MlR6id4xlarge,
-    /// `ml.r6id.8xlarge`
-    MlR6id8xlarge,
-    /// `ml.r6id.12xlarge`
-    MlR6id12xlarge,
-    /// `ml.r6id.16xlarge`
-    MlR6id16xlarge,
-    /// `ml.r6id.24xlarge`
-    MlR6id24xlarge,
-    /// `ml.r6id.32xlarge`
-    MlR6id32xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "system",
-        "ml.t3.micro",
-        "ml.t3.small",
-        "ml.t3.medium",
-        "ml.t3.large",
-        "ml.t3.xlarge",
-        "ml.t3.2xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.8xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.16xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5d.large",
-        "ml.m5d.xlarge",
-        "ml.m5d.2xlarge",
-        "ml.m5d.4xlarge",
-        "ml.m5d.8xlarge",
-        "ml.m5d.12xlarge",
-        "ml.m5d.16xlarge",
-        "ml.m5d.24xlarge",
-        "ml.c5.large",
-        "ml.c5.xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.12xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.24xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.p3.16xlarge",
-        "ml.p3dn.24xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.r5.large",
-        "ml.r5.xlarge",
-        "ml.r5.2xlarge",
-        "ml.r5.4xlarge",
-        "ml.r5.8xlarge",
-        "ml.r5.12xlarge",
-        "ml.r5.16xlarge",
-        "ml.r5.24xlarge",
-        "ml.g5.xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.48xlarge",
-        "ml.g6.xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6e.xlarge",
-        "ml.g6e.2xlarge",
-        "ml.g6e.4xlarge",
-        "ml.g6e.8xlarge",
-        "ml.g6e.12xlarge",
-        "ml.g6e.16xlarge",
-        "ml.g6e.24xlarge",
-        "ml.g6e.48xlarge",
-        "ml.geospatial.interactive",
-        "ml.p4d.24xlarge",
-        "ml.p4de.24xlarge",
-        "ml.trn1.2xlarge",
-        "ml.trn1.32xlarge",
-        "ml.trn1n.32xlarge",
-        "ml.p5.48xlarge",
-        "ml.p5e.48xlarge",
-        "ml.p5en.48xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.48xlarge",
-        "ml.c6i.large",
-        "ml.c6i.xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.48xlarge",
-        "ml.r6i.large",
-        "ml.r6i.xlarge",
-        "ml.r6i.2xlarge",
-        "ml.r6i.4xlarge",
-        "ml.r6i.8xlarge",
-        "ml.r6i.12xlarge",
-        "ml.r6i.16xlarge",
-        "ml.r6i.24xlarge",
-        "ml.r6i.32xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.48xlarge",
-        "ml.m6id.large",
-        "ml.m6id.xlarge",
-        "ml.m6id.2xlarge",
-        "ml.m6id.4xlarge",
-        "ml.m6id.8xlarge",
-        "ml.m6id.12xlarge",
-        "ml.m6id.16xlarge",
-        "ml.m6id.24xlarge",
-        "ml.m6id.32xlarge",
-        "ml.c6id.large",
-        "ml.c6id.xlarge",
-        "ml.c6id.2xlarge",
-        "ml.c6id.4xlarge",
-        "ml.c6id.8xlarge",
-        "ml.c6id.12xlarge",
-        "ml.c6id.16xlarge",
-        "ml.c6id.24xlarge",
-        "ml.c6id.32xlarge",
-        "ml.r6id.large",
-        "ml.r6id.xlarge",
-        "ml.r6id.2xlarge",
-        "ml.r6id.4xlarge",
-        "ml.r6id.8xlarge",
-        "ml.r6id.12xlarge",
-        "ml.r6id.16xlarge",
-        "ml.r6id.24xlarge",
-        "ml.r6id.32xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::MlT3Micro => "ml.t3.micro",
-            Self::MlT3Small => "ml.t3.small",
-            Self::MlT3Medium => "ml.t3.medium",
-            Self::MlT3Large => "ml.t3.large",
-            Self::MlT3Xlarge => "ml.t3.xlarge",
-            Self::MlT32xlarge => "ml.t3.2xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM58xlarge => "ml.m5.8xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM516xlarge => "ml.m5.16xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM5dLarge => "ml.m5d.large",
-            Self::MlM5dXlarge => "ml.m5d.xlarge",
-            Self::MlM5d2xlarge => "ml.m5d.2xlarge",
-            Self::MlM5d4xlarge => "ml.m5d.4xlarge",
-            Self::MlM5d8xlarge => "ml.m5d.8xlarge",
-            Self::MlM5d12xlarge => "ml.m5d.12xlarge",
-            Self::MlM5d16xlarge => "ml.m5d.16xlarge",
-            Self::MlM5d24xlarge => "ml.m5d.24xlarge",
-            Self::MlC5Large => "ml.c5.large",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC512xlarge => "ml.c5.12xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC524xlarge => "ml.c5.24xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlR5Large => "ml.r5.large",
-            Self::MlR5Xlarge => "ml.r5.xlarge",
-            Self::MlR52xlarge => "ml.r5.2xlarge",
-            Self::MlR54xlarge => "ml.r5.4xlarge",
-            Self::MlR58xlarge => "ml.r5.8xlarge",
-            Self::MlR512xlarge => "ml.r5.12xlarge",
-            Self::MlR516xlarge => "ml.r5.16xlarge",
-            Self::MlR524xlarge => "ml.r5.24xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG6eXlarge => "ml.g6e.xlarge",
-            Self::MlG6e2xlarge => "ml.g6e.2xlarge",
-            Self::MlG6e4xlarge => "ml.g6e.4xlarge",
-            Self::MlG6e8xlarge => "ml.g6e.8xlarge",
-            Self::MlG6e12xlarge => "ml.g6e.12xlarge",
-            Self::MlG6e16xlarge => "ml.g6e.16xlarge",
-            Self::MlG6e24xlarge => "ml.g6e.24xlarge",
-            Self::MlG6e48xlarge => "ml.g6e.48xlarge",
-            Self::MlGeospatialInteractive => "ml.geospatial.interactive",
-            Self::MlP4d24xlarge => "ml.p4d.24xlarge",
-            Self::MlP4de24xlarge => "ml.p4de.24xlarge",
-            Self::MlTrn12xlarge => "ml.trn1.2xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            Self::MlP548xlarge => "ml.p5.48xlarge",
-            Self::MlP5e48xlarge => "ml.p5e.48xlarge",
-            Self::MlP5en48xlarge => "ml.p5en.48xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlC6iLarge => "ml.c6i.large",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlR6iLarge => "ml.r6i.large",
-            Self::MlR6iXlarge => "ml.r6i.xlarge",
-            Self::MlR6i2xlarge => "ml.r6i.2xlarge",
-            Self::MlR6i4xlarge => "ml.r6i.4xlarge",
-            Self::MlR6i8xlarge => "ml.r6i.8xlarge",
-            Self::MlR6i12xlarge => "ml.r6i.12xlarge",
-            Self::MlR6i16xlarge => "ml.r6i.16xlarge",
-            Self::MlR6i24xlarge => "ml.r6i.24xlarge",
-            Self::MlR6i32xlarge => "ml.r6i.32xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlM6idLarge => "ml.m6id.large",
-            Self::MlM6idXlarge => "ml.m6id.xlarge",
-            Self::MlM6id2xlarge => "ml.m6id.2xlarge",
-            Self::MlM6id4xlarge => "ml.m6id.4xlarge",
-            Self::MlM6id8xlarge => "ml.m6id.8xlarge",
-            Self::MlM6id12xlarge => "ml.m6id.12xlarge",
-            Self::MlM6id16xlarge => "ml.m6id.16xlarge",
-            Self::MlM6id24xlarge => "ml.m6id.24xlarge",
-            Self::MlM6id32xlarge => "ml.m6id.32xlarge",
-            Self::MlC6idLarge => "ml.c6id.large",
-            Self::MlC6idXlarge => "ml.c6id.xlarge",
-            Self::MlC6id2xlarge => "ml.c6id.2xlarge",
-            Self::MlC6id4xlarge => "ml.c6id.4xlarge",
-            Self::MlC6id8xlarge => "ml.c6id.8xlarge",
-            Self::MlC6id12xlarge => "ml.c6id.12xlarge",
-            Self::MlC6id16xlarge => "ml.c6id.16xlarge",
-            Self::MlC6id24xlarge => "ml.c6id.24xlarge",
-            Self::MlC6id32xlarge => "ml.c6id.32xlarge",
-            Self::MlR6idLarge => "ml.r6id.large",
-            Self::MlR6idXlarge => "ml.r6id.xlarge",
-            Self::MlR6id2xlarge => "ml.r6id.2xlarge",
-            Self::MlR6id4xlarge => "ml.r6id.4xlarge",
-            Self::MlR6id8xlarge => "ml.r6id.8xlarge",
-            Self::MlR6id12xlarge => "ml.r6id.12xlarge",
-            Self::MlR6id16xlarge => "ml.r6id.16xlarge",
-            Self::MlR6id24xlarge => "ml.r6id.24xlarge",
-            Self::MlR6id32xlarge => "ml.r6id.32xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "system" => Self::System,
-            "ml.t3.micro" => Self::MlT3Micro,
-            "ml.t3.small" => Self::MlT3Small,
-            "ml.t3.medium" => Self::MlT3Medium,
-            "ml.t3.large" => Self::MlT3Large,
-            "ml.t3.xlarge" => Self::MlT3Xlarge,
-            "ml.t3.2xlarge" => Self::MlT32xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.8xlarge" => Self::MlM58xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.16xlarge" => Self::MlM516xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5d.large" => Self::MlM5dLarge,
-            "ml.m5d.xlarge" => Self::MlM5dXlarge,
-            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
-            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
-            "ml.m5d.8xlarge" => Self::MlM5d8xlarge,
-            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
-            "ml.m5d.16xlarge" => Self::MlM5d16xlarge,
-            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
-            "ml.c5.large" => Self::MlC5Large,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.12xlarge" => Self::MlC512xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.24xlarge" => Self::MlC524xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.p3dn.24xlarge" => Self::MlP3dn24xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.r5.large" => Self::MlR5Large,
-            "ml.r5.xlarge" => Self::MlR5Xlarge,
-            "ml.r5.2xlarge" => Self::MlR52xlarge,
-            "ml.r5.4xlarge" => Self::MlR54xlarge,
-            "ml.r5.8xlarge" => Self::MlR58xlarge,
-            "ml.r5.12xlarge" => Self::MlR512xlarge,
-            "ml.r5.16xlarge" => Self::MlR516xlarge,
-            "ml.r5.24xlarge" => Self::MlR524xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6e.xlarge" => Self::MlG6eXlarge,
-            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
-            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
-            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
-            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
-            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
-            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
-            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
-            "ml.geospatial.interactive" => Self::MlGeospatialInteractive,
-            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
-            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
-            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
-            "ml.p5.48xlarge" => Self::MlP548xlarge,
-            "ml.p5e.48xlarge" => Self::MlP5e48xlarge,
-            "ml.p5en.48xlarge" => Self::MlP5en48xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.c6i.large" => Self::MlC6iLarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.r6i.large" => Self::MlR6iLarge,
-            "ml.r6i.xlarge" => Self::MlR6iXlarge,
-            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
-            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
-            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
-            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
-            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
-            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
-            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.m6id.large" => Self::MlM6idLarge,
-            "ml.m6id.xlarge" => Self::MlM6idXlarge,
-            "ml.m6id.2xlarge" => Self::MlM6id2xlarge,
-            "ml.m6id.4xlarge" => Self::MlM6id4xlarge,
-            "ml.m6id.8xlarge" => Self::MlM6id8xlarge,
-            "ml.m6id.12xlarge" => Self::MlM6id12xlarge,
-            "ml.m6id.16xlarge" => Self::MlM6id16xlarge,
-            "ml.m6id.24xlarge" => Self::MlM6id24xlarge,
-            "ml.m6id.32xlarge" => Self::MlM6id32xlarge,
-            "ml.c6id.large" => Self::MlC6idLarge,
-            "ml.c6id.xlarge" => Self::MlC6idXlarge,
-            "ml.c6id.2xlarge" => Self::MlC6id2xlarge,
-            "ml.c6id.4xlarge" => Self::MlC6id4xlarge,
-            "ml.c6id.8xlarge" => Self::MlC6id8xlarge,
-            "ml.c6id.12xlarge" => Self::MlC6id12xlarge,
-            "ml.c6id.16xlarge" => Self::MlC6id16xlarge,
-            "ml.c6id.24xlarge" => Self::MlC6id24xlarge,
-            "ml.c6id.32xlarge" => Self::MlC6id32xlarge,
-            "ml.r6id.large" => Self::MlR6idLarge,
-            "ml.r6id.xlarge" => Self::MlR6idXlarge,
-            "ml.r6id.2xlarge" => Self::MlR6id2xlarge,
-            "ml.r6id.4xlarge" => Self::MlR6id4xlarge,
-            "ml.r6id.8xlarge" => Self::MlR6id8xlarge,
-            "ml.r6id.12xlarge" => Self::MlR6id12xlarge,
-            "ml.r6id.16xlarge" => Self::MlR6id16xlarge,
-            "ml.r6id.24xlarge" => Self::MlR6id24xlarge,
-            "ml.r6id.32xlarge" => Self::MlR6id32xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `Tag` of `AWS::SageMaker::App`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone)]
-pub struct AppImageConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AppImageConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AppImageConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AppImageConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::AppImageConfig`.
+    AppImageConfig("AWS::SageMaker::AppImageConfig", AppImageConfigProps)
 }
 
 impl AppImageConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::AppImageConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AppImageConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AppImageConfigName` (typed).
     pub fn ref_value(&self) -> Value<ids::AppImageConfigName> {
         self.resource.ref_value()
@@ -82,645 +34,246 @@ impl AppImageConfig {
     pub fn attr_app_image_config_arn(&self) -> Value<String> {
         self.resource.get_att("AppImageConfigArn")
     }
+
+    /// Replaces `AppImageConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_image_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AppImageConfigName", value.into())
+    }
+
+    /// Replaces `CodeEditorAppImageConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_editor_app_image_config(
+        &self,
+        value: impl Into<Value<CodeEditorAppImageConfig>>,
+    ) {
+        self.resource
+            .set_property("CodeEditorAppImageConfig", value.into())
+    }
+
+    /// Replaces `JupyterLabAppImageConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_jupyter_lab_app_image_config(
+        &self,
+        value: impl Into<Value<JupyterLabAppImageConfig>>,
+    ) {
+        self.resource
+            .set_property("JupyterLabAppImageConfig", value.into())
+    }
+
+    /// Replaces `KernelGatewayImageConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kernel_gateway_image_config(
+        &self,
+        value: impl Into<Value<KernelGatewayImageConfig>>,
+    ) {
+        self.resource
+            .set_property("KernelGatewayImageConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone)]
-pub struct AppImageConfigProps {
-    /// `AppImageConfigName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub app_image_config_name: Value<String>,
-    /// `CodeEditorAppImageConfig` (optional).
-    pub code_editor_app_image_config: Option<Value<CodeEditorAppImageConfig>>,
-    /// `JupyterLabAppImageConfig` (optional).
-    pub jupyter_lab_app_image_config: Option<Value<JupyterLabAppImageConfig>>,
-    /// `KernelGatewayImageConfig` (optional).
-    pub kernel_gateway_image_config: Option<Value<KernelGatewayImageConfig>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::AppImageConfig`.
+    AppImageConfigProps
 }
 
 impl AppImageConfigProps {
     /// The required properties: `AppImageConfigName`.
     pub fn new(app_image_config_name: impl Into<Value<String>>) -> Self {
-        Self {
-            app_image_config_name: app_image_config_name.into(),
-            code_editor_app_image_config: None,
-            jupyter_lab_app_image_config: None,
-            kernel_gateway_image_config: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AppImageConfigName",
+            app_image_config_name.into().to_template(),
+        ))
     }
-    /// Sets `CodeEditorAppImageConfig`.
+    /// `CodeEditorAppImageConfig` (optional).
     pub fn code_editor_app_image_config(
-        mut self,
+        self,
         value: impl Into<Value<CodeEditorAppImageConfig>>,
     ) -> Self {
-        self.code_editor_app_image_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CodeEditorAppImageConfig", value.into().to_template()),
+        )
     }
-    /// Sets `JupyterLabAppImageConfig`.
+    /// `JupyterLabAppImageConfig` (optional).
     pub fn jupyter_lab_app_image_config(
-        mut self,
+        self,
         value: impl Into<Value<JupyterLabAppImageConfig>>,
     ) -> Self {
-        self.jupyter_lab_app_image_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "JupyterLabAppImageConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KernelGatewayImageConfig`.
+    /// `KernelGatewayImageConfig` (optional).
     pub fn kernel_gateway_image_config(
-        mut self,
+        self,
         value: impl Into<Value<KernelGatewayImageConfig>>,
     ) -> Self {
-        self.kernel_gateway_image_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "KernelGatewayImageConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppImageConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppImageConfigName".to_owned(),
-            self.app_image_config_name.to_template(),
-        );
-        if let Some(v) = &self.code_editor_app_image_config {
-            m.insert("CodeEditorAppImageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jupyter_lab_app_image_config {
-            m.insert("JupyterLabAppImageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kernel_gateway_image_config {
-            m.insert("KernelGatewayImageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AppImageConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_image_config_name.check(
-            &path.field("AppImageConfigName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.code_editor_app_image_config.check(
-            &path.field("CodeEditorAppImageConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.jupyter_lab_app_image_config.check(
-            &path.field("JupyterLabAppImageConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.kernel_gateway_image_config.check(
-            &path.field("KernelGatewayImageConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AppImageConfigProps);
-
-/// Property type `CodeEditorAppImageConfig` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct CodeEditorAppImageConfig {
-    /// `ContainerConfig` (optional).
-    pub container_config: Option<Value<ContainerConfig>>,
+crate::l1_struct! {
+    /// Property type `CodeEditorAppImageConfig` of `AWS::SageMaker::AppImageConfig`.
+    CodeEditorAppImageConfig(default)
 }
 
 impl CodeEditorAppImageConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerConfig`.
-    pub fn container_config(mut self, value: impl Into<Value<ContainerConfig>>) -> Self {
-        self.container_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeEditorAppImageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_config {
-            m.insert("ContainerConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContainerConfig` (optional).
+    pub fn container_config(self, value: impl Into<Value<ContainerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CodeEditorAppImageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_config
-            .check(&path.field("ContainerConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeEditorAppImageConfig);
-
-/// Property type `ContainerConfig` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerConfig {
-    /// `ContainerArguments` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=64 characters.
-    pub container_arguments: Option<Value<List<String>>>,
-    /// `ContainerEntrypoint` (optional).
-    /// Items: 0..=1.
-    /// Each item: Length: 1..=256 characters.
-    pub container_entrypoint: Option<Value<List<String>>>,
-    /// `ContainerEnvironmentVariables` (optional).
-    /// Items: 0..=25.
-    pub container_environment_variables:
-        Option<Value<List<CustomImageContainerEnvironmentVariable>>>,
+crate::l1_struct! {
+    /// Property type `ContainerConfig` of `AWS::SageMaker::AppImageConfig`.
+    ContainerConfig(default)
 }
 
 impl ContainerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_arguments: None,
-            container_entrypoint: None,
-            container_environment_variables: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerArguments`.
-    pub fn container_arguments(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_arguments = Some(value.into());
-        self
+    /// `ContainerArguments` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 64 characters.
+    pub fn container_arguments(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerArguments", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerEntrypoint`.
-    pub fn container_entrypoint(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_entrypoint = Some(value.into());
-        self
+    /// `ContainerEntrypoint` (optional).
+    /// Items: 0 to 1.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn container_entrypoint(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerEntrypoint", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerEnvironmentVariables`.
+    /// `ContainerEnvironmentVariables` (optional).
+    /// Items: 0 to 25.
     pub fn container_environment_variables(
-        mut self,
+        self,
         value: impl Into<Value<List<CustomImageContainerEnvironmentVariable>>>,
     ) -> Self {
-        self.container_environment_variables = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ContainerEnvironmentVariables",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ContainerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_arguments {
-            m.insert("ContainerArguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_entrypoint {
-            m.insert("ContainerEntrypoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_environment_variables {
-            m.insert("ContainerEnvironmentVariables".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as CustomImageContainerEnvironmentVariable;
 
-impl Check for ContainerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_arguments.check(
-            &path.field("ContainerArguments"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_entrypoint.check(
-            &path.field("ContainerEntrypoint"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_environment_variables.check(
-            &path.field("ContainerEnvironmentVariables"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContainerConfig);
-
-/// Property type `CustomImageContainerEnvironmentVariable` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone)]
-pub struct CustomImageContainerEnvironmentVariable {
-    /// `Key` (required).
-    /// Length: 1..=256 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl CustomImageContainerEnvironmentVariable {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for CustomImageContainerEnvironmentVariable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomImageContainerEnvironmentVariable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomImageContainerEnvironmentVariable);
-
-/// Property type `JupyterLabAppImageConfig` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct JupyterLabAppImageConfig {
-    /// `ContainerConfig` (optional).
-    pub container_config: Option<Value<ContainerConfig>>,
+crate::l1_struct! {
+    /// Property type `JupyterLabAppImageConfig` of `AWS::SageMaker::AppImageConfig`.
+    JupyterLabAppImageConfig(default)
 }
 
 impl JupyterLabAppImageConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerConfig`.
-    pub fn container_config(mut self, value: impl Into<Value<ContainerConfig>>) -> Self {
-        self.container_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JupyterLabAppImageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_config {
-            m.insert("ContainerConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContainerConfig` (optional).
+    pub fn container_config(self, value: impl Into<Value<ContainerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JupyterLabAppImageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_config
-            .check(&path.field("ContainerConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(JupyterLabAppImageConfig);
-
-/// Property type `KernelGatewayImageConfig` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone)]
-pub struct KernelGatewayImageConfig {
-    /// `FileSystemConfig` (optional).
-    pub file_system_config: Option<Value<FileSystemConfig>>,
-    /// `KernelSpecs` (required).
-    /// Items: 1..=1.
-    pub kernel_specs: Value<List<KernelSpec>>,
+crate::l1_struct! {
+    /// Property type `KernelGatewayImageConfig` of `AWS::SageMaker::AppImageConfig`.
+    KernelGatewayImageConfig
 }
 
 impl KernelGatewayImageConfig {
     /// The required properties: `KernelSpecs`.
     pub fn new(kernel_specs: impl Into<Value<List<KernelSpec>>>) -> Self {
-        Self {
-            file_system_config: None,
-            kernel_specs: kernel_specs.into(),
-        }
+        Self(crate::Properties::new().with(1, "KernelSpecs", kernel_specs.into().to_template()))
     }
-    /// Sets `FileSystemConfig`.
-    pub fn file_system_config(mut self, value: impl Into<Value<FileSystemConfig>>) -> Self {
-        self.file_system_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KernelGatewayImageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file_system_config {
-            m.insert("FileSystemConfig".to_owned(), v.to_template());
-        }
-        m.insert("KernelSpecs".to_owned(), self.kernel_specs.to_template());
-        Expr::Map(m)
+    /// `FileSystemConfig` (optional).
+    pub fn file_system_config(self, value: impl Into<Value<FileSystemConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FileSystemConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KernelGatewayImageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_config
-            .check(&path.field("FileSystemConfig"), &Rules::NONE, out);
-        self.kernel_specs.check(
-            &path.field("KernelSpecs"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KernelGatewayImageConfig);
-
-/// Property type `FileSystemConfig` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct FileSystemConfig {
-    /// `DefaultGid` (optional).
-    /// Range: 0..=65535.
-    pub default_gid: Option<Value<i64>>,
-    /// `DefaultUid` (optional).
-    /// Range: 0..=65535.
-    pub default_uid: Option<Value<i64>>,
-    /// `MountPath` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^/.*`.
-    pub mount_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `FileSystemConfig` of `AWS::SageMaker::AppImageConfig`.
+    FileSystemConfig(default)
 }
 
 impl FileSystemConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_gid: None,
-            default_uid: None,
-            mount_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultGid`.
-    pub fn default_gid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_gid = Some(value.into());
-        self
+    /// `DefaultGid` (optional).
+    /// Range: 0 to 65535.
+    pub fn default_gid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "DefaultGid", value.into().to_template()))
     }
-    /// Sets `DefaultUid`.
-    pub fn default_uid(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.default_uid = Some(value.into());
-        self
+    /// `DefaultUid` (optional).
+    /// Range: 0 to 65535.
+    pub fn default_uid(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "DefaultUid", value.into().to_template()))
     }
-    /// Sets `MountPath`.
-    pub fn mount_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mount_path = Some(value.into());
-        self
+    /// `MountPath` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^/.*`.
+    pub fn mount_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MountPath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FileSystemConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_gid {
-            m.insert("DefaultGid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_uid {
-            m.insert("DefaultUid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mount_path {
-            m.insert("MountPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FileSystemConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_gid.check(
-            &path.field("DefaultGid"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_uid.check(
-            &path.field("DefaultUid"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mount_path.check(
-            &path.field("MountPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FileSystemConfig);
-
-/// Property type `KernelSpec` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone)]
-pub struct KernelSpec {
-    /// `DisplayName` (optional).
-    /// Length: 1..=1024 characters.
-    pub display_name: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=1024 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `KernelSpec` of `AWS::SageMaker::AppImageConfig`.
+    KernelSpec
 }
 
 impl KernelSpec {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            display_name: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DisplayName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KernelSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KernelSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KernelSpec);
-
-/// Property type `Tag` of `AWS::SageMaker::AppImageConfig`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Cluster {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Cluster {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Cluster {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Cluster {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Cluster`.
+    Cluster("AWS::SageMaker::Cluster", ClusterProps)
 }
 
 impl Cluster {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Cluster";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ClusterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ClusterArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SageMakerClusterArn> {
         self.resource.ref_value()
@@ -97,431 +49,194 @@ impl Cluster {
     pub fn attr_failure_message(&self) -> Value<String> {
         self.resource.get_att("FailureMessage")
     }
+
+    /// Replaces `AutoScaling` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_scaling(&self, value: impl Into<Value<ClusterAutoScalingConfig>>) {
+        self.resource.set_property("AutoScaling", value.into())
+    }
+
+    /// Replaces `ClusterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterName", value.into())
+    }
+
+    /// Replaces `ClusterRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cluster_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClusterRole", value.into())
+    }
+
+    /// Replaces `InstanceGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_groups(&self, value: impl Into<Value<List<ClusterInstanceGroup>>>) {
+        self.resource.set_property("InstanceGroups", value.into())
+    }
+
+    /// Replaces `NodeProvisioningMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_provisioning_mode(&self, value: impl Into<Value<NodeProvisioningMode>>) {
+        self.resource
+            .set_property("NodeProvisioningMode", value.into())
+    }
+
+    /// Replaces `NodeRecovery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_node_recovery(&self, value: impl Into<Value<NodeRecovery>>) {
+        self.resource.set_property("NodeRecovery", value.into())
+    }
+
+    /// Replaces `Orchestrator` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_orchestrator(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Orchestrator", value.into())
+    }
+
+    /// Replaces `RestrictedInstanceGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_restricted_instance_groups(
+        &self,
+        value: impl Into<Value<List<ClusterRestrictedInstanceGroup>>>,
+    ) {
+        self.resource
+            .set_property("RestrictedInstanceGroups", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TieredStorageConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tiered_storage_config(&self, value: impl Into<Value<TieredStorageConfig>>) {
+        self.resource
+            .set_property("TieredStorageConfig", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterProps {
-    /// `AutoScaling` (optional).
-    pub auto_scaling: Option<Value<ClusterAutoScalingConfig>>,
-    /// `ClusterName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub cluster_name: Option<Value<String>>,
-    /// `ClusterRole` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub cluster_role: Option<Value<String>>,
-    /// `InstanceGroups` (optional).
-    /// Items: 1..=100.
-    pub instance_groups: Option<Value<List<ClusterInstanceGroup>>>,
-    /// `NodeProvisioningMode` (optional).
-    pub node_provisioning_mode: Option<Value<NodeProvisioningMode>>,
-    /// `NodeRecovery` (optional).
-    pub node_recovery: Option<Value<NodeRecovery>>,
-    /// `Orchestrator` (optional).
-    pub orchestrator: Option<Value<serde_json::Value>>,
-    /// `RestrictedInstanceGroups` (optional).
-    /// Items: 1..=100.
-    pub restricted_instance_groups: Option<Value<List<ClusterRestrictedInstanceGroup>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TieredStorageConfig` (optional).
-    pub tiered_storage_config: Option<Value<TieredStorageConfig>>,
-    /// `VpcConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Cluster`.
+    ClusterProps(default)
 }
 
 impl ClusterProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_scaling: None,
-            cluster_name: None,
-            cluster_role: None,
-            instance_groups: None,
-            node_provisioning_mode: None,
-            node_recovery: None,
-            orchestrator: None,
-            restricted_instance_groups: None,
-            tags: None,
-            tiered_storage_config: None,
-            vpc_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoScaling`.
-    pub fn auto_scaling(mut self, value: impl Into<Value<ClusterAutoScalingConfig>>) -> Self {
-        self.auto_scaling = Some(value.into());
-        self
+    /// `AutoScaling` (optional).
+    pub fn auto_scaling(self, value: impl Into<Value<ClusterAutoScalingConfig>>) -> Self {
+        Self(self.0.with(0, "AutoScaling", value.into().to_template()))
     }
-    /// Sets `ClusterName`.
-    pub fn cluster_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_name = Some(value.into());
-        self
+    /// `ClusterName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    pub fn cluster_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ClusterName", value.into().to_template()))
     }
-    /// Sets `ClusterRole`.
-    pub fn cluster_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cluster_role = Some(value.into());
-        self
+    /// `ClusterRole` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws[a-z\-]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn cluster_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ClusterRole", value.into().to_template()))
     }
-    /// Sets `InstanceGroups`.
-    pub fn instance_groups(mut self, value: impl Into<Value<List<ClusterInstanceGroup>>>) -> Self {
-        self.instance_groups = Some(value.into());
-        self
+    /// `InstanceGroups` (optional).
+    /// Items: 1 to 100.
+    pub fn instance_groups(self, value: impl Into<Value<List<ClusterInstanceGroup>>>) -> Self {
+        Self(self.0.with(3, "InstanceGroups", value.into().to_template()))
     }
-    /// Sets `NodeProvisioningMode`.
-    pub fn node_provisioning_mode(mut self, value: impl Into<Value<NodeProvisioningMode>>) -> Self {
-        self.node_provisioning_mode = Some(value.into());
-        self
+    /// `NodeProvisioningMode` (optional).
+    pub fn node_provisioning_mode(self, value: impl Into<Value<NodeProvisioningMode>>) -> Self {
+        Self(
+            self.0
+                .with(4, "NodeProvisioningMode", value.into().to_template()),
+        )
     }
-    /// Sets `NodeRecovery`.
-    pub fn node_recovery(mut self, value: impl Into<Value<NodeRecovery>>) -> Self {
-        self.node_recovery = Some(value.into());
-        self
+    /// `NodeRecovery` (optional).
+    pub fn node_recovery(self, value: impl Into<Value<NodeRecovery>>) -> Self {
+        Self(self.0.with(5, "NodeRecovery", value.into().to_template()))
     }
-    /// Sets `Orchestrator`.
-    pub fn orchestrator(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.orchestrator = Some(value.into());
-        self
+    /// `Orchestrator` (optional).
+    pub fn orchestrator(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "Orchestrator", value.into().to_template()))
     }
-    /// Sets `RestrictedInstanceGroups`.
+    /// `RestrictedInstanceGroups` (optional).
+    /// Items: 1 to 100.
     pub fn restricted_instance_groups(
-        mut self,
+        self,
         value: impl Into<Value<List<ClusterRestrictedInstanceGroup>>>,
     ) -> Self {
-        self.restricted_instance_groups = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "RestrictedInstanceGroups", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `TieredStorageConfig`.
-    pub fn tiered_storage_config(mut self, value: impl Into<Value<TieredStorageConfig>>) -> Self {
-        self.tiered_storage_config = Some(value.into());
-        self
+    /// `TieredStorageConfig` (optional).
+    pub fn tiered_storage_config(self, value: impl Into<Value<TieredStorageConfig>>) -> Self {
+        Self(
+            self.0
+                .with(9, "TieredStorageConfig", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaling {
-            m.insert("AutoScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_name {
-            m.insert("ClusterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cluster_role {
-            m.insert("ClusterRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_groups {
-            m.insert("InstanceGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_provisioning_mode {
-            m.insert("NodeProvisioningMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.node_recovery {
-            m.insert("NodeRecovery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.orchestrator {
-            m.insert("Orchestrator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.restricted_instance_groups {
-            m.insert("RestrictedInstanceGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tiered_storage_config {
-            m.insert("TieredStorageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(10, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for ClusterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaling
-            .check(&path.field("AutoScaling"), &Rules::NONE, out);
-        self.cluster_name.check(
-            &path.field("ClusterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_role.check(
-            &path.field("ClusterRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_groups.check(
-            &path.field("InstanceGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.node_provisioning_mode
-            .check(&path.field("NodeProvisioningMode"), &Rules::NONE, out);
-        self.node_recovery
-            .check(&path.field("NodeRecovery"), &Rules::NONE, out);
-        self.restricted_instance_groups.check(
-            &path.field("RestrictedInstanceGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tiered_storage_config
-            .check(&path.field("TieredStorageConfig"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClusterProps);
-
-/// Property type `ClusterAutoScalingConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterAutoScalingConfig {
-    /// `AutoScalerType` (optional).
-    pub auto_scaler_type: Option<Value<AutoScalerType>>,
-    /// `Mode` (required).
-    pub mode: Value<Mode>,
+crate::l1_struct! {
+    /// Property type `ClusterAutoScalingConfig` of `AWS::SageMaker::Cluster`.
+    ClusterAutoScalingConfig
 }
 
 impl ClusterAutoScalingConfig {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<Mode>>) -> Self {
-        Self {
-            auto_scaler_type: None,
-            mode: mode.into(),
-        }
+        Self(crate::Properties::new().with(1, "Mode", mode.into().to_template()))
     }
-    /// Sets `AutoScalerType`.
-    pub fn auto_scaler_type(mut self, value: impl Into<Value<AutoScalerType>>) -> Self {
-        self.auto_scaler_type = Some(value.into());
-        self
+    /// `AutoScalerType` (optional).
+    pub fn auto_scaler_type(self, value: impl Into<Value<AutoScalerType>>) -> Self {
+        Self(self.0.with(0, "AutoScalerType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusterAutoScalingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_scaler_type {
-            m.insert("AutoScalerType".to_owned(), v.to_template());
-        }
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AutoScalerType`.
+    AutoScalerType {
+        /// `Karpenter`
+        Karpenter = "Karpenter",
     }
 }
 
-impl Check for ClusterAutoScalingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_scaler_type
-            .check(&path.field("AutoScalerType"), &Rules::NONE, out);
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `Enable`
+        Enable = "Enable",
+        /// `Disable`
+        Disable = "Disable",
     }
 }
 
-crate::impl_literal!(ClusterAutoScalingConfig);
-
-/// Values of `AutoScalerType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoScalerType {
-    /// `Karpenter`
-    Karpenter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoScalerType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Karpenter"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Karpenter => "Karpenter",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AutoScalerType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoScalerType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoScalerType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Karpenter" => Self::Karpenter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoScalerType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoScalerType::from(s))
-    }
-}
-
-crate::impl_literal!(AutoScalerType);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `Enable`
-    Enable,
-    /// `Disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enable", "Disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "Enable",
-            Self::Disable => "Disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `ClusterInstanceGroup` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterInstanceGroup {
-    /// `CapacityRequirements` (optional).
-    pub capacity_requirements: Option<Value<ClusterCapacityRequirements>>,
-    /// `CurrentCount` (optional).
-    /// Range: 0..=.
-    pub current_count: Option<Value<i64>>,
-    /// `ExecutionRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role: Value<String>,
-    /// `ImageId` (optional).
-    /// Length: 7..=21 characters.
-    /// Pattern: `^ami-[0-9a-fA-F]{8,17}|default$`.
-    pub image_id: Option<Value<String>>,
-    /// `InstanceCount` (required).
-    /// Range: 0..=6758.
-    pub instance_count: Value<i64>,
-    /// `InstanceGroupName` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub instance_group_name: Value<String>,
-    /// `InstanceStorageConfigs` (optional).
-    /// Items: 0..=4.
-    pub instance_storage_configs: Option<Value<List<serde_json::Value>>>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
-    /// `KubernetesConfig` (optional).
-    pub kubernetes_config: Option<Value<ClusterKubernetesConfig>>,
-    /// `LifeCycleConfig` (optional).
-    pub life_cycle_config: Option<Value<ClusterLifeCycleConfig>>,
-    /// `MinInstanceCount` (optional).
-    /// Range: 0..=6758.
-    pub min_instance_count: Option<Value<i64>>,
-    /// `OnStartDeepHealthChecks` (optional).
-    /// Items: 1..=2.
-    pub on_start_deep_health_checks: Option<Value<List<DeepHealthCheckType>>>,
-    /// `OverrideVpcConfig` (optional).
-    pub override_vpc_config: Option<Value<VpcConfig>>,
-    /// `ScheduledUpdateConfig` (optional).
-    pub scheduled_update_config: Option<Value<ScheduledUpdateConfig>>,
-    /// `SlurmConfig` (optional).
-    pub slurm_config: Option<Value<ClusterSlurmConfig>>,
-    /// `ThreadsPerCore` (optional).
-    /// Range: 1..=2.
-    pub threads_per_core: Option<Value<i64>>,
-    /// `TrainingPlanArn` (optional).
-    /// Length: 50..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*$`.
-    pub training_plan_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ClusterInstanceGroup` of `AWS::SageMaker::Cluster`.
+    ClusterInstanceGroup
 }
 
 impl ClusterInstanceGroup {
@@ -530,1343 +245,237 @@ impl ClusterInstanceGroup {
         execution_role: impl Into<Value<String>>,
         instance_count: impl Into<Value<i64>>,
         instance_group_name: impl Into<Value<String>>,
-        instance_type: impl Into<Value<InstanceType>>,
+        instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            capacity_requirements: None,
-            current_count: None,
-            execution_role: execution_role.into(),
-            image_id: None,
-            instance_count: instance_count.into(),
-            instance_group_name: instance_group_name.into(),
-            instance_storage_configs: None,
-            instance_type: instance_type.into(),
-            kubernetes_config: None,
-            life_cycle_config: None,
-            min_instance_count: None,
-            on_start_deep_health_checks: None,
-            override_vpc_config: None,
-            scheduled_update_config: None,
-            slurm_config: None,
-            threads_per_core: None,
-            training_plan_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ExecutionRole", execution_role.into().to_template())
+                .with(4, "InstanceCount", instance_count.into().to_template())
+                .with(
+                    5,
+                    "InstanceGroupName",
+                    instance_group_name.into().to_template(),
+                )
+                .with(7, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `CapacityRequirements`.
+    /// `CapacityRequirements` (optional).
     pub fn capacity_requirements(
-        mut self,
+        self,
         value: impl Into<Value<ClusterCapacityRequirements>>,
     ) -> Self {
-        self.capacity_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CapacityRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `CurrentCount`.
-    pub fn current_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.current_count = Some(value.into());
-        self
+    /// `CurrentCount` (optional).
+    /// Range: at least 0.
+    pub fn current_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "CurrentCount", value.into().to_template()))
     }
-    /// Sets `ImageId`.
-    pub fn image_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_id = Some(value.into());
-        self
+    /// `ImageId` (optional).
+    /// Length: 7 to 21 characters.
+    /// Pattern: `^ami-[0-9a-fA-F]{8,17}|default$`.
+    pub fn image_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ImageId", value.into().to_template()))
     }
-    /// Sets `InstanceStorageConfigs`.
-    pub fn instance_storage_configs(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.instance_storage_configs = Some(value.into());
-        self
+    /// `InstanceStorageConfigs` (optional).
+    /// Items: 0 to 4.
+    pub fn instance_storage_configs(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "InstanceStorageConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `KubernetesConfig`.
-    pub fn kubernetes_config(mut self, value: impl Into<Value<ClusterKubernetesConfig>>) -> Self {
-        self.kubernetes_config = Some(value.into());
-        self
+    /// `KubernetesConfig` (optional).
+    pub fn kubernetes_config(self, value: impl Into<Value<ClusterKubernetesConfig>>) -> Self {
+        Self(
+            self.0
+                .with(8, "KubernetesConfig", value.into().to_template()),
+        )
     }
-    /// Sets `LifeCycleConfig`.
-    pub fn life_cycle_config(mut self, value: impl Into<Value<ClusterLifeCycleConfig>>) -> Self {
-        self.life_cycle_config = Some(value.into());
-        self
+    /// `LifeCycleConfig` (optional).
+    pub fn life_cycle_config(self, value: impl Into<Value<ClusterLifeCycleConfig>>) -> Self {
+        Self(
+            self.0
+                .with(9, "LifeCycleConfig", value.into().to_template()),
+        )
     }
-    /// Sets `MinInstanceCount`.
-    pub fn min_instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_instance_count = Some(value.into());
-        self
+    /// `MinInstanceCount` (optional).
+    /// Range: 0 to 6758.
+    pub fn min_instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "MinInstanceCount", value.into().to_template()),
+        )
     }
-    /// Sets `OnStartDeepHealthChecks`.
+    /// `OnStartDeepHealthChecks` (optional).
+    /// Items: 1 to 2.
     pub fn on_start_deep_health_checks(
-        mut self,
+        self,
         value: impl Into<Value<List<DeepHealthCheckType>>>,
     ) -> Self {
-        self.on_start_deep_health_checks = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "OnStartDeepHealthChecks", value.into().to_template()),
+        )
     }
-    /// Sets `OverrideVpcConfig`.
-    pub fn override_vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.override_vpc_config = Some(value.into());
-        self
+    /// `OverrideVpcConfig` (optional).
+    pub fn override_vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(
+            self.0
+                .with(12, "OverrideVpcConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduledUpdateConfig`.
-    pub fn scheduled_update_config(
-        mut self,
-        value: impl Into<Value<ScheduledUpdateConfig>>,
-    ) -> Self {
-        self.scheduled_update_config = Some(value.into());
-        self
+    /// `ScheduledUpdateConfig` (optional).
+    pub fn scheduled_update_config(self, value: impl Into<Value<ScheduledUpdateConfig>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ScheduledUpdateConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SlurmConfig`.
-    pub fn slurm_config(mut self, value: impl Into<Value<ClusterSlurmConfig>>) -> Self {
-        self.slurm_config = Some(value.into());
-        self
+    /// `SlurmConfig` (optional).
+    pub fn slurm_config(self, value: impl Into<Value<ClusterSlurmConfig>>) -> Self {
+        Self(self.0.with(14, "SlurmConfig", value.into().to_template()))
     }
-    /// Sets `ThreadsPerCore`.
-    pub fn threads_per_core(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threads_per_core = Some(value.into());
-        self
+    /// `ThreadsPerCore` (optional).
+    /// Range: 1 to 2.
+    pub fn threads_per_core(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "ThreadsPerCore", value.into().to_template()),
+        )
     }
-    /// Sets `TrainingPlanArn`.
-    pub fn training_plan_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.training_plan_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterInstanceGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_requirements {
-            m.insert("CapacityRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.current_count {
-            m.insert("CurrentCount".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        if let Some(v) = &self.image_id {
-            m.insert("ImageId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert(
-            "InstanceGroupName".to_owned(),
-            self.instance_group_name.to_template(),
-        );
-        if let Some(v) = &self.instance_storage_configs {
-            m.insert("InstanceStorageConfigs".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.kubernetes_config {
-            m.insert("KubernetesConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.life_cycle_config {
-            m.insert("LifeCycleConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_instance_count {
-            m.insert("MinInstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_start_deep_health_checks {
-            m.insert("OnStartDeepHealthChecks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.override_vpc_config {
-            m.insert("OverrideVpcConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scheduled_update_config {
-            m.insert("ScheduledUpdateConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.slurm_config {
-            m.insert("SlurmConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threads_per_core {
-            m.insert("ThreadsPerCore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_plan_arn {
-            m.insert("TrainingPlanArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrainingPlanArn` (optional).
+    /// Length: 50 to 2048 characters.
+    /// Pattern: `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*$`.
+    pub fn training_plan_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(16, "TrainingPlanArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClusterInstanceGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_requirements
-            .check(&path.field("CapacityRequirements"), &Rules::NONE, out);
-        self.current_count.check(
-            &path.field("CurrentCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_id.check(
-            &path.field("ImageId"),
-            &Rules {
-                min_length: Some(7),
-                max_length: Some(21),
-                pattern: Some("^ami-[0-9a-fA-F]{8,17}|default$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_count.check(
-            &path.field("InstanceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(6758.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_group_name.check(
-            &path.field("InstanceGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_storage_configs.check(
-            &path.field("InstanceStorageConfigs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.kubernetes_config
-            .check(&path.field("KubernetesConfig"), &Rules::NONE, out);
-        self.life_cycle_config
-            .check(&path.field("LifeCycleConfig"), &Rules::NONE, out);
-        self.min_instance_count.check(
-            &path.field("MinInstanceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(6758.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_start_deep_health_checks.check(
-            &path.field("OnStartDeepHealthChecks"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.override_vpc_config
-            .check(&path.field("OverrideVpcConfig"), &Rules::NONE, out);
-        self.scheduled_update_config
-            .check(&path.field("ScheduledUpdateConfig"), &Rules::NONE, out);
-        self.slurm_config
-            .check(&path.field("SlurmConfig"), &Rules::NONE, out);
-        self.threads_per_core.check(
-            &path.field("ThreadsPerCore"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.training_plan_arn.check(
-            &path.field("TrainingPlanArn"),
-            &Rules {
-                min_length: Some(50),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-plan/.*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterInstanceGroup);
-
-/// Property type `ClusterCapacityRequirements` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterCapacityRequirements {
-    /// `OnDemand` (optional).
-    pub on_demand: Option<Value<serde_json::Value>>,
-    /// `Spot` (optional).
-    pub spot: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `ClusterCapacityRequirements` of `AWS::SageMaker::Cluster`.
+    ClusterCapacityRequirements(default)
 }
 
 impl ClusterCapacityRequirements {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_demand: None,
-            spot: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnDemand`.
-    pub fn on_demand(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.on_demand = Some(value.into());
-        self
+    /// `OnDemand` (optional).
+    pub fn on_demand(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "OnDemand", value.into().to_template()))
     }
-    /// Sets `Spot`.
-    pub fn spot(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.spot = Some(value.into());
-        self
+    /// `Spot` (optional).
+    pub fn spot(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Spot", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusterCapacityRequirements {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_demand {
-            m.insert("OnDemand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.spot {
-            m.insert("Spot".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterCapacityRequirements {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClusterCapacityRequirements);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `ml.c5.12xlarge`
-    MlC512xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.24xlarge`
-    MlC524xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.large`
-    MlC5Large,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c5n.18xlarge`
-    MlC5n18xlarge,
-    /// `ml.c5n.2xlarge`
-    MlC5n2xlarge,
-    /// `ml.c5n.4xlarge`
-    MlC5n4xlarge,
-    /// `ml.c5n.9xlarge`
-    MlC5n9xlarge,
-    /// `ml.c5n.large`
-    MlC5nLarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.large`
-    MlC6iLarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.g6e.12xlarge`
-    MlG6e12xlarge,
-    /// `ml.g6e.16xlarge`
-    MlG6e16xlarge,
-    /// `ml.g6e.24xlarge`
-    MlG6e24xlarge,
-    /// `ml.g6e.2xlarge`
-    MlG6e2xlarge,
-    /// `ml.g6e.48xlarge`
-    MlG6e48xlarge,
-    /// `ml.g6e.4xlarge`
-    MlG6e4xlarge,
-    /// `ml.g6e.8xlarge`
-    MlG6e8xlarge,
-    /// `ml.g6e.xlarge`
-    MlG6eXlarge,
-    /// `ml.g7e.12xlarge`
-    MlG7e12xlarge,
-    /// `ml.g7e.24xlarge`
-    MlG7e24xlarge,
-    /// `ml.g7e.2xlarge`
-    MlG7e2xlarge,
-    /// `ml.g7e.48xlarge`
-    MlG7e48xlarge,
-    /// `ml.g7e.4xlarge`
-    MlG7e4xlarge,
-    /// `ml.g7e.8xlarge`
-    MlG7e8xlarge,
-    /// `ml.gr6.4xlarge`
-    MlGr64xlarge,
-    /// `ml.gr6.8xlarge`
-    MlGr68xlarge,
-    /// `ml.i3en.12xlarge`
-    MlI3en12xlarge,
-    /// `ml.i3en.24xlarge`
-    MlI3en24xlarge,
-    /// `ml.i3en.2xlarge`
-    MlI3en2xlarge,
-    /// `ml.i3en.3xlarge`
-    MlI3en3xlarge,
-    /// `ml.i3en.6xlarge`
-    MlI3en6xlarge,
-    /// `ml.i3en.large`
-    MlI3enLarge,
-    /// `ml.i3en.xlarge`
-    MlI3enXlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.16xlarge`
-    MlM516xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.8xlarge`
-    MlM58xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.p4d.24xlarge`
-    MlP4d24xlarge,
-    /// `ml.p4de.24xlarge`
-    MlP4de24xlarge,
-    /// `ml.p5.48xlarge`
-    MlP548xlarge,
-    /// `ml.p5.4xlarge`
-    MlP54xlarge,
-    /// `ml.p5e.48xlarge`
-    MlP5e48xlarge,
-    /// `ml.p5en.48xlarge`
-    MlP5en48xlarge,
-    /// `ml.p6-b200.48xlarge`
-    MlP6B20048xlarge,
-    /// `ml.p6-b300.48xlarge`
-    MlP6B30048xlarge,
-    /// `ml.p6e-gb200.36xlarge`
-    MlP6eGb20036xlarge,
-    /// `ml.r5d.16xlarge`
-    MlR5d16xlarge,
-    /// `ml.r6i.12xlarge`
-    MlR6i12xlarge,
-    /// `ml.r6i.16xlarge`
-    MlR6i16xlarge,
-    /// `ml.r6i.24xlarge`
-    MlR6i24xlarge,
-    /// `ml.r6i.2xlarge`
-    MlR6i2xlarge,
-    /// `ml.r6i.32xlarge`
-    MlR6i32xlarge,
-    /// `ml.r6i.4xlarge`
-    MlR6i4xlarge,
-    /// `ml.r6i.8xlarge`
-    MlR6i8xlarge,
-    /// `ml.r6i.large`
-    MlR6iLarge,
-    /// `ml.r6i.xlarge`
-    MlR6iXlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.t3.2xlarge`
-    MlT32xlarge,
-    /// `ml.t3.large`
-    MlT3Large,
-    /// `ml.t3.medium`
-    MlT3Medium,
-    /// `ml.t3.xlarge`
-    MlT3Xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// `ml.trn1n.32xlarge`
-    MlTrn1n32xlarge,
-    /// `ml.trn2.3xlarge`
-    MlTrn23xlarge,
-    /// `ml.trn2.48xlarge`
-    MlTrn248xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ml.c5.12xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.24xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.large",
-        "ml.c5.xlarge",
-        "ml.c5n.18xlarge",
-        "ml.c5n.2xlarge",
-        "ml.c5n.4xlarge",
-        "ml.c5n.9xlarge",
-        "ml.c5n.large",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.large",
-        "ml.c6i.xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.48xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.xlarge",
-        "ml.g6e.12xlarge",
-        "ml.g6e.16xlarge",
-        "ml.g6e.24xlarge",
-        "ml.g6e.2xlarge",
-        "ml.g6e.48xlarge",
-        "ml.g6e.4xlarge",
-        "ml.g6e.8xlarge",
-        "ml.g6e.xlarge",
-        "ml.g7e.12xlarge",
-        "ml.g7e.24xlarge",
-        "ml.g7e.2xlarge",
-        "ml.g7e.48xlarge",
-        "ml.g7e.4xlarge",
-        "ml.g7e.8xlarge",
-        "ml.gr6.4xlarge",
-        "ml.gr6.8xlarge",
-        "ml.i3en.12xlarge",
-        "ml.i3en.24xlarge",
-        "ml.i3en.2xlarge",
-        "ml.i3en.3xlarge",
-        "ml.i3en.6xlarge",
-        "ml.i3en.large",
-        "ml.i3en.xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.16xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.8xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.48xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.p4d.24xlarge",
-        "ml.p4de.24xlarge",
-        "ml.p5.48xlarge",
-        "ml.p5.4xlarge",
-        "ml.p5e.48xlarge",
-        "ml.p5en.48xlarge",
-        "ml.p6-b200.48xlarge",
-        "ml.p6-b300.48xlarge",
-        "ml.p6e-gb200.36xlarge",
-        "ml.r5d.16xlarge",
-        "ml.r6i.12xlarge",
-        "ml.r6i.16xlarge",
-        "ml.r6i.24xlarge",
-        "ml.r6i.2xlarge",
-        "ml.r6i.32xlarge",
-        "ml.r6i.4xlarge",
-        "ml.r6i.8xlarge",
-        "ml.r6i.large",
-        "ml.r6i.xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.48xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.t3.2xlarge",
-        "ml.t3.large",
-        "ml.t3.medium",
-        "ml.t3.xlarge",
-        "ml.trn1.32xlarge",
-        "ml.trn1n.32xlarge",
-        "ml.trn2.3xlarge",
-        "ml.trn2.48xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlC512xlarge => "ml.c5.12xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC524xlarge => "ml.c5.24xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC5Large => "ml.c5.large",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC5n18xlarge => "ml.c5n.18xlarge",
-            Self::MlC5n2xlarge => "ml.c5n.2xlarge",
-            Self::MlC5n4xlarge => "ml.c5n.4xlarge",
-            Self::MlC5n9xlarge => "ml.c5n.9xlarge",
-            Self::MlC5nLarge => "ml.c5n.large",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6iLarge => "ml.c6i.large",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlG6e12xlarge => "ml.g6e.12xlarge",
-            Self::MlG6e16xlarge => "ml.g6e.16xlarge",
-            Self::MlG6e24xlarge => "ml.g6e.24xlarge",
-            Self::MlG6e2xlarge => "ml.g6e.2xlarge",
-            Self::MlG6e48xlarge => "ml.g6e.48xlarge",
-            Self::MlG6e4xlarge => "ml.g6e.4xlarge",
-            Self::MlG6e8xlarge => "ml.g6e.8xlarge",
-            Self::MlG6eXlarge => "ml.g6e.xlarge",
-            Self::MlG7e12xlarge => "ml.g7e.12xlarge",
-            Self::MlG7e24xlarge => "ml.g7e.24xlarge",
-            Self::MlG7e2xlarge => "ml.g7e.2xlarge",
-            Self::MlG7e48xlarge => "ml.g7e.48xlarge",
-            Self::MlG7e4xlarge => "ml.g7e.4xlarge",
-            Self::MlG7e8xlarge => "ml.g7e.8xlarge",
-            Self::MlGr64xlarge => "ml.gr6.4xlarge",
-            Self::MlGr68xlarge => "ml.gr6.8xlarge",
-            Self::MlI3en12xlarge => "ml.i3en.12xlarge",
-            Self::MlI3en24xlarge => "ml.i3en.24xlarge",
-            Self::MlI3en2xlarge => "ml.i3en.2xlarge",
-            Self::MlI3en3xlarge => "ml.i3en.3xlarge",
-            Self::MlI3en6xlarge => "ml.i3en.6xlarge",
-            Self::MlI3enLarge => "ml.i3en.large",
-            Self::MlI3enXlarge => "ml.i3en.xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM516xlarge => "ml.m5.16xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM58xlarge => "ml.m5.8xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlP4d24xlarge => "ml.p4d.24xlarge",
-            Self::MlP4de24xlarge => "ml.p4de.24xlarge",
-            Self::MlP548xlarge => "ml.p5.48xlarge",
-            Self::MlP54xlarge => "ml.p5.4xlarge",
-            Self::MlP5e48xlarge => "ml.p5e.48xlarge",
-            Self::MlP5en48xlarge => "ml.p5en.48xlarge",
-            Self::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-            Self::MlP6B30048xlarge => "ml.p6-b300.48xlarge",
-            Self::MlP6eGb20036xlarge => "ml.p6e-gb200.36xlarge",
-            Self::MlR5d16xlarge => "ml.r5d.16xlarge",
-            Self::MlR6i12xlarge => "ml.r6i.12xlarge",
-            Self::MlR6i16xlarge => "ml.r6i.16xlarge",
-            Self::MlR6i24xlarge => "ml.r6i.24xlarge",
-            Self::MlR6i2xlarge => "ml.r6i.2xlarge",
-            Self::MlR6i32xlarge => "ml.r6i.32xlarge",
-            Self::MlR6i4xlarge => "ml.r6i.4xlarge",
-            Self::MlR6i8xlarge => "ml.r6i.8xlarge",
-            Self::MlR6iLarge => "ml.r6i.large",
-            Self::MlR6iXlarge => "ml.r6i.xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlT32xlarge => "ml.t3.2xlarge",
-            Self::MlT3Large => "ml.t3.large",
-            Self::MlT3Medium => "ml.t3.medium",
-            Self::MlT3Xlarge => "ml.t3.xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            Self::MlTrn23xlarge => "ml.trn2.3xlarge",
-            Self::MlTrn248xlarge => "ml.trn2.48xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ml.c5.12xlarge" => Self::MlC512xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.24xlarge" => Self::MlC524xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.large" => Self::MlC5Large,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c5n.18xlarge" => Self::MlC5n18xlarge,
-            "ml.c5n.2xlarge" => Self::MlC5n2xlarge,
-            "ml.c5n.4xlarge" => Self::MlC5n4xlarge,
-            "ml.c5n.9xlarge" => Self::MlC5n9xlarge,
-            "ml.c5n.large" => Self::MlC5nLarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.large" => Self::MlC6iLarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
-            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
-            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
-            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
-            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
-            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
-            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
-            "ml.g6e.xlarge" => Self::MlG6eXlarge,
-            "ml.g7e.12xlarge" => Self::MlG7e12xlarge,
-            "ml.g7e.24xlarge" => Self::MlG7e24xlarge,
-            "ml.g7e.2xlarge" => Self::MlG7e2xlarge,
-            "ml.g7e.48xlarge" => Self::MlG7e48xlarge,
-            "ml.g7e.4xlarge" => Self::MlG7e4xlarge,
-            "ml.g7e.8xlarge" => Self::MlG7e8xlarge,
-            "ml.gr6.4xlarge" => Self::MlGr64xlarge,
-            "ml.gr6.8xlarge" => Self::MlGr68xlarge,
-            "ml.i3en.12xlarge" => Self::MlI3en12xlarge,
-            "ml.i3en.24xlarge" => Self::MlI3en24xlarge,
-            "ml.i3en.2xlarge" => Self::MlI3en2xlarge,
-            "ml.i3en.3xlarge" => Self::MlI3en3xlarge,
-            "ml.i3en.6xlarge" => Self::MlI3en6xlarge,
-            "ml.i3en.large" => Self::MlI3enLarge,
-            "ml.i3en.xlarge" => Self::MlI3enXlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.16xlarge" => Self::MlM516xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.8xlarge" => Self::MlM58xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
-            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
-            "ml.p5.48xlarge" => Self::MlP548xlarge,
-            "ml.p5.4xlarge" => Self::MlP54xlarge,
-            "ml.p5e.48xlarge" => Self::MlP5e48xlarge,
-            "ml.p5en.48xlarge" => Self::MlP5en48xlarge,
-            "ml.p6-b200.48xlarge" => Self::MlP6B20048xlarge,
-            "ml.p6-b300.48xlarge" => Self::MlP6B30048xlarge,
-            "ml.p6e-gb200.36xlarge" => Self::MlP6eGb20036xlarge,
-            "ml.r5d.16xlarge" => Self::MlR5d16xlarge,
-            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
-            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
-            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
-            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
-            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
-            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
-            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
-            "ml.r6i.large" => Self::MlR6iLarge,
-            "ml.r6i.xlarge" => Self::MlR6iXlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.t3.2xlarge" => Self::MlT32xlarge,
-            "ml.t3.large" => Self::MlT3Large,
-            "ml.t3.medium" => Self::MlT3Medium,
-            "ml.t3.xlarge" => Self::MlT3Xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
-            "ml.trn2.3xlarge" => Self::MlTrn23xlarge,
-            "ml.trn2.48xlarge" => Self::MlTrn248xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `ClusterKubernetesConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterKubernetesConfig {
-    /// `Labels` (optional).
-    pub labels: Option<Value<Map<String>>>,
-    /// `Taints` (optional).
-    /// Items: 0..=50.
-    pub taints: Option<Value<List<ClusterKubernetesTaint>>>,
+crate::l1_struct! {
+    /// Property type `ClusterKubernetesConfig` of `AWS::SageMaker::Cluster`.
+    ClusterKubernetesConfig(default)
 }
 
 impl ClusterKubernetesConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            labels: None,
-            taints: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Labels`.
-    pub fn labels(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.labels = Some(value.into());
-        self
+    /// `Labels` (optional).
+    pub fn labels(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Labels", value.into().to_template()))
     }
-    /// Sets `Taints`.
-    pub fn taints(mut self, value: impl Into<Value<List<ClusterKubernetesTaint>>>) -> Self {
-        self.taints = Some(value.into());
-        self
+    /// `Taints` (optional).
+    /// Items: 0 to 50.
+    pub fn taints(self, value: impl Into<Value<List<ClusterKubernetesTaint>>>) -> Self {
+        Self(self.0.with(1, "Taints", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClusterKubernetesConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.labels {
-            m.insert("Labels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.taints {
-            m.insert("Taints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClusterKubernetesConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.taints.check(
-            &path.field("Taints"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterKubernetesConfig);
-
-/// Property type `ClusterKubernetesTaint` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterKubernetesTaint {
-    /// `Effect` (required).
-    pub effect: Value<Effect>,
-    /// `Key` (required).
-    /// Length: 1..=317 characters.
-    /// Pattern: `^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ClusterKubernetesTaint` of `AWS::SageMaker::Cluster`.
+    ClusterKubernetesTaint
 }
 
 impl ClusterKubernetesTaint {
     /// The required properties: `Effect`, `Key`.
     pub fn new(effect: impl Into<Value<Effect>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            effect: effect.into(),
-            key: key.into(),
-            value: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Effect", effect.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterKubernetesTaint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Effect".to_owned(), self.effect.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Value", value.into().to_template()))
     }
 }
 
-impl Check for ClusterKubernetesTaint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.effect.check(&path.field("Effect"), &Rules::NONE, out);
-        self.key.check(&path.field("Key"), &Rules { min_length: Some(1), max_length: Some(317), pattern: Some("^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$"), ..Rules::NONE }, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Effect`.
+    Effect {
+        /// `NoSchedule`
+        NoSchedule = "NoSchedule",
+        /// `PreferNoSchedule`
+        PreferNoSchedule = "PreferNoSchedule",
+        /// `NoExecute`
+        NoExecute = "NoExecute",
     }
 }
 
-crate::impl_literal!(ClusterKubernetesTaint);
-
-/// Values of `Effect`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Effect {
-    /// `NoSchedule`
-    NoSchedule,
-    /// `PreferNoSchedule`
-    PreferNoSchedule,
-    /// `NoExecute`
-    NoExecute,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Effect {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NoSchedule", "PreferNoSchedule", "NoExecute"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoSchedule => "NoSchedule",
-            Self::PreferNoSchedule => "PreferNoSchedule",
-            Self::NoExecute => "NoExecute",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Effect {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Effect {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Effect {
-    fn from(s: &str) -> Self {
-        match s {
-            "NoSchedule" => Self::NoSchedule,
-            "PreferNoSchedule" => Self::PreferNoSchedule,
-            "NoExecute" => Self::NoExecute,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Effect> {
-    fn from(s: &str) -> Self {
-        Value::literal(Effect::from(s))
-    }
-}
-
-crate::impl_literal!(Effect);
-
-/// Property type `ClusterLifeCycleConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct ClusterLifeCycleConfig {
-    /// `OnCreate` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\S\s]+$`.
-    pub on_create: Option<Value<String>>,
-    /// `OnInitComplete` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\S\s]+$`.
-    pub on_init_complete: Option<Value<String>>,
-    /// `SourceS3Uri` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub source_s3_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ClusterLifeCycleConfig` of `AWS::SageMaker::Cluster`.
+    ClusterLifeCycleConfig(default)
 }
 
 impl ClusterLifeCycleConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_create: None,
-            on_init_complete: None,
-            source_s3_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnCreate`.
-    pub fn on_create(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_create = Some(value.into());
-        self
+    /// `OnCreate` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]+$`.
+    pub fn on_create(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "OnCreate", value.into().to_template()))
     }
-    /// Sets `OnInitComplete`.
-    pub fn on_init_complete(mut self, value: impl Into<Value<String>>) -> Self {
-        self.on_init_complete = Some(value.into());
-        self
+    /// `OnInitComplete` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]+$`.
+    pub fn on_init_complete(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "OnInitComplete", value.into().to_template()))
     }
-    /// Sets `SourceS3Uri`.
-    pub fn source_s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_s3_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterLifeCycleConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_create {
-            m.insert("OnCreate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_init_complete {
-            m.insert("OnInitComplete".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_s3_uri {
-            m.insert("SourceS3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceS3Uri` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn source_s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SourceS3Uri", value.into().to_template()))
     }
 }
 
-impl Check for ClusterLifeCycleConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_create.check(
-            &path.field("OnCreate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\S\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_init_complete.check(
-            &path.field("OnInitComplete"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\S\\s]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_s3_uri.check(
-            &path.field("SourceS3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DeepHealthCheckType`.
+    DeepHealthCheckType {
+        /// `InstanceStress`
+        InstanceStress = "InstanceStress",
+        /// `InstanceConnectivity`
+        InstanceConnectivity = "InstanceConnectivity",
     }
 }
 
-crate::impl_literal!(ClusterLifeCycleConfig);
-
-/// Values of `DeepHealthCheckType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeepHealthCheckType {
-    /// `InstanceStress`
-    InstanceStress,
-    /// `InstanceConnectivity`
-    InstanceConnectivity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeepHealthCheckType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["InstanceStress", "InstanceConnectivity"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InstanceStress => "InstanceStress",
-            Self::InstanceConnectivity => "InstanceConnectivity",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeepHealthCheckType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeepHealthCheckType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeepHealthCheckType {
-    fn from(s: &str) -> Self {
-        match s {
-            "InstanceStress" => Self::InstanceStress,
-            "InstanceConnectivity" => Self::InstanceConnectivity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeepHealthCheckType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeepHealthCheckType::from(s))
-    }
-}
-
-crate::impl_literal!(DeepHealthCheckType);
-
-/// Property type `VpcConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::SageMaker::Cluster`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -1875,627 +484,179 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Property type `ScheduledUpdateConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ScheduledUpdateConfig {
-    /// `DeploymentConfig` (optional).
-    pub deployment_config: Option<Value<DeploymentConfig>>,
-    /// `ScheduleExpression` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `cron\((?:[0-5][0-9]|[0-9]|) (?:[01][0-9]|2[0-3]|[0-9]) (?:[1-9]|0[1-9]|[12][0-9]|3[01]|\?) (?:[1-9]|0[1-9]|1[0-2]|\*|\*/(?:[1-9]|1[0-2])|) (?:MON|TUE|WED|THU|FRI|SAT|SUN|[1-7]|\?|L|(?:[1-7]#[1-5])|(?:[1-7]L)) (?:20[2-9][0-9]|\*|)\)`.
-    pub schedule_expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `ScheduledUpdateConfig` of `AWS::SageMaker::Cluster`.
+    ScheduledUpdateConfig
 }
 
 impl ScheduledUpdateConfig {
     /// The required properties: `ScheduleExpression`.
     pub fn new(schedule_expression: impl Into<Value<String>>) -> Self {
-        Self {
-            deployment_config: None,
-            schedule_expression: schedule_expression.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ScheduleExpression",
+            schedule_expression.into().to_template(),
+        ))
     }
-    /// Sets `DeploymentConfig`.
-    pub fn deployment_config(mut self, value: impl Into<Value<DeploymentConfig>>) -> Self {
-        self.deployment_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduledUpdateConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_config {
-            m.insert("DeploymentConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        Expr::Map(m)
+    /// `DeploymentConfig` (optional).
+    pub fn deployment_config(self, value: impl Into<Value<DeploymentConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeploymentConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ScheduledUpdateConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_config
-            .check(&path.field("DeploymentConfig"), &Rules::NONE, out);
-        self.schedule_expression.check(&path.field("ScheduleExpression"), &Rules { min_length: Some(1), max_length: Some(256), pattern: Some("cron\\((?:[0-5][0-9]|[0-9]|) (?:[01][0-9]|2[0-3]|[0-9]) (?:[1-9]|0[1-9]|[12][0-9]|3[01]|\\?) (?:[1-9]|0[1-9]|1[0-2]|\\*|\\*/(?:[1-9]|1[0-2])|) (?:MON|TUE|WED|THU|FRI|SAT|SUN|[1-7]|\\?|L|(?:[1-7]#[1-5])|(?:[1-7]L)) (?:20[2-9][0-9]|\\*|)\\)"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ScheduledUpdateConfig);
-
-/// Property type `DeploymentConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentConfig {
-    /// `AutoRollbackConfiguration` (optional).
-    /// Items: 1..=10.
-    pub auto_rollback_configuration: Option<Value<List<AlarmDetails>>>,
-    /// `RollingUpdatePolicy` (optional).
-    pub rolling_update_policy: Option<Value<RollingUpdatePolicy>>,
-    /// `WaitIntervalInSeconds` (optional).
-    /// Range: 0..=3600.
-    pub wait_interval_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `DeploymentConfig` of `AWS::SageMaker::Cluster`.
+    DeploymentConfig(default)
 }
 
 impl DeploymentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_rollback_configuration: None,
-            rolling_update_policy: None,
-            wait_interval_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoRollbackConfiguration`.
-    pub fn auto_rollback_configuration(
-        mut self,
-        value: impl Into<Value<List<AlarmDetails>>>,
-    ) -> Self {
-        self.auto_rollback_configuration = Some(value.into());
-        self
+    /// `AutoRollbackConfiguration` (optional).
+    /// Items: 1 to 10.
+    pub fn auto_rollback_configuration(self, value: impl Into<Value<List<AlarmDetails>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoRollbackConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RollingUpdatePolicy`.
-    pub fn rolling_update_policy(mut self, value: impl Into<Value<RollingUpdatePolicy>>) -> Self {
-        self.rolling_update_policy = Some(value.into());
-        self
+    /// `RollingUpdatePolicy` (optional).
+    pub fn rolling_update_policy(self, value: impl Into<Value<RollingUpdatePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RollingUpdatePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `WaitIntervalInSeconds`.
-    pub fn wait_interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.wait_interval_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_rollback_configuration {
-            m.insert("AutoRollbackConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rolling_update_policy {
-            m.insert("RollingUpdatePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wait_interval_in_seconds {
-            m.insert("WaitIntervalInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WaitIntervalInSeconds` (optional).
+    /// Range: 0 to 3600.
+    pub fn wait_interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "WaitIntervalInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DeploymentConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_rollback_configuration.check(
-            &path.field("AutoRollbackConfiguration"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rolling_update_policy
-            .check(&path.field("RollingUpdatePolicy"), &Rules::NONE, out);
-        self.wait_interval_in_seconds.check(
-            &path.field("WaitIntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeploymentConfig);
-
-/// Property type `AlarmDetails` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct AlarmDetails {
-    /// `AlarmName` (required).
-    /// Length: 1..=256 characters.
-    pub alarm_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `AlarmDetails` of `AWS::SageMaker::Cluster`.
+    AlarmDetails
 }
 
 impl AlarmDetails {
     /// The required properties: `AlarmName`.
     pub fn new(alarm_name: impl Into<Value<String>>) -> Self {
-        Self {
-            alarm_name: alarm_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "AlarmName", alarm_name.into().to_template()))
     }
 }
 
-impl ToTemplate for AlarmDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmName".to_owned(), self.alarm_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AlarmDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_name.check(
-            &path.field("AlarmName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AlarmDetails);
-
-/// Property type `RollingUpdatePolicy` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct RollingUpdatePolicy {
-    /// `MaximumBatchSize` (required).
-    pub maximum_batch_size: Value<CapacitySizeConfig>,
-    /// `RollbackMaximumBatchSize` (optional).
-    pub rollback_maximum_batch_size: Option<Value<CapacitySizeConfig>>,
+crate::l1_struct! {
+    /// Property type `RollingUpdatePolicy` of `AWS::SageMaker::Cluster`.
+    RollingUpdatePolicy
 }
 
 impl RollingUpdatePolicy {
     /// The required properties: `MaximumBatchSize`.
     pub fn new(maximum_batch_size: impl Into<Value<CapacitySizeConfig>>) -> Self {
-        Self {
-            maximum_batch_size: maximum_batch_size.into(),
-            rollback_maximum_batch_size: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaximumBatchSize",
+            maximum_batch_size.into().to_template(),
+        ))
     }
-    /// Sets `RollbackMaximumBatchSize`.
-    pub fn rollback_maximum_batch_size(
-        mut self,
-        value: impl Into<Value<CapacitySizeConfig>>,
-    ) -> Self {
-        self.rollback_maximum_batch_size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RollingUpdatePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaximumBatchSize".to_owned(),
-            self.maximum_batch_size.to_template(),
-        );
-        if let Some(v) = &self.rollback_maximum_batch_size {
-            m.insert("RollbackMaximumBatchSize".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RollbackMaximumBatchSize` (optional).
+    pub fn rollback_maximum_batch_size(self, value: impl Into<Value<CapacitySizeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RollbackMaximumBatchSize", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RollingUpdatePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_batch_size
-            .check(&path.field("MaximumBatchSize"), &Rules::NONE, out);
-        self.rollback_maximum_batch_size.check(
-            &path.field("RollbackMaximumBatchSize"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RollingUpdatePolicy);
-
-/// Property type `CapacitySizeConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct CapacitySizeConfig {
-    /// `Type` (required).
-    /// Pattern: `INSTANCE_COUNT|CAPACITY_PERCENTAGE`.
-    pub type_: Value<String>,
-    /// `Value` (required).
-    /// Range: 1..=.
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `CapacitySizeConfig` of `AWS::SageMaker::Cluster`.
+    CapacitySizeConfig
 }
 
 impl CapacitySizeConfig {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<String>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CapacitySizeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CapacitySizeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                pattern: Some("INSTANCE_COUNT|CAPACITY_PERCENTAGE"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacitySizeConfig);
-
-/// Property type `ClusterSlurmConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterSlurmConfig {
-    /// `NodeType` (required).
-    pub node_type: Value<NodeType>,
-    /// `PartitionNames` (optional).
-    /// Items: 0..=1.
-    /// Each item: Length: 0..=1024 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub partition_names: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ClusterSlurmConfig` of `AWS::SageMaker::Cluster`.
+    ClusterSlurmConfig
 }
 
 impl ClusterSlurmConfig {
     /// The required properties: `NodeType`.
     pub fn new(node_type: impl Into<Value<NodeType>>) -> Self {
-        Self {
-            node_type: node_type.into(),
-            partition_names: None,
-        }
+        Self(crate::Properties::new().with(0, "NodeType", node_type.into().to_template()))
     }
-    /// Sets `PartitionNames`.
-    pub fn partition_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.partition_names = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterSlurmConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("NodeType".to_owned(), self.node_type.to_template());
-        if let Some(v) = &self.partition_names {
-            m.insert("PartitionNames".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PartitionNames` (optional).
+    /// Items: 0 to 1.
+    /// Each item: Length: 0 to 1024 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn partition_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "PartitionNames", value.into().to_template()))
     }
 }
 
-impl Check for ClusterSlurmConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.node_type
-            .check(&path.field("NodeType"), &Rules::NONE, out);
-        self.partition_names.check(
-            &path.field("PartitionNames"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NodeType`.
+    NodeType {
+        /// `Controller`
+        Controller = "Controller",
+        /// `Login`
+        Login = "Login",
+        /// `Compute`
+        Compute = "Compute",
     }
 }
 
-crate::impl_literal!(ClusterSlurmConfig);
-
-/// Values of `NodeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NodeType {
-    /// `Controller`
-    Controller,
-    /// `Login`
-    Login,
-    /// `Compute`
-    Compute,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NodeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Controller", "Login", "Compute"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Controller => "Controller",
-            Self::Login => "Login",
-            Self::Compute => "Compute",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `NodeProvisioningMode`.
+    NodeProvisioningMode {
+        /// `Continuous`
+        Continuous = "Continuous",
     }
 }
 
-impl ToTemplate for NodeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `NodeRecovery`.
+    NodeRecovery {
+        /// `Automatic`
+        Automatic = "Automatic",
+        /// `None`
+        None = "None",
     }
 }
 
-impl Check for NodeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NodeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Controller" => Self::Controller,
-            "Login" => Self::Login,
-            "Compute" => Self::Compute,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NodeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NodeType::from(s))
-    }
-}
-
-crate::impl_literal!(NodeType);
-
-/// Values of `NodeProvisioningMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NodeProvisioningMode {
-    /// `Continuous`
-    Continuous,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NodeProvisioningMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Continuous"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Continuous => "Continuous",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NodeProvisioningMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NodeProvisioningMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NodeProvisioningMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Continuous" => Self::Continuous,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NodeProvisioningMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(NodeProvisioningMode::from(s))
-    }
-}
-
-crate::impl_literal!(NodeProvisioningMode);
-
-/// Values of `NodeRecovery`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NodeRecovery {
-    /// `Automatic`
-    Automatic,
-    /// `None`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NodeRecovery {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Automatic", "None"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "Automatic",
-            Self::None => "None",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NodeRecovery {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NodeRecovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NodeRecovery {
-    fn from(s: &str) -> Self {
-        match s {
-            "Automatic" => Self::Automatic,
-            "None" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NodeRecovery> {
-    fn from(s: &str) -> Self {
-        Value::literal(NodeRecovery::from(s))
-    }
-}
-
-crate::impl_literal!(NodeRecovery);
-
-/// Property type `ClusterRestrictedInstanceGroup` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct ClusterRestrictedInstanceGroup {
-    /// `CurrentCount` (optional).
-    /// Range: 0..=.
-    pub current_count: Option<Value<i64>>,
-    /// `EnvironmentConfig` (required).
-    pub environment_config: Value<EnvironmentConfig>,
-    /// `ExecutionRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role: Value<String>,
-    /// `InstanceCount` (required).
-    /// Range: 0..=6758.
-    pub instance_count: Value<i64>,
-    /// `InstanceGroupName` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub instance_group_name: Value<String>,
-    /// `InstanceStorageConfigs` (optional).
-    /// Items: 0..=4.
-    pub instance_storage_configs: Option<Value<List<serde_json::Value>>>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
-    /// `OnStartDeepHealthChecks` (optional).
-    /// Items: 1..=2.
-    pub on_start_deep_health_checks: Option<Value<List<DeepHealthCheckType>>>,
-    /// `OverrideVpcConfig` (optional).
-    pub override_vpc_config: Option<Value<VpcConfig>>,
-    /// `ThreadsPerCore` (optional).
-    /// Range: 1..=2.
-    pub threads_per_core: Option<Value<i64>>,
-    /// `TrainingPlanArn` (optional).
-    /// Length: 50..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*$`.
-    pub training_plan_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ClusterRestrictedInstanceGroup` of `AWS::SageMaker::Cluster`.
+    ClusterRestrictedInstanceGroup
 }
 
 impl ClusterRestrictedInstanceGroup {
@@ -2505,240 +666,94 @@ impl ClusterRestrictedInstanceGroup {
         execution_role: impl Into<Value<String>>,
         instance_count: impl Into<Value<i64>>,
         instance_group_name: impl Into<Value<String>>,
-        instance_type: impl Into<Value<InstanceType>>,
+        instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            current_count: None,
-            environment_config: environment_config.into(),
-            execution_role: execution_role.into(),
-            instance_count: instance_count.into(),
-            instance_group_name: instance_group_name.into(),
-            instance_storage_configs: None,
-            instance_type: instance_type.into(),
-            on_start_deep_health_checks: None,
-            override_vpc_config: None,
-            threads_per_core: None,
-            training_plan_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "EnvironmentConfig",
+                    environment_config.into().to_template(),
+                )
+                .with(2, "ExecutionRole", execution_role.into().to_template())
+                .with(3, "InstanceCount", instance_count.into().to_template())
+                .with(
+                    4,
+                    "InstanceGroupName",
+                    instance_group_name.into().to_template(),
+                )
+                .with(6, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `CurrentCount`.
-    pub fn current_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.current_count = Some(value.into());
-        self
+    /// `CurrentCount` (optional).
+    /// Range: at least 0.
+    pub fn current_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "CurrentCount", value.into().to_template()))
     }
-    /// Sets `InstanceStorageConfigs`.
-    pub fn instance_storage_configs(
-        mut self,
-        value: impl Into<Value<List<serde_json::Value>>>,
-    ) -> Self {
-        self.instance_storage_configs = Some(value.into());
-        self
+    /// `InstanceStorageConfigs` (optional).
+    /// Items: 0 to 4.
+    pub fn instance_storage_configs(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InstanceStorageConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `OnStartDeepHealthChecks`.
+    /// `OnStartDeepHealthChecks` (optional).
+    /// Items: 1 to 2.
     pub fn on_start_deep_health_checks(
-        mut self,
+        self,
         value: impl Into<Value<List<DeepHealthCheckType>>>,
     ) -> Self {
-        self.on_start_deep_health_checks = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "OnStartDeepHealthChecks", value.into().to_template()),
+        )
     }
-    /// Sets `OverrideVpcConfig`.
-    pub fn override_vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.override_vpc_config = Some(value.into());
-        self
+    /// `OverrideVpcConfig` (optional).
+    pub fn override_vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(
+            self.0
+                .with(8, "OverrideVpcConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ThreadsPerCore`.
-    pub fn threads_per_core(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threads_per_core = Some(value.into());
-        self
+    /// `ThreadsPerCore` (optional).
+    /// Range: 1 to 2.
+    pub fn threads_per_core(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(9, "ThreadsPerCore", value.into().to_template()))
     }
-    /// Sets `TrainingPlanArn`.
-    pub fn training_plan_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.training_plan_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterRestrictedInstanceGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.current_count {
-            m.insert("CurrentCount".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EnvironmentConfig".to_owned(),
-            self.environment_config.to_template(),
-        );
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert(
-            "InstanceGroupName".to_owned(),
-            self.instance_group_name.to_template(),
-        );
-        if let Some(v) = &self.instance_storage_configs {
-            m.insert("InstanceStorageConfigs".to_owned(), v.to_template());
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.on_start_deep_health_checks {
-            m.insert("OnStartDeepHealthChecks".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.override_vpc_config {
-            m.insert("OverrideVpcConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threads_per_core {
-            m.insert("ThreadsPerCore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_plan_arn {
-            m.insert("TrainingPlanArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrainingPlanArn` (optional).
+    /// Length: 50 to 2048 characters.
+    /// Pattern: `^arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:training-plan/.*$`.
+    pub fn training_plan_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TrainingPlanArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClusterRestrictedInstanceGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.current_count.check(
-            &path.field("CurrentCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_config
-            .check(&path.field("EnvironmentConfig"), &Rules::NONE, out);
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_count.check(
-            &path.field("InstanceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(6758.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_group_name.check(
-            &path.field("InstanceGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_storage_configs.check(
-            &path.field("InstanceStorageConfigs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.on_start_deep_health_checks.check(
-            &path.field("OnStartDeepHealthChecks"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.override_vpc_config
-            .check(&path.field("OverrideVpcConfig"), &Rules::NONE, out);
-        self.threads_per_core.check(
-            &path.field("ThreadsPerCore"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.training_plan_arn.check(
-            &path.field("TrainingPlanArn"),
-            &Rules {
-                min_length: Some(50),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:training-plan/.*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterRestrictedInstanceGroup);
-
-/// Property type `EnvironmentConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone, Default)]
-pub struct EnvironmentConfig {
-    /// `FSxLustreConfig` (optional).
-    pub f_sx_lustre_config: Option<Value<FSxLustreConfig>>,
+crate::l1_struct! {
+    /// Property type `EnvironmentConfig` of `AWS::SageMaker::Cluster`.
+    EnvironmentConfig(default)
 }
 
 impl EnvironmentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            f_sx_lustre_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FSxLustreConfig`.
-    pub fn f_sx_lustre_config(mut self, value: impl Into<Value<FSxLustreConfig>>) -> Self {
-        self.f_sx_lustre_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.f_sx_lustre_config {
-            m.insert("FSxLustreConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FSxLustreConfig` (optional).
+    pub fn f_sx_lustre_config(self, value: impl Into<Value<FSxLustreConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FSxLustreConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EnvironmentConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.f_sx_lustre_config
-            .check(&path.field("FSxLustreConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EnvironmentConfig);
-
-/// Property type `FSxLustreConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct FSxLustreConfig {
-    /// `PerUnitStorageThroughput` (required).
-    /// Range: 125..=1000.
-    pub per_unit_storage_throughput: Value<i64>,
-    /// `SizeInGiB` (required).
-    /// Range: 1200..=100800.
-    pub size_in_gi_b: Value<i64>,
+crate::l1_struct! {
+    /// Property type `FSxLustreConfig` of `AWS::SageMaker::Cluster`.
+    FSxLustreConfig
 }
 
 impl FSxLustreConfig {
@@ -2747,218 +762,47 @@ impl FSxLustreConfig {
         per_unit_storage_throughput: impl Into<Value<i64>>,
         size_in_gi_b: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            per_unit_storage_throughput: per_unit_storage_throughput.into(),
-            size_in_gi_b: size_in_gi_b.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "PerUnitStorageThroughput",
+                    per_unit_storage_throughput.into().to_template(),
+                )
+                .with(1, "SizeInGiB", size_in_gi_b.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FSxLustreConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PerUnitStorageThroughput".to_owned(),
-            self.per_unit_storage_throughput.to_template(),
-        );
-        m.insert("SizeInGiB".to_owned(), self.size_in_gi_b.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for FSxLustreConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.per_unit_storage_throughput.check(
-            &path.field("PerUnitStorageThroughput"),
-            &Rules {
-                minimum: Some(125.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_gi_b.check(
-            &path.field("SizeInGiB"),
-            &Rules {
-                minimum: Some(1200.0),
-                maximum: Some(100800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FSxLustreConfig);
-
-/// Property type `Tag` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TieredStorageConfig` of `AWS::SageMaker::Cluster`.
-#[derive(Debug, Clone)]
-pub struct TieredStorageConfig {
-    /// `InstanceMemoryAllocationPercentage` (optional).
-    /// Range: 0..=100.
-    pub instance_memory_allocation_percentage: Option<Value<i64>>,
-    /// `Mode` (required).
-    pub mode: Value<TieredStorageConfigMode>,
+crate::l1_struct! {
+    /// Property type `TieredStorageConfig` of `AWS::SageMaker::Cluster`.
+    TieredStorageConfig
 }
 
 impl TieredStorageConfig {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<TieredStorageConfigMode>>) -> Self {
-        Self {
-            instance_memory_allocation_percentage: None,
-            mode: mode.into(),
-        }
+        Self(crate::Properties::new().with(1, "Mode", mode.into().to_template()))
     }
-    /// Sets `InstanceMemoryAllocationPercentage`.
-    pub fn instance_memory_allocation_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.instance_memory_allocation_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TieredStorageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_memory_allocation_percentage {
-            m.insert(
-                "InstanceMemoryAllocationPercentage".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+    /// `InstanceMemoryAllocationPercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn instance_memory_allocation_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "InstanceMemoryAllocationPercentage",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for TieredStorageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_memory_allocation_percentage.check(
-            &path.field("InstanceMemoryAllocationPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TieredStorageConfigMode`.
+    TieredStorageConfigMode {
+        /// `Enable`
+        Enable = "Enable",
+        /// `Disable`
+        Disable = "Disable",
     }
 }
-
-crate::impl_literal!(TieredStorageConfig);
-
-/// Values of `TieredStorageConfigMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TieredStorageConfigMode {
-    /// `Enable`
-    Enable,
-    /// `Disable`
-    Disable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TieredStorageConfigMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enable", "Disable"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enable => "Enable",
-            Self::Disable => "Disable",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TieredStorageConfigMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TieredStorageConfigMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TieredStorageConfigMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enable" => Self::Enable,
-            "Disable" => Self::Disable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TieredStorageConfigMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(TieredStorageConfigMode::from(s))
-    }
-}
-
-crate::impl_literal!(TieredStorageConfigMode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::CodeRepository`.
-#[derive(Debug, Clone)]
-pub struct CodeRepository {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CodeRepository {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CodeRepository {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CodeRepository {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::CodeRepository`.
+    CodeRepository("AWS::SageMaker::CodeRepository", CodeRepositoryProps)
 }
 
 impl CodeRepository {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::CodeRepository";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CodeRepositoryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CodeRepositoryId> {
         self.resource.ref_value()
@@ -82,150 +34,69 @@ impl CodeRepository {
     pub fn attr_id(&self) -> Value<ids::CodeRepositoryId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `CodeRepositoryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_repository_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CodeRepositoryName", value.into())
+    }
+
+    /// Replaces `GitConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_git_config(&self, value: impl Into<Value<GitConfig>>) {
+        self.resource.set_property("GitConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::CodeRepository`.
-#[derive(Debug, Clone)]
-pub struct CodeRepositoryProps {
-    /// `CodeRepositoryName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub code_repository_name: Option<Value<String>>,
-    /// `GitConfig` (required).
-    pub git_config: Value<GitConfig>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::CodeRepository`.
+    CodeRepositoryProps
 }
 
 impl CodeRepositoryProps {
     /// The required properties: `GitConfig`.
     pub fn new(git_config: impl Into<Value<GitConfig>>) -> Self {
-        Self {
-            code_repository_name: None,
-            git_config: git_config.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "GitConfig", git_config.into().to_template()))
     }
-    /// Sets `CodeRepositoryName`.
-    pub fn code_repository_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.code_repository_name = Some(value.into());
-        self
+    /// `CodeRepositoryName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn code_repository_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CodeRepositoryName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CodeRepositoryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_repository_name {
-            m.insert("CodeRepositoryName".to_owned(), v.to_template());
-        }
-        m.insert("GitConfig".to_owned(), self.git_config.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeRepositoryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.git_config
-            .check(&path.field("GitConfig"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CodeRepositoryProps);
-
-/// Property type `GitConfig` of `AWS::SageMaker::CodeRepository`.
-#[derive(Debug, Clone)]
-pub struct GitConfig {
-    /// `Branch` (optional).
-    pub branch: Option<Value<String>>,
-    /// `RepositoryUrl` (required).
-    pub repository_url: Value<String>,
-    /// `SecretArn` (optional).
-    pub secret_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GitConfig` of `AWS::SageMaker::CodeRepository`.
+    GitConfig
 }
 
 impl GitConfig {
     /// The required properties: `RepositoryUrl`.
     pub fn new(repository_url: impl Into<Value<String>>) -> Self {
-        Self {
-            branch: None,
-            repository_url: repository_url.into(),
-            secret_arn: None,
-        }
+        Self(crate::Properties::new().with(1, "RepositoryUrl", repository_url.into().to_template()))
     }
-    /// Sets `Branch`.
-    pub fn branch(mut self, value: impl Into<Value<String>>) -> Self {
-        self.branch = Some(value.into());
-        self
+    /// `Branch` (optional).
+    pub fn branch(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Branch", value.into().to_template()))
     }
-    /// Sets `SecretArn`.
-    pub fn secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_arn = Some(value.into());
-        self
+    /// `SecretArn` (optional).
+    pub fn secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SecretArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GitConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.branch {
-            m.insert("Branch".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RepositoryUrl".to_owned(),
-            self.repository_url.to_template(),
-        );
-        if let Some(v) = &self.secret_arn {
-            m.insert("SecretArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitConfig);
-
-/// Property type `Tag` of `AWS::SageMaker::CodeRepository`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,288 +11,85 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::Device`.
-#[derive(Debug, Clone)]
-pub struct Device {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Device {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Device {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Device {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Device`.
+    Device("AWS::SageMaker::Device", DeviceProps)
 }
 
 impl Device {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Device";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeviceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Device` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device(&self, value: impl Into<Value<DeviceProperty>>) {
+        self.resource.set_property("Device", value.into())
+    }
+
+    /// Replaces `DeviceFleetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_fleet_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceFleetName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Device`.
-#[derive(Debug, Clone)]
-pub struct DeviceProps {
-    /// `Device` (optional).
-    pub device: Option<Value<DeviceProperty>>,
-    /// `DeviceFleetName` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$`.
-    pub device_fleet_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Device`.
+    DeviceProps
 }
 
 impl DeviceProps {
     /// The required properties: `DeviceFleetName`.
     pub fn new(device_fleet_name: impl Into<Value<String>>) -> Self {
-        Self {
-            device: None,
-            device_fleet_name: device_fleet_name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DeviceFleetName",
+            device_fleet_name.into().to_template(),
+        ))
     }
-    /// Sets `Device`.
-    pub fn device(mut self, value: impl Into<Value<DeviceProperty>>) -> Self {
-        self.device = Some(value.into());
-        self
+    /// `Device` (optional).
+    pub fn device(self, value: impl Into<Value<DeviceProperty>>) -> Self {
+        Self(self.0.with(0, "Device", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeviceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device {
-            m.insert("Device".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DeviceFleetName".to_owned(),
-            self.device_fleet_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DeviceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device.check(&path.field("Device"), &Rules::NONE, out);
-        self.device_fleet_name.check(
-            &path.field("DeviceFleetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceProps);
-
-/// Property type `DeviceProperty` of `AWS::SageMaker::Device`.
-#[derive(Debug, Clone)]
-pub struct DeviceProperty {
-    /// `Description` (optional).
-    /// Length: 1..=40 characters.
-    /// Pattern: `[\S\s]+`.
-    pub description: Option<Value<String>>,
-    /// `DeviceName` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub device_name: Value<String>,
-    /// `IotThingName` (optional).
-    /// Length: ..=128 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub iot_thing_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeviceProperty` of `AWS::SageMaker::Device`.
+    DeviceProperty
 }
 
 impl DeviceProperty {
     /// The required properties: `DeviceName`.
     pub fn new(device_name: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            device_name: device_name.into(),
-            iot_thing_name: None,
-        }
+        Self(crate::Properties::new().with(1, "DeviceName", device_name.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 40 characters.
+    /// Pattern: `[\S\s\x{80}-\x{10FFFF}]+`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `IotThingName`.
-    pub fn iot_thing_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.iot_thing_name = Some(value.into());
-        self
+    /// `IotThingName` (optional).
+    /// Length: at most 128 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn iot_thing_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IotThingName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeviceProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DeviceName".to_owned(), self.device_name.to_template());
-        if let Some(v) = &self.iot_thing_name {
-            m.insert("IotThingName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeviceProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                pattern: Some("[\\S\\s]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.device_name.check(
-            &path.field("DeviceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iot_thing_name.check(
-            &path.field("IotThingName"),
-            &Rules {
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceProperty);
-
-/// Property type `Tag` of `AWS::SageMaker::Device`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::DeviceFleet`.
-#[derive(Debug, Clone)]
-pub struct DeviceFleet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DeviceFleet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DeviceFleet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DeviceFleet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::DeviceFleet`.
+    DeviceFleet("AWS::SageMaker::DeviceFleet", DeviceFleetProps)
 }
 
 impl DeviceFleet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::DeviceFleet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DeviceFleetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DeviceFleetName` (typed).
     pub fn ref_value(&self) -> Value<ids::DeviceFleetName> {
         self.resource.ref_value()
@@ -77,29 +29,41 @@ impl DeviceFleet {
     pub fn device_fleet_name(&self) -> Value<ids::DeviceFleetName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DeviceFleetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_fleet_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DeviceFleetName", value.into())
+    }
+
+    /// Replaces `OutputConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_config(&self, value: impl Into<Value<EdgeOutputConfig>>) {
+        self.resource.set_property("OutputConfig", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::DeviceFleet`.
-#[derive(Debug, Clone)]
-pub struct DeviceFleetProps {
-    /// `Description` (optional).
-    /// Length: 0..=800 characters.
-    /// Pattern: `[\S\s]+`.
-    pub description: Option<Value<String>>,
-    /// `DeviceFleetName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$`.
-    pub device_fleet_name: Value<String>,
-    /// `OutputConfig` (required).
-    pub output_config: Value<EdgeOutputConfig>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::DeviceFleet`.
+    DeviceFleetProps
 }
 
 impl DeviceFleetProps {
@@ -109,215 +73,46 @@ impl DeviceFleetProps {
         output_config: impl Into<Value<EdgeOutputConfig>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            description: None,
-            device_fleet_name: device_fleet_name.into(),
-            output_config: output_config.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DeviceFleetName", device_fleet_name.into().to_template())
+                .with(2, "OutputConfig", output_config.into().to_template())
+                .with(3, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 800 characters.
+    /// Pattern: `[\S\s\x{80}-\x{10FFFF}]+`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeviceFleetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DeviceFleetName".to_owned(),
-            self.device_fleet_name.to_template(),
-        );
-        m.insert("OutputConfig".to_owned(), self.output_config.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DeviceFleetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(800),
-                pattern: Some("[\\S\\s]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.device_fleet_name.check(
-            &path.field("DeviceFleetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*_*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_config
-            .check(&path.field("OutputConfig"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeviceFleetProps);
-
-/// Property type `EdgeOutputConfig` of `AWS::SageMaker::DeviceFleet`.
-#[derive(Debug, Clone)]
-pub struct EdgeOutputConfig {
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `[a-zA-Z0-9:_-]+`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `S3OutputLocation` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^s3://([^/]+)/?(.*)$`.
-    pub s3_output_location: Value<String>,
+crate::l1_struct! {
+    /// Property type `EdgeOutputConfig` of `AWS::SageMaker::DeviceFleet`.
+    EdgeOutputConfig
 }
 
 impl EdgeOutputConfig {
     /// The required properties: `S3OutputLocation`.
     pub fn new(s3_output_location: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key_id: None,
-            s3_output_location: s3_output_location.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "S3OutputLocation",
+            s3_output_location.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EdgeOutputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3OutputLocation".to_owned(),
-            self.s3_output_location.to_template(),
-        );
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `[a-zA-Z0-9:_-]+`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for EdgeOutputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("[a-zA-Z0-9:_-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_output_location.check(
-            &path.field("S3OutputLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^s3://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EdgeOutputConfig);
-
-/// Property type `Tag` of `AWS::SageMaker::DeviceFleet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Domain`.
+    Domain("AWS::SageMaker::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainId` (typed).
     pub fn ref_value(&self) -> Value<ids::SageMakerDomainId> {
         self.resource.ref_value()
@@ -113,48 +65,90 @@ impl Domain {
     pub fn attr_single_sign_on_application_arn(&self) -> Value<String> {
         self.resource.get_att("SingleSignOnApplicationArn")
     }
+
+    /// Replaces `AppNetworkAccessType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_network_access_type(&self, value: impl Into<Value<AppNetworkAccessType>>) {
+        self.resource
+            .set_property("AppNetworkAccessType", value.into())
+    }
+
+    /// Replaces `AppSecurityGroupManagement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_security_group_management(
+        &self,
+        value: impl Into<Value<AppSecurityGroupManagement>>,
+    ) {
+        self.resource
+            .set_property("AppSecurityGroupManagement", value.into())
+    }
+
+    /// Replaces `AuthMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_mode(&self, value: impl Into<Value<AuthMode>>) {
+        self.resource.set_property("AuthMode", value.into())
+    }
+
+    /// Replaces `DefaultSpaceSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_space_settings(&self, value: impl Into<Value<DefaultSpaceSettings>>) {
+        self.resource
+            .set_property("DefaultSpaceSettings", value.into())
+    }
+
+    /// Replaces `DefaultUserSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_user_settings(&self, value: impl Into<Value<UserSettings>>) {
+        self.resource
+            .set_property("DefaultUserSettings", value.into())
+    }
+
+    /// Replaces `DomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainName", value.into())
+    }
+
+    /// Replaces `DomainSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_settings(&self, value: impl Into<Value<DomainSettings>>) {
+        self.resource.set_property("DomainSettings", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `TagPropagation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_propagation(&self, value: impl Into<Value<TagPropagation>>) {
+        self.resource.set_property("TagPropagation", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_id(&self, value: impl Into<Value<ids::VpcId>>) {
+        self.resource.set_property("VpcId", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainProps {
-    /// `AppNetworkAccessType` (optional).
-    pub app_network_access_type: Option<Value<AppNetworkAccessType>>,
-    /// `AppSecurityGroupManagement` (optional).
-    pub app_security_group_management: Option<Value<AppSecurityGroupManagement>>,
-    /// `AuthMode` (required).
-    /// Create-only: changing it replaces the resource.
-    pub auth_mode: Value<AuthMode>,
-    /// `DefaultSpaceSettings` (optional).
-    pub default_space_settings: Option<Value<DefaultSpaceSettings>>,
-    /// `DefaultUserSettings` (required).
-    pub default_user_settings: Value<UserSettings>,
-    /// `DomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub domain_name: Value<String>,
-    /// `DomainSettings` (optional).
-    pub domain_settings: Option<Value<DomainSettings>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `.*`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `SubnetIds` (optional).
-    /// Items: 1..=16.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `TagPropagation` (optional).
-    pub tag_propagation: Option<Value<TagPropagation>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcId` (optional).
-    /// Length: 0..=32 characters.
-    /// Pattern: `[-0-9a-zA-Z]+`.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Domain`.
+    DomainProps
 }
 
 impl DomainProps {
@@ -164,1280 +158,433 @@ impl DomainProps {
         default_user_settings: impl Into<Value<UserSettings>>,
         domain_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_network_access_type: None,
-            app_security_group_management: None,
-            auth_mode: auth_mode.into(),
-            default_space_settings: None,
-            default_user_settings: default_user_settings.into(),
-            domain_name: domain_name.into(),
-            domain_settings: None,
-            kms_key_id: None,
-            subnet_ids: None,
-            tag_propagation: None,
-            tags: None,
-            vpc_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "AuthMode", auth_mode.into().to_template())
+                .with(
+                    4,
+                    "DefaultUserSettings",
+                    default_user_settings.into().to_template(),
+                )
+                .with(5, "DomainName", domain_name.into().to_template()),
+        )
     }
-    /// Sets `AppNetworkAccessType`.
-    pub fn app_network_access_type(
-        mut self,
-        value: impl Into<Value<AppNetworkAccessType>>,
-    ) -> Self {
-        self.app_network_access_type = Some(value.into());
-        self
+    /// `AppNetworkAccessType` (optional).
+    pub fn app_network_access_type(self, value: impl Into<Value<AppNetworkAccessType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppNetworkAccessType", value.into().to_template()),
+        )
     }
-    /// Sets `AppSecurityGroupManagement`.
+    /// `AppSecurityGroupManagement` (optional).
     pub fn app_security_group_management(
-        mut self,
+        self,
         value: impl Into<Value<AppSecurityGroupManagement>>,
     ) -> Self {
-        self.app_security_group_management = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "AppSecurityGroupManagement", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultSpaceSettings`.
-    pub fn default_space_settings(mut self, value: impl Into<Value<DefaultSpaceSettings>>) -> Self {
-        self.default_space_settings = Some(value.into());
-        self
+    /// `DefaultSpaceSettings` (optional).
+    pub fn default_space_settings(self, value: impl Into<Value<DefaultSpaceSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefaultSpaceSettings", value.into().to_template()),
+        )
     }
-    /// Sets `DomainSettings`.
-    pub fn domain_settings(mut self, value: impl Into<Value<DomainSettings>>) -> Self {
-        self.domain_settings = Some(value.into());
-        self
+    /// `DomainSettings` (optional).
+    pub fn domain_settings(self, value: impl Into<Value<DomainSettings>>) -> Self {
+        Self(self.0.with(6, "DomainSettings", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
-    }
-    /// Sets `TagPropagation`.
-    pub fn tag_propagation(mut self, value: impl Into<Value<TagPropagation>>) -> Self {
-        self.tag_propagation = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_network_access_type {
-            m.insert("AppNetworkAccessType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.app_security_group_management {
-            m.insert("AppSecurityGroupManagement".to_owned(), v.to_template());
-        }
-        m.insert("AuthMode".to_owned(), self.auth_mode.to_template());
-        if let Some(v) = &self.default_space_settings {
-            m.insert("DefaultSpaceSettings".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DefaultUserSettings".to_owned(),
-            self.default_user_settings.to_template(),
-        );
-        m.insert("DomainName".to_owned(), self.domain_name.to_template());
-        if let Some(v) = &self.domain_settings {
-            m.insert("DomainSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_propagation {
-            m.insert("TagPropagation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_network_access_type
-            .check(&path.field("AppNetworkAccessType"), &Rules::NONE, out);
-        self.app_security_group_management.check(
-            &path.field("AppSecurityGroupManagement"),
-            &Rules::NONE,
-            out,
-        );
-        self.auth_mode
-            .check(&path.field("AuthMode"), &Rules::NONE, out);
-        self.default_space_settings
-            .check(&path.field("DefaultSpaceSettings"), &Rules::NONE, out);
-        self.default_user_settings
-            .check(&path.field("DefaultUserSettings"), &Rules::NONE, out);
-        self.domain_name.check(
-            &path.field("DomainName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_settings
-            .check(&path.field("DomainSettings"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_propagation
-            .check(&path.field("TagPropagation"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                pattern: Some("[-0-9a-zA-Z]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Values of `AppNetworkAccessType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppNetworkAccessType {
-    /// `PublicInternetOnly`
-    PublicInternetOnly,
-    /// `VpcOnly`
-    VpcOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppNetworkAccessType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PublicInternetOnly", "VpcOnly"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::PublicInternetOnly => "PublicInternetOnly",
-            Self::VpcOnly => "VpcOnly",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppNetworkAccessType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppNetworkAccessType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppNetworkAccessType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PublicInternetOnly" => Self::PublicInternetOnly,
-            "VpcOnly" => Self::VpcOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppNetworkAccessType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppNetworkAccessType::from(s))
-    }
-}
-
-crate::impl_literal!(AppNetworkAccessType);
-
-/// Values of `AppSecurityGroupManagement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppSecurityGroupManagement {
-    /// `Service`
-    Service,
-    /// `Customer`
-    Customer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppSecurityGroupManagement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Service", "Customer"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "Service",
-            Self::Customer => "Customer",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppSecurityGroupManagement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppSecurityGroupManagement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppSecurityGroupManagement {
-    fn from(s: &str) -> Self {
-        match s {
-            "Service" => Self::Service,
-            "Customer" => Self::Customer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppSecurityGroupManagement> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppSecurityGroupManagement::from(s))
-    }
-}
-
-crate::impl_literal!(AppSecurityGroupManagement);
-
-/// Values of `AuthMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthMode {
-    /// `SSO`
-    Sso,
-    /// `IAM`
-    Iam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSO", "IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sso => "SSO",
-            Self::Iam => "IAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSO" => Self::Sso,
-            "IAM" => Self::Iam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthMode::from(s))
-    }
-}
-
-crate::impl_literal!(AuthMode);
-
-/// Property type `DefaultSpaceSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct DefaultSpaceSettings {
-    /// `CustomFileSystemConfigs` (optional).
-    /// Items: 0..=2.
-    pub custom_file_system_configs: Option<Value<List<CustomFileSystemConfig>>>,
-    /// `CustomPosixUserConfig` (optional).
-    pub custom_posix_user_config: Option<Value<CustomPosixUserConfig>>,
-    /// `ExecutionRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role: Value<String>,
-    /// `JupyterLabAppSettings` (optional).
-    pub jupyter_lab_app_settings: Option<Value<JupyterLabAppSettings>>,
-    /// `JupyterServerAppSettings` (optional).
-    pub jupyter_server_app_settings: Option<Value<JupyterServerAppSettings>>,
-    /// `KernelGatewayAppSettings` (optional).
-    pub kernel_gateway_app_settings: Option<Value<KernelGatewayAppSettings>>,
-    /// `SecurityGroups` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 0..=32 characters.
+    /// `SubnetIds` (optional).
+    /// Items: 1 to 16.
+    /// Each item: Length: 0 to 32 characters.
     /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SpaceStorageSettings` (optional).
-    pub space_storage_settings: Option<Value<DefaultSpaceStorageSettings>>,
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(8, "SubnetIds", value.into().to_template()))
+    }
+    /// `TagPropagation` (optional).
+    pub fn tag_propagation(self, value: impl Into<Value<TagPropagation>>) -> Self {
+        Self(self.0.with(9, "TagPropagation", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
+    }
+    /// `VpcId` (optional).
+    /// Length: 0 to 32 characters.
+    /// Pattern: `[-0-9a-zA-Z]+`.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(11, "VpcId", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AppNetworkAccessType`.
+    AppNetworkAccessType {
+        /// `PublicInternetOnly`
+        PublicInternetOnly = "PublicInternetOnly",
+        /// `VpcOnly`
+        VpcOnly = "VpcOnly",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AppSecurityGroupManagement`.
+    AppSecurityGroupManagement {
+        /// `Service`
+        Service = "Service",
+        /// `Customer`
+        Customer = "Customer",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AuthMode`.
+    AuthMode {
+        /// `SSO`
+        Sso = "SSO",
+        /// `IAM`
+        Iam = "IAM",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DefaultSpaceSettings` of `AWS::SageMaker::Domain`.
+    DefaultSpaceSettings
 }
 
 impl DefaultSpaceSettings {
     /// The required properties: `ExecutionRole`.
     pub fn new(execution_role: impl Into<Value<String>>) -> Self {
-        Self {
-            custom_file_system_configs: None,
-            custom_posix_user_config: None,
-            execution_role: execution_role.into(),
-            jupyter_lab_app_settings: None,
-            jupyter_server_app_settings: None,
-            kernel_gateway_app_settings: None,
-            security_groups: None,
-            space_storage_settings: None,
-        }
+        Self(crate::Properties::new().with(2, "ExecutionRole", execution_role.into().to_template()))
     }
-    /// Sets `CustomFileSystemConfigs`.
+    /// `CustomFileSystemConfigs` (optional).
+    /// Items: 0 to 2.
     pub fn custom_file_system_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<CustomFileSystemConfig>>>,
     ) -> Self {
-        self.custom_file_system_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CustomFileSystemConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `CustomPosixUserConfig`.
-    pub fn custom_posix_user_config(
-        mut self,
-        value: impl Into<Value<CustomPosixUserConfig>>,
-    ) -> Self {
-        self.custom_posix_user_config = Some(value.into());
-        self
+    /// `CustomPosixUserConfig` (optional).
+    pub fn custom_posix_user_config(self, value: impl Into<Value<CustomPosixUserConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomPosixUserConfig", value.into().to_template()),
+        )
     }
-    /// Sets `JupyterLabAppSettings`.
-    pub fn jupyter_lab_app_settings(
-        mut self,
-        value: impl Into<Value<JupyterLabAppSettings>>,
-    ) -> Self {
-        self.jupyter_lab_app_settings = Some(value.into());
-        self
+    /// `JupyterLabAppSettings` (optional).
+    pub fn jupyter_lab_app_settings(self, value: impl Into<Value<JupyterLabAppSettings>>) -> Self {
+        Self(
+            self.0
+                .with(3, "JupyterLabAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `JupyterServerAppSettings`.
+    /// `JupyterServerAppSettings` (optional).
     pub fn jupyter_server_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<JupyterServerAppSettings>>,
     ) -> Self {
-        self.jupyter_server_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "JupyterServerAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `KernelGatewayAppSettings`.
+    /// `KernelGatewayAppSettings` (optional).
     pub fn kernel_gateway_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<KernelGatewayAppSettings>>,
     ) -> Self {
-        self.kernel_gateway_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "KernelGatewayAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 0 to 32 characters.
+    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(6, "SecurityGroups", value.into().to_template()))
     }
-    /// Sets `SpaceStorageSettings`.
+    /// `SpaceStorageSettings` (optional).
     pub fn space_storage_settings(
-        mut self,
+        self,
         value: impl Into<Value<DefaultSpaceStorageSettings>>,
     ) -> Self {
-        self.space_storage_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "SpaceStorageSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DefaultSpaceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_file_system_configs {
-            m.insert("CustomFileSystemConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_posix_user_config {
-            m.insert("CustomPosixUserConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        if let Some(v) = &self.jupyter_lab_app_settings {
-            m.insert("JupyterLabAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jupyter_server_app_settings {
-            m.insert("JupyterServerAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kernel_gateway_app_settings {
-            m.insert("KernelGatewayAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_storage_settings {
-            m.insert("SpaceStorageSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultSpaceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_file_system_configs.check(
-            &path.field("CustomFileSystemConfigs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_posix_user_config.check(
-            &path.field("CustomPosixUserConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.jupyter_lab_app_settings.check(
-            &path.field("JupyterLabAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.jupyter_server_app_settings.check(
-            &path.field("JupyterServerAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.kernel_gateway_app_settings.check(
-            &path.field("KernelGatewayAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.space_storage_settings
-            .check(&path.field("SpaceStorageSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultSpaceSettings);
-
-/// Property type `CustomFileSystemConfig` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomFileSystemConfig {
-    /// `EFSFileSystemConfig` (optional).
-    pub efs_file_system_config: Option<Value<EfsFileSystemConfig>>,
-    /// `FSxLustreFileSystemConfig` (optional).
-    pub f_sx_lustre_file_system_config: Option<Value<FSxLustreFileSystemConfig>>,
-    /// `S3FileSystemConfig` (optional).
-    pub s3_file_system_config: Option<Value<S3FileSystemConfig>>,
+crate::l1_struct! {
+    /// Property type `CustomFileSystemConfig` of `AWS::SageMaker::Domain`.
+    CustomFileSystemConfig(default)
 }
 
 impl CustomFileSystemConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            efs_file_system_config: None,
-            f_sx_lustre_file_system_config: None,
-            s3_file_system_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EFSFileSystemConfig`.
-    pub fn efs_file_system_config(mut self, value: impl Into<Value<EfsFileSystemConfig>>) -> Self {
-        self.efs_file_system_config = Some(value.into());
-        self
+    /// `EFSFileSystemConfig` (optional).
+    pub fn efs_file_system_config(self, value: impl Into<Value<EfsFileSystemConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EFSFileSystemConfig", value.into().to_template()),
+        )
     }
-    /// Sets `FSxLustreFileSystemConfig`.
+    /// `FSxLustreFileSystemConfig` (optional).
     pub fn f_sx_lustre_file_system_config(
-        mut self,
+        self,
         value: impl Into<Value<FSxLustreFileSystemConfig>>,
     ) -> Self {
-        self.f_sx_lustre_file_system_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "FSxLustreFileSystemConfig", value.into().to_template()),
+        )
     }
-    /// Sets `S3FileSystemConfig`.
-    pub fn s3_file_system_config(mut self, value: impl Into<Value<S3FileSystemConfig>>) -> Self {
-        self.s3_file_system_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomFileSystemConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.efs_file_system_config {
-            m.insert("EFSFileSystemConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.f_sx_lustre_file_system_config {
-            m.insert("FSxLustreFileSystemConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_file_system_config {
-            m.insert("S3FileSystemConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3FileSystemConfig` (optional).
+    pub fn s3_file_system_config(self, value: impl Into<Value<S3FileSystemConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "S3FileSystemConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomFileSystemConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.efs_file_system_config
-            .check(&path.field("EFSFileSystemConfig"), &Rules::NONE, out);
-        self.f_sx_lustre_file_system_config.check(
-            &path.field("FSxLustreFileSystemConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_file_system_config
-            .check(&path.field("S3FileSystemConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomFileSystemConfig);
-
-/// Property type `EfsFileSystemConfig` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct EfsFileSystemConfig {
-    /// `FileSystemId` (required).
-    /// Length: 11..=21 characters.
-    /// Pattern: `^(fs-[0-9a-f]{8,})$`.
-    pub file_system_id: Value<String>,
-    /// `FileSystemPath` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\/\S*$`.
-    pub file_system_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EfsFileSystemConfig` of `AWS::SageMaker::Domain`.
+    EfsFileSystemConfig
 }
 
 impl EfsFileSystemConfig {
     /// The required properties: `FileSystemId`.
     pub fn new(file_system_id: impl Into<Value<String>>) -> Self {
-        Self {
-            file_system_id: file_system_id.into(),
-            file_system_path: None,
-        }
+        Self(crate::Properties::new().with(0, "FileSystemId", file_system_id.into().to_template()))
     }
-    /// Sets `FileSystemPath`.
-    pub fn file_system_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_system_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EfsFileSystemConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        if let Some(v) = &self.file_system_path {
-            m.insert("FileSystemPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EfsFileSystemConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(
-            &path.field("FileSystemId"),
-            &Rules {
-                min_length: Some(11),
-                max_length: Some(21),
-                pattern: Some("^(fs-[0-9a-f]{8,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_system_path.check(
-            &path.field("FileSystemPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\/\\S*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EfsFileSystemConfig);
-
-/// Property type `FSxLustreFileSystemConfig` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct FSxLustreFileSystemConfig {
-    /// `FileSystemId` (required).
-    /// Length: 11..=21 characters.
-    /// Pattern: `^(fs-[0-9a-f]{8,})$`.
-    pub file_system_id: Value<String>,
     /// `FileSystemPath` (optional).
-    /// Length: 1..=256 characters.
+    /// Length: 1 to 256 characters.
     /// Pattern: `^\/\S*$`.
-    pub file_system_path: Option<Value<String>>,
+    pub fn file_system_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FileSystemPath", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `FSxLustreFileSystemConfig` of `AWS::SageMaker::Domain`.
+    FSxLustreFileSystemConfig
 }
 
 impl FSxLustreFileSystemConfig {
     /// The required properties: `FileSystemId`.
     pub fn new(file_system_id: impl Into<Value<String>>) -> Self {
-        Self {
-            file_system_id: file_system_id.into(),
-            file_system_path: None,
-        }
+        Self(crate::Properties::new().with(0, "FileSystemId", file_system_id.into().to_template()))
     }
-    /// Sets `FileSystemPath`.
-    pub fn file_system_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_system_path = Some(value.into());
-        self
+    /// `FileSystemPath` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^\/\S*$`.
+    pub fn file_system_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "FileSystemPath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FSxLustreFileSystemConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        if let Some(v) = &self.file_system_path {
-            m.insert("FileSystemPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FSxLustreFileSystemConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(
-            &path.field("FileSystemId"),
-            &Rules {
-                min_length: Some(11),
-                max_length: Some(21),
-                pattern: Some("^(fs-[0-9a-f]{8,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.file_system_path.check(
-            &path.field("FileSystemPath"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\/\\S*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FSxLustreFileSystemConfig);
-
-/// Property type `S3FileSystemConfig` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct S3FileSystemConfig {
-    /// `MountPath` (optional).
-    /// Length: 0..=1024 characters.
-    pub mount_path: Option<Value<String>>,
-    /// `S3Uri` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(s3)://([^/]+)/?(.*)`.
-    pub s3_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3FileSystemConfig` of `AWS::SageMaker::Domain`.
+    S3FileSystemConfig(default)
 }
 
 impl S3FileSystemConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mount_path: None,
-            s3_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MountPath`.
-    pub fn mount_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mount_path = Some(value.into());
-        self
+    /// `MountPath` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn mount_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MountPath", value.into().to_template()))
     }
-    /// Sets `S3Uri`.
-    pub fn s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_uri = Some(value.into());
-        self
+    /// `S3Uri` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `(s3)://([^/]+)/?(.*)`.
+    pub fn s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3Uri", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3FileSystemConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mount_path {
-            m.insert("MountPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_uri {
-            m.insert("S3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3FileSystemConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mount_path.check(
-            &path.field("MountPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(s3)://([^/]+)/?(.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3FileSystemConfig);
-
-/// Property type `CustomPosixUserConfig` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct CustomPosixUserConfig {
-    /// `Gid` (required).
-    /// Range: 1001..=4000000.
-    pub gid: Value<i64>,
-    /// `Uid` (required).
-    /// Range: 10000..=4000000.
-    pub uid: Value<i64>,
+crate::l1_struct! {
+    /// Property type `CustomPosixUserConfig` of `AWS::SageMaker::Domain`.
+    CustomPosixUserConfig
 }
 
 impl CustomPosixUserConfig {
     /// The required properties: `Gid`, `Uid`.
     pub fn new(gid: impl Into<Value<i64>>, uid: impl Into<Value<i64>>) -> Self {
-        Self {
-            gid: gid.into(),
-            uid: uid.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Gid", gid.into().to_template())
+                .with(1, "Uid", uid.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomPosixUserConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Gid".to_owned(), self.gid.to_template());
-        m.insert("Uid".to_owned(), self.uid.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomPosixUserConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gid.check(
-            &path.field("Gid"),
-            &Rules {
-                minimum: Some(1001.0),
-                maximum: Some(4000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.uid.check(
-            &path.field("Uid"),
-            &Rules {
-                minimum: Some(10000.0),
-                maximum: Some(4000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomPosixUserConfig);
-
-/// Property type `JupyterLabAppSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct JupyterLabAppSettings {
-    /// `AppLifecycleManagement` (optional).
-    pub app_lifecycle_management: Option<Value<AppLifecycleManagement>>,
-    /// `BuiltInLifecycleConfigArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub built_in_lifecycle_config_arn: Option<Value<String>>,
-    /// `CodeRepositories` (optional).
-    /// Items: 0..=30.
-    pub code_repositories: Option<Value<List<CodeRepository>>>,
-    /// `CustomImages` (optional).
-    /// Items: 0..=200.
-    pub custom_images: Option<Value<List<CustomImage>>>,
-    /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
-    /// `LifecycleConfigArns` (optional).
-    /// Items: 0..=30.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub lifecycle_config_arns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `JupyterLabAppSettings` of `AWS::SageMaker::Domain`.
+    JupyterLabAppSettings(default)
 }
 
 impl JupyterLabAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_lifecycle_management: None,
-            built_in_lifecycle_config_arn: None,
-            code_repositories: None,
-            custom_images: None,
-            default_resource_spec: None,
-            lifecycle_config_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppLifecycleManagement`.
-    pub fn app_lifecycle_management(
-        mut self,
-        value: impl Into<Value<AppLifecycleManagement>>,
-    ) -> Self {
-        self.app_lifecycle_management = Some(value.into());
-        self
+    /// `AppLifecycleManagement` (optional).
+    pub fn app_lifecycle_management(self, value: impl Into<Value<AppLifecycleManagement>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppLifecycleManagement", value.into().to_template()),
+        )
     }
-    /// Sets `BuiltInLifecycleConfigArn`.
-    pub fn built_in_lifecycle_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.built_in_lifecycle_config_arn = Some(value.into());
-        self
+    /// `BuiltInLifecycleConfigArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
+    pub fn built_in_lifecycle_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BuiltInLifecycleConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `CodeRepositories`.
-    pub fn code_repositories(mut self, value: impl Into<Value<List<CodeRepository>>>) -> Self {
-        self.code_repositories = Some(value.into());
-        self
+    /// `CodeRepositories` (optional).
+    /// Items: 0 to 30.
+    pub fn code_repositories(self, value: impl Into<Value<List<CodeRepository>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CodeRepositories", value.into().to_template()),
+        )
     }
-    /// Sets `CustomImages`.
-    pub fn custom_images(mut self, value: impl Into<Value<List<CustomImage>>>) -> Self {
-        self.custom_images = Some(value.into());
-        self
+    /// `CustomImages` (optional).
+    /// Items: 0 to 200.
+    pub fn custom_images(self, value: impl Into<Value<List<CustomImage>>>) -> Self {
+        Self(self.0.with(3, "CustomImages", value.into().to_template()))
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
+    /// `DefaultResourceSpec` (optional).
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DefaultResourceSpec", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfigArns`.
-    pub fn lifecycle_config_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.lifecycle_config_arns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JupyterLabAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_lifecycle_management {
-            m.insert("AppLifecycleManagement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.built_in_lifecycle_config_arn {
-            m.insert("BuiltInLifecycleConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_repositories {
-            m.insert("CodeRepositories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_images {
-            m.insert("CustomImages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arns {
-            m.insert("LifecycleConfigArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LifecycleConfigArns` (optional).
+    /// Items: 0 to 30.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
+    pub fn lifecycle_config_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LifecycleConfigArns", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JupyterLabAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_lifecycle_management.check(
-            &path.field("AppLifecycleManagement"),
-            &Rules::NONE,
-            out,
-        );
-        self.built_in_lifecycle_config_arn.check(&path.field("BuiltInLifecycleConfigArn"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE }, out);
-        self.code_repositories.check(
-            &path.field("CodeRepositories"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_images.check(
-            &path.field("CustomImages"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-        self.lifecycle_config_arns.check(&path.field("LifecycleConfigArns"), &Rules { min_items: Some(0), max_items: Some(30), items: Some(&const { Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(JupyterLabAppSettings);
-
-/// Property type `AppLifecycleManagement` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct AppLifecycleManagement {
-    /// `IdleSettings` (optional).
-    pub idle_settings: Option<Value<IdleSettings>>,
+crate::l1_struct! {
+    /// Property type `AppLifecycleManagement` of `AWS::SageMaker::Domain`.
+    AppLifecycleManagement(default)
 }
 
 impl AppLifecycleManagement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdleSettings`.
-    pub fn idle_settings(mut self, value: impl Into<Value<IdleSettings>>) -> Self {
-        self.idle_settings = Some(value.into());
-        self
+    /// `IdleSettings` (optional).
+    pub fn idle_settings(self, value: impl Into<Value<IdleSettings>>) -> Self {
+        Self(self.0.with(0, "IdleSettings", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AppLifecycleManagement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle_settings {
-            m.insert("IdleSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AppLifecycleManagement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle_settings
-            .check(&path.field("IdleSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AppLifecycleManagement);
-
-/// Property type `IdleSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct IdleSettings {
-    /// `IdleTimeoutInMinutes` (optional).
-    /// Range: 60..=525600.
-    pub idle_timeout_in_minutes: Option<Value<i64>>,
-    /// `LifecycleManagement` (optional).
-    pub lifecycle_management: Option<Value<LifecycleManagement>>,
-    /// `MaxIdleTimeoutInMinutes` (optional).
-    /// Range: 60..=525600.
-    pub max_idle_timeout_in_minutes: Option<Value<i64>>,
-    /// `MinIdleTimeoutInMinutes` (optional).
-    /// Range: 60..=525600.
-    pub min_idle_timeout_in_minutes: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `IdleSettings` of `AWS::SageMaker::Domain`.
+    IdleSettings(default)
 }
 
 impl IdleSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            idle_timeout_in_minutes: None,
-            lifecycle_management: None,
-            max_idle_timeout_in_minutes: None,
-            min_idle_timeout_in_minutes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdleTimeoutInMinutes`.
-    pub fn idle_timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_timeout_in_minutes = Some(value.into());
-        self
+    /// `IdleTimeoutInMinutes` (optional).
+    /// Range: 60 to 525600.
+    pub fn idle_timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdleTimeoutInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleManagement`.
-    pub fn lifecycle_management(mut self, value: impl Into<Value<LifecycleManagement>>) -> Self {
-        self.lifecycle_management = Some(value.into());
-        self
+    /// `LifecycleManagement` (optional).
+    pub fn lifecycle_management(self, value: impl Into<Value<LifecycleManagement>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleManagement", value.into().to_template()),
+        )
     }
-    /// Sets `MaxIdleTimeoutInMinutes`.
-    pub fn max_idle_timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_idle_timeout_in_minutes = Some(value.into());
-        self
+    /// `MaxIdleTimeoutInMinutes` (optional).
+    /// Range: 60 to 525600.
+    pub fn max_idle_timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxIdleTimeoutInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `MinIdleTimeoutInMinutes`.
-    pub fn min_idle_timeout_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_idle_timeout_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdleSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.idle_timeout_in_minutes {
-            m.insert("IdleTimeoutInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_management {
-            m.insert("LifecycleManagement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_idle_timeout_in_minutes {
-            m.insert("MaxIdleTimeoutInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_idle_timeout_in_minutes {
-            m.insert("MinIdleTimeoutInMinutes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MinIdleTimeoutInMinutes` (optional).
+    /// Range: 60 to 525600.
+    pub fn min_idle_timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MinIdleTimeoutInMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IdleSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.idle_timeout_in_minutes.check(
-            &path.field("IdleTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(525600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.lifecycle_management
-            .check(&path.field("LifecycleManagement"), &Rules::NONE, out);
-        self.max_idle_timeout_in_minutes.check(
-            &path.field("MaxIdleTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(525600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_idle_timeout_in_minutes.check(
-            &path.field("MinIdleTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(525600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `LifecycleManagement`.
+    LifecycleManagement {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(IdleSettings);
-
-/// Values of `LifecycleManagement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LifecycleManagement {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LifecycleManagement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LifecycleManagement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LifecycleManagement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LifecycleManagement {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LifecycleManagement> {
-    fn from(s: &str) -> Self {
-        Value::literal(LifecycleManagement::from(s))
-    }
-}
-
-crate::impl_literal!(LifecycleManagement);
-
-/// Property type `CodeRepository` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct CodeRepository {
-    /// `RepositoryUrl` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `^https://([.\-_a-zA-Z0-9]+/?){3,1016}$`.
-    pub repository_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `CodeRepository` of `AWS::SageMaker::Domain`.
+    CodeRepository
 }
 
 impl CodeRepository {
     /// The required properties: `RepositoryUrl`.
     pub fn new(repository_url: impl Into<Value<String>>) -> Self {
-        Self {
-            repository_url: repository_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "RepositoryUrl", repository_url.into().to_template()))
     }
 }
 
-impl ToTemplate for CodeRepository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RepositoryUrl".to_owned(),
-            self.repository_url.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeRepository {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_url.check(
-            &path.field("RepositoryUrl"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^https://([.\\-_a-zA-Z0-9]+/?){3,1016}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeRepository);
-
-/// Property type `CustomImage` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct CustomImage {
-    /// `AppImageConfigName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub app_image_config_name: Value<String>,
-    /// `ImageName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$`.
-    pub image_name: Value<String>,
-    /// `ImageVersionNumber` (optional).
-    /// Range: 0..=.
-    pub image_version_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CustomImage` of `AWS::SageMaker::Domain`.
+    CustomImage
 }
 
 impl CustomImage {
@@ -1446,1221 +593,158 @@ impl CustomImage {
         app_image_config_name: impl Into<Value<String>>,
         image_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_image_config_name: app_image_config_name.into(),
-            image_name: image_name.into(),
-            image_version_number: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AppImageConfigName",
+                    app_image_config_name.into().to_template(),
+                )
+                .with(1, "ImageName", image_name.into().to_template()),
+        )
     }
-    /// Sets `ImageVersionNumber`.
-    pub fn image_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.image_version_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomImage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppImageConfigName".to_owned(),
-            self.app_image_config_name.to_template(),
-        );
-        m.insert("ImageName".to_owned(), self.image_name.to_template());
-        if let Some(v) = &self.image_version_number {
-            m.insert("ImageVersionNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImageVersionNumber` (optional).
+    /// Range: at least 0.
+    pub fn image_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ImageVersionNumber", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomImage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_image_config_name.check(
-            &path.field("AppImageConfigName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_name.check(
-            &path.field("ImageName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_version_number.check(
-            &path.field("ImageVersionNumber"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomImage);
-
-/// Property type `ResourceSpec` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceSpec {
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<AppInstanceType>>,
-    /// `LifecycleConfigArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub lifecycle_config_arn: Option<Value<String>>,
-    /// `SageMakerImageArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
-    pub sage_maker_image_arn: Option<Value<String>>,
-    /// `SageMakerImageVersionArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$`.
-    pub sage_maker_image_version_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourceSpec` of `AWS::SageMaker::Domain`.
+    ResourceSpec(default)
 }
 
 impl ResourceSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_type: None,
-            lifecycle_config_arn: None,
-            sage_maker_image_arn: None,
-            sage_maker_image_version_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<AppInstanceType>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    /// One of the values the registry schema lists (too many for a Rust enum; checked at synth).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "InstanceType", value.into().to_template()))
     }
-    /// Sets `LifecycleConfigArn`.
-    pub fn lifecycle_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_config_arn = Some(value.into());
-        self
+    /// `LifecycleConfigArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
+    pub fn lifecycle_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerImageArn`.
-    pub fn sage_maker_image_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sage_maker_image_arn = Some(value.into());
-        self
+    /// `SageMakerImageArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
+    pub fn sage_maker_image_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SageMakerImageArn", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerImageVersionArn`.
-    pub fn sage_maker_image_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sage_maker_image_version_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arn {
-            m.insert("LifecycleConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_image_arn {
-            m.insert("SageMakerImageArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_image_version_arn {
-            m.insert("SageMakerImageVersionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SageMakerImageVersionArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$`.
+    pub fn sage_maker_image_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SageMakerImageVersionArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourceSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.lifecycle_config_arn.check(&path.field("LifecycleConfigArn"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE }, out);
-        self.sage_maker_image_arn.check(
-            &path.field("SageMakerImageArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sage_maker_image_version_arn.check(&path.field("SageMakerImageVersionArn"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ResourceSpec);
-
-/// Values of `AppInstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppInstanceType {
-    /// `system`
-    System,
-    /// `ml.t3.micro`
-    MlT3Micro,
-    /// `ml.t3.small`
-    MlT3Small,
-    /// `ml.t3.medium`
-    MlT3Medium,
-    /// `ml.t3.large`
-    MlT3Large,
-    /// `ml.t3.xlarge`
-    MlT3Xlarge,
-    /// `ml.t3.2xlarge`
-    MlT32xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.8xlarge`
-    MlM58xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.16xlarge`
-    MlM516xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5d.large`
-    MlM5dLarge,
-    /// `ml.m5d.xlarge`
-    MlM5dXlarge,
-    /// `ml.m5d.2xlarge`
-    MlM5d2xlarge,
-    /// `ml.m5d.4xlarge`
-    MlM5d4xlarge,
-    /// `ml.m5d.8xlarge`
-    MlM5d8xlarge,
-    /// `ml.m5d.12xlarge`
-    MlM5d12xlarge,
-    /// `ml.m5d.16xlarge`
-    MlM5d16xlarge,
-    /// `ml.m5d.24xlarge`
-    MlM5d24xlarge,
-    /// `ml.c5.large`
-    MlC5Large,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.12xlarge`
-    MlC512xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.24xlarge`
-    MlC524xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.p3dn.24xlarge`
-    MlP3dn24xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.r5.large`
-    MlR5Large,
-    /// `ml.r5.xlarge`
-    MlR5Xlarge,
-    /// `ml.r5.2xlarge`
-    MlR52xlarge,
-    /// `ml.r5.4xlarge`
-    MlR54xlarge,
-    /// `ml.r5.8xlarge`
-    MlR58xlarge,
-    /// `ml.r5.12xlarge`
-    MlR512xlarge,
-    /// `ml.r5.16xlarge`
-    MlR516xlarge,
-    /// `ml.r5.24xlarge`
-    MlR524xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6e.xlarge`
-    MlG6eXlarge,
-    /// `ml.g6e.2xlarge`
-    MlG6e2xlarge,
-    /// `ml.g6e.4xlarge`
-    MlG6e4xlarge,
-    /// `ml.g6e.8xlarge`
-    MlG6e8xlarge,
-    /// `ml.g6e.12xlarge`
-    MlG6e12xlarge,
-    /// `ml.g6e.16xlarge`
-    MlG6e16xlarge,
-    /// `ml.g6e.24xlarge`
-    MlG6e24xlarge,
-    /// `ml.g6e.48xlarge`
-    MlG6e48xlarge,
-    /// `ml.geospatial.interactive`
-    MlGeospatialInteractive,
-    /// `ml.p4d.24xlarge`
-    MlP4d24xlarge,
-    /// `ml.p4de.24xlarge`
-    MlP4de24xlarge,
-    /// `ml.trn1.2xlarge`
-    MlTrn12xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// `ml.trn1n.32xlarge`
-    MlTrn1n32xlarge,
-    /// `ml.p5.48xlarge`
-    MlP548xlarge,
-    /// `ml.p5e.48xlarge`
-    MlP5e48xlarge,
-    /// `ml.p5en.48xlarge`
-    MlP5en48xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.c6i.large`
-    MlC6iLarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.r6i.large`
-    MlR6iLarge,
-    /// `ml.r6i.xlarge`
-    MlR6iXlarge,
-    /// `ml.r6i.2xlarge`
-    MlR6i2xlarge,
-    /// `ml.r6i.4xlarge`
-    MlR6i4xlarge,
-    /// `ml.r6i.8xlarge`
-    MlR6i8xlarge,
-    /// `ml.r6i.12xlarge`
-    MlR6i12xlarge,
-    /// `ml.r6i.16xlarge`
-    MlR6i16xlarge,
-    /// `ml.r6i.24xlarge`
-    MlR6i24xlarge,
-    /// `ml.r6i.32xlarge`
-    MlR6i32xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.m6id.large`
-    MlM6idLarge,
-    /// `ml.m6id.xlarge`
-    MlM6idXlarge,
-    /// `ml.m6id.2xlarge`
-    MlM6id2xlarge,
-    /// `ml.m6id.4xlarge`
-    MlM6id4xlarge,
-    /// `ml.m6id.8xlarge`
-    MlM6id8xlarge,
-    /// `ml.m6id.12xlarge`
-    MlM6id12xlarge,
-    /// `ml.m6id.16xlarge`
-    MlM6id16xlarge,
-    /// `ml.m6id.24xlarge`
-    MlM6id24xlarge,
-    /// `ml.m6id.32xlarge`
-    MlM6id32xlarge,
-    /// `ml.c6id.large`
-    MlC6idLarge,
-    /// `ml.c6id.xlarge`
-    MlC6idXlarge,
-    /// `ml.c6id.2xlarge`
-    MlC6id2xlarge,
-    /// `ml.c6id.4xlarge`
-    MlC6id4xlarge,
-    /// `ml.c6id.8xlarge`
-    MlC6id8xlarge,
-    /// `ml.c6id.12xlarge`
-    MlC6id12xlarge,
-    /// `ml.c6id.16xlarge`
-    MlC6id16xlarge,
-    /// `ml.c6id.24xlarge`
-    MlC6id24xlarge,
-    /// `ml.c6id.32xlarge`
-    MlC6id32xlarge,
-    /// `ml.r6id.large`
-    MlR6idLarge,
-    /// `ml.r6id.xlarge`
-    MlR6idXlarge,
-    /// `ml.r6id.2xlarge`
-    MlR6id2xlarge,
-    /// `ml.r6id.4xlarge`
-    MlR6id4xlarge,
-    /// `ml.r6id.8xlarge`
-    MlR6id8xlarge,
-    /// `ml.r6id.12xlarge`
-    MlR6id12xlarge,
-    /// `ml.r6id.16xlarge`
-    MlR6id16xlarge,
-    /// `ml.r6id.24xlarge`
-    MlR6id24xlarge,
-    /// `ml.r6id.32xlarge`
-    MlR6id32xlarge,
-    /// `ml.p5.4xlarge`
-    MlP54xlarge,
-    /// `ml.p6-b200.48xlarge`
-    MlP6B20048xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppInstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "system",
-        "ml.t3.micro",
-        "ml.t3.small",
-        "ml.t3.medium",
-        "ml.t3.large",
-        "ml.t3.xlarge",
-        "ml.t3.2xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.8xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.16xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5d.large",
-        "ml.m5d.xlarge",
-        "ml.m5d.2xlarge",
-        "ml.m5d.4xlarge",
-        "ml.m5d.8xlarge",
-        "ml.m5d.12xlarge",
-        "ml.m5d.16xlarge",
-        "ml.m5d.24xlarge",
-        "ml.c5.large",
-        "ml.c5.xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.12xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.24xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.p3.16xlarge",
-        "ml.p3dn.24xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.r5.large",
-        "ml.r5.xlarge",
-        "ml.r5.2xlarge",
-        "ml.r5.4xlarge",
-        "ml.r5.8xlarge",
-        "ml.r5.12xlarge",
-        "ml.r5.16xlarge",
-        "ml.r5.24xlarge",
-        "ml.g5.xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.48xlarge",
-        "ml.g6.xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6e.xlarge",
-        "ml.g6e.2xlarge",
-        "ml.g6e.4xlarge",
-        "ml.g6e.8xlarge",
-        "ml.g6e.12xlarge",
-        "ml.g6e.16xlarge",
-        "ml.g6e.24xlarge",
-        "ml.g6e.48xlarge",
-        "ml.geospatial.interactive",
-        "ml.p4d.24xlarge",
-        "ml.p4de.24xlarge",
-        "ml.trn1.2xlarge",
-        "ml.trn1.32xlarge",
-        "ml.trn1n.32xlarge",
-        "ml.p5.48xlarge",
-        "ml.p5e.48xlarge",
-        "ml.p5en.48xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.48xlarge",
-        "ml.c6i.large",
-        "ml.c6i.xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.48xlarge",
-        "ml.r6i.large",
-        "ml.r6i.xlarge",
-        "ml.r6i.2xlarge",
-        "ml.r6i.4xlarge",
-        "ml.r6i.8xlarge",
-        "ml.r6i.12xlarge",
-        "ml.r6i.16xlarge",
-        "ml.r6i.24xlarge",
-        "ml.r6i.32xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.48xlarge",
-        "ml.m6id.large",
-        "ml.m6id.xlarge",
-        "ml.m6id.2xlarge",
-        "ml.m6id.4xlarge",
-        "ml.m6id.8xlarge",
-        "ml.m6id.12xlarge",
-        "ml.m6id.16xlarge",
-        "ml.m6id.24xlarge",
-        "ml.m6id.32xlarge",
-        "ml.c6id.large",
-        "ml.c6id.xlarge",
-        "ml.c6id.2xlarge",
-        "ml.c6id.4xlarge",
-        "ml.c6id.8xlarge",
-        "ml.c6id.12xlarge",
-        "ml.c6id.16xlarge",
-        "ml.c6id.24xlarge",
-        "ml.c6id.32xlarge",
-        "ml.r6id.large",
-        "ml.r6id.xlarge",
-        "ml.r6id.2xlarge",
-        "ml.r6id.4xlarge",
-        "ml.r6id.8xlarge",
-        "ml.r6id.12xlarge",
-        "ml.r6id.16xlarge",
-        "ml.r6id.24xlarge",
-        "ml.r6id.32xlarge",
-        "ml.p5.4xlarge",
-        "ml.p6-b200.48xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::MlT3Micro => "ml.t3.micro",
-            Self::MlT3Small => "ml.t3.small",
-            Self::MlT3Medium => "ml.t3.medium",
-            Self::MlT3Large => "ml.t3.large",
-            Self::MlT3Xlarge => "ml.t3.xlarge",
-            Self::MlT32xlarge => "ml.t3.2xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM58xlarge => "ml.m5.8xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM516xlarge => "ml.m5.16xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM5dLarge => "ml.m5d.large",
-            Self::MlM5dXlarge => "ml.m5d.xlarge",
-            Self::MlM5d2xlarge => "ml.m5d.2xlarge",
-            Self::MlM5d4xlarge => "ml.m5d.4xlarge",
-            Self::MlM5d8xlarge => "ml.m5d.8xlarge",
-            Self::MlM5d12xlarge => "ml.m5d.12xlarge",
-            Self::MlM5d16xlarge => "ml.m5d.16xlarge",
-            Self::MlM5d24xlarge => "ml.m5d.24xlarge",
-            Self::MlC5Large => "ml.c5.large",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC512xlarge => "ml.c5.12xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC524xlarge => "ml.c5.24xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlR5Large => "ml.r5.large",
-            Self::MlR5Xlarge => "ml.r5.xlarge",
-            Self::MlR52xlarge => "ml.r5.2xlarge",
-            Self::MlR54xlarge => "ml.r5.4xlarge",
-            Self::MlR58xlarge => "ml.r5.8xlarge",
-            Self::MlR512xlarge => "ml.r5.12xlarge",
-            Self::MlR516xlarge => "ml.r5.16xlarge",
-            Self::MlR524xlarge => "ml.r5.24xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG6eXlarge => "ml.g6e.xlarge",
-            Self::MlG6e2xlarge => "ml.g6e.2xlarge",
-            Self::MlG6e4xlarge => "ml.g6e.4xlarge",
-            Self::MlG6e8xlarge => "ml.g6e.8xlarge",
-            Self::MlG6e12xlarge => "ml.g6e.12xlarge",
-            Self::MlG6e16xlarge => "ml.g6e.16xlarge",
-            Self::MlG6e24xlarge => "ml.g6e.24xlarge",
-            Self::MlG6e48xlarge => "ml.g6e.48xlarge",
-            Self::MlGeospatialInteractive => "ml.geospatial.interactive",
-            Self::MlP4d24xlarge => "ml.p4d.24xlarge",
-            Self::MlP4de24xlarge => "ml.p4de.24xlarge",
-            Self::MlTrn12xlarge => "ml.trn1.2xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            Self::MlP548xlarge => "ml.p5.48xlarge",
-            Self::MlP5e48xlarge => "ml.p5e.48xlarge",
-            Self::MlP5en48xlarge => "ml.p5en.48xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlC6iLarge => "ml.c6i.large",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlR6iLarge => "ml.r6i.large",
-            Self::MlR6iXlarge => "ml.r6i.xlarge",
-            Self::MlR6i2xlarge => "ml.r6i.2xlarge",
-            Self::MlR6i4xlarge => "ml.r6i.4xlarge",
-            Self::MlR6i8xlarge => "ml.r6i.8xlarge",
-            Self::MlR6i12xlarge => "ml.r6i.12xlarge",
-            Self::MlR6i16xlarge => "ml.r6i.16xlarge",
-            Self::MlR6i24xlarge => "ml.r6i.24xlarge",
-            Self::MlR6i32xlarge => "ml.r6i.32xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlM6idLarge => "ml.m6id.large",
-            Self::MlM6idXlarge => "ml.m6id.xlarge",
-            Self::MlM6id2xlarge => "ml.m6id.2xlarge",
-            Self::MlM6id4xlarge => "ml.m6id.4xlarge",
-            Self::MlM6id8xlarge => "ml.m6id.8xlarge",
-            Self::MlM6id12xlarge => "ml.m6id.12xlarge",
-            Self::MlM6id16xlarge => "ml.m6id.16xlarge",
-            Self::MlM6id24xlarge => "ml.m6id.24xlarge",
-            Self::MlM6id32xlarge => "ml.m6id.32xlarge",
-            Self::MlC6idLarge => "ml.c6id.large",
-            Self::MlC6idXlarge => "ml.c6id.xlarge",
-            Self::MlC6id2xlarge => "ml.c6id.2xlarge",
-            Self::MlC6id4xlarge => "ml.c6id.4xlarge",
-            Self::MlC6id8xlarge => "ml.c6id.8xlarge",
-            Self::MlC6id12xlarge => "ml.c6id.12xlarge",
-            Self::MlC6id16xlarge => "ml.c6id.16xlarge",
-            Self::MlC6id24xlarge => "ml.c6id.24xlarge",
-            Self::MlC6id32xlarge => "ml.c6id.32xlarge",
-            Self::MlR6idLarge => "ml.r6id.large",
-            Self::MlR6idXlarge => "ml.r6id.xlarge",
-            Self::MlR6id2xlarge => "ml.r6id.2xlarge",
-            Self::MlR6id4xlarge => "ml.r6id.4xlarge",
-            Self::MlR6id8xlarge => "ml.r6id.8xlarge",
-            Self::MlR6id12xlarge => "ml.r6id.12xlarge",
-            Self::MlR6id16xlarge => "ml.r6id.16xlarge",
-            Self::MlR6id24xlarge => "ml.r6id.24xlarge",
-            Self::MlR6id32xlarge => "ml.r6id.32xlarge",
-            Self::MlP54xlarge => "ml.p5.4xlarge",
-            Self::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppInstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppInstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppInstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "system" => Self::System,
-            "ml.t3.micro" => Self::MlT3Micro,
-            "ml.t3.small" => Self::MlT3Small,
-            "ml.t3.medium" => Self::MlT3Medium,
-            "ml.t3.large" => Self::MlT3Large,
-            "ml.t3.xlarge" => Self::MlT3Xlarge,
-            "ml.t3.2xlarge" => Self::MlT32xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.8xlarge" => Self::MlM58xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.16xlarge" => Self::MlM516xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5d.large" => Self::MlM5dLarge,
-            "ml.m5d.xlarge" => Self::MlM5dXlarge,
-            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
-            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
-            "ml.m5d.8xlarge" => Self::MlM5d8xlarge,
-            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
-            "ml.m5d.16xlarge" => Self::MlM5d16xlarge,
-            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
-            "ml.c5.large" => Self::MlC5Large,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.12xlarge" => Self::MlC512xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.24xlarge" => Self::MlC524xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.p3dn.24xlarge" => Self::MlP3dn24xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.r5.large" => Self::MlR5Large,
-            "ml.r5.xlarge" => Self::MlR5Xlarge,
-            "ml.r5.2xlarge" => Self::MlR52xlarge,
-            "ml.r5.4xlarge" => Self::MlR54xlarge,
-            "ml.r5.8xlarge" => Self::MlR58xlarge,
-            "ml.r5.12xlarge" => Self::MlR512xlarge,
-            "ml.r5.16xlarge" => Self::MlR516xlarge,
-            "ml.r5.24xlarge" => Self::MlR524xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6e.xlarge" => Self::MlG6eXlarge,
-            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
-            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
-            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
-            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
-            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
-            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
-            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
-            "ml.geospatial.interactive" => Self::MlGeospatialInteractive,
-            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
-            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
-            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
-            "ml.p5.48xlarge" => Self::MlP548xlarge,
-            "ml.p5e.48xlarge" => Self::MlP5e48xlarge,
-            "ml.p5en.48xlarge" => Self::MlP5en48xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.c6i.large" => Self::MlC6iLarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.r6i.large" => Self::MlR6iLarge,
-            "ml.r6i.xlarge" => Self::MlR6iXlarge,
-            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
-            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
-            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
-            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
-            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
-            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
-            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.m6id.large" => Self::MlM6idLarge,
-            "ml.m6id.xlarge" => Self::MlM6idXlarge,
-            "ml.m6id.2xlarge" => Self::MlM6id2xlarge,
-            "ml.m6id.4xlarge" => Self::MlM6id4xlarge,
-            "ml.m6id.8xlarge" => Self::MlM6id8xlarge,
-            "ml.m6id.12xlarge" => Self::MlM6id12xlarge,
-            "ml.m6id.16xlarge" => Self::MlM6id16xlarge,
-            "ml.m6id.24xlarge" => Self::MlM6id24xlarge,
-            "ml.m6id.32xlarge" => Self::MlM6id32xlarge,
-            "ml.c6id.large" => Self::MlC6idLarge,
-            "ml.c6id.xlarge" => Self::MlC6idXlarge,
-            "ml.c6id.2xlarge" => Self::MlC6id2xlarge,
-            "ml.c6id.4xlarge" => Self::MlC6id4xlarge,
-            "ml.c6id.8xlarge" => Self::MlC6id8xlarge,
-            "ml.c6id.12xlarge" => Self::MlC6id12xlarge,
-            "ml.c6id.16xlarge" => Self::MlC6id16xlarge,
-            "ml.c6id.24xlarge" => Self::MlC6id24xlarge,
-            "ml.c6id.32xlarge" => Self::MlC6id32xlarge,
-            "ml.r6id.large" => Self::MlR6idLarge,
-            "ml.r6id.xlarge" => Self::MlR6idXlarge,
-            "ml.r6id.2xlarge" => Self::MlR6id2xlarge,
-            "ml.r6id.4xlarge" => Self::MlR6id4xlarge,
-            "ml.r6id.8xlarge" => Self::MlR6id8xlarge,
-            "ml.r6id.12xlarge" => Self::MlR6id12xlarge,
-            "ml.r6id.16xlarge" => Self::MlR6id16xlarge,
-            "ml.r6id.24xlarge" => Self::MlR6id24xlarge,
-            "ml.r6id.32xlarge" => Self::MlR6id32xlarge,
-            "ml.p5.4xlarge" => Self::MlP54xlarge,
-            "ml.p6-b200.48xlarge" => Self::MlP6B20048xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppInstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppInstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(AppInstanceType);
-
-/// Property type `JupyterServerAppSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct JupyterServerAppSettings {
-    /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
-    /// `LifecycleConfigArns` (optional).
-    /// Items: 0..=30.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub lifecycle_config_arns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `JupyterServerAppSettings` of `AWS::SageMaker::Domain`.
+    JupyterServerAppSettings(default)
 }
 
 impl JupyterServerAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_resource_spec: None,
-            lifecycle_config_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleConfigArns`.
-    pub fn lifecycle_config_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.lifecycle_config_arns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JupyterServerAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arns {
-            m.insert("LifecycleConfigArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JupyterServerAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-        self.lifecycle_config_arns.check(&path.field("LifecycleConfigArns"), &Rules { min_items: Some(0), max_items: Some(30), items: Some(&const { Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(JupyterServerAppSettings);
-
-/// Property type `KernelGatewayAppSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct KernelGatewayAppSettings {
-    /// `CustomImages` (optional).
-    /// Items: 0..=200.
-    pub custom_images: Option<Value<List<CustomImage>>>,
     /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultResourceSpec", value.into().to_template()),
+        )
+    }
     /// `LifecycleConfigArns` (optional).
-    /// Items: 0..=30.
-    /// Each item: Length: 0..=256 characters.
+    /// Items: 0 to 30.
+    /// Each item: Length: 0 to 256 characters.
     /// Each item: Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub lifecycle_config_arns: Option<Value<List<String>>>,
+    pub fn lifecycle_config_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleConfigArns", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `KernelGatewayAppSettings` of `AWS::SageMaker::Domain`.
+    KernelGatewayAppSettings(default)
 }
 
 impl KernelGatewayAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_images: None,
-            default_resource_spec: None,
-            lifecycle_config_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomImages`.
-    pub fn custom_images(mut self, value: impl Into<Value<List<CustomImage>>>) -> Self {
-        self.custom_images = Some(value.into());
-        self
+    /// `CustomImages` (optional).
+    /// Items: 0 to 200.
+    pub fn custom_images(self, value: impl Into<Value<List<CustomImage>>>) -> Self {
+        Self(self.0.with(0, "CustomImages", value.into().to_template()))
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
+    /// `DefaultResourceSpec` (optional).
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultResourceSpec", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfigArns`.
-    pub fn lifecycle_config_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.lifecycle_config_arns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KernelGatewayAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_images {
-            m.insert("CustomImages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arns {
-            m.insert("LifecycleConfigArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LifecycleConfigArns` (optional).
+    /// Items: 0 to 30.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
+    pub fn lifecycle_config_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LifecycleConfigArns", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KernelGatewayAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_images.check(
-            &path.field("CustomImages"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-        self.lifecycle_config_arns.check(&path.field("LifecycleConfigArns"), &Rules { min_items: Some(0), max_items: Some(30), items: Some(&const { Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(KernelGatewayAppSettings);
-
-/// Property type `DefaultSpaceStorageSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultSpaceStorageSettings {
-    /// `DefaultEbsStorageSettings` (optional).
-    pub default_ebs_storage_settings: Option<Value<DefaultEbsStorageSettings>>,
+crate::l1_struct! {
+    /// Property type `DefaultSpaceStorageSettings` of `AWS::SageMaker::Domain`.
+    DefaultSpaceStorageSettings(default)
 }
 
 impl DefaultSpaceStorageSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_ebs_storage_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultEbsStorageSettings`.
+    /// `DefaultEbsStorageSettings` (optional).
     pub fn default_ebs_storage_settings(
-        mut self,
+        self,
         value: impl Into<Value<DefaultEbsStorageSettings>>,
     ) -> Self {
-        self.default_ebs_storage_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DefaultEbsStorageSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DefaultSpaceStorageSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_ebs_storage_settings {
-            m.insert("DefaultEbsStorageSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultSpaceStorageSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_ebs_storage_settings.check(
-            &path.field("DefaultEbsStorageSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DefaultSpaceStorageSettings);
-
-/// Property type `DefaultEbsStorageSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct DefaultEbsStorageSettings {
-    /// `DefaultEbsVolumeSizeInGb` (required).
-    /// Range: 5..=16384.
-    pub default_ebs_volume_size_in_gb: Value<i64>,
-    /// `MaximumEbsVolumeSizeInGb` (required).
-    /// Range: 5..=16384.
-    pub maximum_ebs_volume_size_in_gb: Value<i64>,
+crate::l1_struct! {
+    /// Property type `DefaultEbsStorageSettings` of `AWS::SageMaker::Domain`.
+    DefaultEbsStorageSettings
 }
 
 impl DefaultEbsStorageSettings {
@@ -2669,2287 +753,713 @@ impl DefaultEbsStorageSettings {
         default_ebs_volume_size_in_gb: impl Into<Value<i64>>,
         maximum_ebs_volume_size_in_gb: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            default_ebs_volume_size_in_gb: default_ebs_volume_size_in_gb.into(),
-            maximum_ebs_volume_size_in_gb: maximum_ebs_volume_size_in_gb.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DefaultEbsVolumeSizeInGb",
+                    default_ebs_volume_size_in_gb.into().to_template(),
+                )
+                .with(
+                    1,
+                    "MaximumEbsVolumeSizeInGb",
+                    maximum_ebs_volume_size_in_gb.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DefaultEbsStorageSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultEbsVolumeSizeInGb".to_owned(),
-            self.default_ebs_volume_size_in_gb.to_template(),
-        );
-        m.insert(
-            "MaximumEbsVolumeSizeInGb".to_owned(),
-            self.maximum_ebs_volume_size_in_gb.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultEbsStorageSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_ebs_volume_size_in_gb.check(
-            &path.field("DefaultEbsVolumeSizeInGb"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_ebs_volume_size_in_gb.check(
-            &path.field("MaximumEbsVolumeSizeInGb"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DefaultEbsStorageSettings);
-
-/// Property type `UserSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct UserSettings {
-    /// `AutoMountHomeEFS` (optional).
-    pub auto_mount_home_efs: Option<Value<AutoMountHomeEfs>>,
-    /// `CodeEditorAppSettings` (optional).
-    pub code_editor_app_settings: Option<Value<CodeEditorAppSettings>>,
-    /// `CustomFileSystemConfigs` (optional).
-    /// Items: 0..=2.
-    pub custom_file_system_configs: Option<Value<List<CustomFileSystemConfig>>>,
-    /// `CustomPosixUserConfig` (optional).
-    pub custom_posix_user_config: Option<Value<CustomPosixUserConfig>>,
-    /// `DefaultLandingUri` (optional).
-    /// Length: 0..=1023 characters.
-    pub default_landing_uri: Option<Value<String>>,
-    /// `ExecutionRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role: Value<String>,
-    /// `JupyterLabAppSettings` (optional).
-    pub jupyter_lab_app_settings: Option<Value<JupyterLabAppSettings>>,
-    /// `JupyterServerAppSettings` (optional).
-    pub jupyter_server_app_settings: Option<Value<JupyterServerAppSettings>>,
-    /// `KernelGatewayAppSettings` (optional).
-    pub kernel_gateway_app_settings: Option<Value<KernelGatewayAppSettings>>,
-    /// `RSessionAppSettings` (optional).
-    pub r_session_app_settings: Option<Value<RSessionAppSettings>>,
-    /// `RStudioServerProAppSettings` (optional).
-    pub r_studio_server_pro_app_settings: Option<Value<RStudioServerProAppSettings>>,
-    /// `SecurityGroups` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SharingSettings` (optional).
-    pub sharing_settings: Option<Value<SharingSettings>>,
-    /// `SpaceStorageSettings` (optional).
-    pub space_storage_settings: Option<Value<DefaultSpaceStorageSettings>>,
-    /// `StudioWebPortal` (optional).
-    pub studio_web_portal: Option<Value<StudioWebPortal>>,
-    /// `StudioWebPortalSettings` (optional).
-    pub studio_web_portal_settings: Option<Value<StudioWebPortalSettings>>,
+crate::l1_struct! {
+    /// Property type `UserSettings` of `AWS::SageMaker::Domain`.
+    UserSettings
 }
 
 impl UserSettings {
     /// The required properties: `ExecutionRole`.
     pub fn new(execution_role: impl Into<Value<String>>) -> Self {
-        Self {
-            auto_mount_home_efs: None,
-            code_editor_app_settings: None,
-            custom_file_system_configs: None,
-            custom_posix_user_config: None,
-            default_landing_uri: None,
-            execution_role: execution_role.into(),
-            jupyter_lab_app_settings: None,
-            jupyter_server_app_settings: None,
-            kernel_gateway_app_settings: None,
-            r_session_app_settings: None,
-            r_studio_server_pro_app_settings: None,
-            security_groups: None,
-            sharing_settings: None,
-            space_storage_settings: None,
-            studio_web_portal: None,
-            studio_web_portal_settings: None,
-        }
+        Self(crate::Properties::new().with(5, "ExecutionRole", execution_role.into().to_template()))
     }
-    /// Sets `AutoMountHomeEFS`.
-    pub fn auto_mount_home_efs(mut self, value: impl Into<Value<AutoMountHomeEfs>>) -> Self {
-        self.auto_mount_home_efs = Some(value.into());
-        self
+    /// `AutoMountHomeEFS` (optional).
+    pub fn auto_mount_home_efs(self, value: impl Into<Value<AutoMountHomeEfs>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoMountHomeEFS", value.into().to_template()),
+        )
     }
-    /// Sets `CodeEditorAppSettings`.
-    pub fn code_editor_app_settings(
-        mut self,
-        value: impl Into<Value<CodeEditorAppSettings>>,
-    ) -> Self {
-        self.code_editor_app_settings = Some(value.into());
-        self
+    /// `CodeEditorAppSettings` (optional).
+    pub fn code_editor_app_settings(self, value: impl Into<Value<CodeEditorAppSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CodeEditorAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CustomFileSystemConfigs`.
+    /// `CustomFileSystemConfigs` (optional).
+    /// Items: 0 to 2.
     pub fn custom_file_system_configs(
-        mut self,
+        self,
         value: impl Into<Value<List<CustomFileSystemConfig>>>,
     ) -> Self {
-        self.custom_file_system_configs = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CustomFileSystemConfigs", value.into().to_template()),
+        )
     }
-    /// Sets `CustomPosixUserConfig`.
-    pub fn custom_posix_user_config(
-        mut self,
-        value: impl Into<Value<CustomPosixUserConfig>>,
-    ) -> Self {
-        self.custom_posix_user_config = Some(value.into());
-        self
+    /// `CustomPosixUserConfig` (optional).
+    pub fn custom_posix_user_config(self, value: impl Into<Value<CustomPosixUserConfig>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CustomPosixUserConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultLandingUri`.
-    pub fn default_landing_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_landing_uri = Some(value.into());
-        self
+    /// `DefaultLandingUri` (optional).
+    /// Length: 0 to 1023 characters.
+    pub fn default_landing_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DefaultLandingUri", value.into().to_template()),
+        )
     }
-    /// Sets `JupyterLabAppSettings`.
-    pub fn jupyter_lab_app_settings(
-        mut self,
-        value: impl Into<Value<JupyterLabAppSettings>>,
-    ) -> Self {
-        self.jupyter_lab_app_settings = Some(value.into());
-        self
+    /// `JupyterLabAppSettings` (optional).
+    pub fn jupyter_lab_app_settings(self, value: impl Into<Value<JupyterLabAppSettings>>) -> Self {
+        Self(
+            self.0
+                .with(6, "JupyterLabAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `JupyterServerAppSettings`.
+    /// `JupyterServerAppSettings` (optional).
     pub fn jupyter_server_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<JupyterServerAppSettings>>,
     ) -> Self {
-        self.jupyter_server_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "JupyterServerAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `KernelGatewayAppSettings`.
+    /// `KernelGatewayAppSettings` (optional).
     pub fn kernel_gateway_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<KernelGatewayAppSettings>>,
     ) -> Self {
-        self.kernel_gateway_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "KernelGatewayAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RSessionAppSettings`.
-    pub fn r_session_app_settings(mut self, value: impl Into<Value<RSessionAppSettings>>) -> Self {
-        self.r_session_app_settings = Some(value.into());
-        self
+    /// `RSessionAppSettings` (optional).
+    pub fn r_session_app_settings(self, value: impl Into<Value<RSessionAppSettings>>) -> Self {
+        Self(
+            self.0
+                .with(9, "RSessionAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RStudioServerProAppSettings`.
+    /// `RStudioServerProAppSettings` (optional).
     pub fn r_studio_server_pro_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<RStudioServerProAppSettings>>,
     ) -> Self {
-        self.r_studio_server_pro_app_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "RStudioServerProAppSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 0 to 32 characters.
+    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SecurityGroups", value.into().to_template()),
+        )
     }
-    /// Sets `SharingSettings`.
-    pub fn sharing_settings(mut self, value: impl Into<Value<SharingSettings>>) -> Self {
-        self.sharing_settings = Some(value.into());
-        self
+    /// `SharingSettings` (optional).
+    pub fn sharing_settings(self, value: impl Into<Value<SharingSettings>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SharingSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SpaceStorageSettings`.
+    /// `SpaceStorageSettings` (optional).
     pub fn space_storage_settings(
-        mut self,
+        self,
         value: impl Into<Value<DefaultSpaceStorageSettings>>,
     ) -> Self {
-        self.space_storage_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(13, "SpaceStorageSettings", value.into().to_template()),
+        )
     }
-    /// Sets `StudioWebPortal`.
-    pub fn studio_web_portal(mut self, value: impl Into<Value<StudioWebPortal>>) -> Self {
-        self.studio_web_portal = Some(value.into());
-        self
+    /// `StudioWebPortal` (optional).
+    pub fn studio_web_portal(self, value: impl Into<Value<StudioWebPortal>>) -> Self {
+        Self(
+            self.0
+                .with(14, "StudioWebPortal", value.into().to_template()),
+        )
     }
-    /// Sets `StudioWebPortalSettings`.
+    /// `StudioWebPortalSettings` (optional).
     pub fn studio_web_portal_settings(
-        mut self,
+        self,
         value: impl Into<Value<StudioWebPortalSettings>>,
     ) -> Self {
-        self.studio_web_portal_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "StudioWebPortalSettings", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_mount_home_efs {
-            m.insert("AutoMountHomeEFS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_editor_app_settings {
-            m.insert("CodeEditorAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_file_system_configs {
-            m.insert("CustomFileSystemConfigs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_posix_user_config {
-            m.insert("CustomPosixUserConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_landing_uri {
-            m.insert("DefaultLandingUri".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        if let Some(v) = &self.jupyter_lab_app_settings {
-            m.insert("JupyterLabAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jupyter_server_app_settings {
-            m.insert("JupyterServerAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kernel_gateway_app_settings {
-            m.insert("KernelGatewayAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.r_session_app_settings {
-            m.insert("RSessionAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.r_studio_server_pro_app_settings {
-            m.insert("RStudioServerProAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sharing_settings {
-            m.insert("SharingSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_storage_settings {
-            m.insert("SpaceStorageSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.studio_web_portal {
-            m.insert("StudioWebPortal".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.studio_web_portal_settings {
-            m.insert("StudioWebPortalSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AutoMountHomeEfs`.
+    AutoMountHomeEfs {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `DefaultAsDomain`
+        DefaultAsDomain = "DefaultAsDomain",
     }
 }
 
-impl Check for UserSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_mount_home_efs
-            .check(&path.field("AutoMountHomeEFS"), &Rules::NONE, out);
-        self.code_editor_app_settings.check(
-            &path.field("CodeEditorAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.custom_file_system_configs.check(
-            &path.field("CustomFileSystemConfigs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_posix_user_config.check(
-            &path.field("CustomPosixUserConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.default_landing_uri.check(
-            &path.field("DefaultLandingUri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1023),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.jupyter_lab_app_settings.check(
-            &path.field("JupyterLabAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.jupyter_server_app_settings.check(
-            &path.field("JupyterServerAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.kernel_gateway_app_settings.check(
-            &path.field("KernelGatewayAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.r_session_app_settings
-            .check(&path.field("RSessionAppSettings"), &Rules::NONE, out);
-        self.r_studio_server_pro_app_settings.check(
-            &path.field("RStudioServerProAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sharing_settings
-            .check(&path.field("SharingSettings"), &Rules::NONE, out);
-        self.space_storage_settings
-            .check(&path.field("SpaceStorageSettings"), &Rules::NONE, out);
-        self.studio_web_portal
-            .check(&path.field("StudioWebPortal"), &Rules::NONE, out);
-        self.studio_web_portal_settings.check(
-            &path.field("StudioWebPortalSettings"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserSettings);
-
-/// Values of `AutoMountHomeEfs`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoMountHomeEfs {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// `DefaultAsDomain`
-    DefaultAsDomain,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoMountHomeEfs {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled", "DefaultAsDomain"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::DefaultAsDomain => "DefaultAsDomain",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AutoMountHomeEfs {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoMountHomeEfs {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoMountHomeEfs {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            "DefaultAsDomain" => Self::DefaultAsDomain,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoMountHomeEfs> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoMountHomeEfs::from(s))
-    }
-}
-
-crate::impl_literal!(AutoMountHomeEfs);
-
-/// Property type `CodeEditorAppSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct CodeEditorAppSettings {
-    /// `AppLifecycleManagement` (optional).
-    pub app_lifecycle_management: Option<Value<AppLifecycleManagement>>,
-    /// `BuiltInLifecycleConfigArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub built_in_lifecycle_config_arn: Option<Value<String>>,
-    /// `CustomImages` (optional).
-    /// Items: 0..=200.
-    pub custom_images: Option<Value<List<CustomImage>>>,
-    /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
-    /// `LifecycleConfigArns` (optional).
-    /// Items: 0..=30.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
-    pub lifecycle_config_arns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CodeEditorAppSettings` of `AWS::SageMaker::Domain`.
+    CodeEditorAppSettings(default)
 }
 
 impl CodeEditorAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_lifecycle_management: None,
-            built_in_lifecycle_config_arn: None,
-            custom_images: None,
-            default_resource_spec: None,
-            lifecycle_config_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppLifecycleManagement`.
-    pub fn app_lifecycle_management(
-        mut self,
-        value: impl Into<Value<AppLifecycleManagement>>,
-    ) -> Self {
-        self.app_lifecycle_management = Some(value.into());
-        self
+    /// `AppLifecycleManagement` (optional).
+    pub fn app_lifecycle_management(self, value: impl Into<Value<AppLifecycleManagement>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AppLifecycleManagement", value.into().to_template()),
+        )
     }
-    /// Sets `BuiltInLifecycleConfigArn`.
-    pub fn built_in_lifecycle_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.built_in_lifecycle_config_arn = Some(value.into());
-        self
+    /// `BuiltInLifecycleConfigArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
+    pub fn built_in_lifecycle_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BuiltInLifecycleConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `CustomImages`.
-    pub fn custom_images(mut self, value: impl Into<Value<List<CustomImage>>>) -> Self {
-        self.custom_images = Some(value.into());
-        self
-    }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleConfigArns`.
-    pub fn lifecycle_config_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.lifecycle_config_arns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CodeEditorAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_lifecycle_management {
-            m.insert("AppLifecycleManagement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.built_in_lifecycle_config_arn {
-            m.insert("BuiltInLifecycleConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_images {
-            m.insert("CustomImages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arns {
-            m.insert("LifecycleConfigArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeEditorAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_lifecycle_management.check(
-            &path.field("AppLifecycleManagement"),
-            &Rules::NONE,
-            out,
-        );
-        self.built_in_lifecycle_config_arn.check(&path.field("BuiltInLifecycleConfigArn"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE }, out);
-        self.custom_images.check(
-            &path.field("CustomImages"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-        self.lifecycle_config_arns.check(&path.field("LifecycleConfigArns"), &Rules { min_items: Some(0), max_items: Some(30), items: Some(&const { Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^(arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(CodeEditorAppSettings);
-
-/// Property type `RSessionAppSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct RSessionAppSettings {
     /// `CustomImages` (optional).
-    /// Items: 0..=200.
-    pub custom_images: Option<Value<List<CustomImage>>>,
+    /// Items: 0 to 200.
+    pub fn custom_images(self, value: impl Into<Value<List<CustomImage>>>) -> Self {
+        Self(self.0.with(2, "CustomImages", value.into().to_template()))
+    }
     /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefaultResourceSpec", value.into().to_template()),
+        )
+    }
+    /// `LifecycleConfigArns` (optional).
+    /// Items: 0 to 30.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `^(arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*|None)$`.
+    pub fn lifecycle_config_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LifecycleConfigArns", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RSessionAppSettings` of `AWS::SageMaker::Domain`.
+    RSessionAppSettings(default)
 }
 
 impl RSessionAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_images: None,
-            default_resource_spec: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomImages`.
-    pub fn custom_images(mut self, value: impl Into<Value<List<CustomImage>>>) -> Self {
-        self.custom_images = Some(value.into());
-        self
+    /// `CustomImages` (optional).
+    /// Items: 0 to 200.
+    pub fn custom_images(self, value: impl Into<Value<List<CustomImage>>>) -> Self {
+        Self(self.0.with(0, "CustomImages", value.into().to_template()))
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RSessionAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_images {
-            m.insert("CustomImages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultResourceSpec` (optional).
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultResourceSpec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RSessionAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_images.check(
-            &path.field("CustomImages"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RSessionAppSettings);
-
-/// Property type `RStudioServerProAppSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct RStudioServerProAppSettings {
-    /// `AccessStatus` (optional).
-    pub access_status: Option<Value<AccessStatus>>,
-    /// `UserGroup` (optional).
-    pub user_group: Option<Value<UserGroup>>,
+crate::l1_struct! {
+    /// Property type `RStudioServerProAppSettings` of `AWS::SageMaker::Domain`.
+    RStudioServerProAppSettings(default)
 }
 
 impl RStudioServerProAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            access_status: None,
-            user_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccessStatus`.
-    pub fn access_status(mut self, value: impl Into<Value<AccessStatus>>) -> Self {
-        self.access_status = Some(value.into());
-        self
+    /// `AccessStatus` (optional).
+    pub fn access_status(self, value: impl Into<Value<AccessStatus>>) -> Self {
+        Self(self.0.with(0, "AccessStatus", value.into().to_template()))
     }
-    /// Sets `UserGroup`.
-    pub fn user_group(mut self, value: impl Into<Value<UserGroup>>) -> Self {
-        self.user_group = Some(value.into());
-        self
+    /// `UserGroup` (optional).
+    pub fn user_group(self, value: impl Into<Value<UserGroup>>) -> Self {
+        Self(self.0.with(1, "UserGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RStudioServerProAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_status {
-            m.insert("AccessStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_group {
-            m.insert("UserGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AccessStatus`.
+    AccessStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for RStudioServerProAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_status
-            .check(&path.field("AccessStatus"), &Rules::NONE, out);
-        self.user_group
-            .check(&path.field("UserGroup"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `UserGroup`.
+    UserGroup {
+        /// `R_STUDIO_ADMIN`
+        RStudioAdmin = "R_STUDIO_ADMIN",
+        /// `R_STUDIO_USER`
+        RStudioUser = "R_STUDIO_USER",
     }
 }
 
-crate::impl_literal!(RStudioServerProAppSettings);
-
-/// Values of `AccessStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AccessStatus);
-
-/// Values of `UserGroup`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UserGroup {
-    /// `R_STUDIO_ADMIN`
-    RStudioAdmin,
-    /// `R_STUDIO_USER`
-    RStudioUser,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UserGroup {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["R_STUDIO_ADMIN", "R_STUDIO_USER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RStudioAdmin => "R_STUDIO_ADMIN",
-            Self::RStudioUser => "R_STUDIO_USER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UserGroup {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UserGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UserGroup {
-    fn from(s: &str) -> Self {
-        match s {
-            "R_STUDIO_ADMIN" => Self::RStudioAdmin,
-            "R_STUDIO_USER" => Self::RStudioUser,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UserGroup> {
-    fn from(s: &str) -> Self {
-        Value::literal(UserGroup::from(s))
-    }
-}
-
-crate::impl_literal!(UserGroup);
-
-/// Property type `SharingSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct SharingSettings {
-    /// `NotebookOutputOption` (optional).
-    pub notebook_output_option: Option<Value<NotebookOutputOption>>,
-    /// `S3KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `.*`.
-    pub s3_kms_key_id: Option<Value<String>>,
-    /// `S3OutputPath` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_output_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SharingSettings` of `AWS::SageMaker::Domain`.
+    SharingSettings(default)
 }
 
 impl SharingSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            notebook_output_option: None,
-            s3_kms_key_id: None,
-            s3_output_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NotebookOutputOption`.
-    pub fn notebook_output_option(mut self, value: impl Into<Value<NotebookOutputOption>>) -> Self {
-        self.notebook_output_option = Some(value.into());
-        self
+    /// `NotebookOutputOption` (optional).
+    pub fn notebook_output_option(self, value: impl Into<Value<NotebookOutputOption>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NotebookOutputOption", value.into().to_template()),
+        )
     }
-    /// Sets `S3KmsKeyId`.
-    pub fn s3_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_kms_key_id = Some(value.into());
-        self
+    /// `S3KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn s3_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "S3KmsKeyId", value.into().to_template()))
     }
-    /// Sets `S3OutputPath`.
-    pub fn s3_output_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_output_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SharingSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.notebook_output_option {
-            m.insert("NotebookOutputOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_kms_key_id {
-            m.insert("S3KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_output_path {
-            m.insert("S3OutputPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3OutputPath` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn s3_output_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3OutputPath", value.into().to_template()))
     }
 }
 
-impl Check for SharingSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notebook_output_option
-            .check(&path.field("NotebookOutputOption"), &Rules::NONE, out);
-        self.s3_kms_key_id.check(
-            &path.field("S3KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_output_path.check(
-            &path.field("S3OutputPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NotebookOutputOption`.
+    NotebookOutputOption {
+        /// `Allowed`
+        Allowed = "Allowed",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-crate::impl_literal!(SharingSettings);
-
-/// Values of `NotebookOutputOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotebookOutputOption {
-    /// `Allowed`
-    Allowed,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotebookOutputOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Allowed", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allowed => "Allowed",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `StudioWebPortal`.
+    StudioWebPortal {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for NotebookOutputOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotebookOutputOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotebookOutputOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "Allowed" => Self::Allowed,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotebookOutputOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotebookOutputOption::from(s))
-    }
-}
-
-crate::impl_literal!(NotebookOutputOption);
-
-/// Values of `StudioWebPortal`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StudioWebPortal {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StudioWebPortal {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StudioWebPortal {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StudioWebPortal {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StudioWebPortal {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StudioWebPortal> {
-    fn from(s: &str) -> Self {
-        Value::literal(StudioWebPortal::from(s))
-    }
-}
-
-crate::impl_literal!(StudioWebPortal);
-
-/// Property type `StudioWebPortalSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct StudioWebPortalSettings {
-    /// `HiddenAppTypes` (optional).
-    /// Items: 0..=.
-    pub hidden_app_types: Option<Value<List<AppType>>>,
-    /// `HiddenInstanceTypes` (optional).
-    /// Items: 0..=.
-    pub hidden_instance_types: Option<Value<List<AppInstanceType>>>,
-    /// `HiddenMlTools` (optional).
-    /// Items: 0..=.
-    pub hidden_ml_tools: Option<Value<List<MlTools>>>,
-    /// `HiddenSageMakerImageVersionAliases` (optional).
-    /// Items: 0..=5.
-    pub hidden_sage_maker_image_version_aliases: Option<Value<List<HiddenSageMakerImage>>>,
+crate::l1_struct! {
+    /// Property type `StudioWebPortalSettings` of `AWS::SageMaker::Domain`.
+    StudioWebPortalSettings(default)
 }
 
 impl StudioWebPortalSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hidden_app_types: None,
-            hidden_instance_types: None,
-            hidden_ml_tools: None,
-            hidden_sage_maker_image_version_aliases: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HiddenAppTypes`.
-    pub fn hidden_app_types(mut self, value: impl Into<Value<List<AppType>>>) -> Self {
-        self.hidden_app_types = Some(value.into());
-        self
+    /// `HiddenAppTypes` (optional).
+    /// Items: at least 0.
+    pub fn hidden_app_types(self, value: impl Into<Value<List<AppType>>>) -> Self {
+        Self(self.0.with(0, "HiddenAppTypes", value.into().to_template()))
     }
-    /// Sets `HiddenInstanceTypes`.
-    pub fn hidden_instance_types(mut self, value: impl Into<Value<List<AppInstanceType>>>) -> Self {
-        self.hidden_instance_types = Some(value.into());
-        self
+    /// `HiddenInstanceTypes` (optional).
+    /// Items: at least 0.
+    pub fn hidden_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HiddenInstanceTypes", value.into().to_template()),
+        )
     }
-    /// Sets `HiddenMlTools`.
-    pub fn hidden_ml_tools(mut self, value: impl Into<Value<List<MlTools>>>) -> Self {
-        self.hidden_ml_tools = Some(value.into());
-        self
+    /// `HiddenMlTools` (optional).
+    /// Items: at least 0.
+    pub fn hidden_ml_tools(self, value: impl Into<Value<List<MlTools>>>) -> Self {
+        Self(self.0.with(2, "HiddenMlTools", value.into().to_template()))
     }
-    /// Sets `HiddenSageMakerImageVersionAliases`.
+    /// `HiddenSageMakerImageVersionAliases` (optional).
+    /// Items: 0 to 5.
     pub fn hidden_sage_maker_image_version_aliases(
-        mut self,
+        self,
         value: impl Into<Value<List<HiddenSageMakerImage>>>,
     ) -> Self {
-        self.hidden_sage_maker_image_version_aliases = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "HiddenSageMakerImageVersionAliases",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for StudioWebPortalSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hidden_app_types {
-            m.insert("HiddenAppTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hidden_instance_types {
-            m.insert("HiddenInstanceTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hidden_ml_tools {
-            m.insert("HiddenMlTools".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hidden_sage_maker_image_version_aliases {
-            m.insert(
-                "HiddenSageMakerImageVersionAliases".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AppType`.
+    AppType {
+        /// `JupyterServer`
+        JupyterServer = "JupyterServer",
+        /// `TensorBoard`
+        TensorBoard = "TensorBoard",
+        /// `RStudioServerPro`
+        RStudioServerPro = "RStudioServerPro",
+        /// `JupyterLab`
+        JupyterLab = "JupyterLab",
+        /// `CodeEditor`
+        CodeEditor = "CodeEditor",
+        /// `DetailedProfiler`
+        DetailedProfiler = "DetailedProfiler",
+        /// `Canvas`
+        Canvas = "Canvas",
     }
 }
 
-impl Check for StudioWebPortalSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hidden_app_types.check(
-            &path.field("HiddenAppTypes"),
-            &Rules {
-                min_items: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hidden_instance_types.check(
-            &path.field("HiddenInstanceTypes"),
-            &Rules {
-                min_items: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hidden_ml_tools.check(
-            &path.field("HiddenMlTools"),
-            &Rules {
-                min_items: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hidden_sage_maker_image_version_aliases.check(
-            &path.field("HiddenSageMakerImageVersionAliases"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MlTools`.
+    MlTools {
+        /// `DataWrangler`
+        DataWrangler = "DataWrangler",
+        /// `FeatureStore`
+        FeatureStore = "FeatureStore",
+        /// `EmrClusters`
+        EmrClusters = "EmrClusters",
+        /// `AutoMl`
+        AutoMl = "AutoMl",
+        /// `Experiments`
+        Experiments = "Experiments",
+        /// `Training`
+        Training = "Training",
+        /// `ModelEvaluation`
+        ModelEvaluation = "ModelEvaluation",
+        /// `Pipelines`
+        Pipelines = "Pipelines",
+        /// `Models`
+        Models = "Models",
+        /// `JumpStart`
+        JumpStart = "JumpStart",
+        /// `InferenceRecommender`
+        InferenceRecommender = "InferenceRecommender",
+        /// `Endpoints`
+        Endpoints = "Endpoints",
+        /// `Projects`
+        Projects = "Projects",
+        /// `InferenceOptimization`
+        InferenceOptimization = "InferenceOptimization",
+        /// `HyperPodClusters`
+        HyperPodClusters = "HyperPodClusters",
+        /// `Comet`
+        Comet = "Comet",
+        /// `DeepchecksLLMEvaluation`
+        DeepchecksLlmEvaluation = "DeepchecksLLMEvaluation",
+        /// `Fiddler`
+        Fiddler = "Fiddler",
+        /// `LakeraGuard`
+        LakeraGuard = "LakeraGuard",
+        /// `PerformanceEvaluation`
+        PerformanceEvaluation = "PerformanceEvaluation",
     }
 }
 
-crate::impl_literal!(StudioWebPortalSettings);
-
-/// Values of `AppType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppType {
-    /// `JupyterServer`
-    JupyterServer,
-    /// `TensorBoard`
-    TensorBoard,
-    /// `RStudioServerPro`
-    RStudioServerPro,
-    /// `JupyterLab`
-    JupyterLab,
-    /// `CodeEditor`
-    CodeEditor,
-    /// `DetailedProfiler`
-    DetailedProfiler,
-    /// `Canvas`
-    Canvas,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "JupyterServer",
-        "TensorBoard",
-        "RStudioServerPro",
-        "JupyterLab",
-        "CodeEditor",
-        "DetailedProfiler",
-        "Canvas",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JupyterServer => "JupyterServer",
-            Self::TensorBoard => "TensorBoard",
-            Self::RStudioServerPro => "RStudioServerPro",
-            Self::JupyterLab => "JupyterLab",
-            Self::CodeEditor => "CodeEditor",
-            Self::DetailedProfiler => "DetailedProfiler",
-            Self::Canvas => "Canvas",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppType {
-    fn from(s: &str) -> Self {
-        match s {
-            "JupyterServer" => Self::JupyterServer,
-            "TensorBoard" => Self::TensorBoard,
-            "RStudioServerPro" => Self::RStudioServerPro,
-            "JupyterLab" => Self::JupyterLab,
-            "CodeEditor" => Self::CodeEditor,
-            "DetailedProfiler" => Self::DetailedProfiler,
-            "Canvas" => Self::Canvas,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppType::from(s))
-    }
-}
-
-crate::impl_literal!(AppType);
-
-/// Values of `MlTools`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MlTools {
-    /// `DataWrangler`
-    DataWrangler,
-    /// `FeatureStore`
-    FeatureStore,
-    /// `EmrClusters`
-    EmrClusters,
-    /// `AutoMl`
-    AutoMl,
-    /// `Experiments`
-    Experiments,
-    /// `Training`
-    Training,
-    /// `ModelEvaluation`
-    ModelEvaluation,
-    /// `Pipelines`
-    Pipelines,
-    /// `Models`
-    Models,
-    /// `JumpStart`
-    JumpStart,
-    /// `InferenceRecommender`
-    InferenceRecommender,
-    /// `Endpoints`
-    Endpoints,
-    /// `Projects`
-    Projects,
-    /// `InferenceOptimization`
-    InferenceOptimization,
-    /// `HyperPodClusters`
-    HyperPodClusters,
-    /// `Comet`
-    Comet,
-    /// `DeepchecksLLMEvaluation`
-    DeepchecksLlmEvaluation,
-    /// `Fiddler`
-    Fiddler,
-    /// `LakeraGuard`
-    LakeraGuard,
-    /// `PerformanceEvaluation`
-    PerformanceEvaluation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MlTools {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "DataWrangler",
-        "FeatureStore",
-        "EmrClusters",
-        "AutoMl",
-        "Experiments",
-        "Training",
-        "ModelEvaluation",
-        "Pipelines",
-        "Models",
-        "JumpStart",
-        "InferenceRecommender",
-        "Endpoints",
-        "Projects",
-        "InferenceOptimization",
-        "HyperPodClusters",
-        "Comet",
-        "DeepchecksLLMEvaluation",
-        "Fiddler",
-        "LakeraGuard",
-        "PerformanceEvaluation",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DataWrangler => "DataWrangler",
-            Self::FeatureStore => "FeatureStore",
-            Self::EmrClusters => "EmrClusters",
-            Self::AutoMl => "AutoMl",
-            Self::Experiments => "Experiments",
-            Self::Training => "Training",
-            Self::ModelEvaluation => "ModelEvaluation",
-            Self::Pipelines => "Pipelines",
-            Self::Models => "Models",
-            Self::JumpStart => "JumpStart",
-            Self::InferenceRecommender => "InferenceRecommender",
-            Self::Endpoints => "Endpoints",
-            Self::Projects => "Projects",
-            Self::InferenceOptimization => "InferenceOptimization",
-            Self::HyperPodClusters => "HyperPodClusters",
-            Self::Comet => "Comet",
-            Self::DeepchecksLlmEvaluation => "DeepchecksLLMEvaluation",
-            Self::Fiddler => "Fiddler",
-            Self::LakeraGuard => "LakeraGuard",
-            Self::PerformanceEvaluation => "PerformanceEvaluation",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MlTools {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MlTools {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MlTools {
-    fn from(s: &str) -> Self {
-        match s {
-            "DataWrangler" => Self::DataWrangler,
-            "FeatureStore" => Self::FeatureStore,
-            "EmrClusters" => Self::EmrClusters,
-            "AutoMl" => Self::AutoMl,
-            "Experiments" => Self::Experiments,
-            "Training" => Self::Training,
-            "ModelEvaluation" => Self::ModelEvaluation,
-            "Pipelines" => Self::Pipelines,
-            "Models" => Self::Models,
-            "JumpStart" => Self::JumpStart,
-            "InferenceRecommender" => Self::InferenceRecommender,
-            "Endpoints" => Self::Endpoints,
-            "Projects" => Self::Projects,
-            "InferenceOptimization" => Self::InferenceOptimization,
-            "HyperPodClusters" => Self::HyperPodClusters,
-            "Comet" => Self::Comet,
-            "DeepchecksLLMEvaluation" => Self::DeepchecksLlmEvaluation,
-            "Fiddler" => Self::Fiddler,
-            "LakeraGuard" => Self::LakeraGuard,
-            "PerformanceEvaluation" => Self::PerformanceEvaluation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MlTools> {
-    fn from(s: &str) -> Self {
-        Value::literal(MlTools::from(s))
-    }
-}
-
-crate::impl_literal!(MlTools);
-
-/// Property type `HiddenSageMakerImage` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct HiddenSageMakerImage {
-    /// `SageMakerImageName` (optional).
-    pub sage_maker_image_name: Option<Value<SageMakerImageName>>,
-    /// `VersionAliases` (optional).
-    /// Items: 0..=20.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^(0|[1-9]\d*)\.(0|[1-9]\d*)$`.
-    pub version_aliases: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `HiddenSageMakerImage` of `AWS::SageMaker::Domain`.
+    HiddenSageMakerImage(default)
 }
 
 impl HiddenSageMakerImage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sage_maker_image_name: None,
-            version_aliases: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SageMakerImageName`.
-    pub fn sage_maker_image_name(mut self, value: impl Into<Value<SageMakerImageName>>) -> Self {
-        self.sage_maker_image_name = Some(value.into());
-        self
+    /// `SageMakerImageName` (optional).
+    pub fn sage_maker_image_name(self, value: impl Into<Value<SageMakerImageName>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SageMakerImageName", value.into().to_template()),
+        )
     }
-    /// Sets `VersionAliases`.
-    pub fn version_aliases(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.version_aliases = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HiddenSageMakerImage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sage_maker_image_name {
-            m.insert("SageMakerImageName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_aliases {
-            m.insert("VersionAliases".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionAliases` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^(0|[1-9][\d\x{80}-\x{10FFFF}]*)\.(0|[1-9][\d\x{80}-\x{10FFFF}]*)$`.
+    pub fn version_aliases(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "VersionAliases", value.into().to_template()))
     }
 }
 
-impl Check for HiddenSageMakerImage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sage_maker_image_name
-            .check(&path.field("SageMakerImageName"), &Rules::NONE, out);
-        self.version_aliases.check(
-            &path.field("VersionAliases"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SageMakerImageName`.
+    SageMakerImageName {
+        /// `sagemaker_distribution`
+        SagemakerDistribution = "sagemaker_distribution",
     }
 }
 
-crate::impl_literal!(HiddenSageMakerImage);
-
-/// Values of `SageMakerImageName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SageMakerImageName {
-    /// `sagemaker_distribution`
-    SagemakerDistribution,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SageMakerImageName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["sagemaker_distribution"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SagemakerDistribution => "sagemaker_distribution",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SageMakerImageName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SageMakerImageName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SageMakerImageName {
-    fn from(s: &str) -> Self {
-        match s {
-            "sagemaker_distribution" => Self::SagemakerDistribution,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SageMakerImageName> {
-    fn from(s: &str) -> Self {
-        Value::literal(SageMakerImageName::from(s))
-    }
-}
-
-crate::impl_literal!(SageMakerImageName);
-
-/// Property type `DomainSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DomainSettings {
-    /// `DockerSettings` (optional).
-    pub docker_settings: Option<Value<DockerSettings>>,
-    /// `ExecutionRoleIdentityConfig` (optional).
-    pub execution_role_identity_config: Option<Value<ExecutionRoleIdentityConfig>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `RStudioServerProDomainSettings` (optional).
-    pub r_studio_server_pro_domain_settings: Option<Value<RStudioServerProDomainSettings>>,
-    /// `SecurityGroupIds` (optional).
-    /// Items: 0..=3.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `UnifiedStudioSettings` (optional).
-    pub unified_studio_settings: Option<Value<UnifiedStudioSettings>>,
+crate::l1_struct! {
+    /// Property type `DomainSettings` of `AWS::SageMaker::Domain`.
+    DomainSettings(default)
 }
 
 impl DomainSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            docker_settings: None,
-            execution_role_identity_config: None,
-            ip_address_type: None,
-            r_studio_server_pro_domain_settings: None,
-            security_group_ids: None,
-            unified_studio_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DockerSettings`.
-    pub fn docker_settings(mut self, value: impl Into<Value<DockerSettings>>) -> Self {
-        self.docker_settings = Some(value.into());
-        self
+    /// `DockerSettings` (optional).
+    pub fn docker_settings(self, value: impl Into<Value<DockerSettings>>) -> Self {
+        Self(self.0.with(0, "DockerSettings", value.into().to_template()))
     }
-    /// Sets `ExecutionRoleIdentityConfig`.
+    /// `ExecutionRoleIdentityConfig` (optional).
     pub fn execution_role_identity_config(
-        mut self,
+        self,
         value: impl Into<Value<ExecutionRoleIdentityConfig>>,
     ) -> Self {
-        self.execution_role_identity_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ExecutionRoleIdentityConfig", value.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(2, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `RStudioServerProDomainSettings`.
+    /// `RStudioServerProDomainSettings` (optional).
     pub fn r_studio_server_pro_domain_settings(
-        mut self,
+        self,
         value: impl Into<Value<RStudioServerProDomainSettings>>,
     ) -> Self {
-        self.r_studio_server_pro_domain_settings = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "RStudioServerProDomainSettings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: 0 to 3.
+    /// Each item: Length: 0 to 32 characters.
+    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `UnifiedStudioSettings`.
-    pub fn unified_studio_settings(
-        mut self,
-        value: impl Into<Value<UnifiedStudioSettings>>,
-    ) -> Self {
-        self.unified_studio_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.docker_settings {
-            m.insert("DockerSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_identity_config {
-            m.insert("ExecutionRoleIdentityConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.r_studio_server_pro_domain_settings {
-            m.insert("RStudioServerProDomainSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unified_studio_settings {
-            m.insert("UnifiedStudioSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnifiedStudioSettings` (optional).
+    pub fn unified_studio_settings(self, value: impl Into<Value<UnifiedStudioSettings>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UnifiedStudioSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DomainSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.docker_settings
-            .check(&path.field("DockerSettings"), &Rules::NONE, out);
-        self.execution_role_identity_config.check(
-            &path.field("ExecutionRoleIdentityConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.r_studio_server_pro_domain_settings.check(
-            &path.field("RStudioServerProDomainSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(3),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unified_studio_settings
-            .check(&path.field("UnifiedStudioSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DomainSettings);
-
-/// Property type `DockerSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct DockerSettings {
-    /// `EnableDockerAccess` (optional).
-    pub enable_docker_access: Option<Value<EnableDockerAccess>>,
-    /// `VpcOnlyTrustedAccounts` (optional).
-    /// Items: 0..=20.
-    /// Each item: Length: 12..=12 characters.
-    /// Each item: Pattern: `^\d+$`.
-    pub vpc_only_trusted_accounts: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DockerSettings` of `AWS::SageMaker::Domain`.
+    DockerSettings(default)
 }
 
 impl DockerSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_docker_access: None,
-            vpc_only_trusted_accounts: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableDockerAccess`.
-    pub fn enable_docker_access(mut self, value: impl Into<Value<EnableDockerAccess>>) -> Self {
-        self.enable_docker_access = Some(value.into());
-        self
+    /// `EnableDockerAccess` (optional).
+    pub fn enable_docker_access(self, value: impl Into<Value<EnableDockerAccess>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableDockerAccess", value.into().to_template()),
+        )
     }
-    /// Sets `VpcOnlyTrustedAccounts`.
-    pub fn vpc_only_trusted_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_only_trusted_accounts = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DockerSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_docker_access {
-            m.insert("EnableDockerAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_only_trusted_accounts {
-            m.insert("VpcOnlyTrustedAccounts".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcOnlyTrustedAccounts` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Length: 12 to 12 characters.
+    /// Each item: Pattern: `^[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn vpc_only_trusted_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "VpcOnlyTrustedAccounts", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DockerSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enable_docker_access
-            .check(&path.field("EnableDockerAccess"), &Rules::NONE, out);
-        self.vpc_only_trusted_accounts.check(
-            &path.field("VpcOnlyTrustedAccounts"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(12),
-                            max_length: Some(12),
-                            pattern: Some("^\\d+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EnableDockerAccess`.
+    EnableDockerAccess {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(DockerSettings);
-
-/// Values of `EnableDockerAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnableDockerAccess {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnableDockerAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ExecutionRoleIdentityConfig`.
+    ExecutionRoleIdentityConfig {
+        /// `USER_PROFILE_NAME`
+        UserProfileName = "USER_PROFILE_NAME",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for EnableDockerAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUALSTACK`
+        Dualstack = "DUALSTACK",
     }
 }
 
-impl Check for EnableDockerAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnableDockerAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnableDockerAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnableDockerAccess::from(s))
-    }
-}
-
-crate::impl_literal!(EnableDockerAccess);
-
-/// Values of `ExecutionRoleIdentityConfig`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ExecutionRoleIdentityConfig {
-    /// `USER_PROFILE_NAME`
-    UserProfileName,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ExecutionRoleIdentityConfig {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["USER_PROFILE_NAME", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UserProfileName => "USER_PROFILE_NAME",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ExecutionRoleIdentityConfig {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ExecutionRoleIdentityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ExecutionRoleIdentityConfig {
-    fn from(s: &str) -> Self {
-        match s {
-            "USER_PROFILE_NAME" => Self::UserProfileName,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ExecutionRoleIdentityConfig> {
-    fn from(s: &str) -> Self {
-        Value::literal(ExecutionRoleIdentityConfig::from(s))
-    }
-}
-
-crate::impl_literal!(ExecutionRoleIdentityConfig);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUALSTACK`
-    Dualstack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dualstack => "DUALSTACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUALSTACK" => Self::Dualstack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `RStudioServerProDomainSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct RStudioServerProDomainSettings {
-    /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
-    /// `DomainExecutionRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub domain_execution_role_arn: Value<ids::RoleArn>,
-    /// `RStudioConnectUrl` (optional).
-    /// Pattern: `^(https:|http:|www\.)\S*`.
-    pub r_studio_connect_url: Option<Value<String>>,
-    /// `RStudioPackageManagerUrl` (optional).
-    /// Pattern: `^(https:|http:|www\.)\S*`.
-    pub r_studio_package_manager_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RStudioServerProDomainSettings` of `AWS::SageMaker::Domain`.
+    RStudioServerProDomainSettings
 }
 
 impl RStudioServerProDomainSettings {
     /// The required properties: `DomainExecutionRoleArn`.
     pub fn new(domain_execution_role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            default_resource_spec: None,
-            domain_execution_role_arn: domain_execution_role_arn.into(),
-            r_studio_connect_url: None,
-            r_studio_package_manager_url: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "DomainExecutionRoleArn",
+            domain_execution_role_arn.into().to_template(),
+        ))
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
+    /// `DefaultResourceSpec` (optional).
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultResourceSpec", value.into().to_template()),
+        )
     }
-    /// Sets `RStudioConnectUrl`.
-    pub fn r_studio_connect_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.r_studio_connect_url = Some(value.into());
-        self
+    /// `RStudioConnectUrl` (optional).
+    /// Pattern: `^(https:|http:|www\.)\S*`.
+    pub fn r_studio_connect_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RStudioConnectUrl", value.into().to_template()),
+        )
     }
-    /// Sets `RStudioPackageManagerUrl`.
-    pub fn r_studio_package_manager_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.r_studio_package_manager_url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RStudioServerProDomainSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DomainExecutionRoleArn".to_owned(),
-            self.domain_execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.r_studio_connect_url {
-            m.insert("RStudioConnectUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.r_studio_package_manager_url {
-            m.insert("RStudioPackageManagerUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RStudioPackageManagerUrl` (optional).
+    /// Pattern: `^(https:|http:|www\.)\S*`.
+    pub fn r_studio_package_manager_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RStudioPackageManagerUrl", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RStudioServerProDomainSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-        self.domain_execution_role_arn.check(
-            &path.field("DomainExecutionRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.r_studio_connect_url.check(
-            &path.field("RStudioConnectUrl"),
-            &Rules {
-                pattern: Some("^(https:|http:|www\\.)\\S*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.r_studio_package_manager_url.check(
-            &path.field("RStudioPackageManagerUrl"),
-            &Rules {
-                pattern: Some("^(https:|http:|www\\.)\\S*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RStudioServerProDomainSettings);
-
-/// Property type `UnifiedStudioSettings` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone, Default)]
-pub struct UnifiedStudioSettings {
-    /// `DomainAccountId` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^\d+$`.
-    pub domain_account_id: Option<Value<String>>,
-    /// `DomainId` (optional).
-    /// Length: 1..=36 characters.
-    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
-    pub domain_id: Option<Value<String>>,
-    /// `DomainRegion` (optional).
-    /// Length: 1..=24 characters.
-    /// Pattern: `[a-zA-Z]{2}-[a-zA-Z\-]+-\d+`.
-    pub domain_region: Option<Value<String>>,
-    /// `EnvironmentId` (optional).
-    /// Length: 1..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub environment_id: Option<Value<String>>,
-    /// `ProjectId` (optional).
-    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
-    pub project_id: Option<Value<String>>,
-    /// `ProjectS3Path` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `[\w\.-]+$`.
-    pub project_s3_path: Option<Value<String>>,
-    /// `StudioWebPortalAccess` (optional).
-    pub studio_web_portal_access: Option<Value<StudioWebPortalAccess>>,
+crate::l1_struct! {
+    /// Property type `UnifiedStudioSettings` of `AWS::SageMaker::Domain`.
+    UnifiedStudioSettings(default)
 }
 
 impl UnifiedStudioSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_account_id: None,
-            domain_id: None,
-            domain_region: None,
-            environment_id: None,
-            project_id: None,
-            project_s3_path: None,
-            studio_web_portal_access: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainAccountId`.
-    pub fn domain_account_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_account_id = Some(value.into());
-        self
+    /// `DomainAccountId` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn domain_account_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DomainAccountId", value.into().to_template()),
+        )
     }
-    /// Sets `DomainId`.
-    pub fn domain_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_id = Some(value.into());
-        self
+    /// `DomainId` (optional).
+    /// Length: 1 to 36 characters.
+    /// Pattern: `^dzd[-_][a-zA-Z0-9_-]{1,36}$`.
+    pub fn domain_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DomainId", value.into().to_template()))
     }
-    /// Sets `DomainRegion`.
-    pub fn domain_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_region = Some(value.into());
-        self
+    /// `DomainRegion` (optional).
+    /// Length: 1 to 24 characters.
+    /// Pattern: `[a-zA-Z]{2}-[a-zA-Z\-]+-[\d\x{80}-\x{10FFFF}]+`.
+    pub fn domain_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DomainRegion", value.into().to_template()))
     }
-    /// Sets `EnvironmentId`.
-    pub fn environment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.environment_id = Some(value.into());
-        self
+    /// `EnvironmentId` (optional).
+    /// Length: 1 to 36 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn environment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "EnvironmentId", value.into().to_template()))
     }
-    /// Sets `ProjectId`.
-    pub fn project_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_id = Some(value.into());
-        self
+    /// `ProjectId` (optional).
+    /// Pattern: `^[a-zA-Z0-9_-]{1,36}$`.
+    pub fn project_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ProjectId", value.into().to_template()))
     }
-    /// Sets `ProjectS3Path`.
-    pub fn project_s3_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_s3_path = Some(value.into());
-        self
+    /// `ProjectS3Path` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `[\w\x{80}-\x{10FFFF}\.-]+$`.
+    pub fn project_s3_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ProjectS3Path", value.into().to_template()))
     }
-    /// Sets `StudioWebPortalAccess`.
-    pub fn studio_web_portal_access(
-        mut self,
-        value: impl Into<Value<StudioWebPortalAccess>>,
-    ) -> Self {
-        self.studio_web_portal_access = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UnifiedStudioSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_account_id {
-            m.insert("DomainAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_id {
-            m.insert("DomainId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_region {
-            m.insert("DomainRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_id {
-            m.insert("EnvironmentId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_id {
-            m.insert("ProjectId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_s3_path {
-            m.insert("ProjectS3Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.studio_web_portal_access {
-            m.insert("StudioWebPortalAccess".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StudioWebPortalAccess` (optional).
+    pub fn studio_web_portal_access(self, value: impl Into<Value<StudioWebPortalAccess>>) -> Self {
+        Self(
+            self.0
+                .with(6, "StudioWebPortalAccess", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UnifiedStudioSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_account_id.check(
-            &path.field("DomainAccountId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^\\d+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_id.check(
-            &path.field("DomainId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^dzd[-_][a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_region.check(
-            &path.field("DomainRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(24),
-                pattern: Some("[a-zA-Z]{2}-[a-zA-Z\\-]+-\\d+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.environment_id.check(
-            &path.field("EnvironmentId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_id.check(
-            &path.field("ProjectId"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,36}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_s3_path.check(
-            &path.field("ProjectS3Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("[\\w\\.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.studio_web_portal_access.check(
-            &path.field("StudioWebPortalAccess"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StudioWebPortalAccess`.
+    StudioWebPortalAccess {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(UnifiedStudioSettings);
-
-/// Values of `StudioWebPortalAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StudioWebPortalAccess {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StudioWebPortalAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TagPropagation`.
+    TagPropagation {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for StudioWebPortalAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StudioWebPortalAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StudioWebPortalAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StudioWebPortalAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(StudioWebPortalAccess::from(s))
-    }
-}
-
-crate::impl_literal!(StudioWebPortalAccess);
-
-/// Values of `TagPropagation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TagPropagation {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TagPropagation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TagPropagation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TagPropagation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TagPropagation {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TagPropagation> {
-    fn from(s: &str) -> Self {
-        Value::literal(TagPropagation::from(s))
-    }
-}
-
-crate::impl_literal!(TagPropagation);
-
-/// Property type `Tag` of `AWS::SageMaker::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

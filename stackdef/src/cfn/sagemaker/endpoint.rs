@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Endpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Endpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Endpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Endpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Endpoint`.
+    Endpoint("AWS::SageMaker::Endpoint", EndpointProps)
 }
 
 impl Endpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Endpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EndpointArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SageMakerEndpointArn> {
         self.resource.ref_value()
@@ -87,634 +39,266 @@ impl Endpoint {
     pub fn attr_endpoint_name(&self) -> Value<String> {
         self.resource.get_att("EndpointName")
     }
+
+    /// Replaces `DeploymentConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_config(&self, value: impl Into<Value<DeploymentConfig>>) {
+        self.resource.set_property("DeploymentConfig", value.into())
+    }
+
+    /// Replaces `EndpointConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointConfigName", value.into())
+    }
+
+    /// Replaces `ExcludeRetainedVariantProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_exclude_retained_variant_properties(
+        &self,
+        value: impl Into<Value<List<VariantProperty>>>,
+    ) {
+        self.resource
+            .set_property("ExcludeRetainedVariantProperties", value.into())
+    }
+
+    /// Replaces `RetainAllVariantProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retain_all_variant_properties(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RetainAllVariantProperties", value.into())
+    }
+
+    /// Replaces `RetainDeploymentConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retain_deployment_config(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RetainDeploymentConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct EndpointProps {
-    /// `DeploymentConfig` (optional).
-    pub deployment_config: Option<Value<DeploymentConfig>>,
-    /// `EndpointConfigName` (required).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub endpoint_config_name: Value<String>,
-    /// `ExcludeRetainedVariantProperties` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub exclude_retained_variant_properties: Option<Value<List<VariantProperty>>>,
-    /// `RetainAllVariantProperties` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub retain_all_variant_properties: Option<Value<bool>>,
-    /// `RetainDeploymentConfig` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub retain_deployment_config: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Endpoint`.
+    EndpointProps
 }
 
 impl EndpointProps {
     /// The required properties: `EndpointConfigName`.
     pub fn new(endpoint_config_name: impl Into<Value<String>>) -> Self {
-        Self {
-            deployment_config: None,
-            endpoint_config_name: endpoint_config_name.into(),
-            exclude_retained_variant_properties: None,
-            retain_all_variant_properties: None,
-            retain_deployment_config: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "EndpointConfigName",
+            endpoint_config_name.into().to_template(),
+        ))
     }
-    /// Sets `DeploymentConfig`.
-    pub fn deployment_config(mut self, value: impl Into<Value<DeploymentConfig>>) -> Self {
-        self.deployment_config = Some(value.into());
-        self
+    /// `DeploymentConfig` (optional).
+    pub fn deployment_config(self, value: impl Into<Value<DeploymentConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeploymentConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeRetainedVariantProperties`.
+    /// `ExcludeRetainedVariantProperties` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn exclude_retained_variant_properties(
-        mut self,
+        self,
         value: impl Into<Value<List<VariantProperty>>>,
     ) -> Self {
-        self.exclude_retained_variant_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ExcludeRetainedVariantProperties",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RetainAllVariantProperties`.
-    pub fn retain_all_variant_properties(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.retain_all_variant_properties = Some(value.into());
-        self
+    /// `RetainAllVariantProperties` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn retain_all_variant_properties(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RetainAllVariantProperties", value.into().to_template()),
+        )
     }
-    /// Sets `RetainDeploymentConfig`.
-    pub fn retain_deployment_config(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.retain_deployment_config = Some(value.into());
-        self
+    /// `RetainDeploymentConfig` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn retain_deployment_config(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RetainDeploymentConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_config {
-            m.insert("DeploymentConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EndpointConfigName".to_owned(),
-            self.endpoint_config_name.to_template(),
-        );
-        if let Some(v) = &self.exclude_retained_variant_properties {
-            m.insert(
-                "ExcludeRetainedVariantProperties".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.retain_all_variant_properties {
-            m.insert("RetainAllVariantProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retain_deployment_config {
-            m.insert("RetainDeploymentConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_config
-            .check(&path.field("DeploymentConfig"), &Rules::NONE, out);
-        self.endpoint_config_name.check(
-            &path.field("EndpointConfigName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exclude_retained_variant_properties.check(
-            &path.field("ExcludeRetainedVariantProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EndpointProps);
-
-/// Property type `DeploymentConfig` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct DeploymentConfig {
-    /// `AutoRollbackConfiguration` (optional).
-    pub auto_rollback_configuration: Option<Value<AutoRollbackConfig>>,
-    /// `BlueGreenUpdatePolicy` (optional).
-    pub blue_green_update_policy: Option<Value<BlueGreenUpdatePolicy>>,
-    /// `RollingUpdatePolicy` (optional).
-    pub rolling_update_policy: Option<Value<RollingUpdatePolicy>>,
+crate::l1_struct! {
+    /// Property type `DeploymentConfig` of `AWS::SageMaker::Endpoint`.
+    DeploymentConfig(default)
 }
 
 impl DeploymentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_rollback_configuration: None,
-            blue_green_update_policy: None,
-            rolling_update_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoRollbackConfiguration`.
-    pub fn auto_rollback_configuration(
-        mut self,
-        value: impl Into<Value<AutoRollbackConfig>>,
-    ) -> Self {
-        self.auto_rollback_configuration = Some(value.into());
-        self
+    /// `AutoRollbackConfiguration` (optional).
+    pub fn auto_rollback_configuration(self, value: impl Into<Value<AutoRollbackConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoRollbackConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `BlueGreenUpdatePolicy`.
-    pub fn blue_green_update_policy(
-        mut self,
-        value: impl Into<Value<BlueGreenUpdatePolicy>>,
-    ) -> Self {
-        self.blue_green_update_policy = Some(value.into());
-        self
+    /// `BlueGreenUpdatePolicy` (optional).
+    pub fn blue_green_update_policy(self, value: impl Into<Value<BlueGreenUpdatePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlueGreenUpdatePolicy", value.into().to_template()),
+        )
     }
-    /// Sets `RollingUpdatePolicy`.
-    pub fn rolling_update_policy(mut self, value: impl Into<Value<RollingUpdatePolicy>>) -> Self {
-        self.rolling_update_policy = Some(value.into());
-        self
+    /// `RollingUpdatePolicy` (optional).
+    pub fn rolling_update_policy(self, value: impl Into<Value<RollingUpdatePolicy>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RollingUpdatePolicy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DeploymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_rollback_configuration {
-            m.insert("AutoRollbackConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blue_green_update_policy {
-            m.insert("BlueGreenUpdatePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rolling_update_policy {
-            m.insert("RollingUpdatePolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeploymentConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_rollback_configuration.check(
-            &path.field("AutoRollbackConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.blue_green_update_policy.check(
-            &path.field("BlueGreenUpdatePolicy"),
-            &Rules::NONE,
-            out,
-        );
-        self.rolling_update_policy
-            .check(&path.field("RollingUpdatePolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeploymentConfig);
-
-/// Property type `AutoRollbackConfig` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct AutoRollbackConfig {
-    /// `Alarms` (required).
-    /// Items: 1..=10.
-    pub alarms: Value<List<Alarm>>,
+crate::l1_struct! {
+    /// Property type `AutoRollbackConfig` of `AWS::SageMaker::Endpoint`.
+    AutoRollbackConfig
 }
 
 impl AutoRollbackConfig {
     /// The required properties: `Alarms`.
     pub fn new(alarms: impl Into<Value<List<Alarm>>>) -> Self {
-        Self {
-            alarms: alarms.into(),
-        }
+        Self(crate::Properties::new().with(0, "Alarms", alarms.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoRollbackConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alarms".to_owned(), self.alarms.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoRollbackConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarms.check(
-            &path.field("Alarms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoRollbackConfig);
-
-/// Property type `Alarm` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Alarm {
-    /// `AlarmName` (required).
-    /// Length: 1..=255 characters.
-    pub alarm_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Alarm` of `AWS::SageMaker::Endpoint`.
+    Alarm
 }
 
 impl Alarm {
     /// The required properties: `AlarmName`.
     pub fn new(alarm_name: impl Into<Value<String>>) -> Self {
-        Self {
-            alarm_name: alarm_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "AlarmName", alarm_name.into().to_template()))
     }
 }
 
-impl ToTemplate for Alarm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmName".to_owned(), self.alarm_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Alarm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_name.check(
-            &path.field("AlarmName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Alarm);
-
-/// Property type `BlueGreenUpdatePolicy` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct BlueGreenUpdatePolicy {
-    /// `MaximumExecutionTimeoutInSeconds` (optional).
-    /// Range: 600..=28800.
-    pub maximum_execution_timeout_in_seconds: Option<Value<i64>>,
-    /// `TerminationWaitInSeconds` (optional).
-    /// Range: 0..=3600.
-    pub termination_wait_in_seconds: Option<Value<i64>>,
-    /// `TrafficRoutingConfiguration` (required).
-    pub traffic_routing_configuration: Value<TrafficRoutingConfig>,
+crate::l1_struct! {
+    /// Property type `BlueGreenUpdatePolicy` of `AWS::SageMaker::Endpoint`.
+    BlueGreenUpdatePolicy
 }
 
 impl BlueGreenUpdatePolicy {
     /// The required properties: `TrafficRoutingConfiguration`.
     pub fn new(traffic_routing_configuration: impl Into<Value<TrafficRoutingConfig>>) -> Self {
-        Self {
-            maximum_execution_timeout_in_seconds: None,
-            termination_wait_in_seconds: None,
-            traffic_routing_configuration: traffic_routing_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "TrafficRoutingConfiguration",
+            traffic_routing_configuration.into().to_template(),
+        ))
     }
-    /// Sets `MaximumExecutionTimeoutInSeconds`.
-    pub fn maximum_execution_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_execution_timeout_in_seconds = Some(value.into());
-        self
+    /// `MaximumExecutionTimeoutInSeconds` (optional).
+    /// Range: 600 to 28800.
+    pub fn maximum_execution_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "MaximumExecutionTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TerminationWaitInSeconds`.
-    pub fn termination_wait_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.termination_wait_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BlueGreenUpdatePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_execution_timeout_in_seconds {
-            m.insert(
-                "MaximumExecutionTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.termination_wait_in_seconds {
-            m.insert("TerminationWaitInSeconds".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrafficRoutingConfiguration".to_owned(),
-            self.traffic_routing_configuration.to_template(),
-        );
-        Expr::Map(m)
+    /// `TerminationWaitInSeconds` (optional).
+    /// Range: 0 to 3600.
+    pub fn termination_wait_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TerminationWaitInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BlueGreenUpdatePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_execution_timeout_in_seconds.check(
-            &path.field("MaximumExecutionTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(600.0),
-                maximum: Some(28800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.termination_wait_in_seconds.check(
-            &path.field("TerminationWaitInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.traffic_routing_configuration.check(
-            &path.field("TrafficRoutingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlueGreenUpdatePolicy);
-
-/// Property type `TrafficRoutingConfig` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct TrafficRoutingConfig {
-    /// `CanarySize` (optional).
-    pub canary_size: Option<Value<CapacitySize>>,
-    /// `LinearStepSize` (optional).
-    pub linear_step_size: Option<Value<CapacitySize>>,
-    /// `Type` (required).
-    pub type_: Value<TrafficRoutingConfigType>,
-    /// `WaitIntervalInSeconds` (optional).
-    /// Range: 0..=3600.
-    pub wait_interval_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TrafficRoutingConfig` of `AWS::SageMaker::Endpoint`.
+    TrafficRoutingConfig
 }
 
 impl TrafficRoutingConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<TrafficRoutingConfigType>>) -> Self {
-        Self {
-            canary_size: None,
-            linear_step_size: None,
-            type_: type_.into(),
-            wait_interval_in_seconds: None,
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `CanarySize`.
-    pub fn canary_size(mut self, value: impl Into<Value<CapacitySize>>) -> Self {
-        self.canary_size = Some(value.into());
-        self
+    /// `CanarySize` (optional).
+    pub fn canary_size(self, value: impl Into<Value<CapacitySize>>) -> Self {
+        Self(self.0.with(0, "CanarySize", value.into().to_template()))
     }
-    /// Sets `LinearStepSize`.
-    pub fn linear_step_size(mut self, value: impl Into<Value<CapacitySize>>) -> Self {
-        self.linear_step_size = Some(value.into());
-        self
+    /// `LinearStepSize` (optional).
+    pub fn linear_step_size(self, value: impl Into<Value<CapacitySize>>) -> Self {
+        Self(self.0.with(1, "LinearStepSize", value.into().to_template()))
     }
-    /// Sets `WaitIntervalInSeconds`.
-    pub fn wait_interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.wait_interval_in_seconds = Some(value.into());
-        self
+    /// `WaitIntervalInSeconds` (optional).
+    /// Range: 0 to 3600.
+    pub fn wait_interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "WaitIntervalInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrafficRoutingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.canary_size {
-            m.insert("CanarySize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.linear_step_size {
-            m.insert("LinearStepSize".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.wait_interval_in_seconds {
-            m.insert("WaitIntervalInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrafficRoutingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.canary_size
-            .check(&path.field("CanarySize"), &Rules::NONE, out);
-        self.linear_step_size
-            .check(&path.field("LinearStepSize"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.wait_interval_in_seconds.check(
-            &path.field("WaitIntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrafficRoutingConfig);
-
-/// Property type `CapacitySize` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct CapacitySize {
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Value` (required).
-    /// Range: 1..=.
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `CapacitySize` of `AWS::SageMaker::Endpoint`.
+    CapacitySize
 }
 
 impl CapacitySize {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<Type>>, value: impl Into<Value<i64>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CapacitySize {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CAPACITY_PERCENT`
+        CapacityPercent = "CAPACITY_PERCENT",
+        /// `INSTANCE_COUNT`
+        InstanceCount = "INSTANCE_COUNT",
     }
 }
 
-impl Check for CapacitySize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `TrafficRoutingConfigType`.
+    TrafficRoutingConfigType {
+        /// `ALL_AT_ONCE`
+        AllAtOnce = "ALL_AT_ONCE",
+        /// `CANARY`
+        Canary = "CANARY",
+        /// `LINEAR`
+        Linear = "LINEAR",
     }
 }
 
-crate::impl_literal!(CapacitySize);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CAPACITY_PERCENT`
-    CapacityPercent,
-    /// `INSTANCE_COUNT`
-    InstanceCount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CAPACITY_PERCENT", "INSTANCE_COUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CapacityPercent => "CAPACITY_PERCENT",
-            Self::InstanceCount => "INSTANCE_COUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CAPACITY_PERCENT" => Self::CapacityPercent,
-            "INSTANCE_COUNT" => Self::InstanceCount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `TrafficRoutingConfigType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrafficRoutingConfigType {
-    /// `ALL_AT_ONCE`
-    AllAtOnce,
-    /// `CANARY`
-    Canary,
-    /// `LINEAR`
-    Linear,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrafficRoutingConfigType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL_AT_ONCE", "CANARY", "LINEAR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllAtOnce => "ALL_AT_ONCE",
-            Self::Canary => "CANARY",
-            Self::Linear => "LINEAR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrafficRoutingConfigType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrafficRoutingConfigType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrafficRoutingConfigType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL_AT_ONCE" => Self::AllAtOnce,
-            "CANARY" => Self::Canary,
-            "LINEAR" => Self::Linear,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrafficRoutingConfigType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrafficRoutingConfigType::from(s))
-    }
-}
-
-crate::impl_literal!(TrafficRoutingConfigType);
-
-/// Property type `RollingUpdatePolicy` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct RollingUpdatePolicy {
-    /// `MaximumBatchSize` (required).
-    pub maximum_batch_size: Value<CapacitySize>,
-    /// `MaximumExecutionTimeoutInSeconds` (optional).
-    /// Range: 600..=28800.
-    pub maximum_execution_timeout_in_seconds: Option<Value<i64>>,
-    /// `RollbackMaximumBatchSize` (optional).
-    pub rollback_maximum_batch_size: Option<Value<CapacitySize>>,
-    /// `WaitIntervalInSeconds` (required).
-    /// Range: 0..=3600.
-    pub wait_interval_in_seconds: Value<i64>,
+crate::l1_struct! {
+    /// Property type `RollingUpdatePolicy` of `AWS::SageMaker::Endpoint`.
+    RollingUpdatePolicy
 }
 
 impl RollingUpdatePolicy {
@@ -723,173 +307,55 @@ impl RollingUpdatePolicy {
         maximum_batch_size: impl Into<Value<CapacitySize>>,
         wait_interval_in_seconds: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            maximum_batch_size: maximum_batch_size.into(),
-            maximum_execution_timeout_in_seconds: None,
-            rollback_maximum_batch_size: None,
-            wait_interval_in_seconds: wait_interval_in_seconds.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "MaximumBatchSize",
+                    maximum_batch_size.into().to_template(),
+                )
+                .with(
+                    3,
+                    "WaitIntervalInSeconds",
+                    wait_interval_in_seconds.into().to_template(),
+                ),
+        )
     }
-    /// Sets `MaximumExecutionTimeoutInSeconds`.
-    pub fn maximum_execution_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_execution_timeout_in_seconds = Some(value.into());
-        self
+    /// `MaximumExecutionTimeoutInSeconds` (optional).
+    /// Range: 600 to 28800.
+    pub fn maximum_execution_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "MaximumExecutionTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RollbackMaximumBatchSize`.
-    pub fn rollback_maximum_batch_size(mut self, value: impl Into<Value<CapacitySize>>) -> Self {
-        self.rollback_maximum_batch_size = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RollingUpdatePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaximumBatchSize".to_owned(),
-            self.maximum_batch_size.to_template(),
-        );
-        if let Some(v) = &self.maximum_execution_timeout_in_seconds {
-            m.insert(
-                "MaximumExecutionTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.rollback_maximum_batch_size {
-            m.insert("RollbackMaximumBatchSize".to_owned(), v.to_template());
-        }
-        m.insert(
-            "WaitIntervalInSeconds".to_owned(),
-            self.wait_interval_in_seconds.to_template(),
-        );
-        Expr::Map(m)
+    /// `RollbackMaximumBatchSize` (optional).
+    pub fn rollback_maximum_batch_size(self, value: impl Into<Value<CapacitySize>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RollbackMaximumBatchSize", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RollingUpdatePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_batch_size
-            .check(&path.field("MaximumBatchSize"), &Rules::NONE, out);
-        self.maximum_execution_timeout_in_seconds.check(
-            &path.field("MaximumExecutionTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(600.0),
-                maximum: Some(28800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rollback_maximum_batch_size.check(
-            &path.field("RollbackMaximumBatchSize"),
-            &Rules::NONE,
-            out,
-        );
-        self.wait_interval_in_seconds.check(
-            &path.field("WaitIntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RollingUpdatePolicy);
-
-/// Property type `VariantProperty` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone, Default)]
-pub struct VariantProperty {
-    /// `VariantPropertyType` (optional).
-    pub variant_property_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VariantProperty` of `AWS::SageMaker::Endpoint`.
+    VariantProperty(default)
 }
 
 impl VariantProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            variant_property_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `VariantPropertyType`.
-    pub fn variant_property_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.variant_property_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VariantProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.variant_property_type {
-            m.insert("VariantPropertyType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VariantPropertyType` (optional).
+    pub fn variant_property_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "VariantPropertyType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VariantProperty {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VariantProperty);
-
-/// Property type `Tag` of `AWS::SageMaker::Endpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

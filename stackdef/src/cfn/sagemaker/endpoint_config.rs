@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct EndpointConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EndpointConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EndpointConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EndpointConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::EndpointConfig`.
+    EndpointConfig("AWS::SageMaker::EndpointConfig", EndpointConfigProps)
 }
 
 impl EndpointConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::EndpointConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EndpointConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::EndpointConfigId> {
         self.resource.ref_value()
@@ -82,417 +34,269 @@ impl EndpointConfig {
     pub fn attr_id(&self) -> Value<ids::EndpointConfigId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AsyncInferenceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_async_inference_config(&self, value: impl Into<Value<AsyncInferenceConfig>>) {
+        self.resource
+            .set_property("AsyncInferenceConfig", value.into())
+    }
+
+    /// Replaces `DataCaptureConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_capture_config(&self, value: impl Into<Value<DataCaptureConfig>>) {
+        self.resource
+            .set_property("DataCaptureConfig", value.into())
+    }
+
+    /// Replaces `EnableNetworkIsolation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_network_isolation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableNetworkIsolation", value.into())
+    }
+
+    /// Replaces `EndpointConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EndpointConfigName", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `ExplainerConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_explainer_config(&self, value: impl Into<Value<ExplainerConfig>>) {
+        self.resource.set_property("ExplainerConfig", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `ProductionVariants` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_production_variants(&self, value: impl Into<Value<List<ProductionVariant>>>) {
+        self.resource
+            .set_property("ProductionVariants", value.into())
+    }
+
+    /// Replaces `ShadowProductionVariants` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shadow_production_variants(&self, value: impl Into<Value<List<ProductionVariant>>>) {
+        self.resource
+            .set_property("ShadowProductionVariants", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct EndpointConfigProps {
-    /// `AsyncInferenceConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub async_inference_config: Option<Value<AsyncInferenceConfig>>,
-    /// `DataCaptureConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub data_capture_config: Option<Value<DataCaptureConfig>>,
-    /// `EnableNetworkIsolation` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub enable_network_isolation: Option<Value<bool>>,
-    /// `EndpointConfigName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint_config_name: Option<Value<String>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ExplainerConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub explainer_config: Option<Value<ExplainerConfig>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `ProductionVariants` (required).
-    /// Create-only: changing it replaces the resource.
-    pub production_variants: Value<List<ProductionVariant>>,
-    /// `ShadowProductionVariants` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub shadow_production_variants: Option<Value<List<ProductionVariant>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::EndpointConfig`.
+    EndpointConfigProps
 }
 
 impl EndpointConfigProps {
     /// The required properties: `ProductionVariants`.
     pub fn new(production_variants: impl Into<Value<List<ProductionVariant>>>) -> Self {
-        Self {
-            async_inference_config: None,
-            data_capture_config: None,
-            enable_network_isolation: None,
-            endpoint_config_name: None,
-            execution_role_arn: None,
-            explainer_config: None,
-            kms_key_id: None,
-            production_variants: production_variants.into(),
-            shadow_production_variants: None,
-            tags: None,
-            vpc_config: None,
-        }
+        Self(crate::Properties::new().with(
+            7,
+            "ProductionVariants",
+            production_variants.into().to_template(),
+        ))
     }
-    /// Sets `AsyncInferenceConfig`.
-    pub fn async_inference_config(mut self, value: impl Into<Value<AsyncInferenceConfig>>) -> Self {
-        self.async_inference_config = Some(value.into());
-        self
+    /// `AsyncInferenceConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn async_inference_config(self, value: impl Into<Value<AsyncInferenceConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AsyncInferenceConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DataCaptureConfig`.
-    pub fn data_capture_config(mut self, value: impl Into<Value<DataCaptureConfig>>) -> Self {
-        self.data_capture_config = Some(value.into());
-        self
+    /// `DataCaptureConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn data_capture_config(self, value: impl Into<Value<DataCaptureConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataCaptureConfig", value.into().to_template()),
+        )
     }
-    /// Sets `EnableNetworkIsolation`.
-    pub fn enable_network_isolation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_network_isolation = Some(value.into());
-        self
+    /// `EnableNetworkIsolation` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn enable_network_isolation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableNetworkIsolation", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointConfigName`.
-    pub fn endpoint_config_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_config_name = Some(value.into());
-        self
+    /// `EndpointConfigName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint_config_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EndpointConfigName", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `ExplainerConfig`.
-    pub fn explainer_config(mut self, value: impl Into<Value<ExplainerConfig>>) -> Self {
-        self.explainer_config = Some(value.into());
-        self
+    /// `ExplainerConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn explainer_config(self, value: impl Into<Value<ExplainerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ExplainerConfig", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `ShadowProductionVariants`.
+    /// `ShadowProductionVariants` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn shadow_production_variants(
-        mut self,
+        self,
         value: impl Into<Value<List<ProductionVariant>>>,
     ) -> Self {
-        self.shadow_production_variants = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "ShadowProductionVariants", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.async_inference_config {
-            m.insert("AsyncInferenceConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_capture_config {
-            m.insert("DataCaptureConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_network_isolation {
-            m.insert("EnableNetworkIsolation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_config_name {
-            m.insert("EndpointConfigName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.explainer_config {
-            m.insert("ExplainerConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProductionVariants".to_owned(),
-            self.production_variants.to_template(),
-        );
-        if let Some(v) = &self.shadow_production_variants {
-            m.insert("ShadowProductionVariants".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(10, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for EndpointConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.async_inference_config
-            .check(&path.field("AsyncInferenceConfig"), &Rules::NONE, out);
-        self.data_capture_config
-            .check(&path.field("DataCaptureConfig"), &Rules::NONE, out);
-        self.explainer_config
-            .check(&path.field("ExplainerConfig"), &Rules::NONE, out);
-        self.production_variants
-            .check(&path.field("ProductionVariants"), &Rules::NONE, out);
-        self.shadow_production_variants.check(
-            &path.field("ShadowProductionVariants"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EndpointConfigProps);
-
-/// Property type `AsyncInferenceConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct AsyncInferenceConfig {
-    /// `ClientConfig` (optional).
-    pub client_config: Option<Value<AsyncInferenceClientConfig>>,
-    /// `OutputConfig` (required).
-    pub output_config: Value<AsyncInferenceOutputConfig>,
+crate::l1_struct! {
+    /// Property type `AsyncInferenceConfig` of `AWS::SageMaker::EndpointConfig`.
+    AsyncInferenceConfig
 }
 
 impl AsyncInferenceConfig {
     /// The required properties: `OutputConfig`.
     pub fn new(output_config: impl Into<Value<AsyncInferenceOutputConfig>>) -> Self {
-        Self {
-            client_config: None,
-            output_config: output_config.into(),
-        }
+        Self(crate::Properties::new().with(1, "OutputConfig", output_config.into().to_template()))
     }
-    /// Sets `ClientConfig`.
-    pub fn client_config(mut self, value: impl Into<Value<AsyncInferenceClientConfig>>) -> Self {
-        self.client_config = Some(value.into());
-        self
+    /// `ClientConfig` (optional).
+    pub fn client_config(self, value: impl Into<Value<AsyncInferenceClientConfig>>) -> Self {
+        Self(self.0.with(0, "ClientConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AsyncInferenceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_config {
-            m.insert("ClientConfig".to_owned(), v.to_template());
-        }
-        m.insert("OutputConfig".to_owned(), self.output_config.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AsyncInferenceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_config
-            .check(&path.field("ClientConfig"), &Rules::NONE, out);
-        self.output_config
-            .check(&path.field("OutputConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AsyncInferenceConfig);
-
-/// Property type `AsyncInferenceClientConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct AsyncInferenceClientConfig {
-    /// `MaxConcurrentInvocationsPerInstance` (optional).
-    pub max_concurrent_invocations_per_instance: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `AsyncInferenceClientConfig` of `AWS::SageMaker::EndpointConfig`.
+    AsyncInferenceClientConfig(default)
 }
 
 impl AsyncInferenceClientConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_concurrent_invocations_per_instance: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxConcurrentInvocationsPerInstance`.
-    pub fn max_concurrent_invocations_per_instance(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_invocations_per_instance = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AsyncInferenceClientConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_concurrent_invocations_per_instance {
-            m.insert(
-                "MaxConcurrentInvocationsPerInstance".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `MaxConcurrentInvocationsPerInstance` (optional).
+    pub fn max_concurrent_invocations_per_instance(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "MaxConcurrentInvocationsPerInstance",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for AsyncInferenceClientConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AsyncInferenceClientConfig);
-
-/// Property type `AsyncInferenceOutputConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct AsyncInferenceOutputConfig {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `NotificationConfig` (optional).
-    pub notification_config: Option<Value<AsyncInferenceNotificationConfig>>,
-    /// `S3FailurePath` (optional).
-    pub s3_failure_path: Option<Value<String>>,
-    /// `S3OutputPath` (optional).
-    pub s3_output_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AsyncInferenceOutputConfig` of `AWS::SageMaker::EndpointConfig`.
+    AsyncInferenceOutputConfig(default)
 }
 
 impl AsyncInferenceOutputConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            kms_key_id: None,
-            notification_config: None,
-            s3_failure_path: None,
-            s3_output_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `NotificationConfig`.
+    /// `NotificationConfig` (optional).
     pub fn notification_config(
-        mut self,
+        self,
         value: impl Into<Value<AsyncInferenceNotificationConfig>>,
     ) -> Self {
-        self.notification_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "NotificationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `S3FailurePath`.
-    pub fn s3_failure_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_failure_path = Some(value.into());
-        self
+    /// `S3FailurePath` (optional).
+    pub fn s3_failure_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3FailurePath", value.into().to_template()))
     }
-    /// Sets `S3OutputPath`.
-    pub fn s3_output_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_output_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AsyncInferenceOutputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_config {
-            m.insert("NotificationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_failure_path {
-            m.insert("S3FailurePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_output_path {
-            m.insert("S3OutputPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3OutputPath` (optional).
+    pub fn s3_output_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "S3OutputPath", value.into().to_template()))
     }
 }
 
-impl Check for AsyncInferenceOutputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notification_config
-            .check(&path.field("NotificationConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AsyncInferenceOutputConfig);
-
-/// Property type `AsyncInferenceNotificationConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct AsyncInferenceNotificationConfig {
-    /// `ErrorTopic` (optional).
-    pub error_topic: Option<Value<String>>,
-    /// `IncludeInferenceResponseIn` (optional).
-    pub include_inference_response_in: Option<Value<List<String>>>,
-    /// `SuccessTopic` (optional).
-    pub success_topic: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AsyncInferenceNotificationConfig` of `AWS::SageMaker::EndpointConfig`.
+    AsyncInferenceNotificationConfig(default)
 }
 
 impl AsyncInferenceNotificationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            error_topic: None,
-            include_inference_response_in: None,
-            success_topic: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ErrorTopic`.
-    pub fn error_topic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.error_topic = Some(value.into());
-        self
+    /// `ErrorTopic` (optional).
+    pub fn error_topic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ErrorTopic", value.into().to_template()))
     }
-    /// Sets `IncludeInferenceResponseIn`.
-    pub fn include_inference_response_in(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.include_inference_response_in = Some(value.into());
-        self
+    /// `IncludeInferenceResponseIn` (optional).
+    pub fn include_inference_response_in(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeInferenceResponseIn", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessTopic`.
-    pub fn success_topic(mut self, value: impl Into<Value<String>>) -> Self {
-        self.success_topic = Some(value.into());
-        self
+    /// `SuccessTopic` (optional).
+    pub fn success_topic(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SuccessTopic", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AsyncInferenceNotificationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.error_topic {
-            m.insert("ErrorTopic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_inference_response_in {
-            m.insert("IncludeInferenceResponseIn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_topic {
-            m.insert("SuccessTopic".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AsyncInferenceNotificationConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AsyncInferenceNotificationConfig);
-
-/// Property type `DataCaptureConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct DataCaptureConfig {
-    /// `CaptureContentTypeHeader` (optional).
-    pub capture_content_type_header: Option<Value<CaptureContentTypeHeader>>,
-    /// `CaptureOptions` (required).
-    pub capture_options: Value<List<CaptureOption>>,
-    /// `DestinationS3Uri` (required).
-    pub destination_s3_uri: Value<String>,
-    /// `EnableCapture` (optional).
-    pub enable_capture: Option<Value<bool>>,
-    /// `InitialSamplingPercentage` (required).
-    pub initial_sampling_percentage: Value<i64>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DataCaptureConfig` of `AWS::SageMaker::EndpointConfig`.
+    DataCaptureConfig
 }
 
 impl DataCaptureConfig {
@@ -502,936 +306,451 @@ impl DataCaptureConfig {
         destination_s3_uri: impl Into<Value<String>>,
         initial_sampling_percentage: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            capture_content_type_header: None,
-            capture_options: capture_options.into(),
-            destination_s3_uri: destination_s3_uri.into(),
-            enable_capture: None,
-            initial_sampling_percentage: initial_sampling_percentage.into(),
-            kms_key_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "CaptureOptions", capture_options.into().to_template())
+                .with(
+                    2,
+                    "DestinationS3Uri",
+                    destination_s3_uri.into().to_template(),
+                )
+                .with(
+                    4,
+                    "InitialSamplingPercentage",
+                    initial_sampling_percentage.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CaptureContentTypeHeader`.
+    /// `CaptureContentTypeHeader` (optional).
     pub fn capture_content_type_header(
-        mut self,
+        self,
         value: impl Into<Value<CaptureContentTypeHeader>>,
     ) -> Self {
-        self.capture_content_type_header = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CaptureContentTypeHeader", value.into().to_template()),
+        )
     }
-    /// Sets `EnableCapture`.
-    pub fn enable_capture(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_capture = Some(value.into());
-        self
+    /// `EnableCapture` (optional).
+    pub fn enable_capture(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "EnableCapture", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataCaptureConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capture_content_type_header {
-            m.insert("CaptureContentTypeHeader".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CaptureOptions".to_owned(),
-            self.capture_options.to_template(),
-        );
-        m.insert(
-            "DestinationS3Uri".to_owned(),
-            self.destination_s3_uri.to_template(),
-        );
-        if let Some(v) = &self.enable_capture {
-            m.insert("EnableCapture".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InitialSamplingPercentage".to_owned(),
-            self.initial_sampling_percentage.to_template(),
-        );
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for DataCaptureConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capture_content_type_header.check(
-            &path.field("CaptureContentTypeHeader"),
-            &Rules::NONE,
-            out,
-        );
-        self.capture_options
-            .check(&path.field("CaptureOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataCaptureConfig);
-
-/// Property type `CaptureContentTypeHeader` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptureContentTypeHeader {
-    /// `CsvContentTypes` (optional).
-    pub csv_content_types: Option<Value<List<String>>>,
-    /// `JsonContentTypes` (optional).
-    pub json_content_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CaptureContentTypeHeader` of `AWS::SageMaker::EndpointConfig`.
+    CaptureContentTypeHeader(default)
 }
 
 impl CaptureContentTypeHeader {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv_content_types: None,
-            json_content_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CsvContentTypes`.
-    pub fn csv_content_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.csv_content_types = Some(value.into());
-        self
+    /// `CsvContentTypes` (optional).
+    pub fn csv_content_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CsvContentTypes", value.into().to_template()),
+        )
     }
-    /// Sets `JsonContentTypes`.
-    pub fn json_content_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.json_content_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CaptureContentTypeHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv_content_types {
-            m.insert("CsvContentTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_content_types {
-            m.insert("JsonContentTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `JsonContentTypes` (optional).
+    pub fn json_content_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JsonContentTypes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CaptureContentTypeHeader {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CaptureContentTypeHeader);
-
-/// Property type `CaptureOption` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct CaptureOption {
-    /// `CaptureMode` (required).
-    pub capture_mode: Value<String>,
+crate::l1_struct! {
+    /// Property type `CaptureOption` of `AWS::SageMaker::EndpointConfig`.
+    CaptureOption
 }
 
 impl CaptureOption {
     /// The required properties: `CaptureMode`.
     pub fn new(capture_mode: impl Into<Value<String>>) -> Self {
-        Self {
-            capture_mode: capture_mode.into(),
-        }
+        Self(crate::Properties::new().with(0, "CaptureMode", capture_mode.into().to_template()))
     }
 }
 
-impl ToTemplate for CaptureOption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CaptureMode".to_owned(), self.capture_mode.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaptureOption {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CaptureOption);
-
-/// Property type `ExplainerConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct ExplainerConfig {
-    /// `ClarifyExplainerConfig` (optional).
-    pub clarify_explainer_config: Option<Value<ClarifyExplainerConfig>>,
+crate::l1_struct! {
+    /// Property type `ExplainerConfig` of `AWS::SageMaker::EndpointConfig`.
+    ExplainerConfig(default)
 }
 
 impl ExplainerConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            clarify_explainer_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClarifyExplainerConfig`.
-    pub fn clarify_explainer_config(
-        mut self,
-        value: impl Into<Value<ClarifyExplainerConfig>>,
-    ) -> Self {
-        self.clarify_explainer_config = Some(value.into());
-        self
+    /// `ClarifyExplainerConfig` (optional).
+    pub fn clarify_explainer_config(self, value: impl Into<Value<ClarifyExplainerConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ClarifyExplainerConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ExplainerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.clarify_explainer_config {
-            m.insert("ClarifyExplainerConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExplainerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.clarify_explainer_config.check(
-            &path.field("ClarifyExplainerConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExplainerConfig);
-
-/// Property type `ClarifyExplainerConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct ClarifyExplainerConfig {
-    /// `EnableExplanations` (optional).
-    pub enable_explanations: Option<Value<String>>,
-    /// `InferenceConfig` (optional).
-    pub inference_config: Option<Value<ClarifyInferenceConfig>>,
-    /// `ShapConfig` (required).
-    pub shap_config: Value<ClarifyShapConfig>,
+crate::l1_struct! {
+    /// Property type `ClarifyExplainerConfig` of `AWS::SageMaker::EndpointConfig`.
+    ClarifyExplainerConfig
 }
 
 impl ClarifyExplainerConfig {
     /// The required properties: `ShapConfig`.
     pub fn new(shap_config: impl Into<Value<ClarifyShapConfig>>) -> Self {
-        Self {
-            enable_explanations: None,
-            inference_config: None,
-            shap_config: shap_config.into(),
-        }
+        Self(crate::Properties::new().with(2, "ShapConfig", shap_config.into().to_template()))
     }
-    /// Sets `EnableExplanations`.
-    pub fn enable_explanations(mut self, value: impl Into<Value<String>>) -> Self {
-        self.enable_explanations = Some(value.into());
-        self
+    /// `EnableExplanations` (optional).
+    pub fn enable_explanations(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableExplanations", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceConfig`.
-    pub fn inference_config(mut self, value: impl Into<Value<ClarifyInferenceConfig>>) -> Self {
-        self.inference_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClarifyExplainerConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_explanations {
-            m.insert("EnableExplanations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_config {
-            m.insert("InferenceConfig".to_owned(), v.to_template());
-        }
-        m.insert("ShapConfig".to_owned(), self.shap_config.to_template());
-        Expr::Map(m)
+    /// `InferenceConfig` (optional).
+    pub fn inference_config(self, value: impl Into<Value<ClarifyInferenceConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InferenceConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ClarifyExplainerConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.inference_config
-            .check(&path.field("InferenceConfig"), &Rules::NONE, out);
-        self.shap_config
-            .check(&path.field("ShapConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClarifyExplainerConfig);
-
-/// Property type `ClarifyInferenceConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct ClarifyInferenceConfig {
-    /// `ContentTemplate` (optional).
-    pub content_template: Option<Value<String>>,
-    /// `FeatureHeaders` (optional).
-    pub feature_headers: Option<Value<List<String>>>,
-    /// `FeatureTypes` (optional).
-    pub feature_types: Option<Value<List<String>>>,
-    /// `FeaturesAttribute` (optional).
-    pub features_attribute: Option<Value<String>>,
-    /// `LabelAttribute` (optional).
-    pub label_attribute: Option<Value<String>>,
-    /// `LabelHeaders` (optional).
-    pub label_headers: Option<Value<List<String>>>,
-    /// `LabelIndex` (optional).
-    pub label_index: Option<Value<i64>>,
-    /// `MaxPayloadInMB` (optional).
-    pub max_payload_in_mb: Option<Value<i64>>,
-    /// `MaxRecordCount` (optional).
-    pub max_record_count: Option<Value<i64>>,
-    /// `ProbabilityAttribute` (optional).
-    pub probability_attribute: Option<Value<String>>,
-    /// `ProbabilityIndex` (optional).
-    pub probability_index: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ClarifyInferenceConfig` of `AWS::SageMaker::EndpointConfig`.
+    ClarifyInferenceConfig(default)
 }
 
 impl ClarifyInferenceConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content_template: None,
-            feature_headers: None,
-            feature_types: None,
-            features_attribute: None,
-            label_attribute: None,
-            label_headers: None,
-            label_index: None,
-            max_payload_in_mb: None,
-            max_record_count: None,
-            probability_attribute: None,
-            probability_index: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContentTemplate`.
-    pub fn content_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_template = Some(value.into());
-        self
+    /// `ContentTemplate` (optional).
+    pub fn content_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContentTemplate", value.into().to_template()),
+        )
     }
-    /// Sets `FeatureHeaders`.
-    pub fn feature_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.feature_headers = Some(value.into());
-        self
+    /// `FeatureHeaders` (optional).
+    pub fn feature_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "FeatureHeaders", value.into().to_template()))
     }
-    /// Sets `FeatureTypes`.
-    pub fn feature_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.feature_types = Some(value.into());
-        self
+    /// `FeatureTypes` (optional).
+    pub fn feature_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "FeatureTypes", value.into().to_template()))
     }
-    /// Sets `FeaturesAttribute`.
-    pub fn features_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.features_attribute = Some(value.into());
-        self
+    /// `FeaturesAttribute` (optional).
+    pub fn features_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FeaturesAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `LabelAttribute`.
-    pub fn label_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.label_attribute = Some(value.into());
-        self
+    /// `LabelAttribute` (optional).
+    pub fn label_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LabelAttribute", value.into().to_template()))
     }
-    /// Sets `LabelHeaders`.
-    pub fn label_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.label_headers = Some(value.into());
-        self
+    /// `LabelHeaders` (optional).
+    pub fn label_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "LabelHeaders", value.into().to_template()))
     }
-    /// Sets `LabelIndex`.
-    pub fn label_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.label_index = Some(value.into());
-        self
+    /// `LabelIndex` (optional).
+    pub fn label_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "LabelIndex", value.into().to_template()))
     }
-    /// Sets `MaxPayloadInMB`.
-    pub fn max_payload_in_mb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_payload_in_mb = Some(value.into());
-        self
+    /// `MaxPayloadInMB` (optional).
+    pub fn max_payload_in_mb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "MaxPayloadInMB", value.into().to_template()))
     }
-    /// Sets `MaxRecordCount`.
-    pub fn max_record_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_record_count = Some(value.into());
-        self
+    /// `MaxRecordCount` (optional).
+    pub fn max_record_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(8, "MaxRecordCount", value.into().to_template()))
     }
-    /// Sets `ProbabilityAttribute`.
-    pub fn probability_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.probability_attribute = Some(value.into());
-        self
+    /// `ProbabilityAttribute` (optional).
+    pub fn probability_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ProbabilityAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `ProbabilityIndex`.
-    pub fn probability_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.probability_index = Some(value.into());
-        self
+    /// `ProbabilityIndex` (optional).
+    pub fn probability_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ProbabilityIndex", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClarifyInferenceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_template {
-            m.insert("ContentTemplate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feature_headers {
-            m.insert("FeatureHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feature_types {
-            m.insert("FeatureTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.features_attribute {
-            m.insert("FeaturesAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_attribute {
-            m.insert("LabelAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_headers {
-            m.insert("LabelHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_index {
-            m.insert("LabelIndex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_payload_in_mb {
-            m.insert("MaxPayloadInMB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_record_count {
-            m.insert("MaxRecordCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.probability_attribute {
-            m.insert("ProbabilityAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.probability_index {
-            m.insert("ProbabilityIndex".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClarifyInferenceConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClarifyInferenceConfig);
-
-/// Property type `ClarifyShapConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct ClarifyShapConfig {
-    /// `NumberOfSamples` (optional).
-    pub number_of_samples: Option<Value<i64>>,
-    /// `Seed` (optional).
-    pub seed: Option<Value<i64>>,
-    /// `ShapBaselineConfig` (required).
-    pub shap_baseline_config: Value<ClarifyShapBaselineConfig>,
-    /// `TextConfig` (optional).
-    pub text_config: Option<Value<ClarifyTextConfig>>,
-    /// `UseLogit` (optional).
-    pub use_logit: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ClarifyShapConfig` of `AWS::SageMaker::EndpointConfig`.
+    ClarifyShapConfig
 }
 
 impl ClarifyShapConfig {
     /// The required properties: `ShapBaselineConfig`.
     pub fn new(shap_baseline_config: impl Into<Value<ClarifyShapBaselineConfig>>) -> Self {
-        Self {
-            number_of_samples: None,
-            seed: None,
-            shap_baseline_config: shap_baseline_config.into(),
-            text_config: None,
-            use_logit: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ShapBaselineConfig",
+            shap_baseline_config.into().to_template(),
+        ))
     }
-    /// Sets `NumberOfSamples`.
-    pub fn number_of_samples(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_samples = Some(value.into());
-        self
+    /// `NumberOfSamples` (optional).
+    pub fn number_of_samples(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "NumberOfSamples", value.into().to_template()),
+        )
     }
-    /// Sets `Seed`.
-    pub fn seed(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.seed = Some(value.into());
-        self
+    /// `Seed` (optional).
+    pub fn seed(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Seed", value.into().to_template()))
     }
-    /// Sets `TextConfig`.
-    pub fn text_config(mut self, value: impl Into<Value<ClarifyTextConfig>>) -> Self {
-        self.text_config = Some(value.into());
-        self
+    /// `TextConfig` (optional).
+    pub fn text_config(self, value: impl Into<Value<ClarifyTextConfig>>) -> Self {
+        Self(self.0.with(3, "TextConfig", value.into().to_template()))
     }
-    /// Sets `UseLogit`.
-    pub fn use_logit(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.use_logit = Some(value.into());
-        self
+    /// `UseLogit` (optional).
+    pub fn use_logit(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "UseLogit", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ClarifyShapConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.number_of_samples {
-            m.insert("NumberOfSamples".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.seed {
-            m.insert("Seed".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ShapBaselineConfig".to_owned(),
-            self.shap_baseline_config.to_template(),
-        );
-        if let Some(v) = &self.text_config {
-            m.insert("TextConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.use_logit {
-            m.insert("UseLogit".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClarifyShapConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.shap_baseline_config
-            .check(&path.field("ShapBaselineConfig"), &Rules::NONE, out);
-        self.text_config
-            .check(&path.field("TextConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ClarifyShapConfig);
-
-/// Property type `ClarifyShapBaselineConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct ClarifyShapBaselineConfig {
-    /// `MimeType` (optional).
-    pub mime_type: Option<Value<String>>,
-    /// `ShapBaseline` (optional).
-    pub shap_baseline: Option<Value<String>>,
-    /// `ShapBaselineUri` (optional).
-    pub shap_baseline_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ClarifyShapBaselineConfig` of `AWS::SageMaker::EndpointConfig`.
+    ClarifyShapBaselineConfig(default)
 }
 
 impl ClarifyShapBaselineConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mime_type: None,
-            shap_baseline: None,
-            shap_baseline_uri: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MimeType`.
-    pub fn mime_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mime_type = Some(value.into());
-        self
+    /// `MimeType` (optional).
+    pub fn mime_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MimeType", value.into().to_template()))
     }
-    /// Sets `ShapBaseline`.
-    pub fn shap_baseline(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shap_baseline = Some(value.into());
-        self
+    /// `ShapBaseline` (optional).
+    pub fn shap_baseline(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ShapBaseline", value.into().to_template()))
     }
-    /// Sets `ShapBaselineUri`.
-    pub fn shap_baseline_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shap_baseline_uri = Some(value.into());
-        self
+    /// `ShapBaselineUri` (optional).
+    pub fn shap_baseline_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ShapBaselineUri", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClarifyShapBaselineConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mime_type {
-            m.insert("MimeType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shap_baseline {
-            m.insert("ShapBaseline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shap_baseline_uri {
-            m.insert("ShapBaselineUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClarifyShapBaselineConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClarifyShapBaselineConfig);
-
-/// Property type `ClarifyTextConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct ClarifyTextConfig {
-    /// `Granularity` (required).
-    pub granularity: Value<String>,
-    /// `Language` (required).
-    pub language: Value<String>,
+crate::l1_struct! {
+    /// Property type `ClarifyTextConfig` of `AWS::SageMaker::EndpointConfig`.
+    ClarifyTextConfig
 }
 
 impl ClarifyTextConfig {
     /// The required properties: `Granularity`, `Language`.
     pub fn new(granularity: impl Into<Value<String>>, language: impl Into<Value<String>>) -> Self {
-        Self {
-            granularity: granularity.into(),
-            language: language.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Granularity", granularity.into().to_template())
+                .with(1, "Language", language.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ClarifyTextConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Granularity".to_owned(), self.granularity.to_template());
-        m.insert("Language".to_owned(), self.language.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ClarifyTextConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ClarifyTextConfig);
-
-/// Property type `ProductionVariant` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct ProductionVariant {
-    /// `CapacityReservationConfig` (optional).
-    pub capacity_reservation_config: Option<Value<CapacityReservationConfig>>,
-    /// `ContainerStartupHealthCheckTimeoutInSeconds` (optional).
-    pub container_startup_health_check_timeout_in_seconds: Option<Value<i64>>,
-    /// `EnableSSMAccess` (optional).
-    pub enable_ssm_access: Option<Value<bool>>,
-    /// `InferenceAmiVersion` (optional).
-    pub inference_ami_version: Option<Value<String>>,
-    /// `InitialInstanceCount` (optional).
-    pub initial_instance_count: Option<Value<i64>>,
-    /// `InitialVariantWeight` (optional).
-    pub initial_variant_weight: Option<Value<f64>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<String>>,
-    /// `ManagedInstanceScaling` (optional).
-    pub managed_instance_scaling: Option<Value<ManagedInstanceScaling>>,
-    /// `ModelDataDownloadTimeoutInSeconds` (optional).
-    pub model_data_download_timeout_in_seconds: Option<Value<i64>>,
-    /// `ModelName` (optional).
-    pub model_name: Option<Value<String>>,
-    /// `RoutingConfig` (optional).
-    pub routing_config: Option<Value<RoutingConfig>>,
-    /// `ServerlessConfig` (optional).
-    pub serverless_config: Option<Value<ServerlessConfig>>,
-    /// `VariantName` (required).
-    pub variant_name: Value<String>,
-    /// `VolumeSizeInGB` (optional).
-    pub volume_size_in_gb: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ProductionVariant` of `AWS::SageMaker::EndpointConfig`.
+    ProductionVariant
 }
 
 impl ProductionVariant {
     /// The required properties: `VariantName`.
     pub fn new(variant_name: impl Into<Value<String>>) -> Self {
-        Self {
-            capacity_reservation_config: None,
-            container_startup_health_check_timeout_in_seconds: None,
-            enable_ssm_access: None,
-            inference_ami_version: None,
-            initial_instance_count: None,
-            initial_variant_weight: None,
-            instance_type: None,
-            managed_instance_scaling: None,
-            model_data_download_timeout_in_seconds: None,
-            model_name: None,
-            routing_config: None,
-            serverless_config: None,
-            variant_name: variant_name.into(),
-            volume_size_in_gb: None,
-        }
+        Self(crate::Properties::new().with(12, "VariantName", variant_name.into().to_template()))
     }
-    /// Sets `CapacityReservationConfig`.
+    /// `CapacityReservationConfig` (optional).
     pub fn capacity_reservation_config(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationConfig>>,
     ) -> Self {
-        self.capacity_reservation_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CapacityReservationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerStartupHealthCheckTimeoutInSeconds`.
+    /// `ContainerStartupHealthCheckTimeoutInSeconds` (optional).
     pub fn container_startup_health_check_timeout_in_seconds(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.container_startup_health_check_timeout_in_seconds = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "ContainerStartupHealthCheckTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableSSMAccess`.
-    pub fn enable_ssm_access(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ssm_access = Some(value.into());
-        self
+    /// `EnableSSMAccess` (optional).
+    pub fn enable_ssm_access(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableSSMAccess", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceAmiVersion`.
-    pub fn inference_ami_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inference_ami_version = Some(value.into());
-        self
+    /// `InferenceAmiVersion` (optional).
+    pub fn inference_ami_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InferenceAmiVersion", value.into().to_template()),
+        )
     }
-    /// Sets `InitialInstanceCount`.
-    pub fn initial_instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.initial_instance_count = Some(value.into());
-        self
+    /// `InitialInstanceCount` (optional).
+    pub fn initial_instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InitialInstanceCount", value.into().to_template()),
+        )
     }
-    /// Sets `InitialVariantWeight`.
-    pub fn initial_variant_weight(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.initial_variant_weight = Some(value.into());
-        self
+    /// `InitialVariantWeight` (optional).
+    pub fn initial_variant_weight(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "InitialVariantWeight", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "InstanceType", value.into().to_template()))
     }
-    /// Sets `ManagedInstanceScaling`.
-    pub fn managed_instance_scaling(
-        mut self,
-        value: impl Into<Value<ManagedInstanceScaling>>,
-    ) -> Self {
-        self.managed_instance_scaling = Some(value.into());
-        self
+    /// `ManagedInstanceScaling` (optional).
+    pub fn managed_instance_scaling(self, value: impl Into<Value<ManagedInstanceScaling>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ManagedInstanceScaling", value.into().to_template()),
+        )
     }
-    /// Sets `ModelDataDownloadTimeoutInSeconds`.
-    pub fn model_data_download_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.model_data_download_timeout_in_seconds = Some(value.into());
-        self
+    /// `ModelDataDownloadTimeoutInSeconds` (optional).
+    pub fn model_data_download_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            8,
+            "ModelDataDownloadTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ModelName`.
-    pub fn model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_name = Some(value.into());
-        self
+    /// `ModelName` (optional).
+    pub fn model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ModelName", value.into().to_template()))
     }
-    /// Sets `RoutingConfig`.
-    pub fn routing_config(mut self, value: impl Into<Value<RoutingConfig>>) -> Self {
-        self.routing_config = Some(value.into());
-        self
+    /// `RoutingConfig` (optional).
+    pub fn routing_config(self, value: impl Into<Value<RoutingConfig>>) -> Self {
+        Self(self.0.with(10, "RoutingConfig", value.into().to_template()))
     }
-    /// Sets `ServerlessConfig`.
-    pub fn serverless_config(mut self, value: impl Into<Value<ServerlessConfig>>) -> Self {
-        self.serverless_config = Some(value.into());
-        self
+    /// `ServerlessConfig` (optional).
+    pub fn serverless_config(self, value: impl Into<Value<ServerlessConfig>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ServerlessConfig", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeSizeInGB`.
-    pub fn volume_size_in_gb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size_in_gb = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProductionVariant {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_reservation_config {
-            m.insert("CapacityReservationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_startup_health_check_timeout_in_seconds {
-            m.insert(
-                "ContainerStartupHealthCheckTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_ssm_access {
-            m.insert("EnableSSMAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_ami_version {
-            m.insert("InferenceAmiVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initial_instance_count {
-            m.insert("InitialInstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.initial_variant_weight {
-            m.insert("InitialVariantWeight".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_instance_scaling {
-            m.insert("ManagedInstanceScaling".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_data_download_timeout_in_seconds {
-            m.insert(
-                "ModelDataDownloadTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.model_name {
-            m.insert("ModelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_config {
-            m.insert("RoutingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.serverless_config {
-            m.insert("ServerlessConfig".to_owned(), v.to_template());
-        }
-        m.insert("VariantName".to_owned(), self.variant_name.to_template());
-        if let Some(v) = &self.volume_size_in_gb {
-            m.insert("VolumeSizeInGB".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumeSizeInGB` (optional).
+    pub fn volume_size_in_gb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "VolumeSizeInGB", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProductionVariant {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_config.check(
-            &path.field("CapacityReservationConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.managed_instance_scaling.check(
-            &path.field("ManagedInstanceScaling"),
-            &Rules::NONE,
-            out,
-        );
-        self.routing_config
-            .check(&path.field("RoutingConfig"), &Rules::NONE, out);
-        self.serverless_config
-            .check(&path.field("ServerlessConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProductionVariant);
-
-/// Property type `CapacityReservationConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityReservationConfig {
-    /// `CapacityReservationPreference` (optional).
-    pub capacity_reservation_preference: Option<Value<String>>,
-    /// `MlReservationArn` (optional).
-    pub ml_reservation_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CapacityReservationConfig` of `AWS::SageMaker::EndpointConfig`.
+    CapacityReservationConfig(default)
 }
 
 impl CapacityReservationConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_reservation_preference: None,
-            ml_reservation_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityReservationPreference`.
-    pub fn capacity_reservation_preference(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_reservation_preference = Some(value.into());
-        self
+    /// `CapacityReservationPreference` (optional).
+    pub fn capacity_reservation_preference(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "CapacityReservationPreference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MlReservationArn`.
-    pub fn ml_reservation_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ml_reservation_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityReservationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_reservation_preference {
-            m.insert("CapacityReservationPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ml_reservation_arn {
-            m.insert("MlReservationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MlReservationArn` (optional).
+    pub fn ml_reservation_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MlReservationArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CapacityReservationConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CapacityReservationConfig);
-
-/// Property type `ManagedInstanceScaling` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct ManagedInstanceScaling {
-    /// `MaxInstanceCount` (optional).
-    pub max_instance_count: Option<Value<i64>>,
-    /// `MinInstanceCount` (optional).
-    pub min_instance_count: Option<Value<i64>>,
-    /// `Status` (optional).
-    pub status: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ManagedInstanceScaling` of `AWS::SageMaker::EndpointConfig`.
+    ManagedInstanceScaling(default)
 }
 
 impl ManagedInstanceScaling {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_instance_count: None,
-            min_instance_count: None,
-            status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxInstanceCount`.
-    pub fn max_instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_instance_count = Some(value.into());
-        self
+    /// `MaxInstanceCount` (optional).
+    pub fn max_instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxInstanceCount", value.into().to_template()),
+        )
     }
-    /// Sets `MinInstanceCount`.
-    pub fn min_instance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_instance_count = Some(value.into());
-        self
+    /// `MinInstanceCount` (optional).
+    pub fn min_instance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinInstanceCount", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedInstanceScaling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_instance_count {
-            m.insert("MaxInstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_instance_count {
-            m.insert("MinInstanceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Status", value.into().to_template()))
     }
 }
 
-impl Check for ManagedInstanceScaling {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ManagedInstanceScaling);
-
-/// Property type `RoutingConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct RoutingConfig {
-    /// `RoutingStrategy` (optional).
-    pub routing_strategy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RoutingConfig` of `AWS::SageMaker::EndpointConfig`.
+    RoutingConfig(default)
 }
 
 impl RoutingConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            routing_strategy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RoutingStrategy`.
-    pub fn routing_strategy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.routing_strategy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RoutingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.routing_strategy {
-            m.insert("RoutingStrategy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RoutingStrategy` (optional).
+    pub fn routing_strategy(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RoutingStrategy", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RoutingConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RoutingConfig);
-
-/// Property type `ServerlessConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct ServerlessConfig {
-    /// `MaxConcurrency` (required).
-    pub max_concurrency: Value<i64>,
-    /// `MemorySizeInMB` (required).
-    pub memory_size_in_mb: Value<i64>,
-    /// `ProvisionedConcurrency` (optional).
-    pub provisioned_concurrency: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `ServerlessConfig` of `AWS::SageMaker::EndpointConfig`.
+    ServerlessConfig
 }
 
 impl ServerlessConfig {
@@ -1440,84 +759,26 @@ impl ServerlessConfig {
         max_concurrency: impl Into<Value<i64>>,
         memory_size_in_mb: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            max_concurrency: max_concurrency.into(),
-            memory_size_in_mb: memory_size_in_mb.into(),
-            provisioned_concurrency: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxConcurrency", max_concurrency.into().to_template())
+                .with(1, "MemorySizeInMB", memory_size_in_mb.into().to_template()),
+        )
     }
-    /// Sets `ProvisionedConcurrency`.
-    pub fn provisioned_concurrency(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.provisioned_concurrency = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerlessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxConcurrency".to_owned(),
-            self.max_concurrency.to_template(),
-        );
-        m.insert(
-            "MemorySizeInMB".to_owned(),
-            self.memory_size_in_mb.to_template(),
-        );
-        if let Some(v) = &self.provisioned_concurrency {
-            m.insert("ProvisionedConcurrency".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ProvisionedConcurrency` (optional).
+    pub fn provisioned_concurrency(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ProvisionedConcurrency", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ServerlessConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(ServerlessConfig);
-
-/// Property type `Tag` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfig` of `AWS::SageMaker::EndpointConfig`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (required).
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::SageMaker::EndpointConfig`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -1526,27 +787,14 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConfig);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct FeatureGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FeatureGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FeatureGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FeatureGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::FeatureGroup`.
+    FeatureGroup("AWS::SageMaker::FeatureGroup", FeatureGroupProps)
 }
 
 impl FeatureGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::FeatureGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FeatureGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FeatureGroupName` (typed).
     pub fn ref_value(&self) -> Value<ids::FeatureGroupName> {
         self.resource.ref_value()
@@ -87,49 +39,76 @@ impl FeatureGroup {
     pub fn attr_feature_group_status(&self) -> Value<String> {
         self.resource.get_att("FeatureGroupStatus")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EventTimeFeatureName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_time_feature_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("EventTimeFeatureName", value.into())
+    }
+
+    /// Replaces `FeatureDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_feature_definitions(&self, value: impl Into<Value<List<FeatureDefinition>>>) {
+        self.resource
+            .set_property("FeatureDefinitions", value.into())
+    }
+
+    /// Replaces `FeatureGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_feature_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FeatureGroupName", value.into())
+    }
+
+    /// Replaces `OfflineStoreConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_offline_store_config(&self, value: impl Into<Value<OfflineStoreConfig>>) {
+        self.resource
+            .set_property("OfflineStoreConfig", value.into())
+    }
+
+    /// Replaces `OnlineStoreConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_online_store_config(&self, value: impl Into<Value<OnlineStoreConfig>>) {
+        self.resource
+            .set_property("OnlineStoreConfig", value.into())
+    }
+
+    /// Replaces `RecordIdentifierFeatureName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_record_identifier_feature_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RecordIdentifierFeatureName", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ThroughputConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_throughput_config(&self, value: impl Into<Value<ThroughputConfig>>) {
+        self.resource.set_property("ThroughputConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct FeatureGroupProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `EventTimeFeatureName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}`.
-    pub event_time_feature_name: Value<String>,
-    /// `FeatureDefinitions` (required).
-    /// Items: 1..=2500.
-    pub feature_definitions: Value<List<FeatureDefinition>>,
-    /// `FeatureGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}`.
-    pub feature_group_name: Value<String>,
-    /// `OfflineStoreConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub offline_store_config: Option<Value<OfflineStoreConfig>>,
-    /// `OnlineStoreConfig` (optional).
-    pub online_store_config: Option<Value<OnlineStoreConfig>>,
-    /// `RecordIdentifierFeatureName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}`.
-    pub record_identifier_feature_name: Value<String>,
-    /// `RoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ThroughputConfig` (optional).
-    pub throughput_config: Option<Value<ThroughputConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::FeatureGroup`.
+    FeatureGroupProps
 }
 
 impl FeatureGroupProps {
@@ -140,181 +119,76 @@ impl FeatureGroupProps {
         feature_group_name: impl Into<Value<String>>,
         record_identifier_feature_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            event_time_feature_name: event_time_feature_name.into(),
-            feature_definitions: feature_definitions.into(),
-            feature_group_name: feature_group_name.into(),
-            offline_store_config: None,
-            online_store_config: None,
-            record_identifier_feature_name: record_identifier_feature_name.into(),
-            role_arn: None,
-            tags: None,
-            throughput_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "EventTimeFeatureName",
+                    event_time_feature_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "FeatureDefinitions",
+                    feature_definitions.into().to_template(),
+                )
+                .with(
+                    3,
+                    "FeatureGroupName",
+                    feature_group_name.into().to_template(),
+                )
+                .with(
+                    6,
+                    "RecordIdentifierFeatureName",
+                    record_identifier_feature_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `OfflineStoreConfig`.
-    pub fn offline_store_config(mut self, value: impl Into<Value<OfflineStoreConfig>>) -> Self {
-        self.offline_store_config = Some(value.into());
-        self
+    /// `OfflineStoreConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn offline_store_config(self, value: impl Into<Value<OfflineStoreConfig>>) -> Self {
+        Self(
+            self.0
+                .with(4, "OfflineStoreConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OnlineStoreConfig`.
-    pub fn online_store_config(mut self, value: impl Into<Value<OnlineStoreConfig>>) -> Self {
-        self.online_store_config = Some(value.into());
-        self
+    /// `OnlineStoreConfig` (optional).
+    pub fn online_store_config(self, value: impl Into<Value<OnlineStoreConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "OnlineStoreConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws[a-z\-]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `ThroughputConfig`.
-    pub fn throughput_config(mut self, value: impl Into<Value<ThroughputConfig>>) -> Self {
-        self.throughput_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FeatureGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EventTimeFeatureName".to_owned(),
-            self.event_time_feature_name.to_template(),
-        );
-        m.insert(
-            "FeatureDefinitions".to_owned(),
-            self.feature_definitions.to_template(),
-        );
-        m.insert(
-            "FeatureGroupName".to_owned(),
-            self.feature_group_name.to_template(),
-        );
-        if let Some(v) = &self.offline_store_config {
-            m.insert("OfflineStoreConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.online_store_config {
-            m.insert("OnlineStoreConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RecordIdentifierFeatureName".to_owned(),
-            self.record_identifier_feature_name.to_template(),
-        );
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput_config {
-            m.insert("ThroughputConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ThroughputConfig` (optional).
+    pub fn throughput_config(self, value: impl Into<Value<ThroughputConfig>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ThroughputConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FeatureGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_time_feature_name.check(
-            &path.field("EventTimeFeatureName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.feature_definitions.check(
-            &path.field("FeatureDefinitions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.feature_group_name.check(
-            &path.field("FeatureGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.offline_store_config
-            .check(&path.field("OfflineStoreConfig"), &Rules::NONE, out);
-        self.online_store_config
-            .check(&path.field("OnlineStoreConfig"), &Rules::NONE, out);
-        self.record_identifier_feature_name.check(
-            &path.field("RecordIdentifierFeatureName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throughput_config
-            .check(&path.field("ThroughputConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FeatureGroupProps);
-
-/// Property type `FeatureDefinition` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct FeatureDefinition {
-    /// `FeatureName` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}`.
-    pub feature_name: Value<String>,
-    /// `FeatureType` (required).
-    pub feature_type: Value<FeatureType>,
+crate::l1_struct! {
+    /// Property type `FeatureDefinition` of `AWS::SageMaker::FeatureGroup`.
+    FeatureDefinition
 }
 
 impl FeatureDefinition {
@@ -323,187 +197,63 @@ impl FeatureDefinition {
         feature_name: impl Into<Value<String>>,
         feature_type: impl Into<Value<FeatureType>>,
     ) -> Self {
-        Self {
-            feature_name: feature_name.into(),
-            feature_type: feature_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FeatureName", feature_name.into().to_template())
+                .with(1, "FeatureType", feature_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for FeatureDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FeatureName".to_owned(), self.feature_name.to_template());
-        m.insert("FeatureType".to_owned(), self.feature_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FeatureType`.
+    FeatureType {
+        /// `Integral`
+        Integral = "Integral",
+        /// `Fractional`
+        Fractional = "Fractional",
+        /// `String`
+        String = "String",
     }
 }
 
-impl Check for FeatureDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.feature_name.check(
-            &path.field("FeatureName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.feature_type
-            .check(&path.field("FeatureType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FeatureDefinition);
-
-/// Values of `FeatureType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FeatureType {
-    /// `Integral`
-    Integral,
-    /// `Fractional`
-    Fractional,
-    /// `String`
-    String,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FeatureType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Integral", "Fractional", "String"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Integral => "Integral",
-            Self::Fractional => "Fractional",
-            Self::String => "String",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FeatureType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FeatureType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FeatureType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Integral" => Self::Integral,
-            "Fractional" => Self::Fractional,
-            "String" => Self::String,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FeatureType> {
-    fn from(s: &str) -> Self {
-        Value::literal(FeatureType::from(s))
-    }
-}
-
-crate::impl_literal!(FeatureType);
-
-/// Property type `OfflineStoreConfig` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct OfflineStoreConfig {
-    /// `DataCatalogConfig` (optional).
-    pub data_catalog_config: Option<Value<DataCatalogConfig>>,
-    /// `DisableGlueTableCreation` (optional).
-    pub disable_glue_table_creation: Option<Value<bool>>,
-    /// `S3StorageConfig` (required).
-    pub s3_storage_config: Value<S3StorageConfig>,
-    /// `TableFormat` (optional).
-    pub table_format: Option<Value<TableFormat>>,
+crate::l1_struct! {
+    /// Property type `OfflineStoreConfig` of `AWS::SageMaker::FeatureGroup`.
+    OfflineStoreConfig
 }
 
 impl OfflineStoreConfig {
     /// The required properties: `S3StorageConfig`.
     pub fn new(s3_storage_config: impl Into<Value<S3StorageConfig>>) -> Self {
-        Self {
-            data_catalog_config: None,
-            disable_glue_table_creation: None,
-            s3_storage_config: s3_storage_config.into(),
-            table_format: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "S3StorageConfig",
+            s3_storage_config.into().to_template(),
+        ))
     }
-    /// Sets `DataCatalogConfig`.
-    pub fn data_catalog_config(mut self, value: impl Into<Value<DataCatalogConfig>>) -> Self {
-        self.data_catalog_config = Some(value.into());
-        self
+    /// `DataCatalogConfig` (optional).
+    pub fn data_catalog_config(self, value: impl Into<Value<DataCatalogConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataCatalogConfig", value.into().to_template()),
+        )
     }
-    /// Sets `DisableGlueTableCreation`.
-    pub fn disable_glue_table_creation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_glue_table_creation = Some(value.into());
-        self
+    /// `DisableGlueTableCreation` (optional).
+    pub fn disable_glue_table_creation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisableGlueTableCreation", value.into().to_template()),
+        )
     }
-    /// Sets `TableFormat`.
-    pub fn table_format(mut self, value: impl Into<Value<TableFormat>>) -> Self {
-        self.table_format = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OfflineStoreConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_catalog_config {
-            m.insert("DataCatalogConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_glue_table_creation {
-            m.insert("DisableGlueTableCreation".to_owned(), v.to_template());
-        }
-        m.insert(
-            "S3StorageConfig".to_owned(),
-            self.s3_storage_config.to_template(),
-        );
-        if let Some(v) = &self.table_format {
-            m.insert("TableFormat".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TableFormat` (optional).
+    pub fn table_format(self, value: impl Into<Value<TableFormat>>) -> Self {
+        Self(self.0.with(3, "TableFormat", value.into().to_template()))
     }
 }
 
-impl Check for OfflineStoreConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_catalog_config
-            .check(&path.field("DataCatalogConfig"), &Rules::NONE, out);
-        self.s3_storage_config
-            .check(&path.field("S3StorageConfig"), &Rules::NONE, out);
-        self.table_format
-            .check(&path.field("TableFormat"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OfflineStoreConfig);
-
-/// Property type `DataCatalogConfig` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct DataCatalogConfig {
-    /// `Catalog` (required).
-    /// Length: 1..=255 characters.
-    pub catalog: Value<String>,
-    /// `Database` (required).
-    /// Length: 1..=255 characters.
-    pub database: Value<String>,
-    /// `TableName` (required).
-    /// Length: 1..=255 characters.
-    pub table_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DataCatalogConfig` of `AWS::SageMaker::FeatureGroup`.
+    DataCatalogConfig
 }
 
 impl DataCatalogConfig {
@@ -513,681 +263,181 @@ impl DataCatalogConfig {
         database: impl Into<Value<String>>,
         table_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog: catalog.into(),
-            database: database.into(),
-            table_name: table_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Catalog", catalog.into().to_template())
+                .with(1, "Database", database.into().to_template())
+                .with(2, "TableName", table_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DataCatalogConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Catalog".to_owned(), self.catalog.to_template());
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataCatalogConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog.check(
-            &path.field("Catalog"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataCatalogConfig);
-
-/// Property type `S3StorageConfig` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct S3StorageConfig {
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3StorageConfig` of `AWS::SageMaker::FeatureGroup`.
+    S3StorageConfig
 }
 
 impl S3StorageConfig {
     /// The required properties: `S3Uri`.
     pub fn new(s3_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key_id: None,
-            s3_uri: s3_uri.into(),
-        }
+        Self(crate::Properties::new().with(1, "S3Uri", s3_uri.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3StorageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TableFormat`.
+    TableFormat {
+        /// `Iceberg`
+        Iceberg = "Iceberg",
+        /// `Glue`
+        Glue = "Glue",
     }
 }
 
-impl Check for S3StorageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9:/_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3StorageConfig);
-
-/// Values of `TableFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TableFormat {
-    /// `Iceberg`
-    Iceberg,
-    /// `Glue`
-    Glue,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TableFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Iceberg", "Glue"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iceberg => "Iceberg",
-            Self::Glue => "Glue",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TableFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TableFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TableFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "Iceberg" => Self::Iceberg,
-            "Glue" => Self::Glue,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TableFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(TableFormat::from(s))
-    }
-}
-
-crate::impl_literal!(TableFormat);
-
-/// Property type `OnlineStoreConfig` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct OnlineStoreConfig {
-    /// `EnableOnlineStore` (optional).
-    pub enable_online_store: Option<Value<bool>>,
-    /// `SecurityConfig` (optional).
-    pub security_config: Option<Value<OnlineStoreSecurityConfig>>,
-    /// `StorageType` (optional).
-    pub storage_type: Option<Value<StorageType>>,
-    /// `TtlDuration` (optional).
-    pub ttl_duration: Option<Value<TtlDuration>>,
+crate::l1_struct! {
+    /// Property type `OnlineStoreConfig` of `AWS::SageMaker::FeatureGroup`.
+    OnlineStoreConfig(default)
 }
 
 impl OnlineStoreConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_online_store: None,
-            security_config: None,
-            storage_type: None,
-            ttl_duration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableOnlineStore`.
-    pub fn enable_online_store(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_online_store = Some(value.into());
-        self
+    /// `EnableOnlineStore` (optional).
+    pub fn enable_online_store(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnableOnlineStore", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityConfig`.
-    pub fn security_config(mut self, value: impl Into<Value<OnlineStoreSecurityConfig>>) -> Self {
-        self.security_config = Some(value.into());
-        self
+    /// `SecurityConfig` (optional).
+    pub fn security_config(self, value: impl Into<Value<OnlineStoreSecurityConfig>>) -> Self {
+        Self(self.0.with(1, "SecurityConfig", value.into().to_template()))
     }
-    /// Sets `StorageType`.
-    pub fn storage_type(mut self, value: impl Into<Value<StorageType>>) -> Self {
-        self.storage_type = Some(value.into());
-        self
+    /// `StorageType` (optional).
+    pub fn storage_type(self, value: impl Into<Value<StorageType>>) -> Self {
+        Self(self.0.with(2, "StorageType", value.into().to_template()))
     }
-    /// Sets `TtlDuration`.
-    pub fn ttl_duration(mut self, value: impl Into<Value<TtlDuration>>) -> Self {
-        self.ttl_duration = Some(value.into());
-        self
+    /// `TtlDuration` (optional).
+    pub fn ttl_duration(self, value: impl Into<Value<TtlDuration>>) -> Self {
+        Self(self.0.with(3, "TtlDuration", value.into().to_template()))
     }
 }
 
-impl ToTemplate for OnlineStoreConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_online_store {
-            m.insert("EnableOnlineStore".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_config {
-            m.insert("SecurityConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_type {
-            m.insert("StorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ttl_duration {
-            m.insert("TtlDuration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for OnlineStoreConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_config
-            .check(&path.field("SecurityConfig"), &Rules::NONE, out);
-        self.storage_type
-            .check(&path.field("StorageType"), &Rules::NONE, out);
-        self.ttl_duration
-            .check(&path.field("TtlDuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OnlineStoreConfig);
-
-/// Property type `OnlineStoreSecurityConfig` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct OnlineStoreSecurityConfig {
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `OnlineStoreSecurityConfig` of `AWS::SageMaker::FeatureGroup`.
+    OnlineStoreSecurityConfig(default)
 }
 
 impl OnlineStoreSecurityConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OnlineStoreSecurityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for OnlineStoreSecurityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9:/_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StorageType`.
+    StorageType {
+        /// `Standard`
+        Standard = "Standard",
+        /// `InMemory`
+        InMemory = "InMemory",
     }
 }
 
-crate::impl_literal!(OnlineStoreSecurityConfig);
-
-/// Values of `StorageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StorageType {
-    /// `Standard`
-    Standard,
-    /// `InMemory`
-    InMemory,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StorageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "InMemory"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::InMemory => "InMemory",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StorageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StorageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StorageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Standard" => Self::Standard,
-            "InMemory" => Self::InMemory,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StorageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StorageType::from(s))
-    }
-}
-
-crate::impl_literal!(StorageType);
-
-/// Property type `TtlDuration` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TtlDuration {
-    /// `Unit` (optional).
-    pub unit: Option<Value<Unit>>,
-    /// `Value` (optional).
-    /// Range: 1..=.
-    pub value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TtlDuration` of `AWS::SageMaker::FeatureGroup`.
+    TtlDuration(default)
 }
 
 impl TtlDuration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            unit: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Unit`.
-    pub fn unit(mut self, value: impl Into<Value<Unit>>) -> Self {
-        self.unit = Some(value.into());
-        self
+    /// `Unit` (optional).
+    pub fn unit(self, value: impl Into<Value<Unit>>) -> Self {
+        Self(self.0.with(0, "Unit", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Range: at least 1.
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TtlDuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.unit {
-            m.insert("Unit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `Seconds`
+        Seconds = "Seconds",
+        /// `Minutes`
+        Minutes = "Minutes",
+        /// `Hours`
+        Hours = "Hours",
+        /// `Days`
+        Days = "Days",
+        /// `Weeks`
+        Weeks = "Weeks",
     }
 }
 
-impl Check for TtlDuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(TtlDuration);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `Seconds`
-    Seconds,
-    /// `Minutes`
-    Minutes,
-    /// `Hours`
-    Hours,
-    /// `Days`
-    Days,
-    /// `Weeks`
-    Weeks,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Seconds", "Minutes", "Hours", "Days", "Weeks"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Seconds => "Seconds",
-            Self::Minutes => "Minutes",
-            Self::Hours => "Hours",
-            Self::Days => "Days",
-            Self::Weeks => "Weeks",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "Seconds" => Self::Seconds,
-            "Minutes" => Self::Minutes,
-            "Hours" => Self::Hours,
-            "Days" => Self::Days,
-            "Weeks" => Self::Weeks,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `Tag` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ThroughputConfig` of `AWS::SageMaker::FeatureGroup`.
-#[derive(Debug, Clone)]
-pub struct ThroughputConfig {
-    /// `ProvisionedReadCapacityUnits` (optional).
-    /// Range: 0..=10000000.
-    pub provisioned_read_capacity_units: Option<Value<i64>>,
-    /// `ProvisionedWriteCapacityUnits` (optional).
-    /// Range: 0..=10000000.
-    pub provisioned_write_capacity_units: Option<Value<i64>>,
-    /// `ThroughputMode` (required).
-    pub throughput_mode: Value<ThroughputMode>,
+crate::l1_struct! {
+    /// Property type `ThroughputConfig` of `AWS::SageMaker::FeatureGroup`.
+    ThroughputConfig
 }
 
 impl ThroughputConfig {
     /// The required properties: `ThroughputMode`.
     pub fn new(throughput_mode: impl Into<Value<ThroughputMode>>) -> Self {
-        Self {
-            provisioned_read_capacity_units: None,
-            provisioned_write_capacity_units: None,
-            throughput_mode: throughput_mode.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "ThroughputMode",
+            throughput_mode.into().to_template(),
+        ))
     }
-    /// Sets `ProvisionedReadCapacityUnits`.
-    pub fn provisioned_read_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.provisioned_read_capacity_units = Some(value.into());
-        self
+    /// `ProvisionedReadCapacityUnits` (optional).
+    /// Range: 0 to 10000000.
+    pub fn provisioned_read_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ProvisionedReadCapacityUnits",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProvisionedWriteCapacityUnits`.
-    pub fn provisioned_write_capacity_units(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.provisioned_write_capacity_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ThroughputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provisioned_read_capacity_units {
-            m.insert("ProvisionedReadCapacityUnits".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_write_capacity_units {
-            m.insert("ProvisionedWriteCapacityUnits".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ThroughputMode".to_owned(),
-            self.throughput_mode.to_template(),
-        );
-        Expr::Map(m)
+    /// `ProvisionedWriteCapacityUnits` (optional).
+    /// Range: 0 to 10000000.
+    pub fn provisioned_write_capacity_units(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ProvisionedWriteCapacityUnits",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for ThroughputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provisioned_read_capacity_units.check(
-            &path.field("ProvisionedReadCapacityUnits"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioned_write_capacity_units.check(
-            &path.field("ProvisionedWriteCapacityUnits"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(10000000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throughput_mode
-            .check(&path.field("ThroughputMode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ThroughputMode`.
+    ThroughputMode {
+        /// `OnDemand`
+        OnDemand = "OnDemand",
+        /// `Provisioned`
+        Provisioned = "Provisioned",
     }
 }
-
-crate::impl_literal!(ThroughputConfig);
-
-/// Values of `ThroughputMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ThroughputMode {
-    /// `OnDemand`
-    OnDemand,
-    /// `Provisioned`
-    Provisioned,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ThroughputMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OnDemand", "Provisioned"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::OnDemand => "OnDemand",
-            Self::Provisioned => "Provisioned",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ThroughputMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ThroughputMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ThroughputMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "OnDemand" => Self::OnDemand,
-            "Provisioned" => Self::Provisioned,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ThroughputMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ThroughputMode::from(s))
-    }
-}
-
-crate::impl_literal!(ThroughputMode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::Image`.
-#[derive(Debug, Clone)]
-pub struct Image {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Image {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Image {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Image {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Image`.
+    Image("AWS::SageMaker::Image", ImageProps)
 }
 
 impl Image {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Image";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ImageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ImageArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SageMakerImageArn> {
         self.resource.ref_value()
@@ -82,31 +34,41 @@ impl Image {
     pub fn attr_image_arn(&self) -> Value<ids::SageMakerImageArn> {
         self.resource.get_att("ImageArn")
     }
+
+    /// Replaces `ImageDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageDescription", value.into())
+    }
+
+    /// Replaces `ImageDisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageDisplayName", value.into())
+    }
+
+    /// Replaces `ImageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageName", value.into())
+    }
+
+    /// Replaces `ImageRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ImageRoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Image`.
-#[derive(Debug, Clone)]
-pub struct ImageProps {
-    /// `ImageDescription` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `.+`.
-    pub image_description: Option<Value<String>>,
-    /// `ImageDisplayName` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[A-Za-z0-9 -_]+$`.
-    pub image_display_name: Option<Value<String>>,
-    /// `ImageName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*$`.
-    pub image_name: Value<String>,
-    /// `ImageRoleArn` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:iam::[0-9]{12}:role/.*$`.
-    pub image_role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Image`.
+    ImageProps
 }
 
 impl ImageProps {
@@ -115,160 +77,35 @@ impl ImageProps {
         image_name: impl Into<Value<String>>,
         image_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            image_description: None,
-            image_display_name: None,
-            image_name: image_name.into(),
-            image_role_arn: image_role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "ImageName", image_name.into().to_template())
+                .with(3, "ImageRoleArn", image_role_arn.into().to_template()),
+        )
     }
-    /// Sets `ImageDescription`.
-    pub fn image_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_description = Some(value.into());
-        self
+    /// `ImageDescription` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `.+`.
+    pub fn image_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImageDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ImageDisplayName`.
-    pub fn image_display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_display_name = Some(value.into());
-        self
+    /// `ImageDisplayName` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[A-Za-z0-9 -_]+$`.
+    pub fn image_display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ImageDisplayName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.image_description {
-            m.insert("ImageDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_display_name {
-            m.insert("ImageDisplayName".to_owned(), v.to_template());
-        }
-        m.insert("ImageName".to_owned(), self.image_name.to_template());
-        m.insert("ImageRoleArn".to_owned(), self.image_role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ImageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image_description.check(
-            &path.field("ImageDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some(".+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_display_name.check(
-            &path.field("ImageDisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[A-Za-z0-9 -_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_name.check(
-            &path.field("ImageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_role_arn.check(
-            &path.field("ImageRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^arn:aws(-[\\w]+)*:iam::[0-9]{12}:role/.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImageProps);
-
-/// Property type `Tag` of `AWS::SageMaker::Image`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

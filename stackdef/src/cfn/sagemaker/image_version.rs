@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::ImageVersion`.
-#[derive(Debug, Clone)]
-pub struct ImageVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ImageVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ImageVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ImageVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::ImageVersion`.
+    ImageVersion("AWS::SageMaker::ImageVersion", ImageVersionProps)
 }
 
 impl ImageVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::ImageVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ImageVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ImageVersionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ImageVersionArn> {
         self.resource.ref_value()
@@ -97,419 +49,174 @@ impl ImageVersion {
     pub fn attr_container_image(&self) -> Value<String> {
         self.resource.get_att("ContainerImage")
     }
+
+    /// Replaces `Alias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Alias", value.into())
+    }
+
+    /// Replaces `Aliases` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aliases(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Aliases", value.into())
+    }
+
+    /// Replaces `BaseImage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_image(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BaseImage", value.into())
+    }
+
+    /// Replaces `Horovod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_horovod(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Horovod", value.into())
+    }
+
+    /// Replaces `ImageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_image_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ImageName", value.into())
+    }
+
+    /// Replaces `JobType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_type(&self, value: impl Into<Value<JobType>>) {
+        self.resource.set_property("JobType", value.into())
+    }
+
+    /// Replaces `MLFramework` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ml_framework(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MLFramework", value.into())
+    }
+
+    /// Replaces `Processor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_processor(&self, value: impl Into<Value<Processor>>) {
+        self.resource.set_property("Processor", value.into())
+    }
+
+    /// Replaces `ProgrammingLang` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_programming_lang(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProgrammingLang", value.into())
+    }
+
+    /// Replaces `ReleaseNotes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_release_notes(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ReleaseNotes", value.into())
+    }
+
+    /// Replaces `VendorGuidance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vendor_guidance(&self, value: impl Into<Value<VendorGuidance>>) {
+        self.resource.set_property("VendorGuidance", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::ImageVersion`.
-#[derive(Debug, Clone)]
-pub struct ImageVersionProps {
-    /// `Alias` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=128 characters.
-    pub alias: Option<Value<String>>,
-    /// `Aliases` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Each item: Length: 1..=128 characters.
-    pub aliases: Option<Value<List<String>>>,
-    /// `BaseImage` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `.+`.
-    pub base_image: Value<String>,
-    /// `Horovod` (optional).
-    pub horovod: Option<Value<bool>>,
-    /// `ImageName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[A-Za-z0-9]([-.]?[A-Za-z0-9])*$`.
-    pub image_name: Value<String>,
-    /// `JobType` (optional).
-    pub job_type: Option<Value<JobType>>,
-    /// `MLFramework` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z]+ ?\d+\.\d+(\.\d+)?$`.
-    pub ml_framework: Option<Value<String>>,
-    /// `Processor` (optional).
-    pub processor: Option<Value<Processor>>,
-    /// `ProgrammingLang` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z]+ ?\d+\.\d+(\.\d+)?$`.
-    pub programming_lang: Option<Value<String>>,
-    /// `ReleaseNotes` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `.*`.
-    pub release_notes: Option<Value<String>>,
-    /// `VendorGuidance` (optional).
-    pub vendor_guidance: Option<Value<VendorGuidance>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::ImageVersion`.
+    ImageVersionProps
 }
 
 impl ImageVersionProps {
     /// The required properties: `BaseImage`, `ImageName`.
     pub fn new(base_image: impl Into<Value<String>>, image_name: impl Into<Value<String>>) -> Self {
-        Self {
-            alias: None,
-            aliases: None,
-            base_image: base_image.into(),
-            horovod: None,
-            image_name: image_name.into(),
-            job_type: None,
-            ml_framework: None,
-            processor: None,
-            programming_lang: None,
-            release_notes: None,
-            vendor_guidance: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "BaseImage", base_image.into().to_template())
+                .with(4, "ImageName", image_name.into().to_template()),
+        )
     }
-    /// Sets `Alias`.
-    pub fn alias(mut self, value: impl Into<Value<String>>) -> Self {
-        self.alias = Some(value.into());
-        self
+    /// `Alias` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 128 characters.
+    pub fn alias(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Alias", value.into().to_template()))
     }
-    /// Sets `Aliases`.
-    pub fn aliases(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.aliases = Some(value.into());
-        self
+    /// `Aliases` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Each item: Length: 1 to 128 characters.
+    pub fn aliases(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Aliases", value.into().to_template()))
     }
-    /// Sets `Horovod`.
-    pub fn horovod(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.horovod = Some(value.into());
-        self
+    /// `Horovod` (optional).
+    pub fn horovod(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "Horovod", value.into().to_template()))
     }
-    /// Sets `JobType`.
-    pub fn job_type(mut self, value: impl Into<Value<JobType>>) -> Self {
-        self.job_type = Some(value.into());
-        self
+    /// `JobType` (optional).
+    pub fn job_type(self, value: impl Into<Value<JobType>>) -> Self {
+        Self(self.0.with(5, "JobType", value.into().to_template()))
     }
-    /// Sets `MLFramework`.
-    pub fn ml_framework(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ml_framework = Some(value.into());
-        self
+    /// `MLFramework` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z]+ ?[\d\x{80}-\x{10FFFF}]+\.[\d\x{80}-\x{10FFFF}]+(\.[\d\x{80}-\x{10FFFF}]+)?$`.
+    pub fn ml_framework(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "MLFramework", value.into().to_template()))
     }
-    /// Sets `Processor`.
-    pub fn processor(mut self, value: impl Into<Value<Processor>>) -> Self {
-        self.processor = Some(value.into());
-        self
+    /// `Processor` (optional).
+    pub fn processor(self, value: impl Into<Value<Processor>>) -> Self {
+        Self(self.0.with(7, "Processor", value.into().to_template()))
     }
-    /// Sets `ProgrammingLang`.
-    pub fn programming_lang(mut self, value: impl Into<Value<String>>) -> Self {
-        self.programming_lang = Some(value.into());
-        self
+    /// `ProgrammingLang` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[a-zA-Z]+ ?[\d\x{80}-\x{10FFFF}]+\.[\d\x{80}-\x{10FFFF}]+(\.[\d\x{80}-\x{10FFFF}]+)?$`.
+    pub fn programming_lang(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ProgrammingLang", value.into().to_template()),
+        )
     }
-    /// Sets `ReleaseNotes`.
-    pub fn release_notes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.release_notes = Some(value.into());
-        self
+    /// `ReleaseNotes` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `.*`.
+    pub fn release_notes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ReleaseNotes", value.into().to_template()))
     }
-    /// Sets `VendorGuidance`.
-    pub fn vendor_guidance(mut self, value: impl Into<Value<VendorGuidance>>) -> Self {
-        self.vendor_guidance = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alias {
-            m.insert("Alias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aliases {
-            m.insert("Aliases".to_owned(), v.to_template());
-        }
-        m.insert("BaseImage".to_owned(), self.base_image.to_template());
-        if let Some(v) = &self.horovod {
-            m.insert("Horovod".to_owned(), v.to_template());
-        }
-        m.insert("ImageName".to_owned(), self.image_name.to_template());
-        if let Some(v) = &self.job_type {
-            m.insert("JobType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ml_framework {
-            m.insert("MLFramework".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processor {
-            m.insert("Processor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.programming_lang {
-            m.insert("ProgrammingLang".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.release_notes {
-            m.insert("ReleaseNotes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vendor_guidance {
-            m.insert("VendorGuidance".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VendorGuidance` (optional).
+    pub fn vendor_guidance(self, value: impl Into<Value<VendorGuidance>>) -> Self {
+        Self(
+            self.0
+                .with(10, "VendorGuidance", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImageVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aliases.check(
-            &path.field("Aliases"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.base_image.check(
-            &path.field("BaseImage"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some(".+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_name.check(
-            &path.field("ImageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[A-Za-z0-9]([-.]?[A-Za-z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_type
-            .check(&path.field("JobType"), &Rules::NONE, out);
-        self.ml_framework.check(
-            &path.field("MLFramework"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z]+ ?\\d+\\.\\d+(\\.\\d+)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processor
-            .check(&path.field("Processor"), &Rules::NONE, out);
-        self.programming_lang.check(
-            &path.field("ProgrammingLang"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z]+ ?\\d+\\.\\d+(\\.\\d+)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.release_notes.check(
-            &path.field("ReleaseNotes"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vendor_guidance
-            .check(&path.field("VendorGuidance"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `JobType`.
+    JobType {
+        /// `TRAINING`
+        Training = "TRAINING",
+        /// `INFERENCE`
+        Inference = "INFERENCE",
+        /// `NOTEBOOK_KERNEL`
+        NotebookKernel = "NOTEBOOK_KERNEL",
     }
 }
 
-crate::impl_literal!(ImageVersionProps);
-
-/// Values of `JobType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JobType {
-    /// `TRAINING`
-    Training,
-    /// `INFERENCE`
-    Inference,
-    /// `NOTEBOOK_KERNEL`
-    NotebookKernel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JobType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRAINING", "INFERENCE", "NOTEBOOK_KERNEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Training => "TRAINING",
-            Self::Inference => "INFERENCE",
-            Self::NotebookKernel => "NOTEBOOK_KERNEL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Processor`.
+    Processor {
+        /// `CPU`
+        Cpu = "CPU",
+        /// `GPU`
+        Gpu = "GPU",
     }
 }
 
-impl ToTemplate for JobType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `VendorGuidance`.
+    VendorGuidance {
+        /// `NOT_PROVIDED`
+        NotProvided = "NOT_PROVIDED",
+        /// `STABLE`
+        Stable = "STABLE",
+        /// `TO_BE_ARCHIVED`
+        ToBeArchived = "TO_BE_ARCHIVED",
+        /// `ARCHIVED`
+        Archived = "ARCHIVED",
     }
 }
-
-impl Check for JobType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for JobType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRAINING" => Self::Training,
-            "INFERENCE" => Self::Inference,
-            "NOTEBOOK_KERNEL" => Self::NotebookKernel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JobType> {
-    fn from(s: &str) -> Self {
-        Value::literal(JobType::from(s))
-    }
-}
-
-crate::impl_literal!(JobType);
-
-/// Values of `Processor`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Processor {
-    /// `CPU`
-    Cpu,
-    /// `GPU`
-    Gpu,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Processor {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CPU", "GPU"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cpu => "CPU",
-            Self::Gpu => "GPU",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Processor {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Processor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Processor {
-    fn from(s: &str) -> Self {
-        match s {
-            "CPU" => Self::Cpu,
-            "GPU" => Self::Gpu,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Processor> {
-    fn from(s: &str) -> Self {
-        Value::literal(Processor::from(s))
-    }
-}
-
-crate::impl_literal!(Processor);
-
-/// Values of `VendorGuidance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VendorGuidance {
-    /// `NOT_PROVIDED`
-    NotProvided,
-    /// `STABLE`
-    Stable,
-    /// `TO_BE_ARCHIVED`
-    ToBeArchived,
-    /// `ARCHIVED`
-    Archived,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VendorGuidance {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NOT_PROVIDED", "STABLE", "TO_BE_ARCHIVED", "ARCHIVED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotProvided => "NOT_PROVIDED",
-            Self::Stable => "STABLE",
-            Self::ToBeArchived => "TO_BE_ARCHIVED",
-            Self::Archived => "ARCHIVED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VendorGuidance {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VendorGuidance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VendorGuidance {
-    fn from(s: &str) -> Self {
-        match s {
-            "NOT_PROVIDED" => Self::NotProvided,
-            "STABLE" => Self::Stable,
-            "TO_BE_ARCHIVED" => Self::ToBeArchived,
-            "ARCHIVED" => Self::Archived,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VendorGuidance> {
-    fn from(s: &str) -> Self {
-        Value::literal(VendorGuidance::from(s))
-    }
-}
-
-crate::impl_literal!(VendorGuidance);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone)]
-pub struct InferenceComponent {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InferenceComponent {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InferenceComponent {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InferenceComponent {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::InferenceComponent`.
+    InferenceComponent("AWS::SageMaker::InferenceComponent", InferenceComponentProps)
 }
 
 impl InferenceComponent {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::InferenceComponent";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InferenceComponentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InferenceComponentArn` (typed).
     pub fn ref_value(&self) -> Value<ids::InferenceComponentArn> {
         self.resource.ref_value()
@@ -112,36 +64,63 @@ impl InferenceComponent {
     pub fn attr_inference_component_status(&self) -> Value<String> {
         self.resource.get_att("InferenceComponentStatus")
     }
+
+    /// Replaces `DeploymentConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_config(
+        &self,
+        value: impl Into<Value<InferenceComponentDeploymentConfig>>,
+    ) {
+        self.resource.set_property("DeploymentConfig", value.into())
+    }
+
+    /// Replaces `EndpointArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointArn", value.into())
+    }
+
+    /// Replaces `EndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointName", value.into())
+    }
+
+    /// Replaces `InferenceComponentName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_component_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("InferenceComponentName", value.into())
+    }
+
+    /// Replaces `RuntimeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_config(&self, value: impl Into<Value<InferenceComponentRuntimeConfig>>) {
+        self.resource.set_property("RuntimeConfig", value.into())
+    }
+
+    /// Replaces `Specification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_specification(&self, value: impl Into<Value<InferenceComponentSpecification>>) {
+        self.resource.set_property("Specification", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VariantName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_variant_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VariantName", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone)]
-pub struct InferenceComponentProps {
-    /// `DeploymentConfig` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub deployment_config: Option<Value<InferenceComponentDeploymentConfig>>,
-    /// `EndpointArn` (optional).
-    /// Length: 1..=256 characters.
-    pub endpoint_arn: Option<Value<String>>,
-    /// `EndpointName` (required).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub endpoint_name: Value<String>,
-    /// `InferenceComponentName` (optional).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub inference_component_name: Option<Value<String>>,
-    /// `RuntimeConfig` (optional).
-    pub runtime_config: Option<Value<InferenceComponentRuntimeConfig>>,
-    /// `Specification` (required).
-    pub specification: Value<InferenceComponentSpecification>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VariantName` (optional).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub variant_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentProps
 }
 
 impl InferenceComponentProps {
@@ -150,401 +129,162 @@ impl InferenceComponentProps {
         endpoint_name: impl Into<Value<String>>,
         specification: impl Into<Value<InferenceComponentSpecification>>,
     ) -> Self {
-        Self {
-            deployment_config: None,
-            endpoint_arn: None,
-            endpoint_name: endpoint_name.into(),
-            inference_component_name: None,
-            runtime_config: None,
-            specification: specification.into(),
-            tags: None,
-            variant_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "EndpointName", endpoint_name.into().to_template())
+                .with(5, "Specification", specification.into().to_template()),
+        )
     }
-    /// Sets `DeploymentConfig`.
+    /// `DeploymentConfig` (optional).
+    /// Write-only: not returned when the resource is read.
     pub fn deployment_config(
-        mut self,
+        self,
         value: impl Into<Value<InferenceComponentDeploymentConfig>>,
     ) -> Self {
-        self.deployment_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DeploymentConfig", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointArn`.
-    pub fn endpoint_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_arn = Some(value.into());
-        self
+    /// `EndpointArn` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn endpoint_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EndpointArn", value.into().to_template()))
     }
-    /// Sets `InferenceComponentName`.
-    pub fn inference_component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inference_component_name = Some(value.into());
-        self
+    /// `InferenceComponentName` (optional).
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn inference_component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InferenceComponentName", value.into().to_template()),
+        )
     }
-    /// Sets `RuntimeConfig`.
-    pub fn runtime_config(
-        mut self,
-        value: impl Into<Value<InferenceComponentRuntimeConfig>>,
-    ) -> Self {
-        self.runtime_config = Some(value.into());
-        self
+    /// `RuntimeConfig` (optional).
+    pub fn runtime_config(self, value: impl Into<Value<InferenceComponentRuntimeConfig>>) -> Self {
+        Self(self.0.with(4, "RuntimeConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VariantName`.
-    pub fn variant_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.variant_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceComponentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_config {
-            m.insert("DeploymentConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_arn {
-            m.insert("EndpointArn".to_owned(), v.to_template());
-        }
-        m.insert("EndpointName".to_owned(), self.endpoint_name.to_template());
-        if let Some(v) = &self.inference_component_name {
-            m.insert("InferenceComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.runtime_config {
-            m.insert("RuntimeConfig".to_owned(), v.to_template());
-        }
-        m.insert("Specification".to_owned(), self.specification.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.variant_name {
-            m.insert("VariantName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VariantName` (optional).
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn variant_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "VariantName", value.into().to_template()))
     }
 }
 
-impl Check for InferenceComponentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_config
-            .check(&path.field("DeploymentConfig"), &Rules::NONE, out);
-        self.endpoint_arn.check(
-            &path.field("EndpointArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_name.check(
-            &path.field("EndpointName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inference_component_name.check(
-            &path.field("InferenceComponentName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.runtime_config
-            .check(&path.field("RuntimeConfig"), &Rules::NONE, out);
-        self.specification
-            .check(&path.field("Specification"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variant_name.check(
-            &path.field("VariantName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceComponentProps);
-
-/// Property type `InferenceComponentDeploymentConfig` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceComponentDeploymentConfig {
-    /// `AutoRollbackConfiguration` (optional).
-    pub auto_rollback_configuration: Option<Value<AutoRollbackConfiguration>>,
-    /// `RollingUpdatePolicy` (optional).
-    pub rolling_update_policy: Option<Value<InferenceComponentRollingUpdatePolicy>>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentDeploymentConfig` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentDeploymentConfig(default)
 }
 
 impl InferenceComponentDeploymentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_rollback_configuration: None,
-            rolling_update_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoRollbackConfiguration`.
+    /// `AutoRollbackConfiguration` (optional).
     pub fn auto_rollback_configuration(
-        mut self,
+        self,
         value: impl Into<Value<AutoRollbackConfiguration>>,
     ) -> Self {
-        self.auto_rollback_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AutoRollbackConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RollingUpdatePolicy`.
+    /// `RollingUpdatePolicy` (optional).
     pub fn rolling_update_policy(
-        mut self,
+        self,
         value: impl Into<Value<InferenceComponentRollingUpdatePolicy>>,
     ) -> Self {
-        self.rolling_update_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "RollingUpdatePolicy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InferenceComponentDeploymentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_rollback_configuration {
-            m.insert("AutoRollbackConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rolling_update_policy {
-            m.insert("RollingUpdatePolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InferenceComponentDeploymentConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_rollback_configuration.check(
-            &path.field("AutoRollbackConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.rolling_update_policy
-            .check(&path.field("RollingUpdatePolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InferenceComponentDeploymentConfig);
-
-/// Property type `AutoRollbackConfiguration` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone)]
-pub struct AutoRollbackConfiguration {
-    /// `Alarms` (required).
-    /// Items: 1..=10.
-    pub alarms: Value<List<Alarm>>,
+crate::l1_struct! {
+    /// Property type `AutoRollbackConfiguration` of `AWS::SageMaker::InferenceComponent`.
+    AutoRollbackConfiguration
 }
 
 impl AutoRollbackConfiguration {
     /// The required properties: `Alarms`.
     pub fn new(alarms: impl Into<Value<List<Alarm>>>) -> Self {
-        Self {
-            alarms: alarms.into(),
-        }
+        Self(crate::Properties::new().with(0, "Alarms", alarms.into().to_template()))
     }
 }
 
-impl ToTemplate for AutoRollbackConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alarms".to_owned(), self.alarms.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutoRollbackConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarms.check(
-            &path.field("Alarms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutoRollbackConfiguration);
-
-/// Property type `Alarm` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone)]
-pub struct Alarm {
-    /// `AlarmName` (required).
-    /// Length: 1..=255 characters.
-    pub alarm_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Alarm` of `AWS::SageMaker::InferenceComponent`.
+    Alarm
 }
 
 impl Alarm {
     /// The required properties: `AlarmName`.
     pub fn new(alarm_name: impl Into<Value<String>>) -> Self {
-        Self {
-            alarm_name: alarm_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "AlarmName", alarm_name.into().to_template()))
     }
 }
 
-impl ToTemplate for Alarm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AlarmName".to_owned(), self.alarm_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Alarm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarm_name.check(
-            &path.field("AlarmName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Alarm);
-
-/// Property type `InferenceComponentRollingUpdatePolicy` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceComponentRollingUpdatePolicy {
-    /// `MaximumBatchSize` (optional).
-    pub maximum_batch_size: Option<Value<InferenceComponentCapacitySize>>,
-    /// `MaximumExecutionTimeoutInSeconds` (optional).
-    /// Range: 600..=28800.
-    pub maximum_execution_timeout_in_seconds: Option<Value<i64>>,
-    /// `RollbackMaximumBatchSize` (optional).
-    pub rollback_maximum_batch_size: Option<Value<InferenceComponentCapacitySize>>,
-    /// `WaitIntervalInSeconds` (optional).
-    /// Range: 0..=3600.
-    pub wait_interval_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentRollingUpdatePolicy` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentRollingUpdatePolicy(default)
 }
 
 impl InferenceComponentRollingUpdatePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum_batch_size: None,
-            maximum_execution_timeout_in_seconds: None,
-            rollback_maximum_batch_size: None,
-            wait_interval_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaximumBatchSize`.
+    /// `MaximumBatchSize` (optional).
     pub fn maximum_batch_size(
-        mut self,
+        self,
         value: impl Into<Value<InferenceComponentCapacitySize>>,
     ) -> Self {
-        self.maximum_batch_size = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "MaximumBatchSize", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumExecutionTimeoutInSeconds`.
-    pub fn maximum_execution_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_execution_timeout_in_seconds = Some(value.into());
-        self
+    /// `MaximumExecutionTimeoutInSeconds` (optional).
+    /// Range: 600 to 28800.
+    pub fn maximum_execution_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "MaximumExecutionTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RollbackMaximumBatchSize`.
+    /// `RollbackMaximumBatchSize` (optional).
     pub fn rollback_maximum_batch_size(
-        mut self,
+        self,
         value: impl Into<Value<InferenceComponentCapacitySize>>,
     ) -> Self {
-        self.rollback_maximum_batch_size = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "RollbackMaximumBatchSize", value.into().to_template()),
+        )
     }
-    /// Sets `WaitIntervalInSeconds`.
-    pub fn wait_interval_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.wait_interval_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceComponentRollingUpdatePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_batch_size {
-            m.insert("MaximumBatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_execution_timeout_in_seconds {
-            m.insert(
-                "MaximumExecutionTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.rollback_maximum_batch_size {
-            m.insert("RollbackMaximumBatchSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wait_interval_in_seconds {
-            m.insert("WaitIntervalInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WaitIntervalInSeconds` (optional).
+    /// Range: 0 to 3600.
+    pub fn wait_interval_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "WaitIntervalInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InferenceComponentRollingUpdatePolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_batch_size
-            .check(&path.field("MaximumBatchSize"), &Rules::NONE, out);
-        self.maximum_execution_timeout_in_seconds.check(
-            &path.field("MaximumExecutionTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(600.0),
-                maximum: Some(28800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rollback_maximum_batch_size.check(
-            &path.field("RollbackMaximumBatchSize"),
-            &Rules::NONE,
-            out,
-        );
-        self.wait_interval_in_seconds.check(
-            &path.field("WaitIntervalInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceComponentRollingUpdatePolicy);
-
-/// Property type `InferenceComponentCapacitySize` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone)]
-pub struct InferenceComponentCapacitySize {
-    /// `Type` (required).
-    pub type_: Value<InferenceComponentCapacitySizeType>,
-    /// `Value` (required).
-    pub value: Value<i64>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentCapacitySize` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentCapacitySize
 }
 
 impl InferenceComponentCapacitySize {
@@ -553,741 +293,249 @@ impl InferenceComponentCapacitySize {
         type_: impl Into<Value<InferenceComponentCapacitySizeType>>,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InferenceComponentCapacitySize {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InferenceComponentCapacitySizeType`.
+    InferenceComponentCapacitySizeType {
+        /// `COPY_COUNT`
+        CopyCount = "COPY_COUNT",
+        /// `CAPACITY_PERCENT`
+        CapacityPercent = "CAPACITY_PERCENT",
     }
 }
 
-impl Check for InferenceComponentCapacitySize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InferenceComponentCapacitySize);
-
-/// Values of `InferenceComponentCapacitySizeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InferenceComponentCapacitySizeType {
-    /// `COPY_COUNT`
-    CopyCount,
-    /// `CAPACITY_PERCENT`
-    CapacityPercent,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InferenceComponentCapacitySizeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COPY_COUNT", "CAPACITY_PERCENT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CopyCount => "COPY_COUNT",
-            Self::CapacityPercent => "CAPACITY_PERCENT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InferenceComponentCapacitySizeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InferenceComponentCapacitySizeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InferenceComponentCapacitySizeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "COPY_COUNT" => Self::CopyCount,
-            "CAPACITY_PERCENT" => Self::CapacityPercent,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InferenceComponentCapacitySizeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InferenceComponentCapacitySizeType::from(s))
-    }
-}
-
-crate::impl_literal!(InferenceComponentCapacitySizeType);
-
-/// Property type `InferenceComponentRuntimeConfig` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceComponentRuntimeConfig {
-    /// `CopyCount` (optional).
-    /// Range: 0..=.
-    pub copy_count: Option<Value<i64>>,
-    /// `CurrentCopyCount` (optional).
-    /// Range: 0..=.
-    pub current_copy_count: Option<Value<i64>>,
-    /// `DesiredCopyCount` (optional).
-    /// Range: 0..=.
-    pub desired_copy_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentRuntimeConfig` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentRuntimeConfig(default)
 }
 
 impl InferenceComponentRuntimeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            copy_count: None,
-            current_copy_count: None,
-            desired_copy_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CopyCount`.
-    pub fn copy_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.copy_count = Some(value.into());
-        self
+    /// `CopyCount` (optional).
+    /// Range: at least 0.
+    pub fn copy_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "CopyCount", value.into().to_template()))
     }
-    /// Sets `CurrentCopyCount`.
-    pub fn current_copy_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.current_copy_count = Some(value.into());
-        self
+    /// `CurrentCopyCount` (optional).
+    /// Range: at least 0.
+    pub fn current_copy_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CurrentCopyCount", value.into().to_template()),
+        )
     }
-    /// Sets `DesiredCopyCount`.
-    pub fn desired_copy_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.desired_copy_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceComponentRuntimeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_count {
-            m.insert("CopyCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.current_copy_count {
-            m.insert("CurrentCopyCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_copy_count {
-            m.insert("DesiredCopyCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DesiredCopyCount` (optional).
+    /// Range: at least 0.
+    pub fn desired_copy_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DesiredCopyCount", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InferenceComponentRuntimeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.copy_count.check(
-            &path.field("CopyCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.current_copy_count.check(
-            &path.field("CurrentCopyCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.desired_copy_count.check(
-            &path.field("DesiredCopyCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceComponentRuntimeConfig);
-
-/// Property type `InferenceComponentSpecification` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceComponentSpecification {
-    /// `BaseInferenceComponentName` (optional).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub base_inference_component_name: Option<Value<String>>,
-    /// `ComputeResourceRequirements` (optional).
-    pub compute_resource_requirements: Option<Value<InferenceComponentComputeResourceRequirements>>,
-    /// `Container` (optional).
-    pub container: Option<Value<InferenceComponentContainerSpecification>>,
-    /// `ModelName` (optional).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub model_name: Option<Value<String>>,
-    /// `StartupParameters` (optional).
-    pub startup_parameters: Option<Value<InferenceComponentStartupParameters>>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentSpecification` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentSpecification(default)
 }
 
 impl InferenceComponentSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            base_inference_component_name: None,
-            compute_resource_requirements: None,
-            container: None,
-            model_name: None,
-            startup_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BaseInferenceComponentName`.
-    pub fn base_inference_component_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_inference_component_name = Some(value.into());
-        self
+    /// `BaseInferenceComponentName` (optional).
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn base_inference_component_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BaseInferenceComponentName", value.into().to_template()),
+        )
     }
-    /// Sets `ComputeResourceRequirements`.
+    /// `ComputeResourceRequirements` (optional).
     pub fn compute_resource_requirements(
-        mut self,
+        self,
         value: impl Into<Value<InferenceComponentComputeResourceRequirements>>,
     ) -> Self {
-        self.compute_resource_requirements = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "ComputeResourceRequirements", value.into().to_template()),
+        )
     }
-    /// Sets `Container`.
+    /// `Container` (optional).
     pub fn container(
-        mut self,
+        self,
         value: impl Into<Value<InferenceComponentContainerSpecification>>,
     ) -> Self {
-        self.container = Some(value.into());
-        self
+        Self(self.0.with(2, "Container", value.into().to_template()))
     }
-    /// Sets `ModelName`.
-    pub fn model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_name = Some(value.into());
-        self
+    /// `ModelName` (optional).
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ModelName", value.into().to_template()))
     }
-    /// Sets `StartupParameters`.
+    /// `StartupParameters` (optional).
     pub fn startup_parameters(
-        mut self,
+        self,
         value: impl Into<Value<InferenceComponentStartupParameters>>,
     ) -> Self {
-        self.startup_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "StartupParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InferenceComponentSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base_inference_component_name {
-            m.insert("BaseInferenceComponentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compute_resource_requirements {
-            m.insert("ComputeResourceRequirements".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container {
-            m.insert("Container".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_name {
-            m.insert("ModelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.startup_parameters {
-            m.insert("StartupParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InferenceComponentSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_inference_component_name.check(
-            &path.field("BaseInferenceComponentName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compute_resource_requirements.check(
-            &path.field("ComputeResourceRequirements"),
-            &Rules::NONE,
-            out,
-        );
-        self.container
-            .check(&path.field("Container"), &Rules::NONE, out);
-        self.model_name.check(
-            &path.field("ModelName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.startup_parameters
-            .check(&path.field("StartupParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InferenceComponentSpecification);
-
-/// Property type `InferenceComponentComputeResourceRequirements` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceComponentComputeResourceRequirements {
-    /// `MaxMemoryRequiredInMb` (optional).
-    /// Range: 128..=.
-    pub max_memory_required_in_mb: Option<Value<i64>>,
-    /// `MinMemoryRequiredInMb` (optional).
-    /// Range: 128..=.
-    pub min_memory_required_in_mb: Option<Value<i64>>,
-    /// `NumberOfAcceleratorDevicesRequired` (optional).
-    /// Range: 1..=.
-    pub number_of_accelerator_devices_required: Option<Value<f64>>,
-    /// `NumberOfCpuCoresRequired` (optional).
-    /// Range: 0.25..=.
-    pub number_of_cpu_cores_required: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentComputeResourceRequirements` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentComputeResourceRequirements(default)
 }
 
 impl InferenceComponentComputeResourceRequirements {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_memory_required_in_mb: None,
-            min_memory_required_in_mb: None,
-            number_of_accelerator_devices_required: None,
-            number_of_cpu_cores_required: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxMemoryRequiredInMb`.
-    pub fn max_memory_required_in_mb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_memory_required_in_mb = Some(value.into());
-        self
+    /// `MaxMemoryRequiredInMb` (optional).
+    /// Range: at least 128.
+    pub fn max_memory_required_in_mb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxMemoryRequiredInMb", value.into().to_template()),
+        )
     }
-    /// Sets `MinMemoryRequiredInMb`.
-    pub fn min_memory_required_in_mb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.min_memory_required_in_mb = Some(value.into());
-        self
+    /// `MinMemoryRequiredInMb` (optional).
+    /// Range: at least 128.
+    pub fn min_memory_required_in_mb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MinMemoryRequiredInMb", value.into().to_template()),
+        )
     }
-    /// Sets `NumberOfAcceleratorDevicesRequired`.
-    pub fn number_of_accelerator_devices_required(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.number_of_accelerator_devices_required = Some(value.into());
-        self
+    /// `NumberOfAcceleratorDevicesRequired` (optional).
+    /// Range: at least 1.
+    pub fn number_of_accelerator_devices_required(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "NumberOfAcceleratorDevicesRequired",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NumberOfCpuCoresRequired`.
-    pub fn number_of_cpu_cores_required(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.number_of_cpu_cores_required = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceComponentComputeResourceRequirements {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_memory_required_in_mb {
-            m.insert("MaxMemoryRequiredInMb".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.min_memory_required_in_mb {
-            m.insert("MinMemoryRequiredInMb".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_accelerator_devices_required {
-            m.insert(
-                "NumberOfAcceleratorDevicesRequired".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.number_of_cpu_cores_required {
-            m.insert("NumberOfCpuCoresRequired".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NumberOfCpuCoresRequired` (optional).
+    /// Range: at least 0.25.
+    pub fn number_of_cpu_cores_required(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "NumberOfCpuCoresRequired", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InferenceComponentComputeResourceRequirements {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_memory_required_in_mb.check(
-            &path.field("MaxMemoryRequiredInMb"),
-            &Rules {
-                minimum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.min_memory_required_in_mb.check(
-            &path.field("MinMemoryRequiredInMb"),
-            &Rules {
-                minimum: Some(128.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.number_of_accelerator_devices_required.check(
-            &path.field("NumberOfAcceleratorDevicesRequired"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.number_of_cpu_cores_required.check(
-            &path.field("NumberOfCpuCoresRequired"),
-            &Rules {
-                minimum: Some(0.25),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceComponentComputeResourceRequirements);
-
-/// Property type `InferenceComponentContainerSpecification` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceComponentContainerSpecification {
-    /// `ArtifactUrl` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub artifact_url: Option<Value<String>>,
-    /// `DeployedImage` (optional).
-    pub deployed_image: Option<Value<DeployedImage>>,
-    /// `Environment` (optional).
-    /// Each item: Length: ..=1024 characters.
-    /// Each item: Pattern: `^[\S\s]*$`.
-    pub environment: Option<Value<Map<String>>>,
-    /// `Image` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `[\S]+`.
-    pub image: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentContainerSpecification` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentContainerSpecification(default)
 }
 
 impl InferenceComponentContainerSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            artifact_url: None,
-            deployed_image: None,
-            environment: None,
-            image: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArtifactUrl`.
-    pub fn artifact_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.artifact_url = Some(value.into());
-        self
+    /// `ArtifactUrl` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn artifact_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ArtifactUrl", value.into().to_template()))
     }
-    /// Sets `DeployedImage`.
-    pub fn deployed_image(mut self, value: impl Into<Value<DeployedImage>>) -> Self {
-        self.deployed_image = Some(value.into());
-        self
+    /// `DeployedImage` (optional).
+    pub fn deployed_image(self, value: impl Into<Value<DeployedImage>>) -> Self {
+        Self(self.0.with(1, "DeployedImage", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    /// Each item: Length: at most 1024 characters.
+    /// Each item: Pattern: `^[\S\s\x{80}-\x{10FFFF}]*$`.
+    pub fn environment(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Environment", value.into().to_template()))
     }
-    /// Sets `Image`.
-    pub fn image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceComponentContainerSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.artifact_url {
-            m.insert("ArtifactUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployed_image {
-            m.insert("DeployedImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image {
-            m.insert("Image".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InferenceComponentContainerSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact_url.check(
-            &path.field("ArtifactUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.deployed_image
-            .check(&path.field("DeployedImage"), &Rules::NONE, out);
-        self.environment.check(
-            &path.field("Environment"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            pattern: Some("^[\\S\\s]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image.check(
-            &path.field("Image"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("[\\S]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceComponentContainerSpecification);
-
-/// Property type `DeployedImage` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct DeployedImage {
-    /// `ResolutionTime` (optional).
-    pub resolution_time: Option<Value<String>>,
-    /// `ResolvedImage` (optional).
-    /// Length: 0..=255 characters.
+    /// `Image` (optional).
+    /// Length: 0 to 255 characters.
     /// Pattern: `[\S]+`.
-    pub resolved_image: Option<Value<String>>,
-    /// `SpecifiedImage` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `[\S]+`.
-    pub specified_image: Option<Value<String>>,
+    pub fn image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Image", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DeployedImage` of `AWS::SageMaker::InferenceComponent`.
+    DeployedImage(default)
 }
 
 impl DeployedImage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resolution_time: None,
-            resolved_image: None,
-            specified_image: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResolutionTime`.
-    pub fn resolution_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolution_time = Some(value.into());
-        self
+    /// `ResolutionTime` (optional).
+    pub fn resolution_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ResolutionTime", value.into().to_template()))
     }
-    /// Sets `ResolvedImage`.
-    pub fn resolved_image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resolved_image = Some(value.into());
-        self
+    /// `ResolvedImage` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `[\S]+`.
+    pub fn resolved_image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResolvedImage", value.into().to_template()))
     }
-    /// Sets `SpecifiedImage`.
-    pub fn specified_image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.specified_image = Some(value.into());
-        self
+    /// `SpecifiedImage` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `[\S]+`.
+    pub fn specified_image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SpecifiedImage", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DeployedImage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resolution_time {
-            m.insert("ResolutionTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resolved_image {
-            m.insert("ResolvedImage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.specified_image {
-            m.insert("SpecifiedImage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeployedImage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resolved_image.check(
-            &path.field("ResolvedImage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("[\\S]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.specified_image.check(
-            &path.field("SpecifiedImage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("[\\S]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeployedImage);
-
-/// Property type `InferenceComponentStartupParameters` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceComponentStartupParameters {
-    /// `ContainerStartupHealthCheckTimeoutInSeconds` (optional).
-    /// Range: 60..=3600.
-    pub container_startup_health_check_timeout_in_seconds: Option<Value<i64>>,
-    /// `ModelDataDownloadTimeoutInSeconds` (optional).
-    /// Range: 60..=3600.
-    pub model_data_download_timeout_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `InferenceComponentStartupParameters` of `AWS::SageMaker::InferenceComponent`.
+    InferenceComponentStartupParameters(default)
 }
 
 impl InferenceComponentStartupParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_startup_health_check_timeout_in_seconds: None,
-            model_data_download_timeout_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerStartupHealthCheckTimeoutInSeconds`.
+    /// `ContainerStartupHealthCheckTimeoutInSeconds` (optional).
+    /// Range: 60 to 3600.
     pub fn container_startup_health_check_timeout_in_seconds(
-        mut self,
+        self,
         value: impl Into<Value<i64>>,
     ) -> Self {
-        self.container_startup_health_check_timeout_in_seconds = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ContainerStartupHealthCheckTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ModelDataDownloadTimeoutInSeconds`.
-    pub fn model_data_download_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.model_data_download_timeout_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceComponentStartupParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_startup_health_check_timeout_in_seconds {
-            m.insert(
-                "ContainerStartupHealthCheckTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.model_data_download_timeout_in_seconds {
-            m.insert(
-                "ModelDataDownloadTimeoutInSeconds".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `ModelDataDownloadTimeoutInSeconds` (optional).
+    /// Range: 60 to 3600.
+    pub fn model_data_download_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ModelDataDownloadTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for InferenceComponentStartupParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_startup_health_check_timeout_in_seconds
-            .check(
-                &path.field("ContainerStartupHealthCheckTimeoutInSeconds"),
-                &Rules {
-                    minimum: Some(60.0),
-                    maximum: Some(3600.0),
-                    ..Rules::NONE
-                },
-                out,
-            );
-        self.model_data_download_timeout_in_seconds.check(
-            &path.field("ModelDataDownloadTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(3600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceComponentStartupParameters);
-
-/// Property type `Tag` of `AWS::SageMaker::InferenceComponent`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

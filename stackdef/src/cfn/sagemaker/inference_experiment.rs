@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct InferenceExperiment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InferenceExperiment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InferenceExperiment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InferenceExperiment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::InferenceExperiment`.
+    InferenceExperiment("AWS::SageMaker::InferenceExperiment", InferenceExperimentProps)
 }
 
 impl InferenceExperiment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::InferenceExperiment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InferenceExperimentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::InferenceExperimentName> {
         self.resource.ref_value()
@@ -97,59 +49,90 @@ impl InferenceExperiment {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `DataStorageConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_storage_config(&self, value: impl Into<Value<DataStorageConfig>>) {
+        self.resource
+            .set_property("DataStorageConfig", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DesiredState` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_state(&self, value: impl Into<Value<DesiredState>>) {
+        self.resource.set_property("DesiredState", value.into())
+    }
+
+    /// Replaces `EndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointName", value.into())
+    }
+
+    /// Replaces `KmsKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKey", value.into())
+    }
+
+    /// Replaces `ModelVariants` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_variants(&self, value: impl Into<Value<List<ModelVariantConfig>>>) {
+        self.resource.set_property("ModelVariants", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<InferenceExperimentSchedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `ShadowModeConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shadow_mode_config(&self, value: impl Into<Value<ShadowModeConfig>>) {
+        self.resource.set_property("ShadowModeConfig", value.into())
+    }
+
+    /// Replaces `StatusReason` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status_reason(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StatusReason", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct InferenceExperimentProps {
-    /// `DataStorageConfig` (optional).
-    pub data_storage_config: Option<Value<DataStorageConfig>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `.*`.
-    pub description: Option<Value<String>>,
-    /// `DesiredState` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub desired_state: Option<Value<DesiredState>>,
-    /// `EndpointName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
-    pub endpoint_name: Value<String>,
-    /// `KmsKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `.*`.
-    pub kms_key: Option<Value<String>>,
-    /// `ModelVariants` (required).
-    /// Items: 1..=2.
-    pub model_variants: Value<List<ModelVariantConfig>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=120 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$`.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Schedule` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub schedule: Option<Value<InferenceExperimentSchedule>>,
-    /// `ShadowModeConfig` (optional).
-    pub shadow_mode_config: Option<Value<ShadowModeConfig>>,
-    /// `StatusReason` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=1024 characters.
-    /// Pattern: `.*`.
-    pub status_reason: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::InferenceExperiment`.
+    InferenceExperimentProps
 }
 
 impl InferenceExperimentProps {
@@ -161,447 +144,135 @@ impl InferenceExperimentProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            data_storage_config: None,
-            description: None,
-            desired_state: None,
-            endpoint_name: endpoint_name.into(),
-            kms_key: None,
-            model_variants: model_variants.into(),
-            name: name.into(),
-            role_arn: role_arn.into(),
-            schedule: None,
-            shadow_mode_config: None,
-            status_reason: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "EndpointName", endpoint_name.into().to_template())
+                .with(5, "ModelVariants", model_variants.into().to_template())
+                .with(6, "Name", name.into().to_template())
+                .with(7, "RoleArn", role_arn.into().to_template())
+                .with(12, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `DataStorageConfig`.
-    pub fn data_storage_config(mut self, value: impl Into<Value<DataStorageConfig>>) -> Self {
-        self.data_storage_config = Some(value.into());
-        self
+    /// `DataStorageConfig` (optional).
+    pub fn data_storage_config(self, value: impl Into<Value<DataStorageConfig>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DataStorageConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `DesiredState`.
-    pub fn desired_state(mut self, value: impl Into<Value<DesiredState>>) -> Self {
-        self.desired_state = Some(value.into());
-        self
-    }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
-    }
-    /// Sets `Schedule`.
-    pub fn schedule(mut self, value: impl Into<Value<InferenceExperimentSchedule>>) -> Self {
-        self.schedule = Some(value.into());
-        self
-    }
-    /// Sets `ShadowModeConfig`.
-    pub fn shadow_mode_config(mut self, value: impl Into<Value<ShadowModeConfig>>) -> Self {
-        self.shadow_mode_config = Some(value.into());
-        self
-    }
-    /// Sets `StatusReason`.
-    pub fn status_reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status_reason = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceExperimentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data_storage_config {
-            m.insert("DataStorageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.desired_state {
-            m.insert("DesiredState".to_owned(), v.to_template());
-        }
-        m.insert("EndpointName".to_owned(), self.endpoint_name.to_template());
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ModelVariants".to_owned(),
-            self.model_variants.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.schedule {
-            m.insert("Schedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shadow_mode_config {
-            m.insert("ShadowModeConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status_reason {
-            m.insert("StatusReason".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InferenceExperimentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_storage_config
-            .check(&path.field("DataStorageConfig"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.desired_state
-            .check(&path.field("DesiredState"), &Rules::NONE, out);
-        self.endpoint_name.check(
-            &path.field("EndpointName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key.check(
-            &path.field("KmsKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_variants.check(
-            &path.field("ModelVariants"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(120),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.shadow_mode_config
-            .check(&path.field("ShadowModeConfig"), &Rules::NONE, out);
-        self.status_reason.check(
-            &path.field("StatusReason"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InferenceExperimentProps);
-
-/// Property type `DataStorageConfig` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct DataStorageConfig {
-    /// `ContentType` (optional).
-    pub content_type: Option<Value<CaptureContentTypeHeader>>,
-    /// `Destination` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^(https|s3)://([^/])/?(.*)$`.
-    pub destination: Value<String>,
-    /// `KmsKey` (optional).
-    /// Length: 0..=2048 characters.
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
     /// Pattern: `.*`.
-    pub kms_key: Option<Value<String>>,
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `DesiredState` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn desired_state(self, value: impl Into<Value<DesiredState>>) -> Self {
+        Self(self.0.with(2, "DesiredState", value.into().to_template()))
+    }
+    /// `KmsKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KmsKey", value.into().to_template()))
+    }
+    /// `Schedule` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn schedule(self, value: impl Into<Value<InferenceExperimentSchedule>>) -> Self {
+        Self(self.0.with(8, "Schedule", value.into().to_template()))
+    }
+    /// `ShadowModeConfig` (optional).
+    pub fn shadow_mode_config(self, value: impl Into<Value<ShadowModeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ShadowModeConfig", value.into().to_template()),
+        )
+    }
+    /// `StatusReason` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn status_reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "StatusReason", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DataStorageConfig` of `AWS::SageMaker::InferenceExperiment`.
+    DataStorageConfig
 }
 
 impl DataStorageConfig {
     /// The required properties: `Destination`.
     pub fn new(destination: impl Into<Value<String>>) -> Self {
-        Self {
-            content_type: None,
-            destination: destination.into(),
-            kms_key: None,
-        }
+        Self(crate::Properties::new().with(1, "Destination", destination.into().to_template()))
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<CaptureContentTypeHeader>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    pub fn content_type(self, value: impl Into<Value<CaptureContentTypeHeader>>) -> Self {
+        Self(self.0.with(0, "ContentType", value.into().to_template()))
     }
-    /// Sets `KmsKey`.
-    pub fn kms_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key = Some(value.into());
-        self
+    /// `KmsKey` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn kms_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKey", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DataStorageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        m.insert("Destination".to_owned(), self.destination.to_template());
-        if let Some(v) = &self.kms_key {
-            m.insert("KmsKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataStorageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_type
-            .check(&path.field("ContentType"), &Rules::NONE, out);
-        self.destination.check(
-            &path.field("Destination"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^(https|s3)://([^/])/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key.check(
-            &path.field("KmsKey"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataStorageConfig);
-
-/// Property type `CaptureContentTypeHeader` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptureContentTypeHeader {
-    /// `CsvContentTypes` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*`.
-    pub csv_content_types: Option<Value<List<String>>>,
-    /// `JsonContentTypes` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*`.
-    pub json_content_types: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CaptureContentTypeHeader` of `AWS::SageMaker::InferenceExperiment`.
+    CaptureContentTypeHeader(default)
 }
 
 impl CaptureContentTypeHeader {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv_content_types: None,
-            json_content_types: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CsvContentTypes`.
-    pub fn csv_content_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.csv_content_types = Some(value.into());
-        self
+    /// `CsvContentTypes` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*`.
+    pub fn csv_content_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CsvContentTypes", value.into().to_template()),
+        )
     }
-    /// Sets `JsonContentTypes`.
-    pub fn json_content_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.json_content_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CaptureContentTypeHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv_content_types {
-            m.insert("CsvContentTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_content_types {
-            m.insert("JsonContentTypes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `JsonContentTypes` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*`.
+    pub fn json_content_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JsonContentTypes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CaptureContentTypeHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv_content_types.check(
-            &path.field("CsvContentTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some(
-                                "^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.json_content_types.check(
-            &path.field("JsonContentTypes"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some(
-                                "^[a-zA-Z0-9](-*[a-zA-Z0-9])*/[a-zA-Z0-9](-*[a-zA-Z0-9.])*",
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DesiredState`.
+    DesiredState {
+        /// `Running`
+        Running = "Running",
+        /// `Completed`
+        Completed = "Completed",
+        /// `Cancelled`
+        Cancelled = "Cancelled",
     }
 }
 
-crate::impl_literal!(CaptureContentTypeHeader);
-
-/// Values of `DesiredState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DesiredState {
-    /// `Running`
-    Running,
-    /// `Completed`
-    Completed,
-    /// `Cancelled`
-    Cancelled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DesiredState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Running", "Completed", "Cancelled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Running => "Running",
-            Self::Completed => "Completed",
-            Self::Cancelled => "Cancelled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DesiredState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DesiredState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DesiredState {
-    fn from(s: &str) -> Self {
-        match s {
-            "Running" => Self::Running,
-            "Completed" => Self::Completed,
-            "Cancelled" => Self::Cancelled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DesiredState> {
-    fn from(s: &str) -> Self {
-        Value::literal(DesiredState::from(s))
-    }
-}
-
-crate::impl_literal!(DesiredState);
-
-/// Property type `ModelVariantConfig` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct ModelVariantConfig {
-    /// `InfrastructureConfig` (required).
-    pub infrastructure_config: Value<ModelInfrastructureConfig>,
-    /// `ModelName` (required).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
-    pub model_name: Value<String>,
-    /// `VariantName` (required).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?`.
-    pub variant_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ModelVariantConfig` of `AWS::SageMaker::InferenceExperiment`.
+    ModelVariantConfig
 }
 
 impl ModelVariantConfig {
@@ -611,63 +282,22 @@ impl ModelVariantConfig {
         model_name: impl Into<Value<String>>,
         variant_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            infrastructure_config: infrastructure_config.into(),
-            model_name: model_name.into(),
-            variant_name: variant_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "InfrastructureConfig",
+                    infrastructure_config.into().to_template(),
+                )
+                .with(1, "ModelName", model_name.into().to_template())
+                .with(2, "VariantName", variant_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ModelVariantConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InfrastructureConfig".to_owned(),
-            self.infrastructure_config.to_template(),
-        );
-        m.insert("ModelName".to_owned(), self.model_name.to_template());
-        m.insert("VariantName".to_owned(), self.variant_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelVariantConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.infrastructure_config
-            .check(&path.field("InfrastructureConfig"), &Rules::NONE, out);
-        self.model_name.check(
-            &path.field("ModelName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.variant_name.check(
-            &path.field("VariantName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelVariantConfig);
-
-/// Property type `ModelInfrastructureConfig` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct ModelInfrastructureConfig {
-    /// `InfrastructureType` (required).
-    pub infrastructure_type: Value<InfrastructureType>,
-    /// `RealTimeInferenceConfig` (required).
-    pub real_time_inference_config: Value<RealTimeInferenceConfig>,
+crate::l1_struct! {
+    /// Property type `ModelInfrastructureConfig` of `AWS::SageMaker::InferenceExperiment`.
+    ModelInfrastructureConfig
 }
 
 impl ModelInfrastructureConfig {
@@ -676,1120 +306,72 @@ impl ModelInfrastructureConfig {
         infrastructure_type: impl Into<Value<InfrastructureType>>,
         real_time_inference_config: impl Into<Value<RealTimeInferenceConfig>>,
     ) -> Self {
-        Self {
-            infrastructure_type: infrastructure_type.into(),
-            real_time_inference_config: real_time_inference_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "InfrastructureType",
+                    infrastructure_type.into().to_template(),
+                )
+                .with(
+                    1,
+                    "RealTimeInferenceConfig",
+                    real_time_inference_config.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ModelInfrastructureConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InfrastructureType".to_owned(),
-            self.infrastructure_type.to_template(),
-        );
-        m.insert(
-            "RealTimeInferenceConfig".to_owned(),
-            self.real_time_inference_config.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InfrastructureType`.
+    InfrastructureType {
+        /// `RealTimeInference`
+        RealTimeInference = "RealTimeInference",
     }
 }
 
-impl Check for ModelInfrastructureConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.infrastructure_type
-            .check(&path.field("InfrastructureType"), &Rules::NONE, out);
-        self.real_time_inference_config.check(
-            &path.field("RealTimeInferenceConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelInfrastructureConfig);
-
-/// Values of `InfrastructureType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InfrastructureType {
-    /// `RealTimeInference`
-    RealTimeInference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InfrastructureType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["RealTimeInference"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::RealTimeInference => "RealTimeInference",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InfrastructureType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InfrastructureType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InfrastructureType {
-    fn from(s: &str) -> Self {
-        match s {
-            "RealTimeInference" => Self::RealTimeInference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InfrastructureType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InfrastructureType::from(s))
-    }
-}
-
-crate::impl_literal!(InfrastructureType);
-
-/// Property type `RealTimeInferenceConfig` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct RealTimeInferenceConfig {
-    /// `InstanceCount` (required).
-    /// Range: 0..=.
-    pub instance_count: Value<i64>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
+crate::l1_struct! {
+    /// Property type `RealTimeInferenceConfig` of `AWS::SageMaker::InferenceExperiment`.
+    RealTimeInferenceConfig
 }
 
 impl RealTimeInferenceConfig {
     /// The required properties: `InstanceCount`, `InstanceType`.
     pub fn new(
         instance_count: impl Into<Value<i64>>,
-        instance_type: impl Into<Value<InstanceType>>,
+        instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            instance_count: instance_count.into(),
-            instance_type: instance_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceCount", instance_count.into().to_template())
+                .with(1, "InstanceType", instance_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RealTimeInferenceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RealTimeInferenceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_count.check(
-            &path.field("InstanceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RealTimeInferenceConfig);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `ml.c4.2xlarge`
-    MlC42xlarge,
-    /// `ml.c4.4xlarge`
-    MlC44xlarge,
-    /// `ml.c4.8xlarge`
-    MlC48xlarge,
-    /// `ml.c4.xlarge`
-    MlC4Xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c5d.18xlarge`
-    MlC5d18xlarge,
-    /// `ml.c5d.2xlarge`
-    MlC5d2xlarge,
-    /// `ml.c5d.4xlarge`
-    MlC5d4xlarge,
-    /// `ml.c5d.9xlarge`
-    MlC5d9xlarge,
-    /// `ml.c5d.xlarge`
-    MlC5dXlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.large`
-    MlC6iLarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c6id.12xlarge`
-    MlC6id12xlarge,
-    /// `ml.c6id.16xlarge`
-    MlC6id16xlarge,
-    /// `ml.c6id.24xlarge`
-    MlC6id24xlarge,
-    /// `ml.c6id.2xlarge`
-    MlC6id2xlarge,
-    /// `ml.c6id.32xlarge`
-    MlC6id32xlarge,
-    /// `ml.c6id.4xlarge`
-    MlC6id4xlarge,
-    /// `ml.c6id.8xlarge`
-    MlC6id8xlarge,
-    /// `ml.c6id.large`
-    MlC6idLarge,
-    /// `ml.c6id.xlarge`
-    MlC6idXlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.inf1.24xlarge`
-    MlInf124xlarge,
-    /// `ml.inf1.2xlarge`
-    MlInf12xlarge,
-    /// `ml.inf1.6xlarge`
-    MlInf16xlarge,
-    /// `ml.inf1.xlarge`
-    MlInf1Xlarge,
-    /// `ml.inf2.24xlarge`
-    MlInf224xlarge,
-    /// `ml.inf2.48xlarge`
-    MlInf248xlarge,
-    /// `ml.inf2.8xlarge`
-    MlInf28xlarge,
-    /// `ml.inf2.xlarge`
-    MlInf2Xlarge,
-    /// `ml.m4.10xlarge`
-    MlM410xlarge,
-    /// `ml.m4.16xlarge`
-    MlM416xlarge,
-    /// `ml.m4.2xlarge`
-    MlM42xlarge,
-    /// `ml.m4.4xlarge`
-    MlM44xlarge,
-    /// `ml.m4.xlarge`
-    MlM4Xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m5d.12xlarge`
-    MlM5d12xlarge,
-    /// `ml.m5d.16xlarge`
-    MlM5d16xlarge,
-    /// `ml.m5d.24xlarge`
-    MlM5d24xlarge,
-    /// `ml.m5d.2xlarge`
-    MlM5d2xlarge,
-    /// `ml.m5d.4xlarge`
-    MlM5d4xlarge,
-    /// `ml.m5d.8xlarge`
-    MlM5d8xlarge,
-    /// `ml.m5d.large`
-    MlM5dLarge,
-    /// `ml.m5d.xlarge`
-    MlM5dXlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m6id.12xlarge`
-    MlM6id12xlarge,
-    /// `ml.m6id.16xlarge`
-    MlM6id16xlarge,
-    /// `ml.m6id.24xlarge`
-    MlM6id24xlarge,
-    /// `ml.m6id.2xlarge`
-    MlM6id2xlarge,
-    /// `ml.m6id.32xlarge`
-    MlM6id32xlarge,
-    /// `ml.m6id.4xlarge`
-    MlM6id4xlarge,
-    /// `ml.m6id.8xlarge`
-    MlM6id8xlarge,
-    /// `ml.m6id.large`
-    MlM6idLarge,
-    /// `ml.m6id.xlarge`
-    MlM6idXlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.p2.16xlarge`
-    MlP216xlarge,
-    /// `ml.p2.8xlarge`
-    MlP28xlarge,
-    /// `ml.p2.xlarge`
-    MlP2Xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.p3dn.24xlarge`
-    MlP3dn24xlarge,
-    /// `ml.p4d.24xlarge`
-    MlP4d24xlarge,
-    /// `ml.p4de.24xlarge`
-    MlP4de24xlarge,
-    /// `ml.p5.48xlarge`
-    MlP548xlarge,
-    /// `ml.p6-b200.48xlarge`
-    MlP6B20048xlarge,
-    /// `ml.r5.12xlarge`
-    MlR512xlarge,
-    /// `ml.r5.16xlarge`
-    MlR516xlarge,
-    /// `ml.r5.24xlarge`
-    MlR524xlarge,
-    /// `ml.r5.2xlarge`
-    MlR52xlarge,
-    /// `ml.r5.4xlarge`
-    MlR54xlarge,
-    /// `ml.r5.8xlarge`
-    MlR58xlarge,
-    /// `ml.r5.large`
-    MlR5Large,
-    /// `ml.r5.xlarge`
-    MlR5Xlarge,
-    /// `ml.r6i.12xlarge`
-    MlR6i12xlarge,
-    /// `ml.r6i.16xlarge`
-    MlR6i16xlarge,
-    /// `ml.r6i.24xlarge`
-    MlR6i24xlarge,
-    /// `ml.r6i.2xlarge`
-    MlR6i2xlarge,
-    /// `ml.r6i.32xlarge`
-    MlR6i32xlarge,
-    /// `ml.r6i.4xlarge`
-    MlR6i4xlarge,
-    /// `ml.r6i.8xlarge`
-    MlR6i8xlarge,
-    /// `ml.r6i.large`
-    MlR6iLarge,
-    /// `ml.r6i.xlarge`
-    MlR6iXlarge,
-    /// `ml.r6id.12xlarge`
-    MlR6id12xlarge,
-    /// `ml.r6id.16xlarge`
-    MlR6id16xlarge,
-    /// `ml.r6id.24xlarge`
-    MlR6id24xlarge,
-    /// `ml.r6id.2xlarge`
-    MlR6id2xlarge,
-    /// `ml.r6id.32xlarge`
-    MlR6id32xlarge,
-    /// `ml.r6id.4xlarge`
-    MlR6id4xlarge,
-    /// `ml.r6id.8xlarge`
-    MlR6id8xlarge,
-    /// `ml.r6id.large`
-    MlR6idLarge,
-    /// `ml.r6id.xlarge`
-    MlR6idXlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.t2.2xlarge`
-    MlT22xlarge,
-    /// `ml.t2.large`
-    MlT2Large,
-    /// `ml.t2.medium`
-    MlT2Medium,
-    /// `ml.t2.xlarge`
-    MlT2Xlarge,
-    /// `ml.t3.2xlarge`
-    MlT32xlarge,
-    /// `ml.t3.large`
-    MlT3Large,
-    /// `ml.t3.medium`
-    MlT3Medium,
-    /// `ml.t3.xlarge`
-    MlT3Xlarge,
-    /// `ml.trn1.2xlarge`
-    MlTrn12xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// `ml.trn1n.32xlarge`
-    MlTrn1n32xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ml.c4.2xlarge",
-        "ml.c4.4xlarge",
-        "ml.c4.8xlarge",
-        "ml.c4.xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.xlarge",
-        "ml.c5d.18xlarge",
-        "ml.c5d.2xlarge",
-        "ml.c5d.4xlarge",
-        "ml.c5d.9xlarge",
-        "ml.c5d.xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.large",
-        "ml.c6i.xlarge",
-        "ml.c6id.12xlarge",
-        "ml.c6id.16xlarge",
-        "ml.c6id.24xlarge",
-        "ml.c6id.2xlarge",
-        "ml.c6id.32xlarge",
-        "ml.c6id.4xlarge",
-        "ml.c6id.8xlarge",
-        "ml.c6id.large",
-        "ml.c6id.xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.48xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.48xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.xlarge",
-        "ml.inf1.24xlarge",
-        "ml.inf1.2xlarge",
-        "ml.inf1.6xlarge",
-        "ml.inf1.xlarge",
-        "ml.inf2.24xlarge",
-        "ml.inf2.48xlarge",
-        "ml.inf2.8xlarge",
-        "ml.inf2.xlarge",
-        "ml.m4.10xlarge",
-        "ml.m4.16xlarge",
-        "ml.m4.2xlarge",
-        "ml.m4.4xlarge",
-        "ml.m4.xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.xlarge",
-        "ml.m5d.12xlarge",
-        "ml.m5d.16xlarge",
-        "ml.m5d.24xlarge",
-        "ml.m5d.2xlarge",
-        "ml.m5d.4xlarge",
-        "ml.m5d.8xlarge",
-        "ml.m5d.large",
-        "ml.m5d.xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m6id.12xlarge",
-        "ml.m6id.16xlarge",
-        "ml.m6id.24xlarge",
-        "ml.m6id.2xlarge",
-        "ml.m6id.32xlarge",
-        "ml.m6id.4xlarge",
-        "ml.m6id.8xlarge",
-        "ml.m6id.large",
-        "ml.m6id.xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.48xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.p2.16xlarge",
-        "ml.p2.8xlarge",
-        "ml.p2.xlarge",
-        "ml.p3.16xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.p3dn.24xlarge",
-        "ml.p4d.24xlarge",
-        "ml.p4de.24xlarge",
-        "ml.p5.48xlarge",
-        "ml.p6-b200.48xlarge",
-        "ml.r5.12xlarge",
-        "ml.r5.16xlarge",
-        "ml.r5.24xlarge",
-        "ml.r5.2xlarge",
-        "ml.r5.4xlarge",
-        "ml.r5.8xlarge",
-        "ml.r5.large",
-        "ml.r5.xlarge",
-        "ml.r6i.12xlarge",
-        "ml.r6i.16xlarge",
-        "ml.r6i.24xlarge",
-        "ml.r6i.2xlarge",
-        "ml.r6i.32xlarge",
-        "ml.r6i.4xlarge",
-        "ml.r6i.8xlarge",
-        "ml.r6i.large",
-        "ml.r6i.xlarge",
-        "ml.r6id.12xlarge",
-        "ml.r6id.16xlarge",
-        "ml.r6id.24xlarge",
-        "ml.r6id.2xlarge",
-        "ml.r6id.32xlarge",
-        "ml.r6id.4xlarge",
-        "ml.r6id.8xlarge",
-        "ml.r6id.large",
-        "ml.r6id.xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.48xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.t2.2xlarge",
-        "ml.t2.large",
-        "ml.t2.medium",
-        "ml.t2.xlarge",
-        "ml.t3.2xlarge",
-        "ml.t3.large",
-        "ml.t3.medium",
-        "ml.t3.xlarge",
-        "ml.trn1.2xlarge",
-        "ml.trn1.32xlarge",
-        "ml.trn1n.32xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlC42xlarge => "ml.c4.2xlarge",
-            Self::MlC44xlarge => "ml.c4.4xlarge",
-            Self::MlC48xlarge => "ml.c4.8xlarge",
-            Self::MlC4Xlarge => "ml.c4.xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC5d18xlarge => "ml.c5d.18xlarge",
-            Self::MlC5d2xlarge => "ml.c5d.2xlarge",
-            Self::MlC5d4xlarge => "ml.c5d.4xlarge",
-            Self::MlC5d9xlarge => "ml.c5d.9xlarge",
-            Self::MlC5dXlarge => "ml.c5d.xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6iLarge => "ml.c6i.large",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC6id12xlarge => "ml.c6id.12xlarge",
-            Self::MlC6id16xlarge => "ml.c6id.16xlarge",
-            Self::MlC6id24xlarge => "ml.c6id.24xlarge",
-            Self::MlC6id2xlarge => "ml.c6id.2xlarge",
-            Self::MlC6id32xlarge => "ml.c6id.32xlarge",
-            Self::MlC6id4xlarge => "ml.c6id.4xlarge",
-            Self::MlC6id8xlarge => "ml.c6id.8xlarge",
-            Self::MlC6idLarge => "ml.c6id.large",
-            Self::MlC6idXlarge => "ml.c6id.xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlInf124xlarge => "ml.inf1.24xlarge",
-            Self::MlInf12xlarge => "ml.inf1.2xlarge",
-            Self::MlInf16xlarge => "ml.inf1.6xlarge",
-            Self::MlInf1Xlarge => "ml.inf1.xlarge",
-            Self::MlInf224xlarge => "ml.inf2.24xlarge",
-            Self::MlInf248xlarge => "ml.inf2.48xlarge",
-            Self::MlInf28xlarge => "ml.inf2.8xlarge",
-            Self::MlInf2Xlarge => "ml.inf2.xlarge",
-            Self::MlM410xlarge => "ml.m4.10xlarge",
-            Self::MlM416xlarge => "ml.m4.16xlarge",
-            Self::MlM42xlarge => "ml.m4.2xlarge",
-            Self::MlM44xlarge => "ml.m4.4xlarge",
-            Self::MlM4Xlarge => "ml.m4.xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM5d12xlarge => "ml.m5d.12xlarge",
-            Self::MlM5d16xlarge => "ml.m5d.16xlarge",
-            Self::MlM5d24xlarge => "ml.m5d.24xlarge",
-            Self::MlM5d2xlarge => "ml.m5d.2xlarge",
-            Self::MlM5d4xlarge => "ml.m5d.4xlarge",
-            Self::MlM5d8xlarge => "ml.m5d.8xlarge",
-            Self::MlM5dLarge => "ml.m5d.large",
-            Self::MlM5dXlarge => "ml.m5d.xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM6id12xlarge => "ml.m6id.12xlarge",
-            Self::MlM6id16xlarge => "ml.m6id.16xlarge",
-            Self::MlM6id24xlarge => "ml.m6id.24xlarge",
-            Self::MlM6id2xlarge => "ml.m6id.2xlarge",
-            Self::MlM6id32xlarge => "ml.m6id.32xlarge",
-            Self::MlM6id4xlarge => "ml.m6id.4xlarge",
-            Self::MlM6id8xlarge => "ml.m6id.8xlarge",
-            Self::MlM6idLarge => "ml.m6id.large",
-            Self::MlM6idXlarge => "ml.m6id.xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlP216xlarge => "ml.p2.16xlarge",
-            Self::MlP28xlarge => "ml.p2.8xlarge",
-            Self::MlP2Xlarge => "ml.p2.xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-            Self::MlP4d24xlarge => "ml.p4d.24xlarge",
-            Self::MlP4de24xlarge => "ml.p4de.24xlarge",
-            Self::MlP548xlarge => "ml.p5.48xlarge",
-            Self::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-            Self::MlR512xlarge => "ml.r5.12xlarge",
-            Self::MlR516xlarge => "ml.r5.16xlarge",
-            Self::MlR524xlarge => "ml.r5.24xlarge",
-            Self::MlR52xlarge => "ml.r5.2xlarge",
-            Self::MlR54xlarge => "ml.r5.4xlarge",
-            Self::MlR58xlarge => "ml.r5.8xlarge",
-            Self::MlR5Large => "ml.r5.large",
-            Self::MlR5Xlarge => "ml.r5.xlarge",
-            Self::MlR6i12xlarge => "ml.r6i.12xlarge",
-            Self::MlR6i16xlarge => "ml.r6i.16xlarge",
-            Self::MlR6i24xlarge => "ml.r6i.24xlarge",
-            Self::MlR6i2xlarge => "ml.r6i.2xlarge",
-            Self::MlR6i32xlarge => "ml.r6i.32xlarge",
-            Self::MlR6i4xlarge => "ml.r6i.4xlarge",
-            Self::MlR6i8xlarge => "ml.r6i.8xlarge",
-            Self::MlR6iLarge => "ml.r6i.large",
-            Self::MlR6iXlarge => "ml.r6i.xlarge",
-            Self::MlR6id12xlarge => "ml.r6id.12xlarge",
-            Self::MlR6id16xlarge => "ml.r6id.16xlarge",
-            Self::MlR6id24xlarge => "ml.r6id.24xlarge",
-            Self::MlR6id2xlarge => "ml.r6id.2xlarge",
-            Self::MlR6id32xlarge => "ml.r6id.32xlarge",
-            Self::MlR6id4xlarge => "ml.r6id.4xlarge",
-            Self::MlR6id8xlarge => "ml.r6id.8xlarge",
-            Self::MlR6idLarge => "ml.r6id.large",
-            Self::MlR6idXlarge => "ml.r6id.xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlT22xlarge => "ml.t2.2xlarge",
-            Self::MlT2Large => "ml.t2.large",
-            Self::MlT2Medium => "ml.t2.medium",
-            Self::MlT2Xlarge => "ml.t2.xlarge",
-            Self::MlT32xlarge => "ml.t3.2xlarge",
-            Self::MlT3Large => "ml.t3.large",
-            Self::MlT3Medium => "ml.t3.medium",
-            Self::MlT3Xlarge => "ml.t3.xlarge",
-            Self::MlTrn12xlarge => "ml.trn1.2xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ml.c4.2xlarge" => Self::MlC42xlarge,
-            "ml.c4.4xlarge" => Self::MlC44xlarge,
-            "ml.c4.8xlarge" => Self::MlC48xlarge,
-            "ml.c4.xlarge" => Self::MlC4Xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c5d.18xlarge" => Self::MlC5d18xlarge,
-            "ml.c5d.2xlarge" => Self::MlC5d2xlarge,
-            "ml.c5d.4xlarge" => Self::MlC5d4xlarge,
-            "ml.c5d.9xlarge" => Self::MlC5d9xlarge,
-            "ml.c5d.xlarge" => Self::MlC5dXlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.large" => Self::MlC6iLarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c6id.12xlarge" => Self::MlC6id12xlarge,
-            "ml.c6id.16xlarge" => Self::MlC6id16xlarge,
-            "ml.c6id.24xlarge" => Self::MlC6id24xlarge,
-            "ml.c6id.2xlarge" => Self::MlC6id2xlarge,
-            "ml.c6id.32xlarge" => Self::MlC6id32xlarge,
-            "ml.c6id.4xlarge" => Self::MlC6id4xlarge,
-            "ml.c6id.8xlarge" => Self::MlC6id8xlarge,
-            "ml.c6id.large" => Self::MlC6idLarge,
-            "ml.c6id.xlarge" => Self::MlC6idXlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.inf1.24xlarge" => Self::MlInf124xlarge,
-            "ml.inf1.2xlarge" => Self::MlInf12xlarge,
-            "ml.inf1.6xlarge" => Self::MlInf16xlarge,
-            "ml.inf1.xlarge" => Self::MlInf1Xlarge,
-            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
-            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
-            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
-            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
-            "ml.m4.10xlarge" => Self::MlM410xlarge,
-            "ml.m4.16xlarge" => Self::MlM416xlarge,
-            "ml.m4.2xlarge" => Self::MlM42xlarge,
-            "ml.m4.4xlarge" => Self::MlM44xlarge,
-            "ml.m4.xlarge" => Self::MlM4Xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
-            "ml.m5d.16xlarge" => Self::MlM5d16xlarge,
-            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
-            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
-            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
-            "ml.m5d.8xlarge" => Self::MlM5d8xlarge,
-            "ml.m5d.large" => Self::MlM5dLarge,
-            "ml.m5d.xlarge" => Self::MlM5dXlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m6id.12xlarge" => Self::MlM6id12xlarge,
-            "ml.m6id.16xlarge" => Self::MlM6id16xlarge,
-            "ml.m6id.24xlarge" => Self::MlM6id24xlarge,
-            "ml.m6id.2xlarge" => Self::MlM6id2xlarge,
-            "ml.m6id.32xlarge" => Self::MlM6id32xlarge,
-            "ml.m6id.4xlarge" => Self::MlM6id4xlarge,
-            "ml.m6id.8xlarge" => Self::MlM6id8xlarge,
-            "ml.m6id.large" => Self::MlM6idLarge,
-            "ml.m6id.xlarge" => Self::MlM6idXlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.p2.16xlarge" => Self::MlP216xlarge,
-            "ml.p2.8xlarge" => Self::MlP28xlarge,
-            "ml.p2.xlarge" => Self::MlP2Xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.p3dn.24xlarge" => Self::MlP3dn24xlarge,
-            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
-            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
-            "ml.p5.48xlarge" => Self::MlP548xlarge,
-            "ml.p6-b200.48xlarge" => Self::MlP6B20048xlarge,
-            "ml.r5.12xlarge" => Self::MlR512xlarge,
-            "ml.r5.16xlarge" => Self::MlR516xlarge,
-            "ml.r5.24xlarge" => Self::MlR524xlarge,
-            "ml.r5.2xlarge" => Self::MlR52xlarge,
-            "ml.r5.4xlarge" => Self::MlR54xlarge,
-            "ml.r5.8xlarge" => Self::MlR58xlarge,
-            "ml.r5.large" => Self::MlR5Large,
-            "ml.r5.xlarge" => Self::MlR5Xlarge,
-            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
-            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
-            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
-            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
-            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
-            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
-            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
-            "ml.r6i.large" => Self::MlR6iLarge,
-            "ml.r6i.xlarge" => Self::MlR6iXlarge,
-            "ml.r6id.12xlarge" => Self::MlR6id12xlarge,
-            "ml.r6id.16xlarge" => Self::MlR6id16xlarge,
-            "ml.r6id.24xlarge" => Self::MlR6id24xlarge,
-            "ml.r6id.2xlarge" => Self::MlR6id2xlarge,
-            "ml.r6id.32xlarge" => Self::MlR6id32xlarge,
-            "ml.r6id.4xlarge" => Self::MlR6id4xlarge,
-            "ml.r6id.8xlarge" => Self::MlR6id8xlarge,
-            "ml.r6id.large" => Self::MlR6idLarge,
-            "ml.r6id.xlarge" => Self::MlR6idXlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.t2.2xlarge" => Self::MlT22xlarge,
-            "ml.t2.large" => Self::MlT2Large,
-            "ml.t2.medium" => Self::MlT2Medium,
-            "ml.t2.xlarge" => Self::MlT2Xlarge,
-            "ml.t3.2xlarge" => Self::MlT32xlarge,
-            "ml.t3.large" => Self::MlT3Large,
-            "ml.t3.medium" => Self::MlT3Medium,
-            "ml.t3.xlarge" => Self::MlT3Xlarge,
-            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `InferenceExperimentSchedule` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceExperimentSchedule {
-    /// `EndTime` (optional).
-    pub end_time: Option<Value<String>>,
-    /// `StartTime` (optional).
-    pub start_time: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `InferenceExperimentSchedule` of `AWS::SageMaker::InferenceExperiment`.
+    InferenceExperimentSchedule(default)
 }
 
 impl InferenceExperimentSchedule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            end_time: None,
-            start_time: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EndTime`.
-    pub fn end_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_time = Some(value.into());
-        self
+    /// `EndTime` (optional).
+    pub fn end_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EndTime", value.into().to_template()))
     }
-    /// Sets `StartTime`.
-    pub fn start_time(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time = Some(value.into());
-        self
+    /// `StartTime` (optional).
+    pub fn start_time(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StartTime", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InferenceExperimentSchedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.end_time {
-            m.insert("EndTime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time {
-            m.insert("StartTime".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InferenceExperimentSchedule {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InferenceExperimentSchedule);
-
-/// Property type `ShadowModeConfig` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct ShadowModeConfig {
-    /// `ShadowModelVariants` (required).
-    /// Items: 1..=1.
-    pub shadow_model_variants: Value<List<ShadowModelVariantConfig>>,
-    /// `SourceModelVariantName` (required).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?`.
-    pub source_model_variant_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ShadowModeConfig` of `AWS::SageMaker::InferenceExperiment`.
+    ShadowModeConfig
 }
 
 impl ShadowModeConfig {
@@ -1798,64 +380,25 @@ impl ShadowModeConfig {
         shadow_model_variants: impl Into<Value<List<ShadowModelVariantConfig>>>,
         source_model_variant_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            shadow_model_variants: shadow_model_variants.into(),
-            source_model_variant_name: source_model_variant_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ShadowModelVariants",
+                    shadow_model_variants.into().to_template(),
+                )
+                .with(
+                    1,
+                    "SourceModelVariantName",
+                    source_model_variant_name.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ShadowModeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ShadowModelVariants".to_owned(),
-            self.shadow_model_variants.to_template(),
-        );
-        m.insert(
-            "SourceModelVariantName".to_owned(),
-            self.source_model_variant_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ShadowModeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.shadow_model_variants.check(
-            &path.field("ShadowModelVariants"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_model_variant_name.check(
-            &path.field("SourceModelVariantName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ShadowModeConfig);
-
-/// Property type `ShadowModelVariantConfig` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct ShadowModelVariantConfig {
-    /// `SamplingPercentage` (required).
-    /// Range: ..=100.
-    pub sampling_percentage: Value<i64>,
-    /// `ShadowModelVariantName` (required).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?`.
-    pub shadow_model_variant_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ShadowModelVariantConfig` of `AWS::SageMaker::InferenceExperiment`.
+    ShadowModelVariantConfig
 }
 
 impl ShadowModelVariantConfig {
@@ -1864,161 +407,28 @@ impl ShadowModelVariantConfig {
         sampling_percentage: impl Into<Value<i64>>,
         shadow_model_variant_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            sampling_percentage: sampling_percentage.into(),
-            shadow_model_variant_name: shadow_model_variant_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SamplingPercentage",
+                    sampling_percentage.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ShadowModelVariantName",
+                    shadow_model_variant_name.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ShadowModelVariantConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SamplingPercentage".to_owned(),
-            self.sampling_percentage.to_template(),
-        );
-        m.insert(
-            "ShadowModelVariantName".to_owned(),
-            self.shadow_model_variant_name.to_template(),
-        );
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `ShadowMode`
+        ShadowMode = "ShadowMode",
     }
 }
-
-impl Check for ShadowModelVariantConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sampling_percentage.check(
-            &path.field("SamplingPercentage"),
-            &Rules {
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shadow_model_variant_name.check(
-            &path.field("ShadowModelVariantName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ShadowModelVariantConfig);
-
-/// Property type `Tag` of `AWS::SageMaker::InferenceExperiment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `ShadowMode`
-    ShadowMode,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ShadowMode"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ShadowMode => "ShadowMode",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "ShadowMode" => Self::ShadowMode,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::MlflowTrackingServer`.
-#[derive(Debug, Clone)]
-pub struct MlflowTrackingServer {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MlflowTrackingServer {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MlflowTrackingServer {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MlflowTrackingServer {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::MlflowTrackingServer`.
+    MlflowTrackingServer("AWS::SageMaker::MlflowTrackingServer", MlflowTrackingServerProps)
 }
 
 impl MlflowTrackingServer {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::MlflowTrackingServer";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MlflowTrackingServerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrackingServerName` (typed).
     pub fn ref_value(&self) -> Value<ids::MlflowTrackingServerName> {
         self.resource.ref_value()
@@ -82,39 +34,63 @@ impl MlflowTrackingServer {
     pub fn attr_tracking_server_arn(&self) -> Value<String> {
         self.resource.get_att("TrackingServerArn")
     }
+
+    /// Replaces `ArtifactStoreUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_artifact_store_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ArtifactStoreUri", value.into())
+    }
+
+    /// Replaces `AutomaticModelRegistration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automatic_model_registration(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutomaticModelRegistration", value.into())
+    }
+
+    /// Replaces `MlflowVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mlflow_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MlflowVersion", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrackingServerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracking_server_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TrackingServerName", value.into())
+    }
+
+    /// Replaces `TrackingServerSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracking_server_size(&self, value: impl Into<Value<TrackingServerSize>>) {
+        self.resource
+            .set_property("TrackingServerSize", value.into())
+    }
+
+    /// Replaces `WeeklyMaintenanceWindowStart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_weekly_maintenance_window_start(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("WeeklyMaintenanceWindowStart", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::MlflowTrackingServer`.
-#[derive(Debug, Clone)]
-pub struct MlflowTrackingServerProps {
-    /// `ArtifactStoreUri` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^s3:\/\/([^\/]+)\/?(.*)$`.
-    pub artifact_store_uri: Value<String>,
-    /// `AutomaticModelRegistration` (optional).
-    pub automatic_model_registration: Option<Value<bool>>,
-    /// `MlflowVersion` (optional).
-    /// Length: 1..=32 characters.
-    /// Pattern: `^\d+(\.\d+)+$`.
-    pub mlflow_version: Option<Value<String>>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role\/?[a-zA-Z_0-9+=,.@\-_\/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrackingServerName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$`.
-    pub tracking_server_name: Value<String>,
-    /// `TrackingServerSize` (optional).
-    pub tracking_server_size: Option<Value<TrackingServerSize>>,
-    /// `WeeklyMaintenanceWindowStart` (optional).
-    /// Length: 0..=9 characters.
-    /// Pattern: `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)$`.
-    pub weekly_maintenance_window_start: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::MlflowTrackingServer`.
+    MlflowTrackingServerProps
 }
 
 impl MlflowTrackingServerProps {
@@ -124,259 +100,68 @@ impl MlflowTrackingServerProps {
         role_arn: impl Into<Value<ids::RoleArn>>,
         tracking_server_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            artifact_store_uri: artifact_store_uri.into(),
-            automatic_model_registration: None,
-            mlflow_version: None,
-            role_arn: role_arn.into(),
-            tags: None,
-            tracking_server_name: tracking_server_name.into(),
-            tracking_server_size: None,
-            weekly_maintenance_window_start: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ArtifactStoreUri",
+                    artifact_store_uri.into().to_template(),
+                )
+                .with(3, "RoleArn", role_arn.into().to_template())
+                .with(
+                    5,
+                    "TrackingServerName",
+                    tracking_server_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AutomaticModelRegistration`.
-    pub fn automatic_model_registration(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.automatic_model_registration = Some(value.into());
-        self
+    /// `AutomaticModelRegistration` (optional).
+    pub fn automatic_model_registration(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutomaticModelRegistration", value.into().to_template()),
+        )
     }
-    /// Sets `MlflowVersion`.
-    pub fn mlflow_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mlflow_version = Some(value.into());
-        self
+    /// `MlflowVersion` (optional).
+    /// Length: 1 to 32 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]+(\.[\d\x{80}-\x{10FFFF}]+)+$`.
+    pub fn mlflow_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "MlflowVersion", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `TrackingServerSize`.
-    pub fn tracking_server_size(mut self, value: impl Into<Value<TrackingServerSize>>) -> Self {
-        self.tracking_server_size = Some(value.into());
-        self
+    /// `TrackingServerSize` (optional).
+    pub fn tracking_server_size(self, value: impl Into<Value<TrackingServerSize>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TrackingServerSize", value.into().to_template()),
+        )
     }
-    /// Sets `WeeklyMaintenanceWindowStart`.
-    pub fn weekly_maintenance_window_start(mut self, value: impl Into<Value<String>>) -> Self {
-        self.weekly_maintenance_window_start = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MlflowTrackingServerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ArtifactStoreUri".to_owned(),
-            self.artifact_store_uri.to_template(),
-        );
-        if let Some(v) = &self.automatic_model_registration {
-            m.insert("AutomaticModelRegistration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mlflow_version {
-            m.insert("MlflowVersion".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrackingServerName".to_owned(),
-            self.tracking_server_name.to_template(),
-        );
-        if let Some(v) = &self.tracking_server_size {
-            m.insert("TrackingServerSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weekly_maintenance_window_start {
-            m.insert("WeeklyMaintenanceWindowStart".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeeklyMaintenanceWindowStart` (optional).
+    /// Length: 0 to 9 characters.
+    /// Pattern: `^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01][\d\x{80}-\x{10FFFF}]|2[0-3]):([0-5][\d\x{80}-\x{10FFFF}])$`.
+    pub fn weekly_maintenance_window_start(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            7,
+            "WeeklyMaintenanceWindowStart",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for MlflowTrackingServerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact_store_uri.check(
-            &path.field("ArtifactStoreUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^s3:\\/\\/([^\\/]+)\\/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mlflow_version.check(
-            &path.field("MlflowVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^\\d+(\\.\\d+)+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role\\/?[a-zA-Z_0-9+=,.@\\-_\\/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tracking_server_name.check(
-            &path.field("TrackingServerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,255}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tracking_server_size
-            .check(&path.field("TrackingServerSize"), &Rules::NONE, out);
-        self.weekly_maintenance_window_start.check(
-            &path.field("WeeklyMaintenanceWindowStart"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(9),
-                pattern: Some("^(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\\d|2[0-3]):([0-5]\\d)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `TrackingServerSize`.
+    TrackingServerSize {
+        /// `Small`
+        Small = "Small",
+        /// `Medium`
+        Medium = "Medium",
+        /// `Large`
+        Large = "Large",
     }
 }
-
-crate::impl_literal!(MlflowTrackingServerProps);
-
-/// Property type `Tag` of `AWS::SageMaker::MlflowTrackingServer`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TrackingServerSize`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TrackingServerSize {
-    /// `Small`
-    Small,
-    /// `Medium`
-    Medium,
-    /// `Large`
-    Large,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TrackingServerSize {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Small", "Medium", "Large"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Small => "Small",
-            Self::Medium => "Medium",
-            Self::Large => "Large",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TrackingServerSize {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TrackingServerSize {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TrackingServerSize {
-    fn from(s: &str) -> Self {
-        match s {
-            "Small" => Self::Small,
-            "Medium" => Self::Medium,
-            "Large" => Self::Large,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TrackingServerSize> {
-    fn from(s: &str) -> Self {
-        Value::literal(TrackingServerSize::from(s))
-    }
-}
-
-crate::impl_literal!(TrackingServerSize);

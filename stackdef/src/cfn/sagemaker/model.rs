@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct Model {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Model {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Model {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Model {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Model`.
+    Model("AWS::SageMaker::Model", ModelProps)
 }
 
 impl Model {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Model";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ModelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ModelArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ModelArn> {
         self.resource.ref_value()
@@ -82,643 +34,283 @@ impl Model {
     pub fn attr_model_arn(&self) -> Value<ids::ModelArn> {
         self.resource.get_att("ModelArn")
     }
+
+    /// Replaces `Containers` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_containers(&self, value: impl Into<Value<List<ContainerDefinition>>>) {
+        self.resource.set_property("Containers", value.into())
+    }
+
+    /// Replaces `EnableNetworkIsolation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_network_isolation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableNetworkIsolation", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `InferenceExecutionConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_execution_config(
+        &self,
+        value: impl Into<Value<InferenceExecutionConfig>>,
+    ) {
+        self.resource
+            .set_property("InferenceExecutionConfig", value.into())
+    }
+
+    /// Replaces `ModelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelName", value.into())
+    }
+
+    /// Replaces `PrimaryContainer` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_primary_container(&self, value: impl Into<Value<ContainerDefinition>>) {
+        self.resource.set_property("PrimaryContainer", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VpcConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelProps {
-    /// `Containers` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=15.
-    pub containers: Option<Value<List<ContainerDefinition>>>,
-    /// `EnableNetworkIsolation` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub enable_network_isolation: Option<Value<bool>>,
-    /// `ExecutionRoleArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role_arn: Option<Value<ids::RoleArn>>,
-    /// `InferenceExecutionConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub inference_execution_config: Option<Value<InferenceExecutionConfig>>,
-    /// `ModelName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$`.
-    pub model_name: Option<Value<String>>,
-    /// `PrimaryContainer` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub primary_container: Option<Value<ContainerDefinition>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Model`.
+    ModelProps(default)
 }
 
 impl ModelProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            containers: None,
-            enable_network_isolation: None,
-            execution_role_arn: None,
-            inference_execution_config: None,
-            model_name: None,
-            primary_container: None,
-            tags: None,
-            vpc_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Containers`.
-    pub fn containers(mut self, value: impl Into<Value<List<ContainerDefinition>>>) -> Self {
-        self.containers = Some(value.into());
-        self
+    /// `Containers` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 15.
+    pub fn containers(self, value: impl Into<Value<List<ContainerDefinition>>>) -> Self {
+        Self(self.0.with(0, "Containers", value.into().to_template()))
     }
-    /// Sets `EnableNetworkIsolation`.
-    pub fn enable_network_isolation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_network_isolation = Some(value.into());
-        self
+    /// `EnableNetworkIsolation` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn enable_network_isolation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableNetworkIsolation", value.into().to_template()),
+        )
     }
-    /// Sets `ExecutionRoleArn`.
-    pub fn execution_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.execution_role_arn = Some(value.into());
-        self
+    /// `ExecutionRoleArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:aws[a-z\-]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
+    pub fn execution_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExecutionRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceExecutionConfig`.
+    /// `InferenceExecutionConfig` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn inference_execution_config(
-        mut self,
+        self,
         value: impl Into<Value<InferenceExecutionConfig>>,
     ) -> Self {
-        self.inference_execution_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "InferenceExecutionConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ModelName`.
-    pub fn model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_name = Some(value.into());
-        self
+    /// `ModelName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9]([\-a-zA-Z0-9]*[a-zA-Z0-9])?$`.
+    pub fn model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ModelName", value.into().to_template()))
     }
-    /// Sets `PrimaryContainer`.
-    pub fn primary_container(mut self, value: impl Into<Value<ContainerDefinition>>) -> Self {
-        self.primary_container = Some(value.into());
-        self
+    /// `PrimaryContainer` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn primary_container(self, value: impl Into<Value<ContainerDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(5, "PrimaryContainer", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.containers {
-            m.insert("Containers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_network_isolation {
-            m.insert("EnableNetworkIsolation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.execution_role_arn {
-            m.insert("ExecutionRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_execution_config {
-            m.insert("InferenceExecutionConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_name {
-            m.insert("ModelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.primary_container {
-            m.insert("PrimaryContainer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(7, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl Check for ModelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers.check(
-            &path.field("Containers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inference_execution_config.check(
-            &path.field("InferenceExecutionConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.model_name.check(
-            &path.field("ModelName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9]([\\-a-zA-Z0-9]*[a-zA-Z0-9])?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.primary_container
-            .check(&path.field("PrimaryContainer"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelProps);
-
-/// Property type `ContainerDefinition` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone, Default)]
-pub struct ContainerDefinition {
-    /// `ContainerHostname` (optional).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub container_hostname: Option<Value<String>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<serde_json::Value>>,
-    /// `Image` (optional).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[\S]+$`.
-    pub image: Option<Value<String>>,
-    /// `ImageConfig` (optional).
-    pub image_config: Option<Value<ImageConfig>>,
-    /// `InferenceSpecificationName` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub inference_specification_name: Option<Value<String>>,
-    /// `Mode` (optional).
-    pub mode: Option<Value<Mode>>,
-    /// `ModelDataSource` (optional).
-    pub model_data_source: Option<Value<ModelDataSource>>,
-    /// `ModelDataUrl` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub model_data_url: Option<Value<String>>,
-    /// `ModelPackageName` (optional).
-    /// Length: 1..=176 characters.
-    pub model_package_name: Option<Value<String>>,
-    /// `MultiModelConfig` (optional).
-    pub multi_model_config: Option<Value<MultiModelConfig>>,
+crate::l1_struct! {
+    /// Property type `ContainerDefinition` of `AWS::SageMaker::Model`.
+    ContainerDefinition(default)
 }
 
 impl ContainerDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_hostname: None,
-            environment: None,
-            image: None,
-            image_config: None,
-            inference_specification_name: None,
-            mode: None,
-            model_data_source: None,
-            model_data_url: None,
-            model_package_name: None,
-            multi_model_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerHostname`.
-    pub fn container_hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_hostname = Some(value.into());
-        self
+    /// `ContainerHostname` (optional).
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    pub fn container_hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerHostname", value.into().to_template()),
+        )
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
-    /// Sets `Image`.
-    pub fn image(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image = Some(value.into());
-        self
+    /// `Image` (optional).
+    /// Length: 0 to 255 characters.
+    /// Pattern: `^[\S]+$`.
+    pub fn image(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Image", value.into().to_template()))
     }
-    /// Sets `ImageConfig`.
-    pub fn image_config(mut self, value: impl Into<Value<ImageConfig>>) -> Self {
-        self.image_config = Some(value.into());
-        self
+    /// `ImageConfig` (optional).
+    pub fn image_config(self, value: impl Into<Value<ImageConfig>>) -> Self {
+        Self(self.0.with(3, "ImageConfig", value.into().to_template()))
     }
-    /// Sets `InferenceSpecificationName`.
-    pub fn inference_specification_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inference_specification_name = Some(value.into());
-        self
+    /// `InferenceSpecificationName` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    pub fn inference_specification_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InferenceSpecificationName", value.into().to_template()),
+        )
     }
-    /// Sets `Mode`.
-    pub fn mode(mut self, value: impl Into<Value<Mode>>) -> Self {
-        self.mode = Some(value.into());
-        self
+    /// `Mode` (optional).
+    pub fn mode(self, value: impl Into<Value<Mode>>) -> Self {
+        Self(self.0.with(5, "Mode", value.into().to_template()))
     }
-    /// Sets `ModelDataSource`.
-    pub fn model_data_source(mut self, value: impl Into<Value<ModelDataSource>>) -> Self {
-        self.model_data_source = Some(value.into());
-        self
+    /// `ModelDataSource` (optional).
+    pub fn model_data_source(self, value: impl Into<Value<ModelDataSource>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ModelDataSource", value.into().to_template()),
+        )
     }
-    /// Sets `ModelDataUrl`.
-    pub fn model_data_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_data_url = Some(value.into());
-        self
+    /// `ModelDataUrl` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn model_data_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ModelDataUrl", value.into().to_template()))
     }
-    /// Sets `ModelPackageName`.
-    pub fn model_package_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_name = Some(value.into());
-        self
+    /// `ModelPackageName` (optional).
+    /// Length: 1 to 176 characters.
+    pub fn model_package_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ModelPackageName", value.into().to_template()),
+        )
     }
-    /// Sets `MultiModelConfig`.
-    pub fn multi_model_config(mut self, value: impl Into<Value<MultiModelConfig>>) -> Self {
-        self.multi_model_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContainerDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_hostname {
-            m.insert("ContainerHostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image {
-            m.insert("Image".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.image_config {
-            m.insert("ImageConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_specification_name {
-            m.insert("InferenceSpecificationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mode {
-            m.insert("Mode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_data_source {
-            m.insert("ModelDataSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_data_url {
-            m.insert("ModelDataUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_name {
-            m.insert("ModelPackageName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_model_config {
-            m.insert("MultiModelConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MultiModelConfig` (optional).
+    pub fn multi_model_config(self, value: impl Into<Value<MultiModelConfig>>) -> Self {
+        Self(
+            self.0
+                .with(9, "MultiModelConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ContainerDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_hostname.check(
-            &path.field("ContainerHostname"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image.check(
-            &path.field("Image"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[\\S]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_config
-            .check(&path.field("ImageConfig"), &Rules::NONE, out);
-        self.inference_specification_name.check(
-            &path.field("InferenceSpecificationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-        self.model_data_source
-            .check(&path.field("ModelDataSource"), &Rules::NONE, out);
-        self.model_data_url.check(
-            &path.field("ModelDataUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_name.check(
-            &path.field("ModelPackageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(176),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.multi_model_config
-            .check(&path.field("MultiModelConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContainerDefinition);
-
-/// Property type `ImageConfig` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct ImageConfig {
-    /// `RepositoryAccessMode` (required).
-    pub repository_access_mode: Value<RepositoryAccessMode>,
-    /// `RepositoryAuthConfig` (optional).
-    pub repository_auth_config: Option<Value<RepositoryAuthConfig>>,
+crate::l1_struct! {
+    /// Property type `ImageConfig` of `AWS::SageMaker::Model`.
+    ImageConfig
 }
 
 impl ImageConfig {
     /// The required properties: `RepositoryAccessMode`.
     pub fn new(repository_access_mode: impl Into<Value<RepositoryAccessMode>>) -> Self {
-        Self {
-            repository_access_mode: repository_access_mode.into(),
-            repository_auth_config: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RepositoryAccessMode",
+            repository_access_mode.into().to_template(),
+        ))
     }
-    /// Sets `RepositoryAuthConfig`.
-    pub fn repository_auth_config(mut self, value: impl Into<Value<RepositoryAuthConfig>>) -> Self {
-        self.repository_auth_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ImageConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RepositoryAccessMode".to_owned(),
-            self.repository_access_mode.to_template(),
-        );
-        if let Some(v) = &self.repository_auth_config {
-            m.insert("RepositoryAuthConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RepositoryAuthConfig` (optional).
+    pub fn repository_auth_config(self, value: impl Into<Value<RepositoryAuthConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RepositoryAuthConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ImageConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_access_mode
-            .check(&path.field("RepositoryAccessMode"), &Rules::NONE, out);
-        self.repository_auth_config
-            .check(&path.field("RepositoryAuthConfig"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RepositoryAccessMode`.
+    RepositoryAccessMode {
+        /// `Platform`
+        Platform = "Platform",
+        /// `Vpc`
+        Vpc = "Vpc",
     }
 }
 
-crate::impl_literal!(ImageConfig);
-
-/// Values of `RepositoryAccessMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RepositoryAccessMode {
-    /// `Platform`
-    Platform,
-    /// `Vpc`
-    Vpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RepositoryAccessMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Platform", "Vpc"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Platform => "Platform",
-            Self::Vpc => "Vpc",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RepositoryAccessMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RepositoryAccessMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RepositoryAccessMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Platform" => Self::Platform,
-            "Vpc" => Self::Vpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RepositoryAccessMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RepositoryAccessMode::from(s))
-    }
-}
-
-crate::impl_literal!(RepositoryAccessMode);
-
-/// Property type `RepositoryAuthConfig` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct RepositoryAuthConfig {
-    /// `RepositoryCredentialsProviderArn` (required).
-    /// Length: 1..=2048 characters.
-    pub repository_credentials_provider_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `RepositoryAuthConfig` of `AWS::SageMaker::Model`.
+    RepositoryAuthConfig
 }
 
 impl RepositoryAuthConfig {
     /// The required properties: `RepositoryCredentialsProviderArn`.
     pub fn new(repository_credentials_provider_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            repository_credentials_provider_arn: repository_credentials_provider_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RepositoryCredentialsProviderArn",
+            repository_credentials_provider_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RepositoryAuthConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RepositoryCredentialsProviderArn".to_owned(),
-            self.repository_credentials_provider_arn.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Mode`.
+    Mode {
+        /// `SingleModel`
+        SingleModel = "SingleModel",
+        /// `MultiModel`
+        MultiModel = "MultiModel",
     }
 }
 
-impl Check for RepositoryAuthConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_credentials_provider_arn.check(
-            &path.field("RepositoryCredentialsProviderArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RepositoryAuthConfig);
-
-/// Values of `Mode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Mode {
-    /// `SingleModel`
-    SingleModel,
-    /// `MultiModel`
-    MultiModel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Mode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SingleModel", "MultiModel"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleModel => "SingleModel",
-            Self::MultiModel => "MultiModel",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Mode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Mode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Mode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SingleModel" => Self::SingleModel,
-            "MultiModel" => Self::MultiModel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Mode> {
-    fn from(s: &str) -> Self {
-        Value::literal(Mode::from(s))
-    }
-}
-
-crate::impl_literal!(Mode);
-
-/// Property type `ModelDataSource` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct ModelDataSource {
-    /// `S3DataSource` (required).
-    pub s3_data_source: Value<S3DataSource>,
+crate::l1_struct! {
+    /// Property type `ModelDataSource` of `AWS::SageMaker::Model`.
+    ModelDataSource
 }
 
 impl ModelDataSource {
     /// The required properties: `S3DataSource`.
     pub fn new(s3_data_source: impl Into<Value<S3DataSource>>) -> Self {
-        Self {
-            s3_data_source: s3_data_source.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3DataSource", s3_data_source.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelDataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3DataSource".to_owned(), self.s3_data_source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelDataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_data_source
-            .check(&path.field("S3DataSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelDataSource);
-
-/// Property type `S3DataSource` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct S3DataSource {
-    /// `CompressionType` (required).
-    pub compression_type: Value<CompressionType>,
-    /// `HubAccessConfig` (optional).
-    pub hub_access_config: Option<Value<HubAccessConfig>>,
-    /// `ModelAccessConfig` (optional).
-    pub model_access_config: Option<Value<ModelAccessConfig>>,
-    /// `S3DataType` (required).
-    pub s3_data_type: Value<S3DataType>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3DataSource` of `AWS::SageMaker::Model`.
+    S3DataSource
 }
 
 impl S3DataSource {
@@ -728,514 +320,133 @@ impl S3DataSource {
         s3_data_type: impl Into<Value<S3DataType>>,
         s3_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            compression_type: compression_type.into(),
-            hub_access_config: None,
-            model_access_config: None,
-            s3_data_type: s3_data_type.into(),
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CompressionType", compression_type.into().to_template())
+                .with(3, "S3DataType", s3_data_type.into().to_template())
+                .with(4, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `HubAccessConfig`.
-    pub fn hub_access_config(mut self, value: impl Into<Value<HubAccessConfig>>) -> Self {
-        self.hub_access_config = Some(value.into());
-        self
+    /// `HubAccessConfig` (optional).
+    pub fn hub_access_config(self, value: impl Into<Value<HubAccessConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HubAccessConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ModelAccessConfig`.
-    pub fn model_access_config(mut self, value: impl Into<Value<ModelAccessConfig>>) -> Self {
-        self.model_access_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3DataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CompressionType".to_owned(),
-            self.compression_type.to_template(),
-        );
-        if let Some(v) = &self.hub_access_config {
-            m.insert("HubAccessConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_access_config {
-            m.insert("ModelAccessConfig".to_owned(), v.to_template());
-        }
-        m.insert("S3DataType".to_owned(), self.s3_data_type.to_template());
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+    /// `ModelAccessConfig` (optional).
+    pub fn model_access_config(self, value: impl Into<Value<ModelAccessConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ModelAccessConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compression_type
-            .check(&path.field("CompressionType"), &Rules::NONE, out);
-        self.hub_access_config
-            .check(&path.field("HubAccessConfig"), &Rules::NONE, out);
-        self.model_access_config
-            .check(&path.field("ModelAccessConfig"), &Rules::NONE, out);
-        self.s3_data_type
-            .check(&path.field("S3DataType"), &Rules::NONE, out);
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CompressionType`.
+    CompressionType {
+        /// `None`
+        None = "None",
+        /// `Gzip`
+        Gzip = "Gzip",
     }
 }
 
-crate::impl_literal!(S3DataSource);
-
-/// Values of `CompressionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompressionType {
-    /// `None`
-    None,
-    /// `Gzip`
-    Gzip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompressionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Gzip => "Gzip",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CompressionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CompressionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompressionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "Gzip" => Self::Gzip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompressionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompressionType::from(s))
-    }
-}
-
-crate::impl_literal!(CompressionType);
-
-/// Property type `HubAccessConfig` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct HubAccessConfig {
-    /// `HubContentArn` (required).
-    /// Length: 0..=255 characters.
-    pub hub_content_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `HubAccessConfig` of `AWS::SageMaker::Model`.
+    HubAccessConfig
 }
 
 impl HubAccessConfig {
     /// The required properties: `HubContentArn`.
     pub fn new(hub_content_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            hub_content_arn: hub_content_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "HubContentArn",
+            hub_content_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for HubAccessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "HubContentArn".to_owned(),
-            self.hub_content_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for HubAccessConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hub_content_arn.check(
-            &path.field("HubContentArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HubAccessConfig);
-
-/// Property type `ModelAccessConfig` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct ModelAccessConfig {
-    /// `AcceptEula` (required).
-    pub accept_eula: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ModelAccessConfig` of `AWS::SageMaker::Model`.
+    ModelAccessConfig
 }
 
 impl ModelAccessConfig {
     /// The required properties: `AcceptEula`.
     pub fn new(accept_eula: impl Into<Value<bool>>) -> Self {
-        Self {
-            accept_eula: accept_eula.into(),
-        }
+        Self(crate::Properties::new().with(0, "AcceptEula", accept_eula.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelAccessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AcceptEula".to_owned(), self.accept_eula.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `S3DataType`.
+    S3DataType {
+        /// `S3Prefix`
+        S3Prefix = "S3Prefix",
+        /// `S3Object`
+        S3Object = "S3Object",
     }
 }
 
-impl Check for ModelAccessConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ModelAccessConfig);
-
-/// Values of `S3DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3DataType {
-    /// `S3Prefix`
-    S3Prefix,
-    /// `S3Object`
-    S3Object,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3Prefix", "S3Object"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3Prefix => "S3Prefix",
-            Self::S3Object => "S3Object",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3Prefix" => Self::S3Prefix,
-            "S3Object" => Self::S3Object,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3DataType::from(s))
-    }
-}
-
-crate::impl_literal!(S3DataType);
-
-/// Property type `MultiModelConfig` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone, Default)]
-pub struct MultiModelConfig {
-    /// `ModelCacheSetting` (optional).
-    pub model_cache_setting: Option<Value<ModelCacheSetting>>,
+crate::l1_struct! {
+    /// Property type `MultiModelConfig` of `AWS::SageMaker::Model`.
+    MultiModelConfig(default)
 }
 
 impl MultiModelConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            model_cache_setting: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ModelCacheSetting`.
-    pub fn model_cache_setting(mut self, value: impl Into<Value<ModelCacheSetting>>) -> Self {
-        self.model_cache_setting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiModelConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.model_cache_setting {
-            m.insert("ModelCacheSetting".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ModelCacheSetting` (optional).
+    pub fn model_cache_setting(self, value: impl Into<Value<ModelCacheSetting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ModelCacheSetting", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MultiModelConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_cache_setting
-            .check(&path.field("ModelCacheSetting"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ModelCacheSetting`.
+    ModelCacheSetting {
+        /// `Enabled`
+        Enabled = "Enabled",
+        /// `Disabled`
+        Disabled = "Disabled",
     }
 }
 
-crate::impl_literal!(MultiModelConfig);
-
-/// Values of `ModelCacheSetting`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModelCacheSetting {
-    /// `Enabled`
-    Enabled,
-    /// `Disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ModelCacheSetting {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Enabled", "Disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "Enabled",
-            Self::Disabled => "Disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ModelCacheSetting {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ModelCacheSetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ModelCacheSetting {
-    fn from(s: &str) -> Self {
-        match s {
-            "Enabled" => Self::Enabled,
-            "Disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ModelCacheSetting> {
-    fn from(s: &str) -> Self {
-        Value::literal(ModelCacheSetting::from(s))
-    }
-}
-
-crate::impl_literal!(ModelCacheSetting);
-
-/// Property type `InferenceExecutionConfig` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct InferenceExecutionConfig {
-    /// `Mode` (required).
-    pub mode: Value<InferenceExecutionConfigMode>,
+crate::l1_struct! {
+    /// Property type `InferenceExecutionConfig` of `AWS::SageMaker::Model`.
+    InferenceExecutionConfig
 }
 
 impl InferenceExecutionConfig {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<InferenceExecutionConfigMode>>) -> Self {
-        Self { mode: mode.into() }
+        Self(crate::Properties::new().with(0, "Mode", mode.into().to_template()))
     }
 }
 
-impl ToTemplate for InferenceExecutionConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `InferenceExecutionConfigMode`.
+    InferenceExecutionConfigMode {
+        /// `Serial`
+        Serial = "Serial",
+        /// `Direct`
+        Direct = "Direct",
     }
 }
 
-impl Check for InferenceExecutionConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(InferenceExecutionConfig);
-
-/// Values of `InferenceExecutionConfigMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InferenceExecutionConfigMode {
-    /// `Serial`
-    Serial,
-    /// `Direct`
-    Direct,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InferenceExecutionConfigMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Serial", "Direct"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Serial => "Serial",
-            Self::Direct => "Direct",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InferenceExecutionConfigMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InferenceExecutionConfigMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InferenceExecutionConfigMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Serial" => Self::Serial,
-            "Direct" => Self::Direct,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InferenceExecutionConfigMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(InferenceExecutionConfigMode::from(s))
-    }
-}
-
-crate::impl_literal!(InferenceExecutionConfigMode);
-
-/// Property type `Tag` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfig` of `AWS::SageMaker::Model`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `^[-0-9a-zA-Z]+$`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `^[-0-9a-zA-Z]+$`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::SageMaker::Model`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -1244,66 +455,14 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("^[-0-9a-zA-Z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("^[-0-9a-zA-Z]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);

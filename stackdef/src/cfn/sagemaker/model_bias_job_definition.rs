@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ModelBiasJobDefinition {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ModelBiasJobDefinition {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ModelBiasJobDefinition {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ModelBiasJobDefinition {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::ModelBiasJobDefinition`.
+    ModelBiasJobDefinition("AWS::SageMaker::ModelBiasJobDefinition", ModelBiasJobDefinitionProps)
 }
 
 impl ModelBiasJobDefinition {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::ModelBiasJobDefinition";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ModelBiasJobDefinitionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `JobDefinitionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ModelBiasJobDefinitionArn> {
         self.resource.ref_value()
@@ -91,52 +39,89 @@ impl ModelBiasJobDefinition {
     pub fn attr_job_definition_arn(&self) -> Value<ids::ModelBiasJobDefinitionArn> {
         self.resource.get_att("JobDefinitionArn")
     }
+
+    /// Replaces `EndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointName", value.into())
+    }
+
+    /// Replaces `JobDefinitionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_definition_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("JobDefinitionName", value.into())
+    }
+
+    /// Replaces `JobResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_job_resources(&self, value: impl Into<Value<MonitoringResources>>) {
+        self.resource.set_property("JobResources", value.into())
+    }
+
+    /// Replaces `ModelBiasAppSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_bias_app_specification(
+        &self,
+        value: impl Into<Value<ModelBiasAppSpecification>>,
+    ) {
+        self.resource
+            .set_property("ModelBiasAppSpecification", value.into())
+    }
+
+    /// Replaces `ModelBiasBaselineConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_bias_baseline_config(&self, value: impl Into<Value<ModelBiasBaselineConfig>>) {
+        self.resource
+            .set_property("ModelBiasBaselineConfig", value.into())
+    }
+
+    /// Replaces `ModelBiasJobInput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_bias_job_input(&self, value: impl Into<Value<ModelBiasJobInput>>) {
+        self.resource
+            .set_property("ModelBiasJobInput", value.into())
+    }
+
+    /// Replaces `ModelBiasJobOutputConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_bias_job_output_config(
+        &self,
+        value: impl Into<Value<MonitoringOutputConfig>>,
+    ) {
+        self.resource
+            .set_property("ModelBiasJobOutputConfig", value.into())
+    }
+
+    /// Replaces `NetworkConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_config(&self, value: impl Into<Value<NetworkConfig>>) {
+        self.resource.set_property("NetworkConfig", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StoppingCondition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stopping_condition(&self, value: impl Into<Value<StoppingCondition>>) {
+        self.resource
+            .set_property("StoppingCondition", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ModelBiasJobDefinitionProps {
-    /// `EndpointName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
-    pub endpoint_name: Option<Value<String>>,
-    /// `JobDefinitionName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub job_definition_name: Option<Value<String>>,
-    /// `JobResources` (required).
-    /// Create-only: changing it replaces the resource.
-    pub job_resources: Value<MonitoringResources>,
-    /// `ModelBiasAppSpecification` (required).
-    /// Create-only: changing it replaces the resource.
-    pub model_bias_app_specification: Value<ModelBiasAppSpecification>,
-    /// `ModelBiasBaselineConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub model_bias_baseline_config: Option<Value<ModelBiasBaselineConfig>>,
-    /// `ModelBiasJobInput` (required).
-    /// Create-only: changing it replaces the resource.
-    pub model_bias_job_input: Value<ModelBiasJobInput>,
-    /// `ModelBiasJobOutputConfig` (required).
-    /// Create-only: changing it replaces the resource.
-    pub model_bias_job_output_config: Value<MonitoringOutputConfig>,
-    /// `NetworkConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_config: Option<Value<NetworkConfig>>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StoppingCondition` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub stopping_condition: Option<Value<StoppingCondition>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::ModelBiasJobDefinition`.
+    ModelBiasJobDefinitionProps
 }
 
 impl ModelBiasJobDefinitionProps {
@@ -148,1260 +133,213 @@ impl ModelBiasJobDefinitionProps {
         model_bias_job_output_config: impl Into<Value<MonitoringOutputConfig>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            endpoint_name: None,
-            job_definition_name: None,
-            job_resources: job_resources.into(),
-            model_bias_app_specification: model_bias_app_specification.into(),
-            model_bias_baseline_config: None,
-            model_bias_job_input: model_bias_job_input.into(),
-            model_bias_job_output_config: model_bias_job_output_config.into(),
-            network_config: None,
-            role_arn: role_arn.into(),
-            stopping_condition: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "JobResources", job_resources.into().to_template())
+                .with(
+                    3,
+                    "ModelBiasAppSpecification",
+                    model_bias_app_specification.into().to_template(),
+                )
+                .with(
+                    5,
+                    "ModelBiasJobInput",
+                    model_bias_job_input.into().to_template(),
+                )
+                .with(
+                    6,
+                    "ModelBiasJobOutputConfig",
+                    model_bias_job_output_config.into().to_template(),
+                )
+                .with(8, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `EndpointName`.
-    pub fn endpoint_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint_name = Some(value.into());
-        self
+    /// `EndpointName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
+    pub fn endpoint_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EndpointName", value.into().to_template()))
     }
-    /// Sets `JobDefinitionName`.
-    pub fn job_definition_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.job_definition_name = Some(value.into());
-        self
+    /// `JobDefinitionName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn job_definition_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "JobDefinitionName", value.into().to_template()),
+        )
     }
-    /// Sets `ModelBiasBaselineConfig`.
+    /// `ModelBiasBaselineConfig` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn model_bias_baseline_config(
-        mut self,
+        self,
         value: impl Into<Value<ModelBiasBaselineConfig>>,
     ) -> Self {
-        self.model_bias_baseline_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ModelBiasBaselineConfig", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkConfig`.
-    pub fn network_config(mut self, value: impl Into<Value<NetworkConfig>>) -> Self {
-        self.network_config = Some(value.into());
-        self
+    /// `NetworkConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_config(self, value: impl Into<Value<NetworkConfig>>) -> Self {
+        Self(self.0.with(7, "NetworkConfig", value.into().to_template()))
     }
-    /// Sets `StoppingCondition`.
-    pub fn stopping_condition(mut self, value: impl Into<Value<StoppingCondition>>) -> Self {
-        self.stopping_condition = Some(value.into());
-        self
+    /// `StoppingCondition` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn stopping_condition(self, value: impl Into<Value<StoppingCondition>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StoppingCondition", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelBiasJobDefinitionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.endpoint_name {
-            m.insert("EndpointName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.job_definition_name {
-            m.insert("JobDefinitionName".to_owned(), v.to_template());
-        }
-        m.insert("JobResources".to_owned(), self.job_resources.to_template());
-        m.insert(
-            "ModelBiasAppSpecification".to_owned(),
-            self.model_bias_app_specification.to_template(),
-        );
-        if let Some(v) = &self.model_bias_baseline_config {
-            m.insert("ModelBiasBaselineConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ModelBiasJobInput".to_owned(),
-            self.model_bias_job_input.to_template(),
-        );
-        m.insert(
-            "ModelBiasJobOutputConfig".to_owned(),
-            self.model_bias_job_output_config.to_template(),
-        );
-        if let Some(v) = &self.network_config {
-            m.insert("NetworkConfig".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.stopping_condition {
-            m.insert("StoppingCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ModelBiasJobDefinitionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint_name.check(
-            &path.field("EndpointName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_definition_name.check(
-            &path.field("JobDefinitionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.job_resources
-            .check(&path.field("JobResources"), &Rules::NONE, out);
-        self.model_bias_app_specification.check(
-            &path.field("ModelBiasAppSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.model_bias_baseline_config.check(
-            &path.field("ModelBiasBaselineConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.model_bias_job_input
-            .check(&path.field("ModelBiasJobInput"), &Rules::NONE, out);
-        self.model_bias_job_output_config.check(
-            &path.field("ModelBiasJobOutputConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.network_config
-            .check(&path.field("NetworkConfig"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stopping_condition
-            .check(&path.field("StoppingCondition"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelBiasJobDefinitionProps);
-
-/// Property type `MonitoringResources` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct MonitoringResources {
-    /// `ClusterConfig` (required).
-    pub cluster_config: Value<ClusterConfig>,
+crate::l1_struct! {
+    /// Property type `MonitoringResources` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    MonitoringResources
 }
 
 impl MonitoringResources {
     /// The required properties: `ClusterConfig`.
     pub fn new(cluster_config: impl Into<Value<ClusterConfig>>) -> Self {
-        Self {
-            cluster_config: cluster_config.into(),
-        }
+        Self(crate::Properties::new().with(0, "ClusterConfig", cluster_config.into().to_template()))
     }
 }
 
-impl ToTemplate for MonitoringResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClusterConfig".to_owned(),
-            self.cluster_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoringResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_config
-            .check(&path.field("ClusterConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MonitoringResources);
-
-/// Property type `ClusterConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ClusterConfig {
-    /// `InstanceCount` (required).
-    /// Range: 1..=100.
-    pub instance_count: Value<i64>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
-    /// `VolumeKmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
-    /// Range: 1..=2048.
-    pub volume_kms_key_id: Option<Value<String>>,
-    /// `VolumeSizeInGB` (required).
-    /// Range: 1..=16384.
-    pub volume_size_in_gb: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ClusterConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    ClusterConfig
 }
 
 impl ClusterConfig {
     /// The required properties: `InstanceCount`, `InstanceType`, `VolumeSizeInGB`.
     pub fn new(
         instance_count: impl Into<Value<i64>>,
-        instance_type: impl Into<Value<InstanceType>>,
+        instance_type: impl Into<Value<String>>,
         volume_size_in_gb: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            instance_count: instance_count.into(),
-            instance_type: instance_type.into(),
-            volume_kms_key_id: None,
-            volume_size_in_gb: volume_size_in_gb.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceCount", instance_count.into().to_template())
+                .with(1, "InstanceType", instance_type.into().to_template())
+                .with(3, "VolumeSizeInGB", volume_size_in_gb.into().to_template()),
+        )
     }
-    /// Sets `VolumeKmsKeyId`.
-    pub fn volume_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.volume_kms_key_id {
-            m.insert("VolumeKmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VolumeSizeInGB".to_owned(),
-            self.volume_size_in_gb.to_template(),
-        );
-        Expr::Map(m)
+    /// `VolumeKmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
+    /// Range: 1 to 2048.
+    pub fn volume_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VolumeKmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for ClusterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_count.check(
-            &path.field("InstanceCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.volume_kms_key_id.check(
-            &path.field("VolumeKmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9:/_-]*$"),
-                minimum: Some(1.0),
-                maximum: Some(2048.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_size_in_gb.check(
-            &path.field("VolumeSizeInGB"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterConfig);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `ml.c4.2xlarge`
-    MlC42xlarge,
-    /// `ml.c4.4xlarge`
-    MlC44xlarge,
-    /// `ml.c4.8xlarge`
-    MlC48xlarge,
-    /// `ml.c4.xlarge`
-    MlC4Xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.g6e.12xlarge`
-    MlG6e12xlarge,
-    /// `ml.g6e.16xlarge`
-    MlG6e16xlarge,
-    /// `ml.g6e.24xlarge`
-    MlG6e24xlarge,
-    /// `ml.g6e.2xlarge`
-    MlG6e2xlarge,
-    /// `ml.g6e.48xlarge`
-    MlG6e48xlarge,
-    /// `ml.g6e.4xlarge`
-    MlG6e4xlarge,
-    /// `ml.g6e.8xlarge`
-    MlG6e8xlarge,
-    /// `ml.g6e.xlarge`
-    MlG6eXlarge,
-    /// `ml.g7e.12xlarge`
-    MlG7e12xlarge,
-    /// `ml.g7e.24xlarge`
-    MlG7e24xlarge,
-    /// `ml.g7e.2xlarge`
-    MlG7e2xlarge,
-    /// `ml.g7e.48xlarge`
-    MlG7e48xlarge,
-    /// `ml.g7e.4xlarge`
-    MlG7e4xlarge,
-    /// `ml.g7e.8xlarge`
-    MlG7e8xlarge,
-    /// `ml.m4.10xlarge`
-    MlM410xlarge,
-    /// `ml.m4.16xlarge`
-    MlM416xlarge,
-    /// `ml.m4.2xlarge`
-    MlM42xlarge,
-    /// `ml.m4.4xlarge`
-    MlM44xlarge,
-    /// `ml.m4.xlarge`
-    MlM4Xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.p2.16xlarge`
-    MlP216xlarge,
-    /// `ml.p2.8xlarge`
-    MlP28xlarge,
-    /// `ml.p2.xlarge`
-    MlP2Xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.p5.4xlarge`
-    MlP54xlarge,
-    /// `ml.r5.12xlarge`
-    MlR512xlarge,
-    /// `ml.r5.16xlarge`
-    MlR516xlarge,
-    /// `ml.r5.24xlarge`
-    MlR524xlarge,
-    /// `ml.r5.2xlarge`
-    MlR52xlarge,
-    /// `ml.r5.4xlarge`
-    MlR54xlarge,
-    /// `ml.r5.8xlarge`
-    MlR58xlarge,
-    /// `ml.r5.large`
-    MlR5Large,
-    /// `ml.r5.xlarge`
-    MlR5Xlarge,
-    /// `ml.r5d.12xlarge`
-    MlR5d12xlarge,
-    /// `ml.r5d.16xlarge`
-    MlR5d16xlarge,
-    /// `ml.r5d.24xlarge`
-    MlR5d24xlarge,
-    /// `ml.r5d.2xlarge`
-    MlR5d2xlarge,
-    /// `ml.r5d.4xlarge`
-    MlR5d4xlarge,
-    /// `ml.r5d.8xlarge`
-    MlR5d8xlarge,
-    /// `ml.r5d.large`
-    MlR5dLarge,
-    /// `ml.r5d.xlarge`
-    MlR5dXlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.t3.2xlarge`
-    MlT32xlarge,
-    /// `ml.t3.large`
-    MlT3Large,
-    /// `ml.t3.medium`
-    MlT3Medium,
-    /// `ml.t3.xlarge`
-    MlT3Xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ml.c4.2xlarge",
-        "ml.c4.4xlarge",
-        "ml.c4.8xlarge",
-        "ml.c4.xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.48xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.48xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.xlarge",
-        "ml.g6e.12xlarge",
-        "ml.g6e.16xlarge",
-        "ml.g6e.24xlarge",
-        "ml.g6e.2xlarge",
-        "ml.g6e.48xlarge",
-        "ml.g6e.4xlarge",
-        "ml.g6e.8xlarge",
-        "ml.g6e.xlarge",
-        "ml.g7e.12xlarge",
-        "ml.g7e.24xlarge",
-        "ml.g7e.2xlarge",
-        "ml.g7e.48xlarge",
-        "ml.g7e.4xlarge",
-        "ml.g7e.8xlarge",
-        "ml.m4.10xlarge",
-        "ml.m4.16xlarge",
-        "ml.m4.2xlarge",
-        "ml.m4.4xlarge",
-        "ml.m4.xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.48xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.p2.16xlarge",
-        "ml.p2.8xlarge",
-        "ml.p2.xlarge",
-        "ml.p3.16xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.p5.4xlarge",
-        "ml.r5.12xlarge",
-        "ml.r5.16xlarge",
-        "ml.r5.24xlarge",
-        "ml.r5.2xlarge",
-        "ml.r5.4xlarge",
-        "ml.r5.8xlarge",
-        "ml.r5.large",
-        "ml.r5.xlarge",
-        "ml.r5d.12xlarge",
-        "ml.r5d.16xlarge",
-        "ml.r5d.24xlarge",
-        "ml.r5d.2xlarge",
-        "ml.r5d.4xlarge",
-        "ml.r5d.8xlarge",
-        "ml.r5d.large",
-        "ml.r5d.xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.48xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.t3.2xlarge",
-        "ml.t3.large",
-        "ml.t3.medium",
-        "ml.t3.xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlC42xlarge => "ml.c4.2xlarge",
-            Self::MlC44xlarge => "ml.c4.4xlarge",
-            Self::MlC48xlarge => "ml.c4.8xlarge",
-            Self::MlC4Xlarge => "ml.c4.xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlG6e12xlarge => "ml.g6e.12xlarge",
-            Self::MlG6e16xlarge => "ml.g6e.16xlarge",
-            Self::MlG6e24xlarge => "ml.g6e.24xlarge",
-            Self::MlG6e2xlarge => "ml.g6e.2xlarge",
-            Self::MlG6e48xlarge => "ml.g6e.48xlarge",
-            Self::MlG6e4xlarge => "ml.g6e.4xlarge",
-            Self::MlG6e8xlarge => "ml.g6e.8xlarge",
-            Self::MlG6eXlarge => "ml.g6e.xlarge",
-            Self::MlG7e12xlarge => "ml.g7e.12xlarge",
-            Self::MlG7e24xlarge => "ml.g7e.24xlarge",
-            Self::MlG7e2xlarge => "ml.g7e.2xlarge",
-            Self::MlG7e48xlarge => "ml.g7e.48xlarge",
-            Self::MlG7e4xlarge => "ml.g7e.4xlarge",
-            Self::MlG7e8xlarge => "ml.g7e.8xlarge",
-            Self::MlM410xlarge => "ml.m4.10xlarge",
-            Self::MlM416xlarge => "ml.m4.16xlarge",
-            Self::MlM42xlarge => "ml.m4.2xlarge",
-            Self::MlM44xlarge => "ml.m4.4xlarge",
-            Self::MlM4Xlarge => "ml.m4.xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlP216xlarge => "ml.p2.16xlarge",
-            Self::MlP28xlarge => "ml.p2.8xlarge",
-            Self::MlP2Xlarge => "ml.p2.xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlP54xlarge => "ml.p5.4xlarge",
-            Self::MlR512xlarge => "ml.r5.12xlarge",
-            Self::MlR516xlarge => "ml.r5.16xlarge",
-            Self::MlR524xlarge => "ml.r5.24xlarge",
-            Self::MlR52xlarge => "ml.r5.2xlarge",
-            Self::MlR54xlarge => "ml.r5.4xlarge",
-            Self::MlR58xlarge => "ml.r5.8xlarge",
-            Self::MlR5Large => "ml.r5.large",
-            Self::MlR5Xlarge => "ml.r5.xlarge",
-            Self::MlR5d12xlarge => "ml.r5d.12xlarge",
-            Self::MlR5d16xlarge => "ml.r5d.16xlarge",
-            Self::MlR5d24xlarge => "ml.r5d.24xlarge",
-            Self::MlR5d2xlarge => "ml.r5d.2xlarge",
-            Self::MlR5d4xlarge => "ml.r5d.4xlarge",
-            Self::MlR5d8xlarge => "ml.r5d.8xlarge",
-            Self::MlR5dLarge => "ml.r5d.large",
-            Self::MlR5dXlarge => "ml.r5d.xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlT32xlarge => "ml.t3.2xlarge",
-            Self::MlT3Large => "ml.t3.large",
-            Self::MlT3Medium => "ml.t3.medium",
-            Self::MlT3Xlarge => "ml.t3.xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ml.c4.2xlarge" => Self::MlC42xlarge,
-            "ml.c4.4xlarge" => Self::MlC44xlarge,
-            "ml.c4.8xlarge" => Self::MlC48xlarge,
-            "ml.c4.xlarge" => Self::MlC4Xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
-            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
-            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
-            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
-            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
-            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
-            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
-            "ml.g6e.xlarge" => Self::MlG6eXlarge,
-            "ml.g7e.12xlarge" => Self::MlG7e12xlarge,
-            "ml.g7e.24xlarge" => Self::MlG7e24xlarge,
-            "ml.g7e.2xlarge" => Self::MlG7e2xlarge,
-            "ml.g7e.48xlarge" => Self::MlG7e48xlarge,
-            "ml.g7e.4xlarge" => Self::MlG7e4xlarge,
-            "ml.g7e.8xlarge" => Self::MlG7e8xlarge,
-            "ml.m4.10xlarge" => Self::MlM410xlarge,
-            "ml.m4.16xlarge" => Self::MlM416xlarge,
-            "ml.m4.2xlarge" => Self::MlM42xlarge,
-            "ml.m4.4xlarge" => Self::MlM44xlarge,
-            "ml.m4.xlarge" => Self::MlM4Xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.p2.16xlarge" => Self::MlP216xlarge,
-            "ml.p2.8xlarge" => Self::MlP28xlarge,
-            "ml.p2.xlarge" => Self::MlP2Xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.p5.4xlarge" => Self::MlP54xlarge,
-            "ml.r5.12xlarge" => Self::MlR512xlarge,
-            "ml.r5.16xlarge" => Self::MlR516xlarge,
-            "ml.r5.24xlarge" => Self::MlR524xlarge,
-            "ml.r5.2xlarge" => Self::MlR52xlarge,
-            "ml.r5.4xlarge" => Self::MlR54xlarge,
-            "ml.r5.8xlarge" => Self::MlR58xlarge,
-            "ml.r5.large" => Self::MlR5Large,
-            "ml.r5.xlarge" => Self::MlR5Xlarge,
-            "ml.r5d.12xlarge" => Self::MlR5d12xlarge,
-            "ml.r5d.16xlarge" => Self::MlR5d16xlarge,
-            "ml.r5d.24xlarge" => Self::MlR5d24xlarge,
-            "ml.r5d.2xlarge" => Self::MlR5d2xlarge,
-            "ml.r5d.4xlarge" => Self::MlR5d4xlarge,
-            "ml.r5d.8xlarge" => Self::MlR5d8xlarge,
-            "ml.r5d.large" => Self::MlR5dLarge,
-            "ml.r5d.xlarge" => Self::MlR5dXlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.t3.2xlarge" => Self::MlT32xlarge,
-            "ml.t3.large" => Self::MlT3Large,
-            "ml.t3.medium" => Self::MlT3Medium,
-            "ml.t3.xlarge" => Self::MlT3Xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `ModelBiasAppSpecification` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ModelBiasAppSpecification {
-    /// `ConfigUri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub config_uri: Value<String>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<serde_json::Value>>,
-    /// `ImageUri` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `.*`.
-    pub image_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `ModelBiasAppSpecification` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    ModelBiasAppSpecification
 }
 
 impl ModelBiasAppSpecification {
     /// The required properties: `ConfigUri`, `ImageUri`.
     pub fn new(config_uri: impl Into<Value<String>>, image_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            config_uri: config_uri.into(),
-            environment: None,
-            image_uri: image_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ConfigUri", config_uri.into().to_template())
+                .with(2, "ImageUri", image_uri.into().to_template()),
+        )
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.environment = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelBiasAppSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ConfigUri".to_owned(), self.config_uri.to_template());
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        m.insert("ImageUri".to_owned(), self.image_uri.to_template());
-        Expr::Map(m)
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
 }
 
-impl Check for ModelBiasAppSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config_uri.check(
-            &path.field("ConfigUri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_uri.check(
-            &path.field("ImageUri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelBiasAppSpecification);
-
-/// Property type `ModelBiasBaselineConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelBiasBaselineConfig {
-    /// `BaseliningJobName` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub baselining_job_name: Option<Value<String>>,
-    /// `ConstraintsResource` (optional).
-    pub constraints_resource: Option<Value<ConstraintsResource>>,
+crate::l1_struct! {
+    /// Property type `ModelBiasBaselineConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    ModelBiasBaselineConfig(default)
 }
 
 impl ModelBiasBaselineConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            baselining_job_name: None,
-            constraints_resource: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BaseliningJobName`.
-    pub fn baselining_job_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.baselining_job_name = Some(value.into());
-        self
+    /// `BaseliningJobName` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn baselining_job_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BaseliningJobName", value.into().to_template()),
+        )
     }
-    /// Sets `ConstraintsResource`.
-    pub fn constraints_resource(mut self, value: impl Into<Value<ConstraintsResource>>) -> Self {
-        self.constraints_resource = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelBiasBaselineConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.baselining_job_name {
-            m.insert("BaseliningJobName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constraints_resource {
-            m.insert("ConstraintsResource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConstraintsResource` (optional).
+    pub fn constraints_resource(self, value: impl Into<Value<ConstraintsResource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConstraintsResource", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ModelBiasBaselineConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.baselining_job_name.check(
-            &path.field("BaseliningJobName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.constraints_resource
-            .check(&path.field("ConstraintsResource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelBiasBaselineConfig);
-
-/// Property type `ConstraintsResource` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct ConstraintsResource {
-    /// `S3Uri` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConstraintsResource` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    ConstraintsResource(default)
 }
 
 impl ConstraintsResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3_uri: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Uri`.
-    pub fn s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConstraintsResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_uri {
-            m.insert("S3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Uri` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "S3Uri", value.into().to_template()))
     }
 }
 
-impl Check for ConstraintsResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConstraintsResource);
-
-/// Property type `ModelBiasJobInput` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct ModelBiasJobInput {
-    /// `BatchTransformInput` (optional).
-    pub batch_transform_input: Option<Value<BatchTransformInput>>,
-    /// `EndpointInput` (optional).
-    pub endpoint_input: Option<Value<EndpointInput>>,
-    /// `GroundTruthS3Input` (required).
-    pub ground_truth_s3_input: Value<MonitoringGroundTruthS3Input>,
+crate::l1_struct! {
+    /// Property type `ModelBiasJobInput` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    ModelBiasJobInput
 }
 
 impl ModelBiasJobInput {
     /// The required properties: `GroundTruthS3Input`.
     pub fn new(ground_truth_s3_input: impl Into<Value<MonitoringGroundTruthS3Input>>) -> Self {
-        Self {
-            batch_transform_input: None,
-            endpoint_input: None,
-            ground_truth_s3_input: ground_truth_s3_input.into(),
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "GroundTruthS3Input",
+            ground_truth_s3_input.into().to_template(),
+        ))
     }
-    /// Sets `BatchTransformInput`.
-    pub fn batch_transform_input(mut self, value: impl Into<Value<BatchTransformInput>>) -> Self {
-        self.batch_transform_input = Some(value.into());
-        self
+    /// `BatchTransformInput` (optional).
+    pub fn batch_transform_input(self, value: impl Into<Value<BatchTransformInput>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BatchTransformInput", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointInput`.
-    pub fn endpoint_input(mut self, value: impl Into<Value<EndpointInput>>) -> Self {
-        self.endpoint_input = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelBiasJobInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_transform_input {
-            m.insert("BatchTransformInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_input {
-            m.insert("EndpointInput".to_owned(), v.to_template());
-        }
-        m.insert(
-            "GroundTruthS3Input".to_owned(),
-            self.ground_truth_s3_input.to_template(),
-        );
-        Expr::Map(m)
+    /// `EndpointInput` (optional).
+    pub fn endpoint_input(self, value: impl Into<Value<EndpointInput>>) -> Self {
+        Self(self.0.with(1, "EndpointInput", value.into().to_template()))
     }
 }
 
-impl Check for ModelBiasJobInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_transform_input
-            .check(&path.field("BatchTransformInput"), &Rules::NONE, out);
-        self.endpoint_input
-            .check(&path.field("EndpointInput"), &Rules::NONE, out);
-        self.ground_truth_s3_input
-            .check(&path.field("GroundTruthS3Input"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelBiasJobInput);
-
-/// Property type `BatchTransformInput` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct BatchTransformInput {
-    /// `DataCapturedDestinationS3Uri` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub data_captured_destination_s3_uri: Value<String>,
-    /// `DatasetFormat` (required).
-    pub dataset_format: Value<DatasetFormat>,
-    /// `EndTimeOffset` (optional).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^.?P.*`.
-    pub end_time_offset: Option<Value<String>>,
-    /// `FeaturesAttribute` (optional).
-    /// Length: ..=256 characters.
-    pub features_attribute: Option<Value<String>>,
-    /// `InferenceAttribute` (optional).
-    /// Length: ..=256 characters.
-    pub inference_attribute: Option<Value<String>>,
-    /// `LocalPath` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub local_path: Value<String>,
-    /// `ProbabilityAttribute` (optional).
-    /// Length: ..=256 characters.
-    pub probability_attribute: Option<Value<String>>,
-    /// `ProbabilityThresholdAttribute` (optional).
-    pub probability_threshold_attribute: Option<Value<f64>>,
-    /// `S3DataDistributionType` (optional).
-    pub s3_data_distribution_type: Option<Value<S3DataDistributionType>>,
-    /// `S3InputMode` (optional).
-    pub s3_input_mode: Option<Value<S3InputMode>>,
-    /// `StartTimeOffset` (optional).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^.?P.*`.
-    pub start_time_offset: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BatchTransformInput` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    BatchTransformInput
 }
 
 impl BatchTransformInput {
@@ -1411,465 +349,159 @@ impl BatchTransformInput {
         dataset_format: impl Into<Value<DatasetFormat>>,
         local_path: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_captured_destination_s3_uri: data_captured_destination_s3_uri.into(),
-            dataset_format: dataset_format.into(),
-            end_time_offset: None,
-            features_attribute: None,
-            inference_attribute: None,
-            local_path: local_path.into(),
-            probability_attribute: None,
-            probability_threshold_attribute: None,
-            s3_data_distribution_type: None,
-            s3_input_mode: None,
-            start_time_offset: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DataCapturedDestinationS3Uri",
+                    data_captured_destination_s3_uri.into().to_template(),
+                )
+                .with(1, "DatasetFormat", dataset_format.into().to_template())
+                .with(5, "LocalPath", local_path.into().to_template()),
+        )
     }
-    /// Sets `EndTimeOffset`.
-    pub fn end_time_offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_time_offset = Some(value.into());
-        self
+    /// `EndTimeOffset` (optional).
+    /// Length: 1 to 15 characters.
+    /// Pattern: `^.?P.*`.
+    pub fn end_time_offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "EndTimeOffset", value.into().to_template()))
     }
-    /// Sets `FeaturesAttribute`.
-    pub fn features_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.features_attribute = Some(value.into());
-        self
+    /// `FeaturesAttribute` (optional).
+    /// Length: at most 256 characters.
+    pub fn features_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FeaturesAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceAttribute`.
-    pub fn inference_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inference_attribute = Some(value.into());
-        self
+    /// `InferenceAttribute` (optional).
+    /// Length: at most 256 characters.
+    pub fn inference_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InferenceAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `ProbabilityAttribute`.
-    pub fn probability_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.probability_attribute = Some(value.into());
-        self
+    /// `ProbabilityAttribute` (optional).
+    /// Length: at most 256 characters.
+    pub fn probability_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ProbabilityAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `ProbabilityThresholdAttribute`.
-    pub fn probability_threshold_attribute(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.probability_threshold_attribute = Some(value.into());
-        self
+    /// `ProbabilityThresholdAttribute` (optional).
+    pub fn probability_threshold_attribute(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            7,
+            "ProbabilityThresholdAttribute",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `S3DataDistributionType`.
+    /// `S3DataDistributionType` (optional).
     pub fn s3_data_distribution_type(
-        mut self,
+        self,
         value: impl Into<Value<S3DataDistributionType>>,
     ) -> Self {
-        self.s3_data_distribution_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "S3DataDistributionType", value.into().to_template()),
+        )
     }
-    /// Sets `S3InputMode`.
-    pub fn s3_input_mode(mut self, value: impl Into<Value<S3InputMode>>) -> Self {
-        self.s3_input_mode = Some(value.into());
-        self
+    /// `S3InputMode` (optional).
+    pub fn s3_input_mode(self, value: impl Into<Value<S3InputMode>>) -> Self {
+        Self(self.0.with(9, "S3InputMode", value.into().to_template()))
     }
-    /// Sets `StartTimeOffset`.
-    pub fn start_time_offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time_offset = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BatchTransformInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataCapturedDestinationS3Uri".to_owned(),
-            self.data_captured_destination_s3_uri.to_template(),
-        );
-        m.insert(
-            "DatasetFormat".to_owned(),
-            self.dataset_format.to_template(),
-        );
-        if let Some(v) = &self.end_time_offset {
-            m.insert("EndTimeOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.features_attribute {
-            m.insert("FeaturesAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_attribute {
-            m.insert("InferenceAttribute".to_owned(), v.to_template());
-        }
-        m.insert("LocalPath".to_owned(), self.local_path.to_template());
-        if let Some(v) = &self.probability_attribute {
-            m.insert("ProbabilityAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.probability_threshold_attribute {
-            m.insert("ProbabilityThresholdAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_data_distribution_type {
-            m.insert("S3DataDistributionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_input_mode {
-            m.insert("S3InputMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time_offset {
-            m.insert("StartTimeOffset".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartTimeOffset` (optional).
+    /// Length: 1 to 15 characters.
+    /// Pattern: `^.?P.*`.
+    pub fn start_time_offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "StartTimeOffset", value.into().to_template()),
+        )
     }
 }
 
-impl Check for BatchTransformInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_captured_destination_s3_uri.check(
-            &path.field("DataCapturedDestinationS3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dataset_format
-            .check(&path.field("DatasetFormat"), &Rules::NONE, out);
-        self.end_time_offset.check(
-            &path.field("EndTimeOffset"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^.?P.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.features_attribute.check(
-            &path.field("FeaturesAttribute"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inference_attribute.check(
-            &path.field("InferenceAttribute"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.local_path.check(
-            &path.field("LocalPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.probability_attribute.check(
-            &path.field("ProbabilityAttribute"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_data_distribution_type.check(
-            &path.field("S3DataDistributionType"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_input_mode
-            .check(&path.field("S3InputMode"), &Rules::NONE, out);
-        self.start_time_offset.check(
-            &path.field("StartTimeOffset"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^.?P.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BatchTransformInput);
-
-/// Property type `DatasetFormat` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct DatasetFormat {
-    /// `Csv` (optional).
-    pub csv: Option<Value<Csv>>,
-    /// `Json` (optional).
-    pub json: Option<Value<Json>>,
-    /// `Parquet` (optional).
-    pub parquet: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DatasetFormat` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    DatasetFormat(default)
 }
 
 impl DatasetFormat {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            csv: None,
-            json: None,
-            parquet: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Csv`.
-    pub fn csv(mut self, value: impl Into<Value<Csv>>) -> Self {
-        self.csv = Some(value.into());
-        self
+    /// `Csv` (optional).
+    pub fn csv(self, value: impl Into<Value<Csv>>) -> Self {
+        Self(self.0.with(0, "Csv", value.into().to_template()))
     }
-    /// Sets `Json`.
-    pub fn json(mut self, value: impl Into<Value<Json>>) -> Self {
-        self.json = Some(value.into());
-        self
+    /// `Json` (optional).
+    pub fn json(self, value: impl Into<Value<JsonProperty>>) -> Self {
+        Self(self.0.with(1, "Json", value.into().to_template()))
     }
-    /// Sets `Parquet`.
-    pub fn parquet(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.parquet = Some(value.into());
-        self
+    /// `Parquet` (optional).
+    pub fn parquet(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "Parquet", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DatasetFormat {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.csv {
-            m.insert("Csv".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json {
-            m.insert("Json".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parquet {
-            m.insert("Parquet".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.csv.check(&path.field("Csv"), &Rules::NONE, out);
-        self.json.check(&path.field("Json"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DatasetFormat);
-
-/// Property type `Csv` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Csv {
-    /// `Header` (optional).
-    pub header: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `Csv` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    Csv(default)
 }
 
 impl Csv {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { header: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Header`.
-    pub fn header(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.header = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Csv {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.header {
-            m.insert("Header".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Header` (optional).
+    pub fn header(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Header", value.into().to_template()))
     }
 }
 
-impl Check for Csv {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
+crate::l1_struct! {
+    /// Property type `JsonProperty` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    JsonProperty(default)
 }
 
-crate::impl_literal!(Csv);
-
-/// Property type `Json` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct Json {
-    /// `Line` (optional).
-    pub line: Option<Value<bool>>,
-}
-
-impl Json {
+impl JsonProperty {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { line: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Line`.
-    pub fn line(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.line = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Json {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.line {
-            m.insert("Line".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Line` (optional).
+    pub fn line(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Line", value.into().to_template()))
     }
 }
 
-impl Check for Json {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Json);
-
-/// Values of `S3DataDistributionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3DataDistributionType {
-    /// `FullyReplicated`
-    FullyReplicated,
-    /// `ShardedByS3Key`
-    ShardedByS3Key,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3DataDistributionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullyReplicated => "FullyReplicated",
-            Self::ShardedByS3Key => "ShardedByS3Key",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `S3DataDistributionType`.
+    S3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated = "FullyReplicated",
+        /// `ShardedByS3Key`
+        ShardedByS3Key = "ShardedByS3Key",
     }
 }
 
-impl ToTemplate for S3DataDistributionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `S3InputMode`.
+    S3InputMode {
+        /// `Pipe`
+        Pipe = "Pipe",
+        /// `File`
+        File = "File",
     }
 }
 
-impl Check for S3DataDistributionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3DataDistributionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FullyReplicated" => Self::FullyReplicated,
-            "ShardedByS3Key" => Self::ShardedByS3Key,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3DataDistributionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3DataDistributionType::from(s))
-    }
-}
-
-crate::impl_literal!(S3DataDistributionType);
-
-/// Values of `S3InputMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3InputMode {
-    /// `Pipe`
-    Pipe,
-    /// `File`
-    File,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3InputMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pipe => "Pipe",
-            Self::File => "File",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3InputMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3InputMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3InputMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Pipe" => Self::Pipe,
-            "File" => Self::File,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3InputMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3InputMode::from(s))
-    }
-}
-
-crate::impl_literal!(S3InputMode);
-
-/// Property type `EndpointInput` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct EndpointInput {
-    /// `EndTimeOffset` (optional).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^.?P.*`.
-    pub end_time_offset: Option<Value<String>>,
-    /// `EndpointName` (required).
-    /// Length: 0..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
-    pub endpoint_name: Value<String>,
-    /// `FeaturesAttribute` (optional).
-    /// Length: ..=256 characters.
-    pub features_attribute: Option<Value<String>>,
-    /// `InferenceAttribute` (optional).
-    /// Length: ..=256 characters.
-    pub inference_attribute: Option<Value<String>>,
-    /// `LocalPath` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub local_path: Value<String>,
-    /// `ProbabilityAttribute` (optional).
-    /// Length: ..=256 characters.
-    pub probability_attribute: Option<Value<String>>,
-    /// `ProbabilityThresholdAttribute` (optional).
-    pub probability_threshold_attribute: Option<Value<f64>>,
-    /// `S3DataDistributionType` (optional).
-    pub s3_data_distribution_type: Option<Value<EndpointInputS3DataDistributionType>>,
-    /// `S3InputMode` (optional).
-    pub s3_input_mode: Option<Value<EndpointInputS3InputMode>>,
-    /// `StartTimeOffset` (optional).
-    /// Length: 1..=15 characters.
-    /// Pattern: `^.?P.*`.
-    pub start_time_offset: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EndpointInput` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    EndpointInput
 }
 
 impl EndpointInput {
@@ -1878,645 +510,205 @@ impl EndpointInput {
         endpoint_name: impl Into<Value<String>>,
         local_path: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            end_time_offset: None,
-            endpoint_name: endpoint_name.into(),
-            features_attribute: None,
-            inference_attribute: None,
-            local_path: local_path.into(),
-            probability_attribute: None,
-            probability_threshold_attribute: None,
-            s3_data_distribution_type: None,
-            s3_input_mode: None,
-            start_time_offset: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "EndpointName", endpoint_name.into().to_template())
+                .with(4, "LocalPath", local_path.into().to_template()),
+        )
     }
-    /// Sets `EndTimeOffset`.
-    pub fn end_time_offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_time_offset = Some(value.into());
-        self
+    /// `EndTimeOffset` (optional).
+    /// Length: 1 to 15 characters.
+    /// Pattern: `^.?P.*`.
+    pub fn end_time_offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "EndTimeOffset", value.into().to_template()))
     }
-    /// Sets `FeaturesAttribute`.
-    pub fn features_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.features_attribute = Some(value.into());
-        self
+    /// `FeaturesAttribute` (optional).
+    /// Length: at most 256 characters.
+    pub fn features_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FeaturesAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceAttribute`.
-    pub fn inference_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inference_attribute = Some(value.into());
-        self
+    /// `InferenceAttribute` (optional).
+    /// Length: at most 256 characters.
+    pub fn inference_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InferenceAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `ProbabilityAttribute`.
-    pub fn probability_attribute(mut self, value: impl Into<Value<String>>) -> Self {
-        self.probability_attribute = Some(value.into());
-        self
+    /// `ProbabilityAttribute` (optional).
+    /// Length: at most 256 characters.
+    pub fn probability_attribute(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ProbabilityAttribute", value.into().to_template()),
+        )
     }
-    /// Sets `ProbabilityThresholdAttribute`.
-    pub fn probability_threshold_attribute(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.probability_threshold_attribute = Some(value.into());
-        self
+    /// `ProbabilityThresholdAttribute` (optional).
+    pub fn probability_threshold_attribute(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            6,
+            "ProbabilityThresholdAttribute",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `S3DataDistributionType`.
+    /// `S3DataDistributionType` (optional).
     pub fn s3_data_distribution_type(
-        mut self,
+        self,
         value: impl Into<Value<EndpointInputS3DataDistributionType>>,
     ) -> Self {
-        self.s3_data_distribution_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "S3DataDistributionType", value.into().to_template()),
+        )
     }
-    /// Sets `S3InputMode`.
-    pub fn s3_input_mode(mut self, value: impl Into<Value<EndpointInputS3InputMode>>) -> Self {
-        self.s3_input_mode = Some(value.into());
-        self
+    /// `S3InputMode` (optional).
+    pub fn s3_input_mode(self, value: impl Into<Value<EndpointInputS3InputMode>>) -> Self {
+        Self(self.0.with(8, "S3InputMode", value.into().to_template()))
     }
-    /// Sets `StartTimeOffset`.
-    pub fn start_time_offset(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_time_offset = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.end_time_offset {
-            m.insert("EndTimeOffset".to_owned(), v.to_template());
-        }
-        m.insert("EndpointName".to_owned(), self.endpoint_name.to_template());
-        if let Some(v) = &self.features_attribute {
-            m.insert("FeaturesAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_attribute {
-            m.insert("InferenceAttribute".to_owned(), v.to_template());
-        }
-        m.insert("LocalPath".to_owned(), self.local_path.to_template());
-        if let Some(v) = &self.probability_attribute {
-            m.insert("ProbabilityAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.probability_threshold_attribute {
-            m.insert("ProbabilityThresholdAttribute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_data_distribution_type {
-            m.insert("S3DataDistributionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_input_mode {
-            m.insert("S3InputMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time_offset {
-            m.insert("StartTimeOffset".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StartTimeOffset` (optional).
+    /// Length: 1 to 15 characters.
+    /// Pattern: `^.?P.*`.
+    pub fn start_time_offset(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StartTimeOffset", value.into().to_template()),
+        )
     }
 }
 
-impl Check for EndpointInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_time_offset.check(
-            &path.field("EndTimeOffset"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^.?P.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_name.check(
-            &path.field("EndpointName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.features_attribute.check(
-            &path.field("FeaturesAttribute"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inference_attribute.check(
-            &path.field("InferenceAttribute"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.local_path.check(
-            &path.field("LocalPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.probability_attribute.check(
-            &path.field("ProbabilityAttribute"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_data_distribution_type.check(
-            &path.field("S3DataDistributionType"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_input_mode
-            .check(&path.field("S3InputMode"), &Rules::NONE, out);
-        self.start_time_offset.check(
-            &path.field("StartTimeOffset"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(15),
-                pattern: Some("^.?P.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EndpointInputS3DataDistributionType`.
+    EndpointInputS3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated = "FullyReplicated",
+        /// `ShardedByS3Key`
+        ShardedByS3Key = "ShardedByS3Key",
     }
 }
 
-crate::impl_literal!(EndpointInput);
-
-/// Values of `EndpointInputS3DataDistributionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointInputS3DataDistributionType {
-    /// `FullyReplicated`
-    FullyReplicated,
-    /// `ShardedByS3Key`
-    ShardedByS3Key,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointInputS3DataDistributionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullyReplicated => "FullyReplicated",
-            Self::ShardedByS3Key => "ShardedByS3Key",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `EndpointInputS3InputMode`.
+    EndpointInputS3InputMode {
+        /// `Pipe`
+        Pipe = "Pipe",
+        /// `File`
+        File = "File",
     }
 }
 
-impl ToTemplate for EndpointInputS3DataDistributionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointInputS3DataDistributionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointInputS3DataDistributionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FullyReplicated" => Self::FullyReplicated,
-            "ShardedByS3Key" => Self::ShardedByS3Key,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointInputS3DataDistributionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointInputS3DataDistributionType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointInputS3DataDistributionType);
-
-/// Values of `EndpointInputS3InputMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointInputS3InputMode {
-    /// `Pipe`
-    Pipe,
-    /// `File`
-    File,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointInputS3InputMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Pipe", "File"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pipe => "Pipe",
-            Self::File => "File",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointInputS3InputMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointInputS3InputMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointInputS3InputMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Pipe" => Self::Pipe,
-            "File" => Self::File,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointInputS3InputMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointInputS3InputMode::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointInputS3InputMode);
-
-/// Property type `MonitoringGroundTruthS3Input` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct MonitoringGroundTruthS3Input {
-    /// `S3Uri` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `MonitoringGroundTruthS3Input` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    MonitoringGroundTruthS3Input
 }
 
 impl MonitoringGroundTruthS3Input {
     /// The required properties: `S3Uri`.
     pub fn new(s3_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            s3_uri: s3_uri.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Uri", s3_uri.into().to_template()))
     }
 }
 
-impl ToTemplate for MonitoringGroundTruthS3Input {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoringGroundTruthS3Input {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitoringGroundTruthS3Input);
-
-/// Property type `MonitoringOutputConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct MonitoringOutputConfig {
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `.*`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MonitoringOutputs` (required).
-    /// Length: 1..=1 characters.
-    /// Items: 1..=1.
-    pub monitoring_outputs: Value<List<MonitoringOutput>>,
+crate::l1_struct! {
+    /// Property type `MonitoringOutputConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    MonitoringOutputConfig
 }
 
 impl MonitoringOutputConfig {
     /// The required properties: `MonitoringOutputs`.
     pub fn new(monitoring_outputs: impl Into<Value<List<MonitoringOutput>>>) -> Self {
-        Self {
-            kms_key_id: None,
-            monitoring_outputs: monitoring_outputs.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "MonitoringOutputs",
+            monitoring_outputs.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MonitoringOutputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MonitoringOutputs".to_owned(),
-            self.monitoring_outputs.to_template(),
-        );
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for MonitoringOutputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.monitoring_outputs.check(
-            &path.field("MonitoringOutputs"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1),
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonitoringOutputConfig);
-
-/// Property type `MonitoringOutput` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct MonitoringOutput {
-    /// `S3Output` (required).
-    pub s3_output: Value<S3Output>,
+crate::l1_struct! {
+    /// Property type `MonitoringOutput` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    MonitoringOutput
 }
 
 impl MonitoringOutput {
     /// The required properties: `S3Output`.
     pub fn new(s3_output: impl Into<Value<S3Output>>) -> Self {
-        Self {
-            s3_output: s3_output.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Output", s3_output.into().to_template()))
     }
 }
 
-impl ToTemplate for MonitoringOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Output".to_owned(), self.s3_output.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonitoringOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_output
-            .check(&path.field("S3Output"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MonitoringOutput);
-
-/// Property type `S3Output` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct S3Output {
-    /// `LocalPath` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub local_path: Value<String>,
-    /// `S3UploadMode` (optional).
-    pub s3_upload_mode: Option<Value<S3UploadMode>>,
-    /// `S3Uri` (required).
-    /// Length: 0..=512 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Output` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    S3Output
 }
 
 impl S3Output {
     /// The required properties: `LocalPath`, `S3Uri`.
     pub fn new(local_path: impl Into<Value<String>>, s3_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            local_path: local_path.into(),
-            s3_upload_mode: None,
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LocalPath", local_path.into().to_template())
+                .with(2, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `S3UploadMode`.
-    pub fn s3_upload_mode(mut self, value: impl Into<Value<S3UploadMode>>) -> Self {
-        self.s3_upload_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Output {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LocalPath".to_owned(), self.local_path.to_template());
-        if let Some(v) = &self.s3_upload_mode {
-            m.insert("S3UploadMode".to_owned(), v.to_template());
-        }
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+    /// `S3UploadMode` (optional).
+    pub fn s3_upload_mode(self, value: impl Into<Value<S3UploadMode>>) -> Self {
+        Self(self.0.with(1, "S3UploadMode", value.into().to_template()))
     }
 }
 
-impl Check for S3Output {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.local_path.check(
-            &path.field("LocalPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_upload_mode
-            .check(&path.field("S3UploadMode"), &Rules::NONE, out);
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `S3UploadMode`.
+    S3UploadMode {
+        /// `Continuous`
+        Continuous = "Continuous",
+        /// `EndOfJob`
+        EndOfJob = "EndOfJob",
     }
 }
 
-crate::impl_literal!(S3Output);
-
-/// Values of `S3UploadMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3UploadMode {
-    /// `Continuous`
-    Continuous,
-    /// `EndOfJob`
-    EndOfJob,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3UploadMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Continuous => "Continuous",
-            Self::EndOfJob => "EndOfJob",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3UploadMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3UploadMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3UploadMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Continuous" => Self::Continuous,
-            "EndOfJob" => Self::EndOfJob,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3UploadMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3UploadMode::from(s))
-    }
-}
-
-crate::impl_literal!(S3UploadMode);
-
-/// Property type `NetworkConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfig {
-    /// `EnableInterContainerTrafficEncryption` (optional).
-    pub enable_inter_container_traffic_encryption: Option<Value<bool>>,
-    /// `EnableNetworkIsolation` (optional).
-    pub enable_network_isolation: Option<Value<bool>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    NetworkConfig(default)
 }
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_inter_container_traffic_encryption: None,
-            enable_network_isolation: None,
-            vpc_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableInterContainerTrafficEncryption`.
-    pub fn enable_inter_container_traffic_encryption(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.enable_inter_container_traffic_encryption = Some(value.into());
-        self
+    /// `EnableInterContainerTrafficEncryption` (optional).
+    pub fn enable_inter_container_traffic_encryption(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "EnableInterContainerTrafficEncryption",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableNetworkIsolation`.
-    pub fn enable_network_isolation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_network_isolation = Some(value.into());
-        self
+    /// `EnableNetworkIsolation` (optional).
+    pub fn enable_network_isolation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableNetworkIsolation", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(2, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_inter_container_traffic_encryption {
-            m.insert(
-                "EnableInterContainerTrafficEncryption".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_network_isolation {
-            m.insert("EnableNetworkIsolation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfig);
-
-/// Property type `VpcConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (required).
-    /// Items: 1..=5.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -2525,169 +717,32 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Property type `StoppingCondition` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct StoppingCondition {
-    /// `MaxRuntimeInSeconds` (required).
-    /// Range: 1..=86400.
-    pub max_runtime_in_seconds: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StoppingCondition` of `AWS::SageMaker::ModelBiasJobDefinition`.
+    StoppingCondition
 }
 
 impl StoppingCondition {
     /// The required properties: `MaxRuntimeInSeconds`.
     pub fn new(max_runtime_in_seconds: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_runtime_in_seconds: max_runtime_in_seconds.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxRuntimeInSeconds",
+            max_runtime_in_seconds.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for StoppingCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxRuntimeInSeconds".to_owned(),
-            self.max_runtime_in_seconds.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StoppingCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_runtime_in_seconds.check(
-            &path.field("MaxRuntimeInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StoppingCondition);
-
-/// Property type `Tag` of `AWS::SageMaker::ModelBiasJobDefinition`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct ModelCard {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ModelCard {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ModelCard {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ModelCard {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::ModelCard`.
+    ModelCard("AWS::SageMaker::ModelCard", ModelCardProps)
 }
 
 impl ModelCard {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::ModelCard";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ModelCardProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ModelCardName` (typed).
     pub fn ref_value(&self) -> Value<ids::ModelCardName> {
         self.resource.ref_value()
@@ -132,30 +84,53 @@ impl ModelCard {
     pub fn attr_model_card_processing_status(&self) -> Value<String> {
         self.resource.get_att("ModelCardProcessingStatus")
     }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<Content>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `CreatedBy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_created_by(&self, value: impl Into<Value<UserContext>>) {
+        self.resource.set_property("CreatedBy", value.into())
+    }
+
+    /// Replaces `LastModifiedBy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_last_modified_by(&self, value: impl Into<Value<UserContext>>) {
+        self.resource.set_property("LastModifiedBy", value.into())
+    }
+
+    /// Replaces `ModelCardName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_card_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelCardName", value.into())
+    }
+
+    /// Replaces `ModelCardStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_card_status(&self, value: impl Into<Value<ModelCardStatus>>) {
+        self.resource.set_property("ModelCardStatus", value.into())
+    }
+
+    /// Replaces `SecurityConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_config(&self, value: impl Into<Value<SecurityConfig>>) {
+        self.resource.set_property("SecurityConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct ModelCardProps {
-    /// `Content` (required).
-    pub content: Value<Content>,
-    /// `CreatedBy` (optional).
-    pub created_by: Option<Value<UserContext>>,
-    /// `LastModifiedBy` (optional).
-    pub last_modified_by: Option<Value<UserContext>>,
-    /// `ModelCardName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub model_card_name: Value<String>,
-    /// `ModelCardStatus` (required).
-    pub model_card_status: Value<ModelCardStatus>,
-    /// `SecurityConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_config: Option<Value<SecurityConfig>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::ModelCard`.
+    ModelCardProps
 }
 
 impl ModelCardProps {
@@ -165,2552 +140,832 @@ impl ModelCardProps {
         model_card_name: impl Into<Value<String>>,
         model_card_status: impl Into<Value<ModelCardStatus>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            created_by: None,
-            last_modified_by: None,
-            model_card_name: model_card_name.into(),
-            model_card_status: model_card_status.into(),
-            security_config: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(3, "ModelCardName", model_card_name.into().to_template())
+                .with(4, "ModelCardStatus", model_card_status.into().to_template()),
+        )
     }
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, value: impl Into<Value<UserContext>>) -> Self {
-        self.created_by = Some(value.into());
-        self
+    /// `CreatedBy` (optional).
+    pub fn created_by(self, value: impl Into<Value<UserContext>>) -> Self {
+        Self(self.0.with(1, "CreatedBy", value.into().to_template()))
     }
-    /// Sets `LastModifiedBy`.
-    pub fn last_modified_by(mut self, value: impl Into<Value<UserContext>>) -> Self {
-        self.last_modified_by = Some(value.into());
-        self
+    /// `LastModifiedBy` (optional).
+    pub fn last_modified_by(self, value: impl Into<Value<UserContext>>) -> Self {
+        Self(self.0.with(2, "LastModifiedBy", value.into().to_template()))
     }
-    /// Sets `SecurityConfig`.
-    pub fn security_config(mut self, value: impl Into<Value<SecurityConfig>>) -> Self {
-        self.security_config = Some(value.into());
-        self
+    /// `SecurityConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_config(self, value: impl Into<Value<SecurityConfig>>) -> Self {
+        Self(self.0.with(5, "SecurityConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelCardProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.created_by {
-            m.insert("CreatedBy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_modified_by {
-            m.insert("LastModifiedBy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ModelCardName".to_owned(),
-            self.model_card_name.to_template(),
-        );
-        m.insert(
-            "ModelCardStatus".to_owned(),
-            self.model_card_status.to_template(),
-        );
-        if let Some(v) = &self.security_config {
-            m.insert("SecurityConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelCardProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content
-            .check(&path.field("Content"), &Rules::NONE, out);
-        self.created_by
-            .check(&path.field("CreatedBy"), &Rules::NONE, out);
-        self.last_modified_by
-            .check(&path.field("LastModifiedBy"), &Rules::NONE, out);
-        self.model_card_name.check(
-            &path.field("ModelCardName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_card_status
-            .check(&path.field("ModelCardStatus"), &Rules::NONE, out);
-        self.security_config
-            .check(&path.field("SecurityConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelCardProps);
-
-/// Property type `Content` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct Content {
-    /// `AdditionalInformation` (optional).
-    pub additional_information: Option<Value<AdditionalInformation>>,
-    /// `BusinessDetails` (optional).
-    pub business_details: Option<Value<BusinessDetails>>,
-    /// `EvaluationDetails` (optional).
-    pub evaluation_details: Option<Value<List<EvaluationDetail>>>,
-    /// `IntendedUses` (optional).
-    pub intended_uses: Option<Value<IntendedUses>>,
-    /// `ModelOverview` (optional).
-    pub model_overview: Option<Value<ModelOverview>>,
-    /// `ModelPackageDetails` (optional).
-    pub model_package_details: Option<Value<ModelPackageDetails>>,
-    /// `TrainingDetails` (optional).
-    pub training_details: Option<Value<TrainingDetails>>,
+crate::l1_struct! {
+    /// Property type `Content` of `AWS::SageMaker::ModelCard`.
+    Content(default)
 }
 
 impl Content {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_information: None,
-            business_details: None,
-            evaluation_details: None,
-            intended_uses: None,
-            model_overview: None,
-            model_package_details: None,
-            training_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalInformation`.
-    pub fn additional_information(
-        mut self,
-        value: impl Into<Value<AdditionalInformation>>,
-    ) -> Self {
-        self.additional_information = Some(value.into());
-        self
+    /// `AdditionalInformation` (optional).
+    pub fn additional_information(self, value: impl Into<Value<AdditionalInformation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalInformation", value.into().to_template()),
+        )
     }
-    /// Sets `BusinessDetails`.
-    pub fn business_details(mut self, value: impl Into<Value<BusinessDetails>>) -> Self {
-        self.business_details = Some(value.into());
-        self
+    /// `BusinessDetails` (optional).
+    pub fn business_details(self, value: impl Into<Value<BusinessDetails>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BusinessDetails", value.into().to_template()),
+        )
     }
-    /// Sets `EvaluationDetails`.
-    pub fn evaluation_details(mut self, value: impl Into<Value<List<EvaluationDetail>>>) -> Self {
-        self.evaluation_details = Some(value.into());
-        self
+    /// `EvaluationDetails` (optional).
+    pub fn evaluation_details(self, value: impl Into<Value<List<EvaluationDetail>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EvaluationDetails", value.into().to_template()),
+        )
     }
-    /// Sets `IntendedUses`.
-    pub fn intended_uses(mut self, value: impl Into<Value<IntendedUses>>) -> Self {
-        self.intended_uses = Some(value.into());
-        self
+    /// `IntendedUses` (optional).
+    pub fn intended_uses(self, value: impl Into<Value<IntendedUses>>) -> Self {
+        Self(self.0.with(3, "IntendedUses", value.into().to_template()))
     }
-    /// Sets `ModelOverview`.
-    pub fn model_overview(mut self, value: impl Into<Value<ModelOverview>>) -> Self {
-        self.model_overview = Some(value.into());
-        self
+    /// `ModelOverview` (optional).
+    pub fn model_overview(self, value: impl Into<Value<ModelOverview>>) -> Self {
+        Self(self.0.with(4, "ModelOverview", value.into().to_template()))
     }
-    /// Sets `ModelPackageDetails`.
-    pub fn model_package_details(mut self, value: impl Into<Value<ModelPackageDetails>>) -> Self {
-        self.model_package_details = Some(value.into());
-        self
+    /// `ModelPackageDetails` (optional).
+    pub fn model_package_details(self, value: impl Into<Value<ModelPackageDetails>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ModelPackageDetails", value.into().to_template()),
+        )
     }
-    /// Sets `TrainingDetails`.
-    pub fn training_details(mut self, value: impl Into<Value<TrainingDetails>>) -> Self {
-        self.training_details = Some(value.into());
-        self
+    /// `TrainingDetails` (optional).
+    pub fn training_details(self, value: impl Into<Value<TrainingDetails>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TrainingDetails", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Content {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_information {
-            m.insert("AdditionalInformation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.business_details {
-            m.insert("BusinessDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_details {
-            m.insert("EvaluationDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.intended_uses {
-            m.insert("IntendedUses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_overview {
-            m.insert("ModelOverview".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_details {
-            m.insert("ModelPackageDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_details {
-            m.insert("TrainingDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Content {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_information
-            .check(&path.field("AdditionalInformation"), &Rules::NONE, out);
-        self.business_details
-            .check(&path.field("BusinessDetails"), &Rules::NONE, out);
-        self.evaluation_details
-            .check(&path.field("EvaluationDetails"), &Rules::NONE, out);
-        self.intended_uses
-            .check(&path.field("IntendedUses"), &Rules::NONE, out);
-        self.model_overview
-            .check(&path.field("ModelOverview"), &Rules::NONE, out);
-        self.model_package_details
-            .check(&path.field("ModelPackageDetails"), &Rules::NONE, out);
-        self.training_details
-            .check(&path.field("TrainingDetails"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Content);
-
-/// Property type `AdditionalInformation` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct AdditionalInformation {
-    /// `CaveatsAndRecommendations` (optional).
-    /// Length: ..=2048 characters.
-    pub caveats_and_recommendations: Option<Value<String>>,
-    /// `CustomDetails` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub custom_details: Option<Value<Map<String>>>,
-    /// `EthicalConsiderations` (optional).
-    /// Length: ..=2048 characters.
-    pub ethical_considerations: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AdditionalInformation` of `AWS::SageMaker::ModelCard`.
+    AdditionalInformation(default)
 }
 
 impl AdditionalInformation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            caveats_and_recommendations: None,
-            custom_details: None,
-            ethical_considerations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CaveatsAndRecommendations`.
-    pub fn caveats_and_recommendations(mut self, value: impl Into<Value<String>>) -> Self {
-        self.caveats_and_recommendations = Some(value.into());
-        self
+    /// `CaveatsAndRecommendations` (optional).
+    /// Length: at most 2048 characters.
+    pub fn caveats_and_recommendations(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CaveatsAndRecommendations", value.into().to_template()),
+        )
     }
-    /// Sets `CustomDetails`.
-    pub fn custom_details(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.custom_details = Some(value.into());
-        self
+    /// `CustomDetails` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn custom_details(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "CustomDetails", value.into().to_template()))
     }
-    /// Sets `EthicalConsiderations`.
-    pub fn ethical_considerations(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ethical_considerations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdditionalInformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.caveats_and_recommendations {
-            m.insert("CaveatsAndRecommendations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_details {
-            m.insert("CustomDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ethical_considerations {
-            m.insert("EthicalConsiderations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EthicalConsiderations` (optional).
+    /// Length: at most 2048 characters.
+    pub fn ethical_considerations(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EthicalConsiderations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AdditionalInformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.caveats_and_recommendations.check(
-            &path.field("CaveatsAndRecommendations"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_details.check(
-            &path.field("CustomDetails"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ethical_considerations.check(
-            &path.field("EthicalConsiderations"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdditionalInformation);
-
-/// Property type `BusinessDetails` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct BusinessDetails {
-    /// `BusinessProblem` (optional).
-    /// Length: ..=2048 characters.
-    pub business_problem: Option<Value<String>>,
-    /// `BusinessStakeholders` (optional).
-    /// Length: ..=2048 characters.
-    pub business_stakeholders: Option<Value<String>>,
-    /// `LineOfBusiness` (optional).
-    /// Length: ..=2048 characters.
-    pub line_of_business: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BusinessDetails` of `AWS::SageMaker::ModelCard`.
+    BusinessDetails(default)
 }
 
 impl BusinessDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            business_problem: None,
-            business_stakeholders: None,
-            line_of_business: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BusinessProblem`.
-    pub fn business_problem(mut self, value: impl Into<Value<String>>) -> Self {
-        self.business_problem = Some(value.into());
-        self
+    /// `BusinessProblem` (optional).
+    /// Length: at most 2048 characters.
+    pub fn business_problem(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BusinessProblem", value.into().to_template()),
+        )
     }
-    /// Sets `BusinessStakeholders`.
-    pub fn business_stakeholders(mut self, value: impl Into<Value<String>>) -> Self {
-        self.business_stakeholders = Some(value.into());
-        self
+    /// `BusinessStakeholders` (optional).
+    /// Length: at most 2048 characters.
+    pub fn business_stakeholders(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BusinessStakeholders", value.into().to_template()),
+        )
     }
-    /// Sets `LineOfBusiness`.
-    pub fn line_of_business(mut self, value: impl Into<Value<String>>) -> Self {
-        self.line_of_business = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BusinessDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.business_problem {
-            m.insert("BusinessProblem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.business_stakeholders {
-            m.insert("BusinessStakeholders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.line_of_business {
-            m.insert("LineOfBusiness".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LineOfBusiness` (optional).
+    /// Length: at most 2048 characters.
+    pub fn line_of_business(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LineOfBusiness", value.into().to_template()))
     }
 }
 
-impl Check for BusinessDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.business_problem.check(
-            &path.field("BusinessProblem"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.business_stakeholders.check(
-            &path.field("BusinessStakeholders"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.line_of_business.check(
-            &path.field("LineOfBusiness"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BusinessDetails);
-
-/// Property type `EvaluationDetail` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct EvaluationDetail {
-    /// `Datasets` (optional).
-    /// Items: ..=10.
-    /// Each item: Length: ..=1024 characters.
-    pub datasets: Option<Value<List<String>>>,
-    /// `EvaluationJobArn` (optional).
-    /// Length: ..=256 characters.
-    pub evaluation_job_arn: Option<Value<String>>,
-    /// `EvaluationObservation` (optional).
-    /// Length: ..=2096 characters.
-    pub evaluation_observation: Option<Value<String>>,
-    /// `Metadata` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub metadata: Option<Value<Map<String>>>,
-    /// `MetricGroups` (optional).
-    pub metric_groups: Option<Value<List<MetricGroup>>>,
-    /// `Name` (required).
-    /// Pattern: `.{1,63}`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `EvaluationDetail` of `AWS::SageMaker::ModelCard`.
+    EvaluationDetail
 }
 
 impl EvaluationDetail {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            datasets: None,
-            evaluation_job_arn: None,
-            evaluation_observation: None,
-            metadata: None,
-            metric_groups: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(5, "Name", name.into().to_template()))
     }
-    /// Sets `Datasets`.
-    pub fn datasets(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.datasets = Some(value.into());
-        self
+    /// `Datasets` (optional).
+    /// Items: at most 10.
+    /// Each item: Length: at most 1024 characters.
+    pub fn datasets(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Datasets", value.into().to_template()))
     }
-    /// Sets `EvaluationJobArn`.
-    pub fn evaluation_job_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.evaluation_job_arn = Some(value.into());
-        self
+    /// `EvaluationJobArn` (optional).
+    /// Length: at most 256 characters.
+    pub fn evaluation_job_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EvaluationJobArn", value.into().to_template()),
+        )
     }
-    /// Sets `EvaluationObservation`.
-    pub fn evaluation_observation(mut self, value: impl Into<Value<String>>) -> Self {
-        self.evaluation_observation = Some(value.into());
-        self
+    /// `EvaluationObservation` (optional).
+    /// Length: at most 2096 characters.
+    pub fn evaluation_observation(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EvaluationObservation", value.into().to_template()),
+        )
     }
-    /// Sets `Metadata`.
-    pub fn metadata(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.metadata = Some(value.into());
-        self
+    /// `Metadata` (optional).
+    /// Each item: Length: at most 1024 characters.
+    pub fn metadata(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Metadata", value.into().to_template()))
     }
-    /// Sets `MetricGroups`.
-    pub fn metric_groups(mut self, value: impl Into<Value<List<MetricGroup>>>) -> Self {
-        self.metric_groups = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EvaluationDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.datasets {
-            m.insert("Datasets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_job_arn {
-            m.insert("EvaluationJobArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.evaluation_observation {
-            m.insert("EvaluationObservation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata {
-            m.insert("Metadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metric_groups {
-            m.insert("MetricGroups".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `MetricGroups` (optional).
+    pub fn metric_groups(self, value: impl Into<Value<List<MetricGroup>>>) -> Self {
+        Self(self.0.with(4, "MetricGroups", value.into().to_template()))
     }
 }
 
-impl Check for EvaluationDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.datasets.check(
-            &path.field("Datasets"),
-            &Rules {
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_job_arn.check(
-            &path.field("EvaluationJobArn"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.evaluation_observation.check(
-            &path.field("EvaluationObservation"),
-            &Rules {
-                max_length: Some(2096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metadata.check(
-            &path.field("Metadata"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.metric_groups
-            .check(&path.field("MetricGroups"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some(".{1,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EvaluationDetail);
-
-/// Property type `MetricGroup` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct MetricGroup {
-    /// `MetricData` (required).
-    pub metric_data: Value<List<serde_json::Value>>,
-    /// `Name` (required).
-    /// Pattern: `.{1,63}`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `MetricGroup` of `AWS::SageMaker::ModelCard`.
+    MetricGroup
 }
 
 impl MetricGroup {
     /// The required properties: `MetricData`, `Name`.
-    pub fn new(
-        metric_data: impl Into<Value<List<serde_json::Value>>>,
-        name: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            metric_data: metric_data.into(),
-            name: name.into(),
-        }
+    pub fn new(metric_data: impl Into<Value<List<Json>>>, name: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "MetricData", metric_data.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MetricGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MetricData".to_owned(), self.metric_data.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetricGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some(".{1,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricGroup);
-
-/// Property type `IntendedUses` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct IntendedUses {
-    /// `ExplanationsForRiskRating` (optional).
-    /// Length: ..=2048 characters.
-    pub explanations_for_risk_rating: Option<Value<String>>,
-    /// `FactorsAffectingModelEfficiency` (optional).
-    /// Length: ..=2048 characters.
-    pub factors_affecting_model_efficiency: Option<Value<String>>,
-    /// `IntendedUses` (optional).
-    /// Length: ..=2048 characters.
-    pub intended_uses: Option<Value<String>>,
-    /// `PurposeOfModel` (optional).
-    /// Length: ..=2048 characters.
-    pub purpose_of_model: Option<Value<String>>,
-    /// `RiskRating` (optional).
-    pub risk_rating: Option<Value<RiskRating>>,
+crate::l1_struct! {
+    /// Property type `IntendedUses` of `AWS::SageMaker::ModelCard`.
+    IntendedUses(default)
 }
 
 impl IntendedUses {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            explanations_for_risk_rating: None,
-            factors_affecting_model_efficiency: None,
-            intended_uses: None,
-            purpose_of_model: None,
-            risk_rating: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExplanationsForRiskRating`.
-    pub fn explanations_for_risk_rating(mut self, value: impl Into<Value<String>>) -> Self {
-        self.explanations_for_risk_rating = Some(value.into());
-        self
+    /// `ExplanationsForRiskRating` (optional).
+    /// Length: at most 2048 characters.
+    pub fn explanations_for_risk_rating(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExplanationsForRiskRating", value.into().to_template()),
+        )
     }
-    /// Sets `FactorsAffectingModelEfficiency`.
-    pub fn factors_affecting_model_efficiency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.factors_affecting_model_efficiency = Some(value.into());
-        self
+    /// `FactorsAffectingModelEfficiency` (optional).
+    /// Length: at most 2048 characters.
+    pub fn factors_affecting_model_efficiency(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "FactorsAffectingModelEfficiency",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `IntendedUses`.
-    pub fn intended_uses(mut self, value: impl Into<Value<String>>) -> Self {
-        self.intended_uses = Some(value.into());
-        self
+    /// `IntendedUses` (optional).
+    /// Length: at most 2048 characters.
+    pub fn intended_uses(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "IntendedUses", value.into().to_template()))
     }
-    /// Sets `PurposeOfModel`.
-    pub fn purpose_of_model(mut self, value: impl Into<Value<String>>) -> Self {
-        self.purpose_of_model = Some(value.into());
-        self
+    /// `PurposeOfModel` (optional).
+    /// Length: at most 2048 characters.
+    pub fn purpose_of_model(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PurposeOfModel", value.into().to_template()))
     }
-    /// Sets `RiskRating`.
-    pub fn risk_rating(mut self, value: impl Into<Value<RiskRating>>) -> Self {
-        self.risk_rating = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IntendedUses {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.explanations_for_risk_rating {
-            m.insert("ExplanationsForRiskRating".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.factors_affecting_model_efficiency {
-            m.insert(
-                "FactorsAffectingModelEfficiency".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.intended_uses {
-            m.insert("IntendedUses".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.purpose_of_model {
-            m.insert("PurposeOfModel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.risk_rating {
-            m.insert("RiskRating".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RiskRating` (optional).
+    pub fn risk_rating(self, value: impl Into<Value<RiskRating>>) -> Self {
+        Self(self.0.with(4, "RiskRating", value.into().to_template()))
     }
 }
 
-impl Check for IntendedUses {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.explanations_for_risk_rating.check(
-            &path.field("ExplanationsForRiskRating"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.factors_affecting_model_efficiency.check(
-            &path.field("FactorsAffectingModelEfficiency"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.intended_uses.check(
-            &path.field("IntendedUses"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.purpose_of_model.check(
-            &path.field("PurposeOfModel"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.risk_rating
-            .check(&path.field("RiskRating"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `RiskRating`.
+    RiskRating {
+        /// `High`
+        High = "High",
+        /// `Medium`
+        Medium = "Medium",
+        /// `Low`
+        Low = "Low",
+        /// `Unknown`
+        Unknown = "Unknown",
     }
 }
 
-crate::impl_literal!(IntendedUses);
-
-/// Values of `RiskRating`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RiskRating {
-    /// `High`
-    High,
-    /// `Medium`
-    Medium,
-    /// `Low`
-    Low,
-    /// `Unknown`
-    Unknown,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RiskRating {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["High", "Medium", "Low", "Unknown"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "High",
-            Self::Medium => "Medium",
-            Self::Low => "Low",
-            Self::Unknown => "Unknown",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RiskRating {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RiskRating {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RiskRating {
-    fn from(s: &str) -> Self {
-        match s {
-            "High" => Self::High,
-            "Medium" => Self::Medium,
-            "Low" => Self::Low,
-            "Unknown" => Self::Unknown,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RiskRating> {
-    fn from(s: &str) -> Self {
-        Value::literal(RiskRating::from(s))
-    }
-}
-
-crate::impl_literal!(RiskRating);
-
-/// Property type `ModelOverview` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelOverview {
-    /// `AlgorithmType` (optional).
-    /// Length: ..=1024 characters.
-    pub algorithm_type: Option<Value<String>>,
-    /// `InferenceEnvironment` (optional).
-    pub inference_environment: Option<Value<InferenceEnvironment>>,
-    /// `ModelArtifact` (optional).
-    /// Items: ..=15.
-    /// Each item: Length: ..=1024 characters.
-    pub model_artifact: Option<Value<List<String>>>,
-    /// `ModelCreator` (optional).
-    /// Length: ..=1024 characters.
-    pub model_creator: Option<Value<String>>,
-    /// `ModelDescription` (optional).
-    /// Length: ..=1024 characters.
-    pub model_description: Option<Value<String>>,
-    /// `ModelId` (optional).
-    /// Length: ..=1024 characters.
-    pub model_id: Option<Value<String>>,
-    /// `ModelName` (optional).
-    /// Length: ..=1024 characters.
-    pub model_name: Option<Value<String>>,
-    /// `ModelOwner` (optional).
-    /// Length: ..=1024 characters.
-    pub model_owner: Option<Value<String>>,
-    /// `ModelVersion` (optional).
-    /// Range: 1..=.
-    pub model_version: Option<Value<f64>>,
-    /// `ProblemType` (optional).
-    /// Length: ..=1024 characters.
-    pub problem_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ModelOverview` of `AWS::SageMaker::ModelCard`.
+    ModelOverview(default)
 }
 
 impl ModelOverview {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            algorithm_type: None,
-            inference_environment: None,
-            model_artifact: None,
-            model_creator: None,
-            model_description: None,
-            model_id: None,
-            model_name: None,
-            model_owner: None,
-            model_version: None,
-            problem_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AlgorithmType`.
-    pub fn algorithm_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.algorithm_type = Some(value.into());
-        self
+    /// `AlgorithmType` (optional).
+    /// Length: at most 1024 characters.
+    pub fn algorithm_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AlgorithmType", value.into().to_template()))
     }
-    /// Sets `InferenceEnvironment`.
-    pub fn inference_environment(mut self, value: impl Into<Value<InferenceEnvironment>>) -> Self {
-        self.inference_environment = Some(value.into());
-        self
+    /// `InferenceEnvironment` (optional).
+    pub fn inference_environment(self, value: impl Into<Value<InferenceEnvironment>>) -> Self {
+        Self(
+            self.0
+                .with(1, "InferenceEnvironment", value.into().to_template()),
+        )
     }
-    /// Sets `ModelArtifact`.
-    pub fn model_artifact(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.model_artifact = Some(value.into());
-        self
+    /// `ModelArtifact` (optional).
+    /// Items: at most 15.
+    /// Each item: Length: at most 1024 characters.
+    pub fn model_artifact(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "ModelArtifact", value.into().to_template()))
     }
-    /// Sets `ModelCreator`.
-    pub fn model_creator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_creator = Some(value.into());
-        self
+    /// `ModelCreator` (optional).
+    /// Length: at most 1024 characters.
+    pub fn model_creator(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ModelCreator", value.into().to_template()))
     }
-    /// Sets `ModelDescription`.
-    pub fn model_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_description = Some(value.into());
-        self
+    /// `ModelDescription` (optional).
+    /// Length: at most 1024 characters.
+    pub fn model_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ModelDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ModelId`.
-    pub fn model_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_id = Some(value.into());
-        self
+    /// `ModelId` (optional).
+    /// Length: at most 1024 characters.
+    pub fn model_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ModelId", value.into().to_template()))
     }
-    /// Sets `ModelName`.
-    pub fn model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_name = Some(value.into());
-        self
+    /// `ModelName` (optional).
+    /// Length: at most 1024 characters.
+    pub fn model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ModelName", value.into().to_template()))
     }
-    /// Sets `ModelOwner`.
-    pub fn model_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_owner = Some(value.into());
-        self
+    /// `ModelOwner` (optional).
+    /// Length: at most 1024 characters.
+    pub fn model_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ModelOwner", value.into().to_template()))
     }
-    /// Sets `ModelVersion`.
-    pub fn model_version(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.model_version = Some(value.into());
-        self
+    /// `ModelVersion` (optional).
+    /// Range: at least 1.
+    pub fn model_version(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(8, "ModelVersion", value.into().to_template()))
     }
-    /// Sets `ProblemType`.
-    pub fn problem_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.problem_type = Some(value.into());
-        self
+    /// `ProblemType` (optional).
+    /// Length: at most 1024 characters.
+    pub fn problem_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ProblemType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelOverview {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.algorithm_type {
-            m.insert("AlgorithmType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_environment {
-            m.insert("InferenceEnvironment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_artifact {
-            m.insert("ModelArtifact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_creator {
-            m.insert("ModelCreator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_description {
-            m.insert("ModelDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_id {
-            m.insert("ModelId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_name {
-            m.insert("ModelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_owner {
-            m.insert("ModelOwner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_version {
-            m.insert("ModelVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.problem_type {
-            m.insert("ProblemType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelOverview {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm_type.check(
-            &path.field("AlgorithmType"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inference_environment
-            .check(&path.field("InferenceEnvironment"), &Rules::NONE, out);
-        self.model_artifact.check(
-            &path.field("ModelArtifact"),
-            &Rules {
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_creator.check(
-            &path.field("ModelCreator"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_description.check(
-            &path.field("ModelDescription"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_id.check(
-            &path.field("ModelId"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_name.check(
-            &path.field("ModelName"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_owner.check(
-            &path.field("ModelOwner"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_version.check(
-            &path.field("ModelVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.problem_type.check(
-            &path.field("ProblemType"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelOverview);
-
-/// Property type `InferenceEnvironment` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct InferenceEnvironment {
-    /// `ContainerImage` (optional).
-    /// Items: ..=15.
-    /// Each item: Length: ..=1024 characters.
-    pub container_image: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `InferenceEnvironment` of `AWS::SageMaker::ModelCard`.
+    InferenceEnvironment(default)
 }
 
 impl InferenceEnvironment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_image: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerImage`.
-    pub fn container_image(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_image = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceEnvironment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_image {
-            m.insert("ContainerImage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContainerImage` (optional).
+    /// Items: at most 15.
+    /// Each item: Length: at most 1024 characters.
+    pub fn container_image(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ContainerImage", value.into().to_template()))
     }
 }
 
-impl Check for InferenceEnvironment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_image.check(
-            &path.field("ContainerImage"),
-            &Rules {
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceEnvironment);
-
-/// Property type `ModelPackageDetails` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelPackageDetails {
-    /// `ApprovalDescription` (optional).
-    /// Length: ..=1024 characters.
-    pub approval_description: Option<Value<String>>,
-    /// `CreatedBy` (optional).
-    pub created_by: Option<Value<ModelPackageCreator>>,
-    /// `Domain` (optional).
-    pub domain: Option<Value<String>>,
-    /// `InferenceSpecification` (optional).
-    pub inference_specification: Option<Value<InferenceSpecification>>,
-    /// `ModelApprovalStatus` (optional).
-    pub model_approval_status: Option<Value<ModelApprovalStatus>>,
-    /// `ModelPackageArn` (optional).
-    /// Length: 1..=2048 characters.
-    pub model_package_arn: Option<Value<String>>,
-    /// `ModelPackageDescription` (optional).
-    /// Length: ..=1024 characters.
-    pub model_package_description: Option<Value<String>>,
-    /// `ModelPackageGroupName` (optional).
-    /// Length: 1..=63 characters.
-    pub model_package_group_name: Option<Value<String>>,
-    /// `ModelPackageName` (optional).
-    /// Length: 1..=63 characters.
-    pub model_package_name: Option<Value<String>>,
-    /// `ModelPackageStatus` (optional).
-    pub model_package_status: Option<Value<ModelPackageStatus>>,
-    /// `ModelPackageVersion` (optional).
-    /// Range: 1..=.
-    pub model_package_version: Option<Value<f64>>,
-    /// `SourceAlgorithms` (optional).
-    /// Items: 1..=1.
-    pub source_algorithms: Option<Value<List<SourceAlgorithm>>>,
-    /// `Task` (optional).
-    pub task: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ModelPackageDetails` of `AWS::SageMaker::ModelCard`.
+    ModelPackageDetails(default)
 }
 
 impl ModelPackageDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            approval_description: None,
-            created_by: None,
-            domain: None,
-            inference_specification: None,
-            model_approval_status: None,
-            model_package_arn: None,
-            model_package_description: None,
-            model_package_group_name: None,
-            model_package_name: None,
-            model_package_status: None,
-            model_package_version: None,
-            source_algorithms: None,
-            task: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApprovalDescription`.
-    pub fn approval_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.approval_description = Some(value.into());
-        self
+    /// `ApprovalDescription` (optional).
+    /// Length: at most 1024 characters.
+    pub fn approval_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApprovalDescription", value.into().to_template()),
+        )
     }
-    /// Sets `CreatedBy`.
-    pub fn created_by(mut self, value: impl Into<Value<ModelPackageCreator>>) -> Self {
-        self.created_by = Some(value.into());
-        self
+    /// `CreatedBy` (optional).
+    pub fn created_by(self, value: impl Into<Value<ModelPackageCreator>>) -> Self {
+        Self(self.0.with(1, "CreatedBy", value.into().to_template()))
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Domain", value.into().to_template()))
     }
-    /// Sets `InferenceSpecification`.
-    pub fn inference_specification(
-        mut self,
-        value: impl Into<Value<InferenceSpecification>>,
-    ) -> Self {
-        self.inference_specification = Some(value.into());
-        self
+    /// `InferenceSpecification` (optional).
+    pub fn inference_specification(self, value: impl Into<Value<InferenceSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(3, "InferenceSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `ModelApprovalStatus`.
-    pub fn model_approval_status(mut self, value: impl Into<Value<ModelApprovalStatus>>) -> Self {
-        self.model_approval_status = Some(value.into());
-        self
+    /// `ModelApprovalStatus` (optional).
+    pub fn model_approval_status(self, value: impl Into<Value<ModelApprovalStatus>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ModelApprovalStatus", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageArn`.
-    pub fn model_package_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_arn = Some(value.into());
-        self
+    /// `ModelPackageArn` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn model_package_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ModelPackageArn", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageDescription`.
-    pub fn model_package_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_description = Some(value.into());
-        self
+    /// `ModelPackageDescription` (optional).
+    /// Length: at most 1024 characters.
+    pub fn model_package_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ModelPackageDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageGroupName`.
-    pub fn model_package_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_group_name = Some(value.into());
-        self
+    /// `ModelPackageGroupName` (optional).
+    /// Length: 1 to 63 characters.
+    pub fn model_package_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ModelPackageGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageName`.
-    pub fn model_package_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_name = Some(value.into());
-        self
+    /// `ModelPackageName` (optional).
+    /// Length: 1 to 63 characters.
+    pub fn model_package_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ModelPackageName", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageStatus`.
-    pub fn model_package_status(mut self, value: impl Into<Value<ModelPackageStatus>>) -> Self {
-        self.model_package_status = Some(value.into());
-        self
+    /// `ModelPackageStatus` (optional).
+    pub fn model_package_status(self, value: impl Into<Value<ModelPackageStatus>>) -> Self {
+        Self(
+            self.0
+                .with(9, "ModelPackageStatus", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageVersion`.
-    pub fn model_package_version(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.model_package_version = Some(value.into());
-        self
+    /// `ModelPackageVersion` (optional).
+    /// Range: at least 1.
+    pub fn model_package_version(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ModelPackageVersion", value.into().to_template()),
+        )
     }
-    /// Sets `SourceAlgorithms`.
-    pub fn source_algorithms(mut self, value: impl Into<Value<List<SourceAlgorithm>>>) -> Self {
-        self.source_algorithms = Some(value.into());
-        self
+    /// `SourceAlgorithms` (optional).
+    /// Items: 1 to 1.
+    pub fn source_algorithms(self, value: impl Into<Value<List<SourceAlgorithm>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SourceAlgorithms", value.into().to_template()),
+        )
     }
-    /// Sets `Task`.
-    pub fn task(mut self, value: impl Into<Value<String>>) -> Self {
-        self.task = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelPackageDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approval_description {
-            m.insert("ApprovalDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_by {
-            m.insert("CreatedBy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_specification {
-            m.insert("InferenceSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_approval_status {
-            m.insert("ModelApprovalStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_arn {
-            m.insert("ModelPackageArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_description {
-            m.insert("ModelPackageDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_group_name {
-            m.insert("ModelPackageGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_name {
-            m.insert("ModelPackageName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_status {
-            m.insert("ModelPackageStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_version {
-            m.insert("ModelPackageVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_algorithms {
-            m.insert("SourceAlgorithms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task {
-            m.insert("Task".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Task` (optional).
+    pub fn task(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "Task", value.into().to_template()))
     }
 }
 
-impl Check for ModelPackageDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.approval_description.check(
-            &path.field("ApprovalDescription"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.created_by
-            .check(&path.field("CreatedBy"), &Rules::NONE, out);
-        self.inference_specification.check(
-            &path.field("InferenceSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.model_approval_status
-            .check(&path.field("ModelApprovalStatus"), &Rules::NONE, out);
-        self.model_package_arn.check(
-            &path.field("ModelPackageArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_description.check(
-            &path.field("ModelPackageDescription"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_group_name.check(
-            &path.field("ModelPackageGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_name.check(
-            &path.field("ModelPackageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_status
-            .check(&path.field("ModelPackageStatus"), &Rules::NONE, out);
-        self.model_package_version.check(
-            &path.field("ModelPackageVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_algorithms.check(
-            &path.field("SourceAlgorithms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelPackageDetails);
-
-/// Property type `ModelPackageCreator` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelPackageCreator {
-    /// `UserProfileName` (optional).
-    /// Length: ..=63 characters.
-    pub user_profile_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ModelPackageCreator` of `AWS::SageMaker::ModelCard`.
+    ModelPackageCreator(default)
 }
 
 impl ModelPackageCreator {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            user_profile_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `UserProfileName`.
-    pub fn user_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_profile_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelPackageCreator {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.user_profile_name {
-            m.insert("UserProfileName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserProfileName` (optional).
+    /// Length: at most 63 characters.
+    pub fn user_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "UserProfileName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ModelPackageCreator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.user_profile_name.check(
-            &path.field("UserProfileName"),
-            &Rules {
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelPackageCreator);
-
-/// Property type `InferenceSpecification` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct InferenceSpecification {
-    /// `Containers` (required).
-    /// Items: 1..=15.
-    pub containers: Value<List<Container>>,
+crate::l1_struct! {
+    /// Property type `InferenceSpecification` of `AWS::SageMaker::ModelCard`.
+    InferenceSpecification
 }
 
 impl InferenceSpecification {
     /// The required properties: `Containers`.
     pub fn new(containers: impl Into<Value<List<Container>>>) -> Self {
-        Self {
-            containers: containers.into(),
-        }
+        Self(crate::Properties::new().with(0, "Containers", containers.into().to_template()))
     }
 }
 
-impl ToTemplate for InferenceSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Containers".to_owned(), self.containers.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InferenceSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers.check(
-            &path.field("Containers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceSpecification);
-
-/// Property type `Container` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct Container {
-    /// `Image` (required).
-    /// Length: ..=255 characters.
-    pub image: Value<String>,
-    /// `ModelDataUrl` (optional).
-    /// Length: ..=1024 characters.
-    pub model_data_url: Option<Value<String>>,
-    /// `NearestModelName` (optional).
-    pub nearest_model_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Container` of `AWS::SageMaker::ModelCard`.
+    Container
 }
 
 impl Container {
     /// The required properties: `Image`.
     pub fn new(image: impl Into<Value<String>>) -> Self {
-        Self {
-            image: image.into(),
-            model_data_url: None,
-            nearest_model_name: None,
-        }
+        Self(crate::Properties::new().with(0, "Image", image.into().to_template()))
     }
-    /// Sets `ModelDataUrl`.
-    pub fn model_data_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_data_url = Some(value.into());
-        self
-    }
-    /// Sets `NearestModelName`.
-    pub fn nearest_model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nearest_model_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Container {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.model_data_url {
-            m.insert("ModelDataUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nearest_model_name {
-            m.insert("NearestModelName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Container {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.image.check(
-            &path.field("Image"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_data_url.check(
-            &path.field("ModelDataUrl"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Container);
-
-/// Values of `ModelApprovalStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModelApprovalStatus {
-    /// `Approved`
-    Approved,
-    /// `Rejected`
-    Rejected,
-    /// `PendingManualApproval`
-    PendingManualApproval,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ModelApprovalStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Approved", "Rejected", "PendingManualApproval"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "Approved",
-            Self::Rejected => "Rejected",
-            Self::PendingManualApproval => "PendingManualApproval",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ModelApprovalStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ModelApprovalStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ModelApprovalStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Approved" => Self::Approved,
-            "Rejected" => Self::Rejected,
-            "PendingManualApproval" => Self::PendingManualApproval,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ModelApprovalStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ModelApprovalStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ModelApprovalStatus);
-
-/// Values of `ModelPackageStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModelPackageStatus {
-    /// `Pending`
-    Pending,
-    /// `InProgress`
-    InProgress,
-    /// `Completed`
-    Completed,
-    /// `Failed`
-    Failed,
-    /// `Deleting`
-    Deleting,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ModelPackageStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["Pending", "InProgress", "Completed", "Failed", "Deleting"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pending => "Pending",
-            Self::InProgress => "InProgress",
-            Self::Completed => "Completed",
-            Self::Failed => "Failed",
-            Self::Deleting => "Deleting",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ModelPackageStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ModelPackageStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ModelPackageStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Pending" => Self::Pending,
-            "InProgress" => Self::InProgress,
-            "Completed" => Self::Completed,
-            "Failed" => Self::Failed,
-            "Deleting" => Self::Deleting,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ModelPackageStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ModelPackageStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ModelPackageStatus);
-
-/// Property type `SourceAlgorithm` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct SourceAlgorithm {
-    /// `AlgorithmName` (required).
-    /// Length: ..=170 characters.
-    pub algorithm_name: Value<String>,
     /// `ModelDataUrl` (optional).
-    /// Length: ..=1024 characters.
-    pub model_data_url: Option<Value<String>>,
+    /// Length: at most 1024 characters.
+    pub fn model_data_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ModelDataUrl", value.into().to_template()))
+    }
+    /// `NearestModelName` (optional).
+    pub fn nearest_model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NearestModelName", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ModelApprovalStatus`.
+    ModelApprovalStatus {
+        /// `Approved`
+        Approved = "Approved",
+        /// `Rejected`
+        Rejected = "Rejected",
+        /// `PendingManualApproval`
+        PendingManualApproval = "PendingManualApproval",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ModelPackageStatus`.
+    ModelPackageStatus {
+        /// `Pending`
+        Pending = "Pending",
+        /// `InProgress`
+        InProgress = "InProgress",
+        /// `Completed`
+        Completed = "Completed",
+        /// `Failed`
+        Failed = "Failed",
+        /// `Deleting`
+        Deleting = "Deleting",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SourceAlgorithm` of `AWS::SageMaker::ModelCard`.
+    SourceAlgorithm
 }
 
 impl SourceAlgorithm {
     /// The required properties: `AlgorithmName`.
     pub fn new(algorithm_name: impl Into<Value<String>>) -> Self {
-        Self {
-            algorithm_name: algorithm_name.into(),
-            model_data_url: None,
-        }
+        Self(crate::Properties::new().with(0, "AlgorithmName", algorithm_name.into().to_template()))
     }
-    /// Sets `ModelDataUrl`.
-    pub fn model_data_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_data_url = Some(value.into());
-        self
+    /// `ModelDataUrl` (optional).
+    /// Length: at most 1024 characters.
+    pub fn model_data_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ModelDataUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceAlgorithm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AlgorithmName".to_owned(),
-            self.algorithm_name.to_template(),
-        );
-        if let Some(v) = &self.model_data_url {
-            m.insert("ModelDataUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm_name.check(
-            &path.field("AlgorithmName"),
-            &Rules {
-                max_length: Some(170),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_data_url.check(
-            &path.field("ModelDataUrl"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceAlgorithm);
-
-/// Property type `TrainingDetails` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct TrainingDetails {
-    /// `ObjectiveFunction` (optional).
-    pub objective_function: Option<Value<ObjectiveFunction>>,
-    /// `TrainingJobDetails` (optional).
-    pub training_job_details: Option<Value<TrainingJobDetails>>,
-    /// `TrainingObservations` (optional).
-    /// Length: ..=1024 characters.
-    pub training_observations: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TrainingDetails` of `AWS::SageMaker::ModelCard`.
+    TrainingDetails(default)
 }
 
 impl TrainingDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            objective_function: None,
-            training_job_details: None,
-            training_observations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ObjectiveFunction`.
-    pub fn objective_function(mut self, value: impl Into<Value<ObjectiveFunction>>) -> Self {
-        self.objective_function = Some(value.into());
-        self
+    /// `ObjectiveFunction` (optional).
+    pub fn objective_function(self, value: impl Into<Value<ObjectiveFunction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ObjectiveFunction", value.into().to_template()),
+        )
     }
-    /// Sets `TrainingJobDetails`.
-    pub fn training_job_details(mut self, value: impl Into<Value<TrainingJobDetails>>) -> Self {
-        self.training_job_details = Some(value.into());
-        self
+    /// `TrainingJobDetails` (optional).
+    pub fn training_job_details(self, value: impl Into<Value<TrainingJobDetails>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TrainingJobDetails", value.into().to_template()),
+        )
     }
-    /// Sets `TrainingObservations`.
-    pub fn training_observations(mut self, value: impl Into<Value<String>>) -> Self {
-        self.training_observations = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrainingDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.objective_function {
-            m.insert("ObjectiveFunction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_job_details {
-            m.insert("TrainingJobDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_observations {
-            m.insert("TrainingObservations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrainingObservations` (optional).
+    /// Length: at most 1024 characters.
+    pub fn training_observations(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TrainingObservations", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TrainingDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.objective_function
-            .check(&path.field("ObjectiveFunction"), &Rules::NONE, out);
-        self.training_job_details
-            .check(&path.field("TrainingJobDetails"), &Rules::NONE, out);
-        self.training_observations.check(
-            &path.field("TrainingObservations"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainingDetails);
-
-/// Property type `ObjectiveFunction` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct ObjectiveFunction {
-    /// `Function` (optional).
-    pub function: Option<Value<Function>>,
-    /// `Notes` (optional).
-    /// Length: ..=1024 characters.
-    pub notes: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ObjectiveFunction` of `AWS::SageMaker::ModelCard`.
+    ObjectiveFunction(default)
 }
 
 impl ObjectiveFunction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            function: None,
-            notes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Function`.
-    pub fn function(mut self, value: impl Into<Value<Function>>) -> Self {
-        self.function = Some(value.into());
-        self
-    }
-    /// Sets `Notes`.
-    pub fn notes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ObjectiveFunction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.function {
-            m.insert("Function".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notes {
-            m.insert("Notes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ObjectiveFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.function
-            .check(&path.field("Function"), &Rules::NONE, out);
-        self.notes.check(
-            &path.field("Notes"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ObjectiveFunction);
-
-/// Property type `Function` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct Function {
-    /// `Condition` (optional).
-    /// Length: ..=63 characters.
-    pub condition: Option<Value<String>>,
-    /// `Facet` (optional).
-    /// Length: ..=63 characters.
-    pub facet: Option<Value<String>>,
     /// `Function` (optional).
-    pub function: Option<Value<FunctionFunction>>,
+    pub fn function(self, value: impl Into<Value<Function>>) -> Self {
+        Self(self.0.with(0, "Function", value.into().to_template()))
+    }
+    /// `Notes` (optional).
+    /// Length: at most 1024 characters.
+    pub fn notes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Notes", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Function` of `AWS::SageMaker::ModelCard`.
+    Function(default)
 }
 
 impl Function {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            condition: None,
-            facet: None,
-            function: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Condition`.
-    pub fn condition(mut self, value: impl Into<Value<String>>) -> Self {
-        self.condition = Some(value.into());
-        self
+    /// `Condition` (optional).
+    /// Length: at most 63 characters.
+    pub fn condition(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Condition", value.into().to_template()))
     }
-    /// Sets `Facet`.
-    pub fn facet(mut self, value: impl Into<Value<String>>) -> Self {
-        self.facet = Some(value.into());
-        self
+    /// `Facet` (optional).
+    /// Length: at most 63 characters.
+    pub fn facet(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Facet", value.into().to_template()))
     }
-    /// Sets `Function`.
-    pub fn function(mut self, value: impl Into<Value<FunctionFunction>>) -> Self {
-        self.function = Some(value.into());
-        self
+    /// `Function` (optional).
+    pub fn function(self, value: impl Into<Value<FunctionFunction>>) -> Self {
+        Self(self.0.with(2, "Function", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Function {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.condition {
-            m.insert("Condition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.facet {
-            m.insert("Facet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function {
-            m.insert("Function".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FunctionFunction`.
+    FunctionFunction {
+        /// `Maximize`
+        Maximize = "Maximize",
+        /// `Minimize`
+        Minimize = "Minimize",
     }
 }
 
-impl Check for Function {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition.check(
-            &path.field("Condition"),
-            &Rules {
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.facet.check(
-            &path.field("Facet"),
-            &Rules {
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function
-            .check(&path.field("Function"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Function);
-
-/// Values of `FunctionFunction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FunctionFunction {
-    /// `Maximize`
-    Maximize,
-    /// `Minimize`
-    Minimize,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FunctionFunction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Maximize", "Minimize"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Maximize => "Maximize",
-            Self::Minimize => "Minimize",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FunctionFunction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FunctionFunction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FunctionFunction {
-    fn from(s: &str) -> Self {
-        match s {
-            "Maximize" => Self::Maximize,
-            "Minimize" => Self::Minimize,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FunctionFunction> {
-    fn from(s: &str) -> Self {
-        Value::literal(FunctionFunction::from(s))
-    }
-}
-
-crate::impl_literal!(FunctionFunction);
-
-/// Property type `TrainingJobDetails` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct TrainingJobDetails {
-    /// `HyperParameters` (optional).
-    /// Each item: Items: ..=100.
-    pub hyper_parameters: Option<Value<List<TrainingHyperParameter>>>,
-    /// `TrainingArn` (optional).
-    /// Length: ..=1024 characters.
-    pub training_arn: Option<Value<String>>,
-    /// `TrainingDatasets` (optional).
-    /// Items: ..=15.
-    /// Each item: Length: ..=1024 characters.
-    pub training_datasets: Option<Value<List<String>>>,
-    /// `TrainingEnvironment` (optional).
-    pub training_environment: Option<Value<TrainingEnvironment>>,
-    /// `TrainingMetrics` (optional).
-    /// Each item: Items: ..=50.
-    pub training_metrics: Option<Value<List<TrainingMetric>>>,
-    /// `UserProvidedHyperParameters` (optional).
-    /// Each item: Items: ..=100.
-    pub user_provided_hyper_parameters: Option<Value<List<TrainingHyperParameter>>>,
-    /// `UserProvidedTrainingMetrics` (optional).
-    /// Each item: Items: ..=50.
-    pub user_provided_training_metrics: Option<Value<List<TrainingMetric>>>,
+crate::l1_struct! {
+    /// Property type `TrainingJobDetails` of `AWS::SageMaker::ModelCard`.
+    TrainingJobDetails(default)
 }
 
 impl TrainingJobDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hyper_parameters: None,
-            training_arn: None,
-            training_datasets: None,
-            training_environment: None,
-            training_metrics: None,
-            user_provided_hyper_parameters: None,
-            user_provided_training_metrics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HyperParameters`.
-    pub fn hyper_parameters(
-        mut self,
-        value: impl Into<Value<List<TrainingHyperParameter>>>,
-    ) -> Self {
-        self.hyper_parameters = Some(value.into());
-        self
+    /// `HyperParameters` (optional).
+    /// Each item: Items: at most 100.
+    pub fn hyper_parameters(self, value: impl Into<Value<List<TrainingHyperParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HyperParameters", value.into().to_template()),
+        )
     }
-    /// Sets `TrainingArn`.
-    pub fn training_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.training_arn = Some(value.into());
-        self
+    /// `TrainingArn` (optional).
+    /// Length: at most 1024 characters.
+    pub fn training_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TrainingArn", value.into().to_template()))
     }
-    /// Sets `TrainingDatasets`.
-    pub fn training_datasets(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.training_datasets = Some(value.into());
-        self
+    /// `TrainingDatasets` (optional).
+    /// Items: at most 15.
+    /// Each item: Length: at most 1024 characters.
+    pub fn training_datasets(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TrainingDatasets", value.into().to_template()),
+        )
     }
-    /// Sets `TrainingEnvironment`.
-    pub fn training_environment(mut self, value: impl Into<Value<TrainingEnvironment>>) -> Self {
-        self.training_environment = Some(value.into());
-        self
+    /// `TrainingEnvironment` (optional).
+    pub fn training_environment(self, value: impl Into<Value<TrainingEnvironment>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TrainingEnvironment", value.into().to_template()),
+        )
     }
-    /// Sets `TrainingMetrics`.
-    pub fn training_metrics(mut self, value: impl Into<Value<List<TrainingMetric>>>) -> Self {
-        self.training_metrics = Some(value.into());
-        self
+    /// `TrainingMetrics` (optional).
+    /// Each item: Items: at most 50.
+    pub fn training_metrics(self, value: impl Into<Value<List<TrainingMetric>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TrainingMetrics", value.into().to_template()),
+        )
     }
-    /// Sets `UserProvidedHyperParameters`.
+    /// `UserProvidedHyperParameters` (optional).
+    /// Each item: Items: at most 100.
     pub fn user_provided_hyper_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<TrainingHyperParameter>>>,
     ) -> Self {
-        self.user_provided_hyper_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "UserProvidedHyperParameters", value.into().to_template()),
+        )
     }
-    /// Sets `UserProvidedTrainingMetrics`.
+    /// `UserProvidedTrainingMetrics` (optional).
+    /// Each item: Items: at most 50.
     pub fn user_provided_training_metrics(
-        mut self,
+        self,
         value: impl Into<Value<List<TrainingMetric>>>,
     ) -> Self {
-        self.user_provided_training_metrics = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "UserProvidedTrainingMetrics", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrainingJobDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hyper_parameters {
-            m.insert("HyperParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_arn {
-            m.insert("TrainingArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_datasets {
-            m.insert("TrainingDatasets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_environment {
-            m.insert("TrainingEnvironment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.training_metrics {
-            m.insert("TrainingMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_provided_hyper_parameters {
-            m.insert("UserProvidedHyperParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_provided_training_metrics {
-            m.insert("UserProvidedTrainingMetrics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrainingJobDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hyper_parameters.check(
-            &path.field("HyperParameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.training_arn.check(
-            &path.field("TrainingArn"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.training_datasets.check(
-            &path.field("TrainingDatasets"),
-            &Rules {
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.training_environment
-            .check(&path.field("TrainingEnvironment"), &Rules::NONE, out);
-        self.training_metrics.check(
-            &path.field("TrainingMetrics"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_provided_hyper_parameters.check(
-            &path.field("UserProvidedHyperParameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_provided_training_metrics.check(
-            &path.field("UserProvidedTrainingMetrics"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_items: Some(50),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainingJobDetails);
-
-/// Property type `TrainingHyperParameter` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct TrainingHyperParameter {
-    /// `Name` (required).
-    /// Pattern: `.{1,255}`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Pattern: `.{1,255}`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `TrainingHyperParameter` of `AWS::SageMaker::ModelCard`.
+    TrainingHyperParameter
 }
 
 impl TrainingHyperParameter {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TrainingHyperParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TrainingHyperParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some(".{1,255}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                pattern: Some(".{1,255}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainingHyperParameter);
-
-/// Property type `TrainingEnvironment` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct TrainingEnvironment {
-    /// `ContainerImage` (optional).
-    /// Items: ..=15.
-    /// Each item: Length: ..=1024 characters.
-    pub container_image: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `TrainingEnvironment` of `AWS::SageMaker::ModelCard`.
+    TrainingEnvironment(default)
 }
 
 impl TrainingEnvironment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            container_image: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContainerImage`.
-    pub fn container_image(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_image = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrainingEnvironment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_image {
-            m.insert("ContainerImage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContainerImage` (optional).
+    /// Items: at most 15.
+    /// Each item: Length: at most 1024 characters.
+    pub fn container_image(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "ContainerImage", value.into().to_template()))
     }
 }
 
-impl Check for TrainingEnvironment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_image.check(
-            &path.field("ContainerImage"),
-            &Rules {
-                max_items: Some(15),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainingEnvironment);
-
-/// Property type `TrainingMetric` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct TrainingMetric {
-    /// `Name` (required).
-    /// Pattern: `.{1,255}`.
-    pub name: Value<String>,
-    /// `Notes` (optional).
-    /// Length: ..=1024 characters.
-    pub notes: Option<Value<String>>,
-    /// `Value` (required).
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `TrainingMetric` of `AWS::SageMaker::ModelCard`.
+    TrainingMetric
 }
 
 impl TrainingMetric {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<f64>>) -> Self {
-        Self {
-            name: name.into(),
-            notes: None,
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `Notes`.
-    pub fn notes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrainingMetric {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.notes {
-            m.insert("Notes".to_owned(), v.to_template());
-        }
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Notes` (optional).
+    /// Length: at most 1024 characters.
+    pub fn notes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Notes", value.into().to_template()))
     }
 }
 
-impl Check for TrainingMetric {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some(".{1,255}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notes.check(
-            &path.field("Notes"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrainingMetric);
-
-/// Property type `UserContext` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct UserContext {
-    /// `DomainId` (optional).
-    pub domain_id: Option<Value<String>>,
-    /// `UserProfileArn` (optional).
-    pub user_profile_arn: Option<Value<String>>,
-    /// `UserProfileName` (optional).
-    pub user_profile_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `UserContext` of `AWS::SageMaker::ModelCard`.
+    UserContext(default)
 }
 
 impl UserContext {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_id: None,
-            user_profile_arn: None,
-            user_profile_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainId`.
-    pub fn domain_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_id = Some(value.into());
-        self
+    /// `DomainId` (optional).
+    pub fn domain_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DomainId", value.into().to_template()))
     }
-    /// Sets `UserProfileArn`.
-    pub fn user_profile_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_profile_arn = Some(value.into());
-        self
+    /// `UserProfileArn` (optional).
+    pub fn user_profile_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "UserProfileArn", value.into().to_template()))
     }
-    /// Sets `UserProfileName`.
-    pub fn user_profile_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_profile_name = Some(value.into());
-        self
+    /// `UserProfileName` (optional).
+    pub fn user_profile_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "UserProfileName", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UserContext {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_id {
-            m.insert("DomainId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_profile_arn {
-            m.insert("UserProfileArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_profile_name {
-            m.insert("UserProfileName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ModelCardStatus`.
+    ModelCardStatus {
+        /// `Draft`
+        Draft = "Draft",
+        /// `PendingReview`
+        PendingReview = "PendingReview",
+        /// `Approved`
+        Approved = "Approved",
+        /// `Archived`
+        Archived = "Archived",
     }
 }
 
-impl Check for UserContext {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(UserContext);
-
-/// Values of `ModelCardStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModelCardStatus {
-    /// `Draft`
-    Draft,
-    /// `PendingReview`
-    PendingReview,
-    /// `Approved`
-    Approved,
-    /// `Archived`
-    Archived,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ModelCardStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Draft", "PendingReview", "Approved", "Archived"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "Draft",
-            Self::PendingReview => "PendingReview",
-            Self::Approved => "Approved",
-            Self::Archived => "Archived",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ModelCardStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ModelCardStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ModelCardStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Draft" => Self::Draft,
-            "PendingReview" => Self::PendingReview,
-            "Approved" => Self::Approved,
-            "Archived" => Self::Archived,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ModelCardStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ModelCardStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ModelCardStatus);
-
-/// Property type `SecurityConfig` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityConfig {
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `.*`.
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SecurityConfig` of `AWS::SageMaker::ModelCard`.
+    SecurityConfig(default)
 }
 
 impl SecurityConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for SecurityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityConfig);
-
-/// Property type `Tag` of `AWS::SageMaker::ModelCard`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

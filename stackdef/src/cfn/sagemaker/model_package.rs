@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ModelPackage {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ModelPackage {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ModelPackage {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ModelPackage {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::ModelPackage`.
+    ModelPackage("AWS::SageMaker::ModelPackage", ModelPackageProps)
 }
 
 impl ModelPackage {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::ModelPackage";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ModelPackageProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ModelPackageArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ModelPackageArn> {
         self.resource.ref_value()
@@ -97,544 +49,418 @@ impl ModelPackage {
     pub fn attr_model_package_status(&self) -> Value<String> {
         self.resource.get_att("ModelPackageStatus")
     }
+
+    /// Replaces `AdditionalInferenceSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_inference_specifications(
+        &self,
+        value: impl Into<Value<List<AdditionalInferenceSpecificationDefinition>>>,
+    ) {
+        self.resource
+            .set_property("AdditionalInferenceSpecifications", value.into())
+    }
+
+    /// Replaces `AdditionalInferenceSpecificationsToAdd` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_inference_specifications_to_add(
+        &self,
+        value: impl Into<Value<List<AdditionalInferenceSpecificationDefinition>>>,
+    ) {
+        self.resource
+            .set_property("AdditionalInferenceSpecificationsToAdd", value.into())
+    }
+
+    /// Replaces `ApprovalDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approval_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApprovalDescription", value.into())
+    }
+
+    /// Replaces `CertifyForMarketplace` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certify_for_marketplace(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("CertifyForMarketplace", value.into())
+    }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `CustomerMetadataProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_metadata_properties(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("CustomerMetadataProperties", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `DriftCheckBaselines` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_drift_check_baselines(&self, value: impl Into<Value<DriftCheckBaselines>>) {
+        self.resource
+            .set_property("DriftCheckBaselines", value.into())
+    }
+
+    /// Replaces `InferenceSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inference_specification(&self, value: impl Into<Value<InferenceSpecification>>) {
+        self.resource
+            .set_property("InferenceSpecification", value.into())
+    }
+
+    /// Replaces `MetadataProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metadata_properties(&self, value: impl Into<Value<MetadataProperties>>) {
+        self.resource
+            .set_property("MetadataProperties", value.into())
+    }
+
+    /// Replaces `ModelApprovalStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_approval_status(&self, value: impl Into<Value<ModelApprovalStatus>>) {
+        self.resource
+            .set_property("ModelApprovalStatus", value.into())
+    }
+
+    /// Replaces `ModelCard` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_card(&self, value: impl Into<Value<ModelCard>>) {
+        self.resource.set_property("ModelCard", value.into())
+    }
+
+    /// Replaces `ModelMetrics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_metrics(&self, value: impl Into<Value<ModelMetrics>>) {
+        self.resource.set_property("ModelMetrics", value.into())
+    }
+
+    /// Replaces `ModelPackageDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ModelPackageDescription", value.into())
+    }
+
+    /// Replaces `ModelPackageGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ModelPackageGroupName", value.into())
+    }
+
+    /// Replaces `ModelPackageName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelPackageName", value.into())
+    }
+
+    /// Replaces `ModelPackageStatusDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_status_details(
+        &self,
+        value: impl Into<Value<ModelPackageStatusDetails>>,
+    ) {
+        self.resource
+            .set_property("ModelPackageStatusDetails", value.into())
+    }
+
+    /// Replaces `ModelPackageVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_version(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ModelPackageVersion", value.into())
+    }
+
+    /// Replaces `SamplePayloadUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sample_payload_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SamplePayloadUrl", value.into())
+    }
+
+    /// Replaces `SecurityConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_config(&self, value: impl Into<Value<SecurityConfig>>) {
+        self.resource.set_property("SecurityConfig", value.into())
+    }
+
+    /// Replaces `SkipModelValidation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_skip_model_validation(&self, value: impl Into<Value<SkipModelValidation>>) {
+        self.resource
+            .set_property("SkipModelValidation", value.into())
+    }
+
+    /// Replaces `SourceAlgorithmSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_algorithm_specification(
+        &self,
+        value: impl Into<Value<SourceAlgorithmSpecification>>,
+    ) {
+        self.resource
+            .set_property("SourceAlgorithmSpecification", value.into())
+    }
+
+    /// Replaces `SourceUri` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_uri(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceUri", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Task` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Task", value.into())
+    }
+
+    /// Replaces `ValidationSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_specification(&self, value: impl Into<Value<ValidationSpecification>>) {
+        self.resource
+            .set_property("ValidationSpecification", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelPackageProps {
-    /// `AdditionalInferenceSpecifications` (optional).
-    /// Items: 1..=15.
-    pub additional_inference_specifications:
-        Option<Value<List<AdditionalInferenceSpecificationDefinition>>>,
-    /// `AdditionalInferenceSpecificationsToAdd` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=15.
-    pub additional_inference_specifications_to_add:
-        Option<Value<List<AdditionalInferenceSpecificationDefinition>>>,
-    /// `ApprovalDescription` (optional).
-    /// Length: ..=1024 characters.
-    /// Pattern: `.*`.
-    pub approval_description: Option<Value<String>>,
-    /// `CertifyForMarketplace` (optional).
-    pub certify_for_marketplace: Option<Value<bool>>,
-    /// `ClientToken` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub client_token: Option<Value<String>>,
-    /// `CustomerMetadataProperties` (optional).
-    pub customer_metadata_properties: Option<Value<serde_json::Value>>,
-    /// `Domain` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain: Option<Value<String>>,
-    /// `DriftCheckBaselines` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub drift_check_baselines: Option<Value<DriftCheckBaselines>>,
-    /// `InferenceSpecification` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub inference_specification: Option<Value<InferenceSpecification>>,
-    /// `MetadataProperties` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub metadata_properties: Option<Value<MetadataProperties>>,
-    /// `ModelApprovalStatus` (optional).
-    pub model_approval_status: Option<Value<ModelApprovalStatus>>,
-    /// `ModelCard` (optional).
-    pub model_card: Option<Value<ModelCard>>,
-    /// `ModelMetrics` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub model_metrics: Option<Value<ModelMetrics>>,
-    /// `ModelPackageDescription` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*`.
-    pub model_package_description: Option<Value<String>>,
-    /// `ModelPackageGroupName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=170 characters.
-    pub model_package_group_name: Option<Value<String>>,
-    /// `ModelPackageName` (optional).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub model_package_name: Option<Value<String>>,
-    /// `ModelPackageStatusDetails` (optional).
-    pub model_package_status_details: Option<Value<ModelPackageStatusDetails>>,
-    /// `ModelPackageVersion` (optional).
-    /// Range: 1..=.
-    pub model_package_version: Option<Value<i64>>,
-    /// `SamplePayloadUrl` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub sample_payload_url: Option<Value<String>>,
-    /// `SecurityConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_config: Option<Value<SecurityConfig>>,
-    /// `SkipModelValidation` (optional).
-    pub skip_model_validation: Option<Value<SkipModelValidation>>,
-    /// `SourceAlgorithmSpecification` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_algorithm_specification: Option<Value<SourceAlgorithmSpecification>>,
-    /// `SourceUri` (optional).
-    /// Length: 0..=1024 characters.
-    pub source_uri: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Task` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub task: Option<Value<String>>,
-    /// `ValidationSpecification` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub validation_specification: Option<Value<ValidationSpecification>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::ModelPackage`.
+    ModelPackageProps(default)
 }
 
 impl ModelPackageProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_inference_specifications: None,
-            additional_inference_specifications_to_add: None,
-            approval_description: None,
-            certify_for_marketplace: None,
-            client_token: None,
-            customer_metadata_properties: None,
-            domain: None,
-            drift_check_baselines: None,
-            inference_specification: None,
-            metadata_properties: None,
-            model_approval_status: None,
-            model_card: None,
-            model_metrics: None,
-            model_package_description: None,
-            model_package_group_name: None,
-            model_package_name: None,
-            model_package_status_details: None,
-            model_package_version: None,
-            sample_payload_url: None,
-            security_config: None,
-            skip_model_validation: None,
-            source_algorithm_specification: None,
-            source_uri: None,
-            tags: None,
-            task: None,
-            validation_specification: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalInferenceSpecifications`.
+    /// `AdditionalInferenceSpecifications` (optional).
+    /// Items: 1 to 15.
     pub fn additional_inference_specifications(
-        mut self,
+        self,
         value: impl Into<Value<List<AdditionalInferenceSpecificationDefinition>>>,
     ) -> Self {
-        self.additional_inference_specifications = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AdditionalInferenceSpecifications",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AdditionalInferenceSpecificationsToAdd`.
+    /// `AdditionalInferenceSpecificationsToAdd` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 15.
     pub fn additional_inference_specifications_to_add(
-        mut self,
+        self,
         value: impl Into<Value<List<AdditionalInferenceSpecificationDefinition>>>,
     ) -> Self {
-        self.additional_inference_specifications_to_add = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "AdditionalInferenceSpecificationsToAdd",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApprovalDescription`.
-    pub fn approval_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.approval_description = Some(value.into());
-        self
+    /// `ApprovalDescription` (optional).
+    /// Length: at most 1024 characters.
+    /// Pattern: `.*`.
+    pub fn approval_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ApprovalDescription", value.into().to_template()),
+        )
     }
-    /// Sets `CertifyForMarketplace`.
-    pub fn certify_for_marketplace(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.certify_for_marketplace = Some(value.into());
-        self
+    /// `CertifyForMarketplace` (optional).
+    pub fn certify_for_marketplace(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CertifyForMarketplace", value.into().to_template()),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 36 characters.
+    /// Pattern: `^[a-zA-Z0-9-]+$`.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ClientToken", value.into().to_template()))
     }
-    /// Sets `CustomerMetadataProperties`.
-    pub fn customer_metadata_properties(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.customer_metadata_properties = Some(value.into());
-        self
+    /// `CustomerMetadataProperties` (optional).
+    pub fn customer_metadata_properties(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(5, "CustomerMetadataProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Domain", value.into().to_template()))
     }
-    /// Sets `DriftCheckBaselines`.
-    pub fn drift_check_baselines(mut self, value: impl Into<Value<DriftCheckBaselines>>) -> Self {
-        self.drift_check_baselines = Some(value.into());
-        self
+    /// `DriftCheckBaselines` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn drift_check_baselines(self, value: impl Into<Value<DriftCheckBaselines>>) -> Self {
+        Self(
+            self.0
+                .with(7, "DriftCheckBaselines", value.into().to_template()),
+        )
     }
-    /// Sets `InferenceSpecification`.
-    pub fn inference_specification(
-        mut self,
-        value: impl Into<Value<InferenceSpecification>>,
-    ) -> Self {
-        self.inference_specification = Some(value.into());
-        self
+    /// `InferenceSpecification` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn inference_specification(self, value: impl Into<Value<InferenceSpecification>>) -> Self {
+        Self(
+            self.0
+                .with(8, "InferenceSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataProperties`.
-    pub fn metadata_properties(mut self, value: impl Into<Value<MetadataProperties>>) -> Self {
-        self.metadata_properties = Some(value.into());
-        self
+    /// `MetadataProperties` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn metadata_properties(self, value: impl Into<Value<MetadataProperties>>) -> Self {
+        Self(
+            self.0
+                .with(9, "MetadataProperties", value.into().to_template()),
+        )
     }
-    /// Sets `ModelApprovalStatus`.
-    pub fn model_approval_status(mut self, value: impl Into<Value<ModelApprovalStatus>>) -> Self {
-        self.model_approval_status = Some(value.into());
-        self
+    /// `ModelApprovalStatus` (optional).
+    pub fn model_approval_status(self, value: impl Into<Value<ModelApprovalStatus>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ModelApprovalStatus", value.into().to_template()),
+        )
     }
-    /// Sets `ModelCard`.
-    pub fn model_card(mut self, value: impl Into<Value<ModelCard>>) -> Self {
-        self.model_card = Some(value.into());
-        self
+    /// `ModelCard` (optional).
+    pub fn model_card(self, value: impl Into<Value<ModelCard>>) -> Self {
+        Self(self.0.with(11, "ModelCard", value.into().to_template()))
     }
-    /// Sets `ModelMetrics`.
-    pub fn model_metrics(mut self, value: impl Into<Value<ModelMetrics>>) -> Self {
-        self.model_metrics = Some(value.into());
-        self
+    /// `ModelMetrics` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn model_metrics(self, value: impl Into<Value<ModelMetrics>>) -> Self {
+        Self(self.0.with(12, "ModelMetrics", value.into().to_template()))
     }
-    /// Sets `ModelPackageDescription`.
-    pub fn model_package_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_description = Some(value.into());
-        self
+    /// `ModelPackageDescription` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    /// Pattern: ``[A-Za-z\x{80}-\x{10FFFF}\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}$+<=>^`|~\x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]*``.
+    pub fn model_package_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ModelPackageDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageGroupName`.
-    pub fn model_package_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_group_name = Some(value.into());
-        self
+    /// `ModelPackageGroupName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 170 characters.
+    pub fn model_package_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "ModelPackageGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageName`.
-    pub fn model_package_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_name = Some(value.into());
-        self
+    /// `ModelPackageName` (optional).
+    /// Length: 1 to 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
+    pub fn model_package_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "ModelPackageName", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageStatusDetails`.
+    /// `ModelPackageStatusDetails` (optional).
     pub fn model_package_status_details(
-        mut self,
+        self,
         value: impl Into<Value<ModelPackageStatusDetails>>,
     ) -> Self {
-        self.model_package_status_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(16, "ModelPackageStatusDetails", value.into().to_template()),
+        )
     }
-    /// Sets `ModelPackageVersion`.
-    pub fn model_package_version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.model_package_version = Some(value.into());
-        self
+    /// `ModelPackageVersion` (optional).
+    /// Range: at least 1.
+    pub fn model_package_version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(17, "ModelPackageVersion", value.into().to_template()),
+        )
     }
-    /// Sets `SamplePayloadUrl`.
-    pub fn sample_payload_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sample_payload_url = Some(value.into());
-        self
+    /// `SamplePayloadUrl` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn sample_payload_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(18, "SamplePayloadUrl", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityConfig`.
-    pub fn security_config(mut self, value: impl Into<Value<SecurityConfig>>) -> Self {
-        self.security_config = Some(value.into());
-        self
+    /// `SecurityConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_config(self, value: impl Into<Value<SecurityConfig>>) -> Self {
+        Self(
+            self.0
+                .with(19, "SecurityConfig", value.into().to_template()),
+        )
     }
-    /// Sets `SkipModelValidation`.
-    pub fn skip_model_validation(mut self, value: impl Into<Value<SkipModelValidation>>) -> Self {
-        self.skip_model_validation = Some(value.into());
-        self
+    /// `SkipModelValidation` (optional).
+    pub fn skip_model_validation(self, value: impl Into<Value<SkipModelValidation>>) -> Self {
+        Self(
+            self.0
+                .with(20, "SkipModelValidation", value.into().to_template()),
+        )
     }
-    /// Sets `SourceAlgorithmSpecification`.
+    /// `SourceAlgorithmSpecification` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn source_algorithm_specification(
-        mut self,
+        self,
         value: impl Into<Value<SourceAlgorithmSpecification>>,
     ) -> Self {
-        self.source_algorithm_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            21,
+            "SourceAlgorithmSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceUri`.
-    pub fn source_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_uri = Some(value.into());
-        self
+    /// `SourceUri` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `[A-Za-z\x{80}-\x{10FFFF}\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]{0,1024}`.
+    pub fn source_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(22, "SourceUri", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(23, "Tags", value.into().to_template()))
     }
-    /// Sets `Task`.
-    pub fn task(mut self, value: impl Into<Value<String>>) -> Self {
-        self.task = Some(value.into());
-        self
+    /// `Task` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn task(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(24, "Task", value.into().to_template()))
     }
-    /// Sets `ValidationSpecification`.
+    /// `ValidationSpecification` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn validation_specification(
-        mut self,
+        self,
         value: impl Into<Value<ValidationSpecification>>,
     ) -> Self {
-        self.validation_specification = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(25, "ValidationSpecification", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ModelPackageProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_inference_specifications {
-            m.insert(
-                "AdditionalInferenceSpecifications".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.additional_inference_specifications_to_add {
-            m.insert(
-                "AdditionalInferenceSpecificationsToAdd".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.approval_description {
-            m.insert("ApprovalDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certify_for_marketplace {
-            m.insert("CertifyForMarketplace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_metadata_properties {
-            m.insert("CustomerMetadataProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.drift_check_baselines {
-            m.insert("DriftCheckBaselines".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inference_specification {
-            m.insert("InferenceSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_properties {
-            m.insert("MetadataProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_approval_status {
-            m.insert("ModelApprovalStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_card {
-            m.insert("ModelCard".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_metrics {
-            m.insert("ModelMetrics".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_description {
-            m.insert("ModelPackageDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_group_name {
-            m.insert("ModelPackageGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_name {
-            m.insert("ModelPackageName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_status_details {
-            m.insert("ModelPackageStatusDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_package_version {
-            m.insert("ModelPackageVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample_payload_url {
-            m.insert("SamplePayloadUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_config {
-            m.insert("SecurityConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.skip_model_validation {
-            m.insert("SkipModelValidation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_algorithm_specification {
-            m.insert("SourceAlgorithmSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_uri {
-            m.insert("SourceUri".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task {
-            m.insert("Task".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_specification {
-            m.insert("ValidationSpecification".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelPackageProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_inference_specifications.check(
-            &path.field("AdditionalInferenceSpecifications"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.additional_inference_specifications_to_add.check(
-            &path.field("AdditionalInferenceSpecificationsToAdd"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.approval_description.check(
-            &path.field("ApprovalDescription"),
-            &Rules {
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.drift_check_baselines
-            .check(&path.field("DriftCheckBaselines"), &Rules::NONE, out);
-        self.inference_specification.check(
-            &path.field("InferenceSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.metadata_properties
-            .check(&path.field("MetadataProperties"), &Rules::NONE, out);
-        self.model_approval_status
-            .check(&path.field("ModelApprovalStatus"), &Rules::NONE, out);
-        self.model_card
-            .check(&path.field("ModelCard"), &Rules::NONE, out);
-        self.model_metrics
-            .check(&path.field("ModelMetrics"), &Rules::NONE, out);
-        self.model_package_description.check(
-            &path.field("ModelPackageDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_group_name.check(
-            &path.field("ModelPackageGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_name.check(
-            &path.field("ModelPackageName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_status_details.check(
-            &path.field("ModelPackageStatusDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.model_package_version.check(
-            &path.field("ModelPackageVersion"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sample_payload_url.check(
-            &path.field("SamplePayloadUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_config
-            .check(&path.field("SecurityConfig"), &Rules::NONE, out);
-        self.skip_model_validation
-            .check(&path.field("SkipModelValidation"), &Rules::NONE, out);
-        self.source_algorithm_specification.check(
-            &path.field("SourceAlgorithmSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_uri.check(
-            &path.field("SourceUri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validation_specification.check(
-            &path.field("ValidationSpecification"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelPackageProps);
-
-/// Property type `AdditionalInferenceSpecificationDefinition` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct AdditionalInferenceSpecificationDefinition {
-    /// `Containers` (required).
-    /// Items: 1..=15.
-    pub containers: Value<List<ModelPackageContainerDefinition>>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub name: Value<String>,
-    /// `SupportedContentTypes` (optional).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `.*`.
-    pub supported_content_types: Option<Value<List<String>>>,
-    /// `SupportedRealtimeInferenceInstanceTypes` (optional).
-    pub supported_realtime_inference_instance_types: Option<Value<List<InferenceInstanceType>>>,
-    /// `SupportedResponseMIMETypes` (optional).
-    /// Each item: Length: 0..=1024 characters.
-    /// Each item: Pattern: `^[-\w]+\/.+$`.
-    pub supported_response_mime_types: Option<Value<List<String>>>,
-    /// `SupportedTransformInstanceTypes` (optional).
-    /// Items: 1..=.
-    pub supported_transform_instance_types: Option<Value<List<TransformInstanceType>>>,
+crate::l1_struct! {
+    /// Property type `AdditionalInferenceSpecificationDefinition` of `AWS::SageMaker::ModelPackage`.
+    AdditionalInferenceSpecificationDefinition
 }
 
 impl AdditionalInferenceSpecificationDefinition {
@@ -643,408 +469,145 @@ impl AdditionalInferenceSpecificationDefinition {
         containers: impl Into<Value<List<ModelPackageContainerDefinition>>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            containers: containers.into(),
-            description: None,
-            name: name.into(),
-            supported_content_types: None,
-            supported_realtime_inference_instance_types: None,
-            supported_response_mime_types: None,
-            supported_transform_instance_types: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Containers", containers.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `SupportedContentTypes`.
-    pub fn supported_content_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.supported_content_types = Some(value.into());
-        self
+    /// `SupportedContentTypes` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `.*`.
+    pub fn supported_content_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SupportedContentTypes", value.into().to_template()),
+        )
     }
-    /// Sets `SupportedRealtimeInferenceInstanceTypes`.
+    /// `SupportedRealtimeInferenceInstanceTypes` (optional).
     pub fn supported_realtime_inference_instance_types(
-        mut self,
-        value: impl Into<Value<List<InferenceInstanceType>>>,
+        self,
+        value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.supported_realtime_inference_instance_types = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "SupportedRealtimeInferenceInstanceTypes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SupportedResponseMIMETypes`.
-    pub fn supported_response_mime_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.supported_response_mime_types = Some(value.into());
-        self
+    /// `SupportedResponseMIMETypes` (optional).
+    /// Each item: Length: 0 to 1024 characters.
+    /// Each item: Pattern: `^[-\w\x{80}-\x{10FFFF}]+\/.+$`.
+    pub fn supported_response_mime_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SupportedResponseMIMETypes", value.into().to_template()),
+        )
     }
-    /// Sets `SupportedTransformInstanceTypes`.
-    pub fn supported_transform_instance_types(
-        mut self,
-        value: impl Into<Value<List<TransformInstanceType>>>,
-    ) -> Self {
-        self.supported_transform_instance_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AdditionalInferenceSpecificationDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Containers".to_owned(), self.containers.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.supported_content_types {
-            m.insert("SupportedContentTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supported_realtime_inference_instance_types {
-            m.insert(
-                "SupportedRealtimeInferenceInstanceTypes".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.supported_response_mime_types {
-            m.insert("SupportedResponseMIMETypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.supported_transform_instance_types {
-            m.insert(
-                "SupportedTransformInstanceTypes".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `SupportedTransformInstanceTypes` (optional).
+    /// Items: at least 1.
+    pub fn supported_transform_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            6,
+            "SupportedTransformInstanceTypes",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for AdditionalInferenceSpecificationDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers.check(
-            &path.field("Containers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.supported_content_types.check(
-            &path.field("SupportedContentTypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some(".*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.supported_realtime_inference_instance_types.check(
-            &path.field("SupportedRealtimeInferenceInstanceTypes"),
-            &Rules::NONE,
-            out,
-        );
-        self.supported_response_mime_types.check(
-            &path.field("SupportedResponseMIMETypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            pattern: Some("^[-\\w]+\\/.+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.supported_transform_instance_types.check(
-            &path.field("SupportedTransformInstanceTypes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AdditionalInferenceSpecificationDefinition);
-
-/// Property type `ModelPackageContainerDefinition` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ModelPackageContainerDefinition {
-    /// `ContainerHostname` (optional).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub container_hostname: Option<Value<String>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<serde_json::Value>>,
-    /// `Framework` (optional).
-    pub framework: Option<Value<String>>,
-    /// `FrameworkVersion` (optional).
-    /// Length: 3..=10 characters.
-    /// Pattern: `[0-9]\.[A-Za-z0-9.]+`.
-    pub framework_version: Option<Value<String>>,
-    /// `Image` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `[\S]{1,255}`.
-    pub image: Value<String>,
-    /// `ImageDigest` (optional).
-    /// Length: 0..=72 characters.
-    /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
-    pub image_digest: Option<Value<String>>,
-    /// `ModelDataSource` (optional).
-    pub model_data_source: Option<Value<ModelDataSource>>,
-    /// `ModelDataUrl` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub model_data_url: Option<Value<String>>,
-    /// `ModelInput` (optional).
-    pub model_input: Option<Value<ModelInput>>,
-    /// `NearestModelName` (optional).
-    pub nearest_model_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ModelPackageContainerDefinition` of `AWS::SageMaker::ModelPackage`.
+    ModelPackageContainerDefinition
 }
 
 impl ModelPackageContainerDefinition {
     /// The required properties: `Image`.
     pub fn new(image: impl Into<Value<String>>) -> Self {
-        Self {
-            container_hostname: None,
-            environment: None,
-            framework: None,
-            framework_version: None,
-            image: image.into(),
-            image_digest: None,
-            model_data_source: None,
-            model_data_url: None,
-            model_input: None,
-            nearest_model_name: None,
-        }
+        Self(crate::Properties::new().with(4, "Image", image.into().to_template()))
     }
-    /// Sets `ContainerHostname`.
-    pub fn container_hostname(mut self, value: impl Into<Value<String>>) -> Self {
-        self.container_hostname = Some(value.into());
-        self
+    /// `ContainerHostname` (optional).
+    /// Length: at most 63 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
+    pub fn container_hostname(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerHostname", value.into().to_template()),
+        )
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
-    /// Sets `Framework`.
-    pub fn framework(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framework = Some(value.into());
-        self
+    /// `Framework` (optional).
+    pub fn framework(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Framework", value.into().to_template()))
     }
-    /// Sets `FrameworkVersion`.
-    pub fn framework_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.framework_version = Some(value.into());
-        self
+    /// `FrameworkVersion` (optional).
+    /// Length: 3 to 10 characters.
+    /// Pattern: `[0-9]\.[A-Za-z0-9.]+`.
+    pub fn framework_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FrameworkVersion", value.into().to_template()),
+        )
     }
-    /// Sets `ImageDigest`.
-    pub fn image_digest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.image_digest = Some(value.into());
-        self
+    /// `ImageDigest` (optional).
+    /// Length: 0 to 72 characters.
+    /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
+    pub fn image_digest(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ImageDigest", value.into().to_template()))
     }
-    /// Sets `ModelDataSource`.
-    pub fn model_data_source(mut self, value: impl Into<Value<ModelDataSource>>) -> Self {
-        self.model_data_source = Some(value.into());
-        self
+    /// `ModelDataSource` (optional).
+    pub fn model_data_source(self, value: impl Into<Value<ModelDataSource>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ModelDataSource", value.into().to_template()),
+        )
     }
-    /// Sets `ModelDataUrl`.
-    pub fn model_data_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_data_url = Some(value.into());
-        self
+    /// `ModelDataUrl` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn model_data_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "ModelDataUrl", value.into().to_template()))
     }
-    /// Sets `ModelInput`.
-    pub fn model_input(mut self, value: impl Into<Value<ModelInput>>) -> Self {
-        self.model_input = Some(value.into());
-        self
+    /// `ModelInput` (optional).
+    pub fn model_input(self, value: impl Into<Value<ModelInput>>) -> Self {
+        Self(self.0.with(8, "ModelInput", value.into().to_template()))
     }
-    /// Sets `NearestModelName`.
-    pub fn nearest_model_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.nearest_model_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelPackageContainerDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_hostname {
-            m.insert("ContainerHostname".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework {
-            m.insert("Framework".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.framework_version {
-            m.insert("FrameworkVersion".to_owned(), v.to_template());
-        }
-        m.insert("Image".to_owned(), self.image.to_template());
-        if let Some(v) = &self.image_digest {
-            m.insert("ImageDigest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_data_source {
-            m.insert("ModelDataSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_data_url {
-            m.insert("ModelDataUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_input {
-            m.insert("ModelInput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.nearest_model_name {
-            m.insert("NearestModelName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NearestModelName` (optional).
+    pub fn nearest_model_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "NearestModelName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ModelPackageContainerDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_hostname.check(
-            &path.field("ContainerHostname"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.framework_version.check(
-            &path.field("FrameworkVersion"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(10),
-                pattern: Some("[0-9]\\.[A-Za-z0-9.]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image.check(
-            &path.field("Image"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("[\\S]{1,255}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_digest.check(
-            &path.field("ImageDigest"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(72),
-                pattern: Some("^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_data_source
-            .check(&path.field("ModelDataSource"), &Rules::NONE, out);
-        self.model_data_url.check(
-            &path.field("ModelDataUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_input
-            .check(&path.field("ModelInput"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelPackageContainerDefinition);
-
-/// Property type `ModelDataSource` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelDataSource {
-    /// `S3DataSource` (optional).
-    pub s3_data_source: Option<Value<S3ModelDataSource>>,
+crate::l1_struct! {
+    /// Property type `ModelDataSource` of `AWS::SageMaker::ModelPackage`.
+    ModelDataSource(default)
 }
 
 impl ModelDataSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_data_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3DataSource`.
-    pub fn s3_data_source(mut self, value: impl Into<Value<S3ModelDataSource>>) -> Self {
-        self.s3_data_source = Some(value.into());
-        self
+    /// `S3DataSource` (optional).
+    pub fn s3_data_source(self, value: impl Into<Value<S3ModelDataSource>>) -> Self {
+        Self(self.0.with(0, "S3DataSource", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelDataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_data_source {
-            m.insert("S3DataSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelDataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_data_source
-            .check(&path.field("S3DataSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelDataSource);
-
-/// Property type `S3ModelDataSource` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct S3ModelDataSource {
-    /// `CompressionType` (required).
-    pub compression_type: Value<CompressionType>,
-    /// `ModelAccessConfig` (optional).
-    pub model_access_config: Option<Value<ModelAccessConfig>>,
-    /// `S3DataType` (required).
-    pub s3_data_type: Value<S3DataType>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3ModelDataSource` of `AWS::SageMaker::ModelPackage`.
+    S3ModelDataSource
 }
 
 impl S3ModelDataSource {
@@ -1054,2746 +617,240 @@ impl S3ModelDataSource {
         s3_data_type: impl Into<Value<S3DataType>>,
         s3_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            compression_type: compression_type.into(),
-            model_access_config: None,
-            s3_data_type: s3_data_type.into(),
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CompressionType", compression_type.into().to_template())
+                .with(2, "S3DataType", s3_data_type.into().to_template())
+                .with(3, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `ModelAccessConfig`.
-    pub fn model_access_config(mut self, value: impl Into<Value<ModelAccessConfig>>) -> Self {
-        self.model_access_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3ModelDataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CompressionType".to_owned(),
-            self.compression_type.to_template(),
-        );
-        if let Some(v) = &self.model_access_config {
-            m.insert("ModelAccessConfig".to_owned(), v.to_template());
-        }
-        m.insert("S3DataType".to_owned(), self.s3_data_type.to_template());
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+    /// `ModelAccessConfig` (optional).
+    pub fn model_access_config(self, value: impl Into<Value<ModelAccessConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ModelAccessConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3ModelDataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compression_type
-            .check(&path.field("CompressionType"), &Rules::NONE, out);
-        self.model_access_config
-            .check(&path.field("ModelAccessConfig"), &Rules::NONE, out);
-        self.s3_data_type
-            .check(&path.field("S3DataType"), &Rules::NONE, out);
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CompressionType`.
+    CompressionType {
+        /// `None`
+        None = "None",
+        /// `Gzip`
+        Gzip = "Gzip",
     }
 }
 
-crate::impl_literal!(S3ModelDataSource);
-
-/// Values of `CompressionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CompressionType {
-    /// `None`
-    None,
-    /// `Gzip`
-    Gzip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CompressionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Gzip => "Gzip",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CompressionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CompressionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CompressionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "Gzip" => Self::Gzip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CompressionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CompressionType::from(s))
-    }
-}
-
-crate::impl_literal!(CompressionType);
-
-/// Property type `ModelAccessConfig` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ModelAccessConfig {
-    /// `AcceptEula` (required).
-    pub accept_eula: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ModelAccessConfig` of `AWS::SageMaker::ModelPackage`.
+    ModelAccessConfig
 }
 
 impl ModelAccessConfig {
     /// The required properties: `AcceptEula`.
     pub fn new(accept_eula: impl Into<Value<bool>>) -> Self {
-        Self {
-            accept_eula: accept_eula.into(),
-        }
+        Self(crate::Properties::new().with(0, "AcceptEula", accept_eula.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelAccessConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AcceptEula".to_owned(), self.accept_eula.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `S3DataType`.
+    S3DataType {
+        /// `S3Prefix`
+        S3Prefix = "S3Prefix",
+        /// `S3Object`
+        S3Object = "S3Object",
     }
 }
 
-impl Check for ModelAccessConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ModelAccessConfig);
-
-/// Values of `S3DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3DataType {
-    /// `S3Prefix`
-    S3Prefix,
-    /// `S3Object`
-    S3Object,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3Prefix", "S3Object"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3Prefix => "S3Prefix",
-            Self::S3Object => "S3Object",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3Prefix" => Self::S3Prefix,
-            "S3Object" => Self::S3Object,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3DataType::from(s))
-    }
-}
-
-crate::impl_literal!(S3DataType);
-
-/// Property type `ModelInput` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ModelInput {
-    /// `DataInputConfig` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `[\S\s]+`.
-    pub data_input_config: Value<String>,
+crate::l1_struct! {
+    /// Property type `ModelInput` of `AWS::SageMaker::ModelPackage`.
+    ModelInput
 }
 
 impl ModelInput {
     /// The required properties: `DataInputConfig`.
     pub fn new(data_input_config: impl Into<Value<String>>) -> Self {
-        Self {
-            data_input_config: data_input_config.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DataInputConfig",
+            data_input_config.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ModelInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DataInputConfig".to_owned(),
-            self.data_input_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.data_input_config.check(
-            &path.field("DataInputConfig"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("[\\S\\s]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelInput);
-
-/// Values of `InferenceInstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InferenceInstanceType {
-    /// `ml.c4.2xlarge`
-    MlC42xlarge,
-    /// `ml.c4.4xlarge`
-    MlC44xlarge,
-    /// `ml.c4.8xlarge`
-    MlC48xlarge,
-    /// `ml.c4.large`
-    MlC4Large,
-    /// `ml.c4.xlarge`
-    MlC4Xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.large`
-    MlC5Large,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c5d.18xlarge`
-    MlC5d18xlarge,
-    /// `ml.c5d.2xlarge`
-    MlC5d2xlarge,
-    /// `ml.c5d.4xlarge`
-    MlC5d4xlarge,
-    /// `ml.c5d.9xlarge`
-    MlC5d9xlarge,
-    /// `ml.c5d.large`
-    MlC5dLarge,
-    /// `ml.c5d.xlarge`
-    MlC5dXlarge,
-    /// `ml.c6g.12xlarge`
-    MlC6g12xlarge,
-    /// `ml.c6g.16xlarge`
-    MlC6g16xlarge,
-    /// `ml.c6g.2xlarge`
-    MlC6g2xlarge,
-    /// `ml.c6g.4xlarge`
-    MlC6g4xlarge,
-    /// `ml.c6g.8xlarge`
-    MlC6g8xlarge,
-    /// `ml.c6g.large`
-    MlC6gLarge,
-    /// `ml.c6g.xlarge`
-    MlC6gXlarge,
-    /// `ml.c6gd.12xlarge`
-    MlC6gd12xlarge,
-    /// `ml.c6gd.16xlarge`
-    MlC6gd16xlarge,
-    /// `ml.c6gd.2xlarge`
-    MlC6gd2xlarge,
-    /// `ml.c6gd.4xlarge`
-    MlC6gd4xlarge,
-    /// `ml.c6gd.8xlarge`
-    MlC6gd8xlarge,
-    /// `ml.c6gd.large`
-    MlC6gdLarge,
-    /// `ml.c6gd.xlarge`
-    MlC6gdXlarge,
-    /// `ml.c6gn.12xlarge`
-    MlC6gn12xlarge,
-    /// `ml.c6gn.16xlarge`
-    MlC6gn16xlarge,
-    /// `ml.c6gn.2xlarge`
-    MlC6gn2xlarge,
-    /// `ml.c6gn.4xlarge`
-    MlC6gn4xlarge,
-    /// `ml.c6gn.8xlarge`
-    MlC6gn8xlarge,
-    /// `ml.c6gn.large`
-    MlC6gnLarge,
-    /// `ml.c6gn.xlarge`
-    MlC6gnXlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.large`
-    MlC6iLarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c6in.12xlarge`
-    MlC6in12xlarge,
-    /// `ml.c6in.16xlarge`
-    MlC6in16xlarge,
-    /// `ml.c6in.24xlarge`
-    MlC6in24xlarge,
-    /// `ml.c6in.2xlarge`
-    MlC6in2xlarge,
-    /// `ml.c6in.32xlarge`
-    MlC6in32xlarge,
-    /// `ml.c6in.4xlarge`
-    MlC6in4xlarge,
-    /// `ml.c6in.8xlarge`
-    MlC6in8xlarge,
-    /// `ml.c6in.large`
-    MlC6inLarge,
-    /// `ml.c6in.xlarge`
-    MlC6inXlarge,
-    /// `ml.c7g.12xlarge`
-    MlC7g12xlarge,
-    /// `ml.c7g.16xlarge`
-    MlC7g16xlarge,
-    /// `ml.c7g.2xlarge`
-    MlC7g2xlarge,
-    /// `ml.c7g.4xlarge`
-    MlC7g4xlarge,
-    /// `ml.c7g.8xlarge`
-    MlC7g8xlarge,
-    /// `ml.c7g.large`
-    MlC7gLarge,
-    /// `ml.c7g.xlarge`
-    MlC7gXlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.c8g.12xlarge`
-    MlC8g12xlarge,
-    /// `ml.c8g.16xlarge`
-    MlC8g16xlarge,
-    /// `ml.c8g.24xlarge`
-    MlC8g24xlarge,
-    /// `ml.c8g.2xlarge`
-    MlC8g2xlarge,
-    /// `ml.c8g.48xlarge`
-    MlC8g48xlarge,
-    /// `ml.c8g.4xlarge`
-    MlC8g4xlarge,
-    /// `ml.c8g.8xlarge`
-    MlC8g8xlarge,
-    /// `ml.c8g.large`
-    MlC8gLarge,
-    /// `ml.c8g.medium`
-    MlC8gMedium,
-    /// `ml.c8g.xlarge`
-    MlC8gXlarge,
-    /// `ml.dl1.24xlarge`
-    MlDl124xlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.g6e.12xlarge`
-    MlG6e12xlarge,
-    /// `ml.g6e.16xlarge`
-    MlG6e16xlarge,
-    /// `ml.g6e.24xlarge`
-    MlG6e24xlarge,
-    /// `ml.g6e.2xlarge`
-    MlG6e2xlarge,
-    /// `ml.g6e.48xlarge`
-    MlG6e48xlarge,
-    /// `ml.g6e.4xlarge`
-    MlG6e4xlarge,
-    /// `ml.g6e.8xlarge`
-    MlG6e8xlarge,
-    /// `ml.g6e.xlarge`
-    MlG6eXlarge,
-    /// `ml.g7e.12xlarge`
-    MlG7e12xlarge,
-    /// `ml.g7e.24xlarge`
-    MlG7e24xlarge,
-    /// `ml.g7e.2xlarge`
-    MlG7e2xlarge,
-    /// `ml.g7e.48xlarge`
-    MlG7e48xlarge,
-    /// `ml.g7e.4xlarge`
-    MlG7e4xlarge,
-    /// `ml.g7e.8xlarge`
-    MlG7e8xlarge,
-    /// `ml.inf1.24xlarge`
-    MlInf124xlarge,
-    /// `ml.inf1.2xlarge`
-    MlInf12xlarge,
-    /// `ml.inf1.6xlarge`
-    MlInf16xlarge,
-    /// `ml.inf1.xlarge`
-    MlInf1Xlarge,
-    /// `ml.inf2.24xlarge`
-    MlInf224xlarge,
-    /// `ml.inf2.48xlarge`
-    MlInf248xlarge,
-    /// `ml.inf2.8xlarge`
-    MlInf28xlarge,
-    /// `ml.inf2.xlarge`
-    MlInf2Xlarge,
-    /// `ml.m4.10xlarge`
-    MlM410xlarge,
-    /// `ml.m4.16xlarge`
-    MlM416xlarge,
-    /// `ml.m4.2xlarge`
-    MlM42xlarge,
-    /// `ml.m4.4xlarge`
-    MlM44xlarge,
-    /// `ml.m4.xlarge`
-    MlM4Xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m5d.12xlarge`
-    MlM5d12xlarge,
-    /// `ml.m5d.24xlarge`
-    MlM5d24xlarge,
-    /// `ml.m5d.2xlarge`
-    MlM5d2xlarge,
-    /// `ml.m5d.4xlarge`
-    MlM5d4xlarge,
-    /// `ml.m5d.large`
-    MlM5dLarge,
-    /// `ml.m5d.xlarge`
-    MlM5dXlarge,
-    /// `ml.m6g.12xlarge`
-    MlM6g12xlarge,
-    /// `ml.m6g.16xlarge`
-    MlM6g16xlarge,
-    /// `ml.m6g.2xlarge`
-    MlM6g2xlarge,
-    /// `ml.m6g.4xlarge`
-    MlM6g4xlarge,
-    /// `ml.m6g.8xlarge`
-    MlM6g8xlarge,
-    /// `ml.m6g.large`
-    MlM6gLarge,
-    /// `ml.m6g.xlarge`
-    MlM6gXlarge,
-    /// `ml.m6gd.12xlarge`
-    MlM6gd12xlarge,
-    /// `ml.m6gd.16xlarge`
-    MlM6gd16xlarge,
-    /// `ml.m6gd.2xlarge`
-    MlM6gd2xlarge,
-    /// `ml.m6gd.4xlarge`
-    MlM6gd4xlarge,
-    /// `ml.m6gd.8xlarge`
-    MlM6gd8xlarge,
-    /// `ml.m6gd.large`
-    MlM6gdLarge,
-    /// `ml.m6gd.xlarge`
-    MlM6gdXlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.m8g.12xlarge`
-    MlM8g12xlarge,
-    /// `ml.m8g.16xlarge`
-    MlM8g16xlarge,
-    /// `ml.m8g.24xlarge`
-    MlM8g24xlarge,
-    /// `ml.m8g.2xlarge`
-    MlM8g2xlarge,
-    /// `ml.m8g.48xlarge`
-    MlM8g48xlarge,
-    /// `ml.m8g.4xlarge`
-    MlM8g4xlarge,
-    /// `ml.m8g.8xlarge`
-    MlM8g8xlarge,
-    /// `ml.m8g.large`
-    MlM8gLarge,
-    /// `ml.m8g.medium`
-    MlM8gMedium,
-    /// `ml.m8g.xlarge`
-    MlM8gXlarge,
-    /// `ml.p2.16xlarge`
-    MlP216xlarge,
-    /// `ml.p2.8xlarge`
-    MlP28xlarge,
-    /// `ml.p2.xlarge`
-    MlP2Xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.p4d.24xlarge`
-    MlP4d24xlarge,
-    /// `ml.p4de.24xlarge`
-    MlP4de24xlarge,
-    /// `ml.p5.48xlarge`
-    MlP548xlarge,
-    /// `ml.p5.4xlarge`
-    MlP54xlarge,
-    /// `ml.p5e.48xlarge`
-    MlP5e48xlarge,
-    /// `ml.p5en.48xlarge`
-    MlP5en48xlarge,
-    /// `ml.p6-b200.48xlarge`
-    MlP6B20048xlarge,
-    /// `ml.p6-b300.48xlarge`
-    MlP6B30048xlarge,
-    /// `ml.p6e-gb200.36xlarge`
-    MlP6eGb20036xlarge,
-    /// `ml.r5.12xlarge`
-    MlR512xlarge,
-    /// `ml.r5.24xlarge`
-    MlR524xlarge,
-    /// `ml.r5.2xlarge`
-    MlR52xlarge,
-    /// `ml.r5.4xlarge`
-    MlR54xlarge,
-    /// `ml.r5.large`
-    MlR5Large,
-    /// `ml.r5.xlarge`
-    MlR5Xlarge,
-    /// `ml.r5d.12xlarge`
-    MlR5d12xlarge,
-    /// `ml.r5d.24xlarge`
-    MlR5d24xlarge,
-    /// `ml.r5d.2xlarge`
-    MlR5d2xlarge,
-    /// `ml.r5d.4xlarge`
-    MlR5d4xlarge,
-    /// `ml.r5d.large`
-    MlR5dLarge,
-    /// `ml.r5d.xlarge`
-    MlR5dXlarge,
-    /// `ml.r6g.12xlarge`
-    MlR6g12xlarge,
-    /// `ml.r6g.16xlarge`
-    MlR6g16xlarge,
-    /// `ml.r6g.2xlarge`
-    MlR6g2xlarge,
-    /// `ml.r6g.4xlarge`
-    MlR6g4xlarge,
-    /// `ml.r6g.8xlarge`
-    MlR6g8xlarge,
-    /// `ml.r6g.large`
-    MlR6gLarge,
-    /// `ml.r6g.xlarge`
-    MlR6gXlarge,
-    /// `ml.r6gd.12xlarge`
-    MlR6gd12xlarge,
-    /// `ml.r6gd.16xlarge`
-    MlR6gd16xlarge,
-    /// `ml.r6gd.2xlarge`
-    MlR6gd2xlarge,
-    /// `ml.r6gd.4xlarge`
-    MlR6gd4xlarge,
-    /// `ml.r6gd.8xlarge`
-    MlR6gd8xlarge,
-    /// `ml.r6gd.large`
-    MlR6gdLarge,
-    /// `ml.r6gd.xlarge`
-    MlR6gdXlarge,
-    /// `ml.r6i.12xlarge`
-    MlR6i12xlarge,
-    /// `ml.r6i.16xlarge`
-    MlR6i16xlarge,
-    /// `ml.r6i.24xlarge`
-    MlR6i24xlarge,
-    /// `ml.r6i.2xlarge`
-    MlR6i2xlarge,
-    /// `ml.r6i.32xlarge`
-    MlR6i32xlarge,
-    /// `ml.r6i.4xlarge`
-    MlR6i4xlarge,
-    /// `ml.r6i.8xlarge`
-    MlR6i8xlarge,
-    /// `ml.r6i.large`
-    MlR6iLarge,
-    /// `ml.r6i.xlarge`
-    MlR6iXlarge,
-    /// `ml.r7gd.12xlarge`
-    MlR7gd12xlarge,
-    /// `ml.r7gd.16xlarge`
-    MlR7gd16xlarge,
-    /// `ml.r7gd.2xlarge`
-    MlR7gd2xlarge,
-    /// `ml.r7gd.4xlarge`
-    MlR7gd4xlarge,
-    /// `ml.r7gd.8xlarge`
-    MlR7gd8xlarge,
-    /// `ml.r7gd.large`
-    MlR7gdLarge,
-    /// `ml.r7gd.medium`
-    MlR7gdMedium,
-    /// `ml.r7gd.xlarge`
-    MlR7gdXlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.r8g.12xlarge`
-    MlR8g12xlarge,
-    /// `ml.r8g.16xlarge`
-    MlR8g16xlarge,
-    /// `ml.r8g.24xlarge`
-    MlR8g24xlarge,
-    /// `ml.r8g.2xlarge`
-    MlR8g2xlarge,
-    /// `ml.r8g.48xlarge`
-    MlR8g48xlarge,
-    /// `ml.r8g.4xlarge`
-    MlR8g4xlarge,
-    /// `ml.r8g.8xlarge`
-    MlR8g8xlarge,
-    /// `ml.r8g.large`
-    MlR8gLarge,
-    /// `ml.r8g.medium`
-    MlR8gMedium,
-    /// `ml.r8g.xlarge`
-    MlR8gXlarge,
-    /// `ml.t2.2xlarge`
-    MlT22xlarge,
-    /// `ml.t2.large`
-    MlT2Large,
-    /// `ml.t2.medium`
-    MlT2Medium,
-    /// `ml.t2.xlarge`
-    MlT2Xlarge,
-    /// `ml.trn1.2xlarge`
-    MlTrn12xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// `ml.trn1n.32xlarge`
-    MlTrn1n32xlarge,
-    /// `ml.trn2.48xlarge`
-    MlTrn248xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InferenceInstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ml.c4.2xlarge",
-        "ml.c4.4xlarge",
-        "ml.c4.8xlarge",
-        "ml.c4.large",
-        "ml.c4.xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.large",
-        "ml.c5.xlarge",
-        "ml.c5d.18xlarge",
-        "ml.c5d.2xlarge",
-        "ml.c5d.4xlarge",
-        "ml.c5d.9xlarge",
-        "ml.c5d.large",
-        "ml.c5d.xlarge",
-        "ml.c6g.12xlarge",
-        "ml.c6g.16xlarge",
-        "ml.c6g.2xlarge",
-        "ml.c6g.4xlarge",
-        "ml.c6g.8xlarge",
-        "ml.c6g.large",
-        "ml.c6g.xlarge",
-        "ml.c6gd.12xlarge",
-        "ml.c6gd.16xlarge",
-        "ml.c6gd.2xlarge",
-        "ml.c6gd.4xlarge",
-        "ml.c6gd.8xlarge",
-        "ml.c6gd.large",
-        "ml.c6gd.xlarge",
-        "ml.c6gn.12xlarge",
-        "ml.c6gn.16xlarge",
-        "ml.c6gn.2xlarge",
-        "ml.c6gn.4xlarge",
-        "ml.c6gn.8xlarge",
-        "ml.c6gn.large",
-        "ml.c6gn.xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.large",
-        "ml.c6i.xlarge",
-        "ml.c6in.12xlarge",
-        "ml.c6in.16xlarge",
-        "ml.c6in.24xlarge",
-        "ml.c6in.2xlarge",
-        "ml.c6in.32xlarge",
-        "ml.c6in.4xlarge",
-        "ml.c6in.8xlarge",
-        "ml.c6in.large",
-        "ml.c6in.xlarge",
-        "ml.c7g.12xlarge",
-        "ml.c7g.16xlarge",
-        "ml.c7g.2xlarge",
-        "ml.c7g.4xlarge",
-        "ml.c7g.8xlarge",
-        "ml.c7g.large",
-        "ml.c7g.xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.48xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.c8g.12xlarge",
-        "ml.c8g.16xlarge",
-        "ml.c8g.24xlarge",
-        "ml.c8g.2xlarge",
-        "ml.c8g.48xlarge",
-        "ml.c8g.4xlarge",
-        "ml.c8g.8xlarge",
-        "ml.c8g.large",
-        "ml.c8g.medium",
-        "ml.c8g.xlarge",
-        "ml.dl1.24xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.48xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.xlarge",
-        "ml.g6e.12xlarge",
-        "ml.g6e.16xlarge",
-        "ml.g6e.24xlarge",
-        "ml.g6e.2xlarge",
-        "ml.g6e.48xlarge",
-        "ml.g6e.4xlarge",
-        "ml.g6e.8xlarge",
-        "ml.g6e.xlarge",
-        "ml.g7e.12xlarge",
-        "ml.g7e.24xlarge",
-        "ml.g7e.2xlarge",
-        "ml.g7e.48xlarge",
-        "ml.g7e.4xlarge",
-        "ml.g7e.8xlarge",
-        "ml.inf1.24xlarge",
-        "ml.inf1.2xlarge",
-        "ml.inf1.6xlarge",
-        "ml.inf1.xlarge",
-        "ml.inf2.24xlarge",
-        "ml.inf2.48xlarge",
-        "ml.inf2.8xlarge",
-        "ml.inf2.xlarge",
-        "ml.m4.10xlarge",
-        "ml.m4.16xlarge",
-        "ml.m4.2xlarge",
-        "ml.m4.4xlarge",
-        "ml.m4.xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m5d.12xlarge",
-        "ml.m5d.24xlarge",
-        "ml.m5d.2xlarge",
-        "ml.m5d.4xlarge",
-        "ml.m5d.large",
-        "ml.m5d.xlarge",
-        "ml.m6g.12xlarge",
-        "ml.m6g.16xlarge",
-        "ml.m6g.2xlarge",
-        "ml.m6g.4xlarge",
-        "ml.m6g.8xlarge",
-        "ml.m6g.large",
-        "ml.m6g.xlarge",
-        "ml.m6gd.12xlarge",
-        "ml.m6gd.16xlarge",
-        "ml.m6gd.2xlarge",
-        "ml.m6gd.4xlarge",
-        "ml.m6gd.8xlarge",
-        "ml.m6gd.large",
-        "ml.m6gd.xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.48xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.m8g.12xlarge",
-        "ml.m8g.16xlarge",
-        "ml.m8g.24xlarge",
-        "ml.m8g.2xlarge",
-        "ml.m8g.48xlarge",
-        "ml.m8g.4xlarge",
-        "ml.m8g.8xlarge",
-        "ml.m8g.large",
-        "ml.m8g.medium",
-        "ml.m8g.xlarge",
-        "ml.p2.16xlarge",
-        "ml.p2.8xlarge",
-        "ml.p2.xlarge",
-        "ml.p3.16xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.p4d.24xlarge",
-        "ml.p4de.24xlarge",
-        "ml.p5.48xlarge",
-        "ml.p5.4xlarge",
-        "ml.p5e.48xlarge",
-        "ml.p5en.48xlarge",
-        "ml.p6-b200.48xlarge",
-        "ml.p6-b300.48xlarge",
-        "ml.p6e-gb200.36xlarge",
-        "ml.r5.12xlarge",
-        "ml.r5.24xlarge",
-        "ml.r5.2xlarge",
-        "ml.r5.4xlarge",
-        "ml.r5.large",
-        "ml.r5.xlarge",
-        "ml.r5d.12xlarge",
-        "ml.r5d.24xlarge",
-        "ml.r5d.2xlarge",
-        "ml.r5d.4xlarge",
-        "ml.r5d.large",
-        "ml.r5d.xlarge",
-        "ml.r6g.12xlarge",
-        "ml.r6g.16xlarge",
-        "ml.r6g.2xlarge",
-        "ml.r6g.4xlarge",
-        "ml.r6g.8xlarge",
-        "ml.r6g.large",
-        "ml.r6g.xlarge",
-        "ml.r6gd.12xlarge",
-        "ml.r6gd.16xlarge",
-        "ml.r6gd.2xlarge",
-        "ml.r6gd.4xlarge",
-        "ml.r6gd.8xlarge",
-        "ml.r6gd.large",
-        "ml.r6gd.xlarge",
-        "ml.r6i.12xlarge",
-        "ml.r6i.16xlarge",
-        "ml.r6i.24xlarge",
-        "ml.r6i.2xlarge",
-        "ml.r6i.32xlarge",
-        "ml.r6i.4xlarge",
-        "ml.r6i.8xlarge",
-        "ml.r6i.large",
-        "ml.r6i.xlarge",
-        "ml.r7gd.12xlarge",
-        "ml.r7gd.16xlarge",
-        "ml.r7gd.2xlarge",
-        "ml.r7gd.4xlarge",
-        "ml.r7gd.8xlarge",
-        "ml.r7gd.large",
-        "ml.r7gd.medium",
-        "ml.r7gd.xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.48xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.r8g.12xlarge",
-        "ml.r8g.16xlarge",
-        "ml.r8g.24xlarge",
-        "ml.r8g.2xlarge",
-        "ml.r8g.48xlarge",
-        "ml.r8g.4xlarge",
-        "ml.r8g.8xlarge",
-        "ml.r8g.large",
-        "ml.r8g.medium",
-        "ml.r8g.xlarge",
-        "ml.t2.2xlarge",
-        "ml.t2.large",
-        "ml.t2.medium",
-        "ml.t2.xlarge",
-        "ml.trn1.2xlarge",
-        "ml.trn1.32xlarge",
-        "ml.trn1n.32xlarge",
-        "ml.trn2.48xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlC42xlarge => "ml.c4.2xlarge",
-            Self::MlC44xlarge => "ml.c4.4xlarge",
-            Self::MlC48xlarge => "ml.c4.8xlarge",
-            Self::MlC4Large => "ml.c4.large",
-            Self::MlC4Xlarge => "ml.c4.xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC5Large => "ml.c5.large",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC5d18xlarge => "ml.c5d.18xlarge",
-            Self::MlC5d2xlarge => "ml.c5d.2xlarge",
-            Self::MlC5d4xlarge => "ml.c5d.4xlarge",
-            Self::MlC5d9xlarge => "ml.c5d.9xlarge",
-            Self::MlC5dLarge => "ml.c5d.large",
-            Self::MlC5dXlarge => "ml.c5d.xlarge",
-            Self::MlC6g12xlarge => "ml.c6g.12xlarge",
-            Self::MlC6g16xlarge => "ml.c6g.16xlarge",
-            Self::MlC6g2xlarge => "ml.c6g.2xlarge",
-            Self::MlC6g4xlarge => "ml.c6g.4xlarge",
-            Self::MlC6g8xlarge => "ml.c6g.8xlarge",
-            Self::MlC6gLarge => "ml.c6g.large",
-            Self::MlC6gXlarge => "ml.c6g.xlarge",
-            Self::MlC6gd12xlarge => "ml.c6gd.12xlarge",
-            Self::MlC6gd16xlarge => "ml.c6gd.16xlarge",
-            Self::MlC6gd2xlarge => "ml.c6gd.2xlarge",
-            Self::MlC6gd4xlarge => "ml.c6gd.4xlarge",
-            Self::MlC6gd8xlarge => "ml.c6gd.8xlarge",
-            Self::MlC6gdLarge => "ml.c6gd.large",
-            Self::MlC6gdXlarge => "ml.c6gd.xlarge",
-            Self::MlC6gn12xlarge => "ml.c6gn.12xlarge",
-            Self::MlC6gn16xlarge => "ml.c6gn.16xlarge",
-            Self::MlC6gn2xlarge => "ml.c6gn.2xlarge",
-            Self::MlC6gn4xlarge => "ml.c6gn.4xlarge",
-            Self::MlC6gn8xlarge => "ml.c6gn.8xlarge",
-            Self::MlC6gnLarge => "ml.c6gn.large",
-            Self::MlC6gnXlarge => "ml.c6gn.xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6iLarge => "ml.c6i.large",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC6in12xlarge => "ml.c6in.12xlarge",
-            Self::MlC6in16xlarge => "ml.c6in.16xlarge",
-            Self::MlC6in24xlarge => "ml.c6in.24xlarge",
-            Self::MlC6in2xlarge => "ml.c6in.2xlarge",
-            Self::MlC6in32xlarge => "ml.c6in.32xlarge",
-            Self::MlC6in4xlarge => "ml.c6in.4xlarge",
-            Self::MlC6in8xlarge => "ml.c6in.8xlarge",
-            Self::MlC6inLarge => "ml.c6in.large",
-            Self::MlC6inXlarge => "ml.c6in.xlarge",
-            Self::MlC7g12xlarge => "ml.c7g.12xlarge",
-            Self::MlC7g16xlarge => "ml.c7g.16xlarge",
-            Self::MlC7g2xlarge => "ml.c7g.2xlarge",
-            Self::MlC7g4xlarge => "ml.c7g.4xlarge",
-            Self::MlC7g8xlarge => "ml.c7g.8xlarge",
-            Self::MlC7gLarge => "ml.c7g.large",
-            Self::MlC7gXlarge => "ml.c7g.xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlC8g12xlarge => "ml.c8g.12xlarge",
-            Self::MlC8g16xlarge => "ml.c8g.16xlarge",
-            Self::MlC8g24xlarge => "ml.c8g.24xlarge",
-            Self::MlC8g2xlarge => "ml.c8g.2xlarge",
-            Self::MlC8g48xlarge => "ml.c8g.48xlarge",
-            Self::MlC8g4xlarge => "ml.c8g.4xlarge",
-            Self::MlC8g8xlarge => "ml.c8g.8xlarge",
-            Self::MlC8gLarge => "ml.c8g.large",
-            Self::MlC8gMedium => "ml.c8g.medium",
-            Self::MlC8gXlarge => "ml.c8g.xlarge",
-            Self::MlDl124xlarge => "ml.dl1.24xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlG6e12xlarge => "ml.g6e.12xlarge",
-            Self::MlG6e16xlarge => "ml.g6e.16xlarge",
-            Self::MlG6e24xlarge => "ml.g6e.24xlarge",
-            Self::MlG6e2xlarge => "ml.g6e.2xlarge",
-            Self::MlG6e48xlarge => "ml.g6e.48xlarge",
-            Self::MlG6e4xlarge => "ml.g6e.4xlarge",
-            Self::MlG6e8xlarge => "ml.g6e.8xlarge",
-            Self::MlG6eXlarge => "ml.g6e.xlarge",
-            Self::MlG7e12xlarge => "ml.g7e.12xlarge",
-            Self::MlG7e24xlarge => "ml.g7e.24xlarge",
-            Self::MlG7e2xlarge => "ml.g7e.2xlarge",
-            Self::MlG7e48xlarge => "ml.g7e.48xlarge",
-            Self::MlG7e4xlarge => "ml.g7e.4xlarge",
-            Self::MlG7e8xlarge => "ml.g7e.8xlarge",
-            Self::MlInf124xlarge => "ml.inf1.24xlarge",
-            Self::MlInf12xlarge => "ml.inf1.2xlarge",
-            Self::MlInf16xlarge => "ml.inf1.6xlarge",
-            Self::MlInf1Xlarge => "ml.inf1.xlarge",
-            Self::MlInf224xlarge => "ml.inf2.24xlarge",
-            Self::MlInf248xlarge => "ml.inf2.48xlarge",
-            Self::MlInf28xlarge => "ml.inf2.8xlarge",
-            Self::MlInf2Xlarge => "ml.inf2.xlarge",
-            Self::MlM410xlarge => "ml.m4.10xlarge",
-            Self::MlM416xlarge => "ml.m4.16xlarge",
-            Self::MlM42xlarge => "ml.m4.2xlarge",
-            Self::MlM44xlarge => "ml.m4.4xlarge",
-            Self::MlM4Xlarge => "ml.m4.xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM5d12xlarge => "ml.m5d.12xlarge",
-            Self::MlM5d24xlarge => "ml.m5d.24xlarge",
-            Self::MlM5d2xlarge => "ml.m5d.2xlarge",
-            Self::MlM5d4xlarge => "ml.m5d.4xlarge",
-            Self::MlM5dLarge => "ml.m5d.large",
-            Self::MlM5dXlarge => "ml.m5d.xlarge",
-            Self::MlM6g12xlarge => "ml.m6g.12xlarge",
-            Self::MlM6g16xlarge => "ml.m6g.16xlarge",
-            Self::MlM6g2xlarge => "ml.m6g.2xlarge",
-            Self::MlM6g4xlarge => "ml.m6g.4xlarge",
-            Self::MlM6g8xlarge => "ml.m6g.8xlarge",
-            Self::MlM6gLarge => "ml.m6g.large",
-            Self::MlM6gXlarge => "ml.m6g.xlarge",
-            Self::MlM6gd12xlarge => "ml.m6gd.12xlarge",
-            Self::MlM6gd16xlarge => "ml.m6gd.16xlarge",
-            Self::MlM6gd2xlarge => "ml.m6gd.2xlarge",
-            Self::MlM6gd4xlarge => "ml.m6gd.4xlarge",
-            Self::MlM6gd8xlarge => "ml.m6gd.8xlarge",
-            Self::MlM6gdLarge => "ml.m6gd.large",
-            Self::MlM6gdXlarge => "ml.m6gd.xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlM8g12xlarge => "ml.m8g.12xlarge",
-            Self::MlM8g16xlarge => "ml.m8g.16xlarge",
-            Self::MlM8g24xlarge => "ml.m8g.24xlarge",
-            Self::MlM8g2xlarge => "ml.m8g.2xlarge",
-            Self::MlM8g48xlarge => "ml.m8g.48xlarge",
-            Self::MlM8g4xlarge => "ml.m8g.4xlarge",
-            Self::MlM8g8xlarge => "ml.m8g.8xlarge",
-            Self::MlM8gLarge => "ml.m8g.large",
-            Self::MlM8gMedium => "ml.m8g.medium",
-            Self::MlM8gXlarge => "ml.m8g.xlarge",
-            Self::MlP216xlarge => "ml.p2.16xlarge",
-            Self::MlP28xlarge => "ml.p2.8xlarge",
-            Self::MlP2Xlarge => "ml.p2.xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlP4d24xlarge => "ml.p4d.24xlarge",
-            Self::MlP4de24xlarge => "ml.p4de.24xlarge",
-            Self::MlP548xlarge => "ml.p5.48xlarge",
-            Self::MlP54xlarge => "ml.p5.4xlarge",
-            Self::MlP5e48xlarge => "ml.p5e.48xlarge",
-            Self::MlP5en48xlarge => "ml.p5en.48xlarge",
-            Self::MlP6B20048xlarge => "ml.p6-b200.48xlarge",
-            Self::MlP6B30048xlarge => "ml.p6-b300.48xlarge",
-            Self::MlP6eGb20036xlarge => "ml.p6e-gb200.36xlarge",
-            Self::MlR512xlarge => "ml.r5.12xlarge",
-            Self::MlR524xlarge => "ml.r5.24xlarge",
-            Self::MlR52xlarge => "ml.r5.2xlarge",
-            Self::MlR54xlarge => "ml.r5.4xlarge",
-            Self::MlR5Large => "ml.r5.large",
-            Self::MlR5Xlarge => "ml.r5.xlarge",
-            Self::MlR5d12xlarge => "ml.r5d.12xlarge",
-            Self::MlR5d24xlarge => "ml.r5d.24xlarge",
-            Self::MlR5d2xlarge => "ml.r5d.2xlarge",
-            Self::MlR5d4xlarge => "ml.r5d.4xlarge",
-            Self::MlR5dLarge => "ml.r5d.large",
-            Self::MlR5dXlarge => "ml.r5d.xlarge",
-            Self::MlR6g12xlarge => "ml.r6g.12xlarge",
-            Self::MlR6g16xlarge => "ml.r6g.16xlarge",
-            Self::MlR6g2xlarge => "ml.r6g.2xlarge",
-            Self::MlR6g4xlarge => "ml.r6g.4xlarge",
-            Self::MlR6g8xlarge => "ml.r6g.8xlarge",
-            Self::MlR6gLarge => "ml.r6g.large",
-            Self::MlR6gXlarge => "ml.r6g.xlarge",
-            Self::MlR6gd12xlarge => "ml.r6gd.12xlarge",
-            Self::MlR6gd16xlarge => "ml.r6gd.16xlarge",
-            Self::MlR6gd2xlarge => "ml.r6gd.2xlarge",
-            Self::MlR6gd4xlarge => "ml.r6gd.4xlarge",
-            Self::MlR6gd8xlarge => "ml.r6gd.8xlarge",
-            Self::MlR6gdLarge => "ml.r6gd.large",
-            Self::MlR6gdXlarge => "ml.r6gd.xlarge",
-            Self::MlR6i12xlarge => "ml.r6i.12xlarge",
-            Self::MlR6i16xlarge => "ml.r6i.16xlarge",
-            Self::MlR6i24xlarge => "ml.r6i.24xlarge",
-            Self::MlR6i2xlarge => "ml.r6i.2xlarge",
-            Self::MlR6i32xlarge => "ml.r6i.32xlarge",
-            Self::MlR6i4xlarge => "ml.r6i.4xlarge",
-            Self::MlR6i8xlarge => "ml.r6i.8xlarge",
-            Self::MlR6iLarge => "ml.r6i.large",
-            Self::MlR6iXlarge => "ml.r6i.xlarge",
-            Self::MlR7gd12xlarge => "ml.r7gd.12xlarge",
-            Self::MlR7gd16xlarge => "ml.r7gd.16xlarge",
-            Self::MlR7gd2xlarge => "ml.r7gd.2xlarge",
-            Self::MlR7gd4xlarge => "ml.r7gd.4xlarge",
-            Self::MlR7gd8xlarge => "ml.r7gd.8xlarge",
-            Self::MlR7gdLarge => "ml.r7gd.large",
-            Self::MlR7gdMedium => "ml.r7gd.medium",
-            Self::MlR7gdXlarge => "ml.r7gd.xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlR8g12xlarge => "ml.r8g.12xlarge",
-            Self::MlR8g16xlarge => "ml.r8g.16xlarge",
-            Self::MlR8g24xlarge => "ml.r8g.24xlarge",
-            Self::MlR8g2xlarge => "ml.r8g.2xlarge",
-            Self::MlR8g48xlarge => "ml.r8g.48xlarge",
-            Self::MlR8g4xlarge => "ml.r8g.4xlarge",
-            Self::MlR8g8xlarge => "ml.r8g.8xlarge",
-            Self::MlR8gLarge => "ml.r8g.large",
-            Self::MlR8gMedium => "ml.r8g.medium",
-            Self::MlR8gXlarge => "ml.r8g.xlarge",
-            Self::MlT22xlarge => "ml.t2.2xlarge",
-            Self::MlT2Large => "ml.t2.large",
-            Self::MlT2Medium => "ml.t2.medium",
-            Self::MlT2Xlarge => "ml.t2.xlarge",
-            Self::MlTrn12xlarge => "ml.trn1.2xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            Self::MlTrn248xlarge => "ml.trn2.48xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InferenceInstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InferenceInstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InferenceInstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ml.c4.2xlarge" => Self::MlC42xlarge,
-            "ml.c4.4xlarge" => Self::MlC44xlarge,
-            "ml.c4.8xlarge" => Self::MlC48xlarge,
-            "ml.c4.large" => Self::MlC4Large,
-            "ml.c4.xlarge" => Self::MlC4Xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.large" => Self::MlC5Large,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c5d.18xlarge" => Self::MlC5d18xlarge,
-            "ml.c5d.2xlarge" => Self::MlC5d2xlarge,
-            "ml.c5d.4xlarge" => Self::MlC5d4xlarge,
-            "ml.c5d.9xlarge" => Self::MlC5d9xlarge,
-            "ml.c5d.large" => Self::MlC5dLarge,
-            "ml.c5d.xlarge" => Self::MlC5dXlarge,
-            "ml.c6g.12xlarge" => Self::MlC6g12xlarge,
-            "ml.c6g.16xlarge" => Self::MlC6g16xlarge,
-            "ml.c6g.2xlarge" => Self::MlC6g2xlarge,
-            "ml.c6g.4xlarge" => Self::MlC6g4xlarge,
-            "ml.c6g.8xlarge" => Self::MlC6g8xlarge,
-            "ml.c6g.large" => Self::MlC6gLarge,
-            "ml.c6g.xlarge" => Self::MlC6gXlarge,
-            "ml.c6gd.12xlarge" => Self::MlC6gd12xlarge,
-            "ml.c6gd.16xlarge" => Self::MlC6gd16xlarge,
-            "ml.c6gd.2xlarge" => Self::MlC6gd2xlarge,
-            "ml.c6gd.4xlarge" => Self::MlC6gd4xlarge,
-            "ml.c6gd.8xlarge" => Self::MlC6gd8xlarge,
-            "ml.c6gd.large" => Self::MlC6gdLarge,
-            "ml.c6gd.xlarge" => Self::MlC6gdXlarge,
-            "ml.c6gn.12xlarge" => Self::MlC6gn12xlarge,
-            "ml.c6gn.16xlarge" => Self::MlC6gn16xlarge,
-            "ml.c6gn.2xlarge" => Self::MlC6gn2xlarge,
-            "ml.c6gn.4xlarge" => Self::MlC6gn4xlarge,
-            "ml.c6gn.8xlarge" => Self::MlC6gn8xlarge,
-            "ml.c6gn.large" => Self::MlC6gnLarge,
-            "ml.c6gn.xlarge" => Self::MlC6gnXlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.large" => Self::MlC6iLarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c6in.12xlarge" => Self::MlC6in12xlarge,
-            "ml.c6in.16xlarge" => Self::MlC6in16xlarge,
-            "ml.c6in.24xlarge" => Self::MlC6in24xlarge,
-            "ml.c6in.2xlarge" => Self::MlC6in2xlarge,
-            "ml.c6in.32xlarge" => Self::MlC6in32xlarge,
-            "ml.c6in.4xlarge" => Self::MlC6in4xlarge,
-            "ml.c6in.8xlarge" => Self::MlC6in8xlarge,
-            "ml.c6in.large" => Self::MlC6inLarge,
-            "ml.c6in.xlarge" => Self::MlC6inXlarge,
-            "ml.c7g.12xlarge" => Self::MlC7g12xlarge,
-            "ml.c7g.16xlarge" => Self::MlC7g16xlarge,
-            "ml.c7g.2xlarge" => Self::MlC7g2xlarge,
-            "ml.c7g.4xlarge" => Self::MlC7g4xlarge,
-            "ml.c7g.8xlarge" => Self::MlC7g8xlarge,
-            "ml.c7g.large" => Self::MlC7gLarge,
-            "ml.c7g.xlarge" => Self::MlC7gXlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.c8g.12xlarge" => Self::MlC8g12xlarge,
-            "ml.c8g.16xlarge" => Self::MlC8g16xlarge,
-            "ml.c8g.24xlarge" => Self::MlC8g24xlarge,
-            "ml.c8g.2xlarge" => Self::MlC8g2xlarge,
-            "ml.c8g.48xlarge" => Self::MlC8g48xlarge,
-            "ml.c8g.4xlarge" => Self::MlC8g4xlarge,
-            "ml.c8g.8xlarge" => Self::MlC8g8xlarge,
-            "ml.c8g.large" => Self::MlC8gLarge,
-            "ml.c8g.medium" => Self::MlC8gMedium,
-            "ml.c8g.xlarge" => Self::MlC8gXlarge,
-            "ml.dl1.24xlarge" => Self::MlDl124xlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
-            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
-            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
-            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
-            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
-            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
-            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
-            "ml.g6e.xlarge" => Self::MlG6eXlarge,
-            "ml.g7e.12xlarge" => Self::MlG7e12xlarge,
-            "ml.g7e.24xlarge" => Self::MlG7e24xlarge,
-            "ml.g7e.2xlarge" => Self::MlG7e2xlarge,
-            "ml.g7e.48xlarge" => Self::MlG7e48xlarge,
-            "ml.g7e.4xlarge" => Self::MlG7e4xlarge,
-            "ml.g7e.8xlarge" => Self::MlG7e8xlarge,
-            "ml.inf1.24xlarge" => Self::MlInf124xlarge,
-            "ml.inf1.2xlarge" => Self::MlInf12xlarge,
-            "ml.inf1.6xlarge" => Self::MlInf16xlarge,
-            "ml.inf1.xlarge" => Self::MlInf1Xlarge,
-            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
-            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
-            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
-            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
-            "ml.m4.10xlarge" => Self::MlM410xlarge,
-            "ml.m4.16xlarge" => Self::MlM416xlarge,
-            "ml.m4.2xlarge" => Self::MlM42xlarge,
-            "ml.m4.4xlarge" => Self::MlM44xlarge,
-            "ml.m4.xlarge" => Self::MlM4Xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
-            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
-            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
-            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
-            "ml.m5d.large" => Self::MlM5dLarge,
-            "ml.m5d.xlarge" => Self::MlM5dXlarge,
-            "ml.m6g.12xlarge" => Self::MlM6g12xlarge,
-            "ml.m6g.16xlarge" => Self::MlM6g16xlarge,
-            "ml.m6g.2xlarge" => Self::MlM6g2xlarge,
-            "ml.m6g.4xlarge" => Self::MlM6g4xlarge,
-            "ml.m6g.8xlarge" => Self::MlM6g8xlarge,
-            "ml.m6g.large" => Self::MlM6gLarge,
-            "ml.m6g.xlarge" => Self::MlM6gXlarge,
-            "ml.m6gd.12xlarge" => Self::MlM6gd12xlarge,
-            "ml.m6gd.16xlarge" => Self::MlM6gd16xlarge,
-            "ml.m6gd.2xlarge" => Self::MlM6gd2xlarge,
-            "ml.m6gd.4xlarge" => Self::MlM6gd4xlarge,
-            "ml.m6gd.8xlarge" => Self::MlM6gd8xlarge,
-            "ml.m6gd.large" => Self::MlM6gdLarge,
-            "ml.m6gd.xlarge" => Self::MlM6gdXlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.m8g.12xlarge" => Self::MlM8g12xlarge,
-            "ml.m8g.16xlarge" => Self::MlM8g16xlarge,
-            "ml.m8g.24xlarge" => Self::MlM8g24xlarge,
-            "ml.m8g.2xlarge" => Self::MlM8g2xlarge,
-            "ml.m8g.48xlarge" => Self::MlM8g48xlarge,
-            "ml.m8g.4xlarge" => Self::MlM8g4xlarge,
-            "ml.m8g.8xlarge" => Self::MlM8g8xlarge,
-            "ml.m8g.large" => Self::MlM8gLarge,
-            "ml.m8g.medium" => Self::MlM8gMedium,
-            "ml.m8g.xlarge" => Self::MlM8gXlarge,
-            "ml.p2.16xlarge" => Self::MlP216xlarge,
-            "ml.p2.8xlarge" => Self::MlP28xlarge,
-            "ml.p2.xlarge" => Self::MlP2Xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
-            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
-            "ml.p5.48xlarge" => Self::MlP548xlarge,
-            "ml.p5.4xlarge" => Self::MlP54xlarge,
-            "ml.p5e.48xlarge" => Self::MlP5e48xlarge,
-            "ml.p5en.48xlarge" => Self::MlP5en48xlarge,
-            "ml.p6-b200.48xlarge" => Self::MlP6B20048xlarge,
-            "ml.p6-b300.48xlarge" => Self::MlP6B30048xlarge,
-            "ml.p6e-gb200.36xlarge" => Self::MlP6eGb20036xlarge,
-            "ml.r5.12xlarge" => Self::MlR512xlarge,
-            "ml.r5.24xlarge" => Self::MlR524xlarge,
-            "ml.r5.2xlarge" => Self::MlR52xlarge,
-            "ml.r5.4xlarge" => Self::MlR54xlarge,
-            "ml.r5.large" => Self::MlR5Large,
-            "ml.r5.xlarge" => Self::MlR5Xlarge,
-            "ml.r5d.12xlarge" => Self::MlR5d12xlarge,
-            "ml.r5d.24xlarge" => Self::MlR5d24xlarge,
-            "ml.r5d.2xlarge" => Self::MlR5d2xlarge,
-            "ml.r5d.4xlarge" => Self::MlR5d4xlarge,
-            "ml.r5d.large" => Self::MlR5dLarge,
-            "ml.r5d.xlarge" => Self::MlR5dXlarge,
-            "ml.r6g.12xlarge" => Self::MlR6g12xlarge,
-            "ml.r6g.16xlarge" => Self::MlR6g16xlarge,
-            "ml.r6g.2xlarge" => Self::MlR6g2xlarge,
-            "ml.r6g.4xlarge" => Self::MlR6g4xlarge,
-            "ml.r6g.8xlarge" => Self::MlR6g8xlarge,
-            "ml.r6g.large" => Self::MlR6gLarge,
-            "ml.r6g.xlarge" => Self::MlR6gXlarge,
-            "ml.r6gd.12xlarge" => Self::MlR6gd12xlarge,
-            "ml.r6gd.16xlarge" => Self::MlR6gd16xlarge,
-            "ml.r6gd.2xlarge" => Self::MlR6gd2xlarge,
-            "ml.r6gd.4xlarge" => Self::MlR6gd4xlarge,
-            "ml.r6gd.8xlarge" => Self::MlR6gd8xlarge,
-            "ml.r6gd.large" => Self::MlR6gdLarge,
-            "ml.r6gd.xlarge" => Self::MlR6gdXlarge,
-            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
-            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
-            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
-            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
-            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
-            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
-            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
-            "ml.r6i.large" => Self::MlR6iLarge,
-            "ml.r6i.xlarge" => Self::MlR6iXlarge,
-            "ml.r7gd.12xlarge" => Self::MlR7gd12xlarge,
-            "ml.r7gd.16xlarge" => Self::MlR7gd16xlarge,
-            "ml.r7gd.2xlarge" => Self::MlR7gd2xlarge,
-            "ml.r7gd.4xlarge" => Self::MlR7gd4xlarge,
-            "ml.r7gd.8xlarge" => Self::MlR7gd8xlarge,
-            "ml.r7gd.large" => Self::MlR7gdLarge,
-            "ml.r7gd.medium" => Self::MlR7gdMedium,
-            "ml.r7gd.xlarge" => Self::MlR7gdXlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.r8g.12xlarge" => Self::MlR8g12xlarge,
-            "ml.r8g.16xlarge" => Self::MlR8g16xlarge,
-            "ml.r8g.24xlarge" => Self::MlR8g24xlarge,
-            "ml.r8g.2xlarge" => Self::MlR8g2xlarge,
-            "ml.r8g.48xlarge" => Self::MlR8g48xlarge,
-            "ml.r8g.4xlarge" => Self::MlR8g4xlarge,
-            "ml.r8g.8xlarge" => Self::MlR8g8xlarge,
-            "ml.r8g.large" => Self::MlR8gLarge,
-            "ml.r8g.medium" => Self::MlR8gMedium,
-            "ml.r8g.xlarge" => Self::MlR8gXlarge,
-            "ml.t2.2xlarge" => Self::MlT22xlarge,
-            "ml.t2.large" => Self::MlT2Large,
-            "ml.t2.medium" => Self::MlT2Medium,
-            "ml.t2.xlarge" => Self::MlT2Xlarge,
-            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
-            "ml.trn2.48xlarge" => Self::MlTrn248xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InferenceInstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InferenceInstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InferenceInstanceType);
-
-/// Values of `TransformInstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransformInstanceType {
-    /// `ml.c4.2xlarge`
-    MlC42xlarge,
-    /// `ml.c4.4xlarge`
-    MlC44xlarge,
-    /// `ml.c4.8xlarge`
-    MlC48xlarge,
-    /// `ml.c4.xlarge`
-    MlC4Xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.large`
-    MlC6iLarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.inf2.24xlarge`
-    MlInf224xlarge,
-    /// `ml.inf2.48xlarge`
-    MlInf248xlarge,
-    /// `ml.inf2.8xlarge`
-    MlInf28xlarge,
-    /// `ml.inf2.xlarge`
-    MlInf2Xlarge,
-    /// `ml.m4.10xlarge`
-    MlM410xlarge,
-    /// `ml.m4.16xlarge`
-    MlM416xlarge,
-    /// `ml.m4.2xlarge`
-    MlM42xlarge,
-    /// `ml.m4.4xlarge`
-    MlM44xlarge,
-    /// `ml.m4.xlarge`
-    MlM4Xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.p2.16xlarge`
-    MlP216xlarge,
-    /// `ml.p2.8xlarge`
-    MlP28xlarge,
-    /// `ml.p2.xlarge`
-    MlP2Xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.r6i.12xlarge`
-    MlR6i12xlarge,
-    /// `ml.r6i.16xlarge`
-    MlR6i16xlarge,
-    /// `ml.r6i.24xlarge`
-    MlR6i24xlarge,
-    /// `ml.r6i.2xlarge`
-    MlR6i2xlarge,
-    /// `ml.r6i.32xlarge`
-    MlR6i32xlarge,
-    /// `ml.r6i.4xlarge`
-    MlR6i4xlarge,
-    /// `ml.r6i.8xlarge`
-    MlR6i8xlarge,
-    /// `ml.r6i.large`
-    MlR6iLarge,
-    /// `ml.r6i.xlarge`
-    MlR6iXlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.trn1.2xlarge`
-    MlTrn12xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransformInstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ml.c4.2xlarge",
-        "ml.c4.4xlarge",
-        "ml.c4.8xlarge",
-        "ml.c4.xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.large",
-        "ml.c6i.xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.48xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.48xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.xlarge",
-        "ml.inf2.24xlarge",
-        "ml.inf2.48xlarge",
-        "ml.inf2.8xlarge",
-        "ml.inf2.xlarge",
-        "ml.m4.10xlarge",
-        "ml.m4.16xlarge",
-        "ml.m4.2xlarge",
-        "ml.m4.4xlarge",
-        "ml.m4.xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.48xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.p2.16xlarge",
-        "ml.p2.8xlarge",
-        "ml.p2.xlarge",
-        "ml.p3.16xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.r6i.12xlarge",
-        "ml.r6i.16xlarge",
-        "ml.r6i.24xlarge",
-        "ml.r6i.2xlarge",
-        "ml.r6i.32xlarge",
-        "ml.r6i.4xlarge",
-        "ml.r6i.8xlarge",
-        "ml.r6i.large",
-        "ml.r6i.xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.48xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.trn1.2xlarge",
-        "ml.trn1.32xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlC42xlarge => "ml.c4.2xlarge",
-            Self::MlC44xlarge => "ml.c4.4xlarge",
-            Self::MlC48xlarge => "ml.c4.8xlarge",
-            Self::MlC4Xlarge => "ml.c4.xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6iLarge => "ml.c6i.large",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlInf224xlarge => "ml.inf2.24xlarge",
-            Self::MlInf248xlarge => "ml.inf2.48xlarge",
-            Self::MlInf28xlarge => "ml.inf2.8xlarge",
-            Self::MlInf2Xlarge => "ml.inf2.xlarge",
-            Self::MlM410xlarge => "ml.m4.10xlarge",
-            Self::MlM416xlarge => "ml.m4.16xlarge",
-            Self::MlM42xlarge => "ml.m4.2xlarge",
-            Self::MlM44xlarge => "ml.m4.4xlarge",
-            Self::MlM4Xlarge => "ml.m4.xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlP216xlarge => "ml.p2.16xlarge",
-            Self::MlP28xlarge => "ml.p2.8xlarge",
-            Self::MlP2Xlarge => "ml.p2.xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlR6i12xlarge => "ml.r6i.12xlarge",
-            Self::MlR6i16xlarge => "ml.r6i.16xlarge",
-            Self::MlR6i24xlarge => "ml.r6i.24xlarge",
-            Self::MlR6i2xlarge => "ml.r6i.2xlarge",
-            Self::MlR6i32xlarge => "ml.r6i.32xlarge",
-            Self::MlR6i4xlarge => "ml.r6i.4xlarge",
-            Self::MlR6i8xlarge => "ml.r6i.8xlarge",
-            Self::MlR6iLarge => "ml.r6i.large",
-            Self::MlR6iXlarge => "ml.r6i.xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlTrn12xlarge => "ml.trn1.2xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransformInstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransformInstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransformInstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ml.c4.2xlarge" => Self::MlC42xlarge,
-            "ml.c4.4xlarge" => Self::MlC44xlarge,
-            "ml.c4.8xlarge" => Self::MlC48xlarge,
-            "ml.c4.xlarge" => Self::MlC4Xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.large" => Self::MlC6iLarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
-            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
-            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
-            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
-            "ml.m4.10xlarge" => Self::MlM410xlarge,
-            "ml.m4.16xlarge" => Self::MlM416xlarge,
-            "ml.m4.2xlarge" => Self::MlM42xlarge,
-            "ml.m4.4xlarge" => Self::MlM44xlarge,
-            "ml.m4.xlarge" => Self::MlM4Xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.p2.16xlarge" => Self::MlP216xlarge,
-            "ml.p2.8xlarge" => Self::MlP28xlarge,
-            "ml.p2.xlarge" => Self::MlP2Xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
-            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
-            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
-            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
-            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
-            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
-            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
-            "ml.r6i.large" => Self::MlR6iLarge,
-            "ml.r6i.xlarge" => Self::MlR6iXlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransformInstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransformInstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(TransformInstanceType);
-
-/// Property type `DriftCheckBaselines` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct DriftCheckBaselines {
-    /// `Bias` (optional).
-    pub bias: Option<Value<DriftCheckBias>>,
-    /// `Explainability` (optional).
-    pub explainability: Option<Value<DriftCheckExplainability>>,
-    /// `ModelDataQuality` (optional).
-    pub model_data_quality: Option<Value<DriftCheckModelDataQuality>>,
-    /// `ModelQuality` (optional).
-    pub model_quality: Option<Value<DriftCheckModelQuality>>,
+crate::l1_struct! {
+    /// Property type `DriftCheckBaselines` of `AWS::SageMaker::ModelPackage`.
+    DriftCheckBaselines(default)
 }
 
 impl DriftCheckBaselines {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bias: None,
-            explainability: None,
-            model_data_quality: None,
-            model_quality: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bias`.
-    pub fn bias(mut self, value: impl Into<Value<DriftCheckBias>>) -> Self {
-        self.bias = Some(value.into());
-        self
+    /// `Bias` (optional).
+    pub fn bias(self, value: impl Into<Value<DriftCheckBias>>) -> Self {
+        Self(self.0.with(0, "Bias", value.into().to_template()))
     }
-    /// Sets `Explainability`.
-    pub fn explainability(mut self, value: impl Into<Value<DriftCheckExplainability>>) -> Self {
-        self.explainability = Some(value.into());
-        self
+    /// `Explainability` (optional).
+    pub fn explainability(self, value: impl Into<Value<DriftCheckExplainability>>) -> Self {
+        Self(self.0.with(1, "Explainability", value.into().to_template()))
     }
-    /// Sets `ModelDataQuality`.
-    pub fn model_data_quality(
-        mut self,
-        value: impl Into<Value<DriftCheckModelDataQuality>>,
-    ) -> Self {
-        self.model_data_quality = Some(value.into());
-        self
+    /// `ModelDataQuality` (optional).
+    pub fn model_data_quality(self, value: impl Into<Value<DriftCheckModelDataQuality>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ModelDataQuality", value.into().to_template()),
+        )
     }
-    /// Sets `ModelQuality`.
-    pub fn model_quality(mut self, value: impl Into<Value<DriftCheckModelQuality>>) -> Self {
-        self.model_quality = Some(value.into());
-        self
+    /// `ModelQuality` (optional).
+    pub fn model_quality(self, value: impl Into<Value<DriftCheckModelQuality>>) -> Self {
+        Self(self.0.with(3, "ModelQuality", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DriftCheckBaselines {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bias {
-            m.insert("Bias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.explainability {
-            m.insert("Explainability".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_data_quality {
-            m.insert("ModelDataQuality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_quality {
-            m.insert("ModelQuality".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DriftCheckBaselines {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bias.check(&path.field("Bias"), &Rules::NONE, out);
-        self.explainability
-            .check(&path.field("Explainability"), &Rules::NONE, out);
-        self.model_data_quality
-            .check(&path.field("ModelDataQuality"), &Rules::NONE, out);
-        self.model_quality
-            .check(&path.field("ModelQuality"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DriftCheckBaselines);
-
-/// Property type `DriftCheckBias` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct DriftCheckBias {
-    /// `ConfigFile` (optional).
-    pub config_file: Option<Value<FileSource>>,
-    /// `PostTrainingConstraints` (optional).
-    pub post_training_constraints: Option<Value<MetricsSource>>,
-    /// `PreTrainingConstraints` (optional).
-    pub pre_training_constraints: Option<Value<MetricsSource>>,
+crate::l1_struct! {
+    /// Property type `DriftCheckBias` of `AWS::SageMaker::ModelPackage`.
+    DriftCheckBias(default)
 }
 
 impl DriftCheckBias {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            config_file: None,
-            post_training_constraints: None,
-            pre_training_constraints: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfigFile`.
-    pub fn config_file(mut self, value: impl Into<Value<FileSource>>) -> Self {
-        self.config_file = Some(value.into());
-        self
+    /// `ConfigFile` (optional).
+    pub fn config_file(self, value: impl Into<Value<FileSource>>) -> Self {
+        Self(self.0.with(0, "ConfigFile", value.into().to_template()))
     }
-    /// Sets `PostTrainingConstraints`.
-    pub fn post_training_constraints(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.post_training_constraints = Some(value.into());
-        self
+    /// `PostTrainingConstraints` (optional).
+    pub fn post_training_constraints(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PostTrainingConstraints", value.into().to_template()),
+        )
     }
-    /// Sets `PreTrainingConstraints`.
-    pub fn pre_training_constraints(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.pre_training_constraints = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DriftCheckBias {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.config_file {
-            m.insert("ConfigFile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_training_constraints {
-            m.insert("PostTrainingConstraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_training_constraints {
-            m.insert("PreTrainingConstraints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PreTrainingConstraints` (optional).
+    pub fn pre_training_constraints(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PreTrainingConstraints", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DriftCheckBias {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config_file
-            .check(&path.field("ConfigFile"), &Rules::NONE, out);
-        self.post_training_constraints.check(
-            &path.field("PostTrainingConstraints"),
-            &Rules::NONE,
-            out,
-        );
-        self.pre_training_constraints.check(
-            &path.field("PreTrainingConstraints"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DriftCheckBias);
-
-/// Property type `FileSource` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct FileSource {
-    /// `ContentDigest` (optional).
-    /// Length: 0..=72 characters.
-    /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
-    pub content_digest: Option<Value<String>>,
-    /// `ContentType` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub content_type: Option<Value<String>>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `FileSource` of `AWS::SageMaker::ModelPackage`.
+    FileSource
 }
 
 impl FileSource {
     /// The required properties: `S3Uri`.
     pub fn new(s3_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            content_digest: None,
-            content_type: None,
-            s3_uri: s3_uri.into(),
-        }
+        Self(crate::Properties::new().with(2, "S3Uri", s3_uri.into().to_template()))
     }
-    /// Sets `ContentDigest`.
-    pub fn content_digest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_digest = Some(value.into());
-        self
-    }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FileSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_digest {
-            m.insert("ContentDigest".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FileSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_digest.check(
-            &path.field("ContentDigest"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(72),
-                pattern: Some("^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FileSource);
-
-/// Property type `MetricsSource` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct MetricsSource {
     /// `ContentDigest` (optional).
-    /// Length: 0..=72 characters.
+    /// Length: 0 to 72 characters.
     /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
-    pub content_digest: Option<Value<String>>,
-    /// `ContentType` (required).
-    /// Length: 0..=256 characters.
+    pub fn content_digest(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContentDigest", value.into().to_template()))
+    }
+    /// `ContentType` (optional).
+    /// Length: 0 to 256 characters.
     /// Pattern: `.*`.
-    pub content_type: Value<String>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContentType", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `MetricsSource` of `AWS::SageMaker::ModelPackage`.
+    MetricsSource
 }
 
 impl MetricsSource {
     /// The required properties: `ContentType`, `S3Uri`.
     pub fn new(content_type: impl Into<Value<String>>, s3_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            content_digest: None,
-            content_type: content_type.into(),
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ContentType", content_type.into().to_template())
+                .with(2, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `ContentDigest`.
-    pub fn content_digest(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_digest = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetricsSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_digest {
-            m.insert("ContentDigest".to_owned(), v.to_template());
-        }
-        m.insert("ContentType".to_owned(), self.content_type.to_template());
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+    /// `ContentDigest` (optional).
+    /// Length: 0 to 72 characters.
+    /// Pattern: `^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$`.
+    pub fn content_digest(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContentDigest", value.into().to_template()))
     }
 }
 
-impl Check for MetricsSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content_digest.check(
-            &path.field("ContentDigest"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(72),
-                pattern: Some("^[Ss][Hh][Aa]256:[0-9a-fA-F]{64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetricsSource);
-
-/// Property type `DriftCheckExplainability` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct DriftCheckExplainability {
-    /// `ConfigFile` (optional).
-    pub config_file: Option<Value<FileSource>>,
-    /// `Constraints` (optional).
-    pub constraints: Option<Value<MetricsSource>>,
+crate::l1_struct! {
+    /// Property type `DriftCheckExplainability` of `AWS::SageMaker::ModelPackage`.
+    DriftCheckExplainability(default)
 }
 
 impl DriftCheckExplainability {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            config_file: None,
-            constraints: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfigFile`.
-    pub fn config_file(mut self, value: impl Into<Value<FileSource>>) -> Self {
-        self.config_file = Some(value.into());
-        self
+    /// `ConfigFile` (optional).
+    pub fn config_file(self, value: impl Into<Value<FileSource>>) -> Self {
+        Self(self.0.with(0, "ConfigFile", value.into().to_template()))
     }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.constraints = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DriftCheckExplainability {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.config_file {
-            m.insert("ConfigFile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.constraints {
-            m.insert("Constraints".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DriftCheckExplainability {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config_file
-            .check(&path.field("ConfigFile"), &Rules::NONE, out);
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DriftCheckExplainability);
-
-/// Property type `DriftCheckModelDataQuality` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct DriftCheckModelDataQuality {
     /// `Constraints` (optional).
-    pub constraints: Option<Value<MetricsSource>>,
-    /// `Statistics` (optional).
-    pub statistics: Option<Value<MetricsSource>>,
+    pub fn constraints(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(1, "Constraints", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DriftCheckModelDataQuality` of `AWS::SageMaker::ModelPackage`.
+    DriftCheckModelDataQuality(default)
 }
 
 impl DriftCheckModelDataQuality {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constraints: None,
-            statistics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.constraints = Some(value.into());
-        self
-    }
-    /// Sets `Statistics`.
-    pub fn statistics(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.statistics = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DriftCheckModelDataQuality {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constraints {
-            m.insert("Constraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistics {
-            m.insert("Statistics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DriftCheckModelDataQuality {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-        self.statistics
-            .check(&path.field("Statistics"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DriftCheckModelDataQuality);
-
-/// Property type `DriftCheckModelQuality` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct DriftCheckModelQuality {
     /// `Constraints` (optional).
-    pub constraints: Option<Value<MetricsSource>>,
+    pub fn constraints(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(0, "Constraints", value.into().to_template()))
+    }
     /// `Statistics` (optional).
-    pub statistics: Option<Value<MetricsSource>>,
+    pub fn statistics(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(1, "Statistics", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DriftCheckModelQuality` of `AWS::SageMaker::ModelPackage`.
+    DriftCheckModelQuality(default)
 }
 
 impl DriftCheckModelQuality {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constraints: None,
-            statistics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.constraints = Some(value.into());
-        self
+    /// `Constraints` (optional).
+    pub fn constraints(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(0, "Constraints", value.into().to_template()))
     }
-    /// Sets `Statistics`.
-    pub fn statistics(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.statistics = Some(value.into());
-        self
+    /// `Statistics` (optional).
+    pub fn statistics(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(1, "Statistics", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DriftCheckModelQuality {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constraints {
-            m.insert("Constraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistics {
-            m.insert("Statistics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DriftCheckModelQuality {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-        self.statistics
-            .check(&path.field("Statistics"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DriftCheckModelQuality);
-
-/// Property type `InferenceSpecification` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct InferenceSpecification {
-    /// `Containers` (required).
-    /// Items: 1..=15.
-    pub containers: Value<List<ModelPackageContainerDefinition>>,
-    /// `SupportedContentTypes` (required).
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `.*`.
-    pub supported_content_types: Value<List<String>>,
-    /// `SupportedRealtimeInferenceInstanceTypes` (optional).
-    pub supported_realtime_inference_instance_types: Option<Value<List<InferenceInstanceType>>>,
-    /// `SupportedResponseMIMETypes` (required).
-    /// Each item: Length: 0..=1024 characters.
-    /// Each item: Pattern: `^[-\w]+\/.+$`.
-    pub supported_response_mime_types: Value<List<String>>,
-    /// `SupportedTransformInstanceTypes` (optional).
-    /// Items: 1..=.
-    pub supported_transform_instance_types: Option<Value<List<TransformInstanceType>>>,
+crate::l1_struct! {
+    /// Property type `InferenceSpecification` of `AWS::SageMaker::ModelPackage`.
+    InferenceSpecification
 }
 
 impl InferenceSpecification {
@@ -3803,312 +860,94 @@ impl InferenceSpecification {
         supported_content_types: impl Into<Value<List<String>>>,
         supported_response_mime_types: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            containers: containers.into(),
-            supported_content_types: supported_content_types.into(),
-            supported_realtime_inference_instance_types: None,
-            supported_response_mime_types: supported_response_mime_types.into(),
-            supported_transform_instance_types: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Containers", containers.into().to_template())
+                .with(
+                    1,
+                    "SupportedContentTypes",
+                    supported_content_types.into().to_template(),
+                )
+                .with(
+                    3,
+                    "SupportedResponseMIMETypes",
+                    supported_response_mime_types.into().to_template(),
+                ),
+        )
     }
-    /// Sets `SupportedRealtimeInferenceInstanceTypes`.
+    /// `SupportedRealtimeInferenceInstanceTypes` (optional).
     pub fn supported_realtime_inference_instance_types(
-        mut self,
-        value: impl Into<Value<List<InferenceInstanceType>>>,
+        self,
+        value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.supported_realtime_inference_instance_types = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "SupportedRealtimeInferenceInstanceTypes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SupportedTransformInstanceTypes`.
-    pub fn supported_transform_instance_types(
-        mut self,
-        value: impl Into<Value<List<TransformInstanceType>>>,
-    ) -> Self {
-        self.supported_transform_instance_types = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InferenceSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Containers".to_owned(), self.containers.to_template());
-        m.insert(
-            "SupportedContentTypes".to_owned(),
-            self.supported_content_types.to_template(),
-        );
-        if let Some(v) = &self.supported_realtime_inference_instance_types {
-            m.insert(
-                "SupportedRealtimeInferenceInstanceTypes".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "SupportedResponseMIMETypes".to_owned(),
-            self.supported_response_mime_types.to_template(),
-        );
-        if let Some(v) = &self.supported_transform_instance_types {
-            m.insert(
-                "SupportedTransformInstanceTypes".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `SupportedTransformInstanceTypes` (optional).
+    /// Items: at least 1.
+    pub fn supported_transform_instance_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(
+            4,
+            "SupportedTransformInstanceTypes",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for InferenceSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.containers.check(
-            &path.field("Containers"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.supported_content_types.check(
-            &path.field("SupportedContentTypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some(".*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.supported_realtime_inference_instance_types.check(
-            &path.field("SupportedRealtimeInferenceInstanceTypes"),
-            &Rules::NONE,
-            out,
-        );
-        self.supported_response_mime_types.check(
-            &path.field("SupportedResponseMIMETypes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            pattern: Some("^[-\\w]+\\/.+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.supported_transform_instance_types.check(
-            &path.field("SupportedTransformInstanceTypes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InferenceSpecification);
-
-/// Property type `MetadataProperties` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct MetadataProperties {
-    /// `CommitId` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub commit_id: Option<Value<String>>,
-    /// `GeneratedBy` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub generated_by: Option<Value<String>>,
-    /// `ProjectId` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub project_id: Option<Value<String>>,
-    /// `Repository` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub repository: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MetadataProperties` of `AWS::SageMaker::ModelPackage`.
+    MetadataProperties(default)
 }
 
 impl MetadataProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            commit_id: None,
-            generated_by: None,
-            project_id: None,
-            repository: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CommitId`.
-    pub fn commit_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.commit_id = Some(value.into());
-        self
-    }
-    /// Sets `GeneratedBy`.
-    pub fn generated_by(mut self, value: impl Into<Value<String>>) -> Self {
-        self.generated_by = Some(value.into());
-        self
-    }
-    /// Sets `ProjectId`.
-    pub fn project_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_id = Some(value.into());
-        self
-    }
-    /// Sets `Repository`.
-    pub fn repository(mut self, value: impl Into<Value<String>>) -> Self {
-        self.repository = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MetadataProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.commit_id {
-            m.insert("CommitId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generated_by {
-            m.insert("GeneratedBy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.project_id {
-            m.insert("ProjectId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.repository {
-            m.insert("Repository".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MetadataProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.commit_id.check(
-            &path.field("CommitId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.generated_by.check(
-            &path.field("GeneratedBy"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_id.check(
-            &path.field("ProjectId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.repository.check(
-            &path.field("Repository"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MetadataProperties);
-
-/// Values of `ModelApprovalStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModelApprovalStatus {
-    /// `Approved`
-    Approved,
-    /// `Rejected`
-    Rejected,
-    /// `PendingManualApproval`
-    PendingManualApproval,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ModelApprovalStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Approved", "Rejected", "PendingManualApproval"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Approved => "Approved",
-            Self::Rejected => "Rejected",
-            Self::PendingManualApproval => "PendingManualApproval",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ModelApprovalStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ModelApprovalStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ModelApprovalStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Approved" => Self::Approved,
-            "Rejected" => Self::Rejected,
-            "PendingManualApproval" => Self::PendingManualApproval,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ModelApprovalStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ModelApprovalStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ModelApprovalStatus);
-
-/// Property type `ModelCard` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ModelCard {
-    /// `ModelCardContent` (required).
-    /// Length: 0..=100000 characters.
+    /// `CommitId` (optional).
+    /// Length: 0 to 1024 characters.
     /// Pattern: `.*`.
-    pub model_card_content: Value<String>,
-    /// `ModelCardStatus` (required).
-    pub model_card_status: Value<ModelCardStatus>,
+    pub fn commit_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CommitId", value.into().to_template()))
+    }
+    /// `GeneratedBy` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn generated_by(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GeneratedBy", value.into().to_template()))
+    }
+    /// `ProjectId` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn project_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ProjectId", value.into().to_template()))
+    }
+    /// `Repository` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn repository(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Repository", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ModelApprovalStatus`.
+    ModelApprovalStatus {
+        /// `Approved`
+        Approved = "Approved",
+        /// `Rejected`
+        Rejected = "Rejected",
+        /// `PendingManualApproval`
+        PendingManualApproval = "PendingManualApproval",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ModelCard` of `AWS::SageMaker::ModelPackage`.
+    ModelCard
 }
 
 impl ModelCard {
@@ -4117,846 +956,266 @@ impl ModelCard {
         model_card_content: impl Into<Value<String>>,
         model_card_status: impl Into<Value<ModelCardStatus>>,
     ) -> Self {
-        Self {
-            model_card_content: model_card_content.into(),
-            model_card_status: model_card_status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ModelCardContent",
+                    model_card_content.into().to_template(),
+                )
+                .with(1, "ModelCardStatus", model_card_status.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ModelCard {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ModelCardContent".to_owned(),
-            self.model_card_content.to_template(),
-        );
-        m.insert(
-            "ModelCardStatus".to_owned(),
-            self.model_card_status.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ModelCardStatus`.
+    ModelCardStatus {
+        /// `Draft`
+        Draft = "Draft",
+        /// `PendingReview`
+        PendingReview = "PendingReview",
+        /// `Approved`
+        Approved = "Approved",
+        /// `Archived`
+        Archived = "Archived",
     }
 }
 
-impl Check for ModelCard {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_card_content.check(
-            &path.field("ModelCardContent"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100000),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_card_status
-            .check(&path.field("ModelCardStatus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelCard);
-
-/// Values of `ModelCardStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ModelCardStatus {
-    /// `Draft`
-    Draft,
-    /// `PendingReview`
-    PendingReview,
-    /// `Approved`
-    Approved,
-    /// `Archived`
-    Archived,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ModelCardStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Draft", "PendingReview", "Approved", "Archived"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Draft => "Draft",
-            Self::PendingReview => "PendingReview",
-            Self::Approved => "Approved",
-            Self::Archived => "Archived",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ModelCardStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ModelCardStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ModelCardStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "Draft" => Self::Draft,
-            "PendingReview" => Self::PendingReview,
-            "Approved" => Self::Approved,
-            "Archived" => Self::Archived,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ModelCardStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ModelCardStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ModelCardStatus);
-
-/// Property type `ModelMetrics` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelMetrics {
-    /// `Bias` (optional).
-    pub bias: Option<Value<Bias>>,
-    /// `Explainability` (optional).
-    pub explainability: Option<Value<Explainability>>,
-    /// `ModelDataQuality` (optional).
-    pub model_data_quality: Option<Value<ModelDataQuality>>,
-    /// `ModelQuality` (optional).
-    pub model_quality: Option<Value<ModelQuality>>,
+crate::l1_struct! {
+    /// Property type `ModelMetrics` of `AWS::SageMaker::ModelPackage`.
+    ModelMetrics(default)
 }
 
 impl ModelMetrics {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bias: None,
-            explainability: None,
-            model_data_quality: None,
-            model_quality: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bias`.
-    pub fn bias(mut self, value: impl Into<Value<Bias>>) -> Self {
-        self.bias = Some(value.into());
-        self
+    /// `Bias` (optional).
+    pub fn bias(self, value: impl Into<Value<Bias>>) -> Self {
+        Self(self.0.with(0, "Bias", value.into().to_template()))
     }
-    /// Sets `Explainability`.
-    pub fn explainability(mut self, value: impl Into<Value<Explainability>>) -> Self {
-        self.explainability = Some(value.into());
-        self
+    /// `Explainability` (optional).
+    pub fn explainability(self, value: impl Into<Value<Explainability>>) -> Self {
+        Self(self.0.with(1, "Explainability", value.into().to_template()))
     }
-    /// Sets `ModelDataQuality`.
-    pub fn model_data_quality(mut self, value: impl Into<Value<ModelDataQuality>>) -> Self {
-        self.model_data_quality = Some(value.into());
-        self
+    /// `ModelDataQuality` (optional).
+    pub fn model_data_quality(self, value: impl Into<Value<ModelDataQuality>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ModelDataQuality", value.into().to_template()),
+        )
     }
-    /// Sets `ModelQuality`.
-    pub fn model_quality(mut self, value: impl Into<Value<ModelQuality>>) -> Self {
-        self.model_quality = Some(value.into());
-        self
+    /// `ModelQuality` (optional).
+    pub fn model_quality(self, value: impl Into<Value<ModelQuality>>) -> Self {
+        Self(self.0.with(3, "ModelQuality", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelMetrics {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bias {
-            m.insert("Bias".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.explainability {
-            m.insert("Explainability".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_data_quality {
-            m.insert("ModelDataQuality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.model_quality {
-            m.insert("ModelQuality".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelMetrics {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bias.check(&path.field("Bias"), &Rules::NONE, out);
-        self.explainability
-            .check(&path.field("Explainability"), &Rules::NONE, out);
-        self.model_data_quality
-            .check(&path.field("ModelDataQuality"), &Rules::NONE, out);
-        self.model_quality
-            .check(&path.field("ModelQuality"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelMetrics);
-
-/// Property type `Bias` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct Bias {
-    /// `PostTrainingReport` (optional).
-    pub post_training_report: Option<Value<MetricsSource>>,
-    /// `PreTrainingReport` (optional).
-    pub pre_training_report: Option<Value<MetricsSource>>,
-    /// `Report` (optional).
-    pub report: Option<Value<MetricsSource>>,
+crate::l1_struct! {
+    /// Property type `Bias` of `AWS::SageMaker::ModelPackage`.
+    Bias(default)
 }
 
 impl Bias {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            post_training_report: None,
-            pre_training_report: None,
-            report: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PostTrainingReport`.
-    pub fn post_training_report(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.post_training_report = Some(value.into());
-        self
+    /// `PostTrainingReport` (optional).
+    pub fn post_training_report(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PostTrainingReport", value.into().to_template()),
+        )
     }
-    /// Sets `PreTrainingReport`.
-    pub fn pre_training_report(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.pre_training_report = Some(value.into());
-        self
+    /// `PreTrainingReport` (optional).
+    pub fn pre_training_report(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PreTrainingReport", value.into().to_template()),
+        )
     }
-    /// Sets `Report`.
-    pub fn report(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.report = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Bias {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.post_training_report {
-            m.insert("PostTrainingReport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_training_report {
-            m.insert("PreTrainingReport".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.report {
-            m.insert("Report".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Bias {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.post_training_report
-            .check(&path.field("PostTrainingReport"), &Rules::NONE, out);
-        self.pre_training_report
-            .check(&path.field("PreTrainingReport"), &Rules::NONE, out);
-        self.report.check(&path.field("Report"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Bias);
-
-/// Property type `Explainability` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct Explainability {
     /// `Report` (optional).
-    pub report: Option<Value<MetricsSource>>,
+    pub fn report(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(2, "Report", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Explainability` of `AWS::SageMaker::ModelPackage`.
+    Explainability(default)
 }
 
 impl Explainability {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { report: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Report`.
-    pub fn report(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.report = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Explainability {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.report {
-            m.insert("Report".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Report` (optional).
+    pub fn report(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(0, "Report", value.into().to_template()))
     }
 }
 
-impl Check for Explainability {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.report.check(&path.field("Report"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Explainability);
-
-/// Property type `ModelDataQuality` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelDataQuality {
-    /// `Constraints` (optional).
-    pub constraints: Option<Value<MetricsSource>>,
-    /// `Statistics` (optional).
-    pub statistics: Option<Value<MetricsSource>>,
+crate::l1_struct! {
+    /// Property type `ModelDataQuality` of `AWS::SageMaker::ModelPackage`.
+    ModelDataQuality(default)
 }
 
 impl ModelDataQuality {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constraints: None,
-            statistics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.constraints = Some(value.into());
-        self
-    }
-    /// Sets `Statistics`.
-    pub fn statistics(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.statistics = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelDataQuality {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constraints {
-            m.insert("Constraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistics {
-            m.insert("Statistics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelDataQuality {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-        self.statistics
-            .check(&path.field("Statistics"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelDataQuality);
-
-/// Property type `ModelQuality` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelQuality {
     /// `Constraints` (optional).
-    pub constraints: Option<Value<MetricsSource>>,
+    pub fn constraints(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(0, "Constraints", value.into().to_template()))
+    }
     /// `Statistics` (optional).
-    pub statistics: Option<Value<MetricsSource>>,
+    pub fn statistics(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(1, "Statistics", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ModelQuality` of `AWS::SageMaker::ModelPackage`.
+    ModelQuality(default)
 }
 
 impl ModelQuality {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            constraints: None,
-            statistics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Constraints`.
-    pub fn constraints(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.constraints = Some(value.into());
-        self
+    /// `Constraints` (optional).
+    pub fn constraints(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(0, "Constraints", value.into().to_template()))
     }
-    /// Sets `Statistics`.
-    pub fn statistics(mut self, value: impl Into<Value<MetricsSource>>) -> Self {
-        self.statistics = Some(value.into());
-        self
+    /// `Statistics` (optional).
+    pub fn statistics(self, value: impl Into<Value<MetricsSource>>) -> Self {
+        Self(self.0.with(1, "Statistics", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ModelQuality {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.constraints {
-            m.insert("Constraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.statistics {
-            m.insert("Statistics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelQuality {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.constraints
-            .check(&path.field("Constraints"), &Rules::NONE, out);
-        self.statistics
-            .check(&path.field("Statistics"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelQuality);
-
-/// Property type `ModelPackageStatusDetails` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone, Default)]
-pub struct ModelPackageStatusDetails {
-    /// `ValidationStatuses` (optional).
-    pub validation_statuses: Option<Value<List<ModelPackageStatusItem>>>,
+crate::l1_struct! {
+    /// Property type `ModelPackageStatusDetails` of `AWS::SageMaker::ModelPackage`.
+    ModelPackageStatusDetails(default)
 }
 
 impl ModelPackageStatusDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            validation_statuses: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ValidationStatuses`.
+    /// `ValidationStatuses` (optional).
     pub fn validation_statuses(
-        mut self,
+        self,
         value: impl Into<Value<List<ModelPackageStatusItem>>>,
     ) -> Self {
-        self.validation_statuses = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ValidationStatuses", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ModelPackageStatusDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.validation_statuses {
-            m.insert("ValidationStatuses".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ModelPackageStatusDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.validation_statuses
-            .check(&path.field("ValidationStatuses"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ModelPackageStatusDetails);
-
-/// Property type `ModelPackageStatusItem` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ModelPackageStatusItem {
-    /// `FailureReason` (optional).
-    pub failure_reason: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub name: Value<String>,
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `ModelPackageStatusItem` of `AWS::SageMaker::ModelPackage`.
+    ModelPackageStatusItem
 }
 
 impl ModelPackageStatusItem {
     /// The required properties: `Name`, `Status`.
     pub fn new(name: impl Into<Value<String>>, status: impl Into<Value<Status>>) -> Self {
-        Self {
-            failure_reason: None,
-            name: name.into(),
-            status: status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Status", status.into().to_template()),
+        )
     }
-    /// Sets `FailureReason`.
-    pub fn failure_reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.failure_reason = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelPackageStatusItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_reason {
-            m.insert("FailureReason".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+    /// `FailureReason` (optional).
+    pub fn failure_reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FailureReason", value.into().to_template()))
     }
 }
 
-impl Check for ModelPackageStatusItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `NotStarted`
+        NotStarted = "NotStarted",
+        /// `Failed`
+        Failed = "Failed",
+        /// `InProgress`
+        InProgress = "InProgress",
+        /// `Completed`
+        Completed = "Completed",
     }
 }
 
-crate::impl_literal!(ModelPackageStatusItem);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `NotStarted`
-    NotStarted,
-    /// `Failed`
-    Failed,
-    /// `InProgress`
-    InProgress,
-    /// `Completed`
-    Completed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["NotStarted", "Failed", "InProgress", "Completed"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotStarted => "NotStarted",
-            Self::Failed => "Failed",
-            Self::InProgress => "InProgress",
-            Self::Completed => "Completed",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "NotStarted" => Self::NotStarted,
-            "Failed" => Self::Failed,
-            "InProgress" => Self::InProgress,
-            "Completed" => Self::Completed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `SecurityConfig` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct SecurityConfig {
-    /// `KmsKeyId` (required).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^[a-zA-Z0-9:/_-]*$`.
-    pub kms_key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `SecurityConfig` of `AWS::SageMaker::ModelPackage`.
+    SecurityConfig
 }
 
 impl SecurityConfig {
     /// The required properties: `KmsKeyId`.
     pub fn new(kms_key_id: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key_id: kms_key_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "KmsKeyId", kms_key_id.into().to_template()))
     }
 }
 
-impl ToTemplate for SecurityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KmsKeyId".to_owned(), self.kms_key_id.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SkipModelValidation`.
+    SkipModelValidation {
+        /// `None`
+        None = "None",
+        /// `All`
+        All = "All",
     }
 }
 
-impl Check for SecurityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^[a-zA-Z0-9:/_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityConfig);
-
-/// Values of `SkipModelValidation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SkipModelValidation {
-    /// `None`
-    None,
-    /// `All`
-    All,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SkipModelValidation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "All"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::All => "All",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SkipModelValidation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SkipModelValidation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SkipModelValidation {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "All" => Self::All,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SkipModelValidation> {
-    fn from(s: &str) -> Self {
-        Value::literal(SkipModelValidation::from(s))
-    }
-}
-
-crate::impl_literal!(SkipModelValidation);
-
-/// Property type `SourceAlgorithmSpecification` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct SourceAlgorithmSpecification {
-    /// `SourceAlgorithms` (required).
-    /// Items: 1..=1.
-    pub source_algorithms: Value<List<SourceAlgorithm>>,
+crate::l1_struct! {
+    /// Property type `SourceAlgorithmSpecification` of `AWS::SageMaker::ModelPackage`.
+    SourceAlgorithmSpecification
 }
 
 impl SourceAlgorithmSpecification {
     /// The required properties: `SourceAlgorithms`.
     pub fn new(source_algorithms: impl Into<Value<List<SourceAlgorithm>>>) -> Self {
-        Self {
-            source_algorithms: source_algorithms.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SourceAlgorithms",
+            source_algorithms.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SourceAlgorithmSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SourceAlgorithms".to_owned(),
-            self.source_algorithms.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceAlgorithmSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_algorithms.check(
-            &path.field("SourceAlgorithms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceAlgorithmSpecification);
-
-/// Property type `SourceAlgorithm` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct SourceAlgorithm {
-    /// `AlgorithmName` (required).
-    /// Length: 1..=170 characters.
-    pub algorithm_name: Value<String>,
-    /// `ModelDataUrl` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub model_data_url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SourceAlgorithm` of `AWS::SageMaker::ModelPackage`.
+    SourceAlgorithm
 }
 
 impl SourceAlgorithm {
     /// The required properties: `AlgorithmName`.
     pub fn new(algorithm_name: impl Into<Value<String>>) -> Self {
-        Self {
-            algorithm_name: algorithm_name.into(),
-            model_data_url: None,
-        }
+        Self(crate::Properties::new().with(0, "AlgorithmName", algorithm_name.into().to_template()))
     }
-    /// Sets `ModelDataUrl`.
-    pub fn model_data_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_data_url = Some(value.into());
-        self
+    /// `ModelDataUrl` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
+    pub fn model_data_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ModelDataUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SourceAlgorithm {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AlgorithmName".to_owned(),
-            self.algorithm_name.to_template(),
-        );
-        if let Some(v) = &self.model_data_url {
-            m.insert("ModelDataUrl".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for SourceAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.algorithm_name.check(
-            &path.field("AlgorithmName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_data_url.check(
-            &path.field("ModelDataUrl"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SourceAlgorithm);
-
-/// Property type `Tag` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ValidationSpecification` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ValidationSpecification {
-    /// `ValidationProfiles` (required).
-    /// Items: 1..=1.
-    pub validation_profiles: Value<List<ValidationProfile>>,
-    /// `ValidationRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub validation_role: Value<String>,
+crate::l1_struct! {
+    /// Property type `ValidationSpecification` of `AWS::SageMaker::ModelPackage`.
+    ValidationSpecification
 }
 
 impl ValidationSpecification {
@@ -4965,63 +1224,21 @@ impl ValidationSpecification {
         validation_profiles: impl Into<Value<List<ValidationProfile>>>,
         validation_role: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            validation_profiles: validation_profiles.into(),
-            validation_role: validation_role.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ValidationProfiles",
+                    validation_profiles.into().to_template(),
+                )
+                .with(1, "ValidationRole", validation_role.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ValidationSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ValidationProfiles".to_owned(),
-            self.validation_profiles.to_template(),
-        );
-        m.insert(
-            "ValidationRole".to_owned(),
-            self.validation_role.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValidationSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.validation_profiles.check(
-            &path.field("ValidationProfiles"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validation_role.check(
-            &path.field("ValidationRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ValidationSpecification);
-
-/// Property type `ValidationProfile` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct ValidationProfile {
-    /// `ProfileName` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub profile_name: Value<String>,
-    /// `TransformJobDefinition` (required).
-    pub transform_job_definition: Value<TransformJobDefinition>,
+crate::l1_struct! {
+    /// Property type `ValidationProfile` of `AWS::SageMaker::ModelPackage`.
+    ValidationProfile
 }
 
 impl ValidationProfile {
@@ -5030,66 +1247,21 @@ impl ValidationProfile {
         profile_name: impl Into<Value<String>>,
         transform_job_definition: impl Into<Value<TransformJobDefinition>>,
     ) -> Self {
-        Self {
-            profile_name: profile_name.into(),
-            transform_job_definition: transform_job_definition.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ProfileName", profile_name.into().to_template())
+                .with(
+                    1,
+                    "TransformJobDefinition",
+                    transform_job_definition.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ValidationProfile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ProfileName".to_owned(), self.profile_name.to_template());
-        m.insert(
-            "TransformJobDefinition".to_owned(),
-            self.transform_job_definition.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValidationProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.profile_name.check(
-            &path.field("ProfileName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transform_job_definition.check(
-            &path.field("TransformJobDefinition"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ValidationProfile);
-
-/// Property type `TransformJobDefinition` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct TransformJobDefinition {
-    /// `BatchStrategy` (optional).
-    pub batch_strategy: Option<Value<BatchStrategy>>,
-    /// `Environment` (optional).
-    pub environment: Option<Value<serde_json::Value>>,
-    /// `MaxConcurrentTransforms` (optional).
-    /// Range: 0..=.
-    pub max_concurrent_transforms: Option<Value<i64>>,
-    /// `MaxPayloadInMB` (optional).
-    /// Range: 0..=.
-    pub max_payload_in_mb: Option<Value<i64>>,
-    /// `TransformInput` (required).
-    pub transform_input: Value<TransformInput>,
-    /// `TransformOutput` (required).
-    pub transform_output: Value<TransformOutput>,
-    /// `TransformResources` (required).
-    pub transform_resources: Value<TransformResources>,
+crate::l1_struct! {
+    /// Property type `TransformJobDefinition` of `AWS::SageMaker::ModelPackage`.
+    TransformJobDefinition
 }
 
 impl TransformJobDefinition {
@@ -5099,341 +1271,104 @@ impl TransformJobDefinition {
         transform_output: impl Into<Value<TransformOutput>>,
         transform_resources: impl Into<Value<TransformResources>>,
     ) -> Self {
-        Self {
-            batch_strategy: None,
-            environment: None,
-            max_concurrent_transforms: None,
-            max_payload_in_mb: None,
-            transform_input: transform_input.into(),
-            transform_output: transform_output.into(),
-            transform_resources: transform_resources.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "TransformInput", transform_input.into().to_template())
+                .with(5, "TransformOutput", transform_output.into().to_template())
+                .with(
+                    6,
+                    "TransformResources",
+                    transform_resources.into().to_template(),
+                ),
+        )
     }
-    /// Sets `BatchStrategy`.
-    pub fn batch_strategy(mut self, value: impl Into<Value<BatchStrategy>>) -> Self {
-        self.batch_strategy = Some(value.into());
-        self
+    /// `BatchStrategy` (optional).
+    pub fn batch_strategy(self, value: impl Into<Value<BatchStrategy>>) -> Self {
+        Self(self.0.with(0, "BatchStrategy", value.into().to_template()))
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    pub fn environment(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
-    /// Sets `MaxConcurrentTransforms`.
-    pub fn max_concurrent_transforms(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_transforms = Some(value.into());
-        self
+    /// `MaxConcurrentTransforms` (optional).
+    /// Range: at least 0.
+    pub fn max_concurrent_transforms(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxConcurrentTransforms", value.into().to_template()),
+        )
     }
-    /// Sets `MaxPayloadInMB`.
-    pub fn max_payload_in_mb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_payload_in_mb = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransformJobDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.batch_strategy {
-            m.insert("BatchStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrent_transforms {
-            m.insert("MaxConcurrentTransforms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_payload_in_mb {
-            m.insert("MaxPayloadInMB".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TransformInput".to_owned(),
-            self.transform_input.to_template(),
-        );
-        m.insert(
-            "TransformOutput".to_owned(),
-            self.transform_output.to_template(),
-        );
-        m.insert(
-            "TransformResources".to_owned(),
-            self.transform_resources.to_template(),
-        );
-        Expr::Map(m)
+    /// `MaxPayloadInMB` (optional).
+    /// Range: at least 0.
+    pub fn max_payload_in_mb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MaxPayloadInMB", value.into().to_template()))
     }
 }
 
-impl Check for TransformJobDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.batch_strategy
-            .check(&path.field("BatchStrategy"), &Rules::NONE, out);
-        self.max_concurrent_transforms.check(
-            &path.field("MaxConcurrentTransforms"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_payload_in_mb.check(
-            &path.field("MaxPayloadInMB"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.transform_input
-            .check(&path.field("TransformInput"), &Rules::NONE, out);
-        self.transform_output
-            .check(&path.field("TransformOutput"), &Rules::NONE, out);
-        self.transform_resources
-            .check(&path.field("TransformResources"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `BatchStrategy`.
+    BatchStrategy {
+        /// `MultiRecord`
+        MultiRecord = "MultiRecord",
+        /// `SingleRecord`
+        SingleRecord = "SingleRecord",
     }
 }
 
-crate::impl_literal!(TransformJobDefinition);
-
-/// Values of `BatchStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BatchStrategy {
-    /// `MultiRecord`
-    MultiRecord,
-    /// `SingleRecord`
-    SingleRecord,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BatchStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MultiRecord", "SingleRecord"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MultiRecord => "MultiRecord",
-            Self::SingleRecord => "SingleRecord",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BatchStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BatchStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BatchStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "MultiRecord" => Self::MultiRecord,
-            "SingleRecord" => Self::SingleRecord,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BatchStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(BatchStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(BatchStrategy);
-
-/// Property type `TransformInput` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct TransformInput {
-    /// `CompressionType` (optional).
-    pub compression_type: Option<Value<TransformInputCompressionType>>,
-    /// `ContentType` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub content_type: Option<Value<String>>,
-    /// `DataSource` (required).
-    pub data_source: Value<DataSource>,
-    /// `SplitType` (optional).
-    pub split_type: Option<Value<SplitType>>,
+crate::l1_struct! {
+    /// Property type `TransformInput` of `AWS::SageMaker::ModelPackage`.
+    TransformInput
 }
 
 impl TransformInput {
     /// The required properties: `DataSource`.
     pub fn new(data_source: impl Into<Value<DataSource>>) -> Self {
-        Self {
-            compression_type: None,
-            content_type: None,
-            data_source: data_source.into(),
-            split_type: None,
-        }
+        Self(crate::Properties::new().with(2, "DataSource", data_source.into().to_template()))
     }
-    /// Sets `CompressionType`.
-    pub fn compression_type(
-        mut self,
-        value: impl Into<Value<TransformInputCompressionType>>,
-    ) -> Self {
-        self.compression_type = Some(value.into());
-        self
+    /// `CompressionType` (optional).
+    pub fn compression_type(self, value: impl Into<Value<TransformInputCompressionType>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CompressionType", value.into().to_template()),
+        )
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ContentType", value.into().to_template()))
     }
-    /// Sets `SplitType`.
-    pub fn split_type(mut self, value: impl Into<Value<SplitType>>) -> Self {
-        self.split_type = Some(value.into());
-        self
+    /// `SplitType` (optional).
+    pub fn split_type(self, value: impl Into<Value<SplitType>>) -> Self {
+        Self(self.0.with(3, "SplitType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TransformInput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compression_type {
-            m.insert("CompressionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        m.insert("DataSource".to_owned(), self.data_source.to_template());
-        if let Some(v) = &self.split_type {
-            m.insert("SplitType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TransformInputCompressionType`.
+    TransformInputCompressionType {
+        /// `None`
+        None = "None",
+        /// `Gzip`
+        Gzip = "Gzip",
     }
 }
 
-impl Check for TransformInput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.compression_type
-            .check(&path.field("CompressionType"), &Rules::NONE, out);
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_source
-            .check(&path.field("DataSource"), &Rules::NONE, out);
-        self.split_type
-            .check(&path.field("SplitType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TransformInput);
-
-/// Values of `TransformInputCompressionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TransformInputCompressionType {
-    /// `None`
-    None,
-    /// `Gzip`
-    Gzip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TransformInputCompressionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Gzip => "Gzip",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TransformInputCompressionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TransformInputCompressionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TransformInputCompressionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "Gzip" => Self::Gzip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TransformInputCompressionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TransformInputCompressionType::from(s))
-    }
-}
-
-crate::impl_literal!(TransformInputCompressionType);
-
-/// Property type `DataSource` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct DataSource {
-    /// `S3DataSource` (required).
-    pub s3_data_source: Value<S3DataSource>,
+crate::l1_struct! {
+    /// Property type `DataSource` of `AWS::SageMaker::ModelPackage`.
+    DataSource
 }
 
 impl DataSource {
     /// The required properties: `S3DataSource`.
     pub fn new(s3_data_source: impl Into<Value<S3DataSource>>) -> Self {
-        Self {
-            s3_data_source: s3_data_source.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3DataSource", s3_data_source.into().to_template()))
     }
 }
 
-impl ToTemplate for DataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3DataSource".to_owned(), self.s3_data_source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_data_source
-            .check(&path.field("S3DataSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DataSource);
-
-/// Property type `S3DataSource` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct S3DataSource {
-    /// `S3DataType` (required).
-    pub s3_data_type: Value<S3DataSourceS3DataType>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3DataSource` of `AWS::SageMaker::ModelPackage`.
+    S3DataSource
 }
 
 impl S3DataSource {
@@ -5442,988 +1377,99 @@ impl S3DataSource {
         s3_data_type: impl Into<Value<S3DataSourceS3DataType>>,
         s3_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            s3_data_type: s3_data_type.into(),
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "S3DataType", s3_data_type.into().to_template())
+                .with(1, "S3Uri", s3_uri.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3DataSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3DataType".to_owned(), self.s3_data_type.to_template());
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `S3DataSourceS3DataType`.
+    S3DataSourceS3DataType {
+        /// `ManifestFile`
+        ManifestFile = "ManifestFile",
+        /// `S3Prefix`
+        S3Prefix = "S3Prefix",
+        /// `AugmentedManifestFile`
+        AugmentedManifestFile = "AugmentedManifestFile",
     }
 }
 
-impl Check for S3DataSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_data_type
-            .check(&path.field("S3DataType"), &Rules::NONE, out);
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SplitType`.
+    SplitType {
+        /// `None`
+        None = "None",
+        /// `TFRecord`
+        TfRecord = "TFRecord",
+        /// `Line`
+        Line = "Line",
+        /// `RecordIO`
+        RecordIo = "RecordIO",
     }
 }
 
-crate::impl_literal!(S3DataSource);
-
-/// Values of `S3DataSourceS3DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3DataSourceS3DataType {
-    /// `ManifestFile`
-    ManifestFile,
-    /// `S3Prefix`
-    S3Prefix,
-    /// `AugmentedManifestFile`
-    AugmentedManifestFile,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3DataSourceS3DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["ManifestFile", "S3Prefix", "AugmentedManifestFile"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManifestFile => "ManifestFile",
-            Self::S3Prefix => "S3Prefix",
-            Self::AugmentedManifestFile => "AugmentedManifestFile",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3DataSourceS3DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3DataSourceS3DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3DataSourceS3DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ManifestFile" => Self::ManifestFile,
-            "S3Prefix" => Self::S3Prefix,
-            "AugmentedManifestFile" => Self::AugmentedManifestFile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3DataSourceS3DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3DataSourceS3DataType::from(s))
-    }
-}
-
-crate::impl_literal!(S3DataSourceS3DataType);
-
-/// Values of `SplitType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SplitType {
-    /// `None`
-    None,
-    /// `TFRecord`
-    TfRecord,
-    /// `Line`
-    Line,
-    /// `RecordIO`
-    RecordIo,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SplitType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "TFRecord", "Line", "RecordIO"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::TfRecord => "TFRecord",
-            Self::Line => "Line",
-            Self::RecordIo => "RecordIO",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SplitType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SplitType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SplitType {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "TFRecord" => Self::TfRecord,
-            "Line" => Self::Line,
-            "RecordIO" => Self::RecordIo,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SplitType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SplitType::from(s))
-    }
-}
-
-crate::impl_literal!(SplitType);
-
-/// Property type `TransformOutput` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct TransformOutput {
-    /// `Accept` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub accept: Option<Value<String>>,
-    /// `AssembleWith` (optional).
-    pub assemble_with: Option<Value<AssembleWith>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `.*`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `S3OutputPath` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(https|s3)://([^/]+)/?(.*)$`.
-    pub s3_output_path: Value<String>,
+crate::l1_struct! {
+    /// Property type `TransformOutput` of `AWS::SageMaker::ModelPackage`.
+    TransformOutput
 }
 
 impl TransformOutput {
     /// The required properties: `S3OutputPath`.
     pub fn new(s3_output_path: impl Into<Value<String>>) -> Self {
-        Self {
-            accept: None,
-            assemble_with: None,
-            kms_key_id: None,
-            s3_output_path: s3_output_path.into(),
-        }
+        Self(crate::Properties::new().with(3, "S3OutputPath", s3_output_path.into().to_template()))
     }
-    /// Sets `Accept`.
-    pub fn accept(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept = Some(value.into());
-        self
-    }
-    /// Sets `AssembleWith`.
-    pub fn assemble_with(mut self, value: impl Into<Value<AssembleWith>>) -> Self {
-        self.assemble_with = Some(value.into());
-        self
-    }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransformOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept {
-            m.insert("Accept".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.assemble_with {
-            m.insert("AssembleWith".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("S3OutputPath".to_owned(), self.s3_output_path.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TransformOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept.check(
-            &path.field("Accept"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.assemble_with
-            .check(&path.field("AssembleWith"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_output_path.check(
-            &path.field("S3OutputPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(https|s3)://([^/]+)/?(.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransformOutput);
-
-/// Values of `AssembleWith`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssembleWith {
-    /// `None`
-    None,
-    /// `Line`
-    Line,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssembleWith {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "Line"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Line => "Line",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssembleWith {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssembleWith {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssembleWith {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "Line" => Self::Line,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssembleWith> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssembleWith::from(s))
-    }
-}
-
-crate::impl_literal!(AssembleWith);
-
-/// Property type `TransformResources` of `AWS::SageMaker::ModelPackage`.
-#[derive(Debug, Clone)]
-pub struct TransformResources {
-    /// `InstanceCount` (required).
-    /// Range: 1..=.
-    pub instance_count: Value<i64>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
-    /// `VolumeKmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
+    /// `Accept` (optional).
+    /// Length: 0 to 256 characters.
     /// Pattern: `.*`.
-    pub volume_kms_key_id: Option<Value<String>>,
+    pub fn accept(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Accept", value.into().to_template()))
+    }
+    /// `AssembleWith` (optional).
+    pub fn assemble_with(self, value: impl Into<Value<AssembleWith>>) -> Self {
+        Self(self.0.with(1, "AssembleWith", value.into().to_template()))
+    }
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `AssembleWith`.
+    AssembleWith {
+        /// `None`
+        None = "None",
+        /// `Line`
+        Line = "Line",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TransformResources` of `AWS::SageMaker::ModelPackage`.
+    TransformResources
 }
 
 impl TransformResources {
     /// The required properties: `InstanceCount`, `InstanceType`.
     pub fn new(
         instance_count: impl Into<Value<i64>>,
-        instance_type: impl Into<Value<InstanceType>>,
+        instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            instance_count: instance_count.into(),
-            instance_type: instance_type.into(),
-            volume_kms_key_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceCount", instance_count.into().to_template())
+                .with(1, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `VolumeKmsKeyId`.
-    pub fn volume_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransformResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.volume_kms_key_id {
-            m.insert("VolumeKmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumeKmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn volume_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VolumeKmsKeyId", value.into().to_template()))
     }
 }
-
-impl Check for TransformResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_count.check(
-            &path.field("InstanceCount"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.volume_kms_key_id.check(
-            &path.field("VolumeKmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransformResources);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `ml.c4.2xlarge`
-    MlC42xlarge,
-    /// `ml.c4.4xlarge`
-    MlC44xlarge,
-    /// `ml.c4.8xlarge`
-    MlC48xlarge,
-    /// `ml.c4.xlarge`
-    MlC4Xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.large`
-    MlC6iLarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.inf2.24xlarge`
-    MlInf224xlarge,
-    /// `ml.inf2.48xlarge`
-    MlInf248xlarge,
-    /// `ml.inf2.8xlarge`
-    MlInf28xlarge,
-    /// `ml.inf2.xlarge`
-    MlInf2Xlarge,
-    /// `ml.m4.10xlarge`
-    MlM410xlarge,
-    /// `ml.m4.16xlarge`
-    MlM416xlarge,
-    /// `ml.m4.2xlarge`
-    MlM42xlarge,
-    /// `ml.m4.4xlarge`
-    MlM44xlarge,
-    /// `ml.m4.xlarge`
-    MlM4Xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.p2.16xlarge`
-    MlP216xlarge,
-    /// `ml.p2.8xlarge`
-    MlP28xlarge,
-    /// `ml.p2.xlarge`
-    MlP2Xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.r6i.12xlarge`
-    MlR6i12xlarge,
-    /// `ml.r6i.16xlarge`
-    MlR6i16xlarge,
-    /// `ml.r6i.24xlarge`
-    MlR6i24xlarge,
-    /// `ml.r6i.2xlarge`
-    MlR6i2xlarge,
-    /// `ml.r6i.32xlarge`
-    MlR6i32xlarge,
-    /// `ml.r6i.4xlarge`
-    MlR6i4xlarge,
-    /// `ml.r6i.8xlarge`
-    MlR6i8xlarge,
-    /// `ml.r6i.large`
-    MlR6iLarge,
-    /// `ml.r6i.xlarge`
-    MlR6iXlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.trn1.2xlarge`
-    MlTrn12xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ml.c4.2xlarge",
-        "ml.c4.4xlarge",
-        "ml.c4.8xlarge",
-        "ml.c4.xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.32xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.large",
-        "ml.c6i.xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.48xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.48xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.xlarge",
-        "ml.inf2.24xlarge",
-        "ml.inf2.48xlarge",
-        "ml.inf2.8xlarge",
-        "ml.inf2.xlarge",
-        "ml.m4.10xlarge",
-        "ml.m4.16xlarge",
-        "ml.m4.2xlarge",
-        "ml.m4.4xlarge",
-        "ml.m4.xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.24xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.32xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.48xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.p2.16xlarge",
-        "ml.p2.8xlarge",
-        "ml.p2.xlarge",
-        "ml.p3.16xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.r6i.12xlarge",
-        "ml.r6i.16xlarge",
-        "ml.r6i.24xlarge",
-        "ml.r6i.2xlarge",
-        "ml.r6i.32xlarge",
-        "ml.r6i.4xlarge",
-        "ml.r6i.8xlarge",
-        "ml.r6i.large",
-        "ml.r6i.xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.48xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.trn1.2xlarge",
-        "ml.trn1.32xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlC42xlarge => "ml.c4.2xlarge",
-            Self::MlC44xlarge => "ml.c4.4xlarge",
-            Self::MlC48xlarge => "ml.c4.8xlarge",
-            Self::MlC4Xlarge => "ml.c4.xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6iLarge => "ml.c6i.large",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlInf224xlarge => "ml.inf2.24xlarge",
-            Self::MlInf248xlarge => "ml.inf2.48xlarge",
-            Self::MlInf28xlarge => "ml.inf2.8xlarge",
-            Self::MlInf2Xlarge => "ml.inf2.xlarge",
-            Self::MlM410xlarge => "ml.m4.10xlarge",
-            Self::MlM416xlarge => "ml.m4.16xlarge",
-            Self::MlM42xlarge => "ml.m4.2xlarge",
-            Self::MlM44xlarge => "ml.m4.4xlarge",
-            Self::MlM4Xlarge => "ml.m4.xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlP216xlarge => "ml.p2.16xlarge",
-            Self::MlP28xlarge => "ml.p2.8xlarge",
-            Self::MlP2Xlarge => "ml.p2.xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlR6i12xlarge => "ml.r6i.12xlarge",
-            Self::MlR6i16xlarge => "ml.r6i.16xlarge",
-            Self::MlR6i24xlarge => "ml.r6i.24xlarge",
-            Self::MlR6i2xlarge => "ml.r6i.2xlarge",
-            Self::MlR6i32xlarge => "ml.r6i.32xlarge",
-            Self::MlR6i4xlarge => "ml.r6i.4xlarge",
-            Self::MlR6i8xlarge => "ml.r6i.8xlarge",
-            Self::MlR6iLarge => "ml.r6i.large",
-            Self::MlR6iXlarge => "ml.r6i.xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlTrn12xlarge => "ml.trn1.2xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ml.c4.2xlarge" => Self::MlC42xlarge,
-            "ml.c4.4xlarge" => Self::MlC44xlarge,
-            "ml.c4.8xlarge" => Self::MlC48xlarge,
-            "ml.c4.xlarge" => Self::MlC4Xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.large" => Self::MlC6iLarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.inf2.24xlarge" => Self::MlInf224xlarge,
-            "ml.inf2.48xlarge" => Self::MlInf248xlarge,
-            "ml.inf2.8xlarge" => Self::MlInf28xlarge,
-            "ml.inf2.xlarge" => Self::MlInf2Xlarge,
-            "ml.m4.10xlarge" => Self::MlM410xlarge,
-            "ml.m4.16xlarge" => Self::MlM416xlarge,
-            "ml.m4.2xlarge" => Self::MlM42xlarge,
-            "ml.m4.4xlarge" => Self::MlM44xlarge,
-            "ml.m4.xlarge" => Self::MlM4Xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.p2.16xlarge" => Self::MlP216xlarge,
-            "ml.p2.8xlarge" => Self::MlP28xlarge,
-            "ml.p2.xlarge" => Self::MlP2Xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.r6i.12xlarge" => Self::MlR6i12xlarge,
-            "ml.r6i.16xlarge" => Self::MlR6i16xlarge,
-            "ml.r6i.24xlarge" => Self::MlR6i24xlarge,
-            "ml.r6i.2xlarge" => Self::MlR6i2xlarge,
-            "ml.r6i.32xlarge" => Self::MlR6i32xlarge,
-            "ml.r6i.4xlarge" => Self::MlR6i4xlarge,
-            "ml.r6i.8xlarge" => Self::MlR6i8xlarge,
-            "ml.r6i.large" => Self::MlR6iLarge,
-            "ml.r6i.xlarge" => Self::MlR6iXlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SageMaker::ModelPackageGroup`.
-#[derive(Debug, Clone)]
-pub struct ModelPackageGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ModelPackageGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ModelPackageGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ModelPackageGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::ModelPackageGroup`.
+    ModelPackageGroup("AWS::SageMaker::ModelPackageGroup", ModelPackageGroupProps)
 }
 
 impl ModelPackageGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::ModelPackageGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ModelPackageGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ModelPackageGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ModelPackageGroupArn> {
         self.resource.ref_value()
@@ -92,169 +44,72 @@ impl ModelPackageGroup {
     pub fn attr_model_package_group_status(&self) -> Value<String> {
         self.resource.get_att("ModelPackageGroupStatus")
     }
+
+    /// Replaces `ModelPackageGroupDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_group_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ModelPackageGroupDescription", value.into())
+    }
+
+    /// Replaces `ModelPackageGroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ModelPackageGroupName", value.into())
+    }
+
+    /// Replaces `ModelPackageGroupPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_package_group_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ModelPackageGroupPolicy", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::ModelPackageGroup`.
-#[derive(Debug, Clone)]
-pub struct ModelPackageGroupProps {
-    /// `ModelPackageGroupDescription` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `[\p{L}\p{M}\p{Z}\p{S}\p{N}\p{P}]*`.
-    pub model_package_group_description: Option<Value<String>>,
-    /// `ModelPackageGroupName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub model_package_group_name: Value<String>,
-    /// `ModelPackageGroupPolicy` (optional).
-    pub model_package_group_policy: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::ModelPackageGroup`.
+    ModelPackageGroupProps
 }
 
 impl ModelPackageGroupProps {
     /// The required properties: `ModelPackageGroupName`.
     pub fn new(model_package_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            model_package_group_description: None,
-            model_package_group_name: model_package_group_name.into(),
-            model_package_group_policy: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ModelPackageGroupName",
+            model_package_group_name.into().to_template(),
+        ))
     }
-    /// Sets `ModelPackageGroupDescription`.
-    pub fn model_package_group_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.model_package_group_description = Some(value.into());
-        self
+    /// `ModelPackageGroupDescription` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    /// Pattern: ``[A-Za-z\x{80}-\x{10FFFF}\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}$+<=>^`|~\x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}!"#%&'()*,\-./:;?@\[\\\]_{}\x{80}-\x{10FFFF}]*``.
+    pub fn model_package_group_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "ModelPackageGroupDescription",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ModelPackageGroupPolicy`.
-    pub fn model_package_group_policy(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.model_package_group_policy = Some(value.into());
-        self
+    /// `ModelPackageGroupPolicy` (optional).
+    pub fn model_package_group_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ModelPackageGroupPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ModelPackageGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.model_package_group_description {
-            m.insert("ModelPackageGroupDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ModelPackageGroupName".to_owned(),
-            self.model_package_group_name.to_template(),
-        );
-        if let Some(v) = &self.model_package_group_policy {
-            m.insert("ModelPackageGroupPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ModelPackageGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_package_group_description.check(
-            &path.field("ModelPackageGroupDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("[\\p{L}\\p{M}\\p{Z}\\p{S}\\p{N}\\p{P}]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_package_group_name.check(
-            &path.field("ModelPackageGroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ModelPackageGroupProps);
-
-/// Property type `Tag` of `AWS::SageMaker::ModelPackageGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

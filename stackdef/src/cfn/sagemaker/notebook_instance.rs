@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::NotebookInstance`.
-#[derive(Debug, Clone)]
-pub struct NotebookInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NotebookInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NotebookInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NotebookInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::NotebookInstance`.
+    NotebookInstance("AWS::SageMaker::NotebookInstance", NotebookInstanceProps)
 }
 
 impl NotebookInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::NotebookInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: NotebookInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::NotebookInstanceId> {
         self.resource.ref_value()
@@ -82,51 +34,117 @@ impl NotebookInstance {
     pub fn attr_id(&self) -> Value<ids::NotebookInstanceId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AcceleratorTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accelerator_types(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AcceleratorTypes", value.into())
+    }
+
+    /// Replaces `AdditionalCodeRepositories` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_code_repositories(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("AdditionalCodeRepositories", value.into())
+    }
+
+    /// Replaces `DefaultCodeRepository` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_code_repository(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DefaultCodeRepository", value.into())
+    }
+
+    /// Replaces `DirectInternetAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_direct_internet_access(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DirectInternetAccess", value.into())
+    }
+
+    /// Replaces `InstanceMetadataServiceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_metadata_service_configuration(
+        &self,
+        value: impl Into<Value<InstanceMetadataServiceConfiguration>>,
+    ) {
+        self.resource
+            .set_property("InstanceMetadataServiceConfiguration", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `LifecycleConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("LifecycleConfigName", value.into())
+    }
+
+    /// Replaces `NotebookInstanceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notebook_instance_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotebookInstanceName", value.into())
+    }
+
+    /// Replaces `PlatformIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PlatformIdentifier", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `RootAccess` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_root_access(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RootAccess", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_id(&self, value: impl Into<Value<ids::SubnetId>>) {
+        self.resource.set_property("SubnetId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VolumeSizeInGB` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_size_in_gb(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("VolumeSizeInGB", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::NotebookInstance`.
-#[derive(Debug, Clone)]
-pub struct NotebookInstanceProps {
-    /// `AcceleratorTypes` (optional).
-    pub accelerator_types: Option<Value<List<String>>>,
-    /// `AdditionalCodeRepositories` (optional).
-    pub additional_code_repositories: Option<Value<List<String>>>,
-    /// `DefaultCodeRepository` (optional).
-    pub default_code_repository: Option<Value<String>>,
-    /// `DirectInternetAccess` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub direct_internet_access: Option<Value<String>>,
-    /// `InstanceMetadataServiceConfiguration` (optional).
-    pub instance_metadata_service_configuration:
-        Option<Value<InstanceMetadataServiceConfiguration>>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<String>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub kms_key_id: Option<Value<String>>,
-    /// `LifecycleConfigName` (optional).
-    pub lifecycle_config_name: Option<Value<String>>,
-    /// `NotebookInstanceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub notebook_instance_name: Option<Value<String>>,
-    /// `PlatformIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub platform_identifier: Option<Value<String>>,
-    /// `RoleArn` (required).
-    pub role_arn: Value<ids::RoleArn>,
-    /// `RootAccess` (optional).
-    pub root_access: Option<Value<String>>,
-    /// `SecurityGroupIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VolumeSizeInGB` (optional).
-    /// Range: 5..=16384.
-    pub volume_size_in_gb: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::NotebookInstance`.
+    NotebookInstanceProps
 }
 
 impl NotebookInstanceProps {
@@ -135,243 +153,129 @@ impl NotebookInstanceProps {
         instance_type: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            accelerator_types: None,
-            additional_code_repositories: None,
-            default_code_repository: None,
-            direct_internet_access: None,
-            instance_metadata_service_configuration: None,
-            instance_type: instance_type.into(),
-            kms_key_id: None,
-            lifecycle_config_name: None,
-            notebook_instance_name: None,
-            platform_identifier: None,
-            role_arn: role_arn.into(),
-            root_access: None,
-            security_group_ids: None,
-            subnet_id: None,
-            tags: None,
-            volume_size_in_gb: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "InstanceType", instance_type.into().to_template())
+                .with(10, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `AcceleratorTypes`.
-    pub fn accelerator_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.accelerator_types = Some(value.into());
-        self
+    /// `AcceleratorTypes` (optional).
+    pub fn accelerator_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AcceleratorTypes", value.into().to_template()),
+        )
     }
-    /// Sets `AdditionalCodeRepositories`.
-    pub fn additional_code_repositories(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.additional_code_repositories = Some(value.into());
-        self
+    /// `AdditionalCodeRepositories` (optional).
+    pub fn additional_code_repositories(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AdditionalCodeRepositories", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultCodeRepository`.
-    pub fn default_code_repository(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_code_repository = Some(value.into());
-        self
+    /// `DefaultCodeRepository` (optional).
+    pub fn default_code_repository(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefaultCodeRepository", value.into().to_template()),
+        )
     }
-    /// Sets `DirectInternetAccess`.
-    pub fn direct_internet_access(mut self, value: impl Into<Value<String>>) -> Self {
-        self.direct_internet_access = Some(value.into());
-        self
+    /// `DirectInternetAccess` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn direct_internet_access(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DirectInternetAccess", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceMetadataServiceConfiguration`.
+    /// `InstanceMetadataServiceConfiguration` (optional).
     pub fn instance_metadata_service_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InstanceMetadataServiceConfiguration>>,
     ) -> Self {
-        self.instance_metadata_service_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "InstanceMetadataServiceConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `LifecycleConfigName`.
-    pub fn lifecycle_config_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_config_name = Some(value.into());
-        self
+    /// `LifecycleConfigName` (optional).
+    pub fn lifecycle_config_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "LifecycleConfigName", value.into().to_template()),
+        )
     }
-    /// Sets `NotebookInstanceName`.
-    pub fn notebook_instance_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notebook_instance_name = Some(value.into());
-        self
+    /// `NotebookInstanceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn notebook_instance_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "NotebookInstanceName", value.into().to_template()),
+        )
     }
-    /// Sets `PlatformIdentifier`.
-    pub fn platform_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_identifier = Some(value.into());
-        self
+    /// `PlatformIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn platform_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PlatformIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `RootAccess`.
-    pub fn root_access(mut self, value: impl Into<Value<String>>) -> Self {
-        self.root_access = Some(value.into());
-        self
+    /// `RootAccess` (optional).
+    pub fn root_access(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "RootAccess", value.into().to_template()))
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(13, "SubnetId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
-    /// Sets `VolumeSizeInGB`.
-    pub fn volume_size_in_gb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size_in_gb = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotebookInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accelerator_types {
-            m.insert("AcceleratorTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.additional_code_repositories {
-            m.insert("AdditionalCodeRepositories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_code_repository {
-            m.insert("DefaultCodeRepository".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.direct_internet_access {
-            m.insert("DirectInternetAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_metadata_service_configuration {
-            m.insert(
-                "InstanceMetadataServiceConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_name {
-            m.insert("LifecycleConfigName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notebook_instance_name {
-            m.insert("NotebookInstanceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_identifier {
-            m.insert("PlatformIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.root_access {
-            m.insert("RootAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size_in_gb {
-            m.insert("VolumeSizeInGB".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumeSizeInGB` (optional).
+    /// Range: 5 to 16384.
+    pub fn volume_size_in_gb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "VolumeSizeInGB", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NotebookInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_metadata_service_configuration.check(
-            &path.field("InstanceMetadataServiceConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.volume_size_in_gb.check(
-            &path.field("VolumeSizeInGB"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotebookInstanceProps);
-
-/// Property type `InstanceMetadataServiceConfiguration` of `AWS::SageMaker::NotebookInstance`.
-#[derive(Debug, Clone)]
-pub struct InstanceMetadataServiceConfiguration {
-    /// `MinimumInstanceMetadataServiceVersion` (required).
-    pub minimum_instance_metadata_service_version: Value<String>,
+crate::l1_struct! {
+    /// Property type `InstanceMetadataServiceConfiguration` of `AWS::SageMaker::NotebookInstance`.
+    InstanceMetadataServiceConfiguration
 }
 
 impl InstanceMetadataServiceConfiguration {
     /// The required properties: `MinimumInstanceMetadataServiceVersion`.
     pub fn new(minimum_instance_metadata_service_version: impl Into<Value<String>>) -> Self {
-        Self {
-            minimum_instance_metadata_service_version: minimum_instance_metadata_service_version
-                .into(),
-        }
+        Self(
+            crate::Properties::new().with(
+                0,
+                "MinimumInstanceMetadataServiceVersion",
+                minimum_instance_metadata_service_version
+                    .into()
+                    .to_template(),
+            ),
+        )
     }
 }
 
-impl ToTemplate for InstanceMetadataServiceConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MinimumInstanceMetadataServiceVersion".to_owned(),
-            self.minimum_instance_metadata_service_version.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceMetadataServiceConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InstanceMetadataServiceConfiguration);
-
-/// Property type `Tag` of `AWS::SageMaker::NotebookInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::NotebookInstanceLifecycleConfig`.
-#[derive(Debug, Clone)]
-pub struct NotebookInstanceLifecycleConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for NotebookInstanceLifecycleConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for NotebookInstanceLifecycleConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for NotebookInstanceLifecycleConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::NotebookInstanceLifecycleConfig`.
+    NotebookInstanceLifecycleConfig("AWS::SageMaker::NotebookInstanceLifecycleConfig", NotebookInstanceLifecycleConfigProps)
 }
 
 impl NotebookInstanceLifecycleConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::NotebookInstanceLifecycleConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: NotebookInstanceLifecycleConfigProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::NotebookInstanceLifecycleConfigId> {
         self.resource.ref_value()
@@ -86,116 +34,68 @@ impl NotebookInstanceLifecycleConfig {
     pub fn attr_id(&self) -> Value<ids::NotebookInstanceLifecycleConfigId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `NotebookInstanceLifecycleConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notebook_instance_lifecycle_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NotebookInstanceLifecycleConfigName", value.into())
+    }
+
+    /// Replaces `OnCreate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_on_create(&self, value: impl Into<Value<List<NotebookInstanceLifecycleHook>>>) {
+        self.resource.set_property("OnCreate", value.into())
+    }
+
+    /// Replaces `OnStart` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_on_start(&self, value: impl Into<Value<List<NotebookInstanceLifecycleHook>>>) {
+        self.resource.set_property("OnStart", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::NotebookInstanceLifecycleConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct NotebookInstanceLifecycleConfigProps {
-    /// `NotebookInstanceLifecycleConfigName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub notebook_instance_lifecycle_config_name: Option<Value<String>>,
-    /// `OnCreate` (optional).
-    pub on_create: Option<Value<List<NotebookInstanceLifecycleHook>>>,
-    /// `OnStart` (optional).
-    pub on_start: Option<Value<List<NotebookInstanceLifecycleHook>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::NotebookInstanceLifecycleConfig`.
+    NotebookInstanceLifecycleConfigProps(default)
 }
 
 impl NotebookInstanceLifecycleConfigProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            notebook_instance_lifecycle_config_name: None,
-            on_create: None,
-            on_start: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `NotebookInstanceLifecycleConfigName`.
-    pub fn notebook_instance_lifecycle_config_name(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.notebook_instance_lifecycle_config_name = Some(value.into());
-        self
+    /// `NotebookInstanceLifecycleConfigName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn notebook_instance_lifecycle_config_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "NotebookInstanceLifecycleConfigName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `OnCreate`.
-    pub fn on_create(
-        mut self,
-        value: impl Into<Value<List<NotebookInstanceLifecycleHook>>>,
-    ) -> Self {
-        self.on_create = Some(value.into());
-        self
+    /// `OnCreate` (optional).
+    pub fn on_create(self, value: impl Into<Value<List<NotebookInstanceLifecycleHook>>>) -> Self {
+        Self(self.0.with(1, "OnCreate", value.into().to_template()))
     }
-    /// Sets `OnStart`.
-    pub fn on_start(
-        mut self,
-        value: impl Into<Value<List<NotebookInstanceLifecycleHook>>>,
-    ) -> Self {
-        self.on_start = Some(value.into());
-        self
+    /// `OnStart` (optional).
+    pub fn on_start(self, value: impl Into<Value<List<NotebookInstanceLifecycleHook>>>) -> Self {
+        Self(self.0.with(2, "OnStart", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NotebookInstanceLifecycleConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.notebook_instance_lifecycle_config_name {
-            m.insert(
-                "NotebookInstanceLifecycleConfigName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.on_create {
-            m.insert("OnCreate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_start {
-            m.insert("OnStart".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotebookInstanceLifecycleConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_create
-            .check(&path.field("OnCreate"), &Rules::NONE, out);
-        self.on_start
-            .check(&path.field("OnStart"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotebookInstanceLifecycleConfigProps);
-
-/// Property type `NotebookInstanceLifecycleHook` of `AWS::SageMaker::NotebookInstanceLifecycleConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct NotebookInstanceLifecycleHook {
-    /// `Content` (optional).
-    pub content: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NotebookInstanceLifecycleHook` of `AWS::SageMaker::NotebookInstanceLifecycleConfig`.
+    NotebookInstanceLifecycleHook(default)
 }
 
 impl NotebookInstanceLifecycleHook {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { content: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotebookInstanceLifecycleHook {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Content` (optional).
+    pub fn content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
 }
-
-impl Check for NotebookInstanceLifecycleHook {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NotebookInstanceLifecycleHook);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::PartnerApp`.
-#[derive(Debug, Clone)]
-pub struct PartnerApp {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PartnerApp {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PartnerApp {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PartnerApp {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::PartnerApp`.
+    PartnerApp("AWS::SageMaker::PartnerApp", PartnerAppProps)
 }
 
 impl PartnerApp {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::PartnerApp";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PartnerAppProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::PartnerAppArn> {
         self.resource.ref_value()
@@ -92,54 +44,93 @@ impl PartnerApp {
     pub fn attr_current_version_eol_date(&self) -> Value<String> {
         self.resource.get_att("CurrentVersionEolDate")
     }
+
+    /// Replaces `AppVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AppVersion", value.into())
+    }
+
+    /// Replaces `ApplicationConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_config(&self, value: impl Into<Value<PartnerAppConfig>>) {
+        self.resource
+            .set_property("ApplicationConfig", value.into())
+    }
+
+    /// Replaces `AuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_type(&self, value: impl Into<Value<AuthType>>) {
+        self.resource.set_property("AuthType", value.into())
+    }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `EnableAutoMinorVersionUpgrade` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_auto_minor_version_upgrade(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableAutoMinorVersionUpgrade", value.into())
+    }
+
+    /// Replaces `EnableIamSessionBasedIdentity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_iam_session_based_identity(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableIamSessionBasedIdentity", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `MaintenanceConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_config(&self, value: impl Into<Value<PartnerAppMaintenanceConfig>>) {
+        self.resource
+            .set_property("MaintenanceConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Tier", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::PartnerApp`.
-#[derive(Debug, Clone)]
-pub struct PartnerAppProps {
-    /// `AppVersion` (optional).
-    /// Length: 1..=64 characters.
-    pub app_version: Option<Value<String>>,
-    /// `ApplicationConfig` (optional).
-    pub application_config: Option<Value<PartnerAppConfig>>,
-    /// `AuthType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub auth_type: Value<AuthType>,
-    /// `ClientToken` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=36 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub client_token: Option<Value<String>>,
-    /// `EnableAutoMinorVersionUpgrade` (optional).
-    pub enable_auto_minor_version_upgrade: Option<Value<bool>>,
-    /// `EnableIamSessionBasedIdentity` (optional).
-    pub enable_iam_session_based_identity: Option<Value<bool>>,
-    /// `ExecutionRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=2048 characters.
-    /// Pattern: `.*`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `MaintenanceConfig` (optional).
-    pub maintenance_config: Option<Value<PartnerAppMaintenanceConfig>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9]+`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Tier` (required).
-    /// Length: 1..=64 characters.
-    pub tier: Value<String>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::PartnerApp`.
+    PartnerAppProps
 }
 
 impl PartnerAppProps {
@@ -151,496 +142,135 @@ impl PartnerAppProps {
         tier: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            app_version: None,
-            application_config: None,
-            auth_type: auth_type.into(),
-            client_token: None,
-            enable_auto_minor_version_upgrade: None,
-            enable_iam_session_based_identity: None,
-            execution_role_arn: execution_role_arn.into(),
-            kms_key_id: None,
-            maintenance_config: None,
-            name: name.into(),
-            tags: None,
-            tier: tier.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "AuthType", auth_type.into().to_template())
+                .with(
+                    6,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(9, "Name", name.into().to_template())
+                .with(11, "Tier", tier.into().to_template())
+                .with(12, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AppVersion`.
-    pub fn app_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.app_version = Some(value.into());
-        self
+    /// `AppVersion` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn app_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AppVersion", value.into().to_template()))
     }
-    /// Sets `ApplicationConfig`.
-    pub fn application_config(mut self, value: impl Into<Value<PartnerAppConfig>>) -> Self {
-        self.application_config = Some(value.into());
-        self
+    /// `ApplicationConfig` (optional).
+    pub fn application_config(self, value: impl Into<Value<PartnerAppConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApplicationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 36 characters.
+    /// Pattern: `^[a-zA-Z0-9-]+$`.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ClientToken", value.into().to_template()))
     }
-    /// Sets `EnableAutoMinorVersionUpgrade`.
-    pub fn enable_auto_minor_version_upgrade(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_auto_minor_version_upgrade = Some(value.into());
-        self
+    /// `EnableAutoMinorVersionUpgrade` (optional).
+    pub fn enable_auto_minor_version_upgrade(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            4,
+            "EnableAutoMinorVersionUpgrade",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableIamSessionBasedIdentity`.
-    pub fn enable_iam_session_based_identity(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_iam_session_based_identity = Some(value.into());
-        self
+    /// `EnableIamSessionBasedIdentity` (optional).
+    pub fn enable_iam_session_based_identity(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            5,
+            "EnableIamSessionBasedIdentity",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `.*`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `MaintenanceConfig`.
-    pub fn maintenance_config(
-        mut self,
-        value: impl Into<Value<PartnerAppMaintenanceConfig>>,
-    ) -> Self {
-        self.maintenance_config = Some(value.into());
-        self
+    /// `MaintenanceConfig` (optional).
+    pub fn maintenance_config(self, value: impl Into<Value<PartnerAppMaintenanceConfig>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MaintenanceConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PartnerAppProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_version {
-            m.insert("AppVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.application_config {
-            m.insert("ApplicationConfig".to_owned(), v.to_template());
-        }
-        m.insert("AuthType".to_owned(), self.auth_type.to_template());
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_auto_minor_version_upgrade {
-            m.insert("EnableAutoMinorVersionUpgrade".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_iam_session_based_identity {
-            m.insert("EnableIamSessionBasedIdentity".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_config {
-            m.insert("MaintenanceConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Tier".to_owned(), self.tier.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PartnerAppProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_version.check(
-            &path.field("AppVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.application_config
-            .check(&path.field("ApplicationConfig"), &Rules::NONE, out);
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maintenance_config
-            .check(&path.field("MaintenanceConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tier.check(
-            &path.field("Tier"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PartnerAppProps);
-
-/// Property type `PartnerAppConfig` of `AWS::SageMaker::PartnerApp`.
-#[derive(Debug, Clone, Default)]
-pub struct PartnerAppConfig {
-    /// `AdminUsers` (optional).
-    /// Items: 0..=5.
-    /// Each item: Length: 1..=256 characters.
-    pub admin_users: Option<Value<List<String>>>,
-    /// `Arguments` (optional).
-    /// Each item: Length: ..=1024 characters.
-    pub arguments: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Property type `PartnerAppConfig` of `AWS::SageMaker::PartnerApp`.
+    PartnerAppConfig(default)
 }
 
 impl PartnerAppConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            admin_users: None,
-            arguments: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdminUsers`.
-    pub fn admin_users(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.admin_users = Some(value.into());
-        self
+    /// `AdminUsers` (optional).
+    /// Items: 0 to 5.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn admin_users(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AdminUsers", value.into().to_template()))
     }
-    /// Sets `Arguments`.
-    pub fn arguments(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.arguments = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PartnerAppConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.admin_users {
-            m.insert("AdminUsers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.arguments {
-            m.insert("Arguments".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arguments` (optional).
+    /// Each item: Length: at most 1024 characters.
+    /// Each item: Pattern: `^.{0,1024}$`.
+    pub fn arguments(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Arguments", value.into().to_template()))
     }
 }
 
-impl Check for PartnerAppConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.admin_users.check(
-            &path.field("AdminUsers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.arguments.check(
-            &path.field("Arguments"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AuthType`.
+    AuthType {
+        /// `IAM`
+        Iam = "IAM",
     }
 }
 
-crate::impl_literal!(PartnerAppConfig);
-
-/// Values of `AuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthType {
-    /// `IAM`
-    Iam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Iam => "IAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IAM" => Self::Iam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthType);
-
-/// Property type `PartnerAppMaintenanceConfig` of `AWS::SageMaker::PartnerApp`.
-#[derive(Debug, Clone)]
-pub struct PartnerAppMaintenanceConfig {
-    /// `MaintenanceWindowStart` (required).
-    /// Length: 0..=9 characters.
-    /// Pattern: `(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\d|2[0-3]):([0-5]\d)`.
-    pub maintenance_window_start: Value<String>,
+crate::l1_struct! {
+    /// Property type `PartnerAppMaintenanceConfig` of `AWS::SageMaker::PartnerApp`.
+    PartnerAppMaintenanceConfig
 }
 
 impl PartnerAppMaintenanceConfig {
     /// The required properties: `MaintenanceWindowStart`.
     pub fn new(maintenance_window_start: impl Into<Value<String>>) -> Self {
-        Self {
-            maintenance_window_start: maintenance_window_start.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaintenanceWindowStart",
+            maintenance_window_start.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PartnerAppMaintenanceConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaintenanceWindowStart".to_owned(),
-            self.maintenance_window_start.to_template(),
-        );
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `lakera-guard`
+        LakeraGuard = "lakera-guard",
+        /// `comet`
+        Comet = "comet",
+        /// `deepchecks-llm-evaluation`
+        DeepchecksLlmEvaluation = "deepchecks-llm-evaluation",
+        /// `fiddler`
+        Fiddler = "fiddler",
     }
 }
-
-impl Check for PartnerAppMaintenanceConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maintenance_window_start.check(
-            &path.field("MaintenanceWindowStart"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(9),
-                pattern: Some("(Mon|Tue|Wed|Thu|Fri|Sat|Sun):([01]\\d|2[0-3]):([0-5]\\d)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PartnerAppMaintenanceConfig);
-
-/// Property type `Tag` of `AWS::SageMaker::PartnerApp`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `lakera-guard`
-    LakeraGuard,
-    /// `comet`
-    Comet,
-    /// `deepchecks-llm-evaluation`
-    DeepchecksLlmEvaluation,
-    /// `fiddler`
-    Fiddler,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "lakera-guard",
-        "comet",
-        "deepchecks-llm-evaluation",
-        "fiddler",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LakeraGuard => "lakera-guard",
-            Self::Comet => "comet",
-            Self::DeepchecksLlmEvaluation => "deepchecks-llm-evaluation",
-            Self::Fiddler => "fiddler",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "lakera-guard" => Self::LakeraGuard,
-            "comet" => Self::Comet,
-            "deepchecks-llm-evaluation" => Self::DeepchecksLlmEvaluation,
-            "fiddler" => Self::Fiddler,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

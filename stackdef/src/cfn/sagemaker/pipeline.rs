@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SageMaker::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Pipeline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Pipeline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Pipeline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Pipeline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Pipeline`.
+    Pipeline("AWS::SageMaker::Pipeline", PipelineProps)
 }
 
 impl Pipeline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Pipeline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PipelineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PipelineName` (typed).
     pub fn ref_value(&self) -> Value<ids::SageMakerPipelineName> {
         self.resource.ref_value()
@@ -77,261 +29,125 @@ impl Pipeline {
     pub fn pipeline_name(&self) -> Value<ids::SageMakerPipelineName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ParallelismConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parallelism_configuration(&self, value: impl Into<Value<ParallelismConfiguration>>) {
+        self.resource
+            .set_property("ParallelismConfiguration", value.into())
+    }
+
+    /// Replaces `PipelineDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_definition(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("PipelineDefinition", value.into())
+    }
+
+    /// Replaces `PipelineDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PipelineDescription", value.into())
+    }
+
+    /// Replaces `PipelineDisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PipelineDisplayName", value.into())
+    }
+
+    /// Replaces `PipelineName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pipeline_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PipelineName", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct PipelineProps {
-    /// `ParallelismConfiguration` (optional).
-    pub parallelism_configuration: Option<Value<ParallelismConfiguration>>,
-    /// `PipelineDefinition` (required).
-    pub pipeline_definition: Value<serde_json::Value>,
-    /// `PipelineDescription` (optional).
-    /// Length: 0..=3072 characters.
-    pub pipeline_description: Option<Value<String>>,
-    /// `PipelineDisplayName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
-    pub pipeline_display_name: Option<Value<String>>,
-    /// `PipelineName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
-    pub pipeline_name: Value<String>,
-    /// `RoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Pipeline`.
+    PipelineProps
 }
 
 impl PipelineProps {
     /// The required properties: `PipelineDefinition`, `PipelineName`, `RoleArn`.
     pub fn new(
-        pipeline_definition: impl Into<Value<serde_json::Value>>,
+        pipeline_definition: impl Into<Value<Json>>,
         pipeline_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            parallelism_configuration: None,
-            pipeline_definition: pipeline_definition.into(),
-            pipeline_description: None,
-            pipeline_display_name: None,
-            pipeline_name: pipeline_name.into(),
-            role_arn: role_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "PipelineDefinition",
+                    pipeline_definition.into().to_template(),
+                )
+                .with(4, "PipelineName", pipeline_name.into().to_template())
+                .with(5, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `ParallelismConfiguration`.
+    /// `ParallelismConfiguration` (optional).
     pub fn parallelism_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ParallelismConfiguration>>,
     ) -> Self {
-        self.parallelism_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ParallelismConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineDescription`.
-    pub fn pipeline_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pipeline_description = Some(value.into());
-        self
+    /// `PipelineDescription` (optional).
+    /// Length: 0 to 3072 characters.
+    pub fn pipeline_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PipelineDescription", value.into().to_template()),
+        )
     }
-    /// Sets `PipelineDisplayName`.
-    pub fn pipeline_display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pipeline_display_name = Some(value.into());
-        self
+    /// `PipelineDisplayName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*`.
+    pub fn pipeline_display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PipelineDisplayName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PipelineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parallelism_configuration {
-            m.insert("ParallelismConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PipelineDefinition".to_owned(),
-            self.pipeline_definition.to_template(),
-        );
-        if let Some(v) = &self.pipeline_description {
-            m.insert("PipelineDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pipeline_display_name {
-            m.insert("PipelineDisplayName".to_owned(), v.to_template());
-        }
-        m.insert("PipelineName".to_owned(), self.pipeline_name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PipelineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parallelism_configuration.check(
-            &path.field("ParallelismConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.pipeline_description.check(
-            &path.field("PipelineDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(3072),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pipeline_display_name.check(
-            &path.field("PipelineDisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pipeline_name.check(
-            &path.field("PipelineName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PipelineProps);
-
-/// Property type `ParallelismConfiguration` of `AWS::SageMaker::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct ParallelismConfiguration {
-    /// `MaxParallelExecutionSteps` (required).
-    /// Range: 1..=.
-    pub max_parallel_execution_steps: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ParallelismConfiguration` of `AWS::SageMaker::Pipeline`.
+    ParallelismConfiguration
 }
 
 impl ParallelismConfiguration {
     /// The required properties: `MaxParallelExecutionSteps`.
     pub fn new(max_parallel_execution_steps: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_parallel_execution_steps: max_parallel_execution_steps.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxParallelExecutionSteps",
+            max_parallel_execution_steps.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ParallelismConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxParallelExecutionSteps".to_owned(),
-            self.max_parallel_execution_steps.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParallelismConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_parallel_execution_steps.check(
-            &path.field("MaxParallelExecutionSteps"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParallelismConfiguration);
-
-/// Property type `Tag` of `AWS::SageMaker::Pipeline`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct ProcessingJob {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProcessingJob {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProcessingJob {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProcessingJob {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::ProcessingJob`.
+    ProcessingJob("AWS::SageMaker::ProcessingJob", ProcessingJobProps)
 }
 
 impl ProcessingJob {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::ProcessingJob";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProcessingJobProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProcessingJobArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ProcessingJobArn> {
         self.resource.ref_value()
@@ -132,52 +84,81 @@ impl ProcessingJob {
     pub fn attr_processing_end_time(&self) -> Value<String> {
         self.resource.get_att("ProcessingEndTime")
     }
+
+    /// Replaces `AppSpecification` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_app_specification(&self, value: impl Into<Value<AppSpecification>>) {
+        self.resource.set_property("AppSpecification", value.into())
+    }
+
+    /// Replaces `Environment` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_environment(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Environment", value.into())
+    }
+
+    /// Replaces `ExperimentConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_experiment_config(&self, value: impl Into<Value<ExperimentConfig>>) {
+        self.resource.set_property("ExperimentConfig", value.into())
+    }
+
+    /// Replaces `NetworkConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_config(&self, value: impl Into<Value<NetworkConfig>>) {
+        self.resource.set_property("NetworkConfig", value.into())
+    }
+
+    /// Replaces `ProcessingInputs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_processing_inputs(&self, value: impl Into<Value<List<ProcessingInputsObject>>>) {
+        self.resource.set_property("ProcessingInputs", value.into())
+    }
+
+    /// Replaces `ProcessingJobName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_processing_job_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProcessingJobName", value.into())
+    }
+
+    /// Replaces `ProcessingOutputConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_processing_output_config(&self, value: impl Into<Value<ProcessingOutputConfig>>) {
+        self.resource
+            .set_property("ProcessingOutputConfig", value.into())
+    }
+
+    /// Replaces `ProcessingResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_processing_resources(&self, value: impl Into<Value<ProcessingResources>>) {
+        self.resource
+            .set_property("ProcessingResources", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StoppingCondition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stopping_condition(&self, value: impl Into<Value<StoppingCondition>>) {
+        self.resource
+            .set_property("StoppingCondition", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct ProcessingJobProps {
-    /// `AppSpecification` (required).
-    /// Create-only: changing it replaces the resource.
-    pub app_specification: Value<AppSpecification>,
-    /// `Environment` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: ..=256 characters.
-    /// Each item: Pattern: `[\S\s]*`.
-    pub environment: Option<Value<Map<String>>>,
-    /// `ExperimentConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub experiment_config: Option<Value<ExperimentConfig>>,
-    /// `NetworkConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_config: Option<Value<NetworkConfig>>,
-    /// `ProcessingInputs` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=10.
-    pub processing_inputs: Option<Value<List<ProcessingInputsObject>>>,
-    /// `ProcessingJobName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub processing_job_name: Option<Value<String>>,
-    /// `ProcessingOutputConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub processing_output_config: Option<Value<ProcessingOutputConfig>>,
-    /// `ProcessingResources` (required).
-    /// Create-only: changing it replaces the resource.
-    pub processing_resources: Value<ProcessingResources>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StoppingCondition` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub stopping_condition: Option<Value<StoppingCondition>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::ProcessingJob`.
+    ProcessingJobProps
 }
 
 impl ProcessingJobProps {
@@ -187,489 +168,189 @@ impl ProcessingJobProps {
         processing_resources: impl Into<Value<ProcessingResources>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            app_specification: app_specification.into(),
-            environment: None,
-            experiment_config: None,
-            network_config: None,
-            processing_inputs: None,
-            processing_job_name: None,
-            processing_output_config: None,
-            processing_resources: processing_resources.into(),
-            role_arn: role_arn.into(),
-            stopping_condition: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AppSpecification",
+                    app_specification.into().to_template(),
+                )
+                .with(
+                    7,
+                    "ProcessingResources",
+                    processing_resources.into().to_template(),
+                )
+                .with(8, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `Environment`.
-    pub fn environment(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.environment = Some(value.into());
-        self
+    /// `Environment` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: at most 256 characters.
+    /// Each item: Pattern: `[\S\s\x{80}-\x{10FFFF}]*`.
+    pub fn environment(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(1, "Environment", value.into().to_template()))
     }
-    /// Sets `ExperimentConfig`.
-    pub fn experiment_config(mut self, value: impl Into<Value<ExperimentConfig>>) -> Self {
-        self.experiment_config = Some(value.into());
-        self
+    /// `ExperimentConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn experiment_config(self, value: impl Into<Value<ExperimentConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ExperimentConfig", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkConfig`.
-    pub fn network_config(mut self, value: impl Into<Value<NetworkConfig>>) -> Self {
-        self.network_config = Some(value.into());
-        self
+    /// `NetworkConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_config(self, value: impl Into<Value<NetworkConfig>>) -> Self {
+        Self(self.0.with(3, "NetworkConfig", value.into().to_template()))
     }
-    /// Sets `ProcessingInputs`.
-    pub fn processing_inputs(
-        mut self,
-        value: impl Into<Value<List<ProcessingInputsObject>>>,
-    ) -> Self {
-        self.processing_inputs = Some(value.into());
-        self
+    /// `ProcessingInputs` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 10.
+    pub fn processing_inputs(self, value: impl Into<Value<List<ProcessingInputsObject>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ProcessingInputs", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessingJobName`.
-    pub fn processing_job_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.processing_job_name = Some(value.into());
-        self
+    /// `ProcessingJobName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 63 characters.
+    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
+    pub fn processing_job_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ProcessingJobName", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessingOutputConfig`.
-    pub fn processing_output_config(
-        mut self,
-        value: impl Into<Value<ProcessingOutputConfig>>,
-    ) -> Self {
-        self.processing_output_config = Some(value.into());
-        self
+    /// `ProcessingOutputConfig` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn processing_output_config(self, value: impl Into<Value<ProcessingOutputConfig>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ProcessingOutputConfig", value.into().to_template()),
+        )
     }
-    /// Sets `StoppingCondition`.
-    pub fn stopping_condition(mut self, value: impl Into<Value<StoppingCondition>>) -> Self {
-        self.stopping_condition = Some(value.into());
-        self
+    /// `StoppingCondition` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn stopping_condition(self, value: impl Into<Value<StoppingCondition>>) -> Self {
+        Self(
+            self.0
+                .with(9, "StoppingCondition", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProcessingJobProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppSpecification".to_owned(),
-            self.app_specification.to_template(),
-        );
-        if let Some(v) = &self.environment {
-            m.insert("Environment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.experiment_config {
-            m.insert("ExperimentConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_config {
-            m.insert("NetworkConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_inputs {
-            m.insert("ProcessingInputs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_job_name {
-            m.insert("ProcessingJobName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.processing_output_config {
-            m.insert("ProcessingOutputConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ProcessingResources".to_owned(),
-            self.processing_resources.to_template(),
-        );
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.stopping_condition {
-            m.insert("StoppingCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ProcessingJobProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_specification
-            .check(&path.field("AppSpecification"), &Rules::NONE, out);
-        self.environment.check(
-            &path.field("Environment"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(256),
-                            pattern: Some("[\\S\\s]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.experiment_config
-            .check(&path.field("ExperimentConfig"), &Rules::NONE, out);
-        self.network_config
-            .check(&path.field("NetworkConfig"), &Rules::NONE, out);
-        self.processing_inputs.check(
-            &path.field("ProcessingInputs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processing_job_name.check(
-            &path.field("ProcessingJobName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.processing_output_config.check(
-            &path.field("ProcessingOutputConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.processing_resources
-            .check(&path.field("ProcessingResources"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stopping_condition
-            .check(&path.field("StoppingCondition"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProcessingJobProps);
-
-/// Property type `AppSpecification` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct AppSpecification {
-    /// `ContainerArguments` (optional).
-    /// Items: 0..=100.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `.*`.
-    pub container_arguments: Option<Value<List<String>>>,
-    /// `ContainerEntrypoint` (optional).
-    /// Items: 0..=100.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `.*`.
-    pub container_entrypoint: Option<Value<List<String>>>,
-    /// `ImageUri` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub image_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `AppSpecification` of `AWS::SageMaker::ProcessingJob`.
+    AppSpecification
 }
 
 impl AppSpecification {
     /// The required properties: `ImageUri`.
     pub fn new(image_uri: impl Into<Value<String>>) -> Self {
-        Self {
-            container_arguments: None,
-            container_entrypoint: None,
-            image_uri: image_uri.into(),
-        }
+        Self(crate::Properties::new().with(2, "ImageUri", image_uri.into().to_template()))
     }
-    /// Sets `ContainerArguments`.
-    pub fn container_arguments(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_arguments = Some(value.into());
-        self
+    /// `ContainerArguments` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `.*`.
+    pub fn container_arguments(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContainerArguments", value.into().to_template()),
+        )
     }
-    /// Sets `ContainerEntrypoint`.
-    pub fn container_entrypoint(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.container_entrypoint = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AppSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.container_arguments {
-            m.insert("ContainerArguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.container_entrypoint {
-            m.insert("ContainerEntrypoint".to_owned(), v.to_template());
-        }
-        m.insert("ImageUri".to_owned(), self.image_uri.to_template());
-        Expr::Map(m)
+    /// `ContainerEntrypoint` (optional).
+    /// Items: 0 to 100.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `.*`.
+    pub fn container_entrypoint(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContainerEntrypoint", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AppSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.container_arguments.check(
-            &path.field("ContainerArguments"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some(".*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.container_entrypoint.check(
-            &path.field("ContainerEntrypoint"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some(".*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_uri.check(
-            &path.field("ImageUri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AppSpecification);
-
-/// Property type `ExperimentConfig` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone, Default)]
-pub struct ExperimentConfig {
-    /// `ExperimentName` (optional).
-    /// Length: ..=120 characters.
-    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
-    pub experiment_name: Option<Value<String>>,
-    /// `RunName` (optional).
-    /// Length: ..=120 characters.
-    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
-    pub run_name: Option<Value<String>>,
-    /// `TrialComponentDisplayName` (optional).
-    /// Length: ..=120 characters.
-    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
-    pub trial_component_display_name: Option<Value<String>>,
-    /// `TrialName` (optional).
-    /// Length: ..=120 characters.
-    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
-    pub trial_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExperimentConfig` of `AWS::SageMaker::ProcessingJob`.
+    ExperimentConfig(default)
 }
 
 impl ExperimentConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            experiment_name: None,
-            run_name: None,
-            trial_component_display_name: None,
-            trial_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExperimentName`.
-    pub fn experiment_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.experiment_name = Some(value.into());
-        self
+    /// `ExperimentName` (optional).
+    /// Length: at most 120 characters.
+    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
+    pub fn experiment_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ExperimentName", value.into().to_template()))
     }
-    /// Sets `RunName`.
-    pub fn run_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.run_name = Some(value.into());
-        self
+    /// `RunName` (optional).
+    /// Length: at most 120 characters.
+    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
+    pub fn run_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RunName", value.into().to_template()))
     }
-    /// Sets `TrialComponentDisplayName`.
-    pub fn trial_component_display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trial_component_display_name = Some(value.into());
-        self
+    /// `TrialComponentDisplayName` (optional).
+    /// Length: at most 120 characters.
+    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
+    pub fn trial_component_display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "TrialComponentDisplayName", value.into().to_template()),
+        )
     }
-    /// Sets `TrialName`.
-    pub fn trial_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trial_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExperimentConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.experiment_name {
-            m.insert("ExperimentName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_name {
-            m.insert("RunName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trial_component_display_name {
-            m.insert("TrialComponentDisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trial_name {
-            m.insert("TrialName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrialName` (optional).
+    /// Length: at most 120 characters.
+    /// Pattern: `[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}`.
+    pub fn trial_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TrialName", value.into().to_template()))
     }
 }
 
-impl Check for ExperimentConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.experiment_name.check(
-            &path.field("ExperimentName"),
-            &Rules {
-                max_length: Some(120),
-                pattern: Some("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.run_name.check(
-            &path.field("RunName"),
-            &Rules {
-                max_length: Some(120),
-                pattern: Some("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trial_component_display_name.check(
-            &path.field("TrialComponentDisplayName"),
-            &Rules {
-                max_length: Some(120),
-                pattern: Some("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trial_name.check(
-            &path.field("TrialName"),
-            &Rules {
-                max_length: Some(120),
-                pattern: Some("[a-zA-Z0-9](-*[a-zA-Z0-9]){0,119}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExperimentConfig);
-
-/// Property type `NetworkConfig` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfig {
-    /// `EnableInterContainerTrafficEncryption` (optional).
-    pub enable_inter_container_traffic_encryption: Option<Value<bool>>,
-    /// `EnableNetworkIsolation` (optional).
-    pub enable_network_isolation: Option<Value<bool>>,
-    /// `VpcConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfig` of `AWS::SageMaker::ProcessingJob`.
+    NetworkConfig(default)
 }
 
 impl NetworkConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_inter_container_traffic_encryption: None,
-            enable_network_isolation: None,
-            vpc_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableInterContainerTrafficEncryption`.
-    pub fn enable_inter_container_traffic_encryption(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.enable_inter_container_traffic_encryption = Some(value.into());
-        self
+    /// `EnableInterContainerTrafficEncryption` (optional).
+    pub fn enable_inter_container_traffic_encryption(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "EnableInterContainerTrafficEncryption",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableNetworkIsolation`.
-    pub fn enable_network_isolation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_network_isolation = Some(value.into());
-        self
+    /// `EnableNetworkIsolation` (optional).
+    pub fn enable_network_isolation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableNetworkIsolation", value.into().to_template()),
+        )
     }
-    /// Sets `VpcConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
+    /// `VpcConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(2, "VpcConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NetworkConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_inter_container_traffic_encryption {
-            m.insert(
-                "EnableInterContainerTrafficEncryption".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_network_isolation {
-            m.insert("EnableNetworkIsolation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VpcConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NetworkConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_config
-            .check(&path.field("VpcConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfig);
-
-/// Property type `VpcConfig` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `SecurityGroupIds` (required).
-    /// Items: 0..=5.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `Subnets` (required).
-    /// Items: 0..=16.
-    /// Each item: Length: 0..=32 characters.
-    /// Each item: Pattern: `[-0-9a-zA-Z]+`.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::SageMaker::ProcessingJob`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -678,282 +359,97 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnets: impl Into<Value<List<ids::SubnetId>>>,
     ) -> Self {
-        Self {
-            security_group_ids: security_group_ids.into(),
-            subnets: subnets.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(1, "Subnets", subnets.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(32),
-                            pattern: Some("[-0-9a-zA-Z]+"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Property type `ProcessingInputsObject` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct ProcessingInputsObject {
-    /// `AppManaged` (optional).
-    pub app_managed: Option<Value<bool>>,
-    /// `DatasetDefinition` (optional).
-    pub dataset_definition: Option<Value<DatasetDefinition>>,
-    /// `InputName` (required).
-    pub input_name: Value<String>,
-    /// `S3Input` (optional).
-    pub s3_input: Option<Value<S3Input>>,
+crate::l1_struct! {
+    /// Property type `ProcessingInputsObject` of `AWS::SageMaker::ProcessingJob`.
+    ProcessingInputsObject
 }
 
 impl ProcessingInputsObject {
     /// The required properties: `InputName`.
     pub fn new(input_name: impl Into<Value<String>>) -> Self {
-        Self {
-            app_managed: None,
-            dataset_definition: None,
-            input_name: input_name.into(),
-            s3_input: None,
-        }
+        Self(crate::Properties::new().with(2, "InputName", input_name.into().to_template()))
     }
-    /// Sets `AppManaged`.
-    pub fn app_managed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.app_managed = Some(value.into());
-        self
+    /// `AppManaged` (optional).
+    pub fn app_managed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AppManaged", value.into().to_template()))
     }
-    /// Sets `DatasetDefinition`.
-    pub fn dataset_definition(mut self, value: impl Into<Value<DatasetDefinition>>) -> Self {
-        self.dataset_definition = Some(value.into());
-        self
+    /// `DatasetDefinition` (optional).
+    pub fn dataset_definition(self, value: impl Into<Value<DatasetDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DatasetDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `S3Input`.
-    pub fn s3_input(mut self, value: impl Into<Value<S3Input>>) -> Self {
-        self.s3_input = Some(value.into());
-        self
+    /// `S3Input` (optional).
+    pub fn s3_input(self, value: impl Into<Value<S3Input>>) -> Self {
+        Self(self.0.with(3, "S3Input", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProcessingInputsObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_managed {
-            m.insert("AppManaged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dataset_definition {
-            m.insert("DatasetDefinition".to_owned(), v.to_template());
-        }
-        m.insert("InputName".to_owned(), self.input_name.to_template());
-        if let Some(v) = &self.s3_input {
-            m.insert("S3Input".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProcessingInputsObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dataset_definition
-            .check(&path.field("DatasetDefinition"), &Rules::NONE, out);
-        self.s3_input
-            .check(&path.field("S3Input"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProcessingInputsObject);
-
-/// Property type `DatasetDefinition` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone, Default)]
-pub struct DatasetDefinition {
-    /// `AthenaDatasetDefinition` (optional).
-    pub athena_dataset_definition: Option<Value<AthenaDatasetDefinition>>,
-    /// `DataDistributionType` (optional).
-    pub data_distribution_type: Option<Value<DataDistributionType>>,
-    /// `InputMode` (optional).
-    pub input_mode: Option<Value<InputMode>>,
-    /// `LocalPath` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub local_path: Option<Value<String>>,
-    /// `RedshiftDatasetDefinition` (optional).
-    pub redshift_dataset_definition: Option<Value<RedshiftDatasetDefinition>>,
+crate::l1_struct! {
+    /// Property type `DatasetDefinition` of `AWS::SageMaker::ProcessingJob`.
+    DatasetDefinition(default)
 }
 
 impl DatasetDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            athena_dataset_definition: None,
-            data_distribution_type: None,
-            input_mode: None,
-            local_path: None,
-            redshift_dataset_definition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AthenaDatasetDefinition`.
+    /// `AthenaDatasetDefinition` (optional).
     pub fn athena_dataset_definition(
-        mut self,
+        self,
         value: impl Into<Value<AthenaDatasetDefinition>>,
     ) -> Self {
-        self.athena_dataset_definition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AthenaDatasetDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `DataDistributionType`.
-    pub fn data_distribution_type(mut self, value: impl Into<Value<DataDistributionType>>) -> Self {
-        self.data_distribution_type = Some(value.into());
-        self
+    /// `DataDistributionType` (optional).
+    pub fn data_distribution_type(self, value: impl Into<Value<DataDistributionType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DataDistributionType", value.into().to_template()),
+        )
     }
-    /// Sets `InputMode`.
-    pub fn input_mode(mut self, value: impl Into<Value<InputMode>>) -> Self {
-        self.input_mode = Some(value.into());
-        self
+    /// `InputMode` (optional).
+    pub fn input_mode(self, value: impl Into<Value<InputMode>>) -> Self {
+        Self(self.0.with(2, "InputMode", value.into().to_template()))
     }
-    /// Sets `LocalPath`.
-    pub fn local_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_path = Some(value.into());
-        self
+    /// `LocalPath` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn local_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LocalPath", value.into().to_template()))
     }
-    /// Sets `RedshiftDatasetDefinition`.
+    /// `RedshiftDatasetDefinition` (optional).
     pub fn redshift_dataset_definition(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftDatasetDefinition>>,
     ) -> Self {
-        self.redshift_dataset_definition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "RedshiftDatasetDefinition", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DatasetDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.athena_dataset_definition {
-            m.insert("AthenaDatasetDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_distribution_type {
-            m.insert("DataDistributionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input_mode {
-            m.insert("InputMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_path {
-            m.insert("LocalPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redshift_dataset_definition {
-            m.insert("RedshiftDatasetDefinition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DatasetDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.athena_dataset_definition.check(
-            &path.field("AthenaDatasetDefinition"),
-            &Rules::NONE,
-            out,
-        );
-        self.data_distribution_type
-            .check(&path.field("DataDistributionType"), &Rules::NONE, out);
-        self.input_mode
-            .check(&path.field("InputMode"), &Rules::NONE, out);
-        self.local_path.check(
-            &path.field("LocalPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redshift_dataset_definition.check(
-            &path.field("RedshiftDatasetDefinition"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DatasetDefinition);
-
-/// Property type `AthenaDatasetDefinition` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct AthenaDatasetDefinition {
-    /// `Catalog` (required).
-    /// Length: 1..=256 characters.
-    pub catalog: Value<String>,
-    /// `Database` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `.*`.
-    pub database: Value<String>,
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `[a-zA-Z0-9:/_-]*`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `OutputCompression` (optional).
-    pub output_compression: Option<Value<OutputCompression>>,
-    /// `OutputFormat` (required).
-    pub output_format: Value<OutputFormat>,
-    /// `OutputS3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(https|s3)://([^/]+)/?(.*)`.
-    pub output_s3_uri: Value<String>,
-    /// `QueryString` (required).
-    /// Length: 1..=4096 characters.
-    /// Pattern: `[\s\S]+`.
-    pub query_string: Value<String>,
-    /// `WorkGroup` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[a-zA-Z0-9._-]+`.
-    pub work_group: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AthenaDatasetDefinition` of `AWS::SageMaker::ProcessingJob`.
+    AthenaDatasetDefinition
 }
 
 impl AthenaDatasetDefinition {
@@ -965,404 +461,87 @@ impl AthenaDatasetDefinition {
         output_s3_uri: impl Into<Value<String>>,
         query_string: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            catalog: catalog.into(),
-            database: database.into(),
-            kms_key_id: None,
-            output_compression: None,
-            output_format: output_format.into(),
-            output_s3_uri: output_s3_uri.into(),
-            query_string: query_string.into(),
-            work_group: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Catalog", catalog.into().to_template())
+                .with(1, "Database", database.into().to_template())
+                .with(4, "OutputFormat", output_format.into().to_template())
+                .with(5, "OutputS3Uri", output_s3_uri.into().to_template())
+                .with(6, "QueryString", query_string.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-    /// Sets `OutputCompression`.
-    pub fn output_compression(mut self, value: impl Into<Value<OutputCompression>>) -> Self {
-        self.output_compression = Some(value.into());
-        self
-    }
-    /// Sets `WorkGroup`.
-    pub fn work_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.work_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AthenaDatasetDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Catalog".to_owned(), self.catalog.to_template());
-        m.insert("Database".to_owned(), self.database.to_template());
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_compression {
-            m.insert("OutputCompression".to_owned(), v.to_template());
-        }
-        m.insert("OutputFormat".to_owned(), self.output_format.to_template());
-        m.insert("OutputS3Uri".to_owned(), self.output_s3_uri.to_template());
-        m.insert("QueryString".to_owned(), self.query_string.to_template());
-        if let Some(v) = &self.work_group {
-            m.insert("WorkGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AthenaDatasetDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.catalog.check(
-            &path.field("Catalog"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("[a-zA-Z0-9:/_-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_compression
-            .check(&path.field("OutputCompression"), &Rules::NONE, out);
-        self.output_format
-            .check(&path.field("OutputFormat"), &Rules::NONE, out);
-        self.output_s3_uri.check(
-            &path.field("OutputS3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(https|s3)://([^/]+)/?(.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("[\\s\\S]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.work_group.check(
-            &path.field("WorkGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[a-zA-Z0-9._-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AthenaDatasetDefinition);
-
-/// Values of `OutputCompression`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputCompression {
-    /// `GZIP`
-    Gzip,
-    /// `SNAPPY`
-    Snappy,
-    /// `ZLIB`
-    Zlib,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputCompression {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GZIP", "SNAPPY", "ZLIB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Gzip => "GZIP",
-            Self::Snappy => "SNAPPY",
-            Self::Zlib => "ZLIB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputCompression {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputCompression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputCompression {
-    fn from(s: &str) -> Self {
-        match s {
-            "GZIP" => Self::Gzip,
-            "SNAPPY" => Self::Snappy,
-            "ZLIB" => Self::Zlib,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputCompression> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputCompression::from(s))
-    }
-}
-
-crate::impl_literal!(OutputCompression);
-
-/// Values of `OutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OutputFormat {
-    /// `PARQUET`
-    Parquet,
-    /// `AVRO`
-    Avro,
-    /// `ORC`
-    Orc,
-    /// `JSON`
-    Json,
-    /// `TEXTFILE`
-    Textfile,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PARQUET", "AVRO", "ORC", "JSON", "TEXTFILE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Parquet => "PARQUET",
-            Self::Avro => "AVRO",
-            Self::Orc => "ORC",
-            Self::Json => "JSON",
-            Self::Textfile => "TEXTFILE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "PARQUET" => Self::Parquet,
-            "AVRO" => Self::Avro,
-            "ORC" => Self::Orc,
-            "JSON" => Self::Json,
-            "TEXTFILE" => Self::Textfile,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(OutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(OutputFormat);
-
-/// Values of `DataDistributionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataDistributionType {
-    /// `FullyReplicated`
-    FullyReplicated,
-    /// `ShardedByS3Key`
-    ShardedByS3Key,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataDistributionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullyReplicated => "FullyReplicated",
-            Self::ShardedByS3Key => "ShardedByS3Key",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DataDistributionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataDistributionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataDistributionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FullyReplicated" => Self::FullyReplicated,
-            "ShardedByS3Key" => Self::ShardedByS3Key,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataDistributionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataDistributionType::from(s))
-    }
-}
-
-crate::impl_literal!(DataDistributionType);
-
-/// Values of `InputMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InputMode {
-    /// `File`
-    File,
-    /// `Pipe`
-    Pipe,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InputMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["File", "Pipe"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "File",
-            Self::Pipe => "Pipe",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InputMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InputMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InputMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "File" => Self::File,
-            "Pipe" => Self::Pipe,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InputMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(InputMode::from(s))
-    }
-}
-
-crate::impl_literal!(InputMode);
-
-/// Property type `RedshiftDatasetDefinition` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct RedshiftDatasetDefinition {
-    /// `ClusterId` (required).
-    /// Length: 1..=63 characters.
-    /// Pattern: `.*`.
-    pub cluster_id: Value<String>,
-    /// `ClusterRoleArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub cluster_role_arn: Value<ids::RoleArn>,
-    /// `Database` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `.*`.
-    pub database: Value<String>,
-    /// `DbUser` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `.*`.
-    pub db_user: Value<String>,
     /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
+    /// Length: 0 to 2048 characters.
     /// Pattern: `[a-zA-Z0-9:/_-]*`.
-    pub kms_key_id: Option<Value<String>>,
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
+    }
     /// `OutputCompression` (optional).
-    pub output_compression: Option<Value<RedshiftDatasetDefinitionOutputCompression>>,
-    /// `OutputFormat` (required).
-    pub output_format: Value<RedshiftDatasetDefinitionOutputFormat>,
-    /// `OutputS3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(https|s3)://([^/]+)/?(.*)`.
-    pub output_s3_uri: Value<String>,
-    /// `QueryString` (required).
-    /// Length: 1..=4096 characters.
-    /// Pattern: `[\s\S]+`.
-    pub query_string: Value<String>,
+    pub fn output_compression(self, value: impl Into<Value<OutputCompression>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OutputCompression", value.into().to_template()),
+        )
+    }
+    /// `WorkGroup` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `[a-zA-Z0-9._-]+`.
+    pub fn work_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "WorkGroup", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OutputCompression`.
+    OutputCompression {
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `SNAPPY`
+        Snappy = "SNAPPY",
+        /// `ZLIB`
+        Zlib = "ZLIB",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `OutputFormat`.
+    OutputFormat {
+        /// `PARQUET`
+        Parquet = "PARQUET",
+        /// `AVRO`
+        Avro = "AVRO",
+        /// `ORC`
+        Orc = "ORC",
+        /// `JSON`
+        Json = "JSON",
+        /// `TEXTFILE`
+        Textfile = "TEXTFILE",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DataDistributionType`.
+    DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated = "FullyReplicated",
+        /// `ShardedByS3Key`
+        ShardedByS3Key = "ShardedByS3Key",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `InputMode`.
+    InputMode {
+        /// `File`
+        File = "File",
+        /// `Pipe`
+        Pipe = "Pipe",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `RedshiftDatasetDefinition` of `AWS::SageMaker::ProcessingJob`.
+    RedshiftDatasetDefinition
 }
 
 impl RedshiftDatasetDefinition {
@@ -1376,282 +555,64 @@ impl RedshiftDatasetDefinition {
         output_s3_uri: impl Into<Value<String>>,
         query_string: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cluster_id: cluster_id.into(),
-            cluster_role_arn: cluster_role_arn.into(),
-            database: database.into(),
-            db_user: db_user.into(),
-            kms_key_id: None,
-            output_compression: None,
-            output_format: output_format.into(),
-            output_s3_uri: output_s3_uri.into(),
-            query_string: query_string.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ClusterId", cluster_id.into().to_template())
+                .with(1, "ClusterRoleArn", cluster_role_arn.into().to_template())
+                .with(2, "Database", database.into().to_template())
+                .with(3, "DbUser", db_user.into().to_template())
+                .with(6, "OutputFormat", output_format.into().to_template())
+                .with(7, "OutputS3Uri", output_s3_uri.into().to_template())
+                .with(8, "QueryString", query_string.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `[a-zA-Z0-9:/_-]*`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `OutputCompression`.
+    /// `OutputCompression` (optional).
     pub fn output_compression(
-        mut self,
+        self,
         value: impl Into<Value<RedshiftDatasetDefinitionOutputCompression>>,
     ) -> Self {
-        self.output_compression = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "OutputCompression", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RedshiftDatasetDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ClusterId".to_owned(), self.cluster_id.to_template());
-        m.insert(
-            "ClusterRoleArn".to_owned(),
-            self.cluster_role_arn.to_template(),
-        );
-        m.insert("Database".to_owned(), self.database.to_template());
-        m.insert("DbUser".to_owned(), self.db_user.to_template());
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_compression {
-            m.insert("OutputCompression".to_owned(), v.to_template());
-        }
-        m.insert("OutputFormat".to_owned(), self.output_format.to_template());
-        m.insert("OutputS3Uri".to_owned(), self.output_s3_uri.to_template());
-        m.insert("QueryString".to_owned(), self.query_string.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RedshiftDatasetDefinitionOutputCompression`.
+    RedshiftDatasetDefinitionOutputCompression {
+        /// `None`
+        None = "None",
+        /// `GZIP`
+        Gzip = "GZIP",
+        /// `SNAPPY`
+        Snappy = "SNAPPY",
+        /// `ZSTD`
+        Zstd = "ZSTD",
+        /// `BZIP2`
+        Bzip2 = "BZIP2",
     }
 }
 
-impl Check for RedshiftDatasetDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_id.check(
-            &path.field("ClusterId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.cluster_role_arn.check(
-            &path.field("ClusterRoleArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database.check(
-            &path.field("Database"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_user.check(
-            &path.field("DbUser"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("[a-zA-Z0-9:/_-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_compression
-            .check(&path.field("OutputCompression"), &Rules::NONE, out);
-        self.output_format
-            .check(&path.field("OutputFormat"), &Rules::NONE, out);
-        self.output_s3_uri.check(
-            &path.field("OutputS3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(https|s3)://([^/]+)/?(.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                pattern: Some("[\\s\\S]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RedshiftDatasetDefinitionOutputFormat`.
+    RedshiftDatasetDefinitionOutputFormat {
+        /// `PARQUET`
+        Parquet = "PARQUET",
+        /// `CSV`
+        Csv = "CSV",
     }
 }
 
-crate::impl_literal!(RedshiftDatasetDefinition);
-
-/// Values of `RedshiftDatasetDefinitionOutputCompression`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedshiftDatasetDefinitionOutputCompression {
-    /// `None`
-    None,
-    /// `GZIP`
-    Gzip,
-    /// `SNAPPY`
-    Snappy,
-    /// `ZSTD`
-    Zstd,
-    /// `BZIP2`
-    Bzip2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedshiftDatasetDefinitionOutputCompression {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "GZIP", "SNAPPY", "ZSTD", "BZIP2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Gzip => "GZIP",
-            Self::Snappy => "SNAPPY",
-            Self::Zstd => "ZSTD",
-            Self::Bzip2 => "BZIP2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RedshiftDatasetDefinitionOutputCompression {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedshiftDatasetDefinitionOutputCompression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedshiftDatasetDefinitionOutputCompression {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "GZIP" => Self::Gzip,
-            "SNAPPY" => Self::Snappy,
-            "ZSTD" => Self::Zstd,
-            "BZIP2" => Self::Bzip2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedshiftDatasetDefinitionOutputCompression> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedshiftDatasetDefinitionOutputCompression::from(s))
-    }
-}
-
-crate::impl_literal!(RedshiftDatasetDefinitionOutputCompression);
-
-/// Values of `RedshiftDatasetDefinitionOutputFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedshiftDatasetDefinitionOutputFormat {
-    /// `PARQUET`
-    Parquet,
-    /// `CSV`
-    Csv,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedshiftDatasetDefinitionOutputFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PARQUET", "CSV"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Parquet => "PARQUET",
-            Self::Csv => "CSV",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RedshiftDatasetDefinitionOutputFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedshiftDatasetDefinitionOutputFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedshiftDatasetDefinitionOutputFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "PARQUET" => Self::Parquet,
-            "CSV" => Self::Csv,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedshiftDatasetDefinitionOutputFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedshiftDatasetDefinitionOutputFormat::from(s))
-    }
-}
-
-crate::impl_literal!(RedshiftDatasetDefinitionOutputFormat);
-
-/// Property type `S3Input` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct S3Input {
-    /// `LocalPath` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub local_path: Option<Value<String>>,
-    /// `S3CompressionType` (optional).
-    pub s3_compression_type: Option<Value<S3CompressionType>>,
-    /// `S3DataDistributionType` (optional).
-    pub s3_data_distribution_type: Option<Value<S3DataDistributionType>>,
-    /// `S3DataType` (required).
-    pub s3_data_type: Value<S3DataType>,
-    /// `S3InputMode` (optional).
-    pub s3_input_mode: Option<Value<S3InputMode>>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(https|s3)://([^/]+)/?(.*)`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Input` of `AWS::SageMaker::ProcessingJob`.
+    S3Input
 }
 
 impl S3Input {
@@ -1660,517 +621,145 @@ impl S3Input {
         s3_data_type: impl Into<Value<S3DataType>>,
         s3_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            local_path: None,
-            s3_compression_type: None,
-            s3_data_distribution_type: None,
-            s3_data_type: s3_data_type.into(),
-            s3_input_mode: None,
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "S3DataType", s3_data_type.into().to_template())
+                .with(5, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `LocalPath`.
-    pub fn local_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_path = Some(value.into());
-        self
+    /// `LocalPath` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn local_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LocalPath", value.into().to_template()))
     }
-    /// Sets `S3CompressionType`.
-    pub fn s3_compression_type(mut self, value: impl Into<Value<S3CompressionType>>) -> Self {
-        self.s3_compression_type = Some(value.into());
-        self
+    /// `S3CompressionType` (optional).
+    pub fn s3_compression_type(self, value: impl Into<Value<S3CompressionType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "S3CompressionType", value.into().to_template()),
+        )
     }
-    /// Sets `S3DataDistributionType`.
+    /// `S3DataDistributionType` (optional).
     pub fn s3_data_distribution_type(
-        mut self,
+        self,
         value: impl Into<Value<S3DataDistributionType>>,
     ) -> Self {
-        self.s3_data_distribution_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "S3DataDistributionType", value.into().to_template()),
+        )
     }
-    /// Sets `S3InputMode`.
-    pub fn s3_input_mode(mut self, value: impl Into<Value<S3InputMode>>) -> Self {
-        self.s3_input_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Input {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.local_path {
-            m.insert("LocalPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_compression_type {
-            m.insert("S3CompressionType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_data_distribution_type {
-            m.insert("S3DataDistributionType".to_owned(), v.to_template());
-        }
-        m.insert("S3DataType".to_owned(), self.s3_data_type.to_template());
-        if let Some(v) = &self.s3_input_mode {
-            m.insert("S3InputMode".to_owned(), v.to_template());
-        }
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+    /// `S3InputMode` (optional).
+    pub fn s3_input_mode(self, value: impl Into<Value<S3InputMode>>) -> Self {
+        Self(self.0.with(4, "S3InputMode", value.into().to_template()))
     }
 }
 
-impl Check for S3Input {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.local_path.check(
-            &path.field("LocalPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_compression_type
-            .check(&path.field("S3CompressionType"), &Rules::NONE, out);
-        self.s3_data_distribution_type.check(
-            &path.field("S3DataDistributionType"),
-            &Rules::NONE,
-            out,
-        );
-        self.s3_data_type
-            .check(&path.field("S3DataType"), &Rules::NONE, out);
-        self.s3_input_mode
-            .check(&path.field("S3InputMode"), &Rules::NONE, out);
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(https|s3)://([^/]+)/?(.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `S3CompressionType`.
+    S3CompressionType {
+        /// `None`
+        None = "None",
+        /// `Gzip`
+        Gzip = "Gzip",
     }
 }
 
-crate::impl_literal!(S3Input);
-
-/// Values of `S3CompressionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3CompressionType {
-    /// `None`
-    None,
-    /// `Gzip`
-    Gzip,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3CompressionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["None", "Gzip"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "None",
-            Self::Gzip => "Gzip",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `S3DataDistributionType`.
+    S3DataDistributionType {
+        /// `FullyReplicated`
+        FullyReplicated = "FullyReplicated",
+        /// `ShardedByS3Key`
+        ShardedByS3Key = "ShardedByS3Key",
     }
 }
 
-impl ToTemplate for S3CompressionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `S3DataType`.
+    S3DataType {
+        /// `ManifestFile`
+        ManifestFile = "ManifestFile",
+        /// `S3Prefix`
+        S3Prefix = "S3Prefix",
     }
 }
 
-impl Check for S3CompressionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `S3InputMode`.
+    S3InputMode {
+        /// `File`
+        File = "File",
+        /// `Pipe`
+        Pipe = "Pipe",
     }
 }
 
-impl From<&str> for S3CompressionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "None" => Self::None,
-            "Gzip" => Self::Gzip,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3CompressionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3CompressionType::from(s))
-    }
-}
-
-crate::impl_literal!(S3CompressionType);
-
-/// Values of `S3DataDistributionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3DataDistributionType {
-    /// `FullyReplicated`
-    FullyReplicated,
-    /// `ShardedByS3Key`
-    ShardedByS3Key,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3DataDistributionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FullyReplicated", "ShardedByS3Key"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FullyReplicated => "FullyReplicated",
-            Self::ShardedByS3Key => "ShardedByS3Key",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3DataDistributionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3DataDistributionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3DataDistributionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FullyReplicated" => Self::FullyReplicated,
-            "ShardedByS3Key" => Self::ShardedByS3Key,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3DataDistributionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3DataDistributionType::from(s))
-    }
-}
-
-crate::impl_literal!(S3DataDistributionType);
-
-/// Values of `S3DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3DataType {
-    /// `ManifestFile`
-    ManifestFile,
-    /// `S3Prefix`
-    S3Prefix,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ManifestFile", "S3Prefix"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManifestFile => "ManifestFile",
-            Self::S3Prefix => "S3Prefix",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ManifestFile" => Self::ManifestFile,
-            "S3Prefix" => Self::S3Prefix,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3DataType::from(s))
-    }
-}
-
-crate::impl_literal!(S3DataType);
-
-/// Values of `S3InputMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3InputMode {
-    /// `File`
-    File,
-    /// `Pipe`
-    Pipe,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3InputMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["File", "Pipe"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "File",
-            Self::Pipe => "Pipe",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3InputMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3InputMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3InputMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "File" => Self::File,
-            "Pipe" => Self::Pipe,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3InputMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3InputMode::from(s))
-    }
-}
-
-crate::impl_literal!(S3InputMode);
-
-/// Property type `ProcessingOutputConfig` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct ProcessingOutputConfig {
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `[a-zA-Z0-9:/_-]*`.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Outputs` (required).
-    /// Items: 0..=10.
-    pub outputs: Value<List<ProcessingOutputsObject>>,
+crate::l1_struct! {
+    /// Property type `ProcessingOutputConfig` of `AWS::SageMaker::ProcessingJob`.
+    ProcessingOutputConfig
 }
 
 impl ProcessingOutputConfig {
     /// The required properties: `Outputs`.
     pub fn new(outputs: impl Into<Value<List<ProcessingOutputsObject>>>) -> Self {
-        Self {
-            kms_key_id: None,
-            outputs: outputs.into(),
-        }
+        Self(crate::Properties::new().with(1, "Outputs", outputs.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `[a-zA-Z0-9:/_-]*`.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProcessingOutputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Outputs".to_owned(), self.outputs.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProcessingOutputConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("[a-zA-Z0-9:/_-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.outputs.check(
-            &path.field("Outputs"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProcessingOutputConfig);
-
-/// Property type `ProcessingOutputsObject` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct ProcessingOutputsObject {
-    /// `AppManaged` (optional).
-    pub app_managed: Option<Value<bool>>,
-    /// `FeatureStoreOutput` (optional).
-    pub feature_store_output: Option<Value<FeatureStoreOutput>>,
-    /// `OutputName` (required).
-    pub output_name: Value<String>,
-    /// `S3Output` (optional).
-    pub s3_output: Option<Value<S3Output>>,
+crate::l1_struct! {
+    /// Property type `ProcessingOutputsObject` of `AWS::SageMaker::ProcessingJob`.
+    ProcessingOutputsObject
 }
 
 impl ProcessingOutputsObject {
     /// The required properties: `OutputName`.
     pub fn new(output_name: impl Into<Value<String>>) -> Self {
-        Self {
-            app_managed: None,
-            feature_store_output: None,
-            output_name: output_name.into(),
-            s3_output: None,
-        }
+        Self(crate::Properties::new().with(2, "OutputName", output_name.into().to_template()))
     }
-    /// Sets `AppManaged`.
-    pub fn app_managed(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.app_managed = Some(value.into());
-        self
+    /// `AppManaged` (optional).
+    pub fn app_managed(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "AppManaged", value.into().to_template()))
     }
-    /// Sets `FeatureStoreOutput`.
-    pub fn feature_store_output(mut self, value: impl Into<Value<FeatureStoreOutput>>) -> Self {
-        self.feature_store_output = Some(value.into());
-        self
+    /// `FeatureStoreOutput` (optional).
+    pub fn feature_store_output(self, value: impl Into<Value<FeatureStoreOutput>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FeatureStoreOutput", value.into().to_template()),
+        )
     }
-    /// Sets `S3Output`.
-    pub fn s3_output(mut self, value: impl Into<Value<S3Output>>) -> Self {
-        self.s3_output = Some(value.into());
-        self
+    /// `S3Output` (optional).
+    pub fn s3_output(self, value: impl Into<Value<S3Output>>) -> Self {
+        Self(self.0.with(3, "S3Output", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProcessingOutputsObject {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_managed {
-            m.insert("AppManaged".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.feature_store_output {
-            m.insert("FeatureStoreOutput".to_owned(), v.to_template());
-        }
-        m.insert("OutputName".to_owned(), self.output_name.to_template());
-        if let Some(v) = &self.s3_output {
-            m.insert("S3Output".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProcessingOutputsObject {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.feature_store_output
-            .check(&path.field("FeatureStoreOutput"), &Rules::NONE, out);
-        self.s3_output
-            .check(&path.field("S3Output"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProcessingOutputsObject);
-
-/// Property type `FeatureStoreOutput` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct FeatureStoreOutput {
-    /// `FeatureGroupName` (required).
-    /// Length: ..=64 characters.
-    /// Pattern: `[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}`.
-    pub feature_group_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `FeatureStoreOutput` of `AWS::SageMaker::ProcessingJob`.
+    FeatureStoreOutput
 }
 
 impl FeatureStoreOutput {
     /// The required properties: `FeatureGroupName`.
     pub fn new(feature_group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            feature_group_name: feature_group_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FeatureGroupName",
+            feature_group_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for FeatureStoreOutput {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FeatureGroupName".to_owned(),
-            self.feature_group_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for FeatureStoreOutput {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.feature_group_name.check(
-            &path.field("FeatureGroupName"),
-            &Rules {
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9]([_-]*[a-zA-Z0-9]){0,63}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FeatureStoreOutput);
-
-/// Property type `S3Output` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct S3Output {
-    /// `LocalPath` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `.*`.
-    pub local_path: Option<Value<String>>,
-    /// `S3UploadMode` (required).
-    pub s3_upload_mode: Value<S3UploadMode>,
-    /// `S3Uri` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(https|s3)://([^/]+)/?(.*)`.
-    pub s3_uri: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Output` of `AWS::SageMaker::ProcessingJob`.
+    S3Output
 }
 
 impl S3Output {
@@ -2179,966 +768,83 @@ impl S3Output {
         s3_upload_mode: impl Into<Value<S3UploadMode>>,
         s3_uri: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            local_path: None,
-            s3_upload_mode: s3_upload_mode.into(),
-            s3_uri: s3_uri.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "S3UploadMode", s3_upload_mode.into().to_template())
+                .with(2, "S3Uri", s3_uri.into().to_template()),
+        )
     }
-    /// Sets `LocalPath`.
-    pub fn local_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Output {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.local_path {
-            m.insert("LocalPath".to_owned(), v.to_template());
-        }
-        m.insert("S3UploadMode".to_owned(), self.s3_upload_mode.to_template());
-        m.insert("S3Uri".to_owned(), self.s3_uri.to_template());
-        Expr::Map(m)
+    /// `LocalPath` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `.*`.
+    pub fn local_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LocalPath", value.into().to_template()))
     }
 }
 
-impl Check for S3Output {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.local_path.check(
-            &path.field("LocalPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_upload_mode
-            .check(&path.field("S3UploadMode"), &Rules::NONE, out);
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(https|s3)://([^/]+)/?(.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `S3UploadMode`.
+    S3UploadMode {
+        /// `Continuous`
+        Continuous = "Continuous",
+        /// `EndOfJob`
+        EndOfJob = "EndOfJob",
     }
 }
 
-crate::impl_literal!(S3Output);
-
-/// Values of `S3UploadMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum S3UploadMode {
-    /// `Continuous`
-    Continuous,
-    /// `EndOfJob`
-    EndOfJob,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl S3UploadMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Continuous", "EndOfJob"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Continuous => "Continuous",
-            Self::EndOfJob => "EndOfJob",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for S3UploadMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for S3UploadMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for S3UploadMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Continuous" => Self::Continuous,
-            "EndOfJob" => Self::EndOfJob,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<S3UploadMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(S3UploadMode::from(s))
-    }
-}
-
-crate::impl_literal!(S3UploadMode);
-
-/// Property type `ProcessingResources` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct ProcessingResources {
-    /// `ClusterConfig` (required).
-    pub cluster_config: Value<ClusterConfig>,
+crate::l1_struct! {
+    /// Property type `ProcessingResources` of `AWS::SageMaker::ProcessingJob`.
+    ProcessingResources
 }
 
 impl ProcessingResources {
     /// The required properties: `ClusterConfig`.
     pub fn new(cluster_config: impl Into<Value<ClusterConfig>>) -> Self {
-        Self {
-            cluster_config: cluster_config.into(),
-        }
+        Self(crate::Properties::new().with(0, "ClusterConfig", cluster_config.into().to_template()))
     }
 }
 
-impl ToTemplate for ProcessingResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ClusterConfig".to_owned(),
-            self.cluster_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProcessingResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cluster_config
-            .check(&path.field("ClusterConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProcessingResources);
-
-/// Property type `ClusterConfig` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct ClusterConfig {
-    /// `InstanceCount` (required).
-    /// Range: 1..=100.
-    pub instance_count: Value<i64>,
-    /// `InstanceType` (required).
-    pub instance_type: Value<InstanceType>,
-    /// `VolumeKmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `[a-zA-Z0-9:/_-]*`.
-    pub volume_kms_key_id: Option<Value<String>>,
-    /// `VolumeSizeInGB` (required).
-    /// Range: 1..=16384.
-    pub volume_size_in_gb: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ClusterConfig` of `AWS::SageMaker::ProcessingJob`.
+    ClusterConfig
 }
 
 impl ClusterConfig {
     /// The required properties: `InstanceCount`, `InstanceType`, `VolumeSizeInGB`.
     pub fn new(
         instance_count: impl Into<Value<i64>>,
-        instance_type: impl Into<Value<InstanceType>>,
+        instance_type: impl Into<Value<String>>,
         volume_size_in_gb: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            instance_count: instance_count.into(),
-            instance_type: instance_type.into(),
-            volume_kms_key_id: None,
-            volume_size_in_gb: volume_size_in_gb.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceCount", instance_count.into().to_template())
+                .with(1, "InstanceType", instance_type.into().to_template())
+                .with(3, "VolumeSizeInGB", volume_size_in_gb.into().to_template()),
+        )
     }
-    /// Sets `VolumeKmsKeyId`.
-    pub fn volume_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ClusterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InstanceCount".to_owned(),
-            self.instance_count.to_template(),
-        );
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.volume_kms_key_id {
-            m.insert("VolumeKmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VolumeSizeInGB".to_owned(),
-            self.volume_size_in_gb.to_template(),
-        );
-        Expr::Map(m)
+    /// `VolumeKmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `[a-zA-Z0-9:/_-]*`.
+    pub fn volume_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VolumeKmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for ClusterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_count.check(
-            &path.field("InstanceCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.volume_kms_key_id.check(
-            &path.field("VolumeKmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("[a-zA-Z0-9:/_-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_size_in_gb.check(
-            &path.field("VolumeSizeInGB"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ClusterConfig);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `ml.t3.medium`
-    MlT3Medium,
-    /// `ml.t3.large`
-    MlT3Large,
-    /// `ml.t3.xlarge`
-    MlT3Xlarge,
-    /// `ml.t3.2xlarge`
-    MlT32xlarge,
-    /// `ml.m4.xlarge`
-    MlM4Xlarge,
-    /// `ml.m4.2xlarge`
-    MlM42xlarge,
-    /// `ml.m4.4xlarge`
-    MlM44xlarge,
-    /// `ml.m4.10xlarge`
-    MlM410xlarge,
-    /// `ml.m4.16xlarge`
-    MlM416xlarge,
-    /// `ml.c4.xlarge`
-    MlC4Xlarge,
-    /// `ml.c4.2xlarge`
-    MlC42xlarge,
-    /// `ml.c4.4xlarge`
-    MlC44xlarge,
-    /// `ml.c4.8xlarge`
-    MlC48xlarge,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.r5.large`
-    MlR5Large,
-    /// `ml.r5.xlarge`
-    MlR5Xlarge,
-    /// `ml.r5.2xlarge`
-    MlR52xlarge,
-    /// `ml.r5.4xlarge`
-    MlR54xlarge,
-    /// `ml.r5.8xlarge`
-    MlR58xlarge,
-    /// `ml.r5.12xlarge`
-    MlR512xlarge,
-    /// `ml.r5.16xlarge`
-    MlR516xlarge,
-    /// `ml.r5.24xlarge`
-    MlR524xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.r5d.large`
-    MlR5dLarge,
-    /// `ml.r5d.xlarge`
-    MlR5dXlarge,
-    /// `ml.r5d.2xlarge`
-    MlR5d2xlarge,
-    /// `ml.r5d.4xlarge`
-    MlR5d4xlarge,
-    /// `ml.r5d.8xlarge`
-    MlR5d8xlarge,
-    /// `ml.r5d.12xlarge`
-    MlR5d12xlarge,
-    /// `ml.r5d.16xlarge`
-    MlR5d16xlarge,
-    /// `ml.r5d.24xlarge`
-    MlR5d24xlarge,
-    /// `ml.g6.xlarge`
-    MlG6Xlarge,
-    /// `ml.g6.2xlarge`
-    MlG62xlarge,
-    /// `ml.g6.4xlarge`
-    MlG64xlarge,
-    /// `ml.g6.8xlarge`
-    MlG68xlarge,
-    /// `ml.g6.12xlarge`
-    MlG612xlarge,
-    /// `ml.g6.16xlarge`
-    MlG616xlarge,
-    /// `ml.g6.24xlarge`
-    MlG624xlarge,
-    /// `ml.g6.48xlarge`
-    MlG648xlarge,
-    /// `ml.g6e.xlarge`
-    MlG6eXlarge,
-    /// `ml.g6e.2xlarge`
-    MlG6e2xlarge,
-    /// `ml.g6e.4xlarge`
-    MlG6e4xlarge,
-    /// `ml.g6e.8xlarge`
-    MlG6e8xlarge,
-    /// `ml.g6e.12xlarge`
-    MlG6e12xlarge,
-    /// `ml.g6e.16xlarge`
-    MlG6e16xlarge,
-    /// `ml.g6e.24xlarge`
-    MlG6e24xlarge,
-    /// `ml.g6e.48xlarge`
-    MlG6e48xlarge,
-    /// `ml.m6i.large`
-    MlM6iLarge,
-    /// `ml.m6i.xlarge`
-    MlM6iXlarge,
-    /// `ml.m6i.2xlarge`
-    MlM6i2xlarge,
-    /// `ml.m6i.4xlarge`
-    MlM6i4xlarge,
-    /// `ml.m6i.8xlarge`
-    MlM6i8xlarge,
-    /// `ml.m6i.12xlarge`
-    MlM6i12xlarge,
-    /// `ml.m6i.16xlarge`
-    MlM6i16xlarge,
-    /// `ml.m6i.24xlarge`
-    MlM6i24xlarge,
-    /// `ml.m6i.32xlarge`
-    MlM6i32xlarge,
-    /// `ml.c6i.xlarge`
-    MlC6iXlarge,
-    /// `ml.c6i.2xlarge`
-    MlC6i2xlarge,
-    /// `ml.c6i.4xlarge`
-    MlC6i4xlarge,
-    /// `ml.c6i.8xlarge`
-    MlC6i8xlarge,
-    /// `ml.c6i.12xlarge`
-    MlC6i12xlarge,
-    /// `ml.c6i.16xlarge`
-    MlC6i16xlarge,
-    /// `ml.c6i.24xlarge`
-    MlC6i24xlarge,
-    /// `ml.c6i.32xlarge`
-    MlC6i32xlarge,
-    /// `ml.m7i.large`
-    MlM7iLarge,
-    /// `ml.m7i.xlarge`
-    MlM7iXlarge,
-    /// `ml.m7i.2xlarge`
-    MlM7i2xlarge,
-    /// `ml.m7i.4xlarge`
-    MlM7i4xlarge,
-    /// `ml.m7i.8xlarge`
-    MlM7i8xlarge,
-    /// `ml.m7i.12xlarge`
-    MlM7i12xlarge,
-    /// `ml.m7i.16xlarge`
-    MlM7i16xlarge,
-    /// `ml.m7i.24xlarge`
-    MlM7i24xlarge,
-    /// `ml.m7i.48xlarge`
-    MlM7i48xlarge,
-    /// `ml.c7i.large`
-    MlC7iLarge,
-    /// `ml.c7i.xlarge`
-    MlC7iXlarge,
-    /// `ml.c7i.2xlarge`
-    MlC7i2xlarge,
-    /// `ml.c7i.4xlarge`
-    MlC7i4xlarge,
-    /// `ml.c7i.8xlarge`
-    MlC7i8xlarge,
-    /// `ml.c7i.12xlarge`
-    MlC7i12xlarge,
-    /// `ml.c7i.16xlarge`
-    MlC7i16xlarge,
-    /// `ml.c7i.24xlarge`
-    MlC7i24xlarge,
-    /// `ml.c7i.48xlarge`
-    MlC7i48xlarge,
-    /// `ml.r7i.large`
-    MlR7iLarge,
-    /// `ml.r7i.xlarge`
-    MlR7iXlarge,
-    /// `ml.r7i.2xlarge`
-    MlR7i2xlarge,
-    /// `ml.r7i.4xlarge`
-    MlR7i4xlarge,
-    /// `ml.r7i.8xlarge`
-    MlR7i8xlarge,
-    /// `ml.r7i.12xlarge`
-    MlR7i12xlarge,
-    /// `ml.r7i.16xlarge`
-    MlR7i16xlarge,
-    /// `ml.r7i.24xlarge`
-    MlR7i24xlarge,
-    /// `ml.r7i.48xlarge`
-    MlR7i48xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ml.t3.medium",
-        "ml.t3.large",
-        "ml.t3.xlarge",
-        "ml.t3.2xlarge",
-        "ml.m4.xlarge",
-        "ml.m4.2xlarge",
-        "ml.m4.4xlarge",
-        "ml.m4.10xlarge",
-        "ml.m4.16xlarge",
-        "ml.c4.xlarge",
-        "ml.c4.2xlarge",
-        "ml.c4.4xlarge",
-        "ml.c4.8xlarge",
-        "ml.c5.xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.18xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.24xlarge",
-        "ml.r5.large",
-        "ml.r5.xlarge",
-        "ml.r5.2xlarge",
-        "ml.r5.4xlarge",
-        "ml.r5.8xlarge",
-        "ml.r5.12xlarge",
-        "ml.r5.16xlarge",
-        "ml.r5.24xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.g5.xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.48xlarge",
-        "ml.r5d.large",
-        "ml.r5d.xlarge",
-        "ml.r5d.2xlarge",
-        "ml.r5d.4xlarge",
-        "ml.r5d.8xlarge",
-        "ml.r5d.12xlarge",
-        "ml.r5d.16xlarge",
-        "ml.r5d.24xlarge",
-        "ml.g6.xlarge",
-        "ml.g6.2xlarge",
-        "ml.g6.4xlarge",
-        "ml.g6.8xlarge",
-        "ml.g6.12xlarge",
-        "ml.g6.16xlarge",
-        "ml.g6.24xlarge",
-        "ml.g6.48xlarge",
-        "ml.g6e.xlarge",
-        "ml.g6e.2xlarge",
-        "ml.g6e.4xlarge",
-        "ml.g6e.8xlarge",
-        "ml.g6e.12xlarge",
-        "ml.g6e.16xlarge",
-        "ml.g6e.24xlarge",
-        "ml.g6e.48xlarge",
-        "ml.m6i.large",
-        "ml.m6i.xlarge",
-        "ml.m6i.2xlarge",
-        "ml.m6i.4xlarge",
-        "ml.m6i.8xlarge",
-        "ml.m6i.12xlarge",
-        "ml.m6i.16xlarge",
-        "ml.m6i.24xlarge",
-        "ml.m6i.32xlarge",
-        "ml.c6i.xlarge",
-        "ml.c6i.2xlarge",
-        "ml.c6i.4xlarge",
-        "ml.c6i.8xlarge",
-        "ml.c6i.12xlarge",
-        "ml.c6i.16xlarge",
-        "ml.c6i.24xlarge",
-        "ml.c6i.32xlarge",
-        "ml.m7i.large",
-        "ml.m7i.xlarge",
-        "ml.m7i.2xlarge",
-        "ml.m7i.4xlarge",
-        "ml.m7i.8xlarge",
-        "ml.m7i.12xlarge",
-        "ml.m7i.16xlarge",
-        "ml.m7i.24xlarge",
-        "ml.m7i.48xlarge",
-        "ml.c7i.large",
-        "ml.c7i.xlarge",
-        "ml.c7i.2xlarge",
-        "ml.c7i.4xlarge",
-        "ml.c7i.8xlarge",
-        "ml.c7i.12xlarge",
-        "ml.c7i.16xlarge",
-        "ml.c7i.24xlarge",
-        "ml.c7i.48xlarge",
-        "ml.r7i.large",
-        "ml.r7i.xlarge",
-        "ml.r7i.2xlarge",
-        "ml.r7i.4xlarge",
-        "ml.r7i.8xlarge",
-        "ml.r7i.12xlarge",
-        "ml.r7i.16xlarge",
-        "ml.r7i.24xlarge",
-        "ml.r7i.48xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MlT3Medium => "ml.t3.medium",
-            Self::MlT3Large => "ml.t3.large",
-            Self::MlT3Xlarge => "ml.t3.xlarge",
-            Self::MlT32xlarge => "ml.t3.2xlarge",
-            Self::MlM4Xlarge => "ml.m4.xlarge",
-            Self::MlM42xlarge => "ml.m4.2xlarge",
-            Self::MlM44xlarge => "ml.m4.4xlarge",
-            Self::MlM410xlarge => "ml.m4.10xlarge",
-            Self::MlM416xlarge => "ml.m4.16xlarge",
-            Self::MlC4Xlarge => "ml.c4.xlarge",
-            Self::MlC42xlarge => "ml.c4.2xlarge",
-            Self::MlC44xlarge => "ml.c4.4xlarge",
-            Self::MlC48xlarge => "ml.c4.8xlarge",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlR5Large => "ml.r5.large",
-            Self::MlR5Xlarge => "ml.r5.xlarge",
-            Self::MlR52xlarge => "ml.r5.2xlarge",
-            Self::MlR54xlarge => "ml.r5.4xlarge",
-            Self::MlR58xlarge => "ml.r5.8xlarge",
-            Self::MlR512xlarge => "ml.r5.12xlarge",
-            Self::MlR516xlarge => "ml.r5.16xlarge",
-            Self::MlR524xlarge => "ml.r5.24xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlR5dLarge => "ml.r5d.large",
-            Self::MlR5dXlarge => "ml.r5d.xlarge",
-            Self::MlR5d2xlarge => "ml.r5d.2xlarge",
-            Self::MlR5d4xlarge => "ml.r5d.4xlarge",
-            Self::MlR5d8xlarge => "ml.r5d.8xlarge",
-            Self::MlR5d12xlarge => "ml.r5d.12xlarge",
-            Self::MlR5d16xlarge => "ml.r5d.16xlarge",
-            Self::MlR5d24xlarge => "ml.r5d.24xlarge",
-            Self::MlG6Xlarge => "ml.g6.xlarge",
-            Self::MlG62xlarge => "ml.g6.2xlarge",
-            Self::MlG64xlarge => "ml.g6.4xlarge",
-            Self::MlG68xlarge => "ml.g6.8xlarge",
-            Self::MlG612xlarge => "ml.g6.12xlarge",
-            Self::MlG616xlarge => "ml.g6.16xlarge",
-            Self::MlG624xlarge => "ml.g6.24xlarge",
-            Self::MlG648xlarge => "ml.g6.48xlarge",
-            Self::MlG6eXlarge => "ml.g6e.xlarge",
-            Self::MlG6e2xlarge => "ml.g6e.2xlarge",
-            Self::MlG6e4xlarge => "ml.g6e.4xlarge",
-            Self::MlG6e8xlarge => "ml.g6e.8xlarge",
-            Self::MlG6e12xlarge => "ml.g6e.12xlarge",
-            Self::MlG6e16xlarge => "ml.g6e.16xlarge",
-            Self::MlG6e24xlarge => "ml.g6e.24xlarge",
-            Self::MlG6e48xlarge => "ml.g6e.48xlarge",
-            Self::MlM6iLarge => "ml.m6i.large",
-            Self::MlM6iXlarge => "ml.m6i.xlarge",
-            Self::MlM6i2xlarge => "ml.m6i.2xlarge",
-            Self::MlM6i4xlarge => "ml.m6i.4xlarge",
-            Self::MlM6i8xlarge => "ml.m6i.8xlarge",
-            Self::MlM6i12xlarge => "ml.m6i.12xlarge",
-            Self::MlM6i16xlarge => "ml.m6i.16xlarge",
-            Self::MlM6i24xlarge => "ml.m6i.24xlarge",
-            Self::MlM6i32xlarge => "ml.m6i.32xlarge",
-            Self::MlC6iXlarge => "ml.c6i.xlarge",
-            Self::MlC6i2xlarge => "ml.c6i.2xlarge",
-            Self::MlC6i4xlarge => "ml.c6i.4xlarge",
-            Self::MlC6i8xlarge => "ml.c6i.8xlarge",
-            Self::MlC6i12xlarge => "ml.c6i.12xlarge",
-            Self::MlC6i16xlarge => "ml.c6i.16xlarge",
-            Self::MlC6i24xlarge => "ml.c6i.24xlarge",
-            Self::MlC6i32xlarge => "ml.c6i.32xlarge",
-            Self::MlM7iLarge => "ml.m7i.large",
-            Self::MlM7iXlarge => "ml.m7i.xlarge",
-            Self::MlM7i2xlarge => "ml.m7i.2xlarge",
-            Self::MlM7i4xlarge => "ml.m7i.4xlarge",
-            Self::MlM7i8xlarge => "ml.m7i.8xlarge",
-            Self::MlM7i12xlarge => "ml.m7i.12xlarge",
-            Self::MlM7i16xlarge => "ml.m7i.16xlarge",
-            Self::MlM7i24xlarge => "ml.m7i.24xlarge",
-            Self::MlM7i48xlarge => "ml.m7i.48xlarge",
-            Self::MlC7iLarge => "ml.c7i.large",
-            Self::MlC7iXlarge => "ml.c7i.xlarge",
-            Self::MlC7i2xlarge => "ml.c7i.2xlarge",
-            Self::MlC7i4xlarge => "ml.c7i.4xlarge",
-            Self::MlC7i8xlarge => "ml.c7i.8xlarge",
-            Self::MlC7i12xlarge => "ml.c7i.12xlarge",
-            Self::MlC7i16xlarge => "ml.c7i.16xlarge",
-            Self::MlC7i24xlarge => "ml.c7i.24xlarge",
-            Self::MlC7i48xlarge => "ml.c7i.48xlarge",
-            Self::MlR7iLarge => "ml.r7i.large",
-            Self::MlR7iXlarge => "ml.r7i.xlarge",
-            Self::MlR7i2xlarge => "ml.r7i.2xlarge",
-            Self::MlR7i4xlarge => "ml.r7i.4xlarge",
-            Self::MlR7i8xlarge => "ml.r7i.8xlarge",
-            Self::MlR7i12xlarge => "ml.r7i.12xlarge",
-            Self::MlR7i16xlarge => "ml.r7i.16xlarge",
-            Self::MlR7i24xlarge => "ml.r7i.24xlarge",
-            Self::MlR7i48xlarge => "ml.r7i.48xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ml.t3.medium" => Self::MlT3Medium,
-            "ml.t3.large" => Self::MlT3Large,
-            "ml.t3.xlarge" => Self::MlT3Xlarge,
-            "ml.t3.2xlarge" => Self::MlT32xlarge,
-            "ml.m4.xlarge" => Self::MlM4Xlarge,
-            "ml.m4.2xlarge" => Self::MlM42xlarge,
-            "ml.m4.4xlarge" => Self::MlM44xlarge,
-            "ml.m4.10xlarge" => Self::MlM410xlarge,
-            "ml.m4.16xlarge" => Self::MlM416xlarge,
-            "ml.c4.xlarge" => Self::MlC4Xlarge,
-            "ml.c4.2xlarge" => Self::MlC42xlarge,
-            "ml.c4.4xlarge" => Self::MlC44xlarge,
-            "ml.c4.8xlarge" => Self::MlC48xlarge,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.r5.large" => Self::MlR5Large,
-            "ml.r5.xlarge" => Self::MlR5Xlarge,
-            "ml.r5.2xlarge" => Self::MlR52xlarge,
-            "ml.r5.4xlarge" => Self::MlR54xlarge,
-            "ml.r5.8xlarge" => Self::MlR58xlarge,
-            "ml.r5.12xlarge" => Self::MlR512xlarge,
-            "ml.r5.16xlarge" => Self::MlR516xlarge,
-            "ml.r5.24xlarge" => Self::MlR524xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.r5d.large" => Self::MlR5dLarge,
-            "ml.r5d.xlarge" => Self::MlR5dXlarge,
-            "ml.r5d.2xlarge" => Self::MlR5d2xlarge,
-            "ml.r5d.4xlarge" => Self::MlR5d4xlarge,
-            "ml.r5d.8xlarge" => Self::MlR5d8xlarge,
-            "ml.r5d.12xlarge" => Self::MlR5d12xlarge,
-            "ml.r5d.16xlarge" => Self::MlR5d16xlarge,
-            "ml.r5d.24xlarge" => Self::MlR5d24xlarge,
-            "ml.g6.xlarge" => Self::MlG6Xlarge,
-            "ml.g6.2xlarge" => Self::MlG62xlarge,
-            "ml.g6.4xlarge" => Self::MlG64xlarge,
-            "ml.g6.8xlarge" => Self::MlG68xlarge,
-            "ml.g6.12xlarge" => Self::MlG612xlarge,
-            "ml.g6.16xlarge" => Self::MlG616xlarge,
-            "ml.g6.24xlarge" => Self::MlG624xlarge,
-            "ml.g6.48xlarge" => Self::MlG648xlarge,
-            "ml.g6e.xlarge" => Self::MlG6eXlarge,
-            "ml.g6e.2xlarge" => Self::MlG6e2xlarge,
-            "ml.g6e.4xlarge" => Self::MlG6e4xlarge,
-            "ml.g6e.8xlarge" => Self::MlG6e8xlarge,
-            "ml.g6e.12xlarge" => Self::MlG6e12xlarge,
-            "ml.g6e.16xlarge" => Self::MlG6e16xlarge,
-            "ml.g6e.24xlarge" => Self::MlG6e24xlarge,
-            "ml.g6e.48xlarge" => Self::MlG6e48xlarge,
-            "ml.m6i.large" => Self::MlM6iLarge,
-            "ml.m6i.xlarge" => Self::MlM6iXlarge,
-            "ml.m6i.2xlarge" => Self::MlM6i2xlarge,
-            "ml.m6i.4xlarge" => Self::MlM6i4xlarge,
-            "ml.m6i.8xlarge" => Self::MlM6i8xlarge,
-            "ml.m6i.12xlarge" => Self::MlM6i12xlarge,
-            "ml.m6i.16xlarge" => Self::MlM6i16xlarge,
-            "ml.m6i.24xlarge" => Self::MlM6i24xlarge,
-            "ml.m6i.32xlarge" => Self::MlM6i32xlarge,
-            "ml.c6i.xlarge" => Self::MlC6iXlarge,
-            "ml.c6i.2xlarge" => Self::MlC6i2xlarge,
-            "ml.c6i.4xlarge" => Self::MlC6i4xlarge,
-            "ml.c6i.8xlarge" => Self::MlC6i8xlarge,
-            "ml.c6i.12xlarge" => Self::MlC6i12xlarge,
-            "ml.c6i.16xlarge" => Self::MlC6i16xlarge,
-            "ml.c6i.24xlarge" => Self::MlC6i24xlarge,
-            "ml.c6i.32xlarge" => Self::MlC6i32xlarge,
-            "ml.m7i.large" => Self::MlM7iLarge,
-            "ml.m7i.xlarge" => Self::MlM7iXlarge,
-            "ml.m7i.2xlarge" => Self::MlM7i2xlarge,
-            "ml.m7i.4xlarge" => Self::MlM7i4xlarge,
-            "ml.m7i.8xlarge" => Self::MlM7i8xlarge,
-            "ml.m7i.12xlarge" => Self::MlM7i12xlarge,
-            "ml.m7i.16xlarge" => Self::MlM7i16xlarge,
-            "ml.m7i.24xlarge" => Self::MlM7i24xlarge,
-            "ml.m7i.48xlarge" => Self::MlM7i48xlarge,
-            "ml.c7i.large" => Self::MlC7iLarge,
-            "ml.c7i.xlarge" => Self::MlC7iXlarge,
-            "ml.c7i.2xlarge" => Self::MlC7i2xlarge,
-            "ml.c7i.4xlarge" => Self::MlC7i4xlarge,
-            "ml.c7i.8xlarge" => Self::MlC7i8xlarge,
-            "ml.c7i.12xlarge" => Self::MlC7i12xlarge,
-            "ml.c7i.16xlarge" => Self::MlC7i16xlarge,
-            "ml.c7i.24xlarge" => Self::MlC7i24xlarge,
-            "ml.c7i.48xlarge" => Self::MlC7i48xlarge,
-            "ml.r7i.large" => Self::MlR7iLarge,
-            "ml.r7i.xlarge" => Self::MlR7iXlarge,
-            "ml.r7i.2xlarge" => Self::MlR7i2xlarge,
-            "ml.r7i.4xlarge" => Self::MlR7i4xlarge,
-            "ml.r7i.8xlarge" => Self::MlR7i8xlarge,
-            "ml.r7i.12xlarge" => Self::MlR7i12xlarge,
-            "ml.r7i.16xlarge" => Self::MlR7i16xlarge,
-            "ml.r7i.24xlarge" => Self::MlR7i24xlarge,
-            "ml.r7i.48xlarge" => Self::MlR7i48xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `StoppingCondition` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct StoppingCondition {
-    /// `MaxRuntimeInSeconds` (required).
-    /// Range: 1..=777600.
-    pub max_runtime_in_seconds: Value<i64>,
+crate::l1_struct! {
+    /// Property type `StoppingCondition` of `AWS::SageMaker::ProcessingJob`.
+    StoppingCondition
 }
 
 impl StoppingCondition {
     /// The required properties: `MaxRuntimeInSeconds`.
     pub fn new(max_runtime_in_seconds: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_runtime_in_seconds: max_runtime_in_seconds.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MaxRuntimeInSeconds",
+            max_runtime_in_seconds.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for StoppingCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MaxRuntimeInSeconds".to_owned(),
-            self.max_runtime_in_seconds.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for StoppingCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_runtime_in_seconds.check(
-            &path.field("MaxRuntimeInSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(777600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StoppingCondition);
-
-/// Property type `Tag` of `AWS::SageMaker::ProcessingJob`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `([\p{L}\p{Z}\p{N}_.:/=+\-@]*)`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `([\p{L}\p{Z}\p{N}_.:/=+\-@]*)`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::Project`.
-#[derive(Debug, Clone)]
-pub struct Project {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Project {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Project {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Project {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Project`.
+    Project("AWS::SageMaker::Project", ProjectProps)
 }
 
 impl Project {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Project";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProjectProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProjectArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SageMakerProjectArn> {
         self.resource.ref_value()
@@ -97,543 +49,215 @@ impl Project {
     pub fn attr_project_status(&self) -> Value<String> {
         self.resource.get_att("ProjectStatus")
     }
+
+    /// Replaces `ProjectDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProjectDescription", value.into())
+    }
+
+    /// Replaces `ProjectName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_project_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProjectName", value.into())
+    }
+
+    /// Replaces `ServiceCatalogProvisionedProductDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_catalog_provisioned_product_details(
+        &self,
+        value: impl Into<Value<ServiceCatalogProvisionedProductDetails>>,
+    ) {
+        self.resource
+            .set_property("ServiceCatalogProvisionedProductDetails", value.into())
+    }
+
+    /// Replaces `ServiceCatalogProvisioningDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_catalog_provisioning_details(
+        &self,
+        value: impl Into<Value<ServiceCatalogProvisioningDetails>>,
+    ) {
+        self.resource
+            .set_property("ServiceCatalogProvisioningDetails", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateProviderDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_provider_details(
+        &self,
+        value: impl Into<Value<List<TemplateProviderDetail>>>,
+    ) {
+        self.resource
+            .set_property("TemplateProviderDetails", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone)]
-pub struct ProjectProps {
-    /// `ProjectDescription` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub project_description: Option<Value<String>>,
-    /// `ProjectName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub project_name: Value<String>,
-    /// `ServiceCatalogProvisionedProductDetails` (optional).
-    pub service_catalog_provisioned_product_details:
-        Option<Value<ServiceCatalogProvisionedProductDetails>>,
-    /// `ServiceCatalogProvisioningDetails` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub service_catalog_provisioning_details: Option<Value<ServiceCatalogProvisioningDetails>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=40.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TemplateProviderDetails` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=1.
-    pub template_provider_details: Option<Value<List<TemplateProviderDetail>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Project`.
+    ProjectProps
 }
 
 impl ProjectProps {
     /// The required properties: `ProjectName`.
     pub fn new(project_name: impl Into<Value<String>>) -> Self {
-        Self {
-            project_description: None,
-            project_name: project_name.into(),
-            service_catalog_provisioned_product_details: None,
-            service_catalog_provisioning_details: None,
-            tags: None,
-            template_provider_details: None,
-        }
+        Self(crate::Properties::new().with(1, "ProjectName", project_name.into().to_template()))
     }
-    /// Sets `ProjectDescription`.
-    pub fn project_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.project_description = Some(value.into());
-        self
+    /// `ProjectDescription` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn project_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProjectDescription", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceCatalogProvisionedProductDetails`.
+    /// `ServiceCatalogProvisionedProductDetails` (optional).
     pub fn service_catalog_provisioned_product_details(
-        mut self,
+        self,
         value: impl Into<Value<ServiceCatalogProvisionedProductDetails>>,
     ) -> Self {
-        self.service_catalog_provisioned_product_details = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ServiceCatalogProvisionedProductDetails",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServiceCatalogProvisioningDetails`.
+    /// `ServiceCatalogProvisioningDetails` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn service_catalog_provisioning_details(
-        mut self,
+        self,
         value: impl Into<Value<ServiceCatalogProvisioningDetails>>,
     ) -> Self {
-        self.service_catalog_provisioning_details = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ServiceCatalogProvisioningDetails",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 40.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `TemplateProviderDetails`.
+    /// `TemplateProviderDetails` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 1.
     pub fn template_provider_details(
-        mut self,
+        self,
         value: impl Into<Value<List<TemplateProviderDetail>>>,
     ) -> Self {
-        self.template_provider_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "TemplateProviderDetails", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProjectProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.project_description {
-            m.insert("ProjectDescription".to_owned(), v.to_template());
-        }
-        m.insert("ProjectName".to_owned(), self.project_name.to_template());
-        if let Some(v) = &self.service_catalog_provisioned_product_details {
-            m.insert(
-                "ServiceCatalogProvisionedProductDetails".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.service_catalog_provisioning_details {
-            m.insert(
-                "ServiceCatalogProvisioningDetails".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template_provider_details {
-            m.insert("TemplateProviderDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProjectProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.project_description.check(
-            &path.field("ProjectDescription"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.project_name.check(
-            &path.field("ProjectName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_catalog_provisioned_product_details.check(
-            &path.field("ServiceCatalogProvisionedProductDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.service_catalog_provisioning_details.check(
-            &path.field("ServiceCatalogProvisioningDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_provider_details.check(
-            &path.field("TemplateProviderDetails"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "ServiceCatalogProvisioningDetails",
-                    self.service_catalog_provisioning_details.is_some(),
-                )],
-                &[(
-                    "TemplateProviderDetails",
-                    self.template_provider_details.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProjectProps);
-
-/// Property type `ServiceCatalogProvisionedProductDetails` of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceCatalogProvisionedProductDetails {
-    /// `ProvisionedProductId` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub provisioned_product_id: Option<Value<String>>,
-    /// `ProvisionedProductStatusMessage` (optional).
-    pub provisioned_product_status_message: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServiceCatalogProvisionedProductDetails` of `AWS::SageMaker::Project`.
+    ServiceCatalogProvisionedProductDetails(default)
 }
 
 impl ServiceCatalogProvisionedProductDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            provisioned_product_id: None,
-            provisioned_product_status_message: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ProvisionedProductId`.
-    pub fn provisioned_product_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provisioned_product_id = Some(value.into());
-        self
+    /// `ProvisionedProductId` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn provisioned_product_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ProvisionedProductId", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisionedProductStatusMessage`.
-    pub fn provisioned_product_status_message(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provisioned_product_status_message = Some(value.into());
-        self
+    /// `ProvisionedProductStatusMessage` (optional).
+    pub fn provisioned_product_status_message(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ProvisionedProductStatusMessage",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ServiceCatalogProvisionedProductDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.provisioned_product_id {
-            m.insert("ProvisionedProductId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_product_status_message {
-            m.insert(
-                "ProvisionedProductStatusMessage".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceCatalogProvisionedProductDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provisioned_product_id.check(
-            &path.field("ProvisionedProductId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceCatalogProvisionedProductDetails);
-
-/// Property type `ServiceCatalogProvisioningDetails` of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone)]
-pub struct ServiceCatalogProvisioningDetails {
-    /// `PathId` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub path_id: Option<Value<String>>,
-    /// `ProductId` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub product_id: Value<String>,
-    /// `ProvisioningArtifactId` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
-    pub provisioning_artifact_id: Option<Value<String>>,
-    /// `ProvisioningParameters` (optional).
-    pub provisioning_parameters: Option<Value<List<ProvisioningParameter>>>,
+crate::l1_struct! {
+    /// Property type `ServiceCatalogProvisioningDetails` of `AWS::SageMaker::Project`.
+    ServiceCatalogProvisioningDetails
 }
 
 impl ServiceCatalogProvisioningDetails {
     /// The required properties: `ProductId`.
     pub fn new(product_id: impl Into<Value<String>>) -> Self {
-        Self {
-            path_id: None,
-            product_id: product_id.into(),
-            provisioning_artifact_id: None,
-            provisioning_parameters: None,
-        }
+        Self(crate::Properties::new().with(1, "ProductId", product_id.into().to_template()))
     }
-    /// Sets `PathId`.
-    pub fn path_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path_id = Some(value.into());
-        self
+    /// `PathId` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn path_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PathId", value.into().to_template()))
     }
-    /// Sets `ProvisioningArtifactId`.
-    pub fn provisioning_artifact_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provisioning_artifact_id = Some(value.into());
-        self
+    /// `ProvisioningArtifactId` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9])*$`.
+    pub fn provisioning_artifact_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ProvisioningArtifactId", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisioningParameters`.
+    /// `ProvisioningParameters` (optional).
     pub fn provisioning_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<ProvisioningParameter>>>,
     ) -> Self {
-        self.provisioning_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ProvisioningParameters", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ServiceCatalogProvisioningDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.path_id {
-            m.insert("PathId".to_owned(), v.to_template());
-        }
-        m.insert("ProductId".to_owned(), self.product_id.to_template());
-        if let Some(v) = &self.provisioning_artifact_id {
-            m.insert("ProvisioningArtifactId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_parameters {
-            m.insert("ProvisioningParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag as ProvisioningParameter;
 
-impl Check for ServiceCatalogProvisioningDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.path_id.check(
-            &path.field("PathId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_id.check(
-            &path.field("ProductId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioning_artifact_id.check(
-            &path.field("ProvisioningArtifactId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9])*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioning_parameters.check(
-            &path.field("ProvisioningParameters"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(ServiceCatalogProvisioningDetails);
-
-/// Property type `ProvisioningParameter` of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone)]
-pub struct ProvisioningParameter {
-    /// `Key` (required).
-    /// Length: 1..=1000 characters.
-    /// Pattern: `.*`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `.*`.
-    pub value: Value<String>,
-}
-
-impl ProvisioningParameter {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ProvisioningParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisioningParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProvisioningParameter);
-
-/// Property type `Tag` of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TemplateProviderDetail` of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateProviderDetail {
-    /// `CfnTemplateProviderDetail` (optional).
-    pub cfn_template_provider_detail: Option<Value<CfnTemplateProviderDetail>>,
+crate::l1_struct! {
+    /// Property type `TemplateProviderDetail` of `AWS::SageMaker::Project`.
+    TemplateProviderDetail(default)
 }
 
 impl TemplateProviderDetail {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cfn_template_provider_detail: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CfnTemplateProviderDetail`.
+    /// `CfnTemplateProviderDetail` (optional).
     pub fn cfn_template_provider_detail(
-        mut self,
+        self,
         value: impl Into<Value<CfnTemplateProviderDetail>>,
     ) -> Self {
-        self.cfn_template_provider_detail = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CfnTemplateProviderDetail", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TemplateProviderDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cfn_template_provider_detail {
-            m.insert("CfnTemplateProviderDetail".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TemplateProviderDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cfn_template_provider_detail.check(
-            &path.field("CfnTemplateProviderDetail"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[&[(
-                "CfnTemplateProviderDetail",
-                self.cfn_template_provider_detail.is_some(),
-            )]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TemplateProviderDetail);
-
-/// Property type `CfnTemplateProviderDetail` of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone)]
-pub struct CfnTemplateProviderDetail {
-    /// `Parameters` (optional).
-    /// Items: 0..=180.
-    pub parameters: Option<Value<List<CfnStackParameter>>>,
-    /// `RoleARN` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:aws[a-z\-]*:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `TemplateName` (required).
-    /// Length: 1..=32 characters.
-    pub template_name: Value<String>,
-    /// `TemplateURL` (required).
-    /// Length: 1..=1024 characters.
-    pub template_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `CfnTemplateProviderDetail` of `AWS::SageMaker::Project`.
+    CfnTemplateProviderDetail
 }
 
 impl CfnTemplateProviderDetail {
@@ -642,134 +266,23 @@ impl CfnTemplateProviderDetail {
         template_name: impl Into<Value<String>>,
         template_url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            parameters: None,
-            role_arn: None,
-            template_name: template_name.into(),
-            template_url: template_url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "TemplateName", template_name.into().to_template())
+                .with(3, "TemplateURL", template_url.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<CfnStackParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: 0 to 180.
+    pub fn parameters(self, value: impl Into<Value<List<CfnStackParameter>>>) -> Self {
+        Self(self.0.with(0, "Parameters", value.into().to_template()))
     }
-    /// Sets `RoleARN`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CfnTemplateProviderDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleARN".to_owned(), v.to_template());
-        }
-        m.insert("TemplateName".to_owned(), self.template_name.to_template());
-        m.insert("TemplateURL".to_owned(), self.template_url.to_template());
-        Expr::Map(m)
+    /// `RoleARN` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:aws[a-z\-]*:iam::[\d\x{80}-\x{10FFFF}]{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleARN", value.into().to_template()))
     }
 }
 
-impl Check for CfnTemplateProviderDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(180),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleARN"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:aws[a-z\\-]*:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_name.check(
-            &path.field("TemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_url.check(
-            &path.field("TemplateURL"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CfnTemplateProviderDetail);
-
-/// Property type `CfnStackParameter` of `AWS::SageMaker::Project`.
-#[derive(Debug, Clone)]
-pub struct CfnStackParameter {
-    /// `Key` (required).
-    /// Length: 1..=255 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=4096 characters.
-    pub value: Value<String>,
-}
-
-impl CfnStackParameter {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for CfnStackParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CfnStackParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CfnStackParameter);
+pub use crate::cfn::Tag as CfnStackParameter;

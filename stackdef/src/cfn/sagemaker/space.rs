@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct Space {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Space {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Space {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Space {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Space`.
+    Space("AWS::SageMaker::Space", SpaceProps)
 }
 
 impl Space {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Space";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SpaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,1430 +33,589 @@ impl Space {
     pub fn attr_url(&self) -> Value<String> {
         self.resource.get_att("Url")
     }
+
+    /// Replaces `DomainId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DomainId", value.into())
+    }
+
+    /// Replaces `OwnershipSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ownership_settings(&self, value: impl Into<Value<OwnershipSettings>>) {
+        self.resource
+            .set_property("OwnershipSettings", value.into())
+    }
+
+    /// Replaces `SpaceDisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_space_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SpaceDisplayName", value.into())
+    }
+
+    /// Replaces `SpaceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_space_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SpaceName", value.into())
+    }
+
+    /// Replaces `SpaceSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_space_settings(&self, value: impl Into<Value<SpaceSettings>>) {
+        self.resource.set_property("SpaceSettings", value.into())
+    }
+
+    /// Replaces `SpaceSharingSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_space_sharing_settings(&self, value: impl Into<Value<SpaceSharingSettings>>) {
+        self.resource
+            .set_property("SpaceSharingSettings", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct SpaceProps {
-    /// `DomainId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^d-(-*[a-z0-9]){1,61}$`.
-    pub domain_id: Value<String>,
-    /// `OwnershipSettings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ownership_settings: Option<Value<OwnershipSettings>>,
-    /// `SpaceDisplayName` (optional).
-    /// Length: 0..=64 characters.
-    pub space_display_name: Option<Value<String>>,
-    /// `SpaceName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$`.
-    pub space_name: Value<String>,
-    /// `SpaceSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=50.
-    pub space_settings: Option<Value<SpaceSettings>>,
-    /// `SpaceSharingSettings` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub space_sharing_settings: Option<Value<SpaceSharingSettings>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Space`.
+    SpaceProps
 }
 
 impl SpaceProps {
     /// The required properties: `DomainId`, `SpaceName`.
     pub fn new(domain_id: impl Into<Value<String>>, space_name: impl Into<Value<String>>) -> Self {
-        Self {
-            domain_id: domain_id.into(),
-            ownership_settings: None,
-            space_display_name: None,
-            space_name: space_name.into(),
-            space_settings: None,
-            space_sharing_settings: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DomainId", domain_id.into().to_template())
+                .with(3, "SpaceName", space_name.into().to_template()),
+        )
     }
-    /// Sets `OwnershipSettings`.
-    pub fn ownership_settings(mut self, value: impl Into<Value<OwnershipSettings>>) -> Self {
-        self.ownership_settings = Some(value.into());
-        self
+    /// `OwnershipSettings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ownership_settings(self, value: impl Into<Value<OwnershipSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OwnershipSettings", value.into().to_template()),
+        )
     }
-    /// Sets `SpaceDisplayName`.
-    pub fn space_display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.space_display_name = Some(value.into());
-        self
+    /// `SpaceDisplayName` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn space_display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SpaceDisplayName", value.into().to_template()),
+        )
     }
-    /// Sets `SpaceSettings`.
-    pub fn space_settings(mut self, value: impl Into<Value<SpaceSettings>>) -> Self {
-        self.space_settings = Some(value.into());
-        self
+    /// `SpaceSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 50.
+    pub fn space_settings(self, value: impl Into<Value<SpaceSettings>>) -> Self {
+        Self(self.0.with(4, "SpaceSettings", value.into().to_template()))
     }
-    /// Sets `SpaceSharingSettings`.
-    pub fn space_sharing_settings(mut self, value: impl Into<Value<SpaceSharingSettings>>) -> Self {
-        self.space_sharing_settings = Some(value.into());
-        self
+    /// `SpaceSharingSettings` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn space_sharing_settings(self, value: impl Into<Value<SpaceSharingSettings>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SpaceSharingSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DomainId".to_owned(), self.domain_id.to_template());
-        if let Some(v) = &self.ownership_settings {
-            m.insert("OwnershipSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_display_name {
-            m.insert("SpaceDisplayName".to_owned(), v.to_template());
-        }
-        m.insert("SpaceName".to_owned(), self.space_name.to_template());
-        if let Some(v) = &self.space_settings {
-            m.insert("SpaceSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_sharing_settings {
-            m.insert("SpaceSharingSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SpaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain_id.check(
-            &path.field("DomainId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^d-(-*[a-z0-9]){1,61}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ownership_settings
-            .check(&path.field("OwnershipSettings"), &Rules::NONE, out);
-        self.space_display_name.check(
-            &path.field("SpaceDisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.space_name.check(
-            &path.field("SpaceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.space_settings.check(
-            &path.field("SpaceSettings"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.space_sharing_settings
-            .check(&path.field("SpaceSharingSettings"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SpaceProps);
-
-/// Property type `OwnershipSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct OwnershipSettings {
-    /// `OwnerUserProfileName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub owner_user_profile_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `OwnershipSettings` of `AWS::SageMaker::Space`.
+    OwnershipSettings
 }
 
 impl OwnershipSettings {
     /// The required properties: `OwnerUserProfileName`.
     pub fn new(owner_user_profile_name: impl Into<Value<String>>) -> Self {
-        Self {
-            owner_user_profile_name: owner_user_profile_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OwnerUserProfileName",
+            owner_user_profile_name.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OwnershipSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OwnerUserProfileName".to_owned(),
-            self.owner_user_profile_name.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for OwnershipSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.owner_user_profile_name.check(
-            &path.field("OwnerUserProfileName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OwnershipSettings);
-
-/// Property type `SpaceSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct SpaceSettings {
-    /// `AppType` (optional).
-    pub app_type: Option<Value<AppType>>,
-    /// `CodeEditorAppSettings` (optional).
-    pub code_editor_app_settings: Option<Value<SpaceCodeEditorAppSettings>>,
-    /// `CustomFileSystems` (optional).
-    /// Items: 0..=1.
-    pub custom_file_systems: Option<Value<List<CustomFileSystem>>>,
-    /// `JupyterLabAppSettings` (optional).
-    pub jupyter_lab_app_settings: Option<Value<SpaceJupyterLabAppSettings>>,
-    /// `JupyterServerAppSettings` (optional).
-    pub jupyter_server_app_settings: Option<Value<JupyterServerAppSettings>>,
-    /// `KernelGatewayAppSettings` (optional).
-    pub kernel_gateway_app_settings: Option<Value<KernelGatewayAppSettings>>,
-    /// `RemoteAccess` (optional).
-    pub remote_access: Option<Value<RemoteAccess>>,
-    /// `SpaceManagedResources` (optional).
-    pub space_managed_resources: Option<Value<SpaceManagedResources>>,
-    /// `SpaceStorageSettings` (optional).
-    pub space_storage_settings: Option<Value<SpaceStorageSettings>>,
+crate::l1_struct! {
+    /// Property type `SpaceSettings` of `AWS::SageMaker::Space`.
+    SpaceSettings(default)
 }
 
 impl SpaceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            app_type: None,
-            code_editor_app_settings: None,
-            custom_file_systems: None,
-            jupyter_lab_app_settings: None,
-            jupyter_server_app_settings: None,
-            kernel_gateway_app_settings: None,
-            remote_access: None,
-            space_managed_resources: None,
-            space_storage_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AppType`.
-    pub fn app_type(mut self, value: impl Into<Value<AppType>>) -> Self {
-        self.app_type = Some(value.into());
-        self
+    /// `AppType` (optional).
+    pub fn app_type(self, value: impl Into<Value<AppType>>) -> Self {
+        Self(self.0.with(0, "AppType", value.into().to_template()))
     }
-    /// Sets `CodeEditorAppSettings`.
+    /// `CodeEditorAppSettings` (optional).
     pub fn code_editor_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<SpaceCodeEditorAppSettings>>,
     ) -> Self {
-        self.code_editor_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CodeEditorAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `CustomFileSystems`.
-    pub fn custom_file_systems(mut self, value: impl Into<Value<List<CustomFileSystem>>>) -> Self {
-        self.custom_file_systems = Some(value.into());
-        self
+    /// `CustomFileSystems` (optional).
+    /// Items: 0 to 1.
+    pub fn custom_file_systems(self, value: impl Into<Value<List<CustomFileSystem>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomFileSystems", value.into().to_template()),
+        )
     }
-    /// Sets `JupyterLabAppSettings`.
+    /// `JupyterLabAppSettings` (optional).
     pub fn jupyter_lab_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<SpaceJupyterLabAppSettings>>,
     ) -> Self {
-        self.jupyter_lab_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "JupyterLabAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `JupyterServerAppSettings`.
+    /// `JupyterServerAppSettings` (optional).
     pub fn jupyter_server_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<JupyterServerAppSettings>>,
     ) -> Self {
-        self.jupyter_server_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "JupyterServerAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `KernelGatewayAppSettings`.
+    /// `KernelGatewayAppSettings` (optional).
     pub fn kernel_gateway_app_settings(
-        mut self,
+        self,
         value: impl Into<Value<KernelGatewayAppSettings>>,
     ) -> Self {
-        self.kernel_gateway_app_settings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "KernelGatewayAppSettings", value.into().to_template()),
+        )
     }
-    /// Sets `RemoteAccess`.
-    pub fn remote_access(mut self, value: impl Into<Value<RemoteAccess>>) -> Self {
-        self.remote_access = Some(value.into());
-        self
+    /// `RemoteAccess` (optional).
+    pub fn remote_access(self, value: impl Into<Value<RemoteAccess>>) -> Self {
+        Self(self.0.with(6, "RemoteAccess", value.into().to_template()))
     }
-    /// Sets `SpaceManagedResources`.
-    pub fn space_managed_resources(
-        mut self,
-        value: impl Into<Value<SpaceManagedResources>>,
-    ) -> Self {
-        self.space_managed_resources = Some(value.into());
-        self
+    /// `SpaceManagedResources` (optional).
+    pub fn space_managed_resources(self, value: impl Into<Value<SpaceManagedResources>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SpaceManagedResources", value.into().to_template()),
+        )
     }
-    /// Sets `SpaceStorageSettings`.
-    pub fn space_storage_settings(mut self, value: impl Into<Value<SpaceStorageSettings>>) -> Self {
-        self.space_storage_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpaceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.app_type {
-            m.insert("AppType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_editor_app_settings {
-            m.insert("CodeEditorAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_file_systems {
-            m.insert("CustomFileSystems".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jupyter_lab_app_settings {
-            m.insert("JupyterLabAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.jupyter_server_app_settings {
-            m.insert("JupyterServerAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kernel_gateway_app_settings {
-            m.insert("KernelGatewayAppSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.remote_access {
-            m.insert("RemoteAccess".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_managed_resources {
-            m.insert("SpaceManagedResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.space_storage_settings {
-            m.insert("SpaceStorageSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SpaceStorageSettings` (optional).
+    pub fn space_storage_settings(self, value: impl Into<Value<SpaceStorageSettings>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SpaceStorageSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpaceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_type
-            .check(&path.field("AppType"), &Rules::NONE, out);
-        self.code_editor_app_settings.check(
-            &path.field("CodeEditorAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.custom_file_systems.check(
-            &path.field("CustomFileSystems"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.jupyter_lab_app_settings.check(
-            &path.field("JupyterLabAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.jupyter_server_app_settings.check(
-            &path.field("JupyterServerAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.kernel_gateway_app_settings.check(
-            &path.field("KernelGatewayAppSettings"),
-            &Rules::NONE,
-            out,
-        );
-        self.remote_access
-            .check(&path.field("RemoteAccess"), &Rules::NONE, out);
-        self.space_managed_resources
-            .check(&path.field("SpaceManagedResources"), &Rules::NONE, out);
-        self.space_storage_settings
-            .check(&path.field("SpaceStorageSettings"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AppType`.
+    AppType {
+        /// `JupyterServer`
+        JupyterServer = "JupyterServer",
+        /// `KernelGateway`
+        KernelGateway = "KernelGateway",
+        /// `TensorBoard`
+        TensorBoard = "TensorBoard",
+        /// `RStudioServerPro`
+        RStudioServerPro = "RStudioServerPro",
+        /// `RSessionGateway`
+        RSessionGateway = "RSessionGateway",
+        /// `JupyterLab`
+        JupyterLab = "JupyterLab",
+        /// `CodeEditor`
+        CodeEditor = "CodeEditor",
     }
 }
 
-crate::impl_literal!(SpaceSettings);
-
-/// Values of `AppType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AppType {
-    /// `JupyterServer`
-    JupyterServer,
-    /// `KernelGateway`
-    KernelGateway,
-    /// `TensorBoard`
-    TensorBoard,
-    /// `RStudioServerPro`
-    RStudioServerPro,
-    /// `RSessionGateway`
-    RSessionGateway,
-    /// `JupyterLab`
-    JupyterLab,
-    /// `CodeEditor`
-    CodeEditor,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AppType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "JupyterServer",
-        "KernelGateway",
-        "TensorBoard",
-        "RStudioServerPro",
-        "RSessionGateway",
-        "JupyterLab",
-        "CodeEditor",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JupyterServer => "JupyterServer",
-            Self::KernelGateway => "KernelGateway",
-            Self::TensorBoard => "TensorBoard",
-            Self::RStudioServerPro => "RStudioServerPro",
-            Self::RSessionGateway => "RSessionGateway",
-            Self::JupyterLab => "JupyterLab",
-            Self::CodeEditor => "CodeEditor",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AppType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AppType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AppType {
-    fn from(s: &str) -> Self {
-        match s {
-            "JupyterServer" => Self::JupyterServer,
-            "KernelGateway" => Self::KernelGateway,
-            "TensorBoard" => Self::TensorBoard,
-            "RStudioServerPro" => Self::RStudioServerPro,
-            "RSessionGateway" => Self::RSessionGateway,
-            "JupyterLab" => Self::JupyterLab,
-            "CodeEditor" => Self::CodeEditor,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AppType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AppType::from(s))
-    }
-}
-
-crate::impl_literal!(AppType);
-
-/// Property type `SpaceCodeEditorAppSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct SpaceCodeEditorAppSettings {
-    /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
+crate::l1_struct! {
+    /// Property type `SpaceCodeEditorAppSettings` of `AWS::SageMaker::Space`.
+    SpaceCodeEditorAppSettings(default)
 }
 
 impl SpaceCodeEditorAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_resource_spec: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpaceCodeEditorAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultResourceSpec` (optional).
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultResourceSpec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpaceCodeEditorAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpaceCodeEditorAppSettings);
-
-/// Property type `ResourceSpec` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct ResourceSpec {
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<InstanceType>>,
-    /// `LifecycleConfigArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*`.
-    pub lifecycle_config_arn: Option<Value<String>>,
-    /// `SageMakerImageArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
-    pub sage_maker_image_arn: Option<Value<String>>,
-    /// `SageMakerImageVersionArn` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^arn:aws(-[\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$`.
-    pub sage_maker_image_version_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ResourceSpec` of `AWS::SageMaker::Space`.
+    ResourceSpec(default)
 }
 
 impl ResourceSpec {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            instance_type: None,
-            lifecycle_config_arn: None,
-            sage_maker_image_arn: None,
-            sage_maker_image_version_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<InstanceType>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<InstanceType>>) -> Self {
+        Self(self.0.with(0, "InstanceType", value.into().to_template()))
     }
-    /// Sets `LifecycleConfigArn`.
-    pub fn lifecycle_config_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.lifecycle_config_arn = Some(value.into());
-        self
+    /// `LifecycleConfigArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*`.
+    pub fn lifecycle_config_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleConfigArn", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerImageArn`.
-    pub fn sage_maker_image_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sage_maker_image_arn = Some(value.into());
-        self
+    /// `SageMakerImageArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$`.
+    pub fn sage_maker_image_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SageMakerImageArn", value.into().to_template()),
+        )
     }
-    /// Sets `SageMakerImageVersionArn`.
-    pub fn sage_maker_image_version_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sage_maker_image_version_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceSpec {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arn {
-            m.insert("LifecycleConfigArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_image_arn {
-            m.insert("SageMakerImageArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sage_maker_image_version_arn {
-            m.insert("SageMakerImageVersionArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SageMakerImageVersionArn` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^arn:aws(-[\w\x{80}-\x{10FFFF}]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$`.
+    pub fn sage_maker_image_version_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SageMakerImageVersionArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ResourceSpec {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.lifecycle_config_arn.check(
-            &path.field("LifecycleConfigArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sage_maker_image_arn.check(
-            &path.field("SageMakerImageArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some(
-                    "^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image/[a-z0-9]([-.]?[a-z0-9])*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sage_maker_image_version_arn.check(&path.field("SageMakerImageVersionArn"), &Rules { min_length: Some(0), max_length: Some(256), pattern: Some("^arn:aws(-[\\w]+)*:sagemaker:.+:[0-9]{12}:image-version/[a-z0-9]([-.]?[a-z0-9])*/[0-9]+$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `InstanceType`.
+    InstanceType {
+        /// `system`
+        System = "system",
+        /// `ml.t3.micro`
+        MlT3Micro = "ml.t3.micro",
+        /// `ml.t3.small`
+        MlT3Small = "ml.t3.small",
+        /// `ml.t3.medium`
+        MlT3Medium = "ml.t3.medium",
+        /// `ml.t3.large`
+        MlT3Large = "ml.t3.large",
+        /// `ml.t3.xlarge`
+        MlT3Xlarge = "ml.t3.xlarge",
+        /// `ml.t3.2xlarge`
+        MlT32xlarge = "ml.t3.2xlarge",
+        /// `ml.m5.large`
+        MlM5Large = "ml.m5.large",
+        /// `ml.m5.xlarge`
+        MlM5Xlarge = "ml.m5.xlarge",
+        /// `ml.m5.2xlarge`
+        MlM52xlarge = "ml.m5.2xlarge",
+        /// `ml.m5.4xlarge`
+        MlM54xlarge = "ml.m5.4xlarge",
+        /// `ml.m5.8xlarge`
+        MlM58xlarge = "ml.m5.8xlarge",
+        /// `ml.m5.12xlarge`
+        MlM512xlarge = "ml.m5.12xlarge",
+        /// `ml.m5.16xlarge`
+        MlM516xlarge = "ml.m5.16xlarge",
+        /// `ml.m5.24xlarge`
+        MlM524xlarge = "ml.m5.24xlarge",
+        /// `ml.c5.large`
+        MlC5Large = "ml.c5.large",
+        /// `ml.c5.xlarge`
+        MlC5Xlarge = "ml.c5.xlarge",
+        /// `ml.c5.2xlarge`
+        MlC52xlarge = "ml.c5.2xlarge",
+        /// `ml.c5.4xlarge`
+        MlC54xlarge = "ml.c5.4xlarge",
+        /// `ml.c5.9xlarge`
+        MlC59xlarge = "ml.c5.9xlarge",
+        /// `ml.c5.12xlarge`
+        MlC512xlarge = "ml.c5.12xlarge",
+        /// `ml.c5.18xlarge`
+        MlC518xlarge = "ml.c5.18xlarge",
+        /// `ml.c5.24xlarge`
+        MlC524xlarge = "ml.c5.24xlarge",
+        /// `ml.p3.2xlarge`
+        MlP32xlarge = "ml.p3.2xlarge",
+        /// `ml.p3.8xlarge`
+        MlP38xlarge = "ml.p3.8xlarge",
+        /// `ml.p3.16xlarge`
+        MlP316xlarge = "ml.p3.16xlarge",
+        /// `ml.g4dn.xlarge`
+        MlG4dnXlarge = "ml.g4dn.xlarge",
+        /// `ml.g4dn.2xlarge`
+        MlG4dn2xlarge = "ml.g4dn.2xlarge",
+        /// `ml.g4dn.4xlarge`
+        MlG4dn4xlarge = "ml.g4dn.4xlarge",
+        /// `ml.g4dn.8xlarge`
+        MlG4dn8xlarge = "ml.g4dn.8xlarge",
+        /// `ml.g4dn.12xlarge`
+        MlG4dn12xlarge = "ml.g4dn.12xlarge",
+        /// `ml.g4dn.16xlarge`
+        MlG4dn16xlarge = "ml.g4dn.16xlarge",
+        /// `ml.r5.large`
+        MlR5Large = "ml.r5.large",
+        /// `ml.r5.xlarge`
+        MlR5Xlarge = "ml.r5.xlarge",
+        /// `ml.r5.2xlarge`
+        MlR52xlarge = "ml.r5.2xlarge",
+        /// `ml.r5.4xlarge`
+        MlR54xlarge = "ml.r5.4xlarge",
+        /// `ml.r5.8xlarge`
+        MlR58xlarge = "ml.r5.8xlarge",
+        /// `ml.r5.12xlarge`
+        MlR512xlarge = "ml.r5.12xlarge",
+        /// `ml.r5.16xlarge`
+        MlR516xlarge = "ml.r5.16xlarge",
+        /// `ml.r5.24xlarge`
+        MlR524xlarge = "ml.r5.24xlarge",
+        /// `ml.p3dn.24xlarge`
+        MlP3dn24xlarge = "ml.p3dn.24xlarge",
+        /// `ml.m5d.large`
+        MlM5dLarge = "ml.m5d.large",
+        /// `ml.m5d.xlarge`
+        MlM5dXlarge = "ml.m5d.xlarge",
+        /// `ml.m5d.2xlarge`
+        MlM5d2xlarge = "ml.m5d.2xlarge",
+        /// `ml.m5d.4xlarge`
+        MlM5d4xlarge = "ml.m5d.4xlarge",
+        /// `ml.m5d.8xlarge`
+        MlM5d8xlarge = "ml.m5d.8xlarge",
+        /// `ml.m5d.12xlarge`
+        MlM5d12xlarge = "ml.m5d.12xlarge",
+        /// `ml.m5d.16xlarge`
+        MlM5d16xlarge = "ml.m5d.16xlarge",
+        /// `ml.m5d.24xlarge`
+        MlM5d24xlarge = "ml.m5d.24xlarge",
+        /// `ml.g5.xlarge`
+        MlG5Xlarge = "ml.g5.xlarge",
+        /// `ml.g5.2xlarge`
+        MlG52xlarge = "ml.g5.2xlarge",
+        /// `ml.g5.4xlarge`
+        MlG54xlarge = "ml.g5.4xlarge",
+        /// `ml.g5.8xlarge`
+        MlG58xlarge = "ml.g5.8xlarge",
+        /// `ml.g5.12xlarge`
+        MlG512xlarge = "ml.g5.12xlarge",
+        /// `ml.g5.16xlarge`
+        MlG516xlarge = "ml.g5.16xlarge",
+        /// `ml.g5.24xlarge`
+        MlG524xlarge = "ml.g5.24xlarge",
+        /// `ml.g5.48xlarge`
+        MlG548xlarge = "ml.g5.48xlarge",
+        /// `ml.p4d.24xlarge`
+        MlP4d24xlarge = "ml.p4d.24xlarge",
+        /// `ml.p4de.24xlarge`
+        MlP4de24xlarge = "ml.p4de.24xlarge",
+        /// `ml.geospatial.interactive`
+        MlGeospatialInteractive = "ml.geospatial.interactive",
+        /// `ml.trn1.2xlarge`
+        MlTrn12xlarge = "ml.trn1.2xlarge",
+        /// `ml.trn1.32xlarge`
+        MlTrn132xlarge = "ml.trn1.32xlarge",
+        /// `ml.trn1n.32xlarge`
+        MlTrn1n32xlarge = "ml.trn1n.32xlarge",
     }
 }
 
-crate::impl_literal!(ResourceSpec);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `system`
-    System,
-    /// `ml.t3.micro`
-    MlT3Micro,
-    /// `ml.t3.small`
-    MlT3Small,
-    /// `ml.t3.medium`
-    MlT3Medium,
-    /// `ml.t3.large`
-    MlT3Large,
-    /// `ml.t3.xlarge`
-    MlT3Xlarge,
-    /// `ml.t3.2xlarge`
-    MlT32xlarge,
-    /// `ml.m5.large`
-    MlM5Large,
-    /// `ml.m5.xlarge`
-    MlM5Xlarge,
-    /// `ml.m5.2xlarge`
-    MlM52xlarge,
-    /// `ml.m5.4xlarge`
-    MlM54xlarge,
-    /// `ml.m5.8xlarge`
-    MlM58xlarge,
-    /// `ml.m5.12xlarge`
-    MlM512xlarge,
-    /// `ml.m5.16xlarge`
-    MlM516xlarge,
-    /// `ml.m5.24xlarge`
-    MlM524xlarge,
-    /// `ml.c5.large`
-    MlC5Large,
-    /// `ml.c5.xlarge`
-    MlC5Xlarge,
-    /// `ml.c5.2xlarge`
-    MlC52xlarge,
-    /// `ml.c5.4xlarge`
-    MlC54xlarge,
-    /// `ml.c5.9xlarge`
-    MlC59xlarge,
-    /// `ml.c5.12xlarge`
-    MlC512xlarge,
-    /// `ml.c5.18xlarge`
-    MlC518xlarge,
-    /// `ml.c5.24xlarge`
-    MlC524xlarge,
-    /// `ml.p3.2xlarge`
-    MlP32xlarge,
-    /// `ml.p3.8xlarge`
-    MlP38xlarge,
-    /// `ml.p3.16xlarge`
-    MlP316xlarge,
-    /// `ml.g4dn.xlarge`
-    MlG4dnXlarge,
-    /// `ml.g4dn.2xlarge`
-    MlG4dn2xlarge,
-    /// `ml.g4dn.4xlarge`
-    MlG4dn4xlarge,
-    /// `ml.g4dn.8xlarge`
-    MlG4dn8xlarge,
-    /// `ml.g4dn.12xlarge`
-    MlG4dn12xlarge,
-    /// `ml.g4dn.16xlarge`
-    MlG4dn16xlarge,
-    /// `ml.r5.large`
-    MlR5Large,
-    /// `ml.r5.xlarge`
-    MlR5Xlarge,
-    /// `ml.r5.2xlarge`
-    MlR52xlarge,
-    /// `ml.r5.4xlarge`
-    MlR54xlarge,
-    /// `ml.r5.8xlarge`
-    MlR58xlarge,
-    /// `ml.r5.12xlarge`
-    MlR512xlarge,
-    /// `ml.r5.16xlarge`
-    MlR516xlarge,
-    /// `ml.r5.24xlarge`
-    MlR524xlarge,
-    /// `ml.p3dn.24xlarge`
-    MlP3dn24xlarge,
-    /// `ml.m5d.large`
-    MlM5dLarge,
-    /// `ml.m5d.xlarge`
-    MlM5dXlarge,
-    /// `ml.m5d.2xlarge`
-    MlM5d2xlarge,
-    /// `ml.m5d.4xlarge`
-    MlM5d4xlarge,
-    /// `ml.m5d.8xlarge`
-    MlM5d8xlarge,
-    /// `ml.m5d.12xlarge`
-    MlM5d12xlarge,
-    /// `ml.m5d.16xlarge`
-    MlM5d16xlarge,
-    /// `ml.m5d.24xlarge`
-    MlM5d24xlarge,
-    /// `ml.g5.xlarge`
-    MlG5Xlarge,
-    /// `ml.g5.2xlarge`
-    MlG52xlarge,
-    /// `ml.g5.4xlarge`
-    MlG54xlarge,
-    /// `ml.g5.8xlarge`
-    MlG58xlarge,
-    /// `ml.g5.12xlarge`
-    MlG512xlarge,
-    /// `ml.g5.16xlarge`
-    MlG516xlarge,
-    /// `ml.g5.24xlarge`
-    MlG524xlarge,
-    /// `ml.g5.48xlarge`
-    MlG548xlarge,
-    /// `ml.p4d.24xlarge`
-    MlP4d24xlarge,
-    /// `ml.p4de.24xlarge`
-    MlP4de24xlarge,
-    /// `ml.geospatial.interactive`
-    MlGeospatialInteractive,
-    /// `ml.trn1.2xlarge`
-    MlTrn12xlarge,
-    /// `ml.trn1.32xlarge`
-    MlTrn132xlarge,
-    /// `ml.trn1n.32xlarge`
-    MlTrn1n32xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "system",
-        "ml.t3.micro",
-        "ml.t3.small",
-        "ml.t3.medium",
-        "ml.t3.large",
-        "ml.t3.xlarge",
-        "ml.t3.2xlarge",
-        "ml.m5.large",
-        "ml.m5.xlarge",
-        "ml.m5.2xlarge",
-        "ml.m5.4xlarge",
-        "ml.m5.8xlarge",
-        "ml.m5.12xlarge",
-        "ml.m5.16xlarge",
-        "ml.m5.24xlarge",
-        "ml.c5.large",
-        "ml.c5.xlarge",
-        "ml.c5.2xlarge",
-        "ml.c5.4xlarge",
-        "ml.c5.9xlarge",
-        "ml.c5.12xlarge",
-        "ml.c5.18xlarge",
-        "ml.c5.24xlarge",
-        "ml.p3.2xlarge",
-        "ml.p3.8xlarge",
-        "ml.p3.16xlarge",
-        "ml.g4dn.xlarge",
-        "ml.g4dn.2xlarge",
-        "ml.g4dn.4xlarge",
-        "ml.g4dn.8xlarge",
-        "ml.g4dn.12xlarge",
-        "ml.g4dn.16xlarge",
-        "ml.r5.large",
-        "ml.r5.xlarge",
-        "ml.r5.2xlarge",
-        "ml.r5.4xlarge",
-        "ml.r5.8xlarge",
-        "ml.r5.12xlarge",
-        "ml.r5.16xlarge",
-        "ml.r5.24xlarge",
-        "ml.p3dn.24xlarge",
-        "ml.m5d.large",
-        "ml.m5d.xlarge",
-        "ml.m5d.2xlarge",
-        "ml.m5d.4xlarge",
-        "ml.m5d.8xlarge",
-        "ml.m5d.12xlarge",
-        "ml.m5d.16xlarge",
-        "ml.m5d.24xlarge",
-        "ml.g5.xlarge",
-        "ml.g5.2xlarge",
-        "ml.g5.4xlarge",
-        "ml.g5.8xlarge",
-        "ml.g5.12xlarge",
-        "ml.g5.16xlarge",
-        "ml.g5.24xlarge",
-        "ml.g5.48xlarge",
-        "ml.p4d.24xlarge",
-        "ml.p4de.24xlarge",
-        "ml.geospatial.interactive",
-        "ml.trn1.2xlarge",
-        "ml.trn1.32xlarge",
-        "ml.trn1n.32xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "system",
-            Self::MlT3Micro => "ml.t3.micro",
-            Self::MlT3Small => "ml.t3.small",
-            Self::MlT3Medium => "ml.t3.medium",
-            Self::MlT3Large => "ml.t3.large",
-            Self::MlT3Xlarge => "ml.t3.xlarge",
-            Self::MlT32xlarge => "ml.t3.2xlarge",
-            Self::MlM5Large => "ml.m5.large",
-            Self::MlM5Xlarge => "ml.m5.xlarge",
-            Self::MlM52xlarge => "ml.m5.2xlarge",
-            Self::MlM54xlarge => "ml.m5.4xlarge",
-            Self::MlM58xlarge => "ml.m5.8xlarge",
-            Self::MlM512xlarge => "ml.m5.12xlarge",
-            Self::MlM516xlarge => "ml.m5.16xlarge",
-            Self::MlM524xlarge => "ml.m5.24xlarge",
-            Self::MlC5Large => "ml.c5.large",
-            Self::MlC5Xlarge => "ml.c5.xlarge",
-            Self::MlC52xlarge => "ml.c5.2xlarge",
-            Self::MlC54xlarge => "ml.c5.4xlarge",
-            Self::MlC59xlarge => "ml.c5.9xlarge",
-            Self::MlC512xlarge => "ml.c5.12xlarge",
-            Self::MlC518xlarge => "ml.c5.18xlarge",
-            Self::MlC524xlarge => "ml.c5.24xlarge",
-            Self::MlP32xlarge => "ml.p3.2xlarge",
-            Self::MlP38xlarge => "ml.p3.8xlarge",
-            Self::MlP316xlarge => "ml.p3.16xlarge",
-            Self::MlG4dnXlarge => "ml.g4dn.xlarge",
-            Self::MlG4dn2xlarge => "ml.g4dn.2xlarge",
-            Self::MlG4dn4xlarge => "ml.g4dn.4xlarge",
-            Self::MlG4dn8xlarge => "ml.g4dn.8xlarge",
-            Self::MlG4dn12xlarge => "ml.g4dn.12xlarge",
-            Self::MlG4dn16xlarge => "ml.g4dn.16xlarge",
-            Self::MlR5Large => "ml.r5.large",
-            Self::MlR5Xlarge => "ml.r5.xlarge",
-            Self::MlR52xlarge => "ml.r5.2xlarge",
-            Self::MlR54xlarge => "ml.r5.4xlarge",
-            Self::MlR58xlarge => "ml.r5.8xlarge",
-            Self::MlR512xlarge => "ml.r5.12xlarge",
-            Self::MlR516xlarge => "ml.r5.16xlarge",
-            Self::MlR524xlarge => "ml.r5.24xlarge",
-            Self::MlP3dn24xlarge => "ml.p3dn.24xlarge",
-            Self::MlM5dLarge => "ml.m5d.large",
-            Self::MlM5dXlarge => "ml.m5d.xlarge",
-            Self::MlM5d2xlarge => "ml.m5d.2xlarge",
-            Self::MlM5d4xlarge => "ml.m5d.4xlarge",
-            Self::MlM5d8xlarge => "ml.m5d.8xlarge",
-            Self::MlM5d12xlarge => "ml.m5d.12xlarge",
-            Self::MlM5d16xlarge => "ml.m5d.16xlarge",
-            Self::MlM5d24xlarge => "ml.m5d.24xlarge",
-            Self::MlG5Xlarge => "ml.g5.xlarge",
-            Self::MlG52xlarge => "ml.g5.2xlarge",
-            Self::MlG54xlarge => "ml.g5.4xlarge",
-            Self::MlG58xlarge => "ml.g5.8xlarge",
-            Self::MlG512xlarge => "ml.g5.12xlarge",
-            Self::MlG516xlarge => "ml.g5.16xlarge",
-            Self::MlG524xlarge => "ml.g5.24xlarge",
-            Self::MlG548xlarge => "ml.g5.48xlarge",
-            Self::MlP4d24xlarge => "ml.p4d.24xlarge",
-            Self::MlP4de24xlarge => "ml.p4de.24xlarge",
-            Self::MlGeospatialInteractive => "ml.geospatial.interactive",
-            Self::MlTrn12xlarge => "ml.trn1.2xlarge",
-            Self::MlTrn132xlarge => "ml.trn1.32xlarge",
-            Self::MlTrn1n32xlarge => "ml.trn1n.32xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "system" => Self::System,
-            "ml.t3.micro" => Self::MlT3Micro,
-            "ml.t3.small" => Self::MlT3Small,
-            "ml.t3.medium" => Self::MlT3Medium,
-            "ml.t3.large" => Self::MlT3Large,
-            "ml.t3.xlarge" => Self::MlT3Xlarge,
-            "ml.t3.2xlarge" => Self::MlT32xlarge,
-            "ml.m5.large" => Self::MlM5Large,
-            "ml.m5.xlarge" => Self::MlM5Xlarge,
-            "ml.m5.2xlarge" => Self::MlM52xlarge,
-            "ml.m5.4xlarge" => Self::MlM54xlarge,
-            "ml.m5.8xlarge" => Self::MlM58xlarge,
-            "ml.m5.12xlarge" => Self::MlM512xlarge,
-            "ml.m5.16xlarge" => Self::MlM516xlarge,
-            "ml.m5.24xlarge" => Self::MlM524xlarge,
-            "ml.c5.large" => Self::MlC5Large,
-            "ml.c5.xlarge" => Self::MlC5Xlarge,
-            "ml.c5.2xlarge" => Self::MlC52xlarge,
-            "ml.c5.4xlarge" => Self::MlC54xlarge,
-            "ml.c5.9xlarge" => Self::MlC59xlarge,
-            "ml.c5.12xlarge" => Self::MlC512xlarge,
-            "ml.c5.18xlarge" => Self::MlC518xlarge,
-            "ml.c5.24xlarge" => Self::MlC524xlarge,
-            "ml.p3.2xlarge" => Self::MlP32xlarge,
-            "ml.p3.8xlarge" => Self::MlP38xlarge,
-            "ml.p3.16xlarge" => Self::MlP316xlarge,
-            "ml.g4dn.xlarge" => Self::MlG4dnXlarge,
-            "ml.g4dn.2xlarge" => Self::MlG4dn2xlarge,
-            "ml.g4dn.4xlarge" => Self::MlG4dn4xlarge,
-            "ml.g4dn.8xlarge" => Self::MlG4dn8xlarge,
-            "ml.g4dn.12xlarge" => Self::MlG4dn12xlarge,
-            "ml.g4dn.16xlarge" => Self::MlG4dn16xlarge,
-            "ml.r5.large" => Self::MlR5Large,
-            "ml.r5.xlarge" => Self::MlR5Xlarge,
-            "ml.r5.2xlarge" => Self::MlR52xlarge,
-            "ml.r5.4xlarge" => Self::MlR54xlarge,
-            "ml.r5.8xlarge" => Self::MlR58xlarge,
-            "ml.r5.12xlarge" => Self::MlR512xlarge,
-            "ml.r5.16xlarge" => Self::MlR516xlarge,
-            "ml.r5.24xlarge" => Self::MlR524xlarge,
-            "ml.p3dn.24xlarge" => Self::MlP3dn24xlarge,
-            "ml.m5d.large" => Self::MlM5dLarge,
-            "ml.m5d.xlarge" => Self::MlM5dXlarge,
-            "ml.m5d.2xlarge" => Self::MlM5d2xlarge,
-            "ml.m5d.4xlarge" => Self::MlM5d4xlarge,
-            "ml.m5d.8xlarge" => Self::MlM5d8xlarge,
-            "ml.m5d.12xlarge" => Self::MlM5d12xlarge,
-            "ml.m5d.16xlarge" => Self::MlM5d16xlarge,
-            "ml.m5d.24xlarge" => Self::MlM5d24xlarge,
-            "ml.g5.xlarge" => Self::MlG5Xlarge,
-            "ml.g5.2xlarge" => Self::MlG52xlarge,
-            "ml.g5.4xlarge" => Self::MlG54xlarge,
-            "ml.g5.8xlarge" => Self::MlG58xlarge,
-            "ml.g5.12xlarge" => Self::MlG512xlarge,
-            "ml.g5.16xlarge" => Self::MlG516xlarge,
-            "ml.g5.24xlarge" => Self::MlG524xlarge,
-            "ml.g5.48xlarge" => Self::MlG548xlarge,
-            "ml.p4d.24xlarge" => Self::MlP4d24xlarge,
-            "ml.p4de.24xlarge" => Self::MlP4de24xlarge,
-            "ml.geospatial.interactive" => Self::MlGeospatialInteractive,
-            "ml.trn1.2xlarge" => Self::MlTrn12xlarge,
-            "ml.trn1.32xlarge" => Self::MlTrn132xlarge,
-            "ml.trn1n.32xlarge" => Self::MlTrn1n32xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `CustomFileSystem` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomFileSystem {
-    /// `EFSFileSystem` (optional).
-    pub efs_file_system: Option<Value<EfsFileSystem>>,
-    /// `FSxLustreFileSystem` (optional).
-    pub f_sx_lustre_file_system: Option<Value<FSxLustreFileSystem>>,
-    /// `S3FileSystem` (optional).
-    pub s3_file_system: Option<Value<S3FileSystem>>,
+crate::l1_struct! {
+    /// Property type `CustomFileSystem` of `AWS::SageMaker::Space`.
+    CustomFileSystem(default)
 }
 
 impl CustomFileSystem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            efs_file_system: None,
-            f_sx_lustre_file_system: None,
-            s3_file_system: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EFSFileSystem`.
-    pub fn efs_file_system(mut self, value: impl Into<Value<EfsFileSystem>>) -> Self {
-        self.efs_file_system = Some(value.into());
-        self
+    /// `EFSFileSystem` (optional).
+    pub fn efs_file_system(self, value: impl Into<Value<EfsFileSystem>>) -> Self {
+        Self(self.0.with(0, "EFSFileSystem", value.into().to_template()))
     }
-    /// Sets `FSxLustreFileSystem`.
-    pub fn f_sx_lustre_file_system(mut self, value: impl Into<Value<FSxLustreFileSystem>>) -> Self {
-        self.f_sx_lustre_file_system = Some(value.into());
-        self
+    /// `FSxLustreFileSystem` (optional).
+    pub fn f_sx_lustre_file_system(self, value: impl Into<Value<FSxLustreFileSystem>>) -> Self {
+        Self(
+            self.0
+                .with(1, "FSxLustreFileSystem", value.into().to_template()),
+        )
     }
-    /// Sets `S3FileSystem`.
-    pub fn s3_file_system(mut self, value: impl Into<Value<S3FileSystem>>) -> Self {
-        self.s3_file_system = Some(value.into());
-        self
+    /// `S3FileSystem` (optional).
+    pub fn s3_file_system(self, value: impl Into<Value<S3FileSystem>>) -> Self {
+        Self(self.0.with(2, "S3FileSystem", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomFileSystem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.efs_file_system {
-            m.insert("EFSFileSystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.f_sx_lustre_file_system {
-            m.insert("FSxLustreFileSystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_file_system {
-            m.insert("S3FileSystem".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomFileSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.efs_file_system
-            .check(&path.field("EFSFileSystem"), &Rules::NONE, out);
-        self.f_sx_lustre_file_system
-            .check(&path.field("FSxLustreFileSystem"), &Rules::NONE, out);
-        self.s3_file_system
-            .check(&path.field("S3FileSystem"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomFileSystem);
-
-/// Property type `EfsFileSystem` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct EfsFileSystem {
-    /// `FileSystemId` (required).
-    /// Length: 11..=21 characters.
-    /// Pattern: `^(fs-[0-9a-f]{8,})$`.
-    pub file_system_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `EfsFileSystem` of `AWS::SageMaker::Space`.
+    EfsFileSystem
 }
 
 impl EfsFileSystem {
     /// The required properties: `FileSystemId`.
     pub fn new(file_system_id: impl Into<Value<String>>) -> Self {
-        Self {
-            file_system_id: file_system_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "FileSystemId", file_system_id.into().to_template()))
     }
 }
 
-impl ToTemplate for EfsFileSystem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EfsFileSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(
-            &path.field("FileSystemId"),
-            &Rules {
-                min_length: Some(11),
-                max_length: Some(21),
-                pattern: Some("^(fs-[0-9a-f]{8,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EfsFileSystem);
-
-/// Property type `FSxLustreFileSystem` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct FSxLustreFileSystem {
-    /// `FileSystemId` (required).
-    /// Length: 11..=21 characters.
-    /// Pattern: `^(fs-[0-9a-f]{8,})$`.
-    pub file_system_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `FSxLustreFileSystem` of `AWS::SageMaker::Space`.
+    FSxLustreFileSystem
 }
 
 impl FSxLustreFileSystem {
     /// The required properties: `FileSystemId`.
     pub fn new(file_system_id: impl Into<Value<String>>) -> Self {
-        Self {
-            file_system_id: file_system_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "FileSystemId", file_system_id.into().to_template()))
     }
 }
 
-impl ToTemplate for FSxLustreFileSystem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FileSystemId".to_owned(), self.file_system_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FSxLustreFileSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(
-            &path.field("FileSystemId"),
-            &Rules {
-                min_length: Some(11),
-                max_length: Some(21),
-                pattern: Some("^(fs-[0-9a-f]{8,})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FSxLustreFileSystem);
-
-/// Property type `S3FileSystem` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct S3FileSystem {
-    /// `S3Uri` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(s3)://([^/]+)/?(.*)`.
-    pub s3_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3FileSystem` of `AWS::SageMaker::Space`.
+    S3FileSystem(default)
 }
 
 impl S3FileSystem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3_uri: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Uri`.
-    pub fn s3_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3FileSystem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_uri {
-            m.insert("S3Uri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Uri` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `(s3)://([^/]+)/?(.*)`.
+    pub fn s3_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "S3Uri", value.into().to_template()))
     }
 }
 
-impl Check for S3FileSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_uri.check(
-            &path.field("S3Uri"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(s3)://([^/]+)/?(.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3FileSystem);
-
-/// Property type `SpaceJupyterLabAppSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct SpaceJupyterLabAppSettings {
-    /// `CodeRepositories` (optional).
-    /// Items: 0..=30.
-    pub code_repositories: Option<Value<List<CodeRepository>>>,
-    /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
+crate::l1_struct! {
+    /// Property type `SpaceJupyterLabAppSettings` of `AWS::SageMaker::Space`.
+    SpaceJupyterLabAppSettings(default)
 }
 
 impl SpaceJupyterLabAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            code_repositories: None,
-            default_resource_spec: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CodeRepositories`.
-    pub fn code_repositories(mut self, value: impl Into<Value<List<CodeRepository>>>) -> Self {
-        self.code_repositories = Some(value.into());
-        self
+    /// `CodeRepositories` (optional).
+    /// Items: 0 to 30.
+    pub fn code_repositories(self, value: impl Into<Value<List<CodeRepository>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CodeRepositories", value.into().to_template()),
+        )
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpaceJupyterLabAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_repositories {
-            m.insert("CodeRepositories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `DefaultResourceSpec` (optional).
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultResourceSpec", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpaceJupyterLabAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_repositories.check(
-            &path.field("CodeRepositories"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpaceJupyterLabAppSettings);
-
-/// Property type `CodeRepository` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct CodeRepository {
-    /// `RepositoryUrl` (required).
-    /// Length: ..=256 characters.
-    /// Pattern: `^https://([.\-_a-zA-Z0-9]+/?){3,1016}$`.
-    pub repository_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `CodeRepository` of `AWS::SageMaker::Space`.
+    CodeRepository
 }
 
 impl CodeRepository {
     /// The required properties: `RepositoryUrl`.
     pub fn new(repository_url: impl Into<Value<String>>) -> Self {
-        Self {
-            repository_url: repository_url.into(),
-        }
+        Self(crate::Properties::new().with(0, "RepositoryUrl", repository_url.into().to_template()))
     }
 }
 
-impl ToTemplate for CodeRepository {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RepositoryUrl".to_owned(),
-            self.repository_url.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeRepository {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.repository_url.check(
-            &path.field("RepositoryUrl"),
-            &Rules {
-                max_length: Some(256),
-                pattern: Some("^https://([.\\-_a-zA-Z0-9]+/?){3,1016}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CodeRepository);
-
-/// Property type `JupyterServerAppSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct JupyterServerAppSettings {
-    /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
-    /// `LifecycleConfigArns` (optional).
-    /// Items: 0..=30.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*`.
-    pub lifecycle_config_arns: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `JupyterServerAppSettings` of `AWS::SageMaker::Space`.
+    JupyterServerAppSettings(default)
 }
 
 impl JupyterServerAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_resource_spec: None,
-            lifecycle_config_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
-    }
-    /// Sets `LifecycleConfigArns`.
-    pub fn lifecycle_config_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.lifecycle_config_arns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JupyterServerAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arns {
-            m.insert("LifecycleConfigArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for JupyterServerAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-        self.lifecycle_config_arns.check(&path.field("LifecycleConfigArns"), &Rules { min_items: Some(0), max_items: Some(30), items: Some(&const { Rules { min_length: Some(0), max_length: Some(256), pattern: Some("arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(JupyterServerAppSettings);
-
-/// Property type `KernelGatewayAppSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct KernelGatewayAppSettings {
-    /// `CustomImages` (optional).
-    /// Items: 0..=30.
-    pub custom_images: Option<Value<List<CustomImage>>>,
     /// `DefaultResourceSpec` (optional).
-    pub default_resource_spec: Option<Value<ResourceSpec>>,
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultResourceSpec", value.into().to_template()),
+        )
+    }
     /// `LifecycleConfigArns` (optional).
-    /// Items: 0..=30.
-    /// Each item: Length: 0..=256 characters.
+    /// Items: 0 to 30.
+    /// Each item: Length: 0 to 256 characters.
     /// Each item: Pattern: `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*`.
-    pub lifecycle_config_arns: Option<Value<List<String>>>,
+    pub fn lifecycle_config_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleConfigArns", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `KernelGatewayAppSettings` of `AWS::SageMaker::Space`.
+    KernelGatewayAppSettings(default)
 }
 
 impl KernelGatewayAppSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_images: None,
-            default_resource_spec: None,
-            lifecycle_config_arns: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomImages`.
-    pub fn custom_images(mut self, value: impl Into<Value<List<CustomImage>>>) -> Self {
-        self.custom_images = Some(value.into());
-        self
+    /// `CustomImages` (optional).
+    /// Items: 0 to 30.
+    pub fn custom_images(self, value: impl Into<Value<List<CustomImage>>>) -> Self {
+        Self(self.0.with(0, "CustomImages", value.into().to_template()))
     }
-    /// Sets `DefaultResourceSpec`.
-    pub fn default_resource_spec(mut self, value: impl Into<Value<ResourceSpec>>) -> Self {
-        self.default_resource_spec = Some(value.into());
-        self
+    /// `DefaultResourceSpec` (optional).
+    pub fn default_resource_spec(self, value: impl Into<Value<ResourceSpec>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultResourceSpec", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfigArns`.
-    pub fn lifecycle_config_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.lifecycle_config_arns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for KernelGatewayAppSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_images {
-            m.insert("CustomImages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_resource_spec {
-            m.insert("DefaultResourceSpec".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_config_arns {
-            m.insert("LifecycleConfigArns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LifecycleConfigArns` (optional).
+    /// Items: 0 to 30.
+    /// Each item: Length: 0 to 256 characters.
+    /// Each item: Pattern: `arn:aws[a-z\-]*:sagemaker:[a-z0-9\-]*:[0-9]{12}:studio-lifecycle-config/.*`.
+    pub fn lifecycle_config_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "LifecycleConfigArns", value.into().to_template()),
+        )
     }
 }
 
-impl Check for KernelGatewayAppSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_images.check(
-            &path.field("CustomImages"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_resource_spec
-            .check(&path.field("DefaultResourceSpec"), &Rules::NONE, out);
-        self.lifecycle_config_arns.check(&path.field("LifecycleConfigArns"), &Rules { min_items: Some(0), max_items: Some(30), items: Some(&const { Rules { min_length: Some(0), max_length: Some(256), pattern: Some("arn:aws[a-z\\-]*:sagemaker:[a-z0-9\\-]*:[0-9]{12}:studio-lifecycle-config/.*"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(KernelGatewayAppSettings);
-
-/// Property type `CustomImage` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct CustomImage {
-    /// `AppImageConfigName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub app_image_config_name: Value<String>,
-    /// `ImageName` (required).
-    /// Length: ..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$`.
-    pub image_name: Value<String>,
-    /// `ImageVersionNumber` (optional).
-    /// Range: 0..=.
-    pub image_version_number: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CustomImage` of `AWS::SageMaker::Space`.
+    CustomImage
 }
 
 impl CustomImage {
@@ -1513,410 +624,101 @@ impl CustomImage {
         app_image_config_name: impl Into<Value<String>>,
         image_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            app_image_config_name: app_image_config_name.into(),
-            image_name: image_name.into(),
-            image_version_number: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AppImageConfigName",
+                    app_image_config_name.into().to_template(),
+                )
+                .with(1, "ImageName", image_name.into().to_template()),
+        )
     }
-    /// Sets `ImageVersionNumber`.
-    pub fn image_version_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.image_version_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomImage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AppImageConfigName".to_owned(),
-            self.app_image_config_name.to_template(),
-        );
-        m.insert("ImageName".to_owned(), self.image_name.to_template());
-        if let Some(v) = &self.image_version_number {
-            m.insert("ImageVersionNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImageVersionNumber` (optional).
+    /// Range: at least 0.
+    pub fn image_version_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ImageVersionNumber", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomImage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.app_image_config_name.check(
-            &path.field("AppImageConfigName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_name.check(
-            &path.field("ImageName"),
-            &Rules {
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9]([-.]?[a-zA-Z0-9]){0,62}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.image_version_number.check(
-            &path.field("ImageVersionNumber"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RemoteAccess`.
+    RemoteAccess {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(CustomImage);
-
-/// Values of `RemoteAccess`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RemoteAccess {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RemoteAccess {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `SpaceManagedResources`.
+    SpaceManagedResources {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for RemoteAccess {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RemoteAccess {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RemoteAccess {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RemoteAccess> {
-    fn from(s: &str) -> Self {
-        Value::literal(RemoteAccess::from(s))
-    }
-}
-
-crate::impl_literal!(RemoteAccess);
-
-/// Values of `SpaceManagedResources`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SpaceManagedResources {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SpaceManagedResources {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SpaceManagedResources {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SpaceManagedResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SpaceManagedResources {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SpaceManagedResources> {
-    fn from(s: &str) -> Self {
-        Value::literal(SpaceManagedResources::from(s))
-    }
-}
-
-crate::impl_literal!(SpaceManagedResources);
-
-/// Property type `SpaceStorageSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone, Default)]
-pub struct SpaceStorageSettings {
-    /// `EbsStorageSettings` (optional).
-    pub ebs_storage_settings: Option<Value<EbsStorageSettings>>,
+crate::l1_struct! {
+    /// Property type `SpaceStorageSettings` of `AWS::SageMaker::Space`.
+    SpaceStorageSettings(default)
 }
 
 impl SpaceStorageSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ebs_storage_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EbsStorageSettings`.
-    pub fn ebs_storage_settings(mut self, value: impl Into<Value<EbsStorageSettings>>) -> Self {
-        self.ebs_storage_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SpaceStorageSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ebs_storage_settings {
-            m.insert("EbsStorageSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EbsStorageSettings` (optional).
+    pub fn ebs_storage_settings(self, value: impl Into<Value<EbsStorageSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EbsStorageSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SpaceStorageSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs_storage_settings
-            .check(&path.field("EbsStorageSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpaceStorageSettings);
-
-/// Property type `EbsStorageSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct EbsStorageSettings {
-    /// `EbsVolumeSizeInGb` (required).
-    /// Range: 5..=16384.
-    pub ebs_volume_size_in_gb: Value<i64>,
+crate::l1_struct! {
+    /// Property type `EbsStorageSettings` of `AWS::SageMaker::Space`.
+    EbsStorageSettings
 }
 
 impl EbsStorageSettings {
     /// The required properties: `EbsVolumeSizeInGb`.
     pub fn new(ebs_volume_size_in_gb: impl Into<Value<i64>>) -> Self {
-        Self {
-            ebs_volume_size_in_gb: ebs_volume_size_in_gb.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EbsVolumeSizeInGb",
+            ebs_volume_size_in_gb.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for EbsStorageSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EbsVolumeSizeInGb".to_owned(),
-            self.ebs_volume_size_in_gb.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for EbsStorageSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ebs_volume_size_in_gb.check(
-            &path.field("EbsVolumeSizeInGb"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EbsStorageSettings);
-
-/// Property type `SpaceSharingSettings` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct SpaceSharingSettings {
-    /// `SharingType` (required).
-    pub sharing_type: Value<SharingType>,
+crate::l1_struct! {
+    /// Property type `SpaceSharingSettings` of `AWS::SageMaker::Space`.
+    SpaceSharingSettings
 }
 
 impl SpaceSharingSettings {
     /// The required properties: `SharingType`.
     pub fn new(sharing_type: impl Into<Value<SharingType>>) -> Self {
-        Self {
-            sharing_type: sharing_type.into(),
-        }
+        Self(crate::Properties::new().with(0, "SharingType", sharing_type.into().to_template()))
     }
 }
 
-impl ToTemplate for SpaceSharingSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SharingType".to_owned(), self.sharing_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `SharingType`.
+    SharingType {
+        /// `Private`
+        Private = "Private",
+        /// `Shared`
+        Shared = "Shared",
     }
 }
 
-impl Check for SpaceSharingSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sharing_type
-            .check(&path.field("SharingType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SpaceSharingSettings);
-
-/// Values of `SharingType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SharingType {
-    /// `Private`
-    Private,
-    /// `Shared`
-    Shared,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SharingType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Private", "Shared"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Private => "Private",
-            Self::Shared => "Shared",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SharingType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SharingType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SharingType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Private" => Self::Private,
-            "Shared" => Self::Shared,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SharingType> {
-    fn from(s: &str) -> Self {
-        Value::literal(SharingType::from(s))
-    }
-}
-
-crate::impl_literal!(SharingType);
-
-/// Property type `Tag` of `AWS::SageMaker::Space`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

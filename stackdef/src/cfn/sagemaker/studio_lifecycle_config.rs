@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::StudioLifecycleConfig`.
-#[derive(Debug, Clone)]
-pub struct StudioLifecycleConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StudioLifecycleConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StudioLifecycleConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StudioLifecycleConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::StudioLifecycleConfig`.
+    StudioLifecycleConfig("AWS::SageMaker::StudioLifecycleConfig", StudioLifecycleConfigProps)
 }
 
 impl StudioLifecycleConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::StudioLifecycleConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StudioLifecycleConfigProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `StudioLifecycleConfigName` (typed).
     pub fn ref_value(&self) -> Value<ids::StudioLifecycleConfigName> {
         self.resource.ref_value()
@@ -82,28 +34,41 @@ impl StudioLifecycleConfig {
     pub fn attr_studio_lifecycle_config_arn(&self) -> Value<String> {
         self.resource.get_att("StudioLifecycleConfigArn")
     }
+
+    /// Replaces `StudioLifecycleConfigAppType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_studio_lifecycle_config_app_type(
+        &self,
+        value: impl Into<Value<StudioLifecycleConfigAppType>>,
+    ) {
+        self.resource
+            .set_property("StudioLifecycleConfigAppType", value.into())
+    }
+
+    /// Replaces `StudioLifecycleConfigContent` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_studio_lifecycle_config_content(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StudioLifecycleConfigContent", value.into())
+    }
+
+    /// Replaces `StudioLifecycleConfigName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_studio_lifecycle_config_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StudioLifecycleConfigName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::StudioLifecycleConfig`.
-#[derive(Debug, Clone)]
-pub struct StudioLifecycleConfigProps {
-    /// `StudioLifecycleConfigAppType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub studio_lifecycle_config_app_type: Value<StudioLifecycleConfigAppType>,
-    /// `StudioLifecycleConfigContent` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=16384 characters.
-    /// Pattern: `[\S\s]+`.
-    pub studio_lifecycle_config_content: Value<String>,
-    /// `StudioLifecycleConfigName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=63 characters.
-    /// Pattern: `^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}`.
-    pub studio_lifecycle_config_name: Value<String>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::StudioLifecycleConfig`.
+    StudioLifecycleConfigProps
 }
 
 impl StudioLifecycleConfigProps {
@@ -113,204 +78,45 @@ impl StudioLifecycleConfigProps {
         studio_lifecycle_config_content: impl Into<Value<String>>,
         studio_lifecycle_config_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            studio_lifecycle_config_app_type: studio_lifecycle_config_app_type.into(),
-            studio_lifecycle_config_content: studio_lifecycle_config_content.into(),
-            studio_lifecycle_config_name: studio_lifecycle_config_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "StudioLifecycleConfigAppType",
+                    studio_lifecycle_config_app_type.into().to_template(),
+                )
+                .with(
+                    1,
+                    "StudioLifecycleConfigContent",
+                    studio_lifecycle_config_content.into().to_template(),
+                )
+                .with(
+                    2,
+                    "StudioLifecycleConfigName",
+                    studio_lifecycle_config_name.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StudioLifecycleConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StudioLifecycleConfigAppType".to_owned(),
-            self.studio_lifecycle_config_app_type.to_template(),
-        );
-        m.insert(
-            "StudioLifecycleConfigContent".to_owned(),
-            self.studio_lifecycle_config_content.to_template(),
-        );
-        m.insert(
-            "StudioLifecycleConfigName".to_owned(),
-            self.studio_lifecycle_config_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for StudioLifecycleConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.studio_lifecycle_config_app_type.check(
-            &path.field("StudioLifecycleConfigAppType"),
-            &Rules::NONE,
-            out,
-        );
-        self.studio_lifecycle_config_content.check(
-            &path.field("StudioLifecycleConfigContent"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16384),
-                pattern: Some("[\\S\\s]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.studio_lifecycle_config_name.check(
-            &path.field("StudioLifecycleConfigName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(63),
-                pattern: Some("^[a-zA-Z0-9](-*[a-zA-Z0-9]){0,62}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StudioLifecycleConfigAppType`.
+    StudioLifecycleConfigAppType {
+        /// `JupyterServer`
+        JupyterServer = "JupyterServer",
+        /// `KernelGateway`
+        KernelGateway = "KernelGateway",
+        /// `CodeEditor`
+        CodeEditor = "CodeEditor",
+        /// `JupyterLab`
+        JupyterLab = "JupyterLab",
     }
 }
 
-crate::impl_literal!(StudioLifecycleConfigProps);
-
-/// Values of `StudioLifecycleConfigAppType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StudioLifecycleConfigAppType {
-    /// `JupyterServer`
-    JupyterServer,
-    /// `KernelGateway`
-    KernelGateway,
-    /// `CodeEditor`
-    CodeEditor,
-    /// `JupyterLab`
-    JupyterLab,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StudioLifecycleConfigAppType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["JupyterServer", "KernelGateway", "CodeEditor", "JupyterLab"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JupyterServer => "JupyterServer",
-            Self::KernelGateway => "KernelGateway",
-            Self::CodeEditor => "CodeEditor",
-            Self::JupyterLab => "JupyterLab",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StudioLifecycleConfigAppType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StudioLifecycleConfigAppType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StudioLifecycleConfigAppType {
-    fn from(s: &str) -> Self {
-        match s {
-            "JupyterServer" => Self::JupyterServer,
-            "KernelGateway" => Self::KernelGateway,
-            "CodeEditor" => Self::CodeEditor,
-            "JupyterLab" => Self::JupyterLab,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StudioLifecycleConfigAppType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StudioLifecycleConfigAppType::from(s))
-    }
-}
-
-crate::impl_literal!(StudioLifecycleConfigAppType);
-
-/// Property type `Tag` of `AWS::SageMaker::StudioLifecycleConfig`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SageMaker::Workteam`.
-#[derive(Debug, Clone)]
-pub struct Workteam {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workteam {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workteam {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workteam {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SageMaker::Workteam`.
+    Workteam("AWS::SageMaker::Workteam", WorkteamProps)
 }
 
 impl Workteam {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SageMaker::Workteam";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkteamProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkteamId> {
         self.resource.ref_value()
@@ -82,182 +34,128 @@ impl Workteam {
     pub fn attr_id(&self) -> Value<ids::WorkteamId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `MemberDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_member_definitions(&self, value: impl Into<Value<List<MemberDefinition>>>) {
+        self.resource
+            .set_property("MemberDefinitions", value.into())
+    }
+
+    /// Replaces `NotificationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration(
+        &self,
+        value: impl Into<Value<NotificationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("NotificationConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkforceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workforce_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkforceName", value.into())
+    }
+
+    /// Replaces `WorkteamName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workteam_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WorkteamName", value.into())
+    }
 }
 
-/// Properties of `AWS::SageMaker::Workteam`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkteamProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `MemberDefinitions` (optional).
-    pub member_definitions: Option<Value<List<MemberDefinition>>>,
-    /// `NotificationConfiguration` (optional).
-    pub notification_configuration: Option<Value<NotificationConfiguration>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WorkforceName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub workforce_name: Option<Value<String>>,
-    /// `WorkteamName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub workteam_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SageMaker::Workteam`.
+    WorkteamProps(default)
 }
 
 impl WorkteamProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            member_definitions: None,
-            notification_configuration: None,
-            tags: None,
-            workforce_name: None,
-            workteam_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `MemberDefinitions`.
-    pub fn member_definitions(mut self, value: impl Into<Value<List<MemberDefinition>>>) -> Self {
-        self.member_definitions = Some(value.into());
-        self
+    /// `MemberDefinitions` (optional).
+    pub fn member_definitions(self, value: impl Into<Value<List<MemberDefinition>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MemberDefinitions", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationConfiguration`.
+    /// `NotificationConfiguration` (optional).
     pub fn notification_configuration(
-        mut self,
+        self,
         value: impl Into<Value<NotificationConfiguration>>,
     ) -> Self {
-        self.notification_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "NotificationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkforceName`.
-    pub fn workforce_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workforce_name = Some(value.into());
-        self
+    /// `WorkforceName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn workforce_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "WorkforceName", value.into().to_template()))
     }
-    /// Sets `WorkteamName`.
-    pub fn workteam_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.workteam_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkteamProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.member_definitions {
-            m.insert("MemberDefinitions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_configuration {
-            m.insert("NotificationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workforce_name {
-            m.insert("WorkforceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workteam_name {
-            m.insert("WorkteamName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkteamName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn workteam_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "WorkteamName", value.into().to_template()))
     }
 }
 
-impl Check for WorkteamProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.member_definitions
-            .check(&path.field("MemberDefinitions"), &Rules::NONE, out);
-        self.notification_configuration.check(
-            &path.field("NotificationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkteamProps);
-
-/// Property type `MemberDefinition` of `AWS::SageMaker::Workteam`.
-#[derive(Debug, Clone, Default)]
-pub struct MemberDefinition {
-    /// `CognitoMemberDefinition` (optional).
-    pub cognito_member_definition: Option<Value<CognitoMemberDefinition>>,
-    /// `OidcMemberDefinition` (optional).
-    pub oidc_member_definition: Option<Value<OidcMemberDefinition>>,
+crate::l1_struct! {
+    /// Property type `MemberDefinition` of `AWS::SageMaker::Workteam`.
+    MemberDefinition(default)
 }
 
 impl MemberDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cognito_member_definition: None,
-            oidc_member_definition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CognitoMemberDefinition`.
+    /// `CognitoMemberDefinition` (optional).
     pub fn cognito_member_definition(
-        mut self,
+        self,
         value: impl Into<Value<CognitoMemberDefinition>>,
     ) -> Self {
-        self.cognito_member_definition = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CognitoMemberDefinition", value.into().to_template()),
+        )
     }
-    /// Sets `OidcMemberDefinition`.
-    pub fn oidc_member_definition(mut self, value: impl Into<Value<OidcMemberDefinition>>) -> Self {
-        self.oidc_member_definition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MemberDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cognito_member_definition {
-            m.insert("CognitoMemberDefinition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.oidc_member_definition {
-            m.insert("OidcMemberDefinition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OidcMemberDefinition` (optional).
+    pub fn oidc_member_definition(self, value: impl Into<Value<OidcMemberDefinition>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OidcMemberDefinition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MemberDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cognito_member_definition.check(
-            &path.field("CognitoMemberDefinition"),
-            &Rules::NONE,
-            out,
-        );
-        self.oidc_member_definition
-            .check(&path.field("OidcMemberDefinition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MemberDefinition);
-
-/// Property type `CognitoMemberDefinition` of `AWS::SageMaker::Workteam`.
-#[derive(Debug, Clone)]
-pub struct CognitoMemberDefinition {
-    /// `CognitoClientId` (required).
-    pub cognito_client_id: Value<String>,
-    /// `CognitoUserGroup` (required).
-    pub cognito_user_group: Value<String>,
-    /// `CognitoUserPool` (required).
-    pub cognito_user_pool: Value<String>,
+crate::l1_struct! {
+    /// Property type `CognitoMemberDefinition` of `AWS::SageMaker::Workteam`.
+    CognitoMemberDefinition
 }
 
 impl CognitoMemberDefinition {
@@ -267,132 +165,45 @@ impl CognitoMemberDefinition {
         cognito_user_group: impl Into<Value<String>>,
         cognito_user_pool: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cognito_client_id: cognito_client_id.into(),
-            cognito_user_group: cognito_user_group.into(),
-            cognito_user_pool: cognito_user_pool.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CognitoClientId", cognito_client_id.into().to_template())
+                .with(
+                    1,
+                    "CognitoUserGroup",
+                    cognito_user_group.into().to_template(),
+                )
+                .with(2, "CognitoUserPool", cognito_user_pool.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CognitoMemberDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CognitoClientId".to_owned(),
-            self.cognito_client_id.to_template(),
-        );
-        m.insert(
-            "CognitoUserGroup".to_owned(),
-            self.cognito_user_group.to_template(),
-        );
-        m.insert(
-            "CognitoUserPool".to_owned(),
-            self.cognito_user_pool.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CognitoMemberDefinition {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CognitoMemberDefinition);
-
-/// Property type `OidcMemberDefinition` of `AWS::SageMaker::Workteam`.
-#[derive(Debug, Clone)]
-pub struct OidcMemberDefinition {
-    /// `OidcGroups` (required).
-    pub oidc_groups: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `OidcMemberDefinition` of `AWS::SageMaker::Workteam`.
+    OidcMemberDefinition
 }
 
 impl OidcMemberDefinition {
     /// The required properties: `OidcGroups`.
     pub fn new(oidc_groups: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            oidc_groups: oidc_groups.into(),
-        }
+        Self(crate::Properties::new().with(0, "OidcGroups", oidc_groups.into().to_template()))
     }
 }
 
-impl ToTemplate for OidcMemberDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("OidcGroups".to_owned(), self.oidc_groups.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OidcMemberDefinition {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(OidcMemberDefinition);
-
-/// Property type `NotificationConfiguration` of `AWS::SageMaker::Workteam`.
-#[derive(Debug, Clone)]
-pub struct NotificationConfiguration {
-    /// `NotificationTopicArn` (required).
-    pub notification_topic_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `NotificationConfiguration` of `AWS::SageMaker::Workteam`.
+    NotificationConfiguration
 }
 
 impl NotificationConfiguration {
     /// The required properties: `NotificationTopicArn`.
     pub fn new(notification_topic_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            notification_topic_arn: notification_topic_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "NotificationTopicArn",
+            notification_topic_arn.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NotificationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "NotificationTopicArn".to_owned(),
-            self.notification_topic_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NotificationConfiguration);
-
-/// Property type `Tag` of `AWS::SageMaker::Workteam`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Schedule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Schedule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Schedule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Scheduler::Schedule`.
+    Schedule("AWS::Scheduler::Schedule", ScheduleProps)
 }
 
 impl Schedule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Scheduler::Schedule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScheduleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::SchedulerScheduleName> {
         self.resource.ref_value()
@@ -82,43 +34,80 @@ impl Schedule {
     pub fn attr_arn(&self) -> Value<ids::ScheduleArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EndDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_end_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndDate", value.into())
+    }
+
+    /// Replaces `FlexibleTimeWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_flexible_time_window(&self, value: impl Into<Value<FlexibleTimeWindow>>) {
+        self.resource
+            .set_property("FlexibleTimeWindow", value.into())
+    }
+
+    /// Replaces `GroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupName", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ScheduleExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduleExpression", value.into())
+    }
+
+    /// Replaces `ScheduleExpressionTimezone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_expression_timezone(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduleExpressionTimezone", value.into())
+    }
+
+    /// Replaces `StartDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartDate", value.into())
+    }
+
+    /// Replaces `State` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state(&self, value: impl Into<Value<ScheduleState>>) {
+        self.resource.set_property("State", value.into())
+    }
+
+    /// Replaces `Target` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target(&self, value: impl Into<Value<Target>>) {
+        self.resource.set_property("Target", value.into())
+    }
 }
 
-/// Properties of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct ScheduleProps {
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    pub description: Option<Value<String>>,
-    /// `EndDate` (optional).
-    pub end_date: Option<Value<String>>,
-    /// `FlexibleTimeWindow` (required).
-    pub flexible_time_window: Value<FlexibleTimeWindow>,
-    /// `GroupName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-_.]+$`.
-    pub group_name: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws[a-z-]*:kms:[a-z0-9\-]+:\d{12}:(key|alias)\/[0-9a-zA-Z-_]*$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[0-9a-zA-Z-_.]+$`.
-    pub name: Option<Value<String>>,
-    /// `ScheduleExpression` (required).
-    /// Length: 1..=256 characters.
-    pub schedule_expression: Value<String>,
-    /// `ScheduleExpressionTimezone` (optional).
-    /// Length: 1..=50 characters.
-    pub schedule_expression_timezone: Option<Value<String>>,
-    /// `StartDate` (optional).
-    pub start_date: Option<Value<String>>,
-    /// `State` (optional).
-    pub state: Option<Value<ScheduleState>>,
-    /// `Target` (required).
-    pub target: Value<Target>,
+crate::l1_struct! {
+    /// Properties of `AWS::Scheduler::Schedule`.
+    ScheduleProps
 }
 
 impl ScheduleProps {
@@ -128,1801 +117,559 @@ impl ScheduleProps {
         schedule_expression: impl Into<Value<String>>,
         target: impl Into<Value<Target>>,
     ) -> Self {
-        Self {
-            description: None,
-            end_date: None,
-            flexible_time_window: flexible_time_window.into(),
-            group_name: None,
-            kms_key_arn: None,
-            name: None,
-            schedule_expression: schedule_expression.into(),
-            schedule_expression_timezone: None,
-            start_date: None,
-            state: None,
-            target: target.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    2,
+                    "FlexibleTimeWindow",
+                    flexible_time_window.into().to_template(),
+                )
+                .with(
+                    6,
+                    "ScheduleExpression",
+                    schedule_expression.into().to_template(),
+                )
+                .with(10, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_date = Some(value.into());
-        self
+    /// `EndDate` (optional).
+    pub fn end_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "EndDate", value.into().to_template()))
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[0-9a-zA-Z-_.]+$`.
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "GroupName", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:aws[a-z-]*:kms:[a-z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:(key|alias)\/[0-9a-zA-Z-_]*$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(4, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[0-9a-zA-Z-_.]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `ScheduleExpressionTimezone`.
-    pub fn schedule_expression_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression_timezone = Some(value.into());
-        self
+    /// `ScheduleExpressionTimezone` (optional).
+    /// Length: 1 to 50 characters.
+    pub fn schedule_expression_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ScheduleExpressionTimezone", value.into().to_template()),
+        )
     }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_date = Some(value.into());
-        self
+    /// `StartDate` (optional).
+    pub fn start_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "StartDate", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<ScheduleState>>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_date {
-            m.insert("EndDate".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FlexibleTimeWindow".to_owned(),
-            self.flexible_time_window.to_template(),
-        );
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        if let Some(v) = &self.schedule_expression_timezone {
-            m.insert("ScheduleExpressionTimezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_date {
-            m.insert("StartDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        m.insert("Target".to_owned(), self.target.to_template());
-        Expr::Map(m)
+    /// `State` (optional).
+    pub fn state(self, value: impl Into<Value<ScheduleState>>) -> Self {
+        Self(self.0.with(9, "State", value.into().to_template()))
     }
 }
 
-impl Check for ScheduleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.flexible_time_window
-            .check(&path.field("FlexibleTimeWindow"), &Rules::NONE, out);
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-_.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:aws[a-z-]*:kms:[a-z0-9\\-]+:\\d{12}:(key|alias)\\/[0-9a-zA-Z-_]*$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[0-9a-zA-Z-_.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_expression_timezone.check(
-            &path.field("ScheduleExpressionTimezone"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(&path.field("State"), &Rules::NONE, out);
-        self.target.check(&path.field("Target"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScheduleProps);
-
-/// Property type `FlexibleTimeWindow` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct FlexibleTimeWindow {
-    /// `MaximumWindowInMinutes` (optional).
-    /// Range: 1..=1440.
-    pub maximum_window_in_minutes: Option<Value<f64>>,
-    /// `Mode` (required).
-    pub mode: Value<FlexibleTimeWindowMode>,
+crate::l1_struct! {
+    /// Property type `FlexibleTimeWindow` of `AWS::Scheduler::Schedule`.
+    FlexibleTimeWindow
 }
 
 impl FlexibleTimeWindow {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<FlexibleTimeWindowMode>>) -> Self {
-        Self {
-            maximum_window_in_minutes: None,
-            mode: mode.into(),
-        }
+        Self(crate::Properties::new().with(1, "Mode", mode.into().to_template()))
     }
-    /// Sets `MaximumWindowInMinutes`.
-    pub fn maximum_window_in_minutes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.maximum_window_in_minutes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FlexibleTimeWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_window_in_minutes {
-            m.insert("MaximumWindowInMinutes".to_owned(), v.to_template());
-        }
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+    /// `MaximumWindowInMinutes` (optional).
+    /// Range: 1 to 1440.
+    pub fn maximum_window_in_minutes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaximumWindowInMinutes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FlexibleTimeWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_window_in_minutes.check(
-            &path.field("MaximumWindowInMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1440.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FlexibleTimeWindowMode`.
+    FlexibleTimeWindowMode {
+        /// `OFF`
+        Off = "OFF",
+        /// `FLEXIBLE`
+        Flexible = "FLEXIBLE",
     }
 }
 
-crate::impl_literal!(FlexibleTimeWindow);
-
-/// Values of `FlexibleTimeWindowMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FlexibleTimeWindowMode {
-    /// `OFF`
-    Off,
-    /// `FLEXIBLE`
-    Flexible,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FlexibleTimeWindowMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "FLEXIBLE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::Flexible => "FLEXIBLE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ScheduleState`.
+    ScheduleState {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for FlexibleTimeWindowMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FlexibleTimeWindowMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FlexibleTimeWindowMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "FLEXIBLE" => Self::Flexible,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FlexibleTimeWindowMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(FlexibleTimeWindowMode::from(s))
-    }
-}
-
-crate::impl_literal!(FlexibleTimeWindowMode);
-
-/// Values of `ScheduleState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ScheduleState {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ScheduleState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ScheduleState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ScheduleState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ScheduleState {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ScheduleState> {
-    fn from(s: &str) -> Self {
-        Value::literal(ScheduleState::from(s))
-    }
-}
-
-crate::impl_literal!(ScheduleState);
-
-/// Property type `Target` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `Arn` (required).
-    /// Length: 1..=1600 characters.
-    pub arn: Value<String>,
-    /// `DeadLetterConfig` (optional).
-    pub dead_letter_config: Option<Value<DeadLetterConfig>>,
-    /// `EcsParameters` (optional).
-    pub ecs_parameters: Option<Value<EcsParameters>>,
-    /// `EventBridgeParameters` (optional).
-    pub event_bridge_parameters: Option<Value<EventBridgeParameters>>,
-    /// `Input` (optional).
-    /// Length: 1..= characters.
-    pub input: Option<Value<String>>,
-    /// `KinesisParameters` (optional).
-    pub kinesis_parameters: Option<Value<KinesisParameters>>,
-    /// `RetryPolicy` (optional).
-    pub retry_policy: Option<Value<RetryPolicy>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@\/-]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SageMakerPipelineParameters` (optional).
-    pub sage_maker_pipeline_parameters: Option<Value<SageMakerPipelineParameters>>,
-    /// `SqsParameters` (optional).
-    pub sqs_parameters: Option<Value<SqsParameters>>,
+crate::l1_struct! {
+    /// Property type `Target` of `AWS::Scheduler::Schedule`.
+    Target
 }
 
 impl Target {
     /// The required properties: `Arn`, `RoleArn`.
     pub fn new(arn: impl Into<Value<String>>, role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            arn: arn.into(),
-            dead_letter_config: None,
-            ecs_parameters: None,
-            event_bridge_parameters: None,
-            input: None,
-            kinesis_parameters: None,
-            retry_policy: None,
-            role_arn: role_arn.into(),
-            sage_maker_pipeline_parameters: None,
-            sqs_parameters: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(7, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `DeadLetterConfig`.
-    pub fn dead_letter_config(mut self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
-        self.dead_letter_config = Some(value.into());
-        self
+    /// `DeadLetterConfig` (optional).
+    pub fn dead_letter_config(self, value: impl Into<Value<DeadLetterConfig>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeadLetterConfig", value.into().to_template()),
+        )
     }
-    /// Sets `EcsParameters`.
-    pub fn ecs_parameters(mut self, value: impl Into<Value<EcsParameters>>) -> Self {
-        self.ecs_parameters = Some(value.into());
-        self
+    /// `EcsParameters` (optional).
+    pub fn ecs_parameters(self, value: impl Into<Value<EcsParameters>>) -> Self {
+        Self(self.0.with(2, "EcsParameters", value.into().to_template()))
     }
-    /// Sets `EventBridgeParameters`.
-    pub fn event_bridge_parameters(
-        mut self,
-        value: impl Into<Value<EventBridgeParameters>>,
-    ) -> Self {
-        self.event_bridge_parameters = Some(value.into());
-        self
+    /// `EventBridgeParameters` (optional).
+    pub fn event_bridge_parameters(self, value: impl Into<Value<EventBridgeParameters>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EventBridgeParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Input`.
-    pub fn input(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input = Some(value.into());
-        self
+    /// `Input` (optional).
+    /// Length: at least 1 characters.
+    pub fn input(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Input", value.into().to_template()))
     }
-    /// Sets `KinesisParameters`.
-    pub fn kinesis_parameters(mut self, value: impl Into<Value<KinesisParameters>>) -> Self {
-        self.kinesis_parameters = Some(value.into());
-        self
+    /// `KinesisParameters` (optional).
+    pub fn kinesis_parameters(self, value: impl Into<Value<KinesisParameters>>) -> Self {
+        Self(
+            self.0
+                .with(5, "KinesisParameters", value.into().to_template()),
+        )
     }
-    /// Sets `RetryPolicy`.
-    pub fn retry_policy(mut self, value: impl Into<Value<RetryPolicy>>) -> Self {
-        self.retry_policy = Some(value.into());
-        self
+    /// `RetryPolicy` (optional).
+    pub fn retry_policy(self, value: impl Into<Value<RetryPolicy>>) -> Self {
+        Self(self.0.with(6, "RetryPolicy", value.into().to_template()))
     }
-    /// Sets `SageMakerPipelineParameters`.
+    /// `SageMakerPipelineParameters` (optional).
     pub fn sage_maker_pipeline_parameters(
-        mut self,
+        self,
         value: impl Into<Value<SageMakerPipelineParameters>>,
     ) -> Self {
-        self.sage_maker_pipeline_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "SageMakerPipelineParameters", value.into().to_template()),
+        )
     }
-    /// Sets `SqsParameters`.
-    pub fn sqs_parameters(mut self, value: impl Into<Value<SqsParameters>>) -> Self {
-        self.sqs_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Target {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.dead_letter_config {
-            m.insert("DeadLetterConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ecs_parameters {
-            m.insert("EcsParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bridge_parameters {
-            m.insert("EventBridgeParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.input {
-            m.insert("Input".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_parameters {
-            m.insert("KinesisParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retry_policy {
-            m.insert("RetryPolicy".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.sage_maker_pipeline_parameters {
-            m.insert("SageMakerPipelineParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs_parameters {
-            m.insert("SqsParameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SqsParameters` (optional).
+    pub fn sqs_parameters(self, value: impl Into<Value<SqsParameters>>) -> Self {
+        Self(self.0.with(9, "SqsParameters", value.into().to_template()))
     }
 }
 
-impl Check for Target {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dead_letter_config
-            .check(&path.field("DeadLetterConfig"), &Rules::NONE, out);
-        self.ecs_parameters
-            .check(&path.field("EcsParameters"), &Rules::NONE, out);
-        self.event_bridge_parameters
-            .check(&path.field("EventBridgeParameters"), &Rules::NONE, out);
-        self.input.check(
-            &path.field("Input"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kinesis_parameters
-            .check(&path.field("KinesisParameters"), &Rules::NONE, out);
-        self.retry_policy
-            .check(&path.field("RetryPolicy"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws[a-z-]*:iam::\\d{12}:role\\/[\\w+=,.@\\/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sage_maker_pipeline_parameters.check(
-            &path.field("SageMakerPipelineParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.sqs_parameters
-            .check(&path.field("SqsParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Target);
-
-/// Property type `DeadLetterConfig` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone, Default)]
-pub struct DeadLetterConfig {
-    /// `Arn` (optional).
-    /// Length: 1..=1600 characters.
-    /// Pattern: `^arn:aws[a-z-]*:sqs:[a-z0-9\-]+:\d{12}:[a-zA-Z0-9\-_]+$`.
-    pub arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeadLetterConfig` of `AWS::Scheduler::Schedule`.
+    DeadLetterConfig(default)
 }
 
 impl DeadLetterConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeadLetterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Arn` (optional).
+    /// Length: 1 to 1600 characters.
+    /// Pattern: `^arn:aws[a-z-]*:sqs:[a-z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:[a-zA-Z0-9\-_]+$`.
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
     }
 }
 
-impl Check for DeadLetterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                pattern: Some("^arn:aws[a-z-]*:sqs:[a-z0-9\\-]+:\\d{12}:[a-zA-Z0-9\\-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeadLetterConfig);
-
-/// Property type `EcsParameters` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct EcsParameters {
-    /// `CapacityProviderStrategy` (optional).
-    /// Items: ..=6.
-    pub capacity_provider_strategy: Option<Value<List<CapacityProviderStrategyItem>>>,
-    /// `EnableECSManagedTags` (optional).
-    pub enable_ecs_managed_tags: Option<Value<bool>>,
-    /// `EnableExecuteCommand` (optional).
-    pub enable_execute_command: Option<Value<bool>>,
-    /// `Group` (optional).
-    /// Length: 1..=255 characters.
-    pub group: Option<Value<String>>,
-    /// `LaunchType` (optional).
-    pub launch_type: Option<Value<LaunchType>>,
-    /// `NetworkConfiguration` (optional).
-    pub network_configuration: Option<Value<NetworkConfiguration>>,
-    /// `PlacementConstraints` (optional).
-    /// Items: ..=10.
-    pub placement_constraints: Option<Value<List<PlacementConstraint>>>,
-    /// `PlacementStrategy` (optional).
-    /// Items: ..=5.
-    pub placement_strategy: Option<Value<List<PlacementStrategy>>>,
-    /// `PlatformVersion` (optional).
-    /// Length: 1..=64 characters.
-    pub platform_version: Option<Value<String>>,
-    /// `PropagateTags` (optional).
-    pub propagate_tags: Option<Value<PropagateTags>>,
-    /// `ReferenceId` (optional).
-    /// Length: ..=1024 characters.
-    pub reference_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<List<Map<String>>>>,
-    /// `TaskCount` (optional).
-    /// Range: 1..=10.
-    pub task_count: Option<Value<f64>>,
-    /// `TaskDefinitionArn` (required).
-    /// Length: 1..=1600 characters.
-    pub task_definition_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EcsParameters` of `AWS::Scheduler::Schedule`.
+    EcsParameters
 }
 
 impl EcsParameters {
     /// The required properties: `TaskDefinitionArn`.
     pub fn new(task_definition_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            capacity_provider_strategy: None,
-            enable_ecs_managed_tags: None,
-            enable_execute_command: None,
-            group: None,
-            launch_type: None,
-            network_configuration: None,
-            placement_constraints: None,
-            placement_strategy: None,
-            platform_version: None,
-            propagate_tags: None,
-            reference_id: None,
-            tags: None,
-            task_count: None,
-            task_definition_arn: task_definition_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            13,
+            "TaskDefinitionArn",
+            task_definition_arn.into().to_template(),
+        ))
     }
-    /// Sets `CapacityProviderStrategy`.
+    /// `CapacityProviderStrategy` (optional).
+    /// Items: at most 6.
     pub fn capacity_provider_strategy(
-        mut self,
+        self,
         value: impl Into<Value<List<CapacityProviderStrategyItem>>>,
     ) -> Self {
-        self.capacity_provider_strategy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CapacityProviderStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `EnableECSManagedTags`.
-    pub fn enable_ecs_managed_tags(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_ecs_managed_tags = Some(value.into());
-        self
+    /// `EnableECSManagedTags` (optional).
+    pub fn enable_ecs_managed_tags(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnableECSManagedTags", value.into().to_template()),
+        )
     }
-    /// Sets `EnableExecuteCommand`.
-    pub fn enable_execute_command(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_execute_command = Some(value.into());
-        self
+    /// `EnableExecuteCommand` (optional).
+    pub fn enable_execute_command(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableExecuteCommand", value.into().to_template()),
+        )
     }
-    /// Sets `Group`.
-    pub fn group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group = Some(value.into());
-        self
+    /// `Group` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Group", value.into().to_template()))
     }
-    /// Sets `LaunchType`.
-    pub fn launch_type(mut self, value: impl Into<Value<LaunchType>>) -> Self {
-        self.launch_type = Some(value.into());
-        self
+    /// `LaunchType` (optional).
+    pub fn launch_type(self, value: impl Into<Value<LaunchType>>) -> Self {
+        Self(self.0.with(4, "LaunchType", value.into().to_template()))
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    pub fn network_configuration(self, value: impl Into<Value<NetworkConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementConstraints`.
-    pub fn placement_constraints(
-        mut self,
-        value: impl Into<Value<List<PlacementConstraint>>>,
-    ) -> Self {
-        self.placement_constraints = Some(value.into());
-        self
+    /// `PlacementConstraints` (optional).
+    /// Items: at most 10.
+    pub fn placement_constraints(self, value: impl Into<Value<List<PlacementConstraint>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PlacementConstraints", value.into().to_template()),
+        )
     }
-    /// Sets `PlacementStrategy`.
-    pub fn placement_strategy(mut self, value: impl Into<Value<List<PlacementStrategy>>>) -> Self {
-        self.placement_strategy = Some(value.into());
-        self
+    /// `PlacementStrategy` (optional).
+    /// Items: at most 5.
+    pub fn placement_strategy(self, value: impl Into<Value<List<PlacementStrategy>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PlacementStrategy", value.into().to_template()),
+        )
     }
-    /// Sets `PlatformVersion`.
-    pub fn platform_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.platform_version = Some(value.into());
-        self
+    /// `PlatformVersion` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn platform_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PlatformVersion", value.into().to_template()),
+        )
     }
-    /// Sets `PropagateTags`.
-    pub fn propagate_tags(mut self, value: impl Into<Value<PropagateTags>>) -> Self {
-        self.propagate_tags = Some(value.into());
-        self
+    /// `PropagateTags` (optional).
+    pub fn propagate_tags(self, value: impl Into<Value<PropagateTags>>) -> Self {
+        Self(self.0.with(9, "PropagateTags", value.into().to_template()))
     }
-    /// Sets `ReferenceId`.
-    pub fn reference_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reference_id = Some(value.into());
-        self
+    /// `ReferenceId` (optional).
+    /// Length: at most 1024 characters.
+    pub fn reference_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ReferenceId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Map<String>>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<List<Map<String>>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `TaskCount`.
-    pub fn task_count(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.task_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EcsParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_provider_strategy {
-            m.insert("CapacityProviderStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_ecs_managed_tags {
-            m.insert("EnableECSManagedTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_execute_command {
-            m.insert("EnableExecuteCommand".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group {
-            m.insert("Group".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.launch_type {
-            m.insert("LaunchType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_constraints {
-            m.insert("PlacementConstraints".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement_strategy {
-            m.insert("PlacementStrategy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.platform_version {
-            m.insert("PlatformVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.propagate_tags {
-            m.insert("PropagateTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reference_id {
-            m.insert("ReferenceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_count {
-            m.insert("TaskCount".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TaskDefinitionArn".to_owned(),
-            self.task_definition_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `TaskCount` (optional).
+    /// Range: 1 to 10.
+    pub fn task_count(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(12, "TaskCount", value.into().to_template()))
     }
 }
 
-impl Check for EcsParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_provider_strategy.check(
-            &path.field("CapacityProviderStrategy"),
-            &Rules {
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group.check(
-            &path.field("Group"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.launch_type
-            .check(&path.field("LaunchType"), &Rules::NONE, out);
-        self.network_configuration
-            .check(&path.field("NetworkConfiguration"), &Rules::NONE, out);
-        self.placement_constraints.check(
-            &path.field("PlacementConstraints"),
-            &Rules {
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.placement_strategy.check(
-            &path.field("PlacementStrategy"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.platform_version.check(
-            &path.field("PlatformVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.propagate_tags
-            .check(&path.field("PropagateTags"), &Rules::NONE, out);
-        self.reference_id.check(
-            &path.field("ReferenceId"),
-            &Rules {
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            items: Some(
-                                &const {
-                                    Rules {
-                                        min_length: Some(1),
-                                        max_length: Some(256),
-                                        ..Rules::NONE
-                                    }
-                                },
-                            ),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_count.check(
-            &path.field("TaskCount"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_definition_arn.check(
-            &path.field("TaskDefinitionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EcsParameters);
-
-/// Property type `CapacityProviderStrategyItem` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct CapacityProviderStrategyItem {
-    /// `Base` (optional).
-    /// Range: 0..=100000.
-    pub base: Option<Value<f64>>,
-    /// `CapacityProvider` (required).
-    /// Length: 1..=255 characters.
-    pub capacity_provider: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=1000.
-    pub weight: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `CapacityProviderStrategyItem` of `AWS::Scheduler::Schedule`.
+    CapacityProviderStrategyItem
 }
 
 impl CapacityProviderStrategyItem {
     /// The required properties: `CapacityProvider`.
     pub fn new(capacity_provider: impl Into<Value<String>>) -> Self {
-        Self {
-            base: None,
-            capacity_provider: capacity_provider.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "CapacityProvider",
+            capacity_provider.into().to_template(),
+        ))
     }
-    /// Sets `Base`.
-    pub fn base(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.base = Some(value.into());
-        self
+    /// `Base` (optional).
+    /// Range: 0 to 100000.
+    pub fn base(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Base", value.into().to_template()))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.weight = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityProviderStrategyItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.base {
-            m.insert("Base".to_owned(), v.to_template());
-        }
-        m.insert(
-            "CapacityProvider".to_owned(),
-            self.capacity_provider.to_template(),
-        );
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Weight` (optional).
+    /// Range: 0 to 1000.
+    pub fn weight(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Weight", value.into().to_template()))
     }
 }
 
-impl Check for CapacityProviderStrategyItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base.check(
-            &path.field("Base"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_provider.check(
-            &path.field("CapacityProvider"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `LaunchType`.
+    LaunchType {
+        /// `EC2`
+        Ec2 = "EC2",
+        /// `FARGATE`
+        Fargate = "FARGATE",
+        /// `EXTERNAL`
+        External = "EXTERNAL",
     }
 }
 
-crate::impl_literal!(CapacityProviderStrategyItem);
-
-/// Values of `LaunchType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LaunchType {
-    /// `EC2`
-    Ec2,
-    /// `FARGATE`
-    Fargate,
-    /// `EXTERNAL`
-    External,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LaunchType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EC2", "FARGATE", "EXTERNAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ec2 => "EC2",
-            Self::Fargate => "FARGATE",
-            Self::External => "EXTERNAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LaunchType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LaunchType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LaunchType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EC2" => Self::Ec2,
-            "FARGATE" => Self::Fargate,
-            "EXTERNAL" => Self::External,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LaunchType> {
-    fn from(s: &str) -> Self {
-        Value::literal(LaunchType::from(s))
-    }
-}
-
-crate::impl_literal!(LaunchType);
-
-/// Property type `NetworkConfiguration` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone, Default)]
-pub struct NetworkConfiguration {
-    /// `AwsvpcConfiguration` (optional).
-    pub awsvpc_configuration: Option<Value<AwsVpcConfiguration>>,
+crate::l1_struct! {
+    /// Property type `NetworkConfiguration` of `AWS::Scheduler::Schedule`.
+    NetworkConfiguration(default)
 }
 
 impl NetworkConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            awsvpc_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsvpcConfiguration`.
-    pub fn awsvpc_configuration(mut self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
-        self.awsvpc_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NetworkConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.awsvpc_configuration {
-            m.insert("AwsvpcConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `AwsvpcConfiguration` (optional).
+    pub fn awsvpc_configuration(self, value: impl Into<Value<AwsVpcConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsvpcConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NetworkConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.awsvpc_configuration
-            .check(&path.field("AwsvpcConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NetworkConfiguration);
-
-/// Property type `AwsVpcConfiguration` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct AwsVpcConfiguration {
-    /// `AssignPublicIp` (optional).
-    pub assign_public_ip: Option<Value<AssignPublicIp>>,
-    /// `SecurityGroups` (optional).
-    /// Items: 1..=5.
-    /// Each item: Length: 1..=1000 characters.
-    pub security_groups: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `Subnets` (required).
-    /// Items: 1..=16.
-    /// Each item: Length: 1..=1000 characters.
-    pub subnets: Value<List<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `AwsVpcConfiguration` of `AWS::Scheduler::Schedule`.
+    AwsVpcConfiguration
 }
 
 impl AwsVpcConfiguration {
     /// The required properties: `Subnets`.
     pub fn new(subnets: impl Into<Value<List<ids::SubnetId>>>) -> Self {
-        Self {
-            assign_public_ip: None,
-            security_groups: None,
-            subnets: subnets.into(),
-        }
+        Self(crate::Properties::new().with(2, "Subnets", subnets.into().to_template()))
     }
-    /// Sets `AssignPublicIp`.
-    pub fn assign_public_ip(mut self, value: impl Into<Value<AssignPublicIp>>) -> Self {
-        self.assign_public_ip = Some(value.into());
-        self
+    /// `AssignPublicIp` (optional).
+    pub fn assign_public_ip(self, value: impl Into<Value<AssignPublicIp>>) -> Self {
+        Self(self.0.with(0, "AssignPublicIp", value.into().to_template()))
     }
-    /// Sets `SecurityGroups`.
-    pub fn security_groups(mut self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
-        self.security_groups = Some(value.into());
-        self
+    /// `SecurityGroups` (optional).
+    /// Items: 1 to 5.
+    /// Each item: Length: 1 to 1000 characters.
+    pub fn security_groups(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(self.0.with(1, "SecurityGroups", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsVpcConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.assign_public_ip {
-            m.insert("AssignPublicIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_groups {
-            m.insert("SecurityGroups".to_owned(), v.to_template());
-        }
-        m.insert("Subnets".to_owned(), self.subnets.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AssignPublicIp`.
+    AssignPublicIp {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for AwsVpcConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assign_public_ip
-            .check(&path.field("AssignPublicIp"), &Rules::NONE, out);
-        self.security_groups.check(
-            &path.field("SecurityGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnets.check(
-            &path.field("Subnets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(1000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsVpcConfiguration);
-
-/// Values of `AssignPublicIp`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssignPublicIp {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssignPublicIp {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssignPublicIp {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssignPublicIp {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssignPublicIp {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssignPublicIp> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssignPublicIp::from(s))
-    }
-}
-
-crate::impl_literal!(AssignPublicIp);
-
-/// Property type `PlacementConstraint` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone, Default)]
-pub struct PlacementConstraint {
-    /// `Expression` (optional).
-    /// Length: ..=2000 characters.
-    pub expression: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<PlacementConstraintType>>,
+crate::l1_struct! {
+    /// Property type `PlacementConstraint` of `AWS::Scheduler::Schedule`.
+    PlacementConstraint(default)
 }
 
 impl PlacementConstraint {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            expression: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expression`.
-    pub fn expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.expression = Some(value.into());
-        self
+    /// `Expression` (optional).
+    /// Length: at most 2000 characters.
+    pub fn expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Expression", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<PlacementConstraintType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PlacementConstraint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expression {
-            m.insert("Expression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PlacementConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PlacementConstraint);
-
-/// Values of `PlacementConstraintType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlacementConstraintType {
-    /// `distinctInstance`
-    DistinctInstance,
-    /// `memberOf`
-    MemberOf,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlacementConstraintType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["distinctInstance", "memberOf"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DistinctInstance => "distinctInstance",
-            Self::MemberOf => "memberOf",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlacementConstraintType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlacementConstraintType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlacementConstraintType {
-    fn from(s: &str) -> Self {
-        match s {
-            "distinctInstance" => Self::DistinctInstance,
-            "memberOf" => Self::MemberOf,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlacementConstraintType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlacementConstraintType::from(s))
-    }
-}
-
-crate::impl_literal!(PlacementConstraintType);
-
-/// Property type `PlacementStrategy` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone, Default)]
-pub struct PlacementStrategy {
-    /// `Field` (optional).
-    /// Length: ..=255 characters.
-    pub field: Option<Value<String>>,
     /// `Type` (optional).
-    pub type_: Option<Value<PlacementStrategyType>>,
+    pub fn type_(self, value: impl Into<Value<PlacementConstraintType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `PlacementConstraintType`.
+    PlacementConstraintType {
+        /// `distinctInstance`
+        DistinctInstance = "distinctInstance",
+        /// `memberOf`
+        MemberOf = "memberOf",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `PlacementStrategy` of `AWS::Scheduler::Schedule`.
+    PlacementStrategy(default)
 }
 
 impl PlacementStrategy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            field: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Field`.
-    pub fn field(mut self, value: impl Into<Value<String>>) -> Self {
-        self.field = Some(value.into());
-        self
+    /// `Field` (optional).
+    /// Length: at most 255 characters.
+    pub fn field(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Field", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<PlacementStrategyType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<PlacementStrategyType>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlacementStrategy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.field {
-            m.insert("Field".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PlacementStrategyType`.
+    PlacementStrategyType {
+        /// `random`
+        Random = "random",
+        /// `spread`
+        Spread = "spread",
+        /// `binpack`
+        Binpack = "binpack",
     }
 }
 
-impl Check for PlacementStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field.check(
-            &path.field("Field"),
-            &Rules {
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PropagateTags`.
+    PropagateTags {
+        /// `TASK_DEFINITION`
+        TaskDefinition = "TASK_DEFINITION",
     }
 }
 
-crate::impl_literal!(PlacementStrategy);
-
-/// Values of `PlacementStrategyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlacementStrategyType {
-    /// `random`
-    Random,
-    /// `spread`
-    Spread,
-    /// `binpack`
-    Binpack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlacementStrategyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["random", "spread", "binpack"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Random => "random",
-            Self::Spread => "spread",
-            Self::Binpack => "binpack",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlacementStrategyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlacementStrategyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlacementStrategyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "random" => Self::Random,
-            "spread" => Self::Spread,
-            "binpack" => Self::Binpack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlacementStrategyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlacementStrategyType::from(s))
-    }
-}
-
-crate::impl_literal!(PlacementStrategyType);
-
-/// Values of `PropagateTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PropagateTags {
-    /// `TASK_DEFINITION`
-    TaskDefinition,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PropagateTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TASK_DEFINITION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TaskDefinition => "TASK_DEFINITION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PropagateTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PropagateTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PropagateTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "TASK_DEFINITION" => Self::TaskDefinition,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PropagateTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(PropagateTags::from(s))
-    }
-}
-
-crate::impl_literal!(PropagateTags);
-
-/// Property type `EventBridgeParameters` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeParameters {
-    /// `DetailType` (required).
-    /// Length: 1..=128 characters.
-    pub detail_type: Value<String>,
-    /// `Source` (required).
-    /// Length: 1..=256 characters.
-    pub source: Value<String>,
+crate::l1_struct! {
+    /// Property type `EventBridgeParameters` of `AWS::Scheduler::Schedule`.
+    EventBridgeParameters
 }
 
 impl EventBridgeParameters {
     /// The required properties: `DetailType`, `Source`.
     pub fn new(detail_type: impl Into<Value<String>>, source: impl Into<Value<String>>) -> Self {
-        Self {
-            detail_type: detail_type.into(),
-            source: source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DetailType", detail_type.into().to_template())
+                .with(1, "Source", source.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EventBridgeParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DetailType".to_owned(), self.detail_type.to_template());
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventBridgeParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.detail_type.check(
-            &path.field("DetailType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBridgeParameters);
-
-/// Property type `KinesisParameters` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct KinesisParameters {
-    /// `PartitionKey` (required).
-    /// Length: 1..=256 characters.
-    pub partition_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `KinesisParameters` of `AWS::Scheduler::Schedule`.
+    KinesisParameters
 }
 
 impl KinesisParameters {
     /// The required properties: `PartitionKey`.
     pub fn new(partition_key: impl Into<Value<String>>) -> Self {
-        Self {
-            partition_key: partition_key.into(),
-        }
+        Self(crate::Properties::new().with(0, "PartitionKey", partition_key.into().to_template()))
     }
 }
 
-impl ToTemplate for KinesisParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PartitionKey".to_owned(), self.partition_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.partition_key.check(
-            &path.field("PartitionKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisParameters);
-
-/// Property type `RetryPolicy` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone, Default)]
-pub struct RetryPolicy {
-    /// `MaximumEventAgeInSeconds` (optional).
-    /// Range: 60..=86400.
-    pub maximum_event_age_in_seconds: Option<Value<f64>>,
-    /// `MaximumRetryAttempts` (optional).
-    /// Range: 0..=185.
-    pub maximum_retry_attempts: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `RetryPolicy` of `AWS::Scheduler::Schedule`.
+    RetryPolicy(default)
 }
 
 impl RetryPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maximum_event_age_in_seconds: None,
-            maximum_retry_attempts: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaximumEventAgeInSeconds`.
-    pub fn maximum_event_age_in_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.maximum_event_age_in_seconds = Some(value.into());
-        self
+    /// `MaximumEventAgeInSeconds` (optional).
+    /// Range: 60 to 86400.
+    pub fn maximum_event_age_in_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaximumEventAgeInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `MaximumRetryAttempts`.
-    pub fn maximum_retry_attempts(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.maximum_retry_attempts = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RetryPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_event_age_in_seconds {
-            m.insert("MaximumEventAgeInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_retry_attempts {
-            m.insert("MaximumRetryAttempts".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaximumRetryAttempts` (optional).
+    /// Range: 0 to 185.
+    pub fn maximum_retry_attempts(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaximumRetryAttempts", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RetryPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_event_age_in_seconds.check(
-            &path.field("MaximumEventAgeInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_retry_attempts.check(
-            &path.field("MaximumRetryAttempts"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(185.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RetryPolicy);
-
-/// Property type `SageMakerPipelineParameters` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone, Default)]
-pub struct SageMakerPipelineParameters {
-    /// `PipelineParameterList` (optional).
-    /// Items: 0..=200.
-    pub pipeline_parameter_list: Option<Value<List<SageMakerPipelineParameter>>>,
+crate::l1_struct! {
+    /// Property type `SageMakerPipelineParameters` of `AWS::Scheduler::Schedule`.
+    SageMakerPipelineParameters(default)
 }
 
 impl SageMakerPipelineParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pipeline_parameter_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PipelineParameterList`.
+    /// `PipelineParameterList` (optional).
+    /// Items: 0 to 200.
     pub fn pipeline_parameter_list(
-        mut self,
+        self,
         value: impl Into<Value<List<SageMakerPipelineParameter>>>,
     ) -> Self {
-        self.pipeline_parameter_list = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PipelineParameterList", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SageMakerPipelineParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pipeline_parameter_list {
-            m.insert("PipelineParameterList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SageMakerPipelineParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pipeline_parameter_list.check(
-            &path.field("PipelineParameterList"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SageMakerPipelineParameters);
-
-/// Property type `SageMakerPipelineParameter` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone)]
-pub struct SageMakerPipelineParameter {
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[A-Za-z0-9\-_]*$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=1024 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `SageMakerPipelineParameter` of `AWS::Scheduler::Schedule`.
+    SageMakerPipelineParameter
 }
 
 impl SageMakerPipelineParameter {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SageMakerPipelineParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SageMakerPipelineParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9\\-_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SageMakerPipelineParameter);
-
-/// Property type `SqsParameters` of `AWS::Scheduler::Schedule`.
-#[derive(Debug, Clone, Default)]
-pub struct SqsParameters {
-    /// `MessageGroupId` (optional).
-    /// Length: 1..=128 characters.
-    pub message_group_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SqsParameters` of `AWS::Scheduler::Schedule`.
+    SqsParameters(default)
 }
 
 impl SqsParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            message_group_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MessageGroupId`.
-    pub fn message_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_group_id = Some(value.into());
-        self
+    /// `MessageGroupId` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn message_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MessageGroupId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for SqsParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.message_group_id {
-            m.insert("MessageGroupId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SqsParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_group_id.check(
-            &path.field("MessageGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SqsParameters);

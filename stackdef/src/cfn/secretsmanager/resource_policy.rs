@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SecretsManager::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourcePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourcePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourcePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecretsManager::ResourcePolicy`.
+    ResourcePolicy("AWS::SecretsManager::ResourcePolicy", ResourcePolicyProps)
 }
 
 impl ResourcePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecretsManager::ResourcePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourcePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourcePolicyId> {
         self.resource.ref_value()
@@ -82,68 +34,50 @@ impl ResourcePolicy {
     pub fn attr_id(&self) -> Value<ids::ResourcePolicyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `BlockPublicPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_block_public_policy(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BlockPublicPolicy", value.into())
+    }
+
+    /// Replaces `ResourcePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ResourcePolicy", value.into())
+    }
+
+    /// Replaces `SecretId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secret_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecretId", value.into())
+    }
 }
 
-/// Properties of `AWS::SecretsManager::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicyProps {
-    /// `BlockPublicPolicy` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub block_public_policy: Option<Value<bool>>,
-    /// `ResourcePolicy` (required).
-    pub resource_policy: Value<serde_json::Value>,
-    /// `SecretId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub secret_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecretsManager::ResourcePolicy`.
+    ResourcePolicyProps
 }
 
 impl ResourcePolicyProps {
     /// The required properties: `ResourcePolicy`, `SecretId`.
     pub fn new(
-        resource_policy: impl Into<Value<serde_json::Value>>,
+        resource_policy: impl Into<Value<Json>>,
         secret_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            block_public_policy: None,
-            resource_policy: resource_policy.into(),
-            secret_id: secret_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "ResourcePolicy", resource_policy.into().to_template())
+                .with(2, "SecretId", secret_id.into().to_template()),
+        )
     }
-    /// Sets `BlockPublicPolicy`.
-    pub fn block_public_policy(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.block_public_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourcePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_public_policy {
-            m.insert("BlockPublicPolicy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourcePolicy".to_owned(),
-            self.resource_policy.to_template(),
-        );
-        m.insert("SecretId".to_owned(), self.secret_id.to_template());
-        Expr::Map(m)
+    /// `BlockPublicPolicy` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn block_public_policy(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockPublicPolicy", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ResourcePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_id.check(
-            &path.field("SecretId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecretsManager::RotationSchedule`.
-#[derive(Debug, Clone)]
-pub struct RotationSchedule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RotationSchedule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RotationSchedule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RotationSchedule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecretsManager::RotationSchedule`.
+    RotationSchedule("AWS::SecretsManager::RotationSchedule", RotationScheduleProps)
 }
 
 impl RotationSchedule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecretsManager::RotationSchedule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RotationScheduleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RotationScheduleId> {
         self.resource.ref_value()
@@ -82,352 +34,217 @@ impl RotationSchedule {
     pub fn attr_id(&self) -> Value<ids::RotationScheduleId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ExternalSecretRotationMetadata` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_external_secret_rotation_metadata(
+        &self,
+        value: impl Into<Value<List<ExternalSecretRotationMetadataItem>>>,
+    ) {
+        self.resource
+            .set_property("ExternalSecretRotationMetadata", value.into())
+    }
+
+    /// Replaces `ExternalSecretRotationRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_external_secret_rotation_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ExternalSecretRotationRoleArn", value.into())
+    }
+
+    /// Replaces `HostedRotationLambda` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_hosted_rotation_lambda(&self, value: impl Into<Value<HostedRotationLambda>>) {
+        self.resource
+            .set_property("HostedRotationLambda", value.into())
+    }
+
+    /// Replaces `RotateImmediatelyOnUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotate_immediately_on_update(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RotateImmediatelyOnUpdate", value.into())
+    }
+
+    /// Replaces `RotationLambdaARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotation_lambda_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("RotationLambdaARN", value.into())
+    }
+
+    /// Replaces `RotationRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotation_rules(&self, value: impl Into<Value<RotationRules>>) {
+        self.resource.set_property("RotationRules", value.into())
+    }
+
+    /// Replaces `SecretId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secret_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecretId", value.into())
+    }
 }
 
-/// Properties of `AWS::SecretsManager::RotationSchedule`.
-#[derive(Debug, Clone)]
-pub struct RotationScheduleProps {
-    /// `ExternalSecretRotationMetadata` (optional).
-    pub external_secret_rotation_metadata: Option<Value<List<ExternalSecretRotationMetadataItem>>>,
-    /// `ExternalSecretRotationRoleArn` (optional).
-    pub external_secret_rotation_role_arn: Option<Value<ids::RoleArn>>,
-    /// `HostedRotationLambda` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub hosted_rotation_lambda: Option<Value<HostedRotationLambda>>,
-    /// `RotateImmediatelyOnUpdate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub rotate_immediately_on_update: Option<Value<bool>>,
-    /// `RotationLambdaARN` (optional).
-    pub rotation_lambda_arn: Option<Value<String>>,
-    /// `RotationRules` (optional).
-    pub rotation_rules: Option<Value<RotationRules>>,
-    /// `SecretId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub secret_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecretsManager::RotationSchedule`.
+    RotationScheduleProps
 }
 
 impl RotationScheduleProps {
     /// The required properties: `SecretId`.
     pub fn new(secret_id: impl Into<Value<String>>) -> Self {
-        Self {
-            external_secret_rotation_metadata: None,
-            external_secret_rotation_role_arn: None,
-            hosted_rotation_lambda: None,
-            rotate_immediately_on_update: None,
-            rotation_lambda_arn: None,
-            rotation_rules: None,
-            secret_id: secret_id.into(),
-        }
+        Self(crate::Properties::new().with(6, "SecretId", secret_id.into().to_template()))
     }
-    /// Sets `ExternalSecretRotationMetadata`.
+    /// `ExternalSecretRotationMetadata` (optional).
     pub fn external_secret_rotation_metadata(
-        mut self,
+        self,
         value: impl Into<Value<List<ExternalSecretRotationMetadataItem>>>,
     ) -> Self {
-        self.external_secret_rotation_metadata = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ExternalSecretRotationMetadata",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ExternalSecretRotationRoleArn`.
-    pub fn external_secret_rotation_role_arn(
-        mut self,
-        value: impl Into<Value<ids::RoleArn>>,
-    ) -> Self {
-        self.external_secret_rotation_role_arn = Some(value.into());
-        self
+    /// `ExternalSecretRotationRoleArn` (optional).
+    pub fn external_secret_rotation_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(
+            1,
+            "ExternalSecretRotationRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HostedRotationLambda`.
-    pub fn hosted_rotation_lambda(mut self, value: impl Into<Value<HostedRotationLambda>>) -> Self {
-        self.hosted_rotation_lambda = Some(value.into());
-        self
+    /// `HostedRotationLambda` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn hosted_rotation_lambda(self, value: impl Into<Value<HostedRotationLambda>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HostedRotationLambda", value.into().to_template()),
+        )
     }
-    /// Sets `RotateImmediatelyOnUpdate`.
-    pub fn rotate_immediately_on_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.rotate_immediately_on_update = Some(value.into());
-        self
+    /// `RotateImmediatelyOnUpdate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn rotate_immediately_on_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RotateImmediatelyOnUpdate", value.into().to_template()),
+        )
     }
-    /// Sets `RotationLambdaARN`.
-    pub fn rotation_lambda_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rotation_lambda_arn = Some(value.into());
-        self
+    /// `RotationLambdaARN` (optional).
+    pub fn rotation_lambda_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RotationLambdaARN", value.into().to_template()),
+        )
     }
-    /// Sets `RotationRules`.
-    pub fn rotation_rules(mut self, value: impl Into<Value<RotationRules>>) -> Self {
-        self.rotation_rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RotationScheduleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.external_secret_rotation_metadata {
-            m.insert("ExternalSecretRotationMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.external_secret_rotation_role_arn {
-            m.insert("ExternalSecretRotationRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_rotation_lambda {
-            m.insert("HostedRotationLambda".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotate_immediately_on_update {
-            m.insert("RotateImmediatelyOnUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotation_lambda_arn {
-            m.insert("RotationLambdaARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotation_rules {
-            m.insert("RotationRules".to_owned(), v.to_template());
-        }
-        m.insert("SecretId".to_owned(), self.secret_id.to_template());
-        Expr::Map(m)
+    /// `RotationRules` (optional).
+    pub fn rotation_rules(self, value: impl Into<Value<RotationRules>>) -> Self {
+        Self(self.0.with(5, "RotationRules", value.into().to_template()))
     }
 }
 
-impl Check for RotationScheduleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_secret_rotation_metadata.check(
-            &path.field("ExternalSecretRotationMetadata"),
-            &Rules::NONE,
-            out,
-        );
-        self.hosted_rotation_lambda
-            .check(&path.field("HostedRotationLambda"), &Rules::NONE, out);
-        self.rotation_rules
-            .check(&path.field("RotationRules"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag as ExternalSecretRotationMetadataItem;
 
-crate::impl_literal!(RotationScheduleProps);
-
-/// Property type `ExternalSecretRotationMetadataItem` of `AWS::SecretsManager::RotationSchedule`.
-#[derive(Debug, Clone)]
-pub struct ExternalSecretRotationMetadataItem {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl ExternalSecretRotationMetadataItem {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ExternalSecretRotationMetadataItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExternalSecretRotationMetadataItem {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ExternalSecretRotationMetadataItem);
-
-/// Property type `HostedRotationLambda` of `AWS::SecretsManager::RotationSchedule`.
-#[derive(Debug, Clone)]
-pub struct HostedRotationLambda {
-    /// `ExcludeCharacters` (optional).
-    pub exclude_characters: Option<Value<String>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `MasterSecretArn` (optional).
-    pub master_secret_arn: Option<Value<String>>,
-    /// `MasterSecretKmsKeyArn` (optional).
-    pub master_secret_kms_key_arn: Option<Value<String>>,
-    /// `RotationLambdaName` (optional).
-    pub rotation_lambda_name: Option<Value<String>>,
-    /// `RotationType` (required).
-    pub rotation_type: Value<String>,
-    /// `Runtime` (optional).
-    pub runtime: Option<Value<String>>,
-    /// `SuperuserSecretArn` (optional).
-    pub superuser_secret_arn: Option<Value<String>>,
-    /// `SuperuserSecretKmsKeyArn` (optional).
-    pub superuser_secret_kms_key_arn: Option<Value<String>>,
-    /// `VpcSecurityGroupIds` (optional).
-    pub vpc_security_group_ids: Option<Value<String>>,
-    /// `VpcSubnetIds` (optional).
-    pub vpc_subnet_ids: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HostedRotationLambda` of `AWS::SecretsManager::RotationSchedule`.
+    HostedRotationLambda
 }
 
 impl HostedRotationLambda {
     /// The required properties: `RotationType`.
     pub fn new(rotation_type: impl Into<Value<String>>) -> Self {
-        Self {
-            exclude_characters: None,
-            kms_key_arn: None,
-            master_secret_arn: None,
-            master_secret_kms_key_arn: None,
-            rotation_lambda_name: None,
-            rotation_type: rotation_type.into(),
-            runtime: None,
-            superuser_secret_arn: None,
-            superuser_secret_kms_key_arn: None,
-            vpc_security_group_ids: None,
-            vpc_subnet_ids: None,
-        }
+        Self(crate::Properties::new().with(5, "RotationType", rotation_type.into().to_template()))
     }
-    /// Sets `ExcludeCharacters`.
-    pub fn exclude_characters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exclude_characters = Some(value.into());
-        self
+    /// `ExcludeCharacters` (optional).
+    pub fn exclude_characters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludeCharacters", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `MasterSecretArn`.
-    pub fn master_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_secret_arn = Some(value.into());
-        self
+    /// `MasterSecretArn` (optional).
+    pub fn master_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MasterSecretArn", value.into().to_template()),
+        )
     }
-    /// Sets `MasterSecretKmsKeyArn`.
-    pub fn master_secret_kms_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.master_secret_kms_key_arn = Some(value.into());
-        self
+    /// `MasterSecretKmsKeyArn` (optional).
+    pub fn master_secret_kms_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MasterSecretKmsKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `RotationLambdaName`.
-    pub fn rotation_lambda_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rotation_lambda_name = Some(value.into());
-        self
+    /// `RotationLambdaName` (optional).
+    pub fn rotation_lambda_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "RotationLambdaName", value.into().to_template()),
+        )
     }
-    /// Sets `Runtime`.
-    pub fn runtime(mut self, value: impl Into<Value<String>>) -> Self {
-        self.runtime = Some(value.into());
-        self
+    /// `Runtime` (optional).
+    pub fn runtime(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Runtime", value.into().to_template()))
     }
-    /// Sets `SuperuserSecretArn`.
-    pub fn superuser_secret_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.superuser_secret_arn = Some(value.into());
-        self
+    /// `SuperuserSecretArn` (optional).
+    pub fn superuser_secret_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SuperuserSecretArn", value.into().to_template()),
+        )
     }
-    /// Sets `SuperuserSecretKmsKeyArn`.
-    pub fn superuser_secret_kms_key_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.superuser_secret_kms_key_arn = Some(value.into());
-        self
+    /// `SuperuserSecretKmsKeyArn` (optional).
+    pub fn superuser_secret_kms_key_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SuperuserSecretKmsKeyArn", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSecurityGroupIds`.
-    pub fn vpc_security_group_ids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+    /// `VpcSecurityGroupIds` (optional).
+    pub fn vpc_security_group_ids(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSubnetIds`.
-    pub fn vpc_subnet_ids(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HostedRotationLambda {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_characters {
-            m.insert("ExcludeCharacters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_secret_arn {
-            m.insert("MasterSecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.master_secret_kms_key_arn {
-            m.insert("MasterSecretKmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotation_lambda_name {
-            m.insert("RotationLambdaName".to_owned(), v.to_template());
-        }
-        m.insert("RotationType".to_owned(), self.rotation_type.to_template());
-        if let Some(v) = &self.runtime {
-            m.insert("Runtime".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.superuser_secret_arn {
-            m.insert("SuperuserSecretArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.superuser_secret_kms_key_arn {
-            m.insert("SuperuserSecretKmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_subnet_ids {
-            m.insert("VpcSubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcSubnetIds` (optional).
+    pub fn vpc_subnet_ids(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "VpcSubnetIds", value.into().to_template()))
     }
 }
 
-impl Check for HostedRotationLambda {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HostedRotationLambda);
-
-/// Property type `RotationRules` of `AWS::SecretsManager::RotationSchedule`.
-#[derive(Debug, Clone, Default)]
-pub struct RotationRules {
-    /// `AutomaticallyAfterDays` (optional).
-    pub automatically_after_days: Option<Value<i64>>,
-    /// `Duration` (optional).
-    pub duration: Option<Value<String>>,
-    /// `ScheduleExpression` (optional).
-    pub schedule_expression: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RotationRules` of `AWS::SecretsManager::RotationSchedule`.
+    RotationRules(default)
 }
 
 impl RotationRules {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            automatically_after_days: None,
-            duration: None,
-            schedule_expression: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutomaticallyAfterDays`.
-    pub fn automatically_after_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.automatically_after_days = Some(value.into());
-        self
+    /// `AutomaticallyAfterDays` (optional).
+    pub fn automatically_after_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutomaticallyAfterDays", value.into().to_template()),
+        )
     }
-    /// Sets `Duration`.
-    pub fn duration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.duration = Some(value.into());
-        self
+    /// `Duration` (optional).
+    pub fn duration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Duration", value.into().to_template()))
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RotationRules {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.automatically_after_days {
-            m.insert("AutomaticallyAfterDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.duration {
-            m.insert("Duration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ScheduleExpression` (optional).
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ScheduleExpression", value.into().to_template()),
+        )
     }
 }
-
-impl Check for RotationRules {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RotationRules);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecretsManager::Secret`.
-#[derive(Debug, Clone)]
-pub struct Secret {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Secret {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Secret {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Secret {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecretsManager::Secret`.
+    Secret("AWS::SecretsManager::Secret", SecretProps)
 }
 
 impl Secret {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecretsManager::Secret";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SecretProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SecretId> {
         self.resource.ref_value()
@@ -82,409 +34,199 @@ impl Secret {
     pub fn attr_id(&self) -> Value<ids::SecretId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GenerateSecretString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_generate_secret_string(&self, value: impl Into<Value<GenerateSecretString>>) {
+        self.resource
+            .set_property("GenerateSecretString", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ReplicaRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replica_regions(&self, value: impl Into<Value<List<ReplicaRegion>>>) {
+        self.resource.set_property("ReplicaRegions", value.into())
+    }
+
+    /// Replaces `SecretString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secret_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecretString", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::SecretsManager::Secret`.
-#[derive(Debug, Clone, Default)]
-pub struct SecretProps {
-    /// `Description` (optional).
-    /// Length: 0..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `GenerateSecretString` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub generate_secret_string: Option<Value<GenerateSecretString>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=512 characters.
-    pub name: Option<Value<String>>,
-    /// `ReplicaRegions` (optional).
-    pub replica_regions: Option<Value<List<ReplicaRegion>>>,
-    /// `SecretString` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=65536 characters.
-    pub secret_string: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Length: 0..=256 characters.
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecretsManager::Secret`.
+    SecretProps(default)
 }
 
 impl SecretProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            generate_secret_string: None,
-            kms_key_id: None,
-            name: None,
-            replica_regions: None,
-            secret_string: None,
-            tags: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `GenerateSecretString`.
-    pub fn generate_secret_string(mut self, value: impl Into<Value<GenerateSecretString>>) -> Self {
-        self.generate_secret_string = Some(value.into());
-        self
+    /// `GenerateSecretString` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn generate_secret_string(self, value: impl Into<Value<GenerateSecretString>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GenerateSecretString", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 512 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `ReplicaRegions`.
-    pub fn replica_regions(mut self, value: impl Into<Value<List<ReplicaRegion>>>) -> Self {
-        self.replica_regions = Some(value.into());
-        self
+    /// `ReplicaRegions` (optional).
+    pub fn replica_regions(self, value: impl Into<Value<List<ReplicaRegion>>>) -> Self {
+        Self(self.0.with(4, "ReplicaRegions", value.into().to_template()))
     }
-    /// Sets `SecretString`.
-    pub fn secret_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_string = Some(value.into());
-        self
+    /// `SecretString` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 65536 characters.
+    pub fn secret_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SecretString", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SecretProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generate_secret_string {
-            m.insert("GenerateSecretString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replica_regions {
-            m.insert("ReplicaRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_string {
-            m.insert("SecretString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecretProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.generate_secret_string
-            .check(&path.field("GenerateSecretString"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replica_regions
-            .check(&path.field("ReplicaRegions"), &Rules::NONE, out);
-        self.secret_string.check(
-            &path.field("SecretString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecretProps);
-
-/// Property type `GenerateSecretString` of `AWS::SecretsManager::Secret`.
-#[derive(Debug, Clone, Default)]
-pub struct GenerateSecretString {
-    /// `ExcludeCharacters` (optional).
-    pub exclude_characters: Option<Value<String>>,
-    /// `ExcludeLowercase` (optional).
-    pub exclude_lowercase: Option<Value<bool>>,
-    /// `ExcludeNumbers` (optional).
-    pub exclude_numbers: Option<Value<bool>>,
-    /// `ExcludePunctuation` (optional).
-    pub exclude_punctuation: Option<Value<bool>>,
-    /// `ExcludeUppercase` (optional).
-    pub exclude_uppercase: Option<Value<bool>>,
-    /// `GenerateStringKey` (optional).
-    pub generate_string_key: Option<Value<String>>,
-    /// `IncludeSpace` (optional).
-    pub include_space: Option<Value<bool>>,
-    /// `PasswordLength` (optional).
-    pub password_length: Option<Value<i64>>,
-    /// `RequireEachIncludedType` (optional).
-    pub require_each_included_type: Option<Value<bool>>,
-    /// `SecretStringTemplate` (optional).
-    pub secret_string_template: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `GenerateSecretString` of `AWS::SecretsManager::Secret`.
+    GenerateSecretString(default)
 }
 
 impl GenerateSecretString {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exclude_characters: None,
-            exclude_lowercase: None,
-            exclude_numbers: None,
-            exclude_punctuation: None,
-            exclude_uppercase: None,
-            generate_string_key: None,
-            include_space: None,
-            password_length: None,
-            require_each_included_type: None,
-            secret_string_template: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ExcludeCharacters`.
-    pub fn exclude_characters(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exclude_characters = Some(value.into());
-        self
+    /// `ExcludeCharacters` (optional).
+    pub fn exclude_characters(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ExcludeCharacters", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeLowercase`.
-    pub fn exclude_lowercase(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exclude_lowercase = Some(value.into());
-        self
+    /// `ExcludeLowercase` (optional).
+    pub fn exclude_lowercase(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExcludeLowercase", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeNumbers`.
-    pub fn exclude_numbers(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exclude_numbers = Some(value.into());
-        self
+    /// `ExcludeNumbers` (optional).
+    pub fn exclude_numbers(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "ExcludeNumbers", value.into().to_template()))
     }
-    /// Sets `ExcludePunctuation`.
-    pub fn exclude_punctuation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exclude_punctuation = Some(value.into());
-        self
+    /// `ExcludePunctuation` (optional).
+    pub fn exclude_punctuation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ExcludePunctuation", value.into().to_template()),
+        )
     }
-    /// Sets `ExcludeUppercase`.
-    pub fn exclude_uppercase(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.exclude_uppercase = Some(value.into());
-        self
+    /// `ExcludeUppercase` (optional).
+    pub fn exclude_uppercase(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ExcludeUppercase", value.into().to_template()),
+        )
     }
-    /// Sets `GenerateStringKey`.
-    pub fn generate_string_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.generate_string_key = Some(value.into());
-        self
+    /// `GenerateStringKey` (optional).
+    pub fn generate_string_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "GenerateStringKey", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeSpace`.
-    pub fn include_space(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_space = Some(value.into());
-        self
+    /// `IncludeSpace` (optional).
+    pub fn include_space(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "IncludeSpace", value.into().to_template()))
     }
-    /// Sets `PasswordLength`.
-    pub fn password_length(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.password_length = Some(value.into());
-        self
+    /// `PasswordLength` (optional).
+    pub fn password_length(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "PasswordLength", value.into().to_template()))
     }
-    /// Sets `RequireEachIncludedType`.
-    pub fn require_each_included_type(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.require_each_included_type = Some(value.into());
-        self
+    /// `RequireEachIncludedType` (optional).
+    pub fn require_each_included_type(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RequireEachIncludedType", value.into().to_template()),
+        )
     }
-    /// Sets `SecretStringTemplate`.
-    pub fn secret_string_template(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_string_template = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GenerateSecretString {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exclude_characters {
-            m.insert("ExcludeCharacters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_lowercase {
-            m.insert("ExcludeLowercase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_numbers {
-            m.insert("ExcludeNumbers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_punctuation {
-            m.insert("ExcludePunctuation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exclude_uppercase {
-            m.insert("ExcludeUppercase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generate_string_key {
-            m.insert("GenerateStringKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_space {
-            m.insert("IncludeSpace".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password_length {
-            m.insert("PasswordLength".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.require_each_included_type {
-            m.insert("RequireEachIncludedType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_string_template {
-            m.insert("SecretStringTemplate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecretStringTemplate` (optional).
+    pub fn secret_string_template(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SecretStringTemplate", value.into().to_template()),
+        )
     }
 }
 
-impl Check for GenerateSecretString {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GenerateSecretString);
-
-/// Property type `ReplicaRegion` of `AWS::SecretsManager::Secret`.
-#[derive(Debug, Clone)]
-pub struct ReplicaRegion {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `Region` (required).
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Property type `ReplicaRegion` of `AWS::SecretsManager::Secret`.
+    ReplicaRegion
 }
 
 impl ReplicaRegion {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key_id: None,
-            region: region.into(),
-        }
+        Self(crate::Properties::new().with(1, "Region", region.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicaRegion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicaRegion {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReplicaRegion);
-
-/// Property type `Tag` of `AWS::SecretsManager::Secret`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

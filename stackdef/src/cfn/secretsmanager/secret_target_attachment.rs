@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecretsManager::SecretTargetAttachment`.
-#[derive(Debug, Clone)]
-pub struct SecretTargetAttachment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SecretTargetAttachment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SecretTargetAttachment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SecretTargetAttachment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecretsManager::SecretTargetAttachment`.
+    SecretTargetAttachment("AWS::SecretsManager::SecretTargetAttachment", SecretTargetAttachmentProps)
 }
 
 impl SecretTargetAttachment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecretsManager::SecretTargetAttachment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SecretTargetAttachmentProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SecretTargetAttachmentId> {
         self.resource.ref_value()
@@ -86,19 +34,29 @@ impl SecretTargetAttachment {
     pub fn attr_id(&self) -> Value<ids::SecretTargetAttachmentId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `SecretId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_secret_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SecretId", value.into())
+    }
+
+    /// Replaces `TargetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetId", value.into())
+    }
+
+    /// Replaces `TargetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetType", value.into())
+    }
 }
 
-/// Properties of `AWS::SecretsManager::SecretTargetAttachment`.
-#[derive(Debug, Clone)]
-pub struct SecretTargetAttachmentProps {
-    /// `SecretId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub secret_id: Value<String>,
-    /// `TargetId` (required).
-    pub target_id: Value<String>,
-    /// `TargetType` (required).
-    pub target_type: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecretsManager::SecretTargetAttachment`.
+    SecretTargetAttachmentProps
 }
 
 impl SecretTargetAttachmentProps {
@@ -108,36 +66,11 @@ impl SecretTargetAttachmentProps {
         target_id: impl Into<Value<String>>,
         target_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            secret_id: secret_id.into(),
-            target_id: target_id.into(),
-            target_type: target_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "SecretId", secret_id.into().to_template())
+                .with(1, "TargetId", target_id.into().to_template())
+                .with(2, "TargetType", target_type.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SecretTargetAttachmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SecretId".to_owned(), self.secret_id.to_template());
-        m.insert("TargetId".to_owned(), self.target_id.to_template());
-        m.insert("TargetType".to_owned(), self.target_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecretTargetAttachmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.secret_id.check(
-            &path.field("SecretId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecretTargetAttachmentProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct AgentSpace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AgentSpace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AgentSpace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AgentSpace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityAgent::AgentSpace`.
+    AgentSpace("AWS::SecurityAgent::AgentSpace", AgentSpaceProps)
 }
 
 impl AgentSpace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityAgent::AgentSpace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AgentSpaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AgentSpaceId` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityAgentAgentSpaceId> {
         self.resource.ref_value()
@@ -92,297 +44,178 @@ impl AgentSpace {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `AwsResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aws_resources(&self, value: impl Into<Value<AwsResources>>) {
+        self.resource.set_property("AwsResources", value.into())
+    }
+
+    /// Replaces `CodeReviewSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code_review_settings(&self, value: impl Into<Value<CodeReviewSettings>>) {
+        self.resource
+            .set_property("CodeReviewSettings", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IntegratedResources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integrated_resources(&self, value: impl Into<Value<List<IntegratedResource>>>) {
+        self.resource
+            .set_property("IntegratedResources", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetDomainIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_domain_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("TargetDomainIds", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct AgentSpaceProps {
-    /// `AwsResources` (optional).
-    pub aws_resources: Option<Value<AwsResources>>,
-    /// `CodeReviewSettings` (optional).
-    pub code_review_settings: Option<Value<CodeReviewSettings>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `IntegratedResources` (optional).
-    pub integrated_resources: Option<Value<List<IntegratedResource>>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetDomainIds` (optional).
-    pub target_domain_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityAgent::AgentSpace`.
+    AgentSpaceProps
 }
 
 impl AgentSpaceProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            aws_resources: None,
-            code_review_settings: None,
-            description: None,
-            integrated_resources: None,
-            kms_key_id: None,
-            name: name.into(),
-            tags: None,
-            target_domain_ids: None,
-        }
+        Self(crate::Properties::new().with(5, "Name", name.into().to_template()))
     }
-    /// Sets `AwsResources`.
-    pub fn aws_resources(mut self, value: impl Into<Value<AwsResources>>) -> Self {
-        self.aws_resources = Some(value.into());
-        self
+    /// `AwsResources` (optional).
+    pub fn aws_resources(self, value: impl Into<Value<AwsResources>>) -> Self {
+        Self(self.0.with(0, "AwsResources", value.into().to_template()))
     }
-    /// Sets `CodeReviewSettings`.
-    pub fn code_review_settings(mut self, value: impl Into<Value<CodeReviewSettings>>) -> Self {
-        self.code_review_settings = Some(value.into());
-        self
+    /// `CodeReviewSettings` (optional).
+    pub fn code_review_settings(self, value: impl Into<Value<CodeReviewSettings>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CodeReviewSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `IntegratedResources`.
-    pub fn integrated_resources(
-        mut self,
-        value: impl Into<Value<List<IntegratedResource>>>,
-    ) -> Self {
-        self.integrated_resources = Some(value.into());
-        self
+    /// `IntegratedResources` (optional).
+    pub fn integrated_resources(self, value: impl Into<Value<List<IntegratedResource>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "IntegratedResources", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetDomainIds`.
-    pub fn target_domain_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.target_domain_ids = Some(value.into());
-        self
+    /// `TargetDomainIds` (optional).
+    pub fn target_domain_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TargetDomainIds", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AgentSpaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_resources {
-            m.insert("AwsResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.code_review_settings {
-            m.insert("CodeReviewSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integrated_resources {
-            m.insert("IntegratedResources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_domain_ids {
-            m.insert("TargetDomainIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentSpaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_resources
-            .check(&path.field("AwsResources"), &Rules::NONE, out);
-        self.code_review_settings
-            .check(&path.field("CodeReviewSettings"), &Rules::NONE, out);
-        self.integrated_resources
-            .check(&path.field("IntegratedResources"), &Rules::NONE, out);
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AgentSpaceProps);
-
-/// Property type `AwsResources` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsResources {
-    /// `IamRoles` (optional).
-    pub iam_roles: Option<Value<List<String>>>,
-    /// `LambdaFunctionArns` (optional).
-    pub lambda_function_arns: Option<Value<List<String>>>,
-    /// `LogGroups` (optional).
-    pub log_groups: Option<Value<List<String>>>,
-    /// `S3Buckets` (optional).
-    pub s3_buckets: Option<Value<List<String>>>,
-    /// `SecretArns` (optional).
-    pub secret_arns: Option<Value<List<String>>>,
-    /// `Vpcs` (optional).
-    pub vpcs: Option<Value<List<VpcConfig>>>,
+crate::l1_struct! {
+    /// Property type `AwsResources` of `AWS::SecurityAgent::AgentSpace`.
+    AwsResources(default)
 }
 
 impl AwsResources {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            iam_roles: None,
-            lambda_function_arns: None,
-            log_groups: None,
-            s3_buckets: None,
-            secret_arns: None,
-            vpcs: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IamRoles`.
-    pub fn iam_roles(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.iam_roles = Some(value.into());
-        self
+    /// `IamRoles` (optional).
+    pub fn iam_roles(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "IamRoles", value.into().to_template()))
     }
-    /// Sets `LambdaFunctionArns`.
-    pub fn lambda_function_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.lambda_function_arns = Some(value.into());
-        self
+    /// `LambdaFunctionArns` (optional).
+    pub fn lambda_function_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LambdaFunctionArns", value.into().to_template()),
+        )
     }
-    /// Sets `LogGroups`.
-    pub fn log_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.log_groups = Some(value.into());
-        self
+    /// `LogGroups` (optional).
+    pub fn log_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "LogGroups", value.into().to_template()))
     }
-    /// Sets `S3Buckets`.
-    pub fn s3_buckets(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.s3_buckets = Some(value.into());
-        self
+    /// `S3Buckets` (optional).
+    pub fn s3_buckets(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "S3Buckets", value.into().to_template()))
     }
-    /// Sets `SecretArns`.
-    pub fn secret_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.secret_arns = Some(value.into());
-        self
+    /// `SecretArns` (optional).
+    pub fn secret_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "SecretArns", value.into().to_template()))
     }
-    /// Sets `Vpcs`.
-    pub fn vpcs(mut self, value: impl Into<Value<List<VpcConfig>>>) -> Self {
-        self.vpcs = Some(value.into());
-        self
+    /// `Vpcs` (optional).
+    pub fn vpcs(self, value: impl Into<Value<List<VpcConfig>>>) -> Self {
+        Self(self.0.with(5, "Vpcs", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AwsResources {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.iam_roles {
-            m.insert("IamRoles".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_function_arns {
-            m.insert("LambdaFunctionArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_groups {
-            m.insert("LogGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_buckets {
-            m.insert("S3Buckets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_arns {
-            m.insert("SecretArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpcs {
-            m.insert("Vpcs".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsResources {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpcs.check(&path.field("Vpcs"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AwsResources);
-
-/// Property type `VpcConfig` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone, Default)]
-pub struct VpcConfig {
-    /// `SecurityGroupArns` (optional).
-    pub security_group_arns: Option<Value<List<String>>>,
-    /// `SubnetArns` (optional).
-    pub subnet_arns: Option<Value<List<String>>>,
-    /// `VpcArn` (optional).
-    pub vpc_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::SecurityAgent::AgentSpace`.
+    VpcConfig(default)
 }
 
 impl VpcConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_arns: None,
-            subnet_arns: None,
-            vpc_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupArns`.
-    pub fn security_group_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.security_group_arns = Some(value.into());
-        self
+    /// `SecurityGroupArns` (optional).
+    pub fn security_group_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupArns", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetArns`.
-    pub fn subnet_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_arns = Some(value.into());
-        self
+    /// `SubnetArns` (optional).
+    pub fn subnet_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetArns", value.into().to_template()))
     }
-    /// Sets `VpcArn`.
-    pub fn vpc_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_arn = Some(value.into());
-        self
+    /// `VpcArn` (optional).
+    pub fn vpc_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "VpcArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_arns {
-            m.insert("SecurityGroupArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_arns {
-            m.insert("SubnetArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_arn {
-            m.insert("VpcArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VpcConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Property type `CodeReviewSettings` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct CodeReviewSettings {
-    /// `ControlsScanning` (required).
-    pub controls_scanning: Value<bool>,
-    /// `GeneralPurposeScanning` (required).
-    pub general_purpose_scanning: Value<bool>,
+crate::l1_struct! {
+    /// Property type `CodeReviewSettings` of `AWS::SecurityAgent::AgentSpace`.
+    CodeReviewSettings
 }
 
 impl CodeReviewSettings {
@@ -391,41 +224,25 @@ impl CodeReviewSettings {
         controls_scanning: impl Into<Value<bool>>,
         general_purpose_scanning: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            controls_scanning: controls_scanning.into(),
-            general_purpose_scanning: general_purpose_scanning.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ControlsScanning",
+                    controls_scanning.into().to_template(),
+                )
+                .with(
+                    1,
+                    "GeneralPurposeScanning",
+                    general_purpose_scanning.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for CodeReviewSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ControlsScanning".to_owned(),
-            self.controls_scanning.to_template(),
-        );
-        m.insert(
-            "GeneralPurposeScanning".to_owned(),
-            self.general_purpose_scanning.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeReviewSettings {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CodeReviewSettings);
-
-/// Property type `IntegratedResource` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct IntegratedResource {
-    /// `Integration` (required).
-    pub integration: Value<String>,
-    /// `ProviderResources` (required).
-    pub provider_resources: Value<List<ProviderResource>>,
+crate::l1_struct! {
+    /// Property type `IntegratedResource` of `AWS::SecurityAgent::AgentSpace`.
+    IntegratedResource
 }
 
 impl IntegratedResource {
@@ -434,97 +251,47 @@ impl IntegratedResource {
         integration: impl Into<Value<String>>,
         provider_resources: impl Into<Value<List<ProviderResource>>>,
     ) -> Self {
-        Self {
-            integration: integration.into(),
-            provider_resources: provider_resources.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Integration", integration.into().to_template())
+                .with(
+                    1,
+                    "ProviderResources",
+                    provider_resources.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for IntegratedResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Integration".to_owned(), self.integration.to_template());
-        m.insert(
-            "ProviderResources".to_owned(),
-            self.provider_resources.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for IntegratedResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provider_resources
-            .check(&path.field("ProviderResources"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IntegratedResource);
-
-/// Property type `ProviderResource` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone, Default)]
-pub struct ProviderResource {
-    /// `GitHubCapabilities` (optional).
-    pub git_hub_capabilities: Option<Value<GitHubCapabilitiesResource>>,
-    /// `GitHubRepository` (optional).
-    pub git_hub_repository: Option<Value<GitHubRepositoryResource>>,
+crate::l1_struct! {
+    /// Property type `ProviderResource` of `AWS::SecurityAgent::AgentSpace`.
+    ProviderResource(default)
 }
 
 impl ProviderResource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            git_hub_capabilities: None,
-            git_hub_repository: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `GitHubCapabilities`.
-    pub fn git_hub_capabilities(
-        mut self,
-        value: impl Into<Value<GitHubCapabilitiesResource>>,
-    ) -> Self {
-        self.git_hub_capabilities = Some(value.into());
-        self
+    /// `GitHubCapabilities` (optional).
+    pub fn git_hub_capabilities(self, value: impl Into<Value<GitHubCapabilitiesResource>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GitHubCapabilities", value.into().to_template()),
+        )
     }
-    /// Sets `GitHubRepository`.
-    pub fn git_hub_repository(mut self, value: impl Into<Value<GitHubRepositoryResource>>) -> Self {
-        self.git_hub_repository = Some(value.into());
-        self
+    /// `GitHubRepository` (optional).
+    pub fn git_hub_repository(self, value: impl Into<Value<GitHubRepositoryResource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GitHubRepository", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProviderResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.git_hub_capabilities {
-            m.insert("GitHubCapabilities".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.git_hub_repository {
-            m.insert("GitHubRepository".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProviderResource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.git_hub_capabilities
-            .check(&path.field("GitHubCapabilities"), &Rules::NONE, out);
-        self.git_hub_repository
-            .check(&path.field("GitHubRepository"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProviderResource);
-
-/// Property type `GitHubCapabilitiesResource` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct GitHubCapabilitiesResource {
-    /// `LeaveComments` (required).
-    pub leave_comments: Value<bool>,
-    /// `RemediateCode` (required).
-    pub remediate_code: Value<bool>,
+crate::l1_struct! {
+    /// Property type `GitHubCapabilitiesResource` of `AWS::SecurityAgent::AgentSpace`.
+    GitHubCapabilitiesResource
 }
 
 impl GitHubCapabilitiesResource {
@@ -533,119 +300,28 @@ impl GitHubCapabilitiesResource {
         leave_comments: impl Into<Value<bool>>,
         remediate_code: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            leave_comments: leave_comments.into(),
-            remediate_code: remediate_code.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "LeaveComments", leave_comments.into().to_template())
+                .with(1, "RemediateCode", remediate_code.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GitHubCapabilitiesResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LeaveComments".to_owned(),
-            self.leave_comments.to_template(),
-        );
-        m.insert(
-            "RemediateCode".to_owned(),
-            self.remediate_code.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitHubCapabilitiesResource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitHubCapabilitiesResource);
-
-/// Property type `GitHubRepositoryResource` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct GitHubRepositoryResource {
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Owner` (required).
-    pub owner: Value<String>,
+crate::l1_struct! {
+    /// Property type `GitHubRepositoryResource` of `AWS::SecurityAgent::AgentSpace`.
+    GitHubRepositoryResource
 }
 
 impl GitHubRepositoryResource {
     /// The required properties: `Name`, `Owner`.
     pub fn new(name: impl Into<Value<String>>, owner: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            owner: owner.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Owner", owner.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GitHubRepositoryResource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Owner".to_owned(), self.owner.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GitHubRepositoryResource {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GitHubRepositoryResource);
-
-/// Property type `Tag` of `AWS::SecurityAgent::AgentSpace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityAgent::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityAgent::Application`.
+    Application("AWS::SecurityAgent::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityAgent::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationId` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityAgentApplicationId> {
         self.resource.ref_value()
@@ -97,192 +49,89 @@ impl Application {
     pub fn attr_id_c_configuration_id_c_application_arn(&self) -> Value<String> {
         self.resource.get_att("IdCConfiguration.IdCApplicationArn")
     }
+
+    /// Replaces `DefaultKmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultKmsKeyId", value.into())
+    }
+
+    /// Replaces `IdCConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_id_c_configuration(&self, value: impl Into<Value<IdCConfiguration>>) {
+        self.resource.set_property("IdCConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityAgent::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ApplicationProps {
-    /// `DefaultKmsKeyId` (optional).
-    /// Length: 0..=2048 characters.
-    pub default_kms_key_id: Option<Value<String>>,
-    /// `IdCConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub id_c_configuration: Option<Value<IdCConfiguration>>,
-    /// `RoleArn` (optional).
-    pub role_arn: Option<Value<ids::RoleArn>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityAgent::Application`.
+    ApplicationProps(default)
 }
 
 impl ApplicationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            default_kms_key_id: None,
-            id_c_configuration: None,
-            role_arn: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DefaultKmsKeyId`.
-    pub fn default_kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_kms_key_id = Some(value.into());
-        self
+    /// `DefaultKmsKeyId` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn default_kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DefaultKmsKeyId", value.into().to_template()),
+        )
     }
-    /// Sets `IdCConfiguration`.
-    pub fn id_c_configuration(mut self, value: impl Into<Value<IdCConfiguration>>) -> Self {
-        self.id_c_configuration = Some(value.into());
-        self
+    /// `IdCConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn id_c_configuration(self, value: impl Into<Value<IdCConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IdCConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(2, "RoleArn", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.default_kms_key_id {
-            m.insert("DefaultKmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_c_configuration {
-            m.insert("IdCConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_kms_key_id.check(
-            &path.field("DefaultKmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id_c_configuration
-            .check(&path.field("IdCConfiguration"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `IdCConfiguration` of `AWS::SecurityAgent::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct IdCConfiguration {
-    /// `IdCApplicationArn` (optional).
-    pub id_c_application_arn: Option<Value<String>>,
-    /// `IdCInstanceArn` (optional).
-    pub id_c_instance_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdCConfiguration` of `AWS::SecurityAgent::Application`.
+    IdCConfiguration(default)
 }
 
 impl IdCConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            id_c_application_arn: None,
-            id_c_instance_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IdCApplicationArn`.
-    pub fn id_c_application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id_c_application_arn = Some(value.into());
-        self
+    /// `IdCApplicationArn` (optional).
+    pub fn id_c_application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IdCApplicationArn", value.into().to_template()),
+        )
     }
-    /// Sets `IdCInstanceArn`.
-    pub fn id_c_instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id_c_instance_arn = Some(value.into());
-        self
+    /// `IdCInstanceArn` (optional).
+    pub fn id_c_instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "IdCInstanceArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for IdCConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.id_c_application_arn {
-            m.insert("IdCApplicationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id_c_instance_arn {
-            m.insert("IdCInstanceArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdCConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IdCConfiguration);
-
-/// Property type `Tag` of `AWS::SecurityAgent::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityAgent::TargetDomain`.
-#[derive(Debug, Clone)]
-pub struct TargetDomain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TargetDomain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TargetDomain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TargetDomain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityAgent::TargetDomain`.
+    TargetDomain("AWS::SecurityAgent::TargetDomain", TargetDomainProps)
 }
 
 impl TargetDomain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityAgent::TargetDomain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TargetDomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TargetDomainId` (typed).
     pub fn ref_value(&self) -> Value<ids::TargetDomainId> {
         self.resource.ref_value()
@@ -97,18 +49,30 @@ impl TargetDomain {
     pub fn attr_verified_at(&self) -> Value<String> {
         self.resource.get_att("VerifiedAt")
     }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetDomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetDomainName", value.into())
+    }
+
+    /// Replaces `VerificationMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_verification_method(&self, value: impl Into<Value<VerificationMethod>>) {
+        self.resource
+            .set_property("VerificationMethod", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityAgent::TargetDomain`.
-#[derive(Debug, Clone)]
-pub struct TargetDomainProps {
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetDomainName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_domain_name: Value<String>,
-    /// `VerificationMethod` (required).
-    pub verification_method: Value<VerificationMethod>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityAgent::TargetDomain`.
+    TargetDomainProps
 }
 
 impl TargetDomainProps {
@@ -117,155 +81,34 @@ impl TargetDomainProps {
         target_domain_name: impl Into<Value<String>>,
         verification_method: impl Into<Value<VerificationMethod>>,
     ) -> Self {
-        Self {
-            tags: None,
-            target_domain_name: target_domain_name.into(),
-            verification_method: verification_method.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "TargetDomainName",
+                    target_domain_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "VerificationMethod",
+                    verification_method.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetDomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetDomainName".to_owned(),
-            self.target_domain_name.to_template(),
-        );
-        m.insert(
-            "VerificationMethod".to_owned(),
-            self.verification_method.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(0, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TargetDomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.verification_method
-            .check(&path.field("VerificationMethod"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `VerificationMethod`.
+    VerificationMethod {
+        /// `DNS_TXT`
+        DnsTxt = "DNS_TXT",
+        /// `HTTP_ROUTE`
+        HttpRoute = "HTTP_ROUTE",
     }
 }
-
-crate::impl_literal!(TargetDomainProps);
-
-/// Property type `Tag` of `AWS::SecurityAgent::TargetDomain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `VerificationMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VerificationMethod {
-    /// `DNS_TXT`
-    DnsTxt,
-    /// `HTTP_ROUTE`
-    HttpRoute,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VerificationMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DNS_TXT", "HTTP_ROUTE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DnsTxt => "DNS_TXT",
-            Self::HttpRoute => "HTTP_ROUTE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VerificationMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VerificationMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VerificationMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "DNS_TXT" => Self::DnsTxt,
-            "HTTP_ROUTE" => Self::HttpRoute,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VerificationMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(VerificationMethod::from(s))
-    }
-}
-
-crate::impl_literal!(VerificationMethod);

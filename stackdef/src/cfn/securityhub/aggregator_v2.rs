@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::AggregatorV2`.
-#[derive(Debug, Clone)]
-pub struct AggregatorV2 {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AggregatorV2 {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AggregatorV2 {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AggregatorV2 {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::AggregatorV2`.
+    AggregatorV2("AWS::SecurityHub::AggregatorV2", AggregatorV2Props)
 }
 
 impl AggregatorV2 {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::AggregatorV2";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AggregatorV2Props) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AggregatorV2Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AggregatorV2Arn> {
         self.resource.ref_value()
@@ -87,20 +39,30 @@ impl AggregatorV2 {
     pub fn attr_aggregation_region(&self) -> Value<String> {
         self.resource.get_att("AggregationRegion")
     }
+
+    /// Replaces `LinkedRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_linked_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("LinkedRegions", value.into())
+    }
+
+    /// Replaces `RegionLinkingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region_linking_mode(&self, value: impl Into<Value<RegionLinkingMode>>) {
+        self.resource
+            .set_property("RegionLinkingMode", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::AggregatorV2`.
-#[derive(Debug, Clone)]
-pub struct AggregatorV2Props {
-    /// `LinkedRegions` (required).
-    /// Items: 1..=50.
-    /// Each item: Pattern: `^[a-zA-Z0-9-]{1,32}$`.
-    pub linked_regions: Value<List<String>>,
-    /// `RegionLinkingMode` (required).
-    pub region_linking_mode: Value<RegionLinkingMode>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::AggregatorV2`.
+    AggregatorV2Props
 }
 
 impl AggregatorV2Props {
@@ -109,128 +71,27 @@ impl AggregatorV2Props {
         linked_regions: impl Into<Value<List<String>>>,
         region_linking_mode: impl Into<Value<RegionLinkingMode>>,
     ) -> Self {
-        Self {
-            linked_regions: linked_regions.into(),
-            region_linking_mode: region_linking_mode.into(),
-            tags: None,
-        }
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AggregatorV2Props {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LinkedRegions".to_owned(),
-            self.linked_regions.to_template(),
-        );
-        m.insert(
-            "RegionLinkingMode".to_owned(),
-            self.region_linking_mode.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AggregatorV2Props {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.linked_regions.check(
-            &path.field("LinkedRegions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9-]{1,32}$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "LinkedRegions", linked_regions.into().to_template())
+                .with(
+                    1,
+                    "RegionLinkingMode",
+                    region_linking_mode.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region_linking_mode
-            .check(&path.field("RegionLinkingMode"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(AggregatorV2Props);
-
-/// Values of `RegionLinkingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RegionLinkingMode {
-    /// `SPECIFIED_REGIONS`
-    SpecifiedRegions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RegionLinkingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SPECIFIED_REGIONS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SpecifiedRegions => "SPECIFIED_REGIONS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `RegionLinkingMode`.
+    RegionLinkingMode {
+        /// `SPECIFIED_REGIONS`
+        SpecifiedRegions = "SPECIFIED_REGIONS",
     }
 }
-
-impl ToTemplate for RegionLinkingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RegionLinkingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RegionLinkingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SPECIFIED_REGIONS" => Self::SpecifiedRegions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RegionLinkingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RegionLinkingMode::from(s))
-    }
-}
-
-crate::impl_literal!(RegionLinkingMode);

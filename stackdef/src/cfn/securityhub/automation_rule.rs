@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct AutomationRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutomationRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutomationRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutomationRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::AutomationRule`.
+    AutomationRule("AWS::SecurityHub::AutomationRule", AutomationRuleProps)
 }
 
 impl AutomationRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::AutomationRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AutomationRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SecurityHubAutomationRuleArn> {
         self.resource.ref_value()
@@ -97,34 +49,59 @@ impl AutomationRule {
     pub fn attr_created_by(&self) -> Value<String> {
         self.resource.get_att("CreatedBy")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<AutomationRulesAction>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Criteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_criteria(&self, value: impl Into<Value<AutomationRulesFindingFilters>>) {
+        self.resource.set_property("Criteria", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `IsTerminal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_terminal(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsTerminal", value.into())
+    }
+
+    /// Replaces `RuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleName", value.into())
+    }
+
+    /// Replaces `RuleOrder` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_order(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RuleOrder", value.into())
+    }
+
+    /// Replaces `RuleStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_status(&self, value: impl Into<Value<RuleStatus>>) {
+        self.resource.set_property("RuleStatus", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct AutomationRuleProps {
-    /// `Actions` (required).
-    /// Items: 1..=1.
-    pub actions: Value<List<AutomationRulesAction>>,
-    /// `Criteria` (required).
-    pub criteria: Value<AutomationRulesFindingFilters>,
-    /// `Description` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `\S`.
-    pub description: Value<String>,
-    /// `IsTerminal` (optional).
-    pub is_terminal: Option<Value<bool>>,
-    /// `RuleName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `\S`.
-    pub rule_name: Value<String>,
-    /// `RuleOrder` (required).
-    /// Range: 1..=1000.
-    pub rule_order: Value<i64>,
-    /// `RuleStatus` (optional).
-    pub rule_status: Option<Value<RuleStatus>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::AutomationRule`.
+    AutomationRuleProps
 }
 
 impl AutomationRuleProps {
@@ -136,127 +113,33 @@ impl AutomationRuleProps {
         rule_name: impl Into<Value<String>>,
         rule_order: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            criteria: criteria.into(),
-            description: description.into(),
-            is_terminal: None,
-            rule_name: rule_name.into(),
-            rule_order: rule_order.into(),
-            rule_status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Criteria", criteria.into().to_template())
+                .with(2, "Description", description.into().to_template())
+                .with(4, "RuleName", rule_name.into().to_template())
+                .with(5, "RuleOrder", rule_order.into().to_template()),
+        )
     }
-    /// Sets `IsTerminal`.
-    pub fn is_terminal(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_terminal = Some(value.into());
-        self
+    /// `IsTerminal` (optional).
+    pub fn is_terminal(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "IsTerminal", value.into().to_template()))
     }
-    /// Sets `RuleStatus`.
-    pub fn rule_status(mut self, value: impl Into<Value<RuleStatus>>) -> Self {
-        self.rule_status = Some(value.into());
-        self
+    /// `RuleStatus` (optional).
+    pub fn rule_status(self, value: impl Into<Value<RuleStatus>>) -> Self {
+        Self(self.0.with(6, "RuleStatus", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutomationRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Criteria".to_owned(), self.criteria.to_template());
-        m.insert("Description".to_owned(), self.description.to_template());
-        if let Some(v) = &self.is_terminal {
-            m.insert("IsTerminal".to_owned(), v.to_template());
-        }
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        m.insert("RuleOrder".to_owned(), self.rule_order.to_template());
-        if let Some(v) = &self.rule_status {
-            m.insert("RuleStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutomationRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.criteria
-            .check(&path.field("Criteria"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_order.check(
-            &path.field("RuleOrder"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_status
-            .check(&path.field("RuleStatus"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomationRuleProps);
-
-/// Property type `AutomationRulesAction` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct AutomationRulesAction {
-    /// `FindingFieldsUpdate` (required).
-    pub finding_fields_update: Value<AutomationRulesFindingFieldsUpdate>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `AutomationRulesAction` of `AWS::SecurityHub::AutomationRule`.
+    AutomationRulesAction
 }
 
 impl AutomationRulesAction {
@@ -265,1432 +148,438 @@ impl AutomationRulesAction {
         finding_fields_update: impl Into<Value<AutomationRulesFindingFieldsUpdate>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            finding_fields_update: finding_fields_update.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FindingFieldsUpdate",
+                    finding_fields_update.into().to_template(),
+                )
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AutomationRulesAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FindingFieldsUpdate".to_owned(),
-            self.finding_fields_update.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutomationRulesAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.finding_fields_update
-            .check(&path.field("FindingFieldsUpdate"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutomationRulesAction);
-
-/// Property type `AutomationRulesFindingFieldsUpdate` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct AutomationRulesFindingFieldsUpdate {
-    /// `Confidence` (optional).
-    /// Range: 0..=100.
-    pub confidence: Option<Value<i64>>,
-    /// `Criticality` (optional).
-    /// Range: 0..=100.
-    pub criticality: Option<Value<i64>>,
-    /// `Note` (optional).
-    pub note: Option<Value<NoteUpdate>>,
-    /// `RelatedFindings` (optional).
-    /// Items: 1..=10.
-    pub related_findings: Option<Value<List<RelatedFinding>>>,
-    /// `Severity` (optional).
-    pub severity: Option<Value<SeverityUpdate>>,
-    /// `Types` (optional).
-    /// Items: ..=50.
-    /// Each item: Pattern: `^([^/]+)(/[^/]+){0,2}$`.
-    pub types: Option<Value<List<String>>>,
-    /// `UserDefinedFields` (optional).
-    /// Each item: Length: 0..=1024 characters.
-    pub user_defined_fields: Option<Value<Map<String>>>,
-    /// `VerificationState` (optional).
-    pub verification_state: Option<Value<VerificationState>>,
-    /// `Workflow` (optional).
-    pub workflow: Option<Value<WorkflowUpdate>>,
+crate::l1_struct! {
+    /// Property type `AutomationRulesFindingFieldsUpdate` of `AWS::SecurityHub::AutomationRule`.
+    AutomationRulesFindingFieldsUpdate(default)
 }
 
 impl AutomationRulesFindingFieldsUpdate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            confidence: None,
-            criticality: None,
-            note: None,
-            related_findings: None,
-            severity: None,
-            types: None,
-            user_defined_fields: None,
-            verification_state: None,
-            workflow: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Confidence`.
-    pub fn confidence(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.confidence = Some(value.into());
-        self
+    /// `Confidence` (optional).
+    /// Range: 0 to 100.
+    pub fn confidence(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Confidence", value.into().to_template()))
     }
-    /// Sets `Criticality`.
-    pub fn criticality(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.criticality = Some(value.into());
-        self
+    /// `Criticality` (optional).
+    /// Range: 0 to 100.
+    pub fn criticality(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Criticality", value.into().to_template()))
     }
-    /// Sets `Note`.
-    pub fn note(mut self, value: impl Into<Value<NoteUpdate>>) -> Self {
-        self.note = Some(value.into());
-        self
+    /// `Note` (optional).
+    pub fn note(self, value: impl Into<Value<NoteUpdate>>) -> Self {
+        Self(self.0.with(2, "Note", value.into().to_template()))
     }
-    /// Sets `RelatedFindings`.
-    pub fn related_findings(mut self, value: impl Into<Value<List<RelatedFinding>>>) -> Self {
-        self.related_findings = Some(value.into());
-        self
+    /// `RelatedFindings` (optional).
+    /// Items: 1 to 10.
+    pub fn related_findings(self, value: impl Into<Value<List<RelatedFinding>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RelatedFindings", value.into().to_template()),
+        )
     }
-    /// Sets `Severity`.
-    pub fn severity(mut self, value: impl Into<Value<SeverityUpdate>>) -> Self {
-        self.severity = Some(value.into());
-        self
+    /// `Severity` (optional).
+    pub fn severity(self, value: impl Into<Value<SeverityUpdate>>) -> Self {
+        Self(self.0.with(4, "Severity", value.into().to_template()))
     }
-    /// Sets `Types`.
-    pub fn types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.types = Some(value.into());
-        self
+    /// `Types` (optional).
+    /// Items: at most 50.
+    /// Each item: Pattern: `^([^/]+)(/[^/]+){0,2}$`.
+    pub fn types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Types", value.into().to_template()))
     }
-    /// Sets `UserDefinedFields`.
-    pub fn user_defined_fields(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.user_defined_fields = Some(value.into());
-        self
+    /// `UserDefinedFields` (optional).
+    /// Each item: Length: 0 to 1024 characters.
+    pub fn user_defined_fields(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "UserDefinedFields", value.into().to_template()),
+        )
     }
-    /// Sets `VerificationState`.
-    pub fn verification_state(mut self, value: impl Into<Value<VerificationState>>) -> Self {
-        self.verification_state = Some(value.into());
-        self
+    /// `VerificationState` (optional).
+    pub fn verification_state(self, value: impl Into<Value<VerificationState>>) -> Self {
+        Self(
+            self.0
+                .with(7, "VerificationState", value.into().to_template()),
+        )
     }
-    /// Sets `Workflow`.
-    pub fn workflow(mut self, value: impl Into<Value<WorkflowUpdate>>) -> Self {
-        self.workflow = Some(value.into());
-        self
+    /// `Workflow` (optional).
+    pub fn workflow(self, value: impl Into<Value<WorkflowUpdate>>) -> Self {
+        Self(self.0.with(8, "Workflow", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutomationRulesFindingFieldsUpdate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.confidence {
-            m.insert("Confidence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.criticality {
-            m.insert("Criticality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.note {
-            m.insert("Note".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.related_findings {
-            m.insert("RelatedFindings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity {
-            m.insert("Severity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.types {
-            m.insert("Types".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_defined_fields {
-            m.insert("UserDefinedFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verification_state {
-            m.insert("VerificationState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow {
-            m.insert("Workflow".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutomationRulesFindingFieldsUpdate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.confidence.check(
-            &path.field("Confidence"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.criticality.check(
-            &path.field("Criticality"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.note.check(&path.field("Note"), &Rules::NONE, out);
-        self.related_findings.check(
-            &path.field("RelatedFindings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity
-            .check(&path.field("Severity"), &Rules::NONE, out);
-        self.types.check(
-            &path.field("Types"),
-            &Rules {
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^([^/]+)(/[^/]+){0,2}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_defined_fields.check(
-            &path.field("UserDefinedFields"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(1024),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.verification_state
-            .check(&path.field("VerificationState"), &Rules::NONE, out);
-        self.workflow
-            .check(&path.field("Workflow"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutomationRulesFindingFieldsUpdate);
-
-/// Property type `NoteUpdate` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct NoteUpdate {
-    /// `Text` (required).
-    /// Length: 1..=512 characters.
-    /// Pattern: `\S`.
-    pub text: Value<String>,
-    /// `UpdatedBy` (required).
-    pub updated_by: Value<serde_json::Value>,
+crate::l1_struct! {
+    /// Property type `NoteUpdate` of `AWS::SecurityHub::AutomationRule`.
+    NoteUpdate
 }
 
 impl NoteUpdate {
     /// The required properties: `Text`, `UpdatedBy`.
-    pub fn new(
-        text: impl Into<Value<String>>,
-        updated_by: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        Self {
-            text: text.into(),
-            updated_by: updated_by.into(),
-        }
+    pub fn new(text: impl Into<Value<String>>, updated_by: impl Into<Value<Json>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Text", text.into().to_template())
+                .with(1, "UpdatedBy", updated_by.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for NoteUpdate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Text".to_owned(), self.text.to_template());
-        m.insert("UpdatedBy".to_owned(), self.updated_by.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for NoteUpdate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NoteUpdate);
-
-/// Property type `RelatedFinding` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct RelatedFinding {
-    /// `Id` (required).
-    pub id: Value<serde_json::Value>,
-    /// `ProductArn` (required).
-    /// Length: 12..=2048 characters.
-    /// Pattern: `^arn:(aws|aws-cn|aws-us-gov|aws-iso-?[a-z]{0,2}):[A-Za-z0-9]{1,63}:[a-z]+-([a-z]{1,10}-)?[a-z]+-[0-9]+:([0-9]{12})?:.+$`.
-    pub product_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `RelatedFinding` of `AWS::SecurityHub::AutomationRule`.
+    RelatedFinding
 }
 
 impl RelatedFinding {
     /// The required properties: `Id`, `ProductArn`.
-    pub fn new(
-        id: impl Into<Value<serde_json::Value>>,
-        product_arn: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            id: id.into(),
-            product_arn: product_arn.into(),
-        }
+    pub fn new(id: impl Into<Value<Json>>, product_arn: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Id", id.into().to_template())
+                .with(1, "ProductArn", product_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for RelatedFinding {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        m.insert("ProductArn".to_owned(), self.product_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RelatedFinding {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.product_arn.check(&path.field("ProductArn"), &Rules { min_length: Some(12), max_length: Some(2048), pattern: Some("^arn:(aws|aws-cn|aws-us-gov|aws-iso-?[a-z]{0,2}):[A-Za-z0-9]{1,63}:[a-z]+-([a-z]{1,10}-)?[a-z]+-[0-9]+:([0-9]{12})?:.+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(RelatedFinding);
-
-/// Property type `SeverityUpdate` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct SeverityUpdate {
-    /// `Label` (optional).
-    pub label: Option<Value<Label>>,
-    /// `Normalized` (optional).
-    /// Range: 0..=100.
-    pub normalized: Option<Value<i64>>,
-    /// `Product` (optional).
-    pub product: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `SeverityUpdate` of `AWS::SecurityHub::AutomationRule`.
+    SeverityUpdate(default)
 }
 
 impl SeverityUpdate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            label: None,
-            normalized: None,
-            product: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Label`.
-    pub fn label(mut self, value: impl Into<Value<Label>>) -> Self {
-        self.label = Some(value.into());
-        self
+    /// `Label` (optional).
+    pub fn label(self, value: impl Into<Value<Label>>) -> Self {
+        Self(self.0.with(0, "Label", value.into().to_template()))
     }
-    /// Sets `Normalized`.
-    pub fn normalized(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.normalized = Some(value.into());
-        self
+    /// `Normalized` (optional).
+    /// Range: 0 to 100.
+    pub fn normalized(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Normalized", value.into().to_template()))
     }
-    /// Sets `Product`.
-    pub fn product(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.product = Some(value.into());
-        self
+    /// `Product` (optional).
+    pub fn product(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Product", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SeverityUpdate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.label {
-            m.insert("Label".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.normalized {
-            m.insert("Normalized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product {
-            m.insert("Product".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Label`.
+    Label {
+        /// `INFORMATIONAL`
+        Informational = "INFORMATIONAL",
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `HIGH`
+        High = "HIGH",
+        /// `CRITICAL`
+        Critical = "CRITICAL",
     }
 }
 
-impl Check for SeverityUpdate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.label.check(&path.field("Label"), &Rules::NONE, out);
-        self.normalized.check(
-            &path.field("Normalized"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `VerificationState`.
+    VerificationState {
+        /// `UNKNOWN`
+        Unknown = "UNKNOWN",
+        /// `TRUE_POSITIVE`
+        TruePositive = "TRUE_POSITIVE",
+        /// `FALSE_POSITIVE`
+        FalsePositive = "FALSE_POSITIVE",
+        /// `BENIGN_POSITIVE`
+        BenignPositive = "BENIGN_POSITIVE",
     }
 }
 
-crate::impl_literal!(SeverityUpdate);
-
-/// Values of `Label`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Label {
-    /// `INFORMATIONAL`
-    Informational,
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `HIGH`
-    High,
-    /// `CRITICAL`
-    Critical,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Label {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["INFORMATIONAL", "LOW", "MEDIUM", "HIGH", "CRITICAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Informational => "INFORMATIONAL",
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Critical => "CRITICAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Label {
-    fn from(s: &str) -> Self {
-        match s {
-            "INFORMATIONAL" => Self::Informational,
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            "CRITICAL" => Self::Critical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Label> {
-    fn from(s: &str) -> Self {
-        Value::literal(Label::from(s))
-    }
-}
-
-crate::impl_literal!(Label);
-
-/// Values of `VerificationState`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VerificationState {
-    /// `UNKNOWN`
-    Unknown,
-    /// `TRUE_POSITIVE`
-    TruePositive,
-    /// `FALSE_POSITIVE`
-    FalsePositive,
-    /// `BENIGN_POSITIVE`
-    BenignPositive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VerificationState {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "UNKNOWN",
-        "TRUE_POSITIVE",
-        "FALSE_POSITIVE",
-        "BENIGN_POSITIVE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unknown => "UNKNOWN",
-            Self::TruePositive => "TRUE_POSITIVE",
-            Self::FalsePositive => "FALSE_POSITIVE",
-            Self::BenignPositive => "BENIGN_POSITIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VerificationState {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VerificationState {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VerificationState {
-    fn from(s: &str) -> Self {
-        match s {
-            "UNKNOWN" => Self::Unknown,
-            "TRUE_POSITIVE" => Self::TruePositive,
-            "FALSE_POSITIVE" => Self::FalsePositive,
-            "BENIGN_POSITIVE" => Self::BenignPositive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VerificationState> {
-    fn from(s: &str) -> Self {
-        Value::literal(VerificationState::from(s))
-    }
-}
-
-crate::impl_literal!(VerificationState);
-
-/// Property type `WorkflowUpdate` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct WorkflowUpdate {
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `WorkflowUpdate` of `AWS::SecurityHub::AutomationRule`.
+    WorkflowUpdate
 }
 
 impl WorkflowUpdate {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<Status>>) -> Self {
-        Self {
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(0, "Status", status.into().to_template()))
     }
 }
 
-impl ToTemplate for WorkflowUpdate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `NEW`
+        New = "NEW",
+        /// `NOTIFIED`
+        Notified = "NOTIFIED",
+        /// `RESOLVED`
+        Resolved = "RESOLVED",
+        /// `SUPPRESSED`
+        Suppressed = "SUPPRESSED",
     }
 }
 
-impl Check for WorkflowUpdate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `FINDING_FIELDS_UPDATE`
+        FindingFieldsUpdate = "FINDING_FIELDS_UPDATE",
     }
 }
 
-crate::impl_literal!(WorkflowUpdate);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `NEW`
-    New,
-    /// `NOTIFIED`
-    Notified,
-    /// `RESOLVED`
-    Resolved,
-    /// `SUPPRESSED`
-    Suppressed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NEW", "NOTIFIED", "RESOLVED", "SUPPRESSED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::New => "NEW",
-            Self::Notified => "NOTIFIED",
-            Self::Resolved => "RESOLVED",
-            Self::Suppressed => "SUPPRESSED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "NEW" => Self::New,
-            "NOTIFIED" => Self::Notified,
-            "RESOLVED" => Self::Resolved,
-            "SUPPRESSED" => Self::Suppressed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `FINDING_FIELDS_UPDATE`
-    FindingFieldsUpdate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FINDING_FIELDS_UPDATE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FindingFieldsUpdate => "FINDING_FIELDS_UPDATE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "FINDING_FIELDS_UPDATE" => Self::FindingFieldsUpdate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `AutomationRulesFindingFilters` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct AutomationRulesFindingFilters {
-    /// `AwsAccountId` (optional).
-    /// Items: ..=100.
-    pub aws_account_id: Option<Value<List<StringFilter>>>,
-    /// `CompanyName` (optional).
-    /// Items: ..=20.
-    pub company_name: Option<Value<List<StringFilter>>>,
-    /// `ComplianceAssociatedStandardsId` (optional).
-    /// Items: ..=20.
-    pub compliance_associated_standards_id: Option<Value<List<StringFilter>>>,
-    /// `ComplianceSecurityControlId` (optional).
-    /// Items: ..=20.
-    pub compliance_security_control_id: Option<Value<List<StringFilter>>>,
-    /// `ComplianceStatus` (optional).
-    /// Items: ..=20.
-    pub compliance_status: Option<Value<List<StringFilter>>>,
-    /// `Confidence` (optional).
-    /// Items: ..=20.
-    pub confidence: Option<Value<List<NumberFilter>>>,
-    /// `CreatedAt` (optional).
-    /// Items: ..=20.
-    pub created_at: Option<Value<List<DateFilter>>>,
-    /// `Criticality` (optional).
-    /// Items: ..=20.
-    pub criticality: Option<Value<List<NumberFilter>>>,
-    /// `Description` (optional).
-    /// Items: ..=20.
-    pub description: Option<Value<List<StringFilter>>>,
-    /// `FirstObservedAt` (optional).
-    /// Items: ..=20.
-    pub first_observed_at: Option<Value<List<DateFilter>>>,
-    /// `GeneratorId` (optional).
-    /// Items: ..=100.
-    pub generator_id: Option<Value<List<StringFilter>>>,
-    /// `Id` (optional).
-    /// Items: ..=20.
-    pub id: Option<Value<List<StringFilter>>>,
-    /// `LastObservedAt` (optional).
-    /// Items: ..=20.
-    pub last_observed_at: Option<Value<List<DateFilter>>>,
-    /// `NoteText` (optional).
-    /// Items: ..=20.
-    pub note_text: Option<Value<List<StringFilter>>>,
-    /// `NoteUpdatedAt` (optional).
-    /// Items: ..=20.
-    pub note_updated_at: Option<Value<List<DateFilter>>>,
-    /// `NoteUpdatedBy` (optional).
-    /// Items: ..=20.
-    pub note_updated_by: Option<Value<List<StringFilter>>>,
-    /// `ProductArn` (optional).
-    /// Items: ..=20.
-    pub product_arn: Option<Value<List<StringFilter>>>,
-    /// `ProductName` (optional).
-    /// Items: ..=20.
-    pub product_name: Option<Value<List<StringFilter>>>,
-    /// `RecordState` (optional).
-    /// Items: ..=20.
-    pub record_state: Option<Value<List<StringFilter>>>,
-    /// `RelatedFindingsId` (optional).
-    /// Items: ..=20.
-    pub related_findings_id: Option<Value<List<StringFilter>>>,
-    /// `RelatedFindingsProductArn` (optional).
-    /// Items: ..=20.
-    pub related_findings_product_arn: Option<Value<List<StringFilter>>>,
-    /// `ResourceDetailsOther` (optional).
-    /// Items: ..=20.
-    pub resource_details_other: Option<Value<List<MapFilter>>>,
-    /// `ResourceId` (optional).
-    /// Items: ..=100.
-    pub resource_id: Option<Value<List<StringFilter>>>,
-    /// `ResourcePartition` (optional).
-    /// Items: ..=20.
-    pub resource_partition: Option<Value<List<StringFilter>>>,
-    /// `ResourceRegion` (optional).
-    /// Items: ..=20.
-    pub resource_region: Option<Value<List<StringFilter>>>,
-    /// `ResourceTags` (optional).
-    /// Items: ..=20.
-    pub resource_tags: Option<Value<List<MapFilter>>>,
-    /// `ResourceType` (optional).
-    /// Items: ..=20.
-    pub resource_type: Option<Value<List<StringFilter>>>,
-    /// `SeverityLabel` (optional).
-    /// Items: ..=20.
-    pub severity_label: Option<Value<List<StringFilter>>>,
-    /// `SourceUrl` (optional).
-    /// Items: ..=20.
-    pub source_url: Option<Value<List<StringFilter>>>,
-    /// `Title` (optional).
-    /// Items: ..=100.
-    pub title: Option<Value<List<StringFilter>>>,
-    /// `Type` (optional).
-    /// Items: ..=20.
-    pub type_: Option<Value<List<StringFilter>>>,
-    /// `UpdatedAt` (optional).
-    /// Items: ..=20.
-    pub updated_at: Option<Value<List<DateFilter>>>,
-    /// `UserDefinedFields` (optional).
-    /// Items: ..=20.
-    pub user_defined_fields: Option<Value<List<MapFilter>>>,
-    /// `VerificationState` (optional).
-    /// Items: ..=20.
-    pub verification_state: Option<Value<List<StringFilter>>>,
-    /// `WorkflowStatus` (optional).
-    /// Items: ..=20.
-    pub workflow_status: Option<Value<List<StringFilter>>>,
+crate::l1_struct! {
+    /// Property type `AutomationRulesFindingFilters` of `AWS::SecurityHub::AutomationRule`.
+    AutomationRulesFindingFilters(default)
 }
 
 impl AutomationRulesFindingFilters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_account_id: None,
-            company_name: None,
-            compliance_associated_standards_id: None,
-            compliance_security_control_id: None,
-            compliance_status: None,
-            confidence: None,
-            created_at: None,
-            criticality: None,
-            description: None,
-            first_observed_at: None,
-            generator_id: None,
-            id: None,
-            last_observed_at: None,
-            note_text: None,
-            note_updated_at: None,
-            note_updated_by: None,
-            product_arn: None,
-            product_name: None,
-            record_state: None,
-            related_findings_id: None,
-            related_findings_product_arn: None,
-            resource_details_other: None,
-            resource_id: None,
-            resource_partition: None,
-            resource_region: None,
-            resource_tags: None,
-            resource_type: None,
-            severity_label: None,
-            source_url: None,
-            title: None,
-            type_: None,
-            updated_at: None,
-            user_defined_fields: None,
-            verification_state: None,
-            workflow_status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Items: at most 100.
+    pub fn aws_account_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `CompanyName`.
-    pub fn company_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.company_name = Some(value.into());
-        self
+    /// `CompanyName` (optional).
+    /// Items: at most 20.
+    pub fn company_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(1, "CompanyName", value.into().to_template()))
     }
-    /// Sets `ComplianceAssociatedStandardsId`.
+    /// `ComplianceAssociatedStandardsId` (optional).
+    /// Items: at most 20.
     pub fn compliance_associated_standards_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.compliance_associated_standards_id = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ComplianceAssociatedStandardsId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ComplianceSecurityControlId`.
+    /// `ComplianceSecurityControlId` (optional).
+    /// Items: at most 20.
     pub fn compliance_security_control_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.compliance_security_control_id = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ComplianceSecurityControlId", value.into().to_template()),
+        )
     }
-    /// Sets `ComplianceStatus`.
-    pub fn compliance_status(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.compliance_status = Some(value.into());
-        self
+    /// `ComplianceStatus` (optional).
+    /// Items: at most 20.
+    pub fn compliance_status(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ComplianceStatus", value.into().to_template()),
+        )
     }
-    /// Sets `Confidence`.
-    pub fn confidence(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.confidence = Some(value.into());
-        self
+    /// `Confidence` (optional).
+    /// Items: at most 20.
+    pub fn confidence(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(self.0.with(5, "Confidence", value.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    /// Items: at most 20.
+    pub fn created_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(6, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `Criticality`.
-    pub fn criticality(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.criticality = Some(value.into());
-        self
+    /// `Criticality` (optional).
+    /// Items: at most 20.
+    pub fn criticality(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(self.0.with(7, "Criticality", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Items: at most 20.
+    pub fn description(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(8, "Description", value.into().to_template()))
     }
-    /// Sets `FirstObservedAt`.
-    pub fn first_observed_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.first_observed_at = Some(value.into());
-        self
+    /// `FirstObservedAt` (optional).
+    /// Items: at most 20.
+    pub fn first_observed_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(9, "FirstObservedAt", value.into().to_template()),
+        )
     }
-    /// Sets `GeneratorId`.
-    pub fn generator_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.generator_id = Some(value.into());
-        self
+    /// `GeneratorId` (optional).
+    /// Items: at most 100.
+    pub fn generator_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(10, "GeneratorId", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Items: at most 20.
+    pub fn id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(11, "Id", value.into().to_template()))
     }
-    /// Sets `LastObservedAt`.
-    pub fn last_observed_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.last_observed_at = Some(value.into());
-        self
+    /// `LastObservedAt` (optional).
+    /// Items: at most 20.
+    pub fn last_observed_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(12, "LastObservedAt", value.into().to_template()),
+        )
     }
-    /// Sets `NoteText`.
-    pub fn note_text(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.note_text = Some(value.into());
-        self
+    /// `NoteText` (optional).
+    /// Items: at most 20.
+    pub fn note_text(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(13, "NoteText", value.into().to_template()))
     }
-    /// Sets `NoteUpdatedAt`.
-    pub fn note_updated_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.note_updated_at = Some(value.into());
-        self
+    /// `NoteUpdatedAt` (optional).
+    /// Items: at most 20.
+    pub fn note_updated_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(14, "NoteUpdatedAt", value.into().to_template()))
     }
-    /// Sets `NoteUpdatedBy`.
-    pub fn note_updated_by(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.note_updated_by = Some(value.into());
-        self
+    /// `NoteUpdatedBy` (optional).
+    /// Items: at most 20.
+    pub fn note_updated_by(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(15, "NoteUpdatedBy", value.into().to_template()))
     }
-    /// Sets `ProductArn`.
-    pub fn product_arn(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.product_arn = Some(value.into());
-        self
+    /// `ProductArn` (optional).
+    /// Items: at most 20.
+    pub fn product_arn(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(16, "ProductArn", value.into().to_template()))
     }
-    /// Sets `ProductName`.
-    pub fn product_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.product_name = Some(value.into());
-        self
+    /// `ProductName` (optional).
+    /// Items: at most 20.
+    pub fn product_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(17, "ProductName", value.into().to_template()))
     }
-    /// Sets `RecordState`.
-    pub fn record_state(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.record_state = Some(value.into());
-        self
+    /// `RecordState` (optional).
+    /// Items: at most 20.
+    pub fn record_state(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(18, "RecordState", value.into().to_template()))
     }
-    /// Sets `RelatedFindingsId`.
-    pub fn related_findings_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.related_findings_id = Some(value.into());
-        self
+    /// `RelatedFindingsId` (optional).
+    /// Items: at most 20.
+    pub fn related_findings_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(19, "RelatedFindingsId", value.into().to_template()),
+        )
     }
-    /// Sets `RelatedFindingsProductArn`.
-    pub fn related_findings_product_arn(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.related_findings_product_arn = Some(value.into());
-        self
+    /// `RelatedFindingsProductArn` (optional).
+    /// Items: at most 20.
+    pub fn related_findings_product_arn(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(20, "RelatedFindingsProductArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceDetailsOther`.
-    pub fn resource_details_other(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.resource_details_other = Some(value.into());
-        self
+    /// `ResourceDetailsOther` (optional).
+    /// Items: at most 20.
+    pub fn resource_details_other(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(21, "ResourceDetailsOther", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    /// Items: at most 100.
+    pub fn resource_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(22, "ResourceId", value.into().to_template()))
     }
-    /// Sets `ResourcePartition`.
-    pub fn resource_partition(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_partition = Some(value.into());
-        self
+    /// `ResourcePartition` (optional).
+    /// Items: at most 20.
+    pub fn resource_partition(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(23, "ResourcePartition", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceRegion`.
-    pub fn resource_region(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_region = Some(value.into());
-        self
+    /// `ResourceRegion` (optional).
+    /// Items: at most 20.
+    pub fn resource_region(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(24, "ResourceRegion", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Items: at most 20.
+    pub fn resource_tags(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(self.0.with(25, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    /// Items: at most 20.
+    pub fn resource_type(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(26, "ResourceType", value.into().to_template()))
     }
-    /// Sets `SeverityLabel`.
-    pub fn severity_label(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.severity_label = Some(value.into());
-        self
+    /// `SeverityLabel` (optional).
+    /// Items: at most 20.
+    pub fn severity_label(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(27, "SeverityLabel", value.into().to_template()))
     }
-    /// Sets `SourceUrl`.
-    pub fn source_url(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.source_url = Some(value.into());
-        self
+    /// `SourceUrl` (optional).
+    /// Items: at most 20.
+    pub fn source_url(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(28, "SourceUrl", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    /// Items: at most 100.
+    pub fn title(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(29, "Title", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Items: at most 20.
+    pub fn type_(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(30, "Type", value.into().to_template()))
     }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
+    /// `UpdatedAt` (optional).
+    /// Items: at most 20.
+    pub fn updated_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(31, "UpdatedAt", value.into().to_template()))
     }
-    /// Sets `UserDefinedFields`.
-    pub fn user_defined_fields(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.user_defined_fields = Some(value.into());
-        self
+    /// `UserDefinedFields` (optional).
+    /// Items: at most 20.
+    pub fn user_defined_fields(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(32, "UserDefinedFields", value.into().to_template()),
+        )
     }
-    /// Sets `VerificationState`.
-    pub fn verification_state(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.verification_state = Some(value.into());
-        self
+    /// `VerificationState` (optional).
+    /// Items: at most 20.
+    pub fn verification_state(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(33, "VerificationState", value.into().to_template()),
+        )
     }
-    /// Sets `WorkflowStatus`.
-    pub fn workflow_status(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.workflow_status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AutomationRulesFindingFilters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.company_name {
-            m.insert("CompanyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_associated_standards_id {
-            m.insert(
-                "ComplianceAssociatedStandardsId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.compliance_security_control_id {
-            m.insert("ComplianceSecurityControlId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_status {
-            m.insert("ComplianceStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confidence {
-            m.insert("Confidence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.criticality {
-            m.insert("Criticality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_observed_at {
-            m.insert("FirstObservedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generator_id {
-            m.insert("GeneratorId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_observed_at {
-            m.insert("LastObservedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.note_text {
-            m.insert("NoteText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.note_updated_at {
-            m.insert("NoteUpdatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.note_updated_by {
-            m.insert("NoteUpdatedBy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_arn {
-            m.insert("ProductArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_name {
-            m.insert("ProductName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_state {
-            m.insert("RecordState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.related_findings_id {
-            m.insert("RelatedFindingsId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.related_findings_product_arn {
-            m.insert("RelatedFindingsProductArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_details_other {
-            m.insert("ResourceDetailsOther".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_partition {
-            m.insert("ResourcePartition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_region {
-            m.insert("ResourceRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity_label {
-            m.insert("SeverityLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_url {
-            m.insert("SourceUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_defined_fields {
-            m.insert("UserDefinedFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verification_state {
-            m.insert("VerificationState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow_status {
-            m.insert("WorkflowStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkflowStatus` (optional).
+    /// Items: at most 20.
+    pub fn workflow_status(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(34, "WorkflowStatus", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AutomationRulesFindingFilters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.company_name.check(
-            &path.field("CompanyName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_associated_standards_id.check(
-            &path.field("ComplianceAssociatedStandardsId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_security_control_id.check(
-            &path.field("ComplianceSecurityControlId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_status.check(
-            &path.field("ComplianceStatus"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.confidence.check(
-            &path.field("Confidence"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.created_at.check(
-            &path.field("CreatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.criticality.check(
-            &path.field("Criticality"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.first_observed_at.check(
-            &path.field("FirstObservedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.generator_id.check(
-            &path.field("GeneratorId"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.last_observed_at.check(
-            &path.field("LastObservedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.note_text.check(
-            &path.field("NoteText"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.note_updated_at.check(
-            &path.field("NoteUpdatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.note_updated_by.check(
-            &path.field("NoteUpdatedBy"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_arn.check(
-            &path.field("ProductArn"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_name.check(
-            &path.field("ProductName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.record_state.check(
-            &path.field("RecordState"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.related_findings_id.check(
-            &path.field("RelatedFindingsId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.related_findings_product_arn.check(
-            &path.field("RelatedFindingsProductArn"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_details_other.check(
-            &path.field("ResourceDetailsOther"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_partition.check(
-            &path.field("ResourcePartition"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_region.check(
-            &path.field("ResourceRegion"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type.check(
-            &path.field("ResourceType"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity_label.check(
-            &path.field("SeverityLabel"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_url.check(
-            &path.field("SourceUrl"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.updated_at.check(
-            &path.field("UpdatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_defined_fields.check(
-            &path.field("UserDefinedFields"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.verification_state.check(
-            &path.field("VerificationState"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_status.check(
-            &path.field("WorkflowStatus"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomationRulesFindingFilters);
-
-/// Property type `StringFilter` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct StringFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<StringFilterComparison>,
-    /// `Value` (required).
-    /// Pattern: `\S`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `StringFilter` of `AWS::SecurityHub::AutomationRule`.
+    StringFilter
 }
 
 impl StringFilter {
@@ -1699,343 +588,109 @@ impl StringFilter {
         comparison: impl Into<Value<StringFilterComparison>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison: comparison.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparison", comparison.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StringFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StringFilterComparison`.
+    StringFilterComparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `PREFIX`
+        Prefix = "PREFIX",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
+        /// `PREFIX_NOT_EQUALS`
+        PrefixNotEquals = "PREFIX_NOT_EQUALS",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `NOT_CONTAINS`
+        NotContains = "NOT_CONTAINS",
     }
 }
 
-impl Check for StringFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringFilter);
-
-/// Values of `StringFilterComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StringFilterComparison {
-    /// `EQUALS`
-    Equals,
-    /// `PREFIX`
-    Prefix,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// `PREFIX_NOT_EQUALS`
-    PrefixNotEquals,
-    /// `CONTAINS`
-    Contains,
-    /// `NOT_CONTAINS`
-    NotContains,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StringFilterComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EQUALS",
-        "PREFIX",
-        "NOT_EQUALS",
-        "PREFIX_NOT_EQUALS",
-        "CONTAINS",
-        "NOT_CONTAINS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::Prefix => "PREFIX",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::PrefixNotEquals => "PREFIX_NOT_EQUALS",
-            Self::Contains => "CONTAINS",
-            Self::NotContains => "NOT_CONTAINS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StringFilterComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StringFilterComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StringFilterComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "PREFIX" => Self::Prefix,
-            "NOT_EQUALS" => Self::NotEquals,
-            "PREFIX_NOT_EQUALS" => Self::PrefixNotEquals,
-            "CONTAINS" => Self::Contains,
-            "NOT_CONTAINS" => Self::NotContains,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StringFilterComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(StringFilterComparison::from(s))
-    }
-}
-
-crate::impl_literal!(StringFilterComparison);
-
-/// Property type `NumberFilter` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct NumberFilter {
-    /// `Eq` (optional).
-    pub eq: Option<Value<f64>>,
-    /// `Gte` (optional).
-    pub gte: Option<Value<f64>>,
-    /// `Lte` (optional).
-    pub lte: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `NumberFilter` of `AWS::SecurityHub::AutomationRule`.
+    NumberFilter(default)
 }
 
 impl NumberFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            eq: None,
-            gte: None,
-            lte: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Eq`.
-    pub fn eq(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.eq = Some(value.into());
-        self
+    /// `Eq` (optional).
+    pub fn eq(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Eq", value.into().to_template()))
     }
-    /// Sets `Gte`.
-    pub fn gte(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.gte = Some(value.into());
-        self
+    /// `Gte` (optional).
+    pub fn gte(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Gte", value.into().to_template()))
     }
-    /// Sets `Lte`.
-    pub fn lte(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lte = Some(value.into());
-        self
+    /// `Lte` (optional).
+    pub fn lte(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Lte", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NumberFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eq {
-            m.insert("Eq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gte {
-            m.insert("Gte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lte {
-            m.insert("Lte".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NumberFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NumberFilter);
-
-/// Property type `DateFilter` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone, Default)]
-pub struct DateFilter {
-    /// `DateRange` (optional).
-    pub date_range: Option<Value<DateRange>>,
-    /// `End` (optional).
-    /// Pattern: `^(\d\d\d\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\d)|[3][0-1])[T](?:([0-1](\d)|[2][0-3]):[0-5](\d):[0-5](\d)|23:59:60)(?:\.(\d)+)?([Z]|[+-](\d\d)(:?(\d\d))?)$`.
-    pub end: Option<Value<String>>,
-    /// `Start` (optional).
-    /// Pattern: `^(\d\d\d\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\d)|[3][0-1])[T](?:([0-1](\d)|[2][0-3]):[0-5](\d):[0-5](\d)|23:59:60)(?:\.(\d)+)?([Z]|[+-](\d\d)(:?(\d\d))?)$`.
-    pub start: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DateFilter` of `AWS::SecurityHub::AutomationRule`.
+    DateFilter(default)
 }
 
 impl DateFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            date_range: None,
-            end: None,
-            start: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DateRange`.
-    pub fn date_range(mut self, value: impl Into<Value<DateRange>>) -> Self {
-        self.date_range = Some(value.into());
-        self
+    /// `DateRange` (optional).
+    pub fn date_range(self, value: impl Into<Value<DateRange>>) -> Self {
+        Self(self.0.with(0, "DateRange", value.into().to_template()))
     }
-    /// Sets `End`.
-    pub fn end(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end = Some(value.into());
-        self
+    /// `End` (optional).
+    /// Pattern: `^([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])-([0][1-9]|[1][0-2])-([0][1-9]|[1-2]([\d\x{80}-\x{10FFFF}])|[3][0-1])[T](?:([0-1]([\d\x{80}-\x{10FFFF}])|[2][0-3]):[0-5]([\d\x{80}-\x{10FFFF}]):[0-5]([\d\x{80}-\x{10FFFF}])|23:59:60)(?:\.([\d\x{80}-\x{10FFFF}])+)?([Z]|[+-]([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])(:?([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}]))?)$`.
+    pub fn end(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "End", value.into().to_template()))
     }
-    /// Sets `Start`.
-    pub fn start(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start = Some(value.into());
-        self
+    /// `Start` (optional).
+    /// Pattern: `^([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])-([0][1-9]|[1][0-2])-([0][1-9]|[1-2]([\d\x{80}-\x{10FFFF}])|[3][0-1])[T](?:([0-1]([\d\x{80}-\x{10FFFF}])|[2][0-3]):[0-5]([\d\x{80}-\x{10FFFF}]):[0-5]([\d\x{80}-\x{10FFFF}])|23:59:60)(?:\.([\d\x{80}-\x{10FFFF}])+)?([Z]|[+-]([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])(:?([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}]))?)$`.
+    pub fn start(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Start", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DateFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.date_range {
-            m.insert("DateRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end {
-            m.insert("End".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start {
-            m.insert("Start".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DateFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.date_range
-            .check(&path.field("DateRange"), &Rules::NONE, out);
-        self.end.check(&path.field("End"), &Rules { pattern: Some("^(\\d\\d\\d\\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\\d)|[3][0-1])[T](?:([0-1](\\d)|[2][0-3]):[0-5](\\d):[0-5](\\d)|23:59:60)(?:\\.(\\d)+)?([Z]|[+-](\\d\\d)(:?(\\d\\d))?)$"), ..Rules::NONE }, out);
-        self.start.check(&path.field("Start"), &Rules { pattern: Some("^(\\d\\d\\d\\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\\d)|[3][0-1])[T](?:([0-1](\\d)|[2][0-3]):[0-5](\\d):[0-5](\\d)|23:59:60)(?:\\.(\\d)+)?([Z]|[+-](\\d\\d)(:?(\\d\\d))?)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(DateFilter);
-
-/// Property type `DateRange` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct DateRange {
-    /// `Unit` (required).
-    pub unit: Value<Unit>,
-    /// `Value` (required).
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `DateRange` of `AWS::SecurityHub::AutomationRule`.
+    DateRange
 }
 
 impl DateRange {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<Unit>>, value: impl Into<Value<f64>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DateRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `DAYS`
+        Days = "DAYS",
     }
 }
 
-impl Check for DateRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DateRange);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `DAYS`
-    Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `MapFilter` of `AWS::SecurityHub::AutomationRule`.
-#[derive(Debug, Clone)]
-pub struct MapFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<Comparison>,
-    /// `Key` (required).
-    /// Pattern: `\S`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `MapFilter` of `AWS::SecurityHub::AutomationRule`.
+    MapFilter
 }
 
 impl MapFilter {
@@ -2045,160 +700,35 @@ impl MapFilter {
         key: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison: comparison.into(),
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparison", comparison.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MapFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Comparison`.
+    Comparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `NOT_CONTAINS`
+        NotContains = "NOT_CONTAINS",
     }
 }
 
-impl Check for MapFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RuleStatus`.
+    RuleStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-crate::impl_literal!(MapFilter);
-
-/// Values of `Comparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Comparison {
-    /// `EQUALS`
-    Equals,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// `CONTAINS`
-    Contains,
-    /// `NOT_CONTAINS`
-    NotContains,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Comparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["EQUALS", "NOT_EQUALS", "CONTAINS", "NOT_CONTAINS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::Contains => "CONTAINS",
-            Self::NotContains => "NOT_CONTAINS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Comparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Comparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Comparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "NOT_EQUALS" => Self::NotEquals,
-            "CONTAINS" => Self::Contains,
-            "NOT_CONTAINS" => Self::NotContains,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Comparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(Comparison::from(s))
-    }
-}
-
-crate::impl_literal!(Comparison);
-
-/// Values of `RuleStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleStatus::from(s))
-    }
-}
-
-crate::impl_literal!(RuleStatus);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct AutomationRuleV2 {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AutomationRuleV2 {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AutomationRuleV2 {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AutomationRuleV2 {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::AutomationRuleV2`.
+    AutomationRuleV2("AWS::SecurityHub::AutomationRuleV2", AutomationRuleV2Props)
 }
 
 impl AutomationRuleV2 {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::AutomationRuleV2";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AutomationRuleV2Props) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleArn` (typed).
     pub fn ref_value(&self) -> Value<ids::AutomationRuleV2Arn> {
         self.resource.ref_value()
@@ -97,32 +49,53 @@ impl AutomationRuleV2 {
     pub fn attr_updated_at(&self) -> Value<String> {
         self.resource.get_att("UpdatedAt")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<AutomationRulesActionV2>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `Criteria` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_criteria(&self, value: impl Into<Value<Criteria>>) {
+        self.resource.set_property("Criteria", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `RuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleName", value.into())
+    }
+
+    /// Replaces `RuleOrder` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_order(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("RuleOrder", value.into())
+    }
+
+    /// Replaces `RuleStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_status(&self, value: impl Into<Value<RuleStatus>>) {
+        self.resource.set_property("RuleStatus", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct AutomationRuleV2Props {
-    /// `Actions` (required).
-    /// Items: 1..=1.
-    pub actions: Value<List<AutomationRulesActionV2>>,
-    /// `Criteria` (required).
-    pub criteria: Value<Criteria>,
-    /// `Description` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*\S.*`.
-    pub description: Value<String>,
-    /// `RuleName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `.*\S.*`.
-    pub rule_name: Value<String>,
-    /// `RuleOrder` (required).
-    /// Range: 1..=1000.
-    pub rule_order: Value<f64>,
-    /// `RuleStatus` (optional).
-    pub rule_status: Option<Value<RuleStatus>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::AutomationRuleV2`.
+    AutomationRuleV2Props
 }
 
 impl AutomationRuleV2Props {
@@ -134,599 +107,200 @@ impl AutomationRuleV2Props {
         rule_name: impl Into<Value<String>>,
         rule_order: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            actions: actions.into(),
-            criteria: criteria.into(),
-            description: description.into(),
-            rule_name: rule_name.into(),
-            rule_order: rule_order.into(),
-            rule_status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Actions", actions.into().to_template())
+                .with(1, "Criteria", criteria.into().to_template())
+                .with(2, "Description", description.into().to_template())
+                .with(3, "RuleName", rule_name.into().to_template())
+                .with(4, "RuleOrder", rule_order.into().to_template()),
+        )
     }
-    /// Sets `RuleStatus`.
-    pub fn rule_status(mut self, value: impl Into<Value<RuleStatus>>) -> Self {
-        self.rule_status = Some(value.into());
-        self
+    /// `RuleStatus` (optional).
+    pub fn rule_status(self, value: impl Into<Value<RuleStatus>>) -> Self {
+        Self(self.0.with(5, "RuleStatus", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutomationRuleV2Props {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        m.insert("Criteria".to_owned(), self.criteria.to_template());
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert("RuleName".to_owned(), self.rule_name.to_template());
-        m.insert("RuleOrder".to_owned(), self.rule_order.to_template());
-        if let Some(v) = &self.rule_status {
-            m.insert("RuleStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutomationRuleV2Props {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.criteria
-            .check(&path.field("Criteria"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_order.check(
-            &path.field("RuleOrder"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_status
-            .check(&path.field("RuleStatus"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomationRuleV2Props);
-
-/// Property type `AutomationRulesActionV2` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct AutomationRulesActionV2 {
-    /// `ExternalIntegrationConfiguration` (optional).
-    pub external_integration_configuration: Option<Value<ExternalIntegrationConfiguration>>,
-    /// `FindingFieldsUpdate` (optional).
-    pub finding_fields_update: Option<Value<AutomationRulesFindingFieldsUpdateV2>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `AutomationRulesActionV2` of `AWS::SecurityHub::AutomationRuleV2`.
+    AutomationRulesActionV2
 }
 
 impl AutomationRulesActionV2 {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            external_integration_configuration: None,
-            finding_fields_update: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `ExternalIntegrationConfiguration`.
+    /// `ExternalIntegrationConfiguration` (optional).
     pub fn external_integration_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ExternalIntegrationConfiguration>>,
     ) -> Self {
-        self.external_integration_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ExternalIntegrationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FindingFieldsUpdate`.
+    /// `FindingFieldsUpdate` (optional).
     pub fn finding_fields_update(
-        mut self,
+        self,
         value: impl Into<Value<AutomationRulesFindingFieldsUpdateV2>>,
     ) -> Self {
-        self.finding_fields_update = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "FindingFieldsUpdate", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AutomationRulesActionV2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.external_integration_configuration {
-            m.insert(
-                "ExternalIntegrationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.finding_fields_update {
-            m.insert("FindingFieldsUpdate".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AutomationRulesActionV2 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_integration_configuration.check(
-            &path.field("ExternalIntegrationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.finding_fields_update
-            .check(&path.field("FindingFieldsUpdate"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AutomationRulesActionV2);
-
-/// Property type `ExternalIntegrationConfiguration` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone, Default)]
-pub struct ExternalIntegrationConfiguration {
-    /// `ConnectorArn` (optional).
-    /// Pattern: `.*\S.*`.
-    pub connector_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ExternalIntegrationConfiguration` of `AWS::SecurityHub::AutomationRuleV2`.
+    ExternalIntegrationConfiguration(default)
 }
 
 impl ExternalIntegrationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connector_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectorArn`.
-    pub fn connector_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.connector_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ExternalIntegrationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connector_arn {
-            m.insert("ConnectorArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ExternalIntegrationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connector_arn.check(
-            &path.field("ConnectorArn"),
-            &Rules {
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ExternalIntegrationConfiguration);
-
-/// Property type `AutomationRulesFindingFieldsUpdateV2` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone, Default)]
-pub struct AutomationRulesFindingFieldsUpdateV2 {
-    /// `Comment` (optional).
+    /// `ConnectorArn` (optional).
     /// Pattern: `.*\S.*`.
-    pub comment: Option<Value<String>>,
-    /// `SeverityId` (optional).
-    pub severity_id: Option<Value<i64>>,
-    /// `StatusId` (optional).
-    pub status_id: Option<Value<i64>>,
+    pub fn connector_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ConnectorArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AutomationRulesFindingFieldsUpdateV2` of `AWS::SecurityHub::AutomationRuleV2`.
+    AutomationRulesFindingFieldsUpdateV2(default)
 }
 
 impl AutomationRulesFindingFieldsUpdateV2 {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            comment: None,
-            severity_id: None,
-            status_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    /// Pattern: `.*\S.*`.
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Comment", value.into().to_template()))
     }
-    /// Sets `SeverityId`.
-    pub fn severity_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.severity_id = Some(value.into());
-        self
+    /// `SeverityId` (optional).
+    pub fn severity_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "SeverityId", value.into().to_template()))
     }
-    /// Sets `StatusId`.
-    pub fn status_id(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.status_id = Some(value.into());
-        self
+    /// `StatusId` (optional).
+    pub fn status_id(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "StatusId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for AutomationRulesFindingFieldsUpdateV2 {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity_id {
-            m.insert("SeverityId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status_id {
-            m.insert("StatusId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `FINDING_FIELDS_UPDATE`
+        FindingFieldsUpdate = "FINDING_FIELDS_UPDATE",
+        /// `EXTERNAL_INTEGRATION`
+        ExternalIntegration = "EXTERNAL_INTEGRATION",
     }
 }
 
-impl Check for AutomationRulesFindingFieldsUpdateV2 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comment.check(
-            &path.field("Comment"),
-            &Rules {
-                pattern: Some(".*\\S.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AutomationRulesFindingFieldsUpdateV2);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `FINDING_FIELDS_UPDATE`
-    FindingFieldsUpdate,
-    /// `EXTERNAL_INTEGRATION`
-    ExternalIntegration,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FINDING_FIELDS_UPDATE", "EXTERNAL_INTEGRATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FindingFieldsUpdate => "FINDING_FIELDS_UPDATE",
-            Self::ExternalIntegration => "EXTERNAL_INTEGRATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "FINDING_FIELDS_UPDATE" => Self::FindingFieldsUpdate,
-            "EXTERNAL_INTEGRATION" => Self::ExternalIntegration,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Criteria` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone, Default)]
-pub struct Criteria {
-    /// `OcsfFindingCriteria` (optional).
-    pub ocsf_finding_criteria: Option<Value<OcsfFindingFilters>>,
+crate::l1_struct! {
+    /// Property type `Criteria` of `AWS::SecurityHub::AutomationRuleV2`.
+    Criteria(default)
 }
 
 impl Criteria {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ocsf_finding_criteria: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OcsfFindingCriteria`.
-    pub fn ocsf_finding_criteria(mut self, value: impl Into<Value<OcsfFindingFilters>>) -> Self {
-        self.ocsf_finding_criteria = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Criteria {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ocsf_finding_criteria {
-            m.insert("OcsfFindingCriteria".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OcsfFindingCriteria` (optional).
+    pub fn ocsf_finding_criteria(self, value: impl Into<Value<OcsfFindingFilters>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OcsfFindingCriteria", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Criteria {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ocsf_finding_criteria
-            .check(&path.field("OcsfFindingCriteria"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Criteria);
-
-/// Property type `OcsfFindingFilters` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone, Default)]
-pub struct OcsfFindingFilters {
-    /// `CompositeFilters` (optional).
-    pub composite_filters: Option<Value<List<CompositeFilter>>>,
-    /// `CompositeOperator` (optional).
-    pub composite_operator: Option<Value<AllowedOperators>>,
+crate::l1_struct! {
+    /// Property type `OcsfFindingFilters` of `AWS::SecurityHub::AutomationRuleV2`.
+    OcsfFindingFilters(default)
 }
 
 impl OcsfFindingFilters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            composite_filters: None,
-            composite_operator: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CompositeFilters`.
-    pub fn composite_filters(mut self, value: impl Into<Value<List<CompositeFilter>>>) -> Self {
-        self.composite_filters = Some(value.into());
-        self
+    /// `CompositeFilters` (optional).
+    pub fn composite_filters(self, value: impl Into<Value<List<CompositeFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CompositeFilters", value.into().to_template()),
+        )
     }
-    /// Sets `CompositeOperator`.
-    pub fn composite_operator(mut self, value: impl Into<Value<AllowedOperators>>) -> Self {
-        self.composite_operator = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OcsfFindingFilters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.composite_filters {
-            m.insert("CompositeFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.composite_operator {
-            m.insert("CompositeOperator".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CompositeOperator` (optional).
+    pub fn composite_operator(self, value: impl Into<Value<AllowedOperators>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CompositeOperator", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OcsfFindingFilters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.composite_filters
-            .check(&path.field("CompositeFilters"), &Rules::NONE, out);
-        self.composite_operator
-            .check(&path.field("CompositeOperator"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OcsfFindingFilters);
-
-/// Property type `CompositeFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone, Default)]
-pub struct CompositeFilter {
-    /// `BooleanFilters` (optional).
-    /// Items: 1..=20.
-    pub boolean_filters: Option<Value<List<OcsfBooleanFilter>>>,
-    /// `DateFilters` (optional).
-    /// Items: 1..=20.
-    pub date_filters: Option<Value<List<OcsfDateFilter>>>,
-    /// `MapFilters` (optional).
-    /// Items: 1..=20.
-    pub map_filters: Option<Value<List<OcsfMapFilter>>>,
-    /// `NumberFilters` (optional).
-    /// Items: 1..=20.
-    pub number_filters: Option<Value<List<OcsfNumberFilter>>>,
-    /// `Operator` (optional).
-    pub operator: Option<Value<AllowedOperators>>,
-    /// `StringFilters` (optional).
-    /// Items: 1..=20.
-    pub string_filters: Option<Value<List<OcsfStringFilter>>>,
+crate::l1_struct! {
+    /// Property type `CompositeFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    CompositeFilter(default)
 }
 
 impl CompositeFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean_filters: None,
-            date_filters: None,
-            map_filters: None,
-            number_filters: None,
-            operator: None,
-            string_filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BooleanFilters`.
-    pub fn boolean_filters(mut self, value: impl Into<Value<List<OcsfBooleanFilter>>>) -> Self {
-        self.boolean_filters = Some(value.into());
-        self
+    /// `BooleanFilters` (optional).
+    /// Items: 1 to 20.
+    pub fn boolean_filters(self, value: impl Into<Value<List<OcsfBooleanFilter>>>) -> Self {
+        Self(self.0.with(0, "BooleanFilters", value.into().to_template()))
     }
-    /// Sets `DateFilters`.
-    pub fn date_filters(mut self, value: impl Into<Value<List<OcsfDateFilter>>>) -> Self {
-        self.date_filters = Some(value.into());
-        self
+    /// `DateFilters` (optional).
+    /// Items: 1 to 20.
+    pub fn date_filters(self, value: impl Into<Value<List<OcsfDateFilter>>>) -> Self {
+        Self(self.0.with(1, "DateFilters", value.into().to_template()))
     }
-    /// Sets `MapFilters`.
-    pub fn map_filters(mut self, value: impl Into<Value<List<OcsfMapFilter>>>) -> Self {
-        self.map_filters = Some(value.into());
-        self
+    /// `MapFilters` (optional).
+    /// Items: 1 to 20.
+    pub fn map_filters(self, value: impl Into<Value<List<OcsfMapFilter>>>) -> Self {
+        Self(self.0.with(2, "MapFilters", value.into().to_template()))
     }
-    /// Sets `NumberFilters`.
-    pub fn number_filters(mut self, value: impl Into<Value<List<OcsfNumberFilter>>>) -> Self {
-        self.number_filters = Some(value.into());
-        self
+    /// `NumberFilters` (optional).
+    /// Items: 1 to 20.
+    pub fn number_filters(self, value: impl Into<Value<List<OcsfNumberFilter>>>) -> Self {
+        Self(self.0.with(3, "NumberFilters", value.into().to_template()))
     }
-    /// Sets `Operator`.
-    pub fn operator(mut self, value: impl Into<Value<AllowedOperators>>) -> Self {
-        self.operator = Some(value.into());
-        self
+    /// `Operator` (optional).
+    pub fn operator(self, value: impl Into<Value<AllowedOperators>>) -> Self {
+        Self(self.0.with(4, "Operator", value.into().to_template()))
     }
-    /// Sets `StringFilters`.
-    pub fn string_filters(mut self, value: impl Into<Value<List<OcsfStringFilter>>>) -> Self {
-        self.string_filters = Some(value.into());
-        self
+    /// `StringFilters` (optional).
+    /// Items: 1 to 20.
+    pub fn string_filters(self, value: impl Into<Value<List<OcsfStringFilter>>>) -> Self {
+        Self(self.0.with(5, "StringFilters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CompositeFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean_filters {
-            m.insert("BooleanFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.date_filters {
-            m.insert("DateFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.map_filters {
-            m.insert("MapFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_filters {
-            m.insert("NumberFilters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.operator {
-            m.insert("Operator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_filters {
-            m.insert("StringFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CompositeFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.boolean_filters.check(
-            &path.field("BooleanFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.date_filters.check(
-            &path.field("DateFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.map_filters.check(
-            &path.field("MapFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.number_filters.check(
-            &path.field("NumberFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operator
-            .check(&path.field("Operator"), &Rules::NONE, out);
-        self.string_filters.check(
-            &path.field("StringFilters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CompositeFilter);
-
-/// Property type `OcsfBooleanFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct OcsfBooleanFilter {
-    /// `FieldName` (required).
-    pub field_name: Value<FieldName>,
-    /// `Filter` (required).
-    pub filter: Value<BooleanFilter>,
+crate::l1_struct! {
+    /// Property type `OcsfBooleanFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    OcsfBooleanFilter
 }
 
 impl OcsfBooleanFilter {
@@ -735,134 +309,41 @@ impl OcsfBooleanFilter {
         field_name: impl Into<Value<FieldName>>,
         filter: impl Into<Value<BooleanFilter>>,
     ) -> Self {
-        Self {
-            field_name: field_name.into(),
-            filter: filter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldName", field_name.into().to_template())
+                .with(1, "Filter", filter.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OcsfBooleanFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FieldName`.
+    FieldName {
+        /// `compliance.assessments.meets_criteria`
+        ComplianceAssessmentsMeetsCriteria = "compliance.assessments.meets_criteria",
+        /// `vulnerabilities.is_exploit_available`
+        VulnerabilitiesIsExploitAvailable = "vulnerabilities.is_exploit_available",
+        /// `vulnerabilities.is_fix_available`
+        VulnerabilitiesIsFixAvailable = "vulnerabilities.is_fix_available",
     }
 }
 
-impl Check for OcsfBooleanFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_name
-            .check(&path.field("FieldName"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OcsfBooleanFilter);
-
-/// Values of `FieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FieldName {
-    /// `compliance.assessments.meets_criteria`
-    ComplianceAssessmentsMeetsCriteria,
-    /// `vulnerabilities.is_exploit_available`
-    VulnerabilitiesIsExploitAvailable,
-    /// `vulnerabilities.is_fix_available`
-    VulnerabilitiesIsFixAvailable,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "compliance.assessments.meets_criteria",
-        "vulnerabilities.is_exploit_available",
-        "vulnerabilities.is_fix_available",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ComplianceAssessmentsMeetsCriteria => "compliance.assessments.meets_criteria",
-            Self::VulnerabilitiesIsExploitAvailable => "vulnerabilities.is_exploit_available",
-            Self::VulnerabilitiesIsFixAvailable => "vulnerabilities.is_fix_available",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "compliance.assessments.meets_criteria" => Self::ComplianceAssessmentsMeetsCriteria,
-            "vulnerabilities.is_exploit_available" => Self::VulnerabilitiesIsExploitAvailable,
-            "vulnerabilities.is_fix_available" => Self::VulnerabilitiesIsFixAvailable,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(FieldName::from(s))
-    }
-}
-
-crate::impl_literal!(FieldName);
-
-/// Property type `BooleanFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct BooleanFilter {
-    /// `Value` (required).
-    pub value: Value<bool>,
+crate::l1_struct! {
+    /// Property type `BooleanFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    BooleanFilter
 }
 
 impl BooleanFilter {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<bool>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BooleanFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BooleanFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BooleanFilter);
-
-/// Property type `OcsfDateFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct OcsfDateFilter {
-    /// `FieldName` (required).
-    pub field_name: Value<OcsfDateFilterFieldName>,
-    /// `Filter` (required).
-    pub filter: Value<DateFilter>,
+crate::l1_struct! {
+    /// Property type `OcsfDateFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    OcsfDateFilter
 }
 
 impl OcsfDateFilter {
@@ -871,264 +352,81 @@ impl OcsfDateFilter {
         field_name: impl Into<Value<OcsfDateFilterFieldName>>,
         filter: impl Into<Value<DateFilter>>,
     ) -> Self {
-        Self {
-            field_name: field_name.into(),
-            filter: filter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldName", field_name.into().to_template())
+                .with(1, "Filter", filter.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OcsfDateFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OcsfDateFilterFieldName`.
+    OcsfDateFilterFieldName {
+        /// `finding_info.created_time_dt`
+        FindingInfoCreatedTimeDt = "finding_info.created_time_dt",
+        /// `finding_info.first_seen_time_dt`
+        FindingInfoFirstSeenTimeDt = "finding_info.first_seen_time_dt",
+        /// `finding_info.last_seen_time_dt`
+        FindingInfoLastSeenTimeDt = "finding_info.last_seen_time_dt",
+        /// `finding_info.modified_time_dt`
+        FindingInfoModifiedTimeDt = "finding_info.modified_time_dt",
     }
 }
 
-impl Check for OcsfDateFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_name
-            .check(&path.field("FieldName"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OcsfDateFilter);
-
-/// Values of `OcsfDateFilterFieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OcsfDateFilterFieldName {
-    /// `finding_info.created_time_dt`
-    FindingInfoCreatedTimeDt,
-    /// `finding_info.first_seen_time_dt`
-    FindingInfoFirstSeenTimeDt,
-    /// `finding_info.last_seen_time_dt`
-    FindingInfoLastSeenTimeDt,
-    /// `finding_info.modified_time_dt`
-    FindingInfoModifiedTimeDt,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OcsfDateFilterFieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "finding_info.created_time_dt",
-        "finding_info.first_seen_time_dt",
-        "finding_info.last_seen_time_dt",
-        "finding_info.modified_time_dt",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FindingInfoCreatedTimeDt => "finding_info.created_time_dt",
-            Self::FindingInfoFirstSeenTimeDt => "finding_info.first_seen_time_dt",
-            Self::FindingInfoLastSeenTimeDt => "finding_info.last_seen_time_dt",
-            Self::FindingInfoModifiedTimeDt => "finding_info.modified_time_dt",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OcsfDateFilterFieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OcsfDateFilterFieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OcsfDateFilterFieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "finding_info.created_time_dt" => Self::FindingInfoCreatedTimeDt,
-            "finding_info.first_seen_time_dt" => Self::FindingInfoFirstSeenTimeDt,
-            "finding_info.last_seen_time_dt" => Self::FindingInfoLastSeenTimeDt,
-            "finding_info.modified_time_dt" => Self::FindingInfoModifiedTimeDt,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OcsfDateFilterFieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(OcsfDateFilterFieldName::from(s))
-    }
-}
-
-crate::impl_literal!(OcsfDateFilterFieldName);
-
-/// Property type `DateFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone, Default)]
-pub struct DateFilter {
-    /// `DateRange` (optional).
-    pub date_range: Option<Value<DateRange>>,
-    /// `End` (optional).
-    /// Pattern: `^(\d\d\d\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\d)|[3][0-1])[T](?:([0-1](\d)|[2][0-3]):[0-5](\d):[0-5](\d)|23:59:60)(?:\.(\d)+)?([Z]|[+-](\d\d)(:?(\d\d))?)$`.
-    pub end: Option<Value<String>>,
-    /// `Start` (optional).
-    /// Pattern: `^(\d\d\d\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\d)|[3][0-1])[T](?:([0-1](\d)|[2][0-3]):[0-5](\d):[0-5](\d)|23:59:60)(?:\.(\d)+)?([Z]|[+-](\d\d)(:?(\d\d))?)$`.
-    pub start: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DateFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    DateFilter(default)
 }
 
 impl DateFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            date_range: None,
-            end: None,
-            start: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DateRange`.
-    pub fn date_range(mut self, value: impl Into<Value<DateRange>>) -> Self {
-        self.date_range = Some(value.into());
-        self
+    /// `DateRange` (optional).
+    pub fn date_range(self, value: impl Into<Value<DateRange>>) -> Self {
+        Self(self.0.with(0, "DateRange", value.into().to_template()))
     }
-    /// Sets `End`.
-    pub fn end(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end = Some(value.into());
-        self
+    /// `End` (optional).
+    /// Pattern: `^([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])-([0][1-9]|[1][0-2])-([0][1-9]|[1-2]([\d\x{80}-\x{10FFFF}])|[3][0-1])[T](?:([0-1]([\d\x{80}-\x{10FFFF}])|[2][0-3]):[0-5]([\d\x{80}-\x{10FFFF}]):[0-5]([\d\x{80}-\x{10FFFF}])|23:59:60)(?:\.([\d\x{80}-\x{10FFFF}])+)?([Z]|[+-]([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])(:?([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}]))?)$`.
+    pub fn end(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "End", value.into().to_template()))
     }
-    /// Sets `Start`.
-    pub fn start(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start = Some(value.into());
-        self
+    /// `Start` (optional).
+    /// Pattern: `^([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])-([0][1-9]|[1][0-2])-([0][1-9]|[1-2]([\d\x{80}-\x{10FFFF}])|[3][0-1])[T](?:([0-1]([\d\x{80}-\x{10FFFF}])|[2][0-3]):[0-5]([\d\x{80}-\x{10FFFF}]):[0-5]([\d\x{80}-\x{10FFFF}])|23:59:60)(?:\.([\d\x{80}-\x{10FFFF}])+)?([Z]|[+-]([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}])(:?([\d\x{80}-\x{10FFFF}][\d\x{80}-\x{10FFFF}]))?)$`.
+    pub fn start(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Start", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DateFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.date_range {
-            m.insert("DateRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end {
-            m.insert("End".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start {
-            m.insert("Start".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DateFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.date_range
-            .check(&path.field("DateRange"), &Rules::NONE, out);
-        self.end.check(&path.field("End"), &Rules { pattern: Some("^(\\d\\d\\d\\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\\d)|[3][0-1])[T](?:([0-1](\\d)|[2][0-3]):[0-5](\\d):[0-5](\\d)|23:59:60)(?:\\.(\\d)+)?([Z]|[+-](\\d\\d)(:?(\\d\\d))?)$"), ..Rules::NONE }, out);
-        self.start.check(&path.field("Start"), &Rules { pattern: Some("^(\\d\\d\\d\\d)-([0][1-9]|[1][0-2])-([0][1-9]|[1-2](\\d)|[3][0-1])[T](?:([0-1](\\d)|[2][0-3]):[0-5](\\d):[0-5](\\d)|23:59:60)(?:\\.(\\d)+)?([Z]|[+-](\\d\\d)(:?(\\d\\d))?)$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(DateFilter);
-
-/// Property type `DateRange` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct DateRange {
-    /// `Unit` (required).
-    pub unit: Value<Unit>,
-    /// `Value` (required).
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `DateRange` of `AWS::SecurityHub::AutomationRuleV2`.
+    DateRange
 }
 
 impl DateRange {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<Unit>>, value: impl Into<Value<f64>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DateRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `DAYS`
+        Days = "DAYS",
     }
 }
 
-impl Check for DateRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DateRange);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `DAYS`
-    Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `OcsfMapFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct OcsfMapFilter {
-    /// `FieldName` (required).
-    pub field_name: Value<OcsfMapFilterFieldName>,
-    /// `Filter` (required).
-    pub filter: Value<MapFilter>,
+crate::l1_struct! {
+    /// Property type `OcsfMapFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    OcsfMapFilter
 }
 
 impl OcsfMapFilter {
@@ -1137,96 +435,25 @@ impl OcsfMapFilter {
         field_name: impl Into<Value<OcsfMapFilterFieldName>>,
         filter: impl Into<Value<MapFilter>>,
     ) -> Self {
-        Self {
-            field_name: field_name.into(),
-            filter: filter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldName", field_name.into().to_template())
+                .with(1, "Filter", filter.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OcsfMapFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OcsfMapFilterFieldName`.
+    OcsfMapFilterFieldName {
+        /// `resources.tags`
+        ResourcesTags = "resources.tags",
     }
 }
 
-impl Check for OcsfMapFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_name
-            .check(&path.field("FieldName"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OcsfMapFilter);
-
-/// Values of `OcsfMapFilterFieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OcsfMapFilterFieldName {
-    /// `resources.tags`
-    ResourcesTags,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OcsfMapFilterFieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["resources.tags"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ResourcesTags => "resources.tags",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OcsfMapFilterFieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OcsfMapFilterFieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OcsfMapFilterFieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "resources.tags" => Self::ResourcesTags,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OcsfMapFilterFieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(OcsfMapFilterFieldName::from(s))
-    }
-}
-
-crate::impl_literal!(OcsfMapFilterFieldName);
-
-/// Property type `MapFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct MapFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<Comparison>,
-    /// `Key` (required).
-    /// Length: 1..=4096 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=4096 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `MapFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    MapFilter
 }
 
 impl MapFilter {
@@ -1236,115 +463,28 @@ impl MapFilter {
         key: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison: comparison.into(),
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparison", comparison.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MapFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Comparison`.
+    Comparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
     }
 }
 
-impl Check for MapFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MapFilter);
-
-/// Values of `Comparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Comparison {
-    /// `EQUALS`
-    Equals,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Comparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EQUALS", "NOT_EQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Comparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Comparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Comparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "NOT_EQUALS" => Self::NotEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Comparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(Comparison::from(s))
-    }
-}
-
-crate::impl_literal!(Comparison);
-
-/// Property type `OcsfNumberFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct OcsfNumberFilter {
-    /// `FieldName` (required).
-    pub field_name: Value<OcsfNumberFilterFieldName>,
-    /// `Filter` (required).
-    pub filter: Value<NumberFilter>,
+crate::l1_struct! {
+    /// Property type `OcsfNumberFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    OcsfNumberFilter
 }
 
 impl OcsfNumberFilter {
@@ -1353,230 +493,67 @@ impl OcsfNumberFilter {
         field_name: impl Into<Value<OcsfNumberFilterFieldName>>,
         filter: impl Into<Value<NumberFilter>>,
     ) -> Self {
-        Self {
-            field_name: field_name.into(),
-            filter: filter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldName", field_name.into().to_template())
+                .with(1, "Filter", filter.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OcsfNumberFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OcsfNumberFilterFieldName`.
+    OcsfNumberFilterFieldName {
+        /// `activity_id`
+        ActivityId = "activity_id",
+        /// `compliance.status_id`
+        ComplianceStatusId = "compliance.status_id",
+        /// `confidence_score`
+        ConfidenceScore = "confidence_score",
+        /// `finding_info.related_events_count`
+        FindingInfoRelatedEventsCount = "finding_info.related_events_count",
+        /// `vendor_attributes.severity_id`
+        VendorAttributesSeverityId = "vendor_attributes.severity_id",
     }
 }
 
-impl Check for OcsfNumberFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_name
-            .check(&path.field("FieldName"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OcsfNumberFilter);
-
-/// Values of `OcsfNumberFilterFieldName`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OcsfNumberFilterFieldName {
-    /// `activity_id`
-    ActivityId,
-    /// `compliance.status_id`
-    ComplianceStatusId,
-    /// `confidence_score`
-    ConfidenceScore,
-    /// `finding_info.related_events_count`
-    FindingInfoRelatedEventsCount,
-    /// `vendor_attributes.severity_id`
-    VendorAttributesSeverityId,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OcsfNumberFilterFieldName {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "activity_id",
-        "compliance.status_id",
-        "confidence_score",
-        "finding_info.related_events_count",
-        "vendor_attributes.severity_id",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActivityId => "activity_id",
-            Self::ComplianceStatusId => "compliance.status_id",
-            Self::ConfidenceScore => "confidence_score",
-            Self::FindingInfoRelatedEventsCount => "finding_info.related_events_count",
-            Self::VendorAttributesSeverityId => "vendor_attributes.severity_id",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OcsfNumberFilterFieldName {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OcsfNumberFilterFieldName {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OcsfNumberFilterFieldName {
-    fn from(s: &str) -> Self {
-        match s {
-            "activity_id" => Self::ActivityId,
-            "compliance.status_id" => Self::ComplianceStatusId,
-            "confidence_score" => Self::ConfidenceScore,
-            "finding_info.related_events_count" => Self::FindingInfoRelatedEventsCount,
-            "vendor_attributes.severity_id" => Self::VendorAttributesSeverityId,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OcsfNumberFilterFieldName> {
-    fn from(s: &str) -> Self {
-        Value::literal(OcsfNumberFilterFieldName::from(s))
-    }
-}
-
-crate::impl_literal!(OcsfNumberFilterFieldName);
-
-/// Property type `NumberFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone, Default)]
-pub struct NumberFilter {
-    /// `Eq` (optional).
-    pub eq: Option<Value<f64>>,
-    /// `Gte` (optional).
-    pub gte: Option<Value<f64>>,
-    /// `Lte` (optional).
-    pub lte: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `NumberFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    NumberFilter(default)
 }
 
 impl NumberFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            eq: None,
-            gte: None,
-            lte: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Eq`.
-    pub fn eq(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.eq = Some(value.into());
-        self
+    /// `Eq` (optional).
+    pub fn eq(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Eq", value.into().to_template()))
     }
-    /// Sets `Gte`.
-    pub fn gte(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.gte = Some(value.into());
-        self
+    /// `Gte` (optional).
+    pub fn gte(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Gte", value.into().to_template()))
     }
-    /// Sets `Lte`.
-    pub fn lte(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lte = Some(value.into());
-        self
+    /// `Lte` (optional).
+    pub fn lte(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Lte", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NumberFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eq {
-            m.insert("Eq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gte {
-            m.insert("Gte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lte {
-            m.insert("Lte".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AllowedOperators`.
+    AllowedOperators {
+        /// `AND`
+        And = "AND",
+        /// `OR`
+        Or = "OR",
     }
 }
 
-impl Check for NumberFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NumberFilter);
-
-/// Values of `AllowedOperators`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AllowedOperators {
-    /// `AND`
-    And,
-    /// `OR`
-    Or,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AllowedOperators {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AND", "OR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::And => "AND",
-            Self::Or => "OR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AllowedOperators {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AllowedOperators {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AllowedOperators {
-    fn from(s: &str) -> Self {
-        match s {
-            "AND" => Self::And,
-            "OR" => Self::Or,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AllowedOperators> {
-    fn from(s: &str) -> Self {
-        Value::literal(AllowedOperators::from(s))
-    }
-}
-
-crate::impl_literal!(AllowedOperators);
-
-/// Property type `OcsfStringFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct OcsfStringFilter {
-    /// `FieldName` (required).
-    pub field_name: Value<OcsfStringField>,
-    /// `Filter` (required).
-    pub filter: Value<StringFilter>,
+crate::l1_struct! {
+    /// Property type `OcsfStringFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    OcsfStringFilter
 }
 
 impl OcsfStringFilter {
@@ -1585,250 +562,87 @@ impl OcsfStringFilter {
         field_name: impl Into<Value<OcsfStringField>>,
         filter: impl Into<Value<StringFilter>>,
     ) -> Self {
-        Self {
-            field_name: field_name.into(),
-            filter: filter.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldName", field_name.into().to_template())
+                .with(1, "Filter", filter.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OcsfStringFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldName".to_owned(), self.field_name.to_template());
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `OcsfStringField`.
+    OcsfStringField {
+        /// `activity_name`
+        ActivityName = "activity_name",
+        /// `cloud.account.name`
+        CloudAccountName = "cloud.account.name",
+        /// `cloud.account.uid`
+        CloudAccountUid = "cloud.account.uid",
+        /// `cloud.provider`
+        CloudProvider = "cloud.provider",
+        /// `cloud.region`
+        CloudRegion = "cloud.region",
+        /// `compliance.assessments.category`
+        ComplianceAssessmentsCategory = "compliance.assessments.category",
+        /// `compliance.assessments.name`
+        ComplianceAssessmentsName = "compliance.assessments.name",
+        /// `compliance.control`
+        ComplianceControl = "compliance.control",
+        /// `compliance.status`
+        ComplianceStatus = "compliance.status",
+        /// `compliance.standards`
+        ComplianceStandards = "compliance.standards",
+        /// `finding_info.desc`
+        FindingInfoDesc = "finding_info.desc",
+        /// `finding_info.src_url`
+        FindingInfoSrcUrl = "finding_info.src_url",
+        /// `finding_info.title`
+        FindingInfoTitle = "finding_info.title",
+        /// `finding_info.types`
+        FindingInfoTypes = "finding_info.types",
+        /// `finding_info.uid`
+        FindingInfoUid = "finding_info.uid",
+        /// `finding_info.related_events.uid`
+        FindingInfoRelatedEventsUid = "finding_info.related_events.uid",
+        /// `finding_info.related_events.product.uid`
+        FindingInfoRelatedEventsProductUid = "finding_info.related_events.product.uid",
+        /// `finding_info.related_events.title`
+        FindingInfoRelatedEventsTitle = "finding_info.related_events.title",
+        /// `metadata.product.feature.uid`
+        MetadataProductFeatureUid = "metadata.product.feature.uid",
+        /// `metadata.product.name`
+        MetadataProductName = "metadata.product.name",
+        /// `metadata.product.uid`
+        MetadataProductUid = "metadata.product.uid",
+        /// `metadata.product.vendor_name`
+        MetadataProductVendorName = "metadata.product.vendor_name",
+        /// `remediation.desc`
+        RemediationDesc = "remediation.desc",
+        /// `remediation.references`
+        RemediationReferences = "remediation.references",
+        /// `resources.cloud_partition`
+        ResourcesCloudPartition = "resources.cloud_partition",
+        /// `resources.name`
+        ResourcesName = "resources.name",
+        /// `resources.region`
+        ResourcesRegion = "resources.region",
+        /// `resources.type`
+        ResourcesType = "resources.type",
+        /// `resources.uid`
+        ResourcesUid = "resources.uid",
+        /// `vulnerabilities.fix_coverage`
+        VulnerabilitiesFixCoverage = "vulnerabilities.fix_coverage",
+        /// `class_name`
+        ClassName = "class_name",
+        /// `vendor_attributes.severity`
+        VendorAttributesSeverity = "vendor_attributes.severity",
     }
 }
 
-impl Check for OcsfStringFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_name
-            .check(&path.field("FieldName"), &Rules::NONE, out);
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OcsfStringFilter);
-
-/// Values of `OcsfStringField`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OcsfStringField {
-    /// `activity_name`
-    ActivityName,
-    /// `cloud.account.name`
-    CloudAccountName,
-    /// `cloud.account.uid`
-    CloudAccountUid,
-    /// `cloud.provider`
-    CloudProvider,
-    /// `cloud.region`
-    CloudRegion,
-    /// `compliance.assessments.category`
-    ComplianceAssessmentsCategory,
-    /// `compliance.assessments.name`
-    ComplianceAssessmentsName,
-    /// `compliance.control`
-    ComplianceControl,
-    /// `compliance.status`
-    ComplianceStatus,
-    /// `compliance.standards`
-    ComplianceStandards,
-    /// `finding_info.desc`
-    FindingInfoDesc,
-    /// `finding_info.src_url`
-    FindingInfoSrcUrl,
-    /// `finding_info.title`
-    FindingInfoTitle,
-    /// `finding_info.types`
-    FindingInfoTypes,
-    /// `finding_info.uid`
-    FindingInfoUid,
-    /// `finding_info.related_events.uid`
-    FindingInfoRelatedEventsUid,
-    /// `finding_info.related_events.product.uid`
-    FindingInfoRelatedEventsProductUid,
-    /// `finding_info.related_events.title`
-    FindingInfoRelatedEventsTitle,
-    /// `metadata.product.feature.uid`
-    MetadataProductFeatureUid,
-    /// `metadata.product.name`
-    MetadataProductName,
-    /// `metadata.product.uid`
-    MetadataProductUid,
-    /// `metadata.product.vendor_name`
-    MetadataProductVendorName,
-    /// `remediation.desc`
-    RemediationDesc,
-    /// `remediation.references`
-    RemediationReferences,
-    /// `resources.cloud_partition`
-    ResourcesCloudPartition,
-    /// `resources.name`
-    ResourcesName,
-    /// `resources.region`
-    ResourcesRegion,
-    /// `resources.type`
-    ResourcesType,
-    /// `resources.uid`
-    ResourcesUid,
-    /// `vulnerabilities.fix_coverage`
-    VulnerabilitiesFixCoverage,
-    /// `class_name`
-    ClassName,
-    /// `vendor_attributes.severity`
-    VendorAttributesSeverity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OcsfStringField {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "activity_name",
-        "cloud.account.name",
-        "cloud.account.uid",
-        "cloud.provider",
-        "cloud.region",
-        "compliance.assessments.category",
-        "compliance.assessments.name",
-        "compliance.control",
-        "compliance.status",
-        "compliance.standards",
-        "finding_info.desc",
-        "finding_info.src_url",
-        "finding_info.title",
-        "finding_info.types",
-        "finding_info.uid",
-        "finding_info.related_events.uid",
-        "finding_info.related_events.product.uid",
-        "finding_info.related_events.title",
-        "metadata.product.feature.uid",
-        "metadata.product.name",
-        "metadata.product.uid",
-        "metadata.product.vendor_name",
-        "remediation.desc",
-        "remediation.references",
-        "resources.cloud_partition",
-        "resources.name",
-        "resources.region",
-        "resources.type",
-        "resources.uid",
-        "vulnerabilities.fix_coverage",
-        "class_name",
-        "vendor_attributes.severity",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ActivityName => "activity_name",
-            Self::CloudAccountName => "cloud.account.name",
-            Self::CloudAccountUid => "cloud.account.uid",
-            Self::CloudProvider => "cloud.provider",
-            Self::CloudRegion => "cloud.region",
-            Self::ComplianceAssessmentsCategory => "compliance.assessments.category",
-            Self::ComplianceAssessmentsName => "compliance.assessments.name",
-            Self::ComplianceControl => "compliance.control",
-            Self::ComplianceStatus => "compliance.status",
-            Self::ComplianceStandards => "compliance.standards",
-            Self::FindingInfoDesc => "finding_info.desc",
-            Self::FindingInfoSrcUrl => "finding_info.src_url",
-            Self::FindingInfoTitle => "finding_info.title",
-            Self::FindingInfoTypes => "finding_info.types",
-            Self::FindingInfoUid => "finding_info.uid",
-            Self::FindingInfoRelatedEventsUid => "finding_info.related_events.uid",
-            Self::FindingInfoRelatedEventsProductUid => "finding_info.related_events.product.uid",
-            Self::FindingInfoRelatedEventsTitle => "finding_info.related_events.title",
-            Self::MetadataProductFeatureUid => "metadata.product.feature.uid",
-            Self::MetadataProductName => "metadata.product.name",
-            Self::MetadataProductUid => "metadata.product.uid",
-            Self::MetadataProductVendorName => "metadata.product.vendor_name",
-            Self::RemediationDesc => "remediation.desc",
-            Self::RemediationReferences => "remediation.references",
-            Self::ResourcesCloudPartition => "resources.cloud_partition",
-            Self::ResourcesName => "resources.name",
-            Self::ResourcesRegion => "resources.region",
-            Self::ResourcesType => "resources.type",
-            Self::ResourcesUid => "resources.uid",
-            Self::VulnerabilitiesFixCoverage => "vulnerabilities.fix_coverage",
-            Self::ClassName => "class_name",
-            Self::VendorAttributesSeverity => "vendor_attributes.severity",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OcsfStringField {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OcsfStringField {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OcsfStringField {
-    fn from(s: &str) -> Self {
-        match s {
-            "activity_name" => Self::ActivityName,
-            "cloud.account.name" => Self::CloudAccountName,
-            "cloud.account.uid" => Self::CloudAccountUid,
-            "cloud.provider" => Self::CloudProvider,
-            "cloud.region" => Self::CloudRegion,
-            "compliance.assessments.category" => Self::ComplianceAssessmentsCategory,
-            "compliance.assessments.name" => Self::ComplianceAssessmentsName,
-            "compliance.control" => Self::ComplianceControl,
-            "compliance.status" => Self::ComplianceStatus,
-            "compliance.standards" => Self::ComplianceStandards,
-            "finding_info.desc" => Self::FindingInfoDesc,
-            "finding_info.src_url" => Self::FindingInfoSrcUrl,
-            "finding_info.title" => Self::FindingInfoTitle,
-            "finding_info.types" => Self::FindingInfoTypes,
-            "finding_info.uid" => Self::FindingInfoUid,
-            "finding_info.related_events.uid" => Self::FindingInfoRelatedEventsUid,
-            "finding_info.related_events.product.uid" => Self::FindingInfoRelatedEventsProductUid,
-            "finding_info.related_events.title" => Self::FindingInfoRelatedEventsTitle,
-            "metadata.product.feature.uid" => Self::MetadataProductFeatureUid,
-            "metadata.product.name" => Self::MetadataProductName,
-            "metadata.product.uid" => Self::MetadataProductUid,
-            "metadata.product.vendor_name" => Self::MetadataProductVendorName,
-            "remediation.desc" => Self::RemediationDesc,
-            "remediation.references" => Self::RemediationReferences,
-            "resources.cloud_partition" => Self::ResourcesCloudPartition,
-            "resources.name" => Self::ResourcesName,
-            "resources.region" => Self::ResourcesRegion,
-            "resources.type" => Self::ResourcesType,
-            "resources.uid" => Self::ResourcesUid,
-            "vulnerabilities.fix_coverage" => Self::VulnerabilitiesFixCoverage,
-            "class_name" => Self::ClassName,
-            "vendor_attributes.severity" => Self::VendorAttributesSeverity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OcsfStringField> {
-    fn from(s: &str) -> Self {
-        Value::literal(OcsfStringField::from(s))
-    }
-}
-
-crate::impl_literal!(OcsfStringField);
-
-/// Property type `StringFilter` of `AWS::SecurityHub::AutomationRuleV2`.
-#[derive(Debug, Clone)]
-pub struct StringFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<StringFilterComparison>,
-    /// `Value` (required).
-    /// Length: 1..=4096 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `StringFilter` of `AWS::SecurityHub::AutomationRuleV2`.
+    StringFilter
 }
 
 impl StringFilter {
@@ -1837,168 +651,36 @@ impl StringFilter {
         comparison: impl Into<Value<StringFilterComparison>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison: comparison.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparison", comparison.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StringFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StringFilterComparison`.
+    StringFilterComparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `PREFIX`
+        Prefix = "PREFIX",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
+        /// `PREFIX_NOT_EQUALS`
+        PrefixNotEquals = "PREFIX_NOT_EQUALS",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
     }
 }
 
-impl Check for StringFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RuleStatus`.
+    RuleStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-crate::impl_literal!(StringFilter);
-
-/// Values of `StringFilterComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StringFilterComparison {
-    /// `EQUALS`
-    Equals,
-    /// `PREFIX`
-    Prefix,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// `PREFIX_NOT_EQUALS`
-    PrefixNotEquals,
-    /// `CONTAINS`
-    Contains,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StringFilterComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EQUALS",
-        "PREFIX",
-        "NOT_EQUALS",
-        "PREFIX_NOT_EQUALS",
-        "CONTAINS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::Prefix => "PREFIX",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::PrefixNotEquals => "PREFIX_NOT_EQUALS",
-            Self::Contains => "CONTAINS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StringFilterComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StringFilterComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StringFilterComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "PREFIX" => Self::Prefix,
-            "NOT_EQUALS" => Self::NotEquals,
-            "PREFIX_NOT_EQUALS" => Self::PrefixNotEquals,
-            "CONTAINS" => Self::Contains,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StringFilterComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(StringFilterComparison::from(s))
-    }
-}
-
-crate::impl_literal!(StringFilterComparison);
-
-/// Values of `RuleStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RuleStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RuleStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RuleStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RuleStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RuleStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RuleStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(RuleStatus::from(s))
-    }
-}
-
-crate::impl_literal!(RuleStatus);

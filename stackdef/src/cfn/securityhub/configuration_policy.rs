@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::ConfigurationPolicy`.
+    ConfigurationPolicy("AWS::SecurityHub::ConfigurationPolicy", ConfigurationPolicyProps)
 }
 
 impl ConfigurationPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::ConfigurationPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationPolicyArn> {
         self.resource.ref_value()
@@ -102,24 +54,36 @@ impl ConfigurationPolicy {
     pub fn attr_service_enabled(&self) -> Value<bool> {
         self.resource.get_att("ServiceEnabled")
     }
+
+    /// Replaces `ConfigurationPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_policy(&self, value: impl Into<Value<Policy>>) {
+        self.resource
+            .set_property("ConfigurationPolicy", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationPolicyProps {
-    /// `ConfigurationPolicy` (required).
-    pub configuration_policy: Value<Policy>,
-    /// `Description` (optional).
-    /// Length: 0..=512 characters.
-    /// Pattern: `\S`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `\S`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::ConfigurationPolicy`.
+    ConfigurationPolicyProps
 }
 
 impl ConfigurationPolicyProps {
@@ -128,671 +92,228 @@ impl ConfigurationPolicyProps {
         configuration_policy: impl Into<Value<Policy>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            configuration_policy: configuration_policy.into(),
-            description: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConfigurationPolicy",
+                    configuration_policy.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 512 characters.
+    /// Pattern: `\S`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationPolicy".to_owned(),
-            self.configuration_policy.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_policy
-            .check(&path.field("ConfigurationPolicy"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationPolicyProps);
-
-/// Property type `Policy` of `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct Policy {
-    /// `SecurityHub` (optional).
-    pub security_hub: Option<Value<SecurityHubPolicy>>,
+crate::l1_struct! {
+    /// Property type `Policy` of `AWS::SecurityHub::ConfigurationPolicy`.
+    Policy(default)
 }
 
 impl Policy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { security_hub: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityHub`.
-    pub fn security_hub(mut self, value: impl Into<Value<SecurityHubPolicy>>) -> Self {
-        self.security_hub = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Policy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_hub {
-            m.insert("SecurityHub".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecurityHub` (optional).
+    pub fn security_hub(self, value: impl Into<Value<SecurityHubPolicy>>) -> Self {
+        Self(self.0.with(0, "SecurityHub", value.into().to_template()))
     }
 }
 
-impl Check for Policy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_hub
-            .check(&path.field("SecurityHub"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Policy);
-
-/// Property type `SecurityHubPolicy` of `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityHubPolicy {
-    /// `EnabledStandardIdentifiers` (optional).
-    /// Items: ..=1000.
-    /// Each item: Length: ..=2048 characters.
-    pub enabled_standard_identifiers: Option<Value<List<String>>>,
-    /// `SecurityControlsConfiguration` (optional).
-    pub security_controls_configuration: Option<Value<SecurityControlsConfiguration>>,
-    /// `ServiceEnabled` (optional).
-    pub service_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `SecurityHubPolicy` of `AWS::SecurityHub::ConfigurationPolicy`.
+    SecurityHubPolicy(default)
 }
 
 impl SecurityHubPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled_standard_identifiers: None,
-            security_controls_configuration: None,
-            service_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnabledStandardIdentifiers`.
-    pub fn enabled_standard_identifiers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enabled_standard_identifiers = Some(value.into());
-        self
+    /// `EnabledStandardIdentifiers` (optional).
+    /// Items: at most 1000.
+    /// Each item: Length: at most 2048 characters.
+    pub fn enabled_standard_identifiers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EnabledStandardIdentifiers", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityControlsConfiguration`.
+    /// `SecurityControlsConfiguration` (optional).
     pub fn security_controls_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SecurityControlsConfiguration>>,
     ) -> Self {
-        self.security_controls_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "SecurityControlsConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ServiceEnabled`.
-    pub fn service_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.service_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityHubPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled_standard_identifiers {
-            m.insert("EnabledStandardIdentifiers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_controls_configuration {
-            m.insert("SecurityControlsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_enabled {
-            m.insert("ServiceEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ServiceEnabled` (optional).
+    pub fn service_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(2, "ServiceEnabled", value.into().to_template()))
     }
 }
 
-impl Check for SecurityHubPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enabled_standard_identifiers.check(
-            &path.field("EnabledStandardIdentifiers"),
-            &Rules {
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_controls_configuration.check(
-            &path.field("SecurityControlsConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityHubPolicy);
-
-/// Property type `SecurityControlsConfiguration` of `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityControlsConfiguration {
-    /// `DisabledSecurityControlIdentifiers` (optional).
-    /// Items: ..=1000.
-    /// Each item: Length: ..=2048 characters.
-    pub disabled_security_control_identifiers: Option<Value<List<String>>>,
-    /// `EnabledSecurityControlIdentifiers` (optional).
-    /// Items: ..=1000.
-    /// Each item: Length: ..=2048 characters.
-    pub enabled_security_control_identifiers: Option<Value<List<String>>>,
-    /// `SecurityControlCustomParameters` (optional).
-    /// Items: ..=1000.
-    pub security_control_custom_parameters: Option<Value<List<SecurityControlCustomParameter>>>,
+crate::l1_struct! {
+    /// Property type `SecurityControlsConfiguration` of `AWS::SecurityHub::ConfigurationPolicy`.
+    SecurityControlsConfiguration(default)
 }
 
 impl SecurityControlsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            disabled_security_control_identifiers: None,
-            enabled_security_control_identifiers: None,
-            security_control_custom_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DisabledSecurityControlIdentifiers`.
+    /// `DisabledSecurityControlIdentifiers` (optional).
+    /// Items: at most 1000.
+    /// Each item: Length: at most 2048 characters.
     pub fn disabled_security_control_identifiers(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.disabled_security_control_identifiers = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DisabledSecurityControlIdentifiers",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnabledSecurityControlIdentifiers`.
+    /// `EnabledSecurityControlIdentifiers` (optional).
+    /// Items: at most 1000.
+    /// Each item: Length: at most 2048 characters.
     pub fn enabled_security_control_identifiers(
-        mut self,
+        self,
         value: impl Into<Value<List<String>>>,
     ) -> Self {
-        self.enabled_security_control_identifiers = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "EnabledSecurityControlIdentifiers",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SecurityControlCustomParameters`.
+    /// `SecurityControlCustomParameters` (optional).
+    /// Items: at most 1000.
     pub fn security_control_custom_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<SecurityControlCustomParameter>>>,
     ) -> Self {
-        self.security_control_custom_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "SecurityControlCustomParameters",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for SecurityControlsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disabled_security_control_identifiers {
-            m.insert(
-                "DisabledSecurityControlIdentifiers".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enabled_security_control_identifiers {
-            m.insert(
-                "EnabledSecurityControlIdentifiers".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.security_control_custom_parameters {
-            m.insert(
-                "SecurityControlCustomParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SecurityControlsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disabled_security_control_identifiers.check(
-            &path.field("DisabledSecurityControlIdentifiers"),
-            &Rules {
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.enabled_security_control_identifiers.check(
-            &path.field("EnabledSecurityControlIdentifiers"),
-            &Rules {
-                max_items: Some(1000),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_control_custom_parameters.check(
-            &path.field("SecurityControlCustomParameters"),
-            &Rules {
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityControlsConfiguration);
-
-/// Property type `SecurityControlCustomParameter` of `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct SecurityControlCustomParameter {
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<ParameterConfiguration>>>,
-    /// `SecurityControlId` (optional).
-    /// Length: ..=2048 characters.
-    pub security_control_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SecurityControlCustomParameter` of `AWS::SecurityHub::ConfigurationPolicy`.
+    SecurityControlCustomParameter(default)
 }
 
 impl SecurityControlCustomParameter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            parameters: None,
-            security_control_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<ParameterConfiguration>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<ParameterConfiguration>>>) -> Self {
+        Self(self.0.with(0, "Parameters", value.into().to_template()))
     }
-    /// Sets `SecurityControlId`.
-    pub fn security_control_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_control_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SecurityControlCustomParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_control_id {
-            m.insert("SecurityControlId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SecurityControlId` (optional).
+    /// Length: at most 2048 characters.
+    pub fn security_control_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityControlId", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SecurityControlCustomParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parameters
-            .check(&path.field("Parameters"), &Rules::NONE, out);
-        self.security_control_id.check(
-            &path.field("SecurityControlId"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SecurityControlCustomParameter);
-
-/// Property type `ParameterConfiguration` of `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone)]
-pub struct ParameterConfiguration {
-    /// `Value` (optional).
-    pub value: Option<Value<ParameterValue>>,
-    /// `ValueType` (required).
-    pub value_type: Value<ValueType>,
+crate::l1_struct! {
+    /// Property type `ParameterConfiguration` of `AWS::SecurityHub::ConfigurationPolicy`.
+    ParameterConfiguration
 }
 
 impl ParameterConfiguration {
     /// The required properties: `ValueType`.
     pub fn new(value_type: impl Into<Value<ValueType>>) -> Self {
-        Self {
-            value: None,
-            value_type: value_type.into(),
-        }
+        Self(crate::Properties::new().with(1, "ValueType", value_type.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<ParameterValue>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    pub fn value(self, value: impl Into<Value<ParameterValue>>) -> Self {
+        Self(self.0.with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ParameterConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        m.insert("ValueType".to_owned(), self.value_type.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParameterConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-        self.value_type
-            .check(&path.field("ValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ParameterConfiguration);
-
-/// Property type `ParameterValue` of `AWS::SecurityHub::ConfigurationPolicy`.
-#[derive(Debug, Clone, Default)]
-pub struct ParameterValue {
-    /// `Boolean` (optional).
-    pub boolean: Option<Value<bool>>,
-    /// `Double` (optional).
-    pub double: Option<Value<f64>>,
-    /// `Enum` (optional).
-    /// Length: ..=2048 characters.
-    pub enum_: Option<Value<String>>,
-    /// `EnumList` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: ..=2048 characters.
-    pub enum_list: Option<Value<List<String>>>,
-    /// `Integer` (optional).
-    pub integer: Option<Value<i64>>,
-    /// `IntegerList` (optional).
-    /// Items: ..=100.
-    pub integer_list: Option<Value<List<i64>>>,
-    /// `String` (optional).
-    /// Length: ..=2048 characters.
-    pub string: Option<Value<String>>,
-    /// `StringList` (optional).
-    /// Items: ..=100.
-    /// Each item: Length: ..=2048 characters.
-    pub string_list: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ParameterValue` of `AWS::SecurityHub::ConfigurationPolicy`.
+    ParameterValue(default)
 }
 
 impl ParameterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            boolean: None,
-            double: None,
-            enum_: None,
-            enum_list: None,
-            integer: None,
-            integer_list: None,
-            string: None,
-            string_list: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Boolean`.
-    pub fn boolean(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.boolean = Some(value.into());
-        self
+    /// `Boolean` (optional).
+    pub fn boolean(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Boolean", value.into().to_template()))
     }
-    /// Sets `Double`.
-    pub fn double(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.double = Some(value.into());
-        self
+    /// `Double` (optional).
+    pub fn double(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Double", value.into().to_template()))
     }
-    /// Sets `Enum`.
-    pub fn enum_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.enum_ = Some(value.into());
-        self
+    /// `Enum` (optional).
+    /// Length: at most 2048 characters.
+    pub fn enum_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Enum", value.into().to_template()))
     }
-    /// Sets `EnumList`.
-    pub fn enum_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enum_list = Some(value.into());
-        self
+    /// `EnumList` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: at most 2048 characters.
+    pub fn enum_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "EnumList", value.into().to_template()))
     }
-    /// Sets `Integer`.
-    pub fn integer(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.integer = Some(value.into());
-        self
+    /// `Integer` (optional).
+    pub fn integer(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Integer", value.into().to_template()))
     }
-    /// Sets `IntegerList`.
-    pub fn integer_list(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.integer_list = Some(value.into());
-        self
+    /// `IntegerList` (optional).
+    /// Items: at most 100.
+    pub fn integer_list(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(5, "IntegerList", value.into().to_template()))
     }
-    /// Sets `String`.
-    pub fn string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.string = Some(value.into());
-        self
+    /// `String` (optional).
+    /// Length: at most 2048 characters.
+    pub fn string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "String", value.into().to_template()))
     }
-    /// Sets `StringList`.
-    pub fn string_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.string_list = Some(value.into());
-        self
+    /// `StringList` (optional).
+    /// Items: at most 100.
+    /// Each item: Length: at most 2048 characters.
+    pub fn string_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "StringList", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ParameterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.boolean {
-            m.insert("Boolean".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.double {
-            m.insert("Double".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enum_ {
-            m.insert("Enum".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enum_list {
-            m.insert("EnumList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer {
-            m.insert("Integer".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.integer_list {
-            m.insert("IntegerList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string {
-            m.insert("String".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.string_list {
-            m.insert("StringList".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ValueType`.
+    ValueType {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
-
-impl Check for ParameterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enum_.check(
-            &path.field("Enum"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.enum_list.check(
-            &path.field("EnumList"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.integer_list.check(
-            &path.field("IntegerList"),
-            &Rules {
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string.check(
-            &path.field("String"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.string_list.check(
-            &path.field("StringList"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParameterValue);
-
-/// Values of `ValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValueType {
-    /// `DEFAULT`
-    Default,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ValueType::from(s))
-    }
-}
-
-crate::impl_literal!(ValueType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::DelegatedAdmin`.
-#[derive(Debug, Clone)]
-pub struct DelegatedAdmin {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DelegatedAdmin {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DelegatedAdmin {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DelegatedAdmin {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::DelegatedAdmin`.
+    DelegatedAdmin("AWS::SecurityHub::DelegatedAdmin", DelegatedAdminProps)
 }
 
 impl DelegatedAdmin {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::DelegatedAdmin";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DelegatedAdminProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DelegatedAdminIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::DelegatedAdminId> {
         self.resource.ref_value()
@@ -87,48 +39,26 @@ impl DelegatedAdmin {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AdminAccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AdminAccountId", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::DelegatedAdmin`.
-#[derive(Debug, Clone)]
-pub struct DelegatedAdminProps {
-    /// `AdminAccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9]{12}$`.
-    pub admin_account_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::DelegatedAdmin`.
+    DelegatedAdminProps
 }
 
 impl DelegatedAdminProps {
     /// The required properties: `AdminAccountId`.
     pub fn new(admin_account_id: impl Into<Value<String>>) -> Self {
-        Self {
-            admin_account_id: admin_account_id.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AdminAccountId",
+            admin_account_id.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for DelegatedAdminProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AdminAccountId".to_owned(),
-            self.admin_account_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DelegatedAdminProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.admin_account_id.check(
-            &path.field("AdminAccountId"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DelegatedAdminProps);

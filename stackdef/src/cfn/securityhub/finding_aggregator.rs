@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::FindingAggregator`.
-#[derive(Debug, Clone)]
-pub struct FindingAggregator {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for FindingAggregator {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for FindingAggregator {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for FindingAggregator {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::FindingAggregator`.
+    FindingAggregator("AWS::SecurityHub::FindingAggregator", FindingAggregatorProps)
 }
 
 impl FindingAggregator {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::FindingAggregator";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: FindingAggregatorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `FindingAggregatorArn` (typed).
     pub fn ref_value(&self) -> Value<ids::FindingAggregatorArn> {
         self.resource.ref_value()
@@ -87,135 +39,51 @@ impl FindingAggregator {
     pub fn attr_finding_aggregation_region(&self) -> Value<String> {
         self.resource.get_att("FindingAggregationRegion")
     }
+
+    /// Replaces `RegionLinkingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region_linking_mode(&self, value: impl Into<Value<RegionLinkingMode>>) {
+        self.resource
+            .set_property("RegionLinkingMode", value.into())
+    }
+
+    /// Replaces `Regions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Regions", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::FindingAggregator`.
-#[derive(Debug, Clone)]
-pub struct FindingAggregatorProps {
-    /// `RegionLinkingMode` (required).
-    pub region_linking_mode: Value<RegionLinkingMode>,
-    /// `Regions` (optional).
-    /// Items: 1..=50.
-    /// Each item: Pattern: `^[a-zA-Z0-9-]{1,32}$`.
-    pub regions: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::FindingAggregator`.
+    FindingAggregatorProps
 }
 
 impl FindingAggregatorProps {
     /// The required properties: `RegionLinkingMode`.
     pub fn new(region_linking_mode: impl Into<Value<RegionLinkingMode>>) -> Self {
-        Self {
-            region_linking_mode: region_linking_mode.into(),
-            regions: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "RegionLinkingMode",
+            region_linking_mode.into().to_template(),
+        ))
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FindingAggregatorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "RegionLinkingMode".to_owned(),
-            self.region_linking_mode.to_template(),
-        );
-        if let Some(v) = &self.regions {
-            m.insert("Regions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Regions` (optional).
+    /// Items: 1 to 50.
+    /// Each item: Pattern: `^[a-zA-Z0-9-]{1,32}$`.
+    pub fn regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Regions", value.into().to_template()))
     }
 }
 
-impl Check for FindingAggregatorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.region_linking_mode
-            .check(&path.field("RegionLinkingMode"), &Rules::NONE, out);
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-zA-Z0-9-]{1,32}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RegionLinkingMode`.
+    RegionLinkingMode {
+        /// `ALL_REGIONS`
+        AllRegions = "ALL_REGIONS",
+        /// `ALL_REGIONS_EXCEPT_SPECIFIED`
+        AllRegionsExceptSpecified = "ALL_REGIONS_EXCEPT_SPECIFIED",
+        /// `SPECIFIED_REGIONS`
+        SpecifiedRegions = "SPECIFIED_REGIONS",
     }
 }
-
-crate::impl_literal!(FindingAggregatorProps);
-
-/// Values of `RegionLinkingMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RegionLinkingMode {
-    /// `ALL_REGIONS`
-    AllRegions,
-    /// `ALL_REGIONS_EXCEPT_SPECIFIED`
-    AllRegionsExceptSpecified,
-    /// `SPECIFIED_REGIONS`
-    SpecifiedRegions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RegionLinkingMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALL_REGIONS",
-        "ALL_REGIONS_EXCEPT_SPECIFIED",
-        "SPECIFIED_REGIONS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllRegions => "ALL_REGIONS",
-            Self::AllRegionsExceptSpecified => "ALL_REGIONS_EXCEPT_SPECIFIED",
-            Self::SpecifiedRegions => "SPECIFIED_REGIONS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RegionLinkingMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RegionLinkingMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RegionLinkingMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL_REGIONS" => Self::AllRegions,
-            "ALL_REGIONS_EXCEPT_SPECIFIED" => Self::AllRegionsExceptSpecified,
-            "SPECIFIED_REGIONS" => Self::SpecifiedRegions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RegionLinkingMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RegionLinkingMode::from(s))
-    }
-}
-
-crate::impl_literal!(RegionLinkingMode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::Hub`.
-#[derive(Debug, Clone)]
-pub struct Hub {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Hub {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Hub {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Hub {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::Hub`.
+    Hub("AWS::SecurityHub::Hub", HubProps)
 }
 
 impl Hub {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::Hub";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: HubProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ARN` (typed).
     pub fn ref_value(&self) -> Value<ids::HubArn> {
         self.resource.ref_value()
@@ -87,102 +39,71 @@ impl Hub {
     pub fn attr_subscribed_at(&self) -> Value<String> {
         self.resource.get_att("SubscribedAt")
     }
+
+    /// Replaces `AutoEnableControls` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_enable_controls(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AutoEnableControls", value.into())
+    }
+
+    /// Replaces `ControlFindingGenerator` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_control_finding_generator(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ControlFindingGenerator", value.into())
+    }
+
+    /// Replaces `EnableDefaultStandards` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enable_default_standards(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("EnableDefaultStandards", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::Hub`.
-#[derive(Debug, Clone, Default)]
-pub struct HubProps {
-    /// `AutoEnableControls` (optional).
-    pub auto_enable_controls: Option<Value<bool>>,
-    /// `ControlFindingGenerator` (optional).
-    /// Pattern: `^(SECURITY_CONTROL|STANDARD_CONTROL)$`.
-    pub control_finding_generator: Option<Value<String>>,
-    /// `EnableDefaultStandards` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub enable_default_standards: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 0..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::Hub`.
+    HubProps(default)
 }
 
 impl HubProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_enable_controls: None,
-            control_finding_generator: None,
-            enable_default_standards: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoEnableControls`.
-    pub fn auto_enable_controls(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.auto_enable_controls = Some(value.into());
-        self
+    /// `AutoEnableControls` (optional).
+    pub fn auto_enable_controls(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AutoEnableControls", value.into().to_template()),
+        )
     }
-    /// Sets `ControlFindingGenerator`.
-    pub fn control_finding_generator(mut self, value: impl Into<Value<String>>) -> Self {
-        self.control_finding_generator = Some(value.into());
-        self
+    /// `ControlFindingGenerator` (optional).
+    /// Pattern: `^(SECURITY_CONTROL|STANDARD_CONTROL)$`.
+    pub fn control_finding_generator(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ControlFindingGenerator", value.into().to_template()),
+        )
     }
-    /// Sets `EnableDefaultStandards`.
-    pub fn enable_default_standards(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_default_standards = Some(value.into());
-        self
+    /// `EnableDefaultStandards` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn enable_default_standards(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EnableDefaultStandards", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HubProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_enable_controls {
-            m.insert("AutoEnableControls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.control_finding_generator {
-            m.insert("ControlFindingGenerator".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_default_standards {
-            m.insert("EnableDefaultStandards".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 0 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for HubProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.control_finding_generator.check(
-            &path.field("ControlFindingGenerator"),
-            &Rules {
-                pattern: Some("^(SECURITY_CONTROL|STANDARD_CONTROL)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HubProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct Insight {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Insight {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Insight {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Insight {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::Insight`.
+    Insight("AWS::SecurityHub::Insight", InsightProps)
 }
 
 impl Insight {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::Insight";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InsightProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InsightArn` (typed).
     pub fn ref_value(&self) -> Value<ids::InsightArn> {
         self.resource.ref_value()
@@ -82,21 +34,29 @@ impl Insight {
     pub fn attr_insight_arn(&self) -> Value<ids::InsightArn> {
         self.resource.get_att("InsightArn")
     }
+
+    /// Replaces `Filters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filters(&self, value: impl Into<Value<AwsSecurityFindingFilters>>) {
+        self.resource.set_property("Filters", value.into())
+    }
+
+    /// Replaces `GroupByAttribute` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_by_attribute(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupByAttribute", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct InsightProps {
-    /// `Filters` (required).
-    pub filters: Value<AwsSecurityFindingFilters>,
-    /// `GroupByAttribute` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `\S`.
-    pub group_by_attribute: Value<String>,
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `\S`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::Insight`.
+    InsightProps
 }
 
 impl InsightProps {
@@ -106,2350 +66,894 @@ impl InsightProps {
         group_by_attribute: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            filters: filters.into(),
-            group_by_attribute: group_by_attribute.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Filters", filters.into().to_template())
+                .with(
+                    1,
+                    "GroupByAttribute",
+                    group_by_attribute.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for InsightProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filters".to_owned(), self.filters.to_template());
-        m.insert(
-            "GroupByAttribute".to_owned(),
-            self.group_by_attribute.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InsightProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters
-            .check(&path.field("Filters"), &Rules::NONE, out);
-        self.group_by_attribute.check(
-            &path.field("GroupByAttribute"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InsightProps);
-
-/// Property type `AwsSecurityFindingFilters` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsSecurityFindingFilters {
-    /// `AwsAccountId` (optional).
-    /// Items: ..=20.
-    pub aws_account_id: Option<Value<List<StringFilter>>>,
-    /// `AwsAccountName` (optional).
-    /// Items: ..=20.
-    pub aws_account_name: Option<Value<List<StringFilter>>>,
-    /// `CompanyName` (optional).
-    /// Items: ..=20.
-    pub company_name: Option<Value<List<StringFilter>>>,
-    /// `ComplianceAssociatedStandardsId` (optional).
-    /// Items: ..=20.
-    pub compliance_associated_standards_id: Option<Value<List<StringFilter>>>,
-    /// `ComplianceSecurityControlId` (optional).
-    /// Items: ..=20.
-    pub compliance_security_control_id: Option<Value<List<StringFilter>>>,
-    /// `ComplianceSecurityControlParametersName` (optional).
-    /// Items: ..=20.
-    pub compliance_security_control_parameters_name: Option<Value<List<StringFilter>>>,
-    /// `ComplianceSecurityControlParametersValue` (optional).
-    /// Items: ..=20.
-    pub compliance_security_control_parameters_value: Option<Value<List<StringFilter>>>,
-    /// `ComplianceStatus` (optional).
-    /// Items: ..=20.
-    pub compliance_status: Option<Value<List<StringFilter>>>,
-    /// `Confidence` (optional).
-    /// Items: ..=20.
-    pub confidence: Option<Value<List<NumberFilter>>>,
-    /// `CreatedAt` (optional).
-    /// Items: ..=20.
-    pub created_at: Option<Value<List<DateFilter>>>,
-    /// `Criticality` (optional).
-    /// Items: ..=20.
-    pub criticality: Option<Value<List<NumberFilter>>>,
-    /// `Description` (optional).
-    /// Items: ..=20.
-    pub description: Option<Value<List<StringFilter>>>,
-    /// `FindingProviderFieldsConfidence` (optional).
-    /// Items: ..=20.
-    pub finding_provider_fields_confidence: Option<Value<List<NumberFilter>>>,
-    /// `FindingProviderFieldsCriticality` (optional).
-    /// Items: ..=20.
-    pub finding_provider_fields_criticality: Option<Value<List<NumberFilter>>>,
-    /// `FindingProviderFieldsRelatedFindingsId` (optional).
-    /// Items: ..=20.
-    pub finding_provider_fields_related_findings_id: Option<Value<List<StringFilter>>>,
-    /// `FindingProviderFieldsRelatedFindingsProductArn` (optional).
-    /// Items: ..=20.
-    pub finding_provider_fields_related_findings_product_arn: Option<Value<List<StringFilter>>>,
-    /// `FindingProviderFieldsSeverityLabel` (optional).
-    /// Items: ..=20.
-    pub finding_provider_fields_severity_label: Option<Value<List<StringFilter>>>,
-    /// `FindingProviderFieldsSeverityOriginal` (optional).
-    /// Items: ..=20.
-    pub finding_provider_fields_severity_original: Option<Value<List<StringFilter>>>,
-    /// `FindingProviderFieldsTypes` (optional).
-    /// Items: ..=20.
-    pub finding_provider_fields_types: Option<Value<List<StringFilter>>>,
-    /// `FirstObservedAt` (optional).
-    /// Items: ..=20.
-    pub first_observed_at: Option<Value<List<DateFilter>>>,
-    /// `GeneratorId` (optional).
-    /// Items: ..=20.
-    pub generator_id: Option<Value<List<StringFilter>>>,
-    /// `Id` (optional).
-    /// Items: ..=20.
-    pub id: Option<Value<List<StringFilter>>>,
-    /// `Keyword` (optional).
-    /// Items: ..=20.
-    pub keyword: Option<Value<List<KeywordFilter>>>,
-    /// `LastObservedAt` (optional).
-    /// Items: ..=20.
-    pub last_observed_at: Option<Value<List<DateFilter>>>,
-    /// `MalwareName` (optional).
-    /// Items: ..=20.
-    pub malware_name: Option<Value<List<StringFilter>>>,
-    /// `MalwarePath` (optional).
-    /// Items: ..=20.
-    pub malware_path: Option<Value<List<StringFilter>>>,
-    /// `MalwareState` (optional).
-    /// Items: ..=20.
-    pub malware_state: Option<Value<List<StringFilter>>>,
-    /// `MalwareType` (optional).
-    /// Items: ..=20.
-    pub malware_type: Option<Value<List<StringFilter>>>,
-    /// `NetworkDestinationDomain` (optional).
-    /// Items: ..=20.
-    pub network_destination_domain: Option<Value<List<StringFilter>>>,
-    /// `NetworkDestinationIpV4` (optional).
-    /// Items: ..=20.
-    pub network_destination_ip_v4: Option<Value<List<IpFilter>>>,
-    /// `NetworkDestinationIpV6` (optional).
-    /// Items: ..=20.
-    pub network_destination_ip_v6: Option<Value<List<IpFilter>>>,
-    /// `NetworkDestinationPort` (optional).
-    /// Items: ..=20.
-    pub network_destination_port: Option<Value<List<NumberFilter>>>,
-    /// `NetworkDirection` (optional).
-    /// Items: ..=20.
-    pub network_direction: Option<Value<List<StringFilter>>>,
-    /// `NetworkProtocol` (optional).
-    /// Items: ..=20.
-    pub network_protocol: Option<Value<List<StringFilter>>>,
-    /// `NetworkSourceDomain` (optional).
-    /// Items: ..=20.
-    pub network_source_domain: Option<Value<List<StringFilter>>>,
-    /// `NetworkSourceIpV4` (optional).
-    /// Items: ..=20.
-    pub network_source_ip_v4: Option<Value<List<IpFilter>>>,
-    /// `NetworkSourceIpV6` (optional).
-    /// Items: ..=20.
-    pub network_source_ip_v6: Option<Value<List<IpFilter>>>,
-    /// `NetworkSourceMac` (optional).
-    /// Items: ..=20.
-    pub network_source_mac: Option<Value<List<StringFilter>>>,
-    /// `NetworkSourcePort` (optional).
-    /// Items: ..=20.
-    pub network_source_port: Option<Value<List<NumberFilter>>>,
-    /// `NoteText` (optional).
-    /// Items: ..=20.
-    pub note_text: Option<Value<List<StringFilter>>>,
-    /// `NoteUpdatedAt` (optional).
-    /// Items: ..=20.
-    pub note_updated_at: Option<Value<List<DateFilter>>>,
-    /// `NoteUpdatedBy` (optional).
-    /// Items: ..=20.
-    pub note_updated_by: Option<Value<List<StringFilter>>>,
-    /// `ProcessLaunchedAt` (optional).
-    /// Items: ..=20.
-    pub process_launched_at: Option<Value<List<DateFilter>>>,
-    /// `ProcessName` (optional).
-    /// Items: ..=20.
-    pub process_name: Option<Value<List<StringFilter>>>,
-    /// `ProcessParentPid` (optional).
-    /// Items: ..=20.
-    pub process_parent_pid: Option<Value<List<NumberFilter>>>,
-    /// `ProcessPath` (optional).
-    /// Items: ..=20.
-    pub process_path: Option<Value<List<StringFilter>>>,
-    /// `ProcessPid` (optional).
-    /// Items: ..=20.
-    pub process_pid: Option<Value<List<NumberFilter>>>,
-    /// `ProcessTerminatedAt` (optional).
-    /// Items: ..=20.
-    pub process_terminated_at: Option<Value<List<DateFilter>>>,
-    /// `ProductArn` (optional).
-    /// Items: ..=20.
-    pub product_arn: Option<Value<List<StringFilter>>>,
-    /// `ProductFields` (optional).
-    /// Items: ..=20.
-    pub product_fields: Option<Value<List<MapFilter>>>,
-    /// `ProductName` (optional).
-    /// Items: ..=20.
-    pub product_name: Option<Value<List<StringFilter>>>,
-    /// `RecommendationText` (optional).
-    /// Items: ..=20.
-    pub recommendation_text: Option<Value<List<StringFilter>>>,
-    /// `RecordState` (optional).
-    /// Items: ..=20.
-    pub record_state: Option<Value<List<StringFilter>>>,
-    /// `Region` (optional).
-    /// Items: ..=20.
-    pub region: Option<Value<List<StringFilter>>>,
-    /// `RelatedFindingsId` (optional).
-    /// Items: ..=20.
-    pub related_findings_id: Option<Value<List<StringFilter>>>,
-    /// `RelatedFindingsProductArn` (optional).
-    /// Items: ..=20.
-    pub related_findings_product_arn: Option<Value<List<StringFilter>>>,
-    /// `ResourceApplicationArn` (optional).
-    /// Items: ..=20.
-    pub resource_application_arn: Option<Value<List<StringFilter>>>,
-    /// `ResourceApplicationName` (optional).
-    /// Items: ..=20.
-    pub resource_application_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsEc2InstanceIamInstanceProfileArn` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_iam_instance_profile_arn: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsEc2InstanceImageId` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_image_id: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsEc2InstanceIpV4Addresses` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_ip_v4_addresses: Option<Value<List<IpFilter>>>,
-    /// `ResourceAwsEc2InstanceIpV6Addresses` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_ip_v6_addresses: Option<Value<List<IpFilter>>>,
-    /// `ResourceAwsEc2InstanceKeyName` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_key_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsEc2InstanceLaunchedAt` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_launched_at: Option<Value<List<DateFilter>>>,
-    /// `ResourceAwsEc2InstanceSubnetId` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_subnet_id: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsEc2InstanceType` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_type: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsEc2InstanceVpcId` (optional).
-    /// Items: ..=20.
-    pub resource_aws_ec2_instance_vpc_id: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsIamAccessKeyCreatedAt` (optional).
-    /// Items: ..=20.
-    pub resource_aws_iam_access_key_created_at: Option<Value<List<DateFilter>>>,
-    /// `ResourceAwsIamAccessKeyPrincipalName` (optional).
-    /// Items: ..=20.
-    pub resource_aws_iam_access_key_principal_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsIamAccessKeyStatus` (optional).
-    /// Items: ..=20.
-    pub resource_aws_iam_access_key_status: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsIamAccessKeyUserName` (optional).
-    /// Items: ..=20.
-    pub resource_aws_iam_access_key_user_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsIamUserUserName` (optional).
-    /// Items: ..=20.
-    pub resource_aws_iam_user_user_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsS3BucketOwnerId` (optional).
-    /// Items: ..=20.
-    pub resource_aws_s3_bucket_owner_id: Option<Value<List<StringFilter>>>,
-    /// `ResourceAwsS3BucketOwnerName` (optional).
-    /// Items: ..=20.
-    pub resource_aws_s3_bucket_owner_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceContainerImageId` (optional).
-    /// Items: ..=20.
-    pub resource_container_image_id: Option<Value<List<StringFilter>>>,
-    /// `ResourceContainerImageName` (optional).
-    /// Items: ..=20.
-    pub resource_container_image_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceContainerLaunchedAt` (optional).
-    /// Items: ..=20.
-    pub resource_container_launched_at: Option<Value<List<DateFilter>>>,
-    /// `ResourceContainerName` (optional).
-    /// Items: ..=20.
-    pub resource_container_name: Option<Value<List<StringFilter>>>,
-    /// `ResourceDetailsOther` (optional).
-    /// Items: ..=20.
-    pub resource_details_other: Option<Value<List<MapFilter>>>,
-    /// `ResourceId` (optional).
-    /// Items: ..=20.
-    pub resource_id: Option<Value<List<StringFilter>>>,
-    /// `ResourcePartition` (optional).
-    /// Items: ..=20.
-    pub resource_partition: Option<Value<List<StringFilter>>>,
-    /// `ResourceRegion` (optional).
-    /// Items: ..=20.
-    pub resource_region: Option<Value<List<StringFilter>>>,
-    /// `ResourceTags` (optional).
-    /// Items: ..=20.
-    pub resource_tags: Option<Value<List<MapFilter>>>,
-    /// `ResourceType` (optional).
-    /// Items: ..=20.
-    pub resource_type: Option<Value<List<StringFilter>>>,
-    /// `Sample` (optional).
-    /// Items: ..=20.
-    pub sample: Option<Value<List<BooleanFilter>>>,
-    /// `SeverityLabel` (optional).
-    /// Items: ..=20.
-    pub severity_label: Option<Value<List<StringFilter>>>,
-    /// `SeverityNormalized` (optional).
-    /// Items: ..=20.
-    pub severity_normalized: Option<Value<List<NumberFilter>>>,
-    /// `SeverityProduct` (optional).
-    /// Items: ..=20.
-    pub severity_product: Option<Value<List<NumberFilter>>>,
-    /// `SourceUrl` (optional).
-    /// Items: ..=20.
-    pub source_url: Option<Value<List<StringFilter>>>,
-    /// `ThreatIntelIndicatorCategory` (optional).
-    /// Items: ..=20.
-    pub threat_intel_indicator_category: Option<Value<List<StringFilter>>>,
-    /// `ThreatIntelIndicatorLastObservedAt` (optional).
-    /// Items: ..=20.
-    pub threat_intel_indicator_last_observed_at: Option<Value<List<DateFilter>>>,
-    /// `ThreatIntelIndicatorSource` (optional).
-    /// Items: ..=20.
-    pub threat_intel_indicator_source: Option<Value<List<StringFilter>>>,
-    /// `ThreatIntelIndicatorSourceUrl` (optional).
-    /// Items: ..=20.
-    pub threat_intel_indicator_source_url: Option<Value<List<StringFilter>>>,
-    /// `ThreatIntelIndicatorType` (optional).
-    /// Items: ..=20.
-    pub threat_intel_indicator_type: Option<Value<List<StringFilter>>>,
-    /// `ThreatIntelIndicatorValue` (optional).
-    /// Items: ..=20.
-    pub threat_intel_indicator_value: Option<Value<List<StringFilter>>>,
-    /// `Title` (optional).
-    /// Items: ..=20.
-    pub title: Option<Value<List<StringFilter>>>,
-    /// `Type` (optional).
-    /// Items: ..=20.
-    pub type_: Option<Value<List<StringFilter>>>,
-    /// `UpdatedAt` (optional).
-    /// Items: ..=20.
-    pub updated_at: Option<Value<List<DateFilter>>>,
-    /// `UserDefinedFields` (optional).
-    /// Items: ..=20.
-    pub user_defined_fields: Option<Value<List<MapFilter>>>,
-    /// `VerificationState` (optional).
-    /// Items: ..=20.
-    pub verification_state: Option<Value<List<StringFilter>>>,
-    /// `VulnerabilitiesExploitAvailable` (optional).
-    /// Items: ..=20.
-    pub vulnerabilities_exploit_available: Option<Value<List<StringFilter>>>,
-    /// `VulnerabilitiesFixAvailable` (optional).
-    /// Items: ..=20.
-    pub vulnerabilities_fix_available: Option<Value<List<StringFilter>>>,
-    /// `WorkflowState` (optional).
-    /// Items: ..=20.
-    pub workflow_state: Option<Value<List<StringFilter>>>,
-    /// `WorkflowStatus` (optional).
-    /// Items: ..=20.
-    pub workflow_status: Option<Value<List<StringFilter>>>,
+crate::l1_struct! {
+    /// Property type `AwsSecurityFindingFilters` of `AWS::SecurityHub::Insight`.
+    AwsSecurityFindingFilters(default)
 }
 
 impl AwsSecurityFindingFilters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_account_id: None,
-            aws_account_name: None,
-            company_name: None,
-            compliance_associated_standards_id: None,
-            compliance_security_control_id: None,
-            compliance_security_control_parameters_name: None,
-            compliance_security_control_parameters_value: None,
-            compliance_status: None,
-            confidence: None,
-            created_at: None,
-            criticality: None,
-            description: None,
-            finding_provider_fields_confidence: None,
-            finding_provider_fields_criticality: None,
-            finding_provider_fields_related_findings_id: None,
-            finding_provider_fields_related_findings_product_arn: None,
-            finding_provider_fields_severity_label: None,
-            finding_provider_fields_severity_original: None,
-            finding_provider_fields_types: None,
-            first_observed_at: None,
-            generator_id: None,
-            id: None,
-            keyword: None,
-            last_observed_at: None,
-            malware_name: None,
-            malware_path: None,
-            malware_state: None,
-            malware_type: None,
-            network_destination_domain: None,
-            network_destination_ip_v4: None,
-            network_destination_ip_v6: None,
-            network_destination_port: None,
-            network_direction: None,
-            network_protocol: None,
-            network_source_domain: None,
-            network_source_ip_v4: None,
-            network_source_ip_v6: None,
-            network_source_mac: None,
-            network_source_port: None,
-            note_text: None,
-            note_updated_at: None,
-            note_updated_by: None,
-            process_launched_at: None,
-            process_name: None,
-            process_parent_pid: None,
-            process_path: None,
-            process_pid: None,
-            process_terminated_at: None,
-            product_arn: None,
-            product_fields: None,
-            product_name: None,
-            recommendation_text: None,
-            record_state: None,
-            region: None,
-            related_findings_id: None,
-            related_findings_product_arn: None,
-            resource_application_arn: None,
-            resource_application_name: None,
-            resource_aws_ec2_instance_iam_instance_profile_arn: None,
-            resource_aws_ec2_instance_image_id: None,
-            resource_aws_ec2_instance_ip_v4_addresses: None,
-            resource_aws_ec2_instance_ip_v6_addresses: None,
-            resource_aws_ec2_instance_key_name: None,
-            resource_aws_ec2_instance_launched_at: None,
-            resource_aws_ec2_instance_subnet_id: None,
-            resource_aws_ec2_instance_type: None,
-            resource_aws_ec2_instance_vpc_id: None,
-            resource_aws_iam_access_key_created_at: None,
-            resource_aws_iam_access_key_principal_name: None,
-            resource_aws_iam_access_key_status: None,
-            resource_aws_iam_access_key_user_name: None,
-            resource_aws_iam_user_user_name: None,
-            resource_aws_s3_bucket_owner_id: None,
-            resource_aws_s3_bucket_owner_name: None,
-            resource_container_image_id: None,
-            resource_container_image_name: None,
-            resource_container_launched_at: None,
-            resource_container_name: None,
-            resource_details_other: None,
-            resource_id: None,
-            resource_partition: None,
-            resource_region: None,
-            resource_tags: None,
-            resource_type: None,
-            sample: None,
-            severity_label: None,
-            severity_normalized: None,
-            severity_product: None,
-            source_url: None,
-            threat_intel_indicator_category: None,
-            threat_intel_indicator_last_observed_at: None,
-            threat_intel_indicator_source: None,
-            threat_intel_indicator_source_url: None,
-            threat_intel_indicator_type: None,
-            threat_intel_indicator_value: None,
-            title: None,
-            type_: None,
-            updated_at: None,
-            user_defined_fields: None,
-            verification_state: None,
-            vulnerabilities_exploit_available: None,
-            vulnerabilities_fix_available: None,
-            workflow_state: None,
-            workflow_status: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsAccountId`.
-    pub fn aws_account_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.aws_account_id = Some(value.into());
-        self
+    /// `AwsAccountId` (optional).
+    /// Items: at most 20.
+    pub fn aws_account_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(0, "AwsAccountId", value.into().to_template()))
     }
-    /// Sets `AwsAccountName`.
-    pub fn aws_account_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.aws_account_name = Some(value.into());
-        self
+    /// `AwsAccountName` (optional).
+    /// Items: at most 20.
+    pub fn aws_account_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(1, "AwsAccountName", value.into().to_template()))
     }
-    /// Sets `CompanyName`.
-    pub fn company_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.company_name = Some(value.into());
-        self
+    /// `CompanyName` (optional).
+    /// Items: at most 20.
+    pub fn company_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(2, "CompanyName", value.into().to_template()))
     }
-    /// Sets `ComplianceAssociatedStandardsId`.
+    /// `ComplianceAssociatedStandardsId` (optional).
+    /// Items: at most 20.
     pub fn compliance_associated_standards_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.compliance_associated_standards_id = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "ComplianceAssociatedStandardsId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ComplianceSecurityControlId`.
+    /// `ComplianceSecurityControlId` (optional).
+    /// Items: at most 20.
     pub fn compliance_security_control_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.compliance_security_control_id = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "ComplianceSecurityControlId", value.into().to_template()),
+        )
     }
-    /// Sets `ComplianceSecurityControlParametersName`.
+    /// `ComplianceSecurityControlParametersName` (optional).
+    /// Items: at most 20.
     pub fn compliance_security_control_parameters_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.compliance_security_control_parameters_name = Some(value.into());
-        self
+        Self(self.0.with(
+            5,
+            "ComplianceSecurityControlParametersName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ComplianceSecurityControlParametersValue`.
+    /// `ComplianceSecurityControlParametersValue` (optional).
+    /// Items: at most 20.
     pub fn compliance_security_control_parameters_value(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.compliance_security_control_parameters_value = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "ComplianceSecurityControlParametersValue",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ComplianceStatus`.
-    pub fn compliance_status(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.compliance_status = Some(value.into());
-        self
+    /// `ComplianceStatus` (optional).
+    /// Items: at most 20.
+    pub fn compliance_status(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ComplianceStatus", value.into().to_template()),
+        )
     }
-    /// Sets `Confidence`.
-    pub fn confidence(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.confidence = Some(value.into());
-        self
+    /// `Confidence` (optional).
+    /// Items: at most 20.
+    pub fn confidence(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(self.0.with(8, "Confidence", value.into().to_template()))
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    /// Items: at most 20.
+    pub fn created_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(9, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `Criticality`.
-    pub fn criticality(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.criticality = Some(value.into());
-        self
+    /// `Criticality` (optional).
+    /// Items: at most 20.
+    pub fn criticality(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(self.0.with(10, "Criticality", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Items: at most 20.
+    pub fn description(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(11, "Description", value.into().to_template()))
     }
-    /// Sets `FindingProviderFieldsConfidence`.
+    /// `FindingProviderFieldsConfidence` (optional).
+    /// Items: at most 20.
     pub fn finding_provider_fields_confidence(
-        mut self,
+        self,
         value: impl Into<Value<List<NumberFilter>>>,
     ) -> Self {
-        self.finding_provider_fields_confidence = Some(value.into());
-        self
+        Self(self.0.with(
+            12,
+            "FindingProviderFieldsConfidence",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FindingProviderFieldsCriticality`.
+    /// `FindingProviderFieldsCriticality` (optional).
+    /// Items: at most 20.
     pub fn finding_provider_fields_criticality(
-        mut self,
+        self,
         value: impl Into<Value<List<NumberFilter>>>,
     ) -> Self {
-        self.finding_provider_fields_criticality = Some(value.into());
-        self
+        Self(self.0.with(
+            13,
+            "FindingProviderFieldsCriticality",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FindingProviderFieldsRelatedFindingsId`.
+    /// `FindingProviderFieldsRelatedFindingsId` (optional).
+    /// Items: at most 20.
     pub fn finding_provider_fields_related_findings_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.finding_provider_fields_related_findings_id = Some(value.into());
-        self
+        Self(self.0.with(
+            14,
+            "FindingProviderFieldsRelatedFindingsId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FindingProviderFieldsRelatedFindingsProductArn`.
+    /// `FindingProviderFieldsRelatedFindingsProductArn` (optional).
+    /// Items: at most 20.
     pub fn finding_provider_fields_related_findings_product_arn(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.finding_provider_fields_related_findings_product_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            15,
+            "FindingProviderFieldsRelatedFindingsProductArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FindingProviderFieldsSeverityLabel`.
+    /// `FindingProviderFieldsSeverityLabel` (optional).
+    /// Items: at most 20.
     pub fn finding_provider_fields_severity_label(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.finding_provider_fields_severity_label = Some(value.into());
-        self
+        Self(self.0.with(
+            16,
+            "FindingProviderFieldsSeverityLabel",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FindingProviderFieldsSeverityOriginal`.
+    /// `FindingProviderFieldsSeverityOriginal` (optional).
+    /// Items: at most 20.
     pub fn finding_provider_fields_severity_original(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.finding_provider_fields_severity_original = Some(value.into());
-        self
+        Self(self.0.with(
+            17,
+            "FindingProviderFieldsSeverityOriginal",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `FindingProviderFieldsTypes`.
+    /// `FindingProviderFieldsTypes` (optional).
+    /// Items: at most 20.
     pub fn finding_provider_fields_types(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.finding_provider_fields_types = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "FindingProviderFieldsTypes", value.into().to_template()),
+        )
     }
-    /// Sets `FirstObservedAt`.
-    pub fn first_observed_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.first_observed_at = Some(value.into());
-        self
+    /// `FirstObservedAt` (optional).
+    /// Items: at most 20.
+    pub fn first_observed_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(19, "FirstObservedAt", value.into().to_template()),
+        )
     }
-    /// Sets `GeneratorId`.
-    pub fn generator_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.generator_id = Some(value.into());
-        self
+    /// `GeneratorId` (optional).
+    /// Items: at most 20.
+    pub fn generator_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(20, "GeneratorId", value.into().to_template()))
     }
-    /// Sets `Id`.
-    pub fn id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.id = Some(value.into());
-        self
+    /// `Id` (optional).
+    /// Items: at most 20.
+    pub fn id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(21, "Id", value.into().to_template()))
     }
-    /// Sets `Keyword`.
-    pub fn keyword(mut self, value: impl Into<Value<List<KeywordFilter>>>) -> Self {
-        self.keyword = Some(value.into());
-        self
+    /// `Keyword` (optional).
+    /// Items: at most 20.
+    pub fn keyword(self, value: impl Into<Value<List<KeywordFilter>>>) -> Self {
+        Self(self.0.with(22, "Keyword", value.into().to_template()))
     }
-    /// Sets `LastObservedAt`.
-    pub fn last_observed_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.last_observed_at = Some(value.into());
-        self
+    /// `LastObservedAt` (optional).
+    /// Items: at most 20.
+    pub fn last_observed_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(23, "LastObservedAt", value.into().to_template()),
+        )
     }
-    /// Sets `MalwareName`.
-    pub fn malware_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.malware_name = Some(value.into());
-        self
+    /// `MalwareName` (optional).
+    /// Items: at most 20.
+    pub fn malware_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(24, "MalwareName", value.into().to_template()))
     }
-    /// Sets `MalwarePath`.
-    pub fn malware_path(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.malware_path = Some(value.into());
-        self
+    /// `MalwarePath` (optional).
+    /// Items: at most 20.
+    pub fn malware_path(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(25, "MalwarePath", value.into().to_template()))
     }
-    /// Sets `MalwareState`.
-    pub fn malware_state(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.malware_state = Some(value.into());
-        self
+    /// `MalwareState` (optional).
+    /// Items: at most 20.
+    pub fn malware_state(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(26, "MalwareState", value.into().to_template()))
     }
-    /// Sets `MalwareType`.
-    pub fn malware_type(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.malware_type = Some(value.into());
-        self
+    /// `MalwareType` (optional).
+    /// Items: at most 20.
+    pub fn malware_type(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(27, "MalwareType", value.into().to_template()))
     }
-    /// Sets `NetworkDestinationDomain`.
-    pub fn network_destination_domain(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.network_destination_domain = Some(value.into());
-        self
+    /// `NetworkDestinationDomain` (optional).
+    /// Items: at most 20.
+    pub fn network_destination_domain(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(28, "NetworkDestinationDomain", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkDestinationIpV4`.
-    pub fn network_destination_ip_v4(mut self, value: impl Into<Value<List<IpFilter>>>) -> Self {
-        self.network_destination_ip_v4 = Some(value.into());
-        self
+    /// `NetworkDestinationIpV4` (optional).
+    /// Items: at most 20.
+    pub fn network_destination_ip_v4(self, value: impl Into<Value<List<IpFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(29, "NetworkDestinationIpV4", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkDestinationIpV6`.
-    pub fn network_destination_ip_v6(mut self, value: impl Into<Value<List<IpFilter>>>) -> Self {
-        self.network_destination_ip_v6 = Some(value.into());
-        self
+    /// `NetworkDestinationIpV6` (optional).
+    /// Items: at most 20.
+    pub fn network_destination_ip_v6(self, value: impl Into<Value<List<IpFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(30, "NetworkDestinationIpV6", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkDestinationPort`.
-    pub fn network_destination_port(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.network_destination_port = Some(value.into());
-        self
+    /// `NetworkDestinationPort` (optional).
+    /// Items: at most 20.
+    pub fn network_destination_port(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(31, "NetworkDestinationPort", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkDirection`.
-    pub fn network_direction(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.network_direction = Some(value.into());
-        self
+    /// `NetworkDirection` (optional).
+    /// Items: at most 20.
+    pub fn network_direction(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(32, "NetworkDirection", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkProtocol`.
-    pub fn network_protocol(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.network_protocol = Some(value.into());
-        self
+    /// `NetworkProtocol` (optional).
+    /// Items: at most 20.
+    pub fn network_protocol(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(33, "NetworkProtocol", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkSourceDomain`.
-    pub fn network_source_domain(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.network_source_domain = Some(value.into());
-        self
+    /// `NetworkSourceDomain` (optional).
+    /// Items: at most 20.
+    pub fn network_source_domain(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(34, "NetworkSourceDomain", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkSourceIpV4`.
-    pub fn network_source_ip_v4(mut self, value: impl Into<Value<List<IpFilter>>>) -> Self {
-        self.network_source_ip_v4 = Some(value.into());
-        self
+    /// `NetworkSourceIpV4` (optional).
+    /// Items: at most 20.
+    pub fn network_source_ip_v4(self, value: impl Into<Value<List<IpFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(35, "NetworkSourceIpV4", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkSourceIpV6`.
-    pub fn network_source_ip_v6(mut self, value: impl Into<Value<List<IpFilter>>>) -> Self {
-        self.network_source_ip_v6 = Some(value.into());
-        self
+    /// `NetworkSourceIpV6` (optional).
+    /// Items: at most 20.
+    pub fn network_source_ip_v6(self, value: impl Into<Value<List<IpFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(36, "NetworkSourceIpV6", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkSourceMac`.
-    pub fn network_source_mac(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.network_source_mac = Some(value.into());
-        self
+    /// `NetworkSourceMac` (optional).
+    /// Items: at most 20.
+    pub fn network_source_mac(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(37, "NetworkSourceMac", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkSourcePort`.
-    pub fn network_source_port(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.network_source_port = Some(value.into());
-        self
+    /// `NetworkSourcePort` (optional).
+    /// Items: at most 20.
+    pub fn network_source_port(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(38, "NetworkSourcePort", value.into().to_template()),
+        )
     }
-    /// Sets `NoteText`.
-    pub fn note_text(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.note_text = Some(value.into());
-        self
+    /// `NoteText` (optional).
+    /// Items: at most 20.
+    pub fn note_text(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(39, "NoteText", value.into().to_template()))
     }
-    /// Sets `NoteUpdatedAt`.
-    pub fn note_updated_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.note_updated_at = Some(value.into());
-        self
+    /// `NoteUpdatedAt` (optional).
+    /// Items: at most 20.
+    pub fn note_updated_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(40, "NoteUpdatedAt", value.into().to_template()))
     }
-    /// Sets `NoteUpdatedBy`.
-    pub fn note_updated_by(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.note_updated_by = Some(value.into());
-        self
+    /// `NoteUpdatedBy` (optional).
+    /// Items: at most 20.
+    pub fn note_updated_by(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(41, "NoteUpdatedBy", value.into().to_template()))
     }
-    /// Sets `ProcessLaunchedAt`.
-    pub fn process_launched_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.process_launched_at = Some(value.into());
-        self
+    /// `ProcessLaunchedAt` (optional).
+    /// Items: at most 20.
+    pub fn process_launched_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(42, "ProcessLaunchedAt", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessName`.
-    pub fn process_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.process_name = Some(value.into());
-        self
+    /// `ProcessName` (optional).
+    /// Items: at most 20.
+    pub fn process_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(43, "ProcessName", value.into().to_template()))
     }
-    /// Sets `ProcessParentPid`.
-    pub fn process_parent_pid(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.process_parent_pid = Some(value.into());
-        self
+    /// `ProcessParentPid` (optional).
+    /// Items: at most 20.
+    pub fn process_parent_pid(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(44, "ProcessParentPid", value.into().to_template()),
+        )
     }
-    /// Sets `ProcessPath`.
-    pub fn process_path(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.process_path = Some(value.into());
-        self
+    /// `ProcessPath` (optional).
+    /// Items: at most 20.
+    pub fn process_path(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(45, "ProcessPath", value.into().to_template()))
     }
-    /// Sets `ProcessPid`.
-    pub fn process_pid(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.process_pid = Some(value.into());
-        self
+    /// `ProcessPid` (optional).
+    /// Items: at most 20.
+    pub fn process_pid(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(self.0.with(46, "ProcessPid", value.into().to_template()))
     }
-    /// Sets `ProcessTerminatedAt`.
-    pub fn process_terminated_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.process_terminated_at = Some(value.into());
-        self
+    /// `ProcessTerminatedAt` (optional).
+    /// Items: at most 20.
+    pub fn process_terminated_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(47, "ProcessTerminatedAt", value.into().to_template()),
+        )
     }
-    /// Sets `ProductArn`.
-    pub fn product_arn(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.product_arn = Some(value.into());
-        self
+    /// `ProductArn` (optional).
+    /// Items: at most 20.
+    pub fn product_arn(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(48, "ProductArn", value.into().to_template()))
     }
-    /// Sets `ProductFields`.
-    pub fn product_fields(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.product_fields = Some(value.into());
-        self
+    /// `ProductFields` (optional).
+    /// Items: at most 20.
+    pub fn product_fields(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(self.0.with(49, "ProductFields", value.into().to_template()))
     }
-    /// Sets `ProductName`.
-    pub fn product_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.product_name = Some(value.into());
-        self
+    /// `ProductName` (optional).
+    /// Items: at most 20.
+    pub fn product_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(50, "ProductName", value.into().to_template()))
     }
-    /// Sets `RecommendationText`.
-    pub fn recommendation_text(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.recommendation_text = Some(value.into());
-        self
+    /// `RecommendationText` (optional).
+    /// Items: at most 20.
+    pub fn recommendation_text(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(51, "RecommendationText", value.into().to_template()),
+        )
     }
-    /// Sets `RecordState`.
-    pub fn record_state(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.record_state = Some(value.into());
-        self
+    /// `RecordState` (optional).
+    /// Items: at most 20.
+    pub fn record_state(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(52, "RecordState", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    /// Items: at most 20.
+    pub fn region(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(53, "Region", value.into().to_template()))
     }
-    /// Sets `RelatedFindingsId`.
-    pub fn related_findings_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.related_findings_id = Some(value.into());
-        self
+    /// `RelatedFindingsId` (optional).
+    /// Items: at most 20.
+    pub fn related_findings_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(54, "RelatedFindingsId", value.into().to_template()),
+        )
     }
-    /// Sets `RelatedFindingsProductArn`.
-    pub fn related_findings_product_arn(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.related_findings_product_arn = Some(value.into());
-        self
+    /// `RelatedFindingsProductArn` (optional).
+    /// Items: at most 20.
+    pub fn related_findings_product_arn(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(55, "RelatedFindingsProductArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceApplicationArn`.
-    pub fn resource_application_arn(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_application_arn = Some(value.into());
-        self
+    /// `ResourceApplicationArn` (optional).
+    /// Items: at most 20.
+    pub fn resource_application_arn(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(56, "ResourceApplicationArn", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceApplicationName`.
-    pub fn resource_application_name(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.resource_application_name = Some(value.into());
-        self
+    /// `ResourceApplicationName` (optional).
+    /// Items: at most 20.
+    pub fn resource_application_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(57, "ResourceApplicationName", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceAwsEc2InstanceIamInstanceProfileArn`.
+    /// `ResourceAwsEc2InstanceIamInstanceProfileArn` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_iam_instance_profile_arn(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_iam_instance_profile_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            58,
+            "ResourceAwsEc2InstanceIamInstanceProfileArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsEc2InstanceImageId`.
+    /// `ResourceAwsEc2InstanceImageId` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_image_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_image_id = Some(value.into());
-        self
+        Self(self.0.with(
+            59,
+            "ResourceAwsEc2InstanceImageId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsEc2InstanceIpV4Addresses`.
+    /// `ResourceAwsEc2InstanceIpV4Addresses` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_ip_v4_addresses(
-        mut self,
+        self,
         value: impl Into<Value<List<IpFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_ip_v4_addresses = Some(value.into());
-        self
+        Self(self.0.with(
+            60,
+            "ResourceAwsEc2InstanceIpV4Addresses",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsEc2InstanceIpV6Addresses`.
+    /// `ResourceAwsEc2InstanceIpV6Addresses` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_ip_v6_addresses(
-        mut self,
+        self,
         value: impl Into<Value<List<IpFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_ip_v6_addresses = Some(value.into());
-        self
+        Self(self.0.with(
+            61,
+            "ResourceAwsEc2InstanceIpV6Addresses",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsEc2InstanceKeyName`.
+    /// `ResourceAwsEc2InstanceKeyName` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_key_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_key_name = Some(value.into());
-        self
+        Self(self.0.with(
+            62,
+            "ResourceAwsEc2InstanceKeyName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsEc2InstanceLaunchedAt`.
+    /// `ResourceAwsEc2InstanceLaunchedAt` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_launched_at(
-        mut self,
+        self,
         value: impl Into<Value<List<DateFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_launched_at = Some(value.into());
-        self
+        Self(self.0.with(
+            63,
+            "ResourceAwsEc2InstanceLaunchedAt",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsEc2InstanceSubnetId`.
+    /// `ResourceAwsEc2InstanceSubnetId` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_subnet_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_subnet_id = Some(value.into());
-        self
+        Self(self.0.with(
+            64,
+            "ResourceAwsEc2InstanceSubnetId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsEc2InstanceType`.
+    /// `ResourceAwsEc2InstanceType` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_type(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_type = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(65, "ResourceAwsEc2InstanceType", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceAwsEc2InstanceVpcId`.
+    /// `ResourceAwsEc2InstanceVpcId` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_ec2_instance_vpc_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_ec2_instance_vpc_id = Some(value.into());
-        self
+        Self(self.0.with(
+            66,
+            "ResourceAwsEc2InstanceVpcId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsIamAccessKeyCreatedAt`.
+    /// `ResourceAwsIamAccessKeyCreatedAt` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_iam_access_key_created_at(
-        mut self,
+        self,
         value: impl Into<Value<List<DateFilter>>>,
     ) -> Self {
-        self.resource_aws_iam_access_key_created_at = Some(value.into());
-        self
+        Self(self.0.with(
+            67,
+            "ResourceAwsIamAccessKeyCreatedAt",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsIamAccessKeyPrincipalName`.
+    /// `ResourceAwsIamAccessKeyPrincipalName` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_iam_access_key_principal_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_iam_access_key_principal_name = Some(value.into());
-        self
+        Self(self.0.with(
+            68,
+            "ResourceAwsIamAccessKeyPrincipalName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsIamAccessKeyStatus`.
+    /// `ResourceAwsIamAccessKeyStatus` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_iam_access_key_status(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_iam_access_key_status = Some(value.into());
-        self
+        Self(self.0.with(
+            69,
+            "ResourceAwsIamAccessKeyStatus",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsIamAccessKeyUserName`.
+    /// `ResourceAwsIamAccessKeyUserName` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_iam_access_key_user_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_iam_access_key_user_name = Some(value.into());
-        self
+        Self(self.0.with(
+            70,
+            "ResourceAwsIamAccessKeyUserName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceAwsIamUserUserName`.
+    /// `ResourceAwsIamUserUserName` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_iam_user_user_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_iam_user_user_name = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(71, "ResourceAwsIamUserUserName", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceAwsS3BucketOwnerId`.
+    /// `ResourceAwsS3BucketOwnerId` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_s3_bucket_owner_id(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_s3_bucket_owner_id = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(72, "ResourceAwsS3BucketOwnerId", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceAwsS3BucketOwnerName`.
+    /// `ResourceAwsS3BucketOwnerName` (optional).
+    /// Items: at most 20.
     pub fn resource_aws_s3_bucket_owner_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_aws_s3_bucket_owner_name = Some(value.into());
-        self
+        Self(self.0.with(
+            73,
+            "ResourceAwsS3BucketOwnerName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceContainerImageId`.
-    pub fn resource_container_image_id(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.resource_container_image_id = Some(value.into());
-        self
+    /// `ResourceContainerImageId` (optional).
+    /// Items: at most 20.
+    pub fn resource_container_image_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(74, "ResourceContainerImageId", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceContainerImageName`.
+    /// `ResourceContainerImageName` (optional).
+    /// Items: at most 20.
     pub fn resource_container_image_name(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.resource_container_image_name = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(75, "ResourceContainerImageName", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceContainerLaunchedAt`.
-    pub fn resource_container_launched_at(
-        mut self,
-        value: impl Into<Value<List<DateFilter>>>,
-    ) -> Self {
-        self.resource_container_launched_at = Some(value.into());
-        self
+    /// `ResourceContainerLaunchedAt` (optional).
+    /// Items: at most 20.
+    pub fn resource_container_launched_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(
+            76,
+            "ResourceContainerLaunchedAt",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceContainerName`.
-    pub fn resource_container_name(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_container_name = Some(value.into());
-        self
+    /// `ResourceContainerName` (optional).
+    /// Items: at most 20.
+    pub fn resource_container_name(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(77, "ResourceContainerName", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceDetailsOther`.
-    pub fn resource_details_other(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.resource_details_other = Some(value.into());
-        self
+    /// `ResourceDetailsOther` (optional).
+    /// Items: at most 20.
+    pub fn resource_details_other(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(78, "ResourceDetailsOther", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    /// Items: at most 20.
+    pub fn resource_id(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(79, "ResourceId", value.into().to_template()))
     }
-    /// Sets `ResourcePartition`.
-    pub fn resource_partition(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_partition = Some(value.into());
-        self
+    /// `ResourcePartition` (optional).
+    /// Items: at most 20.
+    pub fn resource_partition(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(80, "ResourcePartition", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceRegion`.
-    pub fn resource_region(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_region = Some(value.into());
-        self
+    /// `ResourceRegion` (optional).
+    /// Items: at most 20.
+    pub fn resource_region(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(81, "ResourceRegion", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceTags`.
-    pub fn resource_tags(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.resource_tags = Some(value.into());
-        self
+    /// `ResourceTags` (optional).
+    /// Items: at most 20.
+    pub fn resource_tags(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(self.0.with(82, "ResourceTags", value.into().to_template()))
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    /// Items: at most 20.
+    pub fn resource_type(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(83, "ResourceType", value.into().to_template()))
     }
-    /// Sets `Sample`.
-    pub fn sample(mut self, value: impl Into<Value<List<BooleanFilter>>>) -> Self {
-        self.sample = Some(value.into());
-        self
+    /// `Sample` (optional).
+    /// Items: at most 20.
+    pub fn sample(self, value: impl Into<Value<List<BooleanFilter>>>) -> Self {
+        Self(self.0.with(84, "Sample", value.into().to_template()))
     }
-    /// Sets `SeverityLabel`.
-    pub fn severity_label(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.severity_label = Some(value.into());
-        self
+    /// `SeverityLabel` (optional).
+    /// Items: at most 20.
+    pub fn severity_label(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(85, "SeverityLabel", value.into().to_template()))
     }
-    /// Sets `SeverityNormalized`.
-    pub fn severity_normalized(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.severity_normalized = Some(value.into());
-        self
+    /// `SeverityNormalized` (optional).
+    /// Items: at most 20.
+    pub fn severity_normalized(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(86, "SeverityNormalized", value.into().to_template()),
+        )
     }
-    /// Sets `SeverityProduct`.
-    pub fn severity_product(mut self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
-        self.severity_product = Some(value.into());
-        self
+    /// `SeverityProduct` (optional).
+    /// Items: at most 20.
+    pub fn severity_product(self, value: impl Into<Value<List<NumberFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(87, "SeverityProduct", value.into().to_template()),
+        )
     }
-    /// Sets `SourceUrl`.
-    pub fn source_url(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.source_url = Some(value.into());
-        self
+    /// `SourceUrl` (optional).
+    /// Items: at most 20.
+    pub fn source_url(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(88, "SourceUrl", value.into().to_template()))
     }
-    /// Sets `ThreatIntelIndicatorCategory`.
+    /// `ThreatIntelIndicatorCategory` (optional).
+    /// Items: at most 20.
     pub fn threat_intel_indicator_category(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.threat_intel_indicator_category = Some(value.into());
-        self
+        Self(self.0.with(
+            89,
+            "ThreatIntelIndicatorCategory",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ThreatIntelIndicatorLastObservedAt`.
+    /// `ThreatIntelIndicatorLastObservedAt` (optional).
+    /// Items: at most 20.
     pub fn threat_intel_indicator_last_observed_at(
-        mut self,
+        self,
         value: impl Into<Value<List<DateFilter>>>,
     ) -> Self {
-        self.threat_intel_indicator_last_observed_at = Some(value.into());
-        self
+        Self(self.0.with(
+            90,
+            "ThreatIntelIndicatorLastObservedAt",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ThreatIntelIndicatorSource`.
+    /// `ThreatIntelIndicatorSource` (optional).
+    /// Items: at most 20.
     pub fn threat_intel_indicator_source(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.threat_intel_indicator_source = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(91, "ThreatIntelIndicatorSource", value.into().to_template()),
+        )
     }
-    /// Sets `ThreatIntelIndicatorSourceUrl`.
+    /// `ThreatIntelIndicatorSourceUrl` (optional).
+    /// Items: at most 20.
     pub fn threat_intel_indicator_source_url(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.threat_intel_indicator_source_url = Some(value.into());
-        self
+        Self(self.0.with(
+            92,
+            "ThreatIntelIndicatorSourceUrl",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ThreatIntelIndicatorType`.
-    pub fn threat_intel_indicator_type(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.threat_intel_indicator_type = Some(value.into());
-        self
+    /// `ThreatIntelIndicatorType` (optional).
+    /// Items: at most 20.
+    pub fn threat_intel_indicator_type(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(93, "ThreatIntelIndicatorType", value.into().to_template()),
+        )
     }
-    /// Sets `ThreatIntelIndicatorValue`.
-    pub fn threat_intel_indicator_value(
-        mut self,
-        value: impl Into<Value<List<StringFilter>>>,
-    ) -> Self {
-        self.threat_intel_indicator_value = Some(value.into());
-        self
+    /// `ThreatIntelIndicatorValue` (optional).
+    /// Items: at most 20.
+    pub fn threat_intel_indicator_value(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(94, "ThreatIntelIndicatorValue", value.into().to_template()),
+        )
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    /// Items: at most 20.
+    pub fn title(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(95, "Title", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    /// Items: at most 20.
+    pub fn type_(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(self.0.with(96, "Type", value.into().to_template()))
     }
-    /// Sets `UpdatedAt`.
-    pub fn updated_at(mut self, value: impl Into<Value<List<DateFilter>>>) -> Self {
-        self.updated_at = Some(value.into());
-        self
+    /// `UpdatedAt` (optional).
+    /// Items: at most 20.
+    pub fn updated_at(self, value: impl Into<Value<List<DateFilter>>>) -> Self {
+        Self(self.0.with(97, "UpdatedAt", value.into().to_template()))
     }
-    /// Sets `UserDefinedFields`.
-    pub fn user_defined_fields(mut self, value: impl Into<Value<List<MapFilter>>>) -> Self {
-        self.user_defined_fields = Some(value.into());
-        self
+    /// `UserDefinedFields` (optional).
+    /// Items: at most 20.
+    pub fn user_defined_fields(self, value: impl Into<Value<List<MapFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(98, "UserDefinedFields", value.into().to_template()),
+        )
     }
-    /// Sets `VerificationState`.
-    pub fn verification_state(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.verification_state = Some(value.into());
-        self
+    /// `VerificationState` (optional).
+    /// Items: at most 20.
+    pub fn verification_state(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(99, "VerificationState", value.into().to_template()),
+        )
     }
-    /// Sets `VulnerabilitiesExploitAvailable`.
+    /// `VulnerabilitiesExploitAvailable` (optional).
+    /// Items: at most 20.
     pub fn vulnerabilities_exploit_available(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.vulnerabilities_exploit_available = Some(value.into());
-        self
+        Self(self.0.with(
+            100,
+            "VulnerabilitiesExploitAvailable",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `VulnerabilitiesFixAvailable`.
+    /// `VulnerabilitiesFixAvailable` (optional).
+    /// Items: at most 20.
     pub fn vulnerabilities_fix_available(
-        mut self,
+        self,
         value: impl Into<Value<List<StringFilter>>>,
     ) -> Self {
-        self.vulnerabilities_fix_available = Some(value.into());
-        self
+        Self(self.0.with(
+            101,
+            "VulnerabilitiesFixAvailable",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `WorkflowState`.
-    pub fn workflow_state(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.workflow_state = Some(value.into());
-        self
+    /// `WorkflowState` (optional).
+    /// Items: at most 20.
+    pub fn workflow_state(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(102, "WorkflowState", value.into().to_template()),
+        )
     }
-    /// Sets `WorkflowStatus`.
-    pub fn workflow_status(mut self, value: impl Into<Value<List<StringFilter>>>) -> Self {
-        self.workflow_status = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsSecurityFindingFilters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_account_id {
-            m.insert("AwsAccountId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.aws_account_name {
-            m.insert("AwsAccountName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.company_name {
-            m.insert("CompanyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_associated_standards_id {
-            m.insert(
-                "ComplianceAssociatedStandardsId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.compliance_security_control_id {
-            m.insert("ComplianceSecurityControlId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_security_control_parameters_name {
-            m.insert(
-                "ComplianceSecurityControlParametersName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.compliance_security_control_parameters_value {
-            m.insert(
-                "ComplianceSecurityControlParametersValue".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.compliance_status {
-            m.insert("ComplianceStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confidence {
-            m.insert("Confidence".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.criticality {
-            m.insert("Criticality".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.finding_provider_fields_confidence {
-            m.insert(
-                "FindingProviderFieldsConfidence".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.finding_provider_fields_criticality {
-            m.insert(
-                "FindingProviderFieldsCriticality".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.finding_provider_fields_related_findings_id {
-            m.insert(
-                "FindingProviderFieldsRelatedFindingsId".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.finding_provider_fields_related_findings_product_arn {
-            m.insert(
-                "FindingProviderFieldsRelatedFindingsProductArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.finding_provider_fields_severity_label {
-            m.insert(
-                "FindingProviderFieldsSeverityLabel".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.finding_provider_fields_severity_original {
-            m.insert(
-                "FindingProviderFieldsSeverityOriginal".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.finding_provider_fields_types {
-            m.insert("FindingProviderFieldsTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_observed_at {
-            m.insert("FirstObservedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.generator_id {
-            m.insert("GeneratorId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("Id".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.keyword {
-            m.insert("Keyword".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_observed_at {
-            m.insert("LastObservedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.malware_name {
-            m.insert("MalwareName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.malware_path {
-            m.insert("MalwarePath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.malware_state {
-            m.insert("MalwareState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.malware_type {
-            m.insert("MalwareType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_destination_domain {
-            m.insert("NetworkDestinationDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_destination_ip_v4 {
-            m.insert("NetworkDestinationIpV4".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_destination_ip_v6 {
-            m.insert("NetworkDestinationIpV6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_destination_port {
-            m.insert("NetworkDestinationPort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_direction {
-            m.insert("NetworkDirection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_protocol {
-            m.insert("NetworkProtocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_source_domain {
-            m.insert("NetworkSourceDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_source_ip_v4 {
-            m.insert("NetworkSourceIpV4".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_source_ip_v6 {
-            m.insert("NetworkSourceIpV6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_source_mac {
-            m.insert("NetworkSourceMac".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_source_port {
-            m.insert("NetworkSourcePort".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.note_text {
-            m.insert("NoteText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.note_updated_at {
-            m.insert("NoteUpdatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.note_updated_by {
-            m.insert("NoteUpdatedBy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.process_launched_at {
-            m.insert("ProcessLaunchedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.process_name {
-            m.insert("ProcessName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.process_parent_pid {
-            m.insert("ProcessParentPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.process_path {
-            m.insert("ProcessPath".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.process_pid {
-            m.insert("ProcessPid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.process_terminated_at {
-            m.insert("ProcessTerminatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_arn {
-            m.insert("ProductArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_fields {
-            m.insert("ProductFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_name {
-            m.insert("ProductName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recommendation_text {
-            m.insert("RecommendationText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.record_state {
-            m.insert("RecordState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.related_findings_id {
-            m.insert("RelatedFindingsId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.related_findings_product_arn {
-            m.insert("RelatedFindingsProductArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_application_arn {
-            m.insert("ResourceApplicationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_application_name {
-            m.insert("ResourceApplicationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_iam_instance_profile_arn {
-            m.insert(
-                "ResourceAwsEc2InstanceIamInstanceProfileArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_image_id {
-            m.insert("ResourceAwsEc2InstanceImageId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_ip_v4_addresses {
-            m.insert(
-                "ResourceAwsEc2InstanceIpV4Addresses".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_ip_v6_addresses {
-            m.insert(
-                "ResourceAwsEc2InstanceIpV6Addresses".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_key_name {
-            m.insert("ResourceAwsEc2InstanceKeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_launched_at {
-            m.insert(
-                "ResourceAwsEc2InstanceLaunchedAt".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_subnet_id {
-            m.insert("ResourceAwsEc2InstanceSubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_type {
-            m.insert("ResourceAwsEc2InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_ec2_instance_vpc_id {
-            m.insert("ResourceAwsEc2InstanceVpcId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_iam_access_key_created_at {
-            m.insert(
-                "ResourceAwsIamAccessKeyCreatedAt".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_aws_iam_access_key_principal_name {
-            m.insert(
-                "ResourceAwsIamAccessKeyPrincipalName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_aws_iam_access_key_status {
-            m.insert("ResourceAwsIamAccessKeyStatus".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_iam_access_key_user_name {
-            m.insert(
-                "ResourceAwsIamAccessKeyUserName".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_aws_iam_user_user_name {
-            m.insert("ResourceAwsIamUserUserName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_s3_bucket_owner_id {
-            m.insert("ResourceAwsS3BucketOwnerId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_aws_s3_bucket_owner_name {
-            m.insert("ResourceAwsS3BucketOwnerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_container_image_id {
-            m.insert("ResourceContainerImageId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_container_image_name {
-            m.insert("ResourceContainerImageName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_container_launched_at {
-            m.insert("ResourceContainerLaunchedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_container_name {
-            m.insert("ResourceContainerName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_details_other {
-            m.insert("ResourceDetailsOther".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_partition {
-            m.insert("ResourcePartition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_region {
-            m.insert("ResourceRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_tags {
-            m.insert("ResourceTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sample {
-            m.insert("Sample".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity_label {
-            m.insert("SeverityLabel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity_normalized {
-            m.insert("SeverityNormalized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.severity_product {
-            m.insert("SeverityProduct".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_url {
-            m.insert("SourceUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threat_intel_indicator_category {
-            m.insert("ThreatIntelIndicatorCategory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threat_intel_indicator_last_observed_at {
-            m.insert(
-                "ThreatIntelIndicatorLastObservedAt".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.threat_intel_indicator_source {
-            m.insert("ThreatIntelIndicatorSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threat_intel_indicator_source_url {
-            m.insert("ThreatIntelIndicatorSourceUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threat_intel_indicator_type {
-            m.insert("ThreatIntelIndicatorType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threat_intel_indicator_value {
-            m.insert("ThreatIntelIndicatorValue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.updated_at {
-            m.insert("UpdatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_defined_fields {
-            m.insert("UserDefinedFields".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.verification_state {
-            m.insert("VerificationState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vulnerabilities_exploit_available {
-            m.insert(
-                "VulnerabilitiesExploitAvailable".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.vulnerabilities_fix_available {
-            m.insert("VulnerabilitiesFixAvailable".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow_state {
-            m.insert("WorkflowState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow_status {
-            m.insert("WorkflowStatus".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkflowStatus` (optional).
+    /// Items: at most 20.
+    pub fn workflow_status(self, value: impl Into<Value<List<StringFilter>>>) -> Self {
+        Self(
+            self.0
+                .with(103, "WorkflowStatus", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AwsSecurityFindingFilters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_account_id.check(
-            &path.field("AwsAccountId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.aws_account_name.check(
-            &path.field("AwsAccountName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.company_name.check(
-            &path.field("CompanyName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_associated_standards_id.check(
-            &path.field("ComplianceAssociatedStandardsId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_security_control_id.check(
-            &path.field("ComplianceSecurityControlId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_security_control_parameters_name.check(
-            &path.field("ComplianceSecurityControlParametersName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_security_control_parameters_value.check(
-            &path.field("ComplianceSecurityControlParametersValue"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_status.check(
-            &path.field("ComplianceStatus"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.confidence.check(
-            &path.field("Confidence"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.created_at.check(
-            &path.field("CreatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.criticality.check(
-            &path.field("Criticality"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_provider_fields_confidence.check(
-            &path.field("FindingProviderFieldsConfidence"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_provider_fields_criticality.check(
-            &path.field("FindingProviderFieldsCriticality"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_provider_fields_related_findings_id.check(
-            &path.field("FindingProviderFieldsRelatedFindingsId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_provider_fields_related_findings_product_arn
-            .check(
-                &path.field("FindingProviderFieldsRelatedFindingsProductArn"),
-                &Rules {
-                    max_items: Some(20),
-                    ..Rules::NONE
-                },
-                out,
-            );
-        self.finding_provider_fields_severity_label.check(
-            &path.field("FindingProviderFieldsSeverityLabel"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_provider_fields_severity_original.check(
-            &path.field("FindingProviderFieldsSeverityOriginal"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.finding_provider_fields_types.check(
-            &path.field("FindingProviderFieldsTypes"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.first_observed_at.check(
-            &path.field("FirstObservedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.generator_id.check(
-            &path.field("GeneratorId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.id.check(
-            &path.field("Id"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.keyword.check(
-            &path.field("Keyword"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.last_observed_at.check(
-            &path.field("LastObservedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.malware_name.check(
-            &path.field("MalwareName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.malware_path.check(
-            &path.field("MalwarePath"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.malware_state.check(
-            &path.field("MalwareState"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.malware_type.check(
-            &path.field("MalwareType"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_destination_domain.check(
-            &path.field("NetworkDestinationDomain"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_destination_ip_v4.check(
-            &path.field("NetworkDestinationIpV4"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_destination_ip_v6.check(
-            &path.field("NetworkDestinationIpV6"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_destination_port.check(
-            &path.field("NetworkDestinationPort"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_direction.check(
-            &path.field("NetworkDirection"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_protocol.check(
-            &path.field("NetworkProtocol"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_source_domain.check(
-            &path.field("NetworkSourceDomain"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_source_ip_v4.check(
-            &path.field("NetworkSourceIpV4"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_source_ip_v6.check(
-            &path.field("NetworkSourceIpV6"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_source_mac.check(
-            &path.field("NetworkSourceMac"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_source_port.check(
-            &path.field("NetworkSourcePort"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.note_text.check(
-            &path.field("NoteText"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.note_updated_at.check(
-            &path.field("NoteUpdatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.note_updated_by.check(
-            &path.field("NoteUpdatedBy"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.process_launched_at.check(
-            &path.field("ProcessLaunchedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.process_name.check(
-            &path.field("ProcessName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.process_parent_pid.check(
-            &path.field("ProcessParentPid"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.process_path.check(
-            &path.field("ProcessPath"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.process_pid.check(
-            &path.field("ProcessPid"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.process_terminated_at.check(
-            &path.field("ProcessTerminatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_arn.check(
-            &path.field("ProductArn"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_fields.check(
-            &path.field("ProductFields"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_name.check(
-            &path.field("ProductName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recommendation_text.check(
-            &path.field("RecommendationText"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.record_state.check(
-            &path.field("RecordState"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.region.check(
-            &path.field("Region"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.related_findings_id.check(
-            &path.field("RelatedFindingsId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.related_findings_product_arn.check(
-            &path.field("RelatedFindingsProductArn"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_application_arn.check(
-            &path.field("ResourceApplicationArn"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_application_name.check(
-            &path.field("ResourceApplicationName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_iam_instance_profile_arn
-            .check(
-                &path.field("ResourceAwsEc2InstanceIamInstanceProfileArn"),
-                &Rules {
-                    max_items: Some(20),
-                    ..Rules::NONE
-                },
-                out,
-            );
-        self.resource_aws_ec2_instance_image_id.check(
-            &path.field("ResourceAwsEc2InstanceImageId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_ip_v4_addresses.check(
-            &path.field("ResourceAwsEc2InstanceIpV4Addresses"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_ip_v6_addresses.check(
-            &path.field("ResourceAwsEc2InstanceIpV6Addresses"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_key_name.check(
-            &path.field("ResourceAwsEc2InstanceKeyName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_launched_at.check(
-            &path.field("ResourceAwsEc2InstanceLaunchedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_subnet_id.check(
-            &path.field("ResourceAwsEc2InstanceSubnetId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_type.check(
-            &path.field("ResourceAwsEc2InstanceType"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_ec2_instance_vpc_id.check(
-            &path.field("ResourceAwsEc2InstanceVpcId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_iam_access_key_created_at.check(
-            &path.field("ResourceAwsIamAccessKeyCreatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_iam_access_key_principal_name.check(
-            &path.field("ResourceAwsIamAccessKeyPrincipalName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_iam_access_key_status.check(
-            &path.field("ResourceAwsIamAccessKeyStatus"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_iam_access_key_user_name.check(
-            &path.field("ResourceAwsIamAccessKeyUserName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_iam_user_user_name.check(
-            &path.field("ResourceAwsIamUserUserName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_s3_bucket_owner_id.check(
-            &path.field("ResourceAwsS3BucketOwnerId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_aws_s3_bucket_owner_name.check(
-            &path.field("ResourceAwsS3BucketOwnerName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_container_image_id.check(
-            &path.field("ResourceContainerImageId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_container_image_name.check(
-            &path.field("ResourceContainerImageName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_container_launched_at.check(
-            &path.field("ResourceContainerLaunchedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_container_name.check(
-            &path.field("ResourceContainerName"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_details_other.check(
-            &path.field("ResourceDetailsOther"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_id.check(
-            &path.field("ResourceId"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_partition.check(
-            &path.field("ResourcePartition"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_region.check(
-            &path.field("ResourceRegion"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_tags.check(
-            &path.field("ResourceTags"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type.check(
-            &path.field("ResourceType"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sample.check(
-            &path.field("Sample"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity_label.check(
-            &path.field("SeverityLabel"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity_normalized.check(
-            &path.field("SeverityNormalized"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.severity_product.check(
-            &path.field("SeverityProduct"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_url.check(
-            &path.field("SourceUrl"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threat_intel_indicator_category.check(
-            &path.field("ThreatIntelIndicatorCategory"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threat_intel_indicator_last_observed_at.check(
-            &path.field("ThreatIntelIndicatorLastObservedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threat_intel_indicator_source.check(
-            &path.field("ThreatIntelIndicatorSource"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threat_intel_indicator_source_url.check(
-            &path.field("ThreatIntelIndicatorSourceUrl"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threat_intel_indicator_type.check(
-            &path.field("ThreatIntelIndicatorType"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threat_intel_indicator_value.check(
-            &path.field("ThreatIntelIndicatorValue"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.updated_at.check(
-            &path.field("UpdatedAt"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_defined_fields.check(
-            &path.field("UserDefinedFields"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.verification_state.check(
-            &path.field("VerificationState"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vulnerabilities_exploit_available.check(
-            &path.field("VulnerabilitiesExploitAvailable"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vulnerabilities_fix_available.check(
-            &path.field("VulnerabilitiesFixAvailable"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_state.check(
-            &path.field("WorkflowState"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_status.check(
-            &path.field("WorkflowStatus"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsSecurityFindingFilters);
-
-/// Property type `StringFilter` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct StringFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<StringFilterComparison>,
-    /// `Value` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `\S`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `StringFilter` of `AWS::SecurityHub::Insight`.
+    StringFilter
 }
 
 impl StringFilter {
@@ -2458,411 +962,127 @@ impl StringFilter {
         comparison: impl Into<Value<StringFilterComparison>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison: comparison.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparison", comparison.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StringFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `StringFilterComparison`.
+    StringFilterComparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `PREFIX`
+        Prefix = "PREFIX",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
+        /// `PREFIX_NOT_EQUALS`
+        PrefixNotEquals = "PREFIX_NOT_EQUALS",
     }
 }
 
-impl Check for StringFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StringFilter);
-
-/// Values of `StringFilterComparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StringFilterComparison {
-    /// `EQUALS`
-    Equals,
-    /// `PREFIX`
-    Prefix,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// `PREFIX_NOT_EQUALS`
-    PrefixNotEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StringFilterComparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["EQUALS", "PREFIX", "NOT_EQUALS", "PREFIX_NOT_EQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::Prefix => "PREFIX",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::PrefixNotEquals => "PREFIX_NOT_EQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StringFilterComparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StringFilterComparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StringFilterComparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "PREFIX" => Self::Prefix,
-            "NOT_EQUALS" => Self::NotEquals,
-            "PREFIX_NOT_EQUALS" => Self::PrefixNotEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StringFilterComparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(StringFilterComparison::from(s))
-    }
-}
-
-crate::impl_literal!(StringFilterComparison);
-
-/// Property type `NumberFilter` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone, Default)]
-pub struct NumberFilter {
-    /// `Eq` (optional).
-    pub eq: Option<Value<f64>>,
-    /// `Gte` (optional).
-    pub gte: Option<Value<f64>>,
-    /// `Lte` (optional).
-    pub lte: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `NumberFilter` of `AWS::SecurityHub::Insight`.
+    NumberFilter(default)
 }
 
 impl NumberFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            eq: None,
-            gte: None,
-            lte: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Eq`.
-    pub fn eq(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.eq = Some(value.into());
-        self
+    /// `Eq` (optional).
+    pub fn eq(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "Eq", value.into().to_template()))
     }
-    /// Sets `Gte`.
-    pub fn gte(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.gte = Some(value.into());
-        self
+    /// `Gte` (optional).
+    pub fn gte(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "Gte", value.into().to_template()))
     }
-    /// Sets `Lte`.
-    pub fn lte(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.lte = Some(value.into());
-        self
+    /// `Lte` (optional).
+    pub fn lte(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(2, "Lte", value.into().to_template()))
     }
 }
 
-impl ToTemplate for NumberFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.eq {
-            m.insert("Eq".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gte {
-            m.insert("Gte".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lte {
-            m.insert("Lte".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for NumberFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NumberFilter);
-
-/// Property type `DateFilter` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone, Default)]
-pub struct DateFilter {
-    /// `DateRange` (optional).
-    pub date_range: Option<Value<DateRange>>,
-    /// `End` (optional).
-    pub end: Option<Value<String>>,
-    /// `Start` (optional).
-    pub start: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DateFilter` of `AWS::SecurityHub::Insight`.
+    DateFilter(default)
 }
 
 impl DateFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            date_range: None,
-            end: None,
-            start: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DateRange`.
-    pub fn date_range(mut self, value: impl Into<Value<DateRange>>) -> Self {
-        self.date_range = Some(value.into());
-        self
+    /// `DateRange` (optional).
+    pub fn date_range(self, value: impl Into<Value<DateRange>>) -> Self {
+        Self(self.0.with(0, "DateRange", value.into().to_template()))
     }
-    /// Sets `End`.
-    pub fn end(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end = Some(value.into());
-        self
+    /// `End` (optional).
+    pub fn end(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "End", value.into().to_template()))
     }
-    /// Sets `Start`.
-    pub fn start(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start = Some(value.into());
-        self
+    /// `Start` (optional).
+    pub fn start(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Start", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DateFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.date_range {
-            m.insert("DateRange".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end {
-            m.insert("End".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start {
-            m.insert("Start".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DateFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.date_range
-            .check(&path.field("DateRange"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DateFilter);
-
-/// Property type `DateRange` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct DateRange {
-    /// `Unit` (required).
-    pub unit: Value<Unit>,
-    /// `Value` (required).
-    pub value: Value<f64>,
+crate::l1_struct! {
+    /// Property type `DateRange` of `AWS::SecurityHub::Insight`.
+    DateRange
 }
 
 impl DateRange {
     /// The required properties: `Unit`, `Value`.
     pub fn new(unit: impl Into<Value<Unit>>, value: impl Into<Value<f64>>) -> Self {
-        Self {
-            unit: unit.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Unit", unit.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DateRange {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Unit".to_owned(), self.unit.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Unit`.
+    Unit {
+        /// `DAYS`
+        Days = "DAYS",
     }
 }
 
-impl Check for DateRange {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.unit.check(&path.field("Unit"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DateRange);
-
-/// Values of `Unit`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Unit {
-    /// `DAYS`
-    Days,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Unit {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Unit {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Unit {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Unit {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Unit> {
-    fn from(s: &str) -> Self {
-        Value::literal(Unit::from(s))
-    }
-}
-
-crate::impl_literal!(Unit);
-
-/// Property type `KeywordFilter` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct KeywordFilter {
-    /// `Value` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `\S`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `KeywordFilter` of `AWS::SecurityHub::Insight`.
+    KeywordFilter
 }
 
 impl KeywordFilter {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<String>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
 
-impl ToTemplate for KeywordFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KeywordFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KeywordFilter);
-
-/// Property type `IpFilter` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct IpFilter {
-    /// `Cidr` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `\S`.
-    pub cidr: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpFilter` of `AWS::SecurityHub::Insight`.
+    IpFilter
 }
 
 impl IpFilter {
     /// The required properties: `Cidr`.
     pub fn new(cidr: impl Into<Value<String>>) -> Self {
-        Self { cidr: cidr.into() }
+        Self(crate::Properties::new().with(0, "Cidr", cidr.into().to_template()))
     }
 }
 
-impl ToTemplate for IpFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidr".to_owned(), self.cidr.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpFilter);
-
-/// Property type `MapFilter` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct MapFilter {
-    /// `Comparison` (required).
-    pub comparison: Value<Comparison>,
-    /// `Key` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `\S`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..= characters.
-    /// Pattern: `\S`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `MapFilter` of `AWS::SecurityHub::Insight`.
+    MapFilter
 }
 
 impl MapFilter {
@@ -2872,134 +1092,33 @@ impl MapFilter {
         key: impl Into<Value<String>>,
         value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison: comparison.into(),
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Comparison", comparison.into().to_template())
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MapFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Comparison".to_owned(), self.comparison.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Comparison`.
+    Comparison {
+        /// `EQUALS`
+        Equals = "EQUALS",
+        /// `NOT_EQUALS`
+        NotEquals = "NOT_EQUALS",
     }
 }
 
-impl Check for MapFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison
-            .check(&path.field("Comparison"), &Rules::NONE, out);
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MapFilter);
-
-/// Values of `Comparison`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Comparison {
-    /// `EQUALS`
-    Equals,
-    /// `NOT_EQUALS`
-    NotEquals,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Comparison {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EQUALS", "NOT_EQUALS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Equals => "EQUALS",
-            Self::NotEquals => "NOT_EQUALS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Comparison {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Comparison {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Comparison {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQUALS" => Self::Equals,
-            "NOT_EQUALS" => Self::NotEquals,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Comparison> {
-    fn from(s: &str) -> Self {
-        Value::literal(Comparison::from(s))
-    }
-}
-
-crate::impl_literal!(Comparison);
-
-/// Property type `BooleanFilter` of `AWS::SecurityHub::Insight`.
-#[derive(Debug, Clone)]
-pub struct BooleanFilter {
-    /// `Value` (required).
-    pub value: Value<bool>,
+crate::l1_struct! {
+    /// Property type `BooleanFilter` of `AWS::SecurityHub::Insight`.
+    BooleanFilter
 }
 
 impl BooleanFilter {
     /// The required properties: `Value`.
     pub fn new(value: impl Into<Value<bool>>) -> Self {
-        Self {
-            value: value.into(),
-        }
+        Self(crate::Properties::new().with(0, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for BooleanFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for BooleanFilter {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BooleanFilter);

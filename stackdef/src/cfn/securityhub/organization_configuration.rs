@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::OrganizationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct OrganizationConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for OrganizationConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for OrganizationConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for OrganizationConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::OrganizationConfiguration`.
+    OrganizationConfiguration("AWS::SecurityHub::OrganizationConfiguration", OrganizationConfigurationProps)
 }
 
 impl OrganizationConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::OrganizationConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: OrganizationConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `OrganizationConfigurationIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::OrganizationConfigurationId> {
         self.resource.ref_value()
@@ -103,175 +51,70 @@ impl OrganizationConfiguration {
     pub fn attr_member_account_limit_reached(&self) -> Value<bool> {
         self.resource.get_att("MemberAccountLimitReached")
     }
+
+    /// Replaces `AutoEnable` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_enable(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("AutoEnable", value.into())
+    }
+
+    /// Replaces `AutoEnableStandards` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auto_enable_standards(&self, value: impl Into<Value<AutoEnableStandards>>) {
+        self.resource
+            .set_property("AutoEnableStandards", value.into())
+    }
+
+    /// Replaces `ConfigurationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_type(&self, value: impl Into<Value<ConfigurationType>>) {
+        self.resource
+            .set_property("ConfigurationType", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::OrganizationConfiguration`.
-#[derive(Debug, Clone)]
-pub struct OrganizationConfigurationProps {
-    /// `AutoEnable` (required).
-    pub auto_enable: Value<bool>,
-    /// `AutoEnableStandards` (optional).
-    pub auto_enable_standards: Option<Value<AutoEnableStandards>>,
-    /// `ConfigurationType` (optional).
-    pub configuration_type: Option<Value<ConfigurationType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::OrganizationConfiguration`.
+    OrganizationConfigurationProps
 }
 
 impl OrganizationConfigurationProps {
     /// The required properties: `AutoEnable`.
     pub fn new(auto_enable: impl Into<Value<bool>>) -> Self {
-        Self {
-            auto_enable: auto_enable.into(),
-            auto_enable_standards: None,
-            configuration_type: None,
-        }
+        Self(crate::Properties::new().with(0, "AutoEnable", auto_enable.into().to_template()))
     }
-    /// Sets `AutoEnableStandards`.
-    pub fn auto_enable_standards(mut self, value: impl Into<Value<AutoEnableStandards>>) -> Self {
-        self.auto_enable_standards = Some(value.into());
-        self
+    /// `AutoEnableStandards` (optional).
+    pub fn auto_enable_standards(self, value: impl Into<Value<AutoEnableStandards>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AutoEnableStandards", value.into().to_template()),
+        )
     }
-    /// Sets `ConfigurationType`.
-    pub fn configuration_type(mut self, value: impl Into<Value<ConfigurationType>>) -> Self {
-        self.configuration_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for OrganizationConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AutoEnable".to_owned(), self.auto_enable.to_template());
-        if let Some(v) = &self.auto_enable_standards {
-            m.insert("AutoEnableStandards".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.configuration_type {
-            m.insert("ConfigurationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConfigurationType` (optional).
+    pub fn configuration_type(self, value: impl Into<Value<ConfigurationType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ConfigurationType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for OrganizationConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_enable_standards
-            .check(&path.field("AutoEnableStandards"), &Rules::NONE, out);
-        self.configuration_type
-            .check(&path.field("ConfigurationType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AutoEnableStandards`.
+    AutoEnableStandards {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-crate::impl_literal!(OrganizationConfigurationProps);
-
-/// Values of `AutoEnableStandards`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoEnableStandards {
-    /// `DEFAULT`
-    Default,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoEnableStandards {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ConfigurationType`.
+    ConfigurationType {
+        /// `CENTRAL`
+        Central = "CENTRAL",
+        /// `LOCAL`
+        Local = "LOCAL",
     }
 }
-
-impl ToTemplate for AutoEnableStandards {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoEnableStandards {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoEnableStandards {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoEnableStandards> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoEnableStandards::from(s))
-    }
-}
-
-crate::impl_literal!(AutoEnableStandards);
-
-/// Values of `ConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConfigurationType {
-    /// `CENTRAL`
-    Central,
-    /// `LOCAL`
-    Local,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CENTRAL", "LOCAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Central => "CENTRAL",
-            Self::Local => "LOCAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CENTRAL" => Self::Central,
-            "LOCAL" => Self::Local,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ConfigurationType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::PolicyAssociation`.
-#[derive(Debug, Clone)]
-pub struct PolicyAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PolicyAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PolicyAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PolicyAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::PolicyAssociation`.
+    PolicyAssociation("AWS::SecurityHub::PolicyAssociation", PolicyAssociationProps)
 }
 
 impl PolicyAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::PolicyAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::PolicyAssociationId> {
         self.resource.ref_value()
@@ -102,20 +54,30 @@ impl PolicyAssociation {
     pub fn attr_association_identifier(&self) -> Value<ids::PolicyAssociationId> {
         self.resource.get_att("AssociationIdentifier")
     }
+
+    /// Replaces `ConfigurationPolicyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_policy_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationPolicyId", value.into())
+    }
+
+    /// Replaces `TargetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetId", value.into())
+    }
+
+    /// Replaces `TargetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_type(&self, value: impl Into<Value<TargetType>>) {
+        self.resource.set_property("TargetType", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::PolicyAssociation`.
-#[derive(Debug, Clone)]
-pub struct PolicyAssociationProps {
-    /// `ConfigurationPolicyId` (required).
-    /// Pattern: `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^SELF_MANAGED_SECURITY_HUB$`.
-    pub configuration_policy_id: Value<String>,
-    /// `TargetId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_id: Value<String>,
-    /// `TargetType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_type: Value<TargetType>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::PolicyAssociation`.
+    PolicyAssociationProps
 }
 
 impl PolicyAssociationProps {
@@ -125,94 +87,27 @@ impl PolicyAssociationProps {
         target_id: impl Into<Value<String>>,
         target_type: impl Into<Value<TargetType>>,
     ) -> Self {
-        Self {
-            configuration_policy_id: configuration_policy_id.into(),
-            target_id: target_id.into(),
-            target_type: target_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConfigurationPolicyId",
+                    configuration_policy_id.into().to_template(),
+                )
+                .with(1, "TargetId", target_id.into().to_template())
+                .with(2, "TargetType", target_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PolicyAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationPolicyId".to_owned(),
-            self.configuration_policy_id.to_template(),
-        );
-        m.insert("TargetId".to_owned(), self.target_id.to_template());
-        m.insert("TargetType".to_owned(), self.target_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TargetType`.
+    TargetType {
+        /// `ACCOUNT`
+        Account = "ACCOUNT",
+        /// `ORGANIZATIONAL_UNIT`
+        OrganizationalUnit = "ORGANIZATIONAL_UNIT",
+        /// `ROOT`
+        Root = "ROOT",
     }
 }
-
-impl Check for PolicyAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_policy_id.check(&path.field("ConfigurationPolicyId"), &Rules { pattern: Some("^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$|^SELF_MANAGED_SECURITY_HUB$"), ..Rules::NONE }, out);
-        self.target_type
-            .check(&path.field("TargetType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyAssociationProps);
-
-/// Values of `TargetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetType {
-    /// `ACCOUNT`
-    Account,
-    /// `ORGANIZATIONAL_UNIT`
-    OrganizationalUnit,
-    /// `ROOT`
-    Root,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACCOUNT", "ORGANIZATIONAL_UNIT", "ROOT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Account => "ACCOUNT",
-            Self::OrganizationalUnit => "ORGANIZATIONAL_UNIT",
-            Self::Root => "ROOT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACCOUNT" => Self::Account,
-            "ORGANIZATIONAL_UNIT" => Self::OrganizationalUnit,
-            "ROOT" => Self::Root,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetType);

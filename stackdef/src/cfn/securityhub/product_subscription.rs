@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::ProductSubscription`.
-#[derive(Debug, Clone)]
-pub struct ProductSubscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProductSubscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProductSubscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProductSubscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::ProductSubscription`.
+    ProductSubscription("AWS::SecurityHub::ProductSubscription", ProductSubscriptionProps)
 }
 
 impl ProductSubscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::ProductSubscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProductSubscriptionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProductSubscriptionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ProductSubscriptionArn> {
         self.resource.ref_value()
@@ -82,45 +34,22 @@ impl ProductSubscription {
     pub fn attr_product_subscription_arn(&self) -> Value<ids::ProductSubscriptionArn> {
         self.resource.get_att("ProductSubscriptionArn")
     }
+
+    /// Replaces `ProductArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductArn", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::ProductSubscription`.
-#[derive(Debug, Clone)]
-pub struct ProductSubscriptionProps {
-    /// `ProductArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:aws\S*:securityhub:\S*`.
-    pub product_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::ProductSubscription`.
+    ProductSubscriptionProps
 }
 
 impl ProductSubscriptionProps {
     /// The required properties: `ProductArn`.
     pub fn new(product_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            product_arn: product_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ProductArn", product_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for ProductSubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ProductArn".to_owned(), self.product_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProductSubscriptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.product_arn.check(
-            &path.field("ProductArn"),
-            &Rules {
-                pattern: Some("arn:aws\\S*:securityhub:\\S*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProductSubscriptionProps);

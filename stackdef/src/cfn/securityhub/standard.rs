@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityHub::Standard`.
-#[derive(Debug, Clone)]
-pub struct Standard {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Standard {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Standard {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Standard {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityHub::Standard`.
+    Standard("AWS::SecurityHub::Standard", StandardProps)
 }
 
 impl Standard {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityHub::Standard";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StandardProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `StandardsSubscriptionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::StandardArn> {
         self.resource.ref_value()
@@ -82,123 +34,60 @@ impl Standard {
     pub fn attr_standards_subscription_arn(&self) -> Value<ids::StandardArn> {
         self.resource.get_att("StandardsSubscriptionArn")
     }
+
+    /// Replaces `DisabledStandardsControls` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disabled_standards_controls(&self, value: impl Into<Value<List<StandardsControl>>>) {
+        self.resource
+            .set_property("DisabledStandardsControls", value.into())
+    }
+
+    /// Replaces `StandardsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_standards_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StandardsArn", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityHub::Standard`.
-#[derive(Debug, Clone)]
-pub struct StandardProps {
-    /// `DisabledStandardsControls` (optional).
-    /// Items: 0..=100.
-    pub disabled_standards_controls: Option<Value<List<StandardsControl>>>,
-    /// `StandardsArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:aws\S*:securityhub:\S`.
-    pub standards_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityHub::Standard`.
+    StandardProps
 }
 
 impl StandardProps {
     /// The required properties: `StandardsArn`.
     pub fn new(standards_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            disabled_standards_controls: None,
-            standards_arn: standards_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "StandardsArn", standards_arn.into().to_template()))
     }
-    /// Sets `DisabledStandardsControls`.
+    /// `DisabledStandardsControls` (optional).
+    /// Items: 0 to 100.
     pub fn disabled_standards_controls(
-        mut self,
+        self,
         value: impl Into<Value<List<StandardsControl>>>,
     ) -> Self {
-        self.disabled_standards_controls = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DisabledStandardsControls", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for StandardProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disabled_standards_controls {
-            m.insert("DisabledStandardsControls".to_owned(), v.to_template());
-        }
-        m.insert("StandardsArn".to_owned(), self.standards_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for StandardProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disabled_standards_controls.check(
-            &path.field("DisabledStandardsControls"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.standards_arn.check(
-            &path.field("StandardsArn"),
-            &Rules {
-                pattern: Some("arn:aws\\S*:securityhub:\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StandardProps);
-
-/// Property type `StandardsControl` of `AWS::SecurityHub::Standard`.
-#[derive(Debug, Clone)]
-pub struct StandardsControl {
-    /// `Reason` (optional).
-    pub reason: Option<Value<String>>,
-    /// `StandardsControlArn` (required).
-    /// Pattern: `arn:aws\S*:securityhub:\S*`.
-    pub standards_control_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `StandardsControl` of `AWS::SecurityHub::Standard`.
+    StandardsControl
 }
 
 impl StandardsControl {
     /// The required properties: `StandardsControlArn`.
     pub fn new(standards_control_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            reason: None,
-            standards_control_arn: standards_control_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "StandardsControlArn",
+            standards_control_arn.into().to_template(),
+        ))
     }
-    /// Sets `Reason`.
-    pub fn reason(mut self, value: impl Into<Value<String>>) -> Self {
-        self.reason = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StandardsControl {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reason {
-            m.insert("Reason".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StandardsControlArn".to_owned(),
-            self.standards_control_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `Reason` (optional).
+    pub fn reason(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Reason", value.into().to_template()))
     }
 }
-
-impl Check for StandardsControl {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.standards_control_arn.check(
-            &path.field("StandardsControlArn"),
-            &Rules {
-                pattern: Some("arn:aws\\S*:securityhub:\\S*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StandardsControl);

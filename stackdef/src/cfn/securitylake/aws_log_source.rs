@@ -11,85 +11,47 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityLake::AwsLogSource`.
-#[derive(Debug, Clone)]
-pub struct AwsLogSource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AwsLogSource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AwsLogSource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AwsLogSource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityLake::AwsLogSource`.
+    AwsLogSource("AWS::SecurityLake::AwsLogSource", AwsLogSourceProps)
 }
 
 impl AwsLogSource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityLake::AwsLogSource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AwsLogSourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Accounts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accounts(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Accounts", value.into())
+    }
+
+    /// Replaces `DataLakeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_lake_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataLakeArn", value.into())
+    }
+
+    /// Replaces `SourceName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceName", value.into())
+    }
+
+    /// Replaces `SourceVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SourceVersion", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityLake::AwsLogSource`.
-#[derive(Debug, Clone)]
-pub struct AwsLogSourceProps {
-    /// `Accounts` (optional).
-    /// Each item: Pattern: `^[0-9]{12}$`.
-    pub accounts: Option<Value<List<String>>>,
-    /// `DataLakeArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub data_lake_arn: Value<String>,
-    /// `SourceName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub source_name: Value<String>,
-    /// `SourceVersion` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^(latest|[0-9]\.[0-9])$`.
-    pub source_version: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityLake::AwsLogSource`.
+    AwsLogSourceProps
 }
 
 impl AwsLogSourceProps {
@@ -99,71 +61,16 @@ impl AwsLogSourceProps {
         source_name: impl Into<Value<String>>,
         source_version: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accounts: None,
-            data_lake_arn: data_lake_arn.into(),
-            source_name: source_name.into(),
-            source_version: source_version.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "DataLakeArn", data_lake_arn.into().to_template())
+                .with(2, "SourceName", source_name.into().to_template())
+                .with(3, "SourceVersion", source_version.into().to_template()),
+        )
     }
-    /// Sets `Accounts`.
-    pub fn accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.accounts = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsLogSourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accounts {
-            m.insert("Accounts".to_owned(), v.to_template());
-        }
-        m.insert("DataLakeArn".to_owned(), self.data_lake_arn.to_template());
-        m.insert("SourceName".to_owned(), self.source_name.to_template());
-        m.insert(
-            "SourceVersion".to_owned(),
-            self.source_version.to_template(),
-        );
-        Expr::Map(m)
+    /// `Accounts` (optional).
+    /// Each item: Pattern: `^[0-9]{12}$`.
+    pub fn accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Accounts", value.into().to_template()))
     }
 }
-
-impl Check for AwsLogSourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accounts.check(
-            &path.field("Accounts"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_lake_arn.check(
-            &path.field("DataLakeArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_version.check(
-            &path.field("SourceVersion"),
-            &Rules {
-                pattern: Some("^(latest|[0-9]\\.[0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsLogSourceProps);

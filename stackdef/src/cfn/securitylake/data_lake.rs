@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone)]
-pub struct DataLake {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataLake {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataLake {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataLake {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityLake::DataLake`.
+    DataLake("AWS::SecurityLake::DataLake", DataLakeProps)
 }
 
 impl DataLake {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityLake::DataLake";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DataLakeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::DataLakeArn> {
         self.resource.ref_value()
@@ -87,436 +39,189 @@ impl DataLake {
     pub fn attr_s3_bucket_arn(&self) -> Value<String> {
         self.resource.get_att("S3BucketArn")
     }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `LifecycleConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_lifecycle_configuration(&self, value: impl Into<Value<LifecycleConfiguration>>) {
+        self.resource
+            .set_property("LifecycleConfiguration", value.into())
+    }
+
+    /// Replaces `MetaStoreManagerRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_meta_store_manager_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("MetaStoreManagerRoleArn", value.into())
+    }
+
+    /// Replaces `ReplicationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replication_configuration(&self, value: impl Into<Value<ReplicationConfiguration>>) {
+        self.resource
+            .set_property("ReplicationConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone, Default)]
-pub struct DataLakeProps {
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `LifecycleConfiguration` (optional).
-    pub lifecycle_configuration: Option<Value<LifecycleConfiguration>>,
-    /// `MetaStoreManagerRoleArn` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:.*$`.
-    pub meta_store_manager_role_arn: Option<Value<ids::RoleArn>>,
-    /// `ReplicationConfiguration` (optional).
-    pub replication_configuration: Option<Value<ReplicationConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityLake::DataLake`.
+    DataLakeProps(default)
 }
 
 impl DataLakeProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption_configuration: None,
-            lifecycle_configuration: None,
-            meta_store_manager_role_arn: None,
-            replication_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LifecycleConfiguration`.
-    pub fn lifecycle_configuration(
-        mut self,
-        value: impl Into<Value<LifecycleConfiguration>>,
-    ) -> Self {
-        self.lifecycle_configuration = Some(value.into());
-        self
+    /// `LifecycleConfiguration` (optional).
+    pub fn lifecycle_configuration(self, value: impl Into<Value<LifecycleConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LifecycleConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `MetaStoreManagerRoleArn`.
-    pub fn meta_store_manager_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.meta_store_manager_role_arn = Some(value.into());
-        self
+    /// `MetaStoreManagerRoleArn` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:.*$`.
+    pub fn meta_store_manager_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MetaStoreManagerRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `ReplicationConfiguration`.
+    /// `ReplicationConfiguration` (optional).
     pub fn replication_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ReplicationConfiguration>>,
     ) -> Self {
-        self.replication_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ReplicationConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataLakeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lifecycle_configuration {
-            m.insert("LifecycleConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.meta_store_manager_role_arn {
-            m.insert("MetaStoreManagerRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replication_configuration {
-            m.insert("ReplicationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataLakeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.lifecycle_configuration.check(
-            &path.field("LifecycleConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.meta_store_manager_role_arn.check(
-            &path.field("MetaStoreManagerRoleArn"),
-            &Rules {
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.replication_configuration.check(
-            &path.field("ReplicationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataLakeProps);
-
-/// Property type `EncryptionConfiguration` of `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone, Default)]
-pub struct EncryptionConfiguration {
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::SecurityLake::DataLake`.
+    EncryptionConfiguration(default)
 }
 
 impl EncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Property type `LifecycleConfiguration` of `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone, Default)]
-pub struct LifecycleConfiguration {
-    /// `Expiration` (optional).
-    pub expiration: Option<Value<Expiration>>,
-    /// `Transitions` (optional).
-    pub transitions: Option<Value<List<Transitions>>>,
+crate::l1_struct! {
+    /// Property type `LifecycleConfiguration` of `AWS::SecurityLake::DataLake`.
+    LifecycleConfiguration(default)
 }
 
 impl LifecycleConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            expiration: None,
-            transitions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Expiration`.
-    pub fn expiration(mut self, value: impl Into<Value<Expiration>>) -> Self {
-        self.expiration = Some(value.into());
-        self
+    /// `Expiration` (optional).
+    pub fn expiration(self, value: impl Into<Value<Expiration>>) -> Self {
+        Self(self.0.with(0, "Expiration", value.into().to_template()))
     }
-    /// Sets `Transitions`.
-    pub fn transitions(mut self, value: impl Into<Value<List<Transitions>>>) -> Self {
-        self.transitions = Some(value.into());
-        self
+    /// `Transitions` (optional).
+    pub fn transitions(self, value: impl Into<Value<List<Transitions>>>) -> Self {
+        Self(self.0.with(1, "Transitions", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LifecycleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.expiration {
-            m.insert("Expiration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.transitions {
-            m.insert("Transitions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LifecycleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.expiration
-            .check(&path.field("Expiration"), &Rules::NONE, out);
-        self.transitions
-            .check(&path.field("Transitions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LifecycleConfiguration);
-
-/// Property type `Expiration` of `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone, Default)]
-pub struct Expiration {
-    /// `Days` (optional).
-    /// Range: 1..=.
-    pub days: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Expiration` of `AWS::SecurityLake::DataLake`.
+    Expiration(default)
 }
 
 impl Expiration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { days: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Days`.
-    pub fn days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.days = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Expiration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.days {
-            m.insert("Days".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Expiration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days.check(
-            &path.field("Days"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Expiration);
-
-/// Property type `Transitions` of `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone, Default)]
-pub struct Transitions {
     /// `Days` (optional).
-    /// Range: 1..=.
-    pub days: Option<Value<i64>>,
-    /// `StorageClass` (optional).
-    pub storage_class: Option<Value<String>>,
+    /// Range: at least 1.
+    pub fn days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Days", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Transitions` of `AWS::SecurityLake::DataLake`.
+    Transitions(default)
 }
 
 impl Transitions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            days: None,
-            storage_class: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Days`.
-    pub fn days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.days = Some(value.into());
-        self
+    /// `Days` (optional).
+    /// Range: at least 1.
+    pub fn days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "Days", value.into().to_template()))
     }
-    /// Sets `StorageClass`.
-    pub fn storage_class(mut self, value: impl Into<Value<String>>) -> Self {
-        self.storage_class = Some(value.into());
-        self
+    /// `StorageClass` (optional).
+    pub fn storage_class(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "StorageClass", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Transitions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.days {
-            m.insert("Days".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.storage_class {
-            m.insert("StorageClass".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Transitions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.days.check(
-            &path.field("Days"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Transitions);
-
-/// Property type `ReplicationConfiguration` of `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationConfiguration {
-    /// `Regions` (optional).
-    /// Each item: Pattern: `^(us(-gov)?|af|ap|ca|eu|me|sa)-(central|north|(north(?:east|west))|south|south(?:east|west)|east|west)-\d+$`.
-    pub regions: Option<Value<List<String>>>,
-    /// `RoleArn` (optional).
-    /// Pattern: `^arn:.*$`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Property type `ReplicationConfiguration` of `AWS::SecurityLake::DataLake`.
+    ReplicationConfiguration(default)
 }
 
 impl ReplicationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            regions: None,
-            role_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Regions`.
-    pub fn regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.regions = Some(value.into());
-        self
+    /// `Regions` (optional).
+    /// Each item: Pattern: `^(us(-gov)?|af|ap|ca|eu|me|sa)-(central|north|(north(?:east|west))|south|south(?:east|west)|east|west)-[\d\x{80}-\x{10FFFF}]+$`.
+    pub fn regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Regions", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Pattern: `^arn:.*$`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "RoleArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.regions {
-            m.insert("Regions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.regions.check(&path.field("Regions"), &Rules { items: Some(&const { Rules { pattern: Some("^(us(-gov)?|af|ap|ca|eu|me|sa)-(central|north|(north(?:east|west))|south|south(?:east|west)|east|west)-\\d+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationConfiguration);
-
-/// Property type `Tag` of `AWS::SecurityLake::DataLake`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

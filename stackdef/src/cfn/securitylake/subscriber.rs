@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SecurityLake::Subscriber`.
-#[derive(Debug, Clone)]
-pub struct Subscriber {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Subscriber {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Subscriber {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Subscriber {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityLake::Subscriber`.
+    Subscriber("AWS::SecurityLake::Subscriber", SubscriberProps)
 }
 
 impl Subscriber {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityLake::Subscriber";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SubscriberProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SubscriberArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SubscriberArn> {
         self.resource.ref_value()
@@ -102,32 +54,55 @@ impl Subscriber {
     pub fn attr_resource_share_name(&self) -> Value<String> {
         self.resource.get_att("ResourceShareName")
     }
+
+    /// Replaces `AccessTypes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_types(&self, value: impl Into<Value<List<AccessTypes>>>) {
+        self.resource.set_property("AccessTypes", value.into())
+    }
+
+    /// Replaces `DataLakeArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_lake_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DataLakeArn", value.into())
+    }
+
+    /// Replaces `Sources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sources(&self, value: impl Into<Value<List<Source>>>) {
+        self.resource.set_property("Sources", value.into())
+    }
+
+    /// Replaces `SubscriberDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscriber_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SubscriberDescription", value.into())
+    }
+
+    /// Replaces `SubscriberIdentity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscriber_identity(&self, value: impl Into<Value<SubscriberIdentity>>) {
+        self.resource
+            .set_property("SubscriberIdentity", value.into())
+    }
+
+    /// Replaces `SubscriberName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscriber_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubscriberName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityLake::Subscriber`.
-#[derive(Debug, Clone)]
-pub struct SubscriberProps {
-    /// `AccessTypes` (required).
-    /// Items: 1..=.
-    pub access_types: Value<List<AccessTypes>>,
-    /// `DataLakeArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    pub data_lake_arn: Value<String>,
-    /// `Sources` (required).
-    pub sources: Value<List<Source>>,
-    /// `SubscriberDescription` (optional).
-    /// Pattern: `^[\\\w\s\-_:/,.@=+]*$`.
-    pub subscriber_description: Option<Value<String>>,
-    /// `SubscriberIdentity` (required).
-    pub subscriber_identity: Value<SubscriberIdentity>,
-    /// `SubscriberName` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\\\w\s\-_:/,.@=+]*$`.
-    pub subscriber_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityLake::Subscriber`.
+    SubscriberProps
 }
 
 impl SubscriberProps {
@@ -139,463 +114,126 @@ impl SubscriberProps {
         subscriber_identity: impl Into<Value<SubscriberIdentity>>,
         subscriber_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_types: access_types.into(),
-            data_lake_arn: data_lake_arn.into(),
-            sources: sources.into(),
-            subscriber_description: None,
-            subscriber_identity: subscriber_identity.into(),
-            subscriber_name: subscriber_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessTypes", access_types.into().to_template())
+                .with(1, "DataLakeArn", data_lake_arn.into().to_template())
+                .with(2, "Sources", sources.into().to_template())
+                .with(
+                    4,
+                    "SubscriberIdentity",
+                    subscriber_identity.into().to_template(),
+                )
+                .with(5, "SubscriberName", subscriber_name.into().to_template()),
+        )
     }
-    /// Sets `SubscriberDescription`.
-    pub fn subscriber_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.subscriber_description = Some(value.into());
-        self
+    /// `SubscriberDescription` (optional).
+    /// Pattern: `^[\\\w\x{80}-\x{10FFFF}\s\x{80}-\x{10FFFF}\-_:/,.@=+]*$`.
+    pub fn subscriber_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SubscriberDescription", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SubscriberProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessTypes".to_owned(), self.access_types.to_template());
-        m.insert("DataLakeArn".to_owned(), self.data_lake_arn.to_template());
-        m.insert("Sources".to_owned(), self.sources.to_template());
-        if let Some(v) = &self.subscriber_description {
-            m.insert("SubscriberDescription".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SubscriberIdentity".to_owned(),
-            self.subscriber_identity.to_template(),
-        );
-        m.insert(
-            "SubscriberName".to_owned(),
-            self.subscriber_name.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SubscriberProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_types.check(
-            &path.field("AccessTypes"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_lake_arn.check(
-            &path.field("DataLakeArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sources
-            .check(&path.field("Sources"), &Rules::NONE, out);
-        self.subscriber_description.check(
-            &path.field("SubscriberDescription"),
-            &Rules {
-                pattern: Some("^[\\\\\\w\\s\\-_:/,.@=+]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subscriber_identity
-            .check(&path.field("SubscriberIdentity"), &Rules::NONE, out);
-        self.subscriber_name.check(
-            &path.field("SubscriberName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\\\\\w\\s\\-_:/,.@=+]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AccessTypes`.
+    AccessTypes {
+        /// `LAKEFORMATION`
+        Lakeformation = "LAKEFORMATION",
+        /// `S3`
+        S3 = "S3",
     }
 }
 
-crate::impl_literal!(SubscriberProps);
-
-/// Values of `AccessTypes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccessTypes {
-    /// `LAKEFORMATION`
-    Lakeformation,
-    /// `S3`
-    S3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccessTypes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LAKEFORMATION", "S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Lakeformation => "LAKEFORMATION",
-            Self::S3 => "S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccessTypes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccessTypes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccessTypes {
-    fn from(s: &str) -> Self {
-        match s {
-            "LAKEFORMATION" => Self::Lakeformation,
-            "S3" => Self::S3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccessTypes> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccessTypes::from(s))
-    }
-}
-
-crate::impl_literal!(AccessTypes);
-
-/// Property type `Source` of `AWS::SecurityLake::Subscriber`.
-#[derive(Debug, Clone, Default)]
-pub struct Source {
-    /// `AwsLogSource` (optional).
-    pub aws_log_source: Option<Value<AwsLogSource>>,
-    /// `CustomLogSource` (optional).
-    pub custom_log_source: Option<Value<CustomLogSource>>,
+crate::l1_struct! {
+    /// Property type `Source` of `AWS::SecurityLake::Subscriber`.
+    Source(default)
 }
 
 impl Source {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            aws_log_source: None,
-            custom_log_source: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AwsLogSource`.
-    pub fn aws_log_source(mut self, value: impl Into<Value<AwsLogSource>>) -> Self {
-        self.aws_log_source = Some(value.into());
-        self
+    /// `AwsLogSource` (optional).
+    pub fn aws_log_source(self, value: impl Into<Value<AwsLogSource>>) -> Self {
+        Self(self.0.with(0, "AwsLogSource", value.into().to_template()))
     }
-    /// Sets `CustomLogSource`.
-    pub fn custom_log_source(mut self, value: impl Into<Value<CustomLogSource>>) -> Self {
-        self.custom_log_source = Some(value.into());
-        self
+    /// `CustomLogSource` (optional).
+    pub fn custom_log_source(self, value: impl Into<Value<CustomLogSource>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomLogSource", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Source {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_log_source {
-            m.insert("AwsLogSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_log_source {
-            m.insert("CustomLogSource".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Source {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_log_source
-            .check(&path.field("AwsLogSource"), &Rules::NONE, out);
-        self.custom_log_source
-            .check(&path.field("CustomLogSource"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("AwsLogSource", self.aws_log_source.is_some())],
-                &[("CustomLogSource", self.custom_log_source.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Source);
-
-/// Property type `AwsLogSource` of `AWS::SecurityLake::Subscriber`.
-#[derive(Debug, Clone, Default)]
-pub struct AwsLogSource {
-    /// `SourceName` (optional).
-    pub source_name: Option<Value<String>>,
-    /// `SourceVersion` (optional).
-    /// Pattern: `^(latest|[0-9]\.[0-9])$`.
-    pub source_version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AwsLogSource` of `AWS::SecurityLake::Subscriber`.
+    AwsLogSource(default)
 }
 
 impl AwsLogSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_name: None,
-            source_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceName`.
-    pub fn source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_name = Some(value.into());
-        self
-    }
-    /// Sets `SourceVersion`.
-    pub fn source_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsLogSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_name {
-            m.insert("SourceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_version {
-            m.insert("SourceVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AwsLogSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_version.check(
-            &path.field("SourceVersion"),
-            &Rules {
-                pattern: Some("^(latest|[0-9]\\.[0-9])$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsLogSource);
-
-/// Property type `CustomLogSource` of `AWS::SecurityLake::Subscriber`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomLogSource {
     /// `SourceName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\\\w\-_:/.]*$`.
-    pub source_name: Option<Value<String>>,
+    pub fn source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourceName", value.into().to_template()))
+    }
     /// `SourceVersion` (optional).
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[A-Za-z0-9\-\.\_]*$`.
-    pub source_version: Option<Value<String>>,
+    /// Pattern: `^(latest|[0-9]\.[0-9])$`.
+    pub fn source_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SourceVersion", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomLogSource` of `AWS::SecurityLake::Subscriber`.
+    CustomLogSource(default)
 }
 
 impl CustomLogSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            source_name: None,
-            source_version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SourceName`.
-    pub fn source_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_name = Some(value.into());
-        self
+    /// `SourceName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[\\\w\x{80}-\x{10FFFF}\-_:/.]*$`.
+    pub fn source_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SourceName", value.into().to_template()))
     }
-    /// Sets `SourceVersion`.
-    pub fn source_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomLogSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.source_name {
-            m.insert("SourceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_version {
-            m.insert("SourceVersion".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceVersion` (optional).
+    /// Length: 1 to 32 characters.
+    /// Pattern: `^[A-Za-z0-9\-\.\_]*$`.
+    pub fn source_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "SourceVersion", value.into().to_template()))
     }
 }
 
-impl Check for CustomLogSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source_name.check(
-            &path.field("SourceName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\\\\\w\\-_:/.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_version.check(
-            &path.field("SourceVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[A-Za-z0-9\\-\\.\\_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomLogSource);
-
-/// Property type `SubscriberIdentity` of `AWS::SecurityLake::Subscriber`.
-#[derive(Debug, Clone)]
-pub struct SubscriberIdentity {
-    /// `ExternalId` (required).
-    /// Length: 2..=1224 characters.
-    /// Pattern: `^[\w+=,.@:/-]*$`.
-    pub external_id: Value<String>,
-    /// `Principal` (required).
-    /// Pattern: `^([0-9]{12}|[a-z0-9\.\-]*\.(amazonaws|amazon)\.com)$`.
-    pub principal: Value<String>,
+crate::l1_struct! {
+    /// Property type `SubscriberIdentity` of `AWS::SecurityLake::Subscriber`.
+    SubscriberIdentity
 }
 
 impl SubscriberIdentity {
     /// The required properties: `ExternalId`, `Principal`.
     pub fn new(external_id: impl Into<Value<String>>, principal: impl Into<Value<String>>) -> Self {
-        Self {
-            external_id: external_id.into(),
-            principal: principal.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ExternalId", external_id.into().to_template())
+                .with(1, "Principal", principal.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SubscriberIdentity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ExternalId".to_owned(), self.external_id.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubscriberIdentity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.external_id.check(
-            &path.field("ExternalId"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(1224),
-                pattern: Some("^[\\w+=,.@:/-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal.check(
-            &path.field("Principal"),
-            &Rules {
-                pattern: Some("^([0-9]{12}|[a-z0-9\\.\\-]*\\.(amazonaws|amazon)\\.com)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubscriberIdentity);
-
-/// Property type `Tag` of `AWS::SecurityLake::Subscriber`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

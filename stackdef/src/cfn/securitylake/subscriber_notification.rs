@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SecurityLake::SubscriberNotification`.
-#[derive(Debug, Clone)]
-pub struct SubscriberNotification {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SubscriberNotification {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SubscriberNotification {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SubscriberNotification {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SecurityLake::SubscriberNotification`.
+    SubscriberNotification("AWS::SecurityLake::SubscriberNotification", SubscriberNotificationProps)
 }
 
 impl SubscriberNotification {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SecurityLake::SubscriberNotification";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SubscriberNotificationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SubscriberArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SubscriberNotificationArn> {
         self.resource.ref_value()
@@ -86,17 +34,27 @@ impl SubscriberNotification {
     pub fn attr_subscriber_endpoint(&self) -> Value<String> {
         self.resource.get_att("SubscriberEndpoint")
     }
+
+    /// Replaces `NotificationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration(
+        &self,
+        value: impl Into<Value<NotificationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("NotificationConfiguration", value.into())
+    }
+
+    /// Replaces `SubscriberArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscriber_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SubscriberArn", value.into())
+    }
 }
 
-/// Properties of `AWS::SecurityLake::SubscriberNotification`.
-#[derive(Debug, Clone)]
-pub struct SubscriberNotificationProps {
-    /// `NotificationConfiguration` (required).
-    pub notification_configuration: Value<NotificationConfiguration>,
-    /// `SubscriberArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:.*$`.
-    pub subscriber_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SecurityLake::SubscriberNotification`.
+    SubscriberNotificationProps
 }
 
 impl SubscriberNotificationProps {
@@ -105,137 +63,52 @@ impl SubscriberNotificationProps {
         notification_configuration: impl Into<Value<NotificationConfiguration>>,
         subscriber_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            notification_configuration: notification_configuration.into(),
-            subscriber_arn: subscriber_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "NotificationConfiguration",
+                    notification_configuration.into().to_template(),
+                )
+                .with(1, "SubscriberArn", subscriber_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SubscriberNotificationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "NotificationConfiguration".to_owned(),
-            self.notification_configuration.to_template(),
-        );
-        m.insert(
-            "SubscriberArn".to_owned(),
-            self.subscriber_arn.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubscriberNotificationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.notification_configuration.check(
-            &path.field("NotificationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.subscriber_arn.check(
-            &path.field("SubscriberArn"),
-            &Rules {
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SubscriberNotificationProps);
-
-/// Property type `NotificationConfiguration` of `AWS::SecurityLake::SubscriberNotification`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationConfiguration {
-    /// `HttpsNotificationConfiguration` (optional).
-    pub https_notification_configuration: Option<Value<HttpsNotificationConfiguration>>,
-    /// `SqsNotificationConfiguration` (optional).
-    pub sqs_notification_configuration: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `NotificationConfiguration` of `AWS::SecurityLake::SubscriberNotification`.
+    NotificationConfiguration(default)
 }
 
 impl NotificationConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            https_notification_configuration: None,
-            sqs_notification_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpsNotificationConfiguration`.
+    /// `HttpsNotificationConfiguration` (optional).
     pub fn https_notification_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HttpsNotificationConfiguration>>,
     ) -> Self {
-        self.https_notification_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "HttpsNotificationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SqsNotificationConfiguration`.
-    pub fn sqs_notification_configuration(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.sqs_notification_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.https_notification_configuration {
-            m.insert("HttpsNotificationConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs_notification_configuration {
-            m.insert("SqsNotificationConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SqsNotificationConfiguration` (optional).
+    pub fn sqs_notification_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            1,
+            "SqsNotificationConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for NotificationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.https_notification_configuration.check(
-            &path.field("HttpsNotificationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "HttpsNotificationConfiguration",
-                    self.https_notification_configuration.is_some(),
-                )],
-                &[(
-                    "SqsNotificationConfiguration",
-                    self.sqs_notification_configuration.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationConfiguration);
-
-/// Property type `HttpsNotificationConfiguration` of `AWS::SecurityLake::SubscriberNotification`.
-#[derive(Debug, Clone)]
-pub struct HttpsNotificationConfiguration {
-    /// `AuthorizationApiKeyName` (optional).
-    pub authorization_api_key_name: Option<Value<String>>,
-    /// `AuthorizationApiKeyValue` (optional).
-    pub authorization_api_key_value: Option<Value<String>>,
-    /// `Endpoint` (required).
-    /// Pattern: `^https?://.+$`.
-    pub endpoint: Value<String>,
-    /// `HttpMethod` (optional).
-    pub http_method: Option<Value<HttpMethod>>,
-    /// `TargetRoleArn` (required).
-    /// Pattern: `^arn:.*$`.
-    pub target_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `HttpsNotificationConfiguration` of `AWS::SecurityLake::SubscriberNotification`.
+    HttpsNotificationConfiguration
 }
 
 impl HttpsNotificationConfiguration {
@@ -244,130 +117,38 @@ impl HttpsNotificationConfiguration {
         endpoint: impl Into<Value<String>>,
         target_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            authorization_api_key_name: None,
-            authorization_api_key_value: None,
-            endpoint: endpoint.into(),
-            http_method: None,
-            target_role_arn: target_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Endpoint", endpoint.into().to_template())
+                .with(4, "TargetRoleArn", target_role_arn.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationApiKeyName`.
-    pub fn authorization_api_key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_api_key_name = Some(value.into());
-        self
+    /// `AuthorizationApiKeyName` (optional).
+    pub fn authorization_api_key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AuthorizationApiKeyName", value.into().to_template()),
+        )
     }
-    /// Sets `AuthorizationApiKeyValue`.
-    pub fn authorization_api_key_value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.authorization_api_key_value = Some(value.into());
-        self
+    /// `AuthorizationApiKeyValue` (optional).
+    pub fn authorization_api_key_value(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthorizationApiKeyValue", value.into().to_template()),
+        )
     }
-    /// Sets `HttpMethod`.
-    pub fn http_method(mut self, value: impl Into<Value<HttpMethod>>) -> Self {
-        self.http_method = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HttpsNotificationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.authorization_api_key_name {
-            m.insert("AuthorizationApiKeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authorization_api_key_value {
-            m.insert("AuthorizationApiKeyValue".to_owned(), v.to_template());
-        }
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        if let Some(v) = &self.http_method {
-            m.insert("HttpMethod".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TargetRoleArn".to_owned(),
-            self.target_role_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `HttpMethod` (optional).
+    pub fn http_method(self, value: impl Into<Value<HttpMethod>>) -> Self {
+        Self(self.0.with(3, "HttpMethod", value.into().to_template()))
     }
 }
 
-impl Check for HttpsNotificationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.endpoint.check(
-            &path.field("Endpoint"),
-            &Rules {
-                pattern: Some("^https?://.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.http_method
-            .check(&path.field("HttpMethod"), &Rules::NONE, out);
-        self.target_role_arn.check(
-            &path.field("TargetRoleArn"),
-            &Rules {
-                pattern: Some("^arn:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `HttpMethod`.
+    HttpMethod {
+        /// `POST`
+        Post = "POST",
+        /// `PUT`
+        Put = "PUT",
     }
 }
-
-crate::impl_literal!(HttpsNotificationConfiguration);
-
-/// Values of `HttpMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpMethod {
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["POST", "PUT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "POST" => Self::Post,
-            "PUT" => Self::Put,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpMethod::from(s))
-    }
-}
-
-crate::impl_literal!(HttpMethod);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::AcceptedPortfolioShare`.
-#[derive(Debug, Clone)]
-pub struct AcceptedPortfolioShare {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AcceptedPortfolioShare {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AcceptedPortfolioShare {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AcceptedPortfolioShare {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::AcceptedPortfolioShare`.
+    AcceptedPortfolioShare("AWS::ServiceCatalog::AcceptedPortfolioShare", AcceptedPortfolioShareProps)
 }
 
 impl AcceptedPortfolioShare {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::AcceptedPortfolioShare";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AcceptedPortfolioShareProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::AcceptedPortfolioShareId> {
         self.resource.ref_value()
@@ -86,47 +34,33 @@ impl AcceptedPortfolioShare {
     pub fn attr_id(&self) -> Value<ids::AcceptedPortfolioShareId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `PortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortfolioId", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::AcceptedPortfolioShare`.
-#[derive(Debug, Clone)]
-pub struct AcceptedPortfolioShareProps {
-    /// `AcceptLanguage` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub accept_language: Option<Value<String>>,
-    /// `PortfolioId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub portfolio_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::AcceptedPortfolioShare`.
+    AcceptedPortfolioShareProps
 }
 
 impl AcceptedPortfolioShareProps {
     /// The required properties: `PortfolioId`.
     pub fn new(portfolio_id: impl Into<Value<String>>) -> Self {
-        Self {
-            accept_language: None,
-            portfolio_id: portfolio_id.into(),
-        }
+        Self(crate::Properties::new().with(1, "PortfolioId", portfolio_id.into().to_template()))
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
 }
-
-impl ToTemplate for AcceptedPortfolioShareProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        m.insert("PortfolioId".to_owned(), self.portfolio_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AcceptedPortfolioShareProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AcceptedPortfolioShareProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::CloudFormationProduct`.
-#[derive(Debug, Clone)]
-pub struct CloudFormationProduct {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CloudFormationProduct {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CloudFormationProduct {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CloudFormationProduct {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::CloudFormationProduct`.
+    CloudFormationProduct("AWS::ServiceCatalog::CloudFormationProduct", CloudFormationProductProps)
 }
 
 impl CloudFormationProduct {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::CloudFormationProduct";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CloudFormationProductProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudFormationProductId> {
         self.resource.ref_value()
@@ -97,256 +49,203 @@ impl CloudFormationProduct {
     pub fn attr_product_name(&self) -> Value<String> {
         self.resource.get_att("ProductName")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Distributor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_distributor(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Distributor", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Owner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Owner", value.into())
+    }
+
+    /// Replaces `ProductType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductType", value.into())
+    }
+
+    /// Replaces `ProvisioningArtifactParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_artifact_parameters(
+        &self,
+        value: impl Into<Value<List<ProvisioningArtifactProperties>>>,
+    ) {
+        self.resource
+            .set_property("ProvisioningArtifactParameters", value.into())
+    }
+
+    /// Replaces `ReplaceProvisioningArtifacts` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replace_provisioning_artifacts(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ReplaceProvisioningArtifacts", value.into())
+    }
+
+    /// Replaces `SourceConnection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_connection(&self, value: impl Into<Value<SourceConnection>>) {
+        self.resource.set_property("SourceConnection", value.into())
+    }
+
+    /// Replaces `SupportDescription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_support_description(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SupportDescription", value.into())
+    }
+
+    /// Replaces `SupportEmail` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_support_email(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SupportEmail", value.into())
+    }
+
+    /// Replaces `SupportUrl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_support_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SupportUrl", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::CloudFormationProduct`.
-#[derive(Debug, Clone)]
-pub struct CloudFormationProductProps {
-    /// `AcceptLanguage` (optional).
-    pub accept_language: Option<Value<String>>,
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Distributor` (optional).
-    pub distributor: Option<Value<String>>,
-    /// `Name` (required).
-    pub name: Value<String>,
-    /// `Owner` (required).
-    pub owner: Value<String>,
-    /// `ProductType` (optional).
-    pub product_type: Option<Value<String>>,
-    /// `ProvisioningArtifactParameters` (optional).
-    pub provisioning_artifact_parameters: Option<Value<List<ProvisioningArtifactProperties>>>,
-    /// `ReplaceProvisioningArtifacts` (optional).
-    pub replace_provisioning_artifacts: Option<Value<bool>>,
-    /// `SourceConnection` (optional).
-    pub source_connection: Option<Value<SourceConnection>>,
-    /// `SupportDescription` (optional).
-    pub support_description: Option<Value<String>>,
-    /// `SupportEmail` (optional).
-    pub support_email: Option<Value<String>>,
-    /// `SupportUrl` (optional).
-    pub support_url: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::CloudFormationProduct`.
+    CloudFormationProductProps
 }
 
 impl CloudFormationProductProps {
     /// The required properties: `Name`, `Owner`.
     pub fn new(name: impl Into<Value<String>>, owner: impl Into<Value<String>>) -> Self {
-        Self {
-            accept_language: None,
-            description: None,
-            distributor: None,
-            name: name.into(),
-            owner: owner.into(),
-            product_type: None,
-            provisioning_artifact_parameters: None,
-            replace_provisioning_artifacts: None,
-            source_connection: None,
-            support_description: None,
-            support_email: None,
-            support_url: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(4, "Owner", owner.into().to_template()),
+        )
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Distributor`.
-    pub fn distributor(mut self, value: impl Into<Value<String>>) -> Self {
-        self.distributor = Some(value.into());
-        self
+    /// `Distributor` (optional).
+    pub fn distributor(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Distributor", value.into().to_template()))
     }
-    /// Sets `ProductType`.
-    pub fn product_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.product_type = Some(value.into());
-        self
+    /// `ProductType` (optional).
+    pub fn product_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ProductType", value.into().to_template()))
     }
-    /// Sets `ProvisioningArtifactParameters`.
+    /// `ProvisioningArtifactParameters` (optional).
     pub fn provisioning_artifact_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<ProvisioningArtifactProperties>>>,
     ) -> Self {
-        self.provisioning_artifact_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            6,
+            "ProvisioningArtifactParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ReplaceProvisioningArtifacts`.
-    pub fn replace_provisioning_artifacts(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.replace_provisioning_artifacts = Some(value.into());
-        self
+    /// `ReplaceProvisioningArtifacts` (optional).
+    pub fn replace_provisioning_artifacts(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            7,
+            "ReplaceProvisioningArtifacts",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceConnection`.
-    pub fn source_connection(mut self, value: impl Into<Value<SourceConnection>>) -> Self {
-        self.source_connection = Some(value.into());
-        self
+    /// `SourceConnection` (optional).
+    pub fn source_connection(self, value: impl Into<Value<SourceConnection>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SourceConnection", value.into().to_template()),
+        )
     }
-    /// Sets `SupportDescription`.
-    pub fn support_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.support_description = Some(value.into());
-        self
+    /// `SupportDescription` (optional).
+    pub fn support_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SupportDescription", value.into().to_template()),
+        )
     }
-    /// Sets `SupportEmail`.
-    pub fn support_email(mut self, value: impl Into<Value<String>>) -> Self {
-        self.support_email = Some(value.into());
-        self
+    /// `SupportEmail` (optional).
+    pub fn support_email(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "SupportEmail", value.into().to_template()))
     }
-    /// Sets `SupportUrl`.
-    pub fn support_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.support_url = Some(value.into());
-        self
+    /// `SupportUrl` (optional).
+    pub fn support_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "SupportUrl", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudFormationProductProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.distributor {
-            m.insert("Distributor".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Owner".to_owned(), self.owner.to_template());
-        if let Some(v) = &self.product_type {
-            m.insert("ProductType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_artifact_parameters {
-            m.insert("ProvisioningArtifactParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replace_provisioning_artifacts {
-            m.insert("ReplaceProvisioningArtifacts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_connection {
-            m.insert("SourceConnection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.support_description {
-            m.insert("SupportDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.support_email {
-            m.insert("SupportEmail".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.support_url {
-            m.insert("SupportUrl".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CloudFormationProductProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.provisioning_artifact_parameters.check(
-            &path.field("ProvisioningArtifactParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_connection
-            .check(&path.field("SourceConnection"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CloudFormationProductProps);
-
-/// Property type `ProvisioningArtifactProperties` of `AWS::ServiceCatalog::CloudFormationProduct`.
-#[derive(Debug, Clone)]
-pub struct ProvisioningArtifactProperties {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DisableTemplateValidation` (optional).
-    pub disable_template_validation: Option<Value<bool>>,
-    /// `Info` (required).
-    pub info: Value<serde_json::Value>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ProvisioningArtifactProperties` of `AWS::ServiceCatalog::CloudFormationProduct`.
+    ProvisioningArtifactProperties
 }
 
 impl ProvisioningArtifactProperties {
     /// The required properties: `Info`.
-    pub fn new(info: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            description: None,
-            disable_template_validation: None,
-            info: info.into(),
-            name: None,
-            type_: None,
-        }
+    pub fn new(info: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(2, "Info", info.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DisableTemplateValidation`.
-    pub fn disable_template_validation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_template_validation = Some(value.into());
-        self
+    /// `DisableTemplateValidation` (optional).
+    pub fn disable_template_validation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisableTemplateValidation", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProvisioningArtifactProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_template_validation {
-            m.insert("DisableTemplateValidation".to_owned(), v.to_template());
-        }
-        m.insert("Info".to_owned(), self.info.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisioningArtifactProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ProvisioningArtifactProperties);
-
-/// Property type `SourceConnection` of `AWS::ServiceCatalog::CloudFormationProduct`.
-#[derive(Debug, Clone)]
-pub struct SourceConnection {
-    /// `ConnectionParameters` (required).
-    pub connection_parameters: Value<ConnectionParameters>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `SourceConnection` of `AWS::ServiceCatalog::CloudFormationProduct`.
+    SourceConnection
 }
 
 impl SourceConnection {
@@ -355,83 +254,37 @@ impl SourceConnection {
         connection_parameters: impl Into<Value<ConnectionParameters>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            connection_parameters: connection_parameters.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConnectionParameters",
+                    connection_parameters.into().to_template(),
+                )
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SourceConnection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConnectionParameters".to_owned(),
-            self.connection_parameters.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SourceConnection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_parameters
-            .check(&path.field("ConnectionParameters"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SourceConnection);
-
-/// Property type `ConnectionParameters` of `AWS::ServiceCatalog::CloudFormationProduct`.
-#[derive(Debug, Clone, Default)]
-pub struct ConnectionParameters {
-    /// `CodeStar` (optional).
-    pub code_star: Option<Value<CodeStarParameters>>,
+crate::l1_struct! {
+    /// Property type `ConnectionParameters` of `AWS::ServiceCatalog::CloudFormationProduct`.
+    ConnectionParameters(default)
 }
 
 impl ConnectionParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { code_star: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `CodeStar`.
-    pub fn code_star(mut self, value: impl Into<Value<CodeStarParameters>>) -> Self {
-        self.code_star = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectionParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.code_star {
-            m.insert("CodeStar".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CodeStar` (optional).
+    pub fn code_star(self, value: impl Into<Value<CodeStarParameters>>) -> Self {
+        Self(self.0.with(0, "CodeStar", value.into().to_template()))
     }
 }
 
-impl Check for ConnectionParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.code_star
-            .check(&path.field("CodeStar"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionParameters);
-
-/// Property type `CodeStarParameters` of `AWS::ServiceCatalog::CloudFormationProduct`.
-#[derive(Debug, Clone)]
-pub struct CodeStarParameters {
-    /// `ArtifactPath` (required).
-    pub artifact_path: Value<String>,
-    /// `Branch` (required).
-    pub branch: Value<String>,
-    /// `ConnectionArn` (required).
-    pub connection_arn: Value<String>,
-    /// `Repository` (required).
-    pub repository: Value<String>,
+crate::l1_struct! {
+    /// Property type `CodeStarParameters` of `AWS::ServiceCatalog::CloudFormationProduct`.
+    CodeStarParameters
 }
 
 impl CodeStarParameters {
@@ -442,65 +295,14 @@ impl CodeStarParameters {
         connection_arn: impl Into<Value<String>>,
         repository: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            artifact_path: artifact_path.into(),
-            branch: branch.into(),
-            connection_arn: connection_arn.into(),
-            repository: repository.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ArtifactPath", artifact_path.into().to_template())
+                .with(1, "Branch", branch.into().to_template())
+                .with(2, "ConnectionArn", connection_arn.into().to_template())
+                .with(3, "Repository", repository.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CodeStarParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ArtifactPath".to_owned(), self.artifact_path.to_template());
-        m.insert("Branch".to_owned(), self.branch.to_template());
-        m.insert(
-            "ConnectionArn".to_owned(),
-            self.connection_arn.to_template(),
-        );
-        m.insert("Repository".to_owned(), self.repository.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CodeStarParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CodeStarParameters);
-
-/// Property type `Tag` of `AWS::ServiceCatalog::CloudFormationProduct`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

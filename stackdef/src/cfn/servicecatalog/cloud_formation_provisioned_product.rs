@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
-#[derive(Debug, Clone)]
-pub struct CloudFormationProvisionedProduct {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CloudFormationProvisionedProduct {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CloudFormationProvisionedProduct {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CloudFormationProvisionedProduct {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
+    CloudFormationProvisionedProduct("AWS::ServiceCatalog::CloudFormationProvisionedProduct", CloudFormationProvisionedProductProps)
 }
 
 impl CloudFormationProvisionedProduct {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::CloudFormationProvisionedProduct";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CloudFormationProvisionedProductProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProvisionedProductId` (typed).
     pub fn ref_value(&self) -> Value<ids::CloudFormationProvisionedProductId> {
         self.resource.ref_value()
@@ -93,7 +41,7 @@ impl CloudFormationProvisionedProduct {
     }
 
     /// `Fn::GetAtt` `Outputs`.
-    pub fn attr_outputs(&self) -> Value<serde_json::Value> {
+    pub fn attr_outputs(&self) -> Value<Json> {
         self.resource.get_att("Outputs")
     }
 
@@ -101,676 +49,275 @@ impl CloudFormationProvisionedProduct {
     pub fn attr_provisioned_product_id(&self) -> Value<ids::CloudFormationProvisionedProductId> {
         self.resource.get_att("ProvisionedProductId")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<AcceptLanguage>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `NotificationArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("NotificationArns", value.into())
+    }
+
+    /// Replaces `PathId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PathId", value.into())
+    }
+
+    /// Replaces `PathName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_path_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PathName", value.into())
+    }
+
+    /// Replaces `ProductId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductId", value.into())
+    }
+
+    /// Replaces `ProductName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductName", value.into())
+    }
+
+    /// Replaces `ProvisionedProductName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_product_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProvisionedProductName", value.into())
+    }
+
+    /// Replaces `ProvisioningArtifactId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_artifact_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProvisioningArtifactId", value.into())
+    }
+
+    /// Replaces `ProvisioningArtifactName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_artifact_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProvisioningArtifactName", value.into())
+    }
+
+    /// Replaces `ProvisioningParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_parameters(
+        &self,
+        value: impl Into<Value<List<ProvisioningParameter>>>,
+    ) {
+        self.resource
+            .set_property("ProvisioningParameters", value.into())
+    }
+
+    /// Replaces `ProvisioningPreferences` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_preferences(&self, value: impl Into<Value<ProvisioningPreferences>>) {
+        self.resource
+            .set_property("ProvisioningPreferences", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudFormationProvisionedProductProps {
-    /// `AcceptLanguage` (optional).
-    pub accept_language: Option<Value<AcceptLanguage>>,
-    /// `NotificationArns` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: ..=5.
-    pub notification_arns: Option<Value<List<String>>>,
-    /// `PathId` (optional).
-    /// Length: 1..=100 characters.
-    pub path_id: Option<Value<String>>,
-    /// `PathName` (optional).
-    /// Length: 1..=100 characters.
-    pub path_name: Option<Value<String>>,
-    /// `ProductId` (optional).
-    /// Length: 1..=100 characters.
-    pub product_id: Option<Value<String>>,
-    /// `ProductName` (optional).
-    /// Length: 1..=128 characters.
-    pub product_name: Option<Value<String>>,
-    /// `ProvisionedProductName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    pub provisioned_product_name: Option<Value<String>>,
-    /// `ProvisioningArtifactId` (optional).
-    /// Length: 1..=100 characters.
-    pub provisioning_artifact_id: Option<Value<String>>,
-    /// `ProvisioningArtifactName` (optional).
-    pub provisioning_artifact_name: Option<Value<String>>,
-    /// `ProvisioningParameters` (optional).
-    pub provisioning_parameters: Option<Value<List<ProvisioningParameter>>>,
-    /// `ProvisioningPreferences` (optional).
-    pub provisioning_preferences: Option<Value<ProvisioningPreferences>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
+    CloudFormationProvisionedProductProps(default)
 }
 
 impl CloudFormationProvisionedProductProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accept_language: None,
-            notification_arns: None,
-            path_id: None,
-            path_name: None,
-            product_id: None,
-            product_name: None,
-            provisioned_product_name: None,
-            provisioning_artifact_id: None,
-            provisioning_artifact_name: None,
-            provisioning_parameters: None,
-            provisioning_preferences: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<AcceptLanguage>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    pub fn accept_language(self, value: impl Into<Value<AcceptLanguage>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `NotificationArns`.
-    pub fn notification_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.notification_arns = Some(value.into());
-        self
+    /// `NotificationArns` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at most 5.
+    pub fn notification_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NotificationArns", value.into().to_template()),
+        )
     }
-    /// Sets `PathId`.
-    pub fn path_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path_id = Some(value.into());
-        self
+    /// `PathId` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn path_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PathId", value.into().to_template()))
     }
-    /// Sets `PathName`.
-    pub fn path_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path_name = Some(value.into());
-        self
+    /// `PathName` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn path_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PathName", value.into().to_template()))
     }
-    /// Sets `ProductId`.
-    pub fn product_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.product_id = Some(value.into());
-        self
+    /// `ProductId` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn product_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "ProductId", value.into().to_template()))
     }
-    /// Sets `ProductName`.
-    pub fn product_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.product_name = Some(value.into());
-        self
+    /// `ProductName` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn product_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "ProductName", value.into().to_template()))
     }
-    /// Sets `ProvisionedProductName`.
-    pub fn provisioned_product_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provisioned_product_name = Some(value.into());
-        self
+    /// `ProvisionedProductName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 128 characters.
+    pub fn provisioned_product_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ProvisionedProductName", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisioningArtifactId`.
-    pub fn provisioning_artifact_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provisioning_artifact_id = Some(value.into());
-        self
+    /// `ProvisioningArtifactId` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn provisioning_artifact_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ProvisioningArtifactId", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisioningArtifactName`.
-    pub fn provisioning_artifact_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.provisioning_artifact_name = Some(value.into());
-        self
+    /// `ProvisioningArtifactName` (optional).
+    pub fn provisioning_artifact_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ProvisioningArtifactName", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisioningParameters`.
+    /// `ProvisioningParameters` (optional).
     pub fn provisioning_parameters(
-        mut self,
+        self,
         value: impl Into<Value<List<ProvisioningParameter>>>,
     ) -> Self {
-        self.provisioning_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "ProvisioningParameters", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisioningPreferences`.
+    /// `ProvisioningPreferences` (optional).
     pub fn provisioning_preferences(
-        mut self,
+        self,
         value: impl Into<Value<ProvisioningPreferences>>,
     ) -> Self {
-        self.provisioning_preferences = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "ProvisioningPreferences", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudFormationProvisionedProductProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_arns {
-            m.insert("NotificationArns".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path_id {
-            m.insert("PathId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path_name {
-            m.insert("PathName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_id {
-            m.insert("ProductId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_name {
-            m.insert("ProductName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioned_product_name {
-            m.insert("ProvisionedProductName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_artifact_id {
-            m.insert("ProvisioningArtifactId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_artifact_name {
-            m.insert("ProvisioningArtifactName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_parameters {
-            m.insert("ProvisioningParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.provisioning_preferences {
-            m.insert("ProvisioningPreferences".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CloudFormationProvisionedProductProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_language
-            .check(&path.field("AcceptLanguage"), &Rules::NONE, out);
-        self.notification_arns.check(
-            &path.field("NotificationArns"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path_id.check(
-            &path.field("PathId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path_name.check(
-            &path.field("PathName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_id.check(
-            &path.field("ProductId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_name.check(
-            &path.field("ProductName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioned_product_name.check(
-            &path.field("ProvisionedProductName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioning_artifact_id.check(
-            &path.field("ProvisioningArtifactId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioning_parameters.check(
-            &path.field("ProvisioningParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.provisioning_preferences.check(
-            &path.field("ProvisioningPreferences"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AcceptLanguage`.
+    AcceptLanguage {
+        /// `en`
+        En = "en",
+        /// `jp`
+        Jp = "jp",
+        /// `zh`
+        Zh = "zh",
     }
 }
 
-crate::impl_literal!(CloudFormationProvisionedProductProps);
+pub use crate::cfn::Tag as ProvisioningParameter;
 
-/// Values of `AcceptLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceptLanguage {
-    /// `en`
-    En,
-    /// `jp`
-    Jp,
-    /// `zh`
-    Zh,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceptLanguage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["en", "jp", "zh"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Jp => "jp",
-            Self::Zh => "zh",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceptLanguage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceptLanguage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceptLanguage {
-    fn from(s: &str) -> Self {
-        match s {
-            "en" => Self::En,
-            "jp" => Self::Jp,
-            "zh" => Self::Zh,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceptLanguage> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceptLanguage::from(s))
-    }
-}
-
-crate::impl_literal!(AcceptLanguage);
-
-/// Property type `ProvisioningParameter` of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
-#[derive(Debug, Clone)]
-pub struct ProvisioningParameter {
-    /// `Key` (required).
-    /// Length: 1..=1000 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=4096 characters.
-    pub value: Value<String>,
-}
-
-impl ProvisioningParameter {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for ProvisioningParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProvisioningParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProvisioningParameter);
-
-/// Property type `ProvisioningPreferences` of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
-#[derive(Debug, Clone, Default)]
-pub struct ProvisioningPreferences {
-    /// `StackSetAccounts` (optional).
-    /// Each item: Pattern: `^[0-9]{12}$`.
-    pub stack_set_accounts: Option<Value<List<String>>>,
-    /// `StackSetFailureToleranceCount` (optional).
-    /// Range: 0..=.
-    pub stack_set_failure_tolerance_count: Option<Value<i64>>,
-    /// `StackSetFailureTolerancePercentage` (optional).
-    /// Range: 0..=100.
-    pub stack_set_failure_tolerance_percentage: Option<Value<i64>>,
-    /// `StackSetMaxConcurrencyCount` (optional).
-    /// Range: 1..=.
-    pub stack_set_max_concurrency_count: Option<Value<i64>>,
-    /// `StackSetMaxConcurrencyPercentage` (optional).
-    /// Range: 1..=100.
-    pub stack_set_max_concurrency_percentage: Option<Value<i64>>,
-    /// `StackSetOperationType` (optional).
-    pub stack_set_operation_type: Option<Value<StackSetOperationType>>,
-    /// `StackSetRegions` (optional).
-    /// Each item: Pattern: `^[a-z]{2}-([a-z]+-)+[1-9]`.
-    pub stack_set_regions: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `ProvisioningPreferences` of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
+    ProvisioningPreferences(default)
 }
 
 impl ProvisioningPreferences {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            stack_set_accounts: None,
-            stack_set_failure_tolerance_count: None,
-            stack_set_failure_tolerance_percentage: None,
-            stack_set_max_concurrency_count: None,
-            stack_set_max_concurrency_percentage: None,
-            stack_set_operation_type: None,
-            stack_set_regions: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `StackSetAccounts`.
-    pub fn stack_set_accounts(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.stack_set_accounts = Some(value.into());
-        self
+    /// `StackSetAccounts` (optional).
+    /// Each item: Pattern: `^[0-9]{12}$`.
+    pub fn stack_set_accounts(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "StackSetAccounts", value.into().to_template()),
+        )
     }
-    /// Sets `StackSetFailureToleranceCount`.
-    pub fn stack_set_failure_tolerance_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stack_set_failure_tolerance_count = Some(value.into());
-        self
+    /// `StackSetFailureToleranceCount` (optional).
+    /// Range: at least 0.
+    pub fn stack_set_failure_tolerance_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "StackSetFailureToleranceCount",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StackSetFailureTolerancePercentage`.
-    pub fn stack_set_failure_tolerance_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stack_set_failure_tolerance_percentage = Some(value.into());
-        self
+    /// `StackSetFailureTolerancePercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn stack_set_failure_tolerance_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            2,
+            "StackSetFailureTolerancePercentage",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StackSetMaxConcurrencyCount`.
-    pub fn stack_set_max_concurrency_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stack_set_max_concurrency_count = Some(value.into());
-        self
+    /// `StackSetMaxConcurrencyCount` (optional).
+    /// Range: at least 1.
+    pub fn stack_set_max_concurrency_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "StackSetMaxConcurrencyCount", value.into().to_template()),
+        )
     }
-    /// Sets `StackSetMaxConcurrencyPercentage`.
-    pub fn stack_set_max_concurrency_percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.stack_set_max_concurrency_percentage = Some(value.into());
-        self
+    /// `StackSetMaxConcurrencyPercentage` (optional).
+    /// Range: 1 to 100.
+    pub fn stack_set_max_concurrency_percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            4,
+            "StackSetMaxConcurrencyPercentage",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `StackSetOperationType`.
-    pub fn stack_set_operation_type(
-        mut self,
-        value: impl Into<Value<StackSetOperationType>>,
-    ) -> Self {
-        self.stack_set_operation_type = Some(value.into());
-        self
+    /// `StackSetOperationType` (optional).
+    pub fn stack_set_operation_type(self, value: impl Into<Value<StackSetOperationType>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StackSetOperationType", value.into().to_template()),
+        )
     }
-    /// Sets `StackSetRegions`.
-    pub fn stack_set_regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.stack_set_regions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProvisioningPreferences {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.stack_set_accounts {
-            m.insert("StackSetAccounts".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stack_set_failure_tolerance_count {
-            m.insert("StackSetFailureToleranceCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stack_set_failure_tolerance_percentage {
-            m.insert(
-                "StackSetFailureTolerancePercentage".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.stack_set_max_concurrency_count {
-            m.insert("StackSetMaxConcurrencyCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stack_set_max_concurrency_percentage {
-            m.insert(
-                "StackSetMaxConcurrencyPercentage".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.stack_set_operation_type {
-            m.insert("StackSetOperationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stack_set_regions {
-            m.insert("StackSetRegions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StackSetRegions` (optional).
+    /// Each item: Pattern: `^[a-z]{2}-([a-z]+-)+[1-9]`.
+    pub fn stack_set_regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "StackSetRegions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ProvisioningPreferences {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.stack_set_accounts.check(
-            &path.field("StackSetAccounts"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[0-9]{12}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stack_set_failure_tolerance_count.check(
-            &path.field("StackSetFailureToleranceCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stack_set_failure_tolerance_percentage.check(
-            &path.field("StackSetFailureTolerancePercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stack_set_max_concurrency_count.check(
-            &path.field("StackSetMaxConcurrencyCount"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stack_set_max_concurrency_percentage.check(
-            &path.field("StackSetMaxConcurrencyPercentage"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.stack_set_operation_type.check(
-            &path.field("StackSetOperationType"),
-            &Rules::NONE,
-            out,
-        );
-        self.stack_set_regions.check(
-            &path.field("StackSetRegions"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-z]{2}-([a-z]+-)+[1-9]"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StackSetOperationType`.
+    StackSetOperationType {
+        /// `CREATE`
+        Create = "CREATE",
+        /// `UPDATE`
+        Update = "UPDATE",
+        /// `DELETE`
+        Delete = "DELETE",
     }
 }
 
-crate::impl_literal!(ProvisioningPreferences);
-
-/// Values of `StackSetOperationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StackSetOperationType {
-    /// `CREATE`
-    Create,
-    /// `UPDATE`
-    Update,
-    /// `DELETE`
-    Delete,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StackSetOperationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CREATE", "UPDATE", "DELETE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Create => "CREATE",
-            Self::Update => "UPDATE",
-            Self::Delete => "DELETE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StackSetOperationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StackSetOperationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StackSetOperationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CREATE" => Self::Create,
-            "UPDATE" => Self::Update,
-            "DELETE" => Self::Delete,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StackSetOperationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StackSetOperationType::from(s))
-    }
-}
-
-crate::impl_literal!(StackSetOperationType);
-
-/// Property type `Tag` of `AWS::ServiceCatalog::CloudFormationProvisionedProduct`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

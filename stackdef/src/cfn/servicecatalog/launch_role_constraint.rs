@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::LaunchRoleConstraint`.
-#[derive(Debug, Clone)]
-pub struct LaunchRoleConstraint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LaunchRoleConstraint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LaunchRoleConstraint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LaunchRoleConstraint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::LaunchRoleConstraint`.
+    LaunchRoleConstraint("AWS::ServiceCatalog::LaunchRoleConstraint", LaunchRoleConstraintProps)
 }
 
 impl LaunchRoleConstraint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::LaunchRoleConstraint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LaunchRoleConstraintProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::LaunchRoleConstraintId> {
         self.resource.ref_value()
@@ -82,33 +34,47 @@ impl LaunchRoleConstraint {
     pub fn attr_id(&self) -> Value<ids::LaunchRoleConstraintId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `LocalRoleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_role_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LocalRoleName", value.into())
+    }
+
+    /// Replaces `PortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortfolioId", value.into())
+    }
+
+    /// Replaces `ProductId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductId", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::LaunchRoleConstraint`.
-#[derive(Debug, Clone)]
-pub struct LaunchRoleConstraintProps {
-    /// `AcceptLanguage` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=100 characters.
-    pub accept_language: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `LocalRoleName` (optional).
-    pub local_role_name: Option<Value<String>>,
-    /// `PortfolioId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]*$`.
-    pub portfolio_id: Value<String>,
-    /// `ProductId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]*$`.
-    pub product_id: Value<String>,
-    /// `RoleArn` (optional).
-    /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role)\/.*`.
-    pub role_arn: Option<Value<ids::RoleArn>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::LaunchRoleConstraint`.
+    LaunchRoleConstraintProps
 }
 
 impl LaunchRoleConstraintProps {
@@ -117,115 +83,30 @@ impl LaunchRoleConstraintProps {
         portfolio_id: impl Into<Value<String>>,
         product_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accept_language: None,
-            description: None,
-            local_role_name: None,
-            portfolio_id: portfolio_id.into(),
-            product_id: product_id.into(),
-            role_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "PortfolioId", portfolio_id.into().to_template())
+                .with(4, "ProductId", product_id.into().to_template()),
+        )
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 100 characters.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `LocalRoleName`.
-    pub fn local_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_role_name = Some(value.into());
-        self
+    /// `LocalRoleName` (optional).
+    pub fn local_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "LocalRoleName", value.into().to_template()))
     }
-    /// Sets `RoleArn`.
-    pub fn role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.role_arn = Some(value.into());
-        self
+    /// `RoleArn` (optional).
+    /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role)\/.*`.
+    pub fn role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(5, "RoleArn", value.into().to_template()))
     }
 }
-
-impl ToTemplate for LaunchRoleConstraintProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_role_name {
-            m.insert("LocalRoleName".to_owned(), v.to_template());
-        }
-        m.insert("PortfolioId".to_owned(), self.portfolio_id.to_template());
-        m.insert("ProductId".to_owned(), self.product_id.to_template());
-        if let Some(v) = &self.role_arn {
-            m.insert("RoleArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LaunchRoleConstraintProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_language.check(
-            &path.field("AcceptLanguage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portfolio_id.check(
-            &path.field("PortfolioId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_id.check(
-            &path.field("ProductId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role)\\/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("LocalRoleName", self.local_role_name.is_some())],
-                &[("RoleArn", self.role_arn.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LaunchRoleConstraintProps);

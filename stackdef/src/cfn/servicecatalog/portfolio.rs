@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::Portfolio`.
-#[derive(Debug, Clone)]
-pub struct Portfolio {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Portfolio {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Portfolio {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Portfolio {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::Portfolio`.
+    Portfolio("AWS::ServiceCatalog::Portfolio", PortfolioProps)
 }
 
 impl Portfolio {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::Portfolio";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PortfolioProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PortfolioId> {
         self.resource.ref_value()
@@ -87,27 +39,41 @@ impl Portfolio {
     pub fn attr_id(&self) -> Value<ids::PortfolioId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `ProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProviderName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::Portfolio`.
-#[derive(Debug, Clone)]
-pub struct PortfolioProps {
-    /// `AcceptLanguage` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=100 characters.
-    pub accept_language: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 1..=100 characters.
-    pub display_name: Value<String>,
-    /// `ProviderName` (required).
-    /// Length: 1..=50 characters.
-    pub provider_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=20.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::Portfolio`.
+    PortfolioProps
 }
 
 impl PortfolioProps {
@@ -116,156 +82,28 @@ impl PortfolioProps {
         display_name: impl Into<Value<String>>,
         provider_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accept_language: None,
-            description: None,
-            display_name: display_name.into(),
-            provider_name: provider_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "DisplayName", display_name.into().to_template())
+                .with(3, "ProviderName", provider_name.into().to_template()),
+        )
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 100 characters.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PortfolioProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("ProviderName".to_owned(), self.provider_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 20.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PortfolioProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_language.check(
-            &path.field("AcceptLanguage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provider_name.check(
-            &path.field("ProviderName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortfolioProps);
-
-/// Property type `Tag` of `AWS::ServiceCatalog::Portfolio`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,149 +11,69 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::PortfolioPrincipalAssociation`.
-#[derive(Debug, Clone)]
-pub struct PortfolioPrincipalAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PortfolioPrincipalAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PortfolioPrincipalAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PortfolioPrincipalAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::PortfolioPrincipalAssociation`.
+    PortfolioPrincipalAssociation("AWS::ServiceCatalog::PortfolioPrincipalAssociation", PortfolioPrincipalAssociationProps)
 }
 
 impl PortfolioPrincipalAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::PortfolioPrincipalAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: PortfolioPrincipalAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `PortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortfolioId", value.into())
+    }
+
+    /// Replaces `PrincipalARN` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrincipalARN", value.into())
+    }
+
+    /// Replaces `PrincipalType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrincipalType", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::PortfolioPrincipalAssociation`.
-#[derive(Debug, Clone)]
-pub struct PortfolioPrincipalAssociationProps {
-    /// `AcceptLanguage` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub accept_language: Option<Value<String>>,
-    /// `PortfolioId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub portfolio_id: Option<Value<String>>,
-    /// `PrincipalARN` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\/.*`.
-    pub principal_arn: Option<Value<String>>,
-    /// `PrincipalType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub principal_type: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::PortfolioPrincipalAssociation`.
+    PortfolioPrincipalAssociationProps
 }
 
 impl PortfolioPrincipalAssociationProps {
     /// The required properties: `PrincipalType`.
     pub fn new(principal_type: impl Into<Value<String>>) -> Self {
-        Self {
-            accept_language: None,
-            portfolio_id: None,
-            principal_arn: None,
-            principal_type: principal_type.into(),
-        }
+        Self(crate::Properties::new().with(3, "PrincipalType", principal_type.into().to_template()))
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `PortfolioId`.
-    pub fn portfolio_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.portfolio_id = Some(value.into());
-        self
+    /// `PortfolioId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn portfolio_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PortfolioId", value.into().to_template()))
     }
-    /// Sets `PrincipalARN`.
-    pub fn principal_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.principal_arn = Some(value.into());
-        self
+    /// `PrincipalARN` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\/.*`.
+    pub fn principal_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PrincipalARN", value.into().to_template()))
     }
 }
-
-impl ToTemplate for PortfolioPrincipalAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.portfolio_id {
-            m.insert("PortfolioId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.principal_arn {
-            m.insert("PrincipalARN".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PrincipalType".to_owned(),
-            self.principal_type.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortfolioPrincipalAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.principal_arn.check(
-            &path.field("PrincipalARN"),
-            &Rules {
-                pattern: Some("arn:(aws|aws-cn|aws-us-gov):iam::[0-9]*:(role|user|group)\\/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortfolioPrincipalAssociationProps);

@@ -11,144 +11,78 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::PortfolioProductAssociation`.
-#[derive(Debug, Clone)]
-pub struct PortfolioProductAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PortfolioProductAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PortfolioProductAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PortfolioProductAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::PortfolioProductAssociation`.
+    PortfolioProductAssociation("AWS::ServiceCatalog::PortfolioProductAssociation", PortfolioProductAssociationProps)
 }
 
 impl PortfolioProductAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::PortfolioProductAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: PortfolioProductAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `PortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortfolioId", value.into())
+    }
+
+    /// Replaces `ProductId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductId", value.into())
+    }
+
+    /// Replaces `SourcePortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SourcePortfolioId", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::PortfolioProductAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct PortfolioProductAssociationProps {
-    /// `AcceptLanguage` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub accept_language: Option<Value<String>>,
-    /// `PortfolioId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub portfolio_id: Option<Value<String>>,
-    /// `ProductId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub product_id: Option<Value<String>>,
-    /// `SourcePortfolioId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub source_portfolio_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::PortfolioProductAssociation`.
+    PortfolioProductAssociationProps(default)
 }
 
 impl PortfolioProductAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            accept_language: None,
-            portfolio_id: None,
-            product_id: None,
-            source_portfolio_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `PortfolioId`.
-    pub fn portfolio_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.portfolio_id = Some(value.into());
-        self
+    /// `PortfolioId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn portfolio_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PortfolioId", value.into().to_template()))
     }
-    /// Sets `ProductId`.
-    pub fn product_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.product_id = Some(value.into());
-        self
+    /// `ProductId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn product_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ProductId", value.into().to_template()))
     }
-    /// Sets `SourcePortfolioId`.
-    pub fn source_portfolio_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_portfolio_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PortfolioProductAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.portfolio_id {
-            m.insert("PortfolioId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.product_id {
-            m.insert("ProductId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_portfolio_id {
-            m.insert("SourcePortfolioId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourcePortfolioId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn source_portfolio_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourcePortfolioId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for PortfolioProductAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(PortfolioProductAssociationProps);

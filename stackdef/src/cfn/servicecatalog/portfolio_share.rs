@@ -11,86 +11,47 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::PortfolioShare`.
-#[derive(Debug, Clone)]
-pub struct PortfolioShare {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PortfolioShare {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PortfolioShare {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PortfolioShare {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::PortfolioShare`.
+    PortfolioShare("AWS::ServiceCatalog::PortfolioShare", PortfolioShareProps)
 }
 
 impl PortfolioShare {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::PortfolioShare";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PortfolioShareProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `AccountId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountId", value.into())
+    }
+
+    /// Replaces `PortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortfolioId", value.into())
+    }
+
+    /// Replaces `ShareTagOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_share_tag_options(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("ShareTagOptions", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::PortfolioShare`.
-#[derive(Debug, Clone)]
-pub struct PortfolioShareProps {
-    /// `AcceptLanguage` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=100 characters.
-    pub accept_language: Option<Value<String>>,
-    /// `AccountId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9]{12}$`.
-    pub account_id: Value<String>,
-    /// `PortfolioId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]*$`.
-    pub portfolio_id: Value<String>,
-    /// `ShareTagOptions` (optional).
-    pub share_tag_options: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::PortfolioShare`.
+    PortfolioShareProps
 }
 
 impl PortfolioShareProps {
@@ -99,70 +60,23 @@ impl PortfolioShareProps {
         account_id: impl Into<Value<String>>,
         portfolio_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accept_language: None,
-            account_id: account_id.into(),
-            portfolio_id: portfolio_id.into(),
-            share_tag_options: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AccountId", account_id.into().to_template())
+                .with(2, "PortfolioId", portfolio_id.into().to_template()),
+        )
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 100 characters.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `ShareTagOptions`.
-    pub fn share_tag_options(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.share_tag_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PortfolioShareProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        m.insert("AccountId".to_owned(), self.account_id.to_template());
-        m.insert("PortfolioId".to_owned(), self.portfolio_id.to_template());
-        if let Some(v) = &self.share_tag_options {
-            m.insert("ShareTagOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ShareTagOptions` (optional).
+    pub fn share_tag_options(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ShareTagOptions", value.into().to_template()),
+        )
     }
 }
-
-impl Check for PortfolioShareProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_language.check(
-            &path.field("AcceptLanguage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.account_id.check(
-            &path.field("AccountId"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portfolio_id.check(
-            &path.field("PortfolioId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PortfolioShareProps);

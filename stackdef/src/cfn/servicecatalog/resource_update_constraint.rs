@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::ResourceUpdateConstraint`.
-#[derive(Debug, Clone)]
-pub struct ResourceUpdateConstraint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceUpdateConstraint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceUpdateConstraint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceUpdateConstraint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::ResourceUpdateConstraint`.
+    ResourceUpdateConstraint("AWS::ServiceCatalog::ResourceUpdateConstraint", ResourceUpdateConstraintProps)
 }
 
 impl ResourceUpdateConstraint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ResourceUpdateConstraint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ResourceUpdateConstraintProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceUpdateConstraintId> {
         self.resource.ref_value()
@@ -86,30 +34,42 @@ impl ResourceUpdateConstraint {
     pub fn attr_id(&self) -> Value<ids::ResourceUpdateConstraintId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `PortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortfolioId", value.into())
+    }
+
+    /// Replaces `ProductId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductId", value.into())
+    }
+
+    /// Replaces `TagUpdateOnProvisionedProduct` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_update_on_provisioned_product(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TagUpdateOnProvisionedProduct", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::ResourceUpdateConstraint`.
-#[derive(Debug, Clone)]
-pub struct ResourceUpdateConstraintProps {
-    /// `AcceptLanguage` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=100 characters.
-    pub accept_language: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 0..=2000 characters.
-    pub description: Option<Value<String>>,
-    /// `PortfolioId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]*$`.
-    pub portfolio_id: Value<String>,
-    /// `ProductId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]*$`.
-    pub product_id: Value<String>,
-    /// `TagUpdateOnProvisionedProduct` (required).
-    pub tag_update_on_provisioned_product: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::ResourceUpdateConstraint`.
+    ResourceUpdateConstraintProps
 }
 
 impl ResourceUpdateConstraintProps {
@@ -119,86 +79,26 @@ impl ResourceUpdateConstraintProps {
         product_id: impl Into<Value<String>>,
         tag_update_on_provisioned_product: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accept_language: None,
-            description: None,
-            portfolio_id: portfolio_id.into(),
-            product_id: product_id.into(),
-            tag_update_on_provisioned_product: tag_update_on_provisioned_product.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "PortfolioId", portfolio_id.into().to_template())
+                .with(3, "ProductId", product_id.into().to_template())
+                .with(
+                    4,
+                    "TagUpdateOnProvisionedProduct",
+                    tag_update_on_provisioned_product.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 100 characters.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceUpdateConstraintProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("PortfolioId".to_owned(), self.portfolio_id.to_template());
-        m.insert("ProductId".to_owned(), self.product_id.to_template());
-        m.insert(
-            "TagUpdateOnProvisionedProduct".to_owned(),
-            self.tag_update_on_provisioned_product.to_template(),
-        );
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 2000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
-
-impl Check for ResourceUpdateConstraintProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_language.check(
-            &path.field("AcceptLanguage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portfolio_id.check(
-            &path.field("PortfolioId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_id.check(
-            &path.field("ProductId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceUpdateConstraintProps);

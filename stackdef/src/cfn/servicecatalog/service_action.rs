@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::ServiceAction`.
-#[derive(Debug, Clone)]
-pub struct ServiceAction {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceAction {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceAction {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceAction {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::ServiceAction`.
+    ServiceAction("AWS::ServiceCatalog::ServiceAction", ServiceActionProps)
 }
 
 impl ServiceAction {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ServiceAction";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceActionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceActionId> {
         self.resource.ref_value()
@@ -82,26 +34,41 @@ impl ServiceAction {
     pub fn attr_id(&self) -> Value<ids::ServiceActionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<AcceptLanguage>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<List<DefinitionParameter>>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `DefinitionType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_type(&self, value: impl Into<Value<DefinitionType>>) {
+        self.resource.set_property("DefinitionType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::ServiceAction`.
-#[derive(Debug, Clone)]
-pub struct ServiceActionProps {
-    /// `AcceptLanguage` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=100 characters.
-    pub accept_language: Option<Value<AcceptLanguage>>,
-    /// `Definition` (required).
-    pub definition: Value<List<DefinitionParameter>>,
-    /// `DefinitionType` (required).
-    pub definition_type: Value<DefinitionType>,
-    /// `Description` (optional).
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.]*$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::ServiceAction`.
+    ServiceActionProps
 }
 
 impl ServiceActionProps {
@@ -111,248 +78,44 @@ impl ServiceActionProps {
         definition_type: impl Into<Value<DefinitionType>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accept_language: None,
-            definition: definition.into(),
-            definition_type: definition_type.into(),
-            description: None,
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Definition", definition.into().to_template())
+                .with(2, "DefinitionType", definition_type.into().to_template())
+                .with(4, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<AcceptLanguage>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
+    /// `AcceptLanguage` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 100 characters.
+    pub fn accept_language(self, value: impl Into<Value<AcceptLanguage>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceActionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        m.insert(
-            "DefinitionType".to_owned(),
-            self.definition_type.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
 }
 
-impl Check for ServiceActionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_language.check(
-            &path.field("AcceptLanguage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.definition
-            .check(&path.field("Definition"), &Rules::NONE, out);
-        self.definition_type
-            .check(&path.field("DefinitionType"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_\\-.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AcceptLanguage`.
+    AcceptLanguage {
+        /// `en`
+        En = "en",
+        /// `jp`
+        Jp = "jp",
+        /// `zh`
+        Zh = "zh",
     }
 }
 
-crate::impl_literal!(ServiceActionProps);
+pub use crate::cfn::Tag as DefinitionParameter;
 
-/// Values of `AcceptLanguage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceptLanguage {
-    /// `en`
-    En,
-    /// `jp`
-    Jp,
-    /// `zh`
-    Zh,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceptLanguage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["en", "jp", "zh"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::En => "en",
-            Self::Jp => "jp",
-            Self::Zh => "zh",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DefinitionType`.
+    DefinitionType {
+        /// `SSM_AUTOMATION`
+        SsmAutomation = "SSM_AUTOMATION",
     }
 }
-
-impl ToTemplate for AcceptLanguage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceptLanguage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceptLanguage {
-    fn from(s: &str) -> Self {
-        match s {
-            "en" => Self::En,
-            "jp" => Self::Jp,
-            "zh" => Self::Zh,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceptLanguage> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceptLanguage::from(s))
-    }
-}
-
-crate::impl_literal!(AcceptLanguage);
-
-/// Property type `DefinitionParameter` of `AWS::ServiceCatalog::ServiceAction`.
-#[derive(Debug, Clone)]
-pub struct DefinitionParameter {
-    /// `Key` (required).
-    /// Length: 1..=1000 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=4096 characters.
-    pub value: Value<String>,
-}
-
-impl DefinitionParameter {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for DefinitionParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefinitionParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DefinitionParameter);
-
-/// Values of `DefinitionType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefinitionType {
-    /// `SSM_AUTOMATION`
-    SsmAutomation,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefinitionType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSM_AUTOMATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SsmAutomation => "SSM_AUTOMATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefinitionType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefinitionType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefinitionType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSM_AUTOMATION" => Self::SsmAutomation,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefinitionType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefinitionType::from(s))
-    }
-}
-
-crate::impl_literal!(DefinitionType);

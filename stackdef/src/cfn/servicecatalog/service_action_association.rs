@@ -11,90 +11,42 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::ServiceActionAssociation`.
-#[derive(Debug, Clone)]
-pub struct ServiceActionAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceActionAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceActionAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceActionAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::ServiceActionAssociation`.
+    ServiceActionAssociation("AWS::ServiceCatalog::ServiceActionAssociation", ServiceActionAssociationProps)
 }
 
 impl ServiceActionAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::ServiceActionAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ServiceActionAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ProductId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductId", value.into())
+    }
+
+    /// Replaces `ProvisioningArtifactId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioning_artifact_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProvisioningArtifactId", value.into())
+    }
+
+    /// Replaces `ServiceActionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_action_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceActionId", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::ServiceActionAssociation`.
-#[derive(Debug, Clone)]
-pub struct ServiceActionAssociationProps {
-    /// `ProductId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\z`.
-    pub product_id: Value<String>,
-    /// `ProvisioningArtifactId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\z`.
-    pub provisioning_artifact_id: Value<String>,
-    /// `ServiceActionId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\z`.
-    pub service_action_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::ServiceActionAssociation`.
+    ServiceActionAssociationProps
 }
 
 impl ServiceActionAssociationProps {
@@ -104,63 +56,15 @@ impl ServiceActionAssociationProps {
         provisioning_artifact_id: impl Into<Value<String>>,
         service_action_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            product_id: product_id.into(),
-            provisioning_artifact_id: provisioning_artifact_id.into(),
-            service_action_id: service_action_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ProductId", product_id.into().to_template())
+                .with(
+                    1,
+                    "ProvisioningArtifactId",
+                    provisioning_artifact_id.into().to_template(),
+                )
+                .with(2, "ServiceActionId", service_action_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ServiceActionAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ProductId".to_owned(), self.product_id.to_template());
-        m.insert(
-            "ProvisioningArtifactId".to_owned(),
-            self.provisioning_artifact_id.to_template(),
-        );
-        m.insert(
-            "ServiceActionId".to_owned(),
-            self.service_action_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceActionAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.product_id.check(
-            &path.field("ProductId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioning_artifact_id.check(
-            &path.field("ProvisioningArtifactId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_action_id.check(
-            &path.field("ServiceActionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]{1,99}\\z"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceActionAssociationProps);

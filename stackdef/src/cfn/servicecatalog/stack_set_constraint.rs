@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::StackSetConstraint`.
-#[derive(Debug, Clone)]
-pub struct StackSetConstraint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StackSetConstraint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StackSetConstraint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StackSetConstraint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::StackSetConstraint`.
+    StackSetConstraint("AWS::ServiceCatalog::StackSetConstraint", StackSetConstraintProps)
 }
 
 impl StackSetConstraint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::StackSetConstraint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StackSetConstraintProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::StackSetConstraintId> {
         self.resource.ref_value()
@@ -82,38 +34,66 @@ impl StackSetConstraint {
     pub fn attr_id(&self) -> Value<ids::StackSetConstraintId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `AcceptLanguage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_accept_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AcceptLanguage", value.into())
+    }
+
+    /// Replaces `AccountList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("AccountList", value.into())
+    }
+
+    /// Replaces `AdminRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_admin_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AdminRole", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ExecutionRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ExecutionRole", value.into())
+    }
+
+    /// Replaces `PortfolioId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portfolio_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortfolioId", value.into())
+    }
+
+    /// Replaces `ProductId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_product_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProductId", value.into())
+    }
+
+    /// Replaces `RegionList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RegionList", value.into())
+    }
+
+    /// Replaces `StackInstanceControl` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stack_instance_control(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StackInstanceControl", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::StackSetConstraint`.
-#[derive(Debug, Clone)]
-pub struct StackSetConstraintProps {
-    /// `AcceptLanguage` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=100 characters.
-    pub accept_language: Option<Value<String>>,
-    /// `AccountList` (required).
-    pub account_list: Value<List<String>>,
-    /// `AdminRole` (required).
-    pub admin_role: Value<String>,
-    /// `Description` (required).
-    /// Length: 0..=2000 characters.
-    pub description: Value<String>,
-    /// `ExecutionRole` (required).
-    pub execution_role: Value<String>,
-    /// `PortfolioId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]*$`.
-    pub portfolio_id: Value<String>,
-    /// `ProductId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-]*$`.
-    pub product_id: Value<String>,
-    /// `RegionList` (required).
-    pub region_list: Value<List<String>>,
-    /// `StackInstanceControl` (required).
-    pub stack_instance_control: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::StackSetConstraint`.
+    StackSetConstraintProps
 }
 
 impl StackSetConstraintProps {
@@ -128,90 +108,26 @@ impl StackSetConstraintProps {
         region_list: impl Into<Value<List<String>>>,
         stack_instance_control: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            accept_language: None,
-            account_list: account_list.into(),
-            admin_role: admin_role.into(),
-            description: description.into(),
-            execution_role: execution_role.into(),
-            portfolio_id: portfolio_id.into(),
-            product_id: product_id.into(),
-            region_list: region_list.into(),
-            stack_instance_control: stack_instance_control.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AccountList", account_list.into().to_template())
+                .with(2, "AdminRole", admin_role.into().to_template())
+                .with(3, "Description", description.into().to_template())
+                .with(4, "ExecutionRole", execution_role.into().to_template())
+                .with(5, "PortfolioId", portfolio_id.into().to_template())
+                .with(6, "ProductId", product_id.into().to_template())
+                .with(7, "RegionList", region_list.into().to_template())
+                .with(
+                    8,
+                    "StackInstanceControl",
+                    stack_instance_control.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AcceptLanguage`.
-    pub fn accept_language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.accept_language = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StackSetConstraintProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.accept_language {
-            m.insert("AcceptLanguage".to_owned(), v.to_template());
-        }
-        m.insert("AccountList".to_owned(), self.account_list.to_template());
-        m.insert("AdminRole".to_owned(), self.admin_role.to_template());
-        m.insert("Description".to_owned(), self.description.to_template());
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        m.insert("PortfolioId".to_owned(), self.portfolio_id.to_template());
-        m.insert("ProductId".to_owned(), self.product_id.to_template());
-        m.insert("RegionList".to_owned(), self.region_list.to_template());
-        m.insert(
-            "StackInstanceControl".to_owned(),
-            self.stack_instance_control.to_template(),
-        );
-        Expr::Map(m)
+    /// `AcceptLanguage` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 100 characters.
+    pub fn accept_language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AcceptLanguage", value.into().to_template()))
     }
 }
-
-impl Check for StackSetConstraintProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.accept_language.check(
-            &path.field("AcceptLanguage"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portfolio_id.check(
-            &path.field("PortfolioId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.product_id.check(
-            &path.field("ProductId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StackSetConstraintProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::TagOption`.
-#[derive(Debug, Clone)]
-pub struct TagOption {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TagOption {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TagOption {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TagOption {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::TagOption`.
+    TagOption("AWS::ServiceCatalog::TagOption", TagOptionProps)
 }
 
 impl TagOption {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::TagOption";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TagOptionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TagOptionId> {
         self.resource.ref_value()
@@ -82,76 +34,42 @@ impl TagOption {
     pub fn attr_id(&self) -> Value<ids::TagOptionId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Active` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_active(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Active", value.into())
+    }
+
+    /// Replaces `Key` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Key", value.into())
+    }
+
+    /// Replaces `Value` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_value(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Value", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::TagOption`.
-#[derive(Debug, Clone)]
-pub struct TagOptionProps {
-    /// `Active` (optional).
-    pub active: Option<Value<bool>>,
-    /// `Key` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::TagOption`.
+    TagOptionProps
 }
 
 impl TagOptionProps {
     /// The required properties: `Key`, `Value`.
     pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            active: None,
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Key", key.into().to_template())
+                .with(2, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `Active`.
-    pub fn active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.active = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TagOptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active {
-            m.insert("Active".to_owned(), v.to_template());
-        }
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+    /// `Active` (optional).
+    pub fn active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Active", value.into().to_template()))
     }
 }
-
-impl Check for TagOptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagOptionProps);

@@ -11,114 +11,50 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalog::TagOptionAssociation`.
-#[derive(Debug, Clone)]
-pub struct TagOptionAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TagOptionAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TagOptionAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TagOptionAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalog::TagOptionAssociation`.
+    TagOptionAssociation("AWS::ServiceCatalog::TagOptionAssociation", TagOptionAssociationProps)
 }
 
 impl TagOptionAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalog::TagOptionAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TagOptionAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ResourceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceId", value.into())
+    }
+
+    /// Replaces `TagOptionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_option_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TagOptionId", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalog::TagOptionAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct TagOptionAssociationProps {
-    /// `ResourceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_id: Option<Value<String>>,
-    /// `TagOptionId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tag_option_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalog::TagOptionAssociation`.
+    TagOptionAssociationProps(default)
 }
 
 impl TagOptionAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_id: None,
-            tag_option_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceId`.
-    pub fn resource_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_id = Some(value.into());
-        self
+    /// `ResourceId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ResourceId", value.into().to_template()))
     }
-    /// Sets `TagOptionId`.
-    pub fn tag_option_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tag_option_id = Some(value.into());
-        self
+    /// `TagOptionId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tag_option_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "TagOptionId", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TagOptionAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_id {
-            m.insert("ResourceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_option_id {
-            m.insert("TagOptionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagOptionAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TagOptionAssociationProps);

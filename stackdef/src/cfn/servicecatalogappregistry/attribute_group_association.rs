@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation`.
-#[derive(Debug, Clone)]
-pub struct AttributeGroupAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AttributeGroupAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AttributeGroupAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AttributeGroupAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation`.
+    AttributeGroupAssociation("AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation", AttributeGroupAssociationProps)
 }
 
 impl AttributeGroupAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: AttributeGroupAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -85,21 +33,23 @@ impl AttributeGroupAssociation {
     pub fn attr_attribute_group_arn(&self) -> Value<String> {
         self.resource.get_att("AttributeGroupArn")
     }
+
+    /// Replaces `Application` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Application", value.into())
+    }
+
+    /// Replaces `AttributeGroup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attribute_group(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AttributeGroup", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation`.
-#[derive(Debug, Clone)]
-pub struct AttributeGroupAssociationProps {
-    /// `Application` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `\w+|[a-z0-9]{12}`.
-    pub application: Value<String>,
-    /// `AttributeGroup` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `\w+|[a-z0-9]{12}`.
-    pub attribute_group: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalogAppRegistry::AttributeGroupAssociation`.
+    AttributeGroupAssociationProps
 }
 
 impl AttributeGroupAssociationProps {
@@ -108,48 +58,10 @@ impl AttributeGroupAssociationProps {
         application: impl Into<Value<String>>,
         attribute_group: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application: application.into(),
-            attribute_group: attribute_group.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Application", application.into().to_template())
+                .with(1, "AttributeGroup", attribute_group.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for AttributeGroupAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Application".to_owned(), self.application.to_template());
-        m.insert(
-            "AttributeGroup".to_owned(),
-            self.attribute_group.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AttributeGroupAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application.check(
-            &path.field("Application"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\w+|[a-z0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attribute_group.check(
-            &path.field("AttributeGroup"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\w+|[a-z0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AttributeGroupAssociationProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceCatalogAppRegistry::ResourceAssociation`.
-#[derive(Debug, Clone)]
-pub struct ResourceAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceCatalogAppRegistry::ResourceAssociation`.
+    ResourceAssociation("AWS::ServiceCatalogAppRegistry::ResourceAssociation", ResourceAssociationProps)
 }
 
 impl ResourceAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceCatalogAppRegistry::ResourceAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,23 +33,29 @@ impl ResourceAssociation {
     pub fn attr_resource_arn(&self) -> Value<String> {
         self.resource.get_att("ResourceArn")
     }
+
+    /// Replaces `Application` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Application", value.into())
+    }
+
+    /// Replaces `Resource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Resource", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<ResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceCatalogAppRegistry::ResourceAssociation`.
-#[derive(Debug, Clone)]
-pub struct ResourceAssociationProps {
-    /// `Application` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `\w+|[a-z0-9]{12}`.
-    pub application: Value<String>,
-    /// `Resource` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `\w+|arn:aws[-a-z]*:cloudformation:[a-z]{2}(-gov)?-[a-z]+-\d:\d{12}:stack/[a-zA-Z][-A-Za-z0-9]{0,127}/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}`.
-    pub resource: Value<String>,
-    /// `ResourceType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_type: Value<ResourceType>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceCatalogAppRegistry::ResourceAssociation`.
+    ResourceAssociationProps
 }
 
 impl ResourceAssociationProps {
@@ -107,93 +65,19 @@ impl ResourceAssociationProps {
         resource: impl Into<Value<String>>,
         resource_type: impl Into<Value<ResourceType>>,
     ) -> Self {
-        Self {
-            application: application.into(),
-            resource: resource.into(),
-            resource_type: resource_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Application", application.into().to_template())
+                .with(1, "Resource", resource.into().to_template())
+                .with(2, "ResourceType", resource_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ResourceAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Application".to_owned(), self.application.to_template());
-        m.insert("Resource".to_owned(), self.resource.to_template());
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `CFN_STACK`
+        CfnStack = "CFN_STACK",
     }
 }
-
-impl Check for ResourceAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application.check(
-            &path.field("Application"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("\\w+|[a-z0-9]{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource.check(&path.field("Resource"), &Rules { pattern: Some("\\w+|arn:aws[-a-z]*:cloudformation:[a-z]{2}(-gov)?-[a-z]+-\\d:\\d{12}:stack/[a-zA-Z][-A-Za-z0-9]{0,127}/[0-9a-f]{8}(-[0-9a-f]{4}){3}-[0-9a-f]{12}"), ..Rules::NONE }, out);
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ResourceAssociationProps);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `CFN_STACK`
-    CfnStack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CFN_STACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CfnStack => "CFN_STACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CFN_STACK" => Self::CfnStack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ServiceDiscovery::Instance`.
-#[derive(Debug, Clone)]
-pub struct Instance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Instance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Instance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Instance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceDiscovery::Instance`.
+    Instance("AWS::ServiceDiscovery::Instance", InstanceProps)
 }
 
 impl Instance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::Instance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InstanceId` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceDiscoveryInstanceId> {
         self.resource.ref_value()
@@ -82,45 +34,40 @@ impl Instance {
     pub fn attr_instance_id(&self) -> Value<ids::ServiceDiscoveryInstanceId> {
         self.resource.get_att("InstanceId")
     }
+
+    /// Replaces `InstanceAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_attributes(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("InstanceAttributes", value.into())
+    }
+
+    /// Replaces `ServiceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceId", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceDiscovery::Instance`.
-#[derive(Debug, Clone)]
-pub struct InstanceProps {
-    /// `InstanceAttributes` (required).
-    pub instance_attributes: Value<serde_json::Value>,
-    /// `ServiceId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub service_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceDiscovery::Instance`.
+    InstanceProps
 }
 
 impl InstanceProps {
     /// The required properties: `InstanceAttributes`, `ServiceId`.
     pub fn new(
-        instance_attributes: impl Into<Value<serde_json::Value>>,
+        instance_attributes: impl Into<Value<Json>>,
         service_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            instance_attributes: instance_attributes.into(),
-            service_id: service_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "InstanceAttributes",
+                    instance_attributes.into().to_template(),
+                )
+                .with(1, "ServiceId", service_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for InstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InstanceAttributes".to_owned(),
-            self.instance_attributes.to_template(),
-        );
-        m.insert("ServiceId".to_owned(), self.service_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InstanceProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Debug, Clone)]
-pub struct PrivateDnsNamespace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PrivateDnsNamespace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PrivateDnsNamespace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PrivateDnsNamespace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceDiscovery::PrivateDnsNamespace`.
+    PrivateDnsNamespace("AWS::ServiceDiscovery::PrivateDnsNamespace", PrivateDnsNamespaceProps)
 }
 
 impl PrivateDnsNamespace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::PrivateDnsNamespace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PrivateDnsNamespaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PrivateDnsNamespaceId> {
         self.resource.ref_value()
@@ -92,223 +44,112 @@ impl PrivateDnsNamespace {
     pub fn attr_arn(&self) -> Value<ids::PrivateDnsNamespaceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Properties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_properties_property(&self, value: impl Into<Value<Properties>>) {
+        self.resource.set_property("Properties", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Vpc` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Vpc", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Debug, Clone)]
-pub struct PrivateDnsNamespaceProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Properties` (optional).
-    pub properties: Option<Value<Properties>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Vpc` (required).
-    /// Create-only: changing it replaces the resource.
-    pub vpc: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
+    PrivateDnsNamespaceProps
 }
 
 impl PrivateDnsNamespaceProps {
     /// The required properties: `Name`, `Vpc`.
     pub fn new(name: impl Into<Value<String>>, vpc: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            properties: None,
-            tags: None,
-            vpc: vpc.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(4, "Vpc", vpc.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Properties`.
-    pub fn properties(mut self, value: impl Into<Value<Properties>>) -> Self {
-        self.properties = Some(value.into());
-        self
+    /// `Properties` (optional).
+    pub fn properties(self, value: impl Into<Value<Properties>>) -> Self {
+        Self(self.0.with(2, "Properties", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PrivateDnsNamespaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.properties {
-            m.insert("Properties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Vpc".to_owned(), self.vpc.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PrivateDnsNamespaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.properties
-            .check(&path.field("Properties"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrivateDnsNamespaceProps);
-
-/// Property type `Properties` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Debug, Clone, Default)]
-pub struct Properties {
-    /// `DnsProperties` (optional).
-    pub dns_properties: Option<Value<PrivateDnsPropertiesMutable>>,
+crate::l1_struct! {
+    /// Property type `Properties` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
+    Properties(default)
 }
 
 impl Properties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dns_properties: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DnsProperties`.
-    pub fn dns_properties(mut self, value: impl Into<Value<PrivateDnsPropertiesMutable>>) -> Self {
-        self.dns_properties = Some(value.into());
-        self
+    /// `DnsProperties` (optional).
+    pub fn dns_properties(self, value: impl Into<Value<PrivateDnsPropertiesMutable>>) -> Self {
+        Self(self.0.with(0, "DnsProperties", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Properties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_properties {
-            m.insert("DnsProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Properties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_properties
-            .check(&path.field("DnsProperties"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Properties);
-
-/// Property type `PrivateDnsPropertiesMutable` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Debug, Clone, Default)]
-pub struct PrivateDnsPropertiesMutable {
-    /// `SOA` (optional).
-    pub soa: Option<Value<Soa>>,
+crate::l1_struct! {
+    /// Property type `PrivateDnsPropertiesMutable` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
+    PrivateDnsPropertiesMutable(default)
 }
 
 impl PrivateDnsPropertiesMutable {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { soa: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `SOA`.
-    pub fn soa(mut self, value: impl Into<Value<Soa>>) -> Self {
-        self.soa = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivateDnsPropertiesMutable {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.soa {
-            m.insert("SOA".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SOA` (optional).
+    pub fn soa(self, value: impl Into<Value<Soa>>) -> Self {
+        Self(self.0.with(0, "SOA", value.into().to_template()))
     }
 }
 
-impl Check for PrivateDnsPropertiesMutable {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.soa.check(&path.field("SOA"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PrivateDnsPropertiesMutable);
-
-/// Property type `Soa` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Debug, Clone, Default)]
-pub struct Soa {
-    /// `TTL` (optional).
-    pub ttl: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Property type `Soa` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
+    Soa(default)
 }
 
 impl Soa {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { ttl: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TTL`.
-    pub fn ttl(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.ttl = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Soa {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ttl {
-            m.insert("TTL".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TTL` (optional).
+    pub fn ttl(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(0, "TTL", value.into().to_template()))
     }
 }
 
-impl Check for Soa {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Soa);
-
-/// Property type `Tag` of `AWS::ServiceDiscovery::PrivateDnsNamespace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

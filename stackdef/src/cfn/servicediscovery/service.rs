@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::ServiceDiscovery::Service`.
-#[derive(Debug, Clone)]
-pub struct Service {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Service {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Service {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Service {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::ServiceDiscovery::Service`.
+    Service("AWS::ServiceDiscovery::Service", ServiceProps)
 }
 
 impl Service {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::ServiceDiscovery::Service";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceDiscoveryServiceId> {
         self.resource.ref_value()
@@ -87,377 +39,205 @@ impl Service {
     pub fn attr_arn(&self) -> Value<ids::ServiceDiscoveryServiceArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DnsConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_config(&self, value: impl Into<Value<DnsConfig>>) {
+        self.resource.set_property("DnsConfig", value.into())
+    }
+
+    /// Replaces `HealthCheckConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_config(&self, value: impl Into<Value<HealthCheckConfig>>) {
+        self.resource
+            .set_property("HealthCheckConfig", value.into())
+    }
+
+    /// Replaces `HealthCheckCustomConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_custom_config(&self, value: impl Into<Value<HealthCheckCustomConfig>>) {
+        self.resource
+            .set_property("HealthCheckCustomConfig", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NamespaceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_namespace_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("NamespaceId", value.into())
+    }
+
+    /// Replaces `ServiceAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_attributes(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ServiceAttributes", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::ServiceDiscovery::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceProps {
-    /// `Description` (optional).
-    pub description: Option<Value<String>>,
-    /// `DnsConfig` (optional).
-    pub dns_config: Option<Value<DnsConfig>>,
-    /// `HealthCheckConfig` (optional).
-    pub health_check_config: Option<Value<HealthCheckConfig>>,
-    /// `HealthCheckCustomConfig` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub health_check_custom_config: Option<Value<HealthCheckCustomConfig>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub name: Option<Value<String>>,
-    /// `NamespaceId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub namespace_id: Option<Value<String>>,
-    /// `ServiceAttributes` (optional).
-    pub service_attributes: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::ServiceDiscovery::Service`.
+    ServiceProps(default)
 }
 
 impl ServiceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            dns_config: None,
-            health_check_config: None,
-            health_check_custom_config: None,
-            name: None,
-            namespace_id: None,
-            service_attributes: None,
-            tags: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DnsConfig`.
-    pub fn dns_config(mut self, value: impl Into<Value<DnsConfig>>) -> Self {
-        self.dns_config = Some(value.into());
-        self
+    /// `DnsConfig` (optional).
+    pub fn dns_config(self, value: impl Into<Value<DnsConfig>>) -> Self {
+        Self(self.0.with(1, "DnsConfig", value.into().to_template()))
     }
-    /// Sets `HealthCheckConfig`.
-    pub fn health_check_config(mut self, value: impl Into<Value<HealthCheckConfig>>) -> Self {
-        self.health_check_config = Some(value.into());
-        self
+    /// `HealthCheckConfig` (optional).
+    pub fn health_check_config(self, value: impl Into<Value<HealthCheckConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HealthCheckConfig", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckCustomConfig`.
+    /// `HealthCheckCustomConfig` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn health_check_custom_config(
-        mut self,
+        self,
         value: impl Into<Value<HealthCheckCustomConfig>>,
     ) -> Self {
-        self.health_check_custom_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "HealthCheckCustomConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `NamespaceId`.
-    pub fn namespace_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace_id = Some(value.into());
-        self
-    }
-    /// Sets `ServiceAttributes`.
-    pub fn service_attributes(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.service_attributes = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_config {
-            m.insert("DnsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_config {
-            m.insert("HealthCheckConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_custom_config {
-            m.insert("HealthCheckCustomConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.namespace_id {
-            m.insert("NamespaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_attributes {
-            m.insert("ServiceAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_config
-            .check(&path.field("DnsConfig"), &Rules::NONE, out);
-        self.health_check_config
-            .check(&path.field("HealthCheckConfig"), &Rules::NONE, out);
-        self.health_check_custom_config.check(
-            &path.field("HealthCheckCustomConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        crate::validation::excludes(
-            ("HealthCheckConfig", self.health_check_config.is_some()),
-            &[(
-                "HealthCheckCustomConfig",
-                self.health_check_custom_config.is_some(),
-            )],
-            path,
-            out,
-        );
-        crate::validation::excludes(
-            (
-                "HealthCheckCustomConfig",
-                self.health_check_custom_config.is_some(),
-            ),
-            &[("HealthCheckConfig", self.health_check_config.is_some())],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceProps);
-
-/// Property type `DnsConfig` of `AWS::ServiceDiscovery::Service`.
-#[derive(Debug, Clone)]
-pub struct DnsConfig {
-    /// `DnsRecords` (required).
-    pub dns_records: Value<List<DnsRecord>>,
     /// `NamespaceId` (optional).
-    pub namespace_id: Option<Value<String>>,
-    /// `RoutingPolicy` (optional).
-    pub routing_policy: Option<Value<String>>,
+    /// Create-only: changing it replaces the resource.
+    pub fn namespace_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "NamespaceId", value.into().to_template()))
+    }
+    /// `ServiceAttributes` (optional).
+    pub fn service_attributes(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(6, "ServiceAttributes", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
+    }
+    /// `Type` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn type_(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "Type", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DnsConfig` of `AWS::ServiceDiscovery::Service`.
+    DnsConfig
 }
 
 impl DnsConfig {
     /// The required properties: `DnsRecords`.
     pub fn new(dns_records: impl Into<Value<List<DnsRecord>>>) -> Self {
-        Self {
-            dns_records: dns_records.into(),
-            namespace_id: None,
-            routing_policy: None,
-        }
+        Self(crate::Properties::new().with(0, "DnsRecords", dns_records.into().to_template()))
     }
-    /// Sets `NamespaceId`.
-    pub fn namespace_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.namespace_id = Some(value.into());
-        self
+    /// `NamespaceId` (optional).
+    pub fn namespace_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "NamespaceId", value.into().to_template()))
     }
-    /// Sets `RoutingPolicy`.
-    pub fn routing_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.routing_policy = Some(value.into());
-        self
+    /// `RoutingPolicy` (optional).
+    pub fn routing_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RoutingPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DnsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DnsRecords".to_owned(), self.dns_records.to_template());
-        if let Some(v) = &self.namespace_id {
-            m.insert("NamespaceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_policy {
-            m.insert("RoutingPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DnsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_records
-            .check(&path.field("DnsRecords"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DnsConfig);
-
-/// Property type `DnsRecord` of `AWS::ServiceDiscovery::Service`.
-#[derive(Debug, Clone)]
-pub struct DnsRecord {
-    /// `TTL` (required).
-    pub ttl: Value<f64>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `DnsRecord` of `AWS::ServiceDiscovery::Service`.
+    DnsRecord
 }
 
 impl DnsRecord {
     /// The required properties: `TTL`, `Type`.
     pub fn new(ttl: impl Into<Value<f64>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            ttl: ttl.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "TTL", ttl.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DnsRecord {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TTL".to_owned(), self.ttl.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DnsRecord {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DnsRecord);
-
-/// Property type `HealthCheckConfig` of `AWS::ServiceDiscovery::Service`.
-#[derive(Debug, Clone)]
-pub struct HealthCheckConfig {
-    /// `FailureThreshold` (optional).
-    pub failure_threshold: Option<Value<f64>>,
-    /// `ResourcePath` (optional).
-    pub resource_path: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `HealthCheckConfig` of `AWS::ServiceDiscovery::Service`.
+    HealthCheckConfig
 }
 
 impl HealthCheckConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            failure_threshold: None,
-            resource_path: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `FailureThreshold`.
-    pub fn failure_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.failure_threshold = Some(value.into());
-        self
-    }
-    /// Sets `ResourcePath`.
-    pub fn resource_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HealthCheckConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_threshold {
-            m.insert("FailureThreshold".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_path {
-            m.insert("ResourcePath".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HealthCheckConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HealthCheckConfig);
-
-/// Property type `HealthCheckCustomConfig` of `AWS::ServiceDiscovery::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct HealthCheckCustomConfig {
     /// `FailureThreshold` (optional).
-    pub failure_threshold: Option<Value<f64>>,
+    pub fn failure_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FailureThreshold", value.into().to_template()),
+        )
+    }
+    /// `ResourcePath` (optional).
+    pub fn resource_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ResourcePath", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `HealthCheckCustomConfig` of `AWS::ServiceDiscovery::Service`.
+    HealthCheckCustomConfig(default)
 }
 
 impl HealthCheckCustomConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            failure_threshold: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FailureThreshold`.
-    pub fn failure_threshold(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.failure_threshold = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HealthCheckCustomConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_threshold {
-            m.insert("FailureThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `FailureThreshold` (optional).
+    pub fn failure_threshold(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FailureThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HealthCheckCustomConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HealthCheckCustomConfig);
-
-/// Property type `Tag` of `AWS::ServiceDiscovery::Service`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::ConfigurationSet`.
+    ConfigurationSet("AWS::SES::ConfigurationSet", ConfigurationSetProps)
 }
 
 impl ConfigurationSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::ConfigurationSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::SesConfigurationSetName> {
         self.resource.ref_value()
@@ -77,814 +29,380 @@ impl ConfigurationSet {
     pub fn name(&self) -> Value<ids::SesConfigurationSetName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ArchivingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_archiving_options(&self, value: impl Into<Value<ArchivingOptions>>) {
+        self.resource.set_property("ArchivingOptions", value.into())
+    }
+
+    /// Replaces `DeliveryOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_options(&self, value: impl Into<Value<DeliveryOptions>>) {
+        self.resource.set_property("DeliveryOptions", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ReputationOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_reputation_options(&self, value: impl Into<Value<ReputationOptions>>) {
+        self.resource
+            .set_property("ReputationOptions", value.into())
+    }
+
+    /// Replaces `SendingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sending_options(&self, value: impl Into<Value<SendingOptions>>) {
+        self.resource.set_property("SendingOptions", value.into())
+    }
+
+    /// Replaces `SuppressionOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_suppression_options(&self, value: impl Into<Value<SuppressionOptions>>) {
+        self.resource
+            .set_property("SuppressionOptions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrackingOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracking_options(&self, value: impl Into<Value<TrackingOptions>>) {
+        self.resource.set_property("TrackingOptions", value.into())
+    }
+
+    /// Replaces `VdmOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vdm_options(&self, value: impl Into<Value<VdmOptions>>) {
+        self.resource.set_property("VdmOptions", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationSetProps {
-    /// `ArchivingOptions` (optional).
-    pub archiving_options: Option<Value<ArchivingOptions>>,
-    /// `DeliveryOptions` (optional).
-    pub delivery_options: Option<Value<DeliveryOptions>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
-    pub name: Option<Value<String>>,
-    /// `ReputationOptions` (optional).
-    pub reputation_options: Option<Value<ReputationOptions>>,
-    /// `SendingOptions` (optional).
-    pub sending_options: Option<Value<SendingOptions>>,
-    /// `SuppressionOptions` (optional).
-    pub suppression_options: Option<Value<SuppressionOptions>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrackingOptions` (optional).
-    pub tracking_options: Option<Value<TrackingOptions>>,
-    /// `VdmOptions` (optional).
-    pub vdm_options: Option<Value<VdmOptions>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::ConfigurationSet`.
+    ConfigurationSetProps(default)
 }
 
 impl ConfigurationSetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            archiving_options: None,
-            delivery_options: None,
-            name: None,
-            reputation_options: None,
-            sending_options: None,
-            suppression_options: None,
-            tags: None,
-            tracking_options: None,
-            vdm_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchivingOptions`.
-    pub fn archiving_options(mut self, value: impl Into<Value<ArchivingOptions>>) -> Self {
-        self.archiving_options = Some(value.into());
-        self
+    /// `ArchivingOptions` (optional).
+    pub fn archiving_options(self, value: impl Into<Value<ArchivingOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ArchivingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `DeliveryOptions`.
-    pub fn delivery_options(mut self, value: impl Into<Value<DeliveryOptions>>) -> Self {
-        self.delivery_options = Some(value.into());
-        self
+    /// `DeliveryOptions` (optional).
+    pub fn delivery_options(self, value: impl Into<Value<DeliveryOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeliveryOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `ReputationOptions`.
-    pub fn reputation_options(mut self, value: impl Into<Value<ReputationOptions>>) -> Self {
-        self.reputation_options = Some(value.into());
-        self
+    /// `ReputationOptions` (optional).
+    pub fn reputation_options(self, value: impl Into<Value<ReputationOptions>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ReputationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `SendingOptions`.
-    pub fn sending_options(mut self, value: impl Into<Value<SendingOptions>>) -> Self {
-        self.sending_options = Some(value.into());
-        self
+    /// `SendingOptions` (optional).
+    pub fn sending_options(self, value: impl Into<Value<SendingOptions>>) -> Self {
+        Self(self.0.with(4, "SendingOptions", value.into().to_template()))
     }
-    /// Sets `SuppressionOptions`.
-    pub fn suppression_options(mut self, value: impl Into<Value<SuppressionOptions>>) -> Self {
-        self.suppression_options = Some(value.into());
-        self
+    /// `SuppressionOptions` (optional).
+    pub fn suppression_options(self, value: impl Into<Value<SuppressionOptions>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SuppressionOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `TrackingOptions`.
-    pub fn tracking_options(mut self, value: impl Into<Value<TrackingOptions>>) -> Self {
-        self.tracking_options = Some(value.into());
-        self
+    /// `TrackingOptions` (optional).
+    pub fn tracking_options(self, value: impl Into<Value<TrackingOptions>>) -> Self {
+        Self(
+            self.0
+                .with(7, "TrackingOptions", value.into().to_template()),
+        )
     }
-    /// Sets `VdmOptions`.
-    pub fn vdm_options(mut self, value: impl Into<Value<VdmOptions>>) -> Self {
-        self.vdm_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archiving_options {
-            m.insert("ArchivingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_options {
-            m.insert("DeliveryOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reputation_options {
-            m.insert("ReputationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sending_options {
-            m.insert("SendingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.suppression_options {
-            m.insert("SuppressionOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracking_options {
-            m.insert("TrackingOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vdm_options {
-            m.insert("VdmOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VdmOptions` (optional).
+    pub fn vdm_options(self, value: impl Into<Value<VdmOptions>>) -> Self {
+        Self(self.0.with(8, "VdmOptions", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.archiving_options
-            .check(&path.field("ArchivingOptions"), &Rules::NONE, out);
-        self.delivery_options
-            .check(&path.field("DeliveryOptions"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.reputation_options
-            .check(&path.field("ReputationOptions"), &Rules::NONE, out);
-        self.sending_options
-            .check(&path.field("SendingOptions"), &Rules::NONE, out);
-        self.suppression_options
-            .check(&path.field("SuppressionOptions"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tracking_options
-            .check(&path.field("TrackingOptions"), &Rules::NONE, out);
-        self.vdm_options
-            .check(&path.field("VdmOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationSetProps);
-
-/// Property type `ArchivingOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ArchivingOptions {
-    /// `ArchiveArn` (optional).
-    pub archive_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ArchivingOptions` of `AWS::SES::ConfigurationSet`.
+    ArchivingOptions(default)
 }
 
 impl ArchivingOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { archive_arn: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchiveArn`.
-    pub fn archive_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.archive_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ArchivingOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_arn {
-            m.insert("ArchiveArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ArchiveArn` (optional).
+    pub fn archive_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ArchiveArn", value.into().to_template()))
     }
 }
 
-impl Check for ArchivingOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ArchivingOptions);
-
-/// Property type `DeliveryOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct DeliveryOptions {
-    /// `MaxDeliverySeconds` (optional).
-    /// Range: 300..=50400.
-    pub max_delivery_seconds: Option<Value<f64>>,
-    /// `SendingPoolName` (optional).
-    pub sending_pool_name: Option<Value<String>>,
-    /// `TlsPolicy` (optional).
-    /// Pattern: `REQUIRE|OPTIONAL`.
-    pub tls_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeliveryOptions` of `AWS::SES::ConfigurationSet`.
+    DeliveryOptions(default)
 }
 
 impl DeliveryOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_delivery_seconds: None,
-            sending_pool_name: None,
-            tls_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxDeliverySeconds`.
-    pub fn max_delivery_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_delivery_seconds = Some(value.into());
-        self
+    /// `MaxDeliverySeconds` (optional).
+    /// Range: 300 to 50400.
+    pub fn max_delivery_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxDeliverySeconds", value.into().to_template()),
+        )
     }
-    /// Sets `SendingPoolName`.
-    pub fn sending_pool_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sending_pool_name = Some(value.into());
-        self
+    /// `SendingPoolName` (optional).
+    pub fn sending_pool_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SendingPoolName", value.into().to_template()),
+        )
     }
-    /// Sets `TlsPolicy`.
-    pub fn tls_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tls_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeliveryOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_delivery_seconds {
-            m.insert("MaxDeliverySeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sending_pool_name {
-            m.insert("SendingPoolName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_policy {
-            m.insert("TlsPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TlsPolicy` (optional).
+    /// Pattern: `REQUIRE|OPTIONAL`.
+    pub fn tls_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TlsPolicy", value.into().to_template()))
     }
 }
 
-impl Check for DeliveryOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_delivery_seconds.check(
-            &path.field("MaxDeliverySeconds"),
-            &Rules {
-                minimum: Some(300.0),
-                maximum: Some(50400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tls_policy.check(
-            &path.field("TlsPolicy"),
-            &Rules {
-                pattern: Some("REQUIRE|OPTIONAL"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeliveryOptions);
-
-/// Property type `ReputationOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ReputationOptions {
-    /// `ReputationMetricsEnabled` (optional).
-    /// Pattern: `true|false`.
-    pub reputation_metrics_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `ReputationOptions` of `AWS::SES::ConfigurationSet`.
+    ReputationOptions(default)
 }
 
 impl ReputationOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            reputation_metrics_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ReputationMetricsEnabled`.
-    pub fn reputation_metrics_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.reputation_metrics_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReputationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.reputation_metrics_enabled {
-            m.insert("ReputationMetricsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReputationOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReputationOptions);
-
-/// Property type `SendingOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct SendingOptions {
-    /// `SendingEnabled` (optional).
+    /// `ReputationMetricsEnabled` (optional).
     /// Pattern: `true|false`.
-    pub sending_enabled: Option<Value<bool>>,
+    pub fn reputation_metrics_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ReputationMetricsEnabled", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SendingOptions` of `AWS::SES::ConfigurationSet`.
+    SendingOptions(default)
 }
 
 impl SendingOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sending_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SendingEnabled`.
-    pub fn sending_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sending_enabled = Some(value.into());
-        self
+    /// `SendingEnabled` (optional).
+    /// Pattern: `true|false`.
+    pub fn sending_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "SendingEnabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SendingOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sending_enabled {
-            m.insert("SendingEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SendingOptions {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SendingOptions);
-
-/// Property type `SuppressionOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct SuppressionOptions {
-    /// `SuppressedReasons` (optional).
-    /// Each item: Pattern: `BOUNCE|COMPLAINT`.
-    pub suppressed_reasons: Option<Value<List<String>>>,
-    /// `ValidationOptions` (optional).
-    pub validation_options: Option<Value<ValidationOptions>>,
+crate::l1_struct! {
+    /// Property type `SuppressionOptions` of `AWS::SES::ConfigurationSet`.
+    SuppressionOptions(default)
 }
 
 impl SuppressionOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            suppressed_reasons: None,
-            validation_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SuppressedReasons`.
-    pub fn suppressed_reasons(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.suppressed_reasons = Some(value.into());
-        self
+    /// `SuppressedReasons` (optional).
+    /// Each item: Pattern: `BOUNCE|COMPLAINT`.
+    pub fn suppressed_reasons(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SuppressedReasons", value.into().to_template()),
+        )
     }
-    /// Sets `ValidationOptions`.
-    pub fn validation_options(mut self, value: impl Into<Value<ValidationOptions>>) -> Self {
-        self.validation_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SuppressionOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.suppressed_reasons {
-            m.insert("SuppressedReasons".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.validation_options {
-            m.insert("ValidationOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ValidationOptions` (optional).
+    pub fn validation_options(self, value: impl Into<Value<ValidationOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ValidationOptions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SuppressionOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.suppressed_reasons.check(
-            &path.field("SuppressedReasons"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("BOUNCE|COMPLAINT"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.validation_options
-            .check(&path.field("ValidationOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SuppressionOptions);
-
-/// Property type `ValidationOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct ValidationOptions {
-    /// `ConditionThreshold` (required).
-    pub condition_threshold: Value<ConditionThreshold>,
+crate::l1_struct! {
+    /// Property type `ValidationOptions` of `AWS::SES::ConfigurationSet`.
+    ValidationOptions
 }
 
 impl ValidationOptions {
     /// The required properties: `ConditionThreshold`.
     pub fn new(condition_threshold: impl Into<Value<ConditionThreshold>>) -> Self {
-        Self {
-            condition_threshold: condition_threshold.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConditionThreshold",
+            condition_threshold.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ValidationOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConditionThreshold".to_owned(),
-            self.condition_threshold.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ValidationOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition_threshold
-            .check(&path.field("ConditionThreshold"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ValidationOptions);
-
-/// Property type `ConditionThreshold` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct ConditionThreshold {
-    /// `ConditionThresholdEnabled` (required).
-    /// Pattern: `ENABLED|DISABLED`.
-    pub condition_threshold_enabled: Value<String>,
-    /// `OverallConfidenceThreshold` (optional).
-    pub overall_confidence_threshold: Option<Value<OverallConfidenceThreshold>>,
+crate::l1_struct! {
+    /// Property type `ConditionThreshold` of `AWS::SES::ConfigurationSet`.
+    ConditionThreshold
 }
 
 impl ConditionThreshold {
     /// The required properties: `ConditionThresholdEnabled`.
     pub fn new(condition_threshold_enabled: impl Into<Value<String>>) -> Self {
-        Self {
-            condition_threshold_enabled: condition_threshold_enabled.into(),
-            overall_confidence_threshold: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConditionThresholdEnabled",
+            condition_threshold_enabled.into().to_template(),
+        ))
     }
-    /// Sets `OverallConfidenceThreshold`.
+    /// `OverallConfidenceThreshold` (optional).
     pub fn overall_confidence_threshold(
-        mut self,
+        self,
         value: impl Into<Value<OverallConfidenceThreshold>>,
     ) -> Self {
-        self.overall_confidence_threshold = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "OverallConfidenceThreshold", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConditionThreshold {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConditionThresholdEnabled".to_owned(),
-            self.condition_threshold_enabled.to_template(),
-        );
-        if let Some(v) = &self.overall_confidence_threshold {
-            m.insert("OverallConfidenceThreshold".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConditionThreshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.condition_threshold_enabled.check(
-            &path.field("ConditionThresholdEnabled"),
-            &Rules {
-                pattern: Some("ENABLED|DISABLED"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overall_confidence_threshold.check(
-            &path.field("OverallConfidenceThreshold"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConditionThreshold);
-
-/// Property type `OverallConfidenceThreshold` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct OverallConfidenceThreshold {
-    /// `ConfidenceVerdictThreshold` (required).
-    /// Pattern: `MEDIUM|HIGH|MANAGED`.
-    pub confidence_verdict_threshold: Value<String>,
+crate::l1_struct! {
+    /// Property type `OverallConfidenceThreshold` of `AWS::SES::ConfigurationSet`.
+    OverallConfidenceThreshold
 }
 
 impl OverallConfidenceThreshold {
     /// The required properties: `ConfidenceVerdictThreshold`.
     pub fn new(confidence_verdict_threshold: impl Into<Value<String>>) -> Self {
-        Self {
-            confidence_verdict_threshold: confidence_verdict_threshold.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConfidenceVerdictThreshold",
+            confidence_verdict_threshold.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for OverallConfidenceThreshold {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfidenceVerdictThreshold".to_owned(),
-            self.confidence_verdict_threshold.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for OverallConfidenceThreshold {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.confidence_verdict_threshold.check(
-            &path.field("ConfidenceVerdictThreshold"),
-            &Rules {
-                pattern: Some("MEDIUM|HIGH|MANAGED"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(OverallConfidenceThreshold);
-
-/// Property type `Tag` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TrackingOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct TrackingOptions {
-    /// `CustomRedirectDomain` (optional).
-    pub custom_redirect_domain: Option<Value<String>>,
-    /// `HttpsPolicy` (optional).
-    /// Pattern: `REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL`.
-    pub https_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TrackingOptions` of `AWS::SES::ConfigurationSet`.
+    TrackingOptions(default)
 }
 
 impl TrackingOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_redirect_domain: None,
-            https_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomRedirectDomain`.
-    pub fn custom_redirect_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_redirect_domain = Some(value.into());
-        self
+    /// `CustomRedirectDomain` (optional).
+    pub fn custom_redirect_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomRedirectDomain", value.into().to_template()),
+        )
     }
-    /// Sets `HttpsPolicy`.
-    pub fn https_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.https_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TrackingOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_redirect_domain {
-            m.insert("CustomRedirectDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.https_policy {
-            m.insert("HttpsPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `HttpsPolicy` (optional).
+    /// Pattern: `REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL`.
+    pub fn https_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HttpsPolicy", value.into().to_template()))
     }
 }
 
-impl Check for TrackingOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.https_policy.check(
-            &path.field("HttpsPolicy"),
-            &Rules {
-                pattern: Some("REQUIRE|REQUIRE_OPEN_ONLY|OPTIONAL"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TrackingOptions);
-
-/// Property type `VdmOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct VdmOptions {
-    /// `DashboardOptions` (optional).
-    pub dashboard_options: Option<Value<DashboardOptions>>,
-    /// `GuardianOptions` (optional).
-    pub guardian_options: Option<Value<GuardianOptions>>,
+crate::l1_struct! {
+    /// Property type `VdmOptions` of `AWS::SES::ConfigurationSet`.
+    VdmOptions(default)
 }
 
 impl VdmOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dashboard_options: None,
-            guardian_options: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DashboardOptions`.
-    pub fn dashboard_options(mut self, value: impl Into<Value<DashboardOptions>>) -> Self {
-        self.dashboard_options = Some(value.into());
-        self
+    /// `DashboardOptions` (optional).
+    pub fn dashboard_options(self, value: impl Into<Value<DashboardOptions>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DashboardOptions", value.into().to_template()),
+        )
     }
-    /// Sets `GuardianOptions`.
-    pub fn guardian_options(mut self, value: impl Into<Value<GuardianOptions>>) -> Self {
-        self.guardian_options = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VdmOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dashboard_options {
-            m.insert("DashboardOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.guardian_options {
-            m.insert("GuardianOptions".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GuardianOptions` (optional).
+    pub fn guardian_options(self, value: impl Into<Value<GuardianOptions>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GuardianOptions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VdmOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dashboard_options
-            .check(&path.field("DashboardOptions"), &Rules::NONE, out);
-        self.guardian_options
-            .check(&path.field("GuardianOptions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VdmOptions);
-
-/// Property type `DashboardOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct DashboardOptions {
-    /// `EngagementMetrics` (required).
-    /// Pattern: `ENABLED|DISABLED`.
-    pub engagement_metrics: Value<String>,
+crate::l1_struct! {
+    /// Property type `DashboardOptions` of `AWS::SES::ConfigurationSet`.
+    DashboardOptions
 }
 
 impl DashboardOptions {
     /// The required properties: `EngagementMetrics`.
     pub fn new(engagement_metrics: impl Into<Value<String>>) -> Self {
-        Self {
-            engagement_metrics: engagement_metrics.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EngagementMetrics",
+            engagement_metrics.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for DashboardOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EngagementMetrics".to_owned(),
-            self.engagement_metrics.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashboardOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.engagement_metrics.check(
-            &path.field("EngagementMetrics"),
-            &Rules {
-                pattern: Some("ENABLED|DISABLED"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DashboardOptions);
-
-/// Property type `GuardianOptions` of `AWS::SES::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct GuardianOptions {
-    /// `OptimizedSharedDelivery` (required).
-    /// Pattern: `ENABLED|DISABLED`.
-    pub optimized_shared_delivery: Value<String>,
+crate::l1_struct! {
+    /// Property type `GuardianOptions` of `AWS::SES::ConfigurationSet`.
+    GuardianOptions
 }
 
 impl GuardianOptions {
     /// The required properties: `OptimizedSharedDelivery`.
     pub fn new(optimized_shared_delivery: impl Into<Value<String>>) -> Self {
-        Self {
-            optimized_shared_delivery: optimized_shared_delivery.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OptimizedSharedDelivery",
+            optimized_shared_delivery.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate for GuardianOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OptimizedSharedDelivery".to_owned(),
-            self.optimized_shared_delivery.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for GuardianOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.optimized_shared_delivery.check(
-            &path.field("OptimizedSharedDelivery"),
-            &Rules {
-                pattern: Some("ENABLED|DISABLED"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GuardianOptions);

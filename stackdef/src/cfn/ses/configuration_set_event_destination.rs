@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSetEventDestination {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationSetEventDestination {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationSetEventDestination {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationSetEventDestination {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::ConfigurationSetEventDestination`.
+    ConfigurationSetEventDestination("AWS::SES::ConfigurationSetEventDestination", ConfigurationSetEventDestinationProps)
 }
 
 impl ConfigurationSetEventDestination {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::ConfigurationSetEventDestination";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ConfigurationSetEventDestinationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::SesConfigurationSetEventDestinationId> {
         self.resource.ref_value()
@@ -86,16 +34,24 @@ impl ConfigurationSetEventDestination {
     pub fn attr_id(&self) -> Value<ids::SesConfigurationSetEventDestinationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ConfigurationSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationSetName", value.into())
+    }
+
+    /// Replaces `EventDestination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_destination(&self, value: impl Into<Value<EventDestination>>) {
+        self.resource.set_property("EventDestination", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSetEventDestinationProps {
-    /// `ConfigurationSetName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub configuration_set_name: Value<String>,
-    /// `EventDestination` (required).
-    pub event_destination: Value<EventDestination>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::ConfigurationSetEventDestination`.
+    ConfigurationSetEventDestinationProps
 }
 
 impl ConfigurationSetEventDestinationProps {
@@ -104,228 +60,100 @@ impl ConfigurationSetEventDestinationProps {
         configuration_set_name: impl Into<Value<String>>,
         event_destination: impl Into<Value<EventDestination>>,
     ) -> Self {
-        Self {
-            configuration_set_name: configuration_set_name.into(),
-            event_destination: event_destination.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ConfigurationSetName",
+                    configuration_set_name.into().to_template(),
+                )
+                .with(
+                    1,
+                    "EventDestination",
+                    event_destination.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ConfigurationSetEventDestinationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationSetName".to_owned(),
-            self.configuration_set_name.to_template(),
-        );
-        m.insert(
-            "EventDestination".to_owned(),
-            self.event_destination.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationSetEventDestinationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_destination
-            .check(&path.field("EventDestination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationSetEventDestinationProps);
-
-/// Property type `EventDestination` of `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct EventDestination {
-    /// `CloudWatchDestination` (optional).
-    pub cloud_watch_destination: Option<Value<CloudWatchDestination>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `EventBridgeDestination` (optional).
-    pub event_bridge_destination: Option<Value<EventBridgeDestination>>,
-    /// `KinesisFirehoseDestination` (optional).
-    pub kinesis_firehose_destination: Option<Value<KinesisFirehoseDestination>>,
-    /// `MatchingEventTypes` (required).
-    pub matching_event_types: Value<List<String>>,
-    /// `Name` (optional).
-    /// Pattern: `^[a-zA-Z0-9_-]{0,64}$`.
-    pub name: Option<Value<String>>,
-    /// `SnsDestination` (optional).
-    pub sns_destination: Option<Value<SnsDestination>>,
+crate::l1_struct! {
+    /// Property type `EventDestination` of `AWS::SES::ConfigurationSetEventDestination`.
+    EventDestination
 }
 
 impl EventDestination {
     /// The required properties: `MatchingEventTypes`.
     pub fn new(matching_event_types: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            cloud_watch_destination: None,
-            enabled: None,
-            event_bridge_destination: None,
-            kinesis_firehose_destination: None,
-            matching_event_types: matching_event_types.into(),
-            name: None,
-            sns_destination: None,
-        }
+        Self(crate::Properties::new().with(
+            4,
+            "MatchingEventTypes",
+            matching_event_types.into().to_template(),
+        ))
     }
-    /// Sets `CloudWatchDestination`.
-    pub fn cloud_watch_destination(
-        mut self,
-        value: impl Into<Value<CloudWatchDestination>>,
-    ) -> Self {
-        self.cloud_watch_destination = Some(value.into());
-        self
+    /// `CloudWatchDestination` (optional).
+    pub fn cloud_watch_destination(self, value: impl Into<Value<CloudWatchDestination>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchDestination", value.into().to_template()),
+        )
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `EventBridgeDestination`.
-    pub fn event_bridge_destination(
-        mut self,
-        value: impl Into<Value<EventBridgeDestination>>,
-    ) -> Self {
-        self.event_bridge_destination = Some(value.into());
-        self
+    /// `EventBridgeDestination` (optional).
+    pub fn event_bridge_destination(self, value: impl Into<Value<EventBridgeDestination>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EventBridgeDestination", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisFirehoseDestination`.
+    /// `KinesisFirehoseDestination` (optional).
     pub fn kinesis_firehose_destination(
-        mut self,
+        self,
         value: impl Into<Value<KinesisFirehoseDestination>>,
     ) -> Self {
-        self.kinesis_firehose_destination = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "KinesisFirehoseDestination", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[a-zA-Z0-9_-]{0,64}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `SnsDestination`.
-    pub fn sns_destination(mut self, value: impl Into<Value<SnsDestination>>) -> Self {
-        self.sns_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_destination {
-            m.insert("CloudWatchDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_bridge_destination {
-            m.insert("EventBridgeDestination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kinesis_firehose_destination {
-            m.insert("KinesisFirehoseDestination".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MatchingEventTypes".to_owned(),
-            self.matching_event_types.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_destination {
-            m.insert("SnsDestination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnsDestination` (optional).
+    pub fn sns_destination(self, value: impl Into<Value<SnsDestination>>) -> Self {
+        Self(self.0.with(6, "SnsDestination", value.into().to_template()))
     }
 }
 
-impl Check for EventDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_destination
-            .check(&path.field("CloudWatchDestination"), &Rules::NONE, out);
-        self.event_bridge_destination.check(
-            &path.field("EventBridgeDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.kinesis_firehose_destination.check(
-            &path.field("KinesisFirehoseDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{0,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sns_destination
-            .check(&path.field("SnsDestination"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EventDestination);
-
-/// Property type `CloudWatchDestination` of `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchDestination {
-    /// `DimensionConfigurations` (optional).
-    pub dimension_configurations: Option<Value<List<DimensionConfiguration>>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchDestination` of `AWS::SES::ConfigurationSetEventDestination`.
+    CloudWatchDestination(default)
 }
 
 impl CloudWatchDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dimension_configurations: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DimensionConfigurations`.
+    /// `DimensionConfigurations` (optional).
     pub fn dimension_configurations(
-        mut self,
+        self,
         value: impl Into<Value<List<DimensionConfiguration>>>,
     ) -> Self {
-        self.dimension_configurations = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "DimensionConfigurations", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudWatchDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dimension_configurations {
-            m.insert("DimensionConfigurations".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_configurations.check(
-            &path.field("DimensionConfigurations"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchDestination);
-
-/// Property type `DimensionConfiguration` of `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct DimensionConfiguration {
-    /// `DefaultDimensionValue` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,256}$`.
-    pub default_dimension_value: Value<String>,
-    /// `DimensionName` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9_:-]{1,256}$`.
-    pub dimension_name: Value<String>,
-    /// `DimensionValueSource` (required).
-    pub dimension_value_source: Value<DimensionValueSource>,
+crate::l1_struct! {
+    /// Property type `DimensionConfiguration` of `AWS::SES::ConfigurationSetEventDestination`.
+    DimensionConfiguration
 }
 
 impl DimensionConfiguration {
@@ -335,192 +163,56 @@ impl DimensionConfiguration {
         dimension_name: impl Into<Value<String>>,
         dimension_value_source: impl Into<Value<DimensionValueSource>>,
     ) -> Self {
-        Self {
-            default_dimension_value: default_dimension_value.into(),
-            dimension_name: dimension_name.into(),
-            dimension_value_source: dimension_value_source.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DefaultDimensionValue",
+                    default_dimension_value.into().to_template(),
+                )
+                .with(1, "DimensionName", dimension_name.into().to_template())
+                .with(
+                    2,
+                    "DimensionValueSource",
+                    dimension_value_source.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for DimensionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultDimensionValue".to_owned(),
-            self.default_dimension_value.to_template(),
-        );
-        m.insert(
-            "DimensionName".to_owned(),
-            self.dimension_name.to_template(),
-        );
-        m.insert(
-            "DimensionValueSource".to_owned(),
-            self.dimension_value_source.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DimensionValueSource`.
+    DimensionValueSource {
+        /// `EMAIL_HEADER`
+        EmailHeader = "EMAIL_HEADER",
+        /// `LINK_TAG`
+        LinkTag = "LINK_TAG",
+        /// `MESSAGE_TAG`
+        MessageTag = "MESSAGE_TAG",
+        /// `emailHeader`
+        EmailHeader2 = "emailHeader",
+        /// `linkTag`
+        LinkTag2 = "linkTag",
+        /// `messageTag`
+        MessageTag2 = "messageTag",
     }
 }
 
-impl Check for DimensionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_dimension_value.check(
-            &path.field("DefaultDimensionValue"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimension_name.check(
-            &path.field("DimensionName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9_:-]{1,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dimension_value_source
-            .check(&path.field("DimensionValueSource"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DimensionConfiguration);
-
-/// Values of `DimensionValueSource`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DimensionValueSource {
-    /// `EMAIL_HEADER`
-    EmailHeader,
-    /// `LINK_TAG`
-    LinkTag,
-    /// `MESSAGE_TAG`
-    MessageTag,
-    /// `emailHeader`
-    EmailHeader2,
-    /// `linkTag`
-    LinkTag2,
-    /// `messageTag`
-    MessageTag2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DimensionValueSource {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EMAIL_HEADER",
-        "LINK_TAG",
-        "MESSAGE_TAG",
-        "emailHeader",
-        "linkTag",
-        "messageTag",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::EmailHeader => "EMAIL_HEADER",
-            Self::LinkTag => "LINK_TAG",
-            Self::MessageTag => "MESSAGE_TAG",
-            Self::EmailHeader2 => "emailHeader",
-            Self::LinkTag2 => "linkTag",
-            Self::MessageTag2 => "messageTag",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DimensionValueSource {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DimensionValueSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DimensionValueSource {
-    fn from(s: &str) -> Self {
-        match s {
-            "EMAIL_HEADER" => Self::EmailHeader,
-            "LINK_TAG" => Self::LinkTag,
-            "MESSAGE_TAG" => Self::MessageTag,
-            "emailHeader" => Self::EmailHeader2,
-            "linkTag" => Self::LinkTag2,
-            "messageTag" => Self::MessageTag2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DimensionValueSource> {
-    fn from(s: &str) -> Self {
-        Value::literal(DimensionValueSource::from(s))
-    }
-}
-
-crate::impl_literal!(DimensionValueSource);
-
-/// Property type `EventBridgeDestination` of `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct EventBridgeDestination {
-    /// `EventBusArn` (required).
-    /// Length: 36..=1024 characters.
-    /// Pattern: `^arn:aws[a-z0-9-]*:events:[a-z0-9-]+:\d{12}:event-bus/[^:]+$`.
-    pub event_bus_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `EventBridgeDestination` of `AWS::SES::ConfigurationSetEventDestination`.
+    EventBridgeDestination
 }
 
 impl EventBridgeDestination {
     /// The required properties: `EventBusArn`.
     pub fn new(event_bus_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            event_bus_arn: event_bus_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "EventBusArn", event_bus_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for EventBridgeDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EventBusArn".to_owned(), self.event_bus_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EventBridgeDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.event_bus_arn.check(
-            &path.field("EventBusArn"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(1024),
-                pattern: Some("^arn:aws[a-z0-9-]*:events:[a-z0-9-]+:\\d{12}:event-bus/[^:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventBridgeDestination);
-
-/// Property type `KinesisFirehoseDestination` of `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseDestination {
-    /// `DeliveryStreamARN` (required).
-    pub delivery_stream_arn: Value<String>,
-    /// `IAMRoleARN` (required).
-    pub iam_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseDestination` of `AWS::SES::ConfigurationSetEventDestination`.
+    KinesisFirehoseDestination
 }
 
 impl KinesisFirehoseDestination {
@@ -529,70 +221,26 @@ impl KinesisFirehoseDestination {
         delivery_stream_arn: impl Into<Value<String>>,
         iam_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            delivery_stream_arn: delivery_stream_arn.into(),
-            iam_role_arn: iam_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeliveryStreamARN",
+                    delivery_stream_arn.into().to_template(),
+                )
+                .with(1, "IAMRoleARN", iam_role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisFirehoseDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStreamARN".to_owned(),
-            self.delivery_stream_arn.to_template(),
-        );
-        m.insert("IAMRoleARN".to_owned(), self.iam_role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisFirehoseDestination {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(KinesisFirehoseDestination);
-
-/// Property type `SnsDestination` of `AWS::SES::ConfigurationSetEventDestination`.
-#[derive(Debug, Clone)]
-pub struct SnsDestination {
-    /// `TopicARN` (required).
-    /// Length: 36..=1024 characters.
-    /// Pattern: `^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\d{12}:[^:]+$`.
-    pub topic_arn: Value<ids::TopicArn>,
+crate::l1_struct! {
+    /// Property type `SnsDestination` of `AWS::SES::ConfigurationSetEventDestination`.
+    SnsDestination
 }
 
 impl SnsDestination {
     /// The required properties: `TopicARN`.
     pub fn new(topic_arn: impl Into<Value<ids::TopicArn>>) -> Self {
-        Self {
-            topic_arn: topic_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "TopicARN", topic_arn.into().to_template()))
     }
 }
-
-impl ToTemplate for SnsDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TopicARN".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnsDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.topic_arn.check(
-            &path.field("TopicARN"),
-            &Rules {
-                min_length: Some(36),
-                max_length: Some(1024),
-                pattern: Some("^arn:aws[a-z0-9-]*:sns:[a-z0-9-]+:\\d{12}:[^:]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnsDestination);

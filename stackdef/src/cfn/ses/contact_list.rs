@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::ContactList`.
-#[derive(Debug, Clone)]
-pub struct ContactList {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContactList {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContactList {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContactList {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::ContactList`.
+    ContactList("AWS::SES::ContactList", ContactListProps)
 }
 
 impl ContactList {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::ContactList";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContactListProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ContactListName` (typed).
     pub fn ref_value(&self) -> Value<ids::ContactListName> {
         self.resource.ref_value()
@@ -77,187 +29,73 @@ impl ContactList {
     pub fn contact_list_name(&self) -> Value<ids::ContactListName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ContactListName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_list_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContactListName", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Topics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topics(&self, value: impl Into<Value<List<Topic>>>) {
+        self.resource.set_property("Topics", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::ContactList`.
-#[derive(Debug, Clone, Default)]
-pub struct ContactListProps {
-    /// `ContactListName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
-    pub contact_list_name: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: ..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Topics` (optional).
-    /// Items: 0..=20.
-    pub topics: Option<Value<List<Topic>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::ContactList`.
+    ContactListProps(default)
 }
 
 impl ContactListProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            contact_list_name: None,
-            description: None,
-            tags: None,
-            topics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContactListName`.
-    pub fn contact_list_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_list_name = Some(value.into());
-        self
-    }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `Topics`.
-    pub fn topics(mut self, value: impl Into<Value<List<Topic>>>) -> Self {
-        self.topics = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContactListProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_list_name {
-            m.insert("ContactListName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topics {
-            m.insert("Topics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContactListProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_list_name.check(
-            &path.field("ContactListName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topics.check(
-            &path.field("Topics"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContactListProps);
-
-/// Property type `Tag` of `AWS::SES::ContactList`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Topic` of `AWS::SES::ContactList`.
-#[derive(Debug, Clone)]
-pub struct Topic {
-    /// `DefaultSubscriptionStatus` (required).
-    pub default_subscription_status: Value<String>,
-    /// `Description` (optional).
-    /// Length: 0..=500 characters.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (required).
-    /// Length: 0..=128 characters.
-    pub display_name: Value<String>,
-    /// `TopicName` (required).
+    /// `ContactListName` (optional).
+    /// Create-only: changing it replaces the resource.
     /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
-    pub topic_name: Value<String>,
+    pub fn contact_list_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContactListName", value.into().to_template()),
+        )
+    }
+    /// `Description` (optional).
+    /// Length: at most 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
+    }
+    /// `Topics` (optional).
+    /// Items: 0 to 20.
+    pub fn topics(self, value: impl Into<Value<List<Topic>>>) -> Self {
+        Self(self.0.with(3, "Topics", value.into().to_template()))
+    }
+}
+
+pub use crate::cfn::Tag;
+
+crate::l1_struct! {
+    /// Property type `Topic` of `AWS::SES::ContactList`.
+    Topic
 }
 
 impl Topic {
@@ -267,65 +105,20 @@ impl Topic {
         display_name: impl Into<Value<String>>,
         topic_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            default_subscription_status: default_subscription_status.into(),
-            description: None,
-            display_name: display_name.into(),
-            topic_name: topic_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DefaultSubscriptionStatus",
+                    default_subscription_status.into().to_template(),
+                )
+                .with(2, "DisplayName", display_name.into().to_template())
+                .with(3, "TopicName", topic_name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Topic {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultSubscriptionStatus".to_owned(),
-            self.default_subscription_status.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        m.insert("TopicName".to_owned(), self.topic_name.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 500 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
-
-impl Check for Topic {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topic_name.check(
-            &path.field("TopicName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_-]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Topic);

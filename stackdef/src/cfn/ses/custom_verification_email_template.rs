@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::CustomVerificationEmailTemplate`.
-#[derive(Debug, Clone)]
-pub struct CustomVerificationEmailTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for CustomVerificationEmailTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for CustomVerificationEmailTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for CustomVerificationEmailTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::CustomVerificationEmailTemplate`.
+    CustomVerificationEmailTemplate("AWS::SES::CustomVerificationEmailTemplate", CustomVerificationEmailTemplateProps)
 }
 
 impl CustomVerificationEmailTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::CustomVerificationEmailTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: CustomVerificationEmailTemplateProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TemplateName` (typed).
     pub fn ref_value(&self) -> Value<ids::CustomVerificationEmailTemplateName> {
         self.resource.ref_value()
@@ -81,28 +29,55 @@ impl CustomVerificationEmailTemplate {
     pub fn template_name(&self) -> Value<ids::CustomVerificationEmailTemplateName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `FailureRedirectionURL` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_failure_redirection_url(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FailureRedirectionURL", value.into())
+    }
+
+    /// Replaces `FromEmailAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_from_email_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FromEmailAddress", value.into())
+    }
+
+    /// Replaces `SuccessRedirectionURL` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_success_redirection_url(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SuccessRedirectionURL", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateContent` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_content(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateContent", value.into())
+    }
+
+    /// Replaces `TemplateName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateName", value.into())
+    }
+
+    /// Replaces `TemplateSubject` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_subject(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TemplateSubject", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::CustomVerificationEmailTemplate`.
-#[derive(Debug, Clone)]
-pub struct CustomVerificationEmailTemplateProps {
-    /// `FailureRedirectionURL` (required).
-    pub failure_redirection_url: Value<String>,
-    /// `FromEmailAddress` (required).
-    pub from_email_address: Value<String>,
-    /// `SuccessRedirectionURL` (required).
-    pub success_redirection_url: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TemplateContent` (required).
-    pub template_content: Value<String>,
-    /// `TemplateName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub template_name: Value<String>,
-    /// `TemplateSubject` (required).
-    pub template_subject: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::CustomVerificationEmailTemplate`.
+    CustomVerificationEmailTemplateProps
 }
 
 impl CustomVerificationEmailTemplateProps {
@@ -115,130 +90,33 @@ impl CustomVerificationEmailTemplateProps {
         template_name: impl Into<Value<String>>,
         template_subject: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            failure_redirection_url: failure_redirection_url.into(),
-            from_email_address: from_email_address.into(),
-            success_redirection_url: success_redirection_url.into(),
-            tags: None,
-            template_content: template_content.into(),
-            template_name: template_name.into(),
-            template_subject: template_subject.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FailureRedirectionURL",
+                    failure_redirection_url.into().to_template(),
+                )
+                .with(
+                    1,
+                    "FromEmailAddress",
+                    from_email_address.into().to_template(),
+                )
+                .with(
+                    2,
+                    "SuccessRedirectionURL",
+                    success_redirection_url.into().to_template(),
+                )
+                .with(4, "TemplateContent", template_content.into().to_template())
+                .with(5, "TemplateName", template_name.into().to_template())
+                .with(6, "TemplateSubject", template_subject.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomVerificationEmailTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FailureRedirectionURL".to_owned(),
-            self.failure_redirection_url.to_template(),
-        );
-        m.insert(
-            "FromEmailAddress".to_owned(),
-            self.from_email_address.to_template(),
-        );
-        m.insert(
-            "SuccessRedirectionURL".to_owned(),
-            self.success_redirection_url.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TemplateContent".to_owned(),
-            self.template_content.to_template(),
-        );
-        m.insert("TemplateName".to_owned(), self.template_name.to_template());
-        m.insert(
-            "TemplateSubject".to_owned(),
-            self.template_subject.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CustomVerificationEmailTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_name.check(
-            &path.field("TemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomVerificationEmailTemplateProps);
-
-/// Property type `Tag` of `AWS::SES::CustomVerificationEmailTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::DedicatedIpPool`.
-#[derive(Debug, Clone)]
-pub struct DedicatedIpPool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DedicatedIpPool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DedicatedIpPool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DedicatedIpPool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::DedicatedIpPool`.
+    DedicatedIpPool("AWS::SES::DedicatedIpPool", DedicatedIpPoolProps)
 }
 
 impl DedicatedIpPool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::DedicatedIpPool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DedicatedIpPoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PoolName` (typed).
     pub fn ref_value(&self) -> Value<ids::DedicatedIpPoolName> {
         self.resource.ref_value()
@@ -77,148 +29,52 @@ impl DedicatedIpPool {
     pub fn pool_name(&self) -> Value<ids::DedicatedIpPoolName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `PoolName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pool_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PoolName", value.into())
+    }
+
+    /// Replaces `ScalingMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scaling_mode(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ScalingMode", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::DedicatedIpPool`.
-#[derive(Debug, Clone, Default)]
-pub struct DedicatedIpPoolProps {
-    /// `PoolName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-z0-9_-]{0,64}$`.
-    pub pool_name: Option<Value<String>>,
-    /// `ScalingMode` (optional).
-    /// Pattern: `^(STANDARD|MANAGED)$`.
-    pub scaling_mode: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::DedicatedIpPool`.
+    DedicatedIpPoolProps(default)
 }
 
 impl DedicatedIpPoolProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pool_name: None,
-            scaling_mode: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PoolName`.
-    pub fn pool_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pool_name = Some(value.into());
-        self
+    /// `PoolName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-z0-9_-]{0,64}$`.
+    pub fn pool_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "PoolName", value.into().to_template()))
     }
-    /// Sets `ScalingMode`.
-    pub fn scaling_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scaling_mode = Some(value.into());
-        self
+    /// `ScalingMode` (optional).
+    /// Pattern: `^(STANDARD|MANAGED)$`.
+    pub fn scaling_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ScalingMode", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DedicatedIpPoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pool_name {
-            m.insert("PoolName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scaling_mode {
-            m.insert("ScalingMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DedicatedIpPoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pool_name.check(
-            &path.field("PoolName"),
-            &Rules {
-                pattern: Some("^[a-z0-9_-]{0,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scaling_mode.check(
-            &path.field("ScalingMode"),
-            &Rules {
-                pattern: Some("^(STANDARD|MANAGED)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DedicatedIpPoolProps);
-
-/// Property type `Tag` of `AWS::SES::DedicatedIpPool`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

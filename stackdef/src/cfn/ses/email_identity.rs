@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone)]
-pub struct EmailIdentity {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for EmailIdentity {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for EmailIdentity {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for EmailIdentity {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::EmailIdentity`.
+    EmailIdentity("AWS::SES::EmailIdentity", EmailIdentityProps)
 }
 
 impl EmailIdentity {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::EmailIdentity";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EmailIdentityProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EmailIdentity` (typed).
     pub fn ref_value(&self) -> Value<ids::EmailIdentityId> {
         self.resource.ref_value()
@@ -107,427 +59,219 @@ impl EmailIdentity {
     pub fn attr_dkim_dns_token_value3(&self) -> Value<String> {
         self.resource.get_att("DkimDNSTokenValue3")
     }
+
+    /// Replaces `ConfigurationSetAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_set_attributes(
+        &self,
+        value: impl Into<Value<ConfigurationSetAttributes>>,
+    ) {
+        self.resource
+            .set_property("ConfigurationSetAttributes", value.into())
+    }
+
+    /// Replaces `DkimAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dkim_attributes(&self, value: impl Into<Value<DkimAttributes>>) {
+        self.resource.set_property("DkimAttributes", value.into())
+    }
+
+    /// Replaces `DkimSigningAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dkim_signing_attributes(&self, value: impl Into<Value<DkimSigningAttributes>>) {
+        self.resource
+            .set_property("DkimSigningAttributes", value.into())
+    }
+
+    /// Replaces `EmailIdentity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_email_identity(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EmailIdentity", value.into())
+    }
+
+    /// Replaces `FeedbackAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_feedback_attributes(&self, value: impl Into<Value<FeedbackAttributes>>) {
+        self.resource
+            .set_property("FeedbackAttributes", value.into())
+    }
+
+    /// Replaces `MailFromAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mail_from_attributes(&self, value: impl Into<Value<MailFromAttributes>>) {
+        self.resource
+            .set_property("MailFromAttributes", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone)]
-pub struct EmailIdentityProps {
-    /// `ConfigurationSetAttributes` (optional).
-    pub configuration_set_attributes: Option<Value<ConfigurationSetAttributes>>,
-    /// `DkimAttributes` (optional).
-    pub dkim_attributes: Option<Value<DkimAttributes>>,
-    /// `DkimSigningAttributes` (optional).
-    pub dkim_signing_attributes: Option<Value<DkimSigningAttributes>>,
-    /// `EmailIdentity` (required).
-    /// Create-only: changing it replaces the resource.
-    pub email_identity: Value<String>,
-    /// `FeedbackAttributes` (optional).
-    pub feedback_attributes: Option<Value<FeedbackAttributes>>,
-    /// `MailFromAttributes` (optional).
-    pub mail_from_attributes: Option<Value<MailFromAttributes>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::EmailIdentity`.
+    EmailIdentityProps
 }
 
 impl EmailIdentityProps {
     /// The required properties: `EmailIdentity`.
     pub fn new(email_identity: impl Into<Value<String>>) -> Self {
-        Self {
-            configuration_set_attributes: None,
-            dkim_attributes: None,
-            dkim_signing_attributes: None,
-            email_identity: email_identity.into(),
-            feedback_attributes: None,
-            mail_from_attributes: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(3, "EmailIdentity", email_identity.into().to_template()))
     }
-    /// Sets `ConfigurationSetAttributes`.
+    /// `ConfigurationSetAttributes` (optional).
     pub fn configuration_set_attributes(
-        mut self,
+        self,
         value: impl Into<Value<ConfigurationSetAttributes>>,
     ) -> Self {
-        self.configuration_set_attributes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ConfigurationSetAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `DkimAttributes`.
-    pub fn dkim_attributes(mut self, value: impl Into<Value<DkimAttributes>>) -> Self {
-        self.dkim_attributes = Some(value.into());
-        self
+    /// `DkimAttributes` (optional).
+    pub fn dkim_attributes(self, value: impl Into<Value<DkimAttributes>>) -> Self {
+        Self(self.0.with(1, "DkimAttributes", value.into().to_template()))
     }
-    /// Sets `DkimSigningAttributes`.
-    pub fn dkim_signing_attributes(
-        mut self,
-        value: impl Into<Value<DkimSigningAttributes>>,
-    ) -> Self {
-        self.dkim_signing_attributes = Some(value.into());
-        self
+    /// `DkimSigningAttributes` (optional).
+    pub fn dkim_signing_attributes(self, value: impl Into<Value<DkimSigningAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DkimSigningAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `FeedbackAttributes`.
-    pub fn feedback_attributes(mut self, value: impl Into<Value<FeedbackAttributes>>) -> Self {
-        self.feedback_attributes = Some(value.into());
-        self
+    /// `FeedbackAttributes` (optional).
+    pub fn feedback_attributes(self, value: impl Into<Value<FeedbackAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FeedbackAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `MailFromAttributes`.
-    pub fn mail_from_attributes(mut self, value: impl Into<Value<MailFromAttributes>>) -> Self {
-        self.mail_from_attributes = Some(value.into());
-        self
+    /// `MailFromAttributes` (optional).
+    pub fn mail_from_attributes(self, value: impl Into<Value<MailFromAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MailFromAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmailIdentityProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration_set_attributes {
-            m.insert("ConfigurationSetAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dkim_attributes {
-            m.insert("DkimAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dkim_signing_attributes {
-            m.insert("DkimSigningAttributes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "EmailIdentity".to_owned(),
-            self.email_identity.to_template(),
-        );
-        if let Some(v) = &self.feedback_attributes {
-            m.insert("FeedbackAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mail_from_attributes {
-            m.insert("MailFromAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EmailIdentityProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_set_attributes.check(
-            &path.field("ConfigurationSetAttributes"),
-            &Rules::NONE,
-            out,
-        );
-        self.dkim_attributes
-            .check(&path.field("DkimAttributes"), &Rules::NONE, out);
-        self.dkim_signing_attributes
-            .check(&path.field("DkimSigningAttributes"), &Rules::NONE, out);
-        self.feedback_attributes
-            .check(&path.field("FeedbackAttributes"), &Rules::NONE, out);
-        self.mail_from_attributes
-            .check(&path.field("MailFromAttributes"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmailIdentityProps);
-
-/// Property type `ConfigurationSetAttributes` of `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationSetAttributes {
-    /// `ConfigurationSetName` (optional).
-    pub configuration_set_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationSetAttributes` of `AWS::SES::EmailIdentity`.
+    ConfigurationSetAttributes(default)
 }
 
 impl ConfigurationSetAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration_set_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfigurationSetName`.
-    pub fn configuration_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration_set_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationSetAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration_set_name {
-            m.insert("ConfigurationSetName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ConfigurationSetName` (optional).
+    pub fn configuration_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfigurationSetName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ConfigurationSetAttributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConfigurationSetAttributes);
-
-/// Property type `DkimAttributes` of `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone, Default)]
-pub struct DkimAttributes {
-    /// `SigningEnabled` (optional).
-    pub signing_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `DkimAttributes` of `AWS::SES::EmailIdentity`.
+    DkimAttributes(default)
 }
 
 impl DkimAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            signing_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SigningEnabled`.
-    pub fn signing_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.signing_enabled = Some(value.into());
-        self
+    /// `SigningEnabled` (optional).
+    pub fn signing_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "SigningEnabled", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DkimAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.signing_enabled {
-            m.insert("SigningEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DkimAttributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DkimAttributes);
-
-/// Property type `DkimSigningAttributes` of `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone, Default)]
-pub struct DkimSigningAttributes {
-    /// `DomainSigningPrivateKey` (optional).
-    pub domain_signing_private_key: Option<Value<String>>,
-    /// `DomainSigningSelector` (optional).
-    pub domain_signing_selector: Option<Value<String>>,
-    /// `NextSigningKeyLength` (optional).
-    /// Pattern: `RSA_1024_BIT|RSA_2048_BIT`.
-    pub next_signing_key_length: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DkimSigningAttributes` of `AWS::SES::EmailIdentity`.
+    DkimSigningAttributes(default)
 }
 
 impl DkimSigningAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_signing_private_key: None,
-            domain_signing_selector: None,
-            next_signing_key_length: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainSigningPrivateKey`.
-    pub fn domain_signing_private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_signing_private_key = Some(value.into());
-        self
+    /// `DomainSigningPrivateKey` (optional).
+    pub fn domain_signing_private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DomainSigningPrivateKey", value.into().to_template()),
+        )
     }
-    /// Sets `DomainSigningSelector`.
-    pub fn domain_signing_selector(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_signing_selector = Some(value.into());
-        self
+    /// `DomainSigningSelector` (optional).
+    pub fn domain_signing_selector(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DomainSigningSelector", value.into().to_template()),
+        )
     }
-    /// Sets `NextSigningKeyLength`.
-    pub fn next_signing_key_length(mut self, value: impl Into<Value<String>>) -> Self {
-        self.next_signing_key_length = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DkimSigningAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_signing_private_key {
-            m.insert("DomainSigningPrivateKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_signing_selector {
-            m.insert("DomainSigningSelector".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.next_signing_key_length {
-            m.insert("NextSigningKeyLength".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NextSigningKeyLength` (optional).
+    /// Pattern: `RSA_1024_BIT|RSA_2048_BIT`.
+    pub fn next_signing_key_length(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NextSigningKeyLength", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DkimSigningAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.next_signing_key_length.check(
-            &path.field("NextSigningKeyLength"),
-            &Rules {
-                pattern: Some("RSA_1024_BIT|RSA_2048_BIT"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DkimSigningAttributes);
-
-/// Property type `FeedbackAttributes` of `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone, Default)]
-pub struct FeedbackAttributes {
-    /// `EmailForwardingEnabled` (optional).
-    pub email_forwarding_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `FeedbackAttributes` of `AWS::SES::EmailIdentity`.
+    FeedbackAttributes(default)
 }
 
 impl FeedbackAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email_forwarding_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmailForwardingEnabled`.
-    pub fn email_forwarding_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.email_forwarding_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for FeedbackAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email_forwarding_enabled {
-            m.insert("EmailForwardingEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `EmailForwardingEnabled` (optional).
+    pub fn email_forwarding_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EmailForwardingEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for FeedbackAttributes {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FeedbackAttributes);
-
-/// Property type `MailFromAttributes` of `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone, Default)]
-pub struct MailFromAttributes {
-    /// `BehaviorOnMxFailure` (optional).
-    /// Pattern: `USE_DEFAULT_VALUE|REJECT_MESSAGE`.
-    pub behavior_on_mx_failure: Option<Value<String>>,
-    /// `MailFromDomain` (optional).
-    pub mail_from_domain: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MailFromAttributes` of `AWS::SES::EmailIdentity`.
+    MailFromAttributes(default)
 }
 
 impl MailFromAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            behavior_on_mx_failure: None,
-            mail_from_domain: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BehaviorOnMxFailure`.
-    pub fn behavior_on_mx_failure(mut self, value: impl Into<Value<String>>) -> Self {
-        self.behavior_on_mx_failure = Some(value.into());
-        self
+    /// `BehaviorOnMxFailure` (optional).
+    /// Pattern: `USE_DEFAULT_VALUE|REJECT_MESSAGE`.
+    pub fn behavior_on_mx_failure(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BehaviorOnMxFailure", value.into().to_template()),
+        )
     }
-    /// Sets `MailFromDomain`.
-    pub fn mail_from_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mail_from_domain = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MailFromAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.behavior_on_mx_failure {
-            m.insert("BehaviorOnMxFailure".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mail_from_domain {
-            m.insert("MailFromDomain".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MailFromDomain` (optional).
+    pub fn mail_from_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "MailFromDomain", value.into().to_template()))
     }
 }
 
-impl Check for MailFromAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior_on_mx_failure.check(
-            &path.field("BehaviorOnMxFailure"),
-            &Rules {
-                pattern: Some("USE_DEFAULT_VALUE|REJECT_MESSAGE"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MailFromAttributes);
-
-/// Property type `Tag` of `AWS::SES::EmailIdentity`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SES::MailManagerIngressPoint`.
-#[derive(Debug, Clone)]
-pub struct MailManagerIngressPoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MailManagerIngressPoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MailManagerIngressPoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MailManagerIngressPoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::MailManagerIngressPoint`.
+    MailManagerIngressPoint("AWS::SES::MailManagerIngressPoint", MailManagerIngressPointProps)
 }
 
 impl MailManagerIngressPoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::MailManagerIngressPoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MailManagerIngressPointProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IngressPointId` (typed).
     pub fn ref_value(&self) -> Value<ids::MailManagerIngressPointId> {
         self.resource.ref_value()
@@ -101,37 +49,67 @@ impl MailManagerIngressPoint {
     pub fn attr_a_record(&self) -> Value<String> {
         self.resource.get_att("ARecord")
     }
+
+    /// Replaces `IngressPointConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingress_point_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("IngressPointConfiguration", value.into())
+    }
+
+    /// Replaces `IngressPointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ingress_point_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IngressPointName", value.into())
+    }
+
+    /// Replaces `NetworkConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("NetworkConfiguration", value.into())
+    }
+
+    /// Replaces `RuleSetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_set_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleSetId", value.into())
+    }
+
+    /// Replaces `StatusToUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status_to_update(&self, value: impl Into<Value<IngressPointStatusToUpdate>>) {
+        self.resource.set_property("StatusToUpdate", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TlsPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tls_policy(&self, value: impl Into<Value<TlsPolicy>>) {
+        self.resource.set_property("TlsPolicy", value.into())
+    }
+
+    /// Replaces `TrafficPolicyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_policy_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrafficPolicyId", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<IngressPointType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::MailManagerIngressPoint`.
-#[derive(Debug, Clone)]
-pub struct MailManagerIngressPointProps {
-    /// `IngressPointConfiguration` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub ingress_point_configuration: Option<Value<serde_json::Value>>,
-    /// `IngressPointName` (optional).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[A-Za-z0-9_\-]+$`.
-    pub ingress_point_name: Option<Value<String>>,
-    /// `NetworkConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_configuration: Option<Value<serde_json::Value>>,
-    /// `RuleSetId` (required).
-    /// Length: 1..=100 characters.
-    pub rule_set_id: Value<String>,
-    /// `StatusToUpdate` (optional).
-    pub status_to_update: Option<Value<IngressPointStatusToUpdate>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TlsPolicy` (optional).
-    pub tls_policy: Option<Value<TlsPolicy>>,
-    /// `TrafficPolicyId` (required).
-    /// Length: 1..=100 characters.
-    pub traffic_policy_id: Value<String>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<IngressPointType>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::MailManagerIngressPoint`.
+    MailManagerIngressPointProps
 }
 
 impl MailManagerIngressPointProps {
@@ -141,367 +119,85 @@ impl MailManagerIngressPointProps {
         traffic_policy_id: impl Into<Value<String>>,
         type_: impl Into<Value<IngressPointType>>,
     ) -> Self {
-        Self {
-            ingress_point_configuration: None,
-            ingress_point_name: None,
-            network_configuration: None,
-            rule_set_id: rule_set_id.into(),
-            status_to_update: None,
-            tags: None,
-            tls_policy: None,
-            traffic_policy_id: traffic_policy_id.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "RuleSetId", rule_set_id.into().to_template())
+                .with(7, "TrafficPolicyId", traffic_policy_id.into().to_template())
+                .with(8, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `IngressPointConfiguration`.
-    pub fn ingress_point_configuration(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.ingress_point_configuration = Some(value.into());
-        self
+    /// `IngressPointConfiguration` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn ingress_point_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IngressPointConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IngressPointName`.
-    pub fn ingress_point_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ingress_point_name = Some(value.into());
-        self
+    /// `IngressPointName` (optional).
+    /// Length: 3 to 63 characters.
+    /// Pattern: `^[A-Za-z0-9_\-]+$`.
+    pub fn ingress_point_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IngressPointName", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkConfiguration`.
-    pub fn network_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.network_configuration = Some(value.into());
-        self
+    /// `NetworkConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NetworkConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `StatusToUpdate`.
-    pub fn status_to_update(mut self, value: impl Into<Value<IngressPointStatusToUpdate>>) -> Self {
-        self.status_to_update = Some(value.into());
-        self
+    /// `StatusToUpdate` (optional).
+    pub fn status_to_update(self, value: impl Into<Value<IngressPointStatusToUpdate>>) -> Self {
+        Self(self.0.with(4, "StatusToUpdate", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `TlsPolicy`.
-    pub fn tls_policy(mut self, value: impl Into<Value<TlsPolicy>>) -> Self {
-        self.tls_policy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MailManagerIngressPointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ingress_point_configuration {
-            m.insert("IngressPointConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ingress_point_name {
-            m.insert("IngressPointName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_configuration {
-            m.insert("NetworkConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RuleSetId".to_owned(), self.rule_set_id.to_template());
-        if let Some(v) = &self.status_to_update {
-            m.insert("StatusToUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_policy {
-            m.insert("TlsPolicy".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TrafficPolicyId".to_owned(),
-            self.traffic_policy_id.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `TlsPolicy` (optional).
+    pub fn tls_policy(self, value: impl Into<Value<TlsPolicy>>) -> Self {
+        Self(self.0.with(6, "TlsPolicy", value.into().to_template()))
     }
 }
 
-impl Check for MailManagerIngressPointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ingress_point_name.check(
-            &path.field("IngressPointName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[A-Za-z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_set_id.check(
-            &path.field("RuleSetId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status_to_update
-            .check(&path.field("StatusToUpdate"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tls_policy
-            .check(&path.field("TlsPolicy"), &Rules::NONE, out);
-        self.traffic_policy_id.check(
-            &path.field("TrafficPolicyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `IngressPointStatusToUpdate`.
+    IngressPointStatusToUpdate {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `CLOSED`
+        Closed = "CLOSED",
     }
 }
 
-crate::impl_literal!(MailManagerIngressPointProps);
+pub use crate::cfn::Tag;
 
-/// Values of `IngressPointStatusToUpdate`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IngressPointStatusToUpdate {
-    /// `ACTIVE`
-    Active,
-    /// `CLOSED`
-    Closed,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IngressPointStatusToUpdate {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "CLOSED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Closed => "CLOSED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TlsPolicy`.
+    TlsPolicy {
+        /// `REQUIRED`
+        Required = "REQUIRED",
+        /// `OPTIONAL`
+        Optional = "OPTIONAL",
+        /// `FIPS`
+        Fips = "FIPS",
     }
 }
 
-impl ToTemplate for IngressPointStatusToUpdate {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `IngressPointType`.
+    IngressPointType {
+        /// `OPEN`
+        Open = "OPEN",
+        /// `AUTH`
+        Auth = "AUTH",
+        /// `MTLS`
+        Mtls = "MTLS",
     }
 }
-
-impl Check for IngressPointStatusToUpdate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IngressPointStatusToUpdate {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "CLOSED" => Self::Closed,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IngressPointStatusToUpdate> {
-    fn from(s: &str) -> Self {
-        Value::literal(IngressPointStatusToUpdate::from(s))
-    }
-}
-
-crate::impl_literal!(IngressPointStatusToUpdate);
-
-/// Property type `Tag` of `AWS::SES::MailManagerIngressPoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `TlsPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TlsPolicy {
-    /// `REQUIRED`
-    Required,
-    /// `OPTIONAL`
-    Optional,
-    /// `FIPS`
-    Fips,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TlsPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REQUIRED", "OPTIONAL", "FIPS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "REQUIRED",
-            Self::Optional => "OPTIONAL",
-            Self::Fips => "FIPS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TlsPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TlsPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TlsPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "REQUIRED" => Self::Required,
-            "OPTIONAL" => Self::Optional,
-            "FIPS" => Self::Fips,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TlsPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(TlsPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(TlsPolicy);
-
-/// Values of `IngressPointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IngressPointType {
-    /// `OPEN`
-    Open,
-    /// `AUTH`
-    Auth,
-    /// `MTLS`
-    Mtls,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IngressPointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OPEN", "AUTH", "MTLS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Open => "OPEN",
-            Self::Auth => "AUTH",
-            Self::Mtls => "MTLS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IngressPointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IngressPointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IngressPointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "OPEN" => Self::Open,
-            "AUTH" => Self::Auth,
-            "MTLS" => Self::Mtls,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IngressPointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IngressPointType::from(s))
-    }
-}
-
-crate::impl_literal!(IngressPointType);

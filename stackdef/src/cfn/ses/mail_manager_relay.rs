@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SES::MailManagerRelay`.
-#[derive(Debug, Clone)]
-pub struct MailManagerRelay {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MailManagerRelay {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MailManagerRelay {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MailManagerRelay {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::MailManagerRelay`.
+    MailManagerRelay("AWS::SES::MailManagerRelay", MailManagerRelayProps)
 }
 
 impl MailManagerRelay {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::MailManagerRelay";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MailManagerRelayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RelayId` (typed).
     pub fn ref_value(&self) -> Value<ids::MailManagerRelayId> {
         self.resource.ref_value()
@@ -87,175 +39,68 @@ impl MailManagerRelay {
     pub fn attr_relay_id(&self) -> Value<ids::MailManagerRelayId> {
         self.resource.get_att("RelayId")
     }
+
+    /// Replaces `Authentication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Authentication", value.into())
+    }
+
+    /// Replaces `RelayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relay_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RelayName", value.into())
+    }
+
+    /// Replaces `ServerName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerName", value.into())
+    }
+
+    /// Replaces `ServerPort` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_port(&self, value: impl Into<Value<f64>>) {
+        self.resource.set_property("ServerPort", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::MailManagerRelay`.
-#[derive(Debug, Clone)]
-pub struct MailManagerRelayProps {
-    /// `Authentication` (required).
-    pub authentication: Value<serde_json::Value>,
-    /// `RelayName` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9-_]+$`.
-    pub relay_name: Option<Value<String>>,
-    /// `ServerName` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9-\.]+$`.
-    pub server_name: Value<String>,
-    /// `ServerPort` (required).
-    /// Range: 1..=65535.
-    pub server_port: Value<f64>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::MailManagerRelay`.
+    MailManagerRelayProps
 }
 
 impl MailManagerRelayProps {
     /// The required properties: `Authentication`, `ServerName`, `ServerPort`.
     pub fn new(
-        authentication: impl Into<Value<serde_json::Value>>,
+        authentication: impl Into<Value<Json>>,
         server_name: impl Into<Value<String>>,
         server_port: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            authentication: authentication.into(),
-            relay_name: None,
-            server_name: server_name.into(),
-            server_port: server_port.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Authentication", authentication.into().to_template())
+                .with(2, "ServerName", server_name.into().to_template())
+                .with(3, "ServerPort", server_port.into().to_template()),
+        )
     }
-    /// Sets `RelayName`.
-    pub fn relay_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.relay_name = Some(value.into());
-        self
+    /// `RelayName` (optional).
+    /// Length: 1 to 100 characters.
+    /// Pattern: `^[a-zA-Z0-9-_]+$`.
+    pub fn relay_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RelayName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MailManagerRelayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "Authentication".to_owned(),
-            self.authentication.to_template(),
-        );
-        if let Some(v) = &self.relay_name {
-            m.insert("RelayName".to_owned(), v.to_template());
-        }
-        m.insert("ServerName".to_owned(), self.server_name.to_template());
-        m.insert("ServerPort".to_owned(), self.server_port.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MailManagerRelayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.relay_name.check(
-            &path.field("RelayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_name.check(
-            &path.field("ServerName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9-\\.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_port.check(
-            &path.field("ServerPort"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MailManagerRelayProps);
-
-/// Property type `Tag` of `AWS::SES::MailManagerRelay`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

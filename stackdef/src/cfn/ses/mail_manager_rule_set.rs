@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SES::MailManagerRuleSet`.
-#[derive(Debug, Clone)]
-pub struct MailManagerRuleSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MailManagerRuleSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MailManagerRuleSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MailManagerRuleSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::MailManagerRuleSet`.
+    MailManagerRuleSet("AWS::SES::MailManagerRuleSet", MailManagerRuleSetProps)
 }
 
 impl MailManagerRuleSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::MailManagerRuleSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MailManagerRuleSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleSetId` (typed).
     pub fn ref_value(&self) -> Value<ids::MailManagerRuleSetId> {
         self.resource.ref_value()
@@ -87,254 +39,75 @@ impl MailManagerRuleSet {
     pub fn attr_rule_set_id(&self) -> Value<ids::MailManagerRuleSetId> {
         self.resource.get_att("RuleSetId")
     }
+
+    /// Replaces `RuleSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleSetName", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<Rule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::MailManagerRuleSet`.
-#[derive(Debug, Clone)]
-pub struct MailManagerRuleSetProps {
-    /// `RuleSetName` (optional).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub rule_set_name: Option<Value<String>>,
-    /// `Rules` (required).
-    /// Items: 0..=40.
-    pub rules: Value<List<Rule>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::MailManagerRuleSet`.
+    MailManagerRuleSetProps
 }
 
 impl MailManagerRuleSetProps {
     /// The required properties: `Rules`.
     pub fn new(rules: impl Into<Value<List<Rule>>>) -> Self {
-        Self {
-            rule_set_name: None,
-            rules: rules.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Rules", rules.into().to_template()))
     }
-    /// Sets `RuleSetName`.
-    pub fn rule_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_set_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MailManagerRuleSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rule_set_name {
-            m.insert("RuleSetName".to_owned(), v.to_template());
-        }
-        m.insert("Rules".to_owned(), self.rules.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MailManagerRuleSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_set_name.check(
-            &path.field("RuleSetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rules.check(
-            &path.field("Rules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MailManagerRuleSetProps);
-
-/// Property type `Rule` of `AWS::SES::MailManagerRuleSet`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `Actions` (required).
-    /// Items: 1..=10.
-    pub actions: Value<List<serde_json::Value>>,
-    /// `Conditions` (optional).
-    /// Items: 0..=10.
-    pub conditions: Option<Value<List<serde_json::Value>>>,
-    /// `Name` (optional).
-    /// Length: 1..=32 characters.
+    /// `RuleSetName` (optional).
+    /// Length: 1 to 100 characters.
     /// Pattern: `^[a-zA-Z0-9_.-]+$`.
-    pub name: Option<Value<String>>,
-    /// `Unless` (optional).
-    /// Items: 0..=10.
-    pub unless: Option<Value<List<serde_json::Value>>>,
+    pub fn rule_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RuleSetName", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::SES::MailManagerRuleSet`.
+    Rule
 }
 
 impl Rule {
     /// The required properties: `Actions`.
-    pub fn new(actions: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        Self {
-            actions: actions.into(),
-            conditions: None,
-            name: None,
-            unless: None,
-        }
+    pub fn new(actions: impl Into<Value<List<Json>>>) -> Self {
+        Self(crate::Properties::new().with(0, "Actions", actions.into().to_template()))
     }
-    /// Sets `Conditions`.
-    pub fn conditions(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.conditions = Some(value.into());
-        self
+    /// `Conditions` (optional).
+    /// Items: 0 to 10.
+    pub fn conditions(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(1, "Conditions", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 32 characters.
+    /// Pattern: `^[a-zA-Z0-9_.-]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Unless`.
-    pub fn unless(mut self, value: impl Into<Value<List<serde_json::Value>>>) -> Self {
-        self.unless = Some(value.into());
-        self
+    /// `Unless` (optional).
+    /// Items: 0 to 10.
+    pub fn unless(self, value: impl Into<Value<List<Json>>>) -> Self {
+        Self(self.0.with(3, "Unless", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Actions".to_owned(), self.actions.to_template());
-        if let Some(v) = &self.conditions {
-            m.insert("Conditions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unless {
-            m.insert("Unless".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.conditions.check(
-            &path.field("Conditions"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[a-zA-Z0-9_.-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.unless.check(
-            &path.field("Unless"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `Tag` of `AWS::SES::MailManagerRuleSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

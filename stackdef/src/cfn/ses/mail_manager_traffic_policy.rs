@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SES::MailManagerTrafficPolicy`.
-#[derive(Debug, Clone)]
-pub struct MailManagerTrafficPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MailManagerTrafficPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MailManagerTrafficPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MailManagerTrafficPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::MailManagerTrafficPolicy`.
+    MailManagerTrafficPolicy("AWS::SES::MailManagerTrafficPolicy", MailManagerTrafficPolicyProps)
 }
 
 impl MailManagerTrafficPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::MailManagerTrafficPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MailManagerTrafficPolicyProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TrafficPolicyId` (typed).
     pub fn ref_value(&self) -> Value<ids::MailManagerTrafficPolicyId> {
         self.resource.ref_value()
@@ -91,25 +39,43 @@ impl MailManagerTrafficPolicy {
     pub fn attr_traffic_policy_id(&self) -> Value<ids::MailManagerTrafficPolicyId> {
         self.resource.get_att("TrafficPolicyId")
     }
+
+    /// Replaces `DefaultAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_action(&self, value: impl Into<Value<AcceptAction>>) {
+        self.resource.set_property("DefaultAction", value.into())
+    }
+
+    /// Replaces `MaxMessageSizeBytes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_message_size_bytes(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("MaxMessageSizeBytes", value.into())
+    }
+
+    /// Replaces `PolicyStatements` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_statements(&self, value: impl Into<Value<List<PolicyStatement>>>) {
+        self.resource.set_property("PolicyStatements", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrafficPolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_traffic_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("TrafficPolicyName", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::MailManagerTrafficPolicy`.
-#[derive(Debug, Clone)]
-pub struct MailManagerTrafficPolicyProps {
-    /// `DefaultAction` (required).
-    pub default_action: Value<AcceptAction>,
-    /// `MaxMessageSizeBytes` (optional).
-    /// Range: 1..=.
-    pub max_message_size_bytes: Option<Value<f64>>,
-    /// `PolicyStatements` (required).
-    pub policy_statements: Value<List<PolicyStatement>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrafficPolicyName` (optional).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[A-Za-z0-9_\-]+$`.
-    pub traffic_policy_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::MailManagerTrafficPolicy`.
+    MailManagerTrafficPolicyProps
 }
 
 impl MailManagerTrafficPolicyProps {
@@ -118,253 +84,67 @@ impl MailManagerTrafficPolicyProps {
         default_action: impl Into<Value<AcceptAction>>,
         policy_statements: impl Into<Value<List<PolicyStatement>>>,
     ) -> Self {
-        Self {
-            default_action: default_action.into(),
-            max_message_size_bytes: None,
-            policy_statements: policy_statements.into(),
-            tags: None,
-            traffic_policy_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DefaultAction", default_action.into().to_template())
+                .with(
+                    2,
+                    "PolicyStatements",
+                    policy_statements.into().to_template(),
+                ),
+        )
     }
-    /// Sets `MaxMessageSizeBytes`.
-    pub fn max_message_size_bytes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_message_size_bytes = Some(value.into());
-        self
+    /// `MaxMessageSizeBytes` (optional).
+    /// Range: at least 1.
+    pub fn max_message_size_bytes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxMessageSizeBytes", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `TrafficPolicyName`.
-    pub fn traffic_policy_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.traffic_policy_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MailManagerTrafficPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultAction".to_owned(),
-            self.default_action.to_template(),
-        );
-        if let Some(v) = &self.max_message_size_bytes {
-            m.insert("MaxMessageSizeBytes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PolicyStatements".to_owned(),
-            self.policy_statements.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.traffic_policy_name {
-            m.insert("TrafficPolicyName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TrafficPolicyName` (optional).
+    /// Length: 3 to 63 characters.
+    /// Pattern: `^[A-Za-z0-9_\-]+$`.
+    pub fn traffic_policy_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TrafficPolicyName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MailManagerTrafficPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_action
-            .check(&path.field("DefaultAction"), &Rules::NONE, out);
-        self.max_message_size_bytes.check(
-            &path.field("MaxMessageSizeBytes"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_statements
-            .check(&path.field("PolicyStatements"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.traffic_policy_name.check(
-            &path.field("TrafficPolicyName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[A-Za-z0-9_\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AcceptAction`.
+    AcceptAction {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-crate::impl_literal!(MailManagerTrafficPolicyProps);
-
-/// Values of `AcceptAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AcceptAction {
-    /// `ALLOW`
-    Allow,
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AcceptAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AcceptAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AcceptAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AcceptAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AcceptAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(AcceptAction::from(s))
-    }
-}
-
-crate::impl_literal!(AcceptAction);
-
-/// Property type `PolicyStatement` of `AWS::SES::MailManagerTrafficPolicy`.
-#[derive(Debug, Clone)]
-pub struct PolicyStatement {
-    /// `Action` (required).
-    pub action: Value<AcceptAction>,
-    /// `Conditions` (required).
-    /// Items: 1..=.
-    pub conditions: Value<List<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `PolicyStatement` of `AWS::SES::MailManagerTrafficPolicy`.
+    PolicyStatement
 }
 
 impl PolicyStatement {
     /// The required properties: `Action`, `Conditions`.
     pub fn new(
         action: impl Into<Value<AcceptAction>>,
-        conditions: impl Into<Value<List<serde_json::Value>>>,
+        conditions: impl Into<Value<List<Json>>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            conditions: conditions.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Conditions", conditions.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PolicyStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Conditions".to_owned(), self.conditions.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.conditions.check(
-            &path.field("Conditions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyStatement);
-
-/// Property type `Tag` of `AWS::SES::MailManagerTrafficPolicy`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9/_\+=\.:@\-]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9/_\\+=\\.:@\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::MultiRegionEndpoint`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionEndpoint {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MultiRegionEndpoint {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MultiRegionEndpoint {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MultiRegionEndpoint {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::MultiRegionEndpoint`.
+    MultiRegionEndpoint("AWS::SES::MultiRegionEndpoint", MultiRegionEndpointProps)
 }
 
 impl MultiRegionEndpoint {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::MultiRegionEndpoint";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MultiRegionEndpointProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `EndpointName` (typed).
     pub fn ref_value(&self) -> Value<ids::MultiRegionEndpointName> {
         self.resource.ref_value()
@@ -77,22 +29,29 @@ impl MultiRegionEndpoint {
     pub fn endpoint_name(&self) -> Value<ids::MultiRegionEndpointName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Details` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_details(&self, value: impl Into<Value<Details>>) {
+        self.resource.set_property("Details", value.into())
+    }
+
+    /// Replaces `EndpointName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndpointName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::MultiRegionEndpoint`.
-#[derive(Debug, Clone)]
-pub struct MultiRegionEndpointProps {
-    /// `Details` (required).
-    /// Create-only: changing it replaces the resource.
-    pub details: Value<Details>,
-    /// `EndpointName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w\-_]+$`.
-    pub endpoint_name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::MultiRegionEndpoint`.
+    MultiRegionEndpointProps
 }
 
 impl MultiRegionEndpointProps {
@@ -101,181 +60,41 @@ impl MultiRegionEndpointProps {
         details: impl Into<Value<Details>>,
         endpoint_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            details: details.into(),
-            endpoint_name: endpoint_name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Details", details.into().to_template())
+                .with(1, "EndpointName", endpoint_name.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiRegionEndpointProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Details".to_owned(), self.details.to_template());
-        m.insert("EndpointName".to_owned(), self.endpoint_name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MultiRegionEndpointProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.details
-            .check(&path.field("Details"), &Rules::NONE, out);
-        self.endpoint_name.check(
-            &path.field("EndpointName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w\\-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiRegionEndpointProps);
-
-/// Property type `Details` of `AWS::SES::MultiRegionEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Details {
-    /// `RouteDetails` (required).
-    /// Items: 1..=1.
-    pub route_details: Value<List<RouteDetails>>,
+crate::l1_struct! {
+    /// Property type `Details` of `AWS::SES::MultiRegionEndpoint`.
+    Details
 }
 
 impl Details {
     /// The required properties: `RouteDetails`.
     pub fn new(route_details: impl Into<Value<List<RouteDetails>>>) -> Self {
-        Self {
-            route_details: route_details.into(),
-        }
+        Self(crate::Properties::new().with(0, "RouteDetails", route_details.into().to_template()))
     }
 }
 
-impl ToTemplate for Details {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("RouteDetails".to_owned(), self.route_details.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Details {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.route_details.check(
-            &path.field("RouteDetails"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Details);
-
-/// Property type `RouteDetails` of `AWS::SES::MultiRegionEndpoint`.
-#[derive(Debug, Clone)]
-pub struct RouteDetails {
-    /// `Region` (required).
-    pub region: Value<String>,
+crate::l1_struct! {
+    /// Property type `RouteDetails` of `AWS::SES::MultiRegionEndpoint`.
+    RouteDetails
 }
 
 impl RouteDetails {
     /// The required properties: `Region`.
     pub fn new(region: impl Into<Value<String>>) -> Self {
-        Self {
-            region: region.into(),
-        }
+        Self(crate::Properties::new().with(0, "Region", region.into().to_template()))
     }
 }
 
-impl ToTemplate for RouteDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Region".to_owned(), self.region.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RouteDetails {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RouteDetails);
-
-/// Property type `Tag` of `AWS::SES::MultiRegionEndpoint`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::ReceiptFilter`.
-#[derive(Debug, Clone)]
-pub struct ReceiptFilter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReceiptFilter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReceiptFilter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReceiptFilter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::ReceiptFilter`.
+    ReceiptFilter("AWS::SES::ReceiptFilter", ReceiptFilterProps)
 }
 
 impl ReceiptFilter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::ReceiptFilter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReceiptFilterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ReceiptFilterId> {
         self.resource.ref_value()
@@ -82,125 +34,54 @@ impl ReceiptFilter {
     pub fn attr_id(&self) -> Value<ids::ReceiptFilterId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Filter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter(&self, value: impl Into<Value<Filter>>) {
+        self.resource.set_property("Filter", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::ReceiptFilter`.
-#[derive(Debug, Clone)]
-pub struct ReceiptFilterProps {
-    /// `Filter` (required).
-    /// Create-only: changing it replaces the resource.
-    pub filter: Value<Filter>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::ReceiptFilter`.
+    ReceiptFilterProps
 }
 
 impl ReceiptFilterProps {
     /// The required properties: `Filter`.
     pub fn new(filter: impl Into<Value<Filter>>) -> Self {
-        Self {
-            filter: filter.into(),
-        }
+        Self(crate::Properties::new().with(0, "Filter", filter.into().to_template()))
     }
 }
 
-impl ToTemplate for ReceiptFilterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Filter".to_owned(), self.filter.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReceiptFilterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filter.check(&path.field("Filter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReceiptFilterProps);
-
-/// Property type `Filter` of `AWS::SES::ReceiptFilter`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    /// `IpFilter` (required).
-    pub ip_filter: Value<IpFilter>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::SES::ReceiptFilter`.
+    Filter
 }
 
 impl Filter {
     /// The required properties: `IpFilter`.
     pub fn new(ip_filter: impl Into<Value<IpFilter>>) -> Self {
-        Self {
-            ip_filter: ip_filter.into(),
-            name: None,
-        }
+        Self(crate::Properties::new().with(0, "IpFilter", ip_filter.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IpFilter".to_owned(), self.ip_filter.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_filter
-            .check(&path.field("IpFilter"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Property type `IpFilter` of `AWS::SES::ReceiptFilter`.
-#[derive(Debug, Clone)]
-pub struct IpFilter {
-    /// `Cidr` (required).
-    /// Format: an IPv4 CIDR block (checked at synth).
-    pub cidr: Value<String>,
-    /// `Policy` (required).
-    pub policy: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpFilter` of `AWS::SES::ReceiptFilter`.
+    IpFilter
 }
 
 impl IpFilter {
     /// The required properties: `Cidr`, `Policy`.
     pub fn new(cidr: impl Into<Value<String>>, policy: impl Into<Value<String>>) -> Self {
-        Self {
-            cidr: cidr.into(),
-            policy: policy.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Cidr", cidr.into().to_template())
+                .with(1, "Policy", policy.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for IpFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Cidr".to_owned(), self.cidr.to_template());
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cidr.check(
-            &path.field("Cidr"),
-            &Rules {
-                format: Some(crate::validation::StringFormat::Ipv4Network),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpFilter);

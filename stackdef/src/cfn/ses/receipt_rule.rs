@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct ReceiptRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReceiptRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReceiptRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReceiptRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::ReceiptRule`.
+    ReceiptRule("AWS::SES::ReceiptRule", ReceiptRuleProps)
 }
 
 impl ReceiptRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::ReceiptRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReceiptRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ReceiptRuleId> {
         self.resource.ref_value()
@@ -82,289 +34,132 @@ impl ReceiptRule {
     pub fn attr_id(&self) -> Value<ids::ReceiptRuleId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `After` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_after(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("After", value.into())
+    }
+
+    /// Replaces `Rule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule(&self, value: impl Into<Value<Rule>>) {
+        self.resource.set_property("Rule", value.into())
+    }
+
+    /// Replaces `RuleSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleSetName", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct ReceiptRuleProps {
-    /// `After` (optional).
-    pub after: Option<Value<String>>,
-    /// `Rule` (required).
-    pub rule: Value<Rule>,
-    /// `RuleSetName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rule_set_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::ReceiptRule`.
+    ReceiptRuleProps
 }
 
 impl ReceiptRuleProps {
     /// The required properties: `Rule`, `RuleSetName`.
     pub fn new(rule: impl Into<Value<Rule>>, rule_set_name: impl Into<Value<String>>) -> Self {
-        Self {
-            after: None,
-            rule: rule.into(),
-            rule_set_name: rule_set_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Rule", rule.into().to_template())
+                .with(2, "RuleSetName", rule_set_name.into().to_template()),
+        )
     }
-    /// Sets `After`.
-    pub fn after(mut self, value: impl Into<Value<String>>) -> Self {
-        self.after = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReceiptRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.after {
-            m.insert("After".to_owned(), v.to_template());
-        }
-        m.insert("Rule".to_owned(), self.rule.to_template());
-        m.insert("RuleSetName".to_owned(), self.rule_set_name.to_template());
-        Expr::Map(m)
+    /// `After` (optional).
+    pub fn after(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "After", value.into().to_template()))
     }
 }
 
-impl Check for ReceiptRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule.check(&path.field("Rule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ReceiptRuleProps);
-
-/// Property type `Rule` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Rule {
-    /// `Actions` (optional).
-    pub actions: Option<Value<List<Action>>>,
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
-    /// `Recipients` (optional).
-    pub recipients: Option<Value<List<String>>>,
-    /// `ScanEnabled` (optional).
-    pub scan_enabled: Option<Value<bool>>,
-    /// `TlsPolicy` (optional).
-    pub tls_policy: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::SES::ReceiptRule`.
+    Rule(default)
 }
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            actions: None,
-            enabled: None,
-            name: None,
-            recipients: None,
-            scan_enabled: None,
-            tls_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Value<List<Action>>>) -> Self {
-        self.actions = Some(value.into());
-        self
+    /// `Actions` (optional).
+    pub fn actions(self, value: impl Into<Value<List<Action>>>) -> Self {
+        Self(self.0.with(0, "Actions", value.into().to_template()))
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Enabled", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Recipients`.
-    pub fn recipients(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.recipients = Some(value.into());
-        self
+    /// `Recipients` (optional).
+    pub fn recipients(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Recipients", value.into().to_template()))
     }
-    /// Sets `ScanEnabled`.
-    pub fn scan_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.scan_enabled = Some(value.into());
-        self
+    /// `ScanEnabled` (optional).
+    pub fn scan_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "ScanEnabled", value.into().to_template()))
     }
-    /// Sets `TlsPolicy`.
-    pub fn tls_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tls_policy = Some(value.into());
-        self
+    /// `TlsPolicy` (optional).
+    pub fn tls_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "TlsPolicy", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions {
-            m.insert("Actions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recipients {
-            m.insert("Recipients".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.scan_enabled {
-            m.insert("ScanEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_policy {
-            m.insert("TlsPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions
-            .check(&path.field("Actions"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `Action` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone, Default)]
-pub struct Action {
-    /// `AddHeaderAction` (optional).
-    pub add_header_action: Option<Value<AddHeaderAction>>,
-    /// `BounceAction` (optional).
-    pub bounce_action: Option<Value<BounceAction>>,
-    /// `ConnectAction` (optional).
-    pub connect_action: Option<Value<ConnectAction>>,
-    /// `LambdaAction` (optional).
-    pub lambda_action: Option<Value<LambdaAction>>,
-    /// `S3Action` (optional).
-    pub s3_action: Option<Value<S3Action>>,
-    /// `SNSAction` (optional).
-    pub sns_action: Option<Value<SnsAction>>,
-    /// `StopAction` (optional).
-    pub stop_action: Option<Value<StopAction>>,
-    /// `WorkmailAction` (optional).
-    pub workmail_action: Option<Value<WorkmailAction>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::SES::ReceiptRule`.
+    Action(default)
 }
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            add_header_action: None,
-            bounce_action: None,
-            connect_action: None,
-            lambda_action: None,
-            s3_action: None,
-            sns_action: None,
-            stop_action: None,
-            workmail_action: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddHeaderAction`.
-    pub fn add_header_action(mut self, value: impl Into<Value<AddHeaderAction>>) -> Self {
-        self.add_header_action = Some(value.into());
-        self
+    /// `AddHeaderAction` (optional).
+    pub fn add_header_action(self, value: impl Into<Value<AddHeaderAction>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AddHeaderAction", value.into().to_template()),
+        )
     }
-    /// Sets `BounceAction`.
-    pub fn bounce_action(mut self, value: impl Into<Value<BounceAction>>) -> Self {
-        self.bounce_action = Some(value.into());
-        self
+    /// `BounceAction` (optional).
+    pub fn bounce_action(self, value: impl Into<Value<BounceAction>>) -> Self {
+        Self(self.0.with(1, "BounceAction", value.into().to_template()))
     }
-    /// Sets `ConnectAction`.
-    pub fn connect_action(mut self, value: impl Into<Value<ConnectAction>>) -> Self {
-        self.connect_action = Some(value.into());
-        self
+    /// `ConnectAction` (optional).
+    pub fn connect_action(self, value: impl Into<Value<ConnectAction>>) -> Self {
+        Self(self.0.with(2, "ConnectAction", value.into().to_template()))
     }
-    /// Sets `LambdaAction`.
-    pub fn lambda_action(mut self, value: impl Into<Value<LambdaAction>>) -> Self {
-        self.lambda_action = Some(value.into());
-        self
+    /// `LambdaAction` (optional).
+    pub fn lambda_action(self, value: impl Into<Value<LambdaAction>>) -> Self {
+        Self(self.0.with(3, "LambdaAction", value.into().to_template()))
     }
-    /// Sets `S3Action`.
-    pub fn s3_action(mut self, value: impl Into<Value<S3Action>>) -> Self {
-        self.s3_action = Some(value.into());
-        self
+    /// `S3Action` (optional).
+    pub fn s3_action(self, value: impl Into<Value<S3Action>>) -> Self {
+        Self(self.0.with(4, "S3Action", value.into().to_template()))
     }
-    /// Sets `SNSAction`.
-    pub fn sns_action(mut self, value: impl Into<Value<SnsAction>>) -> Self {
-        self.sns_action = Some(value.into());
-        self
+    /// `SNSAction` (optional).
+    pub fn sns_action(self, value: impl Into<Value<SnsAction>>) -> Self {
+        Self(self.0.with(5, "SNSAction", value.into().to_template()))
     }
-    /// Sets `StopAction`.
-    pub fn stop_action(mut self, value: impl Into<Value<StopAction>>) -> Self {
-        self.stop_action = Some(value.into());
-        self
+    /// `StopAction` (optional).
+    pub fn stop_action(self, value: impl Into<Value<StopAction>>) -> Self {
+        Self(self.0.with(6, "StopAction", value.into().to_template()))
     }
-    /// Sets `WorkmailAction`.
-    pub fn workmail_action(mut self, value: impl Into<Value<WorkmailAction>>) -> Self {
-        self.workmail_action = Some(value.into());
-        self
+    /// `WorkmailAction` (optional).
+    pub fn workmail_action(self, value: impl Into<Value<WorkmailAction>>) -> Self {
+        Self(self.0.with(7, "WorkmailAction", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.add_header_action {
-            m.insert("AddHeaderAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bounce_action {
-            m.insert("BounceAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.connect_action {
-            m.insert("ConnectAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_action {
-            m.insert("LambdaAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_action {
-            m.insert("S3Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sns_action {
-            m.insert("SNSAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stop_action {
-            m.insert("StopAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workmail_action {
-            m.insert("WorkmailAction".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.add_header_action
-            .check(&path.field("AddHeaderAction"), &Rules::NONE, out);
-        self.bounce_action
-            .check(&path.field("BounceAction"), &Rules::NONE, out);
-        self.connect_action
-            .check(&path.field("ConnectAction"), &Rules::NONE, out);
-        self.lambda_action
-            .check(&path.field("LambdaAction"), &Rules::NONE, out);
-        self.s3_action
-            .check(&path.field("S3Action"), &Rules::NONE, out);
-        self.sns_action
-            .check(&path.field("SNSAction"), &Rules::NONE, out);
-        self.stop_action
-            .check(&path.field("StopAction"), &Rules::NONE, out);
-        self.workmail_action
-            .check(&path.field("WorkmailAction"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `AddHeaderAction` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct AddHeaderAction {
-    /// `HeaderName` (required).
-    pub header_name: Value<String>,
-    /// `HeaderValue` (required).
-    pub header_value: Value<String>,
+crate::l1_struct! {
+    /// Property type `AddHeaderAction` of `AWS::SES::ReceiptRule`.
+    AddHeaderAction
 }
 
 impl AddHeaderAction {
@@ -373,41 +168,17 @@ impl AddHeaderAction {
         header_name: impl Into<Value<String>>,
         header_value: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            header_name: header_name.into(),
-            header_value: header_value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HeaderName", header_name.into().to_template())
+                .with(1, "HeaderValue", header_value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AddHeaderAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HeaderName".to_owned(), self.header_name.to_template());
-        m.insert("HeaderValue".to_owned(), self.header_value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AddHeaderAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(AddHeaderAction);
-
-/// Property type `BounceAction` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct BounceAction {
-    /// `Message` (required).
-    pub message: Value<String>,
-    /// `Sender` (required).
-    pub sender: Value<String>,
-    /// `SmtpReplyCode` (required).
-    pub smtp_reply_code: Value<String>,
-    /// `StatusCode` (optional).
-    pub status_code: Option<Value<String>>,
-    /// `TopicArn` (optional).
-    pub topic_arn: Option<Value<ids::TopicArn>>,
+crate::l1_struct! {
+    /// Property type `BounceAction` of `AWS::SES::ReceiptRule`.
+    BounceAction
 }
 
 impl BounceAction {
@@ -417,58 +188,26 @@ impl BounceAction {
         sender: impl Into<Value<String>>,
         smtp_reply_code: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            message: message.into(),
-            sender: sender.into(),
-            smtp_reply_code: smtp_reply_code.into(),
-            status_code: None,
-            topic_arn: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Message", message.into().to_template())
+                .with(1, "Sender", sender.into().to_template())
+                .with(2, "SmtpReplyCode", smtp_reply_code.into().to_template()),
+        )
     }
-    /// Sets `StatusCode`.
-    pub fn status_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.status_code = Some(value.into());
-        self
+    /// `StatusCode` (optional).
+    pub fn status_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "StatusCode", value.into().to_template()))
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
+    /// `TopicArn` (optional).
+    pub fn topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(4, "TopicArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BounceAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Message".to_owned(), self.message.to_template());
-        m.insert("Sender".to_owned(), self.sender.to_template());
-        m.insert(
-            "SmtpReplyCode".to_owned(),
-            self.smtp_reply_code.to_template(),
-        );
-        if let Some(v) = &self.status_code {
-            m.insert("StatusCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BounceAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BounceAction);
-
-/// Property type `ConnectAction` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct ConnectAction {
-    /// `IAMRoleARN` (required).
-    pub iam_role_arn: Value<ids::RoleArn>,
-    /// `InstanceARN` (required).
-    pub instance_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConnectAction` of `AWS::SES::ReceiptRule`.
+    ConnectAction
 }
 
 impl ConnectAction {
@@ -477,283 +216,117 @@ impl ConnectAction {
         iam_role_arn: impl Into<Value<ids::RoleArn>>,
         instance_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            iam_role_arn: iam_role_arn.into(),
-            instance_arn: instance_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IAMRoleARN", iam_role_arn.into().to_template())
+                .with(1, "InstanceARN", instance_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IAMRoleARN".to_owned(), self.iam_role_arn.to_template());
-        m.insert("InstanceARN".to_owned(), self.instance_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ConnectAction);
-
-/// Property type `LambdaAction` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct LambdaAction {
-    /// `FunctionArn` (required).
-    pub function_arn: Value<ids::FunctionArn>,
-    /// `InvocationType` (optional).
-    pub invocation_type: Option<Value<String>>,
-    /// `TopicArn` (optional).
-    pub topic_arn: Option<Value<ids::TopicArn>>,
+crate::l1_struct! {
+    /// Property type `LambdaAction` of `AWS::SES::ReceiptRule`.
+    LambdaAction
 }
 
 impl LambdaAction {
     /// The required properties: `FunctionArn`.
     pub fn new(function_arn: impl Into<Value<ids::FunctionArn>>) -> Self {
-        Self {
-            function_arn: function_arn.into(),
-            invocation_type: None,
-            topic_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "FunctionArn", function_arn.into().to_template()))
     }
-    /// Sets `InvocationType`.
-    pub fn invocation_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.invocation_type = Some(value.into());
-        self
+    /// `InvocationType` (optional).
+    pub fn invocation_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InvocationType", value.into().to_template()))
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LambdaAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FunctionArn".to_owned(), self.function_arn.to_template());
-        if let Some(v) = &self.invocation_type {
-            m.insert("InvocationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LambdaAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LambdaAction);
-
-/// Property type `S3Action` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct S3Action {
-    /// `BucketName` (required).
-    pub bucket_name: Value<ids::BucketName>,
-    /// `IamRoleArn` (optional).
-    pub iam_role_arn: Option<Value<ids::RoleArn>>,
-    /// `KmsKeyArn` (optional).
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `ObjectKeyPrefix` (optional).
-    pub object_key_prefix: Option<Value<String>>,
     /// `TopicArn` (optional).
-    pub topic_arn: Option<Value<ids::TopicArn>>,
+    pub fn topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(2, "TopicArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3Action` of `AWS::SES::ReceiptRule`.
+    S3Action
 }
 
 impl S3Action {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            iam_role_arn: None,
-            kms_key_arn: None,
-            object_key_prefix: None,
-            topic_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `IamRoleArn`.
-    pub fn iam_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.iam_role_arn = Some(value.into());
-        self
+    /// `IamRoleArn` (optional).
+    pub fn iam_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(1, "IamRoleArn", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(2, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `ObjectKeyPrefix`.
-    pub fn object_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_key_prefix = Some(value.into());
-        self
+    /// `ObjectKeyPrefix` (optional).
+    pub fn object_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ObjectKeyPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.iam_role_arn {
-            m.insert("IamRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_key_prefix {
-            m.insert("ObjectKeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Action {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Action);
-
-/// Property type `SnsAction` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone, Default)]
-pub struct SnsAction {
-    /// `Encoding` (optional).
-    pub encoding: Option<Value<String>>,
     /// `TopicArn` (optional).
-    pub topic_arn: Option<Value<ids::TopicArn>>,
+    pub fn topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(4, "TopicArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SnsAction` of `AWS::SES::ReceiptRule`.
+    SnsAction(default)
 }
 
 impl SnsAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encoding: None,
-            topic_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Encoding`.
-    pub fn encoding(mut self, value: impl Into<Value<String>>) -> Self {
-        self.encoding = Some(value.into());
-        self
+    /// `Encoding` (optional).
+    pub fn encoding(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Encoding", value.into().to_template()))
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SnsAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encoding {
-            m.insert("Encoding".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnsAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SnsAction);
-
-/// Property type `StopAction` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct StopAction {
-    /// `Scope` (required).
-    pub scope: Value<String>,
     /// `TopicArn` (optional).
-    pub topic_arn: Option<Value<ids::TopicArn>>,
+    pub fn topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(1, "TopicArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `StopAction` of `AWS::SES::ReceiptRule`.
+    StopAction
 }
 
 impl StopAction {
     /// The required properties: `Scope`.
     pub fn new(scope: impl Into<Value<String>>) -> Self {
-        Self {
-            scope: scope.into(),
-            topic_arn: None,
-        }
+        Self(crate::Properties::new().with(0, "Scope", scope.into().to_template()))
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StopAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Scope".to_owned(), self.scope.to_template());
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for StopAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(StopAction);
-
-/// Property type `WorkmailAction` of `AWS::SES::ReceiptRule`.
-#[derive(Debug, Clone)]
-pub struct WorkmailAction {
-    /// `OrganizationArn` (required).
-    pub organization_arn: Value<String>,
     /// `TopicArn` (optional).
-    pub topic_arn: Option<Value<ids::TopicArn>>,
+    pub fn topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(1, "TopicArn", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `WorkmailAction` of `AWS::SES::ReceiptRule`.
+    WorkmailAction
 }
 
 impl WorkmailAction {
     /// The required properties: `OrganizationArn`.
     pub fn new(organization_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            organization_arn: organization_arn.into(),
-            topic_arn: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OrganizationArn",
+            organization_arn.into().to_template(),
+        ))
     }
-    /// Sets `TopicArn`.
-    pub fn topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkmailAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OrganizationArn".to_owned(),
-            self.organization_arn.to_template(),
-        );
-        if let Some(v) = &self.topic_arn {
-            m.insert("TopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TopicArn` (optional).
+    pub fn topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(1, "TopicArn", value.into().to_template()))
     }
 }
-
-impl Check for WorkmailAction {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WorkmailAction);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::ReceiptRuleSet`.
-#[derive(Debug, Clone)]
-pub struct ReceiptRuleSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReceiptRuleSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReceiptRuleSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReceiptRuleSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::ReceiptRuleSet`.
+    ReceiptRuleSet("AWS::SES::ReceiptRuleSet", ReceiptRuleSetProps)
 }
 
 impl ReceiptRuleSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::ReceiptRuleSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReceiptRuleSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::ReceiptRuleSetId> {
         self.resource.ref_value()
@@ -82,42 +34,27 @@ impl ReceiptRuleSet {
     pub fn attr_id(&self) -> Value<ids::ReceiptRuleSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `RuleSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleSetName", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::ReceiptRuleSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ReceiptRuleSetProps {
-    /// `RuleSetName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub rule_set_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::ReceiptRuleSet`.
+    ReceiptRuleSetProps(default)
 }
 
 impl ReceiptRuleSetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            rule_set_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RuleSetName`.
-    pub fn rule_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_set_name = Some(value.into());
-        self
+    /// `RuleSetName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn rule_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RuleSetName", value.into().to_template()))
     }
 }
-
-impl ToTemplate for ReceiptRuleSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rule_set_name {
-            m.insert("RuleSetName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReceiptRuleSetProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ReceiptRuleSetProps);

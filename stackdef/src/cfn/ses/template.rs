@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::Template`.
-#[derive(Debug, Clone)]
-pub struct Template {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Template {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Template {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Template {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::Template`.
+    Template("AWS::SES::Template", TemplateProps)
 }
 
 impl Template {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::Template";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TemplateId> {
         self.resource.ref_value()
@@ -82,196 +34,65 @@ impl Template {
     pub fn attr_id(&self) -> Value<ids::TemplateId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Template` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template(&self, value: impl Into<Value<TemplateProperty>>) {
+        self.resource.set_property("Template", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::Template`.
-#[derive(Debug, Clone, Default)]
-pub struct TemplateProps {
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Template` (optional).
-    pub template: Option<Value<TemplateProperty>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::Template`.
+    TemplateProps(default)
 }
 
 impl TemplateProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            tags: None,
-            template: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(0, "Tags", value.into().to_template()))
     }
-    /// Sets `Template`.
-    pub fn template(mut self, value: impl Into<Value<TemplateProperty>>) -> Self {
-        self.template = Some(value.into());
-        self
+    /// `Template` (optional).
+    pub fn template(self, value: impl Into<Value<TemplateProperty>>) -> Self {
+        Self(self.0.with(1, "Template", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.template {
-            m.insert("Template".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for TemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template
-            .check(&path.field("Template"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TemplateProps);
-
-/// Property type `Tag` of `AWS::SES::Template`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TemplateProperty` of `AWS::SES::Template`.
-#[derive(Debug, Clone)]
-pub struct TemplateProperty {
-    /// `HtmlPart` (optional).
-    pub html_part: Option<Value<String>>,
-    /// `SubjectPart` (required).
-    pub subject_part: Value<String>,
-    /// `TemplateName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
-    pub template_name: Option<Value<String>>,
-    /// `TextPart` (optional).
-    pub text_part: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TemplateProperty` of `AWS::SES::Template`.
+    TemplateProperty
 }
 
 impl TemplateProperty {
     /// The required properties: `SubjectPart`.
     pub fn new(subject_part: impl Into<Value<String>>) -> Self {
-        Self {
-            html_part: None,
-            subject_part: subject_part.into(),
-            template_name: None,
-            text_part: None,
-        }
+        Self(crate::Properties::new().with(1, "SubjectPart", subject_part.into().to_template()))
     }
-    /// Sets `HtmlPart`.
-    pub fn html_part(mut self, value: impl Into<Value<String>>) -> Self {
-        self.html_part = Some(value.into());
-        self
+    /// `HtmlPart` (optional).
+    pub fn html_part(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HtmlPart", value.into().to_template()))
     }
-    /// Sets `TemplateName`.
-    pub fn template_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_name = Some(value.into());
-        self
+    /// `TemplateName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9_-]{1,64}$`.
+    pub fn template_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TemplateName", value.into().to_template()))
     }
-    /// Sets `TextPart`.
-    pub fn text_part(mut self, value: impl Into<Value<String>>) -> Self {
-        self.text_part = Some(value.into());
-        self
+    /// `TextPart` (optional).
+    pub fn text_part(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "TextPart", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TemplateProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.html_part {
-            m.insert("HtmlPart".to_owned(), v.to_template());
-        }
-        m.insert("SubjectPart".to_owned(), self.subject_part.to_template());
-        if let Some(v) = &self.template_name {
-            m.insert("TemplateName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.text_part {
-            m.insert("TextPart".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TemplateProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.template_name.check(
-            &path.field("TemplateName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9_-]{1,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TemplateProperty);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::Tenant`.
-#[derive(Debug, Clone)]
-pub struct Tenant {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Tenant {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Tenant {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Tenant {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::Tenant`.
+    Tenant("AWS::SES::Tenant", TenantProps)
 }
 
 impl Tenant {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::Tenant";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TenantProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TenantName` (typed).
     pub fn ref_value(&self) -> Value<ids::TenantName> {
         self.resource.ref_value()
@@ -82,187 +34,62 @@ impl Tenant {
     pub fn attr_arn(&self) -> Value<ids::TenantArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ResourceAssociations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_associations(&self, value: impl Into<Value<List<ResourceAssociation>>>) {
+        self.resource
+            .set_property("ResourceAssociations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TenantName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tenant_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TenantName", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::Tenant`.
-#[derive(Debug, Clone)]
-pub struct TenantProps {
-    /// `ResourceAssociations` (optional).
-    /// Items: 0..=.
-    pub resource_associations: Option<Value<List<ResourceAssociation>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TenantName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[\w\-_]+$`.
-    pub tenant_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::Tenant`.
+    TenantProps
 }
 
 impl TenantProps {
     /// The required properties: `TenantName`.
     pub fn new(tenant_name: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_associations: None,
-            tags: None,
-            tenant_name: tenant_name.into(),
-        }
+        Self(crate::Properties::new().with(2, "TenantName", tenant_name.into().to_template()))
     }
-    /// Sets `ResourceAssociations`.
-    pub fn resource_associations(
-        mut self,
-        value: impl Into<Value<List<ResourceAssociation>>>,
-    ) -> Self {
-        self.resource_associations = Some(value.into());
-        self
+    /// `ResourceAssociations` (optional).
+    /// Items: at least 0.
+    pub fn resource_associations(self, value: impl Into<Value<List<ResourceAssociation>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ResourceAssociations", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TenantProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_associations {
-            m.insert("ResourceAssociations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TenantName".to_owned(), self.tenant_name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TenantProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_associations.check(
-            &path.field("ResourceAssociations"),
-            &Rules {
-                min_items: Some(0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tenant_name.check(
-            &path.field("TenantName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[\\w\\-_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TenantProps);
-
-/// Property type `ResourceAssociation` of `AWS::SES::Tenant`.
-#[derive(Debug, Clone)]
-pub struct ResourceAssociation {
-    /// `ResourceArn` (required).
-    /// Length: 1..= characters.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ResourceAssociation` of `AWS::SES::Tenant`.
+    ResourceAssociation
 }
 
 impl ResourceAssociation {
     /// The required properties: `ResourceArn`.
     pub fn new(resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "ResourceArn", resource_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for ResourceAssociation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceAssociation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceAssociation);
-
-/// Property type `Tag` of `AWS::SES::Tenant`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SES::VdmAttributes`.
-#[derive(Debug, Clone)]
-pub struct VdmAttributes {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VdmAttributes {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VdmAttributes {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VdmAttributes {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SES::VdmAttributes`.
+    VdmAttributes("AWS::SES::VdmAttributes", VdmAttributesProps)
 }
 
 impl VdmAttributes {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SES::VdmAttributes";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VdmAttributesProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VdmAttributesResourceId` (typed).
     pub fn ref_value(&self) -> Value<ids::VdmAttributesId> {
         self.resource.ref_value()
@@ -82,151 +34,84 @@ impl VdmAttributes {
     pub fn attr_vdm_attributes_resource_id(&self) -> Value<ids::VdmAttributesId> {
         self.resource.get_att("VdmAttributesResourceId")
     }
+
+    /// Replaces `DashboardAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dashboard_attributes(&self, value: impl Into<Value<DashboardAttributes>>) {
+        self.resource
+            .set_property("DashboardAttributes", value.into())
+    }
+
+    /// Replaces `GuardianAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_guardian_attributes(&self, value: impl Into<Value<GuardianAttributes>>) {
+        self.resource
+            .set_property("GuardianAttributes", value.into())
+    }
 }
 
-/// Properties of `AWS::SES::VdmAttributes`.
-#[derive(Debug, Clone, Default)]
-pub struct VdmAttributesProps {
-    /// `DashboardAttributes` (optional).
-    pub dashboard_attributes: Option<Value<DashboardAttributes>>,
-    /// `GuardianAttributes` (optional).
-    pub guardian_attributes: Option<Value<GuardianAttributes>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SES::VdmAttributes`.
+    VdmAttributesProps(default)
 }
 
 impl VdmAttributesProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dashboard_attributes: None,
-            guardian_attributes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DashboardAttributes`.
-    pub fn dashboard_attributes(mut self, value: impl Into<Value<DashboardAttributes>>) -> Self {
-        self.dashboard_attributes = Some(value.into());
-        self
+    /// `DashboardAttributes` (optional).
+    pub fn dashboard_attributes(self, value: impl Into<Value<DashboardAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DashboardAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `GuardianAttributes`.
-    pub fn guardian_attributes(mut self, value: impl Into<Value<GuardianAttributes>>) -> Self {
-        self.guardian_attributes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VdmAttributesProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dashboard_attributes {
-            m.insert("DashboardAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.guardian_attributes {
-            m.insert("GuardianAttributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `GuardianAttributes` (optional).
+    pub fn guardian_attributes(self, value: impl Into<Value<GuardianAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GuardianAttributes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VdmAttributesProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dashboard_attributes
-            .check(&path.field("DashboardAttributes"), &Rules::NONE, out);
-        self.guardian_attributes
-            .check(&path.field("GuardianAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VdmAttributesProps);
-
-/// Property type `DashboardAttributes` of `AWS::SES::VdmAttributes`.
-#[derive(Debug, Clone, Default)]
-pub struct DashboardAttributes {
-    /// `EngagementMetrics` (optional).
-    /// Pattern: `ENABLED|DISABLED`.
-    pub engagement_metrics: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DashboardAttributes` of `AWS::SES::VdmAttributes`.
+    DashboardAttributes(default)
 }
 
 impl DashboardAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            engagement_metrics: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EngagementMetrics`.
-    pub fn engagement_metrics(mut self, value: impl Into<Value<String>>) -> Self {
-        self.engagement_metrics = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DashboardAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.engagement_metrics {
-            m.insert("EngagementMetrics".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DashboardAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.engagement_metrics.check(
-            &path.field("EngagementMetrics"),
-            &Rules {
-                pattern: Some("ENABLED|DISABLED"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DashboardAttributes);
-
-/// Property type `GuardianAttributes` of `AWS::SES::VdmAttributes`.
-#[derive(Debug, Clone, Default)]
-pub struct GuardianAttributes {
-    /// `OptimizedSharedDelivery` (optional).
+    /// `EngagementMetrics` (optional).
     /// Pattern: `ENABLED|DISABLED`.
-    pub optimized_shared_delivery: Option<Value<String>>,
+    pub fn engagement_metrics(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EngagementMetrics", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `GuardianAttributes` of `AWS::SES::VdmAttributes`.
+    GuardianAttributes(default)
 }
 
 impl GuardianAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            optimized_shared_delivery: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OptimizedSharedDelivery`.
-    pub fn optimized_shared_delivery(mut self, value: impl Into<Value<String>>) -> Self {
-        self.optimized_shared_delivery = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GuardianAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.optimized_shared_delivery {
-            m.insert("OptimizedSharedDelivery".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OptimizedSharedDelivery` (optional).
+    /// Pattern: `ENABLED|DISABLED`.
+    pub fn optimized_shared_delivery(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OptimizedSharedDelivery", value.into().to_template()),
+        )
     }
 }
-
-impl Check for GuardianAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.optimized_shared_delivery.check(
-            &path.field("OptimizedSharedDelivery"),
-            &Rules {
-                pattern: Some("ENABLED|DISABLED"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GuardianAttributes);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Shield::DRTAccess`.
-#[derive(Debug, Clone)]
-pub struct DrtAccess {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DrtAccess {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DrtAccess {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DrtAccess {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Shield::DRTAccess`.
+    DrtAccess("AWS::Shield::DRTAccess", DrtAccessProps)
 }
 
 impl DrtAccess {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Shield::DRTAccess";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DrtAccessProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::DrtAccessId> {
         self.resource.ref_value()
@@ -82,75 +34,34 @@ impl DrtAccess {
     pub fn attr_account_id(&self) -> Value<ids::DrtAccessId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `LogBucketList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_bucket_list(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("LogBucketList", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
 }
 
-/// Properties of `AWS::Shield::DRTAccess`.
-#[derive(Debug, Clone)]
-pub struct DrtAccessProps {
-    /// `LogBucketList` (optional).
-    /// Items: 0..=10.
-    /// Each item: Length: 3..=63 characters.
-    pub log_bucket_list: Option<Value<List<String>>>,
-    /// `RoleArn` (required).
-    /// Length: ..=2048 characters.
-    pub role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Properties of `AWS::Shield::DRTAccess`.
+    DrtAccessProps
 }
 
 impl DrtAccessProps {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            log_bucket_list: None,
-            role_arn: role_arn.into(),
-        }
+        Self(crate::Properties::new().with(1, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `LogBucketList`.
-    pub fn log_bucket_list(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.log_bucket_list = Some(value.into());
-        self
+    /// `LogBucketList` (optional).
+    /// Items: 0 to 10.
+    /// Each item: Length: 3 to 63 characters.
+    pub fn log_bucket_list(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "LogBucketList", value.into().to_template()))
     }
 }
-
-impl ToTemplate for DrtAccessProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_bucket_list {
-            m.insert("LogBucketList".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DrtAccessProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_bucket_list.check(
-            &path.field("LogBucketList"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(3),
-                            max_length: Some(63),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DrtAccessProps);

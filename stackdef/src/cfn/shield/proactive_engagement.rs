@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Shield::ProactiveEngagement`.
-#[derive(Debug, Clone)]
-pub struct ProactiveEngagement {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProactiveEngagement {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProactiveEngagement {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProactiveEngagement {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Shield::ProactiveEngagement`.
+    ProactiveEngagement("AWS::Shield::ProactiveEngagement", ProactiveEngagementProps)
 }
 
 impl ProactiveEngagement {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Shield::ProactiveEngagement";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProactiveEngagementProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::ProactiveEngagementId> {
         self.resource.ref_value()
@@ -82,16 +34,28 @@ impl ProactiveEngagement {
     pub fn attr_account_id(&self) -> Value<ids::ProactiveEngagementId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `EmergencyContactList` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_emergency_contact_list(&self, value: impl Into<Value<List<EmergencyContact>>>) {
+        self.resource
+            .set_property("EmergencyContactList", value.into())
+    }
+
+    /// Replaces `ProactiveEngagementStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_proactive_engagement_status(
+        &self,
+        value: impl Into<Value<ProactiveEngagementStatus>>,
+    ) {
+        self.resource
+            .set_property("ProactiveEngagementStatus", value.into())
+    }
 }
 
-/// Properties of `AWS::Shield::ProactiveEngagement`.
-#[derive(Debug, Clone)]
-pub struct ProactiveEngagementProps {
-    /// `EmergencyContactList` (required).
-    /// Items: 1..=10.
-    pub emergency_contact_list: Value<List<EmergencyContact>>,
-    /// `ProactiveEngagementStatus` (required).
-    pub proactive_engagement_status: Value<ProactiveEngagementStatus>,
+crate::l1_struct! {
+    /// Properties of `AWS::Shield::ProactiveEngagement`.
+    ProactiveEngagementProps
 }
 
 impl ProactiveEngagementProps {
@@ -100,191 +64,52 @@ impl ProactiveEngagementProps {
         emergency_contact_list: impl Into<Value<List<EmergencyContact>>>,
         proactive_engagement_status: impl Into<Value<ProactiveEngagementStatus>>,
     ) -> Self {
-        Self {
-            emergency_contact_list: emergency_contact_list.into(),
-            proactive_engagement_status: proactive_engagement_status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "EmergencyContactList",
+                    emergency_contact_list.into().to_template(),
+                )
+                .with(
+                    1,
+                    "ProactiveEngagementStatus",
+                    proactive_engagement_status.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ProactiveEngagementProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EmergencyContactList".to_owned(),
-            self.emergency_contact_list.to_template(),
-        );
-        m.insert(
-            "ProactiveEngagementStatus".to_owned(),
-            self.proactive_engagement_status.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProactiveEngagementProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.emergency_contact_list.check(
-            &path.field("EmergencyContactList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.proactive_engagement_status.check(
-            &path.field("ProactiveEngagementStatus"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProactiveEngagementProps);
-
-/// Property type `EmergencyContact` of `AWS::Shield::ProactiveEngagement`.
-#[derive(Debug, Clone)]
-pub struct EmergencyContact {
-    /// `ContactNotes` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[\w\s\.\-,:/()+@]*$`.
-    pub contact_notes: Option<Value<String>>,
-    /// `EmailAddress` (required).
-    /// Length: 1..=150 characters.
-    /// Pattern: `^\S+@\S+\.\S+$`.
-    pub email_address: Value<String>,
-    /// `PhoneNumber` (optional).
-    /// Length: 1..=16 characters.
-    /// Pattern: `^\+[1-9]\d{1,14}$`.
-    pub phone_number: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EmergencyContact` of `AWS::Shield::ProactiveEngagement`.
+    EmergencyContact
 }
 
 impl EmergencyContact {
     /// The required properties: `EmailAddress`.
     pub fn new(email_address: impl Into<Value<String>>) -> Self {
-        Self {
-            contact_notes: None,
-            email_address: email_address.into(),
-            phone_number: None,
-        }
+        Self(crate::Properties::new().with(1, "EmailAddress", email_address.into().to_template()))
     }
-    /// Sets `ContactNotes`.
-    pub fn contact_notes(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_notes = Some(value.into());
-        self
+    /// `ContactNotes` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\s\x{80}-\x{10FFFF}\.\-,:/()+@]*$`.
+    pub fn contact_notes(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContactNotes", value.into().to_template()))
     }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.phone_number = Some(value.into());
-        self
+    /// `PhoneNumber` (optional).
+    /// Length: 1 to 16 characters.
+    /// Pattern: `^\+[1-9][\d\x{80}-\x{10FFFF}]{1,14}$`.
+    pub fn phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "PhoneNumber", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EmergencyContact {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_notes {
-            m.insert("ContactNotes".to_owned(), v.to_template());
-        }
-        m.insert("EmailAddress".to_owned(), self.email_address.to_template());
-        if let Some(v) = &self.phone_number {
-            m.insert("PhoneNumber".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProactiveEngagementStatus`.
+    ProactiveEngagementStatus {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
-
-impl Check for EmergencyContact {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_notes.check(
-            &path.field("ContactNotes"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[\\w\\s\\.\\-,:/()+@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email_address.check(
-            &path.field("EmailAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(150),
-                pattern: Some("^\\S+@\\S+\\.\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phone_number.check(
-            &path.field("PhoneNumber"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16),
-                pattern: Some("^\\+[1-9]\\d{1,14}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmergencyContact);
-
-/// Values of `ProactiveEngagementStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProactiveEngagementStatus {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProactiveEngagementStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProactiveEngagementStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProactiveEngagementStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProactiveEngagementStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProactiveEngagementStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProactiveEngagementStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ProactiveEngagementStatus);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Shield::Protection`.
-#[derive(Debug, Clone)]
-pub struct Protection {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Protection {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Protection {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Protection {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Shield::Protection`.
+    Protection("AWS::Shield::Protection", ProtectionProps)
 }
 
 impl Protection {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Shield::Protection";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProtectionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProtectionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ProtectionArn> {
         self.resource.ref_value()
@@ -87,291 +39,109 @@ impl Protection {
     pub fn attr_protection_arn(&self) -> Value<ids::ProtectionArn> {
         self.resource.get_att("ProtectionArn")
     }
+
+    /// Replaces `ApplicationLayerAutomaticResponseConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_layer_automatic_response_configuration(
+        &self,
+        value: impl Into<Value<ApplicationLayerAutomaticResponseConfiguration>>,
+    ) {
+        self.resource.set_property(
+            "ApplicationLayerAutomaticResponseConfiguration",
+            value.into(),
+        )
+    }
+
+    /// Replaces `HealthCheckArns` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_health_check_arns(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("HealthCheckArns", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Shield::Protection`.
-#[derive(Debug, Clone)]
-pub struct ProtectionProps {
-    /// `ApplicationLayerAutomaticResponseConfiguration` (optional).
-    pub application_layer_automatic_response_configuration:
-        Option<Value<ApplicationLayerAutomaticResponseConfiguration>>,
-    /// `HealthCheckArns` (optional).
-    /// Items: ..=1.
-    /// Each item: Length: 1..=2048 characters.
-    pub health_check_arns: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[ a-zA-Z0-9_\.\-]*`.
-    pub name: Value<String>,
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws`.
-    pub resource_arn: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Shield::Protection`.
+    ProtectionProps
 }
 
 impl ProtectionProps {
     /// The required properties: `Name`, `ResourceArn`.
     pub fn new(name: impl Into<Value<String>>, resource_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            application_layer_automatic_response_configuration: None,
-            health_check_arns: None,
-            name: name.into(),
-            resource_arn: resource_arn.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(3, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
-    /// Sets `ApplicationLayerAutomaticResponseConfiguration`.
+    /// `ApplicationLayerAutomaticResponseConfiguration` (optional).
     pub fn application_layer_automatic_response_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ApplicationLayerAutomaticResponseConfiguration>>,
     ) -> Self {
-        self.application_layer_automatic_response_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ApplicationLayerAutomaticResponseConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HealthCheckArns`.
-    pub fn health_check_arns(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.health_check_arns = Some(value.into());
-        self
+    /// `HealthCheckArns` (optional).
+    /// Items: at most 1.
+    /// Each item: Length: 1 to 2048 characters.
+    pub fn health_check_arns(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HealthCheckArns", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProtectionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_layer_automatic_response_configuration {
-            m.insert(
-                "ApplicationLayerAutomaticResponseConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.health_check_arns {
-            m.insert("HealthCheckArns".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ProtectionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_layer_automatic_response_configuration
-            .check(
-                &path.field("ApplicationLayerAutomaticResponseConfiguration"),
-                &Rules::NONE,
-                out,
-            );
-        self.health_check_arns.check(
-            &path.field("HealthCheckArns"),
-            &Rules {
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[ a-zA-Z0-9_\\.\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProtectionProps);
-
-/// Property type `ApplicationLayerAutomaticResponseConfiguration` of `AWS::Shield::Protection`.
-#[derive(Debug, Clone)]
-pub struct ApplicationLayerAutomaticResponseConfiguration {
-    /// `Action` (required).
-    pub action: Value<serde_json::Value>,
-    /// `Status` (required).
-    pub status: Value<Status>,
+crate::l1_struct! {
+    /// Property type `ApplicationLayerAutomaticResponseConfiguration` of `AWS::Shield::Protection`.
+    ApplicationLayerAutomaticResponseConfiguration
 }
 
 impl ApplicationLayerAutomaticResponseConfiguration {
     /// The required properties: `Action`, `Status`.
-    pub fn new(
-        action: impl Into<Value<serde_json::Value>>,
-        status: impl Into<Value<Status>>,
-    ) -> Self {
-        Self {
-            action: action.into(),
-            status: status.into(),
-        }
+    pub fn new(action: impl Into<Value<Json>>, status: impl Into<Value<Status>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Status", status.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ApplicationLayerAutomaticResponseConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ApplicationLayerAutomaticResponseConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationLayerAutomaticResponseConfiguration);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::Shield::Protection`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Shield::ProtectionGroup`.
-#[derive(Debug, Clone)]
-pub struct ProtectionGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProtectionGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProtectionGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProtectionGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Shield::ProtectionGroup`.
+    ProtectionGroup("AWS::Shield::ProtectionGroup", ProtectionGroupProps)
 }
 
 impl ProtectionGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Shield::ProtectionGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProtectionGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProtectionGroupArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ProtectionGroupArn> {
         self.resource.ref_value()
@@ -82,30 +34,48 @@ impl ProtectionGroup {
     pub fn attr_protection_group_arn(&self) -> Value<ids::ProtectionGroupArn> {
         self.resource.get_att("ProtectionGroupArn")
     }
+
+    /// Replaces `Aggregation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_aggregation(&self, value: impl Into<Value<Aggregation>>) {
+        self.resource.set_property("Aggregation", value.into())
+    }
+
+    /// Replaces `Members` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_members(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Members", value.into())
+    }
+
+    /// Replaces `Pattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pattern(&self, value: impl Into<Value<Pattern>>) {
+        self.resource.set_property("Pattern", value.into())
+    }
+
+    /// Replaces `ProtectionGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protection_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProtectionGroupId", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<ResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Shield::ProtectionGroup`.
-#[derive(Debug, Clone)]
-pub struct ProtectionGroupProps {
-    /// `Aggregation` (required).
-    pub aggregation: Value<Aggregation>,
-    /// `Members` (optional).
-    /// Items: 0..=10000.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^arn:aws`.
-    pub members: Option<Value<List<String>>>,
-    /// `Pattern` (required).
-    pub pattern: Value<Pattern>,
-    /// `ProtectionGroupId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=36 characters.
-    /// Pattern: `[a-zA-Z0-9\-]*`.
-    pub protection_group_id: Value<String>,
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<ResourceType>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Shield::ProtectionGroup`.
+    ProtectionGroupProps
 }
 
 impl ProtectionGroupProps {
@@ -115,358 +85,75 @@ impl ProtectionGroupProps {
         pattern: impl Into<Value<Pattern>>,
         protection_group_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aggregation: aggregation.into(),
-            members: None,
-            pattern: pattern.into(),
-            protection_group_id: protection_group_id.into(),
-            resource_type: None,
-            tags: None,
-        }
-    }
-    /// Sets `Members`.
-    pub fn members(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.members = Some(value.into());
-        self
-    }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<ResourceType>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProtectionGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Aggregation".to_owned(), self.aggregation.to_template());
-        if let Some(v) = &self.members {
-            m.insert("Members".to_owned(), v.to_template());
-        }
-        m.insert("Pattern".to_owned(), self.pattern.to_template());
-        m.insert(
-            "ProtectionGroupId".to_owned(),
-            self.protection_group_id.to_template(),
-        );
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProtectionGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aggregation
-            .check(&path.field("Aggregation"), &Rules::NONE, out);
-        self.members.check(
-            &path.field("Members"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10000),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            pattern: Some("^arn:aws"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "Aggregation", aggregation.into().to_template())
+                .with(2, "Pattern", pattern.into().to_template())
+                .with(
+                    3,
+                    "ProtectionGroupId",
+                    protection_group_id.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern
-            .check(&path.field("Pattern"), &Rules::NONE, out);
-        self.protection_group_id.check(
-            &path.field("ProtectionGroupId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(36),
-                pattern: Some("[a-zA-Z0-9\\-]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `Members` (optional).
+    /// Items: 0 to 10000.
+    /// Each item: Length: 1 to 2048 characters.
+    /// Each item: Pattern: `^arn:aws`.
+    pub fn members(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Members", value.into().to_template()))
+    }
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<ResourceType>>) -> Self {
+        Self(self.0.with(4, "ResourceType", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(ProtectionGroupProps);
-
-/// Values of `Aggregation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Aggregation {
-    /// `SUM`
-    Sum,
-    /// `MEAN`
-    Mean,
-    /// `MAX`
-    Max,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Aggregation {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SUM", "MEAN", "MAX"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sum => "SUM",
-            Self::Mean => "MEAN",
-            Self::Max => "MAX",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Aggregation`.
+    Aggregation {
+        /// `SUM`
+        Sum = "SUM",
+        /// `MEAN`
+        Mean = "MEAN",
+        /// `MAX`
+        Max = "MAX",
     }
 }
 
-impl ToTemplate for Aggregation {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Pattern`.
+    Pattern {
+        /// `ALL`
+        All = "ALL",
+        /// `ARBITRARY`
+        Arbitrary = "ARBITRARY",
+        /// `BY_RESOURCE_TYPE`
+        ByResourceType = "BY_RESOURCE_TYPE",
     }
 }
 
-impl Check for Aggregation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `CLOUDFRONT_DISTRIBUTION`
+        CloudfrontDistribution = "CLOUDFRONT_DISTRIBUTION",
+        /// `ROUTE_53_HOSTED_ZONE`
+        Route53HostedZone = "ROUTE_53_HOSTED_ZONE",
+        /// `ELASTIC_IP_ALLOCATION`
+        ElasticIpAllocation = "ELASTIC_IP_ALLOCATION",
+        /// `CLASSIC_LOAD_BALANCER`
+        ClassicLoadBalancer = "CLASSIC_LOAD_BALANCER",
+        /// `APPLICATION_LOAD_BALANCER`
+        ApplicationLoadBalancer = "APPLICATION_LOAD_BALANCER",
+        /// `GLOBAL_ACCELERATOR`
+        GlobalAccelerator = "GLOBAL_ACCELERATOR",
     }
 }
 
-impl From<&str> for Aggregation {
-    fn from(s: &str) -> Self {
-        match s {
-            "SUM" => Self::Sum,
-            "MEAN" => Self::Mean,
-            "MAX" => Self::Max,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Aggregation> {
-    fn from(s: &str) -> Self {
-        Value::literal(Aggregation::from(s))
-    }
-}
-
-crate::impl_literal!(Aggregation);
-
-/// Values of `Pattern`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Pattern {
-    /// `ALL`
-    All,
-    /// `ARBITRARY`
-    Arbitrary,
-    /// `BY_RESOURCE_TYPE`
-    ByResourceType,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Pattern {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "ARBITRARY", "BY_RESOURCE_TYPE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Arbitrary => "ARBITRARY",
-            Self::ByResourceType => "BY_RESOURCE_TYPE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Pattern {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Pattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Pattern {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ARBITRARY" => Self::Arbitrary,
-            "BY_RESOURCE_TYPE" => Self::ByResourceType,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Pattern> {
-    fn from(s: &str) -> Self {
-        Value::literal(Pattern::from(s))
-    }
-}
-
-crate::impl_literal!(Pattern);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `CLOUDFRONT_DISTRIBUTION`
-    CloudfrontDistribution,
-    /// `ROUTE_53_HOSTED_ZONE`
-    Route53HostedZone,
-    /// `ELASTIC_IP_ALLOCATION`
-    ElasticIpAllocation,
-    /// `CLASSIC_LOAD_BALANCER`
-    ClassicLoadBalancer,
-    /// `APPLICATION_LOAD_BALANCER`
-    ApplicationLoadBalancer,
-    /// `GLOBAL_ACCELERATOR`
-    GlobalAccelerator,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CLOUDFRONT_DISTRIBUTION",
-        "ROUTE_53_HOSTED_ZONE",
-        "ELASTIC_IP_ALLOCATION",
-        "CLASSIC_LOAD_BALANCER",
-        "APPLICATION_LOAD_BALANCER",
-        "GLOBAL_ACCELERATOR",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CloudfrontDistribution => "CLOUDFRONT_DISTRIBUTION",
-            Self::Route53HostedZone => "ROUTE_53_HOSTED_ZONE",
-            Self::ElasticIpAllocation => "ELASTIC_IP_ALLOCATION",
-            Self::ClassicLoadBalancer => "CLASSIC_LOAD_BALANCER",
-            Self::ApplicationLoadBalancer => "APPLICATION_LOAD_BALANCER",
-            Self::GlobalAccelerator => "GLOBAL_ACCELERATOR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLOUDFRONT_DISTRIBUTION" => Self::CloudfrontDistribution,
-            "ROUTE_53_HOSTED_ZONE" => Self::Route53HostedZone,
-            "ELASTIC_IP_ALLOCATION" => Self::ElasticIpAllocation,
-            "CLASSIC_LOAD_BALANCER" => Self::ClassicLoadBalancer,
-            "APPLICATION_LOAD_BALANCER" => Self::ApplicationLoadBalancer,
-            "GLOBAL_ACCELERATOR" => Self::GlobalAccelerator,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Tag` of `AWS::Shield::ProtectionGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,89 +11,53 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Signer::ProfilePermission`.
-#[derive(Debug, Clone)]
-pub struct ProfilePermission {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProfilePermission {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProfilePermission {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProfilePermission {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Signer::ProfilePermission`.
+    ProfilePermission("AWS::Signer::ProfilePermission", ProfilePermissionProps)
 }
 
 impl ProfilePermission {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Signer::ProfilePermission";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProfilePermissionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `Principal` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Principal", value.into())
+    }
+
+    /// Replaces `ProfileName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_profile_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProfileName", value.into())
+    }
+
+    /// Replaces `ProfileVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_profile_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ProfileVersion", value.into())
+    }
+
+    /// Replaces `StatementId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statement_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StatementId", value.into())
+    }
 }
 
-/// Properties of `AWS::Signer::ProfilePermission`.
-#[derive(Debug, Clone)]
-pub struct ProfilePermissionProps {
-    /// `Action` (required).
-    /// Create-only: changing it replaces the resource.
-    pub action: Value<String>,
-    /// `Principal` (required).
-    /// Create-only: changing it replaces the resource.
-    pub principal: Value<String>,
-    /// `ProfileName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9a-zA-Z_]{2,64}$`.
-    pub profile_name: Value<String>,
-    /// `ProfileVersion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=10 characters.
-    /// Pattern: `^[0-9a-zA-Z]{10}$`.
-    pub profile_version: Option<Value<String>>,
-    /// `StatementId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub statement_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Signer::ProfilePermission`.
+    ProfilePermissionProps
 }
 
 impl ProfilePermissionProps {
@@ -104,56 +68,19 @@ impl ProfilePermissionProps {
         profile_name: impl Into<Value<String>>,
         statement_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            principal: principal.into(),
-            profile_name: profile_name.into(),
-            profile_version: None,
-            statement_id: statement_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Principal", principal.into().to_template())
+                .with(2, "ProfileName", profile_name.into().to_template())
+                .with(4, "StatementId", statement_id.into().to_template()),
+        )
     }
-    /// Sets `ProfileVersion`.
-    pub fn profile_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.profile_version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProfilePermissionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Principal".to_owned(), self.principal.to_template());
-        m.insert("ProfileName".to_owned(), self.profile_name.to_template());
-        if let Some(v) = &self.profile_version {
-            m.insert("ProfileVersion".to_owned(), v.to_template());
-        }
-        m.insert("StatementId".to_owned(), self.statement_id.to_template());
-        Expr::Map(m)
+    /// `ProfileVersion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 10 to 10 characters.
+    /// Pattern: `^[0-9a-zA-Z]{10}$`.
+    pub fn profile_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ProfileVersion", value.into().to_template()))
     }
 }
-
-impl Check for ProfilePermissionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.profile_name.check(
-            &path.field("ProfileName"),
-            &Rules {
-                pattern: Some("^[0-9a-zA-Z_]{2,64}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.profile_version.check(
-            &path.field("ProfileVersion"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(10),
-                pattern: Some("^[0-9a-zA-Z]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ProfilePermissionProps);

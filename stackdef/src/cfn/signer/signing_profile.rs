@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Signer::SigningProfile`.
-#[derive(Debug, Clone)]
-pub struct SigningProfile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SigningProfile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SigningProfile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SigningProfile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Signer::SigningProfile`.
+    SigningProfile("AWS::Signer::SigningProfile", SigningProfileProps)
 }
 
 impl SigningProfile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Signer::SigningProfile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SigningProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SigningProfileArn> {
         self.resource.ref_value()
@@ -97,308 +49,114 @@ impl SigningProfile {
     pub fn attr_profile_version_arn(&self) -> Value<String> {
         self.resource.get_att("ProfileVersionArn")
     }
+
+    /// Replaces `PlatformId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_platform_id(&self, value: impl Into<Value<PlatformId>>) {
+        self.resource.set_property("PlatformId", value.into())
+    }
+
+    /// Replaces `SignatureValidityPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signature_validity_period(&self, value: impl Into<Value<SignatureValidityPeriod>>) {
+        self.resource
+            .set_property("SignatureValidityPeriod", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Signer::SigningProfile`.
-#[derive(Debug, Clone)]
-pub struct SigningProfileProps {
-    /// `PlatformId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub platform_id: Value<PlatformId>,
-    /// `SignatureValidityPeriod` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub signature_validity_period: Option<Value<SignatureValidityPeriod>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Signer::SigningProfile`.
+    SigningProfileProps
 }
 
 impl SigningProfileProps {
     /// The required properties: `PlatformId`.
     pub fn new(platform_id: impl Into<Value<PlatformId>>) -> Self {
-        Self {
-            platform_id: platform_id.into(),
-            signature_validity_period: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "PlatformId", platform_id.into().to_template()))
     }
-    /// Sets `SignatureValidityPeriod`.
+    /// `SignatureValidityPeriod` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn signature_validity_period(
-        mut self,
+        self,
         value: impl Into<Value<SignatureValidityPeriod>>,
     ) -> Self {
-        self.signature_validity_period = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SignatureValidityPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SigningProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("PlatformId".to_owned(), self.platform_id.to_template());
-        if let Some(v) = &self.signature_validity_period {
-            m.insert("SignatureValidityPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SigningProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.platform_id
-            .check(&path.field("PlatformId"), &Rules::NONE, out);
-        self.signature_validity_period.check(
-            &path.field("SignatureValidityPeriod"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PlatformId`.
+    PlatformId {
+        /// `AWSLambda-SHA384-ECDSA`
+        AwsLambdaSha384Ecdsa = "AWSLambda-SHA384-ECDSA",
+        /// `Notation-OCI-SHA384-ECDSA`
+        NotationOciSha384Ecdsa = "Notation-OCI-SHA384-ECDSA",
     }
 }
 
-crate::impl_literal!(SigningProfileProps);
-
-/// Values of `PlatformId`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PlatformId {
-    /// `AWSLambda-SHA384-ECDSA`
-    AwsLambdaSha384Ecdsa,
-    /// `Notation-OCI-SHA384-ECDSA`
-    NotationOciSha384Ecdsa,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PlatformId {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AWSLambda-SHA384-ECDSA", "Notation-OCI-SHA384-ECDSA"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsLambdaSha384Ecdsa => "AWSLambda-SHA384-ECDSA",
-            Self::NotationOciSha384Ecdsa => "Notation-OCI-SHA384-ECDSA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PlatformId {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PlatformId {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PlatformId {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWSLambda-SHA384-ECDSA" => Self::AwsLambdaSha384Ecdsa,
-            "Notation-OCI-SHA384-ECDSA" => Self::NotationOciSha384Ecdsa,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PlatformId> {
-    fn from(s: &str) -> Self {
-        Value::literal(PlatformId::from(s))
-    }
-}
-
-crate::impl_literal!(PlatformId);
-
-/// Property type `SignatureValidityPeriod` of `AWS::Signer::SigningProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct SignatureValidityPeriod {
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
-    /// `Value` (optional).
-    pub value: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `SignatureValidityPeriod` of `AWS::Signer::SigningProfile`.
+    SignatureValidityPeriod(default)
 }
 
 impl SignatureValidityPeriod {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            type_: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(0, "Type", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SignatureValidityPeriod {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SignatureValidityPeriod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SignatureValidityPeriod);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `DAYS`
-    Days,
-    /// `MONTHS`
-    Months,
-    /// `YEARS`
-    Years,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DAYS", "MONTHS", "YEARS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Days => "DAYS",
-            Self::Months => "MONTHS",
-            Self::Years => "YEARS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "DAYS" => Self::Days,
-            "MONTHS" => Self::Months,
-            "YEARS" => Self::Years,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `Tag` of `AWS::Signer::SigningProfile`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=127 characters.
-    pub key: Option<Value<String>>,
     /// `Value` (optional).
-    /// Length: 1..=255 characters.
-    pub value: Option<Value<String>>,
+    pub fn value(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `DAYS`
+        Days = "DAYS",
+        /// `MONTHS`
+        Months = "MONTHS",
+        /// `YEARS`
+        Years = "YEARS",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Signer::SigningProfile`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 127 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

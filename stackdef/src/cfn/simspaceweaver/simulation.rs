@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SimSpaceWeaver::Simulation`.
-#[derive(Debug, Clone)]
-pub struct Simulation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Simulation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Simulation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Simulation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SimSpaceWeaver::Simulation`.
+    Simulation("AWS::SimSpaceWeaver::Simulation", SimulationProps)
 }
 
 impl Simulation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SimSpaceWeaver::Simulation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SimulationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::SimulationName> {
         self.resource.ref_value()
@@ -82,139 +34,84 @@ impl Simulation {
     pub fn attr_describe_payload(&self) -> Value<String> {
         self.resource.get_att("DescribePayload")
     }
+
+    /// Replaces `MaximumDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_duration(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MaximumDuration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `SchemaS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource.set_property("SchemaS3Location", value.into())
+    }
+
+    /// Replaces `SnapshotS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource
+            .set_property("SnapshotS3Location", value.into())
+    }
 }
 
-/// Properties of `AWS::SimSpaceWeaver::Simulation`.
-#[derive(Debug, Clone)]
-pub struct SimulationProps {
-    /// `MaximumDuration` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 2..=6 characters.
-    /// Pattern: `^\d{1,5}[mhdMHD]$`.
-    pub maximum_duration: Option<Value<String>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `[a-zA-Z0-9_\-]{1,2048}$`.
-    pub name: Value<String>,
-    /// `RoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1600 characters.
-    /// Pattern: `^arn:(?:aws|aws-cn|aws-us-gov):iam::(\d{12})?:role\/(.+)$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `SchemaS3Location` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub schema_s3_location: Option<Value<S3Location>>,
-    /// `SnapshotS3Location` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub snapshot_s3_location: Option<Value<S3Location>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SimSpaceWeaver::Simulation`.
+    SimulationProps
 }
 
 impl SimulationProps {
     /// The required properties: `Name`, `RoleArn`.
     pub fn new(name: impl Into<Value<String>>, role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            maximum_duration: None,
-            name: name.into(),
-            role_arn: role_arn.into(),
-            schema_s3_location: None,
-            snapshot_s3_location: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(2, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `MaximumDuration`.
-    pub fn maximum_duration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.maximum_duration = Some(value.into());
-        self
+    /// `MaximumDuration` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 2 to 6 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}]{1,5}[mhdMHD]$`.
+    pub fn maximum_duration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaximumDuration", value.into().to_template()),
+        )
     }
-    /// Sets `SchemaS3Location`.
-    pub fn schema_s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.schema_s3_location = Some(value.into());
-        self
+    /// `SchemaS3Location` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn schema_s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SchemaS3Location", value.into().to_template()),
+        )
     }
-    /// Sets `SnapshotS3Location`.
-    pub fn snapshot_s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.snapshot_s3_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SimulationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maximum_duration {
-            m.insert("MaximumDuration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.schema_s3_location {
-            m.insert("SchemaS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_s3_location {
-            m.insert("SnapshotS3Location".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnapshotS3Location` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn snapshot_s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SnapshotS3Location", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SimulationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maximum_duration.check(
-            &path.field("MaximumDuration"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(6),
-                pattern: Some("^\\d{1,5}[mhdMHD]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("[a-zA-Z0-9_\\-]{1,2048}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1600),
-                pattern: Some("^arn:(?:aws|aws-cn|aws-us-gov):iam::(\\d{12})?:role\\/(.+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema_s3_location
-            .check(&path.field("SchemaS3Location"), &Rules::NONE, out);
-        self.snapshot_s3_location
-            .check(&path.field("SnapshotS3Location"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("SchemaS3Location", self.schema_s3_location.is_some())],
-                &[("SnapshotS3Location", self.snapshot_s3_location.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SimulationProps);
-
-/// Property type `S3Location` of `AWS::SimSpaceWeaver::Simulation`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `[a-zA-Z0-9_\-]{3,63}$`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `ObjectKey` (required).
-    /// Length: 3..=255 characters.
-    pub object_key: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::SimSpaceWeaver::Simulation`.
+    S3Location
 }
 
 impl S3Location {
@@ -223,44 +120,10 @@ impl S3Location {
         bucket_name: impl Into<Value<ids::BucketName>>,
         object_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            object_key: object_key.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(1, "ObjectKey", object_key.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert("ObjectKey".to_owned(), self.object_key.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Location {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("[a-zA-Z0-9_\\-]{3,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.object_key.check(
-            &path.field("ObjectKey"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Location);

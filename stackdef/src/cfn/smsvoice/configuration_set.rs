@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SMSVOICE::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SMSVOICE::ConfigurationSet`.
+    ConfigurationSet("AWS::SMSVOICE::ConfigurationSet", ConfigurationSetProps)
 }
 
 impl ConfigurationSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SMSVOICE::ConfigurationSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConfigurationSetName` (typed).
     pub fn ref_value(&self) -> Value<ids::SmsvoiceConfigurationSetName> {
         self.resource.ref_value()
@@ -82,162 +34,109 @@ impl ConfigurationSet {
     pub fn attr_arn(&self) -> Value<ids::ConfigurationSetArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ConfigurationSetName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_set_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ConfigurationSetName", value.into())
+    }
+
+    /// Replaces `DefaultSenderId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_sender_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefaultSenderId", value.into())
+    }
+
+    /// Replaces `EventDestinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_destinations(&self, value: impl Into<Value<List<EventDestination>>>) {
+        self.resource
+            .set_property("EventDestinations", value.into())
+    }
+
+    /// Replaces `MessageFeedbackEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_feedback_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("MessageFeedbackEnabled", value.into())
+    }
+
+    /// Replaces `ProtectConfigurationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protect_configuration_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ProtectConfigurationId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SMSVOICE::ConfigurationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ConfigurationSetProps {
-    /// `ConfigurationSetName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[A-Za-z0-9_-]+$`.
-    pub configuration_set_name: Option<Value<String>>,
-    /// `DefaultSenderId` (optional).
-    /// Pattern: `^[A-Za-z0-9_-]+$`.
-    pub default_sender_id: Option<Value<String>>,
-    /// `EventDestinations` (optional).
-    /// Items: ..=5.
-    pub event_destinations: Option<Value<List<EventDestination>>>,
-    /// `MessageFeedbackEnabled` (optional).
-    pub message_feedback_enabled: Option<Value<bool>>,
-    /// `ProtectConfigurationId` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[A-Za-z0-9_:/-]+$`.
-    pub protect_configuration_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SMSVOICE::ConfigurationSet`.
+    ConfigurationSetProps(default)
 }
 
 impl ConfigurationSetProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration_set_name: None,
-            default_sender_id: None,
-            event_destinations: None,
-            message_feedback_enabled: None,
-            protect_configuration_id: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConfigurationSetName`.
-    pub fn configuration_set_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration_set_name = Some(value.into());
-        self
-    }
-    /// Sets `DefaultSenderId`.
-    pub fn default_sender_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.default_sender_id = Some(value.into());
-        self
-    }
-    /// Sets `EventDestinations`.
-    pub fn event_destinations(mut self, value: impl Into<Value<List<EventDestination>>>) -> Self {
-        self.event_destinations = Some(value.into());
-        self
-    }
-    /// Sets `MessageFeedbackEnabled`.
-    pub fn message_feedback_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.message_feedback_enabled = Some(value.into());
-        self
-    }
-    /// Sets `ProtectConfigurationId`.
-    pub fn protect_configuration_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.protect_configuration_id = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration_set_name {
-            m.insert("ConfigurationSetName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.default_sender_id {
-            m.insert("DefaultSenderId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.event_destinations {
-            m.insert("EventDestinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_feedback_enabled {
-            m.insert("MessageFeedbackEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protect_configuration_id {
-            m.insert("ProtectConfigurationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConfigurationSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_set_name.check(
-            &path.field("ConfigurationSetName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.default_sender_id.check(
-            &path.field("DefaultSenderId"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.event_destinations.check(
-            &path.field("EventDestinations"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protect_configuration_id.check(
-            &path.field("ProtectConfigurationId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9_:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConfigurationSetProps);
-
-/// Property type `EventDestination` of `AWS::SMSVOICE::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct EventDestination {
-    /// `CloudWatchLogsDestination` (optional).
-    pub cloud_watch_logs_destination: Option<Value<CloudWatchLogsDestination>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
-    /// `EventDestinationName` (required).
-    /// Length: 1..=64 characters.
+    /// `ConfigurationSetName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
     /// Pattern: `^[A-Za-z0-9_-]+$`.
-    pub event_destination_name: Value<String>,
-    /// `KinesisFirehoseDestination` (optional).
-    pub kinesis_firehose_destination: Option<Value<KinesisFirehoseDestination>>,
-    /// `MatchingEventTypes` (required).
-    pub matching_event_types: Value<List<String>>,
-    /// `SnsDestination` (optional).
-    pub sns_destination: Option<Value<SnsDestination>>,
+    pub fn configuration_set_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ConfigurationSetName", value.into().to_template()),
+        )
+    }
+    /// `DefaultSenderId` (optional).
+    /// Pattern: `^[A-Za-z0-9_-]+$`.
+    pub fn default_sender_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefaultSenderId", value.into().to_template()),
+        )
+    }
+    /// `EventDestinations` (optional).
+    /// Items: at most 5.
+    pub fn event_destinations(self, value: impl Into<Value<List<EventDestination>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EventDestinations", value.into().to_template()),
+        )
+    }
+    /// `MessageFeedbackEnabled` (optional).
+    pub fn message_feedback_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "MessageFeedbackEnabled", value.into().to_template()),
+        )
+    }
+    /// `ProtectConfigurationId` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[A-Za-z0-9_:/-]+$`.
+    pub fn protect_configuration_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ProtectConfigurationId", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `EventDestination` of `AWS::SMSVOICE::ConfigurationSet`.
+    EventDestination
 }
 
 impl EventDestination {
@@ -247,116 +146,50 @@ impl EventDestination {
         event_destination_name: impl Into<Value<String>>,
         matching_event_types: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            cloud_watch_logs_destination: None,
-            enabled: enabled.into(),
-            event_destination_name: event_destination_name.into(),
-            kinesis_firehose_destination: None,
-            matching_event_types: matching_event_types.into(),
-            sns_destination: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Enabled", enabled.into().to_template())
+                .with(
+                    2,
+                    "EventDestinationName",
+                    event_destination_name.into().to_template(),
+                )
+                .with(
+                    4,
+                    "MatchingEventTypes",
+                    matching_event_types.into().to_template(),
+                ),
+        )
     }
-    /// Sets `CloudWatchLogsDestination`.
+    /// `CloudWatchLogsDestination` (optional).
     pub fn cloud_watch_logs_destination(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogsDestination>>,
     ) -> Self {
-        self.cloud_watch_logs_destination = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsDestination", value.into().to_template()),
+        )
     }
-    /// Sets `KinesisFirehoseDestination`.
+    /// `KinesisFirehoseDestination` (optional).
     pub fn kinesis_firehose_destination(
-        mut self,
+        self,
         value: impl Into<Value<KinesisFirehoseDestination>>,
     ) -> Self {
-        self.kinesis_firehose_destination = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "KinesisFirehoseDestination", value.into().to_template()),
+        )
     }
-    /// Sets `SnsDestination`.
-    pub fn sns_destination(mut self, value: impl Into<Value<SnsDestination>>) -> Self {
-        self.sns_destination = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EventDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_destination {
-            m.insert("CloudWatchLogsDestination".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        m.insert(
-            "EventDestinationName".to_owned(),
-            self.event_destination_name.to_template(),
-        );
-        if let Some(v) = &self.kinesis_firehose_destination {
-            m.insert("KinesisFirehoseDestination".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MatchingEventTypes".to_owned(),
-            self.matching_event_types.to_template(),
-        );
-        if let Some(v) = &self.sns_destination {
-            m.insert("SnsDestination".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnsDestination` (optional).
+    pub fn sns_destination(self, value: impl Into<Value<SnsDestination>>) -> Self {
+        Self(self.0.with(5, "SnsDestination", value.into().to_template()))
     }
 }
 
-impl Check for EventDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs_destination.check(
-            &path.field("CloudWatchLogsDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.event_destination_name.check(
-            &path.field("EventDestinationName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[A-Za-z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kinesis_firehose_destination.check(
-            &path.field("KinesisFirehoseDestination"),
-            &Rules::NONE,
-            out,
-        );
-        self.sns_destination
-            .check(&path.field("SnsDestination"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "CloudWatchLogsDestination",
-                    self.cloud_watch_logs_destination.is_some(),
-                )],
-                &[(
-                    "KinesisFirehoseDestination",
-                    self.kinesis_firehose_destination.is_some(),
-                )],
-                &[("SnsDestination", self.sns_destination.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EventDestination);
-
-/// Property type `CloudWatchLogsDestination` of `AWS::SMSVOICE::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct CloudWatchLogsDestination {
-    /// `IamRoleArn` (required).
-    /// Pattern: `^arn:\S+$`.
-    pub iam_role_arn: Value<ids::RoleArn>,
-    /// `LogGroupArn` (required).
-    /// Pattern: `^arn:\S+$`.
-    pub log_group_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsDestination` of `AWS::SMSVOICE::ConfigurationSet`.
+    CloudWatchLogsDestination
 }
 
 impl CloudWatchLogsDestination {
@@ -365,54 +198,17 @@ impl CloudWatchLogsDestination {
         iam_role_arn: impl Into<Value<ids::RoleArn>>,
         log_group_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            iam_role_arn: iam_role_arn.into(),
-            log_group_arn: log_group_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "IamRoleArn", iam_role_arn.into().to_template())
+                .with(1, "LogGroupArn", log_group_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CloudWatchLogsDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("IamRoleArn".to_owned(), self.iam_role_arn.to_template());
-        m.insert("LogGroupArn".to_owned(), self.log_group_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CloudWatchLogsDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iam_role_arn.check(
-            &path.field("IamRoleArn"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_group_arn.check(
-            &path.field("LogGroupArn"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CloudWatchLogsDestination);
-
-/// Property type `KinesisFirehoseDestination` of `AWS::SMSVOICE::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct KinesisFirehoseDestination {
-    /// `DeliveryStreamArn` (required).
-    /// Pattern: `^arn:\S+$`.
-    pub delivery_stream_arn: Value<String>,
-    /// `IamRoleArn` (required).
-    /// Pattern: `^arn:\S+$`.
-    pub iam_role_arn: Value<ids::RoleArn>,
+crate::l1_struct! {
+    /// Property type `KinesisFirehoseDestination` of `AWS::SMSVOICE::ConfigurationSet`.
+    KinesisFirehoseDestination
 }
 
 impl KinesisFirehoseDestination {
@@ -421,139 +217,28 @@ impl KinesisFirehoseDestination {
         delivery_stream_arn: impl Into<Value<String>>,
         iam_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            delivery_stream_arn: delivery_stream_arn.into(),
-            iam_role_arn: iam_role_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DeliveryStreamArn",
+                    delivery_stream_arn.into().to_template(),
+                )
+                .with(1, "IamRoleArn", iam_role_arn.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for KinesisFirehoseDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DeliveryStreamArn".to_owned(),
-            self.delivery_stream_arn.to_template(),
-        );
-        m.insert("IamRoleArn".to_owned(), self.iam_role_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for KinesisFirehoseDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_stream_arn.check(
-            &path.field("DeliveryStreamArn"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iam_role_arn.check(
-            &path.field("IamRoleArn"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KinesisFirehoseDestination);
-
-/// Property type `SnsDestination` of `AWS::SMSVOICE::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct SnsDestination {
-    /// `TopicArn` (required).
-    /// Pattern: `^arn:\S+$`.
-    pub topic_arn: Value<ids::TopicArn>,
+crate::l1_struct! {
+    /// Property type `SnsDestination` of `AWS::SMSVOICE::ConfigurationSet`.
+    SnsDestination
 }
 
 impl SnsDestination {
     /// The required properties: `TopicArn`.
     pub fn new(topic_arn: impl Into<Value<ids::TopicArn>>) -> Self {
-        Self {
-            topic_arn: topic_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "TopicArn", topic_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for SnsDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TopicArn".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnsDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.topic_arn.check(
-            &path.field("TopicArn"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnsDestination);
-
-/// Property type `Tag` of `AWS::SMSVOICE::ConfigurationSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SMSVOICE::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct PhoneNumber {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PhoneNumber {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PhoneNumber {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PhoneNumber {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SMSVOICE::PhoneNumber`.
+    PhoneNumber("AWS::SMSVOICE::PhoneNumber", PhoneNumberProps)
 }
 
 impl PhoneNumber {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SMSVOICE::PhoneNumber";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PhoneNumberProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PhoneNumberId` (typed).
     pub fn ref_value(&self) -> Value<ids::PhoneNumberId> {
         self.resource.ref_value()
@@ -92,37 +44,75 @@ impl PhoneNumber {
     pub fn attr_phone_number(&self) -> Value<String> {
         self.resource.get_att("PhoneNumber")
     }
+
+    /// Replaces `DeletionProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtectionEnabled", value.into())
+    }
+
+    /// Replaces `IsoCountryCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iso_country_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IsoCountryCode", value.into())
+    }
+
+    /// Replaces `MandatoryKeywords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mandatory_keywords(&self, value: impl Into<Value<MandatoryKeywords>>) {
+        self.resource
+            .set_property("MandatoryKeywords", value.into())
+    }
+
+    /// Replaces `NumberCapabilities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_capabilities(&self, value: impl Into<Value<List<NumberCapabilities>>>) {
+        self.resource
+            .set_property("NumberCapabilities", value.into())
+    }
+
+    /// Replaces `NumberType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_number_type(&self, value: impl Into<Value<NumberType>>) {
+        self.resource.set_property("NumberType", value.into())
+    }
+
+    /// Replaces `OptOutListName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_opt_out_list_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OptOutListName", value.into())
+    }
+
+    /// Replaces `OptionalKeywords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_optional_keywords(&self, value: impl Into<Value<List<OptionalKeyword>>>) {
+        self.resource.set_property("OptionalKeywords", value.into())
+    }
+
+    /// Replaces `SelfManagedOptOutsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_self_managed_opt_outs_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SelfManagedOptOutsEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TwoWay` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_two_way(&self, value: impl Into<Value<TwoWay>>) {
+        self.resource.set_property("TwoWay", value.into())
+    }
 }
 
-/// Properties of `AWS::SMSVOICE::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct PhoneNumberProps {
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `IsoCountryCode` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Z]{2}$`.
-    pub iso_country_code: Value<String>,
-    /// `MandatoryKeywords` (required).
-    pub mandatory_keywords: Value<MandatoryKeywords>,
-    /// `NumberCapabilities` (required).
-    /// Create-only: changing it replaces the resource.
-    pub number_capabilities: Value<List<NumberCapabilities>>,
-    /// `NumberType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub number_type: Value<NumberType>,
-    /// `OptOutListName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[A-Za-z0-9_:/-]+$`.
-    pub opt_out_list_name: Option<Value<String>>,
-    /// `OptionalKeywords` (optional).
-    pub optional_keywords: Option<Value<List<OptionalKeyword>>>,
-    /// `SelfManagedOptOutsEnabled` (optional).
-    pub self_managed_opt_outs_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TwoWay` (optional).
-    pub two_way: Option<Value<TwoWay>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SMSVOICE::PhoneNumber`.
+    PhoneNumberProps
 }
 
 impl PhoneNumberProps {
@@ -133,131 +123,62 @@ impl PhoneNumberProps {
         number_capabilities: impl Into<Value<List<NumberCapabilities>>>,
         number_type: impl Into<Value<NumberType>>,
     ) -> Self {
-        Self {
-            deletion_protection_enabled: None,
-            iso_country_code: iso_country_code.into(),
-            mandatory_keywords: mandatory_keywords.into(),
-            number_capabilities: number_capabilities.into(),
-            number_type: number_type.into(),
-            opt_out_list_name: None,
-            optional_keywords: None,
-            self_managed_opt_outs_enabled: None,
-            tags: None,
-            two_way: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "IsoCountryCode", iso_country_code.into().to_template())
+                .with(
+                    2,
+                    "MandatoryKeywords",
+                    mandatory_keywords.into().to_template(),
+                )
+                .with(
+                    3,
+                    "NumberCapabilities",
+                    number_capabilities.into().to_template(),
+                )
+                .with(4, "NumberType", number_type.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `OptOutListName`.
-    pub fn opt_out_list_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.opt_out_list_name = Some(value.into());
-        self
+    /// `OptOutListName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[A-Za-z0-9_:/-]+$`.
+    pub fn opt_out_list_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "OptOutListName", value.into().to_template()))
     }
-    /// Sets `OptionalKeywords`.
-    pub fn optional_keywords(mut self, value: impl Into<Value<List<OptionalKeyword>>>) -> Self {
-        self.optional_keywords = Some(value.into());
-        self
+    /// `OptionalKeywords` (optional).
+    pub fn optional_keywords(self, value: impl Into<Value<List<OptionalKeyword>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OptionalKeywords", value.into().to_template()),
+        )
     }
-    /// Sets `SelfManagedOptOutsEnabled`.
-    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.self_managed_opt_outs_enabled = Some(value.into());
-        self
+    /// `SelfManagedOptOutsEnabled` (optional).
+    pub fn self_managed_opt_outs_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SelfManagedOptOutsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `TwoWay`.
-    pub fn two_way(mut self, value: impl Into<Value<TwoWay>>) -> Self {
-        self.two_way = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PhoneNumberProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IsoCountryCode".to_owned(),
-            self.iso_country_code.to_template(),
-        );
-        m.insert(
-            "MandatoryKeywords".to_owned(),
-            self.mandatory_keywords.to_template(),
-        );
-        m.insert(
-            "NumberCapabilities".to_owned(),
-            self.number_capabilities.to_template(),
-        );
-        m.insert("NumberType".to_owned(), self.number_type.to_template());
-        if let Some(v) = &self.opt_out_list_name {
-            m.insert("OptOutListName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.optional_keywords {
-            m.insert("OptionalKeywords".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.self_managed_opt_outs_enabled {
-            m.insert("SelfManagedOptOutsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.two_way {
-            m.insert("TwoWay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TwoWay` (optional).
+    pub fn two_way(self, value: impl Into<Value<TwoWay>>) -> Self {
+        Self(self.0.with(9, "TwoWay", value.into().to_template()))
     }
 }
 
-impl Check for PhoneNumberProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iso_country_code.check(
-            &path.field("IsoCountryCode"),
-            &Rules {
-                pattern: Some("^[A-Z]{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mandatory_keywords
-            .check(&path.field("MandatoryKeywords"), &Rules::NONE, out);
-        self.number_capabilities
-            .check(&path.field("NumberCapabilities"), &Rules::NONE, out);
-        self.number_type
-            .check(&path.field("NumberType"), &Rules::NONE, out);
-        self.opt_out_list_name.check(
-            &path.field("OptOutListName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9_:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.optional_keywords
-            .check(&path.field("OptionalKeywords"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.two_way.check(&path.field("TwoWay"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PhoneNumberProps);
-
-/// Property type `MandatoryKeywords` of `AWS::SMSVOICE::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct MandatoryKeywords {
-    /// `HELP` (required).
-    pub help: Value<MandatoryKeyword>,
-    /// `STOP` (required).
-    pub stop: Value<MandatoryKeyword>,
+crate::l1_struct! {
+    /// Property type `MandatoryKeywords` of `AWS::SMSVOICE::PhoneNumber`.
+    MandatoryKeywords
 }
 
 impl MandatoryKeywords {
@@ -266,208 +187,55 @@ impl MandatoryKeywords {
         help: impl Into<Value<MandatoryKeyword>>,
         stop: impl Into<Value<MandatoryKeyword>>,
     ) -> Self {
-        Self {
-            help: help.into(),
-            stop: stop.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HELP", help.into().to_template())
+                .with(1, "STOP", stop.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MandatoryKeywords {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HELP".to_owned(), self.help.to_template());
-        m.insert("STOP".to_owned(), self.stop.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MandatoryKeywords {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.help.check(&path.field("HELP"), &Rules::NONE, out);
-        self.stop.check(&path.field("STOP"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MandatoryKeywords);
-
-/// Property type `MandatoryKeyword` of `AWS::SMSVOICE::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct MandatoryKeyword {
-    /// `Message` (required).
-    /// Length: ..=1600 characters.
-    pub message: Value<String>,
+crate::l1_struct! {
+    /// Property type `MandatoryKeyword` of `AWS::SMSVOICE::PhoneNumber`.
+    MandatoryKeyword
 }
 
 impl MandatoryKeyword {
     /// The required properties: `Message`.
     pub fn new(message: impl Into<Value<String>>) -> Self {
-        Self {
-            message: message.into(),
-        }
+        Self(crate::Properties::new().with(0, "Message", message.into().to_template()))
     }
 }
 
-impl ToTemplate for MandatoryKeyword {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Message".to_owned(), self.message.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NumberCapabilities`.
+    NumberCapabilities {
+        /// `SMS`
+        Sms = "SMS",
+        /// `VOICE`
+        Voice = "VOICE",
+        /// `MMS`
+        Mms = "MMS",
     }
 }
 
-impl Check for MandatoryKeyword {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message.check(
-            &path.field("Message"),
-            &Rules {
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NumberType`.
+    NumberType {
+        /// `LONG_CODE`
+        LongCode = "LONG_CODE",
+        /// `TOLL_FREE`
+        TollFree = "TOLL_FREE",
+        /// `TEN_DLC`
+        TenDlc = "TEN_DLC",
+        /// `SIMULATOR`
+        Simulator = "SIMULATOR",
     }
 }
 
-crate::impl_literal!(MandatoryKeyword);
-
-/// Values of `NumberCapabilities`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NumberCapabilities {
-    /// `SMS`
-    Sms,
-    /// `VOICE`
-    Voice,
-    /// `MMS`
-    Mms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NumberCapabilities {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SMS", "VOICE", "MMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sms => "SMS",
-            Self::Voice => "VOICE",
-            Self::Mms => "MMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NumberCapabilities {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NumberCapabilities {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NumberCapabilities {
-    fn from(s: &str) -> Self {
-        match s {
-            "SMS" => Self::Sms,
-            "VOICE" => Self::Voice,
-            "MMS" => Self::Mms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NumberCapabilities> {
-    fn from(s: &str) -> Self {
-        Value::literal(NumberCapabilities::from(s))
-    }
-}
-
-crate::impl_literal!(NumberCapabilities);
-
-/// Values of `NumberType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NumberType {
-    /// `LONG_CODE`
-    LongCode,
-    /// `TOLL_FREE`
-    TollFree,
-    /// `TEN_DLC`
-    TenDlc,
-    /// `SIMULATOR`
-    Simulator,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NumberType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LONG_CODE", "TOLL_FREE", "TEN_DLC", "SIMULATOR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LongCode => "LONG_CODE",
-            Self::TollFree => "TOLL_FREE",
-            Self::TenDlc => "TEN_DLC",
-            Self::Simulator => "SIMULATOR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NumberType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NumberType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NumberType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LONG_CODE" => Self::LongCode,
-            "TOLL_FREE" => Self::TollFree,
-            "TEN_DLC" => Self::TenDlc,
-            "SIMULATOR" => Self::Simulator,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NumberType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NumberType::from(s))
-    }
-}
-
-crate::impl_literal!(NumberType);
-
-/// Property type `OptionalKeyword` of `AWS::SMSVOICE::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct OptionalKeyword {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `Keyword` (required).
-    /// Length: ..=30 characters.
-    pub keyword: Value<String>,
-    /// `Message` (required).
-    /// Length: ..=1600 characters.
-    pub message: Value<String>,
+crate::l1_struct! {
+    /// Property type `OptionalKeyword` of `AWS::SMSVOICE::PhoneNumber`.
+    OptionalKeyword
 }
 
 impl OptionalKeyword {
@@ -477,231 +245,47 @@ impl OptionalKeyword {
         keyword: impl Into<Value<String>>,
         message: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            keyword: keyword.into(),
-            message: message.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Keyword", keyword.into().to_template())
+                .with(2, "Message", message.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OptionalKeyword {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Keyword".to_owned(), self.keyword.to_template());
-        m.insert("Message".to_owned(), self.message.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `AUTOMATIC_RESPONSE`
+        AutomaticResponse = "AUTOMATIC_RESPONSE",
+        /// `OPT_OUT`
+        OptOut = "OPT_OUT",
+        /// `OPT_IN`
+        OptIn = "OPT_IN",
     }
 }
 
-impl Check for OptionalKeyword {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.keyword.check(
-            &path.field("Keyword"),
-            &Rules {
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message.check(
-            &path.field("Message"),
-            &Rules {
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(OptionalKeyword);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `AUTOMATIC_RESPONSE`
-    AutomaticResponse,
-    /// `OPT_OUT`
-    OptOut,
-    /// `OPT_IN`
-    OptIn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC_RESPONSE", "OPT_OUT", "OPT_IN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutomaticResponse => "AUTOMATIC_RESPONSE",
-            Self::OptOut => "OPT_OUT",
-            Self::OptIn => "OPT_IN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC_RESPONSE" => Self::AutomaticResponse,
-            "OPT_OUT" => Self::OptOut,
-            "OPT_IN" => Self::OptIn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `Tag` of `AWS::SMSVOICE::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TwoWay` of `AWS::SMSVOICE::PhoneNumber`.
-#[derive(Debug, Clone)]
-pub struct TwoWay {
-    /// `ChannelArn` (optional).
-    /// Pattern: `^arn:\S+$`.
-    pub channel_arn: Option<Value<String>>,
-    /// `ChannelRole` (optional).
-    /// Pattern: `^arn:\S+$`.
-    pub channel_role: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TwoWay` of `AWS::SMSVOICE::PhoneNumber`.
+    TwoWay
 }
 
 impl TwoWay {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            channel_arn: None,
-            channel_role: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(2, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `ChannelArn`.
-    pub fn channel_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_arn = Some(value.into());
-        self
+    /// `ChannelArn` (optional).
+    /// Pattern: `^arn:\S+$`.
+    pub fn channel_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ChannelArn", value.into().to_template()))
     }
-    /// Sets `ChannelRole`.
-    pub fn channel_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_role = Some(value.into());
-        self
+    /// `ChannelRole` (optional).
+    /// Pattern: `^arn:\S+$`.
+    pub fn channel_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ChannelRole", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TwoWay {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_arn {
-            m.insert("ChannelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_role {
-            m.insert("ChannelRole".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TwoWay {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_arn.check(
-            &path.field("ChannelArn"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_role.check(
-            &path.field("ChannelRole"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TwoWay);

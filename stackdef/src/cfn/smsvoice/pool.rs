@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SMSVOICE::Pool`.
-#[derive(Debug, Clone)]
-pub struct Pool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Pool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Pool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Pool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SMSVOICE::Pool`.
+    Pool("AWS::SMSVOICE::Pool", PoolProps)
 }
 
 impl Pool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SMSVOICE::Pool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PoolId` (typed).
     pub fn ref_value(&self) -> Value<ids::PoolId> {
         self.resource.ref_value()
@@ -87,34 +39,70 @@ impl Pool {
     pub fn attr_pool_id(&self) -> Value<ids::PoolId> {
         self.resource.get_att("PoolId")
     }
+
+    /// Replaces `DeletionProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtectionEnabled", value.into())
+    }
+
+    /// Replaces `MandatoryKeywords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_mandatory_keywords(&self, value: impl Into<Value<MandatoryKeywords>>) {
+        self.resource
+            .set_property("MandatoryKeywords", value.into())
+    }
+
+    /// Replaces `OptOutListName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_opt_out_list_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OptOutListName", value.into())
+    }
+
+    /// Replaces `OptionalKeywords` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_optional_keywords(&self, value: impl Into<Value<List<OptionalKeyword>>>) {
+        self.resource.set_property("OptionalKeywords", value.into())
+    }
+
+    /// Replaces `OriginationIdentities` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_origination_identities(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("OriginationIdentities", value.into())
+    }
+
+    /// Replaces `SelfManagedOptOutsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_self_managed_opt_outs_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SelfManagedOptOutsEnabled", value.into())
+    }
+
+    /// Replaces `SharedRoutesEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shared_routes_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SharedRoutesEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TwoWay` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_two_way(&self, value: impl Into<Value<TwoWay>>) {
+        self.resource.set_property("TwoWay", value.into())
+    }
 }
 
-/// Properties of `AWS::SMSVOICE::Pool`.
-#[derive(Debug, Clone)]
-pub struct PoolProps {
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `MandatoryKeywords` (required).
-    pub mandatory_keywords: Value<MandatoryKeywords>,
-    /// `OptOutListName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[A-Za-z0-9_:/-]+$`.
-    pub opt_out_list_name: Option<Value<String>>,
-    /// `OptionalKeywords` (optional).
-    pub optional_keywords: Option<Value<List<OptionalKeyword>>>,
-    /// `OriginationIdentities` (required).
-    /// Items: 1..=.
-    /// Each item: Length: 20..=256 characters.
-    /// Each item: Pattern: `^arn:\S+`.
-    pub origination_identities: Value<List<String>>,
-    /// `SelfManagedOptOutsEnabled` (optional).
-    pub self_managed_opt_outs_enabled: Option<Value<bool>>,
-    /// `SharedRoutesEnabled` (optional).
-    pub shared_routes_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TwoWay` (optional).
-    pub two_way: Option<Value<TwoWay>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SMSVOICE::Pool`.
+    PoolProps
 }
 
 impl PoolProps {
@@ -123,139 +111,67 @@ impl PoolProps {
         mandatory_keywords: impl Into<Value<MandatoryKeywords>>,
         origination_identities: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            deletion_protection_enabled: None,
-            mandatory_keywords: mandatory_keywords.into(),
-            opt_out_list_name: None,
-            optional_keywords: None,
-            origination_identities: origination_identities.into(),
-            self_managed_opt_outs_enabled: None,
-            shared_routes_enabled: None,
-            tags: None,
-            two_way: None,
-        }
-    }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
-    }
-    /// Sets `OptOutListName`.
-    pub fn opt_out_list_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.opt_out_list_name = Some(value.into());
-        self
-    }
-    /// Sets `OptionalKeywords`.
-    pub fn optional_keywords(mut self, value: impl Into<Value<List<OptionalKeyword>>>) -> Self {
-        self.optional_keywords = Some(value.into());
-        self
-    }
-    /// Sets `SelfManagedOptOutsEnabled`.
-    pub fn self_managed_opt_outs_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.self_managed_opt_outs_enabled = Some(value.into());
-        self
-    }
-    /// Sets `SharedRoutesEnabled`.
-    pub fn shared_routes_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.shared_routes_enabled = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TwoWay`.
-    pub fn two_way(mut self, value: impl Into<Value<TwoWay>>) -> Self {
-        self.two_way = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MandatoryKeywords".to_owned(),
-            self.mandatory_keywords.to_template(),
-        );
-        if let Some(v) = &self.opt_out_list_name {
-            m.insert("OptOutListName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.optional_keywords {
-            m.insert("OptionalKeywords".to_owned(), v.to_template());
-        }
-        m.insert(
-            "OriginationIdentities".to_owned(),
-            self.origination_identities.to_template(),
-        );
-        if let Some(v) = &self.self_managed_opt_outs_enabled {
-            m.insert("SelfManagedOptOutsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shared_routes_enabled {
-            m.insert("SharedRoutesEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.two_way {
-            m.insert("TwoWay".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mandatory_keywords
-            .check(&path.field("MandatoryKeywords"), &Rules::NONE, out);
-        self.opt_out_list_name.check(
-            &path.field("OptOutListName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[A-Za-z0-9_:/-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.optional_keywords
-            .check(&path.field("OptionalKeywords"), &Rules::NONE, out);
-        self.origination_identities.check(
-            &path.field("OriginationIdentities"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(256),
-                            pattern: Some("^arn:\\S+"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "MandatoryKeywords",
+                    mandatory_keywords.into().to_template(),
+                )
+                .with(
+                    4,
+                    "OriginationIdentities",
+                    origination_identities.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.two_way.check(&path.field("TwoWay"), &Rules::NONE, out);
+        )
+    }
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtectionEnabled", value.into().to_template()),
+        )
+    }
+    /// `OptOutListName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[A-Za-z0-9_:/-]+$`.
+    pub fn opt_out_list_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OptOutListName", value.into().to_template()))
+    }
+    /// `OptionalKeywords` (optional).
+    pub fn optional_keywords(self, value: impl Into<Value<List<OptionalKeyword>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OptionalKeywords", value.into().to_template()),
+        )
+    }
+    /// `SelfManagedOptOutsEnabled` (optional).
+    pub fn self_managed_opt_outs_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SelfManagedOptOutsEnabled", value.into().to_template()),
+        )
+    }
+    /// `SharedRoutesEnabled` (optional).
+    pub fn shared_routes_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SharedRoutesEnabled", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
+    }
+    /// `TwoWay` (optional).
+    pub fn two_way(self, value: impl Into<Value<TwoWay>>) -> Self {
+        Self(self.0.with(8, "TwoWay", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(PoolProps);
-
-/// Property type `MandatoryKeywords` of `AWS::SMSVOICE::Pool`.
-#[derive(Debug, Clone)]
-pub struct MandatoryKeywords {
-    /// `HELP` (required).
-    pub help: Value<MandatoryKeyword>,
-    /// `STOP` (required).
-    pub stop: Value<MandatoryKeyword>,
+crate::l1_struct! {
+    /// Property type `MandatoryKeywords` of `AWS::SMSVOICE::Pool`.
+    MandatoryKeywords
 }
 
 impl MandatoryKeywords {
@@ -264,82 +180,29 @@ impl MandatoryKeywords {
         help: impl Into<Value<MandatoryKeyword>>,
         stop: impl Into<Value<MandatoryKeyword>>,
     ) -> Self {
-        Self {
-            help: help.into(),
-            stop: stop.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "HELP", help.into().to_template())
+                .with(1, "STOP", stop.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MandatoryKeywords {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HELP".to_owned(), self.help.to_template());
-        m.insert("STOP".to_owned(), self.stop.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MandatoryKeywords {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.help.check(&path.field("HELP"), &Rules::NONE, out);
-        self.stop.check(&path.field("STOP"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MandatoryKeywords);
-
-/// Property type `MandatoryKeyword` of `AWS::SMSVOICE::Pool`.
-#[derive(Debug, Clone)]
-pub struct MandatoryKeyword {
-    /// `Message` (required).
-    /// Length: ..=1600 characters.
-    pub message: Value<String>,
+crate::l1_struct! {
+    /// Property type `MandatoryKeyword` of `AWS::SMSVOICE::Pool`.
+    MandatoryKeyword
 }
 
 impl MandatoryKeyword {
     /// The required properties: `Message`.
     pub fn new(message: impl Into<Value<String>>) -> Self {
-        Self {
-            message: message.into(),
-        }
+        Self(crate::Properties::new().with(0, "Message", message.into().to_template()))
     }
 }
 
-impl ToTemplate for MandatoryKeyword {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Message".to_owned(), self.message.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MandatoryKeyword {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message.check(
-            &path.field("Message"),
-            &Rules {
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MandatoryKeyword);
-
-/// Property type `OptionalKeyword` of `AWS::SMSVOICE::Pool`.
-#[derive(Debug, Clone)]
-pub struct OptionalKeyword {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `Keyword` (required).
-    /// Length: ..=30 characters.
-    pub keyword: Value<String>,
-    /// `Message` (required).
-    /// Length: ..=1600 characters.
-    pub message: Value<String>,
+crate::l1_struct! {
+    /// Property type `OptionalKeyword` of `AWS::SMSVOICE::Pool`.
+    OptionalKeyword
 }
 
 impl OptionalKeyword {
@@ -349,231 +212,47 @@ impl OptionalKeyword {
         keyword: impl Into<Value<String>>,
         message: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            keyword: keyword.into(),
-            message: message.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Keyword", keyword.into().to_template())
+                .with(2, "Message", message.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for OptionalKeyword {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Keyword".to_owned(), self.keyword.to_template());
-        m.insert("Message".to_owned(), self.message.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `AUTOMATIC_RESPONSE`
+        AutomaticResponse = "AUTOMATIC_RESPONSE",
+        /// `OPT_OUT`
+        OptOut = "OPT_OUT",
+        /// `OPT_IN`
+        OptIn = "OPT_IN",
     }
 }
 
-impl Check for OptionalKeyword {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.keyword.check(
-            &path.field("Keyword"),
-            &Rules {
-                max_length: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message.check(
-            &path.field("Message"),
-            &Rules {
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(OptionalKeyword);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `AUTOMATIC_RESPONSE`
-    AutomaticResponse,
-    /// `OPT_OUT`
-    OptOut,
-    /// `OPT_IN`
-    OptIn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC_RESPONSE", "OPT_OUT", "OPT_IN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AutomaticResponse => "AUTOMATIC_RESPONSE",
-            Self::OptOut => "OPT_OUT",
-            Self::OptIn => "OPT_IN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC_RESPONSE" => Self::AutomaticResponse,
-            "OPT_OUT" => Self::OptOut,
-            "OPT_IN" => Self::OptIn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `Tag` of `AWS::SMSVOICE::Pool`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TwoWay` of `AWS::SMSVOICE::Pool`.
-#[derive(Debug, Clone)]
-pub struct TwoWay {
-    /// `ChannelArn` (optional).
-    /// Pattern: `^[ \S]+`.
-    pub channel_arn: Option<Value<String>>,
-    /// `ChannelRole` (optional).
-    /// Pattern: `^arn:\S+$`.
-    pub channel_role: Option<Value<String>>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `TwoWay` of `AWS::SMSVOICE::Pool`.
+    TwoWay
 }
 
 impl TwoWay {
     /// The required properties: `Enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            channel_arn: None,
-            channel_role: None,
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(2, "Enabled", enabled.into().to_template()))
     }
-    /// Sets `ChannelArn`.
-    pub fn channel_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_arn = Some(value.into());
-        self
+    /// `ChannelArn` (optional).
+    /// Pattern: `^[ \S]+`.
+    pub fn channel_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ChannelArn", value.into().to_template()))
     }
-    /// Sets `ChannelRole`.
-    pub fn channel_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_role = Some(value.into());
-        self
+    /// `ChannelRole` (optional).
+    /// Pattern: `^arn:\S+$`.
+    pub fn channel_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ChannelRole", value.into().to_template()))
     }
 }
-
-impl ToTemplate for TwoWay {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_arn {
-            m.insert("ChannelArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_role {
-            m.insert("ChannelRole".to_owned(), v.to_template());
-        }
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TwoWay {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_arn.check(
-            &path.field("ChannelArn"),
-            &Rules {
-                pattern: Some("^[ \\S]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_role.check(
-            &path.field("ChannelRole"),
-            &Rules {
-                pattern: Some("^arn:\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TwoWay);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SMSVOICE::ProtectConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ProtectConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ProtectConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ProtectConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ProtectConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SMSVOICE::ProtectConfiguration`.
+    ProtectConfiguration("AWS::SMSVOICE::ProtectConfiguration", ProtectConfigurationProps)
 }
 
 impl ProtectConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SMSVOICE::ProtectConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProtectConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProtectConfigurationId` (typed).
     pub fn ref_value(&self) -> Value<ids::ProtectConfigurationId> {
         self.resource.ref_value()
@@ -87,151 +39,81 @@ impl ProtectConfiguration {
     pub fn attr_protect_configuration_id(&self) -> Value<ids::ProtectConfigurationId> {
         self.resource.get_att("ProtectConfigurationId")
     }
+
+    /// Replaces `CountryRuleSet` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_country_rule_set(&self, value: impl Into<Value<CountryRuleSet>>) {
+        self.resource.set_property("CountryRuleSet", value.into())
+    }
+
+    /// Replaces `DeletionProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtectionEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SMSVOICE::ProtectConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct ProtectConfigurationProps {
-    /// `CountryRuleSet` (optional).
-    pub country_rule_set: Option<Value<CountryRuleSet>>,
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SMSVOICE::ProtectConfiguration`.
+    ProtectConfigurationProps(default)
 }
 
 impl ProtectConfigurationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            country_rule_set: None,
-            deletion_protection_enabled: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CountryRuleSet`.
-    pub fn country_rule_set(mut self, value: impl Into<Value<CountryRuleSet>>) -> Self {
-        self.country_rule_set = Some(value.into());
-        self
+    /// `CountryRuleSet` (optional).
+    pub fn country_rule_set(self, value: impl Into<Value<CountryRuleSet>>) -> Self {
+        Self(self.0.with(0, "CountryRuleSet", value.into().to_template()))
     }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeletionProtectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ProtectConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.country_rule_set {
-            m.insert("CountryRuleSet".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ProtectConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.country_rule_set
-            .check(&path.field("CountryRuleSet"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ProtectConfigurationProps);
-
-/// Property type `CountryRuleSet` of `AWS::SMSVOICE::ProtectConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct CountryRuleSet {
-    /// `MMS` (optional).
-    pub mms: Option<Value<List<CountryRule>>>,
-    /// `SMS` (optional).
-    pub sms: Option<Value<List<CountryRule>>>,
-    /// `VOICE` (optional).
-    pub voice: Option<Value<List<CountryRule>>>,
+crate::l1_struct! {
+    /// Property type `CountryRuleSet` of `AWS::SMSVOICE::ProtectConfiguration`.
+    CountryRuleSet(default)
 }
 
 impl CountryRuleSet {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            mms: None,
-            sms: None,
-            voice: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MMS`.
-    pub fn mms(mut self, value: impl Into<Value<List<CountryRule>>>) -> Self {
-        self.mms = Some(value.into());
-        self
+    /// `MMS` (optional).
+    pub fn mms(self, value: impl Into<Value<List<CountryRule>>>) -> Self {
+        Self(self.0.with(0, "MMS", value.into().to_template()))
     }
-    /// Sets `SMS`.
-    pub fn sms(mut self, value: impl Into<Value<List<CountryRule>>>) -> Self {
-        self.sms = Some(value.into());
-        self
+    /// `SMS` (optional).
+    pub fn sms(self, value: impl Into<Value<List<CountryRule>>>) -> Self {
+        Self(self.0.with(1, "SMS", value.into().to_template()))
     }
-    /// Sets `VOICE`.
-    pub fn voice(mut self, value: impl Into<Value<List<CountryRule>>>) -> Self {
-        self.voice = Some(value.into());
-        self
+    /// `VOICE` (optional).
+    pub fn voice(self, value: impl Into<Value<List<CountryRule>>>) -> Self {
+        Self(self.0.with(2, "VOICE", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CountryRuleSet {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.mms {
-            m.insert("MMS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms {
-            m.insert("SMS".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.voice {
-            m.insert("VOICE".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CountryRuleSet {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mms.check(&path.field("MMS"), &Rules::NONE, out);
-        self.sms.check(&path.field("SMS"), &Rules::NONE, out);
-        self.voice.check(&path.field("VOICE"), &Rules::NONE, out);
-        crate::validation::at_least_one(
-            &[
-                &[("SMS", self.sms.is_some())],
-                &[("VOICE", self.voice.is_some())],
-                &[("MMS", self.mms.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CountryRuleSet);
-
-/// Property type `CountryRule` of `AWS::SMSVOICE::ProtectConfiguration`.
-#[derive(Debug, Clone)]
-pub struct CountryRule {
-    /// `CountryCode` (required).
-    /// Pattern: `^[A-Z]{2}$`.
-    pub country_code: Value<String>,
-    /// `ProtectStatus` (required).
-    pub protect_status: Value<ProtectStatus>,
+crate::l1_struct! {
+    /// Property type `CountryRule` of `AWS::SMSVOICE::ProtectConfiguration`.
+    CountryRule
 }
 
 impl CountryRule {
@@ -240,158 +122,26 @@ impl CountryRule {
         country_code: impl Into<Value<String>>,
         protect_status: impl Into<Value<ProtectStatus>>,
     ) -> Self {
-        Self {
-            country_code: country_code.into(),
-            protect_status: protect_status.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CountryCode", country_code.into().to_template())
+                .with(1, "ProtectStatus", protect_status.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CountryRule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("CountryCode".to_owned(), self.country_code.to_template());
-        m.insert(
-            "ProtectStatus".to_owned(),
-            self.protect_status.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ProtectStatus`.
+    ProtectStatus {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `MONITOR`
+        Monitor = "MONITOR",
+        /// `FILTER`
+        Filter = "FILTER",
     }
 }
 
-impl Check for CountryRule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.country_code.check(
-            &path.field("CountryCode"),
-            &Rules {
-                pattern: Some("^[A-Z]{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protect_status
-            .check(&path.field("ProtectStatus"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CountryRule);
-
-/// Values of `ProtectStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtectStatus {
-    /// `ALLOW`
-    Allow,
-    /// `BLOCK`
-    Block,
-    /// `MONITOR`
-    Monitor,
-    /// `FILTER`
-    Filter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtectStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW", "BLOCK", "MONITOR", "FILTER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Block => "BLOCK",
-            Self::Monitor => "MONITOR",
-            Self::Filter => "FILTER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProtectStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProtectStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtectStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "BLOCK" => Self::Block,
-            "MONITOR" => Self::Monitor,
-            "FILTER" => Self::Filter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtectStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtectStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ProtectStatus);
-
-/// Property type `Tag` of `AWS::SMSVOICE::ProtectConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

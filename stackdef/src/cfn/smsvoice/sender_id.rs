@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SMSVOICE::SenderId`.
-#[derive(Debug, Clone)]
-pub struct SenderId {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SenderId {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SenderId {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SenderId {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SMSVOICE::SenderId`.
+    SenderId("AWS::SMSVOICE::SenderId", SenderIdProps)
 }
 
 impl SenderId {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SMSVOICE::SenderId";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SenderIdProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,23 +29,36 @@ impl SenderId {
     pub fn attr_arn(&self) -> Value<ids::SenderIdArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DeletionProtectionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtectionEnabled", value.into())
+    }
+
+    /// Replaces `IsoCountryCode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iso_country_code(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("IsoCountryCode", value.into())
+    }
+
+    /// Replaces `SenderId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sender_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SenderId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SMSVOICE::SenderId`.
-#[derive(Debug, Clone)]
-pub struct SenderIdProps {
-    /// `DeletionProtectionEnabled` (optional).
-    pub deletion_protection_enabled: Option<Value<bool>>,
-    /// `IsoCountryCode` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Z]{2}$`.
-    pub iso_country_code: Value<String>,
-    /// `SenderId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Z0-9_-]+$`.
-    pub sender_id: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SMSVOICE::SenderId`.
+    SenderIdProps
 }
 
 impl SenderIdProps {
@@ -102,118 +67,23 @@ impl SenderIdProps {
         iso_country_code: impl Into<Value<String>>,
         sender_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            deletion_protection_enabled: None,
-            iso_country_code: iso_country_code.into(),
-            sender_id: sender_id.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "IsoCountryCode", iso_country_code.into().to_template())
+                .with(2, "SenderId", sender_id.into().to_template()),
+        )
     }
-    /// Sets `DeletionProtectionEnabled`.
-    pub fn deletion_protection_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protection_enabled = Some(value.into());
-        self
+    /// `DeletionProtectionEnabled` (optional).
+    pub fn deletion_protection_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtectionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SenderIdProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection_enabled {
-            m.insert("DeletionProtectionEnabled".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IsoCountryCode".to_owned(),
-            self.iso_country_code.to_template(),
-        );
-        m.insert("SenderId".to_owned(), self.sender_id.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for SenderIdProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iso_country_code.check(
-            &path.field("IsoCountryCode"),
-            &Rules {
-                pattern: Some("^[A-Z]{2}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sender_id.check(
-            &path.field("SenderId"),
-            &Rules {
-                pattern: Some("^[A-Z0-9_-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SenderIdProps);
-
-/// Property type `Tag` of `AWS::SMSVOICE::SenderId`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SNS::Subscription`.
-#[derive(Debug, Clone)]
-pub struct Subscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Subscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Subscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Subscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SNS::Subscription`.
+    Subscription("AWS::SNS::Subscription", SubscriptionProps)
 }
 
 impl Subscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SNS::Subscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SubscriptionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SubscriptionArn> {
         self.resource.ref_value()
@@ -82,37 +34,80 @@ impl Subscription {
     pub fn attr_arn(&self) -> Value<ids::SubscriptionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DeliveryPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("DeliveryPolicy", value.into())
+    }
+
+    /// Replaces `Endpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Endpoint", value.into())
+    }
+
+    /// Replaces `FilterPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("FilterPolicy", value.into())
+    }
+
+    /// Replaces `FilterPolicyScope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_policy_scope(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FilterPolicyScope", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `RawMessageDelivery` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_raw_message_delivery(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RawMessageDelivery", value.into())
+    }
+
+    /// Replaces `RedrivePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redrive_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("RedrivePolicy", value.into())
+    }
+
+    /// Replaces `Region` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Region", value.into())
+    }
+
+    /// Replaces `ReplayPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_replay_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ReplayPolicy", value.into())
+    }
+
+    /// Replaces `SubscriptionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("SubscriptionRoleArn", value.into())
+    }
+
+    /// Replaces `TopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_arn(&self, value: impl Into<Value<ids::TopicArn>>) {
+        self.resource.set_property("TopicArn", value.into())
+    }
 }
 
-/// Properties of `AWS::SNS::Subscription`.
-#[derive(Debug, Clone)]
-pub struct SubscriptionProps {
-    /// `DeliveryPolicy` (optional).
-    pub delivery_policy: Option<Value<serde_json::Value>>,
-    /// `Endpoint` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub endpoint: Option<Value<String>>,
-    /// `FilterPolicy` (optional).
-    pub filter_policy: Option<Value<serde_json::Value>>,
-    /// `FilterPolicyScope` (optional).
-    pub filter_policy_scope: Option<Value<String>>,
-    /// `Protocol` (required).
-    /// Create-only: changing it replaces the resource.
-    pub protocol: Value<String>,
-    /// `RawMessageDelivery` (optional).
-    pub raw_message_delivery: Option<Value<bool>>,
-    /// `RedrivePolicy` (optional).
-    pub redrive_policy: Option<Value<serde_json::Value>>,
-    /// `Region` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub region: Option<Value<String>>,
-    /// `ReplayPolicy` (optional).
-    pub replay_policy: Option<Value<serde_json::Value>>,
-    /// `SubscriptionRoleArn` (optional).
-    pub subscription_role_arn: Option<Value<ids::RoleArn>>,
-    /// `TopicArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub topic_arn: Value<ids::TopicArn>,
+crate::l1_struct! {
+    /// Properties of `AWS::SNS::Subscription`.
+    SubscriptionProps
 }
 
 impl SubscriptionProps {
@@ -121,105 +116,57 @@ impl SubscriptionProps {
         protocol: impl Into<Value<String>>,
         topic_arn: impl Into<Value<ids::TopicArn>>,
     ) -> Self {
-        Self {
-            delivery_policy: None,
-            endpoint: None,
-            filter_policy: None,
-            filter_policy_scope: None,
-            protocol: protocol.into(),
-            raw_message_delivery: None,
-            redrive_policy: None,
-            region: None,
-            replay_policy: None,
-            subscription_role_arn: None,
-            topic_arn: topic_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Protocol", protocol.into().to_template())
+                .with(10, "TopicArn", topic_arn.into().to_template()),
+        )
     }
-    /// Sets `DeliveryPolicy`.
-    pub fn delivery_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.delivery_policy = Some(value.into());
-        self
+    /// `DeliveryPolicy` (optional).
+    pub fn delivery_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "DeliveryPolicy", value.into().to_template()))
     }
-    /// Sets `Endpoint`.
-    pub fn endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.endpoint = Some(value.into());
-        self
+    /// `Endpoint` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Endpoint", value.into().to_template()))
     }
-    /// Sets `FilterPolicy`.
-    pub fn filter_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.filter_policy = Some(value.into());
-        self
+    /// `FilterPolicy` (optional).
+    pub fn filter_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "FilterPolicy", value.into().to_template()))
     }
-    /// Sets `FilterPolicyScope`.
-    pub fn filter_policy_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_policy_scope = Some(value.into());
-        self
+    /// `FilterPolicyScope` (optional).
+    pub fn filter_policy_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "FilterPolicyScope", value.into().to_template()),
+        )
     }
-    /// Sets `RawMessageDelivery`.
-    pub fn raw_message_delivery(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.raw_message_delivery = Some(value.into());
-        self
+    /// `RawMessageDelivery` (optional).
+    pub fn raw_message_delivery(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "RawMessageDelivery", value.into().to_template()),
+        )
     }
-    /// Sets `RedrivePolicy`.
-    pub fn redrive_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.redrive_policy = Some(value.into());
-        self
+    /// `RedrivePolicy` (optional).
+    pub fn redrive_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "RedrivePolicy", value.into().to_template()))
     }
-    /// Sets `Region`.
-    pub fn region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region = Some(value.into());
-        self
+    /// `Region` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Region", value.into().to_template()))
     }
-    /// Sets `ReplayPolicy`.
-    pub fn replay_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.replay_policy = Some(value.into());
-        self
+    /// `ReplayPolicy` (optional).
+    pub fn replay_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "ReplayPolicy", value.into().to_template()))
     }
-    /// Sets `SubscriptionRoleArn`.
-    pub fn subscription_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.subscription_role_arn = Some(value.into());
-        self
+    /// `SubscriptionRoleArn` (optional).
+    pub fn subscription_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SubscriptionRoleArn", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for SubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.delivery_policy {
-            m.insert("DeliveryPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint {
-            m.insert("Endpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_policy {
-            m.insert("FilterPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.filter_policy_scope {
-            m.insert("FilterPolicyScope".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        if let Some(v) = &self.raw_message_delivery {
-            m.insert("RawMessageDelivery".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redrive_policy {
-            m.insert("RedrivePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region {
-            m.insert("Region".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.replay_policy {
-            m.insert("ReplayPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subscription_role_arn {
-            m.insert("SubscriptionRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("TopicArn".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SubscriptionProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SubscriptionProps);

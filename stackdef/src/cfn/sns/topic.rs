@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SNS::Topic`.
-#[derive(Debug, Clone)]
-pub struct Topic {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Topic {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Topic {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Topic {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SNS::Topic`.
+    Topic("AWS::SNS::Topic", TopicProps)
 }
 
 impl Topic {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SNS::Topic";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TopicProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TopicArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TopicArn> {
         self.resource.ref_value()
@@ -82,415 +34,235 @@ impl Topic {
     pub fn attr_topic_arn(&self) -> Value<ids::TopicArn> {
         self.resource.get_att("TopicArn")
     }
+
+    /// Replaces `ArchivePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_archive_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("ArchivePolicy", value.into())
+    }
+
+    /// Replaces `ContentBasedDeduplication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_based_deduplication(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ContentBasedDeduplication", value.into())
+    }
+
+    /// Replaces `DataProtectionPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_protection_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("DataProtectionPolicy", value.into())
+    }
+
+    /// Replaces `DeliveryStatusLogging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delivery_status_logging(&self, value: impl Into<Value<List<LoggingConfig>>>) {
+        self.resource
+            .set_property("DeliveryStatusLogging", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `FifoThroughputScope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fifo_throughput_scope(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FifoThroughputScope", value.into())
+    }
+
+    /// Replaces `FifoTopic` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fifo_topic(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("FifoTopic", value.into())
+    }
+
+    /// Replaces `KmsMasterKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_master_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsMasterKeyId", value.into())
+    }
+
+    /// Replaces `SignatureVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_signature_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SignatureVersion", value.into())
+    }
+
+    /// Replaces `Subscription` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subscription(&self, value: impl Into<Value<List<Subscription>>>) {
+        self.resource.set_property("Subscription", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TopicName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TopicName", value.into())
+    }
+
+    /// Replaces `TracingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracing_config(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TracingConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::SNS::Topic`.
-#[derive(Debug, Clone, Default)]
-pub struct TopicProps {
-    /// `ArchivePolicy` (optional).
-    pub archive_policy: Option<Value<serde_json::Value>>,
-    /// `ContentBasedDeduplication` (optional).
-    pub content_based_deduplication: Option<Value<bool>>,
-    /// `DataProtectionPolicy` (optional).
-    pub data_protection_policy: Option<Value<serde_json::Value>>,
-    /// `DeliveryStatusLogging` (optional).
-    pub delivery_status_logging: Option<Value<List<LoggingConfig>>>,
-    /// `DisplayName` (optional).
-    pub display_name: Option<Value<String>>,
-    /// `FifoThroughputScope` (optional).
-    pub fifo_throughput_scope: Option<Value<String>>,
-    /// `FifoTopic` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub fifo_topic: Option<Value<bool>>,
-    /// `KmsMasterKeyId` (optional).
-    pub kms_master_key_id: Option<Value<String>>,
-    /// `SignatureVersion` (optional).
-    pub signature_version: Option<Value<String>>,
-    /// `Subscription` (optional).
-    pub subscription: Option<Value<List<Subscription>>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TopicName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=256 characters.
-    pub topic_name: Option<Value<String>>,
-    /// `TracingConfig` (optional).
-    pub tracing_config: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SNS::Topic`.
+    TopicProps(default)
 }
 
 impl TopicProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            archive_policy: None,
-            content_based_deduplication: None,
-            data_protection_policy: None,
-            delivery_status_logging: None,
-            display_name: None,
-            fifo_throughput_scope: None,
-            fifo_topic: None,
-            kms_master_key_id: None,
-            signature_version: None,
-            subscription: None,
-            tags: None,
-            topic_name: None,
-            tracing_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ArchivePolicy`.
-    pub fn archive_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.archive_policy = Some(value.into());
-        self
+    /// `ArchivePolicy` (optional).
+    pub fn archive_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "ArchivePolicy", value.into().to_template()))
     }
-    /// Sets `ContentBasedDeduplication`.
-    pub fn content_based_deduplication(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.content_based_deduplication = Some(value.into());
-        self
+    /// `ContentBasedDeduplication` (optional).
+    pub fn content_based_deduplication(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContentBasedDeduplication", value.into().to_template()),
+        )
     }
-    /// Sets `DataProtectionPolicy`.
-    pub fn data_protection_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.data_protection_policy = Some(value.into());
-        self
+    /// `DataProtectionPolicy` (optional).
+    pub fn data_protection_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DataProtectionPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `DeliveryStatusLogging`.
-    pub fn delivery_status_logging(mut self, value: impl Into<Value<List<LoggingConfig>>>) -> Self {
-        self.delivery_status_logging = Some(value.into());
-        self
+    /// `DeliveryStatusLogging` (optional).
+    pub fn delivery_status_logging(self, value: impl Into<Value<List<LoggingConfig>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeliveryStatusLogging", value.into().to_template()),
+        )
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DisplayName", value.into().to_template()))
     }
-    /// Sets `FifoThroughputScope`.
-    pub fn fifo_throughput_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fifo_throughput_scope = Some(value.into());
-        self
+    /// `FifoThroughputScope` (optional).
+    pub fn fifo_throughput_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "FifoThroughputScope", value.into().to_template()),
+        )
     }
-    /// Sets `FifoTopic`.
-    pub fn fifo_topic(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fifo_topic = Some(value.into());
-        self
+    /// `FifoTopic` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn fifo_topic(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(6, "FifoTopic", value.into().to_template()))
     }
-    /// Sets `KmsMasterKeyId`.
-    pub fn kms_master_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
+    /// `KmsMasterKeyId` (optional).
+    pub fn kms_master_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "KmsMasterKeyId", value.into().to_template()))
     }
-    /// Sets `SignatureVersion`.
-    pub fn signature_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.signature_version = Some(value.into());
-        self
+    /// `SignatureVersion` (optional).
+    pub fn signature_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SignatureVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Subscription`.
-    pub fn subscription(mut self, value: impl Into<Value<List<Subscription>>>) -> Self {
-        self.subscription = Some(value.into());
-        self
+    /// `Subscription` (optional).
+    pub fn subscription(self, value: impl Into<Value<List<Subscription>>>) -> Self {
+        Self(self.0.with(9, "Subscription", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
-    /// Sets `TopicName`.
-    pub fn topic_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.topic_name = Some(value.into());
-        self
+    /// `TopicName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: at most 256 characters.
+    pub fn topic_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "TopicName", value.into().to_template()))
     }
-    /// Sets `TracingConfig`.
-    pub fn tracing_config(mut self, value: impl Into<Value<String>>) -> Self {
-        self.tracing_config = Some(value.into());
-        self
+    /// `TracingConfig` (optional).
+    pub fn tracing_config(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "TracingConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TopicProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.archive_policy {
-            m.insert("ArchivePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.content_based_deduplication {
-            m.insert("ContentBasedDeduplication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_protection_policy {
-            m.insert("DataProtectionPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delivery_status_logging {
-            m.insert("DeliveryStatusLogging".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fifo_throughput_scope {
-            m.insert("FifoThroughputScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fifo_topic {
-            m.insert("FifoTopic".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_master_key_id {
-            m.insert("KmsMasterKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.signature_version {
-            m.insert("SignatureVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subscription {
-            m.insert("Subscription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_name {
-            m.insert("TopicName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracing_config {
-            m.insert("TracingConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delivery_status_logging
-            .check(&path.field("DeliveryStatusLogging"), &Rules::NONE, out);
-        self.subscription
-            .check(&path.field("Subscription"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.topic_name.check(
-            &path.field("TopicName"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TopicProps);
-
-/// Property type `LoggingConfig` of `AWS::SNS::Topic`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfig {
-    /// `FailureFeedbackRoleArn` (optional).
-    pub failure_feedback_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Protocol` (required).
-    pub protocol: Value<Protocol>,
-    /// `SuccessFeedbackRoleArn` (optional).
-    pub success_feedback_role_arn: Option<Value<ids::RoleArn>>,
-    /// `SuccessFeedbackSampleRate` (optional).
-    pub success_feedback_sample_rate: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfig` of `AWS::SNS::Topic`.
+    LoggingConfig
 }
 
 impl LoggingConfig {
     /// The required properties: `Protocol`.
     pub fn new(protocol: impl Into<Value<Protocol>>) -> Self {
-        Self {
-            failure_feedback_role_arn: None,
-            protocol: protocol.into(),
-            success_feedback_role_arn: None,
-            success_feedback_sample_rate: None,
-        }
+        Self(crate::Properties::new().with(1, "Protocol", protocol.into().to_template()))
     }
-    /// Sets `FailureFeedbackRoleArn`.
-    pub fn failure_feedback_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.failure_feedback_role_arn = Some(value.into());
-        self
+    /// `FailureFeedbackRoleArn` (optional).
+    pub fn failure_feedback_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FailureFeedbackRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessFeedbackRoleArn`.
-    pub fn success_feedback_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.success_feedback_role_arn = Some(value.into());
-        self
+    /// `SuccessFeedbackRoleArn` (optional).
+    pub fn success_feedback_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SuccessFeedbackRoleArn", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessFeedbackSampleRate`.
-    pub fn success_feedback_sample_rate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.success_feedback_sample_rate = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.failure_feedback_role_arn {
-            m.insert("FailureFeedbackRoleArn".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        if let Some(v) = &self.success_feedback_role_arn {
-            m.insert("SuccessFeedbackRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_feedback_sample_rate {
-            m.insert("SuccessFeedbackSampleRate".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SuccessFeedbackSampleRate` (optional).
+    pub fn success_feedback_sample_rate(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SuccessFeedbackSampleRate", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LoggingConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `http/s`
+        HttpS = "http/s",
+        /// `sqs`
+        Sqs = "sqs",
+        /// `lambda`
+        Lambda = "lambda",
+        /// `firehose`
+        Firehose = "firehose",
+        /// `application`
+        Application = "application",
     }
 }
 
-crate::impl_literal!(LoggingConfig);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `http/s`
-    HttpS,
-    /// `sqs`
-    Sqs,
-    /// `lambda`
-    Lambda,
-    /// `firehose`
-    Firehose,
-    /// `application`
-    Application,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["http/s", "sqs", "lambda", "firehose", "application"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::HttpS => "http/s",
-            Self::Sqs => "sqs",
-            Self::Lambda => "lambda",
-            Self::Firehose => "firehose",
-            Self::Application => "application",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "http/s" => Self::HttpS,
-            "sqs" => Self::Sqs,
-            "lambda" => Self::Lambda,
-            "firehose" => Self::Firehose,
-            "application" => Self::Application,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Subscription` of `AWS::SNS::Topic`.
-#[derive(Debug, Clone)]
-pub struct Subscription {
-    /// `Endpoint` (required).
-    pub endpoint: Value<String>,
-    /// `Protocol` (required).
-    pub protocol: Value<String>,
+crate::l1_struct! {
+    /// Property type `Subscription` of `AWS::SNS::Topic`.
+    Subscription
 }
 
 impl Subscription {
     /// The required properties: `Endpoint`, `Protocol`.
     pub fn new(endpoint: impl Into<Value<String>>, protocol: impl Into<Value<String>>) -> Self {
-        Self {
-            endpoint: endpoint.into(),
-            protocol: protocol.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Endpoint", endpoint.into().to_template())
+                .with(1, "Protocol", protocol.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Subscription {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Endpoint".to_owned(), self.endpoint.to_template());
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Subscription {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Subscription);
-
-/// Property type `Tag` of `AWS::SNS::Topic`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

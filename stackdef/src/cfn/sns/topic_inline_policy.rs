@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SNS::TopicInlinePolicy`.
-#[derive(Debug, Clone)]
-pub struct TopicInlinePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TopicInlinePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TopicInlinePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TopicInlinePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SNS::TopicInlinePolicy`.
+    TopicInlinePolicy("AWS::SNS::TopicInlinePolicy", TopicInlinePolicyProps)
 }
 
 impl TopicInlinePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SNS::TopicInlinePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TopicInlinePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TopicArn` (typed).
     pub fn ref_value(&self) -> Value<ids::TopicInlinePolicyArn> {
         self.resource.ref_value()
@@ -77,45 +29,35 @@ impl TopicInlinePolicy {
     pub fn topic_arn(&self) -> Value<ids::TopicInlinePolicyArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `TopicArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TopicArn", value.into())
+    }
 }
 
-/// Properties of `AWS::SNS::TopicInlinePolicy`.
-#[derive(Debug, Clone)]
-pub struct TopicInlinePolicyProps {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `TopicArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub topic_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SNS::TopicInlinePolicy`.
+    TopicInlinePolicyProps
 }
 
 impl TopicInlinePolicyProps {
     /// The required properties: `PolicyDocument`, `TopicArn`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         topic_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            topic_arn: topic_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "TopicArn", topic_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TopicInlinePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("TopicArn".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicInlinePolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TopicInlinePolicyProps);

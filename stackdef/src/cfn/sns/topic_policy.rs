@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SNS::TopicPolicy`.
-#[derive(Debug, Clone)]
-pub struct TopicPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TopicPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TopicPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TopicPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SNS::TopicPolicy`.
+    TopicPolicy("AWS::SNS::TopicPolicy", TopicPolicyProps)
 }
 
 impl TopicPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SNS::TopicPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TopicPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::TopicPolicyId> {
         self.resource.ref_value()
@@ -82,44 +34,35 @@ impl TopicPolicy {
     pub fn attr_id(&self) -> Value<ids::TopicPolicyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `Topics` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topics(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Topics", value.into())
+    }
 }
 
-/// Properties of `AWS::SNS::TopicPolicy`.
-#[derive(Debug, Clone)]
-pub struct TopicPolicyProps {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `Topics` (required).
-    pub topics: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SNS::TopicPolicy`.
+    TopicPolicyProps
 }
 
 impl TopicPolicyProps {
     /// The required properties: `PolicyDocument`, `Topics`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         topics: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            topics: topics.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "Topics", topics.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for TopicPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("Topics".to_owned(), self.topics.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TopicPolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TopicPolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SQS::Queue`.
-#[derive(Debug, Clone)]
-pub struct Queue {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Queue {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Queue {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Queue {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SQS::Queue`.
+    Queue("AWS::SQS::Queue", QueueProps)
 }
 
 impl Queue {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SQS::Queue";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `QueueUrl` (typed).
     pub fn ref_value(&self) -> Value<ids::QueueId> {
         self.resource.ref_value()
@@ -87,354 +39,254 @@ impl Queue {
     pub fn attr_arn(&self) -> Value<ids::QueueArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ContentBasedDeduplication` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_based_deduplication(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ContentBasedDeduplication", value.into())
+    }
+
+    /// Replaces `DeduplicationScope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deduplication_scope(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DeduplicationScope", value.into())
+    }
+
+    /// Replaces `DelaySeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delay_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("DelaySeconds", value.into())
+    }
+
+    /// Replaces `FifoQueue` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fifo_queue(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("FifoQueue", value.into())
+    }
+
+    /// Replaces `FifoThroughputLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_fifo_throughput_limit(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("FifoThroughputLimit", value.into())
+    }
+
+    /// Replaces `KmsDataKeyReusePeriodSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_data_key_reuse_period_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("KmsDataKeyReusePeriodSeconds", value.into())
+    }
+
+    /// Replaces `KmsMasterKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_master_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsMasterKeyId", value.into())
+    }
+
+    /// Replaces `MaximumMessageSize` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maximum_message_size(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MaximumMessageSize", value.into())
+    }
+
+    /// Replaces `MessageRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("MessageRetentionPeriod", value.into())
+    }
+
+    /// Replaces `QueueName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queue_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueueName", value.into())
+    }
+
+    /// Replaces `ReceiveMessageWaitTimeSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_receive_message_wait_time_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("ReceiveMessageWaitTimeSeconds", value.into())
+    }
+
+    /// Replaces `RedriveAllowPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redrive_allow_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("RedriveAllowPolicy", value.into())
+    }
+
+    /// Replaces `RedrivePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redrive_policy(&self, value: impl Into<Value<RedrivePolicy>>) {
+        self.resource.set_property("RedrivePolicy", value.into())
+    }
+
+    /// Replaces `SqsManagedSseEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sqs_managed_sse_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("SqsManagedSseEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VisibilityTimeout` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visibility_timeout(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("VisibilityTimeout", value.into())
+    }
 }
 
-/// Properties of `AWS::SQS::Queue`.
-#[derive(Debug, Clone, Default)]
-pub struct QueueProps {
-    /// `ContentBasedDeduplication` (optional).
-    pub content_based_deduplication: Option<Value<bool>>,
-    /// `DeduplicationScope` (optional).
-    pub deduplication_scope: Option<Value<String>>,
-    /// `DelaySeconds` (optional).
-    /// Range: 0..=900.
-    pub delay_seconds: Option<Value<i64>>,
-    /// `FifoQueue` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub fifo_queue: Option<Value<bool>>,
-    /// `FifoThroughputLimit` (optional).
-    pub fifo_throughput_limit: Option<Value<String>>,
-    /// `KmsDataKeyReusePeriodSeconds` (optional).
-    /// Range: 60..=86400.
-    pub kms_data_key_reuse_period_seconds: Option<Value<i64>>,
-    /// `KmsMasterKeyId` (optional).
-    pub kms_master_key_id: Option<Value<String>>,
-    /// `MaximumMessageSize` (optional).
-    /// Range: 1024..=1048576.
-    pub maximum_message_size: Option<Value<i64>>,
-    /// `MessageRetentionPeriod` (optional).
-    /// Range: 60..=1209600.
-    pub message_retention_period: Option<Value<i64>>,
-    /// `QueueName` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub queue_name: Option<Value<String>>,
-    /// `ReceiveMessageWaitTimeSeconds` (optional).
-    /// Range: 0..=20.
-    pub receive_message_wait_time_seconds: Option<Value<i64>>,
-    /// `RedriveAllowPolicy` (optional).
-    pub redrive_allow_policy: Option<Value<serde_json::Value>>,
-    /// `RedrivePolicy` (optional).
-    pub redrive_policy: Option<Value<RedrivePolicy>>,
-    /// `SqsManagedSseEnabled` (optional).
-    pub sqs_managed_sse_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VisibilityTimeout` (optional).
-    /// Range: 0..=43200.
-    pub visibility_timeout: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SQS::Queue`.
+    QueueProps(default)
 }
 
 impl QueueProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            content_based_deduplication: None,
-            deduplication_scope: None,
-            delay_seconds: None,
-            fifo_queue: None,
-            fifo_throughput_limit: None,
-            kms_data_key_reuse_period_seconds: None,
-            kms_master_key_id: None,
-            maximum_message_size: None,
-            message_retention_period: None,
-            queue_name: None,
-            receive_message_wait_time_seconds: None,
-            redrive_allow_policy: None,
-            redrive_policy: None,
-            sqs_managed_sse_enabled: None,
-            tags: None,
-            visibility_timeout: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContentBasedDeduplication`.
-    pub fn content_based_deduplication(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.content_based_deduplication = Some(value.into());
-        self
+    /// `ContentBasedDeduplication` (optional).
+    pub fn content_based_deduplication(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ContentBasedDeduplication", value.into().to_template()),
+        )
     }
-    /// Sets `DeduplicationScope`.
-    pub fn deduplication_scope(mut self, value: impl Into<Value<String>>) -> Self {
-        self.deduplication_scope = Some(value.into());
-        self
+    /// `DeduplicationScope` (optional).
+    pub fn deduplication_scope(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DeduplicationScope", value.into().to_template()),
+        )
     }
-    /// Sets `DelaySeconds`.
-    pub fn delay_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.delay_seconds = Some(value.into());
-        self
+    /// `DelaySeconds` (optional).
+    /// Range: 0 to 900.
+    pub fn delay_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "DelaySeconds", value.into().to_template()))
     }
-    /// Sets `FifoQueue`.
-    pub fn fifo_queue(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.fifo_queue = Some(value.into());
-        self
+    /// `FifoQueue` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn fifo_queue(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(3, "FifoQueue", value.into().to_template()))
     }
-    /// Sets `FifoThroughputLimit`.
-    pub fn fifo_throughput_limit(mut self, value: impl Into<Value<String>>) -> Self {
-        self.fifo_throughput_limit = Some(value.into());
-        self
+    /// `FifoThroughputLimit` (optional).
+    pub fn fifo_throughput_limit(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "FifoThroughputLimit", value.into().to_template()),
+        )
     }
-    /// Sets `KmsDataKeyReusePeriodSeconds`.
-    pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.kms_data_key_reuse_period_seconds = Some(value.into());
-        self
+    /// `KmsDataKeyReusePeriodSeconds` (optional).
+    /// Range: 60 to 86400.
+    pub fn kms_data_key_reuse_period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            5,
+            "KmsDataKeyReusePeriodSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsMasterKeyId`.
-    pub fn kms_master_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_master_key_id = Some(value.into());
-        self
+    /// `KmsMasterKeyId` (optional).
+    pub fn kms_master_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "KmsMasterKeyId", value.into().to_template()))
     }
-    /// Sets `MaximumMessageSize`.
-    pub fn maximum_message_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.maximum_message_size = Some(value.into());
-        self
+    /// `MaximumMessageSize` (optional).
+    /// Range: 1024 to 1048576.
+    pub fn maximum_message_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "MaximumMessageSize", value.into().to_template()),
+        )
     }
-    /// Sets `MessageRetentionPeriod`.
-    pub fn message_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.message_retention_period = Some(value.into());
-        self
+    /// `MessageRetentionPeriod` (optional).
+    /// Range: 60 to 1209600.
+    pub fn message_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MessageRetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `QueueName`.
-    pub fn queue_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.queue_name = Some(value.into());
-        self
+    /// `QueueName` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn queue_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "QueueName", value.into().to_template()))
     }
-    /// Sets `ReceiveMessageWaitTimeSeconds`.
-    pub fn receive_message_wait_time_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.receive_message_wait_time_seconds = Some(value.into());
-        self
+    /// `ReceiveMessageWaitTimeSeconds` (optional).
+    /// Range: 0 to 20.
+    pub fn receive_message_wait_time_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            10,
+            "ReceiveMessageWaitTimeSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RedriveAllowPolicy`.
-    pub fn redrive_allow_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.redrive_allow_policy = Some(value.into());
-        self
+    /// `RedriveAllowPolicy` (optional).
+    pub fn redrive_allow_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(11, "RedriveAllowPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `RedrivePolicy`.
-    pub fn redrive_policy(mut self, value: impl Into<Value<RedrivePolicy>>) -> Self {
-        self.redrive_policy = Some(value.into());
-        self
+    /// `RedrivePolicy` (optional).
+    pub fn redrive_policy(self, value: impl Into<Value<RedrivePolicy>>) -> Self {
+        Self(self.0.with(12, "RedrivePolicy", value.into().to_template()))
     }
-    /// Sets `SqsManagedSseEnabled`.
-    pub fn sqs_managed_sse_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.sqs_managed_sse_enabled = Some(value.into());
-        self
+    /// `SqsManagedSseEnabled` (optional).
+    pub fn sqs_managed_sse_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SqsManagedSseEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
-    /// Sets `VisibilityTimeout`.
-    pub fn visibility_timeout(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.visibility_timeout = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QueueProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content_based_deduplication {
-            m.insert("ContentBasedDeduplication".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deduplication_scope {
-            m.insert("DeduplicationScope".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delay_seconds {
-            m.insert("DelaySeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fifo_queue {
-            m.insert("FifoQueue".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fifo_throughput_limit {
-            m.insert("FifoThroughputLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_data_key_reuse_period_seconds {
-            m.insert("KmsDataKeyReusePeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_master_key_id {
-            m.insert("KmsMasterKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maximum_message_size {
-            m.insert("MaximumMessageSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_retention_period {
-            m.insert("MessageRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.queue_name {
-            m.insert("QueueName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.receive_message_wait_time_seconds {
-            m.insert("ReceiveMessageWaitTimeSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redrive_allow_policy {
-            m.insert("RedriveAllowPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redrive_policy {
-            m.insert("RedrivePolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqs_managed_sse_enabled {
-            m.insert("SqsManagedSseEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visibility_timeout {
-            m.insert("VisibilityTimeout".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VisibilityTimeout` (optional).
+    /// Range: 0 to 43200.
+    pub fn visibility_timeout(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "VisibilityTimeout", value.into().to_template()),
+        )
     }
 }
 
-impl Check for QueueProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.delay_seconds.check(
-            &path.field("DelaySeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_data_key_reuse_period_seconds.check(
-            &path.field("KmsDataKeyReusePeriodSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(86400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maximum_message_size.check(
-            &path.field("MaximumMessageSize"),
-            &Rules {
-                minimum: Some(1024.0),
-                maximum: Some(1048576.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_retention_period.check(
-            &path.field("MessageRetentionPeriod"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(1209600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.receive_message_wait_time_seconds.check(
-            &path.field("ReceiveMessageWaitTimeSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(20.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redrive_policy
-            .check(&path.field("RedrivePolicy"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.visibility_timeout.check(
-            &path.field("VisibilityTimeout"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(43200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QueueProps);
-
-/// Property type `RedrivePolicy` of `AWS::SQS::Queue`.
-#[derive(Debug, Clone, Default)]
-pub struct RedrivePolicy {
-    /// `deadLetterTargetArn` (optional).
-    pub dead_letter_target_arn: Option<Value<String>>,
-    /// `maxReceiveCount` (optional).
-    pub max_receive_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RedrivePolicy` of `AWS::SQS::Queue`.
+    RedrivePolicy(default)
 }
 
 impl RedrivePolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dead_letter_target_arn: None,
-            max_receive_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `deadLetterTargetArn`.
-    pub fn dead_letter_target_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dead_letter_target_arn = Some(value.into());
-        self
+    /// `deadLetterTargetArn` (optional).
+    pub fn dead_letter_target_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "deadLetterTargetArn", value.into().to_template()),
+        )
     }
-    /// Sets `maxReceiveCount`.
-    pub fn max_receive_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_receive_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedrivePolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dead_letter_target_arn {
-            m.insert("deadLetterTargetArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_receive_count {
-            m.insert("maxReceiveCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `maxReceiveCount` (optional).
+    pub fn max_receive_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "maxReceiveCount", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RedrivePolicy {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RedrivePolicy);
-
-/// Property type `Tag` of `AWS::SQS::Queue`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SQS::QueueInlinePolicy`.
-#[derive(Debug, Clone)]
-pub struct QueueInlinePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QueueInlinePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QueueInlinePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QueueInlinePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SQS::QueueInlinePolicy`.
+    QueueInlinePolicy("AWS::SQS::QueueInlinePolicy", QueueInlinePolicyProps)
 }
 
 impl QueueInlinePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SQS::QueueInlinePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueueInlinePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Queue` (typed).
     pub fn ref_value(&self) -> Value<ids::QueueInlinePolicyId> {
         self.resource.ref_value()
@@ -77,45 +29,32 @@ impl QueueInlinePolicy {
     pub fn queue(&self) -> Value<ids::QueueInlinePolicyId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `Queue` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queue(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Queue", value.into())
+    }
 }
 
-/// Properties of `AWS::SQS::QueueInlinePolicy`.
-#[derive(Debug, Clone)]
-pub struct QueueInlinePolicyProps {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `Queue` (required).
-    /// Create-only: changing it replaces the resource.
-    pub queue: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SQS::QueueInlinePolicy`.
+    QueueInlinePolicyProps
 }
 
 impl QueueInlinePolicyProps {
     /// The required properties: `PolicyDocument`, `Queue`.
-    pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
-        queue: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            queue: queue.into(),
-        }
+    pub fn new(policy_document: impl Into<Value<Json>>, queue: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "Queue", queue.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for QueueInlinePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("Queue".to_owned(), self.queue.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueueInlinePolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QueueInlinePolicyProps);

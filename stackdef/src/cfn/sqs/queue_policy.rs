@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SQS::QueuePolicy`.
-#[derive(Debug, Clone)]
-pub struct QueuePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QueuePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QueuePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QueuePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SQS::QueuePolicy`.
+    QueuePolicy("AWS::SQS::QueuePolicy", QueuePolicyProps)
 }
 
 impl QueuePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SQS::QueuePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QueuePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::QueuePolicyId> {
         self.resource.ref_value()
@@ -82,44 +34,35 @@ impl QueuePolicy {
     pub fn attr_id(&self) -> Value<ids::QueuePolicyId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `Queues` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_queues(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Queues", value.into())
+    }
 }
 
-/// Properties of `AWS::SQS::QueuePolicy`.
-#[derive(Debug, Clone)]
-pub struct QueuePolicyProps {
-    /// `PolicyDocument` (required).
-    pub policy_document: Value<serde_json::Value>,
-    /// `Queues` (required).
-    pub queues: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SQS::QueuePolicy`.
+    QueuePolicyProps
 }
 
 impl QueuePolicyProps {
     /// The required properties: `PolicyDocument`, `Queues`.
     pub fn new(
-        policy_document: impl Into<Value<serde_json::Value>>,
+        policy_document: impl Into<Value<Json>>,
         queues: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            policy_document: policy_document.into(),
-            queues: queues.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "PolicyDocument", policy_document.into().to_template())
+                .with(1, "Queues", queues.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for QueuePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("Queues".to_owned(), self.queues.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for QueuePolicyProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(QueuePolicyProps);

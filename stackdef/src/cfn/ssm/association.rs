@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSM::Association`.
-#[derive(Debug, Clone)]
-pub struct Association {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Association {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Association {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Association {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::Association`.
+    Association("AWS::SSM::Association", AssociationProps)
 }
 
 impl Association {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::Association";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::AssociationId> {
         self.resource.ref_value()
@@ -82,632 +34,326 @@ impl Association {
     pub fn attr_association_id(&self) -> Value<ids::AssociationId> {
         self.resource.get_att("AssociationId")
     }
+
+    /// Replaces `ApplyOnlyAtCronInterval` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_apply_only_at_cron_interval(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ApplyOnlyAtCronInterval", value.into())
+    }
+
+    /// Replaces `AssociationName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_association_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssociationName", value.into())
+    }
+
+    /// Replaces `AutomationTargetParameterName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automation_target_parameter_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutomationTargetParameterName", value.into())
+    }
+
+    /// Replaces `CalendarNames` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_calendar_names(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("CalendarNames", value.into())
+    }
+
+    /// Replaces `ComplianceSeverity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_compliance_severity(&self, value: impl Into<Value<ComplianceSeverity>>) {
+        self.resource
+            .set_property("ComplianceSeverity", value.into())
+    }
+
+    /// Replaces `DocumentVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DocumentVersion", value.into())
+    }
+
+    /// Replaces `InstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceId", value.into())
+    }
+
+    /// Replaces `MaxConcurrency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_concurrency(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MaxConcurrency", value.into())
+    }
+
+    /// Replaces `MaxErrors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_errors(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MaxErrors", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OutputLocation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_output_location(&self, value: impl Into<Value<InstanceAssociationOutputLocation>>) {
+        self.resource.set_property("OutputLocation", value.into())
+    }
+
+    /// Replaces `Parameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_parameters(&self, value: impl Into<Value<Map<List<String>>>>) {
+        self.resource.set_property("Parameters", value.into())
+    }
+
+    /// Replaces `ScheduleExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_expression(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduleExpression", value.into())
+    }
+
+    /// Replaces `ScheduleOffset` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_offset(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ScheduleOffset", value.into())
+    }
+
+    /// Replaces `SyncCompliance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_compliance(&self, value: impl Into<Value<SyncCompliance>>) {
+        self.resource.set_property("SyncCompliance", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<List<Target>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
+
+    /// Replaces `WaitForSuccessTimeoutSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_wait_for_success_timeout_seconds(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("WaitForSuccessTimeoutSeconds", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::Association`.
-#[derive(Debug, Clone)]
-pub struct AssociationProps {
-    /// `ApplyOnlyAtCronInterval` (optional).
-    pub apply_only_at_cron_interval: Option<Value<bool>>,
-    /// `AssociationName` (optional).
-    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    pub association_name: Option<Value<String>>,
-    /// `AutomationTargetParameterName` (optional).
-    /// Length: 1..=50 characters.
-    pub automation_target_parameter_name: Option<Value<String>>,
-    /// `CalendarNames` (optional).
-    pub calendar_names: Option<Value<List<String>>>,
-    /// `ComplianceSeverity` (optional).
-    pub compliance_severity: Option<Value<ComplianceSeverity>>,
-    /// `DocumentVersion` (optional).
-    /// Pattern: `([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)`.
-    pub document_version: Option<Value<String>>,
-    /// `InstanceId` (optional).
-    pub instance_id: Option<Value<String>>,
-    /// `MaxConcurrency` (optional).
-    /// Length: 1..=7 characters.
-    /// Pattern: `^([1-9][0-9]{0,6}|[1-9][0-9]%|[1-9]%|100%)$`.
-    pub max_concurrency: Option<Value<String>>,
-    /// `MaxErrors` (optional).
-    /// Length: 1..=7 characters.
-    /// Pattern: `^([1-9][0-9]{0,6}|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    pub max_errors: Option<Value<String>>,
-    /// `Name` (required).
-    /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
-    pub name: Value<String>,
-    /// `OutputLocation` (optional).
-    pub output_location: Option<Value<InstanceAssociationOutputLocation>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<Map<List<String>>>>,
-    /// `ScheduleExpression` (optional).
-    /// Length: 1..=256 characters.
-    pub schedule_expression: Option<Value<String>>,
-    /// `ScheduleOffset` (optional).
-    /// Range: 1..=6.
-    pub schedule_offset: Option<Value<i64>>,
-    /// `SyncCompliance` (optional).
-    pub sync_compliance: Option<Value<SyncCompliance>>,
-    /// `Targets` (optional).
-    /// Items: 0..=5.
-    pub targets: Option<Value<List<Target>>>,
-    /// `WaitForSuccessTimeoutSeconds` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Range: 15..=172800.
-    pub wait_for_success_timeout_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::Association`.
+    AssociationProps
 }
 
 impl AssociationProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            apply_only_at_cron_interval: None,
-            association_name: None,
-            automation_target_parameter_name: None,
-            calendar_names: None,
-            compliance_severity: None,
-            document_version: None,
-            instance_id: None,
-            max_concurrency: None,
-            max_errors: None,
-            name: name.into(),
-            output_location: None,
-            parameters: None,
-            schedule_expression: None,
-            schedule_offset: None,
-            sync_compliance: None,
-            targets: None,
-            wait_for_success_timeout_seconds: None,
-        }
+        Self(crate::Properties::new().with(9, "Name", name.into().to_template()))
     }
-    /// Sets `ApplyOnlyAtCronInterval`.
-    pub fn apply_only_at_cron_interval(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.apply_only_at_cron_interval = Some(value.into());
-        self
+    /// `ApplyOnlyAtCronInterval` (optional).
+    pub fn apply_only_at_cron_interval(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplyOnlyAtCronInterval", value.into().to_template()),
+        )
     }
-    /// Sets `AssociationName`.
-    pub fn association_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.association_name = Some(value.into());
-        self
+    /// `AssociationName` (optional).
+    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
+    pub fn association_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AssociationName", value.into().to_template()),
+        )
     }
-    /// Sets `AutomationTargetParameterName`.
-    pub fn automation_target_parameter_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.automation_target_parameter_name = Some(value.into());
-        self
+    /// `AutomationTargetParameterName` (optional).
+    /// Length: 1 to 50 characters.
+    pub fn automation_target_parameter_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "AutomationTargetParameterName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CalendarNames`.
-    pub fn calendar_names(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.calendar_names = Some(value.into());
-        self
+    /// `CalendarNames` (optional).
+    pub fn calendar_names(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "CalendarNames", value.into().to_template()))
     }
-    /// Sets `ComplianceSeverity`.
-    pub fn compliance_severity(mut self, value: impl Into<Value<ComplianceSeverity>>) -> Self {
-        self.compliance_severity = Some(value.into());
-        self
+    /// `ComplianceSeverity` (optional).
+    pub fn compliance_severity(self, value: impl Into<Value<ComplianceSeverity>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ComplianceSeverity", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_version = Some(value.into());
-        self
+    /// `DocumentVersion` (optional).
+    /// Pattern: `([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)`.
+    pub fn document_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DocumentVersion", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceId`.
-    pub fn instance_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_id = Some(value.into());
-        self
+    /// `InstanceId` (optional).
+    /// Pattern: `(^i-([\w\x{80}-\x{10FFFF}]{8}|[\w\x{80}-\x{10FFFF}]{17})$)|(^mi-[\w\x{80}-\x{10FFFF}]{17}$)`.
+    pub fn instance_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "InstanceId", value.into().to_template()))
     }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_concurrency = Some(value.into());
-        self
+    /// `MaxConcurrency` (optional).
+    /// Length: 1 to 7 characters.
+    /// Pattern: `^([1-9][0-9]{0,6}|[1-9][0-9]%|[1-9]%|100%)$`.
+    pub fn max_concurrency(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "MaxConcurrency", value.into().to_template()))
     }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_errors = Some(value.into());
-        self
+    /// `MaxErrors` (optional).
+    /// Length: 1 to 7 characters.
+    /// Pattern: `^([1-9][0-9]{0,6}|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
+    pub fn max_errors(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "MaxErrors", value.into().to_template()))
     }
-    /// Sets `OutputLocation`.
+    /// `OutputLocation` (optional).
     pub fn output_location(
-        mut self,
+        self,
         value: impl Into<Value<InstanceAssociationOutputLocation>>,
     ) -> Self {
-        self.output_location = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "OutputLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<Map<List<String>>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Map<List<String>>>>) -> Self {
+        Self(self.0.with(11, "Parameters", value.into().to_template()))
     }
-    /// Sets `ScheduleExpression`.
-    pub fn schedule_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_expression = Some(value.into());
-        self
+    /// `ScheduleExpression` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn schedule_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ScheduleExpression", value.into().to_template()),
+        )
     }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schedule_offset = Some(value.into());
-        self
+    /// `ScheduleOffset` (optional).
+    /// Range: 1 to 6.
+    pub fn schedule_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(13, "ScheduleOffset", value.into().to_template()),
+        )
     }
-    /// Sets `SyncCompliance`.
-    pub fn sync_compliance(mut self, value: impl Into<Value<SyncCompliance>>) -> Self {
-        self.sync_compliance = Some(value.into());
-        self
+    /// `SyncCompliance` (optional).
+    pub fn sync_compliance(self, value: impl Into<Value<SyncCompliance>>) -> Self {
+        Self(
+            self.0
+                .with(14, "SyncCompliance", value.into().to_template()),
+        )
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<List<Target>>>) -> Self {
-        self.targets = Some(value.into());
-        self
+    /// `Targets` (optional).
+    /// Items: 0 to 5.
+    pub fn targets(self, value: impl Into<Value<List<Target>>>) -> Self {
+        Self(self.0.with(15, "Targets", value.into().to_template()))
     }
-    /// Sets `WaitForSuccessTimeoutSeconds`.
-    pub fn wait_for_success_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.wait_for_success_timeout_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.apply_only_at_cron_interval {
-            m.insert("ApplyOnlyAtCronInterval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.association_name {
-            m.insert("AssociationName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.automation_target_parameter_name {
-            m.insert("AutomationTargetParameterName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.calendar_names {
-            m.insert("CalendarNames".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_severity {
-            m.insert("ComplianceSeverity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_version {
-            m.insert("DocumentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_id {
-            m.insert("InstanceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrency {
-            m.insert("MaxConcurrency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_errors {
-            m.insert("MaxErrors".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.output_location {
-            m.insert("OutputLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_expression {
-            m.insert("ScheduleExpression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_offset {
-            m.insert("ScheduleOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sync_compliance {
-            m.insert("SyncCompliance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wait_for_success_timeout_seconds {
-            m.insert("WaitForSuccessTimeoutSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WaitForSuccessTimeoutSeconds` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Range: 15 to 172800.
+    pub fn wait_for_success_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            16,
+            "WaitForSuccessTimeoutSeconds",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for AssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.association_name.check(
-            &path.field("AssociationName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_\\-.]{3,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.automation_target_parameter_name.check(
-            &path.field("AutomationTargetParameterName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_severity
-            .check(&path.field("ComplianceSeverity"), &Rules::NONE, out);
-        self.document_version.check(
-            &path.field("DocumentVersion"),
-            &Rules {
-                pattern: Some("([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_concurrency.check(
-            &path.field("MaxConcurrency"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(7),
-                pattern: Some("^([1-9][0-9]{0,6}|[1-9][0-9]%|[1-9]%|100%)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_errors.check(
-            &path.field("MaxErrors"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(7),
-                pattern: Some("^([1-9][0-9]{0,6}|[0]|[1-9][0-9]%|[0-9]%|100%)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_\\-.:/]{3,200}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_location
-            .check(&path.field("OutputLocation"), &Rules::NONE, out);
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_offset.check(
-            &path.field("ScheduleOffset"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(6.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sync_compliance
-            .check(&path.field("SyncCompliance"), &Rules::NONE, out);
-        self.targets.check(
-            &path.field("Targets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.wait_for_success_timeout_seconds.check(
-            &path.field("WaitForSuccessTimeoutSeconds"),
-            &Rules {
-                minimum: Some(15.0),
-                maximum: Some(172800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ComplianceSeverity`.
+    ComplianceSeverity {
+        /// `CRITICAL`
+        Critical = "CRITICAL",
+        /// `HIGH`
+        High = "HIGH",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `LOW`
+        Low = "LOW",
+        /// `UNSPECIFIED`
+        Unspecified = "UNSPECIFIED",
     }
 }
 
-crate::impl_literal!(AssociationProps);
-
-/// Values of `ComplianceSeverity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComplianceSeverity {
-    /// `CRITICAL`
-    Critical,
-    /// `HIGH`
-    High,
-    /// `MEDIUM`
-    Medium,
-    /// `LOW`
-    Low,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComplianceSeverity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["CRITICAL", "HIGH", "MEDIUM", "LOW", "UNSPECIFIED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::High => "HIGH",
-            Self::Medium => "MEDIUM",
-            Self::Low => "LOW",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComplianceSeverity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComplianceSeverity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComplianceSeverity {
-    fn from(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "HIGH" => Self::High,
-            "MEDIUM" => Self::Medium,
-            "LOW" => Self::Low,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComplianceSeverity> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComplianceSeverity::from(s))
-    }
-}
-
-crate::impl_literal!(ComplianceSeverity);
-
-/// Property type `InstanceAssociationOutputLocation` of `AWS::SSM::Association`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceAssociationOutputLocation {
-    /// `S3Location` (optional).
-    pub s3_location: Option<Value<S3OutputLocation>>,
+crate::l1_struct! {
+    /// Property type `InstanceAssociationOutputLocation` of `AWS::SSM::Association`.
+    InstanceAssociationOutputLocation(default)
 }
 
 impl InstanceAssociationOutputLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3_location: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Location`.
-    pub fn s3_location(mut self, value: impl Into<Value<S3OutputLocation>>) -> Self {
-        self.s3_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceAssociationOutputLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_location {
-            m.insert("S3Location".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Location` (optional).
+    pub fn s3_location(self, value: impl Into<Value<S3OutputLocation>>) -> Self {
+        Self(self.0.with(0, "S3Location", value.into().to_template()))
     }
 }
 
-impl Check for InstanceAssociationOutputLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_location
-            .check(&path.field("S3Location"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceAssociationOutputLocation);
-
-/// Property type `S3OutputLocation` of `AWS::SSM::Association`.
-#[derive(Debug, Clone, Default)]
-pub struct S3OutputLocation {
-    /// `OutputS3BucketName` (optional).
-    /// Length: 3..=63 characters.
-    pub output_s3_bucket_name: Option<Value<String>>,
-    /// `OutputS3KeyPrefix` (optional).
-    /// Length: 0..=1024 characters.
-    pub output_s3_key_prefix: Option<Value<String>>,
-    /// `OutputS3Region` (optional).
-    /// Length: 3..=20 characters.
-    pub output_s3_region: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3OutputLocation` of `AWS::SSM::Association`.
+    S3OutputLocation(default)
 }
 
 impl S3OutputLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            output_s3_bucket_name: None,
-            output_s3_key_prefix: None,
-            output_s3_region: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OutputS3BucketName`.
-    pub fn output_s3_bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_s3_bucket_name = Some(value.into());
-        self
+    /// `OutputS3BucketName` (optional).
+    /// Length: 3 to 63 characters.
+    pub fn output_s3_bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OutputS3BucketName", value.into().to_template()),
+        )
     }
-    /// Sets `OutputS3KeyPrefix`.
-    pub fn output_s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_s3_key_prefix = Some(value.into());
-        self
+    /// `OutputS3KeyPrefix` (optional).
+    /// Length: 0 to 1024 characters.
+    pub fn output_s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OutputS3KeyPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `OutputS3Region`.
-    pub fn output_s3_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_s3_region = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3OutputLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.output_s3_bucket_name {
-            m.insert("OutputS3BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_s3_key_prefix {
-            m.insert("OutputS3KeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_s3_region {
-            m.insert("OutputS3Region".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OutputS3Region` (optional).
+    /// Length: 3 to 20 characters.
+    pub fn output_s3_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "OutputS3Region", value.into().to_template()))
     }
 }
 
-impl Check for S3OutputLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.output_s3_bucket_name.check(
-            &path.field("OutputS3BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_s3_key_prefix.check(
-            &path.field("OutputS3KeyPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.output_s3_region.check(
-            &path.field("OutputS3Region"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SyncCompliance`.
+    SyncCompliance {
+        /// `AUTO`
+        Auto = "AUTO",
+        /// `MANUAL`
+        Manual = "MANUAL",
     }
 }
 
-crate::impl_literal!(S3OutputLocation);
-
-/// Values of `SyncCompliance`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SyncCompliance {
-    /// `AUTO`
-    Auto,
-    /// `MANUAL`
-    Manual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SyncCompliance {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTO", "MANUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Auto => "AUTO",
-            Self::Manual => "MANUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SyncCompliance {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SyncCompliance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SyncCompliance {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTO" => Self::Auto,
-            "MANUAL" => Self::Manual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SyncCompliance> {
-    fn from(s: &str) -> Self {
-        Value::literal(SyncCompliance::from(s))
-    }
-}
-
-crate::impl_literal!(SyncCompliance);
-
-/// Property type `Target` of `AWS::SSM::Association`.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `Key` (required).
-    /// Length: 1..=163 characters.
-    pub key: Value<String>,
-    /// `Values` (required).
-    /// Items: 0..=50.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `Target` of `AWS::SSM::Association`.
+    Target
 }
 
 impl Target {
     /// The required properties: `Key`, `Values`.
     pub fn new(key: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            key: key.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Target {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Target {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(163),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Target);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SSM::Document`.
-#[derive(Debug, Clone)]
-pub struct Document {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Document {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Document {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Document {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::Document`.
+    Document("AWS::SSM::Document", DocumentProps)
 }
 
 impl Document {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::Document";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DocumentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::DocumentName> {
         self.resource.ref_value()
@@ -77,744 +29,269 @@ impl Document {
     pub fn name(&self) -> Value<ids::DocumentName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Attachments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_attachments(&self, value: impl Into<Value<List<AttachmentsSource>>>) {
+        self.resource.set_property("Attachments", value.into())
+    }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `DocumentFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_format(&self, value: impl Into<Value<DocumentFormat>>) {
+        self.resource.set_property("DocumentFormat", value.into())
+    }
+
+    /// Replaces `DocumentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_document_type(&self, value: impl Into<Value<DocumentType>>) {
+        self.resource.set_property("DocumentType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Requires` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_requires(&self, value: impl Into<Value<List<DocumentRequires>>>) {
+        self.resource.set_property("Requires", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetType", value.into())
+    }
+
+    /// Replaces `UpdateMethod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_update_method(&self, value: impl Into<Value<UpdateMethod>>) {
+        self.resource.set_property("UpdateMethod", value.into())
+    }
+
+    /// Replaces `VersionName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionName", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::Document`.
-#[derive(Debug, Clone)]
-pub struct DocumentProps {
-    /// `Attachments` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 0..=20.
-    pub attachments: Option<Value<List<AttachmentsSource>>>,
-    /// `Content` (required).
-    pub content: Value<serde_json::Value>,
-    /// `DocumentFormat` (optional).
-    pub document_format: Option<Value<DocumentFormat>>,
-    /// `DocumentType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub document_type: Option<Value<DocumentType>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    pub name: Option<Value<String>>,
-    /// `Requires` (optional).
-    /// Items: 1..=.
-    pub requires: Option<Value<List<DocumentRequires>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=1000.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetType` (optional).
-    /// Length: 0..=200 characters.
-    /// Pattern: `^\/[\w\.\-\:\/]*$`.
-    pub target_type: Option<Value<String>>,
-    /// `UpdateMethod` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub update_method: Option<Value<UpdateMethod>>,
-    /// `VersionName` (optional).
-    /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
-    pub version_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::Document`.
+    DocumentProps
 }
 
 impl DocumentProps {
     /// The required properties: `Content`.
-    pub fn new(content: impl Into<Value<serde_json::Value>>) -> Self {
-        Self {
-            attachments: None,
-            content: content.into(),
-            document_format: None,
-            document_type: None,
-            name: None,
-            requires: None,
-            tags: None,
-            target_type: None,
-            update_method: None,
-            version_name: None,
-        }
+    pub fn new(content: impl Into<Value<Json>>) -> Self {
+        Self(crate::Properties::new().with(1, "Content", content.into().to_template()))
     }
-    /// Sets `Attachments`.
-    pub fn attachments(mut self, value: impl Into<Value<List<AttachmentsSource>>>) -> Self {
-        self.attachments = Some(value.into());
-        self
+    /// `Attachments` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 0 to 20.
+    pub fn attachments(self, value: impl Into<Value<List<AttachmentsSource>>>) -> Self {
+        Self(self.0.with(0, "Attachments", value.into().to_template()))
     }
-    /// Sets `DocumentFormat`.
-    pub fn document_format(mut self, value: impl Into<Value<DocumentFormat>>) -> Self {
-        self.document_format = Some(value.into());
-        self
+    /// `DocumentFormat` (optional).
+    pub fn document_format(self, value: impl Into<Value<DocumentFormat>>) -> Self {
+        Self(self.0.with(2, "DocumentFormat", value.into().to_template()))
     }
-    /// Sets `DocumentType`.
-    pub fn document_type(mut self, value: impl Into<Value<DocumentType>>) -> Self {
-        self.document_type = Some(value.into());
-        self
+    /// `DocumentType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn document_type(self, value: impl Into<Value<DocumentType>>) -> Self {
+        Self(self.0.with(3, "DocumentType", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Requires`.
-    pub fn requires(mut self, value: impl Into<Value<List<DocumentRequires>>>) -> Self {
-        self.requires = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-    /// Sets `TargetType`.
-    pub fn target_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_type = Some(value.into());
-        self
-    }
-    /// Sets `UpdateMethod`.
-    pub fn update_method(mut self, value: impl Into<Value<UpdateMethod>>) -> Self {
-        self.update_method = Some(value.into());
-        self
-    }
-    /// Sets `VersionName`.
-    pub fn version_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachments {
-            m.insert("Attachments".to_owned(), v.to_template());
-        }
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.document_format {
-            m.insert("DocumentFormat".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_type {
-            m.insert("DocumentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.requires {
-            m.insert("Requires".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_type {
-            m.insert("TargetType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.update_method {
-            m.insert("UpdateMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version_name {
-            m.insert("VersionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DocumentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachments.check(
-            &path.field("Attachments"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_format
-            .check(&path.field("DocumentFormat"), &Rules::NONE, out);
-        self.document_type
-            .check(&path.field("DocumentType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_\\-.]{3,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.requires.check(
-            &path.field("Requires"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_type.check(
-            &path.field("TargetType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(200),
-                pattern: Some("^\\/[\\w\\.\\-\\:\\/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.update_method
-            .check(&path.field("UpdateMethod"), &Rules::NONE, out);
-        self.version_name.check(
-            &path.field("VersionName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_\\-.]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentProps);
-
-/// Property type `AttachmentsSource` of `AWS::SSM::Document`.
-#[derive(Debug, Clone, Default)]
-pub struct AttachmentsSource {
-    /// `Key` (optional).
-    pub key: Option<Value<Key>>,
     /// `Name` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub name: Option<Value<String>>,
-    /// `Values` (optional).
-    /// Items: 1..=1.
-    /// Each item: Length: 1..=100000 characters.
-    pub values: Option<Value<List<String>>>,
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
+    }
+    /// `Requires` (optional).
+    /// Items: at least 1.
+    pub fn requires(self, value: impl Into<Value<List<DocumentRequires>>>) -> Self {
+        Self(self.0.with(5, "Requires", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 1000.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
+    }
+    /// `TargetType` (optional).
+    /// Length: 0 to 200 characters.
+    /// Pattern: `^\/[\w\x{80}-\x{10FFFF}\.\-\:\/]*$`.
+    pub fn target_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "TargetType", value.into().to_template()))
+    }
+    /// `UpdateMethod` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn update_method(self, value: impl Into<Value<UpdateMethod>>) -> Self {
+        Self(self.0.with(8, "UpdateMethod", value.into().to_template()))
+    }
+    /// `VersionName` (optional).
+    /// Pattern: `^[a-zA-Z0-9_\-.]{1,128}$`.
+    pub fn version_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "VersionName", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `AttachmentsSource` of `AWS::SSM::Document`.
+    AttachmentsSource(default)
 }
 
 impl AttachmentsSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            name: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<Key>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<Key>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AttachmentsSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AttachmentsSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AttachmentsSource);
-
-/// Values of `Key`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Key {
-    /// `SourceUrl`
-    SourceUrl,
-    /// `S3FileUrl`
-    S3FileUrl,
-    /// `AttachmentReference`
-    AttachmentReference,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Key {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SourceUrl", "S3FileUrl", "AttachmentReference"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SourceUrl => "SourceUrl",
-            Self::S3FileUrl => "S3FileUrl",
-            Self::AttachmentReference => "AttachmentReference",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Key {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Key {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Key {
-    fn from(s: &str) -> Self {
-        match s {
-            "SourceUrl" => Self::SourceUrl,
-            "S3FileUrl" => Self::S3FileUrl,
-            "AttachmentReference" => Self::AttachmentReference,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Key> {
-    fn from(s: &str) -> Self {
-        Value::literal(Key::from(s))
-    }
-}
-
-crate::impl_literal!(Key);
-
-/// Values of `DocumentFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentFormat {
-    /// `YAML`
-    Yaml,
-    /// `JSON`
-    Json,
-    /// `TEXT`
-    Text,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["YAML", "JSON", "TEXT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Yaml => "YAML",
-            Self::Json => "JSON",
-            Self::Text => "TEXT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "YAML" => Self::Yaml,
-            "JSON" => Self::Json,
-            "TEXT" => Self::Text,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentFormat::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentFormat);
-
-/// Values of `DocumentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DocumentType {
-    /// `ApplicationConfiguration`
-    ApplicationConfiguration,
-    /// `ApplicationConfigurationSchema`
-    ApplicationConfigurationSchema,
-    /// `Automation`
-    Automation,
-    /// `Automation.ChangeTemplate`
-    AutomationChangeTemplate,
-    /// `AutoApprovalPolicy`
-    AutoApprovalPolicy,
-    /// `ChangeCalendar`
-    ChangeCalendar,
-    /// `CloudFormation`
-    CloudFormation,
-    /// `Command`
-    Command,
-    /// `DeploymentStrategy`
-    DeploymentStrategy,
-    /// `ManualApprovalPolicy`
-    ManualApprovalPolicy,
-    /// `Package`
-    Package,
-    /// `Policy`
-    Policy,
-    /// `ProblemAnalysis`
-    ProblemAnalysis,
-    /// `ProblemAnalysisTemplate`
-    ProblemAnalysisTemplate,
-    /// `Session`
-    Session,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DocumentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ApplicationConfiguration",
-        "ApplicationConfigurationSchema",
-        "Automation",
-        "Automation.ChangeTemplate",
-        "AutoApprovalPolicy",
-        "ChangeCalendar",
-        "CloudFormation",
-        "Command",
-        "DeploymentStrategy",
-        "ManualApprovalPolicy",
-        "Package",
-        "Policy",
-        "ProblemAnalysis",
-        "ProblemAnalysisTemplate",
-        "Session",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ApplicationConfiguration => "ApplicationConfiguration",
-            Self::ApplicationConfigurationSchema => "ApplicationConfigurationSchema",
-            Self::Automation => "Automation",
-            Self::AutomationChangeTemplate => "Automation.ChangeTemplate",
-            Self::AutoApprovalPolicy => "AutoApprovalPolicy",
-            Self::ChangeCalendar => "ChangeCalendar",
-            Self::CloudFormation => "CloudFormation",
-            Self::Command => "Command",
-            Self::DeploymentStrategy => "DeploymentStrategy",
-            Self::ManualApprovalPolicy => "ManualApprovalPolicy",
-            Self::Package => "Package",
-            Self::Policy => "Policy",
-            Self::ProblemAnalysis => "ProblemAnalysis",
-            Self::ProblemAnalysisTemplate => "ProblemAnalysisTemplate",
-            Self::Session => "Session",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DocumentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DocumentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DocumentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ApplicationConfiguration" => Self::ApplicationConfiguration,
-            "ApplicationConfigurationSchema" => Self::ApplicationConfigurationSchema,
-            "Automation" => Self::Automation,
-            "Automation.ChangeTemplate" => Self::AutomationChangeTemplate,
-            "AutoApprovalPolicy" => Self::AutoApprovalPolicy,
-            "ChangeCalendar" => Self::ChangeCalendar,
-            "CloudFormation" => Self::CloudFormation,
-            "Command" => Self::Command,
-            "DeploymentStrategy" => Self::DeploymentStrategy,
-            "ManualApprovalPolicy" => Self::ManualApprovalPolicy,
-            "Package" => Self::Package,
-            "Policy" => Self::Policy,
-            "ProblemAnalysis" => Self::ProblemAnalysis,
-            "ProblemAnalysisTemplate" => Self::ProblemAnalysisTemplate,
-            "Session" => Self::Session,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DocumentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DocumentType::from(s))
-    }
-}
-
-crate::impl_literal!(DocumentType);
-
-/// Property type `DocumentRequires` of `AWS::SSM::Document`.
-#[derive(Debug, Clone, Default)]
-pub struct DocumentRequires {
     /// `Name` (optional).
-    /// Length: ..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
-    pub name: Option<Value<String>>,
-    /// `Version` (optional).
-    /// Length: ..=8 characters.
-    /// Pattern: `([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)`.
-    pub version: Option<Value<String>>,
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
+    }
+    /// `Values` (optional).
+    /// Items: 1 to 1.
+    /// Each item: Length: 1 to 100000 characters.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Values", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `Key`.
+    Key {
+        /// `SourceUrl`
+        SourceUrl = "SourceUrl",
+        /// `S3FileUrl`
+        S3FileUrl = "S3FileUrl",
+        /// `AttachmentReference`
+        AttachmentReference = "AttachmentReference",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DocumentFormat`.
+    DocumentFormat {
+        /// `YAML`
+        Yaml = "YAML",
+        /// `JSON`
+        Json = "JSON",
+        /// `TEXT`
+        Text = "TEXT",
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `DocumentType`.
+    DocumentType {
+        /// `ApplicationConfiguration`
+        ApplicationConfiguration = "ApplicationConfiguration",
+        /// `ApplicationConfigurationSchema`
+        ApplicationConfigurationSchema = "ApplicationConfigurationSchema",
+        /// `Automation`
+        Automation = "Automation",
+        /// `Automation.ChangeTemplate`
+        AutomationChangeTemplate = "Automation.ChangeTemplate",
+        /// `AutoApprovalPolicy`
+        AutoApprovalPolicy = "AutoApprovalPolicy",
+        /// `ChangeCalendar`
+        ChangeCalendar = "ChangeCalendar",
+        /// `CloudFormation`
+        CloudFormation = "CloudFormation",
+        /// `Command`
+        Command = "Command",
+        /// `DeploymentStrategy`
+        DeploymentStrategy = "DeploymentStrategy",
+        /// `ManualApprovalPolicy`
+        ManualApprovalPolicy = "ManualApprovalPolicy",
+        /// `Package`
+        Package = "Package",
+        /// `Policy`
+        Policy = "Policy",
+        /// `ProblemAnalysis`
+        ProblemAnalysis = "ProblemAnalysis",
+        /// `ProblemAnalysisTemplate`
+        ProblemAnalysisTemplate = "ProblemAnalysisTemplate",
+        /// `Session`
+        Session = "Session",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DocumentRequires` of `AWS::SSM::Document`.
+    DocumentRequires(default)
 }
 
 impl DocumentRequires {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            version: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: at most 200 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DocumentRequires {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    /// Length: at most 8 characters.
+    /// Pattern: `([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)`.
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Version", value.into().to_template()))
     }
 }
 
-impl Check for DocumentRequires {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9_\\-.:/]{3,200}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                max_length: Some(8),
-                pattern: Some("([$]LATEST|[$]DEFAULT|^[1-9][0-9]*$)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DocumentRequires);
-
-/// Property type `Tag` of `AWS::SSM::Document`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::SSM::Document`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `UpdateMethod`.
+    UpdateMethod {
+        /// `Replace`
+        Replace = "Replace",
+        /// `NewVersion`
+        NewVersion = "NewVersion",
     }
 }
-
-crate::impl_literal!(Tag);
-
-/// Values of `UpdateMethod`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UpdateMethod {
-    /// `Replace`
-    Replace,
-    /// `NewVersion`
-    NewVersion,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UpdateMethod {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Replace", "NewVersion"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Replace => "Replace",
-            Self::NewVersion => "NewVersion",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UpdateMethod {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UpdateMethod {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UpdateMethod {
-    fn from(s: &str) -> Self {
-        match s {
-            "Replace" => Self::Replace,
-            "NewVersion" => Self::NewVersion,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UpdateMethod> {
-    fn from(s: &str) -> Self {
-        Value::literal(UpdateMethod::from(s))
-    }
-}
-
-crate::impl_literal!(UpdateMethod);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSM::MaintenanceWindow`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MaintenanceWindow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MaintenanceWindow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MaintenanceWindow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::MaintenanceWindow`.
+    MaintenanceWindow("AWS::SSM::MaintenanceWindow", MaintenanceWindowProps)
 }
 
 impl MaintenanceWindow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MaintenanceWindowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WindowId` (typed).
     pub fn ref_value(&self) -> Value<ids::MaintenanceWindowId> {
         self.resource.ref_value()
@@ -82,41 +34,78 @@ impl MaintenanceWindow {
     pub fn attr_window_id(&self) -> Value<ids::MaintenanceWindowId> {
         self.resource.get_att("WindowId")
     }
+
+    /// Replaces `AllowUnassociatedTargets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_unassociated_targets(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowUnassociatedTargets", value.into())
+    }
+
+    /// Replaces `Cutoff` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cutoff(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Cutoff", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Duration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_duration(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Duration", value.into())
+    }
+
+    /// Replaces `EndDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_end_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("EndDate", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `ScheduleOffset` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_offset(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("ScheduleOffset", value.into())
+    }
+
+    /// Replaces `ScheduleTimezone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_timezone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ScheduleTimezone", value.into())
+    }
+
+    /// Replaces `StartDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartDate", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::MaintenanceWindow`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindowProps {
-    /// `AllowUnassociatedTargets` (required).
-    pub allow_unassociated_targets: Value<bool>,
-    /// `Cutoff` (required).
-    /// Range: 0..=23.
-    pub cutoff: Value<i64>,
-    /// `Description` (optional).
-    /// Length: 1..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `Duration` (required).
-    /// Range: 1..=24.
-    pub duration: Value<i64>,
-    /// `EndDate` (optional).
-    pub end_date: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    pub name: Value<String>,
-    /// `Schedule` (required).
-    /// Length: 1..=256 characters.
-    pub schedule: Value<String>,
-    /// `ScheduleOffset` (optional).
-    /// Range: 1..=6.
-    pub schedule_offset: Option<Value<i64>>,
-    /// `ScheduleTimezone` (optional).
-    pub schedule_timezone: Option<Value<String>>,
-    /// `StartDate` (optional).
-    pub start_date: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=1000.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::MaintenanceWindow`.
+    MaintenanceWindowProps
 }
 
 impl MaintenanceWindowProps {
@@ -128,211 +117,49 @@ impl MaintenanceWindowProps {
         name: impl Into<Value<String>>,
         schedule: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            allow_unassociated_targets: allow_unassociated_targets.into(),
-            cutoff: cutoff.into(),
-            description: None,
-            duration: duration.into(),
-            end_date: None,
-            name: name.into(),
-            schedule: schedule.into(),
-            schedule_offset: None,
-            schedule_timezone: None,
-            start_date: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AllowUnassociatedTargets",
+                    allow_unassociated_targets.into().to_template(),
+                )
+                .with(1, "Cutoff", cutoff.into().to_template())
+                .with(3, "Duration", duration.into().to_template())
+                .with(5, "Name", name.into().to_template())
+                .with(6, "Schedule", schedule.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `EndDate`.
-    pub fn end_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.end_date = Some(value.into());
-        self
+    /// `EndDate` (optional).
+    pub fn end_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "EndDate", value.into().to_template()))
     }
-    /// Sets `ScheduleOffset`.
-    pub fn schedule_offset(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.schedule_offset = Some(value.into());
-        self
+    /// `ScheduleOffset` (optional).
+    /// Range: 1 to 6.
+    pub fn schedule_offset(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "ScheduleOffset", value.into().to_template()))
     }
-    /// Sets `ScheduleTimezone`.
-    pub fn schedule_timezone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.schedule_timezone = Some(value.into());
-        self
+    /// `ScheduleTimezone` (optional).
+    pub fn schedule_timezone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ScheduleTimezone", value.into().to_template()),
+        )
     }
-    /// Sets `StartDate`.
-    pub fn start_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.start_date = Some(value.into());
-        self
+    /// `StartDate` (optional).
+    pub fn start_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "StartDate", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaintenanceWindowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AllowUnassociatedTargets".to_owned(),
-            self.allow_unassociated_targets.to_template(),
-        );
-        m.insert("Cutoff".to_owned(), self.cutoff.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Duration".to_owned(), self.duration.to_template());
-        if let Some(v) = &self.end_date {
-            m.insert("EndDate".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        if let Some(v) = &self.schedule_offset {
-            m.insert("ScheduleOffset".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schedule_timezone {
-            m.insert("ScheduleTimezone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_date {
-            m.insert("StartDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 1000.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MaintenanceWindowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cutoff.check(
-            &path.field("Cutoff"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(23.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.duration.check(
-            &path.field("Duration"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(24.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\-.]{3,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule.check(
-            &path.field("Schedule"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_offset.check(
-            &path.field("ScheduleOffset"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(6.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MaintenanceWindowProps);
-
-/// Property type `Tag` of `AWS::SSM::MaintenanceWindow`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,66 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSM::MaintenanceWindowTarget`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindowTarget {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MaintenanceWindowTarget {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MaintenanceWindowTarget {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MaintenanceWindowTarget {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::MaintenanceWindowTarget`.
+    MaintenanceWindowTarget("AWS::SSM::MaintenanceWindowTarget", MaintenanceWindowTargetProps)
 }
 
 impl MaintenanceWindowTarget {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindowTarget";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MaintenanceWindowTargetProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -80,31 +28,47 @@ impl MaintenanceWindowTarget {
     pub fn attr_window_target_id(&self) -> Value<String> {
         self.resource.get_att("WindowTargetId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OwnerInformation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_owner_information(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("OwnerInformation", value.into())
+    }
+
+    /// Replaces `ResourceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_type(&self, value: impl Into<Value<ResourceType>>) {
+        self.resource.set_property("ResourceType", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<List<Targets>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
+
+    /// Replaces `WindowId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_window_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WindowId", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::MaintenanceWindowTarget`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindowTargetProps {
-    /// `Description` (optional).
-    /// Length: 1..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    pub name: Option<Value<String>>,
-    /// `OwnerInformation` (optional).
-    /// Length: 1..=128 characters.
-    pub owner_information: Option<Value<String>>,
-    /// `ResourceType` (required).
-    pub resource_type: Value<ResourceType>,
-    /// `Targets` (required).
-    /// Items: 0..=5.
-    pub targets: Value<List<Targets>>,
-    /// `WindowId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=20 characters.
-    /// Pattern: `^mw-[0-9a-f]{17}$`.
-    pub window_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::MaintenanceWindowTarget`.
+    MaintenanceWindowTargetProps
 }
 
 impl MaintenanceWindowTargetProps {
@@ -114,208 +78,56 @@ impl MaintenanceWindowTargetProps {
         targets: impl Into<Value<List<Targets>>>,
         window_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: None,
-            owner_information: None,
-            resource_type: resource_type.into(),
-            targets: targets.into(),
-            window_id: window_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "ResourceType", resource_type.into().to_template())
+                .with(4, "Targets", targets.into().to_template())
+                .with(5, "WindowId", window_id.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `OwnerInformation`.
-    pub fn owner_information(mut self, value: impl Into<Value<String>>) -> Self {
-        self.owner_information = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaintenanceWindowTargetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.owner_information {
-            m.insert("OwnerInformation".to_owned(), v.to_template());
-        }
-        m.insert("ResourceType".to_owned(), self.resource_type.to_template());
-        m.insert("Targets".to_owned(), self.targets.to_template());
-        m.insert("WindowId".to_owned(), self.window_id.to_template());
-        Expr::Map(m)
+    /// `OwnerInformation` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn owner_information(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OwnerInformation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MaintenanceWindowTargetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\-.]{3,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.owner_information.check(
-            &path.field("OwnerInformation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.targets.check(
-            &path.field("Targets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.window_id.check(
-            &path.field("WindowId"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(20),
-                pattern: Some("^mw-[0-9a-f]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `INSTANCE`
+        Instance = "INSTANCE",
+        /// `RESOURCE_GROUP`
+        ResourceGroup = "RESOURCE_GROUP",
     }
 }
 
-crate::impl_literal!(MaintenanceWindowTargetProps);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `INSTANCE`
-    Instance,
-    /// `RESOURCE_GROUP`
-    ResourceGroup,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INSTANCE", "RESOURCE_GROUP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "INSTANCE",
-            Self::ResourceGroup => "RESOURCE_GROUP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INSTANCE" => Self::Instance,
-            "RESOURCE_GROUP" => Self::ResourceGroup,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Targets` of `AWS::SSM::MaintenanceWindowTarget`.
-#[derive(Debug, Clone)]
-pub struct Targets {
-    /// `Key` (required).
-    /// Length: 1..=163 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$`.
-    pub key: Value<String>,
-    /// `Values` (required).
-    /// Items: 0..=50.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `Targets` of `AWS::SSM::MaintenanceWindowTarget`.
+    Targets
 }
 
 impl Targets {
     /// The required properties: `Key`, `Values`.
     pub fn new(key: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            key: key.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Targets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Targets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules { min_length: Some(1), max_length: Some(163), pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$"), ..Rules::NONE }, out);
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Targets);

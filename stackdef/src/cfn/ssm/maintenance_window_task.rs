@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindowTask {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MaintenanceWindowTask {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MaintenanceWindowTask {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MaintenanceWindowTask {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::MaintenanceWindowTask`.
+    MaintenanceWindowTask("AWS::SSM::MaintenanceWindowTask", MaintenanceWindowTaskProps)
 }
 
 impl MaintenanceWindowTask {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::MaintenanceWindowTask";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MaintenanceWindowTaskProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -77,53 +29,99 @@ impl MaintenanceWindowTask {
     pub fn attr_window_task_id(&self) -> Value<String> {
         self.resource.get_att("WindowTaskId")
     }
+
+    /// Replaces `CutoffBehavior` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cutoff_behavior(&self, value: impl Into<Value<CutoffBehavior>>) {
+        self.resource.set_property("CutoffBehavior", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `LoggingInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_info(&self, value: impl Into<Value<LoggingInfo>>) {
+        self.resource.set_property("LoggingInfo", value.into())
+    }
+
+    /// Replaces `MaxConcurrency` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_concurrency(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MaxConcurrency", value.into())
+    }
+
+    /// Replaces `MaxErrors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_errors(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MaxErrors", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `ServiceRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ServiceRoleArn", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<List<Target>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
+
+    /// Replaces `TaskArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TaskArn", value.into())
+    }
+
+    /// Replaces `TaskInvocationParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_invocation_parameters(
+        &self,
+        value: impl Into<Value<TaskInvocationParameters>>,
+    ) {
+        self.resource
+            .set_property("TaskInvocationParameters", value.into())
+    }
+
+    /// Replaces `TaskParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_parameters(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("TaskParameters", value.into())
+    }
+
+    /// Replaces `TaskType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_task_type(&self, value: impl Into<Value<TaskType>>) {
+        self.resource.set_property("TaskType", value.into())
+    }
+
+    /// Replaces `WindowId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_window_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WindowId", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindowTaskProps {
-    /// `CutoffBehavior` (optional).
-    pub cutoff_behavior: Option<Value<CutoffBehavior>>,
-    /// `Description` (optional).
-    /// Length: 1..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `LoggingInfo` (optional).
-    pub logging_info: Option<Value<LoggingInfo>>,
-    /// `MaxConcurrency` (optional).
-    /// Length: 1..=7 characters.
-    /// Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
-    pub max_concurrency: Option<Value<String>>,
-    /// `MaxErrors` (optional).
-    /// Length: 1..=7 characters.
-    /// Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
-    pub max_errors: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    pub name: Option<Value<String>>,
-    /// `Priority` (required).
-    /// Range: 0..=.
-    pub priority: Value<i64>,
-    /// `ServiceRoleArn` (optional).
-    pub service_role_arn: Option<Value<ids::RoleArn>>,
-    /// `Targets` (optional).
-    /// Items: 0..=5.
-    pub targets: Option<Value<List<Target>>>,
-    /// `TaskArn` (required).
-    /// Length: 1..=1600 characters.
-    pub task_arn: Value<String>,
-    /// `TaskInvocationParameters` (optional).
-    pub task_invocation_parameters: Option<Value<TaskInvocationParameters>>,
-    /// `TaskParameters` (optional).
-    pub task_parameters: Option<Value<serde_json::Value>>,
-    /// `TaskType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub task_type: Value<TaskType>,
-    /// `WindowId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=20 characters.
-    /// Pattern: `^mw-[0-9a-f]{17}$`.
-    pub window_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::MaintenanceWindowTask`.
+    MaintenanceWindowTaskProps
 }
 
 impl MaintenanceWindowTaskProps {
@@ -134,278 +132,86 @@ impl MaintenanceWindowTaskProps {
         task_type: impl Into<Value<TaskType>>,
         window_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            cutoff_behavior: None,
-            description: None,
-            logging_info: None,
-            max_concurrency: None,
-            max_errors: None,
-            name: None,
-            priority: priority.into(),
-            service_role_arn: None,
-            targets: None,
-            task_arn: task_arn.into(),
-            task_invocation_parameters: None,
-            task_parameters: None,
-            task_type: task_type.into(),
-            window_id: window_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(6, "Priority", priority.into().to_template())
+                .with(9, "TaskArn", task_arn.into().to_template())
+                .with(12, "TaskType", task_type.into().to_template())
+                .with(13, "WindowId", window_id.into().to_template()),
+        )
     }
-    /// Sets `CutoffBehavior`.
-    pub fn cutoff_behavior(mut self, value: impl Into<Value<CutoffBehavior>>) -> Self {
-        self.cutoff_behavior = Some(value.into());
-        self
+    /// `CutoffBehavior` (optional).
+    pub fn cutoff_behavior(self, value: impl Into<Value<CutoffBehavior>>) -> Self {
+        Self(self.0.with(0, "CutoffBehavior", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `LoggingInfo`.
-    pub fn logging_info(mut self, value: impl Into<Value<LoggingInfo>>) -> Self {
-        self.logging_info = Some(value.into());
-        self
+    /// `LoggingInfo` (optional).
+    pub fn logging_info(self, value: impl Into<Value<LoggingInfo>>) -> Self {
+        Self(self.0.with(2, "LoggingInfo", value.into().to_template()))
     }
-    /// Sets `MaxConcurrency`.
-    pub fn max_concurrency(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_concurrency = Some(value.into());
-        self
+    /// `MaxConcurrency` (optional).
+    /// Length: 1 to 7 characters.
+    /// Pattern: `^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$`.
+    pub fn max_concurrency(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "MaxConcurrency", value.into().to_template()))
     }
-    /// Sets `MaxErrors`.
-    pub fn max_errors(mut self, value: impl Into<Value<String>>) -> Self {
-        self.max_errors = Some(value.into());
-        self
+    /// `MaxErrors` (optional).
+    /// Length: 1 to 7 characters.
+    /// Pattern: `^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$`.
+    pub fn max_errors(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "MaxErrors", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 3 to 128 characters.
+    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
     }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_role_arn = Some(value.into());
-        self
+    /// `ServiceRoleArn` (optional).
+    pub fn service_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(7, "ServiceRoleArn", value.into().to_template()))
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<List<Target>>>) -> Self {
-        self.targets = Some(value.into());
-        self
+    /// `Targets` (optional).
+    /// Items: 0 to 5.
+    pub fn targets(self, value: impl Into<Value<List<Target>>>) -> Self {
+        Self(self.0.with(8, "Targets", value.into().to_template()))
     }
-    /// Sets `TaskInvocationParameters`.
+    /// `TaskInvocationParameters` (optional).
     pub fn task_invocation_parameters(
-        mut self,
+        self,
         value: impl Into<Value<TaskInvocationParameters>>,
     ) -> Self {
-        self.task_invocation_parameters = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(10, "TaskInvocationParameters", value.into().to_template()),
+        )
     }
-    /// Sets `TaskParameters`.
-    pub fn task_parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.task_parameters = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaintenanceWindowTaskProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cutoff_behavior {
-            m.insert("CutoffBehavior".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_info {
-            m.insert("LoggingInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrency {
-            m.insert("MaxConcurrency".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_errors {
-            m.insert("MaxErrors".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        if let Some(v) = &self.service_role_arn {
-            m.insert("ServiceRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        m.insert("TaskArn".to_owned(), self.task_arn.to_template());
-        if let Some(v) = &self.task_invocation_parameters {
-            m.insert("TaskInvocationParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.task_parameters {
-            m.insert("TaskParameters".to_owned(), v.to_template());
-        }
-        m.insert("TaskType".to_owned(), self.task_type.to_template());
-        m.insert("WindowId".to_owned(), self.window_id.to_template());
-        Expr::Map(m)
+    /// `TaskParameters` (optional).
+    pub fn task_parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(11, "TaskParameters", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MaintenanceWindowTaskProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cutoff_behavior
-            .check(&path.field("CutoffBehavior"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logging_info
-            .check(&path.field("LoggingInfo"), &Rules::NONE, out);
-        self.max_concurrency.check(
-            &path.field("MaxConcurrency"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(7),
-                pattern: Some("^([1-9][0-9]*|[1-9][0-9]%|[1-9]%|100%)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_errors.check(
-            &path.field("MaxErrors"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(7),
-                pattern: Some("^([1-9][0-9]*|[0]|[1-9][0-9]%|[0-9]%|100%)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\-.]{3,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.targets.check(
-            &path.field("Targets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_arn.check(
-            &path.field("TaskArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.task_invocation_parameters.check(
-            &path.field("TaskInvocationParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.task_type
-            .check(&path.field("TaskType"), &Rules::NONE, out);
-        self.window_id.check(
-            &path.field("WindowId"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(20),
-                pattern: Some("^mw-[0-9a-f]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `CutoffBehavior`.
+    CutoffBehavior {
+        /// `CANCEL_TASK`
+        CancelTask = "CANCEL_TASK",
+        /// `CONTINUE_TASK`
+        ContinueTask = "CONTINUE_TASK",
     }
 }
 
-crate::impl_literal!(MaintenanceWindowTaskProps);
-
-/// Values of `CutoffBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CutoffBehavior {
-    /// `CANCEL_TASK`
-    CancelTask,
-    /// `CONTINUE_TASK`
-    ContinueTask,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CutoffBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CANCEL_TASK", "CONTINUE_TASK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CancelTask => "CANCEL_TASK",
-            Self::ContinueTask => "CONTINUE_TASK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CutoffBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CutoffBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CutoffBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "CANCEL_TASK" => Self::CancelTask,
-            "CONTINUE_TASK" => Self::ContinueTask,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CutoffBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(CutoffBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(CutoffBehavior);
-
-/// Property type `LoggingInfo` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone)]
-pub struct LoggingInfo {
-    /// `Region` (required).
-    pub region: Value<String>,
-    /// `S3Bucket` (required).
-    pub s3_bucket: Value<ids::BucketName>,
-    /// `S3Prefix` (optional).
-    pub s3_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `LoggingInfo` of `AWS::SSM::MaintenanceWindowTask`.
+    LoggingInfo
 }
 
 impl LoggingInfo {
@@ -414,681 +220,303 @@ impl LoggingInfo {
         region: impl Into<Value<String>>,
         s3_bucket: impl Into<Value<ids::BucketName>>,
     ) -> Self {
-        Self {
-            region: region.into(),
-            s3_bucket: s3_bucket.into(),
-            s3_prefix: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Region", region.into().to_template())
+                .with(1, "S3Bucket", s3_bucket.into().to_template()),
+        )
     }
-    /// Sets `S3Prefix`.
-    pub fn s3_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Region".to_owned(), self.region.to_template());
-        m.insert("S3Bucket".to_owned(), self.s3_bucket.to_template());
-        if let Some(v) = &self.s3_prefix {
-            m.insert("S3Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Prefix` (optional).
+    pub fn s3_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "S3Prefix", value.into().to_template()))
     }
 }
 
-impl Check for LoggingInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LoggingInfo);
-
-/// Property type `Target` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `Key` (required).
-    /// Length: 1..=163 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:/=\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$`.
-    pub key: Value<String>,
-    /// `Values` (required).
-    /// Items: 0..=50.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `Target` of `AWS::SSM::MaintenanceWindowTask`.
+    Target
 }
 
 impl Target {
     /// The required properties: `Key`, `Values`.
     pub fn new(key: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            key: key.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Target {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Target {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules { min_length: Some(1), max_length: Some(163), pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:/=\\-@]*$|resource-groups:ResourceTypeFilters|resource-groups:Name$"), ..Rules::NONE }, out);
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Target);
-
-/// Property type `TaskInvocationParameters` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone, Default)]
-pub struct TaskInvocationParameters {
-    /// `MaintenanceWindowAutomationParameters` (optional).
-    pub maintenance_window_automation_parameters:
-        Option<Value<MaintenanceWindowAutomationParameters>>,
-    /// `MaintenanceWindowLambdaParameters` (optional).
-    pub maintenance_window_lambda_parameters: Option<Value<MaintenanceWindowLambdaParameters>>,
-    /// `MaintenanceWindowRunCommandParameters` (optional).
-    pub maintenance_window_run_command_parameters:
-        Option<Value<MaintenanceWindowRunCommandParameters>>,
-    /// `MaintenanceWindowStepFunctionsParameters` (optional).
-    pub maintenance_window_step_functions_parameters:
-        Option<Value<MaintenanceWindowStepFunctionsParameters>>,
+crate::l1_struct! {
+    /// Property type `TaskInvocationParameters` of `AWS::SSM::MaintenanceWindowTask`.
+    TaskInvocationParameters(default)
 }
 
 impl TaskInvocationParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            maintenance_window_automation_parameters: None,
-            maintenance_window_lambda_parameters: None,
-            maintenance_window_run_command_parameters: None,
-            maintenance_window_step_functions_parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaintenanceWindowAutomationParameters`.
+    /// `MaintenanceWindowAutomationParameters` (optional).
     pub fn maintenance_window_automation_parameters(
-        mut self,
+        self,
         value: impl Into<Value<MaintenanceWindowAutomationParameters>>,
     ) -> Self {
-        self.maintenance_window_automation_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "MaintenanceWindowAutomationParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaintenanceWindowLambdaParameters`.
+    /// `MaintenanceWindowLambdaParameters` (optional).
     pub fn maintenance_window_lambda_parameters(
-        mut self,
+        self,
         value: impl Into<Value<MaintenanceWindowLambdaParameters>>,
     ) -> Self {
-        self.maintenance_window_lambda_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "MaintenanceWindowLambdaParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaintenanceWindowRunCommandParameters`.
+    /// `MaintenanceWindowRunCommandParameters` (optional).
     pub fn maintenance_window_run_command_parameters(
-        mut self,
+        self,
         value: impl Into<Value<MaintenanceWindowRunCommandParameters>>,
     ) -> Self {
-        self.maintenance_window_run_command_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "MaintenanceWindowRunCommandParameters",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaintenanceWindowStepFunctionsParameters`.
+    /// `MaintenanceWindowStepFunctionsParameters` (optional).
     pub fn maintenance_window_step_functions_parameters(
-        mut self,
+        self,
         value: impl Into<Value<MaintenanceWindowStepFunctionsParameters>>,
     ) -> Self {
-        self.maintenance_window_step_functions_parameters = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "MaintenanceWindowStepFunctionsParameters",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TaskInvocationParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.maintenance_window_automation_parameters {
-            m.insert(
-                "MaintenanceWindowAutomationParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.maintenance_window_lambda_parameters {
-            m.insert(
-                "MaintenanceWindowLambdaParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.maintenance_window_run_command_parameters {
-            m.insert(
-                "MaintenanceWindowRunCommandParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.maintenance_window_step_functions_parameters {
-            m.insert(
-                "MaintenanceWindowStepFunctionsParameters".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for TaskInvocationParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.maintenance_window_automation_parameters.check(
-            &path.field("MaintenanceWindowAutomationParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.maintenance_window_lambda_parameters.check(
-            &path.field("MaintenanceWindowLambdaParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.maintenance_window_run_command_parameters.check(
-            &path.field("MaintenanceWindowRunCommandParameters"),
-            &Rules::NONE,
-            out,
-        );
-        self.maintenance_window_step_functions_parameters.check(
-            &path.field("MaintenanceWindowStepFunctionsParameters"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TaskInvocationParameters);
-
-/// Property type `MaintenanceWindowAutomationParameters` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceWindowAutomationParameters {
-    /// `DocumentVersion` (optional).
-    pub document_version: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindowAutomationParameters` of `AWS::SSM::MaintenanceWindowTask`.
+    MaintenanceWindowAutomationParameters(default)
 }
 
 impl MaintenanceWindowAutomationParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            document_version: None,
-            parameters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_version = Some(value.into());
-        self
+    /// `DocumentVersion` (optional).
+    pub fn document_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DocumentVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "Parameters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MaintenanceWindowAutomationParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.document_version {
-            m.insert("DocumentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MaintenanceWindowAutomationParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MaintenanceWindowAutomationParameters);
-
-/// Property type `MaintenanceWindowLambdaParameters` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceWindowLambdaParameters {
-    /// `ClientContext` (optional).
-    pub client_context: Option<Value<String>>,
-    /// `Payload` (optional).
-    pub payload: Option<Value<String>>,
-    /// `Qualifier` (optional).
-    pub qualifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindowLambdaParameters` of `AWS::SSM::MaintenanceWindowTask`.
+    MaintenanceWindowLambdaParameters(default)
 }
 
 impl MaintenanceWindowLambdaParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            client_context: None,
-            payload: None,
-            qualifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ClientContext`.
-    pub fn client_context(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_context = Some(value.into());
-        self
+    /// `ClientContext` (optional).
+    pub fn client_context(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientContext", value.into().to_template()))
     }
-    /// Sets `Payload`.
-    pub fn payload(mut self, value: impl Into<Value<String>>) -> Self {
-        self.payload = Some(value.into());
-        self
+    /// `Payload` (optional).
+    pub fn payload(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Payload", value.into().to_template()))
     }
-    /// Sets `Qualifier`.
-    pub fn qualifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.qualifier = Some(value.into());
-        self
+    /// `Qualifier` (optional).
+    pub fn qualifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Qualifier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MaintenanceWindowLambdaParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_context {
-            m.insert("ClientContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.payload {
-            m.insert("Payload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.qualifier {
-            m.insert("Qualifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MaintenanceWindowLambdaParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MaintenanceWindowLambdaParameters);
-
-/// Property type `MaintenanceWindowRunCommandParameters` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceWindowRunCommandParameters {
-    /// `CloudWatchOutputConfig` (optional).
-    pub cloud_watch_output_config: Option<Value<CloudWatchOutputConfig>>,
-    /// `Comment` (optional).
-    pub comment: Option<Value<String>>,
-    /// `DocumentHash` (optional).
-    pub document_hash: Option<Value<String>>,
-    /// `DocumentHashType` (optional).
-    pub document_hash_type: Option<Value<String>>,
-    /// `DocumentVersion` (optional).
-    pub document_version: Option<Value<String>>,
-    /// `NotificationConfig` (optional).
-    pub notification_config: Option<Value<NotificationConfig>>,
-    /// `OutputS3BucketName` (optional).
-    pub output_s3_bucket_name: Option<Value<String>>,
-    /// `OutputS3KeyPrefix` (optional).
-    pub output_s3_key_prefix: Option<Value<String>>,
-    /// `Parameters` (optional).
-    pub parameters: Option<Value<serde_json::Value>>,
-    /// `ServiceRoleArn` (optional).
-    pub service_role_arn: Option<Value<ids::RoleArn>>,
-    /// `TimeoutSeconds` (optional).
-    pub timeout_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindowRunCommandParameters` of `AWS::SSM::MaintenanceWindowTask`.
+    MaintenanceWindowRunCommandParameters(default)
 }
 
 impl MaintenanceWindowRunCommandParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_output_config: None,
-            comment: None,
-            document_hash: None,
-            document_hash_type: None,
-            document_version: None,
-            notification_config: None,
-            output_s3_bucket_name: None,
-            output_s3_key_prefix: None,
-            parameters: None,
-            service_role_arn: None,
-            timeout_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchOutputConfig`.
+    /// `CloudWatchOutputConfig` (optional).
     pub fn cloud_watch_output_config(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchOutputConfig>>,
     ) -> Self {
-        self.cloud_watch_output_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchOutputConfig", value.into().to_template()),
+        )
     }
-    /// Sets `Comment`.
-    pub fn comment(mut self, value: impl Into<Value<String>>) -> Self {
-        self.comment = Some(value.into());
-        self
+    /// `Comment` (optional).
+    pub fn comment(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Comment", value.into().to_template()))
     }
-    /// Sets `DocumentHash`.
-    pub fn document_hash(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_hash = Some(value.into());
-        self
+    /// `DocumentHash` (optional).
+    pub fn document_hash(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DocumentHash", value.into().to_template()))
     }
-    /// Sets `DocumentHashType`.
-    pub fn document_hash_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_hash_type = Some(value.into());
-        self
+    /// `DocumentHashType` (optional).
+    pub fn document_hash_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DocumentHashType", value.into().to_template()),
+        )
     }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_version = Some(value.into());
-        self
+    /// `DocumentVersion` (optional).
+    pub fn document_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DocumentVersion", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationConfig`.
-    pub fn notification_config(mut self, value: impl Into<Value<NotificationConfig>>) -> Self {
-        self.notification_config = Some(value.into());
-        self
+    /// `NotificationConfig` (optional).
+    pub fn notification_config(self, value: impl Into<Value<NotificationConfig>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NotificationConfig", value.into().to_template()),
+        )
     }
-    /// Sets `OutputS3BucketName`.
-    pub fn output_s3_bucket_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_s3_bucket_name = Some(value.into());
-        self
+    /// `OutputS3BucketName` (optional).
+    pub fn output_s3_bucket_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "OutputS3BucketName", value.into().to_template()),
+        )
     }
-    /// Sets `OutputS3KeyPrefix`.
-    pub fn output_s3_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.output_s3_key_prefix = Some(value.into());
-        self
+    /// `OutputS3KeyPrefix` (optional).
+    pub fn output_s3_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "OutputS3KeyPrefix", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    pub fn parameters(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "Parameters", value.into().to_template()))
     }
-    /// Sets `ServiceRoleArn`.
-    pub fn service_role_arn(mut self, value: impl Into<Value<ids::RoleArn>>) -> Self {
-        self.service_role_arn = Some(value.into());
-        self
+    /// `ServiceRoleArn` (optional).
+    pub fn service_role_arn(self, value: impl Into<Value<ids::RoleArn>>) -> Self {
+        Self(self.0.with(9, "ServiceRoleArn", value.into().to_template()))
     }
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MaintenanceWindowRunCommandParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_output_config {
-            m.insert("CloudWatchOutputConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.comment {
-            m.insert("Comment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_hash {
-            m.insert("DocumentHash".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_hash_type {
-            m.insert("DocumentHashType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.document_version {
-            m.insert("DocumentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_config {
-            m.insert("NotificationConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_s3_bucket_name {
-            m.insert("OutputS3BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.output_s3_key_prefix {
-            m.insert("OutputS3KeyPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_role_arn {
-            m.insert("ServiceRoleArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_seconds {
-            m.insert("TimeoutSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutSeconds` (optional).
+    pub fn timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TimeoutSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MaintenanceWindowRunCommandParameters {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_output_config.check(
-            &path.field("CloudWatchOutputConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.notification_config
-            .check(&path.field("NotificationConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MaintenanceWindowRunCommandParameters);
-
-/// Property type `CloudWatchOutputConfig` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchOutputConfig {
-    /// `CloudWatchLogGroupName` (optional).
-    pub cloud_watch_log_group_name: Option<Value<String>>,
-    /// `CloudWatchOutputEnabled` (optional).
-    pub cloud_watch_output_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchOutputConfig` of `AWS::SSM::MaintenanceWindowTask`.
+    CloudWatchOutputConfig(default)
 }
 
 impl CloudWatchOutputConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_log_group_name: None,
-            cloud_watch_output_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogGroupName`.
-    pub fn cloud_watch_log_group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cloud_watch_log_group_name = Some(value.into());
-        self
+    /// `CloudWatchLogGroupName` (optional).
+    pub fn cloud_watch_log_group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CloudWatchLogGroupName", value.into().to_template()),
+        )
     }
-    /// Sets `CloudWatchOutputEnabled`.
-    pub fn cloud_watch_output_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.cloud_watch_output_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CloudWatchOutputConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_log_group_name {
-            m.insert("CloudWatchLogGroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cloud_watch_output_enabled {
-            m.insert("CloudWatchOutputEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CloudWatchOutputEnabled` (optional).
+    pub fn cloud_watch_output_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CloudWatchOutputEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CloudWatchOutputConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(CloudWatchOutputConfig);
-
-/// Property type `NotificationConfig` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone)]
-pub struct NotificationConfig {
-    /// `NotificationArn` (required).
-    pub notification_arn: Value<String>,
-    /// `NotificationEvents` (optional).
-    pub notification_events: Option<Value<List<String>>>,
-    /// `NotificationType` (optional).
-    pub notification_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `NotificationConfig` of `AWS::SSM::MaintenanceWindowTask`.
+    NotificationConfig
 }
 
 impl NotificationConfig {
     /// The required properties: `NotificationArn`.
     pub fn new(notification_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            notification_arn: notification_arn.into(),
-            notification_events: None,
-            notification_type: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "NotificationArn",
+            notification_arn.into().to_template(),
+        ))
     }
-    /// Sets `NotificationEvents`.
-    pub fn notification_events(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.notification_events = Some(value.into());
-        self
+    /// `NotificationEvents` (optional).
+    pub fn notification_events(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NotificationEvents", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationType`.
-    pub fn notification_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.notification_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "NotificationArn".to_owned(),
-            self.notification_arn.to_template(),
-        );
-        if let Some(v) = &self.notification_events {
-            m.insert("NotificationEvents".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_type {
-            m.insert("NotificationType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NotificationType` (optional).
+    pub fn notification_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NotificationType", value.into().to_template()),
+        )
     }
 }
 
-impl Check for NotificationConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(NotificationConfig);
-
-/// Property type `MaintenanceWindowStepFunctionsParameters` of `AWS::SSM::MaintenanceWindowTask`.
-#[derive(Debug, Clone, Default)]
-pub struct MaintenanceWindowStepFunctionsParameters {
-    /// `Input` (optional).
-    pub input: Option<Value<String>>,
-    /// `Name` (optional).
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindowStepFunctionsParameters` of `AWS::SSM::MaintenanceWindowTask`.
+    MaintenanceWindowStepFunctionsParameters(default)
 }
 
 impl MaintenanceWindowStepFunctionsParameters {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            input: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Input`.
-    pub fn input(mut self, value: impl Into<Value<String>>) -> Self {
-        self.input = Some(value.into());
-        self
+    /// `Input` (optional).
+    pub fn input(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Input", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl ToTemplate for MaintenanceWindowStepFunctionsParameters {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.input {
-            m.insert("Input".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TaskType`.
+    TaskType {
+        /// `AUTOMATION`
+        Automation = "AUTOMATION",
+        /// `LAMBDA`
+        Lambda = "LAMBDA",
+        /// `RUN_COMMAND`
+        RunCommand = "RUN_COMMAND",
+        /// `STEP_FUNCTIONS`
+        StepFunctions = "STEP_FUNCTIONS",
     }
 }
-
-impl Check for MaintenanceWindowStepFunctionsParameters {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(MaintenanceWindowStepFunctionsParameters);
-
-/// Values of `TaskType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TaskType {
-    /// `AUTOMATION`
-    Automation,
-    /// `LAMBDA`
-    Lambda,
-    /// `RUN_COMMAND`
-    RunCommand,
-    /// `STEP_FUNCTIONS`
-    StepFunctions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TaskType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["AUTOMATION", "LAMBDA", "RUN_COMMAND", "STEP_FUNCTIONS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automation => "AUTOMATION",
-            Self::Lambda => "LAMBDA",
-            Self::RunCommand => "RUN_COMMAND",
-            Self::StepFunctions => "STEP_FUNCTIONS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TaskType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TaskType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TaskType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATION" => Self::Automation,
-            "LAMBDA" => Self::Lambda,
-            "RUN_COMMAND" => Self::RunCommand,
-            "STEP_FUNCTIONS" => Self::StepFunctions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TaskType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TaskType::from(s))
-    }
-}
-
-crate::impl_literal!(TaskType);

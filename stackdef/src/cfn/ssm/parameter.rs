@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSM::Parameter`.
-#[derive(Debug, Clone)]
-pub struct Parameter {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Parameter {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Parameter {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Parameter {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::Parameter`.
+    Parameter("AWS::SSM::Parameter", ParameterProps)
 }
 
 impl Parameter {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::Parameter";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ParameterProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::ParameterName> {
         self.resource.ref_value()
@@ -77,358 +29,145 @@ impl Parameter {
     pub fn name(&self) -> Value<ids::ParameterName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AllowedPattern` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allowed_pattern(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AllowedPattern", value.into())
+    }
+
+    /// Replaces `DataType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_type(&self, value: impl Into<Value<DataType>>) {
+        self.resource.set_property("DataType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Policies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policies(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Policies", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Tier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tier(&self, value: impl Into<Value<Tier>>) {
+        self.resource.set_property("Tier", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
+
+    /// Replaces `Value` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_value(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Value", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::Parameter`.
-#[derive(Debug, Clone)]
-pub struct ParameterProps {
-    /// `AllowedPattern` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=1024 characters.
-    pub allowed_pattern: Option<Value<String>>,
-    /// `DataType` (optional).
-    /// Length: 0..=128 characters.
-    pub data_type: Option<Value<DataType>>,
-    /// `Description` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 0..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub name: Option<Value<String>>,
-    /// `Policies` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=4096 characters.
-    pub policies: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=1000.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Tier` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub tier: Option<Value<Tier>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::Parameter`.
+    ParameterProps
 }
 
 impl ParameterProps {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<Type>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            allowed_pattern: None,
-            data_type: None,
-            description: None,
-            name: None,
-            policies: None,
-            tags: None,
-            tier: None,
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(7, "Type", type_.into().to_template())
+                .with(8, "Value", value.into().to_template()),
+        )
     }
-    /// Sets `AllowedPattern`.
-    pub fn allowed_pattern(mut self, value: impl Into<Value<String>>) -> Self {
-        self.allowed_pattern = Some(value.into());
-        self
+    /// `AllowedPattern` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 1024 characters.
+    pub fn allowed_pattern(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AllowedPattern", value.into().to_template()))
     }
-    /// Sets `DataType`.
-    pub fn data_type(mut self, value: impl Into<Value<DataType>>) -> Self {
-        self.data_type = Some(value.into());
-        self
+    /// `DataType` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn data_type(self, value: impl Into<Value<DataType>>) -> Self {
+        Self(self.0.with(1, "DataType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 0 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Policies`.
-    pub fn policies(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policies = Some(value.into());
-        self
+    /// `Policies` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 4096 characters.
+    pub fn policies(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Policies", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 1000.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
-    /// Sets `Tier`.
-    pub fn tier(mut self, value: impl Into<Value<Tier>>) -> Self {
-        self.tier = Some(value.into());
-        self
+    /// `Tier` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn tier(self, value: impl Into<Value<Tier>>) -> Self {
+        Self(self.0.with(6, "Tier", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ParameterProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_pattern {
-            m.insert("AllowedPattern".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_type {
-            m.insert("DataType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policies {
-            m.insert("Policies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tier {
-            m.insert("Tier".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DataType`.
+    DataType {
+        /// `text`
+        Text = "text",
+        /// `aws:ec2:image`
+        AwsEc2Image = "aws:ec2:image",
     }
 }
 
-impl Check for ParameterProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_pattern.check(
-            &path.field("AllowedPattern"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.data_type.check(
-            &path.field("DataType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policies.check(
-            &path.field("Policies"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tier.check(&path.field("Tier"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Tier`.
+    Tier {
+        /// `Standard`
+        Standard = "Standard",
+        /// `Advanced`
+        Advanced = "Advanced",
+        /// `Intelligent-Tiering`
+        IntelligentTiering = "Intelligent-Tiering",
     }
 }
 
-crate::impl_literal!(ParameterProps);
-
-/// Values of `DataType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DataType {
-    /// `text`
-    Text,
-    /// `aws:ec2:image`
-    AwsEc2Image,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DataType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["text", "aws:ec2:image"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "text",
-            Self::AwsEc2Image => "aws:ec2:image",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `String`
+        String = "String",
+        /// `StringList`
+        StringList = "StringList",
     }
 }
-
-impl ToTemplate for DataType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DataType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DataType {
-    fn from(s: &str) -> Self {
-        match s {
-            "text" => Self::Text,
-            "aws:ec2:image" => Self::AwsEc2Image,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DataType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DataType::from(s))
-    }
-}
-
-crate::impl_literal!(DataType);
-
-/// Values of `Tier`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tier {
-    /// `Standard`
-    Standard,
-    /// `Advanced`
-    Advanced,
-    /// `Intelligent-Tiering`
-    IntelligentTiering,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tier {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "Advanced", "Intelligent-Tiering"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::Advanced => "Advanced",
-            Self::IntelligentTiering => "Intelligent-Tiering",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tier {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tier {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tier {
-    fn from(s: &str) -> Self {
-        match s {
-            "Standard" => Self::Standard,
-            "Advanced" => Self::Advanced,
-            "Intelligent-Tiering" => Self::IntelligentTiering,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tier> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tier::from(s))
-    }
-}
-
-crate::impl_literal!(Tier);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `String`
-    String,
-    /// `StringList`
-    StringList,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["String", "StringList"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::String => "String",
-            Self::StringList => "StringList",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "String" => Self::String,
-            "StringList" => Self::StringList,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

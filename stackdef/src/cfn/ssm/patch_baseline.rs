@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone)]
-pub struct PatchBaseline {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PatchBaseline {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PatchBaseline {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PatchBaseline {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::PatchBaseline`.
+    PatchBaseline("AWS::SSM::PatchBaseline", PatchBaselineProps)
 }
 
 impl PatchBaseline {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::PatchBaseline";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PatchBaselineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::PatchBaselineId> {
         self.resource.ref_value()
@@ -82,1295 +34,485 @@ impl PatchBaseline {
     pub fn attr_id(&self) -> Value<ids::PatchBaselineId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ApprovalRules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approval_rules(&self, value: impl Into<Value<RuleGroup>>) {
+        self.resource.set_property("ApprovalRules", value.into())
+    }
+
+    /// Replaces `ApprovedPatches` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approved_patches(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ApprovedPatches", value.into())
+    }
+
+    /// Replaces `ApprovedPatchesComplianceLevel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approved_patches_compliance_level(
+        &self,
+        value: impl Into<Value<ApprovedPatchesComplianceLevel>>,
+    ) {
+        self.resource
+            .set_property("ApprovedPatchesComplianceLevel", value.into())
+    }
+
+    /// Replaces `ApprovedPatchesEnableNonSecurity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_approved_patches_enable_non_security(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("ApprovedPatchesEnableNonSecurity", value.into())
+    }
+
+    /// Replaces `AvailableSecurityUpdatesComplianceStatus` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_available_security_updates_compliance_status(
+        &self,
+        value: impl Into<Value<AvailableSecurityUpdatesComplianceStatus>>,
+    ) {
+        self.resource
+            .set_property("AvailableSecurityUpdatesComplianceStatus", value.into())
+    }
+
+    /// Replaces `DefaultBaseline` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_baseline(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DefaultBaseline", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GlobalFilters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_global_filters(&self, value: impl Into<Value<PatchFilterGroup>>) {
+        self.resource.set_property("GlobalFilters", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `OperatingSystem` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_operating_system(&self, value: impl Into<Value<OperatingSystem>>) {
+        self.resource.set_property("OperatingSystem", value.into())
+    }
+
+    /// Replaces `PatchGroups` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_patch_groups(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("PatchGroups", value.into())
+    }
+
+    /// Replaces `RejectedPatches` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rejected_patches(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RejectedPatches", value.into())
+    }
+
+    /// Replaces `RejectedPatchesAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rejected_patches_action(&self, value: impl Into<Value<RejectedPatchesAction>>) {
+        self.resource
+            .set_property("RejectedPatchesAction", value.into())
+    }
+
+    /// Replaces `Sources` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sources(&self, value: impl Into<Value<List<PatchSource>>>) {
+        self.resource.set_property("Sources", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone)]
-pub struct PatchBaselineProps {
-    /// `ApprovalRules` (optional).
-    pub approval_rules: Option<Value<RuleGroup>>,
-    /// `ApprovedPatches` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=100 characters.
-    pub approved_patches: Option<Value<List<String>>>,
-    /// `ApprovedPatchesComplianceLevel` (optional).
-    pub approved_patches_compliance_level: Option<Value<ApprovedPatchesComplianceLevel>>,
-    /// `ApprovedPatchesEnableNonSecurity` (optional).
-    pub approved_patches_enable_non_security: Option<Value<bool>>,
-    /// `AvailableSecurityUpdatesComplianceStatus` (optional).
-    pub available_security_updates_compliance_status:
-        Option<Value<AvailableSecurityUpdatesComplianceStatus>>,
-    /// `DefaultBaseline` (optional).
-    pub default_baseline: Option<Value<bool>>,
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    pub description: Option<Value<String>>,
-    /// `GlobalFilters` (optional).
-    pub global_filters: Option<Value<PatchFilterGroup>>,
-    /// `Name` (required).
-    /// Length: 3..=128 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-.]{3,128}$`.
-    pub name: Value<String>,
-    /// `OperatingSystem` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub operating_system: Option<Value<OperatingSystem>>,
-    /// `PatchGroups` (optional).
-    /// Each item: Length: 1..=256 characters.
-    pub patch_groups: Option<Value<List<String>>>,
-    /// `RejectedPatches` (optional).
-    /// Items: 0..=50.
-    /// Each item: Length: 1..=100 characters.
-    pub rejected_patches: Option<Value<List<String>>>,
-    /// `RejectedPatchesAction` (optional).
-    pub rejected_patches_action: Option<Value<RejectedPatchesAction>>,
-    /// `Sources` (optional).
-    /// Items: 0..=20.
-    pub sources: Option<Value<List<PatchSource>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=1000.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::PatchBaseline`.
+    PatchBaselineProps
 }
 
 impl PatchBaselineProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            approval_rules: None,
-            approved_patches: None,
-            approved_patches_compliance_level: None,
-            approved_patches_enable_non_security: None,
-            available_security_updates_compliance_status: None,
-            default_baseline: None,
-            description: None,
-            global_filters: None,
-            name: name.into(),
-            operating_system: None,
-            patch_groups: None,
-            rejected_patches: None,
-            rejected_patches_action: None,
-            sources: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(8, "Name", name.into().to_template()))
     }
-    /// Sets `ApprovalRules`.
-    pub fn approval_rules(mut self, value: impl Into<Value<RuleGroup>>) -> Self {
-        self.approval_rules = Some(value.into());
-        self
+    /// `ApprovalRules` (optional).
+    pub fn approval_rules(self, value: impl Into<Value<RuleGroup>>) -> Self {
+        Self(self.0.with(0, "ApprovalRules", value.into().to_template()))
     }
-    /// Sets `ApprovedPatches`.
-    pub fn approved_patches(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.approved_patches = Some(value.into());
-        self
+    /// `ApprovedPatches` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn approved_patches(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApprovedPatches", value.into().to_template()),
+        )
     }
-    /// Sets `ApprovedPatchesComplianceLevel`.
+    /// `ApprovedPatchesComplianceLevel` (optional).
     pub fn approved_patches_compliance_level(
-        mut self,
+        self,
         value: impl Into<Value<ApprovedPatchesComplianceLevel>>,
     ) -> Self {
-        self.approved_patches_compliance_level = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "ApprovedPatchesComplianceLevel",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ApprovedPatchesEnableNonSecurity`.
-    pub fn approved_patches_enable_non_security(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.approved_patches_enable_non_security = Some(value.into());
-        self
+    /// `ApprovedPatchesEnableNonSecurity` (optional).
+    pub fn approved_patches_enable_non_security(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "ApprovedPatchesEnableNonSecurity",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `AvailableSecurityUpdatesComplianceStatus`.
+    /// `AvailableSecurityUpdatesComplianceStatus` (optional).
     pub fn available_security_updates_compliance_status(
-        mut self,
+        self,
         value: impl Into<Value<AvailableSecurityUpdatesComplianceStatus>>,
     ) -> Self {
-        self.available_security_updates_compliance_status = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "AvailableSecurityUpdatesComplianceStatus",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DefaultBaseline`.
-    pub fn default_baseline(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.default_baseline = Some(value.into());
-        self
+    /// `DefaultBaseline` (optional).
+    pub fn default_baseline(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DefaultBaseline", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Description", value.into().to_template()))
     }
-    /// Sets `GlobalFilters`.
-    pub fn global_filters(mut self, value: impl Into<Value<PatchFilterGroup>>) -> Self {
-        self.global_filters = Some(value.into());
-        self
+    /// `GlobalFilters` (optional).
+    pub fn global_filters(self, value: impl Into<Value<PatchFilterGroup>>) -> Self {
+        Self(self.0.with(7, "GlobalFilters", value.into().to_template()))
     }
-    /// Sets `OperatingSystem`.
-    pub fn operating_system(mut self, value: impl Into<Value<OperatingSystem>>) -> Self {
-        self.operating_system = Some(value.into());
-        self
+    /// `OperatingSystem` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn operating_system(self, value: impl Into<Value<OperatingSystem>>) -> Self {
+        Self(
+            self.0
+                .with(9, "OperatingSystem", value.into().to_template()),
+        )
     }
-    /// Sets `PatchGroups`.
-    pub fn patch_groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.patch_groups = Some(value.into());
-        self
+    /// `PatchGroups` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    pub fn patch_groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(10, "PatchGroups", value.into().to_template()))
     }
-    /// Sets `RejectedPatches`.
-    pub fn rejected_patches(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.rejected_patches = Some(value.into());
-        self
+    /// `RejectedPatches` (optional).
+    /// Items: 0 to 50.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn rejected_patches(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(11, "RejectedPatches", value.into().to_template()),
+        )
     }
-    /// Sets `RejectedPatchesAction`.
-    pub fn rejected_patches_action(
-        mut self,
-        value: impl Into<Value<RejectedPatchesAction>>,
-    ) -> Self {
-        self.rejected_patches_action = Some(value.into());
-        self
+    /// `RejectedPatchesAction` (optional).
+    pub fn rejected_patches_action(self, value: impl Into<Value<RejectedPatchesAction>>) -> Self {
+        Self(
+            self.0
+                .with(12, "RejectedPatchesAction", value.into().to_template()),
+        )
     }
-    /// Sets `Sources`.
-    pub fn sources(mut self, value: impl Into<Value<List<PatchSource>>>) -> Self {
-        self.sources = Some(value.into());
-        self
+    /// `Sources` (optional).
+    /// Items: 0 to 20.
+    pub fn sources(self, value: impl Into<Value<List<PatchSource>>>) -> Self {
+        Self(self.0.with(13, "Sources", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PatchBaselineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approval_rules {
-            m.insert("ApprovalRules".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.approved_patches {
-            m.insert("ApprovedPatches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.approved_patches_compliance_level {
-            m.insert("ApprovedPatchesComplianceLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.approved_patches_enable_non_security {
-            m.insert(
-                "ApprovedPatchesEnableNonSecurity".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.available_security_updates_compliance_status {
-            m.insert(
-                "AvailableSecurityUpdatesComplianceStatus".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.default_baseline {
-            m.insert("DefaultBaseline".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_filters {
-            m.insert("GlobalFilters".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.operating_system {
-            m.insert("OperatingSystem".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.patch_groups {
-            m.insert("PatchGroups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rejected_patches {
-            m.insert("RejectedPatches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rejected_patches_action {
-            m.insert("RejectedPatchesAction".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sources {
-            m.insert("Sources".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 1000.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(14, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PatchBaselineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.approval_rules
-            .check(&path.field("ApprovalRules"), &Rules::NONE, out);
-        self.approved_patches.check(
-            &path.field("ApprovedPatches"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.approved_patches_compliance_level.check(
-            &path.field("ApprovedPatchesComplianceLevel"),
-            &Rules::NONE,
-            out,
-        );
-        self.available_security_updates_compliance_status.check(
-            &path.field("AvailableSecurityUpdatesComplianceStatus"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.global_filters
-            .check(&path.field("GlobalFilters"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                pattern: Some("^[a-zA-Z0-9_\\-.]{3,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.operating_system
-            .check(&path.field("OperatingSystem"), &Rules::NONE, out);
-        self.patch_groups.check(
-            &path.field("PatchGroups"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rejected_patches.check(
-            &path.field("RejectedPatches"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rejected_patches_action
-            .check(&path.field("RejectedPatchesAction"), &Rules::NONE, out);
-        self.sources.check(
-            &path.field("Sources"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PatchBaselineProps);
-
-/// Property type `RuleGroup` of `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleGroup {
-    /// `PatchRules` (optional).
-    /// Items: 0..=10.
-    pub patch_rules: Option<Value<List<Rule>>>,
+crate::l1_struct! {
+    /// Property type `RuleGroup` of `AWS::SSM::PatchBaseline`.
+    RuleGroup(default)
 }
 
 impl RuleGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { patch_rules: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `PatchRules`.
-    pub fn patch_rules(mut self, value: impl Into<Value<List<Rule>>>) -> Self {
-        self.patch_rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.patch_rules {
-            m.insert("PatchRules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PatchRules` (optional).
+    /// Items: 0 to 10.
+    pub fn patch_rules(self, value: impl Into<Value<List<Rule>>>) -> Self {
+        Self(self.0.with(0, "PatchRules", value.into().to_template()))
     }
 }
 
-impl Check for RuleGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.patch_rules.check(
-            &path.field("PatchRules"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleGroup);
-
-/// Property type `Rule` of `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone, Default)]
-pub struct Rule {
-    /// `ApproveAfterDays` (optional).
-    /// Range: 0..=360.
-    pub approve_after_days: Option<Value<i64>>,
-    /// `ApproveUntilDate` (optional).
-    /// Length: 0..=10 characters.
-    pub approve_until_date: Option<Value<String>>,
-    /// `ComplianceLevel` (optional).
-    pub compliance_level: Option<Value<ComplianceLevel>>,
-    /// `EnableNonSecurity` (optional).
-    pub enable_non_security: Option<Value<bool>>,
-    /// `PatchFilterGroup` (optional).
-    pub patch_filter_group: Option<Value<PatchFilterGroup>>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::SSM::PatchBaseline`.
+    Rule(default)
 }
 
 impl Rule {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            approve_after_days: None,
-            approve_until_date: None,
-            compliance_level: None,
-            enable_non_security: None,
-            patch_filter_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApproveAfterDays`.
-    pub fn approve_after_days(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.approve_after_days = Some(value.into());
-        self
+    /// `ApproveAfterDays` (optional).
+    /// Range: 0 to 360.
+    pub fn approve_after_days(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApproveAfterDays", value.into().to_template()),
+        )
     }
-    /// Sets `ApproveUntilDate`.
-    pub fn approve_until_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.approve_until_date = Some(value.into());
-        self
+    /// `ApproveUntilDate` (optional).
+    /// Length: 0 to 10 characters.
+    pub fn approve_until_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ApproveUntilDate", value.into().to_template()),
+        )
     }
-    /// Sets `ComplianceLevel`.
-    pub fn compliance_level(mut self, value: impl Into<Value<ComplianceLevel>>) -> Self {
-        self.compliance_level = Some(value.into());
-        self
+    /// `ComplianceLevel` (optional).
+    pub fn compliance_level(self, value: impl Into<Value<ComplianceLevel>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ComplianceLevel", value.into().to_template()),
+        )
     }
-    /// Sets `EnableNonSecurity`.
-    pub fn enable_non_security(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_non_security = Some(value.into());
-        self
+    /// `EnableNonSecurity` (optional).
+    pub fn enable_non_security(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EnableNonSecurity", value.into().to_template()),
+        )
     }
-    /// Sets `PatchFilterGroup`.
-    pub fn patch_filter_group(mut self, value: impl Into<Value<PatchFilterGroup>>) -> Self {
-        self.patch_filter_group = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.approve_after_days {
-            m.insert("ApproveAfterDays".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.approve_until_date {
-            m.insert("ApproveUntilDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compliance_level {
-            m.insert("ComplianceLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_non_security {
-            m.insert("EnableNonSecurity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.patch_filter_group {
-            m.insert("PatchFilterGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PatchFilterGroup` (optional).
+    pub fn patch_filter_group(self, value: impl Into<Value<PatchFilterGroup>>) -> Self {
+        Self(
+            self.0
+                .with(4, "PatchFilterGroup", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.approve_after_days.check(
-            &path.field("ApproveAfterDays"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(360.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.approve_until_date.check(
-            &path.field("ApproveUntilDate"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compliance_level
-            .check(&path.field("ComplianceLevel"), &Rules::NONE, out);
-        self.patch_filter_group
-            .check(&path.field("PatchFilterGroup"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ComplianceLevel`.
+    ComplianceLevel {
+        /// `CRITICAL`
+        Critical = "CRITICAL",
+        /// `HIGH`
+        High = "HIGH",
+        /// `INFORMATIONAL`
+        Informational = "INFORMATIONAL",
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `UNSPECIFIED`
+        Unspecified = "UNSPECIFIED",
     }
 }
 
-crate::impl_literal!(Rule);
-
-/// Values of `ComplianceLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComplianceLevel {
-    /// `CRITICAL`
-    Critical,
-    /// `HIGH`
-    High,
-    /// `INFORMATIONAL`
-    Informational,
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComplianceLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CRITICAL",
-        "HIGH",
-        "INFORMATIONAL",
-        "LOW",
-        "MEDIUM",
-        "UNSPECIFIED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::High => "HIGH",
-            Self::Informational => "INFORMATIONAL",
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComplianceLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComplianceLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComplianceLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "HIGH" => Self::High,
-            "INFORMATIONAL" => Self::Informational,
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComplianceLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComplianceLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ComplianceLevel);
-
-/// Property type `PatchFilterGroup` of `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone, Default)]
-pub struct PatchFilterGroup {
-    /// `PatchFilters` (optional).
-    /// Items: 0..=5.
-    pub patch_filters: Option<Value<List<PatchFilter>>>,
+crate::l1_struct! {
+    /// Property type `PatchFilterGroup` of `AWS::SSM::PatchBaseline`.
+    PatchFilterGroup(default)
 }
 
 impl PatchFilterGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            patch_filters: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PatchFilters`.
-    pub fn patch_filters(mut self, value: impl Into<Value<List<PatchFilter>>>) -> Self {
-        self.patch_filters = Some(value.into());
-        self
+    /// `PatchFilters` (optional).
+    /// Items: 0 to 5.
+    pub fn patch_filters(self, value: impl Into<Value<List<PatchFilter>>>) -> Self {
+        Self(self.0.with(0, "PatchFilters", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PatchFilterGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.patch_filters {
-            m.insert("PatchFilters".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PatchFilterGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.patch_filters.check(
-            &path.field("PatchFilters"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PatchFilterGroup);
-
-/// Property type `PatchFilter` of `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone, Default)]
-pub struct PatchFilter {
-    /// `Key` (optional).
-    pub key: Option<Value<Key>>,
-    /// `Values` (optional).
-    /// Items: 0..=20.
-    /// Each item: Length: 1..=64 characters.
-    pub values: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `PatchFilter` of `AWS::SSM::PatchBaseline`.
+    PatchFilter(default)
 }
 
 impl PatchFilter {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            values: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<Key>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    pub fn key(self, value: impl Into<Value<Key>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Values`.
-    pub fn values(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.values = Some(value.into());
-        self
+    /// `Values` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Length: 1 to 64 characters.
+    pub fn values(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Values", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PatchFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.values {
-            m.insert("Values".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Key`.
+    Key {
+        /// `ADVISORY_ID`
+        AdvisoryId = "ADVISORY_ID",
+        /// `ARCH`
+        Arch = "ARCH",
+        /// `BUGZILLA_ID`
+        BugzillaId = "BUGZILLA_ID",
+        /// `CLASSIFICATION`
+        Classification = "CLASSIFICATION",
+        /// `CVE_ID`
+        CveId = "CVE_ID",
+        /// `EPOCH`
+        Epoch = "EPOCH",
+        /// `MSRC_SEVERITY`
+        MsrcSeverity = "MSRC_SEVERITY",
+        /// `NAME`
+        Name = "NAME",
+        /// `PATCH_ID`
+        PatchId = "PATCH_ID",
+        /// `PATCH_SET`
+        PatchSet = "PATCH_SET",
+        /// `PRIORITY`
+        Priority = "PRIORITY",
+        /// `PRODUCT`
+        Product = "PRODUCT",
+        /// `PRODUCT_FAMILY`
+        ProductFamily = "PRODUCT_FAMILY",
+        /// `RELEASE`
+        Release = "RELEASE",
+        /// `REPOSITORY`
+        Repository = "REPOSITORY",
+        /// `SECTION`
+        Section = "SECTION",
+        /// `SECURITY`
+        Security = "SECURITY",
+        /// `SEVERITY`
+        Severity = "SEVERITY",
+        /// `VERSION`
+        Version = "VERSION",
     }
 }
 
-impl Check for PatchFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(&path.field("Key"), &Rules::NONE, out);
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ApprovedPatchesComplianceLevel`.
+    ApprovedPatchesComplianceLevel {
+        /// `CRITICAL`
+        Critical = "CRITICAL",
+        /// `HIGH`
+        High = "HIGH",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `LOW`
+        Low = "LOW",
+        /// `INFORMATIONAL`
+        Informational = "INFORMATIONAL",
+        /// `UNSPECIFIED`
+        Unspecified = "UNSPECIFIED",
     }
 }
 
-crate::impl_literal!(PatchFilter);
-
-/// Values of `Key`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Key {
-    /// `ADVISORY_ID`
-    AdvisoryId,
-    /// `ARCH`
-    Arch,
-    /// `BUGZILLA_ID`
-    BugzillaId,
-    /// `CLASSIFICATION`
-    Classification,
-    /// `CVE_ID`
-    CveId,
-    /// `EPOCH`
-    Epoch,
-    /// `MSRC_SEVERITY`
-    MsrcSeverity,
-    /// `NAME`
-    Name,
-    /// `PATCH_ID`
-    PatchId,
-    /// `PATCH_SET`
-    PatchSet,
-    /// `PRIORITY`
-    Priority,
-    /// `PRODUCT`
-    Product,
-    /// `PRODUCT_FAMILY`
-    ProductFamily,
-    /// `RELEASE`
-    Release,
-    /// `REPOSITORY`
-    Repository,
-    /// `SECTION`
-    Section,
-    /// `SECURITY`
-    Security,
-    /// `SEVERITY`
-    Severity,
-    /// `VERSION`
-    Version,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Key {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ADVISORY_ID",
-        "ARCH",
-        "BUGZILLA_ID",
-        "CLASSIFICATION",
-        "CVE_ID",
-        "EPOCH",
-        "MSRC_SEVERITY",
-        "NAME",
-        "PATCH_ID",
-        "PATCH_SET",
-        "PRIORITY",
-        "PRODUCT",
-        "PRODUCT_FAMILY",
-        "RELEASE",
-        "REPOSITORY",
-        "SECTION",
-        "SECURITY",
-        "SEVERITY",
-        "VERSION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdvisoryId => "ADVISORY_ID",
-            Self::Arch => "ARCH",
-            Self::BugzillaId => "BUGZILLA_ID",
-            Self::Classification => "CLASSIFICATION",
-            Self::CveId => "CVE_ID",
-            Self::Epoch => "EPOCH",
-            Self::MsrcSeverity => "MSRC_SEVERITY",
-            Self::Name => "NAME",
-            Self::PatchId => "PATCH_ID",
-            Self::PatchSet => "PATCH_SET",
-            Self::Priority => "PRIORITY",
-            Self::Product => "PRODUCT",
-            Self::ProductFamily => "PRODUCT_FAMILY",
-            Self::Release => "RELEASE",
-            Self::Repository => "REPOSITORY",
-            Self::Section => "SECTION",
-            Self::Security => "SECURITY",
-            Self::Severity => "SEVERITY",
-            Self::Version => "VERSION",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AvailableSecurityUpdatesComplianceStatus`.
+    AvailableSecurityUpdatesComplianceStatus {
+        /// `NON_COMPLIANT`
+        NonCompliant = "NON_COMPLIANT",
+        /// `COMPLIANT`
+        Compliant = "COMPLIANT",
     }
 }
 
-impl ToTemplate for Key {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `OperatingSystem`.
+    OperatingSystem {
+        /// `WINDOWS`
+        Windows = "WINDOWS",
+        /// `AMAZON_LINUX`
+        AmazonLinux = "AMAZON_LINUX",
+        /// `AMAZON_LINUX_2`
+        AmazonLinux2 = "AMAZON_LINUX_2",
+        /// `AMAZON_LINUX_2022`
+        AmazonLinux2022 = "AMAZON_LINUX_2022",
+        /// `AMAZON_LINUX_2023`
+        AmazonLinux2023 = "AMAZON_LINUX_2023",
+        /// `UBUNTU`
+        Ubuntu = "UBUNTU",
+        /// `REDHAT_ENTERPRISE_LINUX`
+        RedhatEnterpriseLinux = "REDHAT_ENTERPRISE_LINUX",
+        /// `SUSE`
+        Suse = "SUSE",
+        /// `CENTOS`
+        Centos = "CENTOS",
+        /// `ORACLE_LINUX`
+        OracleLinux = "ORACLE_LINUX",
+        /// `DEBIAN`
+        Debian = "DEBIAN",
+        /// `MACOS`
+        Macos = "MACOS",
+        /// `RASPBIAN`
+        Raspbian = "RASPBIAN",
+        /// `ROCKY_LINUX`
+        RockyLinux = "ROCKY_LINUX",
+        /// `ALMA_LINUX`
+        AlmaLinux = "ALMA_LINUX",
     }
 }
 
-impl Check for Key {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `RejectedPatchesAction`.
+    RejectedPatchesAction {
+        /// `ALLOW_AS_DEPENDENCY`
+        AllowAsDependency = "ALLOW_AS_DEPENDENCY",
+        /// `BLOCK`
+        Block = "BLOCK",
     }
 }
 
-impl From<&str> for Key {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADVISORY_ID" => Self::AdvisoryId,
-            "ARCH" => Self::Arch,
-            "BUGZILLA_ID" => Self::BugzillaId,
-            "CLASSIFICATION" => Self::Classification,
-            "CVE_ID" => Self::CveId,
-            "EPOCH" => Self::Epoch,
-            "MSRC_SEVERITY" => Self::MsrcSeverity,
-            "NAME" => Self::Name,
-            "PATCH_ID" => Self::PatchId,
-            "PATCH_SET" => Self::PatchSet,
-            "PRIORITY" => Self::Priority,
-            "PRODUCT" => Self::Product,
-            "PRODUCT_FAMILY" => Self::ProductFamily,
-            "RELEASE" => Self::Release,
-            "REPOSITORY" => Self::Repository,
-            "SECTION" => Self::Section,
-            "SECURITY" => Self::Security,
-            "SEVERITY" => Self::Severity,
-            "VERSION" => Self::Version,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Key> {
-    fn from(s: &str) -> Self {
-        Value::literal(Key::from(s))
-    }
-}
-
-crate::impl_literal!(Key);
-
-/// Values of `ApprovedPatchesComplianceLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApprovedPatchesComplianceLevel {
-    /// `CRITICAL`
-    Critical,
-    /// `HIGH`
-    High,
-    /// `MEDIUM`
-    Medium,
-    /// `LOW`
-    Low,
-    /// `INFORMATIONAL`
-    Informational,
-    /// `UNSPECIFIED`
-    Unspecified,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApprovedPatchesComplianceLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CRITICAL",
-        "HIGH",
-        "MEDIUM",
-        "LOW",
-        "INFORMATIONAL",
-        "UNSPECIFIED",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Critical => "CRITICAL",
-            Self::High => "HIGH",
-            Self::Medium => "MEDIUM",
-            Self::Low => "LOW",
-            Self::Informational => "INFORMATIONAL",
-            Self::Unspecified => "UNSPECIFIED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApprovedPatchesComplianceLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApprovedPatchesComplianceLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApprovedPatchesComplianceLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "CRITICAL" => Self::Critical,
-            "HIGH" => Self::High,
-            "MEDIUM" => Self::Medium,
-            "LOW" => Self::Low,
-            "INFORMATIONAL" => Self::Informational,
-            "UNSPECIFIED" => Self::Unspecified,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApprovedPatchesComplianceLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApprovedPatchesComplianceLevel::from(s))
-    }
-}
-
-crate::impl_literal!(ApprovedPatchesComplianceLevel);
-
-/// Values of `AvailableSecurityUpdatesComplianceStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AvailableSecurityUpdatesComplianceStatus {
-    /// `NON_COMPLIANT`
-    NonCompliant,
-    /// `COMPLIANT`
-    Compliant,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AvailableSecurityUpdatesComplianceStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NON_COMPLIANT", "COMPLIANT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonCompliant => "NON_COMPLIANT",
-            Self::Compliant => "COMPLIANT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AvailableSecurityUpdatesComplianceStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AvailableSecurityUpdatesComplianceStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AvailableSecurityUpdatesComplianceStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "NON_COMPLIANT" => Self::NonCompliant,
-            "COMPLIANT" => Self::Compliant,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AvailableSecurityUpdatesComplianceStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(AvailableSecurityUpdatesComplianceStatus::from(s))
-    }
-}
-
-crate::impl_literal!(AvailableSecurityUpdatesComplianceStatus);
-
-/// Values of `OperatingSystem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OperatingSystem {
-    /// `WINDOWS`
-    Windows,
-    /// `AMAZON_LINUX`
-    AmazonLinux,
-    /// `AMAZON_LINUX_2`
-    AmazonLinux2,
-    /// `AMAZON_LINUX_2022`
-    AmazonLinux2022,
-    /// `AMAZON_LINUX_2023`
-    AmazonLinux2023,
-    /// `UBUNTU`
-    Ubuntu,
-    /// `REDHAT_ENTERPRISE_LINUX`
-    RedhatEnterpriseLinux,
-    /// `SUSE`
-    Suse,
-    /// `CENTOS`
-    Centos,
-    /// `ORACLE_LINUX`
-    OracleLinux,
-    /// `DEBIAN`
-    Debian,
-    /// `MACOS`
-    Macos,
-    /// `RASPBIAN`
-    Raspbian,
-    /// `ROCKY_LINUX`
-    RockyLinux,
-    /// `ALMA_LINUX`
-    AlmaLinux,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OperatingSystem {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "WINDOWS",
-        "AMAZON_LINUX",
-        "AMAZON_LINUX_2",
-        "AMAZON_LINUX_2022",
-        "AMAZON_LINUX_2023",
-        "UBUNTU",
-        "REDHAT_ENTERPRISE_LINUX",
-        "SUSE",
-        "CENTOS",
-        "ORACLE_LINUX",
-        "DEBIAN",
-        "MACOS",
-        "RASPBIAN",
-        "ROCKY_LINUX",
-        "ALMA_LINUX",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Windows => "WINDOWS",
-            Self::AmazonLinux => "AMAZON_LINUX",
-            Self::AmazonLinux2 => "AMAZON_LINUX_2",
-            Self::AmazonLinux2022 => "AMAZON_LINUX_2022",
-            Self::AmazonLinux2023 => "AMAZON_LINUX_2023",
-            Self::Ubuntu => "UBUNTU",
-            Self::RedhatEnterpriseLinux => "REDHAT_ENTERPRISE_LINUX",
-            Self::Suse => "SUSE",
-            Self::Centos => "CENTOS",
-            Self::OracleLinux => "ORACLE_LINUX",
-            Self::Debian => "DEBIAN",
-            Self::Macos => "MACOS",
-            Self::Raspbian => "RASPBIAN",
-            Self::RockyLinux => "ROCKY_LINUX",
-            Self::AlmaLinux => "ALMA_LINUX",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OperatingSystem {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OperatingSystem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OperatingSystem {
-    fn from(s: &str) -> Self {
-        match s {
-            "WINDOWS" => Self::Windows,
-            "AMAZON_LINUX" => Self::AmazonLinux,
-            "AMAZON_LINUX_2" => Self::AmazonLinux2,
-            "AMAZON_LINUX_2022" => Self::AmazonLinux2022,
-            "AMAZON_LINUX_2023" => Self::AmazonLinux2023,
-            "UBUNTU" => Self::Ubuntu,
-            "REDHAT_ENTERPRISE_LINUX" => Self::RedhatEnterpriseLinux,
-            "SUSE" => Self::Suse,
-            "CENTOS" => Self::Centos,
-            "ORACLE_LINUX" => Self::OracleLinux,
-            "DEBIAN" => Self::Debian,
-            "MACOS" => Self::Macos,
-            "RASPBIAN" => Self::Raspbian,
-            "ROCKY_LINUX" => Self::RockyLinux,
-            "ALMA_LINUX" => Self::AlmaLinux,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OperatingSystem> {
-    fn from(s: &str) -> Self {
-        Value::literal(OperatingSystem::from(s))
-    }
-}
-
-crate::impl_literal!(OperatingSystem);
-
-/// Values of `RejectedPatchesAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RejectedPatchesAction {
-    /// `ALLOW_AS_DEPENDENCY`
-    AllowAsDependency,
-    /// `BLOCK`
-    Block,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RejectedPatchesAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALLOW_AS_DEPENDENCY", "BLOCK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AllowAsDependency => "ALLOW_AS_DEPENDENCY",
-            Self::Block => "BLOCK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RejectedPatchesAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RejectedPatchesAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RejectedPatchesAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW_AS_DEPENDENCY" => Self::AllowAsDependency,
-            "BLOCK" => Self::Block,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RejectedPatchesAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(RejectedPatchesAction::from(s))
-    }
-}
-
-crate::impl_literal!(RejectedPatchesAction);
-
-/// Property type `PatchSource` of `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone, Default)]
-pub struct PatchSource {
-    /// `Configuration` (optional).
-    /// Length: 1..=1024 characters.
-    pub configuration: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Pattern: `^[a-zA-Z0-9_\-.]{3,50}$`.
-    pub name: Option<Value<String>>,
-    /// `Products` (optional).
-    /// Items: 0..=20.
-    /// Each item: Length: 1..=128 characters.
-    pub products: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `PatchSource` of `AWS::SSM::PatchBaseline`.
+    PatchSource(default)
 }
 
 impl PatchSource {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            configuration: None,
-            name: None,
-            products: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configuration`.
-    pub fn configuration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.configuration = Some(value.into());
-        self
+    /// `Configuration` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn configuration(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Configuration", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[a-zA-Z0-9_\-.]{3,50}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Products`.
-    pub fn products(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.products = Some(value.into());
-        self
+    /// `Products` (optional).
+    /// Items: 0 to 20.
+    /// Each item: Length: 1 to 128 characters.
+    pub fn products(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Products", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PatchSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configuration {
-            m.insert("Configuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.products {
-            m.insert("Products".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PatchSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration.check(
-            &path.field("Configuration"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_\\-.]{3,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.products.check(
-            &path.field("Products"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PatchSource);
-
-/// Property type `Tag` of `AWS::SSM::PatchBaseline`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

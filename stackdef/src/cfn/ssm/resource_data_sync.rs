@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSM::ResourceDataSync`.
-#[derive(Debug, Clone)]
-pub struct ResourceDataSync {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceDataSync {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceDataSync {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceDataSync {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::ResourceDataSync`.
+    ResourceDataSync("AWS::SSM::ResourceDataSync", ResourceDataSyncProps)
 }
 
 impl ResourceDataSync {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::ResourceDataSync";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceDataSyncProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SyncName` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceDataSyncName> {
         self.resource.ref_value()
@@ -77,227 +29,122 @@ impl ResourceDataSync {
     pub fn sync_name(&self) -> Value<ids::ResourceDataSyncName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `BucketName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_name(&self, value: impl Into<Value<ids::BucketName>>) {
+        self.resource.set_property("BucketName", value.into())
+    }
+
+    /// Replaces `BucketPrefix` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_prefix(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketPrefix", value.into())
+    }
+
+    /// Replaces `BucketRegion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket_region(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BucketRegion", value.into())
+    }
+
+    /// Replaces `KMSKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KMSKeyArn", value.into())
+    }
+
+    /// Replaces `S3Destination` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_destination(&self, value: impl Into<Value<S3Destination>>) {
+        self.resource.set_property("S3Destination", value.into())
+    }
+
+    /// Replaces `SyncFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_format(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SyncFormat", value.into())
+    }
+
+    /// Replaces `SyncName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SyncName", value.into())
+    }
+
+    /// Replaces `SyncSource` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_source(&self, value: impl Into<Value<SyncSource>>) {
+        self.resource.set_property("SyncSource", value.into())
+    }
+
+    /// Replaces `SyncType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sync_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SyncType", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::ResourceDataSync`.
-#[derive(Debug, Clone)]
-pub struct ResourceDataSyncProps {
-    /// `BucketName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub bucket_name: Option<Value<ids::BucketName>>,
-    /// `BucketPrefix` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=64 characters.
-    pub bucket_prefix: Option<Value<String>>,
-    /// `BucketRegion` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub bucket_region: Option<Value<String>>,
-    /// `KMSKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=512 characters.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `S3Destination` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub s3_destination: Option<Value<S3Destination>>,
-    /// `SyncFormat` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=1024 characters.
-    pub sync_format: Option<Value<String>>,
-    /// `SyncName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub sync_name: Value<String>,
-    /// `SyncSource` (optional).
-    pub sync_source: Option<Value<SyncSource>>,
-    /// `SyncType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    pub sync_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::ResourceDataSync`.
+    ResourceDataSyncProps
 }
 
 impl ResourceDataSyncProps {
     /// The required properties: `SyncName`.
     pub fn new(sync_name: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket_name: None,
-            bucket_prefix: None,
-            bucket_region: None,
-            kms_key_arn: None,
-            s3_destination: None,
-            sync_format: None,
-            sync_name: sync_name.into(),
-            sync_source: None,
-            sync_type: None,
-        }
+        Self(crate::Properties::new().with(6, "SyncName", sync_name.into().to_template()))
     }
-    /// Sets `BucketName`.
-    pub fn bucket_name(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.bucket_name = Some(value.into());
-        self
+    /// `BucketName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn bucket_name(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(0, "BucketName", value.into().to_template()))
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
-    }
-    /// Sets `BucketRegion`.
-    pub fn bucket_region(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_region = Some(value.into());
-        self
-    }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-    /// Sets `S3Destination`.
-    pub fn s3_destination(mut self, value: impl Into<Value<S3Destination>>) -> Self {
-        self.s3_destination = Some(value.into());
-        self
-    }
-    /// Sets `SyncFormat`.
-    pub fn sync_format(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sync_format = Some(value.into());
-        self
-    }
-    /// Sets `SyncSource`.
-    pub fn sync_source(mut self, value: impl Into<Value<SyncSource>>) -> Self {
-        self.sync_source = Some(value.into());
-        self
-    }
-    /// Sets `SyncType`.
-    pub fn sync_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sync_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceDataSyncProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket_name {
-            m.insert("BucketName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket_region {
-            m.insert("BucketRegion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KMSKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_destination {
-            m.insert("S3Destination".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sync_format {
-            m.insert("SyncFormat".to_owned(), v.to_template());
-        }
-        m.insert("SyncName".to_owned(), self.sync_name.to_template());
-        if let Some(v) = &self.sync_source {
-            m.insert("SyncSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sync_type {
-            m.insert("SyncType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourceDataSyncProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_region.check(
-            &path.field("BucketRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KMSKeyArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_destination
-            .check(&path.field("S3Destination"), &Rules::NONE, out);
-        self.sync_format.check(
-            &path.field("SyncFormat"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sync_name.check(
-            &path.field("SyncName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sync_source
-            .check(&path.field("SyncSource"), &Rules::NONE, out);
-        self.sync_type.check(
-            &path.field("SyncType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourceDataSyncProps);
-
-/// Property type `S3Destination` of `AWS::SSM::ResourceDataSync`.
-#[derive(Debug, Clone)]
-pub struct S3Destination {
-    /// `BucketName` (required).
-    /// Length: 1..=2048 characters.
-    pub bucket_name: Value<ids::BucketName>,
     /// `BucketPrefix` (optional).
-    /// Length: 1..=256 characters.
-    pub bucket_prefix: Option<Value<String>>,
-    /// `BucketRegion` (required).
-    /// Length: 1..=64 characters.
-    pub bucket_region: Value<String>,
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 64 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
+    }
+    /// `BucketRegion` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn bucket_region(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "BucketRegion", value.into().to_template()))
+    }
     /// `KMSKeyArn` (optional).
-    /// Length: 1..=512 characters.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `SyncFormat` (required).
-    /// Length: 1..=1024 characters.
-    pub sync_format: Value<SyncFormat>,
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 512 characters.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(3, "KMSKeyArn", value.into().to_template()))
+    }
+    /// `S3Destination` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn s3_destination(self, value: impl Into<Value<S3Destination>>) -> Self {
+        Self(self.0.with(4, "S3Destination", value.into().to_template()))
+    }
+    /// `SyncFormat` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 1024 characters.
+    pub fn sync_format(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SyncFormat", value.into().to_template()))
+    }
+    /// `SyncSource` (optional).
+    pub fn sync_source(self, value: impl Into<Value<SyncSource>>) -> Self {
+        Self(self.0.with(7, "SyncSource", value.into().to_template()))
+    }
+    /// `SyncType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    pub fn sync_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "SyncType", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `S3Destination` of `AWS::SSM::ResourceDataSync`.
+    S3Destination
 }
 
 impl S3Destination {
@@ -307,160 +154,36 @@ impl S3Destination {
         bucket_region: impl Into<Value<String>>,
         sync_format: impl Into<Value<SyncFormat>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_prefix: None,
-            bucket_region: bucket_region.into(),
-            kms_key_arn: None,
-            sync_format: sync_format.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(2, "BucketRegion", bucket_region.into().to_template())
+                .with(4, "SyncFormat", sync_format.into().to_template()),
+        )
     }
-    /// Sets `BucketPrefix`.
-    pub fn bucket_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_prefix = Some(value.into());
-        self
+    /// `BucketPrefix` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn bucket_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketPrefix", value.into().to_template()))
     }
-    /// Sets `KMSKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Destination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.bucket_prefix {
-            m.insert("BucketPrefix".to_owned(), v.to_template());
-        }
-        m.insert("BucketRegion".to_owned(), self.bucket_region.to_template());
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KMSKeyArn".to_owned(), v.to_template());
-        }
-        m.insert("SyncFormat".to_owned(), self.sync_format.to_template());
-        Expr::Map(m)
+    /// `KMSKeyArn` (optional).
+    /// Length: 1 to 512 characters.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(3, "KMSKeyArn", value.into().to_template()))
     }
 }
 
-impl Check for S3Destination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_prefix.check(
-            &path.field("BucketPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_region.check(
-            &path.field("BucketRegion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KMSKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sync_format.check(
-            &path.field("SyncFormat"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SyncFormat`.
+    SyncFormat {
+        /// `JsonSerDe`
+        JsonSerDe = "JsonSerDe",
     }
 }
 
-crate::impl_literal!(S3Destination);
-
-/// Values of `SyncFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SyncFormat {
-    /// `JsonSerDe`
-    JsonSerDe,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SyncFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JsonSerDe"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonSerDe => "JsonSerDe",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SyncFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SyncFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SyncFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "JsonSerDe" => Self::JsonSerDe,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SyncFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(SyncFormat::from(s))
-    }
-}
-
-crate::impl_literal!(SyncFormat);
-
-/// Property type `SyncSource` of `AWS::SSM::ResourceDataSync`.
-#[derive(Debug, Clone)]
-pub struct SyncSource {
-    /// `AwsOrganizationsSource` (optional).
-    pub aws_organizations_source: Option<Value<AwsOrganizationsSource>>,
-    /// `IncludeFutureRegions` (optional).
-    pub include_future_regions: Option<Value<bool>>,
-    /// `SourceRegions` (required).
-    /// Each item: Length: 1..=64 characters.
-    pub source_regions: Value<List<String>>,
-    /// `SourceType` (required).
-    /// Length: 1..=64 characters.
-    pub source_type: Value<String>,
+crate::l1_struct! {
+    /// Property type `SyncSource` of `AWS::SSM::ResourceDataSync`.
+    SyncSource
 }
 
 impl SyncSource {
@@ -469,144 +192,48 @@ impl SyncSource {
         source_regions: impl Into<Value<List<String>>>,
         source_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            aws_organizations_source: None,
-            include_future_regions: None,
-            source_regions: source_regions.into(),
-            source_type: source_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "SourceRegions", source_regions.into().to_template())
+                .with(3, "SourceType", source_type.into().to_template()),
+        )
     }
-    /// Sets `AwsOrganizationsSource`.
-    pub fn aws_organizations_source(
-        mut self,
-        value: impl Into<Value<AwsOrganizationsSource>>,
-    ) -> Self {
-        self.aws_organizations_source = Some(value.into());
-        self
+    /// `AwsOrganizationsSource` (optional).
+    pub fn aws_organizations_source(self, value: impl Into<Value<AwsOrganizationsSource>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AwsOrganizationsSource", value.into().to_template()),
+        )
     }
-    /// Sets `IncludeFutureRegions`.
-    pub fn include_future_regions(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_future_regions = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SyncSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.aws_organizations_source {
-            m.insert("AwsOrganizationsSource".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_future_regions {
-            m.insert("IncludeFutureRegions".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SourceRegions".to_owned(),
-            self.source_regions.to_template(),
-        );
-        m.insert("SourceType".to_owned(), self.source_type.to_template());
-        Expr::Map(m)
+    /// `IncludeFutureRegions` (optional).
+    pub fn include_future_regions(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeFutureRegions", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SyncSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.aws_organizations_source.check(
-            &path.field("AwsOrganizationsSource"),
-            &Rules::NONE,
-            out,
-        );
-        self.source_regions.check(
-            &path.field("SourceRegions"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_type.check(
-            &path.field("SourceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SyncSource);
-
-/// Property type `AwsOrganizationsSource` of `AWS::SSM::ResourceDataSync`.
-#[derive(Debug, Clone)]
-pub struct AwsOrganizationsSource {
-    /// `OrganizationSourceType` (required).
-    /// Length: 1..=64 characters.
-    pub organization_source_type: Value<String>,
-    /// `OrganizationalUnits` (optional).
-    /// Items: 1..=1000.
-    pub organizational_units: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `AwsOrganizationsSource` of `AWS::SSM::ResourceDataSync`.
+    AwsOrganizationsSource
 }
 
 impl AwsOrganizationsSource {
     /// The required properties: `OrganizationSourceType`.
     pub fn new(organization_source_type: impl Into<Value<String>>) -> Self {
-        Self {
-            organization_source_type: organization_source_type.into(),
-            organizational_units: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OrganizationSourceType",
+            organization_source_type.into().to_template(),
+        ))
     }
-    /// Sets `OrganizationalUnits`.
-    pub fn organizational_units(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.organizational_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AwsOrganizationsSource {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OrganizationSourceType".to_owned(),
-            self.organization_source_type.to_template(),
-        );
-        if let Some(v) = &self.organizational_units {
-            m.insert("OrganizationalUnits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OrganizationalUnits` (optional).
+    /// Items: 1 to 1000.
+    pub fn organizational_units(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OrganizationalUnits", value.into().to_template()),
+        )
     }
 }
-
-impl Check for AwsOrganizationsSource {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.organization_source_type.check(
-            &path.field("OrganizationSourceType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.organizational_units.check(
-            &path.field("OrganizationalUnits"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AwsOrganizationsSource);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SSM::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourcePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourcePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourcePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSM::ResourcePolicy`.
+    ResourcePolicy("AWS::SSM::ResourcePolicy", ResourcePolicyProps)
 }
 
 impl ResourcePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSM::ResourcePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourcePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,53 +33,32 @@ impl ResourcePolicy {
     pub fn attr_policy_hash(&self) -> Value<String> {
         self.resource.get_att("PolicyHash")
     }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::SSM::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicyProps {
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSM::ResourcePolicy`.
+    ResourcePolicyProps
 }
 
 impl ResourcePolicyProps {
     /// The required properties: `Policy`, `ResourceArn`.
-    pub fn new(
-        policy: impl Into<Value<serde_json::Value>>,
-        resource_arn: impl Into<Value<String>>,
-    ) -> Self {
-        Self {
-            policy: policy.into(),
-            resource_arn: resource_arn.into(),
-        }
+    pub fn new(policy: impl Into<Value<Json>>, resource_arn: impl Into<Value<String>>) -> Self {
+        Self(
+            crate::Properties::new()
+                .with(0, "Policy", policy.into().to_template())
+                .with(1, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ResourcePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ResourcePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePolicyProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMContacts::Contact`.
-#[derive(Debug, Clone)]
-pub struct Contact {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Contact {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Contact {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Contact {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMContacts::Contact`.
+    Contact("AWS::SSMContacts::Contact", ContactProps)
 }
 
 impl Contact {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMContacts::Contact";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContactProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ContactArn> {
         self.resource.ref_value()
@@ -82,29 +34,41 @@ impl Contact {
     pub fn attr_arn(&self) -> Value<ids::ContactArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Alias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Alias", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `Plan` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_plan(&self, value: impl Into<Value<List<Stage>>>) {
+        self.resource.set_property("Plan", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMContacts::Contact`.
-#[derive(Debug, Clone)]
-pub struct ContactProps {
-    /// `Alias` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-z0-9_\-\.]*$`.
-    pub alias: Value<String>,
-    /// `DisplayName` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_\-\s]*$`.
-    pub display_name: Value<String>,
-    /// `Plan` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub plan: Option<Value<List<Stage>>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMContacts::Contact`.
+    ContactProps
 }
 
 impl ContactProps {
@@ -114,218 +78,81 @@ impl ContactProps {
         display_name: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            alias: alias.into(),
-            display_name: display_name.into(),
-            plan: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Alias", alias.into().to_template())
+                .with(1, "DisplayName", display_name.into().to_template())
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Plan`.
-    pub fn plan(mut self, value: impl Into<Value<List<Stage>>>) -> Self {
-        self.plan = Some(value.into());
-        self
+    /// `Plan` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn plan(self, value: impl Into<Value<List<Stage>>>) -> Self {
+        Self(self.0.with(2, "Plan", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ContactProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Alias".to_owned(), self.alias.to_template());
-        m.insert("DisplayName".to_owned(), self.display_name.to_template());
-        if let Some(v) = &self.plan {
-            m.insert("Plan".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ContactProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alias.check(
-            &path.field("Alias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-z0-9_\\-\\.]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_\\-\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.plan.check(&path.field("Plan"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ContactProps);
-
-/// Property type `Stage` of `AWS::SSMContacts::Contact`.
-#[derive(Debug, Clone, Default)]
-pub struct Stage {
-    /// `DurationInMinutes` (optional).
-    pub duration_in_minutes: Option<Value<i64>>,
-    /// `RotationIds` (optional).
-    pub rotation_ids: Option<Value<List<String>>>,
-    /// `Targets` (optional).
-    pub targets: Option<Value<List<Targets>>>,
+crate::l1_struct! {
+    /// Property type `Stage` of `AWS::SSMContacts::Contact`.
+    Stage(default)
 }
 
 impl Stage {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            duration_in_minutes: None,
-            rotation_ids: None,
-            targets: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DurationInMinutes`.
-    pub fn duration_in_minutes(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.duration_in_minutes = Some(value.into());
-        self
+    /// `DurationInMinutes` (optional).
+    pub fn duration_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `RotationIds`.
-    pub fn rotation_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.rotation_ids = Some(value.into());
-        self
+    /// `RotationIds` (optional).
+    pub fn rotation_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "RotationIds", value.into().to_template()))
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<List<Targets>>>) -> Self {
-        self.targets = Some(value.into());
-        self
+    /// `Targets` (optional).
+    pub fn targets(self, value: impl Into<Value<List<Targets>>>) -> Self {
+        Self(self.0.with(2, "Targets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Stage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_minutes {
-            m.insert("DurationInMinutes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotation_ids {
-            m.insert("RotationIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Stage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.targets
-            .check(&path.field("Targets"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("DurationInMinutes", self.duration_in_minutes.is_some())],
-                &[("RotationIds", self.rotation_ids.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Stage);
-
-/// Property type `Targets` of `AWS::SSMContacts::Contact`.
-#[derive(Debug, Clone, Default)]
-pub struct Targets {
-    /// `ChannelTargetInfo` (optional).
-    pub channel_target_info: Option<Value<ChannelTargetInfo>>,
-    /// `ContactTargetInfo` (optional).
-    pub contact_target_info: Option<Value<ContactTargetInfo>>,
+crate::l1_struct! {
+    /// Property type `Targets` of `AWS::SSMContacts::Contact`.
+    Targets(default)
 }
 
 impl Targets {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_target_info: None,
-            contact_target_info: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelTargetInfo`.
-    pub fn channel_target_info(mut self, value: impl Into<Value<ChannelTargetInfo>>) -> Self {
-        self.channel_target_info = Some(value.into());
-        self
+    /// `ChannelTargetInfo` (optional).
+    pub fn channel_target_info(self, value: impl Into<Value<ChannelTargetInfo>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChannelTargetInfo", value.into().to_template()),
+        )
     }
-    /// Sets `ContactTargetInfo`.
-    pub fn contact_target_info(mut self, value: impl Into<Value<ContactTargetInfo>>) -> Self {
-        self.contact_target_info = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Targets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_target_info {
-            m.insert("ChannelTargetInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_target_info {
-            m.insert("ContactTargetInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContactTargetInfo` (optional).
+    pub fn contact_target_info(self, value: impl Into<Value<ContactTargetInfo>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContactTargetInfo", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Targets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_target_info
-            .check(&path.field("ChannelTargetInfo"), &Rules::NONE, out);
-        self.contact_target_info
-            .check(&path.field("ContactTargetInfo"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("ChannelTargetInfo", self.channel_target_info.is_some())],
-                &[("ContactTargetInfo", self.contact_target_info.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Targets);
-
-/// Property type `ChannelTargetInfo` of `AWS::SSMContacts::Contact`.
-#[derive(Debug, Clone)]
-pub struct ChannelTargetInfo {
-    /// `ChannelId` (required).
-    pub channel_id: Value<String>,
-    /// `RetryIntervalInMinutes` (required).
-    pub retry_interval_in_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ChannelTargetInfo` of `AWS::SSMContacts::Contact`.
+    ChannelTargetInfo
 }
 
 impl ChannelTargetInfo {
@@ -334,181 +161,44 @@ impl ChannelTargetInfo {
         channel_id: impl Into<Value<String>>,
         retry_interval_in_minutes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            channel_id: channel_id.into(),
-            retry_interval_in_minutes: retry_interval_in_minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ChannelId", channel_id.into().to_template())
+                .with(
+                    1,
+                    "RetryIntervalInMinutes",
+                    retry_interval_in_minutes.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ChannelTargetInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChannelId".to_owned(), self.channel_id.to_template());
-        m.insert(
-            "RetryIntervalInMinutes".to_owned(),
-            self.retry_interval_in_minutes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelTargetInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ChannelTargetInfo);
-
-/// Property type `ContactTargetInfo` of `AWS::SSMContacts::Contact`.
-#[derive(Debug, Clone)]
-pub struct ContactTargetInfo {
-    /// `ContactId` (required).
-    pub contact_id: Value<String>,
-    /// `IsEssential` (required).
-    pub is_essential: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ContactTargetInfo` of `AWS::SSMContacts::Contact`.
+    ContactTargetInfo
 }
 
 impl ContactTargetInfo {
     /// The required properties: `ContactId`, `IsEssential`.
     pub fn new(contact_id: impl Into<Value<String>>, is_essential: impl Into<Value<bool>>) -> Self {
-        Self {
-            contact_id: contact_id.into(),
-            is_essential: is_essential.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContactId", contact_id.into().to_template())
+                .with(1, "IsEssential", is_essential.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContactTargetInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ContactId".to_owned(), self.contact_id.to_template());
-        m.insert("IsEssential".to_owned(), self.is_essential.to_template());
-        Expr::Map(m)
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `PERSONAL`
+        Personal = "PERSONAL",
+        /// `ESCALATION`
+        Escalation = "ESCALATION",
+        /// `ONCALL_SCHEDULE`
+        OncallSchedule = "ONCALL_SCHEDULE",
     }
 }
-
-impl Check for ContactTargetInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ContactTargetInfo);
-
-/// Property type `Tag` of `AWS::SSMContacts::Contact`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\\\/a-zA-Z0-9_+=\-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:\/=+\-@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\\\\\/a-zA-Z0-9_+=\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `PERSONAL`
-    Personal,
-    /// `ESCALATION`
-    Escalation,
-    /// `ONCALL_SCHEDULE`
-    OncallSchedule,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PERSONAL", "ESCALATION", "ONCALL_SCHEDULE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Personal => "PERSONAL",
-            Self::Escalation => "ESCALATION",
-            Self::OncallSchedule => "ONCALL_SCHEDULE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "PERSONAL" => Self::Personal,
-            "ESCALATION" => Self::Escalation,
-            "ONCALL_SCHEDULE" => Self::OncallSchedule,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

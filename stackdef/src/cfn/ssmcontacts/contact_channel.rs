@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMContacts::ContactChannel`.
-#[derive(Debug, Clone)]
-pub struct ContactChannel {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ContactChannel {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ContactChannel {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ContactChannel {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMContacts::ContactChannel`.
+    ContactChannel("AWS::SSMContacts::ContactChannel", ContactChannelProps)
 }
 
 impl ContactChannel {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMContacts::ContactChannel";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ContactChannelProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ContactChannelArn> {
         self.resource.ref_value()
@@ -82,175 +34,87 @@ impl ContactChannel {
     pub fn attr_arn(&self) -> Value<ids::ContactChannelArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ChannelAddress` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_address(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelAddress", value.into())
+    }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `ChannelType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_type(&self, value: impl Into<Value<ChannelType>>) {
+        self.resource.set_property("ChannelType", value.into())
+    }
+
+    /// Replaces `ContactId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContactId", value.into())
+    }
+
+    /// Replaces `DeferActivation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_defer_activation(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DeferActivation", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMContacts::ContactChannel`.
-#[derive(Debug, Clone, Default)]
-pub struct ContactChannelProps {
-    /// `ChannelAddress` (optional).
-    pub channel_address: Option<Value<String>>,
-    /// `ChannelName` (optional).
-    /// Length: 1..=255 characters.
-    pub channel_name: Option<Value<String>>,
-    /// `ChannelType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub channel_type: Option<Value<ChannelType>>,
-    /// `ContactId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    /// Pattern: `arn:[-\w+=\/,.@]+:[-\w+=\/,.@]+:[-\w+=\/,.@]*:[0-9]+:([\w+=\/,.@:-]+)*`.
-    pub contact_id: Option<Value<String>>,
-    /// `DeferActivation` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub defer_activation: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMContacts::ContactChannel`.
+    ContactChannelProps(default)
 }
 
 impl ContactChannelProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_address: None,
-            channel_name: None,
-            channel_type: None,
-            contact_id: None,
-            defer_activation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelAddress`.
-    pub fn channel_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_address = Some(value.into());
-        self
+    /// `ChannelAddress` (optional).
+    pub fn channel_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ChannelAddress", value.into().to_template()))
     }
-    /// Sets `ChannelName`.
-    pub fn channel_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_name = Some(value.into());
-        self
+    /// `ChannelName` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn channel_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ChannelName", value.into().to_template()))
     }
-    /// Sets `ChannelType`.
-    pub fn channel_type(mut self, value: impl Into<Value<ChannelType>>) -> Self {
-        self.channel_type = Some(value.into());
-        self
+    /// `ChannelType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn channel_type(self, value: impl Into<Value<ChannelType>>) -> Self {
+        Self(self.0.with(2, "ChannelType", value.into().to_template()))
     }
-    /// Sets `ContactId`.
-    pub fn contact_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_id = Some(value.into());
-        self
+    /// `ContactId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `arn:[-\w\x{80}-\x{10FFFF}+=\/,.@]+:[-\w\x{80}-\x{10FFFF}+=\/,.@]+:[-\w\x{80}-\x{10FFFF}+=\/,.@]*:[0-9]+:([\w\x{80}-\x{10FFFF}+=\/,.@:-]+)*`.
+    pub fn contact_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "ContactId", value.into().to_template()))
     }
-    /// Sets `DeferActivation`.
-    pub fn defer_activation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.defer_activation = Some(value.into());
-        self
+    /// `DeferActivation` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn defer_activation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DeferActivation", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ContactChannelProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_address {
-            m.insert("ChannelAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_name {
-            m.insert("ChannelName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.channel_type {
-            m.insert("ChannelType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_id {
-            m.insert("ContactId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.defer_activation {
-            m.insert("DeferActivation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ChannelType`.
+    ChannelType {
+        /// `SMS`
+        Sms = "SMS",
+        /// `VOICE`
+        Voice = "VOICE",
+        /// `EMAIL`
+        Email = "EMAIL",
     }
 }
-
-impl Check for ContactChannelProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_type
-            .check(&path.field("ChannelType"), &Rules::NONE, out);
-        self.contact_id.check(&path.field("ContactId"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("arn:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*"), ..Rules::NONE }, out);
-        crate::validation::exactly_one(
-            &[&[
-                ("ContactId", self.contact_id.is_some()),
-                ("ChannelName", self.channel_name.is_some()),
-                ("ChannelType", self.channel_type.is_some()),
-                ("ChannelAddress", self.channel_address.is_some()),
-            ]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ContactChannelProps);
-
-/// Values of `ChannelType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChannelType {
-    /// `SMS`
-    Sms,
-    /// `VOICE`
-    Voice,
-    /// `EMAIL`
-    Email,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ChannelType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SMS", "VOICE", "EMAIL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sms => "SMS",
-            Self::Voice => "VOICE",
-            Self::Email => "EMAIL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ChannelType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ChannelType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ChannelType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SMS" => Self::Sms,
-            "VOICE" => Self::Voice,
-            "EMAIL" => Self::Email,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ChannelType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ChannelType::from(s))
-    }
-}
-
-crate::impl_literal!(ChannelType);

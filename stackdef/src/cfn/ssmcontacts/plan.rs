@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMContacts::Plan`.
-#[derive(Debug, Clone)]
-pub struct Plan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Plan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Plan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Plan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMContacts::Plan`.
+    Plan("AWS::SSMContacts::Plan", PlanProps)
 }
 
 impl Plan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMContacts::Plan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SsmContactsPlanArn> {
         self.resource.ref_value()
@@ -82,202 +34,102 @@ impl Plan {
     pub fn attr_arn(&self) -> Value<ids::SsmContactsPlanArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ContactId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContactId", value.into())
+    }
+
+    /// Replaces `RotationIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rotation_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("RotationIds", value.into())
+    }
+
+    /// Replaces `Stages` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_stages(&self, value: impl Into<Value<List<Stage>>>) {
+        self.resource.set_property("Stages", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMContacts::Plan`.
-#[derive(Debug, Clone, Default)]
-pub struct PlanProps {
-    /// `ContactId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `arn:[-\w+=\/,.@]+:[-\w+=\/,.@]+:[-\w+=\/,.@]*:[0-9]+:([\w+=\/,.@:-]+)*`.
-    pub contact_id: Option<Value<String>>,
-    /// `RotationIds` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub rotation_ids: Option<Value<List<String>>>,
-    /// `Stages` (optional).
-    pub stages: Option<Value<List<Stage>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMContacts::Plan`.
+    PlanProps(default)
 }
 
 impl PlanProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            contact_id: None,
-            rotation_ids: None,
-            stages: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ContactId`.
-    pub fn contact_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_id = Some(value.into());
-        self
+    /// `ContactId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `arn:[-\w\x{80}-\x{10FFFF}+=\/,.@]+:[-\w\x{80}-\x{10FFFF}+=\/,.@]+:[-\w\x{80}-\x{10FFFF}+=\/,.@]*:[0-9]+:([\w\x{80}-\x{10FFFF}+=\/,.@:-]+)*`.
+    pub fn contact_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ContactId", value.into().to_template()))
     }
-    /// Sets `RotationIds`.
-    pub fn rotation_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.rotation_ids = Some(value.into());
-        self
+    /// `RotationIds` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn rotation_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "RotationIds", value.into().to_template()))
     }
-    /// Sets `Stages`.
-    pub fn stages(mut self, value: impl Into<Value<List<Stage>>>) -> Self {
-        self.stages = Some(value.into());
-        self
+    /// `Stages` (optional).
+    pub fn stages(self, value: impl Into<Value<List<Stage>>>) -> Self {
+        Self(self.0.with(2, "Stages", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contact_id {
-            m.insert("ContactId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rotation_ids {
-            m.insert("RotationIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.stages {
-            m.insert("Stages".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_id.check(&path.field("ContactId"), &Rules { pattern: Some("arn:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]+:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*"), ..Rules::NONE }, out);
-        self.stages.check(&path.field("Stages"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("ContactId", self.contact_id.is_some()),
-                    ("Stages", self.stages.is_some()),
-                ],
-                &[
-                    ("ContactId", self.contact_id.is_some()),
-                    ("RotationIds", self.rotation_ids.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PlanProps);
-
-/// Property type `Stage` of `AWS::SSMContacts::Plan`.
-#[derive(Debug, Clone)]
-pub struct Stage {
-    /// `DurationInMinutes` (required).
-    pub duration_in_minutes: Value<i64>,
-    /// `Targets` (optional).
-    pub targets: Option<Value<List<Targets>>>,
+crate::l1_struct! {
+    /// Property type `Stage` of `AWS::SSMContacts::Plan`.
+    Stage
 }
 
 impl Stage {
     /// The required properties: `DurationInMinutes`.
     pub fn new(duration_in_minutes: impl Into<Value<i64>>) -> Self {
-        Self {
-            duration_in_minutes: duration_in_minutes.into(),
-            targets: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DurationInMinutes",
+            duration_in_minutes.into().to_template(),
+        ))
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<List<Targets>>>) -> Self {
-        self.targets = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Stage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DurationInMinutes".to_owned(),
-            self.duration_in_minutes.to_template(),
-        );
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Targets` (optional).
+    pub fn targets(self, value: impl Into<Value<List<Targets>>>) -> Self {
+        Self(self.0.with(1, "Targets", value.into().to_template()))
     }
 }
 
-impl Check for Stage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.targets
-            .check(&path.field("Targets"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Stage);
-
-/// Property type `Targets` of `AWS::SSMContacts::Plan`.
-#[derive(Debug, Clone, Default)]
-pub struct Targets {
-    /// `ChannelTargetInfo` (optional).
-    pub channel_target_info: Option<Value<ChannelTargetInfo>>,
-    /// `ContactTargetInfo` (optional).
-    pub contact_target_info: Option<Value<ContactTargetInfo>>,
+crate::l1_struct! {
+    /// Property type `Targets` of `AWS::SSMContacts::Plan`.
+    Targets(default)
 }
 
 impl Targets {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            channel_target_info: None,
-            contact_target_info: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChannelTargetInfo`.
-    pub fn channel_target_info(mut self, value: impl Into<Value<ChannelTargetInfo>>) -> Self {
-        self.channel_target_info = Some(value.into());
-        self
+    /// `ChannelTargetInfo` (optional).
+    pub fn channel_target_info(self, value: impl Into<Value<ChannelTargetInfo>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChannelTargetInfo", value.into().to_template()),
+        )
     }
-    /// Sets `ContactTargetInfo`.
-    pub fn contact_target_info(mut self, value: impl Into<Value<ContactTargetInfo>>) -> Self {
-        self.contact_target_info = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Targets {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channel_target_info {
-            m.insert("ChannelTargetInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_target_info {
-            m.insert("ContactTargetInfo".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ContactTargetInfo` (optional).
+    pub fn contact_target_info(self, value: impl Into<Value<ContactTargetInfo>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContactTargetInfo", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Targets {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_target_info
-            .check(&path.field("ChannelTargetInfo"), &Rules::NONE, out);
-        self.contact_target_info
-            .check(&path.field("ContactTargetInfo"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[("ChannelTargetInfo", self.channel_target_info.is_some())],
-                &[("ContactTargetInfo", self.contact_target_info.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Targets);
-
-/// Property type `ChannelTargetInfo` of `AWS::SSMContacts::Plan`.
-#[derive(Debug, Clone)]
-pub struct ChannelTargetInfo {
-    /// `ChannelId` (required).
-    pub channel_id: Value<String>,
-    /// `RetryIntervalInMinutes` (required).
-    pub retry_interval_in_minutes: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ChannelTargetInfo` of `AWS::SSMContacts::Plan`.
+    ChannelTargetInfo
 }
 
 impl ChannelTargetInfo {
@@ -286,61 +138,30 @@ impl ChannelTargetInfo {
         channel_id: impl Into<Value<String>>,
         retry_interval_in_minutes: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            channel_id: channel_id.into(),
-            retry_interval_in_minutes: retry_interval_in_minutes.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ChannelId", channel_id.into().to_template())
+                .with(
+                    1,
+                    "RetryIntervalInMinutes",
+                    retry_interval_in_minutes.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ChannelTargetInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChannelId".to_owned(), self.channel_id.to_template());
-        m.insert(
-            "RetryIntervalInMinutes".to_owned(),
-            self.retry_interval_in_minutes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChannelTargetInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ChannelTargetInfo);
-
-/// Property type `ContactTargetInfo` of `AWS::SSMContacts::Plan`.
-#[derive(Debug, Clone)]
-pub struct ContactTargetInfo {
-    /// `ContactId` (required).
-    pub contact_id: Value<String>,
-    /// `IsEssential` (required).
-    pub is_essential: Value<bool>,
+crate::l1_struct! {
+    /// Property type `ContactTargetInfo` of `AWS::SSMContacts::Plan`.
+    ContactTargetInfo
 }
 
 impl ContactTargetInfo {
     /// The required properties: `ContactId`, `IsEssential`.
     pub fn new(contact_id: impl Into<Value<String>>, is_essential: impl Into<Value<bool>>) -> Self {
-        Self {
-            contact_id: contact_id.into(),
-            is_essential: is_essential.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContactId", contact_id.into().to_template())
+                .with(1, "IsEssential", is_essential.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for ContactTargetInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ContactId".to_owned(), self.contact_id.to_template());
-        m.insert("IsEssential".to_owned(), self.is_essential.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ContactTargetInfo {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(ContactTargetInfo);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone)]
-pub struct Rotation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Rotation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Rotation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Rotation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMContacts::Rotation`.
+    Rotation("AWS::SSMContacts::Rotation", RotationProps)
 }
 
 impl Rotation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMContacts::Rotation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RotationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::RotationArn> {
         self.resource.ref_value()
@@ -82,32 +34,47 @@ impl Rotation {
     pub fn attr_arn(&self) -> Value<ids::RotationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ContactIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contact_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ContactIds", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Recurrence` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_recurrence(&self, value: impl Into<Value<RecurrenceSettings>>) {
+        self.resource.set_property("Recurrence", value.into())
+    }
+
+    /// Replaces `StartTime` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_time(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StartTime", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeZoneId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_time_zone_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TimeZoneId", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone)]
-pub struct RotationProps {
-    /// `ContactIds` (required).
-    /// Items: 1..=30.
-    /// Each item: Length: 1..=2048 characters.
-    /// Each item: Pattern: `^arn:(aws|aws-cn|aws-us-gov):ssm-contacts:[-\w+=\/,.@]*:[0-9]+:([\w+=\/,.@:-]+)*$`.
-    pub contact_ids: Value<List<String>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_]*$`.
-    pub name: Value<String>,
-    /// `Recurrence` (required).
-    pub recurrence: Value<RecurrenceSettings>,
-    /// `StartTime` (required).
-    /// Pattern: `^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})$`.
-    pub start_time: Value<String>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeZoneId` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[:a-zA-Z0-9_\-\s\.\\/]*$`.
-    pub time_zone_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMContacts::Rotation`.
+    RotationProps
 }
 
 impl RotationProps {
@@ -119,248 +86,73 @@ impl RotationProps {
         start_time: impl Into<Value<String>>,
         time_zone_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            contact_ids: contact_ids.into(),
-            name: name.into(),
-            recurrence: recurrence.into(),
-            start_time: start_time.into(),
-            tags: None,
-            time_zone_id: time_zone_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ContactIds", contact_ids.into().to_template())
+                .with(1, "Name", name.into().to_template())
+                .with(2, "Recurrence", recurrence.into().to_template())
+                .with(3, "StartTime", start_time.into().to_template())
+                .with(5, "TimeZoneId", time_zone_id.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RotationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ContactIds".to_owned(), self.contact_ids.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Recurrence".to_owned(), self.recurrence.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("TimeZoneId".to_owned(), self.time_zone_id.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RotationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contact_ids.check(&path.field("ContactIds"), &Rules { min_items: Some(1), max_items: Some(30), items: Some(&const { Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:(aws|aws-cn|aws-us-gov):ssm-contacts:[-\\w+=\\/,.@]*:[0-9]+:([\\w+=\\/,.@:-]+)*$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recurrence
-            .check(&path.field("Recurrence"), &Rules::NONE, out);
-        self.start_time.check(
-            &path.field("StartTime"),
-            &Rules {
-                pattern: Some("^(\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.time_zone_id.check(
-            &path.field("TimeZoneId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[:a-zA-Z0-9_\\-\\s\\.\\\\/]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RotationProps);
-
-/// Property type `RecurrenceSettings` of `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone, Default)]
-pub struct RecurrenceSettings {
-    /// `DailySettings` (optional).
-    /// Each item: Pattern: `^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`.
-    pub daily_settings: Option<Value<List<String>>>,
-    /// `MonthlySettings` (optional).
-    pub monthly_settings: Option<Value<List<MonthlySetting>>>,
-    /// `NumberOfOnCalls` (optional).
-    /// Range: 1..=.
-    pub number_of_on_calls: Option<Value<i64>>,
-    /// `RecurrenceMultiplier` (optional).
-    /// Range: 1..=100.
-    pub recurrence_multiplier: Option<Value<i64>>,
-    /// `ShiftCoverages` (optional).
-    pub shift_coverages: Option<Value<List<ShiftCoverage>>>,
-    /// `WeeklySettings` (optional).
-    pub weekly_settings: Option<Value<List<WeeklySetting>>>,
+crate::l1_struct! {
+    /// Property type `RecurrenceSettings` of `AWS::SSMContacts::Rotation`.
+    RecurrenceSettings(default)
 }
 
 impl RecurrenceSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            daily_settings: None,
-            monthly_settings: None,
-            number_of_on_calls: None,
-            recurrence_multiplier: None,
-            shift_coverages: None,
-            weekly_settings: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DailySettings`.
-    pub fn daily_settings(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.daily_settings = Some(value.into());
-        self
+    /// `DailySettings` (optional).
+    /// Each item: Pattern: `^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`.
+    pub fn daily_settings(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "DailySettings", value.into().to_template()))
     }
-    /// Sets `MonthlySettings`.
-    pub fn monthly_settings(mut self, value: impl Into<Value<List<MonthlySetting>>>) -> Self {
-        self.monthly_settings = Some(value.into());
-        self
+    /// `MonthlySettings` (optional).
+    pub fn monthly_settings(self, value: impl Into<Value<List<MonthlySetting>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MonthlySettings", value.into().to_template()),
+        )
     }
-    /// Sets `NumberOfOnCalls`.
-    pub fn number_of_on_calls(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.number_of_on_calls = Some(value.into());
-        self
+    /// `NumberOfOnCalls` (optional).
+    /// Range: at least 1.
+    pub fn number_of_on_calls(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "NumberOfOnCalls", value.into().to_template()),
+        )
     }
-    /// Sets `RecurrenceMultiplier`.
-    pub fn recurrence_multiplier(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.recurrence_multiplier = Some(value.into());
-        self
+    /// `RecurrenceMultiplier` (optional).
+    /// Range: 1 to 100.
+    pub fn recurrence_multiplier(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RecurrenceMultiplier", value.into().to_template()),
+        )
     }
-    /// Sets `ShiftCoverages`.
-    pub fn shift_coverages(mut self, value: impl Into<Value<List<ShiftCoverage>>>) -> Self {
-        self.shift_coverages = Some(value.into());
-        self
+    /// `ShiftCoverages` (optional).
+    pub fn shift_coverages(self, value: impl Into<Value<List<ShiftCoverage>>>) -> Self {
+        Self(self.0.with(4, "ShiftCoverages", value.into().to_template()))
     }
-    /// Sets `WeeklySettings`.
-    pub fn weekly_settings(mut self, value: impl Into<Value<List<WeeklySetting>>>) -> Self {
-        self.weekly_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RecurrenceSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.daily_settings {
-            m.insert("DailySettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monthly_settings {
-            m.insert("MonthlySettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.number_of_on_calls {
-            m.insert("NumberOfOnCalls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.recurrence_multiplier {
-            m.insert("RecurrenceMultiplier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shift_coverages {
-            m.insert("ShiftCoverages".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.weekly_settings {
-            m.insert("WeeklySettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WeeklySettings` (optional).
+    pub fn weekly_settings(self, value: impl Into<Value<List<WeeklySetting>>>) -> Self {
+        Self(self.0.with(5, "WeeklySettings", value.into().to_template()))
     }
 }
 
-impl Check for RecurrenceSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.daily_settings.check(
-            &path.field("DailySettings"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.monthly_settings
-            .check(&path.field("MonthlySettings"), &Rules::NONE, out);
-        self.number_of_on_calls.check(
-            &path.field("NumberOfOnCalls"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recurrence_multiplier.check(
-            &path.field("RecurrenceMultiplier"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shift_coverages
-            .check(&path.field("ShiftCoverages"), &Rules::NONE, out);
-        self.weekly_settings
-            .check(&path.field("WeeklySettings"), &Rules::NONE, out);
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("NumberOfOnCalls", self.number_of_on_calls.is_some()),
-                    ("RecurrenceMultiplier", self.recurrence_multiplier.is_some()),
-                    ("WeeklySettings", self.weekly_settings.is_some()),
-                ],
-                &[
-                    ("NumberOfOnCalls", self.number_of_on_calls.is_some()),
-                    ("RecurrenceMultiplier", self.recurrence_multiplier.is_some()),
-                    ("MonthlySettings", self.monthly_settings.is_some()),
-                ],
-                &[
-                    ("NumberOfOnCalls", self.number_of_on_calls.is_some()),
-                    ("RecurrenceMultiplier", self.recurrence_multiplier.is_some()),
-                    ("DailySettings", self.daily_settings.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecurrenceSettings);
-
-/// Property type `MonthlySetting` of `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone)]
-pub struct MonthlySetting {
-    /// `DayOfMonth` (required).
-    /// Range: 1..=31.
-    pub day_of_month: Value<i64>,
-    /// `HandOffTime` (required).
-    /// Pattern: `^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`.
-    pub hand_off_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `MonthlySetting` of `AWS::SSMContacts::Rotation`.
+    MonthlySetting
 }
 
 impl MonthlySetting {
@@ -369,53 +161,17 @@ impl MonthlySetting {
         day_of_month: impl Into<Value<i64>>,
         hand_off_time: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            day_of_month: day_of_month.into(),
-            hand_off_time: hand_off_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DayOfMonth", day_of_month.into().to_template())
+                .with(1, "HandOffTime", hand_off_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MonthlySetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DayOfMonth".to_owned(), self.day_of_month.to_template());
-        m.insert("HandOffTime".to_owned(), self.hand_off_time.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for MonthlySetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day_of_month.check(
-            &path.field("DayOfMonth"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(31.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.hand_off_time.check(
-            &path.field("HandOffTime"),
-            &Rules {
-                pattern: Some("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MonthlySetting);
-
-/// Property type `ShiftCoverage` of `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone)]
-pub struct ShiftCoverage {
-    /// `CoverageTimes` (required).
-    pub coverage_times: Value<List<CoverageTime>>,
-    /// `DayOfWeek` (required).
-    pub day_of_week: Value<DayOfWeek>,
+crate::l1_struct! {
+    /// Property type `ShiftCoverage` of `AWS::SSMContacts::Rotation`.
+    ShiftCoverage
 }
 
 impl ShiftCoverage {
@@ -424,174 +180,53 @@ impl ShiftCoverage {
         coverage_times: impl Into<Value<List<CoverageTime>>>,
         day_of_week: impl Into<Value<DayOfWeek>>,
     ) -> Self {
-        Self {
-            coverage_times: coverage_times.into(),
-            day_of_week: day_of_week.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "CoverageTimes", coverage_times.into().to_template())
+                .with(1, "DayOfWeek", day_of_week.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ShiftCoverage {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CoverageTimes".to_owned(),
-            self.coverage_times.to_template(),
-        );
-        m.insert("DayOfWeek".to_owned(), self.day_of_week.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ShiftCoverage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.coverage_times
-            .check(&path.field("CoverageTimes"), &Rules::NONE, out);
-        self.day_of_week
-            .check(&path.field("DayOfWeek"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ShiftCoverage);
-
-/// Property type `CoverageTime` of `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone)]
-pub struct CoverageTime {
-    /// `EndTime` (required).
-    /// Pattern: `^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`.
-    pub end_time: Value<String>,
-    /// `StartTime` (required).
-    /// Pattern: `^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`.
-    pub start_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `CoverageTime` of `AWS::SSMContacts::Rotation`.
+    CoverageTime
 }
 
 impl CoverageTime {
     /// The required properties: `EndTime`, `StartTime`.
     pub fn new(end_time: impl Into<Value<String>>, start_time: impl Into<Value<String>>) -> Self {
-        Self {
-            end_time: end_time.into(),
-            start_time: start_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "EndTime", end_time.into().to_template())
+                .with(1, "StartTime", start_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CoverageTime {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("EndTime".to_owned(), self.end_time.to_template());
-        m.insert("StartTime".to_owned(), self.start_time.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DayOfWeek`.
+    DayOfWeek {
+        /// `MON`
+        Mon = "MON",
+        /// `TUE`
+        Tue = "TUE",
+        /// `WED`
+        Wed = "WED",
+        /// `THU`
+        Thu = "THU",
+        /// `FRI`
+        Fri = "FRI",
+        /// `SAT`
+        Sat = "SAT",
+        /// `SUN`
+        Sun = "SUN",
     }
 }
 
-impl Check for CoverageTime {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.end_time.check(
-            &path.field("EndTime"),
-            &Rules {
-                pattern: Some("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time.check(
-            &path.field("StartTime"),
-            &Rules {
-                pattern: Some("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CoverageTime);
-
-/// Values of `DayOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
-    /// `MON`
-    Mon,
-    /// `TUE`
-    Tue,
-    /// `WED`
-    Wed,
-    /// `THU`
-    Thu,
-    /// `FRI`
-    Fri,
-    /// `SAT`
-    Sat,
-    /// `SUN`
-    Sun,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DayOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MON", "TUE", "WED", "THU", "FRI", "SAT", "SUN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Mon => "MON",
-            Self::Tue => "TUE",
-            Self::Wed => "WED",
-            Self::Thu => "THU",
-            Self::Fri => "FRI",
-            Self::Sat => "SAT",
-            Self::Sun => "SUN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DayOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DayOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DayOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "MON" => Self::Mon,
-            "TUE" => Self::Tue,
-            "WED" => Self::Wed,
-            "THU" => Self::Thu,
-            "FRI" => Self::Fri,
-            "SAT" => Self::Sat,
-            "SUN" => Self::Sun,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DayOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DayOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DayOfWeek);
-
-/// Property type `WeeklySetting` of `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone)]
-pub struct WeeklySetting {
-    /// `DayOfWeek` (required).
-    pub day_of_week: Value<DayOfWeek>,
-    /// `HandOffTime` (required).
-    /// Pattern: `^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$`.
-    pub hand_off_time: Value<String>,
+crate::l1_struct! {
+    /// Property type `WeeklySetting` of `AWS::SSMContacts::Rotation`.
+    WeeklySetting
 }
 
 impl WeeklySetting {
@@ -600,94 +235,12 @@ impl WeeklySetting {
         day_of_week: impl Into<Value<DayOfWeek>>,
         hand_off_time: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            day_of_week: day_of_week.into(),
-            hand_off_time: hand_off_time.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DayOfWeek", day_of_week.into().to_template())
+                .with(1, "HandOffTime", hand_off_time.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for WeeklySetting {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DayOfWeek".to_owned(), self.day_of_week.to_template());
-        m.insert("HandOffTime".to_owned(), self.hand_off_time.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WeeklySetting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.day_of_week
-            .check(&path.field("DayOfWeek"), &Rules::NONE, out);
-        self.hand_off_time.check(
-            &path.field("HandOffTime"),
-            &Rules {
-                pattern: Some("^([0-9]|0[0-9]|1[0-9]|2[0-3]):[0-5][0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WeeklySetting);
-
-/// Property type `Tag` of `AWS::SSMContacts::Rotation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\\\/a-zA-Z0-9_+=\-]*$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\p{L}\p{Z}\p{N}_.:\/=+\-@]*$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\\\\\/a-zA-Z0-9_+=\\-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMGuiConnect::Preferences`.
-#[derive(Debug, Clone)]
-pub struct Preferences {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Preferences {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Preferences {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Preferences {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMGuiConnect::Preferences`.
+    Preferences("AWS::SSMGuiConnect::Preferences", PreferencesProps)
 }
 
 impl Preferences {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMGuiConnect::Preferences";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PreferencesProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::PreferencesId> {
         self.resource.ref_value()
@@ -82,62 +34,44 @@ impl Preferences {
     pub fn attr_account_id(&self) -> Value<ids::PreferencesId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `ConnectionRecordingPreferences` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_connection_recording_preferences(
+        &self,
+        value: impl Into<Value<ConnectionRecordingPreferences>>,
+    ) {
+        self.resource
+            .set_property("ConnectionRecordingPreferences", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMGuiConnect::Preferences`.
-#[derive(Debug, Clone, Default)]
-pub struct PreferencesProps {
-    /// `ConnectionRecordingPreferences` (optional).
-    pub connection_recording_preferences: Option<Value<ConnectionRecordingPreferences>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMGuiConnect::Preferences`.
+    PreferencesProps(default)
 }
 
 impl PreferencesProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            connection_recording_preferences: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ConnectionRecordingPreferences`.
+    /// `ConnectionRecordingPreferences` (optional).
     pub fn connection_recording_preferences(
-        mut self,
+        self,
         value: impl Into<Value<ConnectionRecordingPreferences>>,
     ) -> Self {
-        self.connection_recording_preferences = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "ConnectionRecordingPreferences",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for PreferencesProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.connection_recording_preferences {
-            m.insert("ConnectionRecordingPreferences".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PreferencesProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.connection_recording_preferences.check(
-            &path.field("ConnectionRecordingPreferences"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PreferencesProps);
-
-/// Property type `ConnectionRecordingPreferences` of `AWS::SSMGuiConnect::Preferences`.
-#[derive(Debug, Clone)]
-pub struct ConnectionRecordingPreferences {
-    /// `KMSKeyArn` (required).
-    /// Length: 1..=2048 characters.
-    pub kms_key_arn: Value<ids::KeyArn>,
-    /// `RecordingDestinations` (required).
-    pub recording_destinations: Value<RecordingDestinations>,
+crate::l1_struct! {
+    /// Property type `ConnectionRecordingPreferences` of `AWS::SSMGuiConnect::Preferences`.
+    ConnectionRecordingPreferences
 }
 
 impl ConnectionRecordingPreferences {
@@ -146,92 +80,33 @@ impl ConnectionRecordingPreferences {
         kms_key_arn: impl Into<Value<ids::KeyArn>>,
         recording_destinations: impl Into<Value<RecordingDestinations>>,
     ) -> Self {
-        Self {
-            kms_key_arn: kms_key_arn.into(),
-            recording_destinations: recording_destinations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "KMSKeyArn", kms_key_arn.into().to_template())
+                .with(
+                    1,
+                    "RecordingDestinations",
+                    recording_destinations.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for ConnectionRecordingPreferences {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KMSKeyArn".to_owned(), self.kms_key_arn.to_template());
-        m.insert(
-            "RecordingDestinations".to_owned(),
-            self.recording_destinations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectionRecordingPreferences {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_arn.check(
-            &path.field("KMSKeyArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.recording_destinations
-            .check(&path.field("RecordingDestinations"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectionRecordingPreferences);
-
-/// Property type `RecordingDestinations` of `AWS::SSMGuiConnect::Preferences`.
-#[derive(Debug, Clone)]
-pub struct RecordingDestinations {
-    /// `S3Buckets` (required).
-    /// Items: 1..=1.
-    pub s3_buckets: Value<List<S3Bucket>>,
+crate::l1_struct! {
+    /// Property type `RecordingDestinations` of `AWS::SSMGuiConnect::Preferences`.
+    RecordingDestinations
 }
 
 impl RecordingDestinations {
     /// The required properties: `S3Buckets`.
     pub fn new(s3_buckets: impl Into<Value<List<S3Bucket>>>) -> Self {
-        Self {
-            s3_buckets: s3_buckets.into(),
-        }
+        Self(crate::Properties::new().with(0, "S3Buckets", s3_buckets.into().to_template()))
     }
 }
 
-impl ToTemplate for RecordingDestinations {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("S3Buckets".to_owned(), self.s3_buckets.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RecordingDestinations {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_buckets.check(
-            &path.field("S3Buckets"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RecordingDestinations);
-
-/// Property type `S3Bucket` of `AWS::SSMGuiConnect::Preferences`.
-#[derive(Debug, Clone)]
-pub struct S3Bucket {
-    /// `BucketName` (required).
-    pub bucket_name: Value<ids::BucketName>,
-    /// `BucketOwner` (required).
-    /// Pattern: `^[0-9]{12}$`.
-    pub bucket_owner: Value<String>,
+crate::l1_struct! {
+    /// Property type `S3Bucket` of `AWS::SSMGuiConnect::Preferences`.
+    S3Bucket
 }
 
 impl S3Bucket {
@@ -240,33 +115,10 @@ impl S3Bucket {
         bucket_name: impl Into<Value<ids::BucketName>>,
         bucket_owner: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            bucket_owner: bucket_owner.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(1, "BucketOwner", bucket_owner.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for S3Bucket {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert("BucketOwner".to_owned(), self.bucket_owner.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Bucket {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_owner.check(
-            &path.field("BucketOwner"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Bucket);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMIncidents::ReplicationSet`.
-#[derive(Debug, Clone)]
-pub struct ReplicationSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ReplicationSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ReplicationSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ReplicationSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMIncidents::ReplicationSet`.
+    ReplicationSet("AWS::SSMIncidents::ReplicationSet", ReplicationSetProps)
 }
 
 impl ReplicationSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMIncidents::ReplicationSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ReplicationSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ReplicationSetArn> {
         self.resource.ref_value()
@@ -82,231 +34,85 @@ impl ReplicationSet {
     pub fn attr_arn(&self) -> Value<ids::ReplicationSetArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DeletionProtected` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protected(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeletionProtected", value.into())
+    }
+
+    /// Replaces `Regions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regions(&self, value: impl Into<Value<List<ReplicationRegion>>>) {
+        self.resource.set_property("Regions", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMIncidents::ReplicationSet`.
-#[derive(Debug, Clone)]
-pub struct ReplicationSetProps {
-    /// `DeletionProtected` (optional).
-    pub deletion_protected: Option<Value<bool>>,
-    /// `Regions` (required).
-    /// Items: 1..=3.
-    pub regions: Value<List<ReplicationRegion>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMIncidents::ReplicationSet`.
+    ReplicationSetProps
 }
 
 impl ReplicationSetProps {
     /// The required properties: `Regions`.
     pub fn new(regions: impl Into<Value<List<ReplicationRegion>>>) -> Self {
-        Self {
-            deletion_protected: None,
-            regions: regions.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Regions", regions.into().to_template()))
     }
-    /// Sets `DeletionProtected`.
-    pub fn deletion_protected(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.deletion_protected = Some(value.into());
-        self
+    /// `DeletionProtected` (optional).
+    pub fn deletion_protected(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtected", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ReplicationSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protected {
-            m.insert("DeletionProtected".to_owned(), v.to_template());
-        }
-        m.insert("Regions".to_owned(), self.regions.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ReplicationSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.regions.check(
-            &path.field("Regions"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationSetProps);
-
-/// Property type `ReplicationRegion` of `AWS::SSMIncidents::ReplicationSet`.
-#[derive(Debug, Clone, Default)]
-pub struct ReplicationRegion {
-    /// `RegionConfiguration` (optional).
-    pub region_configuration: Option<Value<RegionConfiguration>>,
-    /// `RegionName` (optional).
-    /// Length: ..=20 characters.
-    pub region_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ReplicationRegion` of `AWS::SSMIncidents::ReplicationSet`.
+    ReplicationRegion(default)
 }
 
 impl ReplicationRegion {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            region_configuration: None,
-            region_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RegionConfiguration`.
-    pub fn region_configuration(mut self, value: impl Into<Value<RegionConfiguration>>) -> Self {
-        self.region_configuration = Some(value.into());
-        self
+    /// `RegionConfiguration` (optional).
+    pub fn region_configuration(self, value: impl Into<Value<RegionConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RegionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `RegionName`.
-    pub fn region_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.region_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ReplicationRegion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.region_configuration {
-            m.insert("RegionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.region_name {
-            m.insert("RegionName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RegionName` (optional).
+    /// Length: at most 20 characters.
+    pub fn region_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "RegionName", value.into().to_template()))
     }
 }
 
-impl Check for ReplicationRegion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.region_configuration
-            .check(&path.field("RegionConfiguration"), &Rules::NONE, out);
-        self.region_name.check(
-            &path.field("RegionName"),
-            &Rules {
-                max_length: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ReplicationRegion);
-
-/// Property type `RegionConfiguration` of `AWS::SSMIncidents::ReplicationSet`.
-#[derive(Debug, Clone)]
-pub struct RegionConfiguration {
-    /// `SseKmsKeyId` (required).
-    /// Length: ..=2048 characters.
-    pub sse_kms_key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `RegionConfiguration` of `AWS::SSMIncidents::ReplicationSet`.
+    RegionConfiguration
 }
 
 impl RegionConfiguration {
     /// The required properties: `SseKmsKeyId`.
     pub fn new(sse_kms_key_id: impl Into<Value<String>>) -> Self {
-        Self {
-            sse_kms_key_id: sse_kms_key_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "SseKmsKeyId", sse_kms_key_id.into().to_template()))
     }
 }
 
-impl ToTemplate for RegionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("SseKmsKeyId".to_owned(), self.sse_kms_key_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sse_kms_key_id.check(
-            &path.field("SseKmsKeyId"),
-            &Rules {
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RegionConfiguration);
-
-/// Property type `Tag` of `AWS::SSMIncidents::ReplicationSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

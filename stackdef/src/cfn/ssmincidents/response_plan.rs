@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct ResponsePlan {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResponsePlan {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResponsePlan {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResponsePlan {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMIncidents::ResponsePlan`.
+    ResponsePlan("AWS::SSMIncidents::ResponsePlan", ResponsePlanProps)
 }
 
 impl ResponsePlan {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMIncidents::ResponsePlan";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResponsePlanProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResponsePlanArn> {
         self.resource.ref_value()
@@ -82,37 +34,59 @@ impl ResponsePlan {
     pub fn attr_arn(&self) -> Value<ids::ResponsePlanArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Actions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_actions(&self, value: impl Into<Value<List<Action>>>) {
+        self.resource.set_property("Actions", value.into())
+    }
+
+    /// Replaces `ChatChannel` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_chat_channel(&self, value: impl Into<Value<ChatChannel>>) {
+        self.resource.set_property("ChatChannel", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `Engagements` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_engagements(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Engagements", value.into())
+    }
+
+    /// Replaces `IncidentTemplate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_incident_template(&self, value: impl Into<Value<IncidentTemplate>>) {
+        self.resource.set_property("IncidentTemplate", value.into())
+    }
+
+    /// Replaces `Integrations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_integrations(&self, value: impl Into<Value<List<Integration>>>) {
+        self.resource.set_property("Integrations", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct ResponsePlanProps {
-    /// `Actions` (optional).
-    /// Items: ..=1.
-    pub actions: Option<Value<List<Action>>>,
-    /// `ChatChannel` (optional).
-    pub chat_channel: Option<Value<ChatChannel>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=200 characters.
-    pub display_name: Option<Value<String>>,
-    /// `Engagements` (optional).
-    /// Items: ..=5.
-    /// Each item: Length: ..=1000 characters.
-    /// Each item: Pattern: `^arn:aws(-(cn|us-gov))?:ssm-contacts:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub engagements: Option<Value<List<String>>>,
-    /// `IncidentTemplate` (required).
-    pub incident_template: Value<IncidentTemplate>,
-    /// `Integrations` (optional).
-    /// Items: ..=1.
-    pub integrations: Option<Value<List<Integration>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9_-]*$`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMIncidents::ResponsePlan`.
+    ResponsePlanProps
 }
 
 impl ResponsePlanProps {
@@ -121,195 +95,68 @@ impl ResponsePlanProps {
         incident_template: impl Into<Value<IncidentTemplate>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            actions: None,
-            chat_channel: None,
-            display_name: None,
-            engagements: None,
-            incident_template: incident_template.into(),
-            integrations: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    4,
+                    "IncidentTemplate",
+                    incident_template.into().to_template(),
+                )
+                .with(6, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Actions`.
-    pub fn actions(mut self, value: impl Into<Value<List<Action>>>) -> Self {
-        self.actions = Some(value.into());
-        self
+    /// `Actions` (optional).
+    /// Items: at most 1.
+    pub fn actions(self, value: impl Into<Value<List<Action>>>) -> Self {
+        Self(self.0.with(0, "Actions", value.into().to_template()))
     }
-    /// Sets `ChatChannel`.
-    pub fn chat_channel(mut self, value: impl Into<Value<ChatChannel>>) -> Self {
-        self.chat_channel = Some(value.into());
-        self
+    /// `ChatChannel` (optional).
+    pub fn chat_channel(self, value: impl Into<Value<ChatChannel>>) -> Self {
+        Self(self.0.with(1, "ChatChannel", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DisplayName", value.into().to_template()))
     }
-    /// Sets `Engagements`.
-    pub fn engagements(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.engagements = Some(value.into());
-        self
+    /// `Engagements` (optional).
+    /// Items: at most 5.
+    /// Each item: Length: at most 1000 characters.
+    /// Each item: Pattern: `^arn:aws(-(cn|us-gov))?:ssm-contacts:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
+    pub fn engagements(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "Engagements", value.into().to_template()))
     }
-    /// Sets `Integrations`.
-    pub fn integrations(mut self, value: impl Into<Value<List<Integration>>>) -> Self {
-        self.integrations = Some(value.into());
-        self
+    /// `Integrations` (optional).
+    /// Items: at most 1.
+    pub fn integrations(self, value: impl Into<Value<List<Integration>>>) -> Self {
+        Self(self.0.with(5, "Integrations", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResponsePlanProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.actions {
-            m.insert("Actions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.chat_channel {
-            m.insert("ChatChannel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.engagements {
-            m.insert("Engagements".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IncidentTemplate".to_owned(),
-            self.incident_template.to_template(),
-        );
-        if let Some(v) = &self.integrations {
-            m.insert("Integrations".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ResponsePlanProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.actions.check(
-            &path.field("Actions"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.chat_channel
-            .check(&path.field("ChatChannel"), &Rules::NONE, out);
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.engagements.check(&path.field("Engagements"), &Rules { max_items: Some(5), items: Some(&const { Rules { max_length: Some(1000), pattern: Some("^arn:aws(-(cn|us-gov))?:ssm-contacts:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.incident_template
-            .check(&path.field("IncidentTemplate"), &Rules::NONE, out);
-        self.integrations.check(
-            &path.field("Integrations"),
-            &Rules {
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResponsePlanProps);
-
-/// Property type `Action` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct Action {
-    /// `SsmAutomation` (optional).
-    pub ssm_automation: Option<Value<SsmAutomation>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::SSMIncidents::ResponsePlan`.
+    Action(default)
 }
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            ssm_automation: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SsmAutomation`.
-    pub fn ssm_automation(mut self, value: impl Into<Value<SsmAutomation>>) -> Self {
-        self.ssm_automation = Some(value.into());
-        self
+    /// `SsmAutomation` (optional).
+    pub fn ssm_automation(self, value: impl Into<Value<SsmAutomation>>) -> Self {
+        Self(self.0.with(0, "SsmAutomation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ssm_automation {
-            m.insert("SsmAutomation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ssm_automation
-            .check(&path.field("SsmAutomation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `SsmAutomation` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct SsmAutomation {
-    /// `DocumentName` (required).
-    /// Length: ..=128 characters.
-    pub document_name: Value<String>,
-    /// `DocumentVersion` (optional).
-    /// Length: ..=128 characters.
-    pub document_version: Option<Value<String>>,
-    /// `DynamicParameters` (optional).
-    /// Items: ..=200.
-    pub dynamic_parameters: Option<Value<List<DynamicSsmParameter>>>,
-    /// `Parameters` (optional).
-    /// Items: 1..=200.
-    pub parameters: Option<Value<List<SsmParameter>>>,
-    /// `RoleArn` (required).
-    /// Length: ..=1000 characters.
-    /// Pattern: `^arn:aws(-(cn|us-gov))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `TargetAccount` (optional).
-    pub target_account: Option<Value<TargetAccount>>,
+crate::l1_struct! {
+    /// Property type `SsmAutomation` of `AWS::SSMIncidents::ResponsePlan`.
+    SsmAutomation
 }
 
 impl SsmAutomation {
@@ -318,122 +165,42 @@ impl SsmAutomation {
         document_name: impl Into<Value<String>>,
         role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            document_name: document_name.into(),
-            document_version: None,
-            dynamic_parameters: None,
-            parameters: None,
-            role_arn: role_arn.into(),
-            target_account: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DocumentName", document_name.into().to_template())
+                .with(4, "RoleArn", role_arn.into().to_template()),
+        )
     }
-    /// Sets `DocumentVersion`.
-    pub fn document_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.document_version = Some(value.into());
-        self
+    /// `DocumentVersion` (optional).
+    /// Length: at most 128 characters.
+    pub fn document_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DocumentVersion", value.into().to_template()),
+        )
     }
-    /// Sets `DynamicParameters`.
-    pub fn dynamic_parameters(
-        mut self,
-        value: impl Into<Value<List<DynamicSsmParameter>>>,
-    ) -> Self {
-        self.dynamic_parameters = Some(value.into());
-        self
+    /// `DynamicParameters` (optional).
+    /// Items: at most 200.
+    pub fn dynamic_parameters(self, value: impl Into<Value<List<DynamicSsmParameter>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DynamicParameters", value.into().to_template()),
+        )
     }
-    /// Sets `Parameters`.
-    pub fn parameters(mut self, value: impl Into<Value<List<SsmParameter>>>) -> Self {
-        self.parameters = Some(value.into());
-        self
+    /// `Parameters` (optional).
+    /// Items: 1 to 200.
+    pub fn parameters(self, value: impl Into<Value<List<SsmParameter>>>) -> Self {
+        Self(self.0.with(3, "Parameters", value.into().to_template()))
     }
-    /// Sets `TargetAccount`.
-    pub fn target_account(mut self, value: impl Into<Value<TargetAccount>>) -> Self {
-        self.target_account = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SsmAutomation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DocumentName".to_owned(), self.document_name.to_template());
-        if let Some(v) = &self.document_version {
-            m.insert("DocumentVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dynamic_parameters {
-            m.insert("DynamicParameters".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parameters {
-            m.insert("Parameters".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.target_account {
-            m.insert("TargetAccount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetAccount` (optional).
+    pub fn target_account(self, value: impl Into<Value<TargetAccount>>) -> Self {
+        Self(self.0.with(5, "TargetAccount", value.into().to_template()))
     }
 }
 
-impl Check for SsmAutomation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.document_name.check(
-            &path.field("DocumentName"),
-            &Rules {
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.document_version.check(
-            &path.field("DocumentVersion"),
-            &Rules {
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dynamic_parameters.check(
-            &path.field("DynamicParameters"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                max_length: Some(1000),
-                pattern: Some(
-                    "^arn:aws(-(cn|us-gov))?:[a-z-]+:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_account
-            .check(&path.field("TargetAccount"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SsmAutomation);
-
-/// Property type `DynamicSsmParameter` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct DynamicSsmParameter {
-    /// `Key` (required).
-    /// Length: 1..=50 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<DynamicSsmParameterValue>,
+crate::l1_struct! {
+    /// Property type `DynamicSsmParameter` of `AWS::SSMIncidents::ResponsePlan`.
+    DynamicSsmParameter
 }
 
 impl DynamicSsmParameter {
@@ -442,603 +209,168 @@ impl DynamicSsmParameter {
         key: impl Into<Value<String>>,
         value: impl Into<Value<DynamicSsmParameterValue>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DynamicSsmParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for DynamicSsmParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DynamicSsmParameter);
-
-/// Property type `DynamicSsmParameterValue` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct DynamicSsmParameterValue {
-    /// `Variable` (optional).
-    pub variable: Option<Value<VariableType>>,
+crate::l1_struct! {
+    /// Property type `DynamicSsmParameterValue` of `AWS::SSMIncidents::ResponsePlan`.
+    DynamicSsmParameterValue(default)
 }
 
 impl DynamicSsmParameterValue {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { variable: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Variable`.
-    pub fn variable(mut self, value: impl Into<Value<VariableType>>) -> Self {
-        self.variable = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DynamicSsmParameterValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.variable {
-            m.insert("Variable".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Variable` (optional).
+    pub fn variable(self, value: impl Into<Value<VariableType>>) -> Self {
+        Self(self.0.with(0, "Variable", value.into().to_template()))
     }
 }
 
-impl Check for DynamicSsmParameterValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.variable
-            .check(&path.field("Variable"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `VariableType`.
+    VariableType {
+        /// `INCIDENT_RECORD_ARN`
+        IncidentRecordArn = "INCIDENT_RECORD_ARN",
+        /// `INVOLVED_RESOURCES`
+        InvolvedResources = "INVOLVED_RESOURCES",
     }
 }
 
-crate::impl_literal!(DynamicSsmParameterValue);
-
-/// Values of `VariableType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VariableType {
-    /// `INCIDENT_RECORD_ARN`
-    IncidentRecordArn,
-    /// `INVOLVED_RESOURCES`
-    InvolvedResources,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VariableType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["INCIDENT_RECORD_ARN", "INVOLVED_RESOURCES"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IncidentRecordArn => "INCIDENT_RECORD_ARN",
-            Self::InvolvedResources => "INVOLVED_RESOURCES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VariableType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VariableType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VariableType {
-    fn from(s: &str) -> Self {
-        match s {
-            "INCIDENT_RECORD_ARN" => Self::IncidentRecordArn,
-            "INVOLVED_RESOURCES" => Self::InvolvedResources,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VariableType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VariableType::from(s))
-    }
-}
-
-crate::impl_literal!(VariableType);
-
-/// Property type `SsmParameter` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct SsmParameter {
-    /// `Key` (required).
-    /// Length: 1..=50 characters.
-    pub key: Value<String>,
-    /// `Values` (required).
-    /// Items: ..=10.
-    /// Each item: Length: ..=10000 characters.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `SsmParameter` of `AWS::SSMIncidents::ResponsePlan`.
+    SsmParameter
 }
 
 impl SsmParameter {
     /// The required properties: `Key`, `Values`.
     pub fn new(key: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            key: key.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SsmParameter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TargetAccount`.
+    TargetAccount {
+        /// `IMPACTED_ACCOUNT`
+        ImpactedAccount = "IMPACTED_ACCOUNT",
+        /// `RESPONSE_PLAN_OWNER_ACCOUNT`
+        ResponsePlanOwnerAccount = "RESPONSE_PLAN_OWNER_ACCOUNT",
     }
 }
 
-impl Check for SsmParameter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(10000),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SsmParameter);
-
-/// Values of `TargetAccount`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetAccount {
-    /// `IMPACTED_ACCOUNT`
-    ImpactedAccount,
-    /// `RESPONSE_PLAN_OWNER_ACCOUNT`
-    ResponsePlanOwnerAccount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetAccount {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["IMPACTED_ACCOUNT", "RESPONSE_PLAN_OWNER_ACCOUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ImpactedAccount => "IMPACTED_ACCOUNT",
-            Self::ResponsePlanOwnerAccount => "RESPONSE_PLAN_OWNER_ACCOUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetAccount {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetAccount {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetAccount {
-    fn from(s: &str) -> Self {
-        match s {
-            "IMPACTED_ACCOUNT" => Self::ImpactedAccount,
-            "RESPONSE_PLAN_OWNER_ACCOUNT" => Self::ResponsePlanOwnerAccount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetAccount> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetAccount::from(s))
-    }
-}
-
-crate::impl_literal!(TargetAccount);
-
-/// Property type `ChatChannel` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct ChatChannel {
-    /// `ChatbotSns` (optional).
-    /// Each item: Length: ..=1000 characters.
-    /// Each item: Pattern: `^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub chatbot_sns: Option<Value<List<ids::TopicArn>>>,
+crate::l1_struct! {
+    /// Property type `ChatChannel` of `AWS::SSMIncidents::ResponsePlan`.
+    ChatChannel(default)
 }
 
 impl ChatChannel {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { chatbot_sns: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChatbotSns`.
-    pub fn chatbot_sns(mut self, value: impl Into<Value<List<ids::TopicArn>>>) -> Self {
-        self.chatbot_sns = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChatChannel {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.chatbot_sns {
-            m.insert("ChatbotSns".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ChatbotSns` (optional).
+    /// Each item: Length: at most 1000 characters.
+    /// Each item: Pattern: `^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
+    pub fn chatbot_sns(self, value: impl Into<Value<List<ids::TopicArn>>>) -> Self {
+        Self(self.0.with(0, "ChatbotSns", value.into().to_template()))
     }
 }
 
-impl Check for ChatChannel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chatbot_sns.check(&path.field("ChatbotSns"), &Rules { items: Some(&const { Rules { max_length: Some(1000), pattern: Some("^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(ChatChannel);
-
-/// Property type `IncidentTemplate` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct IncidentTemplate {
-    /// `DedupeString` (optional).
-    /// Length: 1..=1000 characters.
-    pub dedupe_string: Option<Value<String>>,
-    /// `Impact` (required).
-    /// Range: 1..=5.
-    pub impact: Value<i64>,
-    /// `IncidentTags` (optional).
-    /// Items: ..=50.
-    pub incident_tags: Option<Value<List<Tag>>>,
-    /// `NotificationTargets` (optional).
-    /// Items: 0..=10.
-    pub notification_targets: Option<Value<List<NotificationTargetItem>>>,
-    /// `Summary` (optional).
-    /// Length: 1..=4000 characters.
-    pub summary: Option<Value<String>>,
-    /// `Title` (required).
-    /// Length: ..=200 characters.
-    pub title: Value<String>,
+crate::l1_struct! {
+    /// Property type `IncidentTemplate` of `AWS::SSMIncidents::ResponsePlan`.
+    IncidentTemplate
 }
 
 impl IncidentTemplate {
     /// The required properties: `Impact`, `Title`.
     pub fn new(impact: impl Into<Value<i64>>, title: impl Into<Value<String>>) -> Self {
-        Self {
-            dedupe_string: None,
-            impact: impact.into(),
-            incident_tags: None,
-            notification_targets: None,
-            summary: None,
-            title: title.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Impact", impact.into().to_template())
+                .with(5, "Title", title.into().to_template()),
+        )
     }
-    /// Sets `DedupeString`.
-    pub fn dedupe_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.dedupe_string = Some(value.into());
-        self
+    /// `DedupeString` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn dedupe_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DedupeString", value.into().to_template()))
     }
-    /// Sets `IncidentTags`.
-    pub fn incident_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.incident_tags = Some(value.into());
-        self
+    /// `IncidentTags` (optional).
+    /// Items: at most 50.
+    pub fn incident_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "IncidentTags", value.into().to_template()))
     }
-    /// Sets `NotificationTargets`.
+    /// `NotificationTargets` (optional).
+    /// Items: 0 to 10.
     pub fn notification_targets(
-        mut self,
+        self,
         value: impl Into<Value<List<NotificationTargetItem>>>,
     ) -> Self {
-        self.notification_targets = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "NotificationTargets", value.into().to_template()),
+        )
     }
-    /// Sets `Summary`.
-    pub fn summary(mut self, value: impl Into<Value<String>>) -> Self {
-        self.summary = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IncidentTemplate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dedupe_string {
-            m.insert("DedupeString".to_owned(), v.to_template());
-        }
-        m.insert("Impact".to_owned(), self.impact.to_template());
-        if let Some(v) = &self.incident_tags {
-            m.insert("IncidentTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notification_targets {
-            m.insert("NotificationTargets".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.summary {
-            m.insert("Summary".to_owned(), v.to_template());
-        }
-        m.insert("Title".to_owned(), self.title.to_template());
-        Expr::Map(m)
+    /// `Summary` (optional).
+    /// Length: 1 to 4000 characters.
+    pub fn summary(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Summary", value.into().to_template()))
     }
 }
 
-impl Check for IncidentTemplate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dedupe_string.check(
-            &path.field("DedupeString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.impact.check(
-            &path.field("Impact"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.incident_tags.check(
-            &path.field("IncidentTags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_targets.check(
-            &path.field("NotificationTargets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.summary.check(
-            &path.field("Summary"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(IncidentTemplate);
-
-/// Property type `Tag` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `NotificationTargetItem` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct NotificationTargetItem {
-    /// `SnsTopicArn` (optional).
-    /// Length: ..=1000 characters.
-    /// Pattern: `^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
-    pub sns_topic_arn: Option<Value<ids::TopicArn>>,
+crate::l1_struct! {
+    /// Property type `NotificationTargetItem` of `AWS::SSMIncidents::ResponsePlan`.
+    NotificationTargetItem(default)
 }
 
 impl NotificationTargetItem {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sns_topic_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SnsTopicArn`.
-    pub fn sns_topic_arn(mut self, value: impl Into<Value<ids::TopicArn>>) -> Self {
-        self.sns_topic_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for NotificationTargetItem {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sns_topic_arn {
-            m.insert("SnsTopicArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SnsTopicArn` (optional).
+    /// Length: at most 1000 characters.
+    /// Pattern: `^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$`.
+    pub fn sns_topic_arn(self, value: impl Into<Value<ids::TopicArn>>) -> Self {
+        Self(self.0.with(0, "SnsTopicArn", value.into().to_template()))
     }
 }
 
-impl Check for NotificationTargetItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sns_topic_arn.check(
-            &path.field("SnsTopicArn"),
-            &Rules {
-                max_length: Some(1000),
-                pattern: Some("^arn:aws(-(cn|us-gov))?:sns:(([a-z]+-)+[0-9])?:([0-9]{12})?:[^.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(NotificationTargetItem);
-
-/// Property type `Integration` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone, Default)]
-pub struct Integration {
-    /// `PagerDutyConfiguration` (optional).
-    pub pager_duty_configuration: Option<Value<PagerDutyConfiguration>>,
+crate::l1_struct! {
+    /// Property type `Integration` of `AWS::SSMIncidents::ResponsePlan`.
+    Integration(default)
 }
 
 impl Integration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pager_duty_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PagerDutyConfiguration`.
-    pub fn pager_duty_configuration(
-        mut self,
-        value: impl Into<Value<PagerDutyConfiguration>>,
-    ) -> Self {
-        self.pager_duty_configuration = Some(value.into());
-        self
+    /// `PagerDutyConfiguration` (optional).
+    pub fn pager_duty_configuration(self, value: impl Into<Value<PagerDutyConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PagerDutyConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Integration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pager_duty_configuration {
-            m.insert("PagerDutyConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Integration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pager_duty_configuration.check(
-            &path.field("PagerDutyConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[&[(
-                "PagerDutyConfiguration",
-                self.pager_duty_configuration.is_some(),
-            )]],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Integration);
-
-/// Property type `PagerDutyConfiguration` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct PagerDutyConfiguration {
-    /// `Name` (required).
-    /// Length: 1..=200 characters.
-    pub name: Value<String>,
-    /// `PagerDutyIncidentConfiguration` (required).
-    pub pager_duty_incident_configuration: Value<PagerDutyIncidentConfiguration>,
-    /// `SecretId` (required).
-    /// Length: 1..=512 characters.
-    pub secret_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `PagerDutyConfiguration` of `AWS::SSMIncidents::ResponsePlan`.
+    PagerDutyConfiguration
 }
 
 impl PagerDutyConfiguration {
@@ -1048,94 +380,27 @@ impl PagerDutyConfiguration {
         pager_duty_incident_configuration: impl Into<Value<PagerDutyIncidentConfiguration>>,
         secret_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            pager_duty_incident_configuration: pager_duty_incident_configuration.into(),
-            secret_id: secret_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(
+                    1,
+                    "PagerDutyIncidentConfiguration",
+                    pager_duty_incident_configuration.into().to_template(),
+                )
+                .with(2, "SecretId", secret_id.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for PagerDutyConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "PagerDutyIncidentConfiguration".to_owned(),
-            self.pager_duty_incident_configuration.to_template(),
-        );
-        m.insert("SecretId".to_owned(), self.secret_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PagerDutyConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pager_duty_incident_configuration.check(
-            &path.field("PagerDutyIncidentConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.secret_id.check(
-            &path.field("SecretId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PagerDutyConfiguration);
-
-/// Property type `PagerDutyIncidentConfiguration` of `AWS::SSMIncidents::ResponsePlan`.
-#[derive(Debug, Clone)]
-pub struct PagerDutyIncidentConfiguration {
-    /// `ServiceId` (required).
-    /// Length: 1..=200 characters.
-    pub service_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `PagerDutyIncidentConfiguration` of `AWS::SSMIncidents::ResponsePlan`.
+    PagerDutyIncidentConfiguration
 }
 
 impl PagerDutyIncidentConfiguration {
     /// The required properties: `ServiceId`.
     pub fn new(service_id: impl Into<Value<String>>) -> Self {
-        Self {
-            service_id: service_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "ServiceId", service_id.into().to_template()))
     }
 }
-
-impl ToTemplate for PagerDutyIncidentConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ServiceId".to_owned(), self.service_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PagerDutyIncidentConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.service_id.check(
-            &path.field("ServiceId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PagerDutyIncidentConfiguration);

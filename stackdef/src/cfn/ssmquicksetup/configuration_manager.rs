@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SSMQuickSetup::ConfigurationManager`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationManager {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ConfigurationManager {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ConfigurationManager {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ConfigurationManager {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMQuickSetup::ConfigurationManager`.
+    ConfigurationManager("AWS::SSMQuickSetup::ConfigurationManager", ConfigurationManagerProps)
 }
 
 impl ConfigurationManager {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMQuickSetup::ConfigurationManager";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConfigurationManagerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ManagerArn` (typed).
     pub fn ref_value(&self) -> Value<ids::ConfigurationManagerArn> {
         self.resource.ref_value()
@@ -94,249 +46,112 @@ impl ConfigurationManager {
     }
 
     /// `Fn::GetAtt` `StatusSummaries`.
-    pub fn attr_status_summaries(&self) -> Value<serde_json::Value> {
+    pub fn attr_status_summaries(&self) -> Value<Json> {
         self.resource.get_att("StatusSummaries")
+    }
+
+    /// Replaces `ConfigurationDefinitions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration_definitions(
+        &self,
+        value: impl Into<Value<List<ConfigurationDefinition>>>,
+    ) {
+        self.resource
+            .set_property("ConfigurationDefinitions", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
     }
 }
 
-/// Properties of `AWS::SSMQuickSetup::ConfigurationManager`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationManagerProps {
-    /// `ConfigurationDefinitions` (required).
-    pub configuration_definitions: Value<List<ConfigurationDefinition>>,
-    /// `Description` (optional).
-    /// Pattern: `^.{0,512}$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Pattern: `^[ A-Za-z0-9_-]{1,50}$`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[A-Za-z0-9 +=@_\/:.-]+$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMQuickSetup::ConfigurationManager`.
+    ConfigurationManagerProps
 }
 
 impl ConfigurationManagerProps {
     /// The required properties: `ConfigurationDefinitions`.
     pub fn new(configuration_definitions: impl Into<Value<List<ConfigurationDefinition>>>) -> Self {
-        Self {
-            configuration_definitions: configuration_definitions.into(),
-            description: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ConfigurationDefinitions",
+            configuration_definitions.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Pattern: `^.{0,512}$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Pattern: `^[ A-Za-z0-9_-]{1,50}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationManagerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ConfigurationDefinitions".to_owned(),
-            self.configuration_definitions.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^[A-Za-z0-9 +=@_\/:.-]+$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ConfigurationManagerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.configuration_definitions.check(
-            &path.field("ConfigurationDefinitions"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                pattern: Some("^.{0,512}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[ A-Za-z0-9_-]{1,50}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^[A-Za-z0-9 +=@_\\/:.-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationManagerProps);
-
-/// Property type `ConfigurationDefinition` of `AWS::SSMQuickSetup::ConfigurationManager`.
-#[derive(Debug, Clone)]
-pub struct ConfigurationDefinition {
-    /// `LocalDeploymentAdministrationRoleArn` (optional).
-    pub local_deployment_administration_role_arn: Option<Value<ids::RoleArn>>,
-    /// `LocalDeploymentExecutionRoleName` (optional).
-    /// Length: 1..=256 characters.
-    pub local_deployment_execution_role_name: Option<Value<String>>,
-    /// `Parameters` (required).
-    /// Each item: Length: ..=40960 characters.
-    pub parameters: Value<Map<String>>,
-    /// `Type` (required).
-    /// Pattern: `^[a-zA-Z0-9_\-.:/]{3,200}$`.
-    pub type_: Value<String>,
-    /// `TypeVersion` (optional).
-    /// Length: 1..=128 characters.
-    pub type_version: Option<Value<String>>,
-    /// `id` (optional).
-    pub id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ConfigurationDefinition` of `AWS::SSMQuickSetup::ConfigurationManager`.
+    ConfigurationDefinition
 }
 
 impl ConfigurationDefinition {
     /// The required properties: `Parameters`, `Type`.
     pub fn new(parameters: impl Into<Value<Map<String>>>, type_: impl Into<Value<String>>) -> Self {
-        Self {
-            local_deployment_administration_role_arn: None,
-            local_deployment_execution_role_name: None,
-            parameters: parameters.into(),
-            type_: type_.into(),
-            type_version: None,
-            id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Parameters", parameters.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `LocalDeploymentAdministrationRoleArn`.
+    /// `LocalDeploymentAdministrationRoleArn` (optional).
     pub fn local_deployment_administration_role_arn(
-        mut self,
+        self,
         value: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        self.local_deployment_administration_role_arn = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "LocalDeploymentAdministrationRoleArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `LocalDeploymentExecutionRoleName`.
-    pub fn local_deployment_execution_role_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_deployment_execution_role_name = Some(value.into());
-        self
+    /// `LocalDeploymentExecutionRoleName` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn local_deployment_execution_role_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "LocalDeploymentExecutionRoleName",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `TypeVersion`.
-    pub fn type_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.type_version = Some(value.into());
-        self
+    /// `TypeVersion` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn type_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TypeVersion", value.into().to_template()))
     }
-    /// Sets `id`.
-    pub fn id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConfigurationDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.local_deployment_administration_role_arn {
-            m.insert(
-                "LocalDeploymentAdministrationRoleArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.local_deployment_execution_role_name {
-            m.insert(
-                "LocalDeploymentExecutionRoleName".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("Parameters".to_owned(), self.parameters.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        if let Some(v) = &self.type_version {
-            m.insert("TypeVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.id {
-            m.insert("id".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `id` (optional).
+    pub fn id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "id", value.into().to_template()))
     }
 }
-
-impl Check for ConfigurationDefinition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.local_deployment_execution_role_name.check(
-            &path.field("LocalDeploymentExecutionRoleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.parameters.check(
-            &path.field("Parameters"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            max_length: Some(40960),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(
-            &path.field("Type"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_\\-.:/]{3,200}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_version.check(
-            &path.field("TypeVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConfigurationDefinition);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSMQuickSetup::LifecycleAutomation`.
-#[derive(Debug, Clone)]
-pub struct LifecycleAutomation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LifecycleAutomation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LifecycleAutomation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LifecycleAutomation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSMQuickSetup::LifecycleAutomation`.
+    LifecycleAutomation("AWS::SSMQuickSetup::LifecycleAutomation", LifecycleAutomationProps)
 }
 
 impl LifecycleAutomation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSMQuickSetup::LifecycleAutomation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LifecycleAutomationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AssociationId` (typed).
     pub fn ref_value(&self) -> Value<ids::LifecycleAutomationId> {
         self.resource.ref_value()
@@ -82,26 +34,37 @@ impl LifecycleAutomation {
     pub fn attr_association_id(&self) -> Value<ids::LifecycleAutomationId> {
         self.resource.get_att("AssociationId")
     }
+
+    /// Replaces `AutomationDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automation_document(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("AutomationDocument", value.into())
+    }
+
+    /// Replaces `AutomationParameters` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_automation_parameters(&self, value: impl Into<Value<Map<List<String>>>>) {
+        self.resource
+            .set_property("AutomationParameters", value.into())
+    }
+
+    /// Replaces `ResourceKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceKey", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SSMQuickSetup::LifecycleAutomation`.
-#[derive(Debug, Clone)]
-pub struct LifecycleAutomationProps {
-    /// `AutomationDocument` (required).
-    /// Length: 1..=500 characters.
-    /// Pattern: `^\S+$`.
-    pub automation_document: Value<String>,
-    /// `AutomationParameters` (required).
-    pub automation_parameters: Value<Map<List<String>>>,
-    /// `ResourceKey` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9-]+$`.
-    pub resource_key: Value<String>,
-    /// `Tags` (optional).
-    /// Each item: Length: 1..=256 characters.
-    /// Each item: Pattern: `^[A-Za-z0-9 +=@_\/:.-]+$`.
-    pub tags: Option<Value<Map<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSMQuickSetup::LifecycleAutomation`.
+    LifecycleAutomationProps
 }
 
 impl LifecycleAutomationProps {
@@ -111,79 +74,25 @@ impl LifecycleAutomationProps {
         automation_parameters: impl Into<Value<Map<List<String>>>>,
         resource_key: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            automation_document: automation_document.into(),
-            automation_parameters: automation_parameters.into(),
-            resource_key: resource_key.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "AutomationDocument",
+                    automation_document.into().to_template(),
+                )
+                .with(
+                    1,
+                    "AutomationParameters",
+                    automation_parameters.into().to_template(),
+                )
+                .with(2, "ResourceKey", resource_key.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LifecycleAutomationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AutomationDocument".to_owned(),
-            self.automation_document.to_template(),
-        );
-        m.insert(
-            "AutomationParameters".to_owned(),
-            self.automation_parameters.to_template(),
-        );
-        m.insert("ResourceKey".to_owned(), self.resource_key.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Each item: Length: 1 to 256 characters.
+    /// Each item: Pattern: `^[A-Za-z0-9 +=@_\/:.-]+$`.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
-
-impl Check for LifecycleAutomationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.automation_document.check(
-            &path.field("AutomationDocument"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_key.check(
-            &path.field("ResourceKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            pattern: Some("^[A-Za-z0-9 +=@_\\/:.-]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LifecycleAutomationProps);

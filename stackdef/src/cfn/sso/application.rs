@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSO::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSO::Application`.
+    Application("AWS::SSO::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSO::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ApplicationArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SsoApplicationArn> {
         self.resource.ref_value()
@@ -82,35 +34,54 @@ impl Application {
     pub fn attr_application_arn(&self) -> Value<ids::SsoApplicationArn> {
         self.resource.get_att("ApplicationArn")
     }
+
+    /// Replaces `ApplicationProviderArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_provider_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ApplicationProviderArn", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PortalOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_options(&self, value: impl Into<Value<PortalOptionsConfiguration>>) {
+        self.resource.set_property("PortalOptions", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SSO::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `ApplicationProviderArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `^arn:aws(-[a-z]{1,5}){0,3}:sso::aws:applicationProvider/[a-zA-Z0-9-/]+$`.
-    pub application_provider_arn: Value<String>,
-    /// `Description` (optional).
-    /// Length: 1..=128 characters.
-    pub description: Option<Value<String>>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub instance_arn: Value<String>,
-    /// `Name` (required).
-    /// Length: 0..=255 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub name: Value<String>,
-    /// `PortalOptions` (optional).
-    pub portal_options: Option<Value<PortalOptionsConfiguration>>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    /// Items: ..=75.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSO::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
@@ -120,460 +91,103 @@ impl ApplicationProps {
         instance_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_provider_arn: application_provider_arn.into(),
-            description: None,
-            instance_arn: instance_arn.into(),
-            name: name.into(),
-            portal_options: None,
-            status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ApplicationProviderArn",
+                    application_provider_arn.into().to_template(),
+                )
+                .with(2, "InstanceArn", instance_arn.into().to_template())
+                .with(3, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `PortalOptions`.
-    pub fn portal_options(mut self, value: impl Into<Value<PortalOptionsConfiguration>>) -> Self {
-        self.portal_options = Some(value.into());
-        self
+    /// `PortalOptions` (optional).
+    pub fn portal_options(self, value: impl Into<Value<PortalOptionsConfiguration>>) -> Self {
+        Self(self.0.with(4, "PortalOptions", value.into().to_template()))
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(5, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationProviderArn".to_owned(),
-            self.application_provider_arn.to_template(),
-        );
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.portal_options {
-            m.insert("PortalOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 75.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_provider_arn.check(
-            &path.field("ApplicationProviderArn"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(1224),
-                pattern: Some(
-                    "^arn:aws(-[a-z]{1,5}){0,3}:sso::aws:applicationProvider/[a-zA-Z0-9-/]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(1224),
-                pattern: Some(
-                    "^arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.portal_options
-            .check(&path.field("PortalOptions"), &Rules::NONE, out);
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(75),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Property type `PortalOptionsConfiguration` of `AWS::SSO::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct PortalOptionsConfiguration {
-    /// `SignInOptions` (optional).
-    pub sign_in_options: Option<Value<SignInOptions>>,
-    /// `Visibility` (optional).
-    pub visibility: Option<Value<Visibility>>,
+crate::l1_struct! {
+    /// Property type `PortalOptionsConfiguration` of `AWS::SSO::Application`.
+    PortalOptionsConfiguration(default)
 }
 
 impl PortalOptionsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            sign_in_options: None,
-            visibility: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SignInOptions`.
-    pub fn sign_in_options(mut self, value: impl Into<Value<SignInOptions>>) -> Self {
-        self.sign_in_options = Some(value.into());
-        self
+    /// `SignInOptions` (optional).
+    pub fn sign_in_options(self, value: impl Into<Value<SignInOptions>>) -> Self {
+        Self(self.0.with(0, "SignInOptions", value.into().to_template()))
     }
-    /// Sets `Visibility`.
-    pub fn visibility(mut self, value: impl Into<Value<Visibility>>) -> Self {
-        self.visibility = Some(value.into());
-        self
+    /// `Visibility` (optional).
+    pub fn visibility(self, value: impl Into<Value<Visibility>>) -> Self {
+        Self(self.0.with(1, "Visibility", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PortalOptionsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.sign_in_options {
-            m.insert("SignInOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visibility {
-            m.insert("Visibility".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for PortalOptionsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sign_in_options
-            .check(&path.field("SignInOptions"), &Rules::NONE, out);
-        self.visibility
-            .check(&path.field("Visibility"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PortalOptionsConfiguration);
-
-/// Property type `SignInOptions` of `AWS::SSO::Application`.
-#[derive(Debug, Clone)]
-pub struct SignInOptions {
-    /// `ApplicationUrl` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `^http(s)?:\/\/[-a-zA-Z0-9+&@#\/%?=~_|!:,.;]*[-a-zA-Z0-9+&bb@#\/%?=~_|]$`.
-    pub application_url: Option<Value<String>>,
-    /// `Origin` (required).
-    pub origin: Value<Origin>,
+crate::l1_struct! {
+    /// Property type `SignInOptions` of `AWS::SSO::Application`.
+    SignInOptions
 }
 
 impl SignInOptions {
     /// The required properties: `Origin`.
     pub fn new(origin: impl Into<Value<Origin>>) -> Self {
-        Self {
-            application_url: None,
-            origin: origin.into(),
-        }
+        Self(crate::Properties::new().with(1, "Origin", origin.into().to_template()))
     }
-    /// Sets `ApplicationUrl`.
-    pub fn application_url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_url = Some(value.into());
-        self
+    /// `ApplicationUrl` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `^http(s)?:\/\/[-a-zA-Z0-9+&@#\/%?=~_|!:,.;]*[-a-zA-Z0-9+&bb@#\/%?=~_|]$`.
+    pub fn application_url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApplicationUrl", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SignInOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_url {
-            m.insert("ApplicationUrl".to_owned(), v.to_template());
-        }
-        m.insert("Origin".to_owned(), self.origin.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Origin`.
+    Origin {
+        /// `IDENTITY_CENTER`
+        IdentityCenter = "IDENTITY_CENTER",
+        /// `APPLICATION`
+        Application = "APPLICATION",
     }
 }
 
-impl Check for SignInOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_url.check(
-            &path.field("ApplicationUrl"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some(
-                    "^http(s)?:\\/\\/[-a-zA-Z0-9+&@#\\/%?=~_|!:,.;]*[-a-zA-Z0-9+&bb@#\\/%?=~_|]$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.origin.check(&path.field("Origin"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Visibility`.
+    Visibility {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(SignInOptions);
-
-/// Values of `Origin`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Origin {
-    /// `IDENTITY_CENTER`
-    IdentityCenter,
-    /// `APPLICATION`
-    Application,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Origin {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IDENTITY_CENTER", "APPLICATION"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdentityCenter => "IDENTITY_CENTER",
-            Self::Application => "APPLICATION",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl ToTemplate for Origin {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Origin {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Origin {
-    fn from(s: &str) -> Self {
-        match s {
-            "IDENTITY_CENTER" => Self::IdentityCenter,
-            "APPLICATION" => Self::Application,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Origin> {
-    fn from(s: &str) -> Self {
-        Value::literal(Origin::from(s))
-    }
-}
-
-crate::impl_literal!(Origin);
-
-/// Values of `Visibility`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Visibility {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Visibility {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Visibility {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Visibility {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Visibility {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Visibility> {
-    fn from(s: &str) -> Self {
-        Value::literal(Visibility::from(s))
-    }
-}
-
-crate::impl_literal!(Visibility);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::SSO::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\w+=,.@-]+$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\w+=,.@-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,96 +11,59 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSO::Assignment`.
-#[derive(Debug, Clone)]
-pub struct Assignment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Assignment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Assignment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Assignment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSO::Assignment`.
+    Assignment("AWS::SSO::Assignment", AssignmentProps)
 }
 
 impl Assignment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSO::Assignment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssignmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `PermissionSetArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permission_set_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PermissionSetArn", value.into())
+    }
+
+    /// Replaces `PrincipalId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrincipalId", value.into())
+    }
+
+    /// Replaces `PrincipalType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_type(&self, value: impl Into<Value<PrincipalType>>) {
+        self.resource.set_property("PrincipalType", value.into())
+    }
+
+    /// Replaces `TargetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TargetId", value.into())
+    }
+
+    /// Replaces `TargetType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_type(&self, value: impl Into<Value<TargetType>>) {
+        self.resource.set_property("TargetType", value.into())
+    }
 }
 
-/// Properties of `AWS::SSO::Assignment`.
-#[derive(Debug, Clone)]
-pub struct AssignmentProps {
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}`.
-    pub instance_arn: Value<String>,
-    /// `PermissionSetArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}`.
-    pub permission_set_arn: Value<String>,
-    /// `PrincipalId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=47 characters.
-    /// Pattern: `^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$`.
-    pub principal_id: Value<String>,
-    /// `PrincipalType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub principal_type: Value<PrincipalType>,
-    /// `TargetId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `\d{12}`.
-    pub target_id: Value<String>,
-    /// `TargetType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub target_type: Value<TargetType>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSO::Assignment`.
+    AssignmentProps
 }
 
 impl AssignmentProps {
@@ -113,175 +76,36 @@ impl AssignmentProps {
         target_id: impl Into<Value<String>>,
         target_type: impl Into<Value<TargetType>>,
     ) -> Self {
-        Self {
-            instance_arn: instance_arn.into(),
-            permission_set_arn: permission_set_arn.into(),
-            principal_id: principal_id.into(),
-            principal_type: principal_type.into(),
-            target_id: target_id.into(),
-            target_type: target_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InstanceArn", instance_arn.into().to_template())
+                .with(
+                    1,
+                    "PermissionSetArn",
+                    permission_set_arn.into().to_template(),
+                )
+                .with(2, "PrincipalId", principal_id.into().to_template())
+                .with(3, "PrincipalType", principal_type.into().to_template())
+                .with(4, "TargetId", target_id.into().to_template())
+                .with(5, "TargetType", target_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AssignmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        m.insert(
-            "PermissionSetArn".to_owned(),
-            self.permission_set_arn.to_template(),
-        );
-        m.insert("PrincipalId".to_owned(), self.principal_id.to_template());
-        m.insert(
-            "PrincipalType".to_owned(),
-            self.principal_type.to_template(),
-        );
-        m.insert("TargetId".to_owned(), self.target_id.to_template());
-        m.insert("TargetType".to_owned(), self.target_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `PrincipalType`.
+    PrincipalType {
+        /// `USER`
+        User = "USER",
+        /// `GROUP`
+        Group = "GROUP",
     }
 }
 
-impl Check for AssignmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(1224),
-                pattern: Some(
-                    "arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permission_set_arn.check(&path.field("PermissionSetArn"), &Rules { min_length: Some(10), max_length: Some(1224), pattern: Some("arn:aws(-[a-z]{1,5}){0,3}:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9-.]{16}/ps-[a-zA-Z0-9-./]{16}"), ..Rules::NONE }, out);
-        self.principal_id.check(&path.field("PrincipalId"), &Rules { min_length: Some(1), max_length: Some(47), pattern: Some("^([0-9a-f]{10}-|)[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"), ..Rules::NONE }, out);
-        self.principal_type
-            .check(&path.field("PrincipalType"), &Rules::NONE, out);
-        self.target_id.check(
-            &path.field("TargetId"),
-            &Rules {
-                pattern: Some("\\d{12}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_type
-            .check(&path.field("TargetType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `TargetType`.
+    TargetType {
+        /// `AWS_ACCOUNT`
+        AwsAccount = "AWS_ACCOUNT",
     }
 }
-
-crate::impl_literal!(AssignmentProps);
-
-/// Values of `PrincipalType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrincipalType {
-    /// `USER`
-    User,
-    /// `GROUP`
-    Group,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PrincipalType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["USER", "GROUP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::User => "USER",
-            Self::Group => "GROUP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PrincipalType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PrincipalType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PrincipalType {
-    fn from(s: &str) -> Self {
-        match s {
-            "USER" => Self::User,
-            "GROUP" => Self::Group,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PrincipalType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PrincipalType::from(s))
-    }
-}
-
-crate::impl_literal!(PrincipalType);
-
-/// Values of `TargetType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetType {
-    /// `AWS_ACCOUNT`
-    AwsAccount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AWS_ACCOUNT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AwsAccount => "AWS_ACCOUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetType {
-    fn from(s: &str) -> Self {
-        match s {
-            "AWS_ACCOUNT" => Self::AwsAccount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetType::from(s))
-    }
-}
-
-crate::impl_literal!(TargetType);

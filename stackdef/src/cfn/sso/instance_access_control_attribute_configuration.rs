@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
-#[derive(Debug, Clone)]
-pub struct InstanceAccessControlAttributeConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InstanceAccessControlAttributeConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InstanceAccessControlAttributeConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InstanceAccessControlAttributeConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
+    InstanceAccessControlAttributeConfiguration("AWS::SSO::InstanceAccessControlAttributeConfiguration", InstanceAccessControlAttributeConfigurationProps)
 }
 
 impl InstanceAccessControlAttributeConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSO::InstanceAccessControlAttributeConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: InstanceAccessControlAttributeConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `InstanceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::InstanceAccessControlAttributeConfigurationArn> {
         self.resource.ref_value()
@@ -81,108 +29,71 @@ impl InstanceAccessControlAttributeConfiguration {
     pub fn instance_arn(&self) -> Value<ids::InstanceAccessControlAttributeConfigurationArn> {
         self.resource.ref_value()
     }
+
+    /// Replaces `AccessControlAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_control_attributes(
+        &self,
+        value: impl Into<Value<List<AccessControlAttribute>>>,
+    ) {
+        self.resource
+            .set_property("AccessControlAttributes", value.into())
+    }
+
+    /// Replaces `InstanceAccessControlAttributeConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_access_control_attribute_configuration(
+        &self,
+        value: impl Into<Value<InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration>>,
+    ) {
+        self.resource
+            .set_property("InstanceAccessControlAttributeConfiguration", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
-#[derive(Debug, Clone)]
-pub struct InstanceAccessControlAttributeConfigurationProps {
-    /// `AccessControlAttributes` (optional).
-    /// Items: ..=50.
-    pub access_control_attributes: Option<Value<List<AccessControlAttribute>>>,
-    /// `InstanceAccessControlAttributeConfiguration` (optional).
-    pub instance_access_control_attribute_configuration: Option<Value<InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration>>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}`.
-    pub instance_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
+    InstanceAccessControlAttributeConfigurationProps
 }
 
 impl InstanceAccessControlAttributeConfigurationProps {
     /// The required properties: `InstanceArn`.
     pub fn new(instance_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            access_control_attributes: None,
-            instance_access_control_attribute_configuration: None,
-            instance_arn: instance_arn.into(),
-        }
+        Self(crate::Properties::new().with(2, "InstanceArn", instance_arn.into().to_template()))
     }
-    /// Sets `AccessControlAttributes`.
+    /// `AccessControlAttributes` (optional).
+    /// Items: at most 50.
     pub fn access_control_attributes(
-        mut self,
+        self,
         value: impl Into<Value<List<AccessControlAttribute>>>,
     ) -> Self {
-        self.access_control_attributes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "AccessControlAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `InstanceAccessControlAttributeConfiguration`.
+    /// `InstanceAccessControlAttributeConfiguration` (optional).
     pub fn instance_access_control_attribute_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration>>,
     ) -> Self {
-        self.instance_access_control_attribute_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "InstanceAccessControlAttributeConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for InstanceAccessControlAttributeConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_control_attributes {
-            m.insert("AccessControlAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_access_control_attribute_configuration {
-            m.insert(
-                "InstanceAccessControlAttributeConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceAccessControlAttributeConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_control_attributes.check(
-            &path.field("AccessControlAttributes"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_access_control_attribute_configuration.check(
-            &path.field("InstanceAccessControlAttributeConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(1224),
-                pattern: Some(
-                    "arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceAccessControlAttributeConfigurationProps);
-
-/// Property type `AccessControlAttribute` of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AccessControlAttribute {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\p{L}\p{Z}\p{N}_.:\/=+\-@]+`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<AccessControlAttributeValue>,
+crate::l1_struct! {
+    /// Property type `AccessControlAttribute` of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
+    AccessControlAttribute
 }
 
 impl AccessControlAttribute {
@@ -191,138 +102,38 @@ impl AccessControlAttribute {
         key: impl Into<Value<String>>,
         value: impl Into<Value<AccessControlAttributeValue>>,
     ) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AccessControlAttribute {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessControlAttribute {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(&path.field("Value"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AccessControlAttribute);
-
-/// Property type `AccessControlAttributeValue` of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
-#[derive(Debug, Clone)]
-pub struct AccessControlAttributeValue {
-    /// `Source` (required).
-    /// Items: ..=1.
-    /// Each item: Length: 0..=256 characters.
-    /// Each item: Pattern: `[\p{L}\p{Z}\p{N}_.:\/=+\-@\[\]\{\}\$\\"]*`.
-    pub source: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `AccessControlAttributeValue` of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
+    AccessControlAttributeValue
 }
 
 impl AccessControlAttributeValue {
     /// The required properties: `Source`.
     pub fn new(source: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            source: source.into(),
-        }
+        Self(crate::Properties::new().with(0, "Source", source.into().to_template()))
     }
 }
 
-impl ToTemplate for AccessControlAttributeValue {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Source".to_owned(), self.source.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccessControlAttributeValue {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.source.check(
-            &path.field("Source"),
-            &Rules {
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(256),
-                            pattern: Some("[\\p{L}\\p{Z}\\p{N}_.:\\/=+\\-@\\[\\]\\{\\}\\$\\\\\"]*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccessControlAttributeValue);
-
-/// Property type `InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration` of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
-#[derive(Debug, Clone)]
-pub struct InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration
-{
-    /// `AccessControlAttributes` (required).
-    /// Items: ..=50.
-    pub access_control_attributes: Value<List<AccessControlAttribute>>,
+crate::l1_struct! {
+    /// Property type `InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration` of `AWS::SSO::InstanceAccessControlAttributeConfiguration`.
+    InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration
 }
 
 impl InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration {
     /// The required properties: `AccessControlAttributes`.
     pub fn new(access_control_attributes: impl Into<Value<List<AccessControlAttribute>>>) -> Self {
-        Self {
-            access_control_attributes: access_control_attributes.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AccessControlAttributes",
+            access_control_attributes.into().to_template(),
+        ))
     }
 }
-
-impl ToTemplate
-    for InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration
-{
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AccessControlAttributes".to_owned(),
-            self.access_control_attributes.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check
-    for InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration
-{
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_control_attributes.check(
-            &path.field("AccessControlAttributes"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(
-    InstanceAccessControlAttributeConfigurationPropsInstanceAccessControlAttributeConfiguration
-);

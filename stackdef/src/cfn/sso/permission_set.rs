@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::SSO::PermissionSet`.
-#[derive(Debug, Clone)]
-pub struct PermissionSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PermissionSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PermissionSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PermissionSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SSO::PermissionSet`.
+    PermissionSet("AWS::SSO::PermissionSet", PermissionSetProps)
 }
 
 impl PermissionSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SSO::PermissionSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PermissionSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,428 +28,193 @@ impl PermissionSet {
     pub fn attr_permission_set_arn(&self) -> Value<String> {
         self.resource.get_att("PermissionSetArn")
     }
+
+    /// Replaces `CustomerManagedPolicyReferences` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_managed_policy_references(
+        &self,
+        value: impl Into<Value<List<CustomerManagedPolicyReference>>>,
+    ) {
+        self.resource
+            .set_property("CustomerManagedPolicyReferences", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InlinePolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inline_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("InlinePolicy", value.into())
+    }
+
+    /// Replaces `InstanceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InstanceArn", value.into())
+    }
+
+    /// Replaces `ManagedPolicies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_policies(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("ManagedPolicies", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PermissionsBoundary` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_permissions_boundary(&self, value: impl Into<Value<PermissionsBoundary>>) {
+        self.resource
+            .set_property("PermissionsBoundary", value.into())
+    }
+
+    /// Replaces `RelayStateType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_relay_state_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RelayStateType", value.into())
+    }
+
+    /// Replaces `SessionDuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_duration(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SessionDuration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SSO::PermissionSet`.
-#[derive(Debug, Clone)]
-pub struct PermissionSetProps {
-    /// `CustomerManagedPolicyReferences` (optional).
-    /// Items: ..=20.
-    pub customer_managed_policy_references: Option<Value<List<CustomerManagedPolicyReference>>>,
-    /// `Description` (optional).
-    /// Length: 1..=700 characters.
-    /// Pattern: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`.
-    pub description: Option<Value<String>>,
-    /// `InlinePolicy` (optional).
-    pub inline_policy: Option<Value<serde_json::Value>>,
-    /// `InstanceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 10..=1224 characters.
-    /// Pattern: `arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}`.
-    pub instance_arn: Value<String>,
-    /// `ManagedPolicies` (optional).
-    /// Items: ..=20.
-    /// Each item: Length: 20..=2048 characters.
-    pub managed_policies: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=32 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub name: Value<String>,
-    /// `PermissionsBoundary` (optional).
-    pub permissions_boundary: Option<Value<PermissionsBoundary>>,
-    /// `RelayStateType` (optional).
-    /// Length: 1..=240 characters.
-    /// Pattern: `[a-zA-Z0-9&amp;$@#\/%?=~\-_'&quot;|!:,.;*+\[\]\ \(\)\{\}]+`.
-    pub relay_state_type: Option<Value<String>>,
-    /// `SessionDuration` (optional).
-    /// Length: 1..=100 characters.
-    pub session_duration: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SSO::PermissionSet`.
+    PermissionSetProps
 }
 
 impl PermissionSetProps {
     /// The required properties: `InstanceArn`, `Name`.
     pub fn new(instance_arn: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            customer_managed_policy_references: None,
-            description: None,
-            inline_policy: None,
-            instance_arn: instance_arn.into(),
-            managed_policies: None,
-            name: name.into(),
-            permissions_boundary: None,
-            relay_state_type: None,
-            session_duration: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "InstanceArn", instance_arn.into().to_template())
+                .with(5, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `CustomerManagedPolicyReferences`.
+    /// `CustomerManagedPolicyReferences` (optional).
+    /// Items: at most 20.
     pub fn customer_managed_policy_references(
-        mut self,
+        self,
         value: impl Into<Value<List<CustomerManagedPolicyReference>>>,
     ) -> Self {
-        self.customer_managed_policy_references = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomerManagedPolicyReferences",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 700 characters.
+    /// Pattern: `[\u0009\u000A\u000D\u0020-\u007E\u00A1-\u00FF]*`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `InlinePolicy`.
-    pub fn inline_policy(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.inline_policy = Some(value.into());
-        self
+    /// `InlinePolicy` (optional).
+    pub fn inline_policy(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(2, "InlinePolicy", value.into().to_template()))
     }
-    /// Sets `ManagedPolicies`.
-    pub fn managed_policies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.managed_policies = Some(value.into());
-        self
+    /// `ManagedPolicies` (optional).
+    /// Items: at most 20.
+    /// Each item: Length: 20 to 2048 characters.
+    pub fn managed_policies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ManagedPolicies", value.into().to_template()),
+        )
     }
-    /// Sets `PermissionsBoundary`.
-    pub fn permissions_boundary(mut self, value: impl Into<Value<PermissionsBoundary>>) -> Self {
-        self.permissions_boundary = Some(value.into());
-        self
+    /// `PermissionsBoundary` (optional).
+    pub fn permissions_boundary(self, value: impl Into<Value<PermissionsBoundary>>) -> Self {
+        Self(
+            self.0
+                .with(6, "PermissionsBoundary", value.into().to_template()),
+        )
     }
-    /// Sets `RelayStateType`.
-    pub fn relay_state_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.relay_state_type = Some(value.into());
-        self
+    /// `RelayStateType` (optional).
+    /// Length: 1 to 240 characters.
+    /// Pattern: `[a-zA-Z0-9&amp;$@#\/%?=~\-_'&quot;|!:,.;*+\[\]\ \(\)\{\}]+`.
+    pub fn relay_state_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "RelayStateType", value.into().to_template()))
     }
-    /// Sets `SessionDuration`.
-    pub fn session_duration(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_duration = Some(value.into());
-        self
+    /// `SessionDuration` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn session_duration(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "SessionDuration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PermissionSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_policy_references {
-            m.insert(
-                "CustomerManagedPolicyReferences".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline_policy {
-            m.insert("InlinePolicy".to_owned(), v.to_template());
-        }
-        m.insert("InstanceArn".to_owned(), self.instance_arn.to_template());
-        if let Some(v) = &self.managed_policies {
-            m.insert("ManagedPolicies".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.permissions_boundary {
-            m.insert("PermissionsBoundary".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.relay_state_type {
-            m.insert("RelayStateType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_duration {
-            m.insert("SessionDuration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PermissionSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_managed_policy_references.check(
-            &path.field("CustomerManagedPolicyReferences"),
-            &Rules {
-                max_items: Some(20),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(700),
-                pattern: Some("[\\u0009\\u000A\\u000D\\u0020-\\u007E\\u00A1-\\u00FF]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(1224),
-                pattern: Some(
-                    "arn:aws(-[a-z]{1,5}){0,3}:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.managed_policies.check(
-            &path.field("ManagedPolicies"),
-            &Rules {
-                max_items: Some(20),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.permissions_boundary
-            .check(&path.field("PermissionsBoundary"), &Rules::NONE, out);
-        self.relay_state_type.check(
-            &path.field("RelayStateType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(240),
-                pattern: Some(
-                    "[a-zA-Z0-9&amp;$@#\\/%?=~\\-_'&quot;|!:,.;*+\\[\\]\\ \\(\\)\\{\\}]+",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.session_duration.check(
-            &path.field("SessionDuration"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PermissionSetProps);
-
-/// Property type `CustomerManagedPolicyReference` of `AWS::SSO::PermissionSet`.
-#[derive(Debug, Clone)]
-pub struct CustomerManagedPolicyReference {
-    /// `Name` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub name: Value<String>,
-    /// `Path` (optional).
-    /// Length: 1..=512 characters.
-    /// Pattern: `((/[A-Za-z0-9\.,\+@=_-]+)*)/`.
-    pub path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CustomerManagedPolicyReference` of `AWS::SSO::PermissionSet`.
+    CustomerManagedPolicyReference
 }
 
 impl CustomerManagedPolicyReference {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            path: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 1 to 512 characters.
+    /// Pattern: `((/[A-Za-z0-9\.,\+@=_-]+)*)/`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomerManagedPolicyReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomerManagedPolicyReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                pattern: Some("((/[A-Za-z0-9\\.,\\+@=_-]+)*)/"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomerManagedPolicyReference);
-
-/// Property type `PermissionsBoundary` of `AWS::SSO::PermissionSet`.
-#[derive(Debug, Clone, Default)]
-pub struct PermissionsBoundary {
-    /// `CustomerManagedPolicyReference` (optional).
-    pub customer_managed_policy_reference: Option<Value<CustomerManagedPolicyReference>>,
-    /// `ManagedPolicyArn` (optional).
-    /// Length: 20..=2048 characters.
-    pub managed_policy_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PermissionsBoundary` of `AWS::SSO::PermissionSet`.
+    PermissionsBoundary(default)
 }
 
 impl PermissionsBoundary {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_managed_policy_reference: None,
-            managed_policy_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerManagedPolicyReference`.
+    /// `CustomerManagedPolicyReference` (optional).
     pub fn customer_managed_policy_reference(
-        mut self,
+        self,
         value: impl Into<Value<CustomerManagedPolicyReference>>,
     ) -> Self {
-        self.customer_managed_policy_reference = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CustomerManagedPolicyReference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ManagedPolicyArn`.
-    pub fn managed_policy_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.managed_policy_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PermissionsBoundary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_managed_policy_reference {
-            m.insert("CustomerManagedPolicyReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.managed_policy_arn {
-            m.insert("ManagedPolicyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ManagedPolicyArn` (optional).
+    /// Length: 20 to 2048 characters.
+    pub fn managed_policy_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ManagedPolicyArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PermissionsBoundary {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_managed_policy_reference.check(
-            &path.field("CustomerManagedPolicyReference"),
-            &Rules::NONE,
-            out,
-        );
-        self.managed_policy_arn.check(
-            &path.field("ManagedPolicyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PermissionsBoundary);
-
-/// Property type `Tag` of `AWS::SSO::PermissionSet`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::StepFunctions::Activity`.
-#[derive(Debug, Clone)]
-pub struct Activity {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Activity {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Activity {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Activity {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::StepFunctions::Activity`.
+    Activity("AWS::StepFunctions::Activity", ActivityProps)
 }
 
 impl Activity {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::StepFunctions::Activity";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ActivityProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ActivityArn> {
         self.resource.ref_value()
@@ -82,264 +34,88 @@ impl Activity {
     pub fn attr_arn(&self) -> Value<ids::ActivityArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagsEntry>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::StepFunctions::Activity`.
-#[derive(Debug, Clone)]
-pub struct ActivityProps {
-    /// `EncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=80 characters.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagsEntry>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::StepFunctions::Activity`.
+    ActivityProps
 }
 
 impl ActivityProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            encryption_configuration: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ActivityProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ActivityProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ActivityProps);
-
-/// Property type `EncryptionConfiguration` of `AWS::StepFunctions::Activity`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `KmsDataKeyReusePeriodSeconds` (optional).
-    /// Range: 60..=900.
-    pub kms_data_key_reuse_period_seconds: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::StepFunctions::Activity`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            kms_data_key_reuse_period_seconds: None,
-            kms_key_id: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `KmsDataKeyReusePeriodSeconds`.
-    pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.kms_data_key_reuse_period_seconds = Some(value.into());
-        self
+    /// `KmsDataKeyReusePeriodSeconds` (optional).
+    /// Range: 60 to 900.
+    pub fn kms_data_key_reuse_period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "KmsDataKeyReusePeriodSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_data_key_reuse_period_seconds {
-            m.insert("KmsDataKeyReusePeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_data_key_reuse_period_seconds.check(
-            &path.field("KmsDataKeyReusePeriodSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CUSTOMER_MANAGED_KMS_KEY`
+        CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+        /// `AWS_OWNED_KEY`
+        AwsOwnedKey = "AWS_OWNED_KEY",
     }
 }
 
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CUSTOMER_MANAGED_KMS_KEY`
-    CustomerManagedKmsKey,
-    /// `AWS_OWNED_KEY`
-    AwsOwnedKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-            Self::AwsOwnedKey => "AWS_OWNED_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
-            "AWS_OWNED_KEY" => Self::AwsOwnedKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `TagsEntry` of `AWS::StepFunctions::Activity`.
-#[derive(Debug, Clone)]
-pub struct TagsEntry {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl TagsEntry {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagsEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagsEntry);
+pub use crate::cfn::Tag as TagsEntry;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone)]
-pub struct StateMachine {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StateMachine {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StateMachine {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StateMachine {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::StepFunctions::StateMachine`.
+    StateMachine("AWS::StepFunctions::StateMachine", StateMachineProps)
 }
 
 impl StateMachine {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachine";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StateMachineProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::StateMachineArn> {
         self.resource.ref_value()
@@ -92,749 +44,326 @@ impl StateMachine {
     pub fn attr_state_machine_revision_id(&self) -> Value<String> {
         self.resource.get_att("StateMachineRevisionId")
     }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `DefinitionS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_s3_location(&self, value: impl Into<Value<S3Location>>) {
+        self.resource
+            .set_property("DefinitionS3Location", value.into())
+    }
+
+    /// Replaces `DefinitionString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DefinitionString", value.into())
+    }
+
+    /// Replaces `DefinitionSubstitutions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition_substitutions(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("DefinitionSubstitutions", value.into())
+    }
+
+    /// Replaces `EncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_configuration(&self, value: impl Into<Value<EncryptionConfiguration>>) {
+        self.resource
+            .set_property("EncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `LoggingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_configuration(&self, value: impl Into<Value<LoggingConfiguration>>) {
+        self.resource
+            .set_property("LoggingConfiguration", value.into())
+    }
+
+    /// Replaces `RoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("RoleArn", value.into())
+    }
+
+    /// Replaces `StateMachineName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state_machine_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StateMachineName", value.into())
+    }
+
+    /// Replaces `StateMachineType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state_machine_type(&self, value: impl Into<Value<StateMachineType>>) {
+        self.resource.set_property("StateMachineType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<TagsEntry>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TracingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tracing_configuration(&self, value: impl Into<Value<TracingConfiguration>>) {
+        self.resource
+            .set_property("TracingConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone)]
-pub struct StateMachineProps {
-    /// `Definition` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub definition: Option<Value<serde_json::Value>>,
-    /// `DefinitionS3Location` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub definition_s3_location: Option<Value<S3Location>>,
-    /// `DefinitionString` (optional).
-    /// Length: 1..=1048576 characters.
-    pub definition_string: Option<Value<String>>,
-    /// `DefinitionSubstitutions` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub definition_substitutions: Option<Value<serde_json::Value>>,
-    /// `EncryptionConfiguration` (optional).
-    pub encryption_configuration: Option<Value<EncryptionConfiguration>>,
-    /// `LoggingConfiguration` (optional).
-    pub logging_configuration: Option<Value<LoggingConfiguration>>,
-    /// `RoleArn` (required).
-    /// Length: 1..=256 characters.
-    pub role_arn: Value<ids::RoleArn>,
-    /// `StateMachineName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=80 characters.
-    pub state_machine_name: Option<Value<String>>,
-    /// `StateMachineType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub state_machine_type: Option<Value<StateMachineType>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<TagsEntry>>>,
-    /// `TracingConfiguration` (optional).
-    pub tracing_configuration: Option<Value<TracingConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::StepFunctions::StateMachine`.
+    StateMachineProps
 }
 
 impl StateMachineProps {
     /// The required properties: `RoleArn`.
     pub fn new(role_arn: impl Into<Value<ids::RoleArn>>) -> Self {
-        Self {
-            definition: None,
-            definition_s3_location: None,
-            definition_string: None,
-            definition_substitutions: None,
-            encryption_configuration: None,
-            logging_configuration: None,
-            role_arn: role_arn.into(),
-            state_machine_name: None,
-            state_machine_type: None,
-            tags: None,
-            tracing_configuration: None,
-        }
+        Self(crate::Properties::new().with(6, "RoleArn", role_arn.into().to_template()))
     }
-    /// Sets `Definition`.
-    pub fn definition(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.definition = Some(value.into());
-        self
+    /// `Definition` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn definition(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Definition", value.into().to_template()))
     }
-    /// Sets `DefinitionS3Location`.
-    pub fn definition_s3_location(mut self, value: impl Into<Value<S3Location>>) -> Self {
-        self.definition_s3_location = Some(value.into());
-        self
+    /// `DefinitionS3Location` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn definition_s3_location(self, value: impl Into<Value<S3Location>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DefinitionS3Location", value.into().to_template()),
+        )
     }
-    /// Sets `DefinitionString`.
-    pub fn definition_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.definition_string = Some(value.into());
-        self
+    /// `DefinitionString` (optional).
+    /// Length: 1 to 1048576 characters.
+    pub fn definition_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefinitionString", value.into().to_template()),
+        )
     }
-    /// Sets `DefinitionSubstitutions`.
-    pub fn definition_substitutions(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.definition_substitutions = Some(value.into());
-        self
+    /// `DefinitionSubstitutions` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn definition_substitutions(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DefinitionSubstitutions", value.into().to_template()),
+        )
     }
-    /// Sets `EncryptionConfiguration`.
+    /// `EncryptionConfiguration` (optional).
     pub fn encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<EncryptionConfiguration>>,
     ) -> Self {
-        self.encryption_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "EncryptionConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `LoggingConfiguration`.
-    pub fn logging_configuration(mut self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
-        self.logging_configuration = Some(value.into());
-        self
+    /// `LoggingConfiguration` (optional).
+    pub fn logging_configuration(self, value: impl Into<Value<LoggingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LoggingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `StateMachineName`.
-    pub fn state_machine_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state_machine_name = Some(value.into());
-        self
+    /// `StateMachineName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 80 characters.
+    pub fn state_machine_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "StateMachineName", value.into().to_template()),
+        )
     }
-    /// Sets `StateMachineType`.
-    pub fn state_machine_type(mut self, value: impl Into<Value<StateMachineType>>) -> Self {
-        self.state_machine_type = Some(value.into());
-        self
+    /// `StateMachineType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn state_machine_type(self, value: impl Into<Value<StateMachineType>>) -> Self {
+        Self(
+            self.0
+                .with(8, "StateMachineType", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<TagsEntry>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
-    /// Sets `TracingConfiguration`.
-    pub fn tracing_configuration(mut self, value: impl Into<Value<TracingConfiguration>>) -> Self {
-        self.tracing_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StateMachineProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.definition {
-            m.insert("Definition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_s3_location {
-            m.insert("DefinitionS3Location".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_string {
-            m.insert("DefinitionString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.definition_substitutions {
-            m.insert("DefinitionSubstitutions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_configuration {
-            m.insert("EncryptionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_configuration {
-            m.insert("LoggingConfiguration".to_owned(), v.to_template());
-        }
-        m.insert("RoleArn".to_owned(), self.role_arn.to_template());
-        if let Some(v) = &self.state_machine_name {
-            m.insert("StateMachineName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state_machine_type {
-            m.insert("StateMachineType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tracing_configuration {
-            m.insert("TracingConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TracingConfiguration` (optional).
+    pub fn tracing_configuration(self, value: impl Into<Value<TracingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(10, "TracingConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StateMachineProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition_s3_location
-            .check(&path.field("DefinitionS3Location"), &Rules::NONE, out);
-        self.definition_string.check(
-            &path.field("DefinitionString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1048576),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_configuration.check(
-            &path.field("EncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.logging_configuration
-            .check(&path.field("LoggingConfiguration"), &Rules::NONE, out);
-        self.role_arn.check(
-            &path.field("RoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_machine_name.check(
-            &path.field("StateMachineName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_machine_type
-            .check(&path.field("StateMachineType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.tracing_configuration
-            .check(&path.field("TracingConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(StateMachineProps);
-
-/// Property type `S3Location` of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone)]
-pub struct S3Location {
-    /// `Bucket` (required).
-    pub bucket: Value<String>,
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Version` (optional).
-    pub version: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Location` of `AWS::StepFunctions::StateMachine`.
+    S3Location
 }
 
 impl S3Location {
     /// The required properties: `Bucket`, `Key`.
     pub fn new(bucket: impl Into<Value<String>>, key: impl Into<Value<String>>) -> Self {
-        Self {
-            bucket: bucket.into(),
-            key: key.into(),
-            version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(1, "Key", key.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Location {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Version` (optional).
+    pub fn version(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Version", value.into().to_template()))
     }
 }
 
-impl Check for S3Location {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Location);
-
-/// Property type `EncryptionConfiguration` of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone)]
-pub struct EncryptionConfiguration {
-    /// `KmsDataKeyReusePeriodSeconds` (optional).
-    /// Range: 60..=900.
-    pub kms_data_key_reuse_period_seconds: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `EncryptionConfiguration` of `AWS::StepFunctions::StateMachine`.
+    EncryptionConfiguration
 }
 
 impl EncryptionConfiguration {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            kms_data_key_reuse_period_seconds: None,
-            kms_key_id: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `KmsDataKeyReusePeriodSeconds`.
-    pub fn kms_data_key_reuse_period_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.kms_data_key_reuse_period_seconds = Some(value.into());
-        self
+    /// `KmsDataKeyReusePeriodSeconds` (optional).
+    /// Range: 60 to 900.
+    pub fn kms_data_key_reuse_period_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            0,
+            "KmsDataKeyReusePeriodSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_data_key_reuse_period_seconds {
-            m.insert("KmsDataKeyReusePeriodSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for EncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_data_key_reuse_period_seconds.check(
-            &path.field("KmsDataKeyReusePeriodSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(900.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `CUSTOMER_MANAGED_KMS_KEY`
+        CustomerManagedKmsKey = "CUSTOMER_MANAGED_KMS_KEY",
+        /// `AWS_OWNED_KEY`
+        AwsOwnedKey = "AWS_OWNED_KEY",
     }
 }
 
-crate::impl_literal!(EncryptionConfiguration);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `CUSTOMER_MANAGED_KMS_KEY`
-    CustomerManagedKmsKey,
-    /// `AWS_OWNED_KEY`
-    AwsOwnedKey,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CUSTOMER_MANAGED_KMS_KEY", "AWS_OWNED_KEY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomerManagedKmsKey => "CUSTOMER_MANAGED_KMS_KEY",
-            Self::AwsOwnedKey => "AWS_OWNED_KEY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "CUSTOMER_MANAGED_KMS_KEY" => Self::CustomerManagedKmsKey,
-            "AWS_OWNED_KEY" => Self::AwsOwnedKey,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `LoggingConfiguration` of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone, Default)]
-pub struct LoggingConfiguration {
-    /// `Destinations` (optional).
-    /// Items: 1..=.
-    pub destinations: Option<Value<List<LogDestination>>>,
-    /// `IncludeExecutionData` (optional).
-    pub include_execution_data: Option<Value<bool>>,
-    /// `Level` (optional).
-    pub level: Option<Value<Level>>,
+crate::l1_struct! {
+    /// Property type `LoggingConfiguration` of `AWS::StepFunctions::StateMachine`.
+    LoggingConfiguration(default)
 }
 
 impl LoggingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destinations: None,
-            include_execution_data: None,
-            level: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Destinations`.
-    pub fn destinations(mut self, value: impl Into<Value<List<LogDestination>>>) -> Self {
-        self.destinations = Some(value.into());
-        self
+    /// `Destinations` (optional).
+    /// Items: at least 1.
+    pub fn destinations(self, value: impl Into<Value<List<LogDestination>>>) -> Self {
+        Self(self.0.with(0, "Destinations", value.into().to_template()))
     }
-    /// Sets `IncludeExecutionData`.
-    pub fn include_execution_data(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.include_execution_data = Some(value.into());
-        self
+    /// `IncludeExecutionData` (optional).
+    pub fn include_execution_data(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "IncludeExecutionData", value.into().to_template()),
+        )
     }
-    /// Sets `Level`.
-    pub fn level(mut self, value: impl Into<Value<Level>>) -> Self {
-        self.level = Some(value.into());
-        self
+    /// `Level` (optional).
+    pub fn level(self, value: impl Into<Value<Level>>) -> Self {
+        Self(self.0.with(2, "Level", value.into().to_template()))
     }
 }
 
-impl ToTemplate for LoggingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destinations {
-            m.insert("Destinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.include_execution_data {
-            m.insert("IncludeExecutionData".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.level {
-            m.insert("Level".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LoggingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destinations.check(
-            &path.field("Destinations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.level.check(&path.field("Level"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingConfiguration);
-
-/// Property type `LogDestination` of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone, Default)]
-pub struct LogDestination {
-    /// `CloudWatchLogsLogGroup` (optional).
-    pub cloud_watch_logs_log_group: Option<Value<CloudWatchLogsLogGroup>>,
+crate::l1_struct! {
+    /// Property type `LogDestination` of `AWS::StepFunctions::StateMachine`.
+    LogDestination(default)
 }
 
 impl LogDestination {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            cloud_watch_logs_log_group: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CloudWatchLogsLogGroup`.
+    /// `CloudWatchLogsLogGroup` (optional).
     pub fn cloud_watch_logs_log_group(
-        mut self,
+        self,
         value: impl Into<Value<CloudWatchLogsLogGroup>>,
     ) -> Self {
-        self.cloud_watch_logs_log_group = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "CloudWatchLogsLogGroup", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LogDestination {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cloud_watch_logs_log_group {
-            m.insert("CloudWatchLogsLogGroup".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogDestination {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cloud_watch_logs_log_group.check(
-            &path.field("CloudWatchLogsLogGroup"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LogDestination);
-
-/// Property type `CloudWatchLogsLogGroup` of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone, Default)]
-pub struct CloudWatchLogsLogGroup {
-    /// `LogGroupArn` (optional).
-    /// Length: 1..=256 characters.
-    pub log_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CloudWatchLogsLogGroup` of `AWS::StepFunctions::StateMachine`.
+    CloudWatchLogsLogGroup(default)
 }
 
 impl CloudWatchLogsLogGroup {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            log_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LogGroupArn`.
-    pub fn log_group_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.log_group_arn = Some(value.into());
-        self
+    /// `LogGroupArn` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn log_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "LogGroupArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CloudWatchLogsLogGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.log_group_arn {
-            m.insert("LogGroupArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Level`.
+    Level {
+        /// `ALL`
+        All = "ALL",
+        /// `ERROR`
+        Error = "ERROR",
+        /// `FATAL`
+        Fatal = "FATAL",
+        /// `OFF`
+        Off = "OFF",
     }
 }
 
-impl Check for CloudWatchLogsLogGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.log_group_arn.check(
-            &path.field("LogGroupArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `StateMachineType`.
+    StateMachineType {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `EXPRESS`
+        Express = "EXPRESS",
     }
 }
 
-crate::impl_literal!(CloudWatchLogsLogGroup);
+pub use crate::cfn::Tag as TagsEntry;
 
-/// Values of `Level`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Level {
-    /// `ALL`
-    All,
-    /// `ERROR`
-    Error,
-    /// `FATAL`
-    Fatal,
-    /// `OFF`
-    Off,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Level {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "ERROR", "FATAL", "OFF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Error => "ERROR",
-            Self::Fatal => "FATAL",
-            Self::Off => "OFF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Level {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Level {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Level {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "ERROR" => Self::Error,
-            "FATAL" => Self::Fatal,
-            "OFF" => Self::Off,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Level> {
-    fn from(s: &str) -> Self {
-        Value::literal(Level::from(s))
-    }
-}
-
-crate::impl_literal!(Level);
-
-/// Values of `StateMachineType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum StateMachineType {
-    /// `STANDARD`
-    Standard,
-    /// `EXPRESS`
-    Express,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl StateMachineType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "EXPRESS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Express => "EXPRESS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for StateMachineType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for StateMachineType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for StateMachineType {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "EXPRESS" => Self::Express,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<StateMachineType> {
-    fn from(s: &str) -> Self {
-        Value::literal(StateMachineType::from(s))
-    }
-}
-
-crate::impl_literal!(StateMachineType);
-
-/// Property type `TagsEntry` of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone)]
-pub struct TagsEntry {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl TagsEntry {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for TagsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TagsEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagsEntry);
-
-/// Property type `TracingConfiguration` of `AWS::StepFunctions::StateMachine`.
-#[derive(Debug, Clone, Default)]
-pub struct TracingConfiguration {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `TracingConfiguration` of `AWS::StepFunctions::StateMachine`.
+    TracingConfiguration(default)
 }
 
 impl TracingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TracingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
-
-impl Check for TracingConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(TracingConfiguration);

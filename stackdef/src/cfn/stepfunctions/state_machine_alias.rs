@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::StepFunctions::StateMachineAlias`.
-#[derive(Debug, Clone)]
-pub struct StateMachineAlias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StateMachineAlias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StateMachineAlias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StateMachineAlias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::StepFunctions::StateMachineAlias`.
+    StateMachineAlias("AWS::StepFunctions::StateMachineAlias", StateMachineAliasProps)
 }
 
 impl StateMachineAlias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachineAlias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StateMachineAliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::StateMachineAliasArn> {
         self.resource.ref_value()
@@ -82,163 +34,96 @@ impl StateMachineAlias {
     pub fn attr_arn(&self) -> Value<ids::StateMachineAliasArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `DeploymentPreference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_preference(&self, value: impl Into<Value<DeploymentPreference>>) {
+        self.resource
+            .set_property("DeploymentPreference", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RoutingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_routing_configuration(
+        &self,
+        value: impl Into<Value<List<RoutingConfigurationVersion>>>,
+    ) {
+        self.resource
+            .set_property("RoutingConfiguration", value.into())
+    }
+
+    /// Replaces `StateMachineArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state_machine_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StateMachineArn", value.into())
+    }
 }
 
-/// Properties of `AWS::StepFunctions::StateMachineAlias`.
-#[derive(Debug, Clone, Default)]
-pub struct StateMachineAliasProps {
-    /// `DeploymentPreference` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub deployment_preference: Option<Value<DeploymentPreference>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=80 characters.
-    pub name: Option<Value<String>>,
-    /// `RoutingConfiguration` (optional).
-    /// Items: 1..=2.
-    pub routing_configuration: Option<Value<List<RoutingConfigurationVersion>>>,
-    /// `StateMachineArn` (optional).
-    /// Length: 1..=2048 characters.
-    pub state_machine_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::StepFunctions::StateMachineAlias`.
+    StateMachineAliasProps(default)
 }
 
 impl StateMachineAliasProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            deployment_preference: None,
-            description: None,
-            name: None,
-            routing_configuration: None,
-            state_machine_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeploymentPreference`.
-    pub fn deployment_preference(mut self, value: impl Into<Value<DeploymentPreference>>) -> Self {
-        self.deployment_preference = Some(value.into());
-        self
+    /// `DeploymentPreference` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn deployment_preference(self, value: impl Into<Value<DeploymentPreference>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeploymentPreference", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 80 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Name", value.into().to_template()))
     }
-    /// Sets `RoutingConfiguration`.
+    /// `RoutingConfiguration` (optional).
+    /// Items: 1 to 2.
     pub fn routing_configuration(
-        mut self,
+        self,
         value: impl Into<Value<List<RoutingConfigurationVersion>>>,
     ) -> Self {
-        self.routing_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "RoutingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `StateMachineArn`.
-    pub fn state_machine_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state_machine_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StateMachineAliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deployment_preference {
-            m.insert("DeploymentPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.routing_configuration {
-            m.insert("RoutingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state_machine_arn {
-            m.insert("StateMachineArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StateMachineArn` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn state_machine_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "StateMachineArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for StateMachineAliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deployment_preference
-            .check(&path.field("DeploymentPreference"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(80),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.routing_configuration.check(
-            &path.field("RoutingConfiguration"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_machine_arn.check(
-            &path.field("StateMachineArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[("RoutingConfiguration", self.routing_configuration.is_some())],
-                &[("DeploymentPreference", self.deployment_preference.is_some())],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StateMachineAliasProps);
-
-/// Property type `DeploymentPreference` of `AWS::StepFunctions::StateMachineAlias`.
-#[derive(Debug, Clone)]
-pub struct DeploymentPreference {
-    /// `Alarms` (optional).
-    /// Items: 1..=100.
-    /// Each item: Length: 1..=256 characters.
-    pub alarms: Option<Value<List<String>>>,
-    /// `Interval` (optional).
-    /// Range: 1..=2100.
-    pub interval: Option<Value<i64>>,
-    /// `Percentage` (optional).
-    /// Range: 1..=99.
-    pub percentage: Option<Value<i64>>,
-    /// `StateMachineVersionArn` (required).
-    /// Length: 1..=2048 characters.
-    pub state_machine_version_arn: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `DeploymentPreference` of `AWS::StepFunctions::StateMachineAlias`.
+    DeploymentPreference
 }
 
 impl DeploymentPreference {
@@ -247,175 +132,49 @@ impl DeploymentPreference {
         state_machine_version_arn: impl Into<Value<String>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            alarms: None,
-            interval: None,
-            percentage: None,
-            state_machine_version_arn: state_machine_version_arn.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    3,
+                    "StateMachineVersionArn",
+                    state_machine_version_arn.into().to_template(),
+                )
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Alarms`.
-    pub fn alarms(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.alarms = Some(value.into());
-        self
+    /// `Alarms` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn alarms(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "Alarms", value.into().to_template()))
     }
-    /// Sets `Interval`.
-    pub fn interval(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.interval = Some(value.into());
-        self
+    /// `Interval` (optional).
+    /// Range: 1 to 2100.
+    pub fn interval(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Interval", value.into().to_template()))
     }
-    /// Sets `Percentage`.
-    pub fn percentage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeploymentPreference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.alarms {
-            m.insert("Alarms".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.interval {
-            m.insert("Interval".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.percentage {
-            m.insert("Percentage".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StateMachineVersionArn".to_owned(),
-            self.state_machine_version_arn.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Percentage` (optional).
+    /// Range: 1 to 99.
+    pub fn percentage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Percentage", value.into().to_template()))
     }
 }
 
-impl Check for DeploymentPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.alarms.check(
-            &path.field("Alarms"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.interval.check(
-            &path.field("Interval"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(2100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.percentage.check(
-            &path.field("Percentage"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(99.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_machine_version_arn.check(
-            &path.field("StateMachineVersionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `LINEAR`
+        Linear = "LINEAR",
+        /// `ALL_AT_ONCE`
+        AllAtOnce = "ALL_AT_ONCE",
+        /// `CANARY`
+        Canary = "CANARY",
     }
 }
 
-crate::impl_literal!(DeploymentPreference);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `LINEAR`
-    Linear,
-    /// `ALL_AT_ONCE`
-    AllAtOnce,
-    /// `CANARY`
-    Canary,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LINEAR", "ALL_AT_ONCE", "CANARY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Linear => "LINEAR",
-            Self::AllAtOnce => "ALL_AT_ONCE",
-            Self::Canary => "CANARY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "LINEAR" => Self::Linear,
-            "ALL_AT_ONCE" => Self::AllAtOnce,
-            "CANARY" => Self::Canary,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `RoutingConfigurationVersion` of `AWS::StepFunctions::StateMachineAlias`.
-#[derive(Debug, Clone)]
-pub struct RoutingConfigurationVersion {
-    /// `StateMachineVersionArn` (required).
-    /// Length: 1..=2048 characters.
-    pub state_machine_version_arn: Value<String>,
-    /// `Weight` (required).
-    /// Range: 0..=100.
-    pub weight: Value<i64>,
+crate::l1_struct! {
+    /// Property type `RoutingConfigurationVersion` of `AWS::StepFunctions::StateMachineAlias`.
+    RoutingConfigurationVersion
 }
 
 impl RoutingConfigurationVersion {
@@ -424,46 +183,14 @@ impl RoutingConfigurationVersion {
         state_machine_version_arn: impl Into<Value<String>>,
         weight: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            state_machine_version_arn: state_machine_version_arn.into(),
-            weight: weight.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "StateMachineVersionArn",
+                    state_machine_version_arn.into().to_template(),
+                )
+                .with(1, "Weight", weight.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for RoutingConfigurationVersion {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "StateMachineVersionArn".to_owned(),
-            self.state_machine_version_arn.to_template(),
-        );
-        m.insert("Weight".to_owned(), self.weight.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for RoutingConfigurationVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.state_machine_version_arn.check(
-            &path.field("StateMachineVersionArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RoutingConfigurationVersion);

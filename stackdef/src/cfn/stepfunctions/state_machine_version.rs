@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::StepFunctions::StateMachineVersion`.
-#[derive(Debug, Clone)]
-pub struct StateMachineVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for StateMachineVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for StateMachineVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for StateMachineVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::StepFunctions::StateMachineVersion`.
+    StateMachineVersion("AWS::StepFunctions::StateMachineVersion", StateMachineVersionProps)
 }
 
 impl StateMachineVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::StepFunctions::StateMachineVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: StateMachineVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::StateMachineVersionArn> {
         self.resource.ref_value()
@@ -82,93 +34,54 @@ impl StateMachineVersion {
     pub fn attr_arn(&self) -> Value<ids::StateMachineVersionArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `StateMachineArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state_machine_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("StateMachineArn", value.into())
+    }
+
+    /// Replaces `StateMachineRevisionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_state_machine_revision_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("StateMachineRevisionId", value.into())
+    }
 }
 
-/// Properties of `AWS::StepFunctions::StateMachineVersion`.
-#[derive(Debug, Clone)]
-pub struct StateMachineVersionProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub description: Option<Value<String>>,
-    /// `StateMachineArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub state_machine_arn: Value<String>,
-    /// `StateMachineRevisionId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub state_machine_revision_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::StepFunctions::StateMachineVersion`.
+    StateMachineVersionProps
 }
 
 impl StateMachineVersionProps {
     /// The required properties: `StateMachineArn`.
     pub fn new(state_machine_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            description: None,
-            state_machine_arn: state_machine_arn.into(),
-            state_machine_revision_id: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "StateMachineArn",
+            state_machine_arn.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `StateMachineRevisionId`.
-    pub fn state_machine_revision_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state_machine_revision_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for StateMachineVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "StateMachineArn".to_owned(),
-            self.state_machine_arn.to_template(),
-        );
-        if let Some(v) = &self.state_machine_revision_id {
-            m.insert("StateMachineRevisionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `StateMachineRevisionId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn state_machine_revision_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "StateMachineRevisionId", value.into().to_template()),
+        )
     }
 }
-
-impl Check for StateMachineVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_machine_arn.check(
-            &path.field("StateMachineArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state_machine_revision_id.check(
-            &path.field("StateMachineRevisionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(StateMachineVersionProps);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SupportApp::AccountAlias`.
-#[derive(Debug, Clone)]
-pub struct AccountAlias {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccountAlias {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccountAlias {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccountAlias {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SupportApp::AccountAlias`.
+    AccountAlias("AWS::SupportApp::AccountAlias", AccountAliasProps)
 }
 
 impl AccountAlias {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SupportApp::AccountAlias";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccountAliasProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountAliasResourceId` (typed).
     pub fn ref_value(&self) -> Value<ids::AccountAliasId> {
         self.resource.ref_value()
@@ -82,47 +34,22 @@ impl AccountAlias {
     pub fn attr_account_alias_resource_id(&self) -> Value<ids::AccountAliasId> {
         self.resource.get_att("AccountAliasResourceId")
     }
+
+    /// Replaces `AccountAlias` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_alias(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccountAlias", value.into())
+    }
 }
 
-/// Properties of `AWS::SupportApp::AccountAlias`.
-#[derive(Debug, Clone)]
-pub struct AccountAliasProps {
-    /// `AccountAlias` (required).
-    /// Length: 1..=30 characters.
-    /// Pattern: `^[\w\- ]+$`.
-    pub account_alias: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SupportApp::AccountAlias`.
+    AccountAliasProps
 }
 
 impl AccountAliasProps {
     /// The required properties: `AccountAlias`.
     pub fn new(account_alias: impl Into<Value<String>>) -> Self {
-        Self {
-            account_alias: account_alias.into(),
-        }
+        Self(crate::Properties::new().with(0, "AccountAlias", account_alias.into().to_template()))
     }
 }
-
-impl ToTemplate for AccountAliasProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccountAlias".to_owned(), self.account_alias.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AccountAliasProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_alias.check(
-            &path.field("AccountAlias"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(30),
-                pattern: Some("^[\\w\\- ]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AccountAliasProps);

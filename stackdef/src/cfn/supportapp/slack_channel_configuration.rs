@@ -11,102 +11,76 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SupportApp::SlackChannelConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SlackChannelConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SlackChannelConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SlackChannelConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SlackChannelConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SupportApp::SlackChannelConfiguration`.
+    SlackChannelConfiguration("AWS::SupportApp::SlackChannelConfiguration", SlackChannelConfigurationProps)
 }
 
 impl SlackChannelConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SupportApp::SlackChannelConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SlackChannelConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ChannelId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelId", value.into())
+    }
+
+    /// Replaces `ChannelName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ChannelName", value.into())
+    }
+
+    /// Replaces `ChannelRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ChannelRoleArn", value.into())
+    }
+
+    /// Replaces `NotifyOnAddCorrespondenceToCase` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notify_on_add_correspondence_to_case(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("NotifyOnAddCorrespondenceToCase", value.into())
+    }
+
+    /// Replaces `NotifyOnCaseSeverity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notify_on_case_severity(&self, value: impl Into<Value<NotifyOnCaseSeverity>>) {
+        self.resource
+            .set_property("NotifyOnCaseSeverity", value.into())
+    }
+
+    /// Replaces `NotifyOnCreateOrReopenCase` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notify_on_create_or_reopen_case(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("NotifyOnCreateOrReopenCase", value.into())
+    }
+
+    /// Replaces `NotifyOnResolveCase` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notify_on_resolve_case(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("NotifyOnResolveCase", value.into())
+    }
+
+    /// Replaces `TeamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_team_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TeamId", value.into())
+    }
 }
 
-/// Properties of `AWS::SupportApp::SlackChannelConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SlackChannelConfigurationProps {
-    /// `ChannelId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\S+$`.
-    pub channel_id: Value<String>,
-    /// `ChannelName` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^.+$`.
-    pub channel_name: Option<Value<String>>,
-    /// `ChannelRoleArn` (required).
-    /// Length: 31..=2048 characters.
-    /// Pattern: `^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role\/(.+)$`.
-    pub channel_role_arn: Value<ids::RoleArn>,
-    /// `NotifyOnAddCorrespondenceToCase` (optional).
-    pub notify_on_add_correspondence_to_case: Option<Value<bool>>,
-    /// `NotifyOnCaseSeverity` (required).
-    pub notify_on_case_severity: Value<NotifyOnCaseSeverity>,
-    /// `NotifyOnCreateOrReopenCase` (optional).
-    pub notify_on_create_or_reopen_case: Option<Value<bool>>,
-    /// `NotifyOnResolveCase` (optional).
-    pub notify_on_resolve_case: Option<Value<bool>>,
-    /// `TeamId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\S+$`.
-    pub team_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::SupportApp::SlackChannelConfiguration`.
+    SlackChannelConfigurationProps
 }
 
 impl SlackChannelConfigurationProps {
@@ -117,177 +91,56 @@ impl SlackChannelConfigurationProps {
         notify_on_case_severity: impl Into<Value<NotifyOnCaseSeverity>>,
         team_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            channel_id: channel_id.into(),
-            channel_name: None,
-            channel_role_arn: channel_role_arn.into(),
-            notify_on_add_correspondence_to_case: None,
-            notify_on_case_severity: notify_on_case_severity.into(),
-            notify_on_create_or_reopen_case: None,
-            notify_on_resolve_case: None,
-            team_id: team_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ChannelId", channel_id.into().to_template())
+                .with(2, "ChannelRoleArn", channel_role_arn.into().to_template())
+                .with(
+                    4,
+                    "NotifyOnCaseSeverity",
+                    notify_on_case_severity.into().to_template(),
+                )
+                .with(7, "TeamId", team_id.into().to_template()),
+        )
     }
-    /// Sets `ChannelName`.
-    pub fn channel_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.channel_name = Some(value.into());
-        self
+    /// `ChannelName` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^.+$`.
+    pub fn channel_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ChannelName", value.into().to_template()))
     }
-    /// Sets `NotifyOnAddCorrespondenceToCase`.
-    pub fn notify_on_add_correspondence_to_case(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.notify_on_add_correspondence_to_case = Some(value.into());
-        self
+    /// `NotifyOnAddCorrespondenceToCase` (optional).
+    pub fn notify_on_add_correspondence_to_case(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            3,
+            "NotifyOnAddCorrespondenceToCase",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `NotifyOnCreateOrReopenCase`.
-    pub fn notify_on_create_or_reopen_case(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.notify_on_create_or_reopen_case = Some(value.into());
-        self
+    /// `NotifyOnCreateOrReopenCase` (optional).
+    pub fn notify_on_create_or_reopen_case(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "NotifyOnCreateOrReopenCase", value.into().to_template()),
+        )
     }
-    /// Sets `NotifyOnResolveCase`.
-    pub fn notify_on_resolve_case(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.notify_on_resolve_case = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SlackChannelConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ChannelId".to_owned(), self.channel_id.to_template());
-        if let Some(v) = &self.channel_name {
-            m.insert("ChannelName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ChannelRoleArn".to_owned(),
-            self.channel_role_arn.to_template(),
-        );
-        if let Some(v) = &self.notify_on_add_correspondence_to_case {
-            m.insert(
-                "NotifyOnAddCorrespondenceToCase".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "NotifyOnCaseSeverity".to_owned(),
-            self.notify_on_case_severity.to_template(),
-        );
-        if let Some(v) = &self.notify_on_create_or_reopen_case {
-            m.insert("NotifyOnCreateOrReopenCase".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notify_on_resolve_case {
-            m.insert("NotifyOnResolveCase".to_owned(), v.to_template());
-        }
-        m.insert("TeamId".to_owned(), self.team_id.to_template());
-        Expr::Map(m)
+    /// `NotifyOnResolveCase` (optional).
+    pub fn notify_on_resolve_case(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "NotifyOnResolveCase", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SlackChannelConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_id.check(
-            &path.field("ChannelId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_name.check(
-            &path.field("ChannelName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.channel_role_arn.check(
-            &path.field("ChannelRoleArn"),
-            &Rules {
-                min_length: Some(31),
-                max_length: Some(2048),
-                pattern: Some("^arn:aws[-a-z0-9]*:iam::[0-9]{12}:role\\/(.+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notify_on_case_severity
-            .check(&path.field("NotifyOnCaseSeverity"), &Rules::NONE, out);
-        self.team_id.check(
-            &path.field("TeamId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `NotifyOnCaseSeverity`.
+    NotifyOnCaseSeverity {
+        /// `none`
+        None = "none",
+        /// `all`
+        All = "all",
+        /// `high`
+        High = "high",
     }
 }
-
-crate::impl_literal!(SlackChannelConfigurationProps);
-
-/// Values of `NotifyOnCaseSeverity`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NotifyOnCaseSeverity {
-    /// `none`
-    None,
-    /// `all`
-    All,
-    /// `high`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NotifyOnCaseSeverity {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["none", "all", "high"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::All => "all",
-            Self::High => "high",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NotifyOnCaseSeverity {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NotifyOnCaseSeverity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NotifyOnCaseSeverity {
-    fn from(s: &str) -> Self {
-        match s {
-            "none" => Self::None,
-            "all" => Self::All,
-            "high" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NotifyOnCaseSeverity> {
-    fn from(s: &str) -> Self {
-        Value::literal(NotifyOnCaseSeverity::from(s))
-    }
-}
-
-crate::impl_literal!(NotifyOnCaseSeverity);

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SupportApp::SlackWorkspaceConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SlackWorkspaceConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SlackWorkspaceConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SlackWorkspaceConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SlackWorkspaceConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SupportApp::SlackWorkspaceConfiguration`.
+    SlackWorkspaceConfiguration("AWS::SupportApp::SlackWorkspaceConfiguration", SlackWorkspaceConfigurationProps)
 }
 
 impl SlackWorkspaceConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SupportApp::SlackWorkspaceConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: SlackWorkspaceConfigurationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `TeamId` (typed).
     pub fn ref_value(&self) -> Value<ids::SlackWorkspaceConfigurationId> {
         self.resource.ref_value()
@@ -81,72 +29,35 @@ impl SlackWorkspaceConfiguration {
     pub fn team_id(&self) -> Value<ids::SlackWorkspaceConfigurationId> {
         self.resource.ref_value()
     }
+
+    /// Replaces `TeamId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_team_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TeamId", value.into())
+    }
+
+    /// Replaces `VersionId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_version_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VersionId", value.into())
+    }
 }
 
-/// Properties of `AWS::SupportApp::SlackWorkspaceConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SlackWorkspaceConfigurationProps {
-    /// `TeamId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^\S+$`.
-    pub team_id: Value<String>,
-    /// `VersionId` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[0-9]+$`.
-    pub version_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SupportApp::SlackWorkspaceConfiguration`.
+    SlackWorkspaceConfigurationProps
 }
 
 impl SlackWorkspaceConfigurationProps {
     /// The required properties: `TeamId`.
     pub fn new(team_id: impl Into<Value<String>>) -> Self {
-        Self {
-            team_id: team_id.into(),
-            version_id: None,
-        }
+        Self(crate::Properties::new().with(0, "TeamId", team_id.into().to_template()))
     }
-    /// Sets `VersionId`.
-    pub fn version_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.version_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SlackWorkspaceConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TeamId".to_owned(), self.team_id.to_template());
-        if let Some(v) = &self.version_id {
-            m.insert("VersionId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VersionId` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[0-9]+$`.
+    pub fn version_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "VersionId", value.into().to_template()))
     }
 }
-
-impl Check for SlackWorkspaceConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.team_id.check(
-            &path.field("TeamId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version_id.check(
-            &path.field("VersionId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SlackWorkspaceConfigurationProps);

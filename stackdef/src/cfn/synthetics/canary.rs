@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct Canary {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Canary {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Canary {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Canary {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Synthetics::Canary`.
+    Canary("AWS::Synthetics::Canary", CanaryProps)
 }
 
 impl Canary {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Synthetics::Canary";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CanaryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Name` (typed).
     pub fn ref_value(&self) -> Value<ids::CanaryName> {
         self.resource.ref_value()
@@ -92,67 +44,141 @@ impl Canary {
     pub fn attr_code_source_location_arn(&self) -> Value<String> {
         self.resource.get_att("Code.SourceLocationArn")
     }
+
+    /// Replaces `ArtifactConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_artifact_config(&self, value: impl Into<Value<ArtifactConfig>>) {
+        self.resource.set_property("ArtifactConfig", value.into())
+    }
+
+    /// Replaces `ArtifactS3Location` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_artifact_s3_location(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ArtifactS3Location", value.into())
+    }
+
+    /// Replaces `BrowserConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_browser_configs(&self, value: impl Into<Value<List<BrowserConfig>>>) {
+        self.resource.set_property("BrowserConfigs", value.into())
+    }
+
+    /// Replaces `Code` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_code(&self, value: impl Into<Value<Code>>) {
+        self.resource.set_property("Code", value.into())
+    }
+
+    /// Replaces `DeleteLambdaResourcesOnCanaryDeletion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_delete_lambda_resources_on_canary_deletion(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("DeleteLambdaResourcesOnCanaryDeletion", value.into())
+    }
+
+    /// Replaces `DryRunAndUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dry_run_and_update(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("DryRunAndUpdate", value.into())
+    }
+
+    /// Replaces `ExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource.set_property("ExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `FailureRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_failure_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("FailureRetentionPeriod", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ProvisionedResourceCleanup` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_provisioned_resource_cleanup(
+        &self,
+        value: impl Into<Value<ProvisionedResourceCleanup>>,
+    ) {
+        self.resource
+            .set_property("ProvisionedResourceCleanup", value.into())
+    }
+
+    /// Replaces `ResourcesToReplicateTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resources_to_replicate_tags(&self, value: impl Into<Value<List<ResourceToTag>>>) {
+        self.resource
+            .set_property("ResourcesToReplicateTags", value.into())
+    }
+
+    /// Replaces `RunConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_run_config(&self, value: impl Into<Value<RunConfig>>) {
+        self.resource.set_property("RunConfig", value.into())
+    }
+
+    /// Replaces `RuntimeVersion` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_runtime_version(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuntimeVersion", value.into())
+    }
+
+    /// Replaces `Schedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule(&self, value: impl Into<Value<Schedule>>) {
+        self.resource.set_property("Schedule", value.into())
+    }
+
+    /// Replaces `StartCanaryAfterCreation` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_start_canary_after_creation(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("StartCanaryAfterCreation", value.into())
+    }
+
+    /// Replaces `SuccessRetentionPeriod` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_success_retention_period(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("SuccessRetentionPeriod", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VPCConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_config(&self, value: impl Into<Value<VpcConfig>>) {
+        self.resource.set_property("VPCConfig", value.into())
+    }
+
+    /// Replaces `VisualReference` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visual_reference(&self, value: impl Into<Value<VisualReference>>) {
+        self.resource.set_property("VisualReference", value.into())
+    }
+
+    /// Replaces `VisualReferences` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visual_references(&self, value: impl Into<Value<List<VisualReference>>>) {
+        self.resource.set_property("VisualReferences", value.into())
+    }
 }
 
-/// Properties of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct CanaryProps {
-    /// `ArtifactConfig` (optional).
-    pub artifact_config: Option<Value<ArtifactConfig>>,
-    /// `ArtifactS3Location` (required).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^(s3|S3)://`.
-    pub artifact_s3_location: Value<String>,
-    /// `BrowserConfigs` (optional).
-    /// Items: 1..=2.
-    pub browser_configs: Option<Value<List<BrowserConfig>>>,
-    /// `Code` (required).
-    pub code: Value<Code>,
-    /// `DeleteLambdaResourcesOnCanaryDeletion` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub delete_lambda_resources_on_canary_deletion: Option<Value<bool>>,
-    /// `DryRunAndUpdate` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub dry_run_and_update: Option<Value<bool>>,
-    /// `ExecutionRoleArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:iam::\d{12}:role/?[a-zA-Z_0-9+=,.@\-_/]+$`.
-    pub execution_role_arn: Value<ids::RoleArn>,
-    /// `FailureRetentionPeriod` (optional).
-    pub failure_retention_period: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9a-z_\-]{1,255}$`.
-    pub name: Value<String>,
-    /// `ProvisionedResourceCleanup` (optional).
-    pub provisioned_resource_cleanup: Option<Value<ProvisionedResourceCleanup>>,
-    /// `ResourcesToReplicateTags` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=1.
-    pub resources_to_replicate_tags: Option<Value<List<ResourceToTag>>>,
-    /// `RunConfig` (optional).
-    pub run_config: Option<Value<RunConfig>>,
-    /// `RuntimeVersion` (required).
-    /// Length: 1..=1024 characters.
-    pub runtime_version: Value<String>,
-    /// `Schedule` (required).
-    pub schedule: Value<Schedule>,
-    /// `StartCanaryAfterCreation` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub start_canary_after_creation: Option<Value<bool>>,
-    /// `SuccessRetentionPeriod` (optional).
-    pub success_retention_period: Option<Value<i64>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VPCConfig` (optional).
-    pub vpc_config: Option<Value<VpcConfig>>,
-    /// `VisualReference` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub visual_reference: Option<Value<VisualReference>>,
-    /// `VisualReferences` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=2.
-    pub visual_references: Option<Value<List<VisualReference>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Synthetics::Canary`.
+    CanaryProps
 }
 
 impl CanaryProps {
@@ -165,1216 +191,377 @@ impl CanaryProps {
         runtime_version: impl Into<Value<String>>,
         schedule: impl Into<Value<Schedule>>,
     ) -> Self {
-        Self {
-            artifact_config: None,
-            artifact_s3_location: artifact_s3_location.into(),
-            browser_configs: None,
-            code: code.into(),
-            delete_lambda_resources_on_canary_deletion: None,
-            dry_run_and_update: None,
-            execution_role_arn: execution_role_arn.into(),
-            failure_retention_period: None,
-            name: name.into(),
-            provisioned_resource_cleanup: None,
-            resources_to_replicate_tags: None,
-            run_config: None,
-            runtime_version: runtime_version.into(),
-            schedule: schedule.into(),
-            start_canary_after_creation: None,
-            success_retention_period: None,
-            tags: None,
-            vpc_config: None,
-            visual_reference: None,
-            visual_references: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ArtifactS3Location",
+                    artifact_s3_location.into().to_template(),
+                )
+                .with(3, "Code", code.into().to_template())
+                .with(
+                    6,
+                    "ExecutionRoleArn",
+                    execution_role_arn.into().to_template(),
+                )
+                .with(8, "Name", name.into().to_template())
+                .with(12, "RuntimeVersion", runtime_version.into().to_template())
+                .with(13, "Schedule", schedule.into().to_template()),
+        )
     }
-    /// Sets `ArtifactConfig`.
-    pub fn artifact_config(mut self, value: impl Into<Value<ArtifactConfig>>) -> Self {
-        self.artifact_config = Some(value.into());
-        self
+    /// `ArtifactConfig` (optional).
+    pub fn artifact_config(self, value: impl Into<Value<ArtifactConfig>>) -> Self {
+        Self(self.0.with(0, "ArtifactConfig", value.into().to_template()))
     }
-    /// Sets `BrowserConfigs`.
-    pub fn browser_configs(mut self, value: impl Into<Value<List<BrowserConfig>>>) -> Self {
-        self.browser_configs = Some(value.into());
-        self
+    /// `BrowserConfigs` (optional).
+    /// Items: 1 to 2.
+    pub fn browser_configs(self, value: impl Into<Value<List<BrowserConfig>>>) -> Self {
+        Self(self.0.with(2, "BrowserConfigs", value.into().to_template()))
     }
-    /// Sets `DeleteLambdaResourcesOnCanaryDeletion`.
-    pub fn delete_lambda_resources_on_canary_deletion(
-        mut self,
-        value: impl Into<Value<bool>>,
-    ) -> Self {
-        self.delete_lambda_resources_on_canary_deletion = Some(value.into());
-        self
+    /// `DeleteLambdaResourcesOnCanaryDeletion` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn delete_lambda_resources_on_canary_deletion(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            4,
+            "DeleteLambdaResourcesOnCanaryDeletion",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `DryRunAndUpdate`.
-    pub fn dry_run_and_update(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.dry_run_and_update = Some(value.into());
-        self
+    /// `DryRunAndUpdate` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn dry_run_and_update(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DryRunAndUpdate", value.into().to_template()),
+        )
     }
-    /// Sets `FailureRetentionPeriod`.
-    pub fn failure_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.failure_retention_period = Some(value.into());
-        self
+    /// `FailureRetentionPeriod` (optional).
+    pub fn failure_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(7, "FailureRetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `ProvisionedResourceCleanup`.
+    /// `ProvisionedResourceCleanup` (optional).
     pub fn provisioned_resource_cleanup(
-        mut self,
+        self,
         value: impl Into<Value<ProvisionedResourceCleanup>>,
     ) -> Self {
-        self.provisioned_resource_cleanup = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "ProvisionedResourceCleanup", value.into().to_template()),
+        )
     }
-    /// Sets `ResourcesToReplicateTags`.
-    pub fn resources_to_replicate_tags(
-        mut self,
-        value: impl Into<Value<List<ResourceToTag>>>,
-    ) -> Self {
-        self.resources_to_replicate_tags = Some(value.into());
-        self
+    /// `ResourcesToReplicateTags` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 1.
+    pub fn resources_to_replicate_tags(self, value: impl Into<Value<List<ResourceToTag>>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ResourcesToReplicateTags", value.into().to_template()),
+        )
     }
-    /// Sets `RunConfig`.
-    pub fn run_config(mut self, value: impl Into<Value<RunConfig>>) -> Self {
-        self.run_config = Some(value.into());
-        self
+    /// `RunConfig` (optional).
+    pub fn run_config(self, value: impl Into<Value<RunConfig>>) -> Self {
+        Self(self.0.with(11, "RunConfig", value.into().to_template()))
     }
-    /// Sets `StartCanaryAfterCreation`.
-    pub fn start_canary_after_creation(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.start_canary_after_creation = Some(value.into());
-        self
+    /// `StartCanaryAfterCreation` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn start_canary_after_creation(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(14, "StartCanaryAfterCreation", value.into().to_template()),
+        )
     }
-    /// Sets `SuccessRetentionPeriod`.
-    pub fn success_retention_period(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.success_retention_period = Some(value.into());
-        self
+    /// `SuccessRetentionPeriod` (optional).
+    pub fn success_retention_period(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(15, "SuccessRetentionPeriod", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(16, "Tags", value.into().to_template()))
     }
-    /// Sets `VPCConfig`.
-    pub fn vpc_config(mut self, value: impl Into<Value<VpcConfig>>) -> Self {
-        self.vpc_config = Some(value.into());
-        self
+    /// `VPCConfig` (optional).
+    pub fn vpc_config(self, value: impl Into<Value<VpcConfig>>) -> Self {
+        Self(self.0.with(17, "VPCConfig", value.into().to_template()))
     }
-    /// Sets `VisualReference`.
-    pub fn visual_reference(mut self, value: impl Into<Value<VisualReference>>) -> Self {
-        self.visual_reference = Some(value.into());
-        self
+    /// `VisualReference` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn visual_reference(self, value: impl Into<Value<VisualReference>>) -> Self {
+        Self(
+            self.0
+                .with(18, "VisualReference", value.into().to_template()),
+        )
     }
-    /// Sets `VisualReferences`.
-    pub fn visual_references(mut self, value: impl Into<Value<List<VisualReference>>>) -> Self {
-        self.visual_references = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CanaryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.artifact_config {
-            m.insert("ArtifactConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ArtifactS3Location".to_owned(),
-            self.artifact_s3_location.to_template(),
-        );
-        if let Some(v) = &self.browser_configs {
-            m.insert("BrowserConfigs".to_owned(), v.to_template());
-        }
-        m.insert("Code".to_owned(), self.code.to_template());
-        if let Some(v) = &self.delete_lambda_resources_on_canary_deletion {
-            m.insert(
-                "DeleteLambdaResourcesOnCanaryDeletion".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.dry_run_and_update {
-            m.insert("DryRunAndUpdate".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ExecutionRoleArn".to_owned(),
-            self.execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.failure_retention_period {
-            m.insert("FailureRetentionPeriod".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.provisioned_resource_cleanup {
-            m.insert("ProvisionedResourceCleanup".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resources_to_replicate_tags {
-            m.insert("ResourcesToReplicateTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.run_config {
-            m.insert("RunConfig".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RuntimeVersion".to_owned(),
-            self.runtime_version.to_template(),
-        );
-        m.insert("Schedule".to_owned(), self.schedule.to_template());
-        if let Some(v) = &self.start_canary_after_creation {
-            m.insert("StartCanaryAfterCreation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.success_retention_period {
-            m.insert("SuccessRetentionPeriod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_config {
-            m.insert("VPCConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visual_reference {
-            m.insert("VisualReference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visual_references {
-            m.insert("VisualReferences".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VisualReferences` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Items: 1 to 2.
+    pub fn visual_references(self, value: impl Into<Value<List<VisualReference>>>) -> Self {
+        Self(
+            self.0
+                .with(19, "VisualReferences", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CanaryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.artifact_config
-            .check(&path.field("ArtifactConfig"), &Rules::NONE, out);
-        self.artifact_s3_location.check(
-            &path.field("ArtifactS3Location"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^(s3|S3)://"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.browser_configs.check(
-            &path.field("BrowserConfigs"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.code.check(&path.field("Code"), &Rules::NONE, out);
-        self.execution_role_arn.check(
-            &path.field("ExecutionRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                pattern: Some("^arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[0-9a-z_\\-]{1,255}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.provisioned_resource_cleanup.check(
-            &path.field("ProvisionedResourceCleanup"),
-            &Rules::NONE,
-            out,
-        );
-        self.resources_to_replicate_tags.check(
-            &path.field("ResourcesToReplicateTags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.run_config
-            .check(&path.field("RunConfig"), &Rules::NONE, out);
-        self.runtime_version.check(
-            &path.field("RuntimeVersion"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule
-            .check(&path.field("Schedule"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vpc_config
-            .check(&path.field("VPCConfig"), &Rules::NONE, out);
-        self.visual_reference
-            .check(&path.field("VisualReference"), &Rules::NONE, out);
-        self.visual_references.check(
-            &path.field("VisualReferences"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CanaryProps);
-
-/// Property type `ArtifactConfig` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone, Default)]
-pub struct ArtifactConfig {
-    /// `S3Encryption` (optional).
-    pub s3_encryption: Option<Value<S3Encryption>>,
+crate::l1_struct! {
+    /// Property type `ArtifactConfig` of `AWS::Synthetics::Canary`.
+    ArtifactConfig(default)
 }
 
 impl ArtifactConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_encryption: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Encryption`.
-    pub fn s3_encryption(mut self, value: impl Into<Value<S3Encryption>>) -> Self {
-        self.s3_encryption = Some(value.into());
-        self
+    /// `S3Encryption` (optional).
+    pub fn s3_encryption(self, value: impl Into<Value<S3Encryption>>) -> Self {
+        Self(self.0.with(0, "S3Encryption", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ArtifactConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_encryption {
-            m.insert("S3Encryption".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ArtifactConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_encryption
-            .check(&path.field("S3Encryption"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ArtifactConfig);
-
-/// Property type `S3Encryption` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone, Default)]
-pub struct S3Encryption {
-    /// `EncryptionMode` (optional).
-    pub encryption_mode: Option<Value<EncryptionMode>>,
-    /// `KmsKeyArn` (optional).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:kms:[a-z]{2,4}(-[a-z]{2,4})?-[a-z]+-\d{1}:\d{12}:key/[\w\-\/]+$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
+crate::l1_struct! {
+    /// Property type `S3Encryption` of `AWS::Synthetics::Canary`.
+    S3Encryption(default)
 }
 
 impl S3Encryption {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encryption_mode: None,
-            kms_key_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EncryptionMode`.
-    pub fn encryption_mode(mut self, value: impl Into<Value<EncryptionMode>>) -> Self {
-        self.encryption_mode = Some(value.into());
-        self
+    /// `EncryptionMode` (optional).
+    pub fn encryption_mode(self, value: impl Into<Value<EncryptionMode>>) -> Self {
+        Self(self.0.with(0, "EncryptionMode", value.into().to_template()))
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Length: 1 to 2048 characters.
+    /// Pattern: `^arn:(aws[a-zA-Z-]*)?:kms:[a-z]{2,4}(-[a-z]{2,4})?-[a-z]+-[\d\x{80}-\x{10FFFF}]{1}:[\d\x{80}-\x{10FFFF}]{12}:key/[\w\x{80}-\x{10FFFF}\-\/]+$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(1, "KmsKeyArn", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3Encryption {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encryption_mode {
-            m.insert("EncryptionMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EncryptionMode`.
+    EncryptionMode {
+        /// `SSE_KMS`
+        SseKms = "SSE_KMS",
+        /// `SSE_S3`
+        SseS3 = "SSE_S3",
     }
 }
 
-impl Check for S3Encryption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.encryption_mode
-            .check(&path.field("EncryptionMode"), &Rules::NONE, out);
-        self.kms_key_arn.check(&path.field("KmsKeyArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:(aws[a-zA-Z-]*)?:kms:[a-z]{2,4}(-[a-z]{2,4})?-[a-z]+-\\d{1}:\\d{12}:key/[\\w\\-\\/]+$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(S3Encryption);
-
-/// Values of `EncryptionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionMode {
-    /// `SSE_KMS`
-    SseKms,
-    /// `SSE_S3`
-    SseS3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSE_KMS", "SSE_S3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SseKms => "SSE_KMS",
-            Self::SseS3 => "SSE_S3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSE_KMS" => Self::SseKms,
-            "SSE_S3" => Self::SseS3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionMode::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionMode);
-
-/// Property type `BrowserConfig` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct BrowserConfig {
-    /// `BrowserType` (required).
-    pub browser_type: Value<BrowserType>,
+crate::l1_struct! {
+    /// Property type `BrowserConfig` of `AWS::Synthetics::Canary`.
+    BrowserConfig
 }
 
 impl BrowserConfig {
     /// The required properties: `BrowserType`.
     pub fn new(browser_type: impl Into<Value<BrowserType>>) -> Self {
-        Self {
-            browser_type: browser_type.into(),
-        }
+        Self(crate::Properties::new().with(0, "BrowserType", browser_type.into().to_template()))
     }
 }
 
-impl ToTemplate for BrowserConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BrowserType".to_owned(), self.browser_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `BrowserType`.
+    BrowserType {
+        /// `CHROME`
+        Chrome = "CHROME",
+        /// `FIREFOX`
+        Firefox = "FIREFOX",
     }
 }
 
-impl Check for BrowserConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.browser_type
-            .check(&path.field("BrowserType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BrowserConfig);
-
-/// Values of `BrowserType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BrowserType {
-    /// `CHROME`
-    Chrome,
-    /// `FIREFOX`
-    Firefox,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BrowserType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CHROME", "FIREFOX"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Chrome => "CHROME",
-            Self::Firefox => "FIREFOX",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BrowserType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BrowserType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BrowserType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CHROME" => Self::Chrome,
-            "FIREFOX" => Self::Firefox,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BrowserType> {
-    fn from(s: &str) -> Self {
-        Value::literal(BrowserType::from(s))
-    }
-}
-
-crate::impl_literal!(BrowserType);
-
-/// Property type `Code` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone, Default)]
-pub struct Code {
-    /// `BlueprintTypes` (optional).
-    /// Items: 0..=1.
-    /// Each item: Length: 1..=128 characters.
-    /// Each item: Pattern: `^[0-9a-zA-Z_\-\.]+$`.
-    pub blueprint_types: Option<Value<List<String>>>,
-    /// `Dependencies` (optional).
-    /// Items: 0..=1.
-    pub dependencies: Option<Value<List<Dependency>>>,
-    /// `Handler` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^(([0-9a-zA-Z_-]+(\/|\.))*[0-9A-Za-z_\\-]+(\.|::)[A-Za-z_][A-Za-z0-9_]*)?$`.
-    pub handler: Option<Value<String>>,
-    /// `S3Bucket` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_bucket: Option<Value<ids::BucketName>>,
-    /// `S3Key` (optional).
-    /// Length: 1..=1024 characters.
-    pub s3_key: Option<Value<String>>,
-    /// `S3ObjectVersion` (optional).
-    pub s3_object_version: Option<Value<String>>,
-    /// `Script` (optional).
-    pub script: Option<Value<String>>,
-    /// `SourceLocationArn` (optional).
-    pub source_location_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Code` of `AWS::Synthetics::Canary`.
+    Code(default)
 }
 
 impl Code {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            blueprint_types: None,
-            dependencies: None,
-            handler: None,
-            s3_bucket: None,
-            s3_key: None,
-            s3_object_version: None,
-            script: None,
-            source_location_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BlueprintTypes`.
-    pub fn blueprint_types(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.blueprint_types = Some(value.into());
-        self
+    /// `BlueprintTypes` (optional).
+    /// Items: 0 to 1.
+    /// Each item: Length: 1 to 128 characters.
+    /// Each item: Pattern: `^[0-9a-zA-Z_\-\.]+$`.
+    pub fn blueprint_types(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "BlueprintTypes", value.into().to_template()))
     }
-    /// Sets `Dependencies`.
-    pub fn dependencies(mut self, value: impl Into<Value<List<Dependency>>>) -> Self {
-        self.dependencies = Some(value.into());
-        self
+    /// `Dependencies` (optional).
+    /// Items: 0 to 1.
+    pub fn dependencies(self, value: impl Into<Value<List<Dependency>>>) -> Self {
+        Self(self.0.with(1, "Dependencies", value.into().to_template()))
     }
-    /// Sets `Handler`.
-    pub fn handler(mut self, value: impl Into<Value<String>>) -> Self {
-        self.handler = Some(value.into());
-        self
+    /// `Handler` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^(([0-9a-zA-Z_-]+(\/|\.))*[0-9A-Za-z_\\-]+(\.|::)[A-Za-z_][A-Za-z0-9_]*)?$`.
+    pub fn handler(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Handler", value.into().to_template()))
     }
-    /// Sets `S3Bucket`.
-    pub fn s3_bucket(mut self, value: impl Into<Value<ids::BucketName>>) -> Self {
-        self.s3_bucket = Some(value.into());
-        self
+    /// `S3Bucket` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_bucket(self, value: impl Into<Value<ids::BucketName>>) -> Self {
+        Self(self.0.with(3, "S3Bucket", value.into().to_template()))
     }
-    /// Sets `S3Key`.
-    pub fn s3_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_key = Some(value.into());
-        self
+    /// `S3Key` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn s3_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "S3Key", value.into().to_template()))
     }
-    /// Sets `S3ObjectVersion`.
-    pub fn s3_object_version(mut self, value: impl Into<Value<String>>) -> Self {
-        self.s3_object_version = Some(value.into());
-        self
+    /// `S3ObjectVersion` (optional).
+    pub fn s3_object_version(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "S3ObjectVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Script`.
-    pub fn script(mut self, value: impl Into<Value<String>>) -> Self {
-        self.script = Some(value.into());
-        self
+    /// `Script` (optional).
+    pub fn script(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Script", value.into().to_template()))
     }
-    /// Sets `SourceLocationArn`.
-    pub fn source_location_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_location_arn = Some(value.into());
-        self
+    /// `SourceLocationArn` (optional).
+    pub fn source_location_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SourceLocationArn", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Code {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.blueprint_types {
-            m.insert("BlueprintTypes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dependencies {
-            m.insert("Dependencies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.handler {
-            m.insert("Handler".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_bucket {
-            m.insert("S3Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_key {
-            m.insert("S3Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_object_version {
-            m.insert("S3ObjectVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.script {
-            m.insert("Script".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_location_arn {
-            m.insert("SourceLocationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Code {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.blueprint_types.check(
-            &path.field("BlueprintTypes"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(128),
-                            pattern: Some("^[0-9a-zA-Z_\\-\\.]+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dependencies.check(
-            &path.field("Dependencies"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.handler.check(&path.field("Handler"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^(([0-9a-zA-Z_-]+(\\/|\\.))*[0-9A-Za-z_\\\\-]+(\\.|::)[A-Za-z_][A-Za-z0-9_]*)?$"), ..Rules::NONE }, out);
-        self.s3_bucket.check(
-            &path.field("S3Bucket"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_key.check(
-            &path.field("S3Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[
-                    ("Handler", self.handler.is_some()),
-                    ("S3Bucket", self.s3_bucket.is_some()),
-                    ("S3Key", self.s3_key.is_some()),
-                ],
-                &[
-                    ("BlueprintTypes", self.blueprint_types.is_some()),
-                    ("S3Bucket", self.s3_bucket.is_some()),
-                    ("S3Key", self.s3_key.is_some()),
-                ],
-                &[
-                    ("Handler", self.handler.is_some()),
-                    ("Script", self.script.is_some()),
-                ],
-                &[
-                    ("BlueprintTypes", self.blueprint_types.is_some()),
-                    ("Script", self.script.is_some()),
-                ],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Code);
-
-/// Property type `Dependency` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct Dependency {
-    /// `Reference` (required).
-    /// Length: 1..=140 characters.
-    /// Pattern: `arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+`.
-    pub reference: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<Type>>,
+crate::l1_struct! {
+    /// Property type `Dependency` of `AWS::Synthetics::Canary`.
+    Dependency
 }
 
 impl Dependency {
     /// The required properties: `Reference`.
     pub fn new(reference: impl Into<Value<String>>) -> Self {
-        Self {
-            reference: reference.into(),
-            type_: None,
-        }
+        Self(crate::Properties::new().with(0, "Reference", reference.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<Type>>) -> Self {
-        self.type_ = Some(value.into());
-        self
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<Type>>) -> Self {
+        Self(self.0.with(1, "Type", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Dependency {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Reference".to_owned(), self.reference.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `LambdaLayer`
+        LambdaLayer = "LambdaLayer",
     }
 }
 
-impl Check for Dependency {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.reference.check(
-            &path.field("Reference"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(140),
-                pattern: Some(
-                    "arn:[a-zA-Z0-9-]+:lambda:[a-zA-Z0-9-]+:\\d{12}:layer:[a-zA-Z0-9-_]+:[0-9]+",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ProvisionedResourceCleanup`.
+    ProvisionedResourceCleanup {
+        /// `AUTOMATIC`
+        Automatic = "AUTOMATIC",
+        /// `OFF`
+        Off = "OFF",
     }
 }
 
-crate::impl_literal!(Dependency);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `LambdaLayer`
-    LambdaLayer,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LambdaLayer"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LambdaLayer => "LambdaLayer",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ResourceToTag`.
+    ResourceToTag {
+        /// `lambda-function`
+        LambdaFunction = "lambda-function",
     }
 }
 
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "LambdaLayer" => Self::LambdaLayer,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `ProvisionedResourceCleanup`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProvisionedResourceCleanup {
-    /// `AUTOMATIC`
-    Automatic,
-    /// `OFF`
-    Off,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProvisionedResourceCleanup {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["AUTOMATIC", "OFF"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Automatic => "AUTOMATIC",
-            Self::Off => "OFF",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProvisionedResourceCleanup {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProvisionedResourceCleanup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProvisionedResourceCleanup {
-    fn from(s: &str) -> Self {
-        match s {
-            "AUTOMATIC" => Self::Automatic,
-            "OFF" => Self::Off,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProvisionedResourceCleanup> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProvisionedResourceCleanup::from(s))
-    }
-}
-
-crate::impl_literal!(ProvisionedResourceCleanup);
-
-/// Values of `ResourceToTag`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceToTag {
-    /// `lambda-function`
-    LambdaFunction,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceToTag {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["lambda-function"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::LambdaFunction => "lambda-function",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceToTag {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceToTag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceToTag {
-    fn from(s: &str) -> Self {
-        match s {
-            "lambda-function" => Self::LambdaFunction,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceToTag> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceToTag::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceToTag);
-
-/// Property type `RunConfig` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone, Default)]
-pub struct RunConfig {
-    /// `ActiveTracing` (optional).
-    pub active_tracing: Option<Value<bool>>,
-    /// `EnvironmentVariables` (optional).
-    pub environment_variables: Option<Value<Map<String>>>,
-    /// `EphemeralStorage` (optional).
-    /// Range: 1024..=10240.
-    pub ephemeral_storage: Option<Value<i64>>,
-    /// `MemoryInMB` (optional).
-    /// Range: 960..=3008.
-    pub memory_in_mb: Option<Value<i64>>,
-    /// `TimeoutInSeconds` (optional).
-    /// Range: 3..=840.
-    pub timeout_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `RunConfig` of `AWS::Synthetics::Canary`.
+    RunConfig(default)
 }
 
 impl RunConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            active_tracing: None,
-            environment_variables: None,
-            ephemeral_storage: None,
-            memory_in_mb: None,
-            timeout_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActiveTracing`.
-    pub fn active_tracing(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.active_tracing = Some(value.into());
-        self
+    /// `ActiveTracing` (optional).
+    pub fn active_tracing(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "ActiveTracing", value.into().to_template()))
     }
-    /// Sets `EnvironmentVariables`.
-    pub fn environment_variables(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.environment_variables = Some(value.into());
-        self
+    /// `EnvironmentVariables` (optional).
+    pub fn environment_variables(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EnvironmentVariables", value.into().to_template()),
+        )
     }
-    /// Sets `EphemeralStorage`.
-    pub fn ephemeral_storage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ephemeral_storage = Some(value.into());
-        self
+    /// `EphemeralStorage` (optional).
+    /// Range: 1024 to 10240.
+    pub fn ephemeral_storage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EphemeralStorage", value.into().to_template()),
+        )
     }
-    /// Sets `MemoryInMB`.
-    pub fn memory_in_mb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.memory_in_mb = Some(value.into());
-        self
+    /// `MemoryInMB` (optional).
+    /// Range: 960 to 3008.
+    pub fn memory_in_mb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "MemoryInMB", value.into().to_template()))
     }
-    /// Sets `TimeoutInSeconds`.
-    pub fn timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RunConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_tracing {
-            m.insert("ActiveTracing".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.environment_variables {
-            m.insert("EnvironmentVariables".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ephemeral_storage {
-            m.insert("EphemeralStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.memory_in_mb {
-            m.insert("MemoryInMB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_in_seconds {
-            m.insert("TimeoutInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutInSeconds` (optional).
+    /// Range: 3 to 840.
+    pub fn timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TimeoutInSeconds", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RunConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ephemeral_storage.check(
-            &path.field("EphemeralStorage"),
-            &Rules {
-                minimum: Some(1024.0),
-                maximum: Some(10240.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.memory_in_mb.check(
-            &path.field("MemoryInMB"),
-            &Rules {
-                minimum: Some(960.0),
-                maximum: Some(3008.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout_in_seconds.check(
-            &path.field("TimeoutInSeconds"),
-            &Rules {
-                minimum: Some(3.0),
-                maximum: Some(840.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RunConfig);
-
-/// Property type `Schedule` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct Schedule {
-    /// `DurationInSeconds` (optional).
-    /// Range: 0..=31622400.
-    pub duration_in_seconds: Option<Value<String>>,
-    /// `Expression` (required).
-    /// Length: 1..=1024 characters.
-    pub expression: Value<String>,
-    /// `RetryConfig` (optional).
-    pub retry_config: Option<Value<RetryConfig>>,
+crate::l1_struct! {
+    /// Property type `Schedule` of `AWS::Synthetics::Canary`.
+    Schedule
 }
 
 impl Schedule {
     /// The required properties: `Expression`.
     pub fn new(expression: impl Into<Value<String>>) -> Self {
-        Self {
-            duration_in_seconds: None,
-            expression: expression.into(),
-            retry_config: None,
-        }
+        Self(crate::Properties::new().with(1, "Expression", expression.into().to_template()))
     }
-    /// Sets `DurationInSeconds`.
-    pub fn duration_in_seconds(mut self, value: impl Into<Value<String>>) -> Self {
-        self.duration_in_seconds = Some(value.into());
-        self
+    /// `DurationInSeconds` (optional).
+    /// Range: 0 to 31622400.
+    pub fn duration_in_seconds(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DurationInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `RetryConfig`.
-    pub fn retry_config(mut self, value: impl Into<Value<RetryConfig>>) -> Self {
-        self.retry_config = Some(value.into());
-        self
+    /// `RetryConfig` (optional).
+    pub fn retry_config(self, value: impl Into<Value<RetryConfig>>) -> Self {
+        Self(self.0.with(2, "RetryConfig", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Schedule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.duration_in_seconds {
-            m.insert("DurationInSeconds".to_owned(), v.to_template());
-        }
-        m.insert("Expression".to_owned(), self.expression.to_template());
-        if let Some(v) = &self.retry_config {
-            m.insert("RetryConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Schedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.duration_in_seconds.check(
-            &path.field("DurationInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(31622400.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.expression.check(
-            &path.field("Expression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.retry_config
-            .check(&path.field("RetryConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Schedule);
-
-/// Property type `RetryConfig` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct RetryConfig {
-    /// `MaxRetries` (required).
-    /// Range: 0..=2.
-    pub max_retries: Value<i64>,
+crate::l1_struct! {
+    /// Property type `RetryConfig` of `AWS::Synthetics::Canary`.
+    RetryConfig
 }
 
 impl RetryConfig {
     /// The required properties: `MaxRetries`.
     pub fn new(max_retries: impl Into<Value<i64>>) -> Self {
-        Self {
-            max_retries: max_retries.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxRetries", max_retries.into().to_template()))
     }
 }
 
-impl ToTemplate for RetryConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxRetries".to_owned(), self.max_retries.to_template());
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for RetryConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_retries.check(
-            &path.field("MaxRetries"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(2.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RetryConfig);
-
-/// Property type `Tag` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VpcConfig` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct VpcConfig {
-    /// `Ipv6AllowedForDualStack` (optional).
-    pub ipv6_allowed_for_dual_stack: Option<Value<bool>>,
-    /// `SecurityGroupIds` (required).
-    /// Items: 0..=5.
-    pub security_group_ids: Value<List<ids::SecurityGroupId>>,
-    /// `SubnetIds` (required).
-    /// Items: 0..=16.
-    pub subnet_ids: Value<List<String>>,
-    /// `VpcId` (optional).
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `VpcConfig` of `AWS::Synthetics::Canary`.
+    VpcConfig
 }
 
 impl VpcConfig {
@@ -1383,168 +570,75 @@ impl VpcConfig {
         security_group_ids: impl Into<Value<List<ids::SecurityGroupId>>>,
         subnet_ids: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            ipv6_allowed_for_dual_stack: None,
-            security_group_ids: security_group_ids.into(),
-            subnet_ids: subnet_ids.into(),
-            vpc_id: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "SecurityGroupIds",
+                    security_group_ids.into().to_template(),
+                )
+                .with(2, "SubnetIds", subnet_ids.into().to_template()),
+        )
     }
-    /// Sets `Ipv6AllowedForDualStack`.
-    pub fn ipv6_allowed_for_dual_stack(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ipv6_allowed_for_dual_stack = Some(value.into());
-        self
+    /// `Ipv6AllowedForDualStack` (optional).
+    pub fn ipv6_allowed_for_dual_stack(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "Ipv6AllowedForDualStack", value.into().to_template()),
+        )
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VpcConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ipv6_allowed_for_dual_stack {
-            m.insert("Ipv6AllowedForDualStack".to_owned(), v.to_template());
-        }
-        m.insert(
-            "SecurityGroupIds".to_owned(),
-            self.security_group_ids.to_template(),
-        );
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(3, "VpcId", value.into().to_template()))
     }
 }
 
-impl Check for VpcConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VpcConfig);
-
-/// Property type `VisualReference` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct VisualReference {
-    /// `BaseCanaryRunId` (required).
-    pub base_canary_run_id: Value<String>,
-    /// `BaseScreenshots` (optional).
-    pub base_screenshots: Option<Value<List<BaseScreenshot>>>,
-    /// `BrowserType` (optional).
-    pub browser_type: Option<Value<BrowserType>>,
+crate::l1_struct! {
+    /// Property type `VisualReference` of `AWS::Synthetics::Canary`.
+    VisualReference
 }
 
 impl VisualReference {
     /// The required properties: `BaseCanaryRunId`.
     pub fn new(base_canary_run_id: impl Into<Value<String>>) -> Self {
-        Self {
-            base_canary_run_id: base_canary_run_id.into(),
-            base_screenshots: None,
-            browser_type: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "BaseCanaryRunId",
+            base_canary_run_id.into().to_template(),
+        ))
     }
-    /// Sets `BaseScreenshots`.
-    pub fn base_screenshots(mut self, value: impl Into<Value<List<BaseScreenshot>>>) -> Self {
-        self.base_screenshots = Some(value.into());
-        self
+    /// `BaseScreenshots` (optional).
+    pub fn base_screenshots(self, value: impl Into<Value<List<BaseScreenshot>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BaseScreenshots", value.into().to_template()),
+        )
     }
-    /// Sets `BrowserType`.
-    pub fn browser_type(mut self, value: impl Into<Value<BrowserType>>) -> Self {
-        self.browser_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VisualReference {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BaseCanaryRunId".to_owned(),
-            self.base_canary_run_id.to_template(),
-        );
-        if let Some(v) = &self.base_screenshots {
-            m.insert("BaseScreenshots".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.browser_type {
-            m.insert("BrowserType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BrowserType` (optional).
+    pub fn browser_type(self, value: impl Into<Value<BrowserType>>) -> Self {
+        Self(self.0.with(2, "BrowserType", value.into().to_template()))
     }
 }
 
-impl Check for VisualReference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.base_screenshots
-            .check(&path.field("BaseScreenshots"), &Rules::NONE, out);
-        self.browser_type
-            .check(&path.field("BrowserType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VisualReference);
-
-/// Property type `BaseScreenshot` of `AWS::Synthetics::Canary`.
-#[derive(Debug, Clone)]
-pub struct BaseScreenshot {
-    /// `IgnoreCoordinates` (optional).
-    pub ignore_coordinates: Option<Value<List<String>>>,
-    /// `ScreenshotName` (required).
-    pub screenshot_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `BaseScreenshot` of `AWS::Synthetics::Canary`.
+    BaseScreenshot
 }
 
 impl BaseScreenshot {
     /// The required properties: `ScreenshotName`.
     pub fn new(screenshot_name: impl Into<Value<String>>) -> Self {
-        Self {
-            ignore_coordinates: None,
-            screenshot_name: screenshot_name.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ScreenshotName",
+            screenshot_name.into().to_template(),
+        ))
     }
-    /// Sets `IgnoreCoordinates`.
-    pub fn ignore_coordinates(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ignore_coordinates = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for BaseScreenshot {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ignore_coordinates {
-            m.insert("IgnoreCoordinates".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ScreenshotName".to_owned(),
-            self.screenshot_name.to_template(),
-        );
-        Expr::Map(m)
+    /// `IgnoreCoordinates` (optional).
+    pub fn ignore_coordinates(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IgnoreCoordinates", value.into().to_template()),
+        )
     }
 }
-
-impl Check for BaseScreenshot {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(BaseScreenshot);

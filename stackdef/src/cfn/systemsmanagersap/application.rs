@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::SystemsManagerSAP::Application`.
-#[derive(Debug, Clone)]
-pub struct Application {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Application {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Application {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Application {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::SystemsManagerSAP::Application`.
+    Application("AWS::SystemsManagerSAP::Application", ApplicationProps)
 }
 
 impl Application {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::SystemsManagerSAP::Application";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ApplicationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::SystemsManagerSapApplicationArn> {
         self.resource.ref_value()
@@ -82,47 +34,66 @@ impl Application {
     pub fn attr_arn(&self) -> Value<ids::SystemsManagerSapApplicationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `ApplicationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ApplicationId", value.into())
+    }
+
+    /// Replaces `ApplicationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_type(&self, value: impl Into<Value<ApplicationType>>) {
+        self.resource.set_property("ApplicationType", value.into())
+    }
+
+    /// Replaces `ComponentsInfo` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_components_info(&self, value: impl Into<Value<List<ComponentInfo>>>) {
+        self.resource.set_property("ComponentsInfo", value.into())
+    }
+
+    /// Replaces `Credentials` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_credentials(&self, value: impl Into<Value<List<Credential>>>) {
+        self.resource.set_property("Credentials", value.into())
+    }
+
+    /// Replaces `DatabaseArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseArn", value.into())
+    }
+
+    /// Replaces `Instances` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instances(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("Instances", value.into())
+    }
+
+    /// Replaces `SapInstanceNumber` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sap_instance_number(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SapInstanceNumber", value.into())
+    }
+
+    /// Replaces `Sid` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sid(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Sid", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::SystemsManagerSAP::Application`.
-#[derive(Debug, Clone)]
-pub struct ApplicationProps {
-    /// `ApplicationId` (required).
-    pub application_id: Value<String>,
-    /// `ApplicationType` (required).
-    pub application_type: Value<ApplicationType>,
-    /// `ComponentsInfo` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub components_info: Option<Value<List<ComponentInfo>>>,
-    /// `Credentials` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub credentials: Option<Value<List<Credential>>>,
-    /// `DatabaseArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `^arn:(.+:){2,4}.+$|^arn:(.+:){1,3}.+\/.+$`.
-    pub database_arn: Option<Value<String>>,
-    /// `Instances` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Items: 1..=.
-    pub instances: Option<Value<List<String>>>,
-    /// `SapInstanceNumber` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `[0-9]{2}`.
-    pub sap_instance_number: Option<Value<String>>,
-    /// `Sid` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Pattern: `[A-Z][A-Z0-9]{2}`.
-    pub sid: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::SystemsManagerSAP::Application`.
+    ApplicationProps
 }
 
 impl ApplicationProps {
@@ -131,533 +102,152 @@ impl ApplicationProps {
         application_id: impl Into<Value<String>>,
         application_type: impl Into<Value<ApplicationType>>,
     ) -> Self {
-        Self {
-            application_id: application_id.into(),
-            application_type: application_type.into(),
-            components_info: None,
-            credentials: None,
-            database_arn: None,
-            instances: None,
-            sap_instance_number: None,
-            sid: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApplicationId", application_id.into().to_template())
+                .with(1, "ApplicationType", application_type.into().to_template()),
+        )
     }
-    /// Sets `ComponentsInfo`.
-    pub fn components_info(mut self, value: impl Into<Value<List<ComponentInfo>>>) -> Self {
-        self.components_info = Some(value.into());
-        self
+    /// `ComponentsInfo` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    pub fn components_info(self, value: impl Into<Value<List<ComponentInfo>>>) -> Self {
+        Self(self.0.with(2, "ComponentsInfo", value.into().to_template()))
     }
-    /// Sets `Credentials`.
-    pub fn credentials(mut self, value: impl Into<Value<List<Credential>>>) -> Self {
-        self.credentials = Some(value.into());
-        self
+    /// `Credentials` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    pub fn credentials(self, value: impl Into<Value<List<Credential>>>) -> Self {
+        Self(self.0.with(3, "Credentials", value.into().to_template()))
     }
-    /// Sets `DatabaseArn`.
-    pub fn database_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_arn = Some(value.into());
-        self
+    /// `DatabaseArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `^arn:(.+:){2,4}.+$|^arn:(.+:){1,3}.+\/.+$`.
+    pub fn database_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "DatabaseArn", value.into().to_template()))
     }
-    /// Sets `Instances`.
-    pub fn instances(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.instances = Some(value.into());
-        self
+    /// `Instances` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Items: at least 1.
+    /// Each item: Pattern: `^i-[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}]{8}$|^i-[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}]{17}$`.
+    pub fn instances(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "Instances", value.into().to_template()))
     }
-    /// Sets `SapInstanceNumber`.
-    pub fn sap_instance_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sap_instance_number = Some(value.into());
-        self
+    /// `SapInstanceNumber` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Pattern: `[0-9]{2}`.
+    pub fn sap_instance_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SapInstanceNumber", value.into().to_template()),
+        )
     }
-    /// Sets `Sid`.
-    pub fn sid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sid = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ApplicationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ApplicationId".to_owned(),
-            self.application_id.to_template(),
-        );
-        m.insert(
-            "ApplicationType".to_owned(),
-            self.application_type.to_template(),
-        );
-        if let Some(v) = &self.components_info {
-            m.insert("ComponentsInfo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credentials {
-            m.insert("Credentials".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_arn {
-            m.insert("DatabaseArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instances {
-            m.insert("Instances".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sap_instance_number {
-            m.insert("SapInstanceNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sid {
-            m.insert("Sid".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ApplicationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_type
-            .check(&path.field("ApplicationType"), &Rules::NONE, out);
-        self.components_info.check(
-            &path.field("ComponentsInfo"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.credentials.check(
-            &path.field("Credentials"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.database_arn.check(
-            &path.field("DatabaseArn"),
-            &Rules {
-                pattern: Some("^arn:(.+:){2,4}.+$|^arn:(.+:){1,3}.+\\/.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instances.check(
-            &path.field("Instances"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sap_instance_number.check(
-            &path.field("SapInstanceNumber"),
-            &Rules {
-                pattern: Some("[0-9]{2}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sid.check(
-            &path.field("Sid"),
-            &Rules {
-                pattern: Some("[A-Z][A-Z0-9]{2}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationProps);
-
-/// Values of `ApplicationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationType {
-    /// `HANA`
-    Hana,
-    /// `SAP_ABAP`
-    SapAbap,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HANA", "SAP_ABAP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hana => "HANA",
-            Self::SapAbap => "SAP_ABAP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplicationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplicationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplicationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HANA" => Self::Hana,
-            "SAP_ABAP" => Self::SapAbap,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplicationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationType::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationType);
-
-/// Property type `ComponentInfo` of `AWS::SystemsManagerSAP::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct ComponentInfo {
-    /// `ComponentType` (optional).
-    pub component_type: Option<Value<ComponentType>>,
-    /// `Ec2InstanceId` (optional).
-    pub ec2_instance_id: Option<Value<String>>,
     /// `Sid` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     /// Pattern: `[A-Z][A-Z0-9]{2}`.
-    pub sid: Option<Value<String>>,
+    pub fn sid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Sid", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_enum! {
+    /// Values of `ApplicationType`.
+    ApplicationType {
+        /// `HANA`
+        Hana = "HANA",
+        /// `SAP_ABAP`
+        SapAbap = "SAP_ABAP",
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ComponentInfo` of `AWS::SystemsManagerSAP::Application`.
+    ComponentInfo(default)
 }
 
 impl ComponentInfo {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            component_type: None,
-            ec2_instance_id: None,
-            sid: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComponentType`.
-    pub fn component_type(mut self, value: impl Into<Value<ComponentType>>) -> Self {
-        self.component_type = Some(value.into());
-        self
+    /// `ComponentType` (optional).
+    pub fn component_type(self, value: impl Into<Value<ComponentType>>) -> Self {
+        Self(self.0.with(0, "ComponentType", value.into().to_template()))
     }
-    /// Sets `Ec2InstanceId`.
-    pub fn ec2_instance_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ec2_instance_id = Some(value.into());
-        self
+    /// `Ec2InstanceId` (optional).
+    /// Pattern: `^i-[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}]{8}$|^i-[\w\x{80}-\x{10FFFF}\d\x{80}-\x{10FFFF}]{17}$`.
+    pub fn ec2_instance_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Ec2InstanceId", value.into().to_template()))
     }
-    /// Sets `Sid`.
-    pub fn sid(mut self, value: impl Into<Value<String>>) -> Self {
-        self.sid = Some(value.into());
-        self
+    /// `Sid` (optional).
+    /// Pattern: `[A-Z][A-Z0-9]{2}`.
+    pub fn sid(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Sid", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ComponentInfo {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.component_type {
-            m.insert("ComponentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ec2_instance_id {
-            m.insert("Ec2InstanceId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sid {
-            m.insert("Sid".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComponentType`.
+    ComponentType {
+        /// `HANA`
+        Hana = "HANA",
+        /// `HANA_NODE`
+        HanaNode = "HANA_NODE",
+        /// `ABAP`
+        Abap = "ABAP",
+        /// `ASCS`
+        Ascs = "ASCS",
+        /// `DIALOG`
+        Dialog = "DIALOG",
+        /// `WEBDISP`
+        Webdisp = "WEBDISP",
+        /// `WD`
+        Wd = "WD",
+        /// `ERS`
+        Ers = "ERS",
     }
 }
 
-impl Check for ComponentInfo {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.component_type
-            .check(&path.field("ComponentType"), &Rules::NONE, out);
-        self.sid.check(
-            &path.field("Sid"),
-            &Rules {
-                pattern: Some("[A-Z][A-Z0-9]{2}"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ComponentInfo);
-
-/// Values of `ComponentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComponentType {
-    /// `HANA`
-    Hana,
-    /// `HANA_NODE`
-    HanaNode,
-    /// `ABAP`
-    Abap,
-    /// `ASCS`
-    Ascs,
-    /// `DIALOG`
-    Dialog,
-    /// `WEBDISP`
-    Webdisp,
-    /// `WD`
-    Wd,
-    /// `ERS`
-    Ers,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComponentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "HANA",
-        "HANA_NODE",
-        "ABAP",
-        "ASCS",
-        "DIALOG",
-        "WEBDISP",
-        "WD",
-        "ERS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Hana => "HANA",
-            Self::HanaNode => "HANA_NODE",
-            Self::Abap => "ABAP",
-            Self::Ascs => "ASCS",
-            Self::Dialog => "DIALOG",
-            Self::Webdisp => "WEBDISP",
-            Self::Wd => "WD",
-            Self::Ers => "ERS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComponentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComponentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComponentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "HANA" => Self::Hana,
-            "HANA_NODE" => Self::HanaNode,
-            "ABAP" => Self::Abap,
-            "ASCS" => Self::Ascs,
-            "DIALOG" => Self::Dialog,
-            "WEBDISP" => Self::Webdisp,
-            "WD" => Self::Wd,
-            "ERS" => Self::Ers,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComponentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComponentType::from(s))
-    }
-}
-
-crate::impl_literal!(ComponentType);
-
-/// Property type `Credential` of `AWS::SystemsManagerSAP::Application`.
-#[derive(Debug, Clone, Default)]
-pub struct Credential {
-    /// `CredentialType` (optional).
-    pub credential_type: Option<Value<CredentialType>>,
-    /// `DatabaseName` (optional).
-    pub database_name: Option<Value<String>>,
-    /// `SecretId` (optional).
-    pub secret_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Credential` of `AWS::SystemsManagerSAP::Application`.
+    Credential(default)
 }
 
 impl Credential {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            credential_type: None,
-            database_name: None,
-            secret_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CredentialType`.
-    pub fn credential_type(mut self, value: impl Into<Value<CredentialType>>) -> Self {
-        self.credential_type = Some(value.into());
-        self
+    /// `CredentialType` (optional).
+    pub fn credential_type(self, value: impl Into<Value<CredentialType>>) -> Self {
+        Self(self.0.with(0, "CredentialType", value.into().to_template()))
     }
-    /// Sets `DatabaseName`.
-    pub fn database_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.database_name = Some(value.into());
-        self
+    /// `DatabaseName` (optional).
+    pub fn database_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "DatabaseName", value.into().to_template()))
     }
-    /// Sets `SecretId`.
-    pub fn secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.secret_id = Some(value.into());
-        self
+    /// `SecretId` (optional).
+    pub fn secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SecretId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Credential {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.credential_type {
-            m.insert("CredentialType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.database_name {
-            m.insert("DatabaseName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.secret_id {
-            m.insert("SecretId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CredentialType`.
+    CredentialType {
+        /// `ADMIN`
+        Admin = "ADMIN",
     }
 }
 
-impl Check for Credential {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.credential_type
-            .check(&path.field("CredentialType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Credential);
-
-/// Values of `CredentialType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CredentialType {
-    /// `ADMIN`
-    Admin,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CredentialType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ADMIN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Admin => "ADMIN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CredentialType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CredentialType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CredentialType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADMIN" => Self::Admin,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CredentialType> {
-    fn from(s: &str) -> Self {
-        Value::literal(CredentialType::from(s))
-    }
-}
-
-crate::impl_literal!(CredentialType);
-
-/// Property type `Tag` of `AWS::SystemsManagerSAP::Application`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Timestream::InfluxDBInstance`.
-#[derive(Debug, Clone)]
-pub struct InfluxDbInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for InfluxDbInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for InfluxDbInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for InfluxDbInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Timestream::InfluxDBInstance`.
+    InfluxDbInstance("AWS::Timestream::InfluxDBInstance", InfluxDbInstanceProps)
 }
 
 impl InfluxDbInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Timestream::InfluxDBInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: InfluxDbInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::InfluxDbInstanceId> {
         self.resource.ref_value()
@@ -112,634 +64,311 @@ impl InfluxDbInstance {
     pub fn attr_influx_auth_parameters_secret_arn(&self) -> Value<String> {
         self.resource.get_att("InfluxAuthParametersSecretArn")
     }
+
+    /// Replaces `AllocatedStorage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allocated_storage(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("AllocatedStorage", value.into())
+    }
+
+    /// Replaces `Bucket` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bucket(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Bucket", value.into())
+    }
+
+    /// Replaces `DbInstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_instance_type(&self, value: impl Into<Value<DbInstanceType>>) {
+        self.resource.set_property("DbInstanceType", value.into())
+    }
+
+    /// Replaces `DbParameterGroupIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_parameter_group_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DbParameterGroupIdentifier", value.into())
+    }
+
+    /// Replaces `DbStorageType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_db_storage_type(&self, value: impl Into<Value<DbStorageType>>) {
+        self.resource.set_property("DbStorageType", value.into())
+    }
+
+    /// Replaces `DeploymentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deployment_type(&self, value: impl Into<Value<DeploymentType>>) {
+        self.resource.set_property("DeploymentType", value.into())
+    }
+
+    /// Replaces `LogDeliveryConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_delivery_configuration(
+        &self,
+        value: impl Into<Value<LogDeliveryConfiguration>>,
+    ) {
+        self.resource
+            .set_property("LogDeliveryConfiguration", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `NetworkType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_type(&self, value: impl Into<Value<NetworkType>>) {
+        self.resource.set_property("NetworkType", value.into())
+    }
+
+    /// Replaces `Organization` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_organization(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Organization", value.into())
+    }
+
+    /// Replaces `Password` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_password(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Password", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `PubliclyAccessible` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_publicly_accessible(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PubliclyAccessible", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Username` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_username(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Username", value.into())
+    }
+
+    /// Replaces `VpcSecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource
+            .set_property("VpcSecurityGroupIds", value.into())
+    }
+
+    /// Replaces `VpcSubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("VpcSubnetIds", value.into())
+    }
 }
 
-/// Properties of `AWS::Timestream::InfluxDBInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct InfluxDbInstanceProps {
-    /// `AllocatedStorage` (optional).
-    /// Range: 20..=16384.
-    pub allocated_storage: Option<Value<i64>>,
-    /// `Bucket` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 2..=64 characters.
-    /// Pattern: `^[^_][^"]*$`.
-    pub bucket: Option<Value<String>>,
-    /// `DbInstanceType` (optional).
-    pub db_instance_type: Option<Value<DbInstanceType>>,
-    /// `DbParameterGroupIdentifier` (optional).
-    /// Length: 3..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub db_parameter_group_identifier: Option<Value<String>>,
-    /// `DbStorageType` (optional).
-    pub db_storage_type: Option<Value<DbStorageType>>,
-    /// `DeploymentType` (optional).
-    pub deployment_type: Option<Value<DeploymentType>>,
-    /// `LogDeliveryConfiguration` (optional).
-    pub log_delivery_configuration: Option<Value<LogDeliveryConfiguration>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=40 characters.
-    /// Pattern: `^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$`.
-    pub name: Option<Value<String>>,
-    /// `NetworkType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub network_type: Option<Value<NetworkType>>,
-    /// `Organization` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=64 characters.
-    pub organization: Option<Value<String>>,
-    /// `Password` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 8..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9]+$`.
-    pub password: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Range: 1024..=65535.
-    pub port: Option<Value<i64>>,
-    /// `PubliclyAccessible` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub publicly_accessible: Option<Value<bool>>,
-    /// `Tags` (optional).
-    /// Items: 1..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Username` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=64 characters.
-    pub username: Option<Value<String>>,
-    /// `VpcSecurityGroupIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=5.
-    pub vpc_security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `VpcSubnetIds` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 1..=3.
-    pub vpc_subnet_ids: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Timestream::InfluxDBInstance`.
+    InfluxDbInstanceProps(default)
 }
 
 impl InfluxDbInstanceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allocated_storage: None,
-            bucket: None,
-            db_instance_type: None,
-            db_parameter_group_identifier: None,
-            db_storage_type: None,
-            deployment_type: None,
-            log_delivery_configuration: None,
-            name: None,
-            network_type: None,
-            organization: None,
-            password: None,
-            port: None,
-            publicly_accessible: None,
-            tags: None,
-            username: None,
-            vpc_security_group_ids: None,
-            vpc_subnet_ids: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllocatedStorage`.
-    pub fn allocated_storage(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.allocated_storage = Some(value.into());
-        self
+    /// `AllocatedStorage` (optional).
+    /// Range: 20 to 16384.
+    pub fn allocated_storage(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllocatedStorage", value.into().to_template()),
+        )
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 2 to 64 characters.
+    /// Pattern: `^[^_][^"]*$`.
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Bucket", value.into().to_template()))
     }
-    /// Sets `DbInstanceType`.
-    pub fn db_instance_type(mut self, value: impl Into<Value<DbInstanceType>>) -> Self {
-        self.db_instance_type = Some(value.into());
-        self
+    /// `DbInstanceType` (optional).
+    pub fn db_instance_type(self, value: impl Into<Value<DbInstanceType>>) -> Self {
+        Self(self.0.with(2, "DbInstanceType", value.into().to_template()))
     }
-    /// Sets `DbParameterGroupIdentifier`.
-    pub fn db_parameter_group_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.db_parameter_group_identifier = Some(value.into());
-        self
+    /// `DbParameterGroupIdentifier` (optional).
+    /// Length: 3 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9]+$`.
+    pub fn db_parameter_group_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DbParameterGroupIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `DbStorageType`.
-    pub fn db_storage_type(mut self, value: impl Into<Value<DbStorageType>>) -> Self {
-        self.db_storage_type = Some(value.into());
-        self
+    /// `DbStorageType` (optional).
+    pub fn db_storage_type(self, value: impl Into<Value<DbStorageType>>) -> Self {
+        Self(self.0.with(4, "DbStorageType", value.into().to_template()))
     }
-    /// Sets `DeploymentType`.
-    pub fn deployment_type(mut self, value: impl Into<Value<DeploymentType>>) -> Self {
-        self.deployment_type = Some(value.into());
-        self
+    /// `DeploymentType` (optional).
+    pub fn deployment_type(self, value: impl Into<Value<DeploymentType>>) -> Self {
+        Self(self.0.with(5, "DeploymentType", value.into().to_template()))
     }
-    /// Sets `LogDeliveryConfiguration`.
+    /// `LogDeliveryConfiguration` (optional).
     pub fn log_delivery_configuration(
-        mut self,
+        self,
         value: impl Into<Value<LogDeliveryConfiguration>>,
     ) -> Self {
-        self.log_delivery_configuration = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(6, "LogDeliveryConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 40 characters.
+    /// Pattern: `^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Name", value.into().to_template()))
     }
-    /// Sets `NetworkType`.
-    pub fn network_type(mut self, value: impl Into<Value<NetworkType>>) -> Self {
-        self.network_type = Some(value.into());
-        self
+    /// `NetworkType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn network_type(self, value: impl Into<Value<NetworkType>>) -> Self {
+        Self(self.0.with(8, "NetworkType", value.into().to_template()))
     }
-    /// Sets `Organization`.
-    pub fn organization(mut self, value: impl Into<Value<String>>) -> Self {
-        self.organization = Some(value.into());
-        self
+    /// `Organization` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 64 characters.
+    pub fn organization(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Organization", value.into().to_template()))
     }
-    /// Sets `Password`.
-    pub fn password(mut self, value: impl Into<Value<String>>) -> Self {
-        self.password = Some(value.into());
-        self
+    /// `Password` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 8 to 64 characters.
+    /// Pattern: `^[a-zA-Z0-9]+$`.
+    pub fn password(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "Password", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1024 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(11, "Port", value.into().to_template()))
     }
-    /// Sets `PubliclyAccessible`.
-    pub fn publicly_accessible(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.publicly_accessible = Some(value.into());
-        self
+    /// `PubliclyAccessible` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn publicly_accessible(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(12, "PubliclyAccessible", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(13, "Tags", value.into().to_template()))
     }
-    /// Sets `Username`.
-    pub fn username(mut self, value: impl Into<Value<String>>) -> Self {
-        self.username = Some(value.into());
-        self
+    /// `Username` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 64 characters.
+    pub fn username(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(14, "Username", value.into().to_template()))
     }
-    /// Sets `VpcSecurityGroupIds`.
+    /// `VpcSecurityGroupIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 5.
     pub fn vpc_security_group_ids(
-        mut self,
+        self,
         value: impl Into<Value<List<ids::SecurityGroupId>>>,
     ) -> Self {
-        self.vpc_security_group_ids = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "VpcSecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `VpcSubnetIds`.
-    pub fn vpc_subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.vpc_subnet_ids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InfluxDbInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allocated_storage {
-            m.insert("AllocatedStorage".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_instance_type {
-            m.insert("DbInstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_parameter_group_identifier {
-            m.insert("DbParameterGroupIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.db_storage_type {
-            m.insert("DbStorageType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deployment_type {
-            m.insert("DeploymentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.log_delivery_configuration {
-            m.insert("LogDeliveryConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_type {
-            m.insert("NetworkType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.organization {
-            m.insert("Organization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.password {
-            m.insert("Password".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.publicly_accessible {
-            m.insert("PubliclyAccessible".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.username {
-            m.insert("Username".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_security_group_ids {
-            m.insert("VpcSecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_subnet_ids {
-            m.insert("VpcSubnetIds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcSubnetIds` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 1 to 3.
+    pub fn vpc_subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(16, "VpcSubnetIds", value.into().to_template()))
     }
 }
 
-impl Check for InfluxDbInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allocated_storage.check(
-            &path.field("AllocatedStorage"),
-            &Rules {
-                minimum: Some(20.0),
-                maximum: Some(16384.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(64),
-                pattern: Some("^[^_][^\"]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_instance_type
-            .check(&path.field("DbInstanceType"), &Rules::NONE, out);
-        self.db_parameter_group_identifier.check(
-            &path.field("DbParameterGroupIdentifier"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.db_storage_type
-            .check(&path.field("DbStorageType"), &Rules::NONE, out);
-        self.deployment_type
-            .check(&path.field("DeploymentType"), &Rules::NONE, out);
-        self.log_delivery_configuration.check(
-            &path.field("LogDeliveryConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(40),
-                pattern: Some("^[a-zA-Z][a-zA-Z0-9]*(-[a-zA-Z0-9]+)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_type
-            .check(&path.field("NetworkType"), &Rules::NONE, out);
-        self.organization.check(
-            &path.field("Organization"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.password.check(
-            &path.field("Password"),
-            &Rules {
-                min_length: Some(8),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1024.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.username.check(
-            &path.field("Username"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_security_group_ids.check(
-            &path.field("VpcSecurityGroupIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_subnet_ids.check(
-            &path.field("VpcSubnetIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(3),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DbInstanceType`.
+    DbInstanceType {
+        /// `db.influx.medium`
+        DbInfluxMedium = "db.influx.medium",
+        /// `db.influx.large`
+        DbInfluxLarge = "db.influx.large",
+        /// `db.influx.xlarge`
+        DbInfluxXlarge = "db.influx.xlarge",
+        /// `db.influx.2xlarge`
+        DbInflux2xlarge = "db.influx.2xlarge",
+        /// `db.influx.4xlarge`
+        DbInflux4xlarge = "db.influx.4xlarge",
+        /// `db.influx.8xlarge`
+        DbInflux8xlarge = "db.influx.8xlarge",
+        /// `db.influx.12xlarge`
+        DbInflux12xlarge = "db.influx.12xlarge",
+        /// `db.influx.16xlarge`
+        DbInflux16xlarge = "db.influx.16xlarge",
+        /// `db.influx.24xlarge`
+        DbInflux24xlarge = "db.influx.24xlarge",
     }
 }
 
-crate::impl_literal!(InfluxDbInstanceProps);
-
-/// Values of `DbInstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DbInstanceType {
-    /// `db.influx.medium`
-    DbInfluxMedium,
-    /// `db.influx.large`
-    DbInfluxLarge,
-    /// `db.influx.xlarge`
-    DbInfluxXlarge,
-    /// `db.influx.2xlarge`
-    DbInflux2xlarge,
-    /// `db.influx.4xlarge`
-    DbInflux4xlarge,
-    /// `db.influx.8xlarge`
-    DbInflux8xlarge,
-    /// `db.influx.12xlarge`
-    DbInflux12xlarge,
-    /// `db.influx.16xlarge`
-    DbInflux16xlarge,
-    /// `db.influx.24xlarge`
-    DbInflux24xlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DbInstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "db.influx.medium",
-        "db.influx.large",
-        "db.influx.xlarge",
-        "db.influx.2xlarge",
-        "db.influx.4xlarge",
-        "db.influx.8xlarge",
-        "db.influx.12xlarge",
-        "db.influx.16xlarge",
-        "db.influx.24xlarge",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::DbInfluxMedium => "db.influx.medium",
-            Self::DbInfluxLarge => "db.influx.large",
-            Self::DbInfluxXlarge => "db.influx.xlarge",
-            Self::DbInflux2xlarge => "db.influx.2xlarge",
-            Self::DbInflux4xlarge => "db.influx.4xlarge",
-            Self::DbInflux8xlarge => "db.influx.8xlarge",
-            Self::DbInflux12xlarge => "db.influx.12xlarge",
-            Self::DbInflux16xlarge => "db.influx.16xlarge",
-            Self::DbInflux24xlarge => "db.influx.24xlarge",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `DbStorageType`.
+    DbStorageType {
+        /// `InfluxIOIncludedT1`
+        InfluxIoIncludedT1 = "InfluxIOIncludedT1",
+        /// `InfluxIOIncludedT2`
+        InfluxIoIncludedT2 = "InfluxIOIncludedT2",
+        /// `InfluxIOIncludedT3`
+        InfluxIoIncludedT3 = "InfluxIOIncludedT3",
     }
 }
 
-impl ToTemplate for DbInstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `DeploymentType`.
+    DeploymentType {
+        /// `SINGLE_AZ`
+        SingleAz = "SINGLE_AZ",
+        /// `WITH_MULTIAZ_STANDBY`
+        WithMultiazStandby = "WITH_MULTIAZ_STANDBY",
     }
 }
 
-impl Check for DbInstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DbInstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "db.influx.medium" => Self::DbInfluxMedium,
-            "db.influx.large" => Self::DbInfluxLarge,
-            "db.influx.xlarge" => Self::DbInfluxXlarge,
-            "db.influx.2xlarge" => Self::DbInflux2xlarge,
-            "db.influx.4xlarge" => Self::DbInflux4xlarge,
-            "db.influx.8xlarge" => Self::DbInflux8xlarge,
-            "db.influx.12xlarge" => Self::DbInflux12xlarge,
-            "db.influx.16xlarge" => Self::DbInflux16xlarge,
-            "db.influx.24xlarge" => Self::DbInflux24xlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DbInstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DbInstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(DbInstanceType);
-
-/// Values of `DbStorageType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DbStorageType {
-    /// `InfluxIOIncludedT1`
-    InfluxIoIncludedT1,
-    /// `InfluxIOIncludedT2`
-    InfluxIoIncludedT2,
-    /// `InfluxIOIncludedT3`
-    InfluxIoIncludedT3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DbStorageType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "InfluxIOIncludedT1",
-        "InfluxIOIncludedT2",
-        "InfluxIOIncludedT3",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InfluxIoIncludedT1 => "InfluxIOIncludedT1",
-            Self::InfluxIoIncludedT2 => "InfluxIOIncludedT2",
-            Self::InfluxIoIncludedT3 => "InfluxIOIncludedT3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DbStorageType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DbStorageType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DbStorageType {
-    fn from(s: &str) -> Self {
-        match s {
-            "InfluxIOIncludedT1" => Self::InfluxIoIncludedT1,
-            "InfluxIOIncludedT2" => Self::InfluxIoIncludedT2,
-            "InfluxIOIncludedT3" => Self::InfluxIoIncludedT3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DbStorageType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DbStorageType::from(s))
-    }
-}
-
-crate::impl_literal!(DbStorageType);
-
-/// Values of `DeploymentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeploymentType {
-    /// `SINGLE_AZ`
-    SingleAz,
-    /// `WITH_MULTIAZ_STANDBY`
-    WithMultiazStandby,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeploymentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SINGLE_AZ", "WITH_MULTIAZ_STANDBY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SingleAz => "SINGLE_AZ",
-            Self::WithMultiazStandby => "WITH_MULTIAZ_STANDBY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeploymentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeploymentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeploymentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SINGLE_AZ" => Self::SingleAz,
-            "WITH_MULTIAZ_STANDBY" => Self::WithMultiazStandby,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeploymentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeploymentType::from(s))
-    }
-}
-
-crate::impl_literal!(DeploymentType);
-
-/// Property type `LogDeliveryConfiguration` of `AWS::Timestream::InfluxDBInstance`.
-#[derive(Debug, Clone)]
-pub struct LogDeliveryConfiguration {
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3Configuration>,
+crate::l1_struct! {
+    /// Property type `LogDeliveryConfiguration` of `AWS::Timestream::InfluxDBInstance`.
+    LogDeliveryConfiguration
 }
 
 impl LogDeliveryConfiguration {
     /// The required properties: `S3Configuration`.
     pub fn new(s3_configuration: impl Into<Value<S3Configuration>>) -> Self {
-        Self {
-            s3_configuration: s3_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "S3Configuration",
+            s3_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for LogDeliveryConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for LogDeliveryConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogDeliveryConfiguration);
-
-/// Property type `S3Configuration` of `AWS::Timestream::InfluxDBInstance`.
-#[derive(Debug, Clone)]
-pub struct S3Configuration {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[0-9a-z]+[0-9a-z\.\-]*[0-9a-z]+$`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `Enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `S3Configuration` of `AWS::Timestream::InfluxDBInstance`.
+    S3Configuration
 }
 
 impl S3Configuration {
@@ -748,154 +377,37 @@ impl S3Configuration {
         bucket_name: impl Into<Value<ids::BucketName>>,
         enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            enabled: enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(1, "Enabled", enabled.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for S3Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert("Enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `NetworkType`.
+    NetworkType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUAL`
+        Dual = "DUAL",
     }
 }
 
-impl Check for S3Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[0-9a-z]+[0-9a-z\\.\\-]*[0-9a-z]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Configuration);
-
-/// Values of `NetworkType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum NetworkType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUAL`
-    Dual,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl NetworkType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dual => "DUAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for NetworkType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for NetworkType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for NetworkType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUAL" => Self::Dual,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<NetworkType> {
-    fn from(s: &str) -> Self {
-        Value::literal(NetworkType::from(s))
-    }
-}
-
-crate::impl_literal!(NetworkType);
-
-/// Property type `Tag` of `AWS::Timestream::InfluxDBInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Timestream::InfluxDBInstance`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

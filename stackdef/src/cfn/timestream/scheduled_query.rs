@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct ScheduledQuery {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ScheduledQuery {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ScheduledQuery {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ScheduledQuery {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Timestream::ScheduledQuery`.
+    ScheduledQuery("AWS::Timestream::ScheduledQuery", ScheduledQueryProps)
 }
 
 impl ScheduledQuery {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Timestream::ScheduledQuery";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ScheduledQueryProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::TimestreamScheduledQueryArn> {
         self.resource.ref_value()
@@ -122,47 +74,83 @@ impl ScheduledQuery {
     pub fn attr_sq_kms_key_id(&self) -> Value<String> {
         self.resource.get_att("SQKmsKeyId")
     }
+
+    /// Replaces `ClientToken` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_client_token(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ClientToken", value.into())
+    }
+
+    /// Replaces `ErrorReportConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_error_report_configuration(
+        &self,
+        value: impl Into<Value<ErrorReportConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ErrorReportConfiguration", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `NotificationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_notification_configuration(
+        &self,
+        value: impl Into<Value<NotificationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("NotificationConfiguration", value.into())
+    }
+
+    /// Replaces `QueryString` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_query_string(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("QueryString", value.into())
+    }
+
+    /// Replaces `ScheduleConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schedule_configuration(&self, value: impl Into<Value<ScheduleConfiguration>>) {
+        self.resource
+            .set_property("ScheduleConfiguration", value.into())
+    }
+
+    /// Replaces `ScheduledQueryExecutionRoleArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduled_query_execution_role_arn(&self, value: impl Into<Value<ids::RoleArn>>) {
+        self.resource
+            .set_property("ScheduledQueryExecutionRoleArn", value.into())
+    }
+
+    /// Replaces `ScheduledQueryName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scheduled_query_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ScheduledQueryName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TargetConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_target_configuration(&self, value: impl Into<Value<TargetConfiguration>>) {
+        self.resource
+            .set_property("TargetConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct ScheduledQueryProps {
-    /// `ClientToken` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 32..=128 characters.
-    pub client_token: Option<Value<String>>,
-    /// `ErrorReportConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub error_report_configuration: Value<ErrorReportConfiguration>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `NotificationConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub notification_configuration: Value<NotificationConfiguration>,
-    /// `QueryString` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=262144 characters.
-    pub query_string: Value<String>,
-    /// `ScheduleConfiguration` (required).
-    /// Create-only: changing it replaces the resource.
-    pub schedule_configuration: Value<ScheduleConfiguration>,
-    /// `ScheduledQueryExecutionRoleArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2048 characters.
-    pub scheduled_query_execution_role_arn: Value<ids::RoleArn>,
-    /// `ScheduledQueryName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=64 characters.
-    /// Pattern: `[a-zA-Z0-9_.-]+`.
-    pub scheduled_query_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TargetConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub target_configuration: Option<Value<TargetConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Timestream::ScheduledQuery`.
+    ScheduledQueryProps
 }
 
 impl ScheduledQueryProps {
@@ -174,565 +162,187 @@ impl ScheduledQueryProps {
         schedule_configuration: impl Into<Value<ScheduleConfiguration>>,
         scheduled_query_execution_role_arn: impl Into<Value<ids::RoleArn>>,
     ) -> Self {
-        Self {
-            client_token: None,
-            error_report_configuration: error_report_configuration.into(),
-            kms_key_id: None,
-            notification_configuration: notification_configuration.into(),
-            query_string: query_string.into(),
-            schedule_configuration: schedule_configuration.into(),
-            scheduled_query_execution_role_arn: scheduled_query_execution_role_arn.into(),
-            scheduled_query_name: None,
-            tags: None,
-            target_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "ErrorReportConfiguration",
+                    error_report_configuration.into().to_template(),
+                )
+                .with(
+                    3,
+                    "NotificationConfiguration",
+                    notification_configuration.into().to_template(),
+                )
+                .with(4, "QueryString", query_string.into().to_template())
+                .with(
+                    5,
+                    "ScheduleConfiguration",
+                    schedule_configuration.into().to_template(),
+                )
+                .with(
+                    6,
+                    "ScheduledQueryExecutionRoleArn",
+                    scheduled_query_execution_role_arn.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ClientToken`.
-    pub fn client_token(mut self, value: impl Into<Value<String>>) -> Self {
-        self.client_token = Some(value.into());
-        self
+    /// `ClientToken` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 32 to 128 characters.
+    pub fn client_token(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ClientToken", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2048 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `ScheduledQueryName`.
-    pub fn scheduled_query_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.scheduled_query_name = Some(value.into());
-        self
+    /// `ScheduledQueryName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 64 characters.
+    /// Pattern: `[a-zA-Z0-9_.-]+`.
+    pub fn scheduled_query_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "ScheduledQueryName", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `TargetConfiguration`.
-    pub fn target_configuration(mut self, value: impl Into<Value<TargetConfiguration>>) -> Self {
-        self.target_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ScheduledQueryProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.client_token {
-            m.insert("ClientToken".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ErrorReportConfiguration".to_owned(),
-            self.error_report_configuration.to_template(),
-        );
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "NotificationConfiguration".to_owned(),
-            self.notification_configuration.to_template(),
-        );
-        m.insert("QueryString".to_owned(), self.query_string.to_template());
-        m.insert(
-            "ScheduleConfiguration".to_owned(),
-            self.schedule_configuration.to_template(),
-        );
-        m.insert(
-            "ScheduledQueryExecutionRoleArn".to_owned(),
-            self.scheduled_query_execution_role_arn.to_template(),
-        );
-        if let Some(v) = &self.scheduled_query_name {
-            m.insert("ScheduledQueryName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_configuration {
-            m.insert("TargetConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn target_configuration(self, value: impl Into<Value<TargetConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(9, "TargetConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ScheduledQueryProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.client_token.check(
-            &path.field("ClientToken"),
-            &Rules {
-                min_length: Some(32),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.error_report_configuration.check(
-            &path.field("ErrorReportConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.notification_configuration.check(
-            &path.field("NotificationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.query_string.check(
-            &path.field("QueryString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(262144),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schedule_configuration
-            .check(&path.field("ScheduleConfiguration"), &Rules::NONE, out);
-        self.scheduled_query_execution_role_arn.check(
-            &path.field("ScheduledQueryExecutionRoleArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scheduled_query_name.check(
-            &path.field("ScheduledQueryName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("[a-zA-Z0-9_.-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target_configuration
-            .check(&path.field("TargetConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ScheduledQueryProps);
-
-/// Property type `ErrorReportConfiguration` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct ErrorReportConfiguration {
-    /// `S3Configuration` (required).
-    pub s3_configuration: Value<S3Configuration>,
+crate::l1_struct! {
+    /// Property type `ErrorReportConfiguration` of `AWS::Timestream::ScheduledQuery`.
+    ErrorReportConfiguration
 }
 
 impl ErrorReportConfiguration {
     /// The required properties: `S3Configuration`.
     pub fn new(s3_configuration: impl Into<Value<S3Configuration>>) -> Self {
-        Self {
-            s3_configuration: s3_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "S3Configuration",
+            s3_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ErrorReportConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "S3Configuration".to_owned(),
-            self.s3_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ErrorReportConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ErrorReportConfiguration);
-
-/// Property type `S3Configuration` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct S3Configuration {
-    /// `BucketName` (required).
-    /// Length: 3..=63 characters.
-    /// Pattern: `[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]`.
-    pub bucket_name: Value<ids::BucketName>,
-    /// `EncryptionOption` (optional).
-    pub encryption_option: Option<Value<EncryptionOption>>,
-    /// `ObjectKeyPrefix` (optional).
-    /// Length: 1..=896 characters.
-    /// Pattern: `[a-zA-Z0-9|!\-_*'\(\)]([a-zA-Z0-9]|[!\-_*'\(\)\/.])+`.
-    pub object_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Configuration` of `AWS::Timestream::ScheduledQuery`.
+    S3Configuration
 }
 
 impl S3Configuration {
     /// The required properties: `BucketName`.
     pub fn new(bucket_name: impl Into<Value<ids::BucketName>>) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            encryption_option: None,
-            object_key_prefix: None,
-        }
+        Self(crate::Properties::new().with(0, "BucketName", bucket_name.into().to_template()))
     }
-    /// Sets `EncryptionOption`.
-    pub fn encryption_option(mut self, value: impl Into<Value<EncryptionOption>>) -> Self {
-        self.encryption_option = Some(value.into());
-        self
+    /// `EncryptionOption` (optional).
+    pub fn encryption_option(self, value: impl Into<Value<EncryptionOption>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EncryptionOption", value.into().to_template()),
+        )
     }
-    /// Sets `ObjectKeyPrefix`.
-    pub fn object_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_key_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        if let Some(v) = &self.encryption_option {
-            m.insert("EncryptionOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_key_prefix {
-            m.insert("ObjectKeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectKeyPrefix` (optional).
+    /// Length: 1 to 896 characters.
+    /// Pattern: `[a-zA-Z0-9|!\-_*'\(\)]([a-zA-Z0-9]|[!\-_*'\(\)\/.])+`.
+    pub fn object_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ObjectKeyPrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3Configuration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket_name.check(
-            &path.field("BucketName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.encryption_option
-            .check(&path.field("EncryptionOption"), &Rules::NONE, out);
-        self.object_key_prefix.check(
-            &path.field("ObjectKeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(896),
-                pattern: Some("[a-zA-Z0-9|!\\-_*'\\(\\)]([a-zA-Z0-9]|[!\\-_*'\\(\\)\\/.])+"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EncryptionOption`.
+    EncryptionOption {
+        /// `SSE_S3`
+        SseS3 = "SSE_S3",
+        /// `SSE_KMS`
+        SseKms = "SSE_KMS",
     }
 }
 
-crate::impl_literal!(S3Configuration);
-
-/// Values of `EncryptionOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionOption {
-    /// `SSE_S3`
-    SseS3,
-    /// `SSE_KMS`
-    SseKms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SSE_S3", "SSE_KMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::SseS3 => "SSE_S3",
-            Self::SseKms => "SSE_KMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "SSE_S3" => Self::SseS3,
-            "SSE_KMS" => Self::SseKms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionOption::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionOption);
-
-/// Property type `NotificationConfiguration` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct NotificationConfiguration {
-    /// `SnsConfiguration` (required).
-    pub sns_configuration: Value<SnsConfiguration>,
+crate::l1_struct! {
+    /// Property type `NotificationConfiguration` of `AWS::Timestream::ScheduledQuery`.
+    NotificationConfiguration
 }
 
 impl NotificationConfiguration {
     /// The required properties: `SnsConfiguration`.
     pub fn new(sns_configuration: impl Into<Value<SnsConfiguration>>) -> Self {
-        Self {
-            sns_configuration: sns_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "SnsConfiguration",
+            sns_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for NotificationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "SnsConfiguration".to_owned(),
-            self.sns_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for NotificationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sns_configuration
-            .check(&path.field("SnsConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(NotificationConfiguration);
-
-/// Property type `SnsConfiguration` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct SnsConfiguration {
-    /// `TopicArn` (required).
-    /// Length: 1..=2048 characters.
-    pub topic_arn: Value<ids::TopicArn>,
+crate::l1_struct! {
+    /// Property type `SnsConfiguration` of `AWS::Timestream::ScheduledQuery`.
+    SnsConfiguration
 }
 
 impl SnsConfiguration {
     /// The required properties: `TopicArn`.
     pub fn new(topic_arn: impl Into<Value<ids::TopicArn>>) -> Self {
-        Self {
-            topic_arn: topic_arn.into(),
-        }
+        Self(crate::Properties::new().with(0, "TopicArn", topic_arn.into().to_template()))
     }
 }
 
-impl ToTemplate for SnsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TopicArn".to_owned(), self.topic_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SnsConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.topic_arn.check(
-            &path.field("TopicArn"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SnsConfiguration);
-
-/// Property type `ScheduleConfiguration` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct ScheduleConfiguration {
-    /// `ScheduleExpression` (required).
-    /// Length: 1..=256 characters.
-    pub schedule_expression: Value<String>,
+crate::l1_struct! {
+    /// Property type `ScheduleConfiguration` of `AWS::Timestream::ScheduledQuery`.
+    ScheduleConfiguration
 }
 
 impl ScheduleConfiguration {
     /// The required properties: `ScheduleExpression`.
     pub fn new(schedule_expression: impl Into<Value<String>>) -> Self {
-        Self {
-            schedule_expression: schedule_expression.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ScheduleExpression",
+            schedule_expression.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ScheduleConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ScheduleExpression".to_owned(),
-            self.schedule_expression.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for ScheduleConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.schedule_expression.check(
-            &path.field("ScheduleExpression"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ScheduleConfiguration);
-
-/// Property type `Tag` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TargetConfiguration` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct TargetConfiguration {
-    /// `TimestreamConfiguration` (required).
-    pub timestream_configuration: Value<TimestreamConfiguration>,
+crate::l1_struct! {
+    /// Property type `TargetConfiguration` of `AWS::Timestream::ScheduledQuery`.
+    TargetConfiguration
 }
 
 impl TargetConfiguration {
     /// The required properties: `TimestreamConfiguration`.
     pub fn new(timestream_configuration: impl Into<Value<TimestreamConfiguration>>) -> Self {
-        Self {
-            timestream_configuration: timestream_configuration.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TimestreamConfiguration",
+            timestream_configuration.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for TargetConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TimestreamConfiguration".to_owned(),
-            self.timestream_configuration.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.timestream_configuration.check(
-            &path.field("TimestreamConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetConfiguration);
-
-/// Property type `TimestreamConfiguration` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct TimestreamConfiguration {
-    /// `DatabaseName` (required).
-    pub database_name: Value<String>,
-    /// `DimensionMappings` (required).
-    pub dimension_mappings: Value<List<DimensionMapping>>,
-    /// `MeasureNameColumn` (optional).
-    pub measure_name_column: Option<Value<String>>,
-    /// `MixedMeasureMappings` (optional).
-    /// Items: 1..=.
-    pub mixed_measure_mappings: Option<Value<List<MixedMeasureMapping>>>,
-    /// `MultiMeasureMappings` (optional).
-    pub multi_measure_mappings: Option<Value<MultiMeasureMappings>>,
-    /// `TableName` (required).
-    pub table_name: Value<String>,
-    /// `TimeColumn` (required).
-    pub time_column: Value<String>,
+crate::l1_struct! {
+    /// Property type `TimestreamConfiguration` of `AWS::Timestream::ScheduledQuery`.
+    TimestreamConfiguration
 }
 
 impl TimestreamConfiguration {
@@ -743,85 +353,48 @@ impl TimestreamConfiguration {
         table_name: impl Into<Value<String>>,
         time_column: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            database_name: database_name.into(),
-            dimension_mappings: dimension_mappings.into(),
-            measure_name_column: None,
-            mixed_measure_mappings: None,
-            multi_measure_mappings: None,
-            table_name: table_name.into(),
-            time_column: time_column.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DatabaseName", database_name.into().to_template())
+                .with(
+                    1,
+                    "DimensionMappings",
+                    dimension_mappings.into().to_template(),
+                )
+                .with(5, "TableName", table_name.into().to_template())
+                .with(6, "TimeColumn", time_column.into().to_template()),
+        )
     }
-    /// Sets `MeasureNameColumn`.
-    pub fn measure_name_column(mut self, value: impl Into<Value<String>>) -> Self {
-        self.measure_name_column = Some(value.into());
-        self
+    /// `MeasureNameColumn` (optional).
+    pub fn measure_name_column(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MeasureNameColumn", value.into().to_template()),
+        )
     }
-    /// Sets `MixedMeasureMappings`.
+    /// `MixedMeasureMappings` (optional).
+    /// Items: at least 1.
     pub fn mixed_measure_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<MixedMeasureMapping>>>,
     ) -> Self {
-        self.mixed_measure_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "MixedMeasureMappings", value.into().to_template()),
+        )
     }
-    /// Sets `MultiMeasureMappings`.
-    pub fn multi_measure_mappings(mut self, value: impl Into<Value<MultiMeasureMappings>>) -> Self {
-        self.multi_measure_mappings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimestreamConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        m.insert(
-            "DimensionMappings".to_owned(),
-            self.dimension_mappings.to_template(),
-        );
-        if let Some(v) = &self.measure_name_column {
-            m.insert("MeasureNameColumn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mixed_measure_mappings {
-            m.insert("MixedMeasureMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.multi_measure_mappings {
-            m.insert("MultiMeasureMappings".to_owned(), v.to_template());
-        }
-        m.insert("TableName".to_owned(), self.table_name.to_template());
-        m.insert("TimeColumn".to_owned(), self.time_column.to_template());
-        Expr::Map(m)
+    /// `MultiMeasureMappings` (optional).
+    pub fn multi_measure_mappings(self, value: impl Into<Value<MultiMeasureMappings>>) -> Self {
+        Self(
+            self.0
+                .with(4, "MultiMeasureMappings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for TimestreamConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_mappings
-            .check(&path.field("DimensionMappings"), &Rules::NONE, out);
-        self.mixed_measure_mappings.check(
-            &path.field("MixedMeasureMappings"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.multi_measure_mappings
-            .check(&path.field("MultiMeasureMappings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TimestreamConfiguration);
-
-/// Property type `DimensionMapping` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct DimensionMapping {
-    /// `DimensionValueType` (required).
-    pub dimension_value_type: Value<DimensionValueType>,
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `DimensionMapping` of `AWS::Timestream::ScheduledQuery`.
+    DimensionMapping
 }
 
 impl DimensionMapping {
@@ -830,258 +403,88 @@ impl DimensionMapping {
         dimension_value_type: impl Into<Value<DimensionValueType>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            dimension_value_type: dimension_value_type.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DimensionValueType",
+                    dimension_value_type.into().to_template(),
+                )
+                .with(1, "Name", name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for DimensionMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DimensionValueType".to_owned(),
-            self.dimension_value_type.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DimensionValueType`.
+    DimensionValueType {
+        /// `VARCHAR`
+        Varchar = "VARCHAR",
     }
 }
 
-impl Check for DimensionMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dimension_value_type
-            .check(&path.field("DimensionValueType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DimensionMapping);
-
-/// Values of `DimensionValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DimensionValueType {
-    /// `VARCHAR`
-    Varchar,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DimensionValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["VARCHAR"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Varchar => "VARCHAR",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DimensionValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DimensionValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DimensionValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "VARCHAR" => Self::Varchar,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DimensionValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(DimensionValueType::from(s))
-    }
-}
-
-crate::impl_literal!(DimensionValueType);
-
-/// Property type `MixedMeasureMapping` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct MixedMeasureMapping {
-    /// `MeasureName` (optional).
-    pub measure_name: Option<Value<String>>,
-    /// `MeasureValueType` (required).
-    pub measure_value_type: Value<MixedMeasureMappingMeasureValueType>,
-    /// `MultiMeasureAttributeMappings` (optional).
-    /// Items: 1..=.
-    pub multi_measure_attribute_mappings: Option<Value<List<MultiMeasureAttributeMapping>>>,
-    /// `SourceColumn` (optional).
-    pub source_column: Option<Value<String>>,
-    /// `TargetMeasureName` (optional).
-    pub target_measure_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MixedMeasureMapping` of `AWS::Timestream::ScheduledQuery`.
+    MixedMeasureMapping
 }
 
 impl MixedMeasureMapping {
     /// The required properties: `MeasureValueType`.
     pub fn new(measure_value_type: impl Into<Value<MixedMeasureMappingMeasureValueType>>) -> Self {
-        Self {
-            measure_name: None,
-            measure_value_type: measure_value_type.into(),
-            multi_measure_attribute_mappings: None,
-            source_column: None,
-            target_measure_name: None,
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "MeasureValueType",
+            measure_value_type.into().to_template(),
+        ))
     }
-    /// Sets `MeasureName`.
-    pub fn measure_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.measure_name = Some(value.into());
-        self
+    /// `MeasureName` (optional).
+    pub fn measure_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "MeasureName", value.into().to_template()))
     }
-    /// Sets `MultiMeasureAttributeMappings`.
+    /// `MultiMeasureAttributeMappings` (optional).
+    /// Items: at least 1.
     pub fn multi_measure_attribute_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<MultiMeasureAttributeMapping>>>,
     ) -> Self {
-        self.multi_measure_attribute_mappings = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "MultiMeasureAttributeMappings",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceColumn`.
-    pub fn source_column(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_column = Some(value.into());
-        self
+    /// `SourceColumn` (optional).
+    pub fn source_column(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "SourceColumn", value.into().to_template()))
     }
-    /// Sets `TargetMeasureName`.
-    pub fn target_measure_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_measure_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MixedMeasureMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.measure_name {
-            m.insert("MeasureName".to_owned(), v.to_template());
-        }
-        m.insert(
-            "MeasureValueType".to_owned(),
-            self.measure_value_type.to_template(),
-        );
-        if let Some(v) = &self.multi_measure_attribute_mappings {
-            m.insert("MultiMeasureAttributeMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_column {
-            m.insert("SourceColumn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_measure_name {
-            m.insert("TargetMeasureName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetMeasureName` (optional).
+    pub fn target_measure_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "TargetMeasureName", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MixedMeasureMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.measure_value_type
-            .check(&path.field("MeasureValueType"), &Rules::NONE, out);
-        self.multi_measure_attribute_mappings.check(
-            &path.field("MultiMeasureAttributeMappings"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MixedMeasureMappingMeasureValueType`.
+    MixedMeasureMappingMeasureValueType {
+        /// `BIGINT`
+        Bigint = "BIGINT",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `VARCHAR`
+        Varchar = "VARCHAR",
+        /// `MULTI`
+        Multi = "MULTI",
     }
 }
 
-crate::impl_literal!(MixedMeasureMapping);
-
-/// Values of `MixedMeasureMappingMeasureValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MixedMeasureMappingMeasureValueType {
-    /// `BIGINT`
-    Bigint,
-    /// `BOOLEAN`
-    Boolean,
-    /// `DOUBLE`
-    Double,
-    /// `VARCHAR`
-    Varchar,
-    /// `MULTI`
-    Multi,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MixedMeasureMappingMeasureValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["BIGINT", "BOOLEAN", "DOUBLE", "VARCHAR", "MULTI"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bigint => "BIGINT",
-            Self::Boolean => "BOOLEAN",
-            Self::Double => "DOUBLE",
-            Self::Varchar => "VARCHAR",
-            Self::Multi => "MULTI",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MixedMeasureMappingMeasureValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MixedMeasureMappingMeasureValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MixedMeasureMappingMeasureValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BIGINT" => Self::Bigint,
-            "BOOLEAN" => Self::Boolean,
-            "DOUBLE" => Self::Double,
-            "VARCHAR" => Self::Varchar,
-            "MULTI" => Self::Multi,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MixedMeasureMappingMeasureValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MixedMeasureMappingMeasureValueType::from(s))
-    }
-}
-
-crate::impl_literal!(MixedMeasureMappingMeasureValueType);
-
-/// Property type `MultiMeasureAttributeMapping` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct MultiMeasureAttributeMapping {
-    /// `MeasureValueType` (required).
-    pub measure_value_type: Value<MultiMeasureAttributeMappingMeasureValueType>,
-    /// `SourceColumn` (required).
-    pub source_column: Value<String>,
-    /// `TargetMultiMeasureAttributeName` (optional).
-    pub target_multi_measure_attribute_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MultiMeasureAttributeMapping` of `AWS::Timestream::ScheduledQuery`.
+    MultiMeasureAttributeMapping
 }
 
 impl MultiMeasureAttributeMapping {
@@ -1090,124 +493,45 @@ impl MultiMeasureAttributeMapping {
         measure_value_type: impl Into<Value<MultiMeasureAttributeMappingMeasureValueType>>,
         source_column: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            measure_value_type: measure_value_type.into(),
-            source_column: source_column.into(),
-            target_multi_measure_attribute_name: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "MeasureValueType",
+                    measure_value_type.into().to_template(),
+                )
+                .with(1, "SourceColumn", source_column.into().to_template()),
+        )
     }
-    /// Sets `TargetMultiMeasureAttributeName`.
-    pub fn target_multi_measure_attribute_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_multi_measure_attribute_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiMeasureAttributeMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MeasureValueType".to_owned(),
-            self.measure_value_type.to_template(),
-        );
-        m.insert("SourceColumn".to_owned(), self.source_column.to_template());
-        if let Some(v) = &self.target_multi_measure_attribute_name {
-            m.insert(
-                "TargetMultiMeasureAttributeName".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `TargetMultiMeasureAttributeName` (optional).
+    pub fn target_multi_measure_attribute_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            2,
+            "TargetMultiMeasureAttributeName",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for MultiMeasureAttributeMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.measure_value_type
-            .check(&path.field("MeasureValueType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MultiMeasureAttributeMappingMeasureValueType`.
+    MultiMeasureAttributeMappingMeasureValueType {
+        /// `BIGINT`
+        Bigint = "BIGINT",
+        /// `BOOLEAN`
+        Boolean = "BOOLEAN",
+        /// `DOUBLE`
+        Double = "DOUBLE",
+        /// `VARCHAR`
+        Varchar = "VARCHAR",
+        /// `TIMESTAMP`
+        Timestamp = "TIMESTAMP",
     }
 }
 
-crate::impl_literal!(MultiMeasureAttributeMapping);
-
-/// Values of `MultiMeasureAttributeMappingMeasureValueType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MultiMeasureAttributeMappingMeasureValueType {
-    /// `BIGINT`
-    Bigint,
-    /// `BOOLEAN`
-    Boolean,
-    /// `DOUBLE`
-    Double,
-    /// `VARCHAR`
-    Varchar,
-    /// `TIMESTAMP`
-    Timestamp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MultiMeasureAttributeMappingMeasureValueType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["BIGINT", "BOOLEAN", "DOUBLE", "VARCHAR", "TIMESTAMP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Bigint => "BIGINT",
-            Self::Boolean => "BOOLEAN",
-            Self::Double => "DOUBLE",
-            Self::Varchar => "VARCHAR",
-            Self::Timestamp => "TIMESTAMP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MultiMeasureAttributeMappingMeasureValueType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MultiMeasureAttributeMappingMeasureValueType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MultiMeasureAttributeMappingMeasureValueType {
-    fn from(s: &str) -> Self {
-        match s {
-            "BIGINT" => Self::Bigint,
-            "BOOLEAN" => Self::Boolean,
-            "DOUBLE" => Self::Double,
-            "VARCHAR" => Self::Varchar,
-            "TIMESTAMP" => Self::Timestamp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MultiMeasureAttributeMappingMeasureValueType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MultiMeasureAttributeMappingMeasureValueType::from(s))
-    }
-}
-
-crate::impl_literal!(MultiMeasureAttributeMappingMeasureValueType);
-
-/// Property type `MultiMeasureMappings` of `AWS::Timestream::ScheduledQuery`.
-#[derive(Debug, Clone)]
-pub struct MultiMeasureMappings {
-    /// `MultiMeasureAttributeMappings` (required).
-    /// Items: 1..=.
-    pub multi_measure_attribute_mappings: Value<List<MultiMeasureAttributeMapping>>,
-    /// `TargetMultiMeasureName` (optional).
-    pub target_multi_measure_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MultiMeasureMappings` of `AWS::Timestream::ScheduledQuery`.
+    MultiMeasureMappings
 }
 
 impl MultiMeasureMappings {
@@ -1215,43 +539,17 @@ impl MultiMeasureMappings {
     pub fn new(
         multi_measure_attribute_mappings: impl Into<Value<List<MultiMeasureAttributeMapping>>>,
     ) -> Self {
-        Self {
-            multi_measure_attribute_mappings: multi_measure_attribute_mappings.into(),
-            target_multi_measure_name: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MultiMeasureAttributeMappings",
+            multi_measure_attribute_mappings.into().to_template(),
+        ))
     }
-    /// Sets `TargetMultiMeasureName`.
-    pub fn target_multi_measure_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_multi_measure_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MultiMeasureMappings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MultiMeasureAttributeMappings".to_owned(),
-            self.multi_measure_attribute_mappings.to_template(),
-        );
-        if let Some(v) = &self.target_multi_measure_name {
-            m.insert("TargetMultiMeasureName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TargetMultiMeasureName` (optional).
+    pub fn target_multi_measure_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TargetMultiMeasureName", value.into().to_template()),
+        )
     }
 }
-
-impl Check for MultiMeasureMappings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.multi_measure_attribute_mappings.check(
-            &path.field("MultiMeasureAttributeMappings"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MultiMeasureMappings);

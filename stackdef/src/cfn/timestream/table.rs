@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Timestream::Table`.
-#[derive(Debug, Clone)]
-pub struct Table {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Table {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Table {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Table {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Timestream::Table`.
+    Table("AWS::Timestream::Table", TableProps)
 }
 
 impl Table {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Timestream::Table";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TableProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,241 +34,143 @@ impl Table {
     pub fn attr_name(&self) -> Value<String> {
         self.resource.get_att("Name")
     }
+
+    /// Replaces `DatabaseName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_database_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DatabaseName", value.into())
+    }
+
+    /// Replaces `MagneticStoreWriteProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_magnetic_store_write_properties(
+        &self,
+        value: impl Into<Value<MagneticStoreWriteProperties>>,
+    ) {
+        self.resource
+            .set_property("MagneticStoreWriteProperties", value.into())
+    }
+
+    /// Replaces `RetentionProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_retention_properties(&self, value: impl Into<Value<RetentionProperties>>) {
+        self.resource
+            .set_property("RetentionProperties", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<Schema>>) {
+        self.resource.set_property("Schema", value.into())
+    }
+
+    /// Replaces `TableName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_table_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TableName", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Timestream::Table`.
-#[derive(Debug, Clone)]
-pub struct TableProps {
-    /// `DatabaseName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_.-]{3,256}$`.
-    pub database_name: Value<String>,
-    /// `MagneticStoreWriteProperties` (optional).
-    pub magnetic_store_write_properties: Option<Value<MagneticStoreWriteProperties>>,
-    /// `RetentionProperties` (optional).
-    pub retention_properties: Option<Value<RetentionProperties>>,
-    /// `Schema` (optional).
-    pub schema: Option<Value<Schema>>,
-    /// `TableName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-zA-Z0-9_.-]{3,256}$`.
-    pub table_name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Timestream::Table`.
+    TableProps
 }
 
 impl TableProps {
     /// The required properties: `DatabaseName`.
     pub fn new(database_name: impl Into<Value<String>>) -> Self {
-        Self {
-            database_name: database_name.into(),
-            magnetic_store_write_properties: None,
-            retention_properties: None,
-            schema: None,
-            table_name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(0, "DatabaseName", database_name.into().to_template()))
     }
-    /// Sets `MagneticStoreWriteProperties`.
+    /// `MagneticStoreWriteProperties` (optional).
     pub fn magnetic_store_write_properties(
-        mut self,
+        self,
         value: impl Into<Value<MagneticStoreWriteProperties>>,
     ) -> Self {
-        self.magnetic_store_write_properties = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "MagneticStoreWriteProperties",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `RetentionProperties`.
-    pub fn retention_properties(mut self, value: impl Into<Value<RetentionProperties>>) -> Self {
-        self.retention_properties = Some(value.into());
-        self
+    /// `RetentionProperties` (optional).
+    pub fn retention_properties(self, value: impl Into<Value<RetentionProperties>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RetentionProperties", value.into().to_template()),
+        )
     }
-    /// Sets `Schema`.
-    pub fn schema(mut self, value: impl Into<Value<Schema>>) -> Self {
-        self.schema = Some(value.into());
-        self
+    /// `Schema` (optional).
+    pub fn schema(self, value: impl Into<Value<Schema>>) -> Self {
+        Self(self.0.with(3, "Schema", value.into().to_template()))
     }
-    /// Sets `TableName`.
-    pub fn table_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.table_name = Some(value.into());
-        self
+    /// `TableName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-zA-Z0-9_.-]{3,256}$`.
+    pub fn table_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "TableName", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TableProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DatabaseName".to_owned(), self.database_name.to_template());
-        if let Some(v) = &self.magnetic_store_write_properties {
-            m.insert("MagneticStoreWriteProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.retention_properties {
-            m.insert("RetentionProperties".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema {
-            m.insert("Schema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.table_name {
-            m.insert("TableName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TableProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.database_name.check(
-            &path.field("DatabaseName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_.-]{3,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.magnetic_store_write_properties.check(
-            &path.field("MagneticStoreWriteProperties"),
-            &Rules::NONE,
-            out,
-        );
-        self.retention_properties
-            .check(&path.field("RetentionProperties"), &Rules::NONE, out);
-        self.schema.check(&path.field("Schema"), &Rules::NONE, out);
-        self.table_name.check(
-            &path.field("TableName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9_.-]{3,256}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TableProps);
-
-/// Property type `MagneticStoreWriteProperties` of `AWS::Timestream::Table`.
-#[derive(Debug, Clone)]
-pub struct MagneticStoreWriteProperties {
-    /// `EnableMagneticStoreWrites` (required).
-    pub enable_magnetic_store_writes: Value<bool>,
-    /// `MagneticStoreRejectedDataLocation` (optional).
-    pub magnetic_store_rejected_data_location: Option<Value<MagneticStoreRejectedDataLocation>>,
+crate::l1_struct! {
+    /// Property type `MagneticStoreWriteProperties` of `AWS::Timestream::Table`.
+    MagneticStoreWriteProperties
 }
 
 impl MagneticStoreWriteProperties {
     /// The required properties: `EnableMagneticStoreWrites`.
     pub fn new(enable_magnetic_store_writes: impl Into<Value<bool>>) -> Self {
-        Self {
-            enable_magnetic_store_writes: enable_magnetic_store_writes.into(),
-            magnetic_store_rejected_data_location: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "EnableMagneticStoreWrites",
+            enable_magnetic_store_writes.into().to_template(),
+        ))
     }
-    /// Sets `MagneticStoreRejectedDataLocation`.
+    /// `MagneticStoreRejectedDataLocation` (optional).
     pub fn magnetic_store_rejected_data_location(
-        mut self,
+        self,
         value: impl Into<Value<MagneticStoreRejectedDataLocation>>,
     ) -> Self {
-        self.magnetic_store_rejected_data_location = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "MagneticStoreRejectedDataLocation",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for MagneticStoreWriteProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "EnableMagneticStoreWrites".to_owned(),
-            self.enable_magnetic_store_writes.to_template(),
-        );
-        if let Some(v) = &self.magnetic_store_rejected_data_location {
-            m.insert(
-                "MagneticStoreRejectedDataLocation".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for MagneticStoreWriteProperties {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.magnetic_store_rejected_data_location.check(
-            &path.field("MagneticStoreRejectedDataLocation"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MagneticStoreWriteProperties);
-
-/// Property type `MagneticStoreRejectedDataLocation` of `AWS::Timestream::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct MagneticStoreRejectedDataLocation {
-    /// `S3Configuration` (optional).
-    pub s3_configuration: Option<Value<S3Configuration>>,
+crate::l1_struct! {
+    /// Property type `MagneticStoreRejectedDataLocation` of `AWS::Timestream::Table`.
+    MagneticStoreRejectedDataLocation(default)
 }
 
 impl MagneticStoreRejectedDataLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3Configuration`.
-    pub fn s3_configuration(mut self, value: impl Into<Value<S3Configuration>>) -> Self {
-        self.s3_configuration = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MagneticStoreRejectedDataLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_configuration {
-            m.insert("S3Configuration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3Configuration` (optional).
+    pub fn s3_configuration(self, value: impl Into<Value<S3Configuration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "S3Configuration", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MagneticStoreRejectedDataLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_configuration
-            .check(&path.field("S3Configuration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MagneticStoreRejectedDataLocation);
-
-/// Property type `S3Configuration` of `AWS::Timestream::Table`.
-#[derive(Debug, Clone)]
-pub struct S3Configuration {
-    /// `BucketName` (required).
-    pub bucket_name: Value<ids::BucketName>,
-    /// `EncryptionOption` (required).
-    pub encryption_option: Value<String>,
-    /// `KmsKeyId` (optional).
-    pub kms_key_id: Option<Value<String>>,
-    /// `ObjectKeyPrefix` (optional).
-    pub object_key_prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3Configuration` of `AWS::Timestream::Table`.
+    S3Configuration
 }
 
 impl S3Configuration {
@@ -325,404 +179,142 @@ impl S3Configuration {
         bucket_name: impl Into<Value<ids::BucketName>>,
         encryption_option: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bucket_name: bucket_name.into(),
-            encryption_option: encryption_option.into(),
-            kms_key_id: None,
-            object_key_prefix: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BucketName", bucket_name.into().to_template())
+                .with(
+                    1,
+                    "EncryptionOption",
+                    encryption_option.into().to_template(),
+                ),
+        )
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `ObjectKeyPrefix`.
-    pub fn object_key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.object_key_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3Configuration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BucketName".to_owned(), self.bucket_name.to_template());
-        m.insert(
-            "EncryptionOption".to_owned(),
-            self.encryption_option.to_template(),
-        );
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.object_key_prefix {
-            m.insert("ObjectKeyPrefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ObjectKeyPrefix` (optional).
+    pub fn object_key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ObjectKeyPrefix", value.into().to_template()),
+        )
     }
 }
 
-impl Check for S3Configuration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(S3Configuration);
-
-/// Property type `RetentionProperties` of `AWS::Timestream::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct RetentionProperties {
-    /// `MagneticStoreRetentionPeriodInDays` (optional).
-    pub magnetic_store_retention_period_in_days: Option<Value<String>>,
-    /// `MemoryStoreRetentionPeriodInHours` (optional).
-    pub memory_store_retention_period_in_hours: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RetentionProperties` of `AWS::Timestream::Table`.
+    RetentionProperties(default)
 }
 
 impl RetentionProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            magnetic_store_retention_period_in_days: None,
-            memory_store_retention_period_in_hours: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MagneticStoreRetentionPeriodInDays`.
-    pub fn magnetic_store_retention_period_in_days(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.magnetic_store_retention_period_in_days = Some(value.into());
-        self
+    /// `MagneticStoreRetentionPeriodInDays` (optional).
+    pub fn magnetic_store_retention_period_in_days(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            0,
+            "MagneticStoreRetentionPeriodInDays",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MemoryStoreRetentionPeriodInHours`.
-    pub fn memory_store_retention_period_in_hours(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.memory_store_retention_period_in_hours = Some(value.into());
-        self
+    /// `MemoryStoreRetentionPeriodInHours` (optional).
+    pub fn memory_store_retention_period_in_hours(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "MemoryStoreRetentionPeriodInHours",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for RetentionProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.magnetic_store_retention_period_in_days {
-            m.insert(
-                "MagneticStoreRetentionPeriodInDays".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.memory_store_retention_period_in_hours {
-            m.insert(
-                "MemoryStoreRetentionPeriodInHours".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RetentionProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RetentionProperties);
-
-/// Property type `Schema` of `AWS::Timestream::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct Schema {
-    /// `CompositePartitionKey` (optional).
-    /// Items: 1..=.
-    pub composite_partition_key: Option<Value<List<PartitionKey>>>,
+crate::l1_struct! {
+    /// Property type `Schema` of `AWS::Timestream::Table`.
+    Schema(default)
 }
 
 impl Schema {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            composite_partition_key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CompositePartitionKey`.
-    pub fn composite_partition_key(mut self, value: impl Into<Value<List<PartitionKey>>>) -> Self {
-        self.composite_partition_key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Schema {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.composite_partition_key {
-            m.insert("CompositePartitionKey".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CompositePartitionKey` (optional).
+    /// Items: at least 1.
+    pub fn composite_partition_key(self, value: impl Into<Value<List<PartitionKey>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CompositePartitionKey", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Schema {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.composite_partition_key.check(
-            &path.field("CompositePartitionKey"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Schema);
-
-/// Property type `PartitionKey` of `AWS::Timestream::Table`.
-#[derive(Debug, Clone)]
-pub struct PartitionKey {
-    /// `EnforcementInRecord` (optional).
-    pub enforcement_in_record: Option<Value<PartitionKeyEnforcementLevel>>,
-    /// `Name` (optional).
-    /// Length: 1..=2048 characters.
-    pub name: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<PartitionKeyType>,
+crate::l1_struct! {
+    /// Property type `PartitionKey` of `AWS::Timestream::Table`.
+    PartitionKey
 }
 
 impl PartitionKey {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<PartitionKeyType>>) -> Self {
-        Self {
-            enforcement_in_record: None,
-            name: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(2, "Type", type_.into().to_template()))
     }
-    /// Sets `EnforcementInRecord`.
+    /// `EnforcementInRecord` (optional).
     pub fn enforcement_in_record(
-        mut self,
+        self,
         value: impl Into<Value<PartitionKeyEnforcementLevel>>,
     ) -> Self {
-        self.enforcement_in_record = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EnforcementInRecord", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PartitionKey {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enforcement_in_record {
-            m.insert("EnforcementInRecord".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
 }
 
-impl Check for PartitionKey {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.enforcement_in_record
-            .check(&path.field("EnforcementInRecord"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PartitionKeyEnforcementLevel`.
+    PartitionKeyEnforcementLevel {
+        /// `REQUIRED`
+        Required = "REQUIRED",
+        /// `OPTIONAL`
+        Optional = "OPTIONAL",
     }
 }
 
-crate::impl_literal!(PartitionKey);
-
-/// Values of `PartitionKeyEnforcementLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PartitionKeyEnforcementLevel {
-    /// `REQUIRED`
-    Required,
-    /// `OPTIONAL`
-    Optional,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PartitionKeyEnforcementLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["REQUIRED", "OPTIONAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Required => "REQUIRED",
-            Self::Optional => "OPTIONAL",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `PartitionKeyType`.
+    PartitionKeyType {
+        /// `DIMENSION`
+        Dimension = "DIMENSION",
+        /// `MEASURE`
+        Measure = "MEASURE",
     }
 }
 
-impl ToTemplate for PartitionKeyEnforcementLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PartitionKeyEnforcementLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PartitionKeyEnforcementLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "REQUIRED" => Self::Required,
-            "OPTIONAL" => Self::Optional,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PartitionKeyEnforcementLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(PartitionKeyEnforcementLevel::from(s))
-    }
-}
-
-crate::impl_literal!(PartitionKeyEnforcementLevel);
-
-/// Values of `PartitionKeyType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PartitionKeyType {
-    /// `DIMENSION`
-    Dimension,
-    /// `MEASURE`
-    Measure,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PartitionKeyType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DIMENSION", "MEASURE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dimension => "DIMENSION",
-            Self::Measure => "MEASURE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PartitionKeyType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PartitionKeyType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PartitionKeyType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DIMENSION" => Self::Dimension,
-            "MEASURE" => Self::Measure,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PartitionKeyType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PartitionKeyType::from(s))
-    }
-}
-
-crate::impl_literal!(PartitionKeyType);
-
-/// Property type `Tag` of `AWS::Timestream::Table`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::Timestream::Table`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

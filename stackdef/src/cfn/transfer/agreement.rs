@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Transfer::Agreement`.
-#[derive(Debug, Clone)]
-pub struct Agreement {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Agreement {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Agreement {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Agreement {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::Agreement`.
+    Agreement("AWS::Transfer::Agreement", AgreementProps)
 }
 
 impl Agreement {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::Agreement";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AgreementProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -82,47 +34,79 @@ impl Agreement {
     pub fn attr_arn(&self) -> Value<ids::AgreementArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AccessRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessRole", value.into())
+    }
+
+    /// Replaces `BaseDirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_base_directory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BaseDirectory", value.into())
+    }
+
+    /// Replaces `CustomDirectories` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_directories(&self, value: impl Into<Value<CustomDirectories>>) {
+        self.resource
+            .set_property("CustomDirectories", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EnforceMessageSigning` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_enforce_message_signing(&self, value: impl Into<Value<EnforceMessageSigning>>) {
+        self.resource
+            .set_property("EnforceMessageSigning", value.into())
+    }
+
+    /// Replaces `LocalProfileId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_local_profile_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LocalProfileId", value.into())
+    }
+
+    /// Replaces `PartnerProfileId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_partner_profile_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PartnerProfileId", value.into())
+    }
+
+    /// Replaces `PreserveFilename` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_preserve_filename(&self, value: impl Into<Value<PreserveFilename>>) {
+        self.resource.set_property("PreserveFilename", value.into())
+    }
+
+    /// Replaces `ServerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerId", value.into())
+    }
+
+    /// Replaces `Status` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_status(&self, value: impl Into<Value<Status>>) {
+        self.resource.set_property("Status", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::Agreement`.
-#[derive(Debug, Clone)]
-pub struct AgreementProps {
-    /// `AccessRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:.*role/.*`.
-    pub access_role: Value<String>,
-    /// `BaseDirectory` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(|/.*)$`.
-    pub base_directory: Option<Value<String>>,
-    /// `CustomDirectories` (optional).
-    pub custom_directories: Option<Value<CustomDirectories>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[\u0021-\u007E]+$`.
-    pub description: Option<Value<String>>,
-    /// `EnforceMessageSigning` (optional).
-    pub enforce_message_signing: Option<Value<EnforceMessageSigning>>,
-    /// `LocalProfileId` (required).
-    /// Length: 19..=19 characters.
-    /// Pattern: `^p-([0-9a-f]{17})$`.
-    pub local_profile_id: Value<String>,
-    /// `PartnerProfileId` (required).
-    /// Length: 19..=19 characters.
-    /// Pattern: `^p-([0-9a-f]{17})$`.
-    pub partner_profile_id: Value<String>,
-    /// `PreserveFilename` (optional).
-    pub preserve_filename: Option<Value<PreserveFilename>>,
-    /// `ServerId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 19..=19 characters.
-    /// Pattern: `^s-([0-9a-f]{17})$`.
-    pub server_id: Value<String>,
-    /// `Status` (optional).
-    pub status: Option<Value<Status>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::Agreement`.
+    AgreementProps
 }
 
 impl AgreementProps {
@@ -133,204 +117,65 @@ impl AgreementProps {
         partner_profile_id: impl Into<Value<String>>,
         server_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            access_role: access_role.into(),
-            base_directory: None,
-            custom_directories: None,
-            description: None,
-            enforce_message_signing: None,
-            local_profile_id: local_profile_id.into(),
-            partner_profile_id: partner_profile_id.into(),
-            preserve_filename: None,
-            server_id: server_id.into(),
-            status: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AccessRole", access_role.into().to_template())
+                .with(5, "LocalProfileId", local_profile_id.into().to_template())
+                .with(
+                    6,
+                    "PartnerProfileId",
+                    partner_profile_id.into().to_template(),
+                )
+                .with(8, "ServerId", server_id.into().to_template()),
+        )
     }
-    /// Sets `BaseDirectory`.
-    pub fn base_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.base_directory = Some(value.into());
-        self
+    /// `BaseDirectory` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(|/.*)$`.
+    pub fn base_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BaseDirectory", value.into().to_template()))
     }
-    /// Sets `CustomDirectories`.
-    pub fn custom_directories(mut self, value: impl Into<Value<CustomDirectories>>) -> Self {
-        self.custom_directories = Some(value.into());
-        self
+    /// `CustomDirectories` (optional).
+    pub fn custom_directories(self, value: impl Into<Value<CustomDirectories>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomDirectories", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^[\u0021-\u007E]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `EnforceMessageSigning`.
-    pub fn enforce_message_signing(
-        mut self,
-        value: impl Into<Value<EnforceMessageSigning>>,
-    ) -> Self {
-        self.enforce_message_signing = Some(value.into());
-        self
+    /// `EnforceMessageSigning` (optional).
+    pub fn enforce_message_signing(self, value: impl Into<Value<EnforceMessageSigning>>) -> Self {
+        Self(
+            self.0
+                .with(4, "EnforceMessageSigning", value.into().to_template()),
+        )
     }
-    /// Sets `PreserveFilename`.
-    pub fn preserve_filename(mut self, value: impl Into<Value<PreserveFilename>>) -> Self {
-        self.preserve_filename = Some(value.into());
-        self
+    /// `PreserveFilename` (optional).
+    pub fn preserve_filename(self, value: impl Into<Value<PreserveFilename>>) -> Self {
+        Self(
+            self.0
+                .with(7, "PreserveFilename", value.into().to_template()),
+        )
     }
-    /// Sets `Status`.
-    pub fn status(mut self, value: impl Into<Value<Status>>) -> Self {
-        self.status = Some(value.into());
-        self
+    /// `Status` (optional).
+    pub fn status(self, value: impl Into<Value<Status>>) -> Self {
+        Self(self.0.with(9, "Status", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgreementProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessRole".to_owned(), self.access_role.to_template());
-        if let Some(v) = &self.base_directory {
-            m.insert("BaseDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_directories {
-            m.insert("CustomDirectories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforce_message_signing {
-            m.insert("EnforceMessageSigning".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LocalProfileId".to_owned(),
-            self.local_profile_id.to_template(),
-        );
-        m.insert(
-            "PartnerProfileId".to_owned(),
-            self.partner_profile_id.to_template(),
-        );
-        if let Some(v) = &self.preserve_filename {
-            m.insert("PreserveFilename".to_owned(), v.to_template());
-        }
-        m.insert("ServerId".to_owned(), self.server_id.to_template());
-        if let Some(v) = &self.status {
-            m.insert("Status".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AgreementProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_role.check(
-            &path.field("AccessRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:.*role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.base_directory.check(
-            &path.field("BaseDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(|/.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_directories
-            .check(&path.field("CustomDirectories"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[\\u0021-\\u007E]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.enforce_message_signing
-            .check(&path.field("EnforceMessageSigning"), &Rules::NONE, out);
-        self.local_profile_id.check(
-            &path.field("LocalProfileId"),
-            &Rules {
-                min_length: Some(19),
-                max_length: Some(19),
-                pattern: Some("^p-([0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.partner_profile_id.check(
-            &path.field("PartnerProfileId"),
-            &Rules {
-                min_length: Some(19),
-                max_length: Some(19),
-                pattern: Some("^p-([0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.preserve_filename
-            .check(&path.field("PreserveFilename"), &Rules::NONE, out);
-        self.server_id.check(
-            &path.field("ServerId"),
-            &Rules {
-                min_length: Some(19),
-                max_length: Some(19),
-                pattern: Some("^s-([0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgreementProps);
-
-/// Property type `CustomDirectories` of `AWS::Transfer::Agreement`.
-#[derive(Debug, Clone)]
-pub struct CustomDirectories {
-    /// `FailedFilesDirectory` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(|/.*)`.
-    pub failed_files_directory: Value<String>,
-    /// `MdnFilesDirectory` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(|/.*)`.
-    pub mdn_files_directory: Value<String>,
-    /// `PayloadFilesDirectory` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(|/.*)`.
-    pub payload_files_directory: Value<String>,
-    /// `StatusFilesDirectory` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(|/.*)`.
-    pub status_files_directory: Value<String>,
-    /// `TemporaryFilesDirectory` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `(|/.*)`.
-    pub temporary_files_directory: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomDirectories` of `AWS::Transfer::Agreement`.
+    CustomDirectories
 }
 
 impl CustomDirectories {
@@ -342,322 +187,65 @@ impl CustomDirectories {
         status_files_directory: impl Into<Value<String>>,
         temporary_files_directory: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            failed_files_directory: failed_files_directory.into(),
-            mdn_files_directory: mdn_files_directory.into(),
-            payload_files_directory: payload_files_directory.into(),
-            status_files_directory: status_files_directory.into(),
-            temporary_files_directory: temporary_files_directory.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FailedFilesDirectory",
+                    failed_files_directory.into().to_template(),
+                )
+                .with(
+                    1,
+                    "MdnFilesDirectory",
+                    mdn_files_directory.into().to_template(),
+                )
+                .with(
+                    2,
+                    "PayloadFilesDirectory",
+                    payload_files_directory.into().to_template(),
+                )
+                .with(
+                    3,
+                    "StatusFilesDirectory",
+                    status_files_directory.into().to_template(),
+                )
+                .with(
+                    4,
+                    "TemporaryFilesDirectory",
+                    temporary_files_directory.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for CustomDirectories {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FailedFilesDirectory".to_owned(),
-            self.failed_files_directory.to_template(),
-        );
-        m.insert(
-            "MdnFilesDirectory".to_owned(),
-            self.mdn_files_directory.to_template(),
-        );
-        m.insert(
-            "PayloadFilesDirectory".to_owned(),
-            self.payload_files_directory.to_template(),
-        );
-        m.insert(
-            "StatusFilesDirectory".to_owned(),
-            self.status_files_directory.to_template(),
-        );
-        m.insert(
-            "TemporaryFilesDirectory".to_owned(),
-            self.temporary_files_directory.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EnforceMessageSigning`.
+    EnforceMessageSigning {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for CustomDirectories {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.failed_files_directory.check(
-            &path.field("FailedFilesDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(|/.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mdn_files_directory.check(
-            &path.field("MdnFilesDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(|/.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.payload_files_directory.check(
-            &path.field("PayloadFilesDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(|/.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status_files_directory.check(
-            &path.field("StatusFilesDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(|/.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.temporary_files_directory.check(
-            &path.field("TemporaryFilesDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("(|/.*)"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PreserveFilename`.
+    PreserveFilename {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-crate::impl_literal!(CustomDirectories);
-
-/// Values of `EnforceMessageSigning`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnforceMessageSigning {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnforceMessageSigning {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Status`.
+    Status {
+        /// `ACTIVE`
+        Active = "ACTIVE",
+        /// `INACTIVE`
+        Inactive = "INACTIVE",
     }
 }
 
-impl ToTemplate for EnforceMessageSigning {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnforceMessageSigning {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnforceMessageSigning {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnforceMessageSigning> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnforceMessageSigning::from(s))
-    }
-}
-
-crate::impl_literal!(EnforceMessageSigning);
-
-/// Values of `PreserveFilename`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreserveFilename {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreserveFilename {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreserveFilename {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreserveFilename {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreserveFilename {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreserveFilename> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreserveFilename::from(s))
-    }
-}
-
-crate::impl_literal!(PreserveFilename);
-
-/// Values of `Status`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Status {
-    /// `ACTIVE`
-    Active,
-    /// `INACTIVE`
-    Inactive,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Status {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Status {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Status {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Status {
-    fn from(s: &str) -> Self {
-        match s {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Status> {
-    fn from(s: &str) -> Self {
-        Value::literal(Status::from(s))
-    }
-}
-
-crate::impl_literal!(Status);
-
-/// Property type `Tag` of `AWS::Transfer::Agreement`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

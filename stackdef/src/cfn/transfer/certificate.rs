@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Transfer::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Certificate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Certificate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Certificate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Certificate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::Certificate`.
+    Certificate("AWS::Transfer::Certificate", CertificateProps)
 }
 
 impl Certificate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::Certificate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: CertificateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `CertificateId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransferCertificateId> {
         self.resource.ref_value()
@@ -112,283 +64,119 @@ impl Certificate {
     pub fn attr_not_before_date(&self) -> Value<String> {
         self.resource.get_att("NotBeforeDate")
     }
+
+    /// Replaces `ActiveDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_active_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ActiveDate", value.into())
+    }
+
+    /// Replaces `Certificate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Certificate", value.into())
+    }
+
+    /// Replaces `CertificateChain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_chain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateChain", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `InactiveDate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inactive_date(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("InactiveDate", value.into())
+    }
+
+    /// Replaces `PrivateKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PrivateKey", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Usage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_usage(&self, value: impl Into<Value<Usage>>) {
+        self.resource.set_property("Usage", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::Certificate`.
-#[derive(Debug, Clone)]
-pub struct CertificateProps {
-    /// `ActiveDate` (optional).
-    pub active_date: Option<Value<String>>,
-    /// `Certificate` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=16384 characters.
-    /// Pattern: `^[\t\n\r\u0020-\u00FF]+$`.
-    pub certificate: Value<String>,
-    /// `CertificateChain` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=2097152 characters.
-    /// Pattern: `^[\t\n\r\u0020-\u00FF]+$`.
-    pub certificate_chain: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[\u0021-\u007E]+$`.
-    pub description: Option<Value<String>>,
-    /// `InactiveDate` (optional).
-    pub inactive_date: Option<Value<String>>,
-    /// `PrivateKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 1..=16384 characters.
-    /// Pattern: `^[\t\n\r\u0020-\u00FF]+$`.
-    pub private_key: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Usage` (required).
-    pub usage: Value<Usage>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::Certificate`.
+    CertificateProps
 }
 
 impl CertificateProps {
     /// The required properties: `Certificate`, `Usage`.
     pub fn new(certificate: impl Into<Value<String>>, usage: impl Into<Value<Usage>>) -> Self {
-        Self {
-            active_date: None,
-            certificate: certificate.into(),
-            certificate_chain: None,
-            description: None,
-            inactive_date: None,
-            private_key: None,
-            tags: None,
-            usage: usage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Certificate", certificate.into().to_template())
+                .with(7, "Usage", usage.into().to_template()),
+        )
     }
-    /// Sets `ActiveDate`.
-    pub fn active_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.active_date = Some(value.into());
-        self
+    /// `ActiveDate` (optional).
+    pub fn active_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ActiveDate", value.into().to_template()))
     }
-    /// Sets `CertificateChain`.
-    pub fn certificate_chain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_chain = Some(value.into());
-        self
+    /// `CertificateChain` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 2097152 characters.
+    /// Pattern: `^[\t\n\r\u0020-\u00FF]+$`.
+    pub fn certificate_chain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CertificateChain", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^[\u0021-\u007E]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `InactiveDate`.
-    pub fn inactive_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.inactive_date = Some(value.into());
-        self
+    /// `InactiveDate` (optional).
+    pub fn inactive_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "InactiveDate", value.into().to_template()))
     }
-    /// Sets `PrivateKey`.
-    pub fn private_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.private_key = Some(value.into());
-        self
+    /// `PrivateKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 1 to 16384 characters.
+    /// Pattern: `^[\t\n\r\u0020-\u00FF]+$`.
+    pub fn private_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "PrivateKey", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CertificateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.active_date {
-            m.insert("ActiveDate".to_owned(), v.to_template());
-        }
-        m.insert("Certificate".to_owned(), self.certificate.to_template());
-        if let Some(v) = &self.certificate_chain {
-            m.insert("CertificateChain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inactive_date {
-            m.insert("InactiveDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_key {
-            m.insert("PrivateKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Usage".to_owned(), self.usage.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for CertificateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate.check(
-            &path.field("Certificate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16384),
-                pattern: Some("^[\\t\\n\\r\\u0020-\\u00FF]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_chain.check(
-            &path.field("CertificateChain"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2097152),
-                pattern: Some("^[\\t\\n\\r\\u0020-\\u00FF]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[\\u0021-\\u007E]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.private_key.check(
-            &path.field("PrivateKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(16384),
-                pattern: Some("^[\\t\\n\\r\\u0020-\\u00FF]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.usage.check(&path.field("Usage"), &Rules::NONE, out);
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `Usage`.
+    Usage {
+        /// `SIGNING`
+        Signing = "SIGNING",
+        /// `ENCRYPTION`
+        Encryption = "ENCRYPTION",
+        /// `TLS`
+        Tls = "TLS",
     }
 }
-
-crate::impl_literal!(CertificateProps);
-
-/// Property type `Tag` of `AWS::Transfer::Certificate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `Usage`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Usage {
-    /// `SIGNING`
-    Signing,
-    /// `ENCRYPTION`
-    Encryption,
-    /// `TLS`
-    Tls,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Usage {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SIGNING", "ENCRYPTION", "TLS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Signing => "SIGNING",
-            Self::Encryption => "ENCRYPTION",
-            Self::Tls => "TLS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Usage {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Usage {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Usage {
-    fn from(s: &str) -> Self {
-        match s {
-            "SIGNING" => Self::Signing,
-            "ENCRYPTION" => Self::Encryption,
-            "TLS" => Self::Tls,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Usage> {
-    fn from(s: &str) -> Self {
-        Value::literal(Usage::from(s))
-    }
-}
-
-crate::impl_literal!(Usage);

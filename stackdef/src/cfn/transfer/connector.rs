@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Transfer::Connector`.
-#[derive(Debug, Clone)]
-pub struct Connector {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Connector {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Connector {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Connector {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::Connector`.
+    Connector("AWS::Transfer::Connector", ConnectorProps)
 }
 
 impl Connector {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::Connector";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ConnectorProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ConnectorId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransferConnectorId> {
         self.resource.ref_value()
@@ -102,1228 +54,390 @@ impl Connector {
     pub fn attr_error_message(&self) -> Value<String> {
         self.resource.get_att("ErrorMessage")
     }
+
+    /// Replaces `AccessRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessRole", value.into())
+    }
+
+    /// Replaces `As2Config` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_as2_config(&self, value: impl Into<Value<As2Config>>) {
+        self.resource.set_property("As2Config", value.into())
+    }
+
+    /// Replaces `EgressConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_config(&self, value: impl Into<Value<ConnectorEgressConfig>>) {
+        self.resource.set_property("EgressConfig", value.into())
+    }
+
+    /// Replaces `EgressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_egress_type(&self, value: impl Into<Value<ConnectorEgressType>>) {
+        self.resource.set_property("EgressType", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `LoggingRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LoggingRole", value.into())
+    }
+
+    /// Replaces `SecurityPolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityPolicyName", value.into())
+    }
+
+    /// Replaces `SftpConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sftp_config(&self, value: impl Into<Value<SftpConfig>>) {
+        self.resource.set_property("SftpConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Url` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_url(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Url", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorProps {
-    /// `AccessRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:.*role/.*`.
-    pub access_role: Value<String>,
-    /// `As2Config` (optional).
-    pub as2_config: Option<Value<As2Config>>,
-    /// `EgressConfig` (optional).
-    pub egress_config: Option<Value<ConnectorEgressConfig>>,
-    /// `EgressType` (optional).
-    pub egress_type: Option<Value<ConnectorEgressType>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `LoggingRole` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `arn:.*role/.*`.
-    pub logging_role: Option<Value<String>>,
-    /// `SecurityPolicyName` (optional).
-    /// Length: 0..=50 characters.
-    /// Pattern: `TransferSFTPConnectorSecurityPolicy-[A-Za-z0-9-]+`.
-    pub security_policy_name: Option<Value<String>>,
-    /// `SftpConfig` (optional).
-    pub sftp_config: Option<Value<SftpConfig>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Url` (optional).
-    /// Length: 0..=255 characters.
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::Connector`.
+    ConnectorProps
 }
 
 impl ConnectorProps {
     /// The required properties: `AccessRole`.
     pub fn new(access_role: impl Into<Value<String>>) -> Self {
-        Self {
-            access_role: access_role.into(),
-            as2_config: None,
-            egress_config: None,
-            egress_type: None,
-            ip_address_type: None,
-            logging_role: None,
-            security_policy_name: None,
-            sftp_config: None,
-            tags: None,
-            url: None,
-        }
+        Self(crate::Properties::new().with(0, "AccessRole", access_role.into().to_template()))
     }
-    /// Sets `As2Config`.
-    pub fn as2_config(mut self, value: impl Into<Value<As2Config>>) -> Self {
-        self.as2_config = Some(value.into());
-        self
+    /// `As2Config` (optional).
+    pub fn as2_config(self, value: impl Into<Value<As2Config>>) -> Self {
+        Self(self.0.with(1, "As2Config", value.into().to_template()))
     }
-    /// Sets `EgressConfig`.
-    pub fn egress_config(mut self, value: impl Into<Value<ConnectorEgressConfig>>) -> Self {
-        self.egress_config = Some(value.into());
-        self
+    /// `EgressConfig` (optional).
+    pub fn egress_config(self, value: impl Into<Value<ConnectorEgressConfig>>) -> Self {
+        Self(self.0.with(2, "EgressConfig", value.into().to_template()))
     }
-    /// Sets `EgressType`.
-    pub fn egress_type(mut self, value: impl Into<Value<ConnectorEgressType>>) -> Self {
-        self.egress_type = Some(value.into());
-        self
+    /// `EgressType` (optional).
+    pub fn egress_type(self, value: impl Into<Value<ConnectorEgressType>>) -> Self {
+        Self(self.0.with(3, "EgressType", value.into().to_template()))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(4, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `LoggingRole`.
-    pub fn logging_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logging_role = Some(value.into());
-        self
+    /// `LoggingRole` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `arn:.*role/.*`.
+    pub fn logging_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "LoggingRole", value.into().to_template()))
     }
-    /// Sets `SecurityPolicyName`.
-    pub fn security_policy_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_policy_name = Some(value.into());
-        self
+    /// `SecurityPolicyName` (optional).
+    /// Length: 0 to 50 characters.
+    /// Pattern: `TransferSFTPConnectorSecurityPolicy-[A-Za-z0-9-]+`.
+    pub fn security_policy_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "SecurityPolicyName", value.into().to_template()),
+        )
     }
-    /// Sets `SftpConfig`.
-    pub fn sftp_config(mut self, value: impl Into<Value<SftpConfig>>) -> Self {
-        self.sftp_config = Some(value.into());
-        self
+    /// `SftpConfig` (optional).
+    pub fn sftp_config(self, value: impl Into<Value<SftpConfig>>) -> Self {
+        Self(self.0.with(7, "SftpConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
+    /// `Url` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "Url", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectorProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AccessRole".to_owned(), self.access_role.to_template());
-        if let Some(v) = &self.as2_config {
-            m.insert("As2Config".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.egress_config {
-            m.insert("EgressConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.egress_type {
-            m.insert("EgressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_role {
-            m.insert("LoggingRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_policy_name {
-            m.insert("SecurityPolicyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sftp_config {
-            m.insert("SftpConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_role.check(
-            &path.field("AccessRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:.*role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.as2_config
-            .check(&path.field("As2Config"), &Rules::NONE, out);
-        self.egress_config
-            .check(&path.field("EgressConfig"), &Rules::NONE, out);
-        self.egress_type
-            .check(&path.field("EgressType"), &Rules::NONE, out);
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.logging_role.check(
-            &path.field("LoggingRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("arn:.*role/.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.security_policy_name.check(
-            &path.field("SecurityPolicyName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(50),
-                pattern: Some("TransferSFTPConnectorSecurityPolicy-[A-Za-z0-9-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sftp_config
-            .check(&path.field("SftpConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ConnectorProps);
-
-/// Property type `As2Config` of `AWS::Transfer::Connector`.
-#[derive(Debug, Clone, Default)]
-pub struct As2Config {
-    /// `AsyncMdnConfig` (optional).
-    pub async_mdn_config: Option<Value<ConnectorAsyncMdnConfig>>,
-    /// `BasicAuthSecretId` (optional).
-    /// Length: 0..=2048 characters.
-    pub basic_auth_secret_id: Option<Value<String>>,
-    /// `Compression` (optional).
-    pub compression: Option<Value<Compression>>,
-    /// `EncryptionAlgorithm` (optional).
-    pub encryption_algorithm: Option<Value<EncryptionAlgorithm>>,
-    /// `LocalProfileId` (optional).
-    /// Length: 19..=19 characters.
-    /// Pattern: `^p-([0-9a-f]{17})$`.
-    pub local_profile_id: Option<Value<String>>,
-    /// `MdnResponse` (optional).
-    pub mdn_response: Option<Value<MdnResponse>>,
-    /// `MdnSigningAlgorithm` (optional).
-    pub mdn_signing_algorithm: Option<Value<MdnSigningAlgorithm>>,
-    /// `MessageSubject` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^[\u0020-\u007E\t]+$`.
-    pub message_subject: Option<Value<String>>,
-    /// `PartnerProfileId` (optional).
-    /// Length: 19..=19 characters.
-    /// Pattern: `^p-([0-9a-f]{17})$`.
-    pub partner_profile_id: Option<Value<String>>,
-    /// `PreserveContentType` (optional).
-    pub preserve_content_type: Option<Value<PreserveContentType>>,
-    /// `SigningAlgorithm` (optional).
-    pub signing_algorithm: Option<Value<SigningAlgorithm>>,
+crate::l1_struct! {
+    /// Property type `As2Config` of `AWS::Transfer::Connector`.
+    As2Config(default)
 }
 
 impl As2Config {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            async_mdn_config: None,
-            basic_auth_secret_id: None,
-            compression: None,
-            encryption_algorithm: None,
-            local_profile_id: None,
-            mdn_response: None,
-            mdn_signing_algorithm: None,
-            message_subject: None,
-            partner_profile_id: None,
-            preserve_content_type: None,
-            signing_algorithm: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AsyncMdnConfig`.
-    pub fn async_mdn_config(mut self, value: impl Into<Value<ConnectorAsyncMdnConfig>>) -> Self {
-        self.async_mdn_config = Some(value.into());
-        self
+    /// `AsyncMdnConfig` (optional).
+    pub fn async_mdn_config(self, value: impl Into<Value<ConnectorAsyncMdnConfig>>) -> Self {
+        Self(self.0.with(0, "AsyncMdnConfig", value.into().to_template()))
     }
-    /// Sets `BasicAuthSecretId`.
-    pub fn basic_auth_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.basic_auth_secret_id = Some(value.into());
-        self
+    /// `BasicAuthSecretId` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn basic_auth_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BasicAuthSecretId", value.into().to_template()),
+        )
     }
-    /// Sets `Compression`.
-    pub fn compression(mut self, value: impl Into<Value<Compression>>) -> Self {
-        self.compression = Some(value.into());
-        self
+    /// `Compression` (optional).
+    pub fn compression(self, value: impl Into<Value<Compression>>) -> Self {
+        Self(self.0.with(2, "Compression", value.into().to_template()))
     }
-    /// Sets `EncryptionAlgorithm`.
-    pub fn encryption_algorithm(mut self, value: impl Into<Value<EncryptionAlgorithm>>) -> Self {
-        self.encryption_algorithm = Some(value.into());
-        self
+    /// `EncryptionAlgorithm` (optional).
+    pub fn encryption_algorithm(self, value: impl Into<Value<EncryptionAlgorithm>>) -> Self {
+        Self(
+            self.0
+                .with(3, "EncryptionAlgorithm", value.into().to_template()),
+        )
     }
-    /// Sets `LocalProfileId`.
-    pub fn local_profile_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.local_profile_id = Some(value.into());
-        self
+    /// `LocalProfileId` (optional).
+    /// Length: 19 to 19 characters.
+    /// Pattern: `^p-([0-9a-f]{17})$`.
+    pub fn local_profile_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "LocalProfileId", value.into().to_template()))
     }
-    /// Sets `MdnResponse`.
-    pub fn mdn_response(mut self, value: impl Into<Value<MdnResponse>>) -> Self {
-        self.mdn_response = Some(value.into());
-        self
+    /// `MdnResponse` (optional).
+    pub fn mdn_response(self, value: impl Into<Value<MdnResponse>>) -> Self {
+        Self(self.0.with(5, "MdnResponse", value.into().to_template()))
     }
-    /// Sets `MdnSigningAlgorithm`.
-    pub fn mdn_signing_algorithm(mut self, value: impl Into<Value<MdnSigningAlgorithm>>) -> Self {
-        self.mdn_signing_algorithm = Some(value.into());
-        self
+    /// `MdnSigningAlgorithm` (optional).
+    pub fn mdn_signing_algorithm(self, value: impl Into<Value<MdnSigningAlgorithm>>) -> Self {
+        Self(
+            self.0
+                .with(6, "MdnSigningAlgorithm", value.into().to_template()),
+        )
     }
-    /// Sets `MessageSubject`.
-    pub fn message_subject(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_subject = Some(value.into());
-        self
+    /// `MessageSubject` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^[\u0020-\u007E\t]+$`.
+    pub fn message_subject(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "MessageSubject", value.into().to_template()))
     }
-    /// Sets `PartnerProfileId`.
-    pub fn partner_profile_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.partner_profile_id = Some(value.into());
-        self
+    /// `PartnerProfileId` (optional).
+    /// Length: 19 to 19 characters.
+    /// Pattern: `^p-([0-9a-f]{17})$`.
+    pub fn partner_profile_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "PartnerProfileId", value.into().to_template()),
+        )
     }
-    /// Sets `PreserveContentType`.
-    pub fn preserve_content_type(mut self, value: impl Into<Value<PreserveContentType>>) -> Self {
-        self.preserve_content_type = Some(value.into());
-        self
+    /// `PreserveContentType` (optional).
+    pub fn preserve_content_type(self, value: impl Into<Value<PreserveContentType>>) -> Self {
+        Self(
+            self.0
+                .with(9, "PreserveContentType", value.into().to_template()),
+        )
     }
-    /// Sets `SigningAlgorithm`.
-    pub fn signing_algorithm(mut self, value: impl Into<Value<SigningAlgorithm>>) -> Self {
-        self.signing_algorithm = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for As2Config {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.async_mdn_config {
-            m.insert("AsyncMdnConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.basic_auth_secret_id {
-            m.insert("BasicAuthSecretId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.compression {
-            m.insert("Compression".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_algorithm {
-            m.insert("EncryptionAlgorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.local_profile_id {
-            m.insert("LocalProfileId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mdn_response {
-            m.insert("MdnResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mdn_signing_algorithm {
-            m.insert("MdnSigningAlgorithm".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_subject {
-            m.insert("MessageSubject".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partner_profile_id {
-            m.insert("PartnerProfileId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.preserve_content_type {
-            m.insert("PreserveContentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.signing_algorithm {
-            m.insert("SigningAlgorithm".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SigningAlgorithm` (optional).
+    pub fn signing_algorithm(self, value: impl Into<Value<SigningAlgorithm>>) -> Self {
+        Self(
+            self.0
+                .with(10, "SigningAlgorithm", value.into().to_template()),
+        )
     }
 }
 
-impl Check for As2Config {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.async_mdn_config
-            .check(&path.field("AsyncMdnConfig"), &Rules::NONE, out);
-        self.basic_auth_secret_id.check(
-            &path.field("BasicAuthSecretId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.compression
-            .check(&path.field("Compression"), &Rules::NONE, out);
-        self.encryption_algorithm
-            .check(&path.field("EncryptionAlgorithm"), &Rules::NONE, out);
-        self.local_profile_id.check(
-            &path.field("LocalProfileId"),
-            &Rules {
-                min_length: Some(19),
-                max_length: Some(19),
-                pattern: Some("^p-([0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mdn_response
-            .check(&path.field("MdnResponse"), &Rules::NONE, out);
-        self.mdn_signing_algorithm
-            .check(&path.field("MdnSigningAlgorithm"), &Rules::NONE, out);
-        self.message_subject.check(
-            &path.field("MessageSubject"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^[\\u0020-\\u007E\\t]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.partner_profile_id.check(
-            &path.field("PartnerProfileId"),
-            &Rules {
-                min_length: Some(19),
-                max_length: Some(19),
-                pattern: Some("^p-([0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.preserve_content_type
-            .check(&path.field("PreserveContentType"), &Rules::NONE, out);
-        self.signing_algorithm
-            .check(&path.field("SigningAlgorithm"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(As2Config);
-
-/// Property type `ConnectorAsyncMdnConfig` of `AWS::Transfer::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorAsyncMdnConfig {
-    /// `ServerIds` (required).
-    /// Items: 1..=10.
-    /// Each item: Length: 19..=19 characters.
-    /// Each item: Pattern: `^s-([0-9a-f]{17})$`.
-    pub server_ids: Value<List<String>>,
-    /// `Url` (required).
-    /// Length: 0..=255 characters.
-    pub url: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConnectorAsyncMdnConfig` of `AWS::Transfer::Connector`.
+    ConnectorAsyncMdnConfig
 }
 
 impl ConnectorAsyncMdnConfig {
     /// The required properties: `ServerIds`, `Url`.
     pub fn new(server_ids: impl Into<Value<List<String>>>, url: impl Into<Value<String>>) -> Self {
-        Self {
-            server_ids: server_ids.into(),
-            url: url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ServerIds", server_ids.into().to_template())
+                .with(1, "Url", url.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ConnectorAsyncMdnConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ServerIds".to_owned(), self.server_ids.to_template());
-        m.insert("Url".to_owned(), self.url.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Compression`.
+    Compression {
+        /// `ZLIB`
+        Zlib = "ZLIB",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for ConnectorAsyncMdnConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.server_ids.check(
-            &path.field("ServerIds"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(19),
-                            max_length: Some(19),
-                            pattern: Some("^s-([0-9a-f]{17})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `EncryptionAlgorithm`.
+    EncryptionAlgorithm {
+        /// `AES128_CBC`
+        Aes128Cbc = "AES128_CBC",
+        /// `AES192_CBC`
+        Aes192Cbc = "AES192_CBC",
+        /// `AES256_CBC`
+        Aes256Cbc = "AES256_CBC",
+        /// `NONE`
+        None = "NONE",
+        /// `DES_EDE3_CBC`
+        DesEde3Cbc = "DES_EDE3_CBC",
     }
 }
 
-crate::impl_literal!(ConnectorAsyncMdnConfig);
-
-/// Values of `Compression`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Compression {
-    /// `ZLIB`
-    Zlib,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Compression {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ZLIB", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Zlib => "ZLIB",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `MdnResponse`.
+    MdnResponse {
+        /// `SYNC`
+        Sync = "SYNC",
+        /// `ASYNC`
+        Async = "ASYNC",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl ToTemplate for Compression {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `MdnSigningAlgorithm`.
+    MdnSigningAlgorithm {
+        /// `SHA256`
+        Sha256 = "SHA256",
+        /// `SHA384`
+        Sha384 = "SHA384",
+        /// `SHA512`
+        Sha512 = "SHA512",
+        /// `SHA1`
+        Sha1 = "SHA1",
+        /// `NONE`
+        None = "NONE",
+        /// `DEFAULT`
+        Default = "DEFAULT",
     }
 }
 
-impl Check for Compression {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `PreserveContentType`.
+    PreserveContentType {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl From<&str> for Compression {
-    fn from(s: &str) -> Self {
-        match s {
-            "ZLIB" => Self::Zlib,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `SigningAlgorithm`.
+    SigningAlgorithm {
+        /// `SHA256`
+        Sha256 = "SHA256",
+        /// `SHA384`
+        Sha384 = "SHA384",
+        /// `SHA512`
+        Sha512 = "SHA512",
+        /// `SHA1`
+        Sha1 = "SHA1",
+        /// `NONE`
+        None = "NONE",
     }
 }
 
-impl From<&str> for Value<Compression> {
-    fn from(s: &str) -> Self {
-        Value::literal(Compression::from(s))
-    }
-}
-
-crate::impl_literal!(Compression);
-
-/// Values of `EncryptionAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EncryptionAlgorithm {
-    /// `AES128_CBC`
-    Aes128Cbc,
-    /// `AES192_CBC`
-    Aes192Cbc,
-    /// `AES256_CBC`
-    Aes256Cbc,
-    /// `NONE`
-    None,
-    /// `DES_EDE3_CBC`
-    DesEde3Cbc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EncryptionAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AES128_CBC",
-        "AES192_CBC",
-        "AES256_CBC",
-        "NONE",
-        "DES_EDE3_CBC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Aes128Cbc => "AES128_CBC",
-            Self::Aes192Cbc => "AES192_CBC",
-            Self::Aes256Cbc => "AES256_CBC",
-            Self::None => "NONE",
-            Self::DesEde3Cbc => "DES_EDE3_CBC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EncryptionAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EncryptionAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EncryptionAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "AES128_CBC" => Self::Aes128Cbc,
-            "AES192_CBC" => Self::Aes192Cbc,
-            "AES256_CBC" => Self::Aes256Cbc,
-            "NONE" => Self::None,
-            "DES_EDE3_CBC" => Self::DesEde3Cbc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EncryptionAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(EncryptionAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(EncryptionAlgorithm);
-
-/// Values of `MdnResponse`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MdnResponse {
-    /// `SYNC`
-    Sync,
-    /// `ASYNC`
-    Async,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MdnResponse {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SYNC", "ASYNC", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sync => "SYNC",
-            Self::Async => "ASYNC",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MdnResponse {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MdnResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MdnResponse {
-    fn from(s: &str) -> Self {
-        match s {
-            "SYNC" => Self::Sync,
-            "ASYNC" => Self::Async,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MdnResponse> {
-    fn from(s: &str) -> Self {
-        Value::literal(MdnResponse::from(s))
-    }
-}
-
-crate::impl_literal!(MdnResponse);
-
-/// Values of `MdnSigningAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MdnSigningAlgorithm {
-    /// `SHA256`
-    Sha256,
-    /// `SHA384`
-    Sha384,
-    /// `SHA512`
-    Sha512,
-    /// `SHA1`
-    Sha1,
-    /// `NONE`
-    None,
-    /// `DEFAULT`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MdnSigningAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["SHA256", "SHA384", "SHA512", "SHA1", "NONE", "DEFAULT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256 => "SHA256",
-            Self::Sha384 => "SHA384",
-            Self::Sha512 => "SHA512",
-            Self::Sha1 => "SHA1",
-            Self::None => "NONE",
-            Self::Default => "DEFAULT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MdnSigningAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MdnSigningAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MdnSigningAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHA256" => Self::Sha256,
-            "SHA384" => Self::Sha384,
-            "SHA512" => Self::Sha512,
-            "SHA1" => Self::Sha1,
-            "NONE" => Self::None,
-            "DEFAULT" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MdnSigningAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(MdnSigningAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(MdnSigningAlgorithm);
-
-/// Values of `PreserveContentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PreserveContentType {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PreserveContentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PreserveContentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PreserveContentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PreserveContentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PreserveContentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(PreserveContentType::from(s))
-    }
-}
-
-crate::impl_literal!(PreserveContentType);
-
-/// Values of `SigningAlgorithm`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SigningAlgorithm {
-    /// `SHA256`
-    Sha256,
-    /// `SHA384`
-    Sha384,
-    /// `SHA512`
-    Sha512,
-    /// `SHA1`
-    Sha1,
-    /// `NONE`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SigningAlgorithm {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SHA256", "SHA384", "SHA512", "SHA1", "NONE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sha256 => "SHA256",
-            Self::Sha384 => "SHA384",
-            Self::Sha512 => "SHA512",
-            Self::Sha1 => "SHA1",
-            Self::None => "NONE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SigningAlgorithm {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SigningAlgorithm {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SigningAlgorithm {
-    fn from(s: &str) -> Self {
-        match s {
-            "SHA256" => Self::Sha256,
-            "SHA384" => Self::Sha384,
-            "SHA512" => Self::Sha512,
-            "SHA1" => Self::Sha1,
-            "NONE" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SigningAlgorithm> {
-    fn from(s: &str) -> Self {
-        Value::literal(SigningAlgorithm::from(s))
-    }
-}
-
-crate::impl_literal!(SigningAlgorithm);
-
-/// Property type `ConnectorEgressConfig` of `AWS::Transfer::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorEgressConfig {
-    /// `VpcLattice` (required).
-    pub vpc_lattice: Value<ConnectorVpcLatticeEgressConfig>,
+crate::l1_struct! {
+    /// Property type `ConnectorEgressConfig` of `AWS::Transfer::Connector`.
+    ConnectorEgressConfig
 }
 
 impl ConnectorEgressConfig {
     /// The required properties: `VpcLattice`.
     pub fn new(vpc_lattice: impl Into<Value<ConnectorVpcLatticeEgressConfig>>) -> Self {
-        Self {
-            vpc_lattice: vpc_lattice.into(),
-        }
+        Self(crate::Properties::new().with(0, "VpcLattice", vpc_lattice.into().to_template()))
     }
 }
 
-impl ToTemplate for ConnectorEgressConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("VpcLattice".to_owned(), self.vpc_lattice.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ConnectorEgressConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc_lattice
-            .check(&path.field("VpcLattice"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ConnectorEgressConfig);
-
-/// Property type `ConnectorVpcLatticeEgressConfig` of `AWS::Transfer::Connector`.
-#[derive(Debug, Clone)]
-pub struct ConnectorVpcLatticeEgressConfig {
-    /// `PortNumber` (optional).
-    /// Range: 1..=65535.
-    pub port_number: Option<Value<i64>>,
-    /// `ResourceConfigurationArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$`.
-    pub resource_configuration_arn: Value<String>,
+crate::l1_struct! {
+    /// Property type `ConnectorVpcLatticeEgressConfig` of `AWS::Transfer::Connector`.
+    ConnectorVpcLatticeEgressConfig
 }
 
 impl ConnectorVpcLatticeEgressConfig {
     /// The required properties: `ResourceConfigurationArn`.
     pub fn new(resource_configuration_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            port_number: None,
-            resource_configuration_arn: resource_configuration_arn.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ResourceConfigurationArn",
+            resource_configuration_arn.into().to_template(),
+        ))
     }
-    /// Sets `PortNumber`.
-    pub fn port_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port_number = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ConnectorVpcLatticeEgressConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.port_number {
-            m.insert("PortNumber".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceConfigurationArn".to_owned(),
-            self.resource_configuration_arn.to_template(),
-        );
-        Expr::Map(m)
+    /// `PortNumber` (optional).
+    /// Range: 1 to 65535.
+    pub fn port_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "PortNumber", value.into().to_template()))
     }
 }
 
-impl Check for ConnectorVpcLatticeEgressConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port_number.check(
-            &path.field("PortNumber"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_configuration_arn.check(&path.field("ResourceConfigurationArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:resourceconfiguration/rcfg-[0-9a-z]{17}$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `ConnectorEgressType`.
+    ConnectorEgressType {
+        /// `SERVICE_MANAGED`
+        ServiceManaged = "SERVICE_MANAGED",
+        /// `VPC_LATTICE`
+        VpcLattice = "VPC_LATTICE",
     }
 }
 
-crate::impl_literal!(ConnectorVpcLatticeEgressConfig);
-
-/// Values of `ConnectorEgressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ConnectorEgressType {
-    /// `SERVICE_MANAGED`
-    ServiceManaged,
-    /// `VPC_LATTICE`
-    VpcLattice,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ConnectorEgressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE_MANAGED", "VPC_LATTICE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceManaged => "SERVICE_MANAGED",
-            Self::VpcLattice => "VPC_LATTICE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUALSTACK`
+        Dualstack = "DUALSTACK",
     }
 }
 
-impl ToTemplate for ConnectorEgressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ConnectorEgressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ConnectorEgressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE_MANAGED" => Self::ServiceManaged,
-            "VPC_LATTICE" => Self::VpcLattice,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ConnectorEgressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ConnectorEgressType::from(s))
-    }
-}
-
-crate::impl_literal!(ConnectorEgressType);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUALSTACK`
-    Dualstack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dualstack => "DUALSTACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUALSTACK" => Self::Dualstack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `SftpConfig` of `AWS::Transfer::Connector`.
-#[derive(Debug, Clone, Default)]
-pub struct SftpConfig {
-    /// `MaxConcurrentConnections` (optional).
-    /// Range: 1..=5.
-    pub max_concurrent_connections: Option<Value<i64>>,
-    /// `TrustedHostKeys` (optional).
-    /// Items: 0..=10.
-    /// Each item: Length: 1..=2048 characters.
-    pub trusted_host_keys: Option<Value<List<String>>>,
-    /// `UserSecretId` (optional).
-    /// Length: 1..=2048 characters.
-    pub user_secret_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SftpConfig` of `AWS::Transfer::Connector`.
+    SftpConfig(default)
 }
 
 impl SftpConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            max_concurrent_connections: None,
-            trusted_host_keys: None,
-            user_secret_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `MaxConcurrentConnections`.
-    pub fn max_concurrent_connections(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_concurrent_connections = Some(value.into());
-        self
+    /// `MaxConcurrentConnections` (optional).
+    /// Range: 1 to 5.
+    pub fn max_concurrent_connections(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MaxConcurrentConnections", value.into().to_template()),
+        )
     }
-    /// Sets `TrustedHostKeys`.
-    pub fn trusted_host_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.trusted_host_keys = Some(value.into());
-        self
+    /// `TrustedHostKeys` (optional).
+    /// Items: 0 to 10.
+    /// Each item: Length: 1 to 2048 characters.
+    pub fn trusted_host_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "TrustedHostKeys", value.into().to_template()),
+        )
     }
-    /// Sets `UserSecretId`.
-    pub fn user_secret_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_secret_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SftpConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.max_concurrent_connections {
-            m.insert("MaxConcurrentConnections".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trusted_host_keys {
-            m.insert("TrustedHostKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_secret_id {
-            m.insert("UserSecretId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserSecretId` (optional).
+    /// Length: 1 to 2048 characters.
+    pub fn user_secret_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "UserSecretId", value.into().to_template()))
     }
 }
 
-impl Check for SftpConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_concurrent_connections.check(
-            &path.field("MaxConcurrentConnections"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trusted_host_keys.check(
-            &path.field("TrustedHostKeys"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_secret_id.check(
-            &path.field("UserSecretId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SftpConfig);
-
-/// Property type `Tag` of `AWS::Transfer::Connector`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

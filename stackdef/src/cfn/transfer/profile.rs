@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Transfer::Profile`.
-#[derive(Debug, Clone)]
-pub struct Profile {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Profile {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Profile {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Profile {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::Profile`.
+    Profile("AWS::Transfer::Profile", ProfileProps)
 }
 
 impl Profile {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::Profile";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ProfileProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ProfileId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransferProfileId> {
         self.resource.ref_value()
@@ -87,25 +39,35 @@ impl Profile {
     pub fn attr_profile_id(&self) -> Value<ids::TransferProfileId> {
         self.resource.get_att("ProfileId")
     }
+
+    /// Replaces `As2Id` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_as2_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("As2Id", value.into())
+    }
+
+    /// Replaces `CertificateIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("CertificateIds", value.into())
+    }
+
+    /// Replaces `ProfileType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_profile_type(&self, value: impl Into<Value<ProfileType>>) {
+        self.resource.set_property("ProfileType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::Profile`.
-#[derive(Debug, Clone)]
-pub struct ProfileProps {
-    /// `As2Id` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\u0020-\u007E\s]*$`.
-    pub as2_id: Value<String>,
-    /// `CertificateIds` (optional).
-    /// Each item: Length: 22..=22 characters.
-    /// Each item: Pattern: `^cert-([0-9a-f]{17})$`.
-    pub certificate_ids: Option<Value<List<String>>>,
-    /// `ProfileType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub profile_type: Value<ProfileType>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::Profile`.
+    ProfileProps
 }
 
 impl ProfileProps {
@@ -114,193 +76,33 @@ impl ProfileProps {
         as2_id: impl Into<Value<String>>,
         profile_type: impl Into<Value<ProfileType>>,
     ) -> Self {
-        Self {
-            as2_id: as2_id.into(),
-            certificate_ids: None,
-            profile_type: profile_type.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "As2Id", as2_id.into().to_template())
+                .with(2, "ProfileType", profile_type.into().to_template()),
+        )
     }
-    /// Sets `CertificateIds`.
-    pub fn certificate_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.certificate_ids = Some(value.into());
-        self
+    /// `CertificateIds` (optional).
+    /// Each item: Length: 22 to 22 characters.
+    /// Each item: Pattern: `^cert-([0-9a-f]{17})$`.
+    pub fn certificate_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "CertificateIds", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ProfileProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("As2Id".to_owned(), self.as2_id.to_template());
-        if let Some(v) = &self.certificate_ids {
-            m.insert("CertificateIds".to_owned(), v.to_template());
-        }
-        m.insert("ProfileType".to_owned(), self.profile_type.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ProfileProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.as2_id.check(
-            &path.field("As2Id"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\u0020-\\u007E\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.certificate_ids.check(
-            &path.field("CertificateIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(22),
-                            max_length: Some(22),
-                            pattern: Some("^cert-([0-9a-f]{17})$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.profile_type
-            .check(&path.field("ProfileType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ProfileType`.
+    ProfileType {
+        /// `LOCAL`
+        Local = "LOCAL",
+        /// `PARTNER`
+        Partner = "PARTNER",
     }
 }
 
-crate::impl_literal!(ProfileProps);
-
-/// Values of `ProfileType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProfileType {
-    /// `LOCAL`
-    Local,
-    /// `PARTNER`
-    Partner,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProfileType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOCAL", "PARTNER"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Local => "LOCAL",
-            Self::Partner => "PARTNER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProfileType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProfileType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProfileType {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOCAL" => Self::Local,
-            "PARTNER" => Self::Partner,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProfileType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProfileType::from(s))
-    }
-}
-
-crate::impl_literal!(ProfileType);
-
-/// Property type `Tag` of `AWS::Transfer::Profile`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

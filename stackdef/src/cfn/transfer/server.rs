@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Transfer::Server`.
-#[derive(Debug, Clone)]
-pub struct Server {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Server {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Server {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Server {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::Server`.
+    Server("AWS::Transfer::Server", ServerProps)
 }
 
 impl Server {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::Server";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServerArn> {
         self.resource.ref_value()
@@ -97,1488 +49,536 @@ impl Server {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `Certificate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Certificate", value.into())
+    }
+
+    /// Replaces `Domain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain(&self, value: impl Into<Value<Domain>>) {
+        self.resource.set_property("Domain", value.into())
+    }
+
+    /// Replaces `EndpointDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_details(&self, value: impl Into<Value<EndpointDetails>>) {
+        self.resource.set_property("EndpointDetails", value.into())
+    }
+
+    /// Replaces `EndpointType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_type(&self, value: impl Into<Value<EndpointType>>) {
+        self.resource.set_property("EndpointType", value.into())
+    }
+
+    /// Replaces `IdentityProviderDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_details(&self, value: impl Into<Value<IdentityProviderDetails>>) {
+        self.resource
+            .set_property("IdentityProviderDetails", value.into())
+    }
+
+    /// Replaces `IdentityProviderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_type(&self, value: impl Into<Value<IdentityProviderType>>) {
+        self.resource
+            .set_property("IdentityProviderType", value.into())
+    }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `LoggingRole` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("LoggingRole", value.into())
+    }
+
+    /// Replaces `PostAuthenticationLoginBanner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_post_authentication_login_banner(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PostAuthenticationLoginBanner", value.into())
+    }
+
+    /// Replaces `PreAuthenticationLoginBanner` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pre_authentication_login_banner(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PreAuthenticationLoginBanner", value.into())
+    }
+
+    /// Replaces `ProtocolDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol_details(&self, value: impl Into<Value<ProtocolDetails>>) {
+        self.resource.set_property("ProtocolDetails", value.into())
+    }
+
+    /// Replaces `Protocols` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocols(&self, value: impl Into<Value<List<Protocol>>>) {
+        self.resource.set_property("Protocols", value.into())
+    }
+
+    /// Replaces `S3StorageOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_s3_storage_options(&self, value: impl Into<Value<S3StorageOptions>>) {
+        self.resource.set_property("S3StorageOptions", value.into())
+    }
+
+    /// Replaces `SecurityPolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("SecurityPolicyName", value.into())
+    }
+
+    /// Replaces `StructuredLogDestinations` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_structured_log_destinations(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("StructuredLogDestinations", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WorkflowDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workflow_details(&self, value: impl Into<Value<WorkflowDetails>>) {
+        self.resource.set_property("WorkflowDetails", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::Server`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerProps {
-    /// `Certificate` (optional).
-    /// Length: 0..=1600 characters.
-    pub certificate: Option<Value<String>>,
-    /// `Domain` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub domain: Option<Value<Domain>>,
-    /// `EndpointDetails` (optional).
-    pub endpoint_details: Option<Value<EndpointDetails>>,
-    /// `EndpointType` (optional).
-    pub endpoint_type: Option<Value<EndpointType>>,
-    /// `IdentityProviderDetails` (optional).
-    pub identity_provider_details: Option<Value<IdentityProviderDetails>>,
-    /// `IdentityProviderType` (optional).
-    pub identity_provider_type: Option<Value<IdentityProviderType>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `LoggingRole` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^(|arn:.*role/\S+)$`.
-    pub logging_role: Option<Value<String>>,
-    /// `PostAuthenticationLoginBanner` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[\x09-\x0D\x20-\x7E]*$`.
-    pub post_authentication_login_banner: Option<Value<String>>,
-    /// `PreAuthenticationLoginBanner` (optional).
-    /// Length: 0..=4096 characters.
-    /// Pattern: `^[\x09-\x0D\x20-\x7E]*$`.
-    pub pre_authentication_login_banner: Option<Value<String>>,
-    /// `ProtocolDetails` (optional).
-    pub protocol_details: Option<Value<ProtocolDetails>>,
-    /// `Protocols` (optional).
-    /// Items: 1..=4.
-    pub protocols: Option<Value<List<Protocol>>>,
-    /// `S3StorageOptions` (optional).
-    pub s3_storage_options: Option<Value<S3StorageOptions>>,
-    /// `SecurityPolicyName` (optional).
-    /// Length: 0..=100 characters.
-    /// Pattern: `^TransferSecurityPolicy-.+$`.
-    pub security_policy_name: Option<Value<String>>,
-    /// `StructuredLogDestinations` (optional).
-    /// Items: 0..=1.
-    /// Each item: Length: 20..=1600 characters.
-    /// Each item: Pattern: `^arn:\S+$`.
-    pub structured_log_destinations: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WorkflowDetails` (optional).
-    pub workflow_details: Option<Value<WorkflowDetails>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::Server`.
+    ServerProps(default)
 }
 
 impl ServerProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            certificate: None,
-            domain: None,
-            endpoint_details: None,
-            endpoint_type: None,
-            identity_provider_details: None,
-            identity_provider_type: None,
-            ip_address_type: None,
-            logging_role: None,
-            post_authentication_login_banner: None,
-            pre_authentication_login_banner: None,
-            protocol_details: None,
-            protocols: None,
-            s3_storage_options: None,
-            security_policy_name: None,
-            structured_log_destinations: None,
-            tags: None,
-            workflow_details: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Certificate`.
-    pub fn certificate(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate = Some(value.into());
-        self
+    /// `Certificate` (optional).
+    /// Length: 0 to 1600 characters.
+    pub fn certificate(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Certificate", value.into().to_template()))
     }
-    /// Sets `Domain`.
-    pub fn domain(mut self, value: impl Into<Value<Domain>>) -> Self {
-        self.domain = Some(value.into());
-        self
+    /// `Domain` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn domain(self, value: impl Into<Value<Domain>>) -> Self {
+        Self(self.0.with(1, "Domain", value.into().to_template()))
     }
-    /// Sets `EndpointDetails`.
-    pub fn endpoint_details(mut self, value: impl Into<Value<EndpointDetails>>) -> Self {
-        self.endpoint_details = Some(value.into());
-        self
+    /// `EndpointDetails` (optional).
+    pub fn endpoint_details(self, value: impl Into<Value<EndpointDetails>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EndpointDetails", value.into().to_template()),
+        )
     }
-    /// Sets `EndpointType`.
-    pub fn endpoint_type(mut self, value: impl Into<Value<EndpointType>>) -> Self {
-        self.endpoint_type = Some(value.into());
-        self
+    /// `EndpointType` (optional).
+    pub fn endpoint_type(self, value: impl Into<Value<EndpointType>>) -> Self {
+        Self(self.0.with(3, "EndpointType", value.into().to_template()))
     }
-    /// Sets `IdentityProviderDetails`.
+    /// `IdentityProviderDetails` (optional).
     pub fn identity_provider_details(
-        mut self,
+        self,
         value: impl Into<Value<IdentityProviderDetails>>,
     ) -> Self {
-        self.identity_provider_details = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "IdentityProviderDetails", value.into().to_template()),
+        )
     }
-    /// Sets `IdentityProviderType`.
-    pub fn identity_provider_type(mut self, value: impl Into<Value<IdentityProviderType>>) -> Self {
-        self.identity_provider_type = Some(value.into());
-        self
+    /// `IdentityProviderType` (optional).
+    pub fn identity_provider_type(self, value: impl Into<Value<IdentityProviderType>>) -> Self {
+        Self(
+            self.0
+                .with(5, "IdentityProviderType", value.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(6, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `LoggingRole`.
-    pub fn logging_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logging_role = Some(value.into());
-        self
+    /// `LoggingRole` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^(|arn:.*role/\S+)$`.
+    pub fn logging_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "LoggingRole", value.into().to_template()))
     }
-    /// Sets `PostAuthenticationLoginBanner`.
-    pub fn post_authentication_login_banner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.post_authentication_login_banner = Some(value.into());
-        self
+    /// `PostAuthenticationLoginBanner` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `^[\x09-\x0D\x20-\x7E]*$`.
+    pub fn post_authentication_login_banner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            8,
+            "PostAuthenticationLoginBanner",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `PreAuthenticationLoginBanner`.
-    pub fn pre_authentication_login_banner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pre_authentication_login_banner = Some(value.into());
-        self
+    /// `PreAuthenticationLoginBanner` (optional).
+    /// Length: 0 to 4096 characters.
+    /// Pattern: `^[\x09-\x0D\x20-\x7E]*$`.
+    pub fn pre_authentication_login_banner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "PreAuthenticationLoginBanner",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ProtocolDetails`.
-    pub fn protocol_details(mut self, value: impl Into<Value<ProtocolDetails>>) -> Self {
-        self.protocol_details = Some(value.into());
-        self
+    /// `ProtocolDetails` (optional).
+    pub fn protocol_details(self, value: impl Into<Value<ProtocolDetails>>) -> Self {
+        Self(
+            self.0
+                .with(10, "ProtocolDetails", value.into().to_template()),
+        )
     }
-    /// Sets `Protocols`.
-    pub fn protocols(mut self, value: impl Into<Value<List<Protocol>>>) -> Self {
-        self.protocols = Some(value.into());
-        self
+    /// `Protocols` (optional).
+    /// Items: 1 to 4.
+    pub fn protocols(self, value: impl Into<Value<List<Protocol>>>) -> Self {
+        Self(self.0.with(11, "Protocols", value.into().to_template()))
     }
-    /// Sets `S3StorageOptions`.
-    pub fn s3_storage_options(mut self, value: impl Into<Value<S3StorageOptions>>) -> Self {
-        self.s3_storage_options = Some(value.into());
-        self
+    /// `S3StorageOptions` (optional).
+    pub fn s3_storage_options(self, value: impl Into<Value<S3StorageOptions>>) -> Self {
+        Self(
+            self.0
+                .with(12, "S3StorageOptions", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityPolicyName`.
-    pub fn security_policy_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.security_policy_name = Some(value.into());
-        self
+    /// `SecurityPolicyName` (optional).
+    /// Length: 0 to 100 characters.
+    /// Pattern: `^TransferSecurityPolicy-.+$`.
+    pub fn security_policy_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "SecurityPolicyName", value.into().to_template()),
+        )
     }
-    /// Sets `StructuredLogDestinations`.
-    pub fn structured_log_destinations(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.structured_log_destinations = Some(value.into());
-        self
+    /// `StructuredLogDestinations` (optional).
+    /// Items: 0 to 1.
+    /// Each item: Length: 20 to 1600 characters.
+    /// Each item: Pattern: `^arn:\S+$`.
+    pub fn structured_log_destinations(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(14, "StructuredLogDestinations", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(15, "Tags", value.into().to_template()))
     }
-    /// Sets `WorkflowDetails`.
-    pub fn workflow_details(mut self, value: impl Into<Value<WorkflowDetails>>) -> Self {
-        self.workflow_details = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.certificate {
-            m.insert("Certificate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain {
-            m.insert("Domain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_details {
-            m.insert("EndpointDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_type {
-            m.insert("EndpointType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_provider_details {
-            m.insert("IdentityProviderDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.identity_provider_type {
-            m.insert("IdentityProviderType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logging_role {
-            m.insert("LoggingRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.post_authentication_login_banner {
-            m.insert("PostAuthenticationLoginBanner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pre_authentication_login_banner {
-            m.insert("PreAuthenticationLoginBanner".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_details {
-            m.insert("ProtocolDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocols {
-            m.insert("Protocols".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_storage_options {
-            m.insert("S3StorageOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_policy_name {
-            m.insert("SecurityPolicyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.structured_log_destinations {
-            m.insert("StructuredLogDestinations".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workflow_details {
-            m.insert("WorkflowDetails".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkflowDetails` (optional).
+    pub fn workflow_details(self, value: impl Into<Value<WorkflowDetails>>) -> Self {
+        Self(
+            self.0
+                .with(16, "WorkflowDetails", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ServerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.certificate.check(
-            &path.field("Certificate"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain.check(&path.field("Domain"), &Rules::NONE, out);
-        self.endpoint_details
-            .check(&path.field("EndpointDetails"), &Rules::NONE, out);
-        self.endpoint_type
-            .check(&path.field("EndpointType"), &Rules::NONE, out);
-        self.identity_provider_details.check(
-            &path.field("IdentityProviderDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.identity_provider_type
-            .check(&path.field("IdentityProviderType"), &Rules::NONE, out);
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.logging_role.check(
-            &path.field("LoggingRole"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^(|arn:.*role/\\S+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.post_authentication_login_banner.check(
-            &path.field("PostAuthenticationLoginBanner"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[\\x09-\\x0D\\x20-\\x7E]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pre_authentication_login_banner.check(
-            &path.field("PreAuthenticationLoginBanner"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                pattern: Some("^[\\x09-\\x0D\\x20-\\x7E]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol_details
-            .check(&path.field("ProtocolDetails"), &Rules::NONE, out);
-        self.protocols.check(
-            &path.field("Protocols"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(4),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_storage_options
-            .check(&path.field("S3StorageOptions"), &Rules::NONE, out);
-        self.security_policy_name.check(
-            &path.field("SecurityPolicyName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                pattern: Some("^TransferSecurityPolicy-.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.structured_log_destinations.check(
-            &path.field("StructuredLogDestinations"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(20),
-                            max_length: Some(1600),
-                            pattern: Some("^arn:\\S+$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_details
-            .check(&path.field("WorkflowDetails"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Domain`.
+    Domain {
+        /// `S3`
+        S3 = "S3",
+        /// `EFS`
+        Efs = "EFS",
     }
 }
 
-crate::impl_literal!(ServerProps);
-
-/// Values of `Domain`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Domain {
-    /// `S3`
-    S3,
-    /// `EFS`
-    Efs,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Domain {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["S3", "EFS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::S3 => "S3",
-            Self::Efs => "EFS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Domain {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Domain {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Domain {
-    fn from(s: &str) -> Self {
-        match s {
-            "S3" => Self::S3,
-            "EFS" => Self::Efs,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Domain> {
-    fn from(s: &str) -> Self {
-        Value::literal(Domain::from(s))
-    }
-}
-
-crate::impl_literal!(Domain);
-
-/// Property type `EndpointDetails` of `AWS::Transfer::Server`.
-#[derive(Debug, Clone, Default)]
-pub struct EndpointDetails {
-    /// `AddressAllocationIds` (optional).
-    pub address_allocation_ids: Option<Value<List<String>>>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Length: 11..=20 characters.
-    /// Each item: Pattern: `^sg-[0-9a-f]{8,17}$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `VpcEndpointId` (optional).
-    /// Length: 22..=22 characters.
-    /// Pattern: `^vpce-[0-9a-f]{17}$`.
-    pub vpc_endpoint_id: Option<Value<String>>,
-    /// `VpcId` (optional).
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `EndpointDetails` of `AWS::Transfer::Server`.
+    EndpointDetails(default)
 }
 
 impl EndpointDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            address_allocation_ids: None,
-            security_group_ids: None,
-            subnet_ids: None,
-            vpc_endpoint_id: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AddressAllocationIds`.
-    pub fn address_allocation_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.address_allocation_ids = Some(value.into());
-        self
+    /// `AddressAllocationIds` (optional).
+    pub fn address_allocation_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AddressAllocationIds", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Length: 11 to 20 characters.
+    /// Each item: Pattern: `^sg-[0-9a-f]{8,17}$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `VpcEndpointId`.
-    pub fn vpc_endpoint_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_endpoint_id = Some(value.into());
-        self
+    /// `VpcEndpointId` (optional).
+    /// Length: 22 to 22 characters.
+    /// Pattern: `^vpce-[0-9a-f]{17}$`.
+    pub fn vpc_endpoint_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VpcEndpointId", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
+    /// `VpcId` (optional).
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(4, "VpcId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EndpointDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address_allocation_ids {
-            m.insert("AddressAllocationIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_endpoint_id {
-            m.insert("VpcEndpointId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EndpointType`.
+    EndpointType {
+        /// `PUBLIC`
+        Public = "PUBLIC",
+        /// `VPC`
+        Vpc = "VPC",
+        /// `VPC_ENDPOINT`
+        VpcEndpoint = "VPC_ENDPOINT",
     }
 }
 
-impl Check for EndpointDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(11),
-                            max_length: Some(20),
-                            pattern: Some("^sg-[0-9a-f]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_endpoint_id.check(
-            &path.field("VpcEndpointId"),
-            &Rules {
-                min_length: Some(22),
-                max_length: Some(22),
-                pattern: Some("^vpce-[0-9a-f]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EndpointDetails);
-
-/// Values of `EndpointType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EndpointType {
-    /// `PUBLIC`
-    Public,
-    /// `VPC`
-    Vpc,
-    /// `VPC_ENDPOINT`
-    VpcEndpoint,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EndpointType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PUBLIC", "VPC", "VPC_ENDPOINT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Public => "PUBLIC",
-            Self::Vpc => "VPC",
-            Self::VpcEndpoint => "VPC_ENDPOINT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EndpointType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EndpointType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EndpointType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PUBLIC" => Self::Public,
-            "VPC" => Self::Vpc,
-            "VPC_ENDPOINT" => Self::VpcEndpoint,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EndpointType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EndpointType::from(s))
-    }
-}
-
-crate::impl_literal!(EndpointType);
-
-/// Property type `IdentityProviderDetails` of `AWS::Transfer::Server`.
-#[derive(Debug, Clone, Default)]
-pub struct IdentityProviderDetails {
-    /// `DirectoryId` (optional).
-    /// Length: 12..=12 characters.
-    /// Pattern: `^d-[0-9a-f]{10}$`.
-    pub directory_id: Option<Value<String>>,
-    /// `Function` (optional).
-    /// Length: 1..=170 characters.
-    /// Pattern: `^arn:[a-z-]+:lambda:.*$`.
-    pub function: Option<Value<String>>,
-    /// `InvocationRole` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.*role/\S+$`.
-    pub invocation_role: Option<Value<String>>,
-    /// `SftpAuthenticationMethods` (optional).
-    pub sftp_authentication_methods: Option<Value<SftpAuthenticationMethods>>,
-    /// `Url` (optional).
-    /// Length: 0..=255 characters.
-    pub url: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdentityProviderDetails` of `AWS::Transfer::Server`.
+    IdentityProviderDetails(default)
 }
 
 impl IdentityProviderDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            directory_id: None,
-            function: None,
-            invocation_role: None,
-            sftp_authentication_methods: None,
-            url: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DirectoryId`.
-    pub fn directory_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.directory_id = Some(value.into());
-        self
+    /// `DirectoryId` (optional).
+    /// Length: 12 to 12 characters.
+    /// Pattern: `^d-[0-9a-f]{10}$`.
+    pub fn directory_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DirectoryId", value.into().to_template()))
     }
-    /// Sets `Function`.
-    pub fn function(mut self, value: impl Into<Value<String>>) -> Self {
-        self.function = Some(value.into());
-        self
+    /// `Function` (optional).
+    /// Length: 1 to 170 characters.
+    /// Pattern: `^arn:[a-z-]+:lambda:.*$`.
+    pub fn function(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Function", value.into().to_template()))
     }
-    /// Sets `InvocationRole`.
-    pub fn invocation_role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.invocation_role = Some(value.into());
-        self
+    /// `InvocationRole` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:.*role/\S+$`.
+    pub fn invocation_role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "InvocationRole", value.into().to_template()))
     }
-    /// Sets `SftpAuthenticationMethods`.
+    /// `SftpAuthenticationMethods` (optional).
     pub fn sftp_authentication_methods(
-        mut self,
+        self,
         value: impl Into<Value<SftpAuthenticationMethods>>,
     ) -> Self {
-        self.sftp_authentication_methods = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "SftpAuthenticationMethods", value.into().to_template()),
+        )
     }
-    /// Sets `Url`.
-    pub fn url(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityProviderDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.directory_id {
-            m.insert("DirectoryId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.function {
-            m.insert("Function".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.invocation_role {
-            m.insert("InvocationRole".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sftp_authentication_methods {
-            m.insert("SftpAuthenticationMethods".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url {
-            m.insert("Url".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Url` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn url(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Url", value.into().to_template()))
     }
 }
 
-impl Check for IdentityProviderDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.directory_id.check(
-            &path.field("DirectoryId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(12),
-                pattern: Some("^d-[0-9a-f]{10}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.function.check(
-            &path.field("Function"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(170),
-                pattern: Some("^arn:[a-z-]+:lambda:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.invocation_role.check(
-            &path.field("InvocationRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*role/\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sftp_authentication_methods.check(
-            &path.field("SftpAuthenticationMethods"),
-            &Rules::NONE,
-            out,
-        );
-        self.url.check(
-            &path.field("Url"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SftpAuthenticationMethods`.
+    SftpAuthenticationMethods {
+        /// `PASSWORD`
+        Password = "PASSWORD",
+        /// `PUBLIC_KEY`
+        PublicKey = "PUBLIC_KEY",
+        /// `PUBLIC_KEY_OR_PASSWORD`
+        PublicKeyOrPassword = "PUBLIC_KEY_OR_PASSWORD",
+        /// `PUBLIC_KEY_AND_PASSWORD`
+        PublicKeyAndPassword = "PUBLIC_KEY_AND_PASSWORD",
     }
 }
 
-crate::impl_literal!(IdentityProviderDetails);
-
-/// Values of `SftpAuthenticationMethods`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SftpAuthenticationMethods {
-    /// `PASSWORD`
-    Password,
-    /// `PUBLIC_KEY`
-    PublicKey,
-    /// `PUBLIC_KEY_OR_PASSWORD`
-    PublicKeyOrPassword,
-    /// `PUBLIC_KEY_AND_PASSWORD`
-    PublicKeyAndPassword,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SftpAuthenticationMethods {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "PASSWORD",
-        "PUBLIC_KEY",
-        "PUBLIC_KEY_OR_PASSWORD",
-        "PUBLIC_KEY_AND_PASSWORD",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Password => "PASSWORD",
-            Self::PublicKey => "PUBLIC_KEY",
-            Self::PublicKeyOrPassword => "PUBLIC_KEY_OR_PASSWORD",
-            Self::PublicKeyAndPassword => "PUBLIC_KEY_AND_PASSWORD",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IdentityProviderType`.
+    IdentityProviderType {
+        /// `SERVICE_MANAGED`
+        ServiceManaged = "SERVICE_MANAGED",
+        /// `API_GATEWAY`
+        ApiGateway = "API_GATEWAY",
+        /// `AWS_DIRECTORY_SERVICE`
+        AwsDirectoryService = "AWS_DIRECTORY_SERVICE",
+        /// `AWS_LAMBDA`
+        AwsLambda = "AWS_LAMBDA",
     }
 }
 
-impl ToTemplate for SftpAuthenticationMethods {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `DUALSTACK`
+        Dualstack = "DUALSTACK",
     }
 }
 
-impl Check for SftpAuthenticationMethods {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SftpAuthenticationMethods {
-    fn from(s: &str) -> Self {
-        match s {
-            "PASSWORD" => Self::Password,
-            "PUBLIC_KEY" => Self::PublicKey,
-            "PUBLIC_KEY_OR_PASSWORD" => Self::PublicKeyOrPassword,
-            "PUBLIC_KEY_AND_PASSWORD" => Self::PublicKeyAndPassword,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SftpAuthenticationMethods> {
-    fn from(s: &str) -> Self {
-        Value::literal(SftpAuthenticationMethods::from(s))
-    }
-}
-
-crate::impl_literal!(SftpAuthenticationMethods);
-
-/// Values of `IdentityProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdentityProviderType {
-    /// `SERVICE_MANAGED`
-    ServiceManaged,
-    /// `API_GATEWAY`
-    ApiGateway,
-    /// `AWS_DIRECTORY_SERVICE`
-    AwsDirectoryService,
-    /// `AWS_LAMBDA`
-    AwsLambda,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdentityProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SERVICE_MANAGED",
-        "API_GATEWAY",
-        "AWS_DIRECTORY_SERVICE",
-        "AWS_LAMBDA",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ServiceManaged => "SERVICE_MANAGED",
-            Self::ApiGateway => "API_GATEWAY",
-            Self::AwsDirectoryService => "AWS_DIRECTORY_SERVICE",
-            Self::AwsLambda => "AWS_LAMBDA",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IdentityProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdentityProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdentityProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE_MANAGED" => Self::ServiceManaged,
-            "API_GATEWAY" => Self::ApiGateway,
-            "AWS_DIRECTORY_SERVICE" => Self::AwsDirectoryService,
-            "AWS_LAMBDA" => Self::AwsLambda,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdentityProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdentityProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(IdentityProviderType);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `DUALSTACK`
-    Dualstack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "DUALSTACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Dualstack => "DUALSTACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "DUALSTACK" => Self::Dualstack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Property type `ProtocolDetails` of `AWS::Transfer::Server`.
-#[derive(Debug, Clone, Default)]
-pub struct ProtocolDetails {
-    /// `As2Transports` (optional).
-    /// Items: 1..=1.
-    pub as2_transports: Option<Value<List<As2Transport>>>,
-    /// `PassiveIp` (optional).
-    /// Length: 0..=15 characters.
-    pub passive_ip: Option<Value<String>>,
-    /// `SetStatOption` (optional).
-    pub set_stat_option: Option<Value<SetStatOption>>,
-    /// `TlsSessionResumptionMode` (optional).
-    pub tls_session_resumption_mode: Option<Value<TlsSessionResumptionMode>>,
+crate::l1_struct! {
+    /// Property type `ProtocolDetails` of `AWS::Transfer::Server`.
+    ProtocolDetails(default)
 }
 
 impl ProtocolDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            as2_transports: None,
-            passive_ip: None,
-            set_stat_option: None,
-            tls_session_resumption_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `As2Transports`.
-    pub fn as2_transports(mut self, value: impl Into<Value<List<As2Transport>>>) -> Self {
-        self.as2_transports = Some(value.into());
-        self
+    /// `As2Transports` (optional).
+    /// Items: 1 to 1.
+    pub fn as2_transports(self, value: impl Into<Value<List<As2Transport>>>) -> Self {
+        Self(self.0.with(0, "As2Transports", value.into().to_template()))
     }
-    /// Sets `PassiveIp`.
-    pub fn passive_ip(mut self, value: impl Into<Value<String>>) -> Self {
-        self.passive_ip = Some(value.into());
-        self
+    /// `PassiveIp` (optional).
+    /// Length: 0 to 15 characters.
+    pub fn passive_ip(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "PassiveIp", value.into().to_template()))
     }
-    /// Sets `SetStatOption`.
-    pub fn set_stat_option(mut self, value: impl Into<Value<SetStatOption>>) -> Self {
-        self.set_stat_option = Some(value.into());
-        self
+    /// `SetStatOption` (optional).
+    pub fn set_stat_option(self, value: impl Into<Value<SetStatOption>>) -> Self {
+        Self(self.0.with(2, "SetStatOption", value.into().to_template()))
     }
-    /// Sets `TlsSessionResumptionMode`.
+    /// `TlsSessionResumptionMode` (optional).
     pub fn tls_session_resumption_mode(
-        mut self,
+        self,
         value: impl Into<Value<TlsSessionResumptionMode>>,
     ) -> Self {
-        self.tls_session_resumption_mode = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "TlsSessionResumptionMode", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ProtocolDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.as2_transports {
-            m.insert("As2Transports".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.passive_ip {
-            m.insert("PassiveIp".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.set_stat_option {
-            m.insert("SetStatOption".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tls_session_resumption_mode {
-            m.insert("TlsSessionResumptionMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `As2Transport`.
+    As2Transport {
+        /// `HTTP`
+        Http = "HTTP",
     }
 }
 
-impl Check for ProtocolDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.as2_transports.check(
-            &path.field("As2Transports"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.passive_ip.check(
-            &path.field("PassiveIp"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.set_stat_option
-            .check(&path.field("SetStatOption"), &Rules::NONE, out);
-        self.tls_session_resumption_mode.check(
-            &path.field("TlsSessionResumptionMode"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SetStatOption`.
+    SetStatOption {
+        /// `DEFAULT`
+        Default = "DEFAULT",
+        /// `ENABLE_NO_OP`
+        EnableNoOp = "ENABLE_NO_OP",
     }
 }
 
-crate::impl_literal!(ProtocolDetails);
-
-/// Values of `As2Transport`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum As2Transport {
-    /// `HTTP`
-    Http,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl As2Transport {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `TlsSessionResumptionMode`.
+    TlsSessionResumptionMode {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `ENFORCED`
+        Enforced = "ENFORCED",
     }
 }
 
-impl ToTemplate for As2Transport {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `SFTP`
+        Sftp = "SFTP",
+        /// `FTP`
+        Ftp = "FTP",
+        /// `FTPS`
+        Ftps = "FTPS",
+        /// `AS2`
+        As2 = "AS2",
     }
 }
 
-impl Check for As2Transport {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for As2Transport {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP" => Self::Http,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<As2Transport> {
-    fn from(s: &str) -> Self {
-        Value::literal(As2Transport::from(s))
-    }
-}
-
-crate::impl_literal!(As2Transport);
-
-/// Values of `SetStatOption`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SetStatOption {
-    /// `DEFAULT`
-    Default,
-    /// `ENABLE_NO_OP`
-    EnableNoOp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SetStatOption {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DEFAULT", "ENABLE_NO_OP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "DEFAULT",
-            Self::EnableNoOp => "ENABLE_NO_OP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SetStatOption {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SetStatOption {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SetStatOption {
-    fn from(s: &str) -> Self {
-        match s {
-            "DEFAULT" => Self::Default,
-            "ENABLE_NO_OP" => Self::EnableNoOp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SetStatOption> {
-    fn from(s: &str) -> Self {
-        Value::literal(SetStatOption::from(s))
-    }
-}
-
-crate::impl_literal!(SetStatOption);
-
-/// Values of `TlsSessionResumptionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TlsSessionResumptionMode {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// `ENFORCED`
-    Enforced,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TlsSessionResumptionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED", "ENFORCED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Enforced => "ENFORCED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TlsSessionResumptionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TlsSessionResumptionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TlsSessionResumptionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            "ENFORCED" => Self::Enforced,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TlsSessionResumptionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(TlsSessionResumptionMode::from(s))
-    }
-}
-
-crate::impl_literal!(TlsSessionResumptionMode);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `SFTP`
-    Sftp,
-    /// `FTP`
-    Ftp,
-    /// `FTPS`
-    Ftps,
-    /// `AS2`
-    As2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SFTP", "FTP", "FTPS", "AS2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sftp => "SFTP",
-            Self::Ftp => "FTP",
-            Self::Ftps => "FTPS",
-            Self::As2 => "AS2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "SFTP" => Self::Sftp,
-            "FTP" => Self::Ftp,
-            "FTPS" => Self::Ftps,
-            "AS2" => Self::As2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `S3StorageOptions` of `AWS::Transfer::Server`.
-#[derive(Debug, Clone, Default)]
-pub struct S3StorageOptions {
-    /// `DirectoryListingOptimization` (optional).
-    pub directory_listing_optimization: Option<Value<DirectoryListingOptimization>>,
+crate::l1_struct! {
+    /// Property type `S3StorageOptions` of `AWS::Transfer::Server`.
+    S3StorageOptions(default)
 }
 
 impl S3StorageOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            directory_listing_optimization: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DirectoryListingOptimization`.
+    /// `DirectoryListingOptimization` (optional).
     pub fn directory_listing_optimization(
-        mut self,
+        self,
         value: impl Into<Value<DirectoryListingOptimization>>,
     ) -> Self {
-        self.directory_listing_optimization = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "DirectoryListingOptimization",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for S3StorageOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.directory_listing_optimization {
-            m.insert("DirectoryListingOptimization".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DirectoryListingOptimization`.
+    DirectoryListingOptimization {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for S3StorageOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.directory_listing_optimization.check(
-            &path.field("DirectoryListingOptimization"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(S3StorageOptions);
-
-/// Values of `DirectoryListingOptimization`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DirectoryListingOptimization {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DirectoryListingOptimization {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DirectoryListingOptimization {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DirectoryListingOptimization {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DirectoryListingOptimization {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DirectoryListingOptimization> {
-    fn from(s: &str) -> Self {
-        Value::literal(DirectoryListingOptimization::from(s))
-    }
-}
-
-crate::impl_literal!(DirectoryListingOptimization);
-
-/// Property type `Tag` of `AWS::Transfer::Server`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkflowDetails` of `AWS::Transfer::Server`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowDetails {
-    /// `OnPartialUpload` (optional).
-    /// Items: 0..=1.
-    pub on_partial_upload: Option<Value<List<WorkflowDetail>>>,
-    /// `OnUpload` (optional).
-    /// Items: 0..=1.
-    pub on_upload: Option<Value<List<WorkflowDetail>>>,
+crate::l1_struct! {
+    /// Property type `WorkflowDetails` of `AWS::Transfer::Server`.
+    WorkflowDetails(default)
 }
 
 impl WorkflowDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            on_partial_upload: None,
-            on_upload: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OnPartialUpload`.
-    pub fn on_partial_upload(mut self, value: impl Into<Value<List<WorkflowDetail>>>) -> Self {
-        self.on_partial_upload = Some(value.into());
-        self
+    /// `OnPartialUpload` (optional).
+    /// Items: 0 to 1.
+    pub fn on_partial_upload(self, value: impl Into<Value<List<WorkflowDetail>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OnPartialUpload", value.into().to_template()),
+        )
     }
-    /// Sets `OnUpload`.
-    pub fn on_upload(mut self, value: impl Into<Value<List<WorkflowDetail>>>) -> Self {
-        self.on_upload = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.on_partial_upload {
-            m.insert("OnPartialUpload".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_upload {
-            m.insert("OnUpload".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OnUpload` (optional).
+    /// Items: 0 to 1.
+    pub fn on_upload(self, value: impl Into<Value<List<WorkflowDetail>>>) -> Self {
+        Self(self.0.with(1, "OnUpload", value.into().to_template()))
     }
 }
 
-impl Check for WorkflowDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.on_partial_upload.check(
-            &path.field("OnPartialUpload"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_upload.check(
-            &path.field("OnUpload"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowDetails);
-
-/// Property type `WorkflowDetail` of `AWS::Transfer::Server`.
-#[derive(Debug, Clone)]
-pub struct WorkflowDetail {
-    /// `ExecutionRole` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.*role/\S+$`.
-    pub execution_role: Value<String>,
-    /// `WorkflowId` (required).
-    /// Length: 19..=19 characters.
-    /// Pattern: `^w-([a-z0-9]{17})$`.
-    pub workflow_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `WorkflowDetail` of `AWS::Transfer::Server`.
+    WorkflowDetail
 }
 
 impl WorkflowDetail {
@@ -1587,48 +587,10 @@ impl WorkflowDetail {
         execution_role: impl Into<Value<String>>,
         workflow_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            execution_role: execution_role.into(),
-            workflow_id: workflow_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ExecutionRole", execution_role.into().to_template())
+                .with(1, "WorkflowId", workflow_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for WorkflowDetail {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ExecutionRole".to_owned(),
-            self.execution_role.to_template(),
-        );
-        m.insert("WorkflowId".to_owned(), self.workflow_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WorkflowDetail {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.execution_role.check(
-            &path.field("ExecutionRole"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*role/\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workflow_id.check(
-            &path.field("WorkflowId"),
-            &Rules {
-                min_length: Some(19),
-                max_length: Some(19),
-                pattern: Some("^w-([a-z0-9]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowDetail);

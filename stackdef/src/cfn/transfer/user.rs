@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Transfer::User`.
-#[derive(Debug, Clone)]
-pub struct User {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for User {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for User {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for User {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::User`.
+    User("AWS::Transfer::User", UserProps)
 }
 
 impl User {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::User";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::TransferUserArn> {
         self.resource.ref_value()
@@ -82,45 +34,76 @@ impl User {
     pub fn attr_arn(&self) -> Value<ids::TransferUserArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `HomeDirectory` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_home_directory(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("HomeDirectory", value.into())
+    }
+
+    /// Replaces `HomeDirectoryMappings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_home_directory_mappings(
+        &self,
+        value: impl Into<Value<List<HomeDirectoryMapEntry>>>,
+    ) {
+        self.resource
+            .set_property("HomeDirectoryMappings", value.into())
+    }
+
+    /// Replaces `HomeDirectoryType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_home_directory_type(&self, value: impl Into<Value<HomeDirectoryType>>) {
+        self.resource
+            .set_property("HomeDirectoryType", value.into())
+    }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `PosixProfile` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_posix_profile(&self, value: impl Into<Value<PosixProfile>>) {
+        self.resource.set_property("PosixProfile", value.into())
+    }
+
+    /// Replaces `Role` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_role(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Role", value.into())
+    }
+
+    /// Replaces `ServerId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServerId", value.into())
+    }
+
+    /// Replaces `SshPublicKeys` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ssh_public_keys(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SshPublicKeys", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserName", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::User`.
-#[derive(Debug, Clone)]
-pub struct UserProps {
-    /// `HomeDirectory` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^(|/.*)$`.
-    pub home_directory: Option<Value<String>>,
-    /// `HomeDirectoryMappings` (optional).
-    /// Items: 1..=50000.
-    pub home_directory_mappings: Option<Value<List<HomeDirectoryMapEntry>>>,
-    /// `HomeDirectoryType` (optional).
-    pub home_directory_type: Option<Value<HomeDirectoryType>>,
-    /// `Policy` (optional).
-    /// Length: 0..=2048 characters.
-    pub policy: Option<Value<String>>,
-    /// `PosixProfile` (optional).
-    pub posix_profile: Option<Value<PosixProfile>>,
-    /// `Role` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:.*role/\S+$`.
-    pub role: Value<String>,
-    /// `ServerId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 19..=19 characters.
-    /// Pattern: `^s-([0-9a-f]{17})$`.
-    pub server_id: Value<String>,
-    /// `SshPublicKeys` (optional).
-    /// Each item: Length: 0..=2048 characters.
-    /// Each item: Pattern: `^\s*(ssh|ecdsa)-[a-z0-9-]+[ \t]+(([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{1,3})?(={0,3})?)(\s*|[ \t]+[\S \t]*\s*)$`.
-    pub ssh_public_keys: Option<Value<List<String>>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=100 characters.
-    pub user_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::User`.
+    UserProps
 }
 
 impl UserProps {
@@ -130,490 +113,119 @@ impl UserProps {
         server_id: impl Into<Value<String>>,
         user_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            home_directory: None,
-            home_directory_mappings: None,
-            home_directory_type: None,
-            policy: None,
-            posix_profile: None,
-            role: role.into(),
-            server_id: server_id.into(),
-            ssh_public_keys: None,
-            tags: None,
-            user_name: user_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(5, "Role", role.into().to_template())
+                .with(6, "ServerId", server_id.into().to_template())
+                .with(9, "UserName", user_name.into().to_template()),
+        )
     }
-    /// Sets `HomeDirectory`.
-    pub fn home_directory(mut self, value: impl Into<Value<String>>) -> Self {
-        self.home_directory = Some(value.into());
-        self
+    /// `HomeDirectory` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `^(|/.*)$`.
+    pub fn home_directory(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "HomeDirectory", value.into().to_template()))
     }
-    /// Sets `HomeDirectoryMappings`.
+    /// `HomeDirectoryMappings` (optional).
+    /// Items: 1 to 50000.
     pub fn home_directory_mappings(
-        mut self,
+        self,
         value: impl Into<Value<List<HomeDirectoryMapEntry>>>,
     ) -> Self {
-        self.home_directory_mappings = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "HomeDirectoryMappings", value.into().to_template()),
+        )
     }
-    /// Sets `HomeDirectoryType`.
-    pub fn home_directory_type(mut self, value: impl Into<Value<HomeDirectoryType>>) -> Self {
-        self.home_directory_type = Some(value.into());
-        self
+    /// `HomeDirectoryType` (optional).
+    pub fn home_directory_type(self, value: impl Into<Value<HomeDirectoryType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HomeDirectoryType", value.into().to_template()),
+        )
     }
-    /// Sets `Policy`.
-    pub fn policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.policy = Some(value.into());
-        self
+    /// `Policy` (optional).
+    /// Length: 0 to 2048 characters.
+    pub fn policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Policy", value.into().to_template()))
     }
-    /// Sets `PosixProfile`.
-    pub fn posix_profile(mut self, value: impl Into<Value<PosixProfile>>) -> Self {
-        self.posix_profile = Some(value.into());
-        self
+    /// `PosixProfile` (optional).
+    pub fn posix_profile(self, value: impl Into<Value<PosixProfile>>) -> Self {
+        Self(self.0.with(4, "PosixProfile", value.into().to_template()))
     }
-    /// Sets `SshPublicKeys`.
-    pub fn ssh_public_keys(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.ssh_public_keys = Some(value.into());
-        self
+    /// `SshPublicKeys` (optional).
+    /// Each item: Length: 0 to 2048 characters.
+    /// Each item: Pattern: `^[\s\x{80}-\x{10FFFF}]*(ssh|ecdsa)-[a-z0-9-]+[ \t]+(([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{1,3})?(={0,3})?)([\s\x{80}-\x{10FFFF}]*|[ \t]+[\S \t]*[\s\x{80}-\x{10FFFF}]*)$`.
+    pub fn ssh_public_keys(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(7, "SshPublicKeys", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.home_directory {
-            m.insert("HomeDirectory".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.home_directory_mappings {
-            m.insert("HomeDirectoryMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.home_directory_type {
-            m.insert("HomeDirectoryType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.policy {
-            m.insert("Policy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.posix_profile {
-            m.insert("PosixProfile".to_owned(), v.to_template());
-        }
-        m.insert("Role".to_owned(), self.role.to_template());
-        m.insert("ServerId".to_owned(), self.server_id.to_template());
-        if let Some(v) = &self.ssh_public_keys {
-            m.insert("SshPublicKeys".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("UserName".to_owned(), self.user_name.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for UserProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.home_directory.check(
-            &path.field("HomeDirectory"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^(|/.*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.home_directory_mappings.check(
-            &path.field("HomeDirectoryMappings"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.home_directory_type
-            .check(&path.field("HomeDirectoryType"), &Rules::NONE, out);
-        self.policy.check(
-            &path.field("Policy"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.posix_profile
-            .check(&path.field("PosixProfile"), &Rules::NONE, out);
-        self.role.check(
-            &path.field("Role"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*role/\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_id.check(
-            &path.field("ServerId"),
-            &Rules {
-                min_length: Some(19),
-                max_length: Some(19),
-                pattern: Some("^s-([0-9a-f]{17})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ssh_public_keys.check(&path.field("SshPublicKeys"), &Rules { items: Some(&const { Rules { min_length: Some(0), max_length: Some(2048), pattern: Some("^\\s*(ssh|ecdsa)-[a-z0-9-]+[ \\t]+(([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{1,3})?(={0,3})?)(\\s*|[ \\t]+[\\S \\t]*\\s*)$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_name.check(
-            &path.field("UserName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(UserProps);
-
-/// Property type `HomeDirectoryMapEntry` of `AWS::Transfer::User`.
-#[derive(Debug, Clone)]
-pub struct HomeDirectoryMapEntry {
-    /// `Entry` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^/.*$`.
-    pub entry: Value<String>,
-    /// `Target` (required).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `^/.*$`.
-    pub target: Value<String>,
-    /// `Type` (optional).
-    pub type_: Option<Value<MapType>>,
+crate::l1_struct! {
+    /// Property type `HomeDirectoryMapEntry` of `AWS::Transfer::User`.
+    HomeDirectoryMapEntry
 }
 
 impl HomeDirectoryMapEntry {
     /// The required properties: `Entry`, `Target`.
     pub fn new(entry: impl Into<Value<String>>, target: impl Into<Value<String>>) -> Self {
-        Self {
-            entry: entry.into(),
-            target: target.into(),
-            type_: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Entry", entry.into().to_template())
+                .with(1, "Target", target.into().to_template()),
+        )
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<MapType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HomeDirectoryMapEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Entry".to_owned(), self.entry.to_template());
-        m.insert("Target".to_owned(), self.target.to_template());
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<MapType>>) -> Self {
+        Self(self.0.with(2, "Type", value.into().to_template()))
     }
 }
 
-impl Check for HomeDirectoryMapEntry {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.entry.check(
-            &path.field("Entry"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^/.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some("^/.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MapType`.
+    MapType {
+        /// `FILE`
+        File = "FILE",
+        /// `DIRECTORY`
+        Directory = "DIRECTORY",
     }
 }
 
-crate::impl_literal!(HomeDirectoryMapEntry);
-
-/// Values of `MapType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MapType {
-    /// `FILE`
-    File,
-    /// `DIRECTORY`
-    Directory,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MapType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FILE", "DIRECTORY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::File => "FILE",
-            Self::Directory => "DIRECTORY",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HomeDirectoryType`.
+    HomeDirectoryType {
+        /// `PATH`
+        Path = "PATH",
+        /// `LOGICAL`
+        Logical = "LOGICAL",
     }
 }
 
-impl ToTemplate for MapType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MapType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MapType {
-    fn from(s: &str) -> Self {
-        match s {
-            "FILE" => Self::File,
-            "DIRECTORY" => Self::Directory,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MapType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MapType::from(s))
-    }
-}
-
-crate::impl_literal!(MapType);
-
-/// Values of `HomeDirectoryType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HomeDirectoryType {
-    /// `PATH`
-    Path,
-    /// `LOGICAL`
-    Logical,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HomeDirectoryType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PATH", "LOGICAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Path => "PATH",
-            Self::Logical => "LOGICAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HomeDirectoryType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HomeDirectoryType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HomeDirectoryType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PATH" => Self::Path,
-            "LOGICAL" => Self::Logical,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HomeDirectoryType> {
-    fn from(s: &str) -> Self {
-        Value::literal(HomeDirectoryType::from(s))
-    }
-}
-
-crate::impl_literal!(HomeDirectoryType);
-
-/// Property type `PosixProfile` of `AWS::Transfer::User`.
-#[derive(Debug, Clone)]
-pub struct PosixProfile {
-    /// `Gid` (required).
-    /// Range: 0..=4294967295.
-    pub gid: Value<f64>,
-    /// `SecondaryGids` (optional).
-    /// Items: 0..=16.
-    /// Each item: Range: 0..=4294967295.
-    pub secondary_gids: Option<Value<List<f64>>>,
-    /// `Uid` (required).
-    /// Range: 0..=4294967295.
-    pub uid: Value<f64>,
+crate::l1_struct! {
+    /// Property type `PosixProfile` of `AWS::Transfer::User`.
+    PosixProfile
 }
 
 impl PosixProfile {
     /// The required properties: `Gid`, `Uid`.
     pub fn new(gid: impl Into<Value<f64>>, uid: impl Into<Value<f64>>) -> Self {
-        Self {
-            gid: gid.into(),
-            secondary_gids: None,
-            uid: uid.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Gid", gid.into().to_template())
+                .with(2, "Uid", uid.into().to_template()),
+        )
     }
-    /// Sets `SecondaryGids`.
-    pub fn secondary_gids(mut self, value: impl Into<Value<List<f64>>>) -> Self {
-        self.secondary_gids = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PosixProfile {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Gid".to_owned(), self.gid.to_template());
-        if let Some(v) = &self.secondary_gids {
-            m.insert("SecondaryGids".to_owned(), v.to_template());
-        }
-        m.insert("Uid".to_owned(), self.uid.to_template());
-        Expr::Map(m)
+    /// `SecondaryGids` (optional).
+    /// Items: 0 to 16.
+    /// Each item: Range: 0 to 4294967295.
+    pub fn secondary_gids(self, value: impl Into<Value<List<f64>>>) -> Self {
+        Self(self.0.with(1, "SecondaryGids", value.into().to_template()))
     }
 }
 
-impl Check for PosixProfile {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.gid.check(
-            &path.field("Gid"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.secondary_gids.check(
-            &path.field("SecondaryGids"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(16),
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(0.0),
-                            maximum: Some(4294967295.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.uid.check(
-            &path.field("Uid"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(4294967295.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PosixProfile);
-
-/// Property type `Tag` of `AWS::Transfer::User`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

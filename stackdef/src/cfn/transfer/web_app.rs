@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Transfer::WebApp`.
-#[derive(Debug, Clone)]
-pub struct WebApp {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WebApp {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WebApp {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WebApp {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::WebApp`.
+    WebApp("AWS::Transfer::WebApp", WebAppProps)
 }
 
 impl WebApp {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::WebApp";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WebAppProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::WebAppArn> {
         self.resource.ref_value()
@@ -98,582 +50,221 @@ impl WebApp {
     pub fn attr_vpc_endpoint_id(&self) -> Value<String> {
         self.resource.get_att("VpcEndpointId")
     }
+
+    /// Replaces `AccessEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_access_endpoint(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AccessEndpoint", value.into())
+    }
+
+    /// Replaces `EndpointDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_endpoint_details(&self, value: impl Into<Value<EndpointDetails>>) {
+        self.resource.set_property("EndpointDetails", value.into())
+    }
+
+    /// Replaces `IdentityProviderDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_details(&self, value: impl Into<Value<IdentityProviderDetails>>) {
+        self.resource
+            .set_property("IdentityProviderDetails", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WebAppCustomization` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_app_customization(&self, value: impl Into<Value<WebAppCustomization>>) {
+        self.resource
+            .set_property("WebAppCustomization", value.into())
+    }
+
+    /// Replaces `WebAppEndpointPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_app_endpoint_policy(&self, value: impl Into<Value<WebAppEndpointPolicy>>) {
+        self.resource
+            .set_property("WebAppEndpointPolicy", value.into())
+    }
+
+    /// Replaces `WebAppUnits` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_app_units(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("WebAppUnits", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::WebApp`.
-#[derive(Debug, Clone)]
-pub struct WebAppProps {
-    /// `AccessEndpoint` (optional).
-    /// Length: 1..=1024 characters.
-    pub access_endpoint: Option<Value<String>>,
-    /// `EndpointDetails` (optional).
-    pub endpoint_details: Option<Value<EndpointDetails>>,
-    /// `IdentityProviderDetails` (required).
-    pub identity_provider_details: Value<IdentityProviderDetails>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WebAppCustomization` (optional).
-    pub web_app_customization: Option<Value<WebAppCustomization>>,
-    /// `WebAppEndpointPolicy` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub web_app_endpoint_policy: Option<Value<WebAppEndpointPolicy>>,
-    /// `WebAppUnits` (optional).
-    pub web_app_units: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::WebApp`.
+    WebAppProps
 }
 
 impl WebAppProps {
     /// The required properties: `IdentityProviderDetails`.
     pub fn new(identity_provider_details: impl Into<Value<IdentityProviderDetails>>) -> Self {
-        Self {
-            access_endpoint: None,
-            endpoint_details: None,
-            identity_provider_details: identity_provider_details.into(),
-            tags: None,
-            web_app_customization: None,
-            web_app_endpoint_policy: None,
-            web_app_units: None,
-        }
+        Self(crate::Properties::new().with(
+            2,
+            "IdentityProviderDetails",
+            identity_provider_details.into().to_template(),
+        ))
     }
-    /// Sets `AccessEndpoint`.
-    pub fn access_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.access_endpoint = Some(value.into());
-        self
+    /// `AccessEndpoint` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn access_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccessEndpoint", value.into().to_template()))
     }
-    /// Sets `EndpointDetails`.
-    pub fn endpoint_details(mut self, value: impl Into<Value<EndpointDetails>>) -> Self {
-        self.endpoint_details = Some(value.into());
-        self
+    /// `EndpointDetails` (optional).
+    pub fn endpoint_details(self, value: impl Into<Value<EndpointDetails>>) -> Self {
+        Self(
+            self.0
+                .with(1, "EndpointDetails", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `WebAppCustomization`.
-    pub fn web_app_customization(mut self, value: impl Into<Value<WebAppCustomization>>) -> Self {
-        self.web_app_customization = Some(value.into());
-        self
+    /// `WebAppCustomization` (optional).
+    pub fn web_app_customization(self, value: impl Into<Value<WebAppCustomization>>) -> Self {
+        Self(
+            self.0
+                .with(4, "WebAppCustomization", value.into().to_template()),
+        )
     }
-    /// Sets `WebAppEndpointPolicy`.
-    pub fn web_app_endpoint_policy(
-        mut self,
-        value: impl Into<Value<WebAppEndpointPolicy>>,
-    ) -> Self {
-        self.web_app_endpoint_policy = Some(value.into());
-        self
+    /// `WebAppEndpointPolicy` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn web_app_endpoint_policy(self, value: impl Into<Value<WebAppEndpointPolicy>>) -> Self {
+        Self(
+            self.0
+                .with(5, "WebAppEndpointPolicy", value.into().to_template()),
+        )
     }
-    /// Sets `WebAppUnits`.
-    pub fn web_app_units(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.web_app_units = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebAppProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.access_endpoint {
-            m.insert("AccessEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.endpoint_details {
-            m.insert("EndpointDetails".to_owned(), v.to_template());
-        }
-        m.insert(
-            "IdentityProviderDetails".to_owned(),
-            self.identity_provider_details.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_app_customization {
-            m.insert("WebAppCustomization".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_app_endpoint_policy {
-            m.insert("WebAppEndpointPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_app_units {
-            m.insert("WebAppUnits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WebAppUnits` (optional).
+    pub fn web_app_units(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "WebAppUnits", value.into().to_template()))
     }
 }
 
-impl Check for WebAppProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.access_endpoint.check(
-            &path.field("AccessEndpoint"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.endpoint_details
-            .check(&path.field("EndpointDetails"), &Rules::NONE, out);
-        self.identity_provider_details.check(
-            &path.field("IdentityProviderDetails"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.web_app_customization
-            .check(&path.field("WebAppCustomization"), &Rules::NONE, out);
-        self.web_app_endpoint_policy
-            .check(&path.field("WebAppEndpointPolicy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebAppProps);
-
-/// Property type `EndpointDetails` of `AWS::Transfer::WebApp`.
-#[derive(Debug, Clone, Default)]
-pub struct EndpointDetails {
-    /// `Vpc` (optional).
-    pub vpc: Option<Value<Vpc>>,
+crate::l1_struct! {
+    /// Property type `EndpointDetails` of `AWS::Transfer::WebApp`.
+    EndpointDetails(default)
 }
 
 impl EndpointDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { vpc: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Vpc`.
-    pub fn vpc(mut self, value: impl Into<Value<Vpc>>) -> Self {
-        self.vpc = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EndpointDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.vpc {
-            m.insert("Vpc".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Vpc` (optional).
+    pub fn vpc(self, value: impl Into<Value<Vpc>>) -> Self {
+        Self(self.0.with(0, "Vpc", value.into().to_template()))
     }
 }
 
-impl Check for EndpointDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.vpc.check(&path.field("Vpc"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EndpointDetails);
-
-/// Property type `Vpc` of `AWS::Transfer::WebApp`.
-#[derive(Debug, Clone, Default)]
-pub struct Vpc {
-    /// `SecurityGroupIds` (optional).
-    /// Items: ..=10.
-    /// Each item: Length: 11..=20 characters.
-    /// Each item: Pattern: `^sg-[0-9a-f]{8,17}$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (optional).
-    /// Items: ..=10.
-    /// Each item: Length: 15..=24 characters.
-    /// Each item: Pattern: `^subnet-[0-9a-f]{8,17}$`.
-    pub subnet_ids: Option<Value<List<String>>>,
-    /// `VpcId` (optional).
-    /// Length: 12..=21 characters.
-    /// Pattern: `^vpc-[0-9a-f]{8,17}$`.
-    pub vpc_id: Option<Value<ids::VpcId>>,
+crate::l1_struct! {
+    /// Property type `Vpc` of `AWS::Transfer::WebApp`.
+    Vpc(default)
 }
 
 impl Vpc {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            security_group_ids: None,
-            subnet_ids: None,
-            vpc_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Items: at most 10.
+    /// Each item: Length: 11 to 20 characters.
+    /// Each item: Pattern: `^sg-[0-9a-f]{8,17}$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetIds`.
-    pub fn subnet_ids(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.subnet_ids = Some(value.into());
-        self
+    /// `SubnetIds` (optional).
+    /// Items: at most 10.
+    /// Each item: Length: 15 to 24 characters.
+    /// Each item: Pattern: `^subnet-[0-9a-f]{8,17}$`.
+    pub fn subnet_ids(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "SubnetIds", value.into().to_template()))
     }
-    /// Sets `VpcId`.
-    pub fn vpc_id(mut self, value: impl Into<Value<ids::VpcId>>) -> Self {
-        self.vpc_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Vpc {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_ids {
-            m.insert("SubnetIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_id {
-            m.insert("VpcId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcId` (optional).
+    /// Length: 12 to 21 characters.
+    /// Pattern: `^vpc-[0-9a-f]{8,17}$`.
+    pub fn vpc_id(self, value: impl Into<Value<ids::VpcId>>) -> Self {
+        Self(self.0.with(2, "VpcId", value.into().to_template()))
     }
 }
 
-impl Check for Vpc {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(11),
-                            max_length: Some(20),
-                            pattern: Some("^sg-[0-9a-f]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(15),
-                            max_length: Some(24),
-                            pattern: Some("^subnet-[0-9a-f]{8,17}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_id.check(
-            &path.field("VpcId"),
-            &Rules {
-                min_length: Some(12),
-                max_length: Some(21),
-                pattern: Some("^vpc-[0-9a-f]{8,17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Vpc);
-
-/// Property type `IdentityProviderDetails` of `AWS::Transfer::WebApp`.
-#[derive(Debug, Clone, Default)]
-pub struct IdentityProviderDetails {
-    /// `ApplicationArn` (optional).
-    /// Length: 10..=1224 characters.
-    /// Pattern: `^arn:[\w-]+:sso::\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$`.
-    pub application_arn: Option<Value<String>>,
-    /// `InstanceArn` (optional).
-    /// Length: 10..=1224 characters.
-    /// Pattern: `^arn:[\w-]+:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
-    pub instance_arn: Option<Value<String>>,
-    /// `Role` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[a-z-]+:iam::[0-9]{12}:role[:/]\S+$`.
-    pub role: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IdentityProviderDetails` of `AWS::Transfer::WebApp`.
+    IdentityProviderDetails(default)
 }
 
 impl IdentityProviderDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            application_arn: None,
-            instance_arn: None,
-            role: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ApplicationArn`.
-    pub fn application_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.application_arn = Some(value.into());
-        self
+    /// `ApplicationArn` (optional).
+    /// Length: 10 to 1224 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}-]+:sso::[\d\x{80}-\x{10FFFF}]{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$`.
+    pub fn application_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "ApplicationArn", value.into().to_template()))
     }
-    /// Sets `InstanceArn`.
-    pub fn instance_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.instance_arn = Some(value.into());
-        self
+    /// `InstanceArn` (optional).
+    /// Length: 10 to 1224 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}-]+:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$`.
+    pub fn instance_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "InstanceArn", value.into().to_template()))
     }
-    /// Sets `Role`.
-    pub fn role(mut self, value: impl Into<Value<String>>) -> Self {
-        self.role = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityProviderDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_arn {
-            m.insert("ApplicationArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_arn {
-            m.insert("InstanceArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.role {
-            m.insert("Role".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Role` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[a-z-]+:iam::[0-9]{12}:role[:/]\S+$`.
+    pub fn role(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Role", value.into().to_template()))
     }
 }
 
-impl Check for IdentityProviderDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_arn.check(&path.field("ApplicationArn"), &Rules { min_length: Some(10), max_length: Some(1224), pattern: Some("^arn:[\\w-]+:sso::\\d{12}:application/(sso)?ins-[a-zA-Z0-9-.]{16}/apl-[a-zA-Z0-9]{16}$"), ..Rules::NONE }, out);
-        self.instance_arn.check(
-            &path.field("InstanceArn"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(1224),
-                pattern: Some("^arn:[\\w-]+:sso:::instance/(sso)?ins-[a-zA-Z0-9-.]{16}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.role.check(
-            &path.field("Role"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("^arn:[a-z-]+:iam::[0-9]{12}:role[:/]\\S+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(IdentityProviderDetails);
-
-/// Property type `Tag` of `AWS::Transfer::WebApp`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 0..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WebAppCustomization` of `AWS::Transfer::WebApp`.
-#[derive(Debug, Clone, Default)]
-pub struct WebAppCustomization {
-    /// `FaviconFile` (optional).
-    /// Length: 1..=20960 characters.
-    pub favicon_file: Option<Value<String>>,
-    /// `LogoFile` (optional).
-    /// Length: 1..=51200 characters.
-    pub logo_file: Option<Value<String>>,
-    /// `Title` (optional).
-    /// Length: 0..=100 characters.
-    pub title: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `WebAppCustomization` of `AWS::Transfer::WebApp`.
+    WebAppCustomization(default)
 }
 
 impl WebAppCustomization {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            favicon_file: None,
-            logo_file: None,
-            title: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FaviconFile`.
-    pub fn favicon_file(mut self, value: impl Into<Value<String>>) -> Self {
-        self.favicon_file = Some(value.into());
-        self
+    /// `FaviconFile` (optional).
+    /// Length: 1 to 20960 characters.
+    pub fn favicon_file(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FaviconFile", value.into().to_template()))
     }
-    /// Sets `LogoFile`.
-    pub fn logo_file(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logo_file = Some(value.into());
-        self
+    /// `LogoFile` (optional).
+    /// Length: 1 to 51200 characters.
+    pub fn logo_file(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LogoFile", value.into().to_template()))
     }
-    /// Sets `Title`.
-    pub fn title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.title = Some(value.into());
-        self
+    /// `Title` (optional).
+    /// Length: 0 to 100 characters.
+    pub fn title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Title", value.into().to_template()))
     }
 }
 
-impl ToTemplate for WebAppCustomization {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.favicon_file {
-            m.insert("FaviconFile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logo_file {
-            m.insert("LogoFile".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.title {
-            m.insert("Title".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `WebAppEndpointPolicy`.
+    WebAppEndpointPolicy {
+        /// `STANDARD`
+        Standard = "STANDARD",
+        /// `FIPS`
+        Fips = "FIPS",
     }
 }
-
-impl Check for WebAppCustomization {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.favicon_file.check(
-            &path.field("FaviconFile"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20960),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.logo_file.check(
-            &path.field("LogoFile"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(51200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.title.check(
-            &path.field("Title"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebAppCustomization);
-
-/// Values of `WebAppEndpointPolicy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WebAppEndpointPolicy {
-    /// `STANDARD`
-    Standard,
-    /// `FIPS`
-    Fips,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WebAppEndpointPolicy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["STANDARD", "FIPS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "STANDARD",
-            Self::Fips => "FIPS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WebAppEndpointPolicy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WebAppEndpointPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WebAppEndpointPolicy {
-    fn from(s: &str) -> Self {
-        match s {
-            "STANDARD" => Self::Standard,
-            "FIPS" => Self::Fips,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WebAppEndpointPolicy> {
-    fn from(s: &str) -> Self {
-        Value::literal(WebAppEndpointPolicy::from(s))
-    }
-}
-
-crate::impl_literal!(WebAppEndpointPolicy);

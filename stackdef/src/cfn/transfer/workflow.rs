@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone)]
-pub struct Workflow {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workflow {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workflow {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workflow {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Transfer::Workflow`.
+    Workflow("AWS::Transfer::Workflow", WorkflowProps)
 }
 
 impl Workflow {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Transfer::Workflow";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkflowProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkflowId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransferWorkflowId> {
         self.resource.ref_value()
@@ -87,627 +39,245 @@ impl Workflow {
     pub fn attr_arn(&self) -> Value<ids::TransferWorkflowArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `OnExceptionSteps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_on_exception_steps(&self, value: impl Into<Value<List<WorkflowStep>>>) {
+        self.resource.set_property("OnExceptionSteps", value.into())
+    }
+
+    /// Replaces `Steps` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_steps(&self, value: impl Into<Value<List<WorkflowStep>>>) {
+        self.resource.set_property("Steps", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone)]
-pub struct WorkflowProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=256 characters.
-    /// Pattern: `^[\w\- ]*$`.
-    pub description: Option<Value<String>>,
-    /// `OnExceptionSteps` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=8.
-    pub on_exception_steps: Option<Value<List<WorkflowStep>>>,
-    /// `Steps` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Items: 0..=8.
-    pub steps: Value<List<WorkflowStep>>,
-    /// `Tags` (optional).
-    /// Items: 1..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Transfer::Workflow`.
+    WorkflowProps
 }
 
 impl WorkflowProps {
     /// The required properties: `Steps`.
     pub fn new(steps: impl Into<Value<List<WorkflowStep>>>) -> Self {
-        Self {
-            description: None,
-            on_exception_steps: None,
-            steps: steps.into(),
-            tags: None,
-        }
+        Self(crate::Properties::new().with(2, "Steps", steps.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\- ]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `OnExceptionSteps`.
-    pub fn on_exception_steps(mut self, value: impl Into<Value<List<WorkflowStep>>>) -> Self {
-        self.on_exception_steps = Some(value.into());
-        self
+    /// `OnExceptionSteps` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: 0 to 8.
+    pub fn on_exception_steps(self, value: impl Into<Value<List<WorkflowStep>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "OnExceptionSteps", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.on_exception_steps {
-            m.insert("OnExceptionSteps".to_owned(), v.to_template());
-        }
-        m.insert("Steps".to_owned(), self.steps.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for WorkflowProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^[\\w\\- ]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.on_exception_steps.check(
-            &path.field("OnExceptionSteps"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(8),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.steps.check(
-            &path.field("Steps"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(8),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkflowProps);
-
-/// Property type `WorkflowStep` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkflowStep {
-    /// `CopyStepDetails` (optional).
-    pub copy_step_details: Option<Value<CopyStepDetails>>,
-    /// `CustomStepDetails` (optional).
-    pub custom_step_details: Option<Value<CustomStepDetails>>,
-    /// `DecryptStepDetails` (optional).
-    pub decrypt_step_details: Option<Value<DecryptStepDetails>>,
-    /// `DeleteStepDetails` (optional).
-    pub delete_step_details: Option<Value<DeleteStepDetails>>,
-    /// `TagStepDetails` (optional).
-    pub tag_step_details: Option<Value<TagStepDetails>>,
-    /// `Type` (optional).
-    pub type_: Option<Value<WorkflowStepType>>,
+crate::l1_struct! {
+    /// Property type `WorkflowStep` of `AWS::Transfer::Workflow`.
+    WorkflowStep(default)
 }
 
 impl WorkflowStep {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            copy_step_details: None,
-            custom_step_details: None,
-            decrypt_step_details: None,
-            delete_step_details: None,
-            tag_step_details: None,
-            type_: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CopyStepDetails`.
-    pub fn copy_step_details(mut self, value: impl Into<Value<CopyStepDetails>>) -> Self {
-        self.copy_step_details = Some(value.into());
-        self
+    /// `CopyStepDetails` (optional).
+    pub fn copy_step_details(self, value: impl Into<Value<CopyStepDetails>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CopyStepDetails", value.into().to_template()),
+        )
     }
-    /// Sets `CustomStepDetails`.
-    pub fn custom_step_details(mut self, value: impl Into<Value<CustomStepDetails>>) -> Self {
-        self.custom_step_details = Some(value.into());
-        self
+    /// `CustomStepDetails` (optional).
+    pub fn custom_step_details(self, value: impl Into<Value<CustomStepDetails>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomStepDetails", value.into().to_template()),
+        )
     }
-    /// Sets `DecryptStepDetails`.
-    pub fn decrypt_step_details(mut self, value: impl Into<Value<DecryptStepDetails>>) -> Self {
-        self.decrypt_step_details = Some(value.into());
-        self
+    /// `DecryptStepDetails` (optional).
+    pub fn decrypt_step_details(self, value: impl Into<Value<DecryptStepDetails>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DecryptStepDetails", value.into().to_template()),
+        )
     }
-    /// Sets `DeleteStepDetails`.
-    pub fn delete_step_details(mut self, value: impl Into<Value<DeleteStepDetails>>) -> Self {
-        self.delete_step_details = Some(value.into());
-        self
+    /// `DeleteStepDetails` (optional).
+    pub fn delete_step_details(self, value: impl Into<Value<DeleteStepDetails>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeleteStepDetails", value.into().to_template()),
+        )
     }
-    /// Sets `TagStepDetails`.
-    pub fn tag_step_details(mut self, value: impl Into<Value<TagStepDetails>>) -> Self {
-        self.tag_step_details = Some(value.into());
-        self
+    /// `TagStepDetails` (optional).
+    pub fn tag_step_details(self, value: impl Into<Value<TagStepDetails>>) -> Self {
+        Self(self.0.with(4, "TagStepDetails", value.into().to_template()))
     }
-    /// Sets `Type`.
-    pub fn type_(mut self, value: impl Into<Value<WorkflowStepType>>) -> Self {
-        self.type_ = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkflowStep {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.copy_step_details {
-            m.insert("CopyStepDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_step_details {
-            m.insert("CustomStepDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.decrypt_step_details {
-            m.insert("DecryptStepDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.delete_step_details {
-            m.insert("DeleteStepDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_step_details {
-            m.insert("TagStepDetails".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.type_ {
-            m.insert("Type".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Type` (optional).
+    pub fn type_(self, value: impl Into<Value<WorkflowStepType>>) -> Self {
+        Self(self.0.with(5, "Type", value.into().to_template()))
     }
 }
 
-impl Check for WorkflowStep {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.copy_step_details
-            .check(&path.field("CopyStepDetails"), &Rules::NONE, out);
-        self.custom_step_details
-            .check(&path.field("CustomStepDetails"), &Rules::NONE, out);
-        self.decrypt_step_details
-            .check(&path.field("DecryptStepDetails"), &Rules::NONE, out);
-        self.delete_step_details
-            .check(&path.field("DeleteStepDetails"), &Rules::NONE, out);
-        self.tag_step_details
-            .check(&path.field("TagStepDetails"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkflowStep);
-
-/// Property type `CopyStepDetails` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct CopyStepDetails {
-    /// `DestinationFileLocation` (optional).
-    pub destination_file_location: Option<Value<S3FileLocation>>,
-    /// `Name` (optional).
-    /// Length: 0..=30 characters.
-    /// Pattern: `^[\w-]*$`.
-    pub name: Option<Value<String>>,
-    /// `OverwriteExisting` (optional).
-    pub overwrite_existing: Option<Value<OverwriteExisting>>,
-    /// `SourceFileLocation` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^\$\{(\w+.)+\w+\}$`.
-    pub source_file_location: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CopyStepDetails` of `AWS::Transfer::Workflow`.
+    CopyStepDetails(default)
 }
 
 impl CopyStepDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            destination_file_location: None,
-            name: None,
-            overwrite_existing: None,
-            source_file_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DestinationFileLocation`.
-    pub fn destination_file_location(mut self, value: impl Into<Value<S3FileLocation>>) -> Self {
-        self.destination_file_location = Some(value.into());
-        self
+    /// `DestinationFileLocation` (optional).
+    pub fn destination_file_location(self, value: impl Into<Value<S3FileLocation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DestinationFileLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 30 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `OverwriteExisting`.
-    pub fn overwrite_existing(mut self, value: impl Into<Value<OverwriteExisting>>) -> Self {
-        self.overwrite_existing = Some(value.into());
-        self
+    /// `OverwriteExisting` (optional).
+    pub fn overwrite_existing(self, value: impl Into<Value<OverwriteExisting>>) -> Self {
+        Self(
+            self.0
+                .with(2, "OverwriteExisting", value.into().to_template()),
+        )
     }
-    /// Sets `SourceFileLocation`.
-    pub fn source_file_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_file_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CopyStepDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.destination_file_location {
-            m.insert("DestinationFileLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overwrite_existing {
-            m.insert("OverwriteExisting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_file_location {
-            m.insert("SourceFileLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SourceFileLocation` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^\$\{([\w\x{80}-\x{10FFFF}]+.)+[\w\x{80}-\x{10FFFF}]+\}$`.
+    pub fn source_file_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourceFileLocation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CopyStepDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_file_location.check(
-            &path.field("DestinationFileLocation"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(30),
-                pattern: Some("^[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overwrite_existing
-            .check(&path.field("OverwriteExisting"), &Rules::NONE, out);
-        self.source_file_location.check(
-            &path.field("SourceFileLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^\\$\\{(\\w+.)+\\w+\\}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CopyStepDetails);
-
-/// Property type `S3FileLocation` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct S3FileLocation {
-    /// `S3FileLocation` (optional).
-    pub s3_file_location: Option<Value<S3InputFileLocation>>,
+crate::l1_struct! {
+    /// Property type `S3FileLocation` of `AWS::Transfer::Workflow`.
+    S3FileLocation(default)
 }
 
 impl S3FileLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            s3_file_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3FileLocation`.
-    pub fn s3_file_location(mut self, value: impl Into<Value<S3InputFileLocation>>) -> Self {
-        self.s3_file_location = Some(value.into());
-        self
+    /// `S3FileLocation` (optional).
+    pub fn s3_file_location(self, value: impl Into<Value<S3InputFileLocation>>) -> Self {
+        Self(self.0.with(0, "S3FileLocation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for S3FileLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3_file_location {
-            m.insert("S3FileLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3FileLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3_file_location
-            .check(&path.field("S3FileLocation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(S3FileLocation);
-
-/// Property type `S3InputFileLocation` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct S3InputFileLocation {
-    /// `Bucket` (optional).
-    /// Length: 3..=63 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub bucket: Option<Value<String>>,
-    /// `Key` (optional).
-    /// Length: 0..=1024 characters.
-    /// Pattern: `.*`.
-    pub key: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `S3InputFileLocation` of `AWS::Transfer::Workflow`.
+    S3InputFileLocation(default)
 }
 
 impl S3InputFileLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bucket: None,
-            key: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Bucket`.
-    pub fn bucket(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket = Some(value.into());
-        self
+    /// `Bucket` (optional).
+    /// Length: 3 to 63 characters.
+    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
+    pub fn bucket(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Bucket", value.into().to_template()))
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3InputFileLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bucket {
-            m.insert("Bucket".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Key` (optional).
+    /// Length: 0 to 1024 characters.
+    /// Pattern: `.*`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Key", value.into().to_template()))
     }
 }
 
-impl Check for S3InputFileLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1024),
-                pattern: Some(".*"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `OverwriteExisting`.
+    OverwriteExisting {
+        /// `TRUE`
+        True = "TRUE",
+        /// `FALSE`
+        False = "FALSE",
     }
 }
 
-crate::impl_literal!(S3InputFileLocation);
-
-/// Values of `OverwriteExisting`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OverwriteExisting {
-    /// `TRUE`
-    True,
-    /// `FALSE`
-    False,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OverwriteExisting {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRUE", "FALSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "TRUE",
-            Self::False => "FALSE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OverwriteExisting {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OverwriteExisting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OverwriteExisting {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRUE" => Self::True,
-            "FALSE" => Self::False,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OverwriteExisting> {
-    fn from(s: &str) -> Self {
-        Value::literal(OverwriteExisting::from(s))
-    }
-}
-
-crate::impl_literal!(OverwriteExisting);
-
-/// Property type `CustomStepDetails` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomStepDetails {
-    /// `Name` (optional).
-    /// Length: 0..=30 characters.
-    /// Pattern: `^[\w-]*$`.
-    pub name: Option<Value<String>>,
-    /// `SourceFileLocation` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^\$\{(\w+.)+\w+\}$`.
-    pub source_file_location: Option<Value<String>>,
-    /// `Target` (optional).
-    /// Length: 0..=170 characters.
-    /// Pattern: `arn:[a-z-]+:lambda:.*$`.
-    pub target: Option<Value<String>>,
-    /// `TimeoutSeconds` (optional).
-    /// Range: 1..=1800.
-    pub timeout_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CustomStepDetails` of `AWS::Transfer::Workflow`.
+    CustomStepDetails(default)
 }
 
 impl CustomStepDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            source_file_location: None,
-            target: None,
-            timeout_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `SourceFileLocation`.
-    pub fn source_file_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_file_location = Some(value.into());
-        self
-    }
-    /// Sets `Target`.
-    pub fn target(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target = Some(value.into());
-        self
-    }
-    /// Sets `TimeoutSeconds`.
-    pub fn timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.timeout_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomStepDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_file_location {
-            m.insert("SourceFileLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target {
-            m.insert("Target".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_seconds {
-            m.insert("TimeoutSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomStepDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(30),
-                pattern: Some("^[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_file_location.check(
-            &path.field("SourceFileLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^\\$\\{(\\w+.)+\\w+\\}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.target.check(
-            &path.field("Target"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(170),
-                pattern: Some("arn:[a-z-]+:lambda:.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.timeout_seconds.check(
-            &path.field("TimeoutSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(1800.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomStepDetails);
-
-/// Property type `DecryptStepDetails` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone)]
-pub struct DecryptStepDetails {
-    /// `DestinationFileLocation` (required).
-    pub destination_file_location: Value<InputFileLocation>,
     /// `Name` (optional).
-    /// Length: 0..=30 characters.
-    /// Pattern: `^[\w-]*$`.
-    pub name: Option<Value<String>>,
-    /// `OverwriteExisting` (optional).
-    pub overwrite_existing: Option<Value<DecryptStepDetailsOverwriteExisting>>,
+    /// Length: 0 to 30 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
+    }
     /// `SourceFileLocation` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^\$\{(\w+.)+\w+\}$`.
-    pub source_file_location: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^\$\{([\w\x{80}-\x{10FFFF}]+.)+[\w\x{80}-\x{10FFFF}]+\}$`.
+    pub fn source_file_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SourceFileLocation", value.into().to_template()),
+        )
+    }
+    /// `Target` (optional).
+    /// Length: 0 to 170 characters.
+    /// Pattern: `arn:[a-z-]+:lambda:.*$`.
+    pub fn target(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Target", value.into().to_template()))
+    }
+    /// `TimeoutSeconds` (optional).
+    /// Range: 1 to 1800.
+    pub fn timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "TimeoutSeconds", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `DecryptStepDetails` of `AWS::Transfer::Workflow`.
+    DecryptStepDetails
 }
 
 impl DecryptStepDetails {
@@ -716,663 +286,183 @@ impl DecryptStepDetails {
         destination_file_location: impl Into<Value<InputFileLocation>>,
         type_: impl Into<Value<Type>>,
     ) -> Self {
-        Self {
-            destination_file_location: destination_file_location.into(),
-            name: None,
-            overwrite_existing: None,
-            source_file_location: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "DestinationFileLocation",
+                    destination_file_location.into().to_template(),
+                )
+                .with(4, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 30 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `OverwriteExisting`.
+    /// `OverwriteExisting` (optional).
     pub fn overwrite_existing(
-        mut self,
+        self,
         value: impl Into<Value<DecryptStepDetailsOverwriteExisting>>,
     ) -> Self {
-        self.overwrite_existing = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "OverwriteExisting", value.into().to_template()),
+        )
     }
-    /// Sets `SourceFileLocation`.
-    pub fn source_file_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_file_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DecryptStepDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationFileLocation".to_owned(),
-            self.destination_file_location.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.overwrite_existing {
-            m.insert("OverwriteExisting".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_file_location {
-            m.insert("SourceFileLocation".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `SourceFileLocation` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^\$\{([\w\x{80}-\x{10FFFF}]+.)+[\w\x{80}-\x{10FFFF}]+\}$`.
+    pub fn source_file_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SourceFileLocation", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DecryptStepDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_file_location.check(
-            &path.field("DestinationFileLocation"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(30),
-                pattern: Some("^[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overwrite_existing
-            .check(&path.field("OverwriteExisting"), &Rules::NONE, out);
-        self.source_file_location.check(
-            &path.field("SourceFileLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^\\$\\{(\\w+.)+\\w+\\}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DecryptStepDetails);
-
-/// Property type `InputFileLocation` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct InputFileLocation {
-    /// `EfsFileLocation` (optional).
-    pub efs_file_location: Option<Value<EfsInputFileLocation>>,
-    /// `S3FileLocation` (optional).
-    pub s3_file_location: Option<Value<S3InputFileLocation>>,
+crate::l1_struct! {
+    /// Property type `InputFileLocation` of `AWS::Transfer::Workflow`.
+    InputFileLocation(default)
 }
 
 impl InputFileLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            efs_file_location: None,
-            s3_file_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EfsFileLocation`.
-    pub fn efs_file_location(mut self, value: impl Into<Value<EfsInputFileLocation>>) -> Self {
-        self.efs_file_location = Some(value.into());
-        self
+    /// `EfsFileLocation` (optional).
+    pub fn efs_file_location(self, value: impl Into<Value<EfsInputFileLocation>>) -> Self {
+        Self(
+            self.0
+                .with(0, "EfsFileLocation", value.into().to_template()),
+        )
     }
-    /// Sets `S3FileLocation`.
-    pub fn s3_file_location(mut self, value: impl Into<Value<S3InputFileLocation>>) -> Self {
-        self.s3_file_location = Some(value.into());
-        self
+    /// `S3FileLocation` (optional).
+    pub fn s3_file_location(self, value: impl Into<Value<S3InputFileLocation>>) -> Self {
+        Self(self.0.with(1, "S3FileLocation", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InputFileLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.efs_file_location {
-            m.insert("EfsFileLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.s3_file_location {
-            m.insert("S3FileLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InputFileLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.efs_file_location
-            .check(&path.field("EfsFileLocation"), &Rules::NONE, out);
-        self.s3_file_location
-            .check(&path.field("S3FileLocation"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InputFileLocation);
-
-/// Property type `EfsInputFileLocation` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct EfsInputFileLocation {
-    /// `FileSystemId` (optional).
-    /// Length: 0..=128 characters.
-    /// Pattern: `^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:(access-point/fsap|file-system/fs)-[0-9a-f]{8,40}|fs(ap)?-[0-9a-f]{8,40})$`.
-    pub file_system_id: Option<Value<String>>,
-    /// `Path` (optional).
-    /// Length: 1..=65536 characters.
-    /// Pattern: `^[^\x00]+$`.
-    pub path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EfsInputFileLocation` of `AWS::Transfer::Workflow`.
+    EfsInputFileLocation(default)
 }
 
 impl EfsInputFileLocation {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            file_system_id: None,
-            path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FileSystemId`.
-    pub fn file_system_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.file_system_id = Some(value.into());
-        self
+    /// `FileSystemId` (optional).
+    /// Length: 0 to 128 characters.
+    /// Pattern: `^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:(access-point/fsap|file-system/fs)-[0-9a-f]{8,40}|fs(ap)?-[0-9a-f]{8,40})$`.
+    pub fn file_system_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FileSystemId", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EfsInputFileLocation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.file_system_id {
-            m.insert("FileSystemId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Path` (optional).
+    /// Length: 1 to 65536 characters.
+    /// Pattern: `^[^\x00]+$`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Path", value.into().to_template()))
     }
 }
 
-impl Check for EfsInputFileLocation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_system_id.check(&path.field("FileSystemId"), &Rules { min_length: Some(0), max_length: Some(128), pattern: Some("^(arn:aws[-a-z]*:elasticfilesystem:[0-9a-z-:]+:(access-point/fsap|file-system/fs)-[0-9a-f]{8,40}|fs(ap)?-[0-9a-f]{8,40})$"), ..Rules::NONE }, out);
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(65536),
-                pattern: Some("^[^\\x00]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DecryptStepDetailsOverwriteExisting`.
+    DecryptStepDetailsOverwriteExisting {
+        /// `TRUE`
+        True = "TRUE",
+        /// `FALSE`
+        False = "FALSE",
     }
 }
 
-crate::impl_literal!(EfsInputFileLocation);
-
-/// Values of `DecryptStepDetailsOverwriteExisting`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DecryptStepDetailsOverwriteExisting {
-    /// `TRUE`
-    True,
-    /// `FALSE`
-    False,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DecryptStepDetailsOverwriteExisting {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TRUE", "FALSE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::True => "TRUE",
-            Self::False => "FALSE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `PGP`
+        Pgp = "PGP",
     }
 }
 
-impl ToTemplate for DecryptStepDetailsOverwriteExisting {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DecryptStepDetailsOverwriteExisting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DecryptStepDetailsOverwriteExisting {
-    fn from(s: &str) -> Self {
-        match s {
-            "TRUE" => Self::True,
-            "FALSE" => Self::False,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DecryptStepDetailsOverwriteExisting> {
-    fn from(s: &str) -> Self {
-        Value::literal(DecryptStepDetailsOverwriteExisting::from(s))
-    }
-}
-
-crate::impl_literal!(DecryptStepDetailsOverwriteExisting);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `PGP`
-    Pgp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PGP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Pgp => "PGP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "PGP" => Self::Pgp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Property type `DeleteStepDetails` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct DeleteStepDetails {
-    /// `Name` (optional).
-    /// Length: 0..=30 characters.
-    /// Pattern: `^[\w-]*$`.
-    pub name: Option<Value<String>>,
-    /// `SourceFileLocation` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^\$\{(\w+.)+\w+\}$`.
-    pub source_file_location: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DeleteStepDetails` of `AWS::Transfer::Workflow`.
+    DeleteStepDetails(default)
 }
 
 impl DeleteStepDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            source_file_location: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `SourceFileLocation`.
-    pub fn source_file_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_file_location = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DeleteStepDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_file_location {
-            m.insert("SourceFileLocation".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DeleteStepDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(30),
-                pattern: Some("^[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_file_location.check(
-            &path.field("SourceFileLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^\\$\\{(\\w+.)+\\w+\\}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DeleteStepDetails);
-
-/// Property type `TagStepDetails` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone, Default)]
-pub struct TagStepDetails {
     /// `Name` (optional).
-    /// Length: 0..=30 characters.
-    /// Pattern: `^[\w-]*$`.
-    pub name: Option<Value<String>>,
+    /// Length: 0 to 30 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
+    }
     /// `SourceFileLocation` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^\$\{(\w+.)+\w+\}$`.
-    pub source_file_location: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 1..=10.
-    pub tags: Option<Value<List<S3Tag>>>,
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^\$\{([\w\x{80}-\x{10FFFF}]+.)+[\w\x{80}-\x{10FFFF}]+\}$`.
+    pub fn source_file_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SourceFileLocation", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `TagStepDetails` of `AWS::Transfer::Workflow`.
+    TagStepDetails(default)
 }
 
 impl TagStepDetails {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            source_file_location: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 30 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}-]*$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `SourceFileLocation`.
-    pub fn source_file_location(mut self, value: impl Into<Value<String>>) -> Self {
-        self.source_file_location = Some(value.into());
-        self
+    /// `SourceFileLocation` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^\$\{([\w\x{80}-\x{10FFFF}]+.)+[\w\x{80}-\x{10FFFF}]+\}$`.
+    pub fn source_file_location(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SourceFileLocation", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<S3Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TagStepDetails {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.source_file_location {
-            m.insert("SourceFileLocation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 1 to 10.
+    pub fn tags(self, value: impl Into<Value<List<S3Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for TagStepDetails {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(30),
-                pattern: Some("^[\\w-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.source_file_location.check(
-            &path.field("SourceFileLocation"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^\\$\\{(\\w+.)+\\w+\\}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag as S3Tag;
+
+crate::l1_enum! {
+    /// Values of `WorkflowStepType`.
+    WorkflowStepType {
+        /// `COPY`
+        Copy = "COPY",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `DECRYPT`
+        Decrypt = "DECRYPT",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `TAG`
+        Tag = "TAG",
     }
 }
 
-crate::impl_literal!(TagStepDetails);
-
-/// Property type `S3Tag` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone)]
-pub struct S3Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl S3Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for S3Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for S3Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(S3Tag);
-
-/// Values of `WorkflowStepType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum WorkflowStepType {
-    /// `COPY`
-    Copy,
-    /// `CUSTOM`
-    Custom,
-    /// `DECRYPT`
-    Decrypt,
-    /// `DELETE`
-    Delete,
-    /// `TAG`
-    Tag,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl WorkflowStepType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["COPY", "CUSTOM", "DECRYPT", "DELETE", "TAG"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Copy => "COPY",
-            Self::Custom => "CUSTOM",
-            Self::Decrypt => "DECRYPT",
-            Self::Delete => "DELETE",
-            Self::Tag => "TAG",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for WorkflowStepType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for WorkflowStepType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for WorkflowStepType {
-    fn from(s: &str) -> Self {
-        match s {
-            "COPY" => Self::Copy,
-            "CUSTOM" => Self::Custom,
-            "DECRYPT" => Self::Decrypt,
-            "DELETE" => Self::Delete,
-            "TAG" => Self::Tag,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<WorkflowStepType> {
-    fn from(s: &str) -> Self {
-        Value::literal(WorkflowStepType::from(s))
-    }
-}
-
-crate::impl_literal!(WorkflowStepType);
-
-/// Property type `Tag` of `AWS::Transfer::Workflow`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::UXC::AccountCustomization`.
-#[derive(Debug, Clone)]
-pub struct AccountCustomization {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccountCustomization {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccountCustomization {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccountCustomization {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::UXC::AccountCustomization`.
+    AccountCustomization("AWS::UXC::AccountCustomization", AccountCustomizationProps)
 }
 
 impl AccountCustomization {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::UXC::AccountCustomization";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccountCustomizationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::AccountCustomizationId> {
         self.resource.ref_value()
@@ -82,203 +34,79 @@ impl AccountCustomization {
     pub fn attr_account_id(&self) -> Value<ids::AccountCustomizationId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `AccountColor` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_account_color(&self, value: impl Into<Value<AccountColor>>) {
+        self.resource.set_property("AccountColor", value.into())
+    }
+
+    /// Replaces `VisibleRegions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visible_regions(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("VisibleRegions", value.into())
+    }
+
+    /// Replaces `VisibleServices` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visible_services(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("VisibleServices", value.into())
+    }
 }
 
-/// Properties of `AWS::UXC::AccountCustomization`.
-#[derive(Debug, Clone, Default)]
-pub struct AccountCustomizationProps {
-    /// `AccountColor` (optional).
-    pub account_color: Option<Value<AccountColor>>,
-    /// `VisibleRegions` (optional).
-    /// Items: ..=100.
-    /// Each item: Pattern: `^[a-z]{2}(-[a-z]{1,10}){1,2}-[1-9]$`.
-    pub visible_regions: Option<Value<List<String>>>,
-    /// `VisibleServices` (optional).
-    /// Items: ..=500.
-    /// Each item: Length: 1..=64 characters.
-    pub visible_services: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::UXC::AccountCustomization`.
+    AccountCustomizationProps(default)
 }
 
 impl AccountCustomizationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_color: None,
-            visible_regions: None,
-            visible_services: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountColor`.
-    pub fn account_color(mut self, value: impl Into<Value<AccountColor>>) -> Self {
-        self.account_color = Some(value.into());
-        self
+    /// `AccountColor` (optional).
+    pub fn account_color(self, value: impl Into<Value<AccountColor>>) -> Self {
+        Self(self.0.with(0, "AccountColor", value.into().to_template()))
     }
-    /// Sets `VisibleRegions`.
-    pub fn visible_regions(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.visible_regions = Some(value.into());
-        self
+    /// `VisibleRegions` (optional).
+    /// Items: at most 100.
+    /// Each item: Pattern: `^[a-z]{2}(-[a-z]{1,10}){1,2}-[1-9]$`.
+    pub fn visible_regions(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "VisibleRegions", value.into().to_template()))
     }
-    /// Sets `VisibleServices`.
-    pub fn visible_services(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.visible_services = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccountCustomizationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_color {
-            m.insert("AccountColor".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visible_regions {
-            m.insert("VisibleRegions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visible_services {
-            m.insert("VisibleServices".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VisibleServices` (optional).
+    /// Items: at most 500.
+    /// Each item: Length: 1 to 64 characters.
+    pub fn visible_services(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "VisibleServices", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AccountCustomizationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_color
-            .check(&path.field("AccountColor"), &Rules::NONE, out);
-        self.visible_regions.check(
-            &path.field("VisibleRegions"),
-            &Rules {
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[a-z]{2}(-[a-z]{1,10}){1,2}-[1-9]$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.visible_services.check(
-            &path.field("VisibleServices"),
-            &Rules {
-                max_items: Some(500),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `AccountColor`.
+    AccountColor {
+        /// `none`
+        None = "none",
+        /// `pink`
+        Pink = "pink",
+        /// `purple`
+        Purple = "purple",
+        /// `darkBlue`
+        DarkBlue = "darkBlue",
+        /// `lightBlue`
+        LightBlue = "lightBlue",
+        /// `teal`
+        Teal = "teal",
+        /// `green`
+        Green = "green",
+        /// `yellow`
+        Yellow = "yellow",
+        /// `orange`
+        Orange = "orange",
+        /// `red`
+        Red = "red",
     }
 }
-
-crate::impl_literal!(AccountCustomizationProps);
-
-/// Values of `AccountColor`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AccountColor {
-    /// `none`
-    None,
-    /// `pink`
-    Pink,
-    /// `purple`
-    Purple,
-    /// `darkBlue`
-    DarkBlue,
-    /// `lightBlue`
-    LightBlue,
-    /// `teal`
-    Teal,
-    /// `green`
-    Green,
-    /// `yellow`
-    Yellow,
-    /// `orange`
-    Orange,
-    /// `red`
-    Red,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AccountColor {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "none",
-        "pink",
-        "purple",
-        "darkBlue",
-        "lightBlue",
-        "teal",
-        "green",
-        "yellow",
-        "orange",
-        "red",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "none",
-            Self::Pink => "pink",
-            Self::Purple => "purple",
-            Self::DarkBlue => "darkBlue",
-            Self::LightBlue => "lightBlue",
-            Self::Teal => "teal",
-            Self::Green => "green",
-            Self::Yellow => "yellow",
-            Self::Orange => "orange",
-            Self::Red => "red",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AccountColor {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AccountColor {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AccountColor {
-    fn from(s: &str) -> Self {
-        match s {
-            "none" => Self::None,
-            "pink" => Self::Pink,
-            "purple" => Self::Purple,
-            "darkBlue" => Self::DarkBlue,
-            "lightBlue" => Self::LightBlue,
-            "teal" => Self::Teal,
-            "green" => Self::Green,
-            "yellow" => Self::Yellow,
-            "orange" => Self::Orange,
-            "red" => Self::Red,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AccountColor> {
-    fn from(s: &str) -> Self {
-        Value::literal(AccountColor::from(s))
-    }
-}
-
-crate::impl_literal!(AccountColor);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::VerifiedPermissions::IdentitySource`.
-#[derive(Debug, Clone)]
-pub struct IdentitySource {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentitySource {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentitySource {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentitySource {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VerifiedPermissions::IdentitySource`.
+    IdentitySource("AWS::VerifiedPermissions::IdentitySource", IdentitySourceProps)
 }
 
 impl IdentitySource {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::IdentitySource";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdentitySourceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,81 +28,51 @@ impl IdentitySource {
     pub fn attr_identity_source_id(&self) -> Value<String> {
         self.resource.get_att("IdentitySourceId")
     }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `PolicyStoreId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_store_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyStoreId", value.into())
+    }
+
+    /// Replaces `PrincipalEntityType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_principal_entity_type(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PrincipalEntityType", value.into())
+    }
 }
 
-/// Properties of `AWS::VerifiedPermissions::IdentitySource`.
-#[derive(Debug, Clone)]
-pub struct IdentitySourceProps {
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `PolicyStoreId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9-]*$`.
-    pub policy_store_id: Value<String>,
-    /// `PrincipalEntityType` (optional).
-    /// Length: 1..=200 characters.
-    /// Pattern: `^.*$`.
-    pub principal_entity_type: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VerifiedPermissions::IdentitySource`.
+    IdentitySourceProps
 }
 
 impl IdentitySourceProps {
     /// The required properties: `Configuration`, `PolicyStoreId`.
     pub fn new(
-        configuration: impl Into<Value<serde_json::Value>>,
+        configuration: impl Into<Value<Json>>,
         policy_store_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            configuration: configuration.into(),
-            policy_store_id: policy_store_id.into(),
-            principal_entity_type: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Configuration", configuration.into().to_template())
+                .with(1, "PolicyStoreId", policy_store_id.into().to_template()),
+        )
     }
-    /// Sets `PrincipalEntityType`.
-    pub fn principal_entity_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.principal_entity_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentitySourceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        m.insert(
-            "PolicyStoreId".to_owned(),
-            self.policy_store_id.to_template(),
-        );
-        if let Some(v) = &self.principal_entity_type {
-            m.insert("PrincipalEntityType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PrincipalEntityType` (optional).
+    /// Length: 1 to 200 characters.
+    /// Pattern: `^.*$`.
+    pub fn principal_entity_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "PrincipalEntityType", value.into().to_template()),
+        )
     }
 }
-
-impl Check for IdentitySourceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_store_id.check(
-            &path.field("PolicyStoreId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.principal_entity_type.check(
-            &path.field("PrincipalEntityType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^.*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IdentitySourceProps);

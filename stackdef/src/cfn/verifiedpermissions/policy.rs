@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::VerifiedPermissions::Policy`.
-#[derive(Debug, Clone)]
-pub struct Policy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Policy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Policy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Policy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VerifiedPermissions::Policy`.
+    Policy("AWS::VerifiedPermissions::Policy", PolicyProps)
 }
 
 impl Policy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::Policy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -81,58 +33,35 @@ impl Policy {
     pub fn attr_policy_type(&self) -> Value<String> {
         self.resource.get_att("PolicyType")
     }
+
+    /// Replaces `Definition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_definition(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Definition", value.into())
+    }
+
+    /// Replaces `PolicyStoreId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_store_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyStoreId", value.into())
+    }
 }
 
-/// Properties of `AWS::VerifiedPermissions::Policy`.
-#[derive(Debug, Clone)]
-pub struct PolicyProps {
-    /// `Definition` (required).
-    pub definition: Value<serde_json::Value>,
-    /// `PolicyStoreId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9-]*$`.
-    pub policy_store_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::VerifiedPermissions::Policy`.
+    PolicyProps
 }
 
 impl PolicyProps {
     /// The required properties: `Definition`, `PolicyStoreId`.
     pub fn new(
-        definition: impl Into<Value<serde_json::Value>>,
+        definition: impl Into<Value<Json>>,
         policy_store_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            definition: definition.into(),
-            policy_store_id: policy_store_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Definition", definition.into().to_template())
+                .with(1, "PolicyStoreId", policy_store_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for PolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        m.insert(
-            "PolicyStoreId".to_owned(),
-            self.policy_store_id.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for PolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_store_id.check(
-            &path.field("PolicyStoreId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyProps);

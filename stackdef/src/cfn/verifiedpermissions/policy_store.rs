@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::VerifiedPermissions::PolicyStore`.
-#[derive(Debug, Clone)]
-pub struct PolicyStore {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PolicyStore {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PolicyStore {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PolicyStore {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VerifiedPermissions::PolicyStore`.
+    PolicyStore("AWS::VerifiedPermissions::PolicyStore", PolicyStoreProps)
 }
 
 impl PolicyStore {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::PolicyStore";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyStoreProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PolicyStoreId` (typed).
     pub fn ref_value(&self) -> Value<ids::PolicyStoreId> {
         self.resource.ref_value()
@@ -89,356 +41,152 @@ impl PolicyStore {
     }
 
     /// `Fn::GetAtt` `EncryptionState`.
-    pub fn attr_encryption_state(&self) -> Value<serde_json::Value> {
+    pub fn attr_encryption_state(&self) -> Value<Json> {
         self.resource.get_att("EncryptionState")
+    }
+
+    /// Replaces `DeletionProtection` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deletion_protection(&self, value: impl Into<Value<DeletionProtection>>) {
+        self.resource
+            .set_property("DeletionProtection", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `EncryptionSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encryption_settings(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("EncryptionSettings", value.into())
+    }
+
+    /// Replaces `Schema` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_schema(&self, value: impl Into<Value<SchemaDefinition>>) {
+        self.resource.set_property("Schema", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ValidationSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_validation_settings(&self, value: impl Into<Value<ValidationSettings>>) {
+        self.resource
+            .set_property("ValidationSettings", value.into())
     }
 }
 
-/// Properties of `AWS::VerifiedPermissions::PolicyStore`.
-#[derive(Debug, Clone)]
-pub struct PolicyStoreProps {
-    /// `DeletionProtection` (optional).
-    pub deletion_protection: Option<Value<DeletionProtection>>,
-    /// `Description` (optional).
-    /// Length: 0..=150 characters.
-    pub description: Option<Value<String>>,
-    /// `EncryptionSettings` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub encryption_settings: Option<Value<serde_json::Value>>,
-    /// `Schema` (optional).
-    pub schema: Option<Value<SchemaDefinition>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ValidationSettings` (required).
-    pub validation_settings: Value<ValidationSettings>,
+crate::l1_struct! {
+    /// Properties of `AWS::VerifiedPermissions::PolicyStore`.
+    PolicyStoreProps
 }
 
 impl PolicyStoreProps {
     /// The required properties: `ValidationSettings`.
     pub fn new(validation_settings: impl Into<Value<ValidationSettings>>) -> Self {
-        Self {
-            deletion_protection: None,
-            description: None,
-            encryption_settings: None,
-            schema: None,
-            tags: None,
-            validation_settings: validation_settings.into(),
-        }
+        Self(crate::Properties::new().with(
+            5,
+            "ValidationSettings",
+            validation_settings.into().to_template(),
+        ))
     }
-    /// Sets `DeletionProtection`.
-    pub fn deletion_protection(mut self, value: impl Into<Value<DeletionProtection>>) -> Self {
-        self.deletion_protection = Some(value.into());
-        self
+    /// `DeletionProtection` (optional).
+    pub fn deletion_protection(self, value: impl Into<Value<DeletionProtection>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DeletionProtection", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 150 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
-    /// Sets `EncryptionSettings`.
-    pub fn encryption_settings(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.encryption_settings = Some(value.into());
-        self
+    /// `EncryptionSettings` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn encryption_settings(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(2, "EncryptionSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Schema`.
-    pub fn schema(mut self, value: impl Into<Value<SchemaDefinition>>) -> Self {
-        self.schema = Some(value.into());
-        self
+    /// `Schema` (optional).
+    pub fn schema(self, value: impl Into<Value<SchemaDefinition>>) -> Self {
+        Self(self.0.with(3, "Schema", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyStoreProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.deletion_protection {
-            m.insert("DeletionProtection".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.encryption_settings {
-            m.insert("EncryptionSettings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.schema {
-            m.insert("Schema".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ValidationSettings".to_owned(),
-            self.validation_settings.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for PolicyStoreProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.deletion_protection
-            .check(&path.field("DeletionProtection"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.schema.check(&path.field("Schema"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.validation_settings
-            .check(&path.field("ValidationSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PolicyStoreProps);
-
-/// Property type `DeletionProtection` of `AWS::VerifiedPermissions::PolicyStore`.
-#[derive(Debug, Clone)]
-pub struct DeletionProtection {
-    /// `Mode` (required).
-    pub mode: Value<DeletionMode>,
+crate::l1_struct! {
+    /// Property type `DeletionProtection` of `AWS::VerifiedPermissions::PolicyStore`.
+    DeletionProtection
 }
 
 impl DeletionProtection {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<DeletionMode>>) -> Self {
-        Self { mode: mode.into() }
+        Self(crate::Properties::new().with(0, "Mode", mode.into().to_template()))
     }
 }
 
-impl ToTemplate for DeletionProtection {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DeletionMode`.
+    DeletionMode {
+        /// `ENABLED`
+        Enabled = "ENABLED",
+        /// `DISABLED`
+        Disabled = "DISABLED",
     }
 }
 
-impl Check for DeletionProtection {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DeletionProtection);
-
-/// Values of `DeletionMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DeletionMode {
-    /// `ENABLED`
-    Enabled,
-    /// `DISABLED`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DeletionMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ENABLED", "DISABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "ENABLED",
-            Self::Disabled => "DISABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DeletionMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DeletionMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DeletionMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ENABLED" => Self::Enabled,
-            "DISABLED" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DeletionMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DeletionMode::from(s))
-    }
-}
-
-crate::impl_literal!(DeletionMode);
-
-/// Property type `SchemaDefinition` of `AWS::VerifiedPermissions::PolicyStore`.
-#[derive(Debug, Clone, Default)]
-pub struct SchemaDefinition {
-    /// `CedarJson` (optional).
-    pub cedar_json: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SchemaDefinition` of `AWS::VerifiedPermissions::PolicyStore`.
+    SchemaDefinition(default)
 }
 
 impl SchemaDefinition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { cedar_json: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `CedarJson`.
-    pub fn cedar_json(mut self, value: impl Into<Value<String>>) -> Self {
-        self.cedar_json = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SchemaDefinition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cedar_json {
-            m.insert("CedarJson".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CedarJson` (optional).
+    pub fn cedar_json(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CedarJson", value.into().to_template()))
     }
 }
 
-impl Check for SchemaDefinition {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(SchemaDefinition);
-
-/// Property type `Tag` of `AWS::VerifiedPermissions::PolicyStore`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    pub key: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ValidationSettings` of `AWS::VerifiedPermissions::PolicyStore`.
-#[derive(Debug, Clone)]
-pub struct ValidationSettings {
-    /// `Mode` (required).
-    pub mode: Value<ValidationMode>,
+crate::l1_struct! {
+    /// Property type `ValidationSettings` of `AWS::VerifiedPermissions::PolicyStore`.
+    ValidationSettings
 }
 
 impl ValidationSettings {
     /// The required properties: `Mode`.
     pub fn new(mode: impl Into<Value<ValidationMode>>) -> Self {
-        Self { mode: mode.into() }
+        Self(crate::Properties::new().with(0, "Mode", mode.into().to_template()))
     }
 }
 
-impl ToTemplate for ValidationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Mode".to_owned(), self.mode.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ValidationMode`.
+    ValidationMode {
+        /// `OFF`
+        Off = "OFF",
+        /// `STRICT`
+        Strict = "STRICT",
     }
 }
-
-impl Check for ValidationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.mode.check(&path.field("Mode"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ValidationSettings);
-
-/// Values of `ValidationMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ValidationMode {
-    /// `OFF`
-    Off,
-    /// `STRICT`
-    Strict,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ValidationMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["OFF", "STRICT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Off => "OFF",
-            Self::Strict => "STRICT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ValidationMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ValidationMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ValidationMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "OFF" => Self::Off,
-            "STRICT" => Self::Strict,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ValidationMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(ValidationMode::from(s))
-    }
-}
-
-crate::impl_literal!(ValidationMode);

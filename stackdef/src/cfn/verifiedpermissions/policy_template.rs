@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VerifiedPermissions::PolicyTemplate`.
-#[derive(Debug, Clone)]
-pub struct PolicyTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for PolicyTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for PolicyTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for PolicyTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VerifiedPermissions::PolicyTemplate`.
+    PolicyTemplate("AWS::VerifiedPermissions::PolicyTemplate", PolicyTemplateProps)
 }
 
 impl PolicyTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VerifiedPermissions::PolicyTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PolicyTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -76,22 +28,29 @@ impl PolicyTemplate {
     pub fn attr_policy_template_id(&self) -> Value<String> {
         self.resource.get_att("PolicyTemplateId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `PolicyStoreId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_store_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyStoreId", value.into())
+    }
+
+    /// Replaces `Statement` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_statement(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Statement", value.into())
+    }
 }
 
-/// Properties of `AWS::VerifiedPermissions::PolicyTemplate`.
-#[derive(Debug, Clone)]
-pub struct PolicyTemplateProps {
-    /// `Description` (optional).
-    /// Length: 0..=150 characters.
-    pub description: Option<Value<String>>,
-    /// `PolicyStoreId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=200 characters.
-    /// Pattern: `^[a-zA-Z0-9-]*$`.
-    pub policy_store_id: Value<String>,
-    /// `Statement` (required).
-    /// Length: 1..=10000 characters.
-    pub statement: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::VerifiedPermissions::PolicyTemplate`.
+    PolicyTemplateProps
 }
 
 impl PolicyTemplateProps {
@@ -100,65 +59,15 @@ impl PolicyTemplateProps {
         policy_store_id: impl Into<Value<String>>,
         statement: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            policy_store_id: policy_store_id.into(),
-            statement: statement.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "PolicyStoreId", policy_store_id.into().to_template())
+                .with(2, "Statement", statement.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PolicyTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PolicyStoreId".to_owned(),
-            self.policy_store_id.to_template(),
-        );
-        m.insert("Statement".to_owned(), self.statement.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 0 to 150 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
 }
-
-impl Check for PolicyTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_store_id.check(
-            &path.field("PolicyStoreId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                pattern: Some("^[a-zA-Z0-9-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.statement.check(
-            &path.field("Statement"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PolicyTemplateProps);

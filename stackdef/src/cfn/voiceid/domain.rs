@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VoiceID::Domain`.
-#[derive(Debug, Clone)]
-pub struct Domain {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Domain {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Domain {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Domain {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VoiceID::Domain`.
+    Domain("AWS::VoiceID::Domain", DomainProps)
 }
 
 impl Domain {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VoiceID::Domain";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: DomainProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DomainId` (typed).
     pub fn ref_value(&self) -> Value<ids::VoiceIdDomainId> {
         self.resource.ref_value()
@@ -82,24 +34,39 @@ impl Domain {
     pub fn attr_domain_id(&self) -> Value<ids::VoiceIdDomainId> {
         self.resource.get_att("DomainId")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ServerSideEncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_side_encryption_configuration(
+        &self,
+        value: impl Into<Value<ServerSideEncryptionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServerSideEncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VoiceID::Domain`.
-#[derive(Debug, Clone)]
-pub struct DomainProps {
-    /// `Description` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-%@]*)$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-zA-Z0-9][a-zA-Z0-9_-]*$`.
-    pub name: Value<String>,
-    /// `ServerSideEncryptionConfiguration` (required).
-    pub server_side_encryption_configuration: Value<ServerSideEncryptionConfiguration>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VoiceID::Domain`.
+    DomainProps
 }
 
 impl DomainProps {
@@ -108,180 +75,39 @@ impl DomainProps {
         name: impl Into<Value<String>>,
         server_side_encryption_configuration: impl Into<Value<ServerSideEncryptionConfiguration>>,
     ) -> Self {
-        Self {
-            description: None,
-            name: name.into(),
-            server_side_encryption_configuration: server_side_encryption_configuration.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Name", name.into().to_template())
+                .with(
+                    2,
+                    "ServerSideEncryptionConfiguration",
+                    server_side_encryption_configuration.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-%@]*)$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DomainProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "ServerSideEncryptionConfiguration".to_owned(),
-            self.server_side_encryption_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DomainProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-%@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-zA-Z0-9][a-zA-Z0-9_-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.server_side_encryption_configuration.check(
-            &path.field("ServerSideEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DomainProps);
-
-/// Property type `ServerSideEncryptionConfiguration` of `AWS::VoiceID::Domain`.
-#[derive(Debug, Clone)]
-pub struct ServerSideEncryptionConfiguration {
-    /// `KmsKeyId` (required).
-    /// Length: 1..=2048 characters.
-    pub kms_key_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionConfiguration` of `AWS::VoiceID::Domain`.
+    ServerSideEncryptionConfiguration
 }
 
 impl ServerSideEncryptionConfiguration {
     /// The required properties: `KmsKeyId`.
     pub fn new(kms_key_id: impl Into<Value<String>>) -> Self {
-        Self {
-            kms_key_id: kms_key_id.into(),
-        }
+        Self(crate::Properties::new().with(0, "KmsKeyId", kms_key_id.into().to_template()))
     }
 }
 
-impl ToTemplate for ServerSideEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("KmsKeyId".to_owned(), self.kms_key_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ServerSideEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServerSideEncryptionConfiguration);
-
-/// Property type `Tag` of `AWS::VoiceID::Domain`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

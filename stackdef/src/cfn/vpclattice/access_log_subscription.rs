@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::AccessLogSubscription`.
-#[derive(Debug, Clone)]
-pub struct AccessLogSubscription {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AccessLogSubscription {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AccessLogSubscription {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AccessLogSubscription {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::AccessLogSubscription`.
+    AccessLogSubscription("AWS::VpcLattice::AccessLogSubscription", AccessLogSubscriptionProps)
 }
 
 impl AccessLogSubscription {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::AccessLogSubscription";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AccessLogSubscriptionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::AccessLogSubscriptionArn> {
         self.resource.ref_value()
@@ -97,209 +49,81 @@ impl AccessLogSubscription {
     pub fn attr_resource_id(&self) -> Value<String> {
         self.resource.get_att("ResourceId")
     }
+
+    /// Replaces `DestinationArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_destination_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DestinationArn", value.into())
+    }
+
+    /// Replaces `ResourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceIdentifier", value.into())
+    }
+
+    /// Replaces `ServiceNetworkLogType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_network_log_type(&self, value: impl Into<Value<ServiceNetworkLogType>>) {
+        self.resource
+            .set_property("ServiceNetworkLogType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::AccessLogSubscription`.
-#[derive(Debug, Clone)]
-pub struct AccessLogSubscriptionProps {
-    /// `DestinationArn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:([^/].*)?$`.
-    pub destination_arn: Value<String>,
-    /// `ResourceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 17..=2048 characters.
-    /// Pattern: `^((((sn)|(svc)|(rcfg))-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(resourceconfiguration/rcfg)|(service/svc))-[0-9a-z]{17}))$`.
-    pub resource_identifier: Option<Value<String>>,
-    /// `ServiceNetworkLogType` (optional).
-    pub service_network_log_type: Option<Value<ServiceNetworkLogType>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::AccessLogSubscription`.
+    AccessLogSubscriptionProps
 }
 
 impl AccessLogSubscriptionProps {
     /// The required properties: `DestinationArn`.
     pub fn new(destination_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            destination_arn: destination_arn.into(),
-            resource_identifier: None,
-            service_network_log_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DestinationArn",
+            destination_arn.into().to_template(),
+        ))
     }
-    /// Sets `ResourceIdentifier`.
-    pub fn resource_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_identifier = Some(value.into());
-        self
+    /// `ResourceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 17 to 2048 characters.
+    /// Pattern: `^((((sn)|(svc)|(rcfg))-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(resourceconfiguration/rcfg)|(service/svc))-[0-9a-z]{17}))$`.
+    pub fn resource_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResourceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceNetworkLogType`.
-    pub fn service_network_log_type(
-        mut self,
-        value: impl Into<Value<ServiceNetworkLogType>>,
-    ) -> Self {
-        self.service_network_log_type = Some(value.into());
-        self
+    /// `ServiceNetworkLogType` (optional).
+    pub fn service_network_log_type(self, value: impl Into<Value<ServiceNetworkLogType>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServiceNetworkLogType", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AccessLogSubscriptionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DestinationArn".to_owned(),
-            self.destination_arn.to_template(),
-        );
-        if let Some(v) = &self.resource_identifier {
-            m.insert("ResourceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_network_log_type {
-            m.insert("ServiceNetworkLogType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AccessLogSubscriptionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.destination_arn.check(&path.field("DestinationArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:([^/].*)?$"), ..Rules::NONE }, out);
-        self.resource_identifier.check(&path.field("ResourceIdentifier"), &Rules { min_length: Some(17), max_length: Some(2048), pattern: Some("^((((sn)|(svc)|(rcfg))-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(resourceconfiguration/rcfg)|(service/svc))-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.service_network_log_type.check(
-            &path.field("ServiceNetworkLogType"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ServiceNetworkLogType`.
+    ServiceNetworkLogType {
+        /// `SERVICE`
+        Service = "SERVICE",
+        /// `RESOURCE`
+        Resource = "RESOURCE",
     }
 }
 
-crate::impl_literal!(AccessLogSubscriptionProps);
-
-/// Values of `ServiceNetworkLogType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ServiceNetworkLogType {
-    /// `SERVICE`
-    Service,
-    /// `RESOURCE`
-    Resource,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ServiceNetworkLogType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SERVICE", "RESOURCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Service => "SERVICE",
-            Self::Resource => "RESOURCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ServiceNetworkLogType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ServiceNetworkLogType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ServiceNetworkLogType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SERVICE" => Self::Service,
-            "RESOURCE" => Self::Resource,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ServiceNetworkLogType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ServiceNetworkLogType::from(s))
-    }
-}
-
-crate::impl_literal!(ServiceNetworkLogType);
-
-/// Property type `Tag` of `AWS::VpcLattice::AccessLogSubscription`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

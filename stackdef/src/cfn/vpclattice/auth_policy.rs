@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::VpcLattice::AuthPolicy`.
-#[derive(Debug, Clone)]
-pub struct AuthPolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AuthPolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AuthPolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AuthPolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::AuthPolicy`.
+    AuthPolicy("AWS::VpcLattice::AuthPolicy", AuthPolicyProps)
 }
 
 impl AuthPolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::AuthPolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AuthPolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceIdentifier` (typed).
     pub fn ref_value(&self) -> Value<ids::AuthPolicyId> {
         self.resource.ref_value()
@@ -82,49 +34,40 @@ impl AuthPolicy {
     pub fn attr_state(&self) -> Value<String> {
         self.resource.get_att("State")
     }
+
+    /// Replaces `Policy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Policy", value.into())
+    }
+
+    /// Replaces `ResourceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::AuthPolicy`.
-#[derive(Debug, Clone)]
-pub struct AuthPolicyProps {
-    /// `Policy` (required).
-    pub policy: Value<serde_json::Value>,
-    /// `ResourceIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 17..=200 characters.
-    /// Pattern: `^((((sn)|(svc))-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(service/svc))-[0-9a-z]{17}))$`.
-    pub resource_identifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::AuthPolicy`.
+    AuthPolicyProps
 }
 
 impl AuthPolicyProps {
     /// The required properties: `Policy`, `ResourceIdentifier`.
     pub fn new(
-        policy: impl Into<Value<serde_json::Value>>,
+        policy: impl Into<Value<Json>>,
         resource_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            policy: policy.into(),
-            resource_identifier: resource_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Policy", policy.into().to_template())
+                .with(
+                    1,
+                    "ResourceIdentifier",
+                    resource_identifier.into().to_template(),
+                ),
+        )
     }
 }
-
-impl ToTemplate for AuthPolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Policy".to_owned(), self.policy.to_template());
-        m.insert(
-            "ResourceIdentifier".to_owned(),
-            self.resource_identifier.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AuthPolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_identifier.check(&path.field("ResourceIdentifier"), &Rules { min_length: Some(17), max_length: Some(200), pattern: Some("^((((sn)|(svc))-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:((servicenetwork/sn)|(service/svc))-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-    }
-}
-
-crate::impl_literal!(AuthPolicyProps);

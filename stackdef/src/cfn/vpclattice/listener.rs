@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::Listener`.
-#[derive(Debug, Clone)]
-pub struct Listener {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Listener {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Listener {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Listener {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::Listener`.
+    Listener("AWS::VpcLattice::Listener", ListenerProps)
 }
 
 impl Listener {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::Listener";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ListenerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcLatticeListenerArn> {
         self.resource.ref_value()
@@ -97,33 +49,48 @@ impl Listener {
     pub fn attr_service_id(&self) -> Value<String> {
         self.resource.get_att("ServiceId")
     }
+
+    /// Replaces `DefaultAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_action(&self, value: impl Into<Value<DefaultAction>>) {
+        self.resource.set_property("DefaultAction", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Port` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Port", value.into())
+    }
+
+    /// Replaces `Protocol` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol(&self, value: impl Into<Value<Protocol>>) {
+        self.resource.set_property("Protocol", value.into())
+    }
+
+    /// Replaces `ServiceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::Listener`.
-#[derive(Debug, Clone)]
-pub struct ListenerProps {
-    /// `DefaultAction` (required).
-    pub default_action: Value<DefaultAction>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub name: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (required).
-    /// Create-only: changing it replaces the resource.
-    pub protocol: Value<Protocol>,
-    /// `ServiceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 21..=2048 characters.
-    /// Pattern: `^((svc-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:service/svc-[0-9a-z]{17}))$`.
-    pub service_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::Listener`.
+    ListenerProps
 }
 
 impl ListenerProps {
@@ -132,405 +99,117 @@ impl ListenerProps {
         default_action: impl Into<Value<DefaultAction>>,
         protocol: impl Into<Value<Protocol>>,
     ) -> Self {
-        Self {
-            default_action: default_action.into(),
-            name: None,
-            port: None,
-            protocol: protocol.into(),
-            service_identifier: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DefaultAction", default_action.into().to_template())
+                .with(3, "Protocol", protocol.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 63 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Port", value.into().to_template()))
     }
-    /// Sets `ServiceIdentifier`.
-    pub fn service_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_identifier = Some(value.into());
-        self
+    /// `ServiceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 21 to 2048 characters.
+    /// Pattern: `^((svc-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:service/svc-[0-9a-z]{17}))$`.
+    pub fn service_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "ServiceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ListenerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultAction".to_owned(),
-            self.default_action.to_template(),
-        );
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        m.insert("Protocol".to_owned(), self.protocol.to_template());
-        if let Some(v) = &self.service_identifier {
-            m.insert("ServiceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ListenerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_action
-            .check(&path.field("DefaultAction"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.service_identifier.check(&path.field("ServiceIdentifier"), &Rules { min_length: Some(21), max_length: Some(2048), pattern: Some("^((svc-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:service/svc-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ListenerProps);
-
-/// Property type `DefaultAction` of `AWS::VpcLattice::Listener`.
-#[derive(Debug, Clone, Default)]
-pub struct DefaultAction {
-    /// `FixedResponse` (optional).
-    pub fixed_response: Option<Value<FixedResponse>>,
-    /// `Forward` (optional).
-    pub forward: Option<Value<Forward>>,
+crate::l1_struct! {
+    /// Property type `DefaultAction` of `AWS::VpcLattice::Listener`.
+    DefaultAction(default)
 }
 
 impl DefaultAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fixed_response: None,
-            forward: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FixedResponse`.
-    pub fn fixed_response(mut self, value: impl Into<Value<FixedResponse>>) -> Self {
-        self.fixed_response = Some(value.into());
-        self
+    /// `FixedResponse` (optional).
+    pub fn fixed_response(self, value: impl Into<Value<FixedResponse>>) -> Self {
+        Self(self.0.with(0, "FixedResponse", value.into().to_template()))
     }
-    /// Sets `Forward`.
-    pub fn forward(mut self, value: impl Into<Value<Forward>>) -> Self {
-        self.forward = Some(value.into());
-        self
+    /// `Forward` (optional).
+    pub fn forward(self, value: impl Into<Value<Forward>>) -> Self {
+        Self(self.0.with(1, "Forward", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DefaultAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fixed_response {
-            m.insert("FixedResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forward {
-            m.insert("Forward".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DefaultAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fixed_response
-            .check(&path.field("FixedResponse"), &Rules::NONE, out);
-        self.forward
-            .check(&path.field("Forward"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(DefaultAction);
-
-/// Property type `FixedResponse` of `AWS::VpcLattice::Listener`.
-#[derive(Debug, Clone)]
-pub struct FixedResponse {
-    /// `StatusCode` (required).
-    /// Range: 100..=599.
-    pub status_code: Value<i64>,
+crate::l1_struct! {
+    /// Property type `FixedResponse` of `AWS::VpcLattice::Listener`.
+    FixedResponse
 }
 
 impl FixedResponse {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<i64>>) -> Self {
-        Self {
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(0, "StatusCode", status_code.into().to_template()))
     }
 }
 
-impl ToTemplate for FixedResponse {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FixedResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status_code.check(
-            &path.field("StatusCode"),
-            &Rules {
-                minimum: Some(100.0),
-                maximum: Some(599.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FixedResponse);
-
-/// Property type `Forward` of `AWS::VpcLattice::Listener`.
-#[derive(Debug, Clone)]
-pub struct Forward {
-    /// `TargetGroups` (required).
-    /// Items: 1..=10.
-    pub target_groups: Value<List<WeightedTargetGroup>>,
+crate::l1_struct! {
+    /// Property type `Forward` of `AWS::VpcLattice::Listener`.
+    Forward
 }
 
 impl Forward {
     /// The required properties: `TargetGroups`.
     pub fn new(target_groups: impl Into<Value<List<WeightedTargetGroup>>>) -> Self {
-        Self {
-            target_groups: target_groups.into(),
-        }
+        Self(crate::Properties::new().with(0, "TargetGroups", target_groups.into().to_template()))
     }
 }
 
-impl ToTemplate for Forward {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TargetGroups".to_owned(), self.target_groups.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Forward {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_groups.check(
-            &path.field("TargetGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Forward);
-
-/// Property type `WeightedTargetGroup` of `AWS::VpcLattice::Listener`.
-#[derive(Debug, Clone)]
-pub struct WeightedTargetGroup {
-    /// `TargetGroupIdentifier` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((tg-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:targetgroup/tg-[0-9a-z]{17}))$`.
-    pub target_group_identifier: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 0..=999.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WeightedTargetGroup` of `AWS::VpcLattice::Listener`.
+    WeightedTargetGroup
 }
 
 impl WeightedTargetGroup {
     /// The required properties: `TargetGroupIdentifier`.
     pub fn new(target_group_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            target_group_identifier: target_group_identifier.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TargetGroupIdentifier",
+            target_group_identifier.into().to_template(),
+        ))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WeightedTargetGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TargetGroupIdentifier".to_owned(),
-            self.target_group_identifier.to_template(),
-        );
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Weight` (optional).
+    /// Range: 0 to 999.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Weight", value.into().to_template()))
     }
 }
 
-impl Check for WeightedTargetGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_group_identifier.check(&path.field("TargetGroupIdentifier"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((tg-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:targetgroup/tg-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `TLS_PASSTHROUGH`
+        TlsPassthrough = "TLS_PASSTHROUGH",
     }
 }
 
-crate::impl_literal!(WeightedTargetGroup);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// `TLS_PASSTHROUGH`
-    TlsPassthrough,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS", "TLS_PASSTHROUGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::TlsPassthrough => "TLS_PASSTHROUGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            "TLS_PASSTHROUGH" => Self::TlsPassthrough,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
-
-crate::impl_literal!(Protocol);
-
-/// Property type `Tag` of `AWS::VpcLattice::Listener`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::VpcLattice::ResourceConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ResourceConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::ResourceConfiguration`.
+    ResourceConfiguration("AWS::VpcLattice::ResourceConfiguration", ResourceConfigurationProps)
 }
 
 impl ResourceConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourceConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceConfigurationArn> {
         self.resource.ref_value()
@@ -87,56 +39,102 @@ impl ResourceConfiguration {
     pub fn attr_arn(&self) -> Value<ids::ResourceConfigurationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `AllowAssociationToSharableServiceNetwork` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_allow_association_to_sharable_service_network(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("AllowAssociationToSharableServiceNetwork", value.into())
+    }
+
+    /// Replaces `CustomDomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomDomainName", value.into())
+    }
+
+    /// Replaces `DomainVerificationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_domain_verification_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DomainVerificationId", value.into())
+    }
+
+    /// Replaces `GroupDomain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_domain(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupDomain", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `PortRanges` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_port_ranges(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("PortRanges", value.into())
+    }
+
+    /// Replaces `ProtocolType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_protocol_type(&self, value: impl Into<Value<ProtocolType>>) {
+        self.resource.set_property("ProtocolType", value.into())
+    }
+
+    /// Replaces `ResourceConfigurationAuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_configuration_auth_type(
+        &self,
+        value: impl Into<Value<ResourceConfigurationAuthType>>,
+    ) {
+        self.resource
+            .set_property("ResourceConfigurationAuthType", value.into())
+    }
+
+    /// Replaces `ResourceConfigurationDefinition` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_configuration_definition(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("ResourceConfigurationDefinition", value.into())
+    }
+
+    /// Replaces `ResourceConfigurationGroupId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_configuration_group_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceConfigurationGroupId", value.into())
+    }
+
+    /// Replaces `ResourceConfigurationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_configuration_type(
+        &self,
+        value: impl Into<Value<ResourceConfigurationType>>,
+    ) {
+        self.resource
+            .set_property("ResourceConfigurationType", value.into())
+    }
+
+    /// Replaces `ResourceGatewayId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_gateway_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceGatewayId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::ResourceConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ResourceConfigurationProps {
-    /// `AllowAssociationToSharableServiceNetwork` (optional).
-    pub allow_association_to_sharable_service_network: Option<Value<bool>>,
-    /// `CustomDomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=255 characters.
-    pub custom_domain_name: Option<Value<String>>,
-    /// `DomainVerificationId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=20 characters.
-    /// Pattern: `^dv-[a-fA-F0-9]{17}$`.
-    pub domain_verification_id: Option<Value<String>>,
-    /// `GroupDomain` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=255 characters.
-    pub group_domain: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 3..=40 characters.
-    pub name: Value<String>,
-    /// `PortRanges` (optional).
-    /// Each item: Length: 1..=11 characters.
-    /// Each item: Pattern: `^((\d{1,5}\-\d{1,5})|(\d+))$`.
-    pub port_ranges: Option<Value<List<String>>>,
-    /// `ProtocolType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub protocol_type: Option<Value<ProtocolType>>,
-    /// `ResourceConfigurationAuthType` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub resource_configuration_auth_type: Option<Value<ResourceConfigurationAuthType>>,
-    /// `ResourceConfigurationDefinition` (optional).
-    pub resource_configuration_definition: Option<Value<serde_json::Value>>,
-    /// `ResourceConfigurationGroupId` (optional).
-    /// Write-only: not returned when the resource is read.
-    /// Length: 22..=22 characters.
-    /// Pattern: `^rcfg-[0-9a-z]{17}$`.
-    pub resource_configuration_group_id: Option<Value<String>>,
-    /// `ResourceConfigurationType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_configuration_type: Value<ResourceConfigurationType>,
-    /// `ResourceGatewayId` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_gateway_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::ResourceConfiguration`.
+    ResourceConfigurationProps
 }
 
 impl ResourceConfigurationProps {
@@ -145,464 +143,155 @@ impl ResourceConfigurationProps {
         name: impl Into<Value<String>>,
         resource_configuration_type: impl Into<Value<ResourceConfigurationType>>,
     ) -> Self {
-        Self {
-            allow_association_to_sharable_service_network: None,
-            custom_domain_name: None,
-            domain_verification_id: None,
-            group_domain: None,
-            name: name.into(),
-            port_ranges: None,
-            protocol_type: None,
-            resource_configuration_auth_type: None,
-            resource_configuration_definition: None,
-            resource_configuration_group_id: None,
-            resource_configuration_type: resource_configuration_type.into(),
-            resource_gateway_id: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(4, "Name", name.into().to_template())
+                .with(
+                    10,
+                    "ResourceConfigurationType",
+                    resource_configuration_type.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AllowAssociationToSharableServiceNetwork`.
+    /// `AllowAssociationToSharableServiceNetwork` (optional).
     pub fn allow_association_to_sharable_service_network(
-        mut self,
+        self,
         value: impl Into<Value<bool>>,
     ) -> Self {
-        self.allow_association_to_sharable_service_network = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "AllowAssociationToSharableServiceNetwork",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomDomainName`.
-    pub fn custom_domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_domain_name = Some(value.into());
-        self
+    /// `CustomDomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 255 characters.
+    pub fn custom_domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomDomainName", value.into().to_template()),
+        )
     }
-    /// Sets `DomainVerificationId`.
-    pub fn domain_verification_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_verification_id = Some(value.into());
-        self
+    /// `DomainVerificationId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 20 characters.
+    /// Pattern: `^dv-[a-fA-F0-9]{17}$`.
+    pub fn domain_verification_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DomainVerificationId", value.into().to_template()),
+        )
     }
-    /// Sets `GroupDomain`.
-    pub fn group_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_domain = Some(value.into());
-        self
+    /// `GroupDomain` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 255 characters.
+    pub fn group_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "GroupDomain", value.into().to_template()))
     }
-    /// Sets `PortRanges`.
-    pub fn port_ranges(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.port_ranges = Some(value.into());
-        self
+    /// `PortRanges` (optional).
+    /// Each item: Length: 1 to 11 characters.
+    /// Each item: Pattern: `^(([\d\x{80}-\x{10FFFF}]{1,5}\-[\d\x{80}-\x{10FFFF}]{1,5})|([\d\x{80}-\x{10FFFF}]+))$`.
+    pub fn port_ranges(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(5, "PortRanges", value.into().to_template()))
     }
-    /// Sets `ProtocolType`.
-    pub fn protocol_type(mut self, value: impl Into<Value<ProtocolType>>) -> Self {
-        self.protocol_type = Some(value.into());
-        self
+    /// `ProtocolType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn protocol_type(self, value: impl Into<Value<ProtocolType>>) -> Self {
+        Self(self.0.with(6, "ProtocolType", value.into().to_template()))
     }
-    /// Sets `ResourceConfigurationAuthType`.
+    /// `ResourceConfigurationAuthType` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
     pub fn resource_configuration_auth_type(
-        mut self,
+        self,
         value: impl Into<Value<ResourceConfigurationAuthType>>,
     ) -> Self {
-        self.resource_configuration_auth_type = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "ResourceConfigurationAuthType",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceConfigurationDefinition`.
-    pub fn resource_configuration_definition(
-        mut self,
-        value: impl Into<Value<serde_json::Value>>,
-    ) -> Self {
-        self.resource_configuration_definition = Some(value.into());
-        self
+    /// `ResourceConfigurationDefinition` (optional).
+    pub fn resource_configuration_definition(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(
+            8,
+            "ResourceConfigurationDefinition",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceConfigurationGroupId`.
-    pub fn resource_configuration_group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_configuration_group_id = Some(value.into());
-        self
+    /// `ResourceConfigurationGroupId` (optional).
+    /// Write-only: not returned when the resource is read.
+    /// Length: 22 to 22 characters.
+    /// Pattern: `^rcfg-[0-9a-z]{17}$`.
+    pub fn resource_configuration_group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            9,
+            "ResourceConfigurationGroupId",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `ResourceGatewayId`.
-    pub fn resource_gateway_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_gateway_id = Some(value.into());
-        self
+    /// `ResourceGatewayId` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn resource_gateway_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "ResourceGatewayId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow_association_to_sharable_service_network {
-            m.insert(
-                "AllowAssociationToSharableServiceNetwork".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.custom_domain_name {
-            m.insert("CustomDomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.domain_verification_id {
-            m.insert("DomainVerificationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_domain {
-            m.insert("GroupDomain".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.port_ranges {
-            m.insert("PortRanges".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_type {
-            m.insert("ProtocolType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_configuration_auth_type {
-            m.insert("ResourceConfigurationAuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_configuration_definition {
-            m.insert(
-                "ResourceConfigurationDefinition".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.resource_configuration_group_id {
-            m.insert("ResourceConfigurationGroupId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "ResourceConfigurationType".to_owned(),
-            self.resource_configuration_type.to_template(),
-        );
-        if let Some(v) = &self.resource_gateway_id {
-            m.insert("ResourceGatewayId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ResourceConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_domain_name.check(
-            &path.field("CustomDomainName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.domain_verification_id.check(
-            &path.field("DomainVerificationId"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(20),
-                pattern: Some("^dv-[a-fA-F0-9]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_domain.check(
-            &path.field("GroupDomain"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port_ranges.check(
-            &path.field("PortRanges"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(11),
-                            pattern: Some("^((\\d{1,5}\\-\\d{1,5})|(\\d+))$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol_type
-            .check(&path.field("ProtocolType"), &Rules::NONE, out);
-        self.resource_configuration_auth_type.check(
-            &path.field("ResourceConfigurationAuthType"),
-            &Rules::NONE,
-            out,
-        );
-        self.resource_configuration_group_id.check(
-            &path.field("ResourceConfigurationGroupId"),
-            &Rules {
-                min_length: Some(22),
-                max_length: Some(22),
-                pattern: Some("^rcfg-[0-9a-z]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_configuration_type.check(
-            &path.field("ResourceConfigurationType"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ProtocolType`.
+    ProtocolType {
+        /// `TCP`
+        Tcp = "TCP",
     }
 }
 
-crate::impl_literal!(ResourceConfigurationProps);
-
-/// Values of `ProtocolType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtocolType {
-    /// `TCP`
-    Tcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtocolType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TCP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Tcp => "TCP",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ResourceConfigurationAuthType`.
+    ResourceConfigurationAuthType {
+        /// `NONE`
+        None = "NONE",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
     }
 }
 
-impl ToTemplate for ProtocolType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `ResourceConfigurationType`.
+    ResourceConfigurationType {
+        /// `GROUP`
+        Group = "GROUP",
+        /// `CHILD`
+        Child = "CHILD",
+        /// `SINGLE`
+        Single = "SINGLE",
+        /// `ARN`
+        Arn = "ARN",
     }
 }
 
-impl Check for ProtocolType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtocolType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TCP" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtocolType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtocolType::from(s))
-    }
-}
-
-crate::impl_literal!(ProtocolType);
-
-/// Values of `ResourceConfigurationAuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceConfigurationAuthType {
-    /// `NONE`
-    None,
-    /// `AWS_IAM`
-    AwsIam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceConfigurationAuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "AWS_IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::AwsIam => "AWS_IAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceConfigurationAuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceConfigurationAuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceConfigurationAuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "AWS_IAM" => Self::AwsIam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceConfigurationAuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceConfigurationAuthType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceConfigurationAuthType);
-
-/// Values of `ResourceConfigurationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceConfigurationType {
-    /// `GROUP`
-    Group,
-    /// `CHILD`
-    Child,
-    /// `SINGLE`
-    Single,
-    /// `ARN`
-    Arn,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceConfigurationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GROUP", "CHILD", "SINGLE", "ARN"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Group => "GROUP",
-            Self::Child => "CHILD",
-            Self::Single => "SINGLE",
-            Self::Arn => "ARN",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceConfigurationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceConfigurationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceConfigurationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GROUP" => Self::Group,
-            "CHILD" => Self::Child,
-            "SINGLE" => Self::Single,
-            "ARN" => Self::Arn,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceConfigurationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceConfigurationType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceConfigurationType);
-
-/// Property type `Tag` of `AWS::VpcLattice::ResourceConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 1..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::VpcLattice::ResourceConfiguration`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::ResourceGateway`.
-#[derive(Debug, Clone)]
-pub struct ResourceGateway {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourceGateway {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourceGateway {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourceGateway {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::ResourceGateway`.
+    ResourceGateway("AWS::VpcLattice::ResourceGateway", ResourceGatewayProps)
 }
 
 impl ResourceGateway {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::ResourceGateway";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourceGatewayProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ResourceGatewayArn> {
         self.resource.ref_value()
@@ -87,40 +39,64 @@ impl ResourceGateway {
     pub fn attr_arn(&self) -> Value<ids::ResourceGatewayArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `IpAddressType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_address_type(&self, value: impl Into<Value<IpAddressType>>) {
+        self.resource.set_property("IpAddressType", value.into())
+    }
+
+    /// Replaces `Ipv4AddressesPerEni` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ipv4_addresses_per_eni(&self, value: impl Into<Value<i64>>) {
+        self.resource
+            .set_property("Ipv4AddressesPerEni", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ResourceConfigDnsResolution` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_config_dns_resolution(
+        &self,
+        value: impl Into<Value<ResourceConfigDnsResolution>>,
+    ) {
+        self.resource
+            .set_property("ResourceConfigDnsResolution", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `SubnetIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_subnet_ids(&self, value: impl Into<Value<List<String>>>) {
+        self.resource.set_property("SubnetIds", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::ResourceGateway`.
-#[derive(Debug, Clone)]
-pub struct ResourceGatewayProps {
-    /// `IpAddressType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `Ipv4AddressesPerEni` (optional).
-    /// Range: 1..=62.
-    pub ipv4_addresses_per_eni: Option<Value<i64>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=40 characters.
-    pub name: Value<String>,
-    /// `ResourceConfigDnsResolution` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub resource_config_dns_resolution: Option<Value<ResourceConfigDnsResolution>>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Length: 5..=200 characters.
-    /// Each item: Pattern: `^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `SubnetIds` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 5..=200 characters.
-    pub subnet_ids: Value<List<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcIdentifier` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 5..=50 characters.
-    /// Pattern: `^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
-    pub vpc_identifier: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::ResourceGateway`.
+    ResourceGatewayProps
 }
 
 impl ResourceGatewayProps {
@@ -130,338 +106,88 @@ impl ResourceGatewayProps {
         subnet_ids: impl Into<Value<List<String>>>,
         vpc_identifier: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            ip_address_type: None,
-            ipv4_addresses_per_eni: None,
-            name: name.into(),
-            resource_config_dns_resolution: None,
-            security_group_ids: None,
-            subnet_ids: subnet_ids.into(),
-            tags: None,
-            vpc_identifier: vpc_identifier.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "Name", name.into().to_template())
+                .with(5, "SubnetIds", subnet_ids.into().to_template())
+                .with(7, "VpcIdentifier", vpc_identifier.into().to_template()),
+        )
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(0, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `Ipv4AddressesPerEni`.
-    pub fn ipv4_addresses_per_eni(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv4_addresses_per_eni = Some(value.into());
-        self
+    /// `Ipv4AddressesPerEni` (optional).
+    /// Range: 1 to 62.
+    pub fn ipv4_addresses_per_eni(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "Ipv4AddressesPerEni", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceConfigDnsResolution`.
+    /// `ResourceConfigDnsResolution` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn resource_config_dns_resolution(
-        mut self,
+        self,
         value: impl Into<Value<ResourceConfigDnsResolution>>,
     ) -> Self {
-        self.resource_config_dns_resolution = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ResourceConfigDnsResolution", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Length: 5 to 200 characters.
+    /// Each item: Pattern: `^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(4, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourceGatewayProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ipv4_addresses_per_eni {
-            m.insert("Ipv4AddressesPerEni".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.resource_config_dns_resolution {
-            m.insert("ResourceConfigDnsResolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        m.insert("SubnetIds".to_owned(), self.subnet_ids.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VpcIdentifier".to_owned(),
-            self.vpc_identifier.to_template(),
-        );
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ResourceGatewayProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.ipv4_addresses_per_eni.check(
-            &path.field("Ipv4AddressesPerEni"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(62.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_config_dns_resolution.check(
-            &path.field("ResourceConfigDnsResolution"),
-            &Rules::NONE,
-            out,
-        );
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(5),
-                            max_length: Some(200),
-                            pattern: Some("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_ids.check(
-            &path.field("SubnetIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(5),
-                            max_length: Some(200),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_identifier.check(
-            &path.field("VpcIdentifier"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(50),
-                pattern: Some("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `IPV6`
+        Ipv6 = "IPV6",
+        /// `DUALSTACK`
+        Dualstack = "DUALSTACK",
     }
 }
 
-crate::impl_literal!(ResourceGatewayProps);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `IPV6`
-    Ipv6,
-    /// `DUALSTACK`
-    Dualstack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6", "DUALSTACK"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Ipv6 => "IPV6",
-            Self::Dualstack => "DUALSTACK",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ResourceConfigDnsResolution`.
+    ResourceConfigDnsResolution {
+        /// `IN_VPC`
+        InVpc = "IN_VPC",
+        /// `PUBLIC`
+        Public = "PUBLIC",
     }
 }
 
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV6" => Self::Ipv6,
-            "DUALSTACK" => Self::Dualstack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Values of `ResourceConfigDnsResolution`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceConfigDnsResolution {
-    /// `IN_VPC`
-    InVpc,
-    /// `PUBLIC`
-    Public,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceConfigDnsResolution {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IN_VPC", "PUBLIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::InVpc => "IN_VPC",
-            Self::Public => "PUBLIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceConfigDnsResolution {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceConfigDnsResolution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceConfigDnsResolution {
-    fn from(s: &str) -> Self {
-        match s {
-            "IN_VPC" => Self::InVpc,
-            "PUBLIC" => Self::Public,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceConfigDnsResolution> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceConfigDnsResolution::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceConfigDnsResolution);
-
-/// Property type `Tag` of `AWS::VpcLattice::ResourceGateway`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 1..=256 characters.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::VpcLattice::ResourceGateway`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 1 to 256 characters.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

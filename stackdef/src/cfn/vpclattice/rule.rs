@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Rule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Rule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Rule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::Rule`.
+    Rule("AWS::VpcLattice::Rule", RuleProps)
 }
 
 impl Rule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::Rule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcLatticeRuleArn> {
         self.resource.ref_value()
@@ -87,37 +39,55 @@ impl Rule {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Action` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_action(&self, value: impl Into<Value<Action>>) {
+        self.resource.set_property("Action", value.into())
+    }
+
+    /// Replaces `ListenerIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_listener_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ListenerIdentifier", value.into())
+    }
+
+    /// Replaces `Match` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_match(&self, value: impl Into<Value<Match>>) {
+        self.resource.set_property("Match", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Priority` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_priority(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Priority", value.into())
+    }
+
+    /// Replaces `ServiceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct RuleProps {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `ListenerIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((listener-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}/listener/listener-[0-9a-z]{17}))$`.
-    pub listener_identifier: Option<Value<String>>,
-    /// `Match` (required).
-    pub match_: Value<Match>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub name: Option<Value<String>>,
-    /// `Priority` (required).
-    /// Range: 1..=100.
-    pub priority: Value<i64>,
-    /// `ServiceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((svc-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}))$`.
-    pub service_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::Rule`.
+    RuleProps
 }
 
 impl RuleProps {
@@ -127,793 +97,257 @@ impl RuleProps {
         match_: impl Into<Value<Match>>,
         priority: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            listener_identifier: None,
-            match_: match_.into(),
-            name: None,
-            priority: priority.into(),
-            service_identifier: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "Match", match_.into().to_template())
+                .with(4, "Priority", priority.into().to_template()),
+        )
     }
-    /// Sets `ListenerIdentifier`.
-    pub fn listener_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.listener_identifier = Some(value.into());
-        self
+    /// `ListenerIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^((listener-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}/listener/listener-[0-9a-z]{17}))$`.
+    pub fn listener_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ListenerIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 63 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `ServiceIdentifier`.
-    pub fn service_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_identifier = Some(value.into());
-        self
+    /// `ServiceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^((svc-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}))$`.
+    pub fn service_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "ServiceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.listener_identifier {
-            m.insert("ListenerIdentifier".to_owned(), v.to_template());
-        }
-        m.insert("Match".to_owned(), self.match_.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        if let Some(v) = &self.service_identifier {
-            m.insert("ServiceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for RuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.listener_identifier.check(&path.field("ListenerIdentifier"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((listener-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}/listener/listener-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_identifier.check(&path.field("ServiceIdentifier"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((svc-[0-9a-z]{17})|(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:service/svc-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RuleProps);
-
-/// Property type `Action` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct Action {
-    /// `FixedResponse` (optional).
-    pub fixed_response: Option<Value<FixedResponse>>,
-    /// `Forward` (optional).
-    pub forward: Option<Value<Forward>>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::VpcLattice::Rule`.
+    Action(default)
 }
 
 impl Action {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fixed_response: None,
-            forward: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FixedResponse`.
-    pub fn fixed_response(mut self, value: impl Into<Value<FixedResponse>>) -> Self {
-        self.fixed_response = Some(value.into());
-        self
+    /// `FixedResponse` (optional).
+    pub fn fixed_response(self, value: impl Into<Value<FixedResponse>>) -> Self {
+        Self(self.0.with(0, "FixedResponse", value.into().to_template()))
     }
-    /// Sets `Forward`.
-    pub fn forward(mut self, value: impl Into<Value<Forward>>) -> Self {
-        self.forward = Some(value.into());
-        self
+    /// `Forward` (optional).
+    pub fn forward(self, value: impl Into<Value<Forward>>) -> Self {
+        Self(self.0.with(1, "Forward", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fixed_response {
-            m.insert("FixedResponse".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forward {
-            m.insert("Forward".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fixed_response
-            .check(&path.field("FixedResponse"), &Rules::NONE, out);
-        self.forward
-            .check(&path.field("Forward"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `FixedResponse` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct FixedResponse {
-    /// `StatusCode` (required).
-    /// Range: 100..=599.
-    pub status_code: Value<i64>,
+crate::l1_struct! {
+    /// Property type `FixedResponse` of `AWS::VpcLattice::Rule`.
+    FixedResponse
 }
 
 impl FixedResponse {
     /// The required properties: `StatusCode`.
     pub fn new(status_code: impl Into<Value<i64>>) -> Self {
-        Self {
-            status_code: status_code.into(),
-        }
+        Self(crate::Properties::new().with(0, "StatusCode", status_code.into().to_template()))
     }
 }
 
-impl ToTemplate for FixedResponse {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("StatusCode".to_owned(), self.status_code.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FixedResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.status_code.check(
-            &path.field("StatusCode"),
-            &Rules {
-                minimum: Some(100.0),
-                maximum: Some(599.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FixedResponse);
-
-/// Property type `Forward` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct Forward {
-    /// `TargetGroups` (required).
-    /// Items: 1..=10.
-    pub target_groups: Value<List<WeightedTargetGroup>>,
+crate::l1_struct! {
+    /// Property type `Forward` of `AWS::VpcLattice::Rule`.
+    Forward
 }
 
 impl Forward {
     /// The required properties: `TargetGroups`.
     pub fn new(target_groups: impl Into<Value<List<WeightedTargetGroup>>>) -> Self {
-        Self {
-            target_groups: target_groups.into(),
-        }
+        Self(crate::Properties::new().with(0, "TargetGroups", target_groups.into().to_template()))
     }
 }
 
-impl ToTemplate for Forward {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TargetGroups".to_owned(), self.target_groups.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Forward {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_groups.check(
-            &path.field("TargetGroups"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Forward);
-
-/// Property type `WeightedTargetGroup` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct WeightedTargetGroup {
-    /// `TargetGroupIdentifier` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((tg-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:targetgroup/tg-[0-9a-z]{17}))$`.
-    pub target_group_identifier: Value<String>,
-    /// `Weight` (optional).
-    /// Range: 1..=999.
-    pub weight: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WeightedTargetGroup` of `AWS::VpcLattice::Rule`.
+    WeightedTargetGroup
 }
 
 impl WeightedTargetGroup {
     /// The required properties: `TargetGroupIdentifier`.
     pub fn new(target_group_identifier: impl Into<Value<String>>) -> Self {
-        Self {
-            target_group_identifier: target_group_identifier.into(),
-            weight: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "TargetGroupIdentifier",
+            target_group_identifier.into().to_template(),
+        ))
     }
-    /// Sets `Weight`.
-    pub fn weight(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.weight = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WeightedTargetGroup {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "TargetGroupIdentifier".to_owned(),
-            self.target_group_identifier.to_template(),
-        );
-        if let Some(v) = &self.weight {
-            m.insert("Weight".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Weight` (optional).
+    /// Range: 1 to 999.
+    pub fn weight(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Weight", value.into().to_template()))
     }
 }
 
-impl Check for WeightedTargetGroup {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.target_group_identifier.check(&path.field("TargetGroupIdentifier"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((tg-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:targetgroup/tg-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.weight.check(
-            &path.field("Weight"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WeightedTargetGroup);
-
-/// Property type `Match` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct Match {
-    /// `HttpMatch` (required).
-    pub http_match: Value<HttpMatch>,
+crate::l1_struct! {
+    /// Property type `Match` of `AWS::VpcLattice::Rule`.
+    Match
 }
 
 impl Match {
     /// The required properties: `HttpMatch`.
     pub fn new(http_match: impl Into<Value<HttpMatch>>) -> Self {
-        Self {
-            http_match: http_match.into(),
-        }
+        Self(crate::Properties::new().with(0, "HttpMatch", http_match.into().to_template()))
     }
 }
 
-impl ToTemplate for Match {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HttpMatch".to_owned(), self.http_match.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Match {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_match
-            .check(&path.field("HttpMatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Match);
-
-/// Property type `HttpMatch` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct HttpMatch {
-    /// `HeaderMatches` (optional).
-    /// Items: ..=5.
-    pub header_matches: Option<Value<List<HeaderMatch>>>,
-    /// `Method` (optional).
-    pub method: Option<Value<Method>>,
-    /// `PathMatch` (optional).
-    pub path_match: Option<Value<PathMatch>>,
+crate::l1_struct! {
+    /// Property type `HttpMatch` of `AWS::VpcLattice::Rule`.
+    HttpMatch(default)
 }
 
 impl HttpMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            header_matches: None,
-            method: None,
-            path_match: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HeaderMatches`.
-    pub fn header_matches(mut self, value: impl Into<Value<List<HeaderMatch>>>) -> Self {
-        self.header_matches = Some(value.into());
-        self
+    /// `HeaderMatches` (optional).
+    /// Items: at most 5.
+    pub fn header_matches(self, value: impl Into<Value<List<HeaderMatch>>>) -> Self {
+        Self(self.0.with(0, "HeaderMatches", value.into().to_template()))
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<Method>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<Method>>) -> Self {
+        Self(self.0.with(1, "Method", value.into().to_template()))
     }
-    /// Sets `PathMatch`.
-    pub fn path_match(mut self, value: impl Into<Value<PathMatch>>) -> Self {
-        self.path_match = Some(value.into());
-        self
+    /// `PathMatch` (optional).
+    pub fn path_match(self, value: impl Into<Value<PathMatch>>) -> Self {
+        Self(self.0.with(2, "PathMatch", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HttpMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.header_matches {
-            m.insert("HeaderMatches".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path_match {
-            m.insert("PathMatch".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for HttpMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.header_matches.check(
-            &path.field("HeaderMatches"),
-            &Rules {
-                max_items: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.method.check(&path.field("Method"), &Rules::NONE, out);
-        self.path_match
-            .check(&path.field("PathMatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HttpMatch);
-
-/// Property type `HeaderMatch` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct HeaderMatch {
-    /// `CaseSensitive` (optional).
-    pub case_sensitive: Option<Value<bool>>,
-    /// `Match` (required).
-    pub match_: Value<HeaderMatchType>,
-    /// `Name` (required).
-    /// Length: 1..=40 characters.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `HeaderMatch` of `AWS::VpcLattice::Rule`.
+    HeaderMatch
 }
 
 impl HeaderMatch {
     /// The required properties: `Match`, `Name`.
     pub fn new(match_: impl Into<Value<HeaderMatchType>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            case_sensitive: None,
-            match_: match_.into(),
-            name: name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Match", match_.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `CaseSensitive`.
-    pub fn case_sensitive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.case_sensitive = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HeaderMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.case_sensitive {
-            m.insert("CaseSensitive".to_owned(), v.to_template());
-        }
-        m.insert("Match".to_owned(), self.match_.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `CaseSensitive` (optional).
+    pub fn case_sensitive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CaseSensitive", value.into().to_template()))
     }
 }
 
-impl Check for HeaderMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HeaderMatch);
-
-/// Property type `HeaderMatchType` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderMatchType {
-    /// `Contains` (optional).
-    /// Length: 1..=128 characters.
-    pub contains: Option<Value<String>>,
-    /// `Exact` (optional).
-    /// Length: 1..=128 characters.
-    pub exact: Option<Value<String>>,
-    /// `Prefix` (optional).
-    /// Length: 1..=128 characters.
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `HeaderMatchType` of `AWS::VpcLattice::Rule`.
+    HeaderMatchType(default)
 }
 
 impl HeaderMatchType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            contains: None,
-            exact: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Contains`.
-    pub fn contains(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contains = Some(value.into());
-        self
+    /// `Contains` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn contains(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Contains", value.into().to_template()))
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
+    /// `Exact` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Exact", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
+    /// `Prefix` (optional).
+    /// Length: 1 to 128 characters.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Prefix", value.into().to_template()))
     }
 }
 
-impl ToTemplate for HeaderMatchType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.contains {
-            m.insert("Contains".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Method`.
+    Method {
+        /// `CONNECT`
+        Connect = "CONNECT",
+        /// `DELETE`
+        Delete = "DELETE",
+        /// `GET`
+        Get = "GET",
+        /// `HEAD`
+        Head = "HEAD",
+        /// `OPTIONS`
+        Options = "OPTIONS",
+        /// `POST`
+        Post = "POST",
+        /// `PUT`
+        Put = "PUT",
+        /// `TRACE`
+        Trace = "TRACE",
     }
 }
 
-impl Check for HeaderMatchType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.contains.check(
-            &path.field("Contains"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.exact.check(
-            &path.field("Exact"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HeaderMatchType);
-
-/// Values of `Method`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Method {
-    /// `CONNECT`
-    Connect,
-    /// `DELETE`
-    Delete,
-    /// `GET`
-    Get,
-    /// `HEAD`
-    Head,
-    /// `OPTIONS`
-    Options,
-    /// `POST`
-    Post,
-    /// `PUT`
-    Put,
-    /// `TRACE`
-    Trace,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Method {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "CONNECT", "DELETE", "GET", "HEAD", "OPTIONS", "POST", "PUT", "TRACE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Connect => "CONNECT",
-            Self::Delete => "DELETE",
-            Self::Get => "GET",
-            Self::Head => "HEAD",
-            Self::Options => "OPTIONS",
-            Self::Post => "POST",
-            Self::Put => "PUT",
-            Self::Trace => "TRACE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Method {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Method {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Method {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONNECT" => Self::Connect,
-            "DELETE" => Self::Delete,
-            "GET" => Self::Get,
-            "HEAD" => Self::Head,
-            "OPTIONS" => Self::Options,
-            "POST" => Self::Post,
-            "PUT" => Self::Put,
-            "TRACE" => Self::Trace,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Method> {
-    fn from(s: &str) -> Self {
-        Value::literal(Method::from(s))
-    }
-}
-
-crate::impl_literal!(Method);
-
-/// Property type `PathMatch` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct PathMatch {
-    /// `CaseSensitive` (optional).
-    pub case_sensitive: Option<Value<bool>>,
-    /// `Match` (required).
-    pub match_: Value<PathMatchType>,
+crate::l1_struct! {
+    /// Property type `PathMatch` of `AWS::VpcLattice::Rule`.
+    PathMatch
 }
 
 impl PathMatch {
     /// The required properties: `Match`.
     pub fn new(match_: impl Into<Value<PathMatchType>>) -> Self {
-        Self {
-            case_sensitive: None,
-            match_: match_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Match", match_.into().to_template()))
     }
-    /// Sets `CaseSensitive`.
-    pub fn case_sensitive(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.case_sensitive = Some(value.into());
-        self
+    /// `CaseSensitive` (optional).
+    pub fn case_sensitive(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "CaseSensitive", value.into().to_template()))
     }
 }
 
-impl ToTemplate for PathMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.case_sensitive {
-            m.insert("CaseSensitive".to_owned(), v.to_template());
-        }
-        m.insert("Match".to_owned(), self.match_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for PathMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_.check(&path.field("Match"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(PathMatch);
-
-/// Property type `PathMatchType` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone, Default)]
-pub struct PathMatchType {
-    /// `Exact` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^\/[a-zA-Z0-9@:%_+.~#?&\/=-]*$`.
-    pub exact: Option<Value<String>>,
-    /// `Prefix` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^\/[a-zA-Z0-9@:%_+.~#?&\/=-]*$`.
-    pub prefix: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `PathMatchType` of `AWS::VpcLattice::Rule`.
+    PathMatchType(default)
 }
 
 impl PathMatchType {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            exact: None,
-            prefix: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Exact`.
-    pub fn exact(mut self, value: impl Into<Value<String>>) -> Self {
-        self.exact = Some(value.into());
-        self
+    /// `Exact` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^\/[a-zA-Z0-9@:%_+.~#?&\/=-]*$`.
+    pub fn exact(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Exact", value.into().to_template()))
     }
-    /// Sets `Prefix`.
-    pub fn prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PathMatchType {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.exact {
-            m.insert("Exact".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.prefix {
-            m.insert("Prefix".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Prefix` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^\/[a-zA-Z0-9@:%_+.~#?&\/=-]*$`.
+    pub fn prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Prefix", value.into().to_template()))
     }
 }
 
-impl Check for PathMatchType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.exact.check(
-            &path.field("Exact"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^\\/[a-zA-Z0-9@:%_+.~#?&\\/=-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.prefix.check(
-            &path.field("Prefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^\\/[a-zA-Z0-9@:%_+.~#?&\\/=-]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(PathMatchType);
-
-/// Property type `Tag` of `AWS::VpcLattice::Rule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

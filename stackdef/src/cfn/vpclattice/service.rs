@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::Service`.
-#[derive(Debug, Clone)]
-pub struct Service {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Service {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Service {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Service {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::Service`.
+    Service("AWS::VpcLattice::Service", ServiceProps)
 }
 
 impl Service {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::Service";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcLatticeServiceArn> {
         self.resource.ref_value()
@@ -112,296 +64,118 @@ impl Service {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `AuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_type(&self, value: impl Into<Value<AuthType>>) {
+        self.resource.set_property("AuthType", value.into())
+    }
+
+    /// Replaces `CertificateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_certificate_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CertificateArn", value.into())
+    }
+
+    /// Replaces `CustomDomainName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_domain_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("CustomDomainName", value.into())
+    }
+
+    /// Replaces `DnsEntry` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_entry(&self, value: impl Into<Value<DnsEntry>>) {
+        self.resource.set_property("DnsEntry", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceProps {
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<AuthType>>,
-    /// `CertificateArn` (optional).
-    /// Length: ..=2048 characters.
-    /// Pattern: `^(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:certificate/[0-9a-z-]+)?$`.
-    pub certificate_arn: Option<Value<String>>,
-    /// `CustomDomainName` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=255 characters.
-    pub custom_domain_name: Option<Value<String>>,
-    /// `DnsEntry` (optional).
-    pub dns_entry: Option<Value<DnsEntry>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=40 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::Service`.
+    ServiceProps(default)
 }
 
 impl ServiceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_type: None,
-            certificate_arn: None,
-            custom_domain_name: None,
-            dns_entry: None,
-            name: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<AuthType>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<AuthType>>) -> Self {
+        Self(self.0.with(0, "AuthType", value.into().to_template()))
     }
-    /// Sets `CertificateArn`.
-    pub fn certificate_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.certificate_arn = Some(value.into());
-        self
+    /// `CertificateArn` (optional).
+    /// Length: at most 2048 characters.
+    /// Pattern: `^(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:certificate/[0-9a-z-]+)?$`.
+    pub fn certificate_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "CertificateArn", value.into().to_template()))
     }
-    /// Sets `CustomDomainName`.
-    pub fn custom_domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_domain_name = Some(value.into());
-        self
+    /// `CustomDomainName` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 255 characters.
+    pub fn custom_domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomDomainName", value.into().to_template()),
+        )
     }
-    /// Sets `DnsEntry`.
-    pub fn dns_entry(mut self, value: impl Into<Value<DnsEntry>>) -> Self {
-        self.dns_entry = Some(value.into());
-        self
+    /// `DnsEntry` (optional).
+    pub fn dns_entry(self, value: impl Into<Value<DnsEntry>>) -> Self {
+        Self(self.0.with(3, "DnsEntry", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 40 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.certificate_arn {
-            m.insert("CertificateArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_domain_name {
-            m.insert("CustomDomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.dns_entry {
-            m.insert("DnsEntry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AuthType`.
+    AuthType {
+        /// `NONE`
+        None = "NONE",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
     }
 }
 
-impl Check for ServiceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.certificate_arn.check(&path.field("CertificateArn"), &Rules { max_length: Some(2048), pattern: Some("^(arn(:[a-z0-9]+([.-][a-z0-9]+)*){2}(:([a-z0-9]+([.-][a-z0-9]+)*)?){2}:certificate/[0-9a-z-]+)?$"), ..Rules::NONE }, out);
-        self.custom_domain_name.check(
-            &path.field("CustomDomainName"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.dns_entry
-            .check(&path.field("DnsEntry"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(40),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceProps);
-
-/// Values of `AuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthType {
-    /// `NONE`
-    None,
-    /// `AWS_IAM`
-    AwsIam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "AWS_IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::AwsIam => "AWS_IAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "AWS_IAM" => Self::AwsIam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthType);
-
-/// Property type `DnsEntry` of `AWS::VpcLattice::Service`.
-#[derive(Debug, Clone, Default)]
-pub struct DnsEntry {
-    /// `DomainName` (optional).
-    pub domain_name: Option<Value<String>>,
-    /// `HostedZoneId` (optional).
-    pub hosted_zone_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DnsEntry` of `AWS::VpcLattice::Service`.
+    DnsEntry(default)
 }
 
 impl DnsEntry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_name: None,
-            hosted_zone_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DomainName", value.into().to_template()))
     }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
+    /// `HostedZoneId` (optional).
+    pub fn hosted_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostedZoneId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DnsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_id {
-            m.insert("HostedZoneId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DnsEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DnsEntry);
-
-/// Property type `Tag` of `AWS::VpcLattice::Service`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

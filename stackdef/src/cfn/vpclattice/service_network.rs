@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::ServiceNetwork`.
-#[derive(Debug, Clone)]
-pub struct ServiceNetwork {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceNetwork {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceNetwork {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceNetwork {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::ServiceNetwork`.
+    ServiceNetwork("AWS::VpcLattice::ServiceNetwork", ServiceNetworkProps)
 }
 
 impl ServiceNetwork {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetwork";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ServiceNetworkProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceNetworkArn> {
         self.resource.ref_value()
@@ -97,242 +49,83 @@ impl ServiceNetwork {
     pub fn attr_last_updated_at(&self) -> Value<String> {
         self.resource.get_att("LastUpdatedAt")
     }
+
+    /// Replaces `AuthType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_auth_type(&self, value: impl Into<Value<AuthType>>) {
+        self.resource.set_property("AuthType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SharingConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sharing_config(&self, value: impl Into<Value<SharingConfig>>) {
+        self.resource.set_property("SharingConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::ServiceNetwork`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceNetworkProps {
-    /// `AuthType` (optional).
-    pub auth_type: Option<Value<AuthType>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=63 characters.
-    pub name: Option<Value<String>>,
-    /// `SharingConfig` (optional).
-    pub sharing_config: Option<Value<SharingConfig>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::ServiceNetwork`.
+    ServiceNetworkProps(default)
 }
 
 impl ServiceNetworkProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auth_type: None,
-            name: None,
-            sharing_config: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AuthType`.
-    pub fn auth_type(mut self, value: impl Into<Value<AuthType>>) -> Self {
-        self.auth_type = Some(value.into());
-        self
+    /// `AuthType` (optional).
+    pub fn auth_type(self, value: impl Into<Value<AuthType>>) -> Self {
+        Self(self.0.with(0, "AuthType", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 63 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `SharingConfig`.
-    pub fn sharing_config(mut self, value: impl Into<Value<SharingConfig>>) -> Self {
-        self.sharing_config = Some(value.into());
-        self
+    /// `SharingConfig` (optional).
+    pub fn sharing_config(self, value: impl Into<Value<SharingConfig>>) -> Self {
+        Self(self.0.with(2, "SharingConfig", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ServiceNetworkProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auth_type {
-            m.insert("AuthType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sharing_config {
-            m.insert("SharingConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AuthType`.
+    AuthType {
+        /// `NONE`
+        None = "NONE",
+        /// `AWS_IAM`
+        AwsIam = "AWS_IAM",
     }
 }
 
-impl Check for ServiceNetworkProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auth_type
-            .check(&path.field("AuthType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(63),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sharing_config
-            .check(&path.field("SharingConfig"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNetworkProps);
-
-/// Values of `AuthType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthType {
-    /// `NONE`
-    None,
-    /// `AWS_IAM`
-    AwsIam,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "AWS_IAM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::AwsIam => "AWS_IAM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AuthType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "AWS_IAM" => Self::AwsIam,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthType);
-
-/// Property type `SharingConfig` of `AWS::VpcLattice::ServiceNetwork`.
-#[derive(Debug, Clone)]
-pub struct SharingConfig {
-    /// `enabled` (required).
-    pub enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `SharingConfig` of `AWS::VpcLattice::ServiceNetwork`.
+    SharingConfig
 }
 
 impl SharingConfig {
     /// The required properties: `enabled`.
     pub fn new(enabled: impl Into<Value<bool>>) -> Self {
-        Self {
-            enabled: enabled.into(),
-        }
+        Self(crate::Properties::new().with(0, "enabled", enabled.into().to_template()))
     }
 }
 
-impl ToTemplate for SharingConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("enabled".to_owned(), self.enabled.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SharingConfig {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SharingConfig);
-
-/// Property type `Tag` of `AWS::VpcLattice::ServiceNetwork`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::ServiceNetworkResourceAssociation`.
-#[derive(Debug, Clone)]
-pub struct ServiceNetworkResourceAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceNetworkResourceAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceNetworkResourceAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceNetworkResourceAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::ServiceNetworkResourceAssociation`.
+    ServiceNetworkResourceAssociation("AWS::VpcLattice::ServiceNetworkResourceAssociation", ServiceNetworkResourceAssociationProps)
 }
 
 impl ServiceNetworkResourceAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkResourceAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ServiceNetworkResourceAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceNetworkResourceAssociationArn> {
         self.resource.ref_value()
@@ -91,158 +39,77 @@ impl ServiceNetworkResourceAssociation {
     pub fn attr_arn(&self) -> Value<ids::ServiceNetworkResourceAssociationArn> {
         self.resource.get_att("Arn")
     }
+
+    /// Replaces `PrivateDnsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_dns_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PrivateDnsEnabled", value.into())
+    }
+
+    /// Replaces `ResourceConfigurationId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_configuration_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ResourceConfigurationId", value.into())
+    }
+
+    /// Replaces `ServiceNetworkId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_network_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ServiceNetworkId", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::ServiceNetworkResourceAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceNetworkResourceAssociationProps {
-    /// `PrivateDnsEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub private_dns_enabled: Option<Value<bool>>,
-    /// `ResourceConfigurationId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 17..=2048 characters.
-    /// Pattern: `^rcfg-[0-9a-z]{17}$`.
-    pub resource_configuration_id: Option<Value<String>>,
-    /// `ServiceNetworkId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=2048 characters.
-    /// Pattern: `^((sn-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:servicenetwork/sn-[0-9a-z]{17}))$`.
-    pub service_network_id: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::ServiceNetworkResourceAssociation`.
+    ServiceNetworkResourceAssociationProps(default)
 }
 
 impl ServiceNetworkResourceAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            private_dns_enabled: None,
-            resource_configuration_id: None,
-            service_network_id: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PrivateDnsEnabled`.
-    pub fn private_dns_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.private_dns_enabled = Some(value.into());
-        self
+    /// `PrivateDnsEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn private_dns_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PrivateDnsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `ResourceConfigurationId`.
-    pub fn resource_configuration_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_configuration_id = Some(value.into());
-        self
+    /// `ResourceConfigurationId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 17 to 2048 characters.
+    /// Pattern: `^rcfg-[0-9a-z]{17}$`.
+    pub fn resource_configuration_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ResourceConfigurationId", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceNetworkId`.
-    pub fn service_network_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_network_id = Some(value.into());
-        self
+    /// `ServiceNetworkId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 2048 characters.
+    /// Pattern: `^((sn-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:servicenetwork/sn-[0-9a-z]{17}))$`.
+    pub fn service_network_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServiceNetworkId", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceNetworkResourceAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.private_dns_enabled {
-            m.insert("PrivateDnsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_configuration_id {
-            m.insert("ResourceConfigurationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_network_id {
-            m.insert("ServiceNetworkId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ServiceNetworkResourceAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_configuration_id.check(
-            &path.field("ResourceConfigurationId"),
-            &Rules {
-                min_length: Some(17),
-                max_length: Some(2048),
-                pattern: Some("^rcfg-[0-9a-z]{17}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_network_id.check(&path.field("ServiceNetworkId"), &Rules { min_length: Some(3), max_length: Some(2048), pattern: Some("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNetworkResourceAssociationProps);
-
-/// Property type `Tag` of `AWS::VpcLattice::ServiceNetworkResourceAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
-#[derive(Debug, Clone)]
-pub struct ServiceNetworkServiceAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceNetworkServiceAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceNetworkServiceAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceNetworkServiceAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
+    ServiceNetworkServiceAssociation("AWS::VpcLattice::ServiceNetworkServiceAssociation", ServiceNetworkServiceAssociationProps)
 }
 
 impl ServiceNetworkServiceAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkServiceAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ServiceNetworkServiceAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceNetworkServiceAssociationArn> {
         self.resource.ref_value()
@@ -141,200 +89,95 @@ impl ServiceNetworkServiceAssociation {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `DnsEntry` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_entry(&self, value: impl Into<Value<DnsEntry>>) {
+        self.resource.set_property("DnsEntry", value.into())
+    }
+
+    /// Replaces `ServiceIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceIdentifier", value.into())
+    }
+
+    /// Replaces `ServiceNetworkIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_network_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceNetworkIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceNetworkServiceAssociationProps {
-    /// `DnsEntry` (optional).
-    pub dns_entry: Option<Value<DnsEntry>>,
-    /// `ServiceIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((svc-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:service/svc-[0-9a-z]{17}))$`.
-    pub service_identifier: Option<Value<String>>,
-    /// `ServiceNetworkIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((sn-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:servicenetwork/sn-[0-9a-z]{17}))$`.
-    pub service_network_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
+    ServiceNetworkServiceAssociationProps(default)
 }
 
 impl ServiceNetworkServiceAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dns_entry: None,
-            service_identifier: None,
-            service_network_identifier: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DnsEntry`.
-    pub fn dns_entry(mut self, value: impl Into<Value<DnsEntry>>) -> Self {
-        self.dns_entry = Some(value.into());
-        self
+    /// `DnsEntry` (optional).
+    pub fn dns_entry(self, value: impl Into<Value<DnsEntry>>) -> Self {
+        Self(self.0.with(0, "DnsEntry", value.into().to_template()))
     }
-    /// Sets `ServiceIdentifier`.
-    pub fn service_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_identifier = Some(value.into());
-        self
+    /// `ServiceIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^((svc-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:service/svc-[0-9a-z]{17}))$`.
+    pub fn service_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ServiceIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceNetworkIdentifier`.
-    pub fn service_network_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_network_identifier = Some(value.into());
-        self
+    /// `ServiceNetworkIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^((sn-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:servicenetwork/sn-[0-9a-z]{17}))$`.
+    pub fn service_network_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ServiceNetworkIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceNetworkServiceAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_entry {
-            m.insert("DnsEntry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_identifier {
-            m.insert("ServiceIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_network_identifier {
-            m.insert("ServiceNetworkIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for ServiceNetworkServiceAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_entry
-            .check(&path.field("DnsEntry"), &Rules::NONE, out);
-        self.service_identifier.check(&path.field("ServiceIdentifier"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((svc-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:service/svc-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.service_network_identifier.check(&path.field("ServiceNetworkIdentifier"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNetworkServiceAssociationProps);
-
-/// Property type `DnsEntry` of `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct DnsEntry {
-    /// `DomainName` (optional).
-    pub domain_name: Option<Value<String>>,
-    /// `HostedZoneId` (optional).
-    pub hosted_zone_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `DnsEntry` of `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
+    DnsEntry(default)
 }
 
 impl DnsEntry {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            domain_name: None,
-            hosted_zone_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DomainName`.
-    pub fn domain_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.domain_name = Some(value.into());
-        self
+    /// `DomainName` (optional).
+    pub fn domain_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DomainName", value.into().to_template()))
     }
-    /// Sets `HostedZoneId`.
-    pub fn hosted_zone_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.hosted_zone_id = Some(value.into());
-        self
+    /// `HostedZoneId` (optional).
+    pub fn hosted_zone_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "HostedZoneId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for DnsEntry {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.domain_name {
-            m.insert("DomainName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hosted_zone_id {
-            m.insert("HostedZoneId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for DnsEntry {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(DnsEntry);
-
-/// Property type `Tag` of `AWS::VpcLattice::ServiceNetworkServiceAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

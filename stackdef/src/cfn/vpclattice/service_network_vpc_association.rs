@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
-#[derive(Debug, Clone)]
-pub struct ServiceNetworkVpcAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ServiceNetworkVpcAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ServiceNetworkVpcAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ServiceNetworkVpcAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
+    ServiceNetworkVpcAssociation("AWS::VpcLattice::ServiceNetworkVpcAssociation", ServiceNetworkVpcAssociationProps)
 }
 
 impl ServiceNetworkVpcAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::ServiceNetworkVpcAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: ServiceNetworkVpcAssociationProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::ServiceNetworkVpcAssociationArn> {
         self.resource.ref_value()
@@ -121,348 +69,144 @@ impl ServiceNetworkVpcAssociation {
     pub fn attr_vpc_id(&self) -> Value<ids::VpcId> {
         self.resource.get_att("VpcId")
     }
+
+    /// Replaces `DnsOptions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_dns_options(&self, value: impl Into<Value<DnsOptions>>) {
+        self.resource.set_property("DnsOptions", value.into())
+    }
+
+    /// Replaces `PrivateDnsEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_private_dns_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("PrivateDnsEnabled", value.into())
+    }
+
+    /// Replaces `SecurityGroupIds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_security_group_ids(&self, value: impl Into<Value<List<ids::SecurityGroupId>>>) {
+        self.resource.set_property("SecurityGroupIds", value.into())
+    }
+
+    /// Replaces `ServiceNetworkIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_service_network_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("ServiceNetworkIdentifier", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VpcIdentifier` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vpc_identifier(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VpcIdentifier", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct ServiceNetworkVpcAssociationProps {
-    /// `DnsOptions` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub dns_options: Option<Value<DnsOptions>>,
-    /// `PrivateDnsEnabled` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub private_dns_enabled: Option<Value<bool>>,
-    /// `SecurityGroupIds` (optional).
-    /// Each item: Length: 0..=200 characters.
-    /// Each item: Pattern: `^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
-    pub security_group_ids: Option<Value<List<ids::SecurityGroupId>>>,
-    /// `ServiceNetworkIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^((sn-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:\d{12}:servicenetwork/sn-[0-9a-z]{17}))$`.
-    pub service_network_identifier: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VpcIdentifier` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 5..=2048 characters.
-    /// Pattern: `^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
-    pub vpc_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
+    ServiceNetworkVpcAssociationProps(default)
 }
 
 impl ServiceNetworkVpcAssociationProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            dns_options: None,
-            private_dns_enabled: None,
-            security_group_ids: None,
-            service_network_identifier: None,
-            tags: None,
-            vpc_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DnsOptions`.
-    pub fn dns_options(mut self, value: impl Into<Value<DnsOptions>>) -> Self {
-        self.dns_options = Some(value.into());
-        self
+    /// `DnsOptions` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn dns_options(self, value: impl Into<Value<DnsOptions>>) -> Self {
+        Self(self.0.with(0, "DnsOptions", value.into().to_template()))
     }
-    /// Sets `PrivateDnsEnabled`.
-    pub fn private_dns_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.private_dns_enabled = Some(value.into());
-        self
+    /// `PrivateDnsEnabled` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn private_dns_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrivateDnsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `SecurityGroupIds`.
-    pub fn security_group_ids(
-        mut self,
-        value: impl Into<Value<List<ids::SecurityGroupId>>>,
-    ) -> Self {
-        self.security_group_ids = Some(value.into());
-        self
+    /// `SecurityGroupIds` (optional).
+    /// Each item: Length: 0 to 200 characters.
+    /// Each item: Pattern: `^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
+    pub fn security_group_ids(self, value: impl Into<Value<List<ids::SecurityGroupId>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SecurityGroupIds", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceNetworkIdentifier`.
-    pub fn service_network_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_network_identifier = Some(value.into());
-        self
+    /// `ServiceNetworkIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^((sn-[0-9a-z]{17})|(arn:[a-z0-9\-]+:vpc-lattice:[a-zA-Z0-9\-]+:[\d\x{80}-\x{10FFFF}]{12}:servicenetwork/sn-[0-9a-z]{17}))$`.
+    pub fn service_network_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "ServiceNetworkIdentifier", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
-    /// Sets `VpcIdentifier`.
-    pub fn vpc_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServiceNetworkVpcAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.dns_options {
-            m.insert("DnsOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_dns_enabled {
-            m.insert("PrivateDnsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.security_group_ids {
-            m.insert("SecurityGroupIds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_network_identifier {
-            m.insert("ServiceNetworkIdentifier".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_identifier {
-            m.insert("VpcIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcIdentifier` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 5 to 2048 characters.
+    /// Pattern: `^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
+    pub fn vpc_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "VpcIdentifier", value.into().to_template()))
     }
 }
 
-impl Check for ServiceNetworkVpcAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.dns_options
-            .check(&path.field("DnsOptions"), &Rules::NONE, out);
-        self.security_group_ids.check(
-            &path.field("SecurityGroupIds"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(200),
-                            pattern: Some("^sg-(([0-9a-z]{8})|([0-9a-z]{17}))$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_network_identifier.check(&path.field("ServiceNetworkIdentifier"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^((sn-[0-9a-z]{17})|(arn:[a-z0-9\\-]+:vpc-lattice:[a-zA-Z0-9\\-]+:\\d{12}:servicenetwork/sn-[0-9a-z]{17}))$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.vpc_identifier.check(
-            &path.field("VpcIdentifier"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(2048),
-                pattern: Some("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ServiceNetworkVpcAssociationProps);
-
-/// Property type `DnsOptions` of `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
-#[derive(Debug, Clone, Default)]
-pub struct DnsOptions {
-    /// `PrivateDnsPreference` (optional).
-    pub private_dns_preference: Option<Value<PrivateDnsPreference>>,
-    /// `PrivateDnsSpecifiedDomains` (optional).
-    /// Items: 1..=10.
-    /// Each item: Length: 1..=255 characters.
-    pub private_dns_specified_domains: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `DnsOptions` of `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
+    DnsOptions(default)
 }
 
 impl DnsOptions {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            private_dns_preference: None,
-            private_dns_specified_domains: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PrivateDnsPreference`.
-    pub fn private_dns_preference(mut self, value: impl Into<Value<PrivateDnsPreference>>) -> Self {
-        self.private_dns_preference = Some(value.into());
-        self
+    /// `PrivateDnsPreference` (optional).
+    pub fn private_dns_preference(self, value: impl Into<Value<PrivateDnsPreference>>) -> Self {
+        Self(
+            self.0
+                .with(0, "PrivateDnsPreference", value.into().to_template()),
+        )
     }
-    /// Sets `PrivateDnsSpecifiedDomains`.
-    pub fn private_dns_specified_domains(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.private_dns_specified_domains = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DnsOptions {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.private_dns_preference {
-            m.insert("PrivateDnsPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_dns_specified_domains {
-            m.insert("PrivateDnsSpecifiedDomains".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `PrivateDnsSpecifiedDomains` (optional).
+    /// Items: 1 to 10.
+    /// Each item: Length: 1 to 255 characters.
+    pub fn private_dns_specified_domains(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PrivateDnsSpecifiedDomains", value.into().to_template()),
+        )
     }
 }
 
-impl Check for DnsOptions {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.private_dns_preference
-            .check(&path.field("PrivateDnsPreference"), &Rules::NONE, out);
-        self.private_dns_specified_domains.check(
-            &path.field("PrivateDnsSpecifiedDomains"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(10),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(255),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `PrivateDnsPreference`.
+    PrivateDnsPreference {
+        /// `VERIFIED_DOMAINS_ONLY`
+        VerifiedDomainsOnly = "VERIFIED_DOMAINS_ONLY",
+        /// `ALL_DOMAINS`
+        AllDomains = "ALL_DOMAINS",
+        /// `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`
+        VerifiedDomainsAndSpecifiedDomains = "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
+        /// `SPECIFIED_DOMAINS_ONLY`
+        SpecifiedDomainsOnly = "SPECIFIED_DOMAINS_ONLY",
     }
 }
 
-crate::impl_literal!(DnsOptions);
-
-/// Values of `PrivateDnsPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PrivateDnsPreference {
-    /// `VERIFIED_DOMAINS_ONLY`
-    VerifiedDomainsOnly,
-    /// `ALL_DOMAINS`
-    AllDomains,
-    /// `VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS`
-    VerifiedDomainsAndSpecifiedDomains,
-    /// `SPECIFIED_DOMAINS_ONLY`
-    SpecifiedDomainsOnly,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PrivateDnsPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "VERIFIED_DOMAINS_ONLY",
-        "ALL_DOMAINS",
-        "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
-        "SPECIFIED_DOMAINS_ONLY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::VerifiedDomainsOnly => "VERIFIED_DOMAINS_ONLY",
-            Self::AllDomains => "ALL_DOMAINS",
-            Self::VerifiedDomainsAndSpecifiedDomains => "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS",
-            Self::SpecifiedDomainsOnly => "SPECIFIED_DOMAINS_ONLY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PrivateDnsPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PrivateDnsPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PrivateDnsPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "VERIFIED_DOMAINS_ONLY" => Self::VerifiedDomainsOnly,
-            "ALL_DOMAINS" => Self::AllDomains,
-            "VERIFIED_DOMAINS_AND_SPECIFIED_DOMAINS" => Self::VerifiedDomainsAndSpecifiedDomains,
-            "SPECIFIED_DOMAINS_ONLY" => Self::SpecifiedDomainsOnly,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PrivateDnsPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(PrivateDnsPreference::from(s))
-    }
-}
-
-crate::impl_literal!(PrivateDnsPreference);
-
-/// Property type `Tag` of `AWS::VpcLattice::ServiceNetworkVpcAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

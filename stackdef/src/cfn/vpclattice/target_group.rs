@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::VpcLattice::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct TargetGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TargetGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TargetGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TargetGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::VpcLattice::TargetGroup`.
+    TargetGroup("AWS::VpcLattice::TargetGroup", TargetGroupProps)
 }
 
 impl TargetGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::VpcLattice::TargetGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: TargetGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Arn` (typed).
     pub fn ref_value(&self) -> Value<ids::VpcLatticeTargetGroupArn> {
         self.resource.ref_value()
@@ -102,1028 +54,304 @@ impl TargetGroup {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Config` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_config(&self, value: impl Into<Value<TargetGroupConfig>>) {
+        self.resource.set_property("Config", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Targets` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_targets(&self, value: impl Into<Value<List<Target>>>) {
+        self.resource.set_property("Targets", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<Type>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::VpcLattice::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct TargetGroupProps {
-    /// `Config` (optional).
-    pub config: Option<Value<TargetGroupConfig>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 3..=128 characters.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `Targets` (optional).
-    /// Items: 0..=100.
-    pub targets: Option<Value<List<Target>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Properties of `AWS::VpcLattice::TargetGroup`.
+    TargetGroupProps
 }
 
 impl TargetGroupProps {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            config: None,
-            name: None,
-            tags: None,
-            targets: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(4, "Type", type_.into().to_template()))
     }
-    /// Sets `Config`.
-    pub fn config(mut self, value: impl Into<Value<TargetGroupConfig>>) -> Self {
-        self.config = Some(value.into());
-        self
+    /// `Config` (optional).
+    pub fn config(self, value: impl Into<Value<TargetGroupConfig>>) -> Self {
+        Self(self.0.with(0, "Config", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 3 to 128 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(2, "Tags", value.into().to_template()))
     }
-    /// Sets `Targets`.
-    pub fn targets(mut self, value: impl Into<Value<List<Target>>>) -> Self {
-        self.targets = Some(value.into());
-        self
+    /// `Targets` (optional).
+    /// Items: 0 to 100.
+    pub fn targets(self, value: impl Into<Value<List<Target>>>) -> Self {
+        Self(self.0.with(3, "Targets", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TargetGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.config {
-            m.insert("Config".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.targets {
-            m.insert("Targets".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for TargetGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.config.check(&path.field("Config"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.targets.check(
-            &path.field("Targets"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TargetGroupProps);
-
-/// Property type `TargetGroupConfig` of `AWS::VpcLattice::TargetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct TargetGroupConfig {
-    /// `HealthCheck` (optional).
-    pub health_check: Option<Value<HealthCheckConfig>>,
-    /// `IpAddressType` (optional).
-    pub ip_address_type: Option<Value<IpAddressType>>,
-    /// `LambdaEventStructureVersion` (optional).
-    pub lambda_event_structure_version: Option<Value<LambdaEventStructureVersion>>,
-    /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<TargetGroupConfigProtocol>>,
-    /// `ProtocolVersion` (optional).
-    pub protocol_version: Option<Value<TargetGroupConfigProtocolVersion>>,
-    /// `VpcIdentifier` (optional).
-    /// Length: 5..=2048 characters.
-    /// Pattern: `^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
-    pub vpc_identifier: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `TargetGroupConfig` of `AWS::VpcLattice::TargetGroup`.
+    TargetGroupConfig(default)
 }
 
 impl TargetGroupConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            health_check: None,
-            ip_address_type: None,
-            lambda_event_structure_version: None,
-            port: None,
-            protocol: None,
-            protocol_version: None,
-            vpc_identifier: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HealthCheck`.
-    pub fn health_check(mut self, value: impl Into<Value<HealthCheckConfig>>) -> Self {
-        self.health_check = Some(value.into());
-        self
+    /// `HealthCheck` (optional).
+    pub fn health_check(self, value: impl Into<Value<HealthCheckConfig>>) -> Self {
+        Self(self.0.with(0, "HealthCheck", value.into().to_template()))
     }
-    /// Sets `IpAddressType`.
-    pub fn ip_address_type(mut self, value: impl Into<Value<IpAddressType>>) -> Self {
-        self.ip_address_type = Some(value.into());
-        self
+    /// `IpAddressType` (optional).
+    pub fn ip_address_type(self, value: impl Into<Value<IpAddressType>>) -> Self {
+        Self(self.0.with(1, "IpAddressType", value.into().to_template()))
     }
-    /// Sets `LambdaEventStructureVersion`.
+    /// `LambdaEventStructureVersion` (optional).
     pub fn lambda_event_structure_version(
-        mut self,
+        self,
         value: impl Into<Value<LambdaEventStructureVersion>>,
     ) -> Self {
-        self.lambda_event_structure_version = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "LambdaEventStructureVersion", value.into().to_template()),
+        )
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<TargetGroupConfigProtocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<TargetGroupConfigProtocol>>) -> Self {
+        Self(self.0.with(4, "Protocol", value.into().to_template()))
     }
-    /// Sets `ProtocolVersion`.
+    /// `ProtocolVersion` (optional).
     pub fn protocol_version(
-        mut self,
+        self,
         value: impl Into<Value<TargetGroupConfigProtocolVersion>>,
     ) -> Self {
-        self.protocol_version = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(5, "ProtocolVersion", value.into().to_template()),
+        )
     }
-    /// Sets `VpcIdentifier`.
-    pub fn vpc_identifier(mut self, value: impl Into<Value<String>>) -> Self {
-        self.vpc_identifier = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TargetGroupConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.health_check {
-            m.insert("HealthCheck".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_address_type {
-            m.insert("IpAddressType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.lambda_event_structure_version {
-            m.insert("LambdaEventStructureVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_version {
-            m.insert("ProtocolVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vpc_identifier {
-            m.insert("VpcIdentifier".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VpcIdentifier` (optional).
+    /// Length: 5 to 2048 characters.
+    /// Pattern: `^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$`.
+    pub fn vpc_identifier(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "VpcIdentifier", value.into().to_template()))
     }
 }
 
-impl Check for TargetGroupConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_check
-            .check(&path.field("HealthCheck"), &Rules::NONE, out);
-        self.ip_address_type
-            .check(&path.field("IpAddressType"), &Rules::NONE, out);
-        self.lambda_event_structure_version.check(
-            &path.field("LambdaEventStructureVersion"),
-            &Rules::NONE,
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.protocol_version
-            .check(&path.field("ProtocolVersion"), &Rules::NONE, out);
-        self.vpc_identifier.check(
-            &path.field("VpcIdentifier"),
-            &Rules {
-                min_length: Some(5),
-                max_length: Some(2048),
-                pattern: Some("^vpc-(([0-9a-z]{8})|([0-9a-z]{17}))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TargetGroupConfig);
-
-/// Property type `HealthCheckConfig` of `AWS::VpcLattice::TargetGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct HealthCheckConfig {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
-    /// `HealthCheckIntervalSeconds` (optional).
-    /// Range: 5..=300.
-    pub health_check_interval_seconds: Option<Value<i64>>,
-    /// `HealthCheckTimeoutSeconds` (optional).
-    /// Range: 1..=120.
-    pub health_check_timeout_seconds: Option<Value<i64>>,
-    /// `HealthyThresholdCount` (optional).
-    /// Range: 2..=10.
-    pub healthy_threshold_count: Option<Value<i64>>,
-    /// `Matcher` (optional).
-    pub matcher: Option<Value<Matcher>>,
-    /// `Path` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `(^/[a-zA-Z0-9@:%_+.~#?&/=-]*$|(^$))`.
-    pub path: Option<Value<String>>,
-    /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
-    /// `Protocol` (optional).
-    pub protocol: Option<Value<Protocol>>,
-    /// `ProtocolVersion` (optional).
-    pub protocol_version: Option<Value<ProtocolVersion>>,
-    /// `UnhealthyThresholdCount` (optional).
-    /// Range: 2..=10.
-    pub unhealthy_threshold_count: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `HealthCheckConfig` of `AWS::VpcLattice::TargetGroup`.
+    HealthCheckConfig(default)
 }
 
 impl HealthCheckConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enabled: None,
-            health_check_interval_seconds: None,
-            health_check_timeout_seconds: None,
-            healthy_threshold_count: None,
-            matcher: None,
-            path: None,
-            port: None,
-            protocol: None,
-            protocol_version: None,
-            unhealthy_threshold_count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
-    /// Sets `HealthCheckIntervalSeconds`.
-    pub fn health_check_interval_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_interval_seconds = Some(value.into());
-        self
+    /// `HealthCheckIntervalSeconds` (optional).
+    /// Range: 5 to 300.
+    pub fn health_check_interval_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HealthCheckIntervalSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `HealthCheckTimeoutSeconds`.
-    pub fn health_check_timeout_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.health_check_timeout_seconds = Some(value.into());
-        self
+    /// `HealthCheckTimeoutSeconds` (optional).
+    /// Range: 1 to 120.
+    pub fn health_check_timeout_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HealthCheckTimeoutSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `HealthyThresholdCount`.
-    pub fn healthy_threshold_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.healthy_threshold_count = Some(value.into());
-        self
+    /// `HealthyThresholdCount` (optional).
+    /// Range: 2 to 10.
+    pub fn healthy_threshold_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "HealthyThresholdCount", value.into().to_template()),
+        )
     }
-    /// Sets `Matcher`.
-    pub fn matcher(mut self, value: impl Into<Value<Matcher>>) -> Self {
-        self.matcher = Some(value.into());
-        self
+    /// `Matcher` (optional).
+    pub fn matcher(self, value: impl Into<Value<Matcher>>) -> Self {
+        Self(self.0.with(4, "Matcher", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `(^/[a-zA-Z0-9@:%_+.~#?&/=-]*$|(^$))`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Path", value.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(6, "Port", value.into().to_template()))
     }
-    /// Sets `Protocol`.
-    pub fn protocol(mut self, value: impl Into<Value<Protocol>>) -> Self {
-        self.protocol = Some(value.into());
-        self
+    /// `Protocol` (optional).
+    pub fn protocol(self, value: impl Into<Value<Protocol>>) -> Self {
+        Self(self.0.with(7, "Protocol", value.into().to_template()))
     }
-    /// Sets `ProtocolVersion`.
-    pub fn protocol_version(mut self, value: impl Into<Value<ProtocolVersion>>) -> Self {
-        self.protocol_version = Some(value.into());
-        self
+    /// `ProtocolVersion` (optional).
+    pub fn protocol_version(self, value: impl Into<Value<ProtocolVersion>>) -> Self {
+        Self(
+            self.0
+                .with(8, "ProtocolVersion", value.into().to_template()),
+        )
     }
-    /// Sets `UnhealthyThresholdCount`.
-    pub fn unhealthy_threshold_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.unhealthy_threshold_count = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HealthCheckConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_interval_seconds {
-            m.insert("HealthCheckIntervalSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.health_check_timeout_seconds {
-            m.insert("HealthCheckTimeoutSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.healthy_threshold_count {
-            m.insert("HealthyThresholdCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.matcher {
-            m.insert("Matcher".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol {
-            m.insert("Protocol".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.protocol_version {
-            m.insert("ProtocolVersion".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.unhealthy_threshold_count {
-            m.insert("UnhealthyThresholdCount".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UnhealthyThresholdCount` (optional).
+    /// Range: 2 to 10.
+    pub fn unhealthy_threshold_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(9, "UnhealthyThresholdCount", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HealthCheckConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.health_check_interval_seconds.check(
-            &path.field("HealthCheckIntervalSeconds"),
-            &Rules {
-                minimum: Some(5.0),
-                maximum: Some(300.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.health_check_timeout_seconds.check(
-            &path.field("HealthCheckTimeoutSeconds"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(120.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.healthy_threshold_count.check(
-            &path.field("HealthyThresholdCount"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.matcher
-            .check(&path.field("Matcher"), &Rules::NONE, out);
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("(^/[a-zA-Z0-9@:%_+.~#?&/=-]*$|(^$))"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.protocol
-            .check(&path.field("Protocol"), &Rules::NONE, out);
-        self.protocol_version
-            .check(&path.field("ProtocolVersion"), &Rules::NONE, out);
-        self.unhealthy_threshold_count.check(
-            &path.field("UnhealthyThresholdCount"),
-            &Rules {
-                minimum: Some(2.0),
-                maximum: Some(10.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HealthCheckConfig);
-
-/// Property type `Matcher` of `AWS::VpcLattice::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct Matcher {
-    /// `HttpCode` (required).
-    /// Length: 3..=2000 characters.
-    /// Pattern: `^[0-9-,]+$`.
-    pub http_code: Value<String>,
+crate::l1_struct! {
+    /// Property type `Matcher` of `AWS::VpcLattice::TargetGroup`.
+    Matcher
 }
 
 impl Matcher {
     /// The required properties: `HttpCode`.
     pub fn new(http_code: impl Into<Value<String>>) -> Self {
-        Self {
-            http_code: http_code.into(),
-        }
+        Self(crate::Properties::new().with(0, "HttpCode", http_code.into().to_template()))
     }
 }
 
-impl ToTemplate for Matcher {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("HttpCode".to_owned(), self.http_code.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Protocol`.
+    Protocol {
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
     }
 }
 
-impl Check for Matcher {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_code.check(
-            &path.field("HttpCode"),
-            &Rules {
-                min_length: Some(3),
-                max_length: Some(2000),
-                pattern: Some("^[0-9-,]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `ProtocolVersion`.
+    ProtocolVersion {
+        /// `HTTP1`
+        Http1 = "HTTP1",
+        /// `HTTP2`
+        Http2 = "HTTP2",
     }
 }
 
-crate::impl_literal!(Matcher);
-
-/// Values of `Protocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Protocol {
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Protocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IpAddressType`.
+    IpAddressType {
+        /// `IPV4`
+        Ipv4 = "IPV4",
+        /// `IPV6`
+        Ipv6 = "IPV6",
     }
 }
 
-impl ToTemplate for Protocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `LambdaEventStructureVersion`.
+    LambdaEventStructureVersion {
+        /// `V1`
+        V1 = "V1",
+        /// `V2`
+        V2 = "V2",
     }
 }
 
-impl Check for Protocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `TargetGroupConfigProtocol`.
+    TargetGroupConfigProtocol {
+        /// `HTTP`
+        Http = "HTTP",
+        /// `HTTPS`
+        Https = "HTTPS",
+        /// `TCP`
+        Tcp = "TCP",
     }
 }
 
-impl From<&str> for Protocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            other => Self::Other(other.to_owned()),
-        }
+crate::l1_enum! {
+    /// Values of `TargetGroupConfigProtocolVersion`.
+    TargetGroupConfigProtocolVersion {
+        /// `HTTP1`
+        Http1 = "HTTP1",
+        /// `HTTP2`
+        Http2 = "HTTP2",
+        /// `GRPC`
+        Grpc = "GRPC",
     }
 }
 
-impl From<&str> for Value<Protocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(Protocol::from(s))
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(Protocol);
-
-/// Values of `ProtocolVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtocolVersion {
-    /// `HTTP1`
-    Http1,
-    /// `HTTP2`
-    Http2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ProtocolVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP1", "HTTP2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http1 => "HTTP1",
-            Self::Http2 => "HTTP2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ProtocolVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ProtocolVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ProtocolVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP1" => Self::Http1,
-            "HTTP2" => Self::Http2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ProtocolVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(ProtocolVersion::from(s))
-    }
-}
-
-crate::impl_literal!(ProtocolVersion);
-
-/// Values of `IpAddressType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpAddressType {
-    /// `IPV4`
-    Ipv4,
-    /// `IPV6`
-    Ipv6,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpAddressType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IPV4", "IPV6"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ipv4 => "IPV4",
-            Self::Ipv6 => "IPV6",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpAddressType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpAddressType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpAddressType {
-    fn from(s: &str) -> Self {
-        match s {
-            "IPV4" => Self::Ipv4,
-            "IPV6" => Self::Ipv6,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpAddressType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpAddressType::from(s))
-    }
-}
-
-crate::impl_literal!(IpAddressType);
-
-/// Values of `LambdaEventStructureVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LambdaEventStructureVersion {
-    /// `V1`
-    V1,
-    /// `V2`
-    V2,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LambdaEventStructureVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["V1", "V2"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::V1 => "V1",
-            Self::V2 => "V2",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LambdaEventStructureVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LambdaEventStructureVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LambdaEventStructureVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "V1" => Self::V1,
-            "V2" => Self::V2,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LambdaEventStructureVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(LambdaEventStructureVersion::from(s))
-    }
-}
-
-crate::impl_literal!(LambdaEventStructureVersion);
-
-/// Values of `TargetGroupConfigProtocol`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetGroupConfigProtocol {
-    /// `HTTP`
-    Http,
-    /// `HTTPS`
-    Https,
-    /// `TCP`
-    Tcp,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetGroupConfigProtocol {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP", "HTTPS", "TCP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http => "HTTP",
-            Self::Https => "HTTPS",
-            Self::Tcp => "TCP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetGroupConfigProtocol {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetGroupConfigProtocol {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetGroupConfigProtocol {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP" => Self::Http,
-            "HTTPS" => Self::Https,
-            "TCP" => Self::Tcp,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetGroupConfigProtocol> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetGroupConfigProtocol::from(s))
-    }
-}
-
-crate::impl_literal!(TargetGroupConfigProtocol);
-
-/// Values of `TargetGroupConfigProtocolVersion`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TargetGroupConfigProtocolVersion {
-    /// `HTTP1`
-    Http1,
-    /// `HTTP2`
-    Http2,
-    /// `GRPC`
-    Grpc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TargetGroupConfigProtocolVersion {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["HTTP1", "HTTP2", "GRPC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Http1 => "HTTP1",
-            Self::Http2 => "HTTP2",
-            Self::Grpc => "GRPC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TargetGroupConfigProtocolVersion {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TargetGroupConfigProtocolVersion {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TargetGroupConfigProtocolVersion {
-    fn from(s: &str) -> Self {
-        match s {
-            "HTTP1" => Self::Http1,
-            "HTTP2" => Self::Http2,
-            "GRPC" => Self::Grpc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TargetGroupConfigProtocolVersion> {
-    fn from(s: &str) -> Self {
-        Value::literal(TargetGroupConfigProtocolVersion::from(s))
-    }
-}
-
-crate::impl_literal!(TargetGroupConfigProtocolVersion);
-
-/// Property type `Tag` of `AWS::VpcLattice::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `Target` of `AWS::VpcLattice::TargetGroup`.
-#[derive(Debug, Clone)]
-pub struct Target {
-    /// `Id` (required).
-    pub id: Value<String>,
-    /// `Port` (optional).
-    /// Range: 1..=65535.
-    pub port: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `Target` of `AWS::VpcLattice::TargetGroup`.
+    Target
 }
 
 impl Target {
     /// The required properties: `Id`.
     pub fn new(id: impl Into<Value<String>>) -> Self {
-        Self {
-            id: id.into(),
-            port: None,
-        }
+        Self(crate::Properties::new().with(0, "Id", id.into().to_template()))
     }
-    /// Sets `Port`.
-    pub fn port(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.port = Some(value.into());
-        self
+    /// `Port` (optional).
+    /// Range: 1 to 65535.
+    pub fn port(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Port", value.into().to_template()))
     }
 }
 
-impl ToTemplate for Target {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Id".to_owned(), self.id.to_template());
-        if let Some(v) = &self.port {
-            m.insert("Port".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `IP`
+        Ip = "IP",
+        /// `LAMBDA`
+        Lambda = "LAMBDA",
+        /// `INSTANCE`
+        Instance = "INSTANCE",
+        /// `ALB`
+        Alb = "ALB",
     }
 }
-
-impl Check for Target {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.port.check(
-            &path.field("Port"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(65535.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Target);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `IP`
-    Ip,
-    /// `LAMBDA`
-    Lambda,
-    /// `INSTANCE`
-    Instance,
-    /// `ALB`
-    Alb,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["IP", "LAMBDA", "INSTANCE", "ALB"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ip => "IP",
-            Self::Lambda => "LAMBDA",
-            Self::Instance => "INSTANCE",
-            Self::Alb => "ALB",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "IP" => Self::Ip,
-            "LAMBDA" => Self::Lambda,
-            "INSTANCE" => Self::Instance,
-            "ALB" => Self::Alb,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAF::Rule`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Rule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Rule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Rule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAF::Rule`.
+    Rule("AWS::WAF::Rule", RuleProps)
 }
 
 impl Rule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAF::Rule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WafRuleId> {
         self.resource.ref_value()
@@ -82,67 +34,49 @@ impl Rule {
     pub fn attr_id(&self) -> Value<ids::WafRuleId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Predicates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_predicates(&self, value: impl Into<Value<List<Predicate>>>) {
+        self.resource.set_property("Predicates", value.into())
+    }
 }
 
-/// Properties of `AWS::WAF::Rule`.
-#[derive(Debug, Clone)]
-pub struct RuleProps {
-    /// `MetricName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub metric_name: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Predicates` (optional).
-    pub predicates: Option<Value<List<Predicate>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAF::Rule`.
+    RuleProps
 }
 
 impl RuleProps {
     /// The required properties: `MetricName`, `Name`.
     pub fn new(metric_name: impl Into<Value<String>>, name: impl Into<Value<String>>) -> Self {
-        Self {
-            metric_name: metric_name.into(),
-            name: name.into(),
-            predicates: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MetricName", metric_name.into().to_template())
+                .with(1, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Predicates`.
-    pub fn predicates(mut self, value: impl Into<Value<List<Predicate>>>) -> Self {
-        self.predicates = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.predicates {
-            m.insert("Predicates".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Predicates` (optional).
+    pub fn predicates(self, value: impl Into<Value<List<Predicate>>>) -> Self {
+        Self(self.0.with(2, "Predicates", value.into().to_template()))
     }
 }
 
-impl Check for RuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.predicates
-            .check(&path.field("Predicates"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleProps);
-
-/// Property type `Predicate` of `AWS::WAF::Rule`.
-#[derive(Debug, Clone)]
-pub struct Predicate {
-    /// `DataId` (required).
-    pub data_id: Value<String>,
-    /// `Negated` (required).
-    pub negated: Value<bool>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Predicate` of `AWS::WAF::Rule`.
+    Predicate
 }
 
 impl Predicate {
@@ -152,26 +86,11 @@ impl Predicate {
         negated: impl Into<Value<bool>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_id: data_id.into(),
-            negated: negated.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataId", data_id.into().to_template())
+                .with(1, "Negated", negated.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Predicate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataId".to_owned(), self.data_id.to_template());
-        m.insert("Negated".to_owned(), self.negated.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Predicate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Predicate);

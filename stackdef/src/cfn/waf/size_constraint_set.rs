@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAF::SizeConstraintSet`.
-#[derive(Debug, Clone)]
-pub struct SizeConstraintSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SizeConstraintSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SizeConstraintSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SizeConstraintSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAF::SizeConstraintSet`.
+    SizeConstraintSet("AWS::WAF::SizeConstraintSet", SizeConstraintSetProps)
 }
 
 impl SizeConstraintSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAF::SizeConstraintSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SizeConstraintSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WafSizeConstraintSetId> {
         self.resource.ref_value()
@@ -82,16 +34,23 @@ impl SizeConstraintSet {
     pub fn attr_id(&self) -> Value<ids::WafSizeConstraintSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SizeConstraints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_size_constraints(&self, value: impl Into<Value<List<SizeConstraint>>>) {
+        self.resource.set_property("SizeConstraints", value.into())
+    }
 }
 
-/// Properties of `AWS::WAF::SizeConstraintSet`.
-#[derive(Debug, Clone)]
-pub struct SizeConstraintSetProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `SizeConstraints` (required).
-    pub size_constraints: Value<List<SizeConstraint>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAF::SizeConstraintSet`.
+    SizeConstraintSetProps
 }
 
 impl SizeConstraintSetProps {
@@ -100,45 +59,17 @@ impl SizeConstraintSetProps {
         name: impl Into<Value<String>>,
         size_constraints: impl Into<Value<List<SizeConstraint>>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            size_constraints: size_constraints.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "SizeConstraints", size_constraints.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SizeConstraintSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "SizeConstraints".to_owned(),
-            self.size_constraints.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SizeConstraintSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.size_constraints
-            .check(&path.field("SizeConstraints"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SizeConstraintSetProps);
-
-/// Property type `SizeConstraint` of `AWS::WAF::SizeConstraintSet`.
-#[derive(Debug, Clone)]
-pub struct SizeConstraint {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<String>,
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `Size` (required).
-    pub size: Value<i64>,
-    /// `TextTransformation` (required).
-    pub text_transformation: Value<String>,
+crate::l1_struct! {
+    /// Property type `SizeConstraint` of `AWS::WAF::SizeConstraintSet`.
+    SizeConstraint
 }
 
 impl SizeConstraint {
@@ -149,78 +80,36 @@ impl SizeConstraint {
         size: impl Into<Value<i64>>,
         text_transformation: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            field_to_match: field_to_match.into(),
-            size: size.into(),
-            text_transformation: text_transformation.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(1, "FieldToMatch", field_to_match.into().to_template())
+                .with(2, "Size", size.into().to_template())
+                .with(
+                    3,
+                    "TextTransformation",
+                    text_transformation.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SizeConstraint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert("Size".to_owned(), self.size.to_template());
-        m.insert(
-            "TextTransformation".to_owned(),
-            self.text_transformation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SizeConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SizeConstraint);
-
-/// Property type `FieldToMatch` of `AWS::WAF::SizeConstraintSet`.
-#[derive(Debug, Clone)]
-pub struct FieldToMatch {
-    /// `Data` (optional).
-    pub data: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `FieldToMatch` of `AWS::WAF::SizeConstraintSet`.
+    FieldToMatch
 }
 
 impl FieldToMatch {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            data: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Data`.
-    pub fn data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data = Some(value.into());
-        self
+    /// `Data` (optional).
+    pub fn data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Data", value.into().to_template()))
     }
 }
-
-impl ToTemplate for FieldToMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data {
-            m.insert("Data".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldToMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FieldToMatch);

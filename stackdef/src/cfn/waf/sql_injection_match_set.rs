@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAF::SqlInjectionMatchSet`.
-#[derive(Debug, Clone)]
-pub struct SqlInjectionMatchSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SqlInjectionMatchSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SqlInjectionMatchSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SqlInjectionMatchSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAF::SqlInjectionMatchSet`.
+    SqlInjectionMatchSet("AWS::WAF::SqlInjectionMatchSet", SqlInjectionMatchSetProps)
 }
 
 impl SqlInjectionMatchSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAF::SqlInjectionMatchSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SqlInjectionMatchSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WafSqlInjectionMatchSetId> {
         self.resource.ref_value()
@@ -82,66 +34,49 @@ impl SqlInjectionMatchSet {
     pub fn attr_id(&self) -> Value<ids::WafSqlInjectionMatchSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SqlInjectionMatchTuples` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sql_injection_match_tuples(
+        &self,
+        value: impl Into<Value<List<SqlInjectionMatchTuple>>>,
+    ) {
+        self.resource
+            .set_property("SqlInjectionMatchTuples", value.into())
+    }
 }
 
-/// Properties of `AWS::WAF::SqlInjectionMatchSet`.
-#[derive(Debug, Clone)]
-pub struct SqlInjectionMatchSetProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `SqlInjectionMatchTuples` (optional).
-    pub sql_injection_match_tuples: Option<Value<List<SqlInjectionMatchTuple>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAF::SqlInjectionMatchSet`.
+    SqlInjectionMatchSetProps
 }
 
 impl SqlInjectionMatchSetProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            sql_injection_match_tuples: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `SqlInjectionMatchTuples`.
+    /// `SqlInjectionMatchTuples` (optional).
     pub fn sql_injection_match_tuples(
-        mut self,
+        self,
         value: impl Into<Value<List<SqlInjectionMatchTuple>>>,
     ) -> Self {
-        self.sql_injection_match_tuples = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SqlInjectionMatchTuples", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SqlInjectionMatchSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.sql_injection_match_tuples {
-            m.insert("SqlInjectionMatchTuples".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SqlInjectionMatchSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sql_injection_match_tuples.check(
-            &path.field("SqlInjectionMatchTuples"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SqlInjectionMatchSetProps);
-
-/// Property type `SqlInjectionMatchTuple` of `AWS::WAF::SqlInjectionMatchSet`.
-#[derive(Debug, Clone)]
-pub struct SqlInjectionMatchTuple {
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `TextTransformation` (required).
-    pub text_transformation: Value<String>,
+crate::l1_struct! {
+    /// Property type `SqlInjectionMatchTuple` of `AWS::WAF::SqlInjectionMatchSet`.
+    SqlInjectionMatchTuple
 }
 
 impl SqlInjectionMatchTuple {
@@ -150,71 +85,30 @@ impl SqlInjectionMatchTuple {
         field_to_match: impl Into<Value<FieldToMatch>>,
         text_transformation: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            field_to_match: field_to_match.into(),
-            text_transformation: text_transformation.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldToMatch", field_to_match.into().to_template())
+                .with(
+                    1,
+                    "TextTransformation",
+                    text_transformation.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SqlInjectionMatchTuple {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert(
-            "TextTransformation".to_owned(),
-            self.text_transformation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for SqlInjectionMatchTuple {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SqlInjectionMatchTuple);
-
-/// Property type `FieldToMatch` of `AWS::WAF::SqlInjectionMatchSet`.
-#[derive(Debug, Clone)]
-pub struct FieldToMatch {
-    /// `Data` (optional).
-    pub data: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `FieldToMatch` of `AWS::WAF::SqlInjectionMatchSet`.
+    FieldToMatch
 }
 
 impl FieldToMatch {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            data: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Data`.
-    pub fn data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data = Some(value.into());
-        self
+    /// `Data` (optional).
+    pub fn data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Data", value.into().to_template()))
     }
 }
-
-impl ToTemplate for FieldToMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data {
-            m.insert("Data".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldToMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FieldToMatch);

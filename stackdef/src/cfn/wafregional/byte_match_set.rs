@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::ByteMatchSet`.
-#[derive(Debug, Clone)]
-pub struct ByteMatchSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ByteMatchSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ByteMatchSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ByteMatchSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::ByteMatchSet`.
+    ByteMatchSet("AWS::WAFRegional::ByteMatchSet", ByteMatchSetProps)
 }
 
 impl ByteMatchSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::ByteMatchSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ByteMatchSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WafRegionalByteMatchSetId> {
         self.resource.ref_value()
@@ -82,66 +34,42 @@ impl ByteMatchSet {
     pub fn attr_id(&self) -> Value<ids::WafRegionalByteMatchSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ByteMatchTuples` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_byte_match_tuples(&self, value: impl Into<Value<List<ByteMatchTuple>>>) {
+        self.resource.set_property("ByteMatchTuples", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::ByteMatchSet`.
-#[derive(Debug, Clone)]
-pub struct ByteMatchSetProps {
-    /// `ByteMatchTuples` (optional).
-    pub byte_match_tuples: Option<Value<List<ByteMatchTuple>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::ByteMatchSet`.
+    ByteMatchSetProps
 }
 
 impl ByteMatchSetProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            byte_match_tuples: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `ByteMatchTuples`.
-    pub fn byte_match_tuples(mut self, value: impl Into<Value<List<ByteMatchTuple>>>) -> Self {
-        self.byte_match_tuples = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ByteMatchSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.byte_match_tuples {
-            m.insert("ByteMatchTuples".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `ByteMatchTuples` (optional).
+    pub fn byte_match_tuples(self, value: impl Into<Value<List<ByteMatchTuple>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ByteMatchTuples", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ByteMatchSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.byte_match_tuples
-            .check(&path.field("ByteMatchTuples"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ByteMatchSetProps);
-
-/// Property type `ByteMatchTuple` of `AWS::WAFRegional::ByteMatchSet`.
-#[derive(Debug, Clone)]
-pub struct ByteMatchTuple {
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `PositionalConstraint` (required).
-    pub positional_constraint: Value<String>,
-    /// `TargetString` (optional).
-    pub target_string: Option<Value<String>>,
-    /// `TargetStringBase64` (optional).
-    pub target_string_base64: Option<Value<String>>,
-    /// `TextTransformation` (required).
-    pub text_transformation: Value<String>,
+crate::l1_struct! {
+    /// Property type `ByteMatchTuple` of `AWS::WAFRegional::ByteMatchSet`.
+    ByteMatchTuple
 }
 
 impl ByteMatchTuple {
@@ -151,94 +79,46 @@ impl ByteMatchTuple {
         positional_constraint: impl Into<Value<String>>,
         text_transformation: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            field_to_match: field_to_match.into(),
-            positional_constraint: positional_constraint.into(),
-            target_string: None,
-            target_string_base64: None,
-            text_transformation: text_transformation.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldToMatch", field_to_match.into().to_template())
+                .with(
+                    1,
+                    "PositionalConstraint",
+                    positional_constraint.into().to_template(),
+                )
+                .with(
+                    4,
+                    "TextTransformation",
+                    text_transformation.into().to_template(),
+                ),
+        )
     }
-    /// Sets `TargetString`.
-    pub fn target_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_string = Some(value.into());
-        self
+    /// `TargetString` (optional).
+    pub fn target_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "TargetString", value.into().to_template()))
     }
-    /// Sets `TargetStringBase64`.
-    pub fn target_string_base64(mut self, value: impl Into<Value<String>>) -> Self {
-        self.target_string_base64 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ByteMatchTuple {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert(
-            "PositionalConstraint".to_owned(),
-            self.positional_constraint.to_template(),
-        );
-        if let Some(v) = &self.target_string {
-            m.insert("TargetString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.target_string_base64 {
-            m.insert("TargetStringBase64".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TextTransformation".to_owned(),
-            self.text_transformation.to_template(),
-        );
-        Expr::Map(m)
+    /// `TargetStringBase64` (optional).
+    pub fn target_string_base64(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "TargetStringBase64", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ByteMatchTuple {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ByteMatchTuple);
-
-/// Property type `FieldToMatch` of `AWS::WAFRegional::ByteMatchSet`.
-#[derive(Debug, Clone)]
-pub struct FieldToMatch {
-    /// `Data` (optional).
-    pub data: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `FieldToMatch` of `AWS::WAFRegional::ByteMatchSet`.
+    FieldToMatch
 }
 
 impl FieldToMatch {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            data: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Data`.
-    pub fn data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data = Some(value.into());
-        self
+    /// `Data` (optional).
+    pub fn data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Data", value.into().to_template()))
     }
 }
-
-impl ToTemplate for FieldToMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data {
-            m.insert("Data".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldToMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FieldToMatch);

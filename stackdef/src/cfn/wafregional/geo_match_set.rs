@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::GeoMatchSet`.
-#[derive(Debug, Clone)]
-pub struct GeoMatchSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for GeoMatchSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for GeoMatchSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for GeoMatchSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::GeoMatchSet`.
+    GeoMatchSet("AWS::WAFRegional::GeoMatchSet", GeoMatchSetProps)
 }
 
 impl GeoMatchSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::GeoMatchSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GeoMatchSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::GeoMatchSetId> {
         self.resource.ref_value()
@@ -82,86 +34,52 @@ impl GeoMatchSet {
     pub fn attr_id(&self) -> Value<ids::GeoMatchSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `GeoMatchConstraints` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_geo_match_constraints(&self, value: impl Into<Value<List<GeoMatchConstraint>>>) {
+        self.resource
+            .set_property("GeoMatchConstraints", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::GeoMatchSet`.
-#[derive(Debug, Clone)]
-pub struct GeoMatchSetProps {
-    /// `GeoMatchConstraints` (optional).
-    pub geo_match_constraints: Option<Value<List<GeoMatchConstraint>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::GeoMatchSet`.
+    GeoMatchSetProps
 }
 
 impl GeoMatchSetProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            geo_match_constraints: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `GeoMatchConstraints`.
-    pub fn geo_match_constraints(
-        mut self,
-        value: impl Into<Value<List<GeoMatchConstraint>>>,
-    ) -> Self {
-        self.geo_match_constraints = Some(value.into());
-        self
+    /// `GeoMatchConstraints` (optional).
+    pub fn geo_match_constraints(self, value: impl Into<Value<List<GeoMatchConstraint>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GeoMatchConstraints", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GeoMatchSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.geo_match_constraints {
-            m.insert("GeoMatchConstraints".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GeoMatchSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.geo_match_constraints
-            .check(&path.field("GeoMatchConstraints"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GeoMatchSetProps);
-
-/// Property type `GeoMatchConstraint` of `AWS::WAFRegional::GeoMatchSet`.
-#[derive(Debug, Clone)]
-pub struct GeoMatchConstraint {
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `GeoMatchConstraint` of `AWS::WAFRegional::GeoMatchSet`.
+    GeoMatchConstraint
 }
 
 impl GeoMatchConstraint {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for GeoMatchConstraint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GeoMatchConstraint {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(GeoMatchConstraint);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::IPSet`.
-#[derive(Debug, Clone)]
-pub struct IpSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IpSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IpSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IpSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::IPSet`.
+    IpSet("AWS::WAFRegional::IPSet", IpSetProps)
 }
 
 impl IpSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::IPSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IpSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WafRegionalIpSetId> {
         self.resource.ref_value()
@@ -82,83 +34,51 @@ impl IpSet {
     pub fn attr_id(&self) -> Value<ids::WafRegionalIpSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `IPSetDescriptors` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_set_descriptors(&self, value: impl Into<Value<List<IpSetDescriptor>>>) {
+        self.resource.set_property("IPSetDescriptors", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::IPSet`.
-#[derive(Debug, Clone)]
-pub struct IpSetProps {
-    /// `IPSetDescriptors` (optional).
-    pub ip_set_descriptors: Option<Value<List<IpSetDescriptor>>>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::IPSet`.
+    IpSetProps
 }
 
 impl IpSetProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            ip_set_descriptors: None,
-            name: name.into(),
-        }
+        Self(crate::Properties::new().with(1, "Name", name.into().to_template()))
     }
-    /// Sets `IPSetDescriptors`.
-    pub fn ip_set_descriptors(mut self, value: impl Into<Value<List<IpSetDescriptor>>>) -> Self {
-        self.ip_set_descriptors = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IpSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.ip_set_descriptors {
-            m.insert("IPSetDescriptors".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
+    /// `IPSetDescriptors` (optional).
+    pub fn ip_set_descriptors(self, value: impl Into<Value<List<IpSetDescriptor>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IPSetDescriptors", value.into().to_template()),
+        )
     }
 }
 
-impl Check for IpSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ip_set_descriptors
-            .check(&path.field("IPSetDescriptors"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(IpSetProps);
-
-/// Property type `IpSetDescriptor` of `AWS::WAFRegional::IPSet`.
-#[derive(Debug, Clone)]
-pub struct IpSetDescriptor {
-    /// `Type` (required).
-    pub type_: Value<String>,
-    /// `Value` (required).
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `IpSetDescriptor` of `AWS::WAFRegional::IPSet`.
+    IpSetDescriptor
 }
 
 impl IpSetDescriptor {
     /// The required properties: `Type`, `Value`.
     pub fn new(type_: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Type", type_.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for IpSetDescriptor {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpSetDescriptor {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(IpSetDescriptor);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::RateBasedRule`.
-#[derive(Debug, Clone)]
-pub struct RateBasedRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RateBasedRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RateBasedRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RateBasedRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::RateBasedRule`.
+    RateBasedRule("AWS::WAFRegional::RateBasedRule", RateBasedRuleProps)
 }
 
 impl RateBasedRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::RateBasedRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RateBasedRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RateBasedRuleId> {
         self.resource.ref_value()
@@ -82,24 +34,41 @@ impl RateBasedRule {
     pub fn attr_id(&self) -> Value<ids::RateBasedRuleId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `MatchPredicates` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_match_predicates(&self, value: impl Into<Value<List<Predicate>>>) {
+        self.resource.set_property("MatchPredicates", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RateKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rate_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RateKey", value.into())
+    }
+
+    /// Replaces `RateLimit` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rate_limit(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("RateLimit", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::RateBasedRule`.
-#[derive(Debug, Clone)]
-pub struct RateBasedRuleProps {
-    /// `MatchPredicates` (optional).
-    pub match_predicates: Option<Value<List<Predicate>>>,
-    /// `MetricName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub metric_name: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `RateKey` (required).
-    /// Create-only: changing it replaces the resource.
-    pub rate_key: Value<String>,
-    /// `RateLimit` (required).
-    pub rate_limit: Value<i64>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::RateBasedRule`.
+    RateBasedRuleProps
 }
 
 impl RateBasedRuleProps {
@@ -110,53 +79,26 @@ impl RateBasedRuleProps {
         rate_key: impl Into<Value<String>>,
         rate_limit: impl Into<Value<i64>>,
     ) -> Self {
-        Self {
-            match_predicates: None,
-            metric_name: metric_name.into(),
-            name: name.into(),
-            rate_key: rate_key.into(),
-            rate_limit: rate_limit.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MetricName", metric_name.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "RateKey", rate_key.into().to_template())
+                .with(4, "RateLimit", rate_limit.into().to_template()),
+        )
     }
-    /// Sets `MatchPredicates`.
-    pub fn match_predicates(mut self, value: impl Into<Value<List<Predicate>>>) -> Self {
-        self.match_predicates = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RateBasedRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.match_predicates {
-            m.insert("MatchPredicates".to_owned(), v.to_template());
-        }
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("RateKey".to_owned(), self.rate_key.to_template());
-        m.insert("RateLimit".to_owned(), self.rate_limit.to_template());
-        Expr::Map(m)
+    /// `MatchPredicates` (optional).
+    pub fn match_predicates(self, value: impl Into<Value<List<Predicate>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "MatchPredicates", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RateBasedRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_predicates
-            .check(&path.field("MatchPredicates"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RateBasedRuleProps);
-
-/// Property type `Predicate` of `AWS::WAFRegional::RateBasedRule`.
-#[derive(Debug, Clone)]
-pub struct Predicate {
-    /// `DataId` (required).
-    pub data_id: Value<String>,
-    /// `Negated` (required).
-    pub negated: Value<bool>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Predicate` of `AWS::WAFRegional::RateBasedRule`.
+    Predicate
 }
 
 impl Predicate {
@@ -166,26 +108,11 @@ impl Predicate {
         negated: impl Into<Value<bool>>,
         type_: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            data_id: data_id.into(),
-            negated: negated.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DataId", data_id.into().to_template())
+                .with(1, "Negated", negated.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Predicate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("DataId".to_owned(), self.data_id.to_template());
-        m.insert("Negated".to_owned(), self.negated.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Predicate {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Predicate);

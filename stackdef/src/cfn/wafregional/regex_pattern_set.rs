@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::RegexPatternSet`.
-#[derive(Debug, Clone)]
-pub struct RegexPatternSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RegexPatternSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RegexPatternSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RegexPatternSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::RegexPatternSet`.
+    RegexPatternSet("AWS::WAFRegional::RegexPatternSet", RegexPatternSetProps)
 }
 
 impl RegexPatternSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::RegexPatternSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RegexPatternSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::RegexPatternSetId> {
         self.resource.ref_value()
@@ -82,17 +34,24 @@ impl RegexPatternSet {
     pub fn attr_id(&self) -> Value<ids::RegexPatternSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RegexPatternStrings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_regex_pattern_strings(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("RegexPatternStrings", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::RegexPatternSet`.
-#[derive(Debug, Clone)]
-pub struct RegexPatternSetProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `RegexPatternStrings` (required).
-    /// Each item: Length: 0..=200 characters.
-    pub regex_pattern_strings: Value<List<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::RegexPatternSet`.
+    RegexPatternSetProps
 }
 
 impl RegexPatternSetProps {
@@ -101,44 +60,14 @@ impl RegexPatternSetProps {
         name: impl Into<Value<String>>,
         regex_pattern_strings: impl Into<Value<List<String>>>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            regex_pattern_strings: regex_pattern_strings.into(),
-        }
-    }
-}
-
-impl ToTemplate for RegexPatternSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert(
-            "RegexPatternStrings".to_owned(),
-            self.regex_pattern_strings.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegexPatternSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.regex_pattern_strings.check(
-            &path.field("RegexPatternStrings"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(200),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(
+                    1,
+                    "RegexPatternStrings",
+                    regex_pattern_strings.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
     }
 }
-
-crate::impl_literal!(RegexPatternSetProps);

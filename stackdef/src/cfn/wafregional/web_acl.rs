@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::WebACL`.
-#[derive(Debug, Clone)]
-pub struct WebAcl {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WebAcl {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WebAcl {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WebAcl {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::WebACL`.
+    WebAcl("AWS::WAFRegional::WebACL", WebAclProps)
 }
 
 impl WebAcl {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::WebACL";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WebAclProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WafRegionalWebAclId> {
         self.resource.ref_value()
@@ -82,21 +34,35 @@ impl WebAcl {
     pub fn attr_id(&self) -> Value<ids::WafRegionalWebAclId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `DefaultAction` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_action(&self, value: impl Into<Value<Action>>) {
+        self.resource.set_property("DefaultAction", value.into())
+    }
+
+    /// Replaces `MetricName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_metric_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("MetricName", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<Rule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::WebACL`.
-#[derive(Debug, Clone)]
-pub struct WebAclProps {
-    /// `DefaultAction` (required).
-    pub default_action: Value<Action>,
-    /// `MetricName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub metric_name: Value<String>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `Rules` (optional).
-    pub rules: Option<Value<List<Rule>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::WebACL`.
+    WebAclProps
 }
 
 impl WebAclProps {
@@ -106,85 +72,34 @@ impl WebAclProps {
         metric_name: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            default_action: default_action.into(),
-            metric_name: metric_name.into(),
-            name: name.into(),
-            rules: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DefaultAction", default_action.into().to_template())
+                .with(1, "MetricName", metric_name.into().to_template())
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<Rule>>>) -> Self {
-        self.rules = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebAclProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultAction".to_owned(),
-            self.default_action.to_template(),
-        );
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Rules` (optional).
+    pub fn rules(self, value: impl Into<Value<List<Rule>>>) -> Self {
+        Self(self.0.with(3, "Rules", value.into().to_template()))
     }
 }
 
-impl Check for WebAclProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_action
-            .check(&path.field("DefaultAction"), &Rules::NONE, out);
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WebAclProps);
-
-/// Property type `Action` of `AWS::WAFRegional::WebACL`.
-#[derive(Debug, Clone)]
-pub struct Action {
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `Action` of `AWS::WAFRegional::WebACL`.
+    Action
 }
 
 impl Action {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
 }
 
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Action {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `Rule` of `AWS::WAFRegional::WebACL`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `Action` (required).
-    pub action: Value<Action>,
-    /// `Priority` (required).
-    pub priority: Value<i64>,
-    /// `RuleId` (required).
-    pub rule_id: Value<String>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::WAFRegional::WebACL`.
+    Rule
 }
 
 impl Rule {
@@ -194,28 +109,11 @@ impl Rule {
         priority: impl Into<Value<i64>>,
         rule_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            priority: priority.into(),
-            rule_id: rule_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Priority", priority.into().to_template())
+                .with(2, "RuleId", rule_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert("RuleId".to_owned(), self.rule_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Rule);

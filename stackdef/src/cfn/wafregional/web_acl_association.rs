@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::WebACLAssociation`.
-#[derive(Debug, Clone)]
-pub struct WebAclAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WebAclAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WebAclAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WebAclAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::WebACLAssociation`.
+    WebAclAssociation("AWS::WAFRegional::WebACLAssociation", WebAclAssociationProps)
 }
 
 impl WebAclAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::WebACLAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WebAclAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WebAclAssociationId> {
         self.resource.ref_value()
@@ -82,17 +34,23 @@ impl WebAclAssociation {
     pub fn attr_id(&self) -> Value<ids::WebAclAssociationId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `WebACLId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_acl_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WebACLId", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::WebACLAssociation`.
-#[derive(Debug, Clone)]
-pub struct WebAclAssociationProps {
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_arn: Value<String>,
-    /// `WebACLId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub web_acl_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::WebACLAssociation`.
+    WebAclAssociationProps
 }
 
 impl WebAclAssociationProps {
@@ -101,24 +59,10 @@ impl WebAclAssociationProps {
         resource_arn: impl Into<Value<String>>,
         web_acl_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            web_acl_id: web_acl_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceArn", resource_arn.into().to_template())
+                .with(1, "WebACLId", web_acl_id.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for WebAclAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        m.insert("WebACLId".to_owned(), self.web_acl_id.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebAclAssociationProps {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WebAclAssociationProps);

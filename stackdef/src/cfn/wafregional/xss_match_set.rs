@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFRegional::XssMatchSet`.
-#[derive(Debug, Clone)]
-pub struct XssMatchSet {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for XssMatchSet {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for XssMatchSet {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for XssMatchSet {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFRegional::XssMatchSet`.
+    XssMatchSet("AWS::WAFRegional::XssMatchSet", XssMatchSetProps)
 }
 
 impl XssMatchSet {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFRegional::XssMatchSet";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: XssMatchSetProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WafRegionalXssMatchSetId> {
         self.resource.ref_value()
@@ -82,60 +34,39 @@ impl XssMatchSet {
     pub fn attr_id(&self) -> Value<ids::WafRegionalXssMatchSetId> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `XssMatchTuples` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_xss_match_tuples(&self, value: impl Into<Value<List<XssMatchTuple>>>) {
+        self.resource.set_property("XssMatchTuples", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFRegional::XssMatchSet`.
-#[derive(Debug, Clone)]
-pub struct XssMatchSetProps {
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    pub name: Value<String>,
-    /// `XssMatchTuples` (optional).
-    pub xss_match_tuples: Option<Value<List<XssMatchTuple>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFRegional::XssMatchSet`.
+    XssMatchSetProps
 }
 
 impl XssMatchSetProps {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            xss_match_tuples: None,
-        }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
-    /// Sets `XssMatchTuples`.
-    pub fn xss_match_tuples(mut self, value: impl Into<Value<List<XssMatchTuple>>>) -> Self {
-        self.xss_match_tuples = Some(value.into());
-        self
+    /// `XssMatchTuples` (optional).
+    pub fn xss_match_tuples(self, value: impl Into<Value<List<XssMatchTuple>>>) -> Self {
+        Self(self.0.with(1, "XssMatchTuples", value.into().to_template()))
     }
 }
 
-impl ToTemplate for XssMatchSetProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.xss_match_tuples {
-            m.insert("XssMatchTuples".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for XssMatchSetProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.xss_match_tuples
-            .check(&path.field("XssMatchTuples"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(XssMatchSetProps);
-
-/// Property type `XssMatchTuple` of `AWS::WAFRegional::XssMatchSet`.
-#[derive(Debug, Clone)]
-pub struct XssMatchTuple {
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `TextTransformation` (required).
-    pub text_transformation: Value<String>,
+crate::l1_struct! {
+    /// Property type `XssMatchTuple` of `AWS::WAFRegional::XssMatchSet`.
+    XssMatchTuple
 }
 
 impl XssMatchTuple {
@@ -144,71 +75,30 @@ impl XssMatchTuple {
         field_to_match: impl Into<Value<FieldToMatch>>,
         text_transformation: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            field_to_match: field_to_match.into(),
-            text_transformation: text_transformation.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldToMatch", field_to_match.into().to_template())
+                .with(
+                    1,
+                    "TextTransformation",
+                    text_transformation.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for XssMatchTuple {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert(
-            "TextTransformation".to_owned(),
-            self.text_transformation.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for XssMatchTuple {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(XssMatchTuple);
-
-/// Property type `FieldToMatch` of `AWS::WAFRegional::XssMatchSet`.
-#[derive(Debug, Clone)]
-pub struct FieldToMatch {
-    /// `Data` (optional).
-    pub data: Option<Value<String>>,
-    /// `Type` (required).
-    pub type_: Value<String>,
+crate::l1_struct! {
+    /// Property type `FieldToMatch` of `AWS::WAFRegional::XssMatchSet`.
+    FieldToMatch
 }
 
 impl FieldToMatch {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<String>>) -> Self {
-        Self {
-            data: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(1, "Type", type_.into().to_template()))
     }
-    /// Sets `Data`.
-    pub fn data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data = Some(value.into());
-        self
+    /// `Data` (optional).
+    pub fn data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Data", value.into().to_template()))
     }
 }
-
-impl ToTemplate for FieldToMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.data {
-            m.insert("Data".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldToMatch {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(FieldToMatch);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfiguration {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for LoggingConfiguration {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for LoggingConfiguration {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for LoggingConfiguration {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFv2::LoggingConfiguration`.
+    LoggingConfiguration("AWS::WAFv2::LoggingConfiguration", LoggingConfigurationProps)
 }
 
 impl LoggingConfiguration {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFv2::LoggingConfiguration";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: LoggingConfigurationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `ResourceArn` (typed).
     pub fn ref_value(&self) -> Value<ids::WaFv2LoggingConfigurationArn> {
         self.resource.ref_value()
@@ -82,20 +34,36 @@ impl LoggingConfiguration {
     pub fn attr_managed_by_firewall_manager(&self) -> Value<bool> {
         self.resource.get_att("ManagedByFirewallManager")
     }
+
+    /// Replaces `LogDestinationConfigs` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_destination_configs(&self, value: impl Into<Value<List<String>>>) {
+        self.resource
+            .set_property("LogDestinationConfigs", value.into())
+    }
+
+    /// Replaces `LoggingFilter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_logging_filter(&self, value: impl Into<Value<LoggingFilter>>) {
+        self.resource.set_property("LoggingFilter", value.into())
+    }
+
+    /// Replaces `RedactedFields` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_redacted_fields(&self, value: impl Into<Value<List<FieldToMatch>>>) {
+        self.resource.set_property("RedactedFields", value.into())
+    }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingConfigurationProps {
-    /// `LogDestinationConfigs` (required).
-    pub log_destination_configs: Value<List<String>>,
-    /// `LoggingFilter` (optional).
-    pub logging_filter: Option<Value<LoggingFilter>>,
-    /// `RedactedFields` (optional).
-    pub redacted_fields: Option<Value<List<FieldToMatch>>>,
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    pub resource_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFv2::LoggingConfiguration`.
+    LoggingConfigurationProps
 }
 
 impl LoggingConfigurationProps {
@@ -104,62 +72,29 @@ impl LoggingConfigurationProps {
         log_destination_configs: impl Into<Value<List<String>>>,
         resource_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            log_destination_configs: log_destination_configs.into(),
-            logging_filter: None,
-            redacted_fields: None,
-            resource_arn: resource_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "LogDestinationConfigs",
+                    log_destination_configs.into().to_template(),
+                )
+                .with(3, "ResourceArn", resource_arn.into().to_template()),
+        )
     }
-    /// Sets `LoggingFilter`.
-    pub fn logging_filter(mut self, value: impl Into<Value<LoggingFilter>>) -> Self {
-        self.logging_filter = Some(value.into());
-        self
+    /// `LoggingFilter` (optional).
+    pub fn logging_filter(self, value: impl Into<Value<LoggingFilter>>) -> Self {
+        Self(self.0.with(1, "LoggingFilter", value.into().to_template()))
     }
-    /// Sets `RedactedFields`.
-    pub fn redacted_fields(mut self, value: impl Into<Value<List<FieldToMatch>>>) -> Self {
-        self.redacted_fields = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LoggingConfigurationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LogDestinationConfigs".to_owned(),
-            self.log_destination_configs.to_template(),
-        );
-        if let Some(v) = &self.logging_filter {
-            m.insert("LoggingFilter".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.redacted_fields {
-            m.insert("RedactedFields".to_owned(), v.to_template());
-        }
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        Expr::Map(m)
+    /// `RedactedFields` (optional).
+    pub fn redacted_fields(self, value: impl Into<Value<List<FieldToMatch>>>) -> Self {
+        Self(self.0.with(2, "RedactedFields", value.into().to_template()))
     }
 }
 
-impl Check for LoggingConfigurationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.logging_filter
-            .check(&path.field("LoggingFilter"), &Rules::NONE, out);
-        self.redacted_fields
-            .check(&path.field("RedactedFields"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LoggingConfigurationProps);
-
-/// Property type `LoggingFilter` of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LoggingFilter {
-    /// `DefaultBehavior` (required).
-    pub default_behavior: Value<DefaultBehavior>,
-    /// `Filters` (required).
-    /// Items: 1..=.
-    pub filters: Value<List<Filter>>,
+crate::l1_struct! {
+    /// Property type `LoggingFilter` of `AWS::WAFv2::LoggingConfiguration`.
+    LoggingFilter
 }
 
 impl LoggingFilter {
@@ -168,109 +103,27 @@ impl LoggingFilter {
         default_behavior: impl Into<Value<DefaultBehavior>>,
         filters: impl Into<Value<List<Filter>>>,
     ) -> Self {
-        Self {
-            default_behavior: default_behavior.into(),
-            filters: filters.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "DefaultBehavior", default_behavior.into().to_template())
+                .with(1, "Filters", filters.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LoggingFilter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DefaultBehavior".to_owned(),
-            self.default_behavior.to_template(),
-        );
-        m.insert("Filters".to_owned(), self.filters.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `DefaultBehavior`.
+    DefaultBehavior {
+        /// `KEEP`
+        Keep = "KEEP",
+        /// `DROP`
+        Drop = "DROP",
     }
 }
 
-impl Check for LoggingFilter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.default_behavior
-            .check(&path.field("DefaultBehavior"), &Rules::NONE, out);
-        self.filters.check(
-            &path.field("Filters"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LoggingFilter);
-
-/// Values of `DefaultBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DefaultBehavior {
-    /// `KEEP`
-    Keep,
-    /// `DROP`
-    Drop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DefaultBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KEEP", "DROP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Keep => "KEEP",
-            Self::Drop => "DROP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DefaultBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DefaultBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DefaultBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "KEEP" => Self::Keep,
-            "DROP" => Self::Drop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DefaultBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(DefaultBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(DefaultBehavior);
-
-/// Property type `Filter` of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct Filter {
-    /// `Behavior` (required).
-    pub behavior: Value<Behavior>,
-    /// `Conditions` (required).
-    /// Items: 1..=.
-    pub conditions: Value<List<Condition>>,
-    /// `Requirement` (required).
-    pub requirement: Value<Requirement>,
+crate::l1_struct! {
+    /// Property type `Filter` of `AWS::WAFv2::LoggingConfiguration`.
+    Filter
 }
 
 impl Filter {
@@ -280,449 +133,139 @@ impl Filter {
         conditions: impl Into<Value<List<Condition>>>,
         requirement: impl Into<Value<Requirement>>,
     ) -> Self {
-        Self {
-            behavior: behavior.into(),
-            conditions: conditions.into(),
-            requirement: requirement.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Behavior", behavior.into().to_template())
+                .with(1, "Conditions", conditions.into().to_template())
+                .with(2, "Requirement", requirement.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Filter {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Behavior".to_owned(), self.behavior.to_template());
-        m.insert("Conditions".to_owned(), self.conditions.to_template());
-        m.insert("Requirement".to_owned(), self.requirement.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Behavior`.
+    Behavior {
+        /// `KEEP`
+        Keep = "KEEP",
+        /// `DROP`
+        Drop = "DROP",
     }
 }
 
-impl Check for Filter {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.behavior
-            .check(&path.field("Behavior"), &Rules::NONE, out);
-        self.conditions.check(
-            &path.field("Conditions"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.requirement
-            .check(&path.field("Requirement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Filter);
-
-/// Values of `Behavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Behavior {
-    /// `KEEP`
-    Keep,
-    /// `DROP`
-    Drop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Behavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["KEEP", "DROP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Keep => "KEEP",
-            Self::Drop => "DROP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Behavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Behavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Behavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "KEEP" => Self::Keep,
-            "DROP" => Self::Drop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Behavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(Behavior::from(s))
-    }
-}
-
-crate::impl_literal!(Behavior);
-
-/// Property type `Condition` of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct Condition {
-    /// `ActionCondition` (optional).
-    pub action_condition: Option<Value<ActionCondition>>,
-    /// `LabelNameCondition` (optional).
-    pub label_name_condition: Option<Value<LabelNameCondition>>,
+crate::l1_struct! {
+    /// Property type `Condition` of `AWS::WAFv2::LoggingConfiguration`.
+    Condition(default)
 }
 
 impl Condition {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            action_condition: None,
-            label_name_condition: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ActionCondition`.
-    pub fn action_condition(mut self, value: impl Into<Value<ActionCondition>>) -> Self {
-        self.action_condition = Some(value.into());
-        self
+    /// `ActionCondition` (optional).
+    pub fn action_condition(self, value: impl Into<Value<ActionCondition>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ActionCondition", value.into().to_template()),
+        )
     }
-    /// Sets `LabelNameCondition`.
-    pub fn label_name_condition(mut self, value: impl Into<Value<LabelNameCondition>>) -> Self {
-        self.label_name_condition = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Condition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action_condition {
-            m.insert("ActionCondition".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_name_condition {
-            m.insert("LabelNameCondition".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LabelNameCondition` (optional).
+    pub fn label_name_condition(self, value: impl Into<Value<LabelNameCondition>>) -> Self {
+        Self(
+            self.0
+                .with(1, "LabelNameCondition", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Condition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action_condition
-            .check(&path.field("ActionCondition"), &Rules::NONE, out);
-        self.label_name_condition
-            .check(&path.field("LabelNameCondition"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Condition);
-
-/// Property type `ActionCondition` of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct ActionCondition {
-    /// `Action` (required).
-    pub action: Value<Action>,
+crate::l1_struct! {
+    /// Property type `ActionCondition` of `AWS::WAFv2::LoggingConfiguration`.
+    ActionCondition
 }
 
 impl ActionCondition {
     /// The required properties: `Action`.
     pub fn new(action: impl Into<Value<Action>>) -> Self {
-        Self {
-            action: action.into(),
-        }
+        Self(crate::Properties::new().with(0, "Action", action.into().to_template()))
     }
 }
 
-impl ToTemplate for ActionCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Action`.
+    Action {
+        /// `ALLOW`
+        Allow = "ALLOW",
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `COUNT`
+        Count = "COUNT",
+        /// `CAPTCHA`
+        Captcha = "CAPTCHA",
+        /// `CHALLENGE`
+        Challenge = "CHALLENGE",
+        /// `EXCLUDED_AS_COUNT`
+        ExcludedAsCount = "EXCLUDED_AS_COUNT",
     }
 }
 
-impl Check for ActionCondition {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ActionCondition);
-
-/// Values of `Action`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Action {
-    /// `ALLOW`
-    Allow,
-    /// `BLOCK`
-    Block,
-    /// `COUNT`
-    Count,
-    /// `CAPTCHA`
-    Captcha,
-    /// `CHALLENGE`
-    Challenge,
-    /// `EXCLUDED_AS_COUNT`
-    ExcludedAsCount,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Action {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ALLOW",
-        "BLOCK",
-        "COUNT",
-        "CAPTCHA",
-        "CHALLENGE",
-        "EXCLUDED_AS_COUNT",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Allow => "ALLOW",
-            Self::Block => "BLOCK",
-            Self::Count => "COUNT",
-            Self::Captcha => "CAPTCHA",
-            Self::Challenge => "CHALLENGE",
-            Self::ExcludedAsCount => "EXCLUDED_AS_COUNT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Action {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Action {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Action {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALLOW" => Self::Allow,
-            "BLOCK" => Self::Block,
-            "COUNT" => Self::Count,
-            "CAPTCHA" => Self::Captcha,
-            "CHALLENGE" => Self::Challenge,
-            "EXCLUDED_AS_COUNT" => Self::ExcludedAsCount,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Action> {
-    fn from(s: &str) -> Self {
-        Value::literal(Action::from(s))
-    }
-}
-
-crate::impl_literal!(Action);
-
-/// Property type `LabelNameCondition` of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct LabelNameCondition {
-    /// `LabelName` (required).
-    pub label_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `LabelNameCondition` of `AWS::WAFv2::LoggingConfiguration`.
+    LabelNameCondition
 }
 
 impl LabelNameCondition {
     /// The required properties: `LabelName`.
     pub fn new(label_name: impl Into<Value<String>>) -> Self {
-        Self {
-            label_name: label_name.into(),
-        }
+        Self(crate::Properties::new().with(0, "LabelName", label_name.into().to_template()))
     }
 }
 
-impl ToTemplate for LabelNameCondition {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("LabelName".to_owned(), self.label_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Requirement`.
+    Requirement {
+        /// `MEETS_ALL`
+        MeetsAll = "MEETS_ALL",
+        /// `MEETS_ANY`
+        MeetsAny = "MEETS_ANY",
     }
 }
 
-impl Check for LabelNameCondition {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(LabelNameCondition);
-
-/// Values of `Requirement`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Requirement {
-    /// `MEETS_ALL`
-    MeetsAll,
-    /// `MEETS_ANY`
-    MeetsAny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Requirement {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MEETS_ALL", "MEETS_ANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::MeetsAll => "MEETS_ALL",
-            Self::MeetsAny => "MEETS_ANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Requirement {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Requirement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Requirement {
-    fn from(s: &str) -> Self {
-        match s {
-            "MEETS_ALL" => Self::MeetsAll,
-            "MEETS_ANY" => Self::MeetsAny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Requirement> {
-    fn from(s: &str) -> Self {
-        Value::literal(Requirement::from(s))
-    }
-}
-
-crate::impl_literal!(Requirement);
-
-/// Property type `FieldToMatch` of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldToMatch {
-    /// `Method` (optional).
-    pub method: Option<Value<serde_json::Value>>,
-    /// `QueryString` (optional).
-    pub query_string: Option<Value<serde_json::Value>>,
-    /// `SingleHeader` (optional).
-    pub single_header: Option<Value<SingleHeader>>,
-    /// `UriPath` (optional).
-    pub uri_path: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `FieldToMatch` of `AWS::WAFv2::LoggingConfiguration`.
+    FieldToMatch(default)
 }
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            method: None,
-            query_string: None,
-            single_header: None,
-            uri_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "Method", value.into().to_template()))
     }
-    /// Sets `QueryString`.
-    pub fn query_string(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.query_string = Some(value.into());
-        self
+    /// `QueryString` (optional).
+    pub fn query_string(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(1, "QueryString", value.into().to_template()))
     }
-    /// Sets `SingleHeader`.
-    pub fn single_header(mut self, value: impl Into<Value<SingleHeader>>) -> Self {
-        self.single_header = Some(value.into());
-        self
+    /// `SingleHeader` (optional).
+    pub fn single_header(self, value: impl Into<Value<SingleHeader>>) -> Self {
+        Self(self.0.with(2, "SingleHeader", value.into().to_template()))
     }
-    /// Sets `UriPath`.
-    pub fn uri_path(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.uri_path = Some(value.into());
-        self
+    /// `UriPath` (optional).
+    pub fn uri_path(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(3, "UriPath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldToMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string {
-            m.insert("QueryString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_header {
-            m.insert("SingleHeader".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri_path {
-            m.insert("UriPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldToMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.single_header
-            .check(&path.field("SingleHeader"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldToMatch);
-
-/// Property type `SingleHeader` of `AWS::WAFv2::LoggingConfiguration`.
-#[derive(Debug, Clone)]
-pub struct SingleHeader {
-    /// `Name` (required).
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingleHeader` of `AWS::WAFv2::LoggingConfiguration`.
+    SingleHeader
 }
 
 impl SingleHeader {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
-
-impl ToTemplate for SingleHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingleHeader {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(SingleHeader);

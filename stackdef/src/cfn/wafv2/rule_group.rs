@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RuleGroup {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for RuleGroup {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for RuleGroup {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for RuleGroup {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFv2::RuleGroup`.
+    RuleGroup("AWS::WAFv2::RuleGroup", RuleGroupProps)
 }
 
 impl RuleGroup {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFv2::RuleGroup";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: RuleGroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -87,37 +39,72 @@ impl RuleGroup {
     pub fn attr_label_namespace(&self) -> Value<String> {
         self.resource.get_att("LabelNamespace")
     }
+
+    /// Replaces `AvailableLabels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_available_labels(&self, value: impl Into<Value<List<LabelSummary>>>) {
+        self.resource.set_property("AvailableLabels", value.into())
+    }
+
+    /// Replaces `Capacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Capacity", value.into())
+    }
+
+    /// Replaces `ConsumedLabels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_consumed_labels(&self, value: impl Into<Value<List<LabelSummary>>>) {
+        self.resource.set_property("ConsumedLabels", value.into())
+    }
+
+    /// Replaces `CustomResponseBodies` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_custom_response_bodies(&self, value: impl Into<Value<Map<CustomResponseBody>>>) {
+        self.resource
+            .set_property("CustomResponseBodies", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Rules` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rules(&self, value: impl Into<Value<List<Rule>>>) {
+        self.resource.set_property("Rules", value.into())
+    }
+
+    /// Replaces `Scope` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_scope(&self, value: impl Into<Value<Scope>>) {
+        self.resource.set_property("Scope", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VisibilityConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_visibility_config(&self, value: impl Into<Value<VisibilityConfig>>) {
+        self.resource.set_property("VisibilityConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RuleGroupProps {
-    /// `AvailableLabels` (optional).
-    pub available_labels: Option<Value<List<LabelSummary>>>,
-    /// `Capacity` (required).
-    /// Range: 0..=.
-    pub capacity: Value<i64>,
-    /// `ConsumedLabels` (optional).
-    pub consumed_labels: Option<Value<List<LabelSummary>>>,
-    /// `CustomResponseBodies` (optional).
-    pub custom_response_bodies: Option<Value<Map<CustomResponseBody>>>,
-    /// `Description` (optional).
-    /// Pattern: `^[a-zA-Z0-9=:#@/\-,.][a-zA-Z0-9+=:#@/\-,.\s]+[a-zA-Z0-9+=:#@/\-,.]{1,256}$`.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[0-9A-Za-z_-]{1,128}$`.
-    pub name: Option<Value<String>>,
-    /// `Rules` (optional).
-    pub rules: Option<Value<List<Rule>>>,
-    /// `Scope` (required).
-    /// Create-only: changing it replaces the resource.
-    pub scope: Value<Scope>,
-    /// `Tags` (optional).
-    /// Items: 1..=.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VisibilityConfig` (required).
-    pub visibility_config: Value<VisibilityConfig>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFv2::RuleGroup`.
+    RuleGroupProps
 }
 
 impl RuleGroupProps {
@@ -127,188 +114,77 @@ impl RuleGroupProps {
         scope: impl Into<Value<Scope>>,
         visibility_config: impl Into<Value<VisibilityConfig>>,
     ) -> Self {
-        Self {
-            available_labels: None,
-            capacity: capacity.into(),
-            consumed_labels: None,
-            custom_response_bodies: None,
-            description: None,
-            name: None,
-            rules: None,
-            scope: scope.into(),
-            tags: None,
-            visibility_config: visibility_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Capacity", capacity.into().to_template())
+                .with(7, "Scope", scope.into().to_template())
+                .with(
+                    9,
+                    "VisibilityConfig",
+                    visibility_config.into().to_template(),
+                ),
+        )
     }
-    /// Sets `AvailableLabels`.
-    pub fn available_labels(mut self, value: impl Into<Value<List<LabelSummary>>>) -> Self {
-        self.available_labels = Some(value.into());
-        self
+    /// `AvailableLabels` (optional).
+    pub fn available_labels(self, value: impl Into<Value<List<LabelSummary>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailableLabels", value.into().to_template()),
+        )
     }
-    /// Sets `ConsumedLabels`.
-    pub fn consumed_labels(mut self, value: impl Into<Value<List<LabelSummary>>>) -> Self {
-        self.consumed_labels = Some(value.into());
-        self
+    /// `ConsumedLabels` (optional).
+    pub fn consumed_labels(self, value: impl Into<Value<List<LabelSummary>>>) -> Self {
+        Self(self.0.with(2, "ConsumedLabels", value.into().to_template()))
     }
-    /// Sets `CustomResponseBodies`.
-    pub fn custom_response_bodies(
-        mut self,
-        value: impl Into<Value<Map<CustomResponseBody>>>,
-    ) -> Self {
-        self.custom_response_bodies = Some(value.into());
-        self
+    /// `CustomResponseBodies` (optional).
+    pub fn custom_response_bodies(self, value: impl Into<Value<Map<CustomResponseBody>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CustomResponseBodies", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Pattern: `^[a-zA-Z0-9=:#@/\-,.][a-zA-Z0-9+=:#@/\-,.\s\x{80}-\x{10FFFF}]+[a-zA-Z0-9+=:#@/\-,.]{1,256}$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-    /// Sets `Rules`.
-    pub fn rules(mut self, value: impl Into<Value<List<Rule>>>) -> Self {
-        self.rules = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RuleGroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.available_labels {
-            m.insert("AvailableLabels".to_owned(), v.to_template());
-        }
-        m.insert("Capacity".to_owned(), self.capacity.to_template());
-        if let Some(v) = &self.consumed_labels {
-            m.insert("ConsumedLabels".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_response_bodies {
-            m.insert("CustomResponseBodies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rules {
-            m.insert("Rules".to_owned(), v.to_template());
-        }
-        m.insert("Scope".to_owned(), self.scope.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "VisibilityConfig".to_owned(),
-            self.visibility_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleGroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.available_labels
-            .check(&path.field("AvailableLabels"), &Rules::NONE, out);
-        self.capacity.check(
-            &path.field("Capacity"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.consumed_labels
-            .check(&path.field("ConsumedLabels"), &Rules::NONE, out);
-        self.custom_response_bodies
-            .check(&path.field("CustomResponseBodies"), &Rules::NONE, out);
-        self.description.check(&path.field("Description"), &Rules { pattern: Some("^[a-zA-Z0-9=:#@/\\-,.][a-zA-Z0-9+=:#@/\\-,.\\s]+[a-zA-Z0-9+=:#@/\\-,.]{1,256}$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z_-]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rules.check(&path.field("Rules"), &Rules::NONE, out);
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.visibility_config
-            .check(&path.field("VisibilityConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleGroupProps);
-
-/// Property type `LabelSummary` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct LabelSummary {
     /// `Name` (optional).
-    /// Pattern: `^[0-9A-Za-z_:-]{1,1024}$`.
-    pub name: Option<Value<String>>,
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[0-9A-Za-z_-]{1,128}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Name", value.into().to_template()))
+    }
+    /// `Rules` (optional).
+    pub fn rules(self, value: impl Into<Value<List<Rule>>>) -> Self {
+        Self(self.0.with(6, "Rules", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: at least 1.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LabelSummary` of `AWS::WAFv2::RuleGroup`.
+    LabelSummary(default)
 }
 
 impl LabelSummary {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { name: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LabelSummary {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Name` (optional).
+    /// Pattern: `^[0-9A-Za-z_:-]{1,1024}$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
 }
 
-impl Check for LabelSummary {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z_:-]{1,1024}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LabelSummary);
-
-/// Property type `CustomResponseBody` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct CustomResponseBody {
-    /// `Content` (required).
-    /// Length: 1..=10240 characters.
-    pub content: Value<String>,
-    /// `ContentType` (required).
-    pub content_type: Value<ResponseContentType>,
+crate::l1_struct! {
+    /// Property type `CustomResponseBody` of `AWS::WAFv2::RuleGroup`.
+    CustomResponseBody
 }
 
 impl CustomResponseBody {
@@ -317,122 +193,29 @@ impl CustomResponseBody {
         content: impl Into<Value<String>>,
         content_type: impl Into<Value<ResponseContentType>>,
     ) -> Self {
-        Self {
-            content: content.into(),
-            content_type: content_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Content", content.into().to_template())
+                .with(1, "ContentType", content_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomResponseBody {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Content".to_owned(), self.content.to_template());
-        m.insert("ContentType".to_owned(), self.content_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResponseContentType`.
+    ResponseContentType {
+        /// `TEXT_PLAIN`
+        TextPlain = "TEXT_PLAIN",
+        /// `TEXT_HTML`
+        TextHtml = "TEXT_HTML",
+        /// `APPLICATION_JSON`
+        ApplicationJson = "APPLICATION_JSON",
     }
 }
 
-impl Check for CustomResponseBody {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10240),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_type
-            .check(&path.field("ContentType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CustomResponseBody);
-
-/// Values of `ResponseContentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResponseContentType {
-    /// `TEXT_PLAIN`
-    TextPlain,
-    /// `TEXT_HTML`
-    TextHtml,
-    /// `APPLICATION_JSON`
-    ApplicationJson,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResponseContentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TEXT_PLAIN", "TEXT_HTML", "APPLICATION_JSON"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::TextPlain => "TEXT_PLAIN",
-            Self::TextHtml => "TEXT_HTML",
-            Self::ApplicationJson => "APPLICATION_JSON",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResponseContentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResponseContentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResponseContentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXT_PLAIN" => Self::TextPlain,
-            "TEXT_HTML" => Self::TextHtml,
-            "APPLICATION_JSON" => Self::ApplicationJson,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResponseContentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResponseContentType::from(s))
-    }
-}
-
-crate::impl_literal!(ResponseContentType);
-
-/// Property type `Rule` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Rule {
-    /// `Action` (optional).
-    pub action: Option<Value<RuleAction>>,
-    /// `CaptchaConfig` (optional).
-    pub captcha_config: Option<Value<CaptchaConfig>>,
-    /// `ChallengeConfig` (optional).
-    pub challenge_config: Option<Value<ChallengeConfig>>,
-    /// `Name` (required).
-    /// Pattern: `^[0-9A-Za-z_-]{1,128}$`.
-    pub name: Value<String>,
-    /// `Priority` (required).
-    /// Range: 0..=.
-    pub priority: Value<i64>,
-    /// `RuleLabels` (optional).
-    pub rule_labels: Option<Value<List<Label>>>,
-    /// `Statement` (required).
-    pub statement: Value<Statement>,
-    /// `VisibilityConfig` (required).
-    pub visibility_config: Value<VisibilityConfig>,
+crate::l1_struct! {
+    /// Property type `Rule` of `AWS::WAFv2::RuleGroup`.
+    Rule
 }
 
 impl Rule {
@@ -443,1086 +226,435 @@ impl Rule {
         statement: impl Into<Value<Statement>>,
         visibility_config: impl Into<Value<VisibilityConfig>>,
     ) -> Self {
-        Self {
-            action: None,
-            captcha_config: None,
-            challenge_config: None,
-            name: name.into(),
-            priority: priority.into(),
-            rule_labels: None,
-            statement: statement.into(),
-            visibility_config: visibility_config.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "Name", name.into().to_template())
+                .with(4, "Priority", priority.into().to_template())
+                .with(6, "Statement", statement.into().to_template())
+                .with(
+                    7,
+                    "VisibilityConfig",
+                    visibility_config.into().to_template(),
+                ),
+        )
     }
-    /// Sets `Action`.
-    pub fn action(mut self, value: impl Into<Value<RuleAction>>) -> Self {
-        self.action = Some(value.into());
-        self
+    /// `Action` (optional).
+    pub fn action(self, value: impl Into<Value<RuleAction>>) -> Self {
+        Self(self.0.with(0, "Action", value.into().to_template()))
     }
-    /// Sets `CaptchaConfig`.
-    pub fn captcha_config(mut self, value: impl Into<Value<CaptchaConfig>>) -> Self {
-        self.captcha_config = Some(value.into());
-        self
+    /// `CaptchaConfig` (optional).
+    pub fn captcha_config(self, value: impl Into<Value<CaptchaConfig>>) -> Self {
+        Self(self.0.with(1, "CaptchaConfig", value.into().to_template()))
     }
-    /// Sets `ChallengeConfig`.
-    pub fn challenge_config(mut self, value: impl Into<Value<ChallengeConfig>>) -> Self {
-        self.challenge_config = Some(value.into());
-        self
+    /// `ChallengeConfig` (optional).
+    pub fn challenge_config(self, value: impl Into<Value<ChallengeConfig>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ChallengeConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RuleLabels`.
-    pub fn rule_labels(mut self, value: impl Into<Value<List<Label>>>) -> Self {
-        self.rule_labels = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Rule {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.action {
-            m.insert("Action".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.captcha_config {
-            m.insert("CaptchaConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.challenge_config {
-            m.insert("ChallengeConfig".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        if let Some(v) = &self.rule_labels {
-            m.insert("RuleLabels".to_owned(), v.to_template());
-        }
-        m.insert("Statement".to_owned(), self.statement.to_template());
-        m.insert(
-            "VisibilityConfig".to_owned(),
-            self.visibility_config.to_template(),
-        );
-        Expr::Map(m)
+    /// `RuleLabels` (optional).
+    pub fn rule_labels(self, value: impl Into<Value<List<Label>>>) -> Self {
+        Self(self.0.with(5, "RuleLabels", value.into().to_template()))
     }
 }
 
-impl Check for Rule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.captcha_config
-            .check(&path.field("CaptchaConfig"), &Rules::NONE, out);
-        self.challenge_config
-            .check(&path.field("ChallengeConfig"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z_-]{1,128}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_labels
-            .check(&path.field("RuleLabels"), &Rules::NONE, out);
-        self.statement
-            .check(&path.field("Statement"), &Rules::NONE, out);
-        self.visibility_config
-            .check(&path.field("VisibilityConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Rule);
-
-/// Property type `RuleAction` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct RuleAction {
-    /// `Allow` (optional).
-    pub allow: Option<Value<AllowAction>>,
-    /// `Block` (optional).
-    pub block: Option<Value<BlockAction>>,
-    /// `Captcha` (optional).
-    pub captcha: Option<Value<CaptchaAction>>,
-    /// `Challenge` (optional).
-    pub challenge: Option<Value<ChallengeAction>>,
-    /// `Count` (optional).
-    pub count: Option<Value<CountAction>>,
+crate::l1_struct! {
+    /// Property type `RuleAction` of `AWS::WAFv2::RuleGroup`.
+    RuleAction(default)
 }
 
 impl RuleAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allow: None,
-            block: None,
-            captcha: None,
-            challenge: None,
-            count: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Allow`.
-    pub fn allow(mut self, value: impl Into<Value<AllowAction>>) -> Self {
-        self.allow = Some(value.into());
-        self
+    /// `Allow` (optional).
+    pub fn allow(self, value: impl Into<Value<AllowAction>>) -> Self {
+        Self(self.0.with(0, "Allow", value.into().to_template()))
     }
-    /// Sets `Block`.
-    pub fn block(mut self, value: impl Into<Value<BlockAction>>) -> Self {
-        self.block = Some(value.into());
-        self
+    /// `Block` (optional).
+    pub fn block(self, value: impl Into<Value<BlockAction>>) -> Self {
+        Self(self.0.with(1, "Block", value.into().to_template()))
     }
-    /// Sets `Captcha`.
-    pub fn captcha(mut self, value: impl Into<Value<CaptchaAction>>) -> Self {
-        self.captcha = Some(value.into());
-        self
+    /// `Captcha` (optional).
+    pub fn captcha(self, value: impl Into<Value<CaptchaAction>>) -> Self {
+        Self(self.0.with(2, "Captcha", value.into().to_template()))
     }
-    /// Sets `Challenge`.
-    pub fn challenge(mut self, value: impl Into<Value<ChallengeAction>>) -> Self {
-        self.challenge = Some(value.into());
-        self
+    /// `Challenge` (optional).
+    pub fn challenge(self, value: impl Into<Value<ChallengeAction>>) -> Self {
+        Self(self.0.with(3, "Challenge", value.into().to_template()))
     }
-    /// Sets `Count`.
-    pub fn count(mut self, value: impl Into<Value<CountAction>>) -> Self {
-        self.count = Some(value.into());
-        self
+    /// `Count` (optional).
+    pub fn count(self, value: impl Into<Value<CountAction>>) -> Self {
+        Self(self.0.with(4, "Count", value.into().to_template()))
     }
 }
 
-impl ToTemplate for RuleAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allow {
-            m.insert("Allow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.block {
-            m.insert("Block".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.captcha {
-            m.insert("Captcha".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.challenge {
-            m.insert("Challenge".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.count {
-            m.insert("Count".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for RuleAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allow.check(&path.field("Allow"), &Rules::NONE, out);
-        self.block.check(&path.field("Block"), &Rules::NONE, out);
-        self.captcha
-            .check(&path.field("Captcha"), &Rules::NONE, out);
-        self.challenge
-            .check(&path.field("Challenge"), &Rules::NONE, out);
-        self.count.check(&path.field("Count"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(RuleAction);
-
-/// Property type `AllowAction` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AllowAction {
-    /// `CustomRequestHandling` (optional).
-    pub custom_request_handling: Option<Value<CustomRequestHandling>>,
+crate::l1_struct! {
+    /// Property type `AllowAction` of `AWS::WAFv2::RuleGroup`.
+    AllowAction(default)
 }
 
 impl AllowAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_request_handling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomRequestHandling`.
-    pub fn custom_request_handling(
-        mut self,
-        value: impl Into<Value<CustomRequestHandling>>,
-    ) -> Self {
-        self.custom_request_handling = Some(value.into());
-        self
+    /// `CustomRequestHandling` (optional).
+    pub fn custom_request_handling(self, value: impl Into<Value<CustomRequestHandling>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomRequestHandling", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AllowAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_request_handling {
-            m.insert("CustomRequestHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AllowAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_request_handling
-            .check(&path.field("CustomRequestHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AllowAction);
-
-/// Property type `CustomRequestHandling` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct CustomRequestHandling {
-    /// `InsertHeaders` (required).
-    /// Items: 1..=.
-    pub insert_headers: Value<List<CustomHttpHeader>>,
+crate::l1_struct! {
+    /// Property type `CustomRequestHandling` of `AWS::WAFv2::RuleGroup`.
+    CustomRequestHandling
 }
 
 impl CustomRequestHandling {
     /// The required properties: `InsertHeaders`.
     pub fn new(insert_headers: impl Into<Value<List<CustomHttpHeader>>>) -> Self {
-        Self {
-            insert_headers: insert_headers.into(),
-        }
+        Self(crate::Properties::new().with(0, "InsertHeaders", insert_headers.into().to_template()))
     }
 }
 
-impl ToTemplate for CustomRequestHandling {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InsertHeaders".to_owned(),
-            self.insert_headers.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomRequestHandling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.insert_headers.check(
-            &path.field("InsertHeaders"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomRequestHandling);
-
-/// Property type `CustomHttpHeader` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct CustomHttpHeader {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[a-zA-Z0-9._$-]+$`.
-    pub name: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=255 characters.
-    pub value: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomHttpHeader` of `AWS::WAFv2::RuleGroup`.
+    CustomHttpHeader
 }
 
 impl CustomHttpHeader {
     /// The required properties: `Name`, `Value`.
     pub fn new(name: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            name: name.into(),
-            value: value.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Name", name.into().to_template())
+                .with(1, "Value", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CustomHttpHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for CustomHttpHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[a-zA-Z0-9._$-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomHttpHeader);
-
-/// Property type `BlockAction` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct BlockAction {
-    /// `CustomResponse` (optional).
-    pub custom_response: Option<Value<CustomResponse>>,
+crate::l1_struct! {
+    /// Property type `BlockAction` of `AWS::WAFv2::RuleGroup`.
+    BlockAction(default)
 }
 
 impl BlockAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_response: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomResponse`.
-    pub fn custom_response(mut self, value: impl Into<Value<CustomResponse>>) -> Self {
-        self.custom_response = Some(value.into());
-        self
+    /// `CustomResponse` (optional).
+    pub fn custom_response(self, value: impl Into<Value<CustomResponse>>) -> Self {
+        Self(self.0.with(0, "CustomResponse", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_response {
-            m.insert("CustomResponse".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlockAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_response
-            .check(&path.field("CustomResponse"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BlockAction);
-
-/// Property type `CustomResponse` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct CustomResponse {
-    /// `CustomResponseBodyKey` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w\-]+$`.
-    pub custom_response_body_key: Option<Value<String>>,
-    /// `ResponseCode` (required).
-    /// Range: 200..=599.
-    pub response_code: Value<i64>,
-    /// `ResponseHeaders` (optional).
-    /// Items: 1..=.
-    pub response_headers: Option<Value<List<CustomHttpHeader>>>,
+crate::l1_struct! {
+    /// Property type `CustomResponse` of `AWS::WAFv2::RuleGroup`.
+    CustomResponse
 }
 
 impl CustomResponse {
     /// The required properties: `ResponseCode`.
     pub fn new(response_code: impl Into<Value<i64>>) -> Self {
-        Self {
-            custom_response_body_key: None,
-            response_code: response_code.into(),
-            response_headers: None,
-        }
+        Self(crate::Properties::new().with(1, "ResponseCode", response_code.into().to_template()))
     }
-    /// Sets `CustomResponseBodyKey`.
-    pub fn custom_response_body_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.custom_response_body_key = Some(value.into());
-        self
+    /// `CustomResponseBodyKey` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^[\w\x{80}-\x{10FFFF}\-]+$`.
+    pub fn custom_response_body_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomResponseBodyKey", value.into().to_template()),
+        )
     }
-    /// Sets `ResponseHeaders`.
-    pub fn response_headers(mut self, value: impl Into<Value<List<CustomHttpHeader>>>) -> Self {
-        self.response_headers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomResponse {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_response_body_key {
-            m.insert("CustomResponseBodyKey".to_owned(), v.to_template());
-        }
-        m.insert("ResponseCode".to_owned(), self.response_code.to_template());
-        if let Some(v) = &self.response_headers {
-            m.insert("ResponseHeaders".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ResponseHeaders` (optional).
+    /// Items: at least 1.
+    pub fn response_headers(self, value: impl Into<Value<List<CustomHttpHeader>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ResponseHeaders", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomResponse {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_response_body_key.check(
-            &path.field("CustomResponseBodyKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w\\-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_code.check(
-            &path.field("ResponseCode"),
-            &Rules {
-                minimum: Some(200.0),
-                maximum: Some(599.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.response_headers.check(
-            &path.field("ResponseHeaders"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomResponse);
-
-/// Property type `CaptchaAction` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptchaAction {
-    /// `CustomRequestHandling` (optional).
-    pub custom_request_handling: Option<Value<CustomRequestHandling>>,
+crate::l1_struct! {
+    /// Property type `CaptchaAction` of `AWS::WAFv2::RuleGroup`.
+    CaptchaAction(default)
 }
 
 impl CaptchaAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_request_handling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomRequestHandling`.
-    pub fn custom_request_handling(
-        mut self,
-        value: impl Into<Value<CustomRequestHandling>>,
-    ) -> Self {
-        self.custom_request_handling = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CaptchaAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_request_handling {
-            m.insert("CustomRequestHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CaptchaAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_request_handling
-            .check(&path.field("CustomRequestHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CaptchaAction);
-
-/// Property type `ChallengeAction` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ChallengeAction {
     /// `CustomRequestHandling` (optional).
-    pub custom_request_handling: Option<Value<CustomRequestHandling>>,
+    pub fn custom_request_handling(self, value: impl Into<Value<CustomRequestHandling>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomRequestHandling", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `ChallengeAction` of `AWS::WAFv2::RuleGroup`.
+    ChallengeAction(default)
 }
 
 impl ChallengeAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_request_handling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomRequestHandling`.
-    pub fn custom_request_handling(
-        mut self,
-        value: impl Into<Value<CustomRequestHandling>>,
-    ) -> Self {
-        self.custom_request_handling = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChallengeAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_request_handling {
-            m.insert("CustomRequestHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for ChallengeAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_request_handling
-            .check(&path.field("CustomRequestHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChallengeAction);
-
-/// Property type `CountAction` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CountAction {
     /// `CustomRequestHandling` (optional).
-    pub custom_request_handling: Option<Value<CustomRequestHandling>>,
+    pub fn custom_request_handling(self, value: impl Into<Value<CustomRequestHandling>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomRequestHandling", value.into().to_template()),
+        )
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CountAction` of `AWS::WAFv2::RuleGroup`.
+    CountAction(default)
 }
 
 impl CountAction {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            custom_request_handling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomRequestHandling`.
-    pub fn custom_request_handling(
-        mut self,
-        value: impl Into<Value<CustomRequestHandling>>,
-    ) -> Self {
-        self.custom_request_handling = Some(value.into());
-        self
+    /// `CustomRequestHandling` (optional).
+    pub fn custom_request_handling(self, value: impl Into<Value<CustomRequestHandling>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomRequestHandling", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CountAction {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.custom_request_handling {
-            m.insert("CustomRequestHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CountAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.custom_request_handling
-            .check(&path.field("CustomRequestHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CountAction);
-
-/// Property type `CaptchaConfig` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CaptchaConfig {
-    /// `ImmunityTimeProperty` (optional).
-    pub immunity_time_property: Option<Value<ImmunityTimeProperty>>,
+crate::l1_struct! {
+    /// Property type `CaptchaConfig` of `AWS::WAFv2::RuleGroup`.
+    CaptchaConfig(default)
 }
 
 impl CaptchaConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            immunity_time_property: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImmunityTimeProperty`.
-    pub fn immunity_time_property(mut self, value: impl Into<Value<ImmunityTimeProperty>>) -> Self {
-        self.immunity_time_property = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CaptchaConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.immunity_time_property {
-            m.insert("ImmunityTimeProperty".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImmunityTimeProperty` (optional).
+    pub fn immunity_time_property(self, value: impl Into<Value<ImmunityTimeProperty>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImmunityTimeProperty", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CaptchaConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.immunity_time_property
-            .check(&path.field("ImmunityTimeProperty"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(CaptchaConfig);
-
-/// Property type `ImmunityTimeProperty` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct ImmunityTimeProperty {
-    /// `ImmunityTime` (required).
-    /// Range: 60..=259200.
-    pub immunity_time: Value<i64>,
+crate::l1_struct! {
+    /// Property type `ImmunityTimeProperty` of `AWS::WAFv2::RuleGroup`.
+    ImmunityTimeProperty
 }
 
 impl ImmunityTimeProperty {
     /// The required properties: `ImmunityTime`.
     pub fn new(immunity_time: impl Into<Value<i64>>) -> Self {
-        Self {
-            immunity_time: immunity_time.into(),
-        }
+        Self(crate::Properties::new().with(0, "ImmunityTime", immunity_time.into().to_template()))
     }
 }
 
-impl ToTemplate for ImmunityTimeProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ImmunityTime".to_owned(), self.immunity_time.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for ImmunityTimeProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.immunity_time.check(
-            &path.field("ImmunityTime"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(259200.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ImmunityTimeProperty);
-
-/// Property type `ChallengeConfig` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct ChallengeConfig {
-    /// `ImmunityTimeProperty` (optional).
-    pub immunity_time_property: Option<Value<ImmunityTimeProperty>>,
+crate::l1_struct! {
+    /// Property type `ChallengeConfig` of `AWS::WAFv2::RuleGroup`.
+    ChallengeConfig(default)
 }
 
 impl ChallengeConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            immunity_time_property: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ImmunityTimeProperty`.
-    pub fn immunity_time_property(mut self, value: impl Into<Value<ImmunityTimeProperty>>) -> Self {
-        self.immunity_time_property = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ChallengeConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.immunity_time_property {
-            m.insert("ImmunityTimeProperty".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ImmunityTimeProperty` (optional).
+    pub fn immunity_time_property(self, value: impl Into<Value<ImmunityTimeProperty>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ImmunityTimeProperty", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ChallengeConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.immunity_time_property
-            .check(&path.field("ImmunityTimeProperty"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ChallengeConfig);
-
-/// Property type `Label` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Label {
-    /// `Name` (required).
-    /// Pattern: `^[0-9A-Za-z_:-]{1,1024}$`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `Label` of `AWS::WAFv2::RuleGroup`.
+    Label
 }
 
 impl Label {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for Label {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Label {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z_:-]{1,1024}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Label);
-
-/// Property type `Statement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Statement {
-    /// `AndStatement` (optional).
-    pub and_statement: Option<Value<AndStatement>>,
-    /// `AsnMatchStatement` (optional).
-    pub asn_match_statement: Option<Value<AsnMatchStatement>>,
-    /// `ByteMatchStatement` (optional).
-    pub byte_match_statement: Option<Value<ByteMatchStatement>>,
-    /// `GeoMatchStatement` (optional).
-    pub geo_match_statement: Option<Value<GeoMatchStatement>>,
-    /// `IPSetReferenceStatement` (optional).
-    pub ip_set_reference_statement: Option<Value<IpSetReferenceStatement>>,
-    /// `LabelMatchStatement` (optional).
-    pub label_match_statement: Option<Value<LabelMatchStatement>>,
-    /// `NotStatement` (optional).
-    /// Free-form JSON: the schema nests this type in itself.
-    pub not_statement: Option<Value<serde_json::Value>>,
-    /// `OrStatement` (optional).
-    pub or_statement: Option<Value<OrStatement>>,
-    /// `RateBasedStatement` (optional).
-    /// Free-form JSON: the schema nests this type in itself.
-    pub rate_based_statement: Option<Value<serde_json::Value>>,
-    /// `RegexMatchStatement` (optional).
-    pub regex_match_statement: Option<Value<RegexMatchStatement>>,
-    /// `RegexPatternSetReferenceStatement` (optional).
-    pub regex_pattern_set_reference_statement: Option<Value<RegexPatternSetReferenceStatement>>,
-    /// `SizeConstraintStatement` (optional).
-    pub size_constraint_statement: Option<Value<SizeConstraintStatement>>,
-    /// `SqliMatchStatement` (optional).
-    pub sqli_match_statement: Option<Value<SqliMatchStatement>>,
-    /// `XssMatchStatement` (optional).
-    pub xss_match_statement: Option<Value<XssMatchStatement>>,
+crate::l1_struct! {
+    /// Property type `Statement` of `AWS::WAFv2::RuleGroup`.
+    Statement(default)
 }
 
 impl Statement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            and_statement: None,
-            asn_match_statement: None,
-            byte_match_statement: None,
-            geo_match_statement: None,
-            ip_set_reference_statement: None,
-            label_match_statement: None,
-            not_statement: None,
-            or_statement: None,
-            rate_based_statement: None,
-            regex_match_statement: None,
-            regex_pattern_set_reference_statement: None,
-            size_constraint_statement: None,
-            sqli_match_statement: None,
-            xss_match_statement: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AndStatement`.
-    pub fn and_statement(mut self, value: impl Into<Value<AndStatement>>) -> Self {
-        self.and_statement = Some(value.into());
-        self
+    /// `AndStatement` (optional).
+    pub fn and_statement(self, value: impl Into<Value<AndStatement>>) -> Self {
+        Self(self.0.with(0, "AndStatement", value.into().to_template()))
     }
-    /// Sets `AsnMatchStatement`.
-    pub fn asn_match_statement(mut self, value: impl Into<Value<AsnMatchStatement>>) -> Self {
-        self.asn_match_statement = Some(value.into());
-        self
+    /// `AsnMatchStatement` (optional).
+    pub fn asn_match_statement(self, value: impl Into<Value<AsnMatchStatement>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AsnMatchStatement", value.into().to_template()),
+        )
     }
-    /// Sets `ByteMatchStatement`.
-    pub fn byte_match_statement(mut self, value: impl Into<Value<ByteMatchStatement>>) -> Self {
-        self.byte_match_statement = Some(value.into());
-        self
+    /// `ByteMatchStatement` (optional).
+    pub fn byte_match_statement(self, value: impl Into<Value<ByteMatchStatement>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ByteMatchStatement", value.into().to_template()),
+        )
     }
-    /// Sets `GeoMatchStatement`.
-    pub fn geo_match_statement(mut self, value: impl Into<Value<GeoMatchStatement>>) -> Self {
-        self.geo_match_statement = Some(value.into());
-        self
+    /// `GeoMatchStatement` (optional).
+    pub fn geo_match_statement(self, value: impl Into<Value<GeoMatchStatement>>) -> Self {
+        Self(
+            self.0
+                .with(3, "GeoMatchStatement", value.into().to_template()),
+        )
     }
-    /// Sets `IPSetReferenceStatement`.
+    /// `IPSetReferenceStatement` (optional).
     pub fn ip_set_reference_statement(
-        mut self,
+        self,
         value: impl Into<Value<IpSetReferenceStatement>>,
     ) -> Self {
-        self.ip_set_reference_statement = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "IPSetReferenceStatement", value.into().to_template()),
+        )
     }
-    /// Sets `LabelMatchStatement`.
-    pub fn label_match_statement(mut self, value: impl Into<Value<LabelMatchStatement>>) -> Self {
-        self.label_match_statement = Some(value.into());
-        self
+    /// `LabelMatchStatement` (optional).
+    pub fn label_match_statement(self, value: impl Into<Value<LabelMatchStatement>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LabelMatchStatement", value.into().to_template()),
+        )
     }
-    /// Sets `NotStatement`.
-    pub fn not_statement(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.not_statement = Some(value.into());
-        self
+    /// `NotStatement` (optional).
+    /// Free-form JSON: the schema nests this type in itself.
+    pub fn not_statement(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(6, "NotStatement", value.into().to_template()))
     }
-    /// Sets `OrStatement`.
-    pub fn or_statement(mut self, value: impl Into<Value<OrStatement>>) -> Self {
-        self.or_statement = Some(value.into());
-        self
+    /// `OrStatement` (optional).
+    pub fn or_statement(self, value: impl Into<Value<OrStatement>>) -> Self {
+        Self(self.0.with(7, "OrStatement", value.into().to_template()))
     }
-    /// Sets `RateBasedStatement`.
-    pub fn rate_based_statement(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.rate_based_statement = Some(value.into());
-        self
+    /// `RateBasedStatement` (optional).
+    /// Free-form JSON: the schema nests this type in itself.
+    pub fn rate_based_statement(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(8, "RateBasedStatement", value.into().to_template()),
+        )
     }
-    /// Sets `RegexMatchStatement`.
-    pub fn regex_match_statement(mut self, value: impl Into<Value<RegexMatchStatement>>) -> Self {
-        self.regex_match_statement = Some(value.into());
-        self
+    /// `RegexMatchStatement` (optional).
+    pub fn regex_match_statement(self, value: impl Into<Value<RegexMatchStatement>>) -> Self {
+        Self(
+            self.0
+                .with(9, "RegexMatchStatement", value.into().to_template()),
+        )
     }
-    /// Sets `RegexPatternSetReferenceStatement`.
+    /// `RegexPatternSetReferenceStatement` (optional).
     pub fn regex_pattern_set_reference_statement(
-        mut self,
+        self,
         value: impl Into<Value<RegexPatternSetReferenceStatement>>,
     ) -> Self {
-        self.regex_pattern_set_reference_statement = Some(value.into());
-        self
+        Self(self.0.with(
+            10,
+            "RegexPatternSetReferenceStatement",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SizeConstraintStatement`.
+    /// `SizeConstraintStatement` (optional).
     pub fn size_constraint_statement(
-        mut self,
+        self,
         value: impl Into<Value<SizeConstraintStatement>>,
     ) -> Self {
-        self.size_constraint_statement = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(11, "SizeConstraintStatement", value.into().to_template()),
+        )
     }
-    /// Sets `SqliMatchStatement`.
-    pub fn sqli_match_statement(mut self, value: impl Into<Value<SqliMatchStatement>>) -> Self {
-        self.sqli_match_statement = Some(value.into());
-        self
+    /// `SqliMatchStatement` (optional).
+    pub fn sqli_match_statement(self, value: impl Into<Value<SqliMatchStatement>>) -> Self {
+        Self(
+            self.0
+                .with(12, "SqliMatchStatement", value.into().to_template()),
+        )
     }
-    /// Sets `XssMatchStatement`.
-    pub fn xss_match_statement(mut self, value: impl Into<Value<XssMatchStatement>>) -> Self {
-        self.xss_match_statement = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Statement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.and_statement {
-            m.insert("AndStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.asn_match_statement {
-            m.insert("AsnMatchStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.byte_match_statement {
-            m.insert("ByteMatchStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.geo_match_statement {
-            m.insert("GeoMatchStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_set_reference_statement {
-            m.insert("IPSetReferenceStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.label_match_statement {
-            m.insert("LabelMatchStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.not_statement {
-            m.insert("NotStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.or_statement {
-            m.insert("OrStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rate_based_statement {
-            m.insert("RateBasedStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex_match_statement {
-            m.insert("RegexMatchStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regex_pattern_set_reference_statement {
-            m.insert(
-                "RegexPatternSetReferenceStatement".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.size_constraint_statement {
-            m.insert("SizeConstraintStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sqli_match_statement {
-            m.insert("SqliMatchStatement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.xss_match_statement {
-            m.insert("XssMatchStatement".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `XssMatchStatement` (optional).
+    pub fn xss_match_statement(self, value: impl Into<Value<XssMatchStatement>>) -> Self {
+        Self(
+            self.0
+                .with(13, "XssMatchStatement", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Statement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.and_statement
-            .check(&path.field("AndStatement"), &Rules::NONE, out);
-        self.asn_match_statement
-            .check(&path.field("AsnMatchStatement"), &Rules::NONE, out);
-        self.byte_match_statement
-            .check(&path.field("ByteMatchStatement"), &Rules::NONE, out);
-        self.geo_match_statement
-            .check(&path.field("GeoMatchStatement"), &Rules::NONE, out);
-        self.ip_set_reference_statement.check(
-            &path.field("IPSetReferenceStatement"),
-            &Rules::NONE,
-            out,
-        );
-        self.label_match_statement
-            .check(&path.field("LabelMatchStatement"), &Rules::NONE, out);
-        self.or_statement
-            .check(&path.field("OrStatement"), &Rules::NONE, out);
-        self.regex_match_statement
-            .check(&path.field("RegexMatchStatement"), &Rules::NONE, out);
-        self.regex_pattern_set_reference_statement.check(
-            &path.field("RegexPatternSetReferenceStatement"),
-            &Rules::NONE,
-            out,
-        );
-        self.size_constraint_statement.check(
-            &path.field("SizeConstraintStatement"),
-            &Rules::NONE,
-            out,
-        );
-        self.sqli_match_statement
-            .check(&path.field("SqliMatchStatement"), &Rules::NONE, out);
-        self.xss_match_statement
-            .check(&path.field("XssMatchStatement"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Statement);
-
-/// Property type `AndStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct AndStatement {
-    /// `Statements` (required).
-    pub statements: Value<List<Statement>>,
+crate::l1_struct! {
+    /// Property type `AndStatement` of `AWS::WAFv2::RuleGroup`.
+    AndStatement
 }
 
 impl AndStatement {
     /// The required properties: `Statements`.
     pub fn new(statements: impl Into<Value<List<Statement>>>) -> Self {
-        Self {
-            statements: statements.into(),
-        }
+        Self(crate::Properties::new().with(0, "Statements", statements.into().to_template()))
     }
 }
 
-impl ToTemplate for AndStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Statements".to_owned(), self.statements.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AndStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.statements
-            .check(&path.field("Statements"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AndStatement);
-
-/// Property type `AsnMatchStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct AsnMatchStatement {
-    /// `AsnList` (optional).
-    /// Items: 1..=100.
-    /// Each item: Range: 0..=4294967295.
-    pub asn_list: Option<Value<List<i64>>>,
-    /// `ForwardedIPConfig` (optional).
-    pub forwarded_ip_config: Option<Value<ForwardedIpConfiguration>>,
+crate::l1_struct! {
+    /// Property type `AsnMatchStatement` of `AWS::WAFv2::RuleGroup`.
+    AsnMatchStatement(default)
 }
 
 impl AsnMatchStatement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            asn_list: None,
-            forwarded_ip_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AsnList`.
-    pub fn asn_list(mut self, value: impl Into<Value<List<i64>>>) -> Self {
-        self.asn_list = Some(value.into());
-        self
+    /// `AsnList` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Range: 0 to 4294967295.
+    pub fn asn_list(self, value: impl Into<Value<List<i64>>>) -> Self {
+        Self(self.0.with(0, "AsnList", value.into().to_template()))
     }
-    /// Sets `ForwardedIPConfig`.
-    pub fn forwarded_ip_config(
-        mut self,
-        value: impl Into<Value<ForwardedIpConfiguration>>,
-    ) -> Self {
-        self.forwarded_ip_config = Some(value.into());
-        self
+    /// `ForwardedIPConfig` (optional).
+    pub fn forwarded_ip_config(self, value: impl Into<Value<ForwardedIpConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ForwardedIPConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for AsnMatchStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.asn_list {
-            m.insert("AsnList".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forwarded_ip_config {
-            m.insert("ForwardedIPConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AsnMatchStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.asn_list.check(
-            &path.field("AsnList"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                items: Some(
-                    &const {
-                        Rules {
-                            minimum: Some(0.0),
-                            maximum: Some(4294967295.0),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.forwarded_ip_config
-            .check(&path.field("ForwardedIPConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AsnMatchStatement);
-
-/// Property type `ForwardedIpConfiguration` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct ForwardedIpConfiguration {
-    /// `FallbackBehavior` (required).
-    pub fallback_behavior: Value<FallbackBehavior>,
-    /// `HeaderName` (required).
-    /// Pattern: `^[a-zA-Z0-9-]{1,255}$`.
-    pub header_name: Value<String>,
+crate::l1_struct! {
+    /// Property type `ForwardedIpConfiguration` of `AWS::WAFv2::RuleGroup`.
+    ForwardedIpConfiguration
 }
 
 impl ForwardedIpConfiguration {
@@ -1531,113 +663,31 @@ impl ForwardedIpConfiguration {
         fallback_behavior: impl Into<Value<FallbackBehavior>>,
         header_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            fallback_behavior: fallback_behavior.into(),
-            header_name: header_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FallbackBehavior",
+                    fallback_behavior.into().to_template(),
+                )
+                .with(1, "HeaderName", header_name.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ForwardedIpConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FallbackBehavior".to_owned(),
-            self.fallback_behavior.to_template(),
-        );
-        m.insert("HeaderName".to_owned(), self.header_name.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `FallbackBehavior`.
+    FallbackBehavior {
+        /// `MATCH`
+        Match = "MATCH",
+        /// `NO_MATCH`
+        NoMatch = "NO_MATCH",
     }
 }
 
-impl Check for ForwardedIpConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fallback_behavior
-            .check(&path.field("FallbackBehavior"), &Rules::NONE, out);
-        self.header_name.check(
-            &path.field("HeaderName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9-]{1,255}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ForwardedIpConfiguration);
-
-/// Values of `FallbackBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FallbackBehavior {
-    /// `MATCH`
-    Match,
-    /// `NO_MATCH`
-    NoMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FallbackBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Match => "MATCH",
-            Self::NoMatch => "NO_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for FallbackBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FallbackBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FallbackBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "MATCH" => Self::Match,
-            "NO_MATCH" => Self::NoMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FallbackBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(FallbackBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(FallbackBehavior);
-
-/// Property type `ByteMatchStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct ByteMatchStatement {
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `PositionalConstraint` (required).
-    pub positional_constraint: Value<PositionalConstraint>,
-    /// `SearchString` (optional).
-    pub search_string: Option<Value<String>>,
-    /// `SearchStringBase64` (optional).
-    pub search_string_base64: Option<Value<String>>,
-    /// `TextTransformations` (required).
-    /// Items: 1..=.
-    pub text_transformations: Value<List<TextTransformation>>,
+crate::l1_struct! {
+    /// Property type `ByteMatchStatement` of `AWS::WAFv2::RuleGroup`.
+    ByteMatchStatement
 }
 
 impl ByteMatchStatement {
@@ -1647,377 +697,142 @@ impl ByteMatchStatement {
         positional_constraint: impl Into<Value<PositionalConstraint>>,
         text_transformations: impl Into<Value<List<TextTransformation>>>,
     ) -> Self {
-        Self {
-            field_to_match: field_to_match.into(),
-            positional_constraint: positional_constraint.into(),
-            search_string: None,
-            search_string_base64: None,
-            text_transformations: text_transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldToMatch", field_to_match.into().to_template())
+                .with(
+                    1,
+                    "PositionalConstraint",
+                    positional_constraint.into().to_template(),
+                )
+                .with(
+                    4,
+                    "TextTransformations",
+                    text_transformations.into().to_template(),
+                ),
+        )
     }
-    /// Sets `SearchString`.
-    pub fn search_string(mut self, value: impl Into<Value<String>>) -> Self {
-        self.search_string = Some(value.into());
-        self
+    /// `SearchString` (optional).
+    pub fn search_string(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "SearchString", value.into().to_template()))
     }
-    /// Sets `SearchStringBase64`.
-    pub fn search_string_base64(mut self, value: impl Into<Value<String>>) -> Self {
-        self.search_string_base64 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ByteMatchStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert(
-            "PositionalConstraint".to_owned(),
-            self.positional_constraint.to_template(),
-        );
-        if let Some(v) = &self.search_string {
-            m.insert("SearchString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.search_string_base64 {
-            m.insert("SearchStringBase64".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TextTransformations".to_owned(),
-            self.text_transformations.to_template(),
-        );
-        Expr::Map(m)
+    /// `SearchStringBase64` (optional).
+    pub fn search_string_base64(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SearchStringBase64", value.into().to_template()),
+        )
     }
 }
 
-impl Check for ByteMatchStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-        self.positional_constraint
-            .check(&path.field("PositionalConstraint"), &Rules::NONE, out);
-        self.text_transformations.check(
-            &path.field("TextTransformations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ByteMatchStatement);
-
-/// Property type `FieldToMatch` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct FieldToMatch {
-    /// `AllQueryArguments` (optional).
-    pub all_query_arguments: Option<Value<serde_json::Value>>,
-    /// `Body` (optional).
-    pub body: Option<Value<Body>>,
-    /// `Cookies` (optional).
-    pub cookies: Option<Value<Cookies>>,
-    /// `HeaderOrder` (optional).
-    pub header_order: Option<Value<HeaderOrder>>,
-    /// `Headers` (optional).
-    pub headers: Option<Value<Headers>>,
-    /// `JA3Fingerprint` (optional).
-    pub ja3_fingerprint: Option<Value<Ja3Fingerprint>>,
-    /// `JA4Fingerprint` (optional).
-    pub ja4_fingerprint: Option<Value<Ja4Fingerprint>>,
-    /// `JsonBody` (optional).
-    pub json_body: Option<Value<JsonBody>>,
-    /// `Method` (optional).
-    pub method: Option<Value<serde_json::Value>>,
-    /// `QueryString` (optional).
-    pub query_string: Option<Value<serde_json::Value>>,
-    /// `SingleHeader` (optional).
-    pub single_header: Option<Value<SingleHeader>>,
-    /// `SingleQueryArgument` (optional).
-    pub single_query_argument: Option<Value<SingleQueryArgument>>,
-    /// `UriFragment` (optional).
-    pub uri_fragment: Option<Value<UriFragment>>,
-    /// `UriPath` (optional).
-    pub uri_path: Option<Value<serde_json::Value>>,
+crate::l1_struct! {
+    /// Property type `FieldToMatch` of `AWS::WAFv2::RuleGroup`.
+    FieldToMatch(default)
 }
 
 impl FieldToMatch {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            all_query_arguments: None,
-            body: None,
-            cookies: None,
-            header_order: None,
-            headers: None,
-            ja3_fingerprint: None,
-            ja4_fingerprint: None,
-            json_body: None,
-            method: None,
-            query_string: None,
-            single_header: None,
-            single_query_argument: None,
-            uri_fragment: None,
-            uri_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllQueryArguments`.
-    pub fn all_query_arguments(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.all_query_arguments = Some(value.into());
-        self
+    /// `AllQueryArguments` (optional).
+    pub fn all_query_arguments(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AllQueryArguments", value.into().to_template()),
+        )
     }
-    /// Sets `Body`.
-    pub fn body(mut self, value: impl Into<Value<Body>>) -> Self {
-        self.body = Some(value.into());
-        self
+    /// `Body` (optional).
+    pub fn body(self, value: impl Into<Value<Body>>) -> Self {
+        Self(self.0.with(1, "Body", value.into().to_template()))
     }
-    /// Sets `Cookies`.
-    pub fn cookies(mut self, value: impl Into<Value<Cookies>>) -> Self {
-        self.cookies = Some(value.into());
-        self
+    /// `Cookies` (optional).
+    pub fn cookies(self, value: impl Into<Value<Cookies>>) -> Self {
+        Self(self.0.with(2, "Cookies", value.into().to_template()))
     }
-    /// Sets `HeaderOrder`.
-    pub fn header_order(mut self, value: impl Into<Value<HeaderOrder>>) -> Self {
-        self.header_order = Some(value.into());
-        self
+    /// `HeaderOrder` (optional).
+    pub fn header_order(self, value: impl Into<Value<HeaderOrder>>) -> Self {
+        Self(self.0.with(3, "HeaderOrder", value.into().to_template()))
     }
-    /// Sets `Headers`.
-    pub fn headers(mut self, value: impl Into<Value<Headers>>) -> Self {
-        self.headers = Some(value.into());
-        self
+    /// `Headers` (optional).
+    pub fn headers(self, value: impl Into<Value<Headers>>) -> Self {
+        Self(self.0.with(4, "Headers", value.into().to_template()))
     }
-    /// Sets `JA3Fingerprint`.
-    pub fn ja3_fingerprint(mut self, value: impl Into<Value<Ja3Fingerprint>>) -> Self {
-        self.ja3_fingerprint = Some(value.into());
-        self
+    /// `JA3Fingerprint` (optional).
+    pub fn ja3_fingerprint(self, value: impl Into<Value<Ja3Fingerprint>>) -> Self {
+        Self(self.0.with(5, "JA3Fingerprint", value.into().to_template()))
     }
-    /// Sets `JA4Fingerprint`.
-    pub fn ja4_fingerprint(mut self, value: impl Into<Value<Ja4Fingerprint>>) -> Self {
-        self.ja4_fingerprint = Some(value.into());
-        self
+    /// `JA4Fingerprint` (optional).
+    pub fn ja4_fingerprint(self, value: impl Into<Value<Ja4Fingerprint>>) -> Self {
+        Self(self.0.with(6, "JA4Fingerprint", value.into().to_template()))
     }
-    /// Sets `JsonBody`.
-    pub fn json_body(mut self, value: impl Into<Value<JsonBody>>) -> Self {
-        self.json_body = Some(value.into());
-        self
+    /// `JsonBody` (optional).
+    pub fn json_body(self, value: impl Into<Value<JsonBody>>) -> Self {
+        Self(self.0.with(7, "JsonBody", value.into().to_template()))
     }
-    /// Sets `Method`.
-    pub fn method(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.method = Some(value.into());
-        self
+    /// `Method` (optional).
+    pub fn method(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(8, "Method", value.into().to_template()))
     }
-    /// Sets `QueryString`.
-    pub fn query_string(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.query_string = Some(value.into());
-        self
+    /// `QueryString` (optional).
+    pub fn query_string(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(9, "QueryString", value.into().to_template()))
     }
-    /// Sets `SingleHeader`.
-    pub fn single_header(mut self, value: impl Into<Value<SingleHeader>>) -> Self {
-        self.single_header = Some(value.into());
-        self
+    /// `SingleHeader` (optional).
+    pub fn single_header(self, value: impl Into<Value<SingleHeader>>) -> Self {
+        Self(self.0.with(10, "SingleHeader", value.into().to_template()))
     }
-    /// Sets `SingleQueryArgument`.
-    pub fn single_query_argument(mut self, value: impl Into<Value<SingleQueryArgument>>) -> Self {
-        self.single_query_argument = Some(value.into());
-        self
+    /// `SingleQueryArgument` (optional).
+    pub fn single_query_argument(self, value: impl Into<Value<SingleQueryArgument>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SingleQueryArgument", value.into().to_template()),
+        )
     }
-    /// Sets `UriFragment`.
-    pub fn uri_fragment(mut self, value: impl Into<Value<UriFragment>>) -> Self {
-        self.uri_fragment = Some(value.into());
-        self
+    /// `UriFragment` (optional).
+    pub fn uri_fragment(self, value: impl Into<Value<UriFragment>>) -> Self {
+        Self(self.0.with(12, "UriFragment", value.into().to_template()))
     }
-    /// Sets `UriPath`.
-    pub fn uri_path(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.uri_path = Some(value.into());
-        self
+    /// `UriPath` (optional).
+    pub fn uri_path(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(13, "UriPath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for FieldToMatch {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all_query_arguments {
-            m.insert("AllQueryArguments".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.body {
-            m.insert("Body".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cookies {
-            m.insert("Cookies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.header_order {
-            m.insert("HeaderOrder".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.headers {
-            m.insert("Headers".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ja3_fingerprint {
-            m.insert("JA3Fingerprint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ja4_fingerprint {
-            m.insert("JA4Fingerprint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.json_body {
-            m.insert("JsonBody".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.method {
-            m.insert("Method".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.query_string {
-            m.insert("QueryString".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_header {
-            m.insert("SingleHeader".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.single_query_argument {
-            m.insert("SingleQueryArgument".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri_fragment {
-            m.insert("UriFragment".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.uri_path {
-            m.insert("UriPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for FieldToMatch {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body.check(&path.field("Body"), &Rules::NONE, out);
-        self.cookies
-            .check(&path.field("Cookies"), &Rules::NONE, out);
-        self.header_order
-            .check(&path.field("HeaderOrder"), &Rules::NONE, out);
-        self.headers
-            .check(&path.field("Headers"), &Rules::NONE, out);
-        self.ja3_fingerprint
-            .check(&path.field("JA3Fingerprint"), &Rules::NONE, out);
-        self.ja4_fingerprint
-            .check(&path.field("JA4Fingerprint"), &Rules::NONE, out);
-        self.json_body
-            .check(&path.field("JsonBody"), &Rules::NONE, out);
-        self.single_header
-            .check(&path.field("SingleHeader"), &Rules::NONE, out);
-        self.single_query_argument
-            .check(&path.field("SingleQueryArgument"), &Rules::NONE, out);
-        self.uri_fragment
-            .check(&path.field("UriFragment"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(FieldToMatch);
-
-/// Property type `Body` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Body {
-    /// `OversizeHandling` (optional).
-    pub oversize_handling: Option<Value<OversizeHandling>>,
+crate::l1_struct! {
+    /// Property type `Body` of `AWS::WAFv2::RuleGroup`.
+    Body(default)
 }
 
 impl Body {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            oversize_handling: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `OversizeHandling`.
-    pub fn oversize_handling(mut self, value: impl Into<Value<OversizeHandling>>) -> Self {
-        self.oversize_handling = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Body {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.oversize_handling {
-            m.insert("OversizeHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OversizeHandling` (optional).
+    pub fn oversize_handling(self, value: impl Into<Value<OversizeHandling>>) -> Self {
+        Self(
+            self.0
+                .with(0, "OversizeHandling", value.into().to_template()),
+        )
     }
 }
 
-impl Check for Body {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.oversize_handling
-            .check(&path.field("OversizeHandling"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `OversizeHandling`.
+    OversizeHandling {
+        /// `CONTINUE`
+        Continue = "CONTINUE",
+        /// `MATCH`
+        Match = "MATCH",
+        /// `NO_MATCH`
+        NoMatch = "NO_MATCH",
     }
 }
 
-crate::impl_literal!(Body);
-
-/// Values of `OversizeHandling`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum OversizeHandling {
-    /// `CONTINUE`
-    Continue,
-    /// `MATCH`
-    Match,
-    /// `NO_MATCH`
-    NoMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl OversizeHandling {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CONTINUE", "MATCH", "NO_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Continue => "CONTINUE",
-            Self::Match => "MATCH",
-            Self::NoMatch => "NO_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for OversizeHandling {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for OversizeHandling {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for OversizeHandling {
-    fn from(s: &str) -> Self {
-        match s {
-            "CONTINUE" => Self::Continue,
-            "MATCH" => Self::Match,
-            "NO_MATCH" => Self::NoMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<OversizeHandling> {
-    fn from(s: &str) -> Self {
-        Value::literal(OversizeHandling::from(s))
-    }
-}
-
-crate::impl_literal!(OversizeHandling);
-
-/// Property type `Cookies` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Cookies {
-    /// `MatchPattern` (required).
-    pub match_pattern: Value<CookieMatchPattern>,
-    /// `MatchScope` (required).
-    pub match_scope: Value<MapMatchScope>,
-    /// `OversizeHandling` (required).
-    pub oversize_handling: Value<OversizeHandling>,
+crate::l1_struct! {
+    /// Property type `Cookies` of `AWS::WAFv2::RuleGroup`.
+    Cookies
 }
 
 impl Cookies {
@@ -2027,250 +842,86 @@ impl Cookies {
         match_scope: impl Into<Value<MapMatchScope>>,
         oversize_handling: impl Into<Value<OversizeHandling>>,
     ) -> Self {
-        Self {
-            match_pattern: match_pattern.into(),
-            match_scope: match_scope.into(),
-            oversize_handling: oversize_handling.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MatchPattern", match_pattern.into().to_template())
+                .with(1, "MatchScope", match_scope.into().to_template())
+                .with(
+                    2,
+                    "OversizeHandling",
+                    oversize_handling.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for Cookies {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MatchPattern".to_owned(), self.match_pattern.to_template());
-        m.insert("MatchScope".to_owned(), self.match_scope.to_template());
-        m.insert(
-            "OversizeHandling".to_owned(),
-            self.oversize_handling.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Cookies {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_pattern
-            .check(&path.field("MatchPattern"), &Rules::NONE, out);
-        self.match_scope
-            .check(&path.field("MatchScope"), &Rules::NONE, out);
-        self.oversize_handling
-            .check(&path.field("OversizeHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Cookies);
-
-/// Property type `CookieMatchPattern` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct CookieMatchPattern {
-    /// `All` (optional).
-    pub all: Option<Value<serde_json::Value>>,
-    /// `ExcludedCookies` (optional).
-    /// Items: 1..=199.
-    /// Each item: Length: 1..=60 characters.
-    /// Each item: Pattern: `.*\S.*`.
-    pub excluded_cookies: Option<Value<List<String>>>,
-    /// `IncludedCookies` (optional).
-    /// Items: 1..=199.
-    /// Each item: Length: 1..=60 characters.
-    /// Each item: Pattern: `.*\S.*`.
-    pub included_cookies: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `CookieMatchPattern` of `AWS::WAFv2::RuleGroup`.
+    CookieMatchPattern(default)
 }
 
 impl CookieMatchPattern {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            all: None,
-            excluded_cookies: None,
-            included_cookies: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `All`.
-    pub fn all(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.all = Some(value.into());
-        self
+    /// `All` (optional).
+    pub fn all(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "All", value.into().to_template()))
     }
-    /// Sets `ExcludedCookies`.
-    pub fn excluded_cookies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_cookies = Some(value.into());
-        self
+    /// `ExcludedCookies` (optional).
+    /// Items: 1 to 199.
+    /// Each item: Length: 1 to 60 characters.
+    /// Each item: Pattern: `.*\S.*`.
+    pub fn excluded_cookies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExcludedCookies", value.into().to_template()),
+        )
     }
-    /// Sets `IncludedCookies`.
-    pub fn included_cookies(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.included_cookies = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CookieMatchPattern {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all {
-            m.insert("All".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_cookies {
-            m.insert("ExcludedCookies".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.included_cookies {
-            m.insert("IncludedCookies".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IncludedCookies` (optional).
+    /// Items: 1 to 199.
+    /// Each item: Length: 1 to 60 characters.
+    /// Each item: Pattern: `.*\S.*`.
+    pub fn included_cookies(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludedCookies", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CookieMatchPattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excluded_cookies.check(
-            &path.field("ExcludedCookies"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(199),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(60),
-                            pattern: Some(".*\\S.*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.included_cookies.check(
-            &path.field("IncludedCookies"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(199),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(60),
-                            pattern: Some(".*\\S.*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `MapMatchScope`.
+    MapMatchScope {
+        /// `ALL`
+        All = "ALL",
+        /// `KEY`
+        Key = "KEY",
+        /// `VALUE`
+        Value = "VALUE",
     }
 }
 
-crate::impl_literal!(CookieMatchPattern);
-
-/// Values of `MapMatchScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MapMatchScope {
-    /// `ALL`
-    All,
-    /// `KEY`
-    Key,
-    /// `VALUE`
-    Value,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MapMatchScope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "KEY", "VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Key => "KEY",
-            Self::Value => "VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MapMatchScope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MapMatchScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MapMatchScope {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "KEY" => Self::Key,
-            "VALUE" => Self::Value,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MapMatchScope> {
-    fn from(s: &str) -> Self {
-        Value::literal(MapMatchScope::from(s))
-    }
-}
-
-crate::impl_literal!(MapMatchScope);
-
-/// Property type `HeaderOrder` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct HeaderOrder {
-    /// `OversizeHandling` (required).
-    pub oversize_handling: Value<OversizeHandling>,
+crate::l1_struct! {
+    /// Property type `HeaderOrder` of `AWS::WAFv2::RuleGroup`.
+    HeaderOrder
 }
 
 impl HeaderOrder {
     /// The required properties: `OversizeHandling`.
     pub fn new(oversize_handling: impl Into<Value<OversizeHandling>>) -> Self {
-        Self {
-            oversize_handling: oversize_handling.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "OversizeHandling",
+            oversize_handling.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for HeaderOrder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "OversizeHandling".to_owned(),
-            self.oversize_handling.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for HeaderOrder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.oversize_handling
-            .check(&path.field("OversizeHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(HeaderOrder);
-
-/// Property type `Headers` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Headers {
-    /// `MatchPattern` (required).
-    pub match_pattern: Value<HeaderMatchPattern>,
-    /// `MatchScope` (required).
-    pub match_scope: Value<MapMatchScope>,
-    /// `OversizeHandling` (required).
-    pub oversize_handling: Value<OversizeHandling>,
+crate::l1_struct! {
+    /// Property type `Headers` of `AWS::WAFv2::RuleGroup`.
+    Headers
 }
 
 impl Headers {
@@ -2280,341 +931,110 @@ impl Headers {
         match_scope: impl Into<Value<MapMatchScope>>,
         oversize_handling: impl Into<Value<OversizeHandling>>,
     ) -> Self {
-        Self {
-            match_pattern: match_pattern.into(),
-            match_scope: match_scope.into(),
-            oversize_handling: oversize_handling.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MatchPattern", match_pattern.into().to_template())
+                .with(1, "MatchScope", match_scope.into().to_template())
+                .with(
+                    2,
+                    "OversizeHandling",
+                    oversize_handling.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for Headers {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MatchPattern".to_owned(), self.match_pattern.to_template());
-        m.insert("MatchScope".to_owned(), self.match_scope.to_template());
-        m.insert(
-            "OversizeHandling".to_owned(),
-            self.oversize_handling.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for Headers {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.match_pattern
-            .check(&path.field("MatchPattern"), &Rules::NONE, out);
-        self.match_scope
-            .check(&path.field("MatchScope"), &Rules::NONE, out);
-        self.oversize_handling
-            .check(&path.field("OversizeHandling"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Headers);
-
-/// Property type `HeaderMatchPattern` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct HeaderMatchPattern {
-    /// `All` (optional).
-    pub all: Option<Value<serde_json::Value>>,
-    /// `ExcludedHeaders` (optional).
-    /// Items: 1..=199.
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `.*\S.*`.
-    pub excluded_headers: Option<Value<List<String>>>,
-    /// `IncludedHeaders` (optional).
-    /// Items: 1..=199.
-    /// Each item: Length: 1..=64 characters.
-    /// Each item: Pattern: `.*\S.*`.
-    pub included_headers: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `HeaderMatchPattern` of `AWS::WAFv2::RuleGroup`.
+    HeaderMatchPattern(default)
 }
 
 impl HeaderMatchPattern {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            all: None,
-            excluded_headers: None,
-            included_headers: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `All`.
-    pub fn all(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.all = Some(value.into());
-        self
+    /// `All` (optional).
+    pub fn all(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "All", value.into().to_template()))
     }
-    /// Sets `ExcludedHeaders`.
-    pub fn excluded_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.excluded_headers = Some(value.into());
-        self
+    /// `ExcludedHeaders` (optional).
+    /// Items: 1 to 199.
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `.*\S.*`.
+    pub fn excluded_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ExcludedHeaders", value.into().to_template()),
+        )
     }
-    /// Sets `IncludedHeaders`.
-    pub fn included_headers(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.included_headers = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HeaderMatchPattern {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all {
-            m.insert("All".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.excluded_headers {
-            m.insert("ExcludedHeaders".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.included_headers {
-            m.insert("IncludedHeaders".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IncludedHeaders` (optional).
+    /// Items: 1 to 199.
+    /// Each item: Length: 1 to 64 characters.
+    /// Each item: Pattern: `.*\S.*`.
+    pub fn included_headers(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "IncludedHeaders", value.into().to_template()),
+        )
     }
 }
 
-impl Check for HeaderMatchPattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.excluded_headers.check(
-            &path.field("ExcludedHeaders"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(199),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some(".*\\S.*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.included_headers.check(
-            &path.field("IncludedHeaders"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(199),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(64),
-                            pattern: Some(".*\\S.*"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HeaderMatchPattern);
-
-/// Property type `Ja3Fingerprint` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Ja3Fingerprint {
-    /// `FallbackBehavior` (required).
-    pub fallback_behavior: Value<Ja3FingerprintFallbackBehavior>,
+crate::l1_struct! {
+    /// Property type `Ja3Fingerprint` of `AWS::WAFv2::RuleGroup`.
+    Ja3Fingerprint
 }
 
 impl Ja3Fingerprint {
     /// The required properties: `FallbackBehavior`.
     pub fn new(fallback_behavior: impl Into<Value<Ja3FingerprintFallbackBehavior>>) -> Self {
-        Self {
-            fallback_behavior: fallback_behavior.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FallbackBehavior",
+            fallback_behavior.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Ja3Fingerprint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FallbackBehavior".to_owned(),
-            self.fallback_behavior.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Ja3FingerprintFallbackBehavior`.
+    Ja3FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match = "MATCH",
+        /// `NO_MATCH`
+        NoMatch = "NO_MATCH",
     }
 }
 
-impl Check for Ja3Fingerprint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fallback_behavior
-            .check(&path.field("FallbackBehavior"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Ja3Fingerprint);
-
-/// Values of `Ja3FingerprintFallbackBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Ja3FingerprintFallbackBehavior {
-    /// `MATCH`
-    Match,
-    /// `NO_MATCH`
-    NoMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Ja3FingerprintFallbackBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Match => "MATCH",
-            Self::NoMatch => "NO_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Ja3FingerprintFallbackBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Ja3FingerprintFallbackBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Ja3FingerprintFallbackBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "MATCH" => Self::Match,
-            "NO_MATCH" => Self::NoMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Ja3FingerprintFallbackBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(Ja3FingerprintFallbackBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(Ja3FingerprintFallbackBehavior);
-
-/// Property type `Ja4Fingerprint` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct Ja4Fingerprint {
-    /// `FallbackBehavior` (required).
-    pub fallback_behavior: Value<Ja4FingerprintFallbackBehavior>,
+crate::l1_struct! {
+    /// Property type `Ja4Fingerprint` of `AWS::WAFv2::RuleGroup`.
+    Ja4Fingerprint
 }
 
 impl Ja4Fingerprint {
     /// The required properties: `FallbackBehavior`.
     pub fn new(fallback_behavior: impl Into<Value<Ja4FingerprintFallbackBehavior>>) -> Self {
-        Self {
-            fallback_behavior: fallback_behavior.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "FallbackBehavior",
+            fallback_behavior.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Ja4Fingerprint {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FallbackBehavior".to_owned(),
-            self.fallback_behavior.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Ja4FingerprintFallbackBehavior`.
+    Ja4FingerprintFallbackBehavior {
+        /// `MATCH`
+        Match = "MATCH",
+        /// `NO_MATCH`
+        NoMatch = "NO_MATCH",
     }
 }
 
-impl Check for Ja4Fingerprint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fallback_behavior
-            .check(&path.field("FallbackBehavior"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(Ja4Fingerprint);
-
-/// Values of `Ja4FingerprintFallbackBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Ja4FingerprintFallbackBehavior {
-    /// `MATCH`
-    Match,
-    /// `NO_MATCH`
-    NoMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Ja4FingerprintFallbackBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Match => "MATCH",
-            Self::NoMatch => "NO_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Ja4FingerprintFallbackBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Ja4FingerprintFallbackBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Ja4FingerprintFallbackBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "MATCH" => Self::Match,
-            "NO_MATCH" => Self::NoMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Ja4FingerprintFallbackBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(Ja4FingerprintFallbackBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(Ja4FingerprintFallbackBehavior);
-
-/// Property type `JsonBody` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct JsonBody {
-    /// `InvalidFallbackBehavior` (optional).
-    pub invalid_fallback_behavior: Option<Value<BodyParsingFallbackBehavior>>,
-    /// `MatchPattern` (required).
-    pub match_pattern: Value<JsonMatchPattern>,
-    /// `MatchScope` (required).
-    pub match_scope: Value<JsonMatchScope>,
-    /// `OversizeHandling` (optional).
-    pub oversize_handling: Option<Value<OversizeHandling>>,
+crate::l1_struct! {
+    /// Property type `JsonBody` of `AWS::WAFv2::RuleGroup`.
+    JsonBody
 }
 
 impl JsonBody {
@@ -2623,515 +1043,149 @@ impl JsonBody {
         match_pattern: impl Into<Value<JsonMatchPattern>>,
         match_scope: impl Into<Value<JsonMatchScope>>,
     ) -> Self {
-        Self {
-            invalid_fallback_behavior: None,
-            match_pattern: match_pattern.into(),
-            match_scope: match_scope.into(),
-            oversize_handling: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "MatchPattern", match_pattern.into().to_template())
+                .with(2, "MatchScope", match_scope.into().to_template()),
+        )
     }
-    /// Sets `InvalidFallbackBehavior`.
+    /// `InvalidFallbackBehavior` (optional).
     pub fn invalid_fallback_behavior(
-        mut self,
+        self,
         value: impl Into<Value<BodyParsingFallbackBehavior>>,
     ) -> Self {
-        self.invalid_fallback_behavior = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "InvalidFallbackBehavior", value.into().to_template()),
+        )
     }
-    /// Sets `OversizeHandling`.
-    pub fn oversize_handling(mut self, value: impl Into<Value<OversizeHandling>>) -> Self {
-        self.oversize_handling = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for JsonBody {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.invalid_fallback_behavior {
-            m.insert("InvalidFallbackBehavior".to_owned(), v.to_template());
-        }
-        m.insert("MatchPattern".to_owned(), self.match_pattern.to_template());
-        m.insert("MatchScope".to_owned(), self.match_scope.to_template());
-        if let Some(v) = &self.oversize_handling {
-            m.insert("OversizeHandling".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `OversizeHandling` (optional).
+    pub fn oversize_handling(self, value: impl Into<Value<OversizeHandling>>) -> Self {
+        Self(
+            self.0
+                .with(3, "OversizeHandling", value.into().to_template()),
+        )
     }
 }
 
-impl Check for JsonBody {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.invalid_fallback_behavior.check(
-            &path.field("InvalidFallbackBehavior"),
-            &Rules::NONE,
-            out,
-        );
-        self.match_pattern
-            .check(&path.field("MatchPattern"), &Rules::NONE, out);
-        self.match_scope
-            .check(&path.field("MatchScope"), &Rules::NONE, out);
-        self.oversize_handling
-            .check(&path.field("OversizeHandling"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `BodyParsingFallbackBehavior`.
+    BodyParsingFallbackBehavior {
+        /// `MATCH`
+        Match = "MATCH",
+        /// `NO_MATCH`
+        NoMatch = "NO_MATCH",
+        /// `EVALUATE_AS_STRING`
+        EvaluateAsString = "EVALUATE_AS_STRING",
     }
 }
 
-crate::impl_literal!(JsonBody);
-
-/// Values of `BodyParsingFallbackBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BodyParsingFallbackBehavior {
-    /// `MATCH`
-    Match,
-    /// `NO_MATCH`
-    NoMatch,
-    /// `EVALUATE_AS_STRING`
-    EvaluateAsString,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BodyParsingFallbackBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH", "EVALUATE_AS_STRING"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Match => "MATCH",
-            Self::NoMatch => "NO_MATCH",
-            Self::EvaluateAsString => "EVALUATE_AS_STRING",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BodyParsingFallbackBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BodyParsingFallbackBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BodyParsingFallbackBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "MATCH" => Self::Match,
-            "NO_MATCH" => Self::NoMatch,
-            "EVALUATE_AS_STRING" => Self::EvaluateAsString,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BodyParsingFallbackBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(BodyParsingFallbackBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(BodyParsingFallbackBehavior);
-
-/// Property type `JsonMatchPattern` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct JsonMatchPattern {
-    /// `All` (optional).
-    pub all: Option<Value<serde_json::Value>>,
-    /// `IncludedPaths` (optional).
-    /// Items: 1..=.
-    /// Each item: Pattern: `^[\/]+([^~]*(~[01])*){1,512}$`.
-    pub included_paths: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `JsonMatchPattern` of `AWS::WAFv2::RuleGroup`.
+    JsonMatchPattern(default)
 }
 
 impl JsonMatchPattern {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            all: None,
-            included_paths: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `All`.
-    pub fn all(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.all = Some(value.into());
-        self
+    /// `All` (optional).
+    pub fn all(self, value: impl Into<Value<Json>>) -> Self {
+        Self(self.0.with(0, "All", value.into().to_template()))
     }
-    /// Sets `IncludedPaths`.
-    pub fn included_paths(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.included_paths = Some(value.into());
-        self
+    /// `IncludedPaths` (optional).
+    /// Items: at least 1.
+    /// Each item: Pattern: `^[\/]+([^~]*(~[01])*){1,512}$`.
+    pub fn included_paths(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "IncludedPaths", value.into().to_template()))
     }
 }
 
-impl ToTemplate for JsonMatchPattern {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.all {
-            m.insert("All".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.included_paths {
-            m.insert("IncludedPaths".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `JsonMatchScope`.
+    JsonMatchScope {
+        /// `ALL`
+        All = "ALL",
+        /// `KEY`
+        Key = "KEY",
+        /// `VALUE`
+        Value = "VALUE",
     }
 }
 
-impl Check for JsonMatchPattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.included_paths.check(
-            &path.field("IncludedPaths"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^[\\/]+([^~]*(~[01])*){1,512}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(JsonMatchPattern);
-
-/// Values of `JsonMatchScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum JsonMatchScope {
-    /// `ALL`
-    All,
-    /// `KEY`
-    Key,
-    /// `VALUE`
-    Value,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl JsonMatchScope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALL", "KEY", "VALUE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::All => "ALL",
-            Self::Key => "KEY",
-            Self::Value => "VALUE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for JsonMatchScope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for JsonMatchScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for JsonMatchScope {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALL" => Self::All,
-            "KEY" => Self::Key,
-            "VALUE" => Self::Value,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<JsonMatchScope> {
-    fn from(s: &str) -> Self {
-        Value::literal(JsonMatchScope::from(s))
-    }
-}
-
-crate::impl_literal!(JsonMatchScope);
-
-/// Property type `SingleHeader` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct SingleHeader {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `\S`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingleHeader` of `AWS::WAFv2::RuleGroup`.
+    SingleHeader
 }
 
 impl SingleHeader {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for SingleHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingleHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SingleHeader);
-
-/// Property type `SingleQueryArgument` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct SingleQueryArgument {
-    /// `Name` (required).
-    /// Length: 1..=64 characters.
-    /// Pattern: `\S`.
-    pub name: Value<String>,
+crate::l1_struct! {
+    /// Property type `SingleQueryArgument` of `AWS::WAFv2::RuleGroup`.
+    SingleQueryArgument
 }
 
 impl SingleQueryArgument {
     /// The required properties: `Name`.
     pub fn new(name: impl Into<Value<String>>) -> Self {
-        Self { name: name.into() }
+        Self(crate::Properties::new().with(0, "Name", name.into().to_template()))
     }
 }
 
-impl ToTemplate for SingleQueryArgument {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Name".to_owned(), self.name.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SingleQueryArgument {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SingleQueryArgument);
-
-/// Property type `UriFragment` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct UriFragment {
-    /// `FallbackBehavior` (optional).
-    pub fallback_behavior: Option<Value<UriFragmentFallbackBehavior>>,
+crate::l1_struct! {
+    /// Property type `UriFragment` of `AWS::WAFv2::RuleGroup`.
+    UriFragment(default)
 }
 
 impl UriFragment {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            fallback_behavior: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FallbackBehavior`.
-    pub fn fallback_behavior(
-        mut self,
-        value: impl Into<Value<UriFragmentFallbackBehavior>>,
-    ) -> Self {
-        self.fallback_behavior = Some(value.into());
-        self
+    /// `FallbackBehavior` (optional).
+    pub fn fallback_behavior(self, value: impl Into<Value<UriFragmentFallbackBehavior>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FallbackBehavior", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for UriFragment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.fallback_behavior {
-            m.insert("FallbackBehavior".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `UriFragmentFallbackBehavior`.
+    UriFragmentFallbackBehavior {
+        /// `MATCH`
+        Match = "MATCH",
+        /// `NO_MATCH`
+        NoMatch = "NO_MATCH",
     }
 }
 
-impl Check for UriFragment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fallback_behavior
-            .check(&path.field("FallbackBehavior"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `PositionalConstraint`.
+    PositionalConstraint {
+        /// `EXACTLY`
+        Exactly = "EXACTLY",
+        /// `STARTS_WITH`
+        StartsWith = "STARTS_WITH",
+        /// `ENDS_WITH`
+        EndsWith = "ENDS_WITH",
+        /// `CONTAINS`
+        Contains = "CONTAINS",
+        /// `CONTAINS_WORD`
+        ContainsWord = "CONTAINS_WORD",
     }
 }
 
-crate::impl_literal!(UriFragment);
-
-/// Values of `UriFragmentFallbackBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum UriFragmentFallbackBehavior {
-    /// `MATCH`
-    Match,
-    /// `NO_MATCH`
-    NoMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl UriFragmentFallbackBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Match => "MATCH",
-            Self::NoMatch => "NO_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for UriFragmentFallbackBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for UriFragmentFallbackBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for UriFragmentFallbackBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "MATCH" => Self::Match,
-            "NO_MATCH" => Self::NoMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<UriFragmentFallbackBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(UriFragmentFallbackBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(UriFragmentFallbackBehavior);
-
-/// Values of `PositionalConstraint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum PositionalConstraint {
-    /// `EXACTLY`
-    Exactly,
-    /// `STARTS_WITH`
-    StartsWith,
-    /// `ENDS_WITH`
-    EndsWith,
-    /// `CONTAINS`
-    Contains,
-    /// `CONTAINS_WORD`
-    ContainsWord,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl PositionalConstraint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EXACTLY",
-        "STARTS_WITH",
-        "ENDS_WITH",
-        "CONTAINS",
-        "CONTAINS_WORD",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Exactly => "EXACTLY",
-            Self::StartsWith => "STARTS_WITH",
-            Self::EndsWith => "ENDS_WITH",
-            Self::Contains => "CONTAINS",
-            Self::ContainsWord => "CONTAINS_WORD",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for PositionalConstraint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for PositionalConstraint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for PositionalConstraint {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXACTLY" => Self::Exactly,
-            "STARTS_WITH" => Self::StartsWith,
-            "ENDS_WITH" => Self::EndsWith,
-            "CONTAINS" => Self::Contains,
-            "CONTAINS_WORD" => Self::ContainsWord,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<PositionalConstraint> {
-    fn from(s: &str) -> Self {
-        Value::literal(PositionalConstraint::from(s))
-    }
-}
-
-crate::impl_literal!(PositionalConstraint);
-
-/// Property type `TextTransformation` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct TextTransformation {
-    /// `Priority` (required).
-    /// Range: 0..=.
-    pub priority: Value<i64>,
-    /// `Type` (required).
-    pub type_: Value<TextTransformationType>,
+crate::l1_struct! {
+    /// Property type `TextTransformation` of `AWS::WAFv2::RuleGroup`.
+    TextTransformation
 }
 
 impl TextTransformation {
@@ -3140,1405 +1194,112 @@ impl TextTransformation {
         priority: impl Into<Value<i64>>,
         type_: impl Into<Value<TextTransformationType>>,
     ) -> Self {
-        Self {
-            priority: priority.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Priority", priority.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for TextTransformation {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `TextTransformationType`.
+    TextTransformationType {
+        /// `NONE`
+        None = "NONE",
+        /// `COMPRESS_WHITE_SPACE`
+        CompressWhiteSpace = "COMPRESS_WHITE_SPACE",
+        /// `HTML_ENTITY_DECODE`
+        HtmlEntityDecode = "HTML_ENTITY_DECODE",
+        /// `LOWERCASE`
+        Lowercase = "LOWERCASE",
+        /// `CMD_LINE`
+        CmdLine = "CMD_LINE",
+        /// `URL_DECODE`
+        UrlDecode = "URL_DECODE",
+        /// `BASE64_DECODE`
+        Base64Decode = "BASE64_DECODE",
+        /// `HEX_DECODE`
+        HexDecode = "HEX_DECODE",
+        /// `MD5`
+        Md5 = "MD5",
+        /// `REPLACE_COMMENTS`
+        ReplaceComments = "REPLACE_COMMENTS",
+        /// `ESCAPE_SEQ_DECODE`
+        EscapeSeqDecode = "ESCAPE_SEQ_DECODE",
+        /// `SQL_HEX_DECODE`
+        SqlHexDecode = "SQL_HEX_DECODE",
+        /// `CSS_DECODE`
+        CssDecode = "CSS_DECODE",
+        /// `JS_DECODE`
+        JsDecode = "JS_DECODE",
+        /// `NORMALIZE_PATH`
+        NormalizePath = "NORMALIZE_PATH",
+        /// `NORMALIZE_PATH_WIN`
+        NormalizePathWin = "NORMALIZE_PATH_WIN",
+        /// `REMOVE_NULLS`
+        RemoveNulls = "REMOVE_NULLS",
+        /// `REPLACE_NULLS`
+        ReplaceNulls = "REPLACE_NULLS",
+        /// `BASE64_DECODE_EXT`
+        Base64DecodeExt = "BASE64_DECODE_EXT",
+        /// `URL_DECODE_UNI`
+        UrlDecodeUni = "URL_DECODE_UNI",
+        /// `UTF8_TO_UNICODE`
+        Utf8ToUnicode = "UTF8_TO_UNICODE",
     }
 }
 
-impl Check for TextTransformation {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(TextTransformation);
-
-/// Values of `TextTransformationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum TextTransformationType {
-    /// `NONE`
-    None,
-    /// `COMPRESS_WHITE_SPACE`
-    CompressWhiteSpace,
-    /// `HTML_ENTITY_DECODE`
-    HtmlEntityDecode,
-    /// `LOWERCASE`
-    Lowercase,
-    /// `CMD_LINE`
-    CmdLine,
-    /// `URL_DECODE`
-    UrlDecode,
-    /// `BASE64_DECODE`
-    Base64Decode,
-    /// `HEX_DECODE`
-    HexDecode,
-    /// `MD5`
-    Md5,
-    /// `REPLACE_COMMENTS`
-    ReplaceComments,
-    /// `ESCAPE_SEQ_DECODE`
-    EscapeSeqDecode,
-    /// `SQL_HEX_DECODE`
-    SqlHexDecode,
-    /// `CSS_DECODE`
-    CssDecode,
-    /// `JS_DECODE`
-    JsDecode,
-    /// `NORMALIZE_PATH`
-    NormalizePath,
-    /// `NORMALIZE_PATH_WIN`
-    NormalizePathWin,
-    /// `REMOVE_NULLS`
-    RemoveNulls,
-    /// `REPLACE_NULLS`
-    ReplaceNulls,
-    /// `BASE64_DECODE_EXT`
-    Base64DecodeExt,
-    /// `URL_DECODE_UNI`
-    UrlDecodeUni,
-    /// `UTF8_TO_UNICODE`
-    Utf8ToUnicode,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl TextTransformationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "NONE",
-        "COMPRESS_WHITE_SPACE",
-        "HTML_ENTITY_DECODE",
-        "LOWERCASE",
-        "CMD_LINE",
-        "URL_DECODE",
-        "BASE64_DECODE",
-        "HEX_DECODE",
-        "MD5",
-        "REPLACE_COMMENTS",
-        "ESCAPE_SEQ_DECODE",
-        "SQL_HEX_DECODE",
-        "CSS_DECODE",
-        "JS_DECODE",
-        "NORMALIZE_PATH",
-        "NORMALIZE_PATH_WIN",
-        "REMOVE_NULLS",
-        "REPLACE_NULLS",
-        "BASE64_DECODE_EXT",
-        "URL_DECODE_UNI",
-        "UTF8_TO_UNICODE",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::CompressWhiteSpace => "COMPRESS_WHITE_SPACE",
-            Self::HtmlEntityDecode => "HTML_ENTITY_DECODE",
-            Self::Lowercase => "LOWERCASE",
-            Self::CmdLine => "CMD_LINE",
-            Self::UrlDecode => "URL_DECODE",
-            Self::Base64Decode => "BASE64_DECODE",
-            Self::HexDecode => "HEX_DECODE",
-            Self::Md5 => "MD5",
-            Self::ReplaceComments => "REPLACE_COMMENTS",
-            Self::EscapeSeqDecode => "ESCAPE_SEQ_DECODE",
-            Self::SqlHexDecode => "SQL_HEX_DECODE",
-            Self::CssDecode => "CSS_DECODE",
-            Self::JsDecode => "JS_DECODE",
-            Self::NormalizePath => "NORMALIZE_PATH",
-            Self::NormalizePathWin => "NORMALIZE_PATH_WIN",
-            Self::RemoveNulls => "REMOVE_NULLS",
-            Self::ReplaceNulls => "REPLACE_NULLS",
-            Self::Base64DecodeExt => "BASE64_DECODE_EXT",
-            Self::UrlDecodeUni => "URL_DECODE_UNI",
-            Self::Utf8ToUnicode => "UTF8_TO_UNICODE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for TextTransformationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for TextTransformationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for TextTransformationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "COMPRESS_WHITE_SPACE" => Self::CompressWhiteSpace,
-            "HTML_ENTITY_DECODE" => Self::HtmlEntityDecode,
-            "LOWERCASE" => Self::Lowercase,
-            "CMD_LINE" => Self::CmdLine,
-            "URL_DECODE" => Self::UrlDecode,
-            "BASE64_DECODE" => Self::Base64Decode,
-            "HEX_DECODE" => Self::HexDecode,
-            "MD5" => Self::Md5,
-            "REPLACE_COMMENTS" => Self::ReplaceComments,
-            "ESCAPE_SEQ_DECODE" => Self::EscapeSeqDecode,
-            "SQL_HEX_DECODE" => Self::SqlHexDecode,
-            "CSS_DECODE" => Self::CssDecode,
-            "JS_DECODE" => Self::JsDecode,
-            "NORMALIZE_PATH" => Self::NormalizePath,
-            "NORMALIZE_PATH_WIN" => Self::NormalizePathWin,
-            "REMOVE_NULLS" => Self::RemoveNulls,
-            "REPLACE_NULLS" => Self::ReplaceNulls,
-            "BASE64_DECODE_EXT" => Self::Base64DecodeExt,
-            "URL_DECODE_UNI" => Self::UrlDecodeUni,
-            "UTF8_TO_UNICODE" => Self::Utf8ToUnicode,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<TextTransformationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(TextTransformationType::from(s))
-    }
-}
-
-crate::impl_literal!(TextTransformationType);
-
-/// Property type `GeoMatchStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct GeoMatchStatement {
-    /// `CountryCodes` (optional).
-    /// Items: 1..=.
-    /// Each item: Length: 1..=2 characters.
-    pub country_codes: Option<Value<List<CountryCodes>>>,
-    /// `ForwardedIPConfig` (optional).
-    pub forwarded_ip_config: Option<Value<ForwardedIpConfiguration>>,
+crate::l1_struct! {
+    /// Property type `GeoMatchStatement` of `AWS::WAFv2::RuleGroup`.
+    GeoMatchStatement(default)
 }
 
 impl GeoMatchStatement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            country_codes: None,
-            forwarded_ip_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CountryCodes`.
-    pub fn country_codes(mut self, value: impl Into<Value<List<CountryCodes>>>) -> Self {
-        self.country_codes = Some(value.into());
-        self
+    /// `CountryCodes` (optional).
+    /// Items: at least 1.
+    /// Each item: Length: 1 to 2 characters.
+    pub fn country_codes(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "CountryCodes", value.into().to_template()))
     }
-    /// Sets `ForwardedIPConfig`.
-    pub fn forwarded_ip_config(
-        mut self,
-        value: impl Into<Value<ForwardedIpConfiguration>>,
-    ) -> Self {
-        self.forwarded_ip_config = Some(value.into());
-        self
+    /// `ForwardedIPConfig` (optional).
+    pub fn forwarded_ip_config(self, value: impl Into<Value<ForwardedIpConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ForwardedIPConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GeoMatchStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.country_codes {
-            m.insert("CountryCodes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.forwarded_ip_config {
-            m.insert("ForwardedIPConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GeoMatchStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.country_codes.check(
-            &path.field("CountryCodes"),
-            &Rules {
-                min_items: Some(1),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.forwarded_ip_config
-            .check(&path.field("ForwardedIPConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GeoMatchStatement);
-
-/// Values of `CountryCodes`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CountryCodes {
-    /// `AD`
-    Ad,
-    /// `AE`
-    Ae,
-    /// `AF`
-    Af,
-    /// `AG`
-    Ag,
-    /// `AI`
-    Ai,
-    /// `AL`
-    Al,
-    /// `AM`
-    Am,
-    /// `AO`
-    Ao,
-    /// `AQ`
-    Aq,
-    /// `AR`
-    Ar,
-    /// `AS`
-    As,
-    /// `AT`
-    At,
-    /// `AU`
-    Au,
-    /// `AW`
-    Aw,
-    /// `AX`
-    Ax,
-    /// `AZ`
-    Az,
-    /// `BA`
-    Ba,
-    /// `BB`
-    Bb,
-    /// `BD`
-    Bd,
-    /// `BE`
-    Be,
-    /// `BF`
-    Bf,
-    /// `BG`
-    Bg,
-    /// `BH`
-    Bh,
-    /// `BI`
-    Bi,
-    /// `BJ`
-    Bj,
-    /// `BL`
-    Bl,
-    /// `BM`
-    Bm,
-    /// `BN`
-    Bn,
-    /// `BO`
-    Bo,
-    /// `BQ`
-    Bq,
-    /// `BR`
-    Br,
-    /// `BS`
-    Bs,
-    /// `BT`
-    Bt,
-    /// `BV`
-    Bv,
-    /// `BW`
-    Bw,
-    /// `BY`
-    By,
-    /// `BZ`
-    Bz,
-    /// `CA`
-    Ca,
-    /// `CC`
-    Cc,
-    /// `CD`
-    Cd,
-    /// `CF`
-    Cf,
-    /// `CG`
-    Cg,
-    /// `CH`
-    Ch,
-    /// `CI`
-    Ci,
-    /// `CK`
-    Ck,
-    /// `CL`
-    Cl,
-    /// `CM`
-    Cm,
-    /// `CN`
-    Cn,
-    /// `CO`
-    Co,
-    /// `CR`
-    Cr,
-    /// `CU`
-    Cu,
-    /// `CV`
-    Cv,
-    /// `CW`
-    Cw,
-    /// `CX`
-    Cx,
-    /// `CY`
-    Cy,
-    /// `CZ`
-    Cz,
-    /// `DE`
-    De,
-    /// `DJ`
-    Dj,
-    /// `DK`
-    Dk,
-    /// `DM`
-    Dm,
-    /// `DO`
-    Do,
-    /// `DZ`
-    Dz,
-    /// `EC`
-    Ec,
-    /// `EE`
-    Ee,
-    /// `EG`
-    Eg,
-    /// `EH`
-    Eh,
-    /// `ER`
-    Er,
-    /// `ES`
-    Es,
-    /// `ET`
-    Et,
-    /// `FI`
-    Fi,
-    /// `FJ`
-    Fj,
-    /// `FK`
-    Fk,
-    /// `FM`
-    Fm,
-    /// `FO`
-    Fo,
-    /// `FR`
-    Fr,
-    /// `GA`
-    Ga,
-    /// `GB`
-    Gb,
-    /// `GD`
-    Gd,
-    /// `GE`
-    Ge,
-    /// `GF`
-    Gf,
-    /// `GG`
-    Gg,
-    /// `GH`
-    Gh,
-    /// `GI`
-    Gi,
-    /// `GL`
-    Gl,
-    /// `GM`
-    Gm,
-    /// `GN`
-    Gn,
-    /// `GP`
-    Gp,
-    /// `GQ`
-    Gq,
-    /// `GR`
-    Gr,
-    /// `GS`
-    Gs,
-    /// `GT`
-    Gt,
-    /// `GU`
-    Gu,
-    /// `GW`
-    Gw,
-    /// `GY`
-    Gy,
-    /// `HK`
-    Hk,
-    /// `HM`
-    Hm,
-    /// `HN`
-    Hn,
-    /// `HR`
-    Hr,
-    /// `HT`
-    Ht,
-    /// `HU`
-    Hu,
-    /// `ID`
-    Id,
-    /// `IE`
-    Ie,
-    /// `IL`
-    Il,
-    /// `IM`
-    Im,
-    /// `IN`
-    In,
-    /// `IO`
-    Io,
-    /// `IQ`
-    Iq,
-    /// `IR`
-    Ir,
-    /// `IS`
-    Is,
-    /// `IT`
-    It,
-    /// `JE`
-    Je,
-    /// `JM`
-    Jm,
-    /// `JO`
-    Jo,
-    /// `JP`
-    Jp,
-    /// `KE`
-    Ke,
-    /// `KG`
-    Kg,
-    /// `KH`
-    Kh,
-    /// `KI`
-    Ki,
-    /// `KM`
-    Km,
-    /// `KN`
-    Kn,
-    /// `KP`
-    Kp,
-    /// `KR`
-    Kr,
-    /// `KW`
-    Kw,
-    /// `KY`
-    Ky,
-    /// `KZ`
-    Kz,
-    /// `LA`
-    La,
-    /// `LB`
-    Lb,
-    /// `LC`
-    Lc,
-    /// `LI`
-    Li,
-    /// `LK`
-    Lk,
-    /// `LR`
-    Lr,
-    /// `LS`
-    Ls,
-    /// `LT`
-    Lt,
-    /// `LU`
-    Lu,
-    /// `LV`
-    Lv,
-    /// `LY`
-    Ly,
-    /// `MA`
-    Ma,
-    /// `MC`
-    Mc,
-    /// `MD`
-    Md,
-    /// `ME`
-    Me,
-    /// `MF`
-    Mf,
-    /// `MG`
-    Mg,
-    /// `MH`
-    Mh,
-    /// `MK`
-    Mk,
-    /// `ML`
-    Ml,
-    /// `MM`
-    Mm,
-    /// `MN`
-    Mn,
-    /// `MO`
-    Mo,
-    /// `MP`
-    Mp,
-    /// `MQ`
-    Mq,
-    /// `MR`
-    Mr,
-    /// `MS`
-    Ms,
-    /// `MT`
-    Mt,
-    /// `MU`
-    Mu,
-    /// `MV`
-    Mv,
-    /// `MW`
-    Mw,
-    /// `MX`
-    Mx,
-    /// `MY`
-    My,
-    /// `MZ`
-    Mz,
-    /// `NA`
-    Na,
-    /// `NC`
-    Nc,
-    /// `NE`
-    Ne,
-    /// `NF`
-    Nf,
-    /// `NG`
-    Ng,
-    /// `NI`
-    Ni,
-    /// `NL`
-    Nl,
-    /// `NO`
-    No,
-    /// `NP`
-    Np,
-    /// `NR`
-    Nr,
-    /// `NU`
-    Nu,
-    /// `NZ`
-    Nz,
-    /// `OM`
-    Om,
-    /// `PA`
-    Pa,
-    /// `PE`
-    Pe,
-    /// `PF`
-    Pf,
-    /// `PG`
-    Pg,
-    /// `PH`
-    Ph,
-    /// `PK`
-    Pk,
-    /// `PL`
-    Pl,
-    /// `PM`
-    Pm,
-    /// `PN`
-    Pn,
-    /// `PR`
-    Pr,
-    /// `PS`
-    Ps,
-    /// `PT`
-    Pt,
-    /// `PW`
-    Pw,
-    /// `PY`
-    Py,
-    /// `QA`
-    Qa,
-    /// `RE`
-    Re,
-    /// `RO`
-    Ro,
-    /// `RS`
-    Rs,
-    /// `RU`
-    Ru,
-    /// `RW`
-    Rw,
-    /// `SA`
-    Sa,
-    /// `SB`
-    Sb,
-    /// `SC`
-    Sc,
-    /// `SD`
-    Sd,
-    /// `SE`
-    Se,
-    /// `SG`
-    Sg,
-    /// `SH`
-    Sh,
-    /// `SI`
-    Si,
-    /// `SJ`
-    Sj,
-    /// `SK`
-    Sk,
-    /// `SL`
-    Sl,
-    /// `SM`
-    Sm,
-    /// `SN`
-    Sn,
-    /// `SO`
-    So,
-    /// `SR`
-    Sr,
-    /// `SS`
-    Ss,
-    /// `ST`
-    St,
-    /// `SV`
-    Sv,
-    /// `SX`
-    Sx,
-    /// `SY`
-    Sy,
-    /// `SZ`
-    Sz,
-    /// `TC`
-    Tc,
-    /// `TD`
-    Td,
-    /// `TF`
-    Tf,
-    /// `TG`
-    Tg,
-    /// `TH`
-    Th,
-    /// `TJ`
-    Tj,
-    /// `TK`
-    Tk,
-    /// `TL`
-    Tl,
-    /// `TM`
-    Tm,
-    /// `TN`
-    Tn,
-    /// `TO`
-    To,
-    /// `TR`
-    Tr,
-    /// `TT`
-    Tt,
-    /// `TV`
-    Tv,
-    /// `TW`
-    Tw,
-    /// `TZ`
-    Tz,
-    /// `UA`
-    Ua,
-    /// `UG`
-    Ug,
-    /// `UM`
-    Um,
-    /// `US`
-    Us,
-    /// `UY`
-    Uy,
-    /// `UZ`
-    Uz,
-    /// `VA`
-    Va,
-    /// `VC`
-    Vc,
-    /// `VE`
-    Ve,
-    /// `VG`
-    Vg,
-    /// `VI`
-    Vi,
-    /// `VN`
-    Vn,
-    /// `VU`
-    Vu,
-    /// `WF`
-    Wf,
-    /// `WS`
-    Ws,
-    /// `XK`
-    Xk,
-    /// `YE`
-    Ye,
-    /// `YT`
-    Yt,
-    /// `ZA`
-    Za,
-    /// `ZM`
-    Zm,
-    /// `ZW`
-    Zw,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CountryCodes {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "AD", "AE", "AF", "AG", "AI", "AL", "AM", "AO", "AQ", "AR", "AS", "AT", "AU", "AW", "AX",
-        "AZ", "BA", "BB", "BD", "BE", "BF", "BG", "BH", "BI", "BJ", "BL", "BM", "BN", "BO", "BQ",
-        "BR", "BS", "BT", "BV", "BW", "BY", "BZ", "CA", "CC", "CD", "CF", "CG", "CH", "CI", "CK",
-        "CL", "CM", "CN", "CO", "CR", "CU", "CV", "CW", "CX", "CY", "CZ", "DE", "DJ", "DK", "DM",
-        "DO", "DZ", "EC", "EE", "EG", "EH", "ER", "ES", "ET", "FI", "FJ", "FK", "FM", "FO", "FR",
-        "GA", "GB", "GD", "GE", "GF", "GG", "GH", "GI", "GL", "GM", "GN", "GP", "GQ", "GR", "GS",
-        "GT", "GU", "GW", "GY", "HK", "HM", "HN", "HR", "HT", "HU", "ID", "IE", "IL", "IM", "IN",
-        "IO", "IQ", "IR", "IS", "IT", "JE", "JM", "JO", "JP", "KE", "KG", "KH", "KI", "KM", "KN",
-        "KP", "KR", "KW", "KY", "KZ", "LA", "LB", "LC", "LI", "LK", "LR", "LS", "LT", "LU", "LV",
-        "LY", "MA", "MC", "MD", "ME", "MF", "MG", "MH", "MK", "ML", "MM", "MN", "MO", "MP", "MQ",
-        "MR", "MS", "MT", "MU", "MV", "MW", "MX", "MY", "MZ", "NA", "NC", "NE", "NF", "NG", "NI",
-        "NL", "NO", "NP", "NR", "NU", "NZ", "OM", "PA", "PE", "PF", "PG", "PH", "PK", "PL", "PM",
-        "PN", "PR", "PS", "PT", "PW", "PY", "QA", "RE", "RO", "RS", "RU", "RW", "SA", "SB", "SC",
-        "SD", "SE", "SG", "SH", "SI", "SJ", "SK", "SL", "SM", "SN", "SO", "SR", "SS", "ST", "SV",
-        "SX", "SY", "SZ", "TC", "TD", "TF", "TG", "TH", "TJ", "TK", "TL", "TM", "TN", "TO", "TR",
-        "TT", "TV", "TW", "TZ", "UA", "UG", "UM", "US", "UY", "UZ", "VA", "VC", "VE", "VG", "VI",
-        "VN", "VU", "WF", "WS", "XK", "YE", "YT", "ZA", "ZM", "ZW",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cr => "CR",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zw => "ZW",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CountryCodes {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CountryCodes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CountryCodes {
-    fn from(s: &str) -> Self {
-        match s {
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CR" => Self::Cr,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZW" => Self::Zw,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CountryCodes> {
-    fn from(s: &str) -> Self {
-        Value::literal(CountryCodes::from(s))
-    }
-}
-
-crate::impl_literal!(CountryCodes);
-
-/// Property type `IpSetReferenceStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct IpSetReferenceStatement {
-    /// `Arn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `\S`.
-    pub arn: Value<String>,
-    /// `IPSetForwardedIPConfig` (optional).
-    pub ip_set_forwarded_ip_config: Option<Value<IpSetForwardedIpConfiguration>>,
+crate::l1_struct! {
+    /// Property type `IpSetReferenceStatement` of `AWS::WAFv2::RuleGroup`.
+    IpSetReferenceStatement
 }
 
 impl IpSetReferenceStatement {
     /// The required properties: `Arn`.
     pub fn new(arn: impl Into<Value<String>>) -> Self {
-        Self {
-            arn: arn.into(),
-            ip_set_forwarded_ip_config: None,
-        }
+        Self(crate::Properties::new().with(0, "Arn", arn.into().to_template()))
     }
-    /// Sets `IPSetForwardedIPConfig`.
+    /// `IPSetForwardedIPConfig` (optional).
     pub fn ip_set_forwarded_ip_config(
-        mut self,
+        self,
         value: impl Into<Value<IpSetForwardedIpConfiguration>>,
     ) -> Self {
-        self.ip_set_forwarded_ip_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "IPSetForwardedIPConfig", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IpSetReferenceStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        if let Some(v) = &self.ip_set_forwarded_ip_config {
-            m.insert("IPSetForwardedIPConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IpSetReferenceStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ip_set_forwarded_ip_config.check(
-            &path.field("IPSetForwardedIPConfig"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IpSetReferenceStatement);
-
-/// Property type `IpSetForwardedIpConfiguration` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct IpSetForwardedIpConfiguration {
-    /// `FallbackBehavior` (required).
-    pub fallback_behavior: Value<IpSetForwardedIpConfigurationFallbackBehavior>,
-    /// `HeaderName` (required).
-    /// Pattern: `^[a-zA-Z0-9-]{1,255}$`.
-    pub header_name: Value<String>,
-    /// `Position` (required).
-    pub position: Value<Position>,
+crate::l1_struct! {
+    /// Property type `IpSetForwardedIpConfiguration` of `AWS::WAFv2::RuleGroup`.
+    IpSetForwardedIpConfiguration
 }
 
 impl IpSetForwardedIpConfiguration {
@@ -4548,310 +1309,82 @@ impl IpSetForwardedIpConfiguration {
         header_name: impl Into<Value<String>>,
         position: impl Into<Value<Position>>,
     ) -> Self {
-        Self {
-            fallback_behavior: fallback_behavior.into(),
-            header_name: header_name.into(),
-            position: position.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "FallbackBehavior",
+                    fallback_behavior.into().to_template(),
+                )
+                .with(1, "HeaderName", header_name.into().to_template())
+                .with(2, "Position", position.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for IpSetForwardedIpConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FallbackBehavior".to_owned(),
-            self.fallback_behavior.to_template(),
-        );
-        m.insert("HeaderName".to_owned(), self.header_name.to_template());
-        m.insert("Position".to_owned(), self.position.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `IpSetForwardedIpConfigurationFallbackBehavior`.
+    IpSetForwardedIpConfigurationFallbackBehavior {
+        /// `MATCH`
+        Match = "MATCH",
+        /// `NO_MATCH`
+        NoMatch = "NO_MATCH",
     }
 }
 
-impl Check for IpSetForwardedIpConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fallback_behavior
-            .check(&path.field("FallbackBehavior"), &Rules::NONE, out);
-        self.header_name.check(
-            &path.field("HeaderName"),
-            &Rules {
-                pattern: Some("^[a-zA-Z0-9-]{1,255}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.position
-            .check(&path.field("Position"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Position`.
+    Position {
+        /// `FIRST`
+        First = "FIRST",
+        /// `LAST`
+        Last = "LAST",
+        /// `ANY`
+        Any = "ANY",
     }
 }
 
-crate::impl_literal!(IpSetForwardedIpConfiguration);
-
-/// Values of `IpSetForwardedIpConfigurationFallbackBehavior`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IpSetForwardedIpConfigurationFallbackBehavior {
-    /// `MATCH`
-    Match,
-    /// `NO_MATCH`
-    NoMatch,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IpSetForwardedIpConfigurationFallbackBehavior {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["MATCH", "NO_MATCH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Match => "MATCH",
-            Self::NoMatch => "NO_MATCH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for IpSetForwardedIpConfigurationFallbackBehavior {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IpSetForwardedIpConfigurationFallbackBehavior {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IpSetForwardedIpConfigurationFallbackBehavior {
-    fn from(s: &str) -> Self {
-        match s {
-            "MATCH" => Self::Match,
-            "NO_MATCH" => Self::NoMatch,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IpSetForwardedIpConfigurationFallbackBehavior> {
-    fn from(s: &str) -> Self {
-        Value::literal(IpSetForwardedIpConfigurationFallbackBehavior::from(s))
-    }
-}
-
-crate::impl_literal!(IpSetForwardedIpConfigurationFallbackBehavior);
-
-/// Values of `Position`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Position {
-    /// `FIRST`
-    First,
-    /// `LAST`
-    Last,
-    /// `ANY`
-    Any,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Position {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIRST", "LAST", "ANY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::First => "FIRST",
-            Self::Last => "LAST",
-            Self::Any => "ANY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Position {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Position {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Position {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIRST" => Self::First,
-            "LAST" => Self::Last,
-            "ANY" => Self::Any,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Position> {
-    fn from(s: &str) -> Self {
-        Value::literal(Position::from(s))
-    }
-}
-
-crate::impl_literal!(Position);
-
-/// Property type `LabelMatchStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct LabelMatchStatement {
-    /// `Key` (required).
-    /// Pattern: `^[0-9A-Za-z_:-]{1,1024}$`.
-    pub key: Value<String>,
-    /// `Scope` (required).
-    pub scope: Value<LabelMatchScope>,
+crate::l1_struct! {
+    /// Property type `LabelMatchStatement` of `AWS::WAFv2::RuleGroup`.
+    LabelMatchStatement
 }
 
 impl LabelMatchStatement {
     /// The required properties: `Key`, `Scope`.
     pub fn new(key: impl Into<Value<String>>, scope: impl Into<Value<LabelMatchScope>>) -> Self {
-        Self {
-            key: key.into(),
-            scope: scope.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Key", key.into().to_template())
+                .with(1, "Scope", scope.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for LabelMatchStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Scope".to_owned(), self.scope.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `LabelMatchScope`.
+    LabelMatchScope {
+        /// `LABEL`
+        Label = "LABEL",
+        /// `NAMESPACE`
+        Namespace = "NAMESPACE",
     }
 }
 
-impl Check for LabelMatchStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                pattern: Some("^[0-9A-Za-z_:-]{1,1024}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.scope.check(&path.field("Scope"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LabelMatchStatement);
-
-/// Values of `LabelMatchScope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LabelMatchScope {
-    /// `LABEL`
-    Label,
-    /// `NAMESPACE`
-    Namespace,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LabelMatchScope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LABEL", "NAMESPACE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Label => "LABEL",
-            Self::Namespace => "NAMESPACE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LabelMatchScope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LabelMatchScope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LabelMatchScope {
-    fn from(s: &str) -> Self {
-        match s {
-            "LABEL" => Self::Label,
-            "NAMESPACE" => Self::Namespace,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LabelMatchScope> {
-    fn from(s: &str) -> Self {
-        Value::literal(LabelMatchScope::from(s))
-    }
-}
-
-crate::impl_literal!(LabelMatchScope);
-
-/// Property type `OrStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct OrStatement {
-    /// `Statements` (required).
-    pub statements: Value<List<Statement>>,
+crate::l1_struct! {
+    /// Property type `OrStatement` of `AWS::WAFv2::RuleGroup`.
+    OrStatement
 }
 
 impl OrStatement {
     /// The required properties: `Statements`.
     pub fn new(statements: impl Into<Value<List<Statement>>>) -> Self {
-        Self {
-            statements: statements.into(),
-        }
+        Self(crate::Properties::new().with(0, "Statements", statements.into().to_template()))
     }
 }
 
-impl ToTemplate for OrStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Statements".to_owned(), self.statements.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for OrStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.statements
-            .check(&path.field("Statements"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(OrStatement);
-
-/// Property type `RegexMatchStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RegexMatchStatement {
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `RegexString` (required).
-    /// Length: 1..=512 characters.
-    pub regex_string: Value<String>,
-    /// `TextTransformations` (required).
-    /// Items: 1..=.
-    pub text_transformations: Value<List<TextTransformation>>,
+crate::l1_struct! {
+    /// Property type `RegexMatchStatement` of `AWS::WAFv2::RuleGroup`.
+    RegexMatchStatement
 }
 
 impl RegexMatchStatement {
@@ -4861,65 +1394,22 @@ impl RegexMatchStatement {
         regex_string: impl Into<Value<String>>,
         text_transformations: impl Into<Value<List<TextTransformation>>>,
     ) -> Self {
-        Self {
-            field_to_match: field_to_match.into(),
-            regex_string: regex_string.into(),
-            text_transformations: text_transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldToMatch", field_to_match.into().to_template())
+                .with(1, "RegexString", regex_string.into().to_template())
+                .with(
+                    2,
+                    "TextTransformations",
+                    text_transformations.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for RegexMatchStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert("RegexString".to_owned(), self.regex_string.to_template());
-        m.insert(
-            "TextTransformations".to_owned(),
-            self.text_transformations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegexMatchStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-        self.regex_string.check(
-            &path.field("RegexString"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(512),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_transformations.check(
-            &path.field("TextTransformations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RegexMatchStatement);
-
-/// Property type `RegexPatternSetReferenceStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct RegexPatternSetReferenceStatement {
-    /// `Arn` (required).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `\S`.
-    pub arn: Value<String>,
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `TextTransformations` (required).
-    /// Items: 1..=.
-    pub text_transformations: Value<List<TextTransformation>>,
+crate::l1_struct! {
+    /// Property type `RegexPatternSetReferenceStatement` of `AWS::WAFv2::RuleGroup`.
+    RegexPatternSetReferenceStatement
 }
 
 impl RegexPatternSetReferenceStatement {
@@ -4929,67 +1419,22 @@ impl RegexPatternSetReferenceStatement {
         field_to_match: impl Into<Value<FieldToMatch>>,
         text_transformations: impl Into<Value<List<TextTransformation>>>,
     ) -> Self {
-        Self {
-            arn: arn.into(),
-            field_to_match: field_to_match.into(),
-            text_transformations: text_transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Arn", arn.into().to_template())
+                .with(1, "FieldToMatch", field_to_match.into().to_template())
+                .with(
+                    2,
+                    "TextTransformations",
+                    text_transformations.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for RegexPatternSetReferenceStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Arn".to_owned(), self.arn.to_template());
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert(
-            "TextTransformations".to_owned(),
-            self.text_transformations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for RegexPatternSetReferenceStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-        self.text_transformations.check(
-            &path.field("TextTransformations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RegexPatternSetReferenceStatement);
-
-/// Property type `SizeConstraintStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct SizeConstraintStatement {
-    /// `ComparisonOperator` (required).
-    pub comparison_operator: Value<ComparisonOperator>,
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `Size` (required).
-    /// Range: 0..=21474836480.
-    pub size: Value<f64>,
-    /// `TextTransformations` (required).
-    /// Items: 1..=.
-    pub text_transformations: Value<List<TextTransformation>>,
+crate::l1_struct! {
+    /// Property type `SizeConstraintStatement` of `AWS::WAFv2::RuleGroup`.
+    SizeConstraintStatement
 }
 
 impl SizeConstraintStatement {
@@ -5000,143 +1445,45 @@ impl SizeConstraintStatement {
         size: impl Into<Value<f64>>,
         text_transformations: impl Into<Value<List<TextTransformation>>>,
     ) -> Self {
-        Self {
-            comparison_operator: comparison_operator.into(),
-            field_to_match: field_to_match.into(),
-            size: size.into(),
-            text_transformations: text_transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "ComparisonOperator",
+                    comparison_operator.into().to_template(),
+                )
+                .with(1, "FieldToMatch", field_to_match.into().to_template())
+                .with(2, "Size", size.into().to_template())
+                .with(
+                    3,
+                    "TextTransformations",
+                    text_transformations.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for SizeConstraintStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ComparisonOperator".to_owned(),
-            self.comparison_operator.to_template(),
-        );
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert("Size".to_owned(), self.size.to_template());
-        m.insert(
-            "TextTransformations".to_owned(),
-            self.text_transformations.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ComparisonOperator`.
+    ComparisonOperator {
+        /// `EQ`
+        Eq = "EQ",
+        /// `NE`
+        Ne = "NE",
+        /// `LE`
+        Le = "LE",
+        /// `LT`
+        Lt = "LT",
+        /// `GE`
+        Ge = "GE",
+        /// `GT`
+        Gt = "GT",
     }
 }
 
-impl Check for SizeConstraintStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.comparison_operator
-            .check(&path.field("ComparisonOperator"), &Rules::NONE, out);
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-        self.size.check(
-            &path.field("Size"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(21474836480.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.text_transformations.check(
-            &path.field("TextTransformations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SizeConstraintStatement);
-
-/// Values of `ComparisonOperator`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ComparisonOperator {
-    /// `EQ`
-    Eq,
-    /// `NE`
-    Ne,
-    /// `LE`
-    Le,
-    /// `LT`
-    Lt,
-    /// `GE`
-    Ge,
-    /// `GT`
-    Gt,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ComparisonOperator {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EQ", "NE", "LE", "LT", "GE", "GT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Eq => "EQ",
-            Self::Ne => "NE",
-            Self::Le => "LE",
-            Self::Lt => "LT",
-            Self::Ge => "GE",
-            Self::Gt => "GT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ComparisonOperator {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ComparisonOperator {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ComparisonOperator {
-    fn from(s: &str) -> Self {
-        match s {
-            "EQ" => Self::Eq,
-            "NE" => Self::Ne,
-            "LE" => Self::Le,
-            "LT" => Self::Lt,
-            "GE" => Self::Ge,
-            "GT" => Self::Gt,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ComparisonOperator> {
-    fn from(s: &str) -> Self {
-        Value::literal(ComparisonOperator::from(s))
-    }
-}
-
-crate::impl_literal!(ComparisonOperator);
-
-/// Property type `SqliMatchStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct SqliMatchStatement {
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `SensitivityLevel` (optional).
-    pub sensitivity_level: Option<Value<SensitivityLevel>>,
-    /// `TextTransformations` (required).
-    /// Items: 1..=.
-    pub text_transformations: Value<List<TextTransformation>>,
+crate::l1_struct! {
+    /// Property type `SqliMatchStatement` of `AWS::WAFv2::RuleGroup`.
+    SqliMatchStatement
 }
 
 impl SqliMatchStatement {
@@ -5145,118 +1492,38 @@ impl SqliMatchStatement {
         field_to_match: impl Into<Value<FieldToMatch>>,
         text_transformations: impl Into<Value<List<TextTransformation>>>,
     ) -> Self {
-        Self {
-            field_to_match: field_to_match.into(),
-            sensitivity_level: None,
-            text_transformations: text_transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldToMatch", field_to_match.into().to_template())
+                .with(
+                    2,
+                    "TextTransformations",
+                    text_transformations.into().to_template(),
+                ),
+        )
     }
-    /// Sets `SensitivityLevel`.
-    pub fn sensitivity_level(mut self, value: impl Into<Value<SensitivityLevel>>) -> Self {
-        self.sensitivity_level = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SqliMatchStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        if let Some(v) = &self.sensitivity_level {
-            m.insert("SensitivityLevel".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TextTransformations".to_owned(),
-            self.text_transformations.to_template(),
-        );
-        Expr::Map(m)
+    /// `SensitivityLevel` (optional).
+    pub fn sensitivity_level(self, value: impl Into<Value<SensitivityLevel>>) -> Self {
+        Self(
+            self.0
+                .with(1, "SensitivityLevel", value.into().to_template()),
+        )
     }
 }
 
-impl Check for SqliMatchStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-        self.sensitivity_level
-            .check(&path.field("SensitivityLevel"), &Rules::NONE, out);
-        self.text_transformations.check(
-            &path.field("TextTransformations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `SensitivityLevel`.
+    SensitivityLevel {
+        /// `LOW`
+        Low = "LOW",
+        /// `HIGH`
+        High = "HIGH",
     }
 }
 
-crate::impl_literal!(SqliMatchStatement);
-
-/// Values of `SensitivityLevel`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SensitivityLevel {
-    /// `LOW`
-    Low,
-    /// `HIGH`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SensitivityLevel {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["LOW", "HIGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Low => "LOW",
-            Self::High => "HIGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SensitivityLevel {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SensitivityLevel {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SensitivityLevel {
-    fn from(s: &str) -> Self {
-        match s {
-            "LOW" => Self::Low,
-            "HIGH" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SensitivityLevel> {
-    fn from(s: &str) -> Self {
-        Value::literal(SensitivityLevel::from(s))
-    }
-}
-
-crate::impl_literal!(SensitivityLevel);
-
-/// Property type `XssMatchStatement` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct XssMatchStatement {
-    /// `FieldToMatch` (required).
-    pub field_to_match: Value<FieldToMatch>,
-    /// `TextTransformations` (required).
-    /// Items: 1..=.
-    pub text_transformations: Value<List<TextTransformation>>,
+crate::l1_struct! {
+    /// Property type `XssMatchStatement` of `AWS::WAFv2::RuleGroup`.
+    XssMatchStatement
 }
 
 impl XssMatchStatement {
@@ -5265,53 +1532,21 @@ impl XssMatchStatement {
         field_to_match: impl Into<Value<FieldToMatch>>,
         text_transformations: impl Into<Value<List<TextTransformation>>>,
     ) -> Self {
-        Self {
-            field_to_match: field_to_match.into(),
-            text_transformations: text_transformations.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FieldToMatch", field_to_match.into().to_template())
+                .with(
+                    1,
+                    "TextTransformations",
+                    text_transformations.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for XssMatchStatement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("FieldToMatch".to_owned(), self.field_to_match.to_template());
-        m.insert(
-            "TextTransformations".to_owned(),
-            self.text_transformations.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for XssMatchStatement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.field_to_match
-            .check(&path.field("FieldToMatch"), &Rules::NONE, out);
-        self.text_transformations.check(
-            &path.field("TextTransformations"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(XssMatchStatement);
-
-/// Property type `VisibilityConfig` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone)]
-pub struct VisibilityConfig {
-    /// `CloudWatchMetricsEnabled` (required).
-    pub cloud_watch_metrics_enabled: Value<bool>,
-    /// `MetricName` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^[\w#:\.\-/]+$`.
-    pub metric_name: Value<String>,
-    /// `SampledRequestsEnabled` (required).
-    pub sampled_requests_enabled: Value<bool>,
+crate::l1_struct! {
+    /// Property type `VisibilityConfig` of `AWS::WAFv2::RuleGroup`.
+    VisibilityConfig
 }
 
 impl VisibilityConfig {
@@ -5321,173 +1556,53 @@ impl VisibilityConfig {
         metric_name: impl Into<Value<String>>,
         sampled_requests_enabled: impl Into<Value<bool>>,
     ) -> Self {
-        Self {
-            cloud_watch_metrics_enabled: cloud_watch_metrics_enabled.into(),
-            metric_name: metric_name.into(),
-            sampled_requests_enabled: sampled_requests_enabled.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CloudWatchMetricsEnabled",
+                    cloud_watch_metrics_enabled.into().to_template(),
+                )
+                .with(1, "MetricName", metric_name.into().to_template())
+                .with(
+                    2,
+                    "SampledRequestsEnabled",
+                    sampled_requests_enabled.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for VisibilityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CloudWatchMetricsEnabled".to_owned(),
-            self.cloud_watch_metrics_enabled.to_template(),
-        );
-        m.insert("MetricName".to_owned(), self.metric_name.to_template());
-        m.insert(
-            "SampledRequestsEnabled".to_owned(),
-            self.sampled_requests_enabled.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `Scope`.
+    Scope {
+        /// `CLOUDFRONT`
+        Cloudfront = "CLOUDFRONT",
+        /// `REGIONAL`
+        Regional = "REGIONAL",
     }
 }
 
-impl Check for VisibilityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.metric_name.check(
-            &path.field("MetricName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^[\\w#:\\.\\-/]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(VisibilityConfig);
-
-/// Values of `Scope`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Scope {
-    /// `CLOUDFRONT`
-    Cloudfront,
-    /// `REGIONAL`
-    Regional,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Scope {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CLOUDFRONT", "REGIONAL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cloudfront => "CLOUDFRONT",
-            Self::Regional => "REGIONAL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Scope {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Scope {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Scope {
-    fn from(s: &str) -> Self {
-        match s {
-            "CLOUDFRONT" => Self::Cloudfront,
-            "REGIONAL" => Self::Regional,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Scope> {
-    fn from(s: &str) -> Self {
-        Value::literal(Scope::from(s))
-    }
-}
-
-crate::impl_literal!(Scope);
-
-/// Property type `Tag` of `AWS::WAFv2::RuleGroup`.
-#[derive(Debug, Clone, Default)]
-pub struct Tag {
-    /// `Key` (optional).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::WAFv2::RuleGroup`.
+    Tag(default)
 }
 
 impl Tag {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            key: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Key`.
-    pub fn key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key = Some(value.into());
-        self
+    /// `Key` (optional).
+    /// Length: 1 to 128 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Key", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.key {
-            m.insert("Key".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

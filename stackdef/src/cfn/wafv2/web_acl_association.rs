@@ -11,81 +11,35 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WAFv2::WebACLAssociation`.
-#[derive(Debug, Clone)]
-pub struct WebAclAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WebAclAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WebAclAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WebAclAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WAFv2::WebACLAssociation`.
+    WebAclAssociation("AWS::WAFv2::WebACLAssociation", WebAclAssociationProps)
 }
 
 impl WebAclAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WAFv2::WebACLAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WebAclAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `ResourceArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_resource_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ResourceArn", value.into())
+    }
+
+    /// Replaces `WebACLArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_acl_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("WebACLArn", value.into())
+    }
 }
 
-/// Properties of `AWS::WAFv2::WebACLAssociation`.
-#[derive(Debug, Clone)]
-pub struct WebAclAssociationProps {
-    /// `ResourceArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `\S`.
-    pub resource_arn: Value<String>,
-    /// `WebACLArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `\S`.
-    pub web_acl_arn: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::WAFv2::WebACLAssociation`.
+    WebAclAssociationProps
 }
 
 impl WebAclAssociationProps {
@@ -94,45 +48,10 @@ impl WebAclAssociationProps {
         resource_arn: impl Into<Value<String>>,
         web_acl_arn: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            resource_arn: resource_arn.into(),
-            web_acl_arn: web_acl_arn.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ResourceArn", resource_arn.into().to_template())
+                .with(1, "WebACLArn", web_acl_arn.into().to_template()),
+        )
     }
 }
-
-impl ToTemplate for WebAclAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ResourceArn".to_owned(), self.resource_arn.to_template());
-        m.insert("WebACLArn".to_owned(), self.web_acl_arn.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for WebAclAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_arn.check(
-            &path.field("ResourceArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.web_acl_arn.check(
-            &path.field("WebACLArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some("\\S"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WebAclAssociationProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Wisdom::AIAgent`.
-#[derive(Debug, Clone)]
-pub struct AiAgent {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AiAgent {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AiAgent {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AiAgent {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::AIAgent`.
+    AiAgent("AWS::Wisdom::AIAgent", AiAgentProps)
 }
 
 impl AiAgent {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::AIAgent";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AiAgentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,223 +43,104 @@ impl AiAgent {
     pub fn attr_modified_time_seconds(&self) -> Value<f64> {
         self.resource.get_att("ModifiedTimeSeconds")
     }
+
+    /// Replaces `AssistantId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assistant_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssistantId", value.into())
+    }
+
+    /// Replaces `Configuration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Configuration", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<AiAgentType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::AIAgent`.
-#[derive(Debug, Clone)]
-pub struct AiAgentProps {
-    /// `AssistantId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
-    pub assistant_id: Value<String>,
-    /// `Configuration` (required).
-    pub configuration: Value<serde_json::Value>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<AiAgentType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::AIAgent`.
+    AiAgentProps
 }
 
 impl AiAgentProps {
     /// The required properties: `AssistantId`, `Configuration`, `Type`.
     pub fn new(
         assistant_id: impl Into<Value<String>>,
-        configuration: impl Into<Value<serde_json::Value>>,
+        configuration: impl Into<Value<Json>>,
         type_: impl Into<Value<AiAgentType>>,
     ) -> Self {
-        Self {
-            assistant_id: assistant_id.into(),
-            configuration: configuration.into(),
-            description: None,
-            name: None,
-            tags: None,
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AssistantId", assistant_id.into().to_template())
+                .with(1, "Configuration", configuration.into().to_template())
+                .with(5, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}_.,-]+`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}_.,-]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AiAgentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AssistantId".to_owned(), self.assistant_id.to_template());
-        m.insert("Configuration".to_owned(), self.configuration.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AiAgentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assistant_id.check(&path.field("AssistantId"), &Rules { pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AiAgentType`.
+    AiAgentType {
+        /// `MANUAL_SEARCH`
+        ManualSearch = "MANUAL_SEARCH",
+        /// `ANSWER_RECOMMENDATION`
+        AnswerRecommendation = "ANSWER_RECOMMENDATION",
+        /// `SELF_SERVICE`
+        SelfService = "SELF_SERVICE",
+        /// `EMAIL_RESPONSE`
+        EmailResponse = "EMAIL_RESPONSE",
+        /// `EMAIL_OVERVIEW`
+        EmailOverview = "EMAIL_OVERVIEW",
+        /// `EMAIL_GENERATIVE_ANSWER`
+        EmailGenerativeAnswer = "EMAIL_GENERATIVE_ANSWER",
+        /// `ORCHESTRATION`
+        Orchestration = "ORCHESTRATION",
+        /// `NOTE_TAKING`
+        NoteTaking = "NOTE_TAKING",
+        /// `CASE_SUMMARIZATION`
+        CaseSummarization = "CASE_SUMMARIZATION",
     }
 }
-
-crate::impl_literal!(AiAgentProps);
-
-/// Values of `AiAgentType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AiAgentType {
-    /// `MANUAL_SEARCH`
-    ManualSearch,
-    /// `ANSWER_RECOMMENDATION`
-    AnswerRecommendation,
-    /// `SELF_SERVICE`
-    SelfService,
-    /// `EMAIL_RESPONSE`
-    EmailResponse,
-    /// `EMAIL_OVERVIEW`
-    EmailOverview,
-    /// `EMAIL_GENERATIVE_ANSWER`
-    EmailGenerativeAnswer,
-    /// `ORCHESTRATION`
-    Orchestration,
-    /// `NOTE_TAKING`
-    NoteTaking,
-    /// `CASE_SUMMARIZATION`
-    CaseSummarization,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AiAgentType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MANUAL_SEARCH",
-        "ANSWER_RECOMMENDATION",
-        "SELF_SERVICE",
-        "EMAIL_RESPONSE",
-        "EMAIL_OVERVIEW",
-        "EMAIL_GENERATIVE_ANSWER",
-        "ORCHESTRATION",
-        "NOTE_TAKING",
-        "CASE_SUMMARIZATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ManualSearch => "MANUAL_SEARCH",
-            Self::AnswerRecommendation => "ANSWER_RECOMMENDATION",
-            Self::SelfService => "SELF_SERVICE",
-            Self::EmailResponse => "EMAIL_RESPONSE",
-            Self::EmailOverview => "EMAIL_OVERVIEW",
-            Self::EmailGenerativeAnswer => "EMAIL_GENERATIVE_ANSWER",
-            Self::Orchestration => "ORCHESTRATION",
-            Self::NoteTaking => "NOTE_TAKING",
-            Self::CaseSummarization => "CASE_SUMMARIZATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AiAgentType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AiAgentType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AiAgentType {
-    fn from(s: &str) -> Self {
-        match s {
-            "MANUAL_SEARCH" => Self::ManualSearch,
-            "ANSWER_RECOMMENDATION" => Self::AnswerRecommendation,
-            "SELF_SERVICE" => Self::SelfService,
-            "EMAIL_RESPONSE" => Self::EmailResponse,
-            "EMAIL_OVERVIEW" => Self::EmailOverview,
-            "EMAIL_GENERATIVE_ANSWER" => Self::EmailGenerativeAnswer,
-            "ORCHESTRATION" => Self::Orchestration,
-            "NOTE_TAKING" => Self::NoteTaking,
-            "CASE_SUMMARIZATION" => Self::CaseSummarization,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AiAgentType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AiAgentType::from(s))
-    }
-}
-
-crate::impl_literal!(AiAgentType);

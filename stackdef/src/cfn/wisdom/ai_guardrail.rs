@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct AiGuardrail {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AiGuardrail {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AiGuardrail {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AiGuardrail {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::AIGuardrail`.
+    AiGuardrail("AWS::Wisdom::AIGuardrail", AiGuardrailProps)
 }
 
 impl AiGuardrail {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::AIGuardrail";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AiGuardrailProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,45 +38,92 @@ impl AiGuardrail {
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
+
+    /// Replaces `AssistantId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assistant_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssistantId", value.into())
+    }
+
+    /// Replaces `BlockedInputMessaging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blocked_input_messaging(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("BlockedInputMessaging", value.into())
+    }
+
+    /// Replaces `BlockedOutputsMessaging` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_blocked_outputs_messaging(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("BlockedOutputsMessaging", value.into())
+    }
+
+    /// Replaces `ContentPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_policy_config(
+        &self,
+        value: impl Into<Value<AiGuardrailContentPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("ContentPolicyConfig", value.into())
+    }
+
+    /// Replaces `ContextualGroundingPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_contextual_grounding_policy_config(
+        &self,
+        value: impl Into<Value<AiGuardrailContextualGroundingPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("ContextualGroundingPolicyConfig", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SensitiveInformationPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sensitive_information_policy_config(
+        &self,
+        value: impl Into<Value<AiGuardrailSensitiveInformationPolicyConfig>>,
+    ) {
+        self.resource
+            .set_property("SensitiveInformationPolicyConfig", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TopicPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_topic_policy_config(&self, value: impl Into<Value<AiGuardrailTopicPolicyConfig>>) {
+        self.resource
+            .set_property("TopicPolicyConfig", value.into())
+    }
+
+    /// Replaces `WordPolicyConfig` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_word_policy_config(&self, value: impl Into<Value<AiGuardrailWordPolicyConfig>>) {
+        self.resource.set_property("WordPolicyConfig", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct AiGuardrailProps {
-    /// `AssistantId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
-    pub assistant_id: Value<String>,
-    /// `BlockedInputMessaging` (required).
-    /// Length: 1..=500 characters.
-    pub blocked_input_messaging: Value<String>,
-    /// `BlockedOutputsMessaging` (required).
-    /// Length: 1..=500 characters.
-    pub blocked_outputs_messaging: Value<String>,
-    /// `ContentPolicyConfig` (optional).
-    pub content_policy_config: Option<Value<AiGuardrailContentPolicyConfig>>,
-    /// `ContextualGroundingPolicyConfig` (optional).
-    pub contextual_grounding_policy_config:
-        Option<Value<AiGuardrailContextualGroundingPolicyConfig>>,
-    /// `Description` (optional).
-    /// Length: 1..=200 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
-    pub name: Option<Value<String>>,
-    /// `SensitiveInformationPolicyConfig` (optional).
-    pub sensitive_information_policy_config:
-        Option<Value<AiGuardrailSensitiveInformationPolicyConfig>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TopicPolicyConfig` (optional).
-    pub topic_policy_config: Option<Value<AiGuardrailTopicPolicyConfig>>,
-    /// `WordPolicyConfig` (optional).
-    pub word_policy_config: Option<Value<AiGuardrailWordPolicyConfig>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::AIGuardrail`.
+    AiGuardrailProps
 }
 
 impl AiGuardrailProps {
@@ -134,253 +133,105 @@ impl AiGuardrailProps {
         blocked_input_messaging: impl Into<Value<String>>,
         blocked_outputs_messaging: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            assistant_id: assistant_id.into(),
-            blocked_input_messaging: blocked_input_messaging.into(),
-            blocked_outputs_messaging: blocked_outputs_messaging.into(),
-            content_policy_config: None,
-            contextual_grounding_policy_config: None,
-            description: None,
-            name: None,
-            sensitive_information_policy_config: None,
-            tags: None,
-            topic_policy_config: None,
-            word_policy_config: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AssistantId", assistant_id.into().to_template())
+                .with(
+                    1,
+                    "BlockedInputMessaging",
+                    blocked_input_messaging.into().to_template(),
+                )
+                .with(
+                    2,
+                    "BlockedOutputsMessaging",
+                    blocked_outputs_messaging.into().to_template(),
+                ),
+        )
     }
-    /// Sets `ContentPolicyConfig`.
+    /// `ContentPolicyConfig` (optional).
     pub fn content_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<AiGuardrailContentPolicyConfig>>,
     ) -> Self {
-        self.content_policy_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(3, "ContentPolicyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `ContextualGroundingPolicyConfig`.
+    /// `ContextualGroundingPolicyConfig` (optional).
     pub fn contextual_grounding_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<AiGuardrailContextualGroundingPolicyConfig>>,
     ) -> Self {
-        self.contextual_grounding_policy_config = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ContextualGroundingPolicyConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 200 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}_.,-]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `SensitiveInformationPolicyConfig`.
+    /// `SensitiveInformationPolicyConfig` (optional).
     pub fn sensitive_information_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<AiGuardrailSensitiveInformationPolicyConfig>>,
     ) -> Self {
-        self.sensitive_information_policy_config = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "SensitiveInformationPolicyConfig",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(8, "Tags", value.into().to_template()))
     }
-    /// Sets `TopicPolicyConfig`.
+    /// `TopicPolicyConfig` (optional).
     pub fn topic_policy_config(
-        mut self,
+        self,
         value: impl Into<Value<AiGuardrailTopicPolicyConfig>>,
     ) -> Self {
-        self.topic_policy_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "TopicPolicyConfig", value.into().to_template()),
+        )
     }
-    /// Sets `WordPolicyConfig`.
-    pub fn word_policy_config(
-        mut self,
-        value: impl Into<Value<AiGuardrailWordPolicyConfig>>,
-    ) -> Self {
-        self.word_policy_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AiGuardrailProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AssistantId".to_owned(), self.assistant_id.to_template());
-        m.insert(
-            "BlockedInputMessaging".to_owned(),
-            self.blocked_input_messaging.to_template(),
-        );
-        m.insert(
-            "BlockedOutputsMessaging".to_owned(),
-            self.blocked_outputs_messaging.to_template(),
-        );
-        if let Some(v) = &self.content_policy_config {
-            m.insert("ContentPolicyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contextual_grounding_policy_config {
-            m.insert(
-                "ContextualGroundingPolicyConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sensitive_information_policy_config {
-            m.insert(
-                "SensitiveInformationPolicyConfig".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.topic_policy_config {
-            m.insert("TopicPolicyConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.word_policy_config {
-            m.insert("WordPolicyConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WordPolicyConfig` (optional).
+    pub fn word_policy_config(self, value: impl Into<Value<AiGuardrailWordPolicyConfig>>) -> Self {
+        Self(
+            self.0
+                .with(10, "WordPolicyConfig", value.into().to_template()),
+        )
     }
 }
 
-impl Check for AiGuardrailProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assistant_id.check(&path.field("AssistantId"), &Rules { pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), ..Rules::NONE }, out);
-        self.blocked_input_messaging.check(
-            &path.field("BlockedInputMessaging"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.blocked_outputs_messaging.check(
-            &path.field("BlockedOutputsMessaging"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.content_policy_config
-            .check(&path.field("ContentPolicyConfig"), &Rules::NONE, out);
-        self.contextual_grounding_policy_config.check(
-            &path.field("ContextualGroundingPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sensitive_information_policy_config.check(
-            &path.field("SensitiveInformationPolicyConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.topic_policy_config
-            .check(&path.field("TopicPolicyConfig"), &Rules::NONE, out);
-        self.word_policy_config
-            .check(&path.field("WordPolicyConfig"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(AiGuardrailProps);
-
-/// Property type `AiGuardrailContentPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct AiGuardrailContentPolicyConfig {
-    /// `FiltersConfig` (required).
-    /// Items: 1..=6.
-    pub filters_config: Value<List<GuardrailContentFilterConfig>>,
+crate::l1_struct! {
+    /// Property type `AiGuardrailContentPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
+    AiGuardrailContentPolicyConfig
 }
 
 impl AiGuardrailContentPolicyConfig {
     /// The required properties: `FiltersConfig`.
     pub fn new(filters_config: impl Into<Value<List<GuardrailContentFilterConfig>>>) -> Self {
-        Self {
-            filters_config: filters_config.into(),
-        }
+        Self(crate::Properties::new().with(0, "FiltersConfig", filters_config.into().to_template()))
     }
 }
 
-impl ToTemplate for AiGuardrailContentPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FiltersConfig".to_owned(),
-            self.filters_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AiGuardrailContentPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters_config.check(
-            &path.field("FiltersConfig"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(6),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AiGuardrailContentPolicyConfig);
-
-/// Property type `GuardrailContentFilterConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailContentFilterConfig {
-    /// `InputStrength` (required).
-    pub input_strength: Value<GuardrailFilterStrength>,
-    /// `OutputStrength` (required).
-    pub output_strength: Value<GuardrailFilterStrength>,
-    /// `Type` (required).
-    pub type_: Value<GuardrailContentFilterType>,
+crate::l1_struct! {
+    /// Property type `GuardrailContentFilterConfig` of `AWS::Wisdom::AIGuardrail`.
+    GuardrailContentFilterConfig
 }
 
 impl GuardrailContentFilterConfig {
@@ -390,193 +241,50 @@ impl GuardrailContentFilterConfig {
         output_strength: impl Into<Value<GuardrailFilterStrength>>,
         type_: impl Into<Value<GuardrailContentFilterType>>,
     ) -> Self {
-        Self {
-            input_strength: input_strength.into(),
-            output_strength: output_strength.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "InputStrength", input_strength.into().to_template())
+                .with(1, "OutputStrength", output_strength.into().to_template())
+                .with(2, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GuardrailContentFilterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "InputStrength".to_owned(),
-            self.input_strength.to_template(),
-        );
-        m.insert(
-            "OutputStrength".to_owned(),
-            self.output_strength.to_template(),
-        );
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GuardrailFilterStrength`.
+    GuardrailFilterStrength {
+        /// `NONE`
+        None = "NONE",
+        /// `LOW`
+        Low = "LOW",
+        /// `MEDIUM`
+        Medium = "MEDIUM",
+        /// `HIGH`
+        High = "HIGH",
     }
 }
 
-impl Check for GuardrailContentFilterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.input_strength
-            .check(&path.field("InputStrength"), &Rules::NONE, out);
-        self.output_strength
-            .check(&path.field("OutputStrength"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `GuardrailContentFilterType`.
+    GuardrailContentFilterType {
+        /// `SEXUAL`
+        Sexual = "SEXUAL",
+        /// `VIOLENCE`
+        Violence = "VIOLENCE",
+        /// `HATE`
+        Hate = "HATE",
+        /// `INSULTS`
+        Insults = "INSULTS",
+        /// `MISCONDUCT`
+        Misconduct = "MISCONDUCT",
+        /// `PROMPT_ATTACK`
+        PromptAttack = "PROMPT_ATTACK",
     }
 }
 
-crate::impl_literal!(GuardrailContentFilterConfig);
-
-/// Values of `GuardrailFilterStrength`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GuardrailFilterStrength {
-    /// `NONE`
-    None,
-    /// `LOW`
-    Low,
-    /// `MEDIUM`
-    Medium,
-    /// `HIGH`
-    High,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GuardrailFilterStrength {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["NONE", "LOW", "MEDIUM", "HIGH"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Low => "LOW",
-            Self::Medium => "MEDIUM",
-            Self::High => "HIGH",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GuardrailFilterStrength {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GuardrailFilterStrength {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GuardrailFilterStrength {
-    fn from(s: &str) -> Self {
-        match s {
-            "NONE" => Self::None,
-            "LOW" => Self::Low,
-            "MEDIUM" => Self::Medium,
-            "HIGH" => Self::High,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GuardrailFilterStrength> {
-    fn from(s: &str) -> Self {
-        Value::literal(GuardrailFilterStrength::from(s))
-    }
-}
-
-crate::impl_literal!(GuardrailFilterStrength);
-
-/// Values of `GuardrailContentFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GuardrailContentFilterType {
-    /// `SEXUAL`
-    Sexual,
-    /// `VIOLENCE`
-    Violence,
-    /// `HATE`
-    Hate,
-    /// `INSULTS`
-    Insults,
-    /// `MISCONDUCT`
-    Misconduct,
-    /// `PROMPT_ATTACK`
-    PromptAttack,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GuardrailContentFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SEXUAL",
-        "VIOLENCE",
-        "HATE",
-        "INSULTS",
-        "MISCONDUCT",
-        "PROMPT_ATTACK",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Sexual => "SEXUAL",
-            Self::Violence => "VIOLENCE",
-            Self::Hate => "HATE",
-            Self::Insults => "INSULTS",
-            Self::Misconduct => "MISCONDUCT",
-            Self::PromptAttack => "PROMPT_ATTACK",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GuardrailContentFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GuardrailContentFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GuardrailContentFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SEXUAL" => Self::Sexual,
-            "VIOLENCE" => Self::Violence,
-            "HATE" => Self::Hate,
-            "INSULTS" => Self::Insults,
-            "MISCONDUCT" => Self::Misconduct,
-            "PROMPT_ATTACK" => Self::PromptAttack,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GuardrailContentFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GuardrailContentFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(GuardrailContentFilterType);
-
-/// Property type `AiGuardrailContextualGroundingPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct AiGuardrailContextualGroundingPolicyConfig {
-    /// `FiltersConfig` (required).
-    /// Items: 1..=.
-    pub filters_config: Value<List<GuardrailContextualGroundingFilterConfig>>,
+crate::l1_struct! {
+    /// Property type `AiGuardrailContextualGroundingPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
+    AiGuardrailContextualGroundingPolicyConfig
 }
 
 impl AiGuardrailContextualGroundingPolicyConfig {
@@ -584,46 +292,13 @@ impl AiGuardrailContextualGroundingPolicyConfig {
     pub fn new(
         filters_config: impl Into<Value<List<GuardrailContextualGroundingFilterConfig>>>,
     ) -> Self {
-        Self {
-            filters_config: filters_config.into(),
-        }
+        Self(crate::Properties::new().with(0, "FiltersConfig", filters_config.into().to_template()))
     }
 }
 
-impl ToTemplate for AiGuardrailContextualGroundingPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FiltersConfig".to_owned(),
-            self.filters_config.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for AiGuardrailContextualGroundingPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.filters_config.check(
-            &path.field("FiltersConfig"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AiGuardrailContextualGroundingPolicyConfig);
-
-/// Property type `GuardrailContextualGroundingFilterConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailContextualGroundingFilterConfig {
-    /// `Threshold` (required).
-    /// Range: 0..=.
-    pub threshold: Value<f64>,
-    /// `Type` (required).
-    pub type_: Value<GuardrailContextualGroundingFilterType>,
+crate::l1_struct! {
+    /// Property type `GuardrailContextualGroundingFilterConfig` of `AWS::Wisdom::AIGuardrail`.
+    GuardrailContextualGroundingFilterConfig
 }
 
 impl GuardrailContextualGroundingFilterConfig {
@@ -632,172 +307,55 @@ impl GuardrailContextualGroundingFilterConfig {
         threshold: impl Into<Value<f64>>,
         type_: impl Into<Value<GuardrailContextualGroundingFilterType>>,
     ) -> Self {
-        Self {
-            threshold: threshold.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Threshold", threshold.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GuardrailContextualGroundingFilterConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Threshold".to_owned(), self.threshold.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GuardrailContextualGroundingFilterType`.
+    GuardrailContextualGroundingFilterType {
+        /// `GROUNDING`
+        Grounding = "GROUNDING",
+        /// `RELEVANCE`
+        Relevance = "RELEVANCE",
     }
 }
 
-impl Check for GuardrailContextualGroundingFilterConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.threshold.check(
-            &path.field("Threshold"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GuardrailContextualGroundingFilterConfig);
-
-/// Values of `GuardrailContextualGroundingFilterType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GuardrailContextualGroundingFilterType {
-    /// `GROUNDING`
-    Grounding,
-    /// `RELEVANCE`
-    Relevance,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GuardrailContextualGroundingFilterType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["GROUNDING", "RELEVANCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Grounding => "GROUNDING",
-            Self::Relevance => "RELEVANCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GuardrailContextualGroundingFilterType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GuardrailContextualGroundingFilterType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GuardrailContextualGroundingFilterType {
-    fn from(s: &str) -> Self {
-        match s {
-            "GROUNDING" => Self::Grounding,
-            "RELEVANCE" => Self::Relevance,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GuardrailContextualGroundingFilterType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GuardrailContextualGroundingFilterType::from(s))
-    }
-}
-
-crate::impl_literal!(GuardrailContextualGroundingFilterType);
-
-/// Property type `AiGuardrailSensitiveInformationPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone, Default)]
-pub struct AiGuardrailSensitiveInformationPolicyConfig {
-    /// `PiiEntitiesConfig` (optional).
-    /// Items: 1..=.
-    pub pii_entities_config: Option<Value<List<GuardrailPiiEntityConfig>>>,
-    /// `RegexesConfig` (optional).
-    /// Items: 1..=.
-    pub regexes_config: Option<Value<List<GuardrailRegexConfig>>>,
+crate::l1_struct! {
+    /// Property type `AiGuardrailSensitiveInformationPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
+    AiGuardrailSensitiveInformationPolicyConfig(default)
 }
 
 impl AiGuardrailSensitiveInformationPolicyConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            pii_entities_config: None,
-            regexes_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `PiiEntitiesConfig`.
+    /// `PiiEntitiesConfig` (optional).
+    /// Items: at least 1.
     pub fn pii_entities_config(
-        mut self,
+        self,
         value: impl Into<Value<List<GuardrailPiiEntityConfig>>>,
     ) -> Self {
-        self.pii_entities_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "PiiEntitiesConfig", value.into().to_template()),
+        )
     }
-    /// Sets `RegexesConfig`.
-    pub fn regexes_config(mut self, value: impl Into<Value<List<GuardrailRegexConfig>>>) -> Self {
-        self.regexes_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AiGuardrailSensitiveInformationPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.pii_entities_config {
-            m.insert("PiiEntitiesConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.regexes_config {
-            m.insert("RegexesConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `RegexesConfig` (optional).
+    /// Items: at least 1.
+    pub fn regexes_config(self, value: impl Into<Value<List<GuardrailRegexConfig>>>) -> Self {
+        Self(self.0.with(1, "RegexesConfig", value.into().to_template()))
     }
 }
 
-impl Check for AiGuardrailSensitiveInformationPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.pii_entities_config.check(
-            &path.field("PiiEntitiesConfig"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.regexes_config.check(
-            &path.field("RegexesConfig"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AiGuardrailSensitiveInformationPolicyConfig);
-
-/// Property type `GuardrailPiiEntityConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailPiiEntityConfig {
-    /// `Action` (required).
-    pub action: Value<GuardrailSensitiveInformationAction>,
-    /// `Type` (required).
-    pub type_: Value<GuardrailPiiEntityType>,
+crate::l1_struct! {
+    /// Property type `GuardrailPiiEntityConfig` of `AWS::Wisdom::AIGuardrail`.
+    GuardrailPiiEntityConfig
 }
 
 impl GuardrailPiiEntityConfig {
@@ -806,307 +364,95 @@ impl GuardrailPiiEntityConfig {
         action: impl Into<Value<GuardrailSensitiveInformationAction>>,
         type_: impl Into<Value<GuardrailPiiEntityType>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(1, "Type", type_.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GuardrailPiiEntityConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GuardrailSensitiveInformationAction`.
+    GuardrailSensitiveInformationAction {
+        /// `BLOCK`
+        Block = "BLOCK",
+        /// `ANONYMIZE`
+        Anonymize = "ANONYMIZE",
     }
 }
 
-impl Check for GuardrailPiiEntityConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `GuardrailPiiEntityType`.
+    GuardrailPiiEntityType {
+        /// `ADDRESS`
+        Address = "ADDRESS",
+        /// `AGE`
+        Age = "AGE",
+        /// `AWS_ACCESS_KEY`
+        AwsAccessKey = "AWS_ACCESS_KEY",
+        /// `AWS_SECRET_KEY`
+        AwsSecretKey = "AWS_SECRET_KEY",
+        /// `CA_HEALTH_NUMBER`
+        CaHealthNumber = "CA_HEALTH_NUMBER",
+        /// `CA_SOCIAL_INSURANCE_NUMBER`
+        CaSocialInsuranceNumber = "CA_SOCIAL_INSURANCE_NUMBER",
+        /// `CREDIT_DEBIT_CARD_CVV`
+        CreditDebitCardCvv = "CREDIT_DEBIT_CARD_CVV",
+        /// `CREDIT_DEBIT_CARD_EXPIRY`
+        CreditDebitCardExpiry = "CREDIT_DEBIT_CARD_EXPIRY",
+        /// `CREDIT_DEBIT_CARD_NUMBER`
+        CreditDebitCardNumber = "CREDIT_DEBIT_CARD_NUMBER",
+        /// `DRIVER_ID`
+        DriverId = "DRIVER_ID",
+        /// `EMAIL`
+        Email = "EMAIL",
+        /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
+        InternationalBankAccountNumber = "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
+        /// `IP_ADDRESS`
+        IpAddress = "IP_ADDRESS",
+        /// `LICENSE_PLATE`
+        LicensePlate = "LICENSE_PLATE",
+        /// `MAC_ADDRESS`
+        MacAddress = "MAC_ADDRESS",
+        /// `NAME`
+        Name = "NAME",
+        /// `PASSWORD`
+        Password = "PASSWORD",
+        /// `PHONE`
+        Phone = "PHONE",
+        /// `PIN`
+        Pin = "PIN",
+        /// `SWIFT_CODE`
+        SwiftCode = "SWIFT_CODE",
+        /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
+        UkNationalHealthServiceNumber = "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
+        /// `UK_NATIONAL_INSURANCE_NUMBER`
+        UkNationalInsuranceNumber = "UK_NATIONAL_INSURANCE_NUMBER",
+        /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
+        UkUniqueTaxpayerReferenceNumber = "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
+        /// `URL`
+        Url = "URL",
+        /// `USERNAME`
+        Username = "USERNAME",
+        /// `US_BANK_ACCOUNT_NUMBER`
+        UsBankAccountNumber = "US_BANK_ACCOUNT_NUMBER",
+        /// `US_BANK_ROUTING_NUMBER`
+        UsBankRoutingNumber = "US_BANK_ROUTING_NUMBER",
+        /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
+        UsIndividualTaxIdentificationNumber = "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
+        /// `US_PASSPORT_NUMBER`
+        UsPassportNumber = "US_PASSPORT_NUMBER",
+        /// `US_SOCIAL_SECURITY_NUMBER`
+        UsSocialSecurityNumber = "US_SOCIAL_SECURITY_NUMBER",
+        /// `VEHICLE_IDENTIFICATION_NUMBER`
+        VehicleIdentificationNumber = "VEHICLE_IDENTIFICATION_NUMBER",
     }
 }
 
-crate::impl_literal!(GuardrailPiiEntityConfig);
-
-/// Values of `GuardrailSensitiveInformationAction`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GuardrailSensitiveInformationAction {
-    /// `BLOCK`
-    Block,
-    /// `ANONYMIZE`
-    Anonymize,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GuardrailSensitiveInformationAction {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BLOCK", "ANONYMIZE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Block => "BLOCK",
-            Self::Anonymize => "ANONYMIZE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GuardrailSensitiveInformationAction {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GuardrailSensitiveInformationAction {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GuardrailSensitiveInformationAction {
-    fn from(s: &str) -> Self {
-        match s {
-            "BLOCK" => Self::Block,
-            "ANONYMIZE" => Self::Anonymize,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GuardrailSensitiveInformationAction> {
-    fn from(s: &str) -> Self {
-        Value::literal(GuardrailSensitiveInformationAction::from(s))
-    }
-}
-
-crate::impl_literal!(GuardrailSensitiveInformationAction);
-
-/// Values of `GuardrailPiiEntityType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GuardrailPiiEntityType {
-    /// `ADDRESS`
-    Address,
-    /// `AGE`
-    Age,
-    /// `AWS_ACCESS_KEY`
-    AwsAccessKey,
-    /// `AWS_SECRET_KEY`
-    AwsSecretKey,
-    /// `CA_HEALTH_NUMBER`
-    CaHealthNumber,
-    /// `CA_SOCIAL_INSURANCE_NUMBER`
-    CaSocialInsuranceNumber,
-    /// `CREDIT_DEBIT_CARD_CVV`
-    CreditDebitCardCvv,
-    /// `CREDIT_DEBIT_CARD_EXPIRY`
-    CreditDebitCardExpiry,
-    /// `CREDIT_DEBIT_CARD_NUMBER`
-    CreditDebitCardNumber,
-    /// `DRIVER_ID`
-    DriverId,
-    /// `EMAIL`
-    Email,
-    /// `INTERNATIONAL_BANK_ACCOUNT_NUMBER`
-    InternationalBankAccountNumber,
-    /// `IP_ADDRESS`
-    IpAddress,
-    /// `LICENSE_PLATE`
-    LicensePlate,
-    /// `MAC_ADDRESS`
-    MacAddress,
-    /// `NAME`
-    Name,
-    /// `PASSWORD`
-    Password,
-    /// `PHONE`
-    Phone,
-    /// `PIN`
-    Pin,
-    /// `SWIFT_CODE`
-    SwiftCode,
-    /// `UK_NATIONAL_HEALTH_SERVICE_NUMBER`
-    UkNationalHealthServiceNumber,
-    /// `UK_NATIONAL_INSURANCE_NUMBER`
-    UkNationalInsuranceNumber,
-    /// `UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER`
-    UkUniqueTaxpayerReferenceNumber,
-    /// `URL`
-    Url,
-    /// `USERNAME`
-    Username,
-    /// `US_BANK_ACCOUNT_NUMBER`
-    UsBankAccountNumber,
-    /// `US_BANK_ROUTING_NUMBER`
-    UsBankRoutingNumber,
-    /// `US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER`
-    UsIndividualTaxIdentificationNumber,
-    /// `US_PASSPORT_NUMBER`
-    UsPassportNumber,
-    /// `US_SOCIAL_SECURITY_NUMBER`
-    UsSocialSecurityNumber,
-    /// `VEHICLE_IDENTIFICATION_NUMBER`
-    VehicleIdentificationNumber,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GuardrailPiiEntityType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ADDRESS",
-        "AGE",
-        "AWS_ACCESS_KEY",
-        "AWS_SECRET_KEY",
-        "CA_HEALTH_NUMBER",
-        "CA_SOCIAL_INSURANCE_NUMBER",
-        "CREDIT_DEBIT_CARD_CVV",
-        "CREDIT_DEBIT_CARD_EXPIRY",
-        "CREDIT_DEBIT_CARD_NUMBER",
-        "DRIVER_ID",
-        "EMAIL",
-        "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-        "IP_ADDRESS",
-        "LICENSE_PLATE",
-        "MAC_ADDRESS",
-        "NAME",
-        "PASSWORD",
-        "PHONE",
-        "PIN",
-        "SWIFT_CODE",
-        "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-        "UK_NATIONAL_INSURANCE_NUMBER",
-        "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-        "URL",
-        "USERNAME",
-        "US_BANK_ACCOUNT_NUMBER",
-        "US_BANK_ROUTING_NUMBER",
-        "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-        "US_PASSPORT_NUMBER",
-        "US_SOCIAL_SECURITY_NUMBER",
-        "VEHICLE_IDENTIFICATION_NUMBER",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Address => "ADDRESS",
-            Self::Age => "AGE",
-            Self::AwsAccessKey => "AWS_ACCESS_KEY",
-            Self::AwsSecretKey => "AWS_SECRET_KEY",
-            Self::CaHealthNumber => "CA_HEALTH_NUMBER",
-            Self::CaSocialInsuranceNumber => "CA_SOCIAL_INSURANCE_NUMBER",
-            Self::CreditDebitCardCvv => "CREDIT_DEBIT_CARD_CVV",
-            Self::CreditDebitCardExpiry => "CREDIT_DEBIT_CARD_EXPIRY",
-            Self::CreditDebitCardNumber => "CREDIT_DEBIT_CARD_NUMBER",
-            Self::DriverId => "DRIVER_ID",
-            Self::Email => "EMAIL",
-            Self::InternationalBankAccountNumber => "INTERNATIONAL_BANK_ACCOUNT_NUMBER",
-            Self::IpAddress => "IP_ADDRESS",
-            Self::LicensePlate => "LICENSE_PLATE",
-            Self::MacAddress => "MAC_ADDRESS",
-            Self::Name => "NAME",
-            Self::Password => "PASSWORD",
-            Self::Phone => "PHONE",
-            Self::Pin => "PIN",
-            Self::SwiftCode => "SWIFT_CODE",
-            Self::UkNationalHealthServiceNumber => "UK_NATIONAL_HEALTH_SERVICE_NUMBER",
-            Self::UkNationalInsuranceNumber => "UK_NATIONAL_INSURANCE_NUMBER",
-            Self::UkUniqueTaxpayerReferenceNumber => "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER",
-            Self::Url => "URL",
-            Self::Username => "USERNAME",
-            Self::UsBankAccountNumber => "US_BANK_ACCOUNT_NUMBER",
-            Self::UsBankRoutingNumber => "US_BANK_ROUTING_NUMBER",
-            Self::UsIndividualTaxIdentificationNumber => "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER",
-            Self::UsPassportNumber => "US_PASSPORT_NUMBER",
-            Self::UsSocialSecurityNumber => "US_SOCIAL_SECURITY_NUMBER",
-            Self::VehicleIdentificationNumber => "VEHICLE_IDENTIFICATION_NUMBER",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GuardrailPiiEntityType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GuardrailPiiEntityType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GuardrailPiiEntityType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ADDRESS" => Self::Address,
-            "AGE" => Self::Age,
-            "AWS_ACCESS_KEY" => Self::AwsAccessKey,
-            "AWS_SECRET_KEY" => Self::AwsSecretKey,
-            "CA_HEALTH_NUMBER" => Self::CaHealthNumber,
-            "CA_SOCIAL_INSURANCE_NUMBER" => Self::CaSocialInsuranceNumber,
-            "CREDIT_DEBIT_CARD_CVV" => Self::CreditDebitCardCvv,
-            "CREDIT_DEBIT_CARD_EXPIRY" => Self::CreditDebitCardExpiry,
-            "CREDIT_DEBIT_CARD_NUMBER" => Self::CreditDebitCardNumber,
-            "DRIVER_ID" => Self::DriverId,
-            "EMAIL" => Self::Email,
-            "INTERNATIONAL_BANK_ACCOUNT_NUMBER" => Self::InternationalBankAccountNumber,
-            "IP_ADDRESS" => Self::IpAddress,
-            "LICENSE_PLATE" => Self::LicensePlate,
-            "MAC_ADDRESS" => Self::MacAddress,
-            "NAME" => Self::Name,
-            "PASSWORD" => Self::Password,
-            "PHONE" => Self::Phone,
-            "PIN" => Self::Pin,
-            "SWIFT_CODE" => Self::SwiftCode,
-            "UK_NATIONAL_HEALTH_SERVICE_NUMBER" => Self::UkNationalHealthServiceNumber,
-            "UK_NATIONAL_INSURANCE_NUMBER" => Self::UkNationalInsuranceNumber,
-            "UK_UNIQUE_TAXPAYER_REFERENCE_NUMBER" => Self::UkUniqueTaxpayerReferenceNumber,
-            "URL" => Self::Url,
-            "USERNAME" => Self::Username,
-            "US_BANK_ACCOUNT_NUMBER" => Self::UsBankAccountNumber,
-            "US_BANK_ROUTING_NUMBER" => Self::UsBankRoutingNumber,
-            "US_INDIVIDUAL_TAX_IDENTIFICATION_NUMBER" => Self::UsIndividualTaxIdentificationNumber,
-            "US_PASSPORT_NUMBER" => Self::UsPassportNumber,
-            "US_SOCIAL_SECURITY_NUMBER" => Self::UsSocialSecurityNumber,
-            "VEHICLE_IDENTIFICATION_NUMBER" => Self::VehicleIdentificationNumber,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GuardrailPiiEntityType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GuardrailPiiEntityType::from(s))
-    }
-}
-
-crate::impl_literal!(GuardrailPiiEntityType);
-
-/// Property type `GuardrailRegexConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailRegexConfig {
-    /// `Action` (required).
-    pub action: Value<GuardrailSensitiveInformationAction>,
-    /// `Description` (optional).
-    /// Length: 1..=1000 characters.
-    pub description: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
-    /// `Pattern` (required).
-    /// Length: 1..= characters.
-    pub pattern: Value<String>,
+crate::l1_struct! {
+    /// Property type `GuardrailRegexConfig` of `AWS::Wisdom::AIGuardrail`.
+    GuardrailRegexConfig
 }
 
 impl GuardrailRegexConfig {
@@ -1116,123 +462,35 @@ impl GuardrailRegexConfig {
         name: impl Into<Value<String>>,
         pattern: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            action: action.into(),
-            description: None,
-            name: name.into(),
-            pattern: pattern.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Action", action.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Pattern", pattern.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GuardrailRegexConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Action".to_owned(), self.action.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Pattern".to_owned(), self.pattern.to_template());
-        Expr::Map(m)
+    /// `Description` (optional).
+    /// Length: 1 to 1000 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Description", value.into().to_template()))
     }
 }
 
-impl Check for GuardrailRegexConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.action.check(&path.field("Action"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1000),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern.check(
-            &path.field("Pattern"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GuardrailRegexConfig);
-
-/// Property type `AiGuardrailTopicPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct AiGuardrailTopicPolicyConfig {
-    /// `TopicsConfig` (required).
-    /// Items: 1..=.
-    pub topics_config: Value<List<GuardrailTopicConfig>>,
+crate::l1_struct! {
+    /// Property type `AiGuardrailTopicPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
+    AiGuardrailTopicPolicyConfig
 }
 
 impl AiGuardrailTopicPolicyConfig {
     /// The required properties: `TopicsConfig`.
     pub fn new(topics_config: impl Into<Value<List<GuardrailTopicConfig>>>) -> Self {
-        Self {
-            topics_config: topics_config.into(),
-        }
+        Self(crate::Properties::new().with(0, "TopicsConfig", topics_config.into().to_template()))
     }
 }
 
-impl ToTemplate for AiGuardrailTopicPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("TopicsConfig".to_owned(), self.topics_config.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for AiGuardrailTopicPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.topics_config.check(
-            &path.field("TopicsConfig"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AiGuardrailTopicPolicyConfig);
-
-/// Property type `GuardrailTopicConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailTopicConfig {
-    /// `Definition` (required).
-    /// Length: 1..=200 characters.
-    pub definition: Value<String>,
-    /// `Examples` (optional).
-    /// Items: 0..=.
-    /// Each item: Length: 1..=100 characters.
-    pub examples: Option<Value<List<String>>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    /// Pattern: `^[0-9a-zA-Z-_ !?.]+$`.
-    pub name: Value<String>,
-    /// `Type` (required).
-    pub type_: Value<GuardrailTopicType>,
+crate::l1_struct! {
+    /// Property type `GuardrailTopicConfig` of `AWS::Wisdom::AIGuardrail`.
+    GuardrailTopicConfig
 }
 
 impl GuardrailTopicConfig {
@@ -1242,315 +500,84 @@ impl GuardrailTopicConfig {
         name: impl Into<Value<String>>,
         type_: impl Into<Value<GuardrailTopicType>>,
     ) -> Self {
-        Self {
-            definition: definition.into(),
-            examples: None,
-            name: name.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Definition", definition.into().to_template())
+                .with(2, "Name", name.into().to_template())
+                .with(3, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `Examples`.
-    pub fn examples(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.examples = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for GuardrailTopicConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Definition".to_owned(), self.definition.to_template());
-        if let Some(v) = &self.examples {
-            m.insert("Examples".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Examples` (optional).
+    /// Items: at least 0.
+    /// Each item: Length: 1 to 100 characters.
+    pub fn examples(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(1, "Examples", value.into().to_template()))
     }
 }
 
-impl Check for GuardrailTopicConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.definition.check(
-            &path.field("Definition"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.examples.check(
-            &path.field("Examples"),
-            &Rules {
-                min_items: Some(0),
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(100),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                pattern: Some("^[0-9a-zA-Z-_ !?.]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `GuardrailTopicType`.
+    GuardrailTopicType {
+        /// `DENY`
+        Deny = "DENY",
     }
 }
 
-crate::impl_literal!(GuardrailTopicConfig);
-
-/// Values of `GuardrailTopicType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GuardrailTopicType {
-    /// `DENY`
-    Deny,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GuardrailTopicType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DENY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Deny => "DENY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GuardrailTopicType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GuardrailTopicType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GuardrailTopicType {
-    fn from(s: &str) -> Self {
-        match s {
-            "DENY" => Self::Deny,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GuardrailTopicType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GuardrailTopicType::from(s))
-    }
-}
-
-crate::impl_literal!(GuardrailTopicType);
-
-/// Property type `AiGuardrailWordPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone, Default)]
-pub struct AiGuardrailWordPolicyConfig {
-    /// `ManagedWordListsConfig` (optional).
-    pub managed_word_lists_config: Option<Value<List<GuardrailManagedWordsConfig>>>,
-    /// `WordsConfig` (optional).
-    /// Items: 1..=.
-    pub words_config: Option<Value<List<GuardrailWordConfig>>>,
+crate::l1_struct! {
+    /// Property type `AiGuardrailWordPolicyConfig` of `AWS::Wisdom::AIGuardrail`.
+    AiGuardrailWordPolicyConfig(default)
 }
 
 impl AiGuardrailWordPolicyConfig {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            managed_word_lists_config: None,
-            words_config: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManagedWordListsConfig`.
+    /// `ManagedWordListsConfig` (optional).
     pub fn managed_word_lists_config(
-        mut self,
+        self,
         value: impl Into<Value<List<GuardrailManagedWordsConfig>>>,
     ) -> Self {
-        self.managed_word_lists_config = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "ManagedWordListsConfig", value.into().to_template()),
+        )
     }
-    /// Sets `WordsConfig`.
-    pub fn words_config(mut self, value: impl Into<Value<List<GuardrailWordConfig>>>) -> Self {
-        self.words_config = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AiGuardrailWordPolicyConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.managed_word_lists_config {
-            m.insert("ManagedWordListsConfig".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.words_config {
-            m.insert("WordsConfig".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WordsConfig` (optional).
+    /// Items: at least 1.
+    pub fn words_config(self, value: impl Into<Value<List<GuardrailWordConfig>>>) -> Self {
+        Self(self.0.with(1, "WordsConfig", value.into().to_template()))
     }
 }
 
-impl Check for AiGuardrailWordPolicyConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.managed_word_lists_config.check(
-            &path.field("ManagedWordListsConfig"),
-            &Rules::NONE,
-            out,
-        );
-        self.words_config.check(
-            &path.field("WordsConfig"),
-            &Rules {
-                min_items: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AiGuardrailWordPolicyConfig);
-
-/// Property type `GuardrailManagedWordsConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailManagedWordsConfig {
-    /// `Type` (required).
-    pub type_: Value<GuardrailManagedWordsType>,
+crate::l1_struct! {
+    /// Property type `GuardrailManagedWordsConfig` of `AWS::Wisdom::AIGuardrail`.
+    GuardrailManagedWordsConfig
 }
 
 impl GuardrailManagedWordsConfig {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<GuardrailManagedWordsType>>) -> Self {
-        Self {
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(0, "Type", type_.into().to_template()))
     }
 }
 
-impl ToTemplate for GuardrailManagedWordsConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `GuardrailManagedWordsType`.
+    GuardrailManagedWordsType {
+        /// `PROFANITY`
+        Profanity = "PROFANITY",
     }
 }
 
-impl Check for GuardrailManagedWordsConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(GuardrailManagedWordsConfig);
-
-/// Values of `GuardrailManagedWordsType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum GuardrailManagedWordsType {
-    /// `PROFANITY`
-    Profanity,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl GuardrailManagedWordsType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["PROFANITY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Profanity => "PROFANITY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for GuardrailManagedWordsType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for GuardrailManagedWordsType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for GuardrailManagedWordsType {
-    fn from(s: &str) -> Self {
-        match s {
-            "PROFANITY" => Self::Profanity,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<GuardrailManagedWordsType> {
-    fn from(s: &str) -> Self {
-        Value::literal(GuardrailManagedWordsType::from(s))
-    }
-}
-
-crate::impl_literal!(GuardrailManagedWordsType);
-
-/// Property type `GuardrailWordConfig` of `AWS::Wisdom::AIGuardrail`.
-#[derive(Debug, Clone)]
-pub struct GuardrailWordConfig {
-    /// `Text` (required).
-    /// Length: 1..= characters.
-    pub text: Value<String>,
+crate::l1_struct! {
+    /// Property type `GuardrailWordConfig` of `AWS::Wisdom::AIGuardrail`.
+    GuardrailWordConfig
 }
 
 impl GuardrailWordConfig {
     /// The required properties: `Text`.
     pub fn new(text: impl Into<Value<String>>) -> Self {
-        Self { text: text.into() }
+        Self(crate::Properties::new().with(0, "Text", text.into().to_template()))
     }
 }
-
-impl ToTemplate for GuardrailWordConfig {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Text".to_owned(), self.text.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GuardrailWordConfig {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.text.check(
-            &path.field("Text"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GuardrailWordConfig);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Wisdom::AIPrompt`.
-#[derive(Debug, Clone)]
-pub struct AiPrompt {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AiPrompt {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AiPrompt {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AiPrompt {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::AIPrompt`.
+    AiPrompt("AWS::Wisdom::AIPrompt", AiPromptProps)
 }
 
 impl AiPrompt {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::AIPrompt";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AiPromptProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,42 +43,66 @@ impl AiPrompt {
     pub fn attr_modified_time_seconds(&self) -> Value<f64> {
         self.resource.get_att("ModifiedTimeSeconds")
     }
+
+    /// Replaces `ApiFormat` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_api_format(&self, value: impl Into<Value<AiPromptApiFormat>>) {
+        self.resource.set_property("ApiFormat", value.into())
+    }
+
+    /// Replaces `AssistantId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assistant_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssistantId", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `ModelId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_model_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ModelId", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TemplateConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("TemplateConfiguration", value.into())
+    }
+
+    /// Replaces `TemplateType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_template_type(&self, value: impl Into<Value<AiPromptTemplateType>>) {
+        self.resource.set_property("TemplateType", value.into())
+    }
+
+    /// Replaces `Type` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_type(&self, value: impl Into<Value<AiPromptType>>) {
+        self.resource.set_property("Type", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::AIPrompt`.
-#[derive(Debug, Clone)]
-pub struct AiPromptProps {
-    /// `ApiFormat` (required).
-    /// Create-only: changing it replaces the resource.
-    pub api_format: Value<AiPromptApiFormat>,
-    /// `AssistantId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
-    pub assistant_id: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
-    pub description: Option<Value<String>>,
-    /// `ModelId` (required).
-    /// Length: 1..=2048 characters.
-    pub model_id: Value<String>,
-    /// `Name` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
-    pub name: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 1..=256 characters.
-    pub tags: Option<Value<Map<String>>>,
-    /// `TemplateConfiguration` (required).
-    pub template_configuration: Value<serde_json::Value>,
-    /// `TemplateType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub template_type: Value<AiPromptTemplateType>,
-    /// `Type` (required).
-    /// Create-only: changing it replaces the resource.
-    pub type_: Value<AiPromptType>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::AIPrompt`.
+    AiPromptProps
 }
 
 impl AiPromptProps {
@@ -134,358 +110,98 @@ impl AiPromptProps {
     pub fn new(
         api_format: impl Into<Value<AiPromptApiFormat>>,
         model_id: impl Into<Value<String>>,
-        template_configuration: impl Into<Value<serde_json::Value>>,
+        template_configuration: impl Into<Value<Json>>,
         template_type: impl Into<Value<AiPromptTemplateType>>,
         type_: impl Into<Value<AiPromptType>>,
     ) -> Self {
-        Self {
-            api_format: api_format.into(),
-            assistant_id: None,
-            description: None,
-            model_id: model_id.into(),
-            name: None,
-            tags: None,
-            template_configuration: template_configuration.into(),
-            template_type: template_type.into(),
-            type_: type_.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ApiFormat", api_format.into().to_template())
+                .with(3, "ModelId", model_id.into().to_template())
+                .with(
+                    6,
+                    "TemplateConfiguration",
+                    template_configuration.into().to_template(),
+                )
+                .with(7, "TemplateType", template_type.into().to_template())
+                .with(8, "Type", type_.into().to_template()),
+        )
     }
-    /// Sets `AssistantId`.
-    pub fn assistant_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.assistant_id = Some(value.into());
-        self
+    /// `AssistantId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
+    pub fn assistant_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "AssistantId", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}_.,-]+`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}_.,-]+`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Name", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AiPromptProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ApiFormat".to_owned(), self.api_format.to_template());
-        if let Some(v) = &self.assistant_id {
-            m.insert("AssistantId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("ModelId".to_owned(), self.model_id.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert(
-            "TemplateConfiguration".to_owned(),
-            self.template_configuration.to_template(),
-        );
-        m.insert("TemplateType".to_owned(), self.template_type.to_template());
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 1 to 256 characters.
+    pub fn tags(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AiPromptProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.api_format
-            .check(&path.field("ApiFormat"), &Rules::NONE, out);
-        self.assistant_id.check(&path.field("AssistantId"), &Rules { pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$|^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.model_id.check(
-            &path.field("ModelId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(2048),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(256),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.template_type
-            .check(&path.field("TemplateType"), &Rules::NONE, out);
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AiPromptApiFormat`.
+    AiPromptApiFormat {
+        /// `ANTHROPIC_CLAUDE_MESSAGES`
+        AnthropicClaudeMessages = "ANTHROPIC_CLAUDE_MESSAGES",
+        /// `ANTHROPIC_CLAUDE_TEXT_COMPLETIONS`
+        AnthropicClaudeTextCompletions = "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS",
+        /// `MESSAGES`
+        Messages = "MESSAGES",
+        /// `TEXT_COMPLETIONS`
+        TextCompletions = "TEXT_COMPLETIONS",
     }
 }
 
-crate::impl_literal!(AiPromptProps);
-
-/// Values of `AiPromptApiFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AiPromptApiFormat {
-    /// `ANTHROPIC_CLAUDE_MESSAGES`
-    AnthropicClaudeMessages,
-    /// `ANTHROPIC_CLAUDE_TEXT_COMPLETIONS`
-    AnthropicClaudeTextCompletions,
-    /// `MESSAGES`
-    Messages,
-    /// `TEXT_COMPLETIONS`
-    TextCompletions,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AiPromptApiFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ANTHROPIC_CLAUDE_MESSAGES",
-        "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS",
-        "MESSAGES",
-        "TEXT_COMPLETIONS",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnthropicClaudeMessages => "ANTHROPIC_CLAUDE_MESSAGES",
-            Self::AnthropicClaudeTextCompletions => "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS",
-            Self::Messages => "MESSAGES",
-            Self::TextCompletions => "TEXT_COMPLETIONS",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `AiPromptTemplateType`.
+    AiPromptTemplateType {
+        /// `TEXT`
+        Text = "TEXT",
     }
 }
 
-impl ToTemplate for AiPromptApiFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `AiPromptType`.
+    AiPromptType {
+        /// `ANSWER_GENERATION`
+        AnswerGeneration = "ANSWER_GENERATION",
+        /// `INTENT_LABELING_GENERATION`
+        IntentLabelingGeneration = "INTENT_LABELING_GENERATION",
+        /// `QUERY_REFORMULATION`
+        QueryReformulation = "QUERY_REFORMULATION",
+        /// `SELF_SERVICE_PRE_PROCESSING`
+        SelfServicePreProcessing = "SELF_SERVICE_PRE_PROCESSING",
+        /// `SELF_SERVICE_ANSWER_GENERATION`
+        SelfServiceAnswerGeneration = "SELF_SERVICE_ANSWER_GENERATION",
+        /// `EMAIL_RESPONSE`
+        EmailResponse = "EMAIL_RESPONSE",
+        /// `EMAIL_OVERVIEW`
+        EmailOverview = "EMAIL_OVERVIEW",
+        /// `EMAIL_GENERATIVE_ANSWER`
+        EmailGenerativeAnswer = "EMAIL_GENERATIVE_ANSWER",
+        /// `EMAIL_QUERY_REFORMULATION`
+        EmailQueryReformulation = "EMAIL_QUERY_REFORMULATION",
+        /// `ORCHESTRATION`
+        Orchestration = "ORCHESTRATION",
+        /// `NOTE_TAKING`
+        NoteTaking = "NOTE_TAKING",
+        /// `CASE_SUMMARIZATION`
+        CaseSummarization = "CASE_SUMMARIZATION",
     }
 }
-
-impl Check for AiPromptApiFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AiPromptApiFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "ANTHROPIC_CLAUDE_MESSAGES" => Self::AnthropicClaudeMessages,
-            "ANTHROPIC_CLAUDE_TEXT_COMPLETIONS" => Self::AnthropicClaudeTextCompletions,
-            "MESSAGES" => Self::Messages,
-            "TEXT_COMPLETIONS" => Self::TextCompletions,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AiPromptApiFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(AiPromptApiFormat::from(s))
-    }
-}
-
-crate::impl_literal!(AiPromptApiFormat);
-
-/// Values of `AiPromptTemplateType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AiPromptTemplateType {
-    /// `TEXT`
-    Text,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AiPromptTemplateType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["TEXT"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Text => "TEXT",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AiPromptTemplateType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AiPromptTemplateType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AiPromptTemplateType {
-    fn from(s: &str) -> Self {
-        match s {
-            "TEXT" => Self::Text,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AiPromptTemplateType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AiPromptTemplateType::from(s))
-    }
-}
-
-crate::impl_literal!(AiPromptTemplateType);
-
-/// Values of `AiPromptType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AiPromptType {
-    /// `ANSWER_GENERATION`
-    AnswerGeneration,
-    /// `INTENT_LABELING_GENERATION`
-    IntentLabelingGeneration,
-    /// `QUERY_REFORMULATION`
-    QueryReformulation,
-    /// `SELF_SERVICE_PRE_PROCESSING`
-    SelfServicePreProcessing,
-    /// `SELF_SERVICE_ANSWER_GENERATION`
-    SelfServiceAnswerGeneration,
-    /// `EMAIL_RESPONSE`
-    EmailResponse,
-    /// `EMAIL_OVERVIEW`
-    EmailOverview,
-    /// `EMAIL_GENERATIVE_ANSWER`
-    EmailGenerativeAnswer,
-    /// `EMAIL_QUERY_REFORMULATION`
-    EmailQueryReformulation,
-    /// `ORCHESTRATION`
-    Orchestration,
-    /// `NOTE_TAKING`
-    NoteTaking,
-    /// `CASE_SUMMARIZATION`
-    CaseSummarization,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AiPromptType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "ANSWER_GENERATION",
-        "INTENT_LABELING_GENERATION",
-        "QUERY_REFORMULATION",
-        "SELF_SERVICE_PRE_PROCESSING",
-        "SELF_SERVICE_ANSWER_GENERATION",
-        "EMAIL_RESPONSE",
-        "EMAIL_OVERVIEW",
-        "EMAIL_GENERATIVE_ANSWER",
-        "EMAIL_QUERY_REFORMULATION",
-        "ORCHESTRATION",
-        "NOTE_TAKING",
-        "CASE_SUMMARIZATION",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AnswerGeneration => "ANSWER_GENERATION",
-            Self::IntentLabelingGeneration => "INTENT_LABELING_GENERATION",
-            Self::QueryReformulation => "QUERY_REFORMULATION",
-            Self::SelfServicePreProcessing => "SELF_SERVICE_PRE_PROCESSING",
-            Self::SelfServiceAnswerGeneration => "SELF_SERVICE_ANSWER_GENERATION",
-            Self::EmailResponse => "EMAIL_RESPONSE",
-            Self::EmailOverview => "EMAIL_OVERVIEW",
-            Self::EmailGenerativeAnswer => "EMAIL_GENERATIVE_ANSWER",
-            Self::EmailQueryReformulation => "EMAIL_QUERY_REFORMULATION",
-            Self::Orchestration => "ORCHESTRATION",
-            Self::NoteTaking => "NOTE_TAKING",
-            Self::CaseSummarization => "CASE_SUMMARIZATION",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AiPromptType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AiPromptType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AiPromptType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ANSWER_GENERATION" => Self::AnswerGeneration,
-            "INTENT_LABELING_GENERATION" => Self::IntentLabelingGeneration,
-            "QUERY_REFORMULATION" => Self::QueryReformulation,
-            "SELF_SERVICE_PRE_PROCESSING" => Self::SelfServicePreProcessing,
-            "SELF_SERVICE_ANSWER_GENERATION" => Self::SelfServiceAnswerGeneration,
-            "EMAIL_RESPONSE" => Self::EmailResponse,
-            "EMAIL_OVERVIEW" => Self::EmailOverview,
-            "EMAIL_GENERATIVE_ANSWER" => Self::EmailGenerativeAnswer,
-            "EMAIL_QUERY_REFORMULATION" => Self::EmailQueryReformulation,
-            "ORCHESTRATION" => Self::Orchestration,
-            "NOTE_TAKING" => Self::NoteTaking,
-            "CASE_SUMMARIZATION" => Self::CaseSummarization,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AiPromptType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AiPromptType::from(s))
-    }
-}
-
-crate::impl_literal!(AiPromptType);

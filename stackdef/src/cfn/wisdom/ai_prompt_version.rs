@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Wisdom::AIPromptVersion`.
-#[derive(Debug, Clone)]
-pub struct AiPromptVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AiPromptVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AiPromptVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AiPromptVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::AIPromptVersion`.
+    AiPromptVersion("AWS::Wisdom::AIPromptVersion", AiPromptVersionProps)
 }
 
 impl AiPromptVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::AIPromptVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AiPromptVersionProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -91,22 +43,30 @@ impl AiPromptVersion {
     pub fn attr_version_number(&self) -> Value<f64> {
         self.resource.get_att("VersionNumber")
     }
+
+    /// Replaces `AIPromptId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ai_prompt_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AIPromptId", value.into())
+    }
+
+    /// Replaces `AssistantId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assistant_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssistantId", value.into())
+    }
+
+    /// Replaces `ModifiedTimeSeconds` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_modified_time_seconds(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("ModifiedTimeSeconds", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::AIPromptVersion`.
-#[derive(Debug, Clone)]
-pub struct AiPromptVersionProps {
-    /// `AIPromptId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub ai_prompt_id: Value<String>,
-    /// `AssistantId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub assistant_id: Value<String>,
-    /// `ModifiedTimeSeconds` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub modified_time_seconds: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::AIPromptVersion`.
+    AiPromptVersionProps
 }
 
 impl AiPromptVersionProps {
@@ -115,50 +75,18 @@ impl AiPromptVersionProps {
         ai_prompt_id: impl Into<Value<String>>,
         assistant_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            ai_prompt_id: ai_prompt_id.into(),
-            assistant_id: assistant_id.into(),
-            modified_time_seconds: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AIPromptId", ai_prompt_id.into().to_template())
+                .with(1, "AssistantId", assistant_id.into().to_template()),
+        )
     }
-    /// Sets `ModifiedTimeSeconds`.
-    pub fn modified_time_seconds(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.modified_time_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AiPromptVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AIPromptId".to_owned(), self.ai_prompt_id.to_template());
-        m.insert("AssistantId".to_owned(), self.assistant_id.to_template());
-        if let Some(v) = &self.modified_time_seconds {
-            m.insert("ModifiedTimeSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `ModifiedTimeSeconds` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn modified_time_seconds(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "ModifiedTimeSeconds", value.into().to_template()),
+        )
     }
 }
-
-impl Check for AiPromptVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.ai_prompt_id.check(
-            &path.field("AIPromptId"),
-            &Rules {
-                pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.assistant_id.check(
-            &path.field("AssistantId"),
-            &Rules {
-                pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AiPromptVersionProps);

@@ -11,62 +11,14 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Wisdom::AssistantAssociation`.
-#[derive(Debug, Clone)]
-pub struct AssistantAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for AssistantAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for AssistantAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for AssistantAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::AssistantAssociation`.
+    AssistantAssociation("AWS::Wisdom::AssistantAssociation", AssistantAssociationProps)
 }
 
 impl AssistantAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::AssistantAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: AssistantAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
@@ -86,190 +38,66 @@ impl AssistantAssociation {
     pub fn attr_assistant_arn(&self) -> Value<String> {
         self.resource.get_att("AssistantArn")
     }
+
+    /// Replaces `AssistantId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_assistant_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AssistantId", value.into())
+    }
+
+    /// Replaces `Association` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_association(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("Association", value.into())
+    }
+
+    /// Replaces `AssociationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_association_type(&self, value: impl Into<Value<AssociationType>>) {
+        self.resource.set_property("AssociationType", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::AssistantAssociation`.
-#[derive(Debug, Clone)]
-pub struct AssistantAssociationProps {
-    /// `AssistantId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$`.
-    pub assistant_id: Value<String>,
-    /// `Association` (required).
-    /// Create-only: changing it replaces the resource.
-    pub association: Value<serde_json::Value>,
-    /// `AssociationType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub association_type: Value<AssociationType>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::AssistantAssociation`.
+    AssistantAssociationProps
 }
 
 impl AssistantAssociationProps {
     /// The required properties: `AssistantId`, `Association`, `AssociationType`.
     pub fn new(
         assistant_id: impl Into<Value<String>>,
-        association: impl Into<Value<serde_json::Value>>,
+        association: impl Into<Value<Json>>,
         association_type: impl Into<Value<AssociationType>>,
     ) -> Self {
-        Self {
-            assistant_id: assistant_id.into(),
-            association: association.into(),
-            association_type: association_type.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "AssistantId", assistant_id.into().to_template())
+                .with(1, "Association", association.into().to_template())
+                .with(2, "AssociationType", association_type.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AssistantAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("AssistantId".to_owned(), self.assistant_id.to_template());
-        m.insert("Association".to_owned(), self.association.to_template());
-        m.insert(
-            "AssociationType".to_owned(),
-            self.association_type.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for AssistantAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.assistant_id.check(
-            &path.field("AssistantId"),
-            &Rules {
-                pattern: Some("^[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.association_type
-            .check(&path.field("AssociationType"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `AssociationType`.
+    AssociationType {
+        /// `KNOWLEDGE_BASE`
+        KnowledgeBase = "KNOWLEDGE_BASE",
+        /// `EXTERNAL_BEDROCK_KNOWLEDGE_BASE`
+        ExternalBedrockKnowledgeBase = "EXTERNAL_BEDROCK_KNOWLEDGE_BASE",
     }
 }
 
-crate::impl_literal!(AssistantAssociationProps);
-
-/// Values of `AssociationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AssociationType {
-    /// `KNOWLEDGE_BASE`
-    KnowledgeBase,
-    /// `EXTERNAL_BEDROCK_KNOWLEDGE_BASE`
-    ExternalBedrockKnowledgeBase,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AssociationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["KNOWLEDGE_BASE", "EXTERNAL_BEDROCK_KNOWLEDGE_BASE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::KnowledgeBase => "KNOWLEDGE_BASE",
-            Self::ExternalBedrockKnowledgeBase => "EXTERNAL_BEDROCK_KNOWLEDGE_BASE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AssociationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AssociationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AssociationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "KNOWLEDGE_BASE" => Self::KnowledgeBase,
-            "EXTERNAL_BEDROCK_KNOWLEDGE_BASE" => Self::ExternalBedrockKnowledgeBase,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AssociationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AssociationType::from(s))
-    }
-}
-
-crate::impl_literal!(AssociationType);
-
-/// Property type `Tag` of `AWS::Wisdom::AssistantAssociation`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

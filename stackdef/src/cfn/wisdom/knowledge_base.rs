@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct KnowledgeBase {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for KnowledgeBase {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for KnowledgeBase {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for KnowledgeBase {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::KnowledgeBase`.
+    KnowledgeBase("AWS::Wisdom::KnowledgeBase", KnowledgeBaseProps)
 }
 
 impl KnowledgeBase {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::KnowledgeBase";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: KnowledgeBaseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `KnowledgeBaseId` (typed).
     pub fn ref_value(&self) -> Value<ids::WisdomKnowledgeBaseId> {
         self.resource.ref_value()
@@ -87,37 +39,70 @@ impl KnowledgeBase {
     pub fn attr_knowledge_base_arn(&self) -> Value<String> {
         self.resource.get_att("KnowledgeBaseArn")
     }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `KnowledgeBaseType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_knowledge_base_type(&self, value: impl Into<Value<KnowledgeBaseType>>) {
+        self.resource
+            .set_property("KnowledgeBaseType", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `RenderingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rendering_configuration(&self, value: impl Into<Value<RenderingConfiguration>>) {
+        self.resource
+            .set_property("RenderingConfiguration", value.into())
+    }
+
+    /// Replaces `ServerSideEncryptionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_server_side_encryption_configuration(
+        &self,
+        value: impl Into<Value<ServerSideEncryptionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("ServerSideEncryptionConfiguration", value.into())
+    }
+
+    /// Replaces `SourceConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_source_configuration(&self, value: impl Into<Value<Json>>) {
+        self.resource
+            .set_property("SourceConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `VectorIngestionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_vector_ingestion_configuration(
+        &self,
+        value: impl Into<Value<VectorIngestionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("VectorIngestionConfiguration", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct KnowledgeBaseProps {
-    /// `Description` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
-    pub description: Option<Value<String>>,
-    /// `KnowledgeBaseType` (required).
-    /// Create-only: changing it replaces the resource.
-    pub knowledge_base_type: Value<KnowledgeBaseType>,
-    /// `Name` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\s_.,-]+`.
-    pub name: Value<String>,
-    /// `RenderingConfiguration` (optional).
-    pub rendering_configuration: Option<Value<RenderingConfiguration>>,
-    /// `ServerSideEncryptionConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub server_side_encryption_configuration: Option<Value<ServerSideEncryptionConfiguration>>,
-    /// `SourceConfiguration` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub source_configuration: Option<Value<serde_json::Value>>,
-    /// `Tags` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `VectorIngestionConfiguration` (optional).
-    pub vector_ingestion_configuration: Option<Value<VectorIngestionConfiguration>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::KnowledgeBase`.
+    KnowledgeBaseProps
 }
 
 impl KnowledgeBaseProps {
@@ -126,584 +111,212 @@ impl KnowledgeBaseProps {
         knowledge_base_type: impl Into<Value<KnowledgeBaseType>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            description: None,
-            knowledge_base_type: knowledge_base_type.into(),
-            name: name.into(),
-            rendering_configuration: None,
-            server_side_encryption_configuration: None,
-            source_configuration: None,
-            tags: None,
-            vector_ingestion_configuration: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    1,
+                    "KnowledgeBaseType",
+                    knowledge_base_type.into().to_template(),
+                )
+                .with(2, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\s\x{80}-\x{10FFFF}_.,-]+`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `RenderingConfiguration`.
-    pub fn rendering_configuration(
-        mut self,
-        value: impl Into<Value<RenderingConfiguration>>,
-    ) -> Self {
-        self.rendering_configuration = Some(value.into());
-        self
+    /// `RenderingConfiguration` (optional).
+    pub fn rendering_configuration(self, value: impl Into<Value<RenderingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(3, "RenderingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ServerSideEncryptionConfiguration`.
+    /// `ServerSideEncryptionConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
     pub fn server_side_encryption_configuration(
-        mut self,
+        self,
         value: impl Into<Value<ServerSideEncryptionConfiguration>>,
     ) -> Self {
-        self.server_side_encryption_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "ServerSideEncryptionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SourceConfiguration`.
-    pub fn source_configuration(mut self, value: impl Into<Value<serde_json::Value>>) -> Self {
-        self.source_configuration = Some(value.into());
-        self
+    /// `SourceConfiguration` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn source_configuration(self, value: impl Into<Value<Json>>) -> Self {
+        Self(
+            self.0
+                .with(5, "SourceConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(6, "Tags", value.into().to_template()))
     }
-    /// Sets `VectorIngestionConfiguration`.
+    /// `VectorIngestionConfiguration` (optional).
     pub fn vector_ingestion_configuration(
-        mut self,
+        self,
         value: impl Into<Value<VectorIngestionConfiguration>>,
     ) -> Self {
-        self.vector_ingestion_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            7,
+            "VectorIngestionConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for KnowledgeBaseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert(
-            "KnowledgeBaseType".to_owned(),
-            self.knowledge_base_type.to_template(),
-        );
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.rendering_configuration {
-            m.insert("RenderingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.server_side_encryption_configuration {
-            m.insert(
-                "ServerSideEncryptionConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.source_configuration {
-            m.insert("SourceConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.vector_ingestion_configuration {
-            m.insert("VectorIngestionConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `KnowledgeBaseType`.
+    KnowledgeBaseType {
+        /// `EXTERNAL`
+        External = "EXTERNAL",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
+        /// `MESSAGE_TEMPLATES`
+        MessageTemplates = "MESSAGE_TEMPLATES",
+        /// `MANAGED`
+        Managed = "MANAGED",
+        /// `QUICK_RESPONSES`
+        QuickResponses = "QUICK_RESPONSES",
     }
 }
 
-impl Check for KnowledgeBaseProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.knowledge_base_type
-            .check(&path.field("KnowledgeBaseType"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rendering_configuration.check(
-            &path.field("RenderingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.server_side_encryption_configuration.check(
-            &path.field("ServerSideEncryptionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.vector_ingestion_configuration.check(
-            &path.field("VectorIngestionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(KnowledgeBaseProps);
-
-/// Values of `KnowledgeBaseType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum KnowledgeBaseType {
-    /// `EXTERNAL`
-    External,
-    /// `CUSTOM`
-    Custom,
-    /// `MESSAGE_TEMPLATES`
-    MessageTemplates,
-    /// `MANAGED`
-    Managed,
-    /// `QUICK_RESPONSES`
-    QuickResponses,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl KnowledgeBaseType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "EXTERNAL",
-        "CUSTOM",
-        "MESSAGE_TEMPLATES",
-        "MANAGED",
-        "QUICK_RESPONSES",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::External => "EXTERNAL",
-            Self::Custom => "CUSTOM",
-            Self::MessageTemplates => "MESSAGE_TEMPLATES",
-            Self::Managed => "MANAGED",
-            Self::QuickResponses => "QUICK_RESPONSES",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for KnowledgeBaseType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for KnowledgeBaseType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for KnowledgeBaseType {
-    fn from(s: &str) -> Self {
-        match s {
-            "EXTERNAL" => Self::External,
-            "CUSTOM" => Self::Custom,
-            "MESSAGE_TEMPLATES" => Self::MessageTemplates,
-            "MANAGED" => Self::Managed,
-            "QUICK_RESPONSES" => Self::QuickResponses,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<KnowledgeBaseType> {
-    fn from(s: &str) -> Self {
-        Value::literal(KnowledgeBaseType::from(s))
-    }
-}
-
-crate::impl_literal!(KnowledgeBaseType);
-
-/// Property type `RenderingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct RenderingConfiguration {
-    /// `TemplateUri` (optional).
-    /// Length: 1..=4096 characters.
-    pub template_uri: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `RenderingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    RenderingConfiguration(default)
 }
 
 impl RenderingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { template_uri: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `TemplateUri`.
-    pub fn template_uri(mut self, value: impl Into<Value<String>>) -> Self {
-        self.template_uri = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RenderingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.template_uri {
-            m.insert("TemplateUri".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TemplateUri` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn template_uri(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "TemplateUri", value.into().to_template()))
     }
 }
 
-impl Check for RenderingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.template_uri.check(
-            &path.field("TemplateUri"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(RenderingConfiguration);
-
-/// Property type `ServerSideEncryptionConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct ServerSideEncryptionConfiguration {
-    /// `KmsKeyId` (optional).
-    /// Length: 1..=4096 characters.
-    pub kms_key_id: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ServerSideEncryptionConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    ServerSideEncryptionConfiguration(default)
 }
 
 impl ServerSideEncryptionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { kms_key_id: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ServerSideEncryptionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `KmsKeyId` (optional).
+    /// Length: 1 to 4096 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KmsKeyId", value.into().to_template()))
     }
 }
 
-impl Check for ServerSideEncryptionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(ServerSideEncryptionConfiguration);
-
-/// Property type `Tag` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `VectorIngestionConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone, Default)]
-pub struct VectorIngestionConfiguration {
-    /// `ChunkingConfiguration` (optional).
-    pub chunking_configuration: Option<Value<ChunkingConfiguration>>,
-    /// `ParsingConfiguration` (optional).
-    pub parsing_configuration: Option<Value<ParsingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `VectorIngestionConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    VectorIngestionConfiguration(default)
 }
 
 impl VectorIngestionConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            chunking_configuration: None,
-            parsing_configuration: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ChunkingConfiguration`.
-    pub fn chunking_configuration(
-        mut self,
-        value: impl Into<Value<ChunkingConfiguration>>,
-    ) -> Self {
-        self.chunking_configuration = Some(value.into());
-        self
+    /// `ChunkingConfiguration` (optional).
+    pub fn chunking_configuration(self, value: impl Into<Value<ChunkingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ChunkingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `ParsingConfiguration`.
-    pub fn parsing_configuration(mut self, value: impl Into<Value<ParsingConfiguration>>) -> Self {
-        self.parsing_configuration = Some(value.into());
-        self
+    /// `ParsingConfiguration` (optional).
+    pub fn parsing_configuration(self, value: impl Into<Value<ParsingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ParsingConfiguration", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for VectorIngestionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.chunking_configuration {
-            m.insert("ChunkingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.parsing_configuration {
-            m.insert("ParsingConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for VectorIngestionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chunking_configuration
-            .check(&path.field("ChunkingConfiguration"), &Rules::NONE, out);
-        self.parsing_configuration
-            .check(&path.field("ParsingConfiguration"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VectorIngestionConfiguration);
-
-/// Property type `ChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct ChunkingConfiguration {
-    /// `ChunkingStrategy` (required).
-    pub chunking_strategy: Value<ChunkingStrategy>,
-    /// `FixedSizeChunkingConfiguration` (optional).
-    pub fixed_size_chunking_configuration: Option<Value<FixedSizeChunkingConfiguration>>,
-    /// `HierarchicalChunkingConfiguration` (optional).
-    pub hierarchical_chunking_configuration: Option<Value<HierarchicalChunkingConfiguration>>,
-    /// `SemanticChunkingConfiguration` (optional).
-    pub semantic_chunking_configuration: Option<Value<SemanticChunkingConfiguration>>,
+crate::l1_struct! {
+    /// Property type `ChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    ChunkingConfiguration
 }
 
 impl ChunkingConfiguration {
     /// The required properties: `ChunkingStrategy`.
     pub fn new(chunking_strategy: impl Into<Value<ChunkingStrategy>>) -> Self {
-        Self {
-            chunking_strategy: chunking_strategy.into(),
-            fixed_size_chunking_configuration: None,
-            hierarchical_chunking_configuration: None,
-            semantic_chunking_configuration: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ChunkingStrategy",
+            chunking_strategy.into().to_template(),
+        ))
     }
-    /// Sets `FixedSizeChunkingConfiguration`.
+    /// `FixedSizeChunkingConfiguration` (optional).
     pub fn fixed_size_chunking_configuration(
-        mut self,
+        self,
         value: impl Into<Value<FixedSizeChunkingConfiguration>>,
     ) -> Self {
-        self.fixed_size_chunking_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "FixedSizeChunkingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HierarchicalChunkingConfiguration`.
+    /// `HierarchicalChunkingConfiguration` (optional).
     pub fn hierarchical_chunking_configuration(
-        mut self,
+        self,
         value: impl Into<Value<HierarchicalChunkingConfiguration>>,
     ) -> Self {
-        self.hierarchical_chunking_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "HierarchicalChunkingConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `SemanticChunkingConfiguration`.
+    /// `SemanticChunkingConfiguration` (optional).
     pub fn semantic_chunking_configuration(
-        mut self,
+        self,
         value: impl Into<Value<SemanticChunkingConfiguration>>,
     ) -> Self {
-        self.semantic_chunking_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            3,
+            "SemanticChunkingConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChunkingStrategy".to_owned(),
-            self.chunking_strategy.to_template(),
-        );
-        if let Some(v) = &self.fixed_size_chunking_configuration {
-            m.insert("FixedSizeChunkingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hierarchical_chunking_configuration {
-            m.insert(
-                "HierarchicalChunkingConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.semantic_chunking_configuration {
-            m.insert("SemanticChunkingConfiguration".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ChunkingStrategy`.
+    ChunkingStrategy {
+        /// `FIXED_SIZE`
+        FixedSize = "FIXED_SIZE",
+        /// `NONE`
+        None = "NONE",
+        /// `HIERARCHICAL`
+        Hierarchical = "HIERARCHICAL",
+        /// `SEMANTIC`
+        Semantic = "SEMANTIC",
     }
 }
 
-impl Check for ChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.chunking_strategy
-            .check(&path.field("ChunkingStrategy"), &Rules::NONE, out);
-        self.fixed_size_chunking_configuration.check(
-            &path.field("FixedSizeChunkingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.hierarchical_chunking_configuration.check(
-            &path.field("HierarchicalChunkingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.semantic_chunking_configuration.check(
-            &path.field("SemanticChunkingConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ChunkingConfiguration);
-
-/// Values of `ChunkingStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChunkingStrategy {
-    /// `FIXED_SIZE`
-    FixedSize,
-    /// `NONE`
-    None,
-    /// `HIERARCHICAL`
-    Hierarchical,
-    /// `SEMANTIC`
-    Semantic,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ChunkingStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FIXED_SIZE", "NONE", "HIERARCHICAL", "SEMANTIC"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::FixedSize => "FIXED_SIZE",
-            Self::None => "NONE",
-            Self::Hierarchical => "HIERARCHICAL",
-            Self::Semantic => "SEMANTIC",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ChunkingStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ChunkingStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ChunkingStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "FIXED_SIZE" => Self::FixedSize,
-            "NONE" => Self::None,
-            "HIERARCHICAL" => Self::Hierarchical,
-            "SEMANTIC" => Self::Semantic,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ChunkingStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ChunkingStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ChunkingStrategy);
-
-/// Property type `FixedSizeChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct FixedSizeChunkingConfiguration {
-    /// `MaxTokens` (required).
-    /// Range: 1..=.
-    pub max_tokens: Value<f64>,
-    /// `OverlapPercentage` (required).
-    /// Range: 1..=99.
-    pub overlap_percentage: Value<f64>,
+crate::l1_struct! {
+    /// Property type `FixedSizeChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    FixedSizeChunkingConfiguration
 }
 
 impl FixedSizeChunkingConfiguration {
@@ -712,58 +325,21 @@ impl FixedSizeChunkingConfiguration {
         max_tokens: impl Into<Value<f64>>,
         overlap_percentage: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            max_tokens: max_tokens.into(),
-            overlap_percentage: overlap_percentage.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "MaxTokens", max_tokens.into().to_template())
+                .with(
+                    1,
+                    "OverlapPercentage",
+                    overlap_percentage.into().to_template(),
+                ),
+        )
     }
 }
 
-impl ToTemplate for FixedSizeChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxTokens".to_owned(), self.max_tokens.to_template());
-        m.insert(
-            "OverlapPercentage".to_owned(),
-            self.overlap_percentage.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for FixedSizeChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_tokens.check(
-            &path.field("MaxTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overlap_percentage.check(
-            &path.field("OverlapPercentage"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(99.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(FixedSizeChunkingConfiguration);
-
-/// Property type `HierarchicalChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct HierarchicalChunkingConfiguration {
-    /// `LevelConfigurations` (required).
-    /// Items: 2..=2.
-    pub level_configurations: Value<List<HierarchicalChunkingLevelConfiguration>>,
-    /// `OverlapTokens` (required).
-    /// Range: 1..=.
-    pub overlap_tokens: Value<f64>,
+crate::l1_struct! {
+    /// Property type `HierarchicalChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    HierarchicalChunkingConfiguration
 }
 
 impl HierarchicalChunkingConfiguration {
@@ -772,105 +348,33 @@ impl HierarchicalChunkingConfiguration {
         level_configurations: impl Into<Value<List<HierarchicalChunkingLevelConfiguration>>>,
         overlap_tokens: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            level_configurations: level_configurations.into(),
-            overlap_tokens: overlap_tokens.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "LevelConfigurations",
+                    level_configurations.into().to_template(),
+                )
+                .with(1, "OverlapTokens", overlap_tokens.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for HierarchicalChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "LevelConfigurations".to_owned(),
-            self.level_configurations.to_template(),
-        );
-        m.insert(
-            "OverlapTokens".to_owned(),
-            self.overlap_tokens.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for HierarchicalChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.level_configurations.check(
-            &path.field("LevelConfigurations"),
-            &Rules {
-                min_items: Some(2),
-                max_items: Some(2),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.overlap_tokens.check(
-            &path.field("OverlapTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HierarchicalChunkingConfiguration);
-
-/// Property type `HierarchicalChunkingLevelConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct HierarchicalChunkingLevelConfiguration {
-    /// `MaxTokens` (required).
-    /// Range: 1..=8192.
-    pub max_tokens: Value<f64>,
+crate::l1_struct! {
+    /// Property type `HierarchicalChunkingLevelConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    HierarchicalChunkingLevelConfiguration
 }
 
 impl HierarchicalChunkingLevelConfiguration {
     /// The required properties: `MaxTokens`.
     pub fn new(max_tokens: impl Into<Value<f64>>) -> Self {
-        Self {
-            max_tokens: max_tokens.into(),
-        }
+        Self(crate::Properties::new().with(0, "MaxTokens", max_tokens.into().to_template()))
     }
 }
 
-impl ToTemplate for HierarchicalChunkingLevelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("MaxTokens".to_owned(), self.max_tokens.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for HierarchicalChunkingLevelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.max_tokens.check(
-            &path.field("MaxTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(8192.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(HierarchicalChunkingLevelConfiguration);
-
-/// Property type `SemanticChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct SemanticChunkingConfiguration {
-    /// `BreakpointPercentileThreshold` (required).
-    /// Range: 50..=99.
-    pub breakpoint_percentile_threshold: Value<f64>,
-    /// `BufferSize` (required).
-    /// Range: 0..=1.
-    pub buffer_size: Value<f64>,
-    /// `MaxTokens` (required).
-    /// Range: 1..=.
-    pub max_tokens: Value<f64>,
+crate::l1_struct! {
+    /// Property type `SemanticChunkingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    SemanticChunkingConfiguration
 }
 
 impl SemanticChunkingConfiguration {
@@ -880,258 +384,82 @@ impl SemanticChunkingConfiguration {
         buffer_size: impl Into<Value<f64>>,
         max_tokens: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            breakpoint_percentile_threshold: breakpoint_percentile_threshold.into(),
-            buffer_size: buffer_size.into(),
-            max_tokens: max_tokens.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "BreakpointPercentileThreshold",
+                    breakpoint_percentile_threshold.into().to_template(),
+                )
+                .with(1, "BufferSize", buffer_size.into().to_template())
+                .with(2, "MaxTokens", max_tokens.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SemanticChunkingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BreakpointPercentileThreshold".to_owned(),
-            self.breakpoint_percentile_threshold.to_template(),
-        );
-        m.insert("BufferSize".to_owned(), self.buffer_size.to_template());
-        m.insert("MaxTokens".to_owned(), self.max_tokens.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SemanticChunkingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.breakpoint_percentile_threshold.check(
-            &path.field("BreakpointPercentileThreshold"),
-            &Rules {
-                minimum: Some(50.0),
-                maximum: Some(99.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.buffer_size.check(
-            &path.field("BufferSize"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_tokens.check(
-            &path.field("MaxTokens"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SemanticChunkingConfiguration);
-
-/// Property type `ParsingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct ParsingConfiguration {
-    /// `BedrockFoundationModelConfiguration` (optional).
-    pub bedrock_foundation_model_configuration: Option<Value<BedrockFoundationModelConfiguration>>,
-    /// `ParsingStrategy` (required).
-    pub parsing_strategy: Value<ParsingStrategy>,
+crate::l1_struct! {
+    /// Property type `ParsingConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    ParsingConfiguration
 }
 
 impl ParsingConfiguration {
     /// The required properties: `ParsingStrategy`.
     pub fn new(parsing_strategy: impl Into<Value<ParsingStrategy>>) -> Self {
-        Self {
-            bedrock_foundation_model_configuration: None,
-            parsing_strategy: parsing_strategy.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "ParsingStrategy",
+            parsing_strategy.into().to_template(),
+        ))
     }
-    /// Sets `BedrockFoundationModelConfiguration`.
+    /// `BedrockFoundationModelConfiguration` (optional).
     pub fn bedrock_foundation_model_configuration(
-        mut self,
+        self,
         value: impl Into<Value<BedrockFoundationModelConfiguration>>,
     ) -> Self {
-        self.bedrock_foundation_model_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "BedrockFoundationModelConfiguration",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ParsingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bedrock_foundation_model_configuration {
-            m.insert(
-                "BedrockFoundationModelConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert(
-            "ParsingStrategy".to_owned(),
-            self.parsing_strategy.to_template(),
-        );
-        Expr::Map(m)
-    }
-}
-
-impl Check for ParsingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bedrock_foundation_model_configuration.check(
-            &path.field("BedrockFoundationModelConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.parsing_strategy
-            .check(&path.field("ParsingStrategy"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ParsingConfiguration);
-
-/// Property type `BedrockFoundationModelConfiguration` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct BedrockFoundationModelConfiguration {
-    /// `ModelArn` (required).
-    /// Length: 1..=2048 characters.
-    /// Pattern: `^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model\/anthropic.claude-3-haiku-20240307-v1:0$`.
-    pub model_arn: Value<String>,
-    /// `ParsingPrompt` (optional).
-    pub parsing_prompt: Option<Value<ParsingPrompt>>,
+crate::l1_struct! {
+    /// Property type `BedrockFoundationModelConfiguration` of `AWS::Wisdom::KnowledgeBase`.
+    BedrockFoundationModelConfiguration
 }
 
 impl BedrockFoundationModelConfiguration {
     /// The required properties: `ModelArn`.
     pub fn new(model_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            model_arn: model_arn.into(),
-            parsing_prompt: None,
-        }
+        Self(crate::Properties::new().with(0, "ModelArn", model_arn.into().to_template()))
     }
-    /// Sets `ParsingPrompt`.
-    pub fn parsing_prompt(mut self, value: impl Into<Value<ParsingPrompt>>) -> Self {
-        self.parsing_prompt = Some(value.into());
-        self
+    /// `ParsingPrompt` (optional).
+    pub fn parsing_prompt(self, value: impl Into<Value<ParsingPrompt>>) -> Self {
+        Self(self.0.with(1, "ParsingPrompt", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BedrockFoundationModelConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("ModelArn".to_owned(), self.model_arn.to_template());
-        if let Some(v) = &self.parsing_prompt {
-            m.insert("ParsingPrompt".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BedrockFoundationModelConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.model_arn.check(&path.field("ModelArn"), &Rules { min_length: Some(1), max_length: Some(2048), pattern: Some("^arn:aws(-[^:]+)?:bedrock:[a-z0-9-]{1,20}::foundation-model\\/anthropic.claude-3-haiku-20240307-v1:0$"), ..Rules::NONE }, out);
-        self.parsing_prompt
-            .check(&path.field("ParsingPrompt"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BedrockFoundationModelConfiguration);
-
-/// Property type `ParsingPrompt` of `AWS::Wisdom::KnowledgeBase`.
-#[derive(Debug, Clone)]
-pub struct ParsingPrompt {
-    /// `ParsingPromptText` (required).
-    /// Length: 1..=10000 characters.
-    pub parsing_prompt_text: Value<String>,
+crate::l1_struct! {
+    /// Property type `ParsingPrompt` of `AWS::Wisdom::KnowledgeBase`.
+    ParsingPrompt
 }
 
 impl ParsingPrompt {
     /// The required properties: `ParsingPromptText`.
     pub fn new(parsing_prompt_text: impl Into<Value<String>>) -> Self {
-        Self {
-            parsing_prompt_text: parsing_prompt_text.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "ParsingPromptText",
+            parsing_prompt_text.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for ParsingPrompt {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ParsingPromptText".to_owned(),
-            self.parsing_prompt_text.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ParsingStrategy`.
+    ParsingStrategy {
+        /// `BEDROCK_FOUNDATION_MODEL`
+        BedrockFoundationModel = "BEDROCK_FOUNDATION_MODEL",
     }
 }
-
-impl Check for ParsingPrompt {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.parsing_prompt_text.check(
-            &path.field("ParsingPromptText"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(10000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ParsingPrompt);
-
-/// Values of `ParsingStrategy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ParsingStrategy {
-    /// `BEDROCK_FOUNDATION_MODEL`
-    BedrockFoundationModel,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ParsingStrategy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["BEDROCK_FOUNDATION_MODEL"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::BedrockFoundationModel => "BEDROCK_FOUNDATION_MODEL",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ParsingStrategy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ParsingStrategy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ParsingStrategy {
-    fn from(s: &str) -> Self {
-        match s {
-            "BEDROCK_FOUNDATION_MODEL" => Self::BedrockFoundationModel,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ParsingStrategy> {
-    fn from(s: &str) -> Self {
-        Value::literal(ParsingStrategy::from(s))
-    }
-}
-
-crate::impl_literal!(ParsingStrategy);

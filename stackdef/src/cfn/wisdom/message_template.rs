@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone)]
-pub struct MessageTemplate {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MessageTemplate {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MessageTemplate {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MessageTemplate {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::MessageTemplate`.
+    MessageTemplate("AWS::Wisdom::MessageTemplate", MessageTemplateProps)
 }
 
 impl MessageTemplate {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::MessageTemplate";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: MessageTemplateProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MessageTemplateArn` (typed).
     pub fn ref_value(&self) -> Value<ids::MessageTemplateArn> {
         self.resource.ref_value()
@@ -92,39 +44,77 @@ impl MessageTemplate {
     pub fn attr_message_template_content_sha256(&self) -> Value<String> {
         self.resource.get_att("MessageTemplateContentSha256")
     }
+
+    /// Replaces `ChannelSubtype` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channel_subtype(&self, value: impl Into<Value<ChannelSubtype>>) {
+        self.resource.set_property("ChannelSubtype", value.into())
+    }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<Content>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `DefaultAttributes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_default_attributes(&self, value: impl Into<Value<MessageTemplateAttributes>>) {
+        self.resource
+            .set_property("DefaultAttributes", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GroupingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grouping_configuration(&self, value: impl Into<Value<GroupingConfiguration>>) {
+        self.resource
+            .set_property("GroupingConfiguration", value.into())
+    }
+
+    /// Replaces `KnowledgeBaseArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_knowledge_base_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KnowledgeBaseArn", value.into())
+    }
+
+    /// Replaces `Language` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Language", value.into())
+    }
+
+    /// Replaces `MessageTemplateAttachments` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_template_attachments(
+        &self,
+        value: impl Into<Value<List<MessageTemplateAttachment>>>,
+    ) {
+        self.resource
+            .set_property("MessageTemplateAttachments", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone)]
-pub struct MessageTemplateProps {
-    /// `ChannelSubtype` (required).
-    /// Create-only: changing it replaces the resource.
-    pub channel_subtype: Value<ChannelSubtype>,
-    /// `Content` (required).
-    pub content: Value<Content>,
-    /// `DefaultAttributes` (optional).
-    pub default_attributes: Option<Value<MessageTemplateAttributes>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\\s_.,-]+`.
-    pub description: Option<Value<String>>,
-    /// `GroupingConfiguration` (optional).
-    pub grouping_configuration: Option<Value<GroupingConfiguration>>,
-    /// `KnowledgeBaseArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})?$`.
-    pub knowledge_base_arn: Value<String>,
-    /// `Language` (optional).
-    /// Length: 2..=5 characters.
-    pub language: Option<Value<String>>,
-    /// `MessageTemplateAttachments` (optional).
-    pub message_template_attachments: Option<Value<List<MessageTemplateAttachment>>>,
-    /// `Name` (required).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9\\s_.,-]+`.
-    pub name: Value<String>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::MessageTemplate`.
+    MessageTemplateProps
 }
 
 impl MessageTemplateProps {
@@ -135,293 +125,104 @@ impl MessageTemplateProps {
         knowledge_base_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            channel_subtype: channel_subtype.into(),
-            content: content.into(),
-            default_attributes: None,
-            description: None,
-            grouping_configuration: None,
-            knowledge_base_arn: knowledge_base_arn.into(),
-            language: None,
-            message_template_attachments: None,
-            name: name.into(),
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "ChannelSubtype", channel_subtype.into().to_template())
+                .with(1, "Content", content.into().to_template())
+                .with(
+                    5,
+                    "KnowledgeBaseArn",
+                    knowledge_base_arn.into().to_template(),
+                )
+                .with(8, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `DefaultAttributes`.
-    pub fn default_attributes(
-        mut self,
-        value: impl Into<Value<MessageTemplateAttributes>>,
-    ) -> Self {
-        self.default_attributes = Some(value.into());
-        self
+    /// `DefaultAttributes` (optional).
+    pub fn default_attributes(self, value: impl Into<Value<MessageTemplateAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DefaultAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9\\s_.,-]+`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `GroupingConfiguration`.
-    pub fn grouping_configuration(
-        mut self,
-        value: impl Into<Value<GroupingConfiguration>>,
-    ) -> Self {
-        self.grouping_configuration = Some(value.into());
-        self
+    /// `GroupingConfiguration` (optional).
+    pub fn grouping_configuration(self, value: impl Into<Value<GroupingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GroupingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Language`.
-    pub fn language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language = Some(value.into());
-        self
+    /// `Language` (optional).
+    /// Length: 2 to 5 characters.
+    pub fn language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Language", value.into().to_template()))
     }
-    /// Sets `MessageTemplateAttachments`.
+    /// `MessageTemplateAttachments` (optional).
     pub fn message_template_attachments(
-        mut self,
+        self,
         value: impl Into<Value<List<MessageTemplateAttachment>>>,
     ) -> Self {
-        self.message_template_attachments = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(7, "MessageTemplateAttachments", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MessageTemplateProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "ChannelSubtype".to_owned(),
-            self.channel_subtype.to_template(),
-        );
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.default_attributes {
-            m.insert("DefaultAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grouping_configuration {
-            m.insert("GroupingConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "KnowledgeBaseArn".to_owned(),
-            self.knowledge_base_arn.to_template(),
-        );
-        if let Some(v) = &self.language {
-            m.insert("Language".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.message_template_attachments {
-            m.insert("MessageTemplateAttachments".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for MessageTemplateProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channel_subtype
-            .check(&path.field("ChannelSubtype"), &Rules::NONE, out);
-        self.content
-            .check(&path.field("Content"), &Rules::NONE, out);
-        self.default_attributes
-            .check(&path.field("DefaultAttributes"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.grouping_configuration
-            .check(&path.field("GroupingConfiguration"), &Rules::NONE, out);
-        self.knowledge_base_arn.check(&path.field("KnowledgeBaseArn"), &Rules { pattern: Some("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})?$"), ..Rules::NONE }, out);
-        self.language.check(
-            &path.field("Language"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.message_template_attachments.check(
-            &path.field("MessageTemplateAttachments"),
-            &Rules::NONE,
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9\\\\s_.,-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `ChannelSubtype`.
+    ChannelSubtype {
+        /// `EMAIL`
+        Email = "EMAIL",
+        /// `SMS`
+        Sms = "SMS",
     }
 }
 
-crate::impl_literal!(MessageTemplateProps);
-
-/// Values of `ChannelSubtype`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChannelSubtype {
-    /// `EMAIL`
-    Email,
-    /// `SMS`
-    Sms,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ChannelSubtype {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["EMAIL", "SMS"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Email => "EMAIL",
-            Self::Sms => "SMS",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ChannelSubtype {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ChannelSubtype {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ChannelSubtype {
-    fn from(s: &str) -> Self {
-        match s {
-            "EMAIL" => Self::Email,
-            "SMS" => Self::Sms,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ChannelSubtype> {
-    fn from(s: &str) -> Self {
-        Value::literal(ChannelSubtype::from(s))
-    }
-}
-
-crate::impl_literal!(ChannelSubtype);
-
-/// Property type `Content` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct Content {
-    /// `EmailMessageTemplateContent` (optional).
-    pub email_message_template_content: Option<Value<EmailMessageTemplateContent>>,
-    /// `SmsMessageTemplateContent` (optional).
-    pub sms_message_template_content: Option<Value<SmsMessageTemplateContent>>,
+crate::l1_struct! {
+    /// Property type `Content` of `AWS::Wisdom::MessageTemplate`.
+    Content(default)
 }
 
 impl Content {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            email_message_template_content: None,
-            sms_message_template_content: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EmailMessageTemplateContent`.
+    /// `EmailMessageTemplateContent` (optional).
     pub fn email_message_template_content(
-        mut self,
+        self,
         value: impl Into<Value<EmailMessageTemplateContent>>,
     ) -> Self {
-        self.email_message_template_content = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(0, "EmailMessageTemplateContent", value.into().to_template()),
+        )
     }
-    /// Sets `SmsMessageTemplateContent`.
+    /// `SmsMessageTemplateContent` (optional).
     pub fn sms_message_template_content(
-        mut self,
+        self,
         value: impl Into<Value<SmsMessageTemplateContent>>,
     ) -> Self {
-        self.sms_message_template_content = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "SmsMessageTemplateContent", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for Content {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.email_message_template_content {
-            m.insert("EmailMessageTemplateContent".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sms_message_template_content {
-            m.insert("SmsMessageTemplateContent".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Content {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.email_message_template_content.check(
-            &path.field("EmailMessageTemplateContent"),
-            &Rules::NONE,
-            out,
-        );
-        self.sms_message_template_content.check(
-            &path.field("SmsMessageTemplateContent"),
-            &Rules::NONE,
-            out,
-        );
-        crate::validation::exactly_one(
-            &[
-                &[(
-                    "EmailMessageTemplateContent",
-                    self.email_message_template_content.is_some(),
-                )],
-                &[(
-                    "SmsMessageTemplateContent",
-                    self.sms_message_template_content.is_some(),
-                )],
-            ],
-            path,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Content);
-
-/// Property type `EmailMessageTemplateContent` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone)]
-pub struct EmailMessageTemplateContent {
-    /// `Body` (required).
-    pub body: Value<EmailMessageTemplateContentBody>,
-    /// `Headers` (required).
-    /// Items: 0..=15.
-    pub headers: Value<List<EmailMessageTemplateHeader>>,
-    /// `Subject` (required).
-    /// Length: 1..= characters.
-    pub subject: Value<String>,
+crate::l1_struct! {
+    /// Property type `EmailMessageTemplateContent` of `AWS::Wisdom::MessageTemplate`.
+    EmailMessageTemplateContent
 }
 
 impl EmailMessageTemplateContent {
@@ -431,1908 +232,617 @@ impl EmailMessageTemplateContent {
         headers: impl Into<Value<List<EmailMessageTemplateHeader>>>,
         subject: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            body: body.into(),
-            headers: headers.into(),
-            subject: subject.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Body", body.into().to_template())
+                .with(1, "Headers", headers.into().to_template())
+                .with(2, "Subject", subject.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for EmailMessageTemplateContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Body".to_owned(), self.body.to_template());
-        m.insert("Headers".to_owned(), self.headers.to_template());
-        m.insert("Subject".to_owned(), self.subject.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for EmailMessageTemplateContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body.check(&path.field("Body"), &Rules::NONE, out);
-        self.headers.check(
-            &path.field("Headers"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(15),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subject.check(
-            &path.field("Subject"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmailMessageTemplateContent);
-
-/// Property type `EmailMessageTemplateContentBody` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct EmailMessageTemplateContentBody {
-    /// `Html` (optional).
-    pub html: Option<Value<MessageTemplateBodyContentProvider>>,
-    /// `PlainText` (optional).
-    pub plain_text: Option<Value<MessageTemplateBodyContentProvider>>,
+crate::l1_struct! {
+    /// Property type `EmailMessageTemplateContentBody` of `AWS::Wisdom::MessageTemplate`.
+    EmailMessageTemplateContentBody(default)
 }
 
 impl EmailMessageTemplateContentBody {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            html: None,
-            plain_text: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Html`.
-    pub fn html(mut self, value: impl Into<Value<MessageTemplateBodyContentProvider>>) -> Self {
-        self.html = Some(value.into());
-        self
+    /// `Html` (optional).
+    pub fn html(self, value: impl Into<Value<MessageTemplateBodyContentProvider>>) -> Self {
+        Self(self.0.with(0, "Html", value.into().to_template()))
     }
-    /// Sets `PlainText`.
-    pub fn plain_text(
-        mut self,
-        value: impl Into<Value<MessageTemplateBodyContentProvider>>,
-    ) -> Self {
-        self.plain_text = Some(value.into());
-        self
+    /// `PlainText` (optional).
+    pub fn plain_text(self, value: impl Into<Value<MessageTemplateBodyContentProvider>>) -> Self {
+        Self(self.0.with(1, "PlainText", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EmailMessageTemplateContentBody {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.html {
-            m.insert("Html".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.plain_text {
-            m.insert("PlainText".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for EmailMessageTemplateContentBody {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.html.check(&path.field("Html"), &Rules::NONE, out);
-        self.plain_text
-            .check(&path.field("PlainText"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EmailMessageTemplateContentBody);
-
-/// Property type `MessageTemplateBodyContentProvider` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct MessageTemplateBodyContentProvider {
-    /// `Content` (optional).
-    /// Length: 1..= characters.
-    pub content: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `MessageTemplateBodyContentProvider` of `AWS::Wisdom::MessageTemplate`.
+    MessageTemplateBodyContentProvider(default)
 }
 
 impl MessageTemplateBodyContentProvider {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { content: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MessageTemplateBodyContentProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Content` (optional).
+    /// Length: at least 1 characters.
+    pub fn content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
 }
 
-impl Check for MessageTemplateBodyContentProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MessageTemplateBodyContentProvider);
-
-/// Property type `EmailMessageTemplateHeader` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct EmailMessageTemplateHeader {
-    /// `Name` (optional).
-    /// Length: 1..=126 characters.
-    /// Pattern: `^[!-9;-@A-~]+$`.
-    pub name: Option<Value<String>>,
-    /// `Value` (optional).
-    /// Length: 1..=870 characters.
-    /// Pattern: `[ -~]*`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `EmailMessageTemplateHeader` of `AWS::Wisdom::MessageTemplate`.
+    EmailMessageTemplateHeader(default)
 }
 
 impl EmailMessageTemplateHeader {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            value: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 126 characters.
+    /// Pattern: `^[!-9;-@A-~]+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Name", value.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EmailMessageTemplateHeader {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Value` (optional).
+    /// Length: 1 to 870 characters.
+    /// Pattern: `[ -~]*`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
 
-impl Check for EmailMessageTemplateHeader {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(126),
-                pattern: Some("^[!-9;-@A-~]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(870),
-                pattern: Some("[ -~]*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(EmailMessageTemplateHeader);
-
-/// Property type `SmsMessageTemplateContent` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone)]
-pub struct SmsMessageTemplateContent {
-    /// `Body` (required).
-    pub body: Value<SmsMessageTemplateContentBody>,
+crate::l1_struct! {
+    /// Property type `SmsMessageTemplateContent` of `AWS::Wisdom::MessageTemplate`.
+    SmsMessageTemplateContent
 }
 
 impl SmsMessageTemplateContent {
     /// The required properties: `Body`.
     pub fn new(body: impl Into<Value<SmsMessageTemplateContentBody>>) -> Self {
-        Self { body: body.into() }
+        Self(crate::Properties::new().with(0, "Body", body.into().to_template()))
     }
 }
 
-impl ToTemplate for SmsMessageTemplateContent {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Body".to_owned(), self.body.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SmsMessageTemplateContent {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.body.check(&path.field("Body"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SmsMessageTemplateContent);
-
-/// Property type `SmsMessageTemplateContentBody` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct SmsMessageTemplateContentBody {
-    /// `PlainText` (optional).
-    pub plain_text: Option<Value<MessageTemplateBodyContentProvider>>,
+crate::l1_struct! {
+    /// Property type `SmsMessageTemplateContentBody` of `AWS::Wisdom::MessageTemplate`.
+    SmsMessageTemplateContentBody(default)
 }
 
 impl SmsMessageTemplateContentBody {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { plain_text: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `PlainText`.
-    pub fn plain_text(
-        mut self,
-        value: impl Into<Value<MessageTemplateBodyContentProvider>>,
-    ) -> Self {
-        self.plain_text = Some(value.into());
-        self
+    /// `PlainText` (optional).
+    pub fn plain_text(self, value: impl Into<Value<MessageTemplateBodyContentProvider>>) -> Self {
+        Self(self.0.with(0, "PlainText", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SmsMessageTemplateContentBody {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.plain_text {
-            m.insert("PlainText".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SmsMessageTemplateContentBody {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.plain_text
-            .check(&path.field("PlainText"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SmsMessageTemplateContentBody);
-
-/// Property type `MessageTemplateAttributes` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct MessageTemplateAttributes {
-    /// `AgentAttributes` (optional).
-    pub agent_attributes: Option<Value<AgentAttributes>>,
-    /// `CustomAttributes` (optional).
-    /// Each item: Length: 1..=32767 characters.
-    pub custom_attributes: Option<Value<Map<String>>>,
-    /// `CustomerProfileAttributes` (optional).
-    pub customer_profile_attributes: Option<Value<CustomerProfileAttributes>>,
-    /// `SystemAttributes` (optional).
-    pub system_attributes: Option<Value<SystemAttributes>>,
+crate::l1_struct! {
+    /// Property type `MessageTemplateAttributes` of `AWS::Wisdom::MessageTemplate`.
+    MessageTemplateAttributes(default)
 }
 
 impl MessageTemplateAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            agent_attributes: None,
-            custom_attributes: None,
-            customer_profile_attributes: None,
-            system_attributes: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AgentAttributes`.
-    pub fn agent_attributes(mut self, value: impl Into<Value<AgentAttributes>>) -> Self {
-        self.agent_attributes = Some(value.into());
-        self
+    /// `AgentAttributes` (optional).
+    pub fn agent_attributes(self, value: impl Into<Value<AgentAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AgentAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `CustomAttributes`.
-    pub fn custom_attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.custom_attributes = Some(value.into());
-        self
+    /// `CustomAttributes` (optional).
+    /// Each item: Length: 1 to 32767 characters.
+    pub fn custom_attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `CustomerProfileAttributes`.
+    /// `CustomerProfileAttributes` (optional).
     pub fn customer_profile_attributes(
-        mut self,
+        self,
         value: impl Into<Value<CustomerProfileAttributes>>,
     ) -> Self {
-        self.customer_profile_attributes = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(2, "CustomerProfileAttributes", value.into().to_template()),
+        )
     }
-    /// Sets `SystemAttributes`.
-    pub fn system_attributes(mut self, value: impl Into<Value<SystemAttributes>>) -> Self {
-        self.system_attributes = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MessageTemplateAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.agent_attributes {
-            m.insert("AgentAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_attributes {
-            m.insert("CustomAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_profile_attributes {
-            m.insert("CustomerProfileAttributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system_attributes {
-            m.insert("SystemAttributes".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `SystemAttributes` (optional).
+    pub fn system_attributes(self, value: impl Into<Value<SystemAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SystemAttributes", value.into().to_template()),
+        )
     }
 }
 
-impl Check for MessageTemplateAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.agent_attributes
-            .check(&path.field("AgentAttributes"), &Rules::NONE, out);
-        self.custom_attributes.check(
-            &path.field("CustomAttributes"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32767),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_profile_attributes.check(
-            &path.field("CustomerProfileAttributes"),
-            &Rules::NONE,
-            out,
-        );
-        self.system_attributes
-            .check(&path.field("SystemAttributes"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(MessageTemplateAttributes);
-
-/// Property type `AgentAttributes` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct AgentAttributes {
-    /// `FirstName` (optional).
-    /// Length: 1..=32767 characters.
-    pub first_name: Option<Value<String>>,
-    /// `LastName` (optional).
-    /// Length: 1..=32767 characters.
-    pub last_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `AgentAttributes` of `AWS::Wisdom::MessageTemplate`.
+    AgentAttributes(default)
 }
 
 impl AgentAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            first_name: None,
-            last_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `FirstName`.
-    pub fn first_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.first_name = Some(value.into());
-        self
-    }
-    /// Sets `LastName`.
-    pub fn last_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for AgentAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.first_name {
-            m.insert("FirstName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_name {
-            m.insert("LastName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for AgentAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.first_name.check(
-            &path.field("FirstName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.last_name.check(
-            &path.field("LastName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(AgentAttributes);
-
-/// Property type `CustomerProfileAttributes` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct CustomerProfileAttributes {
-    /// `AccountNumber` (optional).
-    /// Length: 1..=32767 characters.
-    pub account_number: Option<Value<String>>,
-    /// `AdditionalInformation` (optional).
-    /// Length: 1..=32767 characters.
-    pub additional_information: Option<Value<String>>,
-    /// `Address1` (optional).
-    /// Length: 1..=32767 characters.
-    pub address1: Option<Value<String>>,
-    /// `Address2` (optional).
-    /// Length: 1..=32767 characters.
-    pub address2: Option<Value<String>>,
-    /// `Address3` (optional).
-    /// Length: 1..=32767 characters.
-    pub address3: Option<Value<String>>,
-    /// `Address4` (optional).
-    /// Length: 1..=32767 characters.
-    pub address4: Option<Value<String>>,
-    /// `BillingAddress1` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_address1: Option<Value<String>>,
-    /// `BillingAddress2` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_address2: Option<Value<String>>,
-    /// `BillingAddress3` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_address3: Option<Value<String>>,
-    /// `BillingAddress4` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_address4: Option<Value<String>>,
-    /// `BillingCity` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_city: Option<Value<String>>,
-    /// `BillingCountry` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_country: Option<Value<String>>,
-    /// `BillingCounty` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_county: Option<Value<String>>,
-    /// `BillingPostalCode` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_postal_code: Option<Value<String>>,
-    /// `BillingProvince` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_province: Option<Value<String>>,
-    /// `BillingState` (optional).
-    /// Length: 1..=32767 characters.
-    pub billing_state: Option<Value<String>>,
-    /// `BirthDate` (optional).
-    /// Length: 1..=32767 characters.
-    pub birth_date: Option<Value<String>>,
-    /// `BusinessEmailAddress` (optional).
-    /// Length: 1..=32767 characters.
-    pub business_email_address: Option<Value<String>>,
-    /// `BusinessName` (optional).
-    /// Length: 1..=32767 characters.
-    pub business_name: Option<Value<String>>,
-    /// `BusinessPhoneNumber` (optional).
-    /// Length: 1..=32767 characters.
-    pub business_phone_number: Option<Value<String>>,
-    /// `City` (optional).
-    /// Length: 1..=32767 characters.
-    pub city: Option<Value<String>>,
-    /// `Country` (optional).
-    /// Length: 1..=32767 characters.
-    pub country: Option<Value<String>>,
-    /// `County` (optional).
-    /// Length: 1..=32767 characters.
-    pub county: Option<Value<String>>,
-    /// `Custom` (optional).
-    /// Each item: Length: 1..=32767 characters.
-    pub custom: Option<Value<Map<String>>>,
-    /// `EmailAddress` (optional).
-    /// Length: 1..=32767 characters.
-    pub email_address: Option<Value<String>>,
     /// `FirstName` (optional).
-    /// Length: 1..=32767 characters.
-    pub first_name: Option<Value<String>>,
-    /// `Gender` (optional).
-    /// Length: 1..=32767 characters.
-    pub gender: Option<Value<String>>,
-    /// `HomePhoneNumber` (optional).
-    /// Length: 1..=32767 characters.
-    pub home_phone_number: Option<Value<String>>,
+    /// Length: 1 to 32767 characters.
+    pub fn first_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "FirstName", value.into().to_template()))
+    }
     /// `LastName` (optional).
-    /// Length: 1..=32767 characters.
-    pub last_name: Option<Value<String>>,
-    /// `MailingAddress1` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_address1: Option<Value<String>>,
-    /// `MailingAddress2` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_address2: Option<Value<String>>,
-    /// `MailingAddress3` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_address3: Option<Value<String>>,
-    /// `MailingAddress4` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_address4: Option<Value<String>>,
-    /// `MailingCity` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_city: Option<Value<String>>,
-    /// `MailingCountry` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_country: Option<Value<String>>,
-    /// `MailingCounty` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_county: Option<Value<String>>,
-    /// `MailingPostalCode` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_postal_code: Option<Value<String>>,
-    /// `MailingProvince` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_province: Option<Value<String>>,
-    /// `MailingState` (optional).
-    /// Length: 1..=32767 characters.
-    pub mailing_state: Option<Value<String>>,
-    /// `MiddleName` (optional).
-    /// Length: 1..=32767 characters.
-    pub middle_name: Option<Value<String>>,
-    /// `MobilePhoneNumber` (optional).
-    /// Length: 1..=32767 characters.
-    pub mobile_phone_number: Option<Value<String>>,
-    /// `PartyType` (optional).
-    /// Length: 1..=32767 characters.
-    pub party_type: Option<Value<String>>,
-    /// `PhoneNumber` (optional).
-    /// Length: 1..=32767 characters.
-    pub phone_number: Option<Value<String>>,
-    /// `PostalCode` (optional).
-    /// Length: 1..=32767 characters.
-    pub postal_code: Option<Value<String>>,
-    /// `ProfileARN` (optional).
-    /// Length: 1..=32767 characters.
-    pub profile_arn: Option<Value<String>>,
-    /// `ProfileId` (optional).
-    /// Length: 1..=32767 characters.
-    pub profile_id: Option<Value<String>>,
-    /// `Province` (optional).
-    /// Length: 1..=32767 characters.
-    pub province: Option<Value<String>>,
-    /// `ShippingAddress1` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_address1: Option<Value<String>>,
-    /// `ShippingAddress2` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_address2: Option<Value<String>>,
-    /// `ShippingAddress3` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_address3: Option<Value<String>>,
-    /// `ShippingAddress4` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_address4: Option<Value<String>>,
-    /// `ShippingCity` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_city: Option<Value<String>>,
-    /// `ShippingCountry` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_country: Option<Value<String>>,
-    /// `ShippingCounty` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_county: Option<Value<String>>,
-    /// `ShippingPostalCode` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_postal_code: Option<Value<String>>,
-    /// `ShippingProvince` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_province: Option<Value<String>>,
-    /// `ShippingState` (optional).
-    /// Length: 1..=32767 characters.
-    pub shipping_state: Option<Value<String>>,
-    /// `State` (optional).
-    /// Length: 1..=32767 characters.
-    pub state: Option<Value<String>>,
+    /// Length: 1 to 32767 characters.
+    pub fn last_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "LastName", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `CustomerProfileAttributes` of `AWS::Wisdom::MessageTemplate`.
+    CustomerProfileAttributes(default)
 }
 
 impl CustomerProfileAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            account_number: None,
-            additional_information: None,
-            address1: None,
-            address2: None,
-            address3: None,
-            address4: None,
-            billing_address1: None,
-            billing_address2: None,
-            billing_address3: None,
-            billing_address4: None,
-            billing_city: None,
-            billing_country: None,
-            billing_county: None,
-            billing_postal_code: None,
-            billing_province: None,
-            billing_state: None,
-            birth_date: None,
-            business_email_address: None,
-            business_name: None,
-            business_phone_number: None,
-            city: None,
-            country: None,
-            county: None,
-            custom: None,
-            email_address: None,
-            first_name: None,
-            gender: None,
-            home_phone_number: None,
-            last_name: None,
-            mailing_address1: None,
-            mailing_address2: None,
-            mailing_address3: None,
-            mailing_address4: None,
-            mailing_city: None,
-            mailing_country: None,
-            mailing_county: None,
-            mailing_postal_code: None,
-            mailing_province: None,
-            mailing_state: None,
-            middle_name: None,
-            mobile_phone_number: None,
-            party_type: None,
-            phone_number: None,
-            postal_code: None,
-            profile_arn: None,
-            profile_id: None,
-            province: None,
-            shipping_address1: None,
-            shipping_address2: None,
-            shipping_address3: None,
-            shipping_address4: None,
-            shipping_city: None,
-            shipping_country: None,
-            shipping_county: None,
-            shipping_postal_code: None,
-            shipping_province: None,
-            shipping_state: None,
-            state: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AccountNumber`.
-    pub fn account_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.account_number = Some(value.into());
-        self
+    /// `AccountNumber` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn account_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AccountNumber", value.into().to_template()))
     }
-    /// Sets `AdditionalInformation`.
-    pub fn additional_information(mut self, value: impl Into<Value<String>>) -> Self {
-        self.additional_information = Some(value.into());
-        self
+    /// `AdditionalInformation` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn additional_information(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AdditionalInformation", value.into().to_template()),
+        )
     }
-    /// Sets `Address1`.
-    pub fn address1(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address1 = Some(value.into());
-        self
+    /// `Address1` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn address1(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Address1", value.into().to_template()))
     }
-    /// Sets `Address2`.
-    pub fn address2(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address2 = Some(value.into());
-        self
+    /// `Address2` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn address2(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Address2", value.into().to_template()))
     }
-    /// Sets `Address3`.
-    pub fn address3(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address3 = Some(value.into());
-        self
+    /// `Address3` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn address3(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Address3", value.into().to_template()))
     }
-    /// Sets `Address4`.
-    pub fn address4(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address4 = Some(value.into());
-        self
+    /// `Address4` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn address4(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "Address4", value.into().to_template()))
     }
-    /// Sets `BillingAddress1`.
-    pub fn billing_address1(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_address1 = Some(value.into());
-        self
+    /// `BillingAddress1` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_address1(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "BillingAddress1", value.into().to_template()),
+        )
     }
-    /// Sets `BillingAddress2`.
-    pub fn billing_address2(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_address2 = Some(value.into());
-        self
+    /// `BillingAddress2` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_address2(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "BillingAddress2", value.into().to_template()),
+        )
     }
-    /// Sets `BillingAddress3`.
-    pub fn billing_address3(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_address3 = Some(value.into());
-        self
+    /// `BillingAddress3` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_address3(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(8, "BillingAddress3", value.into().to_template()),
+        )
     }
-    /// Sets `BillingAddress4`.
-    pub fn billing_address4(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_address4 = Some(value.into());
-        self
+    /// `BillingAddress4` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_address4(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "BillingAddress4", value.into().to_template()),
+        )
     }
-    /// Sets `BillingCity`.
-    pub fn billing_city(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_city = Some(value.into());
-        self
+    /// `BillingCity` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_city(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "BillingCity", value.into().to_template()))
     }
-    /// Sets `BillingCountry`.
-    pub fn billing_country(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_country = Some(value.into());
-        self
+    /// `BillingCountry` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_country(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "BillingCountry", value.into().to_template()),
+        )
     }
-    /// Sets `BillingCounty`.
-    pub fn billing_county(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_county = Some(value.into());
-        self
+    /// `BillingCounty` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_county(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "BillingCounty", value.into().to_template()))
     }
-    /// Sets `BillingPostalCode`.
-    pub fn billing_postal_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_postal_code = Some(value.into());
-        self
+    /// `BillingPostalCode` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_postal_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(13, "BillingPostalCode", value.into().to_template()),
+        )
     }
-    /// Sets `BillingProvince`.
-    pub fn billing_province(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_province = Some(value.into());
-        self
+    /// `BillingProvince` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_province(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(14, "BillingProvince", value.into().to_template()),
+        )
     }
-    /// Sets `BillingState`.
-    pub fn billing_state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.billing_state = Some(value.into());
-        self
+    /// `BillingState` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn billing_state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(15, "BillingState", value.into().to_template()))
     }
-    /// Sets `BirthDate`.
-    pub fn birth_date(mut self, value: impl Into<Value<String>>) -> Self {
-        self.birth_date = Some(value.into());
-        self
+    /// `BirthDate` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn birth_date(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(16, "BirthDate", value.into().to_template()))
     }
-    /// Sets `BusinessEmailAddress`.
-    pub fn business_email_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.business_email_address = Some(value.into());
-        self
+    /// `BusinessEmailAddress` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn business_email_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(17, "BusinessEmailAddress", value.into().to_template()),
+        )
     }
-    /// Sets `BusinessName`.
-    pub fn business_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.business_name = Some(value.into());
-        self
+    /// `BusinessName` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn business_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(18, "BusinessName", value.into().to_template()))
     }
-    /// Sets `BusinessPhoneNumber`.
-    pub fn business_phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.business_phone_number = Some(value.into());
-        self
+    /// `BusinessPhoneNumber` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn business_phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(19, "BusinessPhoneNumber", value.into().to_template()),
+        )
     }
-    /// Sets `City`.
-    pub fn city(mut self, value: impl Into<Value<String>>) -> Self {
-        self.city = Some(value.into());
-        self
+    /// `City` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn city(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(20, "City", value.into().to_template()))
     }
-    /// Sets `Country`.
-    pub fn country(mut self, value: impl Into<Value<String>>) -> Self {
-        self.country = Some(value.into());
-        self
+    /// `Country` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn country(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(21, "Country", value.into().to_template()))
     }
-    /// Sets `County`.
-    pub fn county(mut self, value: impl Into<Value<String>>) -> Self {
-        self.county = Some(value.into());
-        self
+    /// `County` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn county(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(22, "County", value.into().to_template()))
     }
-    /// Sets `Custom`.
-    pub fn custom(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.custom = Some(value.into());
-        self
+    /// `Custom` (optional).
+    /// Each item: Length: 1 to 32767 characters.
+    pub fn custom(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(23, "Custom", value.into().to_template()))
     }
-    /// Sets `EmailAddress`.
-    pub fn email_address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.email_address = Some(value.into());
-        self
+    /// `EmailAddress` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn email_address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(24, "EmailAddress", value.into().to_template()))
     }
-    /// Sets `FirstName`.
-    pub fn first_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.first_name = Some(value.into());
-        self
+    /// `FirstName` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn first_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(25, "FirstName", value.into().to_template()))
     }
-    /// Sets `Gender`.
-    pub fn gender(mut self, value: impl Into<Value<String>>) -> Self {
-        self.gender = Some(value.into());
-        self
+    /// `Gender` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn gender(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(26, "Gender", value.into().to_template()))
     }
-    /// Sets `HomePhoneNumber`.
-    pub fn home_phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.home_phone_number = Some(value.into());
-        self
+    /// `HomePhoneNumber` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn home_phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(27, "HomePhoneNumber", value.into().to_template()),
+        )
     }
-    /// Sets `LastName`.
-    pub fn last_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.last_name = Some(value.into());
-        self
+    /// `LastName` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn last_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(28, "LastName", value.into().to_template()))
     }
-    /// Sets `MailingAddress1`.
-    pub fn mailing_address1(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_address1 = Some(value.into());
-        self
+    /// `MailingAddress1` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_address1(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(29, "MailingAddress1", value.into().to_template()),
+        )
     }
-    /// Sets `MailingAddress2`.
-    pub fn mailing_address2(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_address2 = Some(value.into());
-        self
+    /// `MailingAddress2` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_address2(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(30, "MailingAddress2", value.into().to_template()),
+        )
     }
-    /// Sets `MailingAddress3`.
-    pub fn mailing_address3(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_address3 = Some(value.into());
-        self
+    /// `MailingAddress3` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_address3(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(31, "MailingAddress3", value.into().to_template()),
+        )
     }
-    /// Sets `MailingAddress4`.
-    pub fn mailing_address4(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_address4 = Some(value.into());
-        self
+    /// `MailingAddress4` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_address4(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(32, "MailingAddress4", value.into().to_template()),
+        )
     }
-    /// Sets `MailingCity`.
-    pub fn mailing_city(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_city = Some(value.into());
-        self
+    /// `MailingCity` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_city(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(33, "MailingCity", value.into().to_template()))
     }
-    /// Sets `MailingCountry`.
-    pub fn mailing_country(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_country = Some(value.into());
-        self
+    /// `MailingCountry` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_country(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(34, "MailingCountry", value.into().to_template()),
+        )
     }
-    /// Sets `MailingCounty`.
-    pub fn mailing_county(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_county = Some(value.into());
-        self
+    /// `MailingCounty` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_county(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(35, "MailingCounty", value.into().to_template()))
     }
-    /// Sets `MailingPostalCode`.
-    pub fn mailing_postal_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_postal_code = Some(value.into());
-        self
+    /// `MailingPostalCode` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_postal_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(36, "MailingPostalCode", value.into().to_template()),
+        )
     }
-    /// Sets `MailingProvince`.
-    pub fn mailing_province(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_province = Some(value.into());
-        self
+    /// `MailingProvince` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_province(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(37, "MailingProvince", value.into().to_template()),
+        )
     }
-    /// Sets `MailingState`.
-    pub fn mailing_state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mailing_state = Some(value.into());
-        self
+    /// `MailingState` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mailing_state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(38, "MailingState", value.into().to_template()))
     }
-    /// Sets `MiddleName`.
-    pub fn middle_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.middle_name = Some(value.into());
-        self
+    /// `MiddleName` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn middle_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(39, "MiddleName", value.into().to_template()))
     }
-    /// Sets `MobilePhoneNumber`.
-    pub fn mobile_phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.mobile_phone_number = Some(value.into());
-        self
+    /// `MobilePhoneNumber` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn mobile_phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(40, "MobilePhoneNumber", value.into().to_template()),
+        )
     }
-    /// Sets `PartyType`.
-    pub fn party_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.party_type = Some(value.into());
-        self
+    /// `PartyType` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn party_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(41, "PartyType", value.into().to_template()))
     }
-    /// Sets `PhoneNumber`.
-    pub fn phone_number(mut self, value: impl Into<Value<String>>) -> Self {
-        self.phone_number = Some(value.into());
-        self
+    /// `PhoneNumber` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn phone_number(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(42, "PhoneNumber", value.into().to_template()))
     }
-    /// Sets `PostalCode`.
-    pub fn postal_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.postal_code = Some(value.into());
-        self
+    /// `PostalCode` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn postal_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(43, "PostalCode", value.into().to_template()))
     }
-    /// Sets `ProfileARN`.
-    pub fn profile_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.profile_arn = Some(value.into());
-        self
+    /// `ProfileARN` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn profile_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(44, "ProfileARN", value.into().to_template()))
     }
-    /// Sets `ProfileId`.
-    pub fn profile_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.profile_id = Some(value.into());
-        self
+    /// `ProfileId` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn profile_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(45, "ProfileId", value.into().to_template()))
     }
-    /// Sets `Province`.
-    pub fn province(mut self, value: impl Into<Value<String>>) -> Self {
-        self.province = Some(value.into());
-        self
+    /// `Province` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn province(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(46, "Province", value.into().to_template()))
     }
-    /// Sets `ShippingAddress1`.
-    pub fn shipping_address1(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_address1 = Some(value.into());
-        self
+    /// `ShippingAddress1` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_address1(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(47, "ShippingAddress1", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingAddress2`.
-    pub fn shipping_address2(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_address2 = Some(value.into());
-        self
+    /// `ShippingAddress2` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_address2(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(48, "ShippingAddress2", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingAddress3`.
-    pub fn shipping_address3(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_address3 = Some(value.into());
-        self
+    /// `ShippingAddress3` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_address3(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(49, "ShippingAddress3", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingAddress4`.
-    pub fn shipping_address4(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_address4 = Some(value.into());
-        self
+    /// `ShippingAddress4` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_address4(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(50, "ShippingAddress4", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingCity`.
-    pub fn shipping_city(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_city = Some(value.into());
-        self
+    /// `ShippingCity` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_city(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(51, "ShippingCity", value.into().to_template()))
     }
-    /// Sets `ShippingCountry`.
-    pub fn shipping_country(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_country = Some(value.into());
-        self
+    /// `ShippingCountry` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_country(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(52, "ShippingCountry", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingCounty`.
-    pub fn shipping_county(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_county = Some(value.into());
-        self
+    /// `ShippingCounty` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_county(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(53, "ShippingCounty", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingPostalCode`.
-    pub fn shipping_postal_code(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_postal_code = Some(value.into());
-        self
+    /// `ShippingPostalCode` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_postal_code(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(54, "ShippingPostalCode", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingProvince`.
-    pub fn shipping_province(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_province = Some(value.into());
-        self
+    /// `ShippingProvince` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_province(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(55, "ShippingProvince", value.into().to_template()),
+        )
     }
-    /// Sets `ShippingState`.
-    pub fn shipping_state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shipping_state = Some(value.into());
-        self
+    /// `ShippingState` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn shipping_state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(56, "ShippingState", value.into().to_template()))
     }
-    /// Sets `State`.
-    pub fn state(mut self, value: impl Into<Value<String>>) -> Self {
-        self.state = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomerProfileAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.account_number {
-            m.insert("AccountNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.additional_information {
-            m.insert("AdditionalInformation".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.address1 {
-            m.insert("Address1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.address2 {
-            m.insert("Address2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.address3 {
-            m.insert("Address3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.address4 {
-            m.insert("Address4".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_address1 {
-            m.insert("BillingAddress1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_address2 {
-            m.insert("BillingAddress2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_address3 {
-            m.insert("BillingAddress3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_address4 {
-            m.insert("BillingAddress4".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_city {
-            m.insert("BillingCity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_country {
-            m.insert("BillingCountry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_county {
-            m.insert("BillingCounty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_postal_code {
-            m.insert("BillingPostalCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_province {
-            m.insert("BillingProvince".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.billing_state {
-            m.insert("BillingState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.birth_date {
-            m.insert("BirthDate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.business_email_address {
-            m.insert("BusinessEmailAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.business_name {
-            m.insert("BusinessName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.business_phone_number {
-            m.insert("BusinessPhoneNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.city {
-            m.insert("City".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.country {
-            m.insert("Country".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.county {
-            m.insert("County".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom {
-            m.insert("Custom".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.email_address {
-            m.insert("EmailAddress".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.first_name {
-            m.insert("FirstName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.gender {
-            m.insert("Gender".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.home_phone_number {
-            m.insert("HomePhoneNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.last_name {
-            m.insert("LastName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_address1 {
-            m.insert("MailingAddress1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_address2 {
-            m.insert("MailingAddress2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_address3 {
-            m.insert("MailingAddress3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_address4 {
-            m.insert("MailingAddress4".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_city {
-            m.insert("MailingCity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_country {
-            m.insert("MailingCountry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_county {
-            m.insert("MailingCounty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_postal_code {
-            m.insert("MailingPostalCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_province {
-            m.insert("MailingProvince".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mailing_state {
-            m.insert("MailingState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.middle_name {
-            m.insert("MiddleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.mobile_phone_number {
-            m.insert("MobilePhoneNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.party_type {
-            m.insert("PartyType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.phone_number {
-            m.insert("PhoneNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.postal_code {
-            m.insert("PostalCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile_arn {
-            m.insert("ProfileARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.profile_id {
-            m.insert("ProfileId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.province {
-            m.insert("Province".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_address1 {
-            m.insert("ShippingAddress1".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_address2 {
-            m.insert("ShippingAddress2".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_address3 {
-            m.insert("ShippingAddress3".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_address4 {
-            m.insert("ShippingAddress4".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_city {
-            m.insert("ShippingCity".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_country {
-            m.insert("ShippingCountry".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_county {
-            m.insert("ShippingCounty".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_postal_code {
-            m.insert("ShippingPostalCode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_province {
-            m.insert("ShippingProvince".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.shipping_state {
-            m.insert("ShippingState".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.state {
-            m.insert("State".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `State` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn state(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(57, "State", value.into().to_template()))
     }
 }
 
-impl Check for CustomerProfileAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.account_number.check(
-            &path.field("AccountNumber"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.additional_information.check(
-            &path.field("AdditionalInformation"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.address1.check(
-            &path.field("Address1"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.address2.check(
-            &path.field("Address2"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.address3.check(
-            &path.field("Address3"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.address4.check(
-            &path.field("Address4"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_address1.check(
-            &path.field("BillingAddress1"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_address2.check(
-            &path.field("BillingAddress2"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_address3.check(
-            &path.field("BillingAddress3"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_address4.check(
-            &path.field("BillingAddress4"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_city.check(
-            &path.field("BillingCity"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_country.check(
-            &path.field("BillingCountry"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_county.check(
-            &path.field("BillingCounty"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_postal_code.check(
-            &path.field("BillingPostalCode"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_province.check(
-            &path.field("BillingProvince"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.billing_state.check(
-            &path.field("BillingState"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.birth_date.check(
-            &path.field("BirthDate"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.business_email_address.check(
-            &path.field("BusinessEmailAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.business_name.check(
-            &path.field("BusinessName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.business_phone_number.check(
-            &path.field("BusinessPhoneNumber"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.city.check(
-            &path.field("City"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.country.check(
-            &path.field("Country"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.county.check(
-            &path.field("County"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom.check(
-            &path.field("Custom"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(32767),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.email_address.check(
-            &path.field("EmailAddress"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.first_name.check(
-            &path.field("FirstName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.gender.check(
-            &path.field("Gender"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.home_phone_number.check(
-            &path.field("HomePhoneNumber"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.last_name.check(
-            &path.field("LastName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_address1.check(
-            &path.field("MailingAddress1"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_address2.check(
-            &path.field("MailingAddress2"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_address3.check(
-            &path.field("MailingAddress3"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_address4.check(
-            &path.field("MailingAddress4"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_city.check(
-            &path.field("MailingCity"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_country.check(
-            &path.field("MailingCountry"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_county.check(
-            &path.field("MailingCounty"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_postal_code.check(
-            &path.field("MailingPostalCode"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_province.check(
-            &path.field("MailingProvince"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mailing_state.check(
-            &path.field("MailingState"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.middle_name.check(
-            &path.field("MiddleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mobile_phone_number.check(
-            &path.field("MobilePhoneNumber"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.party_type.check(
-            &path.field("PartyType"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.phone_number.check(
-            &path.field("PhoneNumber"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.postal_code.check(
-            &path.field("PostalCode"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.profile_arn.check(
-            &path.field("ProfileARN"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.profile_id.check(
-            &path.field("ProfileId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.province.check(
-            &path.field("Province"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_address1.check(
-            &path.field("ShippingAddress1"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_address2.check(
-            &path.field("ShippingAddress2"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_address3.check(
-            &path.field("ShippingAddress3"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_address4.check(
-            &path.field("ShippingAddress4"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_city.check(
-            &path.field("ShippingCity"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_country.check(
-            &path.field("ShippingCountry"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_county.check(
-            &path.field("ShippingCounty"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_postal_code.check(
-            &path.field("ShippingPostalCode"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_province.check(
-            &path.field("ShippingProvince"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shipping_state.check(
-            &path.field("ShippingState"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.state.check(
-            &path.field("State"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomerProfileAttributes);
-
-/// Property type `SystemAttributes` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct SystemAttributes {
-    /// `CustomerEndpoint` (optional).
-    pub customer_endpoint: Option<Value<SystemEndpointAttributes>>,
-    /// `Name` (optional).
-    /// Length: 1..=32767 characters.
-    pub name: Option<Value<String>>,
-    /// `SystemEndpoint` (optional).
-    pub system_endpoint: Option<Value<SystemEndpointAttributes>>,
+crate::l1_struct! {
+    /// Property type `SystemAttributes` of `AWS::Wisdom::MessageTemplate`.
+    SystemAttributes(default)
 }
 
 impl SystemAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            customer_endpoint: None,
-            name: None,
-            system_endpoint: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CustomerEndpoint`.
-    pub fn customer_endpoint(mut self, value: impl Into<Value<SystemEndpointAttributes>>) -> Self {
-        self.customer_endpoint = Some(value.into());
-        self
+    /// `CustomerEndpoint` (optional).
+    pub fn customer_endpoint(self, value: impl Into<Value<SystemEndpointAttributes>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CustomerEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `SystemEndpoint`.
-    pub fn system_endpoint(mut self, value: impl Into<Value<SystemEndpointAttributes>>) -> Self {
-        self.system_endpoint = Some(value.into());
-        self
+    /// `SystemEndpoint` (optional).
+    pub fn system_endpoint(self, value: impl Into<Value<SystemEndpointAttributes>>) -> Self {
+        Self(self.0.with(2, "SystemEndpoint", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SystemAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.customer_endpoint {
-            m.insert("CustomerEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.system_endpoint {
-            m.insert("SystemEndpoint".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SystemAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.customer_endpoint
-            .check(&path.field("CustomerEndpoint"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.system_endpoint
-            .check(&path.field("SystemEndpoint"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SystemAttributes);
-
-/// Property type `SystemEndpointAttributes` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone, Default)]
-pub struct SystemEndpointAttributes {
-    /// `Address` (optional).
-    /// Length: 1..=32767 characters.
-    pub address: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SystemEndpointAttributes` of `AWS::Wisdom::MessageTemplate`.
+    SystemEndpointAttributes(default)
 }
 
 impl SystemEndpointAttributes {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { address: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Address`.
-    pub fn address(mut self, value: impl Into<Value<String>>) -> Self {
-        self.address = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SystemEndpointAttributes {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.address {
-            m.insert("Address".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Address` (optional).
+    /// Length: 1 to 32767 characters.
+    pub fn address(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Address", value.into().to_template()))
     }
 }
 
-impl Check for SystemEndpointAttributes {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.address.check(
-            &path.field("Address"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32767),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SystemEndpointAttributes);
-
-/// Property type `GroupingConfiguration` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone)]
-pub struct GroupingConfiguration {
-    /// `Criteria` (required).
-    /// Length: 1..=100 characters.
-    pub criteria: Value<String>,
-    /// `Values` (required).
-    /// Each item: Length: 1..=2048 characters.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `GroupingConfiguration` of `AWS::Wisdom::MessageTemplate`.
+    GroupingConfiguration
 }
 
 impl GroupingConfiguration {
     /// The required properties: `Criteria`, `Values`.
     pub fn new(criteria: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            criteria: criteria.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Criteria", criteria.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GroupingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Criteria".to_owned(), self.criteria.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criteria.check(
-            &path.field("Criteria"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GroupingConfiguration);
-
-/// Property type `MessageTemplateAttachment` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone)]
-pub struct MessageTemplateAttachment {
-    /// `AttachmentId` (optional).
-    /// Length: 1..= characters.
-    pub attachment_id: Option<Value<String>>,
-    /// `AttachmentName` (required).
-    /// Length: 1..=255 characters.
-    pub attachment_name: Value<String>,
-    /// `S3PresignedUrl` (required).
-    /// Length: 1..= characters.
-    pub s3_presigned_url: Value<String>,
+crate::l1_struct! {
+    /// Property type `MessageTemplateAttachment` of `AWS::Wisdom::MessageTemplate`.
+    MessageTemplateAttachment
 }
 
 impl MessageTemplateAttachment {
@@ -2341,120 +851,17 @@ impl MessageTemplateAttachment {
         attachment_name: impl Into<Value<String>>,
         s3_presigned_url: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attachment_id: None,
-            attachment_name: attachment_name.into(),
-            s3_presigned_url: s3_presigned_url.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "AttachmentName", attachment_name.into().to_template())
+                .with(2, "S3PresignedUrl", s3_presigned_url.into().to_template()),
+        )
     }
-    /// Sets `AttachmentId`.
-    pub fn attachment_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.attachment_id = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MessageTemplateAttachment {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attachment_id {
-            m.insert("AttachmentId".to_owned(), v.to_template());
-        }
-        m.insert(
-            "AttachmentName".to_owned(),
-            self.attachment_name.to_template(),
-        );
-        m.insert(
-            "S3PresignedUrl".to_owned(),
-            self.s3_presigned_url.to_template(),
-        );
-        Expr::Map(m)
+    /// `AttachmentId` (optional).
+    /// Length: at least 1 characters.
+    pub fn attachment_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "AttachmentId", value.into().to_template()))
     }
 }
 
-impl Check for MessageTemplateAttachment {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.attachment_id.check(
-            &path.field("AttachmentId"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.attachment_name.check(
-            &path.field("AttachmentName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.s3_presigned_url.check(
-            &path.field("S3PresignedUrl"),
-            &Rules {
-                min_length: Some(1),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MessageTemplateAttachment);
-
-/// Property type `Tag` of `AWS::Wisdom::MessageTemplate`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Wisdom::MessageTemplateVersion`.
-#[derive(Debug, Clone)]
-pub struct MessageTemplateVersion {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for MessageTemplateVersion {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for MessageTemplateVersion {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for MessageTemplateVersion {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::MessageTemplateVersion`.
+    MessageTemplateVersion("AWS::Wisdom::MessageTemplateVersion", MessageTemplateVersionProps)
 }
 
 impl MessageTemplateVersion {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::MessageTemplateVersion";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: MessageTemplateVersionProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `MessageTemplateVersionArn` (typed).
     pub fn ref_value(&self) -> Value<ids::MessageTemplateVersionArn> {
         self.resource.ref_value()
@@ -91,62 +39,43 @@ impl MessageTemplateVersion {
     pub fn attr_message_template_version_arn(&self) -> Value<ids::MessageTemplateVersionArn> {
         self.resource.get_att("MessageTemplateVersionArn")
     }
+
+    /// Replaces `MessageTemplateArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_template_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MessageTemplateArn", value.into())
+    }
+
+    /// Replaces `MessageTemplateContentSha256` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_message_template_content_sha256(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("MessageTemplateContentSha256", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::MessageTemplateVersion`.
-#[derive(Debug, Clone)]
-pub struct MessageTemplateVersionProps {
-    /// `MessageTemplateArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})?$`.
-    pub message_template_arn: Value<String>,
-    /// `MessageTemplateContentSha256` (optional).
-    /// Length: 1..=64 characters.
-    pub message_template_content_sha256: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::MessageTemplateVersion`.
+    MessageTemplateVersionProps
 }
 
 impl MessageTemplateVersionProps {
     /// The required properties: `MessageTemplateArn`.
     pub fn new(message_template_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            message_template_arn: message_template_arn.into(),
-            message_template_content_sha256: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "MessageTemplateArn",
+            message_template_arn.into().to_template(),
+        ))
     }
-    /// Sets `MessageTemplateContentSha256`.
-    pub fn message_template_content_sha256(mut self, value: impl Into<Value<String>>) -> Self {
-        self.message_template_content_sha256 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for MessageTemplateVersionProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "MessageTemplateArn".to_owned(),
-            self.message_template_arn.to_template(),
-        );
-        if let Some(v) = &self.message_template_content_sha256 {
-            m.insert("MessageTemplateContentSha256".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MessageTemplateContentSha256` (optional).
+    /// Length: 1 to 64 characters.
+    pub fn message_template_content_sha256(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "MessageTemplateContentSha256",
+            value.into().to_template(),
+        ))
     }
 }
-
-impl Check for MessageTemplateVersionProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.message_template_arn.check(&path.field("MessageTemplateArn"), &Rules { pattern: Some("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12})?$"), ..Rules::NONE }, out);
-        self.message_template_content_sha256.check(
-            &path.field("MessageTemplateContentSha256"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(MessageTemplateVersionProps);

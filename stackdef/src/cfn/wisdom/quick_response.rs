@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::Wisdom::QuickResponse`.
-#[derive(Debug, Clone)]
-pub struct QuickResponse {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for QuickResponse {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for QuickResponse {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for QuickResponse {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::Wisdom::QuickResponse`.
+    QuickResponse("AWS::Wisdom::QuickResponse", QuickResponseProps)
 }
 
 impl QuickResponse {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::Wisdom::QuickResponse";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: QuickResponseProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `QuickResponseArn` (typed).
     pub fn ref_value(&self) -> Value<ids::QuickResponseArn> {
         self.resource.ref_value()
@@ -92,40 +44,78 @@ impl QuickResponse {
     pub fn attr_status(&self) -> Value<String> {
         self.resource.get_att("Status")
     }
+
+    /// Replaces `Channels` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_channels(&self, value: impl Into<Value<List<ChannelType>>>) {
+        self.resource.set_property("Channels", value.into())
+    }
+
+    /// Replaces `Content` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content(&self, value: impl Into<Value<QuickResponseContentProvider>>) {
+        self.resource.set_property("Content", value.into())
+    }
+
+    /// Replaces `ContentType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_content_type(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ContentType", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `GroupingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_grouping_configuration(&self, value: impl Into<Value<GroupingConfiguration>>) {
+        self.resource
+            .set_property("GroupingConfiguration", value.into())
+    }
+
+    /// Replaces `IsActive` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_is_active(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("IsActive", value.into())
+    }
+
+    /// Replaces `KnowledgeBaseArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_knowledge_base_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KnowledgeBaseArn", value.into())
+    }
+
+    /// Replaces `Language` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_language(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Language", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `ShortcutKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_shortcut_key(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("ShortcutKey", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::Wisdom::QuickResponse`.
-#[derive(Debug, Clone)]
-pub struct QuickResponseProps {
-    /// `Channels` (optional).
-    pub channels: Option<Value<List<ChannelType>>>,
-    /// `Content` (required).
-    pub content: Value<QuickResponseContentProvider>,
-    /// `ContentType` (optional).
-    /// Pattern: `^(application/x\.quickresponse;format=(plain|markdown))$`.
-    pub content_type: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    pub description: Option<Value<String>>,
-    /// `GroupingConfiguration` (optional).
-    pub grouping_configuration: Option<Value<GroupingConfiguration>>,
-    /// `IsActive` (optional).
-    pub is_active: Option<Value<bool>>,
-    /// `KnowledgeBaseArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$`.
-    pub knowledge_base_arn: Value<String>,
-    /// `Language` (optional).
-    /// Length: 2..=5 characters.
-    pub language: Option<Value<String>>,
-    /// `Name` (required).
-    /// Length: 1..=100 characters.
-    pub name: Value<String>,
-    /// `ShortcutKey` (optional).
-    /// Length: 1..=100 characters.
-    pub shortcut_key: Option<Value<String>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::Wisdom::QuickResponse`.
+    QuickResponseProps
 }
 
 impl QuickResponseProps {
@@ -135,377 +125,99 @@ impl QuickResponseProps {
         knowledge_base_arn: impl Into<Value<String>>,
         name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            channels: None,
-            content: content.into(),
-            content_type: None,
-            description: None,
-            grouping_configuration: None,
-            is_active: None,
-            knowledge_base_arn: knowledge_base_arn.into(),
-            language: None,
-            name: name.into(),
-            shortcut_key: None,
-            tags: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "Content", content.into().to_template())
+                .with(
+                    6,
+                    "KnowledgeBaseArn",
+                    knowledge_base_arn.into().to_template(),
+                )
+                .with(8, "Name", name.into().to_template()),
+        )
     }
-    /// Sets `Channels`.
-    pub fn channels(mut self, value: impl Into<Value<List<ChannelType>>>) -> Self {
-        self.channels = Some(value.into());
-        self
+    /// `Channels` (optional).
+    pub fn channels(self, value: impl Into<Value<List<ChannelType>>>) -> Self {
+        Self(self.0.with(0, "Channels", value.into().to_template()))
     }
-    /// Sets `ContentType`.
-    pub fn content_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content_type = Some(value.into());
-        self
+    /// `ContentType` (optional).
+    /// Pattern: `^(application/x\.quickresponse;format=(plain|markdown))$`.
+    pub fn content_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ContentType", value.into().to_template()))
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `GroupingConfiguration`.
-    pub fn grouping_configuration(
-        mut self,
-        value: impl Into<Value<GroupingConfiguration>>,
-    ) -> Self {
-        self.grouping_configuration = Some(value.into());
-        self
+    /// `GroupingConfiguration` (optional).
+    pub fn grouping_configuration(self, value: impl Into<Value<GroupingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(4, "GroupingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `IsActive`.
-    pub fn is_active(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.is_active = Some(value.into());
-        self
+    /// `IsActive` (optional).
+    pub fn is_active(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "IsActive", value.into().to_template()))
     }
-    /// Sets `Language`.
-    pub fn language(mut self, value: impl Into<Value<String>>) -> Self {
-        self.language = Some(value.into());
-        self
+    /// `Language` (optional).
+    /// Length: 2 to 5 characters.
+    pub fn language(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Language", value.into().to_template()))
     }
-    /// Sets `ShortcutKey`.
-    pub fn shortcut_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.shortcut_key = Some(value.into());
-        self
+    /// `ShortcutKey` (optional).
+    /// Length: 1 to 100 characters.
+    pub fn shortcut_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(9, "ShortcutKey", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(10, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for QuickResponseProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.channels {
-            m.insert("Channels".to_owned(), v.to_template());
-        }
-        m.insert("Content".to_owned(), self.content.to_template());
-        if let Some(v) = &self.content_type {
-            m.insert("ContentType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.grouping_configuration {
-            m.insert("GroupingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.is_active {
-            m.insert("IsActive".to_owned(), v.to_template());
-        }
-        m.insert(
-            "KnowledgeBaseArn".to_owned(),
-            self.knowledge_base_arn.to_template(),
-        );
-        if let Some(v) = &self.language {
-            m.insert("Language".to_owned(), v.to_template());
-        }
-        m.insert("Name".to_owned(), self.name.to_template());
-        if let Some(v) = &self.shortcut_key {
-            m.insert("ShortcutKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ChannelType`.
+    ChannelType {
+        /// `Chat`
+        Chat = "Chat",
+        /// `Email`
+        Email = "Email",
     }
 }
 
-impl Check for QuickResponseProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.channels
-            .check(&path.field("Channels"), &Rules::NONE, out);
-        self.content
-            .check(&path.field("Content"), &Rules::NONE, out);
-        self.content_type.check(
-            &path.field("ContentType"),
-            &Rules {
-                pattern: Some("^(application/x\\.quickresponse;format=(plain|markdown))$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.grouping_configuration
-            .check(&path.field("GroupingConfiguration"), &Rules::NONE, out);
-        self.knowledge_base_arn.check(&path.field("KnowledgeBaseArn"), &Rules { pattern: Some("^arn:[a-z-]*?:wisdom:[a-z0-9-]*?:[0-9]{12}:[a-z-]*?/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}(?:/[a-f0-9]{8}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{4}-[a-f0-9]{12}){0,2}$"), ..Rules::NONE }, out);
-        self.language.check(
-            &path.field("Language"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(5),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.shortcut_key.check(
-            &path.field("ShortcutKey"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(QuickResponseProps);
-
-/// Values of `ChannelType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChannelType {
-    /// `Chat`
-    Chat,
-    /// `Email`
-    Email,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ChannelType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Chat", "Email"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Chat => "Chat",
-            Self::Email => "Email",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ChannelType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ChannelType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ChannelType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Chat" => Self::Chat,
-            "Email" => Self::Email,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ChannelType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ChannelType::from(s))
-    }
-}
-
-crate::impl_literal!(ChannelType);
-
-/// Property type `QuickResponseContentProvider` of `AWS::Wisdom::QuickResponse`.
-#[derive(Debug, Clone, Default)]
-pub struct QuickResponseContentProvider {
-    /// `Content` (optional).
-    /// Length: 1..=1024 characters.
-    pub content: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `QuickResponseContentProvider` of `AWS::Wisdom::QuickResponse`.
+    QuickResponseContentProvider(default)
 }
 
 impl QuickResponseContentProvider {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { content: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Content`.
-    pub fn content(mut self, value: impl Into<Value<String>>) -> Self {
-        self.content = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for QuickResponseContentProvider {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.content {
-            m.insert("Content".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Content` (optional).
+    /// Length: 1 to 1024 characters.
+    pub fn content(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Content", value.into().to_template()))
     }
 }
 
-impl Check for QuickResponseContentProvider {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.content.check(
-            &path.field("Content"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(1024),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(QuickResponseContentProvider);
-
-/// Property type `GroupingConfiguration` of `AWS::Wisdom::QuickResponse`.
-#[derive(Debug, Clone)]
-pub struct GroupingConfiguration {
-    /// `Criteria` (required).
-    /// Length: 1..=100 characters.
-    pub criteria: Value<String>,
-    /// `Values` (required).
-    /// Each item: Length: 1..=2048 characters.
-    pub values: Value<List<String>>,
+crate::l1_struct! {
+    /// Property type `GroupingConfiguration` of `AWS::Wisdom::QuickResponse`.
+    GroupingConfiguration
 }
 
 impl GroupingConfiguration {
     /// The required properties: `Criteria`, `Values`.
     pub fn new(criteria: impl Into<Value<String>>, values: impl Into<Value<List<String>>>) -> Self {
-        Self {
-            criteria: criteria.into(),
-            values: values.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Criteria", criteria.into().to_template())
+                .with(1, "Values", values.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for GroupingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Criteria".to_owned(), self.criteria.to_template());
-        m.insert("Values".to_owned(), self.values.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.criteria.check(
-            &path.field("Criteria"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.values.check(
-            &path.field("Values"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(1),
-                            max_length: Some(2048),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GroupingConfiguration);
-
-/// Property type `Tag` of `AWS::Wisdom::QuickResponse`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 1..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpaces::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Workspace {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Workspace {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Workspace {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Workspace {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpaces::Workspace`.
+    Workspace("AWS::WorkSpaces::Workspace", WorkspaceProps)
 }
 
 impl Workspace {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpaces::Workspace";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkspaceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkspaceId` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkSpacesWorkspaceId> {
         self.resource.ref_value()
@@ -87,29 +39,63 @@ impl Workspace {
     pub fn attr_id(&self) -> Value<String> {
         self.resource.get_att("Id")
     }
+
+    /// Replaces `BundleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bundle_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BundleId", value.into())
+    }
+
+    /// Replaces `DirectoryId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DirectoryId", value.into())
+    }
+
+    /// Replaces `RootVolumeEncryptionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_root_volume_encryption_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("RootVolumeEncryptionEnabled", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `UserName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserName", value.into())
+    }
+
+    /// Replaces `UserVolumeEncryptionEnabled` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_volume_encryption_enabled(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("UserVolumeEncryptionEnabled", value.into())
+    }
+
+    /// Replaces `VolumeEncryptionKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_encryption_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("VolumeEncryptionKey", value.into())
+    }
+
+    /// Replaces `WorkspaceProperties` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_properties(&self, value: impl Into<Value<WorkspaceProperties>>) {
+        self.resource
+            .set_property("WorkspaceProperties", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpaces::Workspace`.
-#[derive(Debug, Clone)]
-pub struct WorkspaceProps {
-    /// `BundleId` (required).
-    pub bundle_id: Value<String>,
-    /// `DirectoryId` (required).
-    /// Create-only: changing it replaces the resource.
-    pub directory_id: Value<String>,
-    /// `RootVolumeEncryptionEnabled` (optional).
-    pub root_volume_encryption_enabled: Option<Value<bool>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `UserName` (required).
-    /// Create-only: changing it replaces the resource.
-    pub user_name: Value<String>,
-    /// `UserVolumeEncryptionEnabled` (optional).
-    pub user_volume_encryption_enabled: Option<Value<bool>>,
-    /// `VolumeEncryptionKey` (optional).
-    pub volume_encryption_key: Option<Value<String>>,
-    /// `WorkspaceProperties` (optional).
-    pub workspace_properties: Option<Value<WorkspaceProperties>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpaces::Workspace`.
+    WorkspaceProps
 }
 
 impl WorkspaceProps {
@@ -119,217 +105,90 @@ impl WorkspaceProps {
         directory_id: impl Into<Value<String>>,
         user_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bundle_id: bundle_id.into(),
-            directory_id: directory_id.into(),
-            root_volume_encryption_enabled: None,
-            tags: None,
-            user_name: user_name.into(),
-            user_volume_encryption_enabled: None,
-            volume_encryption_key: None,
-            workspace_properties: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BundleId", bundle_id.into().to_template())
+                .with(1, "DirectoryId", directory_id.into().to_template())
+                .with(4, "UserName", user_name.into().to_template()),
+        )
     }
-    /// Sets `RootVolumeEncryptionEnabled`.
-    pub fn root_volume_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.root_volume_encryption_enabled = Some(value.into());
-        self
+    /// `RootVolumeEncryptionEnabled` (optional).
+    pub fn root_volume_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(2, "RootVolumeEncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `UserVolumeEncryptionEnabled`.
-    pub fn user_volume_encryption_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.user_volume_encryption_enabled = Some(value.into());
-        self
+    /// `UserVolumeEncryptionEnabled` (optional).
+    pub fn user_volume_encryption_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(5, "UserVolumeEncryptionEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `VolumeEncryptionKey`.
-    pub fn volume_encryption_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.volume_encryption_key = Some(value.into());
-        self
+    /// `VolumeEncryptionKey` (optional).
+    pub fn volume_encryption_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(6, "VolumeEncryptionKey", value.into().to_template()),
+        )
     }
-    /// Sets `WorkspaceProperties`.
-    pub fn workspace_properties(mut self, value: impl Into<Value<WorkspaceProperties>>) -> Self {
-        self.workspace_properties = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("BundleId".to_owned(), self.bundle_id.to_template());
-        m.insert("DirectoryId".to_owned(), self.directory_id.to_template());
-        if let Some(v) = &self.root_volume_encryption_enabled {
-            m.insert("RootVolumeEncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        m.insert("UserName".to_owned(), self.user_name.to_template());
-        if let Some(v) = &self.user_volume_encryption_enabled {
-            m.insert("UserVolumeEncryptionEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_encryption_key {
-            m.insert("VolumeEncryptionKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.workspace_properties {
-            m.insert("WorkspaceProperties".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WorkspaceProperties` (optional).
+    pub fn workspace_properties(self, value: impl Into<Value<WorkspaceProperties>>) -> Self {
+        Self(
+            self.0
+                .with(7, "WorkspaceProperties", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WorkspaceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.workspace_properties
-            .check(&path.field("WorkspaceProperties"), &Rules::NONE, out);
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(WorkspaceProps);
-
-/// Property type `Tag` of `AWS::WorkSpaces::Workspace`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WorkspaceProperties` of `AWS::WorkSpaces::Workspace`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceProperties {
-    /// `ComputeTypeName` (optional).
-    pub compute_type_name: Option<Value<String>>,
-    /// `RootVolumeSizeGib` (optional).
-    pub root_volume_size_gib: Option<Value<i64>>,
-    /// `RunningMode` (optional).
-    pub running_mode: Option<Value<String>>,
-    /// `RunningModeAutoStopTimeoutInMinutes` (optional).
-    pub running_mode_auto_stop_timeout_in_minutes: Option<Value<i64>>,
-    /// `UserVolumeSizeGib` (optional).
-    pub user_volume_size_gib: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `WorkspaceProperties` of `AWS::WorkSpaces::Workspace`.
+    WorkspaceProperties(default)
 }
 
 impl WorkspaceProperties {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            compute_type_name: None,
-            root_volume_size_gib: None,
-            running_mode: None,
-            running_mode_auto_stop_timeout_in_minutes: None,
-            user_volume_size_gib: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ComputeTypeName`.
-    pub fn compute_type_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.compute_type_name = Some(value.into());
-        self
+    /// `ComputeTypeName` (optional).
+    pub fn compute_type_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ComputeTypeName", value.into().to_template()),
+        )
     }
-    /// Sets `RootVolumeSizeGib`.
-    pub fn root_volume_size_gib(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.root_volume_size_gib = Some(value.into());
-        self
+    /// `RootVolumeSizeGib` (optional).
+    pub fn root_volume_size_gib(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "RootVolumeSizeGib", value.into().to_template()),
+        )
     }
-    /// Sets `RunningMode`.
-    pub fn running_mode(mut self, value: impl Into<Value<String>>) -> Self {
-        self.running_mode = Some(value.into());
-        self
+    /// `RunningMode` (optional).
+    pub fn running_mode(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "RunningMode", value.into().to_template()))
     }
-    /// Sets `RunningModeAutoStopTimeoutInMinutes`.
-    pub fn running_mode_auto_stop_timeout_in_minutes(
-        mut self,
-        value: impl Into<Value<i64>>,
-    ) -> Self {
-        self.running_mode_auto_stop_timeout_in_minutes = Some(value.into());
-        self
+    /// `RunningModeAutoStopTimeoutInMinutes` (optional).
+    pub fn running_mode_auto_stop_timeout_in_minutes(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            3,
+            "RunningModeAutoStopTimeoutInMinutes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UserVolumeSizeGib`.
-    pub fn user_volume_size_gib(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.user_volume_size_gib = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceProperties {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.compute_type_name {
-            m.insert("ComputeTypeName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.root_volume_size_gib {
-            m.insert("RootVolumeSizeGib".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.running_mode {
-            m.insert("RunningMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.running_mode_auto_stop_timeout_in_minutes {
-            m.insert(
-                "RunningModeAutoStopTimeoutInMinutes".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.user_volume_size_gib {
-            m.insert("UserVolumeSizeGib".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserVolumeSizeGib` (optional).
+    pub fn user_volume_size_gib(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(4, "UserVolumeSizeGib", value.into().to_template()),
+        )
     }
 }
-
-impl Check for WorkspaceProperties {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(WorkspaceProperties);

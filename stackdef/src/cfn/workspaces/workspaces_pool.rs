@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpaces::WorkspacesPool`.
-#[derive(Debug, Clone)]
-pub struct WorkspacesPool {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WorkspacesPool {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WorkspacesPool {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WorkspacesPool {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpaces::WorkspacesPool`.
+    WorkspacesPool("AWS::WorkSpaces::WorkspacesPool", WorkspacesPoolProps)
 }
 
 impl WorkspacesPool {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpaces::WorkspacesPool";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkspacesPoolProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PoolId` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkspacesPoolId> {
         self.resource.ref_value()
@@ -92,36 +44,66 @@ impl WorkspacesPool {
     pub fn attr_created_at(&self) -> Value<String> {
         self.resource.get_att("CreatedAt")
     }
+
+    /// Replaces `ApplicationSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_application_settings(&self, value: impl Into<Value<ApplicationSettings>>) {
+        self.resource
+            .set_property("ApplicationSettings", value.into())
+    }
+
+    /// Replaces `BundleId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bundle_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BundleId", value.into())
+    }
+
+    /// Replaces `Capacity` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_capacity(&self, value: impl Into<Value<Capacity>>) {
+        self.resource.set_property("Capacity", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DirectoryId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_directory_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DirectoryId", value.into())
+    }
+
+    /// Replaces `PoolName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_pool_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PoolName", value.into())
+    }
+
+    /// Replaces `RunningMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_running_mode(&self, value: impl Into<Value<RunningMode>>) {
+        self.resource.set_property("RunningMode", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TimeoutSettings` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_timeout_settings(&self, value: impl Into<Value<TimeoutSettings>>) {
+        self.resource.set_property("TimeoutSettings", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpaces::WorkspacesPool`.
-#[derive(Debug, Clone)]
-pub struct WorkspacesPoolProps {
-    /// `ApplicationSettings` (optional).
-    pub application_settings: Option<Value<ApplicationSettings>>,
-    /// `BundleId` (required).
-    /// Pattern: `^wsb-[0-9a-z]{8,63}$`.
-    pub bundle_id: Value<String>,
-    /// `Capacity` (required).
-    pub capacity: Value<Capacity>,
-    /// `Description` (optional).
-    /// Length: 1..=255 characters.
-    /// Pattern: `^[a-zA-Z0-9_./() -]+$`.
-    pub description: Option<Value<String>>,
-    /// `DirectoryId` (required).
-    /// Length: 10..=65 characters.
-    /// Pattern: `^wsd-[0-9a-z]{8,63}$`.
-    pub directory_id: Value<String>,
-    /// `PoolName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`.
-    pub pool_name: Value<String>,
-    /// `RunningMode` (optional).
-    pub running_mode: Option<Value<RunningMode>>,
-    /// `Tags` (optional).
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TimeoutSettings` (optional).
-    pub timeout_settings: Option<Value<TimeoutSettings>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpaces::WorkspacesPool`.
+    WorkspacesPoolProps
 }
 
 impl WorkspacesPoolProps {
@@ -132,476 +114,133 @@ impl WorkspacesPoolProps {
         directory_id: impl Into<Value<String>>,
         pool_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            application_settings: None,
-            bundle_id: bundle_id.into(),
-            capacity: capacity.into(),
-            description: None,
-            directory_id: directory_id.into(),
-            pool_name: pool_name.into(),
-            running_mode: None,
-            tags: None,
-            timeout_settings: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "BundleId", bundle_id.into().to_template())
+                .with(2, "Capacity", capacity.into().to_template())
+                .with(4, "DirectoryId", directory_id.into().to_template())
+                .with(5, "PoolName", pool_name.into().to_template()),
+        )
     }
-    /// Sets `ApplicationSettings`.
-    pub fn application_settings(mut self, value: impl Into<Value<ApplicationSettings>>) -> Self {
-        self.application_settings = Some(value.into());
-        self
+    /// `ApplicationSettings` (optional).
+    pub fn application_settings(self, value: impl Into<Value<ApplicationSettings>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ApplicationSettings", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 255 characters.
+    /// Pattern: `^[a-zA-Z0-9_./() -]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Description", value.into().to_template()))
     }
-    /// Sets `RunningMode`.
-    pub fn running_mode(mut self, value: impl Into<Value<RunningMode>>) -> Self {
-        self.running_mode = Some(value.into());
-        self
+    /// `RunningMode` (optional).
+    pub fn running_mode(self, value: impl Into<Value<RunningMode>>) -> Self {
+        Self(self.0.with(6, "RunningMode", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(7, "Tags", value.into().to_template()))
     }
-    /// Sets `TimeoutSettings`.
-    pub fn timeout_settings(mut self, value: impl Into<Value<TimeoutSettings>>) -> Self {
-        self.timeout_settings = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspacesPoolProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.application_settings {
-            m.insert("ApplicationSettings".to_owned(), v.to_template());
-        }
-        m.insert("BundleId".to_owned(), self.bundle_id.to_template());
-        m.insert("Capacity".to_owned(), self.capacity.to_template());
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        m.insert("DirectoryId".to_owned(), self.directory_id.to_template());
-        m.insert("PoolName".to_owned(), self.pool_name.to_template());
-        if let Some(v) = &self.running_mode {
-            m.insert("RunningMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.timeout_settings {
-            m.insert("TimeoutSettings".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `TimeoutSettings` (optional).
+    pub fn timeout_settings(self, value: impl Into<Value<TimeoutSettings>>) -> Self {
+        Self(
+            self.0
+                .with(8, "TimeoutSettings", value.into().to_template()),
+        )
     }
 }
 
-impl Check for WorkspacesPoolProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.application_settings
-            .check(&path.field("ApplicationSettings"), &Rules::NONE, out);
-        self.bundle_id.check(
-            &path.field("BundleId"),
-            &Rules {
-                pattern: Some("^wsb-[0-9a-z]{8,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity
-            .check(&path.field("Capacity"), &Rules::NONE, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(255),
-                pattern: Some("^[a-zA-Z0-9_./() -]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.directory_id.check(
-            &path.field("DirectoryId"),
-            &Rules {
-                min_length: Some(10),
-                max_length: Some(65),
-                pattern: Some("^wsd-[0-9a-z]{8,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pool_name.check(
-            &path.field("PoolName"),
-            &Rules {
-                pattern: Some("^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.running_mode
-            .check(&path.field("RunningMode"), &Rules::NONE, out);
-        self.tags.check(&path.field("Tags"), &Rules::NONE, out);
-        self.timeout_settings
-            .check(&path.field("TimeoutSettings"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(WorkspacesPoolProps);
-
-/// Property type `ApplicationSettings` of `AWS::WorkSpaces::WorkspacesPool`.
-#[derive(Debug, Clone)]
-pub struct ApplicationSettings {
-    /// `SettingsGroup` (optional).
-    /// Length: 0..=100 characters.
-    /// Pattern: `^[A-Za-z0-9_./()!*'-]+$`.
-    pub settings_group: Option<Value<String>>,
-    /// `Status` (required).
-    pub status: Value<ApplicationSettingsStatus>,
+crate::l1_struct! {
+    /// Property type `ApplicationSettings` of `AWS::WorkSpaces::WorkspacesPool`.
+    ApplicationSettings
 }
 
 impl ApplicationSettings {
     /// The required properties: `Status`.
     pub fn new(status: impl Into<Value<ApplicationSettingsStatus>>) -> Self {
-        Self {
-            settings_group: None,
-            status: status.into(),
-        }
+        Self(crate::Properties::new().with(1, "Status", status.into().to_template()))
     }
-    /// Sets `SettingsGroup`.
-    pub fn settings_group(mut self, value: impl Into<Value<String>>) -> Self {
-        self.settings_group = Some(value.into());
-        self
+    /// `SettingsGroup` (optional).
+    /// Length: 0 to 100 characters.
+    /// Pattern: `^[A-Za-z0-9_./()!*'-]+$`.
+    pub fn settings_group(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "SettingsGroup", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ApplicationSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.settings_group {
-            m.insert("SettingsGroup".to_owned(), v.to_template());
-        }
-        m.insert("Status".to_owned(), self.status.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApplicationSettingsStatus`.
+    ApplicationSettingsStatus {
+        /// `DISABLED`
+        Disabled = "DISABLED",
+        /// `ENABLED`
+        Enabled = "ENABLED",
     }
 }
 
-impl Check for ApplicationSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.settings_group.check(
-            &path.field("SettingsGroup"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(100),
-                pattern: Some("^[A-Za-z0-9_./()!*'-]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.status.check(&path.field("Status"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ApplicationSettings);
-
-/// Values of `ApplicationSettingsStatus`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplicationSettingsStatus {
-    /// `DISABLED`
-    Disabled,
-    /// `ENABLED`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplicationSettingsStatus {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["DISABLED", "ENABLED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Enabled => "ENABLED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ApplicationSettingsStatus {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ApplicationSettingsStatus {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ApplicationSettingsStatus {
-    fn from(s: &str) -> Self {
-        match s {
-            "DISABLED" => Self::Disabled,
-            "ENABLED" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplicationSettingsStatus> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplicationSettingsStatus::from(s))
-    }
-}
-
-crate::impl_literal!(ApplicationSettingsStatus);
-
-/// Property type `Capacity` of `AWS::WorkSpaces::WorkspacesPool`.
-#[derive(Debug, Clone)]
-pub struct Capacity {
-    /// `DesiredUserSessions` (required).
-    /// Range: 0..=.
-    pub desired_user_sessions: Value<i64>,
+crate::l1_struct! {
+    /// Property type `Capacity` of `AWS::WorkSpaces::WorkspacesPool`.
+    Capacity
 }
 
 impl Capacity {
     /// The required properties: `DesiredUserSessions`.
     pub fn new(desired_user_sessions: impl Into<Value<i64>>) -> Self {
-        Self {
-            desired_user_sessions: desired_user_sessions.into(),
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "DesiredUserSessions",
+            desired_user_sessions.into().to_template(),
+        ))
     }
 }
 
-impl ToTemplate for Capacity {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "DesiredUserSessions".to_owned(),
-            self.desired_user_sessions.to_template(),
-        );
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `RunningMode`.
+    RunningMode {
+        /// `ALWAYS_ON`
+        AlwaysOn = "ALWAYS_ON",
+        /// `AUTO_STOP`
+        AutoStop = "AUTO_STOP",
     }
 }
 
-impl Check for Capacity {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_user_sessions.check(
-            &path.field("DesiredUserSessions"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(Capacity);
-
-/// Values of `RunningMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RunningMode {
-    /// `ALWAYS_ON`
-    AlwaysOn,
-    /// `AUTO_STOP`
-    AutoStop,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RunningMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ALWAYS_ON", "AUTO_STOP"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::AlwaysOn => "ALWAYS_ON",
-            Self::AutoStop => "AUTO_STOP",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RunningMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RunningMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RunningMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "ALWAYS_ON" => Self::AlwaysOn,
-            "AUTO_STOP" => Self::AutoStop,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RunningMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(RunningMode::from(s))
-    }
-}
-
-crate::impl_literal!(RunningMode);
-
-/// Property type `Tag` of `AWS::WorkSpaces::WorkspacesPool`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=127 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=255 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(127),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `TimeoutSettings` of `AWS::WorkSpaces::WorkspacesPool`.
-#[derive(Debug, Clone, Default)]
-pub struct TimeoutSettings {
-    /// `DisconnectTimeoutInSeconds` (optional).
-    /// Range: 60..=36000.
-    pub disconnect_timeout_in_seconds: Option<Value<i64>>,
-    /// `IdleDisconnectTimeoutInSeconds` (optional).
-    /// Range: 0..=36000.
-    pub idle_disconnect_timeout_in_seconds: Option<Value<i64>>,
-    /// `MaxUserDurationInSeconds` (optional).
-    /// Range: 600..=432000.
-    pub max_user_duration_in_seconds: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `TimeoutSettings` of `AWS::WorkSpaces::WorkspacesPool`.
+    TimeoutSettings(default)
 }
 
 impl TimeoutSettings {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            disconnect_timeout_in_seconds: None,
-            idle_disconnect_timeout_in_seconds: None,
-            max_user_duration_in_seconds: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DisconnectTimeoutInSeconds`.
-    pub fn disconnect_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.disconnect_timeout_in_seconds = Some(value.into());
-        self
+    /// `DisconnectTimeoutInSeconds` (optional).
+    /// Range: 60 to 36000.
+    pub fn disconnect_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DisconnectTimeoutInSeconds", value.into().to_template()),
+        )
     }
-    /// Sets `IdleDisconnectTimeoutInSeconds`.
-    pub fn idle_disconnect_timeout_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.idle_disconnect_timeout_in_seconds = Some(value.into());
-        self
+    /// `IdleDisconnectTimeoutInSeconds` (optional).
+    /// Range: 0 to 36000.
+    pub fn idle_disconnect_timeout_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(
+            1,
+            "IdleDisconnectTimeoutInSeconds",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `MaxUserDurationInSeconds`.
-    pub fn max_user_duration_in_seconds(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.max_user_duration_in_seconds = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TimeoutSettings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.disconnect_timeout_in_seconds {
-            m.insert("DisconnectTimeoutInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.idle_disconnect_timeout_in_seconds {
-            m.insert("IdleDisconnectTimeoutInSeconds".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_user_duration_in_seconds {
-            m.insert("MaxUserDurationInSeconds".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `MaxUserDurationInSeconds` (optional).
+    /// Range: 600 to 432000.
+    pub fn max_user_duration_in_seconds(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "MaxUserDurationInSeconds", value.into().to_template()),
+        )
     }
 }
-
-impl Check for TimeoutSettings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.disconnect_timeout_in_seconds.check(
-            &path.field("DisconnectTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(60.0),
-                maximum: Some(36000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.idle_disconnect_timeout_in_seconds.check(
-            &path.field("IdleDisconnectTimeoutInSeconds"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(36000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_user_duration_in_seconds.check(
-            &path.field("MaxUserDurationInSeconds"),
-            &Rules {
-                minimum: Some(600.0),
-                maximum: Some(432000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TimeoutSettings);

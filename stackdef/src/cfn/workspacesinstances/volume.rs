@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkspacesInstances::Volume`.
-#[derive(Debug, Clone)]
-pub struct Volume {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Volume {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Volume {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Volume {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkspacesInstances::Volume`.
+    Volume("AWS::WorkspacesInstances::Volume", VolumeProps)
 }
 
 impl Volume {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkspacesInstances::Volume";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VolumeProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `VolumeId` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkspacesInstancesVolumeId> {
         self.resource.ref_value()
@@ -82,472 +34,181 @@ impl Volume {
     pub fn attr_volume_id(&self) -> Value<ids::WorkspacesInstancesVolumeId> {
         self.resource.get_att("VolumeId")
     }
+
+    /// Replaces `AvailabilityZone` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_availability_zone(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("AvailabilityZone", value.into())
+    }
+
+    /// Replaces `Encrypted` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_encrypted(&self, value: impl Into<Value<bool>>) {
+        self.resource.set_property("Encrypted", value.into())
+    }
+
+    /// Replaces `Iops` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_iops(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Iops", value.into())
+    }
+
+    /// Replaces `KmsKeyId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("KmsKeyId", value.into())
+    }
+
+    /// Replaces `SizeInGB` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_size_in_gb(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("SizeInGB", value.into())
+    }
+
+    /// Replaces `SnapshotId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_snapshot_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SnapshotId", value.into())
+    }
+
+    /// Replaces `TagSpecifications` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tag_specifications(&self, value: impl Into<Value<List<TagSpecification>>>) {
+        self.resource
+            .set_property("TagSpecifications", value.into())
+    }
+
+    /// Replaces `Throughput` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_throughput(&self, value: impl Into<Value<i64>>) {
+        self.resource.set_property("Throughput", value.into())
+    }
+
+    /// Replaces `VolumeType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_type(&self, value: impl Into<Value<VolumeType>>) {
+        self.resource.set_property("VolumeType", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkspacesInstances::Volume`.
-#[derive(Debug, Clone)]
-pub struct VolumeProps {
-    /// `AvailabilityZone` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=64 characters.
-    /// Pattern: `^[a-z]{2}-[a-z]+-\d[a-z](-[a-z0-9]+)?$`.
-    pub availability_zone: Value<String>,
-    /// `Encrypted` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=.
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 0..=128 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `SizeInGB` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=.
-    pub size_in_gb: Option<Value<i64>>,
-    /// `SnapshotId` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^snap-[0-9a-zA-Z]{1,63}$`.
-    pub snapshot_id: Option<Value<String>>,
-    /// `TagSpecifications` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Items: ..=30.
-    pub tag_specifications: Option<Value<List<TagSpecification>>>,
-    /// `Throughput` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Range: 0..=.
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    /// Create-only: changing it replaces the resource.
-    pub volume_type: Option<Value<VolumeType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkspacesInstances::Volume`.
+    VolumeProps
 }
 
 impl VolumeProps {
     /// The required properties: `AvailabilityZone`.
     pub fn new(availability_zone: impl Into<Value<String>>) -> Self {
-        Self {
-            availability_zone: availability_zone.into(),
-            encrypted: None,
-            iops: None,
-            kms_key_id: None,
-            size_in_gb: None,
-            snapshot_id: None,
-            tag_specifications: None,
-            throughput: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new().with(
+            0,
+            "AvailabilityZone",
+            availability_zone.into().to_template(),
+        ))
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(1, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: at least 0.
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 0 to 128 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `SizeInGB`.
-    pub fn size_in_gb(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.size_in_gb = Some(value.into());
-        self
+    /// `SizeInGB` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: at least 0.
+    pub fn size_in_gb(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "SizeInGB", value.into().to_template()))
     }
-    /// Sets `SnapshotId`.
-    pub fn snapshot_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.snapshot_id = Some(value.into());
-        self
+    /// `SnapshotId` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Pattern: `^snap-[0-9a-zA-Z]{1,63}$`.
+    pub fn snapshot_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "SnapshotId", value.into().to_template()))
     }
-    /// Sets `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+    /// `TagSpecifications` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Items: at most 30.
+    pub fn tag_specifications(self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
+        Self(
+            self.0
+                .with(6, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Range: at least 0.
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(7, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<VolumeType>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VolumeProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "AvailabilityZone".to_owned(),
-            self.availability_zone.to_template(),
-        );
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.size_in_gb {
-            m.insert("SizeInGB".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.snapshot_id {
-            m.insert("SnapshotId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `VolumeType` (optional).
+    /// Create-only: changing it replaces the resource.
+    pub fn volume_type(self, value: impl Into<Value<VolumeType>>) -> Self {
+        Self(self.0.with(8, "VolumeType", value.into().to_template()))
     }
 }
 
-impl Check for VolumeProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                pattern: Some("^[a-z]{2}-[a-z]+-\\d[a-z](-[a-z0-9]+)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.iops.check(
-            &path.field("Iops"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.size_in_gb.check(
-            &path.field("SizeInGB"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.snapshot_id.check(
-            &path.field("SnapshotId"),
-            &Rules {
-                pattern: Some("^snap-[0-9a-zA-Z]{1,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_specifications.check(
-            &path.field("TagSpecifications"),
-            &Rules {
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throughput.check(
-            &path.field("Throughput"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_type
-            .check(&path.field("VolumeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(VolumeProps);
-
-/// Property type `TagSpecification` of `AWS::WorkspacesInstances::Volume`.
-#[derive(Debug, Clone, Default)]
-pub struct TagSpecification {
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<ResourceType>>,
-    /// `Tags` (optional).
-    /// Items: 0..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `TagSpecification` of `AWS::WorkspacesInstances::Volume`.
+    TagSpecification(default)
 }
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<ResourceType>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<ResourceType>>) -> Self {
+        Self(self.0.with(0, "ResourceType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TagSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `instance`
+        Instance = "instance",
+        /// `volume`
+        Volume = "volume",
+        /// `spot-instances-request`
+        SpotInstancesRequest = "spot-instances-request",
+        /// `network-interface`
+        NetworkInterface = "network-interface",
     }
 }
 
-impl Check for TagSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
+pub use crate::cfn::Tag;
+
+crate::l1_enum! {
+    /// Values of `VolumeType`.
+    VolumeType {
+        /// `standard`
+        Standard = "standard",
+        /// `io1`
+        Io1 = "io1",
+        /// `io2`
+        Io2 = "io2",
+        /// `gp2`
+        Gp2 = "gp2",
+        /// `sc1`
+        Sc1 = "sc1",
+        /// `st1`
+        St1 = "st1",
+        /// `gp3`
+        Gp3 = "gp3",
     }
 }
-
-crate::impl_literal!(TagSpecification);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `instance`
-    Instance,
-    /// `volume`
-    Volume,
-    /// `spot-instances-request`
-    SpotInstancesRequest,
-    /// `network-interface`
-    NetworkInterface,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "instance",
-        "volume",
-        "spot-instances-request",
-        "network-interface",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "instance",
-            Self::Volume => "volume",
-            Self::SpotInstancesRequest => "spot-instances-request",
-            Self::NetworkInterface => "network-interface",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "instance" => Self::Instance,
-            "volume" => Self::Volume,
-            "spot-instances-request" => Self::SpotInstancesRequest,
-            "network-interface" => Self::NetworkInterface,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Tag` of `AWS::WorkspacesInstances::Volume`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Values of `VolumeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VolumeType {
-    /// `standard`
-    Standard,
-    /// `io1`
-    Io1,
-    /// `io2`
-    Io2,
-    /// `gp2`
-    Gp2,
-    /// `sc1`
-    Sc1,
-    /// `st1`
-    St1,
-    /// `gp3`
-    Gp3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VolumeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Io1 => "io1",
-            Self::Io2 => "io2",
-            Self::Gp2 => "gp2",
-            Self::Sc1 => "sc1",
-            Self::St1 => "st1",
-            Self::Gp3 => "gp3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VolumeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VolumeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VolumeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "io1" => Self::Io1,
-            "io2" => Self::Io2,
-            "gp2" => Self::Gp2,
-            "sc1" => Self::Sc1,
-            "st1" => Self::St1,
-            "gp3" => Self::Gp3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VolumeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VolumeType::from(s))
-    }
-}
-
-crate::impl_literal!(VolumeType);

@@ -11,86 +11,48 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkspacesInstances::VolumeAssociation`.
-#[derive(Debug, Clone)]
-pub struct VolumeAssociation {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for VolumeAssociation {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for VolumeAssociation {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for VolumeAssociation {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkspacesInstances::VolumeAssociation`.
+    VolumeAssociation("AWS::WorkspacesInstances::VolumeAssociation", VolumeAssociationProps)
 }
 
 impl VolumeAssociation {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkspacesInstances::VolumeAssociation";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: VolumeAssociationProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref` (the schema's identifier is composite or unclear, so untyped).
     pub fn ref_value(&self) -> Value<String> {
         self.resource.ref_value()
     }
+
+    /// Replaces `Device` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Device", value.into())
+    }
+
+    /// Replaces `DisassociateMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disassociate_mode(&self, value: impl Into<Value<DisassociateMode>>) {
+        self.resource.set_property("DisassociateMode", value.into())
+    }
+
+    /// Replaces `VolumeId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_volume_id(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("VolumeId", value.into())
+    }
+
+    /// Replaces `WorkspaceInstanceId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_workspace_instance_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("WorkspaceInstanceId", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkspacesInstances::VolumeAssociation`.
-#[derive(Debug, Clone)]
-pub struct VolumeAssociationProps {
-    /// `Device` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: ..=32 characters.
-    pub device: Value<String>,
-    /// `DisassociateMode` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub disassociate_mode: Option<Value<DisassociateMode>>,
-    /// `VolumeId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^vol-[0-9a-zA-Z]{1,63}$`.
-    pub volume_id: Value<String>,
-    /// `WorkspaceInstanceId` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Pattern: `^wsinst-[0-9a-zA-Z]{8,63}$`.
-    pub workspace_instance_id: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkspacesInstances::VolumeAssociation`.
+    VolumeAssociationProps
 }
 
 impl VolumeAssociationProps {
@@ -100,122 +62,33 @@ impl VolumeAssociationProps {
         volume_id: impl Into<Value<String>>,
         workspace_instance_id: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            device: device.into(),
-            disassociate_mode: None,
-            volume_id: volume_id.into(),
-            workspace_instance_id: workspace_instance_id.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Device", device.into().to_template())
+                .with(2, "VolumeId", volume_id.into().to_template())
+                .with(
+                    3,
+                    "WorkspaceInstanceId",
+                    workspace_instance_id.into().to_template(),
+                ),
+        )
     }
-    /// Sets `DisassociateMode`.
-    pub fn disassociate_mode(mut self, value: impl Into<Value<DisassociateMode>>) -> Self {
-        self.disassociate_mode = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for VolumeAssociationProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Device".to_owned(), self.device.to_template());
-        if let Some(v) = &self.disassociate_mode {
-            m.insert("DisassociateMode".to_owned(), v.to_template());
-        }
-        m.insert("VolumeId".to_owned(), self.volume_id.to_template());
-        m.insert(
-            "WorkspaceInstanceId".to_owned(),
-            self.workspace_instance_id.to_template(),
-        );
-        Expr::Map(m)
+    /// `DisassociateMode` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn disassociate_mode(self, value: impl Into<Value<DisassociateMode>>) -> Self {
+        Self(
+            self.0
+                .with(1, "DisassociateMode", value.into().to_template()),
+        )
     }
 }
 
-impl Check for VolumeAssociationProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device.check(
-            &path.field("Device"),
-            &Rules {
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.disassociate_mode
-            .check(&path.field("DisassociateMode"), &Rules::NONE, out);
-        self.volume_id.check(
-            &path.field("VolumeId"),
-            &Rules {
-                pattern: Some("^vol-[0-9a-zA-Z]{1,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.workspace_instance_id.check(
-            &path.field("WorkspaceInstanceId"),
-            &Rules {
-                pattern: Some("^wsinst-[0-9a-zA-Z]{8,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `DisassociateMode`.
+    DisassociateMode {
+        /// `FORCE`
+        Force = "FORCE",
+        /// `NO_FORCE`
+        NoForce = "NO_FORCE",
     }
 }
-
-crate::impl_literal!(VolumeAssociationProps);
-
-/// Values of `DisassociateMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DisassociateMode {
-    /// `FORCE`
-    Force,
-    /// `NO_FORCE`
-    NoForce,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DisassociateMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["FORCE", "NO_FORCE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Force => "FORCE",
-            Self::NoForce => "NO_FORCE",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DisassociateMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DisassociateMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DisassociateMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "FORCE" => Self::Force,
-            "NO_FORCE" => Self::NoForce,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DisassociateMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(DisassociateMode::from(s))
-    }
-}
-
-crate::impl_literal!(DisassociateMode);

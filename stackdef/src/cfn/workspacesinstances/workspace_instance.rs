@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone)]
-pub struct WorkspaceInstance {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for WorkspaceInstance {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for WorkspaceInstance {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for WorkspaceInstance {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkspacesInstances::WorkspaceInstance`.
+    WorkspaceInstance("AWS::WorkspacesInstances::WorkspaceInstance", WorkspaceInstanceProps)
 }
 
 impl WorkspaceInstance {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkspacesInstances::WorkspaceInstance";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: WorkspaceInstanceProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `WorkspaceInstanceId` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkspaceInstanceId> {
         self.resource.ref_value()
@@ -92,131 +44,49 @@ impl WorkspaceInstance {
     pub fn attr_ec2_managed_instance_instance_id(&self) -> Value<String> {
         self.resource.get_att("EC2ManagedInstance.InstanceId")
     }
+
+    /// Replaces `ManagedInstance` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_managed_instance(&self, value: impl Into<Value<ManagedInstance>>) {
+        self.resource.set_property("ManagedInstance", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct WorkspaceInstanceProps {
-    /// `ManagedInstance` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    pub managed_instance: Option<Value<ManagedInstance>>,
-    /// `Tags` (optional).
-    /// Items: 0..=30.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    WorkspaceInstanceProps(default)
 }
 
 impl WorkspaceInstanceProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            managed_instance: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ManagedInstance`.
-    pub fn managed_instance(mut self, value: impl Into<Value<ManagedInstance>>) -> Self {
-        self.managed_instance = Some(value.into());
-        self
+    /// `ManagedInstance` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    pub fn managed_instance(self, value: impl Into<Value<ManagedInstance>>) -> Self {
+        Self(
+            self.0
+                .with(0, "ManagedInstance", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WorkspaceInstanceProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.managed_instance {
-            m.insert("ManagedInstance".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 30.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for WorkspaceInstanceProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.managed_instance
-            .check(&path.field("ManagedInstance"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(WorkspaceInstanceProps);
-
-/// Property type `ManagedInstance` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone)]
-pub struct ManagedInstance {
-    /// `BlockDeviceMappings` (optional).
-    pub block_device_mappings: Option<Value<List<BlockDeviceMapping>>>,
-    /// `CapacityReservationSpecification` (optional).
-    pub capacity_reservation_specification: Option<Value<CapacityReservationSpecification>>,
-    /// `CpuOptions` (optional).
-    pub cpu_options: Option<Value<CpuOptionsRequest>>,
-    /// `CreditSpecification` (optional).
-    pub credit_specification: Option<Value<CreditSpecificationRequest>>,
-    /// `DisableApiStop` (optional).
-    pub disable_api_stop: Option<Value<bool>>,
-    /// `EbsOptimized` (optional).
-    pub ebs_optimized: Option<Value<bool>>,
-    /// `EnablePrimaryIpv6` (optional).
-    pub enable_primary_ipv6: Option<Value<bool>>,
-    /// `EnclaveOptions` (optional).
-    pub enclave_options: Option<Value<EnclaveOptionsRequest>>,
-    /// `HibernationOptions` (optional).
-    pub hibernation_options: Option<Value<HibernationOptionsRequest>>,
-    /// `IamInstanceProfile` (optional).
-    pub iam_instance_profile: Option<Value<IamInstanceProfileSpecification>>,
-    /// `ImageId` (required).
-    /// Pattern: `^ami-[0-9a-zA-Z]{1,63}$`.
-    pub image_id: Value<String>,
-    /// `InstanceType` (required).
-    /// Pattern: `^([a-z0-9-]+)\.([a-z0-9]+)$`.
-    pub instance_type: Value<String>,
-    /// `Ipv6AddressCount` (optional).
-    /// Range: 0..=.
-    pub ipv6_address_count: Option<Value<i64>>,
-    /// `KeyName` (optional).
-    /// Length: 0..=64 characters.
-    pub key_name: Option<Value<String>>,
-    /// `LicenseSpecifications` (optional).
-    pub license_specifications: Option<Value<List<LicenseConfigurationRequest>>>,
-    /// `MaintenanceOptions` (optional).
-    pub maintenance_options: Option<Value<InstanceMaintenanceOptionsRequest>>,
-    /// `MetadataOptions` (optional).
-    pub metadata_options: Option<Value<InstanceMetadataOptionsRequest>>,
-    /// `Monitoring` (optional).
-    pub monitoring: Option<Value<RunInstancesMonitoringEnabled>>,
-    /// `NetworkInterfaces` (optional).
-    pub network_interfaces: Option<Value<List<InstanceNetworkInterfaceSpecification>>>,
-    /// `NetworkPerformanceOptions` (optional).
-    pub network_performance_options: Option<Value<InstanceNetworkPerformanceOptionsRequest>>,
-    /// `Placement` (optional).
-    pub placement: Option<Value<Placement>>,
-    /// `PrivateDnsNameOptions` (optional).
-    pub private_dns_name_options: Option<Value<PrivateDnsNameOptionsRequest>>,
-    /// `SubnetId` (optional).
-    /// Pattern: `^subnet-[0-9a-zA-Z]{1,63}$`.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
-    /// `TagSpecifications` (optional).
-    /// Items: ..=30.
-    pub tag_specifications: Option<Value<List<TagSpecification>>>,
-    /// `UserData` (optional).
-    /// Length: 0..=16000 characters.
-    pub user_data: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `ManagedInstance` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    ManagedInstance
 }
 
 impl ManagedInstance {
@@ -225,2411 +95,798 @@ impl ManagedInstance {
         image_id: impl Into<Value<String>>,
         instance_type: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            block_device_mappings: None,
-            capacity_reservation_specification: None,
-            cpu_options: None,
-            credit_specification: None,
-            disable_api_stop: None,
-            ebs_optimized: None,
-            enable_primary_ipv6: None,
-            enclave_options: None,
-            hibernation_options: None,
-            iam_instance_profile: None,
-            image_id: image_id.into(),
-            instance_type: instance_type.into(),
-            ipv6_address_count: None,
-            key_name: None,
-            license_specifications: None,
-            maintenance_options: None,
-            metadata_options: None,
-            monitoring: None,
-            network_interfaces: None,
-            network_performance_options: None,
-            placement: None,
-            private_dns_name_options: None,
-            subnet_id: None,
-            tag_specifications: None,
-            user_data: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(10, "ImageId", image_id.into().to_template())
+                .with(11, "InstanceType", instance_type.into().to_template()),
+        )
     }
-    /// Sets `BlockDeviceMappings`.
-    pub fn block_device_mappings(
-        mut self,
-        value: impl Into<Value<List<BlockDeviceMapping>>>,
-    ) -> Self {
-        self.block_device_mappings = Some(value.into());
-        self
+    /// `BlockDeviceMappings` (optional).
+    pub fn block_device_mappings(self, value: impl Into<Value<List<BlockDeviceMapping>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BlockDeviceMappings", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservationSpecification`.
+    /// `CapacityReservationSpecification` (optional).
     pub fn capacity_reservation_specification(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationSpecification>>,
     ) -> Self {
-        self.capacity_reservation_specification = Some(value.into());
-        self
+        Self(self.0.with(
+            1,
+            "CapacityReservationSpecification",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CpuOptions`.
-    pub fn cpu_options(mut self, value: impl Into<Value<CpuOptionsRequest>>) -> Self {
-        self.cpu_options = Some(value.into());
-        self
+    /// `CpuOptions` (optional).
+    pub fn cpu_options(self, value: impl Into<Value<CpuOptionsRequest>>) -> Self {
+        Self(self.0.with(2, "CpuOptions", value.into().to_template()))
     }
-    /// Sets `CreditSpecification`.
-    pub fn credit_specification(
-        mut self,
-        value: impl Into<Value<CreditSpecificationRequest>>,
-    ) -> Self {
-        self.credit_specification = Some(value.into());
-        self
+    /// `CreditSpecification` (optional).
+    pub fn credit_specification(self, value: impl Into<Value<CreditSpecificationRequest>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CreditSpecification", value.into().to_template()),
+        )
     }
-    /// Sets `DisableApiStop`.
-    pub fn disable_api_stop(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.disable_api_stop = Some(value.into());
-        self
+    /// `DisableApiStop` (optional).
+    pub fn disable_api_stop(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(4, "DisableApiStop", value.into().to_template()))
     }
-    /// Sets `EbsOptimized`.
-    pub fn ebs_optimized(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.ebs_optimized = Some(value.into());
-        self
+    /// `EbsOptimized` (optional).
+    pub fn ebs_optimized(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(5, "EbsOptimized", value.into().to_template()))
     }
-    /// Sets `EnablePrimaryIpv6`.
-    pub fn enable_primary_ipv6(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_primary_ipv6 = Some(value.into());
-        self
+    /// `EnablePrimaryIpv6` (optional).
+    pub fn enable_primary_ipv6(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(6, "EnablePrimaryIpv6", value.into().to_template()),
+        )
     }
-    /// Sets `EnclaveOptions`.
-    pub fn enclave_options(mut self, value: impl Into<Value<EnclaveOptionsRequest>>) -> Self {
-        self.enclave_options = Some(value.into());
-        self
+    /// `EnclaveOptions` (optional).
+    pub fn enclave_options(self, value: impl Into<Value<EnclaveOptionsRequest>>) -> Self {
+        Self(self.0.with(7, "EnclaveOptions", value.into().to_template()))
     }
-    /// Sets `HibernationOptions`.
-    pub fn hibernation_options(
-        mut self,
-        value: impl Into<Value<HibernationOptionsRequest>>,
-    ) -> Self {
-        self.hibernation_options = Some(value.into());
-        self
+    /// `HibernationOptions` (optional).
+    pub fn hibernation_options(self, value: impl Into<Value<HibernationOptionsRequest>>) -> Self {
+        Self(
+            self.0
+                .with(8, "HibernationOptions", value.into().to_template()),
+        )
     }
-    /// Sets `IamInstanceProfile`.
+    /// `IamInstanceProfile` (optional).
     pub fn iam_instance_profile(
-        mut self,
+        self,
         value: impl Into<Value<IamInstanceProfileSpecification>>,
     ) -> Self {
-        self.iam_instance_profile = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(9, "IamInstanceProfile", value.into().to_template()),
+        )
     }
-    /// Sets `Ipv6AddressCount`.
-    pub fn ipv6_address_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.ipv6_address_count = Some(value.into());
-        self
+    /// `Ipv6AddressCount` (optional).
+    /// Range: at least 0.
+    pub fn ipv6_address_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(12, "Ipv6AddressCount", value.into().to_template()),
+        )
     }
-    /// Sets `KeyName`.
-    pub fn key_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_name = Some(value.into());
-        self
+    /// `KeyName` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn key_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "KeyName", value.into().to_template()))
     }
-    /// Sets `LicenseSpecifications`.
+    /// `LicenseSpecifications` (optional).
     pub fn license_specifications(
-        mut self,
+        self,
         value: impl Into<Value<List<LicenseConfigurationRequest>>>,
     ) -> Self {
-        self.license_specifications = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(14, "LicenseSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `MaintenanceOptions`.
+    /// `MaintenanceOptions` (optional).
     pub fn maintenance_options(
-        mut self,
+        self,
         value: impl Into<Value<InstanceMaintenanceOptionsRequest>>,
     ) -> Self {
-        self.maintenance_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(15, "MaintenanceOptions", value.into().to_template()),
+        )
     }
-    /// Sets `MetadataOptions`.
-    pub fn metadata_options(
-        mut self,
-        value: impl Into<Value<InstanceMetadataOptionsRequest>>,
-    ) -> Self {
-        self.metadata_options = Some(value.into());
-        self
+    /// `MetadataOptions` (optional).
+    pub fn metadata_options(self, value: impl Into<Value<InstanceMetadataOptionsRequest>>) -> Self {
+        Self(
+            self.0
+                .with(16, "MetadataOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Monitoring`.
-    pub fn monitoring(mut self, value: impl Into<Value<RunInstancesMonitoringEnabled>>) -> Self {
-        self.monitoring = Some(value.into());
-        self
+    /// `Monitoring` (optional).
+    pub fn monitoring(self, value: impl Into<Value<RunInstancesMonitoringEnabled>>) -> Self {
+        Self(self.0.with(17, "Monitoring", value.into().to_template()))
     }
-    /// Sets `NetworkInterfaces`.
+    /// `NetworkInterfaces` (optional).
     pub fn network_interfaces(
-        mut self,
+        self,
         value: impl Into<Value<List<InstanceNetworkInterfaceSpecification>>>,
     ) -> Self {
-        self.network_interfaces = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(18, "NetworkInterfaces", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkPerformanceOptions`.
+    /// `NetworkPerformanceOptions` (optional).
     pub fn network_performance_options(
-        mut self,
+        self,
         value: impl Into<Value<InstanceNetworkPerformanceOptionsRequest>>,
     ) -> Self {
-        self.network_performance_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(19, "NetworkPerformanceOptions", value.into().to_template()),
+        )
     }
-    /// Sets `Placement`.
-    pub fn placement(mut self, value: impl Into<Value<Placement>>) -> Self {
-        self.placement = Some(value.into());
-        self
+    /// `Placement` (optional).
+    pub fn placement(self, value: impl Into<Value<Placement>>) -> Self {
+        Self(self.0.with(20, "Placement", value.into().to_template()))
     }
-    /// Sets `PrivateDnsNameOptions`.
+    /// `PrivateDnsNameOptions` (optional).
     pub fn private_dns_name_options(
-        mut self,
+        self,
         value: impl Into<Value<PrivateDnsNameOptionsRequest>>,
     ) -> Self {
-        self.private_dns_name_options = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(21, "PrivateDnsNameOptions", value.into().to_template()),
+        )
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Pattern: `^subnet-[0-9a-zA-Z]{1,63}$`.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(22, "SubnetId", value.into().to_template()))
     }
-    /// Sets `TagSpecifications`.
-    pub fn tag_specifications(mut self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
-        self.tag_specifications = Some(value.into());
-        self
+    /// `TagSpecifications` (optional).
+    /// Items: at most 30.
+    pub fn tag_specifications(self, value: impl Into<Value<List<TagSpecification>>>) -> Self {
+        Self(
+            self.0
+                .with(23, "TagSpecifications", value.into().to_template()),
+        )
     }
-    /// Sets `UserData`.
-    pub fn user_data(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_data = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ManagedInstance {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.block_device_mappings {
-            m.insert("BlockDeviceMappings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_specification {
-            m.insert(
-                "CapacityReservationSpecification".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.cpu_options {
-            m.insert("CpuOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.credit_specification {
-            m.insert("CreditSpecification".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disable_api_stop {
-            m.insert("DisableApiStop".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs_optimized {
-            m.insert("EbsOptimized".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enable_primary_ipv6 {
-            m.insert("EnablePrimaryIpv6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enclave_options {
-            m.insert("EnclaveOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hibernation_options {
-            m.insert("HibernationOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iam_instance_profile {
-            m.insert("IamInstanceProfile".to_owned(), v.to_template());
-        }
-        m.insert("ImageId".to_owned(), self.image_id.to_template());
-        m.insert("InstanceType".to_owned(), self.instance_type.to_template());
-        if let Some(v) = &self.ipv6_address_count {
-            m.insert("Ipv6AddressCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.key_name {
-            m.insert("KeyName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.license_specifications {
-            m.insert("LicenseSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_options {
-            m.insert("MaintenanceOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.metadata_options {
-            m.insert("MetadataOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.monitoring {
-            m.insert("Monitoring".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_interfaces {
-            m.insert("NetworkInterfaces".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_performance_options {
-            m.insert("NetworkPerformanceOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.placement {
-            m.insert("Placement".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.private_dns_name_options {
-            m.insert("PrivateDnsNameOptions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tag_specifications {
-            m.insert("TagSpecifications".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_data {
-            m.insert("UserData".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserData` (optional).
+    /// Length: 0 to 16000 characters.
+    pub fn user_data(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(24, "UserData", value.into().to_template()))
     }
 }
 
-impl Check for ManagedInstance {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.block_device_mappings
-            .check(&path.field("BlockDeviceMappings"), &Rules::NONE, out);
-        self.capacity_reservation_specification.check(
-            &path.field("CapacityReservationSpecification"),
-            &Rules::NONE,
-            out,
-        );
-        self.cpu_options
-            .check(&path.field("CpuOptions"), &Rules::NONE, out);
-        self.credit_specification
-            .check(&path.field("CreditSpecification"), &Rules::NONE, out);
-        self.enclave_options
-            .check(&path.field("EnclaveOptions"), &Rules::NONE, out);
-        self.hibernation_options
-            .check(&path.field("HibernationOptions"), &Rules::NONE, out);
-        self.iam_instance_profile
-            .check(&path.field("IamInstanceProfile"), &Rules::NONE, out);
-        self.image_id.check(
-            &path.field("ImageId"),
-            &Rules {
-                pattern: Some("^ami-[0-9a-zA-Z]{1,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type.check(
-            &path.field("InstanceType"),
-            &Rules {
-                pattern: Some("^([a-z0-9-]+)\\.([a-z0-9]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ipv6_address_count.check(
-            &path.field("Ipv6AddressCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.key_name.check(
-            &path.field("KeyName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.license_specifications
-            .check(&path.field("LicenseSpecifications"), &Rules::NONE, out);
-        self.maintenance_options
-            .check(&path.field("MaintenanceOptions"), &Rules::NONE, out);
-        self.metadata_options
-            .check(&path.field("MetadataOptions"), &Rules::NONE, out);
-        self.monitoring
-            .check(&path.field("Monitoring"), &Rules::NONE, out);
-        self.network_interfaces
-            .check(&path.field("NetworkInterfaces"), &Rules::NONE, out);
-        self.network_performance_options.check(
-            &path.field("NetworkPerformanceOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.placement
-            .check(&path.field("Placement"), &Rules::NONE, out);
-        self.private_dns_name_options.check(
-            &path.field("PrivateDnsNameOptions"),
-            &Rules::NONE,
-            out,
-        );
-        self.subnet_id.check(
-            &path.field("SubnetId"),
-            &Rules {
-                pattern: Some("^subnet-[0-9a-zA-Z]{1,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tag_specifications.check(
-            &path.field("TagSpecifications"),
-            &Rules {
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.user_data.check(
-            &path.field("UserData"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(16000),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ManagedInstance);
-
-/// Property type `BlockDeviceMapping` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct BlockDeviceMapping {
-    /// `DeviceName` (optional).
-    /// Length: 0..=32 characters.
-    pub device_name: Option<Value<String>>,
-    /// `Ebs` (optional).
-    pub ebs: Option<Value<EbsBlockDevice>>,
-    /// `NoDevice` (optional).
-    /// Length: 0..=32 characters.
-    pub no_device: Option<Value<String>>,
-    /// `VirtualName` (optional).
-    /// Pattern: `^ephemeral(0|[1-9][0-9]{0,2})$`.
-    pub virtual_name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `BlockDeviceMapping` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    BlockDeviceMapping(default)
 }
 
 impl BlockDeviceMapping {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            device_name: None,
-            ebs: None,
-            no_device: None,
-            virtual_name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `DeviceName`.
-    pub fn device_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.device_name = Some(value.into());
-        self
+    /// `DeviceName` (optional).
+    /// Length: 0 to 32 characters.
+    pub fn device_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "DeviceName", value.into().to_template()))
     }
-    /// Sets `Ebs`.
-    pub fn ebs(mut self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
-        self.ebs = Some(value.into());
-        self
+    /// `Ebs` (optional).
+    pub fn ebs(self, value: impl Into<Value<EbsBlockDevice>>) -> Self {
+        Self(self.0.with(1, "Ebs", value.into().to_template()))
     }
-    /// Sets `NoDevice`.
-    pub fn no_device(mut self, value: impl Into<Value<String>>) -> Self {
-        self.no_device = Some(value.into());
-        self
+    /// `NoDevice` (optional).
+    /// Length: 0 to 32 characters.
+    pub fn no_device(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "NoDevice", value.into().to_template()))
     }
-    /// Sets `VirtualName`.
-    pub fn virtual_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.virtual_name = Some(value.into());
-        self
+    /// `VirtualName` (optional).
+    /// Pattern: `^ephemeral(0|[1-9][0-9]{0,2})$`.
+    pub fn virtual_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "VirtualName", value.into().to_template()))
     }
 }
 
-impl ToTemplate for BlockDeviceMapping {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.device_name {
-            m.insert("DeviceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ebs {
-            m.insert("Ebs".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.no_device {
-            m.insert("NoDevice".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.virtual_name {
-            m.insert("VirtualName".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for BlockDeviceMapping {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.device_name.check(
-            &path.field("DeviceName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.ebs.check(&path.field("Ebs"), &Rules::NONE, out);
-        self.no_device.check(
-            &path.field("NoDevice"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.virtual_name.check(
-            &path.field("VirtualName"),
-            &Rules {
-                pattern: Some("^ephemeral(0|[1-9][0-9]{0,2})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BlockDeviceMapping);
-
-/// Property type `EbsBlockDevice` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct EbsBlockDevice {
-    /// `Encrypted` (optional).
-    pub encrypted: Option<Value<bool>>,
-    /// `Iops` (optional).
-    /// Range: 0..=.
-    pub iops: Option<Value<i64>>,
-    /// `KmsKeyId` (optional).
-    /// Length: 0..=128 characters.
-    pub kms_key_id: Option<Value<String>>,
-    /// `Throughput` (optional).
-    /// Range: 0..=.
-    pub throughput: Option<Value<i64>>,
-    /// `VolumeSize` (optional).
-    /// Range: 0..=.
-    pub volume_size: Option<Value<i64>>,
-    /// `VolumeType` (optional).
-    pub volume_type: Option<Value<VolumeType>>,
+crate::l1_struct! {
+    /// Property type `EbsBlockDevice` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    EbsBlockDevice(default)
 }
 
 impl EbsBlockDevice {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            encrypted: None,
-            iops: None,
-            kms_key_id: None,
-            throughput: None,
-            volume_size: None,
-            volume_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Encrypted`.
-    pub fn encrypted(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.encrypted = Some(value.into());
-        self
+    /// `Encrypted` (optional).
+    pub fn encrypted(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Encrypted", value.into().to_template()))
     }
-    /// Sets `Iops`.
-    pub fn iops(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.iops = Some(value.into());
-        self
+    /// `Iops` (optional).
+    /// Range: at least 0.
+    pub fn iops(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "Iops", value.into().to_template()))
     }
-    /// Sets `KmsKeyId`.
-    pub fn kms_key_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.kms_key_id = Some(value.into());
-        self
+    /// `KmsKeyId` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn kms_key_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "KmsKeyId", value.into().to_template()))
     }
-    /// Sets `Throughput`.
-    pub fn throughput(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.throughput = Some(value.into());
-        self
+    /// `Throughput` (optional).
+    /// Range: at least 0.
+    pub fn throughput(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "Throughput", value.into().to_template()))
     }
-    /// Sets `VolumeSize`.
-    pub fn volume_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.volume_size = Some(value.into());
-        self
+    /// `VolumeSize` (optional).
+    /// Range: at least 0.
+    pub fn volume_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "VolumeSize", value.into().to_template()))
     }
-    /// Sets `VolumeType`.
-    pub fn volume_type(mut self, value: impl Into<Value<VolumeType>>) -> Self {
-        self.volume_type = Some(value.into());
-        self
+    /// `VolumeType` (optional).
+    pub fn volume_type(self, value: impl Into<Value<VolumeType>>) -> Self {
+        Self(self.0.with(5, "VolumeType", value.into().to_template()))
     }
 }
 
-impl ToTemplate for EbsBlockDevice {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.encrypted {
-            m.insert("Encrypted".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.iops {
-            m.insert("Iops".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_id {
-            m.insert("KmsKeyId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.throughput {
-            m.insert("Throughput".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_size {
-            m.insert("VolumeSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.volume_type {
-            m.insert("VolumeType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `VolumeType`.
+    VolumeType {
+        /// `standard`
+        Standard = "standard",
+        /// `io1`
+        Io1 = "io1",
+        /// `io2`
+        Io2 = "io2",
+        /// `gp2`
+        Gp2 = "gp2",
+        /// `sc1`
+        Sc1 = "sc1",
+        /// `st1`
+        St1 = "st1",
+        /// `gp3`
+        Gp3 = "gp3",
     }
 }
 
-impl Check for EbsBlockDevice {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.iops.check(
-            &path.field("Iops"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_id.check(
-            &path.field("KmsKeyId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.throughput.check(
-            &path.field("Throughput"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_size.check(
-            &path.field("VolumeSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.volume_type
-            .check(&path.field("VolumeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(EbsBlockDevice);
-
-/// Values of `VolumeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VolumeType {
-    /// `standard`
-    Standard,
-    /// `io1`
-    Io1,
-    /// `io2`
-    Io2,
-    /// `gp2`
-    Gp2,
-    /// `sc1`
-    Sc1,
-    /// `st1`
-    St1,
-    /// `gp3`
-    Gp3,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VolumeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["standard", "io1", "io2", "gp2", "sc1", "st1", "gp3"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Io1 => "io1",
-            Self::Io2 => "io2",
-            Self::Gp2 => "gp2",
-            Self::Sc1 => "sc1",
-            Self::St1 => "st1",
-            Self::Gp3 => "gp3",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VolumeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VolumeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VolumeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "io1" => Self::Io1,
-            "io2" => Self::Io2,
-            "gp2" => Self::Gp2,
-            "sc1" => Self::Sc1,
-            "st1" => Self::St1,
-            "gp3" => Self::Gp3,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VolumeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(VolumeType::from(s))
-    }
-}
-
-crate::impl_literal!(VolumeType);
-
-/// Property type `CapacityReservationSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityReservationSpecification {
-    /// `CapacityReservationPreference` (optional).
-    pub capacity_reservation_preference: Option<Value<CapacityReservationPreference>>,
-    /// `CapacityReservationTarget` (optional).
-    pub capacity_reservation_target: Option<Value<CapacityReservationTarget>>,
+crate::l1_struct! {
+    /// Property type `CapacityReservationSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    CapacityReservationSpecification(default)
 }
 
 impl CapacityReservationSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_reservation_preference: None,
-            capacity_reservation_target: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityReservationPreference`.
+    /// `CapacityReservationPreference` (optional).
     pub fn capacity_reservation_preference(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationPreference>>,
     ) -> Self {
-        self.capacity_reservation_preference = Some(value.into());
-        self
+        Self(self.0.with(
+            0,
+            "CapacityReservationPreference",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CapacityReservationTarget`.
+    /// `CapacityReservationTarget` (optional).
     pub fn capacity_reservation_target(
-        mut self,
+        self,
         value: impl Into<Value<CapacityReservationTarget>>,
     ) -> Self {
-        self.capacity_reservation_target = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(1, "CapacityReservationTarget", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for CapacityReservationSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_reservation_preference {
-            m.insert("CapacityReservationPreference".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_target {
-            m.insert("CapacityReservationTarget".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `CapacityReservationPreference`.
+    CapacityReservationPreference {
+        /// `capacity-reservations-only`
+        CapacityReservationsOnly = "capacity-reservations-only",
+        /// `open`
+        Open = "open",
+        /// `none`
+        None = "none",
     }
 }
 
-impl Check for CapacityReservationSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_preference.check(
-            &path.field("CapacityReservationPreference"),
-            &Rules::NONE,
-            out,
-        );
-        self.capacity_reservation_target.check(
-            &path.field("CapacityReservationTarget"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityReservationSpecification);
-
-/// Values of `CapacityReservationPreference`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CapacityReservationPreference {
-    /// `capacity-reservations-only`
-    CapacityReservationsOnly,
-    /// `open`
-    Open,
-    /// `none`
-    None,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CapacityReservationPreference {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["capacity-reservations-only", "open", "none"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CapacityReservationsOnly => "capacity-reservations-only",
-            Self::Open => "open",
-            Self::None => "none",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CapacityReservationPreference {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CapacityReservationPreference {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CapacityReservationPreference {
-    fn from(s: &str) -> Self {
-        match s {
-            "capacity-reservations-only" => Self::CapacityReservationsOnly,
-            "open" => Self::Open,
-            "none" => Self::None,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CapacityReservationPreference> {
-    fn from(s: &str) -> Self {
-        Value::literal(CapacityReservationPreference::from(s))
-    }
-}
-
-crate::impl_literal!(CapacityReservationPreference);
-
-/// Property type `CapacityReservationTarget` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct CapacityReservationTarget {
-    /// `CapacityReservationId` (optional).
-    /// Length: 0..=128 characters.
-    pub capacity_reservation_id: Option<Value<String>>,
-    /// `CapacityReservationResourceGroupArn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:.*`.
-    pub capacity_reservation_resource_group_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CapacityReservationTarget` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    CapacityReservationTarget(default)
 }
 
 impl CapacityReservationTarget {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            capacity_reservation_id: None,
-            capacity_reservation_resource_group_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CapacityReservationId`.
-    pub fn capacity_reservation_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.capacity_reservation_id = Some(value.into());
-        self
+    /// `CapacityReservationId` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn capacity_reservation_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "CapacityReservationId", value.into().to_template()),
+        )
     }
-    /// Sets `CapacityReservationResourceGroupArn`.
-    pub fn capacity_reservation_resource_group_arn(
-        mut self,
-        value: impl Into<Value<String>>,
-    ) -> Self {
-        self.capacity_reservation_resource_group_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CapacityReservationTarget {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.capacity_reservation_id {
-            m.insert("CapacityReservationId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.capacity_reservation_resource_group_arn {
-            m.insert(
-                "CapacityReservationResourceGroupArn".to_owned(),
-                v.to_template(),
-            );
-        }
-        Expr::Map(m)
+    /// `CapacityReservationResourceGroupArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^arn:.*`.
+    pub fn capacity_reservation_resource_group_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            1,
+            "CapacityReservationResourceGroupArn",
+            value.into().to_template(),
+        ))
     }
 }
 
-impl Check for CapacityReservationTarget {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.capacity_reservation_id.check(
-            &path.field("CapacityReservationId"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.capacity_reservation_resource_group_arn.check(
-            &path.field("CapacityReservationResourceGroupArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CapacityReservationTarget);
-
-/// Property type `CpuOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct CpuOptionsRequest {
-    /// `CoreCount` (optional).
-    /// Range: 0..=.
-    pub core_count: Option<Value<i64>>,
-    /// `ThreadsPerCore` (optional).
-    /// Range: 0..=.
-    pub threads_per_core: Option<Value<i64>>,
+crate::l1_struct! {
+    /// Property type `CpuOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    CpuOptionsRequest(default)
 }
 
 impl CpuOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            core_count: None,
-            threads_per_core: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CoreCount`.
-    pub fn core_count(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.core_count = Some(value.into());
-        self
+    /// `CoreCount` (optional).
+    /// Range: at least 0.
+    pub fn core_count(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(0, "CoreCount", value.into().to_template()))
     }
-    /// Sets `ThreadsPerCore`.
-    pub fn threads_per_core(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.threads_per_core = Some(value.into());
-        self
+    /// `ThreadsPerCore` (optional).
+    /// Range: at least 0.
+    pub fn threads_per_core(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "ThreadsPerCore", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CpuOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.core_count {
-            m.insert("CoreCount".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.threads_per_core {
-            m.insert("ThreadsPerCore".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CpuOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.core_count.check(
-            &path.field("CoreCount"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.threads_per_core.check(
-            &path.field("ThreadsPerCore"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CpuOptionsRequest);
-
-/// Property type `CreditSpecificationRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct CreditSpecificationRequest {
-    /// `CpuCredits` (optional).
-    pub cpu_credits: Option<Value<CpuCredits>>,
+crate::l1_struct! {
+    /// Property type `CreditSpecificationRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    CreditSpecificationRequest(default)
 }
 
 impl CreditSpecificationRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { cpu_credits: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `CpuCredits`.
-    pub fn cpu_credits(mut self, value: impl Into<Value<CpuCredits>>) -> Self {
-        self.cpu_credits = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CreditSpecificationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.cpu_credits {
-            m.insert("CpuCredits".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `CpuCredits` (optional).
+    pub fn cpu_credits(self, value: impl Into<Value<CpuCredits>>) -> Self {
+        Self(self.0.with(0, "CpuCredits", value.into().to_template()))
     }
 }
 
-impl Check for CreditSpecificationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cpu_credits
-            .check(&path.field("CpuCredits"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `CpuCredits`.
+    CpuCredits {
+        /// `standard`
+        Standard = "standard",
+        /// `unlimited`
+        Unlimited = "unlimited",
     }
 }
 
-crate::impl_literal!(CreditSpecificationRequest);
-
-/// Values of `CpuCredits`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum CpuCredits {
-    /// `standard`
-    Standard,
-    /// `unlimited`
-    Unlimited,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl CpuCredits {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["standard", "unlimited"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "standard",
-            Self::Unlimited => "unlimited",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for CpuCredits {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for CpuCredits {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for CpuCredits {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard" => Self::Standard,
-            "unlimited" => Self::Unlimited,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<CpuCredits> {
-    fn from(s: &str) -> Self {
-        Value::literal(CpuCredits::from(s))
-    }
-}
-
-crate::impl_literal!(CpuCredits);
-
-/// Property type `EnclaveOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct EnclaveOptionsRequest {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `EnclaveOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    EnclaveOptionsRequest(default)
 }
 
 impl EnclaveOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnclaveOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for EnclaveOptionsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(EnclaveOptionsRequest);
-
-/// Property type `HibernationOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct HibernationOptionsRequest {
-    /// `Configured` (optional).
-    pub configured: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `HibernationOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    HibernationOptionsRequest(default)
 }
 
 impl HibernationOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { configured: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Configured`.
-    pub fn configured(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.configured = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for HibernationOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.configured {
-            m.insert("Configured".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Configured` (optional).
+    pub fn configured(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Configured", value.into().to_template()))
     }
 }
 
-impl Check for HibernationOptionsRequest {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(HibernationOptionsRequest);
-
-/// Property type `IamInstanceProfileSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct IamInstanceProfileSpecification {
-    /// `Arn` (optional).
-    /// Length: 0..=2048 characters.
-    /// Pattern: `^arn:.*`.
-    pub arn: Option<Value<String>>,
-    /// `Name` (optional).
-    /// Length: 0..=64 characters.
-    pub name: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `IamInstanceProfileSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    IamInstanceProfileSpecification(default)
 }
 
 impl IamInstanceProfileSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            arn: None,
-            name: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Arn`.
-    pub fn arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.arn = Some(value.into());
-        self
-    }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IamInstanceProfileSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.arn {
-            m.insert("Arn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IamInstanceProfileSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.arn.check(
-            &path.field("Arn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(IamInstanceProfileSpecification);
-
-/// Property type `LicenseConfigurationRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct LicenseConfigurationRequest {
-    /// `LicenseConfigurationArn` (optional).
-    /// Length: 0..=2048 characters.
+    /// `Arn` (optional).
+    /// Length: 0 to 2048 characters.
     /// Pattern: `^arn:.*`.
-    pub license_configuration_arn: Option<Value<String>>,
+    pub fn arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Arn", value.into().to_template()))
+    }
+    /// `Name` (optional).
+    /// Length: 0 to 64 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `LicenseConfigurationRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    LicenseConfigurationRequest(default)
 }
 
 impl LicenseConfigurationRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            license_configuration_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `LicenseConfigurationArn`.
-    pub fn license_configuration_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.license_configuration_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LicenseConfigurationRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.license_configuration_arn {
-            m.insert("LicenseConfigurationArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `LicenseConfigurationArn` (optional).
+    /// Length: 0 to 2048 characters.
+    /// Pattern: `^arn:.*`.
+    pub fn license_configuration_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "LicenseConfigurationArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for LicenseConfigurationRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.license_configuration_arn.check(
-            &path.field("LicenseConfigurationArn"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2048),
-                pattern: Some("^arn:.*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LicenseConfigurationRequest);
-
-/// Property type `InstanceMaintenanceOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceMaintenanceOptionsRequest {
-    /// `AutoRecovery` (optional).
-    pub auto_recovery: Option<Value<AutoRecovery>>,
+crate::l1_struct! {
+    /// Property type `InstanceMaintenanceOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    InstanceMaintenanceOptionsRequest(default)
 }
 
 impl InstanceMaintenanceOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            auto_recovery: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AutoRecovery`.
-    pub fn auto_recovery(mut self, value: impl Into<Value<AutoRecovery>>) -> Self {
-        self.auto_recovery = Some(value.into());
-        self
+    /// `AutoRecovery` (optional).
+    pub fn auto_recovery(self, value: impl Into<Value<AutoRecovery>>) -> Self {
+        Self(self.0.with(0, "AutoRecovery", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceMaintenanceOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.auto_recovery {
-            m.insert("AutoRecovery".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `AutoRecovery`.
+    AutoRecovery {
+        /// `disabled`
+        Disabled = "disabled",
+        /// `default`
+        Default = "default",
     }
 }
 
-impl Check for InstanceMaintenanceOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.auto_recovery
-            .check(&path.field("AutoRecovery"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InstanceMaintenanceOptionsRequest);
-
-/// Values of `AutoRecovery`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AutoRecovery {
-    /// `disabled`
-    Disabled,
-    /// `default`
-    Default,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AutoRecovery {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["disabled", "default"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "disabled",
-            Self::Default => "default",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for AutoRecovery {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AutoRecovery {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AutoRecovery {
-    fn from(s: &str) -> Self {
-        match s {
-            "disabled" => Self::Disabled,
-            "default" => Self::Default,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AutoRecovery> {
-    fn from(s: &str) -> Self {
-        Value::literal(AutoRecovery::from(s))
-    }
-}
-
-crate::impl_literal!(AutoRecovery);
-
-/// Property type `InstanceMetadataOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceMetadataOptionsRequest {
-    /// `HttpEndpoint` (optional).
-    pub http_endpoint: Option<Value<HttpEndpoint>>,
-    /// `HttpProtocolIpv6` (optional).
-    pub http_protocol_ipv6: Option<Value<HttpProtocolIpv6>>,
-    /// `HttpPutResponseHopLimit` (optional).
-    /// Range: 1..=64.
-    pub http_put_response_hop_limit: Option<Value<i64>>,
-    /// `HttpTokens` (optional).
-    pub http_tokens: Option<Value<HttpTokens>>,
-    /// `InstanceMetadataTags` (optional).
-    pub instance_metadata_tags: Option<Value<InstanceMetadataTags>>,
+crate::l1_struct! {
+    /// Property type `InstanceMetadataOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    InstanceMetadataOptionsRequest(default)
 }
 
 impl InstanceMetadataOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            http_endpoint: None,
-            http_protocol_ipv6: None,
-            http_put_response_hop_limit: None,
-            http_tokens: None,
-            instance_metadata_tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HttpEndpoint`.
-    pub fn http_endpoint(mut self, value: impl Into<Value<HttpEndpoint>>) -> Self {
-        self.http_endpoint = Some(value.into());
-        self
+    /// `HttpEndpoint` (optional).
+    pub fn http_endpoint(self, value: impl Into<Value<HttpEndpoint>>) -> Self {
+        Self(self.0.with(0, "HttpEndpoint", value.into().to_template()))
     }
-    /// Sets `HttpProtocolIpv6`.
-    pub fn http_protocol_ipv6(mut self, value: impl Into<Value<HttpProtocolIpv6>>) -> Self {
-        self.http_protocol_ipv6 = Some(value.into());
-        self
+    /// `HttpProtocolIpv6` (optional).
+    pub fn http_protocol_ipv6(self, value: impl Into<Value<HttpProtocolIpv6>>) -> Self {
+        Self(
+            self.0
+                .with(1, "HttpProtocolIpv6", value.into().to_template()),
+        )
     }
-    /// Sets `HttpPutResponseHopLimit`.
-    pub fn http_put_response_hop_limit(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.http_put_response_hop_limit = Some(value.into());
-        self
+    /// `HttpPutResponseHopLimit` (optional).
+    /// Range: 1 to 64.
+    pub fn http_put_response_hop_limit(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(2, "HttpPutResponseHopLimit", value.into().to_template()),
+        )
     }
-    /// Sets `HttpTokens`.
-    pub fn http_tokens(mut self, value: impl Into<Value<HttpTokens>>) -> Self {
-        self.http_tokens = Some(value.into());
-        self
+    /// `HttpTokens` (optional).
+    pub fn http_tokens(self, value: impl Into<Value<HttpTokens>>) -> Self {
+        Self(self.0.with(3, "HttpTokens", value.into().to_template()))
     }
-    /// Sets `InstanceMetadataTags`.
-    pub fn instance_metadata_tags(mut self, value: impl Into<Value<InstanceMetadataTags>>) -> Self {
-        self.instance_metadata_tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceMetadataOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.http_endpoint {
-            m.insert("HttpEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_protocol_ipv6 {
-            m.insert("HttpProtocolIpv6".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_put_response_hop_limit {
-            m.insert("HttpPutResponseHopLimit".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_tokens {
-            m.insert("HttpTokens".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_metadata_tags {
-            m.insert("InstanceMetadataTags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `InstanceMetadataTags` (optional).
+    pub fn instance_metadata_tags(self, value: impl Into<Value<InstanceMetadataTags>>) -> Self {
+        Self(
+            self.0
+                .with(4, "InstanceMetadataTags", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceMetadataOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.http_endpoint
-            .check(&path.field("HttpEndpoint"), &Rules::NONE, out);
-        self.http_protocol_ipv6
-            .check(&path.field("HttpProtocolIpv6"), &Rules::NONE, out);
-        self.http_put_response_hop_limit.check(
-            &path.field("HttpPutResponseHopLimit"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(64.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.http_tokens
-            .check(&path.field("HttpTokens"), &Rules::NONE, out);
-        self.instance_metadata_tags
-            .check(&path.field("InstanceMetadataTags"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HttpEndpoint`.
+    HttpEndpoint {
+        /// `enabled`
+        Enabled = "enabled",
+        /// `disabled`
+        Disabled = "disabled",
     }
 }
 
-crate::impl_literal!(InstanceMetadataOptionsRequest);
-
-/// Values of `HttpEndpoint`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpEndpoint {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpEndpoint {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `HttpProtocolIpv6`.
+    HttpProtocolIpv6 {
+        /// `enabled`
+        Enabled = "enabled",
+        /// `disabled`
+        Disabled = "disabled",
     }
 }
 
-impl ToTemplate for HttpEndpoint {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `HttpTokens`.
+    HttpTokens {
+        /// `optional`
+        Optional = "optional",
+        /// `required`
+        Required = "required",
     }
 }
 
-impl Check for HttpEndpoint {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `InstanceMetadataTags`.
+    InstanceMetadataTags {
+        /// `enabled`
+        Enabled = "enabled",
+        /// `disabled`
+        Disabled = "disabled",
     }
 }
 
-impl From<&str> for HttpEndpoint {
-    fn from(s: &str) -> Self {
-        match s {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpEndpoint> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpEndpoint::from(s))
-    }
-}
-
-crate::impl_literal!(HttpEndpoint);
-
-/// Values of `HttpProtocolIpv6`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpProtocolIpv6 {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpProtocolIpv6 {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpProtocolIpv6 {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpProtocolIpv6 {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpProtocolIpv6 {
-    fn from(s: &str) -> Self {
-        match s {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpProtocolIpv6> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpProtocolIpv6::from(s))
-    }
-}
-
-crate::impl_literal!(HttpProtocolIpv6);
-
-/// Values of `HttpTokens`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HttpTokens {
-    /// `optional`
-    Optional,
-    /// `required`
-    Required,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HttpTokens {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["optional", "required"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Optional => "optional",
-            Self::Required => "required",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HttpTokens {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HttpTokens {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HttpTokens {
-    fn from(s: &str) -> Self {
-        match s {
-            "optional" => Self::Optional,
-            "required" => Self::Required,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HttpTokens> {
-    fn from(s: &str) -> Self {
-        Value::literal(HttpTokens::from(s))
-    }
-}
-
-crate::impl_literal!(HttpTokens);
-
-/// Values of `InstanceMetadataTags`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceMetadataTags {
-    /// `enabled`
-    Enabled,
-    /// `disabled`
-    Disabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceMetadataTags {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["enabled", "disabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Enabled => "enabled",
-            Self::Disabled => "disabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceMetadataTags {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceMetadataTags {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceMetadataTags {
-    fn from(s: &str) -> Self {
-        match s {
-            "enabled" => Self::Enabled,
-            "disabled" => Self::Disabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceMetadataTags> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceMetadataTags::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceMetadataTags);
-
-/// Property type `RunInstancesMonitoringEnabled` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct RunInstancesMonitoringEnabled {
-    /// `Enabled` (optional).
-    pub enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `RunInstancesMonitoringEnabled` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    RunInstancesMonitoringEnabled(default)
 }
 
 impl RunInstancesMonitoringEnabled {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { enabled: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `Enabled`.
-    pub fn enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RunInstancesMonitoringEnabled {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enabled {
-            m.insert("Enabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Enabled` (optional).
+    pub fn enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(0, "Enabled", value.into().to_template()))
     }
 }
 
-impl Check for RunInstancesMonitoringEnabled {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(RunInstancesMonitoringEnabled);
-
-/// Property type `InstanceNetworkInterfaceSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceNetworkInterfaceSpecification {
-    /// `Description` (optional).
-    /// Length: 0..=1000 characters.
-    /// Pattern: `^[\S\s]*$`.
-    pub description: Option<Value<String>>,
-    /// `DeviceIndex` (optional).
-    /// Range: 0..=.
-    pub device_index: Option<Value<i64>>,
-    /// `Groups` (optional).
-    /// Each item: Pattern: `^sg-[0-9a-zA-Z]{1,63}$`.
-    pub groups: Option<Value<List<String>>>,
-    /// `SubnetId` (optional).
-    /// Pattern: `^subnet-[0-9a-zA-Z]{1,63}$`.
-    pub subnet_id: Option<Value<ids::SubnetId>>,
+crate::l1_struct! {
+    /// Property type `InstanceNetworkInterfaceSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    InstanceNetworkInterfaceSpecification(default)
 }
 
 impl InstanceNetworkInterfaceSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            description: None,
-            device_index: None,
-            groups: None,
-            subnet_id: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 0 to 1000 characters.
+    /// Pattern: `^[\S\s\x{80}-\x{10FFFF}]*$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "Description", value.into().to_template()))
     }
-    /// Sets `DeviceIndex`.
-    pub fn device_index(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.device_index = Some(value.into());
-        self
+    /// `DeviceIndex` (optional).
+    /// Range: at least 0.
+    pub fn device_index(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(1, "DeviceIndex", value.into().to_template()))
     }
-    /// Sets `Groups`.
-    pub fn groups(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.groups = Some(value.into());
-        self
+    /// `Groups` (optional).
+    /// Each item: Pattern: `^sg-[0-9a-zA-Z]{1,63}$`.
+    pub fn groups(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "Groups", value.into().to_template()))
     }
-    /// Sets `SubnetId`.
-    pub fn subnet_id(mut self, value: impl Into<Value<ids::SubnetId>>) -> Self {
-        self.subnet_id = Some(value.into());
-        self
+    /// `SubnetId` (optional).
+    /// Pattern: `^subnet-[0-9a-zA-Z]{1,63}$`.
+    pub fn subnet_id(self, value: impl Into<Value<ids::SubnetId>>) -> Self {
+        Self(self.0.with(3, "SubnetId", value.into().to_template()))
     }
 }
 
-impl ToTemplate for InstanceNetworkInterfaceSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_index {
-            m.insert("DeviceIndex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.groups {
-            m.insert("Groups".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.subnet_id {
-            m.insert("SubnetId".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for InstanceNetworkInterfaceSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(1000),
-                pattern: Some("^[\\S\\s]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.device_index.check(
-            &path.field("DeviceIndex"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.groups.check(
-            &path.field("Groups"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            pattern: Some("^sg-[0-9a-zA-Z]{1,63}$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.subnet_id.check(
-            &path.field("SubnetId"),
-            &Rules {
-                pattern: Some("^subnet-[0-9a-zA-Z]{1,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InstanceNetworkInterfaceSpecification);
-
-/// Property type `InstanceNetworkPerformanceOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct InstanceNetworkPerformanceOptionsRequest {
-    /// `BandwidthWeighting` (optional).
-    pub bandwidth_weighting: Option<Value<BandwidthWeighting>>,
+crate::l1_struct! {
+    /// Property type `InstanceNetworkPerformanceOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    InstanceNetworkPerformanceOptionsRequest(default)
 }
 
 impl InstanceNetworkPerformanceOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            bandwidth_weighting: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `BandwidthWeighting`.
-    pub fn bandwidth_weighting(mut self, value: impl Into<Value<BandwidthWeighting>>) -> Self {
-        self.bandwidth_weighting = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InstanceNetworkPerformanceOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bandwidth_weighting {
-            m.insert("BandwidthWeighting".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BandwidthWeighting` (optional).
+    pub fn bandwidth_weighting(self, value: impl Into<Value<BandwidthWeighting>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BandwidthWeighting", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InstanceNetworkPerformanceOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bandwidth_weighting
-            .check(&path.field("BandwidthWeighting"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `BandwidthWeighting`.
+    BandwidthWeighting {
+        /// `default`
+        Default = "default",
+        /// `vpc-1`
+        Vpc1 = "vpc-1",
+        /// `ebs-1`
+        Ebs1 = "ebs-1",
     }
 }
 
-crate::impl_literal!(InstanceNetworkPerformanceOptionsRequest);
-
-/// Values of `BandwidthWeighting`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum BandwidthWeighting {
-    /// `default`
-    Default,
-    /// `vpc-1`
-    Vpc1,
-    /// `ebs-1`
-    Ebs1,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl BandwidthWeighting {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["default", "vpc-1", "ebs-1"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Vpc1 => "vpc-1",
-            Self::Ebs1 => "ebs-1",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for BandwidthWeighting {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for BandwidthWeighting {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for BandwidthWeighting {
-    fn from(s: &str) -> Self {
-        match s {
-            "default" => Self::Default,
-            "vpc-1" => Self::Vpc1,
-            "ebs-1" => Self::Ebs1,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<BandwidthWeighting> {
-    fn from(s: &str) -> Self {
-        Value::literal(BandwidthWeighting::from(s))
-    }
-}
-
-crate::impl_literal!(BandwidthWeighting);
-
-/// Property type `Placement` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct Placement {
-    /// `AvailabilityZone` (optional).
-    /// Pattern: `^[a-z]{2}-[a-z]+-\d[a-z](-[a-z0-9]+)?$`.
-    pub availability_zone: Option<Value<String>>,
-    /// `GroupId` (optional).
-    /// Pattern: `^pg-[0-9a-zA-Z]{1,63}$`.
-    pub group_id: Option<Value<String>>,
-    /// `GroupName` (optional).
-    /// Length: 0..=255 characters.
-    pub group_name: Option<Value<String>>,
-    /// `PartitionNumber` (optional).
-    /// Range: 0..=.
-    pub partition_number: Option<Value<i64>>,
-    /// `Tenancy` (optional).
-    pub tenancy: Option<Value<Tenancy>>,
+crate::l1_struct! {
+    /// Property type `Placement` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    Placement(default)
 }
 
 impl Placement {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            availability_zone: None,
-            group_id: None,
-            group_name: None,
-            partition_number: None,
-            tenancy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AvailabilityZone`.
-    pub fn availability_zone(mut self, value: impl Into<Value<String>>) -> Self {
-        self.availability_zone = Some(value.into());
-        self
+    /// `AvailabilityZone` (optional).
+    /// Pattern: `^[a-z]{2}-[a-z]+-[\d\x{80}-\x{10FFFF}][a-z](-[a-z0-9]+)?$`.
+    pub fn availability_zone(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AvailabilityZone", value.into().to_template()),
+        )
     }
-    /// Sets `GroupId`.
-    pub fn group_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_id = Some(value.into());
-        self
+    /// `GroupId` (optional).
+    /// Pattern: `^pg-[0-9a-zA-Z]{1,63}$`.
+    pub fn group_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "GroupId", value.into().to_template()))
     }
-    /// Sets `GroupName`.
-    pub fn group_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.group_name = Some(value.into());
-        self
+    /// `GroupName` (optional).
+    /// Length: 0 to 255 characters.
+    pub fn group_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "GroupName", value.into().to_template()))
     }
-    /// Sets `PartitionNumber`.
-    pub fn partition_number(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.partition_number = Some(value.into());
-        self
+    /// `PartitionNumber` (optional).
+    /// Range: at least 0.
+    pub fn partition_number(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(3, "PartitionNumber", value.into().to_template()),
+        )
     }
-    /// Sets `Tenancy`.
-    pub fn tenancy(mut self, value: impl Into<Value<Tenancy>>) -> Self {
-        self.tenancy = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for Placement {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.availability_zone {
-            m.insert("AvailabilityZone".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_id {
-            m.insert("GroupId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.group_name {
-            m.insert("GroupName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.partition_number {
-            m.insert("PartitionNumber".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tenancy {
-            m.insert("Tenancy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tenancy` (optional).
+    pub fn tenancy(self, value: impl Into<Value<Tenancy>>) -> Self {
+        Self(self.0.with(4, "Tenancy", value.into().to_template()))
     }
 }
 
-impl Check for Placement {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.availability_zone.check(
-            &path.field("AvailabilityZone"),
-            &Rules {
-                pattern: Some("^[a-z]{2}-[a-z]+-\\d[a-z](-[a-z0-9]+)?$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_id.check(
-            &path.field("GroupId"),
-            &Rules {
-                pattern: Some("^pg-[0-9a-zA-Z]{1,63}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(255),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.partition_number.check(
-            &path.field("PartitionNumber"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.tenancy
-            .check(&path.field("Tenancy"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `Tenancy`.
+    Tenancy {
+        /// `default`
+        Default = "default",
+        /// `dedicated`
+        Dedicated = "dedicated",
+        /// `host`
+        Host = "host",
     }
 }
 
-crate::impl_literal!(Placement);
-
-/// Values of `Tenancy`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Tenancy {
-    /// `default`
-    Default,
-    /// `dedicated`
-    Dedicated,
-    /// `host`
-    Host,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Tenancy {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["default", "dedicated", "host"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Default => "default",
-            Self::Dedicated => "dedicated",
-            Self::Host => "host",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Tenancy {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Tenancy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Tenancy {
-    fn from(s: &str) -> Self {
-        match s {
-            "default" => Self::Default,
-            "dedicated" => Self::Dedicated,
-            "host" => Self::Host,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Tenancy> {
-    fn from(s: &str) -> Self {
-        Value::literal(Tenancy::from(s))
-    }
-}
-
-crate::impl_literal!(Tenancy);
-
-/// Property type `PrivateDnsNameOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct PrivateDnsNameOptionsRequest {
-    /// `EnableResourceNameDnsAAAARecord` (optional).
-    pub enable_resource_name_dns_aaaa_record: Option<Value<bool>>,
-    /// `EnableResourceNameDnsARecord` (optional).
-    pub enable_resource_name_dns_a_record: Option<Value<bool>>,
-    /// `HostnameType` (optional).
-    pub hostname_type: Option<Value<HostnameType>>,
+crate::l1_struct! {
+    /// Property type `PrivateDnsNameOptionsRequest` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    PrivateDnsNameOptionsRequest(default)
 }
 
 impl PrivateDnsNameOptionsRequest {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            enable_resource_name_dns_aaaa_record: None,
-            enable_resource_name_dns_a_record: None,
-            hostname_type: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `EnableResourceNameDnsAAAARecord`.
-    pub fn enable_resource_name_dns_aaaa_record(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_resource_name_dns_aaaa_record = Some(value.into());
-        self
+    /// `EnableResourceNameDnsAAAARecord` (optional).
+    pub fn enable_resource_name_dns_aaaa_record(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            0,
+            "EnableResourceNameDnsAAAARecord",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `EnableResourceNameDnsARecord`.
-    pub fn enable_resource_name_dns_a_record(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.enable_resource_name_dns_a_record = Some(value.into());
-        self
+    /// `EnableResourceNameDnsARecord` (optional).
+    pub fn enable_resource_name_dns_a_record(self, value: impl Into<Value<bool>>) -> Self {
+        Self(self.0.with(
+            1,
+            "EnableResourceNameDnsARecord",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `HostnameType`.
-    pub fn hostname_type(mut self, value: impl Into<Value<HostnameType>>) -> Self {
-        self.hostname_type = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PrivateDnsNameOptionsRequest {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.enable_resource_name_dns_aaaa_record {
-            m.insert(
-                "EnableResourceNameDnsAAAARecord".to_owned(),
-                v.to_template(),
-            );
-        }
-        if let Some(v) = &self.enable_resource_name_dns_a_record {
-            m.insert("EnableResourceNameDnsARecord".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.hostname_type {
-            m.insert("HostnameType".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `HostnameType` (optional).
+    pub fn hostname_type(self, value: impl Into<Value<HostnameType>>) -> Self {
+        Self(self.0.with(2, "HostnameType", value.into().to_template()))
     }
 }
 
-impl Check for PrivateDnsNameOptionsRequest {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hostname_type
-            .check(&path.field("HostnameType"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `HostnameType`.
+    HostnameType {
+        /// `ip-name`
+        IpName = "ip-name",
+        /// `resource-name`
+        ResourceName = "resource-name",
     }
 }
 
-crate::impl_literal!(PrivateDnsNameOptionsRequest);
-
-/// Values of `HostnameType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum HostnameType {
-    /// `ip-name`
-    IpName,
-    /// `resource-name`
-    ResourceName,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl HostnameType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["ip-name", "resource-name"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::IpName => "ip-name",
-            Self::ResourceName => "resource-name",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for HostnameType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for HostnameType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for HostnameType {
-    fn from(s: &str) -> Self {
-        match s {
-            "ip-name" => Self::IpName,
-            "resource-name" => Self::ResourceName,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<HostnameType> {
-    fn from(s: &str) -> Self {
-        Value::literal(HostnameType::from(s))
-    }
-}
-
-crate::impl_literal!(HostnameType);
-
-/// Property type `TagSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone, Default)]
-pub struct TagSpecification {
-    /// `ResourceType` (optional).
-    pub resource_type: Option<Value<ResourceType>>,
-    /// `Tags` (optional).
-    /// Items: 0..=30.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Property type `TagSpecification` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    TagSpecification(default)
 }
 
 impl TagSpecification {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            resource_type: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ResourceType`.
-    pub fn resource_type(mut self, value: impl Into<Value<ResourceType>>) -> Self {
-        self.resource_type = Some(value.into());
-        self
+    /// `ResourceType` (optional).
+    pub fn resource_type(self, value: impl Into<Value<ResourceType>>) -> Self {
+        Self(self.0.with(0, "ResourceType", value.into().to_template()))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 30.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(1, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for TagSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.resource_type {
-            m.insert("ResourceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ResourceType`.
+    ResourceType {
+        /// `instance`
+        Instance = "instance",
+        /// `volume`
+        Volume = "volume",
+        /// `spot-instances-request`
+        SpotInstancesRequest = "spot-instances-request",
+        /// `network-interface`
+        NetworkInterface = "network-interface",
     }
 }
 
-impl Check for TagSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.resource_type
-            .check(&path.field("ResourceType"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(30),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TagSpecification);
-
-/// Values of `ResourceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ResourceType {
-    /// `instance`
-    Instance,
-    /// `volume`
-    Volume,
-    /// `spot-instances-request`
-    SpotInstancesRequest,
-    /// `network-interface`
-    NetworkInterface,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ResourceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "instance",
-        "volume",
-        "spot-instances-request",
-        "network-interface",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Instance => "instance",
-            Self::Volume => "volume",
-            Self::SpotInstancesRequest => "spot-instances-request",
-            Self::NetworkInterface => "network-interface",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ResourceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ResourceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ResourceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "instance" => Self::Instance,
-            "volume" => Self::Volume,
-            "spot-instances-request" => Self::SpotInstancesRequest,
-            "network-interface" => Self::NetworkInterface,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ResourceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ResourceType::from(s))
-    }
-}
-
-crate::impl_literal!(ResourceType);
-
-/// Property type `Tag` of `AWS::WorkspacesInstances::WorkspaceInstance`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]+)$`.
-    pub key: Value<String>,
-    /// `Value` (optional).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `Tag` of `AWS::WorkspacesInstances::WorkspaceInstance`.
+    Tag
 }
 
 impl Tag {
     /// The required properties: `Key`.
     pub fn new(key: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: None,
-        }
+        Self(crate::Properties::new().with(0, "Key", key.into().to_template()))
     }
-    /// Sets `Value`.
-    pub fn value(mut self, value: impl Into<Value<String>>) -> Self {
-        self.value = Some(value.into());
-        self
+    /// `Value` (optional).
+    /// Length: 0 to 256 characters.
+    /// Pattern: `^([A-Za-z\x{80}-\x{10FFFF} \x{80}-\x{10FFFF}0-9\x{80}-\x{10FFFF}_.:/=+\-@]*)$`.
+    pub fn value(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Value", value.into().to_template()))
     }
 }
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        if let Some(v) = &self.value {
-            m.insert("Value".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);

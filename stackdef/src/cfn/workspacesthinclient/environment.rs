@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpacesThinClient::Environment`.
-#[derive(Debug, Clone)]
-pub struct Environment {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Environment {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Environment {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Environment {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpacesThinClient::Environment`.
+    Environment("AWS::WorkSpacesThinClient::Environment", EnvironmentProps)
 }
 
 impl Environment {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpacesThinClient::Environment";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: EnvironmentProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `Id` (typed).
     pub fn ref_value(&self) -> Value<ids::WorkSpacesThinClientEnvironmentId> {
         self.resource.ref_value()
@@ -127,730 +79,257 @@ impl Environment {
     pub fn attr_software_set_compliance_status(&self) -> Value<String> {
         self.resource.get_att("SoftwareSetComplianceStatus")
     }
+
+    /// Replaces `DesiredSoftwareSetId` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desired_software_set_id(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DesiredSoftwareSetId", value.into())
+    }
+
+    /// Replaces `DesktopArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desktop_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DesktopArn", value.into())
+    }
+
+    /// Replaces `DesktopEndpoint` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_desktop_endpoint(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DesktopEndpoint", value.into())
+    }
+
+    /// Replaces `DeviceCreationTags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_device_creation_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource
+            .set_property("DeviceCreationTags", value.into())
+    }
+
+    /// Replaces `KmsKeyArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_kms_key_arn(&self, value: impl Into<Value<ids::KeyArn>>) {
+        self.resource.set_property("KmsKeyArn", value.into())
+    }
+
+    /// Replaces `MaintenanceWindow` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_maintenance_window(&self, value: impl Into<Value<MaintenanceWindow>>) {
+        self.resource
+            .set_property("MaintenanceWindow", value.into())
+    }
+
+    /// Replaces `Name` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Name", value.into())
+    }
+
+    /// Replaces `SoftwareSetUpdateMode` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_software_set_update_mode(&self, value: impl Into<Value<SoftwareSetUpdateMode>>) {
+        self.resource
+            .set_property("SoftwareSetUpdateMode", value.into())
+    }
+
+    /// Replaces `SoftwareSetUpdateSchedule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_software_set_update_schedule(
+        &self,
+        value: impl Into<Value<SoftwareSetUpdateSchedule>>,
+    ) {
+        self.resource
+            .set_property("SoftwareSetUpdateSchedule", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpacesThinClient::Environment`.
-#[derive(Debug, Clone)]
-pub struct EnvironmentProps {
-    /// `DesiredSoftwareSetId` (optional).
-    /// Pattern: `^[0-9]{1,9}$`.
-    pub desired_software_set_id: Option<Value<String>>,
-    /// `DesktopArn` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[0-9]{0,12}:[a-zA-Z0-9\-\/\._]+$`.
-    pub desktop_arn: Value<String>,
-    /// `DesktopEndpoint` (optional).
-    /// Length: 1..=1024 characters.
-    /// Pattern: `^(https:\/\/)[a-z0-9]+([\-\.]{1}[a-z0-9]+)*\.[a-z]{2,32}(:[0-9]{1,5})?(\/.*)?$`.
-    pub desktop_endpoint: Option<Value<String>>,
-    /// `DeviceCreationTags` (optional).
-    /// Items: ..=50.
-    pub device_creation_tags: Option<Value<List<Tag>>>,
-    /// `KmsKeyArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[0-9]{0,12}:key\/[a-zA-Z0-9-]+$`.
-    pub kms_key_arn: Option<Value<ids::KeyArn>>,
-    /// `MaintenanceWindow` (optional).
-    pub maintenance_window: Option<Value<MaintenanceWindow>>,
-    /// `Name` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^.+$`.
-    pub name: Option<Value<String>>,
-    /// `SoftwareSetUpdateMode` (optional).
-    pub software_set_update_mode: Option<Value<SoftwareSetUpdateMode>>,
-    /// `SoftwareSetUpdateSchedule` (optional).
-    pub software_set_update_schedule: Option<Value<SoftwareSetUpdateSchedule>>,
-    /// `Tags` (optional).
-    /// Items: ..=50.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpacesThinClient::Environment`.
+    EnvironmentProps
 }
 
 impl EnvironmentProps {
     /// The required properties: `DesktopArn`.
     pub fn new(desktop_arn: impl Into<Value<String>>) -> Self {
-        Self {
-            desired_software_set_id: None,
-            desktop_arn: desktop_arn.into(),
-            desktop_endpoint: None,
-            device_creation_tags: None,
-            kms_key_arn: None,
-            maintenance_window: None,
-            name: None,
-            software_set_update_mode: None,
-            software_set_update_schedule: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "DesktopArn", desktop_arn.into().to_template()))
     }
-    /// Sets `DesiredSoftwareSetId`.
-    pub fn desired_software_set_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.desired_software_set_id = Some(value.into());
-        self
+    /// `DesiredSoftwareSetId` (optional).
+    /// Pattern: `^[0-9]{1,9}$`.
+    pub fn desired_software_set_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "DesiredSoftwareSetId", value.into().to_template()),
+        )
     }
-    /// Sets `DesktopEndpoint`.
-    pub fn desktop_endpoint(mut self, value: impl Into<Value<String>>) -> Self {
-        self.desktop_endpoint = Some(value.into());
-        self
+    /// `DesktopEndpoint` (optional).
+    /// Length: 1 to 1024 characters.
+    /// Pattern: `^(https:\/\/)[a-z0-9]+([\-\.]{1}[a-z0-9]+)*\.[a-z]{2,32}(:[0-9]{1,5})?(\/.*)?$`.
+    pub fn desktop_endpoint(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "DesktopEndpoint", value.into().to_template()),
+        )
     }
-    /// Sets `DeviceCreationTags`.
-    pub fn device_creation_tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.device_creation_tags = Some(value.into());
-        self
+    /// `DeviceCreationTags` (optional).
+    /// Items: at most 50.
+    pub fn device_creation_tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "DeviceCreationTags", value.into().to_template()),
+        )
     }
-    /// Sets `KmsKeyArn`.
-    pub fn kms_key_arn(mut self, value: impl Into<Value<ids::KeyArn>>) -> Self {
-        self.kms_key_arn = Some(value.into());
-        self
+    /// `KmsKeyArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[0-9]{0,12}:key\/[a-zA-Z0-9-]+$`.
+    pub fn kms_key_arn(self, value: impl Into<Value<ids::KeyArn>>) -> Self {
+        Self(self.0.with(4, "KmsKeyArn", value.into().to_template()))
     }
-    /// Sets `MaintenanceWindow`.
-    pub fn maintenance_window(mut self, value: impl Into<Value<MaintenanceWindow>>) -> Self {
-        self.maintenance_window = Some(value.into());
-        self
+    /// `MaintenanceWindow` (optional).
+    pub fn maintenance_window(self, value: impl Into<Value<MaintenanceWindow>>) -> Self {
+        Self(
+            self.0
+                .with(5, "MaintenanceWindow", value.into().to_template()),
+        )
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^.+$`.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "Name", value.into().to_template()))
     }
-    /// Sets `SoftwareSetUpdateMode`.
-    pub fn software_set_update_mode(
-        mut self,
-        value: impl Into<Value<SoftwareSetUpdateMode>>,
-    ) -> Self {
-        self.software_set_update_mode = Some(value.into());
-        self
+    /// `SoftwareSetUpdateMode` (optional).
+    pub fn software_set_update_mode(self, value: impl Into<Value<SoftwareSetUpdateMode>>) -> Self {
+        Self(
+            self.0
+                .with(7, "SoftwareSetUpdateMode", value.into().to_template()),
+        )
     }
-    /// Sets `SoftwareSetUpdateSchedule`.
+    /// `SoftwareSetUpdateSchedule` (optional).
     pub fn software_set_update_schedule(
-        mut self,
+        self,
         value: impl Into<Value<SoftwareSetUpdateSchedule>>,
     ) -> Self {
-        self.software_set_update_schedule = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(8, "SoftwareSetUpdateSchedule", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for EnvironmentProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.desired_software_set_id {
-            m.insert("DesiredSoftwareSetId".to_owned(), v.to_template());
-        }
-        m.insert("DesktopArn".to_owned(), self.desktop_arn.to_template());
-        if let Some(v) = &self.desktop_endpoint {
-            m.insert("DesktopEndpoint".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.device_creation_tags {
-            m.insert("DeviceCreationTags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.kms_key_arn {
-            m.insert("KmsKeyArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.maintenance_window {
-            m.insert("MaintenanceWindow".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.software_set_update_mode {
-            m.insert("SoftwareSetUpdateMode".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.software_set_update_schedule {
-            m.insert("SoftwareSetUpdateSchedule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: at most 50.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(9, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for EnvironmentProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.desired_software_set_id.check(
-            &path.field("DesiredSoftwareSetId"),
-            &Rules {
-                pattern: Some("^[0-9]{1,9}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.desktop_arn.check(&path.field("DesktopArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[0-9]{0,12}:[a-zA-Z0-9\\-\\/\\._]+$"), ..Rules::NONE }, out);
-        self.desktop_endpoint.check(&path.field("DesktopEndpoint"), &Rules { min_length: Some(1), max_length: Some(1024), pattern: Some("^(https:\\/\\/)[a-z0-9]+([\\-\\.]{1}[a-z0-9]+)*\\.[a-z]{2,32}(:[0-9]{1,5})?(\\/.*)?$"), ..Rules::NONE }, out);
-        self.device_creation_tags.check(
-            &path.field("DeviceCreationTags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.kms_key_arn.check(
-            &path.field("KmsKeyArn"),
-            &Rules {
-                min_length: Some(20),
-                max_length: Some(2048),
-                pattern: Some(
-                    "^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[0-9]{0,12}:key\\/[a-zA-Z0-9-]+$",
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.maintenance_window
-            .check(&path.field("MaintenanceWindow"), &Rules::NONE, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.software_set_update_mode.check(
-            &path.field("SoftwareSetUpdateMode"),
-            &Rules::NONE,
-            out,
-        );
-        self.software_set_update_schedule.check(
-            &path.field("SoftwareSetUpdateSchedule"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                max_items: Some(50),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(EnvironmentProps);
-
-/// Property type `Tag` of `AWS::WorkSpacesThinClient::Environment`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: ..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `MaintenanceWindow` of `AWS::WorkSpacesThinClient::Environment`.
-#[derive(Debug, Clone)]
-pub struct MaintenanceWindow {
-    /// `ApplyTimeOf` (optional).
-    pub apply_time_of: Option<Value<ApplyTimeOf>>,
-    /// `DaysOfTheWeek` (optional).
-    /// Items: 1..=7.
-    pub days_of_the_week: Option<Value<List<DayOfWeek>>>,
-    /// `EndTimeHour` (optional).
-    /// Range: 0..=23.
-    pub end_time_hour: Option<Value<i64>>,
-    /// `EndTimeMinute` (optional).
-    /// Range: 0..=59.
-    pub end_time_minute: Option<Value<i64>>,
-    /// `StartTimeHour` (optional).
-    /// Range: 0..=23.
-    pub start_time_hour: Option<Value<i64>>,
-    /// `StartTimeMinute` (optional).
-    /// Range: 0..=59.
-    pub start_time_minute: Option<Value<i64>>,
-    /// `Type` (required).
-    pub type_: Value<Type>,
+crate::l1_struct! {
+    /// Property type `MaintenanceWindow` of `AWS::WorkSpacesThinClient::Environment`.
+    MaintenanceWindow
 }
 
 impl MaintenanceWindow {
     /// The required properties: `Type`.
     pub fn new(type_: impl Into<Value<Type>>) -> Self {
-        Self {
-            apply_time_of: None,
-            days_of_the_week: None,
-            end_time_hour: None,
-            end_time_minute: None,
-            start_time_hour: None,
-            start_time_minute: None,
-            type_: type_.into(),
-        }
+        Self(crate::Properties::new().with(6, "Type", type_.into().to_template()))
     }
-    /// Sets `ApplyTimeOf`.
-    pub fn apply_time_of(mut self, value: impl Into<Value<ApplyTimeOf>>) -> Self {
-        self.apply_time_of = Some(value.into());
-        self
+    /// `ApplyTimeOf` (optional).
+    pub fn apply_time_of(self, value: impl Into<Value<ApplyTimeOf>>) -> Self {
+        Self(self.0.with(0, "ApplyTimeOf", value.into().to_template()))
     }
-    /// Sets `DaysOfTheWeek`.
-    pub fn days_of_the_week(mut self, value: impl Into<Value<List<DayOfWeek>>>) -> Self {
-        self.days_of_the_week = Some(value.into());
-        self
+    /// `DaysOfTheWeek` (optional).
+    /// Items: 1 to 7.
+    pub fn days_of_the_week(self, value: impl Into<Value<List<DayOfWeek>>>) -> Self {
+        Self(self.0.with(1, "DaysOfTheWeek", value.into().to_template()))
     }
-    /// Sets `EndTimeHour`.
-    pub fn end_time_hour(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.end_time_hour = Some(value.into());
-        self
+    /// `EndTimeHour` (optional).
+    /// Range: 0 to 23.
+    pub fn end_time_hour(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(2, "EndTimeHour", value.into().to_template()))
     }
-    /// Sets `EndTimeMinute`.
-    pub fn end_time_minute(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.end_time_minute = Some(value.into());
-        self
+    /// `EndTimeMinute` (optional).
+    /// Range: 0 to 59.
+    pub fn end_time_minute(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(3, "EndTimeMinute", value.into().to_template()))
     }
-    /// Sets `StartTimeHour`.
-    pub fn start_time_hour(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_time_hour = Some(value.into());
-        self
+    /// `StartTimeHour` (optional).
+    /// Range: 0 to 23.
+    pub fn start_time_hour(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "StartTimeHour", value.into().to_template()))
     }
-    /// Sets `StartTimeMinute`.
-    pub fn start_time_minute(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.start_time_minute = Some(value.into());
-        self
+    /// `StartTimeMinute` (optional).
+    /// Range: 0 to 59.
+    pub fn start_time_minute(self, value: impl Into<Value<i64>>) -> Self {
+        Self(
+            self.0
+                .with(5, "StartTimeMinute", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for MaintenanceWindow {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.apply_time_of {
-            m.insert("ApplyTimeOf".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.days_of_the_week {
-            m.insert("DaysOfTheWeek".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_time_hour {
-            m.insert("EndTimeHour".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.end_time_minute {
-            m.insert("EndTimeMinute".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time_hour {
-            m.insert("StartTimeHour".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.start_time_minute {
-            m.insert("StartTimeMinute".to_owned(), v.to_template());
-        }
-        m.insert("Type".to_owned(), self.type_.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ApplyTimeOf`.
+    ApplyTimeOf {
+        /// `UTC`
+        Utc = "UTC",
+        /// `DEVICE`
+        Device = "DEVICE",
     }
 }
 
-impl Check for MaintenanceWindow {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.apply_time_of
-            .check(&path.field("ApplyTimeOf"), &Rules::NONE, out);
-        self.days_of_the_week.check(
-            &path.field("DaysOfTheWeek"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(7),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.end_time_hour.check(
-            &path.field("EndTimeHour"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(23.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.end_time_minute.check(
-            &path.field("EndTimeMinute"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(59.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time_hour.check(
-            &path.field("StartTimeHour"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(23.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.start_time_minute.check(
-            &path.field("StartTimeMinute"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(59.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.type_.check(&path.field("Type"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `DayOfWeek`.
+    DayOfWeek {
+        /// `MONDAY`
+        Monday = "MONDAY",
+        /// `TUESDAY`
+        Tuesday = "TUESDAY",
+        /// `WEDNESDAY`
+        Wednesday = "WEDNESDAY",
+        /// `THURSDAY`
+        Thursday = "THURSDAY",
+        /// `FRIDAY`
+        Friday = "FRIDAY",
+        /// `SATURDAY`
+        Saturday = "SATURDAY",
+        /// `SUNDAY`
+        Sunday = "SUNDAY",
     }
 }
 
-crate::impl_literal!(MaintenanceWindow);
-
-/// Values of `ApplyTimeOf`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ApplyTimeOf {
-    /// `UTC`
-    Utc,
-    /// `DEVICE`
-    Device,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ApplyTimeOf {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["UTC", "DEVICE"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Utc => "UTC",
-            Self::Device => "DEVICE",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `Type`.
+    Type {
+        /// `SYSTEM`
+        System = "SYSTEM",
+        /// `CUSTOM`
+        Custom = "CUSTOM",
     }
 }
 
-impl ToTemplate for ApplyTimeOf {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `SoftwareSetUpdateMode`.
+    SoftwareSetUpdateMode {
+        /// `USE_LATEST`
+        UseLatest = "USE_LATEST",
+        /// `USE_DESIRED`
+        UseDesired = "USE_DESIRED",
     }
 }
 
-impl Check for ApplyTimeOf {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
+crate::l1_enum! {
+    /// Values of `SoftwareSetUpdateSchedule`.
+    SoftwareSetUpdateSchedule {
+        /// `USE_MAINTENANCE_WINDOW`
+        UseMaintenanceWindow = "USE_MAINTENANCE_WINDOW",
+        /// `APPLY_IMMEDIATELY`
+        ApplyImmediately = "APPLY_IMMEDIATELY",
     }
 }
-
-impl From<&str> for ApplyTimeOf {
-    fn from(s: &str) -> Self {
-        match s {
-            "UTC" => Self::Utc,
-            "DEVICE" => Self::Device,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ApplyTimeOf> {
-    fn from(s: &str) -> Self {
-        Value::literal(ApplyTimeOf::from(s))
-    }
-}
-
-crate::impl_literal!(ApplyTimeOf);
-
-/// Values of `DayOfWeek`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum DayOfWeek {
-    /// `MONDAY`
-    Monday,
-    /// `TUESDAY`
-    Tuesday,
-    /// `WEDNESDAY`
-    Wednesday,
-    /// `THURSDAY`
-    Thursday,
-    /// `FRIDAY`
-    Friday,
-    /// `SATURDAY`
-    Saturday,
-    /// `SUNDAY`
-    Sunday,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl DayOfWeek {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "MONDAY",
-        "TUESDAY",
-        "WEDNESDAY",
-        "THURSDAY",
-        "FRIDAY",
-        "SATURDAY",
-        "SUNDAY",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for DayOfWeek {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for DayOfWeek {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for DayOfWeek {
-    fn from(s: &str) -> Self {
-        match s {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<DayOfWeek> {
-    fn from(s: &str) -> Self {
-        Value::literal(DayOfWeek::from(s))
-    }
-}
-
-crate::impl_literal!(DayOfWeek);
-
-/// Values of `Type`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Type {
-    /// `SYSTEM`
-    System,
-    /// `CUSTOM`
-    Custom,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Type {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["SYSTEM", "CUSTOM"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::System => "SYSTEM",
-            Self::Custom => "CUSTOM",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Type {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Type {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Type {
-    fn from(s: &str) -> Self {
-        match s {
-            "SYSTEM" => Self::System,
-            "CUSTOM" => Self::Custom,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Type> {
-    fn from(s: &str) -> Self {
-        Value::literal(Type::from(s))
-    }
-}
-
-crate::impl_literal!(Type);
-
-/// Values of `SoftwareSetUpdateMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SoftwareSetUpdateMode {
-    /// `USE_LATEST`
-    UseLatest,
-    /// `USE_DESIRED`
-    UseDesired,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SoftwareSetUpdateMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["USE_LATEST", "USE_DESIRED"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UseLatest => "USE_LATEST",
-            Self::UseDesired => "USE_DESIRED",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SoftwareSetUpdateMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SoftwareSetUpdateMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SoftwareSetUpdateMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "USE_LATEST" => Self::UseLatest,
-            "USE_DESIRED" => Self::UseDesired,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SoftwareSetUpdateMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(SoftwareSetUpdateMode::from(s))
-    }
-}
-
-crate::impl_literal!(SoftwareSetUpdateMode);
-
-/// Values of `SoftwareSetUpdateSchedule`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum SoftwareSetUpdateSchedule {
-    /// `USE_MAINTENANCE_WINDOW`
-    UseMaintenanceWindow,
-    /// `APPLY_IMMEDIATELY`
-    ApplyImmediately,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl SoftwareSetUpdateSchedule {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["USE_MAINTENANCE_WINDOW", "APPLY_IMMEDIATELY"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::UseMaintenanceWindow => "USE_MAINTENANCE_WINDOW",
-            Self::ApplyImmediately => "APPLY_IMMEDIATELY",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for SoftwareSetUpdateSchedule {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for SoftwareSetUpdateSchedule {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for SoftwareSetUpdateSchedule {
-    fn from(s: &str) -> Self {
-        match s {
-            "USE_MAINTENANCE_WINDOW" => Self::UseMaintenanceWindow,
-            "APPLY_IMMEDIATELY" => Self::ApplyImmediately,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<SoftwareSetUpdateSchedule> {
-    fn from(s: &str) -> Self {
-        Value::literal(SoftwareSetUpdateSchedule::from(s))
-    }
-}
-
-crate::impl_literal!(SoftwareSetUpdateSchedule);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpacesWeb::BrowserSettings`.
-#[derive(Debug, Clone)]
-pub struct BrowserSettings {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for BrowserSettings {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for BrowserSettings {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for BrowserSettings {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpacesWeb::BrowserSettings`.
+    BrowserSettings("AWS::WorkSpacesWeb::BrowserSettings", BrowserSettingsProps)
 }
 
 impl BrowserSettings {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::BrowserSettings";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: BrowserSettingsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `BrowserSettingsArn` (typed).
     pub fn ref_value(&self) -> Value<ids::BrowserSettingsArn> {
         self.resource.ref_value()
@@ -87,460 +39,187 @@ impl BrowserSettings {
     pub fn attr_browser_settings_arn(&self) -> Value<ids::BrowserSettingsArn> {
         self.resource.get_att("BrowserSettingsArn")
     }
+
+    /// Replaces `AdditionalEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("AdditionalEncryptionContext", value.into())
+    }
+
+    /// Replaces `BrowserPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_browser_policy(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("BrowserPolicy", value.into())
+    }
+
+    /// Replaces `CustomerManagedKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_managed_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerManagedKey", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `WebContentFilteringPolicy` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_content_filtering_policy(
+        &self,
+        value: impl Into<Value<WebContentFilteringPolicy>>,
+    ) {
+        self.resource
+            .set_property("WebContentFilteringPolicy", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpacesWeb::BrowserSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct BrowserSettingsProps {
-    /// `AdditionalEncryptionContext` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=131072 characters.
-    /// Each item: Pattern: `^[\s\S]*$`.
-    pub additional_encryption_context: Option<Value<Map<String>>>,
-    /// `BrowserPolicy` (optional).
-    /// Length: 2..=131072 characters.
-    /// Pattern: `^\{[\S\s]*\}\s*$`.
-    pub browser_policy: Option<Value<String>>,
-    /// `CustomerManagedKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
-    pub customer_managed_key: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `WebContentFilteringPolicy` (optional).
-    pub web_content_filtering_policy: Option<Value<WebContentFilteringPolicy>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpacesWeb::BrowserSettings`.
+    BrowserSettingsProps(default)
 }
 
 impl BrowserSettingsProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_encryption_context: None,
-            browser_policy: None,
-            customer_managed_key: None,
-            tags: None,
-            web_content_filtering_policy: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_encryption_context = Some(value.into());
-        self
+    /// `AdditionalEncryptionContext` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 131072 characters.
+    /// Each item: Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn additional_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `BrowserPolicy`.
-    pub fn browser_policy(mut self, value: impl Into<Value<String>>) -> Self {
-        self.browser_policy = Some(value.into());
-        self
+    /// `BrowserPolicy` (optional).
+    /// Length: 2 to 131072 characters.
+    /// Pattern: `^\{[\S\s\x{80}-\x{10FFFF}]*\}[\s\x{80}-\x{10FFFF}]*$`.
+    pub fn browser_policy(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BrowserPolicy", value.into().to_template()))
     }
-    /// Sets `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_managed_key = Some(value.into());
-        self
+    /// `CustomerManagedKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
+    pub fn customer_managed_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "CustomerManagedKey", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
-    /// Sets `WebContentFilteringPolicy`.
+    /// `WebContentFilteringPolicy` (optional).
     pub fn web_content_filtering_policy(
-        mut self,
+        self,
         value: impl Into<Value<WebContentFilteringPolicy>>,
     ) -> Self {
-        self.web_content_filtering_policy = Some(value.into());
-        self
+        Self(
+            self.0
+                .with(4, "WebContentFilteringPolicy", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BrowserSettingsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.browser_policy {
-            m.insert("BrowserPolicy".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_managed_key {
-            m.insert("CustomerManagedKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.web_content_filtering_policy {
-            m.insert("WebContentFilteringPolicy".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
+pub use crate::cfn::Tag;
 
-impl Check for BrowserSettingsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_encryption_context.check(
-            &path.field("AdditionalEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            pattern: Some("^[\\s\\S]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.browser_policy.check(
-            &path.field("BrowserPolicy"),
-            &Rules {
-                min_length: Some(2),
-                max_length: Some(131072),
-                pattern: Some("^\\{[\\S\\s]*\\}\\s*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_managed_key.check(&path.field("CustomerManagedKey"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.web_content_filtering_policy.check(
-            &path.field("WebContentFilteringPolicy"),
-            &Rules::NONE,
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(BrowserSettingsProps);
-
-/// Property type `Tag` of `AWS::WorkSpacesWeb::BrowserSettings`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `WebContentFilteringPolicy` of `AWS::WorkSpacesWeb::BrowserSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct WebContentFilteringPolicy {
-    /// `AllowedUrls` (optional).
-    /// Items: 1..=1000.
-    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w%._\-\+~#=@]+\.[\w%._\-\+~#=@]+)(?::(\d{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
-    pub allowed_urls: Option<Value<List<String>>>,
-    /// `BlockedCategories` (optional).
-    /// Items: 1..=100.
-    pub blocked_categories: Option<Value<List<Category>>>,
-    /// `BlockedUrls` (optional).
-    /// Items: 1..=1000.
-    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w%._\-\+~#=@]+\.[\w%._\-\+~#=@]+)(?::(\d{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
-    pub blocked_urls: Option<Value<List<String>>>,
+crate::l1_struct! {
+    /// Property type `WebContentFilteringPolicy` of `AWS::WorkSpacesWeb::BrowserSettings`.
+    WebContentFilteringPolicy(default)
 }
 
 impl WebContentFilteringPolicy {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            allowed_urls: None,
-            blocked_categories: None,
-            blocked_urls: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AllowedUrls`.
-    pub fn allowed_urls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.allowed_urls = Some(value.into());
-        self
+    /// `AllowedUrls` (optional).
+    /// Items: 1 to 1000.
+    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+\.[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)(?::([\d\x{80}-\x{10FFFF}]{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
+    pub fn allowed_urls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(0, "AllowedUrls", value.into().to_template()))
     }
-    /// Sets `BlockedCategories`.
-    pub fn blocked_categories(mut self, value: impl Into<Value<List<Category>>>) -> Self {
-        self.blocked_categories = Some(value.into());
-        self
+    /// `BlockedCategories` (optional).
+    /// Items: 1 to 100.
+    pub fn blocked_categories(self, value: impl Into<Value<List<Category>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BlockedCategories", value.into().to_template()),
+        )
     }
-    /// Sets `BlockedUrls`.
-    pub fn blocked_urls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.blocked_urls = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for WebContentFilteringPolicy {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.allowed_urls {
-            m.insert("AllowedUrls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blocked_categories {
-            m.insert("BlockedCategories".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.blocked_urls {
-            m.insert("BlockedUrls".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `BlockedUrls` (optional).
+    /// Items: 1 to 1000.
+    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+\.[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)(?::([\d\x{80}-\x{10FFFF}]{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
+    pub fn blocked_urls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(2, "BlockedUrls", value.into().to_template()))
     }
 }
 
-impl Check for WebContentFilteringPolicy {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowed_urls.check(&path.field("AllowedUrls"), &Rules { min_items: Some(1), max_items: Some(1000), items: Some(&const { Rules { pattern: Some("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.blocked_categories.check(
-            &path.field("BlockedCategories"),
-            &Rules {
-                min_items: Some(1),
-                max_items: Some(100),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.blocked_urls.check(&path.field("BlockedUrls"), &Rules { min_items: Some(1), max_items: Some(1000), items: Some(&const { Rules { pattern: Some("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"), ..Rules::NONE } }), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `Category`.
+    Category {
+        /// `Cults`
+        Cults = "Cults",
+        /// `Gambling`
+        Gambling = "Gambling",
+        /// `Nudity`
+        Nudity = "Nudity",
+        /// `Pornography`
+        Pornography = "Pornography",
+        /// `SexEducation`
+        SexEducation = "SexEducation",
+        /// `Tasteless`
+        Tasteless = "Tasteless",
+        /// `Violence`
+        Violence = "Violence",
+        /// `DownloadSites`
+        DownloadSites = "DownloadSites",
+        /// `ImageSharing`
+        ImageSharing = "ImageSharing",
+        /// `PeerToPeer`
+        PeerToPeer = "PeerToPeer",
+        /// `StreamingMediaAndDownloads`
+        StreamingMediaAndDownloads = "StreamingMediaAndDownloads",
+        /// `GenerativeAI`
+        GenerativeAi = "GenerativeAI",
+        /// `CriminalActivity`
+        CriminalActivity = "CriminalActivity",
+        /// `Hacking`
+        Hacking = "Hacking",
+        /// `HateAndIntolerance`
+        HateAndIntolerance = "HateAndIntolerance",
+        /// `IllegalDrug`
+        IllegalDrug = "IllegalDrug",
+        /// `IllegalSoftware`
+        IllegalSoftware = "IllegalSoftware",
+        /// `SchoolCheating`
+        SchoolCheating = "SchoolCheating",
+        /// `SelfHarm`
+        SelfHarm = "SelfHarm",
+        /// `Weapons`
+        Weapons = "Weapons",
+        /// `Chat`
+        Chat = "Chat",
+        /// `Games`
+        Games = "Games",
+        /// `InstantMessaging`
+        InstantMessaging = "InstantMessaging",
+        /// `ProfessionalNetwork`
+        ProfessionalNetwork = "ProfessionalNetwork",
+        /// `SocialNetworking`
+        SocialNetworking = "SocialNetworking",
+        /// `WebBasedEmail`
+        WebBasedEmail = "WebBasedEmail",
+        /// `ParkedDomains`
+        ParkedDomains = "ParkedDomains",
     }
 }
-
-crate::impl_literal!(WebContentFilteringPolicy);
-
-/// Values of `Category`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Category {
-    /// `Cults`
-    Cults,
-    /// `Gambling`
-    Gambling,
-    /// `Nudity`
-    Nudity,
-    /// `Pornography`
-    Pornography,
-    /// `SexEducation`
-    SexEducation,
-    /// `Tasteless`
-    Tasteless,
-    /// `Violence`
-    Violence,
-    /// `DownloadSites`
-    DownloadSites,
-    /// `ImageSharing`
-    ImageSharing,
-    /// `PeerToPeer`
-    PeerToPeer,
-    /// `StreamingMediaAndDownloads`
-    StreamingMediaAndDownloads,
-    /// `GenerativeAI`
-    GenerativeAi,
-    /// `CriminalActivity`
-    CriminalActivity,
-    /// `Hacking`
-    Hacking,
-    /// `HateAndIntolerance`
-    HateAndIntolerance,
-    /// `IllegalDrug`
-    IllegalDrug,
-    /// `IllegalSoftware`
-    IllegalSoftware,
-    /// `SchoolCheating`
-    SchoolCheating,
-    /// `SelfHarm`
-    SelfHarm,
-    /// `Weapons`
-    Weapons,
-    /// `Chat`
-    Chat,
-    /// `Games`
-    Games,
-    /// `InstantMessaging`
-    InstantMessaging,
-    /// `ProfessionalNetwork`
-    ProfessionalNetwork,
-    /// `SocialNetworking`
-    SocialNetworking,
-    /// `WebBasedEmail`
-    WebBasedEmail,
-    /// `ParkedDomains`
-    ParkedDomains,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl Category {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Cults",
-        "Gambling",
-        "Nudity",
-        "Pornography",
-        "SexEducation",
-        "Tasteless",
-        "Violence",
-        "DownloadSites",
-        "ImageSharing",
-        "PeerToPeer",
-        "StreamingMediaAndDownloads",
-        "GenerativeAI",
-        "CriminalActivity",
-        "Hacking",
-        "HateAndIntolerance",
-        "IllegalDrug",
-        "IllegalSoftware",
-        "SchoolCheating",
-        "SelfHarm",
-        "Weapons",
-        "Chat",
-        "Games",
-        "InstantMessaging",
-        "ProfessionalNetwork",
-        "SocialNetworking",
-        "WebBasedEmail",
-        "ParkedDomains",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cults => "Cults",
-            Self::Gambling => "Gambling",
-            Self::Nudity => "Nudity",
-            Self::Pornography => "Pornography",
-            Self::SexEducation => "SexEducation",
-            Self::Tasteless => "Tasteless",
-            Self::Violence => "Violence",
-            Self::DownloadSites => "DownloadSites",
-            Self::ImageSharing => "ImageSharing",
-            Self::PeerToPeer => "PeerToPeer",
-            Self::StreamingMediaAndDownloads => "StreamingMediaAndDownloads",
-            Self::GenerativeAi => "GenerativeAI",
-            Self::CriminalActivity => "CriminalActivity",
-            Self::Hacking => "Hacking",
-            Self::HateAndIntolerance => "HateAndIntolerance",
-            Self::IllegalDrug => "IllegalDrug",
-            Self::IllegalSoftware => "IllegalSoftware",
-            Self::SchoolCheating => "SchoolCheating",
-            Self::SelfHarm => "SelfHarm",
-            Self::Weapons => "Weapons",
-            Self::Chat => "Chat",
-            Self::Games => "Games",
-            Self::InstantMessaging => "InstantMessaging",
-            Self::ProfessionalNetwork => "ProfessionalNetwork",
-            Self::SocialNetworking => "SocialNetworking",
-            Self::WebBasedEmail => "WebBasedEmail",
-            Self::ParkedDomains => "ParkedDomains",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for Category {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for Category {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for Category {
-    fn from(s: &str) -> Self {
-        match s {
-            "Cults" => Self::Cults,
-            "Gambling" => Self::Gambling,
-            "Nudity" => Self::Nudity,
-            "Pornography" => Self::Pornography,
-            "SexEducation" => Self::SexEducation,
-            "Tasteless" => Self::Tasteless,
-            "Violence" => Self::Violence,
-            "DownloadSites" => Self::DownloadSites,
-            "ImageSharing" => Self::ImageSharing,
-            "PeerToPeer" => Self::PeerToPeer,
-            "StreamingMediaAndDownloads" => Self::StreamingMediaAndDownloads,
-            "GenerativeAI" => Self::GenerativeAi,
-            "CriminalActivity" => Self::CriminalActivity,
-            "Hacking" => Self::Hacking,
-            "HateAndIntolerance" => Self::HateAndIntolerance,
-            "IllegalDrug" => Self::IllegalDrug,
-            "IllegalSoftware" => Self::IllegalSoftware,
-            "SchoolCheating" => Self::SchoolCheating,
-            "SelfHarm" => Self::SelfHarm,
-            "Weapons" => Self::Weapons,
-            "Chat" => Self::Chat,
-            "Games" => Self::Games,
-            "InstantMessaging" => Self::InstantMessaging,
-            "ProfessionalNetwork" => Self::ProfessionalNetwork,
-            "SocialNetworking" => Self::SocialNetworking,
-            "WebBasedEmail" => Self::WebBasedEmail,
-            "ParkedDomains" => Self::ParkedDomains,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<Category> {
-    fn from(s: &str) -> Self {
-        Value::literal(Category::from(s))
-    }
-}
-
-crate::impl_literal!(Category);

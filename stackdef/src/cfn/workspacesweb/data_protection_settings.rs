@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpacesWeb::DataProtectionSettings`.
-#[derive(Debug, Clone)]
-pub struct DataProtectionSettings {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for DataProtectionSettings {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for DataProtectionSettings {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for DataProtectionSettings {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpacesWeb::DataProtectionSettings`.
+    DataProtectionSettings("AWS::WorkSpacesWeb::DataProtectionSettings", DataProtectionSettingsProps)
 }
 
 impl DataProtectionSettings {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::DataProtectionSettings";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: DataProtectionSettingsProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `DataProtectionSettingsArn` (typed).
     pub fn ref_value(&self) -> Value<ids::DataProtectionSettingsArn> {
         self.resource.ref_value()
@@ -96,400 +44,204 @@ impl DataProtectionSettings {
     pub fn attr_data_protection_settings_arn(&self) -> Value<ids::DataProtectionSettingsArn> {
         self.resource.get_att("DataProtectionSettingsArn")
     }
+
+    /// Replaces `AdditionalEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("AdditionalEncryptionContext", value.into())
+    }
+
+    /// Replaces `CustomerManagedKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_managed_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerManagedKey", value.into())
+    }
+
+    /// Replaces `Description` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_description(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("Description", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `InlineRedactionConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_inline_redaction_configuration(
+        &self,
+        value: impl Into<Value<InlineRedactionConfiguration>>,
+    ) {
+        self.resource
+            .set_property("InlineRedactionConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpacesWeb::DataProtectionSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct DataProtectionSettingsProps {
-    /// `AdditionalEncryptionContext` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=131072 characters.
-    /// Each item: Pattern: `^[\s\S]*$`.
-    pub additional_encryption_context: Option<Value<Map<String>>>,
-    /// `CustomerManagedKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
-    pub customer_managed_key: Option<Value<String>>,
-    /// `Description` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[ _\-\d\w]+$`.
-    pub description: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[ _\-\d\w]+$`.
-    pub display_name: Option<Value<String>>,
-    /// `InlineRedactionConfiguration` (optional).
-    pub inline_redaction_configuration: Option<Value<InlineRedactionConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpacesWeb::DataProtectionSettings`.
+    DataProtectionSettingsProps(default)
 }
 
 impl DataProtectionSettingsProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_encryption_context: None,
-            customer_managed_key: None,
-            description: None,
-            display_name: None,
-            inline_redaction_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_encryption_context = Some(value.into());
-        self
+    /// `AdditionalEncryptionContext` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 131072 characters.
+    /// Each item: Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn additional_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_managed_key = Some(value.into());
-        self
+    /// `CustomerManagedKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
+    pub fn customer_managed_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomerManagedKey", value.into().to_template()),
+        )
     }
-    /// Sets `Description`.
-    pub fn description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.description = Some(value.into());
-        self
+    /// `Description` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[ _\-\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}]+$`.
+    pub fn description(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Description", value.into().to_template()))
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[ _\-\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}]+$`.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "DisplayName", value.into().to_template()))
     }
-    /// Sets `InlineRedactionConfiguration`.
+    /// `InlineRedactionConfiguration` (optional).
     pub fn inline_redaction_configuration(
-        mut self,
+        self,
         value: impl Into<Value<InlineRedactionConfiguration>>,
     ) -> Self {
-        self.inline_redaction_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            4,
+            "InlineRedactionConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for DataProtectionSettingsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_managed_key {
-            m.insert("CustomerManagedKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.description {
-            m.insert("Description".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.inline_redaction_configuration {
-            m.insert("InlineRedactionConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-impl Check for DataProtectionSettingsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_encryption_context.check(
-            &path.field("AdditionalEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            pattern: Some("^[\\s\\S]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_managed_key.check(&path.field("CustomerManagedKey"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$"), ..Rules::NONE }, out);
-        self.description.check(
-            &path.field("Description"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[ _\\-\\d\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[ _\\-\\d\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.inline_redaction_configuration.check(
-            &path.field("InlineRedactionConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(DataProtectionSettingsProps);
-
-/// Property type `InlineRedactionConfiguration` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
-#[derive(Debug, Clone)]
-pub struct InlineRedactionConfiguration {
-    /// `GlobalConfidenceLevel` (optional).
-    /// Range: 1..=3.
-    pub global_confidence_level: Option<Value<f64>>,
-    /// `GlobalEnforcedUrls` (optional).
-    /// Items: 1..=100.
-    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w%._\-\+~#=@]+\.[\w%._\-\+~#=@]+)(?::(\d{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
-    pub global_enforced_urls: Option<Value<List<String>>>,
-    /// `GlobalExemptUrls` (optional).
-    /// Items: 1..=100.
-    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w%._\-\+~#=@]+\.[\w%._\-\+~#=@]+)(?::(\d{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
-    pub global_exempt_urls: Option<Value<List<String>>>,
-    /// `InlineRedactionPatterns` (required).
-    /// Items: 0..=150.
-    pub inline_redaction_patterns: Value<List<InlineRedactionPattern>>,
+crate::l1_struct! {
+    /// Property type `InlineRedactionConfiguration` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
+    InlineRedactionConfiguration
 }
 
 impl InlineRedactionConfiguration {
     /// The required properties: `InlineRedactionPatterns`.
     pub fn new(inline_redaction_patterns: impl Into<Value<List<InlineRedactionPattern>>>) -> Self {
-        Self {
-            global_confidence_level: None,
-            global_enforced_urls: None,
-            global_exempt_urls: None,
-            inline_redaction_patterns: inline_redaction_patterns.into(),
-        }
+        Self(crate::Properties::new().with(
+            3,
+            "InlineRedactionPatterns",
+            inline_redaction_patterns.into().to_template(),
+        ))
     }
-    /// Sets `GlobalConfidenceLevel`.
-    pub fn global_confidence_level(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.global_confidence_level = Some(value.into());
-        self
+    /// `GlobalConfidenceLevel` (optional).
+    /// Range: 1 to 3.
+    pub fn global_confidence_level(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "GlobalConfidenceLevel", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalEnforcedUrls`.
-    pub fn global_enforced_urls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.global_enforced_urls = Some(value.into());
-        self
+    /// `GlobalEnforcedUrls` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+\.[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)(?::([\d\x{80}-\x{10FFFF}]{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
+    pub fn global_enforced_urls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(1, "GlobalEnforcedUrls", value.into().to_template()),
+        )
     }
-    /// Sets `GlobalExemptUrls`.
-    pub fn global_exempt_urls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.global_exempt_urls = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InlineRedactionConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.global_confidence_level {
-            m.insert("GlobalConfidenceLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_enforced_urls {
-            m.insert("GlobalEnforcedUrls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.global_exempt_urls {
-            m.insert("GlobalExemptUrls".to_owned(), v.to_template());
-        }
-        m.insert(
-            "InlineRedactionPatterns".to_owned(),
-            self.inline_redaction_patterns.to_template(),
-        );
-        Expr::Map(m)
+    /// `GlobalExemptUrls` (optional).
+    /// Items: 1 to 100.
+    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+\.[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)(?::([\d\x{80}-\x{10FFFF}]{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
+    pub fn global_exempt_urls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(
+            self.0
+                .with(2, "GlobalExemptUrls", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InlineRedactionConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.global_confidence_level.check(
-            &path.field("GlobalConfidenceLevel"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(3.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.global_enforced_urls.check(&path.field("GlobalEnforcedUrls"), &Rules { min_items: Some(1), max_items: Some(100), items: Some(&const { Rules { pattern: Some("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.global_exempt_urls.check(&path.field("GlobalExemptUrls"), &Rules { min_items: Some(1), max_items: Some(100), items: Some(&const { Rules { pattern: Some("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.inline_redaction_patterns.check(
-            &path.field("InlineRedactionPatterns"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(150),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(InlineRedactionConfiguration);
-
-/// Property type `InlineRedactionPattern` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
-#[derive(Debug, Clone)]
-pub struct InlineRedactionPattern {
-    /// `BuiltInPatternId` (optional).
-    /// Length: 1..=50 characters.
-    /// Pattern: `^[_\-\d\w]+$`.
-    pub built_in_pattern_id: Option<Value<String>>,
-    /// `ConfidenceLevel` (optional).
-    /// Range: 1..=3.
-    pub confidence_level: Option<Value<f64>>,
-    /// `CustomPattern` (optional).
-    pub custom_pattern: Option<Value<CustomPattern>>,
-    /// `EnforcedUrls` (optional).
-    /// Items: 1..=20.
-    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w%._\-\+~#=@]+\.[\w%._\-\+~#=@]+)(?::(\d{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
-    pub enforced_urls: Option<Value<List<String>>>,
-    /// `ExemptUrls` (optional).
-    /// Items: 1..=20.
-    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w%._\-\+~#=@]+\.[\w%._\-\+~#=@]+)(?::(\d{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
-    pub exempt_urls: Option<Value<List<String>>>,
-    /// `RedactionPlaceHolder` (required).
-    pub redaction_place_holder: Value<RedactionPlaceHolder>,
+crate::l1_struct! {
+    /// Property type `InlineRedactionPattern` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
+    InlineRedactionPattern
 }
 
 impl InlineRedactionPattern {
     /// The required properties: `RedactionPlaceHolder`.
     pub fn new(redaction_place_holder: impl Into<Value<RedactionPlaceHolder>>) -> Self {
-        Self {
-            built_in_pattern_id: None,
-            confidence_level: None,
-            custom_pattern: None,
-            enforced_urls: None,
-            exempt_urls: None,
-            redaction_place_holder: redaction_place_holder.into(),
-        }
+        Self(crate::Properties::new().with(
+            5,
+            "RedactionPlaceHolder",
+            redaction_place_holder.into().to_template(),
+        ))
     }
-    /// Sets `BuiltInPatternId`.
-    pub fn built_in_pattern_id(mut self, value: impl Into<Value<String>>) -> Self {
-        self.built_in_pattern_id = Some(value.into());
-        self
+    /// `BuiltInPatternId` (optional).
+    /// Length: 1 to 50 characters.
+    /// Pattern: `^[_\-\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}]+$`.
+    pub fn built_in_pattern_id(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BuiltInPatternId", value.into().to_template()),
+        )
     }
-    /// Sets `ConfidenceLevel`.
-    pub fn confidence_level(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.confidence_level = Some(value.into());
-        self
+    /// `ConfidenceLevel` (optional).
+    /// Range: 1 to 3.
+    pub fn confidence_level(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ConfidenceLevel", value.into().to_template()),
+        )
     }
-    /// Sets `CustomPattern`.
-    pub fn custom_pattern(mut self, value: impl Into<Value<CustomPattern>>) -> Self {
-        self.custom_pattern = Some(value.into());
-        self
+    /// `CustomPattern` (optional).
+    pub fn custom_pattern(self, value: impl Into<Value<CustomPattern>>) -> Self {
+        Self(self.0.with(2, "CustomPattern", value.into().to_template()))
     }
-    /// Sets `EnforcedUrls`.
-    pub fn enforced_urls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.enforced_urls = Some(value.into());
-        self
+    /// `EnforcedUrls` (optional).
+    /// Items: 1 to 20.
+    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+\.[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)(?::([\d\x{80}-\x{10FFFF}]{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
+    pub fn enforced_urls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(3, "EnforcedUrls", value.into().to_template()))
     }
-    /// Sets `ExemptUrls`.
-    pub fn exempt_urls(mut self, value: impl Into<Value<List<String>>>) -> Self {
-        self.exempt_urls = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InlineRedactionPattern {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.built_in_pattern_id {
-            m.insert("BuiltInPatternId".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.confidence_level {
-            m.insert("ConfidenceLevel".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.custom_pattern {
-            m.insert("CustomPattern".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.enforced_urls {
-            m.insert("EnforcedUrls".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.exempt_urls {
-            m.insert("ExemptUrls".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RedactionPlaceHolder".to_owned(),
-            self.redaction_place_holder.to_template(),
-        );
-        Expr::Map(m)
+    /// `ExemptUrls` (optional).
+    /// Items: 1 to 20.
+    /// Each item: Pattern: `^((([a-zA-Z][a-zA-Z0-9+.-]*):\/\/(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?)|(\*|[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+\.[\w\x{80}-\x{10FFFF}%._\-\+~#=@]+)(?::([\d\x{80}-\x{10FFFF}]{1,5}))?(\/[^@\s]*)?(?:\?([^*\s]+(?:\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\/\/)?\*))$`.
+    pub fn exempt_urls(self, value: impl Into<Value<List<String>>>) -> Self {
+        Self(self.0.with(4, "ExemptUrls", value.into().to_template()))
     }
 }
 
-impl Check for InlineRedactionPattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.built_in_pattern_id.check(
-            &path.field("BuiltInPatternId"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(50),
-                pattern: Some("^[_\\-\\d\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.confidence_level.check(
-            &path.field("ConfidenceLevel"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(3.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.custom_pattern
-            .check(&path.field("CustomPattern"), &Rules::NONE, out);
-        self.enforced_urls.check(&path.field("EnforcedUrls"), &Rules { min_items: Some(1), max_items: Some(20), items: Some(&const { Rules { pattern: Some("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.exempt_urls.check(&path.field("ExemptUrls"), &Rules { min_items: Some(1), max_items: Some(20), items: Some(&const { Rules { pattern: Some("^((([a-zA-Z][a-zA-Z0-9+.-]*):\\/\\/(\\*|[\\w%._\\-\\+~#=@]+)?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?)|(\\*|[\\w%._\\-\\+~#=@]+\\.[\\w%._\\-\\+~#=@]+)(?::(\\d{1,5}))?(\\/[^@\\s]*)?(?:\\?([^*\\s]+(?:\\*?)))?|(([a-zA-Z][a-zA-Z0-9+.-]*):(\\/\\/)?\\*))$"), ..Rules::NONE } }), ..Rules::NONE }, out);
-        self.redaction_place_holder
-            .check(&path.field("RedactionPlaceHolder"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(InlineRedactionPattern);
-
-/// Property type `CustomPattern` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
-#[derive(Debug, Clone)]
-pub struct CustomPattern {
-    /// `KeywordRegex` (optional).
-    /// Length: 0..=300 characters.
-    /// Pattern: `^\/((?:[^\n])+)\/([gimsuyvd]{0,8})$`.
-    pub keyword_regex: Option<Value<String>>,
-    /// `PatternDescription` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[ _\-\d\w]+$`.
-    pub pattern_description: Option<Value<String>>,
-    /// `PatternName` (required).
-    /// Length: 1..=20 characters.
-    /// Pattern: `^[_\-\d\w]+$`.
-    pub pattern_name: Value<String>,
-    /// `PatternRegex` (required).
-    /// Length: 0..=300 characters.
-    /// Pattern: `^\/((?:[^\n])+)\/([gimsuyvd]{0,8})$`.
-    pub pattern_regex: Value<String>,
+crate::l1_struct! {
+    /// Property type `CustomPattern` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
+    CustomPattern
 }
 
 impl CustomPattern {
@@ -498,257 +250,60 @@ impl CustomPattern {
         pattern_name: impl Into<Value<String>>,
         pattern_regex: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            keyword_regex: None,
-            pattern_description: None,
-            pattern_name: pattern_name.into(),
-            pattern_regex: pattern_regex.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(2, "PatternName", pattern_name.into().to_template())
+                .with(3, "PatternRegex", pattern_regex.into().to_template()),
+        )
     }
-    /// Sets `KeywordRegex`.
-    pub fn keyword_regex(mut self, value: impl Into<Value<String>>) -> Self {
-        self.keyword_regex = Some(value.into());
-        self
+    /// `KeywordRegex` (optional).
+    /// Length: 0 to 300 characters.
+    /// Pattern: `^\/((?:[^\n])+)\/([gimsuyvd]{0,8})$`.
+    pub fn keyword_regex(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "KeywordRegex", value.into().to_template()))
     }
-    /// Sets `PatternDescription`.
-    pub fn pattern_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.pattern_description = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for CustomPattern {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.keyword_regex {
-            m.insert("KeywordRegex".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.pattern_description {
-            m.insert("PatternDescription".to_owned(), v.to_template());
-        }
-        m.insert("PatternName".to_owned(), self.pattern_name.to_template());
-        m.insert("PatternRegex".to_owned(), self.pattern_regex.to_template());
-        Expr::Map(m)
+    /// `PatternDescription` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[ _\-\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}]+$`.
+    pub fn pattern_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "PatternDescription", value.into().to_template()),
+        )
     }
 }
 
-impl Check for CustomPattern {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.keyword_regex.check(
-            &path.field("KeywordRegex"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(300),
-                pattern: Some("^\\/((?:[^\\n])+)\\/([gimsuyvd]{0,8})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern_description.check(
-            &path.field("PatternDescription"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[ _\\-\\d\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern_name.check(
-            &path.field("PatternName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20),
-                pattern: Some("^[_\\-\\d\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.pattern_regex.check(
-            &path.field("PatternRegex"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(300),
-                pattern: Some("^\\/((?:[^\\n])+)\\/([gimsuyvd]{0,8})$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CustomPattern);
-
-/// Property type `RedactionPlaceHolder` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
-#[derive(Debug, Clone)]
-pub struct RedactionPlaceHolder {
-    /// `RedactionPlaceHolderText` (optional).
-    /// Length: 1..=20 characters.
-    /// Pattern: `^[*_\-\d\w]+$`.
-    pub redaction_place_holder_text: Option<Value<String>>,
-    /// `RedactionPlaceHolderType` (required).
-    pub redaction_place_holder_type: Value<RedactionPlaceHolderType>,
+crate::l1_struct! {
+    /// Property type `RedactionPlaceHolder` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
+    RedactionPlaceHolder
 }
 
 impl RedactionPlaceHolder {
     /// The required properties: `RedactionPlaceHolderType`.
     pub fn new(redaction_place_holder_type: impl Into<Value<RedactionPlaceHolderType>>) -> Self {
-        Self {
-            redaction_place_holder_text: None,
-            redaction_place_holder_type: redaction_place_holder_type.into(),
-        }
+        Self(crate::Properties::new().with(
+            1,
+            "RedactionPlaceHolderType",
+            redaction_place_holder_type.into().to_template(),
+        ))
     }
-    /// Sets `RedactionPlaceHolderText`.
-    pub fn redaction_place_holder_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.redaction_place_holder_text = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for RedactionPlaceHolder {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.redaction_place_holder_text {
-            m.insert("RedactionPlaceHolderText".to_owned(), v.to_template());
-        }
-        m.insert(
-            "RedactionPlaceHolderType".to_owned(),
-            self.redaction_place_holder_type.to_template(),
-        );
-        Expr::Map(m)
+    /// `RedactionPlaceHolderText` (optional).
+    /// Length: 1 to 20 characters.
+    /// Pattern: `^[*_\-\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}]+$`.
+    pub fn redaction_place_holder_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "RedactionPlaceHolderText", value.into().to_template()),
+        )
     }
 }
 
-impl Check for RedactionPlaceHolder {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.redaction_place_holder_text.check(
-            &path.field("RedactionPlaceHolderText"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(20),
-                pattern: Some("^[*_\\-\\d\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.redaction_place_holder_type.check(
-            &path.field("RedactionPlaceHolderType"),
-            &Rules::NONE,
-            out,
-        );
+crate::l1_enum! {
+    /// Values of `RedactionPlaceHolderType`.
+    RedactionPlaceHolderType {
+        /// `CustomText`
+        CustomText = "CustomText",
     }
 }
 
-crate::impl_literal!(RedactionPlaceHolder);
-
-/// Values of `RedactionPlaceHolderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum RedactionPlaceHolderType {
-    /// `CustomText`
-    CustomText,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl RedactionPlaceHolderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["CustomText"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::CustomText => "CustomText",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for RedactionPlaceHolderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for RedactionPlaceHolderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for RedactionPlaceHolderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "CustomText" => Self::CustomText,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<RedactionPlaceHolderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(RedactionPlaceHolderType::from(s))
-    }
-}
-
-crate::impl_literal!(RedactionPlaceHolderType);
-
-/// Property type `Tag` of `AWS::WorkSpacesWeb::DataProtectionSettings`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

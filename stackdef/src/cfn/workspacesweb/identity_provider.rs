@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpacesWeb::IdentityProvider`.
-#[derive(Debug, Clone)]
-pub struct IdentityProvider {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for IdentityProvider {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for IdentityProvider {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for IdentityProvider {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpacesWeb::IdentityProvider`.
+    IdentityProvider("AWS::WorkSpacesWeb::IdentityProvider", IdentityProviderProps)
 }
 
 impl IdentityProvider {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::IdentityProvider";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: IdentityProviderProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `IdentityProviderArn` (typed).
     pub fn ref_value(&self) -> Value<ids::IdentityProviderArn> {
         self.resource.ref_value()
@@ -82,30 +34,44 @@ impl IdentityProvider {
     pub fn attr_identity_provider_arn(&self) -> Value<ids::IdentityProviderArn> {
         self.resource.get_att("IdentityProviderArn")
     }
+
+    /// Replaces `IdentityProviderDetails` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_details(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("IdentityProviderDetails", value.into())
+    }
+
+    /// Replaces `IdentityProviderName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_name(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IdentityProviderName", value.into())
+    }
+
+    /// Replaces `IdentityProviderType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_identity_provider_type(&self, value: impl Into<Value<IdentityProviderType>>) {
+        self.resource
+            .set_property("IdentityProviderType", value.into())
+    }
+
+    /// Replaces `PortalArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PortalArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpacesWeb::IdentityProvider`.
-#[derive(Debug, Clone)]
-pub struct IdentityProviderProps {
-    /// `IdentityProviderDetails` (required).
-    /// Each item: Length: 0..=131072 characters.
-    /// Each item: Pattern: `^[\s\S]*$`.
-    pub identity_provider_details: Value<Map<String>>,
-    /// `IdentityProviderName` (required).
-    /// Length: 1..=32 characters.
-    /// Pattern: `^[^_][\p{L}\p{M}\p{S}\p{N}\p{P}][^_]+$`.
-    pub identity_provider_name: Value<String>,
-    /// `IdentityProviderType` (required).
-    pub identity_provider_type: Value<IdentityProviderType>,
-    /// `PortalArn` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Write-only: not returned when the resource is read.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub portal_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpacesWeb::IdentityProvider`.
+    IdentityProviderProps
 }
 
 impl IdentityProviderProps {
@@ -115,232 +81,56 @@ impl IdentityProviderProps {
         identity_provider_name: impl Into<Value<String>>,
         identity_provider_type: impl Into<Value<IdentityProviderType>>,
     ) -> Self {
-        Self {
-            identity_provider_details: identity_provider_details.into(),
-            identity_provider_name: identity_provider_name.into(),
-            identity_provider_type: identity_provider_type.into(),
-            portal_arn: None,
-            tags: None,
-        }
-    }
-    /// Sets `PortalArn`.
-    pub fn portal_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.portal_arn = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for IdentityProviderProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "IdentityProviderDetails".to_owned(),
-            self.identity_provider_details.to_template(),
-        );
-        m.insert(
-            "IdentityProviderName".to_owned(),
-            self.identity_provider_name.to_template(),
-        );
-        m.insert(
-            "IdentityProviderType".to_owned(),
-            self.identity_provider_type.to_template(),
-        );
-        if let Some(v) = &self.portal_arn {
-            m.insert("PortalArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for IdentityProviderProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.identity_provider_details.check(
-            &path.field("IdentityProviderDetails"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            pattern: Some("^[\\s\\S]*$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "IdentityProviderDetails",
+                    identity_provider_details.into().to_template(),
+                )
+                .with(
+                    1,
+                    "IdentityProviderName",
+                    identity_provider_name.into().to_template(),
+                )
+                .with(
+                    2,
+                    "IdentityProviderType",
+                    identity_provider_type.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_provider_name.check(
-            &path.field("IdentityProviderName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                pattern: Some("^[^_][\\p{L}\\p{M}\\p{S}\\p{N}\\p{P}][^_]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.identity_provider_type
-            .check(&path.field("IdentityProviderType"), &Rules::NONE, out);
-        self.portal_arn.check(&path.field("PortalArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `PortalArn` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Write-only: not returned when the resource is read.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn portal_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "PortalArn", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(IdentityProviderProps);
-
-/// Values of `IdentityProviderType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum IdentityProviderType {
-    /// `SAML`
-    Saml,
-    /// `Facebook`
-    Facebook,
-    /// `Google`
-    Google,
-    /// `LoginWithAmazon`
-    LoginWithAmazon,
-    /// `SignInWithApple`
-    SignInWithApple,
-    /// `OIDC`
-    Oidc,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl IdentityProviderType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "SAML",
-        "Facebook",
-        "Google",
-        "LoginWithAmazon",
-        "SignInWithApple",
-        "OIDC",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Saml => "SAML",
-            Self::Facebook => "Facebook",
-            Self::Google => "Google",
-            Self::LoginWithAmazon => "LoginWithAmazon",
-            Self::SignInWithApple => "SignInWithApple",
-            Self::Oidc => "OIDC",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `IdentityProviderType`.
+    IdentityProviderType {
+        /// `SAML`
+        Saml = "SAML",
+        /// `Facebook`
+        Facebook = "Facebook",
+        /// `Google`
+        Google = "Google",
+        /// `LoginWithAmazon`
+        LoginWithAmazon = "LoginWithAmazon",
+        /// `SignInWithApple`
+        SignInWithApple = "SignInWithApple",
+        /// `OIDC`
+        Oidc = "OIDC",
     }
 }
 
-impl ToTemplate for IdentityProviderType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for IdentityProviderType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for IdentityProviderType {
-    fn from(s: &str) -> Self {
-        match s {
-            "SAML" => Self::Saml,
-            "Facebook" => Self::Facebook,
-            "Google" => Self::Google,
-            "LoginWithAmazon" => Self::LoginWithAmazon,
-            "SignInWithApple" => Self::SignInWithApple,
-            "OIDC" => Self::Oidc,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<IdentityProviderType> {
-    fn from(s: &str) -> Self {
-        Value::literal(IdentityProviderType::from(s))
-    }
-}
-
-crate::impl_literal!(IdentityProviderType);
-
-/// Property type `Tag` of `AWS::WorkSpacesWeb::IdentityProvider`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpacesWeb::Portal`.
-#[derive(Debug, Clone)]
-pub struct Portal {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Portal {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Portal {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Portal {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpacesWeb::Portal`.
+    Portal("AWS::WorkSpacesWeb::Portal", PortalProps)
 }
 
 impl Portal {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::Portal";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: PortalProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PortalArn` (typed).
     pub fn ref_value(&self) -> Value<ids::PortalArn> {
         self.resource.ref_value()
@@ -117,479 +69,274 @@ impl Portal {
     pub fn attr_status_reason(&self) -> Value<String> {
         self.resource.get_att("StatusReason")
     }
+
+    /// Replaces `AdditionalEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("AdditionalEncryptionContext", value.into())
+    }
+
+    /// Replaces `AuthenticationType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_authentication_type(&self, value: impl Into<Value<AuthenticationType>>) {
+        self.resource
+            .set_property("AuthenticationType", value.into())
+    }
+
+    /// Replaces `BrowserSettingsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_browser_settings_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("BrowserSettingsArn", value.into())
+    }
+
+    /// Replaces `CustomerManagedKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_managed_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerManagedKey", value.into())
+    }
+
+    /// Replaces `DataProtectionSettingsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_data_protection_settings_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("DataProtectionSettingsArn", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `InstanceType` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_instance_type(&self, value: impl Into<Value<InstanceType>>) {
+        self.resource.set_property("InstanceType", value.into())
+    }
+
+    /// Replaces `IpAccessSettingsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_ip_access_settings_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("IpAccessSettingsArn", value.into())
+    }
+
+    /// Replaces `MaxConcurrentSessions` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_max_concurrent_sessions(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("MaxConcurrentSessions", value.into())
+    }
+
+    /// Replaces `NetworkSettingsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_network_settings_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("NetworkSettingsArn", value.into())
+    }
+
+    /// Replaces `PortalCustomDomain` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_portal_custom_domain(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("PortalCustomDomain", value.into())
+    }
+
+    /// Replaces `SessionLoggerArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_session_logger_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("SessionLoggerArn", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `TrustStoreArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_trust_store_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("TrustStoreArn", value.into())
+    }
+
+    /// Replaces `UserAccessLoggingSettingsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_access_logging_settings_arn(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("UserAccessLoggingSettingsArn", value.into())
+    }
+
+    /// Replaces `UserSettingsArn` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_user_settings_arn(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("UserSettingsArn", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpacesWeb::Portal`.
-#[derive(Debug, Clone, Default)]
-pub struct PortalProps {
-    /// `AdditionalEncryptionContext` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=131072 characters.
-    /// Each item: Pattern: `^[\s\S]*$`.
-    pub additional_encryption_context: Option<Value<Map<String>>>,
-    /// `AuthenticationType` (optional).
-    pub authentication_type: Option<Value<AuthenticationType>>,
-    /// `BrowserSettingsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub browser_settings_arn: Option<Value<String>>,
-    /// `CustomerManagedKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
-    pub customer_managed_key: Option<Value<String>>,
-    /// `DataProtectionSettingsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub data_protection_settings_arn: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^.+$`.
-    pub display_name: Option<Value<String>>,
-    /// `InstanceType` (optional).
-    pub instance_type: Option<Value<InstanceType>>,
-    /// `IpAccessSettingsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub ip_access_settings_arn: Option<Value<String>>,
-    /// `MaxConcurrentSessions` (optional).
-    /// Range: 1..=5000.
-    pub max_concurrent_sessions: Option<Value<f64>>,
-    /// `NetworkSettingsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub network_settings_arn: Option<Value<String>>,
-    /// `PortalCustomDomain` (optional).
-    /// Length: 0..=128 characters.
-    pub portal_custom_domain: Option<Value<String>>,
-    /// `SessionLoggerArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub session_logger_arn: Option<Value<String>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `TrustStoreArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub trust_store_arn: Option<Value<String>>,
-    /// `UserAccessLoggingSettingsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub user_access_logging_settings_arn: Option<Value<String>>,
-    /// `UserSettingsArn` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
-    pub user_settings_arn: Option<Value<String>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpacesWeb::Portal`.
+    PortalProps(default)
 }
 
 impl PortalProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            additional_encryption_context: None,
-            authentication_type: None,
-            browser_settings_arn: None,
-            customer_managed_key: None,
-            data_protection_settings_arn: None,
-            display_name: None,
-            instance_type: None,
-            ip_access_settings_arn: None,
-            max_concurrent_sessions: None,
-            network_settings_arn: None,
-            portal_custom_domain: None,
-            session_logger_arn: None,
-            tags: None,
-            trust_store_arn: None,
-            user_access_logging_settings_arn: None,
-            user_settings_arn: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_encryption_context = Some(value.into());
-        self
+    /// `AdditionalEncryptionContext` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 131072 characters.
+    /// Each item: Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn additional_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `AuthenticationType`.
-    pub fn authentication_type(mut self, value: impl Into<Value<AuthenticationType>>) -> Self {
-        self.authentication_type = Some(value.into());
-        self
+    /// `AuthenticationType` (optional).
+    pub fn authentication_type(self, value: impl Into<Value<AuthenticationType>>) -> Self {
+        Self(
+            self.0
+                .with(1, "AuthenticationType", value.into().to_template()),
+        )
     }
-    /// Sets `BrowserSettingsArn`.
-    pub fn browser_settings_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.browser_settings_arn = Some(value.into());
-        self
+    /// `BrowserSettingsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn browser_settings_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(2, "BrowserSettingsArn", value.into().to_template()),
+        )
     }
-    /// Sets `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_managed_key = Some(value.into());
-        self
+    /// `CustomerManagedKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
+    pub fn customer_managed_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(3, "CustomerManagedKey", value.into().to_template()),
+        )
     }
-    /// Sets `DataProtectionSettingsArn`.
-    pub fn data_protection_settings_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.data_protection_settings_arn = Some(value.into());
-        self
+    /// `DataProtectionSettingsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn data_protection_settings_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "DataProtectionSettingsArn", value.into().to_template()),
+        )
     }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
+    /// `DisplayName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^.+$`.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(5, "DisplayName", value.into().to_template()))
     }
-    /// Sets `InstanceType`.
-    pub fn instance_type(mut self, value: impl Into<Value<InstanceType>>) -> Self {
-        self.instance_type = Some(value.into());
-        self
+    /// `InstanceType` (optional).
+    pub fn instance_type(self, value: impl Into<Value<InstanceType>>) -> Self {
+        Self(self.0.with(6, "InstanceType", value.into().to_template()))
     }
-    /// Sets `IpAccessSettingsArn`.
-    pub fn ip_access_settings_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.ip_access_settings_arn = Some(value.into());
-        self
+    /// `IpAccessSettingsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn ip_access_settings_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(7, "IpAccessSettingsArn", value.into().to_template()),
+        )
     }
-    /// Sets `MaxConcurrentSessions`.
-    pub fn max_concurrent_sessions(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.max_concurrent_sessions = Some(value.into());
-        self
+    /// `MaxConcurrentSessions` (optional).
+    /// Range: 1 to 5000.
+    pub fn max_concurrent_sessions(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(8, "MaxConcurrentSessions", value.into().to_template()),
+        )
     }
-    /// Sets `NetworkSettingsArn`.
-    pub fn network_settings_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.network_settings_arn = Some(value.into());
-        self
+    /// `NetworkSettingsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn network_settings_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(9, "NetworkSettingsArn", value.into().to_template()),
+        )
     }
-    /// Sets `PortalCustomDomain`.
-    pub fn portal_custom_domain(mut self, value: impl Into<Value<String>>) -> Self {
-        self.portal_custom_domain = Some(value.into());
-        self
+    /// `PortalCustomDomain` (optional).
+    /// Length: 0 to 128 characters.
+    pub fn portal_custom_domain(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(10, "PortalCustomDomain", value.into().to_template()),
+        )
     }
-    /// Sets `SessionLoggerArn`.
-    pub fn session_logger_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.session_logger_arn = Some(value.into());
-        self
+    /// `SessionLoggerArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn session_logger_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(11, "SessionLoggerArn", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(12, "Tags", value.into().to_template()))
     }
-    /// Sets `TrustStoreArn`.
-    pub fn trust_store_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.trust_store_arn = Some(value.into());
-        self
+    /// `TrustStoreArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn trust_store_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(13, "TrustStoreArn", value.into().to_template()))
     }
-    /// Sets `UserAccessLoggingSettingsArn`.
-    pub fn user_access_logging_settings_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_access_logging_settings_arn = Some(value.into());
-        self
+    /// `UserAccessLoggingSettingsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn user_access_logging_settings_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(
+            14,
+            "UserAccessLoggingSettingsArn",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `UserSettingsArn`.
-    pub fn user_settings_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.user_settings_arn = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for PortalProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.authentication_type {
-            m.insert("AuthenticationType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.browser_settings_arn {
-            m.insert("BrowserSettingsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_managed_key {
-            m.insert("CustomerManagedKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.data_protection_settings_arn {
-            m.insert("DataProtectionSettingsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.instance_type {
-            m.insert("InstanceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.ip_access_settings_arn {
-            m.insert("IpAccessSettingsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_concurrent_sessions {
-            m.insert("MaxConcurrentSessions".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.network_settings_arn {
-            m.insert("NetworkSettingsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.portal_custom_domain {
-            m.insert("PortalCustomDomain".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.session_logger_arn {
-            m.insert("SessionLoggerArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.trust_store_arn {
-            m.insert("TrustStoreArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_access_logging_settings_arn {
-            m.insert("UserAccessLoggingSettingsArn".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.user_settings_arn {
-            m.insert("UserSettingsArn".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `UserSettingsArn` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:[a-zA-Z0-9\-]+:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\/[a-fA-F0-9\-]{36})+$`.
+    pub fn user_settings_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(15, "UserSettingsArn", value.into().to_template()),
+        )
     }
 }
 
-impl Check for PortalProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_encryption_context.check(
-            &path.field("AdditionalEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            pattern: Some("^[\\s\\S]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.authentication_type
-            .check(&path.field("AuthenticationType"), &Rules::NONE, out);
-        self.browser_settings_arn.check(&path.field("BrowserSettingsArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.customer_managed_key.check(&path.field("CustomerManagedKey"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$"), ..Rules::NONE }, out);
-        self.data_protection_settings_arn.check(&path.field("DataProtectionSettingsArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^.+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.instance_type
-            .check(&path.field("InstanceType"), &Rules::NONE, out);
-        self.ip_access_settings_arn.check(&path.field("IpAccessSettingsArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.max_concurrent_sessions.check(
-            &path.field("MaxConcurrentSessions"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(5000.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.network_settings_arn.check(&path.field("NetworkSettingsArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.portal_custom_domain.check(
-            &path.field("PortalCustomDomain"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.session_logger_arn.check(&path.field("SessionLoggerArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.trust_store_arn.check(&path.field("TrustStoreArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.user_access_logging_settings_arn.check(&path.field("UserAccessLoggingSettingsArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
-        self.user_settings_arn.check(&path.field("UserSettingsArn"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:[a-zA-Z0-9\\-]+:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:[a-zA-Z]+(\\/[a-fA-F0-9\\-]{36})+$"), ..Rules::NONE }, out);
+crate::l1_enum! {
+    /// Values of `AuthenticationType`.
+    AuthenticationType {
+        /// `Standard`
+        Standard = "Standard",
+        /// `IAM_Identity_Center`
+        IamIdentityCenter = "IAM_Identity_Center",
     }
 }
 
-crate::impl_literal!(PortalProps);
-
-/// Values of `AuthenticationType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum AuthenticationType {
-    /// `Standard`
-    Standard,
-    /// `IAM_Identity_Center`
-    IamIdentityCenter,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl AuthenticationType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Standard", "IAM_Identity_Center"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Standard => "Standard",
-            Self::IamIdentityCenter => "IAM_Identity_Center",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `InstanceType`.
+    InstanceType {
+        /// `standard.regular`
+        StandardRegular = "standard.regular",
+        /// `standard.large`
+        StandardLarge = "standard.large",
+        /// `standard.xlarge`
+        StandardXlarge = "standard.xlarge",
     }
 }
 
-impl ToTemplate for AuthenticationType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for AuthenticationType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for AuthenticationType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Standard" => Self::Standard,
-            "IAM_Identity_Center" => Self::IamIdentityCenter,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<AuthenticationType> {
-    fn from(s: &str) -> Self {
-        Value::literal(AuthenticationType::from(s))
-    }
-}
-
-crate::impl_literal!(AuthenticationType);
-
-/// Values of `InstanceType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum InstanceType {
-    /// `standard.regular`
-    StandardRegular,
-    /// `standard.large`
-    StandardLarge,
-    /// `standard.xlarge`
-    StandardXlarge,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl InstanceType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] =
-        &["standard.regular", "standard.large", "standard.xlarge"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::StandardRegular => "standard.regular",
-            Self::StandardLarge => "standard.large",
-            Self::StandardXlarge => "standard.xlarge",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for InstanceType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for InstanceType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for InstanceType {
-    fn from(s: &str) -> Self {
-        match s {
-            "standard.regular" => Self::StandardRegular,
-            "standard.large" => Self::StandardLarge,
-            "standard.xlarge" => Self::StandardXlarge,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<InstanceType> {
-    fn from(s: &str) -> Self {
-        Value::literal(InstanceType::from(s))
-    }
-}
-
-crate::impl_literal!(InstanceType);
-
-/// Property type `Tag` of `AWS::WorkSpacesWeb::Portal`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
-use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
+use crate::value::{Json, List, Map, ToTemplate, Value};
 
-/// The CloudFormation resource type `AWS::WorkSpacesWeb::SessionLogger`.
-#[derive(Debug, Clone)]
-pub struct SessionLogger {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SessionLogger {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SessionLogger {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SessionLogger {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpacesWeb::SessionLogger`.
+    SessionLogger("AWS::WorkSpacesWeb::SessionLogger", SessionLoggerProps)
 }
 
 impl SessionLogger {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::SessionLogger";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SessionLoggerProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `SessionLoggerArn` (typed).
     pub fn ref_value(&self) -> Value<ids::SessionLoggerArn> {
         self.resource.ref_value()
@@ -92,196 +44,119 @@ impl SessionLogger {
     pub fn attr_session_logger_arn(&self) -> Value<ids::SessionLoggerArn> {
         self.resource.get_att("SessionLoggerArn")
     }
+
+    /// Replaces `AdditionalEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("AdditionalEncryptionContext", value.into())
+    }
+
+    /// Replaces `CustomerManagedKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_managed_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerManagedKey", value.into())
+    }
+
+    /// Replaces `DisplayName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_display_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("DisplayName", value.into())
+    }
+
+    /// Replaces `EventFilter` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_event_filter(&self, value: impl Into<Value<Json>>) {
+        self.resource.set_property("EventFilter", value.into())
+    }
+
+    /// Replaces `LogConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_log_configuration(&self, value: impl Into<Value<LogConfiguration>>) {
+        self.resource.set_property("LogConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpacesWeb::SessionLogger`.
-#[derive(Debug, Clone)]
-pub struct SessionLoggerProps {
-    /// `AdditionalEncryptionContext` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Each item: Length: 0..=131072 characters.
-    /// Each item: Pattern: `^[\s\S]*$`.
-    pub additional_encryption_context: Option<Value<Map<String>>>,
-    /// `CustomerManagedKey` (optional).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
-    pub customer_managed_key: Option<Value<String>>,
-    /// `DisplayName` (optional).
-    /// Length: 1..=64 characters.
-    /// Pattern: `^[ _\-\d\w]+$`.
-    pub display_name: Option<Value<String>>,
-    /// `EventFilter` (required).
-    pub event_filter: Value<serde_json::Value>,
-    /// `LogConfiguration` (required).
-    pub log_configuration: Value<LogConfiguration>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpacesWeb::SessionLogger`.
+    SessionLoggerProps
 }
 
 impl SessionLoggerProps {
     /// The required properties: `EventFilter`, `LogConfiguration`.
     pub fn new(
-        event_filter: impl Into<Value<serde_json::Value>>,
+        event_filter: impl Into<Value<Json>>,
         log_configuration: impl Into<Value<LogConfiguration>>,
     ) -> Self {
-        Self {
-            additional_encryption_context: None,
-            customer_managed_key: None,
-            display_name: None,
-            event_filter: event_filter.into(),
-            log_configuration: log_configuration.into(),
-            tags: None,
-        }
-    }
-    /// Sets `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_encryption_context = Some(value.into());
-        self
-    }
-    /// Sets `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_managed_key = Some(value.into());
-        self
-    }
-    /// Sets `DisplayName`.
-    pub fn display_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.display_name = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SessionLoggerProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.customer_managed_key {
-            m.insert("CustomerManagedKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.display_name {
-            m.insert("DisplayName".to_owned(), v.to_template());
-        }
-        m.insert("EventFilter".to_owned(), self.event_filter.to_template());
-        m.insert(
-            "LogConfiguration".to_owned(),
-            self.log_configuration.to_template(),
-        );
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SessionLoggerProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_encryption_context.check(
-            &path.field("AdditionalEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            pattern: Some("^[\\s\\S]*$"),
-                            ..Rules::NONE
-                        }
-                    },
+        Self(
+            crate::Properties::new()
+                .with(3, "EventFilter", event_filter.into().to_template())
+                .with(
+                    4,
+                    "LogConfiguration",
+                    log_configuration.into().to_template(),
                 ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.customer_managed_key.check(&path.field("CustomerManagedKey"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$"), ..Rules::NONE }, out);
-        self.display_name.check(
-            &path.field("DisplayName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(64),
-                pattern: Some("^[ _\\-\\d\\w]+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_configuration
-            .check(&path.field("LogConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
+        )
+    }
+    /// `AdditionalEncryptionContext` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Each item: Length: 0 to 131072 characters.
+    /// Each item: Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn additional_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEncryptionContext", value.into().to_template()),
+        )
+    }
+    /// `CustomerManagedKey` (optional).
+    /// Create-only: changing it replaces the resource.
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
+    pub fn customer_managed_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "CustomerManagedKey", value.into().to_template()),
+        )
+    }
+    /// `DisplayName` (optional).
+    /// Length: 1 to 64 characters.
+    /// Pattern: `^[ _\-\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}]+$`.
+    pub fn display_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "DisplayName", value.into().to_template()))
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(5, "Tags", value.into().to_template()))
     }
 }
 
-crate::impl_literal!(SessionLoggerProps);
-
-/// Property type `LogConfiguration` of `AWS::WorkSpacesWeb::SessionLogger`.
-#[derive(Debug, Clone, Default)]
-pub struct LogConfiguration {
-    /// `S3` (optional).
-    pub s3: Option<Value<S3LogConfiguration>>,
+crate::l1_struct! {
+    /// Property type `LogConfiguration` of `AWS::WorkSpacesWeb::SessionLogger`.
+    LogConfiguration(default)
 }
 
 impl LogConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self { s3: None }
+        Self(crate::Properties::new())
     }
-    /// Sets `S3`.
-    pub fn s3(mut self, value: impl Into<Value<S3LogConfiguration>>) -> Self {
-        self.s3 = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.s3 {
-            m.insert("S3".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `S3` (optional).
+    pub fn s3(self, value: impl Into<Value<S3LogConfiguration>>) -> Self {
+        Self(self.0.with(0, "S3", value.into().to_template()))
     }
 }
 
-impl Check for LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.s3.check(&path.field("S3"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(LogConfiguration);
-
-/// Property type `S3LogConfiguration` of `AWS::WorkSpacesWeb::SessionLogger`.
-#[derive(Debug, Clone)]
-pub struct S3LogConfiguration {
-    /// `Bucket` (required).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[a-z0-9][\.\-a-z0-9]{1,61}[a-z0-9]$`.
-    pub bucket: Value<String>,
-    /// `BucketOwner` (optional).
-    /// Pattern: `^[0-9]{12}$`.
-    pub bucket_owner: Option<Value<String>>,
-    /// `FolderStructure` (required).
-    pub folder_structure: Value<FolderStructure>,
-    /// `KeyPrefix` (optional).
-    /// Length: 1..=256 characters.
-    /// Pattern: `^[\d\w\-_/!().*']+$`.
-    pub key_prefix: Option<Value<String>>,
-    /// `LogFileFormat` (required).
-    pub log_file_format: Value<LogFileFormat>,
+crate::l1_struct! {
+    /// Property type `S3LogConfiguration` of `AWS::WorkSpacesWeb::SessionLogger`.
+    S3LogConfiguration
 }
 
 impl S3LogConfiguration {
@@ -291,256 +166,44 @@ impl S3LogConfiguration {
         folder_structure: impl Into<Value<FolderStructure>>,
         log_file_format: impl Into<Value<LogFileFormat>>,
     ) -> Self {
-        Self {
-            bucket: bucket.into(),
-            bucket_owner: None,
-            folder_structure: folder_structure.into(),
-            key_prefix: None,
-            log_file_format: log_file_format.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "Bucket", bucket.into().to_template())
+                .with(2, "FolderStructure", folder_structure.into().to_template())
+                .with(4, "LogFileFormat", log_file_format.into().to_template()),
+        )
     }
-    /// Sets `BucketOwner`.
-    pub fn bucket_owner(mut self, value: impl Into<Value<String>>) -> Self {
-        self.bucket_owner = Some(value.into());
-        self
+    /// `BucketOwner` (optional).
+    /// Pattern: `^[0-9]{12}$`.
+    pub fn bucket_owner(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "BucketOwner", value.into().to_template()))
     }
-    /// Sets `KeyPrefix`.
-    pub fn key_prefix(mut self, value: impl Into<Value<String>>) -> Self {
-        self.key_prefix = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for S3LogConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Bucket".to_owned(), self.bucket.to_template());
-        if let Some(v) = &self.bucket_owner {
-            m.insert("BucketOwner".to_owned(), v.to_template());
-        }
-        m.insert(
-            "FolderStructure".to_owned(),
-            self.folder_structure.to_template(),
-        );
-        if let Some(v) = &self.key_prefix {
-            m.insert("KeyPrefix".to_owned(), v.to_template());
-        }
-        m.insert(
-            "LogFileFormat".to_owned(),
-            self.log_file_format.to_template(),
-        );
-        Expr::Map(m)
+    /// `KeyPrefix` (optional).
+    /// Length: 1 to 256 characters.
+    /// Pattern: `^[\d\x{80}-\x{10FFFF}\w\x{80}-\x{10FFFF}\-_/!().*']+$`.
+    pub fn key_prefix(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "KeyPrefix", value.into().to_template()))
     }
 }
 
-impl Check for S3LogConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.bucket.check(
-            &path.field("Bucket"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[a-z0-9][\\.\\-a-z0-9]{1,61}[a-z0-9]$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.bucket_owner.check(
-            &path.field("BucketOwner"),
-            &Rules {
-                pattern: Some("^[0-9]{12}$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.folder_structure
-            .check(&path.field("FolderStructure"), &Rules::NONE, out);
-        self.key_prefix.check(
-            &path.field("KeyPrefix"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(256),
-                pattern: Some("^[\\d\\w\\-_/!().*']+$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.log_file_format
-            .check(&path.field("LogFileFormat"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `FolderStructure`.
+    FolderStructure {
+        /// `Flat`
+        Flat = "Flat",
+        /// `NestedByDate`
+        NestedByDate = "NestedByDate",
     }
 }
 
-crate::impl_literal!(S3LogConfiguration);
-
-/// Values of `FolderStructure`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum FolderStructure {
-    /// `Flat`
-    Flat,
-    /// `NestedByDate`
-    NestedByDate,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl FolderStructure {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Flat", "NestedByDate"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Flat => "Flat",
-            Self::NestedByDate => "NestedByDate",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `LogFileFormat`.
+    LogFileFormat {
+        /// `JSONLines`
+        JsonLines = "JSONLines",
+        /// `Json`
+        Json = "Json",
     }
 }
 
-impl ToTemplate for FolderStructure {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for FolderStructure {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for FolderStructure {
-    fn from(s: &str) -> Self {
-        match s {
-            "Flat" => Self::Flat,
-            "NestedByDate" => Self::NestedByDate,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<FolderStructure> {
-    fn from(s: &str) -> Self {
-        Value::literal(FolderStructure::from(s))
-    }
-}
-
-crate::impl_literal!(FolderStructure);
-
-/// Values of `LogFileFormat`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum LogFileFormat {
-    /// `JSONLines`
-    JsonLines,
-    /// `Json`
-    Json,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl LogFileFormat {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["JSONLines", "Json"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::JsonLines => "JSONLines",
-            Self::Json => "Json",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for LogFileFormat {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for LogFileFormat {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for LogFileFormat {
-    fn from(s: &str) -> Self {
-        match s {
-            "JSONLines" => Self::JsonLines,
-            "Json" => Self::Json,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<LogFileFormat> {
-    fn from(s: &str) -> Self {
-        Value::literal(LogFileFormat::from(s))
-    }
-}
-
-crate::impl_literal!(LogFileFormat);
-
-/// Property type `Tag` of `AWS::WorkSpacesWeb::SessionLogger`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone)]
-pub struct UserSettings {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for UserSettings {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for UserSettings {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for UserSettings {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::WorkSpacesWeb::UserSettings`.
+    UserSettings("AWS::WorkSpacesWeb::UserSettings", UserSettingsProps)
 }
 
 impl UserSettings {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::WorkSpacesWeb::UserSettings";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: UserSettingsProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `UserSettingsArn` (typed).
     pub fn ref_value(&self) -> Value<ids::UserSettingsArn> {
         self.resource.ref_value()
@@ -87,48 +39,111 @@ impl UserSettings {
     pub fn attr_user_settings_arn(&self) -> Value<ids::UserSettingsArn> {
         self.resource.get_att("UserSettingsArn")
     }
+
+    /// Replaces `AdditionalEncryptionContext` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_additional_encryption_context(&self, value: impl Into<Value<Map<String>>>) {
+        self.resource
+            .set_property("AdditionalEncryptionContext", value.into())
+    }
+
+    /// Replaces `BrandingConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_branding_configuration(&self, value: impl Into<Value<BrandingConfiguration>>) {
+        self.resource
+            .set_property("BrandingConfiguration", value.into())
+    }
+
+    /// Replaces `CookieSynchronizationConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_cookie_synchronization_configuration(
+        &self,
+        value: impl Into<Value<CookieSynchronizationConfiguration>>,
+    ) {
+        self.resource
+            .set_property("CookieSynchronizationConfiguration", value.into())
+    }
+
+    /// Replaces `CopyAllowed` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_copy_allowed(&self, value: impl Into<Value<EnabledType>>) {
+        self.resource.set_property("CopyAllowed", value.into())
+    }
+
+    /// Replaces `CustomerManagedKey` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_customer_managed_key(&self, value: impl Into<Value<String>>) {
+        self.resource
+            .set_property("CustomerManagedKey", value.into())
+    }
+
+    /// Replaces `DeepLinkAllowed` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_deep_link_allowed(&self, value: impl Into<Value<EnabledType>>) {
+        self.resource.set_property("DeepLinkAllowed", value.into())
+    }
+
+    /// Replaces `DisconnectTimeoutInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_disconnect_timeout_in_minutes(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("DisconnectTimeoutInMinutes", value.into())
+    }
+
+    /// Replaces `DownloadAllowed` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_download_allowed(&self, value: impl Into<Value<EnabledType>>) {
+        self.resource.set_property("DownloadAllowed", value.into())
+    }
+
+    /// Replaces `IdleDisconnectTimeoutInMinutes` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_idle_disconnect_timeout_in_minutes(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("IdleDisconnectTimeoutInMinutes", value.into())
+    }
+
+    /// Replaces `PasteAllowed` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_paste_allowed(&self, value: impl Into<Value<EnabledType>>) {
+        self.resource.set_property("PasteAllowed", value.into())
+    }
+
+    /// Replaces `PrintAllowed` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_print_allowed(&self, value: impl Into<Value<EnabledType>>) {
+        self.resource.set_property("PrintAllowed", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
+
+    /// Replaces `ToolbarConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_toolbar_configuration(&self, value: impl Into<Value<ToolbarConfiguration>>) {
+        self.resource
+            .set_property("ToolbarConfiguration", value.into())
+    }
+
+    /// Replaces `UploadAllowed` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_upload_allowed(&self, value: impl Into<Value<EnabledType>>) {
+        self.resource.set_property("UploadAllowed", value.into())
+    }
+
+    /// Replaces `WebAuthnAllowed` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_web_authn_allowed(&self, value: impl Into<Value<EnabledType>>) {
+        self.resource.set_property("WebAuthnAllowed", value.into())
+    }
 }
 
-/// Properties of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone)]
-pub struct UserSettingsProps {
-    /// `AdditionalEncryptionContext` (optional).
-    /// Each item: Length: 0..=131072 characters.
-    /// Each item: Pattern: `^[\s\S]*$`.
-    pub additional_encryption_context: Option<Value<Map<String>>>,
-    /// `BrandingConfiguration` (optional).
-    pub branding_configuration: Option<Value<BrandingConfiguration>>,
-    /// `CookieSynchronizationConfiguration` (optional).
-    pub cookie_synchronization_configuration: Option<Value<CookieSynchronizationConfiguration>>,
-    /// `CopyAllowed` (required).
-    pub copy_allowed: Value<EnabledType>,
-    /// `CustomerManagedKey` (optional).
-    /// Length: 20..=2048 characters.
-    /// Pattern: `^arn:[\w+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
-    pub customer_managed_key: Option<Value<String>>,
-    /// `DeepLinkAllowed` (optional).
-    pub deep_link_allowed: Option<Value<EnabledType>>,
-    /// `DisconnectTimeoutInMinutes` (optional).
-    /// Range: 1..=600.
-    pub disconnect_timeout_in_minutes: Option<Value<f64>>,
-    /// `DownloadAllowed` (required).
-    pub download_allowed: Value<EnabledType>,
-    /// `IdleDisconnectTimeoutInMinutes` (optional).
-    /// Range: 0..=60.
-    pub idle_disconnect_timeout_in_minutes: Option<Value<f64>>,
-    /// `PasteAllowed` (required).
-    pub paste_allowed: Value<EnabledType>,
-    /// `PrintAllowed` (required).
-    pub print_allowed: Value<EnabledType>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
-    /// `ToolbarConfiguration` (optional).
-    pub toolbar_configuration: Option<Value<ToolbarConfiguration>>,
-    /// `UploadAllowed` (required).
-    pub upload_allowed: Value<EnabledType>,
-    /// `WebAuthnAllowed` (optional).
-    pub web_authn_allowed: Option<Value<EnabledType>>,
+crate::l1_struct! {
+    /// Properties of `AWS::WorkSpacesWeb::UserSettings`.
+    UserSettingsProps
 }
 
 impl UserSettingsProps {
@@ -140,424 +155,167 @@ impl UserSettingsProps {
         print_allowed: impl Into<Value<EnabledType>>,
         upload_allowed: impl Into<Value<EnabledType>>,
     ) -> Self {
-        Self {
-            additional_encryption_context: None,
-            branding_configuration: None,
-            cookie_synchronization_configuration: None,
-            copy_allowed: copy_allowed.into(),
-            customer_managed_key: None,
-            deep_link_allowed: None,
-            disconnect_timeout_in_minutes: None,
-            download_allowed: download_allowed.into(),
-            idle_disconnect_timeout_in_minutes: None,
-            paste_allowed: paste_allowed.into(),
-            print_allowed: print_allowed.into(),
-            tags: None,
-            toolbar_configuration: None,
-            upload_allowed: upload_allowed.into(),
-            web_authn_allowed: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(3, "CopyAllowed", copy_allowed.into().to_template())
+                .with(7, "DownloadAllowed", download_allowed.into().to_template())
+                .with(9, "PasteAllowed", paste_allowed.into().to_template())
+                .with(10, "PrintAllowed", print_allowed.into().to_template())
+                .with(13, "UploadAllowed", upload_allowed.into().to_template()),
+        )
     }
-    /// Sets `AdditionalEncryptionContext`.
-    pub fn additional_encryption_context(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.additional_encryption_context = Some(value.into());
-        self
+    /// `AdditionalEncryptionContext` (optional).
+    /// Each item: Length: 0 to 131072 characters.
+    /// Each item: Pattern: `^[\s\x{80}-\x{10FFFF}\S]*$`.
+    pub fn additional_encryption_context(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "AdditionalEncryptionContext", value.into().to_template()),
+        )
     }
-    /// Sets `BrandingConfiguration`.
-    pub fn branding_configuration(
-        mut self,
-        value: impl Into<Value<BrandingConfiguration>>,
-    ) -> Self {
-        self.branding_configuration = Some(value.into());
-        self
+    /// `BrandingConfiguration` (optional).
+    pub fn branding_configuration(self, value: impl Into<Value<BrandingConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(1, "BrandingConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `CookieSynchronizationConfiguration`.
+    /// `CookieSynchronizationConfiguration` (optional).
     pub fn cookie_synchronization_configuration(
-        mut self,
+        self,
         value: impl Into<Value<CookieSynchronizationConfiguration>>,
     ) -> Self {
-        self.cookie_synchronization_configuration = Some(value.into());
-        self
+        Self(self.0.with(
+            2,
+            "CookieSynchronizationConfiguration",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `CustomerManagedKey`.
-    pub fn customer_managed_key(mut self, value: impl Into<Value<String>>) -> Self {
-        self.customer_managed_key = Some(value.into());
-        self
+    /// `CustomerManagedKey` (optional).
+    /// Length: 20 to 2048 characters.
+    /// Pattern: `^arn:[\w\x{80}-\x{10FFFF}+=\/,.@-]+:kms:[a-zA-Z0-9\-]*:[a-zA-Z0-9]{1,12}:key\/[a-zA-Z0-9-]+$`.
+    pub fn customer_managed_key(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "CustomerManagedKey", value.into().to_template()),
+        )
     }
-    /// Sets `DeepLinkAllowed`.
-    pub fn deep_link_allowed(mut self, value: impl Into<Value<EnabledType>>) -> Self {
-        self.deep_link_allowed = Some(value.into());
-        self
+    /// `DeepLinkAllowed` (optional).
+    pub fn deep_link_allowed(self, value: impl Into<Value<EnabledType>>) -> Self {
+        Self(
+            self.0
+                .with(5, "DeepLinkAllowed", value.into().to_template()),
+        )
     }
-    /// Sets `DisconnectTimeoutInMinutes`.
-    pub fn disconnect_timeout_in_minutes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.disconnect_timeout_in_minutes = Some(value.into());
-        self
+    /// `DisconnectTimeoutInMinutes` (optional).
+    /// Range: 1 to 600.
+    pub fn disconnect_timeout_in_minutes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(6, "DisconnectTimeoutInMinutes", value.into().to_template()),
+        )
     }
-    /// Sets `IdleDisconnectTimeoutInMinutes`.
-    pub fn idle_disconnect_timeout_in_minutes(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.idle_disconnect_timeout_in_minutes = Some(value.into());
-        self
+    /// `IdleDisconnectTimeoutInMinutes` (optional).
+    /// Range: 0 to 60.
+    pub fn idle_disconnect_timeout_in_minutes(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(
+            8,
+            "IdleDisconnectTimeoutInMinutes",
+            value.into().to_template(),
+        ))
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(11, "Tags", value.into().to_template()))
     }
-    /// Sets `ToolbarConfiguration`.
-    pub fn toolbar_configuration(mut self, value: impl Into<Value<ToolbarConfiguration>>) -> Self {
-        self.toolbar_configuration = Some(value.into());
-        self
+    /// `ToolbarConfiguration` (optional).
+    pub fn toolbar_configuration(self, value: impl Into<Value<ToolbarConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(12, "ToolbarConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `WebAuthnAllowed`.
-    pub fn web_authn_allowed(mut self, value: impl Into<Value<EnabledType>>) -> Self {
-        self.web_authn_allowed = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for UserSettingsProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.additional_encryption_context {
-            m.insert("AdditionalEncryptionContext".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.branding_configuration {
-            m.insert("BrandingConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.cookie_synchronization_configuration {
-            m.insert(
-                "CookieSynchronizationConfiguration".to_owned(),
-                v.to_template(),
-            );
-        }
-        m.insert("CopyAllowed".to_owned(), self.copy_allowed.to_template());
-        if let Some(v) = &self.customer_managed_key {
-            m.insert("CustomerManagedKey".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.deep_link_allowed {
-            m.insert("DeepLinkAllowed".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.disconnect_timeout_in_minutes {
-            m.insert("DisconnectTimeoutInMinutes".to_owned(), v.to_template());
-        }
-        m.insert(
-            "DownloadAllowed".to_owned(),
-            self.download_allowed.to_template(),
-        );
-        if let Some(v) = &self.idle_disconnect_timeout_in_minutes {
-            m.insert("IdleDisconnectTimeoutInMinutes".to_owned(), v.to_template());
-        }
-        m.insert("PasteAllowed".to_owned(), self.paste_allowed.to_template());
-        m.insert("PrintAllowed".to_owned(), self.print_allowed.to_template());
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.toolbar_configuration {
-            m.insert("ToolbarConfiguration".to_owned(), v.to_template());
-        }
-        m.insert(
-            "UploadAllowed".to_owned(),
-            self.upload_allowed.to_template(),
-        );
-        if let Some(v) = &self.web_authn_allowed {
-            m.insert("WebAuthnAllowed".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `WebAuthnAllowed` (optional).
+    pub fn web_authn_allowed(self, value: impl Into<Value<EnabledType>>) -> Self {
+        Self(
+            self.0
+                .with(14, "WebAuthnAllowed", value.into().to_template()),
+        )
     }
 }
 
-impl Check for UserSettingsProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.additional_encryption_context.check(
-            &path.field("AdditionalEncryptionContext"),
-            &Rules {
-                items: Some(
-                    &const {
-                        Rules {
-                            min_length: Some(0),
-                            max_length: Some(131072),
-                            pattern: Some("^[\\s\\S]*$"),
-                            ..Rules::NONE
-                        }
-                    },
-                ),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.branding_configuration
-            .check(&path.field("BrandingConfiguration"), &Rules::NONE, out);
-        self.cookie_synchronization_configuration.check(
-            &path.field("CookieSynchronizationConfiguration"),
-            &Rules::NONE,
-            out,
-        );
-        self.copy_allowed
-            .check(&path.field("CopyAllowed"), &Rules::NONE, out);
-        self.customer_managed_key.check(&path.field("CustomerManagedKey"), &Rules { min_length: Some(20), max_length: Some(2048), pattern: Some("^arn:[\\w+=\\/,.@-]+:kms:[a-zA-Z0-9\\-]*:[a-zA-Z0-9]{1,12}:key\\/[a-zA-Z0-9-]+$"), ..Rules::NONE }, out);
-        self.deep_link_allowed
-            .check(&path.field("DeepLinkAllowed"), &Rules::NONE, out);
-        self.disconnect_timeout_in_minutes.check(
-            &path.field("DisconnectTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(600.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.download_allowed
-            .check(&path.field("DownloadAllowed"), &Rules::NONE, out);
-        self.idle_disconnect_timeout_in_minutes.check(
-            &path.field("IdleDisconnectTimeoutInMinutes"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(60.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.paste_allowed
-            .check(&path.field("PasteAllowed"), &Rules::NONE, out);
-        self.print_allowed
-            .check(&path.field("PrintAllowed"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.toolbar_configuration
-            .check(&path.field("ToolbarConfiguration"), &Rules::NONE, out);
-        self.upload_allowed
-            .check(&path.field("UploadAllowed"), &Rules::NONE, out);
-        self.web_authn_allowed
-            .check(&path.field("WebAuthnAllowed"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(UserSettingsProps);
-
-/// Property type `BrandingConfiguration` of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct BrandingConfiguration {
-    /// `ColorTheme` (optional).
-    pub color_theme: Option<Value<ColorTheme>>,
-    /// `Favicon` (optional).
-    pub favicon: Option<Value<String>>,
-    /// `FaviconMetadata` (optional).
-    pub favicon_metadata: Option<Value<ImageMetadata>>,
-    /// `LocalizedStrings` (optional).
-    pub localized_strings: Option<Value<Map<LocalizedBrandingStrings>>>,
-    /// `Logo` (optional).
-    pub logo: Option<Value<String>>,
-    /// `LogoMetadata` (optional).
-    pub logo_metadata: Option<Value<ImageMetadata>>,
-    /// `TermsOfService` (optional).
-    /// Length: ..=153600 characters.
-    pub terms_of_service: Option<Value<String>>,
-    /// `Wallpaper` (optional).
-    pub wallpaper: Option<Value<String>>,
-    /// `WallpaperMetadata` (optional).
-    pub wallpaper_metadata: Option<Value<ImageMetadata>>,
+crate::l1_struct! {
+    /// Property type `BrandingConfiguration` of `AWS::WorkSpacesWeb::UserSettings`.
+    BrandingConfiguration(default)
 }
 
 impl BrandingConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            color_theme: None,
-            favicon: None,
-            favicon_metadata: None,
-            localized_strings: None,
-            logo: None,
-            logo_metadata: None,
-            terms_of_service: None,
-            wallpaper: None,
-            wallpaper_metadata: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `ColorTheme`.
-    pub fn color_theme(mut self, value: impl Into<Value<ColorTheme>>) -> Self {
-        self.color_theme = Some(value.into());
-        self
+    /// `ColorTheme` (optional).
+    pub fn color_theme(self, value: impl Into<Value<ColorTheme>>) -> Self {
+        Self(self.0.with(0, "ColorTheme", value.into().to_template()))
     }
-    /// Sets `Favicon`.
-    pub fn favicon(mut self, value: impl Into<Value<String>>) -> Self {
-        self.favicon = Some(value.into());
-        self
+    /// `Favicon` (optional).
+    pub fn favicon(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Favicon", value.into().to_template()))
     }
-    /// Sets `FaviconMetadata`.
-    pub fn favicon_metadata(mut self, value: impl Into<Value<ImageMetadata>>) -> Self {
-        self.favicon_metadata = Some(value.into());
-        self
+    /// `FaviconMetadata` (optional).
+    pub fn favicon_metadata(self, value: impl Into<Value<ImageMetadata>>) -> Self {
+        Self(
+            self.0
+                .with(2, "FaviconMetadata", value.into().to_template()),
+        )
     }
-    /// Sets `LocalizedStrings`.
-    pub fn localized_strings(
-        mut self,
-        value: impl Into<Value<Map<LocalizedBrandingStrings>>>,
-    ) -> Self {
-        self.localized_strings = Some(value.into());
-        self
+    /// `LocalizedStrings` (optional).
+    pub fn localized_strings(self, value: impl Into<Value<Map<LocalizedBrandingStrings>>>) -> Self {
+        Self(
+            self.0
+                .with(3, "LocalizedStrings", value.into().to_template()),
+        )
     }
-    /// Sets `Logo`.
-    pub fn logo(mut self, value: impl Into<Value<String>>) -> Self {
-        self.logo = Some(value.into());
-        self
+    /// `Logo` (optional).
+    pub fn logo(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(4, "Logo", value.into().to_template()))
     }
-    /// Sets `LogoMetadata`.
-    pub fn logo_metadata(mut self, value: impl Into<Value<ImageMetadata>>) -> Self {
-        self.logo_metadata = Some(value.into());
-        self
+    /// `LogoMetadata` (optional).
+    pub fn logo_metadata(self, value: impl Into<Value<ImageMetadata>>) -> Self {
+        Self(self.0.with(5, "LogoMetadata", value.into().to_template()))
     }
-    /// Sets `TermsOfService`.
-    pub fn terms_of_service(mut self, value: impl Into<Value<String>>) -> Self {
-        self.terms_of_service = Some(value.into());
-        self
+    /// `TermsOfService` (optional).
+    /// Length: at most 153600 characters.
+    pub fn terms_of_service(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "TermsOfService", value.into().to_template()))
     }
-    /// Sets `Wallpaper`.
-    pub fn wallpaper(mut self, value: impl Into<Value<String>>) -> Self {
-        self.wallpaper = Some(value.into());
-        self
+    /// `Wallpaper` (optional).
+    pub fn wallpaper(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "Wallpaper", value.into().to_template()))
     }
-    /// Sets `WallpaperMetadata`.
-    pub fn wallpaper_metadata(mut self, value: impl Into<Value<ImageMetadata>>) -> Self {
-        self.wallpaper_metadata = Some(value.into());
-        self
+    /// `WallpaperMetadata` (optional).
+    pub fn wallpaper_metadata(self, value: impl Into<Value<ImageMetadata>>) -> Self {
+        Self(
+            self.0
+                .with(8, "WallpaperMetadata", value.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for BrandingConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.color_theme {
-            m.insert("ColorTheme".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.favicon {
-            m.insert("Favicon".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.favicon_metadata {
-            m.insert("FaviconMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.localized_strings {
-            m.insert("LocalizedStrings".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logo {
-            m.insert("Logo".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.logo_metadata {
-            m.insert("LogoMetadata".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.terms_of_service {
-            m.insert("TermsOfService".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wallpaper {
-            m.insert("Wallpaper".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.wallpaper_metadata {
-            m.insert("WallpaperMetadata".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ColorTheme`.
+    ColorTheme {
+        /// `Light`
+        Light = "Light",
+        /// `Dark`
+        Dark = "Dark",
     }
 }
 
-impl Check for BrandingConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.color_theme
-            .check(&path.field("ColorTheme"), &Rules::NONE, out);
-        self.favicon_metadata
-            .check(&path.field("FaviconMetadata"), &Rules::NONE, out);
-        self.localized_strings
-            .check(&path.field("LocalizedStrings"), &Rules::NONE, out);
-        self.logo_metadata
-            .check(&path.field("LogoMetadata"), &Rules::NONE, out);
-        self.terms_of_service.check(
-            &path.field("TermsOfService"),
-            &Rules {
-                max_length: Some(153600),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.wallpaper_metadata
-            .check(&path.field("WallpaperMetadata"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(BrandingConfiguration);
-
-/// Values of `ColorTheme`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ColorTheme {
-    /// `Light`
-    Light,
-    /// `Dark`
-    Dark,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ColorTheme {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Light", "Dark"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Light => "Light",
-            Self::Dark => "Dark",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ColorTheme {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ColorTheme {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ColorTheme {
-    fn from(s: &str) -> Self {
-        match s {
-            "Light" => Self::Light,
-            "Dark" => Self::Dark,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ColorTheme> {
-    fn from(s: &str) -> Self {
-        Value::literal(ColorTheme::from(s))
-    }
-}
-
-crate::impl_literal!(ColorTheme);
-
-/// Property type `ImageMetadata` of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone)]
-pub struct ImageMetadata {
-    /// `FileExtension` (required).
-    /// Length: 0..=131072 characters.
-    /// Pattern: `^[\s\S]*$`.
-    pub file_extension: Value<String>,
-    /// `LastUploadTimestamp` (required).
-    pub last_upload_timestamp: Value<String>,
-    /// `MimeType` (required).
-    pub mime_type: Value<MimeType>,
+crate::l1_struct! {
+    /// Property type `ImageMetadata` of `AWS::WorkSpacesWeb::UserSettings`.
+    ImageMetadata
 }
 
 impl ImageMetadata {
@@ -567,137 +325,34 @@ impl ImageMetadata {
         last_upload_timestamp: impl Into<Value<String>>,
         mime_type: impl Into<Value<MimeType>>,
     ) -> Self {
-        Self {
-            file_extension: file_extension.into(),
-            last_upload_timestamp: last_upload_timestamp.into(),
-            mime_type: mime_type.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "FileExtension", file_extension.into().to_template())
+                .with(
+                    1,
+                    "LastUploadTimestamp",
+                    last_upload_timestamp.into().to_template(),
+                )
+                .with(2, "MimeType", mime_type.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for ImageMetadata {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "FileExtension".to_owned(),
-            self.file_extension.to_template(),
-        );
-        m.insert(
-            "LastUploadTimestamp".to_owned(),
-            self.last_upload_timestamp.to_template(),
-        );
-        m.insert("MimeType".to_owned(), self.mime_type.to_template());
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `MimeType`.
+    MimeType {
+        /// `image/png`
+        ImagePng = "image/png",
+        /// `image/jpeg`
+        ImageJpeg = "image/jpeg",
+        /// `image/x-icon`
+        ImageXIcon = "image/x-icon",
     }
 }
 
-impl Check for ImageMetadata {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.file_extension.check(
-            &path.field("FileExtension"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(131072),
-                pattern: Some("^[\\s\\S]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.mime_type
-            .check(&path.field("MimeType"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(ImageMetadata);
-
-/// Values of `MimeType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MimeType {
-    /// `image/png`
-    ImagePng,
-    /// `image/jpeg`
-    ImageJpeg,
-    /// `image/x-icon`
-    ImageXIcon,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MimeType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["image/png", "image/jpeg", "image/x-icon"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::ImagePng => "image/png",
-            Self::ImageJpeg => "image/jpeg",
-            Self::ImageXIcon => "image/x-icon",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MimeType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MimeType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MimeType {
-    fn from(s: &str) -> Self {
-        match s {
-            "image/png" => Self::ImagePng,
-            "image/jpeg" => Self::ImageJpeg,
-            "image/x-icon" => Self::ImageXIcon,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MimeType> {
-    fn from(s: &str) -> Self {
-        Value::literal(MimeType::from(s))
-    }
-}
-
-crate::impl_literal!(MimeType);
-
-/// Property type `LocalizedBrandingStrings` of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone)]
-pub struct LocalizedBrandingStrings {
-    /// `BrowserTabTitle` (required).
-    /// Pattern: ``^[^<>&'`~\\]*$``.
-    pub browser_tab_title: Value<String>,
-    /// `ContactButtonText` (optional).
-    /// Pattern: ``^[^<>&'`~\\]*$``.
-    pub contact_button_text: Option<Value<String>>,
-    /// `ContactLink` (optional).
-    /// Pattern: `^(https?://|mailto:).*`.
-    pub contact_link: Option<Value<String>>,
-    /// `LoadingText` (optional).
-    /// Pattern: ``^[^<>&'`~\\]*$``.
-    pub loading_text: Option<Value<String>>,
-    /// `LoginButtonText` (optional).
-    /// Pattern: ``^[^<>&'`~\\]*$``.
-    pub login_button_text: Option<Value<String>>,
-    /// `LoginDescription` (optional).
-    /// Pattern: ``^[^<>&'`~\\]*$``.
-    pub login_description: Option<Value<String>>,
-    /// `LoginTitle` (optional).
-    /// Pattern: ``^[^<>&'`~\\]*$``.
-    pub login_title: Option<Value<String>>,
-    /// `WelcomeText` (required).
-    /// Pattern: ``^[^<>&'`~\\]*$``.
-    pub welcome_text: Value<String>,
+crate::l1_struct! {
+    /// Property type `LocalizedBrandingStrings` of `AWS::WorkSpacesWeb::UserSettings`.
+    LocalizedBrandingStrings
 }
 
 impl LocalizedBrandingStrings {
@@ -706,760 +361,193 @@ impl LocalizedBrandingStrings {
         browser_tab_title: impl Into<Value<String>>,
         welcome_text: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            browser_tab_title: browser_tab_title.into(),
-            contact_button_text: None,
-            contact_link: None,
-            loading_text: None,
-            login_button_text: None,
-            login_description: None,
-            login_title: None,
-            welcome_text: welcome_text.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(0, "BrowserTabTitle", browser_tab_title.into().to_template())
+                .with(7, "WelcomeText", welcome_text.into().to_template()),
+        )
     }
-    /// Sets `ContactButtonText`.
-    pub fn contact_button_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_button_text = Some(value.into());
-        self
+    /// `ContactButtonText` (optional).
+    /// Pattern: ``^[^<>&'`~\\]*$``.
+    pub fn contact_button_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(1, "ContactButtonText", value.into().to_template()),
+        )
     }
-    /// Sets `ContactLink`.
-    pub fn contact_link(mut self, value: impl Into<Value<String>>) -> Self {
-        self.contact_link = Some(value.into());
-        self
+    /// `ContactLink` (optional).
+    /// Pattern: `^(https?://|mailto:).*`.
+    pub fn contact_link(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "ContactLink", value.into().to_template()))
     }
-    /// Sets `LoadingText`.
-    pub fn loading_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.loading_text = Some(value.into());
-        self
+    /// `LoadingText` (optional).
+    /// Pattern: ``^[^<>&'`~\\]*$``.
+    pub fn loading_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "LoadingText", value.into().to_template()))
     }
-    /// Sets `LoginButtonText`.
-    pub fn login_button_text(mut self, value: impl Into<Value<String>>) -> Self {
-        self.login_button_text = Some(value.into());
-        self
+    /// `LoginButtonText` (optional).
+    /// Pattern: ``^[^<>&'`~\\]*$``.
+    pub fn login_button_text(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(4, "LoginButtonText", value.into().to_template()),
+        )
     }
-    /// Sets `LoginDescription`.
-    pub fn login_description(mut self, value: impl Into<Value<String>>) -> Self {
-        self.login_description = Some(value.into());
-        self
+    /// `LoginDescription` (optional).
+    /// Pattern: ``^[^<>&'`~\\]*$``.
+    pub fn login_description(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(5, "LoginDescription", value.into().to_template()),
+        )
     }
-    /// Sets `LoginTitle`.
-    pub fn login_title(mut self, value: impl Into<Value<String>>) -> Self {
-        self.login_title = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for LocalizedBrandingStrings {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "BrowserTabTitle".to_owned(),
-            self.browser_tab_title.to_template(),
-        );
-        if let Some(v) = &self.contact_button_text {
-            m.insert("ContactButtonText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.contact_link {
-            m.insert("ContactLink".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.loading_text {
-            m.insert("LoadingText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.login_button_text {
-            m.insert("LoginButtonText".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.login_description {
-            m.insert("LoginDescription".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.login_title {
-            m.insert("LoginTitle".to_owned(), v.to_template());
-        }
-        m.insert("WelcomeText".to_owned(), self.welcome_text.to_template());
-        Expr::Map(m)
+    /// `LoginTitle` (optional).
+    /// Pattern: ``^[^<>&'`~\\]*$``.
+    pub fn login_title(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "LoginTitle", value.into().to_template()))
     }
 }
 
-impl Check for LocalizedBrandingStrings {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.browser_tab_title.check(
-            &path.field("BrowserTabTitle"),
-            &Rules {
-                pattern: Some("^[^<>&'`~\\\\]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.contact_button_text.check(
-            &path.field("ContactButtonText"),
-            &Rules {
-                pattern: Some("^[^<>&'`~\\\\]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.contact_link.check(
-            &path.field("ContactLink"),
-            &Rules {
-                pattern: Some("^(https?://|mailto:).*"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.loading_text.check(
-            &path.field("LoadingText"),
-            &Rules {
-                pattern: Some("^[^<>&'`~\\\\]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.login_button_text.check(
-            &path.field("LoginButtonText"),
-            &Rules {
-                pattern: Some("^[^<>&'`~\\\\]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.login_description.check(
-            &path.field("LoginDescription"),
-            &Rules {
-                pattern: Some("^[^<>&'`~\\\\]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.login_title.check(
-            &path.field("LoginTitle"),
-            &Rules {
-                pattern: Some("^[^<>&'`~\\\\]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.welcome_text.check(
-            &path.field("WelcomeText"),
-            &Rules {
-                pattern: Some("^[^<>&'`~\\\\]*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(LocalizedBrandingStrings);
-
-/// Property type `CookieSynchronizationConfiguration` of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone)]
-pub struct CookieSynchronizationConfiguration {
-    /// `Allowlist` (required).
-    /// Items: 0..=10.
-    pub allowlist: Value<List<CookieSpecification>>,
-    /// `Blocklist` (optional).
-    /// Items: 0..=10.
-    pub blocklist: Option<Value<List<CookieSpecification>>>,
+crate::l1_struct! {
+    /// Property type `CookieSynchronizationConfiguration` of `AWS::WorkSpacesWeb::UserSettings`.
+    CookieSynchronizationConfiguration
 }
 
 impl CookieSynchronizationConfiguration {
     /// The required properties: `Allowlist`.
     pub fn new(allowlist: impl Into<Value<List<CookieSpecification>>>) -> Self {
-        Self {
-            allowlist: allowlist.into(),
-            blocklist: None,
-        }
+        Self(crate::Properties::new().with(0, "Allowlist", allowlist.into().to_template()))
     }
-    /// Sets `Blocklist`.
-    pub fn blocklist(mut self, value: impl Into<Value<List<CookieSpecification>>>) -> Self {
-        self.blocklist = Some(value.into());
-        self
+    /// `Blocklist` (optional).
+    /// Items: 0 to 10.
+    pub fn blocklist(self, value: impl Into<Value<List<CookieSpecification>>>) -> Self {
+        Self(self.0.with(1, "Blocklist", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CookieSynchronizationConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Allowlist".to_owned(), self.allowlist.to_template());
-        if let Some(v) = &self.blocklist {
-            m.insert("Blocklist".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for CookieSynchronizationConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.allowlist.check(
-            &path.field("Allowlist"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.blocklist.check(
-            &path.field("Blocklist"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(CookieSynchronizationConfiguration);
-
-/// Property type `CookieSpecification` of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone)]
-pub struct CookieSpecification {
-    /// `Domain` (required).
-    /// Length: 0..=253 characters.
-    /// Pattern: `^(\.?)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$`.
-    pub domain: Value<String>,
-    /// `Name` (optional).
-    /// Length: 0..=4096 characters.
-    pub name: Option<Value<String>>,
-    /// `Path` (optional).
-    /// Length: 0..=2000 characters.
-    /// Pattern: `^/(\S)*$`.
-    pub path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `CookieSpecification` of `AWS::WorkSpacesWeb::UserSettings`.
+    CookieSpecification
 }
 
 impl CookieSpecification {
     /// The required properties: `Domain`.
     pub fn new(domain: impl Into<Value<String>>) -> Self {
-        Self {
-            domain: domain.into(),
-            name: None,
-            path: None,
-        }
+        Self(crate::Properties::new().with(0, "Domain", domain.into().to_template()))
     }
-    /// Sets `Name`.
-    pub fn name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.name = Some(value.into());
-        self
+    /// `Name` (optional).
+    /// Length: 0 to 4096 characters.
+    pub fn name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "Name", value.into().to_template()))
     }
-    /// Sets `Path`.
-    pub fn path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.path = Some(value.into());
-        self
+    /// `Path` (optional).
+    /// Length: 0 to 2000 characters.
+    /// Pattern: `^/(\S)*$`.
+    pub fn path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "Path", value.into().to_template()))
     }
 }
 
-impl ToTemplate for CookieSpecification {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Domain".to_owned(), self.domain.to_template());
-        if let Some(v) = &self.name {
-            m.insert("Name".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.path {
-            m.insert("Path".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `EnabledType`.
+    EnabledType {
+        /// `Disabled`
+        Disabled = "Disabled",
+        /// `Enabled`
+        Enabled = "Enabled",
     }
 }
 
-impl Check for CookieSpecification {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.domain.check(&path.field("Domain"), &Rules { min_length: Some(0), max_length: Some(253), pattern: Some("^(\\.?)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\\.)*[a-z0-9][a-z0-9-]{0,61}[a-z0-9]$"), ..Rules::NONE }, out);
-        self.name.check(
-            &path.field("Name"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(4096),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.path.check(
-            &path.field("Path"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(2000),
-                pattern: Some("^/(\\S)*$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
+pub use crate::cfn::Tag;
 
-crate::impl_literal!(CookieSpecification);
-
-/// Values of `EnabledType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum EnabledType {
-    /// `Disabled`
-    Disabled,
-    /// `Enabled`
-    Enabled,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl EnabledType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Disabled", "Enabled"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "Disabled",
-            Self::Enabled => "Enabled",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for EnabledType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for EnabledType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for EnabledType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Disabled" => Self::Disabled,
-            "Enabled" => Self::Enabled,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<EnabledType> {
-    fn from(s: &str) -> Self {
-        Value::literal(EnabledType::from(s))
-    }
-}
-
-crate::impl_literal!(EnabledType);
-
-/// Property type `Tag` of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    /// Pattern: `^([\p{L}\p{Z}\p{N}_.:/=+\-@]*)$`.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                pattern: Some("^([\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]*)$"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
-
-/// Property type `ToolbarConfiguration` of `AWS::WorkSpacesWeb::UserSettings`.
-#[derive(Debug, Clone, Default)]
-pub struct ToolbarConfiguration {
-    /// `HiddenToolbarItems` (optional).
-    pub hidden_toolbar_items: Option<Value<List<ToolbarItem>>>,
-    /// `MaxDisplayResolution` (optional).
-    pub max_display_resolution: Option<Value<MaxDisplayResolution>>,
-    /// `ToolbarType` (optional).
-    pub toolbar_type: Option<Value<ToolbarType>>,
-    /// `VisualMode` (optional).
-    pub visual_mode: Option<Value<VisualMode>>,
+crate::l1_struct! {
+    /// Property type `ToolbarConfiguration` of `AWS::WorkSpacesWeb::UserSettings`.
+    ToolbarConfiguration(default)
 }
 
 impl ToolbarConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            hidden_toolbar_items: None,
-            max_display_resolution: None,
-            toolbar_type: None,
-            visual_mode: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `HiddenToolbarItems`.
-    pub fn hidden_toolbar_items(mut self, value: impl Into<Value<List<ToolbarItem>>>) -> Self {
-        self.hidden_toolbar_items = Some(value.into());
-        self
+    /// `HiddenToolbarItems` (optional).
+    pub fn hidden_toolbar_items(self, value: impl Into<Value<List<ToolbarItem>>>) -> Self {
+        Self(
+            self.0
+                .with(0, "HiddenToolbarItems", value.into().to_template()),
+        )
     }
-    /// Sets `MaxDisplayResolution`.
-    pub fn max_display_resolution(mut self, value: impl Into<Value<MaxDisplayResolution>>) -> Self {
-        self.max_display_resolution = Some(value.into());
-        self
+    /// `MaxDisplayResolution` (optional).
+    pub fn max_display_resolution(self, value: impl Into<Value<MaxDisplayResolution>>) -> Self {
+        Self(
+            self.0
+                .with(1, "MaxDisplayResolution", value.into().to_template()),
+        )
     }
-    /// Sets `ToolbarType`.
-    pub fn toolbar_type(mut self, value: impl Into<Value<ToolbarType>>) -> Self {
-        self.toolbar_type = Some(value.into());
-        self
+    /// `ToolbarType` (optional).
+    pub fn toolbar_type(self, value: impl Into<Value<ToolbarType>>) -> Self {
+        Self(self.0.with(2, "ToolbarType", value.into().to_template()))
     }
-    /// Sets `VisualMode`.
-    pub fn visual_mode(mut self, value: impl Into<Value<VisualMode>>) -> Self {
-        self.visual_mode = Some(value.into());
-        self
+    /// `VisualMode` (optional).
+    pub fn visual_mode(self, value: impl Into<Value<VisualMode>>) -> Self {
+        Self(self.0.with(3, "VisualMode", value.into().to_template()))
     }
 }
 
-impl ToTemplate for ToolbarConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.hidden_toolbar_items {
-            m.insert("HiddenToolbarItems".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.max_display_resolution {
-            m.insert("MaxDisplayResolution".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.toolbar_type {
-            m.insert("ToolbarType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.visual_mode {
-            m.insert("VisualMode".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+crate::l1_enum! {
+    /// Values of `ToolbarItem`.
+    ToolbarItem {
+        /// `Windows`
+        Windows = "Windows",
+        /// `DualMonitor`
+        DualMonitor = "DualMonitor",
+        /// `FullScreen`
+        FullScreen = "FullScreen",
+        /// `Webcam`
+        Webcam = "Webcam",
+        /// `Microphone`
+        Microphone = "Microphone",
     }
 }
 
-impl Check for ToolbarConfiguration {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.hidden_toolbar_items
-            .check(&path.field("HiddenToolbarItems"), &Rules::NONE, out);
-        self.max_display_resolution
-            .check(&path.field("MaxDisplayResolution"), &Rules::NONE, out);
-        self.toolbar_type
-            .check(&path.field("ToolbarType"), &Rules::NONE, out);
-        self.visual_mode
-            .check(&path.field("VisualMode"), &Rules::NONE, out);
+crate::l1_enum! {
+    /// Values of `MaxDisplayResolution`.
+    MaxDisplayResolution {
+        /// `size4096X2160`
+        Size4096X2160 = "size4096X2160",
+        /// `size3840X2160`
+        Size3840X2160 = "size3840X2160",
+        /// `size3440X1440`
+        Size3440X1440 = "size3440X1440",
+        /// `size2560X1440`
+        Size2560X1440 = "size2560X1440",
+        /// `size1920X1080`
+        Size1920X1080 = "size1920X1080",
+        /// `size1280X720`
+        Size1280X720 = "size1280X720",
+        /// `size1024X768`
+        Size1024X768 = "size1024X768",
+        /// `size800X600`
+        Size800X600 = "size800X600",
     }
 }
 
-crate::impl_literal!(ToolbarConfiguration);
-
-/// Values of `ToolbarItem`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ToolbarItem {
-    /// `Windows`
-    Windows,
-    /// `DualMonitor`
-    DualMonitor,
-    /// `FullScreen`
-    FullScreen,
-    /// `Webcam`
-    Webcam,
-    /// `Microphone`
-    Microphone,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ToolbarItem {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "Windows",
-        "DualMonitor",
-        "FullScreen",
-        "Webcam",
-        "Microphone",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Windows => "Windows",
-            Self::DualMonitor => "DualMonitor",
-            Self::FullScreen => "FullScreen",
-            Self::Webcam => "Webcam",
-            Self::Microphone => "Microphone",
-            Self::Other(s) => s,
-        }
+crate::l1_enum! {
+    /// Values of `ToolbarType`.
+    ToolbarType {
+        /// `Floating`
+        Floating = "Floating",
+        /// `Docked`
+        Docked = "Docked",
     }
 }
 
-impl ToTemplate for ToolbarItem {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
+crate::l1_enum! {
+    /// Values of `VisualMode`.
+    VisualMode {
+        /// `Dark`
+        Dark = "Dark",
+        /// `Light`
+        Light = "Light",
     }
 }
-
-impl Check for ToolbarItem {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ToolbarItem {
-    fn from(s: &str) -> Self {
-        match s {
-            "Windows" => Self::Windows,
-            "DualMonitor" => Self::DualMonitor,
-            "FullScreen" => Self::FullScreen,
-            "Webcam" => Self::Webcam,
-            "Microphone" => Self::Microphone,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ToolbarItem> {
-    fn from(s: &str) -> Self {
-        Value::literal(ToolbarItem::from(s))
-    }
-}
-
-crate::impl_literal!(ToolbarItem);
-
-/// Values of `MaxDisplayResolution`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum MaxDisplayResolution {
-    /// `size4096X2160`
-    Size4096X2160,
-    /// `size3840X2160`
-    Size3840X2160,
-    /// `size3440X1440`
-    Size3440X1440,
-    /// `size2560X1440`
-    Size2560X1440,
-    /// `size1920X1080`
-    Size1920X1080,
-    /// `size1280X720`
-    Size1280X720,
-    /// `size1024X768`
-    Size1024X768,
-    /// `size800X600`
-    Size800X600,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl MaxDisplayResolution {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &[
-        "size4096X2160",
-        "size3840X2160",
-        "size3440X1440",
-        "size2560X1440",
-        "size1920X1080",
-        "size1280X720",
-        "size1024X768",
-        "size800X600",
-    ];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Size4096X2160 => "size4096X2160",
-            Self::Size3840X2160 => "size3840X2160",
-            Self::Size3440X1440 => "size3440X1440",
-            Self::Size2560X1440 => "size2560X1440",
-            Self::Size1920X1080 => "size1920X1080",
-            Self::Size1280X720 => "size1280X720",
-            Self::Size1024X768 => "size1024X768",
-            Self::Size800X600 => "size800X600",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for MaxDisplayResolution {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for MaxDisplayResolution {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for MaxDisplayResolution {
-    fn from(s: &str) -> Self {
-        match s {
-            "size4096X2160" => Self::Size4096X2160,
-            "size3840X2160" => Self::Size3840X2160,
-            "size3440X1440" => Self::Size3440X1440,
-            "size2560X1440" => Self::Size2560X1440,
-            "size1920X1080" => Self::Size1920X1080,
-            "size1280X720" => Self::Size1280X720,
-            "size1024X768" => Self::Size1024X768,
-            "size800X600" => Self::Size800X600,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<MaxDisplayResolution> {
-    fn from(s: &str) -> Self {
-        Value::literal(MaxDisplayResolution::from(s))
-    }
-}
-
-crate::impl_literal!(MaxDisplayResolution);
-
-/// Values of `ToolbarType`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ToolbarType {
-    /// `Floating`
-    Floating,
-    /// `Docked`
-    Docked,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl ToolbarType {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Floating", "Docked"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Floating => "Floating",
-            Self::Docked => "Docked",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for ToolbarType {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for ToolbarType {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for ToolbarType {
-    fn from(s: &str) -> Self {
-        match s {
-            "Floating" => Self::Floating,
-            "Docked" => Self::Docked,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<ToolbarType> {
-    fn from(s: &str) -> Self {
-        Value::literal(ToolbarType::from(s))
-    }
-}
-
-crate::impl_literal!(ToolbarType);
-
-/// Values of `VisualMode`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum VisualMode {
-    /// `Dark`
-    Dark,
-    /// `Light`
-    Light,
-    /// A value the schema does not list (newer than the schema); checked only for
-    /// case mistakes.
-    Other(String),
-}
-
-impl VisualMode {
-    /// The values the schema lists.
-    pub const VALUES: &'static [&'static str] = &["Dark", "Light"];
-    /// The value as written in the template.
-    pub fn as_str(&self) -> &str {
-        match self {
-            Self::Dark => "Dark",
-            Self::Light => "Light",
-            Self::Other(s) => s,
-        }
-    }
-}
-
-impl ToTemplate for VisualMode {
-    fn to_template(&self) -> Expr {
-        Expr::String(self.as_str().to_owned())
-    }
-}
-
-impl Check for VisualMode {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        if let Self::Other(s) = self {
-            crate::validation::check_other(s, Self::VALUES, false, path, out);
-        }
-    }
-}
-
-impl From<&str> for VisualMode {
-    fn from(s: &str) -> Self {
-        match s {
-            "Dark" => Self::Dark,
-            "Light" => Self::Light,
-            other => Self::Other(other.to_owned()),
-        }
-    }
-}
-
-impl From<&str> for Value<VisualMode> {
-    fn from(s: &str) -> Self {
-        Value::literal(VisualMode::from(s))
-    }
-}
-
-crate::impl_literal!(VisualMode);

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::XRay::Group`.
-#[derive(Debug, Clone)]
-pub struct Group {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for Group {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for Group {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for Group {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::XRay::Group`.
+    Group("AWS::XRay::Group", GroupProps)
 }
 
 impl Group {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::XRay::Group";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: GroupProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `GroupARN` (typed).
     pub fn ref_value(&self) -> Value<ids::XRayGroupArn> {
         self.resource.ref_value()
@@ -82,196 +34,88 @@ impl Group {
     pub fn attr_group_arn(&self) -> Value<ids::XRayGroupArn> {
         self.resource.get_att("GroupARN")
     }
+
+    /// Replaces `FilterExpression` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_filter_expression(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("FilterExpression", value.into())
+    }
+
+    /// Replaces `GroupName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_group_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("GroupName", value.into())
+    }
+
+    /// Replaces `InsightsConfiguration` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_insights_configuration(&self, value: impl Into<Value<InsightsConfiguration>>) {
+        self.resource
+            .set_property("InsightsConfiguration", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::XRay::Group`.
-#[derive(Debug, Clone)]
-pub struct GroupProps {
-    /// `FilterExpression` (optional).
-    pub filter_expression: Option<Value<String>>,
-    /// `GroupName` (required).
-    /// Length: 1..=32 characters.
-    pub group_name: Value<String>,
-    /// `InsightsConfiguration` (optional).
-    pub insights_configuration: Option<Value<InsightsConfiguration>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::XRay::Group`.
+    GroupProps
 }
 
 impl GroupProps {
     /// The required properties: `GroupName`.
     pub fn new(group_name: impl Into<Value<String>>) -> Self {
-        Self {
-            filter_expression: None,
-            group_name: group_name.into(),
-            insights_configuration: None,
-            tags: None,
-        }
+        Self(crate::Properties::new().with(1, "GroupName", group_name.into().to_template()))
     }
-    /// Sets `FilterExpression`.
-    pub fn filter_expression(mut self, value: impl Into<Value<String>>) -> Self {
-        self.filter_expression = Some(value.into());
-        self
+    /// `FilterExpression` (optional).
+    pub fn filter_expression(self, value: impl Into<Value<String>>) -> Self {
+        Self(
+            self.0
+                .with(0, "FilterExpression", value.into().to_template()),
+        )
     }
-    /// Sets `InsightsConfiguration`.
-    pub fn insights_configuration(
-        mut self,
-        value: impl Into<Value<InsightsConfiguration>>,
-    ) -> Self {
-        self.insights_configuration = Some(value.into());
-        self
+    /// `InsightsConfiguration` (optional).
+    pub fn insights_configuration(self, value: impl Into<Value<InsightsConfiguration>>) -> Self {
+        Self(
+            self.0
+                .with(2, "InsightsConfiguration", value.into().to_template()),
+        )
     }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(3, "Tags", value.into().to_template()))
     }
 }
 
-impl ToTemplate for GroupProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.filter_expression {
-            m.insert("FilterExpression".to_owned(), v.to_template());
-        }
-        m.insert("GroupName".to_owned(), self.group_name.to_template());
-        if let Some(v) = &self.insights_configuration {
-            m.insert("InsightsConfiguration".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for GroupProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.group_name.check(
-            &path.field("GroupName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.insights_configuration
-            .check(&path.field("InsightsConfiguration"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(GroupProps);
-
-/// Property type `InsightsConfiguration` of `AWS::XRay::Group`.
-#[derive(Debug, Clone, Default)]
-pub struct InsightsConfiguration {
-    /// `InsightsEnabled` (optional).
-    pub insights_enabled: Option<Value<bool>>,
-    /// `NotificationsEnabled` (optional).
-    pub notifications_enabled: Option<Value<bool>>,
+crate::l1_struct! {
+    /// Property type `InsightsConfiguration` of `AWS::XRay::Group`.
+    InsightsConfiguration(default)
 }
 
 impl InsightsConfiguration {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            insights_enabled: None,
-            notifications_enabled: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `InsightsEnabled`.
-    pub fn insights_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.insights_enabled = Some(value.into());
-        self
+    /// `InsightsEnabled` (optional).
+    pub fn insights_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "InsightsEnabled", value.into().to_template()),
+        )
     }
-    /// Sets `NotificationsEnabled`.
-    pub fn notifications_enabled(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.notifications_enabled = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for InsightsConfiguration {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.insights_enabled {
-            m.insert("InsightsEnabled".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.notifications_enabled {
-            m.insert("NotificationsEnabled".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `NotificationsEnabled` (optional).
+    pub fn notifications_enabled(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(1, "NotificationsEnabled", value.into().to_template()),
+        )
     }
 }
 
-impl Check for InsightsConfiguration {
-    fn check(&self, _: &Path<'_>, _: &Rules, _: &mut Violations) {}
-}
-
-crate::impl_literal!(InsightsConfiguration);
-
-/// Property type `Tag` of `AWS::XRay::Group`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::XRay::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicy {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for ResourcePolicy {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for ResourcePolicy {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for ResourcePolicy {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::XRay::ResourcePolicy`.
+    ResourcePolicy("AWS::XRay::ResourcePolicy", ResourcePolicyProps)
 }
 
 impl ResourcePolicy {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::XRay::ResourcePolicy";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: ResourcePolicyProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `PolicyName` (typed).
     pub fn ref_value(&self) -> Value<ids::XRayResourcePolicyName> {
         self.resource.ref_value()
@@ -77,22 +29,30 @@ impl ResourcePolicy {
     pub fn policy_name(&self) -> Value<ids::XRayResourcePolicyName> {
         self.resource.ref_value()
     }
+
+    /// Replaces `BypassPolicyLockoutCheck` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_bypass_policy_lockout_check(&self, value: impl Into<Value<bool>>) {
+        self.resource
+            .set_property("BypassPolicyLockoutCheck", value.into())
+    }
+
+    /// Replaces `PolicyDocument` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_document(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyDocument", value.into())
+    }
+
+    /// Replaces `PolicyName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_policy_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("PolicyName", value.into())
+    }
 }
 
-/// Properties of `AWS::XRay::ResourcePolicy`.
-#[derive(Debug, Clone)]
-pub struct ResourcePolicyProps {
-    /// `BypassPolicyLockoutCheck` (optional).
-    /// Write-only: not returned when the resource is read.
-    pub bypass_policy_lockout_check: Option<Value<bool>>,
-    /// `PolicyDocument` (required).
-    /// Length: 1..=5120 characters.
-    pub policy_document: Value<String>,
-    /// `PolicyName` (required).
-    /// Create-only: changing it replaces the resource.
-    /// Length: 1..=128 characters.
-    /// Pattern: `[\w+=,.@-]+`.
-    pub policy_name: Value<String>,
+crate::l1_struct! {
+    /// Properties of `AWS::XRay::ResourcePolicy`.
+    ResourcePolicyProps
 }
 
 impl ResourcePolicyProps {
@@ -101,56 +61,18 @@ impl ResourcePolicyProps {
         policy_document: impl Into<Value<String>>,
         policy_name: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            bypass_policy_lockout_check: None,
-            policy_document: policy_document.into(),
-            policy_name: policy_name.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "PolicyDocument", policy_document.into().to_template())
+                .with(2, "PolicyName", policy_name.into().to_template()),
+        )
     }
-    /// Sets `BypassPolicyLockoutCheck`.
-    pub fn bypass_policy_lockout_check(mut self, value: impl Into<Value<bool>>) -> Self {
-        self.bypass_policy_lockout_check = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for ResourcePolicyProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.bypass_policy_lockout_check {
-            m.insert("BypassPolicyLockoutCheck".to_owned(), v.to_template());
-        }
-        m.insert(
-            "PolicyDocument".to_owned(),
-            self.policy_document.to_template(),
-        );
-        m.insert("PolicyName".to_owned(), self.policy_name.to_template());
-        Expr::Map(m)
+    /// `BypassPolicyLockoutCheck` (optional).
+    /// Write-only: not returned when the resource is read.
+    pub fn bypass_policy_lockout_check(self, value: impl Into<Value<bool>>) -> Self {
+        Self(
+            self.0
+                .with(0, "BypassPolicyLockoutCheck", value.into().to_template()),
+        )
     }
 }
-
-impl Check for ResourcePolicyProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.policy_document.check(
-            &path.field("PolicyDocument"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(5120),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.policy_name.check(
-            &path.field("PolicyName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                pattern: Some("[\\w+=,.@-]+"),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(ResourcePolicyProps);

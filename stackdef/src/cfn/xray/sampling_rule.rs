@@ -11,63 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{List, Map, ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::XRay::SamplingRule`.
-#[derive(Debug, Clone)]
-pub struct SamplingRule {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for SamplingRule {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for SamplingRule {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for SamplingRule {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::XRay::SamplingRule`.
+    SamplingRule("AWS::XRay::SamplingRule", SamplingRuleProps)
 }
 
 impl SamplingRule {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::XRay::SamplingRule";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(scope: &impl crate::Construct, id: &str, props: SamplingRuleProps) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `RuleARN` (typed).
     pub fn ref_value(&self) -> Value<ids::SamplingRuleArn> {
         self.resource.ref_value()
@@ -82,158 +34,83 @@ impl SamplingRule {
     pub fn attr_rule_arn(&self) -> Value<ids::SamplingRuleArn> {
         self.resource.get_att("RuleARN")
     }
+
+    /// Replaces `RuleName` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_rule_name(&self, value: impl Into<Value<String>>) {
+        self.resource.set_property("RuleName", value.into())
+    }
+
+    /// Replaces `SamplingRule` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sampling_rule(&self, value: impl Into<Value<SamplingRuleProperty>>) {
+        self.resource.set_property("SamplingRule", value.into())
+    }
+
+    /// Replaces `SamplingRuleRecord` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sampling_rule_record(&self, value: impl Into<Value<SamplingRuleRecord>>) {
+        self.resource
+            .set_property("SamplingRuleRecord", value.into())
+    }
+
+    /// Replaces `SamplingRuleUpdate` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_sampling_rule_update(&self, value: impl Into<Value<SamplingRuleUpdate>>) {
+        self.resource
+            .set_property("SamplingRuleUpdate", value.into())
+    }
+
+    /// Replaces `Tags` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_tags(&self, value: impl Into<Value<List<Tag>>>) {
+        self.resource.set_property("Tags", value.into())
+    }
 }
 
-/// Properties of `AWS::XRay::SamplingRule`.
-#[derive(Debug, Clone, Default)]
-pub struct SamplingRuleProps {
-    /// `RuleName` (optional).
-    /// Length: 1..=32 characters.
-    pub rule_name: Option<Value<String>>,
-    /// `SamplingRule` (optional).
-    pub sampling_rule: Option<Value<SamplingRuleProperty>>,
-    /// `SamplingRuleRecord` (optional).
-    pub sampling_rule_record: Option<Value<SamplingRuleRecord>>,
-    /// `SamplingRuleUpdate` (optional).
-    pub sampling_rule_update: Option<Value<SamplingRuleUpdate>>,
-    /// `Tags` (optional).
-    /// Items: 0..=200.
-    pub tags: Option<Value<List<Tag>>>,
+crate::l1_struct! {
+    /// Properties of `AWS::XRay::SamplingRule`.
+    SamplingRuleProps(default)
 }
 
 impl SamplingRuleProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            rule_name: None,
-            sampling_rule: None,
-            sampling_rule_record: None,
-            sampling_rule_update: None,
-            tags: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_name = Some(value.into());
-        self
-    }
-    /// Sets `SamplingRule`.
-    pub fn sampling_rule(mut self, value: impl Into<Value<SamplingRuleProperty>>) -> Self {
-        self.sampling_rule = Some(value.into());
-        self
-    }
-    /// Sets `SamplingRuleRecord`.
-    pub fn sampling_rule_record(mut self, value: impl Into<Value<SamplingRuleRecord>>) -> Self {
-        self.sampling_rule_record = Some(value.into());
-        self
-    }
-    /// Sets `SamplingRuleUpdate`.
-    pub fn sampling_rule_update(mut self, value: impl Into<Value<SamplingRuleUpdate>>) -> Self {
-        self.sampling_rule_update = Some(value.into());
-        self
-    }
-    /// Sets `Tags`.
-    pub fn tags(mut self, value: impl Into<Value<List<Tag>>>) -> Self {
-        self.tags = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for SamplingRuleProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.rule_name {
-            m.insert("RuleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sampling_rule {
-            m.insert("SamplingRule".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sampling_rule_record {
-            m.insert("SamplingRuleRecord".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sampling_rule_update {
-            m.insert("SamplingRuleUpdate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.tags {
-            m.insert("Tags".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamplingRuleProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sampling_rule
-            .check(&path.field("SamplingRule"), &Rules::NONE, out);
-        self.sampling_rule_record
-            .check(&path.field("SamplingRuleRecord"), &Rules::NONE, out);
-        self.sampling_rule_update
-            .check(&path.field("SamplingRuleUpdate"), &Rules::NONE, out);
-        self.tags.check(
-            &path.field("Tags"),
-            &Rules {
-                min_items: Some(0),
-                max_items: Some(200),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SamplingRuleProps);
-
-/// Property type `SamplingRuleProperty` of `AWS::XRay::SamplingRule`.
-#[derive(Debug, Clone)]
-pub struct SamplingRuleProperty {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
-    /// `FixedRate` (required).
-    /// Range: 0..=1.
-    pub fixed_rate: Value<f64>,
-    /// `HTTPMethod` (required).
-    /// Length: 0..=10 characters.
-    pub http_method: Value<String>,
-    /// `Host` (required).
-    /// Length: 0..=64 characters.
-    pub host: Value<String>,
-    /// `Priority` (required).
-    /// Range: 1..=9999.
-    pub priority: Value<i64>,
-    /// `ReservoirSize` (required).
-    /// Range: 0..=.
-    pub reservoir_size: Value<i64>,
-    /// `ResourceARN` (required).
-    /// Length: 0..=500 characters.
-    pub resource_arn: Value<String>,
-    /// `RuleARN` (optional).
-    pub rule_arn: Option<Value<String>>,
     /// `RuleName` (optional).
-    /// Length: 1..=32 characters.
-    pub rule_name: Option<Value<String>>,
-    /// `SamplingRateBoost` (optional).
-    pub sampling_rate_boost: Option<Value<SamplingRateBoost>>,
-    /// `ServiceName` (required).
-    /// Length: 0..=64 characters.
-    pub service_name: Value<String>,
-    /// `ServiceType` (required).
-    /// Length: 0..=64 characters.
-    pub service_type: Value<String>,
-    /// `URLPath` (required).
-    /// Length: 0..=128 characters.
-    pub url_path: Value<String>,
-    /// `Version` (optional).
-    /// Range: 1..=.
-    pub version: Option<Value<i64>>,
+    /// Length: 1 to 32 characters.
+    pub fn rule_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "RuleName", value.into().to_template()))
+    }
+    /// `SamplingRule` (optional).
+    pub fn sampling_rule(self, value: impl Into<Value<SamplingRuleProperty>>) -> Self {
+        Self(self.0.with(1, "SamplingRule", value.into().to_template()))
+    }
+    /// `SamplingRuleRecord` (optional).
+    pub fn sampling_rule_record(self, value: impl Into<Value<SamplingRuleRecord>>) -> Self {
+        Self(
+            self.0
+                .with(2, "SamplingRuleRecord", value.into().to_template()),
+        )
+    }
+    /// `SamplingRuleUpdate` (optional).
+    pub fn sampling_rule_update(self, value: impl Into<Value<SamplingRuleUpdate>>) -> Self {
+        Self(
+            self.0
+                .with(3, "SamplingRuleUpdate", value.into().to_template()),
+        )
+    }
+    /// `Tags` (optional).
+    /// Items: 0 to 200.
+    pub fn tags(self, value: impl Into<Value<List<Tag>>>) -> Self {
+        Self(self.0.with(4, "Tags", value.into().to_template()))
+    }
+}
+
+crate::l1_struct! {
+    /// Property type `SamplingRuleProperty` of `AWS::XRay::SamplingRule`.
+    SamplingRuleProperty
 }
 
 impl SamplingRuleProperty {
@@ -249,199 +126,49 @@ impl SamplingRuleProperty {
         service_type: impl Into<Value<String>>,
         url_path: impl Into<Value<String>>,
     ) -> Self {
-        Self {
-            attributes: None,
-            fixed_rate: fixed_rate.into(),
-            http_method: http_method.into(),
-            host: host.into(),
-            priority: priority.into(),
-            reservoir_size: reservoir_size.into(),
-            resource_arn: resource_arn.into(),
-            rule_arn: None,
-            rule_name: None,
-            sampling_rate_boost: None,
-            service_name: service_name.into(),
-            service_type: service_type.into(),
-            url_path: url_path.into(),
-            version: None,
-        }
+        Self(
+            crate::Properties::new()
+                .with(1, "FixedRate", fixed_rate.into().to_template())
+                .with(2, "HTTPMethod", http_method.into().to_template())
+                .with(3, "Host", host.into().to_template())
+                .with(4, "Priority", priority.into().to_template())
+                .with(5, "ReservoirSize", reservoir_size.into().to_template())
+                .with(6, "ResourceARN", resource_arn.into().to_template())
+                .with(10, "ServiceName", service_name.into().to_template())
+                .with(11, "ServiceType", service_type.into().to_template())
+                .with(12, "URLPath", url_path.into().to_template()),
+        )
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `RuleARN`.
-    pub fn rule_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_arn = Some(value.into());
-        self
+    /// `RuleARN` (optional).
+    pub fn rule_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "RuleARN", value.into().to_template()))
     }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_name = Some(value.into());
-        self
+    /// `RuleName` (optional).
+    /// Length: 1 to 32 characters.
+    pub fn rule_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "RuleName", value.into().to_template()))
     }
-    /// Sets `SamplingRateBoost`.
-    pub fn sampling_rate_boost(mut self, value: impl Into<Value<SamplingRateBoost>>) -> Self {
-        self.sampling_rate_boost = Some(value.into());
-        self
+    /// `SamplingRateBoost` (optional).
+    pub fn sampling_rate_boost(self, value: impl Into<Value<SamplingRateBoost>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SamplingRateBoost", value.into().to_template()),
+        )
     }
-    /// Sets `Version`.
-    pub fn version(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.version = Some(value.into());
-        self
+    /// `Version` (optional).
+    /// Range: at least 1.
+    pub fn version(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(13, "Version", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SamplingRuleProperty {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        m.insert("FixedRate".to_owned(), self.fixed_rate.to_template());
-        m.insert("HTTPMethod".to_owned(), self.http_method.to_template());
-        m.insert("Host".to_owned(), self.host.to_template());
-        m.insert("Priority".to_owned(), self.priority.to_template());
-        m.insert(
-            "ReservoirSize".to_owned(),
-            self.reservoir_size.to_template(),
-        );
-        m.insert("ResourceARN".to_owned(), self.resource_arn.to_template());
-        if let Some(v) = &self.rule_arn {
-            m.insert("RuleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_name {
-            m.insert("RuleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sampling_rate_boost {
-            m.insert("SamplingRateBoost".to_owned(), v.to_template());
-        }
-        m.insert("ServiceName".to_owned(), self.service_name.to_template());
-        m.insert("ServiceType".to_owned(), self.service_type.to_template());
-        m.insert("URLPath".to_owned(), self.url_path.to_template());
-        if let Some(v) = &self.version {
-            m.insert("Version".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamplingRuleProperty {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fixed_rate.check(
-            &path.field("FixedRate"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.http_method.check(
-            &path.field("HTTPMethod"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(9999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.reservoir_size.check(
-            &path.field("ReservoirSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceARN"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sampling_rate_boost
-            .check(&path.field("SamplingRateBoost"), &Rules::NONE, out);
-        self.service_name.check(
-            &path.field("ServiceName"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_type.check(
-            &path.field("ServiceType"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url_path.check(
-            &path.field("URLPath"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.version.check(
-            &path.field("Version"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SamplingRuleProperty);
-
-/// Property type `SamplingRateBoost` of `AWS::XRay::SamplingRule`.
-#[derive(Debug, Clone)]
-pub struct SamplingRateBoost {
-    /// `CooldownWindowMinutes` (required).
-    /// Range: 1..=.
-    pub cooldown_window_minutes: Value<i64>,
-    /// `MaxRate` (required).
-    /// Range: 0..=1.
-    pub max_rate: Value<f64>,
+crate::l1_struct! {
+    /// Property type `SamplingRateBoost` of `AWS::XRay::SamplingRule`.
+    SamplingRateBoost
 }
 
 impl SamplingRateBoost {
@@ -450,427 +177,117 @@ impl SamplingRateBoost {
         cooldown_window_minutes: impl Into<Value<i64>>,
         max_rate: impl Into<Value<f64>>,
     ) -> Self {
-        Self {
-            cooldown_window_minutes: cooldown_window_minutes.into(),
-            max_rate: max_rate.into(),
-        }
+        Self(
+            crate::Properties::new()
+                .with(
+                    0,
+                    "CooldownWindowMinutes",
+                    cooldown_window_minutes.into().to_template(),
+                )
+                .with(1, "MaxRate", max_rate.into().to_template()),
+        )
     }
 }
 
-impl ToTemplate for SamplingRateBoost {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert(
-            "CooldownWindowMinutes".to_owned(),
-            self.cooldown_window_minutes.to_template(),
-        );
-        m.insert("MaxRate".to_owned(), self.max_rate.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamplingRateBoost {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.cooldown_window_minutes.check(
-            &path.field("CooldownWindowMinutes"),
-            &Rules {
-                minimum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.max_rate.check(
-            &path.field("MaxRate"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SamplingRateBoost);
-
-/// Property type `SamplingRuleRecord` of `AWS::XRay::SamplingRule`.
-#[derive(Debug, Clone, Default)]
-pub struct SamplingRuleRecord {
-    /// `CreatedAt` (optional).
-    pub created_at: Option<Value<String>>,
-    /// `ModifiedAt` (optional).
-    pub modified_at: Option<Value<String>>,
-    /// `SamplingRule` (optional).
-    pub sampling_rule: Option<Value<SamplingRuleProperty>>,
+crate::l1_struct! {
+    /// Property type `SamplingRuleRecord` of `AWS::XRay::SamplingRule`.
+    SamplingRuleRecord(default)
 }
 
 impl SamplingRuleRecord {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            created_at: None,
-            modified_at: None,
-            sampling_rule: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `CreatedAt`.
-    pub fn created_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.created_at = Some(value.into());
-        self
+    /// `CreatedAt` (optional).
+    pub fn created_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(0, "CreatedAt", value.into().to_template()))
     }
-    /// Sets `ModifiedAt`.
-    pub fn modified_at(mut self, value: impl Into<Value<String>>) -> Self {
-        self.modified_at = Some(value.into());
-        self
+    /// `ModifiedAt` (optional).
+    pub fn modified_at(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(1, "ModifiedAt", value.into().to_template()))
     }
-    /// Sets `SamplingRule`.
-    pub fn sampling_rule(mut self, value: impl Into<Value<SamplingRuleProperty>>) -> Self {
-        self.sampling_rule = Some(value.into());
-        self
+    /// `SamplingRule` (optional).
+    pub fn sampling_rule(self, value: impl Into<Value<SamplingRuleProperty>>) -> Self {
+        Self(self.0.with(2, "SamplingRule", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SamplingRuleRecord {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.created_at {
-            m.insert("CreatedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.modified_at {
-            m.insert("ModifiedAt".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sampling_rule {
-            m.insert("SamplingRule".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamplingRuleRecord {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.sampling_rule
-            .check(&path.field("SamplingRule"), &Rules::NONE, out);
-    }
-}
-
-crate::impl_literal!(SamplingRuleRecord);
-
-/// Property type `SamplingRuleUpdate` of `AWS::XRay::SamplingRule`.
-#[derive(Debug, Clone, Default)]
-pub struct SamplingRuleUpdate {
-    /// `Attributes` (optional).
-    pub attributes: Option<Value<Map<String>>>,
-    /// `FixedRate` (optional).
-    /// Range: 0..=1.
-    pub fixed_rate: Option<Value<f64>>,
-    /// `HTTPMethod` (optional).
-    /// Length: ..=10 characters.
-    pub http_method: Option<Value<String>>,
-    /// `Host` (optional).
-    /// Length: ..=64 characters.
-    pub host: Option<Value<String>>,
-    /// `Priority` (optional).
-    /// Range: 1..=9999.
-    pub priority: Option<Value<i64>>,
-    /// `ReservoirSize` (optional).
-    /// Range: 0..=.
-    pub reservoir_size: Option<Value<i64>>,
-    /// `ResourceARN` (optional).
-    /// Length: ..=500 characters.
-    pub resource_arn: Option<Value<String>>,
-    /// `RuleARN` (optional).
-    pub rule_arn: Option<Value<String>>,
-    /// `RuleName` (optional).
-    /// Length: 1..=32 characters.
-    pub rule_name: Option<Value<String>>,
-    /// `SamplingRateBoost` (optional).
-    pub sampling_rate_boost: Option<Value<SamplingRateBoost>>,
-    /// `ServiceName` (optional).
-    /// Length: ..=64 characters.
-    pub service_name: Option<Value<String>>,
-    /// `ServiceType` (optional).
-    /// Length: ..=64 characters.
-    pub service_type: Option<Value<String>>,
-    /// `URLPath` (optional).
-    /// Length: ..=128 characters.
-    pub url_path: Option<Value<String>>,
+crate::l1_struct! {
+    /// Property type `SamplingRuleUpdate` of `AWS::XRay::SamplingRule`.
+    SamplingRuleUpdate(default)
 }
 
 impl SamplingRuleUpdate {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            attributes: None,
-            fixed_rate: None,
-            http_method: None,
-            host: None,
-            priority: None,
-            reservoir_size: None,
-            resource_arn: None,
-            rule_arn: None,
-            rule_name: None,
-            sampling_rate_boost: None,
-            service_name: None,
-            service_type: None,
-            url_path: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `Attributes`.
-    pub fn attributes(mut self, value: impl Into<Value<Map<String>>>) -> Self {
-        self.attributes = Some(value.into());
-        self
+    /// `Attributes` (optional).
+    pub fn attributes(self, value: impl Into<Value<Map<String>>>) -> Self {
+        Self(self.0.with(0, "Attributes", value.into().to_template()))
     }
-    /// Sets `FixedRate`.
-    pub fn fixed_rate(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.fixed_rate = Some(value.into());
-        self
+    /// `FixedRate` (optional).
+    /// Range: 0 to 1.
+    pub fn fixed_rate(self, value: impl Into<Value<f64>>) -> Self {
+        Self(self.0.with(1, "FixedRate", value.into().to_template()))
     }
-    /// Sets `HTTPMethod`.
-    pub fn http_method(mut self, value: impl Into<Value<String>>) -> Self {
-        self.http_method = Some(value.into());
-        self
+    /// `HTTPMethod` (optional).
+    /// Length: at most 10 characters.
+    pub fn http_method(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(2, "HTTPMethod", value.into().to_template()))
     }
-    /// Sets `Host`.
-    pub fn host(mut self, value: impl Into<Value<String>>) -> Self {
-        self.host = Some(value.into());
-        self
+    /// `Host` (optional).
+    /// Length: at most 64 characters.
+    pub fn host(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(3, "Host", value.into().to_template()))
     }
-    /// Sets `Priority`.
-    pub fn priority(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.priority = Some(value.into());
-        self
+    /// `Priority` (optional).
+    /// Range: 1 to 9999.
+    pub fn priority(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(4, "Priority", value.into().to_template()))
     }
-    /// Sets `ReservoirSize`.
-    pub fn reservoir_size(mut self, value: impl Into<Value<i64>>) -> Self {
-        self.reservoir_size = Some(value.into());
-        self
+    /// `ReservoirSize` (optional).
+    /// Range: at least 0.
+    pub fn reservoir_size(self, value: impl Into<Value<i64>>) -> Self {
+        Self(self.0.with(5, "ReservoirSize", value.into().to_template()))
     }
-    /// Sets `ResourceARN`.
-    pub fn resource_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.resource_arn = Some(value.into());
-        self
+    /// `ResourceARN` (optional).
+    /// Length: at most 500 characters.
+    pub fn resource_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(6, "ResourceARN", value.into().to_template()))
     }
-    /// Sets `RuleARN`.
-    pub fn rule_arn(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_arn = Some(value.into());
-        self
+    /// `RuleARN` (optional).
+    pub fn rule_arn(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(7, "RuleARN", value.into().to_template()))
     }
-    /// Sets `RuleName`.
-    pub fn rule_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.rule_name = Some(value.into());
-        self
+    /// `RuleName` (optional).
+    /// Length: 1 to 32 characters.
+    pub fn rule_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(8, "RuleName", value.into().to_template()))
     }
-    /// Sets `SamplingRateBoost`.
-    pub fn sampling_rate_boost(mut self, value: impl Into<Value<SamplingRateBoost>>) -> Self {
-        self.sampling_rate_boost = Some(value.into());
-        self
+    /// `SamplingRateBoost` (optional).
+    pub fn sampling_rate_boost(self, value: impl Into<Value<SamplingRateBoost>>) -> Self {
+        Self(
+            self.0
+                .with(9, "SamplingRateBoost", value.into().to_template()),
+        )
     }
-    /// Sets `ServiceName`.
-    pub fn service_name(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_name = Some(value.into());
-        self
+    /// `ServiceName` (optional).
+    /// Length: at most 64 characters.
+    pub fn service_name(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(10, "ServiceName", value.into().to_template()))
     }
-    /// Sets `ServiceType`.
-    pub fn service_type(mut self, value: impl Into<Value<String>>) -> Self {
-        self.service_type = Some(value.into());
-        self
+    /// `ServiceType` (optional).
+    /// Length: at most 64 characters.
+    pub fn service_type(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(11, "ServiceType", value.into().to_template()))
     }
-    /// Sets `URLPath`.
-    pub fn url_path(mut self, value: impl Into<Value<String>>) -> Self {
-        self.url_path = Some(value.into());
-        self
+    /// `URLPath` (optional).
+    /// Length: at most 128 characters.
+    pub fn url_path(self, value: impl Into<Value<String>>) -> Self {
+        Self(self.0.with(12, "URLPath", value.into().to_template()))
     }
 }
 
-impl ToTemplate for SamplingRuleUpdate {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.attributes {
-            m.insert("Attributes".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.fixed_rate {
-            m.insert("FixedRate".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.http_method {
-            m.insert("HTTPMethod".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.host {
-            m.insert("Host".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.priority {
-            m.insert("Priority".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.reservoir_size {
-            m.insert("ReservoirSize".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.resource_arn {
-            m.insert("ResourceARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_arn {
-            m.insert("RuleARN".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.rule_name {
-            m.insert("RuleName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.sampling_rate_boost {
-            m.insert("SamplingRateBoost".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_name {
-            m.insert("ServiceName".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.service_type {
-            m.insert("ServiceType".to_owned(), v.to_template());
-        }
-        if let Some(v) = &self.url_path {
-            m.insert("URLPath".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
-    }
-}
-
-impl Check for SamplingRuleUpdate {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.fixed_rate.check(
-            &path.field("FixedRate"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(1.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.http_method.check(
-            &path.field("HTTPMethod"),
-            &Rules {
-                max_length: Some(10),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.host.check(
-            &path.field("Host"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.priority.check(
-            &path.field("Priority"),
-            &Rules {
-                minimum: Some(1.0),
-                maximum: Some(9999.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.reservoir_size.check(
-            &path.field("ReservoirSize"),
-            &Rules {
-                minimum: Some(0.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.resource_arn.check(
-            &path.field("ResourceARN"),
-            &Rules {
-                max_length: Some(500),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.rule_name.check(
-            &path.field("RuleName"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(32),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.sampling_rate_boost
-            .check(&path.field("SamplingRateBoost"), &Rules::NONE, out);
-        self.service_name.check(
-            &path.field("ServiceName"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.service_type.check(
-            &path.field("ServiceType"),
-            &Rules {
-                max_length: Some(64),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.url_path.check(
-            &path.field("URLPath"),
-            &Rules {
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(SamplingRuleUpdate);
-
-/// Property type `Tag` of `AWS::XRay::SamplingRule`.
-#[derive(Debug, Clone)]
-pub struct Tag {
-    /// `Key` (required).
-    /// Length: 1..=128 characters.
-    pub key: Value<String>,
-    /// `Value` (required).
-    /// Length: 0..=256 characters.
-    pub value: Value<String>,
-}
-
-impl Tag {
-    /// The required properties: `Key`, `Value`.
-    pub fn new(key: impl Into<Value<String>>, value: impl Into<Value<String>>) -> Self {
-        Self {
-            key: key.into(),
-            value: value.into(),
-        }
-    }
-}
-
-impl ToTemplate for Tag {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        m.insert("Key".to_owned(), self.key.to_template());
-        m.insert("Value".to_owned(), self.value.to_template());
-        Expr::Map(m)
-    }
-}
-
-impl Check for Tag {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.key.check(
-            &path.field("Key"),
-            &Rules {
-                min_length: Some(1),
-                max_length: Some(128),
-                ..Rules::NONE
-            },
-            out,
-        );
-        self.value.check(
-            &path.field("Value"),
-            &Rules {
-                min_length: Some(0),
-                max_length: Some(256),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(Tag);
+pub use crate::cfn::Tag;

@@ -11,67 +11,15 @@
     clippy::wrong_self_convention
 )]
 
-use crate::Expr;
 use crate::cfn::ids;
-use crate::validation::{Check, Path, Rules, Violations};
 use crate::value::{ToTemplate, Value};
-use indexmap::IndexMap;
 
-/// The CloudFormation resource type `AWS::XRay::TransactionSearchConfig`.
-#[derive(Debug, Clone)]
-pub struct TransactionSearchConfig {
-    resource: crate::CfnResource,
-}
-
-impl crate::Construct for TransactionSearchConfig {
-    fn node(&self) -> &crate::Node {
-        crate::Construct::node(&self.resource)
-    }
-}
-
-impl crate::Resource for TransactionSearchConfig {
-    fn cfn(&self) -> &crate::CfnResource {
-        &self.resource
-    }
-}
-
-/// DependsOn, Condition, DeletionPolicy, UpdateReplacePolicy, Metadata and overrides
-/// through the raw resource.
-impl std::ops::Deref for TransactionSearchConfig {
-    type Target = crate::CfnResource;
-    fn deref(&self) -> &crate::CfnResource {
-        &self.resource
-    }
+crate::l1_resource! {
+    /// The CloudFormation resource type `AWS::XRay::TransactionSearchConfig`.
+    TransactionSearchConfig("AWS::XRay::TransactionSearchConfig", TransactionSearchConfigProps)
 }
 
 impl TransactionSearchConfig {
-    /// The CloudFormation type name.
-    pub const TYPE_NAME: &'static str = "AWS::XRay::TransactionSearchConfig";
-
-    /// Adds the resource under `scope`; literal property values are checked against
-    /// the schema and violations are reported at synth with the construct path.
-    #[track_caller]
-    pub fn new(
-        scope: &impl crate::Construct,
-        id: &str,
-        props: TransactionSearchConfigProps,
-    ) -> Self {
-        let resource = crate::CfnResource::new(scope, id, Self::TYPE_NAME);
-        crate::validation::apply(&resource, &props);
-        Self { resource }
-    }
-
-    /// Schema facts: create-only (replacement), write-only, read-only properties and
-    /// the primary identifier.
-    pub fn facts() -> &'static crate::cfn::registry::TypeFacts {
-        crate::cfn::registry::facts_of(Self::TYPE_NAME)
-    }
-
-    /// Properties whose change replaces the resource.
-    pub fn create_only() -> &'static [&'static str] {
-        Self::facts().create_only
-    }
-
     /// `Ref`: the `AccountId` (typed).
     pub fn ref_value(&self) -> Value<ids::TransactionSearchConfigId> {
         self.resource.ref_value()
@@ -86,52 +34,31 @@ impl TransactionSearchConfig {
     pub fn attr_account_id(&self) -> Value<ids::TransactionSearchConfigId> {
         self.resource.get_att("AccountId")
     }
+
+    /// Replaces `IndexingPercentage` on the created resource (checked at synth like the constructor's).
+    #[track_caller]
+    pub fn set_indexing_percentage(&self, value: impl Into<Value<f64>>) {
+        self.resource
+            .set_property("IndexingPercentage", value.into())
+    }
 }
 
-/// Properties of `AWS::XRay::TransactionSearchConfig`.
-#[derive(Debug, Clone, Default)]
-pub struct TransactionSearchConfigProps {
-    /// `IndexingPercentage` (optional).
-    /// Range: 0..=100.
-    pub indexing_percentage: Option<Value<f64>>,
+crate::l1_struct! {
+    /// Properties of `AWS::XRay::TransactionSearchConfig`.
+    TransactionSearchConfigProps(default)
 }
 
 impl TransactionSearchConfigProps {
     /// No required properties: set the optional ones with the setters.
     pub fn new() -> Self {
-        Self {
-            indexing_percentage: None,
-        }
+        Self(crate::Properties::new())
     }
-    /// Sets `IndexingPercentage`.
-    pub fn indexing_percentage(mut self, value: impl Into<Value<f64>>) -> Self {
-        self.indexing_percentage = Some(value.into());
-        self
-    }
-}
-
-impl ToTemplate for TransactionSearchConfigProps {
-    fn to_template(&self) -> Expr {
-        let mut m = IndexMap::new();
-        if let Some(v) = &self.indexing_percentage {
-            m.insert("IndexingPercentage".to_owned(), v.to_template());
-        }
-        Expr::Map(m)
+    /// `IndexingPercentage` (optional).
+    /// Range: 0 to 100.
+    pub fn indexing_percentage(self, value: impl Into<Value<f64>>) -> Self {
+        Self(
+            self.0
+                .with(0, "IndexingPercentage", value.into().to_template()),
+        )
     }
 }
-
-impl Check for TransactionSearchConfigProps {
-    fn check(&self, path: &Path<'_>, _: &Rules, out: &mut Violations) {
-        self.indexing_percentage.check(
-            &path.field("IndexingPercentage"),
-            &Rules {
-                minimum: Some(0.0),
-                maximum: Some(100.0),
-                ..Rules::NONE
-            },
-            out,
-        );
-    }
-}
-
-crate::impl_literal!(TransactionSearchConfigProps);
